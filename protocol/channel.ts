@@ -1,0 +1,81 @@
+// Messages on the RTCDataChannel between two browsers. The server never sees these.
+// A peer is just as untrusted as a socket client: parseChannelMessage returns null for
+// anything that is not exactly one of these shapes, and never throws.
+import { z } from 'zod';
+import { MAX_CHANNEL_MESSAGE_LENGTH, MAX_CHAT_LENGTH, NAME_MAX_LENGTH } from './limits.ts';
+import { normalizeName } from './name.ts';
+
+/** The negotiated data channel both peers create with this id (no in-band announcement). */
+export const CHAT_CHANNEL_ID = 0;
+export const CHAT_CHANNEL_LABEL = 'roomlink';
+
+export const CHANNEL_PROTOCOL_VERSION = 1;
+
+/** Message ids: nanoid, 21 characters. */
+export const MESSAGE_ID_PATTERN = /^[A-Za-z0-9_-]{10,32}$/;
+
+export type ChannelMessage =
+  /** First message on an open channel: who I am, and proof that I hold the room key. */
+  | { t: 'hello'; v: number; name: string; proof?: string }
+  /** A chat line. ts is the sender's clock (ms since epoch). */
+  | { t: 'chat'; id: string; ts: number; text: string }
+  /** The receiver has the chat message with this id; the sender may forget it. */
+  | { t: 'ack'; id: string }
+  /** Heartbeat. The other side answers ping with pong carrying the same n. */
+  | { t: 'ping'; n: number }
+  | { t: 'pong'; n: number }
+  /** The sender changed its display name. */
+  | { t: 'name'; name: string }
+  /** Clean goodbye: the sender is leaving the room. */
+  | { t: 'bye' };
+
+const nameSchema = z
+  .string()
+  .max(NAME_MAX_LENGTH * 4)
+  .refine((n) => normalizeName(n).ok);
+const idSchema = z.string().regex(MESSAGE_ID_PATTERN);
+const counterSchema = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+const channelMessageSchema = z.discriminatedUnion('t', [
+  z.strictObject({
+    t: z.literal('hello'),
+    v: z.number().int().positive(),
+    name: nameSchema,
+    proof: z.string().max(128).optional(),
+  }),
+  z.strictObject({
+    t: z.literal('chat'),
+    id: idSchema,
+    ts: z.number().finite().nonnegative(),
+    text: z.string().min(1).max(MAX_CHAT_LENGTH),
+  }),
+  z.strictObject({ t: z.literal('ack'), id: idSchema }),
+  z.strictObject({ t: z.literal('ping'), n: counterSchema }),
+  z.strictObject({ t: z.literal('pong'), n: counterSchema }),
+  z.strictObject({ t: z.literal('name'), name: nameSchema }),
+  z.strictObject({ t: z.literal('bye') }),
+]);
+
+export function parseChannelMessage(raw: unknown): ChannelMessage | null {
+  if (typeof raw !== 'string' || raw.length > MAX_CHANNEL_MESSAGE_LENGTH) return null;
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  const parsed = channelMessageSchema.safeParse(data);
+  if (!parsed.success) return null;
+  const message = parsed.data;
+  if (message.t === 'hello') {
+    const hello: ChannelMessage = { t: 'hello', v: message.v, name: message.name.trim() };
+    if (message.proof !== undefined) hello.proof = message.proof;
+    return hello;
+  }
+  if (message.t === 'name') return { t: 'name', name: message.name.trim() };
+  return message;
+}
+
+export function encodeChannelMessage(message: ChannelMessage): string {
+  return JSON.stringify(message);
+}

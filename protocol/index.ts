@@ -1,0 +1,4 @@
+export * from './limits.ts';
+export * from './name.ts';
+export * from './signaling.ts';
+export * from './channel.ts';

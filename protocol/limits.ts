@@ -1,0 +1,29 @@
+// Limits shared by client and server. The server enforces them; the client uses the same
+// numbers so that a well-behaved user never hits a server-side rejection.
+
+/** Room ids are nanoid-style: URL-safe alphabet. 16+ characters = 96+ bits when random. */
+export const ROOM_ID_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
+/** Length of the room ids the client generates (nanoid default alphabet, 6 bits each: 126 bits). */
+export const ROOM_ID_LENGTH = 21;
+/** Peer ids are the server's to give (nanoid, 12 characters = 72 bits). */
+export const PEER_ID_PATTERN = /^[A-Za-z0-9_-]{8,32}$/;
+export const PEER_ID_LENGTH = 12;
+/** The room key travels only in the URL fragment; 22 characters of base64url = 132 bits. */
+export const ROOM_KEY_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
+export const ROOM_KEY_LENGTH = 22;
+
+export const NAME_MIN_LENGTH = 1;
+export const NAME_MAX_LENGTH = 32;
+
+export const DEFAULT_MAX_ROOM_SIZE = 16;
+
+/** An SDP for one data channel is ~1 KB; with many candidates inline it stays well under this. */
+export const MAX_SDP_LENGTH = 16_000;
+export const MAX_CANDIDATE_LENGTH = 1_024;
+/** Socket.IO's maxHttpBufferSize: far below its 1 MB default (OWASP suggests <= 64 KB). */
+export const MAX_SOCKET_PAYLOAD_BYTES = 64 * 1024;
+
+/** Chat text, in UTF-16 code units as the browser counts them. */
+export const MAX_CHAT_LENGTH = 4_000;
+/** Any single data-channel message, as received. Bigger ones are dropped unread. */
+export const MAX_CHANNEL_MESSAGE_LENGTH = 32 * 1024;

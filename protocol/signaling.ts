@@ -1,0 +1,211 @@
+// The signaling contract between browser and server (see DESIGN.md). Both sides import
+// these types; the server parses every payload with the parsers below before using it,
+// because TypeScript types say nothing about what a hostile client actually sends.
+import { z } from 'zod';
+import {
+  MAX_CANDIDATE_LENGTH,
+  MAX_SDP_LENGTH,
+  PEER_ID_PATTERN,
+  ROOM_ID_PATTERN,
+} from './limits.ts';
+import { normalizeName } from './name.ts';
+
+/** Every rejection carries one of these codes; clients and tests rely on them. */
+export type ErrorCode =
+  | 'bad_request' // payload missing, of the wrong shape, or too large
+  | 'invalid_room' // room id does not match ROOM_ID_PATTERN
+  | 'invalid_name' // display name empty, too long or with control characters
+  | 'room_full' // the room already holds its maximum of members
+  | 'not_in_room' // the event needs a joined room (signal before join)
+  | 'already_joined' // room:join on a socket that is already in a room
+  | 'rate_limited' // too many events of this kind; slow down
+  | 'shutting_down' // the server is going away; reconnect (to another node)
+  | 'internal'; // our fault; the client may retry
+
+export interface ProtocolError {
+  code: ErrorCode;
+  message: string;
+}
+
+export interface PeerInfo {
+  id: string;
+  name: string;
+}
+
+/** What RTCPeerConnection takes as RTCIceServer, restated so the server needs no DOM types. */
+export interface IceServer {
+  urls: string[];
+  username?: string;
+  credential?: string;
+}
+
+export interface RoomLimits {
+  maxRoomSize: number;
+  maxChatLength: number;
+}
+
+/** Proof that a reconnecting tab owned a peer id: issued by the server with each join. */
+export interface ResumeTicket {
+  id: string;
+  token: string;
+}
+
+export interface JoinRequest {
+  roomId: string;
+  name: string;
+  resume?: ResumeTicket;
+}
+
+export type JoinAck =
+  | {
+      ok: true;
+      self: PeerInfo;
+      resume: ResumeTicket;
+      peers: PeerInfo[];
+      iceServers: IceServer[];
+      /** Unix time (s) after which the TURN credentials in iceServers stop working; 0 = never. */
+      iceExpiresAt: number;
+      limits: RoomLimits;
+    }
+  | { ok: false; error: ProtocolError };
+
+export type IceRefreshAck =
+  | { ok: true; iceServers: IceServer[]; iceExpiresAt: number }
+  | { ok: false; error: ProtocolError };
+
+export interface SessionDescription {
+  type: 'offer' | 'answer' | 'pranswer' | 'rollback';
+  sdp: string;
+}
+
+export interface IceCandidate {
+  candidate: string;
+  sdpMid?: string | null;
+  sdpMLineIndex?: number | null;
+  usernameFragment?: string | null;
+}
+
+/** A signal as a client sends it: to one peer, a description or a candidate. */
+export interface OutgoingSignal {
+  to: string;
+  description?: SessionDescription;
+  candidate?: IceCandidate;
+}
+
+/** A signal as the server delivers it: `from` is stamped by the server, never the client. */
+export interface IncomingSignal {
+  from: string;
+  description?: SessionDescription;
+  candidate?: IceCandidate;
+}
+
+export type PeerLeftReason = 'leave' | 'disconnect';
+
+export interface PeerLeft {
+  id: string;
+  reason: PeerLeftReason;
+}
+
+export interface ClientToServerEvents {
+  'room:join': (request: JoinRequest, ack: (response: JoinAck) => void) => void;
+  signal: (signal: OutgoingSignal) => void;
+  'room:leave': () => void;
+  /** Fresh TURN credentials before the ones from the join ack expire. */
+  'ice:refresh': (ack: (response: IceRefreshAck) => void) => void;
+}
+
+export interface ServerToClientEvents {
+  'peer:joined': (peer: PeerInfo) => void;
+  'peer:left': (left: PeerLeft) => void;
+  signal: (signal: IncomingSignal) => void;
+  error: (error: ProtocolError) => void;
+  /** The server is shutting down; reconnect in a moment (to another node if there is one). */
+  'server:shutdown': () => void;
+}
+
+// ---------------------------------------------------------------------------------------
+// Parsers. Each returns a discriminated result and never throws on hostile input.
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: ProtocolError };
+
+const roomIdSchema = z.string().regex(ROOM_ID_PATTERN);
+const peerIdSchema = z.string().regex(PEER_ID_PATTERN);
+
+const resumeSchema = z.strictObject({
+  id: peerIdSchema,
+  token: z.string().min(16).max(128),
+});
+
+const joinSchema = z.strictObject({
+  roomId: z.unknown(),
+  name: z.unknown(),
+  resume: resumeSchema.optional(),
+});
+
+const descriptionSchema = z.strictObject({
+  type: z.enum(['offer', 'answer', 'pranswer', 'rollback']),
+  sdp: z.string().max(MAX_SDP_LENGTH),
+});
+
+const candidateSchema = z.strictObject({
+  candidate: z.string().max(MAX_CANDIDATE_LENGTH),
+  sdpMid: z.string().max(64).nullable().optional(),
+  sdpMLineIndex: z.number().int().min(0).max(1024).nullable().optional(),
+  usernameFragment: z.string().max(256).nullable().optional(),
+});
+
+const outgoingSignalSchema = z
+  .strictObject({
+    to: peerIdSchema,
+    description: descriptionSchema.optional(),
+    candidate: candidateSchema.optional(),
+  })
+  .refine((s) => (s.description === undefined) !== (s.candidate === undefined), {
+    message: 'a signal carries exactly one of description or candidate',
+  });
+
+function fail<T>(code: ErrorCode, message: string): Parsed<T> {
+  return { ok: false, error: { code, message } };
+}
+
+/** Checks a room:join payload; the name comes back trimmed. */
+export function parseJoinRequest(raw: unknown): Parsed<JoinRequest> {
+  const shape = joinSchema.safeParse(raw);
+  if (!shape.success) return fail('bad_request', 'room:join expects { roomId, name, resume? }');
+  const room = roomIdSchema.safeParse(shape.data.roomId);
+  if (!room.success) return fail('invalid_room', 'room id must be 16–64 characters of A–Z a–z 0–9 _ -');
+  const name = normalizeName(shape.data.name);
+  if (!name.ok) return fail('invalid_name', name.reason);
+  const request: JoinRequest = { roomId: room.data, name: name.name };
+  if (shape.data.resume) request.resume = shape.data.resume;
+  return { ok: true, value: request };
+}
+
+/** Checks a signal payload: a peer id and exactly one of description or candidate. */
+export function parseOutgoingSignal(raw: unknown): Parsed<OutgoingSignal> {
+  const parsed = outgoingSignalSchema.safeParse(raw);
+  if (!parsed.success) {
+    return fail('bad_request', 'signal expects { to, description } or { to, candidate }');
+  }
+  const { to, description, candidate } = parsed.data;
+  const signal: OutgoingSignal = { to };
+  if (description) signal.description = description;
+  if (candidate) signal.candidate = stripUndefined(candidate);
+  return { ok: true, value: signal };
+}
+
+function stripUndefined(candidate: z.infer<typeof candidateSchema>): IceCandidate {
+  const out: IceCandidate = { candidate: candidate.candidate };
+  if (candidate.sdpMid !== undefined) out.sdpMid = candidate.sdpMid;
+  if (candidate.sdpMLineIndex !== undefined) out.sdpMLineIndex = candidate.sdpMLineIndex;
+  if (candidate.usernameFragment !== undefined) out.usernameFragment = candidate.usernameFragment;
+  return out;
+}
+
+export function isRoomId(value: unknown): value is string {
+  return typeof value === 'string' && ROOM_ID_PATTERN.test(value);
+}
+
+export function isPeerId(value: unknown): value is string {
+  return typeof value === 'string' && PEER_ID_PATTERN.test(value);
+}
