@@ -1,0 +1,317 @@
+// One link to one other member: an RTCPeerConnection with a negotiated data channel, kept
+// alive by a heartbeat and repaired by ICE restarts. It knows nothing about chat; it moves
+// channel messages and reports how the link is doing.
+import {
+  CHAT_CHANNEL_ID,
+  CHAT_CHANNEL_LABEL,
+  encodeChannelMessage,
+  parseChannelMessage,
+  type ChannelMessage,
+} from '../protocol/index.ts';
+import { createNegotiator, sdpFingerprints, type SignalOut } from './negotiation.ts';
+
+const HEARTBEAT_INTERVAL_MS = 1_000;
+/** Silence after which a peer counts as gone: 3 missed pings, inside the 5 s target. */
+const HEARTBEAT_TIMEOUT_MS = 3_500;
+const HEARTBEAT_CHECK_MS = 250;
+/** 'disconnected' often heals by itself within a second or two; after this, restart ICE. */
+const DISCONNECTED_GRACE_MS = 2_000;
+/** A link that never connected is called unreachable after this long (and keeps retrying). */
+const CONNECT_TIMEOUT_MS = 12_000;
+/** Retries of a link that cannot connect: ICE restart every so often, backing off. */
+const RETRY_MIN_MS = 5_000;
+const RETRY_MAX_MS = 60_000;
+/** Stop queuing into the channel above this; resume at the low-water mark (backpressure). */
+const BUFFER_HIGH_WATER = 1 << 20;
+const BUFFER_LOW_WATER = 1 << 18;
+
+export type LinkState = 'connecting' | 'connected' | 'reconnecting' | 'unreachable';
+
+export interface PathInfo {
+  local: string;
+  remote: string;
+  relayed: boolean;
+  rttMs: number | null;
+}
+
+export interface PeerLinkEvents {
+  signal(signal: SignalOut): void;
+  state(state: LinkState, reason: string | null): void;
+  /** The channel opened: queued messages can go now. */
+  open(): void;
+  message(message: ChannelMessage): void;
+  /** The channel can take more after backpressure. */
+  drain(): void;
+  /** The other side closed the link (its tab closed or it left). */
+  closed(): void;
+  /** No heartbeat for HEARTBEAT_TIMEOUT_MS: frozen, or lost its network. */
+  silent(): void;
+  /** Heard again after silence. */
+  heard(): void;
+}
+
+export interface PeerLinkOptions {
+  polite: boolean;
+  rtcConfig(): RTCConfiguration;
+  /** Called before an ICE restart so that expiring TURN credentials are renewed first. */
+  beforeRestart(): Promise<void>;
+  /** Plain words for why this link cannot connect, from what the configuration offers. */
+  unreachableReason(lastIceError: string | null): string;
+  events: PeerLinkEvents;
+}
+
+export interface PeerLink {
+  receive(signal: SignalOut): void;
+  /** True when the description comes from a new remote session (the other side reloaded). */
+  isFromNewSession(signal: SignalOut): boolean;
+  send(message: ChannelMessage): boolean;
+  readonly writable: boolean;
+  readonly state: LinkState;
+  readonly open: boolean;
+  restart(): void;
+  close(): void;
+  path(): Promise<PathInfo | null>;
+  fingerprints(): { local: string; remote: string };
+  readonly pc: RTCPeerConnection;
+}
+
+export function createPeerLink(options: PeerLinkOptions): PeerLink {
+  const { events } = options;
+  const pc = new RTCPeerConnection(options.rtcConfig());
+  const channel = pc.createDataChannel(CHAT_CHANNEL_LABEL, {
+    negotiated: true,
+    id: CHAT_CHANNEL_ID,
+    ordered: true,
+  });
+  channel.bufferedAmountLowThreshold = BUFFER_LOW_WATER;
+  const negotiator = createNegotiator({
+    pc,
+    polite: options.polite,
+    send: (signal) => events.signal(signal),
+    onError: (stage, error) => console.debug('roomlink: negotiation', stage, error),
+  });
+
+  const createdAt = performance.now();
+  let state: LinkState = 'connecting';
+  let everOpen = false;
+  let closed = false;
+  let silent = false;
+  let lastHeard = 0;
+  let pingCounter = 0;
+  let lastIceError: string | null = null;
+  let retryDelay = RETRY_MIN_MS;
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  let disconnectedTimer: ReturnType<typeof setTimeout> | null = null;
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+
+  function later(ms: number, run: () => void): ReturnType<typeof setTimeout> {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      if (!closed) run();
+    }, ms);
+    timers.add(timer);
+    return timer;
+  }
+
+  function setState(next: LinkState, reason: string | null = null): void {
+    if (closed || (next === state && reason === null)) return;
+    state = next;
+    events.state(next, reason);
+  }
+
+  function recompute(): void {
+    if (channel.readyState === 'open' && !silent) {
+      retryDelay = RETRY_MIN_MS;
+      setState('connected');
+    } else if (everOpen) {
+      setState('reconnecting');
+    } else if (performance.now() - createdAt >= CONNECT_TIMEOUT_MS) {
+      setState('unreachable', options.unreachableReason(lastIceError));
+    } else {
+      setState('connecting');
+    }
+  }
+
+  async function restartIce(): Promise<void> {
+    if (closed) return;
+    try {
+      await options.beforeRestart();
+      if (closed) return;
+      pc.setConfiguration(options.rtcConfig());
+    } catch (error) {
+      console.debug('roomlink: ICE configuration refresh failed', error);
+    }
+    // Goes through negotiationneeded, hence through perfect negotiation: no glare.
+    pc.restartIce();
+  }
+
+  function scheduleRetry(): void {
+    if (retryTimer !== null) return;
+    retryTimer = later(retryDelay, () => {
+      retryTimer = null;
+      if (state === 'connected') return;
+      retryDelay = Math.min(retryDelay * 2, RETRY_MAX_MS);
+      void restartIce();
+      scheduleRetry();
+    });
+  }
+
+  pc.addEventListener('connectionstatechange', () => {
+    switch (pc.connectionState) {
+      case 'connected':
+        if (disconnectedTimer !== null) clearTimeout(disconnectedTimer);
+        disconnectedTimer = null;
+        break;
+      case 'disconnected':
+        disconnectedTimer ??= later(DISCONNECTED_GRACE_MS, () => {
+          disconnectedTimer = null;
+          if (pc.connectionState === 'disconnected') void restartIce();
+        });
+        break;
+      case 'failed':
+        void restartIce();
+        scheduleRetry();
+        break;
+      default:
+        break;
+    }
+    recompute();
+  });
+
+  pc.addEventListener('icecandidateerror', (event) => {
+    const e = event as RTCPeerConnectionIceErrorEvent;
+    // 701 is "could not reach this STUN/TURN server"; 401 is bad or expired credentials.
+    lastIceError = `${e.errorCode} ${e.errorText}`.trim() + (e.url ? ` (${e.url})` : '');
+  });
+
+  channel.addEventListener('open', () => {
+    everOpen = true;
+    lastHeard = performance.now();
+    recompute();
+    events.open();
+  });
+  channel.addEventListener('close', () => {
+    if (closed) return;
+    events.closed();
+  });
+  channel.addEventListener('bufferedamountlow', () => events.drain());
+  channel.addEventListener('message', ({ data }) => {
+    lastHeard = performance.now();
+    if (silent) {
+      silent = false;
+      recompute();
+      events.heard();
+    }
+    const message = parseChannelMessage(data);
+    if (message === null) return; // hostile or from a newer version: dropped unread
+    if (message.t === 'ping') send({ t: 'pong', n: message.n });
+    else if (message.t !== 'pong') events.message(message);
+  });
+
+  const heartbeat = setInterval(() => {
+    if (channel.readyState !== 'open') return;
+    send({ t: 'ping', n: pingCounter++ });
+  }, HEARTBEAT_INTERVAL_MS);
+  const watchdog = setInterval(() => {
+    if (channel.readyState !== 'open' || silent) return;
+    if (performance.now() - lastHeard > HEARTBEAT_TIMEOUT_MS) {
+      silent = true;
+      recompute();
+      events.silent();
+      void restartIce(); // maybe our own network changed; cheap if nothing is wrong
+      scheduleRetry();
+    }
+  }, HEARTBEAT_CHECK_MS);
+  later(CONNECT_TIMEOUT_MS, () => {
+    recompute();
+    if (!everOpen) scheduleRetry();
+  });
+
+  function send(message: ChannelMessage): boolean {
+    if (channel.readyState !== 'open') return false;
+    try {
+      channel.send(encodeChannelMessage(message));
+      return true;
+    } catch {
+      return false; // closing underneath us; the caller keeps the message queued
+    }
+  }
+
+  return {
+    receive(signal) {
+      negotiator.receive(signal);
+    },
+    isFromNewSession(signal) {
+      const known = pc.currentRemoteDescription?.sdp;
+      if (!signal.description || signal.description.type !== 'offer' || !known) return false;
+      return sdpFingerprints(signal.description.sdp) !== sdpFingerprints(known);
+    },
+    send,
+    get writable() {
+      return channel.readyState === 'open' && channel.bufferedAmount < BUFFER_HIGH_WATER;
+    },
+    get state() {
+      return state;
+    },
+    get open() {
+      return channel.readyState === 'open' && !silent;
+    },
+    restart() {
+      if (state !== 'connected') void restartIce();
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(heartbeat);
+      clearInterval(watchdog);
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      channel.close();
+      pc.close();
+    },
+    async path() {
+      if (closed) return null;
+      return selectedPath(await pc.getStats());
+    },
+    fingerprints() {
+      return {
+        local: sdpFingerprints(pc.localDescription?.sdp),
+        remote: sdpFingerprints(pc.currentRemoteDescription?.sdp),
+      };
+    },
+    pc,
+  };
+}
+
+interface StatsEntry {
+  type: string;
+  [key: string]: unknown;
+}
+
+/** The candidate pair the ICE agent is using, and what kind of path that is. */
+export function selectedPath(report: RTCStatsReport): PathInfo | null {
+  const entries = new Map<string, StatsEntry>();
+  report.forEach((entry: StatsEntry & { id: string }) => entries.set(entry.id, entry));
+  let pair: StatsEntry | undefined;
+  for (const entry of entries.values()) {
+    if (entry.type === 'transport' && typeof entry.selectedCandidatePairId === 'string') {
+      pair = entries.get(entry.selectedCandidatePairId);
+    }
+  }
+  pair ??= [...entries.values()].find(
+    (e) => e.type === 'candidate-pair' && e.nominated === true && e.state === 'succeeded',
+  );
+  if (!pair) return null;
+  const local = entries.get(String(pair.localCandidateId));
+  const remote = entries.get(String(pair.remoteCandidateId));
+  if (!local || !remote) return null;
+  const localType = String(local.candidateType);
+  const remoteType = String(remote.candidateType);
+  const rtt = pair.currentRoundTripTime;
+  return {
+    local: localType,
+    remote: remoteType,
+    relayed: localType === 'relay' || remoteType === 'relay',
+    rttMs: typeof rtt === 'number' ? Math.round(rtt * 1000 * 10) / 10 : null,
+  };
+}

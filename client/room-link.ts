@@ -1,0 +1,54 @@
+// The room a page is in comes from its URL: /?roomId=<id>#k=<key>. The key lives in the
+// fragment so it never reaches the server; peers use it to prove to each other that no one
+// in the middle swapped the DTLS fingerprints (see verify.ts).
+import { customAlphabet, nanoid } from 'nanoid';
+import { ROOM_ID_LENGTH, ROOM_KEY_LENGTH, ROOM_KEY_PATTERN, isRoomId } from '../protocol/index.ts';
+
+export interface RoomLink {
+  roomId: string;
+  /** null when the link was shared without its fragment: peers then cannot verify us. */
+  key: string | null;
+  /** The full link to share, key included. */
+  shareUrl: string;
+  /** ?relay=1 forces every connection through TURN (privacy, and testing TURN). */
+  relayOnly: boolean;
+  /** The room id in the URL was present but malformed. */
+  invalidRoomId: string | null;
+}
+
+const makeKey = customAlphabet(
+  'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-',
+  ROOM_KEY_LENGTH,
+);
+
+/**
+ * Reads the room from the location. Without a room id a new room is made and the URL is
+ * replaced (no reload, no new history entry). A malformed room id is reported, never
+ * silently swapped for another room.
+ */
+export function resolveRoomLink(location: Location, history: History): RoomLink {
+  const params = new URLSearchParams(location.search);
+  const requested = params.get('roomId');
+  const relayOnly = params.get('relay') === '1';
+  if (requested !== null && !isRoomId(requested)) {
+    return { roomId: '', key: null, shareUrl: location.href, relayOnly, invalidRoomId: requested };
+  }
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  const fragmentKey = fragment.get('k');
+  let roomId = requested;
+  let key = fragmentKey !== null && ROOM_KEY_PATTERN.test(fragmentKey) ? fragmentKey : null;
+  if (roomId === null) {
+    roomId = nanoid(ROOM_ID_LENGTH);
+    key = makeKey();
+  }
+  const url = new URL(location.href);
+  url.search = '';
+  url.searchParams.set('roomId', roomId);
+  if (relayOnly) url.searchParams.set('relay', '1');
+  url.hash = key === null ? '' : `k=${key}`;
+  if (url.href !== location.href) history.replaceState(null, '', url.href);
+  // The share link never carries relay=1: that is this user's choice, not the room's.
+  const share = new URL(url.href);
+  share.searchParams.delete('relay');
+  return { roomId, key, shareUrl: share.href, relayOnly, invalidRoomId: null };
+}

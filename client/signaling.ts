@@ -1,0 +1,141 @@
+// The browser's side of the signaling contract: one Socket.IO connection that joins the room,
+// rejoins by itself with its resume ticket after every reconnect, and hands room events and
+// signals to the mesh. No chat text ever goes through here.
+import { io, type Socket } from 'socket.io-client';
+import type {
+  ClientToServerEvents,
+  IceRefreshAck,
+  IncomingSignal,
+  JoinAck,
+  OutgoingSignal,
+  PeerInfo,
+  PeerLeft,
+  ProtocolError,
+  ResumeTicket,
+  ServerToClientEvents,
+} from '../protocol/index.ts';
+
+/** How long a join or ICE refresh may take before we treat the connection as broken. */
+const ACK_TIMEOUT_MS = 8_000;
+/** After the server says it is shutting down, wait this long before reconnecting. */
+const SHUTDOWN_RECONNECT_MS = 300;
+
+export type SignalingStatus =
+  | 'connecting' // first connection, not yet in the room
+  | 'joined' // in the room
+  | 'reconnecting' // lost the server; peers with open channels keep chatting
+  | 'replaced' // another tab took over this peer id
+  | 'rejected'; // the server refused the join (room full, bad name, …)
+
+export type JoinedAck = Extract<JoinAck, { ok: true }>;
+
+export interface SignalingHandlers {
+  onJoined(ack: JoinedAck, rejoin: boolean): void;
+  onPeerJoined(peer: PeerInfo): void;
+  onPeerLeft(left: PeerLeft): void;
+  onSignal(signal: IncomingSignal): void;
+  onStatus(status: SignalingStatus, error?: ProtocolError): void;
+}
+
+export interface SignalingOptions {
+  roomId: string;
+  name: () => string;
+  resume: () => ResumeTicket | undefined;
+  handlers: SignalingHandlers;
+}
+
+export interface Signaling {
+  send(signal: OutgoingSignal): void;
+  refreshIce(): Promise<IceRefreshAck>;
+  leave(): void;
+  readonly connected: boolean;
+}
+
+export function createSignaling({ roomId, name, resume, handlers }: SignalingOptions): Signaling {
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
+    // WebSocket first, long-polling if the upgrade is refused (some proxies and tunnels),
+    // and the other way round when long-polling is what is broken: try every transport.
+    transports: ['websocket', 'polling'],
+    tryAllTransports: true,
+    reconnectionDelay: 250,
+    reconnectionDelayMax: 2_000,
+    randomizationFactor: 0.3,
+  });
+  let joinedOnce = false;
+  let inRoom = false;
+  let shuttingDown = false;
+  let left = false;
+
+  function join(): void {
+    const request = { roomId, name: name(), ...withResume(resume()) };
+    socket.timeout(ACK_TIMEOUT_MS).emit('room:join', request, (err, ack) => {
+      if (err) {
+        // No answer: the connection is half-broken. Reconnecting rejoins.
+        socket.disconnect().connect();
+        return;
+      }
+      if (!ack.ok) {
+        handlers.onStatus('rejected', ack.error);
+        return;
+      }
+      inRoom = true;
+      handlers.onJoined(ack, joinedOnce);
+      joinedOnce = true;
+      handlers.onStatus('joined');
+    });
+  }
+
+  socket.on('connect', () => {
+    shuttingDown = false;
+    if (!left) join();
+  });
+  socket.on('disconnect', (reason) => {
+    inRoom = false;
+    if (left) return;
+    if (reason === 'io server disconnect') {
+      if (shuttingDown) {
+        setTimeout(() => socket.connect(), SHUTDOWN_RECONNECT_MS);
+        handlers.onStatus('reconnecting');
+      } else {
+        // The server only disconnects a socket itself when another tab resumed our id.
+        handlers.onStatus('replaced');
+      }
+      return;
+    }
+    handlers.onStatus('reconnecting');
+  });
+  socket.on('connect_error', () => {
+    if (!left && joinedOnce) handlers.onStatus('reconnecting');
+  });
+  socket.on('server:shutdown', () => {
+    shuttingDown = true;
+  });
+  socket.on('peer:joined', (peer) => handlers.onPeerJoined(peer));
+  socket.on('peer:left', (peerLeft) => handlers.onPeerLeft(peerLeft));
+  socket.on('signal', (signal) => handlers.onSignal(signal));
+  socket.on('error', (error) => {
+    // A rejected event. Logged for the curious; the mesh recovers through its own timers.
+    console.warn('roomlink: server rejected an event', error.code, error.message);
+  });
+
+  return {
+    send(signal) {
+      if (inRoom) socket.emit('signal', signal);
+    },
+    refreshIce() {
+      return socket.timeout(ACK_TIMEOUT_MS).emitWithAck('ice:refresh');
+    },
+    leave() {
+      left = true;
+      if (socket.connected) socket.emit('room:leave');
+      socket.disconnect();
+    },
+    get connected() {
+      return socket.connected && inRoom;
+    },
+  };
+}
+
+function withResume(ticket: ResumeTicket | undefined): { resume?: ResumeTicket } {
+  return ticket ? { resume: ticket } : {};
+}

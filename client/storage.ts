@@ -1,0 +1,48 @@
+// What the page remembers. localStorage: the display name (asked once, for every room).
+// sessionStorage: the resume ticket for this tab and room, so a reload takes its old peer id
+// back instead of leaving a ghost behind.
+import { normalizeName, type ResumeTicket } from '../protocol/index.ts';
+
+const NAME_KEY = 'roomlink:name';
+const resumeKey = (roomId: string) => `roomlink:resume:${roomId}`;
+
+function safely<T>(read: () => T, fallback: T): T {
+  // Storage throws in some privacy modes and when full; the app works without it.
+  try {
+    return read();
+  } catch {
+    return fallback;
+  }
+}
+
+export function loadName(): string | null {
+  return safely(() => {
+    const stored = localStorage.getItem(NAME_KEY);
+    const result = normalizeName(stored);
+    return result.ok ? result.name : null;
+  }, null);
+}
+
+export function saveName(name: string): void {
+  safely(() => localStorage.setItem(NAME_KEY, name), undefined);
+}
+
+export function loadResume(roomId: string): ResumeTicket | undefined {
+  return safely(() => {
+    const raw = sessionStorage.getItem(resumeKey(roomId));
+    if (!raw) return undefined;
+    const parsed: unknown = JSON.parse(raw);
+    if (
+      typeof parsed === 'object' && parsed !== null &&
+      'id' in parsed && typeof parsed.id === 'string' &&
+      'token' in parsed && typeof parsed.token === 'string'
+    ) {
+      return { id: parsed.id, token: parsed.token };
+    }
+    return undefined;
+  }, undefined);
+}
+
+export function saveResume(roomId: string, ticket: ResumeTicket): void {
+  safely(() => sessionStorage.setItem(resumeKey(roomId), JSON.stringify(ticket)), undefined);
+}
