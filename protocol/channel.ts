@@ -1,7 +1,7 @@
 // Messages on the RTCDataChannel between two browsers. The server never sees these.
 // A peer is just as untrusted as a socket client: parseChannelMessage returns null for
 // anything that is not exactly one of these shapes, and never throws.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { MAX_CHANNEL_MESSAGE_LENGTH, MAX_CHAT_LENGTH, NAME_MAX_LENGTH } from './limits.ts';
 import { normalizeName } from './name.ts';
 
@@ -31,23 +31,22 @@ export type ChannelMessage =
 
 const nameSchema = z
   .string()
-  .max(NAME_MAX_LENGTH * 4)
-  .refine((n) => normalizeName(n).ok);
-const idSchema = z.string().regex(MESSAGE_ID_PATTERN);
-const counterSchema = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+  .check(z.maxLength(NAME_MAX_LENGTH * 4), z.refine((n) => normalizeName(n).ok));
+const idSchema = z.string().check(z.regex(MESSAGE_ID_PATTERN));
+const counterSchema = z.int().check(z.gte(0), z.lte(Number.MAX_SAFE_INTEGER));
 
 const channelMessageSchema = z.discriminatedUnion('t', [
   z.strictObject({
     t: z.literal('hello'),
-    v: z.number().int().positive(),
+    v: z.int().check(z.gte(1)),
     name: nameSchema,
-    proof: z.string().max(128).optional(),
+    proof: z.optional(z.string().check(z.maxLength(128))),
   }),
   z.strictObject({
     t: z.literal('chat'),
     id: idSchema,
-    ts: z.number().finite().nonnegative(),
-    text: z.string().min(1).max(MAX_CHAT_LENGTH),
+    ts: z.number().check(z.gte(0)),
+    text: z.string().check(z.minLength(1), z.maxLength(MAX_CHAT_LENGTH)),
   }),
   z.strictObject({ t: z.literal('ack'), id: idSchema }),
   z.strictObject({ t: z.literal('ping'), n: counterSchema }),
