@@ -139,6 +139,7 @@ declare global {
       closeAll(): void;
       selectedPair(peerId: string): Promise<{ local: string; remote: string } | null>;
       pending(peerId: string): number;
+      links(): Array<Record<string, string | boolean>>;
     };
   }
 }
@@ -150,4 +151,18 @@ window.roomlink = {
     return path ? { local: path.local, remote: path.remote } : null;
   },
   pending: (peerId) => chat.pending(peerId),
+  links: () =>
+    (mesh?.members() ?? []).map((m) => {
+      const pc = mesh?.link(m.id)?.pc;
+      return {
+        id: m.id,
+        name: m.name,
+        state: m.state,
+        signaling: pc?.signalingState ?? '',
+        connection: pc?.connectionState ?? '',
+        ice: pc?.iceConnectionState ?? '',
+        gathering: pc?.iceGatheringState ?? '',
+        remote: Boolean(pc?.currentRemoteDescription),
+      };
+    }),
 };

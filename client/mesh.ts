@@ -116,7 +116,7 @@ export function createMesh(options: MeshOptions): Mesh {
     return `no path, not even through the TURN server${lastIceError ? `: ${lastIceError}` : ''}`;
   }
 
-  function createEntry(id: string, name: string): Entry {
+  function createEntry(id: string, name: string, initiator: boolean): Entry {
     const member: Member = {
       id, name, state: 'connecting', reason: null, verification: 'unverified', path: null, visible: true,
     };
@@ -124,6 +124,7 @@ export function createMesh(options: MeshOptions): Mesh {
     entry.link = createPeerLink({
       // Both sides compute the same roles from the two ids: exactly one of them is polite.
       polite: selfId < id,
+      initiator,
       rtcConfig,
       beforeRestart: refreshIceIfExpiring,
       unreachableReason,
@@ -200,8 +201,12 @@ export function createMesh(options: MeshOptions): Mesh {
     }
   }
 
-  function add(id: string, name: string, announce: boolean): Entry {
-    const entry = createEntry(id, name);
+  /**
+   * initiator: we make the first offer. True for peers we learn of from our join ack (we are
+   * the newcomer); false for peer:joined (the newcomer will offer) and for incoming offers.
+   */
+  function add(id: string, name: string, announce: boolean, initiator: boolean): Entry {
+    const entry = createEntry(id, name, initiator);
     entries.set(id, entry);
     events.peerAdded(id);
     if (announce) events.system(`${name} joined`, id);
@@ -210,11 +215,11 @@ export function createMesh(options: MeshOptions): Mesh {
   }
 
   /** Replaces the link (the other side started a new session) but keeps the member. */
-  function replace(id: string): Entry | undefined {
+  function replace(id: string, initiator: boolean): Entry | undefined {
     const old = entries.get(id);
     if (!old) return undefined;
     old.link.close();
-    const entry = createEntry(id, old.member.name);
+    const entry = createEntry(id, old.member.name, initiator);
     entries.set(id, entry);
     changed();
     return entry;
@@ -257,8 +262,8 @@ export function createMesh(options: MeshOptions): Mesh {
       for (const peer of peers) {
         if (peer.id === selfId) continue;
         const entry = entries.get(peer.id);
-        if (!entry) add(peer.id, peer.name, false);
-        else if (!entry.link.open) replace(peer.id);
+        if (!entry) add(peer.id, peer.name, false, true);
+        else if (!entry.link.open) replace(peer.id, true);
       }
       // Not in the list and no live channel: it left while we were away.
       for (const [id, entry] of entries) {
@@ -269,7 +274,7 @@ export function createMesh(options: MeshOptions): Mesh {
       if (peer.id === selfId) return;
       const entry = entries.get(peer.id);
       if (!entry) {
-        add(peer.id, peer.name, true);
+        add(peer.id, peer.name, true, false);
       } else if (entry.awaitingJoin) {
         entry.awaitingJoin = false;
         entry.member.name = peer.name;
@@ -277,7 +282,7 @@ export function createMesh(options: MeshOptions): Mesh {
         changed();
       } else if (!entry.link.open) {
         // Known, but its link is not alive: it came back with a new page; start a new link.
-        replace(peer.id);
+        replace(peer.id, false);
       }
     },
     peerLeft({ id, reason }) {
@@ -297,10 +302,10 @@ export function createMesh(options: MeshOptions): Mesh {
       // The server relays only within our room, so an unknown sender is a member whose
       // peer:joined we have not processed (or missed while reconnecting).
       if (!entry) {
-        entry = add(from, 'Someone', false);
+        entry = add(from, 'Someone', false, false);
         entry.awaitingJoin = true;
       }
-      else if (entry.link.isFromNewSession(out)) entry = replace(from) ?? entry;
+      else if (entry.link.isFromNewSession(out)) entry = replace(from, false) ?? entry;
       entry.link.receive(out);
     },
     send(peerId, message) {

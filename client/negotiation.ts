@@ -14,15 +14,30 @@ export interface Negotiator {
   receive(signal: SignalOut): void;
 }
 
+/**
+ * How long the side that did not start the link waits for the other's first offer before
+ * making one itself (the offer may have been lost with a signaling connection).
+ */
+const FIRST_OFFER_WAIT_MS = 3_000;
+
 export interface NegotiatorOptions {
   pc: RTCPeerConnection;
   polite: boolean;
+  /**
+   * Whether this side makes the first offer. Perfect negotiation would resolve two first
+   * offers, but Chromium sometimes never gathers candidates after rolling back an offer that
+   * was still gathering (seen in 3 of 8 three-user runs here). So the newcomer offers and
+   * the member already in the room waits; after that, either side may offer at any time.
+   */
+  initiator: boolean;
   send(signal: SignalOut): void;
   onError(stage: string, error: unknown): void;
 }
 
-export function createNegotiator({ pc, polite, send, onError }: NegotiatorOptions): Negotiator {
+export function createNegotiator({ pc, polite, initiator, send, onError }: NegotiatorOptions): Negotiator {
   let makingOffer = false;
+  let awaitingFirstOffer = !initiator;
+  let negotiationSkipped = false;
   let ignoreOffer = false;
   let isSettingRemoteAnswerPending = false;
   // Candidates that arrive before the remote description they belong to: addIceCandidate
@@ -31,7 +46,7 @@ export function createNegotiator({ pc, polite, send, onError }: NegotiatorOption
   // Signal handling is asynchronous; a chain keeps a candidate from overtaking its offer.
   let chain: Promise<void> = Promise.resolve();
 
-  pc.addEventListener('negotiationneeded', async () => {
+  async function makeOffer(): Promise<void> {
     try {
       makingOffer = true;
       // No argument: the browser creates the right description for the current state.
@@ -42,7 +57,22 @@ export function createNegotiator({ pc, polite, send, onError }: NegotiatorOption
     } finally {
       makingOffer = false;
     }
+  }
+
+  pc.addEventListener('negotiationneeded', () => {
+    if (awaitingFirstOffer) {
+      negotiationSkipped = true;
+      return;
+    }
+    void makeOffer();
   });
+  if (awaitingFirstOffer) {
+    setTimeout(() => {
+      if (!awaitingFirstOffer || pc.signalingState === 'closed') return;
+      awaitingFirstOffer = false;
+      if (negotiationSkipped && pc.signalingState === 'stable') void makeOffer();
+    }, FIRST_OFFER_WAIT_MS);
+  }
 
   pc.addEventListener('icecandidate', ({ candidate }) => {
     // A null or empty candidate marks the end of gathering: nothing to send (trickle ICE).
@@ -50,6 +80,7 @@ export function createNegotiator({ pc, polite, send, onError }: NegotiatorOption
   });
 
   async function applyDescription(description: SessionDescription): Promise<void> {
+    awaitingFirstOffer = false;
     // An offer collides with ours when we are making one or are not stable — unless the
     // only thing in flight is setting the answer to our own offer, which will settle.
     const readyForOffer =

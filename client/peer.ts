@@ -52,6 +52,8 @@ export interface PeerLinkEvents {
 
 export interface PeerLinkOptions {
   polite: boolean;
+  /** This side makes the first offer (see negotiation.ts). */
+  initiator: boolean;
   rtcConfig(): RTCConfiguration;
   /** Called before an ICE restart so that expiring TURN credentials are renewed first. */
   beforeRestart(): Promise<void>;
@@ -87,6 +89,7 @@ export function createPeerLink(options: PeerLinkOptions): PeerLink {
   const negotiator = createNegotiator({
     pc,
     polite: options.polite,
+    initiator: options.initiator,
     send: (signal) => events.signal(signal),
     onError: (stage, error) => console.debug('roomlink: negotiation', stage, error),
   });

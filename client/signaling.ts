@@ -65,6 +65,14 @@ export function createSignaling({ roomId, name, resume, handlers }: SignalingOpt
   let inRoom = false;
   let shuttingDown = false;
   let left = false;
+  // Room events that arrive before our join ack: possible when two people join at once
+  // (the other one may learn of us and signal before our own ack is processed). They are
+  // held and replayed right after the ack, when we know our id and may send answers.
+  let early: Array<() => void> = [];
+  const whenInRoom = (deliver: () => void) => {
+    if (inRoom) deliver();
+    else early.push(deliver);
+  };
 
   function join(): void {
     const request = { roomId, name: name(), ...withResume(resume()) };
@@ -82,6 +90,7 @@ export function createSignaling({ roomId, name, resume, handlers }: SignalingOpt
       handlers.onJoined(ack, joinedOnce);
       joinedOnce = true;
       handlers.onStatus('joined');
+      for (const deliver of early.splice(0)) deliver();
     });
   }
 
@@ -91,6 +100,7 @@ export function createSignaling({ roomId, name, resume, handlers }: SignalingOpt
   });
   socket.on('disconnect', (reason) => {
     inRoom = false;
+    early = [];
     if (left) return;
     if (reason === 'io server disconnect') {
       if (shuttingDown) {
@@ -110,9 +120,9 @@ export function createSignaling({ roomId, name, resume, handlers }: SignalingOpt
   socket.on('server:shutdown', () => {
     shuttingDown = true;
   });
-  socket.on('peer:joined', (peer) => handlers.onPeerJoined(peer));
-  socket.on('peer:left', (peerLeft) => handlers.onPeerLeft(peerLeft));
-  socket.on('signal', (signal) => handlers.onSignal(signal));
+  socket.on('peer:joined', (peer) => whenInRoom(() => handlers.onPeerJoined(peer)));
+  socket.on('peer:left', (peerLeft) => whenInRoom(() => handlers.onPeerLeft(peerLeft)));
+  socket.on('signal', (signal) => whenInRoom(() => handlers.onSignal(signal)));
   socket.on('error', (error) => {
     // A rejected event. Logged for the curious; the mesh recovers through its own timers.
     console.warn('roomlink: server rejected an event', error.code, error.message);

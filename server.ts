@@ -1,0 +1,33 @@
+// Entry point: read the configuration, build the server, listen, and shut down cleanly.
+import { createApp } from './server/app.ts';
+import { parseConfig } from './server/config.ts';
+
+const parsed = parseConfig(process.env, process.argv.slice(2));
+if (parsed.kind === 'help') {
+  console.log(parsed.text);
+  process.exit(0);
+}
+if (parsed.kind === 'invalid') {
+  console.error(`roomlink: invalid configuration\n${parsed.errors.map((e) => `  - ${e}`).join('\n')}`);
+  process.exit(1);
+}
+
+const app = createApp(parsed.config);
+const { port, host } = await app.listen().catch((error: unknown) => {
+  const code = (error as NodeJS.ErrnoException).code;
+  console.error(`roomlink: cannot listen on ${parsed.config.host}:${parsed.config.port} (${code ?? String(error)})`);
+  process.exit(1);
+});
+// A wildcard address is not something to open in a browser; localhost reaches it.
+const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+console.log(`roomlink listening on http://${shown}:${port}`);
+
+const stop = (signal: string) => {
+  console.log(`roomlink: ${signal}, shutting down`);
+  app.close().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
+};
+process.once('SIGTERM', () => stop('SIGTERM'));
+process.once('SIGINT', () => stop('SIGINT'));

@@ -1,0 +1,146 @@
+// Room membership, kept in Socket.IO rooms rather than in a Map of our own, so that the
+// same code works across nodes once an adapter (Redis) is plugged in: a room's members are
+// whatever io.in(roomId).fetchSockets() returns, each described by its socket.data.
+//
+// Admission must hold the cap under concurrent joins, also across nodes. The order that
+// does (measured, see MACHINE.md): JOIN FIRST, THEN read membership, THEN decide. Of two
+// racing joins the one that reads last sees both, and ranking by (joinedAt, peerId) makes
+// every reader agree on who came first; the loser leaves again. Reading before joining
+// lets both see a free seat and both get in.
+import type { Server, Socket } from 'socket.io';
+import type {
+  ClientToServerEvents,
+  InterServerEvents,
+  PeerInfo,
+  ServerToClientEvents,
+  SocketData,
+} from '../protocol/signaling.ts';
+
+export type RoomServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type RoomSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+export interface Member {
+  roomId: string;
+  peerId: string;
+  name: string;
+  joinedAt: number;
+}
+
+/** The socket's membership if socket.data describes one, else null. */
+export function memberOf(data: Partial<SocketData> | undefined): Member | null {
+  if (!data) return null;
+  const { roomId, peerId, name, joinedAt } = data;
+  if (roomId === undefined || peerId === undefined || name === undefined || joinedAt === undefined) {
+    return null;
+  }
+  return { roomId, peerId, name, joinedAt };
+}
+
+/** The personal Socket.IO room of one peer: signals are delivered by emitting to it. */
+export function peerAddress(roomId: string, peerId: string): string {
+  return `peer:${roomId}:${peerId}`;
+}
+
+// ---------------------------------------------------------------------------------------
+// Pure ranking logic (unit-tested without sockets).
+
+/**
+ * One entry per peer id, in admission order (joinedAt, then peerId). A peer id held by
+ * several sockets (a resumed tab and the ghost of its old connection) keeps its earliest
+ * joinedAt, so resuming never costs a peer its seat.
+ */
+export function rankMembers(members: readonly Member[]): Member[] {
+  const byPeer = new Map<string, Member>();
+  for (const m of members) {
+    const seen = byPeer.get(m.peerId);
+    if (!seen || m.joinedAt < seen.joinedAt) byPeer.set(m.peerId, m);
+  }
+  return [...byPeer.values()].sort(
+    (a, b) => a.joinedAt - b.joinedAt || (a.peerId < b.peerId ? -1 : a.peerId > b.peerId ? 1 : 0),
+  );
+}
+
+/** Whether peerId holds one of the first `cap` seats (false if it is not a member at all). */
+export function isAdmitted(members: readonly Member[], peerId: string, cap: number): boolean {
+  const rank = rankMembers(members).findIndex((m) => m.peerId === peerId);
+  return rank >= 0 && rank < cap;
+}
+
+/**
+ * The peers a newcomer is told about: the admitted members other than itself. Members
+ * ranked past the cap are joins that are about to be turned away, not peers.
+ */
+export function otherPeers(members: readonly Member[], selfPeerId: string, cap: number): PeerInfo[] {
+  return rankMembers(members)
+    .slice(0, cap)
+    .filter((m) => m.peerId !== selfPeerId)
+    .map((m) => ({ id: m.peerId, name: m.name }));
+}
+
+/** Whether any socket other than the one leaving still holds peerId (then: no peer:left). */
+export function peerStillPresent(members: readonly Member[], peerId: string): boolean {
+  return members.some((m) => m.peerId === peerId);
+}
+
+/**
+ * A strictly increasing clock for joinedAt: two joins on this node in the same millisecond
+ * still get distinct, ordered stamps, so ranking never falls back to the peer id for them.
+ */
+export function createJoinClock(now: () => number = Date.now): () => number {
+  let last = 0;
+  return () => {
+    last = Math.max(now(), last + 1);
+    return last;
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Socket.IO side.
+
+/** Members of a room as every node sees them, read from socket.data. */
+export async function fetchMembers(io: RoomServer, roomId: string): Promise<Member[]> {
+  const sockets = await io.in(roomId).fetchSockets();
+  const members: Member[] = [];
+  for (const s of sockets) {
+    const m = memberOf(s.data);
+    if (m && m.roomId === roomId) members.push(m);
+  }
+  return members;
+}
+
+/** Leaves the room and the personal address; clears the membership on socket.data. */
+export async function leaveRoom(socket: RoomSocket, member: Member): Promise<void> {
+  await socket.leave(member.roomId);
+  await socket.leave(peerAddress(member.roomId, member.peerId));
+  delete socket.data.roomId;
+  delete socket.data.peerId;
+  delete socket.data.name;
+  delete socket.data.joinedAt;
+}
+
+export type Admission =
+  | { admitted: true; members: Member[] }
+  | { admitted: false };
+
+/**
+ * Puts the socket in the room and decides, in that order (see the top of this file).
+ * On refusal the socket is out of the room again and socket.data is cleared.
+ */
+export async function admit(
+  io: RoomServer,
+  socket: RoomSocket,
+  member: Omit<Member, 'joinedAt'>,
+  cap: number,
+  stamp: () => number,
+): Promise<Admission> {
+  // Stamp, describe and join in one synchronous step: on this node, stamp order is then
+  // join order, which is what makes the ranking agree with what each reader could see.
+  const joined: Member = { ...member, joinedAt: stamp() };
+  Object.assign(socket.data, joined);
+  const joining = [socket.join(joined.roomId), socket.join(peerAddress(joined.roomId, joined.peerId))];
+  await Promise.all(joining);
+  const members = await fetchMembers(io, joined.roomId);
+  if (isAdmitted(members, joined.peerId, cap)) return { admitted: true, members };
+  await leaveRoom(socket, joined);
+  return { admitted: false };
+}

@@ -1,0 +1,219 @@
+// The signaling handlers of one socket: join a room, relay signals inside it, leave.
+// Every payload is untrusted: it is parsed before use, a bad one is answered with an error
+// code (logged once, at debug), and no handler can throw into the event loop — an
+// exception is logged and answered with 'internal'.
+import { nanoid } from 'nanoid';
+import { MAX_CHAT_LENGTH, PEER_ID_LENGTH } from '../protocol/limits.ts';
+import {
+  parseJoinRequest,
+  parseOutgoingSignal,
+  type ErrorCode,
+  type IncomingSignal,
+  type JoinAck,
+  type PeerLeftReason,
+  type ProtocolError,
+} from '../protocol/signaling.ts';
+import type { Config } from './config.ts';
+import type { IceGrant } from './ice.ts';
+import type { Logger } from './logger.ts';
+import type { ResumeTokens } from './resume.ts';
+import {
+  admit,
+  fetchMembers,
+  leaveRoom,
+  memberOf,
+  otherPeers,
+  peerAddress,
+  peerStillPresent,
+  type Member,
+  type RoomServer,
+  type RoomSocket,
+} from './rooms.ts';
+
+export interface SignalingDeps {
+  config: Pick<Config, 'maxRoomSize'>;
+  logger: Logger;
+  resume: ResumeTokens;
+  ice: (peerId: string) => IceGrant;
+  isShuttingDown: () => boolean;
+  /** Strictly increasing stamp for joinedAt (rooms.createJoinClock). */
+  joinClock: () => number;
+}
+
+const KNOWN_EVENTS = new Set(['room:join', 'signal', 'room:leave', 'ice:refresh']);
+
+type Ack = (response: { ok: false; error: ProtocolError }) => void;
+
+const protocolError = (code: ErrorCode, message: string): ProtocolError => ({ code, message });
+
+export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, deps: SignalingDeps): void {
+  const log = deps.logger.child({ socketId: socket.id });
+  const ids = () => ({ roomId: socket.data.roomId, peerId: socket.data.peerId });
+
+  /** Answers a rejected event: through its ack if it has one, else with an 'error' event. */
+  const reject = (event: string, ack: Ack | undefined, error: ProtocolError): void => {
+    log.debug({ ...ids(), event, code: error.code }, 'rejected');
+    if (ack) ack({ ok: false, error });
+    else socket.emit('error', error);
+  };
+
+  /** Wraps a handler so that neither a throw nor a rejected promise escapes. */
+  const on = (event: string, handler: (args: unknown[], ack: Ack | undefined) => unknown) => {
+    const listener = (...args: unknown[]): void => {
+      const last = args.at(-1);
+      const ack = typeof last === 'function' ? (last as Ack) : undefined;
+      const fail = (error: unknown) => {
+        log.error({ ...ids(), event, err: error }, 'handler failed');
+        reject(event, ack, protocolError('internal', 'internal server error'));
+      };
+      try {
+        Promise.resolve(handler(args, ack)).catch(fail);
+      } catch (error) {
+        fail(error);
+      }
+    };
+    // The typed map cannot describe "anything a hostile client sends"; we parse instead.
+    (socket.on as (event: string, listener: (...args: unknown[]) => void) => void).call(socket, event, listener);
+  };
+
+  const announceLeft = async (member: Member, reason: PeerLeftReason): Promise<void> => {
+    // A peer id held by another socket in the room (a resumed tab replacing its ghost) is
+    // still present: saying it left would make the others tear down a live connection.
+    const members = await fetchMembers(io, member.roomId);
+    if (peerStillPresent(members, member.peerId)) return;
+    io.to(member.roomId).emit('peer:left', { id: member.peerId, reason });
+    log.info({ roomId: member.roomId, peerId: member.peerId, reason }, 'peer left');
+  };
+
+  on('room:join', async (args, ack) => {
+    const [payload] = args;
+    if (args.length !== 2 || !ack) {
+      return reject('room:join', ack, protocolError('bad_request', 'room:join expects (request, ack)'));
+    }
+    const respond = ack as (response: JoinAck) => void;
+    if (deps.isShuttingDown()) {
+      return reject('room:join', ack, protocolError('shutting_down', 'the server is shutting down; reconnect shortly'));
+    }
+    const parsed = parseJoinWithoutBadTicket(payload);
+    if (!parsed.ok) return reject('room:join', ack, parsed.error);
+    if (memberOf(socket.data)) {
+      return reject('room:join', ack, protocolError('already_joined', 'this connection is already in a room; leave it first'));
+    }
+    const { roomId, name, resume } = parsed.value;
+    // A ticket that does not verify is not an error: the user still gets in, as a new peer.
+    const resumed = resume !== undefined && deps.resume.verify(roomId, resume);
+    const peerId = resumed ? resume.id : nanoid(PEER_ID_LENGTH);
+
+    // No await before admit(): it marks socket.data synchronously, which is what makes a
+    // second room:join on this socket see 'already_joined' while the first is in flight.
+    const cap = deps.config.maxRoomSize;
+    const admission = await admit(io, socket, { roomId, peerId, name }, cap, deps.joinClock);
+    if (!admission.admitted) {
+      log.info({ roomId, peerId, cap }, 'join refused: room full');
+      return reject('room:join', ack, protocolError('room_full', `this room already has ${cap} members`));
+    }
+    if (!socket.connected) {
+      // Gone while we waited for the adapter; its disconnect handler has already run.
+      await leaveRoom(socket, { roomId, peerId, name, joinedAt: 0 });
+      return;
+    }
+    if (resumed) await dropGhosts(roomId, peerId);
+
+    const grant = deps.ice(peerId);
+    respond({
+      ok: true,
+      self: { id: peerId, name },
+      resume: deps.resume.issue(roomId, peerId),
+      peers: otherPeers(admission.members, peerId, cap),
+      iceServers: grant.iceServers,
+      iceExpiresAt: grant.iceExpiresAt,
+      limits: { maxRoomSize: cap, maxChatLength: MAX_CHAT_LENGTH },
+    });
+    // Also for a resumed id: the others may have dropped it meanwhile; a known id is a no-op.
+    socket.to(roomId).emit('peer:joined', { id: peerId, name });
+    log.info({ roomId, peerId, resumed }, 'peer joined');
+  });
+
+  /** Disconnects the other sockets holding this peer id (the connection before a reload). */
+  const dropGhosts = async (roomId: string, peerId: string): Promise<void> => {
+    const holders = await io.in(peerAddress(roomId, peerId)).fetchSockets();
+    for (const ghost of holders) {
+      if (ghost.id === socket.id) continue;
+      log.info({ roomId, peerId, ghost: ghost.id }, 'resume replaces an older connection');
+      // Its disconnect handler finds this socket holding the id and stays quiet.
+      ghost.disconnect(true);
+    }
+  };
+
+  on('signal', (args, ack) => {
+    const member = memberOf(socket.data);
+    if (!member) return reject('signal', ack, protocolError('not_in_room', 'join a room before signaling'));
+    if (args.length !== 1) return reject('signal', ack, protocolError('bad_request', 'signal expects one payload and no ack'));
+    const parsed = parseOutgoingSignal(args[0]);
+    if (!parsed.ok) return reject('signal', ack, parsed.error);
+    const { to, description, candidate } = parsed.value;
+    if (to === member.peerId) return; // to oneself: nothing to negotiate
+    // Delivery by construction: the target address is built from the sender's own room, so
+    // a signal can never reach a peer outside it; `from` is ours to stamp, never the client's.
+    const delivered: IncomingSignal = { from: member.peerId };
+    if (description) delivered.description = description;
+    if (candidate) delivered.candidate = candidate;
+    io.to(peerAddress(member.roomId, to)).emit('signal', delivered);
+  });
+
+  on('room:leave', async (args, ack) => {
+    if (args.length !== 0) {
+      return reject('room:leave', ack, protocolError('bad_request', 'room:leave takes no arguments'));
+    }
+    const member = memberOf(socket.data);
+    if (!member) return reject('room:leave', ack, protocolError('not_in_room', 'not in a room'));
+    await leaveRoom(socket, member);
+    await announceLeft(member, 'leave');
+  });
+
+  on('ice:refresh', (args, ack) => {
+    if (args.length !== 1 || !ack) {
+      return reject('ice:refresh', ack, protocolError('bad_request', 'ice:refresh expects (ack)'));
+    }
+    const member = memberOf(socket.data);
+    if (!member) return reject('ice:refresh', ack, protocolError('not_in_room', 'join a room first'));
+    const grant = deps.ice(member.peerId);
+    (ack as (response: unknown) => void)({ ok: true, iceServers: grant.iceServers, iceExpiresAt: grant.iceExpiresAt });
+  });
+
+  socket.onAny((event: unknown, ...args: unknown[]) => {
+    if (typeof event === 'string' && KNOWN_EVENTS.has(event)) return;
+    const last = args.at(-1);
+    const ack = typeof last === 'function' ? (last as Ack) : undefined;
+    // The name is the client's free text: not something to copy into our logs.
+    reject('(unknown)', ack, protocolError('bad_request', 'unknown event'));
+  });
+
+  // A client may emit an event named 'error'; without a listener Node's EventEmitter would
+  // throw it as an uncaught exception. onAny above has already answered it.
+  socket.on('error', (error: unknown) => {
+    if (error instanceof Error) log.warn({ ...ids(), err: error }, 'socket error');
+  });
+
+  socket.on('disconnect', (reason) => {
+    const member = memberOf(socket.data);
+    log.debug({ ...ids(), reason }, 'disconnected');
+    if (!member) return;
+    announceLeft(member, 'disconnect').catch((error: unknown) => {
+      log.error({ roomId: member.roomId, peerId: member.peerId, err: error }, 'peer:left after disconnect failed');
+    });
+  });
+}
+
+/**
+ * parseJoinRequest, except that a malformed resume ticket (a corrupted sessionStorage, an
+ * old client) is dropped rather than refused: a bad ticket costs the old id, never entry.
+ */
+function parseJoinWithoutBadTicket(payload: unknown): ReturnType<typeof parseJoinRequest> {
+  const parsed = parseJoinRequest(payload);
+  if (parsed.ok || parsed.error.code !== 'bad_request') return parsed;
+  if (typeof payload !== 'object' || payload === null || !Object.hasOwn(payload, 'resume')) return parsed;
+  const { resume: _dropped, ...rest } = payload as Record<string, unknown>;
+  const retried = parseJoinRequest(rest);
+  return retried.ok ? retried : parsed;
+}

@@ -1,0 +1,58 @@
+// server.ts as an operator runs it: it prints where it listens, answers, stops cleanly on
+// SIGTERM with exit code 0, and refuses a bad configuration with exit code 1 and a message
+// naming the setting.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const START_TIMEOUT_MS = 15_000;
+
+function runServer(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts', ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env['PATH'] ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  return { child, exited, output: () => ({ stdout, stderr }) };
+}
+
+test('server.ts prints its URL, serves, and exits 0 on SIGTERM', async (t) => {
+  const server = runServer(['--port', '0', '--host', '127.0.0.1', '--log-level', 'silent', '--secret', 'entry-test-secret-0123']);
+  t.after(() => server.child.kill('SIGKILL'));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no listening line: ${JSON.stringify(server.output())}`)), START_TIMEOUT_MS);
+    server.child.stdout.on('data', () => {
+      const match = /roomlink listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(server.output().stdout);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+  });
+  const health = await fetch(`${url}/healthz`);
+  assert.equal(health.status, 200);
+  server.child.kill('SIGTERM');
+  assert.equal(await server.exited, 0);
+});
+
+test('server.ts exits 1 on a bad configuration, naming the setting', async () => {
+  const server = runServer(['--max-room-size', '1'], { PORT: 'eighty' });
+  assert.equal(await server.exited, 1);
+  const { stderr } = server.output();
+  assert.match(stderr, /PORT/);
+  assert.match(stderr, /--max-room-size/);
+});
+
+test('server.ts --help prints usage and exits 0', async () => {
+  const server = runServer(['--help']);
+  assert.equal(await server.exited, 0);
+  assert.match(server.output().stdout, /--max-room-size/);
+});

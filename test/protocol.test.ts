@@ -1,0 +1,180 @@
+// The protocol parsers are the server's first line of defence: each must accept exactly the
+// documented shapes and turn everything else into a clean error, never a throw.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  parseChannelMessage,
+  parseJoinRequest,
+  parseOutgoingSignal,
+  normalizeName,
+} from '../protocol/index.ts';
+
+const ROOM = 'Abcdefghijklmnop_-12';
+const PEER = 'peer_ABC-1234';
+
+/** Values no parser should accept as a whole payload. */
+const HOSTILE: unknown[] = [
+  null,
+  undefined,
+  0,
+  42,
+  Number.NaN,
+  true,
+  'room',
+  [],
+  [ROOM, 'alice'],
+  () => {},
+  Symbol('x'),
+  new Date(),
+  Buffer.from('{"roomId":"x"}'),
+];
+
+test('parseJoinRequest accepts a room id and a name, and trims the name', () => {
+  const result = parseJoinRequest({ roomId: ROOM, name: '  Alice  ' });
+  assert.deepEqual(result, { ok: true, value: { roomId: ROOM, name: 'Alice' } });
+});
+
+test('parseJoinRequest keeps a well-formed resume ticket', () => {
+  const resume = { id: PEER, token: 'x'.repeat(43) };
+  const result = parseJoinRequest({ roomId: ROOM, name: 'Bob', resume });
+  assert.deepEqual(result, { ok: true, value: { roomId: ROOM, name: 'Bob', resume } });
+});
+
+test('parseJoinRequest rejects non-objects as bad_request without throwing', () => {
+  for (const raw of HOSTILE) {
+    const result = parseJoinRequest(raw);
+    assert.equal(result.ok, false, `accepted ${String(raw)}`);
+    if (!result.ok) assert.equal(result.error.code, 'bad_request');
+  }
+});
+
+test('parseJoinRequest rejects extra fields and prototype-pollution keys', () => {
+  const cases = [
+    { roomId: ROOM, name: 'a', admin: true },
+    JSON.parse(`{"roomId":"${ROOM}","name":"a","__proto__":{"polluted":1}}`),
+    JSON.parse(`{"roomId":"${ROOM}","name":"a","constructor":{"prototype":{"polluted":1}}}`),
+    { roomId: ROOM, name: 'a', resume: { id: PEER, token: 'x'.repeat(43), extra: 1 } },
+    { roomId: ROOM, name: 'a', resume: { id: 'short', token: 'x'.repeat(43) } },
+    { roomId: ROOM, name: 'a', resume: 'ticket' },
+  ];
+  for (const raw of cases) {
+    const result = parseJoinRequest(raw);
+    assert.equal(result.ok, false, JSON.stringify(raw));
+    if (!result.ok) assert.equal(result.error.code, 'bad_request');
+  }
+  assert.equal(({} as Record<string, unknown>)['polluted'], undefined);
+});
+
+test('parseJoinRequest rejects bad room ids with invalid_room', () => {
+  for (const roomId of ['short', 'x'.repeat(65), 'has space in it!!!', '../../etc/passwd/x', 12345678901234567, null, ['x'.repeat(20)], 'ü'.repeat(20)]) {
+    const result = parseJoinRequest({ roomId, name: 'a' });
+    assert.equal(result.ok, false);
+    if (!result.ok) assert.equal(result.error.code, 'invalid_room', String(roomId));
+  }
+});
+
+test('parseJoinRequest rejects bad names with invalid_name', () => {
+  const names: unknown[] = [
+    '',
+    '   ',
+    'x'.repeat(33),
+    'x'.repeat(1_000_000),
+    'a\u0000b',
+    'line\nbreak',
+    'tab\there',
+    'evil\u202Egnp.exe',
+    '\u2066isolate',
+    'mark\u200F',
+    42,
+    null,
+    { first: 'a' },
+  ];
+  for (const name of names) {
+    const result = parseJoinRequest({ roomId: ROOM, name });
+    assert.equal(result.ok, false, JSON.stringify(name)?.slice(0, 40));
+    if (!result.ok) assert.equal(result.error.code, 'invalid_name');
+  }
+});
+
+test('normalizeName counts code points: 32 emoji are fine, 33 are not', () => {
+  assert.deepEqual(normalizeName('😀'.repeat(32)), { ok: true, name: '😀'.repeat(32) });
+  assert.equal(normalizeName('😀'.repeat(33)).ok, false);
+  assert.deepEqual(normalizeName(' Zoë '), { ok: true, name: 'Zoë' });
+  assert.equal(normalizeName(undefined).ok, false);
+  assert.equal(normalizeName('\u0007bell').ok, false);
+});
+
+test('parseOutgoingSignal accepts a description or a candidate', () => {
+  const description = { type: 'offer', sdp: 'v=0\r\n' } as const;
+  assert.deepEqual(parseOutgoingSignal({ to: PEER, description }), { ok: true, value: { to: PEER, description } });
+  const candidate = { candidate: 'candidate:1 1 udp 1 10.0.0.1 5000 typ host', sdpMid: '0', sdpMLineIndex: 0, usernameFragment: null };
+  assert.deepEqual(parseOutgoingSignal({ to: PEER, candidate }), { ok: true, value: { to: PEER, candidate } });
+  // The end-of-candidates marker is an empty candidate string.
+  assert.equal(parseOutgoingSignal({ to: PEER, candidate: { candidate: '' } }).ok, true);
+});
+
+test('parseOutgoingSignal rejects everything else as bad_request', () => {
+  const description = { type: 'offer', sdp: 'v=0' };
+  const candidate = { candidate: 'candidate:1' };
+  const cases: unknown[] = [
+    ...HOSTILE,
+    { to: PEER },
+    { to: PEER, description, candidate },
+    { to: PEER, description, from: 'someoneelse1' },
+    { to: 'bad id!', description },
+    { to: PEER, description: { type: 'bogus', sdp: '' } },
+    { to: PEER, description: { type: 'offer', sdp: 'x'.repeat(16_001) } },
+    { to: PEER, description: { type: 'offer' } },
+    { to: PEER, candidate: { candidate: 'x'.repeat(2_000) } },
+    { to: PEER, candidate: { candidate: 'c', sdpMLineIndex: -1 } },
+    { to: PEER, candidate: { candidate: 'c', extra: true } },
+    JSON.parse(`{"to":"${PEER}","candidate":{"candidate":"c"},"__proto__":{"x":1}}`),
+  ];
+  for (const raw of cases) {
+    const result = parseOutgoingSignal(raw);
+    assert.equal(result.ok, false, String(JSON.stringify(raw)).slice(0, 80));
+    if (!result.ok) assert.equal(result.error.code, 'bad_request');
+  }
+});
+
+test('parseChannelMessage accepts each message kind', () => {
+  const id = 'abcdefghijklmnopqrstu';
+  const good = [
+    { t: 'hello', v: 1, name: 'Alice' },
+    { t: 'hello', v: 1, name: 'Alice', proof: 'abc' },
+    { t: 'chat', id, ts: 1_700_000_000_000, text: 'hi' },
+    { t: 'ack', id },
+    { t: 'ping', n: 3 },
+    { t: 'pong', n: 3 },
+    { t: 'name', name: 'Bob' },
+    { t: 'bye' },
+  ];
+  for (const message of good) assert.deepEqual(parseChannelMessage(JSON.stringify(message)), message);
+  assert.deepEqual(parseChannelMessage('{"t":"name","name":"  Bob "}'), { t: 'name', name: 'Bob' });
+});
+
+test('parseChannelMessage returns null for hostile input', () => {
+  const id = 'abcdefghijklmnopqrstu';
+  const bad: unknown[] = [
+    ...HOSTILE,
+    '',
+    'not json',
+    'null',
+    '[]',
+    '42',
+    '{"t":"nope"}',
+    JSON.stringify({ t: 'chat', id, ts: 1, text: '' }),
+    JSON.stringify({ t: 'chat', id, ts: 1, text: 'x'.repeat(4_001) }),
+    JSON.stringify({ t: 'chat', id, ts: -1, text: 'x' }),
+    JSON.stringify({ t: 'chat', id: 'bad id', ts: 1, text: 'x' }),
+    JSON.stringify({ t: 'chat', id, ts: 1, text: 'x', html: '<b>' }),
+    `{"t":"bye","__proto__":{"polluted":1}}`,
+    JSON.stringify({ t: 'hello', v: 1, name: 'evil\u202E' }),
+    JSON.stringify({ t: 'hello', v: 0, name: 'a' }),
+    JSON.stringify({ t: 'name', name: 'x'.repeat(33) }),
+    JSON.stringify({ t: 'ping', n: 1.5 }),
+    JSON.stringify({ t: 'chat', id, ts: 1, text: 'x' }) + ' '.repeat(40_000),
+  ];
+  for (const raw of bad) assert.equal(parseChannelMessage(raw), null, String(raw).slice(0, 60));
+  assert.equal(({} as Record<string, unknown>)['polluted'], undefined);
+});

@@ -1,0 +1,176 @@
+// Helpers for the integration tests: a real server on a free port of 127.0.0.1 and real
+// Socket.IO clients, with everything they open closed again by closeAll().
+import assert from 'node:assert/strict';
+import { io as connect, type Socket } from 'socket.io-client';
+import { createApp, type App } from '../server/app.ts';
+import { parseConfig, type Config } from '../server/config.ts';
+import type {
+  ClientToServerEvents,
+  JoinAck,
+  JoinRequest,
+  ProtocolError,
+  ServerToClientEvents,
+} from '../protocol/signaling.ts';
+
+export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export interface TestServer {
+  url: string;
+  app: App;
+  config: Config;
+  close(): Promise<void>;
+}
+
+const ACK_TIMEOUT_MS = 2_000;
+const EVENT_TIMEOUT_MS = 2_000;
+
+const openServers = new Set<TestServer>();
+const openClients = new Set<Client>();
+
+/** The configuration a test server starts from: loopback, any free port, quiet. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  const parsed = parseConfig({}, ['--port', '0', '--host', '127.0.0.1', '--log-level', 'silent']);
+  if (parsed.kind !== 'config') throw new Error('the base test configuration is invalid');
+  return { ...parsed.config, secret: 'test-secret-0123456789abcdef', ...overrides };
+}
+
+export async function startServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+  const config = testConfig(overrides);
+  const app = createApp(config);
+  const { port } = await app.listen();
+  const server: TestServer = {
+    url: `http://127.0.0.1:${port}`,
+    app,
+    config,
+    async close() {
+      openServers.delete(server);
+      await app.close();
+    },
+  };
+  openServers.add(server);
+  return server;
+}
+
+/** A connected client (WebSocket only unless asked, its own Manager, no reconnection). */
+export async function connectClient(url: string, transports: Array<'websocket' | 'polling'> = ['websocket']): Promise<Client> {
+  const client: Client = connect(url, { transports, forceNew: true, reconnection: false });
+  openClients.add(client);
+  await new Promise<void>((resolve, reject) => {
+    client.once('connect', () => resolve());
+    client.once('connect_error', reject);
+  });
+  return client;
+}
+
+export function join(client: Client, roomId: string, name: string, resume?: JoinRequest['resume']): Promise<JoinAck> {
+  const request: JoinRequest = { roomId, name };
+  if (resume) request.resume = resume;
+  return client.timeout(ACK_TIMEOUT_MS).emitWithAck('room:join', request);
+}
+
+/** Joins and insists on success; returns the ack's success branch. */
+export async function joinOk(client: Client, roomId: string, name: string, resume?: JoinRequest['resume']) {
+  const ack = await join(client, roomId, name, resume);
+  if (!ack.ok) throw new Error(`join failed: ${ack.error.code} ${ack.error.message}`);
+  return ack;
+}
+
+type EventArg<E extends keyof ServerToClientEvents> = Parameters<ServerToClientEvents[E]>[0];
+
+export function waitForEvent<E extends keyof ServerToClientEvents>(
+  client: Client,
+  event: E,
+  timeoutMs = EVENT_TIMEOUT_MS,
+): Promise<EventArg<E>> {
+  return new Promise((resolve, reject) => {
+    const listener = (arg: EventArg<E>) => {
+      clearTimeout(timer);
+      resolve(arg);
+    };
+    const timer = setTimeout(() => {
+      client.off(event, listener as never);
+      reject(new Error(`no '${event}' within ${timeoutMs} ms`));
+    }, timeoutMs);
+    client.once(event, listener as never);
+  });
+}
+
+/** Resolves if `event` does not arrive within `ms`; rejects with what arrived otherwise. */
+export function expectNoEvent<E extends keyof ServerToClientEvents>(client: Client, event: E, ms = 300): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const listener = (arg: EventArg<E>) => {
+      clearTimeout(timer);
+      reject(new Error(`unexpected '${event}': ${JSON.stringify(arg)}`));
+    };
+    const timer = setTimeout(() => {
+      client.off(event, listener as never);
+      resolve();
+    }, ms);
+    client.once(event, listener as never);
+  });
+}
+
+/** Collects every `event` the client gets from now on. */
+export function collect<E extends keyof ServerToClientEvents>(client: Client, event: E): EventArg<E>[] {
+  const seen: EventArg<E>[] = [];
+  client.on(event, ((arg: EventArg<E>) => seen.push(arg)) as never);
+  return seen;
+}
+
+export function disconnected(client: Client, timeoutMs = EVENT_TIMEOUT_MS): Promise<string> {
+  return new Promise((resolve, reject) => {
+    if (client.disconnected) return resolve('already disconnected');
+    const timer = setTimeout(() => reject(new Error(`still connected after ${timeoutMs} ms`)), timeoutMs);
+    client.once('disconnect', (reason) => {
+      clearTimeout(timer);
+      resolve(reason);
+    });
+  });
+}
+
+let roomCounter = 0;
+/** A valid, unique room id (16+ URL-safe characters). */
+export function newRoomId(): string {
+  roomCounter += 1;
+  return `testroom-${process.pid}-${roomCounter}`.padEnd(21, 'x');
+}
+
+/** Closes every client and server the helpers opened; call it in afterEach. */
+export async function closeAll(): Promise<void> {
+  for (const client of openClients) client.disconnect();
+  openClients.clear();
+  await Promise.all([...openServers].map((s) => s.close()));
+}
+
+/** A syntactically fine offer; the server never looks inside the SDP. */
+export const OFFER = { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' } as const;
+
+/** Emits without the typed event map: what a hostile or buggy client can send. */
+export function emitRaw(client: Client, event: string, ...args: unknown[]): void {
+  (client as unknown as { emit(event: string, ...args: unknown[]): void }).emit(event, ...args);
+}
+
+export function emitRawWithAck(client: Client, event: string, ...args: unknown[]): Promise<unknown> {
+  const timed = client.timeout(2_000) as unknown as {
+    emitWithAck(event: string, ...args: unknown[]): Promise<unknown>;
+  };
+  return timed.emitWithAck(event, ...args);
+}
+
+/** Asserts an ack is a refusal with this code. */
+export function assertRefused(ack: unknown, code: ProtocolError['code']): void {
+  assert.equal((ack as { ok: boolean }).ok, false, JSON.stringify(ack));
+  assert.equal((ack as { error: ProtocolError }).error.code, code);
+}
+
+/** Proves the server still works: two fresh clients join a fresh room and signal. */
+export async function assertStillServing(url: string): Promise<void> {
+  const room = newRoomId();
+  const a = await connectClient(url);
+  const b = await connectClient(url);
+  const ackA = await joinOk(a, room, 'Fresh A');
+  await joinOk(b, room, 'Fresh B');
+  const received = waitForEvent(a, 'signal');
+  b.emit('signal', { to: ackA.self.id, description: OFFER });
+  assert.equal((await received).description?.type, 'offer');
+}
