@@ -1,0 +1,233 @@
+// Chromium for the end-to-end tests, run inside the test's namespace through
+// chromium-in-netns.sh. Users share one browser (a context each) unless a test needs to
+// freeze one of them: a freezable user gets a browser of its own, whose whole process tree
+// can be stopped (SIGSTOP) and resumed (SIGCONT), as a laptop lid or a hung tab would.
+
+import { chromium, type Browser, type BrowserContext } from "@playwright/test";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromiumPath, findTool } from "../../scripts/ensure-system.ts";
+import type { Netns } from "./netns.ts";
+import { onProcessExit } from "./exit-cleanup.ts";
+
+const wrapperPath = fileURLToPath(new URL("./chromium-in-netns.sh", import.meta.url));
+const launchTimeoutMs = 30_000;
+/** How long a polite browser.close() may take before the process tree is killed. */
+const closeTimeoutMs = 10_000;
+
+export const chromiumArgs: readonly string[] = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-default-apps",
+  "--disable-domain-reliability",
+  // Plain host candidates instead of mDNS .local names, which resolve slowly.
+  "--disable-features=WebRtcHideLocalIpsWithMdns",
+];
+
+/**
+ * Passive WebRTC trace for the failure report: every RTCPeerConnection logs its state
+ * changes and gathered candidates to the console (collected per context). It only adds
+ * listeners; it changes nothing the app does.
+ */
+const rtcTraceScript = `(() => {
+  const Original = window.RTCPeerConnection;
+  if (!Original) return;
+  let count = 0;
+  window.RTCPeerConnection = class extends Original {
+    constructor(...args) {
+      super(...args);
+      const name = "pc" + count++;
+      const started = performance.now();
+      const log = (text) => console.debug("[rtc] " + name + " +" + Math.round(performance.now() - started) + "ms " + text);
+      this.addEventListener("signalingstatechange", () => log("signaling=" + this.signalingState));
+      this.addEventListener("iceconnectionstatechange", () => log("ice=" + this.iceConnectionState));
+      this.addEventListener("connectionstatechange", () => log("connection=" + this.connectionState));
+      this.addEventListener("icecandidate", (event) => log("candidate " + (event.candidate ? event.candidate.type + " " + event.candidate.address : "end")));
+    }
+  };
+})()`;
+
+/** Anything holding a context: a BrowserContext itself or a user from users.ts. */
+export type HasContext = BrowserContext | { readonly context: BrowserContext };
+
+export interface ContextOptions {
+  /** Put the context in a browser of its own so freeze()/thaw() can stop it alone. */
+  readonly freezable?: boolean;
+  /** Prefix for its console lines in the log (the user's name). */
+  readonly label?: string;
+}
+
+export interface BrowserPool {
+  newContext(options?: ContextOptions): Promise<BrowserContext>;
+  /** SIGSTOPs every process of that context's (freezable) browser. */
+  freeze(target: HasContext): void;
+  /** SIGCONTs them again. */
+  thaw(target: HasContext): void;
+  /** Console messages (with the WebRTC trace) and page errors of every context. */
+  consoleLog(): string;
+  /** Every context so far, with its label; frozen ones must not be asked anything. */
+  contexts(): { label: string; context: BrowserContext; frozen: boolean }[];
+  /** Closes everything; frozen browsers are killed. */
+  close(): Promise<void>;
+}
+
+interface LaunchedBrowser {
+  readonly browser: Browser;
+  /** Chromium's main pid (the wrapper's, since everything execs). */
+  readonly pid: number;
+  frozen: boolean;
+  readonly unregister: () => void;
+}
+
+function contextOf(target: HasContext): BrowserContext {
+  return "context" in target && typeof target.context === "object" ? target.context : (target as BrowserContext);
+}
+
+/** Parent pid from /proc/PID/stat ("pid (comm) state ppid ..."; comm may hold spaces). */
+function parentOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return Number(fields[1]);
+  } catch {
+    return null;
+  }
+}
+
+/** The pid and all its descendants, parents before children. */
+export function processTree(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync("/proc")) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    const parent = parentOf(pid);
+    if (parent === null) continue;
+    const siblings = children.get(parent) ?? [];
+    siblings.push(pid);
+    children.set(parent, siblings);
+  }
+  const tree: number[] = [];
+  const queue = [root];
+  for (let pid = queue.shift(); pid !== undefined; pid = queue.shift()) {
+    tree.push(pid);
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return tree;
+}
+
+function signalTree(root: number, signal: NodeJS.Signals): void {
+  const pids = processTree(root);
+  for (const pid of signal === "SIGCONT" ? pids.reverse() : pids) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // Exited meanwhile.
+    }
+  }
+}
+
+async function launchInNetns(netns: Netns): Promise<LaunchedBrowser> {
+  const dir = mkdtempSync(join(tmpdir(), "rl-chromium-"));
+  const pidFile = join(dir, "pid");
+  try {
+    const env: Record<string, string> = {};
+    for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+    const browser = await chromium.launch({
+      executablePath: wrapperPath,
+      headless: true,
+      args: [...chromiumArgs],
+      timeout: launchTimeoutMs,
+      env: {
+        ...env,
+        RL_NETNS: netns.name,
+        RL_PIDFILE: pidFile,
+        RL_IP: findTool("ip") ?? "ip",
+        CHROMIUM_PATH: chromiumPath(),
+      },
+    });
+    const pid = Number(readFileSync(pidFile, "utf8").trim());
+    const unregister = onProcessExit(() => signalTree(pid, "SIGKILL"));
+    return { browser, pid, frozen: false, unregister };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function closeBrowser(launched: LaunchedBrowser): Promise<void> {
+  if (launched.frozen) signalTree(launched.pid, "SIGKILL");
+  let timer: NodeJS.Timeout | undefined;
+  const closed = await Promise.race([
+    launched.browser.close().then(
+      () => true,
+      () => true,
+    ),
+    new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), closeTimeoutMs))),
+  ]);
+  clearTimeout(timer);
+  if (!closed) signalTree(launched.pid, "SIGKILL");
+  launched.unregister();
+}
+
+export function createBrowserPool(netns: Netns): BrowserPool {
+  let shared: Promise<LaunchedBrowser> | null = null;
+  const own = new Map<BrowserContext, LaunchedBrowser>();
+  const launched: Promise<LaunchedBrowser>[] = [];
+  const log: string[] = [];
+  const labelled: { label: string; context: BrowserContext; owner: LaunchedBrowser }[] = [];
+
+  const freezableOf = (target: HasContext): LaunchedBrowser => {
+    const found = own.get(contextOf(target));
+    if (found === undefined) throw new Error("freeze/thaw needs a context created with { freezable: true }");
+    return found;
+  };
+
+  return {
+    async newContext(options = {}) {
+      let owner: LaunchedBrowser;
+      if (options.freezable === true) {
+        const launching = launchInNetns(netns);
+        launched.push(launching);
+        owner = await launching;
+      } else {
+        if (shared === null) {
+          shared = launchInNetns(netns);
+          launched.push(shared);
+        }
+        owner = await shared;
+      }
+      const context = await owner.browser.newContext();
+      await context.addInitScript(rtcTraceScript);
+      if (options.freezable === true) own.set(context, owner);
+      const label = options.label ?? `context ${labelled.length}`;
+      labelled.push({ label, context, owner });
+      context.on("console", (message) => log.push(`[${label}] ${message.type()}: ${message.text()}`));
+      context.on("weberror", (error) => log.push(`[${label}] page error: ${error.error().stack ?? error.error().message}`));
+      return context;
+    },
+    freeze(target) {
+      const browser = freezableOf(target);
+      signalTree(browser.pid, "SIGSTOP");
+      browser.frozen = true;
+    },
+    thaw(target) {
+      const browser = freezableOf(target);
+      signalTree(browser.pid, "SIGCONT");
+      browser.frozen = false;
+    },
+    consoleLog: () => log.join("\n"),
+    contexts: () => labelled.map(({ label, context, owner }) => ({ label, context, frozen: owner.frozen })),
+    async close() {
+      const browsers = await Promise.allSettled(launched);
+      await Promise.all(
+        browsers.flatMap((result) => (result.status === "fulfilled" ? [closeBrowser(result.value)] : [])),
+      );
+    },
+  };
+}

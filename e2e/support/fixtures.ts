@@ -1,0 +1,105 @@
+// Playwright fixtures for roomlink's end-to-end tests. Each test gets its own network
+// namespace, its own server inside it and a pool of Chromium browsers inside it; all three
+// are torn down after the test (browsers, then the server, then the namespace).
+//
+//   import { test, expect } from "./support/fixtures.ts";
+//   test.use({ serverEnv: { MAX_ROOM_SIZE: "4" } });
+
+import { test as base, type TestInfo } from "@playwright/test";
+import { createBrowserPool, type BrowserPool } from "./browser.ts";
+import { createNetns, type Netns } from "./netns.ts";
+import { startServer, type RoomServer } from "./server.ts";
+import { peersOf } from "./users.ts";
+
+export { expect } from "@playwright/test";
+
+/** Lines of server output / browser console printed with a failed test (all are attached). */
+const reportTailLines = 80;
+const snapshotTimeoutMs = 3_000;
+
+export interface RoomlinkFixtures {
+  /** Extra environment for the server (option: set with test.use). */
+  serverEnv: Readonly<Record<string, string>>;
+  netns: Netns;
+  server: RoomServer;
+  browsers: BrowserPool;
+}
+
+function failed(testInfo: TestInfo): boolean {
+  return testInfo.status !== testInfo.expectedStatus;
+}
+
+async function report(testInfo: TestInfo, name: string, text: string): Promise<void> {
+  if (!text) return;
+  await testInfo.attach(name, { body: text, contentType: "text/plain" });
+  const lines = text.split("\n");
+  const tail = lines.slice(-reportTailLines).join("\n");
+  console.error(`--- ${name} (last ${Math.min(lines.length, reportTailLines)} of ${lines.length} lines) ---\n${tail}`);
+}
+
+/** What every open page shows at the moment of failure: its own id and its member list. */
+async function memberLists(browsers: BrowserPool): Promise<string> {
+  const lines: string[] = [];
+  for (const { label, context, frozen } of browsers.contexts()) {
+    if (frozen) {
+      lines.push(`[${label}] (frozen)`);
+      continue;
+    }
+    for (const page of context.pages()) {
+      const snapshot = Promise.all([
+        page.locator("[data-testid=self]").getAttribute("data-peer-id", { timeout: 1_000 }).catch(() => null),
+        peersOf(page),
+        // System lines (joins, leaves, "not responding", key-proof failures) explain most lists.
+        page
+          .locator("[data-testid=message][data-kind=system] [data-testid=message-text]")
+          .allTextContents()
+          .catch(() => [] as string[]),
+      ]);
+      const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), snapshotTimeoutMs));
+      const result = await Promise.race([snapshot.catch(() => null), timeout]);
+      if (result === null) {
+        lines.push(`[${label}] ${page.url()}: no answer`);
+        continue;
+      }
+      const [self, peers, system] = result;
+      lines.push(`[${label}] self=${self ?? "(not joined)"} ${page.url()}`);
+      for (const peer of peers) lines.push(`    ${peer.id} ${peer.state} "${peer.text.trim()}"`);
+      for (const line of system) lines.push(`    system: ${line}`);
+    }
+  }
+  return lines.join("\n");
+}
+
+export const test = base.extend<RoomlinkFixtures>({
+  serverEnv: [{}, { option: true }],
+
+  netns: async ({}, use) => {
+    const netns = await createNetns();
+    try {
+      await use(netns);
+    } finally {
+      await netns.destroy();
+    }
+  },
+
+  server: async ({ netns, serverEnv }, use, testInfo) => {
+    const server = await startServer({ netns, wireLogPath: testInfo.outputPath("wire.log"), env: serverEnv });
+    try {
+      await use(server);
+    } finally {
+      await server.stop();
+      if (failed(testInfo)) await report(testInfo, "server output", server.output());
+    }
+  },
+
+  browsers: async ({ netns }, use, testInfo) => {
+    const browsers = createBrowserPool(netns);
+    try {
+      await use(browsers);
+    } finally {
+      if (failed(testInfo)) await report(testInfo, "member lists", await memberLists(browsers));
+      await browsers.close();
+      if (failed(testInfo)) await report(testInfo, "browser console", browsers.consoleLog());
+    }
+  },
+});

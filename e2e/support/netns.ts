@@ -1,0 +1,197 @@
+// A private network namespace per test: loopback up, a veth pair whose two ends both live
+// inside the namespace (10.77.x.1/24 and 10.77.x.2/24) and a default route, so Chromium
+// gathers real host candidates (it never offers loopback ones) while no packet can leave
+// the namespace. The server and every browser of a test run inside it.
+
+import { execFile, execFileSync, spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { promisify } from "node:util";
+import { findTool } from "../../scripts/ensure-system.ts";
+import { onProcessExit, sleepSync } from "./exit-cleanup.ts";
+
+const execFileAsync = promisify(execFile);
+
+const ip = findTool("ip") ?? "ip";
+const namePattern = /^rl-(\d+)-\d+$/;
+/** How long teardown waits for the namespace's processes to exit on their own. */
+const quietWaitMs = 5_000;
+/** After SIGTERM, then after SIGKILL, how long to wait for stragglers. */
+const killWaitMs = 2_000;
+const pollMs = 50;
+
+let created = 0;
+
+export type LinkState = "up" | "down";
+
+export interface Netns {
+  /** `rl-<pid>-<n>`: the pid tells a later run whether the owner is still alive. */
+  readonly name: string;
+  /** The two ends of the veth pair: `10.77.x.1`, `10.77.x.2`. */
+  readonly addresses: readonly [string, string];
+  /** Starts `command` inside the namespace (`ip netns exec`, which execs: same pid). */
+  spawn(command: string, args: readonly string[], options?: SpawnOptions): ChildProcess;
+  /** Runs `command` inside the namespace to completion; resolves with its stdout. */
+  run(command: string, args: readonly string[]): Promise<string>;
+  /** Pids of every process inside the namespace. */
+  pids(): Promise<number[]>;
+  /** Takes the veth pair down: every ICE path dies, loopback (signaling) stays. */
+  cutNetwork(): Promise<void>;
+  /** Brings the veth pair back up with its default route. */
+  restoreNetwork(): Promise<void>;
+  /** Waits for the namespace's processes to end (killing stragglers), then deletes it. */
+  destroy(): Promise<void>;
+}
+
+async function ipCommand(args: readonly string[]): Promise<string> {
+  const { stdout } = await execFileAsync(ip, args);
+  return stdout;
+}
+
+function parsePids(text: string): number[] {
+  return text
+    .split(/\s+/)
+    .filter(Boolean)
+    .map(Number)
+    .filter((pid) => Number.isInteger(pid) && pid > 0);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function signalEach(pids: readonly number[], signal: NodeJS.Signals): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+function describeProcess(pid: number): string {
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    return `${pid} ${cmdline.replaceAll("\0", " ").slice(0, 100)}`;
+  } catch {
+    return String(pid);
+  }
+}
+
+function pidsSync(name: string): number[] {
+  try {
+    return parsePids(execFileSync(ip, ["netns", "pids", name], { encoding: "utf8", stdio: "pipe" }));
+  } catch {
+    return [];
+  }
+}
+
+/** Synchronous teardown for process exit: kill everything inside, then delete. */
+function destroySync(name: string): void {
+  for (const signal of ["SIGTERM", "SIGKILL"] as const) {
+    const pids = pidsSync(name);
+    if (pids.length === 0) break;
+    signalEach(pids, signal);
+    const deadline = Date.now() + killWaitMs;
+    while (pidsSync(name).length > 0 && Date.now() < deadline) sleepSync(pollMs);
+  }
+  try {
+    execFileSync(ip, ["netns", "del", name], { stdio: "pipe" });
+  } catch {
+    // Not there (already deleted) or still busy: nothing more to do at exit.
+  }
+}
+
+async function waitUntilEmpty(name: string, ms: number): Promise<number[]> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const pids = parsePids(await ipCommand(["netns", "pids", name]).catch(() => ""));
+    if (pids.length === 0 || Date.now() >= deadline) return pids;
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}
+
+/** Namespaces `rl-<pid>-<n>` whose creating process is gone (a crashed or killed run). */
+export async function staleNamespaces(): Promise<string[]> {
+  const listing = await ipCommand(["netns", "list"]).catch(() => "");
+  return listing
+    .split("\n")
+    .map((line) => line.split(" ")[0] ?? "")
+    .filter((name) => {
+      const owner = namePattern.exec(name)?.[1];
+      return owner !== undefined && !isAlive(Number(owner));
+    });
+}
+
+/** Deletes namespaces left behind by runs that died before their teardown. */
+export async function sweepStaleNamespaces(): Promise<string[]> {
+  const stale = await staleNamespaces();
+  for (const name of stale) destroySync(name);
+  return stale;
+}
+
+export async function createNetns(): Promise<Netns> {
+  const n = created++;
+  const name = `rl-${process.pid}-${n}`;
+  const subnet = `10.77.${n % 256}`;
+  const addresses = [`${subnet}.1`, `${subnet}.2`] as const;
+
+  await ipCommand(["netns", "add", name]);
+  const unregister = onProcessExit(() => destroySync(name));
+  try {
+    await ipCommand(["-n", name, "link", "set", "lo", "up"]);
+    await ipCommand(["-n", name, "link", "add", "veth0", "type", "veth", "peer", "name", "veth1"]);
+    await ipCommand(["-n", name, "addr", "add", `${addresses[0]}/24`, "dev", "veth0"]);
+    await ipCommand(["-n", name, "addr", "add", `${addresses[1]}/24`, "dev", "veth1"]);
+    await setLinks(name, "up");
+  } catch (error) {
+    destroySync(name);
+    unregister();
+    throw error;
+  }
+
+  let destroyed = false;
+  return {
+    name,
+    addresses,
+    spawn(command, args, options = {}) {
+      return spawn(ip, ["netns", "exec", name, command, ...args], options);
+    },
+    async run(command, args) {
+      const { stdout } = await execFileAsync(ip, ["netns", "exec", name, command, ...args]);
+      return stdout;
+    },
+    async pids() {
+      return parsePids(await ipCommand(["netns", "pids", name]));
+    },
+    cutNetwork: () => setLinks(name, "down"),
+    restoreNetwork: () => setLinks(name, "up"),
+    async destroy() {
+      if (destroyed) return;
+      destroyed = true;
+      let left = await waitUntilEmpty(name, quietWaitMs);
+      if (left.length > 0) {
+        console.warn(`netns ${name}: processes still running at teardown: ${left.map(describeProcess).join("; ")}`);
+        for (const signal of ["SIGTERM", "SIGKILL"] as const) {
+          signalEach(left, signal);
+          left = await waitUntilEmpty(name, killWaitMs);
+          if (left.length === 0) break;
+        }
+      }
+      await ipCommand(["netns", "del", name]);
+      unregister();
+    },
+  };
+}
+
+/** Sets both ends of the namespace's veth pair up or down (up restores the default route). */
+export async function setLinks(name: string, state: LinkState): Promise<void> {
+  await ipCommand(["-n", name, "link", "set", "veth0", state]);
+  await ipCommand(["-n", name, "link", "set", "veth1", state]);
+  if (state === "up") await ipCommand(["-n", name, "route", "replace", "default", "dev", "veth0"]);
+}

@@ -1,0 +1,197 @@
+// Page helpers for roomlink's UI, written against its test hooks (issue 2): data-testid
+// name-input, message-input, send-button, share-link, self[data-peer-id],
+// peer[data-peer-id][data-state], message[data-id][data-from][data-kind] > message-text.
+//
+// The root tsconfig has no DOM lib, so functions that run in the page declare the few
+// element members they use instead of naming DOM types.
+
+import { expect, type BrowserContext, type Page } from "@playwright/test";
+import type { BrowserPool } from "./browser.ts";
+
+/** Mesh formation with 8 browsers on 2 cores takes a few seconds; leave room for slow CI. */
+const meshTimeoutMs = 45_000;
+const messageTimeoutMs = 20_000;
+const joinTimeoutMs = 20_000;
+
+export type PeerState = "connecting" | "connected" | "reconnecting" | "unreachable";
+
+export interface User {
+  readonly name: string;
+  /** The peer id the server gave this user (from data-peer-id of `self`). */
+  readonly id: string;
+  readonly page: Page;
+  readonly context: BrowserContext;
+}
+
+export interface PeerEntry {
+  readonly id: string;
+  readonly state: string;
+  /** The entry's visible text (includes the name). */
+  readonly text: string;
+}
+
+export interface ChatLine {
+  readonly id: string;
+  readonly from: string;
+  readonly kind: string;
+  readonly text: string;
+}
+
+export interface ExpectedMessage {
+  /** Sender's peer id. */
+  readonly from: string;
+  readonly text: string;
+}
+
+interface ElementLike {
+  getAttribute(name: string): string | null;
+  querySelector(selector: string): ElementLike | null;
+  readonly textContent: string | null;
+}
+
+/** The own peer id once joined (waits for `self` to get its data-peer-id). */
+export async function selfId(page: Page, timeout = joinTimeoutMs): Promise<string> {
+  const self = page.locator("[data-testid=self][data-peer-id]");
+  await expect(self).toHaveAttribute("data-peer-id", /.+/, { timeout });
+  const id = await self.getAttribute("data-peer-id");
+  if (!id) throw new Error("self has an empty data-peer-id");
+  return id;
+}
+
+/** Opens `url` in a new page of `context`, enters `name` and waits until joined. */
+export async function openUser(context: BrowserContext, url: string, name: string): Promise<User> {
+  const page = await context.newPage();
+  await page.goto(url);
+  const nameInput = page.getByTestId("name-input");
+  await nameInput.fill(name);
+  await nameInput.press("Enter");
+  const id = await selfId(page);
+  return { name, id, page, context };
+}
+
+/** The full link (with #k=) the page offers for sharing. */
+export async function shareLink(page: Page): Promise<string> {
+  const link = page.getByTestId("share-link");
+  const read = () =>
+    link.evaluate((el: ElementLike & { value?: unknown }) => (typeof el.value === "string" && el.value ? el.value : el.textContent ?? "").trim());
+  await expect
+    .poll(read, { timeout: joinTimeoutMs, message: "share-link holds the room URL with its #k= key" })
+    .toMatch(/\?roomId=[\w-]+#k=[\w-]+$/);
+  return read();
+}
+
+export interface RoomOptions {
+  /** Names of users that get a browser of their own (see BrowserPool.freeze). */
+  readonly freezable?: readonly string[];
+}
+
+/**
+ * The first name opens `/` (a new room), the others open its share link at the same
+ * time. Resolves once everyone has joined (not yet once everyone is connected).
+ */
+export async function openRoom(
+  browsers: BrowserPool,
+  serverUrl: string,
+  names: readonly string[],
+  options: RoomOptions = {},
+): Promise<User[]> {
+  const [first, ...rest] = names;
+  if (first === undefined) throw new Error("openRoom needs at least one name");
+  const contextFor = (name: string) => browsers.newContext({ label: name, freezable: options.freezable?.includes(name) ?? false });
+  const creator = await openUser(await contextFor(first), `${serverUrl}/`, first);
+  const link = await shareLink(creator.page);
+  const others = await Promise.all(rest.map(async (name) => openUser(await contextFor(name), link, name)));
+  return [creator, ...others];
+}
+
+/** The member list as the page shows it right now. */
+export async function peersOf(page: Page): Promise<PeerEntry[]> {
+  return page.getByTestId("peer").evaluateAll((elements: ElementLike[]) =>
+    elements.map((el) => ({
+      id: el.getAttribute("data-peer-id") ?? "",
+      state: el.getAttribute("data-state") ?? "",
+      text: el.textContent ?? "",
+    })),
+  );
+}
+
+/**
+ * Waits until the member list holds exactly `expected` (these peer ids, or this many
+ * entries), all in `state` (any state when null).
+ */
+export async function waitForPeers(
+  page: Page,
+  expected: readonly string[] | number,
+  state: PeerState | null = "connected",
+  timeout = meshTimeoutMs,
+): Promise<PeerEntry[]> {
+  const describe = (peers: readonly PeerEntry[]): string[] =>
+    peers.map((peer) => (typeof expected === "number" ? "" : peer.id) + (state === null ? "" : `:${peer.state}`)).sort();
+  const want =
+    typeof expected === "number"
+      ? Array.from({ length: expected }, () => (state === null ? "" : `:${state}`))
+      : expected.map((id) => id + (state === null ? "" : `:${state}`)).sort();
+  await expect
+    .poll(async () => describe(await peersOf(page)), {
+      timeout,
+      message: `member list of ${page.url()} should be ${typeof expected === "number" ? `${expected} entries` : expected.join(", ")}${state === null ? "" : `, all ${state}`}`,
+    })
+    .toEqual(want);
+  return peersOf(page);
+}
+
+/** Waits until every user lists every other user as connected. */
+export async function waitForMesh(users: readonly User[], timeout = meshTimeoutMs): Promise<void> {
+  await Promise.all(
+    users.map((user) =>
+      waitForPeers(
+        user.page,
+        users.filter((other) => other !== user).map((other) => other.id),
+        "connected",
+        timeout,
+      ),
+    ),
+  );
+}
+
+/** Types `text` into message-input and presses Enter. */
+export async function sendMessage(page: Page, text: string): Promise<void> {
+  const input = page.getByTestId("message-input");
+  await input.fill(text);
+  await input.press("Enter");
+}
+
+/** Every chat line shown, in order, system lines included. */
+export async function chatMessages(page: Page): Promise<ChatLine[]> {
+  return page.getByTestId("message").evaluateAll((elements: ElementLike[]) =>
+    elements.map((el) => ({
+      id: el.getAttribute("data-id") ?? "",
+      from: el.getAttribute("data-from") ?? "",
+      kind: el.getAttribute("data-kind") ?? "",
+      text: el.querySelector("[data-testid=message-text]")?.textContent ?? "",
+    })),
+  );
+}
+
+/** The texts of the chat (not system) lines shown, in order. */
+export async function chatTexts(page: Page): Promise<string[]> {
+  return (await chatMessages(page)).filter((line) => line.kind === "chat").map((line) => line.text);
+}
+
+/** Waits until every expected message is shown (as a chat line from that sender). */
+export async function waitForMessages(page: Page, expected: readonly ExpectedMessage[], timeout = messageTimeoutMs): Promise<void> {
+  const key = (message: ExpectedMessage): string => `${message.from}: ${message.text}`;
+  await expect
+    .poll(
+      async () => {
+        const shown = new Set((await chatMessages(page)).filter((line) => line.kind === "chat").map(key));
+        return expected.map(key).filter((wanted) => !shown.has(wanted));
+      },
+      { timeout, message: `messages still missing on ${page.url()}` },
+    )
+    .toEqual([]);
+}
+
+export async function waitForMessage(page: Page, message: ExpectedMessage, timeout = messageTimeoutMs): Promise<void> {
+  await waitForMessages(page, [message], timeout);
+}

@@ -1,0 +1,152 @@
+// Checks for the system tools the tests need and installs what is missing through apt when
+// we can (root + apt-get), otherwise says exactly what to install. Also checks that we may
+// create a network namespace: the end-to-end tests run Chromium and the server inside one.
+//
+//   node --import tsx scripts/ensure-system.ts        (exit 1 with a message when not ready)
+
+import { execFileSync, spawnSync } from "node:child_process";
+import { accessSync, constants } from "node:fs";
+import { delimiter, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** Directories searched after PATH: CI shells for root do not always have the sbin ones. */
+const extraDirs = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
+
+export interface SystemTool {
+  /** What the tests call it. */
+  readonly name: string;
+  /** The executable looked up on PATH (or an absolute path). */
+  readonly command: string;
+  /** The Debian package that provides it. */
+  readonly debianPackage: string;
+  /** What needs it, for the message. */
+  readonly usedFor: string;
+}
+
+export function chromiumPath(): string {
+  return process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
+}
+
+export function systemTools(): SystemTool[] {
+  return [
+    { name: "chromium", command: chromiumPath(), debianPackage: "chromium", usedFor: "end-to-end tests (Playwright drives it)" },
+    { name: "ip", command: "ip", debianPackage: "iproute2", usedFor: "network namespaces for the end-to-end tests" },
+    { name: "nft", command: "nft", debianPackage: "nftables", usedFor: "NAT inside test namespaces" },
+    { name: "redis-server", command: "redis-server", debianPackage: "redis-server", usedFor: "multi-node signaling tests" },
+    { name: "turnserver", command: "turnserver", debianPackage: "coturn", usedFor: "TURN relay tests" },
+    { name: "nginx", command: "nginx", debianPackage: "nginx-light", usedFor: "reverse-proxy tests" },
+  ];
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Absolute path of an executable, looked up on PATH and then in the usual system dirs. */
+export function findTool(command: string): string | null {
+  if (command.includes("/")) return isExecutable(command) ? command : null;
+  const dirs = [...(process.env["PATH"] ?? "").split(delimiter).filter(Boolean), ...extraDirs];
+  for (const dir of dirs) {
+    const candidate = join(dir, command);
+    if (isExecutable(candidate)) return candidate;
+  }
+  return null;
+}
+
+function missingTools(): SystemTool[] {
+  return systemTools().filter((tool) => findTool(tool.command) === null);
+}
+
+function installWithApt(packages: string[]): boolean {
+  const apt = findTool("apt-get");
+  if (apt === null || process.getuid?.() !== 0) return false;
+  console.log(`ensure-system: installing ${packages.join(" ")} with apt-get`);
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  const update = spawnSync(apt, ["update"], { stdio: "inherit", env });
+  if (update.status !== 0) return false;
+  const install = spawnSync(apt, ["install", "-y", ...packages], { stdio: "inherit", env });
+  return install.status === 0;
+}
+
+/** Creates and deletes a throwaway namespace; returns why it failed, or null. */
+function checkNetnsPermission(): string | null {
+  const ip = findTool("ip");
+  if (ip === null) return "the `ip` command (iproute2) is missing";
+  const name = `rl-check-${process.pid}`;
+  try {
+    execFileSync(ip, ["netns", "add", name], { stdio: "pipe" });
+  } catch (error) {
+    return `\`ip netns add\` failed: ${stderrOf(error)}`;
+  }
+  try {
+    execFileSync(ip, ["netns", "exec", name, ip, "link", "set", "lo", "up"], { stdio: "pipe" });
+    return null;
+  } catch (error) {
+    return `\`ip netns exec\` failed: ${stderrOf(error)}`;
+  } finally {
+    try {
+      execFileSync(ip, ["netns", "del", name], { stdio: "pipe" });
+    } catch {
+      // Reported by the next run's check if it really sticks.
+    }
+  }
+}
+
+function stderrOf(error: unknown): string {
+  if (typeof error === "object" && error !== null && "stderr" in error) {
+    const text = String((error as { stderr: unknown }).stderr).trim();
+    if (text) return text;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+export interface SystemCheck {
+  readonly ok: boolean;
+  /** Human-readable lines: what is missing and what to do. Empty when ok. */
+  readonly problems: string[];
+}
+
+/**
+ * Makes sure every tool is there (installing through apt when root) and that network
+ * namespaces can be created. Never throws; the caller decides what to do with problems.
+ */
+export function ensureSystem(options: { install?: boolean } = {}): SystemCheck {
+  const problems: string[] = [];
+  let missing = missingTools();
+  if (missing.length > 0 && options.install !== false) {
+    const packages = [...new Set(missing.map((tool) => tool.debianPackage))];
+    if (installWithApt(packages)) missing = missingTools();
+  }
+  if (missing.length > 0) {
+    const packages = [...new Set(missing.map((tool) => tool.debianPackage))];
+    for (const tool of missing) {
+      problems.push(`missing ${tool.name} (${tool.command}), needed for ${tool.usedFor}`);
+    }
+    problems.push(`install them as root: apt-get update && apt-get install -y ${packages.join(" ")}`);
+    if (missing.some((tool) => tool.name === "chromium")) {
+      problems.push("or point CHROMIUM_PATH at an existing Chromium/Chrome binary");
+    }
+  }
+  const netnsProblem = checkNetnsPermission();
+  if (netnsProblem !== null) {
+    problems.push(`cannot create a network namespace: ${netnsProblem}`);
+    problems.push("the end-to-end tests need root (or CAP_SYS_ADMIN + CAP_NET_ADMIN) to run `ip netns add`");
+  }
+  return { ok: problems.length === 0, problems };
+}
+
+const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
+if (isMain) {
+  const result = ensureSystem();
+  if (result.ok) {
+    console.log("ensure-system: all tools present, network namespaces work");
+  } else {
+    for (const line of result.problems) console.error(`ensure-system: ${line}`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,196 @@
+// `npm test`: system check, type check, client build, unit + integration tests (node's test
+// runner), end-to-end tests (Playwright). Output streams live; each suite also writes a
+// machine-readable report that is counted at the end, which prints `N passed, M failed`.
+//
+//   npm test                   everything
+//   npm test -- --only=unit    system check, type check, build, test/*.test.ts
+//   npm test -- --only=e2e     system check, type check, build, e2e/*.spec.ts
+
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ensureSystem } from "./ensure-system.ts";
+
+const repoRoot = fileURLToPath(new URL("../", import.meta.url));
+const reportDir = join(repoRoot, ".tmp");
+const unitReport = join(reportDir, "unit.tap");
+const e2eReport = join(reportDir, "e2e-results.json");
+const bin = (name: string): string => join(repoRoot, "node_modules", ".bin", name);
+
+type Part = "unit" | "e2e";
+
+interface Tally {
+  passed: number;
+  failed: number;
+  /** One line per step for the closing summary. */
+  lines: string[];
+}
+
+function parseArgs(argv: readonly string[]): Set<Part> {
+  const parts = new Set<Part>(["unit", "e2e"]);
+  for (const arg of argv) {
+    const only = /^--only=(unit|e2e)$/.exec(arg)?.[1];
+    if (only === "unit" || only === "e2e") {
+      parts.clear();
+      parts.add(only);
+    } else {
+      console.error(`unknown argument ${arg}\nusage: npm test [-- --only=unit|e2e]`);
+      process.exit(2);
+    }
+  }
+  return parts;
+}
+
+let interrupted = false;
+
+/** Runs a command with inherited stdio; resolves with its exit code (signals count as 1). */
+function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  console.log(`\n$ ${[command.startsWith(repoRoot) ? command.slice(repoRoot.length) : command, ...args].join(" ")}`);
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: repoRoot, env, stdio: "inherit" });
+    child.once("error", (error) => {
+      console.error(`could not run ${command}: ${error.message}`);
+      resolve(1);
+    });
+    child.once("exit", (code) => resolve(code ?? 1));
+  });
+}
+
+function heading(text: string): void {
+  console.log(`\n=== ${text} ===`);
+}
+
+function step(tally: Tally, name: string, ok: boolean): boolean {
+  tally.lines.push(`${ok ? "ok  " : "FAIL"} ${name}`);
+  if (!ok) tally.failed += 1;
+  return ok;
+}
+
+/** Counts from the TAP summary (`# pass N`, `# fail N`, `# cancelled N`). */
+function countTap(path: string): { passed: number; failed: number } | null {
+  if (!existsSync(path)) return null;
+  const text = readFileSync(path, "utf8");
+  const count = (label: string): number | null => {
+    const match = new RegExp(`^# ${label} (\\d+)$`, "m").exec(text);
+    return match?.[1] === undefined ? null : Number(match[1]);
+  };
+  const passed = count("pass");
+  const failed = count("fail");
+  if (passed === null || failed === null) return null;
+  return { passed, failed: failed + (count("cancelled") ?? 0) };
+}
+
+interface PlaywrightStats {
+  expected?: number;
+  unexpected?: number;
+  flaky?: number;
+  skipped?: number;
+}
+
+/** Counts from Playwright's JSON report (flaky tests passed on a retry: counted as passed). */
+function countPlaywright(path: string): { passed: number; failed: number } | null {
+  if (!existsSync(path)) return null;
+  try {
+    const report = JSON.parse(readFileSync(path, "utf8")) as { stats?: PlaywrightStats; errors?: unknown[] };
+    const stats = report.stats;
+    if (stats === undefined) return null;
+    const errors = report.errors?.length ?? 0;
+    return { passed: (stats.expected ?? 0) + (stats.flaky ?? 0), failed: (stats.unexpected ?? 0) + errors };
+  } catch {
+    return null;
+  }
+}
+
+function addCounts(tally: Tally, name: string, exitCode: number, counts: { passed: number; failed: number } | null): void {
+  if (counts === null) {
+    // The runner died before reporting: count the suite as one failure.
+    step(tally, `${name}: no report (exit code ${exitCode})`, false);
+    return;
+  }
+  tally.passed += counts.passed;
+  tally.failed += counts.failed;
+  // A non-zero exit without a failed test (a crash after the report, a load error) still fails.
+  const ok = exitCode === 0 && counts.failed === 0;
+  tally.lines.push(`${ok ? "ok  " : "FAIL"} ${name}: ${counts.passed} passed, ${counts.failed} failed`);
+  if (exitCode !== 0 && counts.failed === 0) tally.failed += 1;
+}
+
+async function main(): Promise<void> {
+  const parts = parseArgs(process.argv.slice(2));
+  const tally: Tally = { passed: 0, failed: 0, lines: [] };
+  const started = Date.now();
+  mkdirSync(reportDir, { recursive: true });
+
+  // Ctrl-C reaches the children too (same process group); let them clean up, then stop.
+  process.on("SIGINT", () => {
+    interrupted = true;
+  });
+
+  heading("system check");
+  const system = ensureSystem();
+  for (const line of system.problems) console.error(`ensure-system: ${line}`);
+  if (system.ok) console.log("all tools present, network namespaces work");
+  step(tally, "system check", system.ok);
+
+  heading("type check");
+  let typesOk = true;
+  for (const project of ["tsconfig.json", "client/tsconfig.json"]) {
+    if (interrupted) break;
+    typesOk = (await run(bin("tsc"), ["--noEmit", "-p", project])) === 0 && typesOk;
+  }
+  step(tally, "type check", typesOk);
+
+  heading("client build");
+  const built = !interrupted && (await run("npm", ["run", "--silent", "build"])) === 0;
+  step(tally, "client build", built);
+
+  if (parts.has("unit") && !interrupted) {
+    heading("unit and integration tests");
+    const testDir = join(repoRoot, "test");
+    const files = existsSync(testDir)
+      ? readdirSync(testDir)
+          .filter((name) => name.endsWith(".test.ts"))
+          .sort()
+          .map((name) => join("test", name))
+      : [];
+    if (files.length === 0) {
+      console.log("no test/*.test.ts files");
+      tally.lines.push("ok   unit and integration: no test files");
+    } else {
+      rmSync(unitReport, { force: true });
+      const code = await run(process.execPath, [
+        "--import",
+        "tsx",
+        "--test",
+        "--test-reporter=spec",
+        "--test-reporter-destination=stdout",
+        "--test-reporter=tap",
+        `--test-reporter-destination=${unitReport}`,
+        ...files,
+      ]);
+      addCounts(tally, "unit and integration", code, countTap(unitReport));
+    }
+  }
+
+  if (parts.has("e2e") && !interrupted) {
+    heading("end-to-end tests (Playwright, Chromium in network namespaces)");
+    if (!system.ok || !built) {
+      const why = system.ok ? "the client bundle did not build" : "the system check failed";
+      console.error(`skipping the end-to-end tests: ${why}`);
+      step(tally, `end-to-end: skipped because ${why}`, false);
+    } else {
+      rmSync(e2eReport, { force: true });
+      const code = await run(bin("playwright"), ["test"], { ...process.env, RL_E2E_JSON: e2eReport });
+      addCounts(tally, "end-to-end", code, countPlaywright(e2eReport));
+    }
+  }
+
+  heading(`summary (${Math.round((Date.now() - started) / 1000)} s)`);
+  if (interrupted) step(tally, "interrupted", false);
+  for (const line of tally.lines) console.log(line);
+  console.log(`${tally.passed} passed, ${tally.failed} failed`);
+  process.exitCode = tally.failed > 0 ? 1 : 0;
+}
+
+await main();
