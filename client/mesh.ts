@@ -164,7 +164,7 @@ export function createMesh(options: MeshOptions): Mesh {
   }
 
   async function sayHello(entry: Entry): Promise<void> {
-    const proof = await proveRoomKey(options.roomKey, entry.link.fingerprints());
+    const proof = await proveRoomKey(options.roomKey, await entry.link.fingerprints());
     entry.link.send({
       t: 'hello', v: CHANNEL_PROTOCOL_VERSION, name: options.selfName(), ...(proof ? { proof } : {}),
     });
@@ -176,7 +176,12 @@ export function createMesh(options: MeshOptions): Mesh {
     switch (message.t) {
       case 'hello': {
         member.name = message.name;
-        member.verification = await checkRoomKeyProof(options.roomKey, message.proof, entry.link.fingerprints());
+        member.verification = await checkRoomKeyProof(
+          options.roomKey,
+          message.proof,
+          await entry.link.fingerprints(),
+        );
+        if (entries.get(member.id) !== entry) return;
         if (member.verification === 'mismatch') {
           // Someone between us (the signaling server, say) replaced a fingerprint.
           events.system(`${member.name} could not prove it holds the room key: link closed`, member.id);

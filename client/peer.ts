@@ -73,9 +73,17 @@ export interface PeerLink {
   restart(): void;
   close(): void;
   path(): Promise<PathInfo | null>;
-  fingerprints(): { local: string; remote: string };
+  /**
+   * Both DTLS fingerprints of the link. Waits until both descriptions are applied: the
+   * channel can open (and the first message arrive) before the offerer's
+   * setRemoteDescription(answer) has resolved and currentRemoteDescription is visible.
+   */
+  fingerprints(): Promise<{ local: string; remote: string }>;
   readonly pc: RTCPeerConnection;
 }
+
+/** How long fingerprints() waits for the descriptions before giving up (empty result). */
+const DESCRIPTIONS_WAIT_MS = 5_000;
 
 export function createPeerLink(options: PeerLinkOptions): PeerLink {
   const { events } = options;
@@ -276,11 +284,25 @@ export function createPeerLink(options: PeerLinkOptions): PeerLink {
       if (closed) return null;
       return selectedPath(await pc.getStats());
     },
-    fingerprints() {
-      return {
-        local: sdpFingerprints(pc.localDescription?.sdp),
+    async fingerprints() {
+      const read = () => ({
+        local: sdpFingerprints(pc.currentLocalDescription?.sdp),
         remote: sdpFingerprints(pc.currentRemoteDescription?.sdp),
-      };
+      });
+      const deadline = performance.now() + DESCRIPTIONS_WAIT_MS;
+      let now = read();
+      while ((!now.local || !now.remote) && !closed && performance.now() < deadline) {
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            pc.removeEventListener('signalingstatechange', done);
+            resolve();
+          };
+          pc.addEventListener('signalingstatechange', done);
+          setTimeout(done, 100);
+        });
+        now = read();
+      }
+      return now;
     },
     pc,
   };

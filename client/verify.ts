@@ -38,6 +38,8 @@ export async function checkRoomKeyProof(
   fingerprints: { local: string; remote: string },
 ): Promise<Verification> {
   if (key === null || proof === undefined) return 'unverified';
+  // Without both fingerprints nothing can be checked; that is not evidence of tampering.
+  if (!fingerprints.local || !fingerprints.remote) return 'unverified';
   const expected = await hmac(key, `${CONTEXT}|${fingerprints.remote}|${fingerprints.local}`);
   if (expected === null) return 'unverified';
   return constantTimeEqual(expected, proof) ? 'verified' : 'mismatch';
