@@ -2,6 +2,7 @@
 import { normalizeName, type PeerInfo } from '../protocol/index.ts';
 import { createChat } from './chat.ts';
 import { createMesh, type Mesh } from './mesh.ts';
+import { linkCounters } from './peer.ts';
 import { resolveRoomLink } from './room-link.ts';
 import { createSignaling, type Signaling } from './signaling.ts';
 import { loadName, loadResume, saveName, saveResume } from './storage.ts';
@@ -140,6 +141,7 @@ declare global {
       selectedPair(peerId: string): Promise<{ local: string; remote: string } | null>;
       pending(peerId: string): number;
       links(): Array<Record<string, string | boolean>>;
+      counters(): { created: number; iceRestarts: number };
     };
   }
 }
@@ -151,6 +153,7 @@ window.roomlink = {
     return path ? { local: path.local, remote: path.remote } : null;
   },
   pending: (peerId) => chat.pending(peerId),
+  counters: () => ({ ...linkCounters }),
   links: () =>
     (mesh?.members() ?? []).map((m) => {
       const pc = mesh?.link(m.id)?.pc;

@@ -9,6 +9,12 @@ import { checkRoomKeyProof, proveRoomKey, type Verification } from './verify.ts'
 
 /** How often the member list's path and round-trip time are refreshed. */
 const PATH_REFRESH_MS = 2_000;
+/**
+ * A peer whose signaling dropped while its link was down too gets this long to come back
+ * (rejoin, or its link recovering) before it is forgotten. Its network may just have
+ * blinked: keeping the link lets an ICE restart repair it instead of starting over.
+ */
+const RETURN_GRACE_MS = 30_000;
 /** Renew TURN credentials this long before they expire. */
 const ICE_REFRESH_MARGIN_S = 300;
 
@@ -28,6 +34,8 @@ interface Entry {
   link: PeerLink;
   /** Made on a signal before the server's peer:joined for it arrived (possible across nodes). */
   awaitingJoin: boolean;
+  /** Set while waiting for a disconnected peer to return (see RETURN_GRACE_MS). */
+  returnTimer: ReturnType<typeof setTimeout> | null;
 }
 
 export interface MeshEvents {
@@ -120,7 +128,7 @@ export function createMesh(options: MeshOptions): Mesh {
     const member: Member = {
       id, name, state: 'connecting', reason: null, verification: 'unverified', path: null, visible: true,
     };
-    const entry: Entry = { member, link: undefined as unknown as PeerLink, awaitingJoin: false };
+    const entry: Entry = { member, link: undefined as unknown as PeerLink, awaitingJoin: false, returnTimer: null };
     entry.link = createPeerLink({
       // Both sides compute the same roles from the two ids: exactly one of them is polite.
       polite: selfId < id,
@@ -154,6 +162,7 @@ export function createMesh(options: MeshOptions): Mesh {
         },
         heard() {
           if (entries.get(id) !== entry) return;
+          cancelReturnWait(entry);
           member.visible = true;
           events.system(`${member.name} is back`, id);
           changed();
@@ -230,9 +239,15 @@ export function createMesh(options: MeshOptions): Mesh {
     return entry;
   }
 
+  function cancelReturnWait(entry: Entry): void {
+    if (entry.returnTimer !== null) clearTimeout(entry.returnTimer);
+    entry.returnTimer = null;
+  }
+
   function remove(id: string, line: string | null): void {
     const entry = entries.get(id);
     if (!entry) return;
+    cancelReturnWait(entry);
     entries.delete(id);
     entry.link.close();
     events.peerRemoved(id);
@@ -268,7 +283,11 @@ export function createMesh(options: MeshOptions): Mesh {
         if (peer.id === selfId) continue;
         const entry = entries.get(peer.id);
         if (!entry) add(peer.id, peer.name, false, true);
-        else if (!entry.link.open) replace(peer.id, true);
+        else if (entry.link.open) continue;
+        // We are back on signaling: repair what worked before by ICE restart (same link, no
+        // churn); a link that never opened may have lost its offer with the connection.
+        else if (entry.link.established) entry.link.restart();
+        else replace(peer.id, true);
       }
       // Not in the list and no live channel: it left while we were away.
       for (const [id, entry] of entries) {
@@ -278,6 +297,7 @@ export function createMesh(options: MeshOptions): Mesh {
     peerJoined(peer) {
       if (peer.id === selfId) return;
       const entry = entries.get(peer.id);
+      if (entry) cancelReturnWait(entry);
       if (!entry) {
         add(peer.id, peer.name, true, false);
       } else if (entry.awaitingJoin) {
@@ -285,16 +305,27 @@ export function createMesh(options: MeshOptions): Mesh {
         entry.member.name = peer.name;
         events.system(`${peer.name} joined`, peer.id);
         changed();
-      } else if (!entry.link.open) {
-        // Known, but its link is not alive: it came back with a new page; start a new link.
+      } else if (!entry.link.open && !entry.link.established) {
+        // Known, but its link never opened: whatever was negotiated is lost; the newcomer
+        // will offer on a new link. (An established link is repaired by the one that came
+        // back, through an ICE restart; a reloaded page shows up as a new DTLS session.)
         replace(peer.id, false);
       }
     },
     peerLeft({ id, reason }) {
       const entry = entries.get(id);
       if (!entry) return;
-      // Only its signaling dropped and the channel is alive: P2P outlives the server.
-      if (reason === 'disconnect' && entry.link.open) return;
+      if (reason === 'disconnect') {
+        // Only its signaling dropped and the channel is alive: P2P outlives the server.
+        if (entry.link.open) return;
+        // Both are down, but the link worked: perhaps a network blip. Wait a while.
+        if (entry.link.established) {
+          entry.returnTimer ??= setTimeout(() => {
+            if (entries.get(id) === entry && !entry.link.open) remove(id, `${entry.member.name} left`);
+          }, RETURN_GRACE_MS);
+          return;
+        }
+      }
       remove(id, `${entry.member.name} left`);
     },
     signal(signal) {

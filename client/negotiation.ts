@@ -12,6 +12,12 @@ export interface SignalOut {
 export interface Negotiator {
   /** Feed one incoming signal. Signals are applied strictly in arrival order. */
   receive(signal: SignalOut): void;
+  /**
+   * Restart ICE through a fresh offer. An offer of ours still waiting for its answer is
+   * rolled back first: it was probably lost with the signaling connection, and
+   * negotiationneeded (hence the new offer) only fires from 'stable'.
+   */
+  restartIce(): void;
 }
 
 /**
@@ -121,6 +127,18 @@ export function createNegotiator({ pc, polite, initiator, send, onError }: Negot
   return {
     receive(signal) {
       chain = chain.then(() => apply(signal)).catch((error: unknown) => onError('signal', error));
+    },
+    restartIce() {
+      chain = chain
+        .then(async () => {
+          if (pc.signalingState === 'closed') return;
+          awaitingFirstOffer = false;
+          if (pc.signalingState === 'have-local-offer' && !makingOffer) {
+            await pc.setLocalDescription({ type: 'rollback' });
+          }
+          pc.restartIce();
+        })
+        .catch((error: unknown) => onError('restart', error));
     },
   };
 }

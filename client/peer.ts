@@ -27,6 +27,9 @@ const BUFFER_LOW_WATER = 1 << 18;
 
 export type LinkState = 'connecting' | 'connected' | 'reconnecting' | 'unreachable';
 
+/** Page-wide counts, for the debug handle: repairs should not look like new links. */
+export const linkCounters = { created: 0, iceRestarts: 0 };
+
 export interface PathInfo {
   local: string;
   remote: string;
@@ -70,6 +73,8 @@ export interface PeerLink {
   readonly writable: boolean;
   readonly state: LinkState;
   readonly open: boolean;
+  /** The channel has been open at least once: this link is worth repairing, not replacing. */
+  readonly established: boolean;
   restart(): void;
   close(): void;
   path(): Promise<PathInfo | null>;
@@ -88,6 +93,7 @@ const DESCRIPTIONS_WAIT_MS = 5_000;
 export function createPeerLink(options: PeerLinkOptions): PeerLink {
   const { events } = options;
   const pc = new RTCPeerConnection(options.rtcConfig());
+  linkCounters.created++;
   const channel = pc.createDataChannel(CHAT_CHANNEL_LABEL, {
     negotiated: true,
     id: CHAT_CHANNEL_ID,
@@ -153,7 +159,8 @@ export function createPeerLink(options: PeerLinkOptions): PeerLink {
       console.debug('roomlink: ICE configuration refresh failed', error);
     }
     // Goes through negotiationneeded, hence through perfect negotiation: no glare.
-    pc.restartIce();
+    linkCounters.iceRestarts++;
+    negotiator.restartIce();
   }
 
   function scheduleRetry(): void {
@@ -266,6 +273,9 @@ export function createPeerLink(options: PeerLinkOptions): PeerLink {
     },
     get open() {
       return channel.readyState === 'open' && !silent;
+    },
+    get established() {
+      return everOpen;
     },
     restart() {
       if (state !== 'connected') void restartIce();

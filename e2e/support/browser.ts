@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromiumPath, findTool } from "../../scripts/ensure-system.ts";
-import type { Netns } from "./netns.ts";
+import type { BareNetns } from "./netns.ts";
 import { onProcessExit } from "./exit-cleanup.ts";
 
 const wrapperPath = fileURLToPath(new URL("./chromium-in-netns.sh", import.meta.url));
@@ -133,7 +133,13 @@ function signalTree(root: number, signal: NodeJS.Signals): void {
   }
 }
 
-async function launchInNetns(netns: Netns): Promise<LaunchedBrowser> {
+/** Options of a whole pool (every browser it launches). */
+export interface PoolOptions {
+  /** Chromium flags added to chromiumArgs. */
+  readonly args?: readonly string[];
+}
+
+async function launchInNetns(netns: Pick<BareNetns, "name">, extraArgs: readonly string[]): Promise<LaunchedBrowser> {
   const dir = mkdtempSync(join(tmpdir(), "rl-chromium-"));
   const pidFile = join(dir, "pid");
   try {
@@ -142,7 +148,7 @@ async function launchInNetns(netns: Netns): Promise<LaunchedBrowser> {
     const browser = await chromium.launch({
       executablePath: wrapperPath,
       headless: true,
-      args: [...chromiumArgs],
+      args: [...chromiumArgs, ...extraArgs],
       timeout: launchTimeoutMs,
       env: {
         ...env,
@@ -175,7 +181,8 @@ async function closeBrowser(launched: LaunchedBrowser): Promise<void> {
   launched.unregister();
 }
 
-export function createBrowserPool(netns: Netns): BrowserPool {
+export function createBrowserPool(netns: Pick<BareNetns, "name">, poolOptions: PoolOptions = {}): BrowserPool {
+  const extraArgs = poolOptions.args ?? [];
   let shared: Promise<LaunchedBrowser> | null = null;
   const own = new Map<BrowserContext, LaunchedBrowser>();
   const launched: Promise<LaunchedBrowser>[] = [];
@@ -192,12 +199,12 @@ export function createBrowserPool(netns: Netns): BrowserPool {
     async newContext(options = {}) {
       let owner: LaunchedBrowser;
       if (options.freezable === true) {
-        const launching = launchInNetns(netns);
+        const launching = launchInNetns(netns, extraArgs);
         launched.push(launching);
         owner = await launching;
       } else {
         if (shared === null) {
-          shared = launchInNetns(netns);
+          shared = launchInNetns(netns, extraArgs);
           launched.push(shared);
         }
         owner = await shared;

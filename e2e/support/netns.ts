@@ -23,23 +23,27 @@ let created = 0;
 
 export type LinkState = "up" | "down";
 
-export interface Netns {
+/** A namespace with only loopback up: the base of Netns, and of the NAT lab's namespaces. */
+export interface BareNetns {
   /** `rl-<pid>-<n>`: the pid tells a later run whether the owner is still alive. */
   readonly name: string;
-  /** The two ends of the veth pair: `10.77.x.1`, `10.77.x.2`. */
-  readonly addresses: readonly [string, string];
   /** Starts `command` inside the namespace (`ip netns exec`, which execs: same pid). */
   spawn(command: string, args: readonly string[], options?: SpawnOptions): ChildProcess;
   /** Runs `command` inside the namespace to completion; resolves with its stdout. */
   run(command: string, args: readonly string[]): Promise<string>;
   /** Pids of every process inside the namespace. */
   pids(): Promise<number[]>;
+  /** Waits for the namespace's processes to end (killing stragglers), then deletes it. */
+  destroy(): Promise<void>;
+}
+
+export interface Netns extends BareNetns {
+  /** The two ends of the veth pair: `10.77.x.1`, `10.77.x.2`. */
+  readonly addresses: readonly [string, string];
   /** Takes the veth pair down: every ICE path dies, loopback (signaling) stays. */
   cutNetwork(): Promise<void>;
   /** Brings the veth pair back up with its default route. */
   restoreNetwork(): Promise<void>;
-  /** Waits for the namespace's processes to end (killing stragglers), then deletes it. */
-  destroy(): Promise<void>;
 }
 
 async function ipCommand(args: readonly string[]): Promise<string> {
@@ -135,20 +139,13 @@ export async function sweepStaleNamespaces(): Promise<string[]> {
   return stale;
 }
 
-export async function createNetns(): Promise<Netns> {
-  const n = created++;
-  const name = `rl-${process.pid}-${n}`;
-  const subnet = `10.77.${n % 256}`;
-  const addresses = [`${subnet}.1`, `${subnet}.2`] as const;
-
+/** A new namespace `rl-<pid>-<n>` with loopback up and nothing else. */
+export async function createBareNetns(): Promise<BareNetns> {
+  const name = `rl-${process.pid}-${created++}`;
   await ipCommand(["netns", "add", name]);
   const unregister = onProcessExit(() => destroySync(name));
   try {
     await ipCommand(["-n", name, "link", "set", "lo", "up"]);
-    await ipCommand(["-n", name, "link", "add", "veth0", "type", "veth", "peer", "name", "veth1"]);
-    await ipCommand(["-n", name, "addr", "add", `${addresses[0]}/24`, "dev", "veth0"]);
-    await ipCommand(["-n", name, "addr", "add", `${addresses[1]}/24`, "dev", "veth1"]);
-    await setLinks(name, "up");
   } catch (error) {
     destroySync(name);
     unregister();
@@ -158,7 +155,6 @@ export async function createNetns(): Promise<Netns> {
   let destroyed = false;
   return {
     name,
-    addresses,
     spawn(command, args, options = {}) {
       return spawn(ip, ["netns", "exec", name, command, ...args], options);
     },
@@ -169,8 +165,6 @@ export async function createNetns(): Promise<Netns> {
     async pids() {
       return parsePids(await ipCommand(["netns", "pids", name]));
     },
-    cutNetwork: () => setLinks(name, "down"),
-    restoreNetwork: () => setLinks(name, "up"),
     async destroy() {
       if (destroyed) return;
       destroyed = true;
@@ -186,6 +180,28 @@ export async function createNetns(): Promise<Netns> {
       await ipCommand(["netns", "del", name]);
       unregister();
     },
+  };
+}
+
+export async function createNetns(): Promise<Netns> {
+  const bare = await createBareNetns();
+  const { name } = bare;
+  const subnet = `10.77.${Number(name.split("-")[2]) % 256}`;
+  const addresses = [`${subnet}.1`, `${subnet}.2`] as const;
+  try {
+    await ipCommand(["-n", name, "link", "add", "veth0", "type", "veth", "peer", "name", "veth1"]);
+    await ipCommand(["-n", name, "addr", "add", `${addresses[0]}/24`, "dev", "veth0"]);
+    await ipCommand(["-n", name, "addr", "add", `${addresses[1]}/24`, "dev", "veth1"]);
+    await setLinks(name, "up");
+  } catch (error) {
+    await bare.destroy();
+    throw error;
+  }
+  return {
+    ...bare,
+    addresses,
+    cutNetwork: () => setLinks(name, "down"),
+    restoreNetwork: () => setLinks(name, "up"),
   };
 }
 

@@ -3,7 +3,7 @@
 // then SIGKILL, and the process is killed if the test process exits first.
 
 import type { ChildProcess } from "node:child_process";
-import type { Netns } from "./netns.ts";
+import type { BareNetns } from "./netns.ts";
 import { onProcessExit } from "./exit-cleanup.ts";
 
 const defaultReadyTimeoutMs = 30_000;
@@ -31,9 +31,11 @@ export interface NetnsProcess {
   exited(): Promise<void>;
   /** SIGTERM, then SIGKILL after a grace period. */
   stop(): Promise<void>;
+  /** SIGKILL at once: a crash, with no goodbye to anyone. */
+  kill(): Promise<void>;
 }
 
-export async function startInNetns(netns: Netns, spec: ProcessSpec): Promise<NetnsProcess> {
+export async function startInNetns(netns: Pick<BareNetns, "spawn">, spec: ProcessSpec): Promise<NetnsProcess> {
   const child = netns.spawn(spec.command, spec.args, {
     cwd: spec.cwd ?? process.cwd(),
     env: spec.env ?? process.env,
@@ -71,6 +73,10 @@ export async function startInNetns(netns: Netns, spec: ProcessSpec): Promise<Net
       const timer = setTimeout(() => child.kill("SIGKILL"), stopGraceMs);
       await exit;
       clearTimeout(timer);
+    },
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      await exit;
     },
   };
 

@@ -3,7 +3,7 @@
 // secure context (crypto.subtle, clipboard) without certificates.
 
 import { fileURLToPath } from "node:url";
-import type { Netns } from "./netns.ts";
+import type { BareNetns } from "./netns.ts";
 import { startInNetns, type NetnsProcess } from "./process.ts";
 
 /** The namespace is private, so a fixed port never collides with anything. */
@@ -11,13 +11,17 @@ const defaultPort = 3000;
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 
 export interface ServerOptions {
-  readonly netns: Netns;
+  readonly netns: Pick<BareNetns, "spawn">;
   /** Every line the server sends or receives on the signaling wire is appended here. */
   readonly wireLogPath: string;
   readonly port?: number;
   readonly logLevel?: string;
   /** Extra environment (MAX_ROOM_SIZE, ROOMLINK_SECRET, ...). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Extra command-line flags (`--tunnel`, ...). */
+  readonly args?: readonly string[];
+  /** Host part of `url` (default localhost: browsers in the same namespace). */
+  readonly urlHost?: string;
 }
 
 export interface RoomServer {
@@ -28,6 +32,10 @@ export interface RoomServer {
   /** Everything the server printed, across restarts. */
   output(): string;
   stop(): Promise<void>;
+  /** SIGKILL: the server vanishes without telling anyone (start() brings it back). */
+  kill(): Promise<void>;
+  /** Starts it again after stop() or kill(), on the same port with the same environment. */
+  start(): Promise<void>;
   /** Stops and starts it again on the same port with the same environment. */
   restart(): Promise<void>;
 }
@@ -49,7 +57,7 @@ export async function startServer(options: ServerOptions): Promise<RoomServer> {
     current = await startInNetns(options.netns, {
       label: "roomlink server",
       command: process.execPath,
-      args: ["--import", "tsx", "server.ts"],
+      args: ["--import", "tsx", "server.ts", ...(options.args ?? [])],
       cwd: repoRoot,
       env,
       ready: /listening/,
@@ -65,11 +73,21 @@ export async function startServer(options: ServerOptions): Promise<RoomServer> {
 
   await start();
   return {
-    url: `http://localhost:${port}`,
+    url: `http://${options.urlHost ?? "localhost"}:${port}`,
     port,
     wireLogPath: options.wireLogPath,
     output: () => [...earlier, current?.output() ?? ""].filter(Boolean).join("\n--- restart ---\n"),
     stop,
+    async kill() {
+      if (current === null) return;
+      const killed = current;
+      current = null;
+      await killed.kill();
+      earlier.push(killed.output());
+    },
+    async start() {
+      if (current === null) await start();
+    },
     async restart() {
       await stop();
       await start();

@@ -1,0 +1,61 @@
+// A second namespace hanging off a test's namespace by one veth pair: a user whose network
+// can be cut alone (link down) while the room, its server and the other users carry on.
+//
+//   room namespace (server, other browsers)  ── veth ──  attached namespace (one browser)
+//        10.78.n.1                                            10.78.n.2, default via .1
+//
+// The attached side reaches the room's own addresses (veth0/veth1 there) through its
+// default route; they are local addresses over there, so no forwarding is needed.
+
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { findTool } from "../../scripts/ensure-system.ts";
+import { createBareNetns, type BareNetns } from "./netns.ts";
+
+const execFileAsync = promisify(execFile);
+const ip = findTool("ip") ?? "ip";
+
+let attached = 0;
+
+export interface AttachedNetns extends BareNetns {
+  /** The room side's address as seen from here. */
+  readonly gateway: string;
+  /** The server's URL from inside this namespace. */
+  serverUrl(port: number): string;
+  cutNetwork(): Promise<void>;
+  restoreNetwork(): Promise<void>;
+}
+
+async function ipCommand(args: readonly string[]): Promise<void> {
+  await execFileAsync(ip, args);
+}
+
+export async function attachNetns(room: Pick<BareNetns, "name">): Promise<AttachedNetns> {
+  const bare = await createBareNetns();
+  const subnet = `10.78.${(process.pid + attached++) % 256}`;
+  const gateway = `${subnet}.1`;
+  const own = `${subnet}.2`;
+  const roomSide = `att${attached}`;
+  const restore = async () => {
+    await ipCommand(["-n", bare.name, "link", "set", "eth0", "up"]);
+    await ipCommand(["-n", bare.name, "route", "replace", "default", "via", gateway, "dev", "eth0"]);
+  };
+  try {
+    await ipCommand(["-n", room.name, "link", "add", roomSide, "type", "veth", "peer", "name", "eth0", "netns", bare.name]);
+    await ipCommand(["-n", room.name, "addr", "add", `${gateway}/24`, "dev", roomSide]);
+    await ipCommand(["-n", room.name, "link", "set", roomSide, "up"]);
+    await ipCommand(["-n", bare.name, "addr", "add", `${own}/24`, "dev", "eth0"]);
+    await restore();
+  } catch (error) {
+    await bare.destroy();
+    throw error;
+  }
+  return {
+    ...bare,
+    gateway,
+    serverUrl: (port) => `http://${gateway}:${port}`,
+    // Down on the user's side only: to her it is a pulled cable; the room sees silence.
+    cutNetwork: () => ipCommand(["-n", bare.name, "link", "set", "eth0", "down"]),
+    restoreNetwork: restore,
+  };
+}
