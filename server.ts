@@ -1,6 +1,7 @@
 // Entry point: read the configuration, build the server, listen, and shut down cleanly.
 import { createApp } from './server/app.ts';
 import { parseConfig } from './server/config.ts';
+import { startTunnel } from './server/tunnel.ts';
 
 const parsed = parseConfig(process.env, process.argv.slice(2));
 if (parsed.kind === 'help') {
@@ -22,9 +23,19 @@ const { port, host } = await app.listen().catch((error: unknown) => {
 const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
 console.log(`roomlink listening on http://${shown}:${port}`);
 
+const { tunnelHost, tunnelSubdomain } = parsed.config;
+const tunnel = parsed.config.tunnel
+  ? startTunnel({
+      port,
+      listenHost: host,
+      ...(tunnelHost === undefined ? {} : { tunnelHost }),
+      ...(tunnelSubdomain === undefined ? {} : { subdomain: tunnelSubdomain }),
+    })
+  : null;
+
 const stop = (signal: string) => {
   console.log(`roomlink: ${signal}, shutting down`);
-  app.close().then(
+  Promise.all([tunnel?.close(), app.close()]).then(
     () => process.exit(0),
     () => process.exit(1),
   );

@@ -138,6 +138,8 @@ export interface SocketData {
   name?: string;
   /** Admission order (ms since epoch, strictly increasing per node); ranks concurrent joins. */
   joinedAt?: number;
+  /** Set once the join has been decided in its favour; a member still deciding lacks it. */
+  admitted?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------

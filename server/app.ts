@@ -1,13 +1,12 @@
 // Builds the whole server — Express for the page, Socket.IO for signaling — without
 // listening, and returns a handle that tests and server.ts can start and stop.
-import { randomBytes } from 'node:crypto';
-import { createServer, type Server as HttpServer } from 'node:http';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import helmet from 'helmet';
 import { Server } from 'socket.io';
 import { MAX_SOCKET_PAYLOAD_BYTES } from '../protocol/limits.ts';
 import type {
@@ -16,18 +15,29 @@ import type {
   ServerToClientEvents,
   SocketData,
 } from '../protocol/signaling.ts';
+import { createRedisLink, type RedisLink } from './adapter.ts';
+import { createMembership } from './cluster.ts';
 import type { Config } from './config.ts';
 import { buildIceServers } from './ice.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { createMetrics } from './metrics.ts';
+import { checkOrigin } from './origin.ts';
+import { clientAddress, type TrustFn } from './proxy.ts';
+import { createAddressLimits, createSocketLimiter } from './rate-limit.ts';
 import { createResumeTokens } from './resume.ts';
-import { createJoinClock, type RoomServer } from './rooms.ts';
-import { registerSignalingHandlers } from './signaling.ts';
+import { createHiResJoinClock, type RoomServer } from './rooms.ts';
+import { registerSignalingHandlers, type SignalingDeps } from './signaling.ts';
+import { securityHeaders } from './security.ts';
 import { attachWireLog } from './wire-log.ts';
 
 /** Time for 'server:shutdown' to reach the clients before their connections close. */
 const SHUTDOWN_FLUSH_MS = 100;
 /** After this, connections still open (a stuck request) are cut. */
 const SHUTDOWN_GRACE_MS = 3_000;
+/** close() resolves by then whatever is still pending (the process may exit). */
+const SHUTDOWN_MAX_MS = 5_000;
+/** listen() waits this long for Redis before serving anyway (degraded, reconnecting). */
+const REDIS_STARTUP_WAIT_MS = 3_000;
 
 const PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url));
 const NORMALIZE_CSS = createRequire(import.meta.url).resolve('normalize.css/normalize.css');
@@ -36,11 +46,19 @@ export interface AppOptions {
   logger?: Logger;
   /** Directory served at /, default ./public. */
   publicDir?: string;
+  /** How long listen() waits for Redis before serving without it (default 3 s). */
+  redisStartupWaitMs?: number;
+  /** On close(), connections still open after this are cut (default 3 s). */
+  shutdownGraceMs?: number;
 }
 
 export interface App {
   httpServer: HttpServer;
   io: RoomServer;
+  /** The /metrics registry's metrics, for tests. */
+  metrics: ReturnType<typeof createMetrics>;
+  /** 'disabled' without REDIS_URL. */
+  redisState(): 'up' | 'down' | 'disabled';
   listen(): Promise<{ port: number; host: string }>;
   /** Graceful: tell every socket, refuse new joins, close within a few seconds. Idempotent. */
   close(): Promise<void>;
@@ -61,21 +79,26 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 
   const web = express();
   web.disable('x-powered-by');
-  web.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          // blob: for images and files received over the data channel.
-          'img-src': ["'self'", 'data:', 'blob:'],
-          // The page is often reached over plain http on a LAN address; upgrading its
-          // subresources to https there would break it.
-          'upgrade-insecure-requests': null,
-        },
-      },
-      // TLS, when there is any, is the tunnel's or the proxy's business, not ours.
-      strictTransportSecurity: false,
-    }),
-  );
+  // false by default: X-Forwarded-For is anyone's to write unless a proxy we trust sets it.
+  web.set('trust proxy', config.trustProxy);
+  const trust = web.get('trust proxy fn') as TrustFn;
+  web.use(securityHeaders());
+
+  let warnedForwarded = false;
+  /** The client's address; warns once when a proxy seems to be in front but is not trusted. */
+  const addressOf = (req: IncomingMessage): string => {
+    if (!warnedForwarded && config.trustProxy === false && req.headers['x-forwarded-for'] !== undefined) {
+      warnedForwarded = true;
+      logger.warn(
+        "requests carry X-Forwarded-For but TRUST_PROXY is off: per-address limits count the proxy's address; set TRUST_PROXY (e.g. loopback) behind a proxy you run",
+      );
+    }
+    return clientAddress(req, trust);
+  };
+
+  const redis: RedisLink | undefined = config.redisUrl !== undefined ? createRedisLink(config.redisUrl, logger) : undefined;
+  const addressLimits = createAddressLimits(config);
+  const allowedOrigins = config.allowedOrigins;
 
   const httpServer = createServer(web);
   const io: RoomServer = new Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>(
@@ -87,17 +110,59 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       transports: ['polling', 'websocket'],
       // The client is bundled by esbuild; nothing to serve from /socket.io/socket.io.js.
       serveClient: false,
+      // Called for each new connection (not for each poll of an open one): who may connect.
+      allowRequest: (req, callback) => {
+        if (shuttingDown) {
+          metrics.connectionRefused('shutting_down');
+          return callback('shutting down', false);
+        }
+        if (checkOrigin(req, allowedOrigins) === 'forbidden') {
+          metrics.connectionRefused('origin');
+          logger.debug({ origin: req.headers.origin?.slice(0, 200) }, 'connection refused: origin');
+          return callback('origin not allowed', false);
+        }
+        if (!addressLimits.connect.take(addressOf(req))) {
+          metrics.connectionRefused('rate_limited');
+          metrics.rateLimited('connect', 'ip');
+          return callback('rate_limited', false);
+        }
+        callback(null, true);
+      },
+      // Long-polling from an allowlisted origin needs CORS; same-origin needs nothing.
+      ...(allowedOrigins.length > 0 && {
+        cors: { origin: allowedOrigins.includes('*') ? true : allowedOrigins, credentials: false },
+      }),
+      ...(redis && { adapter: redis.adapter as never }),
     },
   );
+  const metrics = createMetrics({
+    io,
+    ...(redis && { redisUp: () => (redis.state() === 'up' ? 1 : 0) }),
+  });
+  const redisState = () => redis?.state() ?? 'disabled';
   if (config.wireLog !== undefined) attachWireLog(config.wireLog, io, httpServer);
 
   web.get('/healthz', (_req, res) => {
-    res.status(shuttingDown ? 503 : 200).json({
-      status: shuttingDown ? 'shutting_down' : 'ok',
-      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
-      sockets: io.engine.clientsCount,
-      shuttingDown,
-    });
+    const redisNow = redisState();
+    // 'degraded' is still 200: the node serves its own rooms, a load balancer should keep it.
+    const status = shuttingDown ? 'shutting_down' : redisNow === 'down' ? 'degraded' : 'ok';
+    res
+      .status(shuttingDown ? 503 : 200)
+      .set('Cache-Control', 'no-store')
+      .json({
+        status,
+        redis: redisNow,
+        uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+        sockets: io.engine.clientsCount,
+        shuttingDown,
+      });
+  });
+  web.get('/metrics', async (req, res) => {
+    if (config.metricsToken !== undefined && !bearerMatches(req.headers.authorization, config.metricsToken)) {
+      res.status(401).set('WWW-Authenticate', 'Bearer').type('text/plain').send('Unauthorized\n');
+      return;
+    }
+    res.set('Cache-Control', 'no-store').type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   web.get('/vendor/normalize.css', (_req, res, next) => {
     res.sendFile(NORMALIZE_CSS, (error) => error && next(error));
@@ -115,21 +180,33 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     res.status(status).type('text/plain').send(status < 500 ? 'Bad request\n' : 'Internal error\n');
   });
 
-  const joinClock = createJoinClock();
-  const signalingDeps = {
+  const signalingDeps: SignalingDeps = {
     config,
     logger,
     resume,
     ice: (peerId: string) => buildIceServers(config, peerId, Date.now()),
     isShuttingDown: () => shuttingDown,
-    joinClock,
+    joinClock: createHiResJoinClock(),
+    membership: createMembership(io, {
+      ...(redis && { clusterUp: () => redis.state() === 'up' }),
+      timeoutMs: config.clusterTimeoutMs,
+      logger,
+      onFallback: metrics.membershipFallback,
+    }),
+    limiterFor: (socket) => createSocketLimiter(config, addressOf(socket.request), addressLimits),
+    metrics,
   };
   io.on('connection', (socket) => registerSignalingHandlers(io, socket, signalingDeps));
 
   return {
     httpServer,
     io,
-    listen() {
+    metrics,
+    redisState,
+    async listen() {
+      if (redis && !(await redis.ready(options.redisStartupWaitMs ?? REDIS_STARTUP_WAIT_MS))) {
+        logger.warn('listening without Redis for now: this node serves its own rooms until it connects');
+      }
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(config.port, config.host, () => {
@@ -144,19 +221,35 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       closing ??= (async () => {
         shuttingDown = true;
         if (io.engine.clientsCount > 0) {
-          io.emit('server:shutdown');
+          // .local: with Redis, a plain emit would send every node's clients away.
+          io.local.emit('server:shutdown');
           await delay(SHUTDOWN_FLUSH_MS);
         }
-        const cut = setTimeout(() => httpServer.closeAllConnections(), SHUTDOWN_GRACE_MS);
+        const cut = setTimeout(() => httpServer.closeAllConnections(), options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS);
         cut.unref();
-        // Disconnects every socket, closes the engine, then the HTTP server.
-        await io.close();
+        // Disconnects every socket, closes the engine (and stops the adapter), then the
+        // HTTP server. Bounded: the process is told it may exit within SHUTDOWN_MAX_MS.
+        const done = io.close().catch((error: unknown) => logger.error({ err: error }, 'close failed'));
+        const late = delay(SHUTDOWN_MAX_MS - SHUTDOWN_FLUSH_MS, undefined, { ref: false }).then(() => 'late' as const);
+        const outcome = await Promise.race([done, late]);
         clearTimeout(cut);
+        if (outcome === 'late') {
+          httpServer.closeAllConnections();
+          logger.warn('shutdown took too long; connections cut');
+        }
+        redis?.close();
         logger.info('closed');
       })();
       return closing;
     },
   };
+}
+
+function bearerMatches(header: string | undefined, token: string): boolean {
+  if (header === undefined || !header.startsWith('Bearer ')) return false;
+  const given = createHash('sha256').update(header.slice('Bearer '.length).trim()).digest();
+  const expected = createHash('sha256').update(token).digest();
+  return timingSafeEqual(given, expected);
 }
 
 function httpStatusOf(error: unknown): number {

@@ -9,6 +9,15 @@ import { DEFAULT_MAX_ROOM_SIZE } from '../protocol/limits.ts';
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** A token bucket: refills `perSecond` tokens a second up to `burst`. null = no limit. */
+export interface Rate {
+  perSecond: number;
+  burst: number;
+}
+
+/** Express's `trust proxy`: false (default), true, a hop count, or addresses/subnets/names. */
+export type TrustProxy = boolean | number | string[];
+
 export interface Config {
   port: number;
   host: string;
@@ -29,6 +38,22 @@ export interface Config {
   tunnel: boolean;
   tunnelHost?: string;
   tunnelSubdomain?: string;
+  /** redis:// URL: Socket.IO's Redis Streams adapter (several nodes). Unset: in-memory adapter. */
+  redisUrl?: string;
+  /** Bound on reading a room's members across nodes; past it a join uses this node's view. */
+  clusterTimeoutMs: number;
+  /** Origins (scheme://host[:port]) allowed besides the same origin; ['*'] allows any. */
+  allowedOrigins: string[];
+  trustProxy: TrustProxy;
+  /** When set, /metrics wants `Authorization: Bearer <token>`. */
+  metricsToken?: string;
+  rateJoinSocket: Rate | null;
+  rateJoinIp: Rate | null;
+  rateSignalSocket: Rate | null;
+  rateSignalIp: Rate | null;
+  rateIceSocket: Rate | null;
+  rateIceIp: Rate | null;
+  rateConnectIp: Rate | null;
 }
 
 export type ConfigResult =
@@ -75,6 +100,46 @@ const urlList = (pattern: RegExp, schemes: string) =>
         z.string().regex(pattern, `each URL must look like ${schemes}host[:port] (comma-separated)`),
       ),
     );
+
+/** "PER_SECOND/BURST" (e.g. "50/200") or "off". */
+const rateValue = z.string().transform((v, ctx): Rate | null => {
+  const s = v.trim().toLowerCase();
+  if (s === 'off' || s === '0') return null;
+  const match = /^(\d+(?:\.\d+)?)\/(\d+)$/.exec(s);
+  const perSecond = Number(match?.[1]);
+  const burst = Number(match?.[2]);
+  if (!match || !(perSecond > 0) || !(burst >= 1) || perSecond > 1e6 || burst > 1e7) {
+    ctx.addIssue({ code: 'custom', message: 'must be PER_SECOND/BURST (e.g. 50/200, both > 0) or off' });
+    return z.NEVER;
+  }
+  return { perSecond, burst };
+});
+
+const ORIGIN = /^https?:\/\/(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+const originList = z
+  .string()
+  .transform((s) => s.split(',').map((o) => o.trim().replace(/\/$/, '').toLowerCase()).filter((o) => o !== ''))
+  .pipe(
+    z.array(
+      z.string().refine((o) => o === '*' || ORIGIN.test(o), 'each origin must look like https://host[:port] (comma-separated), or *'),
+    ),
+  );
+
+// The values Express's `trust proxy` accepts, minus functions: see expressjs.com/en/guide/behind-proxies.html.
+const PROXY_NAME = /^(?:loopback|linklocal|uniquelocal|[0-9A-Fa-f:.]+(?:\/\d{1,3})?)$/;
+const trustProxyValue = z.string().transform((v, ctx): TrustProxy => {
+  const s = v.trim().toLowerCase();
+  if (['0', 'false', 'no', 'off', ''].includes(s)) return false;
+  if (['true', 'yes', 'on'].includes(s)) return true;
+  if (/^\d{1,2}$/.test(s)) return Number(s);
+  const list = s.split(',').map((x) => x.trim()).filter((x) => x !== '');
+  if (list.length > 0 && list.every((x) => PROXY_NAME.test(x))) return list;
+  ctx.addIssue({
+    code: 'custom',
+    message: 'must be false, true, a hop count, or comma-separated addresses/subnets/loopback/linklocal/uniquelocal',
+  });
+  return z.NEVER;
+});
 
 const booleanValue = z
   .union([z.boolean(), z.string()])
@@ -211,7 +276,67 @@ const SETTINGS: Setting[] = [
     help: 'subdomain to ask the tunnel for',
     schema: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{2,61}[a-z0-9])$/, 'must be 4–63 lowercase letters, digits or dashes'),
   },
+  {
+    key: 'redisUrl',
+    env: 'REDIS_URL',
+    flag: 'redis-url',
+    type: 'string',
+    help: 'redis://[user:pass@]host:port[/db]: share rooms with other nodes (Redis Streams adapter)',
+    schema: z.string().regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL'),
+    secret: true,
+  },
+  {
+    key: 'clusterTimeoutMs',
+    env: 'CLUSTER_TIMEOUT_MS',
+    flag: 'cluster-timeout-ms',
+    type: 'string',
+    help: 'with Redis: wait at most this for other nodes when reading a room (default 2000)',
+    schema: intIn(50, 60_000),
+  },
+  {
+    key: 'allowedOrigins',
+    env: 'ALLOWED_ORIGINS',
+    flag: 'allowed-origins',
+    type: 'string',
+    help: 'origins allowed to open a socket besides the same origin (comma-separated, or *)',
+    schema: originList,
+  },
+  {
+    key: 'trustProxy',
+    env: 'TRUST_PROXY',
+    flag: 'trust-proxy',
+    type: 'string',
+    help: "Express 'trust proxy' for X-Forwarded-For (default false; e.g. loopback, 1, 10.0.0.0/8)",
+    schema: trustProxyValue,
+  },
+  {
+    key: 'metricsToken',
+    env: 'METRICS_TOKEN',
+    flag: 'metrics-token',
+    type: 'string',
+    help: '/metrics requires "Authorization: Bearer <token>" (default: open)',
+    schema: z.string().min(8, 'must be at least 8 characters'),
+    secret: true,
+  },
+  rateSetting('rateJoinSocket', 'JOIN_RATE_SOCKET', 'room:join per socket', '1/10'),
+  rateSetting('rateJoinIp', 'JOIN_RATE_IP', 'room:join per client address', '10/100'),
+  rateSetting('rateSignalSocket', 'SIGNAL_RATE_SOCKET', 'signal per socket', '50/200'),
+  rateSetting('rateSignalIp', 'SIGNAL_RATE_IP', 'signal per client address', '500/4000'),
+  rateSetting('rateIceSocket', 'ICE_REFRESH_RATE_SOCKET', 'ice:refresh per socket', '1/20'),
+  rateSetting('rateIceIp', 'ICE_REFRESH_RATE_IP', 'ice:refresh per client address', '20/200'),
+  rateSetting('rateConnectIp', 'CONNECT_RATE_IP', 'new connections per client address', '10/100'),
 ];
+
+function rateSetting(key: keyof Config, env: string, what: string, defaults: string): Setting {
+  return {
+    key,
+    env,
+    flag: env.toLowerCase().replaceAll('_', '-'),
+    type: 'string',
+    help: `${what}: PER_SECOND/BURST or off (default ${defaults})`,
+    schema: rateValue,
+  };
+}
 
 const DEFAULTS: Config = {
   port: 3000,
@@ -222,19 +347,31 @@ const DEFAULTS: Config = {
   turnUrls: [],
   turnTtl: 3600,
   tunnel: false,
+  clusterTimeoutMs: 2_000,
+  allowedOrigins: [],
+  trustProxy: false,
+  // Sized so that a full room of 16 behind one NAT, meshing and ICE-restarting at once,
+  // stays well inside them (see README, "Limits"); a flood does not.
+  rateJoinSocket: { perSecond: 1, burst: 10 },
+  rateJoinIp: { perSecond: 10, burst: 100 },
+  rateSignalSocket: { perSecond: 50, burst: 200 },
+  rateSignalIp: { perSecond: 500, burst: 4_000 },
+  rateIceSocket: { perSecond: 1, burst: 20 },
+  rateIceIp: { perSecond: 20, burst: 200 },
+  rateConnectIp: { perSecond: 10, burst: 100 },
 };
 
 export function usage(): string {
   const lines = SETTINGS.map((s) => {
     const flag = s.type === 'boolean' ? `--${s.flag}` : `--${s.flag} <value>`;
-    return `  ${flag.padEnd(28)} ${s.env.padEnd(17)} ${s.help}`;
+    return `  ${flag.padEnd(34)} ${s.env.padEnd(23)} ${s.help}`;
   });
   return [
     'Usage: npm start -- [options]   (every option can also be set by its environment variable)',
     '',
-    `  ${'flag'.padEnd(28)} ${'variable'.padEnd(17)} meaning`,
+    `  ${'flag'.padEnd(34)} ${'variable'.padEnd(23)} meaning`,
     ...lines,
-    `  ${'--help'.padEnd(28)} ${''.padEnd(17)} print this text`,
+    `  ${'--help'.padEnd(34)} ${''.padEnd(23)} print this text`,
   ].join('\n');
 }
 
@@ -251,7 +388,7 @@ export function parseConfig(env: Env, argv: readonly string[]): ConfigResult {
   }
   if (flags['help'] === true) return { kind: 'help', text: usage() };
 
-  const config: Config = { ...DEFAULTS, stunUrls: [], turnUrls: [] };
+  const config: Config = { ...DEFAULTS, stunUrls: [], turnUrls: [], allowedOrigins: [] };
   const errors: string[] = [];
   const values = config as unknown as Record<string, unknown>;
   for (const s of SETTINGS) {

@@ -24,6 +24,8 @@ export interface Member {
   peerId: string;
   name: string;
   joinedAt: number;
+  /** The join was decided in its favour (absent while it is being decided). */
+  admitted?: boolean;
 }
 
 /** The socket's membership if socket.data describes one, else null. */
@@ -33,7 +35,9 @@ export function memberOf(data: Partial<SocketData> | undefined): Member | null {
   if (roomId === undefined || peerId === undefined || name === undefined || joinedAt === undefined) {
     return null;
   }
-  return { roomId, peerId, name, joinedAt };
+  const member: Member = { roomId, peerId, name, joinedAt };
+  if (data.admitted === true) member.admitted = true;
+  return member;
 }
 
 /** The personal Socket.IO room of one peer: signals are delivered by emitting to it. */
@@ -83,13 +87,23 @@ export function peerStillPresent(members: readonly Member[], peerId: string): bo
 }
 
 /**
+ * Across nodes, stamps must follow real time closely: a join that starts after another
+ * node's read of the room must rank after the reader. Milliseconds tie too often between
+ * two nodes on one Redis (a round trip is well under one), so nodes stamp in microseconds
+ * (a fractional ms) and bump a tie by one microsecond, not by a whole millisecond.
+ */
+export function createHiResJoinClock(): () => number {
+  return createJoinClock(() => performance.timeOrigin + performance.now(), 0.001);
+}
+
+/**
  * A strictly increasing clock for joinedAt: two joins on this node in the same millisecond
  * still get distinct, ordered stamps, so ranking never falls back to the peer id for them.
  */
-export function createJoinClock(now: () => number = Date.now): () => number {
+export function createJoinClock(now: () => number = Date.now, step = 1): () => number {
   let last = 0;
   return () => {
-    last = Math.max(now(), last + 1);
+    last = Math.max(now(), last + step);
     return last;
   };
 }
@@ -97,9 +111,8 @@ export function createJoinClock(now: () => number = Date.now): () => number {
 // ---------------------------------------------------------------------------------------
 // Socket.IO side.
 
-/** Members of a room as every node sees them, read from socket.data. */
-export async function fetchMembers(io: RoomServer, roomId: string): Promise<Member[]> {
-  const sockets = await io.in(roomId).fetchSockets();
+/** The members among some sockets of a room, read from their socket.data. */
+export function membersOf(sockets: ReadonlyArray<{ data: Partial<SocketData> }>, roomId: string): Member[] {
   const members: Member[] = [];
   for (const s of sockets) {
     const m = memberOf(s.data);
@@ -107,6 +120,9 @@ export async function fetchMembers(io: RoomServer, roomId: string): Promise<Memb
   }
   return members;
 }
+
+/** Members of a room as every node sees them (cluster.ts bounds this across nodes). */
+export type FetchMembers = (roomId: string) => Promise<Member[]>;
 
 /** Leaves the room and the personal address; clears the membership on socket.data. */
 export async function leaveRoom(socket: RoomSocket, member: Member): Promise<void> {
@@ -116,6 +132,7 @@ export async function leaveRoom(socket: RoomSocket, member: Member): Promise<voi
   delete socket.data.peerId;
   delete socket.data.name;
   delete socket.data.joinedAt;
+  delete socket.data.admitted;
 }
 
 export type Admission =
@@ -127,7 +144,7 @@ export type Admission =
  * On refusal the socket is out of the room again and socket.data is cleared.
  */
 export async function admit(
-  io: RoomServer,
+  fetchMembers: FetchMembers,
   socket: RoomSocket,
   member: Omit<Member, 'joinedAt'>,
   cap: number,
@@ -139,8 +156,13 @@ export async function admit(
   Object.assign(socket.data, joined);
   const joining = [socket.join(joined.roomId), socket.join(peerAddress(joined.roomId, joined.peerId))];
   await Promise.all(joining);
-  const members = await fetchMembers(io, joined.roomId);
-  if (isAdmitted(members, joined.peerId, cap)) return { admitted: true, members };
+  const members = await fetchMembers(joined.roomId);
+  if (isAdmitted(members, joined.peerId, cap)) {
+    // Synchronously after the read: a node answering another's read sees us either still
+    // deciding or decided, never half-way.
+    socket.data.admitted = true;
+    return { admitted: true, members };
+  }
   await leaveRoom(socket, joined);
   return { admitted: false };
 }

@@ -13,13 +13,15 @@ import {
   type PeerLeftReason,
   type ProtocolError,
 } from '../protocol/signaling.ts';
+import { createMembership, type Membership } from './cluster.ts';
 import type { Config } from './config.ts';
 import type { IceGrant } from './ice.ts';
 import type { Logger } from './logger.ts';
+import type { KnownEvent, Metrics } from './metrics.ts';
+import type { LimitScope, LimitedEvent } from './rate-limit.ts';
 import type { ResumeTokens } from './resume.ts';
 import {
   admit,
-  fetchMembers,
   leaveRoom,
   memberOf,
   otherPeers,
@@ -38,7 +40,15 @@ export interface SignalingDeps {
   isShuttingDown: () => boolean;
   /** Strictly increasing stamp for joinedAt (rooms.createJoinClock). */
   joinClock: () => number;
+  /** Bounded room reads (cluster.ts); default: plain fetchSockets(). */
+  membership?: Membership;
+  /** This socket's rate limiter (rate-limit.ts): the scope that refused, or null. Default: none. */
+  limiterFor?: (socket: RoomSocket) => (event: LimitedEvent) => LimitScope | null;
+  metrics?: Metrics;
 }
+
+/** Socket.IO's reason when our own io.close() ends a socket (app.close(), SIGTERM). */
+const SHUTDOWN_REASON = 'server shutting down';
 
 const KNOWN_EVENTS = new Set(['room:join', 'signal', 'room:leave', 'ice:refresh']);
 
@@ -49,16 +59,32 @@ const protocolError = (code: ErrorCode, message: string): ProtocolError => ({ co
 export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, deps: SignalingDeps): void {
   const log = deps.logger.child({ socketId: socket.id });
   const ids = () => ({ roomId: socket.data.roomId, peerId: socket.data.peerId });
+  const membership =
+    deps.membership ??
+    createMembership(io, { timeoutMs: 5_000, logger: deps.logger, onFallback: () => {} });
+  const limit = deps.limiterFor?.(socket) ?? (() => null);
+  const metrics = deps.metrics;
 
   /** Answers a rejected event: through its ack if it has one, else with an 'error' event. */
-  const reject = (event: string, ack: Ack | undefined, error: ProtocolError): void => {
+  const reject = (event: KnownEvent, ack: Ack | undefined, error: ProtocolError): void => {
     log.debug({ ...ids(), event, code: error.code }, 'rejected');
+    metrics?.rejected(event, error.code);
+    if (event === 'room:join') metrics?.join(error.code);
     if (ack) ack({ ok: false, error });
     else socket.emit('error', error);
   };
 
+  /** Takes a token for the event; on refusal answers rate_limited and returns false. */
+  const allowed = (event: LimitedEvent, ack: Ack | undefined): boolean => {
+    const scope = limit(event);
+    if (scope === null) return true;
+    metrics?.rateLimited(event, scope);
+    reject(event, ack, protocolError('rate_limited', `too many ${event} events; slow down`));
+    return false;
+  };
+
   /** Wraps a handler so that neither a throw nor a rejected promise escapes. */
-  const on = (event: string, handler: (args: unknown[], ack: Ack | undefined) => unknown) => {
+  const on = (event: KnownEvent, handler: (args: unknown[], ack: Ack | undefined) => unknown) => {
     const listener = (...args: unknown[]): void => {
       const last = args.at(-1);
       const ack = typeof last === 'function' ? (last as Ack) : undefined;
@@ -79,13 +105,15 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
   const announceLeft = async (member: Member, reason: PeerLeftReason): Promise<void> => {
     // A peer id held by another socket in the room (a resumed tab replacing its ghost) is
     // still present: saying it left would make the others tear down a live connection.
-    const members = await fetchMembers(io, member.roomId);
+    const members = await membership.members(member.roomId);
     if (peerStillPresent(members, member.peerId)) return;
     io.to(member.roomId).emit('peer:left', { id: member.peerId, reason });
     log.info({ roomId: member.roomId, peerId: member.peerId, reason }, 'peer left');
   };
 
   on('room:join', async (args, ack) => {
+    // Charged before any check: a flood of malformed joins is a flood all the same.
+    if (!allowed('room:join', ack)) return;
     const [payload] = args;
     if (args.length !== 2 || !ack) {
       return reject('room:join', ack, protocolError('bad_request', 'room:join expects (request, ack)'));
@@ -107,7 +135,7 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
     // No await before admit(): it marks socket.data synchronously, which is what makes a
     // second room:join on this socket see 'already_joined' while the first is in flight.
     const cap = deps.config.maxRoomSize;
-    const admission = await admit(io, socket, { roomId, peerId, name }, cap, deps.joinClock);
+    const admission = await admit(membership.members, socket, { roomId, peerId, name }, cap, deps.joinClock);
     if (!admission.admitted) {
       log.info({ roomId, peerId, cap }, 'join refused: room full');
       return reject('room:join', ack, protocolError('room_full', `this room already has ${cap} members`));
@@ -124,19 +152,22 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
       ok: true,
       self: { id: peerId, name },
       resume: deps.resume.issue(roomId, peerId),
-      peers: otherPeers(admission.members, peerId, cap),
+      // Decided members only: one still deciding (possible across nodes, where reads are
+      // not one snapshot) may yet be turned away; if it gets in, its peer:joined follows.
+      peers: otherPeers(admission.members.filter((m) => m.admitted === true), peerId, cap),
       iceServers: grant.iceServers,
       iceExpiresAt: grant.iceExpiresAt,
       limits: { maxRoomSize: cap, maxChatLength: MAX_CHAT_LENGTH },
     });
     // Also for a resumed id: the others may have dropped it meanwhile; a known id is a no-op.
     socket.to(roomId).emit('peer:joined', { id: peerId, name });
+    metrics?.join(resumed ? 'resumed' : 'joined');
     log.info({ roomId, peerId, resumed }, 'peer joined');
   });
 
   /** Disconnects the other sockets holding this peer id (the connection before a reload). */
   const dropGhosts = async (roomId: string, peerId: string): Promise<void> => {
-    const holders = await io.in(peerAddress(roomId, peerId)).fetchSockets();
+    const holders = await membership.fetchSockets(peerAddress(roomId, peerId));
     for (const ghost of holders) {
       if (ghost.id === socket.id) continue;
       log.info({ roomId, peerId, ghost: ghost.id }, 'resume replaces an older connection');
@@ -146,6 +177,7 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
   };
 
   on('signal', (args, ack) => {
+    if (!allowed('signal', ack)) return;
     const member = memberOf(socket.data);
     if (!member) return reject('signal', ack, protocolError('not_in_room', 'join a room before signaling'));
     if (args.length !== 1) return reject('signal', ack, protocolError('bad_request', 'signal expects one payload and no ack'));
@@ -159,6 +191,7 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
     if (description) delivered.description = description;
     if (candidate) delivered.candidate = candidate;
     io.to(peerAddress(member.roomId, to)).emit('signal', delivered);
+    metrics?.signalRelayed();
   });
 
   on('room:leave', async (args, ack) => {
@@ -172,6 +205,7 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
   });
 
   on('ice:refresh', (args, ack) => {
+    if (!allowed('ice:refresh', ack)) return;
     if (args.length !== 1 || !ack) {
       return reject('ice:refresh', ack, protocolError('bad_request', 'ice:refresh expects (ack)'));
     }
@@ -199,6 +233,9 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
     const member = memberOf(socket.data);
     log.debug({ ...ids(), reason }, 'disconnected');
     if (!member) return;
+    // Our own shutdown: the client reconnects (to another node) and resumes its id, and its
+    // data channels live on meanwhile; a peer:left would make the others tear them down.
+    if (reason === SHUTDOWN_REASON || deps.isShuttingDown()) return;
     announceLeft(member, 'disconnect').catch((error: unknown) => {
       log.error({ roomId: member.roomId, peerId: member.peerId, err: error }, 'peer:left after disconnect failed');
     });

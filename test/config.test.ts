@@ -26,6 +26,16 @@ test('defaults with an empty environment', () => {
     turnUrls: [],
     turnTtl: 3600,
     tunnel: false,
+    clusterTimeoutMs: 2000,
+    allowedOrigins: [],
+    trustProxy: false,
+    rateJoinSocket: { perSecond: 1, burst: 10 },
+    rateJoinIp: { perSecond: 10, burst: 100 },
+    rateSignalSocket: { perSecond: 50, burst: 200 },
+    rateSignalIp: { perSecond: 500, burst: 4000 },
+    rateIceSocket: { perSecond: 1, burst: 20 },
+    rateIceIp: { perSecond: 20, burst: 200 },
+    rateConnectIp: { perSecond: 10, burst: 100 },
   });
 });
 
@@ -44,6 +54,18 @@ test('every setting is read from the environment', () => {
     TUNNEL: '1',
     TUNNEL_HOST: 'http://127.0.0.1:3300',
     TUNNEL_SUBDOMAIN: 'roomlink-test',
+    REDIS_URL: 'redis://127.0.0.1:6380/0',
+    CLUSTER_TIMEOUT_MS: '750',
+    ALLOWED_ORIGINS: 'https://Chat.Example.org/, http://localhost:5173',
+    TRUST_PROXY: 'loopback, 10.0.0.0/8',
+    METRICS_TOKEN: 'scrape-token-123',
+    JOIN_RATE_SOCKET: '2/5',
+    JOIN_RATE_IP: 'off',
+    SIGNAL_RATE_SOCKET: '100/400',
+    SIGNAL_RATE_IP: '0.5/10',
+    ICE_REFRESH_RATE_SOCKET: '3/6',
+    ICE_REFRESH_RATE_IP: '30/300',
+    CONNECT_RATE_IP: '5/50',
     UNRELATED: 'ignored',
   });
   assert.deepEqual(config, {
@@ -60,7 +82,29 @@ test('every setting is read from the environment', () => {
     tunnel: true,
     tunnelHost: 'http://127.0.0.1:3300',
     tunnelSubdomain: 'roomlink-test',
+    redisUrl: 'redis://127.0.0.1:6380/0',
+    clusterTimeoutMs: 750,
+    allowedOrigins: ['https://chat.example.org', 'http://localhost:5173'],
+    trustProxy: ['loopback', '10.0.0.0/8'],
+    metricsToken: 'scrape-token-123',
+    rateJoinSocket: { perSecond: 2, burst: 5 },
+    rateJoinIp: null,
+    rateSignalSocket: { perSecond: 100, burst: 400 },
+    rateSignalIp: { perSecond: 0.5, burst: 10 },
+    rateIceSocket: { perSecond: 3, burst: 6 },
+    rateIceIp: { perSecond: 30, burst: 300 },
+    rateConnectIp: { perSecond: 5, burst: 50 },
   });
+});
+
+test('TRUST_PROXY takes booleans and hop counts too; --redis-url and rate flags work', () => {
+  assert.equal(ok({ TRUST_PROXY: 'true' }).trustProxy, true);
+  assert.equal(ok({ TRUST_PROXY: 'off' }).trustProxy, false);
+  assert.equal(ok({ TRUST_PROXY: '2' }).trustProxy, 2);
+  const config = ok({}, ['--redis-url', 'redis://127.0.0.1:1', '--signal-rate-socket', '10/20', '--allowed-origins', '*']);
+  assert.equal(config.redisUrl, 'redis://127.0.0.1:1');
+  assert.deepEqual(config.rateSignalSocket, { perSecond: 10, burst: 20 });
+  assert.deepEqual(config.allowedOrigins, ['*']);
 });
 
 test('flags override the environment, in both --flag value and --flag=value forms', () => {
@@ -106,6 +150,16 @@ test('every bad value gives a message naming its variable', () => {
     [{ TUNNEL: 'maybe' }, 'TUNNEL'],
     [{ TUNNEL_HOST: 'ftp://example.org' }, 'TUNNEL_HOST'],
     [{ TUNNEL_SUBDOMAIN: 'Not_Valid' }, 'TUNNEL_SUBDOMAIN'],
+    [{ REDIS_URL: 'http://127.0.0.1:6379' }, 'REDIS_URL'],
+    [{ CLUSTER_TIMEOUT_MS: '10' }, 'CLUSTER_TIMEOUT_MS'],
+    [{ ALLOWED_ORIGINS: 'example.org' }, 'ALLOWED_ORIGINS'],
+    [{ ALLOWED_ORIGINS: 'https://example.org/path' }, 'ALLOWED_ORIGINS'],
+    [{ TRUST_PROXY: 'everyone' }, 'TRUST_PROXY'],
+    [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN'],
+    [{ SIGNAL_RATE_SOCKET: 'fast' }, 'SIGNAL_RATE_SOCKET'],
+    [{ SIGNAL_RATE_SOCKET: '50' }, 'SIGNAL_RATE_SOCKET'],
+    [{ JOIN_RATE_IP: '0/10' }, 'JOIN_RATE_IP'],
+    [{ CONNECT_RATE_IP: '5/0' }, 'CONNECT_RATE_IP'],
   ];
   for (const [env, name] of cases) {
     const message = errors(env).join('\n');
@@ -126,6 +180,8 @@ test('all problems are reported at once', () => {
 test('secrets are never echoed in error messages', () => {
   const message = errors({ ROOMLINK_SECRET: 'tooshort123', TURN_CREDENTIAL: '' }, ['--turn-secret=']).join();
   assert.doesNotMatch(message, /tooshort123/);
+  const redis = errors({ REDIS_URL: 'http://user:hunter2@redis' }).join();
+  assert.doesNotMatch(redis, /hunter2/);
 });
 
 test('unknown flags, stray arguments and missing flag values are errors', () => {
@@ -138,7 +194,7 @@ test('--help returns the usage text listing every flag and variable', () => {
   const result = parseConfig({ PORT: 'bad' }, ['--help']);
   assert.equal(result.kind, 'help');
   if (result.kind !== 'help') return;
-  for (const word of ['--port', 'PORT', '--max-room-size', 'ROOMLINK_SECRET', '--turn-secret', '--tunnel-subdomain', 'WIRE_LOG']) {
+  for (const word of ['--port', 'PORT', '--max-room-size', 'ROOMLINK_SECRET', '--turn-secret', '--tunnel-subdomain', 'WIRE_LOG', 'REDIS_URL', 'TRUST_PROXY', 'ALLOWED_ORIGINS', 'SIGNAL_RATE_SOCKET', 'METRICS_TOKEN']) {
     assert.ok(result.text.includes(word), word);
   }
 });

@@ -2,7 +2,7 @@
 // Socket.IO clients, with everything they open closed again by closeAll().
 import assert from 'node:assert/strict';
 import { io as connect, type Socket } from 'socket.io-client';
-import { createApp, type App } from '../server/app.ts';
+import { createApp, type App, type AppOptions } from '../server/app.ts';
 import { parseConfig, type Config } from '../server/config.ts';
 import type {
   ClientToServerEvents,
@@ -31,12 +31,23 @@ const openClients = new Set<Client>();
 export function testConfig(overrides: Partial<Config> = {}): Config {
   const parsed = parseConfig({}, ['--port', '0', '--host', '127.0.0.1', '--log-level', 'silent']);
   if (parsed.kind !== 'config') throw new Error('the base test configuration is invalid');
-  return { ...parsed.config, secret: 'test-secret-0123456789abcdef', ...overrides };
+  // Rate limits off unless a test asks for them: tests that are not about limits send
+  // bursts no real client would (rate-limit.test.ts and fuzz.test.ts test the defaults).
+  const noLimits: Partial<Config> = {
+    rateJoinSocket: null,
+    rateJoinIp: null,
+    rateSignalSocket: null,
+    rateSignalIp: null,
+    rateIceSocket: null,
+    rateIceIp: null,
+    rateConnectIp: null,
+  };
+  return { ...parsed.config, secret: 'test-secret-0123456789abcdef', ...noLimits, ...overrides };
 }
 
-export async function startServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+export async function startServer(overrides: Partial<Config> = {}, options: AppOptions = {}): Promise<TestServer> {
   const config = testConfig(overrides);
-  const app = createApp(config);
+  const app = createApp(config, options);
   const { port } = await app.listen();
   const server: TestServer = {
     url: `http://127.0.0.1:${port}`,

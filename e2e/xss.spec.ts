@@ -1,0 +1,41 @@
+// Names and messages are text: markup and script from another user render inert.
+
+import { test, expect } from "./support/fixtures.ts";
+import { openRoom, sendMessage, waitForMesh, waitForMessage } from "./support/users.ts";
+
+const hostileName = `<img src=x onerror=pwn()>`;
+const hostileMessages = [
+  `<script>window.__pwned = "script"</script>`,
+  `<img src=x onerror="window.__pwned = 'img'">`,
+  `<a href="javascript:window.__pwned='link'">click</a> <b>bold?</b> &amp; &lt;`,
+  `"><svg onload="window.__pwned='svg'">`,
+];
+
+test("names and messages full of markup and script render as inert text", async ({ server, browsers }) => {
+  const [mallory, alice] = await openRoom(browsers, server.url, [hostileName, "alice"]);
+  if (!mallory || !alice) throw new Error("openRoom returned fewer users");
+  const dialogs: string[] = [];
+  alice.page.on("dialog", (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  await waitForMesh([mallory, alice]);
+
+  for (const text of hostileMessages) await sendMessage(mallory.page, text);
+  for (const text of hostileMessages) await waitForMessage(alice.page, { from: mallory.id, text });
+
+  // The exact characters arrive as text…
+  const texts = await alice.page.locator(`[data-testid=message][data-from="${mallory.id}"] [data-testid=message-text]`).allTextContents();
+  expect(texts).toEqual(expect.arrayContaining(hostileMessages));
+  await expect(alice.page.getByTestId("peer")).toContainText(hostileName);
+  // …and nothing of them became an element or ran.
+  const injected = await alice.page.evaluate(() => {
+    const root = (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document;
+    return {
+      elements: root.querySelectorAll("#messages img, #messages script, #messages svg, #messages a, #messages b, #members img").length,
+      pwned: (globalThis as unknown as { __pwned?: string }).__pwned ?? null,
+    };
+  });
+  expect(injected).toEqual({ elements: 0, pwned: null });
+  expect(dialogs).toEqual([]);
+});

@@ -1,0 +1,111 @@
+// Prometheus metrics (prom-client), in a Registry of this server's own so that several
+// servers in one process (tests) do not share counters. Labels are closed sets — event
+// names we know, error codes, results — never anything a client chose (room ids, names).
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ErrorCode } from '../protocol/signaling.ts';
+import type { LimitScope, LimitedEvent } from './rate-limit.ts';
+import type { RoomServer } from './rooms.ts';
+
+export type JoinResult = 'joined' | 'resumed' | ErrorCode;
+export type KnownEvent = 'room:join' | 'signal' | 'room:leave' | 'ice:refresh' | '(unknown)';
+export type ConnectionRefusal = 'origin' | 'rate_limited' | 'shutting_down';
+
+export interface Metrics {
+  registry: Registry;
+  join(result: JoinResult): void;
+  signalRelayed(): void;
+  rejected(event: KnownEvent, code: ErrorCode): void;
+  rateLimited(event: LimitedEvent | 'connect', scope: LimitScope): void;
+  connectionRefused(reason: ConnectionRefusal): void;
+  membershipFallback(): void;
+}
+
+export interface MetricsSources {
+  io: RoomServer;
+  /** 1 up, 0 down; undefined without Redis (the gauge then stays absent). */
+  redisUp?: () => number;
+}
+
+export function createMetrics({ io, redisUp }: MetricsSources): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+
+  new Gauge({
+    name: 'roomlink_connected_sockets',
+    help: 'Socket.IO connections open on this node',
+    registers,
+    collect() {
+      this.set(io.of('/').sockets.size);
+    },
+  });
+  new Gauge({
+    name: 'roomlink_rooms',
+    help: 'Rooms with at least one member on this node',
+    registers,
+    collect() {
+      const adapter = io.of('/').adapter;
+      let rooms = 0;
+      // The adapter's rooms also hold each socket's own room (its id) and our per-peer
+      // addresses (peer:…); what is left are chat rooms.
+      for (const name of adapter.rooms.keys()) {
+        if (!adapter.sids.has(name) && !name.startsWith('peer:')) rooms += 1;
+      }
+      this.set(rooms);
+    },
+  });
+  if (redisUp) {
+    new Gauge({
+      name: 'roomlink_redis_up',
+      help: '1 when this node is connected to Redis, 0 when not',
+      registers,
+      collect() {
+        this.set(redisUp());
+      },
+    });
+  }
+  const joins = new Counter({
+    name: 'roomlink_joins_total',
+    help: 'room:join requests by result (joined, resumed, or the refusal code)',
+    labelNames: ['result'] as const,
+    registers,
+  });
+  const signals = new Counter({
+    name: 'roomlink_signals_relayed_total',
+    help: 'Signals accepted and relayed to a peer',
+    registers,
+  });
+  const rejected = new Counter({
+    name: 'roomlink_rejected_events_total',
+    help: 'Socket events refused, by event and error code',
+    labelNames: ['event', 'code'] as const,
+    registers,
+  });
+  const limited = new Counter({
+    name: 'roomlink_rate_limited_total',
+    help: 'Events and connections refused by a rate limit, by event and scope (socket or ip)',
+    labelNames: ['event', 'scope'] as const,
+    registers,
+  });
+  const refused = new Counter({
+    name: 'roomlink_connections_refused_total',
+    help: 'Socket.IO handshakes refused, by reason',
+    labelNames: ['reason'] as const,
+    registers,
+  });
+  const fallbacks = new Counter({
+    name: 'roomlink_membership_fallbacks_total',
+    help: "Room reads that fell back to this node's members (Redis down or another node too slow)",
+    registers,
+  });
+
+  return {
+    registry,
+    join: (result) => joins.inc({ result }),
+    signalRelayed: () => signals.inc(),
+    rejected: (event, code) => rejected.inc({ event, code }),
+    rateLimited: (event, scope) => limited.inc({ event, scope }),
+    connectionRefused: (reason) => refused.inc({ reason }),
+    membershipFallback: () => fallbacks.inc(),
+  };
+}

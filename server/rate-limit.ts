@@ -1,0 +1,132 @@
+// Token buckets for the events a client can repeat at will (room:join, signal, ice:refresh)
+// and for new connections. A bucket holds up to `burst` tokens and refills `perSecond` a
+// second; each event takes one, an empty bucket refuses. One bucket per socket (lives and
+// dies with the socket) and one per client address (shared by all of its sockets, so that
+// opening many sockets does not multiply the allowance).
+import type { Rate } from './config.ts';
+
+/** Address buckets idle this long are full again and can be forgotten. */
+const SWEEP_INTERVAL_MS = 60_000;
+/** Sweep early when this many addresses are tracked (a scan from many addresses). */
+const SWEEP_AT_SIZE = 50_000;
+
+export type Clock = () => number;
+
+export interface Bucket {
+  /** Takes a token: true if the event may pass. */
+  take(): boolean;
+}
+
+interface BucketState {
+  tokens: number;
+  at: number;
+}
+
+function refill(state: BucketState, rate: Rate, now: number): void {
+  const elapsed = Math.max(0, now - state.at) / 1000;
+  state.tokens = Math.min(rate.burst, state.tokens + elapsed * rate.perSecond);
+  state.at = now;
+}
+
+/** A single bucket; a null rate never refuses. */
+export function createBucket(rate: Rate | null, now: Clock = Date.now): Bucket {
+  if (!rate) return { take: () => true };
+  const state: BucketState = { tokens: rate.burst, at: now() };
+  return {
+    take() {
+      refill(state, rate, now());
+      if (state.tokens < 1) return false;
+      state.tokens -= 1;
+      return true;
+    },
+  };
+}
+
+export interface KeyedLimiter {
+  take(key: string): boolean;
+  /** How many keys are tracked (for tests). */
+  size(): number;
+}
+
+/** One bucket per key (a client address), forgetting keys whose bucket has refilled. */
+export function createKeyedLimiter(rate: Rate | null, now: Clock = Date.now): KeyedLimiter {
+  const buckets = new Map<string, BucketState>();
+  let lastSweep = now();
+  const sweep = (t: number) => {
+    lastSweep = t;
+    for (const [key, state] of buckets) {
+      refill(state, rate!, t);
+      if (state.tokens >= rate!.burst) buckets.delete(key);
+    }
+  };
+  return {
+    take(key) {
+      if (!rate) return true;
+      const t = now();
+      if (t - lastSweep >= SWEEP_INTERVAL_MS || buckets.size >= SWEEP_AT_SIZE) sweep(t);
+      let state = buckets.get(key);
+      if (!state) {
+        state = { tokens: rate.burst, at: t };
+        buckets.set(key, state);
+      }
+      refill(state, rate, t);
+      if (state.tokens < 1) return false;
+      state.tokens -= 1;
+      return true;
+    },
+    size: () => buckets.size,
+  };
+}
+
+export type LimitedEvent = 'room:join' | 'signal' | 'ice:refresh';
+export type LimitScope = 'socket' | 'ip';
+
+/** The address-wide limiters of one server, shared by all of its sockets. */
+export interface AddressLimits {
+  events: Record<LimitedEvent, KeyedLimiter>;
+  connect: KeyedLimiter;
+}
+
+export interface RateSettings {
+  rateJoinSocket: Rate | null;
+  rateJoinIp: Rate | null;
+  rateSignalSocket: Rate | null;
+  rateSignalIp: Rate | null;
+  rateIceSocket: Rate | null;
+  rateIceIp: Rate | null;
+  rateConnectIp: Rate | null;
+}
+
+export function createAddressLimits(settings: RateSettings, now: Clock = Date.now): AddressLimits {
+  return {
+    events: {
+      'room:join': createKeyedLimiter(settings.rateJoinIp, now),
+      signal: createKeyedLimiter(settings.rateSignalIp, now),
+      'ice:refresh': createKeyedLimiter(settings.rateIceIp, now),
+    },
+    connect: createKeyedLimiter(settings.rateConnectIp, now),
+  };
+}
+
+/**
+ * The limiter one socket consults: its own buckets first, then its address's. Returns the
+ * scope that refused, or null when the event may pass. A socket over its own limit does not
+ * drain the address's bucket (its neighbours behind the same NAT keep theirs).
+ */
+export function createSocketLimiter(
+  settings: RateSettings,
+  address: string,
+  shared: AddressLimits,
+  now: Clock = Date.now,
+): (event: LimitedEvent) => LimitScope | null {
+  const own: Record<LimitedEvent, Bucket> = {
+    'room:join': createBucket(settings.rateJoinSocket, now),
+    signal: createBucket(settings.rateSignalSocket, now),
+    'ice:refresh': createBucket(settings.rateIceSocket, now),
+  };
+  return (event) => {
+    if (!own[event].take()) return 'socket';
+    if (!shared.events[event].take(address)) return 'ip';
+    return null;
+  };
+}

@@ -1,0 +1,43 @@
+// HTTP security headers (helmet) with a strict Content-Security-Policy: the page is one
+// script file and stylesheets of our own, with no inline script or style anywhere
+// (public/index.html; the client sets text with textContent and styles through classes).
+// connect-src names ws:/wss: of the page's own host explicitly: 'self' covers same-origin
+// WebSockets only in browsers that implement CSP Level 3 on that point.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import helmet from 'helmet';
+
+/** A Host header we are willing to echo into a header: a name or [v6], and a port. */
+const SAFE_HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
+
+function ownWebSockets(req: IncomingMessage, _res: ServerResponse): string {
+  const host = req.headers.host;
+  return host !== undefined && SAFE_HOST.test(host) ? `ws://${host} wss://${host}` : '';
+}
+
+export function securityHeaders() {
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        'default-src': ["'self'"],
+        'script-src': ["'self'"],
+        'script-src-attr': ["'none'"],
+        'style-src': ["'self'"],
+        // blob: and data: for images and files received over the data channel.
+        'img-src': ["'self'", 'data:', 'blob:'],
+        'connect-src': ["'self'", ownWebSockets],
+        'font-src': ["'self'"],
+        'object-src': ["'none'"],
+        'base-uri': ["'none'"],
+        'form-action': ["'self'"],
+        'frame-ancestors': ["'none'"],
+        // No upgrade-insecure-requests: the page is often reached over plain http on a LAN
+        // address, where upgrading its subresources to https would break it.
+      },
+    },
+    // TLS, when there is any, is the tunnel's or the proxy's business, not ours.
+    strictTransportSecurity: false,
+    // Clickjacking: frame-ancestors above, and X-Frame-Options for old browsers.
+    xFrameOptions: { action: 'deny' },
+  });
+}

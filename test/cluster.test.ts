@@ -1,0 +1,311 @@
+// Scale-out on a real redis-server: two (or three) server nodes share rooms through the
+// Redis Streams adapter. Peers on different nodes see each other, signals cross nodes with
+// `from` stamped, the cap holds across nodes, ids survive a move to another node, a dead
+// node or a dead Redis degrades service without hanging or crashing anything.
+import { after, afterEach, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { createClient } from 'redis';
+import {
+  OFFER,
+  closeAll,
+  connectClient,
+  disconnected,
+  expectNoEvent,
+  join,
+  joinOk,
+  newRoomId,
+  startServer,
+  waitForEvent,
+  type TestServer,
+} from './support.ts';
+import { startRedis, type RedisProcess } from './redis-support.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SECRET = 'test-secret-0123456789abcdef';
+const CLUSTER_TIMEOUT_MS = 400;
+
+let redis: RedisProcess;
+before(async () => {
+  redis = await startRedis();
+});
+after(() => redis.stop());
+afterEach(closeAll);
+
+const node = (redisUrl = redis.url, overrides = {}) =>
+  startServer({ redisUrl, clusterTimeoutMs: CLUSTER_TIMEOUT_MS, ...overrides });
+
+async function health(server: TestServer): Promise<{ status: string; redis: string }> {
+  const res = await fetch(`${server.url}/healthz`);
+  assert.equal(res.status, 200);
+  return (await res.json()) as { status: string; redis: string };
+}
+
+async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 8_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Two clients on different nodes in one room; a signal from b reaches a with from = b. */
+async function assertCrossNodeSignal(a: TestServer, b: TestServer): Promise<void> {
+  const room = newRoomId();
+  const ca = await connectClient(a.url);
+  const cb = await connectClient(b.url);
+  const ackA = await joinOk(ca, room, 'On A');
+  const joined = waitForEvent(ca, 'peer:joined');
+  const ackB = await joinOk(cb, room, 'On B');
+  assert.deepEqual(ackB.peers, [{ id: ackA.self.id, name: 'On A' }]);
+  assert.deepEqual(await joined, { id: ackB.self.id, name: 'On B' });
+  const signal = waitForEvent(ca, 'signal');
+  cb.emit('signal', { to: ackA.self.id, description: OFFER });
+  assert.deepEqual(await signal, { from: ackB.self.id, description: OFFER });
+  ca.disconnect();
+  cb.disconnect();
+}
+
+describe('two nodes on one Redis', () => {
+  test('peers on different nodes share a room: peer lists, peer:joined, signals both ways, peer:left', async () => {
+    const [a, b] = await Promise.all([node(), node()]);
+    const status = await health(a);
+    assert.deepEqual([status.status, status.redis], ['ok', 'up']);
+    const room = newRoomId();
+    const alice = await connectClient(a.url);
+    const bob = await connectClient(b.url, ['polling']);
+    const ackA = await joinOk(alice, room, 'Alice');
+    const joined = waitForEvent(alice, 'peer:joined');
+    const ackB = await joinOk(bob, room, 'Bob');
+    assert.deepEqual(ackB.peers, [{ id: ackA.self.id, name: 'Alice' }]);
+    assert.deepEqual(await joined, { id: ackB.self.id, name: 'Bob' });
+
+    const toAlice = waitForEvent(alice, 'signal');
+    bob.emit('signal', { to: ackA.self.id, description: OFFER });
+    assert.deepEqual(await toAlice, { from: ackB.self.id, description: OFFER });
+    const toBob = waitForEvent(bob, 'signal');
+    const candidate = { candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 54321 typ host', sdpMid: '0', sdpMLineIndex: 0 };
+    alice.emit('signal', { to: ackB.self.id, candidate });
+    assert.deepEqual(await toBob, { from: ackA.self.id, candidate });
+
+    // A signal addressed to a peer of another room goes nowhere, also across nodes.
+    const outsider = await connectClient(b.url);
+    const ackO = await joinOk(outsider, newRoomId(), 'Outsider');
+    const quiet = expectNoEvent(outsider, 'signal');
+    alice.emit('signal', { to: ackO.self.id, description: OFFER });
+    await quiet;
+
+    const left = waitForEvent(alice, 'peer:left');
+    bob.emit('room:leave');
+    assert.deepEqual(await left, { id: ackB.self.id, reason: 'leave' });
+    const gone = waitForEvent(bob, 'peer:left').catch(() => null);
+    alice.disconnect();
+    assert.equal(await Promise.race([gone, new Promise((r) => setTimeout(() => r('none'), 200))]), 'none');
+  });
+
+  test('concurrent joins split over both nodes into a room of 4 admit exactly 4, every round', async () => {
+    const [a, b] = await Promise.all([node(undefined, { maxRoomSize: 4 }), node(undefined, { maxRoomSize: 4 })]);
+    for (let round = 0; round < 3; round += 1) {
+      const room = newRoomId();
+      const clients = await Promise.all(Array.from({ length: 10 }, (_, i) => connectClient(i % 2 === 0 ? a.url : b.url)));
+      const acks = await Promise.all(clients.map((c, i) => join(c, room, `P${i}`)));
+      const admitted = acks.filter((ack) => ack.ok);
+      assert.equal(admitted.length, 4, `round ${round}: ${JSON.stringify(acks.map((x) => (x.ok ? 'ok' : x.error.code)))}`);
+      for (const ack of acks) if (!ack.ok) assert.equal(ack.error.code, 'room_full');
+      const ids = new Set(admitted.map((ack) => (ack.ok ? ack.self.id : '')));
+      for (const ack of admitted) if (ack.ok) for (const peer of ack.peers) assert.ok(ids.has(peer.id));
+      for (const c of clients) c.disconnect();
+    }
+  });
+
+  test('a peer resuming on the other node keeps its id; its old connection is dropped without a peer:left', async () => {
+    const [a, b] = await Promise.all([node(), node()]);
+    const room = newRoomId();
+    const first = await connectClient(a.url);
+    const watcher = await connectClient(b.url);
+    const ackFirst = await joinOk(first, room, 'Mover');
+    await joinOk(watcher, room, 'Watcher');
+
+    const quiet = expectNoEvent(watcher, 'peer:left', 500);
+    const dropped = disconnected(first);
+    const moved = await connectClient(b.url);
+    const ackMoved = await joinOk(moved, room, 'Mover', ackFirst.resume);
+    assert.equal(ackMoved.self.id, ackFirst.self.id);
+    assert.equal(await dropped, 'io server disconnect');
+    await quiet;
+    // The room has one Mover, not two.
+    const late = await connectClient(a.url);
+    const ackLate = await joinOk(late, room, 'Late');
+    assert.deepEqual(ackLate.peers.map((p) => p.name).sort(), ['Mover', 'Watcher']);
+  });
+
+  test('a node killed outright: its clients rejoin through the other node with the same ids', async (t) => {
+    const a = await node();
+    const killed = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'server.ts', '--port', '0', '--host', '127.0.0.1', '--log-level', 'silent'],
+      {
+        cwd: ROOT,
+        env: {
+          PATH: process.env['PATH'] ?? '',
+          REDIS_URL: redis.url,
+          ROOMLINK_SECRET: SECRET,
+          CLUSTER_TIMEOUT_MS: String(CLUSTER_TIMEOUT_MS),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    t.after(() => killed.kill('SIGKILL'));
+    let stdout = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`node did not start: ${stdout}`)), 15_000);
+      killed.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
+        if (match?.[1]) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
+      });
+    });
+
+    const room = newRoomId();
+    const stayer = await connectClient(a.url);
+    const ackStayer = await joinOk(stayer, room, 'Stayer');
+    const victims = [await connectClient(url), await connectClient(url)];
+    const acks = [];
+    for (const [i, v] of victims.entries()) acks.push(await joinOk(v, room, `Victim${i}`));
+    assert.deepEqual(acks[1]!.peers.map((p) => p.id).sort(), [ackStayer.self.id, acks[0]!.self.id].sort());
+
+    const drops = victims.map((v) => disconnected(v, 5_000));
+    const exited = once(killed, 'exit');
+    killed.kill('SIGKILL');
+    await exited;
+    await Promise.all(drops);
+
+    // Back through node A with their tickets: same ids, and the joins do not hang on the
+    // dead node (its Redis connections died with it).
+    for (const [i, ack] of acks.entries()) {
+      const back = await connectClient(a.url);
+      const started = Date.now();
+      const again = await joinOk(back, room, `Victim${i}`, ack.resume);
+      assert.equal(again.self.id, ack.self.id);
+      assert.ok(Date.now() - started < CLUSTER_TIMEOUT_MS + 500, `join took ${Date.now() - started} ms`);
+    }
+    const newcomer = await connectClient(a.url);
+    const ackNew = await joinOk(newcomer, room, 'Newcomer');
+    assert.deepEqual(ackNew.peers.map((p) => p.id).sort(), [ackStayer.self.id, ...acks.map((x) => x.self.id)].sort());
+    const signal = waitForEvent(stayer, 'signal');
+    newcomer.emit('signal', { to: ackStayer.self.id, description: OFFER });
+    assert.equal((await signal).from, ackNew.self.id);
+  });
+
+  test("one node shutting down tells its own clients only, and nobody hears a peer:left", async () => {
+    const [a, b] = await Promise.all([node(), node()]);
+    const room = newRoomId();
+    const onA = await connectClient(a.url);
+    const onB = await connectClient(b.url);
+    await joinOk(onA, room, 'On A');
+    await joinOk(onB, room, 'On B');
+    const notice = waitForEvent(onA, 'server:shutdown');
+    const quiet = Promise.all([expectNoEvent(onB, 'server:shutdown', 400), expectNoEvent(onB, 'peer:left', 400)]);
+    await a.close();
+    await notice;
+    await quiet;
+    assert.equal((await health(b)).status, 'ok');
+  });
+
+  test('a node that stops answering (subscribed but silent) delays joins by the cluster timeout, no more', async (t) => {
+    const a = await node();
+    // A "node" that Redis counts (it listens on the adapter's channel) but that never answers.
+    const silent = createClient({ url: redis.url });
+    silent.on('error', () => {});
+    await silent.connect();
+    t.after(() => silent.destroy());
+    await silent.subscribe('roomlink:channel#/#', () => {});
+
+    const room = newRoomId();
+    const c1 = await connectClient(a.url);
+    const c2 = await connectClient(a.url);
+    const started = Date.now();
+    const ack1 = await joinOk(c1, room, 'One');
+    const ack2 = await joinOk(c2, room, 'Two');
+    const took = Date.now() - started;
+    assert.ok(took < 2 * (CLUSTER_TIMEOUT_MS + 300), `two joins took ${took} ms`);
+    assert.deepEqual(ack2.peers, [{ id: ack1.self.id, name: 'One' }]);
+    const text = await a.app.metrics.registry.getSingleMetricAsString('roomlink_membership_fallbacks_total');
+    assert.match(text, /roomlink_membership_fallbacks_total [1-9]/);
+  });
+});
+
+describe('Redis going away', () => {
+  test('Redis stopped: nodes serve their own rooms, /healthz says down; Redis back: shared again', async (t) => {
+    const own = await startRedis();
+    t.after(() => own.stop());
+    const [a, b] = await Promise.all([node(own.url), node(own.url)]);
+    assert.equal((await health(a)).redis, 'up');
+    await assertCrossNodeSignal(a, b);
+
+    // A room that lives on node A only, set up before the outage.
+    const room = newRoomId();
+    const x = await connectClient(a.url);
+    const y = await connectClient(a.url);
+    const ackX = await joinOk(x, room, 'X');
+    const ackY = await joinOk(y, room, 'Y');
+
+    await own.stop();
+    for (const server of [a, b]) {
+      await eventually('healthz reports redis down', async () => (await health(server)).redis === 'down');
+      assert.equal((await health(server)).status, 'degraded');
+    }
+    const up = await a.app.metrics.registry.getSingleMetricAsString('roomlink_redis_up');
+    assert.match(up, /roomlink_redis_up 0/);
+
+    // The existing room keeps signaling, and new local joins are answered promptly.
+    const toX = waitForEvent(x, 'signal');
+    y.emit('signal', { to: ackX.self.id, description: OFFER });
+    assert.equal((await toX).from, ackY.self.id);
+    const z = await connectClient(a.url);
+    const started = Date.now();
+    const ackZ = await joinOk(z, room, 'Z');
+    assert.ok(Date.now() - started < 500, `join during the outage took ${Date.now() - started} ms`);
+    assert.deepEqual(ackZ.peers.map((p) => p.name).sort(), ['X', 'Y']);
+    const toZ = waitForEvent(z, 'signal');
+    x.emit('signal', { to: ackZ.self.id, candidate: { candidate: '' } });
+    assert.equal((await toZ).from, ackX.self.id);
+
+    await own.start();
+    for (const server of [a, b]) {
+      await eventually('healthz reports redis up again', async () => (await health(server)).redis === 'up');
+      assert.equal((await health(server)).status, 'ok');
+    }
+    await assertCrossNodeSignal(a, b);
+    await assertCrossNodeSignal(b, a);
+  });
+
+  test('a node started while Redis is down serves its own rooms and joins the cluster when Redis comes', async (t) => {
+    const own = await startRedis();
+    await own.stop();
+    t.after(() => own.stop());
+    const started = Date.now();
+    const a = await startServer({ redisUrl: own.url, clusterTimeoutMs: CLUSTER_TIMEOUT_MS }, { redisStartupWaitMs: 300 });
+    assert.ok(Date.now() - started < 1_500, 'listen() waits for Redis a bounded time');
+    assert.deepEqual(
+      { status: (await health(a)).status, redis: (await health(a)).redis },
+      { status: 'degraded', redis: 'down' },
+    );
+    const room = newRoomId();
+    const c1 = await connectClient(a.url);
+    const c2 = await connectClient(a.url);
+    await joinOk(c1, room, 'One');
+    const ack2 = await joinOk(c2, room, 'Two');
+    assert.equal(ack2.peers.length, 1);
+
+    await own.start();
+    await eventually('healthz reports redis up', async () => (await health(a)).redis === 'up');
+    const b = await node(own.url);
+    await assertCrossNodeSignal(a, b);
+  });
+});

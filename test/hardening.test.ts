@@ -1,0 +1,343 @@
+// Hardening: rate limits (per socket and per address, on joins, signals, ICE refreshes and
+// connections), the Origin check, trust proxy, security headers, /metrics and /healthz, the
+// payload limit, and a graceful shutdown.
+import { afterEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { io as connect } from 'socket.io-client';
+import { createAddressLimits, createBucket, createKeyedLimiter, createSocketLimiter } from '../server/rate-limit.ts';
+import { parseConfig, type Config } from '../server/config.ts';
+import {
+  OFFER,
+  assertRefused,
+  assertStillServing,
+  closeAll,
+  collect,
+  connectClient,
+  disconnected,
+  emitRawWithAck,
+  expectNoEvent,
+  join,
+  joinOk,
+  newRoomId,
+  startServer,
+  waitForEvent,
+  type Client,
+} from './support.ts';
+
+afterEach(closeAll);
+
+const defaults = (() => {
+  const parsed = parseConfig({}, []);
+  if (parsed.kind !== 'config') throw new Error('defaults do not parse');
+  return parsed.config;
+})();
+
+/** A client with extra handshake headers (Origin, X-Forwarded-For); resolves or rejects on connect. */
+function connectWith(url: string, headers: Record<string, string>, transports: Array<'websocket' | 'polling'> = ['websocket']) {
+  const client: Client = connect(url, { transports, forceNew: true, reconnection: false, extraHeaders: headers });
+  const opened = new Promise<Client>((resolve, reject) => {
+    client.once('connect', () => resolve(client));
+    client.once('connect_error', (error) => {
+      client.close();
+      reject(error);
+    });
+  });
+  return opened;
+}
+
+async function metric(server: { app: { metrics: { registry: { metrics(): Promise<string> } } } }, line: RegExp) {
+  const text = await server.app.metrics.registry.metrics();
+  const found = text.split('\n').find((l) => line.test(l));
+  return found === undefined ? 0 : Number(found.split(' ').at(-1));
+}
+
+describe('token buckets', () => {
+  test('a bucket lets a burst through, then refills at its rate', () => {
+    let now = 0;
+    const bucket = createBucket({ perSecond: 2, burst: 3 }, () => now);
+    assert.deepEqual([bucket.take(), bucket.take(), bucket.take(), bucket.take()], [true, true, true, false]);
+    now = 499;
+    assert.equal(bucket.take(), false);
+    now = 500;
+    assert.equal(bucket.take(), true);
+    now = 100_000;
+    assert.deepEqual([bucket.take(), bucket.take(), bucket.take(), bucket.take()], [true, true, true, false]);
+  });
+
+  test('keyed buckets are independent and forgotten once full again', () => {
+    let now = 0;
+    const limiter = createKeyedLimiter({ perSecond: 1, burst: 1 }, () => now);
+    assert.equal(limiter.take('a'), true);
+    assert.equal(limiter.take('a'), false);
+    assert.equal(limiter.take('b'), true);
+    now = 120_000;
+    assert.equal(limiter.take('c'), true);
+    assert.equal(limiter.size(), 1, 'a and b refilled and were swept');
+  });
+
+  test('a socket over its own limit does not drain its address; "off" never refuses', () => {
+    const settings: Pick<Config, 'rateJoinSocket' | 'rateJoinIp' | 'rateSignalSocket' | 'rateSignalIp' | 'rateIceSocket' | 'rateIceIp' | 'rateConnectIp'> = {
+      ...defaults,
+      rateSignalSocket: { perSecond: 1, burst: 2 },
+      rateSignalIp: { perSecond: 1, burst: 3 },
+      rateJoinSocket: null,
+      rateJoinIp: null,
+    };
+    const now = () => 0;
+    const shared = createAddressLimits(settings, now);
+    const first = createSocketLimiter(settings, '10.0.0.1', shared, now);
+    const second = createSocketLimiter(settings, '10.0.0.1', shared, now);
+    assert.deepEqual([first('signal'), first('signal'), first('signal'), first('signal')], [null, null, 'socket', 'socket']);
+    assert.deepEqual([second('signal'), second('signal')], [null, 'ip']);
+    for (let i = 0; i < 1000; i += 1) assert.equal(first('room:join'), null);
+  });
+
+  test('the default limits let a full room of 16 behind one address mesh and ICE-restart twice', () => {
+    let t = 0;
+    const now = () => t;
+    const shared = createAddressLimits(defaults, now);
+    const members = Array.from({ length: 16 }, () => createSocketLimiter(defaults, '203.0.113.9', shared, now));
+    const refusals: string[] = [];
+    const take = (m: number, event: 'room:join' | 'signal' | 'ice:refresh') => {
+      const scope = members[m]!(event);
+      if (scope) refusals.push(`${m} ${event} ${scope}`);
+    };
+    for (let m = 0; m < 16; m += 1) take(m, 'room:join');
+    // Per link and round: an offer or answer, and ~8 trickled candidates (host, srflx,
+    // relay over a few interfaces); every member has 15 links; setup + two restarts.
+    // All of one round within the same instant; rounds 5 s apart.
+    for (let round = 0; round < 3; round += 1) {
+      t = round * 5_000;
+      for (let m = 0; m < 16; m += 1) {
+        take(m, 'ice:refresh');
+        for (let link = 0; link < 15; link += 1) for (let s = 0; s < 9; s += 1) take(m, 'signal');
+      }
+    }
+    // Everybody reconnects at once (a server restart) and rejoins.
+    for (let m = 0; m < 16; m += 1) take(m, 'room:join');
+    assert.deepEqual(refusals, []);
+  });
+});
+
+describe('rate limits on the wire', () => {
+  test('a signal flood is answered with rate_limited, counted, and the socket recovers', async () => {
+    const server = await startServer({ rateSignalSocket: { perSecond: 20, burst: 10 } });
+    const room = newRoomId();
+    const flooder = await connectClient(server.url);
+    const target = await connectClient(server.url);
+    await joinOk(flooder, room, 'Flooder');
+    const ackT = await joinOk(target, room, 'Target');
+    const errors = collect(flooder, 'error');
+    const received = collect(target, 'signal');
+    for (let i = 0; i < 40; i += 1) flooder.emit('signal', { to: ackT.self.id, description: OFFER });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.ok(errors.length >= 20, `${errors.length} errors`);
+    assert.ok(errors.every((e) => e.code === 'rate_limited'));
+    assert.ok(received.length >= 10 && received.length < 20, `${received.length} relayed`);
+    assert.ok((await metric(server, /^roomlink_rate_limited_total\{event="signal",scope="socket"\}/)) >= 20);
+    assert.ok((await metric(server, /^roomlink_rejected_events_total\{event="signal",code="rate_limited"\}/)) >= 20);
+    // Refilled: signals pass again, and the connection was never dropped.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const next = waitForEvent(target, 'signal');
+    flooder.emit('signal', { to: ackT.self.id, description: OFFER });
+    await next;
+    assert.ok(flooder.connected);
+  });
+
+  test('joins and ICE refreshes are limited per socket and per address, answered through the ack', async () => {
+    const server = await startServer({
+      rateJoinSocket: { perSecond: 0.01, burst: 2 },
+      rateJoinIp: { perSecond: 0.01, burst: 3 },
+      rateIceSocket: { perSecond: 0.01, burst: 1 },
+    });
+    const one = await connectClient(server.url);
+    await joinOk(one, newRoomId(), 'One');
+    assertRefused(await join(one, newRoomId(), 'One'), 'already_joined');
+    assertRefused(await join(one, newRoomId(), 'One'), 'rate_limited');
+    assert.deepEqual(await emitRawWithAck(one, 'ice:refresh'), { ok: true, iceServers: [], iceExpiresAt: 0 });
+    assertRefused(await emitRawWithAck(one, 'ice:refresh'), 'rate_limited');
+    const two = await connectClient(server.url);
+    await joinOk(two, newRoomId(), 'Two');
+    const three = await connectClient(server.url);
+    assertRefused(await join(three, newRoomId(), 'Three'), 'rate_limited');
+    assert.equal(await metric(server, /^roomlink_rate_limited_total\{event="room:join",scope="ip"\}/), 1);
+    assert.equal(await metric(server, /^roomlink_joins_total\{result="rate_limited"\}/), 2);
+  });
+
+  test('connection attempts per address are limited; X-Forwarded-For is not believed by default', async () => {
+    const server = await startServer({ rateConnectIp: { perSecond: 0.01, burst: 2 } });
+    await connectWith(server.url, { 'X-Forwarded-For': '198.51.100.1' });
+    await connectWith(server.url, { 'X-Forwarded-For': '198.51.100.2' }, ['polling']);
+    await assert.rejects(connectWith(server.url, { 'X-Forwarded-For': '198.51.100.3' }), /websocket error|Forbidden|rate/i);
+    const res = await fetch(`${server.url}/socket.io/?EIO=4&transport=polling`);
+    assert.equal(res.status, 403);
+    assert.match(await res.text(), /rate_limited/);
+    assert.equal(await metric(server, /^roomlink_connections_refused_total\{reason="rate_limited"\}/), 2);
+  });
+
+  test('with TRUST_PROXY, the forwarded client address is the one limited', async () => {
+    const server = await startServer({ rateConnectIp: { perSecond: 0.01, burst: 1 }, trustProxy: ['loopback'] });
+    await connectWith(server.url, { 'X-Forwarded-For': '198.51.100.1' });
+    await connectWith(server.url, { 'X-Forwarded-For': '198.51.100.2' });
+    await connectWith(server.url, { 'X-Forwarded-For': '203.0.113.7, 198.51.100.3' });
+    await assert.rejects(connectWith(server.url, { 'X-Forwarded-For': '198.51.100.1' }));
+  });
+});
+
+describe('origin check', () => {
+  test('same origin and no Origin connect; another origin or "null" gets 403', async () => {
+    const server = await startServer();
+    await connectWith(server.url, { Origin: server.url });
+    await connectWith(server.url, { Origin: server.url.replace('http', 'HTTP') });
+    await connectWith(server.url, {}, ['polling']);
+    await connectWith(server.url, { Origin: server.url }, ['polling']);
+    for (const origin of ['http://evil.example', 'null', `${server.url}.evil.example`, `https://127.0.0.1:${new URL(server.url).port}x`]) {
+      await assert.rejects(connectWith(server.url, { Origin: origin }), origin);
+      await assert.rejects(connectWith(server.url, { Origin: origin }, ['polling']), origin);
+    }
+    const res = await fetch(`${server.url}/socket.io/?EIO=4&transport=polling`, { headers: { Origin: 'http://evil.example' } });
+    assert.equal(res.status, 403);
+    assert.equal(await metric(server, /^roomlink_connections_refused_total\{reason="origin"\}/), 9);
+    await assertStillServing(server.url);
+  });
+
+  test('ALLOWED_ORIGINS admits the listed origins (with CORS for long-polling) and no others', async () => {
+    const server = await startServer({ allowedOrigins: ['https://chat.example.org'] });
+    await connectWith(server.url, { Origin: 'https://chat.example.org' });
+    await connectWith(server.url, { Origin: 'HTTPS://Chat.Example.org' }, ['polling']);
+    const res = await fetch(`${server.url}/socket.io/?EIO=4&transport=polling`, { headers: { Origin: 'https://chat.example.org' } });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('access-control-allow-origin'), 'https://chat.example.org');
+    await assert.rejects(connectWith(server.url, { Origin: 'https://other.example.org' }));
+    await connectWith(server.url, { Origin: server.url });
+  });
+});
+
+describe('HTTP', () => {
+  test('the page is served under a strict Content-Security-Policy and has no inline script or style', async () => {
+    const server = await startServer();
+    const res = await fetch(`${server.url}/vendor/normalize.css`);
+    assert.equal(res.status, 200);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k!, v]));
+    assert.deepEqual(directives.get('default-src'), ["'self'"]);
+    assert.deepEqual(directives.get('script-src'), ["'self'"]);
+    assert.deepEqual(directives.get('style-src'), ["'self'"]);
+    assert.deepEqual(directives.get('img-src'), ["'self'", 'data:', 'blob:']);
+    const host = new URL(server.url).host;
+    assert.deepEqual(directives.get('connect-src'), ["'self'", `ws://${host}`, `wss://${host}`]);
+    assert.deepEqual(directives.get('frame-ancestors'), ["'none'"]);
+    assert.deepEqual(directives.get('object-src'), ["'none'"]);
+    assert.deepEqual(directives.get('base-uri'), ["'none'"]);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|upgrade-insecure/);
+    assert.equal(res.headers.get('x-frame-options'), 'DENY');
+    assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+    assert.equal(res.headers.get('x-powered-by'), null);
+    // A Host header that could smuggle a directive is not echoed.
+    const evil = await fetch(`${server.url}/healthz`, { headers: { Host: 'a.example;script-src *' } }).catch(() => null);
+    if (evil) assert.doesNotMatch(evil.headers.get('content-security-policy') ?? '', /script-src \*/);
+
+    const html = readFileSync(fileURLToPath(new URL('../public/index.html', import.meta.url)), 'utf8');
+    for (const tag of html.match(/<script\b[^>]*>/g) ?? []) assert.match(tag, /\bsrc=/, tag);
+    assert.doesNotMatch(html, /<style\b/i);
+    assert.doesNotMatch(html, /\sstyle\s*=/i);
+    assert.doesNotMatch(html, /\son[a-z]+\s*=/i);
+    assert.doesNotMatch(html, /javascript:/i);
+  });
+
+  test('/healthz says ok with redis disabled; /metrics serves Prometheus text', async () => {
+    const server = await startServer();
+    const health = (await (await fetch(`${server.url}/healthz`)).json()) as Record<string, unknown>;
+    assert.equal(health['status'], 'ok');
+    assert.equal(health['redis'], 'disabled');
+    const room = newRoomId();
+    const a = await connectClient(server.url);
+    const b = await connectClient(server.url);
+    const ackA = await joinOk(a, room, 'A');
+    await joinOk(b, room, 'B');
+    const got = waitForEvent(a, 'signal');
+    b.emit('signal', { to: ackA.self.id, description: OFFER });
+    await got;
+    b.emit('signal', { to: 'nope' } as never);
+    await waitForEvent(b, 'error');
+
+    const res = await fetch(`${server.url}/metrics`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /text\/plain/);
+    const text = await res.text();
+    for (const line of [
+      /^roomlink_connected_sockets 2$/m,
+      /^roomlink_rooms 1$/m,
+      /^roomlink_joins_total\{result="joined"\} 2$/m,
+      /^roomlink_signals_relayed_total 1$/m,
+      /^roomlink_rejected_events_total\{event="signal",code="bad_request"\} 1$/m,
+      /^process_cpu_user_seconds_total /m,
+      /^nodejs_eventloop_lag_seconds /m,
+    ]) {
+      assert.match(text, line);
+    }
+    assert.doesNotMatch(text, new RegExp(room), 'no room ids in metrics');
+  });
+
+  test('METRICS_TOKEN protects /metrics with a bearer token', async () => {
+    const server = await startServer({ metricsToken: 'scrape-secret-123' });
+    assert.equal((await fetch(`${server.url}/metrics`)).status, 401);
+    assert.equal((await fetch(`${server.url}/metrics`, { headers: { Authorization: 'Bearer wrong' } })).status, 401);
+    const ok = await fetch(`${server.url}/metrics`, { headers: { Authorization: 'Bearer scrape-secret-123' } });
+    assert.equal(ok.status, 200);
+    assert.match(await ok.text(), /roomlink_connected_sockets/);
+  });
+
+  test('payloads up to 64 KB are parsed (and refused if invalid); beyond it the connection closes', async () => {
+    const server = await startServer();
+    const room = newRoomId();
+    const client = await connectClient(server.url);
+    await joinOk(client, room, 'Big');
+    const error = waitForEvent(client, 'error');
+    client.emit('signal', { to: 'abcdefghijkl', description: { type: 'offer', sdp: 'x'.repeat(60 * 1024) } });
+    assert.equal((await error).code, 'bad_request');
+    assert.ok(client.connected);
+    const gone = disconnected(client);
+    client.emit('signal', { to: 'abcdefghijkl', description: { type: 'offer', sdp: 'x'.repeat(65 * 1024) } });
+    assert.equal(await gone, 'transport close');
+    await assertStillServing(server.url);
+  });
+});
+
+describe('graceful shutdown', () => {
+  test('close() tells every socket, refuses joins and new connections, says 503, and ends in time', async () => {
+    const server = await startServer({}, { shutdownGraceMs: 500 });
+    const room = newRoomId();
+    const ws = await connectClient(server.url);
+    const polling = await connectClient(server.url, ['polling']);
+    const late = await connectClient(server.url);
+    await joinOk(ws, room, 'WS');
+    await joinOk(polling, room, 'Polling');
+    const noLeft = expectNoEvent(ws, 'peer:left', 300);
+    const notices = [waitForEvent(ws, 'server:shutdown'), waitForEvent(polling, 'server:shutdown'), waitForEvent(late, 'server:shutdown')];
+
+    // A request that never finishes: close() must not wait for it past the grace period.
+    const { connect: tcp } = await import('node:net');
+    const stuck = tcp(Number(new URL(server.url).port), '127.0.0.1');
+    stuck.on('error', () => {});
+    stuck.write('GET /healthz HTTP/1.1\r\nHost: x\r\n');
+
+    // Everything a client might try while the server goes away, fired the moment it does.
+    const lateJoin = new Promise((resolve) => late.once('server:shutdown', () => resolve(join(late, newRoomId(), 'Late'))));
+    const started = Date.now();
+    const closing = server.close();
+    const health = fetch(`${server.url}/healthz`);
+    const newcomer = connectWith(server.url, {});
+    await Promise.all(notices);
+    assertRefused(await lateJoin, 'shutting_down');
+    assert.equal((await health).status, 503);
+    assert.equal(((await (await health).json()) as { status: string }).status, 'shutting_down');
+    await assert.rejects(newcomer);
+    await noLeft;
+    await closing;
+    assert.ok(Date.now() - started < 2_000, `closed in ${Date.now() - started} ms`);
+    stuck.destroy();
+  });
+});
