@@ -1,0 +1,223 @@
+// The hostile client: malformed, oversized, wrongly typed, replayed and out-of-order
+// Socket.IO events from several sockets, and raw HTTP requests malformed in every way we
+// could think of. Used by the node fuzz test (test/fuzz.test.ts) and, inside a test
+// namespace next to a room of real browsers, by the end-to-end one (e2e/hostile.spec.ts).
+// Every attack must be answered (an error event, an error ack, or — for a protocol
+// violation — the connection closed); an unanswered one throws.
+import assert from 'node:assert/strict';
+import { connect as tcp } from 'node:net';
+import { io as connect } from 'socket.io-client';
+import { OFFER, newRoomId, type Client } from './support.ts';
+
+const REPLY_TIMEOUT_MS = 1_500;
+
+/** A small deterministic PRNG (mulberry32): a failure can be replayed from its seed. */
+function prng(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return { next, pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]! };
+}
+
+const GARBAGE_VALUES: unknown[] = [
+  null, undefined, 0, -1, 1e308, NaN, true, '', ' ', 'x'.repeat(5_000), '\u0000\u202e\ud800', '<script>alert(1)</script>',
+  [], [1, 2, 3], {}, { roomId: 7 }, { roomId: null, name: null }, { toString: 'x' }, { __proto__: { polluted: true } },
+  { constructor: { prototype: { polluted: true } } }, { roomId: 'a'.repeat(65), name: 'A' }, { roomId: '../../etc/passwd', name: 'A' },
+  { roomId: 'valid_room_id_0000001', name: '' }, { roomId: 'valid_room_id_0000001', name: 'x'.repeat(33) },
+  { roomId: 'valid_room_id_0000001', name: 'A\u0007' }, { roomId: 'valid_room_id_0000001', name: 42 },
+  { roomId: 'valid_room_id_0000001', name: 'A', extra: 1 }, { to: 'abcdefghijkl' }, { to: 12, description: OFFER },
+  { to: 'abcdefghijkl', description: { type: 'bogus', sdp: '' } }, { to: 'abcdefghijkl', description: { type: 'offer', sdp: 7 } },
+  { to: 'abcdefghijkl', candidate: { candidate: 'x'.repeat(2_000) } }, { to: 'abcdefghijkl', candidate: { candidate: '', sdpMLineIndex: -1 } },
+  { to: 'abcdefghijkl', description: OFFER, candidate: { candidate: '' } }, { to: 'a b', description: OFFER },
+  Buffer.from('binary garbage'), new Uint8Array([0, 255, 1]), { nested: { deep: { deeper: [[[[[[[[[[{}]]]]]]]]]] } } },
+];
+
+const UNKNOWN_EVENTS = ['chat', 'error', '__proto__', 'constructor', 'hasOwnProperty', 'room:kick', 'peer:joined', 'signal ', 'x'.repeat(300), '💥'];
+
+type Expectation = 'error' | 'close';
+
+interface Attack {
+  /** What the server must do: answer with an error (event or ack), or close the connection. */
+  expect: Expectation;
+  send(client: Client): Promise<unknown> | void;
+}
+
+function raw(client: Client) {
+  return client as unknown as {
+    emit(event: string, ...args: unknown[]): void;
+    timeout(ms: number): { emitWithAck(event: string, ...args: unknown[]): Promise<unknown> };
+  };
+}
+
+/** Sends one attack and waits for the server's answer to it. */
+async function deliver(client: Client, attack: Attack): Promise<'error' | 'close'> {
+  const errorEvent = new Promise<'error'>((resolve) => client.once('error', () => resolve('error')));
+  const closed = new Promise<'close'>((resolve) => client.once('disconnect', () => resolve('close')));
+  const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), REPLY_TIMEOUT_MS));
+  const sent = attack.send(client);
+  const acked =
+    sent instanceof Promise
+      ? sent.then((ack) => {
+          assert.equal((ack as { ok: unknown }).ok, false, `an attack was accepted: ${JSON.stringify(ack)}`);
+          assert.equal(typeof (ack as { error: { code: unknown } }).error.code, 'string');
+          return 'error' as const;
+        })
+      : new Promise<never>(() => {});
+  const outcome = await Promise.race([errorEvent, closed, acked, timeout]);
+  client.off('error');
+  client.off('disconnect');
+  if (outcome === 'timeout') throw new Error('the server did not answer an attack');
+  return outcome;
+}
+
+function attacks(seed: number, victimId: string, count: number): Attack[] {
+  const rnd = prng(seed);
+  const garbage = () => rnd.pick(GARBAGE_VALUES);
+  const room = newRoomId();
+  const list: Attack[] = [];
+  const withAck = (event: string, ...args: unknown[]): Attack => ({
+    expect: 'error',
+    send: (c) => raw(c).timeout(REPLY_TIMEOUT_MS).emitWithAck(event, ...args),
+  });
+  const noAck = (event: string, ...args: unknown[]): Attack => ({ expect: 'error', send: (c) => raw(c).emit(event, ...args) });
+  const kinds: Array<() => Attack> = [
+    // Malformed and wrongly typed payloads, with and without acks, wrong arity.
+    () => withAck('room:join', garbage()),
+    () => noAck('room:join', garbage()),
+    () => withAck('room:join', garbage(), garbage()),
+    () => noAck('signal', garbage()),
+    () => noAck('signal', garbage(), garbage()),
+    () => withAck('signal', { to: victimId, description: OFFER }),
+    () => noAck('ice:refresh', garbage()),
+    () => withAck('ice:refresh', garbage()),
+    () => noAck('room:leave', garbage()),
+    // Out of order for a socket that is not in a room: signal, refresh and leave first.
+    () => noAck('signal', { to: victimId, description: OFFER }),
+    () => withAck('ice:refresh'),
+    () => noAck('room:leave'),
+    // Unknown and reserved-looking event names.
+    () => noAck(rnd.pick(UNKNOWN_EVENTS), garbage()),
+    () => withAck(rnd.pick(UNKNOWN_EVENTS), garbage()),
+    // Oversized: beyond 64 KB the connection is closed.
+    () => ({ expect: 'close', send: (c) => raw(c).emit('signal', { to: victimId, description: { type: 'offer', sdp: 'x'.repeat(70_000) } }) }),
+    // Not Socket.IO at all.
+    () => ({
+      expect: 'close',
+      send: (c) => c.io.engine.write(rnd.pick(['42[', '4{"not":"an array"}', '42["disconnect"]', '99', '2probe-not', '42{}', '42"str"'])),
+    }),
+  ];
+  // Replays: a valid join (which may itself be rate limited: an error too), the same join
+  // again (already_joined), a leave, and a refresh after the leave (not_in_room). Every
+  // attack leaves the socket outside any room, so the out-of-order ones stay out of order.
+  const replay: Attack = {
+    expect: 'error',
+    send: async (c) => {
+      const join = () => raw(c).timeout(REPLY_TIMEOUT_MS).emitWithAck('room:join', { roomId: room, name: 'Replayer' });
+      const first = (await join()) as { ok: boolean };
+      if (!first.ok) return first;
+      const again = (await join()) as { ok: boolean; error: { code: string } };
+      assert.equal(again.error.code, 'already_joined');
+      raw(c).emit('room:leave');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return raw(c).timeout(REPLY_TIMEOUT_MS).emitWithAck('ice:refresh');
+    },
+  };
+  for (let i = 0; i < count; i += 1) list.push(i % 25 === 12 ? replay : rnd.pick(kinds)());
+  return list;
+}
+
+export function attacker(url: string, address: string): Promise<Client> {
+  const client: Client = connect(url, {
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: false,
+    extraHeaders: { 'X-Forwarded-For': address },
+  });
+  return new Promise((resolve, reject) => {
+    client.once('connect', () => resolve(client));
+    client.once('connect_error', reject);
+  });
+}
+
+const BAD_HTTP: string[] = [
+  'GET /%E0%A4%A HTTP/1.1', 'GET /% HTTP/1.1', 'GET /%%32%65 HTTP/1.1', 'GET /..%2f..%2f..%2fetc%2fpasswd HTTP/1.1',
+  'GET /../../../../etc/passwd HTTP/1.1', 'GET /.%2e/.%2e/package.json HTTP/1.1', 'GET /%00 HTTP/1.1', 'GET /index.html%00.js HTTP/1.1',
+  'GET /?roomId=%ZZ&k=%E0 HTTP/1.1', 'GET /?roomId[]=1&roomId[x]=2&__proto__[a]=1 HTTP/1.1', `GET /?${'a=1&'.repeat(2_000)} HTTP/1.1`,
+  `GET /${'a'.repeat(9_000)} HTTP/1.1`, 'GET /socket.io/ HTTP/1.1', 'GET /socket.io/?EIO=3&transport=polling HTTP/1.1',
+  'GET /socket.io/?EIO=4&transport=carrier-pigeon HTTP/1.1', 'GET /socket.io/?EIO=4&transport=polling&sid=doesnotexist HTTP/1.1',
+  'GET /socket.io/?EIO=4&transport=websocket HTTP/1.1', 'GET /socket.io/?EIO=4&transport=polling&sid=%ZZ HTTP/1.1',
+  'POST /socket.io/?EIO=4&transport=polling HTTP/1.1', 'POST /socket.io/?EIO=4&transport=polling&sid=nope HTTP/1.1',
+  'BREW /coffee HTTP/1.1', 'TRACE / HTTP/1.1', 'PROPFIND / HTTP/1.1', 'DELETE /healthz HTTP/1.1', 'PUT /index.html HTTP/1.1',
+  'OPTIONS * HTTP/1.1', 'CONNECT 127.0.0.1:22 HTTP/1.1', 'GET http://evil.example/ HTTP/1.1', 'GET / HTTP/9.9', 'GET /\tHTTP/1.1',
+  'GET', '\u0000\u0001\u0002', 'GET / HTTP/1.1\r\nContent-Length: -1', 'GET / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nZZZ',
+  'POST /metrics HTTP/1.1\r\nContent-Length: 5\r\nTransfer-Encoding: chunked', 'GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b',
+  `GET / HTTP/1.1\r\nX-Big: ${'h'.repeat(20_000)}`, `GET / HTTP/1.1\r\n${'X-Many: 1\r\n'.repeat(3_000)}`.trimEnd(),
+  'GET /metrics HTTP/1.1\r\nAuthorization: Bearer \u00ff\u00fe', 'GET /vendor/normalize.css/../../server/config.ts HTTP/1.1',
+  'GET /healthz?%F0%9F%92%A9=%ZZ HTTP/1.1', 'GET //evil.example HTTP/1.1', 'GET /\\..\\..\\etc\\passwd HTTP/1.1',
+  'GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nOrigin: null', 'GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nX-Forwarded-For: ::::,,,,',
+];
+
+/** Sends one raw request and returns the status code, or 0 if the server closed without one. */
+function rawHttp(port: number, head: string): Promise<number> {
+  return new Promise((resolve) => {
+    const socket = tcp(port, '127.0.0.1');
+    let response = '';
+    const done = () => resolve(Number(/^HTTP\/1\.[01] (\d{3})/.exec(response)?.[1] ?? 0));
+    socket.setTimeout(2_000, () => socket.destroy());
+    socket.on('data', (chunk: Buffer) => {
+      response += chunk.toString('latin1');
+      if (/\r\n\r\n/.test(response)) socket.end();
+    });
+    socket.on('error', done);
+    socket.on('close', done);
+    const withHost = head.includes('\r\nHost:') ? head : head.replace(/(HTTP\/\d\.\d)/, '$1\r\nHost: 127.0.0.1');
+    socket.write(`${withHost}\r\nConnection: close\r\n\r\n`, 'latin1');
+  });
+}
+
+export interface AttackOptions {
+  /** Sockets attacking at once, each from its own X-Forwarded-For address (198.51.100.10+). */
+  attackers: number;
+  eventsPerAttacker: number;
+  /** A real peer id: signals aimed at it must never reach it. */
+  victimId: string;
+  seed?: number;
+}
+
+/** Runs the socket attacks; resolves with how many were answered and how many closed. */
+export async function attackSockets(url: string, options: AttackOptions): Promise<{ answered: number; closes: number }> {
+  let answered = 0;
+  let closes = 0;
+  await Promise.all(
+    Array.from({ length: options.attackers }, async (_, n) => {
+      const address = `198.51.100.${n + 10}`;
+      let client = await attacker(url, address);
+      for (const attack of attacks((options.seed ?? 1000) + n, options.victimId, options.eventsPerAttacker)) {
+        const outcome = await deliver(client, attack);
+        if (attack.expect === 'close') assert.equal(outcome, 'close', 'a protocol violation must close the connection');
+        answered += 1;
+        if (outcome === 'close') {
+          closes += 1;
+          client.close();
+          client = await attacker(url, address);
+        }
+      }
+      client.close();
+    }),
+  );
+  return { answered, closes };
+}
+
+/** Sends every malformed request `rounds` times; resolves with the status codes (0: closed). */
+export async function attackHttp(port: number, rounds: number): Promise<number[]> {
+  const statuses: number[] = [];
+  for (let round = 0; round < rounds; round += 1) {
+    for (const head of BAD_HTTP) statuses.push(await rawHttp(port, head));
+  }
+  return statuses;
+}
