@@ -1,0 +1,72 @@
+// Room helpers for the across-networks tests: users in different browser pools (different
+// namespaces), forced relay, and what a member entry says about its path.
+
+import { expect, type Page } from "@playwright/test";
+import type { BrowserPool } from "./browser.ts";
+import { openUser, shareLink, type User } from "./users.ts";
+
+/** `link` with `?relay=1` added (before the #k= fragment): forces TURN for that user. */
+export function withRelay(link: string): string {
+  const url = new URL(link);
+  url.searchParams.set("relay", "1");
+  return url.href;
+}
+
+export interface Seat {
+  readonly pool: BrowserPool;
+  readonly name: string;
+}
+
+/**
+ * The first seat opens `startUrl` (a new room); the others open its share link, each in a
+ * context of its own pool, rewritten by `linkFor` (e.g. withRelay, or a tunnel's host).
+ */
+export async function openRoomAcross(
+  seats: readonly Seat[],
+  startUrl: string,
+  linkFor: (shared: string) => string = (shared) => shared,
+): Promise<User[]> {
+  const [first, ...rest] = seats;
+  if (first === undefined) throw new Error("openRoomAcross needs at least one seat");
+  const creator = await openUser(await first.pool.newContext({ label: first.name }), startUrl, first.name);
+  const link = linkFor(await shareLink(creator.page));
+  const others = await Promise.all(rest.map(async (seat) => openUser(await seat.pool.newContext({ label: seat.name }), link, seat.name)));
+  return [creator, ...others];
+}
+
+export interface CandidatePair {
+  readonly local: string;
+  readonly remote: string;
+}
+
+/** The selected ICE candidate pair's types, from getStats (window.roomlink.selectedPair). */
+export async function selectedPair(page: Page, peerId: string): Promise<CandidatePair | null> {
+  return page.evaluate(
+    (id) => (globalThis as unknown as { roomlink: { selectedPair(id: string): Promise<CandidatePair | null> } }).roomlink.selectedPair(id),
+    peerId,
+  );
+}
+
+/** What the member entry for `peerId` shows: data-path (direct|relayed) and the reason line. */
+export async function memberPath(page: Page, peerId: string): Promise<string | null> {
+  const path = page.locator(`[data-testid=peer][data-peer-id="${peerId}"] .member-path`);
+  await expect(path, `the entry for ${peerId} shows its path`).toHaveAttribute("data-path", /^(direct|relayed)$/);
+  return path.getAttribute("data-path");
+}
+
+export async function memberReason(page: Page, peerId: string): Promise<string> {
+  const reason = page.locator(`[data-testid=peer][data-peer-id="${peerId}"] .member-reason`);
+  await expect(reason, `the entry for ${peerId} gives a reason`).not.toBeEmpty();
+  return (await reason.textContent()) ?? "";
+}
+
+/** Closes every peer connection (stale TURN allocations make coturn answer 437 later). */
+export async function closeAllLinks(users: readonly User[]): Promise<void> {
+  await Promise.all(
+    users.map((user) =>
+      user.page
+        .evaluate(() => (globalThis as unknown as { roomlink: { closeAll(): void } }).roomlink.closeAll())
+        .catch(() => {}),
+    ),
+  );
+}
