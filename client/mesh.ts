@@ -4,7 +4,7 @@
 import type { ChannelMessage, IceServer, IncomingSignal, PeerInfo, PeerLeft } from '../protocol/index.ts';
 import { CHANNEL_PROTOCOL_VERSION } from '../protocol/index.ts';
 import type { SignalOut } from './negotiation.ts';
-import { createPeerLink, type LinkState, type PathInfo, type PeerLink } from './peer.ts';
+import { createPeerLink, type LinkState, type PathInfo, type PeerLink, type UnreachableReason } from './peer.ts';
 import { checkRoomKeyProof, proveRoomKey, type Verification } from './verify.ts';
 
 /** How often the member list's path and round-trip time are refreshed. */
@@ -22,7 +22,7 @@ export interface Member {
   id: string;
   name: string;
   state: LinkState;
-  reason: string | null;
+  reason: UnreachableReason | null;
   verification: Verification;
   path: PathInfo | null;
   /** False while the peer is silent (no heartbeat): hidden from the list until heard again. */
@@ -110,18 +110,21 @@ export function createMesh(options: MeshOptions): Mesh {
     }
   }
 
-  function unreachableReason(lastIceError: string | null): string {
+  function unreachableReason(lastIceError: string | null): UnreachableReason {
     const hasTurn = iceServers.some((s) => s.urls.some((u) => /^turns?:/.test(u)));
     if (options.relayOnly && !hasTurn) {
-      return 'relay-only mode is on, but this server offers no TURN server';
+      return { code: 'relay-without-turn', text: 'relay-only mode is on, but this server offers no TURN server' };
     }
     if (lastIceError && /\b401\b/.test(lastIceError)) {
-      return `the TURN server refused our credentials: ${lastIceError}`;
+      return { code: 'turn-refused', text: `the TURN server refused our credentials: ${lastIceError}` };
     }
     if (!hasTurn) {
-      return 'no direct path between your networks; they need a TURN server (see README, "Across networks")';
+      return {
+        code: 'no-turn',
+        text: 'no direct path between your networks; they need a TURN server (see README, "Across networks")',
+      };
     }
-    return `no path, not even through the TURN server${lastIceError ? `: ${lastIceError}` : ''}`;
+    return { code: 'turn-failed', text: `no path, not even through the TURN server${lastIceError ? `: ${lastIceError}` : ''}` };
   }
 
   function createEntry(id: string, name: string, initiator: boolean): Entry {

@@ -27,6 +27,12 @@ const BUFFER_LOW_WATER = 1 << 18;
 
 export type LinkState = 'connecting' | 'connected' | 'reconnecting' | 'unreachable';
 
+/** Why a link cannot connect: a stable code (data-reason in the page) and plain words. */
+export interface UnreachableReason {
+  code: 'no-turn' | 'turn-refused' | 'turn-failed' | 'relay-without-turn';
+  text: string;
+}
+
 /** Page-wide counts, for the debug handle: repairs should not look like new links. */
 export const linkCounters = { created: 0, iceRestarts: 0 };
 
@@ -39,7 +45,7 @@ export interface PathInfo {
 
 export interface PeerLinkEvents {
   signal(signal: SignalOut): void;
-  state(state: LinkState, reason: string | null): void;
+  state(state: LinkState, reason: UnreachableReason | null): void;
   /** The channel opened: queued messages can go now. */
   open(): void;
   message(message: ChannelMessage): void;
@@ -61,7 +67,7 @@ export interface PeerLinkOptions {
   /** Called before an ICE restart so that expiring TURN credentials are renewed first. */
   beforeRestart(): Promise<void>;
   /** Plain words for why this link cannot connect, from what the configuration offers. */
-  unreachableReason(lastIceError: string | null): string;
+  unreachableReason(lastIceError: string | null): UnreachableReason;
   events: PeerLinkEvents;
 }
 
@@ -130,7 +136,7 @@ export function createPeerLink(options: PeerLinkOptions): PeerLink {
     return timer;
   }
 
-  function setState(next: LinkState, reason: string | null = null): void {
+  function setState(next: LinkState, reason: UnreachableReason | null = null): void {
     if (closed || (next === state && reason === null)) return;
     state = next;
     events.state(next, reason);

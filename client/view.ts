@@ -124,7 +124,11 @@ export function createView(handlers: ViewHandlers): View {
       path.title = `${member.path.local} ↔ ${member.path.remote}`;
       item.append(path);
     }
-    if (member.reason) item.append(el('span', { className: 'member-reason', text: member.reason }));
+    if (member.reason) {
+      const reason = el('span', { className: 'member-reason', text: member.reason.text });
+      reason.dataset.reason = member.reason.code;
+      item.append(reason);
+    }
     return item;
   }
 

@@ -52,7 +52,7 @@ test("a wrong TURN secret shows the peer as unreachable, naming the refused cred
     for (const [user, other] of [[users[0], users[1]], [users[1], users[0]]] as const) {
       if (user === undefined || other === undefined) throw new Error("two users expected");
       await waitForPeers(user.page, [other.id], "unreachable", unreachableWithinMs);
-      expect(await memberReason(user.page, other.id)).toMatch(/TURN server refused our credentials.*401/);
+      expect(await memberReason(user.page, other.id)).toMatch(/^turn-refused: the TURN server refused our credentials.*401/);
     }
   } finally {
     await closeAllLinks(users);
@@ -79,7 +79,7 @@ test("expired TURN credentials show the peer as unreachable, naming the refused 
     for (const [user, other] of [[users[0], users[1]], [users[1], users[0]]] as const) {
       if (user === undefined || other === undefined) throw new Error("two users expected");
       await waitForPeers(user.page, [other.id], "unreachable", unreachableWithinMs);
-      expect(await memberReason(user.page, other.id)).toMatch(/TURN server refused our credentials.*401/);
+      expect(await memberReason(user.page, other.id)).toMatch(/^turn-refused: the TURN server refused our credentials.*401/);
     }
   } finally {
     await closeAllLinks(users);

@@ -54,10 +54,11 @@ export async function memberPath(page: Page, peerId: string): Promise<string | n
   return path.getAttribute("data-path");
 }
 
+/** The unreachable entry's reason as "<code>: <plain words>" (code from data-reason). */
 export async function memberReason(page: Page, peerId: string): Promise<string> {
   const reason = page.locator(`[data-testid=peer][data-peer-id="${peerId}"] .member-reason`);
   await expect(reason, `the entry for ${peerId} gives a reason`).not.toBeEmpty();
-  return (await reason.textContent()) ?? "";
+  return `${(await reason.getAttribute("data-reason")) ?? ""}: ${(await reason.textContent()) ?? ""}`;
 }
 
 /** Closes every peer connection (stale TURN allocations make coturn answer 437 later). */
