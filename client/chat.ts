@@ -2,7 +2,7 @@
 // peer has not acknowledged yet (so nothing typed is lost while a channel opens, reopens or
 // drains), and duplicate suppression on the receiving side.
 import { nanoid } from 'nanoid';
-import { MAX_CHAT_LENGTH, type ChannelMessage } from '../protocol/index.ts';
+import { MAX_ACK_IDS, MAX_CHAT_LENGTH, type ChannelMessage } from '../protocol/index.ts';
 
 type ChatMessage = Extract<ChannelMessage, { t: 'chat' }>;
 
@@ -25,6 +25,11 @@ export interface ChatOptions {
 
 /** How many received ids we remember to drop duplicates (resends after a reconnect). */
 const SEEN_LIMIT = 20_000;
+/**
+ * Acks wait this long to travel together: they only let the sender forget a message, so
+ * nothing waits on them, and a burst of 2,000 lines then costs a handful of acks, not 2,000.
+ */
+const ACK_DELAY_MS = 40;
 
 interface Outbox {
   /** Unacknowledged messages in the order they were written. */
@@ -49,6 +54,26 @@ export interface Chat {
 export function createChat({ selfId, transmit, display }: ChatOptions): Chat {
   const outboxes = new Map<string, Outbox>();
   const seen = new Set<string>();
+  const acksDue = new Map<string, string[]>();
+  let ackTimer: ReturnType<typeof setTimeout> | null = null;
+
+  function sendAcks(): void {
+    ackTimer = null;
+    for (const [peerId, ids] of acksDue) {
+      for (let i = 0; i < ids.length; i += MAX_ACK_IDS) {
+        // If the channel is gone the sender resends on the next one, and we ack that.
+        transmit(peerId, { t: 'ack', ids: ids.slice(i, i + MAX_ACK_IDS) });
+      }
+    }
+    acksDue.clear();
+  }
+
+  function scheduleAck(peerId: string, id: string): void {
+    const ids = acksDue.get(peerId);
+    if (ids) ids.push(id);
+    else acksDue.set(peerId, [id]);
+    ackTimer ??= setTimeout(sendAcks, ACK_DELAY_MS);
+  }
 
   function remember(id: string): boolean {
     if (seen.has(id)) return false;
@@ -70,13 +95,16 @@ export function createChat({ selfId, transmit, display }: ChatOptions): Chat {
     }
   }
 
-  function acknowledge(peerId: string, id: string): void {
+  function acknowledge(peerId: string, ids: readonly string[]): void {
     const box = outboxes.get(peerId);
     if (!box) return;
-    const index = box.queue.findIndex((m) => m.id === id);
-    if (index < 0) return;
-    box.queue.splice(index, 1);
-    if (index < box.sent) box.sent--;
+    const done = new Set(ids);
+    const before = box.sent;
+    box.queue = box.queue.filter((m, index) => {
+      if (!done.has(m.id)) return true;
+      if (index < before) box.sent--;
+      return false;
+    });
   }
 
   return {
@@ -101,6 +129,7 @@ export function createChat({ selfId, transmit, display }: ChatOptions): Chat {
     },
     removePeer(peerId) {
       outboxes.delete(peerId);
+      acksDue.delete(peerId);
     },
     channelOpened(peerId) {
       const box = outboxes.get(peerId);
@@ -113,12 +142,12 @@ export function createChat({ selfId, transmit, display }: ChatOptions): Chat {
     flush,
     receive(peerId, message) {
       if (message.t === 'ack') {
-        acknowledge(peerId, message.id);
+        acknowledge(peerId, message.ids);
         return;
       }
       if (message.t !== 'chat') return;
       // Ack every copy, even a duplicate: the first ack may be what got lost.
-      transmit(peerId, { t: 'ack', id: message.id });
+      scheduleAck(peerId, message.id);
       if (!remember(message.id)) return;
       display({ kind: 'chat', id: message.id, from: peerId, ts: message.ts, text: message.text, own: false });
     },

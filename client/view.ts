@@ -81,7 +81,7 @@ export function createView(handlers: ViewHandlers): View {
     if (!text.trim()) return;
     handlers.sendMessage(text);
     messageInput.value = '';
-    messageInput.focus();
+    if (document.activeElement !== messageInput) messageInput.focus();
   });
   copyButton.addEventListener('click', async () => {
     try {
@@ -95,6 +95,33 @@ export function createView(handlers: ViewHandlers): View {
     }
   });
   shareLink.addEventListener('focus', () => shareLink.select());
+
+  let pendingLines = document.createDocumentFragment();
+  let pendingOwn = false;
+  let flushScheduled = false;
+  let scrollScheduled = false;
+  // Whether the view follows the newest line. Read from layout only when the user scrolls,
+  // never while lines arrive: a layout read per line made a 2,000-line burst take seconds.
+  let following = true;
+  messages.addEventListener('scroll', () => {
+    following = messages.scrollHeight - messages.scrollTop - messages.clientHeight < STICK_TO_BOTTOM_PX;
+  }, { passive: true });
+
+  function flushLines(): void {
+    flushScheduled = false;
+    messages.append(pendingLines);
+    pendingLines = document.createDocumentFragment();
+    if ((following || pendingOwn) && !scrollScheduled) {
+      // Once per frame at most, when the browser lays the page out anyway.
+      scrollScheduled = true;
+      requestAnimationFrame(() => {
+        scrollScheduled = false;
+        messages.scrollTop = messages.scrollHeight;
+        following = true;
+      });
+    }
+    pendingOwn = false;
+  }
 
   function flash(button: HTMLButtonElement, text: string): void {
     const original = button.dataset.label ?? button.textContent ?? '';
@@ -147,8 +174,8 @@ export function createView(handlers: ViewHandlers): View {
       memberCount.textContent = String(shown.length + 1);
     },
     appendLine(line, senderName) {
-      const atBottom =
-        messages.scrollHeight - messages.scrollTop - messages.clientHeight < STICK_TO_BOTTOM_PX;
+      // Lines are put on the page together, once per task: one layout read and one scroll
+      // for a burst instead of one each (2,000 lines written in one go stay fast).
       const item = el('li', { className: `line line-${line.kind}${line.own ? ' own' : ''}`, testId: 'message' });
       item.dataset.id = line.id;
       item.dataset.from = line.from;
@@ -162,8 +189,12 @@ export function createView(handlers: ViewHandlers): View {
       } else {
         item.append(time, text);
       }
-      messages.append(item);
-      if (atBottom || line.own) messages.scrollTop = messages.scrollHeight;
+      pendingLines.append(item);
+      pendingOwn ||= line.own;
+      if (!flushScheduled) {
+        flushScheduled = true;
+        queueMicrotask(flushLines);
+      }
     },
     setStatus(state, detail) {
       status.dataset.state = state;
@@ -191,6 +222,9 @@ export function createView(handlers: ViewHandlers): View {
   };
 }
 
+// One formatter for every line: toLocaleTimeString builds a new one per call.
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
 function formatTime(ts: number): string {
-  return new Date(ts).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return timeFormat.format(ts);
 }

@@ -11,6 +11,9 @@ export const CHAT_CHANNEL_LABEL = 'roomlink';
 
 export const CHANNEL_PROTOCOL_VERSION = 1;
 
+/** Acks are batched: one message acknowledges up to this many chat messages. */
+export const MAX_ACK_IDS = 512;
+
 /** Message ids: nanoid, 21 characters. */
 export const MESSAGE_ID_PATTERN = /^[A-Za-z0-9_-]{10,32}$/;
 
@@ -19,8 +22,8 @@ export type ChannelMessage =
   | { t: 'hello'; v: number; name: string; proof?: string }
   /** A chat line. ts is the sender's clock (ms since epoch). */
   | { t: 'chat'; id: string; ts: number; text: string }
-  /** The receiver has the chat message with this id; the sender may forget it. */
-  | { t: 'ack'; id: string }
+  /** The receiver has the chat messages with these ids; the sender may forget them. */
+  | { t: 'ack'; ids: string[] }
   /** Heartbeat. The other side answers ping with pong carrying the same n. */
   | { t: 'ping'; n: number }
   | { t: 'pong'; n: number }
@@ -48,7 +51,7 @@ const channelMessageSchema = z.discriminatedUnion('t', [
     ts: z.number().check(z.gte(0)),
     text: z.string().check(z.minLength(1), z.maxLength(MAX_CHAT_LENGTH)),
   }),
-  z.strictObject({ t: z.literal('ack'), id: idSchema }),
+  z.strictObject({ t: z.literal('ack'), ids: z.array(idSchema).check(z.minLength(1), z.maxLength(MAX_ACK_IDS)) }),
   z.strictObject({ t: z.literal('ping'), n: counterSchema }),
   z.strictObject({ t: z.literal('pong'), n: counterSchema }),
   z.strictObject({ t: z.literal('name'), name: nameSchema }),

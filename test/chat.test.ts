@@ -1,7 +1,7 @@
 // The chat model on its own: nothing typed is lost while a channel opens, reopens or is
 // full, duplicates are dropped, and acks free the outbox.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { mock, test } from 'node:test';
 import type { ChannelMessage } from '../protocol/index.ts';
 import { createChat, type ChatLine } from '../client/chat.ts';
 
@@ -44,7 +44,7 @@ test('unacknowledged messages are sent again on a new channel; acknowledged ones
   chat.send('b');
   const first = wire[0]?.message;
   assert.ok(first?.t === 'chat');
-  chat.receive('peer-0000001', { t: 'ack', id: first.id });
+  chat.receive('peer-0000001', { t: 'ack', ids: [first.id] });
   assert.equal(chat.pending('peer-0000001'), 1);
   wire.length = 0;
   chat.channelOpened('peer-0000001'); // e.g. a replaced link after the peer reloaded
@@ -62,15 +62,27 @@ test('a full channel keeps the rest queued, in order, until flushed', () => {
   assert.deepEqual(chatIds(wire), ['1', '2', '3']);
 });
 
-test('a duplicate is acknowledged again but shown once', () => {
-  const { chat, open, wire, shown } = harness();
-  chat.addPeer('peer-0000001');
-  open.add('peer-0000001');
-  const message = { t: 'chat', id: 'abcdefghijklmnopqrstu', ts: 1, text: 'hi' } as const;
-  chat.receive('peer-0000001', message);
-  chat.receive('peer-0000001', message);
-  assert.equal(shown.filter((l) => l.kind === 'chat').length, 1);
-  assert.equal(wire.filter((w) => w.message.t === 'ack').length, 2);
+test('a duplicate is acknowledged again but shown once; acks travel together', () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    const { chat, open, wire, shown } = harness();
+    chat.addPeer('peer-0000001');
+    open.add('peer-0000001');
+    const message = { t: 'chat', id: 'abcdefghijklmnopqrstu', ts: 1, text: 'hi' } as const;
+    const other = { t: 'chat', id: 'bcdefghijklmnopqrstuv', ts: 2, text: 'there' } as const;
+    chat.receive('peer-0000001', message);
+    chat.receive('peer-0000001', message);
+    chat.receive('peer-0000001', other);
+    assert.equal(shown.filter((l) => l.kind === 'chat').length, 2);
+    assert.equal(wire.length, 0, 'acks wait a moment');
+    mock.timers.tick(100);
+    assert.deepEqual(
+      wire.map((w) => w.message),
+      [{ t: 'ack', ids: [message.id, message.id, other.id] }],
+    );
+  } finally {
+    mock.timers.reset();
+  }
 });
 
 test('empty and oversized messages are not sent', () => {

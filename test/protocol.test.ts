@@ -143,7 +143,7 @@ test('parseChannelMessage accepts each message kind', () => {
     { t: 'hello', v: 1, name: 'Alice' },
     { t: 'hello', v: 1, name: 'Alice', proof: 'abc' },
     { t: 'chat', id, ts: 1_700_000_000_000, text: 'hi' },
-    { t: 'ack', id },
+    { t: 'ack', ids: [id] },
     { t: 'ping', n: 3 },
     { t: 'pong', n: 3 },
     { t: 'name', name: 'Bob' },
@@ -173,6 +173,10 @@ test('parseChannelMessage returns null for hostile input', () => {
     JSON.stringify({ t: 'hello', v: 0, name: 'a' }),
     JSON.stringify({ t: 'name', name: 'x'.repeat(33) }),
     JSON.stringify({ t: 'ping', n: 1.5 }),
+    JSON.stringify({ t: 'ack', id }),
+    JSON.stringify({ t: 'ack', ids: [] }),
+    JSON.stringify({ t: 'ack', ids: ['bad id'] }),
+    JSON.stringify({ t: 'ack', ids: Array.from({ length: 513 }, () => id) }),
     JSON.stringify({ t: 'chat', id, ts: 1, text: 'x' }) + ' '.repeat(40_000),
   ];
   for (const raw of bad) assert.equal(parseChannelMessage(raw), null, String(raw).slice(0, 60));
