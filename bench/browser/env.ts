@@ -1,0 +1,79 @@
+// The browser benchmark's world, built from the e2e support: a private network namespace,
+// roomlink's real server in it (port 3000), the bare relay (port 3001), and a pool of
+// Debian's Chromium in it. Everything is torn down by close(), and by the exit hooks of
+// e2e/support if the run dies first.
+import { fileURLToPath } from 'node:url';
+import { createBrowserPool, type BrowserPool } from '../../e2e/support/browser.ts';
+import { createNetns, type Netns } from '../../e2e/support/netns.ts';
+import { startInNetns, type NetnsProcess } from '../../e2e/support/process.ts';
+import { startServer, type RoomServer } from '../../e2e/support/server.ts';
+import { buildPages, type BuiltPages } from './pages.ts';
+
+const BARE_PORT = 3001;
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface BrowserBenchEnv {
+  readonly appUrl: string;
+  readonly bareUrl: string;
+  readonly probe: string;
+  readonly browsers: BrowserPool;
+  close(): Promise<void>;
+}
+
+/** The parts an e2e spec already has as fixtures (the smoke test passes them in). */
+export interface ProvidedParts {
+  readonly netns: Netns;
+  readonly server: RoomServer;
+  readonly browsers: BrowserPool;
+}
+
+async function startBare(netns: Netns, pages: BuiltPages): Promise<NetnsProcess> {
+  return startInNetns(netns, {
+    label: 'bare relay',
+    command: process.execPath,
+    args: ['--import', 'tsx', fileURLToPath(new URL('./bare-server.ts', import.meta.url))],
+    cwd: repoRoot,
+    env: { ...process.env, BARE_DIR: pages.bareDir, PORT: String(BARE_PORT) },
+    ready: /listening/,
+  });
+}
+
+/** Builds the namespace, servers and browsers; or only the bare relay next to provided ones. */
+export async function createBrowserBenchEnv(provided?: ProvidedParts): Promise<BrowserBenchEnv> {
+  const pages = await buildPages();
+  const netns = provided?.netns ?? (await createNetns());
+  let server: RoomServer | null = provided?.server ?? null;
+  let bare: NetnsProcess | null = null;
+  const browsers = provided?.browsers ?? createBrowserPool(netns);
+  try {
+    // No wire log (it writes every packet to disk); warnings only.
+    server ??= await startServer({ netns, wireLogPath: '', logLevel: 'warn', env: { WIRE_LOG: '' } });
+    bare = await startBare(netns, pages);
+  } catch (error) {
+    await bare?.stop();
+    if (!provided) {
+      await server?.stop();
+      await browsers.close();
+      await netns.destroy();
+    }
+    pages.remove();
+    throw error;
+  }
+  const appServer = server;
+  const bareRelay = bare;
+  return {
+    appUrl: appServer.url,
+    bareUrl: `http://localhost:${BARE_PORT}`,
+    probe: pages.probe,
+    browsers,
+    async close() {
+      await bareRelay.stop();
+      if (!provided) {
+        await browsers.close();
+        await appServer.stop();
+        await netns.destroy();
+      }
+      pages.remove();
+    },
+  };
+}

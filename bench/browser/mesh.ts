@@ -1,0 +1,56 @@
+// mesh_ms(N): from the last user's navigation start until every user has received one
+// message from every other user. Each user sends one message as soon as it can: roomlink's
+// users once their member list shows everyone (the app's outbox delivers it when each
+// link opens), the bare page on each data channel's open.
+import { summarize, type Summary } from '../stats.ts';
+import type { BrowserBenchEnv } from './env.ts';
+import { closeUsers, createUsers, navigateAll, readRecord, roomUrl, waitMeshDone, type Flavor } from './room.ts';
+
+const MESH_TIMEOUT_MS = 45_000;
+
+export interface MeshRun {
+  ms: number;
+  deliveries: number;
+}
+
+export interface MeshResult {
+  flavor: Flavor;
+  n: number;
+  runs: MeshRun[];
+  /** Over the runs where every delivery was made. */
+  summary: Summary;
+  deliveries: number;
+  expectedDeliveries: number;
+}
+
+export async function measureMeshOnce(env: BrowserBenchEnv, flavor: Flavor, n: number): Promise<MeshRun> {
+  const users = await createUsers(env, flavor, n, { meshMessage: true });
+  try {
+    await navigateAll(users, roomUrl(env, flavor, n));
+    await Promise.all(users.map((user) => waitMeshDone(user.page, MESH_TIMEOUT_MS)));
+    const records = await Promise.all(users.map((user) => readRecord(user.page)));
+    const start = Math.max(...records.map((r) => r.timeOrigin));
+    let deliveries = 0;
+    for (const record of records) {
+      deliveries += new Set(record.received.filter((m) => m.text.startsWith('mesh:')).map((m) => m.from)).size;
+    }
+    const done = records.map((r) => r.meshDoneAt);
+    const complete = done.every((at): at is number => at !== null);
+    return { ms: complete ? Math.max(...done) - start : Number.NaN, deliveries };
+  } finally {
+    await closeUsers(users);
+  }
+}
+
+export async function measureMesh(env: BrowserBenchEnv, flavor: Flavor, n: number, runs: number): Promise<MeshResult> {
+  const results: MeshRun[] = [];
+  for (let run = 0; run < runs; run++) results.push(await measureMeshOnce(env, flavor, n));
+  return {
+    flavor,
+    n,
+    runs: results,
+    summary: summarize(results.filter((r) => Number.isFinite(r.ms)).map((r) => r.ms)),
+    deliveries: results.reduce((sum, r) => sum + r.deliveries, 0),
+    expectedDeliveries: runs * n * (n - 1),
+  };
+}

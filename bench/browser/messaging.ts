@@ -1,0 +1,111 @@
+// Message latency and burst between two users in one room. Latency: the sender sends
+// `lat:i:sentAt` every LATENCY_INTERVAL_MS through the app's composer (so no message
+// queues behind another); the receiver's MutationObserver stamps each line as it appears.
+// Burst: the sender submits `b:i` as fast as one synchronous loop can; the receiver's
+// arrivals give messages/s, losses and order.
+import type { Page } from '@playwright/test';
+import type { BenchPageApi } from '../pages/shared.ts';
+import { summarize, type Summary } from '../stats.ts';
+import type { BrowserBenchEnv } from './env.ts';
+import { closeUsers, createUsers, navigateAll, readRecord, roomUrl, waitForCount, waitMeshDone, type Flavor } from './room.ts';
+
+const LATENCY_INTERVAL_MS = 10;
+const MESH_TIMEOUT_MS = 30_000;
+/** A burst is over when nothing new arrived for this long. */
+const STALL_MS = 5_000;
+
+type BenchWindow = { __bench: BenchPageApi };
+
+export interface LatencyResult {
+  flavor: Flavor;
+  sent: number;
+  received: number;
+  summary: Summary;
+  samplesMs: number[];
+}
+
+export interface BurstResult {
+  flavor: Flavor;
+  sent: number;
+  received: number;
+  lost: number;
+  duplicates: number;
+  outOfOrder: number;
+  /** First submit to last arrival. */
+  ms: number;
+  perSecond: number;
+  /** How long the sender's loop took (the app's own cost per message, sender side). */
+  sendLoopMs: number;
+}
+
+export interface MessagingResult {
+  latency: LatencyResult | null;
+  burst: BurstResult | null;
+}
+
+async function measureLatency(sender: Page, receiver: Page, flavor: Flavor, messages: number): Promise<LatencyResult> {
+  await sender.evaluate(
+    ([count, interval]) => (globalThis as unknown as BenchWindow).__bench.sendPaced(count, interval, 'lat'),
+    [messages, LATENCY_INTERVAL_MS] as const,
+  );
+  await waitForCount(receiver, 'lat', messages, STALL_MS);
+  const record = await readRecord(receiver);
+  const samplesMs = record.received
+    .filter((m) => m.text.startsWith('lat:'))
+    .map((m) => m.at - Number(m.text.split(':')[2]));
+  return { flavor, sent: messages, received: samplesMs.length, summary: summarize(samplesMs), samplesMs };
+}
+
+async function measureBurst(sender: Page, receiver: Page, flavor: Flavor, messages: number): Promise<BurstResult> {
+  const loop = await sender.evaluate((count) => (globalThis as unknown as BenchWindow).__bench.burst(count, 'b'), messages);
+  await waitForCount(receiver, 'b', messages, STALL_MS);
+  const record = await readRecord(receiver);
+  const arrivals = record.received.filter((m) => m.text.startsWith('b:'));
+  const seen = new Set<number>();
+  let duplicates = 0;
+  let outOfOrder = 0;
+  let highest = -1;
+  for (const message of arrivals) {
+    const seq = Number(message.text.split(':')[1]);
+    if (seen.has(seq)) {
+      duplicates++;
+      continue;
+    }
+    seen.add(seq);
+    if (seq < highest) outOfOrder++;
+    highest = Math.max(highest, seq);
+  }
+  const last = arrivals.at(-1)?.at ?? Number.NaN;
+  const ms = last - loop.start;
+  return {
+    flavor,
+    sent: messages,
+    received: seen.size,
+    lost: messages - seen.size,
+    duplicates,
+    outOfOrder,
+    ms,
+    perSecond: seen.size / (ms / 1000),
+    sendLoopMs: loop.end - loop.start,
+  };
+}
+
+export async function measureMessaging(
+  env: BrowserBenchEnv,
+  flavor: Flavor,
+  options: { latency: number | null; burst: number | null },
+): Promise<MessagingResult> {
+  const users = await createUsers(env, flavor, 2, { meshMessage: true });
+  try {
+    await navigateAll(users, roomUrl(env, flavor, 2));
+    const [sender, receiver] = users;
+    if (!sender || !receiver) throw new Error('two users expected');
+    const meshed = await Promise.all(users.map((user) => waitMeshDone(user.page, MESH_TIMEOUT_MS)));
+    if (!meshed.every(Boolean)) throw new Error(`${flavor}: two users did not connect within ${MESH_TIMEOUT_MS} ms`);
+    const latency = options.latency === null ? null : await measureLatency(sender.page, receiver.page, flavor, options.latency);
+    const burst = options.burst === null ? null : await measureBurst(sender.page, receiver.page, flavor, options.burst);
+    return { latency, burst };
+  } finally {
+    await closeUsers(users);
+  }
+}

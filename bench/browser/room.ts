@@ -1,0 +1,103 @@
+// A room of N simulated users for one measurement, roomlink's or the bare page's: one
+// browser context per user, pages created before the clock starts, then every user
+// navigates at once. The pages record what they see themselves (pages/shared.ts); this
+// side only reads their records.
+import { randomBytes } from 'node:crypto';
+import type { BrowserContext, Page } from '@playwright/test';
+import type { BenchPageApi, PageRecord } from '../pages/shared.ts';
+import type { BrowserBenchEnv } from './env.ts';
+
+export type Flavor = 'app' | 'bare';
+
+export interface BenchUser {
+  readonly name: string;
+  readonly context: BrowserContext;
+  readonly page: Page;
+}
+
+export interface RoomOptions {
+  /** Send one mesh: message to everyone once the mesh is there (the mesh_ms measurement). */
+  readonly meshMessage?: boolean;
+  /** Indexes of users that get a browser of their own, to be frozen. */
+  readonly freezable?: readonly number[];
+}
+
+type BenchWindow = { __bench: BenchPageApi };
+
+const urlSafe = (length: number): string => randomBytes(length).toString('base64url').slice(0, length);
+
+export async function createUsers(env: BrowserBenchEnv, flavor: Flavor, count: number, options: RoomOptions = {}): Promise<BenchUser[]> {
+  return Promise.all(
+    Array.from({ length: count }, async (_, index) => {
+      const name = `user${index}`;
+      const context = await env.browsers.newContext({ label: `${flavor} ${name}`, freezable: options.freezable?.includes(index) ?? false });
+      if (flavor === 'app') {
+        const config = { name, peers: count - 1, meshMessage: options.meshMessage ?? false };
+        await context.addInitScript({ content: `window.__benchConfig = ${JSON.stringify(config)};\n${env.probe}` });
+      }
+      const page = await context.newPage();
+      return { name, context, page };
+    }),
+  );
+}
+
+/** The URL of a new room: roomlink's /?roomId=…#k=…, or the bare page's ?room=…&n=…. */
+export function roomUrl(env: BrowserBenchEnv, flavor: Flavor, count: number): string {
+  return flavor === 'app'
+    ? `${env.appUrl}/?roomId=${urlSafe(21)}#k=${urlSafe(22)}`
+    : `${env.bareUrl}/?room=${urlSafe(21)}&n=${count}`;
+}
+
+export async function navigateAll(users: readonly BenchUser[], url: string): Promise<void> {
+  await Promise.all(users.map((user) => user.page.goto(url)));
+}
+
+export async function readRecord(page: Page): Promise<PageRecord> {
+  return page.evaluate(() => (globalThis as unknown as BenchWindow).__bench.record());
+}
+
+export async function pageNow(page: Page): Promise<number> {
+  return page.evaluate(() => (globalThis as unknown as BenchWindow).__bench.now());
+}
+
+/** Node's clock on the pages' scale: wall-clock ms with sub-ms resolution. */
+export const nodeNow = (): number => performance.timeOrigin + performance.now();
+
+/** page clock − node clock, from the midpoint of one round trip (for events Node causes). */
+export async function clockOffset(page: Page): Promise<number> {
+  const before = nodeNow();
+  const inPage = await pageNow(page);
+  const after = nodeNow();
+  return inPage - (before + after) / 2;
+}
+
+/** Waits (polling in the page) until the page has heard a mesh: message from every other member. */
+export async function waitMeshDone(page: Page, timeoutMs: number): Promise<boolean> {
+  return page
+    .waitForFunction(() => (globalThis as unknown as BenchWindow).__bench?.record().meshDoneAt !== null, undefined, { polling: 50, timeout: timeoutMs })
+    .then(
+      () => true,
+      () => false,
+    );
+}
+
+/** Waits until the page has received `count` texts with this prefix, or nothing new for stallMs. */
+export async function waitForCount(page: Page, prefix: string, count: number, stallMs: number): Promise<number> {
+  let last = -1;
+  let lastChange = Date.now();
+  for (;;) {
+    const seen = await page.evaluate((p) => (globalThis as unknown as BenchWindow).__bench.count(p), prefix);
+    if (seen >= count) return seen;
+    if (seen !== last) {
+      last = seen;
+      lastChange = Date.now();
+    } else if (Date.now() - lastChange > stallMs) {
+      return seen;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export async function closeUsers(users: readonly BenchUser[]): Promise<void> {
+  await Promise.all(users.map((user) => user.context.close().catch(() => {})));
+}

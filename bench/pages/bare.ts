@@ -1,0 +1,107 @@
+// The bare baseline: what the browser itself can do. Joins a room on the minimal relay
+// (bench/browser/bare-server.ts), and with every other member opens an RTCPeerConnection
+// with one negotiated data channel: the newcomer offers, the other answers, candidates
+// trickle. No perfect negotiation, no verification, no acks, no DOM: the floor under
+// roomlink's figures. Same recording as the probe (shared.ts).
+import { io } from 'socket.io-client';
+import { burst, createRecorder, now, sendPaced, type BenchPageApi } from './shared.ts';
+
+interface RelaySocket {
+  id: string | undefined;
+  on(event: 'signal', listener: (message: { from: string; data: SignalData }) => void): void;
+  on(event: 'connect', listener: () => void): void;
+  emit(event: 'join', room: string, ack: (peers: string[]) => void): void;
+  emit(event: 'signal', message: { to: string; data: SignalData }): void;
+}
+
+type SignalData = { description: RTCSessionDescriptionInit } | { candidate: RTCIceCandidateInit };
+
+declare global {
+  interface Window {
+    __bench: BenchPageApi;
+  }
+}
+
+const params = new URLSearchParams(location.search);
+const room = params.get('room') ?? 'bare';
+const recorder = createRecorder(Number(params.get('n') ?? '2') - 1);
+// The same transports as roomlink's client (WebSocket first).
+const socket = io({ transports: ['websocket', 'polling'] }) as unknown as RelaySocket;
+const channels = new Map<string, RTCDataChannel>();
+const links = new Map<string, RTCPeerConnection>();
+let selfId: string | null = null;
+
+function markGone(peerId: string): void {
+  if (recorder.record.gone[peerId] === undefined) recorder.record.gone[peerId] = now();
+}
+
+function link(peerId: string): RTCPeerConnection {
+  const existing = links.get(peerId);
+  if (existing) return existing;
+  const pc = new RTCPeerConnection();
+  links.set(peerId, pc);
+  pc.onicecandidate = ({ candidate }) => {
+    if (candidate) socket.emit('signal', { to: peerId, data: { candidate: candidate.toJSON() } });
+  };
+  pc.onconnectionstatechange = () => {
+    if (['disconnected', 'failed', 'closed'].includes(pc.connectionState)) markGone(peerId);
+  };
+  const channel = pc.createDataChannel('chat', { negotiated: true, id: 0 });
+  channel.onopen = () => {
+    channels.set(peerId, channel);
+    channel.send(`mesh:${selfId ?? ''}`);
+  };
+  channel.onclose = () => markGone(peerId);
+  channel.onmessage = (event: MessageEvent<string>) => recorder.add(peerId, event.data, now());
+  return pc;
+}
+
+/** Signals of one peer are handled in order: a candidate waits for its description. */
+const queues = new Map<string, Promise<void>>();
+
+async function handle(from: string, data: SignalData): Promise<void> {
+  const pc = link(from);
+  if ('description' in data) {
+    await pc.setRemoteDescription(data.description);
+    if (data.description.type === 'offer') {
+      await pc.setLocalDescription();
+      if (pc.localDescription) socket.emit('signal', { to: from, data: { description: pc.localDescription.toJSON() } });
+    }
+  } else {
+    await pc.addIceCandidate(data.candidate);
+  }
+}
+
+socket.on('signal', ({ from, data }) => {
+  const queued = (queues.get(from) ?? Promise.resolve()).then(() => handle(from, data)).catch(() => {});
+  queues.set(from, queued);
+});
+
+socket.on('connect', () => {
+  selfId = socket.id ?? null;
+  socket.emit('join', room, (peers) => {
+    for (const peerId of peers) {
+      const pc = link(peerId);
+      void pc.setLocalDescription().then(() => {
+        if (pc.localDescription) socket.emit('signal', { to: peerId, data: { description: pc.localDescription.toJSON() } });
+      });
+    }
+  });
+});
+
+function broadcast(text: string): void {
+  for (const channel of channels.values()) if (channel.readyState === 'open') channel.send(text);
+}
+
+window.addEventListener('pagehide', () => {
+  for (const pc of links.values()) pc.close();
+});
+
+window.__bench = {
+  now,
+  selfId: () => selfId,
+  record: () => recorder.record,
+  count: recorder.count,
+  sendPaced: (count, intervalMs, prefix) => sendPaced(broadcast, count, intervalMs, prefix),
+  burst: (count, prefix) => burst(broadcast, count, prefix),
+};

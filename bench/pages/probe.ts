@@ -1,0 +1,84 @@
+// Injected into roomlink's page before its own script (an init script): sets the user's
+// name so the app joins at once, watches the chat list and the member list with
+// MutationObservers (a line counts when the app has put it on the page), and drives the
+// app's real send path: the composer's input and its submit.
+import { burst, createRecorder, now, sendPaced, type BenchPageApi } from './shared.ts';
+
+interface ProbeConfig {
+  name: string;
+  /** Members expected besides oneself (for mesh_ms). */
+  peers: number;
+  /** Send one `mesh:` message once that many members are listed. */
+  meshMessage: boolean;
+}
+
+declare global {
+  interface Window {
+    __benchConfig: ProbeConfig;
+    __bench: BenchPageApi;
+    roomlink?: { selfId(): string | null };
+  }
+}
+
+const config = window.__benchConfig;
+const recorder = createRecorder(config.peers);
+try {
+  if (!localStorage.getItem('roomlink:name')) localStorage.setItem('roomlink:name', config.name);
+} catch {
+  // No storage: the bench would have to type the name; it never runs like that.
+}
+
+function send(text: string): void {
+  const input = document.querySelector<HTMLInputElement>('[data-testid="message-input"]');
+  const composer = document.getElementById('composer') as HTMLFormElement | null;
+  if (!input || !composer) throw new Error('bench probe: no composer on the page');
+  input.value = text;
+  composer.requestSubmit();
+}
+
+function watchMessages(list: Element): void {
+  new MutationObserver((mutations) => {
+    const at = now();
+    for (const mutation of mutations) {
+      for (const node of mutation.addedNodes) {
+        if (!(node instanceof HTMLElement) || node.dataset['kind'] !== 'chat' || node.classList.contains('own')) continue;
+        const text = node.querySelector('[data-testid="message-text"]')?.textContent ?? '';
+        recorder.add(node.dataset['from'] ?? '', text, at);
+      }
+    }
+  }).observe(list, { childList: true });
+}
+
+function watchMembers(list: Element): void {
+  const present = new Set<string>();
+  let sentMesh = false;
+  new MutationObserver(() => {
+    const at = now();
+    const listed = new Set<string>();
+    for (const item of list.querySelectorAll<HTMLElement>('[data-testid="peer"]')) listed.add(item.dataset['peerId'] ?? '');
+    for (const id of present) if (!listed.has(id) && recorder.record.gone[id] === undefined) recorder.record.gone[id] = at;
+    for (const id of listed) present.add(id);
+    if (config.meshMessage && !sentMesh && listed.size >= config.peers) {
+      sentMesh = true;
+      // After the app's own render of this list: it sends to every member it knows.
+      queueMicrotask(() => send(`mesh:${window.roomlink?.selfId() ?? ''}`));
+    }
+  }).observe(list, { childList: true, subtree: true, attributes: true });
+}
+
+document.addEventListener('readystatechange', () => {
+  if (document.readyState !== 'interactive') return;
+  const messages = document.getElementById('messages');
+  const members = document.getElementById('members');
+  if (messages) watchMessages(messages);
+  if (members) watchMembers(members);
+});
+
+window.__bench = {
+  now,
+  selfId: () => window.roomlink?.selfId() ?? null,
+  record: () => recorder.record,
+  count: recorder.count,
+  sendPaced: (count, intervalMs, prefix) => sendPaced(send, count, intervalMs, prefix),
+  burst: (count, prefix) => burst(send, count, prefix),
+};

@@ -1,0 +1,175 @@
+// The browser parts (mesh, latency, burst, leave): each figure for roomlink and for the bare
+// baseline, runs interleaved (app, bare, app, bare, …) so that load from elsewhere on the
+// machine falls on both alike.
+import type { BrowserBenchEnv } from '../browser/env.ts';
+import { summarizeLeave, measureLeaveOnce, type LeaveKind, type LeaveResult } from '../browser/leave.ts';
+import { measureMeshOnce, type MeshRun } from '../browser/mesh.ts';
+import { measureMessaging, type MessagingResult } from '../browser/messaging.ts';
+import type { Flavor } from '../browser/room.ts';
+import { fmt, fmtRatio, row, verdict, type Row } from '../report/rows.ts';
+import { summarize, type Summary } from '../stats.ts';
+import type { PartResult } from './types.ts';
+
+const MESH_TARGET_N = 8;
+const MESH_TARGET_RATIO = 1.5;
+
+export interface MeshSize {
+  n: number;
+  app: { runs: MeshRun[]; summary: Summary; deliveries: number };
+  bare: { runs: MeshRun[]; summary: Summary; deliveries: number };
+  expectedDeliveries: number;
+}
+
+const log = (text: string): void => console.log(`  ${text}`);
+
+export async function runMeshPart(env: BrowserBenchEnv, sizes: readonly number[], runs: number): Promise<PartResult & { data: MeshSize[] }> {
+  const data: MeshSize[] = [];
+  for (const n of sizes) {
+    const collected: Record<Flavor, MeshRun[]> = { app: [], bare: [] };
+    for (let run = 0; run < runs; run++) {
+      for (const flavor of ['app', 'bare'] as const) {
+        const result = await measureMeshOnce(env, flavor, n);
+        collected[flavor].push(result);
+        log(`mesh N=${n} run ${run + 1}/${runs} ${flavor}: ${fmt(result.ms, 'ms')} (${result.deliveries}/${n * (n - 1)} deliveries)`);
+      }
+    }
+    const side = (list: MeshRun[]) => ({
+      runs: list,
+      summary: summarize(list.filter((r) => Number.isFinite(r.ms)).map((r) => r.ms)),
+      deliveries: list.reduce((sum, r) => sum + r.deliveries, 0),
+    });
+    data.push({ n, app: side(collected.app), bare: side(collected.bare), expectedDeliveries: runs * n * (n - 1) });
+  }
+  const rows: Row[] = [];
+  for (const size of data) {
+    const judged = size.n === MESH_TARGET_N;
+    const ratio = size.app.summary.median / size.bare.summary.median;
+    rows.push(
+      row('mesh', `mesh_ms(${size.n}) median / max`, {
+        app: `${fmt(size.app.summary.median, 'ms', 0)} / ${fmt(size.app.summary.max, 'ms', 0)}`,
+        bare: `${fmt(size.bare.summary.median, 'ms', 0)} / ${fmt(size.bare.summary.max, 'ms', 0)}`,
+        ratio: fmtRatio(size.app.summary.median, size.bare.summary.median),
+        target: judged ? `≤ ${MESH_TARGET_RATIO}× bare` : '',
+        result: judged ? verdict(Number.isFinite(ratio) ? ratio <= MESH_TARGET_RATIO && size.app.deliveries === size.expectedDeliveries : false) : '',
+      }),
+      row('mesh', `deliveries N=${size.n} (${runs} runs)`, {
+        app: `${size.app.deliveries}/${size.expectedDeliveries}`,
+        bare: `${size.bare.deliveries}/${size.expectedDeliveries}`,
+        target: 'all',
+        result: verdict(size.app.deliveries === size.expectedDeliveries),
+      }),
+    );
+  }
+  return { part: 'mesh', rows, data, notes: [] };
+}
+
+export interface MessagingData {
+  app: MessagingResult;
+  bare: MessagingResult;
+}
+
+export async function runMessagingParts(
+  env: BrowserBenchEnv,
+  options: { latency: number | null; burst: number | null },
+): Promise<{ latency: PartResult | null; burst: PartResult | null; data: MessagingData }> {
+  const app = await measureMessaging(env, 'app', options);
+  log(`messaging app: latency p50 ${fmt(app.latency?.summary.p50, 'ms')}, burst ${fmt(app.burst?.perSecond, 'msg/s')}`);
+  const bare = await measureMessaging(env, 'bare', options);
+  log(`messaging bare: latency p50 ${fmt(bare.latency?.summary.p50, 'ms')}, burst ${fmt(bare.burst?.perSecond, 'msg/s')}`);
+  const data = { app, bare };
+
+  let latency: PartResult | null = null;
+  if (app.latency && bare.latency) {
+    const a = app.latency;
+    const b = bare.latency;
+    latency = {
+      part: 'latency',
+      data: { app: { ...a }, bare: { ...b } },
+      notes: [],
+      rows: [
+        row('latency', `p50 (${a.received}/${a.sent} msgs)`, {
+          app: fmt(a.summary.p50, 'ms'),
+          bare: fmt(b.summary.p50, 'ms'),
+          ratio: fmtRatio(a.summary.p50, b.summary.p50),
+          target: '≤ 1 ms',
+          result: verdict(a.summary.p50 <= 1 && a.received === a.sent),
+        }),
+        row('latency', 'p99', {
+          app: fmt(a.summary.p99, 'ms'),
+          bare: fmt(b.summary.p99, 'ms'),
+          ratio: fmtRatio(a.summary.p99, b.summary.p99),
+          target: '≤ 5 ms',
+          result: verdict(a.summary.p99 <= 5 && a.received === a.sent),
+        }),
+      ],
+    };
+  }
+
+  let burst: PartResult | null = null;
+  if (app.burst && bare.burst) {
+    const a = app.burst;
+    const b = bare.burst;
+    burst = {
+      part: 'burst',
+      data: { app: a, bare: b },
+      notes: [],
+      rows: [
+        row('burst', `${a.sent} msgs: rate`, {
+          app: fmt(a.perSecond, 'msg/s', 0),
+          bare: fmt(b.perSecond, 'msg/s', 0),
+          ratio: fmtRatio(a.perSecond, b.perSecond),
+          target: '≥ 2,000 msg/s',
+          result: verdict(a.perSecond >= 2000),
+        }),
+        row('burst', 'sender loop (submit × N)', { app: fmt(a.sendLoopMs, 'ms'), bare: fmt(b.sendLoopMs, 'ms'), ratio: fmtRatio(a.sendLoopMs, b.sendLoopMs) }),
+        row('burst', 'lost', { app: String(a.lost), bare: String(b.lost), target: '0', result: verdict(a.lost === 0) }),
+        row('burst', 'out of order', { app: String(a.outOfOrder), bare: String(b.outOfOrder), target: '0', result: verdict(a.outOfOrder === 0) }),
+      ],
+    };
+  }
+  return { latency, burst, data };
+}
+
+const LEAVE_TARGET_MS: Record<LeaveKind, number> = { closed: 200, frozen: 5000 };
+
+export async function runLeavePart(env: BrowserBenchEnv, runs: number): Promise<PartResult> {
+  const results: LeaveResult[] = [];
+  for (const kind of ['closed', 'frozen'] as const) {
+    const collected: Record<Flavor, number[]> = { app: [], bare: [] };
+    for (let run = 0; run < runs; run++) {
+      for (const flavor of ['app', 'bare'] as const) {
+        const ms = await measureLeaveOnce(env, flavor, kind).catch((error: unknown) => {
+          log(`leave ${kind} ${flavor}: ${error instanceof Error ? error.message : String(error)}`);
+          return Number.NaN;
+        });
+        collected[flavor].push(ms);
+        log(`leave ${kind} run ${run + 1}/${runs} ${flavor}: ${fmt(ms, 'ms')}`);
+      }
+    }
+    results.push(summarizeLeave('app', kind, collected.app), summarizeLeave('bare', kind, collected.bare));
+  }
+  const rows: Row[] = [];
+  for (const kind of ['closed', 'frozen'] as const) {
+    const a = results.find((r) => r.flavor === 'app' && r.kind === kind);
+    const b = results.find((r) => r.flavor === 'bare' && r.kind === kind);
+    if (!a || !b) continue;
+    const target = LEAVE_TARGET_MS[kind];
+    rows.push(
+      row('leave', `${kind === 'closed' ? 'tab closed' : 'user frozen'}: median / max${a.undetected > 0 ? ` (${a.undetected} undetected)` : ''}`, {
+        app: `${fmt(a.summary.median, 'ms', 0)} / ${fmt(a.summary.max, 'ms', 0)}`,
+        bare: `${fmt(b.summary.median, 'ms', 0)} / ${fmt(b.summary.max, 'ms', 0)}`,
+        ratio: fmtRatio(a.summary.median, b.summary.median),
+        target: `≤ ${target.toLocaleString('en-US')} ms (max)`,
+        result: verdict(a.undetected === 0 && a.summary.max <= target),
+      }),
+    );
+  }
+  return {
+    part: 'leave',
+    rows,
+    data: results,
+    notes: [
+      'leave: room of 3; the time runs from Node closing the tab (page.close()) or SIGSTOPping the browser to the later of the two remaining pages dropping the user from its member list (bare: its data channel closing or its connection leaving "connected").',
+    ],
+  };
+}

@@ -1,0 +1,101 @@
+// The signaling parts: K bots against one in-memory node (signaling), and against Redis —
+// one node with the Redis adapter (the adapter's cost at the same K) and two nodes sharing
+// one Redis (two-node throughput, every room spread over both nodes).
+import { fmt, fmtRatio, row, verdict, type Row } from '../report/rows.ts';
+import { openFileNote } from '../signaling/child.ts';
+import { ROOM_SIZE, runSignaling, type SignalingResult } from '../signaling/run.ts';
+import type { PartResult } from './types.ts';
+
+const HEAP_TARGET_KB = 10;
+const JOIN_P99_TARGET_MS = 50;
+const HEAP_TARGET_CLIENTS = 10_000;
+
+export interface SignalingOptions {
+  clients: readonly number[];
+  joinRate: number;
+  botProcs: number;
+  quick: boolean;
+}
+
+const log = (text: string): void => console.log(`  ${text}`);
+
+function describe(r: SignalingResult): string {
+  return (
+    `K=${r.clients} ${r.nodes} node(s) ${r.adapter}: connect ${r.connect.ok}/${r.clients}, join p50 ${fmt(r.join.p50Ms, 'ms')} p99 ${fmt(r.join.p99Ms, 'ms')}` +
+    ` (${r.join.errors} errors), exchange ${r.exchange.signals}/${r.exchange.expectedSignals} signals (${r.exchange.incompleteBots} bots incomplete), storm ${fmt(r.storm?.perSecond, 'signals/s', 0)},` +
+    ` heap/socket ${fmt(r.server.heapPerJoinedSocketKB, 'KB')}, server CPU join ${fmt(r.server.cpuJoinPct, '%', 0)} storm ${fmt(r.server.cpuStormPct, '%', 0)}`
+  );
+}
+
+async function measure(run: Parameters<typeof runSignaling>[0]): Promise<SignalingResult> {
+  const result = await runSignaling(run);
+  log(describe(result));
+  return result;
+}
+
+function label(r: SignalingResult): string {
+  return `K=${r.clients.toLocaleString('en-US')}${r.nodes > 1 ? `, ${r.nodes} nodes` : ''}${r.adapter === 'redis' ? ', Redis' : ''}`;
+}
+
+export function rowsFor(part: string, r: SignalingResult, base: SignalingResult | undefined, joinRate: number): Row[] {
+  const vs = (a: number | null | undefined, b: number | null | undefined) => (base && a != null && b != null ? fmtRatio(a, b) : '');
+  const heapJudged = r.nodes === 1 && r.clients >= HEAP_TARGET_CLIENTS;
+  const complete = r.connect.failed === 0 && r.join.errors === 0 && r.exchange.incompleteBots === 0;
+  return [
+    row(part, `${label(r)}: join-ack p50 / p99 at ${joinRate}/s${r.exchange.incompleteBots > 0 ? ` (exchange incomplete for ${r.exchange.incompleteBots} bots)` : ''}`, {
+      app: `${fmt(r.join.p50Ms, 'ms')} / ${fmt(r.join.p99Ms, 'ms')}`,
+      ratio: vs(r.join.p99Ms, base?.join.p99Ms),
+      target: `p99 ≤ ${JOIN_P99_TARGET_MS} ms`,
+      result: verdict(complete && r.join.p99Ms <= JOIN_P99_TARGET_MS),
+    }),
+    row(part, `${label(r)}: signals relayed (storm)${r.storm && r.storm.incompleteBots > 0 ? `, stalled: ${r.storm.incompleteBots} bots never complete` : ''}`, {
+      app: r.storm ? `${fmt(r.storm.perSecond, '/s', 0)} (${r.storm.signals.toLocaleString('en-US')} in ${fmt(r.storm.ms / 1000, 's', 1)}${r.storm.incompleteBots > 0 ? ' until the 30 s stall timeout' : ''})` : '–',
+      ratio: vs(r.storm?.perSecond, base?.storm?.perSecond),
+    }),
+    row(part, `${label(r)}: heap / RSS per joined socket`, {
+      app: `${fmt(r.server.heapPerJoinedSocketKB, 'KB', 1)} / ${fmt(r.server.rssPerJoinedSocketKB, 'KB', 1)}`,
+      ratio: vs(r.server.heapPerJoinedSocketKB, base?.server.heapPerJoinedSocketKB),
+      target: heapJudged ? `heap ≤ ${HEAP_TARGET_KB} KB` : '',
+      result: heapJudged ? verdict(r.server.heapPerJoinedSocketKB <= HEAP_TARGET_KB && r.server.sockets >= r.clients) : '',
+    }),
+    row(part, `${label(r)}: server CPU join / storm (bots)`, {
+      app: `${fmt(r.server.cpuJoinPct, '%', 0)} / ${fmt(r.server.cpuStormPct, '%', 0)} (${fmt(r.bots.cpuJoinPct, '%', 0)} / ${fmt(r.bots.cpuStormPct, '%', 0)})`,
+    }),
+  ];
+}
+
+const commonNotes = (options: SignalingOptions): string[] => [
+  `signaling: bots are socket.io-client over WebSocket (no long-polling), in rooms of ${ROOM_SIZE}; per pair one offer, one answer and 3 candidates each way (SDP ~1.5 KB); ${options.botProcs} bot processes on the same machine as the server(s).`,
+  `signaling: ${openFileNote()}.`,
+  'signaling: per-address rate limits are off (every bot shares 127.0.0.1); per-socket limits are the defaults; LOG_LEVEL=warn.',
+  'signaling: heap is heapUsed after a forced GC in the server process, minus the same before any socket, divided by the sockets; "ratio" compares with the in-memory single node at the same K.',
+  'signaling: storm = every room renegotiates at once (all bots send at the same moment); CPU is % of one core over the phase (server; bots in brackets).',
+];
+
+export async function runSignalingPart(options: SignalingOptions): Promise<PartResult & { data: SignalingResult[] }> {
+  const data: SignalingResult[] = [];
+  for (const clients of options.clients) {
+    data.push(await measure({ clients, nodes: 1, redis: false, joinRate: options.joinRate, botProcs: options.botProcs, quick: options.quick }));
+  }
+  return { part: 'signaling', rows: data.flatMap((r) => rowsFor('signaling', r, undefined, options.joinRate)), data, notes: commonNotes(options) };
+}
+
+export async function runRedisPart(options: SignalingOptions, memory: readonly SignalingResult[]): Promise<PartResult & { data: SignalingResult[] }> {
+  const data: SignalingResult[] = [];
+  const largest = Math.max(...options.clients);
+  for (const clients of options.clients) {
+    const run = { clients, redis: true, joinRate: options.joinRate, botProcs: options.botProcs, quick: options.quick };
+    // One node with Redis at the largest K: the adapter's own cost against the in-memory node.
+    if (clients === largest) data.push(await measure({ ...run, nodes: 1 }));
+    data.push(await measure({ ...run, nodes: 2 }));
+  }
+  const rows = data.flatMap((r) => rowsFor('redis', r, memory.find((m) => m.clients === r.clients), options.joinRate));
+  return {
+    part: 'redis',
+    rows,
+    data,
+    notes: [
+      'redis: a fresh redis-server per run on a free loopback port (no persistence), stopped after; the server nodes use REDIS_URL (the Redis Streams adapter); with two nodes, bot i connects to node i mod 2, so every room spans both nodes.',
+    ],
+  };
+}

@@ -1,0 +1,71 @@
+// A bot process: runs a fleet of signaling bots on the orchestrator's orders (IPC).
+// Several of these share the load so that the clients, not only the server, get a core.
+import { createFleet, type BotFleet } from './bots.ts';
+import type { FromBots, ToBots } from './messages.ts';
+
+const reply = (message: FromBots): void => {
+  process.send?.(message);
+};
+
+let fleet: BotFleet | null = null;
+let signals = 0;
+let done = 0;
+let total = 0;
+
+const reportWhenDone = (): void => {
+  if (done === total) reply({ type: 'exchanged', signalsReceived: signals, incomplete: fleet?.incomplete() ?? 0 });
+};
+
+process.on('message', (raw) => {
+  const message = raw as ToBots;
+  switch (message.type) {
+    case 'setup':
+      total = message.bots.length;
+      fleet = createFleet(message.bots, {
+        onDone() {
+          done++;
+          reportWhenDone();
+        },
+        onSignal() {
+          signals++;
+        },
+      });
+      reply({ type: 'ready' });
+      break;
+    case 'connect':
+      void fleet?.connect(message.concurrency).then((result) => reply({ type: 'connected', ...result }));
+      break;
+    case 'join':
+      signals = 0;
+      done = 0;
+      void fleet?.join(message.startAt, message.rate).then((result) => {
+        reply({ type: 'joined', ...result });
+        // Rooms with a single member have nothing to exchange.
+        if (total === 0) reportWhenDone();
+      });
+      break;
+    case 'reset':
+      signals = 0;
+      done = 0;
+      fleet?.reset();
+      reply({ type: 'reset' });
+      break;
+    case 'storm':
+      fleet?.storm();
+      break;
+    case 'stats': {
+      const cpu = process.cpuUsage();
+      const memory = process.memoryUsage();
+      reply({ type: 'stats', stats: { cpuMicros: cpu.user + cpu.system, rss: memory.rss, heapUsed: memory.heapUsed } });
+      break;
+    }
+    case 'progress':
+      reply({ type: 'progress', signalsReceived: signals, incomplete: fleet?.incomplete() ?? 0, firstIncomplete: fleet?.describeIncomplete() ?? null });
+      break;
+    case 'close':
+      fleet?.close();
+      setTimeout(() => process.exit(0), 100);
+      break;
+  }
+});
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,204 @@
+// Signaling bots: socket.io-client connections that behave like roomlink's browsers on the
+// wire. Each joins its room, and for every other member does a full exchange: of two peers
+// that know each other (join ack or peer:joined) the smaller id sends an offer and
+// CANDIDATES_PER_PEER candidates, the other answers any offer (also from a peer it never
+// heard of) with an answer and as many candidates. A larger id that has heard nothing from
+// a peer it knows after LATE_OFFER_MS offers itself, as the app's perfect negotiation would:
+// that covers a peer the server never told about it. A bot is done when it has heard a
+// description and all candidates from every member of its room.
+import { io, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, IncomingSignal, JoinAck, ServerToClientEvents } from '../../protocol/signaling.ts';
+import type { BotSpec } from './messages.ts';
+import { CANDIDATES_PER_PEER, syntheticCandidate, syntheticSdp } from './sdp.ts';
+
+type BotSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+const JOIN_ACK_TIMEOUT_MS = 30_000;
+const CONNECT_TIMEOUT_MS = 30_000;
+const LATE_OFFER_MS = 2_000;
+
+interface Bot {
+  readonly spec: BotSpec;
+  readonly socket: BotSocket;
+  selfId: string | null;
+  /** Peers this bot offered to (those in its join ack): it offers to them again in a storm. */
+  readonly offersTo: Set<string>;
+  /** Per peer: descriptions and candidates heard in the current round. */
+  heard: Map<string, { descriptions: number; candidates: number }>;
+  done: boolean;
+}
+
+export interface BotCallbacks {
+  /** A bot heard everything from every room member this round. */
+  onDone(): void;
+  onSignal(): void;
+}
+
+export interface BotFleet {
+  connect(concurrency: number): Promise<{ ok: number; failed: number; firstError: string | null }>;
+  join(startAt: number, rate: number): Promise<{ latenciesMs: number[]; errors: number; firstError: string | null }>;
+  /** Forgets what was heard: the start of a new round (in every process before any sends). */
+  reset(): void;
+  /** Every bot redoes the exchange with every room member at once (a renegotiation storm). */
+  storm(): void;
+  incomplete(): number;
+  /** What the first unfinished bot is missing (for the report when an exchange stalls). */
+  describeIncomplete(): string | null;
+  close(): void;
+}
+
+function send(bot: Bot, to: string, type: 'offer' | 'answer'): void {
+  bot.socket.emit('signal', { to, description: { type, sdp: syntheticSdp(type) } });
+  for (let n = 0; n < CANDIDATES_PER_PEER; n++) bot.socket.emit('signal', { to, candidate: syntheticCandidate(n) });
+}
+
+export function createFleet(specs: readonly BotSpec[], callbacks: BotCallbacks): BotFleet {
+  const bots: Bot[] = specs.map((spec) => ({
+    spec,
+    socket: io(spec.url, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      autoConnect: false,
+      timeout: CONNECT_TIMEOUT_MS,
+    }) as BotSocket,
+    selfId: null,
+    offersTo: new Set(),
+    heard: new Map(),
+    done: false,
+  }));
+
+  const checkDone = (bot: Bot): void => {
+    if (bot.done || bot.heard.size < bot.spec.expectPeers) return;
+    for (const counts of bot.heard.values()) {
+      if (counts.descriptions < 1 || counts.candidates < CANDIDATES_PER_PEER) return;
+    }
+    bot.done = true;
+    callbacks.onDone();
+  };
+
+  const offer = (bot: Bot, peerId: string): void => {
+    if (bot.offersTo.has(peerId)) return;
+    bot.offersTo.add(peerId);
+    send(bot, peerId, 'offer');
+  };
+
+  const meet = (bot: Bot, peerId: string): void => {
+    const self = bot.selfId;
+    if (self === null || peerId === self) return;
+    if (self < peerId) offer(bot, peerId);
+    else {
+      setTimeout(() => {
+        if (!bot.heard.has(peerId) && bot.socket.connected) offer(bot, peerId);
+      }, LATE_OFFER_MS);
+    }
+  };
+
+  const onSignal = (bot: Bot, signal: IncomingSignal): void => {
+    callbacks.onSignal();
+    const counts = bot.heard.get(signal.from) ?? { descriptions: 0, candidates: 0 };
+    bot.heard.set(signal.from, counts);
+    if (signal.description) {
+      counts.descriptions++;
+      if (signal.description.type === 'offer') send(bot, signal.from, 'answer');
+    } else if (signal.candidate) {
+      counts.candidates++;
+    }
+    checkDone(bot);
+  };
+
+  for (const bot of bots) {
+    bot.socket.on('peer:joined', (peer) => meet(bot, peer.id));
+    bot.socket.on('signal', (signal) => onSignal(bot, signal));
+  }
+
+  return {
+    async connect(concurrency) {
+      let next = 0;
+      let ok = 0;
+      let failed = 0;
+      let firstError: string | null = null;
+      const one = (bot: Bot) =>
+        new Promise<void>((resolve) => {
+          bot.socket.once('connect', () => {
+            ok++;
+            resolve();
+          });
+          bot.socket.once('connect_error', (error) => {
+            failed++;
+            firstError ??= error.message;
+            resolve();
+          });
+          bot.socket.connect();
+        });
+      const lane = async () => {
+        for (let bot = bots[next++]; bot !== undefined; bot = bots[next++]) await one(bot);
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrency, bots.length) }, lane));
+      return { ok, failed, firstError };
+    },
+
+    join(startAt, rate) {
+      const latenciesMs: number[] = [];
+      let errors = 0;
+      let firstError: string | null = null;
+      return new Promise((resolve) => {
+        let pending = bots.length;
+        const settle = () => {
+          if (--pending === 0) resolve({ latenciesMs, errors, firstError });
+        };
+        if (pending === 0) resolve({ latenciesMs, errors, firstError });
+        for (const bot of bots) {
+          const at = startAt + (bot.spec.order * 1000) / rate;
+          setTimeout(() => {
+            const sent = performance.now();
+            bot.socket
+              .timeout(JOIN_ACK_TIMEOUT_MS)
+              .emit('room:join', { roomId: bot.spec.roomId, name: `bot${bot.spec.order}` }, (error: Error | null, ack: JoinAck) => {
+                if (error || !ack.ok) {
+                  errors++;
+                  firstError ??= error ? error.message : ack.ok ? 'unknown' : ack.error.code;
+                  settle();
+                  return;
+                }
+                latenciesMs.push(performance.now() - sent);
+                bot.selfId = ack.self.id;
+                for (const peer of ack.peers) meet(bot, peer.id);
+                checkDone(bot);
+                settle();
+              });
+          }, Math.max(0, at - Date.now()));
+        }
+      });
+    },
+
+    reset() {
+      for (const bot of bots) {
+        bot.done = false;
+        bot.heard = new Map();
+      }
+    },
+
+    storm() {
+      for (const bot of bots) {
+        if (bot.selfId === null) continue;
+        for (const peerId of bot.offersTo) send(bot, peerId, 'offer');
+      }
+      // A bot alone in its room has nothing to hear: done at once.
+      for (const bot of bots) checkDone(bot);
+    },
+
+    incomplete: () => bots.filter((bot) => !bot.done).length,
+
+    describeIncomplete() {
+      const bot = bots.find((b) => !b.done);
+      if (!bot) return null;
+      const heard = [...bot.heard.values()].map((c) => `${c.descriptions}d${c.candidates}c`).join(',');
+      return `bot ${bot.spec.order}: joined=${bot.selfId !== null} offered to ${bot.offersTo.size}/${bot.spec.expectPeers}, heard from ${bot.heard.size} [${heard}]`;
+    },
+
+    close() {
+      for (const bot of bots) bot.socket.disconnect();
+    },
+  };
+}

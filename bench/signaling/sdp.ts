@@ -1,0 +1,49 @@
+// Synthetic but realistic signaling payloads: an SDP of the size Chromium sends for one
+// data channel (~1.3 KB with the fingerprint, ICE credentials and SCTP lines), and host
+// candidates as Chromium formats them. The server parses their shape and relays them; it
+// never interprets SDP, so their content only has to be of the right size and form.
+import { randomBytes } from 'node:crypto';
+
+export const CANDIDATES_PER_PEER = 3;
+
+const hex = (bytes: number): string =>
+  [...randomBytes(bytes)].map((b) => b.toString(16).padStart(2, '0').toUpperCase()).join(':');
+const token = (length: number): string => randomBytes(length).toString('base64url').slice(0, length);
+
+export function syntheticSdp(type: 'offer' | 'answer'): string {
+  const session = BigInt.asUintN(63, randomBytes(8).readBigUInt64BE()).toString();
+  const lines = [
+    'v=0',
+    `o=- ${session} 2 IN IP4 127.0.0.1`,
+    's=-',
+    't=0 0',
+    'a=group:BUNDLE 0',
+    'a=extmap-allow-mixed',
+    'a=msid-semantic: WMS',
+    'm=application 9 UDP/DTLS/SCTP webrtc-datachannel',
+    'c=IN IP4 0.0.0.0',
+    `a=ice-ufrag:${token(4)}`,
+    `a=ice-pwd:${token(24)}`,
+    'a=ice-options:trickle',
+    `a=fingerprint:sha-256 ${hex(32)}`,
+    `a=setup:${type === 'offer' ? 'actpass' : 'active'}`,
+    'a=mid:0',
+    'a=sctp-port:5000',
+    'a=max-message-size:262144',
+  ];
+  // Padding to ~1.5 KB: what a description weighs once a few candidates are inline or an
+  // app adds media sections; the relay's cost grows with the bytes, so err on the heavy side.
+  lines.push(`a=x-bench-padding:${token(900)}`);
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+export function syntheticCandidate(n: number): { candidate: string; sdpMid: string; sdpMLineIndex: number; usernameFragment: string } {
+  const priority = 2_122_260_223 - n * 256;
+  const port = 40_000 + Math.floor(Math.random() * 20_000);
+  return {
+    candidate: `candidate:${randomBytes(4).readUInt32BE()} 1 udp ${priority} 10.77.${n}.${1 + (n % 2)} ${port} typ host generation 0 ufrag ${token(4)} network-id ${n + 1}`,
+    sdpMid: '0',
+    sdpMLineIndex: 0,
+    usernameFragment: token(4),
+  };
+}

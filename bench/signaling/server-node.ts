@@ -1,0 +1,48 @@
+// One roomlink signaling node for the benchmark: the real server (createApp, configured
+// from the environment exactly as server.ts is), in a process of its own so that its heap,
+// RSS and CPU belong to it alone. It answers the orchestrator's IPC: stats (after a forced
+// GC when asked: run with --expose-gc) and close.
+import { createApp } from '../../server/app.ts';
+import { parseConfig } from '../../server/config.ts';
+import type { FromServer, ToServer } from './messages.ts';
+
+const reply = (message: FromServer): void => {
+  process.send?.(message);
+};
+
+const parsed = parseConfig(process.env, []);
+if (parsed.kind !== 'config') {
+  console.error(`bench server: invalid configuration: ${parsed.kind === 'invalid' ? parsed.errors.join('; ') : 'help'}`);
+  process.exit(1);
+}
+const app = createApp(parsed.config);
+const { port } = await app.listen();
+reply({ type: 'listening', port });
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+process.on('message', (raw) => {
+  const message = raw as ToServer;
+  if (message.type === 'stats') {
+    if (message.gc && gc) {
+      gc();
+      gc();
+    }
+    const cpu = process.cpuUsage();
+    const memory = process.memoryUsage();
+    reply({
+      type: 'stats',
+      stats: {
+        cpuMicros: cpu.user + cpu.system,
+        rss: memory.rss,
+        heapUsed: memory.heapUsed,
+        heapTotal: memory.heapTotal,
+        external: memory.external,
+        sockets: app.io.engine.clientsCount,
+      },
+    });
+  } else if (message.type === 'close') {
+    void app.close().finally(() => process.exit(0));
+  }
+});
+process.on('disconnect', () => void app.close().finally(() => process.exit(0)));
