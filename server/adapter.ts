@@ -22,6 +22,10 @@ import { createClient } from 'redis';
 import type { Namespace } from 'socket.io';
 import type { Logger } from './logger.ts';
 
+/** Entries kept in the Redis stream (approximate trimming), and entries fetched per XREAD. */
+const STREAM_MAX_LEN = 100_000;
+const STREAM_READ_COUNT = 1_000;
+
 const RECONNECT_BASE_MS = 50;
 const RECONNECT_MAX_MS = 1_000;
 const CONNECT_TIMEOUT_MS = 2_000;
@@ -167,6 +171,13 @@ export function createRedisLink(url: string, logger: Logger): RedisLink {
     });
 
   const inner = createAdapter(guard(main, false), {
+    // The defaults (10,000 entries, 100 per read) lost cross-node signals in the benchmark's
+    // renegotiation storm: the stream was trimmed before the other node had read it. Every
+    // signal is one entry (~1.5 KB for an offer), so 100,000 bounds Redis at ~150 MB.
+    maxLen: STREAM_MAX_LEN,
+    readCount: STREAM_READ_COUNT,
+    // We never send binary over the adapter: skip the per-packet binary scan.
+    onlyPlaintext: true,
     streamName: `${NAME_PREFIX}:stream`,
     channelPrefix: `${NAME_PREFIX}:channel`,
     sessionKeyPrefix: `${NAME_PREFIX}:session:`,
