@@ -71,14 +71,21 @@ export function isAdmitted(members: readonly Member[], peerId: string, cap: numb
 }
 
 /**
- * The peers a newcomer is told about: the admitted members other than itself. Members
- * ranked past the cap are joins that are about to be turned away, not peers.
+ * The peers a newcomer is told about: the members ranked before it, decided or not (they
+ * rank inside the cap, so they get in). Those ranked after it learn of it from its
+ * peer:joined, as it learns of them from theirs. So of every pair exactly one side finds the
+ * other in its join ack, and that side makes the first offer; the other waits for it. When
+ * "admitted members" were listed instead, two concurrent joiners could each miss the other
+ * in their acks, both wait, and the link started only on the client's 3 s fallback.
  */
-export function otherPeers(members: readonly Member[], selfPeerId: string, cap: number): PeerInfo[] {
-  return rankMembers(members)
-    .slice(0, cap)
-    .filter((m) => m.peerId !== selfPeerId)
-    .map((m) => ({ id: m.peerId, name: m.name }));
+export function peersBefore(members: readonly Member[], self: Pick<Member, 'peerId' | 'joinedAt'>, cap: number): PeerInfo[] {
+  // A resumed peer is placed by this join, not by the connection it replaces (whose older
+  // stamp keeps its seat for admission): everyone now in the room is before it.
+  const current = members.filter((m) => m.peerId !== self.peerId || m.joinedAt === self.joinedAt);
+  const ranked = rankMembers(current).slice(0, cap);
+  const position = ranked.findIndex((m) => m.peerId === self.peerId);
+  if (position < 0) return [];
+  return ranked.slice(0, position).map((m) => ({ id: m.peerId, name: m.name }));
 }
 
 /** Whether any socket other than the one leaving still holds peerId (then: no peer:left). */

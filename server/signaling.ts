@@ -24,7 +24,7 @@ import {
   admit,
   leaveRoom,
   memberOf,
-  otherPeers,
+  peersBefore,
   peerAddress,
   peerStillPresent,
   type Member,
@@ -138,6 +138,8 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
     const admission = await admit(membership.members, socket, { roomId, peerId, name }, cap, deps.joinClock);
     if (!admission.admitted) {
       log.info({ roomId, peerId, cap }, 'join refused: room full');
+      // A joiner ranked after this one may have listed it in its ack already: take it back.
+      io.to(roomId).emit('peer:left', { id: peerId, reason: 'leave' });
       return reject('room:join', ack, protocolError('room_full', `this room already has ${cap} members`));
     }
     if (!socket.connected) {
@@ -152,9 +154,8 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
       ok: true,
       self: { id: peerId, name },
       resume: deps.resume.issue(roomId, peerId),
-      // Decided members only: one still deciding (possible across nodes, where reads are
-      // not one snapshot) may yet be turned away; if it gets in, its peer:joined follows.
-      peers: otherPeers(admission.members.filter((m) => m.admitted === true), peerId, cap),
+      // Those ranked before us: we offer to them, the later ones offer to us (rooms.ts).
+      peers: peersBefore(admission.members, { peerId, joinedAt: socket.data.joinedAt ?? 0 }, cap),
       iceServers: grant.iceServers,
       iceExpiresAt: grant.iceExpiresAt,
       limits: { maxRoomSize: cap, maxChatLength: MAX_CHAT_LENGTH },

@@ -6,7 +6,7 @@ import {
   createJoinClock,
   isAdmitted,
   memberOf,
-  otherPeers,
+  peersBefore,
   peerStillPresent,
   rankMembers,
   type Member,
@@ -50,12 +50,20 @@ test('a resuming peer keeps its seat in a full room thanks to its ghost', () => 
   assert.equal(isAdmitted(members, 'alice', 2), true);
 });
 
-test('a newcomer is told about the admitted others only, once each', () => {
+test('a newcomer is told about those ranked before it, once each; later joiners announce themselves', () => {
   const members = [m('a', 1, 'Ann'), m('b', 2, 'Ben'), m('a', 3, 'Ann'), m('me', 4), m('late', 5)];
-  assert.deepEqual(otherPeers(members, 'me', 3), [
+  assert.deepEqual(peersBefore(members, { peerId: 'me', joinedAt: 4 }, 10), [
     { id: 'a', name: 'Ann' },
     { id: 'b', name: 'Ben' },
   ]);
+  // Of any two members exactly one lists the other: the later one.
+  assert.deepEqual(peersBefore(members, { peerId: 'late', joinedAt: 5 }, 10).map((p) => p.id), ['a', 'b', 'me']);
+  assert.deepEqual(peersBefore(members, { peerId: 'b', joinedAt: 2 }, 10).map((p) => p.id), ['a']);
+  // Past the cap: not a member, told about no one.
+  assert.deepEqual(peersBefore(members, { peerId: 'late', joinedAt: 5 }, 3), []);
+  // A resumed peer (its old connection still listed at 1) comes after everyone present now.
+  const resumed = [m('a', 1, 'Ann'), m('b', 2, 'Ben'), m('a', 6, 'Ann')];
+  assert.deepEqual(peersBefore(resumed, { peerId: 'a', joinedAt: 6 }, 10), [{ id: 'b', name: 'Ben' }]);
 });
 
 test('a peer is still present while another socket holds its id', () => {
