@@ -12,7 +12,7 @@ import { findTool } from "../scripts/ensure-system.ts";
 import { test, expect } from "./support/services.ts";
 import type { BrowserPool } from "./support/browser.ts";
 import type { RoomServer } from "./support/server.ts";
-import { openUser, selfId, sendMessage, shareLink, waitForMesh, waitForMessage, type User } from "./support/users.ts";
+import { everyoneHearsEveryone, openUser, selfId, shareLink, waitForMesh, type User } from "./support/users.ts";
 
 const execFileAsync = promisify(execFile);
 const ip = findTool("ip") ?? "ip";
@@ -27,14 +27,6 @@ const redisPort = 6379;
  */
 const userAddresses = ["10.99.0.11", "10.99.0.12", "10.99.0.13", "10.99.0.14", "10.99.0.15", "10.99.0.16"];
 const recoveryMs = 45_000;
-
-const unique = (label: string): string => `${label} ${randomBytes(4).toString("hex")}`;
-
-async function everyoneHearsEveryone(users: readonly User[], label: string): Promise<void> {
-  const lines = users.map((user) => ({ from: user.id, text: unique(`${label} from ${user.name}`) }));
-  await Promise.all(users.map((user, i) => sendMessage(user.page, lines[i]?.text ?? "")));
-  await Promise.all(users.flatMap((user) => lines.filter((l) => l.from !== user.id).map((l) => waitForMessage(user.page, l, recoveryMs))));
-}
 
 /** Which node a peer joined last, from the nodes' own logs (pino lines carry a time). */
 function nodeOf(nodes: readonly RoomServer[], peerId: string): number {
@@ -111,14 +103,14 @@ test("users spread over two nodes share a room; Redis going away and back and a 
   const placement = users.map((u) => nodeOf(nodes, u.id));
   expect(placement, "users are spread over both nodes").toEqual(expect.arrayContaining([0, 1]));
   await waitForMesh(users);
-  await everyoneHearsEveryone(users, "across nodes");
+  await everyoneHearsEveryone(users, "across nodes", recoveryMs);
 
   // Redis goes away: no node crashes, each says so, the mesh keeps chatting.
   await redis.kill();
   for (const port of nodePorts) {
     await expect.poll(() => healthOf(`http://127.0.0.1:${port}`, netns.run), { timeout: 20_000 }).toMatchObject({ redis: "down" });
   }
-  await everyoneHearsEveryone(users, "while Redis is down");
+  await everyoneHearsEveryone(users, "while Redis is down", recoveryMs);
 
   // Redis returns: the nodes notice, and cross-node signaling works again for a newcomer.
   await services.process(netns, {
@@ -137,7 +129,7 @@ test("users spread over two nodes share a room; Redis going away and back and a 
   users.push(newcomer);
   placement.push(nodeOf(nodes, newcomer.id));
   await waitForMesh(users, recoveryMs);
-  await everyoneHearsEveryone(users, "after Redis came back");
+  await everyoneHearsEveryone(users, "after Redis came back", recoveryMs);
 
   // A node dies: its users come back through nginx on the other one, with their ids.
   const doomed = placement[0] === 1 ? 1 : 0;
@@ -151,5 +143,5 @@ test("users spread over two nodes share a room; Redis going away and back and a 
   }
   expect(survivors.length + movers.length).toBe(users.length);
   await waitForMesh(users, recoveryMs);
-  await everyoneHearsEveryone(users, "after a node died");
+  await everyoneHearsEveryone(users, "after a node died", recoveryMs);
 });

@@ -5,13 +5,12 @@ import { randomBytes } from "node:crypto";
 import { test, expect } from "./support/fixtures.ts";
 import { createBrowserPool } from "./support/browser.ts";
 import { attachNetns, type AttachedNetns } from "./support/attached-netns.ts";
-import { openRoom, openUser, selfId, sendMessage, shareLink, waitForMesh, waitForMessage, waitForPeers, type User } from "./support/users.ts";
+import { everyoneHearsEveryone, openRoom, openUser, selfId, sendMessage, shareLink, waitForMesh, waitForMessage, waitForPeers, type User } from "./support/users.ts";
 
 /** Behaviour budgets, generous on purpose: speed is the benchmarks' business. */
 const signalingBackMs = 20_000;
 const recoveryMs = 60_000;
 
-const unique = (label: string): string => `${label} ${randomBytes(4).toString("hex")}`;
 
 interface LinkCounters {
   created: number;
@@ -29,14 +28,6 @@ async function signalingState(user: User): Promise<string | null> {
   return user.page.getByTestId("signaling-status").getAttribute("data-state");
 }
 
-/** Everyone sends one fresh line; everyone else must get it. */
-async function everyoneHearsEveryone(users: readonly User[], label: string): Promise<void> {
-  const lines = users.map((user) => ({ from: user.id, text: unique(`${label} from ${user.name}`) }));
-  await Promise.all(users.map((user, i) => sendMessage(user.page, lines[i]?.text ?? "")));
-  await Promise.all(
-    users.flatMap((user) => lines.filter((line) => line.from !== user.id).map((line) => waitForMessage(user.page, line))),
-  );
-}
 
 test.describe("when the signaling server dies", () => {
   // The same secret after the restart, so resume tickets stay valid and ids are kept.

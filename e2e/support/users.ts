@@ -5,6 +5,7 @@
 // The root tsconfig has no DOM lib, so functions that run in the page declare the few
 // element members they use instead of naming DOM types.
 
+import { randomBytes } from "node:crypto";
 import { expect, type BrowserContext, type Page } from "@playwright/test";
 import type { BrowserPool } from "./browser.ts";
 
@@ -194,4 +195,13 @@ export async function waitForMessages(page: Page, expected: readonly ExpectedMes
 
 export async function waitForMessage(page: Page, message: ExpectedMessage, timeout = messageTimeoutMs): Promise<void> {
   await waitForMessages(page, [message], timeout);
+}
+
+/** Everyone sends one fresh line (label + a random tag); everyone else must get it. */
+export async function everyoneHearsEveryone(users: readonly User[], label: string, timeout = messageTimeoutMs): Promise<void> {
+  const lines = users.map((user) => ({ from: user.id, text: `${label} from ${user.name} ${randomBytes(4).toString("hex")}` }));
+  await Promise.all(users.map((user, i) => sendMessage(user.page, lines[i]?.text ?? "")));
+  await Promise.all(
+    users.flatMap((user) => lines.filter((line) => line.from !== user.id).map((line) => waitForMessage(user.page, line, timeout))),
+  );
 }
