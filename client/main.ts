@@ -45,7 +45,7 @@ const chat = createChat({
 
 function nameOf(peerId: string): string {
   if (peerId === selfId) return name;
-  return mesh?.members().find((m) => m.id === peerId)?.name ?? 'Someone';
+  return mesh?.nameOf(peerId) ?? 'Someone';
 }
 
 function start(): void {

@@ -69,6 +69,8 @@ export interface Mesh {
   broadcast(message: ChannelMessage): void;
   retryAll(): void;
   members(): Member[];
+  /** A member's display name, without copying the member list (called for every chat line). */
+  nameOf(peerId: string): string | undefined;
   link(peerId: string): PeerLink | undefined;
   closeAll(): void;
 }
@@ -361,6 +363,7 @@ export function createMesh(options: MeshOptions): Mesh {
       for (const { link } of entries.values()) link.restart();
     },
     members,
+    nameOf: (peerId) => entries.get(peerId)?.member.name,
     link: (peerId) => entries.get(peerId)?.link,
     closeAll() {
       clearInterval(pathTimer);

@@ -48,7 +48,6 @@ export interface Signaling {
   send(signal: OutgoingSignal): void;
   refreshIce(): Promise<IceRefreshAck>;
   leave(): void;
-  readonly connected: boolean;
 }
 
 export function createSignaling({ roomId, name, resume, handlers }: SignalingOptions): Signaling {
@@ -139,9 +138,6 @@ export function createSignaling({ roomId, name, resume, handlers }: SignalingOpt
       left = true;
       if (socket.connected) socket.emit('room:leave');
       socket.disconnect();
-    },
-    get connected() {
-      return socket.connected && inRoom;
     },
   };
 }
