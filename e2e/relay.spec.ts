@@ -4,8 +4,9 @@
 import { randomBytes } from "node:crypto";
 import { turnRestCredentials } from "./support/coturn.ts";
 import { closeAllLinks, memberPath, memberReason, openRoomAcross, selectedPair, withRelay } from "./support/rooms.ts";
-import { expect, test } from "./support/services.ts";
-import { sendMessage, waitForMesh, waitForMessages, waitForPeers } from "./support/users.ts";
+import { expect, test, type Services } from "./support/services.ts";
+import type { Netns } from "./support/netns.ts";
+import { everyoneHearsEveryone, waitForMesh, waitForPeers } from "./support/users.ts";
 
 /** The client calls a link unreachable after 12 s; a little slack for a loaded machine. */
 const unreachableWithinMs = 25_000;
@@ -23,9 +24,7 @@ test("users forced to relay mesh and chat through TURN, on a relay candidate pai
   );
   try {
     await waitForMesh(users);
-    const sent = users.map((user) => ({ from: user.id, text: `via the relay from ${user.name} ${randomBytes(3).toString("hex")}` }));
-    await Promise.all(users.map((user, i) => sendMessage(user.page, sent[i]?.text ?? "")));
-    await Promise.all(users.map((user) => waitForMessages(user.page, sent.filter((m) => m.from !== user.id))));
+    await everyoneHearsEveryone(users, "via the relay");
 
     for (const user of users) {
       for (const other of users.filter((u) => u !== user)) {
@@ -39,9 +38,12 @@ test("users forced to relay mesh and chat through TURN, on a relay candidate pai
   }
 });
 
-test("a wrong TURN secret shows the peer as unreachable, naming the refused credentials", async ({ netns, services }) => {
-  const coturn = await services.coturn({ netns, ip: netns.addresses[0], secret: secret() });
-  const server = await services.server({ netns, env: { TURN_URLS: coturn.turnUrl, TURN_SECRET: `not-${coturn.secret}` } });
+/**
+ * Two users forced to relay through a server handing out `turnEnv` credentials: each must
+ * show the other as unreachable because the TURN server refused the credentials (401).
+ */
+async function expectCredentialsRefused(netns: Netns, services: Services, turnEnv: Readonly<Record<string, string>>): Promise<void> {
+  const server = await services.server({ netns, env: turnEnv });
   const pool = services.browsers(netns);
   const users = await openRoomAcross(
     ["alice", "bob"].map((name) => ({ pool, name })),
@@ -57,6 +59,11 @@ test("a wrong TURN secret shows the peer as unreachable, naming the refused cred
   } finally {
     await closeAllLinks(users);
   }
+}
+
+test("a wrong TURN secret shows the peer as unreachable, naming the refused credentials", async ({ netns, services }) => {
+  const coturn = await services.coturn({ netns, ip: netns.addresses[0], secret: secret() });
+  await expectCredentialsRefused(netns, services, { TURN_URLS: coturn.turnUrl, TURN_SECRET: `not-${coturn.secret}` });
 });
 
 test("expired TURN credentials show the peer as unreachable, naming the refused credentials", async ({ netns, services }) => {
@@ -65,23 +72,9 @@ test("expired TURN credentials show the peer as unreachable, naming the refused 
   // TURN_TTL is at least 60 s and the client renews before expiry, so expired REST
   // credentials are handed out as static ones: exactly what coturn sees from a stale tab.)
   const expired = turnRestCredentials(coturn.secret, Math.floor(Date.now() / 1000) - 3600, "stale");
-  const server = await services.server({
-    netns,
-    env: { TURN_URLS: coturn.turnUrl, TURN_USERNAME: expired.username, TURN_CREDENTIAL: expired.credential },
+  await expectCredentialsRefused(netns, services, {
+    TURN_URLS: coturn.turnUrl,
+    TURN_USERNAME: expired.username,
+    TURN_CREDENTIAL: expired.credential,
   });
-  const pool = services.browsers(netns);
-  const users = await openRoomAcross(
-    ["alice", "bob"].map((name) => ({ pool, name })),
-    withRelay(`${server.url}/`),
-    withRelay,
-  );
-  try {
-    for (const [user, other] of [[users[0], users[1]], [users[1], users[0]]] as const) {
-      if (user === undefined || other === undefined) throw new Error("two users expected");
-      await waitForPeers(user.page, [other.id], "unreachable", unreachableWithinMs);
-      expect(await memberReason(user.page, other.id)).toMatch(/^turn-refused: the TURN server refused our credentials.*401/);
-    }
-  } finally {
-    await closeAllLinks(users);
-  }
 });
