@@ -2,11 +2,11 @@
 // against a bare WebRTC page) and what servers carry (signaling bots, one node and two on
 // Redis); prints the table and writes JSON, latest.md and latest.svg to bench/results/.
 import { fileURLToPath } from 'node:url';
-import { chartInput } from './chart.ts';
 import { createBrowserBenchEnv } from './browser/env.ts';
+import { chartInput } from './chart.ts';
 import { finishMachineInfo, machineInfo } from './machine.ts';
-import { parseOptions, USAGE, type BenchOptions } from './options.ts';
-import { runLeavePart, runMeshPart, runMessagingParts, type MeshSize, type MessagingData } from './parts/browser.ts';
+import { type BenchOptions, parseOptions, USAGE } from './options.ts';
+import { type MeshSize, type MessagingData, runLeavePart, runMeshPart, runMessagingParts } from './parts/browser.ts';
 import { runRedisPart, runSignalingPart } from './parts/signaling.ts';
 import type { PartResult } from './parts/types.ts';
 import { markdownTable } from './report/rows.ts';
@@ -20,7 +20,10 @@ function heading(text: string): void {
   console.log(`\n=== ${text} ===`);
 }
 
-async function browserParts(options: BenchOptions, results: PartResult[]): Promise<{ mesh: MeshSize[] | null; messaging: MessagingData | null }> {
+async function browserParts(
+  options: BenchOptions,
+  results: PartResult[],
+): Promise<{ mesh: MeshSize[] | null; messaging: MessagingData | null }> {
   const wants = (part: 'mesh' | 'latency' | 'burst' | 'leave') => options.parts.has(part);
   if (!wants('mesh') && !wants('latency') && !wants('burst') && !wants('leave')) return { mesh: null, messaging: null };
   heading('browser (Chromium in a private network namespace)');
@@ -50,7 +53,12 @@ async function browserParts(options: BenchOptions, results: PartResult[]): Promi
 }
 
 async function signalingParts(options: BenchOptions, results: PartResult[]): Promise<void> {
-  const signalingOptions = { clients: options.clients, joinRate: options.joinRate, botProcs: options.botProcs, quick: false };
+  const signalingOptions = {
+    clients: options.clients,
+    joinRate: options.joinRate,
+    botProcs: options.botProcs,
+    quick: false,
+  };
   let memory: SignalingResult[] = [];
   if (options.parts.has('signaling')) {
     heading('signaling server (socket.io-client bots, one node, in-memory adapter)');
@@ -74,7 +82,9 @@ async function main(): Promise<void> {
   }
   const machine = machineInfo();
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
-  console.log(`${command}\n${machine.cpus} CPUs, load average ${machine.loadAverage.start.toFixed(2)}, ${machine.versions.chromium}, Node ${machine.versions.node}`);
+  console.log(
+    `${command}\n${machine.cpus} CPUs, load average ${machine.loadAverage.start.toFixed(2)}, ${machine.versions.chromium}, Node ${machine.versions.node}`,
+  );
   const started = Date.now();
   const results: PartResult[] = [];
   const { mesh, messaging } = await browserParts(options, results);

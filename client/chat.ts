@@ -2,7 +2,7 @@
 // peer has not acknowledged yet (so nothing typed is lost while a channel opens, reopens or
 // drains), and duplicate suppression on the receiving side.
 import { nanoid } from 'nanoid';
-import { MAX_ACK_IDS, MAX_CHAT_LENGTH, type ChannelMessage } from '../protocol/index.ts';
+import { type ChannelMessage, MAX_ACK_IDS, MAX_CHAT_LENGTH } from '../protocol/index.ts';
 
 type ChatMessage = Extract<ChannelMessage, { t: 'chat' }>;
 
@@ -55,10 +55,10 @@ export function createChat({ selfId, transmit, display }: ChatOptions): Chat {
   const outboxes = new Map<string, Outbox>();
   const seen = new Set<string>();
   const acksDue = new Map<string, string[]>();
-  let ackTimer: ReturnType<typeof setTimeout> | null = null;
+  let _ackTimer: ReturnType<typeof setTimeout> | null = null;
 
   function sendAcks(): void {
-    ackTimer = null;
+    _ackTimer = null;
     for (const [peerId, ids] of acksDue) {
       for (let i = 0; i < ids.length; i += MAX_ACK_IDS) {
         // If the channel is gone the sender resends on the next one, and we ack that.
@@ -72,7 +72,7 @@ export function createChat({ selfId, transmit, display }: ChatOptions): Chat {
     const ids = acksDue.get(peerId);
     if (ids) ids.push(id);
     else acksDue.set(peerId, [id]);
-    ackTimer ??= setTimeout(sendAcks, ACK_DELAY_MS);
+    _ackTimer ??= setTimeout(sendAcks, ACK_DELAY_MS);
   }
 
   function remember(id: string): boolean {

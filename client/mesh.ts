@@ -126,12 +126,21 @@ export function createMesh(options: MeshOptions): Mesh {
         text: 'no direct path between your networks; they need a TURN server (see README, "Across networks")',
       };
     }
-    return { code: 'turn-failed', text: `no path, not even through the TURN server${lastIceError ? `: ${lastIceError}` : ''}` };
+    return {
+      code: 'turn-failed',
+      text: `no path, not even through the TURN server${lastIceError ? `: ${lastIceError}` : ''}`,
+    };
   }
 
   function createEntry(id: string, name: string, initiator: boolean): Entry {
     const member: Member = {
-      id, name, state: 'connecting', reason: null, verification: 'unverified', path: null, visible: true,
+      id,
+      name,
+      state: 'connecting',
+      reason: null,
+      verification: 'unverified',
+      path: null,
+      visible: true,
     };
     const entry: Entry = { member, link: undefined as unknown as PeerLink, awaitingJoin: false, returnTimer: null };
     entry.link = createPeerLink({
@@ -180,7 +189,10 @@ export function createMesh(options: MeshOptions): Mesh {
   async function sayHello(entry: Entry): Promise<void> {
     const proof = await proveRoomKey(options.roomKey, await entry.link.fingerprints());
     entry.link.send({
-      t: 'hello', v: CHANNEL_PROTOCOL_VERSION, name: options.selfName(), ...(proof ? { proof } : {}),
+      t: 'hello',
+      v: CHANNEL_PROTOCOL_VERSION,
+      name: options.selfName(),
+      ...(proof ? { proof } : {}),
     });
   }
 
@@ -190,11 +202,7 @@ export function createMesh(options: MeshOptions): Mesh {
     switch (message.t) {
       case 'hello': {
         member.name = message.name;
-        member.verification = await checkRoomKeyProof(
-          options.roomKey,
-          message.proof,
-          await entry.link.fingerprints(),
-        );
+        member.verification = await checkRoomKeyProof(options.roomKey, message.proof, await entry.link.fingerprints());
         if (entries.get(member.id) !== entry) return;
         if (member.verification === 'mismatch') {
           // Someone between us (the signaling server, say) replaced a fingerprint.
@@ -345,8 +353,7 @@ export function createMesh(options: MeshOptions): Mesh {
       if (!entry) {
         entry = add(from, 'Someone', false, false);
         entry.awaitingJoin = true;
-      }
-      else if (entry.link.isFromNewSession(out)) entry = replace(from, false) ?? entry;
+      } else if (entry.link.isFromNewSession(out)) entry = replace(from, false) ?? entry;
       entry.link.receive(out);
     },
     send(peerId, message) {

@@ -82,15 +82,14 @@ export function createNegotiator({ pc, polite, initiator, send, onError }: Negot
 
   pc.addEventListener('icecandidate', ({ candidate }) => {
     // A null or empty candidate marks the end of gathering: nothing to send (trickle ICE).
-    if (candidate && candidate.candidate) send({ candidate: toCandidate(candidate) });
+    if (candidate?.candidate) send({ candidate: toCandidate(candidate) });
   });
 
   async function applyDescription(description: SessionDescription): Promise<void> {
     awaitingFirstOffer = false;
     // An offer collides with ours when we are making one or are not stable — unless the
     // only thing in flight is setting the answer to our own offer, which will settle.
-    const readyForOffer =
-      !makingOffer && (pc.signalingState === 'stable' || isSettingRemoteAnswerPending);
+    const readyForOffer = !makingOffer && (pc.signalingState === 'stable' || isSettingRemoteAnswerPending);
     const offerCollision = description.type === 'offer' && !readyForOffer;
     ignoreOffer = !polite && offerCollision;
     if (ignoreOffer) return;
@@ -159,7 +158,5 @@ function toCandidate(candidate: RTCIceCandidate): IceCandidate {
 export function sdpFingerprints(sdp: string | undefined): string {
   if (!sdp) return '';
   const lines = sdp.match(/^a=fingerprint:.*$/gm) ?? [];
-  return [...new Set(lines.map((l) => l.slice('a=fingerprint:'.length).trim().toLowerCase()))]
-    .sort()
-    .join(',');
+  return [...new Set(lines.map((l) => l.slice('a=fingerprint:'.length).trim().toLowerCase()))].sort().join(',');
 }

@@ -4,11 +4,11 @@
 import {
   CHAT_CHANNEL_ID,
   CHAT_CHANNEL_LABEL,
+  type ChannelMessage,
   encodeChannelMessage,
   parseChannelMessage,
-  type ChannelMessage,
 } from '../protocol/index.ts';
-import { createNegotiator, sdpFingerprints, type SignalOut } from './negotiation.ts';
+import { createNegotiator, type SignalOut, sdpFingerprints } from './negotiation.ts';
 
 const HEARTBEAT_INTERVAL_MS = 1_000;
 /** Silence after which a peer counts as gone: 3 missed pings, inside the 5 s target. */
@@ -267,7 +267,7 @@ export function createPeerLink(options: PeerLinkOptions): PeerLink {
     },
     isFromNewSession(signal) {
       const known = pc.currentRemoteDescription?.sdp;
-      if (!signal.description || signal.description.type !== 'offer' || !known) return false;
+      if (signal.description?.type !== 'offer' || !known) return false;
       return sdpFingerprints(signal.description.sdp) !== sdpFingerprints(known);
     },
     send,
@@ -332,7 +332,9 @@ interface StatsEntry {
 /** The candidate pair the ICE agent is using, and what kind of path that is. */
 export function selectedPath(report: RTCStatsReport): PathInfo | null {
   const entries = new Map<string, StatsEntry>();
-  report.forEach((entry: StatsEntry & { id: string }) => entries.set(entry.id, entry));
+  report.forEach((entry: StatsEntry & { id: string }) => {
+    entries.set(entry.id, entry);
+  });
   let pair: StatsEntry | undefined;
   for (const entry of entries.values()) {
     if (entry.type === 'transport' && typeof entry.selectedCandidatePairId === 'string') {

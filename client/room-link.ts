@@ -2,7 +2,7 @@
 // fragment so it never reaches the server; peers use it to prove to each other that no one
 // in the middle swapped the DTLS fingerprints (see verify.ts).
 import { customAlphabet, nanoid } from 'nanoid';
-import { ROOM_ID_LENGTH, ROOM_KEY_LENGTH, ROOM_KEY_PATTERN, isRoomId } from '../protocol/index.ts';
+import { isRoomId, ROOM_ID_LENGTH, ROOM_KEY_LENGTH, ROOM_KEY_PATTERN } from '../protocol/index.ts';
 
 export interface RoomLink {
   roomId: string;
@@ -16,10 +16,7 @@ export interface RoomLink {
   invalidRoomId: string | null;
 }
 
-const makeKey = customAlphabet(
-  'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-',
-  ROOM_KEY_LENGTH,
-);
+const makeKey = customAlphabet('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-', ROOM_KEY_LENGTH);
 
 /**
  * Reads the room from the location. Without a room id a new room is made and the URL is

@@ -33,9 +33,12 @@ export function loadResume(roomId: string): ResumeTicket | undefined {
     if (!raw) return undefined;
     const parsed: unknown = JSON.parse(raw);
     if (
-      typeof parsed === 'object' && parsed !== null &&
-      'id' in parsed && typeof parsed.id === 'string' &&
-      'token' in parsed && typeof parsed.token === 'string'
+      typeof parsed === 'object' &&
+      parsed !== null &&
+      'id' in parsed &&
+      typeof parsed.id === 'string' &&
+      'token' in parsed &&
+      typeof parsed.token === 'string'
     ) {
       return { id: parsed.id, token: parsed.token };
     }

@@ -103,9 +103,13 @@ export function createView(handlers: ViewHandlers): View {
   // Whether the view follows the newest line. Read from layout only when the user scrolls,
   // never while lines arrive: a layout read per line made a 2,000-line burst take seconds.
   let following = true;
-  messages.addEventListener('scroll', () => {
-    following = messages.scrollHeight - messages.scrollTop - messages.clientHeight < STICK_TO_BOTTOM_PX;
-  }, { passive: true });
+  messages.addEventListener(
+    'scroll',
+    () => {
+      following = messages.scrollHeight - messages.scrollTop - messages.clientHeight < STICK_TO_BOTTOM_PX;
+    },
+    { passive: true },
+  );
 
   function flushLines(): void {
     flushScheduled = false;

@@ -1,21 +1,21 @@
 // Scale-out, end to end: two roomlink nodes on one real redis-server behind nginx (the
 // project's own deploy/nginx.conf.template), browsers spread over both nodes.
 
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { randomBytes } from "node:crypto";
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
-import { renderNginxConf } from "../deploy/nginx.ts";
-import { findTool } from "../scripts/ensure-system.ts";
-import { test, expect } from "./support/services.ts";
-import type { BrowserPool } from "./support/browser.ts";
-import type { RoomServer } from "./support/server.ts";
-import { everyoneHearsEveryone, openUser, selfId, shareLink, waitForMesh, type User } from "./support/users.ts";
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { renderNginxConf } from '../deploy/nginx.ts';
+import { findTool } from '../scripts/ensure-system.ts';
+import type { BrowserPool } from './support/browser.ts';
+import type { RoomServer } from './support/server.ts';
+import { expect, test } from './support/services.ts';
+import { everyoneHearsEveryone, openUser, selfId, shareLink, type User, waitForMesh } from './support/users.ts';
 
 const execFileAsync = promisify(execFile);
-const ip = findTool("ip") ?? "ip";
+const ip = findTool('ip') ?? 'ip';
 
 const nginxPort = 3000;
 const nodePorts = [3001, 3002] as const;
@@ -25,7 +25,7 @@ const redisPort = 6379;
  * would come from the same one. So each user reaches nginx at an address of its own, added to
  * the namespace's loopback: a local destination is also the connection's source.
  */
-const userAddresses = ["10.99.0.11", "10.99.0.12", "10.99.0.13", "10.99.0.14", "10.99.0.15", "10.99.0.16"];
+const userAddresses = ['10.99.0.11', '10.99.0.12', '10.99.0.13', '10.99.0.14', '10.99.0.15', '10.99.0.16'];
 const recoveryMs = 45_000;
 
 /** Which node a peer joined last, from the nodes' own logs (pino lines carry a time). */
@@ -33,7 +33,7 @@ function nodeOf(nodes: readonly RoomServer[], peerId: string): number {
   let found = -1;
   let latest = -1;
   nodes.forEach((node, index) => {
-    for (const line of node.output().split("\n")) {
+    for (const line of node.output().split('\n')) {
       if (!line.includes(`"peerId":"${peerId}"`) || !line.includes('"msg":"peer joined"')) continue;
       const time = Number(/"time":(\d+)/.exec(line)?.[1] ?? -1);
       if (time > latest) {
@@ -45,46 +45,58 @@ function nodeOf(nodes: readonly RoomServer[], peerId: string): number {
   return found;
 }
 
-async function healthOf(nodeUrl: string, netnsRun: (command: string, args: readonly string[]) => Promise<string>): Promise<{ status: string; redis: string }> {
+async function healthOf(
+  nodeUrl: string,
+  netnsRun: (command: string, args: readonly string[]) => Promise<string>,
+): Promise<{ status: string; redis: string }> {
   const script = `fetch(${JSON.stringify(`${nodeUrl}/healthz`)}).then(r => r.json()).then(j => console.log(JSON.stringify(j)), e => { console.log(JSON.stringify({ status: "unreachable", redis: String(e) })); })`;
-  const out = await netnsRun(process.execPath, ["-e", script]);
+  const out = await netnsRun(process.execPath, ['-e', script]);
   return JSON.parse(out.trim()) as { status: string; redis: string };
 }
 
-test("users spread over two nodes share a room; Redis going away and back and a node dying do not break it", async ({ netns, services }) => {
+test('users spread over two nodes share a room; Redis going away and back and a node dying do not break it', async ({
+  netns,
+  services,
+}) => {
   test.setTimeout(240_000);
-  for (const address of userAddresses) await execFileAsync(ip, ["-n", netns.name, "addr", "add", `${address}/32`, "dev", "lo"]);
+  for (const address of userAddresses)
+    await execFileAsync(ip, ['-n', netns.name, 'addr', 'add', `${address}/32`, 'dev', 'lo']);
 
   const redis = await services.process(netns, {
-    label: "redis-server",
-    command: findTool("redis-server") ?? "redis-server",
-    args: ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    label: 'redis-server',
+    command: findTool('redis-server') ?? 'redis-server',
+    args: ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
     ready: /Ready to accept connections/,
   });
   const env = {
     REDIS_URL: `redis://127.0.0.1:${redisPort}`,
-    ROOMLINK_SECRET: randomBytes(24).toString("base64url"),
-    TRUST_PROXY: "loopback",
+    ROOMLINK_SECRET: randomBytes(24).toString('base64url'),
+    TRUST_PROXY: 'loopback',
   };
   const nodes = [
-    await services.server({ netns, port: nodePorts[0], env }, "node A"),
-    await services.server({ netns, port: nodePorts[1], env }, "node B"),
+    await services.server({ netns, port: nodePorts[0], env }, 'node A'),
+    await services.server({ netns, port: nodePorts[1], env }, 'node B'),
   ];
 
-  const nginxDir = mkdtempSync(join(tmpdir(), "rl-nginx-"));
+  const nginxDir = mkdtempSync(join(tmpdir(), 'rl-nginx-'));
   chmodSync(nginxDir, 0o755); // nginx's workers run as nobody
-  services.defer("nginx dir", async () => rmSync(nginxDir, { recursive: true, force: true }));
-  const conf = renderNginxConf({ listen: nginxPort, nodes: [...nodePorts] }).replace("error_log stderr warn;", "error_log stderr notice;");
-  writeFileSync(join(nginxDir, "nginx.conf"), conf);
+  services.defer('nginx dir', async () => rmSync(nginxDir, { recursive: true, force: true }));
+  const conf = renderNginxConf({ listen: nginxPort, nodes: [...nodePorts] }).replace(
+    'error_log stderr warn;',
+    'error_log stderr notice;',
+  );
+  writeFileSync(join(nginxDir, 'nginx.conf'), conf);
   await services.process(netns, {
-    label: "nginx",
-    command: findTool("nginx") ?? "nginx",
-    args: ["-p", nginxDir, "-c", join(nginxDir, "nginx.conf"), "-g", "daemon off;"],
+    label: 'nginx',
+    command: findTool('nginx') ?? 'nginx',
+    args: ['-p', nginxDir, '-c', join(nginxDir, 'nginx.conf'), '-g', 'daemon off;'],
     ready: /start worker process/,
   });
 
   const origins = userAddresses.map((address) => `http://${address}:${nginxPort}`);
-  const browsers: BrowserPool = services.browsers(netns, { args: [`--unsafely-treat-insecure-origin-as-secure=${origins.join(",")}`] });
+  const browsers: BrowserPool = services.browsers(netns, {
+    args: [`--unsafely-treat-insecure-origin-as-secure=${origins.join(',')}`],
+  });
 
   // Open users, each from its own address, until both nodes hold some of them.
   const users: User[] = [];
@@ -92,44 +104,56 @@ test("users spread over two nodes share a room; Redis going away and back and a 
   const firstWave = origins.slice(0, -1);
   let link = `${origins[0]}/`;
   for (const [index, origin] of firstWave.entries()) {
-    const name = ["alice", "bob", "carol", "dave", "erin", "frank"][index] ?? `user${index}`;
+    const name = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'][index] ?? `user${index}`;
     const url = new URL(link);
-    const user = await openUser(await browsers.newContext({ label: name }), `${origin}${url.pathname}${url.search}${url.hash}`, name);
+    const user = await openUser(
+      await browsers.newContext({ label: name }),
+      `${origin}${url.pathname}${url.search}${url.hash}`,
+      name,
+    );
     users.push(user);
     if (index === 0) link = await shareLink(user.page);
     const spread = new Set(users.map((u) => nodeOf(nodes, u.id)));
     if (users.length >= 3 && spread.has(0) && spread.has(1)) break;
   }
   const placement = users.map((u) => nodeOf(nodes, u.id));
-  expect(placement, "users are spread over both nodes").toEqual(expect.arrayContaining([0, 1]));
+  expect(placement, 'users are spread over both nodes').toEqual(expect.arrayContaining([0, 1]));
   await waitForMesh(users);
-  await everyoneHearsEveryone(users, "across nodes", recoveryMs);
+  await everyoneHearsEveryone(users, 'across nodes', recoveryMs);
 
   // Redis goes away: no node crashes, each says so, the mesh keeps chatting.
   await redis.kill();
   for (const port of nodePorts) {
-    await expect.poll(() => healthOf(`http://127.0.0.1:${port}`, netns.run), { timeout: 20_000 }).toMatchObject({ redis: "down" });
+    await expect
+      .poll(() => healthOf(`http://127.0.0.1:${port}`, netns.run), { timeout: 20_000 })
+      .toMatchObject({ redis: 'down' });
   }
-  await everyoneHearsEveryone(users, "while Redis is down", recoveryMs);
+  await everyoneHearsEveryone(users, 'while Redis is down', recoveryMs);
 
   // Redis returns: the nodes notice, and cross-node signaling works again for a newcomer.
   await services.process(netns, {
-    label: "redis-server (again)",
-    command: findTool("redis-server") ?? "redis-server",
-    args: ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    label: 'redis-server (again)',
+    command: findTool('redis-server') ?? 'redis-server',
+    args: ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
     ready: /Ready to accept connections/,
   });
   for (const port of nodePorts) {
-    await expect.poll(() => healthOf(`http://127.0.0.1:${port}`, netns.run), { timeout: 30_000 }).toMatchObject({ status: "ok", redis: "up" });
+    await expect
+      .poll(() => healthOf(`http://127.0.0.1:${port}`, netns.run), { timeout: 30_000 })
+      .toMatchObject({ status: 'ok', redis: 'up' });
   }
   const spare = origins[users.length];
-  if (spare === undefined) throw new Error("no address left for a newcomer");
+  if (spare === undefined) throw new Error('no address left for a newcomer');
   const url = new URL(link);
-  const newcomer = await openUser(await browsers.newContext({ label: "newcomer" }), `${spare}${url.pathname}${url.search}${url.hash}`, "newcomer");
+  const newcomer = await openUser(
+    await browsers.newContext({ label: 'newcomer' }),
+    `${spare}${url.pathname}${url.search}${url.hash}`,
+    'newcomer',
+  );
   users.push(newcomer);
   placement.push(nodeOf(nodes, newcomer.id));
   await waitForMesh(users, recoveryMs);
-  await everyoneHearsEveryone(users, "after Redis came back", recoveryMs);
+  await everyoneHearsEveryone(users, 'after Redis came back', recoveryMs);
 
   // A node dies: its users come back through nginx on the other one, with their ids.
   const doomed = placement[0] === 1 ? 1 : 0;
@@ -137,11 +161,13 @@ test("users spread over two nodes share a room; Redis going away and back and a 
   const movers = users.filter((_, i) => placement[i] === doomed);
   await nodes[doomed]!.kill();
   for (const user of movers) {
-    await expect.poll(() => nodeOf(nodes, user.id), { timeout: recoveryMs, message: `${user.name} rejoins on the other node` }).toBe(1 - doomed);
-    await expect.poll(() => user.page.getByTestId("signaling-status").getAttribute("data-state")).toBe("joined");
+    await expect
+      .poll(() => nodeOf(nodes, user.id), { timeout: recoveryMs, message: `${user.name} rejoins on the other node` })
+      .toBe(1 - doomed);
+    await expect.poll(() => user.page.getByTestId('signaling-status').getAttribute('data-state')).toBe('joined');
     expect(await selfId(user.page)).toBe(user.id);
   }
   expect(survivors.length + movers.length).toBe(users.length);
   await waitForMesh(users, recoveryMs);
-  await everyoneHearsEveryone(users, "after a node died", recoveryMs);
+  await everyoneHearsEveryone(users, 'after a node died', recoveryMs);
 });

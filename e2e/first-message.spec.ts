@@ -1,9 +1,9 @@
 // A message typed the instant the member list fills is queued until each channel opens,
 // never lost.
 
-import type { Page } from "@playwright/test";
-import { test } from "./support/fixtures.ts";
-import { openRoom, selfId, shareLink, waitForMesh, waitForMessage, type User } from "./support/users.ts";
+import type { Page } from '@playwright/test';
+import { test } from './support/fixtures.ts';
+import { openRoom, selfId, shareLink, type User, waitForMesh, waitForMessage } from './support/users.ts';
 
 /**
  * Arms the page: the moment its member list has `count` entries (in any state), the
@@ -31,21 +31,24 @@ async function sendWhenListHas(page: Page, count: number, text: string): Promise
   })()`);
 }
 
-test("a message sent the moment the member list is full arrives at every member", async ({ server, browsers }, testInfo) => {
-  const others = await openRoom(browsers, server.url, ["alice", "bob", "carol"]);
+test('a message sent the moment the member list is full arrives at every member', async ({
+  server,
+  browsers,
+}, testInfo) => {
+  const others = await openRoom(browsers, server.url, ['alice', 'bob', 'carol']);
   await waitForMesh(others);
   const [alice] = others;
-  if (!alice) throw new Error("openRoom returned no users");
+  if (!alice) throw new Error('openRoom returned no users');
 
-  const page = await (await browsers.newContext({ label: "dave" })).newPage();
+  const page = await (await browsers.newContext({ label: 'dave' })).newPage();
   await page.goto(await shareLink(alice.page));
   const text = `first words from dave ${Date.now()}`;
   await sendWhenListHas(page, others.length, text);
-  await page.getByTestId("name-input").fill("dave");
-  await page.getByTestId("name-input").press("Enter");
-  const dave: User = { name: "dave", id: await selfId(page), page, context: page.context() };
+  await page.getByTestId('name-input').fill('dave');
+  await page.getByTestId('name-input').press('Enter');
+  const dave: User = { name: 'dave', id: await selfId(page), page, context: page.context() };
 
   await Promise.all(others.map((user) => waitForMessage(user.page, { from: dave.id, text })));
-  const states = await page.evaluate<unknown>("window.__sentWithStates");
-  testInfo.annotations.push({ type: "peer states when sent", description: JSON.stringify(states) });
+  const states = await page.evaluate<unknown>('window.__sentWithStates');
+  testInfo.annotations.push({ type: 'peer states when sent', description: JSON.stringify(states) });
 });

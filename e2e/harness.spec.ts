@@ -3,10 +3,10 @@
 // and freezing one browser stops it until it is thawed. When roomlink's tests fail and
 // this one passes, look at roomlink; when this one fails too, look at the machine.
 
-import { fileURLToPath } from "node:url";
-import type { Page } from "@playwright/test";
-import { test as base, expect } from "./support/fixtures.ts";
-import { startInNetns } from "./support/process.ts";
+import { fileURLToPath } from 'node:url';
+import type { Page } from '@playwright/test';
+import { test as base, expect } from './support/fixtures.ts';
+import { startInNetns } from './support/process.ts';
 
 const pagePort = 8000;
 const tinyServer = `
@@ -21,10 +21,10 @@ const tinyServer = `
 const test = base.extend<{ pageUrl: string }>({
   pageUrl: async ({ netns }, use) => {
     const server = await startInNetns(netns, {
-      label: "harness page server",
+      label: 'harness page server',
       command: process.execPath,
-      args: ["-e", tinyServer],
-      cwd: fileURLToPath(new URL(".", import.meta.url)),
+      args: ['-e', tinyServer],
+      cwd: fileURLToPath(new URL('.', import.meta.url)),
       ready: /listening/,
     });
     try {
@@ -80,12 +80,12 @@ async function selectedLocalCandidate(page: Page): Promise<string> {
 const channelOpen = "window.harness.channel.readyState === 'open'";
 const received = (text: string): string => `window.harness.received.includes(${JSON.stringify(text)})`;
 
-test("two Chromiums in a test namespace connect a data channel over host candidates, and a frozen one resumes when thawed", async ({
+test('two Chromiums in a test namespace connect a data channel over host candidates, and a frozen one resumes when thawed', async ({
   browsers,
   pageUrl,
 }) => {
-  const alice = await (await browsers.newContext({ label: "alice" })).newPage();
-  const bob = await (await browsers.newContext({ label: "bob", freezable: true })).newPage();
+  const alice = await (await browsers.newContext({ label: 'alice' })).newPage();
+  const bob = await (await browsers.newContext({ label: 'bob', freezable: true })).newPage();
   await Promise.all([alice.goto(pageUrl), bob.goto(pageUrl)]);
   expect(await alice.evaluate<boolean>("isSecureContext && typeof crypto.subtle === 'object'")).toBe(true);
 
@@ -97,21 +97,24 @@ test("two Chromiums in a test namespace connect a data channel over host candida
   expect(await selectedLocalCandidate(alice)).toMatch(/^host 10\.77\.\d+\.[12]$/);
 
   await alice.evaluate("window.harness.channel.send('before freeze')");
-  await bob.waitForFunction(received("before freeze"));
+  await bob.waitForFunction(received('before freeze'));
 
   browsers.freeze(bob.context());
-  const frozenAnswer = bob.evaluate<number>("1");
-  const outcome = await Promise.race([frozenAnswer, new Promise((resolve) => setTimeout(() => resolve("no answer"), 1_500))]);
-  expect(outcome).toBe("no answer");
+  const frozenAnswer = bob.evaluate<number>('1');
+  const outcome = await Promise.race([
+    frozenAnswer,
+    new Promise((resolve) => setTimeout(() => resolve('no answer'), 1_500)),
+  ]);
+  expect(outcome).toBe('no answer');
   await alice.evaluate("window.harness.channel.send('while frozen')");
 
   browsers.thaw(bob.context());
   expect(await frozenAnswer).toBe(1);
-  await bob.waitForFunction(received("while frozen"));
+  await bob.waitForFunction(received('while frozen'));
 });
 
-test("a frozen browser is killed at teardown", async ({ browsers, pageUrl }) => {
-  const carol = await (await browsers.newContext({ label: "carol", freezable: true })).newPage();
+test('a frozen browser is killed at teardown', async ({ browsers, pageUrl }) => {
+  const carol = await (await browsers.newContext({ label: 'carol', freezable: true })).newPage();
   await carol.goto(pageUrl);
   browsers.freeze(carol.context());
 });

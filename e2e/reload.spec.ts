@@ -1,8 +1,8 @@
 // A reload is a rejoin, not a second member: nobody sees a ghost or a duplicate.
 
-import type { Page } from "@playwright/test";
-import { test, expect } from "./support/fixtures.ts";
-import { openRoom, peersOf, selfId, waitForMesh, type User } from "./support/users.ts";
+import type { Page } from '@playwright/test';
+import { expect, test } from './support/fixtures.ts';
+import { openRoom, peersOf, selfId, type User, waitForMesh } from './support/users.ts';
 
 /** "bob:connected" for each entry of the page's member list, by which user's name it shows. */
 async function listedNames(page: Page, users: readonly User[]): Promise<string[]> {
@@ -10,15 +10,18 @@ async function listedNames(page: Page, users: readonly User[]): Promise<string[]
   return peers
     .map((peer) => {
       const named = users.filter((user) => peer.text.includes(user.name)).map((user) => user.name);
-      return `${named.join("|") || `unknown(${peer.text.trim()})`}:${peer.state}`;
+      return `${named.join('|') || `unknown(${peer.text.trim()})`}:${peer.state}`;
     })
     .sort();
 }
 
-test("a user who reloads keeps exactly one entry in every other list and connects again", async ({ server, browsers }) => {
-  const users = await openRoom(browsers, server.url, ["alice", "bob", "carol"]);
+test('a user who reloads keeps exactly one entry in every other list and connects again', async ({
+  server,
+  browsers,
+}) => {
+  const users = await openRoom(browsers, server.url, ['alice', 'bob', 'carol']);
   const [alice, bob, carol] = users;
-  if (!alice || !bob || !carol) throw new Error("openRoom returned fewer users");
+  if (!alice || !bob || !carol) throw new Error('openRoom returned fewer users');
   await waitForMesh(users);
 
   // The name is remembered, so the reloaded page joins again by itself.
@@ -26,14 +29,17 @@ test("a user who reloads keeps exactly one entry in every other list and connect
   await selfId(bob.page);
 
   const expectations: [User, string[]][] = [
-    [alice, ["bob:connected", "carol:connected"]],
-    [carol, ["alice:connected", "bob:connected"]],
-    [bob, ["alice:connected", "carol:connected"]],
+    [alice, ['bob:connected', 'carol:connected']],
+    [carol, ['alice:connected', 'bob:connected']],
+    [bob, ['alice:connected', 'carol:connected']],
   ];
   await Promise.all(
     expectations.map(([user, expected]) =>
       expect
-        .poll(() => listedNames(user.page, users), { timeout: 45_000, message: `${user.name}'s member list after bob reloaded` })
+        .poll(() => listedNames(user.page, users), {
+          timeout: 45_000,
+          message: `${user.name}'s member list after bob reloaded`,
+        })
         .toEqual(expected),
     ),
   );

@@ -1,57 +1,67 @@
 // What a person sees and does on the page: a new room and its link, copying it, a name that
 // is remembered and can be changed, and clear words for links that cannot work.
 
-import { test, expect } from "./support/fixtures.ts";
-import { openRoom, selfId, shareLink, waitForMesh } from "./support/users.ts";
+import { expect, test } from './support/fixtures.ts';
+import { openRoom, selfId, shareLink, waitForMesh } from './support/users.ts';
 
-test("opening / makes a new room: an unguessable id and a key in the address, copied whole by Copy link", async ({ server, browsers }) => {
-  const context = await browsers.newContext({ label: "alice" });
-  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
+test('opening / makes a new room: an unguessable id and a key in the address, copied whole by Copy link', async ({
+  server,
+  browsers,
+}) => {
+  const context = await browsers.newContext({ label: 'alice' });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
   const page = await context.newPage();
   await page.goto(`${server.url}/`);
   await expect(page).toHaveURL(/\/\?roomId=[A-Za-z0-9_-]{21}#k=[A-Za-z0-9_-]{22}$/);
   const link = await shareLink(page);
   expect(link).toBe(page.url());
 
-  await page.getByTestId("copy-button").click();
-  const copied = await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText());
+  await page.getByTestId('copy-button').click();
+  const copied = await page.evaluate(() =>
+    (
+      globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }
+    ).navigator.clipboard.readText(),
+  );
   expect(copied).toBe(link);
 
   // A second visit to / is a different room.
   const other = await context.newPage();
   await other.goto(`${server.url}/`);
-  expect(new URL(other.url()).searchParams.get("roomId")).not.toBe(new URL(link).searchParams.get("roomId"));
+  expect(new URL(other.url()).searchParams.get('roomId')).not.toBe(new URL(link).searchParams.get('roomId'));
 });
 
-test("a name is asked once, remembered, can be changed, and the others see the change", async ({ server, browsers }) => {
-  const [alice, bob] = await openRoom(browsers, server.url, ["alice", "bob"]);
-  if (!alice || !bob) throw new Error("openRoom returned fewer users");
+test('a name is asked once, remembered, can be changed, and the others see the change', async ({
+  server,
+  browsers,
+}) => {
+  const [alice, bob] = await openRoom(browsers, server.url, ['alice', 'bob']);
+  if (!alice || !bob) throw new Error('openRoom returned fewer users');
   await waitForMesh([alice, bob]);
 
   // Rejected names say why and change nothing.
-  const nameInput = bob.page.getByTestId("name-input");
-  await nameInput.fill("   ");
-  await nameInput.press("Enter");
-  await expect(bob.page.locator("#name-hint")).toContainText("empty");
-  await nameInput.fill("x".repeat(40));
-  await expect(nameInput).toHaveValue("x".repeat(32)); // the field itself stops at 32
+  const nameInput = bob.page.getByTestId('name-input');
+  await nameInput.fill('   ');
+  await nameInput.press('Enter');
+  await expect(bob.page.locator('#name-hint')).toContainText('empty');
+  await nameInput.fill('x'.repeat(40));
+  await expect(nameInput).toHaveValue('x'.repeat(32)); // the field itself stops at 32
 
-  await nameInput.fill("  Robert  ");
-  await nameInput.press("Enter");
-  await expect(alice.page.getByTestId("peer").filter({ hasText: "Robert" })).toHaveCount(1);
-  await expect(alice.page.getByTestId("message").filter({ hasText: "bob is now Robert" })).toHaveCount(1);
+  await nameInput.fill('  Robert  ');
+  await nameInput.press('Enter');
+  await expect(alice.page.getByTestId('peer').filter({ hasText: 'Robert' })).toHaveCount(1);
+  await expect(alice.page.getByTestId('message').filter({ hasText: 'bob is now Robert' })).toHaveCount(1);
 
   // Remembered: a new tab in the same browser joins under the new name without asking.
   const again = await bob.context.newPage();
   await again.goto(await shareLink(alice.page));
   await selfId(again);
-  await expect(again.getByTestId("name-input")).toHaveValue("Robert");
+  await expect(again.getByTestId('name-input')).toHaveValue('Robert');
 });
 
-test("a malformed room id in a link is reported, not swapped for another room", async ({ server, browsers }) => {
-  const page = await (await browsers.newContext({ label: "carol" })).newPage();
+test('a malformed room id in a link is reported, not swapped for another room', async ({ server, browsers }) => {
+  const page = await (await browsers.newContext({ label: 'carol' })).newPage();
   await page.goto(`${server.url}/?roomId=short`);
-  await expect(page.getByTestId("signaling-status")).toContainText("malformed");
-  expect(new URL(page.url()).searchParams.get("roomId")).toBe("short");
-  await expect(page.getByTestId("message-input")).toBeDisabled();
+  await expect(page.getByTestId('signaling-status')).toContainText('malformed');
+  expect(new URL(page.url()).searchParams.get('roomId')).toBe('short');
+  await expect(page.getByTestId('message-input')).toBeDisabled();
 });

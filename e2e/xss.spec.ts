@@ -1,7 +1,7 @@
 // Names and messages are text: markup and script from another user render inert.
 
-import { test, expect } from "./support/fixtures.ts";
-import { openRoom, sendMessage, waitForMesh, waitForMessage } from "./support/users.ts";
+import { expect, test } from './support/fixtures.ts';
+import { openRoom, sendMessage, waitForMesh, waitForMessage } from './support/users.ts';
 
 const hostileName = `<img src=x onerror=pwn()>`;
 const hostileMessages = [
@@ -11,11 +11,11 @@ const hostileMessages = [
   `"><svg onload="window.__pwned='svg'">`,
 ];
 
-test("names and messages full of markup and script render as inert text", async ({ server, browsers }) => {
-  const [mallory, alice] = await openRoom(browsers, server.url, [hostileName, "alice"]);
-  if (!mallory || !alice) throw new Error("openRoom returned fewer users");
+test('names and messages full of markup and script render as inert text', async ({ server, browsers }) => {
+  const [mallory, alice] = await openRoom(browsers, server.url, [hostileName, 'alice']);
+  if (!mallory || !alice) throw new Error('openRoom returned fewer users');
   const dialogs: string[] = [];
-  alice.page.on("dialog", (dialog) => {
+  alice.page.on('dialog', (dialog) => {
     dialogs.push(dialog.message());
     void dialog.dismiss();
   });
@@ -25,14 +25,18 @@ test("names and messages full of markup and script render as inert text", async 
   for (const text of hostileMessages) await waitForMessage(alice.page, { from: mallory.id, text });
 
   // The exact characters arrive as text…
-  const texts = await alice.page.locator(`[data-testid=message][data-from="${mallory.id}"] [data-testid=message-text]`).allTextContents();
+  const texts = await alice.page
+    .locator(`[data-testid=message][data-from="${mallory.id}"] [data-testid=message-text]`)
+    .allTextContents();
   expect(texts).toEqual(expect.arrayContaining(hostileMessages));
-  await expect(alice.page.getByTestId("peer")).toContainText(hostileName);
+  await expect(alice.page.getByTestId('peer')).toContainText(hostileName);
   // …and nothing of them became an element or ran.
   const injected = await alice.page.evaluate(() => {
     const root = (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document;
     return {
-      elements: root.querySelectorAll("#messages img, #messages script, #messages svg, #messages a, #messages b, #members img").length,
+      elements: root.querySelectorAll(
+        '#messages img, #messages script, #messages svg, #messages a, #messages b, #members img',
+      ).length,
       pwned: (globalThis as unknown as { __pwned?: string }).__pwned ?? null,
     };
   });

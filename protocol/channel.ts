@@ -32,9 +32,10 @@ export type ChannelMessage =
   /** Clean goodbye: the sender is leaving the room. */
   | { t: 'bye' };
 
-const nameSchema = z
-  .string()
-  .check(z.maxLength(NAME_MAX_LENGTH * 4), z.refine((n) => normalizeName(n).ok));
+const nameSchema = z.string().check(
+  z.maxLength(NAME_MAX_LENGTH * 4),
+  z.refine((n) => normalizeName(n).ok),
+);
 const idSchema = z.string().check(z.regex(MESSAGE_ID_PATTERN));
 const counterSchema = z.int().check(z.gte(0), z.lte(Number.MAX_SAFE_INTEGER));
 

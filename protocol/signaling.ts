@@ -3,12 +3,7 @@
 // because TypeScript types say nothing about what a hostile client actually sends.
 // zod/mini: the same parsers, tree-shaken; the classic API would add ~450 KB to the bundle.
 import * as z from 'zod/mini';
-import {
-  MAX_CANDIDATE_LENGTH,
-  MAX_SDP_LENGTH,
-  PEER_ID_PATTERN,
-  ROOM_ID_PATTERN,
-} from './limits.ts';
+import { MAX_CANDIDATE_LENGTH, MAX_SDP_LENGTH, PEER_ID_PATTERN, ROOM_ID_PATTERN } from './limits.ts';
 import { normalizeName } from './name.ts';
 
 /** Every rejection carries one of these codes; clients and tests rely on them. */
@@ -125,7 +120,7 @@ export interface ServerToClientEvents {
 }
 
 /** Events between server nodes through an adapter (none yet; the adapter relays rooms). */
-export interface InterServerEvents {}
+export type InterServerEvents = Record<never, never>;
 
 /**
  * What the server keeps on a socket (socket.data). It is part of the contract between

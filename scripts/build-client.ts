@@ -1,7 +1,8 @@
 // Bundles the browser client (client/main.ts and the protocol module it imports) into
 // public/app.js. esbuild, because it does this in tens of milliseconds with no config.
-import { build } from 'esbuild';
+
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 

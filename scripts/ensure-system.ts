@@ -4,13 +4,13 @@
 //
 //   node --import tsx scripts/ensure-system.ts        (exit 1 with a message when not ready)
 
-import { execFileSync, spawnSync } from "node:child_process";
-import { accessSync, constants } from "node:fs";
-import { delimiter, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { execFileSync, spawnSync } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Directories searched after PATH: CI shells for root do not always have the sbin ones. */
-const extraDirs = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
+const extraDirs = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
 export interface SystemTool {
   /** What the tests call it. */
@@ -24,17 +24,27 @@ export interface SystemTool {
 }
 
 export function chromiumPath(): string {
-  return process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
+  return process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 }
 
 export function systemTools(): SystemTool[] {
   return [
-    { name: "chromium", command: chromiumPath(), debianPackage: "chromium", usedFor: "end-to-end tests (Playwright drives it)" },
-    { name: "ip", command: "ip", debianPackage: "iproute2", usedFor: "network namespaces for the end-to-end tests" },
-    { name: "nft", command: "nft", debianPackage: "nftables", usedFor: "NAT inside test namespaces" },
-    { name: "redis-server", command: "redis-server", debianPackage: "redis-server", usedFor: "multi-node signaling tests" },
-    { name: "turnserver", command: "turnserver", debianPackage: "coturn", usedFor: "TURN relay tests" },
-    { name: "nginx", command: "nginx", debianPackage: "nginx-light", usedFor: "reverse-proxy tests" },
+    {
+      name: 'chromium',
+      command: chromiumPath(),
+      debianPackage: 'chromium',
+      usedFor: 'end-to-end tests (Playwright drives it)',
+    },
+    { name: 'ip', command: 'ip', debianPackage: 'iproute2', usedFor: 'network namespaces for the end-to-end tests' },
+    { name: 'nft', command: 'nft', debianPackage: 'nftables', usedFor: 'NAT inside test namespaces' },
+    {
+      name: 'redis-server',
+      command: 'redis-server',
+      debianPackage: 'redis-server',
+      usedFor: 'multi-node signaling tests',
+    },
+    { name: 'turnserver', command: 'turnserver', debianPackage: 'coturn', usedFor: 'TURN relay tests' },
+    { name: 'nginx', command: 'nginx', debianPackage: 'nginx-light', usedFor: 'reverse-proxy tests' },
   ];
 }
 
@@ -49,8 +59,8 @@ function isExecutable(path: string): boolean {
 
 /** Absolute path of an executable, looked up on PATH and then in the usual system dirs. */
 export function findTool(command: string): string | null {
-  if (command.includes("/")) return isExecutable(command) ? command : null;
-  const dirs = [...(process.env["PATH"] ?? "").split(delimiter).filter(Boolean), ...extraDirs];
+  if (command.includes('/')) return isExecutable(command) ? command : null;
+  const dirs = [...(process.env['PATH'] ?? '').split(delimiter).filter(Boolean), ...extraDirs];
   for (const dir of dirs) {
     const candidate = join(dir, command);
     if (isExecutable(candidate)) return candidate;
@@ -63,34 +73,34 @@ function missingTools(): SystemTool[] {
 }
 
 function installWithApt(packages: string[]): boolean {
-  const apt = findTool("apt-get");
+  const apt = findTool('apt-get');
   if (apt === null || process.getuid?.() !== 0) return false;
-  console.log(`ensure-system: installing ${packages.join(" ")} with apt-get`);
-  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  const update = spawnSync(apt, ["update"], { stdio: "inherit", env });
+  console.log(`ensure-system: installing ${packages.join(' ')} with apt-get`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const update = spawnSync(apt, ['update'], { stdio: 'inherit', env });
   if (update.status !== 0) return false;
-  const install = spawnSync(apt, ["install", "-y", ...packages], { stdio: "inherit", env });
+  const install = spawnSync(apt, ['install', '-y', ...packages], { stdio: 'inherit', env });
   return install.status === 0;
 }
 
 /** Creates and deletes a throwaway namespace; returns why it failed, or null. */
 function checkNetnsPermission(): string | null {
-  const ip = findTool("ip");
-  if (ip === null) return "the `ip` command (iproute2) is missing";
+  const ip = findTool('ip');
+  if (ip === null) return 'the `ip` command (iproute2) is missing';
   const name = `rl-check-${process.pid}`;
   try {
-    execFileSync(ip, ["netns", "add", name], { stdio: "pipe" });
+    execFileSync(ip, ['netns', 'add', name], { stdio: 'pipe' });
   } catch (error) {
     return `\`ip netns add\` failed: ${stderrOf(error)}`;
   }
   try {
-    execFileSync(ip, ["netns", "exec", name, ip, "link", "set", "lo", "up"], { stdio: "pipe" });
+    execFileSync(ip, ['netns', 'exec', name, ip, 'link', 'set', 'lo', 'up'], { stdio: 'pipe' });
     return null;
   } catch (error) {
     return `\`ip netns exec\` failed: ${stderrOf(error)}`;
   } finally {
     try {
-      execFileSync(ip, ["netns", "del", name], { stdio: "pipe" });
+      execFileSync(ip, ['netns', 'del', name], { stdio: 'pipe' });
     } catch {
       // Reported by the next run's check if it really sticks.
     }
@@ -98,7 +108,7 @@ function checkNetnsPermission(): string | null {
 }
 
 function stderrOf(error: unknown): string {
-  if (typeof error === "object" && error !== null && "stderr" in error) {
+  if (typeof error === 'object' && error !== null && 'stderr' in error) {
     const text = String((error as { stderr: unknown }).stderr).trim();
     if (text) return text;
   }
@@ -127,15 +137,15 @@ export function ensureSystem(options: { install?: boolean } = {}): SystemCheck {
     for (const tool of missing) {
       problems.push(`missing ${tool.name} (${tool.command}), needed for ${tool.usedFor}`);
     }
-    problems.push(`install them as root: apt-get update && apt-get install -y ${packages.join(" ")}`);
-    if (missing.some((tool) => tool.name === "chromium")) {
-      problems.push("or point CHROMIUM_PATH at an existing Chromium/Chrome binary");
+    problems.push(`install them as root: apt-get update && apt-get install -y ${packages.join(' ')}`);
+    if (missing.some((tool) => tool.name === 'chromium')) {
+      problems.push('or point CHROMIUM_PATH at an existing Chromium/Chrome binary');
     }
   }
   const netnsProblem = checkNetnsPermission();
   if (netnsProblem !== null) {
     problems.push(`cannot create a network namespace: ${netnsProblem}`);
-    problems.push("the end-to-end tests need root (or CAP_SYS_ADMIN + CAP_NET_ADMIN) to run `ip netns add`");
+    problems.push('the end-to-end tests need root (or CAP_SYS_ADMIN + CAP_NET_ADMIN) to run `ip netns add`');
   }
   return { ok: problems.length === 0, problems };
 }
@@ -144,7 +154,7 @@ const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) =
 if (isMain) {
   const result = ensureSystem();
   if (result.ok) {
-    console.log("ensure-system: all tools present, network namespaces work");
+    console.log('ensure-system: all tools present, network namespaces work');
   } else {
     for (const line of result.problems) console.error(`ensure-system: ${line}`);
     process.exit(1);

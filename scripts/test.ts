@@ -6,19 +6,19 @@
 //   npm test -- --only=unit    system check, type check, build, test/*.test.ts
 //   npm test -- --only=e2e     system check, type check, build, e2e/*.spec.ts
 
-import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { ensureSystem } from "./ensure-system.ts";
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureSystem } from './ensure-system.ts';
 
-const repoRoot = fileURLToPath(new URL("../", import.meta.url));
-const reportDir = join(repoRoot, ".tmp");
-const unitReport = join(reportDir, "unit.tap");
-const e2eReport = join(reportDir, "e2e-results.json");
-const bin = (name: string): string => join(repoRoot, "node_modules", ".bin", name);
+const repoRoot = fileURLToPath(new URL('../', import.meta.url));
+const reportDir = join(repoRoot, '.tmp');
+const unitReport = join(reportDir, 'unit.tap');
+const e2eReport = join(reportDir, 'e2e-results.json');
+const bin = (name: string): string => join(repoRoot, 'node_modules', '.bin', name);
 
-type Part = "unit" | "e2e";
+type Part = 'unit' | 'e2e';
 
 interface Tally {
   passed: number;
@@ -28,10 +28,10 @@ interface Tally {
 }
 
 function parseArgs(argv: readonly string[]): Set<Part> {
-  const parts = new Set<Part>(["unit", "e2e"]);
+  const parts = new Set<Part>(['unit', 'e2e']);
   for (const arg of argv) {
     const only = /^--only=(unit|e2e)$/.exec(arg)?.[1];
-    if (only === "unit" || only === "e2e") {
+    if (only === 'unit' || only === 'e2e') {
       parts.clear();
       parts.add(only);
     } else {
@@ -46,14 +46,14 @@ let interrupted = false;
 
 /** Runs a command with inherited stdio; resolves with its exit code (signals count as 1). */
 function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  console.log(`\n$ ${[command.startsWith(repoRoot) ? command.slice(repoRoot.length) : command, ...args].join(" ")}`);
+  console.log(`\n$ ${[command.startsWith(repoRoot) ? command.slice(repoRoot.length) : command, ...args].join(' ')}`);
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: repoRoot, env, stdio: "inherit" });
-    child.once("error", (error) => {
+    const child = spawn(command, args, { cwd: repoRoot, env, stdio: 'inherit' });
+    child.once('error', (error) => {
       console.error(`could not run ${command}: ${error.message}`);
       resolve(1);
     });
-    child.once("exit", (code) => resolve(code ?? 1));
+    child.once('exit', (code) => resolve(code ?? 1));
   });
 }
 
@@ -62,7 +62,7 @@ function heading(text: string): void {
 }
 
 function step(tally: Tally, name: string, ok: boolean): boolean {
-  tally.lines.push(`${ok ? "ok  " : "FAIL"} ${name}`);
+  tally.lines.push(`${ok ? 'ok  ' : 'FAIL'} ${name}`);
   if (!ok) tally.failed += 1;
   return ok;
 }
@@ -70,15 +70,15 @@ function step(tally: Tally, name: string, ok: boolean): boolean {
 /** Counts from the TAP summary (`# pass N`, `# fail N`, `# cancelled N`). */
 function countTap(path: string): { passed: number; failed: number } | null {
   if (!existsSync(path)) return null;
-  const text = readFileSync(path, "utf8");
+  const text = readFileSync(path, 'utf8');
   const count = (label: string): number | null => {
-    const match = new RegExp(`^# ${label} (\\d+)$`, "m").exec(text);
+    const match = new RegExp(`^# ${label} (\\d+)$`, 'm').exec(text);
     return match?.[1] === undefined ? null : Number(match[1]);
   };
-  const passed = count("pass");
-  const failed = count("fail");
+  const passed = count('pass');
+  const failed = count('fail');
   if (passed === null || failed === null) return null;
-  return { passed, failed: failed + (count("cancelled") ?? 0) };
+  return { passed, failed: failed + (count('cancelled') ?? 0) };
 }
 
 interface PlaywrightStats {
@@ -92,7 +92,7 @@ interface PlaywrightStats {
 function countPlaywright(path: string): { passed: number; failed: number } | null {
   if (!existsSync(path)) return null;
   try {
-    const report = JSON.parse(readFileSync(path, "utf8")) as { stats?: PlaywrightStats; errors?: unknown[] };
+    const report = JSON.parse(readFileSync(path, 'utf8')) as { stats?: PlaywrightStats; errors?: unknown[] };
     const stats = report.stats;
     if (stats === undefined) return null;
     const errors = report.errors?.length ?? 0;
@@ -102,7 +102,12 @@ function countPlaywright(path: string): { passed: number; failed: number } | nul
   }
 }
 
-function addCounts(tally: Tally, name: string, exitCode: number, counts: { passed: number; failed: number } | null): void {
+function addCounts(
+  tally: Tally,
+  name: string,
+  exitCode: number,
+  counts: { passed: number; failed: number } | null,
+): void {
   if (counts === null) {
     // The runner died before reporting: count the suite as one failure.
     step(tally, `${name}: no report (exit code ${exitCode})`, false);
@@ -112,7 +117,7 @@ function addCounts(tally: Tally, name: string, exitCode: number, counts: { passe
   tally.failed += counts.failed;
   // A non-zero exit without a failed test (a crash after the report, a load error) still fails.
   const ok = exitCode === 0 && counts.failed === 0;
-  tally.lines.push(`${ok ? "ok  " : "FAIL"} ${name}: ${counts.passed} passed, ${counts.failed} failed`);
+  tally.lines.push(`${ok ? 'ok  ' : 'FAIL'} ${name}: ${counts.passed} passed, ${counts.failed} failed`);
   if (exitCode !== 0 && counts.failed === 0) tally.failed += 1;
 }
 
@@ -123,71 +128,75 @@ async function main(): Promise<void> {
   mkdirSync(reportDir, { recursive: true });
 
   // Ctrl-C reaches the children too (same process group); let them clean up, then stop.
-  process.on("SIGINT", () => {
+  process.on('SIGINT', () => {
     interrupted = true;
   });
 
-  heading("system check");
+  heading('system check');
   const system = ensureSystem();
   for (const line of system.problems) console.error(`ensure-system: ${line}`);
-  if (system.ok) console.log("all tools present, network namespaces work");
-  step(tally, "system check", system.ok);
+  if (system.ok) console.log('all tools present, network namespaces work');
+  step(tally, 'system check', system.ok);
 
-  heading("type check");
+  heading('type check');
   let typesOk = true;
-  for (const project of ["tsconfig.json", "client/tsconfig.json", "bench/pages/tsconfig.json"]) {
+  for (const project of ['tsconfig.json', 'client/tsconfig.json', 'bench/pages/tsconfig.json']) {
     if (interrupted) break;
-    typesOk = (await run(bin("tsc"), ["--noEmit", "-p", project])) === 0 && typesOk;
+    typesOk = (await run(bin('tsc'), ['--noEmit', '-p', project])) === 0 && typesOk;
   }
-  step(tally, "type check", typesOk);
+  step(tally, 'type check', typesOk);
 
-  heading("client build");
-  const built = !interrupted && (await run("npm", ["run", "--silent", "build"])) === 0;
-  step(tally, "client build", built);
+  heading('format and lint (Biome)');
+  const linted = !interrupted && (await run(bin('biome'), ['ci', '.'])) === 0;
+  step(tally, 'format and lint', linted);
 
-  if (parts.has("unit") && !interrupted) {
-    heading("unit and integration tests");
-    const testDir = join(repoRoot, "test");
+  heading('client build');
+  const built = !interrupted && (await run('npm', ['run', '--silent', 'build'])) === 0;
+  step(tally, 'client build', built);
+
+  if (parts.has('unit') && !interrupted) {
+    heading('unit and integration tests');
+    const testDir = join(repoRoot, 'test');
     const files = existsSync(testDir)
       ? readdirSync(testDir)
-          .filter((name) => name.endsWith(".test.ts"))
+          .filter((name) => name.endsWith('.test.ts'))
           .sort()
-          .map((name) => join("test", name))
+          .map((name) => join('test', name))
       : [];
     if (files.length === 0) {
-      console.log("no test/*.test.ts files");
-      tally.lines.push("ok   unit and integration: no test files");
+      console.log('no test/*.test.ts files');
+      tally.lines.push('ok   unit and integration: no test files');
     } else {
       rmSync(unitReport, { force: true });
       const code = await run(process.execPath, [
-        "--import",
-        "tsx",
-        "--test",
-        "--test-reporter=spec",
-        "--test-reporter-destination=stdout",
-        "--test-reporter=tap",
+        '--import',
+        'tsx',
+        '--test',
+        '--test-reporter=spec',
+        '--test-reporter-destination=stdout',
+        '--test-reporter=tap',
         `--test-reporter-destination=${unitReport}`,
         ...files,
       ]);
-      addCounts(tally, "unit and integration", code, countTap(unitReport));
+      addCounts(tally, 'unit and integration', code, countTap(unitReport));
     }
   }
 
-  if (parts.has("e2e") && !interrupted) {
-    heading("end-to-end tests (Playwright, Chromium in network namespaces)");
+  if (parts.has('e2e') && !interrupted) {
+    heading('end-to-end tests (Playwright, Chromium in network namespaces)');
     if (!system.ok || !built) {
-      const why = system.ok ? "the client bundle did not build" : "the system check failed";
+      const why = system.ok ? 'the client bundle did not build' : 'the system check failed';
       console.error(`skipping the end-to-end tests: ${why}`);
       step(tally, `end-to-end: skipped because ${why}`, false);
     } else {
       rmSync(e2eReport, { force: true });
-      const code = await run(bin("playwright"), ["test"], { ...process.env, RL_E2E_JSON: e2eReport });
-      addCounts(tally, "end-to-end", code, countPlaywright(e2eReport));
+      const code = await run(bin('playwright'), ['test'], { ...process.env, RL_E2E_JSON: e2eReport });
+      addCounts(tally, 'end-to-end', code, countPlaywright(e2eReport));
     }
   }
 
   heading(`summary (${Math.round((Date.now() - started) / 1000)} s)`);
-  if (interrupted) step(tally, "interrupted", false);
+  if (interrupted) step(tally, 'interrupted', false);
   for (const line of tally.lines) console.log(line);
   console.log(`${tally.passed} passed, ${tally.failed} failed`);
   process.exitCode = tally.failed > 0 ? 1 : 0;

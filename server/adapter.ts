@@ -184,6 +184,7 @@ export function createRedisLink(url: string, logger: Logger): RedisLink {
   });
 
   // A plain function, not an arrow: Socket.IO calls the adapter option with `new`.
+  // biome-ignore lint/complexity/useArrowFunction: an arrow function cannot be called with `new`.
   const adapter = function (nsp: Namespace) {
     const instance = inner(nsp) as unknown as PatchableAdapter;
     const publish = instance.doPublish.bind(instance);

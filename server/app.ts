@@ -1,11 +1,11 @@
 // Builds the whole server — Express for the page, Socket.IO for signaling — without
 // listening, and returns a handle that tests and server.ts can start and stop.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type Server as HttpServer, type IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { Server } from 'socket.io';
 import { MAX_SOCKET_PAYLOAD_BYTES } from '../protocol/limits.ts';
@@ -26,8 +26,8 @@ import { clientAddress, type TrustFn } from './proxy.ts';
 import { createAddressLimits, createSocketLimiter } from './rate-limit.ts';
 import { createResumeTokens } from './resume.ts';
 import { createHiResJoinClock, type RoomServer } from './rooms.ts';
-import { registerSignalingHandlers, type SignalingDeps } from './signaling.ts';
 import { securityHeaders } from './security.ts';
+import { registerSignalingHandlers, type SignalingDeps } from './signaling.ts';
 import { attachWireLog } from './wire-log.ts';
 
 /** Time for 'server:shutdown' to reach the clients before their connections close. */
@@ -96,7 +96,8 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     return clientAddress(req, trust);
   };
 
-  const redis: RedisLink | undefined = config.redisUrl !== undefined ? createRedisLink(config.redisUrl, logger) : undefined;
+  const redis: RedisLink | undefined =
+    config.redisUrl !== undefined ? createRedisLink(config.redisUrl, logger) : undefined;
   const addressLimits = createAddressLimits(config);
   const allowedOrigins = config.allowedOrigins;
 
@@ -162,7 +163,10 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       res.status(401).set('WWW-Authenticate', 'Bearer').type('text/plain').send('Unauthorized\n');
       return;
     }
-    res.set('Cache-Control', 'no-store').type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    res
+      .set('Cache-Control', 'no-store')
+      .type(metrics.registry.contentType)
+      .send(await metrics.registry.metrics());
   });
   web.get('/vendor/normalize.css', (_req, res, next) => {
     res.sendFile(NORMALIZE_CSS, (error) => error && next(error));
@@ -177,7 +181,10 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     const status = httpStatusOf(error);
     if (status >= 500) logger.error({ err: error, path: req.path }, 'http request failed');
     if (res.headersSent) return next(error);
-    res.status(status).type('text/plain').send(status < 500 ? 'Bad request\n' : 'Internal error\n');
+    res
+      .status(status)
+      .type('text/plain')
+      .send(status < 500 ? 'Bad request\n' : 'Internal error\n');
   });
 
   const signalingDeps: SignalingDeps = {

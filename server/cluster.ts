@@ -6,7 +6,7 @@
 // the member list cover this node's members only.
 import type { SocketData } from '../protocol/signaling.ts';
 import type { Logger } from './logger.ts';
-import { membersOf, type Member, type RoomServer } from './rooms.ts';
+import { type Member, membersOf, type RoomServer } from './rooms.ts';
 
 /** What both a local Socket and a RemoteSocket (another node's) offer. */
 export interface RoomSocketInfo {
@@ -53,7 +53,7 @@ export function createMembership(io: RoomServer, options: MembershipOptions): Me
     const now = Date.now();
     if (now - lastLogged >= FALLBACK_LOG_INTERVAL_MS) {
       lastLogged = now;
-      logger.warn({ why }, "reading a room from this node only: the cluster is degraded");
+      logger.warn({ why }, 'reading a room from this node only: the cluster is degraded');
     }
     return local(room);
   };

@@ -80,7 +80,7 @@ interface Setting {
 
 const HOST_PATTERN = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[?[0-9A-Fa-f:.]+\]?)$/;
 // RFC 7064/7065: stun:host[:port], turn:host[:port][?transport=udp|tcp]; host may be [v6].
-const ICE_HOST = String.raw`(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?`;
+const ICE_HOST = '(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+\\])(?::\\d{1,5})?';
 const STUN_URL = new RegExp(String.raw`^stuns?:${ICE_HOST}$`);
 const TURN_URL = new RegExp(String.raw`^turns?:${ICE_HOST}(?:\?transport=(?:udp|tcp))?$`);
 
@@ -94,12 +94,13 @@ const intIn = (min: number, max: number) =>
 const urlList = (pattern: RegExp, schemes: string) =>
   z
     .string()
-    .transform((s) => s.split(',').map((u) => u.trim()).filter((u) => u !== ''))
-    .pipe(
-      z.array(
-        z.string().regex(pattern, `each URL must look like ${schemes}host[:port] (comma-separated)`),
-      ),
-    );
+    .transform((s) =>
+      s
+        .split(',')
+        .map((u) => u.trim())
+        .filter((u) => u !== ''),
+    )
+    .pipe(z.array(z.string().regex(pattern, `each URL must look like ${schemes}host[:port] (comma-separated)`)));
 
 /** "PER_SECOND/BURST" (e.g. "50/200") or "off". */
 const rateValue = z.string().transform((v, ctx): Rate | null => {
@@ -118,10 +119,20 @@ const rateValue = z.string().transform((v, ctx): Rate | null => {
 const ORIGIN = /^https?:\/\/(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 const originList = z
   .string()
-  .transform((s) => s.split(',').map((o) => o.trim().replace(/\/$/, '').toLowerCase()).filter((o) => o !== ''))
+  .transform((s) =>
+    s
+      .split(',')
+      .map((o) => o.trim().replace(/\/$/, '').toLowerCase())
+      .filter((o) => o !== ''),
+  )
   .pipe(
     z.array(
-      z.string().refine((o) => o === '*' || ORIGIN.test(o), 'each origin must look like https://host[:port] (comma-separated), or *'),
+      z
+        .string()
+        .refine(
+          (o) => o === '*' || ORIGIN.test(o),
+          'each origin must look like https://host[:port] (comma-separated), or *',
+        ),
     ),
   );
 
@@ -132,7 +143,10 @@ const trustProxyValue = z.string().transform((v, ctx): TrustProxy => {
   if (['0', 'false', 'no', 'off', ''].includes(s)) return false;
   if (['true', 'yes', 'on'].includes(s)) return true;
   if (/^\d{1,2}$/.test(s)) return Number(s);
-  const list = s.split(',').map((x) => x.trim()).filter((x) => x !== '');
+  const list = s
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
   if (list.length > 0 && list.every((x) => PROXY_NAME.test(x))) return list;
   ctx.addIssue({
     code: 'custom',
@@ -141,16 +155,14 @@ const trustProxyValue = z.string().transform((v, ctx): TrustProxy => {
   return z.NEVER;
 });
 
-const booleanValue = z
-  .union([z.boolean(), z.string()])
-  .transform((v, ctx) => {
-    if (typeof v === 'boolean') return v;
-    const s = v.toLowerCase();
-    if (['1', 'true', 'yes', 'on'].includes(s)) return true;
-    if (['0', 'false', 'no', 'off', ''].includes(s)) return false;
-    ctx.addIssue({ code: 'custom', message: 'must be 1/true/yes or 0/false/no' });
-    return z.NEVER;
-  });
+const booleanValue = z.union([z.boolean(), z.string()]).transform((v, ctx) => {
+  if (typeof v === 'boolean') return v;
+  const s = v.toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(s)) return true;
+  if (['0', 'false', 'no', 'off', ''].includes(s)) return false;
+  ctx.addIssue({ code: 'custom', message: 'must be 1/true/yes or 0/false/no' });
+  return z.NEVER;
+});
 
 const SETTINGS: Setting[] = [
   {
@@ -274,7 +286,9 @@ const SETTINGS: Setting[] = [
     flag: 'tunnel-subdomain',
     type: 'string',
     help: 'subdomain to ask the tunnel for',
-    schema: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{2,61}[a-z0-9])$/, 'must be 4–63 lowercase letters, digits or dashes'),
+    schema: z
+      .string()
+      .regex(/^[a-z0-9](?:[a-z0-9-]{2,61}[a-z0-9])$/, 'must be 4–63 lowercase letters, digits or dashes'),
   },
   {
     key: 'redisUrl',

@@ -1,9 +1,9 @@
 // Prometheus metrics (prom-client), in a Registry of this server's own so that several
 // servers in one process (tests) do not share counters. Labels are closed sets — event
 // names we know, error codes, results — never anything a client chose (room ids, names).
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { ErrorCode } from '../protocol/signaling.ts';
-import type { LimitScope, LimitedEvent } from './rate-limit.ts';
+import type { LimitedEvent, LimitScope } from './rate-limit.ts';
 import type { RoomServer } from './rooms.ts';
 
 export type JoinResult = 'joined' | 'resumed' | ErrorCode;

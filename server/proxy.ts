@@ -24,7 +24,8 @@ export function clientAddress(req: IncomingMessage, trust: TrustFn): string {
   // while the current hop is trusted; the first untrusted one is the client.
   const chain = [direct, ...forwarded];
   for (let i = 0; i < chain.length - 1; i += 1) {
-    if (!trust(chain[i]!, i)) return chain[i]!;
+    const hop = chain[i] ?? direct;
+    if (!trust(hop, i)) return hop;
   }
-  return chain[chain.length - 1]!;
+  return chain.at(-1) ?? direct;
 }

@@ -52,18 +52,18 @@ export interface KeyedLimiter {
 export function createKeyedLimiter(rate: Rate | null, now: Clock = Date.now): KeyedLimiter {
   const buckets = new Map<string, BucketState>();
   let lastSweep = now();
-  const sweep = (t: number) => {
+  const sweep = (limit: Rate, t: number) => {
     lastSweep = t;
     for (const [key, state] of buckets) {
-      refill(state, rate!, t);
-      if (state.tokens >= rate!.burst) buckets.delete(key);
+      refill(state, limit, t);
+      if (state.tokens >= limit.burst) buckets.delete(key);
     }
   };
   return {
     take(key) {
       if (!rate) return true;
       const t = now();
-      if (t - lastSweep >= SWEEP_INTERVAL_MS || buckets.size >= SWEEP_AT_SIZE) sweep(t);
+      if (t - lastSweep >= SWEEP_INTERVAL_MS || buckets.size >= SWEEP_AT_SIZE) sweep(rate, t);
       let state = buckets.get(key);
       if (!state) {
         state = { tokens: rate.burst, at: t };

@@ -78,7 +78,11 @@ export function isAdmitted(members: readonly Member[], peerId: string, cap: numb
  * "admitted members" were listed instead, two concurrent joiners could each miss the other
  * in their acks, both wait, and the link started only on the client's 3 s fallback.
  */
-export function peersBefore(members: readonly Member[], self: Pick<Member, 'peerId' | 'joinedAt'>, cap: number): PeerInfo[] {
+export function peersBefore(
+  members: readonly Member[],
+  self: Pick<Member, 'peerId' | 'joinedAt'>,
+  cap: number,
+): PeerInfo[] {
   // A resumed peer is placed by this join, not by the connection it replaces (whose older
   // stamp keeps its seat for admission): everyone now in the room is before it.
   const current = members.filter((m) => m.peerId !== self.peerId || m.joinedAt === self.joinedAt);
@@ -142,9 +146,7 @@ export async function leaveRoom(socket: RoomSocket, member: Member): Promise<voi
   delete socket.data.admitted;
 }
 
-export type Admission =
-  | { admitted: true; members: Member[] }
-  | { admitted: false };
+export type Admission = { admitted: true; members: Member[] } | { admitted: false };
 
 /**
  * Puts the socket in the room and decides, in that order (see the top of this file).

@@ -5,29 +5,29 @@
 import { nanoid } from 'nanoid';
 import { MAX_CHAT_LENGTH, PEER_ID_LENGTH } from '../protocol/limits.ts';
 import {
-  parseJoinRequest,
-  parseOutgoingSignal,
   type ErrorCode,
   type IncomingSignal,
   type JoinAck,
   type PeerLeftReason,
   type ProtocolError,
+  parseJoinRequest,
+  parseOutgoingSignal,
 } from '../protocol/signaling.ts';
 import { createMembership, type Membership } from './cluster.ts';
 import type { Config } from './config.ts';
 import type { IceGrant } from './ice.ts';
 import type { Logger } from './logger.ts';
 import type { KnownEvent, Metrics } from './metrics.ts';
-import type { LimitScope, LimitedEvent } from './rate-limit.ts';
+import type { LimitedEvent, LimitScope } from './rate-limit.ts';
 import type { ResumeTokens } from './resume.ts';
 import {
   admit,
   leaveRoom,
+  type Member,
   memberOf,
-  peersBefore,
   peerAddress,
   peerStillPresent,
-  type Member,
+  peersBefore,
   type RoomServer,
   type RoomSocket,
 } from './rooms.ts';
@@ -60,8 +60,7 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
   const log = deps.logger.child({ socketId: socket.id });
   const ids = () => ({ roomId: socket.data.roomId, peerId: socket.data.peerId });
   const membership =
-    deps.membership ??
-    createMembership(io, { timeoutMs: 5_000, logger: deps.logger, onFallback: () => {} });
+    deps.membership ?? createMembership(io, { timeoutMs: 5_000, logger: deps.logger, onFallback: () => {} });
   const limit = deps.limiterFor?.(socket) ?? (() => null);
   const metrics = deps.metrics;
 
@@ -125,7 +124,11 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
     const parsed = parseJoinWithoutBadTicket(payload);
     if (!parsed.ok) return reject('room:join', ack, parsed.error);
     if (memberOf(socket.data)) {
-      return reject('room:join', ack, protocolError('already_joined', 'this connection is already in a room; leave it first'));
+      return reject(
+        'room:join',
+        ack,
+        protocolError('already_joined', 'this connection is already in a room; leave it first'),
+      );
     }
     const { roomId, name, resume } = parsed.value;
     // A ticket that does not verify is not an error: the user still gets in, as a new peer.
@@ -181,7 +184,8 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
     if (!allowed('signal', ack)) return;
     const member = memberOf(socket.data);
     if (!member) return reject('signal', ack, protocolError('not_in_room', 'join a room before signaling'));
-    if (args.length !== 1) return reject('signal', ack, protocolError('bad_request', 'signal expects one payload and no ack'));
+    if (args.length !== 1)
+      return reject('signal', ack, protocolError('bad_request', 'signal expects one payload and no ack'));
     const parsed = parseOutgoingSignal(args[0]);
     if (!parsed.ok) return reject('signal', ack, parsed.error);
     const { to, description, candidate } = parsed.value;

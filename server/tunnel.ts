@@ -134,13 +134,19 @@ export function startTunnel(options: TunnelOptions): Tunnel {
         ...(localHost === undefined ? {} : { local_host: localHost }),
       });
       // If we give up on it, a tunnel that opens later must not linger.
-      opening.then((late) => {
-        if (gaveUp) late.close();
-      }, () => {});
+      opening.then(
+        (late) => {
+          if (gaveUp) late.close();
+        },
+        () => {},
+      );
       const tunnel = await Promise.race([
         opening,
         new Promise<never>((_, reject) => {
-          timeout = setTimeout(() => reject(new Error(`no answer from the tunnel server in ${OPEN_TIMEOUT_MS / 1000} s`)), OPEN_TIMEOUT_MS);
+          timeout = setTimeout(
+            () => reject(new Error(`no answer from the tunnel server in ${OPEN_TIMEOUT_MS / 1000} s`)),
+            OPEN_TIMEOUT_MS,
+          );
         }),
       ]);
       if (closed) {

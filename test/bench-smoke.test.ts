@@ -26,8 +26,14 @@ test('the benchmark chart is an SVG with both panels drawn', () => {
     title: 't',
     subtitle: 's',
     mesh: {
-      app: [{ n: 2, median: 100, min: 90, max: 120 }, { n: 4, median: 200, min: 180, max: 260 }],
-      bare: [{ n: 2, median: 80, min: 70, max: 90 }, { n: 4, median: 150, min: 140, max: 170 }],
+      app: [
+        { n: 2, median: 100, min: 90, max: 120 },
+        { n: 4, median: 200, min: 180, max: 260 },
+      ],
+      bare: [
+        { n: 2, median: 80, min: 70, max: 90 },
+        { n: 4, median: 150, min: 140, max: 170 },
+      ],
     },
     latency: { app: [1, 2, 3], bare: [0.5, 0.6, 0.7] },
   });

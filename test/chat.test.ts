@@ -2,8 +2,8 @@
 // full, duplicates are dropped, and acks free the outbox.
 import assert from 'node:assert/strict';
 import { mock, test } from 'node:test';
+import { type ChatLine, createChat } from '../client/chat.ts';
 import type { ChannelMessage } from '../protocol/index.ts';
-import { createChat, type ChatLine } from '../client/chat.ts';
 
 function harness() {
   const open = new Set<string>();

@@ -2,14 +2,15 @@
 // Redis Streams adapter. Peers on different nodes see each other, signals cross nodes with
 // `from` stamped, the cap holds across nodes, ids survive a move to another node, a dead
 // node or a dead Redis degrades service without hanging or crashing anything.
-import { after, afterEach, before, describe, test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { after, afterEach, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createClient } from 'redis';
+import { type RedisProcess, startRedis } from './redis-support.ts';
 import {
-  OFFER,
   closeAll,
   connectClient,
   disconnected,
@@ -17,11 +18,11 @@ import {
   join,
   joinOk,
   newRoomId,
+  OFFER,
   startServer,
-  waitForEvent,
   type TestServer,
+  waitForEvent,
 } from './support.ts';
-import { startRedis, type RedisProcess } from './redis-support.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SECRET = 'test-secret-0123456789abcdef';
@@ -86,7 +87,11 @@ describe('two nodes on one Redis', () => {
     bob.emit('signal', { to: ackA.self.id, description: OFFER });
     assert.deepEqual(await toAlice, { from: ackB.self.id, description: OFFER });
     const toBob = waitForEvent(bob, 'signal');
-    const candidate = { candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 54321 typ host', sdpMid: '0', sdpMLineIndex: 0 };
+    const candidate = {
+      candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 54321 typ host',
+      sdpMid: '0',
+      sdpMLineIndex: 0,
+    };
     alice.emit('signal', { to: ackB.self.id, candidate });
     assert.deepEqual(await toBob, { from: ackA.self.id, candidate });
 
@@ -109,10 +114,16 @@ describe('two nodes on one Redis', () => {
     const [a, b] = await Promise.all([node(undefined, { maxRoomSize: 4 }), node(undefined, { maxRoomSize: 4 })]);
     for (let round = 0; round < 3; round += 1) {
       const room = newRoomId();
-      const clients = await Promise.all(Array.from({ length: 10 }, (_, i) => connectClient(i % 2 === 0 ? a.url : b.url)));
+      const clients = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => connectClient(i % 2 === 0 ? a.url : b.url)),
+      );
       const acks = await Promise.all(clients.map((c, i) => join(c, room, `P${i}`)));
       const admitted = acks.filter((ack) => ack.ok);
-      assert.equal(admitted.length, 4, `round ${round}: ${JSON.stringify(acks.map((x) => (x.ok ? 'ok' : x.error.code)))}`);
+      assert.equal(
+        admitted.length,
+        4,
+        `round ${round}: ${JSON.stringify(acks.map((x) => (x.ok ? 'ok' : x.error.code)))}`,
+      );
       for (const ack of acks) if (!ack.ok) assert.equal(ack.error.code, 'room_full');
       const ids = new Set(admitted.map((ack) => (ack.ok ? ack.self.id : '')));
       for (const ack of admitted) if (ack.ok) for (const peer of ack.peers) assert.ok(ids.has(peer.id));
@@ -202,7 +213,7 @@ describe('two nodes on one Redis', () => {
     assert.equal((await signal).from, ackNew.self.id);
   });
 
-  test("one node shutting down tells its own clients only, and nobody hears a peer:left", async () => {
+  test('one node shutting down tells its own clients only, and nobody hears a peer:left', async () => {
     const [a, b] = await Promise.all([node(), node()]);
     const room = newRoomId();
     const onA = await connectClient(a.url);
@@ -290,7 +301,10 @@ describe('Redis going away', () => {
     await own.stop();
     t.after(() => own.stop());
     const started = Date.now();
-    const a = await startServer({ redisUrl: own.url, clusterTimeoutMs: CLUSTER_TIMEOUT_MS }, { redisStartupWaitMs: 300 });
+    const a = await startServer(
+      { redisUrl: own.url, clusterTimeoutMs: CLUSTER_TIMEOUT_MS },
+      { redisStartupWaitMs: 300 },
+    );
     assert.ok(Date.now() - started < 1_500, 'listen() waits for Redis a bounded time');
     assert.deepEqual(
       { status: (await health(a)).status, redis: (await health(a)).redis },

@@ -1,8 +1,9 @@
 // Configuration: defaults, every setting from env and from its flag (the flag wins), and
 // for every bad value an error that names the setting, so the operator knows what to fix.
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
-import { parseConfig, type Config, type Env } from '../server/config.ts';
+import { test } from 'node:test';
+import { type Config, type Env, parseConfig } from '../server/config.ts';
 
 function ok(env: Env, argv: string[] = []): Config {
   const result = parseConfig(env, argv);
@@ -101,7 +102,14 @@ test('TRUST_PROXY takes booleans and hop counts too; --redis-url and rate flags 
   assert.equal(ok({ TRUST_PROXY: 'true' }).trustProxy, true);
   assert.equal(ok({ TRUST_PROXY: 'off' }).trustProxy, false);
   assert.equal(ok({ TRUST_PROXY: '2' }).trustProxy, 2);
-  const config = ok({}, ['--redis-url', 'redis://127.0.0.1:1', '--signal-rate-socket', '10/20', '--allowed-origins', '*']);
+  const config = ok({}, [
+    '--redis-url',
+    'redis://127.0.0.1:1',
+    '--signal-rate-socket',
+    '10/20',
+    '--allowed-origins',
+    '*',
+  ]);
   assert.equal(config.redisUrl, 'redis://127.0.0.1:1');
   assert.deepEqual(config.rateSignalSocket, { perSecond: 10, burst: 20 });
   assert.deepEqual(config.allowedOrigins, ['*']);
@@ -194,7 +202,20 @@ test('--help returns the usage text listing every flag and variable', () => {
   const result = parseConfig({ PORT: 'bad' }, ['--help']);
   assert.equal(result.kind, 'help');
   if (result.kind !== 'help') return;
-  for (const word of ['--port', 'PORT', '--max-room-size', 'ROOMLINK_SECRET', '--turn-secret', '--tunnel-subdomain', 'WIRE_LOG', 'REDIS_URL', 'TRUST_PROXY', 'ALLOWED_ORIGINS', 'SIGNAL_RATE_SOCKET', 'METRICS_TOKEN']) {
+  for (const word of [
+    '--port',
+    'PORT',
+    '--max-room-size',
+    'ROOMLINK_SECRET',
+    '--turn-secret',
+    '--tunnel-subdomain',
+    'WIRE_LOG',
+    'REDIS_URL',
+    'TRUST_PROXY',
+    'ALLOWED_ORIGINS',
+    'SIGNAL_RATE_SOCKET',
+    'METRICS_TOKEN',
+  ]) {
     assert.ok(result.text.includes(word), word);
   }
 });

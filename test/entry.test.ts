@@ -1,10 +1,11 @@
 // server.ts as an operator runs it: it prints where it listens, answers, stops cleanly on
 // SIGTERM with exit code 0, and refuses a bad configuration with exit code 1 and a message
 // naming the setting.
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -25,10 +26,22 @@ function runServer(args: string[], env: Record<string, string> = {}) {
 }
 
 test('server.ts prints its URL, serves, and exits 0 on SIGTERM', async (t) => {
-  const server = runServer(['--port', '0', '--host', '127.0.0.1', '--log-level', 'silent', '--secret', 'entry-test-secret-0123']);
+  const server = runServer([
+    '--port',
+    '0',
+    '--host',
+    '127.0.0.1',
+    '--log-level',
+    'silent',
+    '--secret',
+    'entry-test-secret-0123',
+  ]);
   t.after(() => server.child.kill('SIGKILL'));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no listening line: ${JSON.stringify(server.output())}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`no listening line: ${JSON.stringify(server.output())}`)),
+      START_TIMEOUT_MS,
+    );
     server.child.stdout.on('data', () => {
       const match = /roomlink listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(server.output().stdout);
       if (match?.[1]) {

@@ -4,8 +4,9 @@
 // server must answer every bad event with an error (or close that one connection, for a
 // protocol violation), never crash, never answer 5xx, and the real room must not lose one
 // signal. Runs with the default rate limits; the attackers come from their own addresses.
-import { afterEach, test } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { afterEach, test } from 'node:test';
 import { parseConfig } from '../server/config.ts';
 import { attacker, attackHttp, attackSockets } from './hostile.ts';
 import { assertStillServing, closeAll, joinOk, newRoomId, startServer } from './support.ts';
@@ -20,9 +21,16 @@ test('hundreds of hostile events and requests: every one answered, nothing crash
   const defaults = parseConfig({}, []);
   assert.equal(defaults.kind, 'config');
   if (defaults.kind !== 'config') return;
-  const { rateJoinSocket, rateJoinIp, rateSignalSocket, rateSignalIp, rateIceSocket, rateIceIp, rateConnectIp } = defaults.config;
+  const { rateJoinSocket, rateJoinIp, rateSignalSocket, rateSignalIp, rateIceSocket, rateIceIp, rateConnectIp } =
+    defaults.config;
   const server = await startServer({
-    rateJoinSocket, rateJoinIp, rateSignalSocket, rateSignalIp, rateIceSocket, rateIceIp, rateConnectIp,
+    rateJoinSocket,
+    rateJoinIp,
+    rateSignalSocket,
+    rateSignalIp,
+    rateIceSocket,
+    rateIceIp,
+    rateConnectIp,
     // Attackers appear as distinct addresses (as they would be), through a trusted proxy.
     trustProxy: ['loopback'],
   });

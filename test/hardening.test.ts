@@ -1,17 +1,18 @@
 // Hardening: rate limits (per socket and per address, on joins, signals, ICE refreshes and
 // connections), the Origin check, trust proxy, security headers, /metrics and /healthz, the
 // payload limit, and a graceful shutdown.
-import { afterEach, describe, test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { afterEach, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { io as connect } from 'socket.io-client';
+import { type Config, parseConfig } from '../server/config.ts';
 import { createAddressLimits, createBucket, createKeyedLimiter, createSocketLimiter } from '../server/rate-limit.ts';
-import { parseConfig, type Config } from '../server/config.ts';
 import {
-  OFFER,
   assertRefused,
   assertStillServing,
+  type Client,
   closeAll,
   collect,
   connectClient,
@@ -21,9 +22,9 @@ import {
   join,
   joinOk,
   newRoomId,
+  OFFER,
   startServer,
   waitForEvent,
-  type Client,
 } from './support.ts';
 
 afterEach(closeAll);
@@ -35,7 +36,11 @@ const defaults = (() => {
 })();
 
 /** A client with extra handshake headers (Origin, X-Forwarded-For); resolves or rejects on connect. */
-function connectWith(url: string, headers: Record<string, string>, transports: Array<'websocket' | 'polling'> = ['websocket']) {
+function connectWith(
+  url: string,
+  headers: Record<string, string>,
+  transports: Array<'websocket' | 'polling'> = ['websocket'],
+) {
   const client: Client = connect(url, { transports, forceNew: true, reconnection: false, extraHeaders: headers });
   const opened = new Promise<Client>((resolve, reject) => {
     client.once('connect', () => resolve(client));
@@ -78,7 +83,16 @@ describe('token buckets', () => {
   });
 
   test('a socket over its own limit does not drain its address; "off" never refuses', () => {
-    const settings: Pick<Config, 'rateJoinSocket' | 'rateJoinIp' | 'rateSignalSocket' | 'rateSignalIp' | 'rateIceSocket' | 'rateIceIp' | 'rateConnectIp'> = {
+    const settings: Pick<
+      Config,
+      | 'rateJoinSocket'
+      | 'rateJoinIp'
+      | 'rateSignalSocket'
+      | 'rateSignalIp'
+      | 'rateIceSocket'
+      | 'rateIceIp'
+      | 'rateConnectIp'
+    > = {
       ...defaults,
       rateSignalSocket: { perSecond: 1, burst: 2 },
       rateSignalIp: { perSecond: 1, burst: 3 },
@@ -89,7 +103,10 @@ describe('token buckets', () => {
     const shared = createAddressLimits(settings, now);
     const first = createSocketLimiter(settings, '10.0.0.1', shared, now);
     const second = createSocketLimiter(settings, '10.0.0.1', shared, now);
-    assert.deepEqual([first('signal'), first('signal'), first('signal'), first('signal')], [null, null, 'socket', 'socket']);
+    assert.deepEqual(
+      [first('signal'), first('signal'), first('signal'), first('signal')],
+      [null, null, 'socket', 'socket'],
+    );
     assert.deepEqual([second('signal'), second('signal')], [null, 'ip']);
     for (let i = 0; i < 1000; i += 1) assert.equal(first('room:join'), null);
   });
@@ -170,7 +187,10 @@ describe('rate limits on the wire', () => {
     const server = await startServer({ rateConnectIp: { perSecond: 0.01, burst: 2 } });
     await connectWith(server.url, { 'X-Forwarded-For': '198.51.100.1' });
     await connectWith(server.url, { 'X-Forwarded-For': '198.51.100.2' }, ['polling']);
-    await assert.rejects(connectWith(server.url, { 'X-Forwarded-For': '198.51.100.3' }), /websocket error|Forbidden|rate/i);
+    await assert.rejects(
+      connectWith(server.url, { 'X-Forwarded-For': '198.51.100.3' }),
+      /websocket error|Forbidden|rate/i,
+    );
     const res = await fetch(`${server.url}/socket.io/?EIO=4&transport=polling`);
     assert.equal(res.status, 403);
     assert.match(await res.text(), /rate_limited/);
@@ -193,11 +213,18 @@ describe('origin check', () => {
     await connectWith(server.url, { Origin: server.url.replace('http', 'HTTP') });
     await connectWith(server.url, {}, ['polling']);
     await connectWith(server.url, { Origin: server.url }, ['polling']);
-    for (const origin of ['http://evil.example', 'null', `${server.url}.evil.example`, `https://127.0.0.1:${new URL(server.url).port}x`]) {
+    for (const origin of [
+      'http://evil.example',
+      'null',
+      `${server.url}.evil.example`,
+      `https://127.0.0.1:${new URL(server.url).port}x`,
+    ]) {
       await assert.rejects(connectWith(server.url, { Origin: origin }), origin);
       await assert.rejects(connectWith(server.url, { Origin: origin }, ['polling']), origin);
     }
-    const res = await fetch(`${server.url}/socket.io/?EIO=4&transport=polling`, { headers: { Origin: 'http://evil.example' } });
+    const res = await fetch(`${server.url}/socket.io/?EIO=4&transport=polling`, {
+      headers: { Origin: 'http://evil.example' },
+    });
     assert.equal(res.status, 403);
     assert.equal(await metric(server, /^roomlink_connections_refused_total\{reason="origin"\}/), 9);
     await assertStillServing(server.url);
@@ -207,7 +234,9 @@ describe('origin check', () => {
     const server = await startServer({ allowedOrigins: ['https://chat.example.org'] });
     await connectWith(server.url, { Origin: 'https://chat.example.org' });
     await connectWith(server.url, { Origin: 'HTTPS://Chat.Example.org' }, ['polling']);
-    const res = await fetch(`${server.url}/socket.io/?EIO=4&transport=polling`, { headers: { Origin: 'https://chat.example.org' } });
+    const res = await fetch(`${server.url}/socket.io/?EIO=4&transport=polling`, {
+      headers: { Origin: 'https://chat.example.org' },
+    });
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('access-control-allow-origin'), 'https://chat.example.org');
     await assert.rejects(connectWith(server.url, { Origin: 'https://other.example.org' }));
@@ -221,7 +250,12 @@ describe('HTTP', () => {
     const res = await fetch(`${server.url}/vendor/normalize.css`);
     assert.equal(res.status, 200);
     const csp = res.headers.get('content-security-policy') ?? '';
-    const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k!, v]));
+    const directives = new Map(
+      csp
+        .split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .map(([k, ...v]) => [k!, v]),
+    );
     assert.deepEqual(directives.get('default-src'), ["'self'"]);
     assert.deepEqual(directives.get('script-src'), ["'self'"]);
     assert.deepEqual(directives.get('style-src'), ["'self'"]);
@@ -236,7 +270,9 @@ describe('HTTP', () => {
     assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
     assert.equal(res.headers.get('x-powered-by'), null);
     // A Host header that could smuggle a directive is not echoed.
-    const evil = await fetch(`${server.url}/healthz`, { headers: { Host: 'a.example;script-src *' } }).catch(() => null);
+    const evil = await fetch(`${server.url}/healthz`, { headers: { Host: 'a.example;script-src *' } }).catch(
+      () => null,
+    );
     if (evil) assert.doesNotMatch(evil.headers.get('content-security-policy') ?? '', /script-src \*/);
 
     const html = readFileSync(fileURLToPath(new URL('../public/index.html', import.meta.url)), 'utf8');
@@ -316,7 +352,11 @@ describe('graceful shutdown', () => {
     await joinOk(ws, room, 'WS');
     await joinOk(polling, room, 'Polling');
     const noLeft = expectNoEvent(ws, 'peer:left', 300);
-    const notices = [waitForEvent(ws, 'server:shutdown'), waitForEvent(polling, 'server:shutdown'), waitForEvent(late, 'server:shutdown')];
+    const notices = [
+      waitForEvent(ws, 'server:shutdown'),
+      waitForEvent(polling, 'server:shutdown'),
+      waitForEvent(late, 'server:shutdown'),
+    ];
 
     // A request that never finishes: close() must not wait for it past the grace period.
     const { connect: tcp } = await import('node:net');
@@ -325,7 +365,9 @@ describe('graceful shutdown', () => {
     stuck.write('GET /healthz HTTP/1.1\r\nHost: x\r\n');
 
     // Everything a client might try while the server goes away, fired the moment it does.
-    const lateJoin = new Promise((resolve) => late.once('server:shutdown', () => resolve(join(late, newRoomId(), 'Late'))));
+    const lateJoin = new Promise((resolve) =>
+      late.once('server:shutdown', () => resolve(join(late, newRoomId(), 'Late'))),
+    );
     const started = Date.now();
     const closing = server.close();
     const health = fetch(`${server.url}/healthz`);

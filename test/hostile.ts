@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { connect as tcp } from 'node:net';
 import { io as connect } from 'socket.io-client';
-import { OFFER, newRoomId, type Client } from './support.ts';
+import { type Client, newRoomId, OFFER } from './support.ts';
 
 const REPLY_TIMEOUT_MS = 1_500;
 
@@ -25,26 +25,66 @@ function prng(seed: number) {
 }
 
 const GARBAGE_VALUES: unknown[] = [
-  null, undefined, 0, -1, 1e308, NaN, true, '', ' ', 'x'.repeat(5_000), '\u0000\u202e\ud800', '<script>alert(1)</script>',
-  [], [1, 2, 3], {}, { roomId: 7 }, { roomId: null, name: null }, { toString: 'x' }, { __proto__: { polluted: true } },
-  { constructor: { prototype: { polluted: true } } }, { roomId: 'a'.repeat(65), name: 'A' }, { roomId: '../../etc/passwd', name: 'A' },
-  { roomId: 'valid_room_id_0000001', name: '' }, { roomId: 'valid_room_id_0000001', name: 'x'.repeat(33) },
-  { roomId: 'valid_room_id_0000001', name: 'A\u0007' }, { roomId: 'valid_room_id_0000001', name: 42 },
-  { roomId: 'valid_room_id_0000001', name: 'A', extra: 1 }, { to: 'abcdefghijkl' }, { to: 12, description: OFFER },
-  { to: 'abcdefghijkl', description: { type: 'bogus', sdp: '' } }, { to: 'abcdefghijkl', description: { type: 'offer', sdp: 7 } },
-  { to: 'abcdefghijkl', candidate: { candidate: 'x'.repeat(2_000) } }, { to: 'abcdefghijkl', candidate: { candidate: '', sdpMLineIndex: -1 } },
-  { to: 'abcdefghijkl', description: OFFER, candidate: { candidate: '' } }, { to: 'a b', description: OFFER },
-  Buffer.from('binary garbage'), new Uint8Array([0, 255, 1]), { nested: { deep: { deeper: [[[[[[[[[[{}]]]]]]]]]] } } },
+  null,
+  undefined,
+  0,
+  -1,
+  1e308,
+  NaN,
+  true,
+  '',
+  ' ',
+  'x'.repeat(5_000),
+  '\u0000\u202e\ud800',
+  '<script>alert(1)</script>',
+  [],
+  [1, 2, 3],
+  {},
+  { roomId: 7 },
+  { roomId: null, name: null },
+  { toString: 'x' },
+  { __proto__: { polluted: true } },
+  { constructor: { prototype: { polluted: true } } },
+  { roomId: 'a'.repeat(65), name: 'A' },
+  { roomId: '../../etc/passwd', name: 'A' },
+  { roomId: 'valid_room_id_0000001', name: '' },
+  { roomId: 'valid_room_id_0000001', name: 'x'.repeat(33) },
+  { roomId: 'valid_room_id_0000001', name: 'A\u0007' },
+  { roomId: 'valid_room_id_0000001', name: 42 },
+  { roomId: 'valid_room_id_0000001', name: 'A', extra: 1 },
+  { to: 'abcdefghijkl' },
+  { to: 12, description: OFFER },
+  { to: 'abcdefghijkl', description: { type: 'bogus', sdp: '' } },
+  { to: 'abcdefghijkl', description: { type: 'offer', sdp: 7 } },
+  { to: 'abcdefghijkl', candidate: { candidate: 'x'.repeat(2_000) } },
+  { to: 'abcdefghijkl', candidate: { candidate: '', sdpMLineIndex: -1 } },
+  { to: 'abcdefghijkl', description: OFFER, candidate: { candidate: '' } },
+  { to: 'a b', description: OFFER },
+  Buffer.from('binary garbage'),
+  new Uint8Array([0, 255, 1]),
+  { nested: { deep: { deeper: [[[[[[[[[[{}]]]]]]]]]] } } },
 ];
 
-const UNKNOWN_EVENTS = ['chat', 'error', '__proto__', 'constructor', 'hasOwnProperty', 'room:kick', 'peer:joined', 'signal ', 'x'.repeat(300), '💥'];
+const UNKNOWN_EVENTS = [
+  'chat',
+  'error',
+  '__proto__',
+  'constructor',
+  'hasOwnProperty',
+  'room:kick',
+  'peer:joined',
+  'signal ',
+  'x'.repeat(300),
+  '💥',
+];
 
 type Expectation = 'error' | 'close';
 
 interface Attack {
   /** What the server must do: answer with an error (event or ack), or close the connection. */
   expect: Expectation;
-  send(client: Client): Promise<unknown> | void;
+  /** Whatever the send returns (a promise for acked events) is awaited, if anything. */
+  send(client: Client): unknown;
 }
 
 function raw(client: Client) {
@@ -82,9 +122,15 @@ function attacks(seed: number, victimId: string, count: number): Attack[] {
   const list: Attack[] = [];
   const withAck = (event: string, ...args: unknown[]): Attack => ({
     expect: 'error',
-    send: (c) => raw(c).timeout(REPLY_TIMEOUT_MS).emitWithAck(event, ...args),
+    send: (c) =>
+      raw(c)
+        .timeout(REPLY_TIMEOUT_MS)
+        .emitWithAck(event, ...args),
   });
-  const noAck = (event: string, ...args: unknown[]): Attack => ({ expect: 'error', send: (c) => raw(c).emit(event, ...args) });
+  const noAck = (event: string, ...args: unknown[]): Attack => ({
+    expect: 'error',
+    send: (c) => raw(c).emit(event, ...args),
+  });
   const kinds: Array<() => Attack> = [
     // Malformed and wrongly typed payloads, with and without acks, wrong arity.
     () => withAck('room:join', garbage()),
@@ -104,11 +150,17 @@ function attacks(seed: number, victimId: string, count: number): Attack[] {
     () => noAck(rnd.pick(UNKNOWN_EVENTS), garbage()),
     () => withAck(rnd.pick(UNKNOWN_EVENTS), garbage()),
     // Oversized: beyond 64 KB the connection is closed.
-    () => ({ expect: 'close', send: (c) => raw(c).emit('signal', { to: victimId, description: { type: 'offer', sdp: 'x'.repeat(70_000) } }) }),
+    () => ({
+      expect: 'close',
+      send: (c) => raw(c).emit('signal', { to: victimId, description: { type: 'offer', sdp: 'x'.repeat(70_000) } }),
+    }),
     // Not Socket.IO at all.
     () => ({
       expect: 'close',
-      send: (c) => c.io.engine.write(rnd.pick(['42[', '4{"not":"an array"}', '42["disconnect"]', '99', '2probe-not', '42{}', '42"str"'])),
+      send: (c) =>
+        c.io.engine.write(
+          rnd.pick(['42[', '4{"not":"an array"}', '42["disconnect"]', '99', '2probe-not', '42{}', '42"str"']),
+        ),
     }),
   ];
   // Replays: a valid join (which may itself be rate limited: an error too), the same join
@@ -145,21 +197,51 @@ export function attacker(url: string, address: string): Promise<Client> {
 }
 
 const BAD_HTTP: string[] = [
-  'GET /%E0%A4%A HTTP/1.1', 'GET /% HTTP/1.1', 'GET /%%32%65 HTTP/1.1', 'GET /..%2f..%2f..%2fetc%2fpasswd HTTP/1.1',
-  'GET /../../../../etc/passwd HTTP/1.1', 'GET /.%2e/.%2e/package.json HTTP/1.1', 'GET /%00 HTTP/1.1', 'GET /index.html%00.js HTTP/1.1',
-  'GET /?roomId=%ZZ&k=%E0 HTTP/1.1', 'GET /?roomId[]=1&roomId[x]=2&__proto__[a]=1 HTTP/1.1', `GET /?${'a=1&'.repeat(2_000)} HTTP/1.1`,
-  `GET /${'a'.repeat(9_000)} HTTP/1.1`, 'GET /socket.io/ HTTP/1.1', 'GET /socket.io/?EIO=3&transport=polling HTTP/1.1',
-  'GET /socket.io/?EIO=4&transport=carrier-pigeon HTTP/1.1', 'GET /socket.io/?EIO=4&transport=polling&sid=doesnotexist HTTP/1.1',
-  'GET /socket.io/?EIO=4&transport=websocket HTTP/1.1', 'GET /socket.io/?EIO=4&transport=polling&sid=%ZZ HTTP/1.1',
-  'POST /socket.io/?EIO=4&transport=polling HTTP/1.1', 'POST /socket.io/?EIO=4&transport=polling&sid=nope HTTP/1.1',
-  'BREW /coffee HTTP/1.1', 'TRACE / HTTP/1.1', 'PROPFIND / HTTP/1.1', 'DELETE /healthz HTTP/1.1', 'PUT /index.html HTTP/1.1',
-  'OPTIONS * HTTP/1.1', 'CONNECT 127.0.0.1:22 HTTP/1.1', 'GET http://evil.example/ HTTP/1.1', 'GET / HTTP/9.9', 'GET /\tHTTP/1.1',
-  'GET', '\u0000\u0001\u0002', 'GET / HTTP/1.1\r\nContent-Length: -1', 'GET / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nZZZ',
-  'POST /metrics HTTP/1.1\r\nContent-Length: 5\r\nTransfer-Encoding: chunked', 'GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b',
-  `GET / HTTP/1.1\r\nX-Big: ${'h'.repeat(20_000)}`, `GET / HTTP/1.1\r\n${'X-Many: 1\r\n'.repeat(3_000)}`.trimEnd(),
-  'GET /metrics HTTP/1.1\r\nAuthorization: Bearer \u00ff\u00fe', 'GET /vendor/normalize.css/../../server/config.ts HTTP/1.1',
-  'GET /healthz?%F0%9F%92%A9=%ZZ HTTP/1.1', 'GET //evil.example HTTP/1.1', 'GET /\\..\\..\\etc\\passwd HTTP/1.1',
-  'GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nOrigin: null', 'GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nX-Forwarded-For: ::::,,,,',
+  'GET /%E0%A4%A HTTP/1.1',
+  'GET /% HTTP/1.1',
+  'GET /%%32%65 HTTP/1.1',
+  'GET /..%2f..%2f..%2fetc%2fpasswd HTTP/1.1',
+  'GET /../../../../etc/passwd HTTP/1.1',
+  'GET /.%2e/.%2e/package.json HTTP/1.1',
+  'GET /%00 HTTP/1.1',
+  'GET /index.html%00.js HTTP/1.1',
+  'GET /?roomId=%ZZ&k=%E0 HTTP/1.1',
+  'GET /?roomId[]=1&roomId[x]=2&__proto__[a]=1 HTTP/1.1',
+  `GET /?${'a=1&'.repeat(2_000)} HTTP/1.1`,
+  `GET /${'a'.repeat(9_000)} HTTP/1.1`,
+  'GET /socket.io/ HTTP/1.1',
+  'GET /socket.io/?EIO=3&transport=polling HTTP/1.1',
+  'GET /socket.io/?EIO=4&transport=carrier-pigeon HTTP/1.1',
+  'GET /socket.io/?EIO=4&transport=polling&sid=doesnotexist HTTP/1.1',
+  'GET /socket.io/?EIO=4&transport=websocket HTTP/1.1',
+  'GET /socket.io/?EIO=4&transport=polling&sid=%ZZ HTTP/1.1',
+  'POST /socket.io/?EIO=4&transport=polling HTTP/1.1',
+  'POST /socket.io/?EIO=4&transport=polling&sid=nope HTTP/1.1',
+  'BREW /coffee HTTP/1.1',
+  'TRACE / HTTP/1.1',
+  'PROPFIND / HTTP/1.1',
+  'DELETE /healthz HTTP/1.1',
+  'PUT /index.html HTTP/1.1',
+  'OPTIONS * HTTP/1.1',
+  'CONNECT 127.0.0.1:22 HTTP/1.1',
+  'GET http://evil.example/ HTTP/1.1',
+  'GET / HTTP/9.9',
+  'GET /\tHTTP/1.1',
+  'GET',
+  '\u0000\u0001\u0002',
+  'GET / HTTP/1.1\r\nContent-Length: -1',
+  'GET / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nZZZ',
+  'POST /metrics HTTP/1.1\r\nContent-Length: 5\r\nTransfer-Encoding: chunked',
+  'GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b',
+  `GET / HTTP/1.1\r\nX-Big: ${'h'.repeat(20_000)}`,
+  `GET / HTTP/1.1\r\n${'X-Many: 1\r\n'.repeat(3_000)}`.trimEnd(),
+  'GET /metrics HTTP/1.1\r\nAuthorization: Bearer \u00ff\u00fe',
+  'GET /vendor/normalize.css/../../server/config.ts HTTP/1.1',
+  'GET /healthz?%F0%9F%92%A9=%ZZ HTTP/1.1',
+  'GET //evil.example HTTP/1.1',
+  'GET /\\..\\..\\etc\\passwd HTTP/1.1',
+  'GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nOrigin: null',
+  'GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nX-Forwarded-For: ::::,,,,',
 ];
 
 /** Sends one raw request and returns the status code, or 0 if the server closed without one. */
@@ -190,7 +272,10 @@ export interface AttackOptions {
 }
 
 /** Runs the socket attacks; resolves with how many were answered and how many closed. */
-export async function attackSockets(url: string, options: AttackOptions): Promise<{ answered: number; closes: number }> {
+export async function attackSockets(
+  url: string,
+  options: AttackOptions,
+): Promise<{ answered: number; closes: number }> {
   let answered = 0;
   let closes = 0;
   await Promise.all(

@@ -1,8 +1,9 @@
 // ICE servers for a peer: STUN as configured, TURN with coturn's REST credentials (checked
 // against an independent HMAC-SHA1) or static ones.
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
+import { test } from 'node:test';
 import { buildIceServers, type IceSettings } from '../server/ice.ts';
 
 const base: IceSettings = { stunUrls: [], turnUrls: [], turnTtl: 3600 };
@@ -18,7 +19,12 @@ test('STUN URLs are passed through as they are', () => {
 });
 
 test('TURN REST credentials: expiry:peerId signed with HMAC-SHA1, base64', () => {
-  const settings: IceSettings = { ...base, turnUrls: ['turn:127.0.0.1:3478?transport=udp'], turnSecret: 's3cret', turnTtl: 600 };
+  const settings: IceSettings = {
+    ...base,
+    turnUrls: ['turn:127.0.0.1:3478?transport=udp'],
+    turnSecret: 's3cret',
+    turnTtl: 600,
+  };
   const grant = buildIceServers(settings, 'peer12345678', NOW_MS);
   const expiry = 1_700_000_000 + 600;
   assert.equal(grant.iceExpiresAt, expiry);

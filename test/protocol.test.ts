@@ -1,13 +1,9 @@
 // The protocol parsers are the server's first line of defence: each must accept exactly the
 // documented shapes and turn everything else into a clean error, never a throw.
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
-import {
-  parseChannelMessage,
-  parseJoinRequest,
-  parseOutgoingSignal,
-  normalizeName,
-} from '../protocol/index.ts';
+import { test } from 'node:test';
+import { normalizeName, parseChannelMessage, parseJoinRequest, parseOutgoingSignal } from '../protocol/index.ts';
 
 const ROOM = 'Abcdefghijklmnop_-12';
 const PEER = 'peer_ABC-1234';
@@ -66,7 +62,16 @@ test('parseJoinRequest rejects extra fields and prototype-pollution keys', () =>
 });
 
 test('parseJoinRequest rejects bad room ids with invalid_room', () => {
-  for (const roomId of ['short', 'x'.repeat(65), 'has space in it!!!', '../../etc/passwd/x', 12345678901234567, null, ['x'.repeat(20)], 'ü'.repeat(20)]) {
+  for (const roomId of [
+    'short',
+    'x'.repeat(65),
+    'has space in it!!!',
+    '../../etc/passwd/x',
+    12345678901234568,
+    null,
+    ['x'.repeat(20)],
+    'ü'.repeat(20),
+  ]) {
     const result = parseJoinRequest({ roomId, name: 'a' });
     assert.equal(result.ok, false);
     if (!result.ok) assert.equal(result.error.code, 'invalid_room', String(roomId));
@@ -107,7 +112,12 @@ test('normalizeName counts code points: 32 emoji are fine, 33 are not', () => {
 test('parseOutgoingSignal accepts a description or a candidate', () => {
   const description = { type: 'offer', sdp: 'v=0\r\n' } as const;
   assert.deepEqual(parseOutgoingSignal({ to: PEER, description }), { ok: true, value: { to: PEER, description } });
-  const candidate = { candidate: 'candidate:1 1 udp 1 10.0.0.1 5000 typ host', sdpMid: '0', sdpMLineIndex: 0, usernameFragment: null };
+  const candidate = {
+    candidate: 'candidate:1 1 udp 1 10.0.0.1 5000 typ host',
+    sdpMid: '0',
+    sdpMLineIndex: 0,
+    usernameFragment: null,
+  };
   assert.deepEqual(parseOutgoingSignal({ to: PEER, candidate }), { ok: true, value: { to: PEER, candidate } });
   // The end-of-candidates marker is an empty candidate string.
   assert.equal(parseOutgoingSignal({ to: PEER, candidate: { candidate: '' } }).ok, true);

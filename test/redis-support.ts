@@ -1,9 +1,9 @@
 // A real redis-server for the scale-out tests: its own process on a free port of 127.0.0.1,
 // no persistence, stopped by pid (also if the test process dies first). Not skipped when
 // redis-server is missing: the tests fail and say how to install it.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer, connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 
 const START_TIMEOUT_MS = 5_000;
 
@@ -59,7 +59,20 @@ export async function startRedis(): Promise<RedisProcess> {
   const start = async () => {
     const proc = spawn(
       binary,
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--loglevel', 'warning'],
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--daemonize',
+        'no',
+        '--loglevel',
+        'warning',
+      ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let stderr = '';

@@ -1,8 +1,9 @@
 // Resume tokens: a reconnecting tab gets its id back with the token it was given, and no
 // token claims another id, another room, or survives a different secret.
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
+import { test } from 'node:test';
 import { createResumeTokens } from '../server/resume.ts';
 
 const ROOM = 'room-0123456789abcdef';
@@ -31,7 +32,14 @@ test('a ticket does not verify for another room, another id, or another secret',
 test('malformed tokens are refused without throwing', () => {
   const tokens = createResumeTokens(SECRET);
   const good = tokens.issue(ROOM, 'peer12345678').token;
-  for (const token of ['', 'short', good.slice(0, -1), `${good}A`, '!'.repeat(43), good.replace(/./, (c) => (c === 'A' ? 'B' : 'A'))]) {
+  for (const token of [
+    '',
+    'short',
+    good.slice(0, -1),
+    `${good}A`,
+    '!'.repeat(43),
+    good.replace(/./, (c) => (c === 'A' ? 'B' : 'A')),
+  ]) {
     assert.equal(tokens.verify(ROOM, { id: 'peer12345678', token }), false, token);
   }
 });

@@ -1,15 +1,16 @@
 // The room registry's decisions, without sockets: who holds a seat, who is told about whom,
 // and when a departure is a real one.
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import {
   createJoinClock,
   isAdmitted,
-  memberOf,
-  peersBefore,
-  peerStillPresent,
-  rankMembers,
   type Member,
+  memberOf,
+  peerStillPresent,
+  peersBefore,
+  rankMembers,
 } from '../server/rooms.ts';
 
 const ROOM = 'room-0123456789abcdef';
@@ -17,14 +18,23 @@ const m = (peerId: string, joinedAt: number, name = peerId): Member => ({ roomId
 
 test('members are ranked by join time, then by peer id for equal times', () => {
   const ranked = rankMembers([m('c', 3), m('b', 1), m('a', 3), m('d', 2)]);
-  assert.deepEqual(ranked.map((x) => x.peerId), ['b', 'd', 'a', 'c']);
+  assert.deepEqual(
+    ranked.map((x) => x.peerId),
+    ['b', 'd', 'a', 'c'],
+  );
 });
 
 test('a peer id held by two sockets counts once, with its earliest join time', () => {
   const ghost = m('alice', 1);
   const resumed = m('alice', 9);
   const ranked = rankMembers([resumed, m('bob', 5), ghost]);
-  assert.deepEqual(ranked.map((x) => [x.peerId, x.joinedAt]), [['alice', 1], ['bob', 5]]);
+  assert.deepEqual(
+    ranked.map((x) => [x.peerId, x.joinedAt]),
+    [
+      ['alice', 1],
+      ['bob', 5],
+    ],
+  );
 });
 
 test('the first cap members are admitted and the next is refused', () => {
@@ -57,8 +67,14 @@ test('a newcomer is told about those ranked before it, once each; later joiners 
     { id: 'b', name: 'Ben' },
   ]);
   // Of any two members exactly one lists the other: the later one.
-  assert.deepEqual(peersBefore(members, { peerId: 'late', joinedAt: 5 }, 10).map((p) => p.id), ['a', 'b', 'me']);
-  assert.deepEqual(peersBefore(members, { peerId: 'b', joinedAt: 2 }, 10).map((p) => p.id), ['a']);
+  assert.deepEqual(
+    peersBefore(members, { peerId: 'late', joinedAt: 5 }, 10).map((p) => p.id),
+    ['a', 'b', 'me'],
+  );
+  assert.deepEqual(
+    peersBefore(members, { peerId: 'b', joinedAt: 2 }, 10).map((p) => p.id),
+    ['a'],
+  );
   // Past the cap: not a member, told about no one.
   assert.deepEqual(peersBefore(members, { peerId: 'late', joinedAt: 5 }, 3), []);
   // A resumed peer (its old connection still listed at 1) comes after everyone present now.

@@ -1,13 +1,13 @@
 // The signaling server end to end: a real server on 127.0.0.1 and real socket.io-client
 // connections, checking the behaviour a browser relies on. Hostile input has its own file
 // (hostile-input.test.ts).
-import { afterEach, describe, test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
+import { afterEach, describe, test } from 'node:test';
 import {
-  OFFER,
   assertRefused,
   closeAll,
   collect,
@@ -19,6 +19,7 @@ import {
   join,
   joinOk,
   newRoomId,
+  OFFER,
   startServer,
   waitForEvent,
 } from './support.ts';
@@ -139,7 +140,11 @@ describe('relaying signals', () => {
     alice.emit('signal', { to: ackB.self.id, description: OFFER });
     assert.deepEqual(await offer, { from: ackA.self.id, description: OFFER });
 
-    const candidate = { candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host', sdpMid: '0', sdpMLineIndex: 0 };
+    const candidate = {
+      candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host',
+      sdpMid: '0',
+      sdpMLineIndex: 0,
+    };
     const got = waitForEvent(alice, 'signal');
     bob.emit('signal', { to: ackA.self.id, candidate });
     assert.deepEqual(await got, { from: ackB.self.id, candidate });
@@ -229,7 +234,10 @@ describe('leaving and coming back', () => {
     const reloaded = await connectClient(server.url);
     const ackA2 = await joinOk(reloaded, room, 'Alice', ackA.resume);
     assert.equal(ackA2.self.id, ackA.self.id);
-    assert.deepEqual(ackA2.peers.map((p) => p.name), ['Bob']);
+    assert.deepEqual(
+      ackA2.peers.map((p) => p.name),
+      ['Bob'],
+    );
     assert.equal(await ghostGone, 'io server disconnect');
     assert.deepEqual(await rejoined, { id: ackA.self.id, name: 'Alice' });
     await expectNoEvent(bob, 'peer:left');
@@ -351,7 +359,10 @@ describe('wire log', () => {
     const server = await startServer({ wireLog: path });
     const client = await connectClient(server.url);
     await joinOk(client, newRoomId(), 'WireName');
-    const lines = (await readFile(path, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = (await readFile(path, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.ok(lines.some((l) => l['type'] === 'upgrade' || l['type'] === 'http'));
     assert.ok(lines.some((l) => l['type'] === 'message' && String(l['data']).includes('WireName')));
     assert.ok(lines.every((l) => typeof l['t'] === 'number'));

@@ -2,8 +2,6 @@
 // Socket.IO clients, with everything they open closed again by closeAll().
 import assert from 'node:assert/strict';
 import { io as connect, type Socket } from 'socket.io-client';
-import { createApp, type App, type AppOptions } from '../server/app.ts';
-import { parseConfig, type Config } from '../server/config.ts';
 import type {
   ClientToServerEvents,
   JoinAck,
@@ -11,6 +9,8 @@ import type {
   ProtocolError,
   ServerToClientEvents,
 } from '../protocol/signaling.ts';
+import { type App, type AppOptions, createApp } from '../server/app.ts';
+import { type Config, parseConfig } from '../server/config.ts';
 
 export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -63,7 +63,10 @@ export async function startServer(overrides: Partial<Config> = {}, options: AppO
 }
 
 /** A connected client (WebSocket only unless asked, its own Manager, no reconnection). */
-export async function connectClient(url: string, transports: Array<'websocket' | 'polling'> = ['websocket']): Promise<Client> {
+export async function connectClient(
+  url: string,
+  transports: Array<'websocket' | 'polling'> = ['websocket'],
+): Promise<Client> {
   const client: Client = connect(url, { transports, forceNew: true, reconnection: false });
   openClients.add(client);
   await new Promise<void>((resolve, reject) => {

@@ -1,10 +1,11 @@
 // --tunnel's lifecycle with a stand-in for the localtunnel client: the link is printed when
 // the tunnel opens; a drop or a failed open is retried with backoff and the new link printed;
 // close() stops everything. (e2e/tunnel.spec.ts runs the real client against a real server.)
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
-import { startTunnel, type LocalTunnel, type LocalTunnelOptions } from '../server/tunnel.ts';
+import { test } from 'node:test';
+import { type LocalTunnel, type LocalTunnelOptions, startTunnel } from '../server/tunnel.ts';
 
 class FakeTunnel extends EventEmitter implements LocalTunnel {
   closed = false;
@@ -60,7 +61,12 @@ test('prints the link, reopens after a drop and after a failed open, and stops o
   await until(() => tunnel.url === 'http://t1.example');
   assert.deepEqual(
     lines.map((line) => line.replace(/[:;].*/, '')),
-    ['roomlink tunnel open', 'roomlink tunnel dropped (connection refused', 'roomlink tunnel could not open (tunnel server said no)', 'roomlink tunnel open'],
+    [
+      'roomlink tunnel open',
+      'roomlink tunnel dropped (connection refused',
+      'roomlink tunnel could not open (tunnel server said no)',
+      'roomlink tunnel open',
+    ],
   );
   assert.match(lines[1] ?? '', /reopening in 1 s/);
   assert.match(lines[2] ?? '', /retrying in 2 s/);
@@ -71,7 +77,11 @@ test('prints the link, reopens after a drop and after a failed open, and stops o
 });
 
 test('a loopback or wildcard listener is reached as localhost, keeping the Host header', async () => {
-  for (const [listenHost, expected] of [['0.0.0.0', undefined], ['127.0.0.1', undefined], ['10.1.2.3', '10.1.2.3']] as const) {
+  for (const [listenHost, expected] of [
+    ['0.0.0.0', undefined],
+    ['127.0.0.1', undefined],
+    ['10.1.2.3', '10.1.2.3'],
+  ] as const) {
     let seen: LocalTunnelOptions | undefined;
     const tunnel = startTunnel({
       port: 1,

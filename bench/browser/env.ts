@@ -3,11 +3,11 @@
 // Debian's Chromium in it. Everything is torn down by close(), and by the exit hooks of
 // e2e/support if the run dies first.
 import { fileURLToPath } from 'node:url';
-import { createBrowserPool, type BrowserPool } from '../../e2e/support/browser.ts';
+import { type BrowserPool, createBrowserPool } from '../../e2e/support/browser.ts';
 import { createNetns, type Netns } from '../../e2e/support/netns.ts';
-import { startInNetns, type NetnsProcess } from '../../e2e/support/process.ts';
-import { startServer, type RoomServer } from '../../e2e/support/server.ts';
-import { buildPages, type BuiltPages } from './pages.ts';
+import { type NetnsProcess, startInNetns } from '../../e2e/support/process.ts';
+import { type RoomServer, startServer } from '../../e2e/support/server.ts';
+import { type BuiltPages, buildPages } from './pages.ts';
 
 const BARE_PORT = 3001;
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));

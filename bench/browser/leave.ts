@@ -3,18 +3,18 @@
 // others record, in their own pages, when it leaves their member list (the bare page: when
 // its link's data channel closes or the connection leaves 'connected'). The time is the
 // later of the two, from the moment Node closed or froze it (converted to the pages' clock).
-import { summarize, type Summary } from '../stats.ts';
+import { type Summary, summarize } from '../stats.ts';
 import type { BrowserBenchEnv } from './env.ts';
 import {
   clockOffset,
   closeUsers,
   createUsers,
+  type Flavor,
   navigateAll,
   nodeNow,
   readRecord,
   roomUrl,
   waitMeshDone,
-  type Flavor,
 } from './room.ts';
 
 export type LeaveKind = 'closed' | 'frozen';
@@ -34,7 +34,10 @@ export interface LeaveResult {
 
 export async function measureLeaveOnce(env: BrowserBenchEnv, flavor: Flavor, kind: LeaveKind): Promise<number> {
   const leaverIndex = ROOM_SIZE - 1;
-  const users = await createUsers(env, flavor, ROOM_SIZE, { meshMessage: true, freezable: kind === 'frozen' ? [leaverIndex] : [] });
+  const users = await createUsers(env, flavor, ROOM_SIZE, {
+    meshMessage: true,
+    freezable: kind === 'frozen' ? [leaverIndex] : [],
+  });
   const leaver = users[leaverIndex];
   const stayers = users.slice(0, leaverIndex);
   const observer = stayers[0];
@@ -43,8 +46,11 @@ export async function measureLeaveOnce(env: BrowserBenchEnv, flavor: Flavor, kin
   try {
     await navigateAll(users, roomUrl(env, flavor, ROOM_SIZE));
     const meshed = await Promise.all(users.map((user) => waitMeshDone(user.page, MESH_TIMEOUT_MS)));
-    if (!meshed.every(Boolean)) throw new Error(`${flavor}: the room of three did not form within ${MESH_TIMEOUT_MS} ms`);
-    const leaverId = await leaver.page.evaluate(() => (globalThis as unknown as { __bench: { selfId(): string | null } }).__bench.selfId());
+    if (!meshed.every(Boolean))
+      throw new Error(`${flavor}: the room of three did not form within ${MESH_TIMEOUT_MS} ms`);
+    const leaverId = await leaver.page.evaluate(() =>
+      (globalThis as unknown as { __bench: { selfId(): string | null } }).__bench.selfId(),
+    );
     if (leaverId === null) throw new Error('the leaving user has no id');
     const offset = await clockOffset(observer.page);
     const startedAt = nodeNow() + offset;
@@ -58,12 +64,17 @@ export async function measureLeaveOnce(env: BrowserBenchEnv, flavor: Flavor, kin
       stayers.map((user) =>
         user.page
           .waitForFunction(
-            (id) => (globalThis as unknown as { __bench: { record(): { gone: Record<string, number> } } }).__bench.record().gone[id] !== undefined,
+            (id) =>
+              (globalThis as unknown as { __bench: { record(): { gone: Record<string, number> } } }).__bench.record()
+                .gone[id] !== undefined,
             leaverId,
             { polling: 50, timeout: DETECT_TIMEOUT_MS },
           )
           .then(() => readRecord(user.page))
-          .then((record) => record.gone[leaverId] ?? Number.NaN, () => Number.NaN),
+          .then(
+            (record) => record.gone[leaverId] ?? Number.NaN,
+            () => Number.NaN,
+          ),
       ),
     );
     return Math.max(...noticed) - startedAt;

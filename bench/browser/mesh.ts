@@ -2,9 +2,9 @@
 // message from every other user. Each user sends one message as soon as it can: roomlink's
 // users once their member list shows everyone (the app's outbox delivers it when each
 // link opens), the bare page on each data channel's open.
-import { summarize, type Summary } from '../stats.ts';
+import { type Summary, summarize } from '../stats.ts';
 import type { BrowserBenchEnv } from './env.ts';
-import { closeUsers, createUsers, navigateAll, readRecord, roomUrl, waitMeshDone, type Flavor } from './room.ts';
+import { closeUsers, createUsers, type Flavor, navigateAll, readRecord, roomUrl, waitMeshDone } from './room.ts';
 
 const MESH_TIMEOUT_MS = 45_000;
 

@@ -5,9 +5,18 @@
 // arrivals give messages/s, losses and order.
 import type { Page } from '@playwright/test';
 import type { BenchPageApi } from '../pages/shared.ts';
-import { summarize, type Summary } from '../stats.ts';
+import { type Summary, summarize } from '../stats.ts';
 import type { BrowserBenchEnv } from './env.ts';
-import { closeUsers, createUsers, navigateAll, readRecord, roomUrl, waitForCount, waitMeshDone, type Flavor } from './room.ts';
+import {
+  closeUsers,
+  createUsers,
+  type Flavor,
+  navigateAll,
+  readRecord,
+  roomUrl,
+  waitForCount,
+  waitMeshDone,
+} from './room.ts';
 
 const LATENCY_INTERVAL_MS = 10;
 const MESH_TIMEOUT_MS = 30_000;
@@ -57,7 +66,10 @@ async function measureLatency(sender: Page, receiver: Page, flavor: Flavor, mess
 }
 
 async function measureBurst(sender: Page, receiver: Page, flavor: Flavor, messages: number): Promise<BurstResult> {
-  const loop = await sender.evaluate((count) => (globalThis as unknown as BenchWindow).__bench.burst(count, 'b'), messages);
+  const loop = await sender.evaluate(
+    (count) => (globalThis as unknown as BenchWindow).__bench.burst(count, 'b'),
+    messages,
+  );
   await waitForCount(receiver, 'b', messages, STALL_MS);
   const record = await readRecord(receiver);
   const arrivals = record.received.filter((m) => m.text.startsWith('b:'));
@@ -102,7 +114,8 @@ export async function measureMessaging(
     if (!sender || !receiver) throw new Error('two users expected');
     const meshed = await Promise.all(users.map((user) => waitMeshDone(user.page, MESH_TIMEOUT_MS)));
     if (!meshed.every(Boolean)) throw new Error(`${flavor}: two users did not connect within ${MESH_TIMEOUT_MS} ms`);
-    const latency = options.latency === null ? null : await measureLatency(sender.page, receiver.page, flavor, options.latency);
+    const latency =
+      options.latency === null ? null : await measureLatency(sender.page, receiver.page, flavor, options.latency);
     const burst = options.burst === null ? null : await measureBurst(sender.page, receiver.page, flavor, options.burst);
     return { latency, burst };
   } finally {

@@ -21,7 +21,12 @@ export async function buildPages(): Promise<BuiltPages> {
   const bareDir = mkdtempSync(join(tmpdir(), 'rl-bench-bare-'));
   const common = { bundle: true, target: 'es2022', logLevel: 'silent' as const, legalComments: 'none' as const };
   const probe = await build({ ...common, entryPoints: [join(pagesDir, 'probe.ts')], format: 'iife', write: false });
-  await build({ ...common, entryPoints: [join(pagesDir, 'bare.ts')], format: 'esm', outfile: join(bareDir, 'bare.js') });
+  await build({
+    ...common,
+    entryPoints: [join(pagesDir, 'bare.ts')],
+    format: 'esm',
+    outfile: join(bareDir, 'bare.js'),
+  });
   copyFileSync(join(pagesDir, 'bare.html'), join(bareDir, 'index.html'));
   return {
     probe: probe.outputFiles[0]?.text ?? '',

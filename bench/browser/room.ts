@@ -26,11 +26,19 @@ type BenchWindow = { __bench: BenchPageApi };
 
 const urlSafe = (length: number): string => randomBytes(length).toString('base64url').slice(0, length);
 
-export async function createUsers(env: BrowserBenchEnv, flavor: Flavor, count: number, options: RoomOptions = {}): Promise<BenchUser[]> {
+export async function createUsers(
+  env: BrowserBenchEnv,
+  flavor: Flavor,
+  count: number,
+  options: RoomOptions = {},
+): Promise<BenchUser[]> {
   return Promise.all(
     Array.from({ length: count }, async (_, index) => {
       const name = `user${index}`;
-      const context = await env.browsers.newContext({ label: `${flavor} ${name}`, freezable: options.freezable?.includes(index) ?? false });
+      const context = await env.browsers.newContext({
+        label: `${flavor} ${name}`,
+        freezable: options.freezable?.includes(index) ?? false,
+      });
       if (flavor === 'app') {
         const config = { name, peers: count - 1, meshMessage: options.meshMessage ?? false };
         await context.addInitScript({ content: `window.__benchConfig = ${JSON.stringify(config)};\n${env.probe}` });
@@ -74,7 +82,10 @@ export async function clockOffset(page: Page): Promise<number> {
 /** Waits (polling in the page) until the page has heard a mesh: message from every other member. */
 export async function waitMeshDone(page: Page, timeoutMs: number): Promise<boolean> {
   return page
-    .waitForFunction(() => (globalThis as unknown as BenchWindow).__bench?.record().meshDoneAt !== null, undefined, { polling: 50, timeout: timeoutMs })
+    .waitForFunction(() => (globalThis as unknown as BenchWindow).__bench?.record().meshDoneAt !== null, undefined, {
+      polling: 50,
+      timeout: timeoutMs,
+    })
     .then(
       () => true,
       () => false,

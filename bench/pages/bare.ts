@@ -4,7 +4,7 @@
 // trickle. No perfect negotiation, no verification, no acks, no DOM: the floor under
 // roomlink's figures. Same recording as the probe (shared.ts).
 import { io } from 'socket.io-client';
-import { burst, createRecorder, now, sendPaced, type BenchPageApi } from './shared.ts';
+import { type BenchPageApi, burst, createRecorder, now, sendPaced } from './shared.ts';
 
 interface RelaySocket {
   id: string | undefined;
@@ -83,7 +83,8 @@ socket.on('connect', () => {
     for (const peerId of peers) {
       const pc = link(peerId);
       void pc.setLocalDescription().then(() => {
-        if (pc.localDescription) socket.emit('signal', { to: peerId, data: { description: pc.localDescription.toJSON() } });
+        if (pc.localDescription)
+          socket.emit('signal', { to: peerId, data: { description: pc.localDescription.toJSON() } });
       });
     }
   });

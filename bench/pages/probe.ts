@@ -2,7 +2,7 @@
 // name so the app joins at once, watches the chat list and the member list with
 // MutationObservers (a line counts when the app has put it on the page), and drives the
 // app's real send path: the composer's input and its submit.
-import { burst, createRecorder, now, sendPaced, type BenchPageApi } from './shared.ts';
+import { type BenchPageApi, burst, createRecorder, now, sendPaced } from './shared.ts';
 
 interface ProbeConfig {
   name: string;
@@ -41,7 +41,8 @@ function watchMessages(list: Element): void {
     const at = now();
     for (const mutation of mutations) {
       for (const node of mutation.addedNodes) {
-        if (!(node instanceof HTMLElement) || node.dataset['kind'] !== 'chat' || node.classList.contains('own')) continue;
+        if (!(node instanceof HTMLElement) || node.dataset['kind'] !== 'chat' || node.classList.contains('own'))
+          continue;
         const text = node.querySelector('[data-testid="message-text"]')?.textContent ?? '';
         recorder.add(node.dataset['from'] ?? '', text, at);
       }
@@ -55,8 +56,10 @@ function watchMembers(list: Element): void {
   new MutationObserver(() => {
     const at = now();
     const listed = new Set<string>();
-    for (const item of list.querySelectorAll<HTMLElement>('[data-testid="peer"]')) listed.add(item.dataset['peerId'] ?? '');
-    for (const id of present) if (!listed.has(id) && recorder.record.gone[id] === undefined) recorder.record.gone[id] = at;
+    for (const item of list.querySelectorAll<HTMLElement>('[data-testid="peer"]'))
+      listed.add(item.dataset['peerId'] ?? '');
+    for (const id of present)
+      if (!listed.has(id) && recorder.record.gone[id] === undefined) recorder.record.gone[id] = at;
     for (const id of listed) present.add(id);
     if (config.meshMessage && !sentMesh && listed.size >= config.peers) {
       sentMesh = true;

@@ -56,7 +56,12 @@ export function createRecorder(expectPeers: number): {
   };
 }
 
-export async function sendPaced(send: (text: string) => void, count: number, intervalMs: number, prefix: string): Promise<void> {
+export async function sendPaced(
+  send: (text: string) => void,
+  count: number,
+  intervalMs: number,
+  prefix: string,
+): Promise<void> {
   for (let i = 0; i < count; i++) {
     send(`${prefix}:${i}:${now()}`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));

@@ -2,12 +2,12 @@
 // baseline, runs interleaved (app, bare, app, bare, …) so that load from elsewhere on the
 // machine falls on both alike.
 import type { BrowserBenchEnv } from '../browser/env.ts';
-import { summarizeLeave, measureLeaveOnce, type LeaveKind, type LeaveResult } from '../browser/leave.ts';
-import { measureMeshOnce, type MeshRun } from '../browser/mesh.ts';
-import { measureMessaging, type MessagingResult } from '../browser/messaging.ts';
+import { type LeaveKind, type LeaveResult, measureLeaveOnce, summarizeLeave } from '../browser/leave.ts';
+import { type MeshRun, measureMeshOnce } from '../browser/mesh.ts';
+import { type MessagingResult, measureMessaging } from '../browser/messaging.ts';
 import type { Flavor } from '../browser/room.ts';
-import { fmt, fmtRatio, row, verdict, type Row } from '../report/rows.ts';
-import { summarize, type Summary } from '../stats.ts';
+import { fmt, fmtRatio, type Row, row, verdict } from '../report/rows.ts';
+import { type Summary, summarize } from '../stats.ts';
 import type { PartResult } from './types.ts';
 
 const MESH_TARGET_N = 8;
@@ -22,7 +22,11 @@ export interface MeshSize {
 
 const log = (text: string): void => console.log(`  ${text}`);
 
-export async function runMeshPart(env: BrowserBenchEnv, sizes: readonly number[], runs: number): Promise<PartResult & { data: MeshSize[] }> {
+export async function runMeshPart(
+  env: BrowserBenchEnv,
+  sizes: readonly number[],
+  runs: number,
+): Promise<PartResult & { data: MeshSize[] }> {
   const data: MeshSize[] = [];
   for (const n of sizes) {
     const collected: Record<Flavor, MeshRun[]> = { app: [], bare: [] };
@@ -30,7 +34,9 @@ export async function runMeshPart(env: BrowserBenchEnv, sizes: readonly number[]
       for (const flavor of ['app', 'bare'] as const) {
         const result = await measureMeshOnce(env, flavor, n);
         collected[flavor].push(result);
-        log(`mesh N=${n} run ${run + 1}/${runs} ${flavor}: ${fmt(result.ms, 'ms')} (${result.deliveries}/${n * (n - 1)} deliveries)`);
+        log(
+          `mesh N=${n} run ${run + 1}/${runs} ${flavor}: ${fmt(result.ms, 'ms')} (${result.deliveries}/${n * (n - 1)} deliveries)`,
+        );
       }
     }
     const side = (list: MeshRun[]) => ({
@@ -50,7 +56,13 @@ export async function runMeshPart(env: BrowserBenchEnv, sizes: readonly number[]
         bare: `${fmt(size.bare.summary.median, 'ms', 0)} / ${fmt(size.bare.summary.max, 'ms', 0)}`,
         ratio: fmtRatio(size.app.summary.median, size.bare.summary.median),
         target: judged ? `≤ ${MESH_TARGET_RATIO}× bare` : '',
-        result: judged ? verdict(Number.isFinite(ratio) ? ratio <= MESH_TARGET_RATIO && size.app.deliveries === size.expectedDeliveries : false) : '',
+        result: judged
+          ? verdict(
+              Number.isFinite(ratio)
+                ? ratio <= MESH_TARGET_RATIO && size.app.deliveries === size.expectedDeliveries
+                : false,
+            )
+          : '',
       }),
       row('mesh', `deliveries N=${size.n} (${runs} runs)`, {
         app: `${size.app.deliveries}/${size.expectedDeliveries}`,
@@ -75,7 +87,9 @@ export async function runMessagingParts(
   const app = await measureMessaging(env, 'app', options);
   log(`messaging app: latency p50 ${fmt(app.latency?.summary.p50, 'ms')}, burst ${fmt(app.burst?.perSecond, 'msg/s')}`);
   const bare = await measureMessaging(env, 'bare', options);
-  log(`messaging bare: latency p50 ${fmt(bare.latency?.summary.p50, 'ms')}, burst ${fmt(bare.burst?.perSecond, 'msg/s')}`);
+  log(
+    `messaging bare: latency p50 ${fmt(bare.latency?.summary.p50, 'ms')}, burst ${fmt(bare.burst?.perSecond, 'msg/s')}`,
+  );
   const data = { app, bare };
 
   let latency: PartResult | null = null;
@@ -121,9 +135,18 @@ export async function runMessagingParts(
           target: '≥ 2,000 msg/s',
           result: verdict(a.perSecond >= 2000),
         }),
-        row('burst', 'sender loop (submit × N)', { app: fmt(a.sendLoopMs, 'ms'), bare: fmt(b.sendLoopMs, 'ms'), ratio: fmtRatio(a.sendLoopMs, b.sendLoopMs) }),
+        row('burst', 'sender loop (submit × N)', {
+          app: fmt(a.sendLoopMs, 'ms'),
+          bare: fmt(b.sendLoopMs, 'ms'),
+          ratio: fmtRatio(a.sendLoopMs, b.sendLoopMs),
+        }),
         row('burst', 'lost', { app: String(a.lost), bare: String(b.lost), target: '0', result: verdict(a.lost === 0) }),
-        row('burst', 'out of order', { app: String(a.outOfOrder), bare: String(b.outOfOrder), target: '0', result: verdict(a.outOfOrder === 0) }),
+        row('burst', 'out of order', {
+          app: String(a.outOfOrder),
+          bare: String(b.outOfOrder),
+          target: '0',
+          result: verdict(a.outOfOrder === 0),
+        }),
       ],
     };
   }
@@ -155,13 +178,17 @@ export async function runLeavePart(env: BrowserBenchEnv, runs: number): Promise<
     if (!a || !b) continue;
     const target = LEAVE_TARGET_MS[kind];
     rows.push(
-      row('leave', `${kind === 'closed' ? 'tab closed' : 'user frozen'}: median / max${a.undetected > 0 ? ` (${a.undetected} undetected)` : ''}`, {
-        app: `${fmt(a.summary.median, 'ms', 0)} / ${fmt(a.summary.max, 'ms', 0)}`,
-        bare: `${fmt(b.summary.median, 'ms', 0)} / ${fmt(b.summary.max, 'ms', 0)}`,
-        ratio: fmtRatio(a.summary.median, b.summary.median),
-        target: `≤ ${target.toLocaleString('en-US')} ms (max)`,
-        result: verdict(a.undetected === 0 && a.summary.max <= target),
-      }),
+      row(
+        'leave',
+        `${kind === 'closed' ? 'tab closed' : 'user frozen'}: median / max${a.undetected > 0 ? ` (${a.undetected} undetected)` : ''}`,
+        {
+          app: `${fmt(a.summary.median, 'ms', 0)} / ${fmt(a.summary.max, 'ms', 0)}`,
+          bare: `${fmt(b.summary.median, 'ms', 0)} / ${fmt(b.summary.max, 'ms', 0)}`,
+          ratio: fmtRatio(a.summary.median, b.summary.median),
+          target: `≤ ${target.toLocaleString('en-US')} ms (max)`,
+          result: verdict(a.undetected === 0 && a.summary.max <= target),
+        },
+      ),
     );
   }
   return {

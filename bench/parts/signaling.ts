@@ -1,7 +1,7 @@
 // The signaling parts: K bots against one in-memory node (signaling), and against Redis —
 // one node with the Redis adapter (the adapter's cost at the same K) and two nodes sharing
 // one Redis (two-node throughput, every room spread over both nodes).
-import { fmt, fmtRatio, row, verdict, type Row } from '../report/rows.ts';
+import { fmt, fmtRatio, type Row, row, verdict } from '../report/rows.ts';
 import { openFileNote } from '../signaling/child.ts';
 import { ROOM_SIZE, runSignaling, type SignalingResult } from '../signaling/run.ts';
 import type { PartResult } from './types.ts';
@@ -38,25 +38,38 @@ function label(r: SignalingResult): string {
 }
 
 export function rowsFor(part: string, r: SignalingResult, base: SignalingResult | undefined, joinRate: number): Row[] {
-  const vs = (a: number | null | undefined, b: number | null | undefined) => (base && a != null && b != null ? fmtRatio(a, b) : '');
+  const vs = (a: number | null | undefined, b: number | null | undefined) =>
+    base && a != null && b != null ? fmtRatio(a, b) : '';
   const heapJudged = r.nodes === 1 && r.clients >= HEAP_TARGET_CLIENTS;
   const complete = r.connect.failed === 0 && r.join.errors === 0 && r.exchange.incompleteBots === 0;
   return [
-    row(part, `${label(r)}: join-ack p50 / p99 at ${joinRate}/s${r.exchange.incompleteBots > 0 ? ` (exchange incomplete for ${r.exchange.incompleteBots} bots)` : ''}`, {
-      app: `${fmt(r.join.p50Ms, 'ms')} / ${fmt(r.join.p99Ms, 'ms')}`,
-      ratio: vs(r.join.p99Ms, base?.join.p99Ms),
-      target: `p99 ≤ ${JOIN_P99_TARGET_MS} ms`,
-      result: verdict(complete && r.join.p99Ms <= JOIN_P99_TARGET_MS),
-    }),
-    row(part, `${label(r)}: signals relayed (storm)${r.storm && r.storm.incompleteBots > 0 ? `, stalled: ${r.storm.incompleteBots} bots never complete` : ''}`, {
-      app: r.storm ? `${fmt(r.storm.perSecond, '/s', 0)} (${r.storm.signals.toLocaleString('en-US')} in ${fmt(r.storm.ms / 1000, 's', 1)}${r.storm.incompleteBots > 0 ? ' until the 30 s stall timeout' : ''})` : '–',
-      ratio: vs(r.storm?.perSecond, base?.storm?.perSecond),
-    }),
+    row(
+      part,
+      `${label(r)}: join-ack p50 / p99 at ${joinRate}/s${r.exchange.incompleteBots > 0 ? ` (exchange incomplete for ${r.exchange.incompleteBots} bots)` : ''}`,
+      {
+        app: `${fmt(r.join.p50Ms, 'ms')} / ${fmt(r.join.p99Ms, 'ms')}`,
+        ratio: vs(r.join.p99Ms, base?.join.p99Ms),
+        target: `p99 ≤ ${JOIN_P99_TARGET_MS} ms`,
+        result: verdict(complete && r.join.p99Ms <= JOIN_P99_TARGET_MS),
+      },
+    ),
+    row(
+      part,
+      `${label(r)}: signals relayed (storm)${r.storm && r.storm.incompleteBots > 0 ? `, stalled: ${r.storm.incompleteBots} bots never complete` : ''}`,
+      {
+        app: r.storm
+          ? `${fmt(r.storm.perSecond, '/s', 0)} (${r.storm.signals.toLocaleString('en-US')} in ${fmt(r.storm.ms / 1000, 's', 1)}${r.storm.incompleteBots > 0 ? ' until the 30 s stall timeout' : ''})`
+          : '–',
+        ratio: vs(r.storm?.perSecond, base?.storm?.perSecond),
+      },
+    ),
     row(part, `${label(r)}: heap / RSS per joined socket`, {
       app: `${fmt(r.server.heapPerJoinedSocketKB, 'KB', 1)} / ${fmt(r.server.rssPerJoinedSocketKB, 'KB', 1)}`,
       ratio: vs(r.server.heapPerJoinedSocketKB, base?.server.heapPerJoinedSocketKB),
       target: heapJudged ? `heap ≤ ${HEAP_TARGET_KB} KB` : '',
-      result: heapJudged ? verdict(r.server.heapPerJoinedSocketKB <= HEAP_TARGET_KB && r.server.sockets >= r.clients) : '',
+      result: heapJudged
+        ? verdict(r.server.heapPerJoinedSocketKB <= HEAP_TARGET_KB && r.server.sockets >= r.clients)
+        : '',
     }),
     row(part, `${label(r)}: server CPU join / storm (bots)`, {
       app: `${fmt(r.server.cpuJoinPct, '%', 0)} / ${fmt(r.server.cpuStormPct, '%', 0)} (${fmt(r.bots.cpuJoinPct, '%', 0)} / ${fmt(r.bots.cpuStormPct, '%', 0)})`,
@@ -75,12 +88,29 @@ const commonNotes = (options: SignalingOptions): string[] => [
 export async function runSignalingPart(options: SignalingOptions): Promise<PartResult & { data: SignalingResult[] }> {
   const data: SignalingResult[] = [];
   for (const clients of options.clients) {
-    data.push(await measure({ clients, nodes: 1, redis: false, joinRate: options.joinRate, botProcs: options.botProcs, quick: options.quick }));
+    data.push(
+      await measure({
+        clients,
+        nodes: 1,
+        redis: false,
+        joinRate: options.joinRate,
+        botProcs: options.botProcs,
+        quick: options.quick,
+      }),
+    );
   }
-  return { part: 'signaling', rows: data.flatMap((r) => rowsFor('signaling', r, undefined, options.joinRate)), data, notes: commonNotes(options) };
+  return {
+    part: 'signaling',
+    rows: data.flatMap((r) => rowsFor('signaling', r, undefined, options.joinRate)),
+    data,
+    notes: commonNotes(options),
+  };
 }
 
-export async function runRedisPart(options: SignalingOptions, memory: readonly SignalingResult[]): Promise<PartResult & { data: SignalingResult[] }> {
+export async function runRedisPart(
+  options: SignalingOptions,
+  memory: readonly SignalingResult[],
+): Promise<PartResult & { data: SignalingResult[] }> {
   const data: SignalingResult[] = [];
   const largest = Math.max(...options.clients);
   for (const clients of options.clients) {
@@ -89,7 +119,14 @@ export async function runRedisPart(options: SignalingOptions, memory: readonly S
     if (clients === largest) data.push(await measure({ ...run, nodes: 1 }));
     data.push(await measure({ ...run, nodes: 2 }));
   }
-  const rows = data.flatMap((r) => rowsFor('redis', r, memory.find((m) => m.clients === r.clients), options.joinRate));
+  const rows = data.flatMap((r) =>
+    rowsFor(
+      'redis',
+      r,
+      memory.find((m) => m.clients === r.clients),
+      options.joinRate,
+    ),
+  );
   return {
     part: 'redis',
     rows,

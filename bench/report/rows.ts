@@ -36,7 +36,10 @@ export function row(part: string, measure: string, fields: Partial<Omit<Row, 'pa
 
 export function markdownTable(rows: readonly Row[]): string {
   const header = ['part', 'measure', 'roomlink', 'bare', 'ratio', 'target', 'result'];
-  const lines = [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i >= 2 && i <= 4 ? '---:' : '---')).join('|')}|`];
+  const lines = [
+    `| ${header.join(' | ')} |`,
+    `|${header.map((_, i) => (i >= 2 && i <= 4 ? '---:' : '---')).join('|')}|`,
+  ];
   for (const r of rows) {
     const result = r.result === 'pass' ? '✅ pass' : r.result === 'miss' ? '❌ miss' : '';
     lines.push(`| ${[r.part, r.measure, r.app, r.bare, r.ratio, r.target, result].join(' | ')} |`);

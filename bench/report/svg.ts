@@ -39,7 +39,15 @@ function text(x: number, y: number, content: string, attrs = ''): string {
   return `<text x="${num(x)}" y="${num(y)}" ${attrs}>${esc(content)}</text>`;
 }
 
-function frame(x0: number, title: string, xLabel: string, yLabel: string, yTop: number, yStep: number, yUnit: string): string[] {
+function frame(
+  x0: number,
+  title: string,
+  xLabel: string,
+  yLabel: string,
+  yTop: number,
+  yStep: number,
+  yUnit: string,
+): string[] {
   const parts = [text(x0, PANEL.top - 22, title, 'font-size="15" font-weight="600"')];
   const h = PANEL.bottom - PANEL.top;
   for (let v = 0; v <= yTop + 1e-9; v += yStep) {
@@ -49,7 +57,12 @@ function frame(x0: number, title: string, xLabel: string, yLabel: string, yTop: 
   }
   parts.push(text(x0 + PANEL.width / 2, PANEL.bottom + 36, xLabel, 'text-anchor="middle" font-size="12"'));
   parts.push(
-    text(x0 - 52, PANEL.top + h / 2, yLabel, `text-anchor="middle" font-size="12" transform="rotate(-90 ${x0 - 52} ${num(PANEL.top + h / 2)})"`),
+    text(
+      x0 - 52,
+      PANEL.top + h / 2,
+      yLabel,
+      `text-anchor="middle" font-size="12" transform="rotate(-90 ${x0 - 52} ${num(PANEL.top + h / 2)})"`,
+    ),
   );
   return parts;
 }
@@ -58,22 +71,39 @@ function meshPanel(mesh: NonNullable<ChartInput['mesh']>): string[] {
   const all = [...mesh.app, ...mesh.bare].filter((p) => Number.isFinite(p.max));
   const ns = [...new Set(all.map((p) => p.n))].sort((a, b) => a - b);
   const { top, step } = niceAxis(Math.max(...all.map((p) => p.max), 1));
-  const parts = frame(LEFT_X, 'Mesh formation: mesh_ms(N)', 'users in the room (N)', 'ms until everyone heard everyone', top, step, '');
+  const parts = frame(
+    LEFT_X,
+    'Mesh formation: mesh_ms(N)',
+    'users in the room (N)',
+    'ms until everyone heard everyone',
+    top,
+    step,
+    '',
+  );
   const h = PANEL.bottom - PANEL.top;
   const xOf = (n: number) => LEFT_X + ((ns.indexOf(n) + 0.5) / Math.max(ns.length, 1)) * PANEL.width;
   const yOf = (v: number) => PANEL.bottom - (v / top) * h;
   for (const n of ns) parts.push(text(xOf(n), PANEL.bottom + 16, String(n), 'text-anchor="middle" font-size="11"'));
-  for (const [flavor, points] of [['app', mesh.app], ['bare', mesh.bare]] as const) {
+  for (const [flavor, points] of [
+    ['app', mesh.app],
+    ['bare', mesh.bare],
+  ] as const) {
     const color = COLORS[flavor];
     const shift = flavor === 'app' ? -6 : 6;
     const ok = points.filter((p) => Number.isFinite(p.median));
     for (const p of ok) {
-      parts.push(`<line x1="${num(xOf(p.n) + shift)}" x2="${num(xOf(p.n) + shift)}" y1="${num(yOf(p.min))}" y2="${num(yOf(p.max))}" stroke="${color}" stroke-width="3" opacity="0.35"/>`);
+      parts.push(
+        `<line x1="${num(xOf(p.n) + shift)}" x2="${num(xOf(p.n) + shift)}" y1="${num(yOf(p.min))}" y2="${num(yOf(p.max))}" stroke="${color}" stroke-width="3" opacity="0.35"/>`,
+      );
     }
-    parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${ok.map((p) => `${num(xOf(p.n) + shift)},${num(yOf(p.median))}`).join(' ')}"/>`);
+    parts.push(
+      `<polyline fill="none" stroke="${color}" stroke-width="2" points="${ok.map((p) => `${num(xOf(p.n) + shift)},${num(yOf(p.median))}`).join(' ')}"/>`,
+    );
     for (const p of ok) {
       parts.push(`<circle cx="${num(xOf(p.n) + shift)}" cy="${num(yOf(p.median))}" r="4" fill="${color}"/>`);
-      parts.push(text(xOf(p.n) + shift + 6, yOf(p.median) - 6, String(Math.round(p.median)), `font-size="10" fill="${color}"`));
+      parts.push(
+        text(xOf(p.n) + shift + 6, yOf(p.median) - 6, String(Math.round(p.median)), `font-size="10" fill="${color}"`),
+      );
     }
   }
   return parts;
@@ -84,7 +114,9 @@ function latencyPanel(latency: NonNullable<ChartInput['latency']>): string[] {
   // The x axis ends at the larger p99 (with room): the tail beyond is summarized in the table.
   const p99 = (s: number[]) => s[Math.max(0, Math.ceil(s.length * 0.99) - 1)] ?? 0;
   const { top, step } = niceAxis(Math.max(p99(sorted.app), p99(sorted.bare), 1) * 1.1);
-  const parts: string[] = [text(RIGHT_X, PANEL.top - 22, 'Message latency (one way, in-page timestamps)', 'font-size="15" font-weight="600"')];
+  const parts: string[] = [
+    text(RIGHT_X, PANEL.top - 22, 'Message latency (one way, in-page timestamps)', 'font-size="15" font-weight="600"'),
+  ];
   const h = PANEL.bottom - PANEL.top;
   for (let pct = 0; pct <= 100; pct += 25) {
     const y = PANEL.bottom - (pct / 100) * h;
@@ -93,16 +125,37 @@ function latencyPanel(latency: NonNullable<ChartInput['latency']>): string[] {
   }
   for (let v = 0; v <= top + 1e-9; v += step) {
     const x = RIGHT_X + (v / top) * PANEL.width;
-    parts.push(`<line x1="${num(x)}" x2="${num(x)}" y1="${PANEL.bottom}" y2="${PANEL.bottom + 4}" stroke="${COLORS.muted}"/>`);
+    parts.push(
+      `<line x1="${num(x)}" x2="${num(x)}" y1="${PANEL.bottom}" y2="${PANEL.bottom + 4}" stroke="${COLORS.muted}"/>`,
+    );
     parts.push(text(x, PANEL.bottom + 16, num(v), 'text-anchor="middle" font-size="11"'));
   }
-  parts.push(text(RIGHT_X + PANEL.width / 2, PANEL.bottom + 36, 'ms from send to the line on the receiver’s page (to the larger p99)', 'text-anchor="middle" font-size="12"'));
-  parts.push(text(RIGHT_X - 40, PANEL.top + h / 2, 'messages', `text-anchor="middle" font-size="12" transform="rotate(-90 ${RIGHT_X - 40} ${num(PANEL.top + h / 2)})"`));
+  parts.push(
+    text(
+      RIGHT_X + PANEL.width / 2,
+      PANEL.bottom + 36,
+      'ms from send to the line on the receiver’s page (to the larger p99)',
+      'text-anchor="middle" font-size="12"',
+    ),
+  );
+  parts.push(
+    text(
+      RIGHT_X - 40,
+      PANEL.top + h / 2,
+      'messages',
+      `text-anchor="middle" font-size="12" transform="rotate(-90 ${RIGHT_X - 40} ${num(PANEL.top + h / 2)})"`,
+    ),
+  );
   for (const flavor of ['app', 'bare'] as const) {
     const s = sorted[flavor];
     if (s.length === 0) continue;
-    const points = s.map((v, i) => `${num(RIGHT_X + (Math.min(v, top) / top) * PANEL.width)},${num(PANEL.bottom - ((i + 1) / s.length) * h)}`);
-    parts.push(`<polyline fill="none" stroke="${COLORS[flavor]}" stroke-width="2" points="${RIGHT_X},${PANEL.bottom} ${points.join(' ')}"/>`);
+    const points = s.map(
+      (v, i) =>
+        `${num(RIGHT_X + (Math.min(v, top) / top) * PANEL.width)},${num(PANEL.bottom - ((i + 1) / s.length) * h)}`,
+    );
+    parts.push(
+      `<polyline fill="none" stroke="${COLORS[flavor]}" stroke-width="2" points="${RIGHT_X},${PANEL.bottom} ${points.join(' ')}"/>`,
+    );
   }
   return parts;
 }
@@ -117,8 +170,16 @@ export function renderChart(input: ChartInput): string {
     `<rect x="110" y="60" width="12" height="12" fill="${COLORS.bare}"/>`,
     text(128, 71, 'bare WebRTC page (no app logic)', 'font-size="12"'),
   ];
-  body.push(...(input.mesh ? meshPanel(input.mesh) : [text(LEFT_X, 200, 'mesh not measured in this run', `fill="${COLORS.muted}"`)]));
-  body.push(...(input.latency ? latencyPanel(input.latency) : [text(RIGHT_X, 200, 'latency not measured in this run', `fill="${COLORS.muted}"`)]));
+  body.push(
+    ...(input.mesh
+      ? meshPanel(input.mesh)
+      : [text(LEFT_X, 200, 'mesh not measured in this run', `fill="${COLORS.muted}"`)]),
+  );
+  body.push(
+    ...(input.latency
+      ? latencyPanel(input.latency)
+      : [text(RIGHT_X, 200, 'latency not measured in this run', `fill="${COLORS.muted}"`)]),
+  );
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif" fill="${COLORS.text}">`,
     ...body.map((line) => `  ${line}`),

@@ -22,7 +22,10 @@ export function writeResults(outDir: string, meta: RunMeta, parts: readonly Part
   const prefix = stamp(meta.machine.date);
   for (const part of parts) {
     const path = join(outDir, `${prefix}-${part.part}.json`);
-    writeFileSync(path, `${JSON.stringify({ part: part.part, ...meta, rows: part.rows, notes: part.notes, data: part.data }, null, 2)}\n`);
+    writeFileSync(
+      path,
+      `${JSON.stringify({ part: part.part, ...meta, rows: part.rows, notes: part.notes, data: part.data }, null, 2)}\n`,
+    );
     written.push(path);
   }
   const md = join(outDir, 'latest.md');

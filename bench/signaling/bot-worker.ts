@@ -1,6 +1,6 @@
 // A bot process: runs a fleet of signaling bots on the orchestrator's orders (IPC).
 // Several of these share the load so that the clients, not only the server, get a core.
-import { createFleet, type BotFleet } from './bots.ts';
+import { type BotFleet, createFleet } from './bots.ts';
 import type { FromBots, ToBots } from './messages.ts';
 
 const reply = (message: FromBots): void => {
@@ -60,7 +60,12 @@ process.on('message', (raw) => {
       break;
     }
     case 'progress':
-      reply({ type: 'progress', signalsReceived: signals, incomplete: fleet?.incomplete() ?? 0, firstIncomplete: fleet?.describeIncomplete() ?? null });
+      reply({
+        type: 'progress',
+        signalsReceived: signals,
+        incomplete: fleet?.incomplete() ?? 0,
+        firstIncomplete: fleet?.describeIncomplete() ?? null,
+      });
       break;
     case 'close':
       fleet?.close();

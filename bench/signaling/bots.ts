@@ -150,24 +150,31 @@ export function createFleet(specs: readonly BotSpec[], callbacks: BotCallbacks):
         if (pending === 0) resolve({ latenciesMs, errors, firstError });
         for (const bot of bots) {
           const at = startAt + (bot.spec.order * 1000) / rate;
-          setTimeout(() => {
-            const sent = performance.now();
-            bot.socket
-              .timeout(JOIN_ACK_TIMEOUT_MS)
-              .emit('room:join', { roomId: bot.spec.roomId, name: `bot${bot.spec.order}` }, (error: Error | null, ack: JoinAck) => {
-                if (error || !ack.ok) {
-                  errors++;
-                  firstError ??= error ? error.message : ack.ok ? 'unknown' : ack.error.code;
-                  settle();
-                  return;
-                }
-                latenciesMs.push(performance.now() - sent);
-                bot.selfId = ack.self.id;
-                for (const peer of ack.peers) meet(bot, peer.id);
-                checkDone(bot);
-                settle();
-              });
-          }, Math.max(0, at - Date.now()));
+          setTimeout(
+            () => {
+              const sent = performance.now();
+              bot.socket
+                .timeout(JOIN_ACK_TIMEOUT_MS)
+                .emit(
+                  'room:join',
+                  { roomId: bot.spec.roomId, name: `bot${bot.spec.order}` },
+                  (error: Error | null, ack: JoinAck) => {
+                    if (error || !ack.ok) {
+                      errors++;
+                      firstError ??= error ? error.message : ack.ok ? 'unknown' : ack.error.code;
+                      settle();
+                      return;
+                    }
+                    latenciesMs.push(performance.now() - sent);
+                    bot.selfId = ack.self.id;
+                    for (const peer of ack.peers) meet(bot, peer.id);
+                    checkDone(bot);
+                    settle();
+                  },
+                );
+            },
+            Math.max(0, at - Date.now()),
+          );
         }
       });
     },

@@ -29,7 +29,7 @@ const OUTPUT_KEEP_CHARS = 20_000;
 /** How the open-file limit was raised, for the report. */
 export function openFileNote(): string {
   return PRLIMIT === null
-    ? 'prlimit not found: children inherit the shell\'s open-file limit'
+    ? "prlimit not found: children inherit the shell's open-file limit"
     : `server and bot processes started with prlimit --nofile=${OPEN_FILE_LIMIT} (soft = hard limit${OPEN_FILE_LIMIT < WANTED_OPEN_FILES ? `; ${WANTED_OPEN_FILES} wanted, the hard limit here is ${OPEN_FILE_LIMIT}` : ''})`;
 }
 
@@ -91,11 +91,17 @@ export function startChild<In, Out extends { type: string }>(
       if (queued) return Promise.resolve(queued as Extract<Out, { type: typeof type }>);
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
-          reject(new Error(`${label}: no '${type}' within ${timeoutMs} ms; its output:\n${output.slice(-2_000) || '(none)'}`));
+          reject(
+            new Error(
+              `${label}: no '${type}' within ${timeoutMs} ms; its output:\n${output.slice(-2_000) || '(none)'}`,
+            ),
+          );
         }, timeoutMs);
         void exited.then(() => {
           clearTimeout(timer);
-          reject(new Error(`${label} exited while waiting for '${type}'; its output:\n${output.slice(-2_000) || '(none)'}`));
+          reject(
+            new Error(`${label} exited while waiting for '${type}'; its output:\n${output.slice(-2_000) || '(none)'}`),
+          );
         });
         const list = waiting.get(type) ?? [];
         list.push((message) => {

@@ -8,10 +8,10 @@
 // sockets, and with K joined ones.
 import { randomBytes } from 'node:crypto';
 import { summarize } from '../stats.ts';
-import { startChild, type Child } from './child.ts';
+import { type Child, startChild } from './child.ts';
 import type { BotSpec, FromBots, FromServer, ProcessStats, ToBots, ToServer } from './messages.ts';
+import { type RedisServer, startRedis } from './redis.ts';
 import { CANDIDATES_PER_PEER } from './sdp.ts';
-import { startRedis, type RedisServer } from './redis.ts';
 
 export const ROOM_SIZE = 6;
 /** Connections each bot process opens at once. */
@@ -37,7 +37,15 @@ export interface SignalingResult {
   redisVersion: string | null;
   botProcs: number;
   connect: { ms: number; ok: number; failed: number; firstError: string | null };
-  join: { rate: number; achievedRate: number; p50Ms: number; p99Ms: number; maxMs: number; errors: number; firstError: string | null };
+  join: {
+    rate: number;
+    achievedRate: number;
+    p50Ms: number;
+    p99Ms: number;
+    maxMs: number;
+    errors: number;
+    firstError: string | null;
+  };
   exchange: { ms: number; signals: number; expectedSignals: number; incompleteBots: number };
   storm: { ms: number; signals: number; expectedSignals: number; perSecond: number; incompleteBots: number } | null;
   server: {
@@ -105,7 +113,11 @@ async function botStats(bots: readonly BotChild[]): Promise<ProcessStats> {
       return (await reply).stats;
     }),
   );
-  return all.reduce((sum, s) => ({ cpuMicros: sum.cpuMicros + s.cpuMicros, rss: sum.rss + s.rss, heapUsed: sum.heapUsed + s.heapUsed }));
+  return all.reduce((sum, s) => ({
+    cpuMicros: sum.cpuMicros + s.cpuMicros,
+    rss: sum.rss + s.rss,
+    heapUsed: sum.heapUsed + s.heapUsed,
+  }));
 }
 
 /** Bots in rooms of ROOM_SIZE (the last one may be smaller), spread over nodes and processes. */
@@ -115,7 +127,12 @@ function plan(clients: number, urls: readonly string[], procs: number): BotSpec[
   for (let i = 0; i < clients; i++) {
     const room = Math.floor(i / ROOM_SIZE);
     const size = Math.min(ROOM_SIZE, clients - room * ROOM_SIZE);
-    perProc[i % procs]?.push({ roomId: rooms[room] ?? '', url: urls[i % urls.length] ?? '', expectPeers: size - 1, order: i });
+    perProc[i % procs]?.push({
+      roomId: rooms[room] ?? '',
+      url: urls[i % urls.length] ?? '',
+      expectPeers: size - 1,
+      order: i,
+    });
   }
   return perProc;
 }
@@ -131,7 +148,10 @@ function expectedSignals(clients: number): number {
 }
 
 /** Waits for every bot process to finish the round; one that stalls reports its progress instead. */
-async function allExchanged(bots: readonly BotChild[], timeoutMs: number): Promise<{ signals: number; incomplete: number; at: number }> {
+async function allExchanged(
+  bots: readonly BotChild[],
+  timeoutMs: number,
+): Promise<{ signals: number; incomplete: number; at: number }> {
   const results = await Promise.all(
     bots.map((bot) =>
       bot.next('exchanged', timeoutMs).then(
@@ -141,7 +161,9 @@ async function allExchanged(bots: readonly BotChild[], timeoutMs: number): Promi
           const reply = bot.next('progress', 10_000);
           bot.send({ type: 'progress' });
           const progress = await reply;
-          console.warn(`    exchange stalled: ${progress.incomplete} bots incomplete; ${progress.firstIncomplete ?? ''}`);
+          console.warn(
+            `    exchange stalled: ${progress.incomplete} bots incomplete; ${progress.firstIncomplete ?? ''}`,
+          );
           return { signalsReceived: progress.signalsReceived, incomplete: progress.incomplete, at };
         },
       ),
@@ -166,13 +188,15 @@ export async function runSignaling(run: SignalingRun): Promise<SignalingResult> 
   try {
     if (run.redis) redis = await startRedis();
     const env = serverEnv(redis?.url ?? null);
-    for (let n = 0; n < run.nodes; n++) nodes.push(startChild<ToServer, FromServer>('./server-node.ts', env, `server node ${n}`));
+    for (let n = 0; n < run.nodes; n++)
+      nodes.push(startChild<ToServer, FromServer>('./server-node.ts', env, `server node ${n}`));
     const ports = await Promise.all(nodes.map(async (node) => (await node.next('listening', 30_000)).port));
     const urls = ports.map((port) => `http://127.0.0.1:${port}`);
     const base = await serverStats(nodes, true);
 
     const specs = plan(run.clients, urls, run.botProcs);
-    for (let p = 0; p < run.botProcs; p++) bots.push(startChild<ToBots, FromBots>('./bot-worker.ts', process.env, `bot process ${p}`));
+    for (let p = 0; p < run.botProcs; p++)
+      bots.push(startChild<ToBots, FromBots>('./bot-worker.ts', process.env, `bot process ${p}`));
     await Promise.all(
       bots.map(async (bot, p) => {
         const ready = bot.next('ready', 30_000);

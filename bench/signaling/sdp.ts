@@ -37,7 +37,12 @@ export function syntheticSdp(type: 'offer' | 'answer'): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
-export function syntheticCandidate(n: number): { candidate: string; sdpMid: string; sdpMLineIndex: number; usernameFragment: string } {
+export function syntheticCandidate(n: number): {
+  candidate: string;
+  sdpMid: string;
+  sdpMLineIndex: number;
+  usernameFragment: string;
+} {
   const priority = 2_122_260_223 - n * 256;
   const port = 40_000 + Math.floor(Math.random() * 20_000);
   return {

@@ -12,7 +12,9 @@ const reply = (message: FromServer): void => {
 
 const parsed = parseConfig(process.env, []);
 if (parsed.kind !== 'config') {
-  console.error(`bench server: invalid configuration: ${parsed.kind === 'invalid' ? parsed.errors.join('; ') : 'help'}`);
+  console.error(
+    `bench server: invalid configuration: ${parsed.kind === 'invalid' ? parsed.errors.join('; ') : 'help'}`,
+  );
   process.exit(1);
 }
 const app = createApp(parsed.config);

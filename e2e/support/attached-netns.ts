@@ -7,13 +7,13 @@
 // The attached side reaches the room's own addresses (veth0/veth1 there) through its
 // default route; they are local addresses over there, so no forwarding is needed.
 
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
-import { findTool } from "../../scripts/ensure-system.ts";
-import { createBareNetns, type BareNetns } from "./netns.ts";
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { findTool } from '../../scripts/ensure-system.ts';
+import { type BareNetns, createBareNetns } from './netns.ts';
 
 const execFileAsync = promisify(execFile);
-const ip = findTool("ip") ?? "ip";
+const ip = findTool('ip') ?? 'ip';
 
 let attached = 0;
 
@@ -30,21 +30,34 @@ async function ipCommand(args: readonly string[]): Promise<void> {
   await execFileAsync(ip, args);
 }
 
-export async function attachNetns(room: Pick<BareNetns, "name">): Promise<AttachedNetns> {
+export async function attachNetns(room: Pick<BareNetns, 'name'>): Promise<AttachedNetns> {
   const bare = await createBareNetns();
   const subnet = `10.78.${(process.pid + attached++) % 256}`;
   const gateway = `${subnet}.1`;
   const own = `${subnet}.2`;
   const roomSide = `att${attached}`;
   const restore = async () => {
-    await ipCommand(["-n", bare.name, "link", "set", "eth0", "up"]);
-    await ipCommand(["-n", bare.name, "route", "replace", "default", "via", gateway, "dev", "eth0"]);
+    await ipCommand(['-n', bare.name, 'link', 'set', 'eth0', 'up']);
+    await ipCommand(['-n', bare.name, 'route', 'replace', 'default', 'via', gateway, 'dev', 'eth0']);
   };
   try {
-    await ipCommand(["-n", room.name, "link", "add", roomSide, "type", "veth", "peer", "name", "eth0", "netns", bare.name]);
-    await ipCommand(["-n", room.name, "addr", "add", `${gateway}/24`, "dev", roomSide]);
-    await ipCommand(["-n", room.name, "link", "set", roomSide, "up"]);
-    await ipCommand(["-n", bare.name, "addr", "add", `${own}/24`, "dev", "eth0"]);
+    await ipCommand([
+      '-n',
+      room.name,
+      'link',
+      'add',
+      roomSide,
+      'type',
+      'veth',
+      'peer',
+      'name',
+      'eth0',
+      'netns',
+      bare.name,
+    ]);
+    await ipCommand(['-n', room.name, 'addr', 'add', `${gateway}/24`, 'dev', roomSide]);
+    await ipCommand(['-n', room.name, 'link', 'set', roomSide, 'up']);
+    await ipCommand(['-n', bare.name, 'addr', 'add', `${own}/24`, 'dev', 'eth0']);
     await restore();
   } catch (error) {
     await bare.destroy();
@@ -55,7 +68,7 @@ export async function attachNetns(room: Pick<BareNetns, "name">): Promise<Attach
     gateway,
     serverUrl: (port) => `http://${gateway}:${port}`,
     // Down on the user's side only: to her it is a pulled cable; the room sees silence.
-    cutNetwork: () => ipCommand(["-n", bare.name, "link", "set", "eth0", "down"]),
+    cutNetwork: () => ipCommand(['-n', bare.name, 'link', 'set', 'eth0', 'down']),
     restoreNetwork: restore,
   };
 }

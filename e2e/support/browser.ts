@@ -3,32 +3,32 @@
 // freeze one of them: a freezable user gets a browser of its own, whose whole process tree
 // can be stopped (SIGSTOP) and resumed (SIGCONT), as a laptop lid or a hung tab would.
 
-import { chromium, type Browser, type BrowserContext } from "@playwright/test";
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromiumPath, findTool } from "../../scripts/ensure-system.ts";
-import type { BareNetns } from "./netns.ts";
-import { onProcessExit } from "./exit-cleanup.ts";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, type BrowserContext, chromium } from '@playwright/test';
+import { chromiumPath, findTool } from '../../scripts/ensure-system.ts';
+import { onProcessExit } from './exit-cleanup.ts';
+import type { BareNetns } from './netns.ts';
 
-const wrapperPath = fileURLToPath(new URL("./chromium-in-netns.sh", import.meta.url));
+const wrapperPath = fileURLToPath(new URL('./chromium-in-netns.sh', import.meta.url));
 const launchTimeoutMs = 30_000;
 /** How long a polite browser.close() may take before the process tree is killed. */
 const closeTimeoutMs = 10_000;
 
 export const chromiumArgs: readonly string[] = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--disable-default-apps",
-  "--disable-domain-reliability",
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-default-apps',
+  '--disable-domain-reliability',
   // Plain host candidates instead of mDNS .local names, which resolve slowly.
-  "--disable-features=WebRtcHideLocalIpsWithMdns",
+  '--disable-features=WebRtcHideLocalIpsWithMdns',
 ];
 
 /**
@@ -87,14 +87,14 @@ interface LaunchedBrowser {
 }
 
 function contextOf(target: HasContext): BrowserContext {
-  return "context" in target && typeof target.context === "object" ? target.context : (target as BrowserContext);
+  return 'context' in target && typeof target.context === 'object' ? target.context : (target as BrowserContext);
 }
 
 /** Parent pid from /proc/PID/stat ("pid (comm) state ppid ..."; comm may hold spaces). */
 function parentOf(pid: number): number | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return Number(fields[1]);
   } catch {
     return null;
@@ -104,7 +104,7 @@ function parentOf(pid: number): number | null {
 /** The pid and all its descendants, parents before children. */
 export function processTree(root: number): number[] {
   const children = new Map<number, number[]>();
-  for (const entry of readdirSync("/proc")) {
+  for (const entry of readdirSync('/proc')) {
     const pid = Number(entry);
     if (!Number.isInteger(pid)) continue;
     const parent = parentOf(pid);
@@ -124,7 +124,7 @@ export function processTree(root: number): number[] {
 
 function signalTree(root: number, signal: NodeJS.Signals): void {
   const pids = processTree(root);
-  for (const pid of signal === "SIGCONT" ? pids.reverse() : pids) {
+  for (const pid of signal === 'SIGCONT' ? pids.reverse() : pids) {
     try {
       process.kill(pid, signal);
     } catch {
@@ -139,9 +139,9 @@ export interface PoolOptions {
   readonly args?: readonly string[];
 }
 
-async function launchInNetns(netns: Pick<BareNetns, "name">, extraArgs: readonly string[]): Promise<LaunchedBrowser> {
-  const dir = mkdtempSync(join(tmpdir(), "rl-chromium-"));
-  const pidFile = join(dir, "pid");
+async function launchInNetns(netns: Pick<BareNetns, 'name'>, extraArgs: readonly string[]): Promise<LaunchedBrowser> {
+  const dir = mkdtempSync(join(tmpdir(), 'rl-chromium-'));
+  const pidFile = join(dir, 'pid');
   try {
     const env: Record<string, string> = {};
     for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
@@ -154,12 +154,12 @@ async function launchInNetns(netns: Pick<BareNetns, "name">, extraArgs: readonly
         ...env,
         RL_NETNS: netns.name,
         RL_PIDFILE: pidFile,
-        RL_IP: findTool("ip") ?? "ip",
+        RL_IP: findTool('ip') ?? 'ip',
         CHROMIUM_PATH: chromiumPath(),
       },
     });
-    const pid = Number(readFileSync(pidFile, "utf8").trim());
-    const unregister = onProcessExit(() => signalTree(pid, "SIGKILL"));
+    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    const unregister = onProcessExit(() => signalTree(pid, 'SIGKILL'));
     return { browser, pid, frozen: false, unregister };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -167,7 +167,7 @@ async function launchInNetns(netns: Pick<BareNetns, "name">, extraArgs: readonly
 }
 
 async function closeBrowser(launched: LaunchedBrowser): Promise<void> {
-  if (launched.frozen) signalTree(launched.pid, "SIGKILL");
+  if (launched.frozen) signalTree(launched.pid, 'SIGKILL');
   let timer: NodeJS.Timeout | undefined;
   const closed = await Promise.race([
     launched.browser.close().then(
@@ -177,11 +177,11 @@ async function closeBrowser(launched: LaunchedBrowser): Promise<void> {
     new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), closeTimeoutMs))),
   ]);
   clearTimeout(timer);
-  if (!closed) signalTree(launched.pid, "SIGKILL");
+  if (!closed) signalTree(launched.pid, 'SIGKILL');
   launched.unregister();
 }
 
-export function createBrowserPool(netns: Pick<BareNetns, "name">, poolOptions: PoolOptions = {}): BrowserPool {
+export function createBrowserPool(netns: Pick<BareNetns, 'name'>, poolOptions: PoolOptions = {}): BrowserPool {
   const extraArgs = poolOptions.args ?? [];
   let shared: Promise<LaunchedBrowser> | null = null;
   const own = new Map<BrowserContext, LaunchedBrowser>();
@@ -191,7 +191,7 @@ export function createBrowserPool(netns: Pick<BareNetns, "name">, poolOptions: P
 
   const freezableOf = (target: HasContext): LaunchedBrowser => {
     const found = own.get(contextOf(target));
-    if (found === undefined) throw new Error("freeze/thaw needs a context created with { freezable: true }");
+    if (found === undefined) throw new Error('freeze/thaw needs a context created with { freezable: true }');
     return found;
   };
 
@@ -214,26 +214,28 @@ export function createBrowserPool(netns: Pick<BareNetns, "name">, poolOptions: P
       if (options.freezable === true) own.set(context, owner);
       const label = options.label ?? `context ${labelled.length}`;
       labelled.push({ label, context, owner });
-      context.on("console", (message) => log.push(`[${label}] ${message.type()}: ${message.text()}`));
-      context.on("weberror", (error) => log.push(`[${label}] page error: ${error.error().stack ?? error.error().message}`));
+      context.on('console', (message) => log.push(`[${label}] ${message.type()}: ${message.text()}`));
+      context.on('weberror', (error) =>
+        log.push(`[${label}] page error: ${error.error().stack ?? error.error().message}`),
+      );
       return context;
     },
     freeze(target) {
       const browser = freezableOf(target);
-      signalTree(browser.pid, "SIGSTOP");
+      signalTree(browser.pid, 'SIGSTOP');
       browser.frozen = true;
     },
     thaw(target) {
       const browser = freezableOf(target);
-      signalTree(browser.pid, "SIGCONT");
+      signalTree(browser.pid, 'SIGCONT');
       browser.frozen = false;
     },
-    consoleLog: () => log.join("\n"),
+    consoleLog: () => log.join('\n'),
     contexts: () => labelled.map(({ label, context, owner }) => ({ label, context, frozen: owner.frozen })),
     async close() {
       const browsers = await Promise.allSettled(launched);
       await Promise.all(
-        browsers.flatMap((result) => (result.status === "fulfilled" ? [closeBrowser(result.value)] : [])),
+        browsers.flatMap((result) => (result.status === 'fulfilled' ? [closeBrowser(result.value)] : [])),
       );
     },
   };

@@ -25,12 +25,12 @@ function runAll(): void {
 function install(): void {
   if (installed) return;
   installed = true;
-  process.on("exit", runAll);
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  process.on('exit', runAll);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     if (process.listenerCount(signal) > 0) continue;
     process.once(signal, () => {
       runAll();
-      process.exit(128 + (signal === "SIGINT" ? 2 : signal === "SIGTERM" ? 15 : 1));
+      process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1));
     });
   }
 }

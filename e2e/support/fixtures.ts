@@ -5,13 +5,13 @@
 //   import { test, expect } from "./support/fixtures.ts";
 //   test.use({ serverEnv: { MAX_ROOM_SIZE: "4" } });
 
-import { test as base, type TestInfo } from "@playwright/test";
-import { createBrowserPool, type BrowserPool } from "./browser.ts";
-import { createNetns, type Netns } from "./netns.ts";
-import { startServer, type RoomServer } from "./server.ts";
-import { peersOf } from "./users.ts";
+import { test as base, type TestInfo } from '@playwright/test';
+import { type BrowserPool, createBrowserPool } from './browser.ts';
+import { createNetns, type Netns } from './netns.ts';
+import { type RoomServer, startServer } from './server.ts';
+import { peersOf } from './users.ts';
 
-export { expect } from "@playwright/test";
+export { expect } from '@playwright/test';
 
 /** Lines of server output / browser console printed with a failed test (all are attached). */
 const reportTailLines = 80;
@@ -31,9 +31,9 @@ function failed(testInfo: TestInfo): boolean {
 
 async function report(testInfo: TestInfo, name: string, text: string): Promise<void> {
   if (!text) return;
-  await testInfo.attach(name, { body: text, contentType: "text/plain" });
-  const lines = text.split("\n");
-  const tail = lines.slice(-reportTailLines).join("\n");
+  await testInfo.attach(name, { body: text, contentType: 'text/plain' });
+  const lines = text.split('\n');
+  const tail = lines.slice(-reportTailLines).join('\n');
   console.error(`--- ${name} (last ${Math.min(lines.length, reportTailLines)} of ${lines.length} lines) ---\n${tail}`);
 }
 
@@ -47,11 +47,14 @@ async function memberLists(browsers: BrowserPool): Promise<string> {
     }
     for (const page of context.pages()) {
       const snapshot = Promise.all([
-        page.locator("[data-testid=self]").getAttribute("data-peer-id", { timeout: 1_000 }).catch(() => null),
+        page
+          .locator('[data-testid=self]')
+          .getAttribute('data-peer-id', { timeout: 1_000 })
+          .catch(() => null),
         peersOf(page),
         // System lines (joins, leaves, "not responding", key-proof failures) explain most lists.
         page
-          .locator("[data-testid=message][data-kind=system] [data-testid=message-text]")
+          .locator('[data-testid=message][data-kind=system] [data-testid=message-text]')
           .allTextContents()
           .catch(() => [] as string[]),
       ]);
@@ -62,12 +65,12 @@ async function memberLists(browsers: BrowserPool): Promise<string> {
         continue;
       }
       const [self, peers, system] = result;
-      lines.push(`[${label}] self=${self ?? "(not joined)"} ${page.url()}`);
+      lines.push(`[${label}] self=${self ?? '(not joined)'} ${page.url()}`);
       for (const peer of peers) lines.push(`    ${peer.id} ${peer.state} "${peer.text.trim()}"`);
       for (const line of system) lines.push(`    system: ${line}`);
     }
   }
-  return lines.join("\n");
+  return lines.join('\n');
 }
 
 export const test = base.extend<RoomlinkFixtures>({
@@ -83,12 +86,12 @@ export const test = base.extend<RoomlinkFixtures>({
   },
 
   server: async ({ netns, serverEnv }, use, testInfo) => {
-    const server = await startServer({ netns, wireLogPath: testInfo.outputPath("wire.log"), env: serverEnv });
+    const server = await startServer({ netns, wireLogPath: testInfo.outputPath('wire.log'), env: serverEnv });
     try {
       await use(server);
     } finally {
       await server.stop();
-      if (failed(testInfo)) await report(testInfo, "server output", server.output());
+      if (failed(testInfo)) await report(testInfo, 'server output', server.output());
     }
   },
 
@@ -97,9 +100,9 @@ export const test = base.extend<RoomlinkFixtures>({
     try {
       await use(browsers);
     } finally {
-      if (failed(testInfo)) await report(testInfo, "member lists", await memberLists(browsers));
+      if (failed(testInfo)) await report(testInfo, 'member lists', await memberLists(browsers));
       await browsers.close();
-      if (failed(testInfo)) await report(testInfo, "browser console", browsers.consoleLog());
+      if (failed(testInfo)) await report(testInfo, 'browser console', browsers.consoleLog());
     }
   },
 });

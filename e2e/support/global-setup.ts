@@ -1,12 +1,12 @@
 // Before the e2e run: the system tools must be there, and namespaces left behind by runs
 // that were killed before their teardown are deleted.
 
-import { ensureSystem } from "../../scripts/ensure-system.ts";
-import { sweepStaleNamespaces } from "./netns.ts";
+import { ensureSystem } from '../../scripts/ensure-system.ts';
+import { sweepStaleNamespaces } from './netns.ts';
 
 export default async function globalSetup(): Promise<void> {
   const system = ensureSystem({ install: false });
-  if (!system.ok) throw new Error(`the end-to-end tests cannot run here:\n${system.problems.join("\n")}`);
+  if (!system.ok) throw new Error(`the end-to-end tests cannot run here:\n${system.problems.join('\n')}`);
   const swept = await sweepStaleNamespaces();
-  if (swept.length > 0) console.warn(`deleted network namespaces left by earlier runs: ${swept.join(", ")}`);
+  if (swept.length > 0) console.warn(`deleted network namespaces left by earlier runs: ${swept.join(', ')}`);
 }

@@ -2,11 +2,11 @@
 //   node --import tsx e2e/support/hostile-run.ts <server url> <victim peer id>
 // Prints one line `HOSTILE {"answered":…,"closes":…,"statuses":[…]}`; exits 1 if an attack
 // went unanswered.
-import { attackHttp, attackSockets } from "../../test/hostile.ts";
+import { attackHttp, attackSockets } from '../../test/hostile.ts';
 
 const [url, victimId] = process.argv.slice(2);
 if (!url || !victimId) {
-  console.error("usage: hostile-run.ts <server url> <victim peer id>");
+  console.error('usage: hostile-run.ts <server url> <victim peer id>');
   process.exit(2);
 }
 const port = Number(new URL(url).port);

@@ -13,21 +13,21 @@
 // router itself, and the NAT then picks a new port for ours (a cone NAT turns symmetric).
 // The public side has no route to the homes: coturn there must deny private peers.
 
-import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { promisify } from "node:util";
-import { findTool } from "../../scripts/ensure-system.ts";
-import { createBareNetns, type BareNetns } from "./netns.ts";
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { findTool } from '../../scripts/ensure-system.ts';
+import { type BareNetns, createBareNetns } from './netns.ts';
 
 const execFileAsync = promisify(execFile);
-const ip = findTool("ip") ?? "ip";
-const nft = findTool("nft") ?? "nft";
+const ip = findTool('ip') ?? 'ip';
+const nft = findTool('nft') ?? 'nft';
 
-export type NatKind = "cone" | "symmetric";
+export type NatKind = 'cone' | 'symmetric';
 
-export const publicIp = "198.18.0.1";
+export const publicIp = '198.18.0.1';
 
 export interface Home {
   readonly netns: BareNetns;
@@ -47,22 +47,22 @@ export interface NatLab {
 }
 
 async function ipIn(netns: BareNetns, args: readonly string[]): Promise<void> {
-  await execFileAsync(ip, ["-n", netns.name, ...args]);
+  await execFileAsync(ip, ['-n', netns.name, ...args]);
 }
 
 /** Writes /proc/sys inside the namespace (what sysctl would do, without needing procps). */
 async function sysctl(netns: BareNetns, settings: Record<string, string>): Promise<void> {
   const script = Object.entries(settings)
-    .map(([key, value]) => `echo ${value} > /proc/sys/${key.replaceAll(".", "/")}`)
-    .join(" && ");
-  await netns.run("sh", ["-c", script]);
+    .map(([key, value]) => `echo ${value} > /proc/sys/${key.replaceAll('.', '/')}`)
+    .join(' && ');
+  await netns.run('sh', ['-c', script]);
 }
 
 function ruleset(kind: NatKind): string {
   return `table ip roomlink_nat {
   chain postrouting {
     type nat hook postrouting priority srcnat; policy accept;
-    oifname "wan" ${kind === "symmetric" ? "masquerade fully-random" : "masquerade"}
+    oifname "wan" ${kind === 'symmetric' ? 'masquerade fully-random' : 'masquerade'}
   }
   chain forward {
     type filter hook forward priority filter; policy drop;
@@ -78,11 +78,11 @@ function ruleset(kind: NatKind): string {
 }
 
 async function loadRuleset(router: BareNetns, kind: NatKind): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), "rl-nft-"));
+  const dir = mkdtempSync(join(tmpdir(), 'rl-nft-'));
   try {
-    const file = join(dir, "nat.nft");
+    const file = join(dir, 'nat.nft');
     writeFileSync(file, ruleset(kind));
-    await router.run(nft, ["-f", file]);
+    await router.run(nft, ['-f', file]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -94,7 +94,7 @@ export async function createNatLab(kind: NatKind): Promise<NatLab> {
     const netns = await createBareNetns();
     created.push(netns);
     // IPv4 only, as the addresses above: no link-local IPv6 candidates to wonder about.
-    await sysctl(netns, { "net.ipv6.conf.all.disable_ipv6": "1", "net.ipv6.conf.default.disable_ipv6": "1" });
+    await sysctl(netns, { 'net.ipv6.conf.all.disable_ipv6': '1', 'net.ipv6.conf.default.disable_ipv6': '1' });
     return netns;
   };
   const destroy = async () => {
@@ -105,9 +105,9 @@ export async function createNatLab(kind: NatKind): Promise<NatLab> {
 
   try {
     const pub = await make();
-    await ipIn(pub, ["link", "add", "br0", "type", "bridge"]);
-    await ipIn(pub, ["addr", "add", `${publicIp}/24`, "dev", "br0"]);
-    await ipIn(pub, ["link", "set", "br0", "up"]);
+    await ipIn(pub, ['link', 'add', 'br0', 'type', 'bridge']);
+    await ipIn(pub, ['addr', 'add', `${publicIp}/24`, 'dev', 'br0']);
+    await ipIn(pub, ['link', 'set', 'br0', 'up']);
 
     const homes: Home[] = [];
     for (const i of [1, 2]) {
@@ -115,22 +115,22 @@ export async function createNatLab(kind: NatKind): Promise<NatLab> {
       const home = await make();
       const wanIp = `198.18.0.${1 + i}`;
       const lanNet = `10.1${i}.0`;
-      await ipIn(pub, ["link", "add", `p-r${i}`, "type", "veth", "peer", "name", "wan", "netns", router.name]);
-      await ipIn(pub, ["link", "set", `p-r${i}`, "master", "br0", "up"]);
-      await ipIn(router, ["addr", "add", `${wanIp}/24`, "dev", "wan"]);
-      await ipIn(router, ["link", "set", "wan", "up"]);
-      await ipIn(router, ["link", "add", "lan", "type", "veth", "peer", "name", "lan0", "netns", home.name]);
-      await ipIn(router, ["addr", "add", `${lanNet}.1/24`, "dev", "lan"]);
-      await ipIn(router, ["link", "set", "lan", "up"]);
-      await sysctl(router, { "net.ipv4.ip_forward": "1" });
+      await ipIn(pub, ['link', 'add', `p-r${i}`, 'type', 'veth', 'peer', 'name', 'wan', 'netns', router.name]);
+      await ipIn(pub, ['link', 'set', `p-r${i}`, 'master', 'br0', 'up']);
+      await ipIn(router, ['addr', 'add', `${wanIp}/24`, 'dev', 'wan']);
+      await ipIn(router, ['link', 'set', 'wan', 'up']);
+      await ipIn(router, ['link', 'add', 'lan', 'type', 'veth', 'peer', 'name', 'lan0', 'netns', home.name]);
+      await ipIn(router, ['addr', 'add', `${lanNet}.1/24`, 'dev', 'lan']);
+      await ipIn(router, ['link', 'set', 'lan', 'up']);
+      await sysctl(router, { 'net.ipv4.ip_forward': '1' });
       await loadRuleset(router, kind);
-      await ipIn(home, ["addr", "add", `${lanNet}.2/24`, "dev", "lan0"]);
-      await ipIn(home, ["link", "set", "lan0", "up"]);
-      await ipIn(home, ["route", "add", "default", "via", `${lanNet}.1`]);
+      await ipIn(home, ['addr', 'add', `${lanNet}.2/24`, 'dev', 'lan0']);
+      await ipIn(home, ['link', 'set', 'lan0', 'up']);
+      await ipIn(home, ['route', 'add', 'default', 'via', `${lanNet}.1`]);
       homes.push({ netns: home, router, lanIp: `${lanNet}.2`, wanIp });
     }
     const [first, second] = homes;
-    if (first === undefined || second === undefined) throw new Error("two homes expected");
+    if (first === undefined || second === undefined) throw new Error('two homes expected');
     return { publicNetns: pub, publicIp, homes: [first, second], destroy };
   } catch (error) {
     await destroy().catch(() => {});

@@ -3,15 +3,15 @@
 // gathers real host candidates (it never offers loopback ones) while no packet can leave
 // the namespace. The server and every browser of a test run inside it.
 
-import { execFile, execFileSync, spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { promisify } from "node:util";
-import { findTool } from "../../scripts/ensure-system.ts";
-import { onProcessExit, sleepSync } from "./exit-cleanup.ts";
+import { type ChildProcess, execFile, execFileSync, type SpawnOptions, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { findTool } from '../../scripts/ensure-system.ts';
+import { onProcessExit, sleepSync } from './exit-cleanup.ts';
 
 const execFileAsync = promisify(execFile);
 
-const ip = findTool("ip") ?? "ip";
+const ip = findTool('ip') ?? 'ip';
 const namePattern = /^rl-(\d+)-\d+$/;
 /** How long teardown waits for the namespace's processes to exit on their own. */
 const quietWaitMs = 5_000;
@@ -21,7 +21,7 @@ const pollMs = 50;
 
 let created = 0;
 
-export type LinkState = "up" | "down";
+export type LinkState = 'up' | 'down';
 
 /** A namespace with only loopback up: the base of Netns, and of the NAT lab's namespaces. */
 export interface BareNetns {
@@ -64,7 +64,7 @@ function isAlive(pid: number): boolean {
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -80,8 +80,8 @@ function signalEach(pids: readonly number[], signal: NodeJS.Signals): void {
 
 function describeProcess(pid: number): string {
   try {
-    const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
-    return `${pid} ${cmdline.replaceAll("\0", " ").slice(0, 100)}`;
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return `${pid} ${cmdline.replaceAll('\0', ' ').slice(0, 100)}`;
   } catch {
     return String(pid);
   }
@@ -89,7 +89,7 @@ function describeProcess(pid: number): string {
 
 function pidsSync(name: string): number[] {
   try {
-    return parsePids(execFileSync(ip, ["netns", "pids", name], { encoding: "utf8", stdio: "pipe" }));
+    return parsePids(execFileSync(ip, ['netns', 'pids', name], { encoding: 'utf8', stdio: 'pipe' }));
   } catch {
     return [];
   }
@@ -97,7 +97,7 @@ function pidsSync(name: string): number[] {
 
 /** Synchronous teardown for process exit: kill everything inside, then delete. */
 function destroySync(name: string): void {
-  for (const signal of ["SIGTERM", "SIGKILL"] as const) {
+  for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
     const pids = pidsSync(name);
     if (pids.length === 0) break;
     signalEach(pids, signal);
@@ -105,7 +105,7 @@ function destroySync(name: string): void {
     while (pidsSync(name).length > 0 && Date.now() < deadline) sleepSync(pollMs);
   }
   try {
-    execFileSync(ip, ["netns", "del", name], { stdio: "pipe" });
+    execFileSync(ip, ['netns', 'del', name], { stdio: 'pipe' });
   } catch {
     // Not there (already deleted) or still busy: nothing more to do at exit.
   }
@@ -114,7 +114,7 @@ function destroySync(name: string): void {
 async function waitUntilEmpty(name: string, ms: number): Promise<number[]> {
   const deadline = Date.now() + ms;
   for (;;) {
-    const pids = parsePids(await ipCommand(["netns", "pids", name]).catch(() => ""));
+    const pids = parsePids(await ipCommand(['netns', 'pids', name]).catch(() => ''));
     if (pids.length === 0 || Date.now() >= deadline) return pids;
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
@@ -122,10 +122,10 @@ async function waitUntilEmpty(name: string, ms: number): Promise<number[]> {
 
 /** Namespaces `rl-<pid>-<n>` whose creating process is gone (a crashed or killed run). */
 export async function staleNamespaces(): Promise<string[]> {
-  const listing = await ipCommand(["netns", "list"]).catch(() => "");
+  const listing = await ipCommand(['netns', 'list']).catch(() => '');
   return listing
-    .split("\n")
-    .map((line) => line.split(" ")[0] ?? "")
+    .split('\n')
+    .map((line) => line.split(' ')[0] ?? '')
     .filter((name) => {
       const owner = namePattern.exec(name)?.[1];
       return owner !== undefined && !isAlive(Number(owner));
@@ -142,10 +142,10 @@ export async function sweepStaleNamespaces(): Promise<string[]> {
 /** A new namespace `rl-<pid>-<n>` with loopback up and nothing else. */
 export async function createBareNetns(): Promise<BareNetns> {
   const name = `rl-${process.pid}-${created++}`;
-  await ipCommand(["netns", "add", name]);
+  await ipCommand(['netns', 'add', name]);
   const unregister = onProcessExit(() => destroySync(name));
   try {
-    await ipCommand(["-n", name, "link", "set", "lo", "up"]);
+    await ipCommand(['-n', name, 'link', 'set', 'lo', 'up']);
   } catch (error) {
     destroySync(name);
     unregister();
@@ -156,28 +156,28 @@ export async function createBareNetns(): Promise<BareNetns> {
   return {
     name,
     spawn(command, args, options = {}) {
-      return spawn(ip, ["netns", "exec", name, command, ...args], options);
+      return spawn(ip, ['netns', 'exec', name, command, ...args], options);
     },
     async run(command, args) {
-      const { stdout } = await execFileAsync(ip, ["netns", "exec", name, command, ...args]);
+      const { stdout } = await execFileAsync(ip, ['netns', 'exec', name, command, ...args]);
       return stdout;
     },
     async pids() {
-      return parsePids(await ipCommand(["netns", "pids", name]));
+      return parsePids(await ipCommand(['netns', 'pids', name]));
     },
     async destroy() {
       if (destroyed) return;
       destroyed = true;
       let left = await waitUntilEmpty(name, quietWaitMs);
       if (left.length > 0) {
-        console.warn(`netns ${name}: processes still running at teardown: ${left.map(describeProcess).join("; ")}`);
-        for (const signal of ["SIGTERM", "SIGKILL"] as const) {
+        console.warn(`netns ${name}: processes still running at teardown: ${left.map(describeProcess).join('; ')}`);
+        for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
           signalEach(left, signal);
           left = await waitUntilEmpty(name, killWaitMs);
           if (left.length === 0) break;
         }
       }
-      await ipCommand(["netns", "del", name]);
+      await ipCommand(['netns', 'del', name]);
       unregister();
     },
   };
@@ -186,13 +186,13 @@ export async function createBareNetns(): Promise<BareNetns> {
 export async function createNetns(): Promise<Netns> {
   const bare = await createBareNetns();
   const { name } = bare;
-  const subnet = `10.77.${Number(name.split("-")[2]) % 256}`;
+  const subnet = `10.77.${Number(name.split('-')[2]) % 256}`;
   const addresses = [`${subnet}.1`, `${subnet}.2`] as const;
   try {
-    await ipCommand(["-n", name, "link", "add", "veth0", "type", "veth", "peer", "name", "veth1"]);
-    await ipCommand(["-n", name, "addr", "add", `${addresses[0]}/24`, "dev", "veth0"]);
-    await ipCommand(["-n", name, "addr", "add", `${addresses[1]}/24`, "dev", "veth1"]);
-    await setLinks(name, "up");
+    await ipCommand(['-n', name, 'link', 'add', 'veth0', 'type', 'veth', 'peer', 'name', 'veth1']);
+    await ipCommand(['-n', name, 'addr', 'add', `${addresses[0]}/24`, 'dev', 'veth0']);
+    await ipCommand(['-n', name, 'addr', 'add', `${addresses[1]}/24`, 'dev', 'veth1']);
+    await setLinks(name, 'up');
   } catch (error) {
     await bare.destroy();
     throw error;
@@ -200,14 +200,14 @@ export async function createNetns(): Promise<Netns> {
   return {
     ...bare,
     addresses,
-    cutNetwork: () => setLinks(name, "down"),
-    restoreNetwork: () => setLinks(name, "up"),
+    cutNetwork: () => setLinks(name, 'down'),
+    restoreNetwork: () => setLinks(name, 'up'),
   };
 }
 
 /** Sets both ends of the namespace's veth pair up or down (up restores the default route). */
 export async function setLinks(name: string, state: LinkState): Promise<void> {
-  await ipCommand(["-n", name, "link", "set", "veth0", state]);
-  await ipCommand(["-n", name, "link", "set", "veth1", state]);
-  if (state === "up") await ipCommand(["-n", name, "route", "replace", "default", "dev", "veth0"]);
+  await ipCommand(['-n', name, 'link', 'set', 'veth0', state]);
+  await ipCommand(['-n', name, 'link', 'set', 'veth1', state]);
+  if (state === 'up') await ipCommand(['-n', name, 'route', 'replace', 'default', 'dev', 'veth0']);
 }

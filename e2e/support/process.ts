@@ -2,9 +2,9 @@
 // output is kept for the failure report, start waits for a "ready" line, stop is SIGTERM
 // then SIGKILL, and the process is killed if the test process exits first.
 
-import type { ChildProcess } from "node:child_process";
-import type { BareNetns } from "./netns.ts";
-import { onProcessExit } from "./exit-cleanup.ts";
+import type { ChildProcess } from 'node:child_process';
+import { onProcessExit } from './exit-cleanup.ts';
+import type { BareNetns } from './netns.ts';
 
 const defaultReadyTimeoutMs = 30_000;
 const stopGraceMs = 5_000;
@@ -35,21 +35,21 @@ export interface NetnsProcess {
   kill(): Promise<void>;
 }
 
-export async function startInNetns(netns: Pick<BareNetns, "spawn">, spec: ProcessSpec): Promise<NetnsProcess> {
+export async function startInNetns(netns: Pick<BareNetns, 'spawn'>, spec: ProcessSpec): Promise<NetnsProcess> {
   const child = netns.spawn(spec.command, spec.args, {
     cwd: spec.cwd ?? process.cwd(),
     env: spec.env ?? process.env,
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   const pid = child.pid;
   if (pid === undefined) throw new Error(`${spec.label}: could not start ${spec.command}`);
   const unregister = onProcessExit(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
 
   const lines: string[] = [];
   const exit = new Promise<void>((resolve) => {
-    child.once("exit", (code, signal) => {
+    child.once('exit', (code, signal) => {
       lines.push(`[${spec.label} exited: ${signal ?? `code ${code}`}]`);
       unregister();
       resolve();
@@ -65,17 +65,17 @@ export async function startInNetns(netns: Pick<BareNetns, "spawn">, spec: Proces
 
   const handle: NetnsProcess = {
     pid,
-    output: () => lines.join("\n"),
+    output: () => lines.join('\n'),
     exited: () => exit,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), stopGraceMs);
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), stopGraceMs);
       await exit;
       clearTimeout(timer);
     },
     async kill() {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exit;
     },
   };
@@ -83,33 +83,36 @@ export async function startInNetns(netns: Pick<BareNetns, "spawn">, spec: Proces
   const timeoutMs = spec.readyTimeoutMs ?? defaultReadyTimeoutMs;
   let timer: NodeJS.Timeout | undefined;
   const outcome = await Promise.race([
-    ready.then(() => "ready" as const),
-    exit.then(() => "exited" as const),
-    new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs))),
+    ready.then(() => 'ready' as const),
+    exit.then(() => 'exited' as const),
+    new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs))),
   ]);
   clearTimeout(timer);
-  if (outcome !== "ready") {
+  if (outcome !== 'ready') {
     await handle.stop();
-    const why = outcome === "exited" ? "exited before it was ready" : `printed no line matching ${spec.ready} within ${timeoutMs} ms`;
-    throw new Error(`${spec.label} ${why}; its output:\n${handle.output() || "(nothing)"}`);
+    const why =
+      outcome === 'exited'
+        ? 'exited before it was ready'
+        : `printed no line matching ${spec.ready} within ${timeoutMs} ms`;
+    throw new Error(`${spec.label} ${why}; its output:\n${handle.output() || '(nothing)'}`);
   }
   return handle;
 }
 
-function collectLines(child: ChildProcess, onLine: (stream: "stdout" | "stderr", line: string) => void): void {
-  for (const stream of ["stdout", "stderr"] as const) {
-    let partial = "";
+function collectLines(child: ChildProcess, onLine: (stream: 'stdout' | 'stderr', line: string) => void): void {
+  for (const stream of ['stdout', 'stderr'] as const) {
+    let partial = '';
     const source = child[stream];
     if (source === null) continue;
-    source.setEncoding("utf8");
-    source.on("data", (chunk: string) => {
-      const parts = (partial + chunk).split("\n");
-      partial = parts.pop() ?? "";
+    source.setEncoding('utf8');
+    source.on('data', (chunk: string) => {
+      const parts = (partial + chunk).split('\n');
+      partial = parts.pop() ?? '';
       for (const line of parts) onLine(stream, line);
     });
-    source.on("end", () => {
+    source.on('end', () => {
       if (partial) onLine(stream, partial);
-      partial = "";
+      partial = '';
     });
   }
 }

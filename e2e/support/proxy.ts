@@ -9,14 +9,14 @@
 // It prints one line per decision ("forward polling GET", "refuse websocket", ...) so a
 // test can tell which transport carried the traffic.
 
-import { request, createServer, type IncomingMessage } from "node:http";
-import { connect, type Socket } from "node:net";
-import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
-import type { BareNetns } from "./netns.ts";
-import { startInNetns, type NetnsProcess } from "./process.ts";
+import { createServer, type IncomingMessage, request } from 'node:http';
+import { connect, type Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { BareNetns } from './netns.ts';
+import { type NetnsProcess, startInNetns } from './process.ts';
 
-export type Refused = "websocket" | "polling" | "nothing";
+export type Refused = 'websocket' | 'polling' | 'nothing';
 
 export interface ProxyOptions {
   readonly port: number;
@@ -26,25 +26,27 @@ export interface ProxyOptions {
 }
 
 function transportOf(req: IncomingMessage): string {
-  const url = new URL(req.url ?? "/", "http://proxy");
-  if (!url.pathname.startsWith("/socket.io/")) return "page";
-  return url.searchParams.get("transport") ?? "socket.io";
+  const url = new URL(req.url ?? '/', 'http://proxy');
+  if (!url.pathname.startsWith('/socket.io/')) return 'page';
+  return url.searchParams.get('transport') ?? 'socket.io';
 }
 
 function refuseRaw(socket: Socket): void {
-  socket.end("HTTP/1.1 502 Bad Gateway\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+  socket.end('HTTP/1.1 502 Bad Gateway\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
 }
 
 export function runProxy(options: ProxyOptions): Promise<void> {
   const log = (line: string) => console.log(`proxy: ${line}`);
   const server = createServer((req, res) => {
     const transport = transportOf(req);
-    if (options.refuse === "polling" && transport === "polling") {
+    if (options.refuse === 'polling' && transport === 'polling') {
       log(`refuse polling ${req.method}`);
-      res.writeHead(502, { "content-type": "text/plain", connection: "close" }).end("long-polling refused by this proxy");
+      res
+        .writeHead(502, { 'content-type': 'text/plain', connection: 'close' })
+        .end('long-polling refused by this proxy');
       return;
     }
-    if (transport !== "page") log(`forward ${transport} ${req.method}`);
+    if (transport !== 'page') log(`forward ${transport} ${req.method}`);
     const upstream = request(
       { host: options.targetHost, port: options.targetPort, method: req.method, path: req.url, headers: req.headers },
       (reply) => {
@@ -52,7 +54,7 @@ export function runProxy(options: ProxyOptions): Promise<void> {
         reply.pipe(res);
       },
     );
-    upstream.on("error", (error) => {
+    upstream.on('error', (error) => {
       log(`upstream error ${error.message}`);
       if (!res.headersSent) res.writeHead(502);
       res.end();
@@ -60,17 +62,17 @@ export function runProxy(options: ProxyOptions): Promise<void> {
     req.pipe(upstream);
   });
 
-  server.on("upgrade", (req: IncomingMessage, client: Socket, head: Buffer) => {
-    if (options.refuse === "websocket") {
-      log("refuse websocket");
+  server.on('upgrade', (req: IncomingMessage, client: Socket, head: Buffer) => {
+    if (options.refuse === 'websocket') {
+      log('refuse websocket');
       refuseRaw(client);
       return;
     }
     log(`forward ${transportOf(req)} upgrade`);
     const upstream = connect(options.targetPort, options.targetHost, () => {
-      const lines = [`${req.method ?? "GET"} ${req.url ?? "/"} HTTP/${req.httpVersion}`];
+      const lines = [`${req.method ?? 'GET'} ${req.url ?? '/'} HTTP/${req.httpVersion}`];
       for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
-      upstream.write(`${lines.join("\r\n")}\r\n\r\n`);
+      upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
       if (head.length > 0) upstream.write(head);
       upstream.pipe(client).pipe(upstream);
     });
@@ -78,13 +80,13 @@ export function runProxy(options: ProxyOptions): Promise<void> {
       upstream.destroy();
       client.destroy();
     };
-    upstream.on("error", close);
-    client.on("error", close);
+    upstream.on('error', close);
+    client.on('error', close);
   });
 
   return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, "127.0.0.1", () => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => {
       log(`listening on 127.0.0.1:${options.port}, refusing ${options.refuse}`);
       resolve();
     });
@@ -92,19 +94,19 @@ export function runProxy(options: ProxyOptions): Promise<void> {
 }
 
 /** Starts the proxy as a process inside `netns`. */
-export async function startProxy(netns: Pick<BareNetns, "spawn">, options: ProxyOptions): Promise<NetnsProcess> {
+export async function startProxy(netns: Pick<BareNetns, 'spawn'>, options: ProxyOptions): Promise<NetnsProcess> {
   return startInNetns(netns, {
     label: `proxy refusing ${options.refuse}`,
     command: process.execPath,
     args: [
-      "--import",
-      "tsx",
+      '--import',
+      'tsx',
       fileURLToPath(import.meta.url),
-      "--port",
+      '--port',
       String(options.port),
-      "--target",
+      '--target',
       `${options.targetHost}:${options.targetPort}`,
-      "--refuse",
+      '--refuse',
       options.refuse,
     ],
     ready: /proxy: listening/,
@@ -112,11 +114,13 @@ export async function startProxy(netns: Pick<BareNetns, "spawn">, options: Proxy
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { port: { type: "string" }, target: { type: "string" }, refuse: { type: "string" } } });
-  const [targetHost, targetPort] = (values.target ?? "").split(":");
-  const refuse = values.refuse ?? "nothing";
-  if (!targetHost || !targetPort || !values.port || !["websocket", "polling", "nothing"].includes(refuse)) {
-    console.error("usage: proxy.ts --port N --target HOST:PORT --refuse websocket|polling|nothing");
+  const { values } = parseArgs({
+    options: { port: { type: 'string' }, target: { type: 'string' }, refuse: { type: 'string' } },
+  });
+  const [targetHost, targetPort] = (values.target ?? '').split(':');
+  const refuse = values.refuse ?? 'nothing';
+  if (!targetHost || !targetPort || !values.port || !['websocket', 'polling', 'nothing'].includes(refuse)) {
+    console.error('usage: proxy.ts --port N --target HOST:PORT --refuse websocket|polling|nothing');
     process.exit(2);
   }
   await runProxy({ port: Number(values.port), targetHost, targetPort: Number(targetPort), refuse: refuse as Refused });

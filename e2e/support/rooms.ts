@@ -1,14 +1,14 @@
 // Room helpers for the across-networks tests: users in different browser pools (different
 // namespaces), forced relay, and what a member entry says about its path.
 
-import { expect, type Page } from "@playwright/test";
-import type { BrowserPool } from "./browser.ts";
-import { openUser, shareLink, type User } from "./users.ts";
+import { expect, type Page } from '@playwright/test';
+import type { BrowserPool } from './browser.ts';
+import { openUser, shareLink, type User } from './users.ts';
 
 /** `link` with `?relay=1` added (before the #k= fragment): forces TURN for that user. */
 export function withRelay(link: string): string {
   const url = new URL(link);
-  url.searchParams.set("relay", "1");
+  url.searchParams.set('relay', '1');
   return url.href;
 }
 
@@ -27,10 +27,12 @@ export async function openRoomAcross(
   linkFor: (shared: string) => string = (shared) => shared,
 ): Promise<User[]> {
   const [first, ...rest] = seats;
-  if (first === undefined) throw new Error("openRoomAcross needs at least one seat");
+  if (first === undefined) throw new Error('openRoomAcross needs at least one seat');
   const creator = await openUser(await first.pool.newContext({ label: first.name }), startUrl, first.name);
   const link = linkFor(await shareLink(creator.page));
-  const others = await Promise.all(rest.map(async (seat) => openUser(await seat.pool.newContext({ label: seat.name }), link, seat.name)));
+  const others = await Promise.all(
+    rest.map(async (seat) => openUser(await seat.pool.newContext({ label: seat.name }), link, seat.name)),
+  );
   return [creator, ...others];
 }
 
@@ -42,7 +44,10 @@ export interface CandidatePair {
 /** The selected ICE candidate pair's types, from getStats (window.roomlink.selectedPair). */
 export async function selectedPair(page: Page, peerId: string): Promise<CandidatePair | null> {
   return page.evaluate(
-    (id) => (globalThis as unknown as { roomlink: { selectedPair(id: string): Promise<CandidatePair | null> } }).roomlink.selectedPair(id),
+    (id) =>
+      (
+        globalThis as unknown as { roomlink: { selectedPair(id: string): Promise<CandidatePair | null> } }
+      ).roomlink.selectedPair(id),
     peerId,
   );
 }
@@ -50,15 +55,15 @@ export async function selectedPair(page: Page, peerId: string): Promise<Candidat
 /** What the member entry for `peerId` shows: data-path (direct|relayed) and the reason line. */
 export async function memberPath(page: Page, peerId: string): Promise<string | null> {
   const path = page.locator(`[data-testid=peer][data-peer-id="${peerId}"] .member-path`);
-  await expect(path, `the entry for ${peerId} shows its path`).toHaveAttribute("data-path", /^(direct|relayed)$/);
-  return path.getAttribute("data-path");
+  await expect(path, `the entry for ${peerId} shows its path`).toHaveAttribute('data-path', /^(direct|relayed)$/);
+  return path.getAttribute('data-path');
 }
 
 /** The unreachable entry's reason as "<code>: <plain words>" (code from data-reason). */
 export async function memberReason(page: Page, peerId: string): Promise<string> {
   const reason = page.locator(`[data-testid=peer][data-peer-id="${peerId}"] .member-reason`);
   await expect(reason, `the entry for ${peerId} gives a reason`).not.toBeEmpty();
-  return `${(await reason.getAttribute("data-reason")) ?? ""}: ${(await reason.textContent()) ?? ""}`;
+  return `${(await reason.getAttribute('data-reason')) ?? ''}: ${(await reason.textContent()) ?? ''}`;
 }
 
 /** Closes every peer connection (stale TURN allocations make coturn answer 437 later). */

@@ -2,16 +2,16 @@
 // namespace. Browsers in the same namespace reach it at http://localhost:PORT, which is a
 // secure context (crypto.subtle, clipboard) without certificates.
 
-import { fileURLToPath } from "node:url";
-import type { BareNetns } from "./netns.ts";
-import { startInNetns, type NetnsProcess } from "./process.ts";
+import { fileURLToPath } from 'node:url';
+import type { BareNetns } from './netns.ts';
+import { type NetnsProcess, startInNetns } from './process.ts';
 
 /** The namespace is private, so a fixed port never collides with anything. */
 const defaultPort = 3000;
-const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface ServerOptions {
-  readonly netns: Pick<BareNetns, "spawn">;
+  readonly netns: Pick<BareNetns, 'spawn'>;
   /** Every line the server sends or receives on the signaling wire is appended here. */
   readonly wireLogPath: string;
   readonly port?: number;
@@ -45,9 +45,9 @@ export async function startServer(options: ServerOptions): Promise<RoomServer> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PORT: String(port),
-    HOST: "0.0.0.0",
+    HOST: '0.0.0.0',
     WIRE_LOG: options.wireLogPath,
-    LOG_LEVEL: options.logLevel ?? "info",
+    LOG_LEVEL: options.logLevel ?? 'info',
     ...options.env,
   };
   const earlier: string[] = [];
@@ -55,9 +55,9 @@ export async function startServer(options: ServerOptions): Promise<RoomServer> {
 
   const start = async (): Promise<void> => {
     current = await startInNetns(options.netns, {
-      label: "roomlink server",
+      label: 'roomlink server',
       command: process.execPath,
-      args: ["--import", "tsx", "server.ts", ...(options.args ?? [])],
+      args: ['--import', 'tsx', 'server.ts', ...(options.args ?? [])],
       cwd: repoRoot,
       env,
       ready: /listening/,
@@ -73,10 +73,10 @@ export async function startServer(options: ServerOptions): Promise<RoomServer> {
 
   await start();
   return {
-    url: `http://${options.urlHost ?? "localhost"}:${port}`,
+    url: `http://${options.urlHost ?? 'localhost'}:${port}`,
     port,
     wireLogPath: options.wireLogPath,
-    output: () => [...earlier, current?.output() ?? ""].filter(Boolean).join("\n--- restart ---\n"),
+    output: () => [...earlier, current?.output() ?? ''].filter(Boolean).join('\n--- restart ---\n'),
     stop,
     async kill() {
       if (current === null) return;

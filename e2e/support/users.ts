@@ -5,16 +5,16 @@
 // The root tsconfig has no DOM lib, so functions that run in the page declare the few
 // element members they use instead of naming DOM types.
 
-import { randomBytes } from "node:crypto";
-import { expect, type BrowserContext, type Page } from "@playwright/test";
-import type { BrowserPool } from "./browser.ts";
+import { randomBytes } from 'node:crypto';
+import { type BrowserContext, expect, type Page } from '@playwright/test';
+import type { BrowserPool } from './browser.ts';
 
 /** Mesh formation with 8 browsers on 2 cores takes a few seconds; leave room for slow CI. */
 const meshTimeoutMs = 45_000;
 const messageTimeoutMs = 20_000;
 const joinTimeoutMs = 20_000;
 
-export type PeerState = "connecting" | "connected" | "reconnecting" | "unreachable";
+export type PeerState = 'connecting' | 'connected' | 'reconnecting' | 'unreachable';
 
 export interface User {
   readonly name: string;
@@ -52,10 +52,10 @@ interface ElementLike {
 
 /** The own peer id once joined (waits for `self` to get its data-peer-id). */
 export async function selfId(page: Page, timeout = joinTimeoutMs): Promise<string> {
-  const self = page.locator("[data-testid=self][data-peer-id]");
-  await expect(self).toHaveAttribute("data-peer-id", /.+/, { timeout });
-  const id = await self.getAttribute("data-peer-id");
-  if (!id) throw new Error("self has an empty data-peer-id");
+  const self = page.locator('[data-testid=self][data-peer-id]');
+  await expect(self).toHaveAttribute('data-peer-id', /.+/, { timeout });
+  const id = await self.getAttribute('data-peer-id');
+  if (!id) throw new Error('self has an empty data-peer-id');
   return id;
 }
 
@@ -63,20 +63,22 @@ export async function selfId(page: Page, timeout = joinTimeoutMs): Promise<strin
 export async function openUser(context: BrowserContext, url: string, name: string): Promise<User> {
   const page = await context.newPage();
   await page.goto(url);
-  const nameInput = page.getByTestId("name-input");
+  const nameInput = page.getByTestId('name-input');
   await nameInput.fill(name);
-  await nameInput.press("Enter");
+  await nameInput.press('Enter');
   const id = await selfId(page);
   return { name, id, page, context };
 }
 
 /** The full link (with #k=) the page offers for sharing. */
 export async function shareLink(page: Page): Promise<string> {
-  const link = page.getByTestId("share-link");
+  const link = page.getByTestId('share-link');
   const read = () =>
-    link.evaluate((el: ElementLike & { value?: unknown }) => (typeof el.value === "string" && el.value ? el.value : el.textContent ?? "").trim());
+    link.evaluate((el: ElementLike & { value?: unknown }) =>
+      (typeof el.value === 'string' && el.value ? el.value : (el.textContent ?? '')).trim(),
+    );
   await expect
-    .poll(read, { timeout: joinTimeoutMs, message: "share-link holds the room URL with its #k= key" })
+    .poll(read, { timeout: joinTimeoutMs, message: 'share-link holds the room URL with its #k= key' })
     .toMatch(/\?roomId=[\w-]+#k=[\w-]+$/);
   return read();
 }
@@ -97,8 +99,9 @@ export async function openRoom(
   options: RoomOptions = {},
 ): Promise<User[]> {
   const [first, ...rest] = names;
-  if (first === undefined) throw new Error("openRoom needs at least one name");
-  const contextFor = (name: string) => browsers.newContext({ label: name, freezable: options.freezable?.includes(name) ?? false });
+  if (first === undefined) throw new Error('openRoom needs at least one name');
+  const contextFor = (name: string) =>
+    browsers.newContext({ label: name, freezable: options.freezable?.includes(name) ?? false });
   const creator = await openUser(await contextFor(first), `${serverUrl}/`, first);
   const link = await shareLink(creator.page);
   const others = await Promise.all(rest.map(async (name) => openUser(await contextFor(name), link, name)));
@@ -107,11 +110,11 @@ export async function openRoom(
 
 /** The member list as the page shows it right now. */
 export async function peersOf(page: Page): Promise<PeerEntry[]> {
-  return page.getByTestId("peer").evaluateAll((elements: ElementLike[]) =>
+  return page.getByTestId('peer').evaluateAll((elements: ElementLike[]) =>
     elements.map((el) => ({
-      id: el.getAttribute("data-peer-id") ?? "",
-      state: el.getAttribute("data-state") ?? "",
-      text: el.textContent ?? "",
+      id: el.getAttribute('data-peer-id') ?? '',
+      state: el.getAttribute('data-state') ?? '',
+      text: el.textContent ?? '',
     })),
   );
 }
@@ -123,19 +126,21 @@ export async function peersOf(page: Page): Promise<PeerEntry[]> {
 export async function waitForPeers(
   page: Page,
   expected: readonly string[] | number,
-  state: PeerState | null = "connected",
+  state: PeerState | null = 'connected',
   timeout = meshTimeoutMs,
 ): Promise<PeerEntry[]> {
   const describe = (peers: readonly PeerEntry[]): string[] =>
-    peers.map((peer) => (typeof expected === "number" ? "" : peer.id) + (state === null ? "" : `:${peer.state}`)).sort();
+    peers
+      .map((peer) => (typeof expected === 'number' ? '' : peer.id) + (state === null ? '' : `:${peer.state}`))
+      .sort();
   const want =
-    typeof expected === "number"
-      ? Array.from({ length: expected }, () => (state === null ? "" : `:${state}`))
-      : expected.map((id) => id + (state === null ? "" : `:${state}`)).sort();
+    typeof expected === 'number'
+      ? Array.from({ length: expected }, () => (state === null ? '' : `:${state}`))
+      : expected.map((id) => id + (state === null ? '' : `:${state}`)).sort();
   await expect
     .poll(async () => describe(await peersOf(page)), {
       timeout,
-      message: `member list of ${page.url()} should be ${typeof expected === "number" ? `${expected} entries` : expected.join(", ")}${state === null ? "" : `, all ${state}`}`,
+      message: `member list of ${page.url()} should be ${typeof expected === 'number' ? `${expected} entries` : expected.join(', ')}${state === null ? '' : `, all ${state}`}`,
     })
     .toEqual(want);
   return peersOf(page);
@@ -148,7 +153,7 @@ export async function waitForMesh(users: readonly User[], timeout = meshTimeoutM
       waitForPeers(
         user.page,
         users.filter((other) => other !== user).map((other) => other.id),
-        "connected",
+        'connected',
         timeout,
       ),
     ),
@@ -157,35 +162,39 @@ export async function waitForMesh(users: readonly User[], timeout = meshTimeoutM
 
 /** Types `text` into message-input and presses Enter. */
 export async function sendMessage(page: Page, text: string): Promise<void> {
-  const input = page.getByTestId("message-input");
+  const input = page.getByTestId('message-input');
   await input.fill(text);
-  await input.press("Enter");
+  await input.press('Enter');
 }
 
 /** Every chat line shown, in order, system lines included. */
 export async function chatMessages(page: Page): Promise<ChatLine[]> {
-  return page.getByTestId("message").evaluateAll((elements: ElementLike[]) =>
+  return page.getByTestId('message').evaluateAll((elements: ElementLike[]) =>
     elements.map((el) => ({
-      id: el.getAttribute("data-id") ?? "",
-      from: el.getAttribute("data-from") ?? "",
-      kind: el.getAttribute("data-kind") ?? "",
-      text: el.querySelector("[data-testid=message-text]")?.textContent ?? "",
+      id: el.getAttribute('data-id') ?? '',
+      from: el.getAttribute('data-from') ?? '',
+      kind: el.getAttribute('data-kind') ?? '',
+      text: el.querySelector('[data-testid=message-text]')?.textContent ?? '',
     })),
   );
 }
 
 /** The texts of the chat (not system) lines shown, in order. */
 export async function chatTexts(page: Page): Promise<string[]> {
-  return (await chatMessages(page)).filter((line) => line.kind === "chat").map((line) => line.text);
+  return (await chatMessages(page)).filter((line) => line.kind === 'chat').map((line) => line.text);
 }
 
 /** Waits until every expected message is shown (as a chat line from that sender). */
-export async function waitForMessages(page: Page, expected: readonly ExpectedMessage[], timeout = messageTimeoutMs): Promise<void> {
+export async function waitForMessages(
+  page: Page,
+  expected: readonly ExpectedMessage[],
+  timeout = messageTimeoutMs,
+): Promise<void> {
   const key = (message: ExpectedMessage): string => `${message.from}: ${message.text}`;
   await expect
     .poll(
       async () => {
-        const shown = new Set((await chatMessages(page)).filter((line) => line.kind === "chat").map(key));
+        const shown = new Set((await chatMessages(page)).filter((line) => line.kind === 'chat').map(key));
         return expected.map(key).filter((wanted) => !shown.has(wanted));
       },
       { timeout, message: `messages still missing on ${page.url()}` },
@@ -198,10 +207,19 @@ export async function waitForMessage(page: Page, message: ExpectedMessage, timeo
 }
 
 /** Everyone sends one fresh line (label + a random tag); everyone else must get it. */
-export async function everyoneHearsEveryone(users: readonly User[], label: string, timeout = messageTimeoutMs): Promise<void> {
-  const lines = users.map((user) => ({ from: user.id, text: `${label} from ${user.name} ${randomBytes(4).toString("hex")}` }));
-  await Promise.all(users.map((user, i) => sendMessage(user.page, lines[i]?.text ?? "")));
+export async function everyoneHearsEveryone(
+  users: readonly User[],
+  label: string,
+  timeout = messageTimeoutMs,
+): Promise<void> {
+  const lines = users.map((user) => ({
+    from: user.id,
+    text: `${label} from ${user.name} ${randomBytes(4).toString('hex')}`,
+  }));
+  await Promise.all(users.map((user, i) => sendMessage(user.page, lines[i]?.text ?? '')));
   await Promise.all(
-    users.flatMap((user) => lines.filter((line) => line.from !== user.id).map((line) => waitForMessage(user.page, line, timeout))),
+    users.flatMap((user) =>
+      lines.filter((line) => line.from !== user.id).map((line) => waitForMessage(user.page, line, timeout)),
+    ),
   );
 }
