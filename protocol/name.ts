@@ -18,3 +18,15 @@ export function normalizeName(raw: unknown): NameResult {
   if (FORBIDDEN_IN_NAME.test(name)) return { ok: false, reason: 'name contains control characters' };
   return { ok: true, name };
 }
+
+// Characters that change nothing visible: zero-width, joiners, bidi controls, soft hyphen,
+// BOM. Two names that differ only by these look the same on screen, so they compare equal.
+const INVISIBLE_IN_KEY = /[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u061C]/gu;
+
+/**
+ * The form in which two names are compared for uniqueness in a room: NFKC (so "Ａlice" and
+ * "Alice" meet), invisible characters removed, case folded, inner spaces collapsed.
+ */
+export function nameKey(name: string): string {
+  return name.normalize('NFKC').replace(INVISIBLE_IN_KEY, '').toLowerCase().replace(/\s+/gu, ' ').trim();
+}

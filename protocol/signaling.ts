@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'bad_request' // payload missing, of the wrong shape, or too large
   | 'invalid_room' // room id does not match ROOM_ID_PATTERN
   | 'invalid_name' // display name empty, too long or with control characters
+  | 'name_taken' // another member of the room already uses this name (see suggestion)
   | 'room_full' // the room already holds its maximum of members
   | 'not_in_room' // the event needs a joined room (signal before join)
   | 'already_joined' // room:join on a socket that is already in a room
@@ -21,6 +22,8 @@ export type ErrorCode =
 export interface ProtocolError {
   code: ErrorCode;
   message: string;
+  /** With name_taken: a free variant of the name ("Alice 2") the client may offer instead. */
+  suggestion?: string;
 }
 
 export interface PeerInfo {
@@ -65,6 +68,12 @@ export type JoinAck =
     }
   | { ok: false; error: ProtocolError };
 
+export interface RenameRequest {
+  name: string;
+}
+
+export type RenameAck = { ok: true; name: string } | { ok: false; error: ProtocolError };
+
 export type IceRefreshAck =
   | { ok: true; iceServers: IceServer[]; iceExpiresAt: number }
   | { ok: false; error: ProtocolError };
@@ -106,6 +115,8 @@ export interface ClientToServerEvents {
   'room:join': (request: JoinRequest, ack: (response: JoinAck) => void) => void;
   signal: (signal: OutgoingSignal) => void;
   'room:leave': () => void;
+  /** Change one's display name; the server checks it like a join's and tells the room. */
+  'room:rename': (request: RenameRequest, ack: (response: RenameAck) => void) => void;
   /** Fresh TURN credentials before the ones from the join ack expire. */
   'ice:refresh': (ack: (response: IceRefreshAck) => void) => void;
 }
@@ -117,6 +128,8 @@ export interface ServerToClientEvents {
   error: (error: ProtocolError) => void;
   /** The server is shutting down; reconnect in a moment (to another node if there is one). */
   'server:shutdown': () => void;
+  /** A member's name changed (the server accepted it): the only source of names. */
+  'peer:renamed': (peer: PeerInfo) => void;
 }
 
 /** Events between server nodes through an adapter (none yet; the adapter relays rooms). */
@@ -195,6 +208,16 @@ export function parseJoinRequest(raw: unknown): Parsed<JoinRequest> {
   const request: JoinRequest = { roomId: room.data, name: name.name };
   if (shape.data.resume) request.resume = shape.data.resume;
   return { ok: true, value: request };
+}
+
+/** Checks a room:rename payload; the name comes back trimmed. */
+export function parseRenameRequest(raw: unknown): Parsed<RenameRequest> {
+  if (typeof raw !== 'object' || raw === null || Object.keys(raw).length !== 1 || !Object.hasOwn(raw, 'name')) {
+    return fail('bad_request', 'room:rename expects { name }');
+  }
+  const name = normalizeName((raw as { name: unknown }).name);
+  if (!name.ok) return fail('invalid_name', name.reason);
+  return { ok: true, value: { name: name.name } };
 }
 
 /** Checks a signal payload: a peer id and exactly one of description or candidate. */

@@ -7,7 +7,7 @@ import type { LimitedEvent, LimitScope } from './rate-limit.ts';
 import type { RoomServer } from './rooms.ts';
 
 export type JoinResult = 'joined' | 'resumed' | ErrorCode;
-export type KnownEvent = 'room:join' | 'signal' | 'room:leave' | 'ice:refresh' | '(unknown)';
+export type KnownEvent = 'room:join' | 'signal' | 'room:leave' | 'ice:refresh' | 'room:rename' | '(unknown)';
 export type ConnectionRefusal = 'origin' | 'rate_limited' | 'shutting_down';
 
 export interface Metrics {

@@ -4,6 +4,7 @@
 // exception is logged and answered with 'internal'.
 import { nanoid } from 'nanoid';
 import { MAX_CHAT_LENGTH, PEER_ID_LENGTH } from '../protocol/limits.ts';
+import { nameKey } from '../protocol/name.ts';
 import {
   type ErrorCode,
   type IncomingSignal,
@@ -12,6 +13,8 @@ import {
   type ProtocolError,
   parseJoinRequest,
   parseOutgoingSignal,
+  parseRenameRequest,
+  type RenameAck,
 } from '../protocol/signaling.ts';
 import { createMembership, type Membership } from './cluster.ts';
 import type { Config } from './config.ts';
@@ -50,7 +53,7 @@ export interface SignalingDeps {
 /** Socket.IO's reason when our own io.close() ends a socket (app.close(), SIGTERM). */
 const SHUTDOWN_REASON = 'server shutting down';
 
-const KNOWN_EVENTS = new Set(['room:join', 'signal', 'room:leave', 'ice:refresh']);
+const KNOWN_EVENTS = new Set(['room:join', 'signal', 'room:leave', 'ice:refresh', 'room:rename']);
 
 type Ack = (response: { ok: false; error: ProtocolError }) => void;
 
@@ -207,6 +210,28 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
     if (!member) return reject('room:leave', ack, protocolError('not_in_room', 'not in a room'));
     await leaveRoom(socket, member);
     await announceLeft(member, 'leave');
+  });
+
+  on('room:rename', async (args, ack) => {
+    // Renames cost a join token: a name change is announced to the whole room like a join.
+    if (!allowed('room:join', ack)) return;
+    if (args.length !== 2 || !ack) {
+      return reject('room:rename', ack, protocolError('bad_request', 'room:rename expects (request, ack)'));
+    }
+    const parsed = parseRenameRequest(args[0]);
+    if (!parsed.ok) return reject('room:rename', ack, parsed.error);
+    const member = memberOf(socket.data);
+    if (!member) return reject('room:rename', ack, protocolError('not_in_room', 'join a room first'));
+    const { name } = parsed.value;
+    const key = nameKey(name);
+    const others = (await membership.members(member.roomId)).filter((m) => m.peerId !== member.peerId);
+    if (others.some((m) => nameKey(m.name) === key)) {
+      return reject('room:rename', ack, protocolError('name_taken', 'someone in this room already uses that name'));
+    }
+    if (memberOf(socket.data)?.peerId !== member.peerId) return; // left meanwhile
+    socket.data.name = name;
+    (ack as (response: RenameAck) => void)({ ok: true, name });
+    socket.to(member.roomId).emit('peer:renamed', { id: member.peerId, name });
   });
 
   on('ice:refresh', (args, ack) => {
