@@ -31,6 +31,11 @@ export interface PeerInfo {
   name: string;
 }
 
+/** A member arrived, or came back: resumed when it took its old id back (reload, reconnect). */
+export interface PeerJoined extends PeerInfo {
+  resumed?: true;
+}
+
 /** What RTCPeerConnection takes as RTCIceServer, restated so the server needs no DOM types. */
 export interface IceServer {
   urls: string[];
@@ -122,7 +127,7 @@ export interface ClientToServerEvents {
 }
 
 export interface ServerToClientEvents {
-  'peer:joined': (peer: PeerInfo) => void;
+  'peer:joined': (peer: PeerJoined) => void;
   'peer:left': (left: PeerLeft) => void;
   signal: (signal: IncomingSignal) => void;
   error: (error: ProtocolError) => void;

@@ -167,7 +167,7 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
       limits: { maxRoomSize: cap, maxChatLength: MAX_CHAT_LENGTH },
     });
     // Also for a resumed id: the others may have dropped it meanwhile; a known id is a no-op.
-    socket.to(roomId).emit('peer:joined', { id: peerId, name });
+    socket.to(roomId).emit('peer:joined', { id: peerId, name, ...(resumed && { resumed: true as const }) });
     metrics?.join(resumed ? 'resumed' : 'joined');
     log.info({ roomId, peerId, resumed }, 'peer joined');
   });
