@@ -43,11 +43,6 @@ export interface IceServer {
   credential?: string;
 }
 
-export interface RoomLimits {
-  maxRoomSize: number;
-  maxChatLength: number;
-}
-
 /** Proof that a reconnecting tab owned a peer id: issued by the server with each join. */
 export interface ResumeTicket {
   id: string;
@@ -69,7 +64,6 @@ export type JoinAck =
       iceServers: IceServer[];
       /** Unix time (s) after which the TURN credentials in iceServers stop working; 0 = never. */
       iceExpiresAt: number;
-      limits: RoomLimits;
     }
   | { ok: false; error: ProtocolError };
 
@@ -248,8 +242,4 @@ function stripUndefined(candidate: z.infer<typeof candidateSchema>): IceCandidat
 
 export function isRoomId(value: unknown): value is string {
   return typeof value === 'string' && ROOM_ID_PATTERN.test(value);
-}
-
-export function isPeerId(value: unknown): value is string {
-  return typeof value === 'string' && PEER_ID_PATTERN.test(value);
 }

@@ -3,7 +3,7 @@
 // code (logged once, at debug), and no handler can throw into the event loop — an
 // exception is logged and answered with 'internal'.
 import { nanoid } from 'nanoid';
-import { MAX_CHAT_LENGTH, PEER_ID_LENGTH } from '../protocol/limits.ts';
+import { PEER_ID_LENGTH } from '../protocol/limits.ts';
 import { nameKey } from '../protocol/name.ts';
 import {
   type ErrorCode,
@@ -164,7 +164,6 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
       peers: peersBefore(admission.members, { peerId, joinedAt: socket.data.joinedAt ?? 0 }, cap),
       iceServers: grant.iceServers,
       iceExpiresAt: grant.iceExpiresAt,
-      limits: { maxRoomSize: cap, maxChatLength: MAX_CHAT_LENGTH },
     });
     // Also for a resumed id: the others may have dropped it meanwhile; a known id is a no-op.
     socket.to(roomId).emit('peer:joined', { id: peerId, name, ...(resumed && { resumed: true as const }) });
