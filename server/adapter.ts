@@ -45,6 +45,7 @@ const FIRE_AND_FORGET = new Set([
   'subscribe',
   'sSubscribe',
   'pSubscribe',
+  'pUnsubscribe',
   'unsubscribe',
   'sUnsubscribe',
   'set',

@@ -191,7 +191,12 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
     const delivered: IncomingSignal = { from: member.peerId };
     if (description) delivered.description = description;
     if (candidate) delivered.candidate = candidate;
-    io.to(peerAddress(member.roomId, to)).emit('signal', delivered);
+    const address = peerAddress(member.roomId, to);
+    // A peer id is held by one socket, on one node. On this node: delivered here, without a
+    // round trip through Redis (some adapters deliver locally only after their publish).
+    // Elsewhere (or nowhere): through the adapter, which reaches the node that holds it.
+    const here = io.of('/').adapter.rooms.get(address);
+    (here !== undefined && here.size > 0 ? io.local : io).to(address).emit('signal', delivered);
     metrics?.signalRelayed();
   });
 
