@@ -30,3 +30,21 @@ const INVISIBLE_IN_KEY = /[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u
 export function nameKey(name: string): string {
   return name.normalize('NFKC').replace(INVISIBLE_IN_KEY, '').toLowerCase().replace(/\s+/gu, ' ').trim();
 }
+
+/** A trailing " 2", " 3"…: stripped before numbering, so "Alice 2" taken suggests "Alice 3". */
+const TRAILING_NUMBER = /\s+\d+$/u;
+
+/**
+ * The first of "name 2", "name 3", … whose nameKey is not taken, cut to fit the length
+ * limit. At most `taken.size + 1` tries: among that many variants one is always free.
+ */
+export function freeVariant(name: string, taken: ReadonlySet<string>): string {
+  const visible = name.replace(INVISIBLE_IN_KEY, '');
+  const base = visible.replace(TRAILING_NUMBER, '') || visible;
+  for (let n = 2; ; n++) {
+    const suffix = ` ${n}`;
+    const room = NAME_MAX_LENGTH - suffix.length;
+    const candidate = `${[...base].slice(0, room).join('').trimEnd()}${suffix}`;
+    if (!taken.has(nameKey(candidate))) return candidate;
+  }
+}

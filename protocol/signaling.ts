@@ -135,18 +135,13 @@ export interface ServerToClientEvents {
 export type InterServerEvents = Record<never, never>;
 
 /**
- * What the server keeps on a socket (socket.data). It is part of the contract between
- * server nodes: with an adapter, fetchSockets() returns other nodes' sockets with this data,
- * which is how every node sees a room's members. Empty until the socket is in a room.
+ * What the server keeps on a socket (socket.data): set once the join is admitted, empty
+ * otherwise. Who is in a room across nodes is the membership store's, not this.
  */
 export interface SocketData {
   roomId?: string;
   peerId?: string;
   name?: string;
-  /** Admission order (ms since epoch, strictly increasing per node); ranks concurrent joins. */
-  joinedAt?: number;
-  /** Set once the join has been decided in its favour; a member still deciding lacks it. */
-  admitted?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------

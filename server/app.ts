@@ -15,17 +15,19 @@ import type {
   ServerToClientEvents,
   SocketData,
 } from '../protocol/signaling.ts';
-import { createRedisLink, type RedisLink } from './adapter.ts';
-import { createMembership } from './cluster.ts';
+import { type AdapterEngine, createRedisLink, type RedisLink } from './adapter.ts';
+import { redisTarget } from './cluster.ts';
 import type { Config } from './config.ts';
 import { buildIceServers } from './ice.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { createMemoryMembership, type MembershipStore } from './membership.ts';
+import { createRedisMembership, type RedisMembership } from './membership-redis.ts';
 import { createMetrics } from './metrics.ts';
 import { checkOrigin } from './origin.ts';
 import { clientAddress, type TrustFn } from './proxy.ts';
 import { createAddressLimits, createSocketLimiter } from './rate-limit.ts';
 import { createResumeTokens } from './resume.ts';
-import { createHiResJoinClock, type RoomServer } from './rooms.ts';
+import type { RoomServer } from './rooms.ts';
 import { securityHeaders } from './security.ts';
 import { registerSignalingHandlers, type SignalingDeps } from './signaling.ts';
 import { attachWireLog } from './wire-log.ts';
@@ -50,6 +52,10 @@ export interface AppOptions {
   redisStartupWaitMs?: number;
   /** On close(), connections still open after this are cut (default 3 s). */
   shutdownGraceMs?: number;
+  /** With Redis: which adapter carries rooms between nodes (the benchmark compares them). */
+  adapterEngine?: AdapterEngine;
+  /** With Redis: the membership store's node id and heartbeat (tests that play a dead node). */
+  membershipNode?: { nodeId?: string; heartbeatMs?: number };
 }
 
 export interface App {
@@ -96,8 +102,9 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     return clientAddress(req, trust);
   };
 
+  const target = redisTarget(config);
   const redis: RedisLink | undefined =
-    config.redisUrl !== undefined ? createRedisLink(config.redisUrl, logger) : undefined;
+    target !== undefined ? createRedisLink(target, logger, options.adapterEngine) : undefined;
   const addressLimits = createAddressLimits(config);
   const allowedOrigins = config.allowedOrigins;
 
@@ -138,9 +145,29 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   );
   const metrics = createMetrics({
     io,
-    ...(redis && { redisUp: () => (redis.state() === 'up' ? 1 : 0) }),
+    ...(redis && { redisUp: () => (redisState() === 'up' ? 1 : 0) }),
   });
-  const redisState = () => redis?.state() ?? 'disabled';
+  // Members of a node that died, removed by the store: their rooms hear that they left.
+  const announceGone = (roomId: string, peerIds: string[]) => {
+    for (const id of peerIds) io.to(roomId).emit('peer:left', { id, reason: 'disconnect' });
+  };
+  const sharedMembership: RedisMembership | undefined =
+    target !== undefined
+      ? createRedisMembership({
+          target,
+          logger,
+          timeoutMs: config.clusterTimeoutMs,
+          onGone: announceGone,
+          onFallback: metrics.membershipFallback,
+          ...options.membershipNode,
+        })
+      : undefined;
+  const membership: MembershipStore = sharedMembership ?? createMemoryMembership();
+  /** 'up' only when both the adapter and the membership store are connected and in step. */
+  const redisState = (): 'up' | 'down' | 'disabled' => {
+    if (!redis) return 'disabled';
+    return redis.state() === 'up' && membership.mode() === 'shared' ? 'up' : 'down';
+  };
   if (config.wireLog !== undefined) attachWireLog(config.wireLog, io, httpServer);
 
   web.get('/healthz', (_req, res) => {
@@ -193,13 +220,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     resume,
     ice: (peerId: string) => buildIceServers(config, peerId, Date.now()),
     isShuttingDown: () => shuttingDown,
-    joinClock: createHiResJoinClock(),
-    membership: createMembership(io, {
-      ...(redis && { clusterUp: () => redis.state() === 'up' }),
-      timeoutMs: config.clusterTimeoutMs,
-      logger,
-      onFallback: metrics.membershipFallback,
-    }),
+    membership,
     limiterFor: (socket) => createSocketLimiter(config, addressOf(socket.request), addressLimits),
     metrics,
   };
@@ -211,7 +232,9 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     metrics,
     redisState,
     async listen() {
-      if (redis && !(await redis.ready(options.redisStartupWaitMs ?? REDIS_STARTUP_WAIT_MS))) {
+      const waitMs = options.redisStartupWaitMs ?? REDIS_STARTUP_WAIT_MS;
+      const [adapterUp, membershipUp] = await Promise.all([redis?.ready(waitMs), sharedMembership?.ready(waitMs)]);
+      if (adapterUp === false || membershipUp === false) {
         logger.warn('listening without Redis for now: this node serves its own rooms until it connects');
       }
       return new Promise((resolve, reject) => {
@@ -245,6 +268,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
           logger.warn('shutdown took too long; connections cut');
         }
         redis?.close();
+        await membership.close();
         logger.info('closed');
       })();
       return closing;

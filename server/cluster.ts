@@ -1,86 +1,54 @@
-// Reading a room's members, across nodes when there are several. With the Redis adapter,
-// fetchSockets() asks every node and waits for all of them: a node that died without a word,
-// or Redis itself being away, would hang a join for the adapter's 5 s or forever. Here every
-// read is bounded and falls back to this node's own sockets (counted and logged), so a join
-// always gets an answer. The price, only while the cluster is degraded: the room-size cap and
-// the member list cover this node's members only.
-import type { SocketData } from '../protocol/signaling.ts';
-import type { Logger } from './logger.ts';
-import { type Member, membersOf, type RoomServer } from './rooms.ts';
+// Where the nodes meet: one Redis (REDIS_URL) or a Redis Cluster (REDIS_CLUSTER_NODES).
+// Both the adapter (adapter.ts) and the membership store (membership-redis.ts) open their
+// connections here, so that "one Redis or a Cluster" is decided in one place, and every
+// connection has an 'error' listener and a reconnect strategy that never gives up (a client
+// that gives up is closed for good, and a node would never rejoin after a Redis restart).
+import { createClient, createCluster } from 'redis';
 
-/** What both a local Socket and a RemoteSocket (another node's) offer. */
-export interface RoomSocketInfo {
-  id: string;
-  data: Partial<SocketData>;
-  disconnect(close?: boolean): unknown;
-}
-export type RoomSockets = RoomSocketInfo[];
+export type RedisTarget = { kind: 'single'; url: string } | { kind: 'cluster'; nodes: string[] };
 
-export interface Membership {
-  /** Sockets in a Socket.IO room (a chat room or a peer address). */
-  fetchSockets(room: string): Promise<RoomSockets>;
-  members(roomId: string): Promise<Member[]>;
+const RECONNECT_BASE_MS = 50;
+const RECONNECT_MAX_MS = 1_000;
+const CONNECT_TIMEOUT_MS = 2_000;
+
+export type RedisClient = ReturnType<typeof createClient>;
+export type RedisClusterClient = ReturnType<typeof createCluster>;
+/** What the adapters accept: a client of one Redis or of a Cluster. */
+export type RedisConnection = RedisClient | RedisClusterClient;
+
+export function reconnectDelay(retries: number): number {
+  return Math.min(RECONNECT_BASE_MS * 2 ** Math.min(retries, 10), RECONNECT_MAX_MS) + Math.floor(Math.random() * 50);
 }
 
-export interface MembershipOptions {
-  /** Undefined without Redis: every read is local and immediate. */
-  clusterUp?: () => boolean;
-  timeoutMs: number;
-  logger: Logger;
-  onFallback: () => void;
+/** The target from the two settings; config.ts refuses both at once. */
+export function redisTarget(config: { redisUrl?: string; redisClusterNodes?: string[] }): RedisTarget | undefined {
+  if (config.redisClusterNodes !== undefined && config.redisClusterNodes.length > 0) {
+    return { kind: 'cluster', nodes: config.redisClusterNodes };
+  }
+  if (config.redisUrl !== undefined) return { kind: 'single', url: config.redisUrl };
+  return undefined;
 }
 
-/** Logged at most this often (a degraded cluster would otherwise log every join). */
-const FALLBACK_LOG_INTERVAL_MS = 10_000;
+export interface ConnectionOptions {
+  /**
+   * Commands sent while disconnected fail at once instead of waiting for the connection
+   * (membership wants an answer now, and serves locally otherwise).
+   */
+  failFastWhenDown?: boolean;
+}
 
-export function createMembership(io: RoomServer, options: MembershipOptions): Membership {
-  const { clusterUp, timeoutMs, logger, onFallback } = options;
-  let lastLogged = 0;
+/** A new, not yet connected client for the target. Errors are the caller's to watch. */
+export function createRedisConnection(target: RedisTarget, options: ConnectionOptions = {}): RedisConnection {
+  const socket = { connectTimeout: CONNECT_TIMEOUT_MS, reconnectStrategy: reconnectDelay };
+  const offline = options.failFastWhenDown === true ? { disableOfflineQueue: true } : {};
+  if (target.kind === 'single') return createClient({ url: target.url, socket, ...offline });
+  return createCluster({
+    rootNodes: target.nodes.map((node) => ({ url: `redis://${node}` })),
+    defaults: { socket, ...offline },
+  });
+}
 
-  // Straight from this node's tables: even io.local.fetchSockets() asks Redis for the
-  // number of nodes first, which waits for as long as Redis is away.
-  const local = (room: string): RoomSockets => {
-    const nsp = io.of('/');
-    const sockets: RoomSockets = [];
-    for (const id of nsp.adapter.rooms.get(room) ?? []) {
-      const socket = nsp.sockets.get(id);
-      if (socket) sockets.push(socket);
-    }
-    return sockets;
-  };
-  const fallBack = (room: string, why: string) => {
-    onFallback();
-    const now = Date.now();
-    if (now - lastLogged >= FALLBACK_LOG_INTERVAL_MS) {
-      lastLogged = now;
-      logger.warn({ why }, 'reading a room from this node only: the cluster is degraded');
-    }
-    return local(room);
-  };
-
-  const fetchSockets = async (room: string): Promise<RoomSockets> => {
-    if (!clusterUp) return io.in(room).fetchSockets();
-    if (!clusterUp()) return fallBack(room, 'redis down');
-    const across = io.in(room).timeout(timeoutMs).fetchSockets();
-    across.catch(() => {});
-    let timer: NodeJS.Timeout | undefined;
-    // The adapter's own timeout covers waiting for other nodes, not the server count it
-    // asks Redis for first; this one covers both.
-    const late = new Promise<'late'>((resolve) => {
-      timer = setTimeout(() => resolve('late'), timeoutMs + 50);
-    });
-    try {
-      const result = await Promise.race([across, late]);
-      return result === 'late' ? fallBack(room, 'timeout') : result;
-    } catch (error) {
-      return fallBack(room, error instanceof Error ? error.message : 'error');
-    } finally {
-      clearTimeout(timer);
-    }
-  };
-
-  return {
-    fetchSockets,
-    members: async (roomId) => membersOf(await fetchSockets(roomId), roomId),
-  };
+/** Connected and able to take commands (for a Cluster: the slot map is known). */
+export function isReady(connection: RedisConnection): boolean {
+  return connection.isReady;
 }

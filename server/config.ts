@@ -38,9 +38,11 @@ export interface Config {
   tunnel: boolean;
   tunnelHost?: string;
   tunnelSubdomain?: string;
-  /** redis:// URL: Socket.IO's Redis Streams adapter (several nodes). Unset: in-memory adapter. */
+  /** redis:// URL of one Redis shared by several nodes. Unset (and no cluster): in-memory. */
   redisUrl?: string;
-  /** Bound on reading a room's members across nodes; past it a join uses this node's view. */
+  /** host:port seed nodes of a Redis Cluster shared by several nodes (not with redisUrl). */
+  redisClusterNodes?: string[];
+  /** Bound on a membership command to Redis; past it a join is decided from this node's members. */
   clusterTimeoutMs: number;
   /** Origins (scheme://host[:port]) allowed besides the same origin; ['*'] allows any. */
   allowedOrigins: string[];
@@ -117,6 +119,16 @@ const rateValue = z.string().transform((v, ctx): Rate | null => {
 });
 
 const ORIGIN = /^https?:\/\/(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9A-Fa-f:.]+\]:\d{1,5}$/;
+const hostPortList = z
+  .string()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((node) => node.trim())
+      .filter((node) => node !== ''),
+  )
+  .pipe(z.array(z.string().regex(HOST_PORT, 'each node must be host:port (comma-separated)')).min(1));
 const originList = z
   .string()
   .transform((s) =>
@@ -295,16 +307,24 @@ const SETTINGS: Setting[] = [
     env: 'REDIS_URL',
     flag: 'redis-url',
     type: 'string',
-    help: 'redis://[user:pass@]host:port[/db]: share rooms with other nodes (Redis Streams adapter)',
+    help: 'redis://[user:pass@]host:port[/db]: share rooms with other nodes through one Redis',
     schema: z.string().regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL'),
     secret: true,
+  },
+  {
+    key: 'redisClusterNodes',
+    env: 'REDIS_CLUSTER_NODES',
+    flag: 'redis-cluster-nodes',
+    type: 'string',
+    help: 'host:port,host:port,…: share rooms with other nodes through a Redis Cluster (its seed nodes)',
+    schema: hostPortList,
   },
   {
     key: 'clusterTimeoutMs',
     env: 'CLUSTER_TIMEOUT_MS',
     flag: 'cluster-timeout-ms',
     type: 'string',
-    help: 'with Redis: wait at most this for other nodes when reading a room (default 2000)',
+    help: 'with Redis: wait at most this for a membership answer, then decide locally (default 2000)',
     schema: intIn(50, 60_000),
   },
   {
@@ -427,6 +447,11 @@ export function parseConfig(env: Env, argv: readonly string[]): ConfigResult {
 /** Rules that involve more than one setting. */
 function crossChecks(c: Config): string[] {
   const errors: string[] = [];
+  if (c.redisUrl !== undefined && c.redisClusterNodes !== undefined) {
+    errors.push(
+      'REDIS_URL (--redis-url) and REDIS_CLUSTER_NODES (--redis-cluster-nodes) are mutually exclusive: one Redis or a Cluster',
+    );
+  }
   const hasStatic = c.turnUsername !== undefined || c.turnCredential !== undefined;
   if (c.turnSecret !== undefined && hasStatic) {
     errors.push('TURN_SECRET (--turn-secret) and TURN_USERNAME/TURN_CREDENTIAL are mutually exclusive: pick one');

@@ -4,7 +4,6 @@
 // exception is logged and answered with 'internal'.
 import { nanoid } from 'nanoid';
 import { PEER_ID_LENGTH } from '../protocol/limits.ts';
-import { nameKey } from '../protocol/name.ts';
 import {
   type ErrorCode,
   type IncomingSignal,
@@ -16,24 +15,14 @@ import {
   parseRenameRequest,
   type RenameAck,
 } from '../protocol/signaling.ts';
-import { createMembership, type Membership } from './cluster.ts';
 import type { Config } from './config.ts';
 import type { IceGrant } from './ice.ts';
 import type { Logger } from './logger.ts';
+import type { MembershipStore } from './membership.ts';
 import type { KnownEvent, Metrics } from './metrics.ts';
 import type { LimitedEvent, LimitScope } from './rate-limit.ts';
 import type { ResumeTokens } from './resume.ts';
-import {
-  admit,
-  leaveRoom,
-  type Member,
-  memberOf,
-  peerAddress,
-  peerStillPresent,
-  peersBefore,
-  type RoomServer,
-  type RoomSocket,
-} from './rooms.ts';
+import { enterRoom, leaveRoom, type Member, memberOf, peerAddress, type RoomServer, type RoomSocket } from './rooms.ts';
 
 export interface SignalingDeps {
   config: Pick<Config, 'maxRoomSize'>;
@@ -41,10 +30,8 @@ export interface SignalingDeps {
   resume: ResumeTokens;
   ice: (peerId: string) => IceGrant;
   isShuttingDown: () => boolean;
-  /** Strictly increasing stamp for joinedAt (rooms.createJoinClock). */
-  joinClock: () => number;
-  /** Bounded room reads (cluster.ts); default: plain fetchSockets(). */
-  membership?: Membership;
+  /** Who is in which room: the cap, names and member lists (membership.ts). */
+  membership: MembershipStore;
   /** This socket's rate limiter (rate-limit.ts): the scope that refused, or null. Default: none. */
   limiterFor?: (socket: RoomSocket) => (event: LimitedEvent) => LimitScope | null;
   metrics?: Metrics;
@@ -62,8 +49,9 @@ const protocolError = (code: ErrorCode, message: string): ProtocolError => ({ co
 export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, deps: SignalingDeps): void {
   const log = deps.logger.child({ socketId: socket.id });
   const ids = () => ({ roomId: socket.data.roomId, peerId: socket.data.peerId });
-  const membership =
-    deps.membership ?? createMembership(io, { timeoutMs: 5_000, logger: deps.logger, onFallback: () => {} });
+  const membership = deps.membership;
+  /** A join is being decided: a second room:join meanwhile is 'already_joined'. */
+  let joining = false;
   const limit = deps.limiterFor?.(socket) ?? (() => null);
   const metrics = deps.metrics;
 
@@ -104,11 +92,11 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
     (socket.on as (event: string, listener: (...args: unknown[]) => void) => void).call(socket, event, listener);
   };
 
-  const announceLeft = async (member: Member, reason: PeerLeftReason): Promise<void> => {
-    // A peer id held by another socket in the room (a resumed tab replacing its ghost) is
-    // still present: saying it left would make the others tear down a live connection.
-    const members = await membership.members(member.roomId);
-    if (peerStillPresent(members, member.peerId)) return;
+  /** Removes the entry if this socket still holds it, and tells the room the peer left. */
+  const departed = async (member: Member, reason: PeerLeftReason): Promise<void> => {
+    // false when another socket holds the peer id now (a resumed tab replaced this one):
+    // saying it left would make the others tear down a live connection.
+    if (!(await membership.leave(member.roomId, member.peerId, socket.id))) return;
     io.to(member.roomId).emit('peer:left', { id: member.peerId, reason });
     log.info({ roomId: member.roomId, peerId: member.peerId, reason }, 'peer left');
   };
@@ -126,7 +114,7 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
     }
     const parsed = parseJoinWithoutBadTicket(payload);
     if (!parsed.ok) return reject('room:join', ack, parsed.error);
-    if (memberOf(socket.data)) {
+    if (joining || memberOf(socket.data)) {
       return reject(
         'room:join',
         ack,
@@ -137,50 +125,55 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
     // A ticket that does not verify is not an error: the user still gets in, as a new peer.
     const resumed = resume !== undefined && deps.resume.verify(roomId, resume);
     const peerId = resumed ? resume.id : nanoid(PEER_ID_LENGTH);
-
-    // No await before admit(): it marks socket.data synchronously, which is what makes a
-    // second room:join on this socket see 'already_joined' while the first is in flight.
     const cap = deps.config.maxRoomSize;
-    const admission = await admit(membership.members, socket, { roomId, peerId, name }, cap, deps.joinClock);
-    if (!admission.admitted) {
-      log.info({ roomId, peerId, cap }, 'join refused: room full');
-      // A joiner ranked after this one may have listed it in its ack already: take it back.
-      io.to(roomId).emit('peer:left', { id: peerId, reason: 'leave' });
-      return reject('room:join', ack, protocolError('room_full', `this room already has ${cap} members`));
-    }
-    if (!socket.connected) {
-      // Gone while we waited for the adapter; its disconnect handler has already run.
-      await leaveRoom(socket, { roomId, peerId, name, joinedAt: 0 });
-      return;
-    }
-    if (resumed) await dropGhosts(roomId, peerId);
 
-    const grant = deps.ice(peerId);
-    respond({
-      ok: true,
-      self: { id: peerId, name },
-      resume: deps.resume.issue(roomId, peerId),
-      // Those ranked before us: we offer to them, the later ones offer to us (rooms.ts).
-      peers: peersBefore(admission.members, { peerId, joinedAt: socket.data.joinedAt ?? 0 }, cap),
-      iceServers: grant.iceServers,
-      iceExpiresAt: grant.iceExpiresAt,
-    });
-    // Also for a resumed id: the others may have dropped it meanwhile; a known id is a no-op.
-    socket.to(roomId).emit('peer:joined', { id: peerId, name, ...(resumed && { resumed: true as const }) });
-    metrics?.join(resumed ? 'resumed' : 'joined');
-    log.info({ roomId, peerId, resumed }, 'peer joined');
+    joining = true;
+    try {
+      // In the Socket.IO rooms before the store decides: a member admitted right after us
+      // announces itself to the room, and we must already be there to hear it.
+      await enterRoom(socket, roomId, peerId);
+      const admission = await membership.admit(roomId, { peerId, name, socketId: socket.id }, cap);
+      if (!admission.ok) {
+        await leaveRoom(socket, roomId, peerId);
+        if (admission.code === 'room_full') {
+          log.info({ roomId, peerId, cap }, 'join refused: room full');
+          return reject('room:join', ack, protocolError('room_full', `this room already has ${cap} members`));
+        }
+        return reject('room:join', ack, {
+          code: 'name_taken',
+          message: 'someone in this room already uses that name',
+          suggestion: admission.suggestion,
+        });
+      }
+      if (!socket.connected) {
+        // Gone while the store decided; its disconnect handler found no member to remove.
+        await leaveRoom(socket, roomId, peerId);
+        await membership.leave(roomId, peerId, socket.id);
+        return;
+      }
+      Object.assign(socket.data, { roomId, peerId, name });
+      // The connection before a reload: the store gave its entry to us, so its disconnect
+      // (on any node) finds nothing to remove and stays quiet.
+      if (resumed) io.in(peerAddress(roomId, peerId)).except(socket.id).disconnectSockets(true);
+
+      const grant = deps.ice(peerId);
+      respond({
+        ok: true,
+        self: { id: peerId, name },
+        resume: deps.resume.issue(roomId, peerId),
+        // Everyone admitted; of each pair the client's peer-id rule picks who offers.
+        peers: admission.members.filter((m) => m.id !== peerId),
+        iceServers: grant.iceServers,
+        iceExpiresAt: grant.iceExpiresAt,
+      });
+      // Also for a resumed id: the others may have dropped it meanwhile; a known id is a no-op.
+      socket.to(roomId).emit('peer:joined', { id: peerId, name, ...(resumed && { resumed: true as const }) });
+      metrics?.join(resumed ? 'resumed' : 'joined');
+      log.info({ roomId, peerId, resumed }, 'peer joined');
+    } finally {
+      joining = false;
+    }
   });
-
-  /** Disconnects the other sockets holding this peer id (the connection before a reload). */
-  const dropGhosts = async (roomId: string, peerId: string): Promise<void> => {
-    const holders = await membership.fetchSockets(peerAddress(roomId, peerId));
-    for (const ghost of holders) {
-      if (ghost.id === socket.id) continue;
-      log.info({ roomId, peerId, ghost: ghost.id }, 'resume replaces an older connection');
-      // Its disconnect handler finds this socket holding the id and stays quiet.
-      ghost.disconnect(true);
-    }
-  };
 
   on('signal', (args, ack) => {
     if (!allowed('signal', ack)) return;
@@ -197,7 +190,12 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
     const delivered: IncomingSignal = { from: member.peerId };
     if (description) delivered.description = description;
     if (candidate) delivered.candidate = candidate;
-    io.to(peerAddress(member.roomId, to)).emit('signal', delivered);
+    const address = peerAddress(member.roomId, to);
+    // A peer id is held by one socket, on one node. On this node: delivered here, without a
+    // round trip through Redis (some adapters deliver locally only after their publish).
+    // Elsewhere (or nowhere): through the adapter, which reaches the node that holds it.
+    const here = io.of('/').adapter.rooms.get(address);
+    (here !== undefined && here.size > 0 ? io.local : io).to(address).emit('signal', delivered);
     metrics?.signalRelayed();
   });
 
@@ -207,8 +205,8 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
     }
     const member = memberOf(socket.data);
     if (!member) return reject('room:leave', ack, protocolError('not_in_room', 'not in a room'));
-    await leaveRoom(socket, member);
-    await announceLeft(member, 'leave');
+    await leaveRoom(socket, member.roomId, member.peerId);
+    await departed(member, 'leave');
   });
 
   on('room:rename', async (args, ack) => {
@@ -222,10 +220,16 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
     const member = memberOf(socket.data);
     if (!member) return reject('room:rename', ack, protocolError('not_in_room', 'join a room first'));
     const { name } = parsed.value;
-    const key = nameKey(name);
-    const others = (await membership.members(member.roomId)).filter((m) => m.peerId !== member.peerId);
-    if (others.some((m) => nameKey(m.name) === key)) {
-      return reject('room:rename', ack, protocolError('name_taken', 'someone in this room already uses that name'));
+    const renamed = await membership.rename(member.roomId, { peerId: member.peerId, name, socketId: socket.id });
+    if (!renamed.ok) {
+      if (renamed.code === 'not_in_room') {
+        return reject('room:rename', ack, protocolError('not_in_room', 'join a room first'));
+      }
+      return reject('room:rename', ack, {
+        code: 'name_taken',
+        message: 'someone in this room already uses that name',
+        suggestion: renamed.suggestion,
+      });
     }
     if (memberOf(socket.data)?.peerId !== member.peerId) return; // left meanwhile
     socket.data.name = name;
@@ -265,7 +269,7 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
     // Our own shutdown: the client reconnects (to another node) and resumes its id, and its
     // data channels live on meanwhile; a peer:left would make the others tear them down.
     if (reason === SHUTDOWN_REASON || deps.isShuttingDown()) return;
-    announceLeft(member, 'disconnect').catch((error: unknown) => {
+    departed(member, 'disconnect').catch((error: unknown) => {
       log.error({ roomId: member.roomId, peerId: member.peerId, err: error }, 'peer:left after disconnect failed');
     });
   });

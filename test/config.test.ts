@@ -219,3 +219,17 @@ test('--help returns the usage text listing every flag and variable', () => {
     assert.ok(result.text.includes(word), word);
   }
 });
+
+test('REDIS_CLUSTER_NODES is a list of host:port seeds, and is an error together with REDIS_URL', () => {
+  assert.deepEqual(ok({ REDIS_CLUSTER_NODES: '10.0.0.1:7000, redis-b:7001,' }).redisClusterNodes, [
+    '10.0.0.1:7000',
+    'redis-b:7001',
+  ]);
+  assert.deepEqual(ok({}, ['--redis-cluster-nodes', '[::1]:7000']).redisClusterNodes, ['[::1]:7000']);
+  for (const bad of ['10.0.0.1', 'redis://a:1', 'a:1,b', ',']) {
+    const result = parseConfig({ REDIS_CLUSTER_NODES: bad }, []);
+    assert.equal(result.kind, 'invalid', bad);
+  }
+  const both = parseConfig({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_CLUSTER_NODES: '127.0.0.1:7000' }, []);
+  assert.ok(both.kind === 'invalid' && both.errors.some((e) => e.includes('mutually exclusive')));
+});

@@ -7,8 +7,9 @@ import { afterEach, describe, test } from 'node:test';
 import { Server } from 'socket.io';
 import type { ProtocolError } from '../protocol/signaling.ts';
 import { createLogger } from '../server/logger.ts';
+import { createMemoryMembership } from '../server/membership.ts';
 import { createResumeTokens } from '../server/resume.ts';
-import { createJoinClock, type RoomServer } from '../server/rooms.ts';
+import type { RoomServer } from '../server/rooms.ts';
 import { registerSignalingHandlers } from '../server/signaling.ts';
 import {
   assertRefused,
@@ -138,7 +139,7 @@ describe('malformed input', () => {
           throw new Error('ice exploded');
         },
         isShuttingDown: () => false,
-        joinClock: createJoinClock(),
+        membership: createMemoryMembership(),
       }),
     );
     await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));

@@ -1,104 +1,88 @@
-// The room registry's decisions, without sockets: who holds a seat, who is told about whom,
-// and when a departure is a real one.
-
+// The membership rules on their own (no sockets): the cap, unique names with a suggested
+// variant, your own ghost never blocking you, and only the holding socket removing an entry.
+// The Redis store runs the same rules in Lua; test/membership.test.ts runs both against them.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  createJoinClock,
-  isAdmitted,
-  type Member,
-  memberOf,
-  peerStillPresent,
-  peersBefore,
-  rankMembers,
-} from '../server/rooms.ts';
+import { freeVariant, nameKey } from '../protocol/name.ts';
+import { createRoomTable } from '../server/membership.ts';
+import { memberOf, peerAddress } from '../server/rooms.ts';
 
 const ROOM = 'room-0123456789abcdef';
-const m = (peerId: string, joinedAt: number, name = peerId): Member => ({ roomId: ROOM, peerId, name, joinedAt });
-
-test('members are ranked by join time, then by peer id for equal times', () => {
-  const ranked = rankMembers([m('c', 3), m('b', 1), m('a', 3), m('d', 2)]);
-  assert.deepEqual(
-    ranked.map((x) => x.peerId),
-    ['b', 'd', 'a', 'c'],
-  );
-});
-
-test('a peer id held by two sockets counts once, with its earliest join time', () => {
-  const ghost = m('alice', 1);
-  const resumed = m('alice', 9);
-  const ranked = rankMembers([resumed, m('bob', 5), ghost]);
-  assert.deepEqual(
-    ranked.map((x) => [x.peerId, x.joinedAt]),
-    [
-      ['alice', 1],
-      ['bob', 5],
-    ],
-  );
-});
+const claim = (peerId: string, name = peerId, socketId = `s-${peerId}`) => ({ peerId, name, socketId });
 
 test('the first cap members are admitted and the next is refused', () => {
-  const members = [m('a', 1), m('b', 2), m('c', 3)];
-  assert.equal(isAdmitted(members, 'a', 2), true);
-  assert.equal(isAdmitted(members, 'b', 2), true);
-  assert.equal(isAdmitted(members, 'c', 2), false);
-  assert.equal(isAdmitted(members, 'nobody', 2), false);
+  const table = createRoomTable();
+  assert.equal(table.admit(ROOM, claim('a'), 2).ok, true);
+  const second = table.admit(ROOM, claim('b'), 2);
+  assert.deepEqual(second, {
+    ok: true,
+    members: [
+      { id: 'a', name: 'a' },
+      { id: 'b', name: 'b' },
+    ],
+  });
+  assert.deepEqual(table.admit(ROOM, claim('c'), 2), { ok: false, code: 'room_full' });
 });
 
-test('concurrent joins: every reader that sees the same members reaches the same verdicts', () => {
-  // Ten joins stamped 1..10 in shuffled arrival; each reader sees itself plus some others.
-  const all = Array.from({ length: 10 }, (_, i) => m(`p${i}`, i + 1));
-  const cap = 4;
-  const admitted = all.filter((me) => isAdmitted(all, me.peerId, cap)).map((x) => x.peerId);
-  assert.deepEqual(admitted, ['p0', 'p1', 'p2', 'p3']);
-  // A reader that saw fewer members (it read before later joins) ranks itself the same or better.
-  assert.equal(isAdmitted(all.slice(0, 4), 'p3', cap), true);
+test('a name used in the room is refused, compared after NFKC, case folding and invisible characters', () => {
+  const table = createRoomTable();
+  table.admit(ROOM, claim('a', 'Alice'), 10);
+  for (const lookalike of ['alice', 'ALICE', 'Ａlice', 'Al\u200Bice', 'Alice\u00AD']) {
+    const refused = table.admit(ROOM, claim('b', lookalike), 10);
+    assert.ok(!refused.ok && refused.code === 'name_taken', lookalike);
+    assert.equal(nameKey(refused.suggestion), 'alice 2');
+  }
+  // Another room is another namespace of names.
+  assert.equal(table.admit('room-other-0123456789', claim('b', 'Alice'), 10).ok, true);
 });
 
-test('a resuming peer keeps its seat in a full room thanks to its ghost', () => {
-  const members = [m('alice', 1), m('bob', 2), m('alice', 50)];
-  assert.equal(isAdmitted(members, 'alice', 2), true);
+test('the suggestion is the first free numbered variant and fits the length limit', () => {
+  const taken = new Set(['alice', 'alice 2', 'alice 3'].map(nameKey));
+  assert.equal(freeVariant('Alice', taken), 'Alice 4');
+  assert.equal(freeVariant('Alice 2', taken), 'Alice 4');
+  const long = 'x'.repeat(32);
+  const variant = freeVariant(long, new Set([nameKey(long)]));
+  assert.equal(variant, `${'x'.repeat(30)} 2`);
+  assert.equal([...variant].length, 32);
 });
 
-test('a newcomer is told about those ranked before it, once each; later joiners announce themselves', () => {
-  const members = [m('a', 1, 'Ann'), m('b', 2, 'Ben'), m('a', 3, 'Ann'), m('me', 4), m('late', 5)];
-  assert.deepEqual(peersBefore(members, { peerId: 'me', joinedAt: 4 }, 10), [
-    { id: 'a', name: 'Ann' },
-    { id: 'b', name: 'Ben' },
+test('your own ghost never blocks you: a resumed peer keeps its seat and its name', () => {
+  const table = createRoomTable();
+  table.admit(ROOM, claim('a', 'Alice', 'old-socket'), 2);
+  table.admit(ROOM, claim('b', 'Bob'), 2);
+  // The room is full and "Alice" is held, by the same peer id on its old connection.
+  const back = table.admit(ROOM, claim('a', 'Alice', 'new-socket'), 2);
+  assert.equal(back.ok, true);
+  // The old connection's late disconnect removes nothing: the new socket holds the entry.
+  assert.equal(table.leave(ROOM, 'a', 'old-socket'), false);
+  assert.deepEqual(
+    table.members(ROOM).map((m) => m.id),
+    ['a', 'b'],
+  );
+  assert.equal(table.leave(ROOM, 'a', 'new-socket'), true);
+  assert.equal(table.admit(ROOM, claim('c', 'Alice'), 2).ok, true);
+});
+
+test('a rename is checked like a join, frees the old name, and only the holding socket may do it', () => {
+  const table = createRoomTable();
+  table.admit(ROOM, claim('a', 'Alice'), 10);
+  table.admit(ROOM, claim('b', 'Bob'), 10);
+  assert.deepEqual(table.rename(ROOM, claim('b', 'alice')), { ok: false, code: 'name_taken', suggestion: 'alice 2' });
+  assert.deepEqual(table.rename(ROOM, claim('b', 'Bobby', 'someone-else')), { ok: false, code: 'not_in_room' });
+  assert.deepEqual(table.rename(ROOM, claim('b', 'Bobby')), { ok: true });
+  assert.deepEqual(table.members(ROOM), [
+    { id: 'a', name: 'Alice' },
+    { id: 'b', name: 'Bobby' },
   ]);
-  // Of any two members exactly one lists the other: the later one.
-  assert.deepEqual(
-    peersBefore(members, { peerId: 'late', joinedAt: 5 }, 10).map((p) => p.id),
-    ['a', 'b', 'me'],
-  );
-  assert.deepEqual(
-    peersBefore(members, { peerId: 'b', joinedAt: 2 }, 10).map((p) => p.id),
-    ['a'],
-  );
-  // Past the cap: not a member, told about no one.
-  assert.deepEqual(peersBefore(members, { peerId: 'late', joinedAt: 5 }, 3), []);
-  // A resumed peer (its old connection still listed at 1) comes after everyone present now.
-  const resumed = [m('a', 1, 'Ann'), m('b', 2, 'Ben'), m('a', 6, 'Ann')];
-  assert.deepEqual(peersBefore(resumed, { peerId: 'a', joinedAt: 6 }, 10), [{ id: 'b', name: 'Ben' }]);
-});
-
-test('a peer is still present while another socket holds its id', () => {
-  assert.equal(peerStillPresent([m('a', 1), m('b', 2)], 'a'), true);
-  assert.equal(peerStillPresent([m('b', 2)], 'a'), false);
+  // "Bob" is free again; renaming to one's own name in another case is allowed.
+  assert.equal(table.admit(ROOM, claim('c', 'Bob'), 10).ok, true);
+  assert.deepEqual(table.rename(ROOM, claim('a', 'ALICE')), { ok: true });
 });
 
 test('memberOf needs every field of the membership', () => {
   assert.equal(memberOf({}), null);
   assert.equal(memberOf(undefined), null);
-  assert.equal(memberOf({ roomId: ROOM, peerId: 'a', name: 'A' }), null);
-  assert.deepEqual(memberOf({ roomId: ROOM, peerId: 'a', name: 'A', joinedAt: 1 }), m('a', 1, 'A'));
-});
-
-test('the join clock is strictly increasing even within one millisecond', () => {
-  let now = 1000;
-  const clock = createJoinClock(() => now);
-  const stamps = [clock(), clock(), clock()];
-  assert.deepEqual(stamps, [1000, 1001, 1002]);
-  now = 5000;
-  assert.equal(clock(), 5000);
+  assert.equal(memberOf({ roomId: ROOM, peerId: 'a' }), null);
+  assert.deepEqual(memberOf({ roomId: ROOM, peerId: 'a', name: 'A' }), { roomId: ROOM, peerId: 'a', name: 'A' });
+  assert.equal(peerAddress(ROOM, 'a'), `peer:${ROOM}:a`);
 });

@@ -265,9 +265,9 @@ describe('leaving and coming back', () => {
     assert.notEqual(other.self.id, ackA.self.id);
     assert.equal(alice.connected, true);
     // A ticket that is not even well-formed is dropped too: the user still gets in.
-    for (const resume of [{ id: 'x', token: 'y' }, 'ticket', null]) {
+    for (const [n, resume] of [{ id: 'x', token: 'y' }, 'ticket', null].entries()) {
       const c = await connectClient(server.url);
-      const ack = await emitRawWithAck(c, 'room:join', { roomId: room, name: 'Carol', resume });
+      const ack = await emitRawWithAck(c, 'room:join', { roomId: room, name: `Carol ${n}`, resume });
       assert.equal((ack as { ok: boolean }).ok, true, JSON.stringify(ack));
     }
   });

@@ -1,6 +1,9 @@
 // The signaling parts: K bots against one in-memory node (signaling), and against Redis —
-// one node with the Redis adapter (the adapter's cost at the same K) and two nodes sharing
-// one Redis (two-node throughput, every room spread over both nodes).
+// one node with the Redis adapter (the adapter's cost at the same K), and at the largest K
+// the three adapters side by side on two nodes (sharded pub/sub, classic pub/sub, Streams),
+// then the default one on three nodes; every room is spread over every node.
+
+import { ADAPTER_ENGINES, DEFAULT_ADAPTER_ENGINE } from '../../server/adapter.ts';
 import { fmt, fmtRatio, type Row, row, verdict } from '../report/rows.ts';
 import { openFileNote } from '../signaling/child.ts';
 import { ROOM_SIZE, runSignaling, type SignalingResult } from '../signaling/run.ts';
@@ -9,6 +12,8 @@ import type { PartResult } from './types.ts';
 const HEAP_TARGET_KB = 10;
 const JOIN_P99_TARGET_MS = 50;
 const HEAP_TARGET_CLIENTS = 10_000;
+/** Several nodes must relay a storm at least this fraction of one node's rate (same run). */
+const STORM_RATIO_TARGET = 0.8;
 
 export interface SignalingOptions {
   clients: readonly number[];
@@ -22,7 +27,8 @@ const log = (text: string): void => console.log(`  ${text}`);
 function describe(r: SignalingResult): string {
   return (
     `K=${r.clients} ${r.nodes} node(s) ${r.adapter}: connect ${r.connect.ok}/${r.clients}, join p50 ${fmt(r.join.p50Ms, 'ms')} p99 ${fmt(r.join.p99Ms, 'ms')}` +
-    ` (${r.join.errors} errors), exchange ${r.exchange.signals}/${r.exchange.expectedSignals} signals (${r.exchange.incompleteBots} bots incomplete), storm ${fmt(r.storm?.perSecond, 'signals/s', 0)},` +
+    ` (${r.join.errors} errors), exchange ${r.exchange.signals}/${r.exchange.expectedSignals} signals (${r.exchange.lostSignals} lost, ${r.exchange.incompleteBots} bots incomplete),` +
+    ` storm ${fmt(r.storm?.perSecond, 'signals/s', 0)} (${r.storm?.lostSignals ?? '–'} lost, ${r.storm?.incompleteBots ?? '–'} bots incomplete),` +
     ` heap/socket ${fmt(r.server.heapPerJoinedSocketKB, 'KB')}, server CPU join ${fmt(r.server.cpuJoinPct, '%', 0)} storm ${fmt(r.server.cpuStormPct, '%', 0)}`
   );
 }
@@ -33,8 +39,10 @@ async function measure(run: Parameters<typeof runSignaling>[0]): Promise<Signali
   return result;
 }
 
+const ENGINE_LABEL = { sharded: 'Redis sharded pub/sub', pubsub: 'Redis pub/sub', streams: 'Redis Streams' } as const;
+
 function label(r: SignalingResult): string {
-  return `K=${r.clients.toLocaleString('en-US')}${r.nodes > 1 ? `, ${r.nodes} nodes` : ''}${r.adapter === 'redis' ? ', Redis' : ''}`;
+  return `K=${r.clients.toLocaleString('en-US')}${r.nodes > 1 ? `, ${r.nodes} nodes` : ''}${r.adapter === 'memory' ? '' : `, ${ENGINE_LABEL[r.adapter]}`}`;
 }
 
 export function rowsFor(part: string, r: SignalingResult, base: SignalingResult | undefined, joinRate: number): Row[] {
@@ -42,6 +50,9 @@ export function rowsFor(part: string, r: SignalingResult, base: SignalingResult 
     base && a != null && b != null ? fmtRatio(a, b) : '';
   const heapJudged = r.nodes === 1 && r.clients >= HEAP_TARGET_CLIENTS;
   const complete = r.connect.failed === 0 && r.join.errors === 0 && r.exchange.incompleteBots === 0;
+  const stormRatio = base?.storm && r.storm ? r.storm.perSecond / base.storm.perSecond : null;
+  const lost = r.exchange.lostSignals + (r.storm?.lostSignals ?? 0);
+  const incomplete = r.exchange.incompleteBots + (r.storm?.incompleteBots ?? 0);
   return [
     row(
       part,
@@ -61,8 +72,15 @@ export function rowsFor(part: string, r: SignalingResult, base: SignalingResult 
           ? `${fmt(r.storm.perSecond, '/s', 0)} (${r.storm.signals.toLocaleString('en-US')} in ${fmt(r.storm.ms / 1000, 's', 1)}${r.storm.incompleteBots > 0 ? ' until the 30 s stall timeout' : ''})`
           : '–',
         ratio: vs(r.storm?.perSecond, base?.storm?.perSecond),
+        target: r.nodes > 1 && stormRatio !== null ? `≥ ${STORM_RATIO_TARGET * 100} % of 1 node` : '',
+        result: r.nodes > 1 && stormRatio !== null ? verdict(stormRatio >= STORM_RATIO_TARGET) : '',
       },
     ),
+    row(part, `${label(r)}: lost signals (join exchange + storm), bots incomplete`, {
+      app: `${lost.toLocaleString('en-US')} lost, ${incomplete} incomplete`,
+      target: '0',
+      result: verdict(lost === 0 && incomplete === 0),
+    }),
     row(part, `${label(r)}: heap / RSS per joined socket`, {
       app: `${fmt(r.server.heapPerJoinedSocketKB, 'KB', 1)} / ${fmt(r.server.rssPerJoinedSocketKB, 'KB', 1)}`,
       ratio: vs(r.server.heapPerJoinedSocketKB, base?.server.heapPerJoinedSocketKB),
@@ -115,9 +133,15 @@ export async function runRedisPart(
   const largest = Math.max(...options.clients);
   for (const clients of options.clients) {
     const run = { clients, redis: true, joinRate: options.joinRate, botProcs: options.botProcs, quick: options.quick };
-    // One node with Redis at the largest K: the adapter's own cost against the in-memory node.
-    if (clients === largest) data.push(await measure({ ...run, nodes: 1 }));
-    data.push(await measure({ ...run, nodes: 2 }));
+    if (clients !== largest) {
+      data.push(await measure({ ...run, nodes: 2 }));
+      continue;
+    }
+    // One node with Redis: the adapter's own cost against the in-memory node.
+    data.push(await measure({ ...run, nodes: 1 }));
+    // The engines side by side on two nodes, then the default on three.
+    for (const engine of ADAPTER_ENGINES) data.push(await measure({ ...run, nodes: 2, engine }));
+    data.push(await measure({ ...run, nodes: 3, engine: DEFAULT_ADAPTER_ENGINE }));
   }
   const rows = data.flatMap((r) =>
     rowsFor(
@@ -132,7 +156,9 @@ export async function runRedisPart(
     rows,
     data,
     notes: [
-      'redis: a fresh redis-server per run on a free loopback port (no persistence), stopped after; the server nodes use REDIS_URL (the Redis Streams adapter); with two nodes, bot i connects to node i mod 2, so every room spans both nodes.',
+      `redis: a fresh redis-server per run on a free loopback port (no persistence), stopped after; the server nodes use REDIS_URL; the adapter is named in each row (default: ${ENGINE_LABEL[DEFAULT_ADAPTER_ENGINE]}); with n nodes, bot i connects to node i mod n, so every room spans every node.`,
+      'redis: lost signals = signals owed to bots (every member hears one description and the candidates from every other member) minus signals received, in the join exchange and in the storm; a bot is incomplete when it never heard all of it (30 s stall timeout).',
+      'redis: membership (cap, names, member list) is one Lua script per join on the same Redis in every row.',
     ],
   };
 }

@@ -7,6 +7,7 @@
 // Heap is read after a forced GC in the server process: before any socket, with K idle
 // sockets, and with K joined ones.
 import { randomBytes } from 'node:crypto';
+import { type AdapterEngine, DEFAULT_ADAPTER_ENGINE } from '../../server/adapter.ts';
 import { summarize } from '../stats.ts';
 import { type Child, startChild } from './child.ts';
 import type { BotSpec, FromBots, FromServer, ProcessStats, ToBots, ToServer } from './messages.ts';
@@ -28,12 +29,14 @@ export interface SignalingRun {
   /** Join and exchange only (no storm, fewer GC reads): for the smoke test. */
   quick?: boolean;
   redis: boolean;
+  /** With Redis: the adapter to measure (default: the server's default). */
+  engine?: AdapterEngine;
 }
 
 export interface SignalingResult {
   clients: number;
   nodes: number;
-  adapter: 'memory' | 'redis';
+  adapter: 'memory' | AdapterEngine;
   redisVersion: string | null;
   botProcs: number;
   connect: { ms: number; ok: number; failed: number; firstError: string | null };
@@ -46,8 +49,16 @@ export interface SignalingResult {
     errors: number;
     firstError: string | null;
   };
-  exchange: { ms: number; signals: number; expectedSignals: number; incompleteBots: number };
-  storm: { ms: number; signals: number; expectedSignals: number; perSecond: number; incompleteBots: number } | null;
+  /** lostSignals: signals owed to bots that never arrived (expected minus received, at least 0). */
+  exchange: { ms: number; signals: number; expectedSignals: number; lostSignals: number; incompleteBots: number };
+  storm: {
+    ms: number;
+    signals: number;
+    expectedSignals: number;
+    lostSignals: number;
+    perSecond: number;
+    incompleteBots: number;
+  } | null;
   server: {
     baseHeapMB: number;
     heapPerIdleSocketKB: number;
@@ -67,7 +78,7 @@ type ServerStats = Extract<FromServer, { type: 'stats' }>['stats'];
 
 const roomId = (): string => randomBytes(16).toString('base64url').slice(0, 21);
 
-function serverEnv(redisUrl: string | null): NodeJS.ProcessEnv {
+function serverEnv(redisUrl: string | null, engine: AdapterEngine | undefined): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     HOST: '127.0.0.1',
@@ -83,7 +94,10 @@ function serverEnv(redisUrl: string | null): NodeJS.ProcessEnv {
     WIRE_LOG: '',
   };
   delete env['REDIS_URL'];
+  delete env['REDIS_CLUSTER_NODES'];
+  delete env['BENCH_ADAPTER'];
   if (redisUrl !== null) env['REDIS_URL'] = redisUrl;
+  if (engine !== undefined) env['BENCH_ADAPTER'] = engine;
   return env;
 }
 
@@ -187,7 +201,7 @@ export async function runSignaling(run: SignalingRun): Promise<SignalingResult> 
   const bots: BotChild[] = [];
   try {
     if (run.redis) redis = await startRedis();
-    const env = serverEnv(redis?.url ?? null);
+    const env = serverEnv(redis?.url ?? null, run.engine);
     for (let n = 0; n < run.nodes; n++)
       nodes.push(startChild<ToServer, FromServer>('./server-node.ts', env, `server node ${n}`));
     const ports = await Promise.all(nodes.map(async (node) => (await node.next('listening', 30_000)).port));
@@ -264,6 +278,7 @@ export async function runSignaling(run: SignalingRun): Promise<SignalingResult> 
         ms: stormMs,
         signals: result.signals,
         expectedSignals: expectedSignals(run.clients),
+        lostSignals: Math.max(0, expectedSignals(run.clients) - result.signals),
         perSecond: result.signals / (stormMs / 1000),
         incompleteBots: result.incomplete,
       };
@@ -277,7 +292,7 @@ export async function runSignaling(run: SignalingRun): Promise<SignalingResult> 
     return {
       clients: run.clients,
       nodes: run.nodes,
-      adapter: run.redis ? 'redis' : 'memory',
+      adapter: run.redis ? (run.engine ?? DEFAULT_ADAPTER_ENGINE) : 'memory',
       redisVersion: redis?.version ?? null,
       botProcs: run.botProcs,
       connect: {
@@ -299,6 +314,7 @@ export async function runSignaling(run: SignalingRun): Promise<SignalingResult> 
         ms: exchangeMs,
         signals: exchange.signals,
         expectedSignals: expectedSignals(run.clients),
+        lostSignals: Math.max(0, expectedSignals(run.clients) - exchange.signals),
         incompleteBots: exchange.incomplete,
       },
       storm,

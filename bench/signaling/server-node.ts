@@ -2,6 +2,7 @@
 // from the environment exactly as server.ts is), in a process of its own so that its heap,
 // RSS and CPU belong to it alone. It answers the orchestrator's IPC: stats (after a forced
 // GC when asked: run with --expose-gc) and close.
+import { ADAPTER_ENGINES, type AdapterEngine } from '../../server/adapter.ts';
 import { createApp } from '../../server/app.ts';
 import { parseConfig } from '../../server/config.ts';
 import type { FromServer, ToServer } from './messages.ts';
@@ -17,7 +18,10 @@ if (parsed.kind !== 'config') {
   );
   process.exit(1);
 }
-const app = createApp(parsed.config);
+// Which Redis adapter to measure (the orchestrator compares them); the default otherwise.
+const wanted = process.env['BENCH_ADAPTER'];
+const adapterEngine = ADAPTER_ENGINES.find((engine) => engine === wanted);
+const app = createApp(parsed.config, adapterEngine ? { adapterEngine: adapterEngine as AdapterEngine } : {});
 const { port } = await app.listen();
 reply({ type: 'listening', port });
 

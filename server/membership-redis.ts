@@ -1,0 +1,390 @@
+// Membership across nodes, in Redis: one Lua script per change, so the cap, the name check
+// and the write are one atomic step whatever the number of nodes, and a join costs one
+// round trip (plus one fire-and-forget SADD), never a question to every node.
+//
+// Layout (the {roomId} hash tag keeps a room's two keys in one Cluster slot, which a script
+// needs; rooms spread over the shards):
+//   roomlink:{R}:members   hash  peerId → "node \t socket \t nameKey \t name"
+//   roomlink:{R}:names     hash  nameKey → peerId
+//   roomlink:nodes                     set of node ids that hold or held members
+//   roomlink:node:N:alive              set with an expiry, refreshed by node N every second
+//   roomlink:node:N:rooms              set of rooms where node N has (had) members
+// (Names cannot contain a tab: normalizeName refuses control characters.)
+//
+// A node that dies stops refreshing its `alive` key. Every node looks each second; the first
+// to see a node's key gone takes a short lock, removes that node's entries room by room and
+// announces them as left (onGone). So a dead node's members are gone within
+// NODE_TTL_MS + SWEEP_INTERVAL_MS.
+//
+// While Redis is away (or too slow) the node serves from its own members (the table below,
+// which mirrors every entry this node holds): the cap and names then cover this node only.
+// When Redis answers again, the node writes its members back (a restarted Redis is empty)
+// and removes the entries it no longer holds.
+import { createHash, randomBytes } from 'node:crypto';
+import { freeVariant, nameKey } from '../protocol/name.ts';
+import type { PeerInfo } from '../protocol/signaling.ts';
+import { createRedisConnection, type RedisTarget } from './cluster.ts';
+import type { Logger } from './logger.ts';
+import {
+  type AdmitResult,
+  createRoomTable,
+  type MemberClaim,
+  type MembershipMode,
+  type MembershipStore,
+  type RenameResult,
+} from './membership.ts';
+
+const HEARTBEAT_INTERVAL_MS = 1_000;
+/** A node silent this long is dead: its members are removed. */
+const NODE_TTL_MS = 3_000;
+/** One node sweeps a dead one; the lock outlives a sweep's worst case. */
+const SWEEP_LOCK_MS = 10_000;
+const PREFIX = 'roomlink';
+
+const membersKey = (roomId: string) => `${PREFIX}:{${roomId}}:members`;
+const namesKey = (roomId: string) => `${PREFIX}:{${roomId}}:names`;
+const NODES_KEY = `${PREFIX}:nodes`;
+const aliveKey = (node: string) => `${PREFIX}:node:${node}:alive`;
+const roomsKey = (node: string) => `${PREFIX}:node:${node}:rooms`;
+const sweepLockKey = (node: string) => `${PREFIX}:node:${node}:sweeping`;
+
+// KEYS: members, names. ARGV: peer, name, nameKey, node, socket, cap, force ('1': no checks).
+// Returns {'ok', HGETALL members} | {'room_full'} | {'name_taken', HKEYS names}.
+const ADMIT = String.raw`
+local holder = redis.call('HGET', KEYS[2], ARGV[3])
+local force = ARGV[7] == '1'
+if holder and holder ~= ARGV[1] and not force then
+  return {'name_taken', redis.call('HKEYS', KEYS[2])}
+end
+local old = redis.call('HGET', KEYS[1], ARGV[1])
+if old then
+  local _, _, oldKey = string.match(old, '^([^\t]*)\t([^\t]*)\t([^\t]*)\t')
+  if oldKey ~= ARGV[3] and redis.call('HGET', KEYS[2], oldKey) == ARGV[1] then
+    redis.call('HDEL', KEYS[2], oldKey)
+  end
+elseif not force and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[6]) then
+  return {'room_full'}
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[4] .. '\t' .. ARGV[5] .. '\t' .. ARGV[3] .. '\t' .. ARGV[2])
+redis.call('HSET', KEYS[2], ARGV[3], ARGV[1])
+return {'ok', redis.call('HGETALL', KEYS[1])}
+`;
+
+// KEYS: members, names. ARGV: peer, socket, name, nameKey.
+// Returns {'ok'} | {'not_in_room'} | {'name_taken', HKEYS names}.
+const RENAME = String.raw`
+local rec = redis.call('HGET', KEYS[1], ARGV[1])
+if not rec then return {'not_in_room'} end
+local node, sock, oldKey = string.match(rec, '^([^\t]*)\t([^\t]*)\t([^\t]*)\t')
+if sock ~= ARGV[2] then return {'not_in_room'} end
+local holder = redis.call('HGET', KEYS[2], ARGV[4])
+if holder and holder ~= ARGV[1] then return {'name_taken', redis.call('HKEYS', KEYS[2])} end
+if oldKey ~= ARGV[4] and redis.call('HGET', KEYS[2], oldKey) == ARGV[1] then
+  redis.call('HDEL', KEYS[2], oldKey)
+end
+redis.call('HSET', KEYS[1], ARGV[1], node .. '\t' .. sock .. '\t' .. ARGV[4] .. '\t' .. ARGV[3])
+redis.call('HSET', KEYS[2], ARGV[4], ARGV[1])
+return {'ok'}
+`;
+
+// KEYS: members, names. ARGV: peer, socket. Returns 1 if removed (that socket held it).
+const LEAVE = String.raw`
+local rec = redis.call('HGET', KEYS[1], ARGV[1])
+if not rec then return 0 end
+local _, sock, key = string.match(rec, '^([^\t]*)\t([^\t]*)\t([^\t]*)\t')
+if sock ~= ARGV[2] then return 0 end
+redis.call('HDEL', KEYS[1], ARGV[1])
+if redis.call('HGET', KEYS[2], key) == ARGV[1] then redis.call('HDEL', KEYS[2], key) end
+return 1
+`;
+
+// KEYS: members, names. ARGV: node, then the sockets of that node to keep.
+// Removes the node's other entries in the room; returns their peer ids.
+const SWEEP = String.raw`
+local keep = {}
+for i = 2, #ARGV do keep[ARGV[i]] = true end
+local removed = {}
+local all = redis.call('HGETALL', KEYS[1])
+for i = 1, #all, 2 do
+  local node, sock, key = string.match(all[i + 1], '^([^\t]*)\t([^\t]*)\t([^\t]*)\t')
+  if node == ARGV[1] and not keep[sock] then
+    redis.call('HDEL', KEYS[1], all[i])
+    if redis.call('HGET', KEYS[2], key) == all[i] then redis.call('HDEL', KEYS[2], key) end
+    removed[#removed + 1] = all[i]
+  end
+end
+return removed
+`;
+
+// KEYS: members, names. Returns HGETALL members (a read outside a join).
+const MEMBERS = "return redis.call('HGETALL', KEYS[1])";
+
+interface EvalArgs {
+  keys: string[];
+  arguments: string[];
+}
+
+/** The commands used here, as both a Redis client and a Cluster client offer them. */
+interface Commands {
+  isReady: boolean;
+  connect(): Promise<unknown>;
+  destroy(): void;
+  on(event: 'error' | 'ready', listener: (error?: unknown) => void): unknown;
+  evalSha(sha: string, args: EvalArgs): Promise<unknown>;
+  eval(script: string, args: EvalArgs): Promise<unknown>;
+  sAdd(key: string, member: string): Promise<unknown>;
+  sRem(key: string, member: string): Promise<unknown>;
+  sMembers(key: string): Promise<string[]>;
+  set(key: string, value: string, options: { PX: number; NX?: true }): Promise<unknown>;
+  exists(key: string): Promise<number>;
+  del(key: string): Promise<unknown>;
+}
+
+export interface RedisMembershipOptions {
+  target: RedisTarget;
+  logger: Logger;
+  /** A command not answered within this is served from this node's members. */
+  timeoutMs: number;
+  /** Members of a dead node were removed: tell their rooms. */
+  onGone(roomId: string, peerIds: string[]): void;
+  /** A decision was taken from this node's members only (metrics). */
+  onFallback?(): void;
+  /** Default: random. Tests pin it to play a node that died. */
+  nodeId?: string;
+  /** Default HEARTBEAT_INTERVAL_MS (the node TTL is three of them). */
+  heartbeatMs?: number;
+}
+
+export interface RedisMembership extends MembershipStore {
+  readonly nodeId: string;
+  /** Resolves once connected (or after timeoutMs); true if connected. */
+  ready(timeoutMs: number): Promise<boolean>;
+}
+
+const sha1 = (script: string): string => createHash('sha1').update(script).digest('hex');
+
+function pairsToMembers(flat: unknown): PeerInfo[] {
+  if (!Array.isArray(flat)) return [];
+  const members: PeerInfo[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const id = flat[i];
+    const record = flat[i + 1];
+    if (typeof id !== 'string' || typeof record !== 'string') continue;
+    const name = record.split('\t')[3];
+    if (name !== undefined) members.push({ id, name });
+  }
+  return members;
+}
+
+const stringSet = (value: unknown): Set<string> =>
+  new Set(Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+
+export function createRedisMembership(options: RedisMembershipOptions): RedisMembership {
+  const { logger, timeoutMs, onGone } = options;
+  const log = logger.child({ component: 'membership' });
+  const nodeId = options.nodeId ?? randomBytes(8).toString('hex');
+  const heartbeatMs = options.heartbeatMs ?? HEARTBEAT_INTERVAL_MS;
+  const nodeTtlMs = (NODE_TTL_MS / HEARTBEAT_INTERVAL_MS) * heartbeatMs;
+  const redis = createRedisConnection(options.target, { failFastWhenDown: true }) as unknown as Commands;
+  /** This node's members: the mirror written back after an outage, and the fallback. */
+  const own = createRoomTable();
+  const shas = new Map<string, string>();
+  let closed = false;
+  /** Redis may not hold what this node holds (an outage, a timeout): write it back. */
+  let needsReconcile = false;
+  let lastError = '';
+
+  redis.on('error', (error) => {
+    const message = error instanceof Error ? error.message : String(error);
+    if (message !== lastError) log.warn({ err: { message } }, 'membership: redis error');
+    lastError = message;
+    needsReconcile = true;
+  });
+  redis.on('ready', () => {
+    lastError = '';
+    needsReconcile = true;
+  });
+  redis.connect().catch((error: unknown) => {
+    if (!closed) log.error({ err: error }, 'membership: redis client stopped');
+  });
+
+  const withTimeout = <T>(promise: Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`redis did not answer within ${timeoutMs} ms`)), timeoutMs);
+      promise.then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
+
+  /** EVALSHA, loading the script on a NOSCRIPT (a restarted Redis, another Cluster shard). */
+  const run = async (script: string, roomId: string, args: string[]): Promise<unknown> => {
+    let sha = shas.get(script);
+    if (sha === undefined) {
+      sha = sha1(script);
+      shas.set(script, sha);
+    }
+    const call = { keys: [membersKey(roomId), namesKey(roomId)], arguments: args };
+    try {
+      return await redis.evalSha(sha, call);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+      return redis.eval(script, call);
+    }
+  };
+
+  /** Redis's answer, or null when it cannot be had now (then: serve locally, reconcile later). */
+  const ask = async (script: string, roomId: string, args: string[]): Promise<unknown[] | number | null> => {
+    if (closed || !redis.isReady) return null;
+    try {
+      const reply = await withTimeout(run(script, roomId, args));
+      return Array.isArray(reply) || typeof reply === 'number' ? reply : null;
+    } catch (error) {
+      needsReconcile = true;
+      log.warn(
+        { roomId, err: error instanceof Error ? { message: error.message } : undefined },
+        'membership: served locally',
+      );
+      return null;
+    }
+  };
+  const fallback = () => {
+    needsReconcile = true;
+    options.onFallback?.();
+  };
+  const nameTakenFrom = (reply: unknown[], name: string) =>
+    ({ ok: false, code: 'name_taken', suggestion: freeVariant(name, stringSet(reply[1])) }) as const;
+
+  const admitArgs = (claim: MemberClaim, cap: number, force: boolean) => [
+    claim.peerId,
+    claim.name,
+    nameKey(claim.name),
+    nodeId,
+    claim.socketId,
+    String(cap),
+    force ? '1' : '0',
+  ];
+
+  const quietly = (what: string, promise: Promise<unknown>) =>
+    promise.catch((error: unknown) => {
+      needsReconcile = true;
+      log.debug({ what, err: error instanceof Error ? { message: error.message } : undefined }, 'membership: failed');
+    });
+
+  const store: RedisMembership = {
+    nodeId,
+    async admit(roomId, claim, cap): Promise<AdmitResult> {
+      const reply = await ask(ADMIT, roomId, admitArgs(claim, cap, false));
+      if (!Array.isArray(reply)) {
+        fallback();
+        return own.admit(roomId, claim, cap);
+      }
+      if (reply[0] === 'room_full') return { ok: false, code: 'room_full' };
+      if (reply[0] === 'name_taken') return nameTakenFrom(reply, claim.name);
+      own.put(roomId, claim);
+      void quietly('sadd', redis.sAdd(roomsKey(nodeId), roomId));
+      return { ok: true, members: pairsToMembers(reply[1]) };
+    },
+    async rename(roomId, claim): Promise<RenameResult> {
+      const reply = await ask(RENAME, roomId, [claim.peerId, claim.socketId, claim.name, nameKey(claim.name)]);
+      if (!Array.isArray(reply)) {
+        fallback();
+        return own.rename(roomId, claim);
+      }
+      if (reply[0] === 'not_in_room') return { ok: false, code: 'not_in_room' };
+      if (reply[0] === 'name_taken') return nameTakenFrom(reply, claim.name);
+      own.put(roomId, claim);
+      return { ok: true };
+    },
+    async leave(roomId, peerId, socketId) {
+      const mine = own.leave(roomId, peerId, socketId);
+      if (mine && own.members(roomId).length === 0) void quietly('srem', redis.sRem(roomsKey(nodeId), roomId));
+      const reply = await ask(LEAVE, roomId, [peerId, socketId]);
+      if (typeof reply !== 'number') {
+        fallback();
+        return mine;
+      }
+      return reply === 1;
+    },
+    async members(roomId) {
+      const reply = await ask(MEMBERS, roomId, []);
+      return Array.isArray(reply) ? pairsToMembers(reply) : own.members(roomId);
+    },
+    mode: (): MembershipMode => (redis.isReady && !needsReconcile ? 'shared' : 'degraded'),
+    async ready(waitMs) {
+      const deadline = Date.now() + waitMs;
+      while (!redis.isReady && Date.now() < deadline && !closed) await new Promise((r) => setTimeout(r, 10));
+      if (redis.isReady) await tick();
+      return redis.isReady;
+    },
+    async close() {
+      closed = true;
+      clearInterval(timer);
+      try {
+        redis.destroy();
+      } catch {
+        // already closed
+      }
+    },
+  };
+
+  /** Writes this node's members back and drops the entries it no longer holds. */
+  const reconcile = async (): Promise<void> => {
+    const mine = own.entries();
+    const rooms = new Set([...mine.keys(), ...(await redis.sMembers(roomsKey(nodeId)))]);
+    for (const roomId of rooms) {
+      const claims = mine.get(roomId) ?? [];
+      await run(SWEEP, roomId, [nodeId, ...claims.map((c) => c.socketId)]);
+      for (const claim of claims) await run(ADMIT, roomId, admitArgs(claim, 0, true));
+      if (claims.length > 0) await redis.sAdd(roomsKey(nodeId), roomId);
+      else await redis.sRem(roomsKey(nodeId), roomId);
+    }
+  };
+
+  /** Removes a dead node's members, once across all nodes (the lock), and tells their rooms. */
+  const sweep = async (dead: string): Promise<void> => {
+    if ((await redis.set(sweepLockKey(dead), nodeId, { PX: SWEEP_LOCK_MS, NX: true })) === null) return;
+    const rooms = await redis.sMembers(roomsKey(dead));
+    for (const roomId of rooms) {
+      const removed = await run(SWEEP, roomId, [dead]);
+      const ids = [...stringSet(removed)];
+      if (ids.length > 0) onGone(roomId, ids);
+    }
+    await redis.del(roomsKey(dead));
+    await redis.sRem(NODES_KEY, dead);
+    log.info({ dead, rooms: rooms.length }, 'membership: removed the members of a node that stopped');
+  };
+
+  let ticking = false;
+  const tick = async (): Promise<void> => {
+    if (ticking || closed || !redis.isReady) return;
+    ticking = true;
+    try {
+      await redis.set(aliveKey(nodeId), '1', { PX: nodeTtlMs });
+      await redis.sAdd(NODES_KEY, nodeId);
+      if (needsReconcile) {
+        needsReconcile = false;
+        await reconcile();
+        log.info('membership: shared across nodes (this node’s members written to redis)');
+      }
+      for (const other of await redis.sMembers(NODES_KEY)) {
+        if (other !== nodeId && (await redis.exists(aliveKey(other))) === 0) await sweep(other);
+      }
+    } catch (error) {
+      needsReconcile = true;
+      log.debug({ err: error instanceof Error ? { message: error.message } : undefined }, 'membership: tick failed');
+    } finally {
+      ticking = false;
+    }
+  };
+  const timer = setInterval(() => void tick(), heartbeatMs);
+  timer.unref();
+
+  return store;
+}

@@ -1,0 +1,147 @@
+// Who is in a room, decided in one place: the room-size cap, unique names and the member
+// list are read and changed together, atomically, by a membership store. Two stores share
+// this interface: the in-memory one below (one node, no Redis) and the Redis one
+// (membership-redis.ts: one Lua script per change, any number of nodes, Redis Cluster too).
+//
+// Every entry belongs to one socket. A reload or resume (same peer id, new socket) takes
+// the entry over — your own ghost never holds your seat or your name — and a leave or
+// disconnect removes the entry only if that socket still holds it, so the ghost's late
+// disconnect does not remove the member who replaced it.
+import { freeVariant, nameKey } from '../protocol/name.ts';
+import type { PeerInfo } from '../protocol/signaling.ts';
+
+export interface MemberClaim {
+  peerId: string;
+  name: string;
+  /** The socket that holds the entry; only it may rename or remove it. */
+  socketId: string;
+}
+
+export type NameTaken = { ok: false; code: 'name_taken'; suggestion: string };
+export type AdmitResult = { ok: true; members: PeerInfo[] } | { ok: false; code: 'room_full' } | NameTaken;
+export type RenameResult = { ok: true } | { ok: false; code: 'not_in_room' } | NameTaken;
+
+/** 'local': one node by design; 'shared': across nodes; 'degraded': Redis away, this node's members only. */
+export type MembershipMode = 'local' | 'shared' | 'degraded';
+
+export interface MembershipStore {
+  /** Admits the claim unless the room is full or its name is taken; members include it. */
+  admit(roomId: string, claim: MemberClaim, cap: number): Promise<AdmitResult>;
+  rename(roomId: string, claim: MemberClaim): Promise<RenameResult>;
+  /** Removes the entry if `socketId` still holds it; true if the peer is now gone from the room. */
+  leave(roomId: string, peerId: string, socketId: string): Promise<boolean>;
+  members(roomId: string): Promise<PeerInfo[]>;
+  mode(): MembershipMode;
+  close(): Promise<void>;
+}
+
+interface Entry {
+  name: string;
+  key: string;
+  socketId: string;
+}
+
+interface Room {
+  /** By peer id, in admission order (a Map keeps insertion order). */
+  entries: Map<string, Entry>;
+  /** nameKey → peer id. */
+  names: Map<string, string>;
+}
+
+/**
+ * The same rules as the Lua scripts of membership-redis.ts, on Maps: the in-memory store,
+ * and the Redis store's view of its own node's members (used while Redis is away).
+ */
+export interface RoomTable {
+  admit(roomId: string, claim: MemberClaim, cap: number): AdmitResult;
+  rename(roomId: string, claim: MemberClaim): RenameResult;
+  leave(roomId: string, peerId: string, socketId: string): boolean;
+  members(roomId: string): PeerInfo[];
+  /** Writes the entry whatever the cap and names say (mirroring what Redis decided). */
+  put(roomId: string, claim: MemberClaim): void;
+  /** Every entry, by room: what a node writes back to Redis after Redis comes back. */
+  entries(): Map<string, MemberClaim[]>;
+}
+
+export function createRoomTable(): RoomTable {
+  const rooms = new Map<string, Room>();
+  const membersOf = (room: Room): PeerInfo[] => [...room.entries].map(([id, e]) => ({ id, name: e.name }));
+  /** Held by someone else: your own name (an earlier connection of yours) is never taken. */
+  const takenByOther = (room: Room, key: string, peerId: string): boolean => {
+    const holder = room.names.get(key);
+    return holder !== undefined && holder !== peerId;
+  };
+  const nameTaken = (room: Room, name: string): NameTaken => ({
+    ok: false,
+    code: 'name_taken',
+    suggestion: freeVariant(name, new Set(room.names.keys())),
+  });
+  const put = (room: Room, peerId: string, entry: Entry) => {
+    const old = room.entries.get(peerId);
+    if (old && room.names.get(old.key) === peerId) room.names.delete(old.key);
+    room.entries.set(peerId, entry);
+    room.names.set(entry.key, peerId);
+  };
+
+  return {
+    admit(roomId, claim, cap) {
+      const room = rooms.get(roomId) ?? { entries: new Map(), names: new Map() };
+      const key = nameKey(claim.name);
+      if (takenByOther(room, key, claim.peerId)) return nameTaken(room, claim.name);
+      if (!room.entries.has(claim.peerId) && room.entries.size >= cap) return { ok: false, code: 'room_full' };
+      put(room, claim.peerId, { name: claim.name, key, socketId: claim.socketId });
+      rooms.set(roomId, room);
+      return { ok: true, members: membersOf(room) };
+    },
+    rename(roomId, claim) {
+      const room = rooms.get(roomId);
+      const entry = room?.entries.get(claim.peerId);
+      if (!room || !entry || entry.socketId !== claim.socketId) return { ok: false, code: 'not_in_room' };
+      const key = nameKey(claim.name);
+      if (takenByOther(room, key, claim.peerId)) return nameTaken(room, claim.name);
+      put(room, claim.peerId, { name: claim.name, key, socketId: claim.socketId });
+      return { ok: true };
+    },
+    leave(roomId, peerId, socketId) {
+      const room = rooms.get(roomId);
+      const entry = room?.entries.get(peerId);
+      if (!room || !entry || entry.socketId !== socketId) return false;
+      room.entries.delete(peerId);
+      if (room.names.get(entry.key) === peerId) room.names.delete(entry.key);
+      if (room.entries.size === 0) rooms.delete(roomId);
+      return true;
+    },
+    put(roomId, claim) {
+      const room = rooms.get(roomId) ?? { entries: new Map(), names: new Map() };
+      put(room, claim.peerId, { name: claim.name, key: nameKey(claim.name), socketId: claim.socketId });
+      rooms.set(roomId, room);
+    },
+    members(roomId) {
+      const room = rooms.get(roomId);
+      return room ? membersOf(room) : [];
+    },
+    entries() {
+      const all = new Map<string, MemberClaim[]>();
+      for (const [roomId, room] of rooms) {
+        all.set(
+          roomId,
+          [...room.entries].map(([peerId, e]) => ({ peerId, name: e.name, socketId: e.socketId })),
+        );
+      }
+      return all;
+    },
+  };
+}
+
+/** One node, no Redis: the table itself, behind the store's (async) interface. */
+export function createMemoryMembership(): MembershipStore {
+  const table = createRoomTable();
+  return {
+    admit: async (roomId, claim, cap) => table.admit(roomId, claim, cap),
+    rename: async (roomId, claim) => table.rename(roomId, claim),
+    leave: async (roomId, peerId, socketId) => table.leave(roomId, peerId, socketId),
+    members: async (roomId) => table.members(roomId),
+    mode: () => 'local',
+    close: async () => {},
+  };
+}

@@ -1,0 +1,225 @@
+// The membership stores against the same rules, and names across nodes with real servers:
+// the in-memory store, the Redis store on one redis-server, and two Redis stores (two
+// "nodes") sharing it, where the cap, the names and your own ghost must hold across both,
+// and a node that dies leaves no member behind for more than a few seconds.
+import assert from 'node:assert/strict';
+import { after, afterEach, before, describe, test } from 'node:test';
+import { createLogger } from '../server/logger.ts';
+import { createMemoryMembership, type MembershipStore } from '../server/membership.ts';
+import { createRedisMembership, type RedisMembership } from '../server/membership-redis.ts';
+import { type RedisProcess, startRedis } from './redis-support.ts';
+import {
+  assertRefused,
+  closeAll,
+  connectClient,
+  disconnected,
+  expectNoEvent,
+  join,
+  joinOk,
+  newRoomId,
+  startServer,
+  waitForEvent,
+} from './support.ts';
+
+const logger = createLogger('silent');
+const TIMEOUT_MS = 400;
+const HEARTBEAT_MS = 200;
+
+let redis: RedisProcess;
+before(async () => {
+  redis = await startRedis();
+});
+after(() => redis.stop());
+afterEach(closeAll);
+
+const stores: MembershipStore[] = [];
+afterEach(async () => {
+  await Promise.all(stores.splice(0).map((s) => s.close()));
+});
+
+async function redisStore(gone: (roomId: string, ids: string[]) => void = () => {}): Promise<RedisMembership> {
+  const store = createRedisMembership({
+    target: { kind: 'single', url: redis.url },
+    logger,
+    timeoutMs: TIMEOUT_MS,
+    onGone: gone,
+    heartbeatMs: HEARTBEAT_MS,
+  });
+  stores.push(store);
+  assert.equal(await store.ready(3_000), true);
+  return store;
+}
+
+const claim = (peerId: string, name: string, socketId = `s-${peerId}`) => ({ peerId, name, socketId });
+
+/** The same rules, whichever store: `a` and `b` may be one store or two nodes sharing Redis. */
+function rules(name: string, open: () => Promise<[MembershipStore, MembershipStore]>): void {
+  describe(name, () => {
+    test('the cap holds, a name is unique in its room, and a refusal suggests a free variant', async () => {
+      const [a, b] = await open();
+      const room = newRoomId();
+      assert.equal((await a.admit(room, claim('p1', 'Alice'), 3)).ok, true);
+      assert.deepEqual(await b.admit(room, claim('p2', 'ＡＬＩＣＥ'), 3), {
+        ok: false,
+        code: 'name_taken',
+        suggestion: 'ＡＬＩＣＥ 2',
+      });
+      assert.equal((await b.admit(room, claim('p2', 'Alice 2'), 3)).ok, true);
+      assert.deepEqual(await a.admit(room, claim('p3', 'alice'), 3), {
+        ok: false,
+        code: 'name_taken',
+        suggestion: 'alice 3',
+      });
+      const third = await a.admit(room, claim('p3', 'Carol'), 3);
+      assert.ok(third.ok);
+      assert.deepEqual(third.members.map((m) => m.id).sort(), ['p1', 'p2', 'p3']);
+      assert.deepEqual(await b.admit(room, claim('p4', 'Dave'), 3), { ok: false, code: 'room_full' });
+    });
+
+    test('your own ghost never blocks you, and its late leave removes nothing', async () => {
+      const [a, b] = await open();
+      const room = newRoomId();
+      await a.admit(room, claim('p1', 'Alice', 'old'), 2);
+      await a.admit(room, claim('p2', 'Bob'), 2);
+      // Full room, name held: by the same peer id on its old socket. It comes back via b.
+      assert.equal((await b.admit(room, claim('p1', 'Alice', 'new'), 2)).ok, true);
+      assert.equal(await a.leave(room, 'p1', 'old'), false);
+      assert.deepEqual((await b.members(room)).map((m) => m.name).sort(), ['Alice', 'Bob']);
+      assert.equal(await b.leave(room, 'p1', 'new'), true);
+      assert.deepEqual(
+        (await a.members(room)).map((m) => m.name),
+        ['Bob'],
+      );
+    });
+
+    test('a rename is atomic with the names of the room, and frees the old name', async () => {
+      const [a, b] = await open();
+      const room = newRoomId();
+      await a.admit(room, claim('p1', 'Alice'), 5);
+      await b.admit(room, claim('p2', 'Bob'), 5);
+      assert.deepEqual(await b.rename(room, claim('p2', 'ALICE')), {
+        ok: false,
+        code: 'name_taken',
+        suggestion: 'ALICE 2',
+      });
+      assert.deepEqual(await b.rename(room, claim('p2', 'Robert')), { ok: true });
+      assert.deepEqual(await a.rename(room, claim('p2', 'Mallory', 'not-the-holder')), {
+        ok: false,
+        code: 'not_in_room',
+      });
+      assert.equal((await a.admit(room, claim('p3', 'bob'), 5)).ok, true);
+      assert.deepEqual((await a.members(room)).map((m) => m.name).sort(), ['Alice', 'Robert', 'bob']);
+    });
+
+    test('of 12 concurrent joins for 4 seats and 2 names, exactly 4 get in with distinct names', async () => {
+      const [a, b] = await open();
+      const room = newRoomId();
+      const results = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          (i % 2 === 0 ? a : b).admit(room, claim(`p${i}`, i % 3 === 0 ? 'Same' : `P${i}`), 4),
+        ),
+      );
+      const admitted = results.filter((r) => r.ok);
+      assert.equal(admitted.length, 4, JSON.stringify(results));
+      const names = (await a.members(room)).map((m) => m.name.toLowerCase());
+      assert.equal(new Set(names).size, names.length);
+    });
+  });
+}
+
+rules('in-memory store', async () => {
+  const store = createMemoryMembership();
+  stores.push(store);
+  return [store, store];
+});
+rules('Redis store, one node', async () => {
+  const store = await redisStore();
+  return [store, store];
+});
+rules('Redis store, two nodes sharing one Redis', async () => [await redisStore(), await redisStore()]);
+
+describe('a node that dies', () => {
+  test('its members are removed by another node within a few seconds, and their rooms are told', async () => {
+    const gone: Array<[string, string[]]> = [];
+    const survivor = await redisStore((roomId, ids) => gone.push([roomId, ids]));
+    const doomed = await redisStore();
+    const room = newRoomId();
+    await survivor.admit(room, claim('stays', 'Stays'), 6);
+    await doomed.admit(room, claim('dies1', 'Dies 1'), 6);
+    await doomed.admit(room, claim('dies2', 'Dies 2'), 6);
+    // A resumed member: it moved to the survivor before its old node died.
+    await doomed.admit(room, claim('moved', 'Moved', 'old'), 6);
+    await survivor.admit(room, claim('moved', 'Moved', 'new'), 6);
+    const stopped = Date.now();
+    await doomed.close(); // no goodbye: its heartbeat just stops, like a SIGKILL
+    // Stores closed by earlier tests are dead nodes too: only this room is looked at.
+    const here = () => gone.filter(([roomId]) => roomId === room).flatMap(([, ids]) => ids);
+    while (here().length === 0) {
+      assert.ok(Date.now() - stopped < 5_000, 'the dead node was never swept');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const took = Date.now() - stopped;
+    assert.ok(took >= 2 * HEARTBEAT_MS, `swept after ${took} ms: before the node's key expired`);
+    assert.deepEqual(here().sort(), ['dies1', 'dies2']);
+    assert.deepEqual((await survivor.members(room)).map((m) => m.id).sort(), ['moved', 'stays']);
+    // Their names are free again.
+    assert.equal((await survivor.admit(room, claim('new', 'Dies 1'), 6)).ok, true);
+  });
+});
+
+describe('names across two server nodes', () => {
+  const node = () => startServer({ redisUrl: redis.url, clusterTimeoutMs: TIMEOUT_MS });
+
+  test('a join with a name taken on the other node is refused with a suggestion', async () => {
+    const [a, b] = await Promise.all([node(), node()]);
+    const room = newRoomId();
+    await joinOk(await connectClient(a.url), room, 'Alice');
+    const refused = await join(await connectClient(b.url), room, ' alice\u200B ');
+    assertRefused(refused, 'name_taken');
+    assert.equal(refused.ok ? '' : refused.error.suggestion, 'alice 2');
+  });
+
+  test('a rename to a taken name is refused; a free one is announced to the room on both nodes', async () => {
+    const [a, b] = await Promise.all([node(), node()]);
+    const room = newRoomId();
+    const alice = await connectClient(a.url);
+    const bob = await connectClient(b.url);
+    const carol = await connectClient(a.url);
+    await joinOk(alice, room, 'Alice');
+    const ackBob = await joinOk(bob, room, 'Bob');
+    await joinOk(carol, room, 'Carol');
+    const taken = await bob.timeout(2_000).emitWithAck('room:rename', { name: 'ALICE' });
+    assert.deepEqual(taken, {
+      ok: false,
+      error: { code: 'name_taken', message: 'someone in this room already uses that name', suggestion: 'ALICE 2' },
+    });
+    const seenByAlice = waitForEvent(alice, 'peer:renamed');
+    const seenByCarol = waitForEvent(carol, 'peer:renamed');
+    assert.deepEqual(await bob.timeout(2_000).emitWithAck('room:rename', { name: 'Robert' }), {
+      ok: true,
+      name: 'Robert',
+    });
+    assert.deepEqual(await seenByAlice, { id: ackBob.self.id, name: 'Robert' });
+    assert.deepEqual(await seenByCarol, { id: ackBob.self.id, name: 'Robert' });
+    // "Bob" is free again, on either node.
+    await joinOk(await connectClient(a.url), room, 'Bob');
+  });
+
+  test('a reload on the other node keeps its name while the old connection is still there', async () => {
+    const [a, b] = await Promise.all([node(), node()]);
+    const room = newRoomId();
+    const first = await connectClient(a.url);
+    const watcher = await connectClient(b.url);
+    const ack = await joinOk(first, room, 'Alice');
+    await joinOk(watcher, room, 'Watcher');
+    const quiet = expectNoEvent(watcher, 'peer:left', 500);
+    const dropped = disconnected(first);
+    const again = await joinOk(await connectClient(b.url), room, 'alice', ack.resume);
+    assert.equal(again.self.id, ack.self.id);
+    assert.equal(again.self.name, 'alice');
+    await dropped;
+    await quiet;
+    // Someone else still cannot take it.
+    assertRefused(await join(await connectClient(a.url), room, 'Alice'), 'name_taken');
+  });
+});
