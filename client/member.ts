@@ -2,6 +2,7 @@
 // every feature's per-member state (slots). It is made and disposed through one path; after
 // dispose() every handler does nothing, and the reason code says why it went.
 import { CHANNEL_PROTOCOL_VERSION, type ChannelMessage, type HelloMessage } from '../protocol/index.ts';
+import { MUTE_MS, type Verdict } from './budget.ts';
 import type { DisposeReason, MemberHandle, SlotKey } from './feature.ts';
 import type { Link, LinkFactory, LinkState, PathInfo, UnreachableReason } from './link.ts';
 import type { SignalBody } from './negotiation.ts';
@@ -22,11 +23,18 @@ export interface MemberView {
   visible: boolean;
 }
 
-/** A link problem, or a room-key mismatch on an otherwise working link. */
+/**
+ * Why a member is not (fully) heard: a link problem; a room-key mismatch; muted for sending
+ * too fast; or its link cut for flooding. The last two are this page's decision, shown on
+ * the member's entry where the member itself cannot fake them.
+ */
 export interface MemberProblem {
-  code: UnreachableReason['code'] | 'room-key-mismatch';
+  code: UnreachableReason['code'] | 'room-key-mismatch' | 'muted' | 'flooding';
   text: string;
 }
+
+const MUTED: MemberProblem = { code: 'muted', text: 'muted for a while: it sends too much, too fast' };
+const FLOODING: MemberProblem = { code: 'flooding', text: 'link dropped: it kept sending too much, too fast' };
 
 /** The room-key handshake (verify.ts in the page; a stand-in in unit tests). */
 export interface Handshake {
@@ -81,7 +89,11 @@ export function createMember(options: MemberOptions): Member {
   const slots = new Map<SlotKey<unknown>, unknown>();
   let name = options.name;
   let state: LinkState = 'connecting';
-  let problem: MemberProblem | null = null;
+  /** Why the link is unreachable (from the link itself). */
+  let linkProblem: MemberProblem | null = null;
+  /** Set when this page stopped listening to the member for good: its link stays closed. */
+  let held: MemberProblem | null = null;
+  let mutedTimer: ReturnType<typeof setTimeout> | null = null;
   let verification: Verification = 'unverified';
   let path: PathInfo | null = null;
   let visible = true;
@@ -102,14 +114,14 @@ export function createMember(options: MemberOptions): Member {
         state(next, reason) {
           if (!current(made)) return;
           state = next;
-          if (problem?.code !== 'room-key-mismatch') problem = next === 'unreachable' ? reason : null;
+          linkProblem = next === 'unreachable' ? reason : null;
           options.changed();
         },
         open() {
           if (!current(made)) return;
           void sayHello(made);
         },
-        message: (message) => current(made) && onMessage(made, message),
+        message: (message, size) => current(made) && onMessage(made, message, size),
         drain: () => current(made) && router.drained(handle),
         closed: () => current(made) && options.gone('ERR_CHANNEL_CLOSED'),
         silent() {
@@ -143,7 +155,12 @@ export function createMember(options: MemberOptions): Member {
     router.opened(handle);
   }
 
-  async function onMessage(on: Link, message: ChannelMessage): Promise<void> {
+  async function onMessage(on: Link, message: ChannelMessage, size: number): Promise<void> {
+    const verdict = router.admit(handle, message.t, size);
+    if (verdict !== 'pass') {
+      overBudget(verdict);
+      return;
+    }
     switch (message.t) {
       case 'hello': {
         if (message.v !== CHANNEL_PROTOCOL_VERSION) console.debug('roomlink: peer speaks channel protocol', message.v);
@@ -153,12 +170,11 @@ export function createMember(options: MemberOptions): Member {
         if (result === 'mismatch') {
           // Someone between us (the signaling server, say) replaced a fingerprint: this
           // link is intercepted. Nothing more goes over it.
-          problem = {
+          hold({
             code: 'room-key-mismatch',
             text: 'could not prove it holds the room key: the link may be intercepted',
-          };
+          });
           options.notice('intercepted');
-          on.close();
         }
         router.verified(handle);
         options.changed();
@@ -173,6 +189,33 @@ export function createMember(options: MemberOptions): Member {
       default:
         router.dispatch(handle, message);
     }
+  }
+
+  function overBudget(verdict: Exclude<Verdict, 'pass'>): void {
+    if (verdict === 'mute' && mutedTimer === null) {
+      mutedTimer = setTimeout(() => {
+        mutedTimer = null;
+        if (!disposed) options.changed();
+      }, MUTE_MS);
+      options.changed();
+    } else if (verdict === 'cut') {
+      hold(FLOODING);
+    }
+  }
+
+  /** Stops listening to this member for good: its link is closed and not made again. */
+  function hold(why: MemberProblem): void {
+    if (held) return;
+    held = why;
+    if (mutedTimer !== null) clearTimeout(mutedTimer);
+    mutedTimer = null;
+    link.close();
+    state = 'unreachable';
+    options.changed();
+  }
+
+  function problem(): MemberProblem | null {
+    return held ?? (mutedTimer !== null ? MUTED : null) ?? linkProblem;
   }
 
   function cancelReturn(): void {
@@ -207,14 +250,14 @@ export function createMember(options: MemberOptions): Member {
       return link;
     },
     send(message) {
-      if (disposed || verification === 'mismatch') return false;
+      if (disposed || held) return false;
       return link.send(message);
     },
     slot<T>(key: SlotKey<T>): T {
       if (!slots.has(key)) slots.set(key, key.init());
       return slots.get(key) as T;
     },
-    view: () => ({ id, name, state, reason: problem, verification, path, visible }),
+    view: () => ({ id, name, state, reason: problem(), verification, path, visible }),
     rename(next) {
       if (disposed || next === name) return;
       name = next;
@@ -222,13 +265,13 @@ export function createMember(options: MemberOptions): Member {
       options.changed();
     },
     receiveSignal(body) {
-      if (!disposed) link.receive(body);
+      if (!disposed && !held) link.receive(body);
     },
     replaceLink() {
-      if (disposed) return;
+      if (disposed || held) return;
       link.close();
       state = 'connecting';
-      problem = null;
+      linkProblem = null;
       verification = 'unverified';
       path = null;
       link = makeLink();
@@ -252,6 +295,8 @@ export function createMember(options: MemberOptions): Member {
       if (disposed) return;
       disposed = true;
       cancelReturn();
+      if (mutedTimer !== null) clearTimeout(mutedTimer);
+      mutedTimer = null;
       link.close();
       router.removed(handle, reason);
       slots.clear();

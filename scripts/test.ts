@@ -140,7 +140,12 @@ async function main(): Promise<void> {
 
   heading('type check');
   let typesOk = true;
-  for (const project of ['tsconfig.json', 'client/tsconfig.json', 'bench/pages/tsconfig.json', 'test/client/tsconfig.json']) {
+  for (const project of [
+    'tsconfig.json',
+    'client/tsconfig.json',
+    'bench/pages/tsconfig.json',
+    'test/client/tsconfig.json',
+  ]) {
     if (interrupted) break;
     typesOk = (await run(bin('tsc'), ['--noEmit', '-p', project])) === 0 && typesOk;
   }

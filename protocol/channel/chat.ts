@@ -2,6 +2,7 @@
 // it gets, so the sender can forget a line only once it has surely arrived.
 import * as z from 'zod/mini';
 import { MAX_CHAT_LENGTH } from '../limits.ts';
+import type { ChannelRate } from './rates.ts';
 
 /** Acks are batched: one message acknowledges up to this many chat messages. */
 export const MAX_ACK_IDS = 512;
@@ -27,3 +28,15 @@ export const chatSchemas = [
 ] as const;
 
 export type ChatProtocolMessage = z.infer<(typeof chatSchemas)[number]>;
+
+/**
+ * A person types a line a second at most, but the outbox resends every unacknowledged line
+ * at once after a reconnect, and a burst of 2,000 short lines (the benchmark's) must get
+ * through. Long lines are what costs: laying out one of 4,000 characters takes several ms,
+ * so their characters have a budget of their own (50 such lines at once, 12 a second).
+ * Acks travel in batches every 40 ms.
+ */
+export const chatRates = {
+  chat: { perSecond: 200, burst: 2_500, chars: { perSecond: 50_000, burst: 200_000 } },
+  ack: { perSecond: 50, burst: 250 },
+} as const satisfies Record<ChatProtocolMessage['t'], ChannelRate>;

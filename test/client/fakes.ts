@@ -87,7 +87,7 @@ export function fakeLinks(): { factory: LinkFactory; made: FakeLink[] } {
         options.events.state('reconnecting', null);
       },
       deliver(message) {
-        options.events.message(message);
+        options.events.message(message, JSON.stringify(message).length);
       },
     };
     made.push(link);
