@@ -14,6 +14,11 @@ export const MAX_LINES = 2_000;
  */
 const FRAME_BUDGET_CHARS = 16_000;
 const HIDDEN_FRAME_MS = 50;
+/**
+ * A sender's clock further off than this from ours is not believed: the line shows when it
+ * arrived here instead, and says so.
+ */
+const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
 export interface LinesView {
   append(line: ChatLine, senderName: string): void;
@@ -92,11 +97,14 @@ export function createLinesView(): LinesView {
       item.dataset.id = line.id;
       item.dataset.from = line.from;
       item.dataset.kind = line.kind;
-      const time = el('time', { className: 'line-time', text: formatTime(line.ts) });
-      time.dateTime = new Date(line.ts).toISOString();
+      const time = timeOf(line);
+      // Each part is isolated (dir=auto, unicode-bidi: isolate in the CSS): an override
+      // character in a text or a name reorders nothing outside it.
       const text = el('span', { className: 'line-text', text: line.text, testId: 'message-text' });
+      text.dir = 'auto';
       if (line.kind === 'chat') {
         const sender = el('span', { className: 'line-sender', text: line.own ? 'You' : senderName });
+        sender.dir = 'auto';
         item.append(sender, time, text);
       } else {
         item.append(time, text);
@@ -114,6 +122,22 @@ export function createLinesView(): LinesView {
 // One formatter for every line: toLocaleTimeString builds a new one per call.
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
-function formatTime(ts: number): string {
-  return timeFormat.format(ts);
+const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** The line's time: the sender's, or when it arrived here if the sender's clock is far off. */
+function timeOf(line: ChatLine): HTMLTimeElement {
+  const skewed = line.receivedAt !== undefined && Math.abs(line.ts - line.receivedAt) > MAX_CLOCK_SKEW_MS;
+  const shown = skewed && line.receivedAt !== undefined ? line.receivedAt : line.ts;
+  const date = new Date(shown);
+  const valid = Number.isFinite(date.getTime());
+  const time = el('time', { className: 'line-time', text: valid ? timeFormat.format(date) : '' });
+  if (valid) time.dateTime = date.toISOString();
+  if (skewed) {
+    time.dataset.clock = 'off';
+    const claimed = new Date(line.ts);
+    time.title = `Received at this time. The sender’s clock is off: it said ${
+      Number.isFinite(claimed.getTime()) ? fullFormat.format(claimed) : 'an impossible time'
+    }.`;
+  }
+  return time;
 }

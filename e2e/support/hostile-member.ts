@@ -14,9 +14,11 @@ export const hostileMemberScript = `(() => {
   RTCPeerConnection.prototype.createDataChannel = function (label, init) {
     const channel = original.call(this, label, init);
     if (init && init.negotiated && init.id === 0) {
-      const entry = { channel, pongs: 0 };
+      const entry = { channel, pongs: 0, acked: [] };
       channel.addEventListener('message', (event) => {
-        if (typeof event.data === 'string' && event.data.startsWith('{"t":"pong"')) entry.pongs++;
+        if (typeof event.data !== 'string') return;
+        if (event.data.startsWith('{"t":"pong"')) entry.pongs++;
+        if (event.data.startsWith('{"t":"ack"')) entry.acked.push(...JSON.parse(event.data).ids);
       });
       captured.push(entry);
     }
@@ -26,6 +28,9 @@ export const hostileMemberScript = `(() => {
   window.__hostile = {
     states: () => captured.map((entry) => entry.channel.readyState),
     pongs: (index) => captured[index].pongs,
+    acked: (index) => captured[index].acked.slice(),
+    /** Puts one crafted message (any JSON) on channel #index. */
+    send: (index, message) => captured[index].channel.send(JSON.stringify(message)),
     /** Sends chat lines (4,000 characters, fresh ids) or pings on channel #index as fast as
      *  it takes them, until it closes or max went out. */
     async flood(index, kind, max) {
@@ -71,6 +76,22 @@ export function flood(page: Page, index: number, kind: 'chat' | 'ping', max: num
         globalThis as unknown as { __hostile: { flood(i: number, k: string, m: number): Promise<FloodResult> } }
       ).__hostile.flood(i, k, m),
     [index, kind, max] as const,
+  );
+}
+
+/** Puts one crafted message on the hostile page's channel #index, as it is. */
+export function sendCrafted(page: Page, index: number, message: unknown): Promise<void> {
+  return page.evaluate(
+    ([i, m]) => (globalThis as unknown as { __hostile: { send(i: number, m: unknown): void } }).__hostile.send(i, m),
+    [index, message] as const,
+  );
+}
+
+/** The chat line ids the other side acknowledged on channel #index. */
+export function ackedIds(page: Page, index: number): Promise<string[]> {
+  return page.evaluate(
+    (i) => (globalThis as unknown as { __hostile: { acked(i: number): string[] } }).__hostile.acked(i),
+    index,
   );
 }
 

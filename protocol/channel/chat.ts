@@ -12,12 +12,15 @@ export const MESSAGE_ID_PATTERN = /^[A-Za-z0-9_-]{10,32}$/;
 
 const messageId = z.string().check(z.regex(MESSAGE_ID_PATTERN));
 
+/** The latest instant a Date can hold: a ts beyond it cannot even be formatted. */
+export const MAX_TIMESTAMP_MS = 8.64e15;
+
 export const chatSchemas = [
   /** A chat line. ts is the sender's clock (ms since epoch). */
   z.strictObject({
     t: z.literal('chat'),
     id: messageId,
-    ts: z.number().check(z.gte(0)),
+    ts: z.number().check(z.gte(0), z.lte(MAX_TIMESTAMP_MS)),
     text: z.string().check(z.minLength(1), z.maxLength(MAX_CHAT_LENGTH)),
   }),
   /** The receiver has the chat messages with these ids; the sender may forget them. */
