@@ -4,7 +4,7 @@
 // exception is logged and answered with 'internal'.
 import { nanoid } from 'nanoid';
 import { MAX_CHAT_LENGTH, PEER_ID_LENGTH } from '../protocol/limits.ts';
-import { nameKey } from '../protocol/name.ts';
+import { nameKey } from '../protocol/name-key.ts';
 import {
   type ErrorCode,
   type IncomingSignal,
