@@ -1,7 +1,13 @@
 // One object per remote member: it owns the member's link, its entry in the member list and
 // every feature's per-member state (slots). It is made and disposed through one path; after
 // dispose() every handler does nothing, and the reason code says why it went.
-import { CHANNEL_PROTOCOL_VERSION, type ChannelMessage, type HelloMessage } from '../protocol/index.ts';
+import {
+  CHANNEL_PROTOCOL_VERSION,
+  type ChannelMessage,
+  type ChannelMessageType,
+  coreRates,
+  type HelloMessage,
+} from '../protocol/index.ts';
 import { MUTE_MS, type Verdict } from './budget.ts';
 import type { DisposeReason, MemberHandle, SlotKey } from './feature.ts';
 import type { Link, LinkFactory, LinkState, PathInfo, UnreachableReason } from './link.ts';
@@ -29,15 +35,25 @@ export interface MemberView {
  * the member's entry where the member itself cannot fake them.
  */
 export interface MemberProblem {
-  code: UnreachableReason['code'] | 'room-key-mismatch' | 'muted' | 'flooding';
+  code: UnreachableReason['code'] | 'room-key-mismatch' | 'no-room-key' | 'muted' | 'flooding';
   text: string;
 }
 
 const MUTED: MemberProblem = { code: 'muted', text: 'muted for a while: it sends too much, too fast' };
 const FLOODING: MemberProblem = { code: 'flooding', text: 'link dropped: it kept sending too much, too fast' };
+const NO_ROOM_KEY: MemberProblem = { code: 'no-room-key', text: 'no room key: can’t see messages' };
+
+/** The link's own messages, which go to every member, proof or not. */
+const LINK_TYPES: ReadonlySet<ChannelMessageType> = new Set(Object.keys(coreRates) as ChannelMessageType[]);
 
 /** The room-key handshake (verify.ts in the page; a stand-in in unit tests). */
 export interface Handshake {
+  /**
+   * This page holds the room key and can prove it (crypto.subtle: a secure context). Then
+   * features talk only to members that proved they hold it too: whoever joins with the room
+   * id alone (the server's operator, say) sees nothing.
+   */
+  readonly canProve: boolean;
   /** Our hello for this link (with a proof when we hold the key). */
   hello(link: Link): Promise<HelloMessage>;
   /** Checks the other side's hello against this link. */
@@ -94,6 +110,10 @@ export function createMember(options: MemberOptions): Member {
   /** Set when this page stopped listening to the member for good: its link stays closed. */
   let held: MemberProblem | null = null;
   let mutedTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The link our hello went on; the one features were told is open; its hello arrived. */
+  let helloSentOn: Link | null = null;
+  let openedOn: Link | null = null;
+  let helloHeard = false;
   let verification: Verification = 'unverified';
   let path: PathInfo | null = null;
   let visible = true;
@@ -152,6 +172,17 @@ export function createMember(options: MemberOptions): Member {
     const hello = await options.handshake.hello(on);
     if (!current(on)) return;
     on.send(hello);
+    helloSentOn = on;
+    tellOpened(on);
+  }
+
+  /** Features may talk to this member only once it proved it holds the room key (if we can check). */
+  const awaitingProof = (): boolean => options.handshake.canProve && verification !== 'verified';
+
+  /** Features hear that the link is open once our hello went and the member's proof is in. */
+  function tellOpened(on: Link): void {
+    if (!current(on) || helloSentOn !== on || openedOn === on || awaitingProof()) return;
+    openedOn = on;
     router.opened(handle);
   }
 
@@ -167,6 +198,7 @@ export function createMember(options: MemberOptions): Member {
         const result = await options.handshake.check(on, message);
         if (!current(on)) return;
         verification = result;
+        helloHeard = true;
         if (result === 'mismatch') {
           // Someone between us (the signaling server, say) replaced a fingerprint: this
           // link is intercepted. Nothing more goes over it.
@@ -178,6 +210,7 @@ export function createMember(options: MemberOptions): Member {
         }
         router.verified(handle);
         options.changed();
+        tellOpened(on);
         return;
       }
       case 'bye':
@@ -215,7 +248,8 @@ export function createMember(options: MemberOptions): Member {
   }
 
   function problem(): MemberProblem | null {
-    return held ?? (mutedTimer !== null ? MUTED : null) ?? linkProblem;
+    const unproven = options.handshake.canProve && helloHeard && verification === 'unverified';
+    return held ?? (mutedTimer !== null ? MUTED : null) ?? (unproven ? NO_ROOM_KEY : null) ?? linkProblem;
   }
 
   function cancelReturn(): void {
@@ -241,7 +275,7 @@ export function createMember(options: MemberOptions): Member {
       return !disposed && link.open;
     },
     get writable() {
-      return !disposed && link.writable;
+      return !disposed && link.writable && !awaitingProof();
     },
     get pc() {
       return link.pc;
@@ -251,6 +285,7 @@ export function createMember(options: MemberOptions): Member {
     },
     send(message) {
       if (disposed || held) return false;
+      if (awaitingProof() && !LINK_TYPES.has(message.t)) return false;
       return link.send(message);
     },
     slot<T>(key: SlotKey<T>): T {
@@ -273,6 +308,7 @@ export function createMember(options: MemberOptions): Member {
       state = 'connecting';
       linkProblem = null;
       verification = 'unverified';
+      helloHeard = false;
       path = null;
       link = makeLink();
       options.changed();

@@ -97,6 +97,7 @@ export function fakeLinks(): { factory: LinkFactory; made: FakeLink[] } {
 }
 
 export const trustingHandshake: Handshake = {
+  canProve: false,
   hello: async () => ({ t: 'hello', v: 2 }),
   check: async () => 'unverified',
 };
