@@ -14,6 +14,11 @@ const HEARTBEAT_INTERVAL_MS = 1_000;
 /** Silence after which a peer counts as gone: 3 missed pings, inside the 5 s target. */
 const HEARTBEAT_TIMEOUT_MS = 3_500;
 const HEARTBEAT_CHECK_MS = 250;
+/**
+ * Pings are answered at the heartbeat's rate at most: liveness comes from hearing anything
+ * at all, so an answer more is worth nothing, and a flood of pings must not make us send.
+ */
+const PONG_MIN_INTERVAL_MS = HEARTBEAT_INTERVAL_MS / 2;
 /** 'disconnected' often heals by itself within a second or two; after this, restart ICE. */
 const DISCONNECTED_GRACE_MS = 2_000;
 /** A link that never connected is called unreachable after this long (and keeps retrying). */
@@ -48,7 +53,8 @@ export interface LinkEvents {
   state(state: LinkState, reason: UnreachableReason | null): void;
   /** The channel opened: queued messages can go now. */
   open(): void;
-  message(message: ChannelMessage): void;
+  /** Every message that parsed (pings and pongs too, already answered), and its size as received. */
+  message(message: ChannelMessage, size: number): void;
   /** The channel can take more after backpressure. */
   drain(): void;
   /** The other side closed the link (its tab closed or it left). */
@@ -134,6 +140,7 @@ export const createLink: LinkFactory = (options) => {
   let silent = false;
   let lastHeard = 0;
   let pingCounter = 0;
+  let lastPong = Number.NEGATIVE_INFINITY;
   let lastIceError: string | null = null;
   /** Set when a description could not be applied; cleared once the channel opens. */
   let negotiationFailure: UnreachableReason | null = null;
@@ -252,8 +259,12 @@ export const createLink: LinkFactory = (options) => {
     }
     const message = parseChannelMessage(data);
     if (message === null) return; // hostile or from a newer version: dropped unread
-    if (message.t === 'ping') send({ t: 'pong', n: message.n });
-    else if (message.t !== 'pong') events.message(message);
+    if (message.t === 'ping' && lastHeard - lastPong >= PONG_MIN_INTERVAL_MS) {
+      lastPong = lastHeard;
+      send({ t: 'pong', n: message.n });
+    }
+    // Pings and pongs go on too: every message counts against the member's budget.
+    events.message(message, (data as string).length);
   });
 
   const heartbeat = setInterval(() => {

@@ -192,6 +192,19 @@ if (link.invalidRoomId !== null) {
   page.fatal('This link’s room id is malformed. Check the link, or open the site without one to start a new room.');
 } else {
   page.setStatus('connecting');
+  const notice = roomKeyNotice(link.key !== null, globalThis.crypto?.subtle !== undefined);
+  if (notice) system(notice);
+}
+
+/** What this page cannot do about the room key, in plain words (nothing when all is well). */
+function roomKeyNotice(hasKey: boolean, canCrypto: boolean): string | null {
+  if (!hasKey) {
+    return 'You opened this room without its key (the part of the link after “#k=”). Others can’t tell you from an eavesdropper, so they send you no messages: ask for the full link.';
+  }
+  if (!canCrypto) {
+    return 'This page is on a plain http address, so it can’t prove it holds the room key or check that others do: nothing here stops someone in the middle. Open the room over https (or with --tunnel) for that protection.';
+  }
+  return null;
 }
 const pathTimer = setInterval(() => void mesh.refreshPaths(), PATH_REFRESH_MS);
 

@@ -1,7 +1,14 @@
 // One object per remote member: it owns the member's link, its entry in the member list and
 // every feature's per-member state (slots). It is made and disposed through one path; after
 // dispose() every handler does nothing, and the reason code says why it went.
-import { CHANNEL_PROTOCOL_VERSION, type ChannelMessage, type HelloMessage } from '../protocol/index.ts';
+import {
+  CHANNEL_PROTOCOL_VERSION,
+  type ChannelMessage,
+  type ChannelMessageType,
+  coreRates,
+  type HelloMessage,
+} from '../protocol/index.ts';
+import { MUTE_MS, type Verdict } from './budget.ts';
 import type { DisposeReason, MemberHandle, SlotKey } from './feature.ts';
 import type { Link, LinkFactory, LinkState, PathInfo, UnreachableReason } from './link.ts';
 import type { SignalBody } from './negotiation.ts';
@@ -22,14 +29,31 @@ export interface MemberView {
   visible: boolean;
 }
 
-/** A link problem, or a room-key mismatch on an otherwise working link. */
+/**
+ * Why a member is not (fully) heard: a link problem; a room-key mismatch; muted for sending
+ * too fast; or its link cut for flooding. The last two are this page's decision, shown on
+ * the member's entry where the member itself cannot fake them.
+ */
 export interface MemberProblem {
-  code: UnreachableReason['code'] | 'room-key-mismatch';
+  code: UnreachableReason['code'] | 'room-key-mismatch' | 'no-room-key' | 'muted' | 'flooding';
   text: string;
 }
 
+const MUTED: MemberProblem = { code: 'muted', text: 'muted for a while: it sends too much, too fast' };
+const FLOODING: MemberProblem = { code: 'flooding', text: 'link dropped: it kept sending too much, too fast' };
+const NO_ROOM_KEY: MemberProblem = { code: 'no-room-key', text: 'no room key: can’t see messages' };
+
+/** The link's own messages, which go to every member, proof or not. */
+const LINK_TYPES: ReadonlySet<ChannelMessageType> = new Set(Object.keys(coreRates) as ChannelMessageType[]);
+
 /** The room-key handshake (verify.ts in the page; a stand-in in unit tests). */
 export interface Handshake {
+  /**
+   * This page holds the room key and can prove it (crypto.subtle: a secure context). Then
+   * features talk only to members that proved they hold it too: whoever joins with the room
+   * id alone (the server's operator, say) sees nothing.
+   */
+  readonly canProve: boolean;
   /** Our hello for this link (with a proof when we hold the key). */
   hello(link: Link): Promise<HelloMessage>;
   /** Checks the other side's hello against this link. */
@@ -81,7 +105,15 @@ export function createMember(options: MemberOptions): Member {
   const slots = new Map<SlotKey<unknown>, unknown>();
   let name = options.name;
   let state: LinkState = 'connecting';
-  let problem: MemberProblem | null = null;
+  /** Why the link is unreachable (from the link itself). */
+  let linkProblem: MemberProblem | null = null;
+  /** Set when this page stopped listening to the member for good: its link stays closed. */
+  let held: MemberProblem | null = null;
+  let mutedTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The link our hello went on; the one features were told is open; its hello arrived. */
+  let helloSentOn: Link | null = null;
+  let openedOn: Link | null = null;
+  let helloHeard = false;
   let verification: Verification = 'unverified';
   let path: PathInfo | null = null;
   let visible = true;
@@ -102,14 +134,14 @@ export function createMember(options: MemberOptions): Member {
         state(next, reason) {
           if (!current(made)) return;
           state = next;
-          if (problem?.code !== 'room-key-mismatch') problem = next === 'unreachable' ? reason : null;
+          linkProblem = next === 'unreachable' ? reason : null;
           options.changed();
         },
         open() {
           if (!current(made)) return;
           void sayHello(made);
         },
-        message: (message) => current(made) && onMessage(made, message),
+        message: (message, size) => current(made) && onMessage(made, message, size),
         drain: () => current(made) && router.drained(handle),
         closed: () => current(made) && options.gone('ERR_CHANNEL_CLOSED'),
         silent() {
@@ -140,28 +172,45 @@ export function createMember(options: MemberOptions): Member {
     const hello = await options.handshake.hello(on);
     if (!current(on)) return;
     on.send(hello);
+    helloSentOn = on;
+    tellOpened(on);
+  }
+
+  /** Features may talk to this member only once it proved it holds the room key (if we can check). */
+  const awaitingProof = (): boolean => options.handshake.canProve && verification !== 'verified';
+
+  /** Features hear that the link is open once our hello went and the member's proof is in. */
+  function tellOpened(on: Link): void {
+    if (!current(on) || helloSentOn !== on || openedOn === on || awaitingProof()) return;
+    openedOn = on;
     router.opened(handle);
   }
 
-  async function onMessage(on: Link, message: ChannelMessage): Promise<void> {
+  async function onMessage(on: Link, message: ChannelMessage, size: number): Promise<void> {
+    const verdict = router.admit(handle, message.t, size);
+    if (verdict !== 'pass') {
+      overBudget(verdict);
+      return;
+    }
     switch (message.t) {
       case 'hello': {
         if (message.v !== CHANNEL_PROTOCOL_VERSION) console.debug('roomlink: peer speaks channel protocol', message.v);
         const result = await options.handshake.check(on, message);
         if (!current(on)) return;
         verification = result;
+        helloHeard = true;
         if (result === 'mismatch') {
           // Someone between us (the signaling server, say) replaced a fingerprint: this
           // link is intercepted. Nothing more goes over it.
-          problem = {
+          hold({
             code: 'room-key-mismatch',
             text: 'could not prove it holds the room key: the link may be intercepted',
-          };
+          });
           options.notice('intercepted');
-          on.close();
         }
         router.verified(handle);
         options.changed();
+        tellOpened(on);
         return;
       }
       case 'bye':
@@ -173,6 +222,34 @@ export function createMember(options: MemberOptions): Member {
       default:
         router.dispatch(handle, message);
     }
+  }
+
+  function overBudget(verdict: Exclude<Verdict, 'pass'>): void {
+    if (verdict === 'mute' && mutedTimer === null) {
+      mutedTimer = setTimeout(() => {
+        mutedTimer = null;
+        if (!disposed) options.changed();
+      }, MUTE_MS);
+      options.changed();
+    } else if (verdict === 'cut') {
+      hold(FLOODING);
+    }
+  }
+
+  /** Stops listening to this member for good: its link is closed and not made again. */
+  function hold(why: MemberProblem): void {
+    if (held) return;
+    held = why;
+    if (mutedTimer !== null) clearTimeout(mutedTimer);
+    mutedTimer = null;
+    link.close();
+    state = 'unreachable';
+    options.changed();
+  }
+
+  function problem(): MemberProblem | null {
+    const unproven = options.handshake.canProve && helloHeard && verification === 'unverified';
+    return held ?? (mutedTimer !== null ? MUTED : null) ?? (unproven ? NO_ROOM_KEY : null) ?? linkProblem;
   }
 
   function cancelReturn(): void {
@@ -198,7 +275,7 @@ export function createMember(options: MemberOptions): Member {
       return !disposed && link.open;
     },
     get writable() {
-      return !disposed && link.writable;
+      return !disposed && link.writable && !awaitingProof();
     },
     get pc() {
       return link.pc;
@@ -207,14 +284,15 @@ export function createMember(options: MemberOptions): Member {
       return link;
     },
     send(message) {
-      if (disposed || verification === 'mismatch') return false;
+      if (disposed || held) return false;
+      if (awaitingProof() && !LINK_TYPES.has(message.t)) return false;
       return link.send(message);
     },
     slot<T>(key: SlotKey<T>): T {
       if (!slots.has(key)) slots.set(key, key.init());
       return slots.get(key) as T;
     },
-    view: () => ({ id, name, state, reason: problem, verification, path, visible }),
+    view: () => ({ id, name, state, reason: problem(), verification, path, visible }),
     rename(next) {
       if (disposed || next === name) return;
       name = next;
@@ -222,14 +300,15 @@ export function createMember(options: MemberOptions): Member {
       options.changed();
     },
     receiveSignal(body) {
-      if (!disposed) link.receive(body);
+      if (!disposed && !held) link.receive(body);
     },
     replaceLink() {
-      if (disposed) return;
+      if (disposed || held) return;
       link.close();
       state = 'connecting';
-      problem = null;
+      linkProblem = null;
       verification = 'unverified';
+      helloHeard = false;
       path = null;
       link = makeLink();
       options.changed();
@@ -252,6 +331,8 @@ export function createMember(options: MemberOptions): Member {
       if (disposed) return;
       disposed = true;
       cancelReturn();
+      if (mutedTimer !== null) clearTimeout(mutedTimer);
+      mutedTimer = null;
       link.close();
       router.removed(handle, reason);
       slots.clear();

@@ -1,9 +1,17 @@
 // Dispatches parsed channel messages by type to the feature that owns the type, and tells
 // every feature about member lifecycle events. One map from type to feature, built once.
-import type { ChannelMessage, ChannelMessageType } from '../protocol/index.ts';
-import type { DisposeReason, Feature, MemberHandle } from './feature.ts';
+// Every message a member sends passes its budget here first (budget.ts), whichever
+// feature — or the link itself — handles it.
+import { CHANNEL_RATES, type ChannelMessage, type ChannelMessageType } from '../protocol/index.ts';
+import { createBudget, type Verdict } from './budget.ts';
+import { createSlot, type DisposeReason, type Feature, type MemberHandle } from './feature.ts';
 
 export interface Router {
+  /**
+   * Charges a message of this type and size (characters, as received) to the member's
+   * budget: handle it only on 'pass'.
+   */
+  admit(member: MemberHandle, type: ChannelMessageType, size: number): Verdict;
   dispatch(member: MemberHandle, message: ChannelMessage): void;
   added(member: MemberHandle): void;
   opened(member: MemberHandle): void;
@@ -20,7 +28,13 @@ export interface Router {
 // biome-ignore lint/suspicious/noExplicitAny: a list of features of different message types
 type AnyFeature = Feature<any>;
 
-export function createRouter(features: readonly AnyFeature[]): Router {
+export interface RouterOptions {
+  /** The budgets' clock (ms); tests pass their own. */
+  now?: () => number;
+}
+
+export function createRouter(features: readonly AnyFeature[], options: RouterOptions = {}): Router {
+  const budgetSlot = createSlot('budget', () => createBudget(CHANNEL_RATES, options.now));
   const owner = new Map<ChannelMessageType, AnyFeature>();
   for (const feature of features) {
     for (const type of feature.types) {
@@ -43,6 +57,7 @@ export function createRouter(features: readonly AnyFeature[]): Router {
   };
 
   return {
+    admit: (member, type, size) => (member.disposed ? 'ignore' : member.slot(budgetSlot).admit(type, size)),
     dispatch(member, message) {
       if (member.disposed) return;
       const feature = owner.get(message.t);

@@ -57,6 +57,7 @@ function constantTimeEqual(a: string, b: string): boolean {
 /** The room-key handshake over a link's hello messages (see member.ts). */
 export function createHandshake(roomKey: string | null): Handshake {
   return {
+    canProve: roomKey !== null && globalThis.crypto?.subtle !== undefined,
     async hello(link) {
       const proof = await proveRoomKey(roomKey, await link.fingerprints());
       return { t: 'hello', v: CHANNEL_PROTOCOL_VERSION, ...(proof ? { proof } : {}) };

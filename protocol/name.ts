@@ -1,50 +1,118 @@
 import { NAME_MAX_LENGTH, NAME_MIN_LENGTH } from './limits.ts';
 
-// Control characters would let a name break the layout of other people's screens or
-// logs; bidi overrides would let it reorder text around it ("evil\u202Egnp.exe").
-const FORBIDDEN_IN_NAME = /[\p{Cc}\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/u;
+// A name is shown to everyone in the room next to what its owner writes, so it must not be
+// able to render as nothing, pass for someone else's, or disturb the text around it.
+
+// Control characters would let a name break the layout of other people's screens or logs.
+const CONTROL = /\p{Cc}/u;
+// Format characters (zero-width spaces and joiners, bidi controls, soft hyphen, word joiner,
+// BOM, tag characters, …), line and paragraph separators, and the rest of the default-
+// ignorable characters (Hangul fillers, variation selectors other than the emoji ones,
+// combining grapheme joiner, …): invisible, or they reorder or break what surrounds them.
+const INVISIBLE_OR_FORMAT = /[\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/u;
+// Allowed after all: the emoji presentation selectors; a zero-width joiner inside an emoji
+// sequence ("👩‍💻"); and either joiner after a letter of a script that shapes with them
+// (Arabic, Persian, the Indic scripts), never after a Latin, Greek or Cyrillic one.
+const EMOJI_SELECTOR = /[\uFE0E\uFE0F]/gu;
+const JOINER_IN_CONTEXT =
+  /(?<=[\p{Extended_Pictographic}\p{Emoji_Modifier}]\uFE0F?)\u200D(?=\p{Extended_Pictographic})|(?<=[^\P{L}\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}]\p{M}*)[\u200C\u200D](?=\p{L})/gu;
+// Lone halves of a surrogate pair are not characters at all.
+const LONE_SURROGATE = /\p{Cs}/u;
+// Something visible must be left: a letter, digit, symbol or punctuation mark.
+const VISIBLE = /[\p{L}\p{N}\p{S}\p{P}]/u;
+
+// Scripts told apart for the mixed-script rule. Characters of other scripts count as one
+// "other" script; Common and Inherited ones (digits, punctuation, emoji, marks) as none.
+const SCRIPTS = [
+  'Latin',
+  'Greek',
+  'Cyrillic',
+  'Armenian',
+  'Hebrew',
+  'Arabic',
+  'Syriac',
+  'Thaana',
+  'Devanagari',
+  'Bengali',
+  'Gurmukhi',
+  'Gujarati',
+  'Oriya',
+  'Tamil',
+  'Telugu',
+  'Kannada',
+  'Malayalam',
+  'Sinhala',
+  'Thai',
+  'Lao',
+  'Tibetan',
+  'Myanmar',
+  'Georgian',
+  'Hangul',
+  'Ethiopic',
+  'Cherokee',
+  'Khmer',
+  'Mongolian',
+  'Hiragana',
+  'Katakana',
+  'Bopomofo',
+  'Han',
+  'Tifinagh',
+  'Canadian_Aboriginal',
+] as const;
+const SCRIPT_PATTERNS = SCRIPTS.map((script) => [script, new RegExp(`\\p{Script=${script}}`, 'u')] as const);
+const COMMON_OR_INHERITED = /[\p{Script=Common}\p{Script=Inherited}]/u;
+// TR39's "moderately restrictive" level: one script; or Latin with the scripts written
+// together in Japanese, Chinese (Bopomofo) or Korean; or Latin with one other script, except
+// the two whose letters pass for Latin ones (Cyrillic "а" for "a", Greek "ο" for "o").
+const WRITTEN_TOGETHER: ReadonlyArray<ReadonlySet<string>> = [
+  new Set(['Latin', 'Han', 'Hiragana', 'Katakana']),
+  new Set(['Latin', 'Han', 'Bopomofo']),
+  new Set(['Latin', 'Han', 'Hangul']),
+];
+const LOOK_LIKE_LATIN = new Set(['Cyrillic', 'Greek', 'Cherokee']);
+
+function scriptsOf(name: string): Set<string> {
+  const scripts = new Set<string>();
+  for (const char of name) {
+    if (COMMON_OR_INHERITED.test(char)) continue;
+    scripts.add(SCRIPT_PATTERNS.find(([, pattern]) => pattern.test(char))?.[0] ?? 'other');
+  }
+  return scripts;
+}
+
+/** True when the scripts of a name may be mixed (see WRITTEN_TOGETHER, LOOK_LIKE_LATIN). */
+function scriptsMixWell(scripts: ReadonlySet<string>): boolean {
+  if (scripts.size <= 1) return true;
+  if (WRITTEN_TOGETHER.some((allowed) => [...scripts].every((script) => allowed.has(script)))) return true;
+  if (scripts.size !== 2 || !scripts.has('Latin')) return false;
+  return ![...scripts].some((script) => LOOK_LIKE_LATIN.has(script));
+}
 
 export type NameResult = { ok: true; name: string } | { ok: false; reason: string };
 
-/** Trims and checks a display name: 1–32 characters (code points), no control characters. */
+/**
+ * Trims and checks a display name: 1–32 characters (code points), inner runs of spaces made
+ * one space, nothing invisible or deceiving (see above). Never throws.
+ */
 export function normalizeName(raw: unknown): NameResult {
   if (typeof raw !== 'string') return { ok: false, reason: 'name must be a string' };
-  const name = raw.trim();
+  if (LONE_SURROGATE.test(raw)) return { ok: false, reason: 'name contains a broken character' };
+  if (CONTROL.test(raw)) return { ok: false, reason: 'name contains control characters' };
+  const name = raw
+    .normalize('NFC')
+    .trim()
+    .replace(/\p{Zs}+/gu, ' ');
   const length = [...name].length;
   if (length < NAME_MIN_LENGTH) return { ok: false, reason: 'name is empty' };
   if (length > NAME_MAX_LENGTH) {
     return { ok: false, reason: `name is longer than ${NAME_MAX_LENGTH} characters` };
   }
-  if (FORBIDDEN_IN_NAME.test(name)) return { ok: false, reason: 'name contains control characters' };
-  return { ok: true, name };
-}
-
-// Characters that change nothing visible: zero-width, joiners, bidi controls, soft hyphen,
-// BOM. Two names that differ only by these look the same on screen, so they compare equal.
-const INVISIBLE_IN_KEY = /[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u061C]/gu;
-
-/**
- * The form in which two names are compared for uniqueness in a room: NFKC (so "Ａlice" and
- * "Alice" meet), invisible characters removed, case folded, inner spaces collapsed.
- */
-export function nameKey(name: string): string {
-  return name.normalize('NFKC').replace(INVISIBLE_IN_KEY, '').toLowerCase().replace(/\s+/gu, ' ').trim();
-}
-
-/** A trailing " 2", " 3"…: stripped before numbering, so "Alice 2" taken suggests "Alice 3". */
-const TRAILING_NUMBER = /\s+\d+$/u;
-
-/**
- * The first of "name 2", "name 3", … whose nameKey is not taken, cut to fit the length
- * limit. At most `taken.size + 1` tries: among that many variants one is always free.
- */
-export function freeVariant(name: string, taken: ReadonlySet<string>): string {
-  const visible = name.replace(INVISIBLE_IN_KEY, '');
-  const base = visible.replace(TRAILING_NUMBER, '') || visible;
-  for (let n = 2; ; n++) {
-    const suffix = ` ${n}`;
-    const room = NAME_MAX_LENGTH - suffix.length;
-    const candidate = `${[...base].slice(0, room).join('').trimEnd()}${suffix}`;
-    if (!taken.has(nameKey(candidate))) return candidate;
+  if (INVISIBLE_OR_FORMAT.test(name.replace(EMOJI_SELECTOR, '').replace(JOINER_IN_CONTEXT, ''))) {
+    return { ok: false, reason: 'name contains invisible or formatting characters' };
   }
+  if (!VISIBLE.test(name)) return { ok: false, reason: 'name has nothing visible' };
+  if (!scriptsMixWell(scriptsOf(name))) {
+    return { ok: false, reason: 'name mixes letters of scripts that look alike (like Latin and Cyrillic)' };
+  }
+  return { ok: true, name };
 }

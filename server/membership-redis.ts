@@ -21,7 +21,7 @@
 // When Redis answers again, the node writes its members back (a restarted Redis is empty)
 // and removes the entries it no longer holds.
 import { createHash, randomBytes } from 'node:crypto';
-import { freeVariant, nameKey } from '../protocol/name.ts';
+import { freeVariant, nameKey } from '../protocol/name-key.ts';
 import type { PeerInfo } from '../protocol/signaling.ts';
 import { createRedisConnection, type RedisTarget } from './cluster.ts';
 import type { Logger } from './logger.ts';

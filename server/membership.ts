@@ -7,7 +7,7 @@
 // the entry over — your own ghost never holds your seat or your name — and a leave or
 // disconnect removes the entry only if that socket still holds it, so the ghost's late
 // disconnect does not remove the member who replaced it.
-import { freeVariant, nameKey } from '../protocol/name.ts';
+import { freeVariant, nameKey } from '../protocol/name-key.ts';
 import type { PeerInfo } from '../protocol/signaling.ts';
 
 export interface MemberClaim {

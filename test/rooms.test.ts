@@ -3,7 +3,7 @@
 // The Redis store runs the same rules in Lua; test/membership.test.ts runs both against them.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { freeVariant, nameKey } from '../protocol/name.ts';
+import { freeVariant, nameKey } from '../protocol/name-key.ts';
 import { createRoomTable } from '../server/membership.ts';
 import { memberOf, peerAddress } from '../server/rooms.ts';
 

@@ -16,6 +16,8 @@ export interface ChatLine {
   ts: number;
   text: string;
   own: boolean;
+  /** When this page received it live (Date.now()); unset for own lines. */
+  receivedAt?: number;
 }
 
 /** How many received ids we remember to drop duplicates (resends after a reconnect). */
@@ -115,7 +117,15 @@ export function createChat({ selfId, members, display }: ChatOptions) {
           setTimeout(() => sendAcks(member), ACK_DELAY_MS),
         );
       if (!remember(message.id)) return;
-      display({ kind: 'chat', id: message.id, from: member.id, ts: message.ts, text: message.text, own: false });
+      display({
+        kind: 'chat',
+        id: message.id,
+        from: member.id,
+        ts: message.ts,
+        text: message.text,
+        own: false,
+        receivedAt: Date.now(),
+      });
     },
     removed(member) {
       const timer = ackTimers.get(member);

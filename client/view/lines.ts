@@ -1,10 +1,24 @@
 // The chat's lines (messages and system lines), appended in batches with at most one scroll
-// per frame, so a burst of thousands of lines stays fast.
+// per frame, so a burst of thousands of lines stays fast. The page keeps the newest
+// MAX_LINES only, so that its memory is bounded whatever the room sends.
 import type { ChatLine } from '../features/chat.ts';
 import { el } from './dom.ts';
 
 /** Within this many pixels of the bottom the chat counts as "at the newest message". */
 const STICK_TO_BOTTOM_PX = 48;
+/** Lines kept on the page; older ones are removed as new ones come. */
+export const MAX_LINES = 2_000;
+/**
+ * Characters put on the page per frame at most: laying out one line of 4,000 takes several
+ * ms, so a flood of long lines goes on over many short frames instead of one long freeze.
+ */
+const FRAME_BUDGET_CHARS = 16_000;
+const HIDDEN_FRAME_MS = 50;
+/**
+ * A sender's clock further off than this from ours is not believed: the line shows when it
+ * arrived here instead, and says so.
+ */
+const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
 export interface LinesView {
   append(line: ChatLine, senderName: string): void;
@@ -12,9 +26,12 @@ export interface LinesView {
 
 export function createLinesView(): LinesView {
   const messages = document.getElementById('messages') as HTMLOListElement;
-  let pending = document.createDocumentFragment();
-  let pendingOwn = false;
+  /** Lines made and not yet on the page, oldest first (at most MAX_LINES of them). */
+  const waiting: { item: HTMLLIElement; chars: number; own: boolean }[] = [];
+  /** Characters put on the page since the last frame. */
+  let spent = 0;
   let flushScheduled = false;
+  let frameScheduled = false;
   let scrollScheduled = false;
   // Whether the view follows the newest line. Read from layout only when the user scrolls,
   // never while lines arrive: a layout read per line made a 2,000-line burst take seconds.
@@ -27,20 +44,51 @@ export function createLinesView(): LinesView {
     { passive: true },
   );
 
+  /** Puts waiting lines on the page, as many as this frame's budget allows (one at least). */
   function flush(): void {
     flushScheduled = false;
-    messages.append(pending);
-    pending = document.createDocumentFragment();
-    if ((following || pendingOwn) && !scrollScheduled) {
-      // Once per frame at most, when the browser lays the page out anyway.
-      scrollScheduled = true;
-      requestAnimationFrame(() => {
-        scrollScheduled = false;
-        messages.scrollTop = messages.scrollHeight;
-        following = true;
-      });
+    // More new lines than the page keeps: the oldest of them never reach it.
+    if (waiting.length > MAX_LINES) waiting.splice(0, waiting.length - MAX_LINES);
+    const batch = document.createDocumentFragment();
+    let taken = 0;
+    let own = false;
+    for (const next of waiting) {
+      if (spent > 0 && spent + next.chars > FRAME_BUDGET_CHARS) break;
+      batch.append(next.item);
+      spent += next.chars;
+      own ||= next.own;
+      taken++;
     }
-    pendingOwn = false;
+    waiting.splice(0, taken);
+    if (taken > 0) {
+      messages.append(batch);
+      for (let excess = messages.childElementCount - MAX_LINES; excess > 0; excess--)
+        messages.firstElementChild?.remove();
+      if ((following || own) && !scrollScheduled) {
+        // Once per frame at most, when the browser lays the page out anyway.
+        scrollScheduled = true;
+        requestAnimationFrame(() => {
+          scrollScheduled = false;
+          messages.scrollTop = messages.scrollHeight;
+          following = true;
+        });
+      }
+    }
+    scheduleFrame();
+  }
+
+  /** At the next frame the budget starts again, and what still waits goes on. */
+  function scheduleFrame(): void {
+    if (frameScheduled || (spent === 0 && waiting.length === 0)) return;
+    frameScheduled = true;
+    const run = () => {
+      frameScheduled = false;
+      spent = 0;
+      if (waiting.length > 0) flush();
+    };
+    // A hidden tab gets no frames: lines still go on, a batch at a time.
+    if (document.hidden) setTimeout(run, HIDDEN_FRAME_MS);
+    else requestAnimationFrame(run);
   }
 
   return {
@@ -49,18 +97,20 @@ export function createLinesView(): LinesView {
       item.dataset.id = line.id;
       item.dataset.from = line.from;
       item.dataset.kind = line.kind;
-      const time = el('time', { className: 'line-time', text: formatTime(line.ts) });
-      time.dateTime = new Date(line.ts).toISOString();
+      const time = timeOf(line);
+      // Each part is isolated (dir=auto, unicode-bidi: isolate in the CSS): an override
+      // character in a text or a name reorders nothing outside it.
       const text = el('span', { className: 'line-text', text: line.text, testId: 'message-text' });
+      text.dir = 'auto';
       if (line.kind === 'chat') {
         const sender = el('span', { className: 'line-sender', text: line.own ? 'You' : senderName });
+        sender.dir = 'auto';
         item.append(sender, time, text);
       } else {
         item.append(time, text);
       }
-      pending.append(item);
-      pendingOwn ||= line.own;
-      // Lines are put on the page together, once per task.
+      waiting.push({ item, chars: line.text.length, own: line.own });
+      // Lines are put on the page together, once per task (or per frame, when many).
       if (!flushScheduled) {
         flushScheduled = true;
         queueMicrotask(flush);
@@ -72,6 +122,22 @@ export function createLinesView(): LinesView {
 // One formatter for every line: toLocaleTimeString builds a new one per call.
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
-function formatTime(ts: number): string {
-  return timeFormat.format(ts);
+const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** The line's time: the sender's, or when it arrived here if the sender's clock is far off. */
+function timeOf(line: ChatLine): HTMLTimeElement {
+  const skewed = line.receivedAt !== undefined && Math.abs(line.ts - line.receivedAt) > MAX_CLOCK_SKEW_MS;
+  const shown = skewed && line.receivedAt !== undefined ? line.receivedAt : line.ts;
+  const date = new Date(shown);
+  const valid = Number.isFinite(date.getTime());
+  const time = el('time', { className: 'line-time', text: valid ? timeFormat.format(date) : '' });
+  if (valid) time.dateTime = date.toISOString();
+  if (skewed) {
+    time.dataset.clock = 'off';
+    const claimed = new Date(line.ts);
+    time.title = `Received at this time. The sender’s clock is off: it said ${
+      Number.isFinite(claimed.getTime()) ? fullFormat.format(claimed) : 'an impossible time'
+    }.`;
+  }
+  return time;
 }

@@ -1,6 +1,7 @@
 // The link's own messages: the handshake, the heartbeat and a clean goodbye. Every feature
 // rides on a link that has said hello; none of these carries anything a user typed.
 import * as z from 'zod/mini';
+import type { ChannelRate } from './rates.ts';
 
 /** Both peers create the chat channel with this id (negotiated: no in-band announcement). */
 export const CHAT_CHANNEL_ID = 0;
@@ -31,3 +32,14 @@ export const coreSchemas = [
 
 export type CoreMessage = z.infer<(typeof coreSchemas)[number]>;
 export type HelloMessage = Extract<CoreMessage, { t: 'hello' }>;
+
+/**
+ * A hello comes once per channel (and once more per replaced link); pings and pongs once a
+ * second, but a tab that was frozen for a while gets a minute of them in one go.
+ */
+export const coreRates = {
+  hello: { perSecond: 0.5, burst: 5 },
+  ping: { perSecond: 4, burst: 60 },
+  pong: { perSecond: 4, burst: 60 },
+  bye: { perSecond: 0.5, burst: 2 },
+} as const satisfies Record<CoreMessage['t'], ChannelRate>;

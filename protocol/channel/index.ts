@@ -7,11 +7,13 @@
 // spread below, nothing else.
 import * as z from 'zod/mini';
 import { MAX_CHANNEL_MESSAGE_LENGTH } from '../limits.ts';
-import { type ChatProtocolMessage, chatSchemas } from './chat.ts';
-import { type CoreMessage, coreSchemas } from './core.ts';
+import { type ChatProtocolMessage, chatRates, chatSchemas } from './chat.ts';
+import { type CoreMessage, coreRates, coreSchemas } from './core.ts';
+import type { ChannelRate } from './rates.ts';
 
 export * from './chat.ts';
 export * from './core.ts';
+export * from './rates.ts';
 
 const channelMessageSchema = z.discriminatedUnion('t', [...coreSchemas, ...chatSchemas]);
 
@@ -19,6 +21,9 @@ export type ChannelMessage = CoreMessage | ChatProtocolMessage;
 export type ChannelMessageType = ChannelMessage['t'];
 /** One message type, by its tag: `MessageOf<'chat'>`. */
 export type MessageOf<T extends ChannelMessageType> = Extract<ChannelMessage, { t: T }>;
+
+/** Every message type's budget per member (see rates.ts); a type without one does not compile. */
+export const CHANNEL_RATES: Readonly<Record<ChannelMessageType, ChannelRate>> = { ...coreRates, ...chatRates };
 
 export function parseChannelMessage(raw: unknown): ChannelMessage | null {
   if (typeof raw !== 'string' || raw.length > MAX_CHANNEL_MESSAGE_LENGTH) return null;

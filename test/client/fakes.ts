@@ -87,7 +87,7 @@ export function fakeLinks(): { factory: LinkFactory; made: FakeLink[] } {
         options.events.state('reconnecting', null);
       },
       deliver(message) {
-        options.events.message(message);
+        options.events.message(message, JSON.stringify(message).length);
       },
     };
     made.push(link);
@@ -97,6 +97,7 @@ export function fakeLinks(): { factory: LinkFactory; made: FakeLink[] } {
 }
 
 export const trustingHandshake: Handshake = {
+  canProve: false,
   hello: async () => ({ t: 'hello', v: 2 }),
   check: async () => 'unverified',
 };

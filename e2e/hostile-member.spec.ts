@@ -1,0 +1,153 @@
+// A member who floods: its chat lines and pings are budgeted per member and type on every
+// other page. Over budget it is muted (its entry says so), and when it goes on its link is
+// cut with the reason shown; meanwhile the others' lines still arrive, the victim's page
+// keeps at most 2,000 lines, and pings are answered at heartbeat rate at most.
+// Long tasks and the other line's delay are recorded as annotations, not asserted.
+
+import type { Page } from '@playwright/test';
+import type { BrowserPool } from './support/browser.ts';
+import { expect, test } from './support/fixtures.ts';
+import {
+  ackedIds,
+  arrivedAt,
+  flood,
+  hostileMemberScript,
+  pongsReceived,
+  resetVictim,
+  sendCrafted,
+  victimReport,
+  victimScript,
+} from './support/hostile-member.ts';
+import {
+  everyoneHearsEveryone,
+  openUser,
+  sendMessage,
+  shareLink,
+  type User,
+  waitForMesh,
+  waitForMessage,
+} from './support/users.ts';
+
+const MAX_LINES = 2_000;
+
+/** Alice (instrumented) and Mallory (hostile) first, so Mallory's channel #0 is Alice's; then Carol. */
+async function roomWithMallory(browsers: BrowserPool, url: string): Promise<[User, User, User]> {
+  const aliceContext = await browsers.newContext({ label: 'alice' });
+  await aliceContext.addInitScript(victimScript);
+  const alice = await openUser(aliceContext, `${url}/`, 'alice');
+  const link = await shareLink(alice.page);
+  const malloryContext = await browsers.newContext({ label: 'mallory' });
+  await malloryContext.addInitScript(hostileMemberScript);
+  const mallory = await openUser(malloryContext, link, 'mallory');
+  await waitForMesh([alice, mallory]);
+  const carol = await openUser(await browsers.newContext({ label: 'carol' }), link, 'carol');
+  await waitForMesh([alice, mallory, carol]);
+  return [alice, mallory, carol];
+}
+
+function reasonOf(page: Page, peerId: string, reason: string) {
+  return page.locator(`[data-testid=peer][data-peer-id="${peerId}"] .member-reason[data-reason="${reason}"]`);
+}
+
+test('a member flooding chat lines is muted, then cut, while another member is heard', async ({ server, browsers }) => {
+  test.setTimeout(150_000);
+  const [alice, mallory, carol] = await roomWithMallory(browsers, server.url);
+
+  await resetVictim(alice.page);
+  const flooding = flood(mallory.page, 0, 'chat', 1_000_000);
+  // Mid-flood, while Alice's page is rendering Mallory's lines, Carol says something.
+  await expect
+    .poll(() => alice.page.locator(`[data-testid=message][data-from="${mallory.id}"]`).count(), { timeout: 30_000 })
+    .toBeGreaterThan(20);
+  const line = `carol during the flood ${Date.now()}`;
+  const sentAt = Date.now();
+  await sendMessage(carol.page, line);
+  await waitForMessage(alice.page, { from: carol.id, text: line });
+  const arrived = await arrivedAt(alice.page, line);
+
+  await expect(reasonOf(alice.page, mallory.id, 'flooding')).toBeVisible({ timeout: 30_000 });
+  const result = await flooding;
+  expect(result.state, "Alice closed Mallory's link").not.toBe('open');
+
+  const report = await victimReport(alice.page);
+  expect(report.reasonsSeen, 'muted first, then cut').toEqual([`${mallory.id} muted`, `${mallory.id} flooding`]);
+  const kept = await alice.page.getByTestId('message').count();
+  const fromMallory = await alice.page.locator(`[data-testid=message][data-from="${mallory.id}"]`).count();
+  test.info().annotations.push(
+    { type: 'flood', description: `${result.sent} lines of 4,000 characters sent in ${Math.round(result.ms)} ms` },
+    { type: 'other member line delay', description: `${arrived === null ? 'n/a' : arrived - sentAt} ms` },
+    {
+      type: 'victim long tasks',
+      description: `${report.longTasks.length}, longest ${Math.max(0, ...report.longTasks)} ms, over 200 ms: ${report.longTasks.filter((d) => d > 200).length}`,
+    },
+    {
+      type: 'victim heap',
+      description: `${report.heapBytes === null ? 'n/a' : Math.round(report.heapBytes / 1e6)} MB`,
+    },
+    { type: 'lines kept', description: `${kept} (${fromMallory} from mallory)` },
+  );
+  expect(kept).toBeLessThanOrEqual(MAX_LINES);
+  expect(fromMallory).toBeGreaterThan(0);
+  // The one cut is Mallory: Alice and Carol still talk, and Mallory's entry keeps the reason.
+  await everyoneHearsEveryone([alice, carol], 'after the flood');
+  await expect(reasonOf(alice.page, mallory.id, 'flooding')).toBeVisible();
+});
+
+test('a member flooding pings gets at most heartbeat-rate answers, then is cut', async ({ server, browsers }) => {
+  test.setTimeout(150_000);
+  const [alice, mallory, carol] = await roomWithMallory(browsers, server.url);
+  const pongsBefore = await pongsReceived(mallory.page, 0);
+  await resetVictim(alice.page);
+
+  const result = await flood(mallory.page, 0, 'ping', 10_000_000);
+  expect(result.state, "Alice closed Mallory's link").not.toBe('open');
+  await expect(reasonOf(alice.page, mallory.id, 'flooding')).toBeVisible();
+  const pongs = (await pongsReceived(mallory.page, 0)) - pongsBefore;
+  const report = await victimReport(alice.page);
+  expect(report.reasonsSeen, 'muted first, then cut').toEqual([`${mallory.id} muted`, `${mallory.id} flooding`]);
+  test.info().annotations.push(
+    { type: 'flood', description: `${result.sent} pings in ${Math.round(result.ms)} ms, ${pongs} pongs back` },
+    {
+      type: 'victim long tasks',
+      description: `${report.longTasks.length}, longest ${Math.max(0, ...report.longTasks)} ms`,
+    },
+  );
+  // Two answers a second at most (one per half heartbeat), plus the one in flight.
+  expect(pongs).toBeLessThanOrEqual(Math.ceil((result.ms / 1000) * 2) + 2);
+  await everyoneHearsEveryone([alice, carol], 'after the ping flood');
+});
+
+test('an impossible timestamp is refused, a far-off clock shows the receive time, and bidi overrides stay inside their line', async ({
+  server,
+  browsers,
+}) => {
+  test.setTimeout(150_000);
+  const [alice, mallory] = await roomWithMallory(browsers, server.url);
+  const line = (id: string, ts: number, text: string) => ({ t: 'chat', id, ts, text });
+  const tomorrow = Date.now() + 24 * 3_600_000;
+  await sendCrafted(mallory.page, 0, line('impossible01', 1e300, 'from the end of time'));
+  await sendCrafted(mallory.page, 0, line('tomorrow0001', tomorrow, 'from tomorrow'));
+  await sendCrafted(mallory.page, 0, line('override0001', Date.now(), 'abc\u202Edef'));
+  await waitForMessage(alice.page, { from: mallory.id, text: 'abc\u202Edef' });
+
+  // The channel is ordered: once the last line is acked, the first was seen — and refused,
+  // not acked and dropped (it used to be acked, then throw before it was shown).
+  await expect.poll(() => ackedIds(mallory.page, 0)).toContain('override0001');
+  expect(await ackedIds(mallory.page, 0)).not.toContain('impossible01');
+  const texts = await alice.page.locator(`[data-testid=message][data-from="${mallory.id}"]`).allTextContents();
+  expect(texts.join('\n')).not.toContain('from the end of time');
+
+  const future = alice.page.locator('[data-testid=message][data-id=tomorrow0001] time');
+  await expect(future).toHaveAttribute('data-clock', 'off');
+  const shown = Date.parse((await future.getAttribute('datetime')) ?? '');
+  expect(Math.abs(shown - Date.now()), 'the receive time, not the claimed one').toBeLessThan(3_600_000);
+
+  const override = alice.page.locator('[data-testid=message][data-id=override0001]');
+  for (const part of ['[data-testid=message-text]', '.line-sender']) {
+    const element = override.locator(part);
+    await expect(element).toHaveAttribute('dir', 'auto');
+    await expect(element).toHaveCSS('unicode-bidi', 'isolate');
+  }
+  // A line on time carries no clock mark.
+  await expect(override.locator('time')).not.toHaveAttribute('data-clock', 'off');
+});

@@ -1,0 +1,170 @@
+// A hostile member, for e2e tests: a real roomlink page whose chat channels this init
+// script captures (by wrapping RTCPeerConnection.prototype.createDataChannel), so that the
+// test can put crafted messages on them — past the page's own code, as an attacker who
+// edits the client would. And a victim's instruments: long tasks and line arrival times.
+//
+// The scripts are strings: the root tsconfig has no DOM lib, and they run in the page.
+
+import type { Page } from '@playwright/test';
+
+/** Captures each page's negotiated chat channels in creation order; exposes `__hostile`. */
+export const hostileMemberScript = `(() => {
+  const captured = [];
+  const original = RTCPeerConnection.prototype.createDataChannel;
+  RTCPeerConnection.prototype.createDataChannel = function (label, init) {
+    const channel = original.call(this, label, init);
+    if (init && init.negotiated && init.id === 0) {
+      const entry = { channel, pongs: 0, acked: [] };
+      channel.addEventListener('message', (event) => {
+        if (typeof event.data !== 'string') return;
+        if (event.data.startsWith('{"t":"pong"')) entry.pongs++;
+        if (event.data.startsWith('{"t":"ack"')) entry.acked.push(...JSON.parse(event.data).ids);
+      });
+      captured.push(entry);
+    }
+    return channel;
+  };
+  const text = 'x'.repeat(4000);
+  window.__hostile = {
+    states: () => captured.map((entry) => entry.channel.readyState),
+    pongs: (index) => captured[index].pongs,
+    acked: (index) => captured[index].acked.slice(),
+    /** Puts one crafted message (any JSON) on channel #index. */
+    send: (index, message) => captured[index].channel.send(JSON.stringify(message)),
+    /** Sends chat lines (4,000 characters, fresh ids) or pings on channel #index as fast as
+     *  it takes them, until it closes or max went out. */
+    async flood(index, kind, max) {
+      const { channel } = captured[index];
+      channel.bufferedAmountLowThreshold = 1 << 20;
+      const started = performance.now();
+      let sent = 0;
+      while (channel.readyState === 'open' && sent < max) {
+        if (channel.bufferedAmount > 8 << 20) {
+          await new Promise((resolve) => {
+            channel.addEventListener('bufferedamountlow', resolve, { once: true });
+            channel.addEventListener('close', resolve, { once: true });
+          });
+          continue;
+        }
+        const message = kind === 'chat'
+          ? { t: 'chat', id: 'flood' + String(sent).padStart(12, '0'), ts: Date.now(), text }
+          : { t: 'ping', n: sent };
+        try {
+          channel.send(JSON.stringify(message));
+        } catch {
+          break;
+        }
+        sent++;
+        if (sent % 100 === 0) await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+      return { sent, ms: performance.now() - started, state: channel.readyState };
+    },
+  };
+})()`;
+
+export interface FloodResult {
+  sent: number;
+  ms: number;
+  state: string;
+}
+
+/** Floods the hostile page's channel #index (creation order) with chat lines or pings. */
+export function flood(page: Page, index: number, kind: 'chat' | 'ping', max: number): Promise<FloodResult> {
+  return page.evaluate(
+    ([i, k, m]) =>
+      (
+        globalThis as unknown as { __hostile: { flood(i: number, k: string, m: number): Promise<FloodResult> } }
+      ).__hostile.flood(i, k, m),
+    [index, kind, max] as const,
+  );
+}
+
+/** Puts one crafted message on the hostile page's channel #index, as it is. */
+export function sendCrafted(page: Page, index: number, message: unknown): Promise<void> {
+  return page.evaluate(
+    ([i, m]) => (globalThis as unknown as { __hostile: { send(i: number, m: unknown): void } }).__hostile.send(i, m),
+    [index, message] as const,
+  );
+}
+
+/** The chat line ids the other side acknowledged on channel #index. */
+export function ackedIds(page: Page, index: number): Promise<string[]> {
+  return page.evaluate(
+    (i) => (globalThis as unknown as { __hostile: { acked(i: number): string[] } }).__hostile.acked(i),
+    index,
+  );
+}
+
+export function pongsReceived(page: Page, index: number): Promise<number> {
+  return page.evaluate(
+    (i) => (globalThis as unknown as { __hostile: { pongs(i: number): number } }).__hostile.pongs(i),
+    index,
+  );
+}
+
+/** The victim's instruments: every long task, and when each line first appeared (Date.now()). */
+export const victimScript = `(() => {
+  const longTasks = [];
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) longTasks.push(Math.round(entry.duration));
+  }).observe({ type: 'longtask', buffered: true });
+  const arrivals = new Map();
+  const reasons = new Set();
+  const watch = () => {
+    const messages = document.getElementById('messages');
+    const members = document.getElementById('members');
+    if (!messages || !members) return void requestAnimationFrame(watch);
+    new MutationObserver(() => {
+      for (const reason of members.querySelectorAll('[data-testid=peer] .member-reason')) {
+        reasons.add(reason.closest('[data-testid=peer]').dataset.peerId + ' ' + reason.dataset.reason);
+      }
+    }).observe(members, { childList: true, subtree: true });
+    new MutationObserver((records) => {
+      const at = Date.now();
+      for (const record of records) {
+        for (const node of record.addedNodes) {
+          const text = node.querySelector?.('[data-testid=message-text]')?.textContent;
+          if (text && !arrivals.has(text)) arrivals.set(text, at);
+        }
+      }
+    }).observe(messages, { childList: true });
+  };
+  document.addEventListener('DOMContentLoaded', watch);
+  window.__victim = {
+    /** Forgets the long tasks so far (page load, mesh setup): the ones after count. */
+    reset: () => void longTasks.splice(0),
+    longTasks: () => longTasks.slice(),
+    arrivedAt: (text) => arrivals.get(text) ?? null,
+    /** Every "peerId reason" a member entry showed so far. */
+    reasonsSeen: () => [...reasons],
+    heapBytes: () => performance.memory?.usedJSHeapSize ?? null,
+  };
+})()`;
+
+export interface VictimReport {
+  longTasks: number[];
+  heapBytes: number | null;
+  reasonsSeen: string[];
+}
+
+export function victimReport(page: Page): Promise<VictimReport> {
+  return page.evaluate(() => {
+    const victim = (
+      globalThis as unknown as {
+        __victim: { longTasks(): number[]; heapBytes(): number | null; reasonsSeen(): string[] };
+      }
+    ).__victim;
+    return { longTasks: victim.longTasks(), heapBytes: victim.heapBytes(), reasonsSeen: victim.reasonsSeen() };
+  });
+}
+
+export function resetVictim(page: Page): Promise<void> {
+  return page.evaluate(() => (globalThis as unknown as { __victim: { reset(): void } }).__victim.reset());
+}
+
+export function arrivedAt(page: Page, text: string): Promise<number | null> {
+  return page.evaluate(
+    (t) => (globalThis as unknown as { __victim: { arrivedAt(t: string): number | null } }).__victim.arrivedAt(t),
+    text,
+  );
+}

@@ -1,0 +1,46 @@
+// Comparing names for uniqueness in a room (the server's job, hence not exported from
+// protocol/index.ts: the confusables table it needs is 100 KB the page does not need).
+import unhomoglyph from 'unhomoglyph';
+import { NAME_MAX_LENGTH } from './limits.ts';
+
+// Characters that change nothing visible: zero-width, joiners, bidi controls, soft hyphen,
+// BOM. Two names that differ only by these look the same on screen, so they compare equal.
+const INVISIBLE_IN_KEY = /[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u061C]/gu;
+
+/**
+ * The TR39 skeleton of a text (NFD, each character replaced by its prototype from Unicode's
+ * confusables.txt, NFD again): two texts that look alike have the same skeleton ("раураl" in
+ * Cyrillic and "paypal"; "rn" and "m"; "0" and "O").
+ */
+export function skeleton(text: string): string {
+  return unhomoglyph(text.normalize('NFD')).normalize('NFD');
+}
+
+/**
+ * The form in which two names are compared for uniqueness in a room: NFKC (so "Ａlice" and
+ * "Alice" meet), invisible characters removed, case folded, look-alikes made one by their
+ * TR39 skeleton, inner spaces collapsed. Case is folded before the skeleton is taken, so
+ * "ALICE" and "alice" meet; an upper-case "I" then passes for "i", not for "l".
+ */
+export function nameKey(name: string): string {
+  const folded = name.normalize('NFKC').replace(INVISIBLE_IN_KEY, '').toLowerCase();
+  return skeleton(folded).toLowerCase().replace(/\s+/gu, ' ').trim();
+}
+
+/** A trailing " 2", " 3"…: stripped before numbering, so "Alice 2" taken suggests "Alice 3". */
+const TRAILING_NUMBER = /\s+\d+$/u;
+
+/**
+ * The first of "name 2", "name 3", … whose nameKey is not taken, cut to fit the length
+ * limit. At most `taken.size + 1` tries: among that many variants one is always free.
+ */
+export function freeVariant(name: string, taken: ReadonlySet<string>): string {
+  const visible = name.replace(INVISIBLE_IN_KEY, '');
+  const base = visible.replace(TRAILING_NUMBER, '') || visible;
+  for (let n = 2; ; n++) {
+    const suffix = ` ${n}`;
+    const room = NAME_MAX_LENGTH - suffix.length;
+    const candidate = `${[...base].slice(0, room).join('').trimEnd()}${suffix}`;
+    if (!taken.has(nameKey(candidate))) return candidate;
+  }
+}
