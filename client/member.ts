@@ -83,6 +83,7 @@ export function createMember(options: MemberOptions): Member {
   let state: LinkState = 'connecting';
   let problem: MemberProblem | null = null;
   let verification: Verification = 'unverified';
+  let key: string | null = null;
   let path: PathInfo | null = null;
   let visible = true;
   let disposed = false;
@@ -147,6 +148,9 @@ export function createMember(options: MemberOptions): Member {
     switch (message.t) {
       case 'hello': {
         if (message.v !== CHANNEL_PROTOCOL_VERSION) console.debug('roomlink: peer speaks channel protocol', message.v);
+        // Known at once, so that the lines right behind the hello can be checked with it; a
+        // swapped key fails the proof below and the link goes.
+        key = message.key ?? null;
         const result = await options.handshake.check(on, message);
         if (!current(on)) return;
         verification = result;
@@ -191,6 +195,9 @@ export function createMember(options: MemberOptions): Member {
     get verification() {
       return verification;
     },
+    get key() {
+      return key;
+    },
     get disposed() {
       return disposed;
     },
@@ -230,6 +237,7 @@ export function createMember(options: MemberOptions): Member {
       state = 'connecting';
       problem = null;
       verification = 'unverified';
+      key = null;
       path = null;
       link = makeLink();
       options.changed();

@@ -7,7 +7,8 @@ import { el } from './dom.ts';
 const STICK_TO_BOTTOM_PX = 48;
 
 export interface LinesView {
-  append(line: ChatLine, senderName: string): void;
+  /** Puts the line on the page (within this task) and returns its element. */
+  append(line: ChatLine, senderName: string): HTMLLIElement;
 }
 
 export function createLinesView(): LinesView {
@@ -65,6 +66,7 @@ export function createLinesView(): LinesView {
         flushScheduled = true;
         queueMicrotask(flush);
       }
+      return item;
     },
   };
 }
