@@ -5,6 +5,10 @@
 //
 // What is signed is the line's author peer id, message id, sender time, text and private
 // recipient, in one unambiguous JSON array: changing any of them breaks the signature.
+//
+// The tab keeps its pair for the room next to its resume ticket (sessionStorage): a reload
+// takes its peer id back, and with the same key its earlier lines, which other members
+// still hold and relay, keep checking as its own instead of looking forged.
 
 const ALGORITHM: EcKeyImportParams & EcKeyGenParams = { name: 'ECDSA', namedCurve: 'P-256' };
 const SIGNATURE: EcdsaParams = { name: 'ECDSA', hash: 'SHA-256' };
@@ -21,6 +25,18 @@ export interface SignedLine {
   text: string;
   /** Peer id of the one recipient of a private line. */
   to?: string | undefined;
+}
+
+/** A key pair as this tab keeps it across a reload (see storage.ts). */
+export interface StoredKeyPair {
+  privateKey: JsonWebKey;
+  publicKey: JsonWebKey;
+}
+
+/** Where a tab keeps its key pair, so that a reload that resumes its peer id signs as before. */
+export interface KeyStore {
+  load(): StoredKeyPair | null;
+  save(pair: StoredKeyPair): void;
 }
 
 export interface Identity {
@@ -53,12 +69,41 @@ function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | null {
   }
 }
 
-/** Makes a fresh key pair (lazily, once). Without crypto.subtle every answer is null. */
-export function createIdentity(): Identity {
+async function restore(subtle: SubtleCrypto, stored: StoredKeyPair): Promise<CryptoKeyPair | null> {
+  try {
+    return {
+      privateKey: await subtle.importKey('jwk', stored.privateKey, ALGORITHM, false, ['sign']),
+      publicKey: await subtle.importKey('jwk', stored.publicKey, ALGORITHM, true, ['verify']),
+    };
+  } catch {
+    return null; // tampered or from an older version: make a new one
+  }
+}
+
+async function makePair(subtle: SubtleCrypto, store: KeyStore | undefined): Promise<CryptoKeyPair | null> {
+  const stored = store?.load();
+  const restored = stored ? await restore(subtle, stored) : null;
+  if (restored) return restored;
+  // Extractable only when it is kept for this tab: then the stored copy is what signs.
+  const made = await subtle.generateKey(ALGORITHM, store !== undefined, ['sign', 'verify']);
+  if (!store) return made;
+  const pair = {
+    privateKey: await subtle.exportKey('jwk', made.privateKey),
+    publicKey: await subtle.exportKey('jwk', made.publicKey),
+  };
+  store.save(pair);
+  return (await restore(subtle, pair)) ?? made;
+}
+
+/**
+ * Our key pair (made lazily, once): a fresh one, or the one this tab kept for the room.
+ * Without crypto.subtle every answer is null.
+ */
+export function createIdentity(store?: KeyStore): Identity {
   // crypto.subtle exists only in secure contexts (https, localhost).
   const subtle = globalThis.crypto?.subtle;
   const pair: Promise<CryptoKeyPair | null> = subtle
-    ? subtle.generateKey(ALGORITHM, false, ['sign', 'verify']).catch(() => null)
+    ? makePair(subtle, store).catch(() => null)
     : Promise.resolve(null);
   const exported: Promise<string | null> = pair.then(async (keys) => {
     if (!keys || !subtle) return null;

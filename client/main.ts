@@ -12,7 +12,7 @@ import { createMesh, type MeshNotice } from './mesh.ts';
 import { resolveRoomLink } from './room-link.ts';
 import { createRouter } from './router.ts';
 import { createSignaling, type Signaling } from './signaling.ts';
-import { loadName, loadResume, saveName, saveResume } from './storage.ts';
+import { loadName, loadResume, saveName, saveResume, signingKeyStore } from './storage.ts';
 import { createHandshake } from './verify.ts';
 import { createHistoryView } from './view/history.ts';
 import { markLine } from './view/line-marks.ts';
@@ -154,8 +154,8 @@ function showLine(line: ChatLine, senderName: string): HTMLLIElement {
   return item;
 }
 
-// A key pair for this page's stay in the room: our lines are signed with it.
-const identity = createIdentity();
+// Our key pair for this room (kept by the tab across a reload): our lines are signed with it.
+const identity = createIdentity(link.invalidRoomId === null ? signingKeyStore(link.roomId) : undefined);
 const transcript = createTranscript();
 
 const chat = createChat({
@@ -169,6 +169,7 @@ const chat = createChat({
 
 const history = createHistory({
   selfId: () => selfId ?? '',
+  ownKey: () => identity.publicKey(),
   members: () => mesh.all(),
   transcript,
   show: (line, authorName) => historyView.place(line, showLine(line, line.own ? name : authorName)),

@@ -5,7 +5,7 @@
 
 import { expect, test } from './support/fixtures.ts';
 import { sendMany, shownLines, waitForHistory, waitForLinesFrom } from './support/history.ts';
-import { openRoom, openUser, shareLink, waitForMesh } from './support/users.ts';
+import { openRoom, openUser, selfId, shareLink, waitForMesh } from './support/users.ts';
 
 // Four browsers and hundreds of lines on two shared cores: room to breathe under load.
 test.setTimeout(240_000);
@@ -126,4 +126,33 @@ test('a member who alters or invents another member’s line in the history it r
   // Nothing shown as verified that Bob did not say.
   const verifiedTexts = history.filter((line) => line.verified === 'true').map((line) => line.text);
   expect(verifiedTexts.filter((text) => !said.includes(text))).toEqual([]);
+});
+
+test('a member who reloads keeps its key: its earlier lines come back to it, and to a newcomer, as verified', async ({
+  server,
+  browsers,
+}) => {
+  const [alice, bob] = await openRoom(browsers, server.url, ['alice', 'bob']);
+  if (!alice || !bob) throw new Error('openRoom returned too few users');
+  await waitForMesh([alice, bob], meshTimeoutMs);
+  await sendMany(bob.page, ['said before the reload']);
+  await waitForLinesFrom(alice.page, bob.id, 1);
+
+  await bob.page.reload();
+  // The reload resumes its peer id; its new page asks Alice for history.
+  expect(await selfId(bob.page)).toBe(bob.id);
+  await waitForMesh([alice, bob], meshTimeoutMs);
+  await waitForHistory(bob.page, 1);
+  const back = (await shownLines(bob.page)).filter((line) => line.history);
+  expect(back.map((line) => [line.from, line.text, line.verified])).toEqual([
+    [bob.id, 'said before the reload', 'true'],
+  ]);
+
+  const carol = await openUser(await browsers.newContext({ label: 'carol' }), await shareLink(alice.page), 'carol');
+  await waitForMesh([alice, bob, carol], meshTimeoutMs);
+  await waitForHistory(carol.page, 2);
+  const onCarol = (await shownLines(carol.page)).filter((line) => line.history);
+  expect(onCarol.map((line) => [line.from, line.text, line.verified])).toEqual([
+    [bob.id, 'said before the reload', 'true'],
+  ]);
 });

@@ -68,6 +68,8 @@ export interface HistoryCounts {
 
 export interface HistoryOptions {
   selfId(): string;
+  /** Our own public key: after a reload, our earlier lines come back in history. */
+  ownKey(): Promise<string | null>;
   /** The live member objects (to know who is here). */
   members(): Iterable<MemberHandle>;
   transcript: Transcript;
@@ -89,7 +91,7 @@ interface Waiting {
   timer: ReturnType<typeof setTimeout>;
 }
 
-export function createHistory({ selfId, members, transcript, show }: HistoryOptions) {
+export function createHistory({ selfId, ownKey, members, transcript, show }: HistoryOptions) {
   /** Members that were in the room when we joined: the ones worth asking. */
   let askable = new Set<string>();
   const authors = new Map<string, Author>();
@@ -142,7 +144,11 @@ export function createHistory({ selfId, members, transcript, show }: HistoryOpti
   }
 
   async function settle(line: HistoryLine, relayedBy: string): Promise<void> {
-    const author = authors.get(line.from);
+    let author = authors.get(line.from);
+    if (line.from === selfId()) {
+      const key = await ownKey();
+      author = { keys: new Set(key ? [key] : []), name: line.name, heard: true };
+    }
     const verified = await check(line, author);
     const key = lineKey(line.from, line.id);
     const before = shownAs.get(key);

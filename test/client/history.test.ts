@@ -38,6 +38,7 @@ function harness(present: FakeMember[]) {
   const transcript = createTranscript();
   const history = createHistory({
     selfId: () => SELF,
+    ownKey: async () => null,
     members: () => present,
     transcript,
     show: (line, name) => shown.push({ line, name }),

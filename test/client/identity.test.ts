@@ -2,7 +2,13 @@
 // change to any of them, another key, or malformed input fails the check, never throws.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createIdentity, type SignedLine, verifyLine } from '../../client/identity.ts';
+import {
+  createIdentity,
+  type KeyStore,
+  type SignedLine,
+  type StoredKeyPair,
+  verifyLine,
+} from '../../client/identity.ts';
 
 const line: SignedLine = { from: 'bob-00000001', id: 'abcdefghijklmnopqrstu', ts: 1_700_000_000_000, text: 'hi' };
 
@@ -47,4 +53,23 @@ test('another member’s key, or malformed keys and signatures, fail without thr
   ] as const) {
     assert.equal(await verifyLine(badKey, badSig, line), false);
   }
+});
+
+test('a tab that kept its key pair signs as before after a reload; a damaged copy is replaced', async () => {
+  let kept: StoredKeyPair | null = null;
+  const store: KeyStore = { load: () => kept, save: (pair) => (kept = pair) };
+  const first = createIdentity(store);
+  const sig = (await first.sign(line)) ?? '';
+  const key = (await first.publicKey()) ?? '';
+  assert.ok(kept, 'the pair was kept');
+  const reloaded = createIdentity(store);
+  assert.equal(await reloaded.publicKey(), key);
+  assert.equal(await verifyLine(key, (await reloaded.sign(line)) ?? '', line), true);
+  assert.equal(await verifyLine(key, sig, line), true);
+
+  kept = { privateKey: { kty: 'EC', crv: 'P-256', d: 'broken' }, publicKey: { kty: 'EC' } };
+  const fresh = createIdentity(store);
+  const freshKey = (await fresh.publicKey()) ?? '';
+  assert.notEqual(freshKey, key);
+  assert.equal(await verifyLine(freshKey, (await fresh.sign(line)) ?? '', line), true);
 });
