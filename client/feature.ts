@@ -36,6 +36,11 @@ export interface MemberHandle {
   readonly name: string;
   readonly state: LinkState;
   readonly verification: Verification;
+  /**
+   * The member's per-join public signing key, from its hello on the current link (bound to
+   * the link by the room-key proof); null until that hello, or when it has none.
+   */
+  readonly key: string | null;
   /** True once disposed: every handler must then do nothing. */
   readonly disposed: boolean;
   /** The chat channel is open and the member is heard (heartbeat). */

@@ -1,19 +1,25 @@
 // Wires the page together: room link → signaling → mesh (member objects, links) → router →
 // features → view. The socket starts first: joining is what the page waits on longest.
 import { normalizeName, type PeerInfo } from '../protocol/index.ts';
-import { createChat } from './features/chat.ts';
+import { type ChatLine, createChat } from './features/chat.ts';
+import { createHistory } from './features/history.ts';
+import { createTranscript } from './features/transcript.ts';
 import { friendlyName } from './friendly-name.ts';
 import { createIce } from './ice.ts';
+import { createIdentity } from './identity.ts';
 import { createLink, linkCounters, selectedPath } from './link.ts';
 import { createMesh, type MeshNotice } from './mesh.ts';
 import { resolveRoomLink } from './room-link.ts';
 import { createRouter } from './router.ts';
 import { createSignaling, type Signaling } from './signaling.ts';
-import { loadName, loadResume, saveName, saveResume } from './storage.ts';
+import { loadName, loadResume, saveName, saveResume, signingKeyStore } from './storage.ts';
 import { createHandshake } from './verify.ts';
+import { createHistoryView } from './view/history.ts';
+import { markLine } from './view/line-marks.ts';
 import { createLinesView } from './view/lines.ts';
 import { createMembersView } from './view/members.ts';
 import { createPageView } from './view/page.ts';
+import { createPrivateView } from './view/private.ts';
 
 /** How often the member list's path and round-trip time are refreshed. */
 const PATH_REFRESH_MS = 2_000;
@@ -41,7 +47,11 @@ const signaling: Signaling | null =
             ice.set(ack);
             members.setSelf(selfId, name);
             page.setName(name);
-            if (!rejoin) system(joinedLine(ack.peers));
+            if (!rejoin) {
+              system(joinedLine(ack.peers));
+              // Those here before us may hold lines we have not seen: ask them.
+              history.joined(ack.peers.map((peer) => peer.id));
+            }
             mesh.sync(ack.peers, rejoin);
             // Back on signaling: links that were stuck may work now.
             if (rejoin) mesh.retryAll();
@@ -109,10 +119,21 @@ async function rename(raw: string): Promise<void> {
 
 const page = createPageView({
   rename: (raw) => void rename(raw),
-  send: (text) => void chat.send(text),
+  send: (text) => void chat.send(text, privateTo ?? undefined),
 });
 const members = createMembersView();
 const lines = createLinesView();
+const historyView = createHistoryView();
+/** The member our lines go to privately, or null: everyone. */
+let privateTo: string | null = null;
+const privateView = createPrivateView({ choose: choosePrivate });
+
+function choosePrivate(peerId: string | null): void {
+  const member = peerId === null ? undefined : mesh.member(peerId);
+  privateTo = member ? member.id : null;
+  members.setSelected(privateTo);
+  privateView.show(member ? { id: member.id, name: member.name } : null);
+}
 
 const ice = createIce({
   relayOnly: link.relayOnly,
@@ -125,10 +146,33 @@ const ice = createIce({
   },
 });
 
+const nameOf = (peerId: string): string => mesh.member(peerId)?.name ?? 'Someone';
+
+function showLine(line: ChatLine, senderName: string): HTMLLIElement {
+  const item = lines.append(line, senderName);
+  markLine(item, line, nameOf);
+  return item;
+}
+
+// Our key pair for this room (kept by the tab across a reload): our lines are signed with it.
+const identity = createIdentity(link.invalidRoomId === null ? signingKeyStore(link.roomId) : undefined);
+const transcript = createTranscript();
+
 const chat = createChat({
   selfId: () => selfId ?? '',
+  selfName: () => name,
   members: () => mesh.all(),
-  display: (line) => lines.append(line, line.own ? name : (mesh.member(line.from)?.name ?? 'Someone')),
+  display: (line) => void showLine(line, line.own ? name : nameOf(line.from)),
+  identity,
+  transcript,
+});
+
+const history = createHistory({
+  selfId: () => selfId ?? '',
+  ownKey: () => identity.publicKey(),
+  members: () => mesh.all(),
+  transcript,
+  show: (line, authorName) => historyView.place(line, showLine(line, line.own ? name : authorName)),
 });
 
 const mesh = createMesh({
@@ -138,11 +182,17 @@ const mesh = createMesh({
     beforeRestart: () => ice.refreshIfExpiring(),
     unreachableReason: (lastIceError) => ice.unreachableReason(lastIceError),
   },
-  handshake: createHandshake(link.key),
-  router: createRouter([chat.feature]),
+  handshake: createHandshake(link.key, identity),
+  router: createRouter([chat.feature, history.feature]),
   sendSignal: (to, body) => signaling?.send({ to, ...body }),
   changed: (list) => members.render(list),
   notice: (notice) => {
+    if (notice.id === privateTo && notice.kind === 'left') {
+      choosePrivate(null);
+      system(`${notice.name} left: your messages go to everyone again.`);
+    } else if (notice.id === privateTo && notice.kind === 'renamed') {
+      choosePrivate(notice.id);
+    }
     const text = noticeText(notice);
     if (text) system(text, notice.id);
   },
@@ -231,6 +281,10 @@ declare global {
       pending(peerId: string): number;
       links(): Array<Record<string, string | boolean>>;
       counters(): { created: number; iceRestarts: number };
+      /** Sends a private line to one member; its id, or null when it cannot be sent. */
+      sendPrivate(peerId: string, text: string): string | null;
+      /** History for late joiners: what was asked, received and how it was checked. */
+      history(): ReturnType<typeof history.counts>;
     };
   }
 }
@@ -244,6 +298,8 @@ window.roomlink = {
   },
   pending: (peerId) => chat.pending(mesh.member(peerId)),
   counters: () => ({ ...linkCounters }),
+  sendPrivate: (peerId, text) => chat.send(text, peerId)?.id ?? null,
+  history: () => history.counts(),
   links: () =>
     mesh.members().map((m) => {
       const pc = mesh.member(m.id)?.pc;

@@ -115,6 +115,7 @@ export function createMember(options: MemberOptions): Member {
   let openedOn: Link | null = null;
   let helloHeard = false;
   let verification: Verification = 'unverified';
+  let key: string | null = null;
   let path: PathInfo | null = null;
   let visible = true;
   let disposed = false;
@@ -195,6 +196,9 @@ export function createMember(options: MemberOptions): Member {
     switch (message.t) {
       case 'hello': {
         if (message.v !== CHANNEL_PROTOCOL_VERSION) console.debug('roomlink: peer speaks channel protocol', message.v);
+        // Known at once, so that the lines right behind the hello can be checked with it; a
+        // swapped key fails the proof below and the link goes.
+        key = message.key ?? null;
         const result = await options.handshake.check(on, message);
         if (!current(on)) return;
         verification = result;
@@ -268,6 +272,9 @@ export function createMember(options: MemberOptions): Member {
     get verification() {
       return verification;
     },
+    get key() {
+      return key;
+    },
     get disposed() {
       return disposed;
     },
@@ -309,6 +316,7 @@ export function createMember(options: MemberOptions): Member {
       linkProblem = null;
       verification = 'unverified';
       helloHeard = false;
+      key = null;
       path = null;
       link = makeLink();
       options.changed();

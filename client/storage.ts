@@ -2,9 +2,11 @@
 // sessionStorage: the resume ticket for this tab and room, so a reload takes its old peer id
 // back instead of leaving a ghost behind.
 import { normalizeName, type ResumeTicket } from '../protocol/index.ts';
+import type { KeyStore, StoredKeyPair } from './identity.ts';
 
 const NAME_KEY = 'roomlink:name';
 const resumeKey = (roomId: string) => `roomlink:resume:${roomId}`;
+const signingKey = (roomId: string) => `roomlink:signing:${roomId}`;
 
 function safely<T>(read: () => T, fallback: T): T {
   // Storage throws in some privacy modes and when full; the app works without it.
@@ -48,4 +50,21 @@ export function loadResume(roomId: string): ResumeTicket | undefined {
 
 export function saveResume(roomId: string, ticket: ResumeTicket): void {
   safely(() => sessionStorage.setItem(resumeKey(roomId), JSON.stringify(ticket)), undefined);
+}
+
+/** The tab's signing key pair for this room, kept as long as its resume ticket. */
+export function signingKeyStore(roomId: string): KeyStore {
+  return {
+    load: () =>
+      safely(() => {
+        const raw = sessionStorage.getItem(signingKey(roomId));
+        if (!raw) return null;
+        const parsed: unknown = JSON.parse(raw);
+        if (typeof parsed !== 'object' || parsed === null) return null;
+        const { privateKey, publicKey } = parsed as Partial<StoredKeyPair>;
+        if (typeof privateKey !== 'object' || typeof publicKey !== 'object') return null;
+        return { privateKey, publicKey };
+      }, null),
+    save: (pair) => safely(() => sessionStorage.setItem(signingKey(roomId), JSON.stringify(pair)), undefined),
+  };
 }

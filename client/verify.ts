@@ -1,8 +1,11 @@
 // Room-key proof. Both peers hold the key from the link's fragment, which the server never
 // sees. Each proves it by an HMAC over both DTLS fingerprints of the link, in its own
 // order. A signaling server that swapped fingerprints to sit in the middle cannot forge it,
-// so a mismatch means the link is being intercepted.
+// so a mismatch means the link is being intercepted. The proof also covers the sender's
+// per-join signing key (identity.ts): whoever could swap that key could sign lines in the
+// sender's name.
 import { CHANNEL_PROTOCOL_VERSION } from '../protocol/index.ts';
+import type { Identity } from './identity.ts';
 import type { Handshake } from './member.ts';
 
 export type Verification = 'verified' | 'unverified' | 'mismatch';
@@ -24,13 +27,19 @@ async function hmac(key: string, text: string): Promise<string | null> {
     .replace(/=+$/, '');
 }
 
-/** Our proof for the other side: binds the key to (our fingerprint, theirs). */
+/** What the proof covers: the sender's fingerprint, the receiver's, the sender's signing key. */
+function provenText(senderFingerprint: string, receiverFingerprint: string, signingKey: string | undefined): string {
+  return `${CONTEXT}|${senderFingerprint}|${receiverFingerprint}|${signingKey ?? ''}`;
+}
+
+/** Our proof for the other side: binds the key to (our fingerprint, theirs, our signing key). */
 export async function proveRoomKey(
   key: string | null,
   fingerprints: { local: string; remote: string },
+  signingKey?: string,
 ): Promise<string | null> {
   if (key === null || !fingerprints.local || !fingerprints.remote) return null;
-  return hmac(key, `${CONTEXT}|${fingerprints.local}|${fingerprints.remote}`);
+  return hmac(key, provenText(fingerprints.local, fingerprints.remote, signingKey));
 }
 
 /** Checks the other side's proof: its "local" is our "remote". */
@@ -38,11 +47,12 @@ export async function checkRoomKeyProof(
   key: string | null,
   proof: string | undefined,
   fingerprints: { local: string; remote: string },
+  signingKey?: string,
 ): Promise<Verification> {
   if (key === null || proof === undefined) return 'unverified';
   // Without both fingerprints nothing can be checked; that is not evidence of tampering.
   if (!fingerprints.local || !fingerprints.remote) return 'unverified';
-  const expected = await hmac(key, `${CONTEXT}|${fingerprints.remote}|${fingerprints.local}`);
+  const expected = await hmac(key, provenText(fingerprints.remote, fingerprints.local, signingKey));
   if (expected === null) return 'unverified';
   return constantTimeEqual(expected, proof) ? 'verified' : 'mismatch';
 }
@@ -55,15 +65,21 @@ function constantTimeEqual(a: string, b: string): boolean {
 }
 
 /** The room-key handshake over a link's hello messages (see member.ts). */
-export function createHandshake(roomKey: string | null): Handshake {
+export function createHandshake(roomKey: string | null, identity: Identity): Handshake {
   return {
     canProve: roomKey !== null && globalThis.crypto?.subtle !== undefined,
     async hello(link) {
-      const proof = await proveRoomKey(roomKey, await link.fingerprints());
-      return { t: 'hello', v: CHANNEL_PROTOCOL_VERSION, ...(proof ? { proof } : {}) };
+      const signingKey = (await identity.publicKey()) ?? undefined;
+      const proof = await proveRoomKey(roomKey, await link.fingerprints(), signingKey);
+      return {
+        t: 'hello',
+        v: CHANNEL_PROTOCOL_VERSION,
+        ...(proof ? { proof } : {}),
+        ...(signingKey ? { key: signingKey } : {}),
+      };
     },
     async check(link, hello) {
-      return checkRoomKeyProof(roomKey, hello.proof, await link.fingerprints());
+      return checkRoomKeyProof(roomKey, hello.proof, await link.fingerprints(), hello.key);
     },
   };
 }

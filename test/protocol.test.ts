@@ -151,8 +151,15 @@ test('parseChannelMessage accepts each message kind', () => {
   const id = 'abcdefghijklmnopqrstu';
   const good = [
     { t: 'hello', v: 2 },
-    { t: 'hello', v: 2, proof: 'abc' },
+    { t: 'hello', v: 2, proof: 'abc', key: 'A'.repeat(87) },
     { t: 'chat', id, ts: 1_700_000_000_000, text: 'hi' },
+    { t: 'chat', id, ts: 1_700_000_000_000, text: 'hi', to: 'peer-0000001', sig: 's'.repeat(86) },
+    { t: 'history:req' },
+    {
+      t: 'history:lines',
+      lines: [{ from: 'peer-0000001', name: 'Bob', id, ts: 1, text: 'x', sig: 's'.repeat(86) }],
+      done: true,
+    },
     { t: 'ack', ids: [id] },
     { t: 'ping', n: 3 },
     { t: 'pong', n: 3 },
@@ -188,6 +195,18 @@ test('parseChannelMessage returns null for hostile input', () => {
     JSON.stringify({ t: 'ack', ids: ['bad id'] }),
     JSON.stringify({ t: 'ack', ids: Array.from({ length: 513 }, () => id) }),
     JSON.stringify({ t: 'chat', id, ts: 1, text: 'x' }) + ' '.repeat(40_000),
+    JSON.stringify({ t: 'chat', id, ts: 1e300, text: 'x' }),
+    JSON.stringify({ t: 'chat', id, ts: 1, text: 'x', to: 'bad id' }),
+    JSON.stringify({ t: 'chat', id, ts: 1, text: 'x', sig: 'bad sig' }),
+    JSON.stringify({ t: 'hello', v: 1, key: 'k'.repeat(200) }),
+    JSON.stringify({ t: 'history:req', max: 1000 }),
+    JSON.stringify({ t: 'history:lines', lines: [], done: 'yes' }),
+    JSON.stringify({ t: 'history:lines', lines: [{ from: 'peer-0000001', id, ts: 1, text: 'x' }], done: true }),
+    JSON.stringify({
+      t: 'history:lines',
+      lines: Array.from({ length: 51 }, () => ({ from: 'peer-0000001', name: 'B', id, ts: 1, text: 'x' })),
+      done: true,
+    }),
   ];
   for (const raw of bad) assert.equal(parseChannelMessage(raw), null, String(raw).slice(0, 60));
   assert.equal(({} as Record<string, unknown>)['polluted'], undefined);

@@ -1,12 +1,21 @@
 // Chat lines: ids and sender timestamps, a per-member outbox of lines the member has not
 // acknowledged yet (so nothing typed is lost while a channel opens, reopens or drains), and
-// duplicate suppression on the receiving side. The outbox lives in the member's slot, so it
-// goes when the member goes.
+// duplicate suppression on the receiving side, keyed by (author, id). The outbox lives in
+// the member's slot, so it goes when the member goes.
+//
+// Every line is signed by its author (identity.ts) and checked against the key the author
+// gave in its hello; a line whose signature does not match is dropped. A private line goes
+// only on its one recipient's channel and is never kept for history.
 import { nanoid } from 'nanoid';
 import { MAX_ACK_IDS, MAX_CHAT_LENGTH, type MessageOf } from '../../protocol/index.ts';
 import { createSlot, defineFeature, type MemberHandle } from '../feature.ts';
+import { type Identity, verifyLine } from '../identity.ts';
+import type { Transcript } from './transcript.ts';
 
 type ChatMessage = MessageOf<'chat'>;
+
+/** How a history line's author was checked (data-verified in the page). */
+export type LineVerification = 'true' | 'false' | 'relayed';
 
 export interface ChatLine {
   kind: 'chat' | 'system';
@@ -18,10 +27,14 @@ export interface ChatLine {
   own: boolean;
   /** When this page received it live (Date.now()); unset for own lines. */
   receivedAt?: number;
+  /** Our private line: the peer id of its one recipient. */
+  privateTo?: string;
+  /** A private line to us: the peer id of its sender. */
+  privateFrom?: string;
+  /** A line from before we joined, relayed to us by a member. */
+  history?: { verified: LineVerification; relayedBy: string };
 }
 
-/** How many received ids we remember to drop duplicates (resends after a reconnect). */
-const SEEN_LIMIT = 20_000;
 /**
  * Acks wait this long to travel together: they only let the sender forget a message, so
  * nothing waits on them, and a burst of 2,000 lines then costs a handful of acks, not 2,000.
@@ -35,19 +48,34 @@ interface ChatPeerState {
   sent: number;
   /** Ids received and not yet acknowledged. */
   acksDue: string[];
+  /** Received lines are shown in arrival order once their signatures are checked. */
+  shown: Promise<void>;
 }
 
-const chatSlot = createSlot<ChatPeerState>('chat', () => ({ queue: [], sent: 0, acksDue: [] }));
+const chatSlot = createSlot<ChatPeerState>('chat', () => ({
+  queue: [],
+  sent: 0,
+  acksDue: [],
+  shown: Promise.resolve(),
+}));
 
 export interface ChatOptions {
   selfId(): string;
+  /** Our name as the server accepted it (kept with our lines for newcomers). */
+  selfName(): string;
   members(): Iterable<MemberHandle>;
   display(line: ChatLine): void;
+  identity: Identity;
+  transcript: Transcript;
 }
 
-export function createChat({ selfId, members, display }: ChatOptions) {
-  const seen = new Set<string>();
+export function createChat({ selfId, selfName, members, display, identity, transcript }: ChatOptions) {
   const ackTimers = new Map<MemberHandle, ReturnType<typeof setTimeout>>();
+  /** Our lines go out in the order written, each once its signature is made. */
+  let outgoing: Promise<void> = Promise.resolve();
+  /** Our sender times strictly increase, so that sender-time order is our writing order. */
+  let lastTs = 0;
+  const receiving = new Set<Promise<void>>();
 
   function sendAcks(member: MemberHandle): void {
     ackTimers.delete(member);
@@ -60,17 +88,8 @@ export function createChat({ selfId, members, display }: ChatOptions) {
     }
   }
 
-  function remember(id: string): boolean {
-    if (seen.has(id)) return false;
-    seen.add(id);
-    if (seen.size > SEEN_LIMIT) {
-      const oldest = seen.values().next();
-      if (!oldest.done) seen.delete(oldest.value);
-    }
-    return true;
-  }
-
   function flush(member: MemberHandle): void {
+    if (member.disposed) return;
     const box = member.slot(chatSlot);
     // Chat respects backpressure; acks are tiny and always go.
     while (box.sent < box.queue.length && member.writable) {
@@ -91,6 +110,44 @@ export function createChat({ selfId, members, display }: ChatOptions) {
     });
   }
 
+  /** A line's signature against its author's key; unsigned only from a member with no key. */
+  async function authentic(member: MemberHandle, message: ChatMessage): Promise<boolean> {
+    const key = member.key;
+    if (key === null) return message.sig === undefined;
+    if (message.sig === undefined) return false;
+    const { id, ts, text, to } = message;
+    return verifyLine(key, message.sig, { from: member.id, id, ts, text, to });
+  }
+
+  function receiveLine(member: MemberHandle, message: ChatMessage): void {
+    const state = member.slot(chatSlot);
+    // Ack every copy, even a duplicate: the first ack may be what got lost.
+    state.acksDue.push(message.id);
+    if (!ackTimers.has(member))
+      ackTimers.set(
+        member,
+        setTimeout(() => sendAcks(member), ACK_DELAY_MS),
+      );
+    // A private line addressed to someone else never belonged on our channel.
+    if (message.to !== undefined && message.to !== selfId()) return;
+    if (transcript.wasShown(member.id, message.id)) return;
+    const name = member.name;
+    const checked = authentic(member, message).catch(() => false);
+    // Checks run in parallel; lines are shown in the order they came.
+    const shown = state.shown.then(async () => {
+      if (!(await checked) || member.disposed) return;
+      if (!transcript.markShown(member.id, message.id)) return;
+      const { id, ts, text } = message;
+      const line: ChatLine = { kind: 'chat', id, from: member.id, ts, text, own: false, receivedAt: Date.now() };
+      if (message.to !== undefined) line.privateFrom = member.id;
+      else transcript.keep({ from: member.id, name, id, ts, text, ...(message.sig ? { sig: message.sig } : {}) });
+      display(line);
+    });
+    state.shown = shown;
+    receiving.add(shown);
+    void shown.finally(() => receiving.delete(shown));
+  }
+
   const feature = defineFeature({
     name: 'chat',
     types: ['chat', 'ack'],
@@ -105,27 +162,8 @@ export function createChat({ selfId, members, display }: ChatOptions) {
     },
     drained: flush,
     receive(member, message) {
-      if (message.t === 'ack') {
-        acknowledge(member, message.ids);
-        return;
-      }
-      // Ack every copy, even a duplicate: the first ack may be what got lost.
-      member.slot(chatSlot).acksDue.push(message.id);
-      if (!ackTimers.has(member))
-        ackTimers.set(
-          member,
-          setTimeout(() => sendAcks(member), ACK_DELAY_MS),
-        );
-      if (!remember(message.id)) return;
-      display({
-        kind: 'chat',
-        id: message.id,
-        from: member.id,
-        ts: message.ts,
-        text: message.text,
-        own: false,
-        receivedAt: Date.now(),
-      });
+      if (message.t === 'ack') acknowledge(member, message.ids);
+      else receiveLine(member, message);
     },
     removed(member) {
       const timer = ackTimers.get(member);
@@ -134,24 +172,58 @@ export function createChat({ selfId, members, display }: ChatOptions) {
     },
   });
 
+  function recipients(to: string | undefined): MemberHandle[] {
+    const all = [...members()];
+    return to === undefined ? all : all.filter((member) => member.id === to);
+  }
+
   return {
     feature,
-    send(raw: string): ChatLine | null {
+    /**
+     * Shows our line at once and sends it, signed, to everyone — or, with `to`, only to that
+     * member (a private line). Null when there is nothing to send or no such member.
+     */
+    send(raw: string, to?: string): ChatLine | null {
       const text = raw.trim();
       if (!text || text.length > MAX_CHAT_LENGTH) return null;
-      const message: ChatMessage = { t: 'chat', id: nanoid(), ts: Date.now(), text };
-      remember(message.id);
-      const line: ChatLine = { kind: 'chat', id: message.id, from: selfId(), ts: message.ts, text, own: true };
+      if (to !== undefined && recipients(to).length === 0) return null;
+      const from = selfId();
+      const id = nanoid();
+      const ts = Math.max(Date.now(), lastTs + 1);
+      lastTs = ts;
+      transcript.markShown(from, id);
+      const line: ChatLine = { kind: 'chat', id, from, ts, text, own: true };
+      if (to !== undefined) line.privateTo = to;
       display(line);
-      for (const member of members()) {
-        member.slot(chatSlot).queue.push(message);
-        flush(member);
-      }
+      const name = selfName();
+      const signature = identity.sign({ from, id, ts, text, to }).catch(() => null);
+      outgoing = outgoing.then(async () => {
+        const sig = await signature;
+        const message: ChatMessage = {
+          t: 'chat',
+          id,
+          ts,
+          text,
+          ...(to !== undefined ? { to } : {}),
+          ...(sig ? { sig } : {}),
+        };
+        if (to === undefined) transcript.keep({ from, name, id, ts, text, ...(sig ? { sig } : {}) });
+        for (const member of recipients(to)) {
+          if (member.disposed) continue;
+          member.slot(chatSlot).queue.push(message);
+          flush(member);
+        }
+      });
       return line;
     },
     /** Lines not yet acknowledged by this member (debug handle, tests). */
     pending(member: MemberHandle | undefined): number {
       return member?.slot(chatSlot).queue.length ?? 0;
+    },
+    /** Resolves once every line written or received so far is sent or shown (tests). */
+    async idle(): Promise<void> {
+      await outgoing;
+      await Promise.all([...receiving]);
     },
   };
 }

@@ -21,7 +21,8 @@ const HIDDEN_FRAME_MS = 50;
 const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
 export interface LinesView {
-  append(line: ChatLine, senderName: string): void;
+  /** Puts the line on the page (within this task) and returns its element. */
+  append(line: ChatLine, senderName: string): HTMLLIElement;
 }
 
 export function createLinesView(): LinesView {
@@ -115,6 +116,7 @@ export function createLinesView(): LinesView {
         flushScheduled = true;
         queueMicrotask(flush);
       }
+      return item;
     },
   };
 }

@@ -12,12 +12,15 @@ const STATE_LABEL: Record<MemberView['state'], string> = {
 export interface MembersView {
   setSelf(id: string | null, name: string): void;
   render(members: readonly MemberView[]): void;
+  /** Marks the member chosen for private messages (null: none). */
+  setSelected(id: string | null): void;
 }
 
 export function createMembersView(): MembersView {
   const self = byTestId<HTMLElement>('self');
   const list = document.getElementById('members') as HTMLUListElement;
   const count = document.getElementById('member-count') as HTMLElement;
+  let selected: string | null = null;
 
   function item(member: MemberView): HTMLLIElement {
     const entry = el('li', { className: 'member', testId: 'peer' });
@@ -27,6 +30,14 @@ export function createMembersView(): MembersView {
     const name = el('span', { className: 'member-name', text: member.name });
     const state = el('span', { className: `member-state state-${member.state}`, text: STATE_LABEL[member.state] });
     entry.append(name, state);
+    // Clicking the entry chooses the member for private messages (view/private.ts); the
+    // button is the same for keyboards.
+    const privately = el('button', { className: 'member-private', text: '✉' });
+    privately.type = 'button';
+    privately.setAttribute('aria-label', `Private message to ${member.name}`);
+    privately.setAttribute('aria-pressed', String(member.id === selected));
+    if (member.id === selected) entry.classList.add('selected');
+    entry.append(privately);
     if (member.verification === 'verified') {
       const badge = el('span', { className: 'verified', text: '✓' });
       badge.title = 'Proved it holds this room’s key: nobody sits in the middle';
@@ -58,6 +69,14 @@ export function createMembersView(): MembersView {
       const shown = members.filter((m) => m.visible).sort((a, b) => a.name.localeCompare(b.name));
       list.replaceChildren(self, ...shown.map(item));
       count.textContent = String(shown.length + 1);
+    },
+    setSelected(id) {
+      selected = id;
+      for (const entry of list.querySelectorAll<HTMLElement>('[data-testid=peer]')) {
+        const chosen = entry.dataset.peerId === id;
+        entry.classList.toggle('selected', chosen);
+        entry.querySelector('.member-private')?.setAttribute('aria-pressed', String(chosen));
+      }
     },
   };
 }

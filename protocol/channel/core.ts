@@ -11,17 +11,22 @@ export const CHANNEL_PROTOCOL_VERSION = 2;
 
 /** Room-key proofs are base64url HMAC-SHA256: 43 characters. */
 const PROOF_MAX_LENGTH = 128;
+/** Signing keys: a raw P-256 public key (65 bytes) in base64url is 87 characters. */
+export const SIGNING_KEY_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
 const counter = z.int().check(z.gte(0), z.lte(Number.MAX_SAFE_INTEGER));
 
 export const coreSchemas = [
   /**
-   * First message on an open channel: the protocol version and proof that the sender holds
-   * the room key. No name: the name shown for a member is the one the server accepted.
+   * First message on an open channel: the protocol version, the sender's per-join public
+   * signing key (its lines are signed with it), and proof that the sender holds the room
+   * key — the proof covers the signing key too, so nobody in between can swap it. No name:
+   * the name shown for a member is the one the server accepted.
    */
   z.strictObject({
     t: z.literal('hello'),
     v: z.int().check(z.gte(1)),
     proof: z.optional(z.string().check(z.maxLength(PROOF_MAX_LENGTH))),
+    key: z.optional(z.string().check(z.regex(SIGNING_KEY_PATTERN))),
   }),
   /** Heartbeat. The other side answers ping with pong carrying the same n. */
   z.strictObject({ t: z.literal('ping'), n: counter }),

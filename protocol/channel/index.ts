@@ -9,21 +9,27 @@ import * as z from 'zod/mini';
 import { MAX_CHANNEL_MESSAGE_LENGTH } from '../limits.ts';
 import { type ChatProtocolMessage, chatRates, chatSchemas } from './chat.ts';
 import { type CoreMessage, coreRates, coreSchemas } from './core.ts';
+import { type HistoryMessage, historyRates, historySchemas } from './history.ts';
 import type { ChannelRate } from './rates.ts';
 
 export * from './chat.ts';
 export * from './core.ts';
+export * from './history.ts';
 export * from './rates.ts';
 
-const channelMessageSchema = z.discriminatedUnion('t', [...coreSchemas, ...chatSchemas]);
+const channelMessageSchema = z.discriminatedUnion('t', [...coreSchemas, ...chatSchemas, ...historySchemas]);
 
-export type ChannelMessage = CoreMessage | ChatProtocolMessage;
+export type ChannelMessage = CoreMessage | ChatProtocolMessage | HistoryMessage;
 export type ChannelMessageType = ChannelMessage['t'];
 /** One message type, by its tag: `MessageOf<'chat'>`. */
 export type MessageOf<T extends ChannelMessageType> = Extract<ChannelMessage, { t: T }>;
 
 /** Every message type's budget per member (see rates.ts); a type without one does not compile. */
-export const CHANNEL_RATES: Readonly<Record<ChannelMessageType, ChannelRate>> = { ...coreRates, ...chatRates };
+export const CHANNEL_RATES: Readonly<Record<ChannelMessageType, ChannelRate>> = {
+  ...coreRates,
+  ...chatRates,
+  ...historyRates,
+};
 
 export function parseChannelMessage(raw: unknown): ChannelMessage | null {
   if (typeof raw !== 'string' || raw.length > MAX_CHANNEL_MESSAGE_LENGTH) return null;

@@ -1,72 +1,71 @@
 // The chat feature on its own, against a stand-in member: nothing typed is lost while a
-// channel opens, reopens or is full, duplicates are dropped, and acks free the outbox.
+// channel opens, reopens or is full, duplicates are dropped by (author, id), acks free the
+// outbox, lines are signed and checked, and a private line goes to its one recipient only.
 import assert from 'node:assert/strict';
 import { mock, test } from 'node:test';
-import type { MemberHandle, SlotKey } from '../../client/feature.ts';
 import { type ChatLine, createChat } from '../../client/features/chat.ts';
-import type { ChannelMessage } from '../../protocol/index.ts';
+import { createTranscript } from '../../client/features/transcript.ts';
+import { createIdentity, type Identity } from '../../client/identity.ts';
+import type { ChannelMessage, MessageOf } from '../../protocol/index.ts';
+import { type FakeMember, fakeMember } from './fake-member.ts';
 
-interface FakeMember extends MemberHandle {
-  isOpen: boolean;
-  wire: ChannelMessage[];
-}
+const SELF = 'me-000000001';
 
-function fakeMember(id: string): FakeMember {
-  const slots = new Map<SlotKey<unknown>, unknown>();
-  const member: FakeMember = {
-    id,
-    name: id,
-    state: 'connected',
-    verification: 'unverified',
-    disposed: false,
-    isOpen: false,
-    wire: [],
-    get open() {
-      return member.isOpen;
-    },
-    get writable() {
-      return member.isOpen;
-    },
-    send(message) {
-      if (!member.isOpen) return false;
-      member.wire.push(message);
-      return true;
-    },
-    slot<T>(key: SlotKey<T>): T {
-      if (!slots.has(key)) slots.set(key, key.init());
-      return slots.get(key) as T;
-    },
-    pc: {} as RTCPeerConnection,
-  };
-  return member;
-}
-
-function harness() {
-  const peer = fakeMember('peer-0000001');
+function harness(peers: FakeMember[] = [fakeMember('peer-0000001')]) {
   const shown: ChatLine[] = [];
-  const chat = createChat({ selfId: () => 'me-000000001', members: () => [peer], display: (line) => shown.push(line) });
-  chat.feature.added?.(peer);
-  return { chat, peer, shown };
+  const transcript = createTranscript();
+  const chat = createChat({
+    selfId: () => SELF,
+    selfName: () => 'Me',
+    members: () => peers,
+    display: (line) => shown.push(line),
+    identity: createIdentity(),
+    transcript,
+  });
+  for (const peer of peers) chat.feature.added?.(peer);
+  const peer = peers[0] as FakeMember;
+  return { chat, peer, peers, shown, transcript };
 }
+
+/** A member with a signing key of its own, and a way to write lines as it. */
+async function author(id: string): Promise<{ member: FakeMember; identity: Identity; line: LineWriter }> {
+  const identity = createIdentity();
+  const member = fakeMember(id, await identity.publicKey());
+  const line: LineWriter = async (text, extra = {}) => {
+    const body = {
+      id: extra.id ?? `line-${String(++lineCount).padStart(12, '0')}`,
+      ts: extra.ts ?? 1_700_000_000_000,
+      text,
+    };
+    const to = extra.to;
+    const sig = await identity.sign({ from: id, ...body, to });
+    return { t: 'chat', ...body, ...(to ? { to } : {}), ...(sig ? { sig } : {}) };
+  };
+  return { member, identity, line };
+}
+let lineCount = 0;
+type LineWriter = (text: string, extra?: { id?: string; ts?: number; to?: string }) => Promise<MessageOf<'chat'>>;
 
 const texts = (wire: ChannelMessage[]) => wire.flatMap((message) => (message.t === 'chat' ? [message.text] : []));
 
-test('a message written before the channel opens is delivered when it opens', () => {
+test('a message written before the channel opens is delivered when it opens', async () => {
   const { chat, peer } = harness();
   chat.send('first');
   chat.send('second');
+  await chat.idle();
   assert.deepEqual(peer.wire, []);
   peer.isOpen = true;
   chat.feature.opened?.(peer);
   assert.deepEqual(texts(peer.wire), ['first', 'second']);
 });
 
-test('unacknowledged messages are sent again on a new channel; acknowledged ones are not', () => {
+test('unacknowledged messages are sent again on a new channel; acknowledged ones are not', async () => {
   const { chat, peer } = harness();
   peer.isOpen = true;
   chat.feature.opened?.(peer);
   chat.send('a');
   chat.send('b');
+  await chat.idle();
   const first = peer.wire[0];
   assert.ok(first?.t === 'chat');
   chat.feature.receive(peer, { t: 'ack', ids: [first.id] });
@@ -76,17 +75,30 @@ test('unacknowledged messages are sent again on a new channel; acknowledged ones
   assert.deepEqual(texts(peer.wire), ['b']);
 });
 
-test('a full channel keeps the rest queued, in order, until it drains', () => {
+test('a full channel keeps the rest queued, in order, until it drains', async () => {
   const { chat, peer } = harness();
   chat.send('1');
   chat.send('2');
   chat.send('3');
+  await chat.idle();
   peer.isOpen = true;
   chat.feature.drained?.(peer);
   assert.deepEqual(texts(peer.wire), ['1', '2', '3']);
 });
 
-test('a duplicate is acknowledged again but shown once; acks travel together', () => {
+test('our lines are signed over author, id, time and text, with strictly increasing times', async () => {
+  const { chat, peer } = harness();
+  peer.isOpen = true;
+  chat.send('one');
+  chat.send('two');
+  await chat.idle();
+  const [a, b] = peer.wire;
+  assert.ok(a?.t === 'chat' && b?.t === 'chat');
+  assert.ok(a.sig && b.sig, 'both signed');
+  assert.ok(b.ts > a.ts, 'sender time orders our lines');
+});
+
+test('a duplicate is acknowledged again but shown once; acks travel together', async () => {
   mock.timers.enable({ apis: ['setTimeout'] });
   try {
     const { chat, peer, shown } = harness();
@@ -96,13 +108,109 @@ test('a duplicate is acknowledged again but shown once; acks travel together', (
     chat.feature.receive(peer, message);
     chat.feature.receive(peer, message);
     chat.feature.receive(peer, other);
-    assert.equal(shown.filter((l) => l.kind === 'chat').length, 2);
+    await chat.idle();
+    assert.deepEqual(
+      shown.map((l) => l.text),
+      ['hi', 'there'],
+    );
     assert.equal(peer.wire.length, 0, 'acks wait a moment');
     mock.timers.tick(100);
     assert.deepEqual(peer.wire, [{ t: 'ack', ids: [message.id, message.id, other.id] }]);
   } finally {
     mock.timers.reset();
   }
+});
+
+test('the same message id from two authors is two lines: dedup is by (author, id)', async () => {
+  const bob = await author('bob-00000001');
+  const mallory = await author('mallory-0001');
+  const { chat, shown } = harness([bob.member, mallory.member]);
+  const id = 'shared-id-000000001';
+  chat.feature.receive(mallory.member, await mallory.line('mallory says', { id }));
+  chat.feature.receive(bob.member, await bob.line('bob says', { id }));
+  await chat.idle();
+  assert.deepEqual(
+    shown.map((l) => `${l.from}: ${l.text}`),
+    ['mallory-0001: mallory says', 'bob-00000001: bob says'],
+  );
+});
+
+test('a line whose signature does not fit its author key is dropped, but still acknowledged', async () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    const bob = await author('bob-00000001');
+    bob.member.isOpen = true;
+    const { chat, shown } = harness([bob.member]);
+    const good = await bob.line('original');
+    chat.feature.receive(bob.member, { ...good, id: 'altered-id-000000001', text: 'altered' });
+    chat.feature.receive(bob.member, { ...good, id: 'unsigned-id-00000001', sig: undefined } as MessageOf<'chat'>);
+    chat.feature.receive(bob.member, good);
+    await chat.idle();
+    assert.deepEqual(
+      shown.map((l) => l.text),
+      ['original'],
+    );
+    mock.timers.tick(100);
+    assert.equal(bob.member.wire.filter((m) => m.t === 'ack').length, 1);
+  } finally {
+    mock.timers.reset();
+  }
+});
+
+test('lines keep arrival order although their checks finish in any order', async () => {
+  const bob = await author('bob-00000001');
+  const { chat, shown } = harness([bob.member]);
+  const lines = await Promise.all(Array.from({ length: 50 }, (_, i) => bob.line(`n${i}`, { ts: 1_000 + i })));
+  for (const line of lines) chat.feature.receive(bob.member, line);
+  await chat.idle();
+  assert.deepEqual(
+    shown.map((l) => l.text),
+    lines.map((l) => l.text),
+  );
+});
+
+test('a private line goes only to its recipient, is marked on both sides and never kept for history', async () => {
+  const bob = fakeMember('bob-00000001');
+  const carol = fakeMember('carol-000001');
+  bob.isOpen = true;
+  carol.isOpen = true;
+  const { chat, shown, transcript } = harness([bob, carol]);
+  const line = chat.send('just for bob', bob.id);
+  await chat.idle();
+  assert.equal(line?.privateTo, bob.id);
+  assert.deepEqual(texts(bob.wire), ['just for bob']);
+  assert.equal((bob.wire[0] as MessageOf<'chat'>).to, bob.id);
+  assert.deepEqual(texts(carol.wire), []);
+  assert.equal(transcript.recent().length, 0);
+  assert.equal(shown.length, 1);
+  assert.equal(chat.send('to nobody', 'gone-0000001'), null);
+
+  const alice = await author('alice-000001');
+  const received = harness([alice.member]);
+  received.chat.feature.receive(alice.member, await alice.line('psst', { to: SELF }));
+  received.chat.feature.receive(alice.member, await alice.line('not for me', { to: 'carol-000001' }));
+  await received.chat.idle();
+  assert.deepEqual(
+    received.shown.map((l) => [l.text, l.privateFrom]),
+    [['psst', alice.member.id]],
+  );
+  assert.equal(received.transcript.recent().length, 0);
+});
+
+test('public lines are kept for newcomers with their signatures, ours included', async () => {
+  const bob = await author('bob-00000001');
+  const { chat, transcript } = harness([bob.member]);
+  chat.send('mine');
+  chat.feature.receive(bob.member, await bob.line('his', { ts: 5 }));
+  await chat.idle();
+  const kept = transcript.recent();
+  assert.deepEqual(
+    kept.map((l) => [l.from, l.text, Boolean(l.sig)]),
+    [
+      ['bob-00000001', 'his', true],
+      [SELF, 'mine', true],
+    ],
+  );
 });
 
 test('empty and oversized messages are not sent', () => {

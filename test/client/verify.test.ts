@@ -35,3 +35,17 @@ test('no key, no proof or no fingerprints: unverified', async () => {
   const proof = await proveRoomKey(key, { local: alice, remote: bob });
   assert.equal(await checkRoomKeyProof(key, proof ?? '', { local: bob, remote: '' }), 'unverified');
 });
+
+test('the proof covers the sender’s signing key: a key swapped in between is a mismatch', async () => {
+  const proof = await proveRoomKey(key, { local: alice, remote: bob }, 'alice-signing-key-0000');
+  assert.ok(proof);
+  assert.equal(
+    await checkRoomKeyProof(key, proof, { local: bob, remote: alice }, 'alice-signing-key-0000'),
+    'verified',
+  );
+  assert.equal(
+    await checkRoomKeyProof(key, proof, { local: bob, remote: alice }, 'mallory-signing-key-00'),
+    'mismatch',
+  );
+  assert.equal(await checkRoomKeyProof(key, proof, { local: bob, remote: alice }), 'mismatch');
+});

@@ -1,0 +1,328 @@
+// History for late joiners, peer to peer: nothing is stored on or goes through the server.
+// On its first join a page asks each member that was already in the room (`history:req`);
+// each answers once with the public lines it holds. The newcomer merges the answers by
+// (author, id) and checks every line against its author's key — never against the word of
+// the member who relayed it:
+//   'true'    the author's key is known (from the author's own hello) and the signature fits;
+//   'false'   the signature does not fit: altered or invented by the relaying member;
+//   'relayed' the author left before we could learn its key: shown as "relayed by <name>".
+// A line whose author is here but not linked yet waits for the author's hello.
+import {
+  encodeChannelMessage,
+  type HistoryLine,
+  MAX_CHANNEL_MESSAGE_LENGTH,
+  MAX_HISTORY_CHUNK_LINES,
+  MAX_HISTORY_LINES,
+  type MessageOf,
+} from '../../protocol/index.ts';
+import { createSlot, defineFeature, type MemberHandle } from '../feature.ts';
+import { verifyLine } from '../identity.ts';
+import type { ChatLine, LineVerification } from './chat.ts';
+import { type KeptLine, lineKey, type Transcript } from './transcript.ts';
+
+/** A line whose author is in the room waits this long for the author's key, then counts as relayed. */
+const AUTHOR_KEY_WAIT_MS = 15_000;
+/** Answers to one member per join: a link that dropped mid-answer may ask again, once or twice. */
+const MAX_ANSWERS = 3;
+/** History chunks stay well under the channel's message limit (a line escapes to ≤ ~24 KB). */
+const CHUNK_BUDGET = MAX_CHANNEL_MESSAGE_LENGTH - 4_096;
+/** Authors remembered with their keys and names (members seen during this page's life). */
+const DIRECTORY_LIMIT = 1_000;
+
+type HistoryLinesMessage = MessageOf<'history:lines'>;
+
+interface HistoryPeerState {
+  /** We asked this member for history (it was here before us). */
+  asked: boolean;
+  /** Its answer is complete; anything more is unsolicited. */
+  done: boolean;
+  /** History lines taken from it this join (capped at MAX_HISTORY_LINES). */
+  received: number;
+  /** How often we answered it. */
+  answers: number;
+  /** Our answer's chunks not yet sent (waiting for room in the channel). */
+  outbox: HistoryLinesMessage[];
+}
+
+const historySlot = createSlot<HistoryPeerState>('history', () => ({
+  asked: false,
+  done: false,
+  received: 0,
+  answers: 0,
+  outbox: [],
+}));
+
+export interface HistoryCounts {
+  /** Members asked, and members whose answer is complete. */
+  asked: number;
+  answered: number;
+  /** History lines received, and shown as 'true', 'false', 'relayed'. */
+  received: number;
+  verified: number;
+  forged: number;
+  relayed: number;
+  /** Lines ignored: duplicates, over the cap, unsolicited. */
+  duplicate: number;
+  ignored: number;
+}
+
+export interface HistoryOptions {
+  selfId(): string;
+  /** Our own public key: after a reload, our earlier lines come back in history. */
+  ownKey(): Promise<string | null>;
+  /** The live member objects (to know who is here). */
+  members(): Iterable<MemberHandle>;
+  transcript: Transcript;
+  /** Shows (or replaces, same author and id) a history line. */
+  show(line: ChatLine, authorName: string): void;
+}
+
+interface Author {
+  /** Every key it announced while we knew it (a repaired link brings the same one again). */
+  keys: Set<string>;
+  name: string;
+  /** Its hello was checked: what we know of its key is all we will know. */
+  heard: boolean;
+}
+
+interface Waiting {
+  line: HistoryLine;
+  relayedBy: string;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+export function createHistory({ selfId, ownKey, members, transcript, show }: HistoryOptions) {
+  /** Members that were in the room when we joined: the ones worth asking. */
+  let askable = new Set<string>();
+  const authors = new Map<string, Author>();
+  /** Best verification shown so far per (author, id): a 'true' copy replaces any other. */
+  const shownAs = new Map<string, LineVerification>();
+  /** Lines whose author is here but whose key we do not know yet, by author id. */
+  const waiting = new Map<string, Waiting[]>();
+  const settling = new Set<Promise<void>>();
+  const counts: HistoryCounts = {
+    asked: 0,
+    answered: 0,
+    received: 0,
+    verified: 0,
+    forged: 0,
+    relayed: 0,
+    duplicate: 0,
+    ignored: 0,
+  };
+
+  function learn(member: MemberHandle, heard = false): void {
+    let author = authors.get(member.id);
+    if (!author) {
+      author = { keys: new Set(), name: member.name, heard: false };
+      authors.set(member.id, author);
+      if (authors.size > DIRECTORY_LIMIT) {
+        const oldest = authors.keys().next();
+        if (!oldest.done) authors.delete(oldest.value);
+      }
+    }
+    author.name = member.name;
+    author.heard ||= heard;
+    if (member.key !== null && member.verification !== 'mismatch') author.keys.add(member.key);
+  }
+
+  const present = (id: string): MemberHandle | undefined => {
+    for (const member of members()) if (member.id === id && !member.disposed) return member;
+    return undefined;
+  };
+
+  async function check(line: HistoryLine, author: Author | undefined): Promise<LineVerification> {
+    if (!author || author.keys.size === 0 || line.sig === undefined) {
+      // Known key but no signature: someone stripped it. Unknown key: we cannot tell.
+      return author && author.keys.size > 0 ? 'false' : 'relayed';
+    }
+    const { from, id, ts, text } = line;
+    for (const key of author.keys) {
+      if (await verifyLine(key, line.sig, { from, id, ts, text })) return 'true';
+    }
+    return 'false';
+  }
+
+  async function settle(line: HistoryLine, relayedBy: string): Promise<void> {
+    let author = authors.get(line.from);
+    if (line.from === selfId()) {
+      const key = await ownKey();
+      author = { keys: new Set(key ? [key] : []), name: line.name, heard: true };
+    }
+    const verified = await check(line, author);
+    const key = lineKey(line.from, line.id);
+    const before = shownAs.get(key);
+    // A good copy wins over a forged or unverifiable one; otherwise the first copy stays.
+    if (transcript.wasShown(line.from, line.id) || (before !== undefined && verified !== 'true')) {
+      counts.duplicate++;
+      return;
+    }
+    shownAs.set(key, verified);
+    counts[verified === 'true' ? 'verified' : verified === 'false' ? 'forged' : 'relayed']++;
+    const name = author?.name ?? line.name;
+    if (verified === 'true') transcript.markShown(line.from, line.id);
+    if (verified !== 'false') {
+      const kept: KeptLine = { from: line.from, name, id: line.id, ts: line.ts, text: line.text };
+      if (line.sig !== undefined) kept.sig = line.sig;
+      transcript.keep(kept);
+    }
+    show(
+      {
+        kind: 'chat',
+        id: line.id,
+        from: line.from,
+        ts: line.ts,
+        text: line.text,
+        own: line.from === selfId(),
+        history: { verified, relayedBy },
+      },
+      name,
+    );
+  }
+
+  function merge(line: HistoryLine, relayer: MemberHandle): void {
+    if (transcript.wasShown(line.from, line.id) || shownAs.get(lineKey(line.from, line.id)) === 'true') {
+      counts.duplicate++;
+      return;
+    }
+    if (present(line.from) && !authors.get(line.from)?.heard) {
+      // Its author is in the room and not linked yet: its hello will tell us its key.
+      const list = waiting.get(line.from) ?? [];
+      const entry: Waiting = {
+        line,
+        relayedBy: relayer.name,
+        timer: setTimeout(() => release(line.from, entry), AUTHOR_KEY_WAIT_MS),
+      };
+      list.push(entry);
+      waiting.set(line.from, list);
+      return;
+    }
+    track(settle(line, relayer.name));
+  }
+
+  function track(work: Promise<void>): void {
+    settling.add(work);
+    void work.finally(() => settling.delete(work));
+  }
+
+  /** Settles waiting lines of this author (all of them, or one that waited too long). */
+  function release(authorId: string, only?: Waiting): void {
+    const list = waiting.get(authorId);
+    if (!list) return;
+    const now = only ? list.filter((w) => w === only) : list;
+    const rest = only ? list.filter((w) => w !== only) : [];
+    if (rest.length > 0) waiting.set(authorId, rest);
+    else waiting.delete(authorId);
+    for (const entry of now) {
+      clearTimeout(entry.timer);
+      track(settle(entry.line, entry.relayedBy));
+    }
+  }
+
+  function answer(member: MemberHandle): void {
+    const state = member.slot(historySlot);
+    if (state.answers >= MAX_ANSWERS) return;
+    state.answers++;
+    const chunks: HistoryLinesMessage[] = [];
+    let current: HistoryLinesMessage = { t: 'history:lines', lines: [], done: false };
+    let size = encodeChannelMessage(current).length;
+    for (const kept of transcript.recent().slice(-MAX_HISTORY_LINES)) {
+      const line: HistoryLine = { from: kept.from, name: kept.name, id: kept.id, ts: kept.ts, text: kept.text };
+      if (kept.sig !== undefined) line.sig = kept.sig;
+      const lineSize = JSON.stringify(line).length + 1;
+      if (current.lines.length >= MAX_HISTORY_CHUNK_LINES || size + lineSize > CHUNK_BUDGET) {
+        chunks.push(current);
+        current = { t: 'history:lines', lines: [], done: false };
+        size = encodeChannelMessage(current).length;
+      }
+      current.lines.push(line);
+      size += lineSize;
+    }
+    current.done = true;
+    chunks.push(current);
+    state.outbox = chunks;
+    pump(member);
+  }
+
+  function pump(member: MemberHandle): void {
+    if (member.disposed) return;
+    const state = member.slot(historySlot);
+    // Bulk data: only while the channel has room; `drained` continues.
+    while (state.outbox.length > 0 && member.writable) {
+      const next = state.outbox[0];
+      if (next === undefined || !member.send(next)) break;
+      state.outbox.shift();
+    }
+  }
+
+  function ask(member: MemberHandle): void {
+    const state = member.slot(historySlot);
+    if (!askable.has(member.id) || state.done) return;
+    if (!state.asked) counts.asked++;
+    state.asked = member.send({ t: 'history:req' }) || state.asked;
+  }
+
+  function receiveLines(member: MemberHandle, message: HistoryLinesMessage): void {
+    const state = member.slot(historySlot);
+    if (!state.asked || state.done) {
+      counts.ignored += message.lines.length;
+      return;
+    }
+    for (const line of message.lines) {
+      if (state.received >= MAX_HISTORY_LINES) {
+        counts.ignored++;
+        continue;
+      }
+      state.received++;
+      counts.received++;
+      merge(line, member);
+    }
+    if (message.done) {
+      state.done = true;
+      counts.answered++;
+    }
+  }
+
+  const feature = defineFeature({
+    name: 'history',
+    types: ['history:req', 'history:lines'],
+    added: (member) => learn(member),
+    renamed: (member) => learn(member),
+    verified(member) {
+      learn(member, true);
+      release(member.id);
+    },
+    opened(member) {
+      // Our hello went first: the answer will be checked against keys from hellos.
+      ask(member);
+      pump(member);
+    },
+    drained: pump,
+    receive(member, message) {
+      if (message.t === 'history:req') answer(member);
+      else receiveLines(member, message);
+    },
+    removed(member) {
+      // Gone before we learned its key: its waiting lines can only be "relayed" now.
+      release(member.id);
+    },
+  });
+
+  return {
+    feature,
+    /**
+     * Our first join's member list: these members were here before us, so they may hold
+     * lines we have not seen. Later joiners are newer than us and are not asked.
+     */
+    joined(peerIds: readonly string[]): void {
+      askable = new Set(peerIds.filter((id) => id !== selfId()));
+    },
+    counts: (): HistoryCounts => ({ ...counts }),
+    /** Resolves once every line received so far is checked and shown, or waits for its author (tests). */
+    async idle(): Promise<void> {
+      await Promise.all([...settling]);
+    },
+  };
+}
+
+export type History = ReturnType<typeof createHistory>;

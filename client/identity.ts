@@ -1,0 +1,155 @@
+// Identity per join: an ECDSA P-256 key pair made when the page joins a room. The public
+// key goes in every hello (bound to the link by the room-key proof, see verify.ts); the
+// private key signs each of our chat lines, so that a member who relays a line later
+// (history for late joiners) cannot alter it or put words in another member's mouth.
+//
+// What is signed is the line's author peer id, message id, sender time, text and private
+// recipient, in one unambiguous JSON array: changing any of them breaks the signature.
+//
+// The tab keeps its pair for the room next to its resume ticket (sessionStorage): a reload
+// takes its peer id back, and with the same key its earlier lines, which other members
+// still hold and relay, keep checking as its own instead of looking forged.
+
+const ALGORITHM: EcKeyImportParams & EcKeyGenParams = { name: 'ECDSA', namedCurve: 'P-256' };
+const SIGNATURE: EcdsaParams = { name: 'ECDSA', hash: 'SHA-256' };
+/** Keeps what is signed here from ever meaning anything else. */
+const CONTEXT = 'roomlink/1 line';
+/** Imported public keys kept for verifying (one per member per join; bounded anyway). */
+const KEY_CACHE_LIMIT = 256;
+
+/** The parts of a line that its signature covers. */
+export interface SignedLine {
+  from: string;
+  id: string;
+  ts: number;
+  text: string;
+  /** Peer id of the one recipient of a private line. */
+  to?: string | undefined;
+}
+
+/** A key pair as this tab keeps it across a reload (see storage.ts). */
+export interface StoredKeyPair {
+  privateKey: JsonWebKey;
+  publicKey: JsonWebKey;
+}
+
+/** Where a tab keeps its key pair, so that a reload that resumes its peer id signs as before. */
+export interface KeyStore {
+  load(): StoredKeyPair | null;
+  save(pair: StoredKeyPair): void;
+}
+
+export interface Identity {
+  /** Our public key (base64url, raw P-256), or null where WebCrypto is missing. */
+  publicKey(): Promise<string | null>;
+  /** Our signature over the line, or null where WebCrypto is missing. */
+  sign(line: SignedLine): Promise<string | null>;
+}
+
+const encoder = new TextEncoder();
+
+function signedBytes(line: SignedLine): Uint8Array<ArrayBuffer> {
+  return encoder.encode(JSON.stringify([CONTEXT, line.from, line.id, line.ts, line.text, line.to ?? null]));
+}
+
+export function toBase64Url(bytes: Uint8Array): string {
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | null {
+  try {
+    const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return bytes;
+  } catch {
+    return null;
+  }
+}
+
+async function restore(subtle: SubtleCrypto, stored: StoredKeyPair): Promise<CryptoKeyPair | null> {
+  try {
+    return {
+      privateKey: await subtle.importKey('jwk', stored.privateKey, ALGORITHM, false, ['sign']),
+      publicKey: await subtle.importKey('jwk', stored.publicKey, ALGORITHM, true, ['verify']),
+    };
+  } catch {
+    return null; // tampered or from an older version: make a new one
+  }
+}
+
+async function makePair(subtle: SubtleCrypto, store: KeyStore | undefined): Promise<CryptoKeyPair | null> {
+  const stored = store?.load();
+  const restored = stored ? await restore(subtle, stored) : null;
+  if (restored) return restored;
+  // Extractable only when it is kept for this tab: then the stored copy is what signs.
+  const made = await subtle.generateKey(ALGORITHM, store !== undefined, ['sign', 'verify']);
+  if (!store) return made;
+  const pair = {
+    privateKey: await subtle.exportKey('jwk', made.privateKey),
+    publicKey: await subtle.exportKey('jwk', made.publicKey),
+  };
+  store.save(pair);
+  return (await restore(subtle, pair)) ?? made;
+}
+
+/**
+ * Our key pair (made lazily, once): a fresh one, or the one this tab kept for the room.
+ * Without crypto.subtle every answer is null.
+ */
+export function createIdentity(store?: KeyStore): Identity {
+  // crypto.subtle exists only in secure contexts (https, localhost).
+  const subtle = globalThis.crypto?.subtle;
+  const pair: Promise<CryptoKeyPair | null> = subtle
+    ? makePair(subtle, store).catch(() => null)
+    : Promise.resolve(null);
+  const exported: Promise<string | null> = pair.then(async (keys) => {
+    if (!keys || !subtle) return null;
+    return toBase64Url(new Uint8Array(await subtle.exportKey('raw', keys.publicKey)));
+  });
+  return {
+    publicKey: () => exported,
+    async sign(line) {
+      const keys = await pair;
+      if (!keys || !subtle) return null;
+      return toBase64Url(new Uint8Array(await subtle.sign(SIGNATURE, keys.privateKey, signedBytes(line))));
+    },
+  };
+}
+
+const imported = new Map<string, Promise<CryptoKey | null>>();
+
+function importKey(publicKey: string): Promise<CryptoKey | null> {
+  const known = imported.get(publicKey);
+  if (known) return known;
+  const subtle = globalThis.crypto?.subtle;
+  const raw = fromBase64Url(publicKey);
+  const made =
+    subtle && raw
+      ? subtle.importKey('raw', raw, ALGORITHM, false, ['verify']).catch(() => null)
+      : Promise.resolve(null);
+  imported.set(publicKey, made);
+  if (imported.size > KEY_CACHE_LIMIT) {
+    const oldest = imported.keys().next();
+    if (!oldest.done) imported.delete(oldest.value);
+  }
+  return made;
+}
+
+/**
+ * True only when `signature` is the holder of `publicKey` signing exactly this line. A
+ * malformed key or signature is simply false: hostile input never throws.
+ */
+export async function verifyLine(publicKey: string, signature: string, line: SignedLine): Promise<boolean> {
+  const key = await importKey(publicKey);
+  const sig = fromBase64Url(signature);
+  const subtle = globalThis.crypto?.subtle;
+  if (!key || !sig || !subtle) return false;
+  try {
+    return await subtle.verify(SIGNATURE, key, sig, signedBytes(line));
+  } catch {
+    return false;
+  }
+}

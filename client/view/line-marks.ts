@@ -1,0 +1,39 @@
+// What a chat line says about where it came from: private (and with whom), and for lines
+// from before we joined, whether its author's signature was checked. Attributes are the
+// stable test hooks (data-private-to / data-private-from, data-history, data-verified).
+import type { ChatLine } from '../features/chat.ts';
+import { el } from './dom.ts';
+
+/** Adds the line's private and history marks to its element (made by the lines view). */
+export function markLine(item: HTMLElement, line: ChatLine, nameOf: (peerId: string) => string): void {
+  if (line.privateTo !== undefined) {
+    item.dataset.privateTo = line.privateTo;
+    item.classList.add('line-private');
+    item.append(el('span', { className: 'line-mark', text: `private · to ${nameOf(line.privateTo)}` }));
+  }
+  if (line.privateFrom !== undefined) {
+    item.dataset.privateFrom = line.privateFrom;
+    item.classList.add('line-private');
+    item.append(el('span', { className: 'line-mark', text: 'private · to you' }));
+  }
+  const history = line.history;
+  if (history === undefined) return;
+  item.dataset.history = 'true';
+  item.dataset.verified = history.verified;
+  item.classList.add('line-history', `verified-${history.verified}`);
+  const mark = el('span', { className: 'line-mark' });
+  switch (history.verified) {
+    case 'true':
+      mark.textContent = '✓ signed';
+      mark.title = 'Signed by its author: checked against the key the author gave us';
+      break;
+    case 'false':
+      mark.textContent = `⚠ not from its author: altered or invented by ${history.relayedBy}`;
+      break;
+    case 'relayed':
+      mark.textContent = `relayed by ${history.relayedBy}`;
+      mark.title = 'Its author left before we could check its signature';
+      break;
+  }
+  item.append(mark);
+}

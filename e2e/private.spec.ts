@@ -1,0 +1,60 @@
+// Private messages inside the room: chosen by clicking a member (or through
+// window.roomlink.sendPrivate), sent only on that member's channel, marked on both sides,
+// and never part of the history a newcomer receives.
+
+import { expect, test } from './support/fixtures.ts';
+import { sendPrivate, shownLines, waitForHistory } from './support/history.ts';
+import { openRoom, openUser, sendMessage, shareLink, waitForMesh, waitForMessage } from './support/users.ts';
+
+// Four browsers on two shared cores: room to breathe under load.
+test.setTimeout(240_000);
+const meshTimeoutMs = 120_000;
+
+test('a private message reaches only its recipient, marked on both sides, and stays out of history', async ({
+  server,
+  browsers,
+}) => {
+  const [alice, bob, carol] = await openRoom(browsers, server.url, ['alice', 'bob', 'carol']);
+  if (!alice || !bob || !carol) throw new Error('openRoom returned too few users');
+  await waitForMesh([alice, bob, carol], meshTimeoutMs);
+
+  // Alice clicks Bob's entry: the composer says so, and her next line goes to Bob alone.
+  await alice.page.locator(`[data-testid=peer][data-peer-id="${bob.id}"]`).click();
+  await expect(alice.page.getByTestId('private-recipient')).toHaveText(/Private to bob/);
+  await sendMessage(alice.page, 'secret for bob');
+  // Back to everyone, then a public line, which also goes to Carol on the same channel.
+  await alice.page.getByTestId('private-clear').click();
+  await expect(alice.page.getByTestId('private-recipient')).toBeHidden();
+  await sendMessage(alice.page, 'public after the secret');
+  // And Bob answers privately through the test hook.
+  expect(await sendPrivate(bob.page, alice.id, 'reply for alice only')).toMatch(/\S/);
+
+  await waitForMessage(bob.page, { from: alice.id, text: 'secret for bob' });
+  await waitForMessage(alice.page, { from: bob.id, text: 'reply for alice only' });
+  await waitForMessage(carol.page, { from: alice.id, text: 'public after the secret' });
+
+  const onAlice = await shownLines(alice.page);
+  expect(onAlice.find((line) => line.text === 'secret for bob')?.privateTo).toBe(bob.id);
+  expect(onAlice.find((line) => line.text === 'reply for alice only')?.privateFrom).toBe(bob.id);
+  expect(onAlice.find((line) => line.text === 'public after the secret')?.privateTo).toBeNull();
+  const onBob = await shownLines(bob.page);
+  expect(onBob.find((line) => line.text === 'secret for bob')?.privateFrom).toBe(alice.id);
+  expect(onBob.find((line) => line.text === 'reply for alice only')?.privateTo).toBe(alice.id);
+  await expect(bob.page.locator(`[data-private-from="${alice.id}"]`)).toContainText('private');
+
+  // Carol got Alice's public line, sent after the secret on the same ordered channel, and
+  // never the private ones.
+  const onCarol = (await shownLines(carol.page)).map((line) => line.text);
+  expect(onCarol).toContain('public after the secret');
+  expect(onCarol).not.toContain('secret for bob');
+  expect(onCarol).not.toContain('reply for alice only');
+
+  // A fourth member's history holds the public line and neither private one.
+  const dave = await openUser(await browsers.newContext({ label: 'dave' }), await shareLink(alice.page), 'dave');
+  await waitForMesh([alice, bob, carol, dave], meshTimeoutMs);
+  await waitForHistory(dave.page, 3);
+  const onDave = await shownLines(dave.page);
+  expect(onDave.filter((line) => line.history).map((line) => line.text)).toEqual(['public after the secret']);
+  expect(onDave.map((line) => line.text)).not.toContain('secret for bob');
+  expect(onDave.map((line) => line.text)).not.toContain('reply for alice only');
+});

@@ -1,0 +1,48 @@
+// History for late joiners, peer to peer. A newcomer asks each member that was in the room
+// before it (`history:req`); each answers once with the public lines it holds (at most
+// MAX_HISTORY_LINES, oldest first), in chunks that fit a channel message, the last one
+// marked `done`. Every line keeps its author's id and signature, so the newcomer checks it
+// against the author's key and not against the word of the member who relays it.
+import * as z from 'zod/mini';
+import { NAME_MAX_LENGTH } from '../limits.ts';
+import { chatTextSchema, lineTimeSchema, messageIdSchema, peerIdSchema, signatureSchema } from './chat.ts';
+import type { ChannelRate } from './rates.ts';
+
+/** A member keeps, sends and accepts at most this many history lines (per sender per join). */
+export const MAX_HISTORY_LINES = 200;
+/** Lines per history chunk (a chunk must also fit MAX_CHANNEL_MESSAGE_LENGTH). */
+export const MAX_HISTORY_CHUNK_LINES = 50;
+
+const historyLineSchema = z.strictObject({
+  /** The author's peer id. */
+  from: peerIdSchema,
+  /** The author's name as the relaying member knew it (shown only for authors who left). */
+  name: z.string().check(z.minLength(1), z.maxLength(NAME_MAX_LENGTH)),
+  id: messageIdSchema,
+  ts: lineTimeSchema,
+  text: chatTextSchema,
+  sig: z.optional(signatureSchema),
+});
+
+export const historySchemas = [
+  /** Please send me the recent public lines you hold. */
+  z.strictObject({ t: z.literal('history:req') }),
+  /** Part of the answer; `done` on the last part (an empty answer is one part, done). */
+  z.strictObject({
+    t: z.literal('history:lines'),
+    lines: z.array(historyLineSchema).check(z.maxLength(MAX_HISTORY_CHUNK_LINES)),
+    done: z.boolean(),
+  }),
+] as const;
+
+export type HistoryMessage = z.infer<(typeof historySchemas)[number]>;
+export type HistoryLine = z.infer<typeof historyLineSchema>;
+
+/**
+ * A newcomer asks once per link (again after a reload); an answer is at most
+ * MAX_HISTORY_LINES / MAX_HISTORY_CHUNK_LINES chunks, each up to a channel message long.
+ */
+export const historyRates = {
+  'history:req': { perSecond: 1, burst: 3 },
+  'history:lines': { perSecond: 8, burst: 8, chars: { perSecond: 200_000, burst: 260_000 } },
+} as const satisfies Record<HistoryMessage['t'], ChannelRate>;

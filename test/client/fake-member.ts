@@ -1,0 +1,44 @@
+// A stand-in MemberHandle for feature tests: what the feature sends lands in `wire`, the
+// channel opens when the test says so, and `key` plays the signing key from its hello.
+import type { MemberHandle, SlotKey } from '../../client/feature.ts';
+import type { ChannelMessage } from '../../protocol/index.ts';
+
+export interface FakeMember extends MemberHandle {
+  isOpen: boolean;
+  wire: ChannelMessage[];
+  key: string | null;
+  name: string;
+  disposed: boolean;
+  verification: MemberHandle['verification'];
+}
+
+export function fakeMember(id: string, key: string | null = null): FakeMember {
+  const slots = new Map<SlotKey<unknown>, unknown>();
+  const member: FakeMember = {
+    id,
+    name: id,
+    state: 'connected',
+    verification: 'unverified',
+    key,
+    disposed: false,
+    isOpen: false,
+    wire: [],
+    get open() {
+      return member.isOpen;
+    },
+    get writable() {
+      return member.isOpen;
+    },
+    send(message) {
+      if (!member.isOpen) return false;
+      member.wire.push(message);
+      return true;
+    },
+    slot<T>(slotKey: SlotKey<T>): T {
+      if (!slots.has(slotKey)) slots.set(slotKey, slotKey.init());
+      return slots.get(slotKey) as T;
+    },
+    pc: {} as RTCPeerConnection,
+  };
+  return member;
+}

@@ -1,0 +1,204 @@
+// History for late joiners, feature on its own: answers merged by (author, id), every line
+// checked against its author's own key (never the relaying member's word), forgeries caught,
+// lines of authors who left shown as relayed, caps per sender, answers that fit a channel.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { ChatLine } from '../../client/features/chat.ts';
+import { createHistory } from '../../client/features/history.ts';
+import { createTranscript } from '../../client/features/transcript.ts';
+import { createIdentity } from '../../client/identity.ts';
+import {
+  type ChannelMessage,
+  encodeChannelMessage,
+  type HistoryLine,
+  MAX_CHANNEL_MESSAGE_LENGTH,
+  MAX_HISTORY_LINES,
+  type MessageOf,
+  parseChannelMessage,
+} from '../../protocol/index.ts';
+import { type FakeMember, fakeMember } from './fake-member.ts';
+
+const SELF = 'newcomer-001';
+
+async function writer(id: string) {
+  const identity = createIdentity();
+  const member = fakeMember(id, await identity.publicKey());
+  member.name = id.split('-')[0] ?? id;
+  let n = 0;
+  const line = async (text: string, ts = 1_700_000_000_000 + n): Promise<HistoryLine> => {
+    const lineId = `${id.slice(0, 4)}-${String(++n).padStart(12, '0')}`;
+    const sig = await identity.sign({ from: id, id: lineId, ts, text });
+    return { from: id, name: member.name, id: lineId, ts, text, ...(sig ? { sig } : {}) };
+  };
+  return { member, line };
+}
+
+function harness(present: FakeMember[]) {
+  const shown: Array<{ line: ChatLine; name: string }> = [];
+  const transcript = createTranscript();
+  const history = createHistory({
+    selfId: () => SELF,
+    ownKey: async () => null,
+    members: () => present,
+    transcript,
+    show: (line, name) => shown.push({ line, name }),
+  });
+  history.joined(present.map((m) => m.id));
+  for (const member of present) history.feature.added?.(member);
+  /** Plays a member's link opening: its hello was checked, then our hello went. */
+  const link = (member: FakeMember) => {
+    member.isOpen = true;
+    history.feature.verified?.(member);
+    history.feature.opened?.(member);
+  };
+  const answer = (member: FakeMember, lines: HistoryLine[], done = true) =>
+    history.feature.receive(member, { t: 'history:lines', lines, done });
+  const marks = () => shown.map(({ line }) => `${line.text}:${line.history?.verified}`);
+  return { history, transcript, shown, link, answer, marks };
+}
+
+test('answers from several members are merged by (author, id): each line once, checked against its author', async () => {
+  const bob = await writer('bob-00000001');
+  const alice = await writer('alice-000001');
+  const carol = await writer('carol-000001');
+  const h = harness([alice.member, bob.member, carol.member]);
+  for (const m of [alice.member, bob.member, carol.member]) h.link(m);
+  assert.ok(
+    alice.member.wire.some((m) => m.t === 'history:req'),
+    'members here before us are asked',
+  );
+  const lines = [await bob.line('one'), await bob.line('two'), await carol.line('three')];
+  h.answer(alice.member, lines);
+  h.answer(carol.member, lines);
+  await h.history.idle();
+  assert.deepEqual(h.marks().sort(), ['one:true', 'three:true', 'two:true']);
+  assert.equal(h.history.counts().duplicate, 3);
+  assert.equal(h.shown.length, 3);
+  assert.ok(['alice', 'carol'].includes(h.shown.find((s) => s.line.text === 'one')?.line.history?.relayedBy ?? ''));
+});
+
+test('a line altered or invented by the member relaying it is shown as not verified; the true copy wins', async () => {
+  const bob = await writer('bob-00000001');
+  const alice = await writer('alice-000001');
+  const mallory = await writer('mallory-0001');
+  const h = harness([alice.member, bob.member, mallory.member]);
+  for (const m of [alice.member, bob.member, mallory.member]) h.link(m);
+  const real = await bob.line('meet at noon');
+  const altered = { ...real, text: 'meet at midnight' };
+  const invented = { ...(await bob.line('placeholder')), text: 'I owe mallory 100 €' };
+  const stripped = { ...(await bob.line('unsigned now')), sig: undefined } as HistoryLine;
+  h.answer(mallory.member, [altered, invented, stripped]);
+  await h.history.idle();
+  // Checks finish in any order; the view sorts by sender time.
+  assert.deepEqual(h.marks().sort(), ['I owe mallory 100 €:false', 'meet at midnight:false', 'unsigned now:false']);
+  assert.equal(h.shown[0]?.line.history?.relayedBy, 'mallory');
+  h.answer(alice.member, [real]);
+  await h.history.idle();
+  // The same (author, id) shown again: the view replaces the forged element with this one.
+  assert.deepEqual(h.marks().at(-1), 'meet at noon:true');
+  assert.equal(h.shown.at(-1)?.line.id, altered.id);
+  assert.equal(h.history.counts().forged, 3);
+  // The good copy is kept for the next newcomer; forgeries are not.
+  assert.deepEqual(
+    h.transcript.recent().map((l) => l.text),
+    ['meet at noon'],
+  );
+});
+
+test('a verified line is not replaced by a later forged copy', async () => {
+  const bob = await writer('bob-00000001');
+  const mallory = await writer('mallory-0001');
+  const h = harness([bob.member, mallory.member]);
+  h.link(bob.member);
+  h.link(mallory.member);
+  const real = await bob.line('true words');
+  h.answer(bob.member, [real]);
+  await h.history.idle();
+  h.answer(mallory.member, [{ ...real, text: 'false words' }]);
+  await h.history.idle();
+  assert.deepEqual(h.marks(), ['true words:true']);
+});
+
+test('a line whose author left before we learned its key is shown as relayed by the member who sent it', async () => {
+  const gone = await writer('gone-0000001');
+  const alice = await writer('alice-000001');
+  const h = harness([alice.member]);
+  h.link(alice.member);
+  h.answer(alice.member, [await gone.line('said before leaving')]);
+  await h.history.idle();
+  assert.deepEqual(h.marks(), ['said before leaving:relayed']);
+  assert.equal(h.shown[0]?.name, 'gone', 'the relayed name, since the author is not here');
+  assert.equal(h.shown[0]?.line.history?.relayedBy, 'alice');
+});
+
+test('a line whose author is here but not linked yet waits for the author’s hello', async () => {
+  const bob = await writer('bob-00000001');
+  const alice = await writer('alice-000001');
+  const h = harness([alice.member, bob.member]);
+  h.link(alice.member);
+  h.answer(alice.member, [await bob.line('wait for me')]);
+  await h.history.idle();
+  assert.deepEqual(h.marks(), []);
+  h.link(bob.member);
+  await h.history.idle();
+  assert.deepEqual(h.marks(), ['wait for me:true']);
+});
+
+test('at most 200 history lines per sender per join; unsolicited history is ignored', async () => {
+  const bob = await writer('bob-00000001');
+  const alice = await writer('alice-000001');
+  const latecomer = await writer('late-0000001');
+  const h = harness([alice.member, bob.member]);
+  h.link(alice.member);
+  h.link(bob.member);
+  // A member that joined after us was never asked.
+  h.history.feature.added?.(latecomer.member);
+  h.link(latecomer.member);
+  assert.ok(!latecomer.member.wire.some((m) => m.t === 'history:req'));
+  h.answer(latecomer.member, [await bob.line('unsolicited')]);
+  const lines = await Promise.all(Array.from({ length: 250 }, (_, i) => bob.line(`l${i}`, 1_000 + i)));
+  for (let i = 0; i < lines.length; i += 50) h.answer(alice.member, lines.slice(i, i + 50), false);
+  h.answer(alice.member, [], true);
+  h.answer(alice.member, [await bob.line('after done')]);
+  await h.history.idle();
+  const counts = h.history.counts();
+  assert.equal(counts.received, MAX_HISTORY_LINES);
+  assert.equal(counts.verified, MAX_HISTORY_LINES);
+  assert.equal(counts.ignored, 1 + 50 + 1);
+  assert.equal(counts.answered, 1);
+});
+
+test('an answer holds the newest 200 public lines, oldest first, in chunks that fit a channel message', async () => {
+  const alice = await writer('alice-000001');
+  const newcomer = fakeMember('newcomer-002');
+  const h = harness([alice.member]);
+  for (let i = 0; i < 230; i++) {
+    // Lines at the size limit, full of characters JSON escapes, to test the chunk budget.
+    h.transcript.keep({
+      from: alice.member.id,
+      name: 'alice',
+      id: `id-${String(i).padStart(10, '0')}`,
+      ts: i,
+      text: `${i} ${'"\u0001'.repeat(1_990)}`,
+    });
+  }
+  newcomer.isOpen = true;
+  h.history.feature.added?.(newcomer);
+  h.history.feature.receive(newcomer, { t: 'history:req' });
+  const chunks = newcomer.wire.filter((m): m is MessageOf<'history:lines'> => m.t === 'history:lines');
+  assert.ok(chunks.length > 1);
+  for (const chunk of chunks) {
+    const raw = encodeChannelMessage(chunk as ChannelMessage);
+    assert.ok(raw.length <= MAX_CHANNEL_MESSAGE_LENGTH, `chunk of ${raw.length}`);
+    assert.deepEqual(parseChannelMessage(raw), chunk);
+  }
+  assert.deepEqual(
+    chunks.map((c) => c.done),
+    chunks.map((_, i) => i === chunks.length - 1),
+  );
+  const ts = chunks.flatMap((c) => c.lines.map((l) => l.ts));
+  assert.deepEqual(
+    ts,
+    Array.from({ length: 200 }, (_, i) => 30 + i),
+  );
+});
