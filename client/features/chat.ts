@@ -41,9 +41,11 @@ export interface ChatOptions {
   selfId(): string;
   members(): Iterable<MemberHandle>;
   display(line: ChatLine): void;
+  /** This member acknowledged our line (once per line and member): delivery receipts. */
+  delivered?(lineId: string, member: MemberHandle): void;
 }
 
-export function createChat({ selfId, members, display }: ChatOptions) {
+export function createChat({ selfId, members, display, delivered }: ChatOptions) {
   const seen = new Set<string>();
   const ackTimers = new Map<MemberHandle, ReturnType<typeof setTimeout>>();
 
@@ -85,6 +87,7 @@ export function createChat({ selfId, members, display }: ChatOptions) {
     box.queue = box.queue.filter((m, index) => {
       if (!done.has(m.id)) return true;
       if (index < before) box.sent--;
+      delivered?.(m.id, member);
       return false;
     });
   }

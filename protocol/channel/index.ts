@@ -9,13 +9,25 @@ import * as z from 'zod/mini';
 import { MAX_CHANNEL_MESSAGE_LENGTH } from '../limits.ts';
 import { type ChatProtocolMessage, chatSchemas } from './chat.ts';
 import { type CoreMessage, coreSchemas } from './core.ts';
+import { type ReactionMessage, reactionSchemas } from './reactions.ts';
+import { type ReceiptMessage, receiptSchemas } from './receipts.ts';
+import { type TypingMessage, typingSchemas } from './typing.ts';
 
 export * from './chat.ts';
 export * from './core.ts';
+export * from './reactions.ts';
+export * from './receipts.ts';
+export * from './typing.ts';
 
-const channelMessageSchema = z.discriminatedUnion('t', [...coreSchemas, ...chatSchemas]);
+const channelMessageSchema = z.discriminatedUnion('t', [
+  ...coreSchemas,
+  ...chatSchemas,
+  ...typingSchemas,
+  ...receiptSchemas,
+  ...reactionSchemas,
+]);
 
-export type ChannelMessage = CoreMessage | ChatProtocolMessage;
+export type ChannelMessage = CoreMessage | ChatProtocolMessage | TypingMessage | ReceiptMessage | ReactionMessage;
 export type ChannelMessageType = ChannelMessage['t'];
 /** One message type, by its tag: `MessageOf<'chat'>`. */
 export type MessageOf<T extends ChannelMessageType> = Extract<ChannelMessage, { t: T }>;
