@@ -1,7 +1,10 @@
 // Wires the page together: room link → signaling → mesh (member objects, links) → router →
 // features → view. The socket starts first: joining is what the page waits on longest.
 import { normalizeName, type PeerInfo } from '../protocol/index.ts';
-import { createChat } from './features/chat.ts';
+import { type ChatLine, createChat } from './features/chat.ts';
+import { createReactions } from './features/reactions.ts';
+import { createReceipts, type Receipt } from './features/receipts.ts';
+import { createTyping } from './features/typing.ts';
 import { friendlyName } from './friendly-name.ts';
 import { createIce } from './ice.ts';
 import { createLink, linkCounters, selectedPath } from './link.ts';
@@ -11,9 +14,13 @@ import { createRouter } from './router.ts';
 import { createSignaling, type Signaling } from './signaling.ts';
 import { loadName, loadResume, saveName, saveResume } from './storage.ts';
 import { createHandshake } from './verify.ts';
+import { createAttention } from './view/attention.ts';
 import { createLinesView } from './view/lines.ts';
 import { createMembersView } from './view/members.ts';
 import { createPageView } from './view/page.ts';
+import { createReactionsView } from './view/reactions.ts';
+import { createReadWatch, createReceiptsView } from './view/receipts.ts';
+import { createTypingView } from './view/typing.ts';
 
 /** How often the member list's path and round-trip time are refreshed. */
 const PATH_REFRESH_MS = 2_000;
@@ -109,7 +116,16 @@ async function rename(raw: string): Promise<void> {
 
 const page = createPageView({
   rename: (raw) => void rename(raw),
-  send: (text) => void chat.send(text),
+  send(text) {
+    const line = chat.send(text);
+    typing.stop();
+    // The chat queued it for exactly the members there now: they are its recipients.
+    if (line)
+      receipts.sent(
+        line.id,
+        [...mesh.all()].map((member) => member.id),
+      );
+  },
 });
 const members = createMembersView();
 const lines = createLinesView();
@@ -128,8 +144,43 @@ const ice = createIce({
 const chat = createChat({
   selfId: () => selfId ?? '',
   members: () => mesh.all(),
-  display: (line) => lines.append(line, line.own ? name : (mesh.member(line.from)?.name ?? 'Someone')),
+  display,
+  delivered: (lineId, member) => receipts.delivered(lineId, member),
 });
+const typing = createTyping({
+  members: () => mesh.all(),
+  changed: (list) => typingView.show(list.map((member) => member.name)),
+});
+const typingView = createTypingView({ keystroke: () => typing.keystroke(), emptied: () => typing.stop() });
+const receipts = createReceipts({
+  member: (id) => mesh.member(id),
+  changed: (lineId, receipt) => receiptsView.update(lineId, receipt),
+});
+const receiptsView = createReceiptsView();
+const readWatch = createReadWatch();
+const reactions = createReactions({
+  selfId: () => selfId ?? '',
+  members: () => mesh.all(),
+  changed: (author, id, summary) => reactionsView.update(author, id, summary),
+});
+const reactionsView = createReactionsView((author, id, emoji) => reactions.toggle(author, id, emoji));
+const attention = createAttention();
+
+/** A chat line for the page, with what goes around it: reactions, receipts, attention. */
+function display(line: ChatLine): void {
+  const sender = line.own ? name : (mesh.member(line.from)?.name ?? 'Someone');
+  const item = lines.append(line, sender);
+  if (line.kind !== 'chat') return;
+  reactions.shown(line.from, line.id);
+  reactionsView.attach(item, line.from, line.id);
+  if (line.own) {
+    receiptsView.own(item, line.id);
+    return;
+  }
+  typing.lineFrom(mesh.member(line.from));
+  readWatch.watch(item, () => receipts.read(line.from, line.id));
+  attention.incoming(sender, line.text);
+}
 
 const mesh = createMesh({
   links: {
@@ -139,7 +190,7 @@ const mesh = createMesh({
     unreachableReason: (lastIceError) => ice.unreachableReason(lastIceError),
   },
   handshake: createHandshake(link.key),
-  router: createRouter([chat.feature]),
+  router: createRouter([chat.feature, typing.feature, receipts.feature, reactions.feature]),
   sendSignal: (to, body) => signaling?.send({ to, ...body }),
   changed: (list) => members.render(list),
   notice: (notice) => {
@@ -218,6 +269,8 @@ declare global {
       pending(peerId: string): number;
       links(): Array<Record<string, string | boolean>>;
       counters(): { created: number; iceRestarts: number };
+      receipt(lineId: string): Receipt | null;
+      notified(): { count: number; last: { title: string; body: string } | null };
     };
   }
 }
@@ -231,6 +284,8 @@ window.roomlink = {
   },
   pending: (peerId) => chat.pending(mesh.member(peerId)),
   counters: () => ({ ...linkCounters }),
+  receipt: (lineId) => receipts.receipt(lineId),
+  notified: () => attention.notified(),
   links: () =>
     mesh.members().map((m) => {
       const pc = mesh.member(m.id)?.pc;

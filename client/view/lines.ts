@@ -2,12 +2,14 @@
 // per frame, so a burst of thousands of lines stays fast.
 import type { ChatLine } from '../features/chat.ts';
 import { el } from './dom.ts';
+import { renderText } from './text.ts';
 
 /** Within this many pixels of the bottom the chat counts as "at the newest message". */
 const STICK_TO_BOTTOM_PX = 48;
 
 export interface LinesView {
-  append(line: ChatLine, senderName: string): void;
+  /** Adds the line (on the page by the end of this task); returns its element. */
+  append(line: ChatLine, senderName: string): HTMLLIElement;
 }
 
 export function createLinesView(): LinesView {
@@ -51,7 +53,8 @@ export function createLinesView(): LinesView {
       item.dataset.kind = line.kind;
       const time = el('time', { className: 'line-time', text: formatTime(line.ts) });
       time.dateTime = new Date(line.ts).toISOString();
-      const text = el('span', { className: 'line-text', text: line.text, testId: 'message-text' });
+      const text = el('span', { className: 'line-text', testId: 'message-text' });
+      renderText(text, line.text);
       if (line.kind === 'chat') {
         const sender = el('span', { className: 'line-sender', text: line.own ? 'You' : senderName });
         item.append(sender, time, text);
@@ -65,6 +68,7 @@ export function createLinesView(): LinesView {
         flushScheduled = true;
         queueMicrotask(flush);
       }
+      return item;
     },
   };
 }
