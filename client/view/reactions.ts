@@ -85,6 +85,12 @@ export function createReactionsView(toggle: (author: string, id: string, emoji: 
   picker.addEventListener('keydown', (event) => {
     if (event.key === 'Escape') closePicker(true);
   });
+  // A click anywhere else closes an open picker, as a menu does.
+  document.addEventListener('click', (event) => {
+    if (!picker.isConnected || !(event.target instanceof Node)) return;
+    const opener = picker.parentElement?.querySelector('[data-testid=react-button]');
+    if (!picker.contains(event.target) && !opener?.contains(event.target)) closePicker(false);
+  });
   // A long press on a phone opens the context menu: show who reacted instead.
   messages.addEventListener('contextmenu', (event) => {
     const chip = event.target instanceof Element ? event.target.closest<HTMLElement>('[data-testid=reaction]') : null;
