@@ -3,7 +3,10 @@
 import { normalizeName, type PeerInfo } from '../protocol/index.ts';
 import { type ChatLine, createChat } from './features/chat.ts';
 import { createHistory } from './features/history.ts';
+import { createReactions } from './features/reactions.ts';
+import { createReceipts, type Receipt } from './features/receipts.ts';
 import { createTranscript } from './features/transcript.ts';
+import { createTyping } from './features/typing.ts';
 import { friendlyName } from './friendly-name.ts';
 import { createIce } from './ice.ts';
 import { createIdentity } from './identity.ts';
@@ -14,12 +17,16 @@ import { createRouter } from './router.ts';
 import { createSignaling, type Signaling } from './signaling.ts';
 import { loadName, loadResume, saveName, saveResume, signingKeyStore } from './storage.ts';
 import { createHandshake } from './verify.ts';
+import { createAttention } from './view/attention.ts';
 import { createHistoryView } from './view/history.ts';
 import { markLine } from './view/line-marks.ts';
 import { createLinesView } from './view/lines.ts';
 import { createMembersView } from './view/members.ts';
 import { createPageView } from './view/page.ts';
 import { createPrivateView } from './view/private.ts';
+import { createReactionsView } from './view/reactions.ts';
+import { createReadWatch, createReceiptsView } from './view/receipts.ts';
+import { createTypingView } from './view/typing.ts';
 
 /** How often the member list's path and round-trip time are refreshed. */
 const PATH_REFRESH_MS = 2_000;
@@ -119,8 +126,17 @@ async function rename(raw: string): Promise<void> {
 
 const page = createPageView({
   rename: (raw) => void rename(raw),
-  send: (text) => void chat.send(text, privateTo ?? undefined),
+  send: (text) => void sendLine(text, privateTo ?? undefined),
 });
+
+/** Sends a line to the room, or privately to one member; its id, or null if it cannot go. */
+function sendLine(text: string, to?: string): string | null {
+  const line = chat.send(text, to);
+  typing.stop();
+  // The chat queued it for exactly these members: they are its recipients.
+  if (line) receipts.sent(line.id, to !== undefined ? [to] : [...mesh.all()].map((member) => member.id));
+  return line?.id ?? null;
+}
 const members = createMembersView();
 const lines = createLinesView();
 const historyView = createHistoryView();
@@ -148,9 +164,21 @@ const ice = createIce({
 
 const nameOf = (peerId: string): string => mesh.member(peerId)?.name ?? 'Someone';
 
+/** A line for the page, with what goes around it: marks, reactions, receipts, attention. */
 function showLine(line: ChatLine, senderName: string): HTMLLIElement {
   const item = lines.append(line, senderName);
   markLine(item, line, nameOf);
+  if (line.kind !== 'chat') return item;
+  reactions.shown(line.from, line.id);
+  reactionsView.attach(item, line.from, line.id);
+  if (line.history) return item;
+  if (line.own) {
+    receiptsView.own(item, line.id);
+    return item;
+  }
+  typing.lineFrom(mesh.member(line.from));
+  readWatch.watch(item, () => receipts.read(line.from, line.id));
+  attention.incoming(senderName, line.text);
   return item;
 }
 
@@ -165,7 +193,26 @@ const chat = createChat({
   display: (line) => void showLine(line, line.own ? name : nameOf(line.from)),
   identity,
   transcript,
+  delivered: (lineId, member) => receipts.delivered(lineId, member),
 });
+const typing = createTyping({
+  members: () => mesh.all(),
+  changed: (list) => typingView.show(list.map((member) => member.name)),
+});
+const typingView = createTypingView({ keystroke: () => typing.keystroke(), emptied: () => typing.stop() });
+const receipts = createReceipts({
+  member: (id) => mesh.member(id),
+  changed: (lineId, receipt) => receiptsView.update(lineId, receipt),
+});
+const receiptsView = createReceiptsView();
+const readWatch = createReadWatch();
+const reactions = createReactions({
+  selfId: () => selfId ?? '',
+  members: () => mesh.all(),
+  changed: (author, id, summary) => reactionsView.update(author, id, summary),
+});
+const reactionsView = createReactionsView((author, id, emoji) => reactions.toggle(author, id, emoji));
+const attention = createAttention();
 
 const history = createHistory({
   selfId: () => selfId ?? '',
@@ -183,7 +230,7 @@ const mesh = createMesh({
     unreachableReason: (lastIceError) => ice.unreachableReason(lastIceError),
   },
   handshake: createHandshake(link.key, identity),
-  router: createRouter([chat.feature, history.feature]),
+  router: createRouter([chat.feature, history.feature, typing.feature, receipts.feature, reactions.feature]),
   sendSignal: (to, body) => signaling?.send({ to, ...body }),
   changed: (list) => members.render(list),
   notice: (notice) => {
@@ -285,6 +332,8 @@ declare global {
       sendPrivate(peerId: string, text: string): string | null;
       /** History for late joiners: what was asked, received and how it was checked. */
       history(): ReturnType<typeof history.counts>;
+      receipt(lineId: string): Receipt | null;
+      notified(): { count: number; last: { title: string; body: string } | null };
     };
   }
 }
@@ -298,8 +347,10 @@ window.roomlink = {
   },
   pending: (peerId) => chat.pending(mesh.member(peerId)),
   counters: () => ({ ...linkCounters }),
-  sendPrivate: (peerId, text) => chat.send(text, peerId)?.id ?? null,
+  sendPrivate: (peerId, text) => sendLine(text, peerId),
   history: () => history.counts(),
+  receipt: (lineId) => receipts.receipt(lineId),
+  notified: () => attention.notified(),
   links: () =>
     mesh.members().map((m) => {
       const pc = mesh.member(m.id)?.pc;

@@ -67,9 +67,11 @@ export interface ChatOptions {
   display(line: ChatLine): void;
   identity: Identity;
   transcript: Transcript;
+  /** This member acknowledged our line (once per line and member): delivery receipts. */
+  delivered?(lineId: string, member: MemberHandle): void;
 }
 
-export function createChat({ selfId, selfName, members, display, identity, transcript }: ChatOptions) {
+export function createChat({ selfId, selfName, members, display, identity, transcript, delivered }: ChatOptions) {
   const ackTimers = new Map<MemberHandle, ReturnType<typeof setTimeout>>();
   /** Our lines go out in the order written, each once its signature is made. */
   let outgoing: Promise<void> = Promise.resolve();
@@ -106,6 +108,7 @@ export function createChat({ selfId, selfName, members, display, identity, trans
     box.queue = box.queue.filter((m, index) => {
       if (!done.has(m.id)) return true;
       if (index < before) box.sent--;
+      delivered?.(m.id, member);
       return false;
     });
   }

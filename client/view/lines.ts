@@ -3,6 +3,7 @@
 // MAX_LINES only, so that its memory is bounded whatever the room sends.
 import type { ChatLine } from '../features/chat.ts';
 import { el } from './dom.ts';
+import { renderText } from './text.ts';
 
 /** Within this many pixels of the bottom the chat counts as "at the newest message". */
 const STICK_TO_BOTTOM_PX = 48;
@@ -101,7 +102,8 @@ export function createLinesView(): LinesView {
       const time = timeOf(line);
       // Each part is isolated (dir=auto, unicode-bidi: isolate in the CSS): an override
       // character in a text or a name reorders nothing outside it.
-      const text = el('span', { className: 'line-text', text: line.text, testId: 'message-text' });
+      const text = el('span', { className: 'line-text', testId: 'message-text' });
+      renderText(text, line.text);
       text.dir = 'auto';
       if (line.kind === 'chat') {
         const sender = el('span', { className: 'line-sender', text: line.own ? 'You' : senderName });

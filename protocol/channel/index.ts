@@ -11,15 +11,34 @@ import { type ChatProtocolMessage, chatRates, chatSchemas } from './chat.ts';
 import { type CoreMessage, coreRates, coreSchemas } from './core.ts';
 import { type HistoryMessage, historyRates, historySchemas } from './history.ts';
 import type { ChannelRate } from './rates.ts';
+import { type ReactionMessage, reactionRates, reactionSchemas } from './reactions.ts';
+import { type ReceiptMessage, receiptRates, receiptSchemas } from './receipts.ts';
+import { type TypingMessage, typingRates, typingSchemas } from './typing.ts';
 
 export * from './chat.ts';
 export * from './core.ts';
 export * from './history.ts';
 export * from './rates.ts';
+export * from './reactions.ts';
+export * from './receipts.ts';
+export * from './typing.ts';
 
-const channelMessageSchema = z.discriminatedUnion('t', [...coreSchemas, ...chatSchemas, ...historySchemas]);
+const channelMessageSchema = z.discriminatedUnion('t', [
+  ...coreSchemas,
+  ...chatSchemas,
+  ...historySchemas,
+  ...typingSchemas,
+  ...receiptSchemas,
+  ...reactionSchemas,
+]);
 
-export type ChannelMessage = CoreMessage | ChatProtocolMessage | HistoryMessage;
+export type ChannelMessage =
+  | CoreMessage
+  | ChatProtocolMessage
+  | HistoryMessage
+  | TypingMessage
+  | ReceiptMessage
+  | ReactionMessage;
 export type ChannelMessageType = ChannelMessage['t'];
 /** One message type, by its tag: `MessageOf<'chat'>`. */
 export type MessageOf<T extends ChannelMessageType> = Extract<ChannelMessage, { t: T }>;
@@ -29,6 +48,9 @@ export const CHANNEL_RATES: Readonly<Record<ChannelMessageType, ChannelRate>> = 
   ...coreRates,
   ...chatRates,
   ...historyRates,
+  ...typingRates,
+  ...receiptRates,
+  ...reactionRates,
 };
 
 export function parseChannelMessage(raw: unknown): ChannelMessage | null {

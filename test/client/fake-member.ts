@@ -12,7 +12,7 @@ export interface FakeMember extends MemberHandle {
   verification: MemberHandle['verification'];
 }
 
-export function fakeMember(id: string, key: string | null = null): FakeMember {
+export function fakeMember(id: string, key: string | null = null, open = false): FakeMember {
   const slots = new Map<SlotKey<unknown>, unknown>();
   const member: FakeMember = {
     id,
@@ -21,7 +21,7 @@ export function fakeMember(id: string, key: string | null = null): FakeMember {
     verification: 'unverified',
     key,
     disposed: false,
-    isOpen: false,
+    isOpen: open,
     wire: [],
     get open() {
       return member.isOpen;
@@ -30,7 +30,7 @@ export function fakeMember(id: string, key: string | null = null): FakeMember {
       return member.isOpen;
     },
     send(message) {
-      if (!member.isOpen) return false;
+      if (!member.isOpen || member.disposed) return false;
       member.wire.push(message);
       return true;
     },
@@ -41,4 +41,20 @@ export function fakeMember(id: string, key: string | null = null): FakeMember {
     pc: {} as RTCPeerConnection,
   };
   return member;
+}
+
+/** A member whose channel is open from the start. */
+export function openMember(id: string): FakeMember {
+  return fakeMember(id, null, true);
+}
+
+/** A clock the test moves by hand (for caps and their windows). */
+export function manualClock(start = 0): { now(): number; advance(ms: number): void } {
+  let time = start;
+  return {
+    now: () => time,
+    advance(ms) {
+      time += ms;
+    },
+  };
 }

@@ -1,0 +1,122 @@
+// "Alice is typing…": our own keystrokes become a start (at most once per 2 s while typing)
+// and a stop (5 s after the last keystroke, or when the message goes); the starts of others
+// are capped per member and expire on their own if a stop is lost.
+import { type MessageOf, TYPING_CAP_PERIOD_MS } from '../../protocol/index.ts';
+import { createSlot, defineFeature, type MemberHandle } from '../feature.ts';
+import { createRateCap, type RateCap } from '../rate-cap.ts';
+
+/** While the keys move, a start goes out again this often (the receiver's expiry refresh). */
+export const TYPING_REFRESH_MS = 2_000;
+/** No keystroke for this long: we stopped typing. */
+export const TYPING_IDLE_MS = 5_000;
+/**
+ * A start after a stop waits until the receiver's cap lets it through, with room for the
+ * two messages arriving closer together than they were sent.
+ */
+const TYPING_RESTART_GAP_MS = TYPING_CAP_PERIOD_MS + 150;
+/**
+ * A member whose start was not refreshed (or stopped) for this long is no longer shown: its
+ * stop was lost. Longer than a refresh plus the idle time, so an honest stop comes first.
+ */
+export const TYPING_STALE_MS = TYPING_REFRESH_MS + TYPING_IDLE_MS + 1_000;
+
+interface TypingPeerState {
+  cap: RateCap;
+}
+
+export interface TypingOptions {
+  members(): Iterable<MemberHandle>;
+  /** The members typing now, in the order they started (names as the server gave them). */
+  changed(typing: readonly MemberHandle[]): void;
+  now?: () => number;
+}
+
+export function createTyping({ members, changed, now = () => performance.now() }: TypingOptions) {
+  const typingSlot = createSlot<TypingPeerState>('typing', () => ({
+    cap: createRateCap(1, TYPING_CAP_PERIOD_MS, now),
+  }));
+  /** Members shown as typing, each with the timer that drops it if no stop comes. */
+  const typing = new Map<MemberHandle, ReturnType<typeof setTimeout>>();
+
+  // Our side.
+  let announced = false;
+  let lastStartAt = Number.NEGATIVE_INFINITY;
+  let idleTimer: ReturnType<typeof setTimeout> | null = null;
+
+  function broadcast(message: MessageOf<'typing'>): void {
+    for (const member of members()) if (!member.disposed) member.send(message);
+  }
+
+  function stop(): void {
+    if (idleTimer !== null) clearTimeout(idleTimer);
+    idleTimer = null;
+    if (!announced) return;
+    announced = false;
+    broadcast({ t: 'typing', active: false });
+  }
+
+  function show(member: MemberHandle): void {
+    const previous = typing.get(member);
+    if (previous !== undefined) clearTimeout(previous);
+    typing.set(
+      member,
+      setTimeout(() => hide(member), TYPING_STALE_MS),
+    );
+    if (previous === undefined) changed([...typing.keys()]);
+  }
+
+  function hide(member: MemberHandle): void {
+    const timer = typing.get(member);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    typing.delete(member);
+    changed([...typing.keys()]);
+  }
+
+  const feature = defineFeature({
+    name: 'typing',
+    types: ['typing'],
+    receive(member, message) {
+      if (!message.active) {
+        // A stop only ever removes; a flood of them costs a map lookup each.
+        hide(member);
+        return;
+      }
+      if (!member.slot(typingSlot).cap.allow()) return;
+      show(member);
+    },
+    opened(member) {
+      // Someone who (re)connects while we type learns it now, not at the next refresh.
+      if (announced) member.send({ t: 'typing', active: true });
+    },
+    renamed(member) {
+      if (typing.has(member)) changed([...typing.keys()]);
+    },
+    removed: hide,
+  });
+
+  return {
+    feature,
+    /** A keystroke in the composer (with text in it). */
+    keystroke(): void {
+      const time = now();
+      if (time - lastStartAt >= (announced ? TYPING_REFRESH_MS : TYPING_RESTART_GAP_MS)) {
+        lastStartAt = time;
+        announced = true;
+        broadcast({ t: 'typing', active: true });
+      }
+      if (idleTimer !== null) clearTimeout(idleTimer);
+      idleTimer = setTimeout(stop, TYPING_IDLE_MS);
+    },
+    /** The composer was emptied or its message sent. */
+    stop,
+    /** A chat line from this member arrived: whatever it was typing is written. */
+    lineFrom(member: MemberHandle | undefined): void {
+      if (member) hide(member);
+    },
+    /** Members shown as typing now (tests). */
+    typing: (): readonly MemberHandle[] => [...typing.keys()],
+  };
+}
+
+export type Typing = ReturnType<typeof createTyping>;

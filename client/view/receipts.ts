@@ -1,0 +1,79 @@
+// Receipts on the page: the "sent / delivered to k of n / read by k" note on our own lines,
+// and the watch that decides when we have read a line of someone else — it was at least half
+// on screen while the tab was visible.
+import { type Receipt, receiptText } from '../features/receipts.ts';
+import { el } from './dom.ts';
+
+/** Notes kept for this many of our latest lines (the receipts feature tracks as many). */
+const MAX_NOTES = 2_000;
+/** How much of a line must be on screen to count as seen. */
+const SEEN_RATIO = 0.5;
+
+export interface ReceiptsView {
+  /** Our own line: it gets a receipt note, "sent" until told otherwise. */
+  own(item: HTMLElement, lineId: string): void;
+  update(lineId: string, receipt: Receipt): void;
+}
+
+export function createReceiptsView(): ReceiptsView {
+  const notes = new Map<string, { item: HTMLElement; note: HTMLElement }>();
+  return {
+    own(item, lineId) {
+      const note = el('span', { className: 'line-receipt', text: 'sent', testId: 'receipt' });
+      item.dataset.receipt = 'sent';
+      item.append(note);
+      notes.set(lineId, { item, note });
+      if (notes.size > MAX_NOTES) {
+        const oldest = notes.keys().next();
+        if (!oldest.done) notes.delete(oldest.value);
+      }
+    },
+    update(lineId, receipt) {
+      const shown = notes.get(lineId);
+      if (!shown) return;
+      shown.item.dataset.receipt = receipt.state;
+      shown.note.textContent = receiptText(receipt);
+    },
+  };
+}
+
+export interface ReadWatch {
+  /** Calls `read` once, the first time the element is seen on a visible page. */
+  watch(item: Element, read: () => void): void;
+}
+
+export function createReadWatch(): ReadWatch {
+  const waiting = new Map<Element, () => void>();
+  /** Watched elements on screen while the tab is hidden: read when it shows again. */
+  const onScreen = new Set<Element>();
+  const visible = () => document.visibilityState === 'visible';
+
+  function seen(item: Element): void {
+    const read = waiting.get(item);
+    waiting.delete(item);
+    onScreen.delete(item);
+    observer.unobserve(item);
+    read?.();
+  }
+
+  const observer = new IntersectionObserver(
+    (entries) => {
+      for (const entry of entries) {
+        if (!entry.isIntersecting || entry.intersectionRatio < SEEN_RATIO) onScreen.delete(entry.target);
+        else if (visible()) seen(entry.target);
+        else onScreen.add(entry.target);
+      }
+    },
+    { threshold: [0, SEEN_RATIO] },
+  );
+  document.addEventListener('visibilitychange', () => {
+    if (visible()) for (const item of [...onScreen]) seen(item);
+  });
+
+  return {
+    watch(item, read) {
+      waiting.set(item, read);
+      observer.observe(item);
+    },
+  };
+}

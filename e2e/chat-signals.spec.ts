@@ -1,0 +1,196 @@
+// What a chat says besides the lines themselves (issue 11): who is typing, how far each of
+// your lines got (delivered, read), emoji reactions, clickable links, and the unread count
+// and notifications while the tab is hidden.
+
+import { randomBytes } from 'node:crypto';
+import type { Locator, Page } from '@playwright/test';
+import type { BrowserPool } from './support/browser.ts';
+import { expect, test } from './support/fixtures.ts';
+import { openUser, sendMessage, shareLink, type User, waitForMesh, waitForMessage } from './support/users.ts';
+import { controlVisibility, setHidden } from './support/visibility.ts';
+
+/** Like openRoom, with every user's tab under the test's control (see visibility.ts). */
+async function openRoomWithTabs(browsers: BrowserPool, serverUrl: string, names: readonly string[]): Promise<User[]> {
+  const contextFor = async (name: string) => {
+    const context = await browsers.newContext({ label: name });
+    await controlVisibility(context);
+    return context;
+  };
+  const [first, ...rest] = names;
+  if (first === undefined) throw new Error('no names');
+  const creator = await openUser(await contextFor(first), `${serverUrl}/`, first);
+  const link = await shareLink(creator.page);
+  const others = await Promise.all(rest.map(async (name) => openUser(await contextFor(name), link, name)));
+  const users = [creator, ...others];
+  await waitForMesh(users);
+  return users;
+}
+
+const tag = () => randomBytes(4).toString('hex');
+
+/** The line `text` from `from` on `page`. */
+function lineOf(page: Page, from: string, text: string): Locator {
+  return page.locator(`[data-testid=message][data-from="${from}"]`).filter({ hasText: text });
+}
+
+test('typing shows on the other pages, names two typists, and clears when sent or after 5 s idle', async ({
+  server,
+  browsers,
+}) => {
+  // Three browsers and several phases: a mesh of three alone can take a minute on a busy CI.
+  test.slow();
+  const [alice, bob, carol] = await openRoomWithTabs(browsers, server.url, ['alice', 'bob', 'carol']);
+  if (!alice || !bob || !carol) throw new Error('fewer users');
+  const typingOnAlice = alice.page.getByTestId('typing');
+  await expect(typingOnAlice).toHaveText('');
+
+  await bob.page.getByTestId('message-input').pressSequentially('half a thou');
+  await expect(typingOnAlice).toHaveText('bob is typing…');
+  await expect(carol.page.getByTestId('typing')).toHaveText('bob is typing…');
+  await expect(bob.page.getByTestId('typing'), 'nobody is told about their own typing').toHaveText('');
+
+  await carol.page.getByTestId('message-input').pressSequentially('me too');
+  await expect(typingOnAlice).toHaveText(/^(bob and carol|carol and bob) are typing…$/);
+
+  // Neither sends: 5 s after their last key each stops by itself.
+  await expect(typingOnAlice).toHaveText('', { timeout: 20_000 });
+  await expect(alice.page.locator('[data-testid=message][data-kind=chat]')).toHaveCount(0);
+
+  // Typing again, then sending: cleared at once, the line arrives.
+  await bob.page.getByTestId('message-input').pressSequentially('ght, done');
+  await expect(typingOnAlice).toHaveText('bob is typing…');
+  await bob.page.getByTestId('message-input').press('Enter');
+  await waitForMessage(alice.page, { from: bob.id, text: 'half a thought, done' });
+  await expect(typingOnAlice).toHaveText('');
+});
+
+test('receipts count up to "delivered to all", then "read by k" as tabs show the line; reactions round-trip', async ({
+  server,
+  browsers,
+}) => {
+  // Three browsers and several phases: a mesh of three alone can take a minute on a busy CI.
+  test.slow();
+  const [alice, bob, carol] = await openRoomWithTabs(browsers, server.url, ['alice', 'bob', 'carol']);
+  if (!alice || !bob || !carol) throw new Error('fewer users');
+  await setHidden(bob.page, true);
+  await setHidden(carol.page, true);
+
+  const text = `did you get this? ${tag()}`;
+  await sendMessage(alice.page, text);
+  const mine = lineOf(alice.page, alice.id, text);
+  await expect(mine).toHaveAttribute('data-receipt', /^(sent|delivered-some|delivered-all)$/);
+  await expect(mine).toHaveAttribute('data-receipt', 'delivered-all');
+  await expect(mine.getByTestId('receipt')).toHaveText('delivered to all');
+  await waitForMessage(bob.page, { from: alice.id, text });
+  await waitForMessage(carol.page, { from: alice.id, text });
+
+  // Hidden tabs had the line on screen but nobody looked: read only once a tab shows.
+  await expect(mine).toHaveAttribute('data-receipt', 'delivered-all');
+  await setHidden(bob.page, false);
+  await expect(mine).toHaveAttribute('data-receipt', 'read');
+  await expect(mine.getByTestId('receipt')).toHaveText('read by 1');
+  await setHidden(carol.page, false);
+  await expect(mine.getByTestId('receipt')).toHaveText('read by 2');
+  // Lines of others carry no receipt.
+  await expect(lineOf(bob.page, alice.id, text).getByTestId('receipt')).toHaveCount(0);
+
+  // Bob reacts from the picker; everyone sees it, with who reacted.
+  const onBob = lineOf(bob.page, alice.id, text);
+  await onBob.getByTestId('react-button').click();
+  await onBob.getByTestId('reaction-picker').getByRole('button', { name: 'React with thumbs up' }).click();
+  const thumbsOn = (user: User) => lineOf(user.page, alice.id, text).locator('[data-testid=reaction][data-emoji="👍"]');
+  for (const user of [alice, carol]) {
+    await expect(thumbsOn(user)).toHaveAttribute('data-count', '1');
+    await expect(thumbsOn(user)).toHaveAttribute('title', 'bob');
+  }
+  await expect(thumbsOn(bob)).toHaveAttribute('aria-pressed', 'true');
+
+  // Alice adds hers by clicking the chip; Bob takes his back by clicking again.
+  await thumbsOn(alice).click();
+  await expect(thumbsOn(carol)).toHaveAttribute('data-count', '2');
+  await expect(thumbsOn(carol)).toHaveAttribute('title', 'bob, alice');
+  await thumbsOn(bob).click();
+  await expect(thumbsOn(carol)).toHaveAttribute('title', 'alice');
+  await expect(thumbsOn(alice)).toHaveAttribute('data-count', '1');
+  await expect(thumbsOn(alice)).toHaveAttribute('aria-pressed', 'true');
+  await expect(thumbsOn(bob)).toHaveAttribute('aria-pressed', 'false');
+});
+
+test('a URL in a message is a real link that opens apart from the page; markup around it stays text', async ({
+  server,
+  browsers,
+}) => {
+  const [alice, bob] = await openRoomWithTabs(browsers, server.url, ['alice', 'bob']);
+  if (!alice || !bob) throw new Error('fewer users');
+  const url = `${server.url}/styles.css?from=${tag()}`;
+  const text = `look: ${url}. <b>bold?</b> <img src=x onerror="window.__pwned=1"> javascript:alert(1)`;
+  await sendMessage(alice.page, text);
+  await waitForMessage(bob.page, { from: alice.id, text });
+
+  const shown = lineOf(bob.page, alice.id, url).getByTestId('message-text');
+  const link = shown.locator('a');
+  await expect(link).toHaveCount(1);
+  await expect(link).toHaveText(url);
+  await expect(link).toHaveAttribute('href', url);
+  await expect(link).toHaveAttribute('target', '_blank');
+  await expect(link).toHaveAttribute('rel', 'noopener noreferrer');
+  await expect(shown.locator('b, img, script')).toHaveCount(0);
+
+  const [opened] = await Promise.all([bob.context.waitForEvent('page'), link.click()]);
+  await opened.waitForLoadState('domcontentloaded');
+  expect(opened.url()).toBe(url);
+  expect(await opened.evaluate(() => (globalThis as unknown as { opener: unknown }).opener)).toBeNull();
+  expect(await bob.page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned ?? null)).toBeNull();
+});
+
+test('while the tab is hidden the title counts unread lines; notifications are opt-in and show text only if allowed', async ({
+  server,
+  browsers,
+}) => {
+  const [alice, bob] = await openRoomWithTabs(browsers, server.url, ['alice', 'bob']);
+  if (!alice || !bob) throw new Error('fewer users');
+  await bob.context.grantPermissions(['notifications'], { origin: server.url });
+  const notified = () =>
+    bob.page.evaluate(() =>
+      (
+        globalThis as unknown as {
+          roomlink: { notified(): { count: number; last: { title: string; body: string } | null } };
+        }
+      ).roomlink.notified(),
+    );
+  const title = await bob.page.title();
+
+  // Visible: nothing counts.
+  const seen = `while you look ${tag()}`;
+  await sendMessage(alice.page, seen);
+  await waitForMessage(bob.page, { from: alice.id, text: seen });
+  expect(await bob.page.title()).toBe(title);
+
+  // Hidden, notifications off: only the title counts.
+  await setHidden(bob.page, true);
+  const quiet = [`one ${tag()}`, `two ${tag()}`];
+  for (const line of quiet) await sendMessage(alice.page, line);
+  await expect(bob.page).toHaveTitle(`(2) ${title}`);
+  expect((await notified()).count).toBe(0);
+
+  // Opted in: a notification names the sender, but not the text.
+  await bob.page.getByTestId('notify-toggle').check();
+  await expect(bob.page.getByTestId('notify-text')).toBeEnabled();
+  const secret = `secret words ${tag()}`;
+  await sendMessage(alice.page, secret);
+  await expect(bob.page).toHaveTitle(`(3) ${title}`);
+  await expect.poll(async () => (await notified()).count).toBe(1);
+  const plain = (await notified()).last;
+  expect(plain?.title).toContain('alice');
+  expect(plain?.body).toBe('3 new messages');
+
+  // Text allowed too: now it carries the line.
+  await bob.page.getByTestId('notify-text').check();
+  const shared = `fine to show ${tag()}`;
+  await sendMessage(alice.page, shared);
+  await expect.poll(async () => (await notified()).last?.body).toBe(shared);
+
+  // Back to the tab: the count goes.
+  await setHidden(bob.page, false);
+  await expect(bob.page).toHaveTitle(title);
+});

@@ -1,0 +1,118 @@
+// Receipts: our lines count up from "sent" through "delivered to k of n" to "delivered to
+// all" and "read by k"; the chat's acks drive delivery; members we did not write to, ids we
+// never sent and floods are ignored; read receipts go back to the author in batches.
+import assert from 'node:assert/strict';
+import { mock, test } from 'node:test';
+import { createChat } from '../../client/features/chat.ts';
+import { createReceipts, type Receipt, receiptText } from '../../client/features/receipts.ts';
+import { createTranscript } from '../../client/features/transcript.ts';
+import { createIdentity } from '../../client/identity.ts';
+import { manualClock, openMember } from './fake-member.ts';
+
+const LINE = 'line-aaaaaaaaaaaaaaaa';
+
+function harness() {
+  const clock = manualClock(0);
+  const peers = [openMember('alice-000001'), openMember('bob-00000001'), openMember('carol-000001')];
+  const byId = new Map(peers.map((p) => [p.id, p]));
+  const updates: Array<[string, Receipt]> = [];
+  const receipts = createReceipts({
+    member: (id) => byId.get(id),
+    changed: (lineId, receipt) => updates.push([lineId, receipt]),
+    now: clock.now,
+  });
+  const [alice, bob, carol] = peers;
+  assert.ok(alice && bob && carol);
+  return { receipts, alice, bob, carol, updates, clock };
+}
+
+const text = (receipt: Receipt | null) => (receipt ? `${receipt.state}: ${receiptText(receipt)}` : null);
+
+test('a line counts up from sent to delivered to all, then read by k', () => {
+  const { receipts, alice, bob, carol } = harness();
+  receipts.sent(LINE, [alice.id, bob.id, carol.id]);
+  assert.equal(text(receipts.receipt(LINE)), 'sent: sent');
+  receipts.delivered(LINE, alice);
+  receipts.delivered(LINE, alice); // a second ack of the same member counts once
+  assert.equal(text(receipts.receipt(LINE)), 'delivered-some: delivered to 1 of 3');
+  receipts.delivered(LINE, bob);
+  receipts.delivered(LINE, carol);
+  assert.equal(text(receipts.receipt(LINE)), 'delivered-all: delivered to all');
+  receipts.feature.receive(bob, { t: 'receipt:read', ids: [LINE] });
+  assert.equal(text(receipts.receipt(LINE)), 'read: read by 1');
+  receipts.feature.receive(carol, { t: 'receipt:read', ids: [LINE] });
+  receipts.feature.receive(carol, { t: 'receipt:read', ids: [LINE] });
+  assert.equal(text(receipts.receipt(LINE)), 'read: read by 2');
+});
+
+test('a line written to nobody stays "sent"; one whose only missing member left is delivered to all', () => {
+  const { receipts, alice, bob } = harness();
+  receipts.sent('alone-aaaaaaaaaaaaaaa', []);
+  assert.equal(text(receipts.receipt('alone-aaaaaaaaaaaaaaa')), 'sent: sent');
+  receipts.sent(LINE, [alice.id, bob.id]);
+  receipts.delivered(LINE, alice);
+  receipts.feature.removed?.(bob, 'ERR_PEER_LEFT');
+  assert.equal(text(receipts.receipt(LINE)), 'delivered-all: delivered to all');
+});
+
+test('read receipts for lines we never wrote to that member, or never wrote, change nothing', () => {
+  const { receipts, alice, bob, updates } = harness();
+  receipts.sent(LINE, [alice.id]);
+  const before = updates.length;
+  receipts.feature.receive(bob, { t: 'receipt:read', ids: [LINE] });
+  receipts.feature.receive(alice, { t: 'receipt:read', ids: ['unknown-aaaaaaaaaaaaa'] });
+  assert.equal(updates.length, before);
+  assert.equal(text(receipts.receipt(LINE)), 'sent: sent');
+});
+
+test('a member flooding read receipts is obeyed 20 times a second, not more', () => {
+  const { receipts, alice, clock } = harness();
+  const ids = Array.from({ length: 100 }, (_, i) => `line-${String(i).padStart(16, '0')}`);
+  for (const id of ids) receipts.sent(id, [alice.id]);
+  for (const id of ids) receipts.feature.receive(alice, { t: 'receipt:read', ids: [id] });
+  const read = ids.filter((id) => receipts.receipt(id)?.state === 'read').length;
+  assert.equal(read, 20);
+  clock.advance(1_000);
+  receipts.feature.receive(alice, { t: 'receipt:read', ids: ids.slice(50, 60) });
+  assert.equal(receipts.receipt(ids[55] ?? '')?.state, 'read', 'obeyed again a second later');
+});
+
+test('lines we read go back to their author together, and wait for a closed channel', () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    const { receipts, alice } = harness();
+    alice.isOpen = false;
+    receipts.read(alice.id, 'one-aaaaaaaaaaaaaaaaa');
+    receipts.read(alice.id, 'two-aaaaaaaaaaaaaaaaa');
+    mock.timers.tick(1_000);
+    assert.deepEqual(alice.wire, []);
+    alice.isOpen = true;
+    receipts.feature.opened?.(alice);
+    assert.deepEqual(alice.wire, [{ t: 'receipt:read', ids: ['one-aaaaaaaaaaaaaaaaa', 'two-aaaaaaaaaaaaaaaaa'] }]);
+  } finally {
+    mock.timers.reset();
+  }
+});
+
+test("the chat's acks drive delivery, once per line and member", async () => {
+  const { receipts, alice, bob } = harness();
+  const chat = createChat({
+    selfId: () => 'me-000000001',
+    selfName: () => 'Me',
+    members: () => [alice, bob],
+    display: () => {},
+    identity: createIdentity(),
+    transcript: createTranscript(),
+    delivered: (lineId, member) => receipts.delivered(lineId, member),
+  });
+  const line = chat.send('hello');
+  assert.ok(line);
+  // A line goes out once it is signed (asynchronously): acks can only follow that.
+  while (!bob.wire.some((m) => m.t === 'chat')) await new Promise((resolve) => setImmediate(resolve));
+  receipts.sent(line.id, [alice.id, bob.id]);
+  chat.feature.receive(alice, { t: 'ack', ids: [line.id, line.id] });
+  chat.feature.receive(alice, { t: 'ack', ids: [line.id] });
+  assert.equal(text(receipts.receipt(line.id)), 'delivered-some: delivered to 1 of 2');
+  chat.feature.receive(bob, { t: 'ack', ids: [line.id] });
+  assert.equal(text(receipts.receipt(line.id)), 'delivered-all: delivered to all');
+});

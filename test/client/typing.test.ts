@@ -1,0 +1,117 @@
+// The typing indicator on both sides: how often we announce, when we stop, how the text
+// reads, and a member over the cap (one start per second) being ignored.
+import assert from 'node:assert/strict';
+import { mock, test } from 'node:test';
+import { createTyping, TYPING_IDLE_MS, TYPING_STALE_MS } from '../../client/features/typing.ts';
+import { typingText } from '../../client/view/typing.ts';
+import type { ChannelMessage } from '../../protocol/index.ts';
+import { type FakeMember, manualClock, openMember } from './fake-member.ts';
+
+function harness(t: { after(fn: () => void): void }) {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  t.after(() => mock.timers.reset());
+  const clock = manualClock(10_000);
+  const peers = [openMember('alice-000001'), openMember('bob-00000001')];
+  const shown: string[][] = [];
+  const typing = createTyping({
+    members: () => peers,
+    changed: (list) => shown.push(list.map((m) => m.id)),
+    now: clock.now,
+  });
+  const advance = (ms: number) => {
+    clock.advance(ms);
+    mock.timers.tick(ms);
+  };
+  return { typing, peers, shown, advance };
+}
+
+const typingOf = (member: FakeMember): ChannelMessage[] => member.wire.filter((m) => m.t === 'typing');
+
+test('while we type, a start goes out at most once per 2 s, and a stop 5 s after the last key', (t) => {
+  const { typing, peers, advance } = harness(t);
+  const [alice] = peers;
+  assert.ok(alice);
+  // Ten seconds of typing, a key every 100 ms.
+  for (let i = 0; i < 100; i++) {
+    typing.keystroke();
+    advance(100);
+  }
+  assert.deepEqual(
+    typingOf(alice).map((m) => m.t === 'typing' && m.active),
+    [true, true, true, true, true],
+  );
+  advance(TYPING_IDLE_MS - 100 - 1);
+  assert.equal(typingOf(alice).length, 5, 'no stop before 5 s without a key');
+  advance(1);
+  assert.deepEqual(typingOf(alice).at(-1), { t: 'typing', active: false });
+});
+
+test('sending the message stops at once; typing again right after waits for the cap', (t) => {
+  const { typing, peers, advance } = harness(t);
+  const [alice] = peers;
+  assert.ok(alice);
+  typing.keystroke();
+  advance(300);
+  typing.stop();
+  assert.deepEqual(typingOf(alice), [
+    { t: 'typing', active: true },
+    { t: 'typing', active: false },
+  ]);
+  typing.keystroke(); // 300 ms after the last start: the receiver would ignore a start now
+  assert.equal(typingOf(alice).length, 2);
+  advance(1_000);
+  typing.keystroke();
+  assert.deepEqual(typingOf(alice).at(-1), { t: 'typing', active: true });
+});
+
+test('a member shows as typing, and goes on its stop, on its chat line, or when it goes stale', (t) => {
+  const { typing, peers, shown, advance } = harness(t);
+  const [alice, bob] = peers;
+  assert.ok(alice && bob);
+  typing.feature.receive(alice, { t: 'typing', active: true });
+  typing.feature.receive(bob, { t: 'typing', active: true });
+  assert.deepEqual(shown.at(-1), [alice.id, bob.id]);
+  typing.feature.receive(alice, { t: 'typing', active: false });
+  assert.deepEqual(shown.at(-1), [bob.id]);
+  typing.lineFrom(bob);
+  assert.deepEqual(shown.at(-1), []);
+  advance(1_000);
+  typing.feature.receive(alice, { t: 'typing', active: true });
+  assert.deepEqual(shown.at(-1), [alice.id]);
+  advance(TYPING_STALE_MS);
+  assert.deepEqual(shown.at(-1), [], 'a start whose stop was lost expires');
+});
+
+test('a member flooding starts is obeyed once per second, and stops cost nothing', (t) => {
+  const { typing, peers, shown, advance } = harness(t);
+  const [alice] = peers;
+  assert.ok(alice);
+  let obeyed = 0;
+  for (let i = 0; i < 1_000; i++) {
+    const before = shown.length;
+    typing.feature.receive(alice, { t: 'typing', active: true });
+    if (shown.length > before) obeyed++;
+    typing.feature.receive(alice, { t: 'typing', active: false });
+    advance(5);
+  }
+  // 5 seconds of flood: one start per second at most.
+  assert.ok(obeyed <= 5, `obeyed ${obeyed} starts in 5 s`);
+  assert.ok(obeyed >= 4, `still heard about once a second (${obeyed})`);
+});
+
+test('a member that leaves stops typing', (t) => {
+  const { typing, peers, shown } = harness(t);
+  const [alice] = peers;
+  assert.ok(alice);
+  typing.feature.receive(alice, { t: 'typing', active: true });
+  typing.feature.removed?.(alice, 'ERR_PEER_LEFT');
+  assert.deepEqual(shown.at(-1), []);
+  assert.deepEqual(typing.typing(), []);
+});
+
+test('the indicator names one or two, and says "several" for more', () => {
+  assert.equal(typingText([]), '');
+  assert.equal(typingText(['Alice']), 'Alice is typing…');
+  assert.equal(typingText(['Alice', 'Bob']), 'Alice and Bob are typing…');
+  assert.equal(typingText(['Alice', 'Bob', 'Carol']), 'Several people are typing…');
+});

@@ -1,0 +1,42 @@
+// The channel messages of typing, read receipts and reactions: exactly these shapes parse,
+// anything else (extra fields, unknown emoji, oversized batches, bad ids) is dropped.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { MAX_READ_IDS, parseChannelMessage } from '../protocol/index.ts';
+
+const ID = 'abcdefghijklmnopqrstu';
+const AUTHOR = 'peer-0000001';
+const parse = (value: unknown) => parseChannelMessage(JSON.stringify(value));
+
+test('well-formed typing, read receipts and reactions parse', () => {
+  for (const message of [
+    { t: 'typing', active: true },
+    { t: 'typing', active: false },
+    { t: 'receipt:read', ids: [ID] },
+    { t: 'receipt:read', ids: Array(MAX_READ_IDS).fill(ID) },
+    { t: 'react', author: AUTHOR, id: ID, emoji: '👍', on: true },
+    { t: 'react', author: AUTHOR, id: ID, emoji: '❤️', on: false },
+  ]) {
+    assert.deepEqual(parse(message), message);
+  }
+});
+
+test('malformed ones are dropped, never thrown', () => {
+  for (const message of [
+    { t: 'typing' },
+    { t: 'typing', active: 'yes' },
+    { t: 'typing', active: true, text: 'peek at what I type' },
+    { t: 'receipt:read', ids: [] },
+    { t: 'receipt:read', ids: Array(MAX_READ_IDS + 1).fill(ID) },
+    { t: 'receipt:read', ids: ['<script>'] },
+    { t: 'react', author: AUTHOR, id: ID, emoji: '💩', on: true },
+    { t: 'react', author: AUTHOR, id: ID, emoji: '<img src=x>', on: true },
+    { t: 'react', author: '', id: ID, emoji: '👍', on: true },
+    { t: 'react', author: AUTHOR, id: 'x'.repeat(100), emoji: '👍', on: true },
+    { t: 'react', author: AUTHOR, id: ID, emoji: '👍' },
+    { t: 'react', author: AUTHOR, id: ID, emoji: '👍', on: true, count: 1000 },
+    { t: 'reaction', author: AUTHOR, id: ID, emoji: '👍', on: true },
+  ]) {
+    assert.equal(parse(message), null, JSON.stringify(message));
+  }
+});
