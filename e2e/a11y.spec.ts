@@ -1,8 +1,8 @@
 // Accessibility of the room page: an axe-core scan (every rule axe runs by default, best
 // practices included) finds nothing in light and dark, on a desktop and on a phone, with a
-// live room around it (a member, chat lines, a long name), with the phone's people panel
-// and the QR dialog open. One room serves all four combinations: setting up a room
-// is the slow part, and the scans do not change it.
+// live room around it (a member, a chat long enough to scroll, a long name), with the
+// phone's people panel and the QR dialog open. One room serves all four combinations:
+// setting up a room is the slow part, and the scans do not change it.
 
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
@@ -27,7 +27,7 @@ async function violations(page: Page, label: string): Promise<string[]> {
 }
 
 test('axe finds no violation on the room page: light and dark, desktop and phone', async ({ server, browsers }) => {
-  // Two users joining and four rounds of three scans on a shared two-core machine.
+  // Two users joining and six scans on a shared two-core machine.
   test.setTimeout(180_000);
   const [alice, bob] = await openRoom(browsers, server.url, ['Alice', 'Bartholomew the Unreachable']);
   if (!alice || !bob) throw new Error('openRoom returned fewer users');
@@ -35,8 +35,10 @@ test('axe finds no violation on the room page: light and dark, desktop and phone
   const page = alice.page;
   const line = { from: bob.id, text: 'hello from Bartholomew' };
   await sendMessage(bob.page, line.text);
-  await sendMessage(page, 'hi!');
+  // Enough lines that the chat scrolls: a scrollable list must be reachable by keyboard.
+  for (let i = 1; i <= 20; i++) await sendMessage(page, `line ${i} of a chat long enough to scroll`);
   await waitForMessage(page, line);
+  await waitForMessage(bob.page, { from: alice.id, text: 'line 20 of a chat long enough to scroll' });
 
   const found: string[] = [];
   for (const scheme of ['light', 'dark'] as const) {
@@ -49,6 +51,12 @@ test('axe finds no violation on the room page: light and dark, desktop and phone
         await page.getByTestId('people-toggle').click();
         await expect(page.getByTestId('name-input')).toBeVisible();
       }
+      const messages = page.locator('#messages');
+      expect(
+        await messages.evaluate(
+          (list: { scrollHeight: number; clientHeight: number }) => list.scrollHeight > list.clientHeight,
+        ),
+      ).toBe(true);
       found.push(...(await violations(page, combo)));
       if (screenName === 'phone') {
         await page.getByTestId('people-toggle').click();
