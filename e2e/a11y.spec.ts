@@ -28,7 +28,7 @@ async function violations(page: Page, label: string): Promise<string[]> {
 
 test('axe finds no violation on the room page: light and dark, desktop and phone', async ({ server, browsers }) => {
   // Two users joining and six scans on a shared two-core machine.
-  test.setTimeout(180_000);
+  test.setTimeout(240_000);
   const [alice, bob] = await openRoom(browsers, server.url, ['Alice', 'Bartholomew the Unreachable']);
   if (!alice || !bob) throw new Error('openRoom returned fewer users');
   await waitForMesh([alice, bob]);
