@@ -103,7 +103,11 @@ test('Share… is offered only where the browser has a share sheet, and it share
     .toEqual([expect.objectContaining({ url: link })]);
 });
 
-/** Elements that stick out of the viewport sideways, and the page's own horizontal scroll. */
+/**
+ * What sticks out sideways: the page's own horizontal scroll, elements reaching past the
+ * viewport, and content wider than its element (text that would be cut off or scroll
+ * sideways inside its box; fields, which scroll their own text, aside).
+ */
 async function horizontalOverflow(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     interface Box {
@@ -115,6 +119,8 @@ async function horizontalOverflow(page: Page): Promise<string[]> {
       tagName: string;
       id: string;
       className: unknown;
+      scrollWidth: number;
+      clientWidth: number;
       getBoundingClientRect(): Box;
     }
     const scope = globalThis as unknown as {
@@ -128,8 +134,14 @@ async function horizontalOverflow(page: Page): Promise<string[]> {
     }
     for (const node of Array.from(scope.document.querySelectorAll('body *'))) {
       const box = node.getBoundingClientRect();
+      const name = `${node.tagName.toLowerCase()}#${node.id}.${String(node.className)}`;
       if (box.width > 0 && (box.left < -0.5 || box.right > width + 0.5)) {
-        found.push(`${node.tagName.toLowerCase()}#${node.id}.${String(node.className)} spans ${box.left}–${box.right}`);
+        found.push(`${name} spans ${box.left}–${box.right}`);
+      }
+      // clientWidth 1 or less: nothing shown (the visually-hidden labels clip on purpose).
+      const field = node.tagName === 'INPUT' || node.tagName === 'TEXTAREA';
+      if (!field && node.clientWidth > 1 && node.scrollWidth > node.clientWidth + 1) {
+        found.push(`${name} holds ${node.scrollWidth} px of content in ${node.clientWidth} px`);
       }
     }
     return found;
