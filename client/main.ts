@@ -12,6 +12,7 @@ import { createIce } from './ice.ts';
 import { createIdentity } from './identity.ts';
 import { createLink, linkCounters, selectedPath } from './link.ts';
 import { createMesh, type MeshNotice } from './mesh.ts';
+import { freeNameVariant } from './name-variant.ts';
 import { resolveRoomLink } from './room-link.ts';
 import { createRouter } from './router.ts';
 import { createSignaling, type Signaling } from './signaling.ts';
@@ -74,10 +75,13 @@ const signaling: Signaling | null =
           onSignal: (signal) => mesh.signal(signal),
           onNameTaken(error) {
             const taken = name;
-            name = error.suggestion ?? `${taken} ${2 + Math.floor(Math.random() * 98)}`;
+            name = error.suggestion ?? freeNameVariant(taken, [taken]);
             saveName(name);
             page.setName(name);
-            page.nameHint(`“${taken}” is taken in this room, so you are “${name}”. Change it any time.`);
+            const told = `“${taken}” is taken in this room, so you are “${name}”. Change it any time.`;
+            page.nameHint(told);
+            // Also in the chat: on a phone the name form is behind the People toggle.
+            system(told);
             return true;
           },
           onStatus(status, error) {
@@ -109,11 +113,15 @@ async function rename(raw: string): Promise<void> {
   const ack = await signaling.rename(result.name).catch(() => null);
   if (!ack?.ok) {
     const error = ack?.error;
-    const hint =
-      error?.code === 'name_taken'
-        ? `Someone here is already “${result.name}”.${error.suggestion ? ` “${error.suggestion}” is free.` : ''}`
-        : `Could not rename: ${error?.message ?? 'the server did not answer'}.`;
-    page.nameHint(hint, true);
+    if (error?.code === 'name_taken') {
+      const known = [name, ...mesh.members().map((member) => member.name)];
+      page.offerName(
+        `Someone here is already “${result.name}”.`,
+        error.suggestion ?? freeNameVariant(result.name, known),
+      );
+      return;
+    }
+    page.nameHint(`Could not rename: ${error?.message ?? 'the server did not answer'}.`, true);
     return;
   }
   name = ack.name;

@@ -2,10 +2,7 @@
 // protocol/index.ts: the confusables table it needs is 100 KB the page does not need).
 import unhomoglyph from 'unhomoglyph';
 import { NAME_MAX_LENGTH } from './limits.ts';
-
-// Characters that change nothing visible: zero-width, joiners, bidi controls, soft hyphen,
-// BOM. Two names that differ only by these look the same on screen, so they compare equal.
-const INVISIBLE_IN_KEY = /[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u061C]/gu;
+import { foldName } from './name.ts';
 
 /**
  * The TR39 skeleton of a text (NFD, each character replaced by its prototype from Unicode's
@@ -23,8 +20,7 @@ export function skeleton(text: string): string {
  * "ALICE" and "alice" meet; an upper-case "I" then passes for "i", not for "l".
  */
 export function nameKey(name: string): string {
-  const folded = name.normalize('NFKC').replace(INVISIBLE_IN_KEY, '').toLowerCase();
-  return skeleton(folded).toLowerCase().replace(/\s+/gu, ' ').trim();
+  return skeleton(foldName(name)).toLowerCase().replace(/\s+/gu, ' ').trim();
 }
 
 /** A trailing " 2", " 3"…: stripped before numbering, so "Alice 2" taken suggests "Alice 3". */
@@ -35,7 +31,7 @@ const TRAILING_NUMBER = /\s+\d+$/u;
  * limit. At most `taken.size + 1` tries: among that many variants one is always free.
  */
 export function freeVariant(name: string, taken: ReadonlySet<string>): string {
-  const visible = name.replace(INVISIBLE_IN_KEY, '');
+  const visible = name.normalize('NFKC').replace(/\p{Cf}/gu, '');
   const base = visible.replace(TRAILING_NUMBER, '') || visible;
   for (let n = 2; ; n++) {
     const suffix = ` ${n}`;

@@ -116,3 +116,16 @@ export function normalizeName(raw: unknown): NameResult {
   }
   return { ok: true, name };
 }
+
+// Characters that change nothing visible: zero-width, joiners, bidi controls, soft hyphen,
+// BOM. Two names that differ only by these look the same on screen, so they compare equal.
+const INVISIBLE_IN_KEY = /[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u061C]/gu;
+
+/**
+ * A name folded for comparison: NFKC (so "Ａlice" and "Alice" meet), invisible characters
+ * removed, case folded, inner spaces collapsed. The server compares names by nameKey()
+ * (name-key.ts), which also folds look-alikes; this lighter form is what the page can do.
+ */
+export function foldName(name: string): string {
+  return name.normalize('NFKC').replace(INVISIBLE_IN_KEY, '').toLowerCase().replace(/\s+/gu, ' ').trim();
+}

@@ -1,6 +1,8 @@
-// The page around the chat: connection status, the share link, your name and the composer.
+// The page around the chat: connection status, inviting people, your name, the composer,
+// and on a phone the toggle that brings the member list and name over the chat.
 import type { SignalingStatus } from '../signaling.ts';
-import { byTestId } from './dom.ts';
+import { byTestId, el } from './dom.ts';
+import { createShareView } from './share.ts';
 
 const STATUS_TEXT: Record<SignalingStatus, string> = {
   connecting: 'Connecting to the server…',
@@ -22,12 +24,12 @@ export interface PageView {
   setStatus(status: SignalingStatus, detail?: string): void;
   /** A hint under the name field: why a name was refused, or what was chosen for you. */
   nameHint(message: string | null, invalid?: boolean): void;
+  /** The name was refused as taken: say so and offer a free variant, one click away. */
+  offerName(message: string, variant: string): void;
   fatal(message: string): void;
 }
 
 export function createPageView(handlers: PageHandlers): PageView {
-  const shareLink = byTestId<HTMLInputElement>('share-link');
-  const copyButton = byTestId<HTMLButtonElement>('copy-button');
   const nameForm = document.getElementById('name-form') as HTMLFormElement;
   const nameInput = byTestId<HTMLInputElement>('name-input');
   const nameHint = document.getElementById('name-hint') as HTMLElement;
@@ -35,6 +37,11 @@ export function createPageView(handlers: PageHandlers): PageView {
   const messageInput = byTestId<HTMLInputElement>('message-input');
   const sendButton = byTestId<HTMLButtonElement>('send-button');
   const status = byTestId<HTMLElement>('signaling-status');
+  const announcer = document.getElementById('announcer') as HTMLElement;
+  const share = createShareView((message) => {
+    announcer.textContent = message;
+  });
+  watchPeopleToggle();
 
   // Nobody waits for a prompt: the message box works (and has focus) from the first moment.
   messageInput.disabled = false;
@@ -53,32 +60,15 @@ export function createPageView(handlers: PageHandlers): PageView {
     messageInput.value = '';
     if (document.activeElement !== messageInput) messageInput.focus();
   });
-  copyButton.addEventListener('click', async () => {
-    try {
-      await navigator.clipboard.writeText(shareLink.value);
-      flash(copyButton, 'Copied');
-    } catch {
-      // No Clipboard API (insecure context, permissions): select it for the user to copy.
-      shareLink.focus();
-      shareLink.select();
-      flash(copyButton, 'Press Ctrl+C');
-    }
-  });
-  shareLink.addEventListener('focus', () => shareLink.select());
 
-  function flash(button: HTMLButtonElement, text: string): void {
-    const original = button.dataset.label ?? button.textContent ?? '';
-    button.dataset.label = original;
-    button.textContent = text;
-    setTimeout(() => {
-      button.textContent = original;
-    }, 1500);
+  function hint(parts: (string | HTMLElement)[], invalid: boolean): void {
+    nameInput.setAttribute('aria-invalid', invalid ? 'true' : 'false');
+    nameHint.classList.toggle('invalid', invalid);
+    nameHint.replaceChildren(...parts);
   }
 
   return {
-    setShareLink(url) {
-      shareLink.value = url;
-    },
+    setShareLink: (url) => share.setLink(url),
     setName(name) {
       if (document.activeElement !== nameInput) nameInput.value = name;
     },
@@ -88,8 +78,17 @@ export function createPageView(handlers: PageHandlers): PageView {
       status.hidden = status.textContent === '';
     },
     nameHint(message, invalid = false) {
-      nameInput.setAttribute('aria-invalid', invalid ? 'true' : 'false');
-      nameHint.textContent = message ?? '';
+      hint(message === null ? [] : [message], invalid);
+    },
+    offerName(message, variant) {
+      const take = el('button', { className: 'name-offer', testId: 'name-suggestion', text: `Use “${variant}”` });
+      take.type = 'button';
+      take.dataset.name = variant;
+      take.addEventListener('click', () => {
+        nameInput.value = variant;
+        handlers.rename(variant);
+      });
+      hint([`${message} `, take], true);
     },
     fatal(message) {
       status.dataset.state = 'rejected';
@@ -99,4 +98,36 @@ export function createPageView(handlers: PageHandlers): PageView {
       sendButton.disabled = true;
     },
   };
+}
+
+/**
+ * On narrow screens the chat gets the screen and the member list with the name form sits
+ * behind a toggle (styles.css hides the toggle where both fit). The toggle's count mirrors
+ * the list's, which the member list view keeps.
+ */
+function watchPeopleToggle(): void {
+  const toggle = byTestId<HTMLButtonElement>('people-toggle');
+  const side = document.getElementById('side') as HTMLElement;
+  const listCount = document.getElementById('member-count') as HTMLElement;
+  const toggleCount = document.getElementById('people-count') as HTMLElement;
+
+  function setOpen(open: boolean): void {
+    toggle.setAttribute('aria-expanded', String(open));
+    side.classList.toggle('open', open);
+  }
+  toggle.addEventListener('click', () => {
+    const open = toggle.getAttribute('aria-expanded') !== 'true';
+    setOpen(open);
+    if (open) side.querySelector<HTMLElement>('input, button')?.focus();
+  });
+  // Escape inside the open panel closes it and gives the keyboard back to the toggle.
+  side.addEventListener('keydown', (event) => {
+    if (event.key !== 'Escape' || toggle.getAttribute('aria-expanded') !== 'true') return;
+    if (getComputedStyle(toggle).display === 'none') return; // wide screen: no panel to close
+    setOpen(false);
+    toggle.focus();
+  });
+  new MutationObserver(() => {
+    toggleCount.textContent = listCount.textContent;
+  }).observe(listCount, { childList: true, characterData: true, subtree: true });
 }

@@ -1,0 +1,229 @@
+// The page a person sees around the chat (issue 11): a clean first load with an icon, the QR
+// code and share sheet for inviting people, a phone-sized layout where the chat gets the
+// screen, and a taken name answered with a free variant one click away.
+
+import type { Page } from '@playwright/test';
+import { PNG } from 'pngjs';
+import decodeQR from 'qr/decode.js';
+import { expect, test } from './support/fixtures.ts';
+import { openRoom, openUser, selfId, sendMessage, shareLink, waitForMesh, waitForMessage } from './support/users.ts';
+
+const phone = { width: 360, height: 740 } as const;
+
+test('the first load logs no console error, fails no request, and the browser finds its icon', async ({
+  server,
+  browsers,
+}) => {
+  const page = await (await browsers.newContext({ label: 'visitor' })).newPage();
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning')
+      problems.push(`console ${message.type()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
+  });
+  // The browser asks for the tab's icon by itself (resource type "other"), after the page
+  // loads: without a <link rel=icon> it asks for /favicon.ico, which this server has not.
+  const icon = page.waitForResponse((response) => response.request().resourceType() === 'other');
+  await page.goto(`${server.url}/`);
+  await selfId(page);
+  const iconResponse = await icon;
+  expect(new URL(iconResponse.url()).pathname).toBe('/favicon.svg');
+  expect(iconResponse.status()).toBe(200);
+  expect(iconResponse.headers()['content-type']).toContain('image/svg+xml');
+  expect(problems).toEqual([]);
+});
+
+/** Decodes the QR code the page shows, from a screenshot: what a phone's camera would see. */
+async function scanQr(page: Page): Promise<string> {
+  const png = PNG.sync.read(await page.getByTestId('qr-code').screenshot());
+  return decodeQR({ width: png.width, height: png.height, data: png.data });
+}
+
+test('the QR code holds the full share link, key included, in light and dark; Escape closes it', async ({
+  server,
+  browsers,
+}) => {
+  const context = await browsers.newContext({ label: 'alice' });
+  const alice = await openUser(context, `${server.url}/`, 'Alice');
+  const link = await shareLink(alice.page);
+  expect(link).toMatch(/#k=[\w-]{22}$/);
+
+  // Keyboard only: the QR button is reachable and opens the dialog.
+  await alice.page.getByTestId('qr-button').focus();
+  await alice.page.keyboard.press('Enter');
+  await expect(alice.page.getByRole('dialog', { name: 'Join from a phone' })).toBeVisible();
+  expect(await scanQr(alice.page)).toBe(link);
+  await alice.page.keyboard.press('Escape');
+  await expect(alice.page.getByTestId('qr-code')).toBeHidden();
+  await expect(alice.page.getByTestId('qr-button')).toBeFocused();
+
+  // Dark mode keeps the code dark on light, which is what scanners read.
+  await alice.page.emulateMedia({ colorScheme: 'dark' });
+  await alice.page.setViewportSize(phone);
+  await alice.page.getByTestId('qr-button').click();
+  expect(await scanQr(alice.page)).toBe(link);
+  await alice.page.getByTestId('qr-close').click();
+  await expect(alice.page.getByTestId('qr-code')).toBeHidden();
+});
+
+test('Share… is offered only where the browser has a share sheet, and it shares the full link', async ({
+  server,
+  browsers,
+}) => {
+  // Chromium on Linux has no share sheet (no navigator.share): the button stays hidden.
+  const plain = await openUser(await browsers.newContext({ label: 'alice' }), `${server.url}/`, 'Alice');
+  const hasShare = await plain.page.evaluate(
+    () => 'share' in (globalThis as unknown as { navigator: object }).navigator,
+  );
+  expect(hasShare).toBe(false);
+  await expect(plain.page.getByTestId('share-button')).toBeHidden();
+  const link = await shareLink(plain.page);
+
+  // A phone's browser has one. This init script stands in for the system's share sheet
+  // (which this browser lacks) and records what the page hands it.
+  const context = await browsers.newContext({ label: 'bob' });
+  await context.addInitScript(() => {
+    const scope = globalThis as unknown as { navigator: object; sharedWith: unknown[] };
+    scope.sharedWith = [];
+    Object.assign(scope.navigator, {
+      share: async (data: unknown) => {
+        scope.sharedWith.push(data);
+      },
+      canShare: () => true,
+    });
+  });
+  const bob = await openUser(context, link, 'Bob');
+  await bob.page.getByTestId('share-button').click();
+  await expect
+    .poll(() => bob.page.evaluate(() => (globalThis as unknown as { sharedWith: { url?: string }[] }).sharedWith))
+    .toEqual([expect.objectContaining({ url: link })]);
+});
+
+/**
+ * What sticks out sideways: the page's own horizontal scroll, elements reaching past the
+ * viewport, and content wider than its element (text that would be cut off or scroll
+ * sideways inside its box; fields, which scroll their own text, aside).
+ */
+async function horizontalOverflow(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    interface Box {
+      left: number;
+      right: number;
+      width: number;
+    }
+    interface Node {
+      tagName: string;
+      id: string;
+      className: unknown;
+      scrollWidth: number;
+      clientWidth: number;
+      getBoundingClientRect(): Box;
+    }
+    const scope = globalThis as unknown as {
+      innerWidth: number;
+      document: { documentElement: { scrollWidth: number }; querySelectorAll(selector: string): ArrayLike<Node> };
+    };
+    const width = scope.innerWidth;
+    const found: string[] = [];
+    if (scope.document.documentElement.scrollWidth > width) {
+      found.push(`page scrolls sideways: ${scope.document.documentElement.scrollWidth} > ${width}`);
+    }
+    for (const node of Array.from(scope.document.querySelectorAll('body *'))) {
+      const box = node.getBoundingClientRect();
+      const name = `${node.tagName.toLowerCase()}#${node.id}.${String(node.className)}`;
+      if (box.width > 0 && (box.left < -0.5 || box.right > width + 0.5)) {
+        found.push(`${name} spans ${box.left}–${box.right}`);
+      }
+      // clientWidth 1 or less: nothing shown (the visually-hidden labels clip on purpose).
+      const field = node.tagName === 'INPUT' || node.tagName === 'TEXTAREA';
+      if (!field && node.clientWidth > 1 && node.scrollWidth > node.clientWidth + 1) {
+        found.push(`${name} holds ${node.scrollWidth} px of content in ${node.clientWidth} px`);
+      }
+    }
+    return found;
+  });
+}
+
+test('on a 360 px phone the chat gets the screen, people and name sit behind a toggle, and nothing overflows', async ({
+  server,
+  browsers,
+}) => {
+  const longName = 'Maximiliana-Wolkenkratzerhausen';
+  const [alice, bob] = await openRoom(browsers, server.url, ['Alice', longName]);
+  if (!alice || !bob) throw new Error('openRoom returned fewer users');
+  await waitForMesh([alice, bob]);
+  const page = alice.page;
+  await page.setViewportSize(phone);
+  // Unbroken text is the usual way a layout gets pushed sideways.
+  const unbroken = { from: bob.id, text: `https://example.test/${'a'.repeat(300)}` };
+  await sendMessage(bob.page, unbroken.text);
+  await sendMessage(page, 'x'.repeat(200));
+  await waitForMessage(page, unbroken);
+
+  const toggle = page.getByTestId('people-toggle');
+  await expect(toggle).toBeVisible();
+  await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+  await expect(toggle).toContainText('2');
+  await expect(page.getByTestId('name-input')).toBeHidden();
+  await expect(page.getByTestId('self')).toBeHidden();
+  await expect(page.getByTestId('message-input')).toBeVisible();
+  await expect(page.getByTestId('copy-button')).toBeVisible();
+  await expect(page.getByTestId('qr-button')).toBeVisible();
+  // The chat has most of the screen: the list of lines is well over half of its height.
+  const messagesBox = await page.locator('#messages').boundingBox();
+  expect(messagesBox?.height ?? 0).toBeGreaterThan(phone.height / 2);
+  expect(await horizontalOverflow(page)).toEqual([]);
+
+  // Keyboard: the toggle opens the panel and moves focus into it; Escape closes it again.
+  await toggle.focus();
+  await page.keyboard.press('Enter');
+  await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+  await expect(page.getByTestId('name-input')).toBeFocused();
+  await expect(page.getByTestId('peer').filter({ hasText: longName })).toBeVisible();
+  expect(await horizontalOverflow(page)).toEqual([]);
+  await page.keyboard.press('Escape');
+  await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+  await expect(toggle).toBeFocused();
+  await expect(page.getByTestId('name-input')).toBeHidden();
+
+  // Back on a wide screen the list is always there and the toggle is gone.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await expect(toggle).toBeHidden();
+  await expect(page.getByTestId('name-input')).toBeVisible();
+});
+
+test('a name already used in the room is refused, and a free variant is offered and taken in one click', async ({
+  server,
+  browsers,
+}) => {
+  const [alice, bob] = await openRoom(browsers, server.url, ['Alice', 'Bob']);
+  if (!alice || !bob) throw new Error('openRoom returned fewer users');
+  await waitForMesh([alice, bob]);
+
+  // Same name but for case: the server compares names case-folded, and says no.
+  const nameInput = bob.page.getByTestId('name-input');
+  await nameInput.fill('alice');
+  await nameInput.press('Enter');
+  const hint = bob.page.locator('#name-hint');
+  await expect(hint).toContainText('Someone here is already “alice”.');
+  await expect(nameInput).toHaveAttribute('aria-invalid', 'true');
+  const offer = bob.page.getByTestId('name-suggestion');
+  await expect(offer).toHaveAttribute('data-name', /^alice \d+$/);
+  const variant = (await offer.getAttribute('data-name')) ?? '';
+  await expect(offer).toHaveText(`Use “${variant}”`);
+  // Nothing changed meanwhile.
+  await expect(bob.page.getByTestId('self')).toHaveText('Bob (you)');
+  await expect(alice.page.getByTestId('peer')).toHaveText(/^Bob/);
+
+  await offer.click();
+  await expect(bob.page.getByTestId('self')).toHaveText(`${variant} (you)`);
+  await expect(nameInput).toHaveValue(variant);
+  await expect(nameInput).toHaveAttribute('aria-invalid', 'false');
+  await expect(hint).toHaveText('');
+  await expect(alice.page.getByTestId('peer')).toHaveText(new RegExp(`^${variant}`));
+  await expect(alice.page.getByTestId('message').filter({ hasText: `Bob is now ${variant}` })).toHaveCount(1);
+});
