@@ -6,7 +6,7 @@
 // the member list cover this node's members only.
 import type { SocketData } from '../protocol/signaling.ts';
 import type { Logger } from './logger.ts';
-import { type Member, membersOf, type RoomServer } from './rooms.ts';
+import { type Member, membersOf, type RoomServer, roomAddress } from './rooms.ts';
 
 /** What both a local Socket and a RemoteSocket (another node's) offer. */
 export interface RoomSocketInfo {
@@ -81,6 +81,6 @@ export function createMembership(io: RoomServer, options: MembershipOptions): Me
 
   return {
     fetchSockets,
-    members: async (roomId) => membersOf(await fetchSockets(roomId), roomId),
+    members: async (roomId) => membersOf(await fetchSockets(roomAddress(roomId)), roomId),
   };
 }

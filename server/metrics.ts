@@ -4,7 +4,9 @@
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { ErrorCode } from '../protocol/signaling.ts';
 import type { LimitedEvent, LimitScope } from './rate-limit.ts';
-import type { RoomServer } from './rooms.ts';
+import { type RoomServer, roomAddress } from './rooms.ts';
+
+const CHAT_ROOM_PREFIX = roomAddress('');
 
 export type JoinResult = 'joined' | 'resumed' | ErrorCode;
 export type KnownEvent = 'room:join' | 'signal' | 'room:leave' | 'ice:refresh' | 'room:rename' | '(unknown)';
@@ -47,9 +49,9 @@ export function createMetrics({ io, redisUp }: MetricsSources): Metrics {
       const adapter = io.of('/').adapter;
       let rooms = 0;
       // The adapter's rooms also hold each socket's own room (its id) and our per-peer
-      // addresses (peer:…); what is left are chat rooms.
+      // addresses (peer:…); chat rooms are the ones under roomAddress()'s prefix.
       for (const name of adapter.rooms.keys()) {
-        if (!adapter.sids.has(name) && !name.startsWith('peer:')) rooms += 1;
+        if (name.startsWith(CHAT_ROOM_PREFIX)) rooms += 1;
       }
       this.set(rooms);
     },

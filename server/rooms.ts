@@ -1,6 +1,6 @@
 // Room membership, kept in Socket.IO rooms rather than in a Map of our own, so that the
 // same code works across nodes once an adapter (Redis) is plugged in: a room's members are
-// whatever io.in(roomId).fetchSockets() returns, each described by its socket.data.
+// whatever io.in(roomAddress(roomId)).fetchSockets() returns, each described by its socket.data.
 //
 // Admission must hold the cap under concurrent joins, also across nodes. The order that
 // does (measured, see MACHINE.md): JOIN FIRST, THEN read membership, THEN decide. Of two
@@ -38,6 +38,16 @@ export function memberOf(data: Partial<SocketData> | undefined): Member | null {
   const member: Member = { roomId, peerId, name, joinedAt };
   if (data.admitted === true) member.admitted = true;
   return member;
+}
+
+/**
+ * The Socket.IO room of one chat room. Socket.IO keeps every socket in a private room named
+ * by its socket id, which uses the same alphabet as room ids: a bare room id chosen by a
+ * client could name someone else's private room. The prefix puts chat rooms in a namespace
+ * no socket id (no ':') and no peer address ('peer:') can fall into.
+ */
+export function roomAddress(roomId: string): string {
+  return `room:${roomId}`;
 }
 
 /** The personal Socket.IO room of one peer: signals are delivered by emitting to it. */
@@ -137,7 +147,7 @@ export type FetchMembers = (roomId: string) => Promise<Member[]>;
 
 /** Leaves the room and the personal address; clears the membership on socket.data. */
 export async function leaveRoom(socket: RoomSocket, member: Member): Promise<void> {
-  await socket.leave(member.roomId);
+  await socket.leave(roomAddress(member.roomId));
   await socket.leave(peerAddress(member.roomId, member.peerId));
   delete socket.data.roomId;
   delete socket.data.peerId;
@@ -163,7 +173,7 @@ export async function admit(
   // join order, which is what makes the ranking agree with what each reader could see.
   const joined: Member = { ...member, joinedAt: stamp() };
   Object.assign(socket.data, joined);
-  const joining = [socket.join(joined.roomId), socket.join(peerAddress(joined.roomId, joined.peerId))];
+  const joining = [socket.join(roomAddress(joined.roomId)), socket.join(peerAddress(joined.roomId, joined.peerId))];
   await Promise.all(joining);
   const members = await fetchMembers(joined.roomId);
   if (isAdmitted(members, joined.peerId, cap)) {

@@ -33,6 +33,7 @@ import {
   peersBefore,
   type RoomServer,
   type RoomSocket,
+  roomAddress,
 } from './rooms.ts';
 
 export interface SignalingDeps {
@@ -109,7 +110,7 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
     // still present: saying it left would make the others tear down a live connection.
     const members = await membership.members(member.roomId);
     if (peerStillPresent(members, member.peerId)) return;
-    io.to(member.roomId).emit('peer:left', { id: member.peerId, reason });
+    io.to(roomAddress(member.roomId)).emit('peer:left', { id: member.peerId, reason });
     log.info({ roomId: member.roomId, peerId: member.peerId, reason }, 'peer left');
   };
 
@@ -145,7 +146,7 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
     if (!admission.admitted) {
       log.info({ roomId, peerId, cap }, 'join refused: room full');
       // A joiner ranked after this one may have listed it in its ack already: take it back.
-      io.to(roomId).emit('peer:left', { id: peerId, reason: 'leave' });
+      io.to(roomAddress(roomId)).emit('peer:left', { id: peerId, reason: 'leave' });
       return reject('room:join', ack, protocolError('room_full', `this room already has ${cap} members`));
     }
     if (!socket.connected) {
@@ -167,7 +168,7 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
       limits: { maxRoomSize: cap, maxChatLength: MAX_CHAT_LENGTH },
     });
     // Also for a resumed id: the others may have dropped it meanwhile; a known id is a no-op.
-    socket.to(roomId).emit('peer:joined', { id: peerId, name });
+    socket.to(roomAddress(roomId)).emit('peer:joined', { id: peerId, name });
     metrics?.join(resumed ? 'resumed' : 'joined');
     log.info({ roomId, peerId, resumed }, 'peer joined');
   });
@@ -231,7 +232,7 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
     if (memberOf(socket.data)?.peerId !== member.peerId) return; // left meanwhile
     socket.data.name = name;
     (ack as (response: RenameAck) => void)({ ok: true, name });
-    socket.to(member.roomId).emit('peer:renamed', { id: member.peerId, name });
+    socket.to(roomAddress(member.roomId)).emit('peer:renamed', { id: member.peerId, name });
   });
 
   on('ice:refresh', (args, ack) => {

@@ -383,3 +383,31 @@ describe('graceful shutdown', () => {
     stuck.destroy();
   });
 });
+
+describe('room namespacing', () => {
+  test("a room id equal to another connection's socket id does not reach that connection", async () => {
+    const server = await startServer();
+    const victim = await connectClient(server.url);
+    const joinedSeen = collect(victim, 'peer:joined');
+    const leftSeen = collect(victim, 'peer:left');
+    const victimSocketId = victim.id;
+    assert.ok(victimSocketId !== undefined && /^[A-Za-z0-9_-]{16,64}$/.test(victimSocketId), 'a valid room id');
+
+    const attacker = await connectClient(server.url);
+    const accomplice = await connectClient(server.url);
+    await joinOk(attacker, victimSocketId, 'Mallory');
+    const ack = await joinOk(accomplice, victimSocketId, 'Trudy');
+    assert.deepEqual(
+      ack.peers.map((p) => p.name),
+      ['Mallory'],
+      'the room itself works',
+    );
+    attacker.emit('room:leave');
+    await waitForEvent(accomplice, 'peer:left');
+
+    // The victim's own round trip comes back after anything queued for it before.
+    assertRefused(await emitRawWithAck(victim, 'ice:refresh'), 'not_in_room');
+    assert.deepEqual([...joinedSeen, ...leftSeen], []);
+    assert.ok(victim.connected);
+  });
+});
