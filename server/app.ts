@@ -18,6 +18,7 @@ import type {
 import { createRedisLink, type RedisLink } from './adapter.ts';
 import { createMembership } from './cluster.ts';
 import type { Config } from './config.ts';
+import { DEFAULT_GUARD, type EngineConnection, type GuardSettings, guardConnection } from './guard.ts';
 import { buildIceServers } from './ice.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
@@ -50,6 +51,8 @@ export interface AppOptions {
   redisStartupWaitMs?: number;
   /** On close(), connections still open after this are cut (default 3 s). */
   shutdownGraceMs?: number;
+  /** Per-connection budgets (guard.ts); default DEFAULT_GUARD. */
+  guard?: GuardSettings;
 }
 
 export interface App {
@@ -201,6 +204,8 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       onFallback: metrics.membershipFallback,
     }),
     limiterFor: (socket) => createSocketLimiter(config, addressOf(socket.request), addressLimits),
+    guardFor: (socket, hooks) =>
+      guardConnection(socket.conn as unknown as EngineConnection, options.guard ?? DEFAULT_GUARD, hooks),
     metrics,
   };
   io.on('connection', (socket) => registerSignalingHandlers(io, socket, signalingDeps));

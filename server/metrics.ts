@@ -2,14 +2,16 @@
 // servers in one process (tests) do not share counters. Labels are closed sets — event
 // names we know, error codes, results — never anything a client chose (room ids, names).
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
-import type { ErrorCode } from '../protocol/signaling.ts';
+import type { ClientEvent, ErrorCode } from '../protocol/signaling.ts';
+import type { CutReason } from './guard.ts';
 import type { LimitedEvent, LimitScope } from './rate-limit.ts';
 import { type RoomServer, roomAddress } from './rooms.ts';
 
 const CHAT_ROOM_PREFIX = roomAddress('');
 
 export type JoinResult = 'joined' | 'resumed' | ErrorCode;
-export type KnownEvent = 'room:join' | 'signal' | 'room:leave' | 'ice:refresh' | 'room:rename' | '(unknown)';
+/** An event label: one the contract declares, or '(unknown)' for any other name. */
+export type KnownEvent = ClientEvent | '(unknown)';
 export type ConnectionRefusal = 'origin' | 'rate_limited' | 'shutting_down';
 
 export interface Metrics {
@@ -20,6 +22,7 @@ export interface Metrics {
   rateLimited(event: LimitedEvent | 'connect', scope: LimitScope): void;
   connectionRefused(reason: ConnectionRefusal): void;
   membershipFallback(): void;
+  connectionCut(reason: CutReason): void;
 }
 
 export interface MetricsSources {
@@ -101,6 +104,13 @@ export function createMetrics({ io, redisUp }: MetricsSources): Metrics {
     registers,
   });
 
+  const cut = new Counter({
+    name: 'roomlink_connections_cut_total',
+    help: 'Connections the server cut off, by reason (packet_flood, refusals, slow_reader)',
+    labelNames: ['reason'] as const,
+    registers,
+  });
+
   return {
     registry,
     join: (result) => joins.inc({ result }),
@@ -109,5 +119,6 @@ export function createMetrics({ io, redisUp }: MetricsSources): Metrics {
     rateLimited: (event, scope) => limited.inc({ event, scope }),
     connectionRefused: (reason) => refused.inc({ reason }),
     membershipFallback: () => fallbacks.inc(),
+    connectionCut: (reason) => cut.inc({ reason }),
   };
 }

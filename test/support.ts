@@ -188,3 +188,12 @@ export async function assertStillServing(url: string): Promise<void> {
   b.emit('signal', { to: ackA.self.id, description: OFFER });
   assert.equal((await received).description?.type, 'offer');
 }
+
+/** Waits until `condition` holds, checking every few ms; rejects after `timeoutMs`. */
+export async function until(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
