@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type Config, type Env, parseConfig } from '../server/config.ts';
+import { type Config, DEFAULT_STUN_URL, type Env, parseConfig } from '../server/config.ts';
 
 function ok(env: Env, argv: string[] = []): Config {
   const result = parseConfig(env, argv);
@@ -23,7 +23,7 @@ test('defaults with an empty environment', () => {
     host: '0.0.0.0',
     maxRoomSize: 16,
     logLevel: 'info',
-    stunUrls: [],
+    stunUrls: ['stun:stun.l.google.com:19302'],
     turnUrls: [],
     turnTtl: 3600,
     tunnel: false,
@@ -218,4 +218,17 @@ test('--help returns the usage text listing every flag and variable', () => {
   ]) {
     assert.ok(result.text.includes(word), word);
   }
+});
+
+test('browsers get a public STUN server by default; none (flag or variable) turns it off', () => {
+  assert.deepEqual(ok({}).stunUrls, [DEFAULT_STUN_URL]);
+  assert.equal(DEFAULT_STUN_URL, 'stun:stun.l.google.com:19302');
+  assert.deepEqual(ok({ STUN_URLS: 'none' }).stunUrls, []);
+  assert.deepEqual(ok({ STUN_URLS: ' NONE ' }).stunUrls, []);
+  assert.deepEqual(ok({}, ['--stun-urls', 'none']).stunUrls, []);
+  assert.deepEqual(ok({ STUN_URLS: 'stun:127.0.0.1:3478' }, ['--stun-urls', 'none']).stunUrls, []);
+  assert.deepEqual(ok({ STUN_URLS: 'stun:127.0.0.1:3478' }).stunUrls, ['stun:127.0.0.1:3478']);
+  // An empty variable is unset: the default, not "none".
+  assert.deepEqual(ok({ STUN_URLS: '' }).stunUrls, [DEFAULT_STUN_URL]);
+  assert.ok(errors({ STUN_URLS: 'none,stun:127.0.0.1' }).some((e) => e.startsWith('STUN_URLS')));
 });

@@ -27,9 +27,19 @@ const EVENT_TIMEOUT_MS = 2_000;
 const openServers = new Set<TestServer>();
 const openClients = new Set<Client>();
 
-/** The configuration a test server starts from: loopback, any free port, quiet. */
+/** The configuration a test server starts from: loopback, any free port, quiet, no STUN. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  const parsed = parseConfig({}, ['--port', '0', '--host', '127.0.0.1', '--log-level', 'silent']);
+  // No STUN: nothing in a test may reach outside the machine.
+  const parsed = parseConfig({}, [
+    '--port',
+    '0',
+    '--host',
+    '127.0.0.1',
+    '--log-level',
+    'silent',
+    '--stun-urls',
+    'none',
+  ]);
   if (parsed.kind !== 'config') throw new Error('the base test configuration is invalid');
   // Rate limits off unless a test asks for them: tests that are not about limits send
   // bursts no real client would (rate-limit.test.ts and fuzz.test.ts test the defaults).
