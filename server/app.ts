@@ -4,6 +4,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server as HttpServer, type IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -104,6 +105,32 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const addressLimits = createAddressLimits(config);
   const allowedOrigins = config.allowedOrigins;
 
+  /**
+   * Who may open a Socket.IO connection: null, or the reason it is refused (sent in the
+   * 403's body). Decided once per handshake request (a WebSocket handshake passes here
+   * twice: our upgrade check, then Engine.IO's allowRequest), so it is counted once.
+   */
+  const decided = new WeakMap<IncomingMessage, string | null>();
+  const refusalOf = (req: IncomingMessage): string | null => {
+    const known = decided.get(req);
+    if (known !== undefined) return known;
+    let refusal: string | null = null;
+    if (shuttingDown) {
+      metrics.connectionRefused('shutting_down');
+      refusal = 'shutting down';
+    } else if (checkOrigin(req, allowedOrigins) === 'forbidden') {
+      metrics.connectionRefused('origin');
+      logger.debug({ origin: req.headers.origin?.slice(0, 200) }, 'connection refused: origin');
+      refusal = 'origin not allowed';
+    } else if (!addressLimits.connect.take(addressOf(req))) {
+      metrics.connectionRefused('rate_limited');
+      metrics.rateLimited('connect', 'ip');
+      refusal = 'rate_limited';
+    }
+    decided.set(req, refusal);
+    return refusal;
+  };
+
   const httpServer = createServer(web);
   const io: RoomServer = new Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>(
     httpServer,
@@ -116,21 +143,9 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       serveClient: false,
       // Called for each new connection (not for each poll of an open one): who may connect.
       allowRequest: (req, callback) => {
-        if (shuttingDown) {
-          metrics.connectionRefused('shutting_down');
-          return callback('shutting down', false);
-        }
-        if (checkOrigin(req, allowedOrigins) === 'forbidden') {
-          metrics.connectionRefused('origin');
-          logger.debug({ origin: req.headers.origin?.slice(0, 200) }, 'connection refused: origin');
-          return callback('origin not allowed', false);
-        }
-        if (!addressLimits.connect.take(addressOf(req))) {
-          metrics.connectionRefused('rate_limited');
-          metrics.rateLimited('connect', 'ip');
-          return callback('rate_limited', false);
-        }
-        callback(null, true);
+        const refusal = refusalOf(req);
+        if (refusal === null) callback(null, true);
+        else callback(refusal, false);
       },
       // Long-polling from an allowlisted origin needs CORS; same-origin needs nothing.
       ...(allowedOrigins.length > 0 && {
@@ -139,6 +154,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       ...(redis && { adapter: redis.adapter as never }),
     },
   );
+  refuseWebSocketsWith403(httpServer, refusalOf);
   const metrics = createMetrics({
     io,
     ...(redis && { redisUp: () => (redis.state() === 'up' ? 1 : 0) }),
@@ -164,6 +180,15 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   web.get('/metrics', async (req, res) => {
     if (config.metricsToken !== undefined && !bearerMatches(req.headers.authorization, config.metricsToken)) {
       res.status(401).set('WWW-Authenticate', 'Bearer').type('text/plain').send('Unauthorized\n');
+      return;
+    }
+    // Without a token, only a scraper on this machine (the client's address as trust proxy
+    // sees it: behind a proxy, the forwarded one).
+    if (config.metricsToken === undefined && !isLoopback(addressOf(req))) {
+      res
+        .status(403)
+        .type('text/plain')
+        .send('Forbidden: /metrics answers loopback only unless METRICS_TOKEN is set\n');
       return;
     }
     res
@@ -255,6 +280,35 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       return closing;
     },
   };
+}
+
+/**
+ * Engine.IO answers a refused WebSocket handshake with 400 whatever the reason; a refusal
+ * is a 403 (as for long-polling), with the reason as its body. Runs before Engine.IO's own
+ * upgrade handler, which never sees a refused handshake. Upgrades of an open session (sid)
+ * are Engine.IO's to check.
+ */
+function refuseWebSocketsWith403(httpServer: HttpServer, refusalOf: (req: IncomingMessage) => string | null): void {
+  const engineHandlers = httpServer.listeners('upgrade') as Array<(...args: unknown[]) => void>;
+  httpServer.removeAllListeners('upgrade');
+  httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const handshake = url.pathname === '/socket.io/' && !url.searchParams.has('sid');
+    const refusal = handshake ? refusalOf(req) : null;
+    if (refusal === null) {
+      for (const handler of engineHandlers) handler.call(httpServer, req, socket, head);
+      return;
+    }
+    socket.on('error', () => {});
+    const body = `Forbidden: ${refusal}\n`;
+    socket.end(
+      `HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+  });
+}
+
+function isLoopback(address: string): boolean {
+  return /^(?:127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3})$/.test(address);
 }
 
 function bearerMatches(header: string | undefined, token: string): boolean {

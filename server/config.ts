@@ -341,7 +341,7 @@ const SETTINGS: Setting[] = [
     env: 'METRICS_TOKEN',
     flag: 'metrics-token',
     type: 'string',
-    help: '/metrics requires "Authorization: Bearer <token>" (default: open)',
+    help: '/metrics requires "Authorization: Bearer <token>" (default: loopback only, no token)',
     schema: z.string().min(8, 'must be at least 8 characters'),
     secret: true,
   },

@@ -3,7 +3,9 @@
 // payload limit, and a graceful shutdown.
 
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { connect as tcpConnect } from 'node:net';
 import { afterEach, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { io as connect } from 'socket.io-client';
@@ -51,6 +53,21 @@ function connectWith(
     });
   });
   return opened;
+}
+
+/** Sends a raw request head and returns everything the server answers until it closes. */
+async function rawHandshake(port: number, head: string[]): Promise<string> {
+  const socket = tcpConnect(port, '127.0.0.1');
+  let answer = '';
+  socket.on('data', (chunk: Buffer) => {
+    answer += chunk.toString('latin1');
+    // A 101 keeps the connection open: its status line is all we need.
+    if (answer.startsWith('HTTP/1.1 101 ')) socket.destroy();
+  });
+  socket.write(`${head.join('\r\n')}\r\n\r\n`);
+  await Promise.race([once(socket, 'close'), once(socket, 'end')]);
+  socket.destroy();
+  return answer;
 }
 
 async function metric(server: { app: { metrics: { registry: { metrics(): Promise<string> } } } }, line: RegExp) {
@@ -235,6 +252,29 @@ describe('origin check', () => {
     await assertStillServing(server.url);
   });
 
+  test('a refused WebSocket handshake gets 403 with the reason, as long-polling does', async () => {
+    const server = await startServer({ rateConnectIp: { perSecond: 0.01, burst: 1 } });
+    const port = Number(new URL(server.url).port);
+    const upgrade = (origin?: string) =>
+      rawHandshake(port, [
+        'GET /socket.io/?EIO=4&transport=websocket HTTP/1.1',
+        `Host: 127.0.0.1:${port}`,
+        'Upgrade: websocket',
+        'Connection: Upgrade',
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+        'Sec-WebSocket-Version: 13',
+        ...(origin ? [`Origin: ${origin}`] : []),
+      ]);
+    const forbidden = await upgrade('http://evil.example');
+    assert.match(forbidden, /^HTTP\/1\.1 403 Forbidden\r\n/);
+    assert.match(forbidden, /\r\n\r\nForbidden: origin not allowed\n$/);
+    assert.equal(await metric(server, /^roomlink_connections_refused_total\{reason="origin"\}/), 1, 'counted once');
+    assert.match(await upgrade(), /^HTTP\/1\.1 101 /);
+    const limited = await upgrade();
+    assert.match(limited, /^HTTP\/1\.1 403 Forbidden\r\n/);
+    assert.match(limited, /Forbidden: rate_limited\n$/);
+  });
+
   test('ALLOWED_ORIGINS admits the listed origins (with CORS for long-polling) and no others', async () => {
     const server = await startServer({ allowedOrigins: ['https://chat.example.org'] });
     await connectWith(server.url, { Origin: 'https://chat.example.org' });
@@ -320,6 +360,20 @@ describe('HTTP', () => {
       assert.match(text, line);
     }
     assert.doesNotMatch(text, new RegExp(room), 'no room ids in metrics');
+  });
+
+  test('without METRICS_TOKEN, /metrics answers loopback only', async () => {
+    const server = await startServer({ trustProxy: ['loopback'] });
+    assert.equal((await fetch(`${server.url}/metrics`)).status, 200);
+    const outside = await fetch(`${server.url}/metrics`, { headers: { 'X-Forwarded-For': '203.0.113.5' } });
+    assert.equal(outside.status, 403);
+    assert.match(await outside.text(), /loopback only unless METRICS_TOKEN/);
+    assert.equal((await fetch(`${server.url}/healthz`, { headers: { 'X-Forwarded-For': '203.0.113.5' } })).status, 200);
+    const tokened = await startServer({ trustProxy: ['loopback'], metricsToken: 'scrape-secret-123' });
+    const remote = await fetch(`${tokened.url}/metrics`, {
+      headers: { 'X-Forwarded-For': '203.0.113.5', Authorization: 'Bearer scrape-secret-123' },
+    });
+    assert.equal(remote.status, 200, 'with a token, from anywhere');
   });
 
   test('METRICS_TOKEN protects /metrics with a bearer token', async () => {
