@@ -4,8 +4,11 @@
 
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { connect as tcpConnect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
 import { afterEach, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { io as connect } from 'socket.io-client';
@@ -326,6 +329,26 @@ describe('HTTP', () => {
     assert.doesNotMatch(html, /\sstyle\s*=/i);
     assert.doesNotMatch(html, /\son[a-z]+\s*=/i);
     assert.doesNotMatch(html, /javascript:/i);
+  });
+
+  test('the bundle is served compressed to browsers that accept it', async () => {
+    const dir = mkdtempSync(joinPath(tmpdir(), 'roomlink-public-'));
+    const bundle = `console.log(${JSON.stringify('roomlink '.repeat(10_000))});\n`;
+    writeFileSync(joinPath(dir, 'app.js'), bundle);
+    const server = await startServer({}, { publicDir: dir });
+    // fetch() asks for gzip, deflate, br and decodes: the header is what the server chose.
+    const res = await fetch(`${server.url}/app.js`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-encoding') ?? '', /^(?:gzip|br)$/);
+    assert.equal(await res.text(), bundle);
+    const plain = await new Promise<string | undefined>((resolve, reject) => {
+      get(`${server.url}/app.js`, { headers: { 'Accept-Encoding': 'identity' } }, (r) => {
+        r.resume();
+        resolve(r.headers['content-encoding']);
+      }).on('error', reject);
+    });
+    assert.equal(plain, undefined, 'uncompressed for a client that does not accept it');
+    rmSync(dir, { recursive: true, force: true });
   });
 
   test('/healthz says ok with redis disabled; /metrics serves Prometheus text', async () => {

@@ -42,7 +42,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   ]);
   if (parsed.kind !== 'config') throw new Error('the base test configuration is invalid');
   // Rate limits off unless a test asks for them: tests that are not about limits send
-  // bursts no real client would (rate-limit.test.ts and fuzz.test.ts test the defaults).
+  // bursts no real client would (hardening.test.ts and fuzz.test.ts test the defaults).
   const noLimits: Partial<Config> = {
     rateJoinSocket: null,
     rateJoinIp: null,
