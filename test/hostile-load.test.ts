@@ -4,11 +4,9 @@
 // server's memory stays bounded. Runs with the default per-connection budgets (guard.ts).
 
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import { connect, type Socket as TcpSocket } from 'node:net';
 import { afterEach, test } from 'node:test';
 import { setInterval as every } from 'node:timers/promises';
+import { rawSocketIo, wsFrame } from './hostile.ts';
 import {
   type Client,
   closeAll,
@@ -65,46 +63,6 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
     timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms);
   });
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
-}
-
-/** One client-to-server WebSocket text frame (masked, as clients must; an all-zero key). */
-function wsFrame(text: string): Buffer {
-  const payload = Buffer.from(text);
-  const length =
-    payload.length < 126
-      ? Buffer.from([0x80 | payload.length])
-      : Buffer.from([0x80 | 126, payload.length >> 8, payload.length & 0xff]);
-  return Buffer.concat([Buffer.from([0x81]), length, Buffer.alloc(4), payload]);
-}
-
-/**
- * A tab that joins a room over a hand-made WebSocket and then never reads a byte: paused,
- * Node stops reading once its small buffer is full, and the kernel's socket buffers fill
- * behind it.
- */
-async function sleepingMember(url: string, roomId: string, name: string): Promise<TcpSocket> {
-  const { port } = new URL(url);
-  const tcp = connect(Number(port), '127.0.0.1');
-  await once(tcp, 'connect');
-  tcp.write(
-    [
-      'GET /socket.io/?EIO=4&transport=websocket HTTP/1.1',
-      `Host: 127.0.0.1:${port}`,
-      'Upgrade: websocket',
-      'Connection: Upgrade',
-      `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
-      'Sec-WebSocket-Version: 13',
-      '',
-      '',
-    ].join('\r\n'),
-  );
-  // The 101 and Engine.IO's open packet; from here on nothing is read.
-  await once(tcp, 'data');
-  tcp.pause();
-  // Engine.IO message (4) carrying Socket.IO CONNECT (0), then EVENT (2) room:join with ack id 1.
-  tcp.write(wsFrame('40'));
-  tcp.write(wsFrame(`421${JSON.stringify(['room:join', { roomId, name }])}`));
-  return tcp;
 }
 
 /** A real room: one member joins, the next joins and signals to it. Resolves when delivered. */
@@ -192,7 +150,9 @@ test('a member that stops reading is cut off, not buffered for without limit', a
   const reader = await connectClient(server.url);
   await joinOk(reader, room, 'Reader');
   const sleeperJoined = waitForEvent(reader, 'peer:joined');
-  const sleeper = await sleepingMember(server.url, room, 'Sleeper');
+  // Joined over a hand-made WebSocket that never reads a byte once the upgrade is done.
+  const sleeper = await rawSocketIo(server.url);
+  sleeper.write(wsFrame(`421${JSON.stringify(['room:join', { roomId: room, name: 'Sleeper' }])}`));
   const sleeperId = (await sleeperJoined).id;
   const sleeperLeft = new Promise<void>((resolve) => {
     reader.on('peer:left', (left) => {

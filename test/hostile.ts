@@ -6,7 +6,9 @@
 // always for a protocol violation, and for a client that has earned too many refusals);
 // an unanswered one throws.
 import assert from 'node:assert/strict';
-import { connect as tcp } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { type Socket as TcpSocket, connect as tcp } from 'node:net';
 import { io as connect } from 'socket.io-client';
 import { type Client, newRoomId, OFFER } from './support.ts';
 
@@ -318,4 +320,45 @@ export async function attackHttp(port: number, rounds: number): Promise<number[]
     for (const head of BAD_HTTP) statuses.push(await rawHttp(port, head));
   }
   return statuses;
+}
+
+/** One client-to-server WebSocket text frame (masked, as clients must; an all-zero key). */
+export function wsFrame(text: string): Buffer {
+  const payload = Buffer.from(text);
+  const length =
+    payload.length < 126
+      ? Buffer.from([0x80 | payload.length])
+      : Buffer.from([0x80 | 126, payload.length >> 8, payload.length & 0xff]);
+  return Buffer.concat([Buffer.from([0x81]), length, Buffer.alloc(4), payload]);
+}
+
+/**
+ * A Socket.IO connection over a hand-made WebSocket that reads nothing after the upgrade:
+ * paused, Node stops reading once its small buffer is full, and the kernel's socket buffers
+ * fill behind it. Connected to the main namespace; write frames with wsFrame().
+ */
+export async function rawSocketIo(url: string, headers: Record<string, string> = {}): Promise<TcpSocket> {
+  const { hostname, port } = new URL(url);
+  const socket = tcp(Number(port), hostname);
+  await once(socket, 'connect');
+  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}`);
+  socket.write(
+    [
+      'GET /socket.io/?EIO=4&transport=websocket HTTP/1.1',
+      `Host: ${hostname}:${port}`,
+      'Upgrade: websocket',
+      'Connection: Upgrade',
+      `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
+      'Sec-WebSocket-Version: 13',
+      ...extra,
+      '',
+      '',
+    ].join('\r\n'),
+  );
+  // The 101 and Engine.IO's open packet; from here on nothing is read.
+  await once(socket, 'data');
+  socket.pause();
+  // Engine.IO message (4) carrying Socket.IO CONNECT (0) to the main namespace.
+  socket.write(wsFrame('40'));
+  return socket;
 }
