@@ -22,6 +22,12 @@ const { port, host } = await app.listen().catch((error: unknown) => {
 // A wildcard address is not something to open in a browser; localhost reaches it.
 const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
 console.log(`roomlink listening on http://${shown}:${port}`);
+const { stunUrls } = parsed.config;
+console.log(
+  stunUrls.length > 0
+    ? `STUN for browsers: ${stunUrls.join(', ')} (--stun-urls none turns it off)`
+    : 'STUN for browsers: none (links across NATs need TURN)',
+);
 
 const { tunnelHost, tunnelSubdomain } = parsed.config;
 const tunnel = parsed.config.tunnel

@@ -7,6 +7,7 @@ import { chartInput } from './chart.ts';
 import { finishMachineInfo, machineInfo } from './machine.ts';
 import { type BenchOptions, parseOptions, USAGE } from './options.ts';
 import { type MeshSize, type MessagingData, runLeavePart, runMeshPart, runMessagingParts } from './parts/browser.ts';
+import { runHostilePart } from './parts/hostile.ts';
 import { runRedisPart, runSignalingPart } from './parts/signaling.ts';
 import type { PartResult } from './parts/types.ts';
 import { markdownTable } from './report/rows.ts';
@@ -89,6 +90,10 @@ async function main(): Promise<void> {
   const results: PartResult[] = [];
   const { mesh, messaging } = await browserParts(options, results);
   await signalingParts(options, results);
+  if (options.parts.has('hostile')) {
+    heading('hostile load (20 flooding connections against one node)');
+    results.push(await runHostilePart());
+  }
   finishMachineInfo(machine);
 
   heading(`results (${Math.round((Date.now() - started) / 1000)} s)`);

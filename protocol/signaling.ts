@@ -120,6 +120,26 @@ export interface ClientToServerEvents {
   'ice:refresh': (ack: (response: IceRefreshAck) => void) => void;
 }
 
+/**
+ * Every event a client may send, declared once: `satisfies` fails the build if an event of
+ * ClientToServerEvents is missing here or one is named that it lacks. The server's event
+ * check, rate-limit keys and metric labels all derive from it.
+ */
+const CLIENT_EVENT_TABLE = {
+  'room:join': true,
+  signal: true,
+  'room:leave': true,
+  'room:rename': true,
+  'ice:refresh': true,
+} as const satisfies Record<keyof ClientToServerEvents, true>;
+
+export type ClientEvent = keyof typeof CLIENT_EVENT_TABLE;
+export const CLIENT_EVENTS = Object.keys(CLIENT_EVENT_TABLE) as readonly ClientEvent[];
+
+export function isClientEvent(name: unknown): name is ClientEvent {
+  return typeof name === 'string' && Object.hasOwn(CLIENT_EVENT_TABLE, name);
+}
+
 export interface ServerToClientEvents {
   'peer:joined': (peer: PeerJoined) => void;
   'peer:left': (left: PeerLeft) => void;

@@ -4,8 +4,10 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server as HttpServer, type IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import compression from 'compression';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { Server } from 'socket.io';
 import { MAX_SOCKET_PAYLOAD_BYTES } from '../protocol/limits.ts';
@@ -18,6 +20,7 @@ import type {
 import { type AdapterEngine, createRedisLink, type RedisLink } from './adapter.ts';
 import { redisTarget } from './cluster.ts';
 import type { Config } from './config.ts';
+import { DEFAULT_GUARD, type EngineConnection, type GuardSettings, guardConnection } from './guard.ts';
 import { buildIceServers } from './ice.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMemoryMembership, type MembershipStore } from './membership.ts';
@@ -27,7 +30,7 @@ import { checkOrigin } from './origin.ts';
 import { clientAddress, type TrustFn } from './proxy.ts';
 import { createAddressLimits, createSocketLimiter } from './rate-limit.ts';
 import { createResumeTokens } from './resume.ts';
-import type { RoomServer } from './rooms.ts';
+import { type RoomServer, roomAddress } from './rooms.ts';
 import { securityHeaders } from './security.ts';
 import { registerSignalingHandlers, type SignalingDeps } from './signaling.ts';
 import { attachWireLog } from './wire-log.ts';
@@ -56,6 +59,8 @@ export interface AppOptions {
   adapterEngine?: AdapterEngine;
   /** With Redis: the membership store's node id and heartbeat (tests that play a dead node). */
   membershipNode?: { nodeId?: string; heartbeatMs?: number };
+  /** Per-connection budgets (guard.ts); default DEFAULT_GUARD. */
+  guard?: GuardSettings;
 }
 
 export interface App {
@@ -108,6 +113,32 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const addressLimits = createAddressLimits(config);
   const allowedOrigins = config.allowedOrigins;
 
+  /**
+   * Who may open a Socket.IO connection: null, or the reason it is refused (sent in the
+   * 403's body). Decided once per handshake request (a WebSocket handshake passes here
+   * twice: our upgrade check, then Engine.IO's allowRequest), so it is counted once.
+   */
+  const decided = new WeakMap<IncomingMessage, string | null>();
+  const refusalOf = (req: IncomingMessage): string | null => {
+    const known = decided.get(req);
+    if (known !== undefined) return known;
+    let refusal: string | null = null;
+    if (shuttingDown) {
+      metrics.connectionRefused('shutting_down');
+      refusal = 'shutting down';
+    } else if (checkOrigin(req, allowedOrigins) === 'forbidden') {
+      metrics.connectionRefused('origin');
+      logger.debug({ origin: req.headers.origin?.slice(0, 200) }, 'connection refused: origin');
+      refusal = 'origin not allowed';
+    } else if (!addressLimits.connect.take(addressOf(req))) {
+      metrics.connectionRefused('rate_limited');
+      metrics.rateLimited('connect', 'ip');
+      refusal = 'rate_limited';
+    }
+    decided.set(req, refusal);
+    return refusal;
+  };
+
   const httpServer = createServer(web);
   const io: RoomServer = new Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>(
     httpServer,
@@ -120,21 +151,9 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       serveClient: false,
       // Called for each new connection (not for each poll of an open one): who may connect.
       allowRequest: (req, callback) => {
-        if (shuttingDown) {
-          metrics.connectionRefused('shutting_down');
-          return callback('shutting down', false);
-        }
-        if (checkOrigin(req, allowedOrigins) === 'forbidden') {
-          metrics.connectionRefused('origin');
-          logger.debug({ origin: req.headers.origin?.slice(0, 200) }, 'connection refused: origin');
-          return callback('origin not allowed', false);
-        }
-        if (!addressLimits.connect.take(addressOf(req))) {
-          metrics.connectionRefused('rate_limited');
-          metrics.rateLimited('connect', 'ip');
-          return callback('rate_limited', false);
-        }
-        callback(null, true);
+        const refusal = refusalOf(req);
+        if (refusal === null) callback(null, true);
+        else callback(refusal, false);
       },
       // Long-polling from an allowlisted origin needs CORS; same-origin needs nothing.
       ...(allowedOrigins.length > 0 && {
@@ -143,13 +162,14 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       ...(redis && { adapter: redis.adapter as never }),
     },
   );
+  refuseWebSocketsWith403(httpServer, refusalOf);
   const metrics = createMetrics({
     io,
     ...(redis && { redisUp: () => (redisState() === 'up' ? 1 : 0) }),
   });
   // Members of a node that died, removed by the store: their rooms hear that they left.
   const announceGone = (roomId: string, peerIds: string[]) => {
-    for (const id of peerIds) io.to(roomId).emit('peer:left', { id, reason: 'disconnect' });
+    for (const id of peerIds) io.to(roomAddress(roomId)).emit('peer:left', { id, reason: 'disconnect' });
   };
   const sharedMembership: RedisMembership | undefined =
     target !== undefined
@@ -190,11 +210,23 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       res.status(401).set('WWW-Authenticate', 'Bearer').type('text/plain').send('Unauthorized\n');
       return;
     }
+    // Without a token, only a scraper on this machine (the client's address as trust proxy
+    // sees it: behind a proxy, the forwarded one).
+    if (config.metricsToken === undefined && !isLoopback(addressOf(req))) {
+      res
+        .status(403)
+        .type('text/plain')
+        .send('Forbidden: /metrics answers loopback only unless METRICS_TOKEN is set\n');
+      return;
+    }
     res
       .set('Cache-Control', 'no-store')
       .type(metrics.registry.contentType)
       .send(await metrics.registry.metrics());
   });
+  // The page's assets compressed (the bundle is ~91 KB, ~30 KB gzipped); registered after
+  // /healthz and /metrics, which stay plain for the tools that poll them.
+  web.use(compression());
   web.get('/vendor/normalize.css', (_req, res, next) => {
     res.sendFile(NORMALIZE_CSS, (error) => error && next(error));
   });
@@ -222,6 +254,8 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     isShuttingDown: () => shuttingDown,
     membership,
     limiterFor: (socket) => createSocketLimiter(config, addressOf(socket.request), addressLimits),
+    guardFor: (socket, hooks) =>
+      guardConnection(socket.conn as unknown as EngineConnection, options.guard ?? DEFAULT_GUARD, hooks),
     metrics,
   };
   io.on('connection', (socket) => registerSignalingHandlers(io, socket, signalingDeps));
@@ -274,6 +308,35 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       return closing;
     },
   };
+}
+
+/**
+ * Engine.IO answers a refused WebSocket handshake with 400 whatever the reason; a refusal
+ * is a 403 (as for long-polling), with the reason as its body. Runs before Engine.IO's own
+ * upgrade handler, which never sees a refused handshake. Upgrades of an open session (sid)
+ * are Engine.IO's to check.
+ */
+function refuseWebSocketsWith403(httpServer: HttpServer, refusalOf: (req: IncomingMessage) => string | null): void {
+  const engineHandlers = httpServer.listeners('upgrade') as Array<(...args: unknown[]) => void>;
+  httpServer.removeAllListeners('upgrade');
+  httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const handshake = url.pathname === '/socket.io/' && !url.searchParams.has('sid');
+    const refusal = handshake ? refusalOf(req) : null;
+    if (refusal === null) {
+      for (const handler of engineHandlers) handler.call(httpServer, req, socket, head);
+      return;
+    }
+    socket.on('error', () => {});
+    const body = `Forbidden: ${refusal}\n`;
+    socket.end(
+      `HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+  });
+}
+
+function isLoopback(address: string): boolean {
+  return /^(?:127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3})$/.test(address);
 }
 
 function bearerMatches(header: string | undefined, token: string): boolean {

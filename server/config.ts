@@ -67,6 +67,13 @@ export type Env = Readonly<Record<string, string | undefined>>;
 
 const MIN_SECRET_LENGTH = 16;
 
+/**
+ * Handed to browsers when no STUN server is configured: without one, a browser behind NAT
+ * offers only its private addresses and links across networks fail. A public server run by
+ * Google, widely used for this; `--stun-urls none` turns it off.
+ */
+export const DEFAULT_STUN_URL = 'stun:stun.l.google.com:19302';
+
 // One row per setting: its variable, its flag, and how to check it. The usage text and the
 // error messages are generated from this table so they cannot drift apart.
 interface Setting {
@@ -231,8 +238,14 @@ const SETTINGS: Setting[] = [
     env: 'STUN_URLS',
     flag: 'stun-urls',
     type: 'string',
-    help: 'comma-separated stun: URLs handed to browsers',
-    schema: urlList(STUN_URL, 'stun:'),
+    help: `comma-separated stun: URLs handed to browsers (default ${DEFAULT_STUN_URL}; none = no STUN)`,
+    schema: z.union([
+      z
+        .string()
+        .regex(/^\s*none\s*$/i)
+        .transform((): string[] => []),
+      urlList(STUN_URL, 'stun:'),
+    ]),
   },
   {
     key: 'turnUrls',
@@ -348,7 +361,7 @@ const SETTINGS: Setting[] = [
     env: 'METRICS_TOKEN',
     flag: 'metrics-token',
     type: 'string',
-    help: '/metrics requires "Authorization: Bearer <token>" (default: open)',
+    help: '/metrics requires "Authorization: Bearer <token>" (default: loopback only, no token)',
     schema: z.string().min(8, 'must be at least 8 characters'),
     secret: true,
   },
@@ -377,7 +390,7 @@ const DEFAULTS: Config = {
   host: '0.0.0.0',
   maxRoomSize: DEFAULT_MAX_ROOM_SIZE,
   logLevel: 'info',
-  stunUrls: [],
+  stunUrls: [DEFAULT_STUN_URL],
   turnUrls: [],
   turnTtl: 3600,
   tunnel: false,
@@ -422,7 +435,7 @@ export function parseConfig(env: Env, argv: readonly string[]): ConfigResult {
   }
   if (flags['help'] === true) return { kind: 'help', text: usage() };
 
-  const config: Config = { ...DEFAULTS, stunUrls: [], turnUrls: [], allowedOrigins: [] };
+  const config: Config = { ...DEFAULTS, stunUrls: [...DEFAULTS.stunUrls], turnUrls: [], allowedOrigins: [] };
   const errors: string[] = [];
   const values = config as unknown as Record<string, unknown>;
   for (const s of SETTINGS) {

@@ -2,12 +2,16 @@
 // servers in one process (tests) do not share counters. Labels are closed sets — event
 // names we know, error codes, results — never anything a client chose (room ids, names).
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
-import type { ErrorCode } from '../protocol/signaling.ts';
+import type { ClientEvent, ErrorCode } from '../protocol/signaling.ts';
+import type { CutReason } from './guard.ts';
 import type { LimitedEvent, LimitScope } from './rate-limit.ts';
-import type { RoomServer } from './rooms.ts';
+import { type RoomServer, roomAddress } from './rooms.ts';
+
+const CHAT_ROOM_PREFIX = roomAddress('');
 
 export type JoinResult = 'joined' | 'resumed' | ErrorCode;
-export type KnownEvent = 'room:join' | 'signal' | 'room:leave' | 'ice:refresh' | 'room:rename' | '(unknown)';
+/** An event label: one the contract declares, or '(unknown)' for any other name. */
+export type KnownEvent = ClientEvent | '(unknown)';
 export type ConnectionRefusal = 'origin' | 'rate_limited' | 'shutting_down';
 
 export interface Metrics {
@@ -18,6 +22,7 @@ export interface Metrics {
   rateLimited(event: LimitedEvent | 'connect', scope: LimitScope): void;
   connectionRefused(reason: ConnectionRefusal): void;
   membershipFallback(): void;
+  connectionCut(reason: CutReason): void;
 }
 
 export interface MetricsSources {
@@ -47,9 +52,9 @@ export function createMetrics({ io, redisUp }: MetricsSources): Metrics {
       const adapter = io.of('/').adapter;
       let rooms = 0;
       // The adapter's rooms also hold each socket's own room (its id) and our per-peer
-      // addresses (peer:…); what is left are chat rooms.
+      // addresses (peer:…); chat rooms are the ones under roomAddress()'s prefix.
       for (const name of adapter.rooms.keys()) {
-        if (!adapter.sids.has(name) && !name.startsWith('peer:')) rooms += 1;
+        if (name.startsWith(CHAT_ROOM_PREFIX)) rooms += 1;
       }
       this.set(rooms);
     },
@@ -99,6 +104,13 @@ export function createMetrics({ io, redisUp }: MetricsSources): Metrics {
     registers,
   });
 
+  const cut = new Counter({
+    name: 'roomlink_connections_cut_total',
+    help: 'Connections the server cut off, by reason (packet_flood, refusals, slow_reader)',
+    labelNames: ['reason'] as const,
+    registers,
+  });
+
   return {
     registry,
     join: (result) => joins.inc({ result }),
@@ -107,5 +119,6 @@ export function createMetrics({ io, redisUp }: MetricsSources): Metrics {
     rateLimited: (event, scope) => limited.inc({ event, scope }),
     connectionRefused: (reason) => refused.inc({ reason }),
     membershipFallback: () => fallbacks.inc(),
+    connectionCut: (reason) => cut.inc({ reason }),
   };
 }

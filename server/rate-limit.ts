@@ -1,9 +1,10 @@
-// Token buckets for the events a client can repeat at will (room:join, signal, ice:refresh)
+// Token buckets for the events a client can repeat at will (LIMITED_EVENTS below)
 // and for new connections. A bucket holds up to `burst` tokens and refills `perSecond` a
 // second; each event takes one, an empty bucket refuses. One bucket per socket (lives and
 // dies with the socket) and one per client address (shared by all of its sockets, so that
 // opening many sockets does not multiply the allowance).
-import type { Rate } from './config.ts';
+import type { ClientEvent } from '../protocol/signaling.ts';
+import type { Config, Rate } from './config.ts';
 
 /** Address buckets idle this long are full again and can be forgotten. */
 const SWEEP_INTERVAL_MS = 60_000;
@@ -78,8 +79,23 @@ export function createKeyedLimiter(rate: Rate | null, now: Clock = Date.now): Ke
   };
 }
 
-export type LimitedEvent = 'room:join' | 'signal' | 'ice:refresh';
+/**
+ * The events with token buckets of their own, and the settings that size them: declared
+ * once here, and everything keyed by event (limiters, metric labels) is built from it.
+ * Every other event (room:leave, unknown names) is still charged to the connection's
+ * event budget (guard.ts). room:rename is charged to room:join's buckets.
+ */
+export const LIMITED_EVENTS = {
+  'room:join': { socket: 'rateJoinSocket', ip: 'rateJoinIp' },
+  signal: { socket: 'rateSignalSocket', ip: 'rateSignalIp' },
+  'ice:refresh': { socket: 'rateIceSocket', ip: 'rateIceIp' },
+} as const satisfies Partial<Record<ClientEvent, { socket: keyof Config; ip: keyof Config }>>;
+
+export type LimitedEvent = keyof typeof LIMITED_EVENTS;
 export type LimitScope = 'socket' | 'ip';
+
+type EventRateKey = (typeof LIMITED_EVENTS)[LimitedEvent]['socket' | 'ip'];
+export type RateSettings = Pick<Config, EventRateKey | 'rateConnectIp'>;
 
 /** The address-wide limiters of one server, shared by all of its sockets. */
 export interface AddressLimits {
@@ -87,23 +103,15 @@ export interface AddressLimits {
   connect: KeyedLimiter;
 }
 
-export interface RateSettings {
-  rateJoinSocket: Rate | null;
-  rateJoinIp: Rate | null;
-  rateSignalSocket: Rate | null;
-  rateSignalIp: Rate | null;
-  rateIceSocket: Rate | null;
-  rateIceIp: Rate | null;
-  rateConnectIp: Rate | null;
+/** A record with one entry per limited event, made by `make`. */
+function perEvent<T>(make: (event: LimitedEvent) => T): Record<LimitedEvent, T> {
+  const entries = (Object.keys(LIMITED_EVENTS) as LimitedEvent[]).map((event) => [event, make(event)] as const);
+  return Object.fromEntries(entries) as Record<LimitedEvent, T>;
 }
 
 export function createAddressLimits(settings: RateSettings, now: Clock = Date.now): AddressLimits {
   return {
-    events: {
-      'room:join': createKeyedLimiter(settings.rateJoinIp, now),
-      signal: createKeyedLimiter(settings.rateSignalIp, now),
-      'ice:refresh': createKeyedLimiter(settings.rateIceIp, now),
-    },
+    events: perEvent((event) => createKeyedLimiter(settings[LIMITED_EVENTS[event].ip], now)),
     connect: createKeyedLimiter(settings.rateConnectIp, now),
   };
 }
@@ -119,11 +127,7 @@ export function createSocketLimiter(
   shared: AddressLimits,
   now: Clock = Date.now,
 ): (event: LimitedEvent) => LimitScope | null {
-  const own: Record<LimitedEvent, Bucket> = {
-    'room:join': createBucket(settings.rateJoinSocket, now),
-    signal: createBucket(settings.rateSignalSocket, now),
-    'ice:refresh': createBucket(settings.rateIceSocket, now),
-  };
+  const own = perEvent((event) => createBucket(settings[LIMITED_EVENTS[event].socket], now));
   return (event) => {
     if (!own[event].take()) return 'socket';
     if (!shared.events[event].take(address)) return 'ip';

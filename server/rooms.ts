@@ -27,6 +27,16 @@ export function memberOf(data: Partial<SocketData> | undefined): Member | null {
   return { roomId, peerId, name };
 }
 
+/**
+ * The Socket.IO room of one chat room. Socket.IO keeps every socket in a private room named
+ * by its socket id, which uses the same alphabet as room ids: a bare room id chosen by a
+ * client could name someone else's private room. The prefix puts chat rooms in a namespace
+ * no socket id (no ':') and no peer address ('peer:') can fall into.
+ */
+export function roomAddress(roomId: string): string {
+  return `room:${roomId}`;
+}
+
 /** The personal Socket.IO room of one peer: signals are delivered by emitting to it. */
 export function peerAddress(roomId: string, peerId: string): string {
   return `peer:${roomId}:${peerId}`;
@@ -34,12 +44,12 @@ export function peerAddress(roomId: string, peerId: string): string {
 
 /** Joins the room and the personal address (before admission: see signaling.ts). */
 export async function enterRoom(socket: RoomSocket, roomId: string, peerId: string): Promise<void> {
-  await socket.join([roomId, peerAddress(roomId, peerId)]);
+  await socket.join([roomAddress(roomId), peerAddress(roomId, peerId)]);
 }
 
 /** Leaves the room and the personal address; clears the membership on socket.data. */
 export async function leaveRoom(socket: RoomSocket, roomId: string, peerId: string): Promise<void> {
-  await socket.leave(roomId);
+  await socket.leave(roomAddress(roomId));
   await socket.leave(peerAddress(roomId, peerId));
   delete socket.data.roomId;
   delete socket.data.peerId;

@@ -23,7 +23,6 @@ export function securityHeaders() {
         'script-src': ["'self'"],
         'script-src-attr': ["'none'"],
         'style-src': ["'self'"],
-        // blob: and data: for images and files received over the data channel.
         'img-src': ["'self'", 'data:', 'blob:'],
         'connect-src': ["'self'", ownWebSockets],
         'font-src': ["'self'"],

@@ -1,12 +1,15 @@
 // The signaling handlers of one socket: join a room, relay signals inside it, leave.
 // Every payload is untrusted: it is parsed before use, a bad one is answered with an error
 // code (logged once, at debug), and no handler can throw into the event loop — an
-// exception is logged and answered with 'internal'.
+// exception is logged and answered with 'internal'. Every event, known or not, first passes
+// the connection's guard (guard.ts): its event budget before dispatch, and a refusal budget
+// before any error is answered.
 import { nanoid } from 'nanoid';
 import { PEER_ID_LENGTH } from '../protocol/limits.ts';
 import {
   type ErrorCode,
   type IncomingSignal,
+  isClientEvent,
   type JoinAck,
   type PeerLeftReason,
   type ProtocolError,
@@ -16,13 +19,23 @@ import {
   type RenameAck,
 } from '../protocol/signaling.ts';
 import type { Config } from './config.ts';
+import type { ConnectionGuard, CutReason } from './guard.ts';
 import type { IceGrant } from './ice.ts';
 import type { Logger } from './logger.ts';
 import type { MembershipStore } from './membership.ts';
 import type { KnownEvent, Metrics } from './metrics.ts';
 import type { LimitedEvent, LimitScope } from './rate-limit.ts';
 import type { ResumeTokens } from './resume.ts';
-import { enterRoom, leaveRoom, type Member, memberOf, peerAddress, type RoomServer, type RoomSocket } from './rooms.ts';
+import {
+  enterRoom,
+  leaveRoom,
+  type Member,
+  memberOf,
+  peerAddress,
+  type RoomServer,
+  type RoomSocket,
+  roomAddress,
+} from './rooms.ts';
 
 export interface SignalingDeps {
   config: Pick<Config, 'maxRoomSize'>;
@@ -35,12 +48,18 @@ export interface SignalingDeps {
   /** This socket's rate limiter (rate-limit.ts): the scope that refused, or null. Default: none. */
   limiterFor?: (socket: RoomSocket) => (event: LimitedEvent) => LimitScope | null;
   metrics?: Metrics;
+  /** This socket's guard (guard.ts), told how to say goodbye. Default: none. */
+  guardFor?: (socket: RoomSocket, hooks: { beforeCut(reason: CutReason): void }) => ConnectionGuard;
 }
 
 /** Socket.IO's reason when our own io.close() ends a socket (app.close(), SIGTERM). */
 const SHUTDOWN_REASON = 'server shutting down';
 
-const KNOWN_EVENTS = new Set(['room:join', 'signal', 'room:leave', 'ice:refresh', 'room:rename']);
+/** What a client cut off by its guard is told, by reason. */
+const CUT_MESSAGES: Record<Exclude<CutReason, 'slow_reader'>, string> = {
+  packet_flood: 'disconnected: too many packets',
+  refusals: 'disconnected: too many refused events',
+};
 
 type Ack = (response: { ok: false; error: ProtocolError }) => void;
 
@@ -54,15 +73,43 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
   let joining = false;
   const limit = deps.limiterFor?.(socket) ?? (() => null);
   const metrics = deps.metrics;
+  const guard = deps.guardFor?.(socket, {
+    beforeCut(reason) {
+      log.info({ ...ids(), reason }, 'connection cut off');
+      metrics?.connectionCut(reason);
+      if (reason === 'slow_reader') return; // it would not read a goodbye either
+      socket.emit('error', protocolError('rate_limited', CUT_MESSAGES[reason]));
+      socket.disconnect(true);
+    },
+  });
 
-  /** Answers a rejected event: through its ack if it has one, else with an 'error' event. */
+  /**
+   * Answers a rejected event: through its ack if it has one, else with an 'error' event —
+   * unless the guard's refusal budget is spent, which cuts the connection off instead.
+   */
   const reject = (event: KnownEvent, ack: Ack | undefined, error: ProtocolError): void => {
     log.debug({ ...ids(), event, code: error.code }, 'rejected');
     metrics?.rejected(event, error.code);
     if (event === 'room:join') metrics?.join(error.code);
+    if (guard && !guard.refused()) return;
     if (ack) ack({ ok: false, error });
     else socket.emit('error', error);
   };
+
+  // Before dispatch, for every event: drop what arrives after a cut-off, refuse unknown
+  // names and anything over the connection's event budget. Only then do handlers run.
+  socket.use((packet, next) => {
+    if (guard?.isCut()) return;
+    const [event] = packet;
+    const last = packet.at(-1);
+    const ack = typeof last === 'function' ? (last as Ack) : undefined;
+    // The unknown name is the client's free text: not something to copy into our logs.
+    if (!isClientEvent(event)) return reject('(unknown)', ack, protocolError('bad_request', 'unknown event'));
+    if (guard && !guard.takeEvent()) {
+      return reject(event, ack, protocolError('rate_limited', 'too many events on this connection; slow down'));
+    }
+    next();
+  });
 
   /** Takes a token for the event; on refusal answers rate_limited and returns false. */
   const allowed = (event: LimitedEvent, ack: Ack | undefined): boolean => {
@@ -97,7 +144,7 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
     // false when another socket holds the peer id now (a resumed tab replaced this one):
     // saying it left would make the others tear down a live connection.
     if (!(await membership.leave(member.roomId, member.peerId, socket.id))) return;
-    io.to(member.roomId).emit('peer:left', { id: member.peerId, reason });
+    io.to(roomAddress(member.roomId)).emit('peer:left', { id: member.peerId, reason });
     log.info({ roomId: member.roomId, peerId: member.peerId, reason }, 'peer left');
   };
 
@@ -167,7 +214,9 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
         iceExpiresAt: grant.iceExpiresAt,
       });
       // Also for a resumed id: the others may have dropped it meanwhile; a known id is a no-op.
-      socket.to(roomId).emit('peer:joined', { id: peerId, name, ...(resumed && { resumed: true as const }) });
+      socket
+        .to(roomAddress(roomId))
+        .emit('peer:joined', { id: peerId, name, ...(resumed && { resumed: true as const }) });
       metrics?.join(resumed ? 'resumed' : 'joined');
       log.info({ roomId, peerId, resumed }, 'peer joined');
     } finally {
@@ -234,7 +283,7 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
     if (memberOf(socket.data)?.peerId !== member.peerId) return; // left meanwhile
     socket.data.name = name;
     (ack as (response: RenameAck) => void)({ ok: true, name });
-    socket.to(member.roomId).emit('peer:renamed', { id: member.peerId, name });
+    socket.to(roomAddress(member.roomId)).emit('peer:renamed', { id: member.peerId, name });
   });
 
   on('ice:refresh', (args, ack) => {
@@ -248,16 +297,9 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
     (ack as (response: unknown) => void)({ ok: true, iceServers: grant.iceServers, iceExpiresAt: grant.iceExpiresAt });
   });
 
-  socket.onAny((event: unknown, ...args: unknown[]) => {
-    if (typeof event === 'string' && KNOWN_EVENTS.has(event)) return;
-    const last = args.at(-1);
-    const ack = typeof last === 'function' ? (last as Ack) : undefined;
-    // The name is the client's free text: not something to copy into our logs.
-    reject('(unknown)', ack, protocolError('bad_request', 'unknown event'));
-  });
-
-  // A client may emit an event named 'error'; without a listener Node's EventEmitter would
-  // throw it as an uncaught exception. onAny above has already answered it.
+  // Socket.IO reports middleware errors as 'error'; without a listener Node's EventEmitter
+  // would throw it as an uncaught exception. (A client's own 'error' event never gets here:
+  // the middleware refuses it as unknown.)
   socket.on('error', (error: unknown) => {
     if (error instanceof Error) log.warn({ ...ids(), err: error }, 'socket error');
   });

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type Config, type Env, parseConfig } from '../server/config.ts';
+import { type Config, DEFAULT_STUN_URL, type Env, parseConfig } from '../server/config.ts';
 
 function ok(env: Env, argv: string[] = []): Config {
   const result = parseConfig(env, argv);
@@ -23,7 +23,7 @@ test('defaults with an empty environment', () => {
     host: '0.0.0.0',
     maxRoomSize: 16,
     logLevel: 'info',
-    stunUrls: [],
+    stunUrls: ['stun:stun.l.google.com:19302'],
     turnUrls: [],
     turnTtl: 3600,
     tunnel: false,
@@ -232,4 +232,17 @@ test('REDIS_CLUSTER_NODES is a list of host:port seeds, and is an error together
   }
   const both = parseConfig({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_CLUSTER_NODES: '127.0.0.1:7000' }, []);
   assert.ok(both.kind === 'invalid' && both.errors.some((e) => e.includes('mutually exclusive')));
+});
+
+test('browsers get a public STUN server by default; none (flag or variable) turns it off', () => {
+  assert.deepEqual(ok({}).stunUrls, [DEFAULT_STUN_URL]);
+  assert.equal(DEFAULT_STUN_URL, 'stun:stun.l.google.com:19302');
+  assert.deepEqual(ok({ STUN_URLS: 'none' }).stunUrls, []);
+  assert.deepEqual(ok({ STUN_URLS: ' NONE ' }).stunUrls, []);
+  assert.deepEqual(ok({}, ['--stun-urls', 'none']).stunUrls, []);
+  assert.deepEqual(ok({ STUN_URLS: 'stun:127.0.0.1:3478' }, ['--stun-urls', 'none']).stunUrls, []);
+  assert.deepEqual(ok({ STUN_URLS: 'stun:127.0.0.1:3478' }).stunUrls, ['stun:127.0.0.1:3478']);
+  // An empty variable is unset: the default, not "none".
+  assert.deepEqual(ok({ STUN_URLS: '' }).stunUrls, [DEFAULT_STUN_URL]);
+  assert.ok(errors({ STUN_URLS: 'none,stun:127.0.0.1' }).some((e) => e.startsWith('STUN_URLS')));
 });

@@ -52,6 +52,7 @@ test('server.ts prints its URL, serves, and exits 0 on SIGTERM', async (t) => {
   });
   const health = await fetch(`${url}/healthz`);
   assert.equal(health.status, 200);
+  assert.match(server.output().stdout, /^STUN for browsers: stun:stun\.l\.google\.com:19302 \(--stun-urls none/m);
   server.child.kill('SIGTERM');
   assert.equal(await server.exited, 0);
 });

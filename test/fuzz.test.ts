@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { parseConfig } from '../server/config.ts';
 import { attacker, attackHttp, attackSockets } from './hostile.ts';
-import { assertStillServing, closeAll, joinOk, newRoomId, startServer } from './support.ts';
+import { assertStillServing, closeAll, joinOk, newRoomId, startServer, until } from './support.ts';
 
 afterEach(closeAll);
 
@@ -68,7 +68,7 @@ test('hundreds of hostile events and requests: every one answered, nothing crash
   ]);
   attacking = false;
   await chatter;
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  await until(() => atAlice.length >= sentToAlice.length && atBob.length >= sentToBob.length, 'last signals');
 
   assert.ok(answered >= 500, `${answered} hostile events`);
   assert.ok(closes > 0);

@@ -3,7 +3,12 @@
 // payload limit, and a graceful shutdown.
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
+import { connect as tcpConnect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
 import { afterEach, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { io as connect } from 'socket.io-client';
@@ -24,6 +29,7 @@ import {
   newRoomId,
   OFFER,
   startServer,
+  until,
   waitForEvent,
 } from './support.ts';
 
@@ -50,6 +56,21 @@ function connectWith(
     });
   });
   return opened;
+}
+
+/** Sends a raw request head and returns everything the server answers until it closes. */
+async function rawHandshake(port: number, head: string[]): Promise<string> {
+  const socket = tcpConnect(port, '127.0.0.1');
+  let answer = '';
+  socket.on('data', (chunk: Buffer) => {
+    answer += chunk.toString('latin1');
+    // A 101 keeps the connection open: its status line is all we need.
+    if (answer.startsWith('HTTP/1.1 101 ')) socket.destroy();
+  });
+  socket.write(`${head.join('\r\n')}\r\n\r\n`);
+  await Promise.race([once(socket, 'close'), once(socket, 'end')]);
+  socket.destroy();
+  return answer;
 }
 
 async function metric(server: { app: { metrics: { registry: { metrics(): Promise<string> } } } }, line: RegExp) {
@@ -149,17 +170,21 @@ describe('rate limits on the wire', () => {
     const errors = collect(flooder, 'error');
     const received = collect(target, 'signal');
     for (let i = 0; i < 40; i += 1) flooder.emit('signal', { to: ackT.self.id, description: OFFER });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Every signal is either relayed or refused.
+    await until(() => errors.length + received.length === 40, 'every signal relayed or refused');
     assert.ok(errors.length >= 20, `${errors.length} errors`);
     assert.ok(errors.every((e) => e.code === 'rate_limited'));
     assert.ok(received.length >= 10 && received.length < 20, `${received.length} relayed`);
     assert.ok((await metric(server, /^roomlink_rate_limited_total\{event="signal",scope="socket"\}/)) >= 20);
     assert.ok((await metric(server, /^roomlink_rejected_events_total\{event="signal",code="rate_limited"\}/)) >= 20);
-    // Refilled: signals pass again, and the connection was never dropped.
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const next = waitForEvent(target, 'signal');
-    flooder.emit('signal', { to: ackT.self.id, description: OFFER });
-    await next;
+    // Refilled: signals pass again (tried as the bucket refills), and the connection was
+    // never dropped.
+    const relayedBefore = received.length;
+    await until(() => {
+      if (received.length > relayedBefore) return true;
+      flooder.emit('signal', { to: ackT.self.id, description: OFFER });
+      return false;
+    }, 'a signal relayed again');
     assert.ok(flooder.connected);
   });
 
@@ -230,6 +255,29 @@ describe('origin check', () => {
     await assertStillServing(server.url);
   });
 
+  test('a refused WebSocket handshake gets 403 with the reason, as long-polling does', async () => {
+    const server = await startServer({ rateConnectIp: { perSecond: 0.01, burst: 1 } });
+    const port = Number(new URL(server.url).port);
+    const upgrade = (origin?: string) =>
+      rawHandshake(port, [
+        'GET /socket.io/?EIO=4&transport=websocket HTTP/1.1',
+        `Host: 127.0.0.1:${port}`,
+        'Upgrade: websocket',
+        'Connection: Upgrade',
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+        'Sec-WebSocket-Version: 13',
+        ...(origin ? [`Origin: ${origin}`] : []),
+      ]);
+    const forbidden = await upgrade('http://evil.example');
+    assert.match(forbidden, /^HTTP\/1\.1 403 Forbidden\r\n/);
+    assert.match(forbidden, /\r\n\r\nForbidden: origin not allowed\n$/);
+    assert.equal(await metric(server, /^roomlink_connections_refused_total\{reason="origin"\}/), 1, 'counted once');
+    assert.match(await upgrade(), /^HTTP\/1\.1 101 /);
+    const limited = await upgrade();
+    assert.match(limited, /^HTTP\/1\.1 403 Forbidden\r\n/);
+    assert.match(limited, /Forbidden: rate_limited\n$/);
+  });
+
   test('ALLOWED_ORIGINS admits the listed origins (with CORS for long-polling) and no others', async () => {
     const server = await startServer({ allowedOrigins: ['https://chat.example.org'] });
     await connectWith(server.url, { Origin: 'https://chat.example.org' });
@@ -283,6 +331,26 @@ describe('HTTP', () => {
     assert.doesNotMatch(html, /javascript:/i);
   });
 
+  test('the bundle is served compressed to browsers that accept it', async () => {
+    const dir = mkdtempSync(joinPath(tmpdir(), 'roomlink-public-'));
+    const bundle = `console.log(${JSON.stringify('roomlink '.repeat(10_000))});\n`;
+    writeFileSync(joinPath(dir, 'app.js'), bundle);
+    const server = await startServer({}, { publicDir: dir });
+    // fetch() asks for gzip, deflate, br and decodes: the header is what the server chose.
+    const res = await fetch(`${server.url}/app.js`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-encoding') ?? '', /^(?:gzip|br)$/);
+    assert.equal(await res.text(), bundle);
+    const plain = await new Promise<string | undefined>((resolve, reject) => {
+      get(`${server.url}/app.js`, { headers: { 'Accept-Encoding': 'identity' } }, (r) => {
+        r.resume();
+        resolve(r.headers['content-encoding']);
+      }).on('error', reject);
+    });
+    assert.equal(plain, undefined, 'uncompressed for a client that does not accept it');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   test('/healthz says ok with redis disabled; /metrics serves Prometheus text', async () => {
     const server = await startServer();
     const health = (await (await fetch(`${server.url}/healthz`)).json()) as Record<string, unknown>;
@@ -315,6 +383,20 @@ describe('HTTP', () => {
       assert.match(text, line);
     }
     assert.doesNotMatch(text, new RegExp(room), 'no room ids in metrics');
+  });
+
+  test('without METRICS_TOKEN, /metrics answers loopback only', async () => {
+    const server = await startServer({ trustProxy: ['loopback'] });
+    assert.equal((await fetch(`${server.url}/metrics`)).status, 200);
+    const outside = await fetch(`${server.url}/metrics`, { headers: { 'X-Forwarded-For': '203.0.113.5' } });
+    assert.equal(outside.status, 403);
+    assert.match(await outside.text(), /loopback only unless METRICS_TOKEN/);
+    assert.equal((await fetch(`${server.url}/healthz`, { headers: { 'X-Forwarded-For': '203.0.113.5' } })).status, 200);
+    const tokened = await startServer({ trustProxy: ['loopback'], metricsToken: 'scrape-secret-123' });
+    const remote = await fetch(`${tokened.url}/metrics`, {
+      headers: { 'X-Forwarded-For': '203.0.113.5', Authorization: 'Bearer scrape-secret-123' },
+    });
+    assert.equal(remote.status, 200, 'with a token, from anywhere');
   });
 
   test('METRICS_TOKEN protects /metrics with a bearer token', async () => {
@@ -381,5 +463,33 @@ describe('graceful shutdown', () => {
     await closing;
     assert.ok(Date.now() - started < 2_000, `closed in ${Date.now() - started} ms`);
     stuck.destroy();
+  });
+});
+
+describe('room namespacing', () => {
+  test("a room id equal to another connection's socket id does not reach that connection", async () => {
+    const server = await startServer();
+    const victim = await connectClient(server.url);
+    const joinedSeen = collect(victim, 'peer:joined');
+    const leftSeen = collect(victim, 'peer:left');
+    const victimSocketId = victim.id;
+    assert.ok(victimSocketId !== undefined && /^[A-Za-z0-9_-]{16,64}$/.test(victimSocketId), 'a valid room id');
+
+    const attacker = await connectClient(server.url);
+    const accomplice = await connectClient(server.url);
+    await joinOk(attacker, victimSocketId, 'Mallory');
+    const ack = await joinOk(accomplice, victimSocketId, 'Trudy');
+    assert.deepEqual(
+      ack.peers.map((p) => p.name),
+      ['Mallory'],
+      'the room itself works',
+    );
+    attacker.emit('room:leave');
+    await waitForEvent(accomplice, 'peer:left');
+
+    // The victim's own round trip comes back after anything queued for it before.
+    assertRefused(await emitRawWithAck(victim, 'ice:refresh'), 'not_in_room');
+    assert.deepEqual([...joinedSeen, ...leftSeen], []);
+    assert.ok(victim.connected);
   });
 });

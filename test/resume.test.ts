@@ -43,3 +43,18 @@ test('malformed tokens are refused without throwing', () => {
     assert.equal(tokens.verify(ROOM, { id: 'peer12345678', token }), false, token);
   }
 });
+
+test('only the canonical encoding of a token verifies', () => {
+  const tokens = createResumeTokens(SECRET);
+  const ticket = tokens.issue(ROOM, 'peer12345678');
+  assert.equal(tokens.verify(ROOM, ticket), true);
+  const variants = [
+    `${ticket.token}=`,
+    ` ${ticket.token}`,
+    `${ticket.token.slice(0, 10)}.${ticket.token.slice(10)}`,
+    ticket.token.replaceAll('-', '+').replaceAll('_', '/'),
+    // The last character's unused low bits set: same bytes, another string.
+    ticket.token.slice(0, -1) + String.fromCharCode(ticket.token.charCodeAt(ticket.token.length - 1) + 1),
+  ].filter((token) => token !== ticket.token);
+  for (const token of variants) assert.equal(tokens.verify(ROOM, { id: ticket.id, token }), false, token);
+});

@@ -27,12 +27,22 @@ const EVENT_TIMEOUT_MS = 2_000;
 const openServers = new Set<TestServer>();
 const openClients = new Set<Client>();
 
-/** The configuration a test server starts from: loopback, any free port, quiet. */
+/** The configuration a test server starts from: loopback, any free port, quiet, no STUN. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  const parsed = parseConfig({}, ['--port', '0', '--host', '127.0.0.1', '--log-level', 'silent']);
+  // No STUN: nothing in a test may reach outside the machine.
+  const parsed = parseConfig({}, [
+    '--port',
+    '0',
+    '--host',
+    '127.0.0.1',
+    '--log-level',
+    'silent',
+    '--stun-urls',
+    'none',
+  ]);
   if (parsed.kind !== 'config') throw new Error('the base test configuration is invalid');
   // Rate limits off unless a test asks for them: tests that are not about limits send
-  // bursts no real client would (rate-limit.test.ts and fuzz.test.ts test the defaults).
+  // bursts no real client would (hardening.test.ts and fuzz.test.ts test the defaults).
   const noLimits: Partial<Config> = {
     rateJoinSocket: null,
     rateJoinIp: null,
@@ -187,4 +197,13 @@ export async function assertStillServing(url: string): Promise<void> {
   const received = waitForEvent(a, 'signal');
   b.emit('signal', { to: ackA.self.id, description: OFFER });
   assert.equal((await received).description?.type, 'offer');
+}
+
+/** Waits until `condition` holds, checking every few ms; rejects after `timeoutMs`. */
+export async function until(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }

@@ -11,7 +11,8 @@ const reply = (message: FromServer): void => {
   process.send?.(message);
 };
 
-const parsed = parseConfig(process.env, []);
+// No public STUN default: nothing in a benchmark reaches outside (STUN_URLS may still say).
+const parsed = parseConfig({ STUN_URLS: 'none', ...process.env }, []);
 if (parsed.kind !== 'config') {
   console.error(
     `bench server: invalid configuration: ${parsed.kind === 'invalid' ? parsed.errors.join('; ') : 'help'}`,

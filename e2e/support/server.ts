@@ -48,6 +48,8 @@ export async function startServer(options: ServerOptions): Promise<RoomServer> {
     HOST: '0.0.0.0',
     WIRE_LOG: options.wireLogPath,
     LOG_LEVEL: options.logLevel ?? 'info',
+    // Not the public default: nothing in a test may reach outside (a spec may set its own).
+    STUN_URLS: 'none',
     ...options.env,
   };
   const earlier: string[] = [];

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { freeNameVariant } from '../../client/name-variant.ts';
-import { NAME_MAX_LENGTH, nameKey } from '../../protocol/index.ts';
+import { foldName, NAME_MAX_LENGTH } from '../../protocol/index.ts';
 
 test('a taken name gets the first free number', () => {
   assert.equal(freeNameVariant('Alice', ['Alice']), 'Alice 2');

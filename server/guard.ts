@@ -1,0 +1,141 @@
+// One connection must not be able to stall the server. Three budgets per connection:
+//  - packets in: every Engine.IO packet the client sends (events, acks, pings, garbage)
+//    takes a token from a hard bucket; a client that empties it is cut off at once. The
+//    signaling middleware also charges every event (known or not) to a softer event
+//    budget before dispatch, and refuses events over it with rate_limited.
+//  - refusals out: every refused event takes a token before its error may be sent. A
+//    client that keeps earning refusals (over budget, unknown events, bad payloads) gets
+//    one last error saying why, and is disconnected: answering a flood is a flood.
+//  - bytes out: what waits in the Engine.IO write buffer plus what the WebSocket has not
+//    handed to the kernel. A client that does not read is cut off once this passes a
+//    bound, instead of being buffered for without limit.
+// A slow reader is cut off by terminating the transport: a polite close would wait for the
+// very buffer the client is not reading. A flooder may still be reading: it gets a last
+// error saying why and a disconnect, and is terminated if that has not closed it shortly
+// after.
+import type { Rate } from './config.ts';
+import { createBucket } from './rate-limit.ts';
+
+/** How long a refusal-cut client has to take its last error before it is terminated. */
+const CLOSE_GRACE_MS = 500;
+
+export type CutReason = 'packet_flood' | 'refusals' | 'slow_reader';
+
+export interface GuardSettings {
+  /** Every incoming Engine.IO packet; empty = cut off. */
+  packets: Rate;
+  /** Every incoming event, before dispatch; empty = the event is refused. */
+  events: Rate;
+  /** Every refused event; empty = cut off. */
+  refusals: Rate;
+  /** Bytes queued for the client and not yet taken by the kernel; past it = cut off. */
+  maxOutgoingBytes: number;
+}
+
+/**
+ * Sized above what a real member sends at its busiest: meshing with 15 others at once
+ * (the signal limit's burst of 200 in one go), plus joins, refreshes and acks. The largest
+ * legitimate outgoing burst is a few dozen SDPs of at most 16 KB each.
+ */
+export const DEFAULT_GUARD: GuardSettings = {
+  packets: { perSecond: 200, burst: 600 },
+  events: { perSecond: 100, burst: 300 },
+  refusals: { perSecond: 5, burst: 50 },
+  maxOutgoingBytes: 2 * 1024 * 1024,
+};
+
+interface OutgoingPacket {
+  data?: unknown;
+}
+
+/** The parts of an Engine.IO socket (socket.conn) the guard reads; typed loosely on purpose. */
+export interface EngineConnection {
+  readonly transport: { readonly name: string; readonly socket?: { bufferedAmount?: number; terminate?(): void } };
+  on(event: 'packet', listener: () => void): unknown;
+  on(event: 'packetCreate', listener: (packet: OutgoingPacket) => void): unknown;
+  on(event: 'flush', listener: () => void): unknown;
+  close(discard?: boolean): unknown;
+}
+
+export interface ConnectionGuard {
+  /** Charges one event to the event budget: false = refuse it. */
+  takeEvent(): boolean;
+  /** Charges one refusal: true = answer it; false = the connection is being cut off. */
+  refused(): boolean;
+  /** Whether the connection has been cut off (drop whatever still arrives). */
+  isCut(): boolean;
+}
+
+export interface GuardHooks {
+  /**
+   * Called once, before the transport is cut: the last chance to say why. Except for
+   * 'slow_reader' it should also disconnect the socket politely (the client may be reading).
+   */
+  beforeCut(reason: CutReason): void;
+}
+
+function sizeOf(packet: OutgoingPacket): number {
+  const { data } = packet;
+  if (typeof data === 'string') return data.length;
+  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return data.byteLength;
+  return 0;
+}
+
+export function guardConnection(
+  conn: EngineConnection,
+  settings: GuardSettings,
+  hooks: GuardHooks,
+  now: () => number = Date.now,
+): ConnectionGuard {
+  const packets = createBucket(settings.packets, now);
+  const events = createBucket(settings.events, now);
+  const refusals = createBucket(settings.refusals, now);
+  /** Bytes created since the write buffer was last flushed to the transport. */
+  let queued = 0;
+  let cut = false;
+
+  const cutOff = (reason: CutReason): void => {
+    if (cut) return;
+    cut = true;
+    hooks.beforeCut(reason);
+    if (reason === 'slow_reader') terminate();
+    else setTimeout(terminate, CLOSE_GRACE_MS).unref();
+  };
+  const terminate = (): void => {
+    const { transport } = conn;
+    // The WebSocket's own close handshake would queue behind the unread bytes for 30 s.
+    if (transport.name === 'websocket' && typeof transport.socket?.terminate === 'function') {
+      transport.socket.terminate();
+    } else {
+      conn.close(true);
+    }
+  };
+
+  // Counted on the next tick, as Socket.IO dispatches each event: a WebSocket read of many
+  // frames is parsed in one go, and counting it at once would cut an event flooder for its
+  // packets before its refusals, which are the ones that tell it why.
+  const countPacket = (): void => {
+    if (!cut && !packets.take()) cutOff('packet_flood');
+  };
+  conn.on('packet', () => process.nextTick(countPacket));
+  conn.on('flush', () => {
+    queued = 0;
+  });
+  conn.on('packetCreate', (packet) => {
+    if (cut) return;
+    queued += sizeOf(packet);
+    const inWebSocket = conn.transport.socket?.bufferedAmount ?? 0;
+    if (queued + inWebSocket > settings.maxOutgoingBytes) cutOff('slow_reader');
+  });
+
+  return {
+    takeEvent: () => events.take(),
+    refused() {
+      if (cut) return false;
+      if (refusals.take()) return true;
+      cutOff('refusals');
+      return false;
+    },
+    isCut: () => cut,
+  };
+}

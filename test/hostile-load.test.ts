@@ -1,0 +1,178 @@
+// Hostile load: connections that flood the server with events (unknown, refused, or valid
+// and over budget) and connections that never read what the server sends them. Each one is
+// cut off with a reason, while a real room next to them still joins and signals, and the
+// server's memory stays bounded. Runs with the default per-connection budgets (guard.ts).
+
+import assert from 'node:assert/strict';
+import { afterEach, test } from 'node:test';
+import { setInterval as every } from 'node:timers/promises';
+import { rawSocketIo, wsFrame } from './hostile.ts';
+import {
+  type Client,
+  closeAll,
+  collect,
+  connectClient,
+  disconnected,
+  emitRaw,
+  joinOk,
+  newRoomId,
+  OFFER,
+  startServer,
+  type TestServer,
+  waitForEvent,
+} from './support.ts';
+
+afterEach(closeAll);
+
+const MB = 1024 * 1024;
+/** Far above what the server keeps per connection; far below what an unbounded buffer reaches. */
+const MAX_RSS_GROWTH_MB = 100;
+
+async function metric(server: TestServer, line: RegExp): Promise<number> {
+  const text = await server.app.metrics.registry.metrics();
+  const found = text.split('\n').find((l) => line.test(l));
+  return found === undefined ? 0 : Number(found.split(' ').at(-1));
+}
+
+/** Samples this process's RSS (server and clients share it) until stopped; returns the peak. */
+function watchRss(): { stop(): Promise<number> } {
+  let peak = process.memoryUsage().rss;
+  const controller = new AbortController();
+  const sampling = (async () => {
+    try {
+      for await (const _ of every(20, undefined, { signal: controller.signal })) {
+        peak = Math.max(peak, process.memoryUsage().rss);
+      }
+    } catch {
+      // aborted: done sampling
+    }
+  })();
+  return {
+    async stop() {
+      controller.abort();
+      await sampling;
+      return Math.max(peak, process.memoryUsage().rss);
+    },
+  };
+}
+
+/** Rejects if `promise` has not settled within `ms` (a hang is a failure, not a stuck run). */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+/** A real room: one member joins, the next joins and signals to it. Resolves when delivered. */
+async function realRoomWorks(url: string): Promise<void> {
+  const room = newRoomId();
+  const first = await connectClient(url);
+  const second = await connectClient(url);
+  const ackFirst = await joinOk(first, room, 'First');
+  const announced = waitForEvent(first, 'peer:joined');
+  await joinOk(second, room, 'Second');
+  await announced;
+  const received = waitForEvent(first, 'signal');
+  second.emit('signal', { to: ackFirst.self.id, description: OFFER });
+  assert.equal((await received).description?.type, 'offer');
+  first.close();
+  second.close();
+}
+
+test('flooding connections are cut off with a reason while a real room joins and signals', async () => {
+  const server = await startServer();
+  const rssBefore = process.memoryUsage().rss;
+  const rss = watchRss();
+  const floodRoom = newRoomId();
+  const target = await connectClient(server.url);
+  const ackTarget = await joinOk(target, floodRoom, 'Target');
+
+  // Three kinds of flood: unknown events, events refused as out of place (leave before
+  // join), and valid signals past the connection's event budget (no per-event limits here).
+  const kinds: Array<(c: Client, i: number) => void> = [
+    (c, i) => emitRaw(c, `nonsense:${i % 7}`, { i }),
+    (c) => emitRaw(c, 'room:leave'),
+    (c) => c.emit('signal', { to: ackTarget.self.id, description: OFFER }),
+  ];
+  const flooders = await Promise.all(Array.from({ length: 6 }, () => connectClient(server.url)));
+  await Promise.all(flooders.slice(4).map((c, n) => joinOk(c, floodRoom, `Flooder ${n}`)));
+  const reasons = flooders.map((c) => disconnected(c, 10_000));
+  const errors = flooders.map((c) => collect(c, 'error'));
+  flooders.forEach((c, n) => {
+    const send = kinds[Math.floor(n / 2)]!;
+    for (let i = 0; i < 3_000; i += 1) send(c, i);
+  });
+
+  // Meanwhile a real room works, and every flooder is disconnected: politely, with the
+  // reason as its last error, when the close got through before the flooder's own data
+  // (a flooder still sending when its grace runs out is reset, and the reason may be lost).
+  await realRoomWorks(server.url);
+  const closes = await Promise.all(reasons);
+  closes.forEach((reason, n) => {
+    assert.ok(['io server disconnect', 'transport close'].includes(reason), reason);
+    const seen = errors[n]!;
+    if (reason === 'io server disconnect') {
+      assert.equal(seen.at(-1)?.message, 'disconnected: too many refused events');
+    }
+    // Errors are rate limited too: a flood of 3,000 earns a bounded number of answers.
+    assert.ok(seen.length <= 60, `${seen.length} errors answered`);
+  });
+  assert.equal(await metric(server, /^roomlink_connections_cut_total\{reason="refusals"\}/), 6);
+  assert.ok(target.connected, 'the flood target itself is untouched');
+  await realRoomWorks(server.url);
+  const growthMb = ((await rss.stop()) - rssBefore) / MB;
+  assert.ok(growthMb < MAX_RSS_GROWTH_MB, `RSS grew ${growthMb.toFixed(0)} MB`);
+});
+
+test('a packet flood below the event layer (acks for nothing) is cut off at the engine level', async () => {
+  const server = await startServer();
+  const flooder = await connectClient(server.url);
+  const gone = disconnected(flooder, 10_000);
+  const errors = collect(flooder, 'error');
+  // Socket.IO ACK packets for ids the server never issued: no event, no refusal, no answer.
+  for (let i = 0; i < 2_000; i += 1) flooder.io.engine.write(`3${i}[]`);
+  assert.equal(await gone, 'io server disconnect');
+  assert.deepEqual(
+    errors.map((e) => e.message),
+    ['disconnected: too many packets'],
+  );
+  assert.equal(await metric(server, /^roomlink_connections_cut_total\{reason="packet_flood"\}/), 1);
+  await realRoomWorks(server.url);
+});
+
+test('a member that stops reading is cut off, not buffered for without limit', async () => {
+  const server = await startServer();
+  const rssBefore = process.memoryUsage().rss;
+  const rss = watchRss();
+  const room = newRoomId();
+  const reader = await connectClient(server.url);
+  await joinOk(reader, room, 'Reader');
+  const sleeperJoined = waitForEvent(reader, 'peer:joined');
+  // Joined over a hand-made WebSocket that never reads a byte once the upgrade is done.
+  const sleeper = await rawSocketIo(server.url);
+  sleeper.write(wsFrame(`421${JSON.stringify(['room:join', { roomId: room, name: 'Sleeper' }])}`));
+  const sleeperId = (await sleeperJoined).id;
+  const sleeperLeft = new Promise<void>((resolve) => {
+    reader.on('peer:left', (left) => {
+      if (left.id === sleeperId) resolve();
+    });
+  });
+
+  // The sleeper never reads; other members send it large signals, each within its own
+  // connection's budgets, together far more than the loopback's socket buffers hold.
+  const senders = await Promise.all(Array.from({ length: 6 }, () => connectClient(server.url)));
+  await Promise.all(senders.map((sender, n) => joinOk(sender, room, `Sender ${n}`)));
+  const big = { type: 'offer', sdp: 'x'.repeat(15_000) } as const;
+  for (const sender of senders) {
+    for (let i = 0; i < 250; i += 1) sender.emit('signal', { to: sleeperId, description: big });
+  }
+  await within(sleeperLeft, 15_000, 'the sleeper is cut off');
+  assert.equal(await metric(server, /^roomlink_connections_cut_total\{reason="slow_reader"\}/), 1);
+  assert.ok(reader.connected && senders.every((s) => s.connected), 'the others stay');
+  sleeper.destroy();
+  await realRoomWorks(server.url);
+  const growthMb = ((await rss.stop()) - rssBefore) / MB;
+  assert.ok(growthMb < MAX_RSS_GROWTH_MB, `RSS grew ${growthMb.toFixed(0)} MB`);
+});
