@@ -12,6 +12,7 @@ import { createClient } from 'redis';
 import { type RedisProcess, startRedis } from './redis-support.ts';
 import {
   closeAll,
+  collect,
   connectClient,
   disconnected,
   expectNoEvent,
@@ -197,8 +198,13 @@ describe('two nodes on one Redis', () => {
     for (const [i, v] of victims.entries()) acks.push(await joinOk(v, room, `Victim${i}`));
     assert.deepEqual(acks[1]!.peers.map((p) => p.id).sort(), [ackStayer.self.id, acks[0]!.self.id].sort());
 
-    const drops = victims.map((v) => disconnected(v, 5_000));
+    // A third member of the dead node that never comes back: a ghost for a few seconds only.
+    const lost = await connectClient(url);
+    const ackLost = await joinOk(lost, room, 'Lost');
+    const leftSeen = collect(stayer, 'peer:left');
+    const drops = [...victims, lost].map((v) => disconnected(v, 5_000));
     const exited = once(killed, 'exit');
+    const killedAt = Date.now();
     killed.kill('SIGKILL');
     await exited;
     await Promise.all(drops);
@@ -212,6 +218,10 @@ describe('two nodes on one Redis', () => {
       assert.equal(again.self.id, ack.self.id);
       assert.ok(Date.now() - started < CLUSTER_TIMEOUT_MS + 500, `join took ${Date.now() - started} ms`);
     }
+    await eventually('the dead node’s member that never came back is announced as left', async () =>
+      leftSeen.some((left) => left.id === ackLost.self.id && left.reason === 'disconnect'),
+    );
+    assert.ok(Date.now() - killedAt < 6_000, `the dead node's member was listed for ${Date.now() - killedAt} ms`);
     const newcomer = await connectClient(a.url);
     const ackNew = await joinOk(newcomer, room, 'Newcomer');
     assert.deepEqual(ackNew.peers.map((p) => p.id).sort(), [ackStayer.self.id, ...acks.map((x) => x.self.id)].sort());
