@@ -4,14 +4,15 @@
 // own back and accepts the other, the impolite peer ignores the incoming one.
 import type { IceCandidate, SessionDescription } from '../protocol/index.ts';
 
-export interface SignalOut {
+/** What a signal carries, either way: one description or one candidate (no addressing). */
+export interface SignalBody {
   description?: SessionDescription;
   candidate?: IceCandidate;
 }
 
 export interface Negotiator {
   /** Feed one incoming signal. Signals are applied strictly in arrival order. */
-  receive(signal: SignalOut): void;
+  receive(signal: SignalBody): void;
   /**
    * Restart ICE through a fresh offer. An offer of ours still waiting for its answer is
    * rolled back first: it was probably lost with the signaling connection, and
@@ -20,30 +21,27 @@ export interface Negotiator {
   restartIce(): void;
 }
 
-/**
- * How long the side that did not start the link waits for the other's first offer before
- * making one itself (the offer may have been lost with a signaling connection).
- */
-const FIRST_OFFER_WAIT_MS = 3_000;
-
 export interface NegotiatorOptions {
   pc: RTCPeerConnection;
   polite: boolean;
+  /** Whether this side makes the first offer (roles.ts); the other waits for it. */
+  offersFirst: boolean;
+  send(signal: SignalBody): void;
   /**
-   * Whether this side makes the first offer. Perfect negotiation would resolve two first
-   * offers, but Chromium sometimes never gathers candidates after rolling back an offer that
-   * was still gathering (seen in 3 of 8 three-user runs here). So the newcomer offers and
-   * the member already in the room waits; after that, either side may offer at any time.
+   * A remote description could not be applied, or our own could not be made: this link
+   * cannot work as negotiated. Candidates that fail are not reported (see addCandidate).
    */
-  initiator: boolean;
-  send(signal: SignalOut): void;
-  onError(stage: string, error: unknown): void;
+  onFailure(stage: NegotiationStage, error: unknown): void;
 }
 
-export function createNegotiator({ pc, polite, initiator, send, onError }: NegotiatorOptions): Negotiator {
+export type NegotiationStage = 'offer' | 'answer' | 'remote-description' | 'restart';
+
+export function createNegotiator({ pc, polite, offersFirst, send, onFailure }: NegotiatorOptions): Negotiator {
   let makingOffer = false;
-  let awaitingFirstOffer = !initiator;
-  let negotiationSkipped = false;
+  // The side that does not offer first ignores its own negotiationneeded (fired by the
+  // negotiated data channel) until the first offer arrives. Should that offer never come,
+  // the link's retry restarts ICE from this side (restartIce below), which offers.
+  let awaitingFirstOffer = !offersFirst;
   let ignoreOffer = false;
   let isSettingRemoteAnswerPending = false;
   // Candidates that arrive before the remote description they belong to: addIceCandidate
@@ -59,26 +57,16 @@ export function createNegotiator({ pc, polite, initiator, send, onError }: Negot
       await pc.setLocalDescription();
       if (pc.localDescription) send({ description: toDescription(pc.localDescription) });
     } catch (error) {
-      onError('offer', error);
+      onFailure('offer', error);
     } finally {
       makingOffer = false;
     }
   }
 
   pc.addEventListener('negotiationneeded', () => {
-    if (awaitingFirstOffer) {
-      negotiationSkipped = true;
-      return;
-    }
+    if (awaitingFirstOffer) return;
     void makeOffer();
   });
-  if (awaitingFirstOffer) {
-    setTimeout(() => {
-      if (!awaitingFirstOffer || pc.signalingState === 'closed') return;
-      awaitingFirstOffer = false;
-      if (negotiationSkipped && pc.signalingState === 'stable') void makeOffer();
-    }, FIRST_OFFER_WAIT_MS);
-  }
 
   pc.addEventListener('icecandidate', ({ candidate }) => {
     // A null or empty candidate marks the end of gathering: nothing to send (trickle ICE).
@@ -91,15 +79,30 @@ export function createNegotiator({ pc, polite, initiator, send, onError }: Negot
     // only thing in flight is setting the answer to our own offer, which will settle.
     const readyForOffer = !makingOffer && (pc.signalingState === 'stable' || isSettingRemoteAnswerPending);
     const offerCollision = description.type === 'offer' && !readyForOffer;
+    // An answer to an offer we rolled back (an ICE restart replaced it) has nothing to
+    // answer any more; applying it would fail. The answer to the new offer follows.
+    if (description.type === 'answer' && pc.signalingState !== 'have-local-offer') return;
     ignoreOffer = !polite && offerCollision;
     if (ignoreOffer) return;
     isSettingRemoteAnswerPending = description.type === 'answer';
-    // For the polite peer in a collision this implicitly rolls back its own offer.
-    await pc.setRemoteDescription(description);
-    isSettingRemoteAnswerPending = false;
+    try {
+      // For the polite peer in a collision this implicitly rolls back its own offer.
+      await pc.setRemoteDescription(description);
+    } catch (error) {
+      onFailure('remote-description', error);
+      return;
+    } finally {
+      // Reset on failure too: a stuck flag would make every later offer look like a collision.
+      isSettingRemoteAnswerPending = false;
+    }
     for (const candidate of pendingCandidates.splice(0)) await addCandidate(candidate);
     if (description.type === 'offer') {
-      await pc.setLocalDescription();
+      try {
+        await pc.setLocalDescription();
+      } catch (error) {
+        onFailure('answer', error);
+        return;
+      }
       if (pc.localDescription) send({ description: toDescription(pc.localDescription) });
     }
   }
@@ -108,12 +111,13 @@ export function createNegotiator({ pc, polite, initiator, send, onError }: Negot
     try {
       await pc.addIceCandidate(candidate);
     } catch (error) {
-      // Candidates of an offer we ignored are expected to fail; anything else is worth a note.
-      if (!ignoreOffer) onError('candidate', error);
+      // Candidates of an offer we ignored are expected to fail. Others may fail harmlessly
+      // too (a candidate for an m-line rolled back meanwhile); ICE works with the rest.
+      if (!ignoreOffer) console.debug('roomlink: candidate not added', error);
     }
   }
 
-  async function apply(signal: SignalOut): Promise<void> {
+  async function apply(signal: SignalBody): Promise<void> {
     if (pc.signalingState === 'closed') return;
     if (signal.description) {
       await applyDescription(signal.description);
@@ -125,7 +129,7 @@ export function createNegotiator({ pc, polite, initiator, send, onError }: Negot
 
   return {
     receive(signal) {
-      chain = chain.then(() => apply(signal)).catch((error: unknown) => onError('signal', error));
+      chain = chain.then(() => apply(signal)).catch((error: unknown) => onFailure('remote-description', error));
     },
     restartIce() {
       chain = chain
@@ -137,7 +141,7 @@ export function createNegotiator({ pc, polite, initiator, send, onError }: Negot
           }
           pc.restartIce();
         })
-        .catch((error: unknown) => onError('restart', error));
+        .catch((error: unknown) => onFailure('restart', error));
     },
   };
 }

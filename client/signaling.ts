@@ -9,14 +9,18 @@ import type {
   JoinAck,
   OutgoingSignal,
   PeerInfo,
+  PeerJoined,
   PeerLeft,
   ProtocolError,
+  RenameAck,
   ResumeTicket,
   ServerToClientEvents,
 } from '../protocol/index.ts';
 
 /** How long a join or ICE refresh may take before we treat the connection as broken. */
 const ACK_TIMEOUT_MS = 8_000;
+/** A join refused for a taken name is retried with another name at most this often in a row. */
+const NAME_RETRIES = 5;
 /** After the server says it is shutting down, wait this long before reconnecting. */
 const SHUTDOWN_RECONNECT_MS = 300;
 
@@ -31,8 +35,14 @@ export type JoinedAck = Extract<JoinAck, { ok: true }>;
 
 export interface SignalingHandlers {
   onJoined(ack: JoinedAck, rejoin: boolean): void;
-  onPeerJoined(peer: PeerInfo): void;
+  onPeerJoined(peer: PeerJoined): void;
   onPeerLeft(left: PeerLeft): void;
+  onPeerRenamed(peer: PeerInfo): void;
+  /**
+   * The join was refused because the name is taken. Return true once name() gives another
+   * one to try (the server's suggestion, say): the join is retried at once.
+   */
+  onNameTaken(error: ProtocolError): boolean;
   onSignal(signal: IncomingSignal): void;
   onStatus(status: SignalingStatus, error?: ProtocolError): void;
 }
@@ -46,6 +56,7 @@ export interface SignalingOptions {
 
 export interface Signaling {
   send(signal: OutgoingSignal): void;
+  rename(name: string): Promise<RenameAck>;
   refreshIce(): Promise<IceRefreshAck>;
   leave(): void;
 }
@@ -73,7 +84,7 @@ export function createSignaling({ roomId, name, resume, handlers }: SignalingOpt
     else early.push(deliver);
   };
 
-  function join(): void {
+  function join(nameRetries = NAME_RETRIES): void {
     const request = { roomId, name: name(), ...withResume(resume()) };
     socket.timeout(ACK_TIMEOUT_MS).emit('room:join', request, (err, ack) => {
       if (err) {
@@ -82,6 +93,10 @@ export function createSignaling({ roomId, name, resume, handlers }: SignalingOpt
         return;
       }
       if (!ack.ok) {
+        if (ack.error.code === 'name_taken' && nameRetries > 0 && handlers.onNameTaken(ack.error)) {
+          join(nameRetries - 1);
+          return;
+        }
         handlers.onStatus('rejected', ack.error);
         return;
       }
@@ -121,6 +136,7 @@ export function createSignaling({ roomId, name, resume, handlers }: SignalingOpt
   });
   socket.on('peer:joined', (peer) => whenInRoom(() => handlers.onPeerJoined(peer)));
   socket.on('peer:left', (peerLeft) => whenInRoom(() => handlers.onPeerLeft(peerLeft)));
+  socket.on('peer:renamed', (peer) => whenInRoom(() => handlers.onPeerRenamed(peer)));
   socket.on('signal', (signal) => whenInRoom(() => handlers.onSignal(signal)));
   socket.on('error', (error) => {
     // A rejected event. Logged for the curious; the mesh recovers through its own timers.
@@ -130,6 +146,11 @@ export function createSignaling({ roomId, name, resume, handlers }: SignalingOpt
   return {
     send(signal) {
       if (inRoom) socket.emit('signal', signal);
+    },
+    async rename(next) {
+      if (!inRoom)
+        return { ok: false, error: { code: 'not_in_room', message: 'not connected to the server right now' } };
+      return socket.timeout(ACK_TIMEOUT_MS).emitWithAck('room:rename', { name: next });
     },
     refreshIce() {
       return socket.timeout(ACK_TIMEOUT_MS).emitWithAck('ice:refresh');

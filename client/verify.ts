@@ -2,6 +2,9 @@
 // sees. Each proves it by an HMAC over both DTLS fingerprints of the link, in its own
 // order. A signaling server that swapped fingerprints to sit in the middle cannot forge it,
 // so a mismatch means the link is being intercepted.
+import { CHANNEL_PROTOCOL_VERSION } from '../protocol/index.ts';
+import type { Handshake } from './member.ts';
+
 export type Verification = 'verified' | 'unverified' | 'mismatch';
 
 const CONTEXT = 'roomlink/1 dtls-binding';
@@ -49,4 +52,17 @@ function constantTimeEqual(a: string, b: string): boolean {
   let diff = 0;
   for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
   return diff === 0;
+}
+
+/** The room-key handshake over a link's hello messages (see member.ts). */
+export function createHandshake(roomKey: string | null): Handshake {
+  return {
+    async hello(link) {
+      const proof = await proveRoomKey(roomKey, await link.fingerprints());
+      return { t: 'hello', v: CHANNEL_PROTOCOL_VERSION, ...(proof ? { proof } : {}) };
+    },
+    async check(link, hello) {
+      return checkRoomKeyProof(roomKey, hello.proof, await link.fingerprints());
+    },
+  };
 }

@@ -1,35 +1,48 @@
 // A message typed the instant the member list fills is queued until each channel opens,
 // never lost.
 
-import type { Page } from '@playwright/test';
-import { test } from './support/fixtures.ts';
+import { expect, test } from './support/fixtures.ts';
 import { openRoom, selfId, shareLink, type User, waitForMesh, waitForMessage } from './support/users.ts';
 
 /**
- * Arms the page: the moment its member list has `count` entries (in any state), the
- * message is typed and sent from inside the page, with no round trip to the test.
- * Returns nothing; `window.__sentWithStates` records the peer states at that moment.
+ * Runs in the page before its own script: the moment its member list has `count` entries
+ * (in any state), the message is typed and sent from inside the page, with no round trip to
+ * the test. `window.__sentWithStates` records the member states at that moment.
  */
-async function sendWhenListHas(page: Page, count: number, text: string): Promise<void> {
-  await page.evaluate(`(() => {
-    const count = ${count};
-    const text = ${JSON.stringify(text)};
-    const trySend = () => {
-      const peers = document.querySelectorAll("[data-testid=peer]");
-      if (peers.length < count) return false;
-      const input = document.querySelector("[data-testid=message-input]");
-      const button = document.querySelector("[data-testid=send-button]");
-      if (!input || !button) return false;
-      input.value = text;
-      input.dispatchEvent(new Event("input", { bubbles: true }));
-      button.click();
-      window.__sentWithStates = [...peers].map((peer) => peer.getAttribute("data-state"));
-      return true;
-    };
-    const observer = new MutationObserver(() => { if (trySend()) observer.disconnect(); });
-    observer.observe(document.body, { subtree: true, childList: true, attributes: true });
-  })()`);
+function sendWhenListHas(doc: DocumentLike, count: number, text: string): void {
+  const trySend = () => {
+    const peers = doc.querySelectorAll('[data-testid=peer]');
+    if (peers.length < count) return false;
+    const input = doc.querySelector('[data-testid=message-input]');
+    const button = doc.querySelector('[data-testid=send-button]');
+    if (!input || !button) return false;
+    input.value = text;
+    button.click();
+    (globalThis as unknown as { __sentWithStates: string[] }).__sentWithStates = [...peers].map(
+      (peer) => peer.getAttribute('data-state') ?? '',
+    );
+    return true;
+  };
+  const Observer = (globalThis as unknown as { MutationObserver: MutationObserverLike }).MutationObserver;
+  const observer = new Observer(() => {
+    if (trySend()) observer.disconnect();
+  });
+  observer.observe(doc.body, { subtree: true, childList: true, attributes: true });
 }
+
+interface ElementLike {
+  value: string;
+  click(): void;
+  getAttribute(name: string): string | null;
+}
+interface DocumentLike {
+  body: unknown;
+  querySelector(selector: string): ElementLike | null;
+  querySelectorAll(selector: string): ArrayLike<ElementLike> & Iterable<ElementLike>;
+}
+type MutationObserverLike = new (
+  callback: () => void,
+) => { observe(target: unknown, options: object): void; disconnect(): void };
 
 test('a message sent the moment the member list is full arrives at every member', async ({
   server,
@@ -41,14 +54,21 @@ test('a message sent the moment the member list is full arrives at every member'
   if (!alice) throw new Error('openRoom returned no users');
 
   const page = await (await browsers.newContext({ label: 'dave' })).newPage();
-  await page.goto(await shareLink(alice.page));
   const text = `first words from dave ${Date.now()}`;
-  await sendWhenListHas(page, others.length, text);
-  await page.getByTestId('name-input').fill('dave');
-  await page.getByTestId('name-input').press('Enter');
+  // Armed before the page's own script runs, so it fires on the very first full list.
+  await page.addInitScript(
+    `addEventListener('DOMContentLoaded', () => (${sendWhenListHas.toString()})(document, ${others.length}, ${JSON.stringify(text)}))`,
+  );
+  await page.goto(await shareLink(alice.page));
   const dave: User = { name: 'dave', id: await selfId(page), page, context: page.context() };
 
   await Promise.all(others.map((user) => waitForMessage(user.page, { from: dave.id, text })));
-  const states = await page.evaluate<unknown>('window.__sentWithStates');
+  const states = await page.evaluate(() => (globalThis as unknown as { __sentWithStates: string[] }).__sentWithStates);
   testInfo.annotations.push({ type: 'peer states when sent', description: JSON.stringify(states) });
+  expect(states, 'the list was full').toHaveLength(others.length);
+  // The point of the test: the message was written while some link was still opening.
+  expect(
+    states.some((state) => state !== 'connected'),
+    `states when sent: ${states.join(', ')}`,
+  ).toBe(true);
 });

@@ -3,8 +3,10 @@
 // and freezing one browser stops it until it is thawed. When roomlink's tests fail and
 // this one passes, look at roomlink; when this one fails too, look at the machine.
 
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
+import { createBrowserPool } from './support/browser.ts';
 import { test as base, expect } from './support/fixtures.ts';
 import { startInNetns } from './support/process.ts';
 
@@ -113,8 +115,33 @@ test('two Chromiums in a test namespace connect a data channel over host candida
   await bob.waitForFunction(received('while frozen'));
 });
 
-test('a frozen browser is killed at teardown', async ({ browsers, pageUrl }) => {
-  const carol = await (await browsers.newContext({ label: 'carol', freezable: true })).newPage();
+test('a frozen browser is killed at teardown', async ({ netns, pageUrl }) => {
+  // A pool of its own, so the test can close it and look at what is left.
+  const pool = createBrowserPool(netns);
+  const carol = await (await pool.newContext({ label: 'carol', freezable: true })).newPage();
   await carol.goto(pageUrl);
-  browsers.freeze(carol.context());
+  const processes = pool.processesOf(carol.context());
+  expect(processes.length, 'Chromium runs as a tree of processes').toBeGreaterThan(1);
+  pool.freeze(carol.context());
+  await expect.poll(() => processes.filter(running), { message: 'frozen: every process stopped' }).toEqual([]);
+  await pool.close();
+  // Killed, not left stopped: nothing of the tree is alive (a zombie awaiting its reaper is dead).
+  await expect
+    .poll(() => processes.filter(alive), { message: 'no process of the frozen browser survives' })
+    .toEqual([]);
 });
+
+/** The process's state letter from /proc, or null when it no longer exists. */
+function stateOf(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  } catch {
+    return null;
+  }
+}
+const alive = (pid: number): boolean => {
+  const state = stateOf(pid);
+  return state !== null && state !== 'Z' && state !== 'X';
+};
+const running = (pid: number): boolean => alive(pid) && stateOf(pid) !== 'T';

@@ -30,7 +30,25 @@ test('opening / makes a new room: an unguessable id and a key in the address, co
   expect(new URL(other.url()).searchParams.get('roomId')).not.toBe(new URL(link).searchParams.get('roomId'));
 });
 
-test('a name is asked once, remembered, can be changed, and the others see the change', async ({
+test('a first-time visitor joins at once under a generated name, with the message box focused', async ({
+  server,
+  browsers,
+}) => {
+  const page = await (await browsers.newContext({ label: 'visitor' })).newPage();
+  await page.goto(`${server.url}/`);
+  await selfId(page);
+  await expect(page.getByTestId('self')).toHaveText(/^[A-Z][a-z]+ [A-Z][a-z]+ \(you\)$/);
+  await expect(page.getByTestId('message-input')).toBeFocused();
+  const generated = await page.getByTestId('name-input').inputValue();
+  expect(generated).toMatch(/^[A-Z][a-z]+ [A-Z][a-z]+$/);
+  // Remembered: the next visit uses the same name.
+  const again = await page.context().newPage();
+  await again.goto(`${server.url}/`);
+  await selfId(again);
+  await expect(again.getByTestId('name-input')).toHaveValue(generated);
+});
+
+test('a name can be changed any time, through the server, and the others see the change', async ({
   server,
   browsers,
 }) => {
@@ -51,9 +69,9 @@ test('a name is asked once, remembered, can be changed, and the others see the c
   await expect(alice.page.getByTestId('peer').filter({ hasText: 'Robert' })).toHaveCount(1);
   await expect(alice.page.getByTestId('message').filter({ hasText: 'bob is now Robert' })).toHaveCount(1);
 
-  // Remembered: a new tab in the same browser joins under the new name without asking.
+  // Remembered: a new tab in the same browser joins (another room) under the new name.
   const again = await bob.context.newPage();
-  await again.goto(await shareLink(alice.page));
+  await again.goto(`${server.url}/`);
   await selfId(again);
   await expect(again.getByTestId('name-input')).toHaveValue('Robert');
 });

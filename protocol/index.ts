@@ -1,4 +1,4 @@
-export * from './channel.ts';
+export * from './channel/index.ts';
 export * from './limits.ts';
 export * from './name.ts';
 export * from './signaling.ts';

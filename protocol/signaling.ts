@@ -31,16 +31,16 @@ export interface PeerInfo {
   name: string;
 }
 
+/** A member arrived, or came back: resumed when it took its old id back (reload, reconnect). */
+export interface PeerJoined extends PeerInfo {
+  resumed?: true;
+}
+
 /** What RTCPeerConnection takes as RTCIceServer, restated so the server needs no DOM types. */
 export interface IceServer {
   urls: string[];
   username?: string;
   credential?: string;
-}
-
-export interface RoomLimits {
-  maxRoomSize: number;
-  maxChatLength: number;
 }
 
 /** Proof that a reconnecting tab owned a peer id: issued by the server with each join. */
@@ -64,7 +64,6 @@ export type JoinAck =
       iceServers: IceServer[];
       /** Unix time (s) after which the TURN credentials in iceServers stop working; 0 = never. */
       iceExpiresAt: number;
-      limits: RoomLimits;
     }
   | { ok: false; error: ProtocolError };
 
@@ -122,7 +121,7 @@ export interface ClientToServerEvents {
 }
 
 export interface ServerToClientEvents {
-  'peer:joined': (peer: PeerInfo) => void;
+  'peer:joined': (peer: PeerJoined) => void;
   'peer:left': (left: PeerLeft) => void;
   signal: (signal: IncomingSignal) => void;
   error: (error: ProtocolError) => void;
@@ -238,8 +237,4 @@ function stripUndefined(candidate: z.infer<typeof candidateSchema>): IceCandidat
 
 export function isRoomId(value: unknown): value is string {
   return typeof value === 'string' && ROOM_ID_PATTERN.test(value);
-}
-
-export function isPeerId(value: unknown): value is string {
-  return typeof value === 'string' && PEER_ID_PATTERN.test(value);
 }

@@ -140,7 +140,12 @@ async function main(): Promise<void> {
 
   heading('type check');
   let typesOk = true;
-  for (const project of ['tsconfig.json', 'client/tsconfig.json', 'bench/pages/tsconfig.json']) {
+  for (const project of [
+    'tsconfig.json',
+    'client/tsconfig.json',
+    'bench/pages/tsconfig.json',
+    'test/client/tsconfig.json',
+  ]) {
     if (interrupted) break;
     typesOk = (await run(bin('tsc'), ['--noEmit', '-p', project])) === 0 && typesOk;
   }
@@ -158,13 +163,13 @@ async function main(): Promise<void> {
     heading('unit and integration tests');
     const testDir = join(repoRoot, 'test');
     const files = existsSync(testDir)
-      ? readdirSync(testDir)
+      ? readdirSync(testDir, { recursive: true, encoding: 'utf8' })
           .filter((name) => name.endsWith('.test.ts'))
           .sort()
           .map((name) => join('test', name))
       : [];
     if (files.length === 0) {
-      console.log('no test/*.test.ts files');
+      console.log('no test/**/*.test.ts files');
       tally.lines.push('ok   unit and integration: no test files');
     } else {
       rmSync(unitReport, { force: true });

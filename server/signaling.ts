@@ -3,7 +3,7 @@
 // code (logged once, at debug), and no handler can throw into the event loop — an
 // exception is logged and answered with 'internal'.
 import { nanoid } from 'nanoid';
-import { MAX_CHAT_LENGTH, PEER_ID_LENGTH } from '../protocol/limits.ts';
+import { PEER_ID_LENGTH } from '../protocol/limits.ts';
 import {
   type ErrorCode,
   type IncomingSignal,
@@ -165,10 +165,9 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
         peers: admission.members.filter((m) => m.id !== peerId),
         iceServers: grant.iceServers,
         iceExpiresAt: grant.iceExpiresAt,
-        limits: { maxRoomSize: cap, maxChatLength: MAX_CHAT_LENGTH },
       });
       // Also for a resumed id: the others may have dropped it meanwhile; a known id is a no-op.
-      socket.to(roomId).emit('peer:joined', { id: peerId, name });
+      socket.to(roomId).emit('peer:joined', { id: peerId, name, ...(resumed && { resumed: true as const }) });
       metrics?.join(resumed ? 'resumed' : 'joined');
       log.info({ roomId, peerId, resumed }, 'peer joined');
     } finally {

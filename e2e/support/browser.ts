@@ -72,6 +72,8 @@ export interface BrowserPool {
   thaw(target: HasContext): void;
   /** Console messages (with the WebRTC trace) and page errors of every context. */
   consoleLog(): string;
+  /** The Chromium process tree behind a freezable context (root first). */
+  processesOf(target: HasContext): number[];
   /** Every context so far, with its label; frozen ones must not be asked anything. */
   contexts(): { label: string; context: BrowserContext; frozen: boolean }[];
   /** Closes everything; frozen browsers are killed. */
@@ -230,6 +232,7 @@ export function createBrowserPool(netns: Pick<BareNetns, 'name'>, poolOptions: P
       signalTree(browser.pid, 'SIGCONT');
       browser.frozen = false;
     },
+    processesOf: (target) => processTree(freezableOf(target).pid),
     consoleLog: () => log.join('\n'),
     contexts: () => labelled.map(({ label, context, owner }) => ({ label, context, frozen: owner.frozen })),
     async close() {

@@ -62,11 +62,17 @@ export async function selfId(page: Page, timeout = joinTimeoutMs): Promise<strin
 /** Opens `url` in a new page of `context`, enters `name` and waits until joined. */
 export async function openUser(context: BrowserContext, url: string, name: string): Promise<User> {
   const page = await context.newPage();
+  // A returning user: the page joins at once under the name it remembers (a first-time
+  // visitor would join under a generated one; see ui.spec.ts).
+  await page.addInitScript((remembered) => {
+    (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem(
+      'roomlink:name',
+      remembered,
+    );
+  }, name);
   await page.goto(url);
-  const nameInput = page.getByTestId('name-input');
-  await nameInput.fill(name);
-  await nameInput.press('Enter');
   const id = await selfId(page);
+  await expect(page.getByTestId('self')).toContainText(name, { timeout: joinTimeoutMs });
   return { name, id, page, context };
 }
 

@@ -2,7 +2,7 @@
 // fingerprint (someone in the middle) is caught; missing pieces are "unverified", not alarms.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkRoomKeyProof, proveRoomKey } from '../client/verify.ts';
+import { checkRoomKeyProof, proveRoomKey } from '../../client/verify.ts';
 
 const key = 'Zm9vYmFyYmF6cXV4cXV1eA';
 const alice = 'sha-256 aa:aa';

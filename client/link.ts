@@ -1,6 +1,6 @@
 // One link to one other member: an RTCPeerConnection with a negotiated data channel, kept
-// alive by a heartbeat and repaired by ICE restarts. It knows nothing about chat; it moves
-// channel messages and reports how the link is doing.
+// alive by a heartbeat and repaired by ICE restarts. It knows nothing about chat or members;
+// it moves channel messages, hands over extra channels and tracks, and reports how it is.
 import {
   CHAT_CHANNEL_ID,
   CHAT_CHANNEL_LABEL,
@@ -8,7 +8,7 @@ import {
   encodeChannelMessage,
   parseChannelMessage,
 } from '../protocol/index.ts';
-import { createNegotiator, type SignalOut, sdpFingerprints } from './negotiation.ts';
+import { createNegotiator, type SignalBody, sdpFingerprints } from './negotiation.ts';
 
 const HEARTBEAT_INTERVAL_MS = 1_000;
 /** Silence after which a peer counts as gone: 3 missed pings, inside the 5 s target. */
@@ -29,7 +29,7 @@ export type LinkState = 'connecting' | 'connected' | 'reconnecting' | 'unreachab
 
 /** Why a link cannot connect: a stable code (data-reason in the page) and plain words. */
 export interface UnreachableReason {
-  code: 'no-turn' | 'turn-refused' | 'turn-failed' | 'relay-without-turn';
+  code: 'no-turn' | 'turn-refused' | 'turn-failed' | 'relay-without-turn' | 'negotiation-failed';
   text: string;
 }
 
@@ -43,8 +43,8 @@ export interface PathInfo {
   rttMs: number | null;
 }
 
-export interface PeerLinkEvents {
-  signal(signal: SignalOut): void;
+export interface LinkEvents {
+  signal(signal: SignalBody): void;
   state(state: LinkState, reason: UnreachableReason | null): void;
   /** The channel opened: queued messages can go now. */
   open(): void;
@@ -57,24 +57,28 @@ export interface PeerLinkEvents {
   silent(): void;
   /** Heard again after silence. */
   heard(): void;
+  /** The other side opened a data channel of its own (a feature's, e.g. a file transfer). */
+  dataChannel(channel: RTCDataChannel): void;
+  /** A media track arrived (calls). */
+  track(event: RTCTrackEvent): void;
 }
 
-export interface PeerLinkOptions {
+export interface LinkOptions {
   polite: boolean;
-  /** This side makes the first offer (see negotiation.ts). */
-  initiator: boolean;
+  /** This side makes the first offer (roles.ts). */
+  offersFirst: boolean;
   rtcConfig(): RTCConfiguration;
   /** Called before an ICE restart so that expiring TURN credentials are renewed first. */
   beforeRestart(): Promise<void>;
   /** Plain words for why this link cannot connect, from what the configuration offers. */
   unreachableReason(lastIceError: string | null): UnreachableReason;
-  events: PeerLinkEvents;
+  events: LinkEvents;
 }
 
-export interface PeerLink {
-  receive(signal: SignalOut): void;
+export interface Link {
+  receive(signal: SignalBody): void;
   /** True when the description comes from a new remote session (the other side reloaded). */
-  isFromNewSession(signal: SignalOut): boolean;
+  isFromNewSession(signal: SignalBody): boolean;
   send(message: ChannelMessage): boolean;
   readonly writable: boolean;
   readonly state: LinkState;
@@ -96,7 +100,10 @@ export interface PeerLink {
 /** How long fingerprints() waits for the descriptions before giving up (empty result). */
 const DESCRIPTIONS_WAIT_MS = 5_000;
 
-export function createPeerLink(options: PeerLinkOptions): PeerLink {
+/** How the mesh makes links; tests hand it fake ones. */
+export type LinkFactory = (options: LinkOptions) => Link;
+
+export const createLink: LinkFactory = (options) => {
   const { events } = options;
   const pc = new RTCPeerConnection(options.rtcConfig());
   linkCounters.created++;
@@ -109,9 +116,15 @@ export function createPeerLink(options: PeerLinkOptions): PeerLink {
   const negotiator = createNegotiator({
     pc,
     polite: options.polite,
-    initiator: options.initiator,
+    offersFirst: options.offersFirst,
     send: (signal) => events.signal(signal),
-    onError: (stage, error) => console.debug('roomlink: negotiation', stage, error),
+    onFailure(stage, error) {
+      // Said at once, not 12 s later as "no path": the user sees what actually broke.
+      const detail = error instanceof Error ? error.message : String(error);
+      negotiationFailure = { code: 'negotiation-failed', text: `negotiation failed (${stage}): ${detail}` };
+      recompute();
+      scheduleRetry();
+    },
   });
 
   const createdAt = performance.now();
@@ -122,6 +135,8 @@ export function createPeerLink(options: PeerLinkOptions): PeerLink {
   let lastHeard = 0;
   let pingCounter = 0;
   let lastIceError: string | null = null;
+  /** Set when a description could not be applied; cleared once the channel opens. */
+  let negotiationFailure: UnreachableReason | null = null;
   let retryDelay = RETRY_MIN_MS;
   const timers = new Set<ReturnType<typeof setTimeout>>();
   let disconnectedTimer: ReturnType<typeof setTimeout> | null = null;
@@ -145,7 +160,10 @@ export function createPeerLink(options: PeerLinkOptions): PeerLink {
   function recompute(): void {
     if (channel.readyState === 'open' && !silent) {
       retryDelay = RETRY_MIN_MS;
+      negotiationFailure = null;
       setState('connected');
+    } else if (negotiationFailure) {
+      setState('unreachable', negotiationFailure);
     } else if (everOpen) {
       setState('reconnecting');
     } else if (performance.now() - createdAt >= CONNECT_TIMEOUT_MS) {
@@ -219,6 +237,12 @@ export function createPeerLink(options: PeerLinkOptions): PeerLink {
     events.closed();
   });
   channel.addEventListener('bufferedamountlow', () => events.drain());
+  pc.addEventListener('datachannel', ({ channel: extra }) => {
+    if (!closed) events.dataChannel(extra);
+  });
+  pc.addEventListener('track', (event) => {
+    if (!closed) events.track(event);
+  });
   channel.addEventListener('message', ({ data }) => {
     lastHeard = performance.now();
     if (silent) {
@@ -322,7 +346,7 @@ export function createPeerLink(options: PeerLinkOptions): PeerLink {
     },
     pc,
   };
-}
+};
 
 interface StatsEntry {
   type: string;

@@ -1,0 +1,80 @@
+// The contract between the mesh and the channel features (chat, typing, receipts, history,
+// files, calls, …). A feature is a module that handles some channel message types and keeps
+// per-member state in a slot of the member object, so that the member's teardown drops it
+// together with everything else. The mesh never knows which features exist.
+import type { ChannelMessage, ChannelMessageType, MessageOf } from '../protocol/index.ts';
+import type { LinkState } from './link.ts';
+import type { Verification } from './verify.ts';
+
+/** Why a member object was disposed. Stable codes, as simple-peer's ERR_* are. */
+export type DisposeReason =
+  | 'ERR_PEER_LEFT' // the server said it left (room:leave, or its socket closed for good)
+  | 'ERR_RETURN_TIMEOUT' // its signaling and its link were both down past the grace period
+  | 'ERR_CHANNEL_CLOSED' // the other side closed the data channel (tab closed)
+  | 'ERR_BYE' // it said goodbye on the channel
+  | 'ERR_NOT_IN_ROOM' // after our rejoin the server no longer lists it
+  | 'ERR_SELF_RESET' // we got a new peer id: every link starts over
+  | 'ERR_PAGE_CLOSED'; // this page is going away
+
+/**
+ * A typed place on a member object for one feature's per-member state. Made once per
+ * feature with createSlot; `member.slot(key)` creates the value on first use.
+ */
+export interface SlotKey<T> {
+  readonly name: string;
+  readonly init: () => T;
+}
+
+export function createSlot<T>(name: string, init: () => T): SlotKey<T> {
+  return { name, init };
+}
+
+/** What a feature sees of one remote member. */
+export interface MemberHandle {
+  readonly id: string;
+  /** The name the server accepted for this member (never one a peer claimed). */
+  readonly name: string;
+  readonly state: LinkState;
+  readonly verification: Verification;
+  /** True once disposed: every handler must then do nothing. */
+  readonly disposed: boolean;
+  /** The chat channel is open and the member is heard (heartbeat). */
+  readonly open: boolean;
+  /** The chat channel can take more now (backpressure); control messages may ignore this. */
+  readonly writable: boolean;
+  /** Puts a message on this member's chat channel; false when it cannot go now. */
+  send(message: ChannelMessage): boolean;
+  /** This feature's state for this member, created on first use, dropped with the member. */
+  slot<T>(key: SlotKey<T>): T;
+  /** The member's RTCPeerConnection, for features that add channels or tracks. */
+  readonly pc: RTCPeerConnection;
+}
+
+/** A channel feature. Every hook is optional except receive for the types it claims. */
+export interface Feature<T extends ChannelMessageType = ChannelMessageType> {
+  readonly name: string;
+  /** The message types this feature handles (each type belongs to exactly one feature). */
+  readonly types: readonly T[];
+  receive(member: MemberHandle, message: MessageOf<T>): void;
+  /** A member object was made (its link is not open yet). */
+  added?(member: MemberHandle): void;
+  /** Its chat channel opened (first time, or again after a repair), after the hello went. */
+  opened?(member: MemberHandle): void;
+  /** Its channel drained below the low-water mark: queued messages may continue. */
+  drained?(member: MemberHandle): void;
+  /** The member proved (or failed to prove) it holds the room key. */
+  verified?(member: MemberHandle): void;
+  /** The member's server-accepted name changed. */
+  renamed?(member: MemberHandle): void;
+  /** The other side opened a data channel; return true to take it. */
+  dataChannel?(member: MemberHandle, channel: RTCDataChannel): boolean;
+  /** A media track arrived from this member. */
+  track?(member: MemberHandle, event: RTCTrackEvent): void;
+  /** The member object is gone; its slots go with it. Undo anything kept outside them. */
+  removed?(member: MemberHandle, reason: DisposeReason): void;
+}
+
+/** Declares a feature with its message types checked against the protocol. */
+export function defineFeature<T extends ChannelMessageType>(feature: Feature<T>): Feature<T> {
+  return feature;
+}

@@ -1,0 +1,113 @@
+// Stand-ins for what exists only in a browser: links (RTCPeerConnection + channel) and the
+// room-key handshake. They record what the mesh and the features do with them, and let a
+// test play the other side (open the channel, close it, deliver a message).
+
+import type { Link, LinkFactory, LinkOptions, LinkState } from '../../client/link.ts';
+import type { Handshake, LinkConfig } from '../../client/member.ts';
+import type { SignalBody } from '../../client/negotiation.ts';
+import { createRouter } from '../../client/router.ts';
+import type { ChannelMessage } from '../../protocol/index.ts';
+
+export interface FakeLink extends Link {
+  readonly options: LinkOptions;
+  readonly received: SignalBody[];
+  readonly sent: ChannelMessage[];
+  readonly restarts: number;
+  readonly closed: boolean;
+  /** The other side's session, as its SDP fingerprint: a different one means it reloaded. */
+  remoteSession: string | null;
+  /** Plays the channel opening (the link then counts as established). */
+  openChannel(): void;
+  /** Plays the channel going down without the member leaving (network blip). */
+  dropChannel(): void;
+  /** Plays a message arriving from the other side. */
+  deliver(message: ChannelMessage): void;
+}
+
+export function fakeLinks(): { factory: LinkFactory; made: FakeLink[] } {
+  const made: FakeLink[] = [];
+  const factory: LinkFactory = (options) => {
+    let open = false;
+    let established = false;
+    let closed = false;
+    let restarts = 0;
+    const state: LinkState = 'connecting';
+    const link: FakeLink = {
+      options,
+      received: [],
+      sent: [],
+      remoteSession: null,
+      get restarts() {
+        return restarts;
+      },
+      get closed() {
+        return closed;
+      },
+      receive(body) {
+        link.received.push(body);
+        if (body.description?.type === 'offer') link.remoteSession = body.description.sdp;
+      },
+      isFromNewSession(body) {
+        const sdp = body.description?.type === 'offer' ? body.description.sdp : null;
+        return sdp !== null && link.remoteSession !== null && sdp !== link.remoteSession;
+      },
+      send(message) {
+        if (!open || closed) return false;
+        link.sent.push(message);
+        return true;
+      },
+      get writable() {
+        return open && !closed;
+      },
+      state,
+      get open() {
+        return open && !closed;
+      },
+      get established() {
+        return established;
+      },
+      restart() {
+        restarts++;
+      },
+      close() {
+        closed = true;
+        open = false;
+      },
+      path: async () => null,
+      fingerprints: async () => ({ local: 'local', remote: 'remote' }),
+      pc: {} as RTCPeerConnection,
+      openChannel() {
+        open = true;
+        established = true;
+        options.events.state('connected', null);
+        options.events.open();
+      },
+      dropChannel() {
+        open = false;
+        options.events.state('reconnecting', null);
+      },
+      deliver(message) {
+        options.events.message(message);
+      },
+    };
+    made.push(link);
+    return link;
+  };
+  return { factory, made };
+}
+
+export const trustingHandshake: Handshake = {
+  hello: async () => ({ t: 'hello', v: 2 }),
+  check: async () => 'unverified',
+};
+
+export function fakeLinkConfig(factory: LinkFactory): LinkConfig {
+  return {
+    createLink: factory,
+    rtcConfig: () => ({}),
+    beforeRestart: async () => {},
+    unreachableReason: () => ({ code: 'no-turn', text: 'no path' }),
+  };
+}
+
+export const noFeatures = createRouter([]);

@@ -1,0 +1,268 @@
+// The mesh as a reconciler, in Node with fake links: the orderings that have bitten before
+// (two joins at once, glare, a signal before peer:joined, rejoin after a server restart,
+// the return grace period, a reload) each end with one member object and the right link.
+import assert from 'node:assert/strict';
+import { mock, test } from 'node:test';
+import { createSlot, type DisposeReason, defineFeature } from '../../client/feature.ts';
+import { createMesh, type MeshNotice } from '../../client/mesh.ts';
+import { createRouter } from '../../client/router.ts';
+import type { IncomingSignal } from '../../protocol/index.ts';
+import { fakeLinkConfig, fakeLinks, noFeatures, trustingHandshake } from './fakes.ts';
+
+const A = 'aaaaaaaaaaaa';
+const B = 'bbbbbbbbbbbb';
+const C = 'cccccccccccc';
+const offer = (from: string, sdp = `session-of-${from}`): IncomingSignal => ({
+  from,
+  description: { type: 'offer', sdp },
+});
+
+function harness(self: string, router = noFeatures) {
+  const { factory, made } = fakeLinks();
+  const notices: MeshNotice[] = [];
+  const signals: Array<{ to: string }> = [];
+  const mesh = createMesh({
+    links: fakeLinkConfig(factory),
+    handshake: trustingHandshake,
+    router,
+    sendSignal: (to) => signals.push({ to }),
+    changed: () => {},
+    notice: (n) => notices.push(n),
+    returnGraceMs: 30_000,
+  });
+  mesh.setSelf(self);
+  return { mesh, made, notices, signals };
+}
+
+test('the member with the smaller id offers first, however each side learned of the other', () => {
+  const a = harness(A);
+  a.mesh.peerJoined({ id: B, name: 'Bob' });
+  const b = harness(B);
+  b.mesh.sync([{ id: A, name: 'Alice' }], false);
+  assert.equal(a.made[0]?.options.offersFirst, true);
+  assert.equal(a.made[0]?.options.polite, false);
+  assert.equal(b.made[0]?.options.offersFirst, false);
+  assert.equal(b.made[0]?.options.polite, true);
+});
+
+test('two members joining at once: ack, peer:joined and an early signal make one member and one link', () => {
+  for (const order of [
+    ['ack', 'joined', 'signal'],
+    ['signal', 'ack', 'joined'],
+    ['joined', 'signal', 'ack'],
+  ]) {
+    const { mesh, made, notices } = harness(B);
+    for (const step of order) {
+      if (step === 'ack') mesh.sync([{ id: A, name: 'Alice' }], false);
+      if (step === 'joined') mesh.peerJoined({ id: A, name: 'Alice' });
+      if (step === 'signal') mesh.signal(offer(A));
+    }
+    assert.equal(mesh.members().length, 1, order.join(' → '));
+    assert.equal(made.length, 1, `one link for ${order.join(' → ')}`);
+    assert.equal(mesh.members()[0]?.name, 'Alice');
+    assert.equal(notices.filter((n) => n.kind === 'joined').length, 1, `one "joined" line for ${order.join(' → ')}`);
+  }
+});
+
+test('glare: an offer from a member we are offering to goes to the same link', () => {
+  const { mesh, made } = harness(A);
+  mesh.peerJoined({ id: B, name: 'Bob' });
+  mesh.signal(offer(B));
+  mesh.signal({ from: B, candidate: { candidate: 'candidate:1 1 udp 1 10.0.0.1 9 typ host' } });
+  assert.equal(made.length, 1);
+  assert.equal(made[0]?.received.length, 2);
+});
+
+test('a resumed peer:joined for a member whose link is down repairs or restarts the link', () => {
+  const { mesh, made } = harness(A);
+  mesh.sync(
+    [
+      { id: B, name: 'Bob' },
+      { id: C, name: 'Carol' },
+    ],
+    false,
+  );
+  made[0]?.openChannel();
+  made[0]?.dropChannel();
+  mesh.peerJoined({ id: B, name: 'Bob', resumed: true });
+  mesh.peerJoined({ id: C, name: 'Carol', resumed: true });
+  assert.equal(made[0]?.restarts, 1, 'a link that worked is repaired');
+  assert.equal(made[1]?.closed, true, 'a link that never opened starts over');
+  assert.equal(made.length, 3);
+});
+
+test('a signal before peer:joined makes a member that is announced once the server names it', () => {
+  const { mesh, notices } = harness(B);
+  mesh.signal(offer(C));
+  assert.equal(mesh.members()[0]?.name, '…');
+  assert.equal(notices.length, 0, 'no "joined" line before the server said so');
+  mesh.peerJoined({ id: C, name: 'Carol' });
+  assert.equal(mesh.members()[0]?.name, 'Carol');
+  assert.deepEqual(
+    notices.map((n) => n.kind),
+    ['joined'],
+  );
+});
+
+test('rejoin after a server restart keeps open links, repairs established ones, replaces never-opened ones', () => {
+  const { mesh, made, notices } = harness(A);
+  mesh.sync(
+    [
+      { id: B, name: 'Bob' },
+      { id: C, name: 'Carol' },
+      { id: 'dddddddddddd', name: 'Dave' },
+      { id: 'eeeeeeeeeeee', name: 'Erin' },
+    ],
+    false,
+  );
+  const [toBob, toCarol, toDave] = made;
+  toBob?.openChannel(); // stays open through the restart
+  toCarol?.openChannel();
+  toCarol?.dropChannel(); // worked once, down now
+  // Dave's link never opened; Erin left while the server was down.
+  mesh.sync(
+    [
+      { id: B, name: 'Bob' },
+      { id: C, name: 'Carol' },
+      { id: 'dddddddddddd', name: 'Dave' },
+    ],
+    true,
+  );
+  assert.equal(toBob?.restarts, 0);
+  assert.equal(toBob?.closed, false);
+  assert.equal(toCarol?.restarts, 1, 'an established link is repaired by ICE restart');
+  assert.equal(toCarol?.closed, false);
+  assert.equal(toDave?.closed, true, 'a never-opened link is replaced');
+  assert.equal(made.length, 5, 'one new link (for Dave)');
+  assert.deepEqual(
+    mesh
+      .members()
+      .map((m) => m.name)
+      .sort(),
+    ['Bob', 'Carol', 'Dave'],
+  );
+  const left = notices.find((n) => n.kind === 'left');
+  assert.equal(left?.kind === 'left' && left.reason, 'ERR_NOT_IN_ROOM');
+});
+
+test('a member whose signaling and link both dropped is kept for the grace period, then dropped', () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    const { mesh, made, notices } = harness(A);
+    mesh.sync([{ id: B, name: 'Bob' }], false);
+    made[0]?.openChannel();
+    made[0]?.dropChannel();
+    mesh.peerLeft({ id: B, reason: 'disconnect' });
+    mock.timers.tick(29_000);
+    assert.equal(mesh.members().length, 1, 'still waiting');
+    mock.timers.tick(1_000);
+    assert.equal(mesh.members().length, 0);
+    const left = notices.find((n) => n.kind === 'left');
+    assert.equal(left?.kind === 'left' && left.reason, 'ERR_RETURN_TIMEOUT');
+  } finally {
+    mock.timers.reset();
+  }
+});
+
+test('a member who comes back within the grace period stays', () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    const { mesh, made } = harness(A);
+    mesh.sync([{ id: B, name: 'Bob' }], false);
+    made[0]?.openChannel();
+    made[0]?.dropChannel();
+    mesh.peerLeft({ id: B, reason: 'disconnect' });
+    mock.timers.tick(10_000);
+    mesh.peerJoined({ id: B, name: 'Bob' });
+    mock.timers.tick(60_000);
+    assert.equal(mesh.members().length, 1);
+    assert.equal(made.length, 1, 'the established link is kept for repair');
+  } finally {
+    mock.timers.reset();
+  }
+});
+
+test('a member whose channel is alive stays when only its signaling drops (P2P outlives the server)', () => {
+  const { mesh, made } = harness(A);
+  mesh.sync([{ id: B, name: 'Bob' }], false);
+  made[0]?.openChannel();
+  mesh.peerLeft({ id: B, reason: 'disconnect' });
+  assert.equal(mesh.members().length, 1);
+});
+
+test('a reload (an offer from a new session) replaces the link but keeps the member and its feature state', () => {
+  const counter = createSlot('count', () => ({ n: 0 }));
+  const features = createRouter([
+    defineFeature({
+      name: 'counting',
+      types: ['chat'],
+      receive: (member) => {
+        member.slot(counter).n++;
+      },
+    }),
+  ]);
+  const { mesh, made } = harness(B, features);
+  mesh.signal(offer(A, 'first-session'));
+  mesh.peerJoined({ id: A, name: 'Alice' });
+  made[0]?.openChannel();
+  made[0]?.deliver({ t: 'chat', id: 'message-0001', ts: 1, text: 'hi' });
+  mesh.signal(offer(A, 'after-reload'));
+  assert.equal(made.length, 2);
+  assert.equal(made[0]?.closed, true);
+  made[1]?.openChannel();
+  made[1]?.deliver({ t: 'chat', id: 'message-0002', ts: 2, text: 'hi again' });
+  // A message on the old link after the replacement is not the member's any more.
+  made[0]?.deliver({ t: 'chat', id: 'message-0003', ts: 3, text: 'stale' });
+  assert.equal(mesh.member(A)?.slot(counter).n, 2);
+});
+
+test('teardown has one path with a reason code, and a disposed member does nothing', () => {
+  const removed: DisposeReason[] = [];
+  let received = 0;
+  const features = createRouter([
+    defineFeature({
+      name: 'watch',
+      types: ['chat'],
+      receive: () => {
+        received++;
+      },
+      removed: (_member, reason) => {
+        removed.push(reason);
+      },
+    }),
+  ]);
+  const { mesh, made } = harness(A, features);
+  mesh.sync(
+    [
+      { id: B, name: 'Bob' },
+      { id: C, name: 'Carol' },
+    ],
+    false,
+  );
+  made[0]?.openChannel();
+  made[1]?.openChannel();
+  made[0]?.options.events.closed(); // Bob's tab closed
+  made[1]?.deliver({ t: 'bye' }); // Carol said goodbye
+  made[0]?.deliver({ t: 'chat', id: 'message-0001', ts: 1, text: 'after the end' });
+  assert.deepEqual(removed, ['ERR_CHANNEL_CLOSED', 'ERR_BYE']);
+  assert.equal(received, 0);
+  assert.equal(mesh.members().length, 0);
+  assert.ok(made.every((l) => l.closed));
+});
+
+test('a new peer id for us starts every link over, quietly', () => {
+  const { mesh, made, notices } = harness(A);
+  mesh.sync([{ id: B, name: 'Bob' }], false);
+  mesh.setSelf('zzzzzzzzzzzz');
+  assert.equal(mesh.members().length, 0);
+  assert.equal(made[0]?.closed, true);
+  assert.equal(notices.filter((n) => n.kind === 'left').length, 0);
+});
+
+test('renames come from the server only, and are announced', () => {
+  const { mesh, notices } = harness(A);
+  mesh.sync([{ id: B, name: 'Bob' }], false);
+  mesh.peerRenamed({ id: B, name: 'Robert' });
+  assert.equal(mesh.members()[0]?.name, 'Robert');
+  assert.deepEqual(notices.at(-1), { kind: 'renamed', id: B, name: 'Robert', previous: 'Bob' });
+});
