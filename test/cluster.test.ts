@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { createClient } from 'redis';
 import { type RedisProcess, startRedis } from './redis-support.ts';
 import {
+  assertRefused,
   closeAll,
   collect,
   connectClient,
@@ -322,6 +323,14 @@ describe('Redis going away', () => {
     }
     await assertCrossNodeSignal(a, b);
     await assertCrossNodeSignal(b, a);
+    // The restarted Redis came back empty: node A wrote its members back, so a newcomer on
+    // node B sees the room as it is, and its names are still taken.
+    const newcomer = await connectClient(b.url);
+    const joined = waitForEvent(x, 'peer:joined');
+    const ackNew = await joinOk(newcomer, room, 'Newcomer');
+    assert.deepEqual(ackNew.peers.map((p) => p.name).sort(), ['X', 'Y', 'Z']);
+    assert.equal((await joined).id, ackNew.self.id);
+    assertRefused(await join(await connectClient(b.url), room, 'x'), 'name_taken');
   });
 
   test('a node started while Redis is down serves its own rooms and joins the cluster when Redis comes', async (t) => {
