@@ -99,7 +99,8 @@ export function createRedisLink(target: RedisTarget, logger: Logger, engine = DE
     events.on('error', (error) => update(error));
     events.on('end', () => update());
     events.on('reconnecting', () => update());
-    // Cluster clients report their nodes' transitions under these names.
+    // A Cluster client reports 'connect' and its nodes' transitions, not 'ready'.
+    events.on('connect', () => update());
     events.on('node-ready', () => update());
     events.on('node-disconnect', () => update());
     return connection;
@@ -143,11 +144,17 @@ export function createRedisLink(target: RedisTarget, logger: Logger, engine = DE
   return {
     engine,
     adapter,
-    state: () => state,
+    // Read from the connections each time: not every transition comes with an event.
+    state: () => {
+      update();
+      return state;
+    },
     async ready(timeoutMs) {
       const deadline = Date.now() + timeoutMs;
+      update();
       while (state !== 'up' && Date.now() < deadline && !closed) {
         await new Promise((resolve) => setTimeout(resolve, READY_POLL_MS));
+        update();
       }
       return state === 'up';
     },

@@ -11,7 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { createClient } from 'redis';
 import { type RedisProcess, startRedis } from './redis-support.ts';
 import {
+  assertRefused,
   closeAll,
+  collect,
   connectClient,
   disconnected,
   expectNoEvent,
@@ -197,8 +199,13 @@ describe('two nodes on one Redis', () => {
     for (const [i, v] of victims.entries()) acks.push(await joinOk(v, room, `Victim${i}`));
     assert.deepEqual(acks[1]!.peers.map((p) => p.id).sort(), [ackStayer.self.id, acks[0]!.self.id].sort());
 
-    const drops = victims.map((v) => disconnected(v, 5_000));
+    // A third member of the dead node that never comes back: a ghost for a few seconds only.
+    const lost = await connectClient(url);
+    const ackLost = await joinOk(lost, room, 'Lost');
+    const leftSeen = collect(stayer, 'peer:left');
+    const drops = [...victims, lost].map((v) => disconnected(v, 5_000));
     const exited = once(killed, 'exit');
+    const killedAt = Date.now();
     killed.kill('SIGKILL');
     await exited;
     await Promise.all(drops);
@@ -212,6 +219,10 @@ describe('two nodes on one Redis', () => {
       assert.equal(again.self.id, ack.self.id);
       assert.ok(Date.now() - started < CLUSTER_TIMEOUT_MS + 500, `join took ${Date.now() - started} ms`);
     }
+    await eventually('the dead node’s member that never came back is announced as left', async () =>
+      leftSeen.some((left) => left.id === ackLost.self.id && left.reason === 'disconnect'),
+    );
+    assert.ok(Date.now() - killedAt < 6_000, `the dead node's member was listed for ${Date.now() - killedAt} ms`);
     const newcomer = await connectClient(a.url);
     const ackNew = await joinOk(newcomer, room, 'Newcomer');
     assert.deepEqual(ackNew.peers.map((p) => p.id).sort(), [ackStayer.self.id, ...acks.map((x) => x.self.id)].sort());
@@ -312,6 +323,14 @@ describe('Redis going away', () => {
     }
     await assertCrossNodeSignal(a, b);
     await assertCrossNodeSignal(b, a);
+    // The restarted Redis came back empty: node A wrote its members back, so a newcomer on
+    // node B sees the room as it is, and its names are still taken.
+    const newcomer = await connectClient(b.url);
+    const joined = waitForEvent(x, 'peer:joined');
+    const ackNew = await joinOk(newcomer, room, 'Newcomer');
+    assert.deepEqual(ackNew.peers.map((p) => p.name).sort(), ['X', 'Y', 'Z']);
+    assert.equal((await joined).id, ackNew.self.id);
+    assertRefused(await join(await connectClient(b.url), room, 'x'), 'name_taken');
   });
 
   test('a node started while Redis is down serves its own rooms and joins the cluster when Redis comes', async (t) => {

@@ -204,7 +204,7 @@ export async function runSignaling(run: SignalingRun): Promise<SignalingResult> 
     const env = serverEnv(redis?.url ?? null, run.engine);
     for (let n = 0; n < run.nodes; n++)
       nodes.push(startChild<ToServer, FromServer>('./server-node.ts', env, `server node ${n}`));
-    const ports = await Promise.all(nodes.map(async (node) => (await node.next('listening', 30_000)).port));
+    const ports = await Promise.all(nodes.map(async (node) => (await node.next('listening', 120_000)).port));
     const urls = ports.map((port) => `http://127.0.0.1:${port}`);
     const base = await serverStats(nodes, true);
 
