@@ -84,6 +84,11 @@ export function createMember(options: MemberOptions): Member {
   let problem: MemberProblem | null = null;
   let verification: Verification = 'unverified';
   let key: string | null = null;
+  /**
+   * Our hello went on the current link. Until then features may not fill the channel: the
+   * other side checks each line against the key our hello carries, so nothing may pass it.
+   */
+  let greeted = false;
   let path: PathInfo | null = null;
   let visible = true;
   let disposed = false;
@@ -141,6 +146,7 @@ export function createMember(options: MemberOptions): Member {
     const hello = await options.handshake.hello(on);
     if (!current(on)) return;
     on.send(hello);
+    greeted = true;
     router.opened(handle);
   }
 
@@ -205,7 +211,7 @@ export function createMember(options: MemberOptions): Member {
       return !disposed && link.open;
     },
     get writable() {
-      return !disposed && link.writable;
+      return !disposed && greeted && link.writable;
     },
     get pc() {
       return link.pc;
@@ -238,6 +244,7 @@ export function createMember(options: MemberOptions): Member {
       problem = null;
       verification = 'unverified';
       key = null;
+      greeted = false;
       path = null;
       link = makeLink();
       options.changed();
