@@ -7,6 +7,7 @@ import { chartInput } from './chart.ts';
 import { finishMachineInfo, machineInfo } from './machine.ts';
 import { type BenchOptions, parseOptions, USAGE } from './options.ts';
 import { type MeshSize, type MessagingData, runLeavePart, runMeshPart, runMessagingParts } from './parts/browser.ts';
+import { runHistoryPart } from './parts/history.ts';
 import { runHostilePart } from './parts/hostile.ts';
 import { runRedisPart, runSignalingPart } from './parts/signaling.ts';
 import type { PartResult } from './parts/types.ts';
@@ -25,8 +26,9 @@ async function browserParts(
   options: BenchOptions,
   results: PartResult[],
 ): Promise<{ mesh: MeshSize[] | null; messaging: MessagingData | null }> {
-  const wants = (part: 'mesh' | 'latency' | 'burst' | 'leave') => options.parts.has(part);
-  if (!wants('mesh') && !wants('latency') && !wants('burst') && !wants('leave')) return { mesh: null, messaging: null };
+  const wants = (part: 'mesh' | 'latency' | 'burst' | 'leave' | 'history') => options.parts.has(part);
+  if (!wants('mesh') && !wants('latency') && !wants('burst') && !wants('leave') && !wants('history'))
+    return { mesh: null, messaging: null };
   heading('browser (Chromium in a private network namespace)');
   const env = await createBrowserBenchEnv();
   let mesh: MeshSize[] | null = null;
@@ -47,6 +49,7 @@ async function browserParts(
       if (parts.burst) results.push(parts.burst);
     }
     if (wants('leave')) results.push(await runLeavePart(env, options.runs));
+    if (wants('history')) results.push(await runHistoryPart(env, options.runs));
   } finally {
     await env.close();
   }

@@ -45,7 +45,10 @@ export interface MemberHandle {
   readonly disposed: boolean;
   /** The chat channel is open and the member is heard (heartbeat). */
   readonly open: boolean;
-  /** The chat channel can take more now (backpressure); control messages may ignore this. */
+  /**
+   * The chat channel can take more now (backpressure), and our hello is on it (lines must
+   * follow the hello that carries our signing key); control messages may ignore this.
+   */
   readonly writable: boolean;
   /** Puts a message on this member's chat channel; false when it cannot go now. */
   send(message: ChannelMessage): boolean;

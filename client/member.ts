@@ -282,7 +282,9 @@ export function createMember(options: MemberOptions): Member {
       return !disposed && link.open;
     },
     get writable() {
-      return !disposed && link.writable && !awaitingProof();
+      // Not before our hello went on this link: the other side checks each line against the
+      // key our hello carries, so nothing may overtake it.
+      return !disposed && helloSentOn === link && link.writable && !awaitingProof();
     },
     get pc() {
       return link.pc;

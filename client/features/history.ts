@@ -7,29 +7,17 @@
 //   'false'   the signature does not fit: altered or invented by the relaying member;
 //   'relayed' the author left before we could learn its key: shown as "relayed by <name>".
 // A line whose author is here but not linked yet waits for the author's hello.
-import {
-  encodeChannelMessage,
-  type HistoryLine,
-  MAX_CHANNEL_MESSAGE_LENGTH,
-  MAX_HISTORY_CHUNK_LINES,
-  MAX_HISTORY_LINES,
-  type MessageOf,
-} from '../../protocol/index.ts';
+import { type HistoryLine, MAX_HISTORY_LINES } from '../../protocol/index.ts';
 import { createSlot, defineFeature, type MemberHandle } from '../feature.ts';
-import { verifyLine } from '../identity.ts';
+import { checkLine, createAuthors } from './authors.ts';
 import type { ChatLine, LineVerification } from './chat.ts';
+import { type HistoryLinesMessage, historyChunks } from './history-answer.ts';
 import { type KeptLine, lineKey, type Transcript } from './transcript.ts';
 
 /** A line whose author is in the room waits this long for the author's key, then counts as relayed. */
 const AUTHOR_KEY_WAIT_MS = 15_000;
 /** Answers to one member per join: a link that dropped mid-answer may ask again, once or twice. */
 const MAX_ANSWERS = 3;
-/** History chunks stay well under the channel's message limit (a line escapes to ≤ ~24 KB). */
-const CHUNK_BUDGET = MAX_CHANNEL_MESSAGE_LENGTH - 4_096;
-/** Authors remembered with their keys and names (members seen during this page's life). */
-const DIRECTORY_LIMIT = 1_000;
-
-type HistoryLinesMessage = MessageOf<'history:lines'>;
 
 interface HistoryPeerState {
   /** We asked this member for history (it was here before us). */
@@ -77,14 +65,6 @@ export interface HistoryOptions {
   show(line: ChatLine, authorName: string): void;
 }
 
-interface Author {
-  /** Every key it announced while we knew it (a repaired link brings the same one again). */
-  keys: Set<string>;
-  name: string;
-  /** Its hello was checked: what we know of its key is all we will know. */
-  heard: boolean;
-}
-
 interface Waiting {
   line: HistoryLine;
   relayedBy: string;
@@ -94,7 +74,7 @@ interface Waiting {
 export function createHistory({ selfId, ownKey, members, transcript, show }: HistoryOptions) {
   /** Members that were in the room when we joined: the ones worth asking. */
   let askable = new Set<string>();
-  const authors = new Map<string, Author>();
+  const authors = createAuthors();
   /** Best verification shown so far per (author, id): a 'true' copy replaces any other. */
   const shownAs = new Map<string, LineVerification>();
   /** Lines whose author is here but whose key we do not know yet, by author id. */
@@ -111,37 +91,10 @@ export function createHistory({ selfId, ownKey, members, transcript, show }: His
     ignored: 0,
   };
 
-  function learn(member: MemberHandle, heard = false): void {
-    let author = authors.get(member.id);
-    if (!author) {
-      author = { keys: new Set(), name: member.name, heard: false };
-      authors.set(member.id, author);
-      if (authors.size > DIRECTORY_LIMIT) {
-        const oldest = authors.keys().next();
-        if (!oldest.done) authors.delete(oldest.value);
-      }
-    }
-    author.name = member.name;
-    author.heard ||= heard;
-    if (member.key !== null && member.verification !== 'mismatch') author.keys.add(member.key);
-  }
-
   const present = (id: string): MemberHandle | undefined => {
     for (const member of members()) if (member.id === id && !member.disposed) return member;
     return undefined;
   };
-
-  async function check(line: HistoryLine, author: Author | undefined): Promise<LineVerification> {
-    if (!author || author.keys.size === 0 || line.sig === undefined) {
-      // Known key but no signature: someone stripped it. Unknown key: we cannot tell.
-      return author && author.keys.size > 0 ? 'false' : 'relayed';
-    }
-    const { from, id, ts, text } = line;
-    for (const key of author.keys) {
-      if (await verifyLine(key, line.sig, { from, id, ts, text })) return 'true';
-    }
-    return 'false';
-  }
 
   async function settle(line: HistoryLine, relayedBy: string): Promise<void> {
     let author = authors.get(line.from);
@@ -149,7 +102,7 @@ export function createHistory({ selfId, ownKey, members, transcript, show }: His
       const key = await ownKey();
       author = { keys: new Set(key ? [key] : []), name: line.name, heard: true };
     }
-    const verified = await check(line, author);
+    const verified = await checkLine(line, author);
     const key = lineKey(line.from, line.id);
     const before = shownAs.get(key);
     // A good copy wins over a forged or unverifiable one; otherwise the first copy stays.
@@ -223,24 +176,7 @@ export function createHistory({ selfId, ownKey, members, transcript, show }: His
     const state = member.slot(historySlot);
     if (state.answers >= MAX_ANSWERS) return;
     state.answers++;
-    const chunks: HistoryLinesMessage[] = [];
-    let current: HistoryLinesMessage = { t: 'history:lines', lines: [], done: false };
-    let size = encodeChannelMessage(current).length;
-    for (const kept of transcript.recent().slice(-MAX_HISTORY_LINES)) {
-      const line: HistoryLine = { from: kept.from, name: kept.name, id: kept.id, ts: kept.ts, text: kept.text };
-      if (kept.sig !== undefined) line.sig = kept.sig;
-      const lineSize = JSON.stringify(line).length + 1;
-      if (current.lines.length >= MAX_HISTORY_CHUNK_LINES || size + lineSize > CHUNK_BUDGET) {
-        chunks.push(current);
-        current = { t: 'history:lines', lines: [], done: false };
-        size = encodeChannelMessage(current).length;
-      }
-      current.lines.push(line);
-      size += lineSize;
-    }
-    current.done = true;
-    chunks.push(current);
-    state.outbox = chunks;
+    state.outbox = historyChunks(transcript.recent());
     pump(member);
   }
 
@@ -286,10 +222,10 @@ export function createHistory({ selfId, ownKey, members, transcript, show }: His
   const feature = defineFeature({
     name: 'history',
     types: ['history:req', 'history:lines'],
-    added: (member) => learn(member),
-    renamed: (member) => learn(member),
+    added: (member) => authors.learn(member),
+    renamed: (member) => authors.learn(member),
     verified(member) {
-      learn(member, true);
+      authors.learn(member, true);
       release(member.id);
     },
     opened(member) {

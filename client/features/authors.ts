@@ -1,0 +1,61 @@
+// Who wrote what, as far as this page can tell: every member seen during the page's life,
+// with its server-accepted name and the signing keys it announced in its own hellos. History
+// lines are checked against these keys, never against the member who relays them.
+import type { HistoryLine } from '../../protocol/index.ts';
+import type { MemberHandle } from '../feature.ts';
+import { verifyLine } from '../identity.ts';
+import type { LineVerification } from './chat.ts';
+
+/** Authors remembered (members seen during this page's life; oldest forgotten first). */
+const DIRECTORY_LIMIT = 1_000;
+
+export interface Author {
+  /** Every key it announced while we knew it (a repaired link brings the same one again). */
+  keys: Set<string>;
+  name: string;
+  /** Its hello was checked: what we know of its key is all we will know. */
+  heard: boolean;
+}
+
+export interface Authors {
+  /** Takes the member's name and, once its hello was checked (`heard`), its key. */
+  learn(member: MemberHandle, heard?: boolean): void;
+  get(id: string): Author | undefined;
+}
+
+export function createAuthors(): Authors {
+  const authors = new Map<string, Author>();
+  return {
+    learn(member, heard = false) {
+      let author = authors.get(member.id);
+      if (!author) {
+        author = { keys: new Set(), name: member.name, heard: false };
+        authors.set(member.id, author);
+        if (authors.size > DIRECTORY_LIMIT) {
+          const oldest = authors.keys().next();
+          if (!oldest.done) authors.delete(oldest.value);
+        }
+      }
+      author.name = member.name;
+      author.heard ||= heard;
+      // A key whose proof failed was never the member's: it is not learned.
+      if (member.key !== null && member.verification !== 'mismatch') author.keys.add(member.key);
+    },
+    get: (id) => authors.get(id),
+  };
+}
+
+/**
+ * 'true' when one of the author's keys checks the signature, 'false' when the author has a
+ * key and none does (altered, invented, or the signature stripped), 'relayed' when we never
+ * learned a key for the author and cannot tell.
+ */
+export async function checkLine(line: HistoryLine, author: Author | undefined): Promise<LineVerification> {
+  if (!author || author.keys.size === 0) return 'relayed';
+  if (line.sig === undefined) return 'false';
+  const { from, id, ts, text } = line;
+  for (const key of author.keys) {
+    if (await verifyLine(key, line.sig, { from, id, ts, text })) return 'true';
+  }
+  return 'false';
+}

@@ -1,0 +1,38 @@
+// Our answer to a history request: the public lines we hold, oldest first, at most
+// MAX_HISTORY_LINES, in chunks that each fit one channel message; the last chunk says done.
+import {
+  encodeChannelMessage,
+  type HistoryLine,
+  MAX_CHANNEL_MESSAGE_LENGTH,
+  MAX_HISTORY_CHUNK_LINES,
+  MAX_HISTORY_LINES,
+  type MessageOf,
+} from '../../protocol/index.ts';
+import type { KeptLine } from './transcript.ts';
+
+export type HistoryLinesMessage = MessageOf<'history:lines'>;
+
+/** Chunks stay well under the channel's message limit (one line escapes to ≤ ~24 KB). */
+const CHUNK_BUDGET = MAX_CHANNEL_MESSAGE_LENGTH - 4_096;
+
+export function historyChunks(kept: readonly KeptLine[]): HistoryLinesMessage[] {
+  const chunks: HistoryLinesMessage[] = [];
+  const empty = (): HistoryLinesMessage => ({ t: 'history:lines', lines: [], done: false });
+  let current = empty();
+  let size = encodeChannelMessage(current).length;
+  for (const line of kept.slice(-MAX_HISTORY_LINES)) {
+    const wire: HistoryLine = { from: line.from, name: line.name, id: line.id, ts: line.ts, text: line.text };
+    if (line.sig !== undefined) wire.sig = line.sig;
+    const lineSize = JSON.stringify(wire).length + 1;
+    if (current.lines.length >= MAX_HISTORY_CHUNK_LINES || size + lineSize > CHUNK_BUDGET) {
+      chunks.push(current);
+      current = empty();
+      size = encodeChannelMessage(current).length;
+    }
+    current.lines.push(wire);
+    size += lineSize;
+  }
+  current.done = true;
+  chunks.push(current);
+  return chunks;
+}
