@@ -9,13 +9,15 @@ import * as z from 'zod/mini';
 import { MAX_CHANNEL_MESSAGE_LENGTH } from '../limits.ts';
 import { type ChatProtocolMessage, chatSchemas } from './chat.ts';
 import { type CoreMessage, coreSchemas } from './core.ts';
+import { type FileMessage, fileSchemas } from './files.ts';
 
 export * from './chat.ts';
 export * from './core.ts';
+export * from './files.ts';
 
-const channelMessageSchema = z.discriminatedUnion('t', [...coreSchemas, ...chatSchemas]);
+const channelMessageSchema = z.discriminatedUnion('t', [...coreSchemas, ...chatSchemas, ...fileSchemas]);
 
-export type ChannelMessage = CoreMessage | ChatProtocolMessage;
+export type ChannelMessage = CoreMessage | ChatProtocolMessage | FileMessage;
 export type ChannelMessageType = ChannelMessage['t'];
 /** One message type, by its tag: `MessageOf<'chat'>`. */
 export type MessageOf<T extends ChannelMessageType> = Extract<ChannelMessage, { t: T }>;
