@@ -2,6 +2,7 @@
 // features → view. The socket starts first: joining is what the page waits on longest.
 import { normalizeName, type PeerInfo } from '../protocol/index.ts';
 import { createChat } from './features/chat.ts';
+import { createFiles } from './features/files.ts';
 import { friendlyName } from './friendly-name.ts';
 import { createIce } from './ice.ts';
 import { createLink, linkCounters, selectedPath } from './link.ts';
@@ -11,6 +12,7 @@ import { createRouter } from './router.ts';
 import { createSignaling, type Signaling } from './signaling.ts';
 import { loadName, loadResume, saveName, saveResume } from './storage.ts';
 import { createHandshake } from './verify.ts';
+import { createFilesView } from './view/files.ts';
 import { createLinesView } from './view/lines.ts';
 import { createMembersView } from './view/members.ts';
 import { createPageView } from './view/page.ts';
@@ -131,6 +133,16 @@ const chat = createChat({
   display: (line) => lines.append(line, line.own ? name : (mesh.member(line.from)?.name ?? 'Someone')),
 });
 
+const filesView = createFilesView(lines, { send: (picked) => void files.sendFiles(picked) });
+const files = createFiles({
+  selfId: () => selfId ?? '',
+  selfName: () => name,
+  members: () => mesh.all(),
+  showLine: filesView.showLine,
+  acceptLimit: filesView.acceptLimit,
+  notice: (member, text) => system(text, member.id),
+});
+
 const mesh = createMesh({
   links: {
     createLink,
@@ -139,7 +151,7 @@ const mesh = createMesh({
     unreachableReason: (lastIceError) => ice.unreachableReason(lastIceError),
   },
   handshake: createHandshake(link.key),
-  router: createRouter([chat.feature]),
+  router: createRouter([chat.feature, files.feature]),
   sendSignal: (to, body) => signaling?.send({ to, ...body }),
   changed: (list) => members.render(list),
   notice: (notice) => {
@@ -218,6 +230,8 @@ declare global {
       pending(peerId: string): number;
       links(): Array<Record<string, string | boolean>>;
       counters(): { created: number; iceRestarts: number };
+      /** Sends files to the room, or to one member (by peer id); resolves to the transfer ids. */
+      sendFiles(files: File[], to?: string): Promise<string[]>;
     };
   }
 }
@@ -231,6 +245,11 @@ window.roomlink = {
   },
   pending: (peerId) => chat.pending(mesh.member(peerId)),
   counters: () => ({ ...linkCounters }),
+  sendFiles(picked, to) {
+    const member = to === undefined ? null : mesh.member(to);
+    if (member === undefined) return Promise.reject(new Error(`no member ${to}`));
+    return files.sendFiles(picked, member);
+  },
   links: () =>
     mesh.members().map((m) => {
       const pc = mesh.member(m.id)?.pc;

@@ -8,6 +8,8 @@ const STICK_TO_BOTTOM_PX = 48;
 
 export interface LinesView {
   append(line: ChatLine, senderName: string): void;
+  /** A line another view part built (a file transfer), shown in order with the rest. */
+  appendItem(item: HTMLLIElement, own: boolean): void;
 }
 
 export function createLinesView(): LinesView {
@@ -58,20 +60,25 @@ export function createLinesView(): LinesView {
       } else {
         item.append(time, text);
       }
-      pending.append(item);
-      pendingOwn ||= line.own;
-      // Lines are put on the page together, once per task.
-      if (!flushScheduled) {
-        flushScheduled = true;
-        queueMicrotask(flush);
-      }
+      appendItem(item, line.own);
     },
+    appendItem,
   };
+
+  function appendItem(item: HTMLLIElement, own: boolean): void {
+    pending.append(item);
+    pendingOwn ||= own;
+    // Lines are put on the page together, once per task.
+    if (!flushScheduled) {
+      flushScheduled = true;
+      queueMicrotask(flush);
+    }
+  }
 }
 
 // One formatter for every line: toLocaleTimeString builds a new one per call.
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
-function formatTime(ts: number): string {
+export function formatTime(ts: number): string {
   return timeFormat.format(ts);
 }
