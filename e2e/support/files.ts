@@ -3,6 +3,8 @@
 // once verified, file-download; window.roomlink.sendFiles(files, to?) sends from a test.
 //
 // The root tsconfig has no DOM lib: functions that run in the page declare what they use.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { expect, type Page } from '@playwright/test';
 
 export type FileState = 'offered' | 'transferring' | 'verified' | 'corrupt' | 'declined' | 'cancelled';
@@ -16,7 +18,6 @@ interface PageGlobals {
   roomlink: { sendFiles(files: unknown[], to?: string): Promise<string[]> };
   __testFiles?: Record<string, unknown>;
 }
-const inPage = () => globalThis as unknown as PageGlobals;
 
 export interface MadeFile {
   readonly name: string;
@@ -78,17 +79,73 @@ export async function waitForFileState(page: Page, id: string, state: FileState,
   await expect(fileLine(page, id)).toHaveAttribute('data-state', state, { timeout });
 }
 
-/** SHA-256 (hex) of what the line's download link holds. */
-export async function downloadedSha256(page: Page, id: string): Promise<string> {
-  const href = await fileLine(page, id).getByTestId('file-download').getAttribute('href');
+/**
+ * Clicks the line's file-download link as a user would and returns what the browser saved:
+ * its suggested name and SHA-256 (hex). Also proves the page's CSP lets the download happen.
+ */
+export async function download(page: Page, id: string): Promise<{ name: string; sha256: string }> {
+  const link = fileLine(page, id).getByTestId('file-download');
+  const href = await link.getAttribute('href');
   if (!href?.startsWith('blob:')) throw new Error(`download link is not a blob: URL: ${href}`);
-  return page.evaluate(async (url) => {
-    const g = globalThis as unknown as PageGlobals & {
-      fetch(u: string): Promise<{ arrayBuffer(): Promise<ArrayBuffer> }>;
-    };
-    const digest = new Uint8Array(await g.crypto.subtle.digest('SHA-256', await (await g.fetch(url)).arrayBuffer()));
-    return [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
-  }, href);
+  const [saved] = await Promise.all([page.waitForEvent('download'), link.click()]);
+  const path = await saved.path();
+  const hash = createHash('sha256');
+  for await (const piece of createReadStream(path)) hash.update(piece as Buffer);
+  return { name: saved.suggestedFilename(), sha256: hash.digest('hex') };
 }
 
-export { inPage };
+/** A small PNG drawn in the page (kept in window.__testFiles under its name). */
+export async function makePng(page: Page, name: string): Promise<void> {
+  await page.evaluate(async (fileName) => {
+    const g = globalThis as unknown as PageGlobals & {
+      OffscreenCanvas: new (
+        w: number,
+        h: number,
+      ) => {
+        getContext(kind: '2d'): { fillStyle: string; fillRect(x: number, y: number, w: number, h: number): void };
+        convertToBlob(options: { type: string }): Promise<unknown>;
+      };
+    };
+    const canvas = new g.OffscreenCanvas(64, 48);
+    const context = canvas.getContext('2d');
+    context.fillStyle = '#c33';
+    context.fillRect(0, 0, 64, 48);
+    const blob = await canvas.convertToBlob({ type: 'image/png' });
+    g.__testFiles = { ...(g.__testFiles ?? {}), [fileName]: new g.File([blob], fileName, { type: 'image/png' }) };
+  }, name);
+}
+
+/**
+ * Makes this page a hostile member for file transfers: `rule` rewrites what goes out on
+ * data channels — JSON text on the chat channel, binary chunks on file channels.
+ */
+export async function tamperOutgoing(
+  page: Page,
+  rule: { corruptChunk?: number; renameOffer?: string; dropAcks?: boolean },
+): Promise<void> {
+  await page.evaluate((r) => {
+    interface ChannelLike {
+      label: string;
+    }
+    const g = globalThis as unknown as {
+      RTCDataChannel: { prototype: { send(this: ChannelLike, data: unknown): void } };
+    };
+    const original = g.RTCDataChannel.prototype.send;
+    let chunks = 0;
+    g.RTCDataChannel.prototype.send = function (this: ChannelLike, data: unknown) {
+      if (typeof data === 'string') {
+        if (r.dropAcks && data.includes('"t":"file:ack"')) return;
+        if (r.renameOffer !== undefined && data.includes('"t":"file:offer"')) {
+          const offer = JSON.parse(data) as { name: string };
+          offer.name = r.renameOffer;
+          return original.call(this, JSON.stringify(offer));
+        }
+      } else if (data instanceof ArrayBuffer && this.label.startsWith('file:') && chunks++ === r.corruptChunk) {
+        const copy = new Uint8Array(data.slice(0));
+        copy[100] = (copy[100] ?? 0) ^ 0xff;
+        return original.call(this, copy.buffer);
+      }
+      return original.call(this, data);
+    };
+  }, rule);
+}
