@@ -3,6 +3,7 @@
 import { normalizeName, type PeerInfo } from '../protocol/index.ts';
 import { createChat } from './features/chat.ts';
 import { createFiles } from './features/files.ts';
+import { sweepStaleFiles } from './files/sink.ts';
 import { friendlyName } from './friendly-name.ts';
 import { createIce } from './ice.ts';
 import { createLink, linkCounters, selectedPath } from './link.ts';
@@ -205,6 +206,7 @@ if (link.invalidRoomId !== null) {
 } else {
   page.setStatus('connecting');
 }
+void sweepStaleFiles().catch(() => {});
 const pathTimer = setInterval(() => void mesh.refreshPaths(), PATH_REFRESH_MS);
 
 window.addEventListener('pagehide', () => {

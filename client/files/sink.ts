@@ -53,6 +53,25 @@ async function openDiskSink(id: string): Promise<Sink | null> {
   };
 }
 
+/** Received files older than this are removed from OPFS when a page starts. */
+const STALE_AFTER_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Received files stay in OPFS while their page may offer them for download; a tab that
+ * closed left its files behind. Another tab may still be using recent ones, so only old
+ * ones go.
+ */
+export async function sweepStaleFiles(now = Date.now()): Promise<void> {
+  if (!navigator.storage?.getDirectory) return;
+  const root = await navigator.storage.getDirectory();
+  const folder = await root.getDirectoryHandle(OPFS_FOLDER, { create: true });
+  for await (const [entry, handle] of folder.entries()) {
+    if (handle.kind !== 'file') continue;
+    const file = await (handle as FileSystemFileHandle).getFile().catch(() => null);
+    if (file && now - file.lastModified > STALE_AFTER_MS) await folder.removeEntry(entry).catch(() => {});
+  }
+}
+
 export function createMemorySink(): Sink {
   let parts: { offset: number; bytes: Uint8Array<ArrayBuffer> }[] = [];
   return {
