@@ -31,6 +31,8 @@ interface Sent {
   recipients: Map<string, Recipient>;
   line: FileLine;
   meter: ProgressMeter;
+  /** The state the line shows now. */
+  shown: FileState;
   cancelled: boolean;
 }
 
@@ -121,8 +123,11 @@ export function createSending(options: SendingOptions) {
     if (record.sha256 === null) return;
     if (running.length > 0) {
       const transferring = running.some((r) => r.state === 'transferring');
-      const status = transferring && snapshot ? formatProgress(snapshot) : transferring ? 'sending…' : 'offered';
-      if (snapshot || !transferring) record.line.state(transferring ? 'transferring' : 'offered', status);
+      const state: FileState = transferring ? 'transferring' : 'offered';
+      // A new state shows at once; progress text only as often as the meter allows.
+      if (state !== record.shown) record.line.state(state, transferring ? 'sending…' : 'offered');
+      else if (transferring && snapshot) record.line.state(state, formatProgress(snapshot));
+      record.shown = state;
       return;
     }
     const summary = all.map((r) => `${r.member.name}: ${r.note ?? r.state}`).join(' · ');
@@ -233,6 +238,7 @@ export function createSending(options: SendingOptions) {
         ]),
       ),
       meter: createProgressMeter(file.size * Math.max(1, targets.length)),
+      shown: 'offered',
       cancelled: false,
       line: options.showLine(
         {
