@@ -149,3 +149,33 @@ export async function tamperOutgoing(
     };
   }, rule);
 }
+
+/** Pastes (into message-input) or drops (on the chat) a file made by makeFile/makePng. */
+export async function pasteOrDrop(page: Page, how: 'paste' | 'drop', name: string): Promise<void> {
+  await page.evaluate(
+    ({ how, name }) => {
+      interface Target {
+        dispatchEvent(event: unknown): boolean;
+      }
+      const g = globalThis as unknown as PageGlobals & {
+        document: { querySelector(s: string): Target | null };
+        DataTransfer: new () => { items: { add(file: unknown): void } };
+        ClipboardEvent: new (type: string, init: object) => unknown;
+        DragEvent: new (type: string, init: object) => unknown;
+      };
+      const data = new g.DataTransfer();
+      data.items.add(g.__testFiles?.[name]);
+      const init = { bubbles: true, cancelable: true };
+      if (how === 'paste') {
+        g.document
+          .querySelector('[data-testid=message-input]')
+          ?.dispatchEvent(new g.ClipboardEvent('paste', { ...init, clipboardData: data }));
+      } else {
+        const chat = g.document.querySelector('#messages');
+        chat?.dispatchEvent(new g.DragEvent('dragover', { ...init, dataTransfer: data }));
+        chat?.dispatchEvent(new g.DragEvent('drop', { ...init, dataTransfer: data }));
+      }
+    },
+    { how, name },
+  );
+}
