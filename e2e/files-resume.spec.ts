@@ -8,6 +8,8 @@ import { expect, test } from './support/fixtures.ts';
 import { openRoom, openUser, shareLink, waitForMesh, waitForPeers } from './support/users.ts';
 
 const recoveryMs = 90_000;
+/** 90 MB through a namespace on a loaded machine can take minutes; unloaded it takes seconds. */
+const transferMs = 240_000;
 
 let away: AttachedNetns | null = null;
 test.afterEach(async () => {
@@ -20,7 +22,7 @@ test('a file cut off mid-transfer resumes where it stopped once the network retu
   server,
   browsers,
 }) => {
-  test.setTimeout(300_000);
+  test.setTimeout(540_000);
   const [alice] = await openRoom(browsers, server.url, ['alice']);
   if (!alice) throw new Error('openRoom returned no user');
   away = await attachNetns(netns);
@@ -73,12 +75,13 @@ test('a file cut off mid-transfer resumes where it stopped once the network retu
     });
 
     await away.cutNetwork();
-    await waitForPeers(alice.page, 0, null, recoveryMs).catch(() => {});
+    // Alice stops hearing erin (her entry is hidden while silent): the cut is real.
+    await waitForPeers(alice.page, 0, null, recoveryMs);
     const atCut = await value();
     await away.restoreNetwork();
     await waitForMesh([alice, erin], recoveryMs);
 
-    await waitForFileState(erin.page, id, 'verified', recoveryMs);
+    await waitForFileState(erin.page, id, 'verified', transferMs);
     await waitForFileState(alice.page, id, 'verified', recoveryMs);
     expect(atCut).toBeLessThan(made.size);
     expect(await erin.page.evaluate(() => (globalThis as { __wentBack?: boolean }).__wentBack)).toBe(false);
