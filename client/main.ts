@@ -2,11 +2,13 @@
 // features → view. The socket starts first: joining is what the page waits on longest.
 import { normalizeName, type PeerInfo } from '../protocol/index.ts';
 import { type ChatLine, createChat } from './features/chat.ts';
+import { createFiles } from './features/files.ts';
 import { createHistory } from './features/history.ts';
 import { createReactions } from './features/reactions.ts';
 import { createReceipts, type Receipt } from './features/receipts.ts';
 import { createTranscript } from './features/transcript.ts';
 import { createTyping } from './features/typing.ts';
+import { sweepStaleFiles } from './files/sink.ts';
 import { friendlyName } from './friendly-name.ts';
 import { createIce } from './ice.ts';
 import { createIdentity } from './identity.ts';
@@ -19,6 +21,7 @@ import { createSignaling, type Signaling } from './signaling.ts';
 import { loadName, loadResume, saveName, saveResume, signingKeyStore } from './storage.ts';
 import { createHandshake } from './verify.ts';
 import { createAttention } from './view/attention.ts';
+import { createFilesView } from './view/files.ts';
 import { createHistoryView } from './view/history.ts';
 import { markLine } from './view/line-marks.ts';
 import { createLinesView } from './view/lines.ts';
@@ -222,6 +225,19 @@ const reactions = createReactions({
 const reactionsView = createReactionsView((author, id, emoji) => reactions.toggle(author, id, emoji));
 const attention = createAttention();
 
+const filesView = createFilesView(lines, {
+  // To the member chosen for private messages, if there is one; else to the room.
+  send: (picked) => void files.sendFiles(picked, privateTo === null ? null : (mesh.member(privateTo) ?? null)),
+});
+const files = createFiles({
+  selfId: () => selfId ?? '',
+  selfName: () => name,
+  members: () => mesh.all(),
+  showLine: filesView.showLine,
+  acceptLimit: filesView.acceptLimit,
+  notice: (member, text) => system(text, member.id),
+});
+
 const history = createHistory({
   selfId: () => selfId ?? '',
   ownKey: () => identity.publicKey(),
@@ -238,7 +254,14 @@ const mesh = createMesh({
     unreachableReason: (lastIceError) => ice.unreachableReason(lastIceError),
   },
   handshake: createHandshake(link.key, identity),
-  router: createRouter([chat.feature, history.feature, typing.feature, receipts.feature, reactions.feature]),
+  router: createRouter([
+    chat.feature,
+    history.feature,
+    typing.feature,
+    receipts.feature,
+    reactions.feature,
+    files.feature,
+  ]),
   sendSignal: (to, body) => signaling?.send({ to, ...body }),
   changed: (list) => members.render(list),
   notice: (notice) => {
@@ -312,6 +335,7 @@ function roomKeyNotice(hasKey: boolean, canCrypto: boolean): string | null {
   return null;
 }
 const pathTimer = setInterval(() => void mesh.refreshPaths(), PATH_REFRESH_MS);
+void sweepStaleFiles().catch(() => {});
 
 window.addEventListener('pagehide', () => {
   for (const member of mesh.all()) member.send({ t: 'bye' });
@@ -342,6 +366,8 @@ declare global {
       history(): ReturnType<typeof history.counts>;
       receipt(lineId: string): Receipt | null;
       notified(): { count: number; last: { title: string; body: string } | null };
+      /** Sends files to the room, or to one member (by peer id); resolves to the transfer ids. */
+      sendFiles(files: File[], to?: string): Promise<string[]>;
     };
   }
 }
@@ -359,6 +385,11 @@ window.roomlink = {
   history: () => history.counts(),
   receipt: (lineId) => receipts.receipt(lineId),
   notified: () => attention.notified(),
+  sendFiles(picked, to) {
+    const member = to === undefined ? null : mesh.member(to);
+    if (member === undefined) return Promise.reject(new Error(`no member ${to}`));
+    return files.sendFiles(picked, member);
+  },
   links: () =>
     mesh.members().map((m) => {
       const pc = mesh.member(m.id)?.pc;

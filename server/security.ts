@@ -23,7 +23,11 @@ export function securityHeaders() {
         'script-src': ["'self'"],
         'script-src-attr': ["'none'"],
         'style-src': ["'self'"],
-        'img-src': ["'self'", 'data:', 'blob:'],
+        // No blob: or data: here: a received image is previewed by decoding it with
+        // createImageBitmap and drawing it on a canvas (never an <img> of a peer's bytes), and
+        // a received file is offered as an <a download href="blob:…">, which no CSP directive
+        // governs (e2e/files.spec.ts downloads one under this policy).
+        'img-src': ["'self'"],
         'connect-src': ["'self'", ownWebSockets],
         'font-src': ["'self'"],
         'object-src': ["'none'"],

@@ -307,7 +307,7 @@ describe('HTTP', () => {
     assert.deepEqual(directives.get('default-src'), ["'self'"]);
     assert.deepEqual(directives.get('script-src'), ["'self'"]);
     assert.deepEqual(directives.get('style-src'), ["'self'"]);
-    assert.deepEqual(directives.get('img-src'), ["'self'", 'data:', 'blob:']);
+    assert.deepEqual(directives.get('img-src'), ["'self'"]);
     const host = new URL(server.url).host;
     assert.deepEqual(directives.get('connect-src'), ["'self'", `ws://${host}`, `wss://${host}`]);
     assert.deepEqual(directives.get('frame-ancestors'), ["'none'"]);

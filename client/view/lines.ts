@@ -24,6 +24,8 @@ const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 export interface LinesView {
   /** Puts the line on the page (within this task) and returns its element. */
   append(line: ChatLine, senderName: string): HTMLLIElement;
+  /** A line another view part built (a file transfer), shown in order with the rest. */
+  appendItem(item: HTMLLIElement, own: boolean): void;
 }
 
 export function createLinesView(): LinesView {
@@ -112,15 +114,20 @@ export function createLinesView(): LinesView {
       } else {
         item.append(time, text);
       }
-      waiting.push({ item, chars: line.text.length, own: line.own });
-      // Lines are put on the page together, once per task (or per frame, when many).
-      if (!flushScheduled) {
-        flushScheduled = true;
-        queueMicrotask(flush);
-      }
+      appendItem(item, line.own, line.text.length);
       return item;
     },
+    appendItem: (item, own) => appendItem(item, own),
   };
+
+  function appendItem(item: HTMLLIElement, own: boolean, chars = item.textContent?.length ?? 0): void {
+    waiting.push({ item, chars, own });
+    // Lines are put on the page together, once per task (or per frame, when many).
+    if (!flushScheduled) {
+      flushScheduled = true;
+      queueMicrotask(flush);
+    }
+  }
 }
 
 // One formatter for every line: toLocaleTimeString builds a new one per call.
@@ -144,4 +151,8 @@ function timeOf(line: ChatLine): HTMLTimeElement {
     }.`;
   }
   return time;
+}
+
+export function formatTime(ts: number): string {
+  return timeFormat.format(ts);
 }

@@ -9,6 +9,7 @@ import * as z from 'zod/mini';
 import { MAX_CHANNEL_MESSAGE_LENGTH } from '../limits.ts';
 import { type ChatProtocolMessage, chatRates, chatSchemas } from './chat.ts';
 import { type CoreMessage, coreRates, coreSchemas } from './core.ts';
+import { type FileMessage, fileRates, fileSchemas } from './files.ts';
 import { type HistoryMessage, historyRates, historySchemas } from './history.ts';
 import type { ChannelRate } from './rates.ts';
 import { type ReactionMessage, reactionRates, reactionSchemas } from './reactions.ts';
@@ -17,6 +18,7 @@ import { type TypingMessage, typingRates, typingSchemas } from './typing.ts';
 
 export * from './chat.ts';
 export * from './core.ts';
+export * from './files.ts';
 export * from './history.ts';
 export * from './rates.ts';
 export * from './reactions.ts';
@@ -30,6 +32,7 @@ const channelMessageSchema = z.discriminatedUnion('t', [
   ...typingSchemas,
   ...receiptSchemas,
   ...reactionSchemas,
+  ...fileSchemas,
 ]);
 
 export type ChannelMessage =
@@ -38,7 +41,8 @@ export type ChannelMessage =
   | HistoryMessage
   | TypingMessage
   | ReceiptMessage
-  | ReactionMessage;
+  | ReactionMessage
+  | FileMessage;
 export type ChannelMessageType = ChannelMessage['t'];
 /** One message type, by its tag: `MessageOf<'chat'>`. */
 export type MessageOf<T extends ChannelMessageType> = Extract<ChannelMessage, { t: T }>;
@@ -51,6 +55,7 @@ export const CHANNEL_RATES: Readonly<Record<ChannelMessageType, ChannelRate>> = 
   ...typingRates,
   ...receiptRates,
   ...reactionRates,
+  ...fileRates,
 };
 
 export function parseChannelMessage(raw: unknown): ChannelMessage | null {

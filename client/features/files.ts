@@ -1,0 +1,78 @@
+// Files over the mesh: the feature the router knows. It routes each file message to the side
+// it concerns — offers and the sender's cancels to receiving.ts, answers to our offers to
+// sending.ts — and hands incoming transfer channels to the receiving side.
+
+import { defineFeature, type MemberHandle } from '../feature.ts';
+import type { ShowFileLine } from '../files/line.ts';
+import { createReceiving, DEFAULT_ACCEPT_LIMIT } from '../files/receiving.ts';
+import { createSending } from '../files/sending.ts';
+import { openSink, type SinkOpener } from '../files/sink.ts';
+
+export interface FilesOptions {
+  selfId(): string;
+  selfName(): string;
+  members(): Iterable<MemberHandle>;
+  showLine: ShowFileLine;
+  notice(member: MemberHandle, text: string): void;
+  /** Files larger than this wait for the receiver to accept them. */
+  acceptLimit?(): number;
+  openSink?: SinkOpener;
+  concurrent?: number;
+}
+
+export function createFiles(options: FilesOptions) {
+  const concurrent = options.concurrent === undefined ? {} : { concurrent: options.concurrent };
+  const sending = createSending({
+    selfId: options.selfId,
+    selfName: options.selfName,
+    showLine: options.showLine,
+    ...concurrent,
+  });
+  const receiving = createReceiving({
+    selfId: options.selfId,
+    showLine: options.showLine,
+    notice: options.notice,
+    openSink: options.openSink ?? openSink,
+    acceptLimit: options.acceptLimit ?? (() => DEFAULT_ACCEPT_LIMIT),
+    ...concurrent,
+  });
+
+  const feature = defineFeature({
+    name: 'files',
+    types: ['file:offer', 'file:accept', 'file:decline', 'file:cancel', 'file:ack', 'file:end', 'file:done'],
+    receive(member, message) {
+      switch (message.t) {
+        case 'file:offer':
+          return receiving.receive(member, message);
+        case 'file:cancel':
+          // Either side may cancel; the id says which of our transfers it is.
+          receiving.receive(member, message);
+          return sending.receive(member, message);
+        case 'file:end':
+          return; // belongs on the transfer's own channel, after its chunks
+        default:
+          return sending.receive(member, message);
+      }
+    },
+    opened(member) {
+      sending.opened(member);
+      receiving.opened(member);
+    },
+    dataChannel: (member, channel) => receiving.take(member, channel),
+    removed(member) {
+      sending.removed(member);
+      receiving.removed(member);
+    },
+  });
+
+  return {
+    feature,
+    /** Sends each file to the room, or to one member only. */
+    sendFiles(files: Iterable<File>, to: MemberHandle | null = null): Promise<string[]> {
+      const members = [...options.members()].filter((member) => !member.disposed);
+      return Promise.all([...files].map((file) => sending.send(file, members, to)));
+    },
+  };
+}
+
+export type Files = ReturnType<typeof createFiles>;

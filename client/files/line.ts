@@ -1,0 +1,47 @@
+// What the files feature needs from the page for one transfer's chat line. The view
+// (view/files.ts) implements it; unit tests use a recording stand-in.
+import type { ProgressSnapshot } from './progress.ts';
+
+/** data-state of a file line: a stable test hook. */
+export type FileState = 'offered' | 'transferring' | 'verified' | 'corrupt' | 'declined' | 'cancelled';
+
+export interface FileLineInfo {
+  id: string;
+  /** Sender's peer id. */
+  from: string;
+  own: boolean;
+  senderName: string;
+  /** Already sanitised (receiving side) or the picked file's own name (sending side). */
+  name: string;
+  size: number;
+  type: string;
+  /** The sender's name for the file had to be changed to be safe. */
+  nameChanged: boolean;
+  /** For a private transfer: the name of the only member it goes to (or comes from). */
+  privateWith: string | null;
+}
+
+export interface FileLineActions {
+  accept?(): void;
+  decline?(): void;
+  cancel(): void;
+}
+
+export interface FileLine {
+  /** The state and the words that go with it ("verified", "corrupted, discarded", …). */
+  state(state: FileState, status: string): void;
+  progress(snapshot: ProgressSnapshot): void;
+  /** Shows or hides the accept / decline buttons. */
+  ask(asking: boolean): void;
+  /** The verified file: offered as a download, previewed if it is a raster image. */
+  ready(file: File): void;
+}
+
+export type ShowFileLine = (info: FileLineInfo, actions: FileLineActions) => FileLine;
+
+const FINAL_STATE_SET: ReadonlySet<string> = new Set<FileState>(['verified', 'corrupt', 'declined', 'cancelled']);
+
+/** A transfer in one of these states is over; nothing more happens to it. */
+export function isFinal(state: string): boolean {
+  return FINAL_STATE_SET.has(state);
+}

@@ -1,0 +1,67 @@
+// Progress of one transfer as the line shows it: bytes done of total, speed and time left,
+// at most PROGRESS_INTERVAL_MS apart (ten times a second) however fast chunks arrive.
+/** Updates closer together than this are dropped (the last one, at completion, never is). */
+export const PROGRESS_INTERVAL_MS = 100;
+/** Weight of the newest sample in the smoothed speed. */
+const SPEED_SMOOTHING = 0.3;
+
+export interface ProgressSnapshot {
+  done: number;
+  total: number;
+  /** Bytes per second, smoothed; 0 until two samples exist. */
+  speed: number;
+  /** Seconds left at that speed, or null while unknown. */
+  secondsLeft: number | null;
+}
+
+export interface ProgressMeter {
+  /** A snapshot to show, or null when the previous one is too recent. */
+  update(done: number): ProgressSnapshot | null;
+}
+
+export function createProgressMeter(total: number, now: () => number = () => performance.now()): ProgressMeter {
+  let lastAt: number | null = null;
+  let lastDone = 0;
+  let speed = 0;
+  return {
+    update(done) {
+      const at = now();
+      const finished = done >= total;
+      if (lastAt !== null && at - lastAt < PROGRESS_INTERVAL_MS && !finished) return null;
+      if (lastAt !== null && at > lastAt && done >= lastDone) {
+        const sample = ((done - lastDone) * 1000) / (at - lastAt);
+        speed = speed === 0 ? sample : speed + SPEED_SMOOTHING * (sample - speed);
+      }
+      lastAt = at;
+      lastDone = done;
+      const secondsLeft = finished ? 0 : speed > 0 ? (total - done) / speed : null;
+      return { done, total, speed, secondsLeft };
+    },
+  };
+}
+
+const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
+
+export function formatBytes(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < UNITS.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${UNITS[unit]}`;
+}
+
+export function formatProgress(snapshot: ProgressSnapshot): string {
+  const parts = [`${formatBytes(snapshot.done)} of ${formatBytes(snapshot.total)}`];
+  if (snapshot.speed > 0) parts.push(`${formatBytes(snapshot.speed)}/s`);
+  if (snapshot.secondsLeft !== null && snapshot.secondsLeft > 0)
+    parts.push(`${formatDuration(snapshot.secondsLeft)} left`);
+  return parts.join(' · ');
+}
+
+function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${Math.ceil(seconds)} s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${Math.ceil(seconds % 60)} s`;
+  return `${Math.floor(seconds / 3600)} h ${Math.ceil((seconds % 3600) / 60)} min`;
+}

@@ -1,0 +1,245 @@
+// Files other members send us: one record per offer, kept in the sender's member slot (so it
+// goes with the member). Small files are taken at once, larger ones wait for accept; at most
+// `concurrent` from one member at a time, the rest refused with a reason. The bytes arrive on
+// the channel the sender opens for the transfer; a cut channel is asked to resume from the
+// last byte received.
+import {
+  type CancelReason,
+  type FileOffer,
+  type MessageOf,
+  parseChannelMessage,
+  sanitizeFileName,
+  transferIdOfLabel,
+} from '../../protocol/index.ts';
+import { createSlot, type MemberHandle } from '../feature.ts';
+import { createHasher } from './hash.ts';
+import { createIncoming, type Incoming, type IncomingResult } from './incoming.ts';
+import { type FileLine, type FileState, isFinal, type ShowFileLine } from './line.ts';
+import { createProgressMeter, type ProgressMeter } from './progress.ts';
+import type { SinkOpener } from './sink.ts';
+
+/** Files at most this large start at once; larger ones wait for the receiver (default). */
+export const DEFAULT_ACCEPT_LIMIT = 100_000_000;
+/** Transfers from one member at a time (offered or running), by default. */
+export const DEFAULT_CONCURRENT_TRANSFERS = 4;
+/** A transfer whose channel keeps dropping is given up after this many resumes. */
+const MAX_RESUMES = 20;
+/** One "refused" notice per member in this interval, however many offers it floods. */
+const REFUSED_NOTICE_MS = 10_000;
+
+interface Received {
+  id: string;
+  offer: FileOffer;
+  name: string;
+  state: FileState;
+  line: FileLine;
+  incoming: Incoming | null;
+  channel: RTCDataChannel | null;
+  meter: ProgressMeter;
+  resumes: number;
+}
+
+const receiveSlot = createSlot('files:receive', () => ({
+  transfers: new Map<string, Received>(),
+  lastRefusedNotice: Number.NEGATIVE_INFINITY,
+}));
+
+export interface ReceivingOptions {
+  selfId(): string;
+  showLine: ShowFileLine;
+  openSink: SinkOpener;
+  acceptLimit(): number;
+  concurrent?: number;
+  /** A line in the chat about a member (refused offers). */
+  notice(member: MemberHandle, text: string): void;
+}
+
+const FAILURE_TEXT: Record<Exclude<IncomingResult, { ok: true }>['reason'], string> = {
+  corrupt: 'corrupted, discarded: the file does not match its SHA-256',
+  'size-mismatch': 'corrupted, discarded: the sender sent a different size than it declared',
+  'out-of-range': 'corrupted, discarded: the sender sent a chunk out of range',
+  'storage-failed': 'could not be saved on this device',
+};
+
+export function createReceiving(options: ReceivingOptions) {
+  const concurrent = options.concurrent ?? DEFAULT_CONCURRENT_TRANSFERS;
+
+  function setState(record: Received, state: FileState, status: string): void {
+    record.state = state;
+    record.line.state(state, status);
+    record.line.ask(false);
+    if (isFinal(state)) {
+      record.channel?.close();
+      record.channel = null;
+    }
+  }
+
+  async function accept(member: MemberHandle, record: Received): Promise<void> {
+    if (record.state !== 'offered') return;
+    setState(record, 'transferring', 'starting…');
+    const sink = await options.openSink(record.id, record.offer.size).catch(() => null);
+    // Cancelled (or the member left) while the sink was opening.
+    if (isFinal(record.state) || member.disposed) {
+      void sink?.discard();
+      return;
+    }
+    if (sink === null) {
+      member.send({ t: 'file:decline', id: record.id, reason: 'no-storage' });
+      setState(record, 'declined', 'declined: this browser has no room to store a file this large');
+      return;
+    }
+    record.incoming = createIncoming({
+      size: record.offer.size,
+      sha256: record.offer.sha256,
+      name: record.name,
+      type: record.offer.type,
+      sink,
+      hasher: createHasher(),
+      stored: (bytes) => member.send({ t: 'file:ack', id: record.id, bytes }),
+      finished: (result) => finished(member, record, result),
+    });
+    member.send({ t: 'file:accept', id: record.id, from: 0 });
+  }
+
+  function finished(member: MemberHandle, record: Received, result: IncomingResult): void {
+    if (isFinal(record.state)) return;
+    if (result.ok) {
+      member.send({ t: 'file:done', id: record.id, result: 'verified' });
+      const snapshot = record.meter.update(record.offer.size);
+      if (snapshot) record.line.progress(snapshot);
+      setState(record, 'verified', 'verified');
+      record.line.ready(result.file);
+      return;
+    }
+    if (result.reason === 'corrupt') member.send({ t: 'file:done', id: record.id, result: 'corrupt' });
+    else member.send({ t: 'file:cancel', id: record.id, reason: result.reason });
+    setState(record, result.reason === 'storage-failed' ? 'cancelled' : 'corrupt', FAILURE_TEXT[result.reason]);
+  }
+
+  function stop(member: MemberHandle, record: Received, status: string, tell: CancelReason | null): void {
+    if (isFinal(record.state)) return;
+    record.incoming?.abort();
+    if (tell) member.send({ t: 'file:cancel', id: record.id, reason: tell });
+    setState(record, 'cancelled', status);
+  }
+
+  async function askToResume(member: MemberHandle, record: Received): Promise<void> {
+    const incoming = record.incoming;
+    if (!incoming || incoming.finished || record.state !== 'transferring' || !member.open) return;
+    if (++record.resumes > MAX_RESUMES) {
+      stop(member, record, 'cancelled: the link kept dropping', 'cancelled');
+      return;
+    }
+    await incoming.settled();
+    if (incoming.finished || member.disposed) return;
+    member.send({ t: 'file:accept', id: record.id, from: incoming.received });
+  }
+
+  function offer(member: MemberHandle, message: FileOffer): void {
+    if (message.to !== undefined && message.to !== options.selfId()) return; // not ours
+    const slot = member.slot(receiveSlot);
+    if (slot.transfers.has(message.id)) return; // sent again after a reconnect
+    const running = [...slot.transfers.values()].filter((r) => !isFinal(r.state)).length;
+    if (running >= concurrent) {
+      member.send({ t: 'file:decline', id: message.id, reason: 'busy' });
+      const now = performance.now();
+      if (now - slot.lastRefusedNotice >= REFUSED_NOTICE_MS) {
+        slot.lastRefusedNotice = now;
+        options.notice(
+          member,
+          `${member.name} offered more than ${concurrent} files at once; the rest were refused (try again when these finish)`,
+        );
+      }
+      return;
+    }
+    const { name, changed } = sanitizeFileName(message.name);
+    const record: Received = {
+      id: message.id,
+      offer: message,
+      name,
+      state: 'offered',
+      incoming: null,
+      channel: null,
+      meter: createProgressMeter(message.size),
+      resumes: 0,
+      line: options.showLine(
+        {
+          id: message.id,
+          from: member.id,
+          own: false,
+          senderName: member.name,
+          name,
+          size: message.size,
+          type: message.type,
+          nameChanged: changed,
+          privateWith: message.to === undefined ? null : member.name,
+        },
+        {
+          accept: () => void accept(member, record),
+          decline() {
+            if (record.state !== 'offered') return;
+            member.send({ t: 'file:decline', id: record.id, reason: 'declined' });
+            setState(record, 'declined', 'declined');
+          },
+          cancel: () => stop(member, record, 'cancelled by you', 'cancelled'),
+        },
+      ),
+    };
+    slot.transfers.set(message.id, record);
+    if (message.size <= options.acceptLimit()) {
+      void accept(member, record);
+    } else {
+      record.line.state('offered', 'waiting for you to accept');
+      record.line.ask(true);
+    }
+  }
+
+  function take(member: MemberHandle, channel: RTCDataChannel): boolean {
+    const id = transferIdOfLabel(channel.label);
+    const record = id === null ? undefined : member.slot(receiveSlot).transfers.get(id);
+    const incoming = record?.incoming;
+    if (!record || !incoming || incoming.finished || record.state !== 'transferring') return false;
+    record.channel?.close();
+    record.channel = channel;
+    channel.binaryType = 'arraybuffer';
+    channel.addEventListener('message', ({ data }) => {
+      if (typeof data === 'string') {
+        const message = parseChannelMessage(data);
+        if (message?.t === 'file:end' && message.id === record.id) incoming.end(message.size);
+        return;
+      }
+      incoming.chunk(data);
+      const snapshot = record.meter.update(incoming.received);
+      if (snapshot && !incoming.finished) record.line.progress(snapshot);
+    });
+    channel.addEventListener('close', () => {
+      if (record.channel !== channel) return;
+      record.channel = null;
+      void askToResume(member, record);
+    });
+    return true;
+  }
+
+  return {
+    receive(member: MemberHandle, message: MessageOf<'file:offer' | 'file:cancel'>): void {
+      if (message.t === 'file:offer') {
+        offer(member, message);
+        return;
+      }
+      const record = member.slot(receiveSlot).transfers.get(message.id);
+      if (record) stop(member, record, `cancelled by ${member.name}`, null);
+    },
+    take,
+    /** The chat channel is open again: transfers cut with it continue where they stopped. */
+    opened(member: MemberHandle): void {
+      for (const record of member.slot(receiveSlot).transfers.values()) {
+        if (record.channel === null || record.channel.readyState !== 'open') void askToResume(member, record);
+      }
+    },
+    removed(member: MemberHandle): void {
+      for (const record of member.slot(receiveSlot).transfers.values()) {
+        stop(member, record, `cancelled: ${member.name} left`, null);
+      }
+    },
+  };
+}

@@ -1,0 +1,292 @@
+// Files we send: one record per file with one entry per recipient (the room, or one member).
+// The file is hashed (read in slices) before it is offered; each recipient that accepts gets
+// a data channel of its own and a pump. At most `concurrent` transfers run to one member;
+// the rest wait their turn here rather than being refused there.
+import { nanoid } from 'nanoid';
+import { type CancelReason, fileChannelLabel, type MessageOf } from '../../protocol/index.ts';
+import { createSlot, type MemberHandle } from '../feature.ts';
+import { hashFile } from './hash.ts';
+import { type FileLine, type FileState, isFinal, type ShowFileLine } from './line.ts';
+import { createProgressMeter, formatProgress, type ProgressMeter } from './progress.ts';
+import { type Pump, startPump } from './pump.ts';
+import { DEFAULT_CONCURRENT_TRANSFERS } from './receiving.ts';
+
+type RecipientState = 'waiting' | FileState;
+
+interface Recipient {
+  member: MemberHandle;
+  state: RecipientState;
+  /** Why it ended, when the bare state says too little ("cancelled" by whom). */
+  note: string | null;
+  acked: number;
+  channel: RTCDataChannel | null;
+  pump: Pump | null;
+}
+
+interface Sent {
+  id: string;
+  file: File;
+  sha256: string | null;
+  to: string | null;
+  recipients: Map<string, Recipient>;
+  line: FileLine;
+  meter: ProgressMeter;
+  /** The state the line shows now. */
+  shown: FileState;
+  cancelled: boolean;
+}
+
+/** Per member: our transfers to it that are offered or running, and those waiting a turn. */
+const sendSlot = createSlot('files:send', () => ({ active: new Set<string>(), queue: [] as string[] }));
+
+const CANCEL_TEXT: Record<CancelReason, string> = {
+  cancelled: 'cancelled',
+  'size-mismatch': 'stopped: sizes did not match',
+  'out-of-range': 'stopped: a chunk went astray',
+  'storage-failed': 'could not be saved there',
+  unavailable: 'the file could not be read',
+};
+
+export interface SendingOptions {
+  selfId(): string;
+  selfName(): string;
+  showLine: ShowFileLine;
+  concurrent?: number;
+}
+
+export function createSending(options: SendingOptions) {
+  const concurrent = options.concurrent ?? DEFAULT_CONCURRENT_TRANSFERS;
+  const sent = new Map<string, Sent>();
+
+  function offerNext(member: MemberHandle): void {
+    const slot = member.slot(sendSlot);
+    while (slot.active.size < concurrent && slot.queue.length > 0) {
+      const id = slot.queue.shift() as string;
+      const record = sent.get(id);
+      const recipient = record?.recipients.get(member.id);
+      if (!record || record.sha256 === null || recipient?.state !== 'waiting') continue;
+      slot.active.add(id);
+      recipient.state = 'offered';
+      offer(member, record);
+    }
+    for (const id of slot.active) {
+      const record = sent.get(id);
+      if (record) refresh(record);
+    }
+  }
+
+  function offer(member: MemberHandle, record: Sent): void {
+    const { file } = record;
+    if (record.sha256 === null) return;
+    const to = record.to === null ? {} : { to: record.to };
+    // If it cannot go now it goes when the channel opens (see opened).
+    member.send({
+      t: 'file:offer',
+      id: record.id,
+      name: file.name,
+      size: file.size,
+      type: file.type,
+      sha256: record.sha256,
+      ...to,
+    });
+  }
+
+  function end(record: Sent, recipient: Recipient, state: FileState): void {
+    if (isFinal(recipient.state)) return;
+    recipient.state = state;
+    recipient.pump?.stop();
+    recipient.pump = null;
+    recipient.channel?.close();
+    recipient.channel = null;
+    const member = recipient.member;
+    if (!member.disposed) {
+      member.slot(sendSlot).active.delete(record.id);
+      offerNext(member);
+    }
+    refresh(record);
+  }
+
+  function refresh(record: Sent): void {
+    const all = [...record.recipients.values()];
+    const done = all.reduce((sum, r) => sum + (isFinal(r.state) ? record.file.size : r.acked), 0);
+    const snapshot = record.meter.update(done);
+    if (snapshot && all.length > 0) record.line.progress({ ...snapshot });
+    const running = all.filter((r) => !isFinal(r.state));
+    if (record.cancelled) {
+      record.line.state('cancelled', 'cancelled by you');
+      return;
+    }
+    if (all.length === 0) {
+      record.line.state('cancelled', 'nobody to send it to');
+      return;
+    }
+    if (record.sha256 === null) return;
+    if (running.length > 0) {
+      const transferring = running.some((r) => r.state === 'transferring');
+      const state: FileState = transferring ? 'transferring' : 'offered';
+      // A new state shows at once; progress text only as often as the meter allows.
+      if (state !== record.shown) record.line.state(state, transferring ? 'sending…' : 'offered');
+      else if (transferring && snapshot) record.line.state(state, formatProgress(snapshot));
+      record.shown = state;
+      return;
+    }
+    const summary = all.map((r) => `${r.member.name}: ${r.note ?? r.state}`).join(' · ');
+    const states = new Set(all.map((r) => r.state));
+    const overall: FileState = states.has('verified')
+      ? 'verified'
+      : states.has('corrupt')
+        ? 'corrupt'
+        : states.size === 1 && states.has('declined')
+          ? 'declined'
+          : 'cancelled';
+    record.line.state(overall, summary);
+  }
+
+  function startChannel(record: Sent, recipient: Recipient, from: number): void {
+    recipient.pump?.stop();
+    recipient.channel?.close();
+    const channel = recipient.member.pc.createDataChannel(fileChannelLabel(record.id), { ordered: true });
+    channel.binaryType = 'arraybuffer';
+    recipient.channel = channel;
+    recipient.acked = from;
+    channel.addEventListener('open', () => {
+      if (recipient.channel !== channel || isFinal(recipient.state)) return;
+      const pump = startPump({
+        id: record.id,
+        file: record.file,
+        channel,
+        from,
+        confirmed: () => recipient.acked,
+        sent: () => {},
+      });
+      recipient.pump = pump;
+      void pump.done.then((outcome) => {
+        if (outcome !== 'unreadable' || recipient.pump !== pump) return;
+        recipient.member.send({ t: 'file:cancel', id: record.id, reason: 'unavailable' });
+        end(record, recipient, 'cancelled');
+      });
+    });
+  }
+
+  function receive(
+    member: MemberHandle,
+    message: MessageOf<'file:accept' | 'file:decline' | 'file:cancel' | 'file:ack' | 'file:done'>,
+  ): void {
+    const record = sent.get(message.id);
+    const recipient = record?.recipients.get(member.id);
+    if (!record || !recipient) {
+      // Asked to resume something this page does not have (it was reloaded): say so.
+      if (message.t === 'file:accept') member.send({ t: 'file:cancel', id: message.id, reason: 'unavailable' });
+      return;
+    }
+    if (isFinal(recipient.state)) {
+      if (message.t === 'file:accept') member.send({ t: 'file:cancel', id: message.id, reason: 'cancelled' });
+      return;
+    }
+    switch (message.t) {
+      case 'file:accept':
+        if (message.from > record.file.size) {
+          end(record, recipient, 'cancelled');
+          return;
+        }
+        recipient.state = 'transferring';
+        startChannel(record, recipient, message.from);
+        refresh(record);
+        return;
+      case 'file:ack':
+        recipient.acked = Math.min(record.file.size, Math.max(recipient.acked, message.bytes));
+        recipient.pump?.poke();
+        refresh(record);
+        return;
+      case 'file:decline':
+        end(record, recipient, 'declined');
+        return;
+      case 'file:cancel':
+        recipient.note = CANCEL_TEXT[message.reason];
+        end(record, recipient, 'cancelled');
+        return;
+      case 'file:done':
+        end(record, recipient, message.result);
+        return;
+    }
+  }
+
+  function cancel(record: Sent): void {
+    if (record.cancelled) return;
+    record.cancelled = true;
+    for (const recipient of record.recipients.values()) {
+      if (isFinal(recipient.state)) continue;
+      if (recipient.state !== 'waiting')
+        recipient.member.send({ t: 'file:cancel', id: record.id, reason: 'cancelled' });
+      end(record, recipient, 'cancelled');
+    }
+    refresh(record);
+  }
+
+  async function send(file: File, members: readonly MemberHandle[], to: MemberHandle | null): Promise<string> {
+    const id = nanoid();
+    const targets = to ? [to] : members;
+    const record: Sent = {
+      id,
+      file,
+      sha256: null,
+      to: to?.id ?? null,
+      recipients: new Map(
+        targets.map((member) => [
+          member.id,
+          { member, state: 'waiting', note: null, acked: 0, channel: null, pump: null },
+        ]),
+      ),
+      meter: createProgressMeter(file.size * Math.max(1, targets.length)),
+      shown: 'offered',
+      cancelled: false,
+      line: options.showLine(
+        {
+          id,
+          from: options.selfId(),
+          own: true,
+          senderName: options.selfName(),
+          name: file.name,
+          size: file.size,
+          type: file.type,
+          nameChanged: false,
+          privateWith: to?.name ?? null,
+        },
+        { cancel: () => cancel(record) },
+      ),
+    };
+    sent.set(id, record);
+    record.line.state('offered', 'preparing…');
+    const sha256 = await hashFile(file, undefined, () => record.cancelled);
+    if (sha256 === null || record.cancelled) return id;
+    record.sha256 = sha256;
+    for (const member of targets) {
+      if (member.disposed) continue;
+      member.slot(sendSlot).queue.push(id);
+      offerNext(member);
+    }
+    refresh(record);
+    return id;
+  }
+
+  return {
+    send,
+    receive,
+    /** The chat channel is open (again): offers that may not have arrived go again. */
+    opened(member: MemberHandle): void {
+      for (const id of member.slot(sendSlot).active) {
+        const record = sent.get(id);
+        if (record?.recipients.get(member.id)?.state === 'offered') offer(member, record);
+      }
+      offerNext(member);
+    },
+    removed(member: MemberHandle): void {
+      for (const record of sent.values()) {
+        const recipient = record.recipients.get(member.id);
+        if (!recipient || isFinal(recipient.state)) continue;
+        recipient.note = 'left';
+        end(record, recipient, 'cancelled');
+      }
+    },
+  };
+}

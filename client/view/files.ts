@@ -1,0 +1,152 @@
+// File transfers in the chat: the ways to send (the file button, dropping on the chat,
+// pasting an image) and one line per transfer with its progress, buttons, and — once
+// verified — a download link. Nothing received is rendered inline except a raster image
+// preview, decoded by createImageBitmap and drawn on a canvas; names and types go on the
+// page as text only.
+import { isPreviewableType } from '../../protocol/index.ts';
+import type { FileLine, FileLineActions, FileLineInfo, ShowFileLine } from '../files/line.ts';
+import { formatBytes, formatProgress } from '../files/progress.ts';
+import { byTestId, el } from './dom.ts';
+import { formatTime, type LinesView } from './lines.ts';
+
+/** Larger images are offered for download without a preview (decoding costs memory). */
+const PREVIEW_MAX_BYTES = 20 * 1024 * 1024;
+const PREVIEW_MAX_WIDTH = 240;
+const PREVIEW_MAX_HEIGHT = 180;
+
+export interface FilesViewHandlers {
+  send(files: File[]): void;
+}
+
+/** Default of the "ask before receiving files over" field, in MB. */
+const DEFAULT_ACCEPT_LIMIT_MB = 100;
+
+export interface FilesView {
+  showLine: ShowFileLine;
+  /** Bytes above which a received file waits for accept (the field, in MB). */
+  acceptLimit(): number;
+}
+
+export function createFilesView(lines: LinesView, handlers: FilesViewHandlers): FilesView {
+  const input = byTestId<HTMLInputElement>('file-input');
+  const limitInput = byTestId<HTMLInputElement>('file-accept-limit');
+  const chat = document.getElementById('chat') as HTMLElement;
+  const messageInput = byTestId<HTMLInputElement>('message-input');
+
+  input.addEventListener('change', () => {
+    const files = [...(input.files ?? [])];
+    input.value = ''; // the same file can be picked again
+    if (files.length > 0) handlers.send(files);
+  });
+  chat.addEventListener('dragover', (event) => {
+    if (!event.dataTransfer?.types.includes('Files')) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+    chat.classList.add('dropping');
+  });
+  chat.addEventListener('dragleave', () => chat.classList.remove('dropping'));
+  chat.addEventListener('drop', (event) => {
+    chat.classList.remove('dropping');
+    const files = [...(event.dataTransfer?.files ?? [])];
+    if (files.length === 0) return;
+    event.preventDefault();
+    handlers.send(files);
+  });
+  messageInput.addEventListener('paste', (event) => {
+    const files = [...(event.clipboardData?.files ?? [])];
+    if (files.length === 0) return; // text: the input takes it as usual
+    event.preventDefault();
+    handlers.send(files);
+  });
+
+  return {
+    showLine: (info, actions) => createFileLine(lines, info, actions),
+    acceptLimit() {
+      const mb = limitInput.valueAsNumber;
+      return (Number.isFinite(mb) && mb >= 0 ? mb : DEFAULT_ACCEPT_LIMIT_MB) * 1_000_000;
+    },
+  };
+}
+
+function createFileLine(lines: LinesView, info: FileLineInfo, actions: FileLineActions): FileLine {
+  const item = el('li', { className: `line line-file${info.own ? ' own' : ''}`, testId: 'message' });
+  item.dataset.id = info.id;
+  item.dataset.fileId = info.id;
+  item.dataset.from = info.from;
+  item.dataset.kind = 'file';
+  item.dataset.size = String(info.size);
+  item.dataset.state = 'offered';
+  const time = el('time', { className: 'line-time', text: formatTime(Date.now()) });
+  const sender = el('span', { className: 'line-sender', text: info.own ? 'You' : info.senderName });
+  const name = el('span', { className: 'line-text file-name', text: info.name, testId: 'message-text' });
+  const details = [formatBytes(info.size), info.type || 'unknown type'];
+  if (info.privateWith !== null) details.push(info.own ? `only to ${info.privateWith}` : 'only to you');
+  if (info.nameChanged) details.push('name made safe');
+  const meta = el('span', { className: 'file-meta', text: details.join(' · ') });
+  const progress = el('progress', { className: 'file-progress', testId: 'file-progress' });
+  progress.max = Math.max(1, info.size);
+  progress.value = 0;
+  const status = el('span', { className: 'file-status', testId: 'file-status' });
+  const buttons = el('span', { className: 'file-actions' });
+  const button = (text: string, testId: string, run: (() => void) | undefined) => {
+    const b = el('button', { text, testId });
+    b.type = 'button';
+    b.hidden = true;
+    if (run) b.addEventListener('click', run);
+    buttons.append(b);
+    return b;
+  };
+  const accept = button('Accept', 'file-accept', actions.accept);
+  const decline = button('Decline', 'file-decline', actions.decline);
+  const cancel = button('Cancel', 'file-cancel', actions.cancel);
+  cancel.hidden = false;
+  item.append(sender, time, name, meta, progress, status, buttons);
+  lines.appendItem(item, info.own);
+
+  return {
+    state(state, text) {
+      item.dataset.state = state;
+      status.textContent = text;
+      if (state !== 'offered' && state !== 'transferring') {
+        cancel.hidden = true;
+        accept.hidden = true;
+        decline.hidden = true;
+      }
+    },
+    progress(snapshot) {
+      progress.max = Math.max(1, snapshot.total);
+      progress.value = snapshot.done;
+      if (item.dataset.state === 'transferring') status.textContent = formatProgress(snapshot);
+    },
+    ask(asking) {
+      accept.hidden = !asking;
+      decline.hidden = !asking;
+    },
+    ready(file) {
+      progress.value = progress.max;
+      const link = el('a', { className: 'file-download', text: `Download ${info.name}`, testId: 'file-download' });
+      link.href = URL.createObjectURL(file);
+      link.download = info.name;
+      link.rel = 'noopener';
+      item.append(link);
+      if (isPreviewableType(file.type) && file.size <= PREVIEW_MAX_BYTES) void preview(item, file);
+    },
+  };
+}
+
+/** Decodes the image (a raster format only) and draws a thumbnail; a bad image gets none. */
+async function preview(item: HTMLElement, file: File): Promise<void> {
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = await createImageBitmap(file);
+  } catch {
+    return; // not an image after all: it stays a download
+  }
+  const scale = Math.min(1, PREVIEW_MAX_WIDTH / bitmap.width, PREVIEW_MAX_HEIGHT / bitmap.height);
+  const canvas = el('canvas', { className: 'file-preview', testId: 'file-preview' });
+  canvas.width = Math.max(1, Math.round(bitmap.width * scale));
+  canvas.height = Math.max(1, Math.round(bitmap.height * scale));
+  canvas.getContext('2d')?.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+  bitmap.close();
+  item.append(canvas);
+}

@@ -1,0 +1,191 @@
+// Files over the mesh (issue 12): transfers on channels of their own, verified by SHA-256 on
+// arrival, to the room or to one member, with decline and cancel from either side, and
+// hostile senders caught.
+
+import {
+  download,
+  fileLine,
+  makeFile,
+  makePng,
+  pasteOrDrop,
+  sendFiles,
+  tamperOutgoing,
+  waitForFileState,
+} from './support/files.ts';
+import { expect, test } from './support/fixtures.ts';
+import { openRoom, sendMessage, waitForMesh, waitForMessages } from './support/users.ts';
+
+// Three browsers moving tens of megabytes on two shared cores: room for a slow machine.
+test.describe.configure({ timeout: 240_000 });
+
+test('a 50 MB file reaches a room of three verified at both, while chat lines still arrive', async ({
+  server,
+  browsers,
+}) => {
+  const users = await openRoom(browsers, server.url, ['alice', 'bob', 'carol']);
+  const [alice, bob, carol] = users;
+  if (!alice || !bob || !carol) throw new Error('openRoom returned fewer users');
+  await waitForMesh(users);
+
+  const made = await makeFile(alice.page, { name: 'big.bin', size: 50 * 1024 * 1024 });
+  const [id] = await sendFiles(alice.page, [made.name]);
+  if (!id) throw new Error('no transfer id');
+  // Chat while the bytes flow: once bob's line shows the transfer running, lines go both ways.
+  await waitForFileState(bob.page, id, 'transferring');
+  const lines = [
+    { from: alice.id, text: 'while sending 1' },
+    { from: bob.id, text: 'while receiving 2' },
+    { from: carol.id, text: 'while receiving 3' },
+  ];
+  for (const line of lines) {
+    const sender = users.find((user) => user.id === line.from);
+    if (sender) await sendMessage(sender.page, line.text);
+  }
+  for (const user of users)
+    await waitForMessages(
+      user.page,
+      lines.filter((line) => line.from !== user.id),
+    );
+
+  for (const receiver of [bob, carol]) {
+    await waitForFileState(receiver.page, id, 'verified', 120_000);
+    const line = fileLine(receiver.page, id);
+    await expect(line).toHaveAttribute('data-size', String(made.size));
+    await expect(line.getByTestId('file-download')).toHaveAttribute('download', 'big.bin');
+    expect(await download(receiver.page, id)).toEqual({ name: 'big.bin', sha256: made.sha256 });
+  }
+  await waitForFileState(alice.page, id, 'verified');
+});
+
+test('a private send reaches one member only', async ({ server, browsers }) => {
+  const users = await openRoom(browsers, server.url, ['alice', 'bob', 'carol']);
+  const [alice, bob, carol] = users;
+  if (!alice || !bob || !carol) throw new Error('openRoom returned fewer users');
+  await waitForMesh(users);
+  const made = await makeFile(alice.page, { name: 'for-bob.bin', size: 256 * 1024 });
+  const [id] = await sendFiles(alice.page, [made.name], bob.id);
+  if (!id) throw new Error('no transfer id');
+  await waitForFileState(bob.page, id, 'verified');
+  await waitForFileState(alice.page, id, 'verified');
+  // Anything alice sent carol before this line would have arrived before it (one ordered channel).
+  await sendMessage(alice.page, 'after the private file');
+  await waitForMessages(carol.page, [{ from: alice.id, text: 'after the private file' }]);
+  await expect(carol.page.locator('[data-testid=message][data-kind=file]')).toHaveCount(0);
+  await expect(fileLine(bob.page, id)).toContainText('only to you');
+});
+
+test('decline and cancel, from each side', async ({ server, browsers }) => {
+  const users = await openRoom(browsers, server.url, ['alice', 'bob']);
+  const [alice, bob] = users;
+  if (!alice || !bob) throw new Error('openRoom returned fewer users');
+  await waitForMesh(users);
+  await makeFile(alice.page, { name: 'small.bin', size: 64 * 1024 });
+  await makeFile(alice.page, { name: 'large.bin', size: 40 * 1024 * 1024 });
+
+  // Above bob's limit a file waits for him: he declines one; alice withdraws another.
+  await bob.page.getByTestId('file-accept-limit').fill('0');
+  const [declined] = await sendFiles(alice.page, ['small.bin']);
+  if (!declined) throw new Error('no transfer id');
+  await expect(fileLine(bob.page, declined).getByTestId('file-accept')).toBeVisible();
+  await fileLine(bob.page, declined).getByTestId('file-decline').click();
+  await waitForFileState(alice.page, declined, 'declined');
+  await waitForFileState(bob.page, declined, 'declined');
+
+  const [withdrawn] = await sendFiles(alice.page, ['small.bin']);
+  if (!withdrawn) throw new Error('no transfer id');
+  await expect(fileLine(bob.page, withdrawn).getByTestId('file-accept')).toBeVisible();
+  await fileLine(alice.page, withdrawn).getByTestId('file-cancel').click();
+  await waitForFileState(bob.page, withdrawn, 'cancelled');
+  await expect(fileLine(bob.page, withdrawn).getByTestId('file-accept')).toBeHidden();
+
+  // Mid-transfer: bob stops confirming, so alice stops at her window with the file half sent.
+  await bob.page.getByTestId('file-accept-limit').fill('100');
+  await tamperOutgoing(bob.page, { dropAcks: true });
+  for (const side of ['receiver', 'sender'] as const) {
+    const [id] = await sendFiles(alice.page, ['large.bin']);
+    if (!id) throw new Error('no transfer id');
+    // Bytes arrived (the bar's value attribute is the bytes received so far).
+    await expect(fileLine(bob.page, id).getByTestId('file-progress')).not.toHaveAttribute('value', '0', {
+      timeout: 60_000,
+    });
+    await waitForFileState(alice.page, id, 'transferring');
+    const canceller = side === 'receiver' ? bob : alice;
+    await fileLine(canceller.page, id).getByTestId('file-cancel').click();
+    await waitForFileState(alice.page, id, 'cancelled');
+    await waitForFileState(bob.page, id, 'cancelled');
+    await expect(fileLine(bob.page, id).getByTestId('file-download')).toHaveCount(0);
+  }
+});
+
+test('a corrupted chunk from a hostile member is caught and the file discarded', async ({ server, browsers }) => {
+  const users = await openRoom(browsers, server.url, ['mallory', 'bob']);
+  const [mallory, bob] = users;
+  if (!mallory || !bob) throw new Error('openRoom returned fewer users');
+  await waitForMesh(users);
+  await makeFile(mallory.page, { name: 'tampered.bin', size: 2 * 1024 * 1024 });
+  await tamperOutgoing(mallory.page, { corruptChunk: 5 });
+  const [id] = await sendFiles(mallory.page, ['tampered.bin']);
+  if (!id) throw new Error('no transfer id');
+  await waitForFileState(bob.page, id, 'corrupt');
+  await expect(fileLine(bob.page, id).getByTestId('file-status')).toHaveText(/corrupted, discarded/);
+  await expect(fileLine(bob.page, id).getByTestId('file-download')).toHaveCount(0);
+  await waitForFileState(mallory.page, id, 'corrupt');
+  // Nothing else is affected: chat goes on, and a file picked with file-input goes through.
+  await sendMessage(bob.page, 'still here');
+  await waitForMessages(mallory.page, [{ from: bob.id, text: 'still here' }]);
+  await bob.page.getByTestId('file-input').setInputFiles([
+    { name: 'picked-1.txt', mimeType: 'text/plain', buffer: Buffer.from('first picked file') },
+    { name: 'picked-2.txt', mimeType: 'text/plain', buffer: Buffer.from('second picked file') },
+  ]);
+  const picked = mallory.page.locator('[data-testid=message][data-kind=file][data-state=verified]', {
+    hasText: /picked-[12]\.txt/,
+  });
+  await expect(picked).toHaveCount(2, { timeout: 30_000 });
+  // Pasting an image into the message box and dropping a file on the chat send them too.
+  await makePng(bob.page, 'pasted.png');
+  await makeFile(bob.page, { name: 'dropped.txt', type: 'text/plain', text: 'dropped on the chat' });
+  await pasteOrDrop(bob.page, 'paste', 'pasted.png');
+  await pasteOrDrop(bob.page, 'drop', 'dropped.txt');
+  const arrived = mallory.page.locator('[data-testid=message][data-kind=file][data-state=verified]', {
+    hasText: /pasted\.png|dropped\.txt/,
+  });
+  await expect(arrived).toHaveCount(2, { timeout: 30_000 });
+  await expect(arrived.getByTestId('file-preview')).toHaveCount(1);
+});
+
+test('a hostile file name and an SVG are inert; only a raster image is previewed', async ({ server, browsers }) => {
+  const users = await openRoom(browsers, server.url, ['mallory', 'bob']);
+  const [mallory, bob] = users;
+  if (!mallory || !bob) throw new Error('openRoom returned fewer users');
+  await waitForMesh(users);
+  const svg =
+    '<svg xmlns="http://www.w3.org/2000/svg" onload="window.__pwned=1"><script>window.__pwned=1</script></svg>';
+  await makeFile(mallory.page, { name: 'pic.svg', type: 'image/svg+xml', text: svg });
+  await makeFile(mallory.page, { name: 'page.html', type: 'text/html', text: '<script>window.__pwned=1</script>' });
+  await makePng(mallory.page, 'red.png');
+  const [svgId, htmlId, pngId] = await sendFiles(mallory.page, ['pic.svg', 'page.html', 'red.png']);
+  if (!svgId || !htmlId || !pngId) throw new Error('no transfer ids');
+  // Then a name with markup, a path, control and bidi characters and 10,000 characters.
+  const hostileName = `<img src=x onerror="window.__pwned=1">/../../etc\u0000\u202E${'A'.repeat(10_000)}.html`;
+  await makeFile(mallory.page, { name: 'named.bin', text: 'x' });
+  await tamperOutgoing(mallory.page, { renameOffer: hostileName });
+  const [namedId] = await sendFiles(mallory.page, ['named.bin']);
+  if (!namedId) throw new Error('no transfer id');
+
+  for (const id of [svgId, htmlId, pngId, namedId]) await waitForFileState(bob.page, id, 'verified');
+  await expect(fileLine(bob.page, pngId).getByTestId('file-preview')).toHaveCount(1);
+  for (const id of [svgId, htmlId, namedId]) {
+    await expect(fileLine(bob.page, id).getByTestId('file-preview')).toHaveCount(0);
+    await expect(fileLine(bob.page, id).getByTestId('file-download')).toHaveCount(1);
+  }
+  const messages = bob.page.locator('#messages');
+  await expect(messages.locator('img, svg, iframe, object, embed, script')).toHaveCount(0);
+  const shownName = (await fileLine(bob.page, namedId).getByTestId('message-text').textContent()) ?? '';
+  for (const unsafe of ['/', '\\', '\u0000', '\u202E']) expect(shownName).not.toContain(unsafe);
+  expect([...shownName].length).toBeLessThanOrEqual(200);
+  expect(shownName.endsWith('.html')).toBe(true);
+  await expect(fileLine(bob.page, namedId).getByTestId('file-download')).toHaveAttribute('download', shownName);
+  expect(await bob.page.evaluate(() => (globalThis as { __pwned?: unknown }).__pwned)).toBeUndefined();
+  const saved = await download(bob.page, svgId);
+  expect(saved.name).toBe('pic.svg');
+});

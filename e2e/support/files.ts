@@ -1,0 +1,181 @@
+// Page helpers for file transfers (issue 12), written against the stable hooks: file lines
+// are message[data-kind=file][data-file-id][data-state][data-size] holding file-progress and,
+// once verified, file-download; window.roomlink.sendFiles(files, to?) sends from a test.
+//
+// The root tsconfig has no DOM lib: functions that run in the page declare what they use.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { expect, type Page } from '@playwright/test';
+
+export type FileState = 'offered' | 'transferring' | 'verified' | 'corrupt' | 'declined' | 'cancelled';
+
+interface PageGlobals {
+  crypto: {
+    getRandomValues(bytes: Uint8Array): Uint8Array;
+    subtle: { digest(a: string, d: unknown): Promise<ArrayBuffer> };
+  };
+  File: new (parts: unknown[], name: string, options: { type: string }) => { size: number };
+  roomlink: { sendFiles(files: unknown[], to?: string): Promise<string[]> };
+  __testFiles?: Record<string, unknown>;
+}
+
+export interface MadeFile {
+  readonly name: string;
+  readonly size: number;
+  /** SHA-256 of the contents, hex. */
+  readonly sha256: string;
+}
+
+/**
+ * Makes a file of `size` random bytes in the page (kept in window.__testFiles under its
+ * name) and returns its SHA-256. `text` instead of random bytes gives a file with that text.
+ */
+export async function makeFile(
+  page: Page,
+  file: { name: string; type?: string; size?: number; text?: string },
+): Promise<MadeFile> {
+  return page.evaluate(
+    async ({ name, type, size, text }) => {
+      const g = globalThis as unknown as PageGlobals;
+      const parts: Uint8Array[] = [];
+      if (text !== undefined) parts.push(new TextEncoder().encode(text));
+      else {
+        for (let done = 0; done < size; done += 65_536) {
+          parts.push(g.crypto.getRandomValues(new Uint8Array(Math.min(65_536, size - done))));
+        }
+      }
+      const made = new g.File(parts, name, { type });
+      g.__testFiles = { ...(g.__testFiles ?? {}), [name]: made };
+      const whole = new Uint8Array(made.size);
+      let at = 0;
+      for (const part of parts) {
+        whole.set(part, at);
+        at += part.byteLength;
+      }
+      const digest = new Uint8Array(await g.crypto.subtle.digest('SHA-256', whole));
+      return { name, size: made.size, sha256: [...digest].map((b) => b.toString(16).padStart(2, '0')).join('') };
+    },
+    { name: file.name, type: file.type ?? 'application/octet-stream', size: file.size ?? 0, text: file.text },
+  );
+}
+
+/** Sends files made by makeFile (by name) to the room, or to one member; returns transfer ids. */
+export async function sendFiles(page: Page, names: readonly string[], to?: string): Promise<string[]> {
+  return page.evaluate(
+    ({ names, to }) => {
+      const g = globalThis as unknown as PageGlobals;
+      const files = names.map((name) => g.__testFiles?.[name]);
+      return to === undefined ? g.roomlink.sendFiles(files) : g.roomlink.sendFiles(files, to);
+    },
+    { names: [...names], ...(to === undefined ? {} : { to }) },
+  );
+}
+
+export function fileLine(page: Page, id: string) {
+  return page.locator(`[data-testid=message][data-kind=file][data-file-id="${id}"]`);
+}
+
+export async function waitForFileState(page: Page, id: string, state: FileState, timeout = 60_000): Promise<void> {
+  await expect(fileLine(page, id)).toHaveAttribute('data-state', state, { timeout });
+}
+
+/**
+ * Clicks the line's file-download link as a user would and returns what the browser saved:
+ * its suggested name and SHA-256 (hex). Also proves the page's CSP lets the download happen.
+ */
+export async function download(page: Page, id: string): Promise<{ name: string; sha256: string }> {
+  const link = fileLine(page, id).getByTestId('file-download');
+  const href = await link.getAttribute('href');
+  if (!href?.startsWith('blob:')) throw new Error(`download link is not a blob: URL: ${href}`);
+  const [saved] = await Promise.all([page.waitForEvent('download'), link.click()]);
+  const path = await saved.path();
+  const hash = createHash('sha256');
+  for await (const piece of createReadStream(path)) hash.update(piece as Buffer);
+  return { name: saved.suggestedFilename(), sha256: hash.digest('hex') };
+}
+
+/** A small PNG drawn in the page (kept in window.__testFiles under its name). */
+export async function makePng(page: Page, name: string): Promise<void> {
+  await page.evaluate(async (fileName) => {
+    const g = globalThis as unknown as PageGlobals & {
+      OffscreenCanvas: new (
+        w: number,
+        h: number,
+      ) => {
+        getContext(kind: '2d'): { fillStyle: string; fillRect(x: number, y: number, w: number, h: number): void };
+        convertToBlob(options: { type: string }): Promise<unknown>;
+      };
+    };
+    const canvas = new g.OffscreenCanvas(64, 48);
+    const context = canvas.getContext('2d');
+    context.fillStyle = '#c33';
+    context.fillRect(0, 0, 64, 48);
+    const blob = await canvas.convertToBlob({ type: 'image/png' });
+    g.__testFiles = { ...(g.__testFiles ?? {}), [fileName]: new g.File([blob], fileName, { type: 'image/png' }) };
+  }, name);
+}
+
+/**
+ * Makes this page a hostile member for file transfers: `rule` rewrites what goes out on
+ * data channels — JSON text on the chat channel, binary chunks on file channels.
+ */
+export async function tamperOutgoing(
+  page: Page,
+  rule: { corruptChunk?: number; renameOffer?: string; dropAcks?: boolean },
+): Promise<void> {
+  await page.evaluate((r) => {
+    interface ChannelLike {
+      label: string;
+    }
+    const g = globalThis as unknown as {
+      RTCDataChannel: { prototype: { send(this: ChannelLike, data: unknown): void } };
+    };
+    const original = g.RTCDataChannel.prototype.send;
+    let chunks = 0;
+    g.RTCDataChannel.prototype.send = function (this: ChannelLike, data: unknown) {
+      if (typeof data === 'string') {
+        if (r.dropAcks && data.includes('"t":"file:ack"')) return;
+        if (r.renameOffer !== undefined && data.includes('"t":"file:offer"')) {
+          const offer = JSON.parse(data) as { name: string };
+          offer.name = r.renameOffer;
+          return original.call(this, JSON.stringify(offer));
+        }
+      } else if (data instanceof ArrayBuffer && this.label.startsWith('file:') && chunks++ === r.corruptChunk) {
+        const copy = new Uint8Array(data.slice(0));
+        copy[100] = (copy[100] ?? 0) ^ 0xff;
+        return original.call(this, copy.buffer);
+      }
+      return original.call(this, data);
+    };
+  }, rule);
+}
+
+/** Pastes (into message-input) or drops (on the chat) a file made by makeFile/makePng. */
+export async function pasteOrDrop(page: Page, how: 'paste' | 'drop', name: string): Promise<void> {
+  await page.evaluate(
+    ({ how, name }) => {
+      interface Target {
+        dispatchEvent(event: unknown): boolean;
+      }
+      const g = globalThis as unknown as PageGlobals & {
+        document: { querySelector(s: string): Target | null };
+        DataTransfer: new () => { items: { add(file: unknown): void } };
+        ClipboardEvent: new (type: string, init: object) => unknown;
+        DragEvent: new (type: string, init: object) => unknown;
+      };
+      const data = new g.DataTransfer();
+      data.items.add(g.__testFiles?.[name]);
+      const init = { bubbles: true, cancelable: true };
+      if (how === 'paste') {
+        g.document
+          .querySelector('[data-testid=message-input]')
+          ?.dispatchEvent(new g.ClipboardEvent('paste', { ...init, clipboardData: data }));
+      } else {
+        const chat = g.document.querySelector('#messages');
+        chat?.dispatchEvent(new g.DragEvent('dragover', { ...init, dataTransfer: data }));
+        chat?.dispatchEvent(new g.DragEvent('drop', { ...init, dataTransfer: data }));
+      }
+    },
+    { how, name },
+  );
+}

@@ -1,0 +1,143 @@
+// Files between two members. The control messages below travel on the chat channel (and
+// `file:end` on the transfer's own channel, after its last chunk); the bytes travel as
+// binary chunks on a data channel of their own per transfer, labelled `file:<id>`, so a
+// transfer never holds up chat. Everything here is as untrusted as any peer message: the
+// schemas bound every field, and the receiver still checks what the bytes do against what
+// the offer said (size, range, SHA-256).
+import * as z from 'zod/mini';
+import { PEER_ID_PATTERN } from '../limits.ts';
+import { MESSAGE_ID_PATTERN } from './chat.ts';
+import type { ChannelRate } from './rates.ts';
+
+/** Larger files are refused at the offer (a sanity bound, far above what anyone sends). */
+export const MAX_FILE_SIZE = 2 ** 40;
+/** A name longer than this is accepted on the wire and shortened for display and saving. */
+export const MAX_WIRE_FILE_NAME_LENGTH = 16_000;
+export const MAX_FILE_NAME_LENGTH = 200;
+export const MAX_FILE_TYPE_LENGTH = 255;
+/** Label prefix of a transfer's data channel: `file:<transfer id>`. */
+export const FILE_CHANNEL_PREFIX = 'file:';
+/** Bytes of a chunk's header: the offset of its first byte, a big-endian float64. */
+export const CHUNK_HEADER_BYTES = 8;
+
+/** Why a receiver said no to an offer. Stable codes; the view words them. */
+export const DECLINE_REASONS = ['declined', 'busy', 'too-large', 'no-storage', 'invalid'] as const;
+export type DeclineReason = (typeof DECLINE_REASONS)[number];
+
+/** Why a transfer stopped before it was complete. */
+export const CANCEL_REASONS = [
+  'cancelled', // the person on that side pressed cancel
+  'size-mismatch', // more bytes than declared, or fewer before file:end
+  'out-of-range', // a chunk that does not start where the last one ended
+  'storage-failed', // the receiver could not write what it got
+  'unavailable', // the sender no longer has the file
+] as const;
+export type CancelReason = (typeof CANCEL_REASONS)[number];
+
+const transferId = z.string().check(z.regex(MESSAGE_ID_PATTERN));
+const byteCount = z.int().check(z.gte(0), z.lte(MAX_FILE_SIZE));
+
+export const fileSchemas = [
+  /** The sender offers a file (to one member when `to` is set, else to the room). */
+  z.strictObject({
+    t: z.literal('file:offer'),
+    id: transferId,
+    name: z.string().check(z.maxLength(MAX_WIRE_FILE_NAME_LENGTH)),
+    size: byteCount,
+    type: z.string().check(z.maxLength(MAX_FILE_TYPE_LENGTH)),
+    sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+    to: z.optional(z.string().check(z.regex(PEER_ID_PATTERN))),
+  }),
+  /** The receiver takes it: send from byte `from` on (0, or where an interrupted one stopped). */
+  z.strictObject({ t: z.literal('file:accept'), id: transferId, from: byteCount }),
+  z.strictObject({ t: z.literal('file:decline'), id: transferId, reason: z.enum(DECLINE_REASONS) }),
+  /** Either side stops the transfer. */
+  z.strictObject({ t: z.literal('file:cancel'), id: transferId, reason: z.enum(CANCEL_REASONS) }),
+  /** The receiver has stored bytes [0, bytes): the sender's window moves, and a resume starts there. */
+  z.strictObject({ t: z.literal('file:ack'), id: transferId, bytes: byteCount }),
+  /** On the transfer's channel after its last chunk: the sender sent `size` bytes in all. */
+  z.strictObject({ t: z.literal('file:end'), id: transferId, size: byteCount }),
+  /** The receiver's verdict on the whole file. */
+  z.strictObject({ t: z.literal('file:done'), id: transferId, result: z.enum(['verified', 'corrupt']) }),
+] as const;
+
+export type FileMessage = z.infer<(typeof fileSchemas)[number]>;
+export type FileOffer = Extract<FileMessage, { t: 'file:offer' }>;
+
+/** One chunk of a file as it travels: where it starts, and its bytes. */
+export interface Chunk {
+  offset: number;
+  bytes: Uint8Array;
+}
+
+export function encodeChunk(offset: number, bytes: Uint8Array): ArrayBuffer {
+  const frame = new ArrayBuffer(CHUNK_HEADER_BYTES + bytes.byteLength);
+  new DataView(frame).setFloat64(0, offset);
+  new Uint8Array(frame, CHUNK_HEADER_BYTES).set(bytes);
+  return frame;
+}
+
+/** A chunk frame as received, or null when it is not one (too short, a bad offset). */
+export function decodeChunk(frame: unknown): Chunk | null {
+  if (!(frame instanceof ArrayBuffer) || frame.byteLength < CHUNK_HEADER_BYTES) return null;
+  const offset = new DataView(frame).getFloat64(0);
+  if (!Number.isSafeInteger(offset) || offset < 0) return null;
+  return { offset, bytes: new Uint8Array(frame, CHUNK_HEADER_BYTES) };
+}
+
+export function fileChannelLabel(id: string): string {
+  return FILE_CHANNEL_PREFIX + id;
+}
+
+/** The transfer id of a file channel's label, or null for any other label. */
+export function transferIdOfLabel(label: string): string | null {
+  if (!label.startsWith(FILE_CHANNEL_PREFIX)) return null;
+  const id = label.slice(FILE_CHANNEL_PREFIX.length);
+  return MESSAGE_ID_PATTERN.test(id) ? id : null;
+}
+
+// Control and format characters (bidi overrides included), path separators, and the
+// characters Windows refuses in names.
+const UNSAFE_NAME_CHARACTERS = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}/\\<>:"|?*]/gu;
+
+/**
+ * A name that is safe to show and to save under: no path, no control or bidi characters,
+ * not empty, not only dots, at most MAX_FILE_NAME_LENGTH characters with its extension
+ * kept. `changed` says whether the sender's name had to be altered.
+ */
+export function sanitizeFileName(raw: string): { name: string; changed: boolean } {
+  let name = raw.replace(UNSAFE_NAME_CHARACTERS, '_').trim();
+  // A leading dot hides a file on most systems; "." and ".." mean directories.
+  name = name.replace(/^\.+/, (dots) => '_'.repeat(dots.length));
+  if (name === '') name = 'file';
+  const chars = [...name];
+  if (chars.length > MAX_FILE_NAME_LENGTH) {
+    const dot = name.lastIndexOf('.');
+    const extension = dot > 0 ? [...name.slice(dot)].slice(0, 16).join('') : '';
+    name = `${chars.slice(0, MAX_FILE_NAME_LENGTH - extension.length - 1).join('')}…${extension}`;
+  }
+  return { name, changed: name !== raw };
+}
+
+// The only types previewed, and only after createImageBitmap decoded them: raster formats,
+// never SVG (a document that can carry script) or anything else.
+const PREVIEWABLE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/avif', 'image/bmp']);
+
+export function isPreviewableType(type: string): boolean {
+  return PREVIEWABLE_TYPES.has(type.trim().toLowerCase());
+}
+
+/**
+ * The link-level budget (client/budget.ts). Offers are few (at most a handful of transfers
+ * at once per member); acks come once per stored MiB per transfer, so fast transfers on
+ * loopback send a few hundred a second.
+ */
+export const fileRates = {
+  'file:offer': { perSecond: 10, burst: 40 },
+  'file:accept': { perSecond: 20, burst: 40 },
+  'file:decline': { perSecond: 20, burst: 40 },
+  'file:cancel': { perSecond: 20, burst: 40 },
+  'file:ack': { perSecond: 600, burst: 1_200 },
+  'file:end': { perSecond: 20, burst: 40 },
+  'file:done': { perSecond: 20, burst: 40 },
+} as const satisfies Record<FileMessage['t'], ChannelRate>;

@@ -1,0 +1,357 @@
+// The files feature end to end between stand-in members: offers, accept and decline, the
+// per-member limits on both sides, cancel from either side, and a member leaving — with
+// messages passed through the real parser and chunks through stand-in data channels.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { test } from 'node:test';
+import type { MemberHandle, SlotKey } from '../../client/feature.ts';
+import { createFiles } from '../../client/features/files.ts';
+import type { FileLine, FileLineActions, FileLineInfo, FileState } from '../../client/files/line.ts';
+import { createMemorySink } from '../../client/files/sink.ts';
+import { type ChannelMessage, encodeChannelMessage, parseChannelMessage } from '../../protocol/index.ts';
+
+interface ShownLine {
+  info: FileLineInfo;
+  actions: FileLineActions;
+  state: FileState;
+  status: string;
+  asking: boolean;
+  file: File | null;
+}
+
+type Listener = (event: { data?: unknown }) => void;
+
+interface ChannelEnd {
+  label: string;
+  readyState: RTCDataChannelState;
+  bufferedAmount: number;
+  bufferedAmountLowThreshold: number;
+  binaryType: string;
+  peer: ChannelEnd | null;
+  addEventListener(type: string, listener: Listener): void;
+  removeEventListener(type: string, listener: Listener): void;
+  emit(type: string, event?: { data?: unknown }): void;
+  send(data: unknown): void;
+  close(): void;
+}
+
+/** One end of a stand-in RTCDataChannel; `peer` is the other end. */
+function channelEnd(label: string): ChannelEnd {
+  const listeners = new Map<string, Listener[]>();
+  const end: ChannelEnd = {
+    label,
+    readyState: 'connecting',
+    bufferedAmount: 0,
+    bufferedAmountLowThreshold: 0,
+    binaryType: 'arraybuffer',
+    peer: null,
+    addEventListener(type: string, listener: Listener) {
+      listeners.set(type, [...(listeners.get(type) ?? []), listener]);
+    },
+    removeEventListener(type: string, listener: Listener) {
+      listeners.set(
+        type,
+        (listeners.get(type) ?? []).filter((l) => l !== listener),
+      );
+    },
+    emit(type: string, event: { data?: unknown } = {}) {
+      for (const listener of listeners.get(type) ?? []) listener(event);
+    },
+    send(data: unknown) {
+      if (end.readyState !== 'open') throw new Error('not open');
+      const copy = data instanceof ArrayBuffer ? data.slice(0) : data;
+      setImmediate(() => end.peer?.readyState === 'open' && end.peer.emit('message', { data: copy }));
+    },
+    close() {
+      for (const side of [end, end.peer]) {
+        if (!side || side.readyState === 'closed') continue;
+        side.readyState = 'closed';
+        setImmediate(() => side.emit('close'));
+      }
+    },
+  };
+  return end;
+}
+
+interface Page {
+  id: string;
+  files: ReturnType<typeof createFiles>;
+  lines: ShownLine[];
+  notices: string[];
+  /** This page's handle for each other page, by its id. */
+  members: Map<string, MemberHandle & { dispose(): void }>;
+  acceptLimit: number;
+}
+
+function createPage(id: string): Page {
+  const page: Page = {
+    id,
+    lines: [],
+    notices: [],
+    members: new Map(),
+    acceptLimit: 100_000_000,
+    files: null as unknown as ReturnType<typeof createFiles>,
+  };
+  page.files = createFiles({
+    selfId: () => id,
+    selfName: () => id,
+    members: () => page.members.values(),
+    notice: (_member, text) => page.notices.push(text),
+    acceptLimit: () => page.acceptLimit,
+    openSink: async () => createMemorySink(),
+    showLine(info, actions): FileLine {
+      const shown: ShownLine = { info, actions, state: 'offered', status: '', asking: false, file: null };
+      page.lines.push(shown);
+      return {
+        state(state, status) {
+          shown.state = state;
+          shown.status = status;
+        },
+        progress() {},
+        ask(asking) {
+          shown.asking = asking;
+        },
+        ready(file) {
+          shown.file = file;
+        },
+      };
+    },
+  });
+  return page;
+}
+
+/** Links two pages: messages go through encode/parse, channels through channelEnd pairs. */
+function link(a: Page, b: Page): void {
+  const handle = (self: Page, other: Page) => {
+    const slots = new Map<SlotKey<unknown>, unknown>();
+    let disposed = false;
+    const member: MemberHandle & { dispose(): void } = {
+      id: other.id,
+      name: other.id,
+      state: 'connected',
+      verification: 'verified',
+      key: null,
+      get disposed() {
+        return disposed;
+      },
+      get open() {
+        return !disposed;
+      },
+      get writable() {
+        return !disposed;
+      },
+      send(message: ChannelMessage) {
+        if (disposed) return false;
+        const wire = encodeChannelMessage(message);
+        setImmediate(() => {
+          const back = other.members.get(self.id);
+          const parsed = parseChannelMessage(wire);
+          if (back && !back.disposed && parsed) other.files.feature.receive(back, parsed as never);
+        });
+        return true;
+      },
+      slot<T>(key: SlotKey<T>): T {
+        if (!slots.has(key)) slots.set(key, key.init());
+        return slots.get(key) as T;
+      },
+      pc: {
+        createDataChannel(label: string) {
+          const local = channelEnd(label);
+          const remote = channelEnd(label);
+          local.peer = remote;
+          remote.peer = local;
+          setImmediate(() => {
+            const back = other.members.get(self.id);
+            if (!back || !other.files.feature.dataChannel?.(back, remote as unknown as RTCDataChannel)) {
+              local.close();
+              return;
+            }
+            local.readyState = 'open';
+            remote.readyState = 'open';
+            local.emit('open');
+            remote.emit('open');
+          });
+          return local;
+        },
+      } as unknown as RTCPeerConnection,
+      dispose() {
+        disposed = true;
+        self.files.feature.removed?.(member, 'ERR_PEER_LEFT');
+        slots.clear();
+      },
+    };
+    self.members.set(other.id, member);
+    self.files.feature.added?.(member);
+  };
+  handle(a, b);
+  handle(b, a);
+}
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 2000; i++) {
+    if (check()) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  assert.fail(`never happened: ${what}`);
+}
+
+const lineOf = (page: Page, id: string) => page.lines.find((line) => line.info.id === id);
+const stateOf = (page: Page, id: string) => lineOf(page, id)?.state;
+const fileOf = (size: number, name = 'data.bin') =>
+  new File([Uint8Array.from({ length: size }, (_, i) => i % 253)], name, { type: 'application/octet-stream' });
+const sha = async (blob: Blob) =>
+  createHash('sha256')
+    .update(new Uint8Array(await blob.arrayBuffer()))
+    .digest('hex');
+
+function room(...ids: string[]): Page[] {
+  const pages = ids.map(createPage);
+  for (let i = 0; i < pages.length; i++)
+    for (let j = i + 1; j < pages.length; j++) link(pages[i] as Page, pages[j] as Page);
+  return pages;
+}
+
+test('a file to the room arrives verified at every member, with the same bytes', async () => {
+  const [alice, bob, carol] = room('alice-00001', 'bob-0000001', 'carol-00001') as [Page, Page, Page];
+  const file = fileOf(300_000);
+  const [id] = await alice.files.sendFiles([file]);
+  assert.ok(id);
+  await until(() => stateOf(alice, id) === 'verified', 'sender sees verified');
+  for (const receiver of [bob, carol]) {
+    assert.equal(stateOf(receiver, id), 'verified');
+    const received: File | null | undefined = lineOf(receiver, id)?.file;
+    assert.ok(received);
+    assert.equal(await sha(received), await sha(file));
+    assert.equal(received.name, 'data.bin');
+  }
+  assert.match(lineOf(alice, id)?.status ?? '', /bob-0000001: verified · carol-00001: verified/);
+});
+
+test('a private file goes to one member only', async () => {
+  const [alice, bob, carol] = room('alice-00001', 'bob-0000001', 'carol-00001') as [Page, Page, Page];
+  const [id] = await alice.files.sendFiles([fileOf(1000)], alice.members.get(bob.id) ?? null);
+  assert.ok(id);
+  await until(() => stateOf(bob, id) === 'verified', 'bob verified');
+  await until(() => stateOf(alice, id) === 'verified', 'alice sees verified');
+  assert.equal(lineOf(carol, id), undefined);
+  assert.equal(lineOf(bob, id)?.info.privateWith, 'alice-00001');
+});
+
+test('a file over the receiver limit waits; a decline reaches the sender', async () => {
+  const [alice, bob] = room('alice-00001', 'bob-0000001') as [Page, Page];
+  bob.acceptLimit = 500;
+  const [id] = await alice.files.sendFiles([fileOf(1000)]);
+  assert.ok(id);
+  await until(() => lineOf(bob, id)?.asking === true, 'bob is asked');
+  assert.equal(stateOf(bob, id), 'offered');
+  lineOf(bob, id)?.actions.decline?.();
+  await until(() => stateOf(alice, id) === 'declined', 'alice sees declined');
+  assert.equal(stateOf(bob, id), 'declined');
+});
+
+test('accepting a waiting file transfers it', async () => {
+  const [alice, bob] = room('alice-00001', 'bob-0000001') as [Page, Page];
+  bob.acceptLimit = 0;
+  const [id] = await alice.files.sendFiles([fileOf(5000)]);
+  assert.ok(id);
+  await until(() => lineOf(bob, id)?.asking === true, 'bob is asked');
+  lineOf(bob, id)?.actions.accept?.();
+  await until(() => stateOf(alice, id) === 'verified', 'verified');
+});
+
+test('the sender cancels an offer, and the receiver cancels one: both sides say cancelled', async () => {
+  const [alice, bob] = room('alice-00001', 'bob-0000001') as [Page, Page];
+  bob.acceptLimit = 0;
+  const [first, second] = await alice.files.sendFiles([fileOf(100, 'a'), fileOf(100, 'b')]);
+  assert.ok(first && second);
+  await until(() => lineOf(bob, first)?.asking === true && lineOf(bob, second)?.asking === true, 'bob is asked');
+  lineOf(alice, first)?.actions.cancel();
+  await until(() => stateOf(bob, first) === 'cancelled', 'bob sees the sender cancel');
+  assert.equal(stateOf(alice, first), 'cancelled');
+  lineOf(bob, second)?.actions.cancel();
+  await until(() => stateOf(alice, second) === 'cancelled', 'alice sees the receiver cancel');
+  assert.match(lineOf(alice, second)?.status ?? '', /bob-0000001: cancelled/);
+});
+
+test('the sender keeps at most 4 transfers per member going; the rest wait their turn', async () => {
+  const [alice, bob] = room('alice-00001', 'bob-0000001') as [Page, Page];
+  bob.acceptLimit = 0;
+  const ids = await alice.files.sendFiles(Array.from({ length: 6 }, (_, i) => fileOf(100, `f${i}`)));
+  await until(() => bob.lines.length === 4, 'four offers arrive');
+  for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(bob.lines.length, 4);
+  lineOf(bob, ids[0] ?? '')?.actions.decline?.();
+  await until(() => bob.lines.length === 5, 'the fifth is offered once one ends');
+  assert.deepEqual(bob.notices, []);
+});
+
+test('a flood of offers from one member: four are taken, the rest refused with one notice', async () => {
+  const [alice, bob] = room('alice-00001', 'bob-0000001') as [Page, Page];
+  bob.acceptLimit = 0;
+  const toBob = alice.members.get(bob.id);
+  assert.ok(toBob);
+  const refused: string[] = [];
+  const feature = alice.files.feature;
+  // Alice's page is hostile: raw offers, as many as it likes; watch bob's answers arrive.
+  const original = feature.receive;
+  feature.receive = (member, message) => {
+    if (message.t === 'file:decline') refused.push(`${message.id}:${message.reason}`);
+    original(member, message);
+  };
+  for (let i = 0; i < 10; i++) {
+    toBob.send({
+      t: 'file:offer',
+      id: `flood-offer-${String(i).padStart(4, '0')}`,
+      name: `f${i}`,
+      size: 10,
+      type: '',
+      sha256: '0'.repeat(64),
+    });
+  }
+  await until(() => refused.length === 6, 'six refusals');
+  assert.ok(refused.every((r) => r.endsWith(':busy')));
+  assert.equal(bob.lines.length, 4);
+  assert.equal(bob.notices.length, 1);
+  assert.match(bob.notices[0] ?? '', /more than 4 files at once/);
+});
+
+test('a member who leaves cancels its transfers on both sides', async () => {
+  const [alice, bob] = room('alice-00001', 'bob-0000001') as [Page, Page];
+  bob.acceptLimit = 0;
+  const [id] = await alice.files.sendFiles([fileOf(100)]);
+  assert.ok(id);
+  await until(() => lineOf(bob, id)?.asking === true, 'bob is asked');
+  bob.members.get(alice.id)?.dispose();
+  alice.members.get(bob.id)?.dispose();
+  assert.equal(stateOf(bob, id), 'cancelled');
+  assert.match(lineOf(bob, id)?.status ?? '', /alice-00001 left/);
+  assert.equal(stateOf(alice, id), 'cancelled');
+});
+
+test('a sender whose bytes do not match the hash is caught; the file is not offered', async () => {
+  const [alice, bob] = room('alice-00001', 'bob-0000001') as [Page, Page];
+  const toBob = alice.members.get(bob.id);
+  assert.ok(toBob);
+  const id = 'lying-offer-000000001';
+  toBob.send({ t: 'file:offer', id, name: 'x.bin', size: 4, type: '', sha256: 'f'.repeat(64) });
+  const answered: ChannelMessage[] = [];
+  const original = alice.files.feature.receive;
+  alice.files.feature.receive = (member, message) => {
+    answered.push(message);
+    if (message.t === 'file:accept') {
+      const channel = member.pc.createDataChannel(`file:${id}`) as unknown as ChannelEnd;
+      channel.addEventListener('open', () => {
+        const frame = new ArrayBuffer(12);
+        new DataView(frame).setFloat64(0, 0);
+        channel.send(frame);
+        channel.send(encodeChannelMessage({ t: 'file:end', id, size: 4 }));
+      });
+      return;
+    }
+    original(member, message);
+  };
+  await until(() => stateOf(bob, id) === 'corrupt', 'bob sees corrupt');
+  assert.equal(lineOf(bob, id)?.file, null);
+  assert.match(lineOf(bob, id)?.status ?? '', /corrupted, discarded/);
+  await until(() => answered.some((m) => m.t === 'file:done' && m.result === 'corrupt'), 'alice is told');
+});

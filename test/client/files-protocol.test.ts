@@ -1,0 +1,119 @@
+// The files wire format: offers and answers parse only when well formed (and never throw),
+// chunk frames round-trip and reject garbage, and hostile names come out safe.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  decodeChunk,
+  encodeChunk,
+  fileChannelLabel,
+  isPreviewableType,
+  MAX_FILE_NAME_LENGTH,
+  parseChannelMessage,
+  sanitizeFileName,
+  transferIdOfLabel,
+} from '../../protocol/index.ts';
+
+const id = 'V1StGXR8_Z5jdHi6B-myT';
+const sha256 = 'a'.repeat(64);
+const offer = { t: 'file:offer', id, name: 'notes.txt', size: 12, type: 'text/plain', sha256 };
+
+test('a well-formed offer and every answer parse', () => {
+  assert.deepEqual(parseChannelMessage(JSON.stringify(offer)), offer);
+  const privateOffer = { ...offer, to: 'peer-0000001' };
+  assert.deepEqual(parseChannelMessage(JSON.stringify(privateOffer)), privateOffer);
+  for (const message of [
+    { t: 'file:accept', id, from: 0 },
+    { t: 'file:accept', id, from: 1_048_576 },
+    { t: 'file:decline', id, reason: 'busy' },
+    { t: 'file:cancel', id, reason: 'out-of-range' },
+    { t: 'file:ack', id, bytes: 65_536 },
+    { t: 'file:end', id, size: 12 },
+    { t: 'file:done', id, result: 'corrupt' },
+  ]) {
+    assert.deepEqual(parseChannelMessage(JSON.stringify(message)), message, message.t);
+  }
+});
+
+test('malformed file messages are null, never a throw', () => {
+  const bad: unknown[] = [
+    { ...offer, size: -1 },
+    { ...offer, size: 1.5 },
+    { ...offer, size: 2 ** 41 },
+    { ...offer, sha256: 'A'.repeat(64) },
+    { ...offer, sha256: 'a'.repeat(63) },
+    { ...offer, id: '../../etc' },
+    { ...offer, type: 'x'.repeat(256) },
+    { ...offer, name: 'n'.repeat(16_001) },
+    { ...offer, to: 'not a peer id!' },
+    { ...offer, extra: true },
+    { t: 'file:accept', id },
+    { t: 'file:accept', id, from: '0' },
+    { t: 'file:decline', id, reason: 'because' },
+    { t: 'file:cancel', id, reason: 'x' },
+    { t: 'file:ack', id, bytes: Number.NaN },
+    { t: 'file:done', id, result: 'fine' },
+  ];
+  for (const message of bad)
+    assert.equal(parseChannelMessage(JSON.stringify(message)), null, JSON.stringify(message).slice(0, 80));
+  assert.equal(parseChannelMessage('{"t":"file:offer"'), null);
+});
+
+test('a name of 10,000 characters still parses, to be shortened on arrival', () => {
+  const long = { ...offer, name: `${'x'.repeat(10_000)}.txt` };
+  assert.ok(parseChannelMessage(JSON.stringify(long)));
+});
+
+test('a chunk frame round-trips with its offset', () => {
+  const bytes = new Uint8Array([1, 2, 3, 250]);
+  const chunk = decodeChunk(encodeChunk(3 * 65_536, bytes));
+  assert.ok(chunk);
+  assert.equal(chunk.offset, 196_608);
+  assert.deepEqual([...chunk.bytes], [1, 2, 3, 250]);
+  assert.equal(decodeChunk(encodeChunk(0, new Uint8Array()))?.bytes.byteLength, 0);
+});
+
+test('frames that are not chunks decode to null', () => {
+  const frame = (offset: number) => {
+    const buffer = new ArrayBuffer(10);
+    new DataView(buffer).setFloat64(0, offset);
+    return buffer;
+  };
+  assert.equal(decodeChunk(new ArrayBuffer(7)), null);
+  assert.equal(decodeChunk('text'), null);
+  assert.equal(decodeChunk(new Uint8Array(16)), null);
+  assert.equal(decodeChunk(frame(-1)), null);
+  assert.equal(decodeChunk(frame(1.5)), null);
+  assert.equal(decodeChunk(frame(Number.NaN)), null);
+  assert.equal(decodeChunk(frame(2 ** 60)), null);
+});
+
+test('file channel labels carry the transfer id and nothing else', () => {
+  assert.equal(transferIdOfLabel(fileChannelLabel(id)), id);
+  assert.equal(transferIdOfLabel('roomlink'), null);
+  assert.equal(transferIdOfLabel('file:../x'), null);
+  assert.equal(transferIdOfLabel('file:'), null);
+});
+
+test('hostile names come out without paths, control or bidi characters, and short', () => {
+  assert.deepEqual(sanitizeFileName('report.pdf'), { name: 'report.pdf', changed: false });
+  const climbing = sanitizeFileName('../../etc/passwd').name;
+  assert.ok(!climbing.includes('/') && !climbing.startsWith('.'), climbing);
+  assert.equal(sanitizeFileName('C:\\Windows\\system32').name, 'C__Windows_system32');
+  assert.equal(sanitizeFileName('a\u0000b\u001bc\u007f').name, 'a_b_c_');
+  assert.equal(sanitizeFileName('invoice\u202Efdp.exe').name, 'invoice_fdp.exe');
+  assert.equal(sanitizeFileName('.bashrc').name, '_bashrc');
+  assert.equal(sanitizeFileName('..').name, '__');
+  assert.equal(sanitizeFileName('   ').name, 'file');
+  assert.equal(sanitizeFileName('').name, 'file');
+  const long = sanitizeFileName(`${'é'.repeat(10_000)}.tar.gz`);
+  assert.ok(long.changed);
+  assert.ok([...long.name].length <= MAX_FILE_NAME_LENGTH, `${[...long.name].length}`);
+  assert.ok(long.name.endsWith('.gz'));
+  assert.ok(sanitizeFileName('<img src=x onerror=alert(1)>.png').name.indexOf('<') === -1);
+});
+
+test('only raster image types are previewable', () => {
+  for (const type of ['image/png', 'image/jpeg', 'IMAGE/WEBP', 'image/gif']) assert.ok(isPreviewableType(type), type);
+  for (const type of ['image/svg+xml', 'text/html', 'application/xhtml+xml', 'image/svg', '', 'image/png; x=1'])
+    assert.ok(!isPreviewableType(type), type);
+});

@@ -1,0 +1,272 @@
+// The pieces of a transfer on their own: the receiver's checks and bookkeeping (what is
+// stored, where a resume starts), the sender's pump with its two limits, and the progress
+// meter's pace.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { test } from 'node:test';
+import { createHasher, hashFile } from '../../client/files/hash.ts';
+import { ACK_EVERY_BYTES, createIncoming, type IncomingResult } from '../../client/files/incoming.ts';
+import { createProgressMeter, PROGRESS_INTERVAL_MS } from '../../client/files/progress.ts';
+import { CHUNK_BYTES, type ChunkChannel, RECEIVER_WINDOW, startPump } from '../../client/files/pump.ts';
+import { createMemorySink, type Sink } from '../../client/files/sink.ts';
+import { decodeChunk, encodeChunk, parseChannelMessage } from '../../protocol/index.ts';
+
+const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+const bytesOf = (size: number) => Uint8Array.from({ length: size }, (_, i) => (i * 31 + 7) % 251);
+
+function receiver(content: Uint8Array, sink: Sink = createMemorySink(), declared = content.byteLength) {
+  const acks: number[] = [];
+  let result: IncomingResult | null = null;
+  const incoming = createIncoming({
+    size: declared,
+    sha256: sha(content),
+    name: 'f.bin',
+    type: 'application/octet-stream',
+    sink,
+    hasher: createHasher(),
+    stored: (bytes) => acks.push(bytes),
+    finished: (r) => {
+      result = r;
+    },
+  });
+  return { incoming, acks, result: () => result };
+}
+
+test('hashFile matches node:crypto over several read steps', async () => {
+  const content = bytesOf(700_000);
+  assert.equal(await hashFile(new Blob([content])), sha(content));
+});
+
+test('chunks in order are stored, acknowledged and verified', async () => {
+  const content = bytesOf(3 * ACK_EVERY_BYTES + 123);
+  const { incoming, acks, result } = receiver(content);
+  for (let at = 0; at < content.byteLength; at += CHUNK_BYTES)
+    incoming.chunk(encodeChunk(at, content.subarray(at, at + CHUNK_BYTES)));
+  incoming.end(content.byteLength);
+  await incoming.settled();
+  const r = result();
+  assert.ok(r?.ok);
+  assert.deepEqual(new Uint8Array(await r.file.arrayBuffer()), content);
+  assert.equal(r.file.name, 'f.bin');
+  assert.deepEqual(acks, [ACK_EVERY_BYTES, 2 * ACK_EVERY_BYTES, 3 * ACK_EVERY_BYTES, content.byteLength]);
+});
+
+test('a flipped byte is caught by the hash and the file is discarded', async () => {
+  const content = bytesOf(200_000);
+  let discarded = false;
+  const memory = createMemorySink();
+  const sink: Sink = {
+    ...memory,
+    discard: async () => {
+      discarded = true;
+    },
+  };
+  const { incoming, result } = receiver(content, sink);
+  const tampered = content.slice();
+  tampered[150_000] = (tampered[150_000] ?? 0) ^ 1;
+  for (let at = 0; at < tampered.byteLength; at += CHUNK_BYTES)
+    incoming.chunk(encodeChunk(at, tampered.subarray(at, at + CHUNK_BYTES)));
+  incoming.end(tampered.byteLength);
+  await incoming.settled();
+  assert.deepEqual(result(), { ok: false, reason: 'corrupt' });
+  assert.ok(discarded);
+});
+
+test('a chunk that does not start where the last ended is out of range', async () => {
+  const content = bytesOf(3 * CHUNK_BYTES);
+  const { incoming, result } = receiver(content);
+  incoming.chunk(encodeChunk(0, content.subarray(0, CHUNK_BYTES)));
+  incoming.chunk(encodeChunk(2 * CHUNK_BYTES, content.subarray(2 * CHUNK_BYTES)));
+  assert.deepEqual(result(), { ok: false, reason: 'out-of-range' });
+  incoming.chunk(encodeChunk(CHUNK_BYTES, content.subarray(CHUNK_BYTES, 2 * CHUNK_BYTES)));
+  assert.deepEqual(result(), { ok: false, reason: 'out-of-range' }, 'nothing happens after the verdict');
+});
+
+test('garbage frames are out of range', () => {
+  const { incoming, result } = receiver(bytesOf(10));
+  incoming.chunk(new ArrayBuffer(3));
+  assert.deepEqual(result(), { ok: false, reason: 'out-of-range' });
+});
+
+test('more bytes than declared, or fewer before the end, is a size mismatch', async () => {
+  const content = bytesOf(1000);
+  const over = receiver(content, createMemorySink(), 999);
+  over.incoming.chunk(encodeChunk(0, content));
+  assert.deepEqual(over.result(), { ok: false, reason: 'size-mismatch' });
+
+  const under = receiver(content);
+  under.incoming.chunk(encodeChunk(0, content.subarray(0, 500)));
+  under.incoming.end(500);
+  assert.deepEqual(under.result(), { ok: false, reason: 'size-mismatch' });
+
+  const lying = receiver(content);
+  lying.incoming.chunk(encodeChunk(0, content));
+  lying.incoming.end(2000);
+  assert.deepEqual(lying.result(), { ok: false, reason: 'size-mismatch' });
+
+  const after = receiver(content);
+  after.incoming.chunk(encodeChunk(0, content));
+  after.incoming.end(1000);
+  after.incoming.chunk(encodeChunk(1000, content.subarray(0, 1)));
+  await after.incoming.settled();
+  assert.deepEqual(after.result(), { ok: false, reason: 'size-mismatch' });
+});
+
+test('a failing disk ends the transfer as storage-failed', async () => {
+  const content = bytesOf(1000);
+  const sink: Sink = { ...createMemorySink(), write: () => Promise.reject(new Error('quota')) };
+  const { incoming, result } = receiver(content, sink);
+  incoming.chunk(encodeChunk(0, content));
+  await incoming.settled();
+  assert.deepEqual(result(), { ok: false, reason: 'storage-failed' });
+});
+
+test('after a cut the transfer resumes from the last byte received and still verifies', async () => {
+  const content = bytesOf(5 * CHUNK_BYTES + 17);
+  const { incoming, result } = receiver(content);
+  for (let at = 0; at < 3 * CHUNK_BYTES; at += CHUNK_BYTES)
+    incoming.chunk(encodeChunk(at, content.subarray(at, at + CHUNK_BYTES)));
+  await incoming.settled();
+  const from = incoming.received;
+  assert.equal(from, 3 * CHUNK_BYTES);
+  assert.equal(incoming.stored, from);
+  for (let at = from; at < content.byteLength; at += CHUNK_BYTES)
+    incoming.chunk(encodeChunk(at, content.subarray(at, at + CHUNK_BYTES)));
+  incoming.end(content.byteLength);
+  await incoming.settled();
+  assert.equal(result()?.ok, true);
+});
+
+/** A stand-in data channel: records what is sent; bufferedAmount is what the test says. */
+function fakeChannel() {
+  const listeners = new Map<string, Set<() => void>>();
+  const channel = {
+    readyState: 'open' as RTCDataChannelState,
+    bufferedAmount: 0,
+    bufferedAmountLowThreshold: 0,
+    frames: [] as (ArrayBuffer | string)[],
+    send(data: ArrayBuffer | string) {
+      channel.frames.push(data);
+      if (typeof data !== 'string') channel.bufferedAmount += data.byteLength;
+    },
+    addEventListener: (type: string, listener: () => void) => {
+      const set = listeners.get(type) ?? new Set();
+      set.add(listener);
+      listeners.set(type, set);
+    },
+    removeEventListener: (type: string, listener: () => void) => void listeners.get(type)?.delete(listener),
+    fire: (type: string) => {
+      for (const listener of listeners.get(type) ?? []) listener();
+    },
+    listening: (type: string) => listeners.get(type)?.size ?? 0,
+  };
+  return channel satisfies ChunkChannel & object;
+}
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+test('the pump stops at the receiver window and goes on when acks move it', async () => {
+  const content = bytesOf(RECEIVER_WINDOW + 4 * CHUNK_BYTES);
+  const channel = fakeChannel();
+  let confirmed = 0;
+  const pump = startPump({
+    id: 'V1StGXR8_Z5jdHi6B-myT',
+    file: new Blob([content]),
+    channel,
+    from: 0,
+    confirmed: () => confirmed,
+    sent: () => {},
+  });
+  // The channel drains at once; only the window holds the pump.
+  const drain = setInterval(() => {
+    channel.bufferedAmount = 0;
+    channel.fire('bufferedamountlow');
+  }, 1);
+  for (let i = 0; i < 200 && channel.frames.length < RECEIVER_WINDOW / CHUNK_BYTES + 1; i++) await settle();
+  await settle();
+  const held = channel.frames.length;
+  assert.equal(held, RECEIVER_WINDOW / CHUNK_BYTES + 1, 'window + 1 chunk, then it waits');
+  confirmed = 4 * CHUNK_BYTES;
+  pump.poke();
+  assert.equal(await pump.done, 'sent');
+  clearInterval(drain);
+  const last = channel.frames.at(-1);
+  assert.deepEqual(parseChannelMessage(last), { t: 'file:end', id: 'V1StGXR8_Z5jdHi6B-myT', size: content.byteLength });
+  const chunks = channel.frames.slice(0, -1).map((frame) => decodeChunk(frame));
+  assert.equal(chunks[0]?.offset, 0);
+  assert.equal(chunks.at(-1)?.offset, content.byteLength - CHUNK_BYTES);
+  assert.equal(channel.listening('bufferedamountlow'), 0, 'listeners removed');
+});
+
+test('the pump waits on a full channel for bufferedamountlow', async () => {
+  const content = bytesOf(12 * 1024 * 1024);
+  const channel = fakeChannel();
+  const pump = startPump({
+    id: 'V1StGXR8_Z5jdHi6B-myT',
+    file: new Blob([content]),
+    channel,
+    from: 0,
+    confirmed: () => content.byteLength,
+    sent: () => {},
+  });
+  for (let i = 0; i < 100; i++) await settle();
+  const before = channel.frames.length;
+  assert.ok(channel.bufferedAmount > 4 * 1024 * 1024 && channel.bufferedAmount <= 4 * 1024 * 1024 + CHUNK_BYTES + 8);
+  assert.ok(before < content.byteLength / CHUNK_BYTES, 'not everything went at once');
+  channel.bufferedAmount = 0;
+  channel.fire('bufferedamountlow');
+  channel.bufferedAmount = 0;
+  for (let i = 0; i < 100 && channel.frames.length === before; i++) await settle();
+  assert.ok(channel.frames.length > before);
+  pump.stop();
+  assert.equal(await pump.done, 'interrupted');
+});
+
+test('a resumed pump starts at the byte the receiver asks for', async () => {
+  const content = bytesOf(5 * CHUNK_BYTES);
+  const channel = fakeChannel();
+  const pump = startPump({
+    id: 'V1StGXR8_Z5jdHi6B-myT',
+    file: new Blob([content]),
+    channel,
+    from: 3 * CHUNK_BYTES,
+    confirmed: () => 3 * CHUNK_BYTES,
+    sent: () => {},
+  });
+  assert.equal(await pump.done, 'sent');
+  assert.deepEqual(
+    channel.frames.slice(0, -1).map((frame) => decodeChunk(frame)?.offset),
+    [3 * CHUNK_BYTES, 4 * CHUNK_BYTES],
+  );
+});
+
+test('a closed channel ends the pump as interrupted', async () => {
+  const channel = fakeChannel();
+  channel.bufferedAmount = 10 * 1024 * 1024;
+  const pump = startPump({
+    id: 'V1StGXR8_Z5jdHi6B-myT',
+    file: new Blob([bytesOf(100)]),
+    channel,
+    from: 0,
+    confirmed: () => 0,
+    sent: () => {},
+  });
+  await settle();
+  channel.readyState = 'closed';
+  channel.fire('close');
+  assert.equal(await pump.done, 'interrupted');
+});
+
+test('progress is reported at most every 100 ms, with speed and time left, and always at the end', () => {
+  let now = 0;
+  const meter = createProgressMeter(1000, () => now);
+  assert.deepEqual(meter.update(0), { done: 0, total: 1000, speed: 0, secondsLeft: null });
+  now = 50;
+  assert.equal(meter.update(100), null);
+  now = PROGRESS_INTERVAL_MS;
+  const snapshot = meter.update(100);
+  assert.equal(snapshot?.speed, 1000);
+  assert.equal(snapshot?.secondsLeft, 0.9);
+  now = PROGRESS_INTERVAL_MS + 1;
+  assert.equal(meter.update(1000)?.secondsLeft, 0, 'the last update is never dropped');
+});
