@@ -1,6 +1,9 @@
 // Wires the page together: room link → signaling → mesh (member objects, links) → router →
 // features → view. The socket starts first: joining is what the page waits on longest.
 import { normalizeName, type PeerInfo } from '../protocol/index.ts';
+import { MEDIA_PROBLEM_TEXT } from './calls/media-errors.ts';
+import { describeQuality, incomingVideoQuality, type MediaQuality } from './calls/stats.ts';
+import { createCalls } from './features/calls.ts';
 import { createChat } from './features/chat.ts';
 import { friendlyName } from './friendly-name.ts';
 import { createIce } from './ice.ts';
@@ -11,6 +14,7 @@ import { createRouter } from './router.ts';
 import { createSignaling, type Signaling } from './signaling.ts';
 import { loadName, loadResume, saveName, saveResume } from './storage.ts';
 import { createHandshake } from './verify.ts';
+import { createCallsView } from './view/calls.ts';
 import { createLinesView } from './view/lines.ts';
 import { createMembersView } from './view/members.ts';
 import { createPageView } from './view/page.ts';
@@ -131,6 +135,38 @@ const chat = createChat({
   display: (line) => lines.append(line, line.own ? name : (mesh.member(line.from)?.name ?? 'Someone')),
 });
 
+const callsView = createCallsView({
+  join: (video) => void calls.join(video),
+  mute: () => calls.toggleMute(),
+  camera: () => void calls.toggleCamera(),
+  screen: () => void calls.toggleScreen(),
+  leave: () => calls.leave(),
+  quality: async (peerId) => describeQuality(await callQuality(peerId)),
+});
+const calls = createCalls({
+  members: () => mesh.all(),
+  changed: () => renderCall(),
+  notify: (text) => callsView.message(text),
+});
+
+function renderCall(): void {
+  const paths = new Map(mesh.members().map((m) => [m.id, m.path?.relayed ?? false]));
+  callsView.render({
+    supported: calls.supported(),
+    busy: calls.busy(),
+    self: calls.self(),
+    selfName: name,
+    preview: calls.preview(),
+    participants: calls.participants(),
+    relayed: (peerId) => paths.get(peerId) ?? false,
+  });
+}
+
+async function callQuality(peerId: string): Promise<MediaQuality | null> {
+  const pc = mesh.member(peerId)?.pc;
+  return pc ? incomingVideoQuality(pc) : null;
+}
+
 const mesh = createMesh({
   links: {
     createLink,
@@ -139,9 +175,12 @@ const mesh = createMesh({
     unreachableReason: (lastIceError) => ice.unreachableReason(lastIceError),
   },
   handshake: createHandshake(link.key),
-  router: createRouter([chat.feature]),
+  router: createRouter([chat.feature, calls.feature]),
   sendSignal: (to, body) => signaling?.send({ to, ...body }),
-  changed: (list) => members.render(list),
+  changed(list) {
+    members.render(list);
+    renderCall();
+  },
   notice: (notice) => {
     const text = noticeText(notice);
     if (text) system(text, notice.id);
@@ -186,6 +225,8 @@ function joinedLine(peers: readonly PeerInfo[]): string {
 }
 
 page.setShareLink(link.shareUrl);
+renderCall();
+if (!calls.supported()) callsView.message(MEDIA_PROBLEM_TEXT.insecure);
 page.setName(name);
 members.setSelf(null, name);
 if (link.invalidRoomId !== null) {
@@ -196,6 +237,7 @@ if (link.invalidRoomId !== null) {
 const pathTimer = setInterval(() => void mesh.refreshPaths(), PATH_REFRESH_MS);
 
 window.addEventListener('pagehide', () => {
+  calls.leave();
   for (const member of mesh.all()) member.send({ t: 'bye' });
   signaling?.leave();
   clearInterval(pathTimer);
@@ -218,6 +260,8 @@ declare global {
       pending(peerId: string): number;
       links(): Array<Record<string, string | boolean>>;
       counters(): { created: number; iceRestarts: number };
+      callStats(peerId: string): Promise<MediaQuality | null>;
+      transceivers(peerId: string): number;
     };
   }
 }
@@ -231,6 +275,8 @@ window.roomlink = {
   },
   pending: (peerId) => chat.pending(mesh.member(peerId)),
   counters: () => ({ ...linkCounters }),
+  callStats: callQuality,
+  transceivers: (peerId) => mesh.member(peerId)?.pc.getTransceivers().length ?? 0,
   links: () =>
     mesh.members().map((m) => {
       const pc = mesh.member(m.id)?.pc;

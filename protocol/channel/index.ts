@@ -7,15 +7,17 @@
 // spread below, nothing else.
 import * as z from 'zod/mini';
 import { MAX_CHANNEL_MESSAGE_LENGTH } from '../limits.ts';
+import { type CallProtocolMessage, callSchemas } from './calls.ts';
 import { type ChatProtocolMessage, chatSchemas } from './chat.ts';
 import { type CoreMessage, coreSchemas } from './core.ts';
 
+export * from './calls.ts';
 export * from './chat.ts';
 export * from './core.ts';
 
-const channelMessageSchema = z.discriminatedUnion('t', [...coreSchemas, ...chatSchemas]);
+const channelMessageSchema = z.discriminatedUnion('t', [...coreSchemas, ...chatSchemas, ...callSchemas]);
 
-export type ChannelMessage = CoreMessage | ChatProtocolMessage;
+export type ChannelMessage = CoreMessage | ChatProtocolMessage | CallProtocolMessage;
 export type ChannelMessageType = ChannelMessage['t'];
 /** One message type, by its tag: `MessageOf<'chat'>`. */
 export type MessageOf<T extends ChannelMessageType> = Extract<ChannelMessage, { t: T }>;

@@ -1,0 +1,131 @@
+// Calls on the mesh (issue 13): members join with fake camera and microphone, and every page
+// decodes video from every other member in the call over the existing peer connections.
+
+import { deniedMediaArgs, fakeMediaArgs } from './support/browser.ts';
+import { callTiles, joinCall, tileOf, waitForTiles, waitForVideo } from './support/calls.ts';
+import { expect, test } from './support/fixtures.ts';
+import { everyoneHearsEveryone, openRoom, openUser, shareLink, waitForMesh } from './support/users.ts';
+
+test.describe('with a fake camera and microphone', () => {
+  test.use({ browserArgs: fakeMediaArgs });
+
+  test('three members join a call and each decodes video from the other two; mute and camera-off show everywhere; hanging up removes the tile and chat goes on', async ({
+    server,
+    browsers,
+  }) => {
+    const users = await openRoom(browsers, server.url, ['alice', 'bob', 'carol']);
+    await waitForMesh(users);
+    const [alice, bob, carol] = users as [(typeof users)[0], (typeof users)[0], (typeof users)[0]];
+
+    await Promise.all(users.map((user) => joinCall(user)));
+    for (const user of users) {
+      const others = users.filter((other) => other !== user);
+      await waitForTiles(
+        user,
+        others.map((other) => other.id),
+      );
+      await waitForVideo(user, others);
+    }
+
+    await bob.page.getByTestId('call-mute').click();
+    await carol.page.getByTestId('call-camera').click();
+    for (const viewer of [alice, carol])
+      await expect(tileOf(viewer.page, bob.id)).toHaveAttribute('data-muted', 'true');
+    for (const viewer of [alice, bob])
+      await expect(tileOf(viewer.page, carol.id)).toHaveAttribute('data-camera', 'off');
+    await expect(tileOf(alice.page, bob.id)).toHaveAttribute('data-camera', 'on');
+    await expect(tileOf(alice.page, carol.id)).toHaveAttribute('data-muted', 'false');
+    await bob.page.getByTestId('call-mute').click();
+    await expect(tileOf(alice.page, bob.id)).toHaveAttribute('data-muted', 'false');
+
+    await carol.page.getByTestId('call-leave').click();
+    await expect(carol.page.locator('[data-testid=call-tile]')).toHaveCount(0);
+    await waitForTiles(alice, [bob.id]);
+    await waitForTiles(bob, [alice.id]);
+    await expect(carol.page.getByTestId('call-status')).toHaveAttribute('data-count', '2');
+    await waitForVideo(alice, [bob]);
+    await everyoneHearsEveryone(users, 'after the hang-up');
+  });
+
+  test('a member who opens the room while a call runs sees who is in it and joins with one click', async ({
+    server,
+    browsers,
+  }) => {
+    const [alice, bob] = await openRoom(browsers, server.url, ['alice', 'bob']);
+    if (!alice || !bob) throw new Error('two users');
+    await waitForMesh([alice, bob]);
+    await joinCall(alice);
+    await joinCall(bob, false);
+
+    const dave = await openUser(await browsers.newContext({ label: 'dave' }), await shareLink(alice.page), 'dave');
+    await waitForMesh([alice, bob, dave]);
+    const status = dave.page.getByTestId('call-status');
+    await expect(status).toHaveAttribute('data-count', '2');
+    await expect(status).toContainText('alice');
+    await expect(status).toContainText('bob');
+    // Nothing is opened without a click: no preview, no tiles.
+    await expect(dave.page.locator('[data-testid=call-tile]')).toHaveCount(0);
+
+    await joinCall(dave);
+    await waitForTiles(dave, [alice.id, bob.id]);
+    await waitForVideo(dave, [alice]);
+    await expect(tileOf(dave.page, bob.id)).toHaveAttribute('data-camera', 'off');
+    await waitForTiles(alice, [bob.id, dave.id]);
+    await waitForVideo(alice, [dave]);
+  });
+
+  test('a screen share replaces the camera track for the others, and the camera comes back after', async ({
+    server,
+    browsers,
+  }) => {
+    const [alice, bob] = await openRoom(browsers, server.url, ['alice', 'bob']);
+    if (!alice || !bob) throw new Error('two users');
+    await waitForMesh([alice, bob]);
+    await Promise.all([joinCall(alice), joinCall(bob)]);
+    await waitForVideo(bob, [alice], 'camera');
+    const transceivers = () =>
+      bob.page.evaluate(
+        (id) => (globalThis as unknown as { roomlink: { transceivers(id: string): number } }).roomlink.transceivers(id),
+        alice.id,
+      );
+    const before = await transceivers();
+
+    await alice.page.getByTestId('call-screen').click();
+    await expect(tileOf(bob.page, alice.id)).toHaveAttribute('data-screen', 'true');
+    // The same <video> now shows the screen (16:9; the fake camera is 4:3).
+    await waitForVideo(bob, [alice], 'screen');
+    await alice.page.getByTestId('call-screen').click();
+    await expect(tileOf(bob.page, alice.id)).toHaveAttribute('data-screen', 'false');
+    await waitForVideo(bob, [alice], 'camera');
+    // Replaced, not added: no new m-line for the screen.
+    expect(await transceivers()).toBe(before);
+  });
+
+  test('a page opened over plain http on a LAN address says calls need a secure page', async ({
+    server,
+    browsers,
+    netns,
+  }) => {
+    const lanUrl = server.url.replace('localhost', netns.addresses[0]);
+    const page = await (await browsers.newContext({ label: 'lan' })).newPage();
+    await page.goto(lanUrl);
+    await expect(page.getByTestId('call-message')).toContainText('secure page');
+    await expect(page.getByTestId('call-join-video')).toBeDisabled();
+  });
+});
+
+test.describe('when the browser blocks the camera and microphone', () => {
+  test.use({ browserArgs: deniedMediaArgs });
+
+  test('joining shows a plain message, and chat goes on', async ({ server, browsers }) => {
+    const users = await openRoom(browsers, server.url, ['alice', 'bob']);
+    await waitForMesh(users);
+    const alice = users[0];
+    if (!alice) throw new Error('alice');
+    await alice.page.getByTestId('call-join-video').click();
+    await expect(alice.page.getByTestId('call-message')).toContainText('not allowed');
+    await expect(alice.page.locator('[data-testid=call-tile]')).toHaveCount(0);
+    expect(await callTiles(alice.page)).toEqual([]);
+    await everyoneHearsEveryone(users, 'after the refusal');
+  });
+});
