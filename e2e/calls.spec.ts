@@ -6,6 +6,28 @@ import { callTiles, joinCall, tileOf, waitForTiles, waitForVideo } from './suppo
 import { expect, test } from './support/fixtures.ts';
 import { everyoneHearsEveryone, openRoom, openUser, shareLink, waitForMesh } from './support/users.ts';
 
+// Media on 2 shared cores: several Chromiums encoding and decoding video at once.
+test.describe.configure({ timeout: 180_000 });
+
+// On failure: what each page shows of the call, next to the member lists the fixture prints.
+test.afterEach(async ({ browsers }, testInfo) => {
+  if (testInfo.status === testInfo.expectedStatus) return;
+  const lines: string[] = [];
+  for (const { label, context, frozen } of browsers.contexts()) {
+    if (frozen) continue;
+    for (const page of context.pages()) {
+      const status = await page
+        .getByTestId('call-status')
+        .textContent({ timeout: 2_000 })
+        .catch(() => '?');
+      const tiles = await callTiles(page).catch(() => []);
+      lines.push(`[${label}] ${status} tiles: ${JSON.stringify(tiles)}`);
+    }
+  }
+  await testInfo.attach('call state', { body: lines.join('\n'), contentType: 'text/plain' });
+  console.error(`--- call state ---\n${lines.join('\n')}`);
+});
+
 test.describe('with a fake camera and microphone', () => {
   test.use({ browserArgs: fakeMediaArgs });
 

@@ -29,6 +29,13 @@ export function mediaDevices(): MediaDevices | null {
   return typeof navigator !== 'undefined' && navigator.mediaDevices ? navigator.mediaDevices : null;
 }
 
+/**
+ * What we ask for: a camera picture of ordinary call size (every other member decodes it,
+ * one stream each), and a screen at a frame rate fit for text and slides, not for games.
+ */
+const CAMERA: MediaTrackConstraints = { width: { ideal: 640 }, height: { ideal: 480 }, frameRate: { max: 30 } };
+const SCREEN: MediaTrackConstraints = { frameRate: { max: 15 } };
+
 export function createLocalMedia(): LocalMedia {
   let mic: MediaStreamTrack | null = null;
   let camera: MediaStreamTrack | null = null;
@@ -66,7 +73,7 @@ export function createLocalMedia(): LocalMedia {
     },
     video: () => screen ?? camera,
     async open(video) {
-      const got = await ask((d) => d.getUserMedia({ audio: true, video }));
+      const got = await ask((d) => d.getUserMedia({ audio: true, video: video ? CAMERA : false }));
       if (typeof got === 'string') return { ok: false, problem: got };
       mic = got.getAudioTracks()[0] ?? null;
       camera = got.getVideoTracks()[0] ?? null;
@@ -74,14 +81,14 @@ export function createLocalMedia(): LocalMedia {
       return { ok: true };
     },
     async openCamera() {
-      const got = await ask((d) => d.getUserMedia({ video: true }));
+      const got = await ask((d) => d.getUserMedia({ video: CAMERA }));
       if (typeof got === 'string') return { ok: false, problem: got };
       camera = got.getVideoTracks()[0] ?? null;
       restream();
       return { ok: true };
     },
     async openScreen(ended) {
-      const got = await ask((d) => d.getDisplayMedia({ video: true }));
+      const got = await ask((d) => d.getDisplayMedia({ video: SCREEN }));
       if (typeof got === 'string') return { ok: false, problem: got };
       const track = got.getVideoTracks()[0] ?? null;
       if (!track) return { ok: false, problem: 'failed' };

@@ -6,7 +6,9 @@ import { expect, type Page } from '@playwright/test';
 import type { User } from './users.ts';
 
 /** Media setup and renegotiation on 2 busy cores: generous; speed is the bench's business. */
-const mediaTimeoutMs = 30_000;
+const mediaTimeoutMs = 60_000;
+/** A page busy encoding and decoding video can take long to answer a single question. */
+const answerTimeoutMs = 30_000;
 
 export interface CallTile {
   readonly peerId: string;
@@ -96,6 +98,8 @@ export async function waitForVideo(user: User, from: readonly User[], picture: P
           shapeOf(
             ...(await video.evaluate(
               (el: { videoWidth: number; videoHeight: number }) => [el.videoWidth, el.videoHeight] as const,
+              undefined,
+              { timeout: answerTimeoutMs },
             )),
           ),
         { timeout: mediaTimeoutMs, message: `${user.name} shows ${other.name}'s ${picture}` },
