@@ -144,6 +144,7 @@ const callsView = createCallsView({
   quality: async (peerId) => describeQuality(await callQuality(peerId)),
 });
 const calls = createCalls({
+  selfId: () => selfId ?? '',
   members: () => mesh.all(),
   changed: () => renderCall(),
   notify: (text) => callsView.message(text),
@@ -261,7 +262,8 @@ declare global {
       links(): Array<Record<string, string | boolean>>;
       counters(): { created: number; iceRestarts: number };
       callStats(peerId: string): Promise<MediaQuality | null>;
-      transceivers(peerId: string): number;
+      /** One line per transceiver of the link to this member: mid, kind, directions, tracks. */
+      transceivers(peerId: string): string[];
     };
   }
 }
@@ -276,7 +278,11 @@ window.roomlink = {
   pending: (peerId) => chat.pending(mesh.member(peerId)),
   counters: () => ({ ...linkCounters }),
   callStats: callQuality,
-  transceivers: (peerId) => mesh.member(peerId)?.pc.getTransceivers().length ?? 0,
+  transceivers: (peerId) =>
+    (mesh.member(peerId)?.pc.getTransceivers() ?? []).map(
+      (t) =>
+        `${t.mid} ${t.receiver.track.kind} ${t.direction}/${t.currentDirection} send=${t.sender.track?.readyState ?? 'none'} recv=${t.receiver.track.muted ? 'muted' : 'flowing'}`,
+    ),
   links: () =>
     mesh.members().map((m) => {
       const pc = mesh.member(m.id)?.pc;

@@ -22,6 +22,16 @@ test.afterEach(async ({ browsers }, testInfo) => {
         .catch(() => '?');
       const tiles = await callTiles(page).catch(() => []);
       lines.push(`[${label}] ${status} tiles: ${JSON.stringify(tiles)}`);
+      for (const tile of tiles) {
+        const transceivers = await page
+          .evaluate(
+            (id) =>
+              (globalThis as unknown as { roomlink: { transceivers(id: string): string[] } }).roomlink.transceivers(id),
+            tile.peerId,
+          )
+          .catch(() => ['?']);
+        lines.push(`    ${tile.peerId}: ${transceivers.join(' | ')}`);
+      }
     }
   }
   await testInfo.attach('call state', { body: lines.join('\n'), contentType: 'text/plain' });
@@ -29,7 +39,8 @@ test.afterEach(async ({ browsers }, testInfo) => {
 });
 
 test.describe('with a fake camera and microphone', () => {
-  test.use({ browserArgs: fakeMediaArgs });
+  // A page encoding and decoding video on starved cores can take many seconds to take a click.
+  test.use({ browserArgs: fakeMediaArgs, actionTimeout: 60_000 });
 
   test('three members join a call and each decodes video from the other two; mute and camera-off show everywhere; hanging up removes the tile and chat goes on', async ({
     server,

@@ -1,14 +1,17 @@
-// Our outgoing media on one member's RTCPeerConnection. Each kind (audio, video) uses one
-// transceiver for the life of the connection: joining again, switching camera or sharing a
-// screen swaps the sender's track instead of adding m-lines, so the SDP and the number of
-// transceivers stay bounded however often someone joins, leaves or shares.
+// Our outgoing media on one member's RTCPeerConnection. A link carries one audio and one
+// video transceiver, both sendrecv, from its very first offer (prepareMedia): starting a
+// call, hanging up, muting, switching camera or sharing a screen is then only
+// sender.replaceTrack, which needs no renegotiation at all. No SDP round trip sits between
+// a click and the first frame, and a busy or restarting link cannot hold a call up. A
+// transceiver with no track sends nothing, so a member outside the call costs no bandwidth.
 //
-// The first attach of a kind uses addTrack, not addTransceiver: when both sides add a track
-// at the same moment, perfect negotiation rolls the polite side back, and only a transceiver
-// made by addTrack is then matched to the other side's m-line (webrtc-pc, "set the remote
-// description", step "find a transceiver created by addTrack") instead of adding a second one.
+// Links made without them (the other side runs an older page) fall back to addTrack, which
+// renegotiates through perfect negotiation: addTrack and not addTransceiver, because when
+// both sides add at once the polite side's rollback matches only addTrack-made transceivers
+// to the other side's m-lines (webrtc-pc, "set the remote description") instead of adding more.
 
 export type MediaKind = 'audio' | 'video';
+const KINDS: readonly MediaKind[] = ['audio', 'video'];
 
 /** Our senders on one connection (kept in the member's call slot). */
 export interface Senders {
@@ -20,38 +23,53 @@ export function createSenders(pc: RTCPeerConnection): Senders {
   return { pc, byKind: new Map() };
 }
 
-/** A transceiver of this kind whose sender is free: reused instead of adding another. */
-function freeTransceiver(pc: RTCPeerConnection, kind: MediaKind): RTCRtpTransceiver | undefined {
-  return pc
-    .getTransceivers()
-    .find(
-      (t) =>
-        !isStopped(t) &&
-        t.receiver.track.kind === kind &&
-        t.sender.track === null &&
-        (t.direction === 'recvonly' || t.direction === 'inactive'),
-    );
+const isStopped = (t: RTCRtpTransceiver): boolean => t.currentDirection === 'stopped' || t.direction === 'stopped';
+const sends = (t: RTCRtpTransceiver): boolean => t.direction === 'sendrecv' || t.direction === 'sendonly';
+
+/**
+ * The side that makes a link's first offer puts one sendrecv transceiver of each kind in
+ * it. Called before that offer is made (the member was just added, its link is new).
+ */
+export function prepareMedia(pc: RTCPeerConnection): void {
+  if (pc.signalingState !== 'stable' || pc.remoteDescription || pc.getTransceivers().length > 0) return;
+  for (const kind of KINDS) pc.addTransceiver(kind, { direction: 'sendrecv' });
 }
 
-function isStopped(transceiver: RTCRtpTransceiver): boolean {
-  return transceiver.currentDirection === 'stopped' || transceiver.direction === 'stopped';
+/**
+ * The answering side: a transceiver the other side's offer made arrives recvonly; turned
+ * sendrecv before the answer is made (track events fire before setRemoteDescription
+ * resolves), the answer carries it and no renegotiation is needed. One per kind: further
+ * m-lines a member adds are left receive-only.
+ */
+export function acceptMedia(pc: RTCPeerConnection, transceiver: RTCRtpTransceiver): void {
+  const kind = transceiver.receiver.track.kind;
+  if (isStopped(transceiver) || transceiver.direction !== 'recvonly') return;
+  if (pc.getTransceivers().some((t) => t !== transceiver && t.receiver.track.kind === kind && sends(t))) return;
+  transceiver.direction = 'sendrecv';
+}
+
+/** A transceiver of this kind whose sender is free: reused instead of adding another. */
+function freeTransceiver(pc: RTCPeerConnection, kind: MediaKind): RTCRtpTransceiver | undefined {
+  const free = pc
+    .getTransceivers()
+    .filter((t) => !isStopped(t) && t.receiver.track.kind === kind && t.sender.track === null);
+  // One that already sends needs no renegotiation: prefer it.
+  return free.find(sends) ?? free.find((t) => t.direction === 'recvonly' || t.direction === 'inactive');
 }
 
 function transceiverOf(pc: RTCPeerConnection, sender: RTCRtpSender): RTCRtpTransceiver | undefined {
   return pc.getTransceivers().find((t) => t.sender === sender);
 }
 
-/**
- * Sends `track` as this connection's track of its kind (replacing what was sent). The
- * direction change, if any, fires negotiationneeded: perfect negotiation does the rest.
- */
+/** Sends `track` as this connection's track of its kind (replacing what was sent). */
 export async function sendTrack(senders: Senders, track: MediaStreamTrack, stream: MediaStream): Promise<void> {
   const { pc } = senders;
   if (pc.signalingState === 'closed') return;
   const kind = track.kind as MediaKind;
   const known = senders.byKind.get(kind);
-  const transceiver = known ? transceiverOf(pc, known) : freeTransceiver(pc, kind);
-  if (!transceiver || isStopped(transceiver)) {
+  const mine = known ? transceiverOf(pc, known) : undefined;
+  const transceiver = mine && !isStopped(mine) ? mine : freeTransceiver(pc, kind);
+  if (!transceiver) {
     senders.byKind.set(kind, pc.addTrack(track, stream));
     return;
   }
@@ -59,20 +77,19 @@ export async function sendTrack(senders: Senders, track: MediaStreamTrack, strea
   if (transceiver.sender.track !== track) await transceiver.sender.replaceTrack(track);
   // Closed while the track was being replaced (the member left).
   if ((pc.signalingState as RTCSignalingState) === 'closed') return;
-  transceiver.sender.setStreams?.(stream);
-  if (transceiver.direction !== 'sendrecv') transceiver.direction = 'sendrecv';
+  // A direction change (fallback links only) fires negotiationneeded: perfect negotiation.
+  if (!sends(transceiver)) transceiver.direction = 'sendrecv';
 }
 
 /**
  * Stops sending on this connection: every kind (hang up), or one kind (a screen share ends
- * for someone who joined without a camera). The transceivers stay, for reuse.
+ * for someone who joined without a camera). The transceivers stay as they are, for reuse:
+ * a sender without a track sends nothing, and nothing needs renegotiating.
  */
-export function stopSending(senders: Senders, kind?: MediaKind): void {
-  const { pc } = senders;
-  if (pc.signalingState === 'closed') return;
+export async function stopSending(senders: Senders, kind?: MediaKind): Promise<void> {
   for (const [senderKind, sender] of senders.byKind) {
     if (kind !== undefined && senderKind !== kind) continue;
-    // removeTrack clears the sender's track and drops "send" from the direction.
-    if (sender.track !== null && transceiverOf(pc, sender)) pc.removeTrack(sender);
+    if (sender.track === null || senders.pc.signalingState === 'closed') continue;
+    await sender.replaceTrack(null).catch(() => undefined);
   }
 }

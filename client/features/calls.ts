@@ -6,9 +6,18 @@
 import { type CallState, type MessageOf, NOT_IN_CALL, normalizeCallState } from '../../protocol/index.ts';
 import { createLocalMedia, mediaDevices } from '../calls/local-media.ts';
 import { MEDIA_PROBLEM_TEXT, type MediaProblem } from '../calls/media-errors.ts';
-import { createSenders, type MediaKind, type Senders, sendTrack, stopSending } from '../calls/senders.ts';
+import {
+  acceptMedia,
+  createSenders,
+  type MediaKind,
+  prepareMedia,
+  type Senders,
+  sendTrack,
+  stopSending,
+} from '../calls/senders.ts';
 import { createWindowCounter, type WindowCounter } from '../calls/state-rate.ts';
 import { createSlot, defineFeature, type MemberHandle } from '../feature.ts';
+import { rolesFor } from '../roles.ts';
 
 /** Distinct remote tracks taken from one member (one audio, one video, and slack for a
  * reconnect); tracks beyond this are ignored: a hostile member cannot make us play dozens. */
@@ -42,6 +51,8 @@ export interface CallParticipant {
 }
 
 export interface CallsOptions {
+  /** Our peer id ('' until joined): who offers first on a link decides who prepares media. */
+  selfId(): string;
   members(): Iterable<MemberHandle>;
   /** Something the call view shows changed. */
   changed(): void;
@@ -53,6 +64,7 @@ export interface CallsOptions {
 }
 
 export function createCalls({
+  selfId,
   members,
   changed,
   notify,
@@ -79,6 +91,8 @@ export function createCalls({
     const slot = member.slot(callSlot);
     if (slot.pc !== member.pc) {
       slot.pc = member.pc;
+      // A new link: the side that makes its first offer puts the media m-lines in it.
+      if (rolesFor(selfId(), member.id).offersFirst) prepareMedia(member.pc);
       slot.senders = createSenders(member.pc);
       slot.remote = { ...NOT_IN_CALL };
       slot.stream = new MediaStream();
@@ -97,12 +111,12 @@ export function createCalls({
     for (const track of [media.mic, video]) {
       if (track && inCallWith(member)) await sendTrack(senders, track, media.stream);
     }
-    if (!video && inCallWith(member)) stopSending(senders, 'video');
+    if (!video && inCallWith(member)) await stopSending(senders, 'video');
   }
 
   function stopSendingTo(member: MemberHandle, kind?: MediaKind): void {
     const senders = slotOf(member).senders;
-    if (senders) stopSending(senders, kind);
+    if (senders) void stopSending(senders, kind);
   }
 
   function sendToAll(): void {
@@ -183,6 +197,7 @@ export function createCalls({
     },
     track(member, event) {
       const slot = slotOf(member);
+      acceptMedia(member.pc, event.transceiver);
       const track = event.track;
       if (!slot.seenTracks.has(track.id)) {
         if (slot.seenTracks.size >= MAX_REMOTE_TRACKS) return;

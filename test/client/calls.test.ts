@@ -1,11 +1,12 @@
 // The calls feature on its own, against stand-in members and connections: call state is
 // parsed strictly and bounded per member, a member arriving learns the state at once,
 // tracks are sent only between members who are both in the call, joining again reuses the
-// transceivers, and a member adding dozens of tracks gets no more than the bound shown.
+// transceivers, links carry media m-lines from their first offer so a call needs no
+// renegotiation, and a member adding dozens of tracks gets no more than the bound shown.
 import assert from 'node:assert/strict';
 import { mock, test } from 'node:test';
 import { mediaProblem } from '../../client/calls/media-errors.ts';
-import { createSenders, sendTrack, stopSending } from '../../client/calls/senders.ts';
+import { acceptMedia, createSenders, prepareMedia, sendTrack, stopSending } from '../../client/calls/senders.ts';
 import { createWindowCounter } from '../../client/calls/state-rate.ts';
 import type { MemberHandle, SlotKey } from '../../client/feature.ts';
 import { createCalls, MAX_REMOTE_TRACKS } from '../../client/features/calls.ts';
@@ -60,8 +61,15 @@ interface FakeTransceiver {
 function fakePc() {
   const transceivers: FakeTransceiver[] = [];
   const make = (kind: 'audio' | 'video', direction: RTCRtpTransceiverDirection): FakeTransceiver => {
+    let current = direction;
     const transceiver: FakeTransceiver = {
-      direction,
+      get direction() {
+        return current;
+      },
+      set direction(next) {
+        if (next !== current) pc.directionChanges++;
+        current = next;
+      },
       currentDirection: null,
       sender: {
         track: null,
@@ -77,6 +85,12 @@ function fakePc() {
   };
   const pc = {
     signalingState: 'stable' as RTCSignalingState,
+    remoteDescription: null,
+    /** Direction changes: each would fire negotiationneeded in a browser. */
+    directionChanges: 0,
+    addTransceiver(kind: 'audio' | 'video', init: { direction: RTCRtpTransceiverDirection }) {
+      return make(kind, init.direction);
+    },
     getTransceivers: () => transceivers,
     getReceivers: () => transceivers.map((t) => t.receiver),
     addTrack(track: FakeTrack) {
@@ -100,6 +114,9 @@ interface FakeMember extends MemberHandle {
   wire: ChannelMessage[];
   fakePc: ReturnType<typeof fakePc>;
 }
+
+/** Peer ids sort after ours ('me-…' < 'peer-…'): we make the first offer on every link. */
+const SELF_ID = 'me-000000000';
 
 function fakeMember(id: string): FakeMember {
   const slots = new Map<SlotKey<unknown>, unknown>();
@@ -151,7 +168,12 @@ function fakeDevices(refuse: string | null = null) {
 function harness(count = 2) {
   const peers = Array.from({ length: count }, (_, i) => fakeMember(`peer-${i}-000000`));
   const notes: (string | null)[] = [];
-  const calls = createCalls({ members: () => peers, changed: () => {}, notify: (text) => notes.push(text) });
+  const calls = createCalls({
+    selfId: () => SELF_ID,
+    members: () => peers,
+    changed: () => {},
+    notify: (text) => notes.push(text),
+  });
   for (const peer of peers) calls.feature.added?.(peer);
   return { calls, peers, notes };
 }
@@ -218,35 +240,63 @@ test('the window counter refuses beyond its limit until the window passes', () =
 
 // --- senders ---------------------------------------------------------------------------------
 
-test('joining again reuses the transceivers instead of adding m-lines', async () => {
+const asPc = (pc: ReturnType<typeof fakePc>) => pc as unknown as RTCPeerConnection;
+const stream = () => new FakeStream() as unknown as MediaStream;
+const track = (kind: 'audio' | 'video') => new FakeTrack(kind) as unknown as MediaStreamTrack;
+
+test('on a prepared link, joining, hanging up and joining again never renegotiates', async () => {
   const pc = fakePc();
-  const senders = createSenders(pc as unknown as RTCPeerConnection);
-  const stream = new FakeStream() as unknown as MediaStream;
+  prepareMedia(asPc(pc));
+  prepareMedia(asPc(pc)); // once only
+  const senders = createSenders(asPc(pc));
   for (let round = 0; round < 3; round++) {
-    await sendTrack(senders, new FakeTrack('audio') as unknown as MediaStreamTrack, stream);
-    await sendTrack(senders, new FakeTrack('video') as unknown as MediaStreamTrack, stream);
+    await sendTrack(senders, track('audio'), stream());
+    await sendTrack(senders, track('video'), stream());
     assert.deepEqual(
-      pc.getTransceivers().map((t) => t.direction),
-      ['sendrecv', 'sendrecv'],
-    );
-    stopSending(senders);
-    assert.deepEqual(
-      pc.getTransceivers().map((t) => [t.direction, t.sender.track]),
+      pc.getTransceivers().map((t) => [t.direction, t.sender.track?.kind]),
       [
-        ['recvonly', null],
-        ['recvonly', null],
+        ['sendrecv', 'audio'],
+        ['sendrecv', 'video'],
       ],
+    );
+    await stopSending(senders);
+    assert.deepEqual(
+      pc.getTransceivers().map((t) => t.sender.track),
+      [null, null],
     );
   }
   assert.equal(pc.getTransceivers().length, 2);
+  assert.equal(pc.directionChanges, 0);
+});
+
+test('the answering side turns the first transceiver of each kind to sendrecv, and no more', () => {
+  const pc = fakePc();
+  const audio = pc.remoteAdds('audio');
+  const video = pc.remoteAdds('video');
+  const extra = pc.remoteAdds('video');
+  for (const t of [audio, video, extra]) acceptMedia(asPc(pc), t as unknown as RTCRtpTransceiver);
+  assert.deepEqual(
+    [audio, video, extra].map((t) => t.direction),
+    ['sendrecv', 'sendrecv', 'recvonly'],
+  );
+});
+
+test('a link without prepared media falls back to addTrack once, then reuses it', async () => {
+  const pc = fakePc();
+  const senders = createSenders(asPc(pc));
+  for (let round = 0; round < 3; round++) {
+    await sendTrack(senders, track('audio'), stream());
+    await stopSending(senders);
+  }
+  assert.equal(pc.getTransceivers().length, 1);
 });
 
 test("a track is sent on the transceiver the other side's offer made", async () => {
   const pc = fakePc();
   const offered = pc.remoteAdds('video');
-  const senders = createSenders(pc as unknown as RTCPeerConnection);
+  const senders = createSenders(asPc(pc));
   const camera = new FakeTrack('video');
-  await sendTrack(senders, camera as unknown as MediaStreamTrack, new FakeStream() as unknown as MediaStream);
+  await sendTrack(senders, camera as unknown as MediaStreamTrack, stream());
   assert.equal(pc.getTransceivers().length, 1);
   assert.equal(offered.sender.track, camera);
   assert.equal(offered.direction, 'sendrecv');
@@ -286,9 +336,11 @@ test('tracks go only to members in the call, and stop when either side leaves', 
   await new Promise((resolve) => setImmediate(resolve));
   assert.deepEqual(sending(outside), ['audio', 'video']);
   calls.feature.receive(outside, stateOf(false) as never);
+  await new Promise((resolve) => setImmediate(resolve));
   assert.deepEqual(sending(outside), []);
 
   calls.leave();
+  await new Promise((resolve) => setImmediate(resolve));
   assert.deepEqual(sending(inside), []);
   assert.deepEqual(lastState(inside), stateOf(false));
 });
@@ -307,6 +359,7 @@ test('above the video-sender bound a joiner gets audio only and is told why', as
   const peers = Array.from({ length: 3 }, (_, i) => fakeMember(`peer-${i}-000000`));
   const notes: (string | null)[] = [];
   const calls = createCalls({
+    selfId: () => SELF_ID,
     members: () => peers,
     changed: () => {},
     notify: (t) => notes.push(t),
@@ -324,7 +377,13 @@ test('a flood of call states is bounded, and the last one still counts', () => {
   mock.timers.enable({ apis: ['setTimeout'] });
   let now = 0;
   const peer = fakeMember('peer-0-000000');
-  const calls = createCalls({ members: () => [peer], changed: () => {}, notify: () => {}, now: () => now });
+  const calls = createCalls({
+    selfId: () => SELF_ID,
+    members: () => [peer],
+    changed: () => {},
+    notify: () => {},
+    now: () => now,
+  });
   // The first 10 (the bound) say the camera is on; the 490 after them, refused, say off.
   for (let i = 0; i < 500; i++) calls.feature.receive(peer, stateOf(true, { video: i < 10 }) as never);
   assert.equal(calls.participants()[0]?.state.video, true, 'states beyond the bound are not applied');
@@ -338,13 +397,16 @@ test('a member adding dozens of tracks gets no more than the bound into the tile
   const { calls, peers } = harness(1);
   const [peer] = peers as [FakeMember];
   calls.feature.receive(peer, stateOf(true) as never);
-  for (let i = 0; i < 40; i++) {
-    const track = new FakeTrack(i % 2 === 0 ? 'audio' : 'video');
-    calls.feature.track?.(peer, { track } as unknown as RTCTrackEvent);
-  }
+  const arrive = (kind: 'audio' | 'video') => {
+    const transceiver = peer.fakePc.remoteAdds(kind);
+    calls.feature.track?.(peer, { track: transceiver.receiver.track, transceiver } as unknown as RTCTrackEvent);
+  };
+  for (let i = 0; i < 40; i++) arrive(i % 2 === 0 ? 'audio' : 'video');
+  const sendingBack = peer.fakePc.getTransceivers().filter((t) => t.direction === 'sendrecv');
+  assert.equal(sendingBack.length, 2, 'we send on our one audio and one video transceiver, nothing more');
   const shown = () => (calls.participants()[0]?.stream as FakeStream | undefined)?.getTracks().map((t) => t.id) ?? [];
   const seen = shown();
   assert.equal(seen.length, 2, 'one audio and one video shown');
-  calls.feature.track?.(peer, { track: new FakeTrack('video') } as unknown as RTCTrackEvent);
+  arrive('video');
   assert.deepEqual(shown(), seen, `tracks beyond ${MAX_REMOTE_TRACKS} are ignored`);
 });
