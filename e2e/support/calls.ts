@@ -6,7 +6,7 @@ import { expect, type Page } from '@playwright/test';
 import type { User } from './users.ts';
 
 /** Media setup and renegotiation on 2 busy cores: generous; speed is the bench's business. */
-const mediaTimeoutMs = 60_000;
+const mediaTimeoutMs = 90_000;
 /** A page busy encoding and decoding video can take long to answer a single question. */
 const answerTimeoutMs = 30_000;
 
@@ -64,6 +64,14 @@ export async function waitForTiles(user: User, peerIds: readonly string[]): Prom
 /** One tile's attribute, as another member's page shows it. */
 export function tileOf(page: Page, peerId: string) {
   return page.locator(`[data-testid=call-tile][data-peer-id="${peerId}"]`);
+}
+
+/** The page's transceivers on its link to `peerId`: "mid kind direction/current send= recv=". */
+export async function transceiversOf(page: Page, peerId: string): Promise<string[]> {
+  return page.evaluate(
+    (id) => (globalThis as unknown as { roomlink: { transceivers(id: string): string[] } }).roomlink.transceivers(id),
+    peerId,
+  );
 }
 
 export async function quality(page: Page, peerId: string): Promise<Quality | null> {
