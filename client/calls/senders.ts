@@ -1,5 +1,5 @@
 // Our outgoing media on one member's RTCPeerConnection. A link carries one audio and one
-// video transceiver, both sendrecv, from its very first offer (prepareMedia): starting a
+// video transceiver, both sendrecv, added once its channel is open (prepareMedia): starting a
 // call, hanging up, muting, switching camera or sharing a screen is then only
 // sender.replaceTrack, which needs no renegotiation at all. No SDP round trip sits between
 // a click and the first frame, and a busy or restarting link cannot hold a call up. A
@@ -27,11 +27,14 @@ const isStopped = (t: RTCRtpTransceiver): boolean => t.currentDirection === 'sto
 const sends = (t: RTCRtpTransceiver): boolean => t.direction === 'sendrecv' || t.direction === 'sendonly';
 
 /**
- * The side that makes a link's first offer puts one sendrecv transceiver of each kind in
- * it. Called before that offer is made (the member was just added, its link is new).
+ * The side that made a link's first offer adds one sendrecv transceiver of each kind once
+ * the link's channel is open: one renegotiation while the link is idle, long before anyone
+ * clicks "join". Not in the first offer: that exchange stays as small and as well-trodden as
+ * a chat-only link's (a retry offer from the other side crossing a first offer with media
+ * m-lines got its answer rejected for m-line order, seen here under load).
  */
 export function prepareMedia(pc: RTCPeerConnection): void {
-  if (pc.signalingState !== 'stable' || pc.remoteDescription || pc.getTransceivers().length > 0) return;
+  if (pc.signalingState === 'closed' || pc.getTransceivers().length > 0) return;
   for (const kind of KINDS) pc.addTransceiver(kind, { direction: 'sendrecv' });
 }
 

@@ -91,8 +91,6 @@ export function createCalls({
     const slot = member.slot(callSlot);
     if (slot.pc !== member.pc) {
       slot.pc = member.pc;
-      // A new link: the side that makes its first offer puts the media m-lines in it.
-      if (rolesFor(selfId(), member.id).offersFirst) prepareMedia(member.pc);
       slot.senders = createSenders(member.pc);
       slot.remote = { ...NOT_IN_CALL };
       slot.stream = new MediaStream();
@@ -176,8 +174,10 @@ export function createCalls({
       slotOf(member);
     },
     opened(member) {
-      // A member that arrives (or comes back) learns at once whether we are in the call.
       slotOf(member);
+      // The side that made the link's first offer adds the media m-lines (once per link).
+      if (rolesFor(selfId(), member.id).offersFirst) prepareMedia(member.pc);
+      // A member that arrives (or comes back) learns at once whether we are in the call.
       member.send({ t: 'call:state', ...self });
     },
     receive(member, message: MessageOf<'call:state'>) {

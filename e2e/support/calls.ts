@@ -8,7 +8,7 @@ import type { User } from './users.ts';
 /** Media setup and renegotiation on 2 busy cores: generous; speed is the bench's business. */
 const mediaTimeoutMs = 90_000;
 /** A page busy encoding and decoding video can take long to answer a single question. */
-const answerTimeoutMs = 30_000;
+const answerTimeoutMs = 90_000;
 
 export interface CallTile {
   readonly peerId: string;

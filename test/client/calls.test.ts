@@ -247,7 +247,7 @@ const track = (kind: 'audio' | 'video') => new FakeTrack(kind) as unknown as Med
 test('on a prepared link, joining, hanging up and joining again never renegotiates', async () => {
   const pc = fakePc();
   prepareMedia(asPc(pc));
-  prepareMedia(asPc(pc)); // once only
+  prepareMedia(asPc(pc)); // once only (the channel reopens after a repair)
   const senders = createSenders(asPc(pc));
   for (let round = 0; round < 3; round++) {
     await sendTrack(senders, track('audio'), stream());
