@@ -2,7 +2,15 @@
 // decodes video from every other member in the call over the existing peer connections.
 
 import { deniedMediaArgs, fakeMediaArgs } from './support/browser.ts';
-import { callTiles, joinCall, tileOf, transceiversOf, waitForTiles, waitForVideo } from './support/calls.ts';
+import {
+  callTiles,
+  clickControl,
+  joinCall,
+  tileOf,
+  transceiversOf,
+  waitForTiles,
+  waitForVideo,
+} from './support/calls.ts';
 import { expect, test } from './support/fixtures.ts';
 import { everyoneHearsEveryone, openRoom, openUser, shareLink, waitForMesh } from './support/users.ts';
 
@@ -54,18 +62,18 @@ test.describe('with a fake camera and microphone', () => {
       await waitForVideo(user, others);
     }
 
-    await bob.page.getByTestId('call-mute').click();
-    await carol.page.getByTestId('call-camera').click();
+    await clickControl(bob, 'call-mute');
+    await clickControl(carol, 'call-camera');
     for (const viewer of [alice, carol])
       await expect(tileOf(viewer.page, bob.id)).toHaveAttribute('data-muted', 'true');
     for (const viewer of [alice, bob])
       await expect(tileOf(viewer.page, carol.id)).toHaveAttribute('data-camera', 'off');
     await expect(tileOf(alice.page, bob.id)).toHaveAttribute('data-camera', 'on');
     await expect(tileOf(alice.page, carol.id)).toHaveAttribute('data-muted', 'false');
-    await bob.page.getByTestId('call-mute').click();
+    await clickControl(bob, 'call-mute');
     await expect(tileOf(alice.page, bob.id)).toHaveAttribute('data-muted', 'false');
 
-    await carol.page.getByTestId('call-leave').click();
+    await clickControl(carol, 'call-leave');
     await expect(carol.page.locator('[data-testid=call-tile]')).toHaveCount(0);
     await waitForTiles(alice, [bob.id]);
     await waitForTiles(bob, [alice.id]);
@@ -115,11 +123,11 @@ test.describe('with a fake camera and microphone', () => {
       (await transceiversOf(bob.page, alice.id)).map((t) => t.split(' ').slice(0, 2).join(' '));
     const before = await mLines();
 
-    await alice.page.getByTestId('call-screen').click();
+    await clickControl(alice, 'call-screen');
     await expect(tileOf(bob.page, alice.id)).toHaveAttribute('data-screen', 'true');
     // The same <video> now shows the screen (16:9; the fake camera is 4:3).
     await waitForVideo(bob, [alice], 'screen');
-    await alice.page.getByTestId('call-screen').click();
+    await clickControl(alice, 'call-screen');
     await expect(tileOf(bob.page, alice.id)).toHaveAttribute('data-screen', 'false');
     await waitForVideo(bob, [alice], 'camera');
     // Replaced, not added: the same transceivers, no new m-line for the screen.

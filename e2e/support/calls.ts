@@ -7,8 +7,6 @@ import type { User } from './users.ts';
 
 /** Media setup and renegotiation on 2 busy cores: generous; speed is the bench's business. */
 const mediaTimeoutMs = 90_000;
-/** A page busy encoding and decoding video can take long to answer a single question. */
-const answerTimeoutMs = 90_000;
 
 export interface CallTile {
   readonly peerId: string;
@@ -36,6 +34,15 @@ export async function joinCall(user: User, video = true): Promise<void> {
   await expect(user.page.locator('[data-testid=call-tile][data-self=true]')).toHaveCount(1, {
     timeout: mediaTimeoutMs,
   });
+}
+
+/**
+ * Clicks a call control once media flows. Not waiting for "stable": that needs two animation
+ * frames in a row, and a page decoding several videos on starved cores may not render one
+ * for a minute. The controls do not move, so the click lands where it should.
+ */
+export async function clickControl(user: User, testId: string): Promise<void> {
+  await user.page.getByTestId(testId).click({ force: true });
 }
 
 /** The remote tiles the page shows now. */
@@ -90,35 +97,45 @@ export async function quality(page: Page, peerId: string): Promise<Quality | nul
  */
 export type Picture = 'camera' | 'screen';
 
-const shapeOf = (width: number, height: number): Picture | 'none' =>
-  width === 0 || height === 0 ? 'none' : width / height > 1.6 ? 'screen' : 'camera';
-
 /**
- * Waits until `user` decodes video from each of `from`: the tile's <video> shows a picture
- * of the expected shape, and the connection's framesDecoded rises after that.
+ * Waits until `user` decodes video from each of `from`: every tile's <video> shows a picture
+ * of the expected shape, and then each link's framesDecoded rises. Both waits run inside
+ * the page (one round trip each): a page busy with video answers single questions slowly.
  */
 export async function waitForVideo(user: User, from: readonly User[], picture: Picture = 'camera'): Promise<void> {
-  for (const other of from) {
-    const video = tileOf(user.page, other.id).locator('video');
-    await expect
-      .poll(
-        async () =>
-          shapeOf(
-            ...(await video.evaluate(
-              (el: { videoWidth: number; videoHeight: number }) => [el.videoWidth, el.videoHeight] as const,
-              undefined,
-              { timeout: answerTimeoutMs },
-            )),
-          ),
-        { timeout: mediaTimeoutMs, message: `${user.name} shows ${other.name}'s ${picture}` },
-      )
-      .toBe(picture);
-    const before = (await quality(user.page, other.id))?.framesDecoded ?? 0;
-    await expect
-      .poll(async () => (await quality(user.page, other.id))?.framesDecoded ?? 0, {
-        timeout: mediaTimeoutMs,
-        message: `${user.name} keeps decoding frames from ${other.name}`,
-      })
-      .toBeGreaterThan(before);
-  }
+  const ids = from.map((other) => other.id);
+  await user.page
+    .waitForFunction(
+      ({ ids, picture }) =>
+        ids.every((id) => {
+          const video = (
+            globalThis as unknown as {
+              document: { querySelector(s: string): { videoWidth: number; videoHeight: number } | null };
+            }
+          ).document.querySelector(`[data-testid=call-tile][data-peer-id="${id}"] video`);
+          if (!video || video.videoWidth === 0 || video.videoHeight === 0) return false;
+          return (video.videoWidth / video.videoHeight > 1.6 ? 'screen' : 'camera') === picture;
+        }),
+      { ids, picture },
+      { polling: 250, timeout: mediaTimeoutMs },
+    )
+    .catch((error: unknown) => {
+      throw new Error(`${user.name} does not show the ${picture} of ${from.map((o) => o.name).join(', ')}: ${error}`);
+    });
+  const before = await Promise.all(ids.map(async (id) => (await quality(user.page, id))?.framesDecoded ?? 0));
+  await user.page
+    .waitForFunction(
+      async ({ ids, before }) => {
+        const roomlink = (
+          globalThis as unknown as { roomlink: { callStats(id: string): Promise<{ framesDecoded: number } | null> } }
+        ).roomlink;
+        const now = await Promise.all(ids.map(async (id) => (await roomlink.callStats(id))?.framesDecoded ?? 0));
+        return now.every((frames, i) => frames > (before[i] ?? 0));
+      },
+      { ids, before },
+      { polling: 250, timeout: mediaTimeoutMs },
+    )
+    .catch((error: unknown) => {
+      throw new Error(`${user.name} stopped decoding frames from ${from.map((o) => o.name).join(', ')}: ${error}`);
+    });
 }
