@@ -1,6 +1,9 @@
 // Wires the page together: room link → signaling → mesh (member objects, links) → router →
 // features → view. The socket starts first: joining is what the page waits on longest.
 import { normalizeName, type PeerInfo } from '../protocol/index.ts';
+import { MEDIA_PROBLEM_TEXT } from './calls/media-errors.ts';
+import { describeQuality, incomingVideoQuality, type MediaQuality } from './calls/stats.ts';
+import { createCalls } from './features/calls.ts';
 import { type ChatLine, createChat } from './features/chat.ts';
 import { createFiles } from './features/files.ts';
 import { createHistory } from './features/history.ts';
@@ -21,6 +24,7 @@ import { createSignaling, type Signaling } from './signaling.ts';
 import { loadName, loadResume, saveName, saveResume, signingKeyStore } from './storage.ts';
 import { createHandshake } from './verify.ts';
 import { createAttention } from './view/attention.ts';
+import { createCallsView } from './view/calls.ts';
 import { createFilesView } from './view/files.ts';
 import { createHistoryView } from './view/history.ts';
 import { markLine } from './view/line-marks.ts';
@@ -229,6 +233,39 @@ const filesView = createFilesView(lines, {
   // To the member chosen for private messages, if there is one; else to the room.
   send: (picked) => void files.sendFiles(picked, privateTo === null ? null : (mesh.member(privateTo) ?? null)),
 });
+const callsView = createCallsView({
+  join: (video) => void calls.join(video),
+  mute: () => calls.toggleMute(),
+  camera: () => void calls.toggleCamera(),
+  screen: () => void calls.toggleScreen(),
+  leave: () => calls.leave(),
+  quality: async (peerId) => describeQuality(await callQuality(peerId)),
+});
+const calls = createCalls({
+  selfId: () => selfId ?? '',
+  members: () => mesh.all(),
+  changed: () => renderCall(),
+  notify: (text) => callsView.message(text),
+});
+
+function renderCall(): void {
+  const paths = new Map(mesh.members().map((m) => [m.id, m.path?.relayed ?? false]));
+  callsView.render({
+    supported: calls.supported(),
+    busy: calls.busy(),
+    self: calls.self(),
+    selfName: name,
+    preview: calls.preview(),
+    participants: calls.participants(),
+    relayed: (peerId) => paths.get(peerId) ?? false,
+  });
+}
+
+async function callQuality(peerId: string): Promise<MediaQuality | null> {
+  const pc = mesh.member(peerId)?.pc;
+  return pc ? incomingVideoQuality(pc) : null;
+}
+
 const files = createFiles({
   selfId: () => selfId ?? '',
   selfName: () => name,
@@ -261,9 +298,13 @@ const mesh = createMesh({
     receipts.feature,
     reactions.feature,
     files.feature,
+    calls.feature,
   ]),
   sendSignal: (to, body) => signaling?.send({ to, ...body }),
-  changed: (list) => members.render(list),
+  changed(list) {
+    members.render(list);
+    renderCall();
+  },
   notice: (notice) => {
     if (notice.id === privateTo && notice.kind === 'left') {
       choosePrivate(null);
@@ -335,11 +376,14 @@ function roomKeyNotice(hasKey: boolean, canCrypto: boolean): string | null {
   return null;
 }
 const pathTimer = setInterval(() => void mesh.refreshPaths(), PATH_REFRESH_MS);
+renderCall();
+if (!calls.supported()) callsView.message(MEDIA_PROBLEM_TEXT.insecure);
 void sweepStaleFiles().catch(() => {});
 
 window.addEventListener('pagehide', () => {
   for (const member of mesh.all()) member.send({ t: 'bye' });
   signaling?.leave();
+  calls.leave();
   clearInterval(pathTimer);
   ice.stop();
   mesh.closeAll('ERR_PAGE_CLOSED');
@@ -368,6 +412,9 @@ declare global {
       notified(): { count: number; last: { title: string; body: string } | null };
       /** Sends files to the room, or to one member (by peer id); resolves to the transfer ids. */
       sendFiles(files: File[], to?: string): Promise<string[]>;
+      callStats(peerId: string): Promise<MediaQuality | null>;
+      /** One line per transceiver of the link to this member: mid, kind, directions, tracks. */
+      transceivers(peerId: string): string[];
     };
   }
 }
@@ -390,6 +437,12 @@ window.roomlink = {
     if (member === undefined) return Promise.reject(new Error(`no member ${to}`));
     return files.sendFiles(picked, member);
   },
+  callStats: callQuality,
+  transceivers: (peerId) =>
+    (mesh.member(peerId)?.pc.getTransceivers() ?? []).map(
+      (t) =>
+        `${t.mid} ${t.receiver.track.kind} ${t.direction}/${t.currentDirection} send=${t.sender.track?.readyState ?? 'none'} recv=${t.receiver.track.muted ? 'muted' : 'flowing'}`,
+    ),
   links: () =>
     mesh.members().map((m) => {
       const pc = mesh.member(m.id)?.pc;

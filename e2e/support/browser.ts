@@ -32,6 +32,20 @@ export const chromiumArgs: readonly string[] = [
 ];
 
 /**
+ * A fake camera (a 640×480 test pattern), a fake microphone (a tone) and no permission
+ * prompt: getUserMedia and getDisplayMedia succeed at once (calls.spec.ts).
+ */
+export const fakeMediaArgs: readonly string[] = [
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+];
+/** The same fake devices, but every permission prompt is answered "block". */
+export const deniedMediaArgs: readonly string[] = [
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream=deny',
+];
+
+/**
  * Passive WebRTC trace for the failure report: every RTCPeerConnection logs its state
  * changes and gathered candidates to the console (collected per context). It only adds
  * listeners; it changes nothing the app does.

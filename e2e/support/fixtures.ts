@@ -20,6 +20,8 @@ const snapshotTimeoutMs = 3_000;
 export interface RoomlinkFixtures {
   /** Extra environment for the server (option: set with test.use). */
   serverEnv: Readonly<Record<string, string>>;
+  /** Extra Chromium flags for the test's browsers (option: set with test.use). */
+  browserArgs: readonly string[];
   netns: Netns;
   server: RoomServer;
   browsers: BrowserPool;
@@ -75,6 +77,7 @@ async function memberLists(browsers: BrowserPool): Promise<string> {
 
 export const test = base.extend<RoomlinkFixtures>({
   serverEnv: [{}, { option: true }],
+  browserArgs: [[], { option: true }],
 
   netns: async ({}, use) => {
     const netns = await createNetns();
@@ -95,8 +98,8 @@ export const test = base.extend<RoomlinkFixtures>({
     }
   },
 
-  browsers: async ({ netns }, use, testInfo) => {
-    const browsers = createBrowserPool(netns);
+  browsers: async ({ netns, browserArgs }, use, testInfo) => {
+    const browsers = createBrowserPool(netns, { args: browserArgs });
     try {
       await use(browsers);
     } finally {

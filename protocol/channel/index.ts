@@ -7,6 +7,7 @@
 // spread below, nothing else.
 import * as z from 'zod/mini';
 import { MAX_CHANNEL_MESSAGE_LENGTH } from '../limits.ts';
+import { type CallProtocolMessage, callRates, callSchemas } from './calls.ts';
 import { type ChatProtocolMessage, chatRates, chatSchemas } from './chat.ts';
 import { type CoreMessage, coreRates, coreSchemas } from './core.ts';
 import { type FileMessage, fileRates, fileSchemas } from './files.ts';
@@ -16,6 +17,7 @@ import { type ReactionMessage, reactionRates, reactionSchemas } from './reaction
 import { type ReceiptMessage, receiptRates, receiptSchemas } from './receipts.ts';
 import { type TypingMessage, typingRates, typingSchemas } from './typing.ts';
 
+export * from './calls.ts';
 export * from './chat.ts';
 export * from './core.ts';
 export * from './files.ts';
@@ -33,6 +35,7 @@ const channelMessageSchema = z.discriminatedUnion('t', [
   ...receiptSchemas,
   ...reactionSchemas,
   ...fileSchemas,
+  ...callSchemas,
 ]);
 
 export type ChannelMessage =
@@ -42,7 +45,8 @@ export type ChannelMessage =
   | TypingMessage
   | ReceiptMessage
   | ReactionMessage
-  | FileMessage;
+  | FileMessage
+  | CallProtocolMessage;
 export type ChannelMessageType = ChannelMessage['t'];
 /** One message type, by its tag: `MessageOf<'chat'>`. */
 export type MessageOf<T extends ChannelMessageType> = Extract<ChannelMessage, { t: T }>;
@@ -56,6 +60,7 @@ export const CHANNEL_RATES: Readonly<Record<ChannelMessageType, ChannelRate>> = 
   ...receiptRates,
   ...reactionRates,
   ...fileRates,
+  ...callRates,
 };
 
 export function parseChannelMessage(raw: unknown): ChannelMessage | null {

@@ -1,0 +1,35 @@
+// Why the camera, microphone or screen could not be opened, in plain words. getUserMedia and
+// getDisplayMedia reject with DOMExceptions whose names are the only stable part.
+
+export type MediaProblem = 'insecure' | 'denied' | 'no-device' | 'in-use' | 'failed';
+
+export const MEDIA_PROBLEM_TEXT: Record<MediaProblem, string> = {
+  insecure:
+    'Calls need a secure page: open this room over https (npm start -- --tunnel gives one) or on localhost. Chat works as it is.',
+  denied:
+    'The browser was not allowed to use your camera or microphone. Allow it in the site settings (the icon by the address) and try again. Chat goes on.',
+  'no-device': 'No camera or microphone was found. Plug one in, or join with audio only. Chat goes on.',
+  'in-use': 'Your camera or microphone is in use by another app or tab. Close it there and try again. Chat goes on.',
+  failed: 'Could not start your camera or microphone. Chat goes on.',
+};
+
+/** Maps a getUserMedia / getDisplayMedia rejection to a problem code. */
+export function mediaProblem(error: unknown): MediaProblem {
+  const name = typeof error === 'object' && error !== null && 'name' in error ? String(error.name) : '';
+  switch (name) {
+    case 'NotAllowedError':
+    case 'SecurityError':
+    case 'PermissionDeniedError': // old Chromium
+      return 'denied';
+    case 'NotFoundError':
+    case 'OverconstrainedError':
+    case 'DevicesNotFoundError': // old Chromium
+      return 'no-device';
+    case 'NotReadableError':
+    case 'AbortError':
+    case 'TrackStartError': // old Chromium
+      return 'in-use';
+    default:
+      return 'failed';
+  }
+}

@@ -1,0 +1,98 @@
+// Our outgoing media on one member's RTCPeerConnection. A link carries one audio and one
+// video transceiver, both sendrecv, added once its channel is open (prepareMedia): starting a
+// call, hanging up, muting, switching camera or sharing a screen is then only
+// sender.replaceTrack, which needs no renegotiation at all. No SDP round trip sits between
+// a click and the first frame, and a busy or restarting link cannot hold a call up. A
+// transceiver with no track sends nothing, so a member outside the call costs no bandwidth.
+//
+// Links made without them (the other side runs an older page) fall back to addTrack, which
+// renegotiates through perfect negotiation: addTrack and not addTransceiver, because when
+// both sides add at once the polite side's rollback matches only addTrack-made transceivers
+// to the other side's m-lines (webrtc-pc, "set the remote description") instead of adding more.
+
+export type MediaKind = 'audio' | 'video';
+const KINDS: readonly MediaKind[] = ['audio', 'video'];
+
+/** Our senders on one connection (kept in the member's call slot). */
+export interface Senders {
+  readonly pc: RTCPeerConnection;
+  readonly byKind: Map<MediaKind, RTCRtpSender>;
+}
+
+export function createSenders(pc: RTCPeerConnection): Senders {
+  return { pc, byKind: new Map() };
+}
+
+const isStopped = (t: RTCRtpTransceiver): boolean => t.currentDirection === 'stopped' || t.direction === 'stopped';
+const sends = (t: RTCRtpTransceiver): boolean => t.direction === 'sendrecv' || t.direction === 'sendonly';
+
+/**
+ * The side that made a link's first offer adds one sendrecv transceiver of each kind once
+ * the link's channel is open: one renegotiation while the link is idle, long before anyone
+ * clicks "join". Not in the first offer: that exchange stays as small and as well-trodden as
+ * a chat-only link's (a retry offer from the other side crossing a first offer with media
+ * m-lines got its answer rejected for m-line order, seen here under load).
+ */
+export function prepareMedia(pc: RTCPeerConnection): void {
+  if (pc.signalingState === 'closed' || pc.getTransceivers().length > 0) return;
+  for (const kind of KINDS) pc.addTransceiver(kind, { direction: 'sendrecv' });
+}
+
+/**
+ * The answering side: a transceiver the other side's offer made arrives recvonly; turned
+ * sendrecv before the answer is made (track events fire before setRemoteDescription
+ * resolves), the answer carries it and no renegotiation is needed. One per kind: further
+ * m-lines a member adds are left receive-only.
+ */
+export function acceptMedia(pc: RTCPeerConnection, transceiver: RTCRtpTransceiver): void {
+  const kind = transceiver.receiver.track.kind;
+  if (isStopped(transceiver) || transceiver.direction !== 'recvonly') return;
+  if (pc.getTransceivers().some((t) => t !== transceiver && t.receiver.track.kind === kind && sends(t))) return;
+  transceiver.direction = 'sendrecv';
+}
+
+/** A transceiver of this kind whose sender is free: reused instead of adding another. */
+function freeTransceiver(pc: RTCPeerConnection, kind: MediaKind): RTCRtpTransceiver | undefined {
+  const free = pc
+    .getTransceivers()
+    .filter((t) => !isStopped(t) && t.receiver.track.kind === kind && t.sender.track === null);
+  // One that already sends needs no renegotiation: prefer it.
+  return free.find(sends) ?? free.find((t) => t.direction === 'recvonly' || t.direction === 'inactive');
+}
+
+function transceiverOf(pc: RTCPeerConnection, sender: RTCRtpSender): RTCRtpTransceiver | undefined {
+  return pc.getTransceivers().find((t) => t.sender === sender);
+}
+
+/** Sends `track` as this connection's track of its kind (replacing what was sent). */
+export async function sendTrack(senders: Senders, track: MediaStreamTrack, stream: MediaStream): Promise<void> {
+  const { pc } = senders;
+  if (pc.signalingState === 'closed') return;
+  const kind = track.kind as MediaKind;
+  const known = senders.byKind.get(kind);
+  const mine = known ? transceiverOf(pc, known) : undefined;
+  const transceiver = mine && !isStopped(mine) ? mine : freeTransceiver(pc, kind);
+  if (!transceiver) {
+    senders.byKind.set(kind, pc.addTrack(track, stream));
+    return;
+  }
+  senders.byKind.set(kind, transceiver.sender);
+  if (transceiver.sender.track !== track) await transceiver.sender.replaceTrack(track);
+  // Closed while the track was being replaced (the member left).
+  if ((pc.signalingState as RTCSignalingState) === 'closed') return;
+  // A direction change (fallback links only) fires negotiationneeded: perfect negotiation.
+  if (!sends(transceiver)) transceiver.direction = 'sendrecv';
+}
+
+/**
+ * Stops sending on this connection: every kind (hang up), or one kind (a screen share ends
+ * for someone who joined without a camera). The transceivers stay as they are, for reuse:
+ * a sender without a track sends nothing, and nothing needs renegotiating.
+ */
+export async function stopSending(senders: Senders, kind?: MediaKind): Promise<void> {
+  for (const [senderKind, sender] of senders.byKind) {
+    if (kind !== undefined && senderKind !== kind) continue;
+    if (sender.track === null || senders.pc.signalingState === 'closed') continue;
+    await sender.replaceTrack(null).catch(() => undefined);
+  }
+}

@@ -1,0 +1,314 @@
+// The room's call: audio, video and screen sharing on the members' existing peer
+// connections. Each member says whether it is in the call (call:state); two members that
+// are both in it send each other their tracks, so a member outside the call costs nobody
+// upload. Adding or swapping tracks fires negotiationneeded, and the link's perfect
+// negotiation renegotiates: there is no call signaling besides the state message.
+import { type CallState, type MessageOf, NOT_IN_CALL, normalizeCallState } from '../../protocol/index.ts';
+import { createLocalMedia, mediaDevices } from '../calls/local-media.ts';
+import { MEDIA_PROBLEM_TEXT, type MediaProblem } from '../calls/media-errors.ts';
+import {
+  acceptMedia,
+  createSenders,
+  type MediaKind,
+  prepareMedia,
+  type Senders,
+  sendTrack,
+  stopSending,
+} from '../calls/senders.ts';
+import { createWindowCounter, type WindowCounter } from '../calls/state-rate.ts';
+import { createSlot, defineFeature, type MemberHandle } from '../feature.ts';
+import { rolesFor } from '../roles.ts';
+
+/** Distinct remote tracks taken from one member (one audio, one video, and slack for a
+ * reconnect); tracks beyond this are ignored: a hostile member cannot make us play dozens. */
+export const MAX_REMOTE_TRACKS = 4;
+/** Mesh video costs each sender N−1 uploads: above this many cameras, joiners get audio. */
+export const DEFAULT_MAX_VIDEO_SENDERS = 6;
+
+interface CallPeerState {
+  /** The connection the rest of this slot belongs to; a replaced link starts it over. */
+  pc: RTCPeerConnection | null;
+  senders: Senders | null;
+  /** What the member last said (out of the call until it says otherwise). */
+  remote: CallState;
+  /** Its received tracks, in a stream of our own (never the one the member announced). */
+  stream: MediaStream;
+  seenTracks: Set<string>;
+  rate: WindowCounter;
+  /** The latest state refused by the rate bound, applied when its window ends. */
+  deferred: CallState | null;
+  deferTimer: ReturnType<typeof setTimeout> | null;
+}
+
+/** One member in the call, as the view shows it. */
+export interface CallParticipant {
+  id: string;
+  name: string;
+  state: CallState;
+  stream: MediaStream;
+  /** Its audio receiver, for the speaking indicator. */
+  audio: RTCRtpReceiver | null;
+}
+
+export interface CallsOptions {
+  /** Our peer id ('' until joined): who offers first on a link decides who prepares media. */
+  selfId(): string;
+  members(): Iterable<MemberHandle>;
+  /** Something the call view shows changed. */
+  changed(): void;
+  /** A plain message for the user (null clears it). */
+  notify(text: string | null): void;
+  maxVideoSenders?: number;
+  /** Clock for the call-state bound (tests pass their own). */
+  now?: () => number;
+}
+
+export function createCalls({
+  selfId,
+  members,
+  changed,
+  notify,
+  maxVideoSenders = DEFAULT_MAX_VIDEO_SENDERS,
+  now = () => performance.now(),
+}: CallsOptions) {
+  const callSlot = createSlot<CallPeerState>('calls', () => ({
+    pc: null,
+    senders: null,
+    remote: { ...NOT_IN_CALL },
+    stream: new MediaStream(),
+    seenTracks: new Set(),
+    rate: createWindowCounter(undefined, undefined, now),
+    deferred: null,
+    deferTimer: null,
+  }));
+  const media = createLocalMedia();
+  let self: CallState = { ...NOT_IN_CALL };
+  /** A click is being served (a permission prompt may be open): further clicks wait. */
+  let busy = false;
+
+  /** The member's slot, started over when its link (hence its connection) was replaced. */
+  function slotOf(member: MemberHandle): CallPeerState {
+    const slot = member.slot(callSlot);
+    if (slot.pc !== member.pc) {
+      slot.pc = member.pc;
+      slot.senders = createSenders(member.pc);
+      slot.remote = { ...NOT_IN_CALL };
+      slot.stream = new MediaStream();
+      slot.seenTracks.clear();
+    }
+    return slot;
+  }
+
+  const inCallWith = (member: MemberHandle): boolean => !member.disposed && self.inCall && slotOf(member).remote.inCall;
+
+  /** Sends our current tracks to one member (both of us in the call). */
+  async function sendTo(member: MemberHandle): Promise<void> {
+    const senders = slotOf(member).senders;
+    if (!senders) return;
+    const video = media.video();
+    for (const track of [media.mic, video]) {
+      if (track && inCallWith(member)) await sendTrack(senders, track, media.stream);
+    }
+    if (!video && inCallWith(member)) await stopSending(senders, 'video');
+  }
+
+  function stopSendingTo(member: MemberHandle, kind?: MediaKind): void {
+    const senders = slotOf(member).senders;
+    if (senders) void stopSending(senders, kind);
+  }
+
+  function sendToAll(): void {
+    for (const member of members()) {
+      if (inCallWith(member)) void sendTo(member).catch((error) => console.debug('roomlink: call track', error));
+    }
+  }
+
+  function broadcast(): void {
+    for (const member of members()) member.send({ t: 'call:state', ...self });
+    changed();
+  }
+
+  function setSelf(next: CallState): void {
+    self = normalizeCallState(next);
+    broadcast();
+  }
+
+  function problem(kind: MediaProblem): void {
+    notify(MEDIA_PROBLEM_TEXT[kind]);
+  }
+
+  function videoSenders(): number {
+    let count = 0;
+    for (const member of members()) {
+      const remote = slotOf(member).remote;
+      if (remote.video || remote.screen) count++;
+    }
+    return count;
+  }
+
+  /** Runs one click's work; a second click while a prompt is open does nothing. */
+  async function serve(work: () => Promise<void>): Promise<void> {
+    if (busy) return;
+    busy = true;
+    try {
+      await work();
+    } finally {
+      busy = false;
+      changed();
+    }
+  }
+
+  function applyRemote(member: MemberHandle, next: CallState): void {
+    const slot = slotOf(member);
+    const before = slot.remote;
+    slot.remote = normalizeCallState(next);
+    if (self.inCall && slot.remote.inCall && !before.inCall) void sendTo(member);
+    if (self.inCall && !slot.remote.inCall && before.inCall) stopSendingTo(member);
+    changed();
+  }
+
+  const feature = defineFeature({
+    name: 'calls',
+    types: ['call:state'],
+    added: (member) => {
+      slotOf(member);
+    },
+    opened(member) {
+      slotOf(member);
+      // The side that made the link's first offer adds the media m-lines (once per link).
+      if (rolesFor(selfId(), member.id).offersFirst) prepareMedia(member.pc);
+      // A member that arrives (or comes back) learns at once whether we are in the call.
+      member.send({ t: 'call:state', ...self });
+    },
+    receive(member, message: MessageOf<'call:state'>) {
+      const slot = slotOf(member);
+      const { t: _t, ...state } = message;
+      if (slot.rate.take()) {
+        applyRemote(member, state);
+        return;
+      }
+      slot.deferred = state;
+      slot.deferTimer ??= setTimeout(() => {
+        slot.deferTimer = null;
+        const latest = slot.deferred;
+        slot.deferred = null;
+        if (latest && !member.disposed && slot.rate.take()) applyRemote(member, latest);
+      }, slot.rate.untilNextWindow() + 1);
+    },
+    track(member, event) {
+      const slot = slotOf(member);
+      acceptMedia(member.pc, event.transceiver);
+      const track = event.track;
+      if (!slot.seenTracks.has(track.id)) {
+        if (slot.seenTracks.size >= MAX_REMOTE_TRACKS) return;
+        slot.seenTracks.add(track.id);
+      }
+      if (slot.stream.getTrackById(track.id)) return;
+      for (const old of slot.stream.getTracks()) if (old.kind === track.kind) slot.stream.removeTrack(old);
+      // A new stream object, so that a <video> showing the old one picks the new track up.
+      slot.stream = new MediaStream([...slot.stream.getTracks(), track]);
+      changed();
+    },
+    removed(member) {
+      const slot = member.slot(callSlot);
+      if (slot.deferTimer !== null) clearTimeout(slot.deferTimer);
+      changed();
+    },
+  });
+
+  return {
+    feature,
+    /** Secure context present: calls can be offered at all. */
+    supported: () => mediaDevices() !== null,
+    self: () => self,
+    busy: () => busy,
+    preview: () => (self.inCall ? media.stream : null),
+    /** Members in the call, with what to show for each. */
+    participants(): CallParticipant[] {
+      const out: CallParticipant[] = [];
+      for (const member of members()) {
+        if (member.disposed) continue;
+        const slot = slotOf(member);
+        if (!slot.remote.inCall) continue;
+        const audio = member.pc.getReceivers().find((r) => r.track.kind === 'audio') ?? null;
+        out.push({ id: member.id, name: member.name, state: slot.remote, stream: slot.stream, audio });
+      }
+      return out;
+    },
+    /** Joins the call with the microphone, and the camera when `video` (from a click). */
+    join(video: boolean): Promise<void> {
+      return serve(async () => {
+        if (self.inCall) return;
+        if (!mediaDevices()) return problem('insecure');
+        let withVideo = video;
+        let note: string | null = null;
+        if (withVideo && videoSenders() >= maxVideoSenders) {
+          withVideo = false;
+          note = `${maxVideoSenders} cameras are already on, so you joined with audio only: in a mesh each camera is uploaded once per member. You can turn yours on when someone turns theirs off.`;
+        }
+        const opened = await media.open(withVideo);
+        if (!opened.ok) return problem(opened.problem);
+        notify(note);
+        setSelf({ inCall: true, audio: media.mic !== null, video: media.camera !== null, screen: false });
+        sendToAll();
+      });
+    },
+    leave(): void {
+      if (!self.inCall) return;
+      media.closeAll();
+      for (const member of members()) stopSendingTo(member);
+      notify(null);
+      setSelf({ ...NOT_IN_CALL });
+    },
+    toggleMute(): void {
+      const mic = media.mic;
+      if (!self.inCall || !mic) return;
+      mic.enabled = !mic.enabled;
+      setSelf({ ...self, audio: mic.enabled });
+    },
+    /** Camera off keeps the track (enabled = false sends black); on again, or open one. */
+    toggleCamera(): Promise<void> {
+      return serve(async () => {
+        if (!self.inCall) return;
+        const camera = media.camera;
+        if (camera) {
+          camera.enabled = !camera.enabled;
+          setSelf({ ...self, video: camera.enabled });
+          return;
+        }
+        if (videoSenders() >= maxVideoSenders) {
+          notify(`${maxVideoSenders} cameras are already on: wait until someone turns theirs off.`);
+          return;
+        }
+        const opened = await media.openCamera();
+        if (!opened.ok) return problem(opened.problem);
+        // Hung up while the prompt was open: nothing may stay open.
+        if (!self.inCall) return media.closeAll();
+        setSelf({ ...self, video: true });
+        sendToAll();
+      });
+    },
+    /** Shares a screen in place of the camera (or as the video, joined with audio), and back. */
+    toggleScreen(): Promise<void> {
+      return serve(async () => {
+        if (!self.inCall) return;
+        if (media.screen) return stopScreen();
+        const opened = await media.openScreen(stopScreen);
+        // Closing the picker is a choice, not a failure worth a message.
+        if (!opened.ok) return opened.problem === 'denied' ? undefined : problem(opened.problem);
+        if (!self.inCall) return media.closeAll();
+        setSelf({ ...self, screen: true });
+        sendToAll();
+      });
+    },
+  };
+
+  function stopScreen(): void {
+    if (!media.screen) return;
+    media.closeScreen();
+    setSelf({ ...self, screen: false });
+    sendToAll();
+  }
+}
+
+export type Calls = ReturnType<typeof createCalls>;

@@ -1,0 +1,188 @@
+// The call: its controls, a line saying who is in it, a plain message when media cannot be
+// opened, and one tile per member in the call (ours mirrored). Tiles and their <video>
+// elements persist across renders, so playback never restarts because something else changed.
+import type { CallState } from '../../protocol/index.ts';
+import type { CallParticipant } from '../features/calls.ts';
+import { byTestId, el } from './dom.ts';
+
+/** How often the speaking indicators read the receivers' audio levels. */
+const SPEAKING_POLL_MS = 250;
+/** RTP audio level (0..1) above which a member counts as speaking. */
+const SPEAKING_LEVEL = 0.02;
+
+export interface CallsViewHandlers {
+  join(video: boolean): void;
+  mute(): void;
+  camera(): void;
+  screen(): void;
+  leave(): void;
+  /** The quality line for a member's tile (on request). */
+  quality(peerId: string): Promise<string>;
+}
+
+export interface CallsModel {
+  supported: boolean;
+  busy: boolean;
+  self: CallState;
+  selfName: string;
+  preview: MediaStream | null;
+  participants: readonly CallParticipant[];
+  /** Member id → relayed through TURN. */
+  relayed(peerId: string): boolean;
+}
+
+export interface CallsView {
+  render(model: CallsModel): void;
+  message(text: string | null): void;
+}
+
+interface Tile {
+  root: HTMLElement;
+  video: HTMLVideoElement;
+  caption: HTMLElement;
+  quality: HTMLElement | null;
+  audio: RTCRtpReceiver | null;
+}
+
+function stateWords(state: CallState, relayed: boolean): string {
+  const words = [];
+  if (!state.audio) words.push('muted');
+  if (state.screen) words.push('sharing screen');
+  else if (!state.video) words.push('camera off');
+  if (relayed) words.push('relayed');
+  return words.join(' · ');
+}
+
+export function createCallsView(handlers: CallsViewHandlers): CallsView {
+  const status = byTestId<HTMLElement>('call-status');
+  const message = byTestId<HTMLElement>('call-message');
+  const grid = document.getElementById('call-tiles') as HTMLElement;
+  const buttons = {
+    joinAudio: byTestId<HTMLButtonElement>('call-join-audio'),
+    joinVideo: byTestId<HTMLButtonElement>('call-join-video'),
+    mute: byTestId<HTMLButtonElement>('call-mute'),
+    camera: byTestId<HTMLButtonElement>('call-camera'),
+    screen: byTestId<HTMLButtonElement>('call-screen'),
+    leave: byTestId<HTMLButtonElement>('call-leave'),
+  };
+  buttons.joinAudio.addEventListener('click', () => handlers.join(false));
+  buttons.joinVideo.addEventListener('click', () => handlers.join(true));
+  buttons.mute.addEventListener('click', () => handlers.mute());
+  buttons.camera.addEventListener('click', () => handlers.camera());
+  buttons.screen.addEventListener('click', () => handlers.screen());
+  buttons.leave.addEventListener('click', () => handlers.leave());
+  if (!navigator.mediaDevices?.getDisplayMedia) buttons.screen.hidden = true;
+
+  const tiles = new Map<string, Tile>();
+
+  function makeTile(id: string, own: boolean): Tile {
+    const root = el('figure', { className: own ? 'call-tile self' : 'call-tile', testId: 'call-tile' });
+    if (own) root.dataset.self = 'true';
+    else root.dataset.peerId = id;
+    const video = el('video');
+    video.autoplay = true;
+    video.playsInline = true;
+    // Our own preview must not play our microphone back to us.
+    video.muted = own;
+    const caption = el('figcaption', { className: 'call-caption' });
+    const tools = el('div', { className: 'call-tile-tools' });
+    const full = el('button', { className: 'call-tile-button', text: '⛶' });
+    full.type = 'button';
+    full.title = 'Full screen';
+    full.addEventListener('click', () => void root.requestFullscreen?.().catch(() => undefined));
+    tools.append(full);
+    let quality: HTMLElement | null = null;
+    if (!own) {
+      const info = el('button', { className: 'call-tile-button', text: 'ⓘ', testId: 'call-quality-button' });
+      info.type = 'button';
+      info.title = 'Show resolution, frame rate, bitrate and packet loss';
+      const line = el('p', { className: 'call-quality', testId: 'call-quality' });
+      line.hidden = true;
+      info.addEventListener('click', async () => {
+        line.hidden = false;
+        line.textContent = await handlers.quality(id).catch(() => 'no statistics');
+      });
+      tools.append(info);
+      quality = line;
+    }
+    root.append(video, caption, tools);
+    if (quality) root.append(quality);
+    return { root, video, caption, quality, audio: null };
+  }
+
+  function show(id: string, own: boolean, name: string, state: CallState, stream: MediaStream, relayed: boolean): Tile {
+    let tile = tiles.get(id);
+    if (!tile) {
+      tile = makeTile(id, own);
+      tiles.set(id, tile);
+    }
+    if (tile.video.srcObject !== stream) tile.video.srcObject = stream;
+    tile.root.dataset.muted = String(!state.audio);
+    tile.root.dataset.camera = state.video || state.screen ? 'on' : 'off';
+    tile.root.dataset.screen = String(state.screen);
+    tile.root.dataset.relayed = String(relayed);
+    const words = stateWords(state, relayed);
+    tile.caption.textContent = words ? `${name} · ${words}` : name;
+    return tile;
+  }
+
+  // Speaking indicator: the RTP audio level each receiver reports (no audio graph needed).
+  setInterval(() => {
+    for (const tile of tiles.values()) {
+      const level = tile.audio?.getSynchronizationSources()[0]?.audioLevel ?? 0;
+      tile.root.dataset.speaking = String(tile.root.dataset.muted !== 'true' && level > SPEAKING_LEVEL);
+    }
+  }, SPEAKING_POLL_MS);
+
+  return {
+    render(model) {
+      const { self } = model;
+      buttons.joinAudio.hidden = buttons.joinVideo.hidden = self.inCall;
+      buttons.mute.hidden = buttons.camera.hidden = buttons.leave.hidden = !self.inCall;
+      buttons.screen.hidden = !self.inCall || !navigator.mediaDevices?.getDisplayMedia;
+      for (const button of Object.values(buttons)) button.disabled = !model.supported || model.busy;
+      buttons.leave.disabled = false;
+      buttons.mute.textContent = self.audio ? 'Mute' : 'Unmute';
+      buttons.mute.setAttribute('aria-pressed', String(!self.audio));
+      buttons.camera.textContent = self.video ? 'Camera off' : 'Camera on';
+      buttons.screen.textContent = self.screen ? 'Stop sharing' : 'Share screen';
+
+      const names = model.participants.map((p) => p.name);
+      status.dataset.count = String(names.length + (self.inCall ? 1 : 0));
+      status.dataset.inCall = String(self.inCall);
+      status.textContent = self.inCall
+        ? names.length === 0
+          ? 'You are in the call. Nobody else yet.'
+          : `In the call with ${names.join(', ')}.`
+        : names.length === 0
+          ? 'No call running.'
+          : `In the call: ${names.join(', ')}. Join with one click.`;
+
+      const wanted = new Set<string>();
+      const order: HTMLElement[] = [];
+      if (self.inCall && model.preview) {
+        wanted.add('self');
+        order.push(show('self', true, `${model.selfName} (you)`, self, model.preview, false).root);
+        for (const p of model.participants) {
+          wanted.add(p.id);
+          const tile = show(p.id, false, p.name, p.state, p.stream, model.relayed(p.id));
+          tile.audio = p.audio;
+          order.push(tile.root);
+        }
+      }
+      for (const [id, tile] of tiles) {
+        if (wanted.has(id)) continue;
+        tile.video.srcObject = null;
+        tile.root.remove();
+        tiles.delete(id);
+      }
+      // Only new tiles are inserted: taking a playing <video> out of the page pauses it.
+      for (const root of order) if (root.parentElement !== grid) grid.append(root);
+      grid.hidden = order.length === 0;
+    },
+    message(text) {
+      message.textContent = text ?? '';
+      message.hidden = text === null;
+    },
+  };
+}

@@ -1,0 +1,95 @@
+// Calls on links that real networks get in the way of: one member's network goes away and
+// comes back (the link is repaired by ICE restart, the call goes on), and members forced to
+// relay through TURN (coturn) see and hear each other, with "relayed" on their tiles.
+
+import { randomBytes } from 'node:crypto';
+import { type AttachedNetns, attachNetns } from './support/attached-netns.ts';
+import { createBrowserPool, fakeMediaArgs } from './support/browser.ts';
+import { joinCall, tileOf, waitForTiles, waitForVideo } from './support/calls.ts';
+import { expect, test } from './support/fixtures.ts';
+import { closeAllLinks, openRoomAcross, withRelay } from './support/rooms.ts';
+import { test as servicesTest } from './support/services.ts';
+import { openRoom, openUser, shareLink, waitForMesh } from './support/users.ts';
+
+const recoveryMs = 90_000;
+
+interface LinkCounters {
+  created: number;
+  iceRestarts: number;
+}
+
+test.describe("when a member's network goes away during a call", () => {
+  test.describe.configure({ timeout: 300_000 });
+  test.use({ browserArgs: fakeMediaArgs, actionTimeout: 60_000 });
+  let away: AttachedNetns | null = null;
+  test.afterEach(async () => {
+    await away?.destroy();
+    away = null;
+  });
+
+  test('the call goes on after the ICE restart, on the same connection', async ({ netns, server, browsers }) => {
+    const [alice] = await openRoom(browsers, server.url, ['alice']);
+    if (!alice) throw new Error('alice');
+    away = await attachNetns(netns);
+    const erinBrowsers = createBrowserPool(away, {
+      args: [...fakeMediaArgs, `--unsafely-treat-insecure-origin-as-secure=${away.serverUrl(server.port)}`],
+    });
+    try {
+      const link = new URL(await shareLink(alice.page));
+      const erinUrl = `${away.serverUrl(server.port)}${link.pathname}${link.search}${link.hash}`;
+      const erin = await openUser(await erinBrowsers.newContext({ label: 'erin' }), erinUrl, 'erin');
+      await waitForMesh([alice, erin]);
+      await Promise.all([joinCall(alice), joinCall(erin)]);
+      await waitForVideo(erin, [alice]);
+      await waitForVideo(alice, [erin]);
+      const counters = () =>
+        erin.page.evaluate(() =>
+          (globalThis as unknown as { roomlink: { counters(): LinkCounters } }).roomlink.counters(),
+        );
+      const before = await counters();
+
+      await away.cutNetwork();
+      await expect
+        .poll(async () => (await counters()).iceRestarts, { timeout: recoveryMs, message: 'erin restarts ICE' })
+        .toBeGreaterThan(before.iceRestarts);
+      await away.restoreNetwork();
+      await waitForMesh([alice, erin], recoveryMs);
+      // Frames flow again both ways, on the connection the call started on.
+      await waitForVideo(erin, [alice]);
+      await waitForVideo(alice, [erin]);
+      await expect(tileOf(alice.page, erin.id)).toHaveAttribute('data-camera', 'on');
+      expect((await counters()).created).toBe(before.created);
+    } finally {
+      await erinBrowsers.close();
+    }
+  });
+});
+
+servicesTest.describe('when members are forced to relay', () => {
+  servicesTest.describe.configure({ timeout: 300_000 });
+  servicesTest.use({ actionTimeout: 60_000 });
+
+  servicesTest('a call goes through TURN and the tiles say relayed', async ({ netns, services }) => {
+    const coturn = await services.coturn({ netns, ip: netns.addresses[0], secret: randomBytes(12).toString('hex') });
+    const server = await services.server({ netns, env: { TURN_URLS: coturn.turnUrl, TURN_SECRET: coturn.secret } });
+    const pool = services.browsers(netns, { args: fakeMediaArgs });
+    const users = await openRoomAcross(
+      ['alice', 'bob'].map((name) => ({ pool, name })),
+      withRelay(`${server.url}/`),
+      withRelay,
+    );
+    try {
+      await waitForMesh(users);
+      const [alice, bob] = users;
+      if (!alice || !bob) throw new Error('two users');
+      await Promise.all([joinCall(alice), joinCall(bob)]);
+      await waitForTiles(alice, [bob.id]);
+      await waitForVideo(alice, [bob]);
+      await waitForVideo(bob, [alice]);
+      await expect(tileOf(alice.page, bob.id)).toHaveAttribute('data-relayed', 'true', { timeout: 30_000 });
+      await expect(tileOf(bob.page, alice.id)).toHaveAttribute('data-relayed', 'true', { timeout: 30_000 });
+    } finally {
+      await closeAllLinks(users);
+    }
+  });
+});

@@ -1,0 +1,164 @@
+// Calls on the mesh (issue 13): members join with fake camera and microphone, and every page
+// decodes video from every other member in the call over the existing peer connections.
+
+import { deniedMediaArgs, fakeMediaArgs } from './support/browser.ts';
+import {
+  callTiles,
+  clickControl,
+  joinCall,
+  tileOf,
+  transceiversOf,
+  waitForTiles,
+  waitForVideo,
+} from './support/calls.ts';
+import { expect, test } from './support/fixtures.ts';
+import { everyoneHearsEveryone, openRoom, openUser, shareLink, waitForMesh } from './support/users.ts';
+
+// Media on 2 shared cores: several Chromiums encoding and decoding video at once.
+test.describe.configure({ timeout: 300_000 });
+
+// On failure: what each page shows of the call, next to the member lists the fixture prints.
+test.afterEach(async ({ browsers }, testInfo) => {
+  if (testInfo.status === testInfo.expectedStatus) return;
+  const lines: string[] = [];
+  for (const { label, context, frozen } of browsers.contexts()) {
+    if (frozen) continue;
+    for (const page of context.pages()) {
+      const status = await page
+        .getByTestId('call-status')
+        .textContent({ timeout: 2_000 })
+        .catch(() => '?');
+      const tiles = await callTiles(page).catch(() => []);
+      lines.push(`[${label}] ${status} tiles: ${JSON.stringify(tiles)}`);
+      for (const tile of tiles) {
+        const transceivers = await transceiversOf(page, tile.peerId).catch(() => ['?']);
+        lines.push(`    ${tile.peerId}: ${transceivers.join(' | ')}`);
+      }
+    }
+  }
+  await testInfo.attach('call state', { body: lines.join('\n'), contentType: 'text/plain' });
+  console.error(`--- call state ---\n${lines.join('\n')}`);
+});
+
+test.describe('with a fake camera and microphone', () => {
+  // A page encoding and decoding video on starved cores can take many seconds to take a click.
+  test.use({ browserArgs: fakeMediaArgs, actionTimeout: 60_000 });
+
+  test('three members join a call and each decodes video from the other two; mute and camera-off show everywhere; hanging up removes the tile and chat goes on', async ({
+    server,
+    browsers,
+  }) => {
+    const users = await openRoom(browsers, server.url, ['alice', 'bob', 'carol']);
+    await waitForMesh(users);
+    const [alice, bob, carol] = users as [(typeof users)[0], (typeof users)[0], (typeof users)[0]];
+
+    await Promise.all(users.map((user) => joinCall(user)));
+    for (const user of users) {
+      const others = users.filter((other) => other !== user);
+      await waitForTiles(
+        user,
+        others.map((other) => other.id),
+      );
+      await waitForVideo(user, others);
+    }
+
+    await clickControl(bob, 'call-mute');
+    await clickControl(carol, 'call-camera');
+    for (const viewer of [alice, carol])
+      await expect(tileOf(viewer.page, bob.id)).toHaveAttribute('data-muted', 'true');
+    for (const viewer of [alice, bob])
+      await expect(tileOf(viewer.page, carol.id)).toHaveAttribute('data-camera', 'off');
+    await expect(tileOf(alice.page, bob.id)).toHaveAttribute('data-camera', 'on');
+    await expect(tileOf(alice.page, carol.id)).toHaveAttribute('data-muted', 'false');
+    await clickControl(bob, 'call-mute');
+    await expect(tileOf(alice.page, bob.id)).toHaveAttribute('data-muted', 'false');
+
+    await clickControl(carol, 'call-leave');
+    await expect(carol.page.locator('[data-testid=call-tile]')).toHaveCount(0);
+    await waitForTiles(alice, [bob.id]);
+    await waitForTiles(bob, [alice.id]);
+    await expect(carol.page.getByTestId('call-status')).toHaveAttribute('data-count', '2');
+    await waitForVideo(alice, [bob]);
+    await everyoneHearsEveryone(users, 'after the hang-up');
+  });
+
+  test('a member who opens the room while a call runs sees who is in it and joins with one click', async ({
+    server,
+    browsers,
+  }) => {
+    const [alice, bob] = await openRoom(browsers, server.url, ['alice', 'bob']);
+    if (!alice || !bob) throw new Error('two users');
+    await waitForMesh([alice, bob]);
+    await joinCall(alice);
+    await joinCall(bob, false);
+
+    const dave = await openUser(await browsers.newContext({ label: 'dave' }), await shareLink(alice.page), 'dave');
+    await waitForMesh([alice, bob, dave]);
+    const status = dave.page.getByTestId('call-status');
+    await expect(status).toHaveAttribute('data-count', '2');
+    await expect(status).toContainText('alice');
+    await expect(status).toContainText('bob');
+    // Nothing is opened without a click: no preview, no tiles.
+    await expect(dave.page.locator('[data-testid=call-tile]')).toHaveCount(0);
+
+    await joinCall(dave);
+    await waitForTiles(dave, [alice.id, bob.id]);
+    await waitForVideo(dave, [alice]);
+    await expect(tileOf(dave.page, bob.id)).toHaveAttribute('data-camera', 'off');
+    await waitForTiles(alice, [bob.id, dave.id]);
+    await waitForVideo(alice, [dave]);
+  });
+
+  test('a screen share replaces the camera track for the others, and the camera comes back after', async ({
+    server,
+    browsers,
+  }) => {
+    const [alice, bob] = await openRoom(browsers, server.url, ['alice', 'bob']);
+    if (!alice || !bob) throw new Error('two users');
+    await waitForMesh([alice, bob]);
+    await Promise.all([joinCall(alice), joinCall(bob)]);
+    await waitForVideo(bob, [alice], 'camera');
+    // Which m-lines carry what (mid and kind), not whether media flows at this instant.
+    const mLines = async () =>
+      (await transceiversOf(bob.page, alice.id)).map((t) => t.split(' ').slice(0, 2).join(' '));
+    const before = await mLines();
+
+    await clickControl(alice, 'call-screen');
+    await expect(tileOf(bob.page, alice.id)).toHaveAttribute('data-screen', 'true');
+    // The same <video> now shows the screen (16:9; the fake camera is 4:3).
+    await waitForVideo(bob, [alice], 'screen');
+    await clickControl(alice, 'call-screen');
+    await expect(tileOf(bob.page, alice.id)).toHaveAttribute('data-screen', 'false');
+    await waitForVideo(bob, [alice], 'camera');
+    // Replaced, not added: the same transceivers, no new m-line for the screen.
+    expect(await mLines()).toEqual(before);
+  });
+
+  test('a page opened over plain http on a LAN address says calls need a secure page', async ({
+    server,
+    browsers,
+    netns,
+  }) => {
+    const lanUrl = server.url.replace('localhost', netns.addresses[0]);
+    const page = await (await browsers.newContext({ label: 'lan' })).newPage();
+    await page.goto(lanUrl);
+    await expect(page.getByTestId('call-message')).toContainText('secure page');
+    await expect(page.getByTestId('call-join-video')).toBeDisabled();
+  });
+});
+
+test.describe('when the browser blocks the camera and microphone', () => {
+  test.use({ browserArgs: deniedMediaArgs });
+
+  test('joining shows a plain message, and chat goes on', async ({ server, browsers }) => {
+    const users = await openRoom(browsers, server.url, ['alice', 'bob']);
+    await waitForMesh(users);
+    const alice = users[0];
+    if (!alice) throw new Error('alice');
+    await alice.page.getByTestId('call-join-video').click();
+    await expect(alice.page.getByTestId('call-message')).toContainText('not allowed');
+    await expect(alice.page.locator('[data-testid=call-tile]')).toHaveCount(0);
+    expect(await callTiles(alice.page)).toEqual([]);
+    await everyoneHearsEveryone(users, 'after the refusal');
+  });
+});

@@ -1,0 +1,141 @@
+// Page helpers for the call (issue 13), written against its test hooks: call-join-audio,
+// call-join-video, call-mute, call-camera, call-screen, call-leave, call-tile[data-peer-id]
+// [data-muted][data-camera] holding a <video>, and the own call-tile[data-self=true].
+
+import { expect, type Page } from '@playwright/test';
+import type { User } from './users.ts';
+
+/** Media setup and renegotiation on 2 busy cores: generous; speed is the bench's business. */
+const mediaTimeoutMs = 90_000;
+
+export interface CallTile {
+  readonly peerId: string;
+  readonly muted: string;
+  readonly camera: string;
+  readonly screen: string;
+  readonly videoWidth: number;
+}
+
+interface TileElement {
+  getAttribute(name: string): string | null;
+  querySelector(selector: string): { videoWidth: number } | null;
+}
+
+/** What roomlink.callStats(peerId) returns (client/calls/stats.ts). */
+interface Quality {
+  width: number;
+  height: number;
+  framesDecoded: number;
+}
+
+/** Clicks "join" (with video unless `video` is false) and waits for the own preview. */
+export async function joinCall(user: User, video = true): Promise<void> {
+  await user.page.getByTestId(video ? 'call-join-video' : 'call-join-audio').click();
+  await expect(user.page.locator('[data-testid=call-tile][data-self=true]')).toHaveCount(1, {
+    timeout: mediaTimeoutMs,
+  });
+}
+
+/**
+ * Clicks a call control once media flows. Not waiting for "stable": that needs two animation
+ * frames in a row, and a page decoding several videos on starved cores may not render one
+ * for a minute. The controls do not move, so the click lands where it should.
+ */
+export async function clickControl(user: User, testId: string): Promise<void> {
+  await user.page.getByTestId(testId).click({ force: true });
+}
+
+/** The remote tiles the page shows now. */
+export async function callTiles(page: Page): Promise<CallTile[]> {
+  return page.locator('[data-testid=call-tile][data-peer-id]').evaluateAll((elements: TileElement[]) =>
+    elements.map((el) => ({
+      peerId: el.getAttribute('data-peer-id') ?? '',
+      muted: el.getAttribute('data-muted') ?? '',
+      camera: el.getAttribute('data-camera') ?? '',
+      screen: el.getAttribute('data-screen') ?? '',
+      videoWidth: el.querySelector('video')?.videoWidth ?? 0,
+    })),
+  );
+}
+
+/** Waits until the page shows exactly these members' tiles. */
+export async function waitForTiles(user: User, peerIds: readonly string[]): Promise<void> {
+  await expect
+    .poll(async () => (await callTiles(user.page)).map((tile) => tile.peerId).sort(), {
+      timeout: mediaTimeoutMs,
+      message: `${user.name} shows call tiles of ${peerIds.join(', ') || 'nobody'}`,
+    })
+    .toEqual([...peerIds].sort());
+}
+
+/** One tile's attribute, as another member's page shows it. */
+export function tileOf(page: Page, peerId: string) {
+  return page.locator(`[data-testid=call-tile][data-peer-id="${peerId}"]`);
+}
+
+/** The page's transceivers on its link to `peerId`: "mid kind direction/current send= recv=". */
+export async function transceiversOf(page: Page, peerId: string): Promise<string[]> {
+  return page.evaluate(
+    (id) => (globalThis as unknown as { roomlink: { transceivers(id: string): string[] } }).roomlink.transceivers(id),
+    peerId,
+  );
+}
+
+export async function quality(page: Page, peerId: string): Promise<Quality | null> {
+  return page.evaluate(
+    (id) =>
+      (globalThis as unknown as { roomlink: { callStats(id: string): Promise<Quality | null> } }).roomlink.callStats(
+        id,
+      ),
+    peerId,
+  );
+}
+
+/**
+ * What a picture is, by its shape: the fake camera is 4:3 (640×480), the fake screen 16:9
+ * (1280×720). The sender scales both down when the CPU is busy, but keeps their shape.
+ */
+export type Picture = 'camera' | 'screen';
+
+/**
+ * Waits until `user` decodes video from each of `from`: every tile's <video> shows a picture
+ * of the expected shape, and then each link's framesDecoded rises. Both waits run inside
+ * the page (one round trip each): a page busy with video answers single questions slowly.
+ */
+export async function waitForVideo(user: User, from: readonly User[], picture: Picture = 'camera'): Promise<void> {
+  const ids = from.map((other) => other.id);
+  await user.page
+    .waitForFunction(
+      ({ ids, picture }) =>
+        ids.every((id) => {
+          const video = (
+            globalThis as unknown as {
+              document: { querySelector(s: string): { videoWidth: number; videoHeight: number } | null };
+            }
+          ).document.querySelector(`[data-testid=call-tile][data-peer-id="${id}"] video`);
+          if (!video || video.videoWidth === 0 || video.videoHeight === 0) return false;
+          return (video.videoWidth / video.videoHeight > 1.6 ? 'screen' : 'camera') === picture;
+        }),
+      { ids, picture },
+      { polling: 250, timeout: mediaTimeoutMs },
+    )
+    .catch((error: unknown) => {
+      throw new Error(`${user.name} does not show the ${picture} of ${from.map((o) => o.name).join(', ')}: ${error}`);
+    });
+  const before = await Promise.all(ids.map(async (id) => (await quality(user.page, id))?.framesDecoded ?? 0));
+  await user.page
+    .waitForFunction(
+      async ({ ids, before }) => {
+        const roomlink = (
+          globalThis as unknown as { roomlink: { callStats(id: string): Promise<{ framesDecoded: number } | null> } }
+        ).roomlink;
+        const now = await Promise.all(ids.map(async (id) => (await roomlink.callStats(id))?.framesDecoded ?? 0));
+        return now.every((frames, i) => frames > (before[i] ?? 0));
+      },
+      { ids, before },
+      { polling: 250, timeout: mediaTimeoutMs },
+    )
+    .catch((error: unknown) => {
+      throw new Error(`${user.name} stopped decoding frames from ${from.map((o) => o.name).join(', ')}: ${error}`);
+    });
+}

@@ -1,0 +1,40 @@
+// Call state: whether the sender is in the room's call and what it sends. Media itself goes
+// as RTP tracks on the same RTCPeerConnection; this message only says what to show (a tile,
+// muted, camera off, sharing a screen) and lets members outside the call see who is in it.
+import * as z from 'zod/mini';
+import type { ChannelRate } from './rates.ts';
+
+export const callSchemas = [
+  /**
+   * The sender's whole call state, sent when it changes and whenever a channel opens.
+   * audio: its microphone is on (not muted); video: its camera is on; screen: it shares a
+   * screen. All three are false when inCall is false.
+   */
+  z.strictObject({
+    t: z.literal('call:state'),
+    inCall: z.boolean(),
+    audio: z.boolean(),
+    video: z.boolean(),
+    screen: z.boolean(),
+  }),
+] as const;
+
+export type CallProtocolMessage = z.infer<(typeof callSchemas)[number]>;
+export type CallState = Omit<CallProtocolMessage, 't'>;
+
+export const NOT_IN_CALL: CallState = Object.freeze({ inCall: false, audio: false, video: false, screen: false });
+
+/** A state as the sender means it: out of the call, nothing is on. */
+export function normalizeCallState(state: CallState): CallState {
+  return state.inCall
+    ? { inCall: true, audio: state.audio, video: state.video, screen: state.screen }
+    : { ...NOT_IN_CALL };
+}
+
+/**
+ * The link-level budget (client/budget.ts): a state message goes out on each change and on
+ * each link opening; the feature itself ignores more than a few a second per member.
+ */
+export const callRates = {
+  'call:state': { perSecond: 10, burst: 30 },
+} as const satisfies Record<CallProtocolMessage['t'], ChannelRate>;

@@ -1,0 +1,413 @@
+// The calls feature on its own, against stand-in members and connections: call state is
+// parsed strictly and bounded per member, a member arriving learns the state at once,
+// tracks are sent only between members who are both in the call, joining again reuses the
+// transceivers, links carry media m-lines from their first offer so a call needs no
+// renegotiation, and a member adding dozens of tracks gets no more than the bound shown.
+import assert from 'node:assert/strict';
+import { mock, test } from 'node:test';
+import { mediaProblem } from '../../client/calls/media-errors.ts';
+import { acceptMedia, createSenders, prepareMedia, sendTrack, stopSending } from '../../client/calls/senders.ts';
+import { createWindowCounter } from '../../client/calls/state-rate.ts';
+import type { MemberHandle, SlotKey } from '../../client/feature.ts';
+import { createCalls, MAX_REMOTE_TRACKS } from '../../client/features/calls.ts';
+import { type CallState, type ChannelMessage, normalizeCallState, parseChannelMessage } from '../../protocol/index.ts';
+
+// --- stand-ins for what exists only in a browser -------------------------------------------
+
+class FakeTrack {
+  enabled = true;
+  stopped = false;
+  constructor(
+    readonly kind: 'audio' | 'video',
+    readonly id = `${kind}-${Math.random().toString(36).slice(2)}`,
+  ) {}
+  stop() {
+    this.stopped = true;
+  }
+  addEventListener() {}
+}
+
+class FakeStream {
+  private readonly tracks: FakeTrack[];
+  constructor(tracks: FakeTrack[] = []) {
+    this.tracks = [...tracks];
+  }
+  getTracks() {
+    return [...this.tracks];
+  }
+  getAudioTracks() {
+    return this.tracks.filter((t) => t.kind === 'audio');
+  }
+  getVideoTracks() {
+    return this.tracks.filter((t) => t.kind === 'video');
+  }
+  getTrackById(id: string) {
+    return this.tracks.find((t) => t.id === id) ?? null;
+  }
+  removeTrack(track: FakeTrack) {
+    this.tracks.splice(this.tracks.indexOf(track), 1);
+  }
+}
+Object.assign(globalThis, { MediaStream: FakeStream });
+
+interface FakeTransceiver {
+  direction: RTCRtpTransceiverDirection;
+  currentDirection: RTCRtpTransceiverDirection | null;
+  sender: { track: FakeTrack | null; replaceTrack(t: FakeTrack | null): Promise<void>; setStreams(): void };
+  receiver: { track: FakeTrack };
+}
+
+/** An RTCPeerConnection as far as senders.ts uses it; counts negotiationneeded causes. */
+function fakePc() {
+  const transceivers: FakeTransceiver[] = [];
+  const make = (kind: 'audio' | 'video', direction: RTCRtpTransceiverDirection): FakeTransceiver => {
+    let current = direction;
+    const transceiver: FakeTransceiver = {
+      get direction() {
+        return current;
+      },
+      set direction(next) {
+        if (next !== current) pc.directionChanges++;
+        current = next;
+      },
+      currentDirection: null,
+      sender: {
+        track: null,
+        async replaceTrack(t) {
+          transceiver.sender.track = t;
+        },
+        setStreams() {},
+      },
+      receiver: { track: new FakeTrack(kind) },
+    };
+    transceivers.push(transceiver);
+    return transceiver;
+  };
+  const pc = {
+    signalingState: 'stable' as RTCSignalingState,
+    remoteDescription: null,
+    /** Direction changes: each would fire negotiationneeded in a browser. */
+    directionChanges: 0,
+    addTransceiver(kind: 'audio' | 'video', init: { direction: RTCRtpTransceiverDirection }) {
+      return make(kind, init.direction);
+    },
+    getTransceivers: () => transceivers,
+    getReceivers: () => transceivers.map((t) => t.receiver),
+    addTrack(track: FakeTrack) {
+      const transceiver = make(track.kind, 'sendrecv');
+      transceiver.sender.track = track;
+      return transceiver.sender;
+    },
+    removeTrack(sender: FakeTransceiver['sender']) {
+      const transceiver = transceivers.find((t) => t.sender === sender);
+      if (!transceiver) return;
+      sender.track = null;
+      transceiver.direction = transceiver.direction === 'sendrecv' ? 'recvonly' : 'inactive';
+    },
+    /** The other side sent us an offer with a track of this kind. */
+    remoteAdds: (kind: 'audio' | 'video') => make(kind, 'recvonly'),
+  };
+  return pc;
+}
+
+interface FakeMember extends MemberHandle {
+  wire: ChannelMessage[];
+  fakePc: ReturnType<typeof fakePc>;
+}
+
+/** Peer ids sort after ours ('me-…' < 'peer-…'): we make the first offer on every link. */
+const SELF_ID = 'me-000000000';
+
+function fakeMember(id: string): FakeMember {
+  const slots = new Map<SlotKey<unknown>, unknown>();
+  const pc = fakePc();
+  const member: FakeMember = {
+    id,
+    name: id,
+    state: 'connected',
+    verification: 'verified',
+    key: null,
+    disposed: false,
+    open: true,
+    writable: true,
+    wire: [],
+    fakePc: pc,
+    send(message) {
+      member.wire.push(message);
+      return true;
+    },
+    slot<T>(key: SlotKey<T>): T {
+      if (!slots.has(key)) slots.set(key, key.init());
+      return slots.get(key) as T;
+    },
+    pc: pc as unknown as RTCPeerConnection,
+  };
+  return member;
+}
+
+/** navigator.mediaDevices with a fake camera and microphone (or a refusal). */
+function fakeDevices(refuse: string | null = null) {
+  const opened: FakeStream[] = [];
+  const devices = {
+    async getUserMedia(constraints: { audio?: boolean; video?: boolean }) {
+      if (refuse) throw Object.assign(new Error(refuse), { name: refuse });
+      const stream = new FakeStream([
+        ...(constraints.audio ? [new FakeTrack('audio')] : []),
+        ...(constraints.video ? [new FakeTrack('video')] : []),
+      ]);
+      opened.push(stream);
+      return stream;
+    },
+    async getDisplayMedia() {
+      return new FakeStream([new FakeTrack('video')]);
+    },
+  };
+  Object.defineProperty(globalThis, 'navigator', { value: { mediaDevices: devices }, configurable: true });
+  return opened;
+}
+
+function harness(count = 2) {
+  const peers = Array.from({ length: count }, (_, i) => fakeMember(`peer-${i}-000000`));
+  const notes: (string | null)[] = [];
+  const calls = createCalls({
+    selfId: () => SELF_ID,
+    members: () => peers,
+    changed: () => {},
+    notify: (text) => notes.push(text),
+  });
+  for (const peer of peers) calls.feature.added?.(peer);
+  return { calls, peers, notes };
+}
+
+const stateOf = (inCall: boolean, more: Partial<CallState> = {}): ChannelMessage => ({
+  t: 'call:state',
+  inCall,
+  audio: inCall,
+  video: inCall,
+  screen: false,
+  ...more,
+});
+const lastState = (member: FakeMember) => member.wire.filter((m) => m.t === 'call:state').at(-1);
+const sending = (member: FakeMember) =>
+  member.fakePc
+    .getTransceivers()
+    .filter((t) => t.sender.track !== null && t.direction === 'sendrecv')
+    .map((t) => t.sender.track?.kind)
+    .sort();
+
+// --- protocol --------------------------------------------------------------------------------
+
+test('call:state parses only the exact shape with four booleans', () => {
+  const good = { t: 'call:state', inCall: true, audio: false, video: true, screen: false };
+  assert.deepEqual(parseChannelMessage(JSON.stringify(good)), good);
+  for (const bad of [
+    { ...good, inCall: 'yes' },
+    { ...good, extra: 1 },
+    { t: 'call:state', inCall: true, audio: true, video: true },
+    { ...good, screen: null },
+  ]) {
+    assert.equal(parseChannelMessage(JSON.stringify(bad)), null, JSON.stringify(bad));
+  }
+});
+
+test('out of the call nothing counts as on', () => {
+  assert.deepEqual(normalizeCallState({ inCall: false, audio: true, video: true, screen: true }), {
+    inCall: false,
+    audio: false,
+    video: false,
+    screen: false,
+  });
+});
+
+test('media errors map to plain problems by their DOMException name', () => {
+  assert.equal(mediaProblem({ name: 'NotAllowedError' }), 'denied');
+  assert.equal(mediaProblem({ name: 'NotFoundError' }), 'no-device');
+  assert.equal(mediaProblem({ name: 'NotReadableError' }), 'in-use');
+  assert.equal(mediaProblem(new Error('odd')), 'failed');
+  assert.equal(mediaProblem(null), 'failed');
+});
+
+test('the window counter refuses beyond its limit until the window passes', () => {
+  let now = 0;
+  const counter = createWindowCounter(3, 1000, () => now);
+  assert.deepEqual(
+    [1, 2, 3, 4].map(() => counter.take()),
+    [true, true, true, false],
+  );
+  assert.equal(counter.untilNextWindow(), 1000);
+  now = 1000;
+  assert.equal(counter.take(), true);
+});
+
+// --- senders ---------------------------------------------------------------------------------
+
+const asPc = (pc: ReturnType<typeof fakePc>) => pc as unknown as RTCPeerConnection;
+const stream = () => new FakeStream() as unknown as MediaStream;
+const track = (kind: 'audio' | 'video') => new FakeTrack(kind) as unknown as MediaStreamTrack;
+
+test('on a prepared link, joining, hanging up and joining again never renegotiates', async () => {
+  const pc = fakePc();
+  prepareMedia(asPc(pc));
+  prepareMedia(asPc(pc)); // once only (the channel reopens after a repair)
+  const senders = createSenders(asPc(pc));
+  for (let round = 0; round < 3; round++) {
+    await sendTrack(senders, track('audio'), stream());
+    await sendTrack(senders, track('video'), stream());
+    assert.deepEqual(
+      pc.getTransceivers().map((t) => [t.direction, t.sender.track?.kind]),
+      [
+        ['sendrecv', 'audio'],
+        ['sendrecv', 'video'],
+      ],
+    );
+    await stopSending(senders);
+    assert.deepEqual(
+      pc.getTransceivers().map((t) => t.sender.track),
+      [null, null],
+    );
+  }
+  assert.equal(pc.getTransceivers().length, 2);
+  assert.equal(pc.directionChanges, 0);
+});
+
+test('the answering side turns the first transceiver of each kind to sendrecv, and no more', () => {
+  const pc = fakePc();
+  const audio = pc.remoteAdds('audio');
+  const video = pc.remoteAdds('video');
+  const extra = pc.remoteAdds('video');
+  for (const t of [audio, video, extra]) acceptMedia(asPc(pc), t as unknown as RTCRtpTransceiver);
+  assert.deepEqual(
+    [audio, video, extra].map((t) => t.direction),
+    ['sendrecv', 'sendrecv', 'recvonly'],
+  );
+});
+
+test('a link without prepared media falls back to addTrack once, then reuses it', async () => {
+  const pc = fakePc();
+  const senders = createSenders(asPc(pc));
+  for (let round = 0; round < 3; round++) {
+    await sendTrack(senders, track('audio'), stream());
+    await stopSending(senders);
+  }
+  assert.equal(pc.getTransceivers().length, 1);
+});
+
+test("a track is sent on the transceiver the other side's offer made", async () => {
+  const pc = fakePc();
+  const offered = pc.remoteAdds('video');
+  const senders = createSenders(asPc(pc));
+  const camera = new FakeTrack('video');
+  await sendTrack(senders, camera as unknown as MediaStreamTrack, stream());
+  assert.equal(pc.getTransceivers().length, 1);
+  assert.equal(offered.sender.track, camera);
+  assert.equal(offered.direction, 'sendrecv');
+});
+
+// --- the feature -----------------------------------------------------------------------------
+
+test('a member whose channel opens learns our call state at once', async () => {
+  fakeDevices();
+  const { calls, peers } = harness(1);
+  const [peer] = peers as [FakeMember];
+  calls.feature.opened?.(peer);
+  assert.deepEqual(lastState(peer), stateOf(false));
+  await calls.join(true);
+  assert.deepEqual(lastState(peer), stateOf(true));
+  calls.toggleMute();
+  assert.deepEqual(lastState(peer), stateOf(true, { audio: false }));
+  calls.feature.opened?.(peer);
+  assert.deepEqual(lastState(peer), stateOf(true, { audio: false }));
+});
+
+test('tracks go only to members in the call, and stop when either side leaves', async () => {
+  fakeDevices();
+  const { calls, peers } = harness(2);
+  const [inside, outside] = peers as [FakeMember, FakeMember];
+  calls.feature.receive(inside, stateOf(true) as never);
+  await calls.join(true);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(sending(inside), ['audio', 'video']);
+  assert.deepEqual(sending(outside), []);
+  assert.deepEqual(
+    calls.participants().map((p) => p.id),
+    [inside.id],
+  );
+
+  calls.feature.receive(outside, stateOf(true) as never);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(sending(outside), ['audio', 'video']);
+  calls.feature.receive(outside, stateOf(false) as never);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(sending(outside), []);
+
+  calls.leave();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(sending(inside), []);
+  assert.deepEqual(lastState(inside), stateOf(false));
+});
+
+test('a refused camera shows its message and leaves us out of the call', async () => {
+  fakeDevices('NotAllowedError');
+  const { calls, peers, notes } = harness(1);
+  await calls.join(true);
+  assert.equal(calls.self().inCall, false);
+  assert.match(notes.at(-1) ?? '', /not allowed/);
+  assert.equal(lastState(peers[0] as FakeMember), undefined);
+});
+
+test('above the video-sender bound a joiner gets audio only and is told why', async () => {
+  const opened = fakeDevices();
+  const peers = Array.from({ length: 3 }, (_, i) => fakeMember(`peer-${i}-000000`));
+  const notes: (string | null)[] = [];
+  const calls = createCalls({
+    selfId: () => SELF_ID,
+    members: () => peers,
+    changed: () => {},
+    notify: (t) => notes.push(t),
+    maxVideoSenders: 2,
+  });
+  calls.feature.receive(peers[0] as FakeMember, stateOf(true) as never);
+  calls.feature.receive(peers[1] as FakeMember, stateOf(true, { video: false, screen: true }) as never);
+  await calls.join(true);
+  assert.equal(opened[0]?.getVideoTracks().length, 0);
+  assert.equal(calls.self().video, false);
+  assert.match(notes.at(-1) ?? '', /audio only/);
+});
+
+test('a flood of call states is bounded, and the last one still counts', () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  let now = 0;
+  const peer = fakeMember('peer-0-000000');
+  const calls = createCalls({
+    selfId: () => SELF_ID,
+    members: () => [peer],
+    changed: () => {},
+    notify: () => {},
+    now: () => now,
+  });
+  // The first 10 (the bound) say the camera is on; the 490 after them, refused, say off.
+  for (let i = 0; i < 500; i++) calls.feature.receive(peer, stateOf(true, { video: i < 10 }) as never);
+  assert.equal(calls.participants()[0]?.state.video, true, 'states beyond the bound are not applied');
+  now = 1_000;
+  mock.timers.tick(1_001);
+  assert.equal(calls.participants()[0]?.state.video, false, 'the latest refused state is applied after the window');
+  mock.timers.reset();
+});
+
+test('a member adding dozens of tracks gets no more than the bound into the tile', () => {
+  const { calls, peers } = harness(1);
+  const [peer] = peers as [FakeMember];
+  calls.feature.receive(peer, stateOf(true) as never);
+  const arrive = (kind: 'audio' | 'video') => {
+    const transceiver = peer.fakePc.remoteAdds(kind);
+    calls.feature.track?.(peer, { track: transceiver.receiver.track, transceiver } as unknown as RTCTrackEvent);
+  };
+  for (let i = 0; i < 40; i++) arrive(i % 2 === 0 ? 'audio' : 'video');
+  const sendingBack = peer.fakePc.getTransceivers().filter((t) => t.direction === 'sendrecv');
+  assert.equal(sendingBack.length, 2, 'we send on our one audio and one video transceiver, nothing more');
+  const shown = () => (calls.participants()[0]?.stream as FakeStream | undefined)?.getTracks().map((t) => t.id) ?? [];
+  const seen = shown();
+  assert.equal(seen.length, 2, 'one audio and one video shown');
+  arrive('video');
+  assert.deepEqual(shown(), seen, `tracks beyond ${MAX_REMOTE_TRACKS} are ignored`);
+});
