@@ -2,7 +2,7 @@
 // protocol/index.ts: the confusables table it needs is 100 KB the page does not need).
 import unhomoglyph from 'unhomoglyph';
 import { NAME_MAX_LENGTH } from './limits.ts';
-import { foldName } from './name.ts';
+import { foldName, stripInvisible } from './name.ts';
 
 /**
  * The TR39 skeleton of a text (NFD, each character replaced by its prototype from Unicode's
@@ -31,7 +31,7 @@ const TRAILING_NUMBER = /\s+\d+$/u;
  * limit. At most `taken.size + 1` tries: among that many variants one is always free.
  */
 export function freeVariant(name: string, taken: ReadonlySet<string>): string {
-  const visible = name.normalize('NFKC').replace(/\p{Cf}/gu, '');
+  const visible = stripInvisible(name);
   const base = visible.replace(TRAILING_NUMBER, '') || visible;
   for (let n = 2; ; n++) {
     const suffix = ` ${n}`;

@@ -127,5 +127,10 @@ const INVISIBLE_IN_KEY = /[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u
  * (name-key.ts), which also folds look-alikes; this lighter form is what the page can do.
  */
 export function foldName(name: string): string {
-  return name.normalize('NFKC').replace(INVISIBLE_IN_KEY, '').toLowerCase().replace(/\s+/gu, ' ').trim();
+  return stripInvisible(name.normalize('NFKC')).toLowerCase().replace(/\s+/gu, ' ').trim();
+}
+
+/** The name without the characters that change nothing visible. */
+export function stripInvisible(name: string): string {
+  return name.replace(INVISIBLE_IN_KEY, '');
 }

@@ -44,5 +44,6 @@ export type HistoryLine = z.infer<typeof historyLineSchema>;
  */
 export const historyRates = {
   'history:req': { perSecond: 1, burst: 3 },
-  'history:lines': { perSecond: 8, burst: 8, chars: { perSecond: 200_000, burst: 260_000 } },
+  // A whole answer (200 lines of up to 4,000 characters) may come at once: ~800 K characters.
+  'history:lines': { perSecond: 8, burst: 8, chars: { perSecond: 400_000, burst: 1_000_000 } },
 } as const satisfies Record<HistoryMessage['t'], ChannelRate>;
