@@ -121,7 +121,10 @@ export async function measureHistory(env: BrowserBenchEnv, runs: number): Promis
     for (let run = 0; run < runs; run++) {
       const context = await env.browsers.newContext({ label: `history newcomer ${run}` });
       try {
-        await context.addInitScript(`(${watchNewcomer.toString()})(${MEMBERS}, ${HISTORY_LINES}, 'newcomer${run}')`);
+        // tsx keeps function names with a __name() helper that exists only in Node: define it.
+        await context.addInitScript(
+          `var __name = (f) => f; (${watchNewcomer.toString()})(${MEMBERS}, ${HISTORY_LINES}, 'newcomer${run}')`,
+        );
         const page = await context.newPage();
         await page.goto(url, { waitUntil: 'commit', timeout: TIMEOUT_MS });
         const finished = await page
