@@ -23,7 +23,7 @@ export async function runHistoryPart(env: BrowserBenchEnv, runs: number): Promis
     part: 'history',
     data,
     notes: [
-      'history: 7 members write 210 lines (30 each); a newcomer opens the link; in its page a MutationObserver stamps when all 7 links are connected and when 200 history lines are shown. Runs are successive newcomers in the same room.',
+      'history: 7 members write 210 lines (30 each); a newcomer opens the link; in its page a 5 ms poll stamps when all 7 links are connected and when 200 history lines are shown. Runs are successive newcomers in the same room.',
     ],
     rows: [
       row('history', `newcomer in 8: links open, median / max (${complete.length}/${data.length} runs)`, {
