@@ -82,8 +82,10 @@ const floodScript = `async ({ author, ids, floodMs }) => {
   let count = 0;
   let typing = false;
   const end = performance.now() + floodMs;
-  while (performance.now() < end) {
+  // Until the time is up, or until Alice cuts the link off (her budget for a flooder).
+  while (performance.now() < end && channel.readyState === 'open') {
     for (const id of ids) {
+      if (channel.readyState !== 'open') break;
       for (const e of emoji) channel.send(JSON.stringify({ t: 'react', author, id, emoji: e, on: true }));
       typing = !typing;
       channel.send(JSON.stringify({ t: 'typing', active: typing }));
@@ -91,6 +93,7 @@ const floodScript = `async ({ author, ids, floodMs }) => {
       for (const text of junk) channel.send(text);
       count += 11;
     }
+    if (channel.readyState !== 'open') break;
     channel.send('x'.repeat(40000));
     count += 1;
     while (channel.bufferedAmount > 1000000) await new Promise((resolve) => setTimeout(resolve, 5));
