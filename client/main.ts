@@ -181,7 +181,8 @@ const nameOf = (peerId: string): string => mesh.member(peerId)?.name ?? 'Someone
 
 /** A line for the page, with what goes around it: marks, reactions, receipts, attention. */
 function showLine(line: ChatLine, senderName: string): HTMLLIElement {
-  const item = lines.append(line, senderName);
+  // History lines are placed by the history view; every other line goes after the newest.
+  const item = line.history ? lines.build(line, senderName) : lines.append(line, senderName);
   markLine(item, line, nameOf);
   if (line.kind !== 'chat') return item;
   reactions.shown(line.from, line.id);

@@ -24,6 +24,11 @@ const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 export interface LinesView {
   /** Puts the line on the page (within this task) and returns its element. */
   append(line: ChatLine, senderName: string): HTMLLIElement;
+  /**
+   * The element for a line that another view part puts on the page itself (history lines go
+   * in sender-time order under their marker): not queued behind the newest lines.
+   */
+  build(line: ChatLine, senderName: string): HTMLLIElement;
   /** A line another view part built (a file transfer), shown in order with the rest. */
   appendItem(item: HTMLLIElement, own: boolean): void;
 }
@@ -95,25 +100,32 @@ export function createLinesView(): LinesView {
     else requestAnimationFrame(run);
   }
 
+  /** A line's element, not yet on the page. */
+  function build(line: ChatLine, senderName: string): HTMLLIElement {
+    const item = el('li', { className: `line line-${line.kind}${line.own ? ' own' : ''}`, testId: 'message' });
+    item.dataset.id = line.id;
+    item.dataset.from = line.from;
+    item.dataset.kind = line.kind;
+    const time = timeOf(line);
+    // Each part is isolated (dir=auto, unicode-bidi: isolate in the CSS): an override
+    // character in a text or a name reorders nothing outside it.
+    const text = el('span', { className: 'line-text', testId: 'message-text' });
+    renderText(text, line.text);
+    text.dir = 'auto';
+    if (line.kind === 'chat') {
+      const sender = el('span', { className: 'line-sender', text: line.own ? 'You' : senderName });
+      sender.dir = 'auto';
+      item.append(sender, time, text);
+    } else {
+      item.append(time, text);
+    }
+    return item;
+  }
+
   return {
+    build,
     append(line, senderName) {
-      const item = el('li', { className: `line line-${line.kind}${line.own ? ' own' : ''}`, testId: 'message' });
-      item.dataset.id = line.id;
-      item.dataset.from = line.from;
-      item.dataset.kind = line.kind;
-      const time = timeOf(line);
-      // Each part is isolated (dir=auto, unicode-bidi: isolate in the CSS): an override
-      // character in a text or a name reorders nothing outside it.
-      const text = el('span', { className: 'line-text', testId: 'message-text' });
-      renderText(text, line.text);
-      text.dir = 'auto';
-      if (line.kind === 'chat') {
-        const sender = el('span', { className: 'line-sender', text: line.own ? 'You' : senderName });
-        sender.dir = 'auto';
-        item.append(sender, time, text);
-      } else {
-        item.append(time, text);
-      }
+      const item = build(line, senderName);
       appendItem(item, line.own, line.text.length);
       return item;
     },
