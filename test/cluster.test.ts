@@ -19,6 +19,7 @@ import {
   expectNoEvent,
   join,
   joinOk,
+  meetAcrossNodes,
   newRoomId,
   OFFER,
   startServer,
@@ -63,19 +64,9 @@ async function eventually(what: string, check: () => Promise<boolean>, timeoutMs
 
 /** Two clients on different nodes in one room; a signal from b reaches a with from = b. */
 async function assertCrossNodeSignal(a: TestServer, b: TestServer): Promise<void> {
-  const room = newRoomId();
-  const ca = await connectClient(a.url);
-  const cb = await connectClient(b.url);
-  const ackA = await joinOk(ca, room, 'On A');
-  const joined = waitForEvent(ca, 'peer:joined');
-  const ackB = await joinOk(cb, room, 'On B');
-  assert.deepEqual(ackB.peers, [{ id: ackA.self.id, name: 'On A' }]);
-  assert.deepEqual(await joined, { id: ackB.self.id, name: 'On B' });
-  const signal = waitForEvent(ca, 'signal');
-  cb.emit('signal', { to: ackA.self.id, description: OFFER });
-  assert.deepEqual(await signal, { from: ackB.self.id, description: OFFER });
-  ca.disconnect();
-  cb.disconnect();
+  const { alice, bob } = await meetAcrossNodes(a.url, b.url);
+  alice.disconnect();
+  bob.disconnect();
 }
 
 describe('two nodes on one Redis', () => {

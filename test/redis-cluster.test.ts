@@ -11,6 +11,7 @@ import {
   connectClient,
   join,
   joinOk,
+  meetAcrossNodes,
   newRoomId,
   OFFER,
   startServer,
@@ -41,17 +42,7 @@ describe('two nodes on a Redis Cluster of 3 masters', () => {
     assert.deepEqual(await health(a), { ...(await health(a)), status: 'ok', redis: 'up' });
     // Enough rooms that their keys land on all three masters (16384 slots, 3 ranges).
     for (let r = 0; r < 6; r += 1) {
-      const room = newRoomId();
-      const alice = await connectClient(a.url);
-      const bob = await connectClient(b.url);
-      const ackA = await joinOk(alice, room, 'Alice');
-      const joined = waitForEvent(alice, 'peer:joined');
-      const ackB = await joinOk(bob, room, 'Bob');
-      assert.deepEqual(ackB.peers, [{ id: ackA.self.id, name: 'Alice' }]);
-      assert.deepEqual(await joined, { id: ackB.self.id, name: 'Bob' });
-      const toAlice = waitForEvent(alice, 'signal');
-      bob.emit('signal', { to: ackA.self.id, description: OFFER });
-      assert.deepEqual(await toAlice, { from: ackB.self.id, description: OFFER });
+      const { alice, bob, ackA, ackB } = await meetAcrossNodes(a.url, b.url);
       const toBob = waitForEvent(bob, 'signal');
       alice.emit('signal', { to: ackB.self.id, candidate: { candidate: '' } });
       assert.deepEqual(await toBob, { from: ackA.self.id, candidate: { candidate: '' } });

@@ -207,3 +207,22 @@ export async function until(condition: () => boolean, what: string, timeoutMs = 
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+/**
+ * Alice on the node at `urlA` and Bob on the node at `urlB` join one new room: Bob's ack lists
+ * Alice, Alice hears Bob join, and a signal from Bob reaches Alice stamped with Bob's id.
+ */
+export async function meetAcrossNodes(urlA: string, urlB: string) {
+  const room = newRoomId();
+  const alice = await connectClient(urlA);
+  const bob = await connectClient(urlB);
+  const ackA = await joinOk(alice, room, 'Alice');
+  const joined = waitForEvent(alice, 'peer:joined');
+  const ackB = await joinOk(bob, room, 'Bob');
+  assert.deepEqual(ackB.peers, [{ id: ackA.self.id, name: 'Alice' }]);
+  assert.deepEqual(await joined, { id: ackB.self.id, name: 'Bob' });
+  const toAlice = waitForEvent(alice, 'signal');
+  bob.emit('signal', { to: ackA.self.id, description: OFFER });
+  assert.deepEqual(await toAlice, { from: ackB.self.id, description: OFFER });
+  return { alice, bob, ackA, ackB };
+}
