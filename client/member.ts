@@ -35,13 +35,23 @@ export interface MemberView {
  * the member's entry where the member itself cannot fake them.
  */
 export interface MemberProblem {
-  code: UnreachableReason['code'] | 'room-key-mismatch' | 'no-room-key' | 'muted' | 'flooding';
+  code: UnreachableReason['code'] | 'room-key-mismatch' | 'intercepted' | 'no-room-key' | 'muted' | 'flooding';
   text: string;
 }
 
 const MUTED: MemberProblem = { code: 'muted', text: 'muted for a while: it sends too much, too fast' };
 const FLOODING: MemberProblem = { code: 'flooding', text: 'link dropped: it kept sending too much, too fast' };
 const NO_ROOM_KEY: MemberProblem = { code: 'no-room-key', text: 'no room key: can’t see messages' };
+const KEY_MISMATCH: MemberProblem = {
+  code: 'room-key-mismatch',
+  text: 'could not prove it holds the room key: the link may be intercepted; trying a fresh link',
+};
+const INTERCEPTED: MemberProblem = {
+  code: 'intercepted',
+  text: 'intercepted: two links to it failed the room-key proof; nothing is sent to it',
+};
+/** Mismatched proofs a member gets before its link is held as intercepted: one fresh try. */
+const MISMATCHES_BEFORE_HOLD = 2;
 
 /** The link's own messages, which go to every member, proof or not. */
 const LINK_TYPES: ReadonlySet<ChannelMessageType> = new Set(Object.keys(coreRates) as ChannelMessageType[]);
@@ -115,6 +125,8 @@ export function createMember(options: MemberOptions): Member {
   let openedOn: Link | null = null;
   let helloHeard = false;
   let verification: Verification = 'unverified';
+  /** Proofs from this member that failed, on any of its links (a replaced one's included). */
+  let mismatches = 0;
   let key: string | null = null;
   let path: PathInfo | null = null;
   let visible = true;
@@ -200,17 +212,15 @@ export function createMember(options: MemberOptions): Member {
         // swapped key fails the proof below and the link goes.
         key = message.key ?? null;
         const result = await options.handshake.check(on, message);
+        // Counted even when the link was replaced meanwhile: the other side's fresh offer
+        // can overtake our check of the first link, and that was the one fresh try.
+        if (result === 'mismatch') mismatches += 1;
         if (!current(on)) return;
         verification = result;
         helloHeard = true;
         if (result === 'mismatch') {
-          // Someone between us (the signaling server, say) replaced a fingerprint: this
-          // link is intercepted. Nothing more goes over it.
-          hold({
-            code: 'room-key-mismatch',
-            text: 'could not prove it holds the room key: the link may be intercepted',
-          });
-          options.notice('intercepted');
+          mismatched();
+          return;
         }
         router.verified(handle);
         options.changed();
@@ -226,6 +236,23 @@ export function createMember(options: MemberOptions): Member {
       default:
         router.dispatch(handle, message);
     }
+  }
+
+  /**
+   * Someone between us (the signaling server, or a proxy in front of it) may have replaced
+   * a fingerprint; or a glitch. Features already send nothing over an unproven link. Once:
+   * a fresh negotiation, new DTLS certificates on both sides — the side that offers first
+   * starts it, the other takes it when the fresh offer comes (the mesh replaces a link on an
+   * offer from a new session). A second failure holds the link as intercepted.
+   */
+  function mismatched(): void {
+    if (mismatches >= MISMATCHES_BEFORE_HOLD) {
+      hold(INTERCEPTED);
+      options.notice('intercepted');
+      return;
+    }
+    options.changed();
+    if (rolesFor(options.selfId, id).offersFirst) handle.replaceLink();
   }
 
   function overBudget(verdict: Exclude<Verdict, 'pass'>): void {
@@ -253,7 +280,15 @@ export function createMember(options: MemberOptions): Member {
 
   function problem(): MemberProblem | null {
     const unproven = options.handshake.canProve && helloHeard && verification === 'unverified';
-    return held ?? (mutedTimer !== null ? MUTED : null) ?? (unproven ? NO_ROOM_KEY : null) ?? linkProblem;
+    // From the first failed proof until a later link proves the key: a warning on the entry.
+    const suspect = mismatches > 0 && verification !== 'verified';
+    return (
+      held ??
+      (suspect ? KEY_MISMATCH : null) ??
+      (mutedTimer !== null ? MUTED : null) ??
+      (unproven ? NO_ROOM_KEY : null) ??
+      linkProblem
+    );
   }
 
   function cancelReturn(): void {

@@ -162,6 +162,8 @@ export interface SocketData {
   roomId?: string;
   peerId?: string;
   name?: string;
+  /** When the connection last sent anything (ms since the epoch, its node's clock). */
+  heardAt?: number;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ import { checkOrigin } from './origin.ts';
 import { clientAddress, type TrustFn } from './proxy.ts';
 import { createAddressLimits, createSocketLimiter } from './rate-limit.ts';
 import { createResumeTokens } from './resume.ts';
+import { createMemoryRevocations, createRedisRevocations, type TicketRevocations } from './resume-revocations.ts';
 import { type RoomServer, roomAddress } from './rooms.ts';
 import { securityHeaders } from './security.ts';
 import { registerSignalingHandlers, type SignalingDeps } from './signaling.ts';
@@ -61,6 +62,10 @@ export interface AppOptions {
   membershipNode?: { nodeId?: string; heartbeatMs?: number };
   /** Per-connection budgets (guard.ts); default DEFAULT_GUARD. */
   guard?: GuardSettings;
+  /** Engine.IO's heartbeat (default Socket.IO's 25 s / 20 s); tests of silent connections shorten it. */
+  heartbeat?: { pingIntervalMs: number; pingTimeoutMs: number };
+  /** How long a resume ticket works (default resume.ts's TICKET_LIFETIME_MS). */
+  ticketLifetimeMs?: number;
 }
 
 export interface App {
@@ -86,7 +91,10 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       'ROOMLINK_SECRET is not set: using a random key, so resume tokens will not survive a restart or work across nodes',
     );
   }
-  const resume = createResumeTokens(config.secret ?? randomBytes(32));
+  const resume = createResumeTokens(
+    config.secret ?? randomBytes(32),
+    options.ticketLifetimeMs === undefined ? {} : { lifetimeMs: options.ticketLifetimeMs },
+  );
 
   const web = express();
   web.disable('x-powered-by');
@@ -144,6 +152,10 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     httpServer,
     {
       maxHttpBufferSize: MAX_SOCKET_PAYLOAD_BYTES,
+      ...(options.heartbeat && {
+        pingInterval: options.heartbeat.pingIntervalMs,
+        pingTimeout: options.heartbeat.pingTimeoutMs,
+      }),
       // Long-polling first is Socket.IO's default; it gets through proxies and tunnels
       // that will not upgrade, and the client upgrades to WebSocket when it can.
       transports: ['polling', 'websocket'],
@@ -183,6 +195,10 @@ export function createApp(config: Config, options: AppOptions = {}): App {
         })
       : undefined;
   const membership: MembershipStore = sharedMembership ?? createMemoryMembership();
+  const revocations: TicketRevocations =
+    target !== undefined
+      ? createRedisRevocations({ target, logger, lifetimeMs: resume.lifetimeMs, timeoutMs: config.clusterTimeoutMs })
+      : createMemoryRevocations(resume.lifetimeMs);
   /** 'up' only when both the adapter and the membership store are connected and in step. */
   const redisState = (): 'up' | 'down' | 'disabled' => {
     if (!redis) return 'disabled';
@@ -250,6 +266,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     config,
     logger,
     resume,
+    revocations,
     ice: (peerId: string) => buildIceServers(config, peerId, Date.now()),
     isShuttingDown: () => shuttingDown,
     membership,
@@ -303,6 +320,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
         }
         redis?.close();
         await membership.close();
+        await revocations.close();
         logger.info('closed');
       })();
       return closing;

@@ -17,6 +17,7 @@ import {
   parseOutgoingSignal,
   parseRenameRequest,
   type RenameAck,
+  type ResumeTicket,
 } from '../protocol/signaling.ts';
 import type { Config } from './config.ts';
 import type { ConnectionGuard, CutReason } from './guard.ts';
@@ -26,6 +27,7 @@ import type { MembershipStore } from './membership.ts';
 import type { KnownEvent, Metrics } from './metrics.ts';
 import type { LimitedEvent, LimitScope } from './rate-limit.ts';
 import type { ResumeTokens } from './resume.ts';
+import type { TicketRevocations } from './resume-revocations.ts';
 import {
   enterRoom,
   leaveRoom,
@@ -41,6 +43,8 @@ export interface SignalingDeps {
   config: Pick<Config, 'maxRoomSize'>;
   logger: Logger;
   resume: ResumeTokens;
+  /** Tickets revoked by room:leave, on every node (resume-revocations.ts). */
+  revocations: TicketRevocations;
   ice: (peerId: string) => IceGrant;
   isShuttingDown: () => boolean;
   /** Who is in which room: the cap, names and member lists (membership.ts). */
@@ -54,6 +58,12 @@ export interface SignalingDeps {
 
 /** Socket.IO's reason when our own io.close() ends a socket (app.close(), SIGTERM). */
 const SHUTDOWN_REASON = 'server shutting down';
+
+/** Engine.IO's defaults, for a server built without them set. */
+const DEFAULT_PING_INTERVAL_MS = 25_000;
+const DEFAULT_PING_TIMEOUT_MS = 20_000;
+/** How long we ask the other nodes whether a peer id's connection is alive before we stop waiting. */
+const OWNER_QUERY_TIMEOUT_MS = 2_000;
 
 /** What a client cut off by its guard is told, by reason. */
 const CUT_MESSAGES: Record<Exclude<CutReason, 'slow_reader'>, string> = {
@@ -73,6 +83,13 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
   let joining = false;
   const limit = deps.limiterFor?.(socket) ?? (() => null);
   const metrics = deps.metrics;
+  // When this connection last sent anything (a pong at least once per ping interval while
+  // it lives): another node reads it through fetchSockets() before letting a ticket take
+  // the peer id over.
+  socket.data.heardAt = Date.now();
+  socket.conn.on('packet', () => {
+    socket.data.heardAt = Date.now();
+  });
   const guard = deps.guardFor?.(socket, {
     beforeCut(reason) {
       log.info({ ...ids(), reason }, 'connection cut off');
@@ -148,6 +165,26 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
     log.info({ roomId: member.roomId, peerId: member.peerId, reason }, 'peer left');
   };
 
+  /**
+   * Whether this ticket may take its peer id back now: issued here for this room, not
+   * expired, not revoked by a room:leave, and not held by a connection that is still alive.
+   * A replayed ticket must not cut off its owner: a live connection answers every ping, so
+   * one that has sent nothing for a ping interval and half a ping timeout has missed its
+   * heartbeat (a tab that reconnected through a new network while its old connection is
+   * not yet timed out). If no node answers in time, the owner counts as gone.
+   */
+  const mayResume = async (roomId: string, ticket: ResumeTicket): Promise<boolean> => {
+    if (!deps.resume.verify(roomId, ticket)) return false;
+    if (await deps.revocations.revoked(roomId, ticket.id)) return false;
+    const { pingInterval = DEFAULT_PING_INTERVAL_MS, pingTimeout = DEFAULT_PING_TIMEOUT_MS } = io.engine.opts;
+    const silentAfterMs = pingInterval + pingTimeout / 2;
+    const holders = await withTimeout(io.in(peerAddress(roomId, ticket.id)).fetchSockets(), OWNER_QUERY_TIMEOUT_MS);
+    const now = Date.now();
+    const live = holders?.some((s) => s.id !== socket.id && now - (s.data.heardAt ?? 0) <= silentAfterMs) ?? false;
+    if (live) log.info({ roomId, peerId: ticket.id }, 'resume refused: its connection is alive');
+    return !live;
+  };
+
   on('room:join', async (args, ack) => {
     // Charged before any check: a flood of malformed joins is a flood all the same.
     if (!allowed('room:join', ack)) return;
@@ -169,13 +206,13 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
       );
     }
     const { roomId, name, resume } = parsed.value;
-    // A ticket that does not verify is not an error: the user still gets in, as a new peer.
-    const resumed = resume !== undefined && deps.resume.verify(roomId, resume);
-    const peerId = resumed ? resume.id : nanoid(PEER_ID_LENGTH);
     const cap = deps.config.maxRoomSize;
 
     joining = true;
     try {
+      // A ticket that may not be used is not an error: the user still gets in, as a new peer.
+      const resumed = resume !== undefined && (await mayResume(roomId, resume));
+      const peerId = resumed ? resume.id : nanoid(PEER_ID_LENGTH);
       // In the Socket.IO rooms before the store decides: a member admitted right after us
       // announces itself to the room, and we must already be there to hear it.
       await enterRoom(socket, roomId, peerId);
@@ -254,6 +291,8 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
     }
     const member = memberOf(socket.data);
     if (!member) return reject('room:leave', ack, protocolError('not_in_room', 'not in a room'));
+    // Gone for good: its tickets die first, so no resume slips in before the others hear it.
+    await deps.revocations.revoke(member.roomId, member.peerId);
     await leaveRoom(socket, member.roomId, member.peerId);
     await departed(member, 'leave');
   });
@@ -315,6 +354,21 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
       log.error({ roomId: member.roomId, peerId: member.peerId, err: error }, 'peer:left after disconnect failed');
     });
   });
+}
+
+/** The promise's value, or undefined if it fails or takes longer than `ms`. */
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } catch {
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

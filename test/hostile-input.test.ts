@@ -9,6 +9,7 @@ import type { ProtocolError } from '../protocol/signaling.ts';
 import { createLogger } from '../server/logger.ts';
 import { createMemoryMembership } from '../server/membership.ts';
 import { createResumeTokens } from '../server/resume.ts';
+import { createMemoryRevocations } from '../server/resume-revocations.ts';
 import type { RoomServer } from '../server/rooms.ts';
 import { registerSignalingHandlers } from '../server/signaling.ts';
 import {
@@ -135,6 +136,7 @@ describe('malformed input', () => {
         config: { maxRoomSize: 4 },
         logger,
         resume: createResumeTokens('x'.repeat(32)),
+        revocations: createMemoryRevocations(60_000),
         ice: () => {
           throw new Error('ice exploded');
         },

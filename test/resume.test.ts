@@ -4,16 +4,51 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { test } from 'node:test';
-import { createResumeTokens } from '../server/resume.ts';
+import { createResumeTokens, TICKET_LIFETIME_MS } from '../server/resume.ts';
+import { createMemoryRevocations } from '../server/resume-revocations.ts';
 
 const ROOM = 'room-0123456789abcdef';
 const OTHER_ROOM = 'room-fedcba9876543210';
 const SECRET = 'resume-secret-0123456789';
 
-test('a token is HMAC-SHA256(secret, "roomId:peerId") in base64url', () => {
-  const ticket = createResumeTokens(SECRET).issue(ROOM, 'peer12345678');
-  const expected = createHmac('sha256', SECRET).update(`${ROOM}:peer12345678`).digest('base64url');
-  assert.deepEqual(ticket, { id: 'peer12345678', token: expected });
+test('a token is base64url(expiry ‖ HMAC-SHA256(secret, "v2:roomId:peerId:expiry"))', () => {
+  const now = 1_800_000_000_123;
+  const ticket = createResumeTokens(SECRET, { lifetimeMs: 60_000 }).issue(ROOM, 'peer12345678', now);
+  const expiry = Math.ceil((now + 60_000) / 1000);
+  const head = Buffer.alloc(4);
+  head.writeUInt32BE(expiry);
+  const mac = createHmac('sha256', SECRET).update(`v2:${ROOM}:peer12345678:${expiry}`).digest();
+  assert.deepEqual(ticket, { id: 'peer12345678', token: Buffer.concat([head, mac]).toString('base64url') });
+  assert.equal(ticket.token.length, 48);
+});
+
+test('a ticket works until its expiry, and not after', () => {
+  const tokens = createResumeTokens(SECRET, { lifetimeMs: 60_000 });
+  const issuedAt = 1_800_000_000_000;
+  const ticket = tokens.issue(ROOM, 'peer12345678', issuedAt);
+  assert.equal(tokens.verify(ROOM, ticket, issuedAt), true);
+  assert.equal(tokens.verify(ROOM, ticket, issuedAt + 59_999), true);
+  assert.equal(tokens.verify(ROOM, ticket, issuedAt + 60_000), false);
+  assert.equal(tokens.verify(ROOM, ticket, issuedAt + 10 * 60_000), false);
+  assert.equal(createResumeTokens(SECRET).lifetimeMs, TICKET_LIFETIME_MS);
+});
+
+test('an expiry pushed forward by hand breaks the MAC', () => {
+  const tokens = createResumeTokens(SECRET, { lifetimeMs: 60_000 });
+  const issuedAt = 1_800_000_000_000;
+  const bytes = Buffer.from(tokens.issue(ROOM, 'peer12345678', issuedAt).token, 'base64url');
+  bytes.writeUInt32BE(bytes.readUInt32BE(0) + 3600, 0);
+  const stretched = { id: 'peer12345678', token: bytes.toString('base64url') };
+  assert.equal(tokens.verify(ROOM, stretched, issuedAt + 120_000), false);
+  assert.equal(tokens.verify(ROOM, stretched, issuedAt), false);
+});
+
+test('revocations: a revoked id in one room, nothing else', async () => {
+  const revocations = createMemoryRevocations(60_000);
+  await revocations.revoke(ROOM, 'peer12345678');
+  assert.equal(await revocations.revoked(ROOM, 'peer12345678'), true);
+  assert.equal(await revocations.revoked(OTHER_ROOM, 'peer12345678'), false);
+  assert.equal(await revocations.revoked(ROOM, 'peer87654321'), false);
 });
 
 test('an issued ticket verifies, also with another instance sharing the secret', () => {

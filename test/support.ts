@@ -226,3 +226,47 @@ export async function meetAcrossNodes(urlA: string, urlB: string) {
   assert.deepEqual(await toAlice, { from: ackB.self.id, description: OFFER });
   return { alice, bob, ackA, ackB };
 }
+
+/**
+ * The client stops reading its WebSocket, and so answers no ping and sends nothing: a tab
+ * whose network went away while the server still holds its connection.
+ */
+export function silence(client: Client): void {
+  const transport = client.io.engine.transport as unknown as { ws?: { _socket?: { pause(): void } } };
+  const socket = transport.ws?._socket;
+  if (!socket) throw new Error('silence() needs a client on WebSocket');
+  socket.pause();
+}
+
+/**
+ * A short ping interval and a long timeout: a silent connection counts as past its
+ * heartbeat after 200 + 3000 / 2 ms, well before Engine.IO's own ping timeout (3.2 s) would
+ * close it, so the test can tell a takeover from a timeout.
+ */
+export const HEARTBEAT = { pingIntervalMs: 200, pingTimeoutMs: 3_000 } satisfies NonNullable<AppOptions['heartbeat']>;
+
+/**
+ * Tries the ticket from fresh connections until one gets the old id back. A refused try is
+ * a join as someone new, which the owner's name (still held by the live owner) refuses.
+ * Returns the successful client and how many tries were refused.
+ */
+export async function resumeOnceSilent(
+  url: string,
+  room: string,
+  name: string,
+  ticket: { id: string; token: string },
+  timeoutMs = 10_000,
+) {
+  const deadline = Date.now() + timeoutMs;
+  let refused = 0;
+  for (;;) {
+    const client = await connectClient(url);
+    const ack = await join(client, room, name, ticket);
+    if (ack.ok && ack.self.id === ticket.id) return { client, ack, refused };
+    assert.ok(!ack.ok && ack.error.code === 'name_taken', JSON.stringify(ack));
+    refused += 1;
+    client.disconnect();
+    if (Date.now() > deadline) throw new Error(`the ticket never took its id back within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

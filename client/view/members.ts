@@ -9,6 +9,9 @@ const STATE_LABEL: Record<MemberView['state'], string> = {
   unreachable: 'unreachable',
 };
 
+/** Problems that are a security warning about the link (member.ts). */
+const SECURITY_WARNINGS: ReadonlySet<string> = new Set(['room-key-mismatch', 'intercepted']);
+
 export interface MembersView {
   setSelf(id: string | null, name: string): void;
   render(members: readonly MemberView[]): void;
@@ -54,6 +57,12 @@ export function createMembersView(): MembersView {
     if (member.reason) {
       const reason = el('span', { className: 'member-reason', text: member.reason.text });
       reason.dataset.reason = member.reason.code;
+      if (SECURITY_WARNINGS.has(member.reason.code)) {
+        // About the link, not the person: someone may sit between us.
+        reason.classList.add('member-warning');
+        reason.prepend('⚠ ');
+        reason.title = 'The room-key proof failed on this link: someone may be relaying it. Nothing is sent to it.';
+      }
       entry.append(reason);
     }
     return entry;

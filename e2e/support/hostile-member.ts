@@ -31,6 +31,21 @@ export const hostileMemberScript = `(() => {
     acked: (index) => captured[index].acked.slice(),
     /** Puts one crafted message (any JSON) on channel #index. */
     send: (index, message) => captured[index].channel.send(JSON.stringify(message)),
+    /** Puts a chat line with whatever id, ts and text on channel #index, signed with this
+     *  page's own per-join key (the pair the page keeps in sessionStorage), as the member it
+     *  is: a member may sign its own lies. Signed as identity.ts signs. */
+    async sendSigned(index, line) {
+      const stored = Object.keys(sessionStorage).find((key) => key.startsWith('roomlink:signing:'));
+      if (!stored) throw new Error('no signing key in this tab');
+      const algorithm = { name: 'ECDSA', namedCurve: 'P-256' };
+      const privateKey = await crypto.subtle.importKey(
+        'jwk', JSON.parse(sessionStorage.getItem(stored)).privateKey, algorithm, false, ['sign']);
+      const signed = JSON.stringify(['roomlink/1 line', window.roomlink.selfId(), line.id, line.ts, line.text, null]);
+      const bytes = new Uint8Array(await crypto.subtle.sign(
+        { name: 'ECDSA', hash: 'SHA-256' }, privateKey, new TextEncoder().encode(signed)));
+      const sig = btoa(String.fromCharCode(...bytes)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+      captured[index].channel.send(JSON.stringify({ t: 'chat', id: line.id, ts: line.ts, text: line.text, sig }));
+    },
     /** Sends chat lines (4,000 characters, fresh ids) or pings on channel #index as fast as
      *  it takes them, until it closes or max went out. */
     async flood(index, kind, max) {
@@ -84,6 +99,21 @@ export function sendCrafted(page: Page, index: number, message: unknown): Promis
   return page.evaluate(
     ([i, m]) => (globalThis as unknown as { __hostile: { send(i: number, m: unknown): void } }).__hostile.send(i, m),
     [index, message] as const,
+  );
+}
+
+/** A chat line signed with the hostile page's own key, put on its channel #index as it is. */
+export function sendSignedLine(
+  page: Page,
+  index: number,
+  line: { id: string; ts: number; text: string },
+): Promise<void> {
+  return page.evaluate(
+    ([i, l]) =>
+      (
+        globalThis as unknown as { __hostile: { sendSigned(i: number, l: unknown): Promise<void> } }
+      ).__hostile.sendSigned(i, l),
+    [index, line] as const,
   );
 }
 

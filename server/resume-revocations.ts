@@ -1,0 +1,131 @@
+// Revoked resume tickets: a member who left with room:leave is gone for good, so every ticket
+// for its peer id in that room stops working (a peer id is random and never handed out
+// again). A revocation is kept as long as a ticket lives (resume.ts), after which the
+// ticket's own expiry refuses it.
+//
+// One node: a Map. Several nodes: a Redis key per revocation as well,
+//   roomlink:{roomId}:left:{peerId}   with an expiry of the ticket lifetime,
+// so a leave on one node revokes the ticket on every node. This node's own revocations are
+// always checked first; while Redis is away (or too slow) only those are known — the same
+// degraded mode as the membership store's.
+import { createRedisConnection, type RedisTarget } from './cluster.ts';
+import type { Logger } from './logger.ts';
+
+/** A node keeps at most this many revocations in memory; past it, the oldest go first. */
+const MAX_LOCAL_REVOCATIONS = 100_000;
+const PREFIX = 'roomlink';
+
+export interface TicketRevocations {
+  /** Every ticket for this peer id in this room stops working. */
+  revoke(roomId: string, peerId: string): Promise<void>;
+  revoked(roomId: string, peerId: string): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** This node's revocations, oldest first (one lifetime for all, so expiry order too). */
+function createLocalRevocations(lifetimeMs: number) {
+  const until = new Map<string, number>();
+  const keyOf = (roomId: string, peerId: string) => `${roomId}\n${peerId}`;
+  const prune = (now: number) => {
+    for (const [key, expiry] of until) {
+      if (expiry > now && until.size <= MAX_LOCAL_REVOCATIONS) break;
+      until.delete(key);
+    }
+  };
+  return {
+    revoke(roomId: string, peerId: string, now = Date.now()): void {
+      const key = keyOf(roomId, peerId);
+      until.delete(key); // re-inserted at the end: the Map stays in expiry order
+      until.set(key, now + lifetimeMs);
+      prune(now);
+    },
+    revoked(roomId: string, peerId: string, now = Date.now()): boolean {
+      const expiry = until.get(keyOf(roomId, peerId));
+      return expiry !== undefined && expiry > now;
+    },
+  };
+}
+
+export function createMemoryRevocations(lifetimeMs: number): TicketRevocations {
+  const local = createLocalRevocations(lifetimeMs);
+  return {
+    revoke: async (roomId, peerId) => local.revoke(roomId, peerId),
+    revoked: async (roomId, peerId) => local.revoked(roomId, peerId),
+    close: async () => {},
+  };
+}
+
+export interface RedisRevocationOptions {
+  target: RedisTarget;
+  logger: Logger;
+  lifetimeMs: number;
+  /** A command not answered within this is served from this node's revocations. */
+  timeoutMs: number;
+}
+
+/** The commands used here, as both a Redis client and a Cluster client offer them. */
+interface Commands {
+  isReady: boolean;
+  connect(): Promise<unknown>;
+  destroy(): void;
+  on(event: 'error', listener: (error: unknown) => void): unknown;
+  set(key: string, value: string, options: { PX: number }): Promise<unknown>;
+  exists(key: string): Promise<number>;
+}
+
+export function createRedisRevocations(options: RedisRevocationOptions): TicketRevocations {
+  const { lifetimeMs, timeoutMs } = options;
+  const log = options.logger.child({ component: 'resume-revocations' });
+  const local = createLocalRevocations(lifetimeMs);
+  const redis = createRedisConnection(options.target, { failFastWhenDown: true }) as unknown as Commands;
+  const keyOf = (roomId: string, peerId: string) => `${PREFIX}:{${roomId}}:left:${peerId}`;
+  let closed = false;
+  let lastError = '';
+  redis.on('error', (error) => {
+    const message = error instanceof Error ? error.message : String(error);
+    if (message !== lastError) log.warn({ err: { message } }, 'resume revocations: redis error');
+    lastError = message;
+  });
+  redis.connect().catch((error: unknown) => {
+    if (!closed) log.error({ err: error }, 'resume revocations: redis client stopped');
+  });
+
+  /** The command's answer, or undefined when Redis cannot answer now. */
+  const ask = async <T>(what: string, command: () => Promise<T>): Promise<T | undefined> => {
+    if (closed || !redis.isReady) return undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), timeoutMs);
+    });
+    try {
+      return await Promise.race([command(), late]);
+    } catch (error) {
+      log.warn(
+        { what, err: error instanceof Error ? { message: error.message } : undefined },
+        'resume revocations: redis failed',
+      );
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  return {
+    async revoke(roomId, peerId) {
+      local.revoke(roomId, peerId);
+      await ask('set', () => redis.set(keyOf(roomId, peerId), '1', { PX: lifetimeMs }));
+    },
+    async revoked(roomId, peerId) {
+      if (local.revoked(roomId, peerId)) return true;
+      return (await ask('exists', () => redis.exists(keyOf(roomId, peerId)))) === 1;
+    },
+    async close() {
+      closed = true;
+      try {
+        redis.destroy();
+      } catch {
+        // already closed
+      }
+    },
+  };
+}

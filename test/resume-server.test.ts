@@ -1,0 +1,198 @@
+// Resume tickets against a real server, as an attacker holding someone's ticket would use
+// them: after its owner left, after it expired, and while its owner is still connected
+// (the replay must not cut the owner off). One node, then two nodes on a real redis-server.
+
+import assert from 'node:assert/strict';
+import { after, afterEach, before, describe, test } from 'node:test';
+import { createResumeTokens } from '../server/resume.ts';
+import { type RedisProcess, startRedis } from './redis-support.ts';
+import {
+  type Client,
+  closeAll,
+  collect,
+  connectClient,
+  disconnected,
+  HEARTBEAT,
+  joinOk,
+  newRoomId,
+  OFFER,
+  resumeOnceSilent,
+  silence,
+  startServer,
+  type TestServer,
+  waitForEvent,
+} from './support.ts';
+
+/** testConfig's secret: tickets minted here are the server's own. */
+const SECRET = 'test-secret-0123456789abcdef';
+afterEach(closeAll);
+
+/** The server-side reason the socket of this client ends with. */
+function serverSideEnd(server: TestServer, client: Client): Promise<string> {
+  const socket = server.app.io.sockets.sockets.get(client.id ?? '');
+  assert.ok(socket, 'the client has a socket on this server');
+  return new Promise((resolve) => socket.once('disconnect', (reason) => resolve(reason)));
+}
+
+/** Resolves once the client has answered `count` more pings from the server. */
+function pings(client: Client, count: number): Promise<void> {
+  return new Promise((resolve) => {
+    let seen = 0;
+    const onPing = () => {
+      seen += 1;
+      if (seen < count) return;
+      client.io.engine.off('ping', onPing);
+      resolve();
+    };
+    client.io.engine.on('ping', onPing);
+  });
+}
+
+describe('resume tickets on one node', () => {
+  test('a ticket dies with room:leave, but survives a plain disconnect', async () => {
+    const server = await startServer();
+    const room = newRoomId();
+    const dropped = await connectClient(server.url);
+    const ackDropped = await joinOk(dropped, room, 'Dropped');
+    dropped.disconnect();
+    const back = await joinOk(await connectClient(server.url), room, 'Dropped', ackDropped.resume);
+    assert.equal(back.self.id, ackDropped.self.id, 'a reload after a lost connection keeps its id');
+
+    const leaver = await connectClient(server.url);
+    const ackLeaver = await joinOk(leaver, room, 'Leaver');
+    const watcher = await connectClient(server.url);
+    await joinOk(watcher, room, 'Watcher');
+    const left = waitForEvent(watcher, 'peer:left');
+    leaver.emit('room:leave');
+    assert.deepEqual(await left, { id: ackLeaver.self.id, reason: 'leave' });
+    // The stolen ticket, replayed: the thief gets in as someone new, never as the leaver.
+    const joined = waitForEvent(watcher, 'peer:joined');
+    const thief = await joinOk(await connectClient(server.url), room, 'Leaver', ackLeaver.resume);
+    assert.notEqual(thief.self.id, ackLeaver.self.id);
+    assert.deepEqual(await joined, { id: thief.self.id, name: 'Leaver' });
+  });
+
+  test('an expired ticket, genuinely signed, gets a fresh id', async () => {
+    const server = await startServer();
+    const room = newRoomId();
+    const owner = await connectClient(server.url);
+    const ack = await joinOk(owner, room, 'Alice');
+    owner.disconnect();
+    const tokens = createResumeTokens(SECRET);
+    const expired = tokens.issue(room, ack.self.id, Date.now() - tokens.lifetimeMs - 1_000);
+    const fresh = tokens.issue(room, ack.self.id);
+    const late = await joinOk(await connectClient(server.url), room, 'Alice', expired);
+    assert.notEqual(late.self.id, ack.self.id);
+    // The same id with a ticket in date does come back: the expiry is what refused it.
+    const other = await joinOk(await connectClient(server.url), room, 'Alice 2', fresh);
+    assert.equal(other.self.id, ack.self.id);
+  });
+
+  test('a ticket replayed while its owner is connected does not take the id or cut the owner off', async () => {
+    const server = await startServer({}, { heartbeat: HEARTBEAT });
+    const room = newRoomId();
+    const owner = await connectClient(server.url);
+    const ackOwner = await joinOk(owner, room, 'Alice');
+    const bob = await connectClient(server.url);
+    const ackBob = await joinOk(bob, room, 'Bob');
+
+    const ownerLefts = collect(bob, 'peer:left');
+    const joined = waitForEvent(bob, 'peer:joined');
+    const attacker = await connectClient(server.url);
+    const ackAttacker = await joinOk(attacker, room, 'Mallory', ackOwner.resume);
+    assert.notEqual(ackAttacker.self.id, ackOwner.self.id);
+    assert.deepEqual(await joined, { id: ackAttacker.self.id, name: 'Mallory' }, 'announced as new, not resumed');
+
+    // Several heartbeats later the owner is still the one holding its id.
+    await pings(owner, 3);
+    assert.equal(owner.connected, true);
+    assert.deepEqual(ownerLefts, []);
+    const toOwner = waitForEvent(owner, 'signal');
+    bob.emit('signal', { to: ackOwner.self.id, description: OFFER });
+    assert.deepEqual(await toOwner, { from: ackBob.self.id, description: OFFER });
+    // And the owner's own ticket still works for the owner (a later reload).
+    const reloadEnd = serverSideEnd(server, owner);
+    silence(owner);
+    const { ack: reloaded } = await resumeOnceSilent(server.url, room, 'Alice', ackOwner.resume, 10_000);
+    assert.equal(reloaded.self.id, ackOwner.self.id);
+    assert.equal(await reloadEnd, 'server namespace disconnect');
+  });
+
+  test('an owner silent past its heartbeat is taken over before it times out', async () => {
+    const server = await startServer({}, { heartbeat: HEARTBEAT });
+    const room = newRoomId();
+    const owner = await connectClient(server.url);
+    const ack = await joinOk(owner, room, 'Alice');
+    const bob = await connectClient(server.url);
+    await joinOk(bob, room, 'Bob');
+    const ownerEnd = serverSideEnd(server, owner);
+    const silencedAt = Date.now();
+    silence(owner);
+    const rejoined = waitForEvent(bob, 'peer:joined', 5_000);
+    const { client, refused } = await resumeOnceSilent(server.url, room, 'Alice', ack.resume, 10_000);
+    const tookOverAfter = Date.now() - silencedAt;
+    // Refused while it could still be alive (the first try comes at once), taken over once
+    // it had missed its heartbeat (its last pong may have been a ping interval old when it
+    // went quiet): by us, not by Engine.IO's ping timeout.
+    assert.ok(refused >= 1, 'the first try, right after the owner went quiet, is refused');
+    assert.ok(tookOverAfter >= HEARTBEAT.pingTimeoutMs / 2, `taken over ${tookOverAfter} ms after going quiet`);
+    assert.equal(await ownerEnd, 'server namespace disconnect');
+    assert.deepEqual(await rejoined, { id: ack.self.id, name: 'Alice', resumed: true });
+    const toResumed = waitForEvent(client, 'signal');
+    bob.emit('signal', { to: ack.self.id, description: OFFER });
+    assert.equal((await toResumed).description?.type, 'offer');
+  });
+});
+
+describe('resume tickets across two nodes on a real redis-server', () => {
+  let redis: RedisProcess;
+  before(async () => {
+    redis = await startRedis();
+  });
+  after(() => redis.stop());
+  const node = () => startServer({ redisUrl: redis.url, clusterTimeoutMs: 1_000 }, { heartbeat: HEARTBEAT });
+
+  test('a leave on one node revokes the ticket on the other', async () => {
+    const [a, b] = await Promise.all([node(), node()]);
+    const room = newRoomId();
+    const leaver = await connectClient(a.url);
+    const ack = await joinOk(leaver, room, 'Leaver');
+    const watcher = await connectClient(b.url);
+    await joinOk(watcher, room, 'Watcher');
+    const left = waitForEvent(watcher, 'peer:left');
+    leaver.emit('room:leave');
+    assert.deepEqual(await left, { id: ack.self.id, reason: 'leave' });
+    const thief = await joinOk(await connectClient(b.url), room, 'Leaver', ack.resume);
+    assert.notEqual(thief.self.id, ack.self.id);
+  });
+
+  test('a replay on the other node does not take a live owner’s id; a silent owner’s it does', async () => {
+    const [a, b] = await Promise.all([node(), node()]);
+    const room = newRoomId();
+    const owner = await connectClient(a.url);
+    const ack = await joinOk(owner, room, 'Alice');
+    const watcher = await connectClient(b.url);
+    await joinOk(watcher, room, 'Watcher');
+    const lefts = collect(watcher, 'peer:left');
+
+    const replay = await joinOk(await connectClient(b.url), room, 'Mallory', ack.resume);
+    assert.notEqual(replay.self.id, ack.self.id);
+    assert.equal(owner.connected, true);
+    const toOwner = waitForEvent(owner, 'signal');
+    watcher.emit('signal', { to: ack.self.id, description: OFFER });
+    assert.equal((await toOwner).description?.type, 'offer');
+
+    // The owner's network goes away; its reload lands on the other node.
+    const ownerEnd = serverSideEnd(a, owner);
+    silence(owner);
+    const { refused } = await resumeOnceSilent(b.url, room, 'Alice', ack.resume, 10_000);
+    assert.ok(refused >= 1);
+    assert.equal(await ownerEnd, 'server namespace disconnect');
+    assert.deepEqual(
+      lefts.filter((l) => l.id === ack.self.id),
+      [],
+      'the id moved; nobody was told it left',
+    );
+    await disconnected(owner, 5_000);
+  });
+});
