@@ -60,6 +60,7 @@ const signaling: Signaling | null =
             saveResume(link.roomId, ack.resume);
             mesh.setSelf(ack.self.id);
             ice.set(ack);
+            calls.setMaxVideoSenders(ack.maxVideoSenders);
             members.setSelf(selfId, name);
             page.setName(name);
             if (!rejoin) {

@@ -38,7 +38,7 @@ import {
 } from './rooms.ts';
 
 export interface SignalingDeps {
-  config: Pick<Config, 'maxRoomSize'>;
+  config: Pick<Config, 'maxRoomSize' | 'maxVideoSenders'>;
   logger: Logger;
   resume: ResumeTokens;
   ice: (peerId: string) => IceGrant;
@@ -212,6 +212,7 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
         peers: admission.members.filter((m) => m.id !== peerId),
         iceServers: grant.iceServers,
         iceExpiresAt: grant.iceExpiresAt,
+        maxVideoSenders: deps.config.maxVideoSenders,
       });
       // Also for a resumed id: the others may have dropped it meanwhile; a known id is a no-op.
       socket

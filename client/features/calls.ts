@@ -3,7 +3,14 @@
 // are both in it send each other their tracks, so a member outside the call costs nobody
 // upload. Adding or swapping tracks fires negotiationneeded, and the link's perfect
 // negotiation renegotiates: there is no call signaling besides the state message.
-import { type CallState, type MessageOf, NOT_IN_CALL, normalizeCallState } from '../../protocol/index.ts';
+import {
+  type CallState,
+  DEFAULT_MAX_VIDEO_SENDERS,
+  type MessageOf,
+  NOT_IN_CALL,
+  normalizeCallState,
+  parseVideoSenderCap,
+} from '../../protocol/index.ts';
 import { createLocalMedia, mediaDevices } from '../calls/local-media.ts';
 import { MEDIA_PROBLEM_TEXT, type MediaProblem } from '../calls/media-errors.ts';
 import {
@@ -22,8 +29,6 @@ import { rolesFor } from '../roles.ts';
 /** Distinct remote tracks taken from one member (one audio, one video, and slack for a
  * reconnect); tracks beyond this are ignored: a hostile member cannot make us play dozens. */
 export const MAX_REMOTE_TRACKS = 4;
-/** Mesh video costs each sender N−1 uploads: above this many cameras, joiners get audio. */
-export const DEFAULT_MAX_VIDEO_SENDERS = 6;
 
 interface CallPeerState {
   /** The connection the rest of this slot belongs to; a replaced link starts it over. */
@@ -58,6 +63,7 @@ export interface CallsOptions {
   changed(): void;
   /** A plain message for the user (null clears it). */
   notify(text: string | null): void;
+  /** Until the server's join ack says otherwise (setMaxVideoSenders). */
   maxVideoSenders?: number;
   /** Clock for the call-state bound (tests pass their own). */
   now?: () => number;
@@ -68,9 +74,10 @@ export function createCalls({
   members,
   changed,
   notify,
-  maxVideoSenders = DEFAULT_MAX_VIDEO_SENDERS,
+  maxVideoSenders: initialCap = DEFAULT_MAX_VIDEO_SENDERS,
   now = () => performance.now(),
 }: CallsOptions) {
+  let maxVideoSenders = initialCap;
   const callSlot = createSlot<CallPeerState>('calls', () => ({
     pc: null,
     senders: null,
@@ -218,6 +225,11 @@ export function createCalls({
 
   return {
     feature,
+    /** The server's cap from the join ack; anything but a sane whole number keeps the current one. */
+    setMaxVideoSenders(value: unknown): void {
+      maxVideoSenders = parseVideoSenderCap(value) ?? maxVideoSenders;
+    },
+    maxVideoSenders: () => maxVideoSenders,
     /** Secure context present: calls can be offered at all. */
     supported: () => mediaDevices() !== null,
     self: () => self,

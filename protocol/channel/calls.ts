@@ -22,6 +22,21 @@ export const callSchemas = [
 export type CallProtocolMessage = z.infer<(typeof callSchemas)[number]>;
 export type CallState = Omit<CallProtocolMessage, 't'>;
 
+/**
+ * Mesh video costs each sender N−1 uploads: above this many cameras (or screens) on, joiners
+ * get audio only. The server's MAX_VIDEO_SENDERS setting overrides it (sent in the join ack).
+ */
+export const DEFAULT_MAX_VIDEO_SENDERS = 6;
+/** The most the setting may say: a room holds at most 256 members. */
+export const MAX_VIDEO_SENDERS_LIMIT = 256;
+
+/** The cap as the join ack gives it, if it is a sane one; null keeps what we have. */
+export function parseVideoSenderCap(value: unknown): number | null {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_VIDEO_SENDERS_LIMIT
+    ? value
+    : null;
+}
+
 export const NOT_IN_CALL: CallState = Object.freeze({ inCall: false, audio: false, video: false, screen: false });
 
 /** A state as the sender means it: out of the call, nothing is on. */

@@ -374,6 +374,21 @@ test('above the video-sender bound a joiner gets audio only and is told why', as
   assert.match(notes.at(-1) ?? '', /audio only/);
 });
 
+test("the server's cap from the join ack replaces the default; a nonsense one is ignored", async () => {
+  const opened = fakeDevices();
+  const { calls, peers } = harness(2);
+  assert.equal(calls.maxVideoSenders(), 6);
+  for (const bad of [0, -1, 2.5, 257, '3', null, undefined]) calls.setMaxVideoSenders(bad);
+  assert.equal(calls.maxVideoSenders(), 6);
+  calls.setMaxVideoSenders(1);
+  assert.equal(calls.maxVideoSenders(), 1);
+  // One camera on is the cap: we join with audio only.
+  calls.feature.receive(peers[0] as FakeMember, stateOf(true) as never);
+  await calls.join(true);
+  assert.equal(opened[0]?.getVideoTracks().length, 0);
+  assert.equal(calls.self().video, false);
+});
+
 test('a flood of call states is bounded, and the last one still counts', () => {
   mock.timers.enable({ apis: ['setTimeout'] });
   let now = 0;
