@@ -11,13 +11,14 @@ import {
   normalizeCallState,
   parseVideoSenderCap,
 } from '../../protocol/index.ts';
-import { createLocalMedia, mediaDevices } from '../calls/local-media.ts';
+import { createLocalMedia, type DeviceChoice, listDevices, mediaDevices } from '../calls/local-media.ts';
 import { MEDIA_PROBLEM_TEXT, type MediaProblem } from '../calls/media-errors.ts';
 import {
   acceptMedia,
   createSenders,
   type MediaKind,
   prepareMedia,
+  type SenderSlot,
   type Senders,
   sendTrack,
   stopSending,
@@ -38,6 +39,8 @@ interface CallPeerState {
   remote: CallState;
   /** Its received tracks, in a stream of our own (never the one the member announced). */
   stream: MediaStream;
+  /** A screen it shares next to its camera: video on a second video transceiver. */
+  screenStream: MediaStream | null;
   seenTracks: Set<string>;
   rate: WindowCounter;
   /** The latest state refused by the rate bound, applied when its window ends. */
@@ -51,6 +54,8 @@ export interface CallParticipant {
   name: string;
   state: CallState;
   stream: MediaStream;
+  /** Its screen shared next to its camera, while it says so. */
+  screen: MediaStream | null;
   /** Its audio receiver, for the speaking indicator. */
   audio: RTCRtpReceiver | null;
 }
@@ -83,6 +88,7 @@ export function createCalls({
     senders: null,
     remote: { ...NOT_IN_CALL },
     stream: new MediaStream(),
+    screenStream: null,
     seenTracks: new Set(),
     rate: createWindowCounter(undefined, undefined, now),
     deferred: null,
@@ -90,6 +96,8 @@ export function createCalls({
   }));
   const media = createLocalMedia();
   let self: CallState = { ...NOT_IN_CALL };
+  /** Microphones and cameras to pick from, read once media is open (labels need a permission). */
+  let devices: DeviceChoice[] = [];
   /** A click is being served (a permission prompt may be open): further clicks wait. */
   let busy = false;
 
@@ -101,6 +109,7 @@ export function createCalls({
       slot.senders = createSenders(member.pc);
       slot.remote = { ...NOT_IN_CALL };
       slot.stream = new MediaStream();
+      slot.screenStream = null;
       slot.seenTracks.clear();
     }
     return slot;
@@ -117,9 +126,12 @@ export function createCalls({
       if (track && inCallWith(member)) await sendTrack(senders, track, media.stream);
     }
     if (!video && inCallWith(member)) await stopSending(senders, 'video');
+    const extra = media.extra();
+    if (extra && inCallWith(member)) await sendTrack(senders, extra, media.stream, 'screen');
+    else await stopSending(senders, 'screen');
   }
 
-  function stopSendingTo(member: MemberHandle, kind?: MediaKind): void {
+  function stopSendingTo(member: MemberHandle, kind?: SenderSlot): void {
     const senders = slotOf(member).senders;
     if (senders) void stopSending(senders, kind);
   }
@@ -139,6 +151,12 @@ export function createCalls({
     self = normalizeCallState(next);
     broadcast();
   }
+
+  async function refreshDevices(): Promise<void> {
+    devices = self.inCall ? await listDevices() : [];
+    changed();
+  }
+  mediaDevices()?.addEventListener?.('devicechange', () => void refreshDevices());
 
   function problem(kind: MediaProblem): void {
     notify(MEDIA_PROBLEM_TEXT[kind]);
@@ -210,6 +228,13 @@ export function createCalls({
         if (slot.seenTracks.size >= MAX_REMOTE_TRACKS) return;
         slot.seenTracks.add(track.id);
       }
+      if (isExtraVideo(member.pc, event.transceiver)) {
+        // A screen next to the camera: shown apart, while the member says it shares one.
+        if (slot.screenStream?.getTrackById(track.id)) return;
+        slot.screenStream = new MediaStream([track]);
+        changed();
+        return;
+      }
       if (slot.stream.getTrackById(track.id)) return;
       for (const old of slot.stream.getTracks()) if (old.kind === track.kind) slot.stream.removeTrack(old);
       // A new stream object, so that a <video> showing the old one picks the new track up.
@@ -243,7 +268,8 @@ export function createCalls({
         const slot = slotOf(member);
         if (!slot.remote.inCall) continue;
         const audio = member.pc.getReceivers().find((r) => r.track.kind === 'audio') ?? null;
-        out.push({ id: member.id, name: member.name, state: slot.remote, stream: slot.stream, audio });
+        const screen = slot.remote.screenAlongside === true ? slot.screenStream : null;
+        out.push({ id: member.id, name: member.name, state: slot.remote, stream: slot.stream, screen, audio });
       }
       return out;
     },
@@ -263,11 +289,28 @@ export function createCalls({
         notify(note);
         setSelf({ inCall: true, audio: media.mic !== null, video: media.camera !== null, screen: false });
         sendToAll();
+        await refreshDevices();
+      });
+    },
+    /** Microphones and cameras to pick from while in the call, and the ones in use. */
+    devices: () => ({ list: devices, audio: media.deviceOf('audio'), video: media.deviceOf('video') }),
+    /**
+     * Another microphone or camera in place of the current one: the members in the call get
+     * it through replaceTrack on the same senders, so nothing is renegotiated.
+     */
+    switchDevice(kind: MediaKind, deviceId: string): Promise<void> {
+      return serve(async () => {
+        if (!self.inCall || deviceId === media.deviceOf(kind)) return;
+        const switched = await media.switchDevice(kind, deviceId);
+        if (!switched.ok) return problem(switched.problem);
+        if (!self.inCall) return media.closeAll();
+        sendToAll();
       });
     },
     leave(): void {
       if (!self.inCall) return;
       media.closeAll();
+      devices = [];
       for (const member of members()) stopSendingTo(member);
       notify(null);
       setSelf({ ...NOT_IN_CALL });
@@ -300,16 +343,19 @@ export function createCalls({
         sendToAll();
       });
     },
-    /** Shares a screen in place of the camera (or as the video, joined with audio), and back. */
-    toggleScreen(): Promise<void> {
+    /**
+     * Shares a screen in place of the camera (or as the video, joined with audio), or with
+     * `alongside` next to the camera as a second video; and back.
+     */
+    toggleScreen(alongside = false): Promise<void> {
       return serve(async () => {
         if (!self.inCall) return;
         if (media.screen) return stopScreen();
-        const opened = await media.openScreen(stopScreen);
+        const opened = await media.openScreen(stopScreen, alongside);
         // Closing the picker is a choice, not a failure worth a message.
         if (!opened.ok) return opened.problem === 'denied' ? undefined : problem(opened.problem);
         if (!self.inCall) return media.closeAll();
-        setSelf({ ...self, screen: true });
+        setSelf({ ...self, screen: true, screenAlongside: media.screenAlongside });
         sendToAll();
       });
     },
@@ -321,6 +367,16 @@ export function createCalls({
     setSelf({ ...self, screen: false });
     sendToAll();
   }
+}
+
+/**
+ * A video transceiver after the link's first one: the first carries the camera (or a screen
+ * in its place), a later one a screen next to the camera.
+ */
+function isExtraVideo(pc: RTCPeerConnection, transceiver: RTCRtpTransceiver): boolean {
+  if (transceiver.receiver.track.kind !== 'video') return false;
+  const first = pc.getTransceivers().find((t) => t.receiver.track.kind === 'video');
+  return first !== undefined && first !== transceiver;
 }
 
 export type Calls = ReturnType<typeof createCalls>;

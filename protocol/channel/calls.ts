@@ -8,7 +8,8 @@ export const callSchemas = [
   /**
    * The sender's whole call state, sent when it changes and whenever a channel opens.
    * audio: its microphone is on (not muted); video: its camera is on; screen: it shares a
-   * screen. All three are false when inCall is false.
+   * screen. All three are false when inCall is false. screenAlongside: the screen goes as a
+   * second video next to the camera (on its own transceiver) rather than in its place.
    */
   z.strictObject({
     t: z.literal('call:state'),
@@ -16,6 +17,7 @@ export const callSchemas = [
     audio: z.boolean(),
     video: z.boolean(),
     screen: z.boolean(),
+    screenAlongside: z.optional(z.boolean()),
   }),
 ] as const;
 
@@ -41,9 +43,10 @@ export const NOT_IN_CALL: CallState = Object.freeze({ inCall: false, audio: fals
 
 /** A state as the sender means it: out of the call, nothing is on. */
 export function normalizeCallState(state: CallState): CallState {
-  return state.inCall
-    ? { inCall: true, audio: state.audio, video: state.video, screen: state.screen }
-    : { ...NOT_IN_CALL };
+  if (!state.inCall) return { ...NOT_IN_CALL };
+  const normal: CallState = { inCall: true, audio: state.audio, video: state.video, screen: state.screen };
+  if (state.screen && state.screenAlongside === true) normal.screenAlongside = true;
+  return normal;
 }
 
 /**
