@@ -9,6 +9,7 @@ import { chartInput } from './chart.ts';
 import { finishMachineInfo, machineInfo } from './machine.ts';
 import { type BenchOptions, parseOptions, USAGE } from './options.ts';
 import { type MeshSize, type MessagingData, runLeavePart, runMeshPart, runMessagingParts } from './parts/browser.ts';
+import { runCallsPart } from './parts/calls.ts';
 import { runHistoryPart } from './parts/history.ts';
 import { runHostilePart } from './parts/hostile.ts';
 import { runRedisPart, runSignalingPart } from './parts/signaling.ts';
@@ -28,8 +29,8 @@ async function browserParts(
   options: BenchOptions,
   results: PartResult[],
 ): Promise<{ mesh: MeshSize[] | null; messaging: MessagingData | null }> {
-  const wants = (part: 'mesh' | 'latency' | 'burst' | 'leave' | 'history') => options.parts.has(part);
-  if (!wants('mesh') && !wants('latency') && !wants('burst') && !wants('leave') && !wants('history'))
+  const wants = (part: 'mesh' | 'latency' | 'burst' | 'leave' | 'history' | 'calls') => options.parts.has(part);
+  if (!wants('mesh') && !wants('latency') && !wants('burst') && !wants('leave') && !wants('history') && !wants('calls'))
     return { mesh: null, messaging: null };
   heading('browser (Chromium in a private network namespace)');
   const env = await createBrowserBenchEnv();
@@ -52,6 +53,7 @@ async function browserParts(
     }
     if (wants('leave')) results.push(await runLeavePart(env, options.runs));
     if (wants('history')) results.push(await runHistoryPart(env, options.runs));
+    if (wants('calls')) results.push(await runCallsPart(env, options.runs, options.quick));
   } finally {
     await env.close();
   }

@@ -60,6 +60,7 @@ const signaling: Signaling | null =
             saveResume(link.roomId, ack.resume);
             mesh.setSelf(ack.self.id);
             ice.set(ack);
+            calls.setMaxVideoSenders(ack.maxVideoSenders);
             members.setSelf(selfId, name);
             page.setName(name);
             if (!rejoin) {
@@ -238,8 +239,9 @@ const callsView = createCallsView({
   join: (video) => void calls.join(video),
   mute: () => calls.toggleMute(),
   camera: () => void calls.toggleCamera(),
-  screen: () => void calls.toggleScreen(),
+  screen: (alongside) => void calls.toggleScreen(alongside),
   leave: () => calls.leave(),
+  device: (kind, deviceId) => void calls.switchDevice(kind, deviceId),
   quality: async (peerId) => describeQuality(await callQuality(peerId)),
 });
 const calls = createCalls({
@@ -258,6 +260,7 @@ function renderCall(): void {
     selfName: name,
     preview: calls.preview(),
     participants: calls.participants(),
+    devices: calls.devices(),
     relayed: (peerId) => paths.get(peerId) ?? false,
   });
 }
@@ -442,7 +445,7 @@ window.roomlink = {
   transceivers: (peerId) =>
     (mesh.member(peerId)?.pc.getTransceivers() ?? []).map(
       (t) =>
-        `${t.mid} ${t.receiver.track.kind} ${t.direction}/${t.currentDirection} send=${t.sender.track?.readyState ?? 'none'} recv=${t.receiver.track.muted ? 'muted' : 'flowing'}`,
+        `${t.mid} ${t.receiver.track.kind} ${t.direction}/${t.currentDirection} send=${t.sender.track?.readyState ?? 'none'} recv=${t.receiver.track.muted ? 'muted' : 'flowing'} device=${t.sender.track?.getSettings().deviceId ?? 'none'}`,
     ),
   links: () =>
     mesh.members().map((m) => {

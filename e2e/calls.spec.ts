@@ -1,6 +1,7 @@
 // Calls on the mesh (issue 13): members join with fake camera and microphone, and every page
 // decodes video from every other member in the call over the existing peer connections.
 
+import type { Page } from '@playwright/test';
 import { deniedMediaArgs, fakeMediaArgs } from './support/browser.ts';
 import {
   callTiles,
@@ -13,6 +14,24 @@ import {
 } from './support/calls.ts';
 import { expect, test } from './support/fixtures.ts';
 import { everyoneHearsEveryone, openRoom, openUser, shareLink, waitForMesh } from './support/users.ts';
+
+/** The fake devices with two cameras (fake_device_0 and _1; the microphones are three anyway). */
+const twoCamerasArgs: readonly string[] = [
+  ...fakeMediaArgs.filter((arg) => !arg.startsWith('--use-fake-device-for-media-stream')),
+  '--use-fake-device-for-media-stream=device-count=2',
+];
+
+/** Waits, polling in the page, until the tile of `peerId` says it is speaking (a beep of the fake microphone). */
+async function waitForSpeaking(page: Page, peerId: string): Promise<void> {
+  await page.waitForFunction(
+    (id) =>
+      (
+        globalThis as unknown as { document: { querySelector(s: string): { dataset: Record<string, string> } | null } }
+      ).document.querySelector(`[data-testid=call-tile][data-peer-id="${id}"]`)?.dataset['speaking'] === 'true',
+    peerId,
+    { polling: 50, timeout: 60_000 },
+  );
+}
 
 // Media on 2 shared cores: several Chromiums encoding and decoding video at once.
 test.describe.configure({ timeout: 300_000 });
@@ -62,6 +81,14 @@ test.describe('with a fake camera and microphone', () => {
       await waitForVideo(user, others);
     }
 
+    // The speaking indicator follows the fake microphone's beeps.
+    await waitForSpeaking(alice.page, bob.id);
+    // The quality line, on request: what getStats says of the incoming video.
+    await tileOf(alice.page, carol.id).getByTestId('call-quality-button').click({ force: true });
+    await expect(tileOf(alice.page, carol.id).getByTestId('call-quality')).toHaveText(
+      /^[1-9]\d*×[1-9]\d* · \d+ fps( · \d+ kbit\/s)? · [\d.]+% lost$/,
+    );
+
     await clickControl(bob, 'call-mute');
     await clickControl(carol, 'call-camera');
     for (const viewer of [alice, carol])
@@ -70,6 +97,8 @@ test.describe('with a fake camera and microphone', () => {
       await expect(tileOf(viewer.page, carol.id)).toHaveAttribute('data-camera', 'off');
     await expect(tileOf(alice.page, bob.id)).toHaveAttribute('data-camera', 'on');
     await expect(tileOf(alice.page, carol.id)).toHaveAttribute('data-muted', 'false');
+    // Muted: never shown as speaking, whatever arrives.
+    await expect(tileOf(alice.page, bob.id)).toHaveAttribute('data-speaking', 'false');
     await clickControl(bob, 'call-mute');
     await expect(tileOf(alice.page, bob.id)).toHaveAttribute('data-muted', 'false');
 
@@ -109,29 +138,75 @@ test.describe('with a fake camera and microphone', () => {
     await waitForVideo(alice, [dave]);
   });
 
-  test('a screen share replaces the camera track for the others, and the camera comes back after', async ({
-    server,
-    browsers,
-  }) => {
-    const [alice, bob] = await openRoom(browsers, server.url, ['alice', 'bob']);
-    if (!alice || !bob) throw new Error('two users');
-    await waitForMesh([alice, bob]);
-    await Promise.all([joinCall(alice), joinCall(bob)]);
-    await waitForVideo(bob, [alice], 'camera');
-    // Which m-lines carry what (mid and kind), not whether media flows at this instant.
-    const mLines = async () =>
-      (await transceiversOf(bob.page, alice.id)).map((t) => t.split(' ').slice(0, 2).join(' '));
-    const before = await mLines();
+  test.describe('with two cameras', () => {
+    test.use({ browserArgs: twoCamerasArgs });
 
-    await clickControl(alice, 'call-screen');
-    await expect(tileOf(bob.page, alice.id)).toHaveAttribute('data-screen', 'true');
-    // The same <video> now shows the screen (16:9; the fake camera is 4:3).
-    await waitForVideo(bob, [alice], 'screen');
-    await clickControl(alice, 'call-screen');
-    await expect(tileOf(bob.page, alice.id)).toHaveAttribute('data-screen', 'false');
-    await waitForVideo(bob, [alice], 'camera');
-    // Replaced, not added: the same transceivers, no new m-line for the screen.
-    expect(await mLines()).toEqual(before);
+    test('a screen share replaces the camera track for the others, and the camera comes back after; switching camera; a screen next to the camera', async ({
+      server,
+      browsers,
+    }) => {
+      const [alice, bob] = await openRoom(browsers, server.url, ['alice', 'bob']);
+      if (!alice || !bob) throw new Error('two users');
+      await waitForMesh([alice, bob]);
+      await Promise.all([joinCall(alice), joinCall(bob)]);
+      await waitForVideo(bob, [alice], 'camera');
+      // Which m-lines carry what (mid and kind), not whether media flows at this instant.
+      const mLines = async () =>
+        (await transceiversOf(bob.page, alice.id)).map((t) => t.split(' ').slice(0, 2).join(' '));
+      const before = await mLines();
+
+      await clickControl(alice, 'call-screen');
+      await expect(tileOf(bob.page, alice.id)).toHaveAttribute('data-screen', 'true');
+      // The same <video> now shows the screen (16:9; the fake camera is 4:3).
+      await waitForVideo(bob, [alice], 'screen');
+      await clickControl(alice, 'call-screen');
+      await expect(tileOf(bob.page, alice.id)).toHaveAttribute('data-screen', 'false');
+      await waitForVideo(bob, [alice], 'camera');
+      // Replaced, not added: the same transceivers, no new m-line for the screen.
+      expect(await mLines()).toEqual(before);
+
+      // Switching camera: the second fake camera goes out on the same sender, no new m-line.
+      const picker = alice.page.getByTestId('call-camera-select');
+      await expect(picker.locator('option')).toHaveCount(2);
+      const cameras = await picker
+        .locator('option')
+        .evaluateAll((options: { value: string }[]) => options.map((o) => o.value));
+      const other = cameras.find((id) => id !== cameras[0]) ?? '';
+      const current = await picker.inputValue();
+      const next = current === other ? (cameras[0] ?? '') : other;
+      await picker.selectOption(next, { force: true });
+      await expect
+        .poll(async () => (await transceiversOf(alice.page, bob.id)).filter((t) => t.includes(` video `)).join(), {
+          message: 'alice sends the camera she picked',
+          timeout: 60_000,
+        })
+        .toContain(`device=${next}`);
+      await waitForVideo(bob, [alice], 'camera');
+      expect(await mLines()).toEqual(before);
+
+      // The other choice: the screen next to the camera, as a second video in alice's tile.
+      await clickControl(alice, 'call-screen-add');
+      await expect(tileOf(bob.page, alice.id)).toHaveAttribute('data-screen', 'true');
+      await bob.page.waitForFunction(
+        (id) => {
+          const video = (
+            globalThis as unknown as {
+              document: {
+                querySelector(s: string): { hidden: boolean; videoWidth: number; videoHeight: number } | null;
+              };
+            }
+          ).document.querySelector(`[data-testid=call-tile][data-peer-id="${id}"] [data-testid=call-screen-video]`);
+          return video !== null && !video.hidden && video.videoHeight > 0 && video.videoWidth / video.videoHeight > 1.6;
+        },
+        alice.id,
+        { polling: 250, timeout: 90_000 },
+      );
+      await waitForVideo(bob, [alice], 'camera');
+      await clickControl(alice, 'call-screen');
+      await expect(tileOf(bob.page, alice.id).getByTestId('call-screen-video')).toBeHidden();
+      await expect(tileOf(bob.page, alice.id)).toHaveAttribute('data-screen', 'false');
+      await waitForVideo(bob, [alice], 'camera');
+    });
   });
 
   test('a page opened over plain http on a LAN address says calls need a secure page', async ({

@@ -64,6 +64,8 @@ export type JoinAck =
       iceServers: IceServer[];
       /** Unix time (s) after which the TURN credentials in iceServers stop working; 0 = never. */
       iceExpiresAt: number;
+      /** Cameras on in a call above which a joiner gets audio only (the server's setting). */
+      maxVideoSenders?: number;
     }
   | { ok: false; error: ProtocolError };
 

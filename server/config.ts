@@ -4,6 +4,7 @@
 // parseConfig is pure (no process.env, no randomness) so tests can call it directly.
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { DEFAULT_MAX_VIDEO_SENDERS, MAX_VIDEO_SENDERS_LIMIT } from '../protocol/channel/calls.ts';
 import { DEFAULT_MAX_ROOM_SIZE } from '../protocol/limits.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -22,6 +23,8 @@ export interface Config {
   port: number;
   host: string;
   maxRoomSize: number;
+  /** Cameras (or screens) on in a room's call above which joiners get audio only. */
+  maxVideoSenders: number;
   logLevel: LogLevel;
   /** HMAC key for resume tokens; undefined = a random key per process (see app.ts). */
   secret?: string;
@@ -209,6 +212,14 @@ const SETTINGS: Setting[] = [
     schema: intIn(2, 256),
   },
   {
+    key: 'maxVideoSenders',
+    env: 'MAX_VIDEO_SENDERS',
+    flag: 'max-video-senders',
+    type: 'string',
+    help: `cameras on in a call above which joiners get audio only; each uploads N−1 streams (default ${DEFAULT_MAX_VIDEO_SENDERS}, 1..${MAX_VIDEO_SENDERS_LIMIT})`,
+    schema: intIn(1, MAX_VIDEO_SENDERS_LIMIT),
+  },
+  {
     key: 'logLevel',
     env: 'LOG_LEVEL',
     flag: 'log-level',
@@ -389,6 +400,7 @@ const DEFAULTS: Config = {
   port: 3000,
   host: '0.0.0.0',
   maxRoomSize: DEFAULT_MAX_ROOM_SIZE,
+  maxVideoSenders: DEFAULT_MAX_VIDEO_SENDERS,
   logLevel: 'info',
   stunUrls: [DEFAULT_STUN_URL],
   turnUrls: [],

@@ -40,7 +40,7 @@ import {
 } from './rooms.ts';
 
 export interface SignalingDeps {
-  config: Pick<Config, 'maxRoomSize'>;
+  config: Pick<Config, 'maxRoomSize' | 'maxVideoSenders'>;
   logger: Logger;
   resume: ResumeTokens;
   /** Tickets revoked by room:leave, on every node (resume-revocations.ts). */
@@ -249,6 +249,7 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
         peers: admission.members.filter((m) => m.id !== peerId),
         iceServers: grant.iceServers,
         iceExpiresAt: grant.iceExpiresAt,
+        maxVideoSenders: deps.config.maxVideoSenders,
       });
       // Also for a resumed id: the others may have dropped it meanwhile; a known id is a no-op.
       socket

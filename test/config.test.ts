@@ -22,6 +22,7 @@ test('defaults with an empty environment', () => {
     port: 3000,
     host: '0.0.0.0',
     maxRoomSize: 16,
+    maxVideoSenders: 6,
     logLevel: 'info',
     stunUrls: ['stun:stun.l.google.com:19302'],
     turnUrls: [],
@@ -67,12 +68,14 @@ test('every setting is read from the environment', () => {
     ICE_REFRESH_RATE_SOCKET: '3/6',
     ICE_REFRESH_RATE_IP: '30/300',
     CONNECT_RATE_IP: '5/50',
+    MAX_VIDEO_SENDERS: '3',
     UNRELATED: 'ignored',
   });
   assert.deepEqual(config, {
     port: 8080,
     host: '127.0.0.1',
     maxRoomSize: 4,
+    maxVideoSenders: 3,
     logLevel: 'debug',
     secret: 'a-long-enough-secret',
     wireLog: '/tmp/wire.jsonl',
@@ -125,6 +128,12 @@ test('flags override the environment, in both --flag value and --flag=value form
   assert.equal(config.turnUsername, 'flaguser');
   assert.equal(config.turnCredential, 'c');
   assert.equal(config.tunnel, true);
+});
+
+test('the video-sender cap is a whole number from 1 to 256, by variable or flag', () => {
+  assert.equal(ok({ MAX_VIDEO_SENDERS: '4' }, ['--max-video-senders=9']).maxVideoSenders, 9);
+  for (const bad of ['0', '257', '2.5', 'six'])
+    assert.match(errors({ MAX_VIDEO_SENDERS: bad }).join('\n'), /^MAX_VIDEO_SENDERS: /);
 });
 
 test('an empty variable counts as unset', () => {

@@ -133,7 +133,7 @@ describe('malformed input', () => {
     const logger = createLogger('silent');
     io.on('connection', (socket) =>
       registerSignalingHandlers(io, socket, {
-        config: { maxRoomSize: 4 },
+        config: { maxRoomSize: 4, maxVideoSenders: 6 },
         logger,
         resume: createResumeTokens('x'.repeat(32)),
         revocations: createMemoryRevocations(60_000),

@@ -43,6 +43,8 @@ describe('joining a room', () => {
     assert.deepEqual(ackA.peers, []);
     assert.deepEqual(ackA.iceServers, [{ urls: ['stun:127.0.0.1:3478'] }]);
     assert.equal(ackA.iceExpiresAt, 0);
+    // The call's video-sender cap: the default here (a set one: 'ten concurrent joins …').
+    assert.equal(ackA.maxVideoSenders, 6);
 
     const joined = waitForEvent(alice, 'peer:joined');
     const ackB = await joinOk(bob, room, 'Bob');
@@ -92,12 +94,13 @@ describe('joining a room', () => {
   });
 
   test('ten concurrent joins into a room of four admit exactly four', async () => {
-    const server = await startServer({ maxRoomSize: 4 });
+    const server = await startServer({ maxRoomSize: 4, maxVideoSenders: 2 });
     const room = newRoomId();
     const clients = await Promise.all(Array.from({ length: 10 }, () => connectClient(server.url)));
     const acks = await Promise.all(clients.map((c, i) => join(c, room, `User ${i}`)));
     const admitted = acks.filter((a) => a.ok);
     assert.equal(admitted.length, 4);
+    for (const ack of admitted) assert.equal(ack.ok && ack.maxVideoSenders, 2);
     for (const ack of acks) if (!ack.ok) assert.equal(ack.error.code, 'room_full');
     // Every admitted member is told only about admitted members.
     const ids = new Set(admitted.map((a) => (a.ok ? a.self.id : '')));

@@ -11,6 +11,8 @@ const port = Number(process.env['PORT'] ?? '3001');
 const files: Record<string, string> = {
   '/': 'index.html',
   '/bare.js': 'bare.js',
+  '/calls': 'calls.html',
+  '/bare-calls.js': 'bare-calls.js',
 };
 const types: Record<string, string> = { html: 'text/html', js: 'text/javascript' };
 

@@ -16,7 +16,10 @@ export interface BrowserBenchEnv {
   readonly appUrl: string;
   readonly bareUrl: string;
   readonly probe: string;
+  readonly callsProbe: string;
   readonly browsers: BrowserPool;
+  /** The namespace everything runs in (parts that need browsers with other flags make their own pool). */
+  readonly netns: Netns;
   close(): Promise<void>;
 }
 
@@ -65,7 +68,9 @@ export async function createBrowserBenchEnv(provided?: ProvidedParts): Promise<B
     appUrl: appServer.url,
     bareUrl: `http://localhost:${BARE_PORT}`,
     probe: pages.probe,
+    callsProbe: pages.callsProbe,
     browsers,
+    netns,
     async close() {
       await bareRelay.stop();
       if (!provided) {

@@ -1,6 +1,6 @@
-// Builds the two benchmark pages with esbuild: the probe (an init script for roomlink's
-// page) as one IIFE string, and the bare page (bare.html, and bare.js with socket.io's
-// client bundled in) into a directory the bare relay serves.
+// Builds the benchmark pages with esbuild: the probes (init scripts for roomlink's page) as
+// IIFE strings, and the bare pages (bare.html and bare.js with socket.io's client bundled
+// in; calls.html and bare-calls.js for calls) into a directory the bare relay serves.
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,8 @@ const pagesDir = fileURLToPath(new URL('../pages/', import.meta.url));
 export interface BuiltPages {
   /** The probe, to prepend with its config and inject with addInitScript. */
   readonly probe: string;
+  /** The call benchmark's probe (pages/calls-probe.ts), injected the same way. */
+  readonly callsProbe: string;
   /** Directory with bare.html (as index.html) and bare.js. */
   readonly bareDir: string;
   remove(): void;
@@ -21,15 +23,25 @@ export async function buildPages(): Promise<BuiltPages> {
   const bareDir = mkdtempSync(join(tmpdir(), 'rl-bench-bare-'));
   const common = { bundle: true, target: 'es2022', logLevel: 'silent' as const, legalComments: 'none' as const };
   const probe = await build({ ...common, entryPoints: [join(pagesDir, 'probe.ts')], format: 'iife', write: false });
-  await build({
+  const callsProbe = await build({
     ...common,
-    entryPoints: [join(pagesDir, 'bare.ts')],
-    format: 'esm',
-    outfile: join(bareDir, 'bare.js'),
+    entryPoints: [join(pagesDir, 'calls-probe.ts')],
+    format: 'iife',
+    write: false,
   });
+  for (const page of ['bare', 'bare-calls']) {
+    await build({
+      ...common,
+      entryPoints: [join(pagesDir, `${page}.ts`)],
+      format: 'esm',
+      outfile: join(bareDir, `${page}.js`),
+    });
+  }
   copyFileSync(join(pagesDir, 'bare.html'), join(bareDir, 'index.html'));
+  copyFileSync(join(pagesDir, 'bare-calls.html'), join(bareDir, 'calls.html'));
   return {
     probe: probe.outputFiles[0]?.text ?? '',
+    callsProbe: callsProbe.outputFiles[0]?.text ?? '',
     bareDir,
     remove: () => rmSync(bareDir, { recursive: true, force: true }),
   };

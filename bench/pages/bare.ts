@@ -27,9 +27,22 @@ const room = params.get('room') ?? 'bare';
 const recorder = createRecorder(Number(params.get('n') ?? '2') - 1);
 // The same transports as roomlink's client (WebSocket first).
 const socket = io({ transports: ['websocket', 'polling'] }) as unknown as RelaySocket;
-const channels = new Map<string, RTCDataChannel>();
-const links = new Map<string, RTCPeerConnection>();
+export const channels = new Map<string, RTCDataChannel>();
+export const links = new Map<string, RTCPeerConnection>();
 let selfId: string | null = null;
+
+/**
+ * Extension points for a page built on this one (bare-calls.ts adds media); the plain bare
+ * page leaves them as they are.
+ */
+export const bareHooks = {
+  /** A text from a peer; true when the extension took it (it is then not recorded). */
+  message: (_peerId: string, _text: string): boolean => false,
+  /** A link was made. */
+  created: (_peerId: string, _pc: RTCPeerConnection): void => {},
+  /** A peer's offer is applied; the answer is made once this resolves. */
+  beforeAnswer: async (_peerId: string, _pc: RTCPeerConnection): Promise<void> => {},
+};
 
 function markGone(peerId: string): void {
   if (recorder.record.gone[peerId] === undefined) recorder.record.gone[peerId] = now();
@@ -52,8 +65,17 @@ function link(peerId: string): RTCPeerConnection {
     channel.send(`mesh:${selfId ?? ''}`);
   };
   channel.onclose = () => markGone(peerId);
-  channel.onmessage = (event: MessageEvent<string>) => recorder.add(peerId, event.data, now());
+  channel.onmessage = (event: MessageEvent<string>) => {
+    if (!bareHooks.message(peerId, event.data)) recorder.add(peerId, event.data, now());
+  };
+  bareHooks.created(peerId, pc);
   return pc;
+}
+
+/** Sends an offer to a peer (the newcomer to everyone; an extension adding tracks). */
+export async function offer(peerId: string, pc: RTCPeerConnection): Promise<void> {
+  await pc.setLocalDescription();
+  if (pc.localDescription) socket.emit('signal', { to: peerId, data: { description: pc.localDescription.toJSON() } });
 }
 
 /** Signals of one peer are handled in order: a candidate waits for its description. */
@@ -64,6 +86,7 @@ async function handle(from: string, data: SignalData): Promise<void> {
   if ('description' in data) {
     await pc.setRemoteDescription(data.description);
     if (data.description.type === 'offer') {
+      await bareHooks.beforeAnswer(from, pc);
       await pc.setLocalDescription();
       if (pc.localDescription) socket.emit('signal', { to: from, data: { description: pc.localDescription.toJSON() } });
     }
@@ -80,13 +103,7 @@ socket.on('signal', ({ from, data }) => {
 socket.on('connect', () => {
   selfId = socket.id ?? null;
   socket.emit('join', room, (peers) => {
-    for (const peerId of peers) {
-      const pc = link(peerId);
-      void pc.setLocalDescription().then(() => {
-        if (pc.localDescription)
-          socket.emit('signal', { to: peerId, data: { description: pc.localDescription.toJSON() } });
-      });
-    }
+    for (const peerId of peers) void offer(peerId, link(peerId));
   });
 });
 

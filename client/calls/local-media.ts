@@ -1,27 +1,66 @@
 // Our own microphone, camera and screen. Nothing is opened except from a click (the
 // feature's join / camera / screen actions), and everything opened is stopped on hang up.
-// `outgoing` is what the members in the call receive: the microphone, and the screen when
-// one is shared, else the camera.
+// The members in the call receive the microphone, and as video the screen when one is
+// shared in place of the camera, else the camera; a screen shared alongside goes as a second
+// video (extra()).
 import { type MediaProblem, mediaProblem } from './media-errors.ts';
 
 export type Opened = { ok: true } | { ok: false; problem: MediaProblem };
+
+/** A microphone or camera the user can pick. */
+export interface DeviceChoice {
+  kind: 'audio' | 'video';
+  deviceId: string;
+  label: string;
+}
 
 export interface LocalMedia {
   readonly mic: MediaStreamTrack | null;
   readonly camera: MediaStreamTrack | null;
   readonly screen: MediaStreamTrack | null;
-  /** The outgoing video: the screen while sharing, else the camera (or none). */
+  /** The outgoing video: the screen while sharing in place of the camera, else the camera (or none). */
   video(): MediaStreamTrack | null;
+  /** A screen shared next to the camera: the second outgoing video, or null. */
+  extra(): MediaStreamTrack | null;
+  /** The screen goes next to the camera rather than in its place. */
+  readonly screenAlongside: boolean;
   /** The stream our tracks are announced in (and the preview shows). */
   readonly stream: MediaStream;
   /** Opens the microphone, and the camera too when `video`. */
   open(video: boolean): Promise<Opened>;
   /** Opens the camera alone (someone who joined with audio turns it on). */
   openCamera(): Promise<Opened>;
-  /** Asks for a screen; `ended` runs when the browser's "stop sharing" ends it. */
-  openScreen(ended: () => void): Promise<Opened>;
+  /**
+   * Asks for a screen, to go in place of the camera or (`alongside`, with a camera open) next
+   * to it; `ended` runs when the browser's "stop sharing" ends it.
+   */
+  openScreen(ended: () => void, alongside?: boolean): Promise<Opened>;
   closeScreen(): void;
   closeAll(): void;
+  /**
+   * Opens another microphone or camera in place of the current one, muted or off as the
+   * current one was; the current one is stopped once the new one is open.
+   */
+  switchDevice(kind: 'audio' | 'video', deviceId: string): Promise<Opened>;
+  /** The deviceId of the microphone or camera in use, or null. */
+  deviceOf(kind: 'audio' | 'video'): string | null;
+}
+
+/** The microphones and cameras there are (labels only once a permission was given). */
+export async function listDevices(): Promise<DeviceChoice[]> {
+  const devices = mediaDevices();
+  if (!devices?.enumerateDevices) return [];
+  const found = await devices.enumerateDevices().catch(() => []);
+  const counts = { audio: 0, video: 0 };
+  const out: DeviceChoice[] = [];
+  for (const device of found) {
+    const kind = device.kind === 'audioinput' ? 'audio' : device.kind === 'videoinput' ? 'video' : null;
+    if (kind === null || device.deviceId === '') continue;
+    counts[kind]++;
+    const fallback = `${kind === 'audio' ? 'Microphone' : 'Camera'} ${counts[kind]}`;
+    out.push({ kind, deviceId: device.deviceId, label: device.label || fallback });
+  }
+  return out;
 }
 
 /** Media needs a secure context: over plain http on a LAN address this is undefined. */
@@ -40,12 +79,14 @@ export function createLocalMedia(): LocalMedia {
   let mic: MediaStreamTrack | null = null;
   let camera: MediaStreamTrack | null = null;
   let screen: MediaStreamTrack | null = null;
+  let screenAlongside = false;
   let stream = new MediaStream();
+  const video = () => (screenAlongside ? camera : (screen ?? camera));
 
   /** Rebuilds the stream from the current tracks (a new object, so previews reload). */
   function restream(): void {
-    const video = screen ?? camera;
-    stream = new MediaStream([...(mic ? [mic] : []), ...(video ? [video] : [])]);
+    const shown = video();
+    stream = new MediaStream([...(mic ? [mic] : []), ...(shown ? [shown] : [])]);
   }
 
   async function ask(get: (devices: MediaDevices) => Promise<MediaStream>): Promise<MediaStream | MediaProblem> {
@@ -71,7 +112,11 @@ export function createLocalMedia(): LocalMedia {
     get stream() {
       return stream;
     },
-    video: () => screen ?? camera,
+    get screenAlongside() {
+      return screenAlongside;
+    },
+    video,
+    extra: () => (screenAlongside ? screen : null),
     async open(video) {
       const got = await ask((d) => d.getUserMedia({ audio: true, video: video ? CAMERA : false }));
       if (typeof got === 'string') return { ok: false, problem: got };
@@ -87,12 +132,13 @@ export function createLocalMedia(): LocalMedia {
       restream();
       return { ok: true };
     },
-    async openScreen(ended) {
+    async openScreen(ended, alongside = false) {
       const got = await ask((d) => d.getDisplayMedia({ video: SCREEN }));
       if (typeof got === 'string') return { ok: false, problem: got };
       const track = got.getVideoTracks()[0] ?? null;
       if (!track) return { ok: false, problem: 'failed' };
       screen = track;
+      screenAlongside = alongside && camera !== null;
       track.addEventListener('ended', () => {
         if (screen === track) ended();
       });
@@ -102,12 +148,45 @@ export function createLocalMedia(): LocalMedia {
     closeScreen() {
       screen?.stop();
       screen = null;
+      screenAlongside = false;
       restream();
     },
     closeAll() {
       for (const track of [mic, camera, screen]) track?.stop();
       mic = camera = screen = null;
+      screenAlongside = false;
       restream();
+    },
+    async switchDevice(kind, deviceId) {
+      const current = kind === 'audio' ? mic : camera;
+      if (!current) return { ok: false, problem: 'no-device' };
+      const constraints: MediaStreamConstraints =
+        kind === 'audio'
+          ? { audio: { deviceId: { exact: deviceId } } }
+          : { video: { ...CAMERA, deviceId: { exact: deviceId } } };
+      let got = await ask((d) => d.getUserMedia(constraints));
+      // Phones often open one camera at a time: free the current one and ask again.
+      if (got === 'in-use') {
+        current.stop();
+        got = await ask((d) => d.getUserMedia(constraints));
+      }
+      if (typeof got === 'string') return { ok: false, problem: got };
+      const track = (kind === 'audio' ? got.getAudioTracks() : got.getVideoTracks())[0];
+      // Hung up (or switched again) while the device was opening: keep nothing of this one.
+      if (!track || current !== (kind === 'audio' ? mic : camera)) {
+        for (const t of got.getTracks()) t.stop();
+        return track ? { ok: true } : { ok: false, problem: 'failed' };
+      }
+      track.enabled = current.enabled;
+      current.stop();
+      if (kind === 'audio') mic = track;
+      else camera = track;
+      restream();
+      return { ok: true };
+    },
+    deviceOf(kind) {
+      const track = kind === 'audio' ? mic : camera;
+      return track?.getSettings?.().deviceId ?? null;
     },
   };
 }

@@ -11,12 +11,14 @@
 // to the other side's m-lines (webrtc-pc, "set the remote description") instead of adding more.
 
 export type MediaKind = 'audio' | 'video';
+/** What a sender carries: the microphone, the camera (or a screen in its place), or a screen next to the camera. */
+export type SenderSlot = MediaKind | 'screen';
 const KINDS: readonly MediaKind[] = ['audio', 'video'];
 
 /** Our senders on one connection (kept in the member's call slot). */
 export interface Senders {
   readonly pc: RTCPeerConnection;
-  readonly byKind: Map<MediaKind, RTCRtpSender>;
+  readonly byKind: Map<SenderSlot, RTCRtpSender>;
 }
 
 export function createSenders(pc: RTCPeerConnection): Senders {
@@ -51,11 +53,20 @@ export function acceptMedia(pc: RTCPeerConnection, transceiver: RTCRtpTransceive
   transceiver.direction = 'sendrecv';
 }
 
+/** The senders our other slots hold: a slot never takes another's transceiver, even while it sends nothing. */
+function otherSenders(senders: Senders, slot: SenderSlot): Set<RTCRtpSender> {
+  return new Set([...senders.byKind].filter(([other]) => other !== slot).map(([, sender]) => sender));
+}
+
 /** A transceiver of this kind whose sender is free: reused instead of adding another. */
-function freeTransceiver(pc: RTCPeerConnection, kind: MediaKind): RTCRtpTransceiver | undefined {
+function freeTransceiver(
+  pc: RTCPeerConnection,
+  kind: MediaKind,
+  taken: ReadonlySet<RTCRtpSender>,
+): RTCRtpTransceiver | undefined {
   const free = pc
     .getTransceivers()
-    .filter((t) => !isStopped(t) && t.receiver.track.kind === kind && t.sender.track === null);
+    .filter((t) => !isStopped(t) && t.receiver.track.kind === kind && t.sender.track === null && !taken.has(t.sender));
   // One that already sends needs no renegotiation: prefer it.
   return free.find(sends) ?? free.find((t) => t.direction === 'recvonly' || t.direction === 'inactive');
 }
@@ -64,19 +75,28 @@ function transceiverOf(pc: RTCPeerConnection, sender: RTCRtpSender): RTCRtpTrans
   return pc.getTransceivers().find((t) => t.sender === sender);
 }
 
-/** Sends `track` as this connection's track of its kind (replacing what was sent). */
-export async function sendTrack(senders: Senders, track: MediaStreamTrack, stream: MediaStream): Promise<void> {
+/**
+ * Sends `track` in its slot on this connection (replacing what the slot sent): by default
+ * the slot of its kind; 'screen' is a second video sender, for a screen next to the camera,
+ * added (and so renegotiated) the first time only.
+ */
+export async function sendTrack(
+  senders: Senders,
+  track: MediaStreamTrack,
+  stream: MediaStream,
+  slot: SenderSlot = track.kind as MediaKind,
+): Promise<void> {
   const { pc } = senders;
   if (pc.signalingState === 'closed') return;
   const kind = track.kind as MediaKind;
-  const known = senders.byKind.get(kind);
+  const known = senders.byKind.get(slot);
   const mine = known ? transceiverOf(pc, known) : undefined;
-  const transceiver = mine && !isStopped(mine) ? mine : freeTransceiver(pc, kind);
+  const transceiver = mine && !isStopped(mine) ? mine : freeTransceiver(pc, kind, otherSenders(senders, slot));
   if (!transceiver) {
-    senders.byKind.set(kind, pc.addTrack(track, stream));
+    senders.byKind.set(slot, pc.addTrack(track, stream));
     return;
   }
-  senders.byKind.set(kind, transceiver.sender);
+  senders.byKind.set(slot, transceiver.sender);
   if (transceiver.sender.track !== track) await transceiver.sender.replaceTrack(track);
   // Closed while the track was being replaced (the member left).
   if ((pc.signalingState as RTCSignalingState) === 'closed') return;
@@ -89,7 +109,7 @@ export async function sendTrack(senders: Senders, track: MediaStreamTrack, strea
  * for someone who joined without a camera). The transceivers stay as they are, for reuse:
  * a sender without a track sends nothing, and nothing needs renegotiating.
  */
-export async function stopSending(senders: Senders, kind?: MediaKind): Promise<void> {
+export async function stopSending(senders: Senders, kind?: SenderSlot): Promise<void> {
   for (const [senderKind, sender] of senders.byKind) {
     if (kind !== undefined && senderKind !== kind) continue;
     if (sender.track === null || senders.pc.signalingState === 'closed') continue;

@@ -3,14 +3,22 @@
 // are both in it send each other their tracks, so a member outside the call costs nobody
 // upload. Adding or swapping tracks fires negotiationneeded, and the link's perfect
 // negotiation renegotiates: there is no call signaling besides the state message.
-import { type CallState, type MessageOf, NOT_IN_CALL, normalizeCallState } from '../../protocol/index.ts';
-import { createLocalMedia, mediaDevices } from '../calls/local-media.ts';
+import {
+  type CallState,
+  DEFAULT_MAX_VIDEO_SENDERS,
+  type MessageOf,
+  NOT_IN_CALL,
+  normalizeCallState,
+  parseVideoSenderCap,
+} from '../../protocol/index.ts';
+import { createLocalMedia, type DeviceChoice, listDevices, mediaDevices } from '../calls/local-media.ts';
 import { MEDIA_PROBLEM_TEXT, type MediaProblem } from '../calls/media-errors.ts';
 import {
   acceptMedia,
   createSenders,
   type MediaKind,
   prepareMedia,
+  type SenderSlot,
   type Senders,
   sendTrack,
   stopSending,
@@ -22,8 +30,6 @@ import { rolesFor } from '../roles.ts';
 /** Distinct remote tracks taken from one member (one audio, one video, and slack for a
  * reconnect); tracks beyond this are ignored: a hostile member cannot make us play dozens. */
 export const MAX_REMOTE_TRACKS = 4;
-/** Mesh video costs each sender N−1 uploads: above this many cameras, joiners get audio. */
-export const DEFAULT_MAX_VIDEO_SENDERS = 6;
 
 interface CallPeerState {
   /** The connection the rest of this slot belongs to; a replaced link starts it over. */
@@ -33,6 +39,8 @@ interface CallPeerState {
   remote: CallState;
   /** Its received tracks, in a stream of our own (never the one the member announced). */
   stream: MediaStream;
+  /** A screen it shares next to its camera: video on a second video transceiver. */
+  screenStream: MediaStream | null;
   seenTracks: Set<string>;
   rate: WindowCounter;
   /** The latest state refused by the rate bound, applied when its window ends. */
@@ -46,6 +54,8 @@ export interface CallParticipant {
   name: string;
   state: CallState;
   stream: MediaStream;
+  /** Its screen shared next to its camera, while it says so. */
+  screen: MediaStream | null;
   /** Its audio receiver, for the speaking indicator. */
   audio: RTCRtpReceiver | null;
 }
@@ -58,6 +68,7 @@ export interface CallsOptions {
   changed(): void;
   /** A plain message for the user (null clears it). */
   notify(text: string | null): void;
+  /** Until the server's join ack says otherwise (setMaxVideoSenders). */
   maxVideoSenders?: number;
   /** Clock for the call-state bound (tests pass their own). */
   now?: () => number;
@@ -68,14 +79,16 @@ export function createCalls({
   members,
   changed,
   notify,
-  maxVideoSenders = DEFAULT_MAX_VIDEO_SENDERS,
+  maxVideoSenders: initialCap = DEFAULT_MAX_VIDEO_SENDERS,
   now = () => performance.now(),
 }: CallsOptions) {
+  let maxVideoSenders = initialCap;
   const callSlot = createSlot<CallPeerState>('calls', () => ({
     pc: null,
     senders: null,
     remote: { ...NOT_IN_CALL },
     stream: new MediaStream(),
+    screenStream: null,
     seenTracks: new Set(),
     rate: createWindowCounter(undefined, undefined, now),
     deferred: null,
@@ -83,6 +96,8 @@ export function createCalls({
   }));
   const media = createLocalMedia();
   let self: CallState = { ...NOT_IN_CALL };
+  /** Microphones and cameras to pick from, read once media is open (labels need a permission). */
+  let devices: DeviceChoice[] = [];
   /** A click is being served (a permission prompt may be open): further clicks wait. */
   let busy = false;
 
@@ -94,6 +109,7 @@ export function createCalls({
       slot.senders = createSenders(member.pc);
       slot.remote = { ...NOT_IN_CALL };
       slot.stream = new MediaStream();
+      slot.screenStream = null;
       slot.seenTracks.clear();
     }
     return slot;
@@ -110,9 +126,12 @@ export function createCalls({
       if (track && inCallWith(member)) await sendTrack(senders, track, media.stream);
     }
     if (!video && inCallWith(member)) await stopSending(senders, 'video');
+    const extra = media.extra();
+    if (extra && inCallWith(member)) await sendTrack(senders, extra, media.stream, 'screen');
+    else await stopSending(senders, 'screen');
   }
 
-  function stopSendingTo(member: MemberHandle, kind?: MediaKind): void {
+  function stopSendingTo(member: MemberHandle, kind?: SenderSlot): void {
     const senders = slotOf(member).senders;
     if (senders) void stopSending(senders, kind);
   }
@@ -132,6 +151,12 @@ export function createCalls({
     self = normalizeCallState(next);
     broadcast();
   }
+
+  async function refreshDevices(): Promise<void> {
+    devices = self.inCall ? await listDevices() : [];
+    changed();
+  }
+  mediaDevices()?.addEventListener?.('devicechange', () => void refreshDevices());
 
   function problem(kind: MediaProblem): void {
     notify(MEDIA_PROBLEM_TEXT[kind]);
@@ -203,6 +228,13 @@ export function createCalls({
         if (slot.seenTracks.size >= MAX_REMOTE_TRACKS) return;
         slot.seenTracks.add(track.id);
       }
+      if (isExtraVideo(member.pc, event.transceiver)) {
+        // A screen next to the camera: shown apart, while the member says it shares one.
+        if (slot.screenStream?.getTrackById(track.id)) return;
+        slot.screenStream = new MediaStream([track]);
+        changed();
+        return;
+      }
       if (slot.stream.getTrackById(track.id)) return;
       for (const old of slot.stream.getTracks()) if (old.kind === track.kind) slot.stream.removeTrack(old);
       // A new stream object, so that a <video> showing the old one picks the new track up.
@@ -218,6 +250,11 @@ export function createCalls({
 
   return {
     feature,
+    /** The server's cap from the join ack; anything but a sane whole number keeps the current one. */
+    setMaxVideoSenders(value: unknown): void {
+      maxVideoSenders = parseVideoSenderCap(value) ?? maxVideoSenders;
+    },
+    maxVideoSenders: () => maxVideoSenders,
     /** Secure context present: calls can be offered at all. */
     supported: () => mediaDevices() !== null,
     self: () => self,
@@ -231,7 +268,8 @@ export function createCalls({
         const slot = slotOf(member);
         if (!slot.remote.inCall) continue;
         const audio = member.pc.getReceivers().find((r) => r.track.kind === 'audio') ?? null;
-        out.push({ id: member.id, name: member.name, state: slot.remote, stream: slot.stream, audio });
+        const screen = slot.remote.screenAlongside === true ? slot.screenStream : null;
+        out.push({ id: member.id, name: member.name, state: slot.remote, stream: slot.stream, screen, audio });
       }
       return out;
     },
@@ -251,11 +289,28 @@ export function createCalls({
         notify(note);
         setSelf({ inCall: true, audio: media.mic !== null, video: media.camera !== null, screen: false });
         sendToAll();
+        await refreshDevices();
+      });
+    },
+    /** Microphones and cameras to pick from while in the call, and the ones in use. */
+    devices: () => ({ list: devices, audio: media.deviceOf('audio'), video: media.deviceOf('video') }),
+    /**
+     * Another microphone or camera in place of the current one: the members in the call get
+     * it through replaceTrack on the same senders, so nothing is renegotiated.
+     */
+    switchDevice(kind: MediaKind, deviceId: string): Promise<void> {
+      return serve(async () => {
+        if (!self.inCall || deviceId === media.deviceOf(kind)) return;
+        const switched = await media.switchDevice(kind, deviceId);
+        if (!switched.ok) return problem(switched.problem);
+        if (!self.inCall) return media.closeAll();
+        sendToAll();
       });
     },
     leave(): void {
       if (!self.inCall) return;
       media.closeAll();
+      devices = [];
       for (const member of members()) stopSendingTo(member);
       notify(null);
       setSelf({ ...NOT_IN_CALL });
@@ -288,16 +343,19 @@ export function createCalls({
         sendToAll();
       });
     },
-    /** Shares a screen in place of the camera (or as the video, joined with audio), and back. */
-    toggleScreen(): Promise<void> {
+    /**
+     * Shares a screen in place of the camera (or as the video, joined with audio), or with
+     * `alongside` next to the camera as a second video; and back.
+     */
+    toggleScreen(alongside = false): Promise<void> {
       return serve(async () => {
         if (!self.inCall) return;
         if (media.screen) return stopScreen();
-        const opened = await media.openScreen(stopScreen);
+        const opened = await media.openScreen(stopScreen, alongside);
         // Closing the picker is a choice, not a failure worth a message.
         if (!opened.ok) return opened.problem === 'denied' ? undefined : problem(opened.problem);
         if (!self.inCall) return media.closeAll();
-        setSelf({ ...self, screen: true });
+        setSelf({ ...self, screen: true, screenAlongside: media.screenAlongside });
         sendToAll();
       });
     },
@@ -309,6 +367,16 @@ export function createCalls({
     setSelf({ ...self, screen: false });
     sendToAll();
   }
+}
+
+/**
+ * A video transceiver after the link's first one: the first carries the camera (or a screen
+ * in its place), a later one a screen next to the camera.
+ */
+function isExtraVideo(pc: RTCPeerConnection, transceiver: RTCRtpTransceiver): boolean {
+  if (transceiver.receiver.track.kind !== 'video') return false;
+  const first = pc.getTransceivers().find((t) => t.receiver.track.kind === 'video');
+  return first !== undefined && first !== transceiver;
 }
 
 export type Calls = ReturnType<typeof createCalls>;

@@ -2,6 +2,7 @@
 // opened, and one tile per member in the call (ours mirrored). Tiles and their <video>
 // elements persist across renders, so playback never restarts because something else changed.
 import type { CallState } from '../../protocol/index.ts';
+import type { DeviceChoice } from '../calls/local-media.ts';
 import type { CallParticipant } from '../features/calls.ts';
 import { byTestId, el } from './dom.ts';
 
@@ -14,8 +15,11 @@ export interface CallsViewHandlers {
   join(video: boolean): void;
   mute(): void;
   camera(): void;
-  screen(): void;
+  /** Shares a screen in place of the camera, or (`alongside`) next to it; or stops sharing. */
+  screen(alongside: boolean): void;
   leave(): void;
+  /** Another microphone or camera picked from the list. */
+  device(kind: 'audio' | 'video', deviceId: string): void;
   /** The quality line for a member's tile (on request). */
   quality(peerId: string): Promise<string>;
 }
@@ -27,6 +31,8 @@ export interface CallsModel {
   selfName: string;
   preview: MediaStream | null;
   participants: readonly CallParticipant[];
+  /** Microphones and cameras to pick from, and the deviceIds in use. */
+  devices: { list: readonly DeviceChoice[]; audio: string | null; video: string | null };
   /** Member id → relayed through TURN. */
   relayed(peerId: string): boolean;
 }
@@ -39,6 +45,8 @@ export interface CallsView {
 interface Tile {
   root: HTMLElement;
   video: HTMLVideoElement;
+  /** A screen shared next to the camera (made when first needed). */
+  screen: HTMLVideoElement | null;
   caption: HTMLElement;
   quality: HTMLElement | null;
   audio: RTCRtpReceiver | null;
@@ -69,9 +77,47 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
   buttons.joinVideo.addEventListener('click', () => handlers.join(true));
   buttons.mute.addEventListener('click', () => handlers.mute());
   buttons.camera.addEventListener('click', () => handlers.camera());
-  buttons.screen.addEventListener('click', () => handlers.screen());
+  buttons.screen.addEventListener('click', () => handlers.screen(false));
+  // The other way to share: the screen next to the camera, both seen by the others.
+  const screenAlongside = el('button', { text: 'Share screen too', testId: 'call-screen-add' });
+  screenAlongside.type = 'button';
+  screenAlongside.title = 'Share a screen and keep your camera on for the others';
+  screenAlongside.hidden = true;
+  screenAlongside.addEventListener('click', () => handlers.screen(true));
+  buttons.screen.after(screenAlongside);
   buttons.leave.addEventListener('click', () => handlers.leave());
   if (!navigator.mediaDevices?.getDisplayMedia) buttons.screen.hidden = true;
+  const pickers = {
+    audio: devicePicker('audio', 'Microphone', 'call-mic-select'),
+    video: devicePicker('video', 'Camera', 'call-camera-select'),
+  };
+  buttons.leave.before(pickers.audio, pickers.video);
+
+  /** A list of the devices of one kind; shown only when there is a choice to make. */
+  function devicePicker(kind: 'audio' | 'video', label: string, testId: string): HTMLSelectElement {
+    const select = el('select', { className: 'call-device', testId });
+    select.title = label;
+    select.setAttribute('aria-label', label);
+    select.hidden = true;
+    select.addEventListener('change', () => handlers.device(kind, select.value));
+    return select;
+  }
+
+  function showDevices(select: HTMLSelectElement, choices: readonly DeviceChoice[], current: string | null): void {
+    select.hidden = choices.length < 2 || current === null;
+    const key = choices.map((c) => `${c.deviceId}\t${c.label}`).join('\n');
+    if (select.dataset.devices !== key) {
+      select.dataset.devices = key;
+      select.replaceChildren(
+        ...choices.map((choice) => {
+          const option = el('option', { text: choice.label });
+          option.value = choice.deviceId;
+          return option;
+        }),
+      );
+    }
+    if (current !== null && select.value !== current) select.value = current;
+  }
 
   const tiles = new Map<string, Tile>();
 
@@ -107,7 +153,22 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
     }
     root.append(video, caption, tools);
     if (quality) root.append(quality);
-    return { root, video, caption, quality, audio: null };
+    return { root, video, screen: null, caption, quality, audio: null };
+  }
+
+  function showScreen(tile: Tile, screen: MediaStream | null): void {
+    if (screen && !tile.screen) {
+      const video = el('video', { className: 'call-screen-video', testId: 'call-screen-video' });
+      video.autoplay = true;
+      video.playsInline = true;
+      // Its sound, if any, is in the main video's stream.
+      video.muted = true;
+      tile.video.after(video);
+      tile.screen = video;
+    }
+    if (!tile.screen) return;
+    if (tile.screen.srcObject !== screen) tile.screen.srcObject = screen;
+    tile.screen.hidden = screen === null;
   }
 
   function show(id: string, own: boolean, name: string, state: CallState, stream: MediaStream, relayed: boolean): Tile {
@@ -140,12 +201,20 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
       buttons.joinAudio.hidden = buttons.joinVideo.hidden = self.inCall;
       buttons.mute.hidden = buttons.camera.hidden = buttons.leave.hidden = !self.inCall;
       buttons.screen.hidden = !self.inCall || !navigator.mediaDevices?.getDisplayMedia;
+      // Next to the camera: only with a camera on, and not while a screen is shared already.
+      screenAlongside.hidden = buttons.screen.hidden || self.screen || !self.video;
+      screenAlongside.disabled = model.busy;
       for (const button of Object.values(buttons)) button.disabled = !model.supported || model.busy;
       buttons.leave.disabled = false;
       buttons.mute.textContent = self.audio ? 'Mute' : 'Unmute';
       buttons.mute.setAttribute('aria-pressed', String(!self.audio));
       buttons.camera.textContent = self.video ? 'Camera off' : 'Camera on';
       buttons.screen.textContent = self.screen ? 'Stop sharing' : 'Share screen';
+      for (const kind of ['audio', 'video'] as const) {
+        const choices = self.inCall ? model.devices.list.filter((d) => d.kind === kind) : [];
+        showDevices(pickers[kind], choices, model.devices[kind]);
+        pickers[kind].disabled = model.busy;
+      }
 
       const names = model.participants.map((p) => p.name);
       status.dataset.count = String(names.length + (self.inCall ? 1 : 0));
@@ -167,12 +236,14 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
           wanted.add(p.id);
           const tile = show(p.id, false, p.name, p.state, p.stream, model.relayed(p.id));
           tile.audio = p.audio;
+          showScreen(tile, p.screen);
           order.push(tile.root);
         }
       }
       for (const [id, tile] of tiles) {
         if (wanted.has(id)) continue;
         tile.video.srcObject = null;
+        if (tile.screen) tile.screen.srcObject = null;
         tile.root.remove();
         tiles.delete(id);
       }

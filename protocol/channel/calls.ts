@@ -8,7 +8,8 @@ export const callSchemas = [
   /**
    * The sender's whole call state, sent when it changes and whenever a channel opens.
    * audio: its microphone is on (not muted); video: its camera is on; screen: it shares a
-   * screen. All three are false when inCall is false.
+   * screen. All three are false when inCall is false. screenAlongside: the screen goes as a
+   * second video next to the camera (on its own transceiver) rather than in its place.
    */
   z.strictObject({
     t: z.literal('call:state'),
@@ -16,19 +17,36 @@ export const callSchemas = [
     audio: z.boolean(),
     video: z.boolean(),
     screen: z.boolean(),
+    screenAlongside: z.optional(z.boolean()),
   }),
 ] as const;
 
 export type CallProtocolMessage = z.infer<(typeof callSchemas)[number]>;
 export type CallState = Omit<CallProtocolMessage, 't'>;
 
+/**
+ * Mesh video costs each sender N−1 uploads: above this many cameras (or screens) on, joiners
+ * get audio only. The server's MAX_VIDEO_SENDERS setting overrides it (sent in the join ack).
+ */
+export const DEFAULT_MAX_VIDEO_SENDERS = 6;
+/** The most the setting may say: a room holds at most 256 members. */
+export const MAX_VIDEO_SENDERS_LIMIT = 256;
+
+/** The cap as the join ack gives it, if it is a sane one; null keeps what we have. */
+export function parseVideoSenderCap(value: unknown): number | null {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_VIDEO_SENDERS_LIMIT
+    ? value
+    : null;
+}
+
 export const NOT_IN_CALL: CallState = Object.freeze({ inCall: false, audio: false, video: false, screen: false });
 
 /** A state as the sender means it: out of the call, nothing is on. */
 export function normalizeCallState(state: CallState): CallState {
-  return state.inCall
-    ? { inCall: true, audio: state.audio, video: state.video, screen: state.screen }
-    : { ...NOT_IN_CALL };
+  if (!state.inCall) return { ...NOT_IN_CALL };
+  const normal: CallState = { inCall: true, audio: state.audio, video: state.video, screen: state.screen };
+  if (state.screen && state.screenAlongside === true) normal.screenAlongside = true;
+  return normal;
 }
 
 /**

@@ -20,7 +20,11 @@ class FakeTrack {
   constructor(
     readonly kind: 'audio' | 'video',
     readonly id = `${kind}-${Math.random().toString(36).slice(2)}`,
+    readonly deviceId = kind === 'audio' ? 'mic-0' : 'cam-0',
   ) {}
+  getSettings() {
+    return { deviceId: this.deviceId };
+  }
   stop() {
     this.stopped = true;
   }
@@ -145,21 +149,34 @@ function fakeMember(id: string): FakeMember {
   return member;
 }
 
-/** navigator.mediaDevices with a fake camera and microphone (or a refusal). */
+type FakeConstraint = boolean | { deviceId?: { exact: string } } | undefined;
+const askedDevice = (c: FakeConstraint) => (typeof c === 'object' ? c.deviceId?.exact : undefined);
+
+/** navigator.mediaDevices with fake cameras and microphones (or a refusal). */
 function fakeDevices(refuse: string | null = null) {
   const opened: FakeStream[] = [];
   const devices = {
-    async getUserMedia(constraints: { audio?: boolean; video?: boolean }) {
+    async getUserMedia(constraints: { audio?: FakeConstraint; video?: FakeConstraint }) {
       if (refuse) throw Object.assign(new Error(refuse), { name: refuse });
       const stream = new FakeStream([
-        ...(constraints.audio ? [new FakeTrack('audio')] : []),
-        ...(constraints.video ? [new FakeTrack('video')] : []),
+        ...(constraints.audio ? [new FakeTrack('audio', undefined, askedDevice(constraints.audio))] : []),
+        ...(constraints.video ? [new FakeTrack('video', undefined, askedDevice(constraints.video))] : []),
       ]);
       opened.push(stream);
       return stream;
     },
     async getDisplayMedia() {
-      return new FakeStream([new FakeTrack('video')]);
+      return new FakeStream([new FakeTrack('video', undefined, 'screen')]);
+    },
+    async enumerateDevices() {
+      const device = (kind: string, deviceId: string, label: string) => ({ kind, deviceId, label });
+      return [
+        device('audioinput', 'mic-0', 'Built-in microphone'),
+        device('audioinput', 'mic-1', ''),
+        device('videoinput', 'cam-0', 'Front camera'),
+        device('videoinput', 'cam-1', 'Back camera'),
+        device('audiooutput', 'out-0', 'Speakers'),
+      ];
     },
   };
   Object.defineProperty(globalThis, 'navigator', { value: { mediaDevices: devices }, configurable: true });
@@ -197,10 +214,13 @@ const sending = (member: FakeMember) =>
 
 // --- protocol --------------------------------------------------------------------------------
 
-test('call:state parses only the exact shape with four booleans', () => {
+test('call:state parses only the exact shape with four booleans (and an optional fifth)', () => {
   const good = { t: 'call:state', inCall: true, audio: false, video: true, screen: false };
   assert.deepEqual(parseChannelMessage(JSON.stringify(good)), good);
+  const alongside = { ...good, screen: true, screenAlongside: true };
+  assert.deepEqual(parseChannelMessage(JSON.stringify(alongside)), alongside);
   for (const bad of [
+    { ...good, screenAlongside: 'yes' },
     { ...good, inCall: 'yes' },
     { ...good, extra: 1 },
     { t: 'call:state', inCall: true, audio: true, video: true },
@@ -210,12 +230,22 @@ test('call:state parses only the exact shape with four booleans', () => {
   }
 });
 
-test('out of the call nothing counts as on', () => {
+test('out of the call nothing counts as on, and a screen alongside needs a screen', () => {
   assert.deepEqual(normalizeCallState({ inCall: false, audio: true, video: true, screen: true }), {
     inCall: false,
     audio: false,
     video: false,
     screen: false,
+  });
+  const inCall = { inCall: true, audio: true, video: true };
+  assert.deepEqual(normalizeCallState({ ...inCall, screen: false, screenAlongside: true }), {
+    ...inCall,
+    screen: false,
+  });
+  assert.deepEqual(normalizeCallState({ ...inCall, screen: true, screenAlongside: true }), {
+    ...inCall,
+    screen: true,
+    screenAlongside: true,
   });
 });
 
@@ -303,6 +333,29 @@ test("a track is sent on the transceiver the other side's offer made", async () 
   assert.equal(offered.direction, 'sendrecv');
 });
 
+test('a screen next to the camera gets a sender of its own, added once and reused; the camera stays', async () => {
+  const pc = fakePc();
+  prepareMedia(asPc(pc));
+  const senders = createSenders(asPc(pc));
+  const camera = track('video');
+  await sendTrack(senders, track('audio'), stream());
+  await sendTrack(senders, camera, stream());
+  for (let round = 0; round < 2; round++) {
+    const screen = track('video');
+    await sendTrack(senders, screen, stream(), 'screen');
+    assert.deepEqual(
+      pc.getTransceivers().map((t) => t.sender.track),
+      [pc.getTransceivers()[0]?.sender.track, camera, screen],
+    );
+    await stopSending(senders, 'screen');
+    assert.equal(pc.getTransceivers()[1]?.sender.track, camera, 'the camera goes on');
+    assert.equal(pc.getTransceivers()[2]?.sender.track, null);
+    // The camera, sent again, never takes the screen's transceiver (nor the screen the camera's).
+    await sendTrack(senders, camera, stream());
+  }
+  assert.equal(pc.getTransceivers().length, 3, 'one transceiver added for the screen, then reused');
+});
+
 // --- the feature -----------------------------------------------------------------------------
 
 test('a member whose channel opens learns our call state at once', async () => {
@@ -372,6 +425,108 @@ test('above the video-sender bound a joiner gets audio only and is told why', as
   assert.equal(opened[0]?.getVideoTracks().length, 0);
   assert.equal(calls.self().video, false);
   assert.match(notes.at(-1) ?? '', /audio only/);
+});
+
+/** We and one member, both in the call with camera and microphone, on a prepared link. */
+async function inCallWithOne() {
+  fakeDevices();
+  const { calls, peers } = harness(1);
+  const [peer] = peers as [FakeMember];
+  calls.feature.opened?.(peer);
+  calls.feature.receive(peer, stateOf(true) as never);
+  await calls.join(true);
+  return { calls, peer };
+}
+
+test('switching camera or microphone replaces the track on the same senders: no renegotiation, muted stays muted, the old device is stopped', async () => {
+  const { calls, peer } = await inCallWithOne();
+  await new Promise((resolve) => setImmediate(resolve));
+  const sent = (kind: 'audio' | 'video') =>
+    peer.fakePc.getTransceivers().find((t) => t.receiver.track.kind === kind)?.sender.track ?? null;
+  const [oldMic, oldCamera] = [sent('audio'), sent('video')];
+  assert.equal(oldCamera?.deviceId, 'cam-0');
+  assert.deepEqual(
+    calls.devices().list.map((d) => `${d.kind} ${d.deviceId} ${d.label}`),
+    [
+      'audio mic-0 Built-in microphone',
+      'audio mic-1 Microphone 2',
+      'video cam-0 Front camera',
+      'video cam-1 Back camera',
+    ],
+  );
+  const changesBefore = peer.fakePc.directionChanges;
+
+  calls.toggleMute();
+  await calls.switchDevice('video', 'cam-1');
+  await calls.switchDevice('audio', 'mic-1');
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(sent('video')?.deviceId, 'cam-1');
+  assert.equal(sent('audio')?.deviceId, 'mic-1');
+  assert.equal(oldCamera?.stopped, true);
+  assert.equal(oldMic?.stopped, true);
+  assert.equal(sent('audio')?.enabled, false, 'still muted');
+  assert.equal(calls.self().audio, false);
+  assert.deepEqual([calls.devices().audio, calls.devices().video], ['mic-1', 'cam-1']);
+  assert.equal(peer.fakePc.getTransceivers().length, 2);
+  assert.equal(peer.fakePc.directionChanges, changesBefore, 'nothing to renegotiate');
+
+  calls.leave();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(sent('video'), null);
+  assert.deepEqual(calls.devices().list, [], 'no device list outside the call');
+});
+
+test('a screen shared next to the camera goes as a second video, is shown apart, and ends with the camera still on', async () => {
+  const { calls, peer } = await inCallWithOne();
+  await calls.toggleScreen(true);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(lastState(peer), stateOf(true, { screen: true, screenAlongside: true }));
+  const sentVideo = () =>
+    peer.fakePc
+      .getTransceivers()
+      .filter((t) => t.receiver.track.kind === 'video')
+      .map((t) => t.sender.track?.deviceId ?? null);
+  assert.deepEqual(sentVideo(), ['cam-0', 'screen']);
+  await calls.toggleScreen();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(lastState(peer), stateOf(true, { screen: false }));
+  assert.deepEqual(sentVideo(), ['cam-0', null]);
+
+  // The other way round: the member's screen arrives on its second video transceiver.
+  const arrive = (transceiver: FakeTransceiver) =>
+    calls.feature.track?.(peer, { track: transceiver.receiver.track, transceiver } as unknown as RTCTrackEvent);
+  const [, cameraIn, screenIn] = peer.fakePc.getTransceivers().filter(() => true) as FakeTransceiver[];
+  if (!cameraIn || !screenIn) throw new Error('two video transceivers expected');
+  arrive(cameraIn);
+  arrive(screenIn);
+  calls.feature.receive(peer, stateOf(true, { screen: true, screenAlongside: true }) as never);
+  const shown = calls.participants()[0];
+  assert.deepEqual(
+    (shown?.stream as FakeStream | undefined)?.getVideoTracks().map((t) => t.id),
+    [cameraIn.receiver.track.id],
+    'the camera stays in the tile',
+  );
+  assert.deepEqual(
+    (shown?.screen as FakeStream | null | undefined)?.getTracks().map((t) => t.id),
+    [screenIn.receiver.track.id],
+  );
+  calls.feature.receive(peer, stateOf(true, { screen: false }) as never);
+  assert.equal(calls.participants()[0]?.screen, null, 'no screen shown once it stops');
+});
+
+test("the server's cap from the join ack replaces the default; a nonsense one is ignored", async () => {
+  const opened = fakeDevices();
+  const { calls, peers } = harness(2);
+  assert.equal(calls.maxVideoSenders(), 6);
+  for (const bad of [0, -1, 2.5, 257, '3', null, undefined]) calls.setMaxVideoSenders(bad);
+  assert.equal(calls.maxVideoSenders(), 6);
+  calls.setMaxVideoSenders(1);
+  assert.equal(calls.maxVideoSenders(), 1);
+  // One camera on is the cap: we join with audio only.
+  calls.feature.receive(peers[0] as FakeMember, stateOf(true) as never);
+  await calls.join(true);
+  assert.equal(opened[0]?.getVideoTracks().length, 0);
+  assert.equal(calls.self().video, false);
 });
 
 test('a flood of call states is bounded, and the last one still counts', () => {

@@ -1,0 +1,20 @@
+// The call benchmark pages' record and handle, without DOM types: Node reads them too
+// (bench/browser/calls.ts).
+
+export interface CallsRecord {
+  /** When this page's join button was clicked, or null. */
+  clickAt: number | null;
+  /** Remote member id → when its first video frame was shown on this page. */
+  firstFrame: Record<string, number>;
+}
+
+export interface CallsPageApi {
+  /** This page is in the call (its media is open). */
+  inCall(): boolean;
+  /** Members this page knows to be in the call, itself included. */
+  callCount(): number;
+  /** Links to this many members are up (and, on roomlink's page, their media lines ready). */
+  ready(peers: number): boolean;
+  selfId(): string | null;
+  record(): CallsRecord;
+}
