@@ -2,6 +2,8 @@
 // against a bare WebRTC page) and what servers carry (signaling bots, one node and two on
 // Redis); prints the table and writes JSON, latest.md and latest.svg to bench/results/.
 import { fileURLToPath } from 'node:url';
+import { buildClient } from '../scripts/build-client.ts';
+import { buildServer } from '../scripts/build-server.ts';
 import { createBrowserBenchEnv } from './browser/env.ts';
 import { chartInput } from './chart.ts';
 import { finishMachineInfo, machineInfo } from './machine.ts';
@@ -89,6 +91,8 @@ async function main(): Promise<void> {
   console.log(
     `${command}\n${machine.cpus} CPUs, load average ${machine.loadAverage.start.toFixed(2)}, ${machine.versions.chromium}, Node ${machine.versions.node}`,
   );
+  // What is measured is the tree as it is: both bundles are built first.
+  await Promise.all([buildClient(), buildServer()]);
   const started = Date.now();
   const results: PartResult[] = [];
   const { mesh, messaging } = await browserParts(options, results);

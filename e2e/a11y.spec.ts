@@ -4,7 +4,7 @@
 // phone's people panel and the QR dialog open. One room serves all four combinations:
 // setting up a room is the slow part, and the scans do not change it.
 
-import AxeBuilder from '@axe-core/playwright';
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures.ts';
 import { openRoom, sendMessage, waitForMesh, waitForMessage } from './support/users.ts';

@@ -1,4 +1,4 @@
-// `npm test`: system check, type check, client build, unit + integration tests (node's test
+// `npm test`: system check, type check, build (page and server bundles), unit + integration tests (node's test
 // runner), end-to-end tests (Playwright). Output streams live; each suite also writes a
 // machine-readable report that is counted at the end, which prints `N passed, M failed`.
 //
@@ -155,9 +155,9 @@ async function main(): Promise<void> {
   const linted = !interrupted && (await run(bin('biome'), ['ci', '.'])) === 0;
   step(tally, 'format and lint', linted);
 
-  heading('client build');
+  heading('build');
   const built = !interrupted && (await run('npm', ['run', '--silent', 'build'])) === 0;
-  step(tally, 'client build', built);
+  step(tally, 'build', built);
 
   if (parts.has('unit') && !interrupted) {
     heading('unit and integration tests');
@@ -190,7 +190,7 @@ async function main(): Promise<void> {
   if (parts.has('e2e') && !interrupted) {
     heading('end-to-end tests (Playwright, Chromium in network namespaces)');
     if (!system.ok || !built) {
-      const why = system.ok ? 'the client bundle did not build' : 'the system check failed';
+      const why = system.ok ? 'the bundles did not build' : 'the system check failed';
       console.error(`skipping the end-to-end tests: ${why}`);
       step(tally, `end-to-end: skipped because ${why}`, false);
     } else {

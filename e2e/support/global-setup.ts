@@ -1,12 +1,16 @@
-// Before the e2e run: the system tools must be there, and namespaces left behind by runs
-// that were killed before their teardown are deleted.
+// Before the e2e run: the system tools must be there, namespaces left behind by runs that
+// were killed before their teardown are deleted, and both bundles are built from the tree
+// as it is (so `npx playwright test` never runs a stale page or server).
 
+import { buildClient } from '../../scripts/build-client.ts';
+import { buildServer } from '../../scripts/build-server.ts';
 import { ensureSystem } from '../../scripts/ensure-system.ts';
 import { sweepStaleNamespaces } from './netns.ts';
 
 export default async function globalSetup(): Promise<void> {
   const system = ensureSystem({ install: false });
   if (!system.ok) throw new Error(`the end-to-end tests cannot run here:\n${system.problems.join('\n')}`);
+  await Promise.all([buildClient(), buildServer()]);
   const swept = await sweepStaleNamespaces();
   if (swept.length > 0) console.warn(`deleted network namespaces left by earlier runs: ${swept.join(', ')}`);
 }

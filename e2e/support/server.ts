@@ -1,8 +1,10 @@
-// The real roomlink server (`node --import tsx server.ts`), started inside the test's
-// namespace. Browsers in the same namespace reach it at http://localhost:PORT, which is a
-// secure context (crypto.subtle, clipboard) without certificates.
+// The real roomlink server (dist/server.mjs, what `npm start` runs, built from server.ts by
+// the e2e global setup), started inside the test's namespace. Browsers in the same
+// namespace reach it at http://localhost:PORT, which is a secure context (crypto.subtle,
+// clipboard) without certificates.
 
 import { fileURLToPath } from 'node:url';
+import { SERVER_BUNDLE } from '../../scripts/build-server.ts';
 import type { BareNetns } from './netns.ts';
 import { type NetnsProcess, startInNetns } from './process.ts';
 
@@ -59,7 +61,7 @@ export async function startServer(options: ServerOptions): Promise<RoomServer> {
     current = await startInNetns(options.netns, {
       label: 'roomlink server',
       command: process.execPath,
-      args: ['--import', 'tsx', 'server.ts', ...(options.args ?? [])],
+      args: ['--enable-source-maps', SERVER_BUNDLE, ...(options.args ?? [])],
       cwd: repoRoot,
       env,
       ready: /listening/,
