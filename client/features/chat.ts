@@ -201,9 +201,11 @@ export function createChat({ selfId, selfName, members, display, identity, trans
       const line: ChatLine = { kind: 'chat', id, from, ts, text, own: true };
       if (to !== undefined) line.privateTo = to;
       mark('line-written');
+      // Signing runs off the main thread (WebCrypto): started first, it overlaps with
+      // putting our own line on the page.
+      const signature = identity.sign({ from, id, ts, text, to }).catch(() => null);
       display(line);
       const name = selfName();
-      const signature = identity.sign({ from, id, ts, text, to }).catch(() => null);
       outgoing = outgoing.then(async () => {
         const sig = await signature;
         const message: ChatMessage = {
