@@ -10,6 +10,8 @@
 // takes its peer id back, and with the same key its earlier lines, which other members
 // still hold and relay, keep checking as its own instead of looking forged.
 
+import { mark } from './timeline.ts';
+
 const ALGORITHM: EcKeyImportParams & EcKeyGenParams = { name: 'ECDSA', namedCurve: 'P-256' };
 const SIGNATURE: EcdsaParams = { name: 'ECDSA', hash: 'SHA-256' };
 /** Keeps what is signed here from ever meaning anything else. */
@@ -107,7 +109,9 @@ export function createIdentity(store?: KeyStore): Identity {
     : Promise.resolve(null);
   const exported: Promise<string | null> = pair.then(async (keys) => {
     if (!keys || !subtle) return null;
-    return toBase64Url(new Uint8Array(await subtle.exportKey('raw', keys.publicKey)));
+    const raw = toBase64Url(new Uint8Array(await subtle.exportKey('raw', keys.publicKey)));
+    mark('key-ready');
+    return raw;
   });
   return {
     publicKey: () => exported,

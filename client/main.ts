@@ -1,5 +1,7 @@
 // Wires the page together: room link → signaling → mesh (member objects, links) → router →
-// features → view. The socket starts first: joining is what the page waits on longest.
+// features → view. The socket started before this module was evaluated (boot.ts,
+// joining.ts): joining is what the page waits on longest. Its events are attached at the
+// end, once everything they reach exists.
 import { normalizeName, type PeerInfo } from '../protocol/index.ts';
 import { MEDIA_PROBLEM_TEXT } from './calls/media-errors.ts';
 import { describeQuality, incomingVideoQuality, type MediaQuality } from './calls/stats.ts';
@@ -12,16 +14,15 @@ import { createReceipts, type Receipt } from './features/receipts.ts';
 import { createTranscript } from './features/transcript.ts';
 import { createTyping } from './features/typing.ts';
 import { sweepStaleFiles } from './files/sink.ts';
-import { friendlyName } from './friendly-name.ts';
 import { createIce } from './ice.ts';
-import { createIdentity } from './identity.ts';
+import { joined } from './joined.ts';
 import { createLink, linkCounters, selectedPath } from './link.ts';
 import { createMesh, type MeshNotice } from './mesh.ts';
 import { freeNameVariant } from './name-variant.ts';
-import { resolveRoomLink } from './room-link.ts';
 import { createRouter } from './router.ts';
-import { createSignaling, type Signaling } from './signaling.ts';
-import { loadName, loadResume, saveName, saveResume, signingKeyStore } from './storage.ts';
+import type { SignalingHandlers } from './signaling.ts';
+import { saveName, saveResume } from './storage.ts';
+import { mark } from './timeline.ts';
 import { createHandshake } from './verify.ts';
 import { createAttention } from './view/attention.ts';
 import { createCallsView } from './view/calls.ts';
@@ -39,69 +40,62 @@ import { createTypingView } from './view/typing.ts';
 /** How often the member list's path and round-trip time are refreshed. */
 const PATH_REFRESH_MS = 2_000;
 
-const link = resolveRoomLink(window.location, window.history);
-// A first-time visitor gets a friendly name at once (and keeps it); nobody is prompted.
-let name = loadName() ?? friendlyName();
-saveName(name);
+mark('main');
+// Joining started in the entry script, before this module was even evaluated (boot.ts).
+const { link, signaling, identity, ...joining } = joined();
+let name = joining.name;
 let selfId: string | null = null;
 /** A name chosen while the join was in flight: applied by a rename once joined. */
 let pendingName: string | null = null;
 
-const signaling: Signaling | null =
-  link.invalidRoomId === null
-    ? createSignaling({
-        roomId: link.roomId,
-        name: () => name,
-        resume: () => loadResume(link.roomId),
-        handlers: {
-          onJoined(ack, rejoin) {
-            selfId = ack.self.id;
-            name = ack.self.name;
-            saveResume(link.roomId, ack.resume);
-            mesh.setSelf(ack.self.id);
-            ice.set(ack);
-            calls.setMaxVideoSenders(ack.maxVideoSenders);
-            members.setSelf(selfId, name);
-            page.setName(name);
-            if (!rejoin) {
-              system(joinedLine(ack.peers));
-              // Those here before us may hold lines we have not seen: ask them.
-              history.joined(ack.peers.map((peer) => peer.id));
-            }
-            mesh.sync(ack.peers, rejoin);
-            // Back on signaling: links that were stuck may work now.
-            if (rejoin) mesh.retryAll();
-            if (pendingName !== null) {
-              const wanted = pendingName;
-              pendingName = null;
-              void rename(wanted);
-            }
-          },
-          onPeerJoined: (peer) => mesh.peerJoined(peer),
-          onPeerLeft: (left) => mesh.peerLeft(left),
-          onPeerRenamed: (peer) => mesh.peerRenamed(peer),
-          onSignal: (signal) => mesh.signal(signal),
-          onNameTaken(error) {
-            const taken = name;
-            name = error.suggestion ?? freeNameVariant(taken, [taken]);
-            saveName(name);
-            page.setName(name);
-            const told = `“${taken}” is taken in this room, so you are “${name}”. Change it any time.`;
-            page.nameHint(told);
-            // Also in the chat: on a phone the name form is behind the People toggle.
-            system(told);
-            return true;
-          },
-          onStatus(status, error) {
-            if (status === 'rejected' && error) {
-              page.setStatus(status, `Could not join: ${error.message}`);
-              return;
-            }
-            page.setStatus(status);
-          },
-        },
-      })
-    : null;
+/** What the server tells us about the room; attached below, once everything here exists. */
+const signalingHandlers: SignalingHandlers = {
+  onJoined(ack, rejoin) {
+    selfId = ack.self.id;
+    name = ack.self.name;
+    saveResume(link.roomId, ack.resume);
+    mesh.setSelf(ack.self.id);
+    ice.set(ack);
+    calls.setMaxVideoSenders(ack.maxVideoSenders);
+    members.setSelf(selfId, name);
+    page.setName(name);
+    if (!rejoin) {
+      system(joinedLine(ack.peers));
+      // Those here before us may hold lines we have not seen: ask them.
+      history.joined(ack.peers.map((peer) => peer.id));
+    }
+    mesh.sync(ack.peers, rejoin);
+    // Back on signaling: links that were stuck may work now.
+    if (rejoin) mesh.retryAll();
+    if (pendingName !== null) {
+      const wanted = pendingName;
+      pendingName = null;
+      void rename(wanted);
+    }
+  },
+  onPeerJoined: (peer) => mesh.peerJoined(peer),
+  onPeerLeft: (left) => mesh.peerLeft(left),
+  onPeerRenamed: (peer) => mesh.peerRenamed(peer),
+  onSignal: (signal) => mesh.signal(signal),
+  onNameTaken(error) {
+    const taken = name;
+    name = error.suggestion ?? freeNameVariant(taken, [taken]);
+    saveName(name);
+    page.setName(name);
+    const told = `“${taken}” is taken in this room, so you are “${name}”. Change it any time.`;
+    page.nameHint(told);
+    // Also in the chat: on a phone the name form is behind the People toggle.
+    system(told);
+    return true;
+  },
+  onStatus(status, error) {
+    if (status === 'rejected' && error) {
+      page.setStatus(status, `Could not join: ${error.message}`);
+      return;
+    }
+    page.setStatus(status);
+  },
+};
 
 async function rename(raw: string): Promise<void> {
   const result = normalizeName(raw);
@@ -199,8 +193,6 @@ function showLine(line: ChatLine, senderName: string): HTMLLIElement {
   return item;
 }
 
-// Our key pair for this room (kept by the tab across a reload): our lines are signed with it.
-const identity = createIdentity(link.invalidRoomId === null ? signingKeyStore(link.roomId) : undefined);
 const transcript = createTranscript();
 
 const chat = createChat({
@@ -384,6 +376,9 @@ renderCall();
 if (!calls.supported()) callsView.message(MEDIA_PROBLEM_TEXT.insecure);
 void sweepStaleFiles().catch(() => {});
 
+// Everything the server's events reach exists now: hear them (and what came already).
+signaling?.attach(signalingHandlers, () => name);
+mark('ready');
 window.addEventListener('pagehide', () => {
   for (const member of mesh.all()) member.send({ t: 'bye' });
   signaling?.leave();

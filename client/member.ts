@@ -14,6 +14,7 @@ import type { Link, LinkFactory, LinkState, PathInfo, UnreachableReason } from '
 import type { SignalBody } from './negotiation.ts';
 import { rolesFor } from './roles.ts';
 import type { Router } from './router.ts';
+import { mark } from './timeline.ts';
 import type { Verification } from './verify.ts';
 
 /** What the member list shows of a member (a copy; the member object owns the truth). */
@@ -143,15 +144,21 @@ export function createMember(options: MemberOptions): Member {
       unreachableReason: options.links.unreachableReason,
       events: {
         // Every event of a replaced link is dropped: `made !== link` once it is replaced.
-        signal: (body) => current(made) && options.sendSignal(id, body),
+        signal(body) {
+          if (!current(made)) return;
+          mark(body.description ? `sent-${body.description.type}` : 'sent-candidate', id);
+          options.sendSignal(id, body);
+        },
         state(next, reason) {
           if (!current(made)) return;
           state = next;
+          mark(`link-${next}`, id);
           linkProblem = next === 'unreachable' ? reason : null;
           options.changed();
         },
         open() {
           if (!current(made)) return;
+          mark('channel-open', id);
           void sayHello(made);
         },
         message: (message, size) => current(made) && onMessage(made, message, size),
@@ -185,6 +192,7 @@ export function createMember(options: MemberOptions): Member {
     const hello = await options.handshake.hello(on);
     if (!current(on)) return;
     on.send(hello);
+    mark('hello-sent', id);
     helloSentOn = on;
     tellOpened(on);
   }
@@ -196,6 +204,7 @@ export function createMember(options: MemberOptions): Member {
   function tellOpened(on: Link): void {
     if (!current(on) || helloSentOn !== on || openedOn === on || awaitingProof()) return;
     openedOn = on;
+    mark('features-opened', id);
     router.opened(handle);
   }
 
@@ -211,6 +220,7 @@ export function createMember(options: MemberOptions): Member {
         // Known at once, so that the lines right behind the hello can be checked with it; a
         // swapped key fails the proof below and the link goes.
         key = message.key ?? null;
+        mark('hello-heard', id);
         const result = await options.handshake.check(on, message);
         // Counted even when the link was replaced meanwhile: the other side's fresh offer
         // can overtake our check of the first link, and that was the one fresh try.
@@ -218,6 +228,7 @@ export function createMember(options: MemberOptions): Member {
         if (!current(on)) return;
         verification = result;
         helloHeard = true;
+        mark('hello-checked', id);
         if (result === 'mismatch') {
           mismatched();
           return;
@@ -344,7 +355,9 @@ export function createMember(options: MemberOptions): Member {
       options.changed();
     },
     receiveSignal(body) {
-      if (!disposed && !held) link.receive(body);
+      if (disposed || held) return;
+      mark(body.description ? `got-${body.description.type}` : 'got-candidate', id);
+      link.receive(body);
     },
     replaceLink() {
       if (disposed || held) return;

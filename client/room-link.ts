@@ -2,7 +2,9 @@
 // fragment so it never reaches the server; peers use it to prove to each other that no one
 // in the middle swapped the DTLS fingerprints (see verify.ts).
 import { customAlphabet, nanoid } from 'nanoid';
-import { isRoomId, ROOM_ID_LENGTH, ROOM_KEY_LENGTH, ROOM_KEY_PATTERN } from '../protocol/index.ts';
+// From limits.ts itself, not the protocol's index: this module is part of the small entry
+// script (boot.ts), which must not carry the message schemas.
+import { ROOM_ID_LENGTH, ROOM_ID_PATTERN, ROOM_KEY_LENGTH, ROOM_KEY_PATTERN } from '../protocol/limits.ts';
 
 export interface RoomLink {
   roomId: string;
@@ -27,7 +29,7 @@ export function resolveRoomLink(location: Location, history: History): RoomLink 
   const params = new URLSearchParams(location.search);
   const requested = params.get('roomId');
   const relayOnly = params.get('relay') === '1';
-  if (requested !== null && !isRoomId(requested)) {
+  if (requested !== null && !ROOM_ID_PATTERN.test(requested)) {
     return { roomId: '', key: null, shareUrl: location.href, relayOnly, invalidRoomId: requested };
   }
   const fragment = new URLSearchParams(location.hash.slice(1));

@@ -16,6 +16,7 @@ import type {
   ResumeTicket,
   ServerToClientEvents,
 } from '../protocol/index.ts';
+import { mark } from './timeline.ts';
 
 /** How long a join or ICE refresh may take before we treat the connection as broken. */
 const ACK_TIMEOUT_MS = 8_000;
@@ -49,19 +50,26 @@ export interface SignalingHandlers {
 
 export interface SignalingOptions {
   roomId: string;
+  /** The name to join with (until attach() gives the page's own source of it). */
   name: () => string;
   resume: () => ResumeTicket | undefined;
-  handlers: SignalingHandlers;
 }
 
 export interface Signaling {
+  /**
+   * Hands the socket's events to the page, from now on. The socket connects and joins at
+   * once, before the rest of the page is even loaded (boot.ts); whatever happened before
+   * this (the join ack, peers joining, signals) is replayed now, in the order it came.
+   */
+  attach(handlers: SignalingHandlers, name: () => string): void;
   send(signal: OutgoingSignal): void;
   rename(name: string): Promise<RenameAck>;
   refreshIce(): Promise<IceRefreshAck>;
   leave(): void;
 }
 
-export function createSignaling({ roomId, name, resume, handlers }: SignalingOptions): Signaling {
+export function createSignaling({ roomId, resume, ...options }: SignalingOptions): Signaling {
+  mark('socket-start');
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
     // WebSocket first, long-polling if the upgrade is refused (some proxies and tunnels),
     // and the other way round when long-polling is what is broken: try every transport.
@@ -71,6 +79,15 @@ export function createSignaling({ roomId, name, resume, handlers }: SignalingOpt
     reconnectionDelayMax: 2_000,
     randomizationFactor: 0.3,
   });
+  let name = options.name;
+  let handlers: SignalingHandlers | null = null;
+  /** Socket events that came before attach(), in order: replayed once the page listens. */
+  const unheard: Array<(to: SignalingHandlers) => void> = [];
+  /** Runs what an event does now, or once the page is attached: never out of order. */
+  const heard = (run: (to: SignalingHandlers) => void): void => {
+    if (handlers && unheard.length === 0) run(handlers);
+    else unheard.push(run);
+  };
   let joinedOnce = false;
   let inRoom = false;
   let shuttingDown = false;
@@ -86,64 +103,79 @@ export function createSignaling({ roomId, name, resume, handlers }: SignalingOpt
 
   function join(nameRetries = NAME_RETRIES): void {
     const request = { roomId, name: name(), ...withResume(resume()) };
-    socket.timeout(ACK_TIMEOUT_MS).emit('room:join', request, (err, ack) => {
-      if (err) {
-        // No answer: the connection is half-broken. Reconnecting rejoins.
-        socket.disconnect().connect();
-        return;
-      }
-      if (!ack.ok) {
-        if (ack.error.code === 'name_taken' && nameRetries > 0 && handlers.onNameTaken(ack.error)) {
-          join(nameRetries - 1);
+    mark('join-sent');
+    socket.timeout(ACK_TIMEOUT_MS).emit('room:join', request, (err, ack) =>
+      heard((handlers) => {
+        if (err) {
+          // No answer: the connection is half-broken. Reconnecting rejoins.
+          socket.disconnect().connect();
           return;
         }
-        handlers.onStatus('rejected', ack.error);
-        return;
-      }
-      inRoom = true;
-      handlers.onJoined(ack, joinedOnce);
-      joinedOnce = true;
-      handlers.onStatus('joined');
-      for (const deliver of early.splice(0)) deliver();
-    });
+        if (!ack.ok) {
+          if (ack.error.code === 'name_taken' && nameRetries > 0 && handlers.onNameTaken(ack.error)) {
+            join(nameRetries - 1);
+            return;
+          }
+          handlers.onStatus('rejected', ack.error);
+          return;
+        }
+        inRoom = true;
+        mark('join-ack');
+        handlers.onJoined(ack, joinedOnce);
+        joinedOnce = true;
+        handlers.onStatus('joined');
+        for (const deliver of early.splice(0)) deliver();
+      }),
+    );
   }
 
   socket.on('connect', () => {
+    mark('socket-connected');
     shuttingDown = false;
     if (!left) join();
   });
-  socket.on('disconnect', (reason) => {
-    inRoom = false;
-    early = [];
-    if (left) return;
-    if (reason === 'io server disconnect') {
-      if (shuttingDown) {
-        setTimeout(() => socket.connect(), SHUTDOWN_RECONNECT_MS);
-        handlers.onStatus('reconnecting');
-      } else {
-        // The server only disconnects a socket itself when another tab resumed our id.
-        handlers.onStatus('replaced');
+  socket.on('disconnect', (reason) =>
+    heard((handlers) => {
+      inRoom = false;
+      early = [];
+      if (left) return;
+      if (reason === 'io server disconnect') {
+        if (shuttingDown) {
+          setTimeout(() => socket.connect(), SHUTDOWN_RECONNECT_MS);
+          handlers.onStatus('reconnecting');
+        } else {
+          // The server only disconnects a socket itself when another tab resumed our id.
+          handlers.onStatus('replaced');
+        }
+        return;
       }
-      return;
-    }
-    handlers.onStatus('reconnecting');
-  });
-  socket.on('connect_error', () => {
-    if (!left && joinedOnce) handlers.onStatus('reconnecting');
-  });
+      handlers.onStatus('reconnecting');
+    }),
+  );
+  socket.on('connect_error', () =>
+    heard((handlers) => {
+      if (!left && joinedOnce) handlers.onStatus('reconnecting');
+    }),
+  );
   socket.on('server:shutdown', () => {
     shuttingDown = true;
   });
-  socket.on('peer:joined', (peer) => whenInRoom(() => handlers.onPeerJoined(peer)));
-  socket.on('peer:left', (peerLeft) => whenInRoom(() => handlers.onPeerLeft(peerLeft)));
-  socket.on('peer:renamed', (peer) => whenInRoom(() => handlers.onPeerRenamed(peer)));
-  socket.on('signal', (signal) => whenInRoom(() => handlers.onSignal(signal)));
+  socket.on('peer:joined', (peer) => heard((to) => whenInRoom(() => to.onPeerJoined(peer))));
+  socket.on('peer:left', (peerLeft) => heard((to) => whenInRoom(() => to.onPeerLeft(peerLeft))));
+  socket.on('peer:renamed', (peer) => heard((to) => whenInRoom(() => to.onPeerRenamed(peer))));
+  socket.on('signal', (signal) => heard((to) => whenInRoom(() => to.onSignal(signal))));
   socket.on('error', (error) => {
     // A rejected event. Logged for the curious; the mesh recovers through its own timers.
     console.warn('roomlink: server rejected an event', error.code, error.message);
   });
 
   return {
+    attach(page, pageName) {
+      name = pageName;
+      handlers = page;
+      // One at a time: an event a replayed one causes (a disconnect) queues behind the rest.
+      for (let run = unheard.shift(); run; run = unheard.shift()) run(page);
+    },
     send(signal) {
       if (inRoom) socket.emit('signal', signal);
     },

@@ -1,7 +1,9 @@
 // What the page remembers. localStorage: the display name (asked once, for every room).
 // sessionStorage: the resume ticket for this tab and room, so a reload takes its old peer id
 // back instead of leaving a ghost behind.
-import { normalizeName, type ResumeTicket } from '../protocol/index.ts';
+// Not the protocol's index: this module is part of the small entry script (boot.ts).
+import { normalizeName } from '../protocol/name.ts';
+import type { ResumeTicket } from '../protocol/signaling.ts';
 import type { KeyStore, StoredKeyPair } from './identity.ts';
 
 const NAME_KEY = 'roomlink:name';

@@ -1,4 +1,4 @@
-// `npm run build`: the browser bundle (public/app.js) and the server bundle
+// `npm run build`: the browser bundles (public/app.js, public/main.js) and the server bundle
 // (dist/server.mjs), built side by side.
 
 import { buildClient } from './build-client.ts';
@@ -6,4 +6,6 @@ import { buildServer, SERVER_BUNDLE } from './build-server.ts';
 
 const started = performance.now();
 await Promise.all([buildClient(), buildServer()]);
-console.log(`built public/app.js and ${SERVER_BUNDLE} in ${Math.round(performance.now() - started)} ms`);
+console.log(
+  `built public/app.js, public/main.js and ${SERVER_BUNDLE} in ${Math.round(performance.now() - started)} ms`,
+);

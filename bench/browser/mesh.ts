@@ -5,12 +5,15 @@
 import { type Summary, summarize } from '../stats.ts';
 import type { BrowserBenchEnv } from './env.ts';
 import { closeUsers, createUsers, type Flavor, navigateAll, readRecord, roomUrl, waitMeshDone } from './room.ts';
+import { type MeshSteps, readMeshSteps } from './steps.ts';
 
 const MESH_TIMEOUT_MS = 45_000;
 
 export interface MeshRun {
   ms: number;
   deliveries: number;
+  /** roomlink's pages only: where the time went (median over the pages, ms from navigation). */
+  steps?: MeshSteps;
 }
 
 export interface MeshResult {
@@ -36,7 +39,9 @@ export async function measureMeshOnce(env: BrowserBenchEnv, flavor: Flavor, n: n
     }
     const done = records.map((r) => r.meshDoneAt);
     const complete = done.every((at): at is number => at !== null);
-    return { ms: complete ? Math.max(...done) - start : Number.NaN, deliveries };
+    const ms = complete ? Math.max(...done) - start : Number.NaN;
+    if (flavor === 'bare') return { ms, deliveries };
+    return { ms, deliveries, steps: await readMeshSteps(users.map((user) => user.page)) };
   } finally {
     await closeUsers(users);
   }

@@ -40,7 +40,7 @@ export async function createUsers(
         freezable: options.freezable?.includes(index) ?? false,
       });
       if (flavor === 'app') {
-        const config = { name, peers: count - 1, meshMessage: options.meshMessage ?? false };
+        const config = { peers: count - 1, meshMessage: options.meshMessage ?? false };
         await context.addInitScript({ content: `window.__benchConfig = ${JSON.stringify(config)};\n${env.probe}` });
       }
       const page = await context.newPage();
@@ -56,8 +56,16 @@ export function roomUrl(env: BrowserBenchEnv, flavor: Flavor, count: number): st
     : `${env.bareUrl}/?room=${urlSafe(21)}&n=${count}`;
 }
 
+/** Navigation may take this long to commit (8 pages on a loaded 2-core machine are slow). */
+const COMMIT_TIMEOUT_MS = 60_000;
+
+/**
+ * Starts every user's navigation at once; resolves when each has committed (its document
+ * exists and the probe runs), not at its load event: the pages time themselves, and 8
+ * pages under load took more than Playwright's 30 s to reach load.
+ */
 export async function navigateAll(users: readonly BenchUser[], url: string): Promise<void> {
-  await Promise.all(users.map((user) => user.page.goto(url)));
+  await Promise.all(users.map((user) => user.page.goto(url, { waitUntil: 'commit', timeout: COMMIT_TIMEOUT_MS })));
 }
 
 export async function readRecord(page: Page): Promise<PageRecord> {

@@ -1,11 +1,11 @@
-// Injected into roomlink's page before its own script (an init script): sets the user's
-// name so the app joins at once, watches the chat list and the member list with
-// MutationObservers (a line counts when the app has put it on the page), and drives the
-// app's real send path: the composer's input and its submit.
+// Injected into roomlink's page before its own script (an init script): watches the chat
+// list and the member list with MutationObservers (a line counts when the app has put it on
+// the page), and drives the app's real send path: the composer's input and its submit. Each
+// user comes as a first-time visitor: no name is stored, so the app picks a friendly one
+// and joins at once, as it does for anyone who opens a link (no prompt, nothing typed).
 import { type BenchPageApi, burst, createRecorder, now, sendPaced } from './shared.ts';
 
 interface ProbeConfig {
-  name: string;
   /** Members expected besides oneself (for mesh_ms). */
   peers: number;
   /** Send one `mesh:` message once that many members are listed. */
@@ -22,11 +22,6 @@ declare global {
 
 const config = window.__benchConfig;
 const recorder = createRecorder(config.peers);
-try {
-  if (!localStorage.getItem('roomlink:name')) localStorage.setItem('roomlink:name', config.name);
-} catch {
-  // No storage: the bench would have to type the name; it never runs like that.
-}
 
 function send(text: string): void {
   const input = document.querySelector<HTMLInputElement>('[data-testid="message-input"]');

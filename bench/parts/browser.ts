@@ -6,6 +6,7 @@ import { type LeaveKind, type LeaveResult, measureLeaveOnce, summarizeLeave } fr
 import { type MeshRun, measureMeshOnce } from '../browser/mesh.ts';
 import { type MessagingResult, measureMessaging } from '../browser/messaging.ts';
 import type { Flavor } from '../browser/room.ts';
+import { formatSteps } from '../browser/steps.ts';
 import { fmt, fmtRatio, type Row, row, verdict } from '../report/rows.ts';
 import { type Summary, summarize } from '../stats.ts';
 import type { PartResult } from './types.ts';
@@ -37,6 +38,7 @@ export async function runMeshPart(
         log(
           `mesh N=${n} run ${run + 1}/${runs} ${flavor}: ${fmt(result.ms, 'ms')} (${result.deliveries}/${n * (n - 1)} deliveries)`,
         );
+        if (result.steps) log(`  steps (ms from navigation, median page): ${formatSteps(result.steps)}`);
       }
     }
     const side = (list: MeshRun[]) => ({

@@ -10,6 +10,7 @@ import { nanoid } from 'nanoid';
 import { MAX_ACK_IDS, MAX_CHAT_LENGTH, type MessageOf } from '../../protocol/index.ts';
 import { createSlot, defineFeature, type MemberHandle } from '../feature.ts';
 import { type Identity, verifyLine } from '../identity.ts';
+import { mark } from '../timeline.ts';
 import type { Transcript } from './transcript.ts';
 
 type ChatMessage = MessageOf<'chat'>;
@@ -97,6 +98,7 @@ export function createChat({ selfId, selfName, members, display, identity, trans
     while (box.sent < box.queue.length && member.writable) {
       const next = box.queue[box.sent];
       if (next === undefined || !member.send(next)) break;
+      mark('line-sent', member.id);
       box.sent++;
     }
   }
@@ -144,6 +146,7 @@ export function createChat({ selfId, selfName, members, display, identity, trans
       const line: ChatLine = { kind: 'chat', id, from: member.id, ts, text, own: false, receivedAt: Date.now() };
       if (message.to !== undefined) line.privateFrom = member.id;
       else transcript.keep({ from: member.id, name, id, ts, text, ...(message.sig ? { sig: message.sig } : {}) });
+      mark('line-shown', member.id);
       display(line);
     });
     state.shown = shown;
@@ -197,9 +200,12 @@ export function createChat({ selfId, selfName, members, display, identity, trans
       transcript.markShown(from, id);
       const line: ChatLine = { kind: 'chat', id, from, ts, text, own: true };
       if (to !== undefined) line.privateTo = to;
+      mark('line-written');
+      // Signing runs off the main thread (WebCrypto): started first, it overlaps with
+      // putting our own line on the page.
+      const signature = identity.sign({ from, id, ts, text, to }).catch(() => null);
       display(line);
       const name = selfName();
-      const signature = identity.sign({ from, id, ts, text, to }).catch(() => null);
       outgoing = outgoing.then(async () => {
         const sig = await signature;
         const message: ChatMessage = {

@@ -1,0 +1,27 @@
+// What the page starts before anything else: which room, under which name, the socket that
+// joins it, and our signing key for it. Part of the small entry script (boot.ts, app.js),
+// so that the join and the key generation run while the rest of the client (main.js) is
+// still loading and being evaluated, which under load took longer than the join itself.
+import { friendlyName } from './friendly-name.ts';
+import { createIdentity } from './identity.ts';
+import { type Joining, keepJoining } from './joined.ts';
+import { resolveRoomLink } from './room-link.ts';
+import { createSignaling } from './signaling.ts';
+import { loadName, loadResume, saveName, signingKeyStore } from './storage.ts';
+import { mark } from './timeline.ts';
+
+/** Starts joining (the page's one join) and hands it to main.js through joined.ts. */
+export function startJoining(): void {
+  mark('boot');
+  const link = resolveRoomLink(window.location, window.history);
+  // A first-time visitor gets a friendly name at once (and keeps it); nobody is prompted.
+  const name = loadName() ?? friendlyName();
+  saveName(name);
+  const valid = link.invalidRoomId === null;
+  const signaling = valid
+    ? createSignaling({ roomId: link.roomId, name: () => name, resume: () => loadResume(link.roomId) })
+    : null;
+  // Generated (or restored) while the socket connects: the first hello needs it.
+  const identity = createIdentity(valid ? signingKeyStore(link.roomId) : undefined);
+  keepJoining({ link, name, signaling, identity });
+}
