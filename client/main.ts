@@ -1,6 +1,7 @@
 // Wires the page together: room link → signaling → mesh (member objects, links) → router →
 // features → view. The socket starts first: joining is what the page waits on longest.
 import { normalizeName, type PeerInfo } from '../protocol/index.ts';
+import { createAnnouncement } from './announce.ts';
 import { MEDIA_PROBLEM_TEXT } from './calls/media-errors.ts';
 import { describeQuality, incomingVideoQuality, type MediaQuality } from './calls/stats.ts';
 import { createCalls } from './features/calls.ts';
@@ -18,10 +19,20 @@ import { createIdentity } from './identity.ts';
 import { createLink, linkCounters, selectedPath } from './link.ts';
 import { createMesh, type MeshNotice } from './mesh.ts';
 import { freeNameVariant } from './name-variant.ts';
+import { createRelay, type Refusal } from './relay.ts';
 import { resolveRoomLink } from './room-link.ts';
 import { createRouter } from './router.ts';
 import { createSignaling, type Signaling } from './signaling.ts';
-import { loadName, loadResume, saveName, saveResume, signingKeyStore } from './storage.ts';
+import {
+  loadName,
+  loadRelayEnabled,
+  loadRelayRate,
+  loadResume,
+  saveName,
+  saveRelayEnabled,
+  saveResume,
+  signingKeyStore,
+} from './storage.ts';
 import { createHandshake } from './verify.ts';
 import { createAttention } from './view/attention.ts';
 import { createCallsView } from './view/calls.ts';
@@ -53,6 +64,8 @@ const signaling: Signaling | null =
         roomId: link.roomId,
         name: () => name,
         resume: () => loadResume(link.roomId),
+        // Announced with the join, so that members we never link to can still reach us.
+        keys: () => announcement.keys(),
         handlers: {
           onJoined(ack, rejoin) {
             selfId = ack.self.id;
@@ -201,6 +214,8 @@ function showLine(line: ChatLine, senderName: string): HTMLLIElement {
 // Our key pair for this room (kept by the tab across a reload): our lines are signed with it.
 const identity = createIdentity(link.invalidRoomId === null ? signingKeyStore(link.roomId) : undefined);
 const transcript = createTranscript();
+// Our per-join ECDH key and the proof over both public keys (relayed messages are sealed).
+const announcement = createAnnouncement(link.key, identity);
 
 const chat = createChat({
   selfId: () => selfId ?? '',
@@ -284,6 +299,37 @@ const history = createHistory({
   show: (line, authorName) => historyView.place(line, showLine(line, line.own ? name : authorName)),
 });
 
+let relayEnabled = loadRelayEnabled();
+const relay = createRelay({
+  selfId: () => selfId ?? '',
+  members: () => mesh.objects(),
+  member: (id) => mesh.object(id),
+  enabled: () => relayEnabled,
+  rate: loadRelayRate(),
+  announcement,
+  // What came through a relay is charged to its author's budget, as if it came direct.
+  deliver(from, message, size) {
+    if (router.admit(from, message.t, size) === 'pass') router.dispatch(from, message);
+  },
+  drained: (member) => router.drained(member),
+  refused: (from, via, why) => system(relayRefusalText(from.name, via.name, why), from.id),
+});
+const router = createRouter([
+  chat.feature,
+  history.feature,
+  typing.feature,
+  receipts.feature,
+  reactions.feature,
+  files.feature,
+  calls.feature,
+  relay.feature,
+]);
+
+function relayRefusalText(author: string, via: string, why: Refusal): string {
+  const what = why === 'replayed' || why === 'stale' ? 'an old message again' : 'a message that was changed on the way';
+  return `${via} passed on ${what}, said to be from ${author}: not shown.`;
+}
+
 const mesh = createMesh({
   links: {
     createLink,
@@ -291,20 +337,13 @@ const mesh = createMesh({
     beforeRestart: () => ice.refreshIfExpiring(),
     unreachableReason: (lastIceError) => ice.unreachableReason(lastIceError),
   },
-  handshake: createHandshake(link.key, identity),
-  router: createRouter([
-    chat.feature,
-    history.feature,
-    typing.feature,
-    receipts.feature,
-    reactions.feature,
-    files.feature,
-    calls.feature,
-  ]),
+  handshake: { ...createHandshake(link.key, identity), checkKeys: (keys) => announcement.check(keys) },
+  router,
   sendSignal: (to, body) => signaling?.send({ to, ...body }),
   changed(list) {
     members.render(list);
     renderCall();
+    relay.refresh();
   },
   notice: (notice) => {
     if (notice.id === privateTo && notice.kind === 'left') {
@@ -377,6 +416,15 @@ function roomKeyNotice(hasKey: boolean, canCrypto: boolean): string | null {
   return null;
 }
 const pathTimer = setInterval(() => void mesh.refreshPaths(), PATH_REFRESH_MS);
+const relayToggle = document.querySelector<HTMLInputElement>('[data-testid="relay-toggle"]');
+if (relayToggle) {
+  relayToggle.checked = relayEnabled;
+  relayToggle.addEventListener('change', () => {
+    relayEnabled = relayToggle.checked;
+    saveRelayEnabled(relayEnabled);
+    relay.refresh();
+  });
+}
 renderCall();
 if (!calls.supported()) callsView.message(MEDIA_PROBLEM_TEXT.insecure);
 void sweepStaleFiles().catch(() => {});
@@ -387,6 +435,7 @@ window.addEventListener('pagehide', () => {
   calls.leave();
   clearInterval(pathTimer);
   ice.stop();
+  relay.stop();
   mesh.closeAll('ERR_PAGE_CLOSED');
 });
 window.addEventListener('pageshow', (event) => {
@@ -416,6 +465,8 @@ declare global {
       callStats(peerId: string): Promise<MediaQuality | null>;
       /** One line per transceiver of the link to this member: mid, kind, directions, tracks. */
       transceivers(peerId: string): string[];
+      /** Relaying through members: what went through relays, and what was refused. */
+      relay(): ReturnType<typeof relay.stats>;
     };
   }
 }
@@ -439,6 +490,7 @@ window.roomlink = {
     return files.sendFiles(picked, member);
   },
   callStats: callQuality,
+  relay: () => relay.stats(),
   transceivers: (peerId) =>
     (mesh.member(peerId)?.pc.getTransceivers() ?? []).map(
       (t) =>

@@ -10,6 +10,7 @@ import type {
   OutgoingSignal,
   PeerInfo,
   PeerJoined,
+  PeerKeys,
   PeerLeft,
   ProtocolError,
   RenameAck,
@@ -51,6 +52,8 @@ export interface SignalingOptions {
   roomId: string;
   name: () => string;
   resume: () => ResumeTicket | undefined;
+  /** The keys to announce with each join (relay.ts needs them); resolved once, then at once. */
+  keys?: () => Promise<PeerKeys | null>;
   handlers: SignalingHandlers;
 }
 
@@ -61,7 +64,7 @@ export interface Signaling {
   leave(): void;
 }
 
-export function createSignaling({ roomId, name, resume, handlers }: SignalingOptions): Signaling {
+export function createSignaling({ roomId, name, resume, keys, handlers }: SignalingOptions): Signaling {
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
     // WebSocket first, long-polling if the upgrade is refused (some proxies and tunnels),
     // and the other way round when long-polling is what is broken: try every transport.
@@ -85,7 +88,12 @@ export function createSignaling({ roomId, name, resume, handlers }: SignalingOpt
   };
 
   function join(nameRetries = NAME_RETRIES): void {
-    const request = { roomId, name: name(), ...withResume(resume()) };
+    if (!keys) sendJoin(nameRetries, null);
+    else void keys().then((announced) => !left && socket.connected && sendJoin(nameRetries, announced));
+  }
+
+  function sendJoin(nameRetries: number, announced: PeerKeys | null): void {
+    const request = { roomId, name: name(), ...withResume(resume()), ...(announced ? { keys: announced } : {}) };
     socket.timeout(ACK_TIMEOUT_MS).emit('room:join', request, (err, ack) => {
       if (err) {
         // No answer: the connection is half-broken. Reconnecting rejoins.
