@@ -1,12 +1,13 @@
 // relay: the latency of a line through a member (issue 14) next to a direct one, in the same
 // room and run. The NAT lab of the e2e tests: alice and bob behind port-randomising NATs
-// with no STUN or TURN (they cannot link), carol on the open network (both link to her).
+// with STUN but no TURN (they cannot link), carol on the open network (both link to her).
 // Alice sends private lines, alternately to bob (through carol, sealed) and to carol
 // (direct); each page stamps sends and arrivals on the machine's clock
 // (performance.timeOrigin + now(), the same clock for every page on one machine).
 import { randomBytes } from 'node:crypto';
 import type { BrowserContext, Page } from '@playwright/test';
 import { type BrowserPool, createBrowserPool } from '../../e2e/support/browser.ts';
+import { privatePeerRanges, startCoturn } from '../../e2e/support/coturn.ts';
 import { createNatLab } from '../../e2e/support/natlab.ts';
 import { startServer } from '../../e2e/support/server.ts';
 
@@ -85,13 +86,23 @@ export async function measureRelay(messages: number): Promise<RelayLatency> {
   const lab = await createNatLab('symmetric');
   const pools: BrowserPool[] = [];
   try {
+    // STUN only (coturn answers it): what a deployment without TURN has.
+    const coturn = await startCoturn({
+      netns: lab.publicNetns,
+      ip: lab.publicIp,
+      secret: randomBytes(12).toString('hex'),
+      deniedPeers: privatePeerRanges,
+    });
     const server = await startServer({
       netns: lab.publicNetns,
       wireLogPath: '',
       logLevel: 'warn',
       urlHost: lab.publicIp,
       port: 3000,
-      env: { WIRE_LOG: '' },
+      env: { WIRE_LOG: '', STUN_URLS: coturn.stunUrl },
+    }).catch(async (error: unknown) => {
+      await coturn.stop();
+      throw error;
     });
     try {
       const args = [`--unsafely-treat-insecure-origin-as-secure=${server.url}`];
@@ -105,11 +116,20 @@ export async function measureRelay(messages: number): Promise<RelayLatency> {
       const carol = await open(openPool, url, 'carol');
       const [alice, bob] = await Promise.all([open(pool1, url, 'alice'), open(pool2, url, 'bob')]);
       const [carolId, bobId] = await Promise.all([idOf(carol.page), idOf(bob.page)]);
-      // Bob through carol, carol direct, both with a round trip shown.
+      // Bob through carol, carol direct, both with a round trip shown (else: what alice shows).
+      const shown = () =>
+        alice.page
+          .locator('[data-testid=peer]')
+          .evaluateAll((list) =>
+            list.map((e) => `${e.getAttribute('data-state')} via=${e.getAttribute('data-via')} ${e.textContent}`),
+          );
       await alice.page
         .locator(`[data-testid=peer][data-peer-id="${bobId}"][data-via="${carolId}"] .member-path`)
         .filter({ hasText: /ms/ })
-        .waitFor({ timeout: TIMEOUT_MS });
+        .waitFor({ timeout: TIMEOUT_MS })
+        .catch(async (error: unknown) => {
+          throw new Error(`bob never shown via carol: ${(await shown()).join(' | ')}`, { cause: error });
+        });
       await alice.page
         .locator(`[data-testid=peer][data-peer-id="${carolId}"][data-state=connected] .member-path`)
         .filter({ hasText: /ms/ })
@@ -160,6 +180,7 @@ export async function measureRelay(messages: number): Promise<RelayLatency> {
       return result;
     } finally {
       await server.stop();
+      await coturn.stop();
     }
   } finally {
     for (const pool of pools) await pool.close().catch(() => {});

@@ -19,7 +19,7 @@ export async function runRelayPart(messages: number): Promise<PartResult & { dat
     part: 'relay',
     data,
     notes: [
-      'relay: NAT lab, alice and bob behind symmetric NATs without STUN/TURN, carol open; alice sends private lines alternately to bob (through carol, sealed) and to carol (direct), 60 ms apart; each page stamps on the machine clock. RTT is what the member list shows (alice→carol + carol→bob).',
+      'relay: NAT lab, alice and bob behind symmetric NATs with STUN, no TURN, carol open; alice sends private lines alternately to bob (through carol, sealed) and to carol (direct), 60 ms apart; each page stamps on the machine clock. RTT is what the member list shows (alice→carol + carol→bob).',
     ],
     rows: [
       row('relay', `line latency, direct (alice → carol), p50 / p99 (${direct.count} lines)`, {
