@@ -11,6 +11,7 @@ export const PARTS = [
   'signaling',
   'redis',
   'hostile',
+  'relay',
 ] as const;
 export type Part = (typeof PARTS)[number];
 

@@ -12,6 +12,7 @@ import { type MeshSize, type MessagingData, runLeavePart, runMeshPart, runMessag
 import { runCallsPart } from './parts/calls.ts';
 import { runHistoryPart } from './parts/history.ts';
 import { runHostilePart } from './parts/hostile.ts';
+import { runRelayPart } from './parts/relay.ts';
 import { runRedisPart, runSignalingPart } from './parts/signaling.ts';
 import type { PartResult } from './parts/types.ts';
 import { markdownTable } from './report/rows.ts';
@@ -102,6 +103,10 @@ async function main(): Promise<void> {
   if (options.parts.has('hostile')) {
     heading('hostile load (20 flooding connections against one node)');
     results.push(await runHostilePart());
+  }
+  if (options.parts.has('relay')) {
+    heading('relay through a member (NAT lab: two symmetric NATs and an open host)');
+    results.push(await runRelayPart(options.messages));
   }
   finishMachineInfo(machine);
 

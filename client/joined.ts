@@ -2,6 +2,7 @@
 // main.js are two bundles, so that nothing has to be fetched between the page and the
 // socket's start (a shared chunk would be); what they pass goes through one global slot.
 // This module imports nothing at run time: main.js gets no copy of the socket's code.
+import type { Announcement } from './announce.ts';
 import type { Identity } from './identity.ts';
 import type { RoomLink } from './room-link.ts';
 import type { Signaling } from './signaling.ts';
@@ -14,6 +15,8 @@ export interface Joining {
   signaling: Signaling | null;
   /** Our key pair for this room (kept by the tab across a reload): our lines are signed with it. */
   identity: Identity;
+  /** Our per-join ECDH key and the proof over our public keys, announced with the join. */
+  announcement: Announcement;
 }
 
 const SLOT = Symbol.for('roomlink:joining');

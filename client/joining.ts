@@ -2,9 +2,10 @@
 // joins it, and our signing key for it. Part of the small entry script (boot.ts, app.js),
 // so that the join and the key generation run while the rest of the client (main.js) is
 // still loading and being evaluated, which under load took longer than the join itself.
+import { createAnnouncement } from './announce.ts';
 import { friendlyName } from './friendly-name.ts';
 import { createIdentity } from './identity.ts';
-import { type Joining, keepJoining } from './joined.ts';
+import { keepJoining } from './joined.ts';
 import { resolveRoomLink } from './room-link.ts';
 import { createSignaling } from './signaling.ts';
 import { loadName, loadResume, saveName, signingKeyStore } from './storage.ts';
@@ -18,10 +19,17 @@ export function startJoining(): void {
   const name = loadName() ?? friendlyName();
   saveName(name);
   const valid = link.invalidRoomId === null;
-  const signaling = valid
-    ? createSignaling({ roomId: link.roomId, name: () => name, resume: () => loadResume(link.roomId) })
-    : null;
-  // Generated (or restored) while the socket connects: the first hello needs it.
+  // Generated (or restored) while the socket connects: the join announces it (with a
+  // per-join ECDH key, for what members relay to us) and the first hello needs it.
   const identity = createIdentity(valid ? signingKeyStore(link.roomId) : undefined);
-  keepJoining({ link, name, signaling, identity });
+  const announcement = createAnnouncement(link.key, identity);
+  const signaling = valid
+    ? createSignaling({
+        roomId: link.roomId,
+        name: () => name,
+        resume: () => loadResume(link.roomId),
+        keys: () => announcement.keys(),
+      })
+    : null;
+  keepJoining({ link, name, signaling, identity, announcement });
 }

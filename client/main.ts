@@ -19,9 +19,10 @@ import { joined } from './joined.ts';
 import { createLink, linkCounters, selectedPath } from './link.ts';
 import { createMesh, type MeshNotice } from './mesh.ts';
 import { freeNameVariant } from './name-variant.ts';
+import { createRelay, type Refusal } from './relay.ts';
 import { createRouter } from './router.ts';
 import type { SignalingHandlers } from './signaling.ts';
-import { saveName, saveResume } from './storage.ts';
+import { loadRelayEnabled, loadRelayRate, saveName, saveRelayEnabled, saveResume } from './storage.ts';
 import { mark } from './timeline.ts';
 import { createHandshake } from './verify.ts';
 import { createAttention } from './view/attention.ts';
@@ -42,7 +43,7 @@ const PATH_REFRESH_MS = 2_000;
 
 mark('main');
 // Joining started in the entry script, before this module was even evaluated (boot.ts).
-const { link, signaling, identity, ...joining } = joined();
+const { link, signaling, identity, announcement, ...joining } = joined();
 let name = joining.name;
 let selfId: string | null = null;
 /** A name chosen while the join was in flight: applied by a rename once joined. */
@@ -279,6 +280,37 @@ const history = createHistory({
   show: (line, authorName) => historyView.place(line, showLine(line, line.own ? name : authorName)),
 });
 
+let relayEnabled = loadRelayEnabled();
+const relay = createRelay({
+  selfId: () => selfId ?? '',
+  members: () => mesh.objects(),
+  member: (id) => mesh.object(id),
+  enabled: () => relayEnabled,
+  rate: loadRelayRate(),
+  announcement,
+  // What came through a relay is charged to its author's budget, as if it came direct.
+  deliver(from, message, size) {
+    if (router.admit(from, message.t, size) === 'pass') router.dispatch(from, message);
+  },
+  drained: (member) => router.drained(member),
+  refused: (from, via, why) => system(relayRefusalText(from.name, via.name, why), from.id),
+});
+const router = createRouter([
+  chat.feature,
+  history.feature,
+  typing.feature,
+  receipts.feature,
+  reactions.feature,
+  files.feature,
+  calls.feature,
+  relay.feature,
+]);
+
+function relayRefusalText(author: string, via: string, why: Refusal): string {
+  const what = why === 'replayed' || why === 'stale' ? 'an old message again' : 'a message that was changed on the way';
+  return `${via} passed on ${what}, said to be from ${author}: not shown.`;
+}
+
 const mesh = createMesh({
   links: {
     createLink,
@@ -286,20 +318,13 @@ const mesh = createMesh({
     beforeRestart: () => ice.refreshIfExpiring(),
     unreachableReason: (lastIceError) => ice.unreachableReason(lastIceError),
   },
-  handshake: createHandshake(link.key, identity),
-  router: createRouter([
-    chat.feature,
-    history.feature,
-    typing.feature,
-    receipts.feature,
-    reactions.feature,
-    files.feature,
-    calls.feature,
-  ]),
+  handshake: { ...createHandshake(link.key, identity), checkKeys: (keys) => announcement.check(keys) },
+  router,
   sendSignal: (to, body) => signaling?.send({ to, ...body }),
   changed(list) {
     members.render(list);
     renderCall();
+    relay.refresh();
   },
   notice: (notice) => {
     if (notice.id === privateTo && notice.kind === 'left') {
@@ -372,6 +397,15 @@ function roomKeyNotice(hasKey: boolean, canCrypto: boolean): string | null {
   return null;
 }
 const pathTimer = setInterval(() => void mesh.refreshPaths(), PATH_REFRESH_MS);
+const relayToggle = document.querySelector<HTMLInputElement>('[data-testid="relay-toggle"]');
+if (relayToggle) {
+  relayToggle.checked = relayEnabled;
+  relayToggle.addEventListener('change', () => {
+    relayEnabled = relayToggle.checked;
+    saveRelayEnabled(relayEnabled);
+    relay.refresh();
+  });
+}
 renderCall();
 if (!calls.supported()) callsView.message(MEDIA_PROBLEM_TEXT.insecure);
 void sweepStaleFiles().catch(() => {});
@@ -385,6 +419,7 @@ window.addEventListener('pagehide', () => {
   calls.leave();
   clearInterval(pathTimer);
   ice.stop();
+  relay.stop();
   mesh.closeAll('ERR_PAGE_CLOSED');
 });
 window.addEventListener('pageshow', (event) => {
@@ -414,6 +449,8 @@ declare global {
       callStats(peerId: string): Promise<MediaQuality | null>;
       /** One line per transceiver of the link to this member: mid, kind, directions, tracks. */
       transceivers(peerId: string): string[];
+      /** Relaying through members: what went through relays, and what was refused. */
+      relay(): ReturnType<typeof relay.stats>;
     };
   }
 }
@@ -437,6 +474,7 @@ window.roomlink = {
     return files.sendFiles(picked, member);
   },
   callStats: callQuality,
+  relay: () => relay.stats(),
   transceivers: (peerId) =>
     (mesh.member(peerId)?.pc.getTransceivers() ?? []).map(
       (t) =>

@@ -7,6 +7,7 @@ import {
   type ChannelMessageType,
   coreRates,
   type HelloMessage,
+  type PeerKeys,
 } from '../protocol/index.ts';
 import { MUTE_MS, type Verdict } from './budget.ts';
 import type { DisposeReason, MemberHandle, SlotKey } from './feature.ts';
@@ -17,11 +18,26 @@ import type { Router } from './router.ts';
 import { mark } from './timeline.ts';
 import type { Verification } from './verify.ts';
 
+/** A path to a member through another member, while there is no direct one (relay.ts). */
+export interface RelayRoute {
+  /** The member that carries our messages. */
+  readonly relayId: string;
+  readonly relayName: string;
+  /** Our round trip to the relay plus the relay's to the member, when both are known. */
+  readonly rttMs: number | null;
+  /** Seals one message for the member and hands it to the relay; false when it cannot go now. */
+  send(message: ChannelMessage): boolean;
+  readonly writable: boolean;
+}
+
 /** What the member list shows of a member (a copy; the member object owns the truth). */
 export interface MemberView {
   id: string;
   name: string;
-  state: LinkState;
+  /** The direct link's state, or 'relayed' while a relay carries our messages to it. */
+  state: LinkState | 'relayed';
+  /** The relay in use while there is no direct link, or null. */
+  via: { id: string; name: string; rttMs: number | null } | null;
   /** Why it cannot be reached (data-reason in the page), or null. */
   reason: MemberProblem | null;
   verification: Verification;
@@ -36,13 +52,24 @@ export interface MemberView {
  * the member's entry where the member itself cannot fake them.
  */
 export interface MemberProblem {
-  code: UnreachableReason['code'] | 'room-key-mismatch' | 'intercepted' | 'no-room-key' | 'muted' | 'flooding';
+  code:
+    | UnreachableReason['code']
+    | 'room-key-mismatch'
+    | 'intercepted'
+    | 'key-mismatch'
+    | 'no-room-key'
+    | 'muted'
+    | 'flooding';
   text: string;
 }
 
 const MUTED: MemberProblem = { code: 'muted', text: 'muted for a while: it sends too much, too fast' };
 const FLOODING: MemberProblem = { code: 'flooding', text: 'link dropped: it kept sending too much, too fast' };
 const NO_ROOM_KEY: MemberProblem = { code: 'no-room-key', text: 'no room key: can’t see messages' };
+const ANNOUNCED_KEY_MISMATCH: MemberProblem = {
+  code: 'key-mismatch',
+  text: 'its link carries another key than the one it announced: the link may be intercepted',
+};
 const KEY_MISMATCH: MemberProblem = {
   code: 'room-key-mismatch',
   text: 'could not prove it holds the room key: the link may be intercepted; trying a fresh link',
@@ -69,6 +96,8 @@ export interface Handshake {
   hello(link: Link): Promise<HelloMessage>;
   /** Checks the other side's hello against this link. */
   check(link: Link, hello: HelloMessage): Promise<Verification>;
+  /** Checks the keys a member announced with its join (announce.ts); absent: never proven. */
+  checkKeys?(keys: PeerKeys): Promise<Verification>;
 }
 
 /** Everything about links that is the same for every member (ICE servers, wording). */
@@ -108,6 +137,14 @@ export interface Member extends MemberHandle {
   awaitReturn(ms: number, onTimeout: () => void): void;
   cancelReturn(): void;
   refreshPath(): Promise<void>;
+  /** The keys the server says it announced with its join (checked here with the room key). */
+  announce(keys: PeerKeys | undefined): void;
+  /** Its announced keys once proven with the room key, else null: what relaying needs. */
+  readonly announced: PeerKeys | null;
+  /** The route relay.ts chose while there is no direct link (null: none). */
+  setRoute(route: RelayRoute | null): void;
+  /** Our direct link's round-trip time when known (relays are picked by it). */
+  readonly rttMs: number | null;
   dispose(reason: DisposeReason): void;
 }
 
@@ -133,6 +170,12 @@ export function createMember(options: MemberOptions): Member {
   let visible = true;
   let disposed = false;
   let returnTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Its announced keys (server-carried) and what their proof showed. */
+  let announced: PeerKeys | null = null;
+  let announcedCheck: Verification = 'unverified';
+  let route: RelayRoute | null = null;
+  /** Features were told the member is open through this relay (by id). */
+  let routeOpenedVia: string | null = null;
   let link = makeLink();
 
   function makeLink(): Link {
@@ -233,6 +276,11 @@ export function createMember(options: MemberOptions): Member {
           mismatched();
           return;
         }
+        if (result === 'verified' && provenAnnouncement() && announced?.sign !== key) {
+          // The link's proven key is not the one the server carried: one of them is forged.
+          hold(ANNOUNCED_KEY_MISMATCH);
+          options.notice('intercepted');
+        }
         router.verified(handle);
         options.changed();
         tellOpened(on);
@@ -289,6 +337,18 @@ export function createMember(options: MemberOptions): Member {
     options.changed();
   }
 
+  const provenAnnouncement = (): boolean => options.handshake.canProve && announcedCheck === 'verified';
+  /** Features talk over the direct link (else through the route, if there is one). */
+  const directReady = (): boolean => link.open && helloSentOn === link && !awaitingProof();
+  const routed = (): boolean => route !== null && provenAnnouncement() && !held && !directReady();
+
+  /** Through a new relay (or the first): what waited for this member may go now. */
+  function routeOpened(): void {
+    if (!routed() || route === null || routeOpenedVia === route.relayId) return;
+    routeOpenedVia = route.relayId;
+    router.opened(handle);
+  }
+
   function problem(): MemberProblem | null {
     const unproven = options.handshake.canProve && helloHeard && verification === 'unverified';
     // From the first failed proof until a later link proves the key: a warning on the entry.
@@ -319,7 +379,14 @@ export function createMember(options: MemberOptions): Member {
       return verification;
     },
     get key() {
-      return key;
+      // From its hello; a member we only reach through a relay: the key it announced.
+      return key ?? (provenAnnouncement() ? (announced?.sign ?? null) : null);
+    },
+    get announced() {
+      return provenAnnouncement() ? announced : null;
+    },
+    get rttMs() {
+      return path?.rttMs ?? null;
     },
     get disposed() {
       return disposed;
@@ -330,7 +397,9 @@ export function createMember(options: MemberOptions): Member {
     get writable() {
       // Not before our hello went on this link: the other side checks each line against the
       // key our hello carries, so nothing may overtake it.
-      return !disposed && helloSentOn === link && link.writable && !awaitingProof();
+      if (disposed) return false;
+      if (routed()) return route?.writable ?? false;
+      return helloSentOn === link && link.writable && !awaitingProof();
     },
     get pc() {
       return link.pc;
@@ -340,6 +409,8 @@ export function createMember(options: MemberOptions): Member {
     },
     send(message) {
       if (disposed || held) return false;
+      // The direct link whenever it works: traffic moves back to it as soon as it does.
+      if (!LINK_TYPES.has(message.t) && routed()) return route?.send(message) ?? false;
       if (awaitingProof() && !LINK_TYPES.has(message.t)) return false;
       return link.send(message);
     },
@@ -347,7 +418,50 @@ export function createMember(options: MemberOptions): Member {
       if (!slots.has(key)) slots.set(key, key.init());
       return slots.get(key) as T;
     },
-    view: () => ({ id, name, state, reason: problem(), verification, path, visible }),
+    view: () => {
+      const via = routed() && route ? { id: route.relayId, name: route.relayName, rttMs: route.rttMs } : null;
+      return {
+        id,
+        name,
+        state: via ? 'relayed' : state,
+        via,
+        reason: problem(),
+        // Reached only through a relay: proven by its announced keys, if they are.
+        verification: via ? announcedCheck : verification,
+        path,
+        visible,
+      };
+    },
+    announce(keys) {
+      if (disposed || keys === undefined) return;
+      if (announced?.sign === keys.sign && announced.ecdh === keys.ecdh && announced.proof === keys.proof) return;
+      const mine = keys;
+      announced = mine;
+      announcedCheck = 'unverified';
+      const check = options.handshake.checkKeys?.(mine) ?? Promise.resolve<Verification>('unverified');
+      void check.then((result) => {
+        if (disposed || announced !== mine) return;
+        announcedCheck = result;
+        if (result !== 'verified') return;
+        if (helloHeard && verification === 'verified' && key !== mine.sign) {
+          hold(ANNOUNCED_KEY_MISMATCH);
+          options.notice('intercepted');
+          return;
+        }
+        // History learns its key even if we never link (router → authors).
+        router.verified(handle);
+        routeOpened();
+        options.changed();
+      });
+    },
+    setRoute(next) {
+      if (disposed) return;
+      const before = route;
+      route = next;
+      if (next === null) routeOpenedVia = null;
+      routeOpened();
+      if (before?.relayId !== next?.relayId || before?.rttMs !== next?.rttMs) options.changed();
+    },
     rename(next) {
       if (disposed || next === name) return;
       name = next;
@@ -391,6 +505,7 @@ export function createMember(options: MemberOptions): Member {
       cancelReturn();
       if (mutedTimer !== null) clearTimeout(mutedTimer);
       mutedTimer = null;
+      route = null;
       link.close();
       router.removed(handle, reason);
       slots.clear();

@@ -57,6 +57,9 @@ export interface Mesh {
   member(id: string): MemberHandle | undefined;
   /** Every live member object (for features that broadcast). */
   all(): Iterable<MemberHandle>;
+  /** The member objects themselves, for the transport around links (relay.ts). */
+  objects(): Iterable<Member>;
+  object(id: string): Member | undefined;
   /** Path and round-trip time of every connected member (for the member list). */
   refreshPaths(): Promise<void>;
   closeAll(reason: DisposeReason): void;
@@ -118,9 +121,10 @@ export function createMesh(options: MeshOptions): Mesh {
   function known(peer: PeerInfo): Entry | undefined {
     const entry = entries.get(peer.id);
     if (!entry) {
-      add(peer.id, peer.name, false);
+      add(peer.id, peer.name, false).member.announce(peer.keys);
       return undefined;
     }
+    entry.member.announce(peer.keys);
     entry.member.cancelReturn();
     entry.member.rename(peer.name);
     if (entry.awaitingJoin) {
@@ -213,6 +217,10 @@ export function createMesh(options: MeshOptions): Mesh {
     *all() {
       for (const { member } of entries.values()) yield member;
     },
+    *objects() {
+      for (const { member } of entries.values()) yield member;
+    },
+    object: (id) => entries.get(id)?.member,
     async refreshPaths() {
       const live = [...entries.values()].map((e) => e.member);
       await Promise.all(live.map((m) => m.refreshPath()));

@@ -10,6 +10,7 @@ import type {
   OutgoingSignal,
   PeerInfo,
   PeerJoined,
+  PeerKeys,
   PeerLeft,
   ProtocolError,
   RenameAck,
@@ -53,6 +54,8 @@ export interface SignalingOptions {
   /** The name to join with (until attach() gives the page's own source of it). */
   name: () => string;
   resume: () => ResumeTicket | undefined;
+  /** The keys to announce with each join (relay.ts needs them); resolved once, then at once. */
+  keys?: () => Promise<PeerKeys | null>;
 }
 
 export interface Signaling {
@@ -68,7 +71,7 @@ export interface Signaling {
   leave(): void;
 }
 
-export function createSignaling({ roomId, resume, ...options }: SignalingOptions): Signaling {
+export function createSignaling({ roomId, resume, keys, ...options }: SignalingOptions): Signaling {
   mark('socket-start');
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
     // WebSocket first, long-polling if the upgrade is refused (some proxies and tunnels),
@@ -102,7 +105,12 @@ export function createSignaling({ roomId, resume, ...options }: SignalingOptions
   };
 
   function join(nameRetries = NAME_RETRIES): void {
-    const request = { roomId, name: name(), ...withResume(resume()) };
+    if (!keys) sendJoin(nameRetries, null);
+    else void keys().then((announced) => !left && socket.connected && sendJoin(nameRetries, announced));
+  }
+
+  function sendJoin(nameRetries: number, announced: PeerKeys | null): void {
+    const request = { roomId, name: name(), ...withResume(resume()), ...(announced ? { keys: announced } : {}) };
     mark('join-sent');
     socket.timeout(ACK_TIMEOUT_MS).emit('room:join', request, (err, ack) =>
       heard((handlers) => {

@@ -70,3 +70,25 @@ export function signingKeyStore(roomId: string): KeyStore {
     save: (pair) => safely(() => sessionStorage.setItem(signingKey(roomId), JSON.stringify(pair)), undefined),
   };
 }
+
+const RELAY_KEY = 'roomlink:relay';
+const RELAY_RATE_KEY = 'roomlink:relay-rate';
+/** The per-pair relay rates a user may set (messages a second). */
+const RELAY_RATE_RANGE = { min: 1, max: 1_000 } as const;
+
+/** Whether this page relays messages for members who cannot reach each other (default on). */
+export function loadRelayEnabled(): boolean {
+  return safely(() => localStorage.getItem(RELAY_KEY) !== 'off', true);
+}
+
+export function saveRelayEnabled(enabled: boolean): void {
+  safely(() => localStorage.setItem(RELAY_KEY, enabled ? 'on' : 'off'), undefined);
+}
+
+/** Messages a second this page relays per pair of others, if the user set it (else undefined). */
+export function loadRelayRate(): number | undefined {
+  return safely(() => {
+    const rate = Number(localStorage.getItem(RELAY_RATE_KEY) ?? Number.NaN);
+    return Number.isFinite(rate) && rate >= RELAY_RATE_RANGE.min && rate <= RELAY_RATE_RANGE.max ? rate : undefined;
+  }, undefined);
+}

@@ -12,7 +12,7 @@ export type Verification = 'verified' | 'unverified' | 'mismatch';
 
 const CONTEXT = 'roomlink/1 dtls-binding';
 
-async function hmac(key: string, text: string): Promise<string | null> {
+export async function hmac(key: string, text: string): Promise<string | null> {
   // crypto.subtle exists only in secure contexts (https, localhost): elsewhere, no proof.
   const subtle = globalThis.crypto?.subtle;
   if (!subtle) return null;
@@ -57,7 +57,7 @@ export async function checkRoomKeyProof(
   return constantTimeEqual(expected, proof) ? 'verified' : 'mismatch';
 }
 
-function constantTimeEqual(a: string, b: string): boolean {
+export function constantTimeEqual(a: string, b: string): boolean {
   if (a.length !== b.length) return false;
   let diff = 0;
   for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);

@@ -26,9 +26,24 @@ export interface ProtocolError {
   suggestion?: string;
 }
 
+/**
+ * A member's per-join public keys, announced with its join (issue 14): its ECDSA P-256
+ * signing key (its lines are signed with it), its ECDH P-256 key (messages relayed to it
+ * through another member are sealed to it), and `proof`, an HMAC with the room key over
+ * both. The server carries them as given: without the room key it cannot make a proof for
+ * keys of its own, and a member that relays cannot change what the server delivers.
+ */
+export interface PeerKeys {
+  sign: string;
+  ecdh: string;
+  proof: string;
+}
+
 export interface PeerInfo {
   id: string;
   name: string;
+  /** Its announced keys, when it announced any (pages without WebCrypto cannot). */
+  keys?: PeerKeys;
 }
 
 /** A member arrived, or came back: resumed when it took its old id back (reload, reconnect). */
@@ -53,6 +68,7 @@ export interface JoinRequest {
   roomId: string;
   name: string;
   resume?: ResumeTicket;
+  keys?: PeerKeys;
 }
 
 export type JoinAck =
@@ -181,10 +197,33 @@ const resumeSchema = z.strictObject({
   token: z.string().check(z.minLength(16), z.maxLength(128)),
 });
 
+/** Raw P-256 public keys (65 bytes) in base64url are 87 characters; HMAC-SHA256 is 43. */
+const PUBLIC_KEY_PATTERN = /^[A-Za-z0-9_-]{80,100}$/;
+const KEY_PROOF_PATTERN = /^[A-Za-z0-9_-]{40,64}$/;
+
+export const peerKeysSchema = z.strictObject({
+  sign: z.string().check(z.regex(PUBLIC_KEY_PATTERN)),
+  ecdh: z.string().check(z.regex(PUBLIC_KEY_PATTERN)),
+  proof: z.string().check(z.regex(KEY_PROOF_PATTERN)),
+});
+
+/** A stored announcement, one string (membership stores keep it in a record field). */
+export function encodePeerKeys(keys: PeerKeys): string {
+  return `${keys.sign}.${keys.ecdh}.${keys.proof}`;
+}
+
+/** The stored form back; null for anything else (never throws). */
+export function decodePeerKeys(text: string | undefined): PeerKeys | null {
+  const [sign, ecdh, proof, ...rest] = (text ?? '').split('.');
+  const parsed = peerKeysSchema.safeParse({ sign, ecdh, proof });
+  return rest.length === 0 && parsed.success ? parsed.data : null;
+}
+
 const joinSchema = z.strictObject({
   roomId: z.unknown(),
   name: z.unknown(),
   resume: z.optional(resumeSchema),
+  keys: z.optional(peerKeysSchema),
 });
 
 const descriptionSchema = z.strictObject({
@@ -218,13 +257,14 @@ function fail<T>(code: ErrorCode, message: string): Parsed<T> {
 /** Checks a room:join payload; the name comes back trimmed. */
 export function parseJoinRequest(raw: unknown): Parsed<JoinRequest> {
   const shape = joinSchema.safeParse(raw);
-  if (!shape.success) return fail('bad_request', 'room:join expects { roomId, name, resume? }');
+  if (!shape.success) return fail('bad_request', 'room:join expects { roomId, name, resume?, keys? }');
   const room = roomIdSchema.safeParse(shape.data.roomId);
   if (!room.success) return fail('invalid_room', 'room id must be 16–64 characters of A–Z a–z 0–9 _ -');
   const name = normalizeName(shape.data.name);
   if (!name.ok) return fail('invalid_name', name.reason);
   const request: JoinRequest = { roomId: room.data, name: name.name };
   if (shape.data.resume) request.resume = shape.data.resume;
+  if (shape.data.keys) request.keys = shape.data.keys;
   return { ok: true, value: request };
 }
 

@@ -4,7 +4,7 @@
 //
 // Layout (the {roomId} hash tag keeps a room's two keys in one Cluster slot, which a script
 // needs; rooms spread over the shards):
-//   roomlink:{R}:members   hash  peerId → "node \t socket \t nameKey \t name"
+//   roomlink:{R}:members   hash  peerId → "node \t socket \t nameKey \t name \t keys"
 //   roomlink:{R}:names     hash  nameKey → peerId
 //   roomlink:nodes                     set of node ids that hold or held members
 //   roomlink:node:N:alive              set with an expiry, refreshed by node N every second
@@ -28,10 +28,13 @@ import type { Logger } from './logger.ts';
 import {
   type AdmitResult,
   createRoomTable,
+  loadedKeys,
   type MemberClaim,
   type MembershipMode,
   type MembershipStore,
+  peerInfo,
   type RenameResult,
+  storedKeys,
 } from './membership.ts';
 
 const HEARTBEAT_INTERVAL_MS = 1_000;
@@ -48,7 +51,8 @@ const aliveKey = (node: string) => `${PREFIX}:node:${node}:alive`;
 const roomsKey = (node: string) => `${PREFIX}:node:${node}:rooms`;
 const sweepLockKey = (node: string) => `${PREFIX}:node:${node}:sweeping`;
 
-// KEYS: members, names. ARGV: peer, name, nameKey, node, socket, cap, force ('1': no checks).
+// KEYS: members, names. ARGV: peer, name, nameKey, node, socket, cap, force ('1': no checks),
+// keys (the announced keys, as stored; '' for none).
 // Returns {'ok', HGETALL members} | {'room_full'} | {'name_taken', HKEYS names}.
 const ADMIT = String.raw`
 local holder = redis.call('HGET', KEYS[2], ARGV[3])
@@ -65,7 +69,7 @@ if old then
 elseif not force and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[6]) then
   return {'room_full'}
 end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[4] .. '\t' .. ARGV[5] .. '\t' .. ARGV[3] .. '\t' .. ARGV[2])
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[4] .. '\t' .. ARGV[5] .. '\t' .. ARGV[3] .. '\t' .. ARGV[2] .. '\t' .. ARGV[8])
 redis.call('HSET', KEYS[2], ARGV[3], ARGV[1])
 return {'ok', redis.call('HGETALL', KEYS[1])}
 `;
@@ -82,7 +86,8 @@ if holder and holder ~= ARGV[1] then return {'name_taken', redis.call('HKEYS', K
 if oldKey ~= ARGV[4] and redis.call('HGET', KEYS[2], oldKey) == ARGV[1] then
   redis.call('HDEL', KEYS[2], oldKey)
 end
-redis.call('HSET', KEYS[1], ARGV[1], node .. '\t' .. sock .. '\t' .. ARGV[4] .. '\t' .. ARGV[3])
+local keys = string.match(rec, '^[^\t]*\t[^\t]*\t[^\t]*\t[^\t]*\t([^\t]*)$') or ''
+redis.call('HSET', KEYS[1], ARGV[1], node .. '\t' .. sock .. '\t' .. ARGV[4] .. '\t' .. ARGV[3] .. '\t' .. keys)
 redis.call('HSET', KEYS[2], ARGV[4], ARGV[1])
 return {'ok'}
 `;
@@ -170,8 +175,8 @@ function pairsToMembers(flat: unknown): PeerInfo[] {
     const id = flat[i];
     const record = flat[i + 1];
     if (typeof id !== 'string' || typeof record !== 'string') continue;
-    const name = record.split('\t')[3];
-    if (name !== undefined) members.push({ id, name });
+    const [, , , name, keys] = record.split('\t');
+    if (name !== undefined) members.push(peerInfo(id, name, loadedKeys(keys)));
   }
   return members;
 }
@@ -269,6 +274,7 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
     claim.socketId,
     String(cap),
     force ? '1' : '0',
+    storedKeys(claim.keys),
   ];
 
   const quietly = (what: string, promise: Promise<unknown>) =>

@@ -8,14 +8,25 @@
 // disconnect removes the entry only if that socket still holds it, so the ghost's late
 // disconnect does not remove the member who replaced it.
 import { freeVariant, nameKey } from '../protocol/name-key.ts';
-import type { PeerInfo } from '../protocol/signaling.ts';
+import { decodePeerKeys, encodePeerKeys, type PeerInfo, type PeerKeys } from '../protocol/signaling.ts';
 
 export interface MemberClaim {
   peerId: string;
   name: string;
   /** The socket that holds the entry; only it may rename or remove it. */
   socketId: string;
+  /** The keys it announced with its join, carried to the others as given (issue 14). */
+  keys?: PeerKeys;
 }
+
+/** A member as the others learn of it: its keys along, when it announced any. */
+export function peerInfo(id: string, name: string, keys: PeerKeys | undefined | null): PeerInfo {
+  return keys ? { id, name, keys } : { id, name };
+}
+
+/** The keys as a membership record keeps them ('' for none). */
+export const storedKeys = (keys: PeerKeys | undefined): string => (keys ? encodePeerKeys(keys) : '');
+export const loadedKeys = (text: string | undefined): PeerKeys | undefined => decodePeerKeys(text) ?? undefined;
 
 export type NameTaken = { ok: false; code: 'name_taken'; suggestion: string };
 export type AdmitResult = { ok: true; members: PeerInfo[] } | { ok: false; code: 'room_full' } | NameTaken;
@@ -39,6 +50,7 @@ interface Entry {
   name: string;
   key: string;
   socketId: string;
+  keys?: PeerKeys | undefined;
 }
 
 interface Room {
@@ -65,7 +77,7 @@ export interface RoomTable {
 
 export function createRoomTable(): RoomTable {
   const rooms = new Map<string, Room>();
-  const membersOf = (room: Room): PeerInfo[] => [...room.entries].map(([id, e]) => ({ id, name: e.name }));
+  const membersOf = (room: Room): PeerInfo[] => [...room.entries].map(([id, e]) => peerInfo(id, e.name, e.keys));
   /** Held by someone else: your own name (an earlier connection of yours) is never taken. */
   const takenByOther = (room: Room, key: string, peerId: string): boolean => {
     const holder = room.names.get(key);
@@ -89,7 +101,7 @@ export function createRoomTable(): RoomTable {
       const key = nameKey(claim.name);
       if (takenByOther(room, key, claim.peerId)) return nameTaken(room, claim.name);
       if (!room.entries.has(claim.peerId) && room.entries.size >= cap) return { ok: false, code: 'room_full' };
-      put(room, claim.peerId, { name: claim.name, key, socketId: claim.socketId });
+      put(room, claim.peerId, { name: claim.name, key, socketId: claim.socketId, keys: claim.keys });
       rooms.set(roomId, room);
       return { ok: true, members: membersOf(room) };
     },
@@ -99,7 +111,8 @@ export function createRoomTable(): RoomTable {
       if (!room || !entry || entry.socketId !== claim.socketId) return { ok: false, code: 'not_in_room' };
       const key = nameKey(claim.name);
       if (takenByOther(room, key, claim.peerId)) return nameTaken(room, claim.name);
-      put(room, claim.peerId, { name: claim.name, key, socketId: claim.socketId });
+      // A rename keeps the keys the member announced with its join.
+      put(room, claim.peerId, { name: claim.name, key, socketId: claim.socketId, keys: entry.keys });
       return { ok: true };
     },
     leave(roomId, peerId, socketId) {
@@ -113,7 +126,10 @@ export function createRoomTable(): RoomTable {
     },
     put(roomId, claim) {
       const room = rooms.get(roomId) ?? { entries: new Map(), names: new Map() };
-      put(room, claim.peerId, { name: claim.name, key: nameKey(claim.name), socketId: claim.socketId });
+      // A mirrored rename carries no keys: the member keeps those of its join.
+      const keys = claim.keys ?? room.entries.get(claim.peerId)?.keys;
+      const entry = { name: claim.name, key: nameKey(claim.name), socketId: claim.socketId, keys };
+      put(room, claim.peerId, entry);
       rooms.set(roomId, room);
     },
     members(roomId) {
@@ -125,7 +141,12 @@ export function createRoomTable(): RoomTable {
       for (const [roomId, room] of rooms) {
         all.set(
           roomId,
-          [...room.entries].map(([peerId, e]) => ({ peerId, name: e.name, socketId: e.socketId })),
+          [...room.entries].map(([peerId, e]) => ({
+            peerId,
+            name: e.name,
+            socketId: e.socketId,
+            ...(e.keys ? { keys: e.keys } : {}),
+          })),
         );
       }
       return all;

@@ -23,7 +23,7 @@ import type { Config } from './config.ts';
 import type { ConnectionGuard, CutReason } from './guard.ts';
 import type { IceGrant } from './ice.ts';
 import type { Logger } from './logger.ts';
-import type { MembershipStore } from './membership.ts';
+import { type MembershipStore, peerInfo } from './membership.ts';
 import type { KnownEvent, Metrics } from './metrics.ts';
 import type { LimitedEvent, LimitScope } from './rate-limit.ts';
 import type { ResumeTokens } from './resume.ts';
@@ -205,7 +205,7 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
         protocolError('already_joined', 'this connection is already in a room; leave it first'),
       );
     }
-    const { roomId, name, resume } = parsed.value;
+    const { roomId, name, resume, keys } = parsed.value;
     const cap = deps.config.maxRoomSize;
 
     joining = true;
@@ -216,7 +216,8 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
       // In the Socket.IO rooms before the store decides: a member admitted right after us
       // announces itself to the room, and we must already be there to hear it.
       await enterRoom(socket, roomId, peerId);
-      const admission = await membership.admit(roomId, { peerId, name, socketId: socket.id }, cap);
+      const claim = { peerId, name, socketId: socket.id, ...(keys ? { keys } : {}) };
+      const admission = await membership.admit(roomId, claim, cap);
       if (!admission.ok) {
         await leaveRoom(socket, roomId, peerId);
         if (admission.code === 'room_full') {
@@ -254,7 +255,7 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
       // Also for a resumed id: the others may have dropped it meanwhile; a known id is a no-op.
       socket
         .to(roomAddress(roomId))
-        .emit('peer:joined', { id: peerId, name, ...(resumed && { resumed: true as const }) });
+        .emit('peer:joined', { ...peerInfo(peerId, name, keys), ...(resumed && { resumed: true as const }) });
       metrics?.join(resumed ? 'resumed' : 'joined');
       log.info({ roomId, peerId, resumed }, 'peer joined');
     } finally {

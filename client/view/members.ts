@@ -7,6 +7,7 @@ const STATE_LABEL: Record<MemberView['state'], string> = {
   connected: 'connected',
   reconnecting: 'reconnecting…',
   unreachable: 'unreachable',
+  relayed: 'via another member',
 };
 
 /** Problems that are a security warning about the link (member.ts). */
@@ -31,7 +32,8 @@ export function createMembersView(): MembersView {
     entry.dataset.state = member.state;
     entry.dataset.verified = member.verification;
     const name = el('span', { className: 'member-name', text: member.name });
-    const state = el('span', { className: `member-state state-${member.state}`, text: STATE_LABEL[member.state] });
+    const label = member.via ? `via ${member.via.name}` : STATE_LABEL[member.state];
+    const state = el('span', { className: `member-state state-${member.state}`, text: label });
     entry.append(name, state);
     // Clicking the entry chooses the member for private messages (view/private.ts); the
     // button is the same for keyboards.
@@ -54,7 +56,17 @@ export function createMembersView(): MembersView {
       path.title = `${member.path.local} ↔ ${member.path.remote}`;
       entry.append(path);
     }
-    if (member.reason) {
+    if (member.via) {
+      // Reached through another member (relay.ts): chat goes, files and calls do not.
+      entry.dataset.via = member.via.id;
+      const rtt = member.via.rttMs === null ? '' : ` · ${member.via.rttMs} ms`;
+      const path = el('span', { className: 'member-path', text: `via ${member.via.name}${rtt}` });
+      path.dataset.path = 'via';
+      path.title = 'Messages go through this member, sealed so that it cannot read or change them';
+      const note = el('span', { className: 'member-note', text: 'files and calls need a direct link or TURN' });
+      entry.append(path, note);
+    }
+    if (member.reason && !member.via) {
       const reason = el('span', { className: 'member-reason', text: member.reason.text });
       reason.dataset.reason = member.reason.code;
       if (SECURITY_WARNINGS.has(member.reason.code)) {

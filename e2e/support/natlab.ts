@@ -88,6 +88,16 @@ async function loadRuleset(router: BareNetns, kind: NatKind): Promise<void> {
   }
 }
 
+/**
+ * Swaps a home's NAT for another kind (a network change: say the user moved to another
+ * network). Flows already through the router keep their mappings; new ones get the new
+ * kind's, and an ICE restart opens new sockets, so its checks are new flows.
+ */
+export async function setNat(home: Home, kind: NatKind): Promise<void> {
+  await home.router.run(nft, ['delete', 'table', 'ip', 'roomlink_nat']);
+  await loadRuleset(home.router, kind);
+}
+
 export async function createNatLab(kind: NatKind): Promise<NatLab> {
   const created: BareNetns[] = [];
   const make = async () => {

@@ -15,6 +15,7 @@ import { type HistoryMessage, historyRates, historySchemas } from './history.ts'
 import type { ChannelRate } from './rates.ts';
 import { type ReactionMessage, reactionRates, reactionSchemas } from './reactions.ts';
 import { type ReceiptMessage, receiptRates, receiptSchemas } from './receipts.ts';
+import { type RelayMessage, relayRates, relaySchemas } from './relay.ts';
 import { type TypingMessage, typingRates, typingSchemas } from './typing.ts';
 
 export * from './calls.ts';
@@ -25,6 +26,7 @@ export * from './history.ts';
 export * from './rates.ts';
 export * from './reactions.ts';
 export * from './receipts.ts';
+export * from './relay.ts';
 export * from './typing.ts';
 
 const channelMessageSchema = z.discriminatedUnion('t', [
@@ -36,6 +38,7 @@ const channelMessageSchema = z.discriminatedUnion('t', [
   ...reactionSchemas,
   ...fileSchemas,
   ...callSchemas,
+  ...relaySchemas,
 ]);
 
 export type ChannelMessage =
@@ -46,7 +49,8 @@ export type ChannelMessage =
   | ReceiptMessage
   | ReactionMessage
   | FileMessage
-  | CallProtocolMessage;
+  | CallProtocolMessage
+  | RelayMessage;
 export type ChannelMessageType = ChannelMessage['t'];
 /** One message type, by its tag: `MessageOf<'chat'>`. */
 export type MessageOf<T extends ChannelMessageType> = Extract<ChannelMessage, { t: T }>;
@@ -61,6 +65,7 @@ export const CHANNEL_RATES: Readonly<Record<ChannelMessageType, ChannelRate>> = 
   ...reactionRates,
   ...fileRates,
   ...callRates,
+  ...relayRates,
 };
 
 export function parseChannelMessage(raw: unknown): ChannelMessage | null {

@@ -1,0 +1,349 @@
+// Relaying through members (issue 14): when our direct link to a member is down and another
+// member links to both of us, our messages go through that member, one hop. Every member
+// tells the ones it links to whom it links to (relay:links, with round-trip times); from
+// that each member picks, for every member it cannot reach directly, the relay with the
+// smallest total round trip, and switches when that relay goes or the direct link comes
+// back (member.ts prefers the direct link whenever it works).
+//
+// What travels is sealed end to end (announce.ts): a relay sees sizes, not contents, and
+// cannot alter, forge, redirect or replay what it carries; a message that does not open is
+// refused and reported. What a relay does is bounded: it forwards only relay:fwd arriving
+// on its own proven links, only to members it links to directly, at most `rate` messages a
+// second per pair, and nothing at all when the user turned relaying off. Senders pace
+// themselves at the same rate, so an honest backlog is not dropped on the way.
+import {
+  type ChannelMessage,
+  encodeChannelMessage,
+  MAX_SEALED_LENGTH,
+  type MessageOf,
+  parseChannelMessage,
+  RELAYABLE_TYPES,
+} from '../protocol/index.ts';
+import type { Announcement } from './announce.ts';
+import { createSlot, defineFeature } from './feature.ts';
+import type { Member, RelayRoute } from './member.ts';
+
+/** Messages a second a member relays for one pair of others, by default (a page setting). */
+export const RELAY_RATE = 50;
+/** A burst allowed on top (a resend after a reconnect), in seconds of the rate. */
+const BURST_SECONDS = 2;
+/** Advertisements go out at most this often (and on every change of our direct links). */
+const ADVERTISE_MIN_INTERVAL_MS = 1_000;
+/** A relayed message whose sender clock is further from ours than this is refused. */
+export const REPLAY_WINDOW_MS = 5 * 60_000;
+/** Nonces remembered per sender (within the window) to refuse replays. */
+const SEEN_LIMIT = 20_000;
+/** Round trips are compared in steps of this (ms): jitter alone does not re-advertise. */
+const RTT_STEP_MS = 10;
+
+export type Refusal = 'altered' | 'replayed' | 'stale' | 'malformed';
+
+interface Reach {
+  /** What this member last advertised: the members it links to, with its RTT to each. */
+  links: Map<string, number | null>;
+}
+
+interface Ends {
+  /** Our sealed messages to this member go out in order. */
+  sending: Promise<void>;
+  /** Sealed messages from this member are opened in the order they came. */
+  opening: Promise<void>;
+  /** Nonces of its relayed messages we opened, with their sender time. */
+  seen: Map<string, number>;
+  /** Sender-side pacing toward this member. */
+  bucket: Bucket;
+  drainTimer: ReturnType<typeof setTimeout> | null;
+}
+
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+export interface RelayStats {
+  /** Messages we sent through a relay, and received through one. */
+  sent: number;
+  received: number;
+  /** Messages we passed on for others, and dropped for going over the per-pair rate. */
+  forwarded: number;
+  overRate: number;
+  /** Relayed messages refused: did not open (altered), replayed, out of the time window. */
+  refused: number;
+}
+
+export interface RelayOptions {
+  selfId(): string;
+  members(): Iterable<Member>;
+  member(id: string): Member | undefined;
+  /** The user lets this page relay for others (a setting, on by default). */
+  enabled(): boolean;
+  /** Messages a second relayed per pair (default RELAY_RATE). */
+  rate?: number | undefined;
+  announcement: Pick<Announcement, 'seal' | 'open'>;
+  /** A message from `from` that came through a relay and opened: to the features. */
+  deliver(from: Member, message: ChannelMessage, size: number): void;
+  /** The route to this member has room again (we pace ourselves): features may continue. */
+  drained(member: Member): void;
+  /** A relayed message from `from`, carried by `via`, was refused. */
+  refused(from: Member, via: Member, why: Refusal): void;
+  now?: () => number;
+  wallClock?: () => number;
+}
+
+export function createRelay(options: RelayOptions) {
+  const now = options.now ?? (() => performance.now());
+  const wallClock = options.wallClock ?? (() => Date.now());
+  const rate = options.rate ?? RELAY_RATE;
+  const burst = Math.max(1, rate * BURST_SECONDS);
+  const reachSlot = createSlot<Reach>('relay', () => ({ links: new Map() }));
+  const endsSlot = createSlot<Ends>('relay-ends', () => ({
+    sending: Promise.resolve(),
+    opening: Promise.resolve(),
+    seen: new Map(),
+    bucket: { tokens: burst, at: now() },
+    drainTimer: null,
+  }));
+  /** The relay side: one bucket per (from, to) pair we pass messages on for. */
+  const pairs = new Map<string, Bucket>();
+  const stats: RelayStats = { sent: 0, received: 0, forwarded: 0, overRate: 0, refused: 0 };
+  let lastAdvertised = '';
+  let lastAdvertisedAt = Number.NEGATIVE_INFINITY;
+  let advertiseTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /** A direct link that proved the room key (and, with crypto, both sides can prove). */
+  const direct = (m: Member): boolean => !m.disposed && m.link.open && m.verification === 'verified';
+
+  function refill(bucket: Bucket): void {
+    const t = now();
+    bucket.tokens = Math.min(burst, bucket.tokens + ((t - bucket.at) / 1000) * rate);
+    bucket.at = t;
+  }
+
+  function ourLinks(): MessageOf<'relay:links'>['peers'] {
+    if (!options.enabled()) return [];
+    return [...options.members()]
+      .filter((m) => direct(m) && m.announced !== null)
+      .map((m) => ({ id: m.id, rtt: m.rttMs === null ? null : Math.round(m.rttMs) }));
+  }
+
+  /** Sends our links to these members (those we link to directly). */
+  function sendLinks(to: Iterable<Member>): void {
+    const peers = ourLinks();
+    for (const member of to) if (direct(member)) member.send({ t: 'relay:links', peers });
+  }
+
+  const summary = (): string =>
+    ourLinks()
+      .map((p) => `${p.id}:${p.rtt === null ? '' : Math.round(p.rtt / RTT_STEP_MS)}`)
+      .sort()
+      .join(',');
+
+  /** Our direct links changed: tell everyone, at most once per ADVERTISE_MIN_INTERVAL_MS. */
+  function advertise(): void {
+    if (summary() === lastAdvertised || advertiseTimer !== null) return;
+    const send = () => {
+      advertiseTimer = null;
+      lastAdvertised = summary();
+      lastAdvertisedAt = now();
+      sendLinks(options.members());
+    };
+    const wait = lastAdvertisedAt + ADVERTISE_MIN_INTERVAL_MS - now();
+    if (wait > 0) advertiseTimer = setTimeout(send, wait);
+    else send();
+  }
+
+  /** One message as it goes sealed: history answers too big for one envelope are split. */
+  function pieces(message: ChannelMessage): ChannelMessage[] {
+    const encoded = encodeChannelMessage(message);
+    // base64url of the UTF-8 bytes, the IV, the tag and the sender time.
+    const sealedSize = Math.ceil(((new TextEncoder().encode(encoded).length + 48) * 4) / 3);
+    if (sealedSize <= MAX_SEALED_LENGTH) return [message];
+    if (message.t !== 'history:lines' || message.lines.length < 2) return []; // cannot go: dropped
+    const half = Math.ceil(message.lines.length / 2);
+    return [
+      ...pieces({ t: 'history:lines', lines: message.lines.slice(0, half), done: false }),
+      ...pieces({ t: 'history:lines', lines: message.lines.slice(half), done: message.done }),
+    ];
+  }
+
+  /** After a paced send ran dry: tell the features when there is room again. */
+  function scheduleDrain(target: Member, ends: Ends): void {
+    if (ends.drainTimer !== null) return;
+    const wait = Math.max(10, ((1 - ends.bucket.tokens) / rate) * 1000);
+    ends.drainTimer = setTimeout(() => {
+      ends.drainTimer = null;
+      if (!target.disposed) options.drained(target);
+    }, wait);
+  }
+
+  function routeVia(relay: Member, target: Member, rttMs: number | null): RelayRoute {
+    const ends = target.slot(endsSlot);
+    return {
+      relayId: relay.id,
+      relayName: relay.name,
+      rttMs,
+      get writable() {
+        if (!direct(relay) || !relay.writable) return false;
+        refill(ends.bucket);
+        if (ends.bucket.tokens >= 1) return true;
+        scheduleDrain(target, ends);
+        return false;
+      },
+      send(message) {
+        // One hop, end-to-end messages only: never link-level, relay, file or call messages.
+        const keys = target.announced;
+        if (!RELAYABLE_TYPES.has(message.t) || !direct(relay) || keys === null) return false;
+        refill(ends.bucket);
+        ends.bucket.tokens -= 1;
+        const from = options.selfId();
+        for (const piece of pieces(message)) {
+          ends.sending = ends.sending.then(async () => {
+            const sealed = await options.announcement.seal(from, target.id, keys, encodeChannelMessage(piece));
+            // Gone meanwhile: the chat resends what was not acknowledged on the next route.
+            if (sealed === null || !direct(relay)) return;
+            if (relay.send({ t: 'relay:fwd', to: target.id, sealed })) stats.sent++;
+          });
+        }
+        return true;
+      },
+    };
+  }
+
+  /** For every member we cannot reach directly: the relay with the smallest round trip. */
+  function reroute(): void {
+    const all = [...options.members()];
+    for (const target of all) {
+      if (target.disposed) continue;
+      if (target.link.open || target.announced === null) {
+        target.setRoute(null);
+        continue;
+      }
+      let best: { relay: Member; cost: number; rtt: number | null } | null = null;
+      for (const relay of all) {
+        if (relay === target || !direct(relay)) continue;
+        const links = relay.slot(reachSlot).links;
+        if (!links.has(target.id)) continue;
+        const there = relay.rttMs;
+        const onward = links.get(target.id) ?? null;
+        const rtt = there !== null && onward !== null ? Math.round(there + onward) : null;
+        // Unknown round trips sort last but still count as a route.
+        const cost = rtt ?? Number.MAX_SAFE_INTEGER;
+        if (!best || cost < best.cost) best = { relay, cost, rtt };
+      }
+      target.setRoute(best ? routeVia(best.relay, target, best.rtt) : null);
+    }
+  }
+
+  /** The relay side's fair share: false when this pair is over its rate. */
+  function take(pair: string): boolean {
+    const bucket = pairs.get(pair) ?? { tokens: burst, at: now() };
+    refill(bucket);
+    pairs.set(pair, bucket);
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
+  }
+
+  function forward(from: Member, message: MessageOf<'relay:fwd'>): void {
+    if (!options.enabled() || !direct(from)) return;
+    const target = options.member(message.to);
+    if (!target || target === from || !direct(target)) return;
+    if (!take(`${from.id}>${target.id}`)) {
+      stats.overRate++;
+      return;
+    }
+    if (target.send({ t: 'relay:deliver', from: from.id, sealed: message.sealed })) stats.forwarded++;
+  }
+
+  function receive(via: Member, message: MessageOf<'relay:deliver'>): void {
+    const author = options.member(message.from);
+    const keys = author?.announced ?? null;
+    if (!author || author === via || keys === null || !direct(via)) return;
+    const ends = author.slot(endsSlot);
+    const refuse = (why: Refusal) => {
+      stats.refused++;
+      options.refused(author, via, why);
+    };
+    ends.opening = ends.opening.then(async () => {
+      const opened = await options.announcement.open(author.id, options.selfId(), keys, message.sealed);
+      if (author.disposed) return;
+      if (opened === null) return refuse('altered');
+      const wall = wallClock();
+      if (Math.abs(wall - opened.ts) > REPLAY_WINDOW_MS) return refuse('stale');
+      if (ends.seen.has(opened.nonce)) return refuse('replayed');
+      ends.seen.set(opened.nonce, opened.ts);
+      if (ends.seen.size > SEEN_LIMIT) {
+        for (const [nonce, ts] of ends.seen) if (wall - ts > REPLAY_WINDOW_MS) ends.seen.delete(nonce);
+        const oldest = ends.seen.keys().next();
+        if (ends.seen.size > SEEN_LIMIT && !oldest.done) ends.seen.delete(oldest.value);
+      }
+      const inner = parseChannelMessage(opened.text);
+      if (inner === null || !RELAYABLE_TYPES.has(inner.t)) return refuse('malformed');
+      stats.received++;
+      options.deliver(author, inner, opened.text.length);
+    });
+  }
+
+  const feature = defineFeature({
+    name: 'relay',
+    types: ['relay:links', 'relay:fwd', 'relay:deliver'],
+    opened(handle) {
+      // A member whose link just opened gets our links at once, whatever the others heard.
+      const member = options.member(handle.id);
+      if (member && direct(member)) sendLinks([member]);
+      refresh();
+    },
+    verified: () => refresh(),
+    removed(member) {
+      for (const pair of [...pairs.keys()]) if (pair.split('>').includes(member.id)) pairs.delete(pair);
+      const ends = member.slot(endsSlot);
+      if (ends.drainTimer !== null) clearTimeout(ends.drainTimer);
+      refresh();
+    },
+    receive(handle, message) {
+      const member = options.member(handle.id);
+      if (!member) return;
+      switch (message.t) {
+        case 'relay:links': {
+          const links = member.slot(reachSlot).links;
+          links.clear();
+          for (const peer of message.peers) if (peer.id !== member.id) links.set(peer.id, peer.rtt);
+          refresh();
+          return;
+        }
+        case 'relay:fwd':
+          forward(member, message);
+          return;
+        case 'relay:deliver':
+          receive(member, message);
+          return;
+      }
+    },
+  });
+
+  let refreshing = false;
+  /** Links changed (opened, closed, proven, RTT): re-advertise and re-route. */
+  function refresh(): void {
+    // Re-routing changes member entries, which calls back here: once is enough.
+    if (refreshing) return;
+    refreshing = true;
+    try {
+      advertise();
+      reroute();
+    } finally {
+      refreshing = false;
+    }
+  }
+
+  return {
+    feature,
+    refresh,
+    stats: (): RelayStats => ({ ...stats }),
+    stop(): void {
+      if (advertiseTimer !== null) clearTimeout(advertiseTimer);
+      advertiseTimer = null;
+    },
+  };
+}
+
+export type Relay = ReturnType<typeof createRelay>;

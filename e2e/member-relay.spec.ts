@@ -1,0 +1,242 @@
+// Relay through members (issue 14), in the NAT lab: alice and bob each behind a
+// port-randomising NAT, carol on an open address, no TURN. Alice and bob cannot link, so
+// their chat goes through carol, sealed: each sees the other "via carol", receipts come
+// back the same way, a private line arrives and carol's page never holds its text (the
+// bytes it forwarded are checked); carol altering what she forwards is caught; when carol
+// leaves, each shows the other unreachable with the reason; when their NATs become cone
+// NATs (a network change), they link directly and the route is dropped. One room for all.
+
+import { randomBytes } from 'node:crypto';
+import type { BrowserContext, Page } from '@playwright/test';
+import type { BrowserPool } from './support/browser.ts';
+import { privatePeerRanges } from './support/coturn.ts';
+import { createNatLab, type NatLab, setNat } from './support/natlab.ts';
+import { closeAllLinks, memberPath, memberReason } from './support/rooms.ts';
+import { expect, type Services, test } from './support/services.ts';
+import { openUser, shareLink, type User, waitForMessages, waitForPeers } from './support/users.ts';
+
+/** Alice and bob route through carol as soon as carol links to both (tens of seconds loaded). */
+const routeWithinMs = 60_000;
+/** The client calls a link unreachable after 12 s; slack for a loaded machine. */
+const unreachableWithinMs = 40_000;
+/** A sealed chat line this long or longer is the one carol's page alters (typing, acks are short). */
+const TAMPER_MIN_LENGTH = 1_500;
+
+interface Relayed {
+  /** Every relay:deliver carol's page put on a data channel (as sent, after any tampering). */
+  sent: string[];
+  /** When set: alter the next relay:deliver at least this long. */
+  tamperMinLength: number;
+  tampered: number;
+}
+
+/**
+ * Carol's page: records what it forwards, and alters a forwarded message on request (a
+ * hostile relay, played by wrapping RTCDataChannel.send in an init script).
+ */
+function watchForwarding(): void {
+  const scope = globalThis as unknown as { __relayed: Relayed; RTCDataChannel: { prototype: { send: unknown } } };
+  const record: Relayed = { sent: [], tamperMinLength: 0, tampered: 0 };
+  scope.__relayed = record;
+  const proto = scope.RTCDataChannel.prototype as { send(this: unknown, data: unknown): void };
+  const original = proto.send;
+  proto.send = function send(this: unknown, data: unknown) {
+    if (typeof data === 'string' && data.includes('"relay:deliver"')) {
+      let out = data;
+      if (record.tamperMinLength > 0 && data.length >= record.tamperMinLength) {
+        const message = JSON.parse(data) as { sealed: string };
+        const at = Math.floor(message.sealed.length / 2);
+        const flipped = message.sealed[at] === 'A' ? 'B' : 'A';
+        message.sealed = `${message.sealed.slice(0, at)}${flipped}${message.sealed.slice(at + 1)}`;
+        out = JSON.stringify(message);
+        record.tamperMinLength = 0;
+        record.tampered++;
+      }
+      record.sent.push(out);
+      return original.call(this, out);
+    }
+    return original.call(this, data);
+  };
+}
+
+async function user(pool: BrowserPool, url: string, name: string, setup?: (c: BrowserContext) => Promise<unknown>) {
+  const context = await pool.newContext({ label: name });
+  await setup?.(context);
+  return openUser(context, url, name);
+}
+
+async function twoHomesAndAnOpenHost(services: Services): Promise<{ lab: NatLab; users: [User, User, User] }> {
+  const lab = await createNatLab('symmetric');
+  services.defer('NAT lab (symmetric)', () => lab.destroy());
+  // STUN only (coturn answers it), no TURN: alice and bob have no path to each other.
+  const coturn = await services.coturn({
+    netns: lab.publicNetns,
+    ip: lab.publicIp,
+    secret: randomBytes(12).toString('hex'),
+    deniedPeers: privatePeerRanges,
+  });
+  const server = await services.server({
+    netns: lab.publicNetns,
+    urlHost: lab.publicIp,
+    port: 3000,
+    env: { STUN_URLS: coturn.stunUrl },
+  });
+  // Plain http on a public address: treated as secure, as behind https (crypto.subtle).
+  const args = [`--unsafely-treat-insecure-origin-as-secure=${server.url}`];
+  const [home1, home2] = lab.homes;
+  const carol = await user(
+    services.browsers(lab.publicNetns, { args }, 'browser on the open network'),
+    `${server.url}/`,
+    'carol',
+    (context) => context.addInitScript(watchForwarding),
+  );
+  const link = await shareLink(carol.page);
+  const [alice, bob] = await Promise.all([
+    user(services.browsers(home1.netns, { args }, 'browsers in home 1'), link, 'alice'),
+    user(services.browsers(home2.netns, { args }, 'browsers in home 2'), link, 'bob'),
+  ]);
+  const users: [User, User, User] = [alice, bob, carol];
+  services.defer('close peer connections', () => closeAllLinks(users));
+  return { lab, users };
+}
+
+const entry = (page: Page, peerId: string) => page.locator(`[data-testid=peer][data-peer-id="${peerId}"]`);
+const ownLine = (page: Page, from: string, text: string) =>
+  page.locator(`[data-testid=message][data-from="${from}"]`).filter({ hasText: text });
+
+interface RelayStats {
+  sent: number;
+  received: number;
+  forwarded: number;
+  refused: number;
+}
+const relayStats = (page: Page): Promise<RelayStats> =>
+  page.evaluate(() => (globalThis as unknown as { roomlink: { relay(): RelayStats } }).roomlink.relay());
+const forwarded = (page: Page): Promise<string[]> =>
+  page.evaluate(() => (globalThis as unknown as { __relayed: Relayed }).__relayed.sent);
+const tag = () => randomBytes(3).toString('hex');
+
+test('members who cannot link chat through one who reaches both, sealed; the route follows the relay and the direct path', async ({
+  services,
+}) => {
+  test.setTimeout(300_000);
+  const { lab, users } = await twoHomesAndAnOpenHost(services);
+  const [alice, bob, carol] = users;
+  await waitForPeers(carol.page, [alice.id, bob.id], 'connected');
+
+  // Each shows the other through carol, with the round trip through her, not as unreachable.
+  for (const [one, other] of [
+    [alice, bob],
+    [bob, alice],
+  ] as const) {
+    const shown = entry(one.page, other.id);
+    await expect(shown).toHaveAttribute('data-via', carol.id, { timeout: routeWithinMs });
+    await expect(shown).toHaveAttribute('data-state', 'relayed');
+    await expect(shown).toHaveAttribute('data-verified', 'verified');
+    await expect(shown.locator('.member-path[data-path=via]')).toHaveText(/^via carol · \d+ ms$/, {
+      timeout: routeWithinMs,
+    });
+    await expect(shown).toContainText('files and calls need a direct link or TURN');
+  }
+
+  // Public lines both ways; alice's is delivered to both (bob's ack came back through carol).
+  const fromAlice = { from: alice.id, text: `through carol from alice ${tag()}` };
+  const fromBob = { from: bob.id, text: `through carol from bob ${tag()}` };
+  await alice.page.getByTestId('message-input').fill(fromAlice.text);
+  await alice.page.getByTestId('message-input').press('Enter');
+  await bob.page.getByTestId('message-input').fill(fromBob.text);
+  await bob.page.getByTestId('message-input').press('Enter');
+  await waitForMessages(bob.page, [fromAlice]);
+  await waitForMessages(alice.page, [fromBob]);
+  const aliceLine = ownLine(alice.page, alice.id, fromAlice.text);
+  await expect(aliceLine).toHaveAttribute('data-receipt', /^(delivered-all|read)$/);
+  const lineId = (await aliceLine.getAttribute('data-id')) ?? '';
+  await expect
+    .poll(() =>
+      alice.page.evaluate(
+        (id) =>
+          (
+            globalThis as unknown as { roomlink: { receipt(id: string): { delivered: number } | null } }
+          ).roomlink.receipt(id)?.delivered,
+        lineId,
+      ),
+    )
+    .toBe(2);
+
+  // A private line alice → bob: it arrives, is read (the receipt came back through carol),
+  // and carol's page never held its text: not shown, not in any byte it forwarded.
+  const secret = `for bob only ${tag()}`;
+  await alice.page.evaluate(
+    (args) =>
+      (
+        globalThis as unknown as { roomlink: { sendPrivate(to: string, text: string): string | null } }
+      ).roomlink.sendPrivate(args.to, args.text),
+    { to: bob.id, text: secret },
+  );
+  await waitForMessages(bob.page, [{ from: alice.id, text: secret }]);
+  await expect(ownLine(bob.page, alice.id, secret)).toHaveAttribute('data-private-from', alice.id);
+  await expect(ownLine(alice.page, alice.id, secret)).toHaveAttribute('data-receipt', 'read');
+  await expect(ownLine(alice.page, alice.id, secret).getByTestId('receipt')).toHaveText('read by 1');
+  const carried = await forwarded(carol.page);
+  expect(carried.length).toBeGreaterThan(0);
+  for (const bytes of carried) {
+    for (const text of [secret, fromAlice.text, fromBob.text]) expect(bytes).not.toContain(text);
+  }
+  expect(await carol.page.content()).not.toContain(secret);
+
+  // Carol alters the next long message she forwards: bob flags it and does not show it.
+  await carol.page.evaluate((min) => {
+    (globalThis as unknown as { __relayed: Relayed }).__relayed.tamperMinLength = min;
+  }, TAMPER_MIN_LENGTH);
+  const altered = `altered on the way ${tag()} ${'x'.repeat(TAMPER_MIN_LENGTH)}`;
+  await alice.page.evaluate(
+    (args) =>
+      (
+        globalThis as unknown as { roomlink: { sendPrivate(to: string, text: string): string | null } }
+      ).roomlink.sendPrivate(args.to, args.text),
+    { to: bob.id, text: altered },
+  );
+  await expect
+    .poll(() => carol.page.evaluate(() => (globalThis as unknown as { __relayed: Relayed }).__relayed.tampered))
+    .toBe(1);
+  await expect(
+    bob.page.locator('[data-testid=message][data-kind=system]').filter({ hasText: 'changed on the way' }),
+  ).toContainText(`carol passed on a message that was changed on the way, said to be from alice`);
+  expect((await relayStats(bob.page)).refused).toBe(1);
+  await expect(ownLine(bob.page, alice.id, 'altered on the way')).toHaveCount(0);
+
+  // Carol leaves: no route, so each shows the other unreachable, with the reason.
+  await carol.page.close();
+  for (const [one, other] of [
+    [alice, bob],
+    [bob, alice],
+  ] as const) {
+    const shown = entry(one.page, other.id);
+    await expect(shown).toHaveAttribute('data-state', 'unreachable', { timeout: unreachableWithinMs });
+    await expect(shown).not.toHaveAttribute('data-via', /.+/);
+    expect(await memberReason(one.page, other.id)).toMatch(/^no-turn: /);
+  }
+
+  // Their networks change to cone NATs: the next ICE restart links them directly.
+  await Promise.all(lab.homes.map((home) => setNat(home, 'cone')));
+  await Promise.all(
+    [alice, bob].map((one) =>
+      one.page.evaluate(() => {
+        const page = globalThis as unknown as { dispatchEvent(e: unknown): boolean; Event: new (t: string) => unknown };
+        page.dispatchEvent(new page.Event('online'));
+      }),
+    ),
+  );
+  for (const [one, other] of [
+    [alice, bob],
+    [bob, alice],
+  ] as const) {
+    await expect(entry(one.page, other.id)).toHaveAttribute('data-state', 'connected', { timeout: routeWithinMs });
+    expect(await memberPath(one.page, other.id)).toBe('direct');
+  }
+  const direct = { from: alice.id, text: `direct at last ${tag()}` };
+  await alice.page.getByTestId('message-input').fill(direct.text);
+  await alice.page.getByTestId('message-input').press('Enter');
+  // Carol is gone: only the direct link can have carried it.
+  await waitForMessages(bob.page, [direct]);
+});

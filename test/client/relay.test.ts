@@ -1,0 +1,329 @@
+// Relaying through members, in Node with fake links and real WebCrypto: routes follow what
+// members advertise and the keys the server carried; what goes through a relay is sealed
+// to its recipient (the relay sees no text), opens as its author's, and is acked back the
+// same way; an altered, replayed or out-of-window message is refused; one hop only; a relay
+// keeps to its fair share; and traffic moves back to the direct link as soon as it works.
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { type Announcement, createAnnouncement } from '../../client/announce.ts';
+import { type ChatLine, createChat } from '../../client/features/chat.ts';
+import { createTranscript } from '../../client/features/transcript.ts';
+import { createIdentity, type Identity } from '../../client/identity.ts';
+import type { Handshake } from '../../client/member.ts';
+import { createMesh, type Mesh } from '../../client/mesh.ts';
+import { createRelay, RELAY_RATE, REPLAY_WINDOW_MS, type Refusal } from '../../client/relay.ts';
+import { createRouter, type Router } from '../../client/router.ts';
+import {
+  type ChannelMessage,
+  encodeChannelMessage,
+  type MessageOf,
+  type PeerKeys,
+  parseChannelMessage,
+} from '../../protocol/index.ts';
+import { type FakeLink, fakeLinkConfig, fakeLinks } from './fakes.ts';
+
+const ROOM_KEY = 'room-key-0123456789abcdef';
+const ME = 'aaaaaaaaaaaa';
+const BOB = 'bbbbbbbbbbbb';
+const CAROL = 'cccccccccccc';
+
+interface Party {
+  identity: Identity;
+  announcement: Announcement;
+  keys: PeerKeys;
+}
+
+async function party(roomKey = ROOM_KEY): Promise<Party> {
+  const identity = createIdentity();
+  const announcement = createAnnouncement(roomKey, identity);
+  const keys = await announcement.keys();
+  if (!keys) throw new Error('WebCrypto expected');
+  return { identity, announcement, keys };
+}
+
+/** Proves every hello (the fakes have no DTLS) and checks announced keys for real. */
+function provingHandshake(announcement: Announcement): Handshake {
+  return {
+    canProve: true,
+    hello: async () => ({ t: 'hello', v: 2 }),
+    check: async () => 'verified',
+    checkKeys: (keys) => announcement.check(keys),
+  };
+}
+
+/** Resolves once `ready()` holds (WebCrypto and the features' chains are asynchronous). */
+async function until(ready: () => boolean, what: string): Promise<void> {
+  const deadline = performance.now() + 10_000;
+  while (performance.now() < deadline) {
+    if (ready()) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  assert.fail(`never happened: ${what}`);
+}
+
+async function room(options: { relaying?: boolean; clock?: () => number; wallClock?: () => number } = {}) {
+  const me = await party();
+  const bob = await party();
+  const carol = await party();
+  const { factory, made } = fakeLinks();
+  const shown: ChatLine[] = [];
+  const refused: Array<[string, string, Refusal]> = [];
+  let router: Router | null = null;
+  let mesh: Mesh | null = null;
+  const chat = createChat({
+    selfId: () => ME,
+    selfName: () => 'Me',
+    members: () => mesh?.all() ?? [],
+    display: (line) => shown.push(line),
+    identity: me.identity,
+    transcript: createTranscript(),
+  });
+  const relay = createRelay({
+    selfId: () => ME,
+    members: () => mesh?.objects() ?? [],
+    member: (id) => mesh?.object(id),
+    enabled: () => options.relaying ?? true,
+    announcement: me.announcement,
+    deliver(from, message, size) {
+      if (router?.admit(from, message.t, size) === 'pass') router.dispatch(from, message);
+    },
+    drained: (member) => router?.drained(member),
+    refused: (from, via, why) => refused.push([from.id, via.id, why]),
+    ...(options.clock ? { now: options.clock } : {}),
+    ...(options.wallClock ? { wallClock: options.wallClock } : {}),
+  });
+  router = createRouter([chat.feature, relay.feature]);
+  mesh = createMesh({
+    links: fakeLinkConfig(factory),
+    handshake: provingHandshake(me.announcement),
+    router,
+    sendSignal: () => {},
+    changed: () => relay.refresh(),
+    notice: () => {},
+  });
+  mesh.setSelf(ME);
+  mesh.sync(
+    [
+      { id: BOB, name: 'Bob', keys: bob.keys },
+      { id: CAROL, name: 'Carol', keys: carol.keys },
+    ],
+    false,
+  );
+  const [toBob, toCarol] = made as [FakeLink, FakeLink];
+  if (!toBob || !toCarol) throw new Error('two links expected');
+  after(() => relay.stop());
+  const view = (id: string) => mesh?.members().find((m) => m.id === id);
+  const m = mesh;
+  /** Opens a direct link and plays the other side's hello (with its signing key). */
+  async function link(to: FakeLink, other: Party): Promise<void> {
+    to.openChannel();
+    await until(() => to.sent.some((msg) => msg.t === 'hello'), 'our hello went');
+    to.deliver({ t: 'hello', v: 2, key: await other.identity.publicKey().then((k) => k ?? '') });
+  }
+  /** Carol links to us and tells us she links to Bob. */
+  async function viaCarol(): Promise<void> {
+    await until(() => m.object(BOB)?.announced !== null && m.object(CAROL)?.announced !== null, 'keys checked');
+    await link(toCarol, carol);
+    toCarol.deliver({ t: 'relay:links', peers: [{ id: BOB, rtt: 7 }] });
+    await until(() => view(BOB)?.state === 'relayed', 'bob is relayed');
+  }
+  /** What we sealed to Bob through Carol, opened as Bob would. */
+  async function openedByBob(): Promise<ChannelMessage[]> {
+    const out: ChannelMessage[] = [];
+    for (const message of toCarol.sent) {
+      if (message.t !== 'relay:fwd' || message.to !== BOB) continue;
+      const opened = await bob.announcement.open(ME, BOB, me.keys, message.sealed);
+      const inner = opened ? parseChannelMessage(opened.text) : null;
+      if (inner) out.push(inner);
+    }
+    return out;
+  }
+  return { mesh, chat, relay, shown, refused, toBob, toCarol, me, bob, carol, view, link, viaCarol, openedByBob };
+}
+
+async function bobSays(bob: Party, text: string, id: string): Promise<MessageOf<'chat'>> {
+  const ts = Date.now();
+  const sig = (await bob.identity.sign({ from: BOB, id, ts, text })) ?? undefined;
+  return { t: 'chat', id, ts, text, ...(sig ? { sig } : {}) };
+}
+
+test('a member we cannot reach is reached through one that links to it, sealed so the relay cannot read it', async () => {
+  const r = await room();
+  await r.viaCarol();
+  const bob = r.view(BOB);
+  assert.equal(bob?.via?.id, CAROL);
+  assert.equal(bob?.via?.rttMs, null, 'our own RTT to carol is unknown here');
+  assert.equal(bob?.verification, 'verified', 'proven by its announced keys');
+
+  // Private: carol has no copy of her own (a public line she would get directly).
+  r.chat.send('hello bob', BOB);
+  await r.chat.idle();
+  await until(() => r.toCarol.sent.some((m) => m.t === 'relay:fwd'), 'a sealed message went to carol');
+  for (const message of r.toCarol.sent) {
+    assert.ok(!JSON.stringify(message).includes('hello bob'), 'carol never gets the text');
+  }
+  const opened = await r.openedByBob();
+  assert.ok(opened.some((m) => m.t === 'chat' && m.text === 'hello bob' && m.to === BOB));
+  // Sealed to bob: carol (who holds the room key) cannot open it.
+  const first = r.toCarol.sent.find((m) => m.t === 'relay:fwd');
+  assert.ok(first?.t === 'relay:fwd');
+  assert.equal(await r.carol.announcement.open(ME, CAROL, r.me.keys, first.sealed), null);
+});
+
+test('a relayed line opens as its author’s, is checked against its announced key, and is acked back the same way', async () => {
+  const r = await room();
+  await r.viaCarol();
+  const line = await bobSays(r.bob, 'hi from bob', 'message-from-bob-1');
+  const sealed = await r.bob.announcement.seal(BOB, ME, r.me.keys, encodeChannelMessage(line));
+  assert.ok(sealed);
+  r.toCarol.deliver({ t: 'relay:deliver', from: BOB, sealed });
+  await until(() => r.shown.length === 1, 'the line is shown');
+  assert.deepEqual([r.shown[0]?.from, r.shown[0]?.text], [BOB, 'hi from bob']);
+  await until(() => r.toCarol.sent.filter((m) => m.t === 'relay:fwd').length > 0, 'the ack went back');
+  const acks = (await r.openedByBob()).filter((m) => m.t === 'ack');
+  assert.deepEqual(acks, [{ t: 'ack', ids: ['message-from-bob-1'] }]);
+
+  // A line bob did not sign (the relay cannot sign for him, and nothing else is accepted).
+  const unsigned = { t: 'chat', id: 'message-from-bob-2', ts: Date.now(), text: 'not bob' } as const;
+  const forged = await r.bob.announcement.seal(BOB, ME, r.me.keys, encodeChannelMessage(unsigned));
+  assert.ok(forged);
+  r.toCarol.deliver({ t: 'relay:deliver', from: BOB, sealed: forged });
+  await r.chat.idle();
+  assert.equal(r.shown.length, 1, 'a line that does not check against the announced key is not shown');
+});
+
+test('an altered, replayed, misdirected or out-of-window relayed message is refused and reported', async () => {
+  let wall = Date.now();
+  const r = await room({ wallClock: () => wall });
+  await r.viaCarol();
+  const line = await bobSays(r.bob, 'once only', 'message-from-bob-3');
+  const sealed = (await r.bob.announcement.seal(BOB, ME, r.me.keys, encodeChannelMessage(line))) ?? '';
+  const flipped = `${sealed.slice(0, 30)}${sealed[30] === 'A' ? 'B' : 'A'}${sealed.slice(31)}`;
+  r.toCarol.deliver({ t: 'relay:deliver', from: BOB, sealed: flipped });
+  await until(() => r.refused.length === 1, 'the altered one is refused');
+  assert.deepEqual(r.refused[0], [BOB, CAROL, 'altered']);
+
+  r.toCarol.deliver({ t: 'relay:deliver', from: BOB, sealed });
+  r.toCarol.deliver({ t: 'relay:deliver', from: BOB, sealed });
+  await until(() => r.refused.length === 2, 'the replay is refused');
+  assert.equal(r.refused[1]?.[2], 'replayed');
+  assert.equal(r.shown.filter((l) => l.text === 'once only').length, 1);
+
+  // Sealed from bob to someone else (carol), then handed to us as if for us: does not open.
+  const toCarol = (await r.bob.announcement.seal(BOB, CAROL, r.carol.keys, encodeChannelMessage(line))) ?? '';
+  r.toCarol.deliver({ t: 'relay:deliver', from: BOB, sealed: toCarol });
+  await until(() => r.refused.length === 3, 'the misdirected one is refused');
+  assert.equal(r.refused[2]?.[2], 'altered');
+
+  const later = await bobSays(r.bob, 'kept for later', 'message-from-bob-4');
+  const old = (await r.bob.announcement.seal(BOB, ME, r.me.keys, encodeChannelMessage(later))) ?? '';
+  wall += REPLAY_WINDOW_MS + 1_000;
+  r.toCarol.deliver({ t: 'relay:deliver', from: BOB, sealed: old });
+  await until(() => r.refused.length === 4, 'the stale one is refused');
+  assert.equal(r.refused[3]?.[2], 'stale');
+  assert.ok(!r.shown.some((l) => l.text === 'kept for later'));
+});
+
+test('one hop only: relay, link-level, file and call messages never come through a relay', async () => {
+  const r = await room();
+  await r.viaCarol();
+  const inner: ChannelMessage[] = [
+    { t: 'relay:fwd', to: CAROL, sealed: 'x'.repeat(64) },
+    { t: 'bye' },
+    { t: 'hello', v: 2 },
+    { t: 'call:state', inCall: true, audio: true, video: false, screen: false } as unknown as ChannelMessage,
+  ];
+  for (const message of inner) {
+    const sealed = (await r.bob.announcement.seal(BOB, ME, r.me.keys, JSON.stringify(message))) ?? '';
+    r.toCarol.deliver({ t: 'relay:deliver', from: BOB, sealed });
+  }
+  await until(() => r.refused.length === inner.length, 'all refused');
+  assert.ok(r.refused.every(([, , why]) => why === 'malformed'));
+  assert.equal(r.mesh.members().length, 2, 'a relayed goodbye removes nobody');
+  // And nothing but relayable types is sent through one.
+  assert.equal(r.mesh.object(BOB)?.send({ t: 'bye' }), false);
+});
+
+test('a relay forwards only between members it links to, within its fair share, and not at all when off', async () => {
+  let now = 0;
+  const r = await room({ clock: () => now });
+  await until(() => r.mesh.object(BOB)?.announced !== null, 'keys checked');
+  await r.link(r.toBob, r.bob);
+  await r.link(r.toCarol, r.carol);
+  const sealed = 'A'.repeat(64);
+  for (let i = 0; i < 500; i++) r.toBob.deliver({ t: 'relay:fwd', to: CAROL, sealed });
+  const delivered = () => r.toCarol.sent.filter((m) => m.t === 'relay:deliver');
+  const burst = delivered().length;
+  assert.ok(burst > 0 && burst <= 2 * RELAY_RATE, `a burst of 500 is cut to the bucket (${burst})`);
+  assert.ok(delivered().every((m) => m.t === 'relay:deliver' && m.from === BOB && m.sealed === sealed));
+  now += 1_000;
+  for (let i = 0; i < 500; i++) r.toBob.deliver({ t: 'relay:fwd', to: CAROL, sealed });
+  const afterSecond = delivered().length - burst;
+  assert.ok(afterSecond <= RELAY_RATE + 1, `one second later, about RELAY_RATE more (${afterSecond})`);
+  assert.equal(r.relay.stats().overRate, 1_000 - delivered().length);
+  // Not to itself, nor to a member we do not link to.
+  r.toBob.deliver({ t: 'relay:fwd', to: BOB, sealed });
+  r.toBob.deliver({ t: 'relay:fwd', to: 'dddddddddddd', sealed });
+  assert.equal(r.toBob.sent.filter((m) => m.t === 'relay:deliver').length, 0);
+
+  const off = await room({ relaying: false });
+  await until(() => off.mesh.object(BOB)?.announced !== null, 'keys checked');
+  await off.link(off.toBob, off.bob);
+  await off.link(off.toCarol, off.carol);
+  off.toBob.deliver({ t: 'relay:fwd', to: CAROL, sealed });
+  assert.equal(off.toCarol.sent.filter((m) => m.t === 'relay:deliver').length, 0);
+  assert.ok(
+    off.toCarol.sent.filter((m) => m.t === 'relay:links').every((m) => m.t === 'relay:links' && m.peers.length === 0),
+    'a page that does not relay advertises no links',
+  );
+});
+
+test('a sender paces itself through a relay, and continues when there is room again', async () => {
+  let now = 0;
+  const r = await room({ clock: () => now });
+  await r.viaCarol();
+  for (let i = 0; i < 3 * RELAY_RATE; i++) r.chat.send(`line ${i}`);
+  await r.chat.idle();
+  await until(() => r.relay.stats().sent === 2 * RELAY_RATE, 'the burst went');
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(r.relay.stats().sent, 2 * RELAY_RATE, 'no more than the burst at once');
+  now += 1_000;
+  await until(() => r.relay.stats().sent === 3 * RELAY_RATE, 'the rest went once the bucket refilled');
+});
+
+test('announced keys without a valid room-key proof are never used, and a hello that disagrees with them is held', async () => {
+  const r = await room();
+  const stranger = await party('another-room-key-000000');
+  const mallory = 'mmmmmmmmmmmm';
+  r.mesh.peerJoined({ id: mallory, name: 'Mallory', keys: stranger.keys });
+  await r.viaCarol();
+  r.toCarol.deliver({ t: 'relay:links', peers: [{ id: mallory, rtt: 3 }] });
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(r.mesh.object(mallory)?.announced, null);
+  assert.notEqual(r.view(mallory)?.state, 'relayed');
+
+  // Bob's direct link proves another signing key than the one the server carried.
+  r.toBob.openChannel();
+  await until(() => r.toBob.sent.some((m) => m.t === 'hello'), 'our hello went');
+  r.toBob.deliver({ t: 'hello', v: 2, key: (await r.carol.identity.publicKey()) ?? '' });
+  await until(() => r.view(BOB)?.reason?.code === 'key-mismatch', 'the mismatch is shown');
+  assert.equal(r.mesh.object(BOB)?.send({ t: 'typing', active: true }), false, 'nothing goes to it');
+});
+
+test('when the direct link opens, traffic goes straight to it; when the relay goes, so does the route', async () => {
+  const r = await room();
+  await r.viaCarol();
+  await r.link(r.toBob, r.bob);
+  await until(() => r.view(BOB)?.state === 'connected', 'bob is direct');
+  assert.equal(r.view(BOB)?.via, null);
+  r.chat.send('direct now');
+  await r.chat.idle();
+  assert.ok(r.toBob.sent.some((m) => m.t === 'chat' && m.text === 'direct now'));
+  assert.ok(!(await r.openedByBob()).some((m) => m.t === 'chat' && m.text === 'direct now'));
+
+  r.toBob.dropChannel();
+  await until(() => r.view(BOB)?.state === 'relayed', 'back through carol when the direct link drops');
+  r.mesh.peerLeft({ id: CAROL, reason: 'leave' });
+  await until(() => r.view(BOB)?.state === 'reconnecting', 'no route once carol left');
+  assert.equal(r.view(BOB)?.via, null);
+});
