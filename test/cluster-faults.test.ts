@@ -7,7 +7,7 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import { startNodeProcess } from './node-process.ts';
 import { type RedisProcess, startRedis } from './redis-support.ts';
 import { createStormRooms, type StormRooms } from './storm-bots.ts';
-import { closeAll, disconnected, newRoomId, startServer, type TestServer } from './support.ts';
+import { closeAll, newRoomId, startServer, type TestServer } from './support.ts';
 
 const SECRET = 'test-secret-0123456789abcdef';
 const CLUSTER_TIMEOUT_MS = 400;
@@ -81,20 +81,15 @@ describe('faults during a renegotiation storm', () => {
     const movers = rooms.bots.filter((bot) => bot.url === doomed.url);
     assert.equal(movers.length, (ROOMS * ROOM_SIZE) / 2);
 
+    // As the client does through the load balancer: a dropped connection comes back, to the
+    // node that is left, with its resume ticket.
+    rooms.reconnectTo(() => survivor.url);
     const incompleteAtKill = await strikeMidStorm(rooms, () => doomed.kill());
     assert.ok(incompleteAtKill > 0, 'the node died while the storm was under way');
 
-    // As the client does through the load balancer: reconnect, to the node that is left,
-    // with its resume ticket.
-    await Promise.all(
-      movers.map(async (bot) => {
-        await disconnected(bot.client, 10_000);
-        await rooms.move(bot, survivor.url);
-      }),
-    );
     await everyRoomMeshed(rooms);
-    // Same ids throughout (move() checks each), each mover moved once, all on the survivor.
-    assert.ok(movers.every((bot) => bot.moves === 1));
+    // Same ids throughout (a move checks it), every mover moved, all on the survivor.
+    assert.ok(movers.every((bot) => bot.moves >= 1));
     assert.ok(rooms.bots.every((bot) => bot.url === survivor.url && bot.client.connected));
   });
 
@@ -109,6 +104,7 @@ describe('faults during a renegotiation storm', () => {
       newRoomId,
     );
     t.after(() => rooms.close());
+    rooms.reconnectTo((bot) => bot.url);
 
     const incompleteAtStop = await strikeMidStorm(rooms, () => own.stop());
     assert.ok(incompleteAtStop > 0, 'Redis died while the storm was under way');
@@ -135,6 +131,6 @@ describe('faults during a renegotiation storm', () => {
       );
     }
     await everyRoomMeshed(rooms);
-    assert.ok(rooms.bots.every((bot) => bot.moves === 0 && bot.client.connected));
+    assert.ok(rooms.bots.every((bot) => bot.client.connected));
   });
 });

@@ -12,6 +12,7 @@ import { type Client, connectClient, joinOk } from './support.ts';
 export const CANDIDATES_PER_OFFER = 2;
 /** A link still incomplete this long after the bot last offered on it is offered again. */
 const RETRY_MS = 1_000;
+const JOIN_TIMEOUT_MS = 10_000;
 
 const OFFER_SDP = 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n';
 
@@ -49,6 +50,12 @@ export interface StormRooms {
   onSignal(listener: (count: number) => void): void;
   /** Connects the bot to `url` and resumes its id there; throws if the id changes. */
   move(bot: StormBot, url: string): Promise<void>;
+  /**
+   * From now on a bot whose connection drops (its node died, or a ping timeout on a loaded
+   * machine) reconnects to `urlFor(bot)` and resumes, retrying until it is back, as the app
+   * does through the load balancer.
+   */
+  reconnectTo(urlFor: (bot: StormBot) => string): void;
   /** Has every member of its room (and only those) and heard from each this round. */
   complete(bot: StormBot): boolean;
   /** Same, restricted to the members on its own node (what a node without Redis can do). */
@@ -86,7 +93,29 @@ export async function createStormRooms(
     }
   };
 
+  let reconnectUrl: ((bot: StormBot) => string) | null = null;
+  let closed = false;
+
+  const comeBack = async (bot: StormBot): Promise<void> => {
+    while (!closed && reconnectUrl !== null) {
+      try {
+        await move(bot, reconnectUrl(bot));
+        return;
+      } catch (error) {
+        // Its old entry may still be held for a moment, or the node is slow: try again.
+        if (error instanceof Error && error.message.includes('came back as')) {
+          console.error(error.message); // it stays incomplete: the test fails saying so
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+  };
+
   const wire = (bot: StormBot, client: Client): void => {
+    client.on('disconnect', () => {
+      if (bot.client === client && !closed && reconnectUrl !== null) void comeBack(bot);
+    });
     client.on('signal', (signal) => {
       if (bot.client !== client) return;
       signals++;
@@ -140,6 +169,27 @@ export async function createStormRooms(
     }
   }
 
+  async function move(bot: StormBot, url: string): Promise<void> {
+    const client = await connectClient(url);
+    bot.client = client;
+    bot.url = url;
+    // The room as the new join sees it: its ack, and whoever is announced meanwhile.
+    bot.view.clear();
+    bot.heard = new Map();
+    wire(bot, client);
+    // A join may wait on a loaded machine: longer than the helpers' usual 2 s.
+    const ack = await client
+      .timeout(JOIN_TIMEOUT_MS)
+      .emitWithAck('room:join', { roomId: bot.roomId, name: bot.name, resume: bot.resume });
+    if (!ack.ok) throw new Error(`${bot.name} could not rejoin: ${ack.error.code}`);
+    if (ack.self.id !== bot.id) throw new Error(`${bot.name} came back as ${ack.self.id}, not ${bot.id}`);
+    bot.resume = ack.resume;
+    bot.moves++;
+    for (const peer of ack.peers) bot.view.add(peer.id);
+    // Back on signaling: every link is repaired (the app's sync after a rejoin).
+    for (const peer of bot.view) send(bot, peer, 'offer');
+  }
+
   const roomOf = new Map<string, StormBot[]>();
   for (const bot of bots) roomOf.set(bot.roomId, [...(roomOf.get(bot.roomId) ?? []), bot]);
   const others = (bot: StormBot): StormBot[] => (roomOf.get(bot.roomId) ?? []).filter((b) => b !== bot);
@@ -177,21 +227,10 @@ export async function createStormRooms(
     onSignal(listener) {
       signalListeners.push(listener);
     },
-    async move(bot, url) {
-      const client = await connectClient(url);
-      bot.client = client;
-      bot.url = url;
-      // The room as the new join sees it: its ack, and whoever is announced meanwhile.
-      bot.view.clear();
-      bot.heard = new Map();
-      wire(bot, client);
-      const ack = await joinOk(client, bot.roomId, bot.name, bot.resume);
-      if (ack.self.id !== bot.id) throw new Error(`${bot.name} came back as ${ack.self.id}, not ${bot.id}`);
-      bot.resume = ack.resume;
-      bot.moves++;
-      for (const peer of ack.peers) bot.view.add(peer.id);
-      // Back on signaling: every link is repaired (the app's sync after a rejoin).
-      for (const peer of bot.view) send(bot, peer, 'offer');
+    move: (bot, url) => move(bot, url),
+    reconnectTo(urlFor) {
+      reconnectUrl = urlFor;
+      for (const bot of bots) if (!bot.client.connected) void comeBack(bot);
     },
     complete,
     completeOnOwnNode(bot) {
@@ -210,6 +249,7 @@ export async function createStormRooms(
       return `${stuck.length} bots incomplete; ${first.name} on ${first.url}: ${missing.join(', ')}`;
     },
     close() {
+      closed = true;
       clearInterval(retry);
       for (const bot of bots) bot.client.disconnect();
     },
