@@ -76,7 +76,7 @@ async function signalingParts(options: BenchOptions, results: PartResult[]): Pro
     results.push(part);
   }
   if (options.parts.has('redis')) {
-    heading('signaling server on Redis (Redis Streams adapter, one and two nodes)');
+    heading('signaling server on Redis (one node, the three adapters on two nodes, the default on three)');
     results.push(await runRedisPart(signalingOptions, memory));
   }
 }

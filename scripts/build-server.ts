@@ -14,11 +14,12 @@ import { build } from 'esbuild';
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const SERVER_BUNDLE = 'dist/server.mjs';
 
-export async function buildServer(): Promise<void> {
+/** Another entry (the benchmark's server node) may be bundled the same way, to dist/ too. */
+export async function buildServer(entry = 'server.ts', outfile = SERVER_BUNDLE): Promise<void> {
   await build({
     absWorkingDir: root,
-    entryPoints: ['server.ts'],
-    outfile: SERVER_BUNDLE,
+    entryPoints: [entry],
+    outfile,
     bundle: true,
     platform: 'node',
     format: 'esm',

@@ -270,11 +270,20 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     ice: (peerId: string) => buildIceServers(config, peerId, Date.now()),
     isShuttingDown: () => shuttingDown,
     membership,
-    limiterFor: (socket) => createSocketLimiter(config, addressOf(socket.request), addressLimits),
+    limiterFor: (socket) => createSocketLimiter(config, addressByConnection.get(socket.conn) ?? '', addressLimits),
     guardFor: (socket, hooks) =>
       guardConnection(socket.conn as unknown as EngineConnection, options.guard ?? DEFAULT_GUARD, hooks),
     metrics,
   };
+  // Engine.IO keeps each session's first HTTP request (parser state, raw headers: about
+  // 1 KB) for its whole life; all we need from it is the client's address. Dropping the
+  // reference is Socket.IO's documented memory saving (socket.request is then null, and
+  // socket.handshake.headers empty: nothing here reads them after this point).
+  const addressByConnection = new WeakMap<object, string>();
+  io.engine.on('connection', (connection: { request: IncomingMessage | null }) => {
+    if (connection.request) addressByConnection.set(connection, addressOf(connection.request));
+    connection.request = null;
+  });
   io.on('connection', (socket) => registerSignalingHandlers(io, socket, signalingDeps));
 
   return {

@@ -4,12 +4,10 @@
 // node or a dead Redis degrades service without hanging or crashing anything.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { createClient } from 'redis';
 import type { AppOptions } from '../server/app.ts';
+import { startNodeProcess } from './node-process.ts';
 import { type RedisProcess, startRedis } from './redis-support.ts';
 import {
   assertRefused,
@@ -31,7 +29,6 @@ import {
   waitForEvent,
 } from './support.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SECRET = 'test-secret-0123456789abcdef';
 const CLUSTER_TIMEOUT_MS = 400;
 /** Lua that spins for one second (Redis runs one script at a time: everything else waits). */
@@ -161,33 +158,13 @@ describe('two nodes on one Redis', () => {
 
   test('a node killed outright: its clients rejoin through the other node with the same ids', async (t) => {
     const a = await node();
-    const killed = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'server.ts', '--port', '0', '--host', '127.0.0.1', '--log-level', 'silent'],
-      {
-        cwd: ROOT,
-        env: {
-          PATH: process.env['PATH'] ?? '',
-          REDIS_URL: redis.url,
-          ROOMLINK_SECRET: SECRET,
-          CLUSTER_TIMEOUT_MS: String(CLUSTER_TIMEOUT_MS),
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    t.after(() => killed.kill('SIGKILL'));
-    let stdout = '';
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`node did not start: ${stdout}`)), 15_000);
-      killed.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-        const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
-        if (match?.[1]) {
-          clearTimeout(timer);
-          resolve(match[1]);
-        }
-      });
+    const killed = await startNodeProcess({
+      REDIS_URL: redis.url,
+      ROOMLINK_SECRET: SECRET,
+      CLUSTER_TIMEOUT_MS: String(CLUSTER_TIMEOUT_MS),
     });
+    t.after(() => killed.kill());
+    const { url } = killed;
 
     const room = newRoomId();
     const stayer = await connectClient(a.url);
@@ -202,10 +179,8 @@ describe('two nodes on one Redis', () => {
     const ackLost = await joinOk(lost, room, 'Lost');
     const leftSeen = collect(stayer, 'peer:left');
     const drops = [...victims, lost].map((v) => disconnected(v, 5_000));
-    const exited = once(killed, 'exit');
     const killedAt = Date.now();
-    killed.kill('SIGKILL');
-    await exited;
+    await killed.kill();
     await Promise.all(drops);
 
     // Back through node A with their tickets: same ids, and the joins do not hang on the

@@ -13,7 +13,6 @@ import {
   joinOk,
   meetAcrossNodes,
   newRoomId,
-  OFFER,
   startServer,
   type TestServer,
   waitForEvent,

@@ -48,7 +48,10 @@ export function startChild<In, Out extends { type: string }>(
   env: NodeJS.ProcessEnv,
   label: string,
 ): Child<In, Out> {
-  const nodeArgs = ['--expose-gc', '--import', 'tsx'];
+  // A bundle (.mjs, built like dist/server.mjs) runs as plain JavaScript; the rest through tsx.
+  const nodeArgs = module.endsWith('.mjs')
+    ? ['--expose-gc', '--enable-source-maps']
+    : ['--expose-gc', '--import', 'tsx'];
   const child = fork(fileURLToPath(new URL(module, import.meta.url)), [], {
     cwd: repoRoot,
     env,

@@ -36,8 +36,13 @@ export type FromBots =
   | { type: 'progress'; signalsReceived: number; incomplete: number; firstIncomplete: string | null }
   | { type: 'stats'; stats: ProcessStats };
 
-export type ToServer = { type: 'stats'; gc: boolean } | { type: 'close' };
+export type ToServer =
+  | { type: 'stats'; gc: boolean }
+  /** A heap snapshot after a forced GC, written to `path` (heap-profile.ts). */
+  | { type: 'snapshot'; path: string }
+  | { type: 'close' };
 
 export type FromServer =
   | { type: 'listening'; port: number }
+  | { type: 'snapshot'; path: string }
   | { type: 'stats'; stats: ProcessStats & { heapTotal: number; external: number; sockets: number } };

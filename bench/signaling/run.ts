@@ -7,6 +7,7 @@
 // Heap is read after a forced GC in the server process: before any socket, with K idle
 // sockets, and with K joined ones.
 import { randomBytes } from 'node:crypto';
+import { buildServer } from '../../scripts/build-server.ts';
 import { type AdapterEngine, DEFAULT_ADAPTER_ENGINE } from '../../server/adapter.ts';
 import { summarize } from '../stats.ts';
 import { type Child, startChild } from './child.ts';
@@ -15,6 +16,21 @@ import { type RedisServer, startRedis } from './redis.ts';
 import { CANDIDATES_PER_PEER } from './sdp.ts';
 
 export const ROOM_SIZE = 6;
+/**
+ * The server node runs from an esbuild bundle made like `npm start`'s dist/server.mjs, not
+ * through tsx: tsx compiles with keepNames, whose __name() gives every named closure a
+ * dictionary of properties (~256 bytes each, measured), and the server keeps several per
+ * socket — a heap figure production would not have.
+ */
+const SERVER_NODE_BUNDLE = '../../dist/bench-server-node.mjs';
+let bundled: Promise<void> | undefined;
+
+/** A server node in its own process (bundled once per run). */
+export async function startServerNode(env: NodeJS.ProcessEnv, label: string): Promise<ServerChild> {
+  bundled ??= buildServer('bench/signaling/server-node.ts', 'dist/bench-server-node.mjs');
+  await bundled;
+  return startChild<ToServer, FromServer>(SERVER_NODE_BUNDLE, env, label);
+}
 /** Connections each bot process opens at once. */
 const CONNECT_CONCURRENCY = 50;
 const SETTLE_MS = 500;
@@ -62,7 +78,12 @@ export interface SignalingResult {
   server: {
     baseHeapMB: number;
     heapPerIdleSocketKB: number;
+    /** (heap with K joined sockets − heap of the empty server before any socket) / K. */
     heapPerJoinedSocketKB: number;
+    /** The same minus the server after every socket left (one-off allocations excluded). */
+    heapPerJoinedSocketWarmKB: number;
+    /** Sockets still open when the drained heap was read (0 unless they never closed). */
+    drainedSockets: number;
     rssPerJoinedSocketKB: number;
     rssMB: number;
     sockets: number;
@@ -78,7 +99,7 @@ type ServerStats = Extract<FromServer, { type: 'stats' }>['stats'];
 
 const roomId = (): string => randomBytes(16).toString('base64url').slice(0, 21);
 
-function serverEnv(redisUrl: string | null, engine: AdapterEngine | undefined): NodeJS.ProcessEnv {
+export function serverEnv(redisUrl: string | null, engine: AdapterEngine | undefined): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     HOST: '127.0.0.1',
@@ -172,7 +193,7 @@ async function allExchanged(
         (m) => ({ ...m, at: performance.now() }),
         async () => {
           const at = performance.now();
-          const reply = bot.next('progress', 10_000);
+          const reply = bot.next('progress', 60_000);
           bot.send({ type: 'progress' });
           const progress = await reply;
           console.warn(
@@ -202,8 +223,7 @@ export async function runSignaling(run: SignalingRun): Promise<SignalingResult> 
   try {
     if (run.redis) redis = await startRedis();
     const env = serverEnv(redis?.url ?? null, run.engine);
-    for (let n = 0; n < run.nodes; n++)
-      nodes.push(startChild<ToServer, FromServer>('./server-node.ts', env, `server node ${n}`));
+    for (let n = 0; n < run.nodes; n++) nodes.push(await startServerNode(env, `server node ${n}`));
     const ports = await Promise.all(nodes.map(async (node) => (await node.next('listening', 120_000)).port));
     const urls = ports.map((port) => `http://127.0.0.1:${port}`);
     const base = await serverStats(nodes, true);
@@ -288,6 +308,16 @@ export async function runSignaling(run: SignalingRun): Promise<SignalingResult> 
       };
     }
 
+    // The same server once every bot has gone: what it allocated once (code compiled on
+    // first use, caches, grown tables) stays in this figure and leaves the per-socket one.
+    for (const bot of bots) bot.send({ type: 'close' });
+    let drained = await serverStats(nodes, true);
+    const drainDeadline = performance.now() + 30_000;
+    while (drained.sockets > 0 && performance.now() < drainDeadline) {
+      await sleep(200);
+      drained = await serverStats(nodes, true);
+    }
+
     const sockets = full.sockets;
     return {
       clients: run.clients,
@@ -322,6 +352,8 @@ export async function runSignaling(run: SignalingRun): Promise<SignalingResult> 
         baseHeapMB: mb(base.heapUsed),
         heapPerIdleSocketKB: kb((idle.heapUsed - base.heapUsed) / Math.max(1, idle.sockets)),
         heapPerJoinedSocketKB: kb((full.heapUsed - base.heapUsed) / Math.max(1, sockets)),
+        heapPerJoinedSocketWarmKB: kb((full.heapUsed - drained.heapUsed) / Math.max(1, sockets)),
+        drainedSockets: drained.sockets,
         rssPerJoinedSocketKB: kb((full.rss - base.rss) / Math.max(1, sockets)),
         rssMB: mb(full.rss),
         sockets,

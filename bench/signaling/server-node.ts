@@ -2,6 +2,7 @@
 // from the environment exactly as server.ts is), in a process of its own so that its heap,
 // RSS and CPU belong to it alone. It answers the orchestrator's IPC: stats (after a forced
 // GC when asked: run with --expose-gc) and close.
+import { writeHeapSnapshot } from 'node:v8';
 import { ADAPTER_ENGINES, type AdapterEngine } from '../../server/adapter.ts';
 import { createApp } from '../../server/app.ts';
 import { parseConfig } from '../../server/config.ts';
@@ -48,6 +49,10 @@ process.on('message', (raw) => {
         sockets: app.io.engine.clientsCount,
       },
     });
+  } else if (message.type === 'snapshot') {
+    gc?.();
+    gc?.();
+    reply({ type: 'snapshot', path: writeHeapSnapshot(message.path) });
   } else if (message.type === 'close') {
     void app.close().finally(() => process.exit(0));
   }

@@ -1,0 +1,54 @@
+// A roomlink node in a process of its own (`server.ts`, as `npm start` runs it), for tests
+// that kill a node outright: SIGKILL leaves no time for a goodbye to clients or Redis.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** `node --import tsx server.ts` compiles ~400 files at start: slow on a loaded machine. */
+const START_TIMEOUT_MS = 90_000;
+
+export interface NodeProcess {
+  url: string;
+  /** SIGKILL, resolved once it has exited. */
+  kill(): Promise<void>;
+}
+
+export async function startNodeProcess(env: Record<string, string>): Promise<NodeProcess> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'server.ts', '--port', '0', '--host', '127.0.0.1', '--log-level', 'silent'],
+    { cwd: ROOT, env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const exited = once(child, 'exit');
+  const kill = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGKILL');
+    await exited;
+  };
+  process.once('exit', () => child.kill('SIGKILL'));
+  let output = '';
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`node did not start: ${output}`)), START_TIMEOUT_MS);
+      const read = (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+        if (match?.[1]) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
+      };
+      child.stdout?.on('data', read);
+      child.stderr?.on('data', read);
+      void exited.then(() => {
+        clearTimeout(timer);
+        reject(new Error(`node exited at start: ${output}`));
+      });
+    });
+    return { url, kill };
+  } catch (error) {
+    await kill();
+    throw error;
+  }
+}
