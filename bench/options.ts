@@ -1,7 +1,17 @@
 // Command line of `npm run bench`: which parts, what sizes, where to write. Unknown or
 // malformed flags stop the run with the usage text rather than being ignored.
 
-export const PARTS = ['mesh', 'latency', 'burst', 'leave', 'history', 'signaling', 'redis', 'hostile'] as const;
+export const PARTS = [
+  'mesh',
+  'latency',
+  'burst',
+  'leave',
+  'history',
+  'files',
+  'signaling',
+  'redis',
+  'hostile',
+] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface BenchOptions {

@@ -17,6 +17,8 @@ export interface BrowserBenchEnv {
   readonly bareUrl: string;
   readonly probe: string;
   readonly browsers: BrowserPool;
+  /** The namespace everything runs in (for browsers a part launches itself). */
+  readonly netnsName: string;
   close(): Promise<void>;
 }
 
@@ -66,6 +68,7 @@ export async function createBrowserBenchEnv(provided?: ProvidedParts): Promise<B
     bareUrl: `http://localhost:${BARE_PORT}`,
     probe: pages.probe,
     browsers,
+    netnsName: netns.name,
     async close() {
       await bareRelay.stop();
       if (!provided) {
