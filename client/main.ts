@@ -224,6 +224,7 @@ const receiptsView = createReceiptsView();
 const readWatch = createReadWatch();
 const reactions = createReactions({
   selfId: () => selfId ?? '',
+  selfName: () => name,
   members: () => mesh.all(),
   changed: (author, id, summary) => reactionsView.update(author, id, summary),
 });
@@ -282,6 +283,7 @@ const history = createHistory({
   members: () => mesh.all(),
   transcript,
   show: (line, authorName) => historyView.place(line, showLine(line, line.own ? name : authorName)),
+  reactions,
 });
 
 const mesh = createMesh({
