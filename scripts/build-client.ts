@@ -9,8 +9,12 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 export async function buildClient(options: { minify?: boolean } = {}): Promise<void> {
   await build({
     absWorkingDir: root,
-    entryPoints: ['client/main.ts'],
-    outfile: 'public/app.js',
+    // The page, and the worker that hashes files off its main thread (client/files/hash.ts).
+    entryPoints: [
+      { in: 'client/main.ts', out: 'app' },
+      { in: 'client/files/hash-worker.ts', out: 'hash-worker' },
+    ],
+    outdir: 'public',
     bundle: true,
     format: 'esm',
     target: ['chrome109', 'firefox115', 'safari16'],
