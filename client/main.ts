@@ -185,8 +185,9 @@ function showLine(line: ChatLine, senderName: string): HTMLLIElement {
   const item = line.history ? lines.build(line, senderName) : lines.append(line, senderName);
   markLine(item, line, nameOf);
   if (line.kind !== 'chat') return item;
-  reactions.shown(line.from, line.id);
+  // The bar first: shown() may apply reactions that came with the line (history) at once.
   reactionsView.attach(item, line.from, line.id);
+  reactions.shown(line.from, line.id);
   if (line.history) return item;
   if (line.own) {
     receiptsView.own(item, line.id);
