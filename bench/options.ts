@@ -8,6 +8,7 @@ export const PARTS = [
   'leave',
   'history',
   'calls',
+  'files',
   'signaling',
   'redis',
   'hostile',

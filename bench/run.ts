@@ -10,6 +10,7 @@ import { finishMachineInfo, machineInfo } from './machine.ts';
 import { type BenchOptions, parseOptions, USAGE } from './options.ts';
 import { type MeshSize, type MessagingData, runLeavePart, runMeshPart, runMessagingParts } from './parts/browser.ts';
 import { runCallsPart } from './parts/calls.ts';
+import { filesSizes, runFilesPart } from './parts/files.ts';
 import { runHistoryPart } from './parts/history.ts';
 import { runHostilePart } from './parts/hostile.ts';
 import { runRelayPart } from './parts/relay.ts';
@@ -30,9 +31,9 @@ async function browserParts(
   options: BenchOptions,
   results: PartResult[],
 ): Promise<{ mesh: MeshSize[] | null; messaging: MessagingData | null }> {
-  const wants = (part: 'mesh' | 'latency' | 'burst' | 'leave' | 'history' | 'calls') => options.parts.has(part);
-  if (!wants('mesh') && !wants('latency') && !wants('burst') && !wants('leave') && !wants('history') && !wants('calls'))
-    return { mesh: null, messaging: null };
+  const browserPartNames = ['mesh', 'latency', 'burst', 'leave', 'history', 'calls', 'files'] as const;
+  const wants = (part: (typeof browserPartNames)[number]) => options.parts.has(part);
+  if (!browserPartNames.some(wants)) return { mesh: null, messaging: null };
   heading('browser (Chromium in a private network namespace)');
   const env = await createBrowserBenchEnv();
   let mesh: MeshSize[] | null = null;
@@ -55,6 +56,7 @@ async function browserParts(
     if (wants('leave')) results.push(await runLeavePart(env, options.runs));
     if (wants('history')) results.push(await runHistoryPart(env, options.runs));
     if (wants('calls')) results.push(await runCallsPart(env, options.runs, options.quick));
+    if (wants('files')) results.push(await runFilesPart(env, filesSizes(options.quick)));
   } finally {
     await env.close();
   }

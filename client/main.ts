@@ -181,8 +181,9 @@ function showLine(line: ChatLine, senderName: string): HTMLLIElement {
   const item = line.history ? lines.build(line, senderName) : lines.append(line, senderName);
   markLine(item, line, nameOf);
   if (line.kind !== 'chat') return item;
-  reactions.shown(line.from, line.id);
+  // The bar first: shown() may apply reactions that came with the line (history) at once.
   reactionsView.attach(item, line.from, line.id);
+  reactions.shown(line.from, line.id);
   if (line.history) return item;
   if (line.own) {
     receiptsView.own(item, line.id);
@@ -218,6 +219,7 @@ const receiptsView = createReceiptsView();
 const readWatch = createReadWatch();
 const reactions = createReactions({
   selfId: () => selfId ?? '',
+  selfName: () => name,
   members: () => mesh.all(),
   changed: (author, id, summary) => reactionsView.update(author, id, summary),
 });
@@ -278,6 +280,7 @@ const history = createHistory({
   members: () => mesh.all(),
   transcript,
   show: (line, authorName) => historyView.place(line, showLine(line, line.own ? name : authorName)),
+  reactions,
 });
 
 let relayEnabled = loadRelayEnabled();

@@ -4,7 +4,7 @@
 // lag is measured and reported), and the link keeps carrying chat.
 
 import { expect, test } from './support/fixtures.ts';
-import { openUser, sendMessage, shareLink, waitForMesh, waitForMessage, waitForMessages } from './support/users.ts';
+import { openUser, sendMessage, shareLink, waitForMesh, waitForMessages } from './support/users.ts';
 
 /** Lines Alice writes for Mallory to react to: 6 emoji each, far more pairs than the cap. */
 const LINES = 20;

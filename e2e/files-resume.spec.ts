@@ -1,11 +1,21 @@
 // A transfer survives the receiver's network going away mid-file: once the link is repaired
-// it continues from the last byte received (the progress never goes back) and verifies.
+// it continues from the last byte received (the progress never goes back) and verifies. A
+// reaction made while cut off arrives too.
 
 import { type AttachedNetns, attachNetns } from './support/attached-netns.ts';
 import { createBrowserPool } from './support/browser.ts';
 import { download, fileLine, makeFile, sendFiles, waitForFileState } from './support/files.ts';
 import { expect, test } from './support/fixtures.ts';
-import { openRoom, openUser, shareLink, waitForMesh, waitForPeers } from './support/users.ts';
+import { react, reactionChip } from './support/history.ts';
+import {
+  openRoom,
+  openUser,
+  sendMessage,
+  shareLink,
+  waitForMesh,
+  waitForMessage,
+  waitForPeers,
+} from './support/users.ts';
 
 const recoveryMs = 90_000;
 /** 90 MB through a namespace on a loaded machine can take minutes; unloaded it takes seconds. */
@@ -34,6 +44,8 @@ test('a file cut off mid-transfer resumes where it stopped once the network retu
     const erinUrl = `${away.serverUrl(server.port)}${link.pathname}${link.search}${link.hash}`;
     const erin = await openUser(await erinBrowsers.newContext({ label: 'erin' }), erinUrl, 'erin');
     await waitForMesh([alice, erin]);
+    await sendMessage(alice.page, 'react to me while away');
+    await waitForMessage(erin.page, { from: alice.id, text: 'react to me while away' });
 
     const made = await makeFile(alice.page, { name: 'long.bin', size: 90 * 1024 * 1024 });
     const [id] = await sendFiles(alice.page, [made.name]);
@@ -78,6 +90,7 @@ test('a file cut off mid-transfer resumes where it stopped once the network retu
     // Alice stops hearing erin (her entry is hidden while silent): the cut is real.
     await waitForPeers(alice.page, 0, null, recoveryMs);
     const atCut = await value();
+    await react(erin.page, alice.id, 'react to me while away', 'party');
     await away.restoreNetwork();
     await waitForMesh([alice, erin], recoveryMs);
 
@@ -86,6 +99,9 @@ test('a file cut off mid-transfer resumes where it stopped once the network retu
     expect(atCut).toBeLessThan(made.size);
     expect(await erin.page.evaluate(() => (globalThis as { __wentBack?: boolean }).__wentBack)).toBe(false);
     expect(await download(erin.page, id)).toEqual({ name: 'long.bin', sha256: made.sha256 });
+    const party = reactionChip(alice.page, alice.id, 'react to me while away', '🎉');
+    await expect(party).toHaveAttribute('data-count', '1');
+    await expect(party).toHaveAttribute('title', 'erin');
   } finally {
     await erinBrowsers.close();
   }

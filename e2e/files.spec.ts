@@ -130,6 +130,35 @@ test('a corrupted chunk from a hostile member is caught and the file discarded',
   await expect(fileLine(bob.page, id).getByTestId('file-status')).toHaveText(/corrupted, discarded/);
   await expect(fileLine(bob.page, id).getByTestId('file-download')).toHaveCount(0);
   await waitForFileState(mallory.page, id, 'corrupt');
+
+  // A declared size smaller, then larger, than what is sent: caught and discarded.
+  await makeFile(mallory.page, { name: 'liar.bin', size: 256 * 1024 });
+  for (const lie of [-1000, 1000]) {
+    await tamperOutgoing(mallory.page, { lieAboutSize: lie });
+    const [liar] = await sendFiles(mallory.page, ['liar.bin']);
+    if (!liar) throw new Error('no transfer id');
+    await waitForFileState(bob.page, liar, 'corrupt');
+    await expect(fileLine(bob.page, liar).getByTestId('file-status')).toHaveText(/different size than it declared/);
+    await expect(fileLine(bob.page, liar).getByTestId('file-download')).toHaveCount(0);
+    await waitForFileState(mallory.page, liar, 'cancelled');
+  }
+
+  // A flood of offers: four run at once (this one and three copies), the rest are refused.
+  const fileLines = bob.page.locator('[data-testid=message][data-kind=file]');
+  const linesBefore = await fileLines.count();
+  await makeFile(mallory.page, { name: 'flood.bin', size: 64 * 1024 });
+  await tamperOutgoing(mallory.page, { extraOffers: 6 });
+  const [flood] = await sendFiles(mallory.page, ['flood.bin']);
+  if (!flood) throw new Error('no transfer id');
+  await expect(
+    bob.page.locator('[data-testid=message][data-kind=system]', { hasText: 'more than 4 files at once' }),
+  ).toHaveCount(1);
+  // Everything mallory sent before this line has been handled (one ordered channel).
+  await sendMessage(mallory.page, 'after the flood');
+  await waitForMessages(bob.page, [{ from: mallory.id, text: 'after the flood' }]);
+  await expect(fileLines).toHaveCount(linesBefore + 4);
+  await waitForFileState(bob.page, flood, 'verified');
+
   // Nothing else is affected: chat goes on, and a file picked with file-input goes through.
   await sendMessage(bob.page, 'still here');
   await waitForMessages(mallory.page, [{ from: bob.id, text: 'still here' }]);

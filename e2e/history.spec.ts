@@ -4,7 +4,7 @@
 // relays is caught.
 
 import { expect, test } from './support/fixtures.ts';
-import { sendMany, shownLines, waitForHistory, waitForLinesFrom } from './support/history.ts';
+import { react, reactionChip, sendMany, shownLines, waitForHistory, waitForLinesFrom } from './support/history.ts';
 import { openRoom, openUser, selfId, shareLink, waitForMesh } from './support/users.ts';
 
 // Four browsers and hundreds of lines on two shared cores: room to breathe under load.
@@ -26,6 +26,9 @@ test('a late joiner gets exactly the 200 most recent lines, once each, in order,
   await waitForLinesFrom(bob.page, alice.id, fromAlice.length);
   await sendMany(bob.page, fromBob);
   await waitForLinesFrom(alice.page, bob.id, fromBob.length);
+  // Reactions are part of history: Bob's on Alice's newest line, Alice's on Bob's first.
+  await react(bob.page, alice.id, 'alice line 129', 'thumbs up');
+  await react(alice.page, bob.id, 'bob line 0', 'heart');
 
   const carol = await openUser(await browsers.newContext({ label: 'carol' }), await shareLink(alice.page), 'carol');
   await waitForMesh([alice, bob, carol], meshTimeoutMs);
@@ -57,6 +60,14 @@ test('a late joiner gets exactly the 200 most recent lines, once each, in order,
   expect(order.slice(1, 201).every((kind) => kind === 'history')).toBe(true);
   expect(order[201]).toBe('system');
   await expect(carol.page.getByTestId('history-marker')).toContainText('only in the browsers');
+
+  const thumbs = reactionChip(carol.page, alice.id, 'alice line 129', '👍');
+  await expect(thumbs).toHaveAttribute('data-count', '1');
+  await expect(thumbs).toHaveAttribute('title', 'bob');
+  const heart = reactionChip(carol.page, bob.id, 'bob line 0', '❤️');
+  await expect(heart).toHaveAttribute('data-count', '1');
+  await expect(heart).toHaveAttribute('title', 'alice');
+  await expect(carol.page.locator('[data-testid=message][data-history=true] [data-testid=reaction]')).toHaveCount(2);
 });
 
 /**
@@ -81,6 +92,8 @@ function forgeHistory(victim: string): void {
       if (first) {
         const invented = { ...first, id: `forged${first.id.slice(6)}`, text: 'INVENTED: I give mallory my account' };
         first.text = 'ALTERED: meet at midnight';
+        // And a reaction in the victim's name: he is in the room, so only his own word counts.
+        (first as { reactions?: unknown[] }).reactions = [{ emoji: '😢', by: victim, name: 'victim' }];
         message.lines.push(invented);
         g.__forged += 2;
       }
@@ -123,6 +136,8 @@ test('a member who alters or invents another member’s line in the history it r
   const invented = history.filter((line) => line.text.startsWith('INVENTED'));
   expect(invented.map((line) => [line.from, line.verified])).toEqual([[bob.id, 'false']]);
   await expect(dave.page.locator('[data-verified=false]')).toContainText('altered or invented by mallory');
+  // Nor a reaction Bob did not make.
+  await expect(dave.page.locator('[data-testid=reaction][data-emoji="😢"]')).toHaveCount(0);
   // Nothing shown as verified that Bob did not say.
   const verifiedTexts = history.filter((line) => line.verified === 'true').map((line) => line.text);
   expect(verifiedTexts.filter((text) => !said.includes(text))).toEqual([]);

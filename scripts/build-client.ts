@@ -14,8 +14,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 export async function buildClient(options: { minify?: boolean } = {}): Promise<void> {
   await build({
     absWorkingDir: root,
-    // Named entries: index.html loads app.js and preloads main.js by name.
-    entryPoints: { app: 'client/boot.ts', main: 'client/main.ts' },
+    // Named entries: index.html loads app.js and preloads main.js by name; the worker hashes
+    // files off the page's main thread (client/files/hash.ts).
+    entryPoints: { app: 'client/boot.ts', main: 'client/main.ts', 'hash-worker': 'client/files/hash-worker.ts' },
     outdir: 'public',
     // boot.ts imports the other bundle by its public path: left as it is.
     external: ['./main.js'],

@@ -2,7 +2,7 @@
 // anything else (extra fields, unknown emoji, oversized batches, bad ids) is dropped.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MAX_READ_IDS, parseChannelMessage } from '../protocol/index.ts';
+import { MAX_HISTORY_LINE_REACTIONS, MAX_REACTION_SYNC, MAX_READ_IDS, parseChannelMessage } from '../protocol/index.ts';
 
 const ID = 'abcdefghijklmnopqrstu';
 const AUTHOR = 'peer-0000001';
@@ -39,4 +39,20 @@ test('malformed ones are dropped, never thrown', () => {
   ]) {
     assert.equal(parse(message), null, JSON.stringify(message));
   }
+});
+
+test('react:sync and reactions on history lines parse within their bounds only', () => {
+  const change = { author: AUTHOR, id: ID, emoji: '👍', on: false };
+  assert.ok(parseChannelMessage(JSON.stringify({ t: 'react:sync', reactions: [change] })));
+  for (const reactions of [[], Array(MAX_REACTION_SYNC + 1).fill(change), [{ ...change, emoji: '💩' }]]) {
+    assert.equal(parseChannelMessage(JSON.stringify({ t: 'react:sync', reactions })), null);
+  }
+  const line = { from: AUTHOR, name: 'Alice', id: ID, ts: 1_700_000_000_000, text: 'hi' };
+  const reaction = { emoji: '🎉', by: AUTHOR, name: 'Alice' };
+  const answer = (reactions: unknown[]) =>
+    parseChannelMessage(JSON.stringify({ t: 'history:lines', lines: [{ ...line, reactions }], done: true }));
+  assert.ok(answer([reaction]));
+  assert.equal(answer(Array(MAX_HISTORY_LINE_REACTIONS + 1).fill(reaction)), null);
+  assert.equal(answer([{ ...reaction, name: '' }]), null);
+  assert.equal(answer([{ ...reaction, by: '../x' }]), null);
 });

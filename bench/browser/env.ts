@@ -20,6 +20,8 @@ export interface BrowserBenchEnv {
   readonly browsers: BrowserPool;
   /** The namespace everything runs in (parts that need browsers with other flags make their own pool). */
   readonly netns: Netns;
+  /** The namespace everything runs in (for browsers a part launches itself). */
+  readonly netnsName: string;
   close(): Promise<void>;
 }
 
@@ -71,6 +73,7 @@ export async function createBrowserBenchEnv(provided?: ProvidedParts): Promise<B
     callsProbe: pages.callsProbe,
     browsers,
     netns,
+    netnsName: netns.name,
     async close() {
       await bareRelay.stop();
       if (!provided) {

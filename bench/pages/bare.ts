@@ -4,6 +4,7 @@
 // trickle. No perfect negotiation, no verification, no acks, no DOM: the floor under
 // roomlink's figures. Same recording as the probe (shared.ts).
 import { io } from 'socket.io-client';
+import { type BulkApi, createBulk } from './files.ts';
 import { type BenchPageApi, burst, createRecorder, now, sendPaced } from './shared.ts';
 
 interface RelaySocket {
@@ -19,6 +20,7 @@ type SignalData = { description: RTCSessionDescriptionInit } | { candidate: RTCI
 declare global {
   interface Window {
     __bench: BenchPageApi;
+    __benchFiles: BulkApi;
   }
 }
 
@@ -30,6 +32,7 @@ const socket = io({ transports: ['websocket', 'polling'] }) as unknown as RelayS
 export const channels = new Map<string, RTCDataChannel>();
 export const links = new Map<string, RTCPeerConnection>();
 let selfId: string | null = null;
+const bulk = createBulk(() => links.values());
 
 /**
  * Extension points for a page built on this one (bare-calls.ts adds media); the plain bare
@@ -53,6 +56,7 @@ function link(peerId: string): RTCPeerConnection {
   if (existing) return existing;
   const pc = new RTCPeerConnection();
   links.set(peerId, pc);
+  bulk.watch(pc);
   pc.onicecandidate = ({ candidate }) => {
     if (candidate) socket.emit('signal', { to: peerId, data: { candidate: candidate.toJSON() } });
   };
@@ -115,6 +119,7 @@ window.addEventListener('pagehide', () => {
   for (const pc of links.values()) pc.close();
 });
 
+window.__benchFiles = bulk.api;
 window.__bench = {
   now,
   selfId: () => selfId,

@@ -1,10 +1,13 @@
 // Our answer to a history request: the public lines we hold, oldest first, at most
-// MAX_HISTORY_LINES, in chunks that each fit one channel message; the last chunk says done.
+// MAX_HISTORY_LINES, with their reactions, in chunks that each fit one channel message; the
+// last chunk says done.
 import {
   encodeChannelMessage,
   type HistoryLine,
+  type HistoryReaction,
   MAX_CHANNEL_MESSAGE_LENGTH,
   MAX_HISTORY_CHUNK_LINES,
+  MAX_HISTORY_LINE_REACTIONS,
   MAX_HISTORY_LINES,
   type MessageOf,
 } from '../../protocol/index.ts';
@@ -15,7 +18,10 @@ export type HistoryLinesMessage = MessageOf<'history:lines'>;
 /** Chunks stay well under the channel's message limit (one line escapes to ≤ ~24 KB). */
 const CHUNK_BUDGET = MAX_CHANNEL_MESSAGE_LENGTH - 4_096;
 
-export function historyChunks(kept: readonly KeptLine[]): HistoryLinesMessage[] {
+export function historyChunks(
+  kept: readonly KeptLine[],
+  reactionsOf: (author: string, id: string) => HistoryReaction[] = () => [],
+): HistoryLinesMessage[] {
   const chunks: HistoryLinesMessage[] = [];
   const empty = (): HistoryLinesMessage => ({ t: 'history:lines', lines: [], done: false });
   let current = empty();
@@ -23,6 +29,8 @@ export function historyChunks(kept: readonly KeptLine[]): HistoryLinesMessage[] 
   for (const line of kept.slice(-MAX_HISTORY_LINES)) {
     const wire: HistoryLine = { from: line.from, name: line.name, id: line.id, ts: line.ts, text: line.text };
     if (line.sig !== undefined) wire.sig = line.sig;
+    const reactions = reactionsOf(line.from, line.id).slice(0, MAX_HISTORY_LINE_REACTIONS);
+    if (reactions.length > 0) wire.reactions = reactions;
     const lineSize = JSON.stringify(wire).length + 1;
     if (current.lines.length >= MAX_HISTORY_CHUNK_LINES || size + lineSize > CHUNK_BUDGET) {
       chunks.push(current);

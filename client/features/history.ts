@@ -7,7 +7,7 @@
 //   'false'   the signature does not fit: altered or invented by the relaying member;
 //   'relayed' the author left before we could learn its key: shown as "relayed by <name>".
 // A line whose author is here but not linked yet waits for the author's hello.
-import { type HistoryLine, MAX_HISTORY_LINES } from '../../protocol/index.ts';
+import { type HistoryLine, type HistoryReaction, MAX_HISTORY_LINES } from '../../protocol/index.ts';
 import { createSlot, defineFeature, type MemberHandle } from '../feature.ts';
 import { checkLine, createAuthors } from './authors.ts';
 import type { ChatLine, LineVerification } from './chat.ts';
@@ -63,6 +63,11 @@ export interface HistoryOptions {
   transcript: Transcript;
   /** Shows (or replaces, same author and id) a history line. */
   show(line: ChatLine, authorName: string): void;
+  /** Reactions travel with history lines: ours to send, theirs to take (features/reactions.ts). */
+  reactions?: {
+    forHistory(author: string, id: string): HistoryReaction[];
+    fromHistory(relayer: MemberHandle, author: string, id: string, reactions: readonly HistoryReaction[]): void;
+  };
 }
 
 interface Waiting {
@@ -71,7 +76,7 @@ interface Waiting {
   timer: ReturnType<typeof setTimeout>;
 }
 
-export function createHistory({ selfId, ownKey, members, transcript, show }: HistoryOptions) {
+export function createHistory({ selfId, ownKey, members, transcript, show, reactions }: HistoryOptions) {
   /** Members that were in the room when we joined: the ones worth asking. */
   let askable = new Set<string>();
   const authors = createAuthors();
@@ -176,7 +181,7 @@ export function createHistory({ selfId, ownKey, members, transcript, show }: His
     const state = member.slot(historySlot);
     if (state.answers >= MAX_ANSWERS) return;
     state.answers++;
-    state.outbox = historyChunks(transcript.recent());
+    state.outbox = historyChunks(transcript.recent(), reactions?.forHistory);
     pump(member);
   }
 
@@ -211,6 +216,8 @@ export function createHistory({ selfId, ownKey, members, transcript, show }: His
       }
       state.received++;
       counts.received++;
+      // Every copy's reactions count (a duplicate line may carry its relayer's own).
+      if (line.reactions) reactions?.fromHistory(member, line.from, line.id, line.reactions);
       merge(line, member);
     }
     if (message.done) {

@@ -2,9 +2,22 @@
 // page shows. A reaction to a line we do not show is dropped, and so is anything over the
 // per-member cap. Names are kept as they were when the reaction came, so a reaction stays
 // readable after its member left.
-import { REACTION_CAP_PER_SECOND, REACTION_EMOJI, type ReactionEmoji } from '../../protocol/index.ts';
+//
+// Reactions are part of history: a history answer carries each line's reactions, and a
+// newcomer takes them once the line is shown (reactions-history.ts says whose word counts).
+// Our own changes are kept (the newest MAX_REACTION_SYNC) and sent again whenever a link
+// opens (react:sync), so a reaction lost with a dropped link arrives after the repair.
+import {
+  type HistoryReaction,
+  MAX_REACTION_SYNC,
+  type MessageOf,
+  REACTION_CAP_PER_SECOND,
+  REACTION_EMOJI,
+  type ReactionEmoji,
+} from '../../protocol/index.ts';
 import { createSlot, defineFeature, type MemberHandle } from '../feature.ts';
 import { createRateCap, type RateCap } from '../rate-cap.ts';
+import { createPendingReactions, trustedHistoryReactions } from './reactions-history.ts';
 
 /** Reactions are kept for this many of the latest lines shown. */
 const MAX_REACTABLE_LINES = 5_000;
@@ -20,8 +33,12 @@ export interface ReactionSummary {
 /** Reactors of one line: emoji → reactor id → name. */
 type LineReactions = Map<ReactionEmoji, Map<string, string>>;
 
+type ReactionChange = MessageOf<'react:sync'>['reactions'][number];
+
 export interface ReactionsOptions {
   selfId(): string;
+  /** Our name as others know it (our reactions in the history we relay carry it). */
+  selfName(): string;
   members(): Iterable<MemberHandle>;
   changed(author: string, id: string, summary: readonly ReactionSummary[]): void;
   now?: () => number;
@@ -29,12 +46,22 @@ export interface ReactionsOptions {
 
 const lineKey = (author: string, id: string): string => `${author}/${id}`;
 
-export function createReactions({ selfId, members, changed, now = () => performance.now() }: ReactionsOptions) {
+export function createReactions({
+  selfId,
+  selfName,
+  members,
+  changed,
+  now = () => performance.now(),
+}: ReactionsOptions) {
   const reactionSlot = createSlot<{ cap: RateCap }>('reactions', () => ({
     cap: createRateCap(REACTION_CAP_PER_SECOND, 1_000, now),
   }));
   /** Every line shown that can take reactions, with its reactions (most recent last). */
   const lines = new Map<string, LineReactions>();
+  /** Our own latest change per (line, emoji), oldest first: what react:sync sends. */
+  const ours = new Map<string, ReactionChange>();
+  /** Reactions from history answers for lines not shown yet. */
+  const pending = createPendingReactions();
 
   function summary(reactions: LineReactions): ReactionSummary[] {
     const self = selfId();
@@ -70,12 +97,27 @@ export function createReactions({ selfId, members, changed, now = () => performa
     return true;
   }
 
+  function remember(change: ReactionChange): void {
+    const key = `${lineKey(change.author, change.id)}/${change.emoji}`;
+    ours.delete(key); // re-inserted as the newest
+    ours.set(key, change);
+    if (ours.size > MAX_REACTION_SYNC) {
+      const oldest = ours.keys().next();
+      if (!oldest.done) ours.delete(oldest.value);
+    }
+  }
+
   const feature = defineFeature({
     name: 'reactions',
-    types: ['react'],
+    types: ['react', 'react:sync'],
     receive(member, message) {
+      // A sync counts as one reaction against the cap: it is one message per link opening.
       if (!member.slot(reactionSlot).cap.allow()) return;
-      apply(message.author, message.id, message.emoji, member.id, member.name, message.on);
+      const changes = message.t === 'react' ? [message] : message.reactions;
+      for (const change of changes) apply(change.author, change.id, change.emoji, member.id, member.name, change.on);
+    },
+    opened(member) {
+      if (ours.size > 0) member.send({ t: 'react:sync', reactions: [...ours.values()] });
     },
   });
 
@@ -90,12 +132,39 @@ export function createReactions({ selfId, members, changed, now = () => performa
         const oldest = lines.keys().next();
         if (!oldest.done) lines.delete(oldest.value);
       }
+      for (const reaction of pending.take(key)) apply(author, id, reaction.emoji, reaction.by, reaction.name, true);
+    },
+    /**
+     * Reactions a history answer carries for a line (shown now or later). Only those the
+     * relaying member may vouch for are taken: its own, and those of members no longer here.
+     */
+    fromHistory(relayer: MemberHandle, author: string, id: string, reactions: readonly HistoryReaction[]): void {
+      const present = new Set([...members()].filter((member) => !member.disposed).map((member) => member.id));
+      const trusted = trustedHistoryReactions(reactions, relayer.id, relayer.name, selfId(), present);
+      const key = lineKey(author, id);
+      if (!lines.has(key)) {
+        pending.add(key, trusted);
+        return;
+      }
+      for (const reaction of trusted) apply(author, id, reaction.emoji, reaction.by, reaction.name, true);
+    },
+    /** A line's reactions as our history answer carries them. */
+    forHistory(author: string, id: string): HistoryReaction[] {
+      const reactions = lines.get(lineKey(author, id));
+      if (!reactions) return [];
+      const self = selfId();
+      const result: HistoryReaction[] = [];
+      for (const [emoji, who] of reactions) {
+        for (const [by, name] of who) result.push({ emoji, by, name: by === self ? selfName() : name });
+      }
+      return result;
     },
     /** Our click on an emoji of a line: adds our reaction, or takes it back. */
     toggle(author: string, id: string, emoji: ReactionEmoji): void {
       const self = selfId();
       const mine = lines.get(lineKey(author, id))?.get(emoji)?.has(self) ?? false;
       if (!apply(author, id, emoji, self, 'You', !mine)) return;
+      remember({ author, id, emoji, on: !mine });
       for (const member of members()) {
         if (!member.disposed) member.send({ t: 'react', author, id, emoji, on: !mine });
       }

@@ -1,32 +1,113 @@
 // SHA-256 of a whole file, computed incrementally: WebCrypto's digest() takes the whole
 // input at once, which for a large file means holding it in memory. @noble/hashes is
 // plain JavaScript (no WebAssembly, so the page's CSP needs no 'wasm-unsafe-eval').
+//
+// In the page the hashing runs in a worker (public/hash-worker.js, hash-service.ts), so a
+// large file never keeps the main thread — chat, the UI, the chunks of other transfers —
+// waiting; where there is no worker (unit tests, a failed load) it runs here.
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
+import type { HashReply, HashRequest } from './hash-service.ts';
 
-/** Bytes read and hashed per step before an offer: small, so chat runs between steps. */
-const HASH_READ_BYTES = 256 * 1024;
+/** Bytes read and hashed per step of a whole file. */
+export const HASH_READ_BYTES = 256 * 1024;
+/** Where the build puts the worker (scripts/build-client.ts). */
+const WORKER_URL = '/hash-worker.js';
 
 export interface Hasher {
   update(bytes: Uint8Array): void;
   /** Lowercase hex, as file:offer carries it. Call once. */
-  hex(): string;
+  hex(): Promise<string>;
+  /** Stops any work still running (a transfer that ended without a verdict). */
+  dispose(): void;
 }
 
 export function createHasher(): Hasher {
   const state = sha256.create();
   return {
     update: (bytes) => void state.update(bytes),
-    hex: () => bytesToHex(state.digest()),
+    hex: async () => bytesToHex(state.digest()),
+    dispose() {},
   };
 }
 
-/** Reads the file slice by slice (never whole), reporting bytes hashed so far. */
+function startWorker(): Worker | null {
+  if (typeof Worker === 'undefined') return null;
+  try {
+    return new Worker(WORKER_URL, { type: 'module' });
+  } catch {
+    return null;
+  }
+}
+
+/** The worker's next digest: its hex, null (the file could not be read), or failed (no worker). */
+function digestOf(worker: Worker, progress: (done: number) => void = () => {}): Promise<string | null | 'failed'> {
+  return new Promise((resolve) => {
+    worker.addEventListener('message', ({ data }: MessageEvent<HashReply>) => {
+      if (data.kind === 'progress') progress(data.done);
+      else resolve(data.hex);
+    });
+    worker.addEventListener('error', () => resolve('failed'));
+  });
+}
+
+let workersUsable: Promise<boolean> | null = null;
+
+/** Whether a hashing worker loads and answers here: asked once per page. */
+function canUseWorkers(): Promise<boolean> {
+  workersUsable ??= (async () => {
+    const worker = startWorker();
+    if (worker === null) return false;
+    const digest = digestOf(worker);
+    worker.postMessage({ kind: 'digest' } satisfies HashRequest);
+    const answer = await digest;
+    worker.terminate();
+    return answer !== 'failed';
+  })();
+  return workersUsable;
+}
+
+/**
+ * A hasher in a worker of its own (bytes are copied to it, so the caller may keep using
+ * them), or one on this thread where workers are unavailable.
+ */
+export async function createFileHasher(): Promise<Hasher> {
+  const worker = (await canUseWorkers()) ? startWorker() : null;
+  if (worker === null) return createHasher();
+  return {
+    update(bytes) {
+      const copy = bytes.slice();
+      worker.postMessage({ kind: 'update', bytes: copy } satisfies HashRequest, [copy.buffer]);
+    },
+    async hex() {
+      const digest = digestOf(worker);
+      worker.postMessage({ kind: 'digest' } satisfies HashRequest);
+      const hex = await digest;
+      worker.terminate();
+      // A worker that died gives no digest that could pass: an empty one matches no offer.
+      return typeof hex === 'string' && hex !== 'failed' ? hex : '';
+    },
+    dispose: () => worker.terminate(),
+  };
+}
+
+/** Reads the file slice by slice (never whole), reporting bytes hashed so far; null if cancelled or unreadable. */
 export async function hashFile(
   file: Blob,
   progress: (done: number) => void = () => {},
   cancelled: () => boolean = () => false,
 ): Promise<string | null> {
+  const worker = (await canUseWorkers()) ? startWorker() : null;
+  if (worker !== null) {
+    const digest = digestOf(worker, (done) => {
+      progress(done);
+      if (cancelled()) worker.postMessage({ kind: 'cancel' } satisfies HashRequest);
+    });
+    worker.postMessage({ kind: 'file', file } satisfies HashRequest);
+    const hex = await digest;
+    worker.terminate();
+    if (hex !== 'failed') return cancelled() ? null : hex;
+  }
   const hasher = createHasher();
   for (let offset = 0; offset < file.size; offset += HASH_READ_BYTES) {
     if (cancelled()) return null;

@@ -56,7 +56,10 @@ export function createIncoming(options: IncomingOptions): Incoming {
   function finish(result: IncomingResult): void {
     if (finished) return;
     finished = true;
-    if (!result.ok) void sink.discard();
+    if (!result.ok) {
+      hasher.dispose();
+      void sink.discard();
+    }
     options.finished(result);
   }
 
@@ -94,7 +97,7 @@ export function createIncoming(options: IncomingOptions): Incoming {
       if (declared !== size || received !== size) return finish({ ok: false, reason: 'size-mismatch' });
       writes = writes.then(async () => {
         if (finished) return;
-        if (hasher.hex() !== options.sha256) return finish({ ok: false, reason: 'corrupt' });
+        if ((await hasher.hex()) !== options.sha256) return finish({ ok: false, reason: 'corrupt' });
         try {
           finish({ ok: true, file: await sink.finish(options.name, options.type) });
         } catch {
@@ -115,6 +118,7 @@ export function createIncoming(options: IncomingOptions): Incoming {
     abort() {
       if (finished) return;
       finished = true;
+      hasher.dispose();
       void sink.discard();
     },
   };

@@ -12,7 +12,7 @@ import {
   transferIdOfLabel,
 } from '../../protocol/index.ts';
 import { createSlot, type MemberHandle } from '../feature.ts';
-import { createHasher } from './hash.ts';
+import { createFileHasher } from './hash.ts';
 import { createIncoming, type Incoming, type IncomingResult } from './incoming.ts';
 import { type FileLine, type FileState, isFinal, type ShowFileLine } from './line.ts';
 import { createProgressMeter, type ProgressMeter } from './progress.ts';
@@ -78,12 +78,15 @@ export function createReceiving(options: ReceivingOptions) {
     if (record.state !== 'offered') return;
     setState(record, 'transferring', 'starting…');
     const sink = await options.openSink(record.id, record.offer.size).catch(() => null);
+    const hasher = await createFileHasher();
     // Cancelled (or the member left) while the sink was opening.
     if (isFinal(record.state) || member.disposed) {
       void sink?.discard();
+      hasher.dispose();
       return;
     }
     if (sink === null) {
+      hasher.dispose();
       member.send({ t: 'file:decline', id: record.id, reason: 'no-storage' });
       setState(record, 'declined', 'declined: this browser has no room to store a file this large');
       return;
@@ -94,7 +97,7 @@ export function createReceiving(options: ReceivingOptions) {
       name: record.name,
       type: record.offer.type,
       sink,
-      hasher: createHasher(),
+      hasher,
       stored: (bytes) => member.send({ t: 'file:ack', id: record.id, bytes }),
       finished: (result) => finished(member, record, result),
     });

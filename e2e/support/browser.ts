@@ -155,25 +155,34 @@ export interface PoolOptions {
   readonly args?: readonly string[];
 }
 
+/**
+ * Playwright launch options that start Debian's Chromium inside the namespace through the
+ * wrapper, which writes Chromium's main pid to pidFile. For chromium.launch and
+ * chromium.launchPersistentContext alike (the files benchmark needs OPFS on disk).
+ */
+export function netnsLaunchOptions(netns: Pick<BareNetns, 'name'>, pidFile: string, extraArgs: readonly string[]) {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+  return {
+    executablePath: wrapperPath,
+    headless: true,
+    args: [...chromiumArgs, ...extraArgs],
+    timeout: launchTimeoutMs,
+    env: {
+      ...env,
+      RL_NETNS: netns.name,
+      RL_PIDFILE: pidFile,
+      RL_IP: findTool('ip') ?? 'ip',
+      CHROMIUM_PATH: chromiumPath(),
+    },
+  };
+}
+
 async function launchInNetns(netns: Pick<BareNetns, 'name'>, extraArgs: readonly string[]): Promise<LaunchedBrowser> {
   const dir = mkdtempSync(join(tmpdir(), 'rl-chromium-'));
   const pidFile = join(dir, 'pid');
   try {
-    const env: Record<string, string> = {};
-    for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
-    const browser = await chromium.launch({
-      executablePath: wrapperPath,
-      headless: true,
-      args: [...chromiumArgs, ...extraArgs],
-      timeout: launchTimeoutMs,
-      env: {
-        ...env,
-        RL_NETNS: netns.name,
-        RL_PIDFILE: pidFile,
-        RL_IP: findTool('ip') ?? 'ip',
-        CHROMIUM_PATH: chromiumPath(),
-      },
-    });
+    const browser = await chromium.launch(netnsLaunchOptions(netns, pidFile, extraArgs));
     const pid = Number(readFileSync(pidFile, 'utf8').trim());
     const unregister = onProcessExit(() => signalTree(pid, 'SIGKILL'));
     return { browser, pid, frozen: false, unregister };

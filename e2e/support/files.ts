@@ -118,10 +118,18 @@ export async function makePng(page: Page, name: string): Promise<void> {
 /**
  * Makes this page a hostile member for file transfers: `rule` rewrites what goes out on
  * data channels — JSON text on the chat channel, binary chunks on file channels.
+ * `lieAboutSize` adds that many bytes to the size the next offer declares; `extraOffers`
+ * sends the next offer again that many times under fresh ids (a flood of offers).
  */
 export async function tamperOutgoing(
   page: Page,
-  rule: { corruptChunk?: number; renameOffer?: string; dropAcks?: boolean },
+  rule: {
+    corruptChunk?: number;
+    renameOffer?: string;
+    dropAcks?: boolean;
+    lieAboutSize?: number;
+    extraOffers?: number;
+  },
 ): Promise<void> {
   await page.evaluate((r) => {
     interface ChannelLike {
@@ -132,13 +140,23 @@ export async function tamperOutgoing(
     };
     const original = g.RTCDataChannel.prototype.send;
     let chunks = 0;
+    let offers = 0;
     g.RTCDataChannel.prototype.send = function (this: ChannelLike, data: unknown) {
       if (typeof data === 'string') {
         if (r.dropAcks && data.includes('"t":"file:ack"')) return;
-        if (r.renameOffer !== undefined && data.includes('"t":"file:offer"')) {
-          const offer = JSON.parse(data) as { name: string };
-          offer.name = r.renameOffer;
-          return original.call(this, JSON.stringify(offer));
+        const tampersOffers =
+          r.renameOffer !== undefined || r.lieAboutSize !== undefined || r.extraOffers !== undefined;
+        if (tampersOffers && data.includes('"t":"file:offer"')) {
+          const offer = JSON.parse(data) as { id: string; name: string; size: number };
+          const first = offers++ === 0;
+          if (r.renameOffer !== undefined) offer.name = r.renameOffer;
+          if (r.lieAboutSize !== undefined && first) offer.size += r.lieAboutSize;
+          original.call(this, JSON.stringify(offer));
+          for (let copy = 0; first && copy < (r.extraOffers ?? 0); copy++) {
+            const id = `${offer.id.slice(0, -4)}${String(copy).padStart(4, '0')}`;
+            original.call(this, JSON.stringify({ ...offer, id }));
+          }
+          return;
         }
       } else if (data instanceof ArrayBuffer && this.label.startsWith('file:') && chunks++ === r.corruptChunk) {
         const copy = new Uint8Array(data.slice(0));

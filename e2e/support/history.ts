@@ -114,3 +114,23 @@ export async function sendPrivate(page: Page, peerId: string, text: string): Pro
     [peerId, text] as const,
   );
 }
+
+/** The chat line by `from` whose text contains `text`. */
+export function chatLine(page: Page, from: string, text: string) {
+  return page.locator(`[data-testid=message][data-kind=chat][data-from="${from}"]`).filter({ hasText: text });
+}
+
+/** Reacts to that line from the picker, as a user would ("thumbs up", "heart", "party", …). */
+export async function react(page: Page, from: string, text: string, emojiName: string): Promise<void> {
+  const line = chatLine(page, from, text);
+  await line.getByTestId('react-button').click();
+  await line
+    .getByTestId('reaction-picker')
+    .getByRole('button', { name: `React with ${emojiName}` })
+    .click();
+}
+
+/** The reaction chip of one emoji on that line (data-count, title = who reacted). */
+export function reactionChip(page: Page, from: string, text: string, emoji: string) {
+  return chatLine(page, from, text).locator(`[data-testid=reaction][data-emoji="${emoji}"]`);
+}

@@ -7,6 +7,7 @@ import * as z from 'zod/mini';
 import { NAME_MAX_LENGTH } from '../limits.ts';
 import { chatTextSchema, lineTimeSchema, messageIdSchema, peerIdSchema, signatureSchema } from './chat.ts';
 import type { ChannelRate } from './rates.ts';
+import { historyReactionSchema, MAX_HISTORY_LINE_REACTIONS } from './reactions.ts';
 
 /** A member keeps, sends and accepts at most this many history lines (per sender per join). */
 export const MAX_HISTORY_LINES = 200;
@@ -22,6 +23,8 @@ const historyLineSchema = z.strictObject({
   ts: lineTimeSchema,
   text: chatTextSchema,
   sig: z.optional(signatureSchema),
+  /** Reactions to the line, as the relaying member knows them (absent: none). */
+  reactions: z.optional(z.array(historyReactionSchema).check(z.maxLength(MAX_HISTORY_LINE_REACTIONS))),
 });
 
 export const historySchemas = [

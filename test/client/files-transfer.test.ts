@@ -7,7 +7,13 @@ import { test } from 'node:test';
 import { createHasher, hashFile } from '../../client/files/hash.ts';
 import { ACK_EVERY_BYTES, createIncoming, type IncomingResult } from '../../client/files/incoming.ts';
 import { createProgressMeter, PROGRESS_INTERVAL_MS } from '../../client/files/progress.ts';
-import { CHUNK_BYTES, type ChunkChannel, RECEIVER_WINDOW, startPump } from '../../client/files/pump.ts';
+import {
+  CHANNEL_HIGH_WATER,
+  CHUNK_BYTES,
+  type ChunkChannel,
+  RECEIVER_WINDOW,
+  startPump,
+} from '../../client/files/pump.ts';
 import { createMemorySink, type Sink } from '../../client/files/sink.ts';
 import { decodeChunk, encodeChunk, parseChannelMessage } from '../../protocol/index.ts';
 
@@ -211,7 +217,9 @@ test('the pump waits on a full channel for bufferedamountlow', async () => {
   });
   for (let i = 0; i < 100; i++) await settle();
   const before = channel.frames.length;
-  assert.ok(channel.bufferedAmount > 4 * 1024 * 1024 && channel.bufferedAmount <= 4 * 1024 * 1024 + CHUNK_BYTES + 8);
+  assert.ok(
+    channel.bufferedAmount > CHANNEL_HIGH_WATER && channel.bufferedAmount <= CHANNEL_HIGH_WATER + CHUNK_BYTES + 8,
+  );
   assert.ok(before < content.byteLength / CHUNK_BYTES, 'not everything went at once');
   channel.bufferedAmount = 0;
   channel.fire('bufferedamountlow');

@@ -202,3 +202,40 @@ test('an answer holds the newest 200 public lines, oldest first, in chunks that 
     Array.from({ length: 200 }, (_, i) => 30 + i),
   );
 });
+
+test('reactions travel with history lines: the answer carries them, the newcomer hands them on with their relayer', async () => {
+  const bob = await writer('bob-00000001');
+  const line = await bob.line('with reactions');
+  const taken: Array<{ relayer: string; author: string; id: string; by: string[] }> = [];
+  const transcript = createTranscript();
+  transcript.keep({ from: line.from, name: line.name, id: line.id, ts: line.ts, text: line.text });
+  const history = createHistory({
+    selfId: () => SELF,
+    ownKey: async () => null,
+    members: () => [bob.member],
+    transcript,
+    show: () => {},
+    reactions: {
+      forHistory: (author, id) => (id === line.id ? [{ emoji: '👍', by: author, name: 'bob' }] : []),
+      fromHistory: (relayer, author, id, reactions) =>
+        taken.push({ relayer: relayer.id, author, id, by: reactions.map((r) => r.by) }),
+    },
+  });
+  bob.member.isOpen = true;
+  history.feature.receive(bob.member, { t: 'history:req' });
+  const answer = bob.member.wire.find((m): m is MessageOf<'history:lines'> => m.t === 'history:lines');
+  assert.deepEqual(answer?.lines[0]?.reactions, [{ emoji: '👍', by: bob.member.id, name: 'bob' }]);
+  assert.ok(answer && parseChannelMessage(encodeChannelMessage(answer)), 'the answer parses');
+
+  history.joined([bob.member.id]);
+  history.feature.added?.(bob.member);
+  history.feature.verified?.(bob.member);
+  history.feature.opened?.(bob.member);
+  history.feature.receive(bob.member, {
+    t: 'history:lines',
+    lines: [{ ...line, reactions: [{ emoji: '🎉', by: bob.member.id, name: 'bob' }] }],
+    done: true,
+  });
+  await history.idle();
+  assert.deepEqual(taken, [{ relayer: bob.member.id, author: line.from, id: line.id, by: [bob.member.id] }]);
+});

@@ -17,6 +17,7 @@ function harness() {
   const updates: ReactionSummary[][] = [];
   const reactions = createReactions({
     selfId: () => SELF,
+    selfName: () => 'Me',
     members: () => [alice, bob],
     changed: (_author, _id, summary) => updates.push([...summary]),
     now: clock.now,
@@ -76,4 +77,69 @@ test('a member over 10 reactions a second is ignored until a second has passed',
   const before = reactions.of(SELF, LINE).length;
   reactions.feature.receive(alice, { t: 'react', author: SELF, id: LINE, emoji: '😂', on: before === 0 });
   assert.notEqual(reactions.of(SELF, LINE).length, before);
+});
+
+test('our latest change per line and emoji goes again, in one react:sync, whenever a link opens', () => {
+  const { reactions, alice, bob } = harness();
+  reactions.shown(alice.id, LINE);
+  reactions.toggle(alice.id, LINE, '👍');
+  reactions.toggle(alice.id, LINE, '🎉');
+  reactions.toggle(alice.id, LINE, '👍'); // taken back: the sync must say so
+  bob.wire.length = 0;
+  reactions.feature.opened?.(bob);
+  assert.deepEqual(bob.wire, [
+    {
+      t: 'react:sync',
+      reactions: [
+        { author: alice.id, id: LINE, emoji: '🎉', on: true },
+        { author: alice.id, id: LINE, emoji: '👍', on: false },
+      ],
+    },
+  ]);
+});
+
+test('a react:sync is applied like the reactions in it, and again changes nothing', () => {
+  const { reactions, bob, updates } = harness();
+  reactions.shown(SELF, LINE);
+  const sync = {
+    t: 'react:sync' as const,
+    reactions: [
+      { author: SELF, id: LINE, emoji: '❤️' as const, on: true },
+      { author: SELF, id: 'line-unknown00000001', emoji: '👍' as const, on: true },
+    ],
+  };
+  reactions.feature.receive(bob, sync);
+  reactions.feature.receive(bob, sync);
+  assert.deepEqual(reactions.of(SELF, LINE), [{ emoji: '❤️', count: 1, names: ['Bob'], mine: false }]);
+  assert.equal(updates.length, 1);
+  reactions.feature.opened?.(bob);
+  assert.deepEqual(bob.wire, [], 'nothing of ours to sync');
+});
+
+test('a history answer carries each line’s reactions, ours under our own name', () => {
+  const { reactions, bob } = harness();
+  reactions.shown(bob.id, LINE);
+  reactions.toggle(bob.id, LINE, '😂');
+  reactions.feature.receive(bob, { t: 'react', author: bob.id, id: LINE, emoji: '😂', on: true });
+  assert.deepEqual(reactions.forHistory(bob.id, LINE), [
+    { emoji: '😂', by: SELF, name: 'Me' },
+    { emoji: '😂', by: bob.id, name: 'Bob' },
+  ]);
+  assert.deepEqual(reactions.forHistory(bob.id, 'line-unknown00000001'), []);
+});
+
+test('from history, the relaying member is believed for its own reactions and for members who left, only', () => {
+  const { reactions, alice } = harness();
+  const gone = 'gone-0000001';
+  reactions.fromHistory(alice, alice.id, LINE, [
+    { emoji: '👍', by: alice.id, name: 'Not Alice' }, // hers: taken, under the server's name for her
+    { emoji: '👍', by: gone, name: 'Gwen' }, // left the room: only the relayer can tell
+    { emoji: '❤️', by: 'bob-00000001', name: 'Bob' }, // here: Bob tells his own
+    { emoji: '🎉', by: SELF, name: 'Me' }, // ours: we know them ourselves
+  ]);
+  assert.deepEqual(reactions.of(alice.id, LINE), [], 'the line is not shown yet: they wait for it');
+  reactions.shown(alice.id, LINE);
+  assert.deepEqual(reactions.of(alice.id, LINE), [{ emoji: '👍', count: 2, names: ['Alice', 'Gwen'], mine: false }]);
+  reactions.fromHistory(alice, alice.id, LINE, [{ emoji: '😮', by: alice.id, name: 'Alice' }]);
+  assert.equal(reactions.of(alice.id, LINE).length, 2, 'a line already shown takes them at once');
 });

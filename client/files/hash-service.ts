@@ -1,0 +1,54 @@
+// What the hashing worker does (hash-worker.ts wires it to the worker's messages), kept free
+// of worker globals so a unit test can drive it: SHA-256 of bytes sent to it in order, or of
+// a whole file it reads slice by slice itself. Either way the page's main thread never hashes.
+import { createHasher, HASH_READ_BYTES } from './hash.ts';
+
+/** Page → worker. */
+export type HashRequest =
+  | { kind: 'update'; bytes: Uint8Array }
+  | { kind: 'digest' }
+  | { kind: 'file'; file: Blob }
+  | { kind: 'cancel' };
+
+/** Worker → page. `hex` is null when a file could not be read or the hash was cancelled. */
+export type HashReply = { kind: 'progress'; done: number } | { kind: 'digest'; hex: string | null };
+
+export function createHashService(reply: (message: HashReply) => void): (request: HashRequest) => void {
+  let hasher = createHasher();
+  let cancelled = false;
+
+  async function hashWholeFile(file: Blob): Promise<void> {
+    const whole = createHasher();
+    try {
+      for (let offset = 0; offset < file.size; offset += HASH_READ_BYTES) {
+        if (cancelled) return reply({ kind: 'digest', hex: null });
+        const end = Math.min(file.size, offset + HASH_READ_BYTES);
+        whole.update(new Uint8Array(await file.slice(offset, end).arrayBuffer()));
+        reply({ kind: 'progress', done: end });
+      }
+    } catch {
+      return reply({ kind: 'digest', hex: null }); // moved or changed on disk since it was picked
+    }
+    reply({ kind: 'digest', hex: await whole.hex() });
+  }
+
+  return (request) => {
+    switch (request.kind) {
+      case 'update':
+        hasher.update(request.bytes);
+        return;
+      case 'digest': {
+        const done = hasher;
+        hasher = createHasher();
+        void done.hex().then((hex) => reply({ kind: 'digest', hex }));
+        return;
+      }
+      case 'file':
+        void hashWholeFile(request.file);
+        return;
+      case 'cancel':
+        cancelled = true;
+        return;
+    }
+  };
+}

@@ -1,0 +1,61 @@
+// The hashing worker's logic (client/files/hash-service.ts), driven directly: bytes sent in
+// order, or a whole file read in slices, give the SHA-256 node:crypto gives; a cancelled or
+// unreadable file gives no digest. Outside a page there is no Worker, and the file hasher
+// falls back to this thread with the same result.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { test } from 'node:test';
+import { createFileHasher, HASH_READ_BYTES } from '../../client/files/hash.ts';
+import { createHashService, type HashReply } from '../../client/files/hash-service.ts';
+
+const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+const content = Uint8Array.from({ length: 3 * HASH_READ_BYTES + 1234 }, (_, i) => (i * 31) % 251);
+
+function service() {
+  const replies: HashReply[] = [];
+  let wake: (() => void) | null = null;
+  const handle = createHashService((reply) => {
+    replies.push(reply);
+    if (reply.kind === 'digest') wake?.();
+  });
+  const digest = () =>
+    new Promise<string | null>((resolve) => {
+      wake = () => resolve((replies.at(-1) as Extract<HashReply, { kind: 'digest' }>).hex);
+    });
+  return { handle, replies, digest };
+}
+
+test('bytes sent in order hash like node:crypto, and a second digest starts afresh', async () => {
+  const { handle, digest } = service();
+  for (let at = 0; at < content.length; at += 65_536) handle({ kind: 'update', bytes: content.slice(at, at + 65_536) });
+  let done = digest();
+  handle({ kind: 'digest' });
+  assert.equal(await done, sha(content));
+  done = digest();
+  handle({ kind: 'digest' });
+  assert.equal(await done, sha(new Uint8Array()));
+});
+
+test('a whole file is read in slices, with progress, and hashes like node:crypto', async () => {
+  const { handle, replies, digest } = service();
+  const done = digest();
+  handle({ kind: 'file', file: new Blob([content]) });
+  assert.equal(await done, sha(content));
+  const progress = replies.filter((r) => r.kind === 'progress').map((r) => r.done);
+  assert.deepEqual(progress, [HASH_READ_BYTES, 2 * HASH_READ_BYTES, 3 * HASH_READ_BYTES, content.length]);
+});
+
+test('a cancelled file gives no digest', async () => {
+  const { handle, digest } = service();
+  const done = digest();
+  handle({ kind: 'file', file: new Blob([content]) });
+  handle({ kind: 'cancel' });
+  assert.equal(await done, null);
+});
+
+test('without workers the file hasher runs on this thread with the same result', async () => {
+  const hasher = await createFileHasher();
+  hasher.update(content);
+  assert.equal(await hasher.hex(), sha(content));
+  hasher.dispose();
+});
