@@ -418,7 +418,7 @@ signaling?.attach(signalingHandlers, () => name);
 mark('ready');
 window.addEventListener('pagehide', () => {
   for (const member of mesh.all()) member.send({ t: 'bye' });
-  signaling?.leave();
+  signaling?.close();
   calls.leave();
   clearInterval(pathTimer);
   ice.stop();

@@ -214,7 +214,10 @@ export function createRelay(options: RelayOptions) {
     const all = [...options.members()];
     for (const target of all) {
       if (target.disposed) continue;
-      if (target.link.open || target.announced === null) {
+      // Not while the direct link is first forming: it will carry the traffic itself, and
+      // lines sent through a relay then would race the member's own proof. Once it failed,
+      // or dropped after working (ICE restart under way), a relay carries it meanwhile.
+      if (target.link.open || target.announced === null || target.state === 'connecting') {
         target.setRoute(null);
         continue;
       }

@@ -68,7 +68,12 @@ export interface Signaling {
   send(signal: OutgoingSignal): void;
   rename(name: string): Promise<RenameAck>;
   refreshIce(): Promise<IceRefreshAck>;
-  leave(): void;
+  /**
+   * Closes the connection without leaving the room: the server announces us gone at once,
+   * and our resume ticket stays good, so a reload of this tab takes our peer id back.
+   * (`room:leave` would revoke the ticket: that is for leaving for good.)
+   */
+  close(): void;
 }
 
 export function createSignaling({ roomId, resume, keys, ...options }: SignalingOptions): Signaling {
@@ -195,9 +200,8 @@ export function createSignaling({ roomId, resume, keys, ...options }: SignalingO
     refreshIce() {
       return socket.timeout(ACK_TIMEOUT_MS).emitWithAck('ice:refresh');
     },
-    leave() {
+    close() {
       left = true;
-      if (socket.connected) socket.emit('room:leave');
       socket.disconnect();
     },
   };

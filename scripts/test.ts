@@ -177,6 +177,9 @@ async function main(): Promise<void> {
         '--import',
         'tsx',
         '--test',
+        // Two test files at a time: most of their time is process start-up and waiting on
+        // servers and timers, and each starts its own servers on free ports.
+        '--test-concurrency=2',
         '--test-reporter=spec',
         '--test-reporter-destination=stdout',
         '--test-reporter=tap',

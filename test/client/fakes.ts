@@ -22,6 +22,8 @@ export interface FakeLink extends Link {
   dropChannel(): void;
   /** Plays a message arriving from the other side. */
   deliver(message: ChannelMessage): void;
+  /** Plays the link failing for good (no path between the two: no TURN). */
+  fail(): void;
 }
 
 export function fakeLinks(): { factory: LinkFactory; made: FakeLink[] } {
@@ -85,6 +87,10 @@ export function fakeLinks(): { factory: LinkFactory; made: FakeLink[] } {
       dropChannel() {
         open = false;
         options.events.state('reconnecting', null);
+      },
+      fail() {
+        open = false;
+        options.events.state('unreachable', { code: 'no-turn', text: 'no direct path and no TURN' });
       },
       deliver(message) {
         options.events.message(message, JSON.stringify(message).length);

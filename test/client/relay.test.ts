@@ -125,6 +125,9 @@ async function room(options: { relaying?: boolean; clock?: () => number; wallClo
     await until(() => m.object(BOB)?.announced !== null && m.object(CAROL)?.announced !== null, 'keys checked');
     await link(toCarol, carol);
     toCarol.deliver({ t: 'relay:links', peers: [{ id: BOB, rtt: 7 }] });
+    // No relay while the direct link is still forming: only once it has failed.
+    assert.notEqual(view(BOB)?.state, 'relayed');
+    toBob.fail();
     await until(() => view(BOB)?.state === 'relayed', 'bob is relayed');
   }
   /** What we sealed to Bob through Carol, opened as Bob would. */
