@@ -7,9 +7,8 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import { startNodeProcess } from './node-process.ts';
 import { type RedisProcess, startRedis } from './redis-support.ts';
 import { createStormRooms, type StormRooms } from './storm-bots.ts';
-import { closeAll, newRoomId, startServer, type TestServer } from './support.ts';
+import { closeAll, newRoomId, startServer, TEST_SECRET, type TestServer } from './support.ts';
 
-const SECRET = 'test-secret-0123456789abcdef';
 const CLUSTER_TIMEOUT_MS = 400;
 const ROOMS = 8;
 const ROOM_SIZE = 6;
@@ -72,7 +71,7 @@ describe('faults during a renegotiation storm', () => {
     const survivor = await node(redis.url);
     const doomed = await startNodeProcess({
       REDIS_URL: redis.url,
-      ROOMLINK_SECRET: SECRET,
+      ROOMLINK_SECRET: TEST_SECRET,
       CLUSTER_TIMEOUT_MS: String(CLUSTER_TIMEOUT_MS),
     });
     t.after(() => doomed.kill());

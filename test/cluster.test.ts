@@ -25,11 +25,11 @@ import {
   resumeOnceSilent,
   silence,
   startServer,
+  TEST_SECRET,
   type TestServer,
   waitForEvent,
 } from './support.ts';
 
-const SECRET = 'test-secret-0123456789abcdef';
 const CLUSTER_TIMEOUT_MS = 400;
 /** Lua that spins for one second (Redis runs one script at a time: everything else waits). */
 const BUSY_ONE_SECOND = `local t0 = redis.call('TIME')
@@ -160,7 +160,7 @@ describe('two nodes on one Redis', () => {
     const a = await node();
     const killed = await startNodeProcess({
       REDIS_URL: redis.url,
-      ROOMLINK_SECRET: SECRET,
+      ROOMLINK_SECRET: TEST_SECRET,
       CLUSTER_TIMEOUT_MS: String(CLUSTER_TIMEOUT_MS),
     });
     t.after(() => killed.kill());

@@ -19,12 +19,11 @@ import {
   resumeOnceSilent,
   silence,
   startServer,
+  TEST_SECRET,
   type TestServer,
   waitForEvent,
 } from './support.ts';
 
-/** testConfig's secret: tickets minted here are the server's own. */
-const SECRET = 'test-secret-0123456789abcdef';
 afterEach(closeAll);
 
 /** The server-side reason the socket of this client ends with. */
@@ -78,7 +77,7 @@ describe('resume tickets on one node', () => {
     const owner = await connectClient(server.url);
     const ack = await joinOk(owner, room, 'Alice');
     owner.disconnect();
-    const tokens = createResumeTokens(SECRET);
+    const tokens = createResumeTokens(TEST_SECRET);
     const expired = tokens.issue(room, ack.self.id, Date.now() - tokens.lifetimeMs - 1_000);
     const fresh = tokens.issue(room, ack.self.id);
     const late = await joinOk(await connectClient(server.url), room, 'Alice', expired);

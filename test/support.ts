@@ -27,6 +27,9 @@ const EVENT_TIMEOUT_MS = 2_000;
 const openServers = new Set<TestServer>();
 const openClients = new Set<Client>();
 
+/** testConfig's secret: resume tickets minted with it in a test are the server's own. */
+export const TEST_SECRET = 'test-secret-0123456789abcdef';
+
 /** The configuration a test server starts from: loopback, any free port, quiet, no STUN. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
   // No STUN: nothing in a test may reach outside the machine.
@@ -52,7 +55,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     rateIceIp: null,
     rateConnectIp: null,
   };
-  return { ...parsed.config, secret: 'test-secret-0123456789abcdef', ...noLimits, ...overrides };
+  return { ...parsed.config, secret: TEST_SECRET, ...noLimits, ...overrides };
 }
 
 export async function startServer(overrides: Partial<Config> = {}, options: AppOptions = {}): Promise<TestServer> {
