@@ -2,8 +2,7 @@
 // against a bare WebRTC page) and what servers carry (signaling bots, one node and two on
 // Redis); prints the table and writes JSON, latest.md and latest.svg to bench/results/.
 import { fileURLToPath } from 'node:url';
-import { buildClient } from '../scripts/build-client.ts';
-import { buildServer } from '../scripts/build-server.ts';
+import { buildBundles } from '../scripts/build.ts';
 import { createBrowserBenchEnv } from './browser/env.ts';
 import { chartInput } from './chart.ts';
 import { finishMachineInfo, machineInfo } from './machine.ts';
@@ -97,7 +96,7 @@ async function main(): Promise<void> {
     `${command}\n${machine.cpus} CPUs, load average ${machine.loadAverage.start.toFixed(2)}, ${machine.versions.chromium}, Node ${machine.versions.node}`,
   );
   // What is measured is the tree as it is: both bundles are built first.
-  await Promise.all([buildClient(), buildServer()]);
+  await buildBundles();
   const started = Date.now();
   const results: PartResult[] = [];
   const { mesh, messaging } = await browserParts(options, results);

@@ -2,15 +2,14 @@
 // were killed before their teardown are deleted, and both bundles are built from the tree
 // as it is (so `npx playwright test` never runs a stale page or server).
 
-import { buildClient } from '../../scripts/build-client.ts';
-import { buildServer } from '../../scripts/build-server.ts';
+import { buildBundles } from '../../scripts/build.ts';
 import { ensureSystem } from '../../scripts/ensure-system.ts';
 import { sweepStaleNamespaces } from './netns.ts';
 
 export default async function globalSetup(): Promise<void> {
   const system = ensureSystem({ install: false });
   if (!system.ok) throw new Error(`the end-to-end tests cannot run here:\n${system.problems.join('\n')}`);
-  await Promise.all([buildClient(), buildServer()]);
+  await buildBundles();
   const swept = await sweepStaleNamespaces();
   if (swept.length > 0) console.warn(`deleted network namespaces left by earlier runs: ${swept.join(', ')}`);
 }
