@@ -18,8 +18,13 @@ import {
 } from './support/users.ts';
 
 const recoveryMs = 90_000;
-/** 90 MB through a namespace on a loaded machine can take minutes; unloaded it takes seconds. */
-const transferMs = 240_000;
+/**
+ * Large enough to be mid-transfer when the network goes (it goes at the first progress,
+ * a few hundred ms in; a channel here moves at most ~10 MiB/s), small enough not to spend
+ * the suite's minutes pushing bytes on two busy cores.
+ */
+const fileBytes = 24 * 1024 * 1024;
+const transferMs = 180_000;
 
 let away: AttachedNetns | null = null;
 test.afterEach(async () => {
@@ -47,7 +52,7 @@ test('a file cut off mid-transfer resumes where it stopped once the network retu
     await sendMessage(alice.page, 'react to me while away');
     await waitForMessage(erin.page, { from: alice.id, text: 'react to me while away' });
 
-    const made = await makeFile(alice.page, { name: 'long.bin', size: 90 * 1024 * 1024 });
+    const made = await makeFile(alice.page, { name: 'long.bin', size: fileBytes });
     const [id] = await sendFiles(alice.page, [made.name]);
     if (!id) throw new Error('no transfer id');
     const progress = fileLine(erin.page, id).getByTestId('file-progress');

@@ -95,8 +95,18 @@ export interface RoomOptions {
 }
 
 /**
- * The first name opens `/` (a new room), the others open its share link at the same
- * time. Resolves once everyone has joined (not yet once everyone is connected).
+ * A link to a new room on `serverUrl`, as a page opening `/` would make one: a fresh room
+ * id and key (the formats of protocol/limits.ts). Lets a test open every member at once
+ * instead of waiting for the first page to make the room (ui.spec.ts covers that).
+ */
+export function newRoomLink(serverUrl: string): string {
+  const id = (bytes: number) => randomBytes(bytes).toString('base64url');
+  return `${serverUrl}/?roomId=${id(16).slice(0, 21)}#k=${id(17).slice(0, 22)}`;
+}
+
+/**
+ * Opens a page per name, all at once, on the link of a new room (see newRoomLink).
+ * Resolves once everyone has joined (not yet once everyone is connected).
  */
 export async function openRoom(
   browsers: BrowserPool,
@@ -104,14 +114,11 @@ export async function openRoom(
   names: readonly string[],
   options: RoomOptions = {},
 ): Promise<User[]> {
-  const [first, ...rest] = names;
-  if (first === undefined) throw new Error('openRoom needs at least one name');
+  if (names.length === 0) throw new Error('openRoom needs at least one name');
+  const link = newRoomLink(serverUrl);
   const contextFor = (name: string) =>
     browsers.newContext({ label: name, freezable: options.freezable?.includes(name) ?? false });
-  const creator = await openUser(await contextFor(first), `${serverUrl}/`, first);
-  const link = await shareLink(creator.page);
-  const others = await Promise.all(rest.map(async (name) => openUser(await contextFor(name), link, name)));
-  return [creator, ...others];
+  return Promise.all(names.map(async (name) => openUser(await contextFor(name), link, name)));
 }
 
 /** The member list as the page shows it right now. */
