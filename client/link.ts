@@ -227,6 +227,22 @@ export const createLink: LinkFactory = (options) => {
     recompute();
   });
 
+  // Relay-only, a gathering round that ends without a single candidate means every TURN
+  // server refused or failed us: no check can ever succeed, so say why now rather than
+  // after CONNECT_TIMEOUT_MS. (With host candidates in play only the checks can tell.)
+  let gatheredThisRound = 0;
+  pc.addEventListener('icecandidate', ({ candidate }) => {
+    if (candidate !== null && candidate.candidate !== '') gatheredThisRound++;
+  });
+  pc.addEventListener('icegatheringstatechange', () => {
+    if (pc.iceGatheringState === 'gathering') gatheredThisRound = 0;
+    if (pc.iceGatheringState !== 'complete' || gatheredThisRound > 0 || everOpen) return;
+    if (pc.getConfiguration().iceTransportPolicy !== 'relay') return;
+    negotiationFailure = options.unreachableReason(lastIceError);
+    recompute();
+    scheduleRetry();
+  });
+
   pc.addEventListener('icecandidateerror', (event) => {
     const e = event as RTCPeerConnectionIceErrorEvent;
     // 701 is "could not reach this STUN/TURN server"; 401 is bad or expired credentials.
