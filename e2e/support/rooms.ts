@@ -3,7 +3,7 @@
 
 import { expect, type Page } from '@playwright/test';
 import type { BrowserPool } from './browser.ts';
-import { openUser, shareLink, type User } from './users.ts';
+import { newRoomLink, openUser, type User } from './users.ts';
 
 /** `link` with `?relay=1` added (before the #k= fragment): forces TURN for that user. */
 export function withRelay(link: string): string {
@@ -18,22 +18,28 @@ export interface Seat {
 }
 
 /**
- * The first seat opens `startUrl` (a new room); the others open its share link, each in a
- * context of its own pool, rewritten by `linkFor` (e.g. withRelay, or a tunnel's host).
+ * Every seat opens a new room at once, each in a context of its own pool: the first at
+ * `startUrl` (a server's URL, maybe with ?relay=1), the others at the room's share link
+ * (which never carries relay=1) rewritten by `linkFor` (e.g. withRelay, or a tunnel's host).
  */
 export async function openRoomAcross(
   seats: readonly Seat[],
   startUrl: string,
   linkFor: (shared: string) => string = (shared) => shared,
 ): Promise<User[]> {
-  const [first, ...rest] = seats;
-  if (first === undefined) throw new Error('openRoomAcross needs at least one seat');
-  const creator = await openUser(await first.pool.newContext({ label: first.name }), startUrl, first.name);
-  const link = linkFor(await shareLink(creator.page));
-  const others = await Promise.all(
-    rest.map(async (seat) => openUser(await seat.pool.newContext({ label: seat.name }), link, seat.name)),
+  if (seats.length === 0) throw new Error('openRoomAcross needs at least one seat');
+  const first = new URL(newRoomLink(startUrl));
+  const shared = new URL(first.href);
+  shared.searchParams.delete('relay');
+  return Promise.all(
+    seats.map(async (seat, i) =>
+      openUser(
+        await seat.pool.newContext({ label: seat.name }),
+        i === 0 ? first.href : linkFor(shared.href),
+        seat.name,
+      ),
+    ),
   );
-  return [creator, ...others];
 }
 
 export interface CandidatePair {

@@ -95,13 +95,17 @@ export interface RoomOptions {
 }
 
 /**
- * A link to a new room on `serverUrl`, as a page opening `/` would make one: a fresh room
- * id and key (the formats of protocol/limits.ts). Lets a test open every member at once
- * instead of waiting for the first page to make the room (ui.spec.ts covers that).
+ * A link to a new room at `base` (a server's URL, maybe with ?relay=1), as a page opening
+ * `/` would make one: a fresh room id and key, in the formats of protocol/limits.ts. Lets
+ * a test open every member at once instead of waiting for the first page to make the room
+ * (ui.spec.ts covers that path).
  */
-export function newRoomLink(serverUrl: string): string {
-  const id = (bytes: number) => randomBytes(bytes).toString('base64url');
-  return `${serverUrl}/?roomId=${id(16).slice(0, 21)}#k=${id(17).slice(0, 22)}`;
+export function newRoomLink(base: string): string {
+  const random = (bytes: number, length: number) => randomBytes(bytes).toString('base64url').slice(0, length);
+  const url = new URL(base);
+  url.searchParams.set('roomId', random(16, 21));
+  url.hash = `k=${random(17, 22)}`;
+  return url.href;
 }
 
 /**
