@@ -6,7 +6,7 @@
 
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { expect, test } from './support/fixtures.ts';
+import { expect, sharedTest as test } from './support/fixtures.ts';
 import { openRoom, sendMessage, waitForMesh, waitForMessage } from './support/users.ts';
 
 const screens = {

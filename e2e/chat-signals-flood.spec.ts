@@ -3,7 +3,7 @@
 // (one typing start per second, ten reactions per second), stays responsive (its event-loop
 // lag is measured and reported), and the link keeps carrying chat.
 
-import { expect, test } from './support/fixtures.ts';
+import { expect, sharedTest as test } from './support/fixtures.ts';
 import { openUser, sendMessage, shareLink, waitForMesh, waitForMessages } from './support/users.ts';
 
 /** Lines Alice writes for Mallory to react to: 6 emoji each, far more pairs than the cap. */

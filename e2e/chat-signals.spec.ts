@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Locator, Page } from '@playwright/test';
 import type { BrowserPool } from './support/browser.ts';
-import { expect, test } from './support/fixtures.ts';
+import { expect, sharedTest as test } from './support/fixtures.ts';
 import { openUser, sendMessage, shareLink, type User, waitForMesh, waitForMessage } from './support/users.ts';
 import { controlVisibility, setHidden } from './support/visibility.ts';
 

@@ -12,7 +12,7 @@ import {
   tamperOutgoing,
   waitForFileState,
 } from './support/files.ts';
-import { expect, test } from './support/fixtures.ts';
+import { expect, sharedTest as test } from './support/fixtures.ts';
 import { openRoom, sendMessage, waitForMesh, waitForMessages } from './support/users.ts';
 
 // Three browsers moving tens of megabytes on two shared cores: room for a slow machine.

@@ -1,7 +1,7 @@
 // A message typed the instant the member list fills is queued until each channel opens,
 // never lost.
 
-import { expect, test } from './support/fixtures.ts';
+import { expect, sharedTest as test } from './support/fixtures.ts';
 import { openRoom, selfId, shareLink, type User, waitForMesh, waitForMessage } from './support/users.ts';
 
 /**

@@ -3,7 +3,7 @@
 // author's own key; a member who alters or invents another member's line in the history it
 // relays is caught.
 
-import { expect, test } from './support/fixtures.ts';
+import { expect, sharedTest as test } from './support/fixtures.ts';
 import { react, reactionChip, sendMany, shownLines, waitForHistory, waitForLinesFrom } from './support/history.ts';
 import { openRoom, openUser, selfId, shareLink, waitForMesh } from './support/users.ts';
 

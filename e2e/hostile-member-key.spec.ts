@@ -3,7 +3,7 @@
 // page says how to get the full link.
 
 import type { Page } from '@playwright/test';
-import { expect, test } from './support/fixtures.ts';
+import { expect, sharedTest as test } from './support/fixtures.ts';
 import { openRoom, openUser, sendMessage, waitForMesh, waitForMessage, waitForPeers } from './support/users.ts';
 
 const pending = (page: Page, peerId: string): Promise<number> =>

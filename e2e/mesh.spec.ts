@@ -2,7 +2,7 @@
 // everyone else exactly once.
 
 import { randomBytes } from 'node:crypto';
-import { expect, test } from './support/fixtures.ts';
+import { expect, sharedTest as test } from './support/fixtures.ts';
 import {
   chatMessages,
   type ExpectedMessage,

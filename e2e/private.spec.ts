@@ -2,7 +2,7 @@
 // window.roomlink.sendPrivate), sent only on that member's channel, marked on both sides,
 // and never part of the history a newcomer receives.
 
-import { expect, test } from './support/fixtures.ts';
+import { expect, sharedTest as test } from './support/fixtures.ts';
 import { sendPrivate, shownLines, waitForHistory } from './support/history.ts';
 import { openRoom, openUser, sendMessage, shareLink, waitForMesh, waitForMessage } from './support/users.ts';
 

@@ -1,7 +1,7 @@
 // A reload is a rejoin, not a second member: nobody sees a ghost or a duplicate.
 
 import type { Page } from '@playwright/test';
-import { expect, test } from './support/fixtures.ts';
+import { expect, sharedTest as test } from './support/fixtures.ts';
 import { openRoom, peersOf, selfId, type User, waitForMesh } from './support/users.ts';
 
 /** "bob:connected" for each entry of the page's member list, by which user's name it shows. */

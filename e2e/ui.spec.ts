@@ -1,7 +1,7 @@
 // What a person sees and does on the page: a new room and its link, copying it, a name that
 // is remembered and can be changed, and clear words for links that cannot work.
 
-import { expect, test } from './support/fixtures.ts';
+import { expect, sharedTest as test } from './support/fixtures.ts';
 import { openRoom, selfId, shareLink, waitForMesh } from './support/users.ts';
 
 test('opening / makes a new room: an unguessable id and a key in the address, copied whole by Copy link', async ({

@@ -1,6 +1,6 @@
 // Names and messages are text: markup and script from another user render inert.
 
-import { expect, test } from './support/fixtures.ts';
+import { expect, sharedTest as test } from './support/fixtures.ts';
 import { openRoom, sendMessage, waitForMesh, waitForMessage } from './support/users.ts';
 
 const hostileName = `<img src=x onerror=pwn()>`;

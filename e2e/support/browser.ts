@@ -94,7 +94,7 @@ export interface BrowserPool {
   close(): Promise<void>;
 }
 
-interface LaunchedBrowser {
+export interface LaunchedBrowser {
   readonly browser: Browser;
   /** Chromium's main pid (the wrapper's, since everything execs). */
   readonly pid: number;
@@ -153,6 +153,32 @@ function signalTree(root: number, signal: NodeJS.Signals): void {
 export interface PoolOptions {
   /** Chromium flags added to chromiumArgs. */
   readonly args?: readonly string[];
+  /**
+   * Where the pool's shared (not freezable) contexts live: a browser that outlives the
+   * pool (see createBrowserHost). The pool then closes only its own contexts. Ignored when
+   * `args` are given: those need a browser launched with them.
+   */
+  readonly host?: BrowserHost;
+}
+
+/** One browser in a namespace, launched on first use, shared by the pools of many tests. */
+export interface BrowserHost {
+  browser(): Promise<LaunchedBrowser>;
+  close(): Promise<void>;
+}
+
+export function createBrowserHost(netns: Pick<BareNetns, 'name'>): BrowserHost {
+  let launching: Promise<LaunchedBrowser> | null = null;
+  return {
+    browser: () => {
+      launching ??= launchInNetns(netns, []);
+      return launching;
+    },
+    async close() {
+      const launched = await launching?.catch(() => null);
+      if (launched) await closeBrowser(launched);
+    },
+  };
 }
 
 /**
@@ -208,6 +234,7 @@ async function closeBrowser(launched: LaunchedBrowser): Promise<void> {
 
 export function createBrowserPool(netns: Pick<BareNetns, 'name'>, poolOptions: PoolOptions = {}): BrowserPool {
   const extraArgs = poolOptions.args ?? [];
+  const host = extraArgs.length === 0 ? poolOptions.host : undefined;
   let shared: Promise<LaunchedBrowser> | null = null;
   const own = new Map<BrowserContext, LaunchedBrowser>();
   const launched: Promise<LaunchedBrowser>[] = [];
@@ -229,8 +256,8 @@ export function createBrowserPool(netns: Pick<BareNetns, 'name'>, poolOptions: P
         owner = await launching;
       } else {
         if (shared === null) {
-          shared = launchInNetns(netns, extraArgs);
-          launched.push(shared);
+          shared = host ? host.browser() : launchInNetns(netns, extraArgs);
+          if (!host) launched.push(shared);
         }
         owner = await shared;
       }
@@ -259,6 +286,11 @@ export function createBrowserPool(netns: Pick<BareNetns, 'name'>, poolOptions: P
     consoleLog: () => log.join('\n'),
     contexts: () => labelled.map(({ label, context, owner }) => ({ label, context, frozen: owner.frozen })),
     async close() {
+      // Contexts in the host's browser go; the browser stays for the next test.
+      const hosted = host ? await shared?.catch(() => null) : null;
+      await Promise.all(
+        labelled.filter(({ owner }) => owner === hosted).map(({ context }) => context.close().catch(() => {})),
+      );
       const browsers = await Promise.allSettled(launched);
       await Promise.all(
         browsers.flatMap((result) => (result.status === 'fulfilled' ? [closeBrowser(result.value)] : [])),

@@ -1,12 +1,15 @@
-// Playwright fixtures for roomlink's end-to-end tests. Each test gets its own network
-// namespace, its own server inside it and a pool of Chromium browsers inside it; all three
-// are torn down after the test (browsers, then the server, then the namespace).
+// Playwright fixtures for roomlink's end-to-end tests. With `test`, each test gets its own
+// network namespace, its own server inside it and a pool of Chromium browsers inside it;
+// all three are torn down after the test (browsers, then the server, then the namespace).
+// With `sharedTest`, tests that need nothing of their own (a default server they neither
+// restart nor read the logs of, a network they do not cut) share one namespace, server and
+// browser per worker, each in rooms and browser contexts of its own: a second saved per test.
 //
 //   import { test, expect } from "./support/fixtures.ts";
 //   test.use({ serverEnv: { MAX_ROOM_SIZE: "4" } });
 
 import { test as base, type TestInfo } from '@playwright/test';
-import { type BrowserPool, createBrowserPool } from './browser.ts';
+import { type BrowserHost, type BrowserPool, createBrowserHost, createBrowserPool } from './browser.ts';
 import { createNetns, type Netns } from './netns.ts';
 import { type RoomServer, startServer } from './server.ts';
 import { peersOf } from './users.ts';
@@ -75,6 +78,20 @@ async function memberLists(browsers: BrowserPool): Promise<string> {
   return lines.join('\n');
 }
 
+async function withPool(
+  pool: BrowserPool,
+  use: (pool: BrowserPool) => Promise<void>,
+  testInfo: TestInfo,
+): Promise<void> {
+  try {
+    await use(pool);
+  } finally {
+    if (failed(testInfo)) await report(testInfo, 'member lists', await memberLists(pool));
+    await pool.close();
+    if (failed(testInfo)) await report(testInfo, 'browser console', pool.consoleLog());
+  }
+}
+
 export const test = base.extend<RoomlinkFixtures>({
   serverEnv: [{}, { option: true }],
   browserArgs: [[], { option: true }],
@@ -99,13 +116,45 @@ export const test = base.extend<RoomlinkFixtures>({
   },
 
   browsers: async ({ netns, browserArgs }, use, testInfo) => {
-    const browsers = createBrowserPool(netns, { args: browserArgs });
-    try {
-      await use(browsers);
-    } finally {
-      if (failed(testInfo)) await report(testInfo, 'member lists', await memberLists(browsers));
-      await browsers.close();
-      if (failed(testInfo)) await report(testInfo, 'browser console', browsers.consoleLog());
-    }
+    await withPool(createBrowserPool(netns, { args: browserArgs }), use, testInfo);
+  },
+});
+
+interface Lab {
+  readonly netns: Netns;
+  readonly server: RoomServer;
+  readonly host: BrowserHost;
+}
+
+export const sharedTest = test.extend<object, { lab: Lab }>({
+  lab: [
+    async ({}, use, workerInfo) => {
+      const netns = await createNetns();
+      try {
+        const wireLogPath = `${workerInfo.project.outputDir}/shared-server-${workerInfo.workerIndex}.wire.log`;
+        const server = await startServer({ netns, wireLogPath, env: {} });
+        const host = createBrowserHost(netns);
+        try {
+          await use({ netns, server, host });
+        } finally {
+          await host.close();
+          await server.stop();
+        }
+      } finally {
+        await netns.destroy();
+      }
+    },
+    { scope: 'worker' },
+  ],
+  netns: async ({ lab }, use) => {
+    await use(lab.netns);
+  },
+  server: async ({ lab, serverEnv }, use, testInfo) => {
+    if (Object.keys(serverEnv).length > 0) throw new Error('sharedTest runs a default server: use test for serverEnv');
+    await use(lab.server);
+    if (failed(testInfo)) await report(testInfo, 'server output (shared by this worker)', lab.server.output());
+  },
+  browsers: async ({ lab, browserArgs }, use, testInfo) => {
+    await withPool(createBrowserPool(lab.netns, { args: browserArgs, host: lab.host }), use, testInfo);
   },
 });
