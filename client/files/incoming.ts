@@ -9,6 +9,12 @@ import type { Sink } from './sink.ts';
 
 /** The receiver confirms stored bytes at least this often (and at the end). */
 export const ACK_EVERY_BYTES = 1024 * 1024;
+/**
+ * Chunks are gathered into blocks of this size before each write and hash update: a write
+ * to OPFS costs about the same for 64 KiB as for 1 MiB (measured here: 5–9 MiB/s written
+ * in 64 KiB writes, 14–16 MiB/s in 1 MiB ones), and so does a message to the hash worker.
+ */
+export const BLOCK_BYTES = 1024 * 1024;
 
 export type IncomingResult =
   | { ok: true; file: File }
@@ -36,7 +42,7 @@ export interface Incoming {
   readonly received: number;
   /** Bytes confirmed on the sink. */
   readonly stored: number;
-  /** Resolves once queued writes are done (before resuming from `received`). */
+  /** Writes what is gathered, then resolves once every write is done (before resuming from `received`). */
   settled(): Promise<void>;
   readonly finished: boolean;
   /** Stops without a verdict (cancelled, member gone) and drops what was written. */
@@ -52,6 +58,30 @@ export function createIncoming(options: IncomingOptions): Incoming {
   /** The sender said it is done: nothing more may arrive. */
   let ended = false;
   let writes: Promise<void> = Promise.resolve();
+  /** Received bytes not yet handed to the sink and the hasher: [received - pending, received). */
+  let block = new Uint8Array(BLOCK_BYTES);
+  let pending = 0;
+
+  /** Hands the gathered block to the hasher and, in order, to the sink. */
+  function flush(): void {
+    if (pending === 0 || finished) return;
+    const bytes = block.subarray(0, pending);
+    const offset = received - pending;
+    const length = pending;
+    block = new Uint8Array(BLOCK_BYTES); // the old one is now the write's
+    pending = 0;
+    hasher.update(bytes);
+    writes = writes.then(async () => {
+      if (finished) return;
+      try {
+        await sink.write(offset, bytes);
+      } catch {
+        return finish({ ok: false, reason: 'storage-failed' });
+      }
+      stored += length;
+      confirm();
+    });
+  }
 
   function finish(result: IncomingResult): void {
     if (finished) return;
@@ -78,23 +108,20 @@ export function createIncoming(options: IncomingOptions): Incoming {
       if (chunk === null || chunk.offset !== received) return finish({ ok: false, reason: 'out-of-range' });
       const length = chunk.bytes.byteLength;
       if (received + length > size) return finish({ ok: false, reason: 'size-mismatch' });
-      hasher.update(chunk.bytes);
-      received += length;
-      writes = writes.then(async () => {
-        if (finished) return;
-        try {
-          await sink.write(chunk.offset, chunk.bytes);
-        } catch {
-          return finish({ ok: false, reason: 'storage-failed' });
-        }
-        stored += length;
-        confirm();
-      });
+      for (let at = 0; at < length; ) {
+        const taken = Math.min(length - at, BLOCK_BYTES - pending);
+        block.set(chunk.bytes.subarray(at, at + taken), pending);
+        pending += taken;
+        received += taken;
+        at += taken;
+        if (pending === BLOCK_BYTES) flush();
+      }
     },
     end(declared) {
       if (finished || ended) return;
       ended = true;
       if (declared !== size || received !== size) return finish({ ok: false, reason: 'size-mismatch' });
+      flush();
       writes = writes.then(async () => {
         if (finished) return;
         if ((await hasher.hex()) !== options.sha256) return finish({ ok: false, reason: 'corrupt' });
@@ -111,7 +138,10 @@ export function createIncoming(options: IncomingOptions): Incoming {
     get stored() {
       return stored;
     },
-    settled: () => writes,
+    settled() {
+      flush();
+      return writes;
+    },
     get finished() {
       return finished;
     },
