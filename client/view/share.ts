@@ -27,6 +27,8 @@ export function createShareView(announce: Announce): ShareView {
   const qrDialog = document.getElementById('qr-dialog') as HTMLDialogElement;
   const qrHolder = document.getElementById('qr-code') as HTMLElement;
   let link = '';
+  /** The link the QR code in the dialog shows: drawn when the dialog opens, not at boot. */
+  let drawn = '';
 
   copyButton.addEventListener('click', async () => {
     try {
@@ -50,7 +52,13 @@ export function createShareView(announce: Announce): ShareView {
     }
   });
 
-  qrButton.addEventListener('click', () => qrDialog.showModal());
+  qrButton.addEventListener('click', () => {
+    // Encoding takes tens of ms of the page's first second when done at every setLink;
+    // most visitors never open the dialog.
+    if (drawn !== link) qrHolder.replaceChildren(qrSvg(link));
+    drawn = link;
+    qrDialog.showModal();
+  });
   // A click on the backdrop (outside the dialog's box) closes it, as people expect.
   qrDialog.addEventListener('click', (event) => {
     if (event.target === qrDialog && outside(qrDialog.getBoundingClientRect(), event)) qrDialog.close();
@@ -70,7 +78,10 @@ export function createShareView(announce: Announce): ShareView {
       link = url;
       shareLink.value = url;
       shareButton.hidden = !canShare(url);
-      qrHolder.replaceChildren(qrSvg(url));
+      if (qrDialog.open) {
+        qrHolder.replaceChildren(qrSvg(url));
+        drawn = url;
+      }
     },
   };
 }
