@@ -27,15 +27,18 @@ interface Bucket {
   tokens: number;
   readonly perSecond: number;
   readonly burst: number;
+  /** What one message of `size` characters costs in this bucket. */
+  cost(size: number): number;
 }
 
 export function createPacer(rate: ChannelRate, now: () => number = () => performance.now()): Pacer {
-  const bucket = (limit: { perSecond: number; burst: number }): Bucket => ({
+  const bucket = (limit: { perSecond: number; burst: number }, cost: (size: number) => number): Bucket => ({
     tokens: limit.burst * BURST_SHARE,
     perSecond: limit.perSecond * RATE_SHARE,
     burst: limit.burst * BURST_SHARE,
+    cost,
   });
-  const buckets = [bucket(rate), ...(rate.chars ? [bucket(rate.chars)] : [])];
+  const buckets = [bucket(rate, () => 1), ...(rate.chars ? [bucket(rate.chars, (size) => size)] : [])];
   let at = now();
 
   return {
@@ -43,18 +46,15 @@ export function createPacer(rate: ChannelRate, now: () => number = () => perform
       const t = now();
       for (const b of buckets) b.tokens = Math.min(b.burst, b.tokens + ((t - at) / 1000) * b.perSecond);
       at = t;
-      // A message bigger than our whole share still goes once the share is full (the
-      // receiver's full burst takes it): never a wait that cannot end.
-      const costs = buckets.map((b, i) => Math.min(i === 0 ? 1 : size, b.burst));
       let wait = 0;
-      buckets.forEach((b, i) => {
-        const missing = (costs[i] as number) - b.tokens;
+      for (const b of buckets) {
+        // A message bigger than our whole share goes once the share is full (the receiver's
+        // full burst takes it): never a wait that cannot end.
+        const missing = Math.min(b.cost(size), b.burst) - b.tokens;
         if (missing > 0) wait = Math.max(wait, (missing / b.perSecond) * 1000);
-      });
+      }
       if (wait > 0) return Math.ceil(wait);
-      buckets.forEach((b, i) => {
-        b.tokens -= i === 0 ? 1 : size;
-      });
+      for (const b of buckets) b.tokens -= b.cost(size);
       return 0;
     },
   };
