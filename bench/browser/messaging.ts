@@ -2,7 +2,8 @@
 // `lat:i:sentAt` every LATENCY_INTERVAL_MS through the app's composer (so no message
 // queues behind another); the receiver's MutationObserver stamps each line as it appears.
 // Burst: the sender submits `b:i` as fast as one synchronous loop can; the receiver's
-// arrivals give messages/s, losses and order.
+// arrivals give messages/s, losses and order. The burst has a room of its own: the
+// latency lines before it would count against the receiver's line cap and budget.
 import type { Page } from '@playwright/test';
 import type { BenchPageApi } from '../pages/shared.ts';
 import { type Summary, summarize } from '../stats.ts';
@@ -45,6 +46,8 @@ export interface BurstResult {
   perSecond: number;
   /** How long the sender's loop took (the app's own cost per message, sender side). */
   sendLoopMs: number;
+  /** Problems the receiver's member list showed during the burst (e.g. the sender muted). */
+  problems: string[];
 }
 
 export interface MessagingResult {
@@ -99,14 +102,16 @@ async function measureBurst(sender: Page, receiver: Page, flavor: Flavor, messag
     ms,
     perSecond: seen.size / (ms / 1000),
     sendLoopMs: loop.end - loop.start,
+    problems: Object.keys(record.problems ?? {}),
   };
 }
 
-export async function measureMessaging(
+/** Two users in a new room, meshed; closed after `measure`. */
+async function inRoom<T>(
   env: BrowserBenchEnv,
   flavor: Flavor,
-  options: { latency: number | null; burst: number | null },
-): Promise<MessagingResult> {
+  measure: (sender: Page, receiver: Page) => Promise<T>,
+): Promise<T> {
   const users = await createUsers(env, flavor, 2, { meshMessage: true });
   try {
     await navigateAll(users, roomUrl(env, flavor, 2));
@@ -114,11 +119,20 @@ export async function measureMessaging(
     if (!sender || !receiver) throw new Error('two users expected');
     const meshed = await Promise.all(users.map((user) => waitMeshDone(user.page, MESH_TIMEOUT_MS)));
     if (!meshed.every(Boolean)) throw new Error(`${flavor}: two users did not connect within ${MESH_TIMEOUT_MS} ms`);
-    const latency =
-      options.latency === null ? null : await measureLatency(sender.page, receiver.page, flavor, options.latency);
-    const burst = options.burst === null ? null : await measureBurst(sender.page, receiver.page, flavor, options.burst);
-    return { latency, burst };
+    return await measure(sender.page, receiver.page);
   } finally {
     await closeUsers(users);
   }
+}
+
+export async function measureMessaging(
+  env: BrowserBenchEnv,
+  flavor: Flavor,
+  options: { latency: number | null; burst: number | null },
+): Promise<MessagingResult> {
+  const { latency, burst } = options;
+  return {
+    latency: latency === null ? null : await inRoom(env, flavor, (s, r) => measureLatency(s, r, flavor, latency)),
+    burst: burst === null ? null : await inRoom(env, flavor, (s, r) => measureBurst(s, r, flavor, burst)),
+  };
 }

@@ -55,6 +55,11 @@ function watchMembers(list: Element): void {
       listed.add(item.dataset['peerId'] ?? '');
     for (const id of present)
       if (!listed.has(id) && recorder.record.gone[id] === undefined) recorder.record.gone[id] = at;
+    // A sender this page muted or cut for flooding lost lines on the way: the burst says so.
+    for (const reason of list.querySelectorAll<HTMLElement>('[data-reason]')) {
+      const code = reason.dataset['reason'] ?? '';
+      recorder.record.problems[code] ??= at;
+    }
     for (const id of listed) present.add(id);
     if (config.meshMessage && !sentMesh && listed.size >= config.peers) {
       sentMesh = true;

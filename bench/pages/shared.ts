@@ -17,6 +17,11 @@ export interface PageRecord {
   gone: Record<string, number>;
   /** When this page had heard a mesh: message from every other member, or null. */
   meshDoneAt: number | null;
+  /**
+   * Problems this page's member list showed (data-reason: muted, flooding, …), each with
+   * when it first appeared; the bare page has none.
+   */
+  problems: Record<string, number>;
 }
 
 export interface BenchPageApi {
@@ -38,7 +43,13 @@ export function createRecorder(expectPeers: number): {
   add(from: string, text: string, at: number): void;
   count(prefix: string): number;
 } {
-  const record: PageRecord = { timeOrigin: performance.timeOrigin, received: [], gone: {}, meshDoneAt: null };
+  const record: PageRecord = {
+    timeOrigin: performance.timeOrigin,
+    received: [],
+    gone: {},
+    meshDoneAt: null,
+    problems: {},
+  };
   const meshFrom = new Set<string>();
   const counts = new Map<string, number>();
   return {

@@ -149,6 +149,11 @@ export async function runMessagingParts(
           target: '0',
           result: verdict(a.outOfOrder === 0),
         }),
+        row('burst', 'sender muted or cut by the receiver', {
+          app: a.problems.length > 0 ? a.problems.join(', ') : 'no',
+          target: 'no',
+          result: verdict(a.problems.length === 0),
+        }),
       ],
     };
   }

@@ -5,11 +5,20 @@
 //
 // Every line is signed by its author (identity.ts) and checked against the key the author
 // gave in its hello; a line whose signature does not match is dropped. A private line goes
-// only on its one recipient's channel and is never kept for history.
+// only on its one recipient's channel and is never kept for history. Lines go out paced to
+// the chat budget the receiver holds us to (pacer.ts): a burst waits here rather than being
+// dropped there.
 import { nanoid } from 'nanoid';
-import { MAX_ACK_IDS, MAX_CHAT_LENGTH, type MessageOf } from '../../protocol/index.ts';
+import {
+  CHANNEL_RATES,
+  encodeChannelMessage,
+  MAX_ACK_IDS,
+  MAX_CHAT_LENGTH,
+  type MessageOf,
+} from '../../protocol/index.ts';
 import { createSlot, defineFeature, type MemberHandle } from '../feature.ts';
 import { type Identity, verifyLine } from '../identity.ts';
+import { createPacer, type Pacer } from '../pacer.ts';
 import { mark } from '../timeline.ts';
 import type { Transcript } from './transcript.ts';
 
@@ -51,14 +60,9 @@ interface ChatPeerState {
   acksDue: string[];
   /** Received lines are shown in arrival order once their signatures are checked. */
   shown: Promise<void>;
+  /** Keeps what we send this member within its chat budget for us. */
+  pacer: Pacer;
 }
-
-const chatSlot = createSlot<ChatPeerState>('chat', () => ({
-  queue: [],
-  sent: 0,
-  acksDue: [],
-  shown: Promise.resolve(),
-}));
 
 export interface ChatOptions {
   selfId(): string;
@@ -70,10 +74,23 @@ export interface ChatOptions {
   transcript: Transcript;
   /** This member acknowledged our line (once per line and member): delivery receipts. */
   delivered?(lineId: string, member: MemberHandle): void;
+  /** The pacing clock (ms); tests pass their own. */
+  now?: () => number;
 }
 
-export function createChat({ selfId, selfName, members, display, identity, transcript, delivered }: ChatOptions) {
+export function createChat({ selfId, selfName, members, display, identity, transcript, delivered, now }: ChatOptions) {
+  const chatSlot = createSlot<ChatPeerState>('chat', () => ({
+    queue: [],
+    sent: 0,
+    acksDue: [],
+    shown: Promise.resolve(),
+    pacer: createPacer(CHANNEL_RATES.chat, now),
+  }));
   const ackTimers = new Map<MemberHandle, ReturnType<typeof setTimeout>>();
+  /** Members whose next line waits for their chat budget to refill. */
+  const paceTimers = new Map<MemberHandle, ReturnType<typeof setTimeout>>();
+  /** Each line's size as the receiver counts it (one object goes to every member). */
+  const sizes = new WeakMap<ChatMessage, number>();
   /** Our lines go out in the order written, each once its signature is made. */
   let outgoing: Promise<void> = Promise.resolve();
   /** Our sender times strictly increase, so that sender-time order is our writing order. */
@@ -91,13 +108,34 @@ export function createChat({ selfId, selfName, members, display, identity, trans
     }
   }
 
+  function sizeOf(message: ChatMessage): number {
+    let size = sizes.get(message);
+    if (size === undefined) {
+      size = encodeChannelMessage(message).length;
+      sizes.set(message, size);
+    }
+    return size;
+  }
+
   function flush(member: MemberHandle): void {
-    if (member.disposed) return;
+    if (member.disposed || paceTimers.has(member)) return;
     const box = member.slot(chatSlot);
-    // Chat respects backpressure; acks are tiny and always go.
+    // Chat respects backpressure and the member's budget; acks are tiny and always go.
     while (box.sent < box.queue.length && member.writable) {
       const next = box.queue[box.sent];
-      if (next === undefined || !member.send(next)) break;
+      if (next === undefined) break;
+      const wait = box.pacer.take(sizeOf(next));
+      if (wait > 0) {
+        paceTimers.set(
+          member,
+          setTimeout(() => {
+            paceTimers.delete(member);
+            flush(member);
+          }, wait),
+        );
+        break;
+      }
+      if (!member.send(next)) break;
       mark('line-sent', member.id);
       box.sent++;
     }
@@ -172,9 +210,11 @@ export function createChat({ selfId, selfName, members, display, identity, trans
       else receiveLine(member, message);
     },
     removed(member) {
-      const timer = ackTimers.get(member);
-      if (timer !== undefined) clearTimeout(timer);
-      ackTimers.delete(member);
+      for (const timers of [ackTimers, paceTimers]) {
+        const timer = timers.get(member);
+        if (timer !== undefined) clearTimeout(timer);
+        timers.delete(member);
+      }
     },
   });
 

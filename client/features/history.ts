@@ -9,7 +9,7 @@
 // A line whose author is here but not linked yet waits for the author's hello.
 import { type HistoryLine, type HistoryReaction, MAX_HISTORY_LINES } from '../../protocol/index.ts';
 import { createSlot, defineFeature, type MemberHandle } from '../feature.ts';
-import { checkLine, createAuthors } from './authors.ts';
+import { type Author, checkLine, createAuthors } from './authors.ts';
 import type { ChatLine, LineVerification } from './chat.ts';
 import { type HistoryLinesMessage, historyChunks } from './history-answer.ts';
 import { type KeptLine, lineKey, type Transcript } from './transcript.ts';
@@ -70,10 +70,19 @@ export interface HistoryOptions {
   };
 }
 
-interface Waiting {
+/** A line to check and show, with the name of the member who relayed it. */
+interface Ready {
   line: HistoryLine;
   relayedBy: string;
+}
+
+interface Waiting extends Ready {
   timer: ReturnType<typeof setTimeout>;
+}
+
+interface Checked {
+  author: Author | undefined;
+  verified: LineVerification;
 }
 
 export function createHistory({ selfId, ownKey, members, transcript, show, reactions }: HistoryOptions) {
@@ -85,6 +94,8 @@ export function createHistory({ selfId, ownKey, members, transcript, show, react
   /** Lines whose author is here but whose key we do not know yet, by author id. */
   const waiting = new Map<string, Waiting[]>();
   const settling = new Set<Promise<void>>();
+  /** Checks under way, by the copy they check (see checkOnce). */
+  const checking = new Map<string, Promise<Checked>>();
   const counts: HistoryCounts = {
     asked: 0,
     answered: 0,
@@ -101,13 +112,32 @@ export function createHistory({ selfId, ownKey, members, transcript, show, react
     return undefined;
   };
 
-  async function settle(line: HistoryLine, relayedBy: string): Promise<void> {
+  /** A line's author as far as we know, and how its signature checks against that. */
+  async function check(line: HistoryLine): Promise<Checked> {
     let author = authors.get(line.from);
     if (line.from === selfId()) {
       const key = await ownKey();
       author = { keys: new Set(key ? [key] : []), name: line.name, heard: true };
     }
-    const verified = await checkLine(line, author);
+    return { author, verified: await checkLine(line, author) };
+  }
+
+  /**
+   * The same copy (every member holds the same signed line) is checked once while its
+   * check runs: seven answers cost one check per line, not seven.
+   */
+  function checkOnce(line: HistoryLine): Promise<Checked> {
+    const copy = JSON.stringify([line.from, line.id, line.ts, line.text, line.sig ?? null]);
+    const running = checking.get(copy);
+    if (running) return running;
+    const made = check(line);
+    checking.set(copy, made);
+    void made.finally(() => checking.delete(copy));
+    return made;
+  }
+
+  /** Shows a checked line (or counts it as a duplicate); synchronous, so a batch shows at once. */
+  function apply(line: HistoryLine, relayedBy: string, { author, verified }: Checked): void {
     const key = lineKey(line.from, line.id);
     const before = shownAs.get(key);
     // A good copy wins over a forged or unverifiable one; otherwise the first copy stays.
@@ -138,7 +168,24 @@ export function createHistory({ selfId, ownKey, members, transcript, show, react
     );
   }
 
-  function merge(line: HistoryLine, relayer: MemberHandle): void {
+  /**
+   * Checks a batch of lines (an answer's chunk) in parallel and shows them together, in
+   * one task: the page lays out the batch once, not once per line.
+   */
+  function settle(batch: readonly Ready[]): void {
+    if (batch.length === 0) return;
+    const work = Promise.all(batch.map(({ line }) => checkOnce(line))).then((results) => {
+      results.forEach((result, i) => {
+        const { line, relayedBy } = batch[i] as Ready;
+        apply(line, relayedBy, result);
+      });
+    });
+    settling.add(work);
+    void work.finally(() => settling.delete(work));
+  }
+
+  /** Takes a line into the merge: ready to check now, waiting for its author's key, or a duplicate. */
+  function merge(line: HistoryLine, relayer: MemberHandle, ready: Ready[]): void {
     if (transcript.wasShown(line.from, line.id) || shownAs.get(lineKey(line.from, line.id)) === 'true') {
       counts.duplicate++;
       return;
@@ -155,12 +202,7 @@ export function createHistory({ selfId, ownKey, members, transcript, show, react
       waiting.set(line.from, list);
       return;
     }
-    track(settle(line, relayer.name));
-  }
-
-  function track(work: Promise<void>): void {
-    settling.add(work);
-    void work.finally(() => settling.delete(work));
+    ready.push({ line, relayedBy: relayer.name });
   }
 
   /** Settles waiting lines of this author (all of them, or one that waited too long). */
@@ -171,10 +213,8 @@ export function createHistory({ selfId, ownKey, members, transcript, show, react
     const rest = only ? list.filter((w) => w !== only) : [];
     if (rest.length > 0) waiting.set(authorId, rest);
     else waiting.delete(authorId);
-    for (const entry of now) {
-      clearTimeout(entry.timer);
-      track(settle(entry.line, entry.relayedBy));
-    }
+    for (const entry of now) clearTimeout(entry.timer);
+    settle(now);
   }
 
   function answer(member: MemberHandle): void {
@@ -209,6 +249,7 @@ export function createHistory({ selfId, ownKey, members, transcript, show, react
       counts.ignored += message.lines.length;
       return;
     }
+    const ready: Ready[] = [];
     for (const line of message.lines) {
       if (state.received >= MAX_HISTORY_LINES) {
         counts.ignored++;
@@ -218,8 +259,9 @@ export function createHistory({ selfId, ownKey, members, transcript, show, react
       counts.received++;
       // Every copy's reactions count (a duplicate line may carry its relayer's own).
       if (line.reactions) reactions?.fromHistory(member, line.from, line.id, line.reactions);
-      merge(line, member);
+      merge(line, member, ready);
     }
+    settle(ready);
     if (message.done) {
       state.done = true;
       counts.answered++;

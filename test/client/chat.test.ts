@@ -1,20 +1,23 @@
 // The chat feature on its own, against a stand-in member: nothing typed is lost while a
 // channel opens, reopens or is full, duplicates are dropped by (author, id), acks free the
-// outbox, lines are signed and checked, and a private line goes to its one recipient only.
+// outbox, lines are signed and checked, a private line goes to its one recipient only, and a
+// burst goes out within the chat budget the receiver holds us to.
 import assert from 'node:assert/strict';
 import { mock, test } from 'node:test';
+import { createBudget } from '../../client/budget.ts';
 import { type ChatLine, createChat } from '../../client/features/chat.ts';
 import { createTranscript } from '../../client/features/transcript.ts';
 import { createIdentity, type Identity } from '../../client/identity.ts';
-import type { ChannelMessage, MessageOf } from '../../protocol/index.ts';
+import { CHANNEL_RATES, type ChannelMessage, encodeChannelMessage, type MessageOf } from '../../protocol/index.ts';
 import { type FakeMember, fakeMember } from './fake-member.ts';
 
 const SELF = 'me-000000001';
 
-function harness(peers: FakeMember[] = [fakeMember('peer-0000001')]) {
+function harness(peers: FakeMember[] = [fakeMember('peer-0000001')], now?: () => number) {
   const shown: ChatLine[] = [];
   const transcript = createTranscript();
   const chat = createChat({
+    ...(now ? { now } : {}),
     selfId: () => SELF,
     selfName: () => 'Me',
     members: () => peers,
@@ -211,6 +214,44 @@ test('public lines are kept for newcomers with their signatures, ours included',
       [SELF, 'mine', true],
     ],
   );
+});
+
+test('a burst over the receiver’s chat budget waits here, and every line gets through unmuted', async () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    let ms = 0;
+    const { chat, peer } = harness([fakeMember('peer-0000001')], () => ms);
+    peer.isOpen = true;
+    // What the receiving page holds us to, on the same clock (budget.ts).
+    const budget = createBudget(CHANNEL_RATES, () => ms);
+    const count = 3_000; // over the chat burst in lines, and far over it in characters
+    for (let i = 0; i < count; i++) chat.send(`burst line ${i}`);
+    await chat.idle();
+    const verdicts = new Map<string, number>();
+    const arrived: string[] = [];
+    const receive = () => {
+      for (const message of peer.wire.splice(0)) {
+        if (message.t !== 'chat') continue;
+        const verdict = budget.admit('chat', encodeChannelMessage(message).length);
+        verdicts.set(verdict, (verdicts.get(verdict) ?? 0) + 1);
+        arrived.push(message.text);
+      }
+    };
+    receive();
+    assert.ok(arrived.length < count, 'not all at once: that is over the budget');
+    for (let step = 0; step < 2_000 && arrived.length < count; step++) {
+      ms += 50;
+      mock.timers.tick(50);
+      receive();
+    }
+    assert.deepEqual([...verdicts], [['pass', count]]);
+    assert.deepEqual(
+      arrived,
+      Array.from({ length: count }, (_, i) => `burst line ${i}`),
+    );
+  } finally {
+    mock.timers.reset();
+  }
 });
 
 test('empty and oversized messages are not sent', () => {

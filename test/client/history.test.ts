@@ -2,7 +2,7 @@
 // checked against its author's own key (never the relaying member's word), forgeries caught,
 // lines of authors who left shown as relayed, caps per sender, answers that fit a channel.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { mock, test } from 'node:test';
 import type { ChatLine } from '../../client/features/chat.ts';
 import { createHistory } from '../../client/features/history.ts';
 import { createTranscript } from '../../client/features/transcript.ts';
@@ -103,6 +103,25 @@ test('a line altered or invented by the member relaying it is shown as not verif
     h.transcript.recent().map((l) => l.text),
     ['meet at noon'],
   );
+});
+
+test('the same lines answered by several members at once are checked once each, and shown once', async () => {
+  const bob = await writer('bob-00000001');
+  const relayers = await Promise.all(Array.from({ length: 6 }, (_, i) => writer(`relay${i}-00001`)));
+  const h = harness([bob.member, ...relayers.map((r) => r.member)]);
+  for (const m of [bob.member, ...relayers.map((r) => r.member)]) h.link(m);
+  const lines = await Promise.all(Array.from({ length: 50 }, (_, i) => bob.line(`line ${i}`, 1_000 + i)));
+  const verify = mock.method(crypto.subtle, 'verify');
+  try {
+    for (const relayer of relayers) h.answer(relayer.member, lines);
+    await h.history.idle();
+    assert.equal(verify.mock.callCount(), lines.length);
+  } finally {
+    verify.mock.restore();
+  }
+  assert.equal(h.shown.length, lines.length);
+  assert.equal(h.history.counts().verified, lines.length);
+  assert.equal(h.history.counts().duplicate, lines.length * (relayers.length - 1));
 });
 
 test('a verified line is not replaced by a later forged copy', async () => {
