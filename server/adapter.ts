@@ -106,7 +106,8 @@ export function createRedisLink(target: RedisTarget, logger: Logger, engine = DE
     return connection;
   };
   const open = (failFastWhenDown: boolean): RedisConnection => {
-    const connection = track(createRedisConnection(target, { failFastWhenDown }));
+    // Signals are never given up for being slow (cluster.ts, noCommandTimeout).
+    const connection = track(createRedisConnection(target, { failFastWhenDown, noCommandTimeout: true }));
     connection.connect().catch((error: unknown) => {
       if (!closed) log.error({ err: error }, 'redis client stopped');
     });

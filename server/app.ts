@@ -33,7 +33,7 @@ import { createResumeTokens } from './resume.ts';
 import { createMemoryRevocations, createRedisRevocations, type TicketRevocations } from './resume-revocations.ts';
 import { type RoomServer, roomAddress } from './rooms.ts';
 import { securityHeaders } from './security.ts';
-import { registerSignalingHandlers, type SignalingDeps } from './signaling.ts';
+import { createSignaling, type SignalingDeps } from './signaling.ts';
 import { attachWireLog } from './wire-log.ts';
 
 /** Time for 'server:shutdown' to reach the clients before their connections close. */
@@ -284,7 +284,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     if (connection.request) addressByConnection.set(connection, addressOf(connection.request));
     connection.request = null;
   });
-  io.on('connection', (socket) => registerSignalingHandlers(io, socket, signalingDeps));
+  io.on('connection', createSignaling(io, signalingDeps));
 
   return {
     httpServer,

@@ -14,7 +14,7 @@
 // error saying why and a disconnect, and is terminated if that has not closed it shortly
 // after.
 import type { Rate } from './config.ts';
-import { createBucket } from './rate-limit.ts';
+import { type Bucket, createBucket } from './rate-limit.ts';
 
 /** How long a refusal-cut client has to take its last error before it is terminated. */
 const CLOSE_GRACE_MS = 500;
@@ -51,9 +51,9 @@ interface OutgoingPacket {
 /** The parts of an Engine.IO socket (socket.conn) the guard reads; typed loosely on purpose. */
 export interface EngineConnection {
   readonly transport: { readonly name: string; readonly socket?: { bufferedAmount?: number; terminate?(): void } };
-  on(event: 'packet', listener: () => void): unknown;
-  on(event: 'packetCreate', listener: (packet: OutgoingPacket) => void): unknown;
-  on(event: 'flush', listener: () => void): unknown;
+  on(event: 'packet', listener: (this: EngineConnection) => void): unknown;
+  on(event: 'packetCreate', listener: (this: EngineConnection, packet: OutgoingPacket) => void): unknown;
+  on(event: 'flush', listener: (this: EngineConnection) => void): unknown;
   close(discard?: boolean): unknown;
 }
 
@@ -81,61 +81,104 @@ function sizeOf(packet: OutgoingPacket): number {
   return 0;
 }
 
+/** The guard of each connection, for the listeners below (shared by every connection). */
+const guards = new WeakMap<EngineConnection, Guard>();
+
+// Engine.IO calls a listener with its connection as `this`: one function per event for
+// every connection, instead of closures per connection (memory per socket, README).
+function onPacket(this: EngineConnection): void {
+  const guard = guards.get(this);
+  // Counted on the next tick, as Socket.IO dispatches each event: a WebSocket read of many
+  // frames is parsed in one go, and counting it at once would cut an event flooder for its
+  // packets before its refusals, which are the ones that tell it why.
+  if (guard) process.nextTick(countPacket, guard);
+}
+function countPacket(guard: Guard): void {
+  guard.countPacket();
+}
+function onFlush(this: EngineConnection): void {
+  const guard = guards.get(this);
+  if (guard) guard.queued = 0;
+}
+function onPacketCreate(this: EngineConnection, packet: OutgoingPacket): void {
+  guards.get(this)?.countOutgoing(packet);
+}
+
+class Guard implements ConnectionGuard {
+  private readonly packets: Bucket;
+  private readonly events: Bucket;
+  /** Made on the first refusal: most connections never earn one. */
+  private refusals: Bucket | undefined;
+  /** Bytes created since the write buffer was last flushed to the transport. */
+  queued = 0;
+  private cut = false;
+
+  constructor(
+    private readonly conn: EngineConnection,
+    private readonly settings: GuardSettings,
+    private readonly hooks: GuardHooks,
+    private readonly now: () => number,
+  ) {
+    this.packets = createBucket(settings.packets, now);
+    this.events = createBucket(settings.events, now);
+  }
+
+  takeEvent(): boolean {
+    return this.events.take();
+  }
+
+  refused(): boolean {
+    if (this.cut) return false;
+    this.refusals ??= createBucket(this.settings.refusals, this.now);
+    if (this.refusals.take()) return true;
+    this.cutOff('refusals');
+    return false;
+  }
+
+  isCut(): boolean {
+    return this.cut;
+  }
+
+  countPacket(): void {
+    if (!this.cut && !this.packets.take()) this.cutOff('packet_flood');
+  }
+
+  countOutgoing(packet: OutgoingPacket): void {
+    if (this.cut) return;
+    this.queued += sizeOf(packet);
+    const inWebSocket = this.conn.transport.socket?.bufferedAmount ?? 0;
+    if (this.queued + inWebSocket > this.settings.maxOutgoingBytes) this.cutOff('slow_reader');
+  }
+
+  private cutOff(reason: CutReason): void {
+    if (this.cut) return;
+    this.cut = true;
+    this.hooks.beforeCut(reason);
+    if (reason === 'slow_reader') this.terminate();
+    else setTimeout(() => this.terminate(), CLOSE_GRACE_MS).unref();
+  }
+
+  private terminate(): void {
+    const { transport } = this.conn;
+    // The WebSocket's own close handshake would queue behind the unread bytes for 30 s.
+    if (transport.name === 'websocket' && typeof transport.socket?.terminate === 'function') {
+      transport.socket.terminate();
+    } else {
+      this.conn.close(true);
+    }
+  }
+}
+
 export function guardConnection(
   conn: EngineConnection,
   settings: GuardSettings,
   hooks: GuardHooks,
   now: () => number = Date.now,
 ): ConnectionGuard {
-  const packets = createBucket(settings.packets, now);
-  const events = createBucket(settings.events, now);
-  const refusals = createBucket(settings.refusals, now);
-  /** Bytes created since the write buffer was last flushed to the transport. */
-  let queued = 0;
-  let cut = false;
-
-  const cutOff = (reason: CutReason): void => {
-    if (cut) return;
-    cut = true;
-    hooks.beforeCut(reason);
-    if (reason === 'slow_reader') terminate();
-    else setTimeout(terminate, CLOSE_GRACE_MS).unref();
-  };
-  const terminate = (): void => {
-    const { transport } = conn;
-    // The WebSocket's own close handshake would queue behind the unread bytes for 30 s.
-    if (transport.name === 'websocket' && typeof transport.socket?.terminate === 'function') {
-      transport.socket.terminate();
-    } else {
-      conn.close(true);
-    }
-  };
-
-  // Counted on the next tick, as Socket.IO dispatches each event: a WebSocket read of many
-  // frames is parsed in one go, and counting it at once would cut an event flooder for its
-  // packets before its refusals, which are the ones that tell it why.
-  const countPacket = (): void => {
-    if (!cut && !packets.take()) cutOff('packet_flood');
-  };
-  conn.on('packet', () => process.nextTick(countPacket));
-  conn.on('flush', () => {
-    queued = 0;
-  });
-  conn.on('packetCreate', (packet) => {
-    if (cut) return;
-    queued += sizeOf(packet);
-    const inWebSocket = conn.transport.socket?.bufferedAmount ?? 0;
-    if (queued + inWebSocket > settings.maxOutgoingBytes) cutOff('slow_reader');
-  });
-
-  return {
-    takeEvent: () => events.take(),
-    refused() {
-      if (cut) return false;
-      if (refusals.take()) return true;
-      cutOff('refusals');
-      return false;
-    },
-    isCut: () => cut,
-  };
+  const guard = new Guard(conn, settings, hooks, now);
+  guards.set(conn, guard);
+  conn.on('packet', onPacket);
+  conn.on('flush', onFlush);
+  conn.on('packetCreate', onPacketCreate);
+  return guard;
 }

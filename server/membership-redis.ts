@@ -6,8 +6,8 @@
 // needs; rooms spread over the shards):
 //   roomlink:{R}:members   hash  peerId → "node \t socket \t nameKey \t name \t keys"
 //   roomlink:{R}:names     hash  nameKey → peerId
-//   roomlink:nodes                     set of node ids that hold or held members
-//   roomlink:node:N:alive              set with an expiry, refreshed by node N every second
+//   roomlink:{nodes}                   set of node ids that hold or held members
+//   roomlink:{nodes}:alive:N           set with an expiry, refreshed by node N every second
 //   roomlink:node:N:rooms              set of rooms where node N has (had) members
 // (Names cannot contain a tab: normalizeName refuses control characters.)
 //
@@ -15,6 +15,14 @@
 // to see a node's key gone takes a short lock, removes that node's entries room by room and
 // announces them as left (onGone). So a dead node's members are gone within
 // NODE_TTL_MS + SWEEP_INTERVAL_MS.
+//
+// A missing key means a dead node only if that node could have written it. Every `alive`
+// key lives in one hash slot ({nodes}), so all heartbeats go to one shard, and a node
+// sweeps others only once its own heartbeats have succeeded for a whole NODE_TTL_MS: the
+// shard was up that long for everyone. Without that, a failover of the shard (a Cluster
+// master killed, its replica promoted a few seconds later) or a Redis restart lets every
+// key expire, and the first node back would remove the members of nodes that are alive
+// and tell their rooms they left.
 //
 // While Redis is away (or too slow) the node serves from its own members (the table below,
 // which mirrors every entry this node holds): the cap and names then cover this node only.
@@ -46,8 +54,9 @@ const PREFIX = 'roomlink';
 
 const membersKey = (roomId: string) => `${PREFIX}:{${roomId}}:members`;
 const namesKey = (roomId: string) => `${PREFIX}:{${roomId}}:names`;
-const NODES_KEY = `${PREFIX}:nodes`;
-const aliveKey = (node: string) => `${PREFIX}:node:${node}:alive`;
+/** The {nodes} hash tag puts every heartbeat in one slot (see above). */
+const NODES_KEY = `${PREFIX}:{nodes}`;
+const aliveKey = (node: string) => `${PREFIX}:{nodes}:alive:${node}`;
 const roomsKey = (node: string) => `${PREFIX}:node:${node}:rooms`;
 const sweepLockKey = (node: string) => `${PREFIX}:node:${node}:sweeping`;
 
@@ -368,21 +377,31 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
   };
 
   let ticking = false;
+  /** Since when every heartbeat of this node has succeeded; null after one failed. */
+  let beatingSince: number | null = null;
   const tick = async (): Promise<void> => {
-    if (ticking || closed || !redis.isReady) return;
+    if (ticking || closed) return;
+    if (!redis.isReady) {
+      beatingSince = null;
+      return;
+    }
     ticking = true;
     try {
       await redis.set(aliveKey(nodeId), '1', { PX: nodeTtlMs });
+      beatingSince ??= Date.now();
       await redis.sAdd(NODES_KEY, nodeId);
       if (needsReconcile) {
         needsReconcile = false;
         await reconcile();
         log.info('membership: shared across nodes (this node’s members written to redis)');
       }
+      // Until then another node's key may be missing only because the shard was away.
+      if (Date.now() - beatingSince < nodeTtlMs) return;
       for (const other of await redis.sMembers(NODES_KEY)) {
         if (other !== nodeId && (await redis.exists(aliveKey(other))) === 0) await sweep(other);
       }
     } catch (error) {
+      beatingSince = null;
       needsReconcile = true;
       log.debug({ err: error instanceof Error ? { message: error.message } : undefined }, 'membership: tick failed');
     } finally {

@@ -133,20 +133,38 @@ export function createAddressLimits(settings: RateSettings, now: Clock = Date.no
 }
 
 /**
- * The limiter one socket consults: its own buckets first, then its address's. Returns the
- * scope that refused, or null when the event may pass. A socket over its own limit does not
- * drain the address's bucket (its neighbours behind the same NAT keep theirs).
+ * The limiter one socket consults: its own buckets first, then its address's. take()
+ * returns the scope that refused, or null when the event may pass. A socket over its own
+ * limit does not drain the address's bucket (its neighbours behind the same NAT keep
+ * theirs). A socket's bucket is made on its event's first use: most sockets never send
+ * ice:refresh, and every socket's buckets count at 10k sockets.
  */
+export class SocketLimiter {
+  private readonly own: Partial<Record<LimitedEvent, Bucket>> = {};
+  constructor(
+    private readonly settings: RateSettings,
+    private readonly address: string,
+    private readonly shared: AddressLimits,
+    private readonly now: Clock = Date.now,
+  ) {}
+
+  take(event: LimitedEvent): LimitScope | null {
+    let bucket = this.own[event];
+    if (bucket === undefined) {
+      bucket = createBucket(this.settings[LIMITED_EVENTS[event].socket], this.now);
+      this.own[event] = bucket;
+    }
+    if (!bucket.take()) return 'socket';
+    if (!this.shared.events[event].take(this.address)) return 'ip';
+    return null;
+  }
+}
+
 export function createSocketLimiter(
   settings: RateSettings,
   address: string,
   shared: AddressLimits,
   now: Clock = Date.now,
-): (event: LimitedEvent) => LimitScope | null {
-  const own = perEvent((event) => createBucket(settings[LIMITED_EVENTS[event].socket], now));
-  return (event) => {
-    if (!own[event].take()) return 'socket';
-    if (!shared.events[event].take(address)) return 'ip';
-    return null;
-  };
+): SocketLimiter {
+  return new SocketLimiter(settings, address, shared, now);
 }

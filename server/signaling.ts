@@ -1,4 +1,7 @@
-// The signaling handlers of one socket: join a room, relay signals inside it, leave.
+// The signaling handlers: join a room, relay signals inside it, leave. They are built once
+// per server and shared by every socket (a listener gets its socket as `this`); what a
+// socket holds of its own is one small Connection — at 10k sockets, a set of closures per
+// socket was about a kilobyte each (README, "Memory per socket").
 // Every payload is untrusted: it is parsed before use, a bad one is answered with an error
 // code (logged once, at debug), and no handler can throw into the event loop — an
 // exception is logged and answered with 'internal'. Every event, known or not, first passes
@@ -20,12 +23,12 @@ import {
   type ResumeTicket,
 } from '../protocol/signaling.ts';
 import type { Config } from './config.ts';
-import type { ConnectionGuard, CutReason } from './guard.ts';
+import type { ConnectionGuard, CutReason, GuardHooks } from './guard.ts';
 import type { IceGrant } from './ice.ts';
 import type { Logger } from './logger.ts';
 import { type MembershipStore, peerInfo } from './membership.ts';
 import type { KnownEvent, Metrics } from './metrics.ts';
-import type { LimitedEvent, LimitScope } from './rate-limit.ts';
+import type { LimitedEvent, SocketLimiter } from './rate-limit.ts';
 import type { ResumeTokens } from './resume.ts';
 import type { TicketRevocations } from './resume-revocations.ts';
 import {
@@ -49,11 +52,11 @@ export interface SignalingDeps {
   isShuttingDown: () => boolean;
   /** Who is in which room: the cap, names and member lists (membership.ts). */
   membership: MembershipStore;
-  /** This socket's rate limiter (rate-limit.ts): the scope that refused, or null. Default: none. */
-  limiterFor?: (socket: RoomSocket) => (event: LimitedEvent) => LimitScope | null;
+  /** This socket's rate limiter (rate-limit.ts). Default: none. */
+  limiterFor?: (socket: RoomSocket) => SocketLimiter;
   metrics?: Metrics;
   /** This socket's guard (guard.ts), told how to say goodbye. Default: none. */
-  guardFor?: (socket: RoomSocket, hooks: { beforeCut(reason: CutReason): void }) => ConnectionGuard;
+  guardFor?: (socket: RoomSocket, hooks: GuardHooks) => ConnectionGuard;
 }
 
 /** Socket.IO's reason when our own io.close() ends a socket (app.close(), SIGTERM). */
@@ -72,97 +75,110 @@ const CUT_MESSAGES: Record<Exclude<CutReason, 'slow_reader'>, string> = {
 };
 
 type Ack = (response: { ok: false; error: ProtocolError }) => void;
+type Handler = (conn: Connection, args: unknown[], ack: Ack | undefined) => unknown;
 
 const protocolError = (code: ErrorCode, message: string): ProtocolError => ({ code, message });
 
-export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, deps: SignalingDeps): void {
-  const log = deps.logger.child({ socketId: socket.id });
-  const ids = () => ({ roomId: socket.data.roomId, peerId: socket.data.peerId });
-  const membership = deps.membership;
+/** What one socket holds beyond socket.data (which other nodes read through fetchSockets). */
+interface Connection extends GuardHooks {
+  readonly socket: RoomSocket;
   /** A join is being decided: a second room:join meanwhile is 'already_joined'. */
-  let joining = false;
-  const limit = deps.limiterFor?.(socket) ?? (() => null);
-  const metrics = deps.metrics;
-  // When this connection last sent anything (a pong at least once per ping interval while
-  // it lives): another node reads it through fetchSockets() before letting a ticket take
-  // the peer id over.
-  socket.data.heardAt = Date.now();
-  socket.conn.on('packet', () => {
-    socket.data.heardAt = Date.now();
-  });
-  const guard = deps.guardFor?.(socket, {
-    beforeCut(reason) {
-      log.info({ ...ids(), reason }, 'connection cut off');
-      metrics?.connectionCut(reason);
-      if (reason === 'slow_reader') return; // it would not read a goodbye either
-      socket.emit('error', protocolError('rate_limited', CUT_MESSAGES[reason]));
-      socket.disconnect(true);
-    },
-  });
+  joining: boolean;
+  readonly limiter: SocketLimiter | undefined;
+  /** Set right after the Connection is made: the guard takes it as its hooks. */
+  guard: ConnectionGuard | undefined;
+}
+
+/** The ids a log line about this socket carries. */
+const idsOf = (socket: RoomSocket) => ({
+  socketId: socket.id,
+  roomId: socket.data.roomId,
+  peerId: socket.data.peerId,
+});
+
+/**
+ * The signaling handlers of one server: call the result with each new socket. Every
+ * listener is created here, once; a socket adds its Connection and entries in its
+ * emitters' listener tables.
+ */
+export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: RoomSocket) => void {
+  const { logger: log, membership, metrics } = deps;
+  /** By Engine.IO connection: a packet listener gets that as `this`, a socket listener has it as socket.conn. */
+  const connections = new WeakMap<object, Connection>();
 
   /**
    * Answers a rejected event: through its ack if it has one, else with an 'error' event —
    * unless the guard's refusal budget is spent, which cuts the connection off instead.
    */
-  const reject = (event: KnownEvent, ack: Ack | undefined, error: ProtocolError): void => {
-    log.debug({ ...ids(), event, code: error.code }, 'rejected');
+  const reject = (conn: Connection, event: KnownEvent, ack: Ack | undefined, error: ProtocolError): void => {
+    log.debug({ ...idsOf(conn.socket), event, code: error.code }, 'rejected');
     metrics?.rejected(event, error.code);
     if (event === 'room:join') metrics?.join(error.code);
-    if (guard && !guard.refused()) return;
+    if (conn.guard && !conn.guard.refused()) return;
     if (ack) ack({ ok: false, error });
-    else socket.emit('error', error);
+    else conn.socket.emit('error', error);
   };
+
+  /** The guard's hook (guard.ts): the last word before the transport is cut. */
+  function beforeCut(this: Connection, reason: CutReason): void {
+    const { socket } = this;
+    log.info({ ...idsOf(socket), reason }, 'connection cut off');
+    metrics?.connectionCut(reason);
+    if (reason === 'slow_reader') return; // it would not read a goodbye either
+    socket.emit('error', protocolError('rate_limited', CUT_MESSAGES[reason]));
+    socket.disconnect(true);
+  }
 
   // Before dispatch, for every event: drop what arrives after a cut-off, refuse unknown
   // names and anything over the connection's event budget. Only then do handlers run.
-  socket.use((packet, next) => {
-    if (guard?.isCut()) return;
+  const screen = (conn: Connection, packet: unknown[], next: (error?: Error) => void) => {
+    if (conn.guard?.isCut()) return;
     const [event] = packet;
     const last = packet.at(-1);
     const ack = typeof last === 'function' ? (last as Ack) : undefined;
     // The unknown name is the client's free text: not something to copy into our logs.
-    if (!isClientEvent(event)) return reject('(unknown)', ack, protocolError('bad_request', 'unknown event'));
-    if (guard && !guard.takeEvent()) {
-      return reject(event, ack, protocolError('rate_limited', 'too many events on this connection; slow down'));
+    if (!isClientEvent(event)) return reject(conn, '(unknown)', ack, protocolError('bad_request', 'unknown event'));
+    if (conn.guard && !conn.guard.takeEvent()) {
+      return reject(conn, event, ack, protocolError('rate_limited', 'too many events on this connection; slow down'));
     }
     next();
-  });
+  };
 
   /** Takes a token for the event; on refusal answers rate_limited and returns false. */
-  const allowed = (event: LimitedEvent, ack: Ack | undefined): boolean => {
-    const scope = limit(event);
+  const allowed = (conn: Connection, event: LimitedEvent, ack: Ack | undefined): boolean => {
+    const scope = conn.limiter?.take(event) ?? null;
     if (scope === null) return true;
     metrics?.rateLimited(event, scope);
-    reject(event, ack, protocolError('rate_limited', `too many ${event} events; slow down`));
+    reject(conn, event, ack, protocolError('rate_limited', `too many ${event} events; slow down`));
     return false;
   };
 
-  /** Wraps a handler so that neither a throw nor a rejected promise escapes. */
-  const on = (event: KnownEvent, handler: (args: unknown[], ack: Ack | undefined) => unknown) => {
-    const listener = (...args: unknown[]): void => {
+  /** A listener for the event that neither a throw nor a rejected promise escapes. */
+  const listener = (event: KnownEvent, handler: Handler) =>
+    function (this: RoomSocket, ...args: unknown[]): void {
+      const conn = connections.get(this.conn);
+      if (!conn) return;
       const last = args.at(-1);
       const ack = typeof last === 'function' ? (last as Ack) : undefined;
       const fail = (error: unknown) => {
-        log.error({ ...ids(), event, err: error }, 'handler failed');
-        reject(event, ack, protocolError('internal', 'internal server error'));
+        log.error({ ...idsOf(this), event, err: error }, 'handler failed');
+        reject(conn, event, ack, protocolError('internal', 'internal server error'));
       };
       try {
-        Promise.resolve(handler(args, ack)).catch(fail);
+        const result = handler(conn, args, ack);
+        if (result instanceof Promise) result.catch(fail);
       } catch (error) {
         fail(error);
       }
     };
-    // The typed map cannot describe "anything a hostile client sends"; we parse instead.
-    (socket.on as (event: string, listener: (...args: unknown[]) => void) => void).call(socket, event, listener);
-  };
 
   /** Removes the entry if this socket still holds it, and tells the room the peer left. */
-  const departed = async (member: Member, reason: PeerLeftReason): Promise<void> => {
+  const departed = async (socket: RoomSocket, member: Member, reason: PeerLeftReason): Promise<void> => {
     // false when another socket holds the peer id now (a resumed tab replaced this one):
     // saying it left would make the others tear down a live connection.
     if (!(await membership.leave(member.roomId, member.peerId, socket.id))) return;
     io.to(roomAddress(member.roomId)).emit('peer:left', { id: member.peerId, reason });
-    log.info({ roomId: member.roomId, peerId: member.peerId, reason }, 'peer left');
+    log.info({ socketId: socket.id, roomId: member.roomId, peerId: member.peerId, reason }, 'peer left');
   };
 
   /**
@@ -173,7 +189,7 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
    * heartbeat (a tab that reconnected through a new network while its old connection is
    * not yet timed out). If no node answers in time, the owner counts as gone.
    */
-  const mayResume = async (roomId: string, ticket: ResumeTicket): Promise<boolean> => {
+  const mayResume = async (socket: RoomSocket, roomId: string, ticket: ResumeTicket): Promise<boolean> => {
     if (!deps.resume.verify(roomId, ticket)) return false;
     if (await deps.revocations.revoked(roomId, ticket.id)) return false;
     const { pingInterval = DEFAULT_PING_INTERVAL_MS, pingTimeout = DEFAULT_PING_TIMEOUT_MS } = io.engine.opts;
@@ -181,25 +197,32 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
     const holders = await withTimeout(io.in(peerAddress(roomId, ticket.id)).fetchSockets(), OWNER_QUERY_TIMEOUT_MS);
     const now = Date.now();
     const live = holders?.some((s) => s.id !== socket.id && now - (s.data.heardAt ?? 0) <= silentAfterMs) ?? false;
-    if (live) log.info({ roomId, peerId: ticket.id }, 'resume refused: its connection is alive');
+    if (live) log.info({ socketId: socket.id, roomId, peerId: ticket.id }, 'resume refused: its connection is alive');
     return !live;
   };
 
-  on('room:join', async (args, ack) => {
+  const join: Handler = async (conn, args, ack) => {
     // Charged before any check: a flood of malformed joins is a flood all the same.
-    if (!allowed('room:join', ack)) return;
+    if (!allowed(conn, 'room:join', ack)) return;
+    const { socket } = conn;
     const [payload] = args;
     if (args.length !== 2 || !ack) {
-      return reject('room:join', ack, protocolError('bad_request', 'room:join expects (request, ack)'));
+      return reject(conn, 'room:join', ack, protocolError('bad_request', 'room:join expects (request, ack)'));
     }
     const respond = ack as (response: JoinAck) => void;
     if (deps.isShuttingDown()) {
-      return reject('room:join', ack, protocolError('shutting_down', 'the server is shutting down; reconnect shortly'));
+      return reject(
+        conn,
+        'room:join',
+        ack,
+        protocolError('shutting_down', 'the server is shutting down; reconnect shortly'),
+      );
     }
     const parsed = parseJoinWithoutBadTicket(payload);
-    if (!parsed.ok) return reject('room:join', ack, parsed.error);
-    if (joining || memberOf(socket.data)) {
+    if (!parsed.ok) return reject(conn, 'room:join', ack, parsed.error);
+    if (conn.joining || memberOf(socket.data)) {
       return reject(
+        conn,
         'room:join',
         ack,
         protocolError('already_joined', 'this connection is already in a room; leave it first'),
@@ -208,10 +231,10 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
     const { roomId, name, resume, keys } = parsed.value;
     const cap = deps.config.maxRoomSize;
 
-    joining = true;
+    conn.joining = true;
     try {
       // A ticket that may not be used is not an error: the user still gets in, as a new peer.
-      const resumed = resume !== undefined && (await mayResume(roomId, resume));
+      const resumed = resume !== undefined && (await mayResume(socket, roomId, resume));
       const peerId = resumed ? resume.id : nanoid(PEER_ID_LENGTH);
       // In the Socket.IO rooms before the store decides: a member admitted right after us
       // announces itself to the room, and we must already be there to hear it.
@@ -221,10 +244,10 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
       if (!admission.ok) {
         await leaveRoom(socket, roomId, peerId);
         if (admission.code === 'room_full') {
-          log.info({ roomId, peerId, cap }, 'join refused: room full');
-          return reject('room:join', ack, protocolError('room_full', `this room already has ${cap} members`));
+          log.info({ socketId: socket.id, roomId, peerId, cap }, 'join refused: room full');
+          return reject(conn, 'room:join', ack, protocolError('room_full', `this room already has ${cap} members`));
         }
-        return reject('room:join', ack, {
+        return reject(conn, 'room:join', ack, {
           code: 'name_taken',
           message: 'someone in this room already uses that name',
           suggestion: admission.suggestion,
@@ -257,20 +280,20 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
         .to(roomAddress(roomId))
         .emit('peer:joined', { ...peerInfo(peerId, name, keys), ...(resumed && { resumed: true as const }) });
       metrics?.join(resumed ? 'resumed' : 'joined');
-      log.info({ roomId, peerId, resumed }, 'peer joined');
+      log.info({ socketId: socket.id, roomId, peerId, resumed }, 'peer joined');
     } finally {
-      joining = false;
+      conn.joining = false;
     }
-  });
+  };
 
-  on('signal', (args, ack) => {
-    if (!allowed('signal', ack)) return;
-    const member = memberOf(socket.data);
-    if (!member) return reject('signal', ack, protocolError('not_in_room', 'join a room before signaling'));
+  const signal: Handler = (conn, args, ack) => {
+    if (!allowed(conn, 'signal', ack)) return;
+    const member = memberOf(conn.socket.data);
+    if (!member) return reject(conn, 'signal', ack, protocolError('not_in_room', 'join a room before signaling'));
     if (args.length !== 1)
-      return reject('signal', ack, protocolError('bad_request', 'signal expects one payload and no ack'));
+      return reject(conn, 'signal', ack, protocolError('bad_request', 'signal expects one payload and no ack'));
     const parsed = parseOutgoingSignal(args[0]);
-    if (!parsed.ok) return reject('signal', ack, parsed.error);
+    if (!parsed.ok) return reject(conn, 'signal', ack, parsed.error);
     const { to, description, candidate } = parsed.value;
     if (to === member.peerId) return; // to oneself: nothing to negotiate
     // Delivery by construction: the target address is built from the sender's own room, so
@@ -285,37 +308,39 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
     const here = io.of('/').adapter.rooms.get(address);
     (here !== undefined && here.size > 0 ? io.local : io).to(address).emit('signal', delivered);
     metrics?.signalRelayed();
-  });
+  };
 
-  on('room:leave', async (args, ack) => {
+  const leave: Handler = async (conn, args, ack) => {
     if (args.length !== 0) {
-      return reject('room:leave', ack, protocolError('bad_request', 'room:leave takes no arguments'));
+      return reject(conn, 'room:leave', ack, protocolError('bad_request', 'room:leave takes no arguments'));
     }
+    const { socket } = conn;
     const member = memberOf(socket.data);
-    if (!member) return reject('room:leave', ack, protocolError('not_in_room', 'not in a room'));
+    if (!member) return reject(conn, 'room:leave', ack, protocolError('not_in_room', 'not in a room'));
     // Gone for good: its tickets die first, so no resume slips in before the others hear it.
     await deps.revocations.revoke(member.roomId, member.peerId);
     await leaveRoom(socket, member.roomId, member.peerId);
-    await departed(member, 'leave');
-  });
+    await departed(socket, member, 'leave');
+  };
 
-  on('room:rename', async (args, ack) => {
+  const rename: Handler = async (conn, args, ack) => {
     // Renames cost a join token: a name change is announced to the whole room like a join.
-    if (!allowed('room:join', ack)) return;
+    if (!allowed(conn, 'room:join', ack)) return;
     if (args.length !== 2 || !ack) {
-      return reject('room:rename', ack, protocolError('bad_request', 'room:rename expects (request, ack)'));
+      return reject(conn, 'room:rename', ack, protocolError('bad_request', 'room:rename expects (request, ack)'));
     }
     const parsed = parseRenameRequest(args[0]);
-    if (!parsed.ok) return reject('room:rename', ack, parsed.error);
+    if (!parsed.ok) return reject(conn, 'room:rename', ack, parsed.error);
+    const { socket } = conn;
     const member = memberOf(socket.data);
-    if (!member) return reject('room:rename', ack, protocolError('not_in_room', 'join a room first'));
+    if (!member) return reject(conn, 'room:rename', ack, protocolError('not_in_room', 'join a room first'));
     const { name } = parsed.value;
     const renamed = await membership.rename(member.roomId, { peerId: member.peerId, name, socketId: socket.id });
     if (!renamed.ok) {
       if (renamed.code === 'not_in_room') {
-        return reject('room:rename', ack, protocolError('not_in_room', 'join a room first'));
+        return reject(conn, 'room:rename', ack, protocolError('not_in_room', 'join a room first'));
       }
-      return reject('room:rename', ack, {
+      return reject(conn, 'room:rename', ack, {
         code: 'name_taken',
         message: 'someone in this room already uses that name',
         suggestion: renamed.suggestion,
@@ -325,18 +350,35 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
     socket.data.name = name;
     (ack as (response: RenameAck) => void)({ ok: true, name });
     socket.to(roomAddress(member.roomId)).emit('peer:renamed', { id: member.peerId, name });
-  });
+  };
 
-  on('ice:refresh', (args, ack) => {
-    if (!allowed('ice:refresh', ack)) return;
+  const iceRefresh: Handler = (conn, args, ack) => {
+    if (!allowed(conn, 'ice:refresh', ack)) return;
     if (args.length !== 1 || !ack) {
-      return reject('ice:refresh', ack, protocolError('bad_request', 'ice:refresh expects (ack)'));
+      return reject(conn, 'ice:refresh', ack, protocolError('bad_request', 'ice:refresh expects (ack)'));
     }
-    const member = memberOf(socket.data);
-    if (!member) return reject('ice:refresh', ack, protocolError('not_in_room', 'join a room first'));
+    const member = memberOf(conn.socket.data);
+    if (!member) return reject(conn, 'ice:refresh', ack, protocolError('not_in_room', 'join a room first'));
     const grant = deps.ice(member.peerId);
     (ack as (response: unknown) => void)({ ok: true, iceServers: grant.iceServers, iceExpiresAt: grant.iceExpiresAt });
-  });
+  };
+
+  /** Every client event and its listener: one table for all sockets. */
+  const listeners: ReadonlyArray<readonly [KnownEvent, (this: RoomSocket, ...args: unknown[]) => void]> = [
+    ['room:join', listener('room:join', join)],
+    ['signal', listener('signal', signal)],
+    ['room:leave', listener('room:leave', leave)],
+    ['room:rename', listener('room:rename', rename)],
+    ['ice:refresh', listener('ice:refresh', iceRefresh)],
+  ];
+
+  // When this connection last sent anything (a pong at least once per ping interval while
+  // it lives): another node reads it through fetchSockets() before letting a ticket take
+  // the peer id over. `this` is the Engine.IO connection.
+  function heard(this: object): void {
+    const conn = connections.get(this);
+    if (conn) conn.socket.data.heardAt = Date.now();
+  }
 
   // Socket.IO reports middleware errors and packets it cannot parse as 'error'; without a
   // listener Node's EventEmitter would throw it as an uncaught exception. (A client's own
@@ -344,21 +386,45 @@ export function registerSignalingHandlers(io: RoomServer, socket: RoomSocket, de
   // client's doing, so the message is enough: no stack. Formatting the first stack of a
   // process run with --enable-source-maps parses the bundle's source map, which stalled
   // every room for 0.5–1.4 s here, on demand of any client sending one bad packet.
-  socket.on('error', (error: unknown) => {
-    if (error instanceof Error) log.debug({ ...ids(), reason: error.message }, 'socket error');
-  });
+  function onError(this: RoomSocket, error: unknown): void {
+    if (error instanceof Error) log.debug({ ...idsOf(this), reason: error.message }, 'socket error');
+  }
 
-  socket.on('disconnect', (reason) => {
-    const member = memberOf(socket.data);
-    log.debug({ ...ids(), reason }, 'disconnected');
+  function onDisconnect(this: RoomSocket, reason: string): void {
+    const member = memberOf(this.data);
+    log.debug({ ...idsOf(this), reason }, 'disconnected');
     if (!member) return;
     // Our own shutdown: the client reconnects (to another node) and resumes its id, and its
     // data channels live on meanwhile; a peer:left would make the others tear them down.
     if (reason === SHUTDOWN_REASON || deps.isShuttingDown()) return;
-    departed(member, 'disconnect').catch((error: unknown) => {
-      log.error({ roomId: member.roomId, peerId: member.peerId, err: error }, 'peer:left after disconnect failed');
+    departed(this, member, 'disconnect').catch((error: unknown) => {
+      log.error(
+        { socketId: this.id, roomId: member.roomId, peerId: member.peerId, err: error },
+        'peer:left after disconnect failed',
+      );
     });
-  });
+  }
+
+  return (socket) => {
+    // Built field by field: the guard is made with the connection as its hooks.
+    const conn: Connection = {
+      socket,
+      joining: false,
+      limiter: deps.limiterFor?.(socket),
+      guard: undefined,
+      beforeCut,
+    };
+    conn.guard = deps.guardFor?.(socket, conn);
+    connections.set(socket.conn, conn);
+    socket.data.heardAt = Date.now();
+    socket.conn.on('packet', heard);
+    socket.use((packet, next) => screen(conn, packet, next));
+    // The typed map cannot describe "anything a hostile client sends"; we parse instead.
+    const on = socket.on as (event: string, listener: (...args: unknown[]) => void) => void;
+    for (const [event, fn] of listeners) on.call(socket, event, fn);
+    socket.on('error', onError);
+    socket.on('disconnect', onDisconnect);
+  };
 }
 
 /** The promise's value, or undefined if it fails or takes longer than `ms`. */

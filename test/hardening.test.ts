@@ -125,11 +125,11 @@ describe('token buckets', () => {
     const first = createSocketLimiter(settings, '10.0.0.1', shared, now);
     const second = createSocketLimiter(settings, '10.0.0.1', shared, now);
     assert.deepEqual(
-      [first('signal'), first('signal'), first('signal'), first('signal')],
+      [first.take('signal'), first.take('signal'), first.take('signal'), first.take('signal')],
       [null, null, 'socket', 'socket'],
     );
-    assert.deepEqual([second('signal'), second('signal')], [null, 'ip']);
-    for (let i = 0; i < 1000; i += 1) assert.equal(first('room:join'), null);
+    assert.deepEqual([second.take('signal'), second.take('signal')], [null, 'ip']);
+    for (let i = 0; i < 1000; i += 1) assert.equal(first.take('room:join'), null);
   });
 
   test('the default limits let a full room of 16 behind one address mesh and ICE-restart twice', () => {
@@ -139,7 +139,7 @@ describe('token buckets', () => {
     const members = Array.from({ length: 16 }, () => createSocketLimiter(defaults, '203.0.113.9', shared, now));
     const refusals: string[] = [];
     const take = (m: number, event: 'room:join' | 'signal' | 'ice:refresh') => {
-      const scope = members[m]!(event);
+      const scope = members[m]!.take(event);
       if (scope) refusals.push(`${m} ${event} ${scope}`);
     };
     for (let m = 0; m < 16; m += 1) take(m, 'room:join');

@@ -11,7 +11,7 @@ import { createMemoryMembership } from '../server/membership.ts';
 import { createResumeTokens } from '../server/resume.ts';
 import { createMemoryRevocations } from '../server/resume-revocations.ts';
 import type { RoomServer } from '../server/rooms.ts';
-import { registerSignalingHandlers } from '../server/signaling.ts';
+import { createSignaling } from '../server/signaling.ts';
 import {
   assertRefused,
   assertStillServing,
@@ -131,8 +131,9 @@ describe('malformed input', () => {
     const httpServer = createServer();
     const io: RoomServer = new Server(httpServer);
     const logger = createLogger('silent');
-    io.on('connection', (socket) =>
-      registerSignalingHandlers(io, socket, {
+    io.on(
+      'connection',
+      createSignaling(io, {
         config: { maxRoomSize: 4, maxVideoSenders: 6 },
         logger,
         resume: createResumeTokens('x'.repeat(32)),

@@ -1,31 +1,29 @@
 // The same code on a Redis Cluster (3 masters from Debian's redis-server, started here):
 // two server nodes given REDIS_CLUSTER_NODES share rooms — member lists, peer:joined,
 // signals both ways with `from` stamped, the cap and unique names under concurrent joins
-// split over both nodes — with rooms spread over the shards by their hash slot.
+// split over both nodes — with rooms spread over the shards by their hash slot. And a
+// shard failing over (its master killed, its replica promoted): the rooms go on.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { type RedisClusterProcess, startRedisCluster } from './redis-support.ts';
 import {
   assertRefused,
   closeAll,
+  collect,
   connectClient,
   join,
   joinOk,
   meetAcrossNodes,
   newRoomId,
+  OFFER,
   startServer,
   type TestServer,
   waitForEvent,
 } from './support.ts';
 
-let cluster: RedisClusterProcess;
-before(async () => {
-  cluster = await startRedisCluster();
-});
-after(() => cluster.stop());
 afterEach(closeAll);
 
-const node = (overrides = {}) =>
+const nodeOn = (cluster: RedisClusterProcess, overrides = {}) =>
   startServer(
     { redisClusterNodes: cluster.nodes, clusterTimeoutMs: 1_000, ...overrides },
     { redisStartupWaitMs: 8_000 },
@@ -36,6 +34,13 @@ async function health(server: TestServer): Promise<{ status: string; redis: stri
 }
 
 describe('two nodes on a Redis Cluster of 3 masters', () => {
+  let cluster: RedisClusterProcess;
+  before(async () => {
+    cluster = await startRedisCluster();
+  });
+  after(() => cluster.stop());
+  const node = (overrides = {}) => nodeOn(cluster, overrides);
+
   test('rooms on every shard: peer lists, peer:joined, signals both ways, peer:left', async () => {
     const [a, b] = await Promise.all([node(), node()]);
     assert.deepEqual(await health(a), { ...(await health(a)), status: 'ok', redis: 'up' });
@@ -71,5 +76,71 @@ describe('two nodes on a Redis Cluster of 3 masters', () => {
       assertRefused(await join(await connectClient(a.url), room, 'Fifth'), 'room_full');
       for (const c of clients) c.disconnect();
     }
+  });
+});
+
+/** Keys and channels of roomlink on a Cluster (server/membership-redis.ts, server/adapter.ts). */
+const HEARTBEATS_KEY = 'roomlink:{nodes}';
+const membersKey = (roomId: string) => `roomlink:{${roomId}}:members`;
+const roomChannel = (roomId: string) => `roomlink#/#room:${roomId}#`;
+/** A node's /healthz answer after a failover: Redis Cluster failure detection, election, and the client's topology refresh. */
+const RECOVERY_TIMEOUT_MS = 30_000;
+
+describe('a Redis Cluster shard failing over (3 masters, a replica each)', () => {
+  let cluster: RedisClusterProcess;
+  before(async () => {
+    // Failure detection slower than a node's heartbeat lifetime (3 s), as in production
+    // (15 s by default): every heartbeat has expired by the time the replica takes over.
+    cluster = await startRedisCluster({ replicasPerMaster: 1, nodeTimeoutMs: 4_000 });
+  });
+  after(() => cluster.stop());
+
+  test('its master killed, its replica promoted: no live member is said to have left, and the room keeps members, signals, the cap and names', async () => {
+    const [a, b] = await Promise.all([nodeOn(cluster, { maxRoomSize: 3 }), nodeOn(cluster, { maxRoomSize: 3 })]);
+    // The worst shard to lose: every node's heartbeat, the room's membership and its channel.
+    const doomed = cluster.masterOf(HEARTBEATS_KEY);
+    let room = newRoomId();
+    while (cluster.masterOf(membersKey(room)) !== doomed || cluster.masterOf(roomChannel(room)) !== doomed) {
+      room = newRoomId();
+    }
+    const alice = await connectClient(a.url);
+    const bob = await connectClient(b.url);
+    const ackA = await joinOk(alice, room, 'Alice');
+    const ackB = await joinOk(bob, room, 'Bob');
+    const leftForAlice = collect(alice, 'peer:left');
+    const leftForBob = collect(bob, 'peer:left');
+
+    await cluster.failOver(HEARTBEATS_KEY);
+    // Promotion takes longer than a heartbeat (the node timeout, then an election), so both
+    // nodes have had a heartbeat fail by now: 'ok' again means each found the new master
+    // and wrote its members back.
+    for (const server of [a, b]) {
+      const deadline = Date.now() + RECOVERY_TIMEOUT_MS;
+      while ((await health(server)).status !== 'ok') {
+        assert.ok(Date.now() < deadline, `${server.url} not ok ${RECOVERY_TIMEOUT_MS} ms after the failover`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+
+    const carol = await connectClient(a.url);
+    const bobHears = waitForEvent(bob, 'peer:joined');
+    const ackC = await joinOk(carol, room, 'Carol');
+    assert.deepEqual(ackC.peers.map((p) => p.id).sort(), [ackA.self.id, ackB.self.id].sort());
+    assert.equal((await bobHears).id, ackC.self.id);
+    const toBob = waitForEvent(bob, 'signal');
+    carol.emit('signal', { to: ackB.self.id, description: OFFER });
+    assert.deepEqual(await toBob, { from: ackC.self.id, description: OFFER });
+    const toCarol = waitForEvent(carol, 'signal');
+    bob.emit('signal', { to: ackC.self.id, description: OFFER });
+    assert.deepEqual(await toCarol, { from: ackB.self.id, description: OFFER });
+
+    assertRefused(await join(await connectClient(b.url), room, 'Dave'), 'room_full');
+    const carolLeft = [waitForEvent(alice, 'peer:left'), waitForEvent(bob, 'peer:left')];
+    carol.emit('room:leave');
+    await Promise.all(carolLeft);
+    assertRefused(await join(await connectClient(b.url), room, 'alice'), 'name_taken');
+    // The only departure anyone heard of is Carol's: no member who stayed was said to leave.
+    assert.deepEqual(leftForAlice, [{ id: ackC.self.id, reason: 'leave' }]);
+    assert.deepEqual(leftForBob, [{ id: ackC.self.id, reason: 'leave' }]);
   });
 });

@@ -104,30 +104,94 @@ export async function startRedis(): Promise<RedisProcess> {
 }
 
 export interface RedisClusterProcess {
-  /** host:port of every master, for REDIS_CLUSTER_NODES. */
+  /** host:port of every node (masters first), for REDIS_CLUSTER_NODES. */
   nodes: string[];
-  /** Kills one master (SIGKILL), by its index in `nodes`. */
+  /** Kills one node (SIGKILL), by its index in `nodes`. */
   kill(index: number): Promise<void>;
+  /** host:port of the master that serves this key's hash slot now. */
+  masterOf(key: string): string;
+  /**
+   * Kills (SIGKILL) the master that serves this key's slot, once its replica holds every
+   * write it acknowledged, and resolves when the replica has been promoted and every
+   * surviving node sees the cluster as ok. Needs a cluster started with a replica per master.
+   */
+  failOver(key: string): Promise<void>;
   stop(): Promise<void>;
 }
 
 const CLUSTER_MASTERS = 3;
+/** Failure detection (the node timeout) and a replica's election take a few seconds more. */
+const FAILOVER_TIMEOUT_MS = 30_000;
+
+interface ClusterNode {
+  id: string;
+  port: number;
+  role: 'master' | 'replica';
+  /** The master's id, for a replica. */
+  masterId: string;
+  slots: Array<[number, number]>;
+  failed: boolean;
+}
+
+const cli = (port: number, ...args: string[]): string =>
+  spawnSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8', timeout: 5_000 }).stdout ?? '';
+
+/** CLUSTER NODES as one node sees it. */
+function clusterNodes(port: number): ClusterNode[] {
+  return cli(port, 'cluster', 'nodes')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      const [id = '', address = '', flags = '', master = '', , , , , ...slots] = line.split(' ');
+      return {
+        id,
+        port: Number(address.split('@')[0]?.split(':')[1]),
+        role: flags.includes('master') ? 'master' : 'replica',
+        masterId: master,
+        failed: flags.includes('fail'),
+        slots: slots
+          .filter((range) => /^\d/.test(range))
+          .map((range) => {
+            const [from = '0', to = from] = range.split('-');
+            return [Number(from), Number(to)] as [number, number];
+          }),
+      };
+    });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` every 50 ms until it holds; throws with `what` after the deadline. */
+async function pollUntil(check: () => boolean, what: () => string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`${what()} (after ${timeoutMs} ms)`);
+    await sleep(50);
+  }
+}
+
+const replicationOffset = (port: number, field: 'master_repl_offset' | 'slave_repl_offset'): number =>
+  Number(new RegExp(`${field}:(\\d+)`).exec(cli(port, 'info', 'replication'))?.[1] ?? Number.NaN);
 
 /**
- * A Redis Cluster of 3 masters (no replicas) on free loopback ports, each its own
- * redis-server in a temporary directory (MACHINE.md's recipe), ready when every slot is
- * covered.
+ * A Redis Cluster of 3 masters (and, with `replicasPerMaster: 1`, a replica for each) on
+ * free loopback ports, each its own redis-server in a temporary directory (MACHINE.md's
+ * recipe), ready when every slot is covered and every replica is linked to its master.
  */
-export async function startRedisCluster(): Promise<RedisClusterProcess> {
+export async function startRedisCluster(
+  options: { replicasPerMaster?: 0 | 1; nodeTimeoutMs?: number } = {},
+): Promise<RedisClusterProcess> {
   const binary = redisServerPath();
+  const replicas = options.replicasPerMaster ?? 0;
+  const nodeTimeoutMs = options.nodeTimeoutMs ?? 1_000;
   const dir = mkdtempSync(join(tmpdir(), 'roomlink-cluster-'));
   const ports: number[] = [];
   // Cluster nodes also listen on port + 10000 (the bus): both must be free.
-  while (ports.length < CLUSTER_MASTERS) {
+  while (ports.length < CLUSTER_MASTERS * (1 + replicas)) {
     const port = await freePort();
     if (port < 55_000 && !ports.includes(port)) ports.push(port);
   }
-  const children: ChildProcess[] = [];
+  const children = new Map<number, ChildProcess>();
   for (const port of ports) {
     const proc = spawn(
       binary,
@@ -138,60 +202,104 @@ export async function startRedisCluster(): Promise<RedisClusterProcess> {
         '--cluster-config-file',
         join(dir, `nodes-${port}.conf`),
         '--cluster-node-timeout',
-        '1000',
+        String(nodeTimeoutMs),
+        // A replica takes over however long ago it last heard from its master: with a short
+        // node timeout the default factor (10) makes a replica of an idle master refuse.
+        '--cluster-replica-validity-factor',
+        '0',
       ],
       { stdio: 'ignore', cwd: dir },
     );
     running.add(proc);
     proc.once('exit', () => running.delete(proc));
-    children.push(proc);
+    children.set(port, proc);
   }
+  const killPort = async (port: number) => {
+    const proc = children.get(port);
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    const exited = once(proc, 'exit');
+    proc.kill('SIGKILL');
+    await exited;
+  };
+  const alive = () =>
+    ports.filter((port) => {
+      const proc = children.get(port);
+      return proc !== undefined && proc.exitCode === null && proc.signalCode === null;
+    });
   const stop = async () => {
-    await Promise.all(
-      children.map(async (proc) => {
-        if (proc.exitCode !== null || proc.signalCode !== null) return;
-        const exited = once(proc, 'exit');
-        proc.kill('SIGKILL');
-        await exited;
-      }),
-    );
+    await Promise.all(ports.map(killPort));
     rmSync(dir, { recursive: true, force: true });
   };
+  const masterPortOf = (key: string): number => {
+    const [asker = ports[0] ?? 0] = alive();
+    const slot = Number(cli(asker, 'cluster', 'keyslot', key).trim());
+    const owner = clusterNodes(asker).find(
+      (n) => n.role === 'master' && !n.failed && n.slots.some(([from, to]) => slot >= from && slot <= to),
+    );
+    if (!owner) throw new Error(`no master serves slot ${slot} of ${key}`);
+    return owner.port;
+  };
+  const clusterOk = (port: number) => cli(port, 'cluster', 'info').includes('cluster_state:ok');
+
   try {
     const deadline = Date.now() + START_TIMEOUT_MS;
     for (const port of ports) {
       while (!(await accepts(port))) {
         if (Date.now() > deadline) throw new Error(`cluster node on port ${port} did not start`);
-        await new Promise((resolve) => setTimeout(resolve, 10));
+        await sleep(10);
       }
     }
     const nodes = ports.map((port) => `127.0.0.1:${port}`);
     const created = spawnSync(
       'redis-cli',
-      ['--cluster', 'create', ...nodes, '--cluster-replicas', '0', '--cluster-yes'],
+      ['--cluster', 'create', ...nodes, '--cluster-replicas', String(replicas), '--cluster-yes'],
       { encoding: 'utf8', timeout: 20_000 },
     );
     if (!created.stdout.includes('All 16384 slots covered')) {
       throw new Error(`redis-cli --cluster create failed: ${created.stdout}${created.stderr}`);
     }
-    // "create" returns before every node agrees on the state; wait for cluster_state:ok.
+    // "create" returns before every node agrees on the state; wait for cluster_state:ok,
+    // and for every replica to be linked to its master.
     for (const port of ports) {
-      for (;;) {
-        const info = spawnSync('redis-cli', ['-p', String(port), 'cluster', 'info'], { encoding: 'utf8' });
-        if (info.stdout.includes('cluster_state:ok')) break;
-        if (Date.now() > deadline + 15_000) throw new Error(`cluster not ok on ${port}: ${info.stdout}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await pollUntil(
+        () => clusterOk(port),
+        () => `cluster not ok on ${port}`,
+        START_TIMEOUT_MS + 15_000,
+      );
     }
+    const linked = () =>
+      clusterNodes(ports[0] ?? 0)
+        .filter((n) => n.role === 'replica')
+        .every((n) => cli(n.port, 'info', 'replication').includes('master_link_status:up'));
+    await pollUntil(linked, () => 'replicas not linked to their masters', START_TIMEOUT_MS + 15_000);
+    const view = clusterNodes(ports[0] ?? 0);
+    const masters = view.filter((n) => n.role === 'master').map((n) => n.port);
+    const ordered = [...masters, ...ports.filter((port) => !masters.includes(port))];
     return {
-      nodes,
+      nodes: ordered.map((port) => `127.0.0.1:${port}`),
       stop,
-      async kill(index) {
-        const proc = children[index];
-        if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-        const exited = once(proc, 'exit');
-        proc.kill('SIGKILL');
-        await exited;
+      kill: (index) => killPort(ordered[index] ?? -1),
+      masterOf: (key) => `127.0.0.1:${masterPortOf(key)}`,
+      async failOver(key) {
+        const master = masterPortOf(key);
+        const replica = clusterNodes(master).find(
+          (n) => n.role === 'replica' && n.masterId === clusterNodes(master).find((m) => m.port === master)?.id,
+        );
+        if (!replica) throw new Error(`the master on ${master} has no replica`);
+        // What the master acknowledged has reached its replica (replication is asynchronous).
+        await pollUntil(
+          () => replicationOffset(replica.port, 'slave_repl_offset') >= replicationOffset(master, 'master_repl_offset'),
+          () => `replica ${replica.port} behind its master ${master}`,
+          FAILOVER_TIMEOUT_MS,
+        );
+        await killPort(master);
+        await pollUntil(
+          () =>
+            clusterNodes(replica.port).some((n) => n.port === replica.port && n.role === 'master') &&
+            alive().every(clusterOk),
+          () => `replica ${replica.port} not promoted, or the cluster not ok, after its master ${master} died`,
+          FAILOVER_TIMEOUT_MS,
+        );
       },
     };
   } catch (error) {
