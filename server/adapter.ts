@@ -39,6 +39,8 @@ const READY_POLL_MS = 10;
 /** Channel and key names: ours, so roomlink can share a Redis with other apps. */
 const NAME_PREFIX = 'roomlink';
 /** Commands the adapters send without awaiting them. */
+/** The fire-and-forget commands that start a subscription (RedisLink.subscribed waits on them). */
+const SUBSCRIBING = new Set(['subscribe', 'sSubscribe', 'pSubscribe']);
 const FIRE_AND_FORGET = new Set([
   'publish',
   'sPublish',
@@ -60,6 +62,14 @@ export interface RedisLink {
   state(): RedisState;
   /** Waits until connected, at most timeoutMs; true if it got there. */
   ready(timeoutMs: number): Promise<boolean>;
+  /**
+   * Resolves once every subscription the adapter has asked for so far is in place (or
+   * failed). The sharded adapter subscribes to a room's channel when the room is created
+   * here, without waiting: a join acknowledged before that subscription is in place can
+   * miss what another node sends the room right after (seen: a peer:joined lost).
+   * Waits at most timeoutMs: a slow or absent Redis must not hold joins.
+   */
+  subscribed(timeoutMs: number): Promise<void>;
   /** Closes every Redis connection. Call after io.close() (which stops the adapter). */
   close(): void;
 }
@@ -114,6 +124,8 @@ export function createRedisLink(target: RedisTarget, logger: Logger, engine = DE
     return connection;
   };
 
+  /** Subscriptions asked for and not yet confirmed by Redis (see subscribed()). */
+  const subscribing = new Set<Promise<unknown>>();
   // A view of a client whose fire-and-forget commands cannot reject unhandled, and whose
   // duplicates (the streams adapter makes its own readers) are tracked like the others.
   const guard = (client: RedisConnection): RedisConnection =>
@@ -128,7 +140,13 @@ export function createRedisLink(target: RedisTarget, logger: Logger, engine = DE
         if (typeof prop === 'string' && FIRE_AND_FORGET.has(prop)) {
           return (...args: unknown[]) => {
             const result = fn.apply(target, args);
-            if (result instanceof Promise) result.catch(noop);
+            if (result instanceof Promise) {
+              const settled = result.catch(noop);
+              if (SUBSCRIBING.has(prop)) {
+                subscribing.add(settled);
+                void settled.then(() => subscribing.delete(settled));
+              }
+            }
             return result;
           };
         }
@@ -158,6 +176,13 @@ export function createRedisLink(target: RedisTarget, logger: Logger, engine = DE
         update();
       }
       return state === 'up';
+    },
+    async subscribed(timeoutMs) {
+      if (subscribing.size === 0) return;
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+      await Promise.race([Promise.all([...subscribing]), late]);
+      clearTimeout(timer);
     },
     close() {
       if (closed) return;

@@ -274,6 +274,10 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     guardFor: (socket, hooks) =>
       guardConnection(socket.conn as unknown as EngineConnection, options.guard ?? DEFAULT_GUARD, hooks),
     metrics,
+    // Only while Redis is up: while it is away a subscription waits for it to come back.
+    ...(redis && {
+      subscribed: () => (redis.state() === 'up' ? redis.subscribed(config.clusterTimeoutMs) : Promise.resolve()),
+    }),
   };
   // Engine.IO keeps each session's first HTTP request (parser state, raw headers: about
   // 1 KB) for its whole life; all we need from it is the client's address. Dropping the

@@ -55,6 +55,11 @@ export interface SignalingDeps {
   /** This socket's rate limiter (rate-limit.ts). Default: none. */
   limiterFor?: (socket: RoomSocket) => SocketLimiter;
   metrics?: Metrics;
+  /**
+   * Resolves once the Redis adapter's subscriptions for the rooms just entered are in place,
+   * or a bounded time has passed (adapter.ts, RedisLink.subscribed). Default: none (one node).
+   */
+  subscribed?: () => Promise<void>;
   /** This socket's guard (guard.ts), told how to say goodbye. Default: none. */
   guardFor?: (socket: RoomSocket, hooks: GuardHooks) => ConnectionGuard;
 }
@@ -239,8 +244,12 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
       // In the Socket.IO rooms before the store decides: a member admitted right after us
       // announces itself to the room, and we must already be there to hear it.
       await enterRoom(socket, roomId, peerId);
+      // ...and subscribed to them across nodes before anyone is told we are here: waited
+      // for alongside the admission (both are bounded by the cluster timeout).
+      const subscriptions = deps.subscribed?.();
       const claim = { peerId, name, socketId: socket.id, ...(keys ? { keys } : {}) };
       const admission = await membership.admit(roomId, claim, cap);
+      await subscriptions;
       if (!admission.ok) {
         await leaveRoom(socket, roomId, peerId);
         if (admission.code === 'room_full') {

@@ -281,10 +281,28 @@ export async function startRedisCluster(
       kill: (index) => killPort(ordered[index] ?? -1),
       masterOf: (key) => `127.0.0.1:${masterPortOf(key)}`,
       async failOver(key) {
-        const master = masterPortOf(key);
-        const replica = clusterNodes(master).find(
-          (n) => n.role === 'replica' && n.masterId === clusterNodes(master).find((m) => m.port === master)?.id,
+        // On a busy machine the cluster may already have failed over by itself (a node
+        // timeout of a few seconds): then the key has a new master, whose replica is the old
+        // one once it rejoins. Wait for the key's master to have a linked replica.
+        const replicaOf = (master: number) => {
+          const view = clusterNodes(master);
+          const id = view.find((m) => m.port === master)?.id;
+          const found = view.find((n) => n.role === 'replica' && n.masterId === id && !n.failed);
+          return found && cli(found.port, 'info', 'replication').includes('master_link_status:up') ? found : undefined;
+        };
+        await pollUntil(
+          () => {
+            try {
+              return replicaOf(masterPortOf(key)) !== undefined;
+            } catch {
+              return false; // the slot's owner is changing hands
+            }
+          },
+          () => `the master of ${key} has no linked replica`,
+          FAILOVER_TIMEOUT_MS,
         );
+        const master = masterPortOf(key);
+        const replica = replicaOf(master);
         if (!replica) throw new Error(`the master on ${master} has no replica`);
         // What the master acknowledged has reached its replica (replication is asynchronous).
         await pollUntil(
