@@ -27,6 +27,7 @@ import { createAdapter as createStreamsAdapter } from '@socket.io/redis-streams-
 import type { Namespace } from 'socket.io';
 import { createRedisConnection, type RedisConnection, type RedisTarget } from './cluster.ts';
 import type { Logger } from './logger.ts';
+import { withTimeout } from './timeout.ts';
 
 export type AdapterEngine = 'sharded' | 'pubsub' | 'streams';
 export const ADAPTER_ENGINES: readonly AdapterEngine[] = ['sharded', 'pubsub', 'streams'];
@@ -38,9 +39,9 @@ const STREAM_READ_COUNT = 1_000;
 const READY_POLL_MS = 10;
 /** Channel and key names: ours, so roomlink can share a Redis with other apps. */
 const NAME_PREFIX = 'roomlink';
-/** Commands the adapters send without awaiting them. */
 /** The fire-and-forget commands that start a subscription (RedisLink.subscribed waits on them). */
 const SUBSCRIBING = new Set(['subscribe', 'sSubscribe', 'pSubscribe']);
+/** Commands the adapters send without awaiting them. */
 const FIRE_AND_FORGET = new Set([
   'publish',
   'sPublish',
@@ -178,11 +179,7 @@ export function createRedisLink(target: RedisTarget, logger: Logger, engine = DE
       return state === 'up';
     },
     async subscribed(timeoutMs) {
-      if (subscribing.size === 0) return;
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
-      await Promise.race([Promise.all([...subscribing]), late]);
-      clearTimeout(timer);
+      if (subscribing.size > 0) await withTimeout(Promise.all([...subscribing]), timeoutMs);
     },
     close() {
       if (closed) return;

@@ -41,6 +41,7 @@ import {
   type RoomSocket,
   roomAddress,
 } from './rooms.ts';
+import { withTimeout } from './timeout.ts';
 
 export interface SignalingDeps {
   config: Pick<Config, 'maxRoomSize' | 'maxVideoSenders'>;
@@ -434,21 +435,6 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
     socket.on('error', onError);
     socket.on('disconnect', onDisconnect);
   };
-}
-
-/** The promise's value, or undefined if it fails or takes longer than `ms`. */
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
-  });
-  try {
-    return await Promise.race([promise, late]);
-  } catch {
-    return undefined;
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**
