@@ -7,6 +7,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { type BrowserContext, expect, type Page } from '@playwright/test';
+import { ROOM_ID_LENGTH, ROOM_KEY_LENGTH } from '../../protocol/limits.ts';
 import type { BrowserPool } from './browser.ts';
 
 /** Mesh formation with 8 browsers on 2 cores takes a few seconds; leave room for slow CI. */
@@ -101,10 +102,11 @@ export interface RoomOptions {
  * (ui.spec.ts covers that path).
  */
 export function newRoomLink(base: string): string {
-  const random = (bytes: number, length: number) => randomBytes(bytes).toString('base64url').slice(0, length);
+  // base64url: the alphabet of both patterns; enough bytes for `length` characters.
+  const random = (length: number) => randomBytes(length).toString('base64url').slice(0, length);
   const url = new URL(base);
-  url.searchParams.set('roomId', random(16, 21));
-  url.hash = `k=${random(17, 22)}`;
+  url.searchParams.set('roomId', random(ROOM_ID_LENGTH));
+  url.hash = `k=${random(ROOM_KEY_LENGTH)}`;
   return url.href;
 }
 
