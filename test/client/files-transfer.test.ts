@@ -16,6 +16,7 @@ import {
 } from '../../client/files/pump.ts';
 import { createMemorySink, type Sink } from '../../client/files/sink.ts';
 import { decodeChunk, encodeChunk, parseChannelMessage } from '../../protocol/index.ts';
+import { until } from '../support.ts';
 
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const bytesOf = (size: number) => Uint8Array.from({ length: size }, (_, i) => (i * 31 + 7) % 251);
@@ -170,6 +171,8 @@ function fakeChannel() {
 }
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
+/** Reading a blob goes through the thread pool: on a busy machine it takes a while. */
+const BLOB_READ_MS = 30_000;
 
 test('the pump stops at the receiver window and goes on when acks move it', async () => {
   const content = bytesOf(RECEIVER_WINDOW + 4 * CHUNK_BYTES);
@@ -189,10 +192,8 @@ test('the pump stops at the receiver window and goes on when acks move it', asyn
     channel.fire('bufferedamountlow');
   }, 1);
   try {
-    // Reading the blob is asynchronous (the thread pool): on a busy machine it takes a while.
     const held = RECEIVER_WINDOW / CHUNK_BYTES + 1;
-    const giveUp = Date.now() + 30_000;
-    while (channel.frames.length < held && Date.now() < giveUp) await new Promise((r) => setTimeout(r, 5));
+    await until(() => channel.frames.length >= held, 'the pump filled the window', BLOB_READ_MS);
     for (let i = 0; i < 20; i++) await settle();
     assert.equal(channel.frames.length, held, 'window + 1 chunk, then it waits');
     confirmed = 4 * CHUNK_BYTES;
@@ -221,10 +222,7 @@ test('the pump waits on a full channel for bufferedamountlow', async () => {
     confirmed: () => content.byteLength,
     sent: () => {},
   });
-  // Reading the blob is asynchronous (the thread pool): on a busy machine it takes a while.
-  const giveUp = Date.now() + 30_000;
-  while (channel.bufferedAmount <= CHANNEL_HIGH_WATER && Date.now() < giveUp)
-    await new Promise((r) => setTimeout(r, 5));
+  await until(() => channel.bufferedAmount > CHANNEL_HIGH_WATER, 'the pump filled the channel', BLOB_READ_MS);
   for (let i = 0; i < 20; i++) await settle();
   const before = channel.frames.length;
   assert.ok(
@@ -234,7 +232,7 @@ test('the pump waits on a full channel for bufferedamountlow', async () => {
   channel.bufferedAmount = 0;
   channel.fire('bufferedamountlow');
   channel.bufferedAmount = 0;
-  while (channel.frames.length === before && Date.now() < giveUp) await new Promise((r) => setTimeout(r, 5));
+  await until(() => channel.frames.length > before, 'the pump went on after bufferedamountlow', BLOB_READ_MS);
   assert.ok(channel.frames.length > before);
   pump.stop();
   assert.equal(await pump.done, 'interrupted');
