@@ -105,15 +105,14 @@ export function createRedisLink(target: RedisTarget, logger: Logger, engine = DE
   };
   const track = (connection: RedisConnection): RedisConnection => {
     connections.push(connection);
-    const events = connection as unknown as { on(event: string, listener: (error?: unknown) => void): void };
-    events.on('ready', () => update());
-    events.on('error', (error) => update(error));
-    events.on('end', () => update());
-    events.on('reconnecting', () => update());
+    connection.on('ready', () => update());
+    connection.on('error', (error) => update(error));
+    connection.on('end', () => update());
+    connection.on('reconnecting', () => update());
     // A Cluster client reports 'connect' and its nodes' transitions, not 'ready'.
-    events.on('connect', () => update());
-    events.on('node-ready', () => update());
-    events.on('node-disconnect', () => update());
+    connection.on('connect', () => update());
+    connection.on('node-ready', () => update());
+    connection.on('node-disconnect', () => update());
     return connection;
   };
   const open = (failFastWhenDown: boolean): RedisConnection => {

@@ -11,10 +11,20 @@ const RECONNECT_BASE_MS = 50;
 const RECONNECT_MAX_MS = 1_000;
 const CONNECT_TIMEOUT_MS = 2_000;
 
-export type RedisClient = ReturnType<typeof createClient>;
-export type RedisClusterClient = ReturnType<typeof createCluster>;
-/** What the adapters accept: a client of one Redis or of a Cluster. */
-export type RedisConnection = RedisClient | RedisClusterClient;
+/**
+ * A client of one Redis or of a Cluster, as the rest of the server sees it: what it reads
+ * and calls itself. The adapters take the client untyped, and the Redis stores speak
+ * through their own small command interfaces. node-redis's own types are instantiated
+ * here only: relating them to anything took the type checker 4–10 s per use (19 s of a
+ * 20 s check), for a connection whose commands we type ourselves anyway.
+ */
+export interface RedisConnection {
+  readonly isReady: boolean;
+  connect(): Promise<unknown>;
+  destroy(): void;
+  /** 'ready', 'error', 'end', 'reconnecting'; a Cluster client also 'connect', 'node-ready', 'node-disconnect'. */
+  on(event: string, listener: (error?: unknown) => void): unknown;
+}
 
 export function reconnectDelay(retries: number): number {
   return Math.min(RECONNECT_BASE_MS * 2 ** Math.min(retries, 10), RECONNECT_MAX_MS) + Math.floor(Math.random() * 50);
@@ -52,12 +62,15 @@ export function createRedisConnection(target: RedisTarget, options: ConnectionOp
   const offline = options.failFastWhenDown === true ? { disableOfflineQueue: true } : {};
   // A timeout of 0 is none (node-redis arms a deadline only for a truthy timeout).
   const commands = options.noCommandTimeout === true ? { commandOptions: { timeout: 0 } } : {};
-  if (target.kind === 'single') return createClient({ url: target.url, socket, ...offline, ...commands });
-  return createCluster({
-    rootNodes: target.nodes.map((node) => ({ url: `redis://${node}` })),
-    defaults: { socket, ...offline, ...commands },
-    ...commands,
-  });
+  const connection: unknown =
+    target.kind === 'single'
+      ? createClient({ url: target.url, socket, ...offline, ...commands })
+      : createCluster({
+          rootNodes: target.nodes.map((node) => ({ url: `redis://${node}` })),
+          defaults: { socket, ...offline, ...commands },
+          ...commands,
+        });
+  return connection as RedisConnection;
 }
 
 /** Connected and able to take commands (for a Cluster: the slot map is known). */
