@@ -445,12 +445,12 @@ describe('graceful shutdown', () => {
     const stuck = tcp(Number(new URL(server.url).port), '127.0.0.1');
     stuck.on('error', () => {});
     stuck.write('GET /healthz HTTP/1.1\r\nHost: x\r\n');
+    const stuckClosed = once(stuck, 'close');
 
     // Everything a client might try while the server goes away, fired the moment it does.
     const lateJoin = new Promise((resolve) =>
       late.once('server:shutdown', () => resolve(join(late, newRoomId(), 'Late'))),
     );
-    const started = Date.now();
     const closing = server.close();
     const health = fetch(`${server.url}/healthz`);
     const newcomer = connectWith(server.url, {});
@@ -460,9 +460,9 @@ describe('graceful shutdown', () => {
     assert.equal(((await (await health).json()) as { status: string }).status, 'shutting_down');
     await assert.rejects(newcomer);
     await noLeft;
+    // close() ended without the request finishing: the server cut it off after the grace period.
     await closing;
-    assert.ok(Date.now() - started < 2_000, `closed in ${Date.now() - started} ms`);
-    stuck.destroy();
+    await stuckClosed;
   });
 });
 
