@@ -23,12 +23,12 @@ declare global {
 const config = window.__benchConfig;
 const recorder = createRecorder(config.peers);
 
+/** Writes the text and presses Enter in the message box, as a user sends. */
 function send(text: string): void {
   const input = document.querySelector<HTMLInputElement>('[data-testid="message-input"]');
-  const composer = document.getElementById('composer') as HTMLFormElement | null;
-  if (!input || !composer) throw new Error('bench probe: no composer on the page');
+  if (!input) throw new Error('bench probe: no message box on the page');
   input.value = text;
-  composer.requestSubmit();
+  input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
 }
 
 function watchMessages(list: Element): void {
