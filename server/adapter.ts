@@ -27,6 +27,7 @@ import { createAdapter as createStreamsAdapter } from '@socket.io/redis-streams-
 import type { Namespace } from 'socket.io';
 import { createRedisConnection, type RedisConnection, type RedisTarget } from './cluster.ts';
 import type { Logger } from './logger.ts';
+import { watchPubSubLimit } from './redis-limits.ts';
 import { withTimeout } from './timeout.ts';
 
 export type AdapterEngine = 'sharded' | 'pubsub' | 'streams';
@@ -158,6 +159,16 @@ export function createRedisLink(target: RedisTarget, logger: Logger, engine = DE
   // would spin while Redis is away, so its client queues instead (and its local delivery,
   // which waits for each XADD, waits for Redis too: one of the reasons it lost, README).
   const pub = guard(open(engine !== 'streams'));
+  // One Redis: its limit is read through the publishing connection. (A Cluster's nodes are
+  // configured one by one; the README says what to set there.)
+  if (target.kind === 'single') {
+    const single = pub as unknown as { sendCommand(args: string[]): Promise<unknown> };
+    watchPubSubLimit(
+      pub,
+      () => single.sendCommand(['CONFIG', 'GET', 'client-output-buffer-limit']),
+      (advice) => log.warn(advice),
+    );
+  }
   const adapter = buildAdapter(engine, pub, () => guard(open(false)));
 
   return {

@@ -2,12 +2,20 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { onProcessExit } from '../../e2e/support/exit-cleanup.ts';
+import { RECOMMENDED_PUBSUB_LIMIT } from '../../server/redis-limits.ts';
 
 const READY_TIMEOUT_MS = 10_000;
 
 export interface RedisServer {
   readonly url: string;
   readonly version: string;
+  /**
+   * Connections Redis closed for going over their output buffer limit
+   * (client-output-buffer-limit; for pub/sub 32 MB at once or 8 MB for 60 s by default): a
+   * node's subscriber that falls that far behind is cut off, and what was published to it
+   * meanwhile is lost.
+   */
+  outputBufferClosures(): number;
   stop(): Promise<void>;
 }
 
@@ -27,7 +35,19 @@ export async function startRedis(): Promise<RedisServer> {
   const port = await freePort();
   const child = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      // As the README's deployment sets it: the default cut a busy node's subscriber off.
+      '--client-output-buffer-limit',
+      RECOMMENDED_PUBSUB_LIMIT,
+    ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -49,6 +69,7 @@ export async function startRedis(): Promise<RedisServer> {
   return {
     url: `redis://127.0.0.1:${port}`,
     version,
+    outputBufferClosures: () => output.match(/overcoming of output buffer limits/g)?.length ?? 0,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;

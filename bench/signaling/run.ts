@@ -370,6 +370,12 @@ export async function runSignaling(run: SignalingRun): Promise<SignalingResult> 
     await Promise.all(bots.map((bot) => bot.stop(3_000)));
     for (const node of nodes) node.send({ type: 'close' });
     await Promise.all(nodes.map((node) => node.stop(8_000)));
+    const closures = redis?.outputBufferClosures() ?? 0;
+    if (closures > 0) {
+      console.log(
+        `    redis cut ${closures} connection(s) off for their output buffer: what was published to them meanwhile is lost`,
+      );
+    }
     await redis?.stop();
   }
 }
