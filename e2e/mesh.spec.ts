@@ -14,7 +14,9 @@ import {
 
 const names = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi'];
 
-for (const size of [2, 4, 8]) {
+// The smallest room and the largest the bench measures. (4 users were checked too, until the
+// suite went over its 15-minute budget: a room of 4 adds no path that 2 and 8 do not take.)
+for (const size of [2, 8]) {
   test(`${size} users form a full mesh and every user receives every other user's message exactly once`, async ({
     server,
     browsers,
