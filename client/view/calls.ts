@@ -196,7 +196,10 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
   }
 
   // Speaking indicator: the RTP audio level each receiver reports (no audio graph needed).
-  setInterval(() => {
+  // Polled only while tiles are shown (render starts and stops it): otherwise every page
+  // would wake 20 times a second outside any call.
+  let speakingTimer: ReturnType<typeof setInterval> | undefined;
+  function pollSpeaking(): void {
     const now = performance.now();
     for (const tile of tiles.values()) {
       const level = tile.audio?.getSynchronizationSources()[0]?.audioLevel ?? 0;
@@ -205,7 +208,7 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
       // Written only on a change: a style recalculation 20 times a second per tile otherwise.
       if (tile.root.dataset.speaking !== speaking) tile.root.dataset.speaking = speaking;
     }
-  }, SPEAKING_POLL_MS);
+  }
 
   return {
     render(model) {
@@ -262,6 +265,11 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
       // Only new tiles are inserted: taking a playing <video> out of the page pauses it.
       for (const root of order) if (root.parentElement !== grid) grid.append(root);
       grid.hidden = order.length === 0;
+      if (tiles.size > 0) speakingTimer ??= setInterval(pollSpeaking, SPEAKING_POLL_MS);
+      else if (speakingTimer !== undefined) {
+        clearInterval(speakingTimer);
+        speakingTimer = undefined;
+      }
     },
     message(text) {
       message.textContent = text ?? '';
