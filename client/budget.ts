@@ -24,10 +24,16 @@ export interface Budget {
   admit(type: ChannelMessageType, size: number): Verdict;
 }
 
-interface Bucket {
+export interface Bucket {
   tokens: number;
   /** When tokens was last brought up to date (ms, the clock's). */
   at: number;
+}
+
+/** Adds the tokens earned since the bucket was last brought up to date, up to the burst. */
+export function refill(bucket: Bucket, rate: { perSecond: number; burst: number }, at: number): void {
+  bucket.tokens = Math.min(rate.burst, bucket.tokens + ((at - bucket.at) / 1000) * rate.perSecond);
+  bucket.at = at;
 }
 
 /**
@@ -35,8 +41,7 @@ interface Bucket {
  * True when it held enough.
  */
 function take(bucket: Bucket, rate: { perSecond: number; burst: number }, cost: number, at: number): boolean {
-  bucket.tokens = Math.min(rate.burst, bucket.tokens + ((at - bucket.at) / 1000) * rate.perSecond);
-  bucket.at = at;
+  refill(bucket, rate, at);
   const enough = bucket.tokens >= cost;
   bucket.tokens -= cost;
   return enough;

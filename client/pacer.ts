@@ -9,6 +9,7 @@
 // for that: half its burst and nine tenths of its rate, so a stall of a couple of seconds
 // on its side still finds tokens.
 import type { ChannelRate } from '../protocol/index.ts';
+import { type Bucket, refill } from './budget.ts';
 
 /** Share of the receiver's burst we use at once; the rest absorbs messages arriving bunched. */
 const BURST_SHARE = 0.5;
@@ -23,38 +24,36 @@ export interface Pacer {
   take(size: number): number;
 }
 
-interface Bucket {
-  tokens: number;
-  readonly perSecond: number;
-  readonly burst: number;
+/** One of the receiver's buckets as we pace against it: our share of its rate. */
+interface Share {
+  readonly bucket: Bucket;
+  readonly limit: { readonly perSecond: number; readonly burst: number };
   /** What one message of `size` characters costs in this bucket. */
   cost(size: number): number;
 }
 
 export function createPacer(rate: ChannelRate, now: () => number = () => performance.now()): Pacer {
-  const bucket = (limit: { perSecond: number; burst: number }, cost: (size: number) => number): Bucket => ({
-    tokens: limit.burst * BURST_SHARE,
-    perSecond: limit.perSecond * RATE_SHARE,
-    burst: limit.burst * BURST_SHARE,
+  const start = now();
+  const share = (limit: { perSecond: number; burst: number }, cost: (size: number) => number): Share => ({
+    bucket: { tokens: limit.burst * BURST_SHARE, at: start },
+    limit: { perSecond: limit.perSecond * RATE_SHARE, burst: limit.burst * BURST_SHARE },
     cost,
   });
-  const buckets = [bucket(rate, () => 1), ...(rate.chars ? [bucket(rate.chars, (size) => size)] : [])];
-  let at = now();
+  const shares = [share(rate, () => 1), ...(rate.chars ? [share(rate.chars, (size) => size)] : [])];
 
   return {
     take(size) {
       const t = now();
-      for (const b of buckets) b.tokens = Math.min(b.burst, b.tokens + ((t - at) / 1000) * b.perSecond);
-      at = t;
       let wait = 0;
-      for (const b of buckets) {
+      for (const { bucket, limit, cost } of shares) {
+        refill(bucket, limit, t);
         // A message bigger than our whole share goes once the share is full (the receiver's
         // full burst takes it): never a wait that cannot end.
-        const missing = Math.min(b.cost(size), b.burst) - b.tokens;
-        if (missing > 0) wait = Math.max(wait, (missing / b.perSecond) * 1000);
+        const missing = Math.min(cost(size), limit.burst) - bucket.tokens;
+        if (missing > 0) wait = Math.max(wait, (missing / limit.perSecond) * 1000);
       }
       if (wait > 0) return Math.ceil(wait);
-      for (const b of buckets) b.tokens -= b.cost(size);
+      for (const { bucket, cost } of shares) bucket.tokens -= cost(size);
       return 0;
     },
   };
