@@ -161,14 +161,7 @@ export function createRedisLink(target: RedisTarget, logger: Logger, engine = DE
   const pub = guard(open(engine !== 'streams'));
   // One Redis: its limit is read through the publishing connection. (A Cluster's nodes are
   // configured one by one; the README says what to set there.)
-  if (target.kind === 'single') {
-    const single = pub as unknown as { sendCommand(args: string[]): Promise<unknown> };
-    watchPubSubLimit(
-      pub,
-      () => single.sendCommand(['CONFIG', 'GET', 'client-output-buffer-limit']),
-      (advice) => log.warn(advice),
-    );
-  }
+  if (target.kind === 'single') void watchPubSubLimit(pub, (advice) => log.warn(advice));
   const adapter = buildAdapter(engine, pub, () => guard(open(false)));
 
   return {

@@ -41,26 +41,32 @@ export function configValue(reply: unknown): string | null {
   return null;
 }
 
+/** A client of one Redis (a Cluster client's sendCommand takes a key first). */
+type SingleRedis = RedisConnection & { sendCommand(args: string[]): Promise<unknown> };
+
 /**
- * Once the connection is first ready, reads the limit and warns if it is low. A Redis that
- * refuses CONFIG (a managed service) is not asked again and gets no warning.
+ * Once the connection to one Redis is first ready, reads the limit and warns if it is low.
+ * A Redis that refuses CONFIG (a managed service) is not asked again and gets no warning.
+ * Resolves once the answer (or refusal) is in.
  */
-export function watchPubSubLimit(
-  connection: RedisConnection,
-  query: () => Promise<unknown>,
-  warn: (advice: string) => void,
-): void {
-  let asked = false;
-  connection.on('ready', () => {
-    if (asked) return;
-    asked = true;
-    query().then(
-      (reply) => {
-        const value = configValue(reply);
-        const advice = value === null ? null : pubSubLimitAdvice(value);
-        if (advice !== null) warn(advice);
-      },
-      () => {},
-    );
+export function watchPubSubLimit(connection: RedisConnection, warn: (advice: string) => void): Promise<void> {
+  const single = connection as SingleRedis;
+  return new Promise((resolve) => {
+    let asked = false;
+    connection.on('ready', () => {
+      if (asked) return;
+      asked = true;
+      single
+        .sendCommand(['CONFIG', 'GET', 'client-output-buffer-limit'])
+        .then(
+          (reply) => {
+            const value = configValue(reply);
+            const advice = value === null ? null : pubSubLimitAdvice(value);
+            if (advice !== null) warn(advice);
+          },
+          () => {},
+        )
+        .finally(resolve);
+    });
   });
 }
