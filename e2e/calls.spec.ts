@@ -12,7 +12,7 @@ import {
   waitForTiles,
   waitForVideo,
 } from './support/calls.ts';
-import { expect, test } from './support/fixtures.ts';
+import { expect, sharedTest as test } from './support/fixtures.ts';
 import { everyoneHearsEveryone, openRoom, openUser, shareLink, waitForMesh } from './support/users.ts';
 
 /** The fake devices with two cameras (fake_device_0 and _1; the microphones are three anyway). */

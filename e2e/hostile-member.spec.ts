@@ -8,7 +8,7 @@
 
 import type { Page } from '@playwright/test';
 import type { BrowserPool } from './support/browser.ts';
-import { expect, test } from './support/fixtures.ts';
+import { expect, sharedTest as test } from './support/fixtures.ts';
 import {
   ackedIds,
   arrivedAt,

@@ -1,6 +1,6 @@
 // Leaving is noticed by everyone: a closed tab, and a user who freezes without a word.
 
-import { test } from './support/fixtures.ts';
+import { sharedTest as test } from './support/fixtures.ts';
 import { openRoom, waitForMesh, waitForPeers } from './support/users.ts';
 
 /** The heartbeat's target is 5 s; this is a behaviour test, not a benchmark. */

@@ -155,28 +155,38 @@ export interface PoolOptions {
   readonly args?: readonly string[];
   /**
    * Where the pool's shared (not freezable) contexts live: a browser that outlives the
-   * pool (see createBrowserHost). The pool then closes only its own contexts. Ignored when
-   * `args` are given: those need a browser launched with them.
+   * pool (see createBrowserHost), the host's one for these `args`. The pool then closes
+   * only its own contexts.
    */
   readonly host?: BrowserHost;
 }
 
-/** One browser in a namespace, launched on first use, shared by the pools of many tests. */
+/**
+ * Browsers in a namespace, shared by the pools of many tests: one per set of extra flags
+ * (the fake camera, a blocked one), each launched on first use.
+ */
 export interface BrowserHost {
-  browser(): Promise<LaunchedBrowser>;
+  browser(args: readonly string[]): Promise<LaunchedBrowser>;
   close(): Promise<void>;
 }
 
 export function createBrowserHost(netns: Pick<BareNetns, 'name'>): BrowserHost {
-  let launching: Promise<LaunchedBrowser> | null = null;
+  const launching = new Map<string, Promise<LaunchedBrowser>>();
   return {
-    browser: () => {
-      launching ??= launchInNetns(netns, []);
-      return launching;
+    browser: (args) => {
+      const key = args.join('\n');
+      let browser = launching.get(key);
+      if (browser === undefined) {
+        browser = launchInNetns(netns, args);
+        launching.set(key, browser);
+      }
+      return browser;
     },
     async close() {
-      const launched = await launching?.catch(() => null);
-      if (launched) await closeBrowser(launched);
+      const launched = await Promise.allSettled(launching.values());
+      await Promise.all(
+        launched.flatMap((result) => (result.status === 'fulfilled' ? [closeBrowser(result.value)] : [])),
+      );
     },
   };
 }
@@ -234,7 +244,7 @@ async function closeBrowser(launched: LaunchedBrowser): Promise<void> {
 
 export function createBrowserPool(netns: Pick<BareNetns, 'name'>, poolOptions: PoolOptions = {}): BrowserPool {
   const extraArgs = poolOptions.args ?? [];
-  const host = extraArgs.length === 0 ? poolOptions.host : undefined;
+  const host = poolOptions.host;
   let shared: Promise<LaunchedBrowser> | null = null;
   const own = new Map<BrowserContext, LaunchedBrowser>();
   const launched: Promise<LaunchedBrowser>[] = [];
@@ -256,7 +266,7 @@ export function createBrowserPool(netns: Pick<BareNetns, 'name'>, poolOptions: P
         owner = await launching;
       } else {
         if (shared === null) {
-          shared = host ? host.browser() : launchInNetns(netns, extraArgs);
+          shared = host ? host.browser(extraArgs) : launchInNetns(netns, extraArgs);
           if (!host) launched.push(shared);
         }
         owner = await shared;

@@ -3,7 +3,8 @@
 // all three are torn down after the test (browsers, then the server, then the namespace).
 // With `sharedTest`, tests that need nothing of their own (a default server they neither
 // restart nor read the logs of, a network they do not cut) share one namespace, server and
-// browser per worker, each in rooms and browser contexts of its own: a second saved per test.
+// browser per worker (one per set of flags: the fake camera, a blocked one), each in rooms
+// and browser contexts of its own: a second saved per test.
 //
 //   import { test, expect } from "./support/fixtures.ts";
 //   test.use({ serverEnv: { MAX_ROOM_SIZE: "4" } });
