@@ -127,7 +127,19 @@ const INVISIBLE_IN_KEY = /[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u
  * (name-key.ts), which also folds look-alikes; this lighter form is what the page can do.
  */
 export function foldName(name: string): string {
-  return stripInvisible(name.normalize('NFKC')).toLowerCase().replace(/\s+/gu, ' ').trim();
+  return caseFold(stripInvisible(name.normalize('NFKC')))
+    .replace(/\s+/gu, ' ')
+    .trim();
+}
+
+/**
+ * Unicode full case folding, as near as JavaScript has it: lower case alone keeps "ß" apart
+ * from "SS" and final "ς" apart from "σ", so "Straße" and "STRASSE" could share a room.
+ * Upper case first expands and merges those (ß → SS, ς → Σ); NFKC again after, since the
+ * case maps may leave text unnormalized.
+ */
+export function caseFold(text: string): string {
+  return text.toUpperCase().toLowerCase().normalize('NFKC');
 }
 
 /** The name without the characters that change nothing visible. */

@@ -92,6 +92,10 @@ test('look-alike names share a key: skeletons, case, width and invisibles', () =
   assert.equal(nameKey('Bi11'), nameKey('bill'));
   assert.equal(nameKey('rnary'), nameKey('mary'));
   assert.equal(nameKey('ALICE'), nameKey('alice'));
+  // Full case folding, not lower case: ß is ss, final sigma is sigma.
+  assert.equal(nameKey('Straße'), nameKey('STRASSE'));
+  assert.equal(nameKey('ΟΔΟΣ'), nameKey('οδος'));
+  assert.equal(nameKey('ΟΔΟΣ'), nameKey('οδοσ'));
   assert.equal(nameKey('Ａlice'), nameKey('Alice'));
   assert.equal(nameKey('Ali\u200Bce'), nameKey('Alice'));
   assert.notEqual(nameKey('alice'), nameKey('alicia'));
