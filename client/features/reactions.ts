@@ -74,6 +74,13 @@ export function createReactions({
     return result;
   }
 
+  /** Whether apply() would change anything: the line is shown and the reaction differs. */
+  function wouldChange(author: string, id: string, emoji: ReactionEmoji, reactor: string, on: boolean): boolean {
+    const reactions = lines.get(lineKey(author, id));
+    if (!reactions) return false;
+    return (reactions.get(emoji)?.has(reactor) ?? false) !== on;
+  }
+
   /** Sets or clears one reaction; false when the line is unknown or nothing changed. */
   function apply(
     author: string,
@@ -111,10 +118,18 @@ export function createReactions({
     name: 'reactions',
     types: ['react', 'react:sync'],
     receive(member, message) {
-      // A sync counts as one reaction against the cap: it is one message per link opening.
-      if (!member.slot(reactionSlot).cap.allow()) return;
-      const changes = message.t === 'react' ? [message] : message.reactions;
-      for (const change of changes) apply(change.author, change.id, change.emoji, member.id, member.name, change.on);
+      const { cap } = member.slot(reactionSlot);
+      if (message.t === 'react') {
+        if (cap.allow()) apply(message.author, message.id, message.emoji, member.id, member.name, message.on);
+        return;
+      }
+      // A sync repeats what we mostly have already: only the changes it makes count against
+      // the cap, each as a reaction, so up to MAX_REACTION_SYNC at a time cannot pass it.
+      for (const { author, id, emoji, on } of message.reactions) {
+        if (!wouldChange(author, id, emoji, member.id, on)) continue;
+        if (!cap.allow()) return;
+        apply(author, id, emoji, member.id, member.name, on);
+      }
     },
     opened(member) {
       if (ours.size > 0) member.send({ t: 'react:sync', reactions: [...ours.values()] });

@@ -116,6 +116,22 @@ test('a react:sync is applied like the reactions in it, and again changes nothin
   assert.deepEqual(bob.wire, [], 'nothing of ours to sync');
 });
 
+test('a react:sync passes the cap no more than reactions do: its changes count, its repeats do not', () => {
+  const { reactions, bob, clock } = harness();
+  const lines = Array.from({ length: 30 }, (_, n) => `line-sync${String(n).padStart(11, '0')}`);
+  for (const line of lines) reactions.shown(SELF, line);
+  const sync = {
+    t: 'react:sync' as const,
+    reactions: lines.map((id) => ({ author: SELF, id, emoji: '👍' as const, on: true })),
+  };
+  reactions.feature.receive(bob, sync);
+  const obeyed = () => lines.filter((id) => reactions.of(SELF, id).length > 0).length;
+  assert.equal(obeyed(), 10, 'ten a second, as for react');
+  clock.advance(1_000);
+  reactions.feature.receive(bob, sync); // the first ten are repeats: free
+  assert.equal(obeyed(), 20);
+});
+
 test('a history answer carries each line’s reactions, ours under our own name', () => {
   const { reactions, bob } = harness();
   reactions.shown(bob.id, LINE);
