@@ -23,6 +23,16 @@ import { mark } from './timeline.ts';
 const ACK_TIMEOUT_MS = 8_000;
 /** A join refused for a taken name is retried with another name at most this often in a row. */
 const NAME_RETRIES = 5;
+/**
+ * Our name held by our own earlier connection (a network change; it has not missed its
+ * heartbeat yet): the same join is retried when the server says, at most this often in a
+ * row. The server's wait is until that connection counts as silent, so one is enough; the
+ * second covers a last packet of it still in flight. A tab duplicated with its ticket meets
+ * a connection that stays alive, and then takes another name like anyone else.
+ */
+const OWN_NAME_WAITS = 2;
+/** The longest such wait we accept from the server (its heartbeat is 35 s by default). */
+const OWN_NAME_MAX_WAIT_MS = 60_000;
 /** After the server says it is shutting down, wait this long before reconnecting. */
 const SHUTDOWN_RECONNECT_MS = 300;
 
@@ -98,6 +108,7 @@ export function createSignaling({ roomId, resume, keys, ...options }: SignalingO
   };
   let joinedOnce = false;
   let inRoom = false;
+  let ownNameWaits = OWN_NAME_WAITS;
   let shuttingDown = false;
   let left = false;
   // Room events that arrive before our join ack: possible when two people join at once
@@ -125,6 +136,16 @@ export function createSignaling({ roomId, resume, keys, ...options }: SignalingO
           return;
         }
         if (!ack.ok) {
+          const { retryAfterMs } = ack.error;
+          if (ack.error.code === 'name_taken' && typeof retryAfterMs === 'number' && ownNameWaits > 0) {
+            ownNameWaits -= 1;
+            handlers.onStatus('reconnecting');
+            setTimeout(
+              () => !left && !inRoom && socket.connected && join(nameRetries),
+              Math.min(Math.max(0, retryAfterMs), OWN_NAME_MAX_WAIT_MS),
+            );
+            return;
+          }
           if (ack.error.code === 'name_taken' && nameRetries > 0 && handlers.onNameTaken(ack.error)) {
             join(nameRetries - 1);
             return;
@@ -133,6 +154,7 @@ export function createSignaling({ roomId, resume, keys, ...options }: SignalingO
           return;
         }
         inRoom = true;
+        ownNameWaits = OWN_NAME_WAITS;
         mark('join-ack');
         handlers.onJoined(ack, joinedOnce);
         joinedOnce = true;

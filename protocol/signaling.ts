@@ -24,6 +24,11 @@ export interface ProtocolError {
   message: string;
   /** With name_taken: a free variant of the name ("Alice 2") the client may offer instead. */
   suggestion?: string;
+  /**
+   * With name_taken, when the name is held by the join's own ticket, on a connection that
+   * has not yet missed its heartbeat: the same join takes id and name back after this long.
+   */
+  retryAfterMs?: number;
 }
 
 /**

@@ -9,6 +9,7 @@
 // before any error is answered.
 import { nanoid } from 'nanoid';
 import { PEER_ID_LENGTH } from '../protocol/limits.ts';
+import { nameKey } from '../protocol/name-key.ts';
 import {
   type ErrorCode,
   type IncomingSignal,
@@ -73,6 +74,14 @@ const DEFAULT_PING_INTERVAL_MS = 25_000;
 const DEFAULT_PING_TIMEOUT_MS = 20_000;
 /** How long we ask the other nodes whether a peer id's connection is alive before we stop waiting. */
 const OWNER_QUERY_TIMEOUT_MS = 2_000;
+/** Added to the time a live-looking owner has left before it counts as silent. */
+const RESUME_RETRY_SLACK_MS = 250;
+
+/**
+ * Whether a join's ticket takes its peer id back. When its owner's connection still looks
+ * alive, `owner` says by what name, and in how long it will have missed its heartbeat.
+ */
+type ResumeVerdict = { resumed: true } | { resumed: false; owner?: { name: string | undefined; retryAfterMs: number } };
 
 /** What a client cut off by its guard is told, by reason. */
 const CUT_MESSAGES: Record<Exclude<CutReason, 'slow_reader'>, string> = {
@@ -195,16 +204,20 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
    * heartbeat (a tab that reconnected through a new network while its old connection is
    * not yet timed out). If no node answers in time, the owner counts as gone.
    */
-  const mayResume = async (socket: RoomSocket, roomId: string, ticket: ResumeTicket): Promise<boolean> => {
-    if (!deps.resume.verify(roomId, ticket)) return false;
-    if (await deps.revocations.revoked(roomId, ticket.id)) return false;
+  const mayResume = async (socket: RoomSocket, roomId: string, ticket: ResumeTicket): Promise<ResumeVerdict> => {
+    if (!deps.resume.verify(roomId, ticket)) return { resumed: false };
+    if (await deps.revocations.revoked(roomId, ticket.id)) return { resumed: false };
     const { pingInterval = DEFAULT_PING_INTERVAL_MS, pingTimeout = DEFAULT_PING_TIMEOUT_MS } = io.engine.opts;
     const silentAfterMs = pingInterval + pingTimeout / 2;
     const holders = await withTimeout(io.in(peerAddress(roomId, ticket.id)).fetchSockets(), OWNER_QUERY_TIMEOUT_MS);
     const now = Date.now();
-    const live = holders?.some((s) => s.id !== socket.id && now - (s.data.heardAt ?? 0) <= silentAfterMs) ?? false;
-    if (live) log.info({ socketId: socket.id, roomId, peerId: ticket.id }, 'resume refused: its connection is alive');
-    return !live;
+    const live = (holders ?? []).filter((s) => s.id !== socket.id && now - (s.data.heardAt ?? 0) <= silentAfterMs);
+    const owner = live[0];
+    if (owner === undefined) return { resumed: true };
+    log.info({ socketId: socket.id, roomId, peerId: ticket.id }, 'resume refused: its connection is alive');
+    const lastHeard = Math.max(...live.map((s) => s.data.heardAt ?? 0));
+    const retryAfterMs = Math.max(0, lastHeard + silentAfterMs - now) + RESUME_RETRY_SLACK_MS;
+    return { resumed: false, owner: { name: owner.data.name, retryAfterMs } };
   };
 
   const join: Handler = async (conn, args, ack) => {
@@ -240,7 +253,9 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
     conn.joining = true;
     try {
       // A ticket that may not be used is not an error: the user still gets in, as a new peer.
-      const resumed = resume !== undefined && (await mayResume(socket, roomId, resume));
+      const verdict: ResumeVerdict =
+        resume !== undefined ? await mayResume(socket, roomId, resume) : { resumed: false };
+      const resumed = verdict.resumed && resume !== undefined;
       const peerId = resumed ? resume.id : nanoid(PEER_ID_LENGTH);
       // In the Socket.IO rooms before the store decides: a member admitted right after us
       // announces itself to the room, and we must already be there to hear it.
@@ -256,6 +271,17 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
         if (admission.code === 'room_full') {
           log.info({ socketId: socket.id, roomId, peerId, cap }, 'join refused: room full');
           return reject(conn, 'room:join', ack, protocolError('room_full', `this room already has ${cap} members`));
+        }
+        // Taken by our own earlier connection (a network change: the old one has not missed
+        // its heartbeat yet): the same join, ticket and all, gets the id and name back soon.
+        const owner = verdict.resumed ? undefined : verdict.owner;
+        if (owner?.name !== undefined && nameKey(owner.name) === nameKey(name)) {
+          return reject(conn, 'room:join', ack, {
+            code: 'name_taken',
+            message: 'your earlier connection still holds this name until it times out',
+            suggestion: admission.suggestion,
+            retryAfterMs: owner.retryAfterMs,
+          });
         }
         return reject(conn, 'room:join', ack, {
           code: 'name_taken',

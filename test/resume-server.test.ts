@@ -13,6 +13,7 @@ import {
   connectClient,
   disconnected,
   HEARTBEAT,
+  join,
   joinOk,
   newRoomId,
   OFFER,
@@ -141,6 +142,30 @@ describe('resume tickets on one node', () => {
     bob.emit('signal', { to: ack.self.id, description: OFFER });
     assert.equal((await toResumed).description?.type, 'offer');
   });
+});
+
+test('a resume that meets its own name on a connection still alive is told when to try again, and then gets both back', async () => {
+  // A network change: the tab reconnects while its old connection has not missed its
+  // heartbeat. The name is its own, so it must not be offered "Alice 2": it waits.
+  const server = await startServer({}, { heartbeat: HEARTBEAT });
+  const room = newRoomId();
+  const owner = await connectClient(server.url);
+  const ack = await joinOk(owner, room, 'Alice');
+  silence(owner);
+  const next = await connectClient(server.url);
+  const refused = await join(next, room, 'Alice', ack.resume);
+  assert.ok(!refused.ok && refused.error.code === 'name_taken', JSON.stringify(refused));
+  const wait = refused.error.retryAfterMs;
+  const silentAfterMs = HEARTBEAT.pingIntervalMs + HEARTBEAT.pingTimeoutMs / 2;
+  assert.ok(typeof wait === 'number' && wait > 0 && wait <= silentAfterMs + 250, `retry after ${wait} ms`);
+  await new Promise((resolve) => setTimeout(resolve, wait));
+  const back = await join(next, room, 'Alice', ack.resume);
+  assert.ok(back.ok, JSON.stringify(back));
+  assert.deepEqual(back.self, { id: ack.self.id, name: 'Alice' });
+  // Someone else's name taken is still just taken: no wait offered.
+  const carol = await connectClient(server.url);
+  const taken = await join(carol, room, 'alice');
+  assert.ok(!taken.ok && taken.error.code === 'name_taken' && taken.error.retryAfterMs === undefined);
 });
 
 describe('resume tickets across two nodes on a real redis-server', () => {
