@@ -114,6 +114,21 @@ test('receipts count up to "delivered to all", then "read by k" as tabs show the
   await expect(thumbsOn(alice)).toHaveAttribute('data-count', '1');
   await expect(thumbsOn(alice)).toHaveAttribute('aria-pressed', 'true');
   await expect(thumbsOn(bob)).toHaveAttribute('aria-pressed', 'false');
+
+  // Who reacted, where no title shows: a right click, and a touch held on the chip (timed by
+  // the page: iOS fires no contextmenu). The click that ends the press toggles nothing.
+  const onCarol = lineOf(carol.page, alice.id, text);
+  await thumbsOn(carol).click({ button: 'right' });
+  await expect(onCarol.getByTestId('reaction-who')).toHaveText('alice');
+  await onCarol.getByTestId('reaction-who').evaluate((node) => node.remove());
+  await thumbsOn(carol).dispatchEvent('pointerdown', { pointerType: 'touch', isPrimary: true });
+  await expect(onCarol.getByTestId('reaction-who')).toHaveText('alice');
+  await thumbsOn(carol).dispatchEvent('pointerup', { pointerType: 'touch', isPrimary: true });
+  await thumbsOn(carol).dispatchEvent('click');
+  // Had that click toggled carol's reaction on, this one would take it back off.
+  await thumbsOn(carol).click();
+  await expect(thumbsOn(alice)).toHaveAttribute('data-count', '2');
+  await expect(thumbsOn(carol)).toHaveAttribute('aria-pressed', 'true');
 });
 
 test('a URL in a message is a real link that opens apart from the page; markup around it stays text', async ({

@@ -10,6 +10,10 @@ import { el } from './dom.ts';
 const MAX_BARS = 5_000;
 /** How long the "who reacted" note of a long press stays. */
 const WHO_SHOWN_MS = 4_000;
+/** A touch held this long on a chip is a long press (the platforms' own is about 500 ms). */
+const LONG_PRESS_MS = 500;
+/** A touch that moves farther than this (px) is a scroll, not a press. */
+const PRESS_SLOP_PX = 10;
 
 const EMOJI_NAMES: Record<ReactionEmoji, string> = {
   '👍': 'thumbs up',
@@ -62,6 +66,11 @@ export function createReactionsView(toggle: (author: string, id: string, emoji: 
     const line = target ? barOf(target) : null;
     if (!target || !line) return;
     const emoji = target.dataset.emoji;
+    if (pressedLong === target) {
+      // The click that ends a long press only showed who reacted: it toggles nothing.
+      pressedLong = null;
+      return;
+    }
     switch (target.dataset.testid) {
       case 'react-button':
         if (picker.parentElement === line.bar) {
@@ -91,17 +100,50 @@ export function createReactionsView(toggle: (author: string, id: string, emoji: 
     const opener = picker.parentElement?.querySelector('[data-testid=react-button]');
     if (!picker.contains(event.target) && !opener?.contains(event.target)) closePicker(false);
   });
-  // A long press on a phone opens the context menu: show who reacted instead.
-  messages.addEventListener('contextmenu', (event) => {
-    const chip = event.target instanceof Element ? event.target.closest<HTMLElement>('[data-testid=reaction]') : null;
-    const line = chip ? barOf(chip) : null;
-    if (!chip || !line) return;
-    event.preventDefault();
+  const chipOf = (target: EventTarget | null): HTMLElement | null =>
+    target instanceof Element ? target.closest<HTMLElement>('[data-testid=reaction]') : null;
+
+  /** Shows who reacted with this chip next to it, for a moment (the title is not seen on touch). */
+  function showWho(chip: HTMLElement): void {
+    const line = barOf(chip);
+    if (!line) return;
     line.bar.querySelector('.reaction-who')?.remove();
     const who = el('span', { className: 'reaction-who', text: chip.title, testId: 'reaction-who' });
     line.bar.append(who);
     setTimeout(() => who.remove(), WHO_SHOWN_MS);
+  }
+
+  // A right click, or a long press where it opens the context menu (Android): who reacted.
+  messages.addEventListener('contextmenu', (event) => {
+    const chip = chipOf(event.target);
+    if (!chip) return;
+    event.preventDefault();
+    showWho(chip);
   });
+  // A long press by touch, timed here: iOS Safari fires no contextmenu for one.
+  let press: { chip: HTMLElement; x: number; y: number; timer: ReturnType<typeof setTimeout> } | null = null;
+  /** The chip a long press just fired on: the click that ends the press is swallowed. */
+  let pressedLong: HTMLElement | null = null;
+  const endPress = () => {
+    if (press) clearTimeout(press.timer);
+    press = null;
+  };
+  messages.addEventListener('pointerdown', (event) => {
+    endPress();
+    const chip = chipOf(event.target);
+    if (!chip || event.pointerType === 'mouse') return;
+    pressedLong = null;
+    const timer = setTimeout(() => {
+      press = null;
+      pressedLong = chip;
+      showWho(chip);
+    }, LONG_PRESS_MS);
+    press = { chip, x: event.clientX, y: event.clientY, timer };
+  });
+  messages.addEventListener('pointermove', (event) => {
+    if (press && Math.hypot(event.clientX - press.x, event.clientY - press.y) > PRESS_SLOP_PX) endPress();
+  });
+  for (const type of ['pointerup', 'pointercancel'] as const) messages.addEventListener(type, endPress);
 
   return {
     attach(item, author, id) {
