@@ -276,6 +276,7 @@ const files = createFiles({
 
 const history = createHistory({
   selfId: () => selfId ?? '',
+  selfName: () => name,
   ownKey: () => identity.publicKey(),
   members: () => mesh.all(),
   transcript,

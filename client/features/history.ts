@@ -7,7 +7,7 @@
 //   'false'   the signature does not fit: altered or invented by the relaying member;
 //   'relayed' the author left before we could learn its key: shown as "relayed by <name>".
 // A line whose author is here but not linked yet waits for the author's hello.
-import { type HistoryLine, type HistoryReaction, MAX_HISTORY_LINES } from '../../protocol/index.ts';
+import { foldName, type HistoryLine, type HistoryReaction, MAX_HISTORY_LINES } from '../../protocol/index.ts';
 import { createSlot, defineFeature, type MemberHandle } from '../feature.ts';
 import { type Author, checkLine, createAuthors } from './authors.ts';
 import type { ChatLine, LineVerification } from './chat.ts';
@@ -56,6 +56,8 @@ export interface HistoryCounts {
 
 export interface HistoryOptions {
   selfId(): string;
+  /** Our name now: a relayed line may not pass for ours by taking it. */
+  selfName(): string;
   /** Our own public key: after a reload, our earlier lines come back in history. */
   ownKey(): Promise<string | null>;
   /** The live member objects (to know who is here). */
@@ -85,7 +87,7 @@ interface Checked {
   verified: LineVerification;
 }
 
-export function createHistory({ selfId, ownKey, members, transcript, show, reactions }: HistoryOptions) {
+export function createHistory({ selfId, selfName, ownKey, members, transcript, show, reactions }: HistoryOptions) {
   /** Members that were in the room when we joined: the ones worth asking. */
   let askable = new Set<string>();
   const authors = createAuthors();
@@ -111,6 +113,21 @@ export function createHistory({ selfId, ownKey, members, transcript, show, react
     for (const member of members()) if (member.id === id && !member.disposed) return member;
     return undefined;
   };
+
+  /**
+   * Whether a line's name is, folded, the name of someone here under another id (or ours).
+   * A relayed line is no one's word but the relaying member's: under a present member's
+   * name it would put words in that member's mouth, so it is dropped. (A member who left
+   * may have had a name someone here took since; that line is lost, which is the safe way.)
+   */
+  function takesPresentName(line: HistoryLine): boolean {
+    const claimed = foldName(line.name);
+    if (line.from !== selfId() && foldName(selfName()) === claimed) return true;
+    for (const member of members()) {
+      if (!member.disposed && member.id !== line.from && foldName(member.name) === claimed) return true;
+    }
+    return false;
+  }
 
   /** A line's author as far as we know, and how its signature checks against that. */
   async function check(line: HistoryLine): Promise<Checked> {
@@ -143,6 +160,10 @@ export function createHistory({ selfId, ownKey, members, transcript, show, react
     // A good copy wins over a forged or unverifiable one; otherwise the first copy stays.
     if (transcript.wasShown(line.from, line.id) || (before !== undefined && verified !== 'true')) {
       counts.duplicate++;
+      return;
+    }
+    if (verified === 'relayed' && takesPresentName(line)) {
+      counts.ignored++;
       return;
     }
     shownAs.set(key, verified);

@@ -38,6 +38,7 @@ function harness(present: FakeMember[]) {
   const transcript = createTranscript();
   const history = createHistory({
     selfId: () => SELF,
+    selfName: () => 'newcomer',
     ownKey: async () => null,
     members: () => present,
     transcript,
@@ -150,6 +151,30 @@ test('a line whose author left before we learned its key is shown as relayed by 
   assert.equal(h.shown[0]?.line.history?.relayedBy, 'alice');
 });
 
+test('a relayed line under the name of someone here (or ours) is dropped: it would pass for theirs', async () => {
+  const alice = await writer('alice-000001');
+  const mallory = await writer('mallory-0001');
+  const h = harness([alice.member, mallory.member]);
+  h.link(alice.member);
+  h.link(mallory.member);
+  // Invented by mallory: authors it never had, named like alice (case aside) and like us.
+  const invented = (from: string, name: string, text: string): HistoryLine => ({
+    from,
+    name,
+    id: `${from.slice(0, 4)}-000000000001`,
+    ts: 1_700_000_000_000,
+    text,
+  });
+  h.answer(mallory.member, [
+    invented('fake-0000001', 'ALICE', 'alice never said this'),
+    invented('fake-0000002', 'newcomer', 'nor did we'),
+    invented('fake-0000003', 'zoe', 'someone who left'),
+  ]);
+  await h.history.idle();
+  assert.deepEqual(h.marks(), ['someone who left:relayed']);
+  assert.equal(h.history.counts().ignored, 2);
+});
+
 test('a line whose author is here but not linked yet waits for the author’s hello', async () => {
   const bob = await writer('bob-00000001');
   const alice = await writer('alice-000001');
@@ -230,6 +255,7 @@ test('reactions travel with history lines: the answer carries them, the newcomer
   transcript.keep({ from: line.from, name: line.name, id: line.id, ts: line.ts, text: line.text });
   const history = createHistory({
     selfId: () => SELF,
+    selfName: () => 'newcomer',
     ownKey: async () => null,
     members: () => [bob.member],
     transcript,
