@@ -38,7 +38,8 @@ export interface MemberHandle {
   readonly verification: Verification;
   /**
    * The member's per-join public signing key, from its hello on the current link (bound to
-   * the link by the room-key proof); null until that hello, or when it has none.
+   * the link by the room-key proof); before that hello, the key it announced with its join
+   * once that announcement's room-key proof checked; else null.
    */
   readonly key: string | null;
   /** True once disposed: every handler must then do nothing. */

@@ -211,7 +211,12 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
       counts.duplicate++;
       return;
     }
-    if (present(line.from) && !authors.get(line.from)?.heard) {
+    const author = present(line.from);
+    if (author && !authors.get(line.from)?.heard && author.key !== null) {
+      // Not linked yet, but its key came with its join, proven with the room key: checked
+      // now, not after the link, which may be the last of the newcomer's to open.
+      authors.learn(author);
+    } else if (author && !authors.get(line.from)?.heard) {
       // Its author is in the room and not linked yet: its hello will tell us its key.
       const list = waiting.get(line.from) ?? [];
       const entry: Waiting = {

@@ -178,14 +178,27 @@ test('a relayed line under the name of someone here (or ours) is dropped: it wou
 test('a line whose author is here but not linked yet waits for the author’s hello', async () => {
   const bob = await writer('bob-00000001');
   const alice = await writer('alice-000001');
+  const bobKey = bob.member.key;
+  bob.member.key = null; // no proven announcement: only its hello will tell
   const h = harness([alice.member, bob.member]);
   h.link(alice.member);
   h.answer(alice.member, [await bob.line('wait for me')]);
   await h.history.idle();
   assert.deepEqual(h.marks(), []);
+  bob.member.key = bobKey;
   h.link(bob.member);
   await h.history.idle();
   assert.deepEqual(h.marks(), ['wait for me:true']);
+});
+
+test('a line whose author is here, not linked yet, but with a proven announced key is checked at once', async () => {
+  const bob = await writer('bob-00000001');
+  const alice = await writer('alice-000001');
+  const h = harness([alice.member, bob.member]); // bob's key: the one its join announced
+  h.link(alice.member);
+  h.answer(alice.member, [await bob.line('no need to wait'), { ...(await bob.line('altered')), text: 'ALTERED' }]);
+  await h.history.idle();
+  assert.deepEqual(h.marks(), ['no need to wait:true', 'ALTERED:false']);
 });
 
 test('at most 200 history lines per sender per join; unsolicited history is ignored', async () => {
