@@ -41,6 +41,8 @@ export type Refusal = 'altered' | 'replayed' | 'stale' | 'malformed';
 interface Reach {
   /** What this member last advertised: the members it links to, with its RTT to each. */
   links: Map<string, number | null>;
+  /** The per-pair rate it said it relays at (null: it did not say; ours is assumed). */
+  rate: number | null;
 }
 
 interface Ends {
@@ -95,7 +97,7 @@ export function createRelay(options: RelayOptions) {
   const wallClock = options.wallClock ?? (() => Date.now());
   const rate = options.rate ?? RELAY_RATE;
   const burst = Math.max(1, rate * BURST_SECONDS);
-  const reachSlot = createSlot<Reach>('relay', () => ({ links: new Map() }));
+  const reachSlot = createSlot<Reach>('relay', () => ({ links: new Map(), rate: null }));
   const endsSlot = createSlot<Ends>('relay-ends', () => ({
     sending: Promise.resolve(),
     opening: Promise.resolve(),
@@ -113,11 +115,17 @@ export function createRelay(options: RelayOptions) {
   /** A direct link that proved the room key (and, with crypto, both sides can prove). */
   const direct = (m: Member): boolean => !m.disposed && m.link.open && m.verification === 'verified';
 
-  function refill(bucket: Bucket): void {
+  function refill(bucket: Bucket, perSecond = rate): void {
     const t = now();
-    bucket.tokens = Math.min(burst, bucket.tokens + ((t - bucket.at) / 1000) * rate);
+    bucket.tokens = Math.min(
+      Math.max(1, perSecond * BURST_SECONDS),
+      bucket.tokens + ((t - bucket.at) / 1000) * perSecond,
+    );
     bucket.at = t;
   }
+
+  /** The pace of our messages through this relay: ours, or its own rate if that is lower. */
+  const paceThrough = (relay: Member): number => Math.min(rate, relay.slot(reachSlot).rate ?? rate);
 
   function ourLinks(): MessageOf<'relay:links'>['peers'] {
     if (!options.enabled()) return [];
@@ -129,7 +137,7 @@ export function createRelay(options: RelayOptions) {
   /** Sends our links to these members (those we link to directly). */
   function sendLinks(to: Iterable<Member>): void {
     const peers = ourLinks();
-    for (const member of to) if (direct(member)) member.send({ t: 'relay:links', peers });
+    for (const member of to) if (direct(member)) member.send({ t: 'relay:links', peers, rate });
   }
 
   const summary = (): string =>
@@ -167,9 +175,9 @@ export function createRelay(options: RelayOptions) {
   }
 
   /** After a paced send ran dry: tell the features when there is room again. */
-  function scheduleDrain(target: Member, ends: Ends): void {
+  function scheduleDrain(target: Member, ends: Ends, perSecond: number): void {
     if (ends.drainTimer !== null) return;
-    const wait = Math.max(10, ((1 - ends.bucket.tokens) / rate) * 1000);
+    const wait = Math.max(10, ((1 - ends.bucket.tokens) / perSecond) * 1000);
     ends.drainTimer = setTimeout(() => {
       ends.drainTimer = null;
       if (!target.disposed) options.drained(target);
@@ -184,19 +192,22 @@ export function createRelay(options: RelayOptions) {
       rttMs,
       get writable() {
         if (!direct(relay) || !relay.writable) return false;
-        refill(ends.bucket);
+        const pace = paceThrough(relay);
+        refill(ends.bucket, pace);
         if (ends.bucket.tokens >= 1) return true;
-        scheduleDrain(target, ends);
+        scheduleDrain(target, ends, pace);
         return false;
       },
       send(message) {
         // One hop, end-to-end messages only: never link-level, relay, file or call messages.
         const keys = target.announced;
         if (!RELAYABLE_TYPES.has(message.t) || !direct(relay) || keys === null) return false;
-        refill(ends.bucket);
-        ends.bucket.tokens -= 1;
+        refill(ends.bucket, paceThrough(relay));
+        // The relay counts every piece it passes on: so do we (a split history answer).
+        const parts = pieces(message);
+        ends.bucket.tokens -= Math.max(1, parts.length);
         const from = options.selfId();
-        for (const piece of pieces(message)) {
+        for (const piece of parts) {
           ends.sending = ends.sending.then(async () => {
             const sealed = await options.announcement.seal(from, target.id, keys, encodeChannelMessage(piece));
             // Gone meanwhile: the chat resends what was not acknowledged on the next route.
@@ -308,7 +319,9 @@ export function createRelay(options: RelayOptions) {
       if (!member) return;
       switch (message.t) {
         case 'relay:links': {
-          const links = member.slot(reachSlot).links;
+          const reach = member.slot(reachSlot);
+          reach.rate = message.rate ?? null;
+          const links = reach.links;
           links.clear();
           for (const peer of message.peers) if (peer.id !== member.id) links.set(peer.id, peer.rtt);
           refresh();

@@ -17,6 +17,8 @@ export const MAX_SEALED_LENGTH = MAX_CHANNEL_MESSAGE_LENGTH - 256;
 const SEALED_PATTERN = /^[A-Za-z0-9_-]+$/;
 /** The largest round trip a member may advertise (ms). */
 const MAX_ADVERTISED_RTT_MS = 60_000;
+/** The largest per-pair relay rate a member may advertise (messages a second). */
+export const MAX_RELAY_RATE = 1_000;
 
 const peerId = z.string().check(z.regex(PEER_ID_PATTERN));
 const sealed = z.string().check(z.minLength(40), z.maxLength(MAX_SEALED_LENGTH), z.regex(SEALED_PATTERN));
@@ -24,10 +26,13 @@ const sealed = z.string().check(z.minLength(40), z.maxLength(MAX_SEALED_LENGTH),
 export const relaySchemas = [
   /**
    * The members the sender links to directly right now and would relay to, with the
-   * round-trip time (ms) of each link; an empty list when the sender does not relay.
+   * round-trip time (ms) of each link; an empty list when the sender does not relay. `rate`:
+   * the messages a second it passes on per pair (its setting), so that senders through it
+   * pace themselves to that instead of having the excess dropped on the way.
    */
   z.strictObject({
     t: z.literal('relay:links'),
+    rate: z.optional(z.number().check(z.gte(1), z.lte(MAX_RELAY_RATE))),
     peers: z
       .array(
         z.strictObject({

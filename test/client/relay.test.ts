@@ -294,6 +294,26 @@ test('a sender paces itself through a relay, and continues when there is room ag
   await until(() => r.relay.stats().sent === 3 * RELAY_RATE, 'the rest went once the bucket refilled');
 });
 
+test('a sender paces itself to the rate its relay advertises when that is lower than its own', async () => {
+  let now = 0;
+  const r = await room({ clock: () => now });
+  await r.viaCarol();
+  const slow = 10; // carol relays 10 a second per pair: more would be dropped on the way
+  r.toCarol.deliver({ t: 'relay:links', peers: [{ id: BOB, rtt: 7 }], rate: slow });
+  await until(() => r.view(BOB)?.state === 'relayed', 'still through carol');
+  for (let i = 0; i < 5 * slow; i++) r.chat.send(`line ${i}`);
+  await r.chat.idle();
+  await until(() => r.relay.stats().sent === 2 * slow, 'carol’s burst went');
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(r.relay.stats().sent, 2 * slow, 'no more than carol’s burst at once');
+  now += 1_000;
+  await until(() => r.relay.stats().sent === 3 * slow, 'one second of carol’s rate more');
+  now += 2_000;
+  await until(() => r.relay.stats().sent === 5 * slow, 'and the rest, nothing dropped');
+  // And we tell the members we link to what we relay at.
+  assert.ok(r.toCarol.sent.some((m) => m.t === 'relay:links' && m.rate === RELAY_RATE));
+});
+
 test('announced keys without a valid room-key proof are never used, and a hello that disagrees with them is held', async () => {
   const r = await room();
   const stranger = await party('another-room-key-000000');
