@@ -164,6 +164,17 @@ test('parseChannelMessage accepts each message kind', () => {
     { t: 'ping', n: 3 },
     { t: 'pong', n: 3 },
     { t: 'bye' },
+    {
+      t: 'relay:links',
+      peers: [
+        { id: 'peer-0000001', rtt: 12 },
+        { id: 'peer-0000002', rtt: null },
+      ],
+      rate: 50,
+    },
+    { t: 'relay:links', peers: [] },
+    { t: 'relay:fwd', to: 'peer-0000001', sealed: 'A'.repeat(64) },
+    { t: 'relay:deliver', from: 'peer-0000001', sealed: 'A'.repeat(64) },
   ];
   for (const message of good) assert.deepEqual(parseChannelMessage(JSON.stringify(message)), message);
 });
@@ -207,6 +218,22 @@ test('parseChannelMessage returns null for hostile input', () => {
       lines: Array.from({ length: 51 }, () => ({ from: 'peer-0000001', name: 'B', id, ts: 1, text: 'x' })),
       done: true,
     }),
+    // Relay messages from a hostile member: bad ids, rates, round trips, envelopes.
+    JSON.stringify({ t: 'relay:links', peers: [{ id: 'bad id', rtt: 1 }] }),
+    JSON.stringify({ t: 'relay:links', peers: [{ id: 'peer-0000001', rtt: -1 }] }),
+    JSON.stringify({ t: 'relay:links', peers: [{ id: 'peer-0000001', rtt: 1e9 }] }),
+    JSON.stringify({ t: 'relay:links', peers: [], rate: 0 }),
+    JSON.stringify({ t: 'relay:links', peers: [], rate: 1e6 }),
+    JSON.stringify({ t: 'relay:links', peers: [], rate: '50' }),
+    JSON.stringify({
+      t: 'relay:links',
+      peers: Array.from({ length: 65 }, (_, i) => ({ id: `peer-${String(i).padStart(7, '0')}`, rtt: 1 })),
+    }),
+    JSON.stringify({ t: 'relay:fwd', to: 'peer-0000001', sealed: 'short' }),
+    JSON.stringify({ t: 'relay:fwd', to: 'peer-0000001', sealed: `${'A'.repeat(63)}<` }),
+    JSON.stringify({ t: 'relay:fwd', to: 'peer-0000001', sealed: 'A'.repeat(64), from: 'peer-0000002' }),
+    JSON.stringify({ t: 'relay:deliver', from: 'bad id', sealed: 'A'.repeat(64) }),
+    JSON.stringify({ t: 'relay:deliver', from: 'peer-0000001' }),
   ];
   for (const raw of bad) assert.equal(parseChannelMessage(raw), null, String(raw).slice(0, 60));
   assert.equal(({} as Record<string, unknown>)['polluted'], undefined);
