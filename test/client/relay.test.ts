@@ -247,6 +247,29 @@ test('one hop only: relay, link-level, file and call messages never come through
   assert.equal(r.mesh.object(BOB)?.send({ t: 'bye' }), false);
 });
 
+test('typing, reactions, read receipts and history go through a relay; files and calls never do', async () => {
+  const r = await room();
+  await r.viaCarol();
+  const bob = r.mesh.object(BOB);
+  assert.ok(bob);
+  const through: ChannelMessage[] = [
+    { t: 'typing', active: true },
+    { t: 'react', author: BOB, id: 'message-from-bob-9', emoji: '👍', on: true },
+    { t: 'receipt:read', ids: ['message-from-bob-9'] },
+    { t: 'history:req' },
+  ];
+  for (const message of through) assert.equal(bob.send(message), true, message.t);
+  await until(() => r.toCarol.sent.filter((m) => m.t === 'relay:fwd').length === through.length, 'all sealed');
+  assert.deepEqual(await r.openedByBob(), through);
+  const direct: ChannelMessage[] = [
+    { t: 'call:state', inCall: true, audio: true, video: false, screen: false } as unknown as ChannelMessage,
+    { t: 'file:decline', id: 'transfer-0000000000001', reason: 'declined' } as unknown as ChannelMessage,
+  ];
+  for (const message of direct) assert.equal(bob.send(message), false, message.t);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(r.toCarol.sent.filter((m) => m.t === 'relay:fwd').length, through.length, 'nothing more sealed');
+});
+
 test('a relay forwards only between members it links to, within its fair share, and not at all when off', async () => {
   let now = 0;
   const r = await room({ clock: () => now });
