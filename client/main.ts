@@ -19,10 +19,18 @@ import { joined } from './joined.ts';
 import { createLink, linkCounters, selectedPath } from './link.ts';
 import { createMesh, type MeshNotice } from './mesh.ts';
 import { freeNameVariant } from './name-variant.ts';
-import { createRelay, type Refusal } from './relay.ts';
+import { createRelay, RELAY_RATE, type Refusal } from './relay.ts';
 import { createRouter } from './router.ts';
 import type { SignalingHandlers } from './signaling.ts';
-import { loadRelayEnabled, loadRelayRate, saveName, saveRelayEnabled, saveResume } from './storage.ts';
+import {
+  loadRelayEnabled,
+  loadRelayRate,
+  RELAY_RATE_RANGE,
+  saveName,
+  saveRelayEnabled,
+  saveRelayRate,
+  saveResume,
+} from './storage.ts';
 import { mark } from './timeline.ts';
 import { createHandshake } from './verify.ts';
 import { createAttention } from './view/attention.ts';
@@ -408,6 +416,21 @@ if (relayToggle) {
     relayEnabled = relayToggle.checked;
     saveRelayEnabled(relayEnabled);
     relay.refresh();
+  });
+}
+const relayRateInput = document.querySelector<HTMLInputElement>('[data-testid="relay-rate"]');
+if (relayRateInput) {
+  relayRateInput.value = String(loadRelayRate() ?? RELAY_RATE);
+  relayRateInput.addEventListener('change', () => {
+    const wanted = Math.round(relayRateInput.valueAsNumber);
+    // Out of range or empty: back to what holds.
+    if (!Number.isFinite(wanted) || wanted < RELAY_RATE_RANGE.min || wanted > RELAY_RATE_RANGE.max) {
+      relayRateInput.value = String(loadRelayRate() ?? RELAY_RATE);
+      return;
+    }
+    relayRateInput.value = String(wanted);
+    saveRelayRate(wanted);
+    relay.setRate(wanted);
   });
 }
 renderCall();

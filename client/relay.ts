@@ -95,8 +95,9 @@ export interface RelayOptions {
 export function createRelay(options: RelayOptions) {
   const now = options.now ?? (() => performance.now());
   const wallClock = options.wallClock ?? (() => Date.now());
-  const rate = options.rate ?? RELAY_RATE;
-  const burst = Math.max(1, rate * BURST_SECONDS);
+  /** Ours, per pair, for others (the page's setting; setRate changes it). */
+  let rate = options.rate ?? RELAY_RATE;
+  let burst = Math.max(1, rate * BURST_SECONDS);
   const reachSlot = createSlot<Reach>('relay', () => ({ links: new Map(), rate: null }));
   const endsSlot = createSlot<Ends>('relay-ends', () => ({
     sending: Promise.resolve(),
@@ -141,10 +142,10 @@ export function createRelay(options: RelayOptions) {
   }
 
   const summary = (): string =>
-    ourLinks()
+    `${rate}|${ourLinks()
       .map((p) => `${p.id}:${p.rtt === null ? '' : Math.round(p.rtt / RTT_STEP_MS)}`)
       .sort()
-      .join(',');
+      .join(',')}`;
 
   /** Our direct links changed: tell everyone, at most once per ADVERTISE_MIN_INTERVAL_MS. */
   function advertise(): void {
@@ -354,6 +355,12 @@ export function createRelay(options: RelayOptions) {
   return {
     feature,
     refresh,
+    /** A new per-pair rate from the page's settings: kept from now on and told to everyone. */
+    setRate(perSecond: number): void {
+      rate = perSecond;
+      burst = Math.max(1, rate * BURST_SECONDS);
+      refresh();
+    },
     stats: (): RelayStats => ({ ...stats }),
     stop(): void {
       if (advertiseTimer !== null) clearTimeout(advertiseTimer);

@@ -74,7 +74,7 @@ export function signingKeyStore(roomId: string): KeyStore {
 const RELAY_KEY = 'roomlink:relay';
 const RELAY_RATE_KEY = 'roomlink:relay-rate';
 /** The per-pair relay rates a user may set (messages a second). */
-const RELAY_RATE_RANGE = { min: 1, max: 1_000 } as const;
+export const RELAY_RATE_RANGE = { min: 1, max: 1_000 } as const;
 
 /** Whether this page relays messages for members who cannot reach each other (default on). */
 export function loadRelayEnabled(): boolean {
@@ -91,4 +91,8 @@ export function loadRelayRate(): number | undefined {
     const rate = Number(localStorage.getItem(RELAY_RATE_KEY) ?? Number.NaN);
     return Number.isFinite(rate) && rate >= RELAY_RATE_RANGE.min && rate <= RELAY_RATE_RANGE.max ? rate : undefined;
   }, undefined);
+}
+
+export function saveRelayRate(rate: number): void {
+  safely(() => localStorage.setItem(RELAY_RATE_KEY, String(rate)), undefined);
 }

@@ -41,11 +41,22 @@ test('a first-time visitor joins at once under a generated name, with the messag
   await expect(page.getByTestId('message-input')).toBeFocused();
   const generated = await page.getByTestId('name-input').inputValue();
   expect(generated).toMatch(/^[A-Z][a-z]+ [A-Z][a-z]+$/);
-  // Remembered: the next visit uses the same name.
+  // Relaying for others: on at 50 a second per pair until the user says otherwise.
+  await expect(page.getByTestId('relay-toggle')).toBeChecked();
+  await expect(page.getByTestId('relay-rate')).toHaveValue('50');
+  await page.getByTestId('relay-rate').fill('5000');
+  await page.getByTestId('relay-rate').dispatchEvent('change');
+  await expect(page.getByTestId('relay-rate')).toHaveValue('50'); // out of range: refused
+  await page.getByTestId('relay-rate').fill('20');
+  await page.getByTestId('relay-rate').dispatchEvent('change');
+  await page.getByTestId('relay-toggle').uncheck();
+  // Remembered: the next visit uses the same name and the same relay settings.
   const again = await page.context().newPage();
   await again.goto(`${server.url}/`);
   await selfId(again);
   await expect(again.getByTestId('name-input')).toHaveValue(generated);
+  await expect(again.getByTestId('relay-toggle')).not.toBeChecked();
+  await expect(again.getByTestId('relay-rate')).toHaveValue('20');
 });
 
 test('a name can be changed any time, through the server, and the others see the change', async ({

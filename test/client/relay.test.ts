@@ -337,6 +337,13 @@ test('a sender paces itself to the rate its relay advertises when that is lower 
   assert.ok(r.toCarol.sent.some((m) => m.t === 'relay:links' && m.rate === RELAY_RATE));
 });
 
+test('a new rate from the settings is advertised at once', async () => {
+  const r = await room();
+  await r.viaCarol();
+  r.relay.setRate(12);
+  await until(() => r.toCarol.sent.some((m) => m.t === 'relay:links' && m.rate === 12), 'carol hears the new rate');
+});
+
 test('announced keys without a valid room-key proof are never used, and a hello that disagrees with them is held', async () => {
   const r = await room();
   const stranger = await party('another-room-key-000000');
