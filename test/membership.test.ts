@@ -213,6 +213,33 @@ describe('names across two server nodes', () => {
     await joinOk(await connectClient(a.url), room, 'Bob');
   });
 
+  test('keys announced with a join are carried untouched across nodes: in peer:joined and in the join ack', async () => {
+    const [a, b] = await Promise.all([node(), node()]);
+    const room = newRoomId();
+    const keysOf = (c: string) => ({ sign: c.repeat(87), ecdh: c.toUpperCase().repeat(87), proof: c.repeat(43) });
+    const alice = await connectClient(a.url);
+    const ackAlice = await alice
+      .timeout(2_000)
+      .emitWithAck('room:join', { roomId: room, name: 'Alice', keys: keysOf('a') });
+    assert.ok(ackAlice.ok);
+    const announced = waitForEvent(alice, 'peer:joined');
+    const bob = await connectClient(b.url);
+    const ackBob = await bob.timeout(2_000).emitWithAck('room:join', { roomId: room, name: 'Bob', keys: keysOf('b') });
+    assert.ok(ackBob.ok);
+    assert.deepEqual(
+      ackBob.peers.find((p: { id: string }) => p.id === ackAlice.self.id)?.keys,
+      keysOf('a'),
+      'the ack on node b lists alice with her keys',
+    );
+    assert.deepEqual((await announced).keys, keysOf('b'), 'node a announces bob with his keys');
+    // Malformed keys are refused, not carried.
+    const carol = await connectClient(b.url);
+    const bad = await carol
+      .timeout(2_000)
+      .emitWithAck('room:join', { roomId: room, name: 'Carol', keys: { ...keysOf('c'), proof: 'not<a>proof' } });
+    assertRefused(bad, 'bad_request');
+  });
+
   test('a reload on the other node keeps its name while the old connection is still there', async () => {
     const [a, b] = await Promise.all([node({ heartbeat: HEARTBEAT }), node({ heartbeat: HEARTBEAT })]);
     const room = newRoomId();
