@@ -26,6 +26,7 @@ const ROOM_KEY = 'room-key-0123456789abcdef';
 const ME = 'aaaaaaaaaaaa';
 const BOB = 'bbbbbbbbbbbb';
 const CAROL = 'cccccccccccc';
+const DAVE = 'dddddddddddd';
 
 interface Party {
   identity: Identity;
@@ -61,10 +62,13 @@ async function until(ready: () => boolean, what: string): Promise<void> {
   assert.fail(`never happened: ${what}`);
 }
 
-async function room(options: { relaying?: boolean; clock?: () => number; wallClock?: () => number } = {}) {
+async function room(
+  options: { relaying?: boolean; clock?: () => number; wallClock?: () => number; withDave?: boolean } = {},
+) {
   const me = await party();
   const bob = await party();
   const carol = await party();
+  const dave = await party();
   const { factory, made } = fakeLinks();
   const shown: ChatLine[] = [];
   const refused: Array<[string, string, Refusal]> = [];
@@ -106,10 +110,11 @@ async function room(options: { relaying?: boolean; clock?: () => number; wallClo
     [
       { id: BOB, name: 'Bob', keys: bob.keys },
       { id: CAROL, name: 'Carol', keys: carol.keys },
+      ...(options.withDave ? [{ id: DAVE, name: 'Dave', keys: dave.keys }] : []),
     ],
     false,
   );
-  const [toBob, toCarol] = made as [FakeLink, FakeLink];
+  const [toBob, toCarol, toDave] = made as [FakeLink, FakeLink, FakeLink | undefined];
   if (!toBob || !toCarol) throw new Error('two links expected');
   after(() => relay.stop());
   const view = (id: string) => mesh?.members().find((m) => m.id === id);
@@ -141,7 +146,24 @@ async function room(options: { relaying?: boolean; clock?: () => number; wallClo
     }
     return out;
   }
-  return { mesh, chat, relay, shown, refused, toBob, toCarol, me, bob, carol, view, link, viaCarol, openedByBob };
+  return {
+    mesh,
+    chat,
+    relay,
+    shown,
+    refused,
+    toBob,
+    toCarol,
+    toDave,
+    me,
+    bob,
+    carol,
+    dave,
+    view,
+    link,
+    viaCarol,
+    openedByBob,
+  };
 }
 
 async function bobSays(bob: Party, text: string, id: string): Promise<MessageOf<'chat'>> {
@@ -361,6 +383,26 @@ test('announced keys without a valid room-key proof are never used, and a hello 
   r.toBob.deliver({ t: 'hello', v: 2, key: (await r.carol.identity.publicKey()) ?? '' });
   await until(() => r.view(BOB)?.reason?.code === 'key-mismatch', 'the mismatch is shown');
   assert.equal(r.mesh.object(BOB)?.send({ t: 'typing', active: true }), false, 'nothing goes to it');
+});
+
+test('when the relay leaves, the route moves to another member that links to both', async () => {
+  const r = await room({ withDave: true });
+  const toDave = r.toDave;
+  assert.ok(toDave);
+  await until(() => r.mesh.object(DAVE)?.announced !== null, 'dave’s keys checked');
+  await r.link(toDave, r.dave);
+  toDave.deliver({ t: 'relay:links', peers: [{ id: BOB, rtt: 9 }] });
+  await r.viaCarol();
+  const first = r.view(BOB)?.via?.id;
+  assert.ok(first === CAROL || first === DAVE, `through one of them (${first})`);
+  const [gone, other] = first === CAROL ? [CAROL, DAVE] : [DAVE, CAROL];
+  r.mesh.peerLeft({ id: gone, reason: 'leave' });
+  await until(() => r.view(BOB)?.via?.id === other, 'through the other one');
+  assert.equal(r.view(BOB)?.state, 'relayed');
+  r.chat.send('still reaching bob');
+  await r.chat.idle();
+  const otherLink = other === CAROL ? r.toCarol : toDave;
+  await until(() => otherLink.sent.some((m) => m.t === 'relay:fwd' && m.to === BOB), 'sealed through the other');
 });
 
 test('when the direct link opens, traffic goes straight to it; when the relay goes, so does the route', async () => {
