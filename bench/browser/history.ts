@@ -149,6 +149,24 @@ export async function measureHistory(env: BrowserBenchEnv, runs: number): Promis
           });
           console.log(`  history run ${run + 1}: unfinished after ${TIMEOUT_MS} ms: ${JSON.stringify(seen)}`);
         }
+        // Where the time went: the page's own marks (client/timeline.ts), last of each step.
+        const steps = await page.evaluate(() => {
+          const span = new Map<string, [number, number]>();
+          const perf = (globalThis as unknown as { performance: Performance }).performance;
+          for (const entry of perf.getEntriesByType('mark')) {
+            const step = entry.name.split(':')[1] ?? '';
+            const [first, last] = span.get(step) ?? [entry.startTime, entry.startTime];
+            span.set(step, [Math.min(first, entry.startTime), Math.max(last, entry.startTime)]);
+          }
+          return Object.fromEntries(span);
+        });
+        const at = (step: string) => {
+          const span = steps[step];
+          return span === undefined ? '?' : `${Math.round(span[0])}–${Math.round(span[1])}`;
+        };
+        console.log(
+          `    newcomer ${run + 1} (first–last over its peers, ms): channel open ${at('channel-open')}, hello checked ${at('hello-checked')}, history asked ${at('history-asked')}, first lines ${at('history-lines')}, answered ${at('history-answered')}; all links shown ${Math.round(record.linksAt ?? Number.NaN)}, 200 lines shown ${Math.round(record.historyAt ?? Number.NaN)}`,
+        );
         const meshMs = record.linksAt ?? Number.NaN;
         const shownMs = record.historyAt ?? Number.NaN;
         results.push({

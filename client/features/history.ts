@@ -9,6 +9,7 @@
 // A line whose author is here but not linked yet waits for the author's hello.
 import { foldName, type HistoryLine, type HistoryReaction, MAX_HISTORY_LINES } from '../../protocol/index.ts';
 import { createSlot, defineFeature, type MemberHandle } from '../feature.ts';
+import { mark } from '../timeline.ts';
 import { type Author, checkLine, createAuthors } from './authors.ts';
 import type { ChatLine, LineVerification } from './chat.ts';
 import { type HistoryLinesMessage, historyChunks } from './history-answer.ts';
@@ -267,6 +268,7 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
     if (!askable.has(member.id) || state.done) return;
     if (!state.asked) counts.asked++;
     state.asked = member.send({ t: 'history:req' }) || state.asked;
+    if (state.asked) mark('history-asked', member.id);
   }
 
   function receiveLines(member: MemberHandle, message: HistoryLinesMessage): void {
@@ -275,6 +277,7 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
       counts.ignored += message.lines.length;
       return;
     }
+    mark('history-lines', member.id);
     const ready: Ready[] = [];
     for (const line of message.lines) {
       if (state.received >= MAX_HISTORY_LINES) {
@@ -291,6 +294,7 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
     if (message.done) {
       state.done = true;
       counts.answered++;
+      mark('history-answered', member.id);
     }
   }
 
