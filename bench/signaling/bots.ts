@@ -6,10 +6,13 @@
 // a peer it knows after LATE_OFFER_MS offers itself, as the app's perfect negotiation would:
 // that covers a peer the server never told about it. A bot is done when it has heard a
 // description and all candidates from every member of its room.
+// Every signal is counted (tally.ts): tagged and counted when sent, counted by its tag when
+// received, and a refusal the server answers with an 'error' event counted as refused.
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, IncomingSignal, JoinAck, ServerToClientEvents } from '../../protocol/signaling.ts';
 import type { BotSpec } from './messages.ts';
 import { CANDIDATES_PER_PEER, syntheticCandidate, syntheticSdp } from './sdp.ts';
+import { readTag, type Tally } from './tally.ts';
 
 type BotSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -31,7 +34,6 @@ interface Bot {
 export interface BotCallbacks {
   /** A bot heard everything from every room member this round. */
   onDone(): void;
-  onSignal(): void;
 }
 
 export interface BotFleet {
@@ -42,17 +44,44 @@ export interface BotFleet {
   /** Every bot redoes the exchange with every room member at once (a renegotiation storm). */
   storm(): void;
   incomplete(): number;
+  /** Late offers still to be sent (each a timer): a round is not over while there are any. */
+  pendingOffers(): number;
   /** What the first unfinished bot is missing (for the report when an exchange stalls). */
   describeIncomplete(): string | null;
   close(): void;
 }
 
-function send(bot: Bot, to: string, type: 'offer' | 'answer'): void {
-  bot.socket.emit('signal', { to, description: { type, sdp: syntheticSdp(type) } });
-  for (let n = 0; n < CANDIDATES_PER_PEER; n++) bot.socket.emit('signal', { to, candidate: syntheticCandidate(n) });
-}
+/** The name a bot joins with: its node in it, so that the others know where it is. */
+const botName = (spec: BotSpec): string => `bot${spec.order}-n${spec.node}`;
+const nodeInName = (name: string): number | undefined => {
+  const match = /-n(\d+)$/.exec(name);
+  return match ? Number(match[1]) : undefined;
+};
+/** The node of a peer not known yet (never the case with bots that name their node). */
+const UNKNOWN_NODE = -1;
+/** How the client names a disconnect it asked for (anything else is counted). */
+const OWN_DISCONNECT = 'io client disconnect';
 
-export function createFleet(specs: readonly BotSpec[], callbacks: BotCallbacks): BotFleet {
+export function createFleet(specs: readonly BotSpec[], tally: Tally, callbacks: BotCallbacks): BotFleet {
+  /** The node of every peer this fleet has heard of, by peer id (ids are unique across rooms). */
+  const nodeOf = new Map<string, number>();
+  let pendingOffers = 0;
+  const learn = (peer: { id: string; name: string }) => {
+    const node = nodeInName(peer.name);
+    if (node !== undefined) nodeOf.set(peer.id, node);
+  };
+
+  const send = (bot: Bot, to: string, type: 'offer' | 'answer'): void => {
+    // A closed socket would only buffer it (no reconnection): not sent, so not counted.
+    if (!bot.socket.connected) return;
+    const { node } = bot.spec;
+    const toNode = nodeOf.get(to) ?? UNKNOWN_NODE;
+    bot.socket.emit('signal', { to, description: { type, sdp: syntheticSdp(type, tally.sent(node, toNode)) } });
+    for (let n = 0; n < CANDIDATES_PER_PEER; n++) {
+      bot.socket.emit('signal', { to, candidate: syntheticCandidate(n, tally.sent(node, toNode)) });
+    }
+  };
+
   const bots: Bot[] = specs.map((spec) => ({
     spec,
     socket: io(spec.url, {
@@ -88,14 +117,18 @@ export function createFleet(specs: readonly BotSpec[], callbacks: BotCallbacks):
     if (self === null || peerId === self) return;
     if (self < peerId) offer(bot, peerId);
     else {
+      pendingOffers++;
       setTimeout(() => {
+        pendingOffers--;
         if (!bot.heard.has(peerId) && bot.socket.connected) offer(bot, peerId);
       }, LATE_OFFER_MS);
     }
   };
 
   const onSignal = (bot: Bot, signal: IncomingSignal): void => {
-    callbacks.onSignal();
+    const tag = readTag(signal.description?.sdp ?? signal.candidate?.candidate ?? '');
+    tally.received(signal.from, tag, bot.spec.node);
+    if (tag !== null) nodeOf.set(signal.from, tag.node);
     const counts = bot.heard.get(signal.from) ?? { descriptions: 0, candidates: 0 };
     bot.heard.set(signal.from, counts);
     if (signal.description) {
@@ -108,8 +141,16 @@ export function createFleet(specs: readonly BotSpec[], callbacks: BotCallbacks):
   };
 
   for (const bot of bots) {
-    bot.socket.on('peer:joined', (peer) => meet(bot, peer.id));
+    bot.socket.on('peer:joined', (peer) => {
+      learn(peer);
+      meet(bot, peer.id);
+    });
     bot.socket.on('signal', (signal) => onSignal(bot, signal));
+    // After its join, a bot sends nothing but signals (no ack): every error is a refused one.
+    bot.socket.on('error', () => tally.refused());
+    bot.socket.on('disconnect', (reason) => {
+      if (reason !== OWN_DISCONNECT) tally.disconnected();
+    });
   }
 
   return {
@@ -157,7 +198,7 @@ export function createFleet(specs: readonly BotSpec[], callbacks: BotCallbacks):
                 .timeout(JOIN_ACK_TIMEOUT_MS)
                 .emit(
                   'room:join',
-                  { roomId: bot.spec.roomId, name: `bot${bot.spec.order}` },
+                  { roomId: bot.spec.roomId, name: botName(bot.spec) },
                   (error: Error | null, ack: JoinAck) => {
                     if (error || !ack.ok) {
                       errors++;
@@ -167,6 +208,7 @@ export function createFleet(specs: readonly BotSpec[], callbacks: BotCallbacks):
                     }
                     latenciesMs.push(performance.now() - sent);
                     bot.selfId = ack.self.id;
+                    for (const peer of ack.peers) learn(peer);
                     for (const peer of ack.peers) meet(bot, peer.id);
                     checkDone(bot);
                     settle();
@@ -196,6 +238,7 @@ export function createFleet(specs: readonly BotSpec[], callbacks: BotCallbacks):
     },
 
     incomplete: () => bots.filter((bot) => !bot.done).length,
+    pendingOffers: () => pendingOffers,
 
     describeIncomplete() {
       const bot = bots.find((b) => !b.done);
