@@ -20,6 +20,9 @@ import { closeAll, newRoomId, startServer, type TestServer, until } from './supp
 
 after(closeAll);
 
+/** Generous: a round includes the bots' 2 s late-offer wait, on a machine shared with other runs. */
+const ROUND_TIMEOUT_MS = 20_000;
+
 test('a tally counts a duplicate once, an arrival after the deadline as late, an earlier round as stray', () => {
   const tally = createTally();
   tally.startRound();
@@ -121,12 +124,16 @@ async function startFleets(server: TestServer, clients: number, fleetCount: numb
 test('two fleets of six bots exchange with a real server: every signal sent is received once', async () => {
   const server = await startServer();
   const bots = await startFleets(server, 12, 2);
-  await until(() => bots.done() === 12 && bots.pendingOffers() === 0, 'every bot done');
+  await until(() => bots.done() === 12 && bots.pendingOffers() === 0, 'every bot done', ROUND_TIMEOUT_MS);
   // Accounted for: received or refused; a miscount either way fails below, not here.
-  await until(() => {
-    const c = bots.counts();
-    return c.inTime + c.refused >= c.sent;
-  }, 'every signal accounted for');
+  await until(
+    () => {
+      const c = bots.counts();
+      return c.inTime + c.refused >= c.sent;
+    },
+    'every signal accounted for',
+    ROUND_TIMEOUT_MS,
+  );
   const counts = bots.counts();
   const byServer = await signalCounters(server.app.metrics.registry);
   // Two rooms of six: at least 2 × 6 × 5 × (1 description + 3 candidates).
@@ -151,7 +158,7 @@ test('signals the server refuses are counted as refused, not lost', async () => 
       return bots.pendingOffers() === 0 && c.refused > 0 && c.inTime + c.refused >= c.sent;
     },
     'refusals seen and every signal accounted for',
-    10_000,
+    ROUND_TIMEOUT_MS,
   );
   const counts = bots.counts();
   const byServer = await signalCounters(server.app.metrics.registry);

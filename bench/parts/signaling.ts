@@ -7,7 +7,7 @@ import { ADAPTER_ENGINES, DEFAULT_ADAPTER_ENGINE } from '../../server/adapter.ts
 import { fmt, fmtRatio, type Row, row, verdict } from '../report/rows.ts';
 import { openFileNote } from '../signaling/child.ts';
 import { ROOM_SIZE, runSignaling, type SignalAccounting, type SignalingResult } from '../signaling/run.ts';
-import { mergeCounts } from '../signaling/tally.ts';
+import { addByKey, mergeCounts } from '../signaling/tally.ts';
 import type { PartResult } from './types.ts';
 
 const HEAP_TARGET_KB = 10;
@@ -39,7 +39,8 @@ function accountingDetail(a: SignalAccounting): string {
     .join(', ');
   return (
     `sent/in time/late/refused/dup/lost ${accountingText(a)}; relayed by the nodes ${a.relayed}, refused by them ${a.refusedByServer};` +
-    ` stray ${a.stray}, untagged ${a.untagged}, disconnected ${a.disconnected}; unreceived per hop (from>to node) ${hops};` +
+    ` stray ${a.stray}, untagged ${a.untagged}; disconnected ${JSON.stringify(a.disconnects)}, cut by the nodes ${JSON.stringify(a.cutByServer)};` +
+    ` unreceived per hop (from>to node) ${hops};` +
     ` grace ${fmt(a.graceMs / 1000, 's', 1)}, ${a.incompleteAfterGrace} bots incomplete after it`
   );
 }
@@ -72,6 +73,7 @@ function sumAccounting(a: SignalAccounting, b: SignalAccounting): SignalAccounti
     lost: a.lost + b.lost,
     relayed: a.relayed + b.relayed,
     refusedByServer: a.refusedByServer + b.refusedByServer,
+    cutByServer: addByKey(a.cutByServer, b.cutByServer),
     graceMs: a.graceMs + b.graceMs,
     incompleteAfterGrace: a.incompleteAfterGrace + b.incompleteAfterGrace,
   };

@@ -149,7 +149,7 @@ export function createFleet(specs: readonly BotSpec[], tally: Tally, callbacks: 
     // After its join, a bot sends nothing but signals (no ack): every error is a refused one.
     bot.socket.on('error', () => tally.refused());
     bot.socket.on('disconnect', (reason) => {
-      if (reason !== OWN_DISCONNECT) tally.disconnected();
+      if (reason !== OWN_DISCONNECT) tally.disconnected(reason);
     });
   }
 

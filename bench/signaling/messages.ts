@@ -67,4 +67,6 @@ export interface ServerStats extends ProcessStats {
   readonly signalsRelayed: number;
   /** Signals it refused (roomlink_rejected_events_total for 'signal'). */
   readonly signalsRefused: number;
+  /** Connections its guard cut off, by reason (roomlink_connections_cut_total). */
+  readonly connectionsCut: Record<string, number>;
 }

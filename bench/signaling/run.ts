@@ -15,7 +15,7 @@ import { summarize } from '../stats.ts';
 import { type Child, startChild } from './child.ts';
 import type { BotSpec, FromBots, FromServer, ProcessStats, ServerStats, ToBots, ToServer } from './messages.ts';
 import { type RedisServer, startRedis } from './redis.ts';
-import { activityOf, emptyCounts, lostOf, mergeCounts, type SignalCounts } from './tally.ts';
+import { activityOf, addByKey, emptyCounts, lostOf, mergeCounts, type SignalCounts } from './tally.ts';
 
 export const ROOM_SIZE = 6;
 /**
@@ -109,6 +109,8 @@ export interface SignalAccounting extends SignalCounts {
   relayed: number;
   /** Refused by the server nodes (their own counter; the bots count the 'error' events). */
   refusedByServer: number;
+  /** Connections the nodes' guards cut off in the round, by reason. */
+  cutByServer: Record<string, number>;
   /** How long the bots listened on after the round ended. */
   graceMs: number;
   /** Bots still missing something at the end of the grace. */
@@ -160,6 +162,7 @@ async function serverStats(nodes: readonly ServerChild[], gc: boolean): Promise<
     sockets: sum.sockets + s.sockets,
     signalsRelayed: sum.signalsRelayed + s.signalsRelayed,
     signalsRefused: sum.signalsRefused + s.signalsRefused,
+    connectionsCut: addByKey(sum.connectionsCut, s.connectionsCut),
   }));
 }
 
@@ -273,6 +276,7 @@ function openRound(
         lost: lostOf(grace.counts),
         relayed: after.signalsRelayed - before.signalsRelayed,
         refusedByServer: after.signalsRefused - before.signalsRefused,
+        cutByServer: subtractByKey(after.connectionsCut, before.connectionsCut),
         graceMs: grace.ms,
         incompleteAfterGrace: grace.incomplete,
       };
@@ -301,6 +305,9 @@ async function listenOn(bots: readonly BotChild[]): Promise<{ counts: SignalCoun
     await sleep(GRACE_POLL_MS);
   }
 }
+
+const subtractByKey = (a: Record<string, number>, b: Record<string, number>): Record<string, number> =>
+  Object.fromEntries(Object.entries(a).map(([key, n]) => [key, n - (b[key] ?? 0)]));
 
 const cpuPct = (micros: number, ms: number): number => (ms > 0 ? (micros / 1000 / ms) * 100 : Number.NaN);
 const kb = (bytes: number): number => bytes / 1024;

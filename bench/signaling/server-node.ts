@@ -51,6 +51,7 @@ process.on('message', async (raw) => {
         sockets: app.io.engine.clientsCount,
         signalsRelayed: signals.relayed,
         signalsRefused: signals.refused,
+        connectionsCut: signals.cut,
       },
     });
   } else if (message.type === 'snapshot') {

@@ -40,8 +40,8 @@ export interface SignalCounts {
   stray: number;
   /** Signals without a readable tag (none of ours should be). */
   untagged: number;
-  /** Bots whose connection closed without the bench asking (cut off by the server, or lost). */
-  disconnected: number;
+  /** Connections closed without the bench asking, by Socket.IO's reason ('ping timeout', 'transport close', …). */
+  disconnects: Record<string, number>;
   hops: HopCounts;
 }
 
@@ -53,9 +53,16 @@ export const emptyCounts = (): SignalCounts => ({
   duplicates: 0,
   stray: 0,
   untagged: 0,
-  disconnected: 0,
+  disconnects: {},
   hops: {},
 });
+
+/** Adds two tables of counts key by key. */
+export function addByKey(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
+  const sum = { ...a };
+  for (const [key, n] of Object.entries(b)) sum[key] = (sum[key] ?? 0) + n;
+  return sum;
+}
 
 export function mergeCounts(a: SignalCounts, b: SignalCounts): SignalCounts {
   const hops: HopCounts = {};
@@ -73,7 +80,7 @@ export function mergeCounts(a: SignalCounts, b: SignalCounts): SignalCounts {
     duplicates: a.duplicates + b.duplicates,
     stray: a.stray + b.stray,
     untagged: a.untagged + b.untagged,
-    disconnected: a.disconnected + b.disconnected,
+    disconnects: addByKey(a.disconnects, b.disconnects),
     hops,
   };
 }
@@ -93,7 +100,7 @@ export interface Tally {
   /** A delivery to a bot on `toNode`: from the peer id `from`, with the tag it carried. */
   received(from: string, tag: SignalTag | null, toNode: number): void;
   refused(): void;
-  disconnected(): void;
+  disconnected(reason: string): void;
   /** From now on, this round's signals count as late. */
   markDeadline(): void;
   counts(): SignalCounts;
@@ -149,8 +156,8 @@ export function createTally(): Tally {
     refused() {
       counts.refused++;
     },
-    disconnected() {
-      counts.disconnected++;
+    disconnected(reason) {
+      counts.disconnects[reason] = (counts.disconnects[reason] ?? 0) + 1;
     },
     markDeadline() {
       pastDeadline = true;
