@@ -146,6 +146,11 @@ test('two fleets of six bots exchange with a real server: every signal sent is r
   );
   assert.equal(lostOf(counts), 0);
   assert.deepEqual(counts.hops, { '0>0': { sent: counts.sent, received: counts.sent } });
+  const between = bots.fleets.map((fleet) => fleet.betweenConnected(new Set()));
+  assert.deepEqual(
+    { sent: between.reduce((sum, b) => sum + b.sent, 0), received: between.reduce((sum, b) => sum + b.received, 0) },
+    { sent: counts.sent, received: counts.sent },
+  );
 });
 
 test('signals the server refuses are counted as refused, not lost', async () => {

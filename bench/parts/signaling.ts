@@ -40,7 +40,7 @@ function accountingDetail(a: SignalAccounting): string {
   return (
     `sent/in time/late/refused/dup/lost ${accountingText(a)}; relayed by the nodes ${a.relayed}, refused by them ${a.refusedByServer};` +
     ` stray ${a.stray}, untagged ${a.untagged}; disconnected ${JSON.stringify(a.disconnects)}, cut by the nodes ${JSON.stringify(a.cutByServer)};` +
-    ` unreceived per hop (from>to node) ${hops};` +
+    ` unreceived per hop (from>to node) ${hops}; between bots that kept their connection ${a.betweenConnected.sent - a.betweenConnected.received} unreceived of ${a.betweenConnected.sent};` +
     ` grace ${fmt(a.graceMs / 1000, 's', 1)}, ${a.incompleteAfterGrace} bots incomplete after it`
   );
 }
@@ -68,14 +68,23 @@ function label(r: SignalingResult): string {
 
 /** The join exchange and the storm together (the row's figures). */
 function sumAccounting(a: SignalAccounting, b: SignalAccounting): SignalAccounting {
+  const merged = mergeCounts(a, b);
+  // A signal of the join exchange that arrived only in the storm (a stray there) was counted
+  // lost by the exchange: over both rounds it is late.
   return {
-    ...mergeCounts(a, b),
-    lost: a.lost + b.lost,
+    ...merged,
+    late: merged.late + b.stray,
+    stray: a.stray,
+    lost: a.lost + b.lost - b.stray,
     relayed: a.relayed + b.relayed,
     refusedByServer: a.refusedByServer + b.refusedByServer,
     cutByServer: addByKey(a.cutByServer, b.cutByServer),
     graceMs: a.graceMs + b.graceMs,
     incompleteAfterGrace: a.incompleteAfterGrace + b.incompleteAfterGrace,
+    betweenConnected: {
+      sent: a.betweenConnected.sent + b.betweenConnected.sent,
+      received: a.betweenConnected.received + b.betweenConnected.received,
+    },
   };
 }
 
@@ -138,7 +147,7 @@ export function rowsFor(part: string, r: SignalingResult, base: SignalingResult 
 }
 
 const SIGNALS_NOTE =
-  "signals are counted one by one: each carries its sender's sequence number; bots count what they send, the distinct signals they receive (in time: before the round's 30 s stall timeout; late: after it, while they listen on until nothing moves for 5 s, or 1 s once all are accounted for, at most 60 s), refusals (the server's error events) and duplicates; lost = sent − received − refused, join exchange and storm added up. A bot is incomplete when it had not heard its whole room by the stall timeout.";
+  "signals are counted one by one: each carries its sender's sequence number; bots count what they send, the distinct signals they receive (in time: before the round's 30 s stall timeout; late: after it, while they listen on until nothing moves for 5 s, or 1 s once all are accounted for, at most 60 s), refusals (the server's error events) and duplicates; lost = sent − received − refused, join exchange and storm added up (a join signal that arrives only in the storm counts as late). A bot is incomplete when it had not heard its whole room by the stall timeout.";
 
 const commonNotes = (options: SignalingOptions): string[] => [
   `signaling: bots are socket.io-client over WebSocket (no long-polling), in rooms of ${ROOM_SIZE}; per pair one offer, one answer and 3 candidates each way (SDP ~1.5 KB); ${options.botProcs} bot processes on the same machine as the server(s).`,

@@ -68,6 +68,13 @@ process.on('message', (raw) => {
         incomplete: fleet?.incomplete() ?? 0,
         firstIncomplete: fleet?.describeIncomplete() ?? null,
         pendingOffers: fleet?.pendingOffers() ?? 0,
+        disconnected: fleet?.disconnectedIds() ?? [],
+      });
+      break;
+    case 'between':
+      reply({
+        type: 'between',
+        ...(fleet?.betweenConnected(new Set(message.disconnected)) ?? { sent: 0, received: 0 }),
       });
       break;
     case 'close':

@@ -6,8 +6,12 @@
 // a peer it knows after LATE_OFFER_MS offers itself, as the app's perfect negotiation would:
 // that covers a peer the server never told about it. A bot is done when it has heard a
 // description and all candidates from every member of its room.
+// A member that leaves (peer:left: its connection died) is dropped, as the app drops it: no
+// more signals to it, and a bot is done once it heard every member still there.
 // Every signal is counted (tally.ts): tagged and counted when sent, counted by its tag when
-// received, and a refusal the server answers with an 'error' event counted as refused.
+// received, and a refusal the server answers with an 'error' event counted as refused. Per
+// bot and peer too, so that what was lost between bots that both kept their connection can
+// be told from what was lost with a connection that died (betweenConnected).
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, IncomingSignal, JoinAck, ServerToClientEvents } from '../../protocol/signaling.ts';
 import type { BotSpec } from './messages.ts';
@@ -28,6 +32,13 @@ interface Bot {
   readonly offersTo: Set<string>;
   /** Per peer: descriptions and candidates heard in the current round. */
   heard: Map<string, { descriptions: number; candidates: number }>;
+  /** Members that left its room (peer:left). */
+  readonly left: Set<string>;
+  /** Per peer, this round: signals sent to it, and distinct ones received from it. */
+  sentTo: Map<string, number>;
+  receivedFrom: Map<string, number>;
+  /** Why its connection closed, when the bench did not close it. */
+  lostConnection: string | null;
   done: boolean;
 }
 
@@ -46,6 +57,10 @@ export interface BotFleet {
   incomplete(): number;
   /** Late offers still to be sent (each a timer): a round is not over while there are any. */
   pendingOffers(): number;
+  /** Peer ids of the bots whose connection closed without the bench asking. */
+  disconnectedIds(): string[];
+  /** This round's signals between bots of which neither is in `disconnected`: sent, and received. */
+  betweenConnected(disconnected: ReadonlySet<string>): { sent: number; received: number };
   /** What the first unfinished bot is missing (for the report when an exchange stalls). */
   describeIncomplete(): string | null;
   close(): void;
@@ -73,7 +88,8 @@ export function createFleet(specs: readonly BotSpec[], tally: Tally, callbacks: 
 
   const send = (bot: Bot, to: string, type: 'offer' | 'answer'): void => {
     // A closed socket would only buffer it (no reconnection): not sent, so not counted.
-    if (!bot.socket.connected) return;
+    if (!bot.socket.connected || bot.left.has(to)) return;
+    bot.sentTo.set(to, (bot.sentTo.get(to) ?? 0) + 1 + CANDIDATES_PER_PEER);
     const { node } = bot.spec;
     const toNode = nodeOf.get(to) ?? UNKNOWN_NODE;
     bot.socket.emit('signal', { to, description: { type, sdp: syntheticSdp(type, tally.sent(node, toNode)) } });
@@ -94,14 +110,22 @@ export function createFleet(specs: readonly BotSpec[], tally: Tally, callbacks: 
     selfId: null,
     offersTo: new Set(),
     heard: new Map(),
+    left: new Set(),
+    sentTo: new Map(),
+    receivedFrom: new Map(),
+    lostConnection: null,
     done: false,
   }));
 
   const checkDone = (bot: Bot): void => {
-    if (bot.done || bot.heard.size < bot.spec.expectPeers) return;
-    for (const counts of bot.heard.values()) {
+    if (bot.done) return;
+    let complete = 0;
+    for (const [peerId, counts] of bot.heard) {
+      if (bot.left.has(peerId)) continue;
       if (counts.descriptions < 1 || counts.candidates < CANDIDATES_PER_PEER) return;
+      complete++;
     }
+    if (complete < bot.spec.expectPeers - bot.left.size) return;
     bot.done = true;
     callbacks.onDone();
   };
@@ -127,7 +151,9 @@ export function createFleet(specs: readonly BotSpec[], tally: Tally, callbacks: 
 
   const onSignal = (bot: Bot, signal: IncomingSignal): void => {
     const tag = readTag(signal.description?.sdp ?? signal.candidate?.candidate ?? '');
-    tally.received(signal.from, tag, bot.spec.node);
+    if (tally.received(signal.from, tag, bot.spec.node) === 'new') {
+      bot.receivedFrom.set(signal.from, (bot.receivedFrom.get(signal.from) ?? 0) + 1);
+    }
     if (tag !== null) nodeOf.set(signal.from, tag.node);
     const counts = bot.heard.get(signal.from) ?? { descriptions: 0, candidates: 0 };
     bot.heard.set(signal.from, counts);
@@ -146,10 +172,17 @@ export function createFleet(specs: readonly BotSpec[], tally: Tally, callbacks: 
       meet(bot, peer.id);
     });
     bot.socket.on('signal', (signal) => onSignal(bot, signal));
+    bot.socket.on('peer:left', (peer) => {
+      bot.left.add(peer.id);
+      bot.offersTo.delete(peer.id);
+      checkDone(bot);
+    });
     // After its join, a bot sends nothing but signals (no ack): every error is a refused one.
     bot.socket.on('error', () => tally.refused());
     bot.socket.on('disconnect', (reason) => {
-      if (reason !== OWN_DISCONNECT) tally.disconnected(reason);
+      if (reason === OWN_DISCONNECT) return;
+      bot.lostConnection = reason;
+      tally.disconnected(reason);
     });
   }
 
@@ -225,6 +258,8 @@ export function createFleet(specs: readonly BotSpec[], tally: Tally, callbacks: 
       for (const bot of bots) {
         bot.done = false;
         bot.heard = new Map();
+        bot.sentTo = new Map();
+        bot.receivedFrom = new Map();
       }
     },
 
@@ -239,6 +274,20 @@ export function createFleet(specs: readonly BotSpec[], tally: Tally, callbacks: 
 
     incomplete: () => bots.filter((bot) => !bot.done).length,
     pendingOffers: () => pendingOffers,
+
+    disconnectedIds: () =>
+      bots.flatMap((bot) => (bot.lostConnection !== null && bot.selfId !== null ? [bot.selfId] : [])),
+
+    betweenConnected(disconnected) {
+      let sent = 0;
+      let received = 0;
+      for (const bot of bots) {
+        if (bot.selfId === null || disconnected.has(bot.selfId)) continue;
+        for (const [peerId, n] of bot.sentTo) if (!disconnected.has(peerId)) sent += n;
+        for (const [peerId, n] of bot.receivedFrom) if (!disconnected.has(peerId)) received += n;
+      }
+      return { sent, received };
+    },
 
     describeIncomplete() {
       const bot = bots.find((b) => !b.done);

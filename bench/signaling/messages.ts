@@ -23,6 +23,8 @@ export type ToBots =
   | { type: 'deadline' }
   | { type: 'stats' }
   | { type: 'count' }
+  /** Signals between bots that kept their connection (none of `disconnected`). */
+  | { type: 'between'; disconnected: string[] }
   | { type: 'close' };
 
 export interface ProcessStats {
@@ -45,7 +47,10 @@ export type FromBots =
       incomplete: number;
       firstIncomplete: string | null;
       pendingOffers: number;
+      /** Peer ids of its bots whose connection closed without the bench asking. */
+      disconnected: string[];
     }
+  | { type: 'between'; sent: number; received: number }
   | { type: 'stats'; stats: ProcessStats };
 
 export type ToServer =

@@ -115,6 +115,11 @@ export interface SignalAccounting extends SignalCounts {
   graceMs: number;
   /** Bots still missing something at the end of the grace. */
   incompleteAfterGrace: number;
+  /**
+   * Signals between bots that both kept their connection through the round: what is lost
+   * here is lost by the relay, not with a connection that died (refusals are in `refused`).
+   */
+  betweenConnected: { sent: number; received: number };
 }
 
 type ServerChild = Child<ToServer, FromServer>;
@@ -271,6 +276,13 @@ function openRound(
       const grace = await listenOn(bots);
       clearTimeout(deadline);
       const after = await serverStats(nodes, false);
+      const between = await Promise.all(
+        bots.map(async (bot) => {
+          const reply = bot.next('between', 60_000);
+          bot.send({ type: 'between', disconnected: grace.disconnected });
+          return reply;
+        }),
+      );
       return {
         ...grace.counts,
         lost: lostOf(grace.counts),
@@ -279,13 +291,19 @@ function openRound(
         cutByServer: subtractByKey(after.connectionsCut, before.connectionsCut),
         graceMs: grace.ms,
         incompleteAfterGrace: grace.incomplete,
+        betweenConnected: {
+          sent: between.reduce((sum, b) => sum + b.sent, 0),
+          received: between.reduce((sum, b) => sum + b.received, 0),
+        },
       };
     },
   };
 }
 
 /** Polls the bot processes until their counts stand still (see GRACE_*); returns the last. */
-async function listenOn(bots: readonly BotChild[]): Promise<{ counts: SignalCounts; incomplete: number; ms: number }> {
+async function listenOn(
+  bots: readonly BotChild[],
+): Promise<{ counts: SignalCounts; incomplete: number; disconnected: string[]; ms: number }> {
   const start = performance.now();
   let activity = -1;
   let movedAt = start;
@@ -301,7 +319,9 @@ async function listenOn(bots: readonly BotChild[]): Promise<{ counts: SignalCoun
     }
     const quietMs = lostOf(counts) === 0 ? GRACE_QUIET_ACCOUNTED_MS : GRACE_QUIET_MS;
     const settled = pending === 0 && now - movedAt >= quietMs;
-    if (settled || now - start >= GRACE_CAP_MS) return { counts, incomplete, ms: now - start };
+    if (settled || now - start >= GRACE_CAP_MS) {
+      return { counts, incomplete, disconnected: counted.flatMap((c) => c.disconnected), ms: now - start };
+    }
     await sleep(GRACE_POLL_MS);
   }
 }

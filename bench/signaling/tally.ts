@@ -92,13 +92,16 @@ export const lostOf = (c: SignalCounts): number => c.sent - c.inTime - c.late - 
 export const activityOf = (c: SignalCounts): number =>
   c.sent + c.inTime + c.late + c.refused + c.duplicates + c.stray + c.untagged;
 
+/** What a delivery was: the first of its signal this round, or not counted as received. */
+export type Delivery = 'new' | 'duplicate' | 'stray' | 'untagged';
+
 export interface Tally {
   /** Starts counting a new round from zero; returns its number. */
   startRound(): number;
   /** The tag for the next signal a bot on `fromNode` sends to a bot on `toNode`. */
   sent(fromNode: number, toNode: number): SignalTag;
   /** A delivery to a bot on `toNode`: from the peer id `from`, with the tag it carried. */
-  received(from: string, tag: SignalTag | null, toNode: number): void;
+  received(from: string, tag: SignalTag | null, toNode: number): Delivery;
   refused(): void;
   disconnected(reason: string): void;
   /** From now on, this round's signals count as late. */
@@ -137,21 +140,22 @@ export function createTally(): Tally {
     received(from, tag, toNode) {
       if (tag === null) {
         counts.untagged++;
-        return;
+        return 'untagged';
       }
       if (tag.round !== round) {
         counts.stray++;
-        return;
+        return 'stray';
       }
       const key = `${from}:${tag.seq}`;
       if (seen.has(key)) {
         counts.duplicates++;
-        return;
+        return 'duplicate';
       }
       seen.add(key);
       if (pastDeadline) counts.late++;
       else counts.inTime++;
       hop(tag.node, toNode).received++;
+      return 'new';
     },
     refused() {
       counts.refused++;
