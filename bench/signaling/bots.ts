@@ -227,26 +227,31 @@ export function createFleet(specs: readonly BotSpec[], tally: Tally, callbacks: 
           setTimeout(
             () => {
               const sent = performance.now();
-              bot.socket
-                .timeout(JOIN_ACK_TIMEOUT_MS)
-                .emit(
-                  'room:join',
-                  { roomId: bot.spec.roomId, name: botName(bot.spec) },
-                  (error: Error | null, ack: JoinAck) => {
-                    if (error || !ack.ok) {
-                      errors++;
-                      firstError ??= error ? error.message : ack.ok ? 'unknown' : ack.error.code;
-                      settle();
-                      return;
-                    }
-                    latenciesMs.push(performance.now() - sent);
-                    bot.selfId = ack.self.id;
-                    for (const peer of ack.peers) learn(peer);
-                    for (const peer of ack.peers) meet(bot, peer.id);
-                    checkDone(bot);
-                    settle();
-                  },
-                );
+              let timedOut = false;
+              const timer = setTimeout(() => {
+                timedOut = true;
+                errors++;
+                firstError ??= `no join ack within ${JOIN_ACK_TIMEOUT_MS} ms`;
+                settle();
+              }, JOIN_ACK_TIMEOUT_MS);
+              bot.socket.emit('room:join', { roomId: bot.spec.roomId, name: botName(bot.spec) }, (ack: JoinAck) => {
+                clearTimeout(timer);
+                if (!ack.ok) {
+                  if (timedOut) return;
+                  errors++;
+                  firstError ??= ack.error.code;
+                  settle();
+                  return;
+                }
+                // A late ack is an error for the latency, but the server admitted the bot:
+                // the others signal to it, so it takes part (and knows its own id).
+                if (!timedOut) latenciesMs.push(performance.now() - sent);
+                bot.selfId = ack.self.id;
+                for (const peer of ack.peers) learn(peer);
+                for (const peer of ack.peers) meet(bot, peer.id);
+                checkDone(bot);
+                if (!timedOut) settle();
+              });
             },
             Math.max(0, at - Date.now()),
           );
@@ -282,7 +287,7 @@ export function createFleet(specs: readonly BotSpec[], tally: Tally, callbacks: 
       let sent = 0;
       let received = 0;
       for (const bot of bots) {
-        if (bot.selfId === null || disconnected.has(bot.selfId)) continue;
+        if (bot.lostConnection !== null) continue;
         for (const [peerId, n] of bot.sentTo) if (!disconnected.has(peerId)) sent += n;
         for (const [peerId, n] of bot.receivedFrom) if (!disconnected.has(peerId)) received += n;
       }
