@@ -6,7 +6,8 @@
 import { ADAPTER_ENGINES, DEFAULT_ADAPTER_ENGINE } from '../../server/adapter.ts';
 import { fmt, fmtRatio, type Row, row, verdict } from '../report/rows.ts';
 import { openFileNote } from '../signaling/child.ts';
-import { ROOM_SIZE, runSignaling, type SignalingResult } from '../signaling/run.ts';
+import { ROOM_SIZE, runSignaling, type SignalAccounting, type SignalingResult } from '../signaling/run.ts';
+import { addByKey, mergeCounts } from '../signaling/tally.ts';
 import type { PartResult } from './types.ts';
 
 const HEAP_TARGET_KB = 10;
@@ -24,11 +25,31 @@ export interface SignalingOptions {
 
 const log = (text: string): void => console.log(`  ${text}`);
 
+/** sent / in time / late / refused / duplicates / lost, as the rows give them. */
+function accountingText(a: SignalAccounting): string {
+  const n = (value: number) => value.toLocaleString('en-US');
+  return `${n(a.sent)} / ${n(a.inTime)} / ${n(a.late)} / ${n(a.refused)} / ${n(a.duplicates)} / ${n(a.lost)}`;
+}
+
+/** The log's detail: what the rows leave out, for finding where a lost signal went. */
+function accountingDetail(a: SignalAccounting): string {
+  const hops = Object.entries(a.hops)
+    .sort(([x], [y]) => x.localeCompare(y))
+    .map(([hop, c]) => `${hop} ${c.sent - c.received}`)
+    .join(', ');
+  return (
+    `sent/in time/late/refused/dup/lost ${accountingText(a)}; relayed by the nodes ${a.relayed}, refused by them ${a.refusedByServer};` +
+    ` stray ${a.stray}, untagged ${a.untagged}; disconnected ${JSON.stringify(a.disconnects)}, cut by the nodes ${JSON.stringify(a.cutByServer)};` +
+    ` unreceived per hop (from>to node) ${hops}; between bots that kept their connection ${a.betweenConnected.sent - a.betweenConnected.received} unreceived of ${a.betweenConnected.sent};` +
+    ` grace ${fmt(a.graceMs / 1000, 's', 1)}, ${a.incompleteAfterGrace} bots incomplete after it`
+  );
+}
+
 function describe(r: SignalingResult): string {
   return (
     `K=${r.clients} ${r.nodes} node(s) ${r.adapter}: connect ${r.connect.ok}/${r.clients}, join p50 ${fmt(r.join.p50Ms, 'ms')} p99 ${fmt(r.join.p99Ms, 'ms')}` +
-    ` (${r.join.errors} errors), exchange ${r.exchange.signals}/${r.exchange.expectedSignals} signals (${r.exchange.lostSignals} lost, ${r.exchange.incompleteBots} bots incomplete),` +
-    ` storm ${fmt(r.storm?.perSecond, 'signals/s', 0)} (${r.storm?.lostSignals ?? '–'} lost, ${r.storm?.incompleteBots ?? '–'} bots incomplete),` +
+    ` (${r.join.errors} errors), exchange ${r.exchange.incompleteBots} bots incomplete [${accountingDetail(r.exchange.accounting)}],` +
+    ` storm ${fmt(r.storm?.perSecond, 'signals/s', 0)} (${r.storm?.incompleteBots ?? '–'} bots incomplete) [${r.storm ? accountingDetail(r.storm.accounting) : '–'}],` +
     ` heap/socket ${fmt(r.server.heapPerJoinedSocketWarmKB, 'KB')} warm ${fmt(r.server.heapPerJoinedSocketKB, 'KB')} cold, server CPU join ${fmt(r.server.cpuJoinPct, '%', 0)} storm ${fmt(r.server.cpuStormPct, '%', 0)}`
   );
 }
@@ -45,13 +66,35 @@ function label(r: SignalingResult): string {
   return `K=${r.clients.toLocaleString('en-US')}${r.nodes > 1 ? `, ${r.nodes} nodes` : ''}, ${r.adapter === 'memory' ? 'in-memory' : ENGINE_LABEL[r.adapter]}`;
 }
 
+/** The join exchange and the storm together (the row's figures). */
+function sumAccounting(a: SignalAccounting, b: SignalAccounting): SignalAccounting {
+  const merged = mergeCounts(a, b);
+  // A signal of the join exchange that arrived only in the storm (a stray there) was counted
+  // lost by the exchange: over both rounds it is late.
+  return {
+    ...merged,
+    late: merged.late + b.stray,
+    stray: a.stray,
+    lost: a.lost + b.lost - b.stray,
+    relayed: a.relayed + b.relayed,
+    refusedByServer: a.refusedByServer + b.refusedByServer,
+    cutByServer: addByKey(a.cutByServer, b.cutByServer),
+    graceMs: a.graceMs + b.graceMs,
+    incompleteAfterGrace: a.incompleteAfterGrace + b.incompleteAfterGrace,
+    betweenConnected: {
+      sent: a.betweenConnected.sent + b.betweenConnected.sent,
+      received: a.betweenConnected.received + b.betweenConnected.received,
+    },
+  };
+}
+
 export function rowsFor(part: string, r: SignalingResult, base: SignalingResult | undefined, joinRate: number): Row[] {
   const vs = (a: number | null | undefined, b: number | null | undefined) =>
     base && a != null && b != null ? fmtRatio(a, b) : '';
   const heapJudged = r.nodes === 1 && r.clients >= HEAP_TARGET_CLIENTS;
   const complete = r.connect.failed === 0 && r.join.errors === 0 && r.exchange.incompleteBots === 0;
   const stormRatio = base?.storm && r.storm ? r.storm.perSecond / base.storm.perSecond : null;
-  const lost = r.exchange.lostSignals + (r.storm?.lostSignals ?? 0);
+  const signals = r.storm ? sumAccounting(r.exchange.accounting, r.storm.accounting) : r.exchange.accounting;
   const incomplete = r.exchange.incompleteBots + (r.storm?.incompleteBots ?? 0);
   return [
     row(
@@ -76,11 +119,15 @@ export function rowsFor(part: string, r: SignalingResult, base: SignalingResult 
         result: r.nodes > 1 && stormRatio !== null ? verdict(stormRatio >= STORM_RATIO_TARGET) : '',
       },
     ),
-    row(part, `${label(r)}: lost signals (join exchange + storm), bots incomplete`, {
-      app: `${lost.toLocaleString('en-US')} lost, ${incomplete} incomplete`,
-      target: '0',
-      result: verdict(lost === 0 && incomplete === 0),
-    }),
+    row(
+      part,
+      `${label(r)}: signals sent / in time / late / refused / duplicates / lost (join + storm); bots incomplete`,
+      {
+        app: `${accountingText(signals)}; ${incomplete} incomplete`,
+        target: '0 lost, 0 duplicates, 0 incomplete',
+        result: verdict(signals.lost === 0 && signals.duplicates === 0 && incomplete === 0),
+      },
+    ),
     row(part, `${label(r)}: heap (warm / cold empty server) / RSS per joined socket`, {
       app: `${fmt(r.server.heapPerJoinedSocketWarmKB, 'KB', 1)} / ${fmt(r.server.heapPerJoinedSocketKB, 'KB', 1)} / ${fmt(r.server.rssPerJoinedSocketKB, 'KB', 1)}`,
       ratio: vs(r.server.heapPerJoinedSocketWarmKB, base?.server.heapPerJoinedSocketWarmKB),
@@ -99,11 +146,15 @@ export function rowsFor(part: string, r: SignalingResult, base: SignalingResult 
   ];
 }
 
+const SIGNALS_NOTE =
+  "signals are counted one by one: each carries its sender's sequence number; bots count what they send, the distinct signals they receive (in time: before the round's 30 s stall timeout; late: after it, while they listen on until nothing moves for 5 s, or 1 s once all are accounted for, at most 60 s), refusals (the server's error events) and duplicates; lost = sent − received − refused, join exchange and storm added up (a join signal that arrives only in the storm counts as late). A bot is incomplete when it had not heard its whole room by the stall timeout.";
+
 const commonNotes = (options: SignalingOptions): string[] => [
   `signaling: bots are socket.io-client over WebSocket (no long-polling), in rooms of ${ROOM_SIZE}; per pair one offer, one answer and 3 candidates each way (SDP ~1.5 KB); ${options.botProcs} bot processes on the same machine as the server(s).`,
   `signaling: ${openFileNote()}.`,
   'signaling: per-address rate limits are off (every bot shares 127.0.0.1); per-socket limits are the defaults; LOG_LEVEL=warn.',
   'signaling: heap is heapUsed after a forced GC in the server process with K joined sockets, minus the same once every bot has left (warm: what the server allocates once, on first use, is not counted per socket) and minus the same before any socket (cold), divided by K; the target judges the warm figure. The server node runs from an esbuild bundle made like `npm start`\'s (no tsx, whose keepNames costs ~256 bytes per named closure). "ratio" compares with the in-memory single node at the same K.',
+  `signaling: ${SIGNALS_NOTE}`,
   'signaling: storm = every room renegotiates at once (all bots send at the same moment); CPU is % of one core over the phase (server; bots in brackets).',
 ];
 
@@ -169,7 +220,7 @@ export async function runRedisPart(
     data,
     notes: [
       `redis: a fresh redis-server per run on a free loopback port (no persistence), stopped after; the server nodes use REDIS_URL; the adapter is named in each row (default: ${ENGINE_LABEL[DEFAULT_ADAPTER_ENGINE]}); with n nodes, bot i connects to node i mod n, so every room spans every node.`,
-      'redis: lost signals = signals owed to bots (every member hears one description and the candidates from every other member) minus signals received, in the join exchange and in the storm; a bot is incomplete when it never heard all of it (30 s stall timeout).',
+      `redis: ${SIGNALS_NOTE}`,
       'redis: membership (cap, names, member list) is one Lua script per join on the same Redis in every row.',
     ],
   };

@@ -1,19 +1,21 @@
 // A bot process: runs a fleet of signaling bots on the orchestrator's orders (IPC).
 // Several of these share the load so that the clients, not only the server, get a core.
+// It counts this process's signals per round (tally.ts); the orchestrator adds them up.
 import { type BotFleet, createFleet } from './bots.ts';
 import type { FromBots, ToBots } from './messages.ts';
+import { createTally } from './tally.ts';
 
 const reply = (message: FromBots): void => {
   process.send?.(message);
 };
 
+const tally = createTally();
 let fleet: BotFleet | null = null;
-let signals = 0;
 let done = 0;
 let total = 0;
 
 const reportWhenDone = (): void => {
-  if (done === total) reply({ type: 'exchanged', signalsReceived: signals, incomplete: fleet?.incomplete() ?? 0 });
+  if (done === total) reply({ type: 'exchanged', signalsReceived: tally.counts().inTime });
 };
 
 process.on('message', (raw) => {
@@ -21,13 +23,10 @@ process.on('message', (raw) => {
   switch (message.type) {
     case 'setup':
       total = message.bots.length;
-      fleet = createFleet(message.bots, {
+      fleet = createFleet(message.bots, tally, {
         onDone() {
           done++;
           reportWhenDone();
-        },
-        onSignal() {
-          signals++;
         },
       });
       reply({ type: 'ready' });
@@ -36,7 +35,7 @@ process.on('message', (raw) => {
       void fleet?.connect(message.concurrency).then((result) => reply({ type: 'connected', ...result }));
       break;
     case 'join':
-      signals = 0;
+      tally.startRound();
       done = 0;
       void fleet?.join(message.startAt, message.rate).then((result) => {
         reply({ type: 'joined', ...result });
@@ -45,7 +44,7 @@ process.on('message', (raw) => {
       });
       break;
     case 'reset':
-      signals = 0;
+      tally.startRound();
       done = 0;
       fleet?.reset();
       reply({ type: 'reset' });
@@ -53,18 +52,29 @@ process.on('message', (raw) => {
     case 'storm':
       fleet?.storm();
       break;
+    case 'deadline':
+      tally.markDeadline();
+      break;
     case 'stats': {
       const cpu = process.cpuUsage();
       const memory = process.memoryUsage();
       reply({ type: 'stats', stats: { cpuMicros: cpu.user + cpu.system, rss: memory.rss, heapUsed: memory.heapUsed } });
       break;
     }
-    case 'progress':
+    case 'count':
       reply({
-        type: 'progress',
-        signalsReceived: signals,
+        type: 'count',
+        counts: tally.counts(),
         incomplete: fleet?.incomplete() ?? 0,
         firstIncomplete: fleet?.describeIncomplete() ?? null,
+        pendingOffers: fleet?.pendingOffers() ?? 0,
+        disconnected: fleet?.disconnectedIds() ?? [],
+      });
+      break;
+    case 'between':
+      reply({
+        type: 'between',
+        ...(fleet?.betweenConnected(new Set(message.disconnected)) ?? { sent: 0, received: 0 }),
       });
       break;
     case 'close':

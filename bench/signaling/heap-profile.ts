@@ -113,6 +113,7 @@ const before = await snapshot(server, 'empty');
 const specs: BotSpec[] = Array.from({ length: clients }, (_, i) => ({
   roomId: `room${String(Math.floor(i / 6)).padStart(17, '0')}`,
   url: `http://127.0.0.1:${port}`,
+  node: 0,
   expectPeers: Math.min(6, clients - Math.floor(i / 6) * 6) - 1,
   order: i,
 }));

@@ -1,9 +1,12 @@
 // The IPC messages between the signaling benchmark (orchestrator) and its bot processes.
 
+import type { SignalCounts } from './tally.ts';
+
 export interface BotSpec {
   readonly roomId: string;
-  /** Which server node this bot connects to. */
+  /** Which server node this bot connects to, and its index (signals are counted per hop). */
   readonly url: string;
+  readonly node: number;
   /** Members of its room besides itself: the exchange is complete when all were heard. */
   readonly expectPeers: number;
   /** Place in the global join order (joins are paced: startAt + order / rate). */
@@ -16,8 +19,12 @@ export type ToBots =
   | { type: 'join'; startAt: number; rate: number }
   | { type: 'reset' }
   | { type: 'storm' }
+  /** The round's stall timeout passed: what arrives from now on is late. */
+  | { type: 'deadline' }
   | { type: 'stats' }
-  | { type: 'progress' }
+  | { type: 'count' }
+  /** Signals between bots that kept their connection (none of `disconnected`). */
+  | { type: 'between'; disconnected: string[] }
   | { type: 'close' };
 
 export interface ProcessStats {
@@ -32,8 +39,18 @@ export type FromBots =
   | { type: 'reset' }
   | { type: 'connected'; ok: number; failed: number; firstError: string | null }
   | { type: 'joined'; latenciesMs: number[]; errors: number; firstError: string | null }
-  | { type: 'exchanged'; signalsReceived: number; incomplete: number }
-  | { type: 'progress'; signalsReceived: number; incomplete: number; firstIncomplete: string | null }
+  /** Every bot of the process heard every member: signals received by then. */
+  | { type: 'exchanged'; signalsReceived: number }
+  | {
+      type: 'count';
+      counts: SignalCounts;
+      incomplete: number;
+      firstIncomplete: string | null;
+      pendingOffers: number;
+      /** Peer ids of its bots whose connection closed without the bench asking. */
+      disconnected: string[];
+    }
+  | { type: 'between'; sent: number; received: number }
   | { type: 'stats'; stats: ProcessStats };
 
 export type ToServer =
@@ -45,4 +62,16 @@ export type ToServer =
 export type FromServer =
   | { type: 'listening'; port: number }
   | { type: 'snapshot'; path: string }
-  | { type: 'stats'; stats: ProcessStats & { heapTotal: number; external: number; sockets: number } };
+  | { type: 'stats'; stats: ServerStats };
+
+export interface ServerStats extends ProcessStats {
+  readonly heapTotal: number;
+  readonly external: number;
+  readonly sockets: number;
+  /** Signals the node accepted and relayed (roomlink_signals_relayed_total). */
+  readonly signalsRelayed: number;
+  /** Signals it refused (roomlink_rejected_events_total for 'signal'). */
+  readonly signalsRefused: number;
+  /** Connections its guard cut off, by reason (roomlink_connections_cut_total). */
+  readonly connectionsCut: Record<string, number>;
+}

@@ -6,14 +6,16 @@
 //   storm    every room renegotiates at once: the relay's throughput in signals/s
 // Heap is read after a forced GC in the server process: before any socket, with K idle
 // sockets, and with K joined ones.
+// Signals are counted exactly (tally.ts): after each round (finished, or stalled at its
+// timeout) the bots keep listening until nothing moves, and lost = sent − received − refused.
 import { randomBytes } from 'node:crypto';
 import { buildServer } from '../../scripts/build-server.ts';
 import { type AdapterEngine, DEFAULT_ADAPTER_ENGINE } from '../../server/adapter.ts';
 import { summarize } from '../stats.ts';
 import { type Child, startChild } from './child.ts';
-import type { BotSpec, FromBots, FromServer, ProcessStats, ToBots, ToServer } from './messages.ts';
+import type { BotSpec, FromBots, FromServer, ProcessStats, ServerStats, ToBots, ToServer } from './messages.ts';
 import { type RedisServer, startRedis } from './redis.ts';
-import { CANDIDATES_PER_PEER } from './sdp.ts';
+import { activityOf, addByKey, emptyCounts, lostOf, mergeCounts, type SignalCounts } from './tally.ts';
 
 export const ROOM_SIZE = 6;
 /**
@@ -36,6 +38,13 @@ const CONNECT_CONCURRENCY = 50;
 const SETTLE_MS = 500;
 /** A round not finished this long after its last join (or the storm's start) has stalled. */
 const STALL_TIMEOUT_MS = 30_000;
+/** After a round, the bots listen on until nothing was sent or received for this long... */
+const GRACE_QUIET_MS = 5_000;
+/** ...or this long once every signal sent is accounted for (a duplicate may still come)... */
+const GRACE_QUIET_ACCOUNTED_MS = 1_000;
+/** ...but no longer than this after the round ended. */
+const GRACE_CAP_MS = 60_000;
+const GRACE_POLL_MS = 250;
 
 export interface SignalingRun {
   clients: number;
@@ -65,15 +74,14 @@ export interface SignalingResult {
     errors: number;
     firstError: string | null;
   };
-  /** lostSignals: signals owed to bots that never arrived (expected minus received, at least 0). */
-  exchange: { ms: number; signals: number; expectedSignals: number; lostSignals: number; incompleteBots: number };
+  /** signals: received by the end of the round (every bot done, or the stall timeout). */
+  exchange: { ms: number; signals: number; incompleteBots: number; accounting: SignalAccounting };
   storm: {
     ms: number;
     signals: number;
-    expectedSignals: number;
-    lostSignals: number;
     perSecond: number;
     incompleteBots: number;
+    accounting: SignalAccounting;
   } | null;
   server: {
     baseHeapMB: number;
@@ -93,9 +101,29 @@ export interface SignalingResult {
   bots: { cpuJoinPct: number; cpuStormPct: number | null };
 }
 
+/** One round's signals, counted by the bots, at the end of the grace. */
+export interface SignalAccounting extends SignalCounts {
+  /** sent − received (in time + late) − refused. */
+  lost: number;
+  /** Accepted and relayed by the server nodes in the round (their own counter). */
+  relayed: number;
+  /** Refused by the server nodes (their own counter; the bots count the 'error' events). */
+  refusedByServer: number;
+  /** Connections the nodes' guards cut off in the round, by reason. */
+  cutByServer: Record<string, number>;
+  /** How long the bots listened on after the round ended. */
+  graceMs: number;
+  /** Bots still missing something at the end of the grace. */
+  incompleteAfterGrace: number;
+  /**
+   * Signals between bots that both kept their connection through the round: what is lost
+   * here is lost by the relay, not with a connection that died (refusals are in `refused`).
+   */
+  betweenConnected: { sent: number; received: number };
+}
+
 type ServerChild = Child<ToServer, FromServer>;
 type BotChild = Child<ToBots, FromBots>;
-type ServerStats = Extract<FromServer, { type: 'stats' }>['stats'];
 
 const roomId = (): string => randomBytes(16).toString('base64url').slice(0, 21);
 
@@ -137,6 +165,9 @@ async function serverStats(nodes: readonly ServerChild[], gc: boolean): Promise<
     heapTotal: sum.heapTotal + s.heapTotal,
     external: sum.external + s.external,
     sockets: sum.sockets + s.sockets,
+    signalsRelayed: sum.signalsRelayed + s.signalsRelayed,
+    signalsRefused: sum.signalsRefused + s.signalsRefused,
+    connectionsCut: addByKey(sum.connectionsCut, s.connectionsCut),
   }));
 }
 
@@ -165,6 +196,7 @@ function plan(clients: number, urls: readonly string[], procs: number): BotSpec[
     perProc[i % procs]?.push({
       roomId: rooms[room] ?? '',
       url: urls[i % urls.length] ?? '',
+      node: i % urls.length,
       expectPeers: size - 1,
       order: i,
     });
@@ -172,44 +204,130 @@ function plan(clients: number, urls: readonly string[], procs: number): BotSpec[
   return perProc;
 }
 
-/** Signals one full exchange carries without glare: every member sends each other one description and candidates. */
-function expectedSignals(clients: number): number {
-  let total = 0;
-  for (let start = 0; start < clients; start += ROOM_SIZE) {
-    const size = Math.min(ROOM_SIZE, clients - start);
-    total += size * (size - 1) * (1 + CANDIDATES_PER_PEER);
-  }
-  return total;
+type Counted = Extract<FromBots, { type: 'count' }>;
+
+async function countAll(bots: readonly BotChild[]): Promise<Counted[]> {
+  return Promise.all(
+    bots.map(async (bot) => {
+      const reply = bot.next('count', 60_000);
+      bot.send({ type: 'count' });
+      return reply;
+    }),
+  );
 }
 
-/** Waits for every bot process to finish the round; one that stalls reports its progress instead. */
-async function allExchanged(
+interface RoundEnd {
+  /** performance.now() when every bot was done, or at the stall timeout. */
+  at: number;
+  /** Signals received by then. */
+  signals: number;
+  /** Bots not done at the stall timeout (0 when the round finished). */
+  incomplete: number;
+}
+
+interface OpenRound {
+  /** Every bot process reported all its bots done, or the stall timeout passed. */
+  ended: Promise<RoundEnd>;
+  /** After the end: listens on until nothing moves (the grace), then adds up the counts. */
+  settle(): Promise<SignalAccounting>;
+}
+
+/**
+ * Opens a round before its first signal: at the stall timeout (timeoutMs from now) the bots
+ * are told that what arrives from then on is late; the round is over for the timing at that
+ * point or when every bot is done, and for the counting once the grace ends.
+ */
+function openRound(
   bots: readonly BotChild[],
+  nodes: readonly ServerChild[],
+  before: ServerStats,
   timeoutMs: number,
-): Promise<{ signals: number; incomplete: number; at: number }> {
-  const results = await Promise.all(
-    bots.map((bot) =>
-      bot.next('exchanged', timeoutMs).then(
-        (m) => ({ ...m, at: performance.now() }),
-        async () => {
-          const at = performance.now();
-          const reply = bot.next('progress', 60_000);
-          bot.send({ type: 'progress' });
-          const progress = await reply;
-          console.warn(
-            `    exchange stalled: ${progress.incomplete} bots incomplete; ${progress.firstIncomplete ?? ''}`,
-          );
-          return { signalsReceived: progress.signalsReceived, incomplete: progress.incomplete, at };
-        },
+): OpenRound {
+  const start = performance.now();
+  const deadline = setTimeout(() => {
+    for (const bot of bots) bot.send({ type: 'deadline' });
+  }, timeoutMs);
+  const ended = (async (): Promise<RoundEnd> => {
+    const done = await Promise.all(
+      bots.map((bot) =>
+        bot.next('exchanged', timeoutMs).then(
+          (m) => ({ signals: m.signalsReceived, at: performance.now() }),
+          () => null,
+        ),
       ),
-    ),
-  );
+    );
+    let signals = done.reduce((sum, d) => sum + (d?.signals ?? 0), 0);
+    if (!done.includes(null)) return { at: Math.max(...done.map((d) => d?.at ?? start)), signals, incomplete: 0 };
+    // Stalled: the deadline has been sent (same timeout); what the stalled processes had then.
+    const counted = await countAll(bots);
+    let incomplete = 0;
+    counted.forEach((c, p) => {
+      if (done[p] === null) signals += c.counts.inTime;
+      incomplete += c.incomplete;
+    });
+    const first = counted.find((c) => c.firstIncomplete !== null)?.firstIncomplete ?? '';
+    console.warn(`    round stalled: ${incomplete} bots incomplete at the ${timeoutMs / 1000} s timeout; ${first}`);
+    return { at: start + timeoutMs, signals, incomplete };
+  })();
   return {
-    signals: results.reduce((sum, r) => sum + r.signalsReceived, 0),
-    incomplete: results.reduce((sum, r) => sum + r.incomplete, 0),
-    at: Math.max(...results.map((r) => r.at)),
+    ended,
+    async settle() {
+      await ended;
+      const grace = await listenOn(bots);
+      clearTimeout(deadline);
+      const after = await serverStats(nodes, false);
+      const between = await Promise.all(
+        bots.map(async (bot) => {
+          const reply = bot.next('between', 60_000);
+          bot.send({ type: 'between', disconnected: grace.disconnected });
+          return reply;
+        }),
+      );
+      return {
+        ...grace.counts,
+        lost: lostOf(grace.counts),
+        relayed: after.signalsRelayed - before.signalsRelayed,
+        refusedByServer: after.signalsRefused - before.signalsRefused,
+        cutByServer: subtractByKey(after.connectionsCut, before.connectionsCut),
+        graceMs: grace.ms,
+        incompleteAfterGrace: grace.incomplete,
+        betweenConnected: {
+          sent: between.reduce((sum, b) => sum + b.sent, 0),
+          received: between.reduce((sum, b) => sum + b.received, 0),
+        },
+      };
+    },
   };
 }
+
+/** Polls the bot processes until their counts stand still (see GRACE_*); returns the last. */
+async function listenOn(
+  bots: readonly BotChild[],
+): Promise<{ counts: SignalCounts; incomplete: number; disconnected: string[]; ms: number }> {
+  const start = performance.now();
+  let activity = -1;
+  let movedAt = start;
+  for (;;) {
+    const counted = await countAll(bots);
+    const counts = counted.reduce((sum, c) => mergeCounts(sum, c.counts), emptyCounts());
+    const incomplete = counted.reduce((sum, c) => sum + c.incomplete, 0);
+    const pending = counted.reduce((sum, c) => sum + c.pendingOffers, 0);
+    const now = performance.now();
+    if (activityOf(counts) !== activity) {
+      activity = activityOf(counts);
+      movedAt = now;
+    }
+    const quietMs = lostOf(counts) === 0 ? GRACE_QUIET_ACCOUNTED_MS : GRACE_QUIET_MS;
+    const settled = pending === 0 && now - movedAt >= quietMs;
+    if (settled || now - start >= GRACE_CAP_MS) {
+      return { counts, incomplete, disconnected: counted.flatMap((c) => c.disconnected), ms: now - start };
+    }
+    await sleep(GRACE_POLL_MS);
+  }
+}
+
+const subtractByKey = (a: Record<string, number>, b: Record<string, number>): Record<string, number> =>
+  Object.fromEntries(Object.entries(a).map(([key, n]) => [key, n - (b[key] ?? 0)]));
 
 const cpuPct = (micros: number, ms: number): number => (ms > 0 ? (micros / 1000 / ms) * 100 : Number.NaN);
 const kb = (bytes: number): number => bytes / 1024;
@@ -259,14 +377,15 @@ export async function runSignaling(run: SignalingRun): Promise<SignalingResult> 
     const startAt = Date.now() + 200;
     const joinStart = performance.now() + 200;
     const joinedReplies = bots.map((bot) => bot.next('joined', joinSeconds * 1000 + 60_000));
-    const exchanged = allExchanged(bots, joinSeconds * 1000 + STALL_TIMEOUT_MS);
+    const exchangeRound = openRound(bots, nodes, serverBefore, joinSeconds * 1000 + STALL_TIMEOUT_MS);
     for (const bot of bots) bot.send({ type: 'join', startAt, rate: run.joinRate });
     const joined = await Promise.all(joinedReplies);
     const joinEnd = performance.now();
-    const exchange = await exchanged;
+    const exchange = await exchangeRound.ended;
     const serverAfterJoin = await serverStats(nodes, false);
     const botsAfterJoin = await botStats(bots);
     const exchangeMs = exchange.at - joinStart;
+    const exchangeAccounting = await exchangeRound.settle();
     const latencies = joined.flatMap((j) => j.latenciesMs);
     const lat = summarize(latencies);
     const joinErrors = joined.reduce((sum, j) => sum + j.errors, 0);
@@ -288,19 +407,18 @@ export async function runSignaling(run: SignalingRun): Promise<SignalingResult> 
       const serverBeforeStorm = await serverStats(nodes, false);
       const botsBeforeStorm = await botStats(bots);
       const stormStart = performance.now();
-      const stormDone = allExchanged(bots, STALL_TIMEOUT_MS);
+      const stormRound = openRound(bots, nodes, serverBeforeStorm, STALL_TIMEOUT_MS);
       for (const bot of bots) bot.send({ type: 'storm' });
-      const result = await stormDone;
+      const result = await stormRound.ended;
       const stormMs = result.at - stormStart;
       const serverAfterStorm = await serverStats(nodes, false);
       const botsAfterStorm = await botStats(bots);
       storm = {
         ms: stormMs,
         signals: result.signals,
-        expectedSignals: expectedSignals(run.clients),
-        lostSignals: Math.max(0, expectedSignals(run.clients) - result.signals),
         perSecond: result.signals / (stormMs / 1000),
         incompleteBots: result.incomplete,
+        accounting: await stormRound.settle(),
       };
       stormCpu = {
         server: cpuPct(serverAfterStorm.cpuMicros - serverBeforeStorm.cpuMicros, stormMs),
@@ -343,9 +461,8 @@ export async function runSignaling(run: SignalingRun): Promise<SignalingResult> 
       exchange: {
         ms: exchangeMs,
         signals: exchange.signals,
-        expectedSignals: expectedSignals(run.clients),
-        lostSignals: Math.max(0, expectedSignals(run.clients) - exchange.signals),
         incompleteBots: exchange.incomplete,
+        accounting: exchangeAccounting,
       },
       storm,
       server: {

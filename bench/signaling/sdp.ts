@@ -1,8 +1,11 @@
 // Synthetic but realistic signaling payloads: an SDP of the size Chromium sends for one
 // data channel (~1.3 KB with the fingerprint, ICE credentials and SCTP lines), and host
 // candidates as Chromium formats them. The server parses their shape and relays them; it
-// never interprets SDP, so their content only has to be of the right size and form.
+// never interprets SDP, so their content only has to be of the right size and form. Each
+// carries its tag (tally.ts): an `a=x-bench-signal:` line in the SDP, an extension
+// attribute at the end of the candidate (RFC 8839 allows unknown ones).
 import { randomBytes } from 'node:crypto';
+import { formatTag, type SignalTag } from './tally.ts';
 
 export const CANDIDATES_PER_PEER = 3;
 
@@ -10,7 +13,7 @@ const hex = (bytes: number): string =>
   [...randomBytes(bytes)].map((b) => b.toString(16).padStart(2, '0').toUpperCase()).join(':');
 const token = (length: number): string => randomBytes(length).toString('base64url').slice(0, length);
 
-export function syntheticSdp(type: 'offer' | 'answer'): string {
+export function syntheticSdp(type: 'offer' | 'answer', tag: SignalTag): string {
   const session = BigInt.asUintN(63, randomBytes(8).readBigUInt64BE()).toString();
   const lines = [
     'v=0',
@@ -30,6 +33,7 @@ export function syntheticSdp(type: 'offer' | 'answer'): string {
     'a=mid:0',
     'a=sctp-port:5000',
     'a=max-message-size:262144',
+    `a=x-bench-signal:${formatTag(tag)}`,
   ];
   // Padding to ~1.5 KB: what a description weighs once a few candidates are inline or an
   // app adds media sections; the relay's cost grows with the bytes, so err on the heavy side.
@@ -37,7 +41,10 @@ export function syntheticSdp(type: 'offer' | 'answer'): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
-export function syntheticCandidate(n: number): {
+export function syntheticCandidate(
+  n: number,
+  tag: SignalTag,
+): {
   candidate: string;
   sdpMid: string;
   sdpMLineIndex: number;
@@ -46,7 +53,7 @@ export function syntheticCandidate(n: number): {
   const priority = 2_122_260_223 - n * 256;
   const port = 40_000 + Math.floor(Math.random() * 20_000);
   return {
-    candidate: `candidate:${randomBytes(4).readUInt32BE()} 1 udp ${priority} 10.77.${n}.${1 + (n % 2)} ${port} typ host generation 0 ufrag ${token(4)} network-id ${n + 1}`,
+    candidate: `candidate:${randomBytes(4).readUInt32BE()} 1 udp ${priority} 10.77.${n}.${1 + (n % 2)} ${port} typ host generation 0 ufrag ${token(4)} network-id ${n + 1} x-bench-signal ${formatTag(tag)}`,
     sdpMid: '0',
     sdpMLineIndex: 0,
     usernameFragment: token(4),

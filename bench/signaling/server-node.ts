@@ -1,12 +1,13 @@
 // One roomlink signaling node for the benchmark: the real server (createApp, configured
 // from the environment exactly as server.ts is), in a process of its own so that its heap,
 // RSS and CPU belong to it alone. It answers the orchestrator's IPC: stats (after a forced
-// GC when asked: run with --expose-gc) and close.
+// GC when asked: run with --expose-gc; with the node's signal counters) and close.
 import { writeHeapSnapshot } from 'node:v8';
 import { ADAPTER_ENGINES, type AdapterEngine } from '../../server/adapter.ts';
 import { createApp } from '../../server/app.ts';
 import { parseConfig } from '../../server/config.ts';
 import type { FromServer, ToServer } from './messages.ts';
+import { signalCounters } from './server-counters.ts';
 
 const reply = (message: FromServer): void => {
   process.send?.(message);
@@ -29,7 +30,7 @@ reply({ type: 'listening', port });
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
-process.on('message', (raw) => {
+process.on('message', async (raw) => {
   const message = raw as ToServer;
   if (message.type === 'stats') {
     if (message.gc && gc) {
@@ -38,6 +39,7 @@ process.on('message', (raw) => {
     }
     const cpu = process.cpuUsage();
     const memory = process.memoryUsage();
+    const signals = await signalCounters(app.metrics.registry);
     reply({
       type: 'stats',
       stats: {
@@ -47,6 +49,9 @@ process.on('message', (raw) => {
         heapTotal: memory.heapTotal,
         external: memory.external,
         sockets: app.io.engine.clientsCount,
+        signalsRelayed: signals.relayed,
+        signalsRefused: signals.refused,
+        connectionsCut: signals.cut,
       },
     });
   } else if (message.type === 'snapshot') {
