@@ -333,16 +333,17 @@ test('a closed channel ends the pump as interrupted', async () => {
   assert.equal(await pump.done, 'interrupted');
 });
 
-test('progress is reported at most every 100 ms, with speed and time left, and always at the end', () => {
+test('progress is reported at most every PROGRESS_INTERVAL_MS, with speed and time left, and always at the end', () => {
   let now = 0;
   const meter = createProgressMeter(1000, () => now);
   assert.deepEqual(meter.update(0), { done: 0, total: 1000, speed: 0, secondsLeft: null });
-  now = 50;
+  now = PROGRESS_INTERVAL_MS / 2;
   assert.equal(meter.update(100), null);
   now = PROGRESS_INTERVAL_MS;
   const snapshot = meter.update(100);
-  assert.equal(snapshot?.speed, 1000);
-  assert.equal(snapshot?.secondsLeft, 0.9);
+  const speed = (100 * 1000) / PROGRESS_INTERVAL_MS;
+  assert.equal(snapshot?.speed, speed);
+  assert.equal(snapshot?.secondsLeft, 900 / speed);
   now = PROGRESS_INTERVAL_MS + 1;
   assert.equal(meter.update(1000)?.secondsLeft, 0, 'the last update is never dropped');
 });
