@@ -56,30 +56,43 @@ interface FileWatch {
   states: Record<string, Partial<Record<FileState, number>>>;
 }
 
+interface FileLineLike {
+  getAttribute(name: string): string | null;
+}
+
 interface WatchGlobals {
   __bench: BenchPageApi;
   __fileWatch: FileWatch;
+  /** Every file line seen, oldest first, kept after the page drops it (see watchFiles). */
+  __fileLines: FileLineLike[];
   __benchFiles: { push(file: unknown): void; record(): BulkRecord };
   document: {
     querySelector(selector: string): (EventTargetLike & { files?: ArrayLike<unknown> | null }) | null;
-    querySelectorAll(selector: string): ArrayLike<{ getAttribute(name: string): string | null }>;
+    querySelectorAll(selector: string): ArrayLike<FileLineLike>;
     createElement(tag: string): EventTargetLike & { type: string; setAttribute(n: string, v: string): void };
     body: { append(node: unknown): void };
   };
   MutationObserver: new (
     callback: () => void,
-  ) => { observe(target: unknown, options: { attributes: boolean; subtree: boolean; childList: boolean }): void };
+  ) => { observe(target: unknown, options: { attributes: boolean; subtree?: boolean; childList?: boolean }): void };
 }
 interface EventTargetLike {
   addEventListener(type: string, listener: () => void, capture?: boolean): void;
 }
 
-/** Runs in an app page: stamps the pick and every file line's states, on the pages' clock. */
+/**
+ * Runs in an app page: stamps the pick and every file line's states, on the pages' clock.
+ * The page keeps its newest 2,000 lines only, and the chat during a slow transfer (a line
+ * every 50 ms for over 100 s) pushes the file's line off it; the app still updates the
+ * line's element, so each one is remembered and observed on its own.
+ */
 function watchFiles(): void {
   const g = globalThis as unknown as WatchGlobals;
   if (g.__fileWatch) return;
   const watch: FileWatch = { pickedAt: null, states: {} };
   g.__fileWatch = watch;
+  const known: FileLineLike[] = [];
+  g.__fileLines = known;
   g.document.querySelector('[data-testid=file-input]')?.addEventListener(
     'change',
     () => {
@@ -87,20 +100,26 @@ function watchFiles(): void {
     },
     true,
   );
+  const observer = new g.MutationObserver(() => stamp());
   const stamp = () => {
     const at = g.__bench.now();
-    const lines = g.document.querySelectorAll('[data-testid=message][data-kind=file]');
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i];
-      const id = line?.getAttribute('data-file-id');
-      const state = line?.getAttribute('data-state') as FileState | null;
+    const shown = g.document.querySelectorAll('[data-testid=message][data-kind=file]');
+    for (let i = 0; i < shown.length; i++) {
+      const line = shown[i];
+      if (!line || known.includes(line)) continue;
+      known.push(line);
+      observer.observe(line, { attributes: true });
+    }
+    for (const line of known) {
+      const id = line.getAttribute('data-file-id');
+      const state = line.getAttribute('data-state') as FileState | null;
       if (!id || !state) continue;
       const seen = watch.states[id] ?? {};
       seen[state] ??= at;
       watch.states[id] = seen;
     }
   };
-  new g.MutationObserver(stamp).observe(g.document.querySelector('#messages'), {
+  observer.observe(g.document.querySelector('#messages'), {
     attributes: true,
     subtree: true,
     childList: true,
@@ -158,9 +177,8 @@ async function appTransfer(sender: Page, receiver: Page, path: string, bytes: nu
         [sender, receiver].map((page) =>
           page.evaluate(() => {
             const g = globalThis as unknown as WatchGlobals;
-            const lines = g.document.querySelectorAll('[data-testid=message][data-kind=file]');
             const bars = g.document.querySelectorAll('[data-testid=file-progress]');
-            const state = lines[lines.length - 1]?.getAttribute('data-state');
+            const state = g.__fileLines.at(-1)?.getAttribute('data-state');
             return `${state} at ${bars[bars.length - 1]?.getAttribute('value') ?? '?'} bytes`;
           }),
         ),
@@ -251,12 +269,7 @@ function chatUntilFileDone(sender: Page, prefix: string): Promise<number> {
     async ({ prefix, interval }) => {
       const g = globalThis as unknown as WatchGlobals;
       const finalStates = ['verified', 'corrupt', 'declined', 'cancelled'];
-      const lines = () => g.document.querySelectorAll('[data-testid=message][data-kind=file]');
-      const done = () => {
-        const list = lines();
-        const newest = list[list.length - 1];
-        return list.length > 0 && finalStates.includes(newest?.getAttribute('data-state') ?? '');
-      };
+      const done = () => finalStates.includes(g.__fileLines.at(-1)?.getAttribute('data-state') ?? '');
       let sent = 0;
       while (!done()) {
         await g.__bench.sendPaced(1, interval, prefix);

@@ -1,9 +1,11 @@
 // The bare baseline for file throughput, inside the bare page: a data channel of its own per
-// transfer, fed by roomlink's own pump (client/files/pump.ts) — the same 64 KiB chunks, the
-// same reads from the file and the same bufferedAmountLowThreshold backpressure — but with
-// nothing else: no offer, no hashing, no receiver window or acks, no disk on the other side.
-// The receiver only counts bytes and stamps the end marker.
-import { startPump } from '../../client/files/pump.ts';
+// transfer, fed by roomlink's own pump (client/files/pump.ts) — the same chunks, the same
+// reads from the file, the same limit on what is on the way (the receiver's arrival marks)
+// and the same bufferedAmountLowThreshold backpressure — but with nothing else: no offer, no
+// hashing, no stored-bytes window or acks, no disk on the other side. The receiver only
+// counts bytes, marks them as roomlink's does, and stamps the end marker.
+import { ARRIVAL_MARK_EVERY_BYTES, startPump } from '../../client/files/pump.ts';
+import { encodeArrivalMark } from '../../protocol/channel/files.ts';
 import type { BulkRecord } from './files-record.ts';
 import { now } from './shared.ts';
 
@@ -21,6 +23,7 @@ export function createBulk(links: () => Iterable<RTCPeerConnection>) {
 
   function receive(channel: RTCDataChannel): void {
     channel.binaryType = 'arraybuffer';
+    let marked = 0;
     channel.addEventListener('message', ({ data }) => {
       if (typeof data === 'string') {
         record.doneAt = now();
@@ -29,6 +32,10 @@ export function createBulk(links: () => Iterable<RTCPeerConnection>) {
       record.firstAt ??= now();
       // Each chunk is an 8-byte offset header and its payload (encodeChunk).
       record.received += (data as ArrayBuffer).byteLength - 8;
+      if (record.received - marked >= ARRIVAL_MARK_EVERY_BYTES) {
+        marked = record.received;
+        channel.send(encodeArrivalMark(marked));
+      }
     });
   }
 

@@ -49,7 +49,7 @@ export async function runFilesPart(env: BrowserBenchEnv, sizes: FilesSizes): Pro
     part: 'files',
     data: { sizes, ...data },
     notes: [
-      `files: two persistent Chromium profiles (OPFS on disk); a ${size} random file on disk picked with file-input (setInputFiles) until the receiver shows it verified, against the bare page pushing the same file on a data channel of its own with roomlink's pump (same 64 KiB chunks, reads and bufferedamountlow backpressure) and no offer, hash, acks or disk. "bytes flowing" starts when the receiver shows transferring (app) or the channel opens (bare). Chat lines every 50 ms during the app's transfer, against 60 sent idle before it. Then ${large}: heap by the DevTools protocol (Runtime.getHeapUsage, the page's main thread, after a GC for the baseline), RSS summed over each browser's renderer processes from /proc, sampled every 250 ms.`,
+      `files: two persistent Chromium profiles (OPFS on disk); a ${size} random file on disk picked with file-input (setInputFiles) until the receiver shows it verified, against the bare page pushing the same file on a data channel of its own with roomlink's pump (same chunks and reads, the same limit on bytes on the way by the receiver's arrival marks, the same bufferedamountlow backpressure) and no offer, hash, stored-bytes acks or disk. "bytes flowing" starts when the receiver shows transferring (app) or the channel opens (bare). Chat lines every 50 ms during the app's transfer, against 60 sent idle before it. Then ${large}: heap by the DevTools protocol (Runtime.getHeapUsage, the page's main thread, after a GC for the baseline), RSS summed over each browser's renderer processes from /proc, sampled every 250 ms.`,
     ],
     rows: [
       row(

@@ -1,7 +1,7 @@
 // What the hashing worker does (hash-worker.ts wires it to the worker's messages), kept free
 // of worker globals so a unit test can drive it: SHA-256 of bytes sent to it in order, or of
-// a whole file it reads slice by slice itself. Either way the page's main thread never hashes.
-import { createHasher, HASH_READ_BYTES } from './hash.ts';
+// a whole file it reads itself. Either way the page's main thread never hashes.
+import { createHasher, hashInOrder } from './hash.ts';
 
 /** Page → worker. */
 export type HashRequest =
@@ -20,16 +20,11 @@ export function createHashService(reply: (message: HashReply) => void): (request
   async function hashWholeFile(file: Blob): Promise<void> {
     const whole = createHasher();
     try {
-      for (let offset = 0; offset < file.size; offset += HASH_READ_BYTES) {
-        if (cancelled) return reply({ kind: 'digest', hex: null });
-        const end = Math.min(file.size, offset + HASH_READ_BYTES);
-        whole.update(new Uint8Array(await file.slice(offset, end).arrayBuffer()));
-        reply({ kind: 'progress', done: end });
-      }
+      for await (const done of hashInOrder(file, whole, () => cancelled)) reply({ kind: 'progress', done });
     } catch {
       return reply({ kind: 'digest', hex: null }); // moved or changed on disk since it was picked
     }
-    reply({ kind: 'digest', hex: await whole.hex() });
+    reply({ kind: 'digest', hex: cancelled ? null : await whole.hex() });
   }
 
   return (request) => {

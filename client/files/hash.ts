@@ -9,8 +9,8 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { HashReply, HashRequest } from './hash-service.ts';
 
-/** Bytes read and hashed per step of a whole file. */
-export const HASH_READ_BYTES = 256 * 1024;
+/** Progress of a whole file's hash is reported each time this many more bytes are hashed. */
+export const HASH_PROGRESS_BYTES = 4 * 1024 * 1024;
 /** Where the build puts the worker (scripts/build-client.ts). */
 const WORKER_URL = '/hash-worker.js';
 
@@ -91,7 +91,7 @@ export async function createFileHasher(): Promise<Hasher> {
   };
 }
 
-/** Reads the file slice by slice (never whole), reporting bytes hashed so far; null if cancelled or unreadable. */
+/** Reads the file in order (never whole), reporting bytes hashed so far; null if cancelled or unreadable. */
 export async function hashFile(
   file: Blob,
   progress: (done: number) => void = () => {},
@@ -109,11 +109,38 @@ export async function hashFile(
     if (hex !== 'failed') return cancelled() ? null : hex;
   }
   const hasher = createHasher();
-  for (let offset = 0; offset < file.size; offset += HASH_READ_BYTES) {
-    if (cancelled()) return null;
-    const end = Math.min(file.size, offset + HASH_READ_BYTES);
-    hasher.update(new Uint8Array(await file.slice(offset, end).arrayBuffer()));
-    progress(end);
+  try {
+    for await (const done of hashInOrder(file, hasher, cancelled)) progress(done);
+  } catch {
+    return null;
   }
-  return hasher.hex();
+  return cancelled() ? null : hasher.hex();
+}
+
+/**
+ * Feeds the whole file to `hasher` in order, yielding the bytes hashed so far every
+ * HASH_PROGRESS_BYTES and at the end; stops early once cancelled. It reads the file as a
+ * stream: slice by slice, each read is a round trip to the browser's blob store (256 KiB
+ * slices read 28 MiB/s here, the stream 170 MiB/s), and a large file waited on its hash.
+ * Throws when the file cannot be read.
+ */
+export async function* hashInOrder(file: Blob, hasher: Hasher, cancelled: () => boolean): AsyncGenerator<number> {
+  const reader = file.stream().getReader();
+  let done = 0;
+  let reported = 0;
+  try {
+    while (!cancelled()) {
+      const next = await reader.read();
+      if (next.done) break;
+      hasher.update(next.value);
+      done += next.value.byteLength;
+      if (done - reported >= HASH_PROGRESS_BYTES) {
+        reported = done;
+        yield done;
+      }
+    }
+    if (done > reported && !cancelled()) yield done;
+  } finally {
+    void reader.cancel().catch(() => {});
+  }
 }

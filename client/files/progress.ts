@@ -1,7 +1,11 @@
 // Progress of one transfer as the line shows it: bytes done of total, speed and time left,
-// at most PROGRESS_INTERVAL_MS apart (ten times a second) however fast chunks arrive.
-/** Updates closer together than this are dropped (the last one, at completion, never is). */
-export const PROGRESS_INTERVAL_MS = 100;
+// at most PROGRESS_INTERVAL_MS apart (four times a second) however fast chunks arrive.
+/**
+ * Updates closer together than this are dropped (the last one, at completion, never is).
+ * Each one lays out and paints the line on both pages, whose main threads also take the
+ * transfer's chunks and the chat: ten a second cost more than a bar moving smoothly is worth.
+ */
+export const PROGRESS_INTERVAL_MS = 250;
 /** Weight of the newest sample in the smoothed speed. */
 const SPEED_SMOOTHING = 0.3;
 

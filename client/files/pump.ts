@@ -1,21 +1,38 @@
 // The sending side of one transfer to one member: reads the file in slices (never whole)
-// and puts chunks on the transfer's own channel while two limits allow — the channel's
-// buffer (bufferedAmountLowThreshold / bufferedamountlow, so the browser never queues much)
-// and the receiver's window (bytes sent but not yet confirmed stored, so a slow disk on the
-// other side never makes it hold much in memory). Then it says how many bytes it sent.
-import { encodeChannelMessage, encodeChunk } from '../../protocol/index.ts';
+// and puts chunks on the transfer's own channel while three limits allow:
+// - what is on the way: bytes sent that the receiver has not yet taken off the channel (its
+//   arrival marks). Everything between our send() and its page — the SCTP queue, packets in
+//   flight, the receiver's task queue — is a queue that a chat line sent now waits behind,
+//   whichever channel it goes on; keeping it to a few tens of ms of data keeps chat prompt;
+// - the channel's buffer (bufferedAmountLowThreshold / bufferedamountlow), a bound that holds
+//   even against a receiver whose marks lie;
+// - the receiver's window (bytes sent but not yet confirmed stored, so a slow disk on the
+//   other side never makes it hold much in memory).
+// Then it says how many bytes it sent.
+import { decodeArrivalMark, encodeChannelMessage, encodeChunk } from '../../protocol/index.ts';
 
-/** Payload bytes per chunk (plus an 8-byte header): well under every browser's message limit. */
-export const CHUNK_BYTES = 64 * 1024;
+/**
+ * Payload bytes per chunk (plus an 8-byte header). Without message interleaving SCTP sends a
+ * message whole before the next one on any channel: a chat line can wait for the rest of the
+ * chunk being sent, so chunks are small.
+ */
+export const CHUNK_BYTES = 16 * 1024;
 /** Bytes read from the file at a time, then cut into chunks. */
 const READ_BYTES = 1024 * 1024;
 /**
- * Stop filling the channel above this; go on when it drains to the low mark. Small, because
- * what waits here also waits ahead of chat on the link (measured at load ~25: chat p50
- * during a transfer 1.1–1.3 s with 4 MiB / 1 MiB marks, 0.7 s with these).
+ * Bytes sent that the receiver has not yet taken off the channel, at most. Enough to keep
+ * the link busy across a round trip of the marks, and little enough that what a chat line
+ * waits behind passes in a few ms.
  */
-export const CHANNEL_HIGH_WATER = 1024 * 1024;
-export const CHANNEL_LOW_WATER = 256 * 1024;
+export const ON_THE_WAY_BYTES = 128 * 1024;
+/** The receiver marks what it has taken at least this often (a fraction of ON_THE_WAY_BYTES). */
+export const ARRIVAL_MARK_EVERY_BYTES = 32 * 1024;
+/**
+ * Stop filling the channel above this; go on when it drains to the low mark. With marks
+ * from an honest receiver the channel never holds more than ON_THE_WAY_BYTES.
+ */
+export const CHANNEL_HIGH_WATER = 256 * 1024;
+export const CHANNEL_LOW_WATER = 64 * 1024;
 /** Bytes sent but not confirmed stored by the receiver, at most. */
 export const RECEIVER_WINDOW = 16 * 1024 * 1024;
 
@@ -26,7 +43,9 @@ export interface ChunkChannel {
   bufferedAmountLowThreshold: number;
   send(data: ArrayBuffer | string): void;
   addEventListener(type: 'bufferedamountlow' | 'close', listener: () => void): void;
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
   removeEventListener(type: 'bufferedamountlow' | 'close', listener: () => void): void;
+  removeEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
 }
 
 export interface PumpOptions {
@@ -54,6 +73,9 @@ export interface Pump {
 export function startPump(options: PumpOptions): Pump {
   const { channel, file } = options;
   let stopped = false;
+  let position = options.from;
+  /** Bytes the receiver has taken off this channel (its latest mark; never past what we sent). */
+  let taken = options.from;
   let wake: (() => void) | null = null;
   const poke = () => {
     const resume = wake;
@@ -61,21 +83,32 @@ export function startPump(options: PumpOptions): Pump {
     resume?.();
   };
   channel.bufferedAmountLowThreshold = CHANNEL_LOW_WATER;
+  const marked = ({ data }: { data: unknown }) => {
+    const mark = decodeArrivalMark(data);
+    if (mark === null || mark <= taken) return;
+    taken = Math.min(mark, position);
+    poke();
+  };
   channel.addEventListener('bufferedamountlow', poke);
   channel.addEventListener('close', poke);
+  channel.addEventListener('message', marked);
 
   const live = () => !stopped && channel.readyState === 'open';
-  const blocked = (position: number) =>
-    channel.bufferedAmount > CHANNEL_HIGH_WATER || position - options.confirmed() > RECEIVER_WINDOW;
+  const blocked = () =>
+    position - taken >= ON_THE_WAY_BYTES ||
+    channel.bufferedAmount > CHANNEL_HIGH_WATER ||
+    position - options.confirmed() > RECEIVER_WINDOW;
 
   async function run(): Promise<PumpOutcome> {
-    let position = options.from;
+    // The next block is read while this one goes out: with little on the way, a read that
+    // the channel waited for would leave the link idle.
+    let reading = readFrom(position);
     while (position < file.size) {
-      const end = Math.min(file.size, position + READ_BYTES);
-      const block = await read(position, end);
-      if (block === null) return 'unreadable';
+      const block = await reading;
+      if (block === null || block.byteLength === 0) return 'unreadable';
+      reading = readFrom(position + block.byteLength);
       for (let at = 0; at < block.byteLength; at += CHUNK_BYTES) {
-        while (live() && blocked(position)) await new Promise<void>((resolve) => (wake = resolve));
+        while (live() && blocked()) await new Promise<void>((resolve) => (wake = resolve));
         if (!live()) return 'interrupted';
         channel.send(encodeChunk(position, block.subarray(at, at + CHUNK_BYTES)));
         position += Math.min(CHUNK_BYTES, block.byteLength - at);
@@ -87,9 +120,10 @@ export function startPump(options: PumpOptions): Pump {
     return 'sent';
   }
 
-  async function read(start: number, end: number): Promise<Uint8Array | null> {
+  async function readFrom(start: number): Promise<Uint8Array | null> {
+    if (start >= file.size) return new Uint8Array();
     try {
-      return new Uint8Array(await file.slice(start, end).arrayBuffer());
+      return new Uint8Array(await file.slice(start, Math.min(file.size, start + READ_BYTES)).arrayBuffer());
     } catch {
       return null; // the file was moved or changed on disk since it was picked
     }
@@ -101,6 +135,7 @@ export function startPump(options: PumpOptions): Pump {
     .finally(() => {
       channel.removeEventListener('bufferedamountlow', poke);
       channel.removeEventListener('close', poke);
+      channel.removeEventListener('message', marked);
     });
   return {
     poke,

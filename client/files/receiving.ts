@@ -5,6 +5,7 @@
 // last byte received.
 import {
   type CancelReason,
+  encodeArrivalMark,
   type FileOffer,
   type MessageOf,
   parseChannelMessage,
@@ -16,6 +17,7 @@ import { createFileHasher } from './hash.ts';
 import { createIncoming, type Incoming, type IncomingResult } from './incoming.ts';
 import { type FileLine, type FileState, isFinal, type ShowFileLine } from './line.ts';
 import { createProgressMeter, type ProgressMeter } from './progress.ts';
+import { ARRIVAL_MARK_EVERY_BYTES } from './pump.ts';
 import type { SinkOpener } from './sink.ts';
 
 /** Files at most this large start at once; larger ones wait for the receiver (default). */
@@ -60,6 +62,13 @@ const FAILURE_TEXT: Record<Exclude<IncomingResult, { ok: true }>['reason'], stri
   'out-of-range': 'corrupted, discarded: the sender sent a chunk out of range',
   'storage-failed': 'could not be saved on this device',
 };
+
+/** send() throws when the channel is closing; the close handler takes it from there. */
+function sendQuietly(channel: RTCDataChannel, data: ArrayBuffer): void {
+  try {
+    channel.send(data);
+  } catch {}
+}
 
 export function createReceiving(options: ReceivingOptions) {
   const concurrent = options.concurrent ?? DEFAULT_CONCURRENT_TRANSFERS;
@@ -205,6 +214,7 @@ export function createReceiving(options: ReceivingOptions) {
     record.channel?.close();
     record.channel = channel;
     channel.binaryType = 'arraybuffer';
+    let marked = incoming.received;
     channel.addEventListener('message', ({ data }) => {
       if (typeof data === 'string') {
         const message = parseChannelMessage(data);
@@ -212,6 +222,11 @@ export function createReceiving(options: ReceivingOptions) {
         return;
       }
       incoming.chunk(data);
+      // Taken off the channel: the sender may put more on the way (pump.ts).
+      if (!incoming.finished && incoming.received - marked >= ARRIVAL_MARK_EVERY_BYTES) {
+        marked = incoming.received;
+        sendQuietly(channel, encodeArrivalMark(marked));
+      }
       const snapshot = record.meter.update(incoming.received);
       if (snapshot && !incoming.finished) record.line.progress(snapshot);
     });

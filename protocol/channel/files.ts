@@ -1,7 +1,8 @@
 // Files between two members. The control messages below travel on the chat channel (and
 // `file:end` on the transfer's own channel, after its last chunk); the bytes travel as
-// binary chunks on a data channel of their own per transfer, labelled `file:<id>`, so a
-// transfer never holds up chat. Everything here is as untrusted as any peer message: the
+// binary chunks on a data channel of their own per transfer, labelled `file:<id>`, and the
+// receiver answers on that channel with arrival marks (how many bytes it has taken), which
+// keep what is on the way short, so a transfer never holds up chat. Everything here is as untrusted as any peer message: the
 // schemas bound every field, and the receiver still checks what the bytes do against what
 // the offer said (size, range, SHA-256).
 import * as z from 'zod/mini';
@@ -83,6 +84,24 @@ export function decodeChunk(frame: unknown): Chunk | null {
   const offset = new DataView(frame).getFloat64(0);
   if (!Number.isSafeInteger(offset) || offset < 0) return null;
   return { offset, bytes: new Uint8Array(frame, CHUNK_HEADER_BYTES) };
+}
+
+/**
+ * An arrival mark, receiver → sender on the transfer's channel: the receiver has taken every
+ * byte before `bytes` off the channel (not yet stored: that is file:ack). 8 bytes, a
+ * big-endian float64, like a chunk's header.
+ */
+export function encodeArrivalMark(bytes: number): ArrayBuffer {
+  const frame = new ArrayBuffer(CHUNK_HEADER_BYTES);
+  new DataView(frame).setFloat64(0, bytes);
+  return frame;
+}
+
+/** The byte count of an arrival mark, or null when the frame is not one. */
+export function decodeArrivalMark(frame: unknown): number | null {
+  if (!(frame instanceof ArrayBuffer) || frame.byteLength !== CHUNK_HEADER_BYTES) return null;
+  const bytes = new DataView(frame).getFloat64(0);
+  return Number.isSafeInteger(bytes) && bytes >= 0 ? bytes : null;
 }
 
 export function fileChannelLabel(id: string): string {

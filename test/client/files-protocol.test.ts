@@ -1,9 +1,12 @@
 // The files wire format: offers and answers parse only when well formed (and never throw),
-// chunk frames round-trip and reject garbage, and hostile names come out safe.
+// chunk frames and arrival marks round-trip and reject garbage, and hostile names come out
+// safe.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
+  decodeArrivalMark,
   decodeChunk,
+  encodeArrivalMark,
   encodeChunk,
   fileChannelLabel,
   isPreviewableType,
@@ -85,6 +88,24 @@ test('frames that are not chunks decode to null', () => {
   assert.equal(decodeChunk(frame(1.5)), null);
   assert.equal(decodeChunk(frame(Number.NaN)), null);
   assert.equal(decodeChunk(frame(2 ** 60)), null);
+});
+
+test('an arrival mark round-trips, and anything else is not one', () => {
+  assert.equal(decodeArrivalMark(encodeArrivalMark(0)), 0);
+  assert.equal(decodeArrivalMark(encodeArrivalMark(3 * 65_536)), 196_608);
+  const mark = (bytes: number, length = 8) => {
+    const buffer = new ArrayBuffer(length);
+    new DataView(buffer).setFloat64(0, bytes);
+    return buffer;
+  };
+  assert.equal(decodeArrivalMark(mark(5, 16)), null, 'a chunk, not a mark');
+  assert.equal(decodeArrivalMark(new ArrayBuffer(7)), null);
+  assert.equal(decodeArrivalMark('8'), null);
+  assert.equal(decodeArrivalMark(new Uint8Array(8)), null);
+  assert.equal(decodeArrivalMark(mark(-1)), null);
+  assert.equal(decodeArrivalMark(mark(0.5)), null);
+  assert.equal(decodeArrivalMark(mark(Number.POSITIVE_INFINITY)), null);
+  assert.equal(decodeArrivalMark(mark(2 ** 60)), null);
 });
 
 test('file channel labels carry the transfer id and nothing else', () => {

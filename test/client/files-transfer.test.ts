@@ -8,14 +8,16 @@ import { createHasher, hashFile } from '../../client/files/hash.ts';
 import { ACK_EVERY_BYTES, createIncoming, type IncomingResult } from '../../client/files/incoming.ts';
 import { createProgressMeter, PROGRESS_INTERVAL_MS } from '../../client/files/progress.ts';
 import {
+  ARRIVAL_MARK_EVERY_BYTES,
   CHANNEL_HIGH_WATER,
   CHUNK_BYTES,
   type ChunkChannel,
+  ON_THE_WAY_BYTES,
   RECEIVER_WINDOW,
   startPump,
 } from '../../client/files/pump.ts';
 import { createMemorySink, type Sink } from '../../client/files/sink.ts';
-import { decodeChunk, encodeChunk, parseChannelMessage } from '../../protocol/index.ts';
+import { decodeChunk, encodeArrivalMark, encodeChunk, parseChannelMessage } from '../../protocol/index.ts';
 import { until } from '../support.ts';
 
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -144,9 +146,12 @@ test('after a cut the transfer resumes from the last byte received and still ver
   assert.equal(result()?.ok, true);
 });
 
-/** A stand-in data channel: records what is sent; bufferedAmount is what the test says. */
+/**
+ * A stand-in data channel: records what is sent; bufferedAmount is what the test says, and
+ * so are the receiver's arrival marks (mark()).
+ */
 function fakeChannel() {
-  const listeners = new Map<string, Set<() => void>>();
+  const listeners = new Map<string, Set<(event: { data: unknown }) => void>>();
   const channel = {
     readyState: 'open' as RTCDataChannelState,
     bufferedAmount: 0,
@@ -156,14 +161,25 @@ function fakeChannel() {
       channel.frames.push(data);
       if (typeof data !== 'string') channel.bufferedAmount += data.byteLength;
     },
-    addEventListener: (type: string, listener: () => void) => {
+    addEventListener: (type: string, listener: (event: { data: unknown }) => void) => {
       const set = listeners.get(type) ?? new Set();
       set.add(listener);
       listeners.set(type, set);
     },
-    removeEventListener: (type: string, listener: () => void) => void listeners.get(type)?.delete(listener),
+    removeEventListener: (type: string, listener: (event: { data: unknown }) => void) =>
+      void listeners.get(type)?.delete(listener),
     fire: (type: string) => {
-      for (const listener of listeners.get(type) ?? []) listener();
+      for (const listener of listeners.get(type) ?? []) listener({ data: null });
+    },
+    /** The receiver says it has taken `bytes` off the channel. */
+    mark: (bytes: number) => {
+      for (const listener of listeners.get('message') ?? []) listener({ data: encodeArrivalMark(bytes) });
+    },
+    /** Bytes of chunk payload sent so far (from offset `from`). */
+    sentUpTo: (from = 0) => {
+      const last = channel.frames.findLast((frame) => typeof frame !== 'string');
+      const chunk = last === undefined ? null : decodeChunk(last);
+      return chunk ? chunk.offset + chunk.bytes.byteLength : from;
     },
     listening: (type: string) => listeners.get(type)?.size ?? 0,
   };
@@ -186,10 +202,11 @@ test('the pump stops at the receiver window and goes on when acks move it', asyn
     confirmed: () => confirmed,
     sent: () => {},
   });
-  // The channel drains at once; only the window holds the pump.
+  // The channel drains and the receiver takes everything at once; only the window holds the pump.
   const drain = setInterval(() => {
     channel.bufferedAmount = 0;
     channel.fire('bufferedamountlow');
+    channel.mark(channel.sentUpTo());
   }, 1);
   try {
     const held = RECEIVER_WINDOW / CHUNK_BYTES + 1;
@@ -211,7 +228,44 @@ test('the pump stops at the receiver window and goes on when acks move it', asyn
   assert.equal(channel.listening('bufferedamountlow'), 0, 'listeners removed');
 });
 
-test('the pump waits on a full channel for bufferedamountlow', async () => {
+test('the pump keeps at most ON_THE_WAY_BYTES unmarked, and goes on at the next arrival mark', async (t) => {
+  const content = bytesOf(4 * ON_THE_WAY_BYTES);
+  const channel = fakeChannel();
+  const pump = startPump({
+    id: 'V1StGXR8_Z5jdHi6B-myT',
+    file: new Blob([content]),
+    channel,
+    from: 0,
+    confirmed: () => content.byteLength,
+    sent: () => {},
+  });
+  // The channel itself drains at once: only the marks hold the pump.
+  const drain = setInterval(() => {
+    channel.bufferedAmount = 0;
+  }, 1);
+  t.after(() => clearInterval(drain));
+  await until(() => channel.sentUpTo() >= ON_THE_WAY_BYTES, 'the pump put the window on the way', BLOB_READ_MS);
+  for (let i = 0; i < 20; i++) await settle();
+  assert.equal(channel.sentUpTo(), ON_THE_WAY_BYTES, 'then it waits for the receiver');
+  channel.mark(ARRIVAL_MARK_EVERY_BYTES);
+  await until(
+    () => channel.sentUpTo() >= ON_THE_WAY_BYTES + ARRIVAL_MARK_EVERY_BYTES,
+    'the pump went on after a mark',
+    BLOB_READ_MS,
+  );
+  for (let i = 0; i < 20; i++) await settle();
+  assert.equal(channel.sentUpTo(), ON_THE_WAY_BYTES + ARRIVAL_MARK_EVERY_BYTES, 'by what the mark freed');
+  // A mark beyond what was sent counts as what was sent, no more.
+  channel.mark(content.byteLength);
+  await until(() => channel.sentUpTo() >= 2 * ON_THE_WAY_BYTES, 'the pump went on', BLOB_READ_MS);
+  for (let i = 0; i < 20; i++) await settle();
+  assert.equal(channel.sentUpTo(), 2 * ON_THE_WAY_BYTES + ARRIVAL_MARK_EVERY_BYTES);
+  pump.stop();
+  assert.equal(await pump.done, 'interrupted');
+  assert.equal(channel.listening('message'), 0, 'listener removed');
+});
+
+test('the pump waits on a full channel for bufferedamountlow, whatever the receiver marks', async () => {
   const content = bytesOf(12 * 1024 * 1024);
   const channel = fakeChannel();
   const pump = startPump({
@@ -222,18 +276,24 @@ test('the pump waits on a full channel for bufferedamountlow', async () => {
     confirmed: () => content.byteLength,
     sent: () => {},
   });
-  await until(() => channel.bufferedAmount > CHANNEL_HIGH_WATER, 'the pump filled the channel', BLOB_READ_MS);
-  for (let i = 0; i < 20; i++) await settle();
-  const before = channel.frames.length;
-  assert.ok(
-    channel.bufferedAmount > CHANNEL_HIGH_WATER && channel.bufferedAmount <= CHANNEL_HIGH_WATER + CHUNK_BYTES + 8,
-  );
-  assert.ok(before < content.byteLength / CHUNK_BYTES, 'not everything went at once');
-  channel.bufferedAmount = 0;
-  channel.fire('bufferedamountlow');
-  channel.bufferedAmount = 0;
-  await until(() => channel.frames.length > before, 'the pump went on after bufferedamountlow', BLOB_READ_MS);
-  assert.ok(channel.frames.length > before);
+  // A receiver that says it took everything at once, while nothing leaves the channel.
+  const marking = setInterval(() => channel.mark(content.byteLength), 1);
+  try {
+    await until(() => channel.bufferedAmount > CHANNEL_HIGH_WATER, 'the pump filled the channel', BLOB_READ_MS);
+    for (let i = 0; i < 20; i++) await settle();
+    const before = channel.frames.length;
+    assert.ok(
+      channel.bufferedAmount > CHANNEL_HIGH_WATER && channel.bufferedAmount <= CHANNEL_HIGH_WATER + CHUNK_BYTES + 8,
+    );
+    assert.ok(before < content.byteLength / CHUNK_BYTES, 'not everything went at once');
+    channel.bufferedAmount = 0;
+    channel.fire('bufferedamountlow');
+    channel.bufferedAmount = 0;
+    await until(() => channel.frames.length > before, 'the pump went on after bufferedamountlow', BLOB_READ_MS);
+    assert.ok(channel.frames.length > before);
+  } finally {
+    clearInterval(marking);
+  }
   pump.stop();
   assert.equal(await pump.done, 'interrupted');
 });
@@ -273,16 +333,17 @@ test('a closed channel ends the pump as interrupted', async () => {
   assert.equal(await pump.done, 'interrupted');
 });
 
-test('progress is reported at most every 100 ms, with speed and time left, and always at the end', () => {
+test('progress is reported at most every PROGRESS_INTERVAL_MS, with speed and time left, and always at the end', () => {
   let now = 0;
   const meter = createProgressMeter(1000, () => now);
   assert.deepEqual(meter.update(0), { done: 0, total: 1000, speed: 0, secondsLeft: null });
-  now = 50;
+  now = PROGRESS_INTERVAL_MS / 2;
   assert.equal(meter.update(100), null);
   now = PROGRESS_INTERVAL_MS;
   const snapshot = meter.update(100);
-  assert.equal(snapshot?.speed, 1000);
-  assert.equal(snapshot?.secondsLeft, 0.9);
+  const speed = (100 * 1000) / PROGRESS_INTERVAL_MS;
+  assert.equal(snapshot?.speed, speed);
+  assert.equal(snapshot?.secondsLeft, 900 / speed);
   now = PROGRESS_INTERVAL_MS + 1;
   assert.equal(meter.update(1000)?.secondsLeft, 0, 'the last update is never dropped');
 });
