@@ -1,13 +1,16 @@
 // Accessibility of the room page: an axe-core scan (every rule axe runs by default, best
 // practices included) finds nothing in light and dark, on a desktop and on a phone, with a
 // live room around it (a member, a chat long enough to scroll, a long name), with the
-// phone's people panel and the QR dialog open. One room serves all four combinations:
-// setting up a room is the slow part, and the scans do not change it.
+// phone's people panel and the QR dialog open — and with what issue 11 added on the page:
+// a history block (Alice joins late), reaction chips and the open picker, the private-to
+// bar, and the typing line. One room serves all four combinations: setting up a room is the
+// slow part, and the scans do not change it. Dark mode is checked to be dark, not only clean.
 
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, sharedTest as test } from './support/fixtures.ts';
-import { openRoom, sendMessage, waitForMesh, waitForMessage } from './support/users.ts';
+import { chatLine, react, reactionChip, waitForHistory } from './support/history.ts';
+import { newRoomLink, openUser, sendMessage, type User, waitForMesh, waitForMessage } from './support/users.ts';
 
 const screens = {
   desktop: { width: 1280, height: 800 },
@@ -26,25 +29,71 @@ async function violations(page: Page, label: string): Promise<string[]> {
   );
 }
 
+/** Relative luminance (WCAG) of a computed CSS colour such as "rgb(18, 21, 27)". */
+function luminance(color: string): number {
+  const [r, g, b] = (color.match(/[\d.]+/g) ?? []).slice(0, 3).map((part) => {
+    const c = Number(part) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * (r ?? 0) + 0.7152 * (g ?? 0) + 0.0722 * (b ?? 0);
+}
+
+/** The page's background and text colours, as the browser computed them. */
+async function pageColors(page: Page): Promise<{ background: string; text: string }> {
+  return page.evaluate(() => {
+    const scope = globalThis as unknown as {
+      document: { body: object };
+      getComputedStyle(node: object): { backgroundColor: string; color: string };
+    };
+    const style = scope.getComputedStyle(scope.document.body);
+    return { background: style.backgroundColor, text: style.color };
+  });
+}
+
+/** Bob types a key, and Alice's page says he is typing (a typist is shown for a few seconds). */
+async function typingShown(alice: User, bob: User): Promise<void> {
+  await bob.page.getByTestId('message-input').press('a');
+  await expect(alice.page.getByTestId('typing')).toHaveText(/is typing…$/);
+}
+
 test('axe finds no violation on the room page: light and dark, desktop and phone', async ({ server, browsers }) => {
   // Two users joining and six scans on a shared two-core machine.
   test.setTimeout(240_000);
-  const [alice, bob] = await openRoom(browsers, server.url, ['Alice', 'Bartholomew the Unreachable']);
-  if (!alice || !bob) throw new Error('openRoom returned fewer users');
-  await waitForMesh([alice, bob]);
-  const page = alice.page;
+  // Bartholomew is there first and says something: Alice, joining later, gets it as history.
+  const link = newRoomLink(server.url);
+  const bob = await openUser(await browsers.newContext({ label: 'bob' }), link, 'Bartholomew the Unreachable');
   const line = { from: bob.id, text: 'hello from Bartholomew' };
   await sendMessage(bob.page, line.text);
+  const alice = await openUser(await browsers.newContext({ label: 'alice' }), link, 'Alice');
+  await waitForMesh([alice, bob]);
+  await waitForHistory(alice.page, 1);
+  const page = alice.page;
+  await expect(chatLine(page, bob.id, line.text)).toHaveAttribute('data-history', 'true');
   // Enough lines that the chat scrolls: a scrollable list must be reachable by keyboard.
   for (let i = 1; i <= 20; i++) await sendMessage(page, `line ${i} of a chat long enough to scroll`);
   await waitForMessage(page, line);
-  await waitForMessage(bob.page, { from: alice.id, text: 'line 20 of a chat long enough to scroll' });
+  const last = 'line 20 of a chat long enough to scroll';
+  await waitForMessage(bob.page, { from: alice.id, text: last });
+  // Reactions on the history line and on Alice's newest line.
+  await react(page, bob.id, line.text, 'party');
+  await react(bob.page, alice.id, last, 'thumbs up');
+  await expect(reactionChip(page, bob.id, line.text, '🎉')).toHaveAttribute('data-count', '1');
+  await expect(reactionChip(page, alice.id, last, '👍')).toHaveAttribute('data-count', '1');
+  // Private to Bartholomew: the composer says so.
+  await page.locator(`[data-testid=peer][data-peer-id="${bob.id}"]`).click();
+  await expect(page.getByTestId('private-recipient')).toBeVisible();
 
   const found: string[] = [];
   for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    // The page follows the system: a dark background with light text in dark, and back.
+    const colors = await pageColors(page);
+    const [background, text] = [luminance(colors.background), luminance(colors.text)];
+    if (scheme === 'dark') expect(background, `dark background, not ${colors.background}`).toBeLessThan(0.05);
+    else expect(background, `light background, not ${colors.background}`).toBeGreaterThan(0.8);
+    expect(Math.abs(background - text), `text ${colors.text} on ${colors.background}`).toBeGreaterThan(0.5);
     for (const [screenName, viewport] of Object.entries(screens)) {
       const combo = `${scheme} ${screenName}`;
-      await page.emulateMedia({ colorScheme: scheme });
       await page.setViewportSize(viewport);
       if (screenName === 'phone') {
         // Open, the panel shows everything the closed page shows (toggle, chat) and more.
@@ -57,7 +106,13 @@ test('axe finds no violation on the room page: light and dark, desktop and phone
           (list: { scrollHeight: number; clientHeight: number }) => list.scrollHeight > list.clientHeight,
         ),
       ).toBe(true);
+      // Scanned with the picker open on the history line and Bartholomew typing.
+      await chatLine(page, bob.id, line.text).getByTestId('react-button').click();
+      await expect(page.getByTestId('reaction-picker')).toBeVisible();
+      await typingShown(alice, bob);
       found.push(...(await violations(page, combo)));
+      await page.keyboard.press('Escape');
+      await expect(page.getByTestId('reaction-picker')).toHaveCount(0);
       if (screenName === 'phone') {
         await page.getByTestId('people-toggle').click();
         await expect(page.getByTestId('name-input')).toBeHidden();

@@ -6,14 +6,29 @@ import { randomBytes } from 'node:crypto';
 import type { Locator, Page } from '@playwright/test';
 import type { BrowserPool } from './support/browser.ts';
 import { expect, sharedTest as test } from './support/fixtures.ts';
+import { sendMany } from './support/history.ts';
 import { openUser, sendMessage, shareLink, type User, waitForMesh, waitForMessage } from './support/users.ts';
 import { controlVisibility, setHidden } from './support/visibility.ts';
 
+interface TabsOptions {
+  /** Users with a browser of their own, to freeze (BrowserPool.freeze). */
+  readonly freezable?: readonly string[];
+  /** An init script (plain JavaScript) per user, run before the page's own. */
+  readonly scripts?: Readonly<Record<string, string>>;
+}
+
 /** Like openRoom, with every user's tab under the test's control (see visibility.ts). */
-async function openRoomWithTabs(browsers: BrowserPool, serverUrl: string, names: readonly string[]): Promise<User[]> {
+async function openRoomWithTabs(
+  browsers: BrowserPool,
+  serverUrl: string,
+  names: readonly string[],
+  options: TabsOptions = {},
+): Promise<User[]> {
   const contextFor = async (name: string) => {
-    const context = await browsers.newContext({ label: name });
+    const context = await browsers.newContext({ label: name, freezable: options.freezable?.includes(name) ?? false });
     await controlVisibility(context);
+    const script = options.scripts?.[name];
+    if (script !== undefined) await context.addInitScript(script);
     return context;
   };
   const [first, ...rest] = names;
@@ -33,14 +48,46 @@ function lineOf(page: Page, from: string, text: string): Locator {
   return page.locator(`[data-testid=message][data-from="${from}"]`).filter({ hasText: text });
 }
 
-test('typing shows on the other pages, names two typists, and clears when sent or after 5 s idle', async ({
+/**
+ * In the page before its script: stamps (performance.now) every typing message that arrives
+ * on a chat channel, and every change of the typing indicator, in one log.
+ */
+const typingLogScript = `(() => {
+  const log = [];
+  window.__typingLog = log;
+  const original = RTCPeerConnection.prototype.createDataChannel;
+  RTCPeerConnection.prototype.createDataChannel = function (label, init) {
+    const channel = original.call(this, label, init);
+    // Added before the page's own listener: a message is logged before the page acts on it.
+    channel.addEventListener('message', (event) => {
+      if (typeof event.data !== 'string' || !event.data.startsWith('{"t":"typing"')) return;
+      log.push({ at: performance.now(), kind: JSON.parse(event.data).active ? 'start' : 'stop' });
+    });
+    return channel;
+  };
+  document.addEventListener('DOMContentLoaded', () => {
+    const typing = document.querySelector('[data-testid=typing]');
+    new MutationObserver(() => log.push({ at: performance.now(), kind: 'shown', text: typing.textContent })).observe(
+      typing, { childList: true, characterData: true, subtree: true });
+  });
+})()`;
+
+interface TypingLogEntry {
+  at: number;
+  kind: 'start' | 'stop' | 'shown';
+  text?: string;
+}
+
+test('typing shows on the other pages, names two typists, then "several", and clears when sent or by each typist’s stop 5 s after its last key', async ({
   server,
   browsers,
 }) => {
-  // Three browsers and several phases: a mesh of three alone can take a minute on a busy CI.
+  // Four browsers and several phases: a mesh alone can take a minute on a busy CI.
   test.slow();
-  const [alice, bob, carol] = await openRoomWithTabs(browsers, server.url, ['alice', 'bob', 'carol']);
-  if (!alice || !bob || !carol) throw new Error('fewer users');
+  const [alice, bob, carol, dave] = await openRoomWithTabs(browsers, server.url, ['alice', 'bob', 'carol', 'dave'], {
+    scripts: { alice: typingLogScript },
+  });
+  if (!alice || !bob || !carol || !dave) throw new Error('fewer users');
   const typingOnAlice = alice.page.getByTestId('typing');
   await expect(typingOnAlice).toHaveText('');
 
@@ -52,25 +99,40 @@ test('typing shows on the other pages, names two typists, and clears when sent o
   await carol.page.getByTestId('message-input').pressSequentially('me too');
   await expect(typingOnAlice).toHaveText(/^(bob and carol|carol and bob) are typing…$/);
 
-  // Neither sends: 5 s after their last key each stops by itself.
+  // A third typist, while the first two go on typing.
+  await Promise.all([
+    dave.page.getByTestId('message-input').pressSequentially('and me'),
+    bob.page.getByTestId('message-input').press('g'),
+    carol.page.getByTestId('message-input').press('!'),
+  ]);
+  await expect(typingOnAlice).toHaveText('Several people are typing…');
+
+  // Nobody sends: 5 s after their last key each sends a stop, and the indicator clears on
+  // the stops — not on the 8 s expiry meant for stops that are lost.
   await expect(typingOnAlice).toHaveText('', { timeout: 20_000 });
+  const log = await alice.page.evaluate(() => (globalThis as unknown as { __typingLog: TypingLogEntry[] }).__typingLog);
+  const clearedAt = log.findLast((entry) => entry.kind === 'shown' && entry.text === '')?.at ?? Number.NaN;
+  const stops = log.filter((entry) => entry.kind === 'stop' && entry.at <= clearedAt);
+  expect(stops.length, 'a stop from each of the three typists before the indicator cleared').toBe(3);
   await expect(alice.page.locator('[data-testid=message][data-kind=chat]')).toHaveCount(0);
 
   // Typing again, then sending: cleared at once, the line arrives.
-  await bob.page.getByTestId('message-input').pressSequentially('ght, done');
+  await bob.page.getByTestId('message-input').pressSequentially('ht, done');
   await expect(typingOnAlice).toHaveText('bob is typing…');
   await bob.page.getByTestId('message-input').press('Enter');
   await waitForMessage(alice.page, { from: bob.id, text: 'half a thought, done' });
   await expect(typingOnAlice).toHaveText('');
 });
 
-test('receipts count up to "delivered to all", then "read by k" as tabs show the line; reactions round-trip', async ({
+test('receipts count up to "delivered to all", then "read by k" as tabs show the line, and only lines on screen; "delivered to 1 of 2" while a member is frozen; reactions round-trip', async ({
   server,
   browsers,
 }) => {
   // Three browsers and several phases: a mesh of three alone can take a minute on a busy CI.
   test.slow();
-  const [alice, bob, carol] = await openRoomWithTabs(browsers, server.url, ['alice', 'bob', 'carol']);
+  const [alice, bob, carol] = await openRoomWithTabs(browsers, server.url, ['alice', 'bob', 'carol'], {
+    freezable: ['carol'],
+  });
   if (!alice || !bob || !carol) throw new Error('fewer users');
   await setHidden(bob.page, true);
   await setHidden(carol.page, true);
@@ -129,7 +191,68 @@ test('receipts count up to "delivered to all", then "read by k" as tabs show the
   await thumbsOn(carol).click();
   await expect(thumbsOn(alice)).toHaveAttribute('data-count', '2');
   await expect(thumbsOn(carol)).toHaveAttribute('aria-pressed', 'true');
+
+  // Read means seen: on Bob's visible tab, lines below the part of the chat he looks at stay
+  // unread until he scrolls to them. (Carol's tab is hidden meanwhile: she reads nothing.)
+  await setHidden(carol.page, true);
+  await bob.page.setViewportSize({ width: 800, height: 500 });
+  const fillers = Array.from({ length: 15 }, (_, i) => `filler ${i} ${tag()}`);
+  await sendMany(alice.page, fillers);
+  await waitForMessage(bob.page, { from: alice.id, text: fillers.at(-1) ?? '' });
+  await scrollToTop(bob.page);
+  const below = [`below the fold, first ${tag()}`, `below the fold, second ${tag()}`] as const;
+  await sendMany(alice.page, below);
+  for (const line of below) await waitForMessage(bob.page, { from: alice.id, text: line });
+  for (const line of below) await expect(lineOf(bob.page, alice.id, line)).not.toBeInViewport();
+  for (const line of below)
+    await expect(lineOf(alice.page, alice.id, line)).toHaveAttribute('data-receipt', 'delivered-all');
+  // The first comes into view (the second stays just under it): it alone is read. Bob's
+  // receipts travel in order, so had the second been read on arrival, it would be by now.
+  await lineOf(bob.page, alice.id, below[0]).evaluate((line) =>
+    (line as unknown as { scrollIntoView(options: object): void }).scrollIntoView({ block: 'end' }),
+  );
+  await expect(lineOf(bob.page, alice.id, below[1])).not.toBeInViewport();
+  await expect(lineOf(alice.page, alice.id, below[0])).toHaveAttribute('data-receipt', 'read');
+  await expect(lineOf(alice.page, alice.id, below[1])).toHaveAttribute('data-receipt', 'delivered-all');
+  await lineOf(bob.page, alice.id, below[1]).scrollIntoViewIfNeeded();
+  await expect(lineOf(alice.page, alice.id, below[1])).toHaveAttribute('data-receipt', 'read');
+
+  // Carol's browser freezes (a closed lid): a line reaches Bob only, "delivered to 1 of 2";
+  // once she is back it reaches her too. (Bob's tab is hidden: nobody reads it.)
+  await setHidden(bob.page, true);
+  browsers.freeze(carol);
+  const whileFrozen = `while carol is away ${tag()}`;
+  await sendMessage(alice.page, whileFrozen);
+  const frozenLine = lineOf(alice.page, alice.id, whileFrozen);
+  await expect(frozenLine).toHaveAttribute('data-receipt', 'delivered-some');
+  await expect(frozenLine.getByTestId('receipt')).toHaveText('delivered to 1 of 2');
+  browsers.thaw(carol);
+  await expect(frozenLine).toHaveAttribute('data-receipt', 'delivered-all');
 });
+
+/** Scrolls the chat to its oldest line, once any pending follow-the-newest scroll has run. */
+async function scrollToTop(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    interface Scroller {
+      scrollTop: number;
+      scrollHeight: number;
+      clientHeight: number;
+      addEventListener(type: string, listener: () => void, options: object): void;
+    }
+    const scope = globalThis as unknown as {
+      document: { getElementById(id: string): Scroller };
+      requestAnimationFrame(callback: () => void): void;
+    };
+    const messages = scope.document.getElementById('messages');
+    // The chat scrolls to the newest line in an animation frame: let those queued run first.
+    await new Promise<void>((resolve) => scope.requestAnimationFrame(resolve));
+    if (messages.scrollHeight <= messages.clientHeight) throw new Error('the chat does not scroll');
+    // The page decides whether to follow new lines in its scroll listener: wait for it.
+    const scrolled = new Promise<void>((resolve) => messages.addEventListener('scroll', resolve, { once: true }));
+    messages.scrollTop = 0;
+    await scrolled;
+  });
+}
 
 test('a URL in a message is a real link that opens apart from the page; markup around it stays text', async ({
   server,
@@ -158,7 +281,7 @@ test('a URL in a message is a real link that opens apart from the page; markup a
   expect(await bob.page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned ?? null)).toBeNull();
 });
 
-test('while the tab is hidden the title counts unread lines; notifications are opt-in and show text only if allowed', async ({
+test('while the tab is hidden the title counts unread lines; notifications are opt-in, only while hidden, and show text only if allowed', async ({
   server,
   browsers,
 }) => {
@@ -208,4 +331,12 @@ test('while the tab is hidden the title counts unread lines; notifications are o
   // Back to the tab: the count goes.
   await setHidden(bob.page, false);
   await expect(bob.page).toHaveTitle(title);
+
+  // Still opted in, text allowed, but looking: a line that arrives now notifies nobody.
+  const before = (await notified()).count;
+  const looking = `while you look again ${tag()}`;
+  await sendMessage(alice.page, looking);
+  await waitForMessage(bob.page, { from: alice.id, text: looking });
+  expect((await notified()).count, 'notifications while the tab is visible').toBe(before);
+  expect(await bob.page.title()).toBe(title);
 });

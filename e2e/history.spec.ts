@@ -1,11 +1,20 @@
 // History for late joiners, peer to peer: the newcomer gets the room's last 200 lines from
 // the members already there, once each, in sender-time order, each checked against its
 // author's own key; a member who alters or invents another member's line in the history it
-// relays is caught.
+// relays is caught, and one who relays more than 200 lines is heard for 200; a line whose
+// author left before the newcomer learned its key shows as relayed, not verified.
 
 import { expect, sharedTest as test } from './support/fixtures.ts';
-import { react, reactionChip, sendMany, shownLines, waitForHistory, waitForLinesFrom } from './support/history.ts';
-import { openRoom, openUser, selfId, shareLink, waitForMesh } from './support/users.ts';
+import {
+  chatLine,
+  react,
+  reactionChip,
+  sendMany,
+  shownLines,
+  waitForHistory,
+  waitForLinesFrom,
+} from './support/history.ts';
+import { openRoom, openUser, selfId, shareLink, waitForMesh, waitForPeers } from './support/users.ts';
 
 // Four browsers and hundreds of lines on two shared cores: room to breathe under load.
 test.setTimeout(240_000);
@@ -70,12 +79,18 @@ test('a late joiner gets exactly the 200 most recent lines, once each, in order,
   await expect(carol.page.locator('[data-testid=message][data-history=true] [data-testid=reaction]')).toHaveCount(2);
 });
 
+/** History lines a member takes from one member per join (protocol/channel/history.ts). */
+const MAX_HISTORY_LINES = 200;
+/** Lines Mallory pads her answer with, past the cap, from an author never in the room. */
+const PADDING = { chunks: 5, linesPerChunk: 50, from: 'ghostwriter1' } as const;
+
 /**
  * Runs in Mallory's page before its script: every history answer she sends is rewritten.
  * The first line by `victim` gets new text (same id and signature); a line is invented in
- * the victim's name (a fresh id, a copied signature); both are counted in __forged.
+ * the victim's name (a fresh id, a copied signature); both are counted in __forged. The last
+ * part of her answer is followed by more parts, with more lines than anyone may relay.
  */
-function forgeHistory(victim: string): void {
+function forgeHistory(victim: string, padding: typeof PADDING): void {
   const g = globalThis as unknown as {
     RTCDataChannel: { prototype: { send(data: unknown): void } };
     __forged: number;
@@ -86,6 +101,7 @@ function forgeHistory(victim: string): void {
     if (typeof data === 'string' && data.includes('"history:lines"')) {
       const message = JSON.parse(data) as {
         lines: Array<{ from: string; name: string; id: string; ts: number; text: string; sig?: string }>;
+        done: boolean;
       };
       const theirs = message.lines.filter((line) => line.from === victim);
       const first = theirs[0];
@@ -97,7 +113,22 @@ function forgeHistory(victim: string): void {
         message.lines.push(invented);
         g.__forged += 2;
       }
-      return send.call(this, JSON.stringify(message));
+      if (!message.done) return send.call(this, JSON.stringify(message));
+      send.call(this, JSON.stringify({ ...message, done: false }));
+      for (let chunk = 0; chunk < padding.chunks; chunk++) {
+        const lines = Array.from({ length: padding.linesPerChunk }, (_, i) => {
+          const n = chunk * padding.linesPerChunk + i;
+          return {
+            from: padding.from,
+            name: 'ghost',
+            id: `ghostline${String(n).padStart(4, '0')}`,
+            ts: 1_000 + n,
+            text: `ghost ${n}`,
+          };
+        });
+        send.call(this, JSON.stringify({ t: 'history:lines', lines, done: chunk === padding.chunks - 1 }));
+      }
+      return;
     }
     return send.call(this, data);
   };
@@ -111,7 +142,9 @@ test('a member who alters or invents another member’s line in the history it r
   if (!alice || !bob) throw new Error('openRoom returned too few users');
   const link = await shareLink(alice.page);
   const malloryContext = await browsers.newContext({ label: 'mallory' });
-  await malloryContext.addInitScript(`(${forgeHistory.toString()})(${JSON.stringify(bob.id)})`);
+  await malloryContext.addInitScript(
+    `(${forgeHistory.toString()})(${JSON.stringify(bob.id)}, ${JSON.stringify(PADDING)})`,
+  );
   const mallory = await openUser(malloryContext, link, 'mallory');
   await waitForMesh([alice, bob, mallory], meshTimeoutMs);
 
@@ -141,9 +174,14 @@ test('a member who alters or invents another member’s line in the history it r
   // Nothing shown as verified that Bob did not say.
   const verifiedTexts = history.filter((line) => line.verified === 'true').map((line) => line.text);
   expect(verifiedTexts.filter((text) => !said.includes(text))).toEqual([]);
+  // Of her answer's 4 + 250 lines, Dave took 200: the padding past them is ignored. (The
+  // ghost never was in the room: its lines can only show as relayed.)
+  const ghost = history.filter((line) => line.from === PADDING.from);
+  expect(ghost.length, 'lines taken from one member').toBe(MAX_HISTORY_LINES - said.length - 1);
+  expect(ghost.every((line) => line.verified === 'relayed')).toBe(true);
 });
 
-test('a member who reloads keeps its key: its earlier lines come back to it, and to a newcomer, as verified', async ({
+test('a member who reloads keeps its key: its earlier lines come back to it, and to a newcomer, as verified; once it left, as relayed', async ({
   server,
   browsers,
 }) => {
@@ -170,4 +208,18 @@ test('a member who reloads keeps its key: its earlier lines come back to it, and
   expect(onCarol.map((line) => [line.from, line.text, line.verified])).toEqual([
     [bob.id, 'said before the reload', 'true'],
   ]);
+
+  // Bob leaves. Carol reloads: her new page never heard Bob's key, so his line, which Alice
+  // relays, shows as relayed by Alice, not as verified.
+  await bob.page.close();
+  await waitForPeers(alice.page, [carol.id]);
+  await carol.page.reload();
+  expect(await selfId(carol.page)).toBe(carol.id);
+  await waitForMesh([alice, carol], meshTimeoutMs);
+  await waitForHistory(carol.page, 1);
+  const relayed = (await shownLines(carol.page)).filter((line) => line.history);
+  expect(relayed.map((line) => [line.from, line.text, line.verified])).toEqual([
+    [bob.id, 'said before the reload', 'relayed'],
+  ]);
+  await expect(chatLine(carol.page, bob.id, 'said before the reload')).toContainText('relayed by alice');
 });

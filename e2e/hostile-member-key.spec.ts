@@ -1,7 +1,10 @@
 // Someone who joins with the room id but without the key (the server's operator could: the
 // id is in its logs) is shown as such and gets no chat from those who hold the key. Its own
-// page says how to get the full link.
+// page says how to get the full link. And a member whose hello announces another signing key
+// than the one its room-key proof covers (as whoever could alter a hello in transit would
+// send, to sign lines in that member's name) fails the proof and gets no chat either.
 
+import { generateKeyPairSync } from 'node:crypto';
 import type { Page } from '@playwright/test';
 import { expect, sharedTest as test } from './support/fixtures.ts';
 import { openRoom, openUser, sendMessage, waitForMesh, waitForMessage, waitForPeers } from './support/users.ts';
@@ -12,14 +15,41 @@ const pending = (page: Page, peerId: string): Promise<number> =>
     peerId,
   );
 
-test('a member without the room key is listed as such and receives no chat', async ({ server, browsers }) => {
+/** A real P-256 public key as hellos carry it (base64url of the raw point), not anyone's here. */
+function strangerKey(): string {
+  const jwk = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({ format: 'jwk' });
+  const point = [Buffer.from([4]), Buffer.from(jwk.x ?? '', 'base64url'), Buffer.from(jwk.y ?? '', 'base64url')];
+  return Buffer.concat(point).toString('base64url');
+}
+
+/** In Mallory's page before its script: every hello it sends carries `key` instead of its own. */
+function swapHelloKey(key: string): void {
+  const scope = globalThis as unknown as { RTCDataChannel: { prototype: { send(data: unknown): void } } };
+  const send = scope.RTCDataChannel.prototype.send;
+  scope.RTCDataChannel.prototype.send = function (this: unknown, data: unknown) {
+    if (typeof data === 'string' && data.startsWith('{"t":"hello"')) {
+      return send.call(this, JSON.stringify({ ...JSON.parse(data), key }));
+    }
+    return send.call(this, data);
+  };
+}
+
+test('a member without the room key is listed as such and receives no chat; a swapped signing key is caught', async ({
+  server,
+  browsers,
+}) => {
   test.setTimeout(150_000);
   const [alice, bob] = await openRoom(browsers, server.url, ['alice', 'bob']);
   if (!alice || !bob) throw new Error('openRoom returned fewer users');
   await waitForMesh([alice, bob]);
   const withoutKey = alice.page.url().replace(/#.*$/, '');
-  const eve = await openUser(await browsers.newContext({ label: 'eve' }), withoutKey, 'eve');
-  await waitForPeers(eve.page, [alice.id, bob.id], 'connected');
+  const malloryContext = await browsers.newContext({ label: 'mallory' });
+  await malloryContext.addInitScript(`(${swapHelloKey.toString()})(${JSON.stringify(strangerKey())})`);
+  const [eve, mallory] = await Promise.all([
+    browsers.newContext({ label: 'eve' }).then((context) => openUser(context, withoutKey, 'eve')),
+    openUser(malloryContext, alice.page.url(), 'mallory'),
+  ]);
+  await waitForPeers(eve.page, [alice.id, bob.id, mallory.id], 'connected');
 
   await expect(eve.page.locator('[data-testid=message][data-kind=system]').first()).toContainText('without its key');
   for (const holder of [alice, bob]) {
@@ -29,10 +59,21 @@ test('a member without the room key is listed as such and receives no chat', asy
     await expect(entry).toHaveAttribute('data-verified', 'unverified');
   }
 
+  // Mallory holds the room key, but her hellos name a key her proof does not cover: the
+  // proof fails on both links (the page that offers first tries one fresh link, which fails
+  // too, and holds her as intercepted).
+  for (const holder of [alice, bob]) {
+    const entry = holder.page.locator(`[data-testid=peer][data-peer-id="${mallory.id}"]`);
+    await expect(entry.locator('.member-reason')).toHaveAttribute('data-reason', /^(room-key-mismatch|intercepted)$/);
+    await expect(entry).toHaveAttribute('data-verified', 'mismatch');
+  }
+
   await sendMessage(alice.page, 'for key holders only');
   await waitForMessage(bob.page, { from: alice.id, text: 'for key holders only' });
-  // Bob has it: it went. To Eve it did not: it waits in Alice's outbox for a proof.
+  // Bob has it: it went. To Eve and Mallory it did not: it waits in Alice's outbox for a proof.
   await expect.poll(() => pending(alice.page, eve.id)).toBe(1);
+  await expect.poll(() => pending(alice.page, mallory.id)).toBe(1);
   await expect.poll(() => pending(alice.page, bob.id)).toBe(0);
   await expect(eve.page.getByTestId('message-text').filter({ hasText: 'for key holders only' })).toHaveCount(0);
+  await expect(mallory.page.getByTestId('message-text').filter({ hasText: 'for key holders only' })).toHaveCount(0);
 });

@@ -1,6 +1,7 @@
 // The page a person sees around the chat (issue 11): a clean first load with an icon, the QR
 // code and share sheet for inviting people, a phone-sized layout where the chat gets the
-// screen, and a taken name answered with a free variant one click away.
+// screen, and a taken name answered with a free variant one click away (or, at the door,
+// given with a notice).
 
 import type { Page } from '@playwright/test';
 import { PNG } from 'pngjs';
@@ -196,7 +197,7 @@ test('on a 360 px phone the chat gets the screen, people and name sit behind a t
   await expect(page.getByTestId('name-input')).toBeVisible();
 });
 
-test('a name already used in the room is refused, and a free variant is offered and taken in one click', async ({
+test('a name already used in the room is refused, and a free variant is offered and taken in one click; at join, given with a notice', async ({
   server,
   browsers,
 }) => {
@@ -226,4 +227,25 @@ test('a name already used in the room is refused, and a free variant is offered 
   await expect(hint).toHaveText('');
   await expect(alice.page.getByTestId('peer')).toHaveText(new RegExp(`^${variant}`));
   await expect(alice.page.getByTestId('message').filter({ hasText: `Bob is now ${variant}` })).toHaveCount(1);
+
+  // At the door too: a newcomer who opens the link as "Alice" joins as a free variant, and
+  // is told so where it shows on any screen (the chat) and by the name field.
+  const second = await openUser(
+    await browsers.newContext({ label: 'alice again' }),
+    await shareLink(alice.page),
+    'Alice',
+  );
+  const self = second.page.getByTestId('self');
+  await expect(self).toHaveText(/^Alice \d+ \(you\)$/);
+  const given = ((await self.textContent()) ?? '').replace(/ \(you\)$/, '');
+  expect(given.toLowerCase(), 'not the variant Bob took').not.toBe(variant.toLowerCase());
+  await expect(second.page.getByTestId('name-input')).toHaveValue(given);
+  const told = `“Alice” is taken in this room, so you are “${given}”.`;
+  await expect(second.page.locator('[data-testid=message][data-kind=system]').filter({ hasText: told })).toHaveCount(1);
+  await expect(second.page.locator('#name-hint')).toContainText(told);
+  for (const user of [alice, bob]) {
+    await expect(user.page.locator(`[data-testid=peer][data-peer-id="${second.id}"]`)).toHaveText(
+      new RegExp(`^${given}`),
+    );
+  }
 });
