@@ -20,6 +20,7 @@ import {
   RELAYABLE_TYPES,
 } from '../protocol/index.ts';
 import type { Announcement } from './announce.ts';
+import { type Bucket, refill } from './budget.ts';
 import { createSlot, defineFeature } from './feature.ts';
 import type { Member, RelayRoute } from './member.ts';
 
@@ -57,11 +58,6 @@ interface Ends {
   drainTimer: ReturnType<typeof setTimeout> | null;
 }
 
-interface Bucket {
-  tokens: number;
-  at: number;
-}
-
 export interface RelayStats {
   /** Messages we sent through a relay, and received through one. */
   sent: number;
@@ -97,13 +93,14 @@ export function createRelay(options: RelayOptions) {
   const wallClock = options.wallClock ?? (() => Date.now());
   /** Ours, per pair, for others (the page's setting; setRate changes it). */
   let rate = options.rate ?? RELAY_RATE;
-  let burst = Math.max(1, rate * BURST_SECONDS);
+  /** A bucket's rate at `perSecond`: its burst is BURST_SECONDS of it. */
+  const bucketRate = (perSecond: number) => ({ perSecond, burst: Math.max(1, perSecond * BURST_SECONDS) });
   const reachSlot = createSlot<Reach>('relay', () => ({ links: new Map(), rate: null }));
   const endsSlot = createSlot<Ends>('relay-ends', () => ({
     sending: Promise.resolve(),
     opening: Promise.resolve(),
     seen: new Map(),
-    bucket: { tokens: burst, at: now() },
+    bucket: { tokens: bucketRate(rate).burst, at: now() },
     drainTimer: null,
   }));
   /** The relay side: one bucket per (from, to) pair we pass messages on for. */
@@ -116,14 +113,7 @@ export function createRelay(options: RelayOptions) {
   /** A direct link that proved the room key (and, with crypto, both sides can prove). */
   const direct = (m: Member): boolean => !m.disposed && m.link.open && m.verification === 'verified';
 
-  function refill(bucket: Bucket, perSecond = rate): void {
-    const t = now();
-    bucket.tokens = Math.min(
-      Math.max(1, perSecond * BURST_SECONDS),
-      bucket.tokens + ((t - bucket.at) / 1000) * perSecond,
-    );
-    bucket.at = t;
-  }
+  const refillAt = (bucket: Bucket, perSecond = rate): void => refill(bucket, bucketRate(perSecond), now());
 
   /** The pace of our messages through this relay: ours, or its own rate if that is lower. */
   const paceThrough = (relay: Member): number => Math.min(rate, relay.slot(reachSlot).rate ?? rate);
@@ -194,7 +184,7 @@ export function createRelay(options: RelayOptions) {
       get writable() {
         if (!direct(relay) || !relay.writable) return false;
         const pace = paceThrough(relay);
-        refill(ends.bucket, pace);
+        refillAt(ends.bucket, pace);
         if (ends.bucket.tokens >= 1) return true;
         scheduleDrain(target, ends, pace);
         return false;
@@ -203,7 +193,7 @@ export function createRelay(options: RelayOptions) {
         // One hop, end-to-end messages only: never link-level, relay, file or call messages.
         const keys = target.announced;
         if (!RELAYABLE_TYPES.has(message.t) || !direct(relay) || keys === null) return false;
-        refill(ends.bucket, paceThrough(relay));
+        refillAt(ends.bucket, paceThrough(relay));
         // The relay counts every piece it passes on: so do we (a split history answer).
         const parts = pieces(message);
         ends.bucket.tokens -= Math.max(1, parts.length);
@@ -251,8 +241,8 @@ export function createRelay(options: RelayOptions) {
 
   /** The relay side's fair share: false when this pair is over its rate. */
   function take(pair: string): boolean {
-    const bucket = pairs.get(pair) ?? { tokens: burst, at: now() };
-    refill(bucket);
+    const bucket = pairs.get(pair) ?? { tokens: bucketRate(rate).burst, at: now() };
+    refillAt(bucket);
     pairs.set(pair, bucket);
     if (bucket.tokens < 1) return false;
     bucket.tokens -= 1;
@@ -358,7 +348,6 @@ export function createRelay(options: RelayOptions) {
     /** A new per-pair rate from the page's settings: kept from now on and told to everyone. */
     setRate(perSecond: number): void {
       rate = perSecond;
-      burst = Math.max(1, rate * BURST_SECONDS);
       refresh();
     },
     stats: (): RelayStats => ({ ...stats }),
