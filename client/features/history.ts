@@ -213,21 +213,22 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
       return;
     }
     const author = present(line.from);
-    if (author && !authors.get(line.from)?.heard && author.key !== null) {
+    if (author && !authors.get(line.from)?.heard) {
+      if (author.key === null) {
+        // Its author is in the room and not linked yet: its hello will tell us its key.
+        const list = waiting.get(line.from) ?? [];
+        const entry: Waiting = {
+          line,
+          relayedBy: relayer.name,
+          timer: setTimeout(() => release(line.from, entry), AUTHOR_KEY_WAIT_MS),
+        };
+        list.push(entry);
+        waiting.set(line.from, list);
+        return;
+      }
       // Not linked yet, but its key came with its join, proven with the room key: checked
       // now, not after the link, which may be the last of the newcomer's to open.
       authors.learn(author);
-    } else if (author && !authors.get(line.from)?.heard) {
-      // Its author is in the room and not linked yet: its hello will tell us its key.
-      const list = waiting.get(line.from) ?? [];
-      const entry: Waiting = {
-        line,
-        relayedBy: relayer.name,
-        timer: setTimeout(() => release(line.from, entry), AUTHOR_KEY_WAIT_MS),
-      };
-      list.push(entry);
-      waiting.set(line.from, list);
-      return;
     }
     ready.push({ line, relayedBy: relayer.name });
   }
