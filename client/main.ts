@@ -293,12 +293,14 @@ const history = createHistory({
 });
 
 let relayEnabled = loadRelayEnabled();
+/** Messages a second we pass on per pair (the setting, or the default). */
+let relayRate = loadRelayRate() ?? RELAY_RATE;
 const relay = createRelay({
   selfId: () => selfId ?? '',
   members: () => mesh.objects(),
   member: (id) => mesh.object(id),
   enabled: () => relayEnabled,
-  rate: loadRelayRate(),
+  rate: relayRate,
   announcement,
   // What came through a relay is charged to its author's budget, as if it came direct.
   deliver(from, message, size) {
@@ -420,17 +422,16 @@ if (relayToggle) {
 }
 const relayRateInput = document.querySelector<HTMLInputElement>('[data-testid="relay-rate"]');
 if (relayRateInput) {
-  relayRateInput.value = String(loadRelayRate() ?? RELAY_RATE);
+  relayRateInput.value = String(relayRate);
   relayRateInput.addEventListener('change', () => {
     const wanted = Math.round(relayRateInput.valueAsNumber);
-    // Out of range or empty: back to what holds.
-    if (!Number.isFinite(wanted) || wanted < RELAY_RATE_RANGE.min || wanted > RELAY_RATE_RANGE.max) {
-      relayRateInput.value = String(loadRelayRate() ?? RELAY_RATE);
-      return;
+    // Out of range or empty: refused, the value that holds stays.
+    if (Number.isFinite(wanted) && wanted >= RELAY_RATE_RANGE.min && wanted <= RELAY_RATE_RANGE.max) {
+      relayRate = wanted;
+      saveRelayRate(relayRate);
+      relay.setRate(relayRate);
     }
-    relayRateInput.value = String(wanted);
-    saveRelayRate(wanted);
-    relay.setRate(wanted);
+    relayRateInput.value = String(relayRate);
   });
 }
 renderCall();
