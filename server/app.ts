@@ -14,6 +14,7 @@ import { MAX_SOCKET_PAYLOAD_BYTES } from '../protocol/limits.ts';
 import type {
   ClientToServerEvents,
   InterServerEvents,
+  PeerInfo,
   ServerToClientEvents,
   SocketData,
 } from '../protocol/signaling.ts';
@@ -31,7 +32,7 @@ import { clientAddress, type TrustFn } from './proxy.ts';
 import { createAddressLimits, createSocketLimiter } from './rate-limit.ts';
 import { createResumeTokens } from './resume.ts';
 import { createMemoryRevocations, createRedisRevocations, type TicketRevocations } from './resume-revocations.ts';
-import { type RoomServer, roomAddress } from './rooms.ts';
+import { peerAddress, type RoomServer, roomAddress } from './rooms.ts';
 import { securityHeaders } from './security.ts';
 import { createSignaling, type SignalingDeps } from './signaling.ts';
 import { attachWireLog } from './wire-log.ts';
@@ -183,6 +184,15 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const announceGone = (roomId: string, peerIds: string[]) => {
     for (const id of peerIds) io.to(roomAddress(roomId)).emit('peer:left', { id, reason: 'disconnect' });
   };
+  // This node stalled and was taken for dead: its members, still here, are back for the
+  // others (resumed: a member whose link is alive keeps it; one whose link dropped repairs it).
+  const announceBack = (roomId: string, peers: PeerInfo[]) => {
+    for (const peer of peers) {
+      io.to(roomAddress(roomId))
+        .except(peerAddress(roomId, peer.id))
+        .emit('peer:joined', { ...peer, resumed: true });
+    }
+  };
   const sharedMembership: RedisMembership | undefined =
     target !== undefined
       ? createRedisMembership({
@@ -190,6 +200,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
           logger,
           timeoutMs: config.clusterTimeoutMs,
           onGone: announceGone,
+          onBack: announceBack,
           onFallback: metrics.membershipFallback,
           ...options.membershipNode,
         })

@@ -9,12 +9,23 @@
 //   roomlink:{nodes}                   set of node ids that hold or held members
 //   roomlink:{nodes}:alive:N           set with an expiry, refreshed by node N every second
 //   roomlink:node:N:rooms              set of rooms where node N has (had) members
+//   roomlink:node:N:sweeping           a sweep of node N is under way (lock, with an expiry)
+//   roomlink:node:N:swept              node N was swept (kept until N comes back, or a day)
 // (Names cannot contain a tab: normalizeName refuses control characters.)
 //
 // A node that dies stops refreshing its `alive` key. Every node looks each second; the first
-// to see a node's key gone takes a short lock, removes that node's entries room by room and
-// announces them as left (onGone). So a dead node's members are gone within
+// to see a node's key gone takes a short lock, marks the node swept, removes its entries room
+// by room and announces them as left (onGone). So a dead node's members are gone within
 // NODE_TTL_MS + SWEEP_INTERVAL_MS.
+//
+// A node that only stalled (its event loop starved of CPU past NODE_TTL_MS, a long GC, a
+// suspended VM) looks the same from outside, and is swept while its members are still
+// connected to it. Each heartbeat reads the key's old value as it writes it (SET … GET): an
+// expired key means this node may have been taken for dead. It then waits for a sweep of it
+// to end (the lock), and if it was swept (the mark) writes its members back and announces
+// them as back (onBack: peer:joined, resumed) to the rooms that were told they left. The
+// sweeper checks the node's key again once it holds the lock, so a node back before that is
+// not swept, and one back after waits for the sweep to finish.
 //
 // A missing key means a dead node only if that node could have written it. Every `alive`
 // key lives in one hash slot ({nodes}), so all heartbeats go to one shard, and a node
@@ -50,6 +61,8 @@ const HEARTBEAT_INTERVAL_MS = 1_000;
 const NODE_TTL_MS = 3_000;
 /** One node sweeps a dead one; the lock outlives a sweep's worst case. */
 const SWEEP_LOCK_MS = 10_000;
+/** A node frozen longer than this comes back to rooms that forgot it anyway: its clients have reconnected. */
+const SWEPT_MARK_MS = 24 * 60 * 60 * 1_000;
 const PREFIX = 'roomlink';
 
 const membersKey = (roomId: string) => `${PREFIX}:{${roomId}}:members`;
@@ -59,6 +72,7 @@ const NODES_KEY = `${PREFIX}:{nodes}`;
 const aliveKey = (node: string) => `${PREFIX}:{nodes}:alive:${node}`;
 const roomsKey = (node: string) => `${PREFIX}:node:${node}:rooms`;
 const sweepLockKey = (node: string) => `${PREFIX}:node:${node}:sweeping`;
+const sweptKey = (node: string) => `${PREFIX}:node:${node}:swept`;
 
 // KEYS: members, names. ARGV: peer, name, nameKey, node, socket, cap, force ('1': no checks),
 // keys (the announced keys, as stored; '' for none).
@@ -149,7 +163,8 @@ interface Commands {
   sAdd(key: string, member: string): Promise<unknown>;
   sRem(key: string, member: string): Promise<unknown>;
   sMembers(key: string): Promise<string[]>;
-  set(key: string, value: string, options: { PX: number; NX?: true }): Promise<unknown>;
+  set(key: string, value: string, options: { PX: number; NX?: true; GET?: true }): Promise<string | null>;
+  getDel(key: string): Promise<string | null>;
   exists(key: string): Promise<number>;
   del(key: string): Promise<unknown>;
 }
@@ -161,6 +176,8 @@ export interface RedisMembershipOptions {
   timeoutMs: number;
   /** Members of a dead node were removed: tell their rooms. */
   onGone(roomId: string, peerIds: string[]): void;
+  /** This node was swept while alive (it stalled); its members are written back: tell their rooms. */
+  onBack(roomId: string, members: PeerInfo[]): void;
   /** A decision was taken from this node's members only (metrics). */
   onFallback?(): void;
   /** Default: random. Tests pin it to play a node that died. */
@@ -194,7 +211,7 @@ const stringSet = (value: unknown): Set<string> =>
   new Set(Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
 
 export function createRedisMembership(options: RedisMembershipOptions): RedisMembership {
-  const { logger, timeoutMs, onGone } = options;
+  const { logger, timeoutMs, onGone, onBack } = options;
   const log = logger.child({ component: 'membership' });
   const nodeId = options.nodeId ?? randomBytes(8).toString('hex');
   const heartbeatMs = options.heartbeatMs ?? HEARTBEAT_INTERVAL_MS;
@@ -365,6 +382,14 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
   /** Removes a dead node's members, once across all nodes (the lock), and tells their rooms. */
   const sweep = async (dead: string): Promise<void> => {
     if ((await redis.set(sweepLockKey(dead), nodeId, { PX: SWEEP_LOCK_MS, NX: true })) === null) return;
+    // Back between our look and the lock: it only stalled, and it has not reconciled (it
+    // waits for no lock it has seen). Leave it.
+    if ((await redis.exists(aliveKey(dead))) === 1) {
+      await redis.del(sweepLockKey(dead));
+      return;
+    }
+    // Marked first: if it comes back mid-sweep, it waits for the lock, then finds the mark.
+    await redis.set(sweptKey(dead), nodeId, { PX: SWEPT_MARK_MS });
     const rooms = await redis.sMembers(roomsKey(dead));
     for (const roomId of rooms) {
       const removed = await run(SWEEP, roomId, [dead]);
@@ -373,12 +398,19 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
     }
     await redis.del(roomsKey(dead));
     await redis.sRem(NODES_KEY, dead);
-    log.info({ dead, rooms: rooms.length }, 'membership: removed the members of a node that stopped');
+    await redis.del(sweepLockKey(dead));
+    log.warn({ dead, rooms: rooms.length }, 'membership: removed the members of a node that stopped');
   };
 
   let ticking = false;
   /** Since when every heartbeat of this node has succeeded; null after one failed. */
   let beatingSince: number | null = null;
+  /** This node wrote its key at least once: an expired key since means it was taken for dead. */
+  let beatenOnce = false;
+  /** Its key expired: until the sweep (if any) is over, it does not write its members back. */
+  let lapsed = false;
+  /** It was swept: once its members are written back, their rooms hear they are back. */
+  let swept = false;
   const tick = async (): Promise<void> => {
     if (ticking || closed) return;
     if (!redis.isReady) {
@@ -387,13 +419,44 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
     }
     ticking = true;
     try {
-      await redis.set(aliveKey(nodeId), '1', { PX: nodeTtlMs });
+      const before = await redis.set(aliveKey(nodeId), '1', { PX: nodeTtlMs, GET: true });
+      if (before === null && beatenOnce && !lapsed) {
+        lapsed = true;
+        log.warn(
+          { nodeTtlMs },
+          'membership: this node missed its heartbeat; another node may have removed its members',
+        );
+      }
+      beatenOnce = true;
       beatingSince ??= Date.now();
       await redis.sAdd(NODES_KEY, nodeId);
+      if (lapsed) {
+        // A sweep of this node under way would remove what it writes back: wait for its end.
+        if ((await redis.exists(sweepLockKey(nodeId))) === 1) return;
+        if ((await redis.getDel(sweptKey(nodeId))) !== null) {
+          swept = true;
+          needsReconcile = true;
+        }
+        lapsed = false;
+      }
       if (needsReconcile) {
         needsReconcile = false;
         await reconcile();
         log.info('membership: shared across nodes (this node’s members written to redis)');
+      }
+      if (swept) {
+        // Every member it holds was removed and announced as left (a member that joined
+        // since was announced as joined: once more is harmless, as for any resume).
+        swept = false;
+        let count = 0;
+        for (const [roomId, claims] of own.entries()) {
+          onBack(
+            roomId,
+            claims.map((claim) => peerInfo(claim.peerId, claim.name, claim.keys)),
+          );
+          count += claims.length;
+        }
+        log.warn({ members: count }, 'membership: this node was swept while alive; its members are back');
       }
       // Until then another node's key may be missing only because the shard was away.
       if (Date.now() - beatingSince < nodeTtlMs) return;

@@ -49,6 +49,7 @@ async function redisStore(gone: (roomId: string, ids: string[]) => void = () => 
     logger,
     timeoutMs: TIMEOUT_MS,
     onGone: gone,
+    onBack: () => {},
     heartbeatMs: HEARTBEAT_MS,
   });
   stores.push(store);

@@ -1,5 +1,6 @@
 // A roomlink node in a process of its own (`server.ts`, as `npm start` runs it), for tests
-// that kill a node outright: SIGKILL leaves no time for a goodbye to clients or Redis.
+// that kill a node outright (SIGKILL leaves no time for a goodbye to clients or Redis) or
+// stall it (SIGSTOP, as a starved event loop, a long GC or a suspended VM would).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,10 @@ export interface NodeProcess {
   url: string;
   /** SIGKILL, resolved once it has exited. */
   kill(): Promise<void>;
+  /** SIGSTOP: the node does nothing until resumed; its sockets stay open. */
+  pause(): void;
+  /** SIGCONT. */
+  resume(): void;
 }
 
 export async function startNodeProcess(env: Record<string, string>): Promise<NodeProcess> {
@@ -46,7 +51,7 @@ export async function startNodeProcess(env: Record<string, string>): Promise<Nod
         reject(new Error(`node exited at start: ${output}`));
       });
     });
-    return { url, kill };
+    return { url, kill, pause: () => child.kill('SIGSTOP'), resume: () => child.kill('SIGCONT') };
   } catch (error) {
     await kill();
     throw error;

@@ -7,7 +7,8 @@
 // that covers a peer the server never told about it. A bot is done when it has heard a
 // description and all candidates from every member of its room.
 // A member that leaves (peer:left: its connection died) is dropped, as the app drops it: no
-// more signals to it, and a bot is done once it heard every member still there.
+// more signals to it, and a bot is done once it heard every member still there. One that
+// comes back (peer:joined, resumed: its node stalled and was swept) is met again.
 // Every signal is counted (tally.ts): tagged and counted when sent, counted by its tag when
 // received, and a refusal the server answers with an 'error' event counted as refused. Per
 // bot and peer too, so that what was lost between bots that both kept their connection can
@@ -169,6 +170,8 @@ export function createFleet(specs: readonly BotSpec[], tally: Tally, callbacks: 
   for (const bot of bots) {
     bot.socket.on('peer:joined', (peer) => {
       learn(peer);
+      // Back after its node was taken for dead (a stall past the heartbeat): a member again.
+      if (peer.resumed) bot.left.delete(peer.id);
       meet(bot, peer.id);
     });
     bot.socket.on('signal', (signal) => onSignal(bot, signal));

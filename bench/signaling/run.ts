@@ -334,6 +334,26 @@ const kb = (bytes: number): number => bytes / 1024;
 const mb = (bytes: number): number => bytes / 1024 / 1024;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * What a node logged at warn or above (LOG_LEVEL=warn), counted by message: a node taken for
+ * dead, Redis timeouts, connections cut. From the tail of its output (child.ts keeps ~20 KB).
+ */
+function warningsOf(output: string): string[] {
+  const counts = new Map<string, number>();
+  for (const line of output.split('\n')) {
+    let entry: unknown;
+    try {
+      entry = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    const msg = (entry as { msg?: unknown }).msg;
+    if (typeof msg !== 'string') continue;
+    counts.set(msg, (counts.get(msg) ?? 0) + 1);
+  }
+  return [...counts].map(([msg, count]) => (count > 1 ? `${msg} (×${count})` : msg));
+}
+
 export async function runSignaling(run: SignalingRun): Promise<SignalingResult> {
   let redis: RedisServer | null = null;
   const nodes: ServerChild[] = [];
@@ -487,6 +507,9 @@ export async function runSignaling(run: SignalingRun): Promise<SignalingResult> 
     await Promise.all(bots.map((bot) => bot.stop(3_000)));
     for (const node of nodes) node.send({ type: 'close' });
     await Promise.all(nodes.map((node) => node.stop(8_000)));
+    nodes.forEach((node, n) => {
+      for (const line of warningsOf(node.output())) console.log(`    server node ${n}: ${line}`);
+    });
     const closures = redis?.outputBufferClosures() ?? 0;
     if (closures > 0) {
       console.log(
