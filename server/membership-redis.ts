@@ -38,7 +38,8 @@
 // While Redis is away (or too slow) the node serves from its own members (the table below,
 // which mirrors every entry this node holds): the cap and names then cover this node only.
 // When Redis answers again, the node writes its members back (a restarted Redis is empty)
-// and removes the entries it no longer holds.
+// and removes the entries it no longer holds; after a single command timed out, only in that
+// room. The heartbeat runs on its own, so a long write-back never lets this node's key expire.
 import { createHash, randomBytes } from 'node:crypto';
 import { freeVariant, nameKey } from '../protocol/name-key.ts';
 import type { PeerInfo } from '../protocol/signaling.ts';
@@ -221,19 +222,29 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
   const own = createRoomTable();
   const shas = new Map<string, string>();
   let closed = false;
-  /** Redis may not hold what this node holds (an outage, a timeout): write it back. */
-  let needsReconcile = false;
+  /**
+   * Where Redis may not hold what this node holds, to be written back: every room after an
+   * outage (a restarted Redis is empty), one room after a command in it timed out (it may
+   * have run late, or not at all). Per room, so that a timeout on a loaded node costs that
+   * room's few commands, not thousands.
+   */
+  const stale = { all: false, rooms: new Set<string>() };
+  const markStale = (roomId?: string) => {
+    if (roomId === undefined) stale.all = true;
+    else stale.rooms.add(roomId);
+  };
+  const isStale = () => stale.all || stale.rooms.size > 0;
   let lastError = '';
 
   redis.on('error', (error) => {
     const message = error instanceof Error ? error.message : String(error);
     if (message !== lastError) log.warn({ err: { message } }, 'membership: redis error');
     lastError = message;
-    needsReconcile = true;
+    markStale();
   });
   redis.on('ready', () => {
     lastError = '';
-    needsReconcile = true;
+    markStale();
   });
   redis.connect().catch((error: unknown) => {
     if (!closed) log.error({ err: error }, 'membership: redis client stopped');
@@ -277,7 +288,7 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
       const reply = await withTimeout(run(script, roomId, args));
       return Array.isArray(reply) || typeof reply === 'number' ? reply : null;
     } catch (error) {
-      needsReconcile = true;
+      markStale(roomId);
       log.warn(
         { roomId, err: error instanceof Error ? { message: error.message } : undefined },
         'membership: served locally',
@@ -285,8 +296,8 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
       return null;
     }
   };
-  const fallback = () => {
-    needsReconcile = true;
+  const fallback = (roomId: string) => {
+    markStale(roomId);
     options.onFallback?.();
   };
   const nameTakenFrom = (reply: unknown[], name: string) =>
@@ -303,9 +314,9 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
     storedKeys(claim.keys),
   ];
 
-  const quietly = (what: string, promise: Promise<unknown>) =>
+  const quietly = (what: string, roomId: string, promise: Promise<unknown>) =>
     promise.catch((error: unknown) => {
-      needsReconcile = true;
+      markStale(roomId);
       log.debug({ what, err: error instanceof Error ? { message: error.message } : undefined }, 'membership: failed');
     });
 
@@ -314,19 +325,19 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
     async admit(roomId, claim, cap): Promise<AdmitResult> {
       const reply = await ask(ADMIT, roomId, admitArgs(claim, cap, false));
       if (!Array.isArray(reply)) {
-        fallback();
+        fallback(roomId);
         return own.admit(roomId, claim, cap);
       }
       if (reply[0] === 'room_full') return { ok: false, code: 'room_full' };
       if (reply[0] === 'name_taken') return nameTakenFrom(reply, claim.name);
       own.put(roomId, claim);
-      void quietly('sadd', redis.sAdd(roomsKey(nodeId), roomId));
+      void quietly('sadd', roomId, redis.sAdd(roomsKey(nodeId), roomId));
       return { ok: true, members: pairsToMembers(reply[1]) };
     },
     async rename(roomId, claim): Promise<RenameResult> {
       const reply = await ask(RENAME, roomId, [claim.peerId, claim.socketId, claim.name, nameKey(claim.name)]);
       if (!Array.isArray(reply)) {
-        fallback();
+        fallback(roomId);
         return own.rename(roomId, claim);
       }
       if (reply[0] === 'not_in_room') return { ok: false, code: 'not_in_room' };
@@ -336,10 +347,10 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
     },
     async leave(roomId, peerId, socketId) {
       const mine = own.leave(roomId, peerId, socketId);
-      if (mine && own.members(roomId).length === 0) void quietly('srem', redis.sRem(roomsKey(nodeId), roomId));
+      if (mine && own.members(roomId).length === 0) void quietly('srem', roomId, redis.sRem(roomsKey(nodeId), roomId));
       const reply = await ask(LEAVE, roomId, [peerId, socketId]);
       if (typeof reply !== 'number') {
-        fallback();
+        fallback(roomId);
         return mine;
       }
       return reply === 1;
@@ -348,11 +359,14 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
       const reply = await ask(MEMBERS, roomId, []);
       return Array.isArray(reply) ? pairsToMembers(reply) : own.members(roomId);
     },
-    mode: (): MembershipMode => (redis.isReady && !needsReconcile ? 'shared' : 'degraded'),
+    mode: (): MembershipMode => (redis.isReady && !isStale() ? 'shared' : 'degraded'),
     async ready(waitMs) {
       const deadline = Date.now() + waitMs;
       while (!redis.isReady && Date.now() < deadline && !closed) await new Promise((r) => setTimeout(r, 10));
-      if (redis.isReady) await tick();
+      if (redis.isReady) {
+        await beat();
+        await maintain();
+      }
       return redis.isReady;
     },
     async close() {
@@ -366,17 +380,31 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
     },
   };
 
-  /** Writes this node's members back and drops the entries it no longer holds. */
+  /** Writes this node's members of one room back and drops the entries it no longer holds there. */
+  const reconcileRoom = async (roomId: string, claims: readonly MemberClaim[]): Promise<void> => {
+    await run(SWEEP, roomId, [nodeId, ...claims.map((c) => c.socketId)]);
+    for (const claim of claims) await run(ADMIT, roomId, admitArgs(claim, 0, true));
+    if (claims.length > 0) await redis.sAdd(roomsKey(nodeId), roomId);
+    else await redis.sRem(roomsKey(nodeId), roomId);
+  };
+
+  /** Writes back what may be stale: every room this node holds or held, or the rooms marked. */
   const reconcile = async (): Promise<void> => {
-    const mine = own.entries();
-    const rooms = new Set([...mine.keys(), ...(await redis.sMembers(roomsKey(nodeId)))]);
-    for (const roomId of rooms) {
-      const claims = mine.get(roomId) ?? [];
-      await run(SWEEP, roomId, [nodeId, ...claims.map((c) => c.socketId)]);
-      for (const claim of claims) await run(ADMIT, roomId, admitArgs(claim, 0, true));
-      if (claims.length > 0) await redis.sAdd(roomsKey(nodeId), roomId);
-      else await redis.sRem(roomsKey(nodeId), roomId);
+    const all = stale.all;
+    const marked = [...stale.rooms];
+    stale.all = false;
+    stale.rooms.clear();
+    try {
+      const mine = own.entries();
+      const rooms = all ? new Set([...mine.keys(), ...(await redis.sMembers(roomsKey(nodeId)))]) : marked;
+      for (const roomId of rooms) await reconcileRoom(roomId, mine.get(roomId) ?? []);
+    } catch (error) {
+      // Whatever was not written back is written at the next heartbeat.
+      if (all) stale.all = true;
+      for (const roomId of marked) stale.rooms.add(roomId);
+      throw error;
     }
+    if (all) log.info('membership: shared across nodes (this node’s members written to redis)');
   };
 
   /** Removes a dead node's members, once across all nodes (the lock), and tells their rooms. */
@@ -402,7 +430,6 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
     log.warn({ dead, rooms: rooms.length }, 'membership: removed the members of a node that stopped');
   };
 
-  let ticking = false;
   /** Since when every heartbeat of this node has succeeded; null after one failed. */
   let beatingSince: number | null = null;
   /** This node wrote its key at least once: an expired key since means it was taken for dead. */
@@ -411,13 +438,16 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
   let lapsed = false;
   /** It was swept: once its members are written back, their rooms hear they are back. */
   let swept = false;
-  const tick = async (): Promise<void> => {
-    if (ticking || closed) return;
+
+  let beating = false;
+  /** The heartbeat alone, so that a long write-back or sweep never delays it past the TTL. */
+  const beat = async (): Promise<void> => {
+    if (beating || closed) return;
     if (!redis.isReady) {
       beatingSince = null;
       return;
     }
-    ticking = true;
+    beating = true;
     try {
       const before = await redis.set(aliveKey(nodeId), '1', { PX: nodeTtlMs, GET: true });
       if (before === null && beatenOnce && !lapsed) {
@@ -429,21 +459,34 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
       }
       beatenOnce = true;
       beatingSince ??= Date.now();
+    } catch (error) {
+      beatingSince = null;
+      log.debug(
+        { err: error instanceof Error ? { message: error.message } : undefined },
+        'membership: heartbeat failed',
+      );
+    } finally {
+      beating = false;
+    }
+  };
+
+  let maintaining = false;
+  /** After a heartbeat: come back from a sweep, write back what is stale, sweep dead nodes. */
+  const maintain = async (): Promise<void> => {
+    if (maintaining || closed || !redis.isReady || beatingSince === null) return;
+    maintaining = true;
+    try {
       await redis.sAdd(NODES_KEY, nodeId);
       if (lapsed) {
         // A sweep of this node under way would remove what it writes back: wait for its end.
         if ((await redis.exists(sweepLockKey(nodeId))) === 1) return;
         if ((await redis.getDel(sweptKey(nodeId))) !== null) {
           swept = true;
-          needsReconcile = true;
+          markStale();
         }
         lapsed = false;
       }
-      if (needsReconcile) {
-        needsReconcile = false;
-        await reconcile();
-        log.info('membership: shared across nodes (this node’s members written to redis)');
-      }
+      if (isStale()) await reconcile();
       if (swept) {
         // Every member it holds was removed and announced as left (a member that joined
         // since was announced as joined: once more is harmless, as for any resume).
@@ -459,19 +502,20 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
         log.warn({ members: count }, 'membership: this node was swept while alive; its members are back');
       }
       // Until then another node's key may be missing only because the shard was away.
-      if (Date.now() - beatingSince < nodeTtlMs) return;
+      if (beatingSince === null || Date.now() - beatingSince < nodeTtlMs) return;
       for (const other of await redis.sMembers(NODES_KEY)) {
         if (other !== nodeId && (await redis.exists(aliveKey(other))) === 0) await sweep(other);
       }
     } catch (error) {
-      beatingSince = null;
-      needsReconcile = true;
-      log.debug({ err: error instanceof Error ? { message: error.message } : undefined }, 'membership: tick failed');
+      log.debug({ err: error instanceof Error ? { message: error.message } : undefined }, 'membership: upkeep failed');
     } finally {
-      ticking = false;
+      maintaining = false;
     }
   };
-  const timer = setInterval(() => void tick(), heartbeatMs);
+  const timer = setInterval(() => {
+    void beat();
+    void maintain();
+  }, heartbeatMs);
   timer.unref();
 
   return store;
