@@ -9,6 +9,7 @@ export const PARTS = [
   'history',
   'calls',
   'files',
+  'flood',
   'signaling',
   'redis',
   'hostile',
@@ -22,7 +23,7 @@ export interface BenchOptions {
   sizes: number[];
   /** Concurrent signaling clients K. */
   clients: number[];
-  /** Runs per mesh size (and per leave kind). */
+  /** Runs per mesh size (and per leave kind, history newcomer, call size, flood scenario). */
   runs: number;
   /** Messages for the latency measurement. */
   messages: number;
@@ -40,7 +41,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --only=${PARTS.join(',')}   parts to run (default: all)
   --sizes=2,4,6,8          room sizes for mesh_ms(N)
   --clients=1000,5000,10000  concurrent signaling clients K (rooms of 6)
-  --runs=5                 runs per mesh size and per leave kind
+  --runs=5                 runs per mesh size, leave kind, flood scenario…
   --messages=200           messages for the latency figure
   --burst=2000             messages in the burst
   --join-rate=500          joins per second while join-ack latency is measured

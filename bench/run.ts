@@ -1,6 +1,7 @@
 // `npm run bench`: measures what users feel (browser mesh, latency, burst, leave — each
-// against a bare WebRTC page) and what servers carry (signaling bots, one node and two on
-// Redis); prints the table and writes JSON, latest.md and latest.svg to bench/results/.
+// against a bare WebRTC page —, a victim's page under a member's flood) and what servers
+// carry (signaling bots, one node and two on Redis); prints the table and writes JSON,
+// latest.md and latest.svg to bench/results/.
 import { fileURLToPath } from 'node:url';
 import { buildBundles } from '../scripts/build.ts';
 import { createBrowserBenchEnv } from './browser/env.ts';
@@ -10,6 +11,7 @@ import { type BenchOptions, parseOptions, USAGE } from './options.ts';
 import { type MeshSize, type MessagingData, runLeavePart, runMeshPart, runMessagingParts } from './parts/browser.ts';
 import { runCallsPart } from './parts/calls.ts';
 import { filesSizes, runFilesPart } from './parts/files.ts';
+import { runFloodPart } from './parts/flood.ts';
 import { runHistoryPart } from './parts/history.ts';
 import { runHostilePart } from './parts/hostile.ts';
 import { runRelayPart } from './parts/relay.ts';
@@ -30,7 +32,7 @@ async function browserParts(
   options: BenchOptions,
   results: PartResult[],
 ): Promise<{ mesh: MeshSize[] | null; messaging: MessagingData | null }> {
-  const browserPartNames = ['mesh', 'latency', 'burst', 'leave', 'history', 'calls', 'files'] as const;
+  const browserPartNames = ['mesh', 'latency', 'burst', 'leave', 'history', 'calls', 'files', 'flood'] as const;
   const wants = (part: (typeof browserPartNames)[number]) => options.parts.has(part);
   if (!browserPartNames.some(wants)) return { mesh: null, messaging: null };
   heading('browser (Chromium in a private network namespace)');
@@ -56,6 +58,7 @@ async function browserParts(
     if (wants('history')) results.push(await runHistoryPart(env, options.runs));
     if (wants('calls')) results.push(await runCallsPart(env, options.runs, options.quick));
     if (wants('files')) results.push(await runFilesPart(env, filesSizes(options.quick)));
+    if (wants('flood')) results.push(await runFloodPart(env, options.runs, options.quick));
   } finally {
     await env.close();
   }

@@ -1,7 +1,8 @@
-// A hostile member, for e2e tests: a real roomlink page whose chat channels this init
-// script captures (by wrapping RTCPeerConnection.prototype.createDataChannel), so that the
-// test can put crafted messages on them — past the page's own code, as an attacker who
-// edits the client would. And a victim's instruments: long tasks and line arrival times.
+// A hostile member, for e2e tests and the flood benchmark: a real roomlink page whose chat
+// channels this init script captures (by wrapping RTCPeerConnection.prototype.createDataChannel),
+// so that the test can put crafted messages on them — past the page's own code, as an
+// attacker who edits the client would. And a victim's instruments: long tasks, timer lag
+// and line arrival times.
 //
 // The scripts are strings: the root tsconfig has no DOM lib, and they run in the page.
 
@@ -132,12 +133,23 @@ export function pongsReceived(page: Page, index: number): Promise<number> {
   );
 }
 
-/** The victim's instruments: every long task, and when each line first appeared (Date.now()). */
+/**
+ * The victim's instruments: every long task, how late a 20 ms timer ran at worst (a flood
+ * of short tasks delays timers without any one task being long), and when each line first
+ * appeared (Date.now()).
+ */
 export const victimScript = `(() => {
   const longTasks = [];
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) longTasks.push(Math.round(entry.duration));
   }).observe({ type: 'longtask', buffered: true });
+  let maxTimerLag = 0;
+  let lastTick = performance.now();
+  setInterval(() => {
+    const now = performance.now();
+    maxTimerLag = Math.max(maxTimerLag, now - lastTick - 20);
+    lastTick = now;
+  }, 20);
   const arrivals = new Map();
   const reasons = new Set();
   const watch = () => {
@@ -161,9 +173,13 @@ export const victimScript = `(() => {
   };
   document.addEventListener('DOMContentLoaded', watch);
   window.__victim = {
-    /** Forgets the long tasks so far (page load, mesh setup): the ones after count. */
-    reset: () => void longTasks.splice(0),
+    /** Forgets the long tasks and timer lag so far (page load, mesh setup): the ones after count. */
+    reset: () => {
+      longTasks.splice(0);
+      maxTimerLag = 0;
+    },
     longTasks: () => longTasks.slice(),
+    maxTimerLag: () => Math.round(maxTimerLag),
     arrivedAt: (text) => arrivals.get(text) ?? null,
     /** Every "peerId reason" a member entry showed so far. */
     reasonsSeen: () => [...reasons],
@@ -172,7 +188,10 @@ export const victimScript = `(() => {
 })()`;
 
 export interface VictimReport {
+  /** Every long task since the last reset, in ms. */
   longTasks: number[];
+  /** How late the 20 ms timer ran at worst since the last reset, in ms. */
+  maxTimerLagMs: number;
   heapBytes: number | null;
   reasonsSeen: string[];
 }
@@ -181,10 +200,20 @@ export function victimReport(page: Page): Promise<VictimReport> {
   return page.evaluate(() => {
     const victim = (
       globalThis as unknown as {
-        __victim: { longTasks(): number[]; heapBytes(): number | null; reasonsSeen(): string[] };
+        __victim: {
+          longTasks(): number[];
+          maxTimerLag(): number;
+          heapBytes(): number | null;
+          reasonsSeen(): string[];
+        };
       }
     ).__victim;
-    return { longTasks: victim.longTasks(), heapBytes: victim.heapBytes(), reasonsSeen: victim.reasonsSeen() };
+    return {
+      longTasks: victim.longTasks(),
+      maxTimerLagMs: victim.maxTimerLag(),
+      heapBytes: victim.heapBytes(),
+      reasonsSeen: victim.reasonsSeen(),
+    };
   });
 }
 
