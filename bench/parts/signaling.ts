@@ -109,7 +109,7 @@ export function rowsFor(part: string, r: SignalingResult, base: SignalingResult 
     ),
     row(
       part,
-      `${label(r)}: signals relayed (storm)${r.storm && r.storm.incompleteBots > 0 ? `, stalled: ${r.storm.incompleteBots} bots never complete` : ''}`,
+      `${label(r)}: signals relayed (storm)${r.storm && r.storm.incompleteBots > 0 ? `, stalled: ${r.storm.incompleteBots} bots not done at 30 s, ${r.storm.accounting.incompleteAfterGrace} never` : ''}`,
       {
         app: r.storm
           ? `${fmt(r.storm.perSecond, '/s', 0)} (${r.storm.signals.toLocaleString('en-US')} in ${fmt(r.storm.ms / 1000, 's', 1)}${r.storm.incompleteBots > 0 ? ' until the 30 s stall timeout' : ''})`

@@ -8,7 +8,7 @@
 // description and all candidates from every member of its room.
 // A member that leaves (peer:left: its connection died) is dropped, as the app drops it: no
 // more signals to it, and a bot is done once it heard every member still there. One that
-// comes back (peer:joined, resumed: its node stalled and was swept) is met again.
+// comes back (peer:joined, resumed: its node stalled and was swept) is offered to again.
 // Every signal is counted (tally.ts): tagged and counted when sent, counted by its tag when
 // received, and a refusal the server answers with an 'error' event counted as refused. Per
 // bot and peer too, so that what was lost between bots that both kept their connection can
@@ -170,8 +170,15 @@ export function createFleet(specs: readonly BotSpec[], tally: Tally, callbacks: 
   for (const bot of bots) {
     bot.socket.on('peer:joined', (peer) => {
       learn(peer);
-      // Back after its node was taken for dead (a stall past the heartbeat): a member again.
-      if (peer.resumed) bot.left.delete(peer.id);
+      if (peer.resumed && bot.left.delete(peer.id)) {
+        // Back after its node was taken for dead (a stall past the heartbeat). Meanwhile this
+        // bot sent it nothing, not even answers: as the app does with a new link, it offers
+        // again whatever the id order, and forgets what it heard before.
+        bot.heard.delete(peer.id);
+        bot.offersTo.delete(peer.id);
+        offer(bot, peer.id);
+        return;
+      }
       meet(bot, peer.id);
     });
     bot.socket.on('signal', (signal) => onSignal(bot, signal));

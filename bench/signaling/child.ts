@@ -47,6 +47,8 @@ export function startChild<In, Out extends { type: string }>(
   module: string,
   env: NodeJS.ProcessEnv,
   label: string,
+  /** Each complete line the child prints (stdout and stderr), as it comes. */
+  onLine?: (line: string) => void,
 ): Child<In, Out> {
   // A bundle (.mjs, built like dist/server.mjs) runs as plain JavaScript; the rest through tsx.
   const nodeArgs = module.endsWith('.mjs')
@@ -63,11 +65,19 @@ export function startChild<In, Out extends { type: string }>(
   if (child.pid === undefined) throw new Error(`${label}: could not start`);
   const unregister = onProcessExit(() => child.kill('SIGKILL'));
   let output = '';
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString('utf8')).slice(-OUTPUT_KEEP_CHARS);
+  const linesFrom = (stream: NodeJS.ReadableStream | null) => {
+    let partial = '';
+    stream?.on('data', (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      output = (output + text).slice(-OUTPUT_KEEP_CHARS);
+      if (!onLine) return;
+      const lines = (partial + text).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) onLine(line);
+    });
   };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
+  linesFrom(child.stdout);
+  linesFrom(child.stderr);
 
   const inbox = new Map<string, Out[]>();
   const waiting = new Map<string, Array<(message: Out) => void>>();

@@ -28,10 +28,14 @@ const SERVER_NODE_BUNDLE = '../../dist/bench-server-node.mjs';
 let bundled: Promise<void> | undefined;
 
 /** A server node in its own process (bundled once per run). */
-export async function startServerNode(env: NodeJS.ProcessEnv, label: string): Promise<ServerChild> {
+export async function startServerNode(
+  env: NodeJS.ProcessEnv,
+  label: string,
+  onLine?: (line: string) => void,
+): Promise<ServerChild> {
   bundled ??= buildServer('bench/signaling/server-node.ts', 'dist/bench-server-node.mjs');
   await bundled;
-  return startChild<ToServer, FromServer>(SERVER_NODE_BUNDLE, env, label);
+  return startChild<ToServer, FromServer>(SERVER_NODE_BUNDLE, env, label, onLine);
 }
 /** Connections each bot process opens at once. */
 const CONNECT_CONCURRENCY = 50;
@@ -335,33 +339,47 @@ const mb = (bytes: number): number => bytes / 1024 / 1024;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * What a node logged at warn or above (LOG_LEVEL=warn), counted by message: a node taken for
- * dead, Redis timeouts, connections cut. From the tail of its output (child.ts keeps ~20 KB).
+ * What a node logs at warn or above (LOG_LEVEL=warn), counted by message over the whole run:
+ * a node taken for dead, Redis timeouts, connections cut, and its event-loop delay at the end.
  */
-function warningsOf(output: string): string[] {
-  const counts = new Map<string, number>();
-  for (const line of output.split('\n')) {
-    let entry: unknown;
-    try {
-      entry = JSON.parse(line);
-    } catch {
-      continue;
-    }
-    const msg = (entry as { msg?: unknown }).msg;
-    if (typeof msg !== 'string') continue;
-    counts.set(msg, (counts.get(msg) ?? 0) + 1);
-  }
-  return [...counts].map(([msg, count]) => (count > 1 ? `${msg} (×${count})` : msg));
+function createWarningCounter(): { onLine(line: string): void; lines(): string[] } {
+  /** Per message: how many times, and the largest `maxMs` one carried. */
+  const seen = new Map<string, { count: number; maxMs: number | null }>();
+  return {
+    onLine(line) {
+      let entry: unknown;
+      try {
+        entry = JSON.parse(line);
+      } catch {
+        return;
+      }
+      const { msg, maxMs } = (entry ?? {}) as { msg?: unknown; maxMs?: unknown };
+      if (typeof msg !== 'string') return;
+      const was = seen.get(msg) ?? { count: 0, maxMs: null };
+      const ms = typeof maxMs === 'number' ? Math.max(maxMs, was.maxMs ?? 0) : was.maxMs;
+      seen.set(msg, { count: was.count + 1, maxMs: ms });
+    },
+    lines: () =>
+      [...seen].map(
+        ([msg, { count, maxMs }]) =>
+          `${msg}${count > 1 ? ` (×${count})` : ''}${maxMs === null ? '' : ` (longest ${maxMs} ms)`}`,
+      ),
+  };
 }
 
 export async function runSignaling(run: SignalingRun): Promise<SignalingResult> {
   let redis: RedisServer | null = null;
   const nodes: ServerChild[] = [];
   const bots: BotChild[] = [];
+  const warnings: Array<ReturnType<typeof createWarningCounter>> = [];
   try {
     if (run.redis) redis = await startRedis();
     const env = serverEnv(redis?.url ?? null, run.engine);
-    for (let n = 0; n < run.nodes; n++) nodes.push(await startServerNode(env, `server node ${n}`));
+    for (let n = 0; n < run.nodes; n++) {
+      const counter = createWarningCounter();
+      warnings.push(counter);
+      nodes.push(await startServerNode(env, `server node ${n}`, counter.onLine));
+    }
     const ports = await Promise.all(nodes.map(async (node) => (await node.next('listening', 120_000)).port));
     const urls = ports.map((port) => `http://127.0.0.1:${port}`);
     const base = await serverStats(nodes, true);
@@ -410,10 +428,10 @@ export async function runSignaling(run: SignalingRun): Promise<SignalingResult> 
     const lat = summarize(latencies);
     const joinErrors = joined.reduce((sum, j) => sum + j.errors, 0);
 
-    await sleep(SETTLE_MS);
-    const full = await serverStats(nodes, true);
-
-    // Storm: every room renegotiates at once.
+    // Storm: every room renegotiates at once. The heap with K joined sockets is read after
+    // it: the forced GC that reading needs stops a node for seconds at 10k sockets on a
+    // loaded machine, past its Redis heartbeat, and a storm right after it measured the
+    // other node taking this one for dead and its return, not the relay.
     let storm: SignalingResult['storm'] = null;
     let stormCpu: { server: number; bots: number } | null = null;
     if (!run.quick) {
@@ -445,6 +463,9 @@ export async function runSignaling(run: SignalingRun): Promise<SignalingResult> 
         bots: cpuPct(botsAfterStorm.cpuMicros - botsBeforeStorm.cpuMicros, stormMs),
       };
     }
+
+    await sleep(SETTLE_MS);
+    const full = await serverStats(nodes, true);
 
     // The same server once every bot has gone: what it allocated once (code compiled on
     // first use, caches, grown tables) stays in this figure and leaves the per-socket one.
@@ -507,8 +528,8 @@ export async function runSignaling(run: SignalingRun): Promise<SignalingResult> 
     await Promise.all(bots.map((bot) => bot.stop(3_000)));
     for (const node of nodes) node.send({ type: 'close' });
     await Promise.all(nodes.map((node) => node.stop(8_000)));
-    nodes.forEach((node, n) => {
-      for (const line of warningsOf(node.output())) console.log(`    server node ${n}: ${line}`);
+    warnings.forEach((counter, n) => {
+      for (const line of counter.lines()) console.log(`    server node ${n}: ${line}`);
     });
     const closures = redis?.outputBufferClosures() ?? 0;
     if (closures > 0) {

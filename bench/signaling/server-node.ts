@@ -2,6 +2,7 @@
 // from the environment exactly as server.ts is), in a process of its own so that its heap,
 // RSS and CPU belong to it alone. It answers the orchestrator's IPC: stats (after a forced
 // GC when asked: run with --expose-gc; with the node's signal counters) and close.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { writeHeapSnapshot } from 'node:v8';
 import { ADAPTER_ENGINES, type AdapterEngine } from '../../server/adapter.ts';
 import { createApp } from '../../server/app.ts';
@@ -29,10 +30,24 @@ const { port } = await app.listen();
 reply({ type: 'listening', port });
 
 const gc = (globalThis as { gc?: () => void }).gc;
+// How late this node's event loop ran (its timers: the Redis heartbeat among them) since the
+// last stats request, logged when over a second: a node that misses its heartbeat shows why
+// among the warnings the bench prints.
+const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+loopDelay.enable();
+const LOOP_DELAY_WORTH_SAYING_MS = 1_000;
+const reportLoopDelay = () => {
+  const maxMs = Math.round(loopDelay.max / 1e6);
+  if (maxMs >= LOOP_DELAY_WORTH_SAYING_MS) {
+    console.log(JSON.stringify({ level: 40, maxMs, msg: 'event loop delayed over 1 s' }));
+  }
+  loopDelay.reset();
+};
 
 process.on('message', async (raw) => {
   const message = raw as ToServer;
   if (message.type === 'stats') {
+    reportLoopDelay();
     if (message.gc && gc) {
       gc();
       gc();
