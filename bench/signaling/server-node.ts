@@ -36,18 +36,21 @@ const gc = (globalThis as { gc?: () => void }).gc;
 const loopDelay = monitorEventLoopDelay({ resolution: 20 });
 loopDelay.enable();
 const LOOP_DELAY_WORTH_SAYING_MS = 1_000;
-const reportLoopDelay = () => {
+/** The window now open starts with a forced GC: its pause is the bench's, not the node's. */
+let forcedGcInWindow = false;
+const reportLoopDelay = (forcingGc: boolean) => {
   const maxMs = Math.round(loopDelay.max / 1e6);
-  if (maxMs >= LOOP_DELAY_WORTH_SAYING_MS) {
+  if (maxMs >= LOOP_DELAY_WORTH_SAYING_MS && !forcedGcInWindow) {
     console.log(JSON.stringify({ level: 40, maxMs, msg: 'event loop delayed over 1 s' }));
   }
   loopDelay.reset();
+  forcedGcInWindow = forcingGc;
 };
 
 process.on('message', async (raw) => {
   const message = raw as ToServer;
   if (message.type === 'stats') {
-    reportLoopDelay();
+    reportLoopDelay(message.gc);
     if (message.gc && gc) {
       gc();
       gc();
