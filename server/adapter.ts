@@ -2,7 +2,8 @@
 // on one Redis (REDIS_URL) or a Redis Cluster (REDIS_CLUSTER_NODES).
 //
 // Three engines are built here so that the benchmark can put them side by side; the
-// default is the one the numbers chose (README, "Scale-out"):
+// defaults are the ones the numbers and the shape of Redis chose (README, "Choosing the
+// adapter"): the classic pub/sub adapter on one Redis, the sharded one on a Redis Cluster.
 // - 'sharded': @socket.io/redis-adapter's sharded adapter (Redis 7 SPUBLISH/SSUBSCRIBE),
 //   subscriptionMode 'dynamic': a node subscribes to one channel per room it has members
 //   in, so a signal (emitted to one peer's personal room) reaches only the node of that
@@ -32,7 +33,18 @@ import { withTimeout } from './timeout.ts';
 
 export type AdapterEngine = 'sharded' | 'pubsub' | 'streams';
 export const ADAPTER_ENGINES: readonly AdapterEngine[] = ['sharded', 'pubsub', 'streams'];
-export const DEFAULT_ADAPTER_ENGINE: AdapterEngine = 'sharded';
+/**
+ * On one Redis the classic adapter won every quiet 10k run on two nodes (join-ack p99 269–
+ * 393 ms against 846–2,885 for sharded; its storms finished in time where sharded's ran
+ * late): one PSUBSCRIBE per node, where the sharded adapter subscribes to a channel per room
+ * a node has members in, and a join waits for that. Sharding only pays on a Cluster, whose
+ * shards each carry their channels; classic PUBLISH there is copied to every shard.
+ */
+export const SINGLE_REDIS_ENGINE: AdapterEngine = 'pubsub';
+export const CLUSTER_ENGINE: AdapterEngine = 'sharded';
+export function defaultAdapterEngine(target: RedisTarget): AdapterEngine {
+  return target.kind === 'cluster' ? CLUSTER_ENGINE : SINGLE_REDIS_ENGINE;
+}
 
 /** Streams engine only: entries kept in the stream, and read per XREAD. */
 const STREAM_MAX_LEN = 100_000;
@@ -79,7 +91,11 @@ export interface RedisLink {
 type AnyFn = (...args: unknown[]) => unknown;
 const noop = () => {};
 
-export function createRedisLink(target: RedisTarget, logger: Logger, engine = DEFAULT_ADAPTER_ENGINE): RedisLink {
+export function createRedisLink(
+  target: RedisTarget,
+  logger: Logger,
+  engine: AdapterEngine = defaultAdapterEngine(target),
+): RedisLink {
   if (engine === 'streams' && target.kind === 'cluster') {
     throw new Error('the streams adapter is not used with a Redis Cluster here; use the sharded adapter');
   }

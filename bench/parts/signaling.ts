@@ -3,7 +3,7 @@
 // the three adapters side by side on two nodes (sharded pub/sub, classic pub/sub, Streams),
 // then the default one on three nodes; every room is spread over every node.
 
-import { ADAPTER_ENGINES, DEFAULT_ADAPTER_ENGINE } from '../../server/adapter.ts';
+import { ADAPTER_ENGINES, SINGLE_REDIS_ENGINE } from '../../server/adapter.ts';
 import { fmt, fmtRatio, type Row, row, verdict } from '../report/rows.ts';
 import { openFileNote } from '../signaling/child.ts';
 import { ROOM_SIZE, runSignaling, type SignalAccounting, type SignalingResult } from '../signaling/run.ts';
@@ -204,7 +204,7 @@ export async function runRedisPart(
     data.push(await measure({ ...run, nodes: 1 }));
     // The engines side by side on two nodes, then the default on three.
     for (const engine of ADAPTER_ENGINES) data.push(await measure({ ...run, nodes: 2, engine }));
-    data.push(await measure({ ...run, nodes: 3, engine: DEFAULT_ADAPTER_ENGINE }));
+    data.push(await measure({ ...run, nodes: 3, engine: SINGLE_REDIS_ENGINE }));
   }
   const rows = data.flatMap((r) =>
     rowsFor(
@@ -219,7 +219,7 @@ export async function runRedisPart(
     rows,
     data,
     notes: [
-      `redis: a fresh redis-server per run on a free loopback port (no persistence), stopped after; the server nodes use REDIS_URL; the adapter is named in each row (default: ${ENGINE_LABEL[DEFAULT_ADAPTER_ENGINE]}); with n nodes, bot i connects to node i mod n, so every room spans every node.`,
+      `redis: a fresh redis-server per run on a free loopback port (no persistence), stopped after; the server nodes use REDIS_URL; the adapter is named in each row (default: ${ENGINE_LABEL[SINGLE_REDIS_ENGINE]}); with n nodes, bot i connects to node i mod n, so every room spans every node.`,
       `redis: ${SIGNALS_NOTE}`,
       'redis: membership (cap, names, member list) is one Lua script per join on the same Redis in every row.',
     ],

@@ -10,7 +10,7 @@
 // timeout) the bots keep listening until nothing moves, and lost = sent − received − refused.
 import { randomBytes } from 'node:crypto';
 import { buildServer } from '../../scripts/build-server.ts';
-import { type AdapterEngine, DEFAULT_ADAPTER_ENGINE } from '../../server/adapter.ts';
+import { type AdapterEngine, SINGLE_REDIS_ENGINE } from '../../server/adapter.ts';
 import { summarize } from '../stats.ts';
 import { type Child, startChild } from './child.ts';
 import type { BotSpec, FromBots, FromServer, ProcessStats, ServerStats, ToBots, ToServer } from './messages.ts';
@@ -481,7 +481,7 @@ export async function runSignaling(run: SignalingRun): Promise<SignalingResult> 
     return {
       clients: run.clients,
       nodes: run.nodes,
-      adapter: run.redis ? (run.engine ?? DEFAULT_ADAPTER_ENGINE) : 'memory',
+      adapter: run.redis ? (run.engine ?? SINGLE_REDIS_ENGINE) : 'memory',
       redisVersion: redis?.version ?? null,
       botProcs: run.botProcs,
       connect: {
