@@ -66,6 +66,8 @@ export interface SignalingOptions {
   resume: () => ResumeTicket | undefined;
   /** The keys to announce with each join (relay.ts needs them); resolved once, then at once. */
   keys?: () => Promise<PeerKeys | null>;
+  /** The server; the page's own origin when absent (tests in Node give one). */
+  url?: string;
 }
 
 export interface Signaling {
@@ -86,9 +88,9 @@ export interface Signaling {
   close(): void;
 }
 
-export function createSignaling({ roomId, resume, keys, ...options }: SignalingOptions): Signaling {
+export function createSignaling({ roomId, resume, keys, url, ...options }: SignalingOptions): Signaling {
   mark('socket-start');
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
+  const manager = {
     // WebSocket first, long-polling if the upgrade is refused (some proxies and tunnels),
     // and the other way round when long-polling is what is broken: try every transport.
     transports: ['websocket', 'polling'],
@@ -96,7 +98,8 @@ export function createSignaling({ roomId, resume, keys, ...options }: SignalingO
     reconnectionDelay: 250,
     reconnectionDelayMax: 2_000,
     randomizationFactor: 0.3,
-  });
+  };
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = url === undefined ? io(manager) : io(url, manager);
   let name = options.name;
   let handlers: SignalingHandlers | null = null;
   /** Socket events that came before attach(), in order: replayed once the page listens. */
