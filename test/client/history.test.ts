@@ -274,7 +274,7 @@ test('reactions travel with history lines: the answer carries them, the newcomer
     transcript,
     show: () => {},
     reactions: {
-      forHistory: (author, id) => (id === line.id ? [{ emoji: '👍', by: author, name: 'bob' }] : []),
+      forHistory: (author, id) => (id === line.id ? [{ emoji: '👍', by: author, name: 'bob', on: true, ts: 5 }] : []),
       fromHistory: (relayer, author, id, reactions) =>
         taken.push({ relayer: relayer.id, author, id, by: reactions.map((r) => r.by) }),
     },
@@ -282,7 +282,7 @@ test('reactions travel with history lines: the answer carries them, the newcomer
   bob.member.isOpen = true;
   history.feature.receive(bob.member, { t: 'history:req' });
   const answer = bob.member.wire.find((m): m is MessageOf<'history:lines'> => m.t === 'history:lines');
-  assert.deepEqual(answer?.lines[0]?.reactions, [{ emoji: '👍', by: bob.member.id, name: 'bob' }]);
+  assert.deepEqual(answer?.lines[0]?.reactions, [{ emoji: '👍', by: bob.member.id, name: 'bob', on: true, ts: 5 }]);
   assert.ok(answer && parseChannelMessage(encodeChannelMessage(answer)), 'the answer parses');
 
   history.joined([bob.member.id]);
@@ -291,7 +291,7 @@ test('reactions travel with history lines: the answer carries them, the newcomer
   history.feature.opened?.(bob.member);
   history.feature.receive(bob.member, {
     t: 'history:lines',
-    lines: [{ ...line, reactions: [{ emoji: '🎉', by: bob.member.id, name: 'bob' }] }],
+    lines: [{ ...line, reactions: [{ emoji: '🎉', by: bob.member.id, name: 'bob', on: true, ts: 6 }] }],
     done: true,
   });
   await history.idle();

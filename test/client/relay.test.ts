@@ -276,7 +276,7 @@ test('typing, reactions, read receipts and history go through a relay; files and
   assert.ok(bob);
   const through: ChannelMessage[] = [
     { t: 'typing', active: true },
-    { t: 'react', author: BOB, id: 'message-from-bob-9', emoji: '👍', on: true },
+    { t: 'react', author: BOB, id: 'message-from-bob-9', emoji: '👍', on: true, ts: 1_700_000_000_000 },
     { t: 'receipt:read', ids: ['message-from-bob-9'] },
     { t: 'history:req' },
   ];
