@@ -75,6 +75,6 @@ export type ReactionMessage = z.infer<(typeof reactionSchemas)[number]>;
  */
 export const reactionRates = {
   react: { perSecond: 2 * REACTION_CAP_PER_SECOND, burst: 60 },
-  // One per link opening.
+  // One per link opening (two when a full sync of signed changes is split).
   'react:sync': { perSecond: 1, burst: 4 },
 } as const satisfies Record<ReactionMessage['t'], ChannelRate>;

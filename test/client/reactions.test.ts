@@ -7,7 +7,16 @@ import { test } from 'node:test';
 import { createReactions, type ReactionSummary } from '../../client/features/reactions.ts';
 import type { KnownReactor } from '../../client/features/reactions-history.ts';
 import { createIdentity, type Identity, verifyReaction } from '../../client/identity.ts';
-import type { HistoryReaction, MessageOf, ReactionEmoji } from '../../protocol/index.ts';
+import {
+  type ChannelMessage,
+  encodeChannelMessage,
+  type HistoryReaction,
+  MAX_CHANNEL_MESSAGE_LENGTH,
+  MAX_REACTION_SYNC,
+  type MessageOf,
+  parseChannelMessage,
+  type ReactionEmoji,
+} from '../../protocol/index.ts';
 import { type FakeMember, manualClock, openMember } from './fake-member.ts';
 
 const SELF = 'me-000000001';
@@ -179,6 +188,27 @@ test('our latest change per line and emoji goes again, signed, in react:sync whe
   );
   const key = (await self.publicKey()) ?? '';
   for (const r of sync.reactions) assert.equal(await verifyReaction(key, r.sig ?? '', { ...r, by: SELF }), true);
+});
+
+test('a full sync of signed changes goes in parts that each fit a channel message', async () => {
+  const { reactions, bob } = await harness();
+  for (let n = 0; n < MAX_REACTION_SYNC; n++) {
+    const line = `line-${String(n).padStart(16, '0')}`;
+    reactions.shown(bob.member.id, line);
+    reactions.toggle(bob.member.id, line, '❤️');
+  }
+  await reactions.idle();
+  bob.member.wire.length = 0;
+  reactions.feature.opened?.(bob.member);
+  assert.ok(bob.member.wire.length > 1);
+  let changes = 0;
+  for (const message of bob.member.wire) {
+    const raw = encodeChannelMessage(message as ChannelMessage);
+    assert.ok(raw.length <= MAX_CHANNEL_MESSAGE_LENGTH, `a sync of ${raw.length}`);
+    assert.deepEqual(parseChannelMessage(raw), message);
+    if (message.t === 'react:sync') changes += message.reactions.length;
+  }
+  assert.equal(changes, MAX_REACTION_SYNC);
 });
 
 test('a react:sync is applied like the reactions in it, and again changes nothing', async () => {
