@@ -49,6 +49,22 @@ async function checksWithAny(keys: readonly string[], sig: string, reaction: Sig
 }
 
 /**
+ * Checks of history reaction states under way, by the copy they check: every member that
+ * answers a newcomer carries the same signed states, and seven answers cost one check each.
+ */
+const running = new Map<string, Promise<boolean>>();
+
+function checkOnce(keys: readonly string[], sig: string, reaction: SignedReaction): Promise<boolean> {
+  const copy = JSON.stringify([keys, sig, reaction]);
+  const known = running.get(copy);
+  if (known) return known;
+  const made = checksWithAny(keys, sig, reaction);
+  running.set(copy, made);
+  void made.finally(() => running.delete(copy));
+  return made;
+}
+
+/**
  * A member's own change (its link, or through a relay): its state when its key checks the
  * signature; unsigned only from a member with no key (no WebCrypto), as lines; else null.
  */
@@ -81,5 +97,5 @@ export async function checkHistoryReaction(
   }
   const { sig } = reaction;
   const signed = signedReaction(reaction.by, { ...line, emoji: reaction.emoji, on: reaction.on, ts: reaction.ts });
-  return sig !== undefined && (await checksWithAny(trust.keys, sig, signed)) ? state : null;
+  return sig !== undefined && (await checkOnce(trust.keys, sig, signed)) ? state : null;
 }

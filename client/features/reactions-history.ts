@@ -58,7 +58,7 @@ export function historyTrust(reaction: HistoryReaction, relayer: MemberHandle, l
 /** A reaction state taken from history, waiting for its line: who, and what it says. */
 export interface PendingReaction<State> {
   by: string;
-  emoji: string;
+  emoji: HistoryReaction['emoji'];
   state: State & { ts: number };
 }
 

@@ -172,6 +172,9 @@ export function createReactions({
     reaction: HistoryReaction,
     ownKey: string | null,
   ): Promise<void> {
+    // What we already hold as late (another member's answer, or the reactor itself) needs no check.
+    const held = stateOf(author, id, reaction.emoji, reaction.by);
+    if (held && !isNewer(held, { name: reaction.name, on: reaction.on, ts: reaction.ts })) return;
     const state = await checkHistoryReaction(relayer, { author, id }, reaction, {
       selfId: selfId(),
       ownKey,
@@ -225,7 +228,7 @@ export function createReactions({
         const oldest = lines.keys().next();
         if (!oldest.done) lines.delete(oldest.value);
       }
-      for (const { by, emoji, state } of pending.take(key)) apply(author, id, emoji as ReactionEmoji, by, state);
+      for (const { by, emoji, state } of pending.take(key)) apply(author, id, emoji, by, state);
     },
     /**
      * Reaction states a history answer carries for a line (shown now or later): each checked

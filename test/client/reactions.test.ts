@@ -298,3 +298,23 @@ test('from history, each reaction is checked against its reactor’s key; only a
   assert.equal(reactions.of(alice.member.id, LINE).length, 3, 'no 😮: Carol tells her own when her link opens');
   assert.deepEqual(reactions.counts(), { forged: 2, relayed: 1 });
 });
+
+test('a history answer cannot bring back a reaction its reactor took back: the later signed "off" wins', async () => {
+  const { reactions, alice, bob, receive } = await harness();
+  reactions.shown(alice.member.id, LINE);
+  const oldOn = await bob.state(alice.member.id, LINE, '👍', true, 10);
+  await receive(bob.member, await bob.change(alice.member.id, LINE, '👍', false, 11));
+  reactions.fromHistory(alice.member, alice.member.id, LINE, [oldOn]);
+  await reactions.idle();
+  assert.deepEqual(reactions.of(alice.member.id, LINE), []);
+  // The same on another line not shown yet: two answers, an old "on" and the later "off".
+  const other = 'line-cccccccccccccccc';
+  reactions.fromHistory(alice.member, alice.member.id, other, [
+    await bob.state(alice.member.id, other, '❤️', false, 21),
+  ]);
+  reactions.fromHistory(bob.member, alice.member.id, other, [await bob.state(alice.member.id, other, '❤️', true, 20)]);
+  await reactions.idle();
+  reactions.shown(alice.member.id, other);
+  assert.deepEqual(reactions.of(alice.member.id, other), []);
+  assert.equal(reactions.counts().forged, 0);
+});
