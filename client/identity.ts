@@ -5,6 +5,7 @@
 //
 // What is signed is the line's author peer id, message id, sender time, text and private
 // recipient, in one unambiguous JSON array: changing any of them breaks the signature.
+// Reactions are signed the same way, under a context of their own (see SignedReaction).
 //
 // The tab keeps its pair for the room next to its resume ticket (sessionStorage): a reload
 // takes its peer id back, and with the same key its earlier lines, which other members
@@ -16,6 +17,8 @@ const ALGORITHM: EcKeyImportParams & EcKeyGenParams = { name: 'ECDSA', namedCurv
 const SIGNATURE: EcdsaParams = { name: 'ECDSA', hash: 'SHA-256' };
 /** Keeps what is signed here from ever meaning anything else. */
 const CONTEXT = 'roomlink/1 line';
+/** The same for reactions: a line's signature never checks as a reaction's, nor the reverse. */
+const REACTION_CONTEXT = 'roomlink/1 reaction';
 /** Imported public keys kept for verifying (one per member per join; bounded anyway). */
 const KEY_CACHE_LIMIT = 256;
 
@@ -27,6 +30,20 @@ export interface SignedLine {
   text: string;
   /** Peer id of the one recipient of a private line. */
   to?: string | undefined;
+}
+
+/**
+ * One reactor's state of one emoji on one line, at its own time `ts`. Signing `on` with the
+ * time lets the latest state win: an old signed "on" replayed after an "off" is older.
+ */
+export interface SignedReaction {
+  by: string;
+  /** The line: its author's peer id and its id. */
+  author: string;
+  id: string;
+  emoji: string;
+  on: boolean;
+  ts: number;
 }
 
 /** A key pair as this tab keeps it across a reload (see storage.ts). */
@@ -46,12 +63,18 @@ export interface Identity {
   publicKey(): Promise<string | null>;
   /** Our signature over the line, or null where WebCrypto is missing. */
   sign(line: SignedLine): Promise<string | null>;
+  /** Our signature over our reaction (`by` is us), or null where WebCrypto is missing. */
+  signReaction(reaction: SignedReaction): Promise<string | null>;
 }
 
 const encoder = new TextEncoder();
 
 function signedBytes(line: SignedLine): Uint8Array<ArrayBuffer> {
   return encoder.encode(JSON.stringify([CONTEXT, line.from, line.id, line.ts, line.text, line.to ?? null]));
+}
+
+function reactionBytes(r: SignedReaction): Uint8Array<ArrayBuffer> {
+  return encoder.encode(JSON.stringify([REACTION_CONTEXT, r.by, r.author, r.id, r.emoji, r.on, r.ts]));
 }
 
 export function toBase64Url(bytes: Uint8Array): string {
@@ -113,13 +136,15 @@ export function createIdentity(store?: KeyStore): Identity {
     mark('key-ready');
     return raw;
   });
+  async function signBytes(bytes: Uint8Array<ArrayBuffer>): Promise<string | null> {
+    const keys = await pair;
+    if (!keys || !subtle) return null;
+    return toBase64Url(new Uint8Array(await subtle.sign(SIGNATURE, keys.privateKey, bytes)));
+  }
   return {
     publicKey: () => exported,
-    async sign(line) {
-      const keys = await pair;
-      if (!keys || !subtle) return null;
-      return toBase64Url(new Uint8Array(await subtle.sign(SIGNATURE, keys.privateKey, signedBytes(line))));
-    },
+    sign: (line) => signBytes(signedBytes(line)),
+    signReaction: (reaction) => signBytes(reactionBytes(reaction)),
   };
 }
 
@@ -146,13 +171,22 @@ function importKey(publicKey: string): Promise<CryptoKey | null> {
  * True only when `signature` is the holder of `publicKey` signing exactly this line. A
  * malformed key or signature is simply false: hostile input never throws.
  */
-export async function verifyLine(publicKey: string, signature: string, line: SignedLine): Promise<boolean> {
+export function verifyLine(publicKey: string, signature: string, line: SignedLine): Promise<boolean> {
+  return verifyBytes(publicKey, signature, signedBytes(line));
+}
+
+/** True only when `signature` is the holder of `publicKey` signing exactly this reaction state. */
+export function verifyReaction(publicKey: string, signature: string, reaction: SignedReaction): Promise<boolean> {
+  return verifyBytes(publicKey, signature, reactionBytes(reaction));
+}
+
+async function verifyBytes(publicKey: string, signature: string, bytes: Uint8Array<ArrayBuffer>): Promise<boolean> {
   const key = await importKey(publicKey);
   const sig = fromBase64Url(signature);
   const subtle = globalThis.crypto?.subtle;
   if (!key || !sig || !subtle) return false;
   try {
-    return await subtle.verify(SIGNATURE, key, sig, signedBytes(line));
+    return await subtle.verify(SIGNATURE, key, sig, bytes);
   } catch {
     return false;
   }

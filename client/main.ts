@@ -229,6 +229,8 @@ const reactions = createReactions({
   selfId: () => selfId ?? '',
   selfName: () => name,
   members: () => mesh.all(),
+  identity,
+  known: (peerId) => history.author(peerId),
   changed: (author, id, summary) => reactionsView.update(author, id, summary),
 });
 const reactionsView = createReactionsView((author, id, emoji) => reactions.toggle(author, id, emoji));
@@ -470,6 +472,8 @@ declare global {
       sendPrivate(peerId: string, text: string): string | null;
       /** History for late joiners: what was asked, received and how it was checked. */
       history(): ReturnType<typeof history.counts>;
+      /** Reactions: states dropped for a bad signature, and taken on a relaying member's word. */
+      reactions(): ReturnType<typeof reactions.counts>;
       receipt(lineId: string): Receipt | null;
       notified(): { count: number; last: { title: string; body: string } | null };
       /** Sends files to the room, or to one member (by peer id); resolves to the transfer ids. */
@@ -494,6 +498,7 @@ window.roomlink = {
   counters: () => ({ ...linkCounters }),
   sendPrivate: (peerId, text) => sendLine(text, peerId),
   history: () => history.counts(),
+  reactions: () => reactions.counts(),
   receipt: (lineId) => receipts.receipt(lineId),
   notified: () => attention.notified(),
   sendFiles(picked, to) {

@@ -2,7 +2,9 @@
 // the members already there, once each, in sender-time order, each checked against its
 // author's own key; a member who alters or invents another member's line in the history it
 // relays is caught, and one who relays more than 200 lines is heard for 200; a line whose
-// author left before the newcomer learned its key shows as relayed, not verified.
+// author left before the newcomer learned its key shows as relayed, not verified. Reactions
+// travel with their lines, signed by their reactors: a forged one is dropped, and one whose
+// reactor's key the newcomer never learned is marked as the relaying member's word.
 
 import { expect, sharedTest as test } from './support/fixtures.ts';
 import {
@@ -108,8 +110,11 @@ function forgeHistory(victim: string, padding: typeof PADDING): void {
       if (first) {
         const invented = { ...first, id: `forged${first.id.slice(6)}`, text: 'INVENTED: I give mallory my account' };
         first.text = 'ALTERED: meet at midnight';
-        // And a reaction in the victim's name: he is in the room, so only his own word counts.
-        (first as { reactions?: unknown[] }).reactions = [{ emoji: '😢', by: victim, name: 'victim' }];
+        // And a reaction in the victim's name, "signed" with his line's signature: checked
+        // against his key, it is dropped (and counted).
+        (first as { reactions?: unknown[] }).reactions = [
+          { emoji: '😢', by: victim, name: 'victim', on: true, ts: first.ts, sig: first.sig },
+        ];
         message.lines.push(invented);
         g.__forged += 2;
       }
@@ -124,6 +129,9 @@ function forgeHistory(victim: string, padding: typeof PADDING): void {
             id: `ghostline${String(n).padStart(4, '0')}`,
             ts: 1_000 + n,
             text: `ghost ${n}`,
+            // A reaction by someone who left before anyone here could learn its key: only
+            // Mallory's word, and shown as such.
+            ...(n === 0 ? { reactions: [{ emoji: '🎉', by: 'ghostreacts1', name: 'gus', on: true, ts: 1_000 }] } : {}),
           };
         });
         send.call(this, JSON.stringify({ t: 'history:lines', lines, done: chunk === padding.chunks - 1 }));
@@ -169,8 +177,20 @@ test('a member who alters or invents another member’s line in the history it r
   const invented = history.filter((line) => line.text.startsWith('INVENTED'));
   expect(invented.map((line) => [line.from, line.verified])).toEqual([[bob.id, 'false']]);
   await expect(dave.page.locator('[data-verified=false]')).toContainText('altered or invented by mallory');
-  // Nor a reaction Bob did not make.
+  // Nor a reaction Bob did not make: its signature does not check against his key.
   await expect(dave.page.locator('[data-testid=reaction][data-emoji="😢"]')).toHaveCount(0);
+  // One whose reactor's key Dave never learned is Mallory's word, and says so.
+  await expect(reactionChip(dave.page, PADDING.from, 'ghost 0', '🎉')).toHaveAttribute(
+    'title',
+    'gus (relayed by mallory)',
+  );
+  const reactionCounts = () =>
+    dave.page.evaluate(() =>
+      (
+        globalThis as unknown as { roomlink: { reactions(): { forged: number; relayed: number } } }
+      ).roomlink.reactions(),
+    );
+  await expect.poll(reactionCounts).toEqual({ forged: 1, relayed: 1 });
   // Nothing shown as verified that Bob did not say.
   const verifiedTexts = history.filter((line) => line.verified === 'true').map((line) => line.text);
   expect(verifiedTexts.filter((text) => !said.includes(text))).toEqual([]);

@@ -15,8 +15,10 @@ import type { KeptLine } from './transcript.ts';
 
 export type HistoryLinesMessage = MessageOf<'history:lines'>;
 
-/** Chunks stay well under the channel's message limit (one line escapes to ≤ ~24 KB). */
+/** Chunks stay well under the channel's message limit (one line's text escapes to ≤ ~24 KB). */
 const CHUNK_BUDGET = MAX_CHANNEL_MESSAGE_LENGTH - 4_096;
+/** What a line's reactions add around the states themselves. */
+const REACTIONS_FIELD = ',"reactions":[]';
 
 export function historyChunks(
   kept: readonly KeptLine[],
@@ -29,9 +31,18 @@ export function historyChunks(
   for (const line of kept.slice(-MAX_HISTORY_LINES)) {
     const wire: HistoryLine = { from: line.from, name: line.name, id: line.id, ts: line.ts, text: line.text };
     if (line.sig !== undefined) wire.sig = line.sig;
-    const reactions = reactionsOf(line.from, line.id).slice(0, MAX_HISTORY_LINE_REACTIONS);
+    let lineSize = JSON.stringify(wire).length + 1;
+    // Signed reaction states are ~150 characters each: on a line of escaped text they are
+    // what has to give, the last first (signed "off" states come after every "on").
+    const reactions: HistoryReaction[] = [];
+    lineSize += REACTIONS_FIELD.length;
+    for (const reaction of reactionsOf(line.from, line.id).slice(0, MAX_HISTORY_LINE_REACTIONS)) {
+      const reactionSize = JSON.stringify(reaction).length + 1;
+      if (lineSize + reactionSize > CHUNK_BUDGET) break;
+      reactions.push(reaction);
+      lineSize += reactionSize;
+    }
     if (reactions.length > 0) wire.reactions = reactions;
-    const lineSize = JSON.stringify(wire).length + 1;
     if (current.lines.length >= MAX_HISTORY_CHUNK_LINES || size + lineSize > CHUNK_BUDGET) {
       chunks.push(current);
       current = empty();

@@ -334,6 +334,8 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
       askable = new Set(peerIds.filter((id) => id !== selfId()));
     },
     counts: (): HistoryCounts => ({ ...counts }),
+    /** A member seen during this page's life, with the keys it announced (reactions are checked against them). */
+    author: (id: string): Author | undefined => authors.get(id),
     /** Resolves once every line received so far is checked and shown, or waits for its author (tests). */
     async idle(): Promise<void> {
       await Promise.all([...settling]);

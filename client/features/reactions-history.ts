@@ -1,38 +1,80 @@
-// Reactions that come with history lines. Reactions are not signed, so a member relaying
-// history may vouch only for what it saw itself being done: its own reactions (the link
-// proves who it is, and its name is the server's), and those of members who have left (no
-// one else can tell us about them). A member still in the room tells its own reactions in
-// its own answer; what others claim for it, or for us, is ignored.
+// Reactions that come with history lines. Each carries its reactor's signed state, so the
+// member relaying it is not believed, the reactor's key is: the key of a member here (from
+// its hello or its proven join announcement), or one we learned earlier from the reactor
+// itself (authors.ts), or our own. Only when we never learned the reactor's key (it left
+// before we came, or its browser cannot sign) is the relaying member's word all there is:
+// such a reaction is kept, marked as relayed by that member. A member here whose key we
+// do not know yet tells its own reactions when its link opens (react:sync).
 import { type HistoryReaction, MAX_HISTORY_LINE_REACTIONS } from '../../protocol/index.ts';
+import type { MemberHandle } from '../feature.ts';
 
 /** Lines whose history reactions wait for the line to be shown, at most (oldest dropped). */
 const MAX_PENDING_LINES = 1_000;
 
-export function trustedHistoryReactions(
-  reactions: readonly HistoryReaction[],
-  relayerId: string,
-  relayerName: string,
-  selfId: string,
-  present: ReadonlySet<string>,
-): HistoryReaction[] {
-  const trusted: HistoryReaction[] = [];
-  for (const reaction of reactions) {
-    if (reaction.by === relayerId) trusted.push({ ...reaction, name: relayerName });
-    else if (reaction.by !== selfId && !present.has(reaction.by)) trusted.push(reaction);
+/** What we know of a reactor who may have left: the keys and name it had while we knew it. */
+export interface KnownReactor {
+  keys: ReadonlySet<string>;
+  name: string;
+}
+
+export interface ReactorLookup {
+  selfId: string;
+  /** Our own public key (our earlier reactions come back in history after a reload). */
+  ownKey: string | null;
+  /** The member here with this id, if any. */
+  present(id: string): MemberHandle | undefined;
+  /** A member seen during this page's life, here or gone. */
+  known(id: string): KnownReactor | undefined;
+}
+
+/**
+ * How to take one history reaction: checked against these keys (the name is ours to pick,
+ * not the relayer's), taken on the relayer's word (`relayedBy` names it, null when the
+ * relayer speaks for itself over its own link), or not at all.
+ */
+export type HistoryTrust =
+  | { kind: 'check'; keys: readonly string[]; name: string }
+  | { kind: 'word'; relayedBy: string | null; name: string }
+  | null;
+
+export function historyTrust(reaction: HistoryReaction, relayer: MemberHandle, lookup: ReactorLookup): HistoryTrust {
+  const { by } = reaction;
+  if (by === lookup.selfId) return lookup.ownKey ? { kind: 'check', keys: [lookup.ownKey], name: 'You' } : null;
+  if (by === relayer.id) {
+    // Its own reaction, over its own link: without a key (no WebCrypto) the link is the proof.
+    return relayer.key
+      ? { kind: 'check', keys: [relayer.key], name: relayer.name }
+      : { kind: 'word', relayedBy: null, name: relayer.name };
   }
-  return trusted;
+  const member = lookup.present(by);
+  const known = lookup.known(by);
+  const keys = new Set(known?.keys ?? []);
+  if (member?.key) keys.add(member.key);
+  if (keys.size > 0) return { kind: 'check', keys: [...keys], name: member?.name ?? known?.name ?? reaction.name };
+  if (member) return null;
+  return { kind: 'word', relayedBy: relayer.name, name: reaction.name };
+}
+
+/** A reaction state taken from history, waiting for its line: who, and what it says. */
+export interface PendingReaction<State> {
+  by: string;
+  emoji: HistoryReaction['emoji'];
+  state: State & { ts: number };
 }
 
 /** History reactions for lines not on the page yet (a line waits for its author's key). */
-export function createPendingReactions() {
-  const waiting = new Map<string, HistoryReaction[]>();
+export function createPendingReactions<State>() {
+  const waiting = new Map<string, PendingReaction<State>[]>();
   return {
-    add(lineKey: string, reactions: readonly HistoryReaction[]): void {
-      if (reactions.length === 0) return;
+    add(lineKey: string, reaction: PendingReaction<State>): void {
       const list = waiting.get(lineKey) ?? [];
-      for (const reaction of reactions) {
-        const known = list.some((r) => r.by === reaction.by && r.emoji === reaction.emoji);
-        if (!known && list.length < MAX_HISTORY_LINE_REACTIONS) list.push(reaction);
+      const index = list.findIndex((r) => r.by === reaction.by && r.emoji === reaction.emoji);
+      const known = list[index];
+      // The latest state of each reactor and emoji wins, as on a shown line.
+      if (known) {
+        if (reaction.state.ts > known.state.ts) list[index] = reaction;
+      } else if (list.length < MAX_HISTORY_LINE_REACTIONS) {
+        list.push(reaction);
       }
       waiting.set(lineKey, list);
       if (waiting.size > MAX_PENDING_LINES) {
@@ -41,7 +83,7 @@ export function createPendingReactions() {
       }
     },
     /** The reactions waiting for this line, removed. */
-    take(lineKey: string): HistoryReaction[] {
+    take(lineKey: string): PendingReaction<State>[] {
       const found = waiting.get(lineKey) ?? [];
       waiting.delete(lineKey);
       return found;

@@ -3,45 +3,72 @@
 // per-member cap. Names are kept as they were when the reaction came, so a reaction stays
 // readable after its member left.
 //
-// Reactions are part of history: a history answer carries each line's reactions, and a
-// newcomer takes them once the line is shown (reactions-history.ts says whose word counts).
+// Every reaction state is signed by its reactor (identity.ts) with its time, and checked
+// against the reactor's key however it came: on the reactor's own link, through a relaying
+// member (relay.ts), or with a history line. A state whose signature does not check is
+// dropped and counted; for each (line, emoji, reactor) the state with the latest time wins,
+// so an old "on" replayed after an "off" changes nothing.
+//
+// Reactions are part of history: a history answer carries each line's reaction states, and
+// a newcomer takes them once the line is shown (reaction-checks.ts checks each state against
+// its reactor's key, reactions-history.ts says whose key counts).
 // Our own changes are kept (the newest MAX_REACTION_SYNC) and sent again whenever a link
 // opens (react:sync), so a reaction lost with a dropped link arrives after the repair.
 import {
   type HistoryReaction,
   MAX_REACTION_SYNC,
-  type MessageOf,
   REACTION_CAP_PER_SECOND,
   REACTION_EMOJI,
   type ReactionEmoji,
 } from '../../protocol/index.ts';
 import { createSlot, defineFeature, type MemberHandle } from '../feature.ts';
+import type { Identity } from '../identity.ts';
 import { createRateCap, type RateCap } from '../rate-cap.ts';
-import { createPendingReactions, trustedHistoryReactions } from './reactions-history.ts';
+import {
+  checkChange,
+  checkHistoryReaction,
+  isNewer,
+  type ReactionChange,
+  type ReactorState,
+  signedReaction,
+} from './reaction-checks.ts';
+import { createPendingReactions, type KnownReactor } from './reactions-history.ts';
 
 /** Reactions are kept for this many of the latest lines shown. */
 const MAX_REACTABLE_LINES = 5_000;
+/** Changes per react:sync message: a full sync of signed changes does not fit in one. */
+const SYNC_CHUNK = 100;
 
 export interface ReactionSummary {
   emoji: ReactionEmoji;
   count: number;
-  /** Who reacted, in the order they did ("You" for us). */
+  /** Who reacted, in the order they did ("You" for us; "Dana (relayed by Bob)" on Bob's word). */
   names: string[];
   mine: boolean;
 }
 
-/** Reactors of one line: emoji → reactor id → name. */
-type LineReactions = Map<ReactionEmoji, Map<string, string>>;
+export interface ReactionCounts {
+  /** Reaction states dropped because their signature did not check against the reactor's key. */
+  forged: number;
+  /** History reaction states taken on the relaying member's word (reactor's key unknown). */
+  relayed: number;
+}
 
-type ReactionChange = MessageOf<'react:sync'>['reactions'][number];
+/** Reactors of one line: emoji → reactor id → its latest state. */
+type LineReactions = Map<ReactionEmoji, Map<string, ReactorState>>;
 
 export interface ReactionsOptions {
   selfId(): string;
   /** Our name as others know it (our reactions in the history we relay carry it). */
   selfName(): string;
   members(): Iterable<MemberHandle>;
+  /** Signs our reactions; its public key checks our own reactions coming back in history. */
+  identity: Pick<Identity, 'signReaction' | 'publicKey'>;
+  /** A member seen during this page's life, with the keys it announced (features/authors.ts). */
+  known(id: string): KnownReactor | undefined;
   changed(author: string, id: string, summary: readonly ReactionSummary[]): void;
   now?: () => number;
+  wallClock?: () => number;
 }
 
 const lineKey = (author: string, id: string): string => `${author}/${id}`;
@@ -50,8 +77,11 @@ export function createReactions({
   selfId,
   selfName,
   members,
+  identity,
+  known,
   changed,
   now = () => performance.now(),
+  wallClock = () => Date.now(),
 }: ReactionsOptions) {
   const reactionSlot = createSlot<{ cap: RateCap }>('reactions', () => ({
     cap: createRateCap(REACTION_CAP_PER_SECOND, 1_000, now),
@@ -60,47 +90,51 @@ export function createReactions({
   const lines = new Map<string, LineReactions>();
   /** Our own latest change per (line, emoji), oldest first: what react:sync sends. */
   const ours = new Map<string, ReactionChange>();
-  /** Reactions from history answers for lines not shown yet. */
-  const pending = createPendingReactions();
+  /** Checked reaction states from history answers, for lines not shown yet. */
+  const pending = createPendingReactions<ReactorState>();
+  const counts: ReactionCounts = { forged: 0, relayed: 0 };
+  /** Signature checks under way (tests wait for them). */
+  const checking = new Set<Promise<void>>();
+  /** Our changes go out in the order made, each once its signature is made. */
+  let outgoing: Promise<void> = Promise.resolve();
 
   function summary(reactions: LineReactions): ReactionSummary[] {
     const self = selfId();
     const result: ReactionSummary[] = [];
     for (const emoji of REACTION_EMOJI) {
-      const who = reactions.get(emoji);
-      if (!who || who.size === 0) continue;
-      result.push({ emoji, count: who.size, names: [...who.values()], mine: who.has(self) });
+      const names: string[] = [];
+      let mine = false;
+      for (const [by, state] of reactions.get(emoji) ?? []) {
+        if (!state.on) continue;
+        names.push(state.relayedBy ? `${state.name} (relayed by ${state.relayedBy})` : state.name);
+        mine ||= by === self;
+      }
+      if (names.length > 0) result.push({ emoji, count: names.length, names, mine });
     }
     return result;
   }
 
-  /** Whether apply() would change anything: the line is shown and the reaction differs. */
-  function wouldChange(author: string, id: string, emoji: ReactionEmoji, reactor: string, on: boolean): boolean {
-    const reactions = lines.get(lineKey(author, id));
-    if (!reactions) return false;
-    return (reactions.get(emoji)?.has(reactor) ?? false) !== on;
+  const stateOf = (author: string, id: string, emoji: ReactionEmoji, by: string): ReactorState | undefined =>
+    lines.get(lineKey(author, id))?.get(emoji)?.get(by);
+
+  /** Whether apply() would take this state: the line is shown and the state is newer. */
+  function wouldChange(author: string, id: string, emoji: ReactionEmoji, by: string, next: ReactorState): boolean {
+    return lines.has(lineKey(author, id)) && isNewer(stateOf(author, id, emoji, by), next);
   }
 
-  /** Sets or clears one reaction; false when the line is unknown or nothing changed. */
-  function apply(
-    author: string,
-    id: string,
-    emoji: ReactionEmoji,
-    reactor: string,
-    name: string,
-    on: boolean,
-  ): boolean {
+  /** Takes one reactor's state if it is newer; false when the line is unknown or it is not. */
+  function apply(author: string, id: string, emoji: ReactionEmoji, by: string, next: ReactorState): boolean {
     const reactions = lines.get(lineKey(author, id));
     if (!reactions) return false;
-    const who = reactions.get(emoji) ?? new Map<string, string>();
-    if (on) {
-      if (who.has(reactor)) return false;
-      who.set(reactor, name);
-      reactions.set(emoji, who);
-    } else if (!who.delete(reactor)) {
-      return false;
-    }
-    changed(author, id, summary(reactions));
+    const who = reactions.get(emoji) ?? new Map<string, ReactorState>();
+    const before = who.get(by);
+    if (!isNewer(before, next)) return false;
+    // A reactor who turns its reaction on again goes to the end: names are in reaction order.
+    if (next.on && !before?.on) who.delete(by);
+    who.set(by, next);
+    reactions.set(emoji, who);
+    const visible = (before?.on ?? false) !== next.on || (next.on && before?.relayedBy !== next.relayedBy);
+    if (visible) changed(author, id, summary(reactions));
     return true;
   }
 
@@ -114,25 +148,72 @@ export function createReactions({
     }
   }
 
+  /** Runs a check, counted in `checking` until it is done. */
+  function track(work: Promise<void>): void {
+    checking.add(work);
+    void work.finally(() => checking.delete(work));
+  }
+
+  /** A member's own change (its link, or through a relay): checked against its key, then taken. */
+  function receiveChange(member: MemberHandle, change: ReactionChange): void {
+    track(
+      checkChange(member, change).then((state) => {
+        if (state === null) counts.forged++;
+        else apply(change.author, change.id, change.emoji, member.id, state);
+      }),
+    );
+  }
+
+  /** One history reaction state: checked against the reactor's key, or marked as the relayer's word. */
+  async function fromHistoryOne(
+    relayer: MemberHandle,
+    author: string,
+    id: string,
+    reaction: HistoryReaction,
+    ownKey: string | null,
+  ): Promise<void> {
+    // What we already hold as late (another member's answer, or the reactor itself) needs no check.
+    const held = stateOf(author, id, reaction.emoji, reaction.by);
+    if (held && !isNewer(held, { name: reaction.name, on: reaction.on, ts: reaction.ts })) return;
+    const state = await checkHistoryReaction(relayer, { author, id }, reaction, {
+      selfId: selfId(),
+      ownKey,
+      present: (peerId) => [...members()].find((m) => m.id === peerId && !m.disposed),
+      known,
+    });
+    if (state === 'ignored') return;
+    if (state === null) {
+      counts.forged++;
+      return;
+    }
+    if (state.relayedBy !== undefined) counts.relayed++;
+    if (lines.has(lineKey(author, id))) apply(author, id, reaction.emoji, reaction.by, state);
+    else pending.add(lineKey(author, id), { by: reaction.by, emoji: reaction.emoji, state });
+  }
+
   const feature = defineFeature({
     name: 'reactions',
     types: ['react', 'react:sync'],
     receive(member, message) {
       const { cap } = member.slot(reactionSlot);
       if (message.t === 'react') {
-        if (cap.allow()) apply(message.author, message.id, message.emoji, member.id, member.name, message.on);
+        if (cap.allow()) receiveChange(member, message);
         return;
       }
       // A sync repeats what we mostly have already: only the changes it makes count against
       // the cap, each as a reaction, so up to MAX_REACTION_SYNC at a time cannot pass it.
-      for (const { author, id, emoji, on } of message.reactions) {
-        if (!wouldChange(author, id, emoji, member.id, on)) continue;
+      for (const change of message.reactions) {
+        const next: ReactorState = { name: member.name, on: change.on, ts: change.ts };
+        if (!wouldChange(change.author, change.id, change.emoji, member.id, next)) continue;
         if (!cap.allow()) return;
-        apply(author, id, emoji, member.id, member.name, on);
+        receiveChange(member, change);
       }
     },
     opened(member) {
-      if (ours.size > 0) member.send({ t: 'react:sync', reactions: [...ours.values()] });
+      const all = [...ours.values()];
+      for (let i = 0; i < all.length; i += SYNC_CHUNK) {
+        member.send({ t: 'react:sync', reactions: all.slice(i, i + SYNC_CHUNK) });
+      }
     },
   });
 
@@ -147,47 +228,80 @@ export function createReactions({
         const oldest = lines.keys().next();
         if (!oldest.done) lines.delete(oldest.value);
       }
-      for (const reaction of pending.take(key)) apply(author, id, reaction.emoji, reaction.by, reaction.name, true);
+      for (const { by, emoji, state } of pending.take(key)) apply(author, id, emoji, by, state);
     },
     /**
-     * Reactions a history answer carries for a line (shown now or later). Only those the
-     * relaying member may vouch for are taken: its own, and those of members no longer here.
+     * Reaction states a history answer carries for a line (shown now or later): each checked
+     * against its reactor's key, or taken on the relayer's word when we never learned one.
      */
     fromHistory(relayer: MemberHandle, author: string, id: string, reactions: readonly HistoryReaction[]): void {
-      const present = new Set([...members()].filter((member) => !member.disposed).map((member) => member.id));
-      const trusted = trustedHistoryReactions(reactions, relayer.id, relayer.name, selfId(), present);
-      const key = lineKey(author, id);
-      if (!lines.has(key)) {
-        pending.add(key, trusted);
-        return;
-      }
-      for (const reaction of trusted) apply(author, id, reaction.emoji, reaction.by, reaction.name, true);
+      track(
+        identity
+          .publicKey()
+          .then((ownKey) => Promise.all(reactions.map((r) => fromHistoryOne(relayer, author, id, r, ownKey))))
+          .then(() => undefined),
+      );
     },
-    /** A line's reactions as our history answer carries them. */
+    /** A line's reaction states as our history answer carries them: on first, signed offs after. */
     forHistory(author: string, id: string): HistoryReaction[] {
       const reactions = lines.get(lineKey(author, id));
       if (!reactions) return [];
       const self = selfId();
-      const result: HistoryReaction[] = [];
+      const on: HistoryReaction[] = [];
+      const off: HistoryReaction[] = [];
       for (const [emoji, who] of reactions) {
-        for (const [by, name] of who) result.push({ emoji, by, name: by === self ? selfName() : name });
+        for (const [by, state] of who) {
+          // An unsigned "off" proves nothing to anyone: only signed ones beat a replayed "on".
+          if (!state.on && state.sig === undefined) continue;
+          const item: HistoryReaction = {
+            emoji,
+            by,
+            name: by === self ? selfName() : state.name,
+            on: state.on,
+            ts: state.ts,
+          };
+          if (state.sig !== undefined) item.sig = state.sig;
+          (state.on ? on : off).push(item);
+        }
       }
-      return result;
+      return [...on, ...off];
     },
     /** Our click on an emoji of a line: adds our reaction, or takes it back. */
     toggle(author: string, id: string, emoji: ReactionEmoji): void {
       const self = selfId();
-      const mine = lines.get(lineKey(author, id))?.get(emoji)?.has(self) ?? false;
-      if (!apply(author, id, emoji, self, 'You', !mine)) return;
-      remember({ author, id, emoji, on: !mine });
-      for (const member of members()) {
-        if (!member.disposed) member.send({ t: 'react', author, id, emoji, on: !mine });
-      }
+      const before = stateOf(author, id, emoji, self);
+      const change: ReactionChange = {
+        author,
+        id,
+        emoji,
+        on: !(before?.on ?? false),
+        // Strictly later than our last state here, whatever the clock did.
+        ts: Math.max(Math.round(wallClock()), (before?.ts ?? 0) + 1),
+      };
+      const state: ReactorState = { name: 'You', on: change.on, ts: change.ts };
+      if (!apply(author, id, emoji, self, state)) return;
+      const signature = identity.signReaction(signedReaction(self, change)).catch(() => null);
+      outgoing = outgoing.then(async () => {
+        const sig = await signature;
+        // Kept with our state (history answers carry it) and with what react:sync sends.
+        if (sig !== null) {
+          state.sig = sig;
+          change.sig = sig;
+        }
+        remember(change);
+        for (const member of members()) if (!member.disposed) member.send({ t: 'react', ...change });
+      });
+      track(outgoing);
     },
     /** The reactions a line shows now (tests). */
     of(author: string, id: string): ReactionSummary[] {
       const reactions = lines.get(lineKey(author, id));
       return reactions ? summary(reactions) : [];
+    },
+    counts: (): ReactionCounts => ({ ...counts }),
+    /** Resolves once every reaction received or made so far is checked (or signed) and taken (tests). */
+    async idle(): Promise<void> {
+      while (checking.size > 0) await Promise.all([...checking]);
     },
   };
 }

@@ -47,9 +47,25 @@ const floodScript = `async ({ author, ids, floodMs, syncs, historyChunks, chunkL
   const channel = window.__channels.find((c) => c.readyState === 'open');
   if (!channel) throw new Error('no open channel');
   const emoji = ['👍', '❤️', '😂', '😮', '😢', '🎉'];
-  const junk = ['{', '{"t":"react"}', JSON.stringify({ t: 'react', author, id: ids[0], emoji: '💩', on: true })];
+  const junk = ['{', '{"t":"react"}', JSON.stringify({ t: 'react', author, id: ids[0], emoji: '💩', on: true, ts: 1 })];
   let count = 0;
-  const everyChange = ids.flatMap((id) => emoji.map((e) => ({ author, id, emoji: e, on: true })));
+  // Mallory signs her reactions with her own per-join key (kept in sessionStorage), as
+  // identity.ts does: unsigned ones would be dropped before the cap is even tested.
+  const stored = Object.keys(sessionStorage).find((key) => key.startsWith('roomlink:signing:'));
+  if (!stored) throw new Error('no signing key in this tab');
+  const privateKey = await crypto.subtle.importKey('jwk', JSON.parse(sessionStorage.getItem(stored)).privateKey,
+    { name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']);
+  const self = window.roomlink.selfId();
+  const ts = Date.now();
+  const sign = async (id, e) => {
+    const signed = JSON.stringify(['roomlink/1 reaction', self, author, id, e, true, ts]);
+    const bytes = new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, privateKey,
+      new TextEncoder().encode(signed)));
+    return btoa(String.fromCharCode(...bytes)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+  };
+  const everyChange = await Promise.all(ids.flatMap((id) =>
+    emoji.map(async (e) => ({ author, id, emoji: e, on: true, ts, sig: await sign(id, e) }))));
+  const reactMessages = new Map(everyChange.map((c) => [c.id + c.emoji, JSON.stringify({ t: 'react', ...c })]));
   for (let i = 0; i < syncs; i++) channel.send(JSON.stringify({ t: 'react:sync', reactions: everyChange }));
   for (let chunk = 0; chunk < historyChunks; chunk++) {
     const lines = Array.from({ length: chunkLines }, (_, i) => {
@@ -65,7 +81,7 @@ const floodScript = `async ({ author, ids, floodMs, syncs, historyChunks, chunkL
   while (performance.now() < end && channel.readyState === 'open') {
     for (const id of ids) {
       if (channel.readyState !== 'open') break;
-      for (const e of emoji) channel.send(JSON.stringify({ t: 'react', author, id, emoji: e, on: true }));
+      for (const e of emoji) channel.send(reactMessages.get(id + e));
       typing = !typing;
       channel.send(JSON.stringify({ t: 'typing', active: typing }));
       channel.send(JSON.stringify({ t: 'receipt:read', ids: Array(256).fill(id) }));

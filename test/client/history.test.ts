@@ -5,13 +5,16 @@ import assert from 'node:assert/strict';
 import { mock, test } from 'node:test';
 import type { ChatLine } from '../../client/features/chat.ts';
 import { createHistory } from '../../client/features/history.ts';
+import { historyChunks } from '../../client/features/history-answer.ts';
 import { createTranscript } from '../../client/features/transcript.ts';
 import { createIdentity } from '../../client/identity.ts';
 import {
   type ChannelMessage,
   encodeChannelMessage,
   type HistoryLine,
+  type HistoryReaction,
   MAX_CHANNEL_MESSAGE_LENGTH,
+  MAX_HISTORY_LINE_REACTIONS,
   MAX_HISTORY_LINES,
   type MessageOf,
   parseChannelMessage,
@@ -260,6 +263,34 @@ test('an answer holds the newest 200 public lines, oldest first, in chunks that 
   );
 });
 
+test('a line at the size limit with every signed reaction state still fits: the last states give way', () => {
+  const lines = Array.from({ length: 3 }, (_, i) => ({
+    from: 'alice-000001',
+    name: 'alice',
+    id: `id-${String(i).padStart(10, '0')}`,
+    ts: i,
+    text: i === 1 ? 'short' : `${i} ${'"\u0001'.repeat(1_990)}`,
+  }));
+  const states: HistoryReaction[] = Array.from({ length: MAX_HISTORY_LINE_REACTIONS }, (_, n) => ({
+    emoji: '🎉',
+    by: `reactor${String(n).padStart(5, '0')}`,
+    name: 'n'.repeat(30),
+    on: true,
+    ts: 1_700_000_000_000 + n,
+    sig: 'S'.repeat(86),
+  }));
+  const chunks = historyChunks(lines, () => states);
+  for (const chunk of chunks) {
+    const raw = encodeChannelMessage(chunk as ChannelMessage);
+    assert.ok(raw.length <= MAX_CHANNEL_MESSAGE_LENGTH, `chunk of ${raw.length}`);
+    assert.deepEqual(parseChannelMessage(raw), chunk);
+  }
+  const carried = chunks.flatMap((c) => c.lines.map((l) => l.reactions?.length ?? 0));
+  assert.equal(carried[1], MAX_HISTORY_LINE_REACTIONS, 'a short line carries them all');
+  assert.ok((carried[0] ?? 0) > 0 && (carried[0] ?? 0) < MAX_HISTORY_LINE_REACTIONS, `a long one some (${carried[0]})`);
+  assert.deepEqual(chunks[0]?.lines[0]?.reactions, states.slice(0, carried[0]), 'the first ones, in order');
+});
+
 test('reactions travel with history lines: the answer carries them, the newcomer hands them on with their relayer', async () => {
   const bob = await writer('bob-00000001');
   const line = await bob.line('with reactions');
@@ -274,7 +305,7 @@ test('reactions travel with history lines: the answer carries them, the newcomer
     transcript,
     show: () => {},
     reactions: {
-      forHistory: (author, id) => (id === line.id ? [{ emoji: '👍', by: author, name: 'bob' }] : []),
+      forHistory: (author, id) => (id === line.id ? [{ emoji: '👍', by: author, name: 'bob', on: true, ts: 5 }] : []),
       fromHistory: (relayer, author, id, reactions) =>
         taken.push({ relayer: relayer.id, author, id, by: reactions.map((r) => r.by) }),
     },
@@ -282,7 +313,7 @@ test('reactions travel with history lines: the answer carries them, the newcomer
   bob.member.isOpen = true;
   history.feature.receive(bob.member, { t: 'history:req' });
   const answer = bob.member.wire.find((m): m is MessageOf<'history:lines'> => m.t === 'history:lines');
-  assert.deepEqual(answer?.lines[0]?.reactions, [{ emoji: '👍', by: bob.member.id, name: 'bob' }]);
+  assert.deepEqual(answer?.lines[0]?.reactions, [{ emoji: '👍', by: bob.member.id, name: 'bob', on: true, ts: 5 }]);
   assert.ok(answer && parseChannelMessage(encodeChannelMessage(answer)), 'the answer parses');
 
   history.joined([bob.member.id]);
@@ -291,7 +322,7 @@ test('reactions travel with history lines: the answer carries them, the newcomer
   history.feature.opened?.(bob.member);
   history.feature.receive(bob.member, {
     t: 'history:lines',
-    lines: [{ ...line, reactions: [{ emoji: '🎉', by: bob.member.id, name: 'bob' }] }],
+    lines: [{ ...line, reactions: [{ emoji: '🎉', by: bob.member.id, name: 'bob', on: true, ts: 6 }] }],
     done: true,
   });
   await history.idle();

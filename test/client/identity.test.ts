@@ -6,8 +6,10 @@ import {
   createIdentity,
   type KeyStore,
   type SignedLine,
+  type SignedReaction,
   type StoredKeyPair,
   verifyLine,
+  verifyReaction,
 } from '../../client/identity.ts';
 
 const line: SignedLine = { from: 'bob-00000001', id: 'abcdefghijklmnopqrstu', ts: 1_700_000_000_000, text: 'hi' };
@@ -72,4 +74,35 @@ test('a tab that kept its key pair signs as before after a reload; a damaged cop
   const freshKey = (await fresh.publicKey()) ?? '';
   assert.notEqual(freshKey, key);
   assert.equal(await verifyLine(freshKey, (await fresh.sign(line)) ?? '', line), true);
+});
+
+test('a reaction state verifies only as signed: not with another emoji, state, time, line or reactor, nor as a line', async () => {
+  const bob = createIdentity();
+  const mallory = createIdentity();
+  const key = (await bob.publicKey()) ?? '';
+  const reaction: SignedReaction = {
+    by: 'bob-00000001',
+    author: 'alice-000001',
+    id: line.id,
+    emoji: '👍',
+    on: true,
+    ts: 5,
+  };
+  const sig = (await bob.signReaction(reaction)) ?? '';
+  assert.equal(await verifyReaction(key, sig, reaction), true);
+  const changed: SignedReaction[] = [
+    { ...reaction, emoji: '❤️' },
+    { ...reaction, on: false },
+    { ...reaction, ts: 6 },
+    { ...reaction, id: 'abcdefghijklmnopqrstv' },
+    { ...reaction, author: 'carol-000001' },
+    { ...reaction, by: 'mallory00001' },
+  ];
+  for (const other of changed) assert.equal(await verifyReaction(key, sig, other), false, JSON.stringify(other));
+  assert.equal(await verifyReaction((await mallory.publicKey()) ?? '', sig, reaction), false, 'another key');
+  // Domain separation: a line's signature is never a reaction's, nor the reverse.
+  const lineSig = (await bob.sign(line)) ?? '';
+  assert.equal(await verifyReaction(key, lineSig, reaction), false);
+  assert.equal(await verifyLine(key, sig, line), false);
+  assert.equal(await verifyReaction(key, 'not base64!', reaction), false);
 });

@@ -1,161 +1,320 @@
 // Reactions: toggled by clicking again, counted per emoji with who reacted, broadcast to
-// every member; a reaction to a line we do not show, or over 10 a second, is ignored.
+// every member; a reaction to a line we do not show, or over 10 a second, is ignored. Every
+// reaction state is signed by its reactor and checked against the reactor's key, however it
+// came (its link, a relay, a history answer); the latest state per reactor and emoji wins.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createReactions, type ReactionSummary } from '../../client/features/reactions.ts';
-import { manualClock, openMember } from './fake-member.ts';
+import type { KnownReactor } from '../../client/features/reactions-history.ts';
+import { createIdentity, type Identity, verifyReaction } from '../../client/identity.ts';
+import {
+  type ChannelMessage,
+  encodeChannelMessage,
+  type HistoryReaction,
+  MAX_CHANNEL_MESSAGE_LENGTH,
+  MAX_REACTION_SYNC,
+  type MessageOf,
+  parseChannelMessage,
+  type ReactionEmoji,
+} from '../../protocol/index.ts';
+import { type FakeMember, manualClock, openMember } from './fake-member.ts';
 
 const SELF = 'me-000000001';
 const LINE = 'line-aaaaaaaaaaaaaaaa';
 
-function harness() {
+type Change = MessageOf<'react'>;
+
+/** A member with its own key: what it signs checks against the key its hello gave. */
+async function reactor(id: string, name: string) {
+  const identity = createIdentity();
+  const member = openMember(id);
+  member.name = name;
+  member.key = await identity.publicKey();
+  /** Its signed change: on or off at its time ts. */
+  async function change(author: string, line: string, emoji: ReactionEmoji, on: boolean, ts: number): Promise<Change> {
+    const sig = (await identity.signReaction({ by: id, author, id: line, emoji, on, ts })) ?? undefined;
+    return { t: 'react', author, id: line, emoji, on, ts, ...(sig ? { sig } : {}) };
+  }
+  /** The same, as a history answer carries it. */
+  async function state(author: string, line: string, emoji: ReactionEmoji, on: boolean, ts: number) {
+    const { sig } = await change(author, line, emoji, on, ts);
+    return { emoji, by: id, name, on, ts, ...(sig ? { sig } : {}) } satisfies HistoryReaction;
+  }
+  return { member, identity, change, state };
+}
+
+async function harness(known: (id: string) => KnownReactor | undefined = () => undefined, others: FakeMember[] = []) {
   const clock = manualClock(0);
-  const alice = openMember('alice-000001');
-  const bob = openMember('bob-00000001');
-  alice.name = 'Alice';
-  bob.name = 'Bob';
+  let wall = 1_700_000_000_000;
+  const alice = await reactor('alice-000001', 'Alice');
+  const bob = await reactor('bob-00000001', 'Bob');
+  const self: Identity = createIdentity();
   const updates: ReactionSummary[][] = [];
   const reactions = createReactions({
     selfId: () => SELF,
     selfName: () => 'Me',
-    members: () => [alice, bob],
+    members: () => [alice.member, bob.member, ...others],
+    identity: self,
+    known,
     changed: (_author, _id, summary) => updates.push([...summary]),
     now: clock.now,
+    wallClock: () => wall++,
   });
-  return { reactions, alice, bob, updates, clock };
+  /** Delivers a message from `from` and waits until its signatures are checked. */
+  async function receive(from: FakeMember, message: MessageOf<'react' | 'react:sync'>): Promise<void> {
+    reactions.feature.receive(from, message);
+    await reactions.idle();
+  }
+  return { reactions, alice, bob, self, updates, clock, receive };
 }
 
-test('our reaction is added, sent to everyone, and taken back by a second click', () => {
-  const { reactions, alice, bob } = harness();
-  reactions.shown(alice.id, LINE);
-  reactions.toggle(alice.id, LINE, '👍');
-  assert.deepEqual(reactions.of(alice.id, LINE), [{ emoji: '👍', count: 1, names: ['You'], mine: true }]);
-  reactions.toggle(alice.id, LINE, '👍');
-  assert.deepEqual(reactions.of(alice.id, LINE), []);
-  const sent = [
-    { t: 'react', author: alice.id, id: LINE, emoji: '👍', on: true },
-    { t: 'react', author: alice.id, id: LINE, emoji: '👍', on: false },
-  ];
-  assert.deepEqual(alice.wire, sent);
-  assert.deepEqual(bob.wire, sent);
+test('our reaction is added at once, sent signed to everyone, and taken back by a second click', async () => {
+  const { reactions, alice, bob, self } = await harness();
+  reactions.shown(alice.member.id, LINE);
+  reactions.toggle(alice.member.id, LINE, '👍');
+  assert.deepEqual(reactions.of(alice.member.id, LINE), [{ emoji: '👍', count: 1, names: ['You'], mine: true }]);
+  reactions.toggle(alice.member.id, LINE, '👍');
+  assert.deepEqual(reactions.of(alice.member.id, LINE), []);
+  await reactions.idle();
+  assert.deepEqual(
+    alice.member.wire.map((m) => m.t === 'react' && [m.emoji, m.on]),
+    [
+      ['👍', true],
+      ['👍', false],
+    ],
+  );
+  assert.deepEqual(bob.member.wire, alice.member.wire);
+  const key = (await self.publicKey()) ?? '';
+  const [on, off] = alice.member.wire as Change[];
+  assert.ok(on && off && off.ts > on.ts, 'the "off" is later than the "on"');
+  for (const sent of [on, off]) {
+    assert.equal(await verifyReaction(key, sent.sig ?? '', { ...sent, by: SELF }), true, 'signed with our key');
+  }
 });
 
-test('reactions of others are counted per emoji, with who reacted, in picker order', () => {
-  const { reactions, alice, bob } = harness();
+test('reactions of others are counted per emoji, with who reacted, in picker order', async () => {
+  const { reactions, alice, bob, receive } = await harness();
   reactions.shown(SELF, LINE);
-  reactions.feature.receive(bob, { t: 'react', author: SELF, id: LINE, emoji: '🎉', on: true });
-  reactions.feature.receive(alice, { t: 'react', author: SELF, id: LINE, emoji: '👍', on: true });
-  reactions.feature.receive(bob, { t: 'react', author: SELF, id: LINE, emoji: '👍', on: true });
-  reactions.feature.receive(bob, { t: 'react', author: SELF, id: LINE, emoji: '👍', on: true }); // again: no change
+  await receive(bob.member, await bob.change(SELF, LINE, '🎉', true, 1));
+  await receive(alice.member, await alice.change(SELF, LINE, '👍', true, 1));
+  await receive(bob.member, await bob.change(SELF, LINE, '👍', true, 2));
+  await receive(bob.member, await bob.change(SELF, LINE, '👍', true, 2)); // again: no change
   assert.deepEqual(reactions.of(SELF, LINE), [
     { emoji: '👍', count: 2, names: ['Alice', 'Bob'], mine: false },
     { emoji: '🎉', count: 1, names: ['Bob'], mine: false },
   ]);
-  reactions.feature.receive(alice, { t: 'react', author: SELF, id: LINE, emoji: '👍', on: false });
+  await receive(alice.member, await alice.change(SELF, LINE, '👍', false, 2));
   assert.deepEqual(reactions.of(SELF, LINE)[0], { emoji: '👍', count: 1, names: ['Bob'], mine: false });
 });
 
-test('a reaction to a line we do not show is dropped', () => {
-  const { reactions, alice, updates } = harness();
-  reactions.feature.receive(alice, { t: 'react', author: SELF, id: LINE, emoji: '👍', on: true });
-  reactions.toggle(SELF, LINE, '👍');
-  assert.deepEqual(updates, []);
-  assert.deepEqual(alice.wire, [], 'nothing to react to: nothing sent');
+test('a tampered emoji, another reactor’s key, or a missing signature is dropped and counted', async () => {
+  const { reactions, alice, bob, receive } = await harness();
+  reactions.shown(SELF, LINE);
+  const thumbs = await alice.change(SELF, LINE, '👍', true, 1);
+  await receive(alice.member, { ...thumbs, emoji: '😢' }); // signed 👍, says 😢
+  await receive(bob.member, thumbs); // Alice's signature under Bob's name: not Bob's key
+  const { sig: _, ...unsigned } = await alice.change(SELF, LINE, '🎉', true, 2);
+  await receive(alice.member, unsigned);
+  assert.deepEqual(reactions.of(SELF, LINE), []);
+  assert.equal(reactions.counts().forged, 3);
+  // A member without a key (no WebCrypto in its browser) is believed on its own link, as for lines.
+  const keyless = openMember('keyless00001');
+  await receive(keyless, unsigned);
+  assert.equal(reactions.of(SELF, LINE)[0]?.count, 1);
 });
 
-test('a member over 10 reactions a second is ignored until a second has passed', () => {
-  const { reactions, alice, clock } = harness();
+test('an old signed "on" replayed after the "off" changes nothing: the latest state wins, in any order', async () => {
+  const { reactions, alice, receive } = await harness();
   reactions.shown(SELF, LINE);
+  const on = await alice.change(SELF, LINE, '👍', true, 10);
+  const off = await alice.change(SELF, LINE, '👍', false, 11);
+  await receive(alice.member, on);
+  await receive(alice.member, off);
+  await receive(alice.member, on); // replayed (a relay, a history answer, a resend)
+  assert.deepEqual(reactions.of(SELF, LINE), []);
+  // Arriving the other way round ends the same.
+  reactions.shown(SELF, 'line-bbbbbbbbbbbbbbbb');
+  await receive(alice.member, await alice.change(SELF, 'line-bbbbbbbbbbbbbbbb', '👍', false, 11));
+  await receive(alice.member, await alice.change(SELF, 'line-bbbbbbbbbbbbbbbb', '👍', true, 10));
+  assert.deepEqual(reactions.of(SELF, 'line-bbbbbbbbbbbbbbbb'), []);
+  assert.equal(reactions.counts().forged, 0);
+});
+
+test('a reaction to a line we do not show is dropped', async () => {
+  const { reactions, alice, updates, receive } = await harness();
+  await receive(alice.member, await alice.change(SELF, LINE, '👍', true, 1));
+  reactions.toggle(SELF, LINE, '👍');
+  await reactions.idle();
+  assert.deepEqual(updates, []);
+  assert.deepEqual(alice.member.wire, [], 'nothing to react to: nothing sent');
+});
+
+test('a member over 10 reactions a second is ignored until a second has passed', async () => {
+  const { reactions, alice, clock, receive } = await harness();
+  reactions.shown(SELF, LINE);
+  let ts = 1;
   let obeyed = 0;
   for (let i = 0; i < 200; i++) {
     const before = reactions.of(SELF, LINE).length;
-    reactions.feature.receive(alice, { t: 'react', author: SELF, id: LINE, emoji: '😂', on: before === 0 });
+    ts++;
+    await receive(alice.member, await alice.change(SELF, LINE, '😂', before === 0, ts));
     if (reactions.of(SELF, LINE).length !== before) obeyed++;
   }
   assert.equal(obeyed, 10);
   clock.advance(1_000);
   const before = reactions.of(SELF, LINE).length;
-  reactions.feature.receive(alice, { t: 'react', author: SELF, id: LINE, emoji: '😂', on: before === 0 });
+  await receive(alice.member, await alice.change(SELF, LINE, '😂', before === 0, ts + 1));
   assert.notEqual(reactions.of(SELF, LINE).length, before);
 });
 
-test('our latest change per line and emoji goes again, in one react:sync, whenever a link opens', () => {
-  const { reactions, alice, bob } = harness();
-  reactions.shown(alice.id, LINE);
-  reactions.toggle(alice.id, LINE, '👍');
-  reactions.toggle(alice.id, LINE, '🎉');
-  reactions.toggle(alice.id, LINE, '👍'); // taken back: the sync must say so
-  bob.wire.length = 0;
-  reactions.feature.opened?.(bob);
-  assert.deepEqual(bob.wire, [
-    {
-      t: 'react:sync',
-      reactions: [
-        { author: alice.id, id: LINE, emoji: '🎉', on: true },
-        { author: alice.id, id: LINE, emoji: '👍', on: false },
-      ],
-    },
-  ]);
+test('our latest change per line and emoji goes again, signed, in react:sync whenever a link opens', async () => {
+  const { reactions, alice, bob, self } = await harness();
+  reactions.shown(alice.member.id, LINE);
+  reactions.toggle(alice.member.id, LINE, '👍');
+  reactions.toggle(alice.member.id, LINE, '🎉');
+  reactions.toggle(alice.member.id, LINE, '👍'); // taken back: the sync must say so
+  await reactions.idle();
+  bob.member.wire.length = 0;
+  reactions.feature.opened?.(bob.member);
+  const [sync, ...more] = bob.member.wire;
+  assert.equal(more.length, 0);
+  assert.ok(sync?.t === 'react:sync');
+  assert.deepEqual(
+    sync.reactions.map((r) => [r.emoji, r.on]),
+    [
+      ['🎉', true],
+      ['👍', false],
+    ],
+  );
+  const key = (await self.publicKey()) ?? '';
+  for (const r of sync.reactions) assert.equal(await verifyReaction(key, r.sig ?? '', { ...r, by: SELF }), true);
 });
 
-test('a react:sync is applied like the reactions in it, and again changes nothing', () => {
-  const { reactions, bob, updates } = harness();
+test('a full sync of signed changes goes in parts that each fit a channel message', async () => {
+  const { reactions, bob } = await harness();
+  for (let n = 0; n < MAX_REACTION_SYNC; n++) {
+    const line = `line-${String(n).padStart(16, '0')}`;
+    reactions.shown(bob.member.id, line);
+    reactions.toggle(bob.member.id, line, '❤️');
+  }
+  await reactions.idle();
+  bob.member.wire.length = 0;
+  reactions.feature.opened?.(bob.member);
+  assert.ok(bob.member.wire.length > 1);
+  let changes = 0;
+  for (const message of bob.member.wire) {
+    const raw = encodeChannelMessage(message as ChannelMessage);
+    assert.ok(raw.length <= MAX_CHANNEL_MESSAGE_LENGTH, `a sync of ${raw.length}`);
+    assert.deepEqual(parseChannelMessage(raw), message);
+    if (message.t === 'react:sync') changes += message.reactions.length;
+  }
+  assert.equal(changes, MAX_REACTION_SYNC);
+});
+
+test('a react:sync is applied like the reactions in it, and again changes nothing', async () => {
+  const { reactions, bob, updates, receive } = await harness();
   reactions.shown(SELF, LINE);
-  const sync = {
-    t: 'react:sync' as const,
-    reactions: [
-      { author: SELF, id: LINE, emoji: '❤️' as const, on: true },
-      { author: SELF, id: 'line-unknown00000001', emoji: '👍' as const, on: true },
-    ],
-  };
-  reactions.feature.receive(bob, sync);
-  reactions.feature.receive(bob, sync);
+  const { t: _, ...heart } = await bob.change(SELF, LINE, '❤️', true, 1);
+  const { t: __, ...unknown } = await bob.change(SELF, 'line-unknown00000001', '👍', true, 1);
+  const sync = { t: 'react:sync' as const, reactions: [heart, unknown] };
+  await receive(bob.member, sync);
+  await receive(bob.member, sync);
   assert.deepEqual(reactions.of(SELF, LINE), [{ emoji: '❤️', count: 1, names: ['Bob'], mine: false }]);
   assert.equal(updates.length, 1);
-  reactions.feature.opened?.(bob);
-  assert.deepEqual(bob.wire, [], 'nothing of ours to sync');
+  reactions.feature.opened?.(bob.member);
+  assert.deepEqual(bob.member.wire, [], 'nothing of ours to sync');
 });
 
-test('a react:sync passes the cap no more than reactions do: its changes count, its repeats do not', () => {
-  const { reactions, bob, clock } = harness();
+test('a react:sync passes the cap no more than reactions do: its changes count, its repeats do not', async () => {
+  const { reactions, bob, clock, receive } = await harness();
   const lines = Array.from({ length: 30 }, (_, n) => `line-sync${String(n).padStart(11, '0')}`);
   for (const line of lines) reactions.shown(SELF, line);
-  const sync = {
-    t: 'react:sync' as const,
-    reactions: lines.map((id) => ({ author: SELF, id, emoji: '👍' as const, on: true })),
-  };
-  reactions.feature.receive(bob, sync);
+  const changes = await Promise.all(lines.map((id) => bob.change(SELF, id, '👍', true, 1)));
+  const sync = { t: 'react:sync' as const, reactions: changes.map(({ t: _, ...change }) => change) };
+  await receive(bob.member, sync);
   const obeyed = () => lines.filter((id) => reactions.of(SELF, id).length > 0).length;
   assert.equal(obeyed(), 10, 'ten a second, as for react');
   clock.advance(1_000);
-  reactions.feature.receive(bob, sync); // the first ten are repeats: free
+  await receive(bob.member, sync); // the first ten are repeats: free
   assert.equal(obeyed(), 20);
 });
 
-test('a history answer carries each line’s reactions, ours under our own name', () => {
-  const { reactions, bob } = harness();
-  reactions.shown(bob.id, LINE);
-  reactions.toggle(bob.id, LINE, '😂');
-  reactions.feature.receive(bob, { t: 'react', author: bob.id, id: LINE, emoji: '😂', on: true });
-  assert.deepEqual(reactions.forHistory(bob.id, LINE), [
-    { emoji: '😂', by: SELF, name: 'Me' },
-    { emoji: '😂', by: bob.id, name: 'Bob' },
-  ]);
-  assert.deepEqual(reactions.forHistory(bob.id, 'line-unknown00000001'), []);
+test('a history answer carries each line’s signed reaction states, ours under our own name', async () => {
+  const { reactions, bob, receive } = await harness();
+  reactions.shown(bob.member.id, LINE);
+  reactions.toggle(bob.member.id, LINE, '😂');
+  await receive(bob.member, await bob.change(bob.member.id, LINE, '😂', true, 3));
+  await receive(bob.member, await bob.change(bob.member.id, LINE, '🎉', true, 4));
+  await receive(bob.member, await bob.change(bob.member.id, LINE, '🎉', false, 5));
+  const carried = reactions.forHistory(bob.member.id, LINE);
+  assert.deepEqual(
+    carried.map((r) => [r.emoji, r.by, r.name, r.on, typeof r.sig]),
+    [
+      ['😂', SELF, 'Me', true, 'string'],
+      ['😂', bob.member.id, 'Bob', true, 'string'],
+      ['🎉', bob.member.id, 'Bob', false, 'string'], // a signed "off": it beats a replayed "on"
+    ],
+  );
+  assert.deepEqual(reactions.forHistory(bob.member.id, 'line-unknown00000001'), []);
 });
 
-test('from history, the relaying member is believed for its own reactions and for members who left, only', () => {
-  const { reactions, alice } = harness();
-  const gone = 'gone-0000001';
-  reactions.fromHistory(alice, alice.id, LINE, [
-    { emoji: '👍', by: alice.id, name: 'Not Alice' }, // hers: taken, under the server's name for her
-    { emoji: '👍', by: gone, name: 'Gwen' }, // left the room: only the relayer can tell
-    { emoji: '❤️', by: 'bob-00000001', name: 'Bob' }, // here: Bob tells his own
-    { emoji: '🎉', by: SELF, name: 'Me' }, // ours: we know them ourselves
+test('from history, each reaction is checked against its reactor’s key; only a key never learned leaves the relayer’s word, marked', async () => {
+  const gone = await reactor('gone-0000001', 'Gwen');
+  const carol = await reactor('carol-000001', 'Carol');
+  // Carol is here, but neither her hello nor her announced key has reached us yet.
+  const carolHere = openMember(carol.member.id);
+  // Gwen left, but we saw her (and her key); Dana left before we came.
+  const { reactions, alice, bob, self } = await harness(
+    (id) => (id === gone.member.id ? { keys: new Set([gone.member.key ?? '']), name: 'Gwen' } : undefined),
+    [carolHere],
+  );
+  const mine = await self.signReaction({ by: SELF, author: alice.member.id, id: LINE, emoji: '😂', on: true, ts: 9 });
+  reactions.fromHistory(alice.member, alice.member.id, LINE, [
+    { ...(await alice.state(alice.member.id, LINE, '👍', true, 1)), name: 'Not Alice' }, // hers, under the server's name
+    await gone.state(alice.member.id, LINE, '👍', true, 1), // left, key known: checked
+    { ...(await gone.state(alice.member.id, LINE, '😢', true, 1)), emoji: '❤️' }, // altered: dropped
+    { emoji: '👍', by: 'dana-0000001', name: 'Dana', on: true, ts: 1 }, // left before we came
+    await bob.state(alice.member.id, LINE, '🎉', true, 1), // here, key known: checked
+    { ...(await bob.state(alice.member.id, LINE, '😮', true, 1)), by: bob.member.id, sig: undefined }, // here, unsigned
+    { emoji: '😂', by: SELF, name: 'Me', on: true, ts: 9, ...(mine ? { sig: mine } : {}) }, // ours, after a reload
+  ] as HistoryReaction[]);
+  await reactions.idle();
+  assert.deepEqual(reactions.of(alice.member.id, LINE), [], 'the line is not shown yet: they wait for it');
+  reactions.shown(alice.member.id, LINE);
+  // (Checks finish in any order: who reacted is compared as a set.)
+  assert.deepEqual(
+    reactions.of(alice.member.id, LINE).map((r) => ({ ...r, names: r.names.toSorted() })),
+    [
+      { emoji: '👍', count: 3, names: ['Alice', 'Dana (relayed by Alice)', 'Gwen'], mine: false },
+      { emoji: '😂', count: 1, names: ['You'], mine: true },
+      { emoji: '🎉', count: 1, names: ['Bob'], mine: false },
+    ],
+  );
+  assert.deepEqual(reactions.counts(), { forged: 2, relayed: 1 });
+  // A member here whose key we do not know yet tells its own: the relayer's word is not taken.
+  const carolsReaction = await carol.state(alice.member.id, LINE, '😮', true, 1);
+  reactions.fromHistory(alice.member, alice.member.id, LINE, [carolsReaction]);
+  await reactions.idle();
+  assert.equal(reactions.of(alice.member.id, LINE).length, 3, 'no 😮: Carol tells her own when her link opens');
+  assert.deepEqual(reactions.counts(), { forged: 2, relayed: 1 });
+});
+
+test('a history answer cannot bring back a reaction its reactor took back: the later signed "off" wins', async () => {
+  const { reactions, alice, bob, receive } = await harness();
+  reactions.shown(alice.member.id, LINE);
+  const oldOn = await bob.state(alice.member.id, LINE, '👍', true, 10);
+  await receive(bob.member, await bob.change(alice.member.id, LINE, '👍', false, 11));
+  reactions.fromHistory(alice.member, alice.member.id, LINE, [oldOn]);
+  await reactions.idle();
+  assert.deepEqual(reactions.of(alice.member.id, LINE), []);
+  // The same on another line not shown yet: two answers, an old "on" and the later "off".
+  const other = 'line-cccccccccccccccc';
+  reactions.fromHistory(alice.member, alice.member.id, other, [
+    await bob.state(alice.member.id, other, '❤️', false, 21),
   ]);
-  assert.deepEqual(reactions.of(alice.id, LINE), [], 'the line is not shown yet: they wait for it');
-  reactions.shown(alice.id, LINE);
-  assert.deepEqual(reactions.of(alice.id, LINE), [{ emoji: '👍', count: 2, names: ['Alice', 'Gwen'], mine: false }]);
-  reactions.fromHistory(alice, alice.id, LINE, [{ emoji: '😮', by: alice.id, name: 'Alice' }]);
-  assert.equal(reactions.of(alice.id, LINE).length, 2, 'a line already shown takes them at once');
+  reactions.fromHistory(bob.member, alice.member.id, other, [await bob.state(alice.member.id, other, '❤️', true, 20)]);
+  await reactions.idle();
+  reactions.shown(alice.member.id, other);
+  assert.deepEqual(reactions.of(alice.member.id, other), []);
+  assert.equal(reactions.counts().forged, 0);
 });

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { type Announcement, createAnnouncement } from '../../client/announce.ts';
 import { type ChatLine, createChat } from '../../client/features/chat.ts';
+import { createReactions } from '../../client/features/reactions.ts';
 import { createTranscript } from '../../client/features/transcript.ts';
 import { createIdentity, type Identity } from '../../client/identity.ts';
 import type { Handshake } from '../../client/member.ts';
@@ -96,7 +97,15 @@ async function room(
     ...(options.clock ? { now: options.clock } : {}),
     ...(options.wallClock ? { wallClock: options.wallClock } : {}),
   });
-  router = createRouter([chat.feature, relay.feature]);
+  const reactions = createReactions({
+    selfId: () => ME,
+    selfName: () => 'Me',
+    members: () => mesh?.all() ?? [],
+    identity: me.identity,
+    known: () => undefined,
+    changed: () => {},
+  });
+  router = createRouter([chat.feature, reactions.feature, relay.feature]);
   mesh = createMesh({
     links: fakeLinkConfig(factory),
     handshake: provingHandshake(me.announcement),
@@ -149,6 +158,7 @@ async function room(
   return {
     mesh,
     chat,
+    reactions,
     relay,
     shown,
     refused,
@@ -217,6 +227,32 @@ test('a relayed line opens as its author’s, is checked against its announced k
   assert.equal(r.shown.length, 1, 'a line that does not check against the announced key is not shown');
 });
 
+test('a relayed reaction is checked against its reactor’s announced key: signed by another, it is dropped', async () => {
+  const r = await room();
+  await r.viaCarol();
+  const line = 'message-from-me-0001';
+  r.reactions.shown(ME, line);
+  /** Bob's reaction sealed to us by Bob, as it comes through Carol; `signer` signs it. */
+  async function throughCarol(emoji: '👍' | '🎉', signer: Party): Promise<void> {
+    const change = { author: ME, id: line, emoji, on: true, ts: Date.now() };
+    const sig = (await signer.identity.signReaction({ by: BOB, ...change })) ?? '';
+    const react = { t: 'react' as const, ...change, sig };
+    const sealed = await r.bob.announcement.seal(BOB, ME, r.me.keys, encodeChannelMessage(react));
+    assert.ok(sealed);
+    r.toCarol.deliver({ t: 'relay:deliver', from: BOB, sealed });
+  }
+  await throughCarol('👍', r.bob);
+  await until(() => r.reactions.of(ME, line).length === 1, 'bob’s reaction is shown');
+  assert.deepEqual(r.reactions.of(ME, line)[0]?.names, ['Bob']);
+  // Carol's signature in Bob's name: whoever made it, it is not Bob's key.
+  await throughCarol('🎉', r.carol);
+  await until(() => r.reactions.counts().forged === 1, 'the forged one is counted');
+  assert.deepEqual(
+    r.reactions.of(ME, line).map((x) => x.emoji),
+    ['👍'],
+  );
+});
+
 test('an altered, replayed, misdirected or out-of-window relayed message is refused and reported', async () => {
   let wall = Date.now();
   const r = await room({ wallClock: () => wall });
@@ -276,7 +312,7 @@ test('typing, reactions, read receipts and history go through a relay; files and
   assert.ok(bob);
   const through: ChannelMessage[] = [
     { t: 'typing', active: true },
-    { t: 'react', author: BOB, id: 'message-from-bob-9', emoji: '👍', on: true },
+    { t: 'react', author: BOB, id: 'message-from-bob-9', emoji: '👍', on: true, ts: 1_700_000_000_000 },
     { t: 'receipt:read', ids: ['message-from-bob-9'] },
     { t: 'history:req' },
   ];
