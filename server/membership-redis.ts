@@ -461,6 +461,9 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
       beatingSince ??= Date.now();
     } catch (error) {
       beatingSince = null;
+      // The shard that holds the heartbeats failed: a failover or a restart may have lost
+      // writes anywhere, so everything is written back once it answers again.
+      markStale();
       log.debug(
         { err: error instanceof Error ? { message: error.message } : undefined },
         'membership: heartbeat failed',
