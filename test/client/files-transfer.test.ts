@@ -83,6 +83,26 @@ test('a flipped byte is caught by the hash and the file is discarded', async () 
   assert.ok(discarded);
 });
 
+test('an aborted transfer drops what was written and gives no verdict', async () => {
+  const content = bytesOf(3 * CHUNK_BYTES);
+  let discarded = false;
+  const sink: Sink = {
+    ...createMemorySink(),
+    discard: async () => {
+      discarded = true;
+    },
+  };
+  const { incoming, result } = await receiver(content, sink);
+  incoming.chunk(encodeChunk(0, content.subarray(0, CHUNK_BYTES)));
+  incoming.abort();
+  await until(() => discarded, 'the store dropped the file');
+  incoming.chunk(encodeChunk(CHUNK_BYTES, content.subarray(CHUNK_BYTES)));
+  incoming.end(content.byteLength);
+  await incoming.settled();
+  assert.equal(result(), null);
+  assert.ok(incoming.finished);
+});
+
 test('a chunk that does not start where the last ended is out of range', async () => {
   const content = bytesOf(3 * CHUNK_BYTES);
   const { incoming, result } = await receiver(content);
