@@ -10,10 +10,11 @@ import { createMemorySink, MEMORY_SINK_LIMIT, type Sink } from './sink.ts';
 /** Written bytes are confirmed to the page each time this many more are written, and at the end. */
 export const STORED_REPORT_BYTES = 1024 * 1024;
 
-/** Page → store. `bytes` of a write is transferred: the page no longer holds it. */
+/** Page → store. The parts of a write are transferred: the page no longer holds them. */
 export type StoreRequest =
   | { kind: 'open'; id: string; size: number }
-  | { kind: 'write'; offset: number; bytes: Uint8Array }
+  /** `parts` lie end to end from `offset`. */
+  | { kind: 'write'; offset: number; parts: Uint8Array[] }
   | { kind: 'sync' }
   | { kind: 'finish'; sha256: string }
   | { kind: 'discard' };
@@ -95,9 +96,14 @@ export function createStoreService(
       case 'open':
         void open(request.id, request.size);
         return;
-      case 'write':
-        write(request.offset, request.bytes);
+      case 'write': {
+        let offset = request.offset;
+        for (const bytes of request.parts) {
+          write(offset, bytes);
+          offset += bytes.byteLength;
+        }
         return;
+      }
       case 'sync':
         reply({ kind: 'synced', bytes: written });
         return;

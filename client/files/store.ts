@@ -8,6 +8,14 @@ import { createStoreService, type DiskOpener, type StoreReply, type StoreRequest
 
 /** Where the build puts the worker (scripts/build-client.ts). */
 const WORKER_URL = '/store-worker.js';
+/**
+ * Chunks are passed on in batches of this many bytes: a message to the worker costs about
+ * the same for one 16 KiB chunk as for sixteen (profiled here: ~0.8 ms of the page's main
+ * thread each, on a loaded machine, when every chunk was posted on its own).
+ */
+const BATCH_BYTES = 256 * 1024;
+/** A batch that is not full goes this long after its first chunk at the latest. */
+const BATCH_WAIT_MS = 20;
 
 export type StoreResult = Extract<StoreReply, { kind: 'finished' }>['result'];
 
@@ -96,11 +104,31 @@ async function connect(
   const opening = new Promise<Sink['kind'] | null | 'broken'>((resolve) => (opened = resolve));
   let events: StoreEvents | null = null;
   const syncs: (() => void)[] = [];
+  /** Chunks not yet posted: [batchOffset, batchOffset + batchBytes). */
+  let batch: Uint8Array[] = [];
+  let batchOffset = 0;
+  let batchBytes = 0;
+  let batchTimer: ReturnType<typeof setTimeout> | null = null;
   /** A verdict came or the file is being discarded: nothing more goes to the service. */
   let over = false;
 
+  function postBatch(): void {
+    if (batchTimer !== null) clearTimeout(batchTimer);
+    batchTimer = null;
+    if (batch.length === 0) return;
+    const parts = batch;
+    batch = [];
+    batchBytes = 0;
+    if (!over)
+      port?.post(
+        { kind: 'write', offset: batchOffset, parts },
+        parts.map((part) => part.buffer),
+      );
+  }
+
   function close(): void {
     over = true;
+    postBatch(); // drops it
     port?.close();
     for (const resolve of syncs.splice(0)) resolve();
   }
@@ -146,21 +174,31 @@ async function connect(
       events = watcher;
     },
     write(offset, bytes) {
-      if (!over) port.post({ kind: 'write', offset, bytes }, [bytes.buffer]);
+      if (over) return;
+      if (batch.length === 0) {
+        batchOffset = offset;
+        batchTimer = setTimeout(postBatch, BATCH_WAIT_MS);
+      }
+      batch.push(bytes);
+      batchBytes += bytes.byteLength;
+      if (batchBytes >= BATCH_BYTES) postBatch();
     },
     settled() {
       if (over) return Promise.resolve();
+      postBatch();
       return new Promise((resolve) => {
         syncs.push(resolve);
         port.post({ kind: 'sync' });
       });
     },
     finish(sha256) {
+      postBatch();
       if (!over) port.post({ kind: 'finish', sha256 });
     },
     discard() {
       if (over) return;
       over = true;
+      postBatch(); // drops it: nothing more is written
       // The service removes the file, then says so; the worker is stopped then (close()).
       port.post({ kind: 'discard' });
     },
