@@ -1,7 +1,7 @@
 // A received file's store, as the page sees it. Each chunk's bytes go to a worker of the
-// file's own, transferred rather than copied; the worker writes them to disk and hashes them
-// (store-service.ts), so the page's main thread — chat, the UI, the other transfers — only
-// checks each chunk and passes it on. Where workers are unavailable, the same service runs
+// file's own, in batches, transferred rather than copied; the worker writes them to disk
+// and hashes them (store-service.ts), so the page's main thread — chat, the UI, the other
+// transfers — only checks each chunk and passes it on. Where workers are unavailable, the same service runs
 // on this thread, in memory (small files only).
 import type { Sink } from './sink.ts';
 import { createStoreService, type DiskOpener, type StoreReply, type StoreRequest } from './store-service.ts';
