@@ -14,9 +14,15 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 export async function buildClient(options: { minify?: boolean } = {}): Promise<void> {
   await build({
     absWorkingDir: root,
-    // Named entries: index.html loads app.js and preloads main.js by name; the worker hashes
-    // files off the page's main thread (client/files/hash.ts).
-    entryPoints: { app: 'client/boot.ts', main: 'client/main.ts', 'hash-worker': 'client/files/hash-worker.ts' },
+    // Named entries: index.html loads app.js and preloads main.js by name; the workers hash
+    // files to send and store received ones off the page's main thread (client/files/hash.ts,
+    // client/files/store.ts).
+    entryPoints: {
+      app: 'client/boot.ts',
+      main: 'client/main.ts',
+      'hash-worker': 'client/files/hash-worker.ts',
+      'store-worker': 'client/files/store-worker.ts',
+    },
     outdir: 'public',
     // boot.ts imports the other bundle by its public path: left as it is.
     external: ['./main.js'],

@@ -19,6 +19,8 @@ export interface DiskBrowser {
   heapUsed(): Promise<number>;
   /** Collects garbage in the page, so a baseline is not inflated by garbage. */
   collectGarbage(): Promise<void>;
+  /** Time the page's main thread has spent running tasks so far, ms (the DevTools protocol's TaskDuration). */
+  mainThreadMs(): Promise<number>;
   /** Sum of VmRSS over this browser's renderer processes, bytes. */
   rendererRss(): number;
   close(): Promise<void>;
@@ -82,6 +84,14 @@ export async function launchDiskBrowser(netnsName: string, label: string): Promi
     },
     async collectGarbage() {
       await (await cdp()).send('HeapProfiler.collectGarbage');
+    },
+    async mainThreadMs() {
+      const session = await cdp();
+      await session.send('Performance.enable');
+      const { metrics } = (await session.send('Performance.getMetrics')) as {
+        metrics: { name: string; value: number }[];
+      };
+      return (metrics.find((metric) => metric.name === 'TaskDuration')?.value ?? Number.NaN) * 1000;
     },
     rendererRss: () =>
       processTree(pid)

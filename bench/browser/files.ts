@@ -45,6 +45,8 @@ export interface FilesResult {
   bare: TransferTiming;
   idleLatency: Summary;
   busyLatency: Summary;
+  /** Main-thread task time of each page during the app's throughput transfer (chat included), ms. */
+  mainThread: { sender: number; receiver: number };
   large: { bytes: number; totalMs: number; memory: MemoryPeak[] };
 }
 
@@ -304,10 +306,16 @@ export async function measureFiles(env: BrowserBenchEnv, sizes: FilesSizes): Pro
     const idleLatency = summarize(await latencies(receiver.page, 'idle'));
 
     // The app's transfer, with chat going on meanwhile; then the bare one in the same browsers.
+    const taskBefore = await Promise.all([sender.mainThreadMs(), receiver.mainThreadMs()]);
     const [app] = await Promise.all([
       appTransfer(sender.page, receiver.page, throughputPath, sizes.throughput),
       chatUntilFileDone(sender.page, 'busy'),
     ]);
+    const taskAfter = await Promise.all([sender.mainThreadMs(), receiver.mainThreadMs()]);
+    const mainThread = {
+      sender: (taskAfter[0] ?? Number.NaN) - (taskBefore[0] ?? Number.NaN),
+      receiver: (taskAfter[1] ?? Number.NaN) - (taskBefore[1] ?? Number.NaN),
+    };
     const busyLatency = summarize(await latencies(receiver.page, 'busy'));
     const bare = await bareTransfer(env, browsers, throughputPath, sizes.throughput);
     rmSync(throughputPath, { force: true });
@@ -328,6 +336,7 @@ export async function measureFiles(env: BrowserBenchEnv, sizes: FilesSizes): Pro
       bare,
       idleLatency,
       busyLatency,
+      mainThread,
       large: { bytes: sizes.large, totalMs: largeTiming.totalMs, memory: peaks },
     };
   } finally {

@@ -73,6 +73,9 @@ export async function runFilesPart(env: BrowserBenchEnv, sizes: FilesSizes): Pro
           result: verdict(Number.isFinite(latencyRatio) ? latencyRatio <= LATENCY_TARGET : null),
         },
       ),
+      row('files', `main-thread task time during the ${size} transfer, per MiB (chat included): sender / receiver`, {
+        app: `${fmt(data.mainThread.sender / (sizes.throughput / MB), 'ms')} / ${fmt(data.mainThread.receiver / (sizes.throughput / MB), 'ms')}`,
+      }),
       ...memoryRows,
     ],
   };

@@ -6,7 +6,7 @@ import { defineFeature, type MemberHandle } from '../feature.ts';
 import type { ShowFileLine } from '../files/line.ts';
 import { createReceiving, DEFAULT_ACCEPT_LIMIT } from '../files/receiving.ts';
 import { createSending } from '../files/sending.ts';
-import { openSink, type SinkOpener } from '../files/sink.ts';
+import { openStore, type StoreOpener } from '../files/store.ts';
 
 export interface FilesOptions {
   selfId(): string;
@@ -16,7 +16,7 @@ export interface FilesOptions {
   notice(member: MemberHandle, text: string): void;
   /** Files larger than this wait for the receiver to accept them. */
   acceptLimit?(): number;
-  openSink?: SinkOpener;
+  openStore?: StoreOpener;
   concurrent?: number;
 }
 
@@ -32,7 +32,7 @@ export function createFiles(options: FilesOptions) {
     selfId: options.selfId,
     showLine: options.showLine,
     notice: options.notice,
-    openSink: options.openSink ?? openSink,
+    openStore: options.openStore ?? openStore,
     acceptLimit: options.acceptLimit ?? (() => DEFAULT_ACCEPT_LIMIT),
     ...concurrent,
   });

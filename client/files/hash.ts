@@ -2,7 +2,8 @@
 // input at once, which for a large file means holding it in memory. @noble/hashes is
 // plain JavaScript (no WebAssembly, so the page's CSP needs no 'wasm-unsafe-eval').
 //
-// In the page the hashing runs in a worker (public/hash-worker.js, hash-service.ts), so a
+// In the page the hashing runs in workers — a file to send in public/hash-worker.js
+// (hash-service.ts), a received one in public/store-worker.js (store-service.ts) — so a
 // large file never keeps the main thread — chat, the UI, the chunks of other transfers —
 // waiting; where there is no worker (unit tests, a failed load) it runs here.
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -18,8 +19,6 @@ export interface Hasher {
   update(bytes: Uint8Array): void;
   /** Lowercase hex, as file:offer carries it. Call once. */
   hex(): Promise<string>;
-  /** Stops any work still running (a transfer that ended without a verdict). */
-  dispose(): void;
 }
 
 export function createHasher(): Hasher {
@@ -27,7 +26,6 @@ export function createHasher(): Hasher {
   return {
     update: (bytes) => void state.update(bytes),
     hex: async () => bytesToHex(state.digest()),
-    dispose() {},
   };
 }
 
@@ -65,30 +63,6 @@ function canUseWorkers(): Promise<boolean> {
     return answer !== 'failed';
   })();
   return workersUsable;
-}
-
-/**
- * A hasher in a worker of its own (bytes are copied to it, so the caller may keep using
- * them), or one on this thread where workers are unavailable.
- */
-export async function createFileHasher(): Promise<Hasher> {
-  const worker = (await canUseWorkers()) ? startWorker() : null;
-  if (worker === null) return createHasher();
-  return {
-    update(bytes) {
-      const copy = bytes.slice();
-      worker.postMessage({ kind: 'update', bytes: copy } satisfies HashRequest, [copy.buffer]);
-    },
-    async hex() {
-      const digest = digestOf(worker);
-      worker.postMessage({ kind: 'digest' } satisfies HashRequest);
-      const hex = await digest;
-      worker.terminate();
-      // A worker that died gives no digest that could pass: an empty one matches no offer.
-      return typeof hex === 'string' && hex !== 'failed' ? hex : '';
-    },
-    dispose: () => worker.terminate(),
-  };
 }
 
 /** Reads the file in order (never whole), reporting bytes hashed so far; null if cancelled or unreadable. */

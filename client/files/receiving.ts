@@ -13,12 +13,11 @@ import {
   transferIdOfLabel,
 } from '../../protocol/index.ts';
 import { createSlot, type MemberHandle } from '../feature.ts';
-import { createFileHasher } from './hash.ts';
 import { createIncoming, type Incoming, type IncomingResult } from './incoming.ts';
 import { type FileLine, type FileState, isFinal, type ShowFileLine } from './line.ts';
 import { createProgressMeter, type ProgressMeter } from './progress.ts';
 import { ARRIVAL_MARK_EVERY_BYTES } from './pump.ts';
-import type { SinkOpener } from './sink.ts';
+import type { StoreOpener } from './store.ts';
 
 /** Files at most this large start at once; larger ones wait for the receiver (default). */
 export const DEFAULT_ACCEPT_LIMIT = 100_000_000;
@@ -49,7 +48,7 @@ const receiveSlot = createSlot('files:receive', () => ({
 export interface ReceivingOptions {
   selfId(): string;
   showLine: ShowFileLine;
-  openSink: SinkOpener;
+  openStore: StoreOpener;
   acceptLimit(): number;
   concurrent?: number;
   /** A line in the chat about a member (refused offers). */
@@ -86,16 +85,13 @@ export function createReceiving(options: ReceivingOptions) {
   async function accept(member: MemberHandle, record: Received): Promise<void> {
     if (record.state !== 'offered') return;
     setState(record, 'transferring', 'starting…');
-    const sink = await options.openSink(record.id, record.offer.size).catch(() => null);
-    const hasher = await createFileHasher();
-    // Cancelled (or the member left) while the sink was opening.
+    const store = await options.openStore(record.id, record.offer.size).catch(() => null);
+    // Cancelled (or the member left) while the store was opening.
     if (isFinal(record.state) || member.disposed) {
-      void sink?.discard();
-      hasher.dispose();
+      store?.discard();
       return;
     }
-    if (sink === null) {
-      hasher.dispose();
+    if (store === null) {
       member.send({ t: 'file:decline', id: record.id, reason: 'no-storage' });
       setState(record, 'declined', 'declined: this browser has no room to store a file this large');
       return;
@@ -105,8 +101,7 @@ export function createReceiving(options: ReceivingOptions) {
       sha256: record.offer.sha256,
       name: record.name,
       type: record.offer.type,
-      sink,
-      hasher,
+      store,
       stored: (bytes) => member.send({ t: 'file:ack', id: record.id, bytes }),
       finished: (result) => finished(member, record, result),
     });

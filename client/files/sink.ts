@@ -1,54 +1,87 @@
-// Where a received file goes while it arrives: the origin-private file system (OPFS), written
-// at each chunk's offset, so a large file never sits in memory; or, where there is no OPFS,
-// memory, for small files only. finish() hands back a File to offer for download.
+// Where a received file goes while it arrives: a file in the origin-private file system
+// (OPFS), written at each chunk's offset through a sync access handle, so a large file never
+// sits in memory and no write waits on a promise; or, where there is no OPFS, memory, for
+// small files only. Sync access handles exist only in workers: store-service.ts, in the
+// store worker, is what writes here.
 import { nanoid } from 'nanoid';
 
 /** Without OPFS, files up to this size are received into memory; larger ones are declined. */
 export const MEMORY_SINK_LIMIT = 32 * 1024 * 1024;
 const OPFS_FOLDER = 'roomlink-files';
 
+/** A received file being written, one synchronous write at a time. */
 export interface Sink {
   readonly kind: 'disk' | 'memory';
-  /** Writes bytes at offset. Calls are made one at a time (the caller chains them). */
-  write(offset: number, bytes: Uint8Array): Promise<void>;
-  /** All bytes are written: the file, named and typed for download. */
-  finish(name: string, type: string): Promise<File>;
+  /** Writes bytes at offset; throws when they cannot be stored (quota, a closed handle). */
+  write(offset: number, bytes: Uint8Array): void;
+  /** All bytes are written: its contents (backed by the file on disk, not read into memory). */
+  finish(): Promise<Blob>;
   /** Drops what was written. Safe to call at any time, more than once. */
   discard(): Promise<void>;
 }
 
-export type SinkOpener = (id: string, size: number) => Promise<Sink | null>;
+/** The parts of FileSystemSyncAccessHandle we use (declared for workers only). */
+interface SyncAccessHandle {
+  write(buffer: Uint8Array, options: { at: number }): number;
+  flush(): void;
+  close(): void;
+}
 
-/** A sink for a file of `size` bytes, or null when this browser has nowhere to put it. */
-export const openSink: SinkOpener = async (id, size) => {
-  const disk = await openDiskSink(id).catch(() => null);
-  if (disk) return disk;
-  return size <= MEMORY_SINK_LIMIT ? createMemorySink() : null;
-};
-
-async function openDiskSink(id: string): Promise<Sink | null> {
+/** An OPFS file for transfer `id`, or null when there is no OPFS (or no sync access) here. Worker only. */
+export async function openDiskSink(id: string): Promise<Sink | null> {
   if (!navigator.storage?.getDirectory) return null;
   const root = await navigator.storage.getDirectory();
   const folder = await root.getDirectoryHandle(OPFS_FOLDER, { create: true });
   // Its own name even when two tabs of one browser receive the same transfer.
   const entry = `${id}-${nanoid(8)}`;
   const handle = await folder.getFileHandle(entry, { create: true });
-  const writable = await handle.createWritable({ keepExistingData: false });
-  let open = true;
+  const open = (handle as unknown as { createSyncAccessHandle?(): Promise<SyncAccessHandle> }).createSyncAccessHandle;
+  if (!open) {
+    await folder.removeEntry(entry).catch(() => {});
+    return null;
+  }
+  const access = await open.call(handle).catch(async (error: unknown) => {
+    await folder.removeEntry(entry).catch(() => {});
+    throw error;
+  });
+  let closed = false;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    access.close();
+  };
   return {
     kind: 'disk',
-    write: (offset, bytes) =>
-      writable.write({ type: 'write', position: offset, data: bytes as Uint8Array<ArrayBuffer> }),
-    async finish(name, type) {
-      open = false;
-      await writable.close();
-      // Backed by the file on disk: wrapping it names it without reading it.
-      return new File([await handle.getFile()], name, { type });
+    write(offset, bytes) {
+      if (access.write(bytes, { at: offset }) !== bytes.byteLength) throw new Error('short write');
+    },
+    async finish() {
+      access.flush();
+      close();
+      return handle.getFile();
     },
     async discard() {
-      if (open) await writable.abort().catch(() => {});
-      open = false;
+      try {
+        close();
+      } catch {}
       await folder.removeEntry(entry).catch(() => {});
+    },
+  };
+}
+
+export function createMemorySink(): Sink {
+  let parts: { offset: number; bytes: Uint8Array<ArrayBuffer> }[] = [];
+  return {
+    kind: 'memory',
+    // The bytes are the sink's from here on (transferred to it): kept as they are.
+    write: (offset, bytes) => void parts.push({ offset, bytes: bytes as Uint8Array<ArrayBuffer> }),
+    async finish() {
+      const ordered = parts.sort((a, b) => a.offset - b.offset).map((part) => part.bytes);
+      parts = [];
+      return new Blob(ordered);
+    },
+    async discard() {
+      parts = [];
     },
   };
 }
@@ -70,22 +103,4 @@ export async function sweepStaleFiles(now = Date.now()): Promise<void> {
     const file = await (handle as FileSystemFileHandle).getFile().catch(() => null);
     if (file && now - file.lastModified > STALE_AFTER_MS) await folder.removeEntry(entry).catch(() => {});
   }
-}
-
-export function createMemorySink(): Sink {
-  let parts: { offset: number; bytes: Uint8Array<ArrayBuffer> }[] = [];
-  return {
-    kind: 'memory',
-    async write(offset, bytes) {
-      parts.push({ offset, bytes: bytes.slice() });
-    },
-    async finish(name, type) {
-      const ordered = parts.sort((a, b) => a.offset - b.offset).map((part) => part.bytes);
-      parts = [];
-      return new File(ordered, name, { type });
-    },
-    async discard() {
-      parts = [];
-    },
-  };
 }

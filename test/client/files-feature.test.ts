@@ -7,7 +7,6 @@ import { test } from 'node:test';
 import type { MemberHandle, SlotKey } from '../../client/feature.ts';
 import { createFiles } from '../../client/features/files.ts';
 import type { FileLine, FileLineActions, FileLineInfo, FileState } from '../../client/files/line.ts';
-import { createMemorySink } from '../../client/files/sink.ts';
 import { type ChannelMessage, encodeChannelMessage, parseChannelMessage } from '../../protocol/index.ts';
 
 interface ShownLine {
@@ -98,7 +97,6 @@ function createPage(id: string): Page {
     members: () => page.members.values(),
     notice: (_member, text) => page.notices.push(text),
     acceptLimit: () => page.acceptLimit,
-    openSink: async () => createMemorySink(),
     showLine(info, actions): FileLine {
       const shown: ShownLine = { info, actions, state: 'offered', status: '', asking: false, file: null };
       page.lines.push(shown);

@@ -1,11 +1,10 @@
 // The hashing worker's logic (client/files/hash-service.ts), driven directly: bytes sent in
 // order, or a whole file read as a stream, give the SHA-256 node:crypto gives; a cancelled or
-// unreadable file gives no digest. Outside a page there is no Worker, and the file hasher
-// falls back to this thread with the same result.
+// unreadable file gives no digest.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import { createFileHasher, HASH_PROGRESS_BYTES } from '../../client/files/hash.ts';
+import { HASH_PROGRESS_BYTES } from '../../client/files/hash.ts';
 import { createHashService, type HashReply } from '../../client/files/hash-service.ts';
 
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -58,11 +57,4 @@ test('a cancelled file gives no digest', async () => {
   handle({ kind: 'file', file: new Blob([content]) });
   handle({ kind: 'cancel' });
   assert.equal(await done, null);
-});
-
-test('without workers the file hasher runs on this thread with the same result', async () => {
-  const hasher = await createFileHasher();
-  hasher.update(content);
-  assert.equal(await hasher.hex(), sha(content));
-  hasher.dispose();
 });

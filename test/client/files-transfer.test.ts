@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import { createHasher, hashFile } from '../../client/files/hash.ts';
+import { hashFile } from '../../client/files/hash.ts';
 import { ACK_EVERY_BYTES, createIncoming, type IncomingResult } from '../../client/files/incoming.ts';
 import { createProgressMeter, PROGRESS_INTERVAL_MS } from '../../client/files/progress.ts';
 import {
@@ -17,22 +17,24 @@ import {
   startPump,
 } from '../../client/files/pump.ts';
 import { createMemorySink, type Sink } from '../../client/files/sink.ts';
+import { openStoreOnThisThread } from '../../client/files/store.ts';
 import { decodeChunk, encodeArrivalMark, encodeChunk, parseChannelMessage } from '../../protocol/index.ts';
 import { until } from '../support.ts';
 
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const bytesOf = (size: number) => Uint8Array.from({ length: size }, (_, i) => (i * 31 + 7) % 251);
 
-function receiver(content: Uint8Array, sink: Sink = createMemorySink(), declared = content.byteLength) {
+async function receiver(content: Uint8Array, sink: Sink = createMemorySink(), declared = content.byteLength) {
   const acks: number[] = [];
   let result: IncomingResult | null = null;
+  const store = await openStoreOnThisThread('V1StGXR8_Z5jdHi6B-myT', declared, async () => sink);
+  assert.ok(store);
   const incoming = createIncoming({
     size: declared,
     sha256: sha(content),
     name: 'f.bin',
     type: 'application/octet-stream',
-    sink,
-    hasher: createHasher(),
+    store,
     stored: (bytes) => acks.push(bytes),
     finished: (r) => {
       result = r;
@@ -48,7 +50,7 @@ test('hashFile matches node:crypto over several read steps', async () => {
 
 test('chunks in order are stored, acknowledged and verified', async () => {
   const content = bytesOf(3 * ACK_EVERY_BYTES + 123);
-  const { incoming, acks, result } = receiver(content);
+  const { incoming, acks, result } = await receiver(content);
   for (let at = 0; at < content.byteLength; at += CHUNK_BYTES)
     incoming.chunk(encodeChunk(at, content.subarray(at, at + CHUNK_BYTES)));
   incoming.end(content.byteLength);
@@ -70,7 +72,7 @@ test('a flipped byte is caught by the hash and the file is discarded', async () 
       discarded = true;
     },
   };
-  const { incoming, result } = receiver(content, sink);
+  const { incoming, result } = await receiver(content, sink);
   const tampered = content.slice();
   tampered[150_000] = (tampered[150_000] ?? 0) ^ 1;
   for (let at = 0; at < tampered.byteLength; at += CHUNK_BYTES)
@@ -81,9 +83,29 @@ test('a flipped byte is caught by the hash and the file is discarded', async () 
   assert.ok(discarded);
 });
 
+test('an aborted transfer drops what was written and gives no verdict', async () => {
+  const content = bytesOf(3 * CHUNK_BYTES);
+  let discarded = false;
+  const sink: Sink = {
+    ...createMemorySink(),
+    discard: async () => {
+      discarded = true;
+    },
+  };
+  const { incoming, result } = await receiver(content, sink);
+  incoming.chunk(encodeChunk(0, content.subarray(0, CHUNK_BYTES)));
+  incoming.abort();
+  await until(() => discarded, 'the store dropped the file');
+  incoming.chunk(encodeChunk(CHUNK_BYTES, content.subarray(CHUNK_BYTES)));
+  incoming.end(content.byteLength);
+  await incoming.settled();
+  assert.equal(result(), null);
+  assert.ok(incoming.finished);
+});
+
 test('a chunk that does not start where the last ended is out of range', async () => {
   const content = bytesOf(3 * CHUNK_BYTES);
-  const { incoming, result } = receiver(content);
+  const { incoming, result } = await receiver(content);
   incoming.chunk(encodeChunk(0, content.subarray(0, CHUNK_BYTES)));
   incoming.chunk(encodeChunk(2 * CHUNK_BYTES, content.subarray(2 * CHUNK_BYTES)));
   assert.deepEqual(result(), { ok: false, reason: 'out-of-range' });
@@ -91,29 +113,29 @@ test('a chunk that does not start where the last ended is out of range', async (
   assert.deepEqual(result(), { ok: false, reason: 'out-of-range' }, 'nothing happens after the verdict');
 });
 
-test('garbage frames are out of range', () => {
-  const { incoming, result } = receiver(bytesOf(10));
+test('garbage frames are out of range', async () => {
+  const { incoming, result } = await receiver(bytesOf(10));
   incoming.chunk(new ArrayBuffer(3));
   assert.deepEqual(result(), { ok: false, reason: 'out-of-range' });
 });
 
 test('more bytes than declared, or fewer before the end, is a size mismatch', async () => {
   const content = bytesOf(1000);
-  const over = receiver(content, createMemorySink(), 999);
+  const over = await receiver(content, createMemorySink(), 999);
   over.incoming.chunk(encodeChunk(0, content));
   assert.deepEqual(over.result(), { ok: false, reason: 'size-mismatch' });
 
-  const under = receiver(content);
+  const under = await receiver(content);
   under.incoming.chunk(encodeChunk(0, content.subarray(0, 500)));
   under.incoming.end(500);
   assert.deepEqual(under.result(), { ok: false, reason: 'size-mismatch' });
 
-  const lying = receiver(content);
+  const lying = await receiver(content);
   lying.incoming.chunk(encodeChunk(0, content));
   lying.incoming.end(2000);
   assert.deepEqual(lying.result(), { ok: false, reason: 'size-mismatch' });
 
-  const after = receiver(content);
+  const after = await receiver(content);
   after.incoming.chunk(encodeChunk(0, content));
   after.incoming.end(1000);
   after.incoming.chunk(encodeChunk(1000, content.subarray(0, 1)));
@@ -123,8 +145,13 @@ test('more bytes than declared, or fewer before the end, is a size mismatch', as
 
 test('a failing disk ends the transfer as storage-failed', async () => {
   const content = bytesOf(1000);
-  const sink: Sink = { ...createMemorySink(), write: () => Promise.reject(new Error('quota')) };
-  const { incoming, result } = receiver(content, sink);
+  const sink: Sink = {
+    ...createMemorySink(),
+    write: () => {
+      throw new Error('quota');
+    },
+  };
+  const { incoming, result } = await receiver(content, sink);
   incoming.chunk(encodeChunk(0, content));
   await incoming.settled();
   assert.deepEqual(result(), { ok: false, reason: 'storage-failed' });
@@ -132,7 +159,7 @@ test('a failing disk ends the transfer as storage-failed', async () => {
 
 test('after a cut the transfer resumes from the last byte received and still verifies', async () => {
   const content = bytesOf(5 * CHUNK_BYTES + 17);
-  const { incoming, result } = receiver(content);
+  const { incoming, result } = await receiver(content);
   for (let at = 0; at < 3 * CHUNK_BYTES; at += CHUNK_BYTES)
     incoming.chunk(encodeChunk(at, content.subarray(at, at + CHUNK_BYTES)));
   await incoming.settled();

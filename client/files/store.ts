@@ -1,0 +1,206 @@
+// A received file's store, as the page sees it. Each chunk's bytes go to a worker of the
+// file's own, in batches, transferred rather than copied; the worker writes them to disk
+// and hashes them (store-service.ts), so the page's main thread — chat, the UI, the other
+// transfers — only checks each chunk and passes it on. Where workers are unavailable, the same service runs
+// on this thread, in memory (small files only).
+import type { Sink } from './sink.ts';
+import { createStoreService, type DiskOpener, type StoreReply, type StoreRequest } from './store-service.ts';
+
+/** Where the build puts the worker (scripts/build-client.ts). */
+const WORKER_URL = '/store-worker.js';
+/**
+ * Chunks are passed on in batches of this many bytes: a message to the worker costs about
+ * the same for one 16 KiB chunk as for sixteen (profiled here: ~0.8 ms of the page's main
+ * thread each, on a loaded machine, when every chunk was posted on its own).
+ */
+const BATCH_BYTES = 256 * 1024;
+/** A batch that is not full goes this long after its first chunk at the latest. */
+const BATCH_WAIT_MS = 20;
+
+export type StoreResult = Extract<StoreReply, { kind: 'finished' }>['result'];
+
+export interface StoreEvents {
+  /** Bytes [0, bytes) are written (in batches: store-service.ts, and at each settled()). */
+  stored(bytes: number): void;
+  /** The verdict, once: after finish(), or as soon as a write failed. */
+  finished(result: StoreResult): void;
+}
+
+export interface Store {
+  readonly where: Sink['kind'];
+  /** Who hears what is stored and the verdict; set once, before the first write. */
+  watch(events: StoreEvents): void;
+  /** Bytes at offset, in order. Their buffer is the store's from now on: the caller must not touch it. */
+  write(offset: number, bytes: Uint8Array): void;
+  /** Resolves once every write asked for so far is done, and stored() has been told. */
+  settled(): Promise<void>;
+  /** Every byte is written: check the whole against `sha256` and give the verdict. */
+  finish(sha256: string): void;
+  /** Drops what was written, without a verdict. Safe to call at any time, more than once. */
+  discard(): void;
+}
+
+/** A store for a file of `size` bytes, or null when this browser has nowhere to put it. */
+export type StoreOpener = (id: string, size: number) => Promise<Store | null>;
+
+export const openStore: StoreOpener = async (id, size) => {
+  const store = await connect(id, size, startWorker);
+  if (store !== 'broken') return store;
+  return openStoreOnThisThread(id, size);
+};
+
+/**
+ * The store service on this thread, writing to `openDisk`'s sink or else to memory: where
+ * workers are unavailable, and in unit tests (which give it a sink of their own).
+ */
+export async function openStoreOnThisThread(
+  id: string,
+  size: number,
+  openDisk: DiskOpener = async () => null,
+): Promise<Store | null> {
+  const store = await connect(id, size, (listen) => startOnThisThread(listen, openDisk));
+  return store === 'broken' ? null : store;
+}
+
+/** The way to a store service: its requests go through post(), its replies to `listen`. */
+interface Port {
+  post(request: StoreRequest, transfer?: Transferable[]): void;
+  close(): void;
+}
+type Listener = (reply: StoreReply | 'broken') => void;
+
+function startWorker(listen: Listener): Port | null {
+  if (typeof Worker === 'undefined') return null;
+  let worker: Worker;
+  try {
+    worker = new Worker(WORKER_URL, { type: 'module' });
+  } catch {
+    return null;
+  }
+  worker.addEventListener('message', ({ data }: MessageEvent<StoreReply>) => listen(data));
+  // It did not load, or it threw: either way no verdict will come from it.
+  worker.addEventListener('error', () => listen('broken'));
+  return { post: (request, transfer = []) => worker.postMessage(request, transfer), close: () => worker.terminate() };
+}
+
+function startOnThisThread(listen: Listener, openDisk: DiskOpener): Port {
+  let closed = false;
+  // Replies come later, as from a worker, never from inside the request that caused them.
+  const handle = createStoreService((reply) => queueMicrotask(() => closed || listen(reply)), openDisk);
+  return {
+    post: (request) => closed || handle(request),
+    close() {
+      closed = true;
+    },
+  };
+}
+
+async function connect(
+  id: string,
+  size: number,
+  start: (listen: Listener) => Port | null,
+): Promise<Store | null | 'broken'> {
+  let opened: (where: Sink['kind'] | null | 'broken') => void = () => {};
+  const opening = new Promise<Sink['kind'] | null | 'broken'>((resolve) => (opened = resolve));
+  let events: StoreEvents | null = null;
+  const syncs: (() => void)[] = [];
+  /** Chunks not yet posted: [batchOffset, batchOffset + batchBytes). */
+  let batch: Uint8Array[] = [];
+  let batchOffset = 0;
+  let batchBytes = 0;
+  let batchTimer: ReturnType<typeof setTimeout> | null = null;
+  /** A verdict came or the file is being discarded: nothing more goes to the service. */
+  let over = false;
+
+  function postBatch(): void {
+    if (batchTimer !== null) clearTimeout(batchTimer);
+    batchTimer = null;
+    if (batch.length === 0) return;
+    const parts = batch;
+    batch = [];
+    batchBytes = 0;
+    if (!over)
+      port?.post(
+        { kind: 'write', offset: batchOffset, parts },
+        parts.map((part) => part.buffer),
+      );
+  }
+
+  function close(): void {
+    over = true;
+    postBatch(); // drops it
+    port?.close();
+    for (const resolve of syncs.splice(0)) resolve();
+  }
+
+  /** While the file is being discarded, a verdict is dropped: the port closes once it is gone. */
+  function verdict(result: StoreResult): void {
+    if (over) return;
+    events?.finished(result);
+    close();
+  }
+
+  const port = start((reply) => {
+    if (reply === 'broken') {
+      opened('broken');
+      if (over) return close();
+      return verdict({ ok: false, reason: 'storage-failed' });
+    }
+    switch (reply.kind) {
+      case 'opened':
+        return opened(reply.where);
+      case 'stored':
+        if (!over) events?.stored(reply.bytes);
+        return;
+      case 'synced':
+        if (!over) events?.stored(reply.bytes);
+        return syncs.shift()?.();
+      case 'finished':
+        return verdict(reply.result);
+      case 'discarded':
+        return close();
+    }
+  });
+  if (port === null) return 'broken';
+  port.post({ kind: 'open', id, size });
+  const where = await opening;
+  if (where === null || where === 'broken') {
+    port.close();
+    return where;
+  }
+  return {
+    where,
+    watch(watcher) {
+      events = watcher;
+    },
+    write(offset, bytes) {
+      if (over) return;
+      if (batch.length === 0) {
+        batchOffset = offset;
+        batchTimer = setTimeout(postBatch, BATCH_WAIT_MS);
+      }
+      batch.push(bytes);
+      batchBytes += bytes.byteLength;
+      if (batchBytes >= BATCH_BYTES) postBatch();
+    },
+    settled() {
+      if (over) return Promise.resolve();
+      postBatch();
+      return new Promise((resolve) => {
+        syncs.push(resolve);
+        port.post({ kind: 'sync' });
+      });
+    },
+    finish(sha256) {
+      postBatch();
+      if (!over) port.post({ kind: 'finish', sha256 });
+    },
+    discard() {
+      if (over) return;
+      over = true;
+      postBatch(); // drops it: nothing more is written
+      // The service removes the file, then says so; the worker is stopped then (close()).
+      port.post({ kind: 'discard' });
+    },
+  };
+}
