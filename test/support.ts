@@ -166,6 +166,10 @@ export function newRoomId(): string {
 export async function closeAll(): Promise<void> {
   for (const client of openClients) client.disconnect();
   openClients.clear();
+  // A silenced client never answers the server's WebSocket close frame, and ws would wait
+  // out its 30 s close timeout (and keep the test file's process alive that long).
+  for (const socket of silencedSockets) socket.destroy();
+  silencedSockets.clear();
   await Promise.all([...openServers].map((s) => s.close()));
 }
 
@@ -235,11 +239,19 @@ export async function meetAcrossNodes(urlA: string, urlB: string) {
  * whose network went away while the server still holds its connection.
  */
 export function silence(client: Client): void {
-  const transport = client.io.engine.transport as unknown as { ws?: { _socket?: { pause(): void } } };
+  const transport = client.io.engine.transport as unknown as { ws?: { _socket?: SilencedSocket } };
   const socket = transport.ws?._socket;
   if (!socket) throw new Error('silence() needs a client on WebSocket');
   socket.pause();
+  silencedSockets.add(socket);
 }
+
+interface SilencedSocket {
+  pause(): void;
+  destroy(): void;
+}
+/** TCP sockets of silenced clients, cut by closeAll. */
+const silencedSockets = new Set<SilencedSocket>();
 
 /**
  * A short ping interval and a long timeout: a silent connection counts as past its
