@@ -42,6 +42,29 @@ function parseArgs(argv: readonly string[]): Set<Part> {
   return parts;
 }
 
+/**
+ * The unit files that take longest (15–27 s each, mostly waiting on Redis, Redis Cluster
+ * failover and heartbeats), started first: at four at a time, a long file started last
+ * was the suite's tail (89 s in alphabetical order, 77 s with these first). Only the order
+ * depends on this list; a file missing from it still runs.
+ */
+const SLOW_UNIT_FILES = [
+  'redis-cluster.test.ts',
+  'cluster.test.ts',
+  'resume-server.test.ts',
+  'cluster-faults.test.ts',
+  'bench-smoke.test.ts',
+  'membership.test.ts',
+];
+
+function slowFirst(a: string, b: string): number {
+  const rank = (name: string): number => {
+    const index = SLOW_UNIT_FILES.indexOf(name);
+    return index === -1 ? SLOW_UNIT_FILES.length : index;
+  };
+  return rank(a) - rank(b) || a.localeCompare(b);
+}
+
 let interrupted = false;
 
 /** Runs a command with inherited stdio; resolves with its exit code (signals count as 1). */
@@ -165,7 +188,7 @@ async function main(): Promise<void> {
     const files = existsSync(testDir)
       ? readdirSync(testDir, { recursive: true, encoding: 'utf8' })
           .filter((name) => name.endsWith('.test.ts'))
-          .sort()
+          .sort(slowFirst)
           .map((name) => join('test', name))
       : [];
     if (files.length === 0) {
