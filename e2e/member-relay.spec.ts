@@ -3,8 +3,9 @@
 // their chat goes through carol, sealed: each sees the other "via carol", receipts come
 // back the same way, a private line arrives and carol's page never holds its text (the
 // bytes it forwarded are checked); carol altering what she forwards is caught; when carol
-// leaves, each shows the other unreachable with the reason; when their NATs become cone
-// NATs (a network change), they link directly and the route is dropped. One room for all.
+// leaves, each shows the other unreachable with the reason; dave, who then joins on the
+// open network, becomes their relay; when their NATs become cone NATs (a network change),
+// they link directly and traffic leaves dave's route at once. One room for all.
 
 import { randomBytes } from 'node:crypto';
 import type { BrowserContext, Page } from '@playwright/test';
@@ -65,7 +66,14 @@ async function user(pool: BrowserPool, url: string, name: string, setup?: (c: Br
   return openUser(context, url, name);
 }
 
-async function twoHomesAndAnOpenHost(services: Services): Promise<{ lab: NatLab; users: [User, User, User] }> {
+interface Lab {
+  lab: NatLab;
+  users: [User, User, User];
+  /** A member joining later on the open network (watched like carol). */
+  openUser(name: string): Promise<User>;
+}
+
+async function twoHomesAndAnOpenHost(services: Services): Promise<Lab> {
   const lab = await createNatLab('symmetric');
   services.defer('NAT lab (symmetric)', () => lab.destroy());
   // STUN only (coturn answers it), no TURN: alice and bob have no path to each other.
@@ -84,20 +92,22 @@ async function twoHomesAndAnOpenHost(services: Services): Promise<{ lab: NatLab;
   // Plain http on a public address: treated as secure, as behind https (crypto.subtle).
   const args = [`--unsafely-treat-insecure-origin-as-secure=${server.url}`];
   const [home1, home2] = lab.homes;
-  const carol = await user(
-    services.browsers(lab.publicNetns, { args }, 'browser on the open network'),
-    `${server.url}/`,
-    'carol',
-    (context) => context.addInitScript(watchForwarding),
-  );
+  const open = services.browsers(lab.publicNetns, { args }, 'browser on the open network');
+  const carol = await user(open, `${server.url}/`, 'carol', (context) => context.addInitScript(watchForwarding));
   const link = await shareLink(carol.page);
   const [alice, bob] = await Promise.all([
     user(services.browsers(home1.netns, { args }, 'browsers in home 1'), link, 'alice'),
     user(services.browsers(home2.netns, { args }, 'browsers in home 2'), link, 'bob'),
   ]);
   const users: [User, User, User] = [alice, bob, carol];
-  services.defer('close peer connections', () => closeAllLinks(users));
-  return { lab, users };
+  const later: User[] = [];
+  services.defer('close peer connections', () => closeAllLinks([...users, ...later]));
+  const openUser = async (name: string) => {
+    const joined = await user(open, link, name, (context) => context.addInitScript(watchForwarding));
+    later.push(joined);
+    return joined;
+  };
+  return { lab, users, openUser };
 }
 
 const entry = (page: Page, peerId: string) => page.locator(`[data-testid=peer][data-peer-id="${peerId}"]`);
@@ -120,7 +130,7 @@ test('members who cannot link chat through one who reaches both, sealed; the rou
   services,
 }) => {
   test.setTimeout(300_000);
-  const { lab, users } = await twoHomesAndAnOpenHost(services);
+  const { lab, users, openUser: joinOpen } = await twoHomesAndAnOpenHost(services);
   const [alice, bob, carol] = users;
   await waitForPeers(carol.page, [alice.id, bob.id], 'connected');
 
@@ -217,7 +227,24 @@ test('members who cannot link chat through one who reaches both, sealed; the rou
     expect(await memberReason(one.page, other.id)).toMatch(/^no-turn: /);
   }
 
-  // Their networks change to cone NATs: the next ICE restart links them directly.
+  // Dave joins on the open network: he links to both, and their traffic goes through him.
+  const dave = await joinOpen('dave');
+  await waitForPeers(dave.page, [alice.id, bob.id], 'connected');
+  for (const [one, other] of [
+    [alice, bob],
+    [bob, alice],
+  ] as const) {
+    await expect(entry(one.page, other.id)).toHaveAttribute('data-via', dave.id, { timeout: routeWithinMs });
+    await expect(entry(one.page, other.id)).toHaveAttribute('data-state', 'relayed');
+  }
+  const throughDave = { from: alice.id, text: `through dave ${tag()}` };
+  await alice.page.getByTestId('message-input').fill(throughDave.text);
+  await alice.page.getByTestId('message-input').press('Enter');
+  await waitForMessages(bob.page, [throughDave]);
+  expect((await forwarded(dave.page)).length).toBeGreaterThan(0);
+
+  // Their networks change to cone NATs while dave is still there: the next ICE restart links
+  // them directly, and their traffic leaves dave's route at once.
   await Promise.all(lab.homes.map((home) => setNat(home, 'cone')));
   await Promise.all(
     [alice, bob].map((one) =>
@@ -232,11 +259,15 @@ test('members who cannot link chat through one who reaches both, sealed; the rou
     [bob, alice],
   ] as const) {
     await expect(entry(one.page, other.id)).toHaveAttribute('data-state', 'connected', { timeout: routeWithinMs });
+    await expect(entry(one.page, other.id)).not.toHaveAttribute('data-via', /.+/);
     expect(await memberPath(one.page, other.id)).toBe('direct');
   }
+  const relayedToBob = (await relayStats(bob.page)).received;
   const direct = { from: alice.id, text: `direct at last ${tag()}` };
   await alice.page.getByTestId('message-input').fill(direct.text);
   await alice.page.getByTestId('message-input').press('Enter');
-  // Carol is gone: only the direct link can have carried it.
   await waitForMessages(bob.page, [direct]);
+  // Dave is still there and links to both, yet nothing more reached bob through a relay.
+  expect((await relayStats(bob.page)).received).toBe(relayedToBob);
+  await expect(entry(dave.page, alice.id)).toHaveAttribute('data-state', 'connected');
 });
