@@ -2,7 +2,7 @@
 // room-key handshake. They record what the mesh and the features do with them, and let a
 // test play the other side (open the channel, close it, deliver a message).
 
-import type { Link, LinkFactory, LinkOptions, LinkState } from '../../client/link.ts';
+import type { Link, LinkFactory, LinkOptions, LinkState, PathInfo } from '../../client/link.ts';
 import type { Handshake, LinkConfig } from '../../client/member.ts';
 import type { SignalBody } from '../../client/negotiation.ts';
 import { createRouter } from '../../client/router.ts';
@@ -24,6 +24,8 @@ export interface FakeLink extends Link {
   deliver(message: ChannelMessage): void;
   /** Plays the link failing for good (no path between the two: no TURN). */
   fail(): void;
+  /** Sets the round trip the next path poll reads (getStats' currentRoundTripTime; null: none yet). */
+  measure(rttMs: number | null): void;
 }
 
 export function fakeLinks(): { factory: LinkFactory; made: FakeLink[] } {
@@ -33,6 +35,7 @@ export function fakeLinks(): { factory: LinkFactory; made: FakeLink[] } {
     let established = false;
     let closed = false;
     let restarts = 0;
+    let path: PathInfo | null = null;
     const state: LinkState = 'connecting';
     const link: FakeLink = {
       options,
@@ -75,7 +78,7 @@ export function fakeLinks(): { factory: LinkFactory; made: FakeLink[] } {
         closed = true;
         open = false;
       },
-      path: async () => null,
+      path: async () => (closed ? null : path),
       fingerprints: async () => ({ local: 'local', remote: 'remote' }),
       pc: {} as RTCPeerConnection,
       openChannel() {
@@ -94,6 +97,9 @@ export function fakeLinks(): { factory: LinkFactory; made: FakeLink[] } {
       },
       deliver(message) {
         options.events.message(message, JSON.stringify(message).length);
+      },
+      measure(rttMs) {
+        path = rttMs === null ? null : { local: 'host', remote: 'host', relayed: false, rttMs };
       },
     };
     made.push(link);

@@ -144,6 +144,15 @@ async function room(
     toBob.fail();
     await until(() => view(BOB)?.state === 'relayed', 'bob is relayed');
   }
+  /** Dave links to us and to Bob (`rtt` ms away), then Bob is relayed (viaCarol): two relays. */
+  async function viaCarolOrDave(rtt: number): Promise<FakeLink> {
+    if (!toDave) throw new Error('room({ withDave: true }) expected');
+    await until(() => m.object(DAVE)?.announced !== null, 'dave’s keys checked');
+    await link(toDave, dave);
+    toDave.deliver({ t: 'relay:links', peers: [{ id: BOB, rtt }] });
+    await viaCarol();
+    return toDave;
+  }
   /** What we sealed to Bob through Carol, opened as Bob would. */
   async function openedByBob(): Promise<ChannelMessage[]> {
     const out: ChannelMessage[] = [];
@@ -172,6 +181,7 @@ async function room(
     view,
     link,
     viaCarol,
+    viaCarolOrDave,
     openedByBob,
   };
 }
@@ -423,12 +433,7 @@ test('announced keys without a valid room-key proof are never used, and a hello 
 
 test('when the relay leaves, the route moves to another member that links to both', async () => {
   const r = await room({ withDave: true });
-  const toDave = r.toDave;
-  assert.ok(toDave);
-  await until(() => r.mesh.object(DAVE)?.announced !== null, 'dave’s keys checked');
-  await r.link(toDave, r.dave);
-  toDave.deliver({ t: 'relay:links', peers: [{ id: BOB, rtt: 9 }] });
-  await r.viaCarol();
+  const toDave = await r.viaCarolOrDave(9);
   const first = r.view(BOB)?.via?.id;
   assert.ok(first === CAROL || first === DAVE, `through one of them (${first})`);
   const [gone, other] = first === CAROL ? [CAROL, DAVE] : [DAVE, CAROL];
@@ -439,6 +444,42 @@ test('when the relay leaves, the route moves to another member that links to bot
   await r.chat.idle();
   const otherLink = other === CAROL ? r.toCarol : toDave;
   await until(() => otherLink.sent.some((m) => m.t === 'relay:fwd' && m.to === BOB), 'sealed through the other');
+});
+
+test('the relay is the one with the smallest measured round trip, our RTT to it plus its own onward, and changes with them', async () => {
+  const r = await room({ withDave: true });
+  const toDave = await r.viaCarolOrDave(9); // and carol advertises 7 ms to bob
+  const via = () => r.view(BOB)?.via;
+  /** A path poll (main.ts runs one every few seconds) that reads these round trips. */
+  async function measured(toCarol: number | null, toDaveMs: number | null): Promise<void> {
+    r.toCarol.measure(toCarol);
+    toDave.measure(toDaveMs);
+    await r.mesh.refreshPaths();
+  }
+
+  // Carol is 40 + 7 = 47 ms away from bob, dave 20 + 9 = 29: dave, though carol comes first.
+  await measured(40, 20);
+  assert.deepEqual(via(), { id: DAVE, name: 'Dave', rttMs: 29 });
+  // A new measurement: dave is now 60 + 9 = 69.
+  await measured(40, 60);
+  assert.deepEqual(via(), { id: CAROL, name: 'Carol', rttMs: 47 });
+  // A new advertisement: carol is now 50 ms from bob, 40 + 50 = 90.
+  r.toCarol.deliver({ t: 'relay:links', peers: [{ id: BOB, rtt: 50 }] });
+  await until(() => via()?.id === DAVE, 'through dave again');
+  assert.equal(via()?.rttMs, 69);
+
+  // Unknown loses to any known round trip, however slow: ours to carol not measured yet...
+  await measured(null, 900);
+  assert.deepEqual(via(), { id: DAVE, name: 'Dave', rttMs: 909 });
+  // ...or hers to bob not known, though ours to her is 5 ms.
+  await measured(5, 900);
+  assert.deepEqual(via(), { id: CAROL, name: 'Carol', rttMs: 55 });
+  r.toCarol.deliver({ t: 'relay:links', peers: [{ id: BOB, rtt: null }] });
+  await until(() => via()?.id === DAVE, 'dave once carol no longer knows her round trip to bob');
+  assert.equal(via()?.rttMs, 909);
+  r.toCarol.deliver({ t: 'relay:links', peers: [{ id: BOB, rtt: 7 }] });
+  await until(() => via()?.id === CAROL, 'carol once her round trip is known');
+  assert.equal(via()?.rttMs, 12);
 });
 
 test('when the direct link opens, traffic goes straight to it; when the relay goes, so does the route', async () => {
