@@ -36,8 +36,29 @@ export const REPLAY_WINDOW_MS = 5 * 60_000;
 const SEEN_LIMIT = 20_000;
 /** Round trips are compared in steps of this (ms): jitter alone does not re-advertise. */
 const RTT_STEP_MS = 10;
+/**
+ * Another relay takes over a route only when it is faster by at least this much (ms), or by
+ * this fraction of the current round trip if that is more: two relays about as fast would
+ * otherwise swap on every path poll's jitter, and each swap can reorder what is in flight.
+ */
+const SWITCH_MARGIN_MS = RTT_STEP_MS;
+const SWITCH_MARGIN_FRACTION = 0.2;
 
 export type Refusal = 'altered' | 'replayed' | 'stale' | 'malformed';
+
+/** A relay that links to the member a route is for, with the round trip through it. */
+interface Candidate {
+  relay: Member;
+  /** The round trip, or the largest number when it is not known. */
+  cost: number;
+  rtt: number | null;
+}
+
+/** Whether `next` beats the current relay by the switch margin; any known round trip beats an unknown one. */
+function clearlyFaster(next: Candidate, current: Candidate): boolean {
+  if (current.rtt === null) return next.rtt !== null;
+  return next.cost < current.cost - Math.max(SWITCH_MARGIN_MS, current.rtt * SWITCH_MARGIN_FRACTION);
+}
 
 interface Reach {
   /** What this member last advertised: the members it links to, with its RTT to each. */
@@ -56,6 +77,8 @@ interface Ends {
   /** Sender-side pacing toward this member. */
   bucket: Bucket;
   drainTimer: ReturnType<typeof setTimeout> | null;
+  /** The relay our route to this member went through last (null: none). */
+  via: string | null;
 }
 
 export interface RelayStats {
@@ -102,6 +125,7 @@ export function createRelay(options: RelayOptions) {
     seen: new Map(),
     bucket: { tokens: bucketRate(rate).burst, at: now() },
     drainTimer: null,
+    via: null,
   }));
   /** The relay side: one bucket per (from, to) pair we pass messages on for. */
   const pairs = new Map<string, Bucket>();
@@ -211,19 +235,25 @@ export function createRelay(options: RelayOptions) {
     };
   }
 
-  /** For every member we cannot reach directly: the relay with the smallest round trip. */
+  /**
+   * For every member we cannot reach directly: the relay with the smallest round trip (ours
+   * to it plus its own onward), kept while no other is clearly faster.
+   */
   function reroute(): void {
     const all = [...options.members()];
     for (const target of all) {
       if (target.disposed) continue;
+      const ends = target.slot(endsSlot);
       // Not while the direct link is first forming: it will carry the traffic itself, and
       // lines sent through a relay then would race the member's own proof. Once it failed,
       // or dropped after working (ICE restart under way), a relay carries it meanwhile.
       if (target.link.open || target.announced === null || target.state === 'connecting') {
+        ends.via = null;
         target.setRoute(null);
         continue;
       }
-      let best: { relay: Member; cost: number; rtt: number | null } | null = null;
+      let best: Candidate | null = null;
+      let current: Candidate | null = null;
       for (const relay of all) {
         if (relay === target || !direct(relay)) continue;
         const links = relay.slot(reachSlot).links;
@@ -232,10 +262,13 @@ export function createRelay(options: RelayOptions) {
         const onward = links.get(target.id) ?? null;
         const rtt = there !== null && onward !== null ? Math.round(there + onward) : null;
         // Unknown round trips sort last but still count as a route.
-        const cost = rtt ?? Number.MAX_SAFE_INTEGER;
-        if (!best || cost < best.cost) best = { relay, cost, rtt };
+        const candidate = { relay, cost: rtt ?? Number.MAX_SAFE_INTEGER, rtt };
+        if (relay.id === ends.via) current = candidate;
+        if (!best || candidate.cost < best.cost) best = candidate;
       }
-      target.setRoute(best ? routeVia(best.relay, target, best.rtt) : null);
+      const chosen = current && best && !clearlyFaster(best, current) ? current : best;
+      ends.via = chosen?.relay.id ?? null;
+      target.setRoute(chosen ? routeVia(chosen.relay, target, chosen.rtt) : null);
     }
   }
 

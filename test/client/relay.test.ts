@@ -482,6 +482,34 @@ test('the relay is the one with the smallest measured round trip, our RTT to it 
   assert.equal(via()?.rttMs, 12);
 });
 
+test('a relay keeps the route until another is clearly faster: jitter between two about as fast does not swap them', async () => {
+  const r = await room({ withDave: true });
+  const toDave = await r.viaCarolOrDave(10); // carol advertises 7 ms to bob, dave 10
+  const via = () => r.view(BOB)?.via;
+  async function measured(toCarol: number, toDaveMs: number): Promise<void> {
+    r.toCarol.measure(toCarol);
+    toDave.measure(toDaveMs);
+    await r.mesh.refreshPaths();
+  }
+  await measured(50, 60); // carol 57, dave 70
+  assert.equal(via()?.id, CAROL);
+  // Polls that see them about as fast, either way round: the route stays with carol.
+  for (const [toCarol, toDaveMs] of [
+    [60, 52], // carol 67, dave 62
+    [55, 50], // carol 62, dave 60
+    [70, 60], // carol 77, dave 70: 9 % faster, within the margin
+  ] as const) {
+    await measured(toCarol, toDaveMs);
+    assert.equal(via()?.id, CAROL, `carol ${toCarol + 7}, dave ${toDaveMs + 10}`);
+    assert.equal(via()?.rttMs, toCarol + 7, 'the round trip shown is the current relay’s');
+  }
+  // Dave clearly faster (30 against 77): the route moves, and stays there on jitter back.
+  await measured(70, 20);
+  assert.deepEqual(via(), { id: DAVE, name: 'Dave', rttMs: 30 });
+  await measured(25, 22); // carol 32, dave 32
+  assert.equal(via()?.id, DAVE);
+});
+
 test('when the direct link opens, traffic goes straight to it; when the relay goes, so does the route', async () => {
   const r = await room();
   await r.viaCarol();
