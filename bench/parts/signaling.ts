@@ -132,11 +132,16 @@ export function rowsFor(part: string, r: SignalingResult, base: SignalingResult 
       app: `${fmt(r.server.heapPerJoinedSocketWarmKB, 'KB', 1)} / ${fmt(r.server.heapPerJoinedSocketKB, 'KB', 1)} / ${fmt(r.server.rssPerJoinedSocketKB, 'KB', 1)}`,
       ratio: vs(r.server.heapPerJoinedSocketWarmKB, base?.server.heapPerJoinedSocketWarmKB),
       target: heapJudged ? `heap ≤ ${HEAP_TARGET_KB} KB` : '',
+      // Below zero, the server held less after every bot left than with them joined minus
+      // the empty server: other state (a GC, the adapter's own) moved more than the sockets
+      // held, so there is no per-socket figure to judge.
       result: heapJudged
         ? verdict(
-            r.server.heapPerJoinedSocketWarmKB <= HEAP_TARGET_KB &&
-              r.server.sockets >= r.clients &&
-              r.server.drainedSockets === 0,
+            r.server.heapPerJoinedSocketWarmKB < 0
+              ? null
+              : r.server.heapPerJoinedSocketWarmKB <= HEAP_TARGET_KB &&
+                  r.server.sockets >= r.clients &&
+                  r.server.drainedSockets === 0,
           )
         : '',
     }),
