@@ -14,7 +14,7 @@ import { privatePeerRanges } from './support/coturn.ts';
 import { createNatLab, type NatLab, setNat } from './support/natlab.ts';
 import { closeAllLinks, memberPath, memberReason } from './support/rooms.ts';
 import { expect, type Services, test } from './support/services.ts';
-import { openUser, shareLink, type User, waitForMessages, waitForPeers } from './support/users.ts';
+import { openUser, sendMessage, shareLink, type User, waitForMessages, waitForPeers } from './support/users.ts';
 
 /** Alice and bob route through carol as soon as carol links to both (tens of seconds loaded). */
 const routeWithinMs = 60_000;
@@ -152,10 +152,8 @@ test('members who cannot link chat through one who reaches both, sealed; the rou
   // Public lines both ways; alice's is delivered to both (bob's ack came back through carol).
   const fromAlice = { from: alice.id, text: `through carol from alice ${tag()}` };
   const fromBob = { from: bob.id, text: `through carol from bob ${tag()}` };
-  await alice.page.getByTestId('message-input').fill(fromAlice.text);
-  await alice.page.getByTestId('message-input').press('Enter');
-  await bob.page.getByTestId('message-input').fill(fromBob.text);
-  await bob.page.getByTestId('message-input').press('Enter');
+  await sendMessage(alice.page, fromAlice.text);
+  await sendMessage(bob.page, fromBob.text);
   await waitForMessages(bob.page, [fromAlice]);
   await waitForMessages(alice.page, [fromBob]);
   const aliceLine = ownLine(alice.page, alice.id, fromAlice.text);
@@ -238,8 +236,7 @@ test('members who cannot link chat through one who reaches both, sealed; the rou
     await expect(entry(one.page, other.id)).toHaveAttribute('data-state', 'relayed');
   }
   const throughDave = { from: alice.id, text: `through dave ${tag()}` };
-  await alice.page.getByTestId('message-input').fill(throughDave.text);
-  await alice.page.getByTestId('message-input').press('Enter');
+  await sendMessage(alice.page, throughDave.text);
   await waitForMessages(bob.page, [throughDave]);
   expect((await forwarded(dave.page)).length).toBeGreaterThan(0);
 
@@ -264,8 +261,7 @@ test('members who cannot link chat through one who reaches both, sealed; the rou
   }
   const relayedToBob = (await relayStats(bob.page)).received;
   const direct = { from: alice.id, text: `direct at last ${tag()}` };
-  await alice.page.getByTestId('message-input').fill(direct.text);
-  await alice.page.getByTestId('message-input').press('Enter');
+  await sendMessage(alice.page, direct.text);
   await waitForMessages(bob.page, [direct]);
   // Dave is still there and links to both, yet nothing more reached bob through a relay.
   expect((await relayStats(bob.page)).received).toBe(relayedToBob);

@@ -153,6 +153,13 @@ async function room(
     await viaCarol();
     return toDave;
   }
+  /** A path poll (main.ts runs one every few seconds) that reads these round trips to Carol and Dave. */
+  async function measured(carolMs: number | null, daveMs: number | null): Promise<void> {
+    if (!toDave) throw new Error('room({ withDave: true }) expected');
+    toCarol.measure(carolMs);
+    toDave.measure(daveMs);
+    await m.refreshPaths();
+  }
   /** What we sealed to Bob through Carol, opened as Bob would. */
   async function openedByBob(): Promise<ChannelMessage[]> {
     const out: ChannelMessage[] = [];
@@ -182,6 +189,7 @@ async function room(
     link,
     viaCarol,
     viaCarolOrDave,
+    measured,
     openedByBob,
   };
 }
@@ -448,14 +456,9 @@ test('when the relay leaves, the route moves to another member that links to bot
 
 test('the relay is the one with the smallest measured round trip, our RTT to it plus its own onward, and changes with them', async () => {
   const r = await room({ withDave: true });
-  const toDave = await r.viaCarolOrDave(9); // and carol advertises 7 ms to bob
+  await r.viaCarolOrDave(9); // and carol advertises 7 ms to bob
   const via = () => r.view(BOB)?.via;
-  /** A path poll (main.ts runs one every few seconds) that reads these round trips. */
-  async function measured(toCarol: number | null, toDaveMs: number | null): Promise<void> {
-    r.toCarol.measure(toCarol);
-    toDave.measure(toDaveMs);
-    await r.mesh.refreshPaths();
-  }
+  const { measured } = r;
 
   // Carol is 40 + 7 = 47 ms away from bob, dave 20 + 9 = 29: dave, though carol comes first.
   await measured(40, 20);
@@ -484,13 +487,9 @@ test('the relay is the one with the smallest measured round trip, our RTT to it 
 
 test('a relay keeps the route until another is clearly faster: jitter between two about as fast does not swap them', async () => {
   const r = await room({ withDave: true });
-  const toDave = await r.viaCarolOrDave(10); // carol advertises 7 ms to bob, dave 10
+  await r.viaCarolOrDave(10); // carol advertises 7 ms to bob, dave 10
   const via = () => r.view(BOB)?.via;
-  async function measured(toCarol: number, toDaveMs: number): Promise<void> {
-    r.toCarol.measure(toCarol);
-    toDave.measure(toDaveMs);
-    await r.mesh.refreshPaths();
-  }
+  const { measured } = r;
   await measured(50, 60); // carol 57, dave 70
   assert.equal(via()?.id, CAROL);
   // Polls that see them about as fast, either way round: the route stays with carol.
