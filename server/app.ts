@@ -120,6 +120,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const redis: RedisLink | undefined =
     target !== undefined ? createRedisLink(target, logger, options.adapterEngine) : undefined;
   const addressLimits = createAddressLimits(config);
+  const guardSettings = options.guard ?? DEFAULT_GUARD;
   const allowedOrigins = config.allowedOrigins;
 
   /**
@@ -282,8 +283,9 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     isShuttingDown: () => shuttingDown,
     membership,
     limiterFor: (socket) => createSocketLimiter(config, addressByConnection.get(socket.conn) ?? '', addressLimits),
-    guardFor: (socket, hooks) =>
-      guardConnection(socket.conn as unknown as EngineConnection, options.guard ?? DEFAULT_GUARD, hooks),
+    guardFor: (socket, hooks) => guardConnection(socket.conn as unknown as EngineConnection, guardSettings, hooks),
+    onCut: (socket) =>
+      addressLimits.connect.penalize(addressByConnection.get(socket.conn) ?? '', guardSettings.cutPenaltyMs),
     metrics,
     // Only while Redis is up: while it is away a subscription waits for it to come back.
     ...(redis && {

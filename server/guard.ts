@@ -30,6 +30,12 @@ export interface GuardSettings {
   refusals: Rate;
   /** Bytes queued for the client and not yet taken by the kernel; past it = cut off. */
   maxOutgoingBytes: number;
+  /**
+   * After a cut, the client's address may open no new connection for this long (its
+   * connection budget goes into debt; nothing without CONNECT_RATE_IP). A flooder that
+   * simply reconnects would otherwise cost a handshake and a burst every half second.
+   */
+  cutPenaltyMs: number;
 }
 
 /**
@@ -42,6 +48,7 @@ export const DEFAULT_GUARD: GuardSettings = {
   events: { perSecond: 100, burst: 300 },
   refusals: { perSecond: 5, burst: 50 },
   maxOutgoingBytes: 2 * 1024 * 1024,
+  cutPenaltyMs: 5_000,
 };
 
 interface OutgoingPacket {
@@ -50,7 +57,10 @@ interface OutgoingPacket {
 
 /** The parts of an Engine.IO socket (socket.conn) the guard reads; typed loosely on purpose. */
 export interface EngineConnection {
-  readonly transport: { readonly name: string; readonly socket?: { bufferedAmount?: number; terminate?(): void } };
+  readonly transport: {
+    readonly name: string;
+    readonly socket?: { bufferedAmount?: number; pause?(): void; terminate?(): void };
+  };
   on(event: 'packet', listener: (this: EngineConnection) => void): unknown;
   on(event: 'packetCreate', listener: (this: EngineConnection, packet: OutgoingPacket) => void): unknown;
   on(event: 'flush', listener: (this: EngineConnection) => void): unknown;
@@ -154,8 +164,16 @@ class Guard implements ConnectionGuard {
     if (this.cut) return;
     this.cut = true;
     this.hooks.beforeCut(reason);
-    if (reason === 'slow_reader') this.terminate();
-    else setTimeout(() => this.terminate(), CLOSE_GRACE_MS).unref();
+    if (reason === 'slow_reader') {
+      this.terminate();
+      return;
+    }
+    // Stop reading while the goodbye goes out: whatever the flooder still sends would only
+    // be parsed and dropped, and that parsing is the cost of the flood for everyone else.
+    // The kernel's buffers fill and TCP holds the sender back.
+    const { transport } = this.conn;
+    if (transport.name === 'websocket') transport.socket?.pause?.();
+    setTimeout(() => this.terminate(), CLOSE_GRACE_MS).unref();
   }
 
   private terminate(): void {

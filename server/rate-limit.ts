@@ -10,6 +10,8 @@ import type { Config, Rate } from './config.ts';
 const SWEEP_INTERVAL_MS = 60_000;
 /** Sweep early when this many addresses are tracked (a scan from many addresses). */
 const SWEEP_AT_SIZE = 50_000;
+/** The most a key can owe (penalize): many connections cut at once do not lock it out for hours. */
+const MAX_DEBT_MS = 60_000;
 
 export type Clock = () => number;
 
@@ -61,6 +63,11 @@ export function createBucket(rate: Rate | null, now: Clock = Date.now): Bucket {
 
 export interface KeyedLimiter {
   take(key: string): boolean;
+  /**
+   * Puts `key` in debt: nothing more passes for `ms` from now (at the refill rate), on top
+   * of any debt it already has, up to MAX_DEBT_MS in all. No-op without a rate.
+   */
+  penalize(key: string, ms: number): void;
   /** How many keys are tracked (for tests). */
   size(): number;
 }
@@ -76,20 +83,30 @@ export function createKeyedLimiter(rate: Rate | null, now: Clock = Date.now): Ke
       if (state.tokens >= limit.burst) buckets.delete(key);
     }
   };
+  const current = (limit: Rate, key: string, t: number): BucketState => {
+    if (t - lastSweep >= SWEEP_INTERVAL_MS || buckets.size >= SWEEP_AT_SIZE) sweep(limit, t);
+    let state = buckets.get(key);
+    if (!state) {
+      state = { tokens: limit.burst, at: t };
+      buckets.set(key, state);
+    }
+    refill(state, limit, t);
+    return state;
+  };
   return {
     take(key) {
       if (!rate) return true;
-      const t = now();
-      if (t - lastSweep >= SWEEP_INTERVAL_MS || buckets.size >= SWEEP_AT_SIZE) sweep(rate, t);
-      let state = buckets.get(key);
-      if (!state) {
-        state = { tokens: rate.burst, at: t };
-        buckets.set(key, state);
-      }
-      refill(state, rate, t);
+      const state = current(rate, key, now());
       if (state.tokens < 1) return false;
       state.tokens -= 1;
       return true;
+    },
+    penalize(key, ms) {
+      if (!rate || ms <= 0) return;
+      const state = current(rate, key, now());
+      const owed = (ms / 1000) * rate.perSecond;
+      const floor = -(MAX_DEBT_MS / 1000) * rate.perSecond;
+      state.tokens = Math.max(floor, Math.min(state.tokens, 0) - owed);
     },
     size: () => buckets.size,
   };

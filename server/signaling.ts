@@ -64,6 +64,8 @@ export interface SignalingDeps {
   subscribed?: () => Promise<void>;
   /** This socket's guard (guard.ts), told how to say goodbye. Default: none. */
   guardFor?: (socket: RoomSocket, hooks: GuardHooks) => ConnectionGuard;
+  /** Told when the guard cuts a socket off (the app makes its address wait). Default: none. */
+  onCut?: (socket: RoomSocket) => void;
 }
 
 /** Socket.IO's reason when our own io.close() ends a socket (app.close(), SIGTERM). */
@@ -139,6 +141,7 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
     const { socket } = this;
     log.info({ ...idsOf(socket), reason }, 'connection cut off');
     metrics?.connectionCut(reason);
+    deps.onCut?.(socket);
     if (reason === 'slow_reader') return; // it would not read a goodbye either
     socket.emit('error', protocolError('rate_limited', CUT_MESSAGES[reason]));
     socket.disconnect(true);

@@ -13,6 +13,7 @@ import { afterEach, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { io as connect } from 'socket.io-client';
 import { type Config, parseConfig } from '../server/config.ts';
+import { DEFAULT_GUARD } from '../server/guard.ts';
 import { createAddressLimits, createBucket, createKeyedLimiter, createSocketLimiter } from '../server/rate-limit.ts';
 import {
   assertRefused,
@@ -22,6 +23,7 @@ import {
   collect,
   connectClient,
   disconnected,
+  emitRaw,
   emitRawWithAck,
   expectNoEvent,
   join,
@@ -101,6 +103,30 @@ describe('token buckets', () => {
     now = 120_000;
     assert.equal(limiter.take('c'), true);
     assert.equal(limiter.size(), 1, 'a and b refilled and were swept');
+  });
+
+  test('a penalized key owes time on top of its debt, up to a minute; no rate, no penalty', () => {
+    let now = 0;
+    const limiter = createKeyedLimiter({ perSecond: 10, burst: 100 }, () => now);
+    limiter.penalize('a', 5_000);
+    assert.equal(limiter.take('a'), false, 'a full bucket is emptied and put in debt');
+    assert.equal(limiter.take('b'), true, 'other keys are untouched');
+    now = 4_900;
+    assert.equal(limiter.take('a'), false);
+    now = 5_100;
+    assert.equal(limiter.take('a'), true, 'free again once the 5 s are paid');
+    limiter.penalize('a', 5_000);
+    limiter.penalize('a', 5_000);
+    now += 9_900;
+    assert.equal(limiter.take('a'), false, 'two penalties owe 10 s');
+    limiter.penalize('a', 3_600_000);
+    now += 59_900;
+    assert.equal(limiter.take('a'), false);
+    now += 200;
+    assert.equal(limiter.take('a'), true, 'no key owes more than a minute');
+    const off = createKeyedLimiter(null, () => now);
+    off.penalize('a', 5_000);
+    assert.equal(off.take('a'), true);
   });
 
   test('a socket over its own limit does not drain its address; "off" never refuses', () => {
@@ -228,6 +254,30 @@ describe('rate limits on the wire', () => {
     await connectWith(server.url, { 'X-Forwarded-For': '198.51.100.2' });
     await connectWith(server.url, { 'X-Forwarded-For': '203.0.113.7, 198.51.100.3' });
     await assert.rejects(connectWith(server.url, { 'X-Forwarded-For': '198.51.100.1' }));
+  });
+
+  test('an address whose connection was cut off waits out the penalty; other addresses connect meanwhile', async () => {
+    const penaltyMs = 1_500;
+    const server = await startServer(
+      { rateConnectIp: defaults.rateConnectIp, trustProxy: ['loopback'] },
+      { guard: { ...DEFAULT_GUARD, cutPenaltyMs: penaltyMs } },
+    );
+    const flooder = await connectWith(server.url, { 'X-Forwarded-For': '198.51.100.1' });
+    const gone = new Promise((resolve) => flooder.once('disconnect', resolve));
+    for (let i = 0; i < 200; i += 1) emitRaw(flooder, 'nonsense');
+    assert.equal(await gone, 'io server disconnect');
+    const cutAt = Date.now();
+    await assert.rejects(
+      connectWith(server.url, { 'X-Forwarded-For': '198.51.100.1' }),
+      /websocket error|Forbidden|rate/i,
+    );
+    const neighbour = await connectWith(server.url, { 'X-Forwarded-For': '198.51.100.2' });
+    assert.ok(neighbour.connected, 'another address is not held back');
+    assert.ok(Date.now() - cutAt < penaltyMs, 'the refusal came while the penalty ran');
+    await new Promise((resolve) => setTimeout(resolve, penaltyMs - (Date.now() - cutAt) + 200));
+    const back = await connectWith(server.url, { 'X-Forwarded-For': '198.51.100.1' });
+    assert.ok(back.connected, 'the address may connect again once the penalty is paid');
+    for (const client of [neighbour, back]) client.close();
   });
 });
 

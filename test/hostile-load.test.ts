@@ -4,6 +4,7 @@
 // server's memory stays bounded. Runs with the default per-connection budgets (guard.ts).
 
 import assert from 'node:assert/strict';
+import type { EventEmitter } from 'node:events';
 import { afterEach, test } from 'node:test';
 import { setInterval as every } from 'node:timers/promises';
 import { rawSocketIo, wsFrame } from './hostile.ts';
@@ -175,4 +176,41 @@ test('a member that stops reading is cut off, not buffered for without limit', a
   await realRoomWorks(server.url);
   const growthMb = ((await rss.stop()) - rssBefore) / MB;
   assert.ok(growthMb < MAX_RSS_GROWTH_MB, `RSS grew ${growthMb.toFixed(0)} MB`);
+});
+
+test('once a flooder is cut off, the server stops reading it: what it still sends is never parsed', async () => {
+  const server = await startServer();
+  // Every packet the server parses from the flooder, and how many had been parsed when
+  // its goodbye (the reason) was written.
+  let parsed = 0;
+  let parsedAtCut: number | undefined;
+  // Counted as WebSocket messages: once the connection is closing, Engine.IO drops them
+  // unseen, but they were still read and parsed.
+  server.app.io.engine.once('connection', (conn: EventEmitter & { transport: { socket: EventEmitter } }) => {
+    conn.transport.socket.on('message', () => {
+      parsed += 1;
+    });
+    conn.on('packetCreate', (packet: { data?: unknown }) => {
+      if (typeof packet.data === 'string' && packet.data.includes('too many refused')) parsedAtCut ??= parsed;
+    });
+  });
+  const flooder = await rawSocketIo(server.url);
+  let open = true;
+  flooder.on('error', () => {});
+  flooder.once('close', () => {
+    open = false;
+  });
+  // Unknown events as fast as the loopback takes them, until the server resets the socket.
+  const frame = wsFrame('42["nonsense",{"pad":"xxxxxxxxxxxxxxxx"}]');
+  while (open) {
+    for (let i = 0; i < 100; i += 1) flooder.write(frame);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  assert.ok(parsedAtCut !== undefined, 'cut off with its reason');
+  // The read that tipped it over may still be parsed; nothing read after it is.
+  assert.ok(
+    parsed - parsedAtCut < 2_000,
+    `${parsed - parsedAtCut} packets parsed after the cut (${parsedAtCut} before)`,
+  );
+  await realRoomWorks(server.url);
 });

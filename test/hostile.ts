@@ -362,7 +362,12 @@ export async function rawSocketIo(url: string, headers: Record<string, string> =
     ].join('\r\n'),
   );
   // The 101 and Engine.IO's open packet; from here on nothing is read.
-  await once(socket, 'data');
+  const [head] = (await once(socket, 'data')) as [Buffer];
+  const status = /^HTTP\/1\.1 (\d{3})/.exec(head.toString('latin1'))?.[1];
+  if (status !== '101') {
+    socket.destroy();
+    throw new Error(`WebSocket upgrade refused: ${status ?? 'no HTTP status'}`);
+  }
   socket.pause();
   // Engine.IO message (4) carrying Socket.IO CONNECT (0) to the main namespace.
   socket.write(wsFrame('40'));
