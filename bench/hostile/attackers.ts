@@ -2,7 +2,8 @@
 // N connections flooding unknown events, even ones over Socket.IO clients that read, odd
 // ones over raw WebSockets that never read, each from its own X-Forwarded-For address and
 // reconnecting whenever cut off. Prints "cut <ms>" (how long each connection lived) per
-// connection closed by the server; stops on SIGTERM.
+// connection closed by the server, and "refused" per connection attempt the server turned
+// away; stops on SIGTERM.
 import { io as connect, type Socket } from 'socket.io-client';
 import { rawSocketIo, wsFrame } from '../../test/hostile.ts';
 
@@ -75,6 +76,7 @@ function attack(n: number, reads: boolean): void {
         await (reads ? floodReading() : floodSilent());
       } catch (error) {
         if (process.env['DEBUG_ATTACKERS']) console.error(error);
+        if (!stopped) process.stdout.write('refused\n');
         // refused (connection rate limit): try again shortly
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
