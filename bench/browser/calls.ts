@@ -29,6 +29,35 @@ export interface CallRun {
   seenByAllMs: number;
   /** Per user, with everyone in the call (only when asked for). */
   cpu: PageCpu[] | null;
+  /**
+   * Where the time went, from the pages' call marks (client/timeline.ts; the bare page marks
+   * its getUserMedia and its announcement the same way) in ms after the click, e.g. "joiner: call-media-open +410, …; caller0: call-state-in +520, …".
+   */
+  steps?: string;
+}
+
+/** The page's `roomlink:call-*` marks, as absolute times (timeOrigin + startTime). */
+async function callMarks(page: Page): Promise<Array<{ name: string; at: number }>> {
+  return page.evaluate(() =>
+    performance
+      .getEntriesByType('mark')
+      .filter((m) => m.name.startsWith('roomlink:call-'))
+      .map((m) => ({ name: m.name.slice('roomlink:'.length), at: performance.timeOrigin + m.startTime })),
+  );
+}
+
+/** Each page's call marks after the click, peer ids replaced by user labels. */
+async function stepsAfter(users: readonly CallUser[], ids: readonly string[], clickAt: number): Promise<string> {
+  const label = (name: string): string => ids.reduce((text, id, i) => text.replace(id, `caller${i}`), name);
+  const parts = await Promise.all(
+    users.map(async (user, index) => {
+      const marks = (await callMarks(user.page)).filter((m) => m.at >= clickAt - 5_000);
+      marks.sort((a, b) => a.at - b.at);
+      const text = marks.map((m) => `${label(m.name)} ${m.at - clickAt >= 0 ? '+' : ''}${Math.round(m.at - clickAt)}`);
+      return `caller${index}: ${text.join(', ')}`;
+    }),
+  );
+  return parts.join('; ');
 }
 
 export interface PageCpu {
@@ -247,6 +276,7 @@ export async function measureCallOnce(
         : Number.NaN,
       cpu: null,
     };
+    run.steps = await stepsAfter(users, ids, clickAt);
     if (cpuWindowMs !== null && joinerSaw && othersSaw.every(Boolean))
       run.cpu = await measureCpu(pool, users, cpuWindowMs);
     return run;

@@ -44,8 +44,12 @@ bareHooks.created = (peerId, pc) => {
 };
 
 async function join(): Promise<void> {
+  performance.mark('roomlink:call-join');
   local = await navigator.mediaDevices.getUserMedia({ audio: true, video: CAMERA });
+  // The same marks as roomlink's page (client/timeline.ts), for the bench's steps line.
+  performance.mark('roomlink:call-media-open');
   for (const channel of channels.values()) if (channel.readyState === 'open') channel.send(JOINED);
+  performance.mark('roomlink:call-state-sent');
   for (const peerId of inCall) {
     const pc = links.get(peerId);
     if (!pc) continue;

@@ -43,7 +43,7 @@ export async function runCallsPart(
         data.push(result);
         const cpu = result.cpu ? `, renderer CPU ${result.cpu.map((c) => fmt(c.rendererPct, '%', 0)).join(' ')}` : '';
         log(
-          `calls N=${n} run ${run + 1}/${runs} ${flavor}: first frame ${fmt(result.firstFrameMs, 'ms', 0)}, all ${fmt(result.allFramesMs, 'ms', 0)}, seen by all ${fmt(result.seenByAllMs, 'ms', 0)}${cpu}`,
+          `calls N=${n} run ${run + 1}/${runs} ${flavor}: first frame ${fmt(result.firstFrameMs, 'ms', 0)}, all ${fmt(result.allFramesMs, 'ms', 0)}, seen by all ${fmt(result.seenByAllMs, 'ms', 0)}${cpu}${result.steps ? `\n    steps: ${result.steps}` : ''}`,
         );
       }
     }

@@ -26,6 +26,7 @@ import {
 import { createWindowCounter, type WindowCounter } from '../calls/state-rate.ts';
 import { createSlot, defineFeature, type MemberHandle } from '../feature.ts';
 import { rolesFor } from '../roles.ts';
+import { mark } from '../timeline.ts';
 
 /** Distinct remote tracks taken from one member (one audio, one video, and slack for a
  * reconnect); tracks beyond this are ignored: a hostile member cannot make us play dozens. */
@@ -138,7 +139,11 @@ export function createCalls({
 
   function sendToAll(): void {
     for (const member of members()) {
-      if (inCallWith(member)) void sendTo(member).catch((error) => console.debug('roomlink: call track', error));
+      if (!inCallWith(member)) continue;
+      void sendTo(member).then(
+        () => mark('call-sending', member.id),
+        (error) => console.debug('roomlink: call track', error),
+      );
     }
   }
 
@@ -187,7 +192,10 @@ export function createCalls({
     const slot = slotOf(member);
     const before = slot.remote;
     slot.remote = normalizeCallState(next);
-    if (self.inCall && slot.remote.inCall && !before.inCall) void sendTo(member);
+    if (slot.remote.inCall && !before.inCall) mark('call-state-in', member.id);
+    if (self.inCall && slot.remote.inCall && !before.inCall) {
+      void sendTo(member).then(() => mark('call-sending', member.id));
+    }
     if (self.inCall && !slot.remote.inCall && before.inCall) stopSendingTo(member);
     changed();
   }
@@ -221,6 +229,7 @@ export function createCalls({
       }, slot.rate.untilNextWindow() + 1);
     },
     track(member, event) {
+      mark(`call-track-${event.track.kind}`, member.id);
       const slot = slotOf(member);
       acceptMedia(member.pc, event.transceiver);
       const track = event.track;
@@ -284,10 +293,13 @@ export function createCalls({
           withVideo = false;
           note = `${maxVideoSenders} cameras are already on, so you joined with audio only: in a mesh each camera is uploaded once per member. You can turn yours on when someone turns theirs off.`;
         }
+        mark('call-join');
         const opened = await media.open(withVideo);
         if (!opened.ok) return problem(opened.problem);
+        mark('call-media-open');
         notify(note);
         setSelf({ inCall: true, audio: media.mic !== null, video: media.camera !== null, screen: false });
+        mark('call-state-sent');
         sendToAll();
         await refreshDevices();
       });

@@ -4,6 +4,7 @@
 import type { CallState } from '../../protocol/index.ts';
 import type { DeviceChoice } from '../calls/local-media.ts';
 import type { CallParticipant } from '../features/calls.ts';
+import { mark } from '../timeline.ts';
 import { byTestId, el } from './dom.ts';
 
 /**
@@ -184,6 +185,9 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
     if (!tile) {
       tile = makeTile(id, own);
       tiles.set(id, tile);
+      mark('call-tile', id);
+      // When this tile's video first has a frame to show (bench and developers: timeline.ts).
+      tile.video.addEventListener('loadeddata', () => mark('call-video-data', id), { once: true });
     }
     if (tile.video.srcObject !== stream) tile.video.srcObject = stream;
     tile.root.dataset.muted = String(!state.audio);
