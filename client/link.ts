@@ -9,6 +9,7 @@ import {
   parseChannelMessage,
 } from '../protocol/index.ts';
 import { createNegotiator, type SignalBody, sdpFingerprints } from './negotiation.ts';
+import { createSilenceWatch } from './silence-watch.ts';
 
 const HEARTBEAT_INTERVAL_MS = 1_000;
 /** Silence after which a peer counts as gone: 3 missed pings, inside the 5 s target. */
@@ -38,8 +39,11 @@ export interface UnreachableReason {
   text: string;
 }
 
-/** Page-wide counts, for the debug handle: repairs should not look like new links. */
-export const linkCounters = { created: 0, iceRestarts: 0 };
+/**
+ * Page-wide counts, for the debug handle: repairs should not look like new links; stalls of
+ * this page itself (silence-watch.ts), which no longer count as the members' silence.
+ */
+export const linkCounters = { created: 0, iceRestarts: 0, stalls: 0, longestStallMs: 0 };
 
 export interface PathInfo {
   local: string;
@@ -139,6 +143,14 @@ export const createLink: LinkFactory = (options) => {
   let closed = false;
   let silent = false;
   let lastHeard = 0;
+  const silence = createSilenceWatch(performance.now(), {
+    timeoutMs: HEARTBEAT_TIMEOUT_MS,
+    checkMs: HEARTBEAT_CHECK_MS,
+    stalled(ms) {
+      linkCounters.stalls++;
+      linkCounters.longestStallMs = Math.max(linkCounters.longestStallMs, Math.round(ms));
+    },
+  });
   let pingCounter = 0;
   let lastPong = Number.NEGATIVE_INFINITY;
   let lastIceError: string | null = null;
@@ -252,6 +264,7 @@ export const createLink: LinkFactory = (options) => {
   channel.addEventListener('open', () => {
     everOpen = true;
     lastHeard = performance.now();
+    silence.heard(lastHeard);
     recompute();
     events.open();
   });
@@ -268,6 +281,7 @@ export const createLink: LinkFactory = (options) => {
   });
   channel.addEventListener('message', ({ data }) => {
     lastHeard = performance.now();
+    silence.heard(lastHeard);
     if (silent) {
       silent = false;
       recompute();
@@ -288,8 +302,10 @@ export const createLink: LinkFactory = (options) => {
     send({ t: 'ping', n: pingCounter++ });
   }, HEARTBEAT_INTERVAL_MS);
   const watchdog = setInterval(() => {
+    // Checked on every tick, even while closed or silent: a stall is measured tick to tick.
+    const quiet = silence.silent(performance.now());
     if (channel.readyState !== 'open' || silent) return;
-    if (performance.now() - lastHeard > HEARTBEAT_TIMEOUT_MS) {
+    if (quiet) {
       silent = true;
       recompute();
       events.silent();

@@ -467,7 +467,7 @@ declare global {
       selectedPair(peerId: string): Promise<{ local: string; remote: string } | null>;
       pending(peerId: string): number;
       links(): Array<Record<string, string | boolean>>;
-      counters(): { created: number; iceRestarts: number };
+      counters(): { created: number; iceRestarts: number; stalls: number; longestStallMs: number };
       /** Sends a private line to one member; its id, or null when it cannot be sent. */
       sendPrivate(peerId: string, text: string): string | null;
       /** History for late joiners: what was asked, received and how it was checked. */

@@ -54,6 +54,19 @@ async function stepsAfter(users: readonly CallUser[], ids: readonly string[], cl
       const marks = (await callMarks(user.page)).filter((m) => m.at >= clickAt - 5_000);
       marks.sort((a, b) => a.at - b.at);
       const text = marks.map((m) => `${label(m.name)} ${m.at - clickAt >= 0 ? '+' : ''}${Math.round(m.at - clickAt)}`);
+      // ICE restarts so far (a link whose heartbeat went quiet restarts ICE), and stalls of
+      // the page itself (client/silence-watch.ts): roomlink's page only.
+      const counters = await user.page.evaluate(() =>
+        (
+          globalThis as unknown as {
+            roomlink?: { counters?(): { iceRestarts: number; stalls: number; longestStallMs: number } };
+          }
+        ).roomlink?.counters?.(),
+      );
+      if (counters)
+        text.push(
+          `ICE restarts ${counters.iceRestarts}, page stalls ${counters.stalls} (longest ${counters.longestStallMs} ms)`,
+        );
       return `caller${index}: ${text.join(', ')}`;
     }),
   );
