@@ -2,20 +2,20 @@
 // opened, and one tile per member in the call (ours mirrored). Tiles and their <video>
 // elements persist across renders, so playback never restarts because something else changed.
 import type { CallState } from '../../protocol/index.ts';
+import { type EnergySample, energyOf, levelBetween } from '../calls/audio-level.ts';
 import type { DeviceChoice } from '../calls/local-media.ts';
 import type { CallParticipant } from '../features/calls.ts';
 import { mark } from '../timeline.ts';
 import { byTestId, el } from './dom.ts';
 
 /**
- * How often the speaking indicators read the receivers' audio levels. A receiver reports the
- * level of its latest packet only (20 ms of sound), so a slow poll misses short sounds: at
- * 250 ms a 20 ms beep is caught about one time in twelve (a test waiting for one timed out).
+ * How often the speaking indicators read the receivers' audio energy (calls/audio-level.ts):
+ * the level over each interval, so no short sound is missed between two reads.
  */
-const SPEAKING_POLL_MS = 50;
-/** RTP audio level (0..1) above which a member counts as speaking. */
+const SPEAKING_POLL_MS = 200;
+/** RMS audio level (0..1) over a poll interval above which a member counts as speaking. */
 const SPEAKING_LEVEL = 0.02;
-/** A member stays shown as speaking this long after their last loud packet: no flicker between words. */
+/** A member stays shown as speaking this long after their last loud interval: no flicker between words. */
 const SPEAKING_HOLD_MS = 600;
 
 export interface CallsViewHandlers {
@@ -57,6 +57,8 @@ interface Tile {
   caption: HTMLElement;
   quality: HTMLElement | null;
   audio: RTCRtpReceiver | null;
+  /** The audio receiver's energy counters at the last read (null: start over). */
+  energy: EnergySample | null;
   /** When the member's audio was last above SPEAKING_LEVEL (performance.now()). */
   loudAt: number;
 }
@@ -162,7 +164,16 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
     }
     root.append(video, caption, tools);
     if (quality) root.append(quality);
-    return { root, video, screen: null, caption, quality, audio: null, loudAt: Number.NEGATIVE_INFINITY };
+    return {
+      root,
+      video,
+      screen: null,
+      caption,
+      quality,
+      audio: null,
+      energy: null,
+      loudAt: Number.NEGATIVE_INFINITY,
+    };
   }
 
   function showScreen(tile: Tile, screen: MediaStream | null): void {
@@ -199,18 +210,35 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
     return tile;
   }
 
-  // Speaking indicator: the RTP audio level each receiver reports (no audio graph needed).
+  // Speaking indicator: the audio energy each receiver reports (no audio graph needed).
   // Polled only while tiles are shown (render starts and stops it): otherwise every page
-  // would wake 20 times a second outside any call.
+  // would wake 5 times a second outside any call. One read at a time: a slow getStats()
+  // (a busy machine) delays the next read instead of piling reads up.
   let speakingTimer: ReturnType<typeof setInterval> | undefined;
-  function pollSpeaking(): void {
-    const now = performance.now();
-    for (const tile of tiles.values()) {
-      const level = tile.audio?.getSynchronizationSources()[0]?.audioLevel ?? 0;
-      if (level > SPEAKING_LEVEL) tile.loudAt = now;
-      const speaking = String(tile.root.dataset.muted !== 'true' && now - tile.loudAt < SPEAKING_HOLD_MS);
-      // Written only on a change: a style recalculation 20 times a second per tile otherwise.
-      if (tile.root.dataset.speaking !== speaking) tile.root.dataset.speaking = speaking;
+  let reading = false;
+  async function readLevel(tile: Tile): Promise<void> {
+    const receiver = tile.audio;
+    const sample = receiver ? await energyOf(receiver) : null;
+    // Its receiver changed meanwhile (a replaced link): the sample is of the old one.
+    if (tile.audio !== receiver || sample === null) return;
+    const level = levelBetween(tile.energy, sample);
+    tile.energy = sample;
+    if (level > SPEAKING_LEVEL) tile.loudAt = performance.now();
+  }
+  async function pollSpeaking(): Promise<void> {
+    if (reading) return;
+    reading = true;
+    try {
+      const shown = [...tiles.values()];
+      await Promise.all(shown.map(readLevel));
+      const now = performance.now();
+      for (const tile of shown) {
+        const speaking = String(tile.root.dataset.muted !== 'true' && now - tile.loudAt < SPEAKING_HOLD_MS);
+        // Written only on a change: a style recalculation on every read otherwise.
+        if (tile.root.dataset.speaking !== speaking) tile.root.dataset.speaking = speaking;
+      }
+    } finally {
+      reading = false;
     }
   }
 
@@ -254,7 +282,10 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
         for (const p of model.participants) {
           wanted.add(p.id);
           const tile = show(p.id, false, p.name, p.state, p.stream, model.relayed(p.id));
-          tile.audio = p.audio;
+          if (tile.audio !== p.audio) {
+            tile.audio = p.audio;
+            tile.energy = null;
+          }
           showScreen(tile, p.screen);
           order.push(tile.root);
         }
@@ -269,7 +300,7 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
       // Only new tiles are inserted: taking a playing <video> out of the page pauses it.
       for (const root of order) if (root.parentElement !== grid) grid.append(root);
       grid.hidden = order.length === 0;
-      if (tiles.size > 0) speakingTimer ??= setInterval(pollSpeaking, SPEAKING_POLL_MS);
+      if (tiles.size > 0) speakingTimer ??= setInterval(() => void pollSpeaking(), SPEAKING_POLL_MS);
       else if (speakingTimer !== undefined) {
         clearInterval(speakingTimer);
         speakingTimer = undefined;
