@@ -142,7 +142,6 @@ export const createLink: LinkFactory = (options) => {
   let everOpen = false;
   let closed = false;
   let silent = false;
-  let lastHeard = 0;
   const silence = createSilenceWatch(performance.now(), {
     timeoutMs: HEARTBEAT_TIMEOUT_MS,
     checkMs: HEARTBEAT_CHECK_MS,
@@ -263,8 +262,7 @@ export const createLink: LinkFactory = (options) => {
 
   channel.addEventListener('open', () => {
     everOpen = true;
-    lastHeard = performance.now();
-    silence.heard(lastHeard);
+    silence.heard(performance.now());
     recompute();
     events.open();
   });
@@ -280,8 +278,8 @@ export const createLink: LinkFactory = (options) => {
     if (!closed) events.track(event);
   });
   channel.addEventListener('message', ({ data }) => {
-    lastHeard = performance.now();
-    silence.heard(lastHeard);
+    const heardAt = performance.now();
+    silence.heard(heardAt);
     if (silent) {
       silent = false;
       recompute();
@@ -289,8 +287,8 @@ export const createLink: LinkFactory = (options) => {
     }
     const message = parseChannelMessage(data);
     if (message === null) return; // hostile or from a newer version: dropped unread
-    if (message.t === 'ping' && lastHeard - lastPong >= PONG_MIN_INTERVAL_MS) {
-      lastPong = lastHeard;
+    if (message.t === 'ping' && heardAt - lastPong >= PONG_MIN_INTERVAL_MS) {
+      lastPong = heardAt;
       send({ t: 'pong', n: message.n });
     }
     // Pings and pongs go on too: every message counts against the member's budget.

@@ -137,14 +137,16 @@ export function createCalls({
     if (senders) void stopSending(senders, kind);
   }
 
+  /** sendTo, marked on the timeline once our tracks are on their way to that member. */
+  function startSending(member: MemberHandle): void {
+    void sendTo(member).then(
+      () => mark('call-sending', member.id),
+      (error) => console.debug('roomlink: call track', error),
+    );
+  }
+
   function sendToAll(): void {
-    for (const member of members()) {
-      if (!inCallWith(member)) continue;
-      void sendTo(member).then(
-        () => mark('call-sending', member.id),
-        (error) => console.debug('roomlink: call track', error),
-      );
-    }
+    for (const member of members()) if (inCallWith(member)) startSending(member);
   }
 
   function broadcast(): void {
@@ -192,10 +194,9 @@ export function createCalls({
     const slot = slotOf(member);
     const before = slot.remote;
     slot.remote = normalizeCallState(next);
-    if (slot.remote.inCall && !before.inCall) mark('call-state-in', member.id);
-    if (self.inCall && slot.remote.inCall && !before.inCall) {
-      void sendTo(member).then(() => mark('call-sending', member.id));
-    }
+    const joined = slot.remote.inCall && !before.inCall;
+    if (joined) mark('call-state-in', member.id);
+    if (self.inCall && joined) startSending(member);
     if (self.inCall && !slot.remote.inCall && before.inCall) stopSendingTo(member);
     changed();
   }
