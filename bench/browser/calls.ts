@@ -235,7 +235,8 @@ export async function measureCallOnce(
         waitInPage(
           user.page,
           'links up',
-          (peers) => (globalThis as unknown as CallsWindow).__calls.ready(peers),
+          // The page's script may not have run yet when the wait starts (its probe then does not exist).
+          (peers) => (globalThis as unknown as Partial<CallsWindow>).__calls?.ready(peers) ?? false,
           n - 1,
           SETUP_TIMEOUT_MS,
         ),
