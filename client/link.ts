@@ -41,7 +41,8 @@ export interface UnreachableReason {
 
 /**
  * Page-wide counts, for the debug handle: repairs should not look like new links; stalls of
- * this page itself (silence-watch.ts), which no longer count as the members' silence.
+ * this page itself (silence-watch.ts), which no longer count as the members' silence. Each
+ * link's check sees a stall on its own, so one stall counts once per open link.
  */
 export const linkCounters = { created: 0, iceRestarts: 0, stalls: 0, longestStallMs: 0 };
 

@@ -55,7 +55,8 @@ async function stepsAfter(users: readonly CallUser[], ids: readonly string[], cl
       marks.sort((a, b) => a.at - b.at);
       const text = marks.map((m) => `${label(m.name)} ${m.at - clickAt >= 0 ? '+' : ''}${Math.round(m.at - clickAt)}`);
       // ICE restarts so far (a link whose heartbeat went quiet restarts ICE), and stalls of
-      // the page itself (client/silence-watch.ts): roomlink's page only.
+      // the page itself (client/silence-watch.ts), counted once per link that saw each one:
+      // roomlink's page only.
       const counters = await user.page.evaluate(() =>
         (
           globalThis as unknown as {
@@ -65,7 +66,7 @@ async function stepsAfter(users: readonly CallUser[], ids: readonly string[], cl
       );
       if (counters)
         text.push(
-          `ICE restarts ${counters.iceRestarts}, page stalls ${counters.stalls} (longest ${counters.longestStallMs} ms)`,
+          `ICE restarts ${counters.iceRestarts}, page stalls seen by its links ${counters.stalls} (longest ${counters.longestStallMs} ms)`,
         );
       return `caller${index}: ${text.join(', ')}`;
     }),
