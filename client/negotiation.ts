@@ -14,9 +14,11 @@ export interface Negotiator {
   /** Feed one incoming signal. Signals are applied strictly in arrival order. */
   receive(signal: SignalBody): void;
   /**
-   * Restart ICE through a fresh offer. An offer of ours still waiting for its answer is
-   * rolled back first: it was probably lost with the signaling connection, and
-   * negotiationneeded (hence the new offer) only fires from 'stable'.
+   * Restart ICE through a fresh offer. An offer of ours still waiting for its answer (its
+   * answer, or the offer itself, was probably lost with the signaling connection) is made
+   * again with new ICE credentials, not rolled back: the other side may have applied it and
+   * stand on its m-lines, and after a rollback the browser would give the same transceivers
+   * new mids, an offer that side must reject ("order of m-lines ... doesn't match").
    */
   restartIce(): void;
 }
@@ -136,10 +138,11 @@ export function createNegotiator({ pc, polite, offersFirst, send, onFailure }: N
         .then(async () => {
           if (pc.signalingState === 'closed') return;
           awaitingFirstOffer = false;
-          if (pc.signalingState === 'have-local-offer' && !makingOffer) {
-            await pc.setLocalDescription({ type: 'rollback' });
-          }
           pc.restartIce();
+          // negotiationneeded fires only from 'stable'; from 'have-local-offer' we offer
+          // ourselves (an offer being made right now is answered first, then the restart
+          // follows through negotiationneeded).
+          if (pc.signalingState === 'have-local-offer' && !makingOffer) await makeOffer();
         })
         .catch((error: unknown) => onFailure('restart', error));
     },
