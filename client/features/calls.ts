@@ -71,8 +71,6 @@ export interface CallsOptions {
   notify(text: string | null): void;
   /** Until the server's join ack says otherwise (setMaxVideoSenders). */
   maxVideoSenders?: number;
-  /** Runs `work` when the page is next idle (tests pass their own). */
-  whenIdle?: (work: () => void) => void;
   /** Clock for the call-state bound (tests pass their own). */
   now?: () => number;
 }
@@ -84,7 +82,6 @@ export function createCalls({
   notify,
   maxVideoSenders: initialCap = DEFAULT_MAX_VIDEO_SENDERS,
   now = () => performance.now(),
-  whenIdle = runWhenIdle,
 }: CallsOptions) {
   let maxVideoSenders = initialCap;
   const callSlot = createSlot<CallPeerState>('calls', () => ({
@@ -117,36 +114,6 @@ export function createCalls({
       slot.seenTracks.clear();
     }
     return slot;
-  }
-
-  /** We or anyone here is in the call. */
-  function callRunning(): boolean {
-    if (self.inCall) return true;
-    for (const member of members()) if (!member.disposed && slotOf(member).remote.inCall) return true;
-    return false;
-  }
-
-  /** Gives the member's link its audio and video m-lines, if we are the side that adds them. */
-  function prepare(member: MemberHandle): void {
-    if (!member.disposed && rolesFor(selfId(), member.id).offersFirst) prepareMedia(member.pc);
-  }
-
-  /**
-   * A newcomer's links all open at once, while history arrives on them: a renegotiation per
-   * link then (two media m-lines each) competed with both for the newcomer's main thread,
-   * and it showed its history up to 0.6 s later. Nobody is in a call, so the m-lines can
-   * wait until the join has settled and the page is idle; a call that starts first prepares
-   * them at once (`join`, `applyRemote`), and a link without them falls back to addTrack.
-   */
-  function prepareWhenIdle(member: MemberHandle): void {
-    const pc = member.pc;
-    whenIdle(() => {
-      // Only on a link that is well: one gone silent gets its m-lines when its channel opens
-      // again (`opened`), and one in the middle of a negotiation (an ICE restart) tries later.
-      if (member.pc !== pc || member.disposed || !member.open) return;
-      if (pc.signalingState === 'stable') prepare(member);
-      else prepareWhenIdle(member);
-    });
   }
 
   const inCallWith = (member: MemberHandle): boolean => !member.disposed && self.inCall && slotOf(member).remote.inCall;
@@ -229,8 +196,6 @@ export function createCalls({
     slot.remote = normalizeCallState(next);
     const joined = slot.remote.inCall && !before.inCall;
     if (joined) mark('call-state-in', member.id);
-    // A call is on: this link gets its m-lines now, not when the page is next idle.
-    if (joined) prepare(member);
     if (self.inCall && joined) startSending(member);
     if (self.inCall && !slot.remote.inCall && before.inCall) stopSendingTo(member);
     changed();
@@ -244,10 +209,8 @@ export function createCalls({
     },
     opened(member) {
       slotOf(member);
-      // The side that made the link's first offer adds the media m-lines (once per link):
-      // at once when a call is on, else when the page is next idle (see prepareWhenIdle).
-      if (callRunning()) prepare(member);
-      else prepareWhenIdle(member);
+      // The side that made the link's first offer adds the media m-lines (once per link).
+      if (rolesFor(selfId(), member.id).offersFirst) prepareMedia(member.pc);
       // A member that arrives (or comes back) learns at once whether we are in the call.
       member.send({ t: 'call:state', ...self });
     },
@@ -336,7 +299,6 @@ export function createCalls({
         if (!opened.ok) return problem(opened.problem);
         mark('call-media-open');
         notify(note);
-        for (const member of members()) prepare(member);
         setSelf({ inCall: true, audio: media.mic !== null, video: media.camera !== null, screen: false });
         mark('call-state-sent');
         sendToAll();
@@ -418,21 +380,6 @@ export function createCalls({
     setSelf({ ...self, screen: false });
     sendToAll();
   }
-}
-
-/**
- * Media m-lines wait this long after a link opens (a joining page's links open together and
- * bring history and the others' renegotiations with them), then for an idle moment, at most
- * IDLE_TIMEOUT_MS more (prepareWhenIdle).
- */
-const SETTLE_MS = 3_000;
-const IDLE_TIMEOUT_MS = 5_000;
-
-function runWhenIdle(work: () => void): void {
-  setTimeout(() => {
-    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => work(), { timeout: IDLE_TIMEOUT_MS });
-    else work();
-  }, SETTLE_MS);
 }
 
 /**

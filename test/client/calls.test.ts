@@ -183,7 +183,7 @@ function fakeDevices(refuse: string | null = null) {
   return opened;
 }
 
-function harness(count = 2, whenIdle?: (work: () => void) => void) {
+function harness(count = 2) {
   const peers = Array.from({ length: count }, (_, i) => fakeMember(`peer-${i}-000000`));
   const notes: (string | null)[] = [];
   const calls = createCalls({
@@ -191,7 +191,6 @@ function harness(count = 2, whenIdle?: (work: () => void) => void) {
     members: () => peers,
     changed: () => {},
     notify: (text) => notes.push(text),
-    ...(whenIdle ? { whenIdle } : {}),
   });
   for (const peer of peers) calls.feature.added?.(peer);
   return { calls, peers, notes };
@@ -373,54 +372,6 @@ test('a member whose channel opens learns our call state at once', async () => {
   assert.deepEqual(lastState(peer), stateOf(true, { audio: false }));
 });
 
-test('a link gets its media m-lines when the page is idle, or at once when a call is on', async () => {
-  fakeDevices();
-  const idle: (() => void)[] = [];
-  const { calls, peers } = harness(3, (work) => idle.push(work));
-  const [quiet, caller, late] = peers as [FakeMember, FakeMember, FakeMember];
-  const kinds = (member: FakeMember) => member.fakePc.getTransceivers().map((t) => t.receiver.track.kind);
-  // Nobody in a call: opening the link adds nothing until the page is idle.
-  calls.feature.opened?.(quiet);
-  calls.feature.opened?.(caller);
-  assert.deepEqual(kinds(quiet), []);
-  // A member says it is in the call: its link is prepared at once.
-  calls.feature.receive(caller, stateOf(true) as never);
-  assert.deepEqual(kinds(caller), ['audio', 'video']);
-  // A call is on now: a link that opens is prepared at once too.
-  calls.feature.opened?.(late);
-  assert.deepEqual(kinds(late), ['audio', 'video']);
-  for (const work of idle.splice(0)) work();
-  assert.deepEqual(kinds(quiet), ['audio', 'video']);
-  assert.deepEqual(kinds(caller), ['audio', 'video'], 'prepared once');
-
-  // At the idle moment, a link gone silent gets nothing (its channel's reopening prepares
-  // it), and one in the middle of a negotiation (an ICE restart) waits for the next one.
-  const unwell = harness(2, (work) => idle.push(work));
-  const [silent, restarting] = unwell.peers as [FakeMember, FakeMember];
-  unwell.calls.feature.opened?.(silent);
-  unwell.calls.feature.opened?.(restarting);
-  (silent as { open: boolean }).open = false;
-  restarting.fakePc.signalingState = 'have-local-offer';
-  for (const work of idle.splice(0)) work();
-  assert.deepEqual([kinds(silent), kinds(restarting)], [[], []]);
-  assert.equal(idle.length, 1, 'the restarting link waits for the next idle moment');
-  restarting.fakePc.signalingState = 'stable';
-  for (const work of idle.splice(0)) work();
-  assert.deepEqual(kinds(restarting), ['audio', 'video']);
-  (silent as { open: boolean }).open = true;
-  unwell.calls.feature.opened?.(silent);
-  for (const work of idle.splice(0)) work();
-  assert.deepEqual(kinds(silent), ['audio', 'video']);
-
-  // Joining prepares every link of ours that was still waiting for an idle moment.
-  const solo = harness(1, () => {});
-  const [other] = solo.peers as [FakeMember];
-  solo.calls.feature.opened?.(other);
-  assert.deepEqual(kinds(other), []);
-  await solo.calls.join(false);
-  assert.deepEqual(kinds(other), ['audio', 'video']);
-});
-
 test('tracks go only to members in the call, and stop when either side leaves', async () => {
   fakeDevices();
   const { calls, peers } = harness(2);
@@ -599,9 +550,8 @@ test('a flood of call states is bounded, and the last one still counts', () => {
 });
 
 test('a member adding dozens of tracks gets no more than the bound into the tile', () => {
-  // The member makes the link's offers (its id sorts first), so the m-lines are all its own.
-  const peer = fakeMember('al-peer-00000');
-  const calls = createCalls({ selfId: () => SELF_ID, members: () => [peer], changed: () => {}, notify: () => {} });
+  const { calls, peers } = harness(1);
+  const [peer] = peers as [FakeMember];
   calls.feature.receive(peer, stateOf(true) as never);
   const arrive = (kind: 'audio' | 'video') => {
     const transceiver = peer.fakePc.remoteAdds(kind);
