@@ -13,7 +13,6 @@ import { createReactions } from './features/reactions.ts';
 import { createReceipts, type Receipt } from './features/receipts.ts';
 import { createTranscript } from './features/transcript.ts';
 import { createTyping } from './features/typing.ts';
-import { receiveCounters } from './files/receiving.ts';
 import { sweepStaleFiles } from './files/sink.ts';
 import { createIce } from './ice.ts';
 import { joined } from './joined.ts';
@@ -468,7 +467,7 @@ declare global {
       selectedPair(peerId: string): Promise<{ local: string; remote: string } | null>;
       pending(peerId: string): number;
       links(): Array<Record<string, string | boolean>>;
-      counters(): typeof linkCounters & typeof receiveCounters;
+      counters(): { created: number; iceRestarts: number; stalls: number; longestStallMs: number };
       /** Sends a private line to one member; its id, or null when it cannot be sent. */
       sendPrivate(peerId: string, text: string): string | null;
       /** History for late joiners: what was asked, received and how it was checked. */
@@ -496,7 +495,7 @@ window.roomlink = {
     return path ? { local: path.local, remote: path.remote } : null;
   },
   pending: (peerId) => chat.pending(mesh.member(peerId)),
-  counters: () => ({ ...linkCounters, ...receiveCounters }),
+  counters: () => ({ ...linkCounters }),
   sendPrivate: (peerId, text) => sendLine(text, peerId),
   history: () => history.counts(),
   reactions: () => reactions.counts(),

@@ -1,12 +1,10 @@
-// The receiving side of one transfer: it hands the transfer's channel to the store's worker
-// where the browser can move it, or else checks every chunk against the offer itself
-// (chunk-check.ts: it must start where the previous one ended and stay within the declared
-// size) and passes its bytes on to the store, which writes and hashes them off this thread
-// (store.ts). Either way it confirms what is stored, so the sender can move its window and a
-// cut transfer can resume from the last confirmed byte. A member may lie: anything that does
-// not fit the offer ends the transfer with a reason.
-import type { CancelReason } from '../../protocol/index.ts';
-import { checkChunk, checkEnd } from './chunk-check.ts';
+// The receiving side of one transfer: it checks every chunk against the offer (it must start
+// where the previous one ended and stay within the declared size) and passes its bytes on to
+// the store, which writes and hashes them off this thread (store.ts), and confirms what is
+// stored, so the sender can move its window and a cut transfer can resume from the last
+// confirmed byte. A member may lie: anything that does not fit the offer ends the transfer
+// with a reason.
+import { type CancelReason, decodeChunk } from '../../protocol/index.ts';
 import type { Store } from './store.ts';
 import { STORED_REPORT_BYTES } from './store-service.ts';
 
@@ -27,22 +25,9 @@ export interface IncomingOptions {
   stored(bytes: number): void;
   /** Called once: the file is complete and verified, or the transfer failed. */
   finished(result: IncomingResult): void;
-  /** A handed-over channel: how far the transfer is (for the progress bar). */
-  progress?(received: number): void;
-  /** A handed-over channel closed before a verdict (resume from `received`). */
-  channelClosed?(): void;
 }
 
 export interface Incoming {
-  /**
-   * Gives the transfer's channel to the store, in its worker (store.ts handOver): its chunks,
-   * marks and file:end are handled there, and chunk() and end() are not used. Only in the
-   * channel's datachannel event. False when it cannot: the page reads the channel and calls
-   * chunk() and end().
-   */
-  handOver(channel: RTCDataChannel, transferId: string): boolean;
-  /** Whether the last handed-over channel is still open (it may not be, or none was). */
-  readonly channelOpen: boolean;
   /** A binary message from the transfer's channel. Its buffer is the transfer's from now on. */
   chunk(frame: unknown): void;
   /** The sender says it sent `size` bytes in all. */
@@ -66,8 +51,6 @@ export function createIncoming(options: IncomingOptions): Incoming {
   let finished = false;
   /** The sender said it is done: nothing more may arrive. */
   let ended = false;
-  /** A channel handed over to the store is open (it reports what arrives). */
-  let channelOpen = false;
   let verdict: () => void = () => {};
   const verdictGiven = new Promise<void>((resolve) => (verdict = resolve));
 
@@ -83,23 +66,10 @@ export function createIncoming(options: IncomingOptions): Incoming {
     stored(bytes) {
       if (finished) return;
       stored = bytes;
-      // With the channel in the store's worker, what is stored is what arrived: it writes as it reads.
-      received = Math.max(received, bytes);
       if (stored - lastAck >= ACK_EVERY_BYTES || stored === size) {
         lastAck = stored;
         options.stored(stored);
       }
-    },
-    received(bytes) {
-      if (finished) return;
-      received = bytes;
-      options.progress?.(bytes);
-    },
-    closed(bytes) {
-      if (finished || !channelOpen) return;
-      channelOpen = false;
-      received = bytes;
-      options.channelClosed?.();
     },
     finished(result) {
       if (!result.ok) return finish(result);
@@ -109,26 +79,20 @@ export function createIncoming(options: IncomingOptions): Incoming {
   });
 
   return {
-    handOver(channel, transferId) {
-      if (finished || ended) return false;
-      channelOpen = store.handOver(channel, transferId, received, options.sha256);
-      return channelOpen;
-    },
-    get channelOpen() {
-      return channelOpen;
-    },
     chunk(frame) {
       if (finished) return;
-      const chunk = checkChunk(frame, received, size, ended);
-      if (!chunk.ok) return finish(chunk);
-      received += chunk.bytes.byteLength;
-      if (chunk.bytes.byteLength > 0) store.write(chunk.offset, chunk.bytes);
+      if (ended) return finish({ ok: false, reason: 'size-mismatch' });
+      const chunk = decodeChunk(frame);
+      if (chunk === null || chunk.offset !== received) return finish({ ok: false, reason: 'out-of-range' });
+      const length = chunk.bytes.byteLength;
+      if (received + length > size) return finish({ ok: false, reason: 'size-mismatch' });
+      received += length;
+      if (length > 0) store.write(chunk.offset, chunk.bytes);
     },
     end(declared) {
       if (finished || ended) return;
       ended = true;
-      const problem = checkEnd(declared, received, size);
-      if (problem) return finish({ ok: false, reason: problem });
+      if (declared !== size || received !== size) return finish({ ok: false, reason: 'size-mismatch' });
       store.finish(options.sha256);
     },
     get received() {

@@ -40,9 +40,6 @@ interface Received {
   resumes: number;
 }
 
-/** Page-wide, for the debug handle: transfer channels read in the store's worker, or on the page. */
-export const receiveCounters = { channelsInWorker: 0, channelsOnPage: 0 };
-
 const receiveSlot = createSlot('files:receive', () => ({
   transfers: new Map<string, Received>(),
   lastRefusedNotice: Number.NEGATIVE_INFINITY,
@@ -107,8 +104,6 @@ export function createReceiving(options: ReceivingOptions) {
       store,
       stored: (bytes) => member.send({ t: 'file:ack', id: record.id, bytes }),
       finished: (result) => finished(member, record, result),
-      progress: (bytes) => showProgress(record, bytes),
-      channelClosed: () => void askToResume(member, record),
     });
     member.send({ t: 'file:accept', id: record.id, from: 0 });
   }
@@ -126,11 +121,6 @@ export function createReceiving(options: ReceivingOptions) {
     if (result.reason === 'corrupt') member.send({ t: 'file:done', id: record.id, result: 'corrupt' });
     else member.send({ t: 'file:cancel', id: record.id, reason: result.reason });
     setState(record, result.reason === 'storage-failed' ? 'cancelled' : 'corrupt', FAILURE_TEXT[result.reason]);
-  }
-
-  function showProgress(record: Received, received: number): void {
-    const snapshot = record.meter.update(received);
-    if (snapshot && !record.incoming?.finished) record.line.progress(snapshot);
   }
 
   function stop(member: MemberHandle, record: Received, status: string, tell: CancelReason | null): void {
@@ -217,13 +207,6 @@ export function createReceiving(options: ReceivingOptions) {
     const incoming = record?.incoming;
     if (!record || !incoming || incoming.finished || record.state !== 'transferring') return false;
     record.channel?.close();
-    record.channel = null;
-    // Where the browser can, the store's worker reads the channel (store-service.ts).
-    if (incoming.handOver(channel, record.id)) {
-      receiveCounters.channelsInWorker++;
-      return true;
-    }
-    receiveCounters.channelsOnPage++;
     record.channel = channel;
     channel.binaryType = 'arraybuffer';
     let marked = incoming.received;
@@ -239,7 +222,8 @@ export function createReceiving(options: ReceivingOptions) {
         marked = incoming.received;
         sendQuietly(channel, encodeArrivalMark(marked));
       }
-      showProgress(record, incoming.received);
+      const snapshot = record.meter.update(incoming.received);
+      if (snapshot && !incoming.finished) record.line.progress(snapshot);
     });
     channel.addEventListener('close', () => {
       if (record.channel !== channel) return;
@@ -262,8 +246,7 @@ export function createReceiving(options: ReceivingOptions) {
     /** The chat channel is open again: transfers cut with it continue where they stopped. */
     opened(member: MemberHandle): void {
       for (const record of member.slot(receiveSlot).transfers.values()) {
-        const reading = record.incoming?.channelOpen || record.channel?.readyState === 'open';
-        if (!reading) void askToResume(member, record);
+        if (record.channel === null || record.channel.readyState !== 'open') void askToResume(member, record);
       }
     },
     removed(member: MemberHandle): void {

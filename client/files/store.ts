@@ -1,18 +1,10 @@
-// A received file's store, as the page sees it: a worker of the file's own that writes the
-// bytes to disk and hashes them (store-service.ts). Where the browser can move an
-// RTCDataChannel to a worker, the transfer's channel itself goes there (handOver) and the
-// page's main thread — chat, the UI, the other transfers — sees none of the chunks, only
-// progress and the verdict. Otherwise the page reads the channel, checks each chunk and
-// passes the bytes on in batches, transferred rather than copied. Where workers are
-// unavailable, the same service runs on this thread, in memory (small files only).
+// A received file's store, as the page sees it. Each chunk's bytes go to a worker of the
+// file's own, in batches, transferred rather than copied; the worker writes them to disk
+// and hashes them (store-service.ts), so the page's main thread — chat, the UI, the other
+// transfers — only checks each chunk and passes it on. Where workers are unavailable, the same service runs
+// on this thread, in memory (small files only).
 import type { Sink } from './sink.ts';
-import {
-  createStoreService,
-  type DiskOpener,
-  type StoreReply,
-  type StoreRequest,
-  type TransferChannel,
-} from './store-service.ts';
+import { createStoreService, type DiskOpener, type StoreReply, type StoreRequest } from './store-service.ts';
 
 /** Where the build puts the worker (scripts/build-client.ts). */
 const WORKER_URL = '/store-worker.js';
@@ -32,10 +24,6 @@ export interface StoreEvents {
   stored(bytes: number): void;
   /** The verdict, once: after finish(), or as soon as a write failed. */
   finished(result: StoreResult): void;
-  /** A handed-over channel: bytes [0, bytes) have arrived (at most every PROGRESS_REPORT_MS). */
-  received?(bytes: number): void;
-  /** A handed-over channel closed before a verdict: bytes [0, bytes) are stored. */
-  closed?(bytes: number): void;
 }
 
 export interface Store {
@@ -50,14 +38,6 @@ export interface Store {
   finish(sha256: string): void;
   /** Drops what was written, without a verdict. Safe to call at any time, more than once. */
   discard(): void;
-  /**
-   * Moves the transfer's channel to the store's worker, which then reads its chunks from
-   * byte `from` on, sends the arrival marks and takes file:end (store-service.ts); write()
-   * and finish() are then not used. False when it cannot move (no worker, or a browser that
-   * cannot transfer an RTCDataChannel): the page reads the channel itself. Only in the
-   * channel's datachannel event: a channel can be moved only before it is used.
-   */
-  handOver(channel: RTCDataChannel, transferId: string, from: number, sha256: string): boolean;
 }
 
 /** A store for a file of `size` bytes, or null when this browser has nowhere to put it. */
@@ -85,8 +65,6 @@ export async function openStoreOnThisThread(
 /** The way to a store service: its requests go through post(), its replies to `listen`. */
 interface Port {
   post(request: StoreRequest, transfer?: Transferable[]): void;
-  /** Moves the channel to the service; false when this port cannot. */
-  moveChannel(request: Extract<StoreRequest, { kind: 'channel' }>): boolean;
   close(): void;
 }
 type Listener = (reply: StoreReply | 'broken') => void;
@@ -102,18 +80,7 @@ function startWorker(listen: Listener): Port | null {
   worker.addEventListener('message', ({ data }: MessageEvent<StoreReply>) => listen(data));
   // It did not load, or it threw: either way no verdict will come from it.
   worker.addEventListener('error', () => listen('broken'));
-  return {
-    post: (request, transfer = []) => worker.postMessage(request, transfer),
-    moveChannel(request) {
-      try {
-        worker.postMessage(request, [request.channel as unknown as Transferable]);
-        return true;
-      } catch {
-        return false; // DataCloneError: this browser cannot transfer an RTCDataChannel
-      }
-    },
-    close: () => worker.terminate(),
-  };
+  return { post: (request, transfer = []) => worker.postMessage(request, transfer), close: () => worker.terminate() };
 }
 
 function startOnThisThread(listen: Listener, openDisk: DiskOpener): Port {
@@ -122,8 +89,6 @@ function startOnThisThread(listen: Listener, openDisk: DiskOpener): Port {
   const handle = createStoreService((reply) => queueMicrotask(() => closed || listen(reply)), openDisk);
   return {
     post: (request) => closed || handle(request),
-    // On this thread the page reads the channel itself, as it would have to anyway.
-    moveChannel: () => false,
     close() {
       closed = true;
     },
@@ -194,12 +159,6 @@ async function connect(
         return verdict(reply.result);
       case 'discarded':
         return close();
-      case 'received':
-        if (!over) events?.received?.(reply.bytes);
-        return;
-      case 'closed':
-        if (!over) events?.closed?.(reply.bytes);
-        return;
     }
   });
   if (port === null) return 'broken';
@@ -235,12 +194,6 @@ async function connect(
     finish(sha256) {
       postBatch();
       if (!over) port.post({ kind: 'finish', sha256 });
-    },
-    handOver(channel, transferId, from, sha256) {
-      if (over) return false;
-      postBatch();
-      const request = { kind: 'channel', channel: channel as TransferChannel, transferId, from, sha256 } as const;
-      return port.moveChannel(request);
     },
     discard() {
       if (over) return;
