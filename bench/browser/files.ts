@@ -2,7 +2,9 @@
 // - throughput: a file picked with file-input (setInputFiles with a file on disk) until the
 //   receiver's line says verified, against the bare page pushing the same file through a
 //   data channel of its own with the same pump (chunks, reads, backpressure) and nothing else;
-// - chat latency p50 while that transfer runs, against idle (the same two pages before);
+//   neither chats meanwhile, so the two move the same bytes under the same conditions;
+// - chat latency p50 while the same file goes again, with a chat line every 50 ms, against
+//   idle (the same two pages before), and that transfer's throughput;
 // - a large transfer (1 GB in the full run): peak JS heap and renderer RSS of both pages.
 // Both users are persistent browsers (OPFS on disk, see files-browsers.ts).
 import { randomFillSync } from 'node:crypto';
@@ -43,9 +45,11 @@ export interface TransferTiming {
 export interface FilesResult {
   app: TransferTiming;
   bare: TransferTiming;
+  /** The app's transfer of the same file with chat going on meanwhile. */
+  appWithChat: TransferTiming;
   idleLatency: Summary;
   busyLatency: Summary;
-  /** Main-thread task time of each page during the app's throughput transfer (chat included), ms. */
+  /** Main-thread task time of each page during the app's transfer with chat, ms. */
   mainThread: { sender: number; receiver: number };
   large: { bytes: number; totalMs: number; memory: MemoryPeak[] };
 }
@@ -271,7 +275,10 @@ function chatUntilFileDone(sender: Page, prefix: string): Promise<number> {
     async ({ prefix, interval }) => {
       const g = globalThis as unknown as WatchGlobals;
       const finalStates = ['verified', 'corrupt', 'declined', 'cancelled'];
-      const done = () => finalStates.includes(g.__fileLines.at(-1)?.getAttribute('data-state') ?? '');
+      // Lines of earlier transfers are final already: wait for this transfer's own line.
+      const before = g.__fileLines.length;
+      const done = () =>
+        g.__fileLines.length > before && finalStates.includes(g.__fileLines.at(-1)?.getAttribute('data-state') ?? '');
       let sent = 0;
       while (!done()) {
         await g.__bench.sendPaced(1, interval, prefix);
@@ -305,9 +312,12 @@ export async function measureFiles(env: BrowserBenchEnv, sizes: FilesSizes): Pro
     );
     const idleLatency = summarize(await latencies(receiver.page, 'idle'));
 
-    // The app's transfer, with chat going on meanwhile; then the bare one in the same browsers.
+    // The app's transfer and the bare one in the same browsers, nothing else going on; then
+    // the app's again with chat going on meanwhile.
+    const app = await appTransfer(sender.page, receiver.page, throughputPath, sizes.throughput);
+    const bare = await bareTransfer(env, browsers, throughputPath, sizes.throughput);
     const taskBefore = await Promise.all([sender.mainThreadMs(), receiver.mainThreadMs()]);
-    const [app] = await Promise.all([
+    const [appWithChat] = await Promise.all([
       appTransfer(sender.page, receiver.page, throughputPath, sizes.throughput),
       chatUntilFileDone(sender.page, 'busy'),
     ]);
@@ -317,7 +327,6 @@ export async function measureFiles(env: BrowserBenchEnv, sizes: FilesSizes): Pro
       receiver: (taskAfter[1] ?? Number.NaN) - (taskBefore[1] ?? Number.NaN),
     };
     const busyLatency = summarize(await latencies(receiver.page, 'busy'));
-    const bare = await bareTransfer(env, browsers, throughputPath, sizes.throughput);
     rmSync(throughputPath, { force: true });
 
     const largePath = await writeRandomFile(dir, 'large.bin', sizes.large);
@@ -334,6 +343,7 @@ export async function measureFiles(env: BrowserBenchEnv, sizes: FilesSizes): Pro
     return {
       app,
       bare,
+      appWithChat,
       idleLatency,
       busyLatency,
       mainThread,
