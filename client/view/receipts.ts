@@ -8,6 +8,13 @@ import { el } from './dom.ts';
 const MAX_NOTES = 2_000;
 /** How much of a line must be on screen to count as seen. */
 const SEEN_RATIO = 0.5;
+/**
+ * Receipt changes are shown together, this often at most. A line's "delivered" and "read"
+ * come a few ms apart, each in a task of its own: shown one by one, every line cost the page
+ * two frames more (paint, layout, commit) on top of its own; at 20 lines a second that was
+ * most of a busy page's main thread. A quarter second is below what anyone notices here.
+ */
+const RECEIPT_BATCH_MS = 250;
 
 export interface ReceiptsView {
   /** Our own line: it gets a receipt note, "sent" until told otherwise. */
@@ -17,6 +24,20 @@ export interface ReceiptsView {
 
 export function createReceiptsView(): ReceiptsView {
   const notes = new Map<string, { item: HTMLElement; note: HTMLElement }>();
+  const pending = new Map<string, Receipt>();
+  let flushTimer: ReturnType<typeof setTimeout> | null = null;
+
+  function flush(): void {
+    flushTimer = null;
+    for (const [lineId, receipt] of pending) {
+      const shown = notes.get(lineId);
+      if (!shown) continue;
+      shown.item.dataset.receipt = receipt.state;
+      shown.note.textContent = receiptText(receipt);
+    }
+    pending.clear();
+  }
+
   return {
     own(item, lineId) {
       const note = el('span', { className: 'line-receipt', text: 'sent', testId: 'receipt' });
@@ -29,10 +50,9 @@ export function createReceiptsView(): ReceiptsView {
       }
     },
     update(lineId, receipt) {
-      const shown = notes.get(lineId);
-      if (!shown) return;
-      shown.item.dataset.receipt = receipt.state;
-      shown.note.textContent = receiptText(receipt);
+      if (!notes.has(lineId)) return;
+      pending.set(lineId, receipt);
+      flushTimer ??= setTimeout(flush, RECEIPT_BATCH_MS);
     },
   };
 }
