@@ -84,6 +84,7 @@ export function createNegotiator({ pc, polite, offersFirst, send, onFailure }: N
     // An answer to an offer we rolled back (an ICE restart replaced it) has nothing to
     // answer any more; applying it would fail. The answer to the new offer follows.
     if (description.type === 'answer' && pc.signalingState !== 'have-local-offer') return;
+    if (description.type === 'answer' && isAnswerToAnEarlierOffer(description)) return;
     ignoreOffer = !polite && offerCollision;
     if (ignoreOffer) return;
     isSettingRemoteAnswerPending = description.type === 'answer';
@@ -107,6 +108,21 @@ export function createNegotiator({ pc, polite, offersFirst, send, onFailure }: N
       }
       if (pc.localDescription) send({ description: toDescription(pc.localDescription) });
     }
+  }
+
+  /**
+   * An answer that a slow signaling path delivers after restartIce made our pending offer
+   * again: it answers the offer before, and applied to the restart offer it would leave us
+   * with the other side's old ICE credentials (and the real answer, arriving next, ignored as
+   * one with no offer). An answer to an ICE restart always brings new credentials, so one
+   * with the credentials we already hold, while our pending offer restarts ICE, is that old one.
+   */
+  function isAnswerToAnEarlierOffer(answer: SessionDescription): boolean {
+    const pending = iceUfrag(pc.pendingLocalDescription?.sdp);
+    const current = iceUfrag(pc.currentLocalDescription?.sdp);
+    const remote = iceUfrag(pc.currentRemoteDescription?.sdp);
+    const restarting = pending !== '' && current !== '' && pending !== current;
+    return restarting && remote !== '' && iceUfrag(answer.sdp) === remote;
   }
 
   async function addCandidate(candidate: RTCIceCandidateInit): Promise<void> {
@@ -159,6 +175,11 @@ function toCandidate(candidate: RTCIceCandidate): IceCandidate {
   if (candidate.sdpMLineIndex !== null) out.sdpMLineIndex = candidate.sdpMLineIndex;
   if (candidate.usernameFragment !== null) out.usernameFragment = candidate.usernameFragment;
   return out;
+}
+
+/** The ICE username fragment an SDP announces (the first; bundled m-lines share it), or ''. */
+function iceUfrag(sdp: string | undefined): string {
+  return /^a=ice-ufrag:(\S+)/m.exec(sdp ?? '')?.[1] ?? '';
 }
 
 /** The DTLS fingerprints an SDP announces, normalised; a changed set means a new remote session. */

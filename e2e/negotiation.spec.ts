@@ -65,8 +65,8 @@ async function expectSettled(lab: ReturnType<typeof labOf>, label: string, media
       stable: [a.signalingState, b.signalingState],
       connected: [a.connectionState, b.connectionState],
       open: [a.channelState, b.channelState],
-      aLocalIsBRemote: a.localMids.join(' ') === b.remoteMids.join(' '),
-      bLocalIsARemote: b.localMids.join(' ') === a.remoteMids.join(' '),
+      aLocalIsBRemote: a.localMids.join(' ') === b.remoteMids.join(' ') && a.localUfrag === b.remoteUfrag,
+      bLocalIsARemote: b.localMids.join(' ') === a.remoteMids.join(' ') && b.localUfrag === a.remoteUfrag,
       mLines: a.localMids.length,
       transceivers: [a.transceivers, b.transceivers],
       failures: [...a.failures, ...b.failures],
@@ -141,4 +141,27 @@ test.describe('a renegotiation cut short by lost signals, then an ICE restart', 
       });
     }
   });
+});
+
+test('an answer that arrives after a restart replaced its offer is not taken for the answer to the restart', async ({
+  browsers,
+}) => {
+  const page = await (await browsers.newContext({ label: 'lab' })).newPage();
+  const lab = await openLab(page);
+  // b's signals are slow: its answer to a's media offer is still on its way when a restarts
+  // ICE (a re-offers, with new credentials); then both answers arrive, the old one first.
+  await lab('holdPipe', 'b');
+  await lab('prepareMedia', 'a');
+  await expect
+    .poll(async () => {
+      const state = await lab('state', 'b');
+      return [state.signalingState, state.localMids.length];
+    })
+    .toEqual(['stable', 3]);
+  const before = await lab('state', 'b');
+  await lab('restartIce', 'a');
+  // b answers the restart with new credentials of its own.
+  await expect.poll(async () => (await lab('state', 'b')).localUfrag).not.toBe(before.localUfrag);
+  await lab('releasePipe', 'b');
+  await expectSettled(lab, 'a late answer', 'transceivers');
 });

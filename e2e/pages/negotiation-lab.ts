@@ -16,6 +16,8 @@ interface Side {
 }
 
 const cut: Record<SideName, boolean> = { a: false, b: false };
+/** Signals held back per sender while its pipe is held; null when it is not. */
+const held: Record<SideName, SignalBody[] | null> = { a: null, b: null };
 const sides = new Map<SideName, Side>();
 
 function other(name: SideName): SideName {
@@ -37,7 +39,9 @@ function makeSide(name: SideName): Side {
     // Signals from a side whose pipe is cut are lost, as over a dropped socket.
     send(signal: SignalBody) {
       if (cut[name]) return;
-      queueMicrotask(() => sides.get(other(name))?.negotiator.receive(signal));
+      const queue = held[name];
+      if (queue) queue.push(signal);
+      else queueMicrotask(() => sides.get(other(name))?.negotiator.receive(signal));
     },
     onFailure(stage, error) {
       failures.push(`${stage}: ${error instanceof Error ? error.message : String(error)}`);
@@ -52,6 +56,10 @@ function side(name: SideName): Side {
   return found;
 }
 
+function ufrag(description: RTCSessionDescription | null): string {
+  return /^a=ice-ufrag:(\S+)/m.exec(description?.sdp ?? '')?.[1] ?? '';
+}
+
 function mids(description: RTCSessionDescription | null): string[] {
   return [...(description?.sdp ?? '').matchAll(/^a=mid:(\S+)/gm)].map((match) => match[1] ?? '');
 }
@@ -62,11 +70,22 @@ const lab: NegotiationLab = {
     sides.clear();
     cut.a = false;
     cut.b = false;
+    held.a = null;
+    held.b = null;
     sides.set('a', makeSide('a'));
     sides.set('b', makeSide('b'));
   },
   cutPipe(name: SideName, isCut: boolean): void {
     cut[name] = isCut;
+  },
+  holdPipe(name: SideName): void {
+    held[name] ??= [];
+  },
+  releasePipe(name: SideName): void {
+    const queue = held[name] ?? [];
+    held[name] = null;
+    const receiver = sides.get(other(name))?.negotiator;
+    for (const signal of queue) receiver?.receive(signal);
   },
   prepareMedia(name: SideName): void {
     prepareMedia(side(name).pc);
@@ -93,6 +112,8 @@ const lab: NegotiationLab = {
       localMids: mids(pc.currentLocalDescription),
       remoteMids: mids(pc.currentRemoteDescription),
       transceivers: pc.getTransceivers().length,
+      localUfrag: ufrag(pc.currentLocalDescription),
+      remoteUfrag: ufrag(pc.currentRemoteDescription),
       received: [...received],
       failures: [...failures],
     };

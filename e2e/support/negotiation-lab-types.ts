@@ -12,6 +12,9 @@ export interface SideState {
   localMids: string[];
   remoteMids: string[];
   transceivers: number;
+  /** The ICE username fragments of the current local and remote descriptions. */
+  localUfrag: string;
+  remoteUfrag: string;
   /** Channel messages received, in order. */
   received: string[];
   /** What the negotiator reported as failed (onFailure), as "stage: message". */
@@ -23,6 +26,9 @@ export interface NegotiationLab {
   start(): void;
   /** Lose everything this side sends, as over a dropped socket, until mended. */
   cutPipe(name: SideName, isCut: boolean): void;
+  /** Hold what this side sends (a slow signaling path) until released, then deliver it in order. */
+  holdPipe(name: SideName): void;
+  releasePipe(name: SideName): void;
   /** What calls.ts does on a link once its channel is open (client/calls/senders.ts). */
   prepareMedia(name: SideName): void;
   /** What sending a screen next to the camera does the first time: one video track, by addTrack. */
