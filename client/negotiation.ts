@@ -81,10 +81,15 @@ export function createNegotiator({ pc, polite, offersFirst, send, onFailure }: N
     // only thing in flight is setting the answer to our own offer, which will settle.
     const readyForOffer = !makingOffer && (pc.signalingState === 'stable' || isSettingRemoteAnswerPending);
     const offerCollision = description.type === 'offer' && !readyForOffer;
-    // An answer to an offer we rolled back (an ICE restart replaced it) has nothing to
-    // answer any more; applying it would fail. The answer to the new offer follows.
-    if (description.type === 'answer' && pc.signalingState !== 'have-local-offer') return;
-    if (description.type === 'answer' && isAnswerToAnEarlierOffer(description)) return;
+    // An answer with no offer of ours waiting (we rolled ours back, yielding in a collision)
+    // has nothing to answer, and applying it would fail; one to an offer that restartIce
+    // has since made again would be applied to the wrong offer. Either way the answer to
+    // the offer we hold follows.
+    if (
+      description.type === 'answer' &&
+      (pc.signalingState !== 'have-local-offer' || isAnswerToAnEarlierOffer(description))
+    )
+      return;
     ignoreOffer = !polite && offerCollision;
     if (ignoreOffer) return;
     isSettingRemoteAnswerPending = description.type === 'answer';
@@ -178,7 +183,7 @@ function toCandidate(candidate: RTCIceCandidate): IceCandidate {
 }
 
 /** The ICE username fragment an SDP announces (the first; bundled m-lines share it), or ''. */
-function iceUfrag(sdp: string | undefined): string {
+export function iceUfrag(sdp: string | undefined): string {
   return /^a=ice-ufrag:(\S+)/m.exec(sdp ?? '')?.[1] ?? '';
 }
 

@@ -4,7 +4,7 @@
 // a server or timing luck. e2e/negotiation.spec.ts bundles this file and drives it.
 
 import { prepareMedia } from '../../client/calls/senders.ts';
-import { createNegotiator, type Negotiator, type SignalBody } from '../../client/negotiation.ts';
+import { createNegotiator, iceUfrag, type Negotiator, type SignalBody } from '../../client/negotiation.ts';
 import type { NegotiationLab, SideName, SideState } from '../support/negotiation-lab-types.ts';
 
 interface Side {
@@ -54,10 +54,6 @@ function side(name: SideName): Side {
   const found = sides.get(name);
   if (!found) throw new Error(`no side ${name}: call start() first`);
   return found;
-}
-
-function ufrag(description: RTCSessionDescription | null): string {
-  return /^a=ice-ufrag:(\S+)/m.exec(description?.sdp ?? '')?.[1] ?? '';
 }
 
 function mids(description: RTCSessionDescription | null): string[] {
@@ -112,8 +108,8 @@ const lab: NegotiationLab = {
       localMids: mids(pc.currentLocalDescription),
       remoteMids: mids(pc.currentRemoteDescription),
       transceivers: pc.getTransceivers().length,
-      localUfrag: ufrag(pc.currentLocalDescription),
-      remoteUfrag: ufrag(pc.currentRemoteDescription),
+      localUfrag: iceUfrag(pc.currentLocalDescription?.sdp),
+      remoteUfrag: iceUfrag(pc.currentRemoteDescription?.sdp),
       received: [...received],
       failures: [...failures],
     };
