@@ -26,10 +26,11 @@ export interface ReceiptsView {
 export function createReceiptsView(): ReceiptsView {
   const notes = new Map<string, { item: HTMLElement; note: HTMLElement }>();
   const pending = new Map<string, Receipt>();
-  let flushTimer: ReturnType<typeof setTimeout> | null = null;
+  /** A flush is scheduled: updates until then join it. */
+  let flushing = false;
 
   function flush(): void {
-    flushTimer = null;
+    flushing = false;
     for (const [lineId, receipt] of pending) {
       const shown = notes.get(lineId);
       if (!shown) continue;
@@ -53,7 +54,9 @@ export function createReceiptsView(): ReceiptsView {
     update(lineId, receipt) {
       if (!notes.has(lineId)) return;
       pending.set(lineId, receipt);
-      flushTimer ??= setTimeout(flush, RECEIPT_BATCH_MS);
+      if (flushing) return;
+      flushing = true;
+      setTimeout(flush, RECEIPT_BATCH_MS);
     },
   };
 }
