@@ -5,6 +5,7 @@
 import { normalizeName, type PeerInfo } from '../protocol/index.ts';
 import { MEDIA_PROBLEM_TEXT } from './calls/media-errors.ts';
 import { describeQuality, incomingVideoQuality, type MediaQuality } from './calls/stats.ts';
+import { createConversation } from './conversation.ts';
 import { createCalls } from './features/calls.ts';
 import { type ChatLine, createChat } from './features/chat.ts';
 import { createFiles } from './features/files.ts';
@@ -183,10 +184,14 @@ const ice = createIce({
 
 const nameOf = (peerId: string): string => mesh.member(peerId)?.name ?? 'Someone';
 
+/** Whether people are talking now; file transfers step back while they do. */
+const conversation = createConversation();
+
 /** A line for the page, with what goes around it: marks, reactions, receipts, attention. */
 function showLine(line: ChatLine, senderName: string): HTMLLIElement {
   // History lines are placed by the history view; every other line goes after the newest.
   const item = line.history ? lines.build(line, senderName) : lines.append(line, senderName);
+  if (!line.history) conversation.spoke();
   markLine(item, line, nameOf);
   if (line.kind !== 'chat') return item;
   // The bar first: shown() may apply reactions that came with the line (history) at once.
@@ -216,9 +221,18 @@ const chat = createChat({
 });
 const typing = createTyping({
   members: () => mesh.all(),
-  changed: (list) => typingView.show(list.map((member) => member.name)),
+  changed(list) {
+    if (list.length > 0) conversation.spoke();
+    typingView.show(list.map((member) => member.name));
+  },
 });
-const typingView = createTypingView({ keystroke: () => typing.keystroke(), emptied: () => typing.stop() });
+const typingView = createTypingView({
+  keystroke() {
+    conversation.spoke();
+    typing.keystroke();
+  },
+  emptied: () => typing.stop(),
+});
 const receipts = createReceipts({
   member: (id) => mesh.member(id),
   changed: (lineId, receipt) => receiptsView.update(lineId, receipt),
@@ -282,6 +296,7 @@ const files = createFiles({
   showLine: filesView.showLine,
   acceptLimit: filesView.acceptLimit,
   notice: (member, text) => system(text, member.id),
+  talking: () => conversation.talking(),
 });
 
 const history = createHistory({

@@ -4,7 +4,7 @@
 //   data channel of its own with the same pump (chunks, reads, backpressure) and nothing else;
 //   neither chats meanwhile, so the two move the same bytes under the same conditions;
 // - chat latency p50 while the same file goes again, with a chat line every 50 ms, against
-//   idle (the same two pages before), and that transfer's throughput;
+//   idle (the same two pages just before), and that transfer's throughput;
 // - a large transfer (1 GB in the full run): peak JS heap and renderer RSS of both pages.
 // Both users are persistent browsers (OPFS on disk, see files-browsers.ts).
 import { randomFillSync } from 'node:crypto';
@@ -301,6 +301,11 @@ export async function measureFiles(env: BrowserBenchEnv, sizes: FilesSizes): Pro
     if (!sender || !receiver) throw new Error('two browsers expected');
     await openAppRoom(env, browsers);
 
+    // The app's transfer and the bare one in the same browsers, nothing else going on (before
+    // any chat: a transfer steps back for a few seconds after a line, client/conversation.ts);
+    // then the chat's idle latency, and the app's transfer again with chat going on meanwhile.
+    const app = await appTransfer(sender.page, receiver.page, throughputPath, sizes.throughput);
+    const bare = await bareTransfer(env, browsers, throughputPath, sizes.throughput);
     await sender.page.evaluate(
       ([count, interval]) => (globalThis as unknown as WatchGlobals).__bench.sendPaced(count, interval, 'idle'),
       [IDLE_MESSAGES, CHAT_INTERVAL_MS] as const,
@@ -312,10 +317,6 @@ export async function measureFiles(env: BrowserBenchEnv, sizes: FilesSizes): Pro
     );
     const idleLatency = summarize(await latencies(receiver.page, 'idle'));
 
-    // The app's transfer and the bare one in the same browsers, nothing else going on; then
-    // the app's again with chat going on meanwhile.
-    const app = await appTransfer(sender.page, receiver.page, throughputPath, sizes.throughput);
-    const bare = await bareTransfer(env, browsers, throughputPath, sizes.throughput);
     const taskBefore = await Promise.all([sender.mainThreadMs(), receiver.mainThreadMs()]);
     const [appWithChat] = await Promise.all([
       appTransfer(sender.page, receiver.page, throughputPath, sizes.throughput),

@@ -18,6 +18,8 @@ export interface FilesOptions {
   acceptLimit?(): number;
   openStore?: StoreOpener;
   concurrent?: number;
+  /** People in the room are talking: our transfers keep less on the way meanwhile. */
+  talking?(): boolean;
 }
 
 export function createFiles(options: FilesOptions) {
@@ -26,6 +28,7 @@ export function createFiles(options: FilesOptions) {
     selfId: options.selfId,
     selfName: options.selfName,
     showLine: options.showLine,
+    ...(options.talking ? { talking: options.talking } : {}),
     ...concurrent,
   });
   const receiving = createReceiving({

@@ -51,6 +51,8 @@ export interface SendingOptions {
   selfId(): string;
   selfName(): string;
   showLine: ShowFileLine;
+  /** People in the room are talking: transfers step back (pump.ts). */
+  talking?(): boolean;
   concurrent?: number;
 }
 
@@ -158,6 +160,7 @@ export function createSending(options: SendingOptions) {
         from,
         confirmed: () => recipient.acked,
         sent: () => {},
+        ...(options.talking ? { talking: options.talking } : {}),
       });
       recipient.pump = pump;
       void pump.done.then((outcome) => {

@@ -3,7 +3,7 @@
 // meter's pace.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import { hashFile } from '../../client/files/hash.ts';
 import { ACK_EVERY_BYTES, createIncoming, type IncomingResult } from '../../client/files/incoming.ts';
 import { createProgressMeter, PROGRESS_INTERVAL_MS } from '../../client/files/progress.ts';
@@ -15,6 +15,7 @@ import {
   ON_THE_WAY_BYTES,
   RECEIVER_WINDOW,
   startPump,
+  TALKING_ON_THE_WAY_BYTES,
 } from '../../client/files/pump.ts';
 import { createMemorySink, type Sink } from '../../client/files/sink.ts';
 import { openStoreOnThisThread } from '../../client/files/store.ts';
@@ -217,6 +218,37 @@ const settle = () => new Promise((resolve) => setImmediate(resolve));
 /** Reading a blob goes through the thread pool: on a busy machine it takes a while. */
 const BLOB_READ_MS = 30_000;
 
+/** A pump of the whole content on a fake channel, with everything confirmed stored at once. */
+function pumpOn(channel: ReturnType<typeof fakeChannel>, content: ReturnType<typeof bytesOf>, talking?: () => boolean) {
+  return startPump({
+    id: 'V1StGXR8_Z5jdHi6B-myT',
+    file: new Blob([content]),
+    channel,
+    from: 0,
+    confirmed: () => content.byteLength,
+    sent: () => {},
+    ...(talking ? { talking } : {}),
+  });
+}
+
+/** A pump on a fake channel that drains at once, so that only the receiver's marks hold it. */
+function markedPump(t: TestContext, content: ReturnType<typeof bytesOf>, talking?: () => boolean) {
+  const channel = fakeChannel();
+  const pump = pumpOn(channel, content, talking);
+  const drain = setInterval(() => {
+    channel.bufferedAmount = 0;
+  }, 1);
+  t.after(() => clearInterval(drain));
+  return { channel, pump };
+}
+
+/** Waits until the pump has sent `bytes`, then checks that it sends no more on its own. */
+async function sendsUpTo(channel: ReturnType<typeof fakeChannel>, bytes: number, what: string): Promise<void> {
+  await until(() => channel.sentUpTo() >= bytes, what, BLOB_READ_MS);
+  for (let i = 0; i < 20; i++) await settle();
+  assert.equal(channel.sentUpTo(), bytes, `${what}, and no more`);
+}
+
 test('the pump stops at the receiver window and goes on when acks move it', async () => {
   const content = bytesOf(RECEIVER_WINDOW + 4 * CHUNK_BYTES);
   const channel = fakeChannel();
@@ -257,52 +289,37 @@ test('the pump stops at the receiver window and goes on when acks move it', asyn
 
 test('the pump keeps at most ON_THE_WAY_BYTES unmarked, and goes on at the next arrival mark', async (t) => {
   const content = bytesOf(4 * ON_THE_WAY_BYTES);
-  const channel = fakeChannel();
-  const pump = startPump({
-    id: 'V1StGXR8_Z5jdHi6B-myT',
-    file: new Blob([content]),
-    channel,
-    from: 0,
-    confirmed: () => content.byteLength,
-    sent: () => {},
-  });
-  // The channel itself drains at once: only the marks hold the pump.
-  const drain = setInterval(() => {
-    channel.bufferedAmount = 0;
-  }, 1);
-  t.after(() => clearInterval(drain));
-  await until(() => channel.sentUpTo() >= ON_THE_WAY_BYTES, 'the pump put the window on the way', BLOB_READ_MS);
-  for (let i = 0; i < 20; i++) await settle();
-  assert.equal(channel.sentUpTo(), ON_THE_WAY_BYTES, 'then it waits for the receiver');
+  const { channel, pump } = markedPump(t, content);
+  await sendsUpTo(channel, ON_THE_WAY_BYTES, 'the pump put the window on the way');
   channel.mark(ARRIVAL_MARK_EVERY_BYTES);
-  await until(
-    () => channel.sentUpTo() >= ON_THE_WAY_BYTES + ARRIVAL_MARK_EVERY_BYTES,
-    'the pump went on after a mark',
-    BLOB_READ_MS,
-  );
-  for (let i = 0; i < 20; i++) await settle();
-  assert.equal(channel.sentUpTo(), ON_THE_WAY_BYTES + ARRIVAL_MARK_EVERY_BYTES, 'by what the mark freed');
+  await sendsUpTo(channel, ON_THE_WAY_BYTES + ARRIVAL_MARK_EVERY_BYTES, 'the pump went on by what the mark freed');
   // A mark beyond what was sent counts as what was sent, no more.
   channel.mark(content.byteLength);
-  await until(() => channel.sentUpTo() >= 2 * ON_THE_WAY_BYTES, 'the pump went on', BLOB_READ_MS);
-  for (let i = 0; i < 20; i++) await settle();
-  assert.equal(channel.sentUpTo(), 2 * ON_THE_WAY_BYTES + ARRIVAL_MARK_EVERY_BYTES);
+  await sendsUpTo(channel, 2 * ON_THE_WAY_BYTES + ARRIVAL_MARK_EVERY_BYTES, 'the pump went on by a window');
   pump.stop();
   assert.equal(await pump.done, 'interrupted');
   assert.equal(channel.listening('message'), 0, 'listener removed');
 });
 
+test('while people talk the pump keeps TALKING_ON_THE_WAY_BYTES unmarked, and the full window once they stop', async (t) => {
+  const content = bytesOf(4 * ON_THE_WAY_BYTES);
+  let talking = true;
+  const { channel, pump } = markedPump(t, content, () => talking);
+  await sendsUpTo(channel, TALKING_ON_THE_WAY_BYTES, 'the pump put the small window on the way');
+  channel.mark(ARRIVAL_MARK_EVERY_BYTES);
+  await sendsUpTo(channel, TALKING_ON_THE_WAY_BYTES + ARRIVAL_MARK_EVERY_BYTES, 'a mark freed what it marks');
+  // They stopped talking: the next mark lets the full window go.
+  talking = false;
+  channel.mark(2 * ARRIVAL_MARK_EVERY_BYTES);
+  await sendsUpTo(channel, 2 * ARRIVAL_MARK_EVERY_BYTES + ON_THE_WAY_BYTES, 'the full window on the way');
+  pump.stop();
+  assert.equal(await pump.done, 'interrupted');
+});
+
 test('the pump waits on a full channel for bufferedamountlow, whatever the receiver marks', async () => {
   const content = bytesOf(12 * 1024 * 1024);
   const channel = fakeChannel();
-  const pump = startPump({
-    id: 'V1StGXR8_Z5jdHi6B-myT',
-    file: new Blob([content]),
-    channel,
-    from: 0,
-    confirmed: () => content.byteLength,
-    sent: () => {},
-  });
+  const pump = pumpOn(channel, content);
   // A receiver that says it took everything at once, while nothing leaves the channel.
   const marking = setInterval(() => channel.mark(content.byteLength), 1);
   try {

@@ -1,0 +1,27 @@
+// When the room last talked: a line shown (ours or a member's) or a keystroke in a message
+// box (ours, or a member's typing signal). Bulk traffic asks this before it fills the links:
+// a file transfer keeps less on the way while people talk, so their lines do not wait behind
+// it (client/files/pump.ts). A keystroke counts so that the queue has drained by the time the
+// line it starts is sent.
+
+/** People are talking while their last line or keystroke is at most this old. */
+export const TALKING_FOR_MS = 3_000;
+
+export interface Conversation {
+  /** Someone wrote a line or typed. */
+  spoke(): void;
+  /** Someone spoke within TALKING_FOR_MS. */
+  talking(): boolean;
+}
+
+export function createConversation(now: () => number = () => performance.now()): Conversation {
+  let last = Number.NEGATIVE_INFINITY;
+  return {
+    spoke() {
+      last = now();
+    },
+    talking() {
+      return now() - last <= TALKING_FOR_MS;
+    },
+  };
+}
