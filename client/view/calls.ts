@@ -218,7 +218,14 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
   let reading = false;
   async function readLevel(tile: Tile): Promise<void> {
     const receiver = tile.audio;
-    const sample = receiver ? await energyOf(receiver) : null;
+    // Nothing to read while no audio arrives (a received track is muted until its first
+    // packets: the join's negotiation, which getStats would slow down by competing for
+    // WebRTC's threads) or while the member has muted themselves.
+    if (!receiver || receiver.track.muted || tile.root.dataset.muted === 'true') {
+      tile.energy = null;
+      return;
+    }
+    const sample = await energyOf(receiver);
     // Its receiver changed meanwhile (a replaced link): the sample is of the old one.
     if (tile.audio !== receiver || sample === null) return;
     const level = levelBetween(tile.energy, sample);
