@@ -83,6 +83,8 @@ test.describe('with a fake camera and microphone', () => {
 
     // The speaking indicator follows the fake microphone's beeps.
     await waitForSpeaking(alice.page, bob.id);
+    // The tile's buttons are icons with names a screen reader says.
+    await expect(tileOf(alice.page, carol.id).getByRole('button', { name: 'Full screen' })).toBeVisible();
     // The quality line, on request: what getStats says of the incoming video.
     await tileOf(alice.page, carol.id).getByTestId('call-quality-button').click({ force: true });
     await expect(tileOf(alice.page, carol.id).getByTestId('call-quality')).toHaveText(

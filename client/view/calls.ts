@@ -6,7 +6,7 @@ import { type EnergySample, energyOf, levelBetween } from '../calls/audio-level.
 import type { DeviceChoice } from '../calls/local-media.ts';
 import type { CallParticipant } from '../features/calls.ts';
 import { mark } from '../timeline.ts';
-import { byTestId, el } from './dom.ts';
+import { byTestId, el, icon } from './dom.ts';
 
 /**
  * How often the speaking indicators read the receivers' audio energy (calls/audio-level.ts):
@@ -17,6 +17,11 @@ const SPEAKING_POLL_MS = 200;
 const SPEAKING_LEVEL = 0.02;
 /** A member stays shown as speaking this long after their last loud interval: no flicker between words. */
 const SPEAKING_HOLD_MS = 600;
+
+/** Four corners: full screen. */
+const FULL_SCREEN_ICON = ['M2 6V2h4', 'M10 2h4v4', 'M14 10v4h-4', 'M6 14H2v-4'];
+/** An i in a circle: more about this tile. */
+const INFO_ICON = ['M8 1.5a6.5 6.5 0 1 0 0 13a6.5 6.5 0 1 0 0-13', 'M8 7v4.5', 'M8 4.6v.1'];
 
 export interface CallsViewHandlers {
   join(video: boolean): void;
@@ -143,16 +148,20 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
     video.muted = own;
     const caption = el('figcaption', { className: 'call-caption' });
     const tools = el('div', { className: 'call-tile-tools' });
-    const full = el('button', { className: 'call-tile-button', text: '⛶' });
+    const full = el('button', { className: 'call-tile-button' });
+    full.append(icon(FULL_SCREEN_ICON));
     full.type = 'button';
     full.title = 'Full screen';
+    full.setAttribute('aria-label', 'Full screen');
     full.addEventListener('click', () => void root.requestFullscreen?.().catch(() => undefined));
     tools.append(full);
     let quality: HTMLElement | null = null;
     if (!own) {
-      const info = el('button', { className: 'call-tile-button', text: 'ⓘ', testId: 'call-quality-button' });
+      const info = el('button', { className: 'call-tile-button', testId: 'call-quality-button' });
+      info.append(icon(INFO_ICON));
       info.type = 'button';
       info.title = 'Show resolution, frame rate, bitrate and packet loss';
+      info.setAttribute('aria-label', 'Quality: resolution, frame rate, bitrate and packet loss');
       const line = el('p', { className: 'call-quality', testId: 'call-quality' });
       line.hidden = true;
       info.addEventListener('click', async () => {
