@@ -2,9 +2,8 @@
 // (Web Share API), and a QR code of the whole link — room key included — for a phone's
 // camera. The QR matrix comes from uqr (a maintained encoder); only the drawing is ours.
 import { encode } from 'uqr';
-import { byTestId } from './dom.ts';
+import { byTestId, SVG_NS } from './dom.ts';
 
-const SVG_NS = 'http://www.w3.org/2000/svg';
 /** The blank margin a QR code needs around it to be found by a scanner (ISO 18004: 4 modules). */
 const QUIET_ZONE_MODULES = 4;
 /** M recovers 15% damage: enough for a screen photographed at an angle, still a small code. */
