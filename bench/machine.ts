@@ -56,3 +56,13 @@ export function machineInfo(): MachineInfo {
 export function finishMachineInfo(info: MachineInfo): void {
   info.loadAverage.end = loadavg()[0] ?? Number.NaN;
 }
+
+/**
+ * CPU time the machine has spent busy, every core and every process, in ms (from /proc/stat
+ * through os.cpus()): the difference across a measurement is what it cost the machine,
+ * whichever process did the work — the pages, the browser, the server. On a saturated
+ * machine wall-clock figures swing with whatever else runs; this one moves with the work.
+ */
+export function machineBusyMs(): number {
+  return cpus().reduce((sum, { times }) => sum + times.user + times.nice + times.sys + times.irq, 0);
+}

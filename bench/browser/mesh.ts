@@ -2,6 +2,7 @@
 // message from every other user. Each user sends one message as soon as it can: roomlink's
 // users once their member list shows everyone (the app's outbox delivers it when each
 // link opens), the bare page on each data channel's open.
+import { machineBusyMs } from '../machine.ts';
 import { type Summary, summarize } from '../stats.ts';
 import type { BrowserBenchEnv } from './env.ts';
 import { closeUsers, createUsers, type Flavor, navigateAll, readRecord, roomUrl, waitMeshDone } from './room.ts';
@@ -12,6 +13,8 @@ const MESH_TIMEOUT_MS = 45_000;
 export interface MeshRun {
   ms: number;
   deliveries: number;
+  /** CPU the whole machine spent from navigation to the last delivery (machineBusyMs). */
+  cpuMs: number;
   /** roomlink's pages only: where the time went (median over the pages, ms from navigation). */
   steps?: MeshSteps;
 }
@@ -29,8 +32,10 @@ export interface MeshResult {
 export async function measureMeshOnce(env: BrowserBenchEnv, flavor: Flavor, n: number): Promise<MeshRun> {
   const users = await createUsers(env, flavor, n, { meshMessage: true });
   try {
+    const busyAtStart = machineBusyMs();
     await navigateAll(users, roomUrl(env, flavor, n));
     await Promise.all(users.map((user) => waitMeshDone(user.page, MESH_TIMEOUT_MS)));
+    const cpuMs = machineBusyMs() - busyAtStart;
     const records = await Promise.all(users.map((user) => readRecord(user.page)));
     const start = Math.max(...records.map((r) => r.timeOrigin));
     let deliveries = 0;
@@ -40,8 +45,8 @@ export async function measureMeshOnce(env: BrowserBenchEnv, flavor: Flavor, n: n
     const done = records.map((r) => r.meshDoneAt);
     const complete = done.every((at): at is number => at !== null);
     const ms = complete ? Math.max(...done) - start : Number.NaN;
-    if (flavor === 'bare') return { ms, deliveries };
-    return { ms, deliveries, steps: await readMeshSteps(users.map((user) => user.page)) };
+    if (flavor === 'bare') return { ms, deliveries, cpuMs };
+    return { ms, deliveries, cpuMs, steps: await readMeshSteps(users.map((user) => user.page)) };
   } finally {
     await closeUsers(users);
   }

@@ -36,7 +36,7 @@ export async function runMeshPart(
         const result = await measureMeshOnce(env, flavor, n);
         collected[flavor].push(result);
         log(
-          `mesh N=${n} run ${run + 1}/${runs} ${flavor}: ${fmt(result.ms, 'ms')} (${result.deliveries}/${n * (n - 1)} deliveries)`,
+          `mesh N=${n} run ${run + 1}/${runs} ${flavor}: ${fmt(result.ms, 'ms')} (${result.deliveries}/${n * (n - 1)} deliveries), machine CPU ${fmt(result.cpuMs, 'ms', 0)}`,
         );
         if (result.steps) log(`  steps (ms from navigation, median page): ${formatSteps(result.steps)}`);
       }
@@ -66,6 +66,7 @@ export async function runMeshPart(
             )
           : '',
       }),
+      cpuRow(size),
       row('mesh', `deliveries N=${size.n} (${runs} runs)`, {
         app: `${size.app.deliveries}/${size.expectedDeliveries}`,
         bare: `${size.bare.deliveries}/${size.expectedDeliveries}`,
@@ -75,6 +76,17 @@ export async function runMeshPart(
     );
   }
   return { part: 'mesh', rows, data, notes: [] };
+}
+
+/** What a mesh run cost the machine: steadier than its time on a saturated machine. */
+function cpuRow(size: MeshSize): Row {
+  const app = summarize(size.app.runs.map((r) => r.cpuMs)).median;
+  const bare = summarize(size.bare.runs.map((r) => r.cpuMs)).median;
+  return row('mesh', `machine CPU, navigation → last delivery, N=${size.n}, median`, {
+    app: fmt(app, 'ms', 0),
+    bare: fmt(bare, 'ms', 0),
+    ratio: fmtRatio(app, bare),
+  });
 }
 
 export interface MessagingData {
