@@ -5,24 +5,21 @@
 import { createAnnouncement } from './announce.ts';
 import { friendlyName } from './friendly-name.ts';
 import { createIdentity } from './identity.ts';
-import { keepJoining } from './joined.ts';
+import { type Joining, keepJoining } from './joined.ts';
 import { resolveRoomLink } from './room-link.ts';
 import { createSignaling } from './signaling.ts';
 import { loadName, loadResume, saveName, signingKeyStore } from './storage.ts';
 import { mark } from './timeline.ts';
 
 /** Starts joining (the page's one join) and hands it to main.js through joined.ts. */
-export function startJoining(): void {
+export function startJoining(): Joining {
   mark('boot');
   const link = resolveRoomLink(window.location, window.history);
-  // A first-time visitor gets a friendly name at once (and keeps it); nobody is prompted.
-  const name = loadName() ?? friendlyName();
-  saveName(name);
   const valid = link.invalidRoomId === null;
-  // Generated (or restored) while the socket connects: the join announces it (with a
-  // per-join ECDH key, for what members relay to us) and the first hello needs it.
-  const identity = createIdentity(valid ? signingKeyStore(link.roomId) : undefined);
-  const announcement = createAnnouncement(link.key, identity);
+  // The socket first: its handshake runs in the network while the page reads its storage
+  // (the first read waits on the browser process, which is busiest while pages load) and
+  // makes the keys below. The join, once connected, asks for the name and the keys
+  // through these functions.
   const signaling = valid
     ? createSignaling({
         roomId: link.roomId,
@@ -31,5 +28,14 @@ export function startJoining(): void {
         keys: () => announcement.keys(),
       })
     : null;
-  keepJoining({ link, name, signaling, identity, announcement });
+  // A first-time visitor gets a friendly name at once (and keeps it); nobody is prompted.
+  const name = loadName() ?? friendlyName();
+  saveName(name);
+  // Generated (or restored) while the socket connects: the join announces it (with a
+  // per-join ECDH key, for what members relay to us) and the first hello needs it.
+  const identity = createIdentity(valid ? signingKeyStore(link.roomId) : undefined);
+  const announcement = createAnnouncement(link.key, identity);
+  const joining = { link, name, signaling, identity, announcement };
+  keepJoining(joining);
+  return joining;
 }

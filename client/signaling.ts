@@ -86,10 +86,20 @@ export interface Signaling {
    * (`room:leave` would revoke the ticket: that is for leaving for good.)
    */
   close(): void;
+  /**
+   * Settles once the first join request is on the wire, or the first connection attempt
+   * failed: from then on the page has nothing to gain by leaving the main thread to the
+   * socket (boot.ts evaluates the rest of the client then).
+   */
+  readonly firstAttempt: Promise<void>;
 }
 
 export function createSignaling({ roomId, resume, keys, url, ...options }: SignalingOptions): Signaling {
   mark('socket-start');
+  let attempted: () => void = () => {};
+  const firstAttempt = new Promise<void>((resolve) => {
+    attempted = resolve;
+  });
   const manager = {
     // WebSocket first, long-polling if the upgrade is refused (some proxies and tunnels),
     // and the other way round when long-polling is what is broken: try every transport.
@@ -131,6 +141,7 @@ export function createSignaling({ roomId, resume, keys, url, ...options }: Signa
   function sendJoin(nameRetries: number, announced: PeerKeys | null): void {
     const request = { roomId, name: name(), ...withResume(resume()), ...(announced ? { keys: announced } : {}) };
     mark('join-sent');
+    attempted();
     socket.timeout(ACK_TIMEOUT_MS).emit('room:join', request, (err, ack) =>
       heard((handlers) => {
         if (err) {
@@ -190,11 +201,12 @@ export function createSignaling({ roomId, resume, keys, url, ...options }: Signa
       handlers.onStatus('reconnecting');
     }),
   );
-  socket.on('connect_error', () =>
+  socket.on('connect_error', () => {
+    attempted();
     heard((handlers) => {
       if (!left && joinedOnce) handlers.onStatus('reconnecting');
-    }),
-  );
+    });
+  });
   socket.on('server:shutdown', () => {
     shuttingDown = true;
   });
@@ -208,6 +220,7 @@ export function createSignaling({ roomId, resume, keys, url, ...options }: Signa
   });
 
   return {
+    firstAttempt,
     attach(page, pageName) {
       name = pageName;
       handlers = page;
