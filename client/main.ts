@@ -16,6 +16,7 @@ import { createTranscript } from './features/transcript.ts';
 import { createTyping } from './features/typing.ts';
 import { sweepStaleFiles } from './files/sink.ts';
 import { createIce } from './ice.ts';
+import { whenIdle } from './idle.ts';
 import { joined } from './joined.ts';
 import { createLink, linkCounters, selectedPath } from './link.ts';
 import { createMesh, type MeshNotice } from './mesh.ts';
@@ -39,7 +40,7 @@ import { createCallsView } from './view/calls.ts';
 import { createFilesView } from './view/files.ts';
 import { createHistoryView } from './view/history.ts';
 import { markLine } from './view/line-marks.ts';
-import { createLinesView } from './view/lines.ts';
+import { createLinesView, warmTimeFormat } from './view/lines.ts';
 import { createMembersView } from './view/members.ts';
 import { createPageView } from './view/page.ts';
 import { createPrivateView } from './view/private.ts';
@@ -49,6 +50,10 @@ import { createTypingView } from './view/typing.ts';
 
 /** How often the member list's path and round-trip time are refreshed. */
 const PATH_REFRESH_MS = 2_000;
+/** Received files a closed tab left behind are swept this long after the page starts. */
+const SWEEP_AFTER_MS = 30_000;
+/** The line-time formatter is made when the page is first idle, or by then at the latest. */
+const WARM_TIME_FORMAT_WITHIN_MS = 2_000;
 
 mark('main');
 // Joining started in the entry script, before this module was even evaluated (boot.ts).
@@ -453,11 +458,15 @@ if (relayRateInput) {
 }
 renderCall();
 if (!calls.supported()) callsView.message(MEDIA_PROBLEM_TEXT.insecure);
-void sweepStaleFiles().catch(() => {});
+// Housekeeping, long after the join: opening the origin's file system costs the browser
+// process work that the join's first seconds need.
+setTimeout(() => void sweepStaleFiles().catch(() => {}), SWEEP_AFTER_MS);
 
 // Everything the server's events reach exists now: hear them (and what came already).
 signaling?.attach(signalingHandlers, () => name);
 mark('ready');
+// Before the first line needs it, while the page waits for its links.
+whenIdle(warmTimeFormat, WARM_TIME_FORMAT_WITHIN_MS);
 window.addEventListener('pagehide', () => {
   for (const member of mesh.all()) member.send({ t: 'bye' });
   signaling?.close();
