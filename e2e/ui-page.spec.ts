@@ -32,9 +32,9 @@ test('the first load logs no console error, fails no request, and the browser fi
   await page.goto(`${server.url}/`);
   await selfId(page);
   const iconResponse = await icon;
-  expect(new URL(iconResponse.url()).pathname).toBe('/favicon.svg');
+  expect(new URL(iconResponse.url()).pathname).toBe('/favicon.png');
   expect(iconResponse.status()).toBe(200);
-  expect(iconResponse.headers()['content-type']).toContain('image/svg+xml');
+  expect(iconResponse.headers()['content-type']).toContain('image/png');
   expect(problems).toEqual([]);
 });
 
