@@ -38,6 +38,7 @@ import { createHandshake } from './verify.ts';
 import { createAttention } from './view/attention.ts';
 import { createCallsView } from './view/calls.ts';
 import { createFilesView } from './view/files.ts';
+import { perFrame } from './view/frame.ts';
 import { createHistoryView } from './view/history.ts';
 import { markLine } from './view/line-marks.ts';
 import { createLinesView, warmTimeFormat } from './view/lines.ts';
@@ -163,6 +164,8 @@ function sendLine(text: string, to?: string): string | null {
   return line?.id ?? null;
 }
 const members = createMembersView();
+/** Redraws the member list on the next frame, from the mesh as it is then. */
+const renderMembers = perFrame(() => members.render(mesh.members()));
 const lines = createLinesView();
 const historyView = createHistoryView();
 /** The member our lines go to privately, or null: everyone. */
@@ -275,7 +278,10 @@ const calls = createCalls({
   notify: (text) => callsView.message(text),
 });
 
-function renderCall(): void {
+/** Redraws the call (tiles, controls) on the next frame, with whatever has changed by then. */
+const renderCall = perFrame(drawCall);
+
+function drawCall(): void {
   const paths = new Map(mesh.members().map((m) => [m.id, m.path?.relayed ?? false]));
   callsView.render({
     supported: calls.supported(),
@@ -357,8 +363,8 @@ const mesh = createMesh({
   handshake: { ...createHandshake(link.key, identity), checkKeys: (keys) => announcement.check(keys) },
   router,
   sendSignal: (to, body) => signaling?.send({ to, ...body }),
-  changed(list) {
-    members.render(list);
+  changed() {
+    renderMembers();
     renderCall();
     relay.refresh();
   },

@@ -1,0 +1,23 @@
+// A view redrawn at most once per frame, however often what it shows changes. While a room
+// forms, each link changes state several times and every change asked for a full redraw of
+// the member list and the call; drawing once per frame draws the latest state, and nobody
+// sees the ones between. A frame may not come (a hidden tab draws none), so a timer stands
+// in for it: the call view holds the <video> elements whose sound a hidden tab still plays.
+const FRAME_FALLBACK_MS = 100;
+
+export function perFrame(draw: () => void): () => void {
+  let frame: number | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const run = () => {
+    if (frame !== null) cancelAnimationFrame(frame);
+    if (timer !== null) clearTimeout(timer);
+    frame = null;
+    timer = null;
+    draw();
+  };
+  return () => {
+    if (timer !== null) return;
+    frame = requestAnimationFrame(run);
+    timer = setTimeout(run, FRAME_FALLBACK_MS);
+  };
+}
