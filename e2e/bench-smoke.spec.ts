@@ -1,12 +1,20 @@
 // A smoke run of the browser benchmark through its own modules (bench/browser), so that
 // `npm run bench` cannot rot: mesh_ms(2) for roomlink and the bare page once, 20 messages of
-// latency and a burst of 100. It checks that every message arrived, not how fast.
+// latency and a burst of 100, and a call of two (the bench's own fake-media browsers). It
+// checks that every message arrived and every frame was shown, not how fast.
+import { measureCallOnce } from '../bench/browser/calls.ts';
 import { createBrowserBenchEnv } from '../bench/browser/env.ts';
 import { measureMeshOnce } from '../bench/browser/mesh.ts';
 import { measureMessaging } from '../bench/browser/messaging.ts';
 import { expect, test } from './support/fixtures.ts';
 
-test('the browser benchmark measures a mesh of two, latency and a burst', async ({ netns, server, browsers }) => {
+test('the browser benchmark measures a mesh of two, latency, a burst and a call of two', async ({
+  netns,
+  server,
+  browsers,
+}) => {
+  // 33 s alone (the call starts two fake-media browsers per flavor); room for a loaded suite.
+  test.setTimeout(150_000);
   const env = await createBrowserBenchEnv({ netns, server, browsers });
   try {
     for (const flavor of ['app', 'bare'] as const) {
@@ -20,6 +28,11 @@ test('the browser benchmark measures a mesh of two, latency and a burst', async 
     expect(burst?.received).toBe(100);
     expect(burst?.lost).toBe(0);
     expect(burst?.duplicates).toBe(0);
+    for (const flavor of ['app', 'bare'] as const) {
+      const call = await measureCallOnce(env, flavor, 2, null);
+      expect(call.firstFrameMs, `${flavor}: the joiner shows the other's video`).toBeGreaterThan(0);
+      expect(call.seenByAllMs, `${flavor}: the other shows the joiner's video`).toBeGreaterThan(0);
+    }
   } finally {
     await env.close();
   }

@@ -274,6 +274,15 @@ export async function measureCallOnce(
       SETUP_TIMEOUT_MS,
     );
 
+    // The call is on, so the joiner's links have (or are getting) their media m-lines: the
+    // click is measured once they are there, as for anyone joining a call that runs.
+    await waitInPage(
+      joiner.page,
+      'media lines ready',
+      (peers) => (globalThis as unknown as CallsWindow).__calls.mediaReady(peers),
+      n - 1,
+      SETUP_TIMEOUT_MS,
+    );
     await joiner.page.getByTestId('call-join-video').click({ force: true, timeout: SETUP_TIMEOUT_MS });
     const joinerSaw = await waitFrames(joiner.page, ids.slice(0, n - 1), FRAME_TIMEOUT_MS);
     const othersSaw = await Promise.all(early.map((user) => waitFrames(user.page, [joinerId], FRAME_TIMEOUT_MS)));

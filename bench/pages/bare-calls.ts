@@ -65,6 +65,7 @@ window.__calls = {
   inCall: () => local !== null,
   callCount: () => inCall.size + (local ? 1 : 0),
   ready: (peers) => [...channels.values()].filter((c) => c.readyState === 'open').length >= peers,
+  mediaReady: () => true,
   selfId: () => window.__bench.selfId(),
   record: () => record,
 };

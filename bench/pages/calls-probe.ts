@@ -48,18 +48,23 @@ document.addEventListener('readystatechange', () => {
   if (grid) watchTiles(grid);
 });
 
-/** A link whose audio and video m-lines are negotiated (the app prepares them once its channel opens). */
+/** A link whose audio and video m-lines are negotiated (the app prepares them once a call is on). */
 function mediaReady(peerId: string): boolean {
   const lines = roomlink()?.transceivers(peerId) ?? [];
   return ['audio', 'video'].every((kind) => lines.some((line) => line.includes(` ${kind} sendrecv/sendrecv`)));
 }
 
+const connected = (): HTMLElement[] => [
+  ...document.querySelectorAll<HTMLElement>('[data-testid="peer"][data-state="connected"]'),
+];
+
 window.__calls = {
   inCall: () => document.querySelector('[data-testid="call-tile"][data-self="true"]') !== null,
   callCount: () => Number(document.querySelector<HTMLElement>('[data-testid="call-status"]')?.dataset['count'] ?? 0),
-  ready(peers) {
-    const connected = [...document.querySelectorAll<HTMLElement>('[data-testid="peer"][data-state="connected"]')];
-    return connected.length >= peers && connected.every((item) => mediaReady(item.dataset['peerId'] ?? ''));
+  ready: (peers) => connected().length >= peers,
+  mediaReady(peers) {
+    const links = connected();
+    return links.length >= peers && links.every((item) => mediaReady(item.dataset['peerId'] ?? ''));
   },
   selfId: () => roomlink()?.selfId() ?? null,
   record: () => record,

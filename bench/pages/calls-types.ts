@@ -13,8 +13,14 @@ export interface CallsPageApi {
   inCall(): boolean;
   /** Members this page knows to be in the call, itself included. */
   callCount(): number;
-  /** Links to this many members are up (and, on roomlink's page, their media lines ready). */
+  /** Links to this many members are up. */
   ready(peers: number): boolean;
+  /**
+   * The links to this many members can carry a call's media with no renegotiation: on
+   * roomlink's page, their audio and video m-lines are negotiated (a link gets them once a
+   * call is on in the room); the bare page negotiates at its click, so always.
+   */
+  mediaReady(peers: number): boolean;
   selfId(): string | null;
   record(): CallsRecord;
 }
