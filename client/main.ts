@@ -363,8 +363,9 @@ const mesh = createMesh({
   handshake: { ...createHandshake(link.key, identity), checkKeys: (keys) => announcement.check(keys) },
   router,
   sendSignal: (to, body) => signaling?.send({ to, ...body }),
-  changed() {
-    renderMembers();
+  changed(_list, now) {
+    if (now) renderMembers.now();
+    else renderMembers();
     renderCall();
     relay.refresh();
   },

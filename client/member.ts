@@ -118,8 +118,11 @@ export interface MemberOptions {
   handshake: Handshake;
   router: Router;
   sendSignal(to: string, body: SignalBody): void;
-  /** Something the member list shows changed. */
-  changed(): void;
+  /**
+   * Something the member list shows changed. `now`: a problem to show as it happens (muted,
+   * cut off), not with the next frame's drawing of the list.
+   */
+  changed(now?: boolean): void;
   /** Something worth a line in the chat happened to this member. */
   notice(kind: MemberNoticeKind): void;
   /** The link says the member is gone (channel closed, goodbye): the mesh disposes it. */
@@ -320,7 +323,7 @@ export function createMember(options: MemberOptions): Member {
         mutedTimer = null;
         if (!disposed) options.changed();
       }, MUTE_MS);
-      options.changed();
+      options.changed(true);
     } else if (verdict === 'cut') {
       hold(FLOODING);
     }
@@ -334,7 +337,7 @@ export function createMember(options: MemberOptions): Member {
     mutedTimer = null;
     link.close();
     state = 'unreachable';
-    options.changed();
+    options.changed(true);
   }
 
   const provenAnnouncement = (): boolean => options.handshake.canProve && announcedCheck === 'verified';

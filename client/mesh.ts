@@ -34,7 +34,8 @@ export interface MeshOptions {
   handshake: Handshake;
   router: Router;
   sendSignal(to: string, body: SignalBody): void;
-  changed(members: MemberView[]): void;
+  /** The member list changed; `now` when a member's problem must be shown at once (member.ts). */
+  changed(members: MemberView[], now?: boolean): void;
   notice(notice: MeshNotice): void;
   returnGraceMs?: number;
 }
@@ -80,7 +81,7 @@ export function createMesh(options: MeshOptions): Mesh {
   let selfId = '';
 
   const members = (): MemberView[] => [...entries.values()].map((e) => e.member.view());
-  const changed = () => options.changed(members());
+  const changed = (now = false) => options.changed(members(), now);
 
   function add(id: string, name: string, awaitingJoin: boolean): Entry {
     const member: Member = createMember({
@@ -91,7 +92,7 @@ export function createMesh(options: MeshOptions): Mesh {
       handshake: options.handshake,
       router: options.router,
       sendSignal: options.sendSignal,
-      changed: () => entries.get(id)?.member === member && changed(),
+      changed: (now) => entries.get(id)?.member === member && changed(now),
       notice: (kind) => entries.get(id)?.member === member && options.notice({ kind, id, name: member.name }),
       gone: (reason) => entries.get(id)?.member === member && drop(id, reason),
     });

@@ -1,11 +1,18 @@
 // A view redrawn at most once per frame, however often what it shows changes. While a room
 // forms, each link changes state several times and every change asked for a full redraw of
 // the member list and the call; drawing once per frame draws the latest state, and nobody
-// sees the ones between. A frame may not come (a hidden tab draws none), so a timer stands
+// sees the ones between (a change the user must see as it happens is drawn now()). A frame
+// may not come (a hidden tab draws none), so a timer stands
 // in for it: the call view holds the <video> elements whose sound a hidden tab still plays.
 const FRAME_FALLBACK_MS = 100;
 
-export function perFrame(draw: () => void): () => void {
+/** Asks for a draw on the next frame; `now()` draws at once (and drops the pending one). */
+export interface FrameDraw {
+  (): void;
+  now(): void;
+}
+
+export function perFrame(draw: () => void): FrameDraw {
   let frame: number | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
   const run = () => {
@@ -15,9 +22,10 @@ export function perFrame(draw: () => void): () => void {
     timer = null;
     draw();
   };
-  return () => {
+  const later = () => {
     if (timer !== null) return;
     frame = requestAnimationFrame(run);
     timer = setTimeout(run, FRAME_FALLBACK_MS);
   };
+  return Object.assign(later, { now: run });
 }
