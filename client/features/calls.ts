@@ -118,30 +118,6 @@ export function createCalls({
 
   const inCallWith = (member: MemberHandle): boolean => !member.disposed && self.inCall && slotOf(member).remote.inCall;
 
-  /** Someone in the room is in the call, as far as this page knows: we, or a member. */
-  function callOn(): boolean {
-    if (self.inCall) return true;
-    for (const member of members()) if (!member.disposed && slotOf(member).remote.inCall) return true;
-    return false;
-  }
-
-  /**
-   * Links carry media m-lines only once a call is on in the room, added by each link's first
-   * offerer (prepareMedia, once per link): a room that only chats never negotiates media. A
-   * room of 8 forming with them on every link spent ~15 % more CPU (machine-wide, median of
-   * 4 runs: 30.0 s against 26.2 s). The first member to join a call renegotiates its links
-   * once; everyone who joins after finds the m-lines ready and only swaps tracks.
-   */
-  function prepareWhenCallOn(member: MemberHandle): void {
-    if (member.disposed || !member.open || !rolesFor(selfId(), member.id).offersFirst) return;
-    if (callOn()) prepareMedia(member.pc);
-  }
-
-  function prepareAllWhenCallOn(): void {
-    if (!callOn()) return;
-    for (const member of members()) prepareWhenCallOn(member);
-  }
-
   /** Sends our current tracks to one member (both of us in the call). */
   async function sendTo(member: MemberHandle): Promise<void> {
     const senders = slotOf(member).senders;
@@ -220,7 +196,6 @@ export function createCalls({
     slot.remote = normalizeCallState(next);
     const joined = slot.remote.inCall && !before.inCall;
     if (joined) mark('call-state-in', member.id);
-    if (joined) prepareAllWhenCallOn();
     if (self.inCall && joined) startSending(member);
     if (self.inCall && !slot.remote.inCall && before.inCall) stopSendingTo(member);
     changed();
@@ -234,8 +209,8 @@ export function createCalls({
     },
     opened(member) {
       slotOf(member);
-      // The side that made the link's first offer adds the media m-lines, if a call is on.
-      prepareWhenCallOn(member);
+      // The side that made the link's first offer adds the media m-lines (once per link).
+      if (rolesFor(selfId(), member.id).offersFirst) prepareMedia(member.pc);
       // A member that arrives (or comes back) learns at once whether we are in the call.
       member.send({ t: 'call:state', ...self });
     },
@@ -326,8 +301,6 @@ export function createCalls({
         notify(note);
         setSelf({ inCall: true, audio: media.mic !== null, video: media.camera !== null, screen: false });
         mark('call-state-sent');
-        // Before our tracks go: where we are a link's first offerer they take these m-lines.
-        prepareAllWhenCallOn();
         sendToAll();
         await refreshDevices();
       });
