@@ -363,7 +363,7 @@ const mesh = createMesh({
   handshake: { ...createHandshake(link.key, identity), checkKeys: (keys) => announcement.check(keys) },
   router,
   sendSignal: (to, body) => signaling?.send({ to, ...body }),
-  changed(_list, now) {
+  changed(now) {
     if (now) renderMembers.now();
     else renderMembers();
     renderCall();

@@ -34,8 +34,11 @@ export interface MeshOptions {
   handshake: Handshake;
   router: Router;
   sendSignal(to: string, body: SignalBody): void;
-  /** The member list changed; `now` when a member's problem must be shown at once (member.ts). */
-  changed(members: MemberView[], now?: boolean): void;
+  /**
+   * The member list changed (read it with members() when drawing); `now` when a member's
+   * problem must be shown at once (member.ts).
+   */
+  changed(now: boolean): void;
   notice(notice: MeshNotice): void;
   returnGraceMs?: number;
 }
@@ -81,7 +84,7 @@ export function createMesh(options: MeshOptions): Mesh {
   let selfId = '';
 
   const members = (): MemberView[] => [...entries.values()].map((e) => e.member.view());
-  const changed = (now = false) => options.changed(members(), now);
+  const changed = (now = false) => options.changed(now);
 
   function add(id: string, name: string, awaitingJoin: boolean): Entry {
     const member: Member = createMember({

@@ -76,12 +76,18 @@ test('through the mesh: a flooding member is shown muted, then its link is close
   const chat = defineFeature({ name: 'chat', types: ['chat', 'ack'], receive: (_m, msg) => heard.push(msg.t) });
   const { factory, made } = fakeLinks();
   const reasons: Array<string | null> = [];
+  /** The reasons whose change asked to be drawn at once. */
+  const urgent: Array<string | null> = [];
   const mesh = createMesh({
     links: fakeLinkConfig(factory),
     handshake: trustingHandshake,
     router: createRouter([chat], { now: time.now }),
     sendSignal: () => {},
-    changed: (members) => reasons.push(members[0]?.reason?.code ?? null),
+    changed: (now) => {
+      const reason = mesh.members()[0]?.reason?.code ?? null;
+      reasons.push(reason);
+      if (now) urgent.push(reason);
+    },
     notice: () => {},
   });
   mesh.setSelf('aaaaaaaaaaaa');
@@ -96,6 +102,7 @@ test('through the mesh: a flooding member is shown muted, then its link is close
     reasons.filter((r) => r !== null),
     ['muted', 'flooding'],
   );
+  assert.deepEqual(urgent, ['muted', 'flooding'], 'the mute and the cut are drawn as they happen');
   assert.equal(mesh.members()[0]?.state, 'unreachable');
   // It stays cut: a new session from it (a reload) makes no new link.
   mesh.signal({ from: 'bbbbbbbbbbbb', description: { type: 'offer', sdp: 'another session' } });
