@@ -1,7 +1,7 @@
 // Perfect negotiation (client/negotiation.ts) when the signaling path loses a renegotiation's
 // offer or answer, then a side restarts ICE, as a link does when its network goes away in
-// the middle of one (a call starting, a screen share, the media m-lines every link adds once
-// its channel opens). Two RTCPeerConnections in one page (e2e/pages/negotiation-lab.ts), so
+// the middle of one (a call starting, a screen share, the media m-lines every link adds when
+// a call starts in the room). Two RTCPeerConnections in one page (e2e/pages/negotiation-lab.ts), so
 // what is lost, and when, is the test's choice and not the network's timing.
 
 import { fileURLToPath } from 'node:url';
@@ -50,8 +50,8 @@ async function openLab(page: Page): Promise<ReturnType<typeof labOf>> {
 }
 
 /**
- * How a side adds media: both transceivers at once, as the first offerer does once a link's
- * channel is open (prepareMedia), or one video track by addTrack, as a first screen share
+ * How a side adds media: both transceivers at once, as the first offerer does once a call is
+ * on in the room (prepareMedia), or one video track by addTrack, as a first screen share
  * next to the camera does (the only renegotiation the polite side starts).
  */
 type Media = 'transceivers' | 'track';

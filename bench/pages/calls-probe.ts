@@ -48,7 +48,7 @@ document.addEventListener('readystatechange', () => {
   if (grid) watchTiles(grid);
 });
 
-/** A link whose audio and video m-lines are negotiated (the app prepares them once its channel opens). */
+/** A link whose audio and video m-lines are negotiated (the app prepares them once a call is on). */
 function mediaReady(peerId: string): boolean {
   const lines = roomlink()?.transceivers(peerId) ?? [];
   return ['audio', 'video'].every((kind) => lines.some((line) => line.includes(` ${kind} sendrecv/sendrecv`)));

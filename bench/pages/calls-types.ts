@@ -17,8 +17,8 @@ export interface CallsPageApi {
   ready(peers: number): boolean;
   /**
    * The links to this many members can carry a call's media with no renegotiation: on
-   * roomlink's page, their audio and video m-lines are negotiated (a link's first offerer
-   * adds them once its channel is open); the bare page negotiates at its click, so always.
+   * roomlink's page, their audio and video m-lines are negotiated (a link gets them once a
+   * call is on in the room); the bare page negotiates at its click, so always.
    */
   mediaReady(peers: number): boolean;
   selfId(): string | null;

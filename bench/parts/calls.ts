@@ -102,7 +102,7 @@ export async function runCallsPart(
     rows,
     data,
     notes: [
-      `calls: each user in a Chromium of its own with the fake camera (640×480) and microphone; N−1 join one after another and see each other, then the last one clicks "join with video" (a real click on the page's button). Its page stamps the click event and the first frame each remote <video> shows (requestVideoFrameCallback). Bare: the same getUserMedia, then addTrack and one offer per member in the call, answered with that member's tracks (pages/bare-calls.ts); roomlink's links carry their media m-lines from soon after their channel opens, and the joiner clicks once its own are negotiated, so its join is replaceTrack and a call:state message. CPU: utime+stime from /proc of each user's renderer and of its whole browser over ${cpuWindowMs / 1000} s with all ${CPU_SIZE} sending and receiving video.`,
+      `calls: each user in a Chromium of its own with the fake camera (640×480) and microphone; N−1 join one after another and see each other, then the last one clicks "join with video" (a real click on the page's button). Its page stamps the click event and the first frame each remote <video> shows (requestVideoFrameCallback). Bare: the same getUserMedia, then addTrack and one offer per member in the call, answered with that member's tracks (pages/bare-calls.ts); roomlink's links get their media m-lines when the call starts (the first caller's join), and the joiner clicks once its own are negotiated, so its join is replaceTrack and a call:state message. CPU: utime+stime from /proc of each user's renderer and of its whole browser over ${cpuWindowMs / 1000} s with all ${CPU_SIZE} sending and receiving video.`,
     ],
   };
 }

@@ -1,14 +1,19 @@
-// Our outgoing media on one member's RTCPeerConnection. A link carries one audio and one
-// video transceiver, both sendrecv, added once its channel is open (prepareMedia): starting a
-// call, hanging up, muting, switching camera or sharing a screen is then only
-// sender.replaceTrack, which needs no renegotiation at all. No SDP round trip sits between
-// a click and the first frame, and a busy or restarting link cannot hold a call up. A
-// transceiver with no track sends nothing, so a member outside the call costs no bandwidth.
+// Our outgoing media on one member's RTCPeerConnection. Once a call is on in the room, a
+// link carries one audio and one video transceiver, both sendrecv (prepareMedia, called by
+// the calls feature): joining, hanging up, muting, switching camera or sharing a screen is
+// then only sender.replaceTrack, which needs no renegotiation at all. No SDP round trip sits
+// between a click and the first frame (for everyone but the call's first member), and a
+// busy or restarting link cannot hold a call up. A transceiver with no track sends nothing,
+// so a member outside the call costs no bandwidth.
 //
-// Links made without them (the other side runs an older page) fall back to addTrack, which
-// renegotiates through perfect negotiation: addTrack and not addTransceiver, because when
-// both sides add at once the polite side's rollback matches only addTrack-made transceivers
-// to the other side's m-lines (webrtc-pc, "set the remote description") instead of adding more.
+// Those two m-lines are the link's first offerer's to add; the other side waits for them
+// (the calls feature holds its tracks until their track events) and never adds its own: when
+// both sides added at once, the polite side's rollback under load left three-member calls
+// with muted receivers. addTrack remains only for what the prepared m-lines cannot carry (a
+// screen next to the camera; a link whose m-lines were stopped): addTrack and not
+// addTransceiver, because if both sides add at once the polite side rolls back and matches
+// only addTrack-made transceivers to the other side's m-lines (webrtc-pc, "set the remote
+// description") instead of adding more.
 
 export type MediaKind = 'audio' | 'video';
 /** What a sender carries: the microphone, the camera (or a screen in its place), or a screen next to the camera. */
@@ -29,15 +34,21 @@ const isStopped = (t: RTCRtpTransceiver): boolean => t.currentDirection === 'sto
 const sends = (t: RTCRtpTransceiver): boolean => t.direction === 'sendrecv' || t.direction === 'sendonly';
 
 /**
- * The side that made a link's first offer adds one sendrecv transceiver of each kind once
- * the link's channel is open: one renegotiation while the link is idle, long before anyone
- * clicks "join". Not in the first offer: that exchange stays as small and as well-trodden as
- * a chat-only link's (a retry offer from the other side crossing a first offer with media
- * m-lines got its answer rejected for m-line order, seen here under load).
+ * The side that made a link's first offer adds one sendrecv transceiver of each kind, once
+ * the link's channel is open and a call is on in the room: one renegotiation, after which
+ * joining is replaceTrack. Never in the first offer: that exchange stays as small and as
+ * well-trodden as a chat-only link's (a retry offer from the other side crossing a first
+ * offer with media m-lines got its answer rejected for m-line order, seen here under load).
  */
 export function prepareMedia(pc: RTCPeerConnection): void {
   if (pc.signalingState === 'closed' || pc.getTransceivers().length > 0) return;
   for (const kind of KINDS) pc.addTransceiver(kind, { direction: 'sendrecv' });
+}
+
+/** The link has a live audio and a live video m-line (a transceiver of each kind, not stopped). */
+export function hasMediaLines(pc: RTCPeerConnection): boolean {
+  const live = pc.getTransceivers().filter((t) => !isStopped(t));
+  return KINDS.every((kind) => live.some((t) => t.receiver.track.kind === kind));
 }
 
 /**

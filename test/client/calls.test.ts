@@ -1,8 +1,9 @@
 // The calls feature on its own, against stand-in members and connections: call state is
 // parsed strictly and bounded per member, a member arriving learns the state at once,
 // tracks are sent only between members who are both in the call, joining again reuses the
-// transceivers, links carry media m-lines from their first offer so a call needs no
-// renegotiation, and a member adding dozens of tracks gets no more than the bound shown.
+// transceivers, links get their media m-lines once a call is on in the room (so only the
+// call's start renegotiates), and a member adding dozens of tracks gets no more than the
+// bound shown.
 import assert from 'node:assert/strict';
 import { mock, test } from 'node:test';
 import { mediaProblem } from '../../client/calls/media-errors.ts';
@@ -114,7 +115,9 @@ function fakePc() {
   return pc;
 }
 
-interface FakeMember extends MemberHandle {
+interface FakeMember extends Omit<MemberHandle, 'open'> {
+  /** Writable here: a test closes a member's channel. */
+  open: boolean;
   wire: ChannelMessage[];
   fakePc: ReturnType<typeof fakePc>;
 }
@@ -372,6 +375,80 @@ test('a member whose channel opens learns our call state at once', async () => {
   assert.deepEqual(lastState(peer), stateOf(true, { audio: false }));
 });
 
+test('links get media m-lines only once a call is on, from their first offerer, once each', async () => {
+  fakeDevices();
+  const first = fakeMember('peer-0-000000'); // we offer first on this link (smaller id)
+  const second = fakeMember('peer-1-000000');
+  const answering = fakeMember('aa-000000000'); // it offers first: we never add to its link
+  const closed = fakeMember('peer-2-000000');
+  closed.open = false;
+  const peers = [first, second, answering, closed];
+  const calls = createCalls({ selfId: () => SELF_ID, members: () => peers, changed: () => {}, notify: () => {} });
+  for (const peer of peers) calls.feature.added?.(peer);
+  const lines = () => peers.map((p) => p.fakePc.getTransceivers().length);
+
+  // A room that only chats: channels open, nothing about media is negotiated.
+  for (const peer of [first, second, answering]) calls.feature.opened?.(peer);
+  assert.deepEqual(lines(), [0, 0, 0, 0]);
+
+  // A member joins the call: every open link we offered first gets its two m-lines.
+  calls.feature.receive(second, stateOf(true) as never);
+  assert.deepEqual(lines(), [2, 2, 0, 0]);
+  // The closed link gets them when its channel opens, since the call is on.
+  closed.open = true;
+  calls.feature.opened?.(closed);
+  assert.deepEqual(lines(), [2, 2, 0, 2]);
+  // Reopened channels, more state, our own join: never a second pair.
+  calls.feature.opened?.(first);
+  calls.feature.receive(first, stateOf(true) as never);
+  await calls.join(false);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(lines().slice(0, 2), [2, 2]);
+  assert.deepEqual(lines()[3], 2);
+});
+
+test('our own join starts the call: our links get m-lines before our tracks go, and take them', async () => {
+  fakeDevices();
+  const { calls, peers } = harness(1);
+  const [peer] = peers as [FakeMember];
+  calls.feature.opened?.(peer);
+  assert.equal(peer.fakePc.getTransceivers().length, 0);
+  calls.feature.receive(peer, stateOf(false) as never);
+  assert.equal(peer.fakePc.getTransceivers().length, 0, 'a member outside the call starts nothing');
+  await calls.join(true);
+  assert.equal(peer.fakePc.getTransceivers().length, 2);
+  calls.feature.receive(peer, stateOf(true) as never);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(sending(peer), ['audio', 'video']);
+  assert.equal(peer.fakePc.getTransceivers().length, 2, 'the prepared m-lines carry the tracks');
+});
+
+test("on a link it does not offer first, our join waits for the other side's m-lines and adds none of its own", async () => {
+  fakeDevices();
+  // Its id sorts before ours: it made the link's first offer, so the m-lines are its to add.
+  const peer = fakeMember('aa-000000000');
+  const calls = createCalls({ selfId: () => SELF_ID, members: () => [peer], changed: () => {}, notify: () => {} });
+  calls.feature.added?.(peer);
+  calls.feature.opened?.(peer);
+  calls.feature.receive(peer, stateOf(true) as never);
+  await calls.join(true);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(peer.fakePc.getTransceivers().length, 0, 'no addTrack to collide with its m-lines');
+
+  // Its offer arrives with one audio and one video m-line: a track event for each, in one task.
+  const offered = (['audio', 'video'] as const).map((kind) => peer.fakePc.remoteAdds(kind));
+  for (const transceiver of offered) {
+    calls.feature.track?.(peer, { track: transceiver.receiver.track, transceiver } as unknown as RTCTrackEvent);
+  }
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(sending(peer), ['audio', 'video']);
+  assert.equal(peer.fakePc.getTransceivers().length, 2, 'our tracks ride on its m-lines');
+  assert.deepEqual(
+    offered.map((t) => t.direction),
+    ['sendrecv', 'sendrecv'],
+  );
+});
+
 test('tracks go only to members in the call, and stop when either side leaves', async () => {
   fakeDevices();
   const { calls, peers } = harness(2);
@@ -550,8 +627,10 @@ test('a flood of call states is bounded, and the last one still counts', () => {
 });
 
 test('a member adding dozens of tracks gets no more than the bound into the tile', () => {
-  const { calls, peers } = harness(1);
-  const [peer] = peers as [FakeMember];
+  // It made the link's first offer (its id sorts first), so the m-lines are its to add.
+  const peer = fakeMember('aa-000000000');
+  const calls = createCalls({ selfId: () => SELF_ID, members: () => [peer], changed: () => {}, notify: () => {} });
+  calls.feature.added?.(peer);
   calls.feature.receive(peer, stateOf(true) as never);
   const arrive = (kind: 'audio' | 'video') => {
     const transceiver = peer.fakePc.remoteAdds(kind);
