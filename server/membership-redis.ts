@@ -33,7 +33,9 @@
 // shard was up that long for everyone. Without that, a failover of the shard (a Cluster
 // master killed, its replica promoted a few seconds later) or a Redis restart lets every
 // key expire, and the first node back would remove the members of nodes that are alive
-// and tell their rooms they left.
+// and tell their rooms they left. After a heartbeat of its own failed, a node waits longer
+// (RECOVERY_TTLS): the other nodes' clients find the promoted master each in their own
+// time, and one still looking for it is alive, not dead.
 //
 // While Redis is away (or too slow) the node serves from its own members (the table below,
 // which mirrors every entry this node holds): the cap and names then cover this node only.
@@ -60,6 +62,14 @@ import {
 const HEARTBEAT_INTERVAL_MS = 1_000;
 /** A node silent this long is dead: its members are removed. */
 const NODE_TTL_MS = 3_000;
+/**
+ * After this node's own heartbeat failed (the shard failed over or restarted), how many
+ * node TTLs its heartbeats must succeed before it takes a missing key for a dead node. The
+ * nodes' Redis clients each find the shard again in their own time. With one TTL, a node
+ * back first swept one whose connection came back 2.8 s later (test/membership.test.ts),
+ * and the rooms heard its live members leave and come back.
+ */
+const RECOVERY_TTLS = 4;
 /** One node sweeps a dead one; the lock outlives a sweep's worst case. */
 const SWEEP_LOCK_MS = 10_000;
 /** A node frozen longer than this comes back to rooms that forgot it anyway: its clients have reconnected. */
@@ -432,6 +442,8 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
 
   /** Since when every heartbeat of this node has succeeded; null after one failed. */
   let beatingSince: number | null = null;
+  /** A heartbeat of ours failed: the next steady window must be RECOVERY_TTLS long. */
+  let recovering = false;
   /** This node wrote its key at least once: an expired key since means it was taken for dead. */
   let beatenOnce = false;
   /** Its key expired: until the sweep (if any) is over, it does not write its members back. */
@@ -445,6 +457,8 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
     if (beating || closed) return;
     if (!redis.isReady) {
       beatingSince = null;
+      // Not at start: before its first heartbeat a node has no outage to recover from.
+      recovering = beatenOnce;
       return;
     }
     beating = true;
@@ -461,6 +475,7 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
       beatingSince ??= Date.now();
     } catch (error) {
       beatingSince = null;
+      recovering = beatenOnce;
       // The shard that holds the heartbeats failed: a failover or a restart may have lost
       // writes anywhere, so everything is written back once it answers again.
       markStale();
@@ -504,8 +519,11 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
         }
         log.warn({ members: count }, 'membership: this node was swept while alive; its members are back');
       }
-      // Until then another node's key may be missing only because the shard was away.
-      if (beatingSince === null || Date.now() - beatingSince < nodeTtlMs) return;
+      // Until then another node's key may be missing only because the shard was away, or
+      // because that node's client is still finding the shard again after it was away.
+      const steadyNeededMs = recovering ? RECOVERY_TTLS * nodeTtlMs : nodeTtlMs;
+      if (beatingSince === null || Date.now() - beatingSince < steadyNeededMs) return;
+      recovering = false;
       for (const other of await redis.sMembers(NODES_KEY)) {
         if (other !== nodeId && (await redis.exists(aliveKey(other))) === 0) await sweep(other);
       }

@@ -3,6 +3,7 @@
 // "nodes") sharing it, where the cap, the names and your own ghost must hold across both,
 // and a node that dies leaves no member behind for more than a few seconds.
 import assert from 'node:assert/strict';
+import { createServer, type Server, type Socket, connect as tcpConnect } from 'node:net';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { AppOptions } from '../server/app.ts';
 import { createLogger } from '../server/logger.ts';
@@ -43,14 +44,18 @@ afterEach(async () => {
   await Promise.all(stores.splice(0).map((s) => s.close()));
 });
 
-async function redisStore(gone: (roomId: string, ids: string[]) => void = () => {}): Promise<RedisMembership> {
+async function redisStore(
+  gone: (roomId: string, ids: string[]) => void = () => {},
+  url = redis.url,
+  heartbeatMs = HEARTBEAT_MS,
+): Promise<RedisMembership> {
   const store = createRedisMembership({
-    target: { kind: 'single', url: redis.url },
+    target: { kind: 'single', url },
     logger,
     timeoutMs: TIMEOUT_MS,
     onGone: gone,
     onBack: () => {},
-    heartbeatMs: HEARTBEAT_MS,
+    heartbeatMs,
   });
   stores.push(store);
   assert.equal(await store.ready(3_000), true);
@@ -258,5 +263,80 @@ describe('names across two server nodes', () => {
     assert.deepEqual(lefts, []);
     // Someone else still cannot take it.
     assertRefused(await join(await connectClient(a.url), room, 'Alice'), 'name_taken');
+  });
+});
+
+/** A TCP path to redis-server that the test can cut (every connection dropped, new ones refused) and mend. */
+async function cuttablePath(port: number): Promise<{ url: string; cut(): void; mend(): void; close(): void }> {
+  const sockets = new Set<Socket>();
+  let open = true;
+  const server: Server = createServer((client) => {
+    if (!open) return void client.destroy();
+    const upstream = tcpConnect(port, '127.0.0.1');
+    for (const [from, to] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
+      sockets.add(from);
+      from.pipe(to);
+      from.on('error', () => to.destroy());
+      from.on('close', () => {
+        sockets.delete(from);
+        to.destroy();
+      });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return {
+    url: `redis://127.0.0.1:${address.port}`,
+    cut() {
+      open = false;
+      for (const socket of sockets) socket.destroy();
+    },
+    mend() {
+      open = true;
+    },
+    close() {
+      this.cut();
+      server.close();
+    },
+  };
+}
+
+describe('an outage of the shard that holds the heartbeats', () => {
+  test('a node back first does not take one still reconnecting for dead', async () => {
+    // Slower beats than the other tests (TTL 1.2 s), so that the gap between the two nodes'
+    // returns (2.8 s) is wider than a TTL plus a reconnect's backoff (≤ 1.05 s), yet within
+    // the window a node waits after an outage of its own (four TTLs).
+    const heartbeatMs = 400;
+    const gone: Array<[string, string[]]> = [];
+    const pathA = await cuttablePath(redis.port);
+    const pathB = await cuttablePath(redis.port);
+    try {
+      const a = await redisStore((roomId, ids) => gone.push([roomId, ids]), pathA.url, heartbeatMs);
+      const b = await redisStore((roomId, ids) => gone.push([roomId, ids]), pathB.url, heartbeatMs);
+      const room = newRoomId();
+      await a.admit(room, claim('on-a', 'On A'), 6);
+      await b.admit(room, claim('on-b', 'On B'), 6);
+      // The rooms each node holds are recorded after the admission (fire and forget).
+      await new Promise((resolve) => setTimeout(resolve, heartbeatMs));
+      // Long enough for every alive key to expire (TTL 1.2 s).
+      pathA.cut();
+      pathB.cut();
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      pathA.mend();
+      await new Promise((resolve) => setTimeout(resolve, 2_800));
+      pathB.mend();
+      // A's window after the outage (4 TTLs from its first good heartbeat) and a sweep pass.
+      await new Promise((resolve) => setTimeout(resolve, 4_000));
+      const here = gone.filter(([roomId]) => roomId === room).flatMap(([, ids]) => ids);
+      assert.deepEqual(here, [], 'a live node was swept');
+      assert.deepEqual((await a.members(room)).map((m) => m.id).sort(), ['on-a', 'on-b']);
+    } finally {
+      pathA.close();
+      pathB.close();
+    }
   });
 });
