@@ -19,6 +19,7 @@ import { createIce } from './ice.ts';
 import { whenIdle } from './idle.ts';
 import { joined } from './joined.ts';
 import { createLink, linkCounters, selectedPath } from './link.ts';
+import type { MemberView } from './member.ts';
 import { createMesh, type MeshNotice } from './mesh.ts';
 import { freeNameVariant } from './name-variant.ts';
 import { createRelay, RELAY_RATE, type Refusal } from './relay.ts';
@@ -41,7 +42,7 @@ import { createFilesView } from './view/files.ts';
 import { perFrame } from './view/frame.ts';
 import { createHistoryView } from './view/history.ts';
 import { markLine } from './view/line-marks.ts';
-import { createLinesView, warmTimeFormat } from './view/lines.ts';
+import { clock, createLinesView } from './view/lines.ts';
 import { createMembersView } from './view/members.ts';
 import { createPageView } from './view/page.ts';
 import { createPrivateView } from './view/private.ts';
@@ -53,8 +54,16 @@ import { createTypingView } from './view/typing.ts';
 const PATH_REFRESH_MS = 2_000;
 /** Received files a closed tab left behind are swept this long after the page starts. */
 const SWEEP_AFTER_MS = 30_000;
-/** The line-time formatter is made when the page is first idle, or by then at the latest. */
-const WARM_TIME_FORMAT_WITHIN_MS = 2_000;
+/**
+ * Line times (view/clock.ts) are written once the page has its links: when none is being
+ * made any more and at least one is up, on the next idle moment (or this long after, at the
+ * latest). Written earlier, their ~100 ms of locale and time-zone data held up the page's
+ * first offer or answer (a timeline of a room of two: an offer sent 150–200 ms after the
+ * peer:joined that asked for it).
+ */
+const WARM_CLOCK_WITHIN_MS = 2_000;
+/** ...and at the latest this long after the page started (alone in a room, a stuck link). */
+const WARM_CLOCK_AFTER_MS = 5_000;
 
 mark('main');
 // Joining started in the entry script, before this module was even evaluated (boot.ts).
@@ -165,7 +174,17 @@ function sendLine(text: string, to?: string): string | null {
 }
 const members = createMembersView();
 /** Redraws the member list on the next frame, from the mesh as it is then. */
-const renderMembers = perFrame(() => members.render(mesh.members()));
+const renderMembers = perFrame(() => {
+  const list = mesh.members();
+  members.render(list);
+  warmClockOnceSettled(list);
+});
+let clockWarming = false;
+function warmClockOnceSettled(list: readonly MemberView[]): void {
+  if (clockWarming || list.length === 0 || list.some((member) => member.state === 'connecting')) return;
+  clockWarming = true;
+  whenIdle(clock.warm, WARM_CLOCK_WITHIN_MS);
+}
 const lines = createLinesView();
 const historyView = createHistoryView();
 /** The member our lines go to privately, or null: everyone. */
@@ -472,8 +491,7 @@ setTimeout(() => void sweepStaleFiles().catch(() => {}), SWEEP_AFTER_MS);
 // Everything the server's events reach exists now: hear them (and what came already).
 signaling?.attach(signalingHandlers, () => name);
 mark('ready');
-// Before the first line needs it, while the page waits for its links.
-whenIdle(warmTimeFormat, WARM_TIME_FORMAT_WITHIN_MS);
+setTimeout(() => whenIdle(clock.warm, WARM_CLOCK_WITHIN_MS), WARM_CLOCK_AFTER_MS);
 window.addEventListener('pagehide', () => {
   for (const member of mesh.all()) member.send({ t: 'bye' });
   signaling?.close();

@@ -2,6 +2,7 @@
 // per frame, so a burst of thousands of lines stays fast. The page keeps the newest
 // MAX_LINES only, so that its memory is bounded whatever the room sends.
 import type { ChatLine } from '../features/chat.ts';
+import { createClock } from './clock.ts';
 import { el } from './dom.ts';
 import { renderText } from './text.ts';
 
@@ -9,6 +10,8 @@ import { renderText } from './text.ts';
 const STICK_TO_BOTTOM_PX = 48;
 /** Lines kept on the page; older ones are removed as new ones come. */
 export const MAX_LINES = 2_000;
+/** The page's line times (file lines too): main.ts warms it once the page has its links. */
+export const clock = createClock({ maxWaiting: MAX_LINES });
 /**
  * Characters put on the page per frame at most: laying out one line of 4,000 takes several
  * ms, so a flood of long lines goes on over many short frames instead of one long freeze.
@@ -142,22 +145,6 @@ export function createLinesView(): LinesView {
   }
 }
 
-// One formatter for every line (toLocaleTimeString builds a new one per call), made when
-// first needed or when the page is idle (warmTimeFormat): the page's first DateTimeFormat
-// loads the locale's and the time zone's data, a median 80 ms in a page of the loaded
-// 2-core bench (21 ms in Node here), which at module evaluation stood between the join and
-// the first link.
-let timeFormat: Intl.DateTimeFormat | undefined;
-function lineTime(date: Date | number): string {
-  timeFormat ??= new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-  return timeFormat.format(date);
-}
-
-/** Makes the line-time formatter now, while nothing is waiting (main.ts, on idle). */
-export function warmTimeFormat(): void {
-  lineTime(0);
-}
-
 /** Only for a line whose sender's clock is off: made on the first such line. */
 let fullFormat: Intl.DateTimeFormat | undefined;
 function fullTime(date: Date): string {
@@ -171,8 +158,8 @@ function timeOf(line: ChatLine): HTMLTimeElement {
   const shown = skewed && line.receivedAt !== undefined ? line.receivedAt : line.ts;
   const date = new Date(shown);
   const valid = Number.isFinite(date.getTime());
-  const time = el('time', { className: 'line-time', text: valid ? lineTime(date) : '' });
-  if (valid) time.dateTime = date.toISOString();
+  const time = el('time', { className: 'line-time', text: '' });
+  if (valid) clock.show(time, date);
   if (skewed) {
     time.dataset.clock = 'off';
     const claimed = new Date(line.ts);
@@ -181,8 +168,4 @@ function timeOf(line: ChatLine): HTMLTimeElement {
     }.`;
   }
   return time;
-}
-
-export function formatTime(ts: number): string {
-  return lineTime(ts);
 }
