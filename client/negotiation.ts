@@ -26,7 +26,7 @@ export interface Negotiator {
 export interface NegotiatorOptions {
   pc: RTCPeerConnection;
   polite: boolean;
-  /** Whether this side makes the first offer (roles.ts); the other waits for it. */
+  /** Whether this side makes the first offer (roles.ts), at once; the other waits for it. */
   offersFirst: boolean;
   send(signal: SignalBody): void;
   /**
@@ -66,7 +66,9 @@ export function createNegotiator({ pc, polite, offersFirst, send, onFailure }: N
   }
 
   pc.addEventListener('negotiationneeded', () => {
-    if (awaitingFirstOffer) return;
+    // Already making one (the first offer starts below without waiting for this event): the
+    // browser fires the event again once stable if that offer did not cover everything.
+    if (awaitingFirstOffer || makingOffer) return;
     void makeOffer();
   });
 
@@ -150,6 +152,11 @@ export function createNegotiator({ pc, polite, offersFirst, send, onFailure }: N
     }
   }
 
+  // The first offer starts now, not on negotiationneeded: that event is a task of its own,
+  // and a page drawing its member list and first lines ran a whole frame (40–130 ms, a
+  // timeline of a room of two) between making the link and offering on it. The link's
+  // channel exists already (link.ts makes it first), so this offer carries it.
+  if (offersFirst) void makeOffer();
   return {
     receive(signal) {
       chain = chain.then(() => apply(signal)).catch((error: unknown) => onFailure('remote-description', error));
