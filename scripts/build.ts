@@ -1,4 +1,4 @@
-// `npm run build`: the browser bundles (public/app.js, public/main.js) and the server bundle
+// `npm run build`: the browser bundles (public/app.js, public/shared.js, public/main.js) and the server bundle
 // (dist/server.mjs), built side by side. The e2e global setup and the benchmark call
 // buildBundles() too, so that each runs the tree as it is.
 
@@ -14,6 +14,6 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const started = performance.now();
   await buildBundles();
   console.log(
-    `built public/app.js, public/main.js and ${SERVER_BUNDLE} in ${Math.round(performance.now() - started)} ms`,
+    `built public/app.js, public/shared.js, public/main.js and ${SERVER_BUNDLE} in ${Math.round(performance.now() - started)} ms`,
   );
 }
