@@ -8,11 +8,11 @@
 // esbuild, because it does this in tens of milliseconds with no config.
 
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-const common = {
+const common: BuildOptions = {
   absWorkingDir: root,
   outdir: 'public',
   bundle: true,
@@ -21,7 +21,7 @@ const common = {
   sourcemap: true,
   legalComments: 'none',
   logLevel: 'warning',
-} as const;
+};
 
 export async function buildClient(options: { minify?: boolean } = {}): Promise<void> {
   const minify = options.minify ?? true;

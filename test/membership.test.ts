@@ -289,17 +289,18 @@ async function cuttablePath(port: number): Promise<{ url: string; cut(): void; m
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('no port');
+  const cut = (): void => {
+    open = false;
+    for (const socket of sockets) socket.destroy();
+  };
   return {
     url: `redis://127.0.0.1:${address.port}`,
-    cut() {
-      open = false;
-      for (const socket of sockets) socket.destroy();
-    },
+    cut,
     mend() {
       open = true;
     },
     close() {
-      this.cut();
+      cut();
       server.close();
     },
   };
