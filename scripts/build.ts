@@ -1,6 +1,6 @@
-// `npm run build`: the browser bundles (public/app.js, public/shared.js, public/main.js) and the server bundle
-// (dist/server.mjs), built side by side. The e2e global setup and the benchmark call
-// buildBundles() too, so that each runs the tree as it is.
+// `npm run build`: the browser bundles (public/app.js, public/shared.js, public/main.js) and
+// the server bundle (dist/server.mjs), built side by side. The e2e global setup and the
+// benchmark call buildBundles() too, so that each runs the tree as it is.
 
 import { fileURLToPath } from 'node:url';
 import { buildClient } from './build-client.ts';
