@@ -4,6 +4,7 @@
 import type { ChatLine } from '../features/chat.ts';
 import { createClock } from './clock.ts';
 import { el } from './dom.ts';
+import { type Queued, takeTurns } from './line-turns.ts';
 import { renderText } from './text.ts';
 
 /** Within this many pixels of the bottom the chat counts as "at the newest message". */
@@ -24,6 +25,12 @@ const HIDDEN_FRAME_MS = 50;
  */
 const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
+/** A line made and not on the page yet. */
+interface Waiting extends Queued {
+  item: HTMLLIElement;
+  own: boolean;
+}
+
 export interface LinesView {
   /** Puts the line on the page (within this task) and returns its element. */
   append(line: ChatLine, senderName: string): HTMLLIElement;
@@ -39,7 +46,7 @@ export interface LinesView {
 export function createLinesView(): LinesView {
   const messages = document.getElementById('messages') as HTMLOListElement;
   /** Lines made and not yet on the page, oldest first (at most MAX_LINES of them). */
-  const waiting: { item: HTMLLIElement; chars: number; own: boolean }[] = [];
+  let waiting: Waiting[] = [];
   /** Characters put on the page since the last frame. */
   let spent = 0;
   let flushScheduled = false;
@@ -62,17 +69,16 @@ export function createLinesView(): LinesView {
     // More new lines than the page keeps: the oldest of them never reach it.
     if (waiting.length > MAX_LINES) waiting.splice(0, waiting.length - MAX_LINES);
     const batch = document.createDocumentFragment();
-    let taken = 0;
+    const turn = takeTurns(waiting, spent, FRAME_BUDGET_CHARS);
+    waiting = turn.rest;
+    spent = turn.spent;
+    const taken = turn.taken;
     let own = false;
-    for (const next of waiting) {
-      if (spent > 0 && spent + next.chars > FRAME_BUDGET_CHARS) break;
+    for (const next of taken) {
       batch.append(next.item);
-      spent += next.chars;
       own ||= next.own;
-      taken++;
     }
-    waiting.splice(0, taken);
-    if (taken > 0) {
+    if (taken.length > 0) {
       messages.append(batch);
       for (let excess = messages.childElementCount - MAX_LINES; excess > 0; excess--)
         messages.firstElementChild?.remove();
@@ -136,7 +142,7 @@ export function createLinesView(): LinesView {
   };
 
   function appendItem(item: HTMLLIElement, own: boolean, chars = item.textContent?.length ?? 0): void {
-    waiting.push({ item, chars, own });
+    waiting.push({ item, chars, own, sender: own ? '' : (item.dataset.from ?? '') });
     // Lines are put on the page together, once per task (or per frame, when many).
     if (!flushScheduled) {
       flushScheduled = true;
