@@ -59,12 +59,20 @@ export interface MemberHandle {
   readonly pc: RTCPeerConnection;
 }
 
+/** How a message reached us: on the sender's own link, or through another member. */
+export type Route = 'direct' | 'relayed';
+
 /** A channel feature. Every hook is optional except receive for the types it claims. */
 export interface Feature<T extends ChannelMessageType = ChannelMessageType> {
   readonly name: string;
   /** The message types this feature handles (each type belongs to exactly one feature). */
   readonly types: readonly T[];
-  receive(member: MemberHandle, message: MessageOf<T>): void;
+  /**
+   * A message from this member: 'direct' on its own link, 'relayed' sealed by it and passed
+   * on by another member (relay.ts). Either way the member is its sender: the link's
+   * room-key proof or the seal says so. Absent: direct.
+   */
+  receive(member: MemberHandle, message: MessageOf<T>, route?: Route): void;
   /** A member object was made (its link is not open yet). */
   added?(member: MemberHandle): void;
   /** Its chat channel opened (first time, or again after a repair), after the hello went. */

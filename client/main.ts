@@ -351,7 +351,7 @@ const relay = createRelay({
   announcement,
   // What came through a relay is charged to its author's budget, as if it came direct.
   deliver(from, message, size) {
-    if (router.admit(from, message.t, size) === 'pass') router.dispatch(from, message);
+    if (router.admit(from, message.t, size) === 'pass') router.dispatch(from, message, 'relayed');
   },
   drained: (member) => router.drained(member),
   refused: (from, via, why) => system(relayRefusalText(from.name, via.name, why), from.id),

@@ -4,7 +4,7 @@
 // feature — or the link itself — handles it.
 import { CHANNEL_RATES, type ChannelMessage, type ChannelMessageType } from '../protocol/index.ts';
 import { createBudget, type Verdict } from './budget.ts';
-import { createSlot, type DisposeReason, type Feature, type MemberHandle } from './feature.ts';
+import { createSlot, type DisposeReason, type Feature, type MemberHandle, type Route } from './feature.ts';
 
 export interface Router {
   /**
@@ -12,7 +12,7 @@ export interface Router {
    * budget: handle it only on 'pass'.
    */
   admit(member: MemberHandle, type: ChannelMessageType, size: number): Verdict;
-  dispatch(member: MemberHandle, message: ChannelMessage): void;
+  dispatch(member: MemberHandle, message: ChannelMessage, route?: Route): void;
   added(member: MemberHandle): void;
   opened(member: MemberHandle): void;
   drained(member: MemberHandle): void;
@@ -58,10 +58,10 @@ export function createRouter(features: readonly AnyFeature[], options: RouterOpt
 
   return {
     admit: (member, type, size) => (member.disposed ? 'ignore' : member.slot(budgetSlot).admit(type, size)),
-    dispatch(member, message) {
+    dispatch(member, message, route = 'direct') {
       if (member.disposed) return;
       const feature = owner.get(message.t);
-      if (feature) guarded(feature, message.t, () => feature.receive(member, message));
+      if (feature) guarded(feature, message.t, () => feature.receive(member, message, route));
     },
     added: (member) => each('added', (f) => f.added?.(member)),
     opened: (member) => each('opened', (f) => f.opened?.(member)),

@@ -3,8 +3,11 @@
 // duplicate suppression on the receiving side, keyed by (author, id). The outbox lives in
 // the member's slot, so it goes when the member goes.
 //
-// Every line is signed by its author (identity.ts) and checked against the key the author
-// gave in its hello; a line whose signature does not match is dropped. A private line goes
+// Every line is signed by its author (identity.ts), for newcomers: they get it from others
+// (history.ts) and check it against the author's key. A line that comes on its author's own
+// link is the author's by that link and shown at once; its signature is checked after, and
+// one that does not fit is not passed on. A line relayed through another member is shown
+// only if its signature fits the key the author announced. A private line goes
 // only on its one recipient's channel and is never kept for history. Lines go out paced to
 // the chat budget the receiver holds us to (pacer.ts): a burst waits here rather than being
 // dropped there.
@@ -16,7 +19,7 @@ import {
   MAX_CHAT_LENGTH,
   type MessageOf,
 } from '../../protocol/index.ts';
-import { createSlot, defineFeature, type MemberHandle } from '../feature.ts';
+import { createSlot, defineFeature, type MemberHandle, type Route } from '../feature.ts';
 import { type Identity, verifyLine } from '../identity.ts';
 import { createPacer, type Pacer } from '../pacer.ts';
 import { mark } from '../timeline.ts';
@@ -58,8 +61,13 @@ interface ChatPeerState {
   sent: number;
   /** Ids received and not yet acknowledged. */
   acksDue: string[];
-  /** Received lines are shown in arrival order once their signatures are checked. */
+  /**
+   * Relayed lines, shown in arrival order once their signatures are checked; a direct line
+   * that comes while any is being checked waits its turn behind them.
+   */
   shown: Promise<void>;
+  /** Lines on `shown` still being checked. */
+  checking: number;
   /** Keeps what we send this member within its chat budget for us. */
   pacer: Pacer;
 }
@@ -84,6 +92,7 @@ export function createChat({ selfId, selfName, members, display, identity, trans
     sent: 0,
     acksDue: [],
     shown: Promise.resolve(),
+    checking: 0,
     pacer: createPacer(CHANNEL_RATES.chat, now),
   }));
   const ackTimers = new Map<MemberHandle, ReturnType<typeof setTimeout>>();
@@ -162,7 +171,30 @@ export function createChat({ selfId, selfName, members, display, identity, trans
     return verifyLine(key, message.sig, { from: member.id, id, ts, text, to });
   }
 
-  function receiveLine(member: MemberHandle, message: ChatMessage): void {
+  /** Puts a received line on the page, once (resends and copies are dropped here). */
+  function show(member: MemberHandle, message: ChatMessage): boolean {
+    if (member.disposed || !transcript.markShown(member.id, message.id)) return false;
+    const { id, ts, text } = message;
+    const line: ChatLine = { kind: 'chat', id, from: member.id, ts, text, own: false, receivedAt: Date.now() };
+    if (message.to !== undefined) line.privateFrom = member.id;
+    mark('line-shown', member.id);
+    display(line);
+    return true;
+  }
+
+  /** A public line is handed to newcomers with its signature (history.ts checks it there). */
+  function keep(member: MemberHandle, name: string, message: ChatMessage): void {
+    if (message.to !== undefined) return;
+    const { id, ts, text, sig } = message;
+    transcript.keep({ from: member.id, name, id, ts, text, ...(sig ? { sig } : {}) });
+  }
+
+  function track(work: Promise<void>): void {
+    receiving.add(work);
+    void work.finally(() => receiving.delete(work));
+  }
+
+  function receiveLine(member: MemberHandle, message: ChatMessage, route: Route): void {
     const state = member.slot(chatSlot);
     // Ack every copy, even a duplicate: the first ack may be what got lost.
     state.acksDue.push(message.id);
@@ -175,21 +207,28 @@ export function createChat({ selfId, selfName, members, display, identity, trans
     if (message.to !== undefined && message.to !== selfId()) return;
     if (transcript.wasShown(member.id, message.id)) return;
     const name = member.name;
-    const checked = authentic(member, message).catch(() => false);
-    // Checks run in parallel; lines are shown in the order they came.
+    const check = () => authentic(member, message).catch(() => false);
+    if (route === 'direct' && state.checking === 0) {
+      // On its author's own link the line is the author's: the link's room-key proof binds
+      // it to the hello that gave us the author's key. So it is shown now, and its signature
+      // only decides whether newcomers get it from us: a line that does not fit its key would
+      // reach them as forged, in our hands. (Checked first, it cost the line a WebCrypto
+      // round trip, and often a frame, on its way to the page.)
+      if (show(member, message) && message.to === undefined)
+        track(check().then((ok) => (ok && !member.disposed ? keep(member, name, message) : undefined)));
+      return;
+    }
+    // Through a relay, or behind a relayed line still being checked: shown once checked, in
+    // the order they came. A relayed line must be signed (the relay cannot sign for anyone).
+    const checked = check();
+    state.checking++;
     const shown = state.shown.then(async () => {
-      if (!(await checked) || member.disposed) return;
-      if (!transcript.markShown(member.id, message.id)) return;
-      const { id, ts, text } = message;
-      const line: ChatLine = { kind: 'chat', id, from: member.id, ts, text, own: false, receivedAt: Date.now() };
-      if (message.to !== undefined) line.privateFrom = member.id;
-      else transcript.keep({ from: member.id, name, id, ts, text, ...(message.sig ? { sig: message.sig } : {}) });
-      mark('line-shown', member.id);
-      display(line);
+      const ok = await checked;
+      state.checking--;
+      if (ok && show(member, message)) keep(member, name, message);
     });
     state.shown = shown;
-    receiving.add(shown);
-    void shown.finally(() => receiving.delete(shown));
+    track(shown);
   }
 
   const feature = defineFeature({
@@ -205,9 +244,9 @@ export function createChat({ selfId, selfName, members, display, identity, trans
       flush(member);
     },
     drained: flush,
-    receive(member, message) {
+    receive(member, message, route = 'direct') {
       if (message.t === 'ack') acknowledge(member, message.ids);
-      else receiveLine(member, message);
+      else receiveLine(member, message, route);
     },
     removed(member) {
       for (const timers of [ackTimers, paceTimers]) {
@@ -226,8 +265,8 @@ export function createChat({ selfId, selfName, members, display, identity, trans
   return {
     feature,
     /**
-     * Shows our line at once and sends it, signed, to everyone — or, with `to`, only to that
-     * member (a private line). Null when there is nothing to send or no such member.
+     * Sends our line, signed, to everyone — or, with `to`, only to that member (a private
+     * line) — and shows it. Null when there is nothing to send or no such member.
      */
     send(raw: string, to?: string): ChatLine | null {
       const text = raw.trim();
@@ -241,11 +280,11 @@ export function createChat({ selfId, selfName, members, display, identity, trans
       const line: ChatLine = { kind: 'chat', id, from, ts, text, own: true };
       if (to !== undefined) line.privateTo = to;
       mark('line-written');
-      // Signing runs off the main thread (WebCrypto): started first, it overlaps with
-      // putting our own line on the page.
       const signature = identity.sign({ from, id, ts, text, to }).catch(() => null);
-      display(line);
       const name = selfName();
+      // On the channels first, then on our page: drawn first, our line delayed its own
+      // sending by the drawing and often by the frame it asked for (the signature's result
+      // waited behind both). The line is on our page a WebCrypto round trip after Enter.
       outgoing = outgoing.then(async () => {
         const sig = await signature;
         const message: ChatMessage = {
@@ -262,7 +301,10 @@ export function createChat({ selfId, selfName, members, display, identity, trans
           member.slot(chatSlot).queue.push(message);
           flush(member);
         }
+        display(line);
       });
+      // One line's failure must not stop the lines after it.
+      outgoing = outgoing.catch((error) => console.error('roomlink: sending a line failed', error));
       return line;
     },
     /** Lines not yet acknowledged by this member (debug handle, tests). */

@@ -52,7 +52,8 @@ export function createReceiptsView(): ReceiptsView {
       }
     },
     update(lineId, receipt) {
-      if (!notes.has(lineId)) return;
+      // Not checked against the notes here: our line reaches the page a moment after its
+      // first receipt ("sent"), and the batch's flush skips lines that have no note.
       pending.set(lineId, receipt);
       if (flushing) return;
       flushing = true;

@@ -138,33 +138,68 @@ test('the same message id from two authors is two lines: dedup is by (author, id
   );
 });
 
-test('a line whose signature does not fit its author key is dropped, but still acknowledged', async () => {
+test('on its author’s link a line shows at once; one whose signature does not fit is not kept for newcomers', async () => {
   mock.timers.enable({ apis: ['setTimeout'] });
   try {
     const bob = await author('bob-00000001');
     bob.member.isOpen = true;
-    const { chat, shown } = harness([bob.member]);
+    const { chat, shown, transcript } = harness([bob.member]);
     const good = await bob.line('original');
-    chat.feature.receive(bob.member, { ...good, id: 'altered-id-000000001', text: 'altered' });
+    chat.feature.receive(bob.member, { ...good, id: 'altered-id-000000001', text: 'altered' }, 'direct');
     chat.feature.receive(bob.member, { ...good, id: 'unsigned-id-00000001', sig: undefined } as MessageOf<'chat'>);
-    chat.feature.receive(bob.member, good);
-    await chat.idle();
+    chat.feature.receive(bob.member, good, 'direct');
+    chat.feature.receive(bob.member, good, 'direct');
+    // Shown within the receiving task: no check stands between the link and the page.
     assert.deepEqual(
       shown.map((l) => l.text),
-      ['original'],
+      ['altered', 'original', 'original'],
+      'the altered line, the unsigned copy, the original; the resend dropped',
+    );
+    await chat.idle();
+    assert.deepEqual(
+      transcript.recent().map((l) => [l.id, l.text]),
+      [[good.id, 'original']],
+      'only the line whose signature fits goes to newcomers',
     );
     mock.timers.tick(100);
-    assert.equal(bob.member.wire.filter((m) => m.t === 'ack').length, 1);
+    const acks = bob.member.wire.flatMap((m) => (m.t === 'ack' ? m.ids : []));
+    assert.deepEqual(acks, ['altered-id-000000001', 'unsigned-id-00000001', good.id, good.id], 'every copy acked');
   } finally {
     mock.timers.reset();
   }
 });
 
-test('lines keep arrival order although their checks finish in any order', async () => {
+test('through a relay a line shows only if its signature fits, in the order lines came', async () => {
+  const bob = await author('bob-00000001');
+  const { chat, shown, transcript } = harness([bob.member]);
+  const good = await bob.line('original');
+  const after = await bob.line('direct, after');
+  chat.feature.receive(bob.member, { ...good, id: 'altered-id-000000002', text: 'altered' }, 'relayed');
+  chat.feature.receive(
+    bob.member,
+    { ...good, id: 'unsigned-id-00000002', sig: undefined } as MessageOf<'chat'>,
+    'relayed',
+  );
+  chat.feature.receive(bob.member, good, 'relayed');
+  // A direct line behind relayed ones still being checked waits its turn.
+  chat.feature.receive(bob.member, after, 'direct');
+  assert.equal(shown.length, 0, 'nothing before the checks');
+  await chat.idle();
+  assert.deepEqual(
+    shown.map((l) => l.text),
+    ['original', 'direct, after'],
+  );
+  assert.deepEqual(
+    transcript.recent().map((l) => l.text),
+    ['original', 'direct, after'],
+  );
+});
+
+test('relayed lines keep arrival order although their checks finish in any order', async () => {
   const bob = await author('bob-00000001');
   const { chat, shown } = harness([bob.member]);
   const lines = await Promise.all(Array.from({ length: 50 }, (_, i) => bob.line(`n${i}`, { ts: 1_000 + i })));
-  for (const line of lines) chat.feature.receive(bob.member, line);
+  for (const line of lines) chat.feature.receive(bob.member, line, 'relayed');
   await chat.idle();
   assert.deepEqual(
     shown.map((l) => l.text),
