@@ -81,6 +81,24 @@ export function createMembersView(): MembersView {
     return entry;
   }
 
+  /**
+   * Each member's entry as last drawn, and what it showed. The list is redrawn on every change
+   * of any member (a room of 8 forming: dozens of times); an entry whose member looks the
+   * same is kept, not made again, and the list is only touched when an entry or the order
+   * changed.
+   */
+  const drawn = new Map<string, { looks: string; entry: HTMLLIElement }>();
+
+  function entryFor(member: MemberView): HTMLLIElement {
+    const { id, name, state, verification, via, path, reason } = member;
+    const looks = JSON.stringify([name, state, verification, id === selected, via, path, reason]);
+    const last = drawn.get(id);
+    if (last?.looks === looks) return last.entry;
+    const entry = item(member);
+    drawn.set(id, { looks, entry });
+    return entry;
+  }
+
   return {
     setSelf(id, name) {
       if (id === null) delete self.dataset.peerId;
@@ -89,8 +107,16 @@ export function createMembersView(): MembersView {
     },
     render(members) {
       const shown = members.filter((m) => m.visible).sort(byName);
-      list.replaceChildren(self, ...shown.map(item));
-      count.textContent = String(shown.length + 1);
+      const entries = [self, ...shown.map(entryFor)];
+      if (drawn.size > shown.length) {
+        const here = new Set(shown.map((m) => m.id));
+        for (const id of drawn.keys()) if (!here.has(id)) drawn.delete(id);
+      }
+      const children = list.children;
+      if (entries.length !== children.length || entries.some((entry, i) => children[i] !== entry))
+        list.replaceChildren(...entries);
+      const total = String(shown.length + 1);
+      if (count.textContent !== total) count.textContent = total;
     },
     setSelected(id) {
       selected = id;
