@@ -49,6 +49,7 @@ async function browserParts(
       const parts = await runMessagingParts(env, {
         latency: wants('latency') ? options.messages : null,
         burst: wants('burst') ? options.burst : null,
+        rounds: options.runs,
       });
       messaging = parts.data;
       if (parts.latency) results.push(parts.latency);
