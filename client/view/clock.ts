@@ -25,17 +25,33 @@ export interface ClockOptions {
   makeFormat?: () => Intl.DateTimeFormat;
 }
 
+/** Minutes whose text is kept (history spans many; the newest lines share one). */
+const MINUTES_KEPT = 512;
+
 export function createClock({
   maxWaiting,
   makeFormat = () => new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' }),
 }: ClockOptions): Clock {
   let format: Intl.DateTimeFormat | null = null;
   const early = new Map<TimeElement, Date>();
+  /** Text by minute since the epoch: a time zone moves clocks by whole minutes only. */
+  const byMinute = new Map<number, string>();
+  function text(made: Intl.DateTimeFormat, date: Date): string {
+    const minute = Math.floor(date.getTime() / 60_000);
+    let shown = byMinute.get(minute);
+    if (shown === undefined) {
+      // Formatting costs ~0.2 ms a line on a busy page; lines mostly come in the same minute.
+      shown = made.format(date);
+      if (byMinute.size >= MINUTES_KEPT) byMinute.delete(byMinute.keys().next().value as number);
+      byMinute.set(minute, shown);
+    }
+    return shown;
+  }
   return {
     show(element, date) {
       element.dateTime = date.toISOString();
       if (format) {
-        element.textContent = format.format(date);
+        element.textContent = text(format, date);
         return;
       }
       early.set(element, date);
@@ -43,7 +59,7 @@ export function createClock({
     },
     warm() {
       format ??= makeFormat();
-      for (const [element, date] of early) element.textContent = format.format(date);
+      for (const [element, date] of early) element.textContent = text(format, date);
       early.clear();
     },
   };

@@ -58,3 +58,24 @@ test('the times waiting are bounded: beyond the bound the oldest are let go', ()
   assert.match(many[50]?.textContent ?? '', /PM/);
   assert.match(many.at(-1)?.textContent ?? '', /PM/);
 });
+
+test('lines in the same minute share one formatting; another minute is formatted anew', () => {
+  let calls = 0;
+  const real = enUS();
+  const counting = {
+    format(date: Date) {
+      calls++;
+      return real.format(date);
+    },
+  } as Intl.DateTimeFormat;
+  const clock = createClock({ maxWaiting: 10, makeFormat: () => counting });
+  clock.warm();
+  const lines = Array.from({ length: 20 }, () => element());
+  for (const [i, e] of lines.entries()) clock.show(e, new Date(2026, 11, 1, 19, 5, i));
+  assert.equal(calls, 1);
+  assert.ok(lines.every((e) => e.textContent === real.format(at(19, 5))));
+  const next = element();
+  clock.show(next, at(19, 6));
+  assert.equal(calls, 2);
+  assert.equal(next.textContent, real.format(at(19, 6)));
+});
