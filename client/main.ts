@@ -59,15 +59,16 @@ const SWEEP_AFTER_MS = 30_000;
  * made any more and at least one is up, on the next idle moment (or this long after, at the
  * latest). Written earlier, their ~100 ms of locale and time-zone data held up the page's
  * first offer or answer (a timeline of a room of two: an offer sent 150–200 ms after the
- * peer:joined that asked for it).
- */
-/**
- * Idle moments come within milliseconds on a page that is not saturated; one that is (a room
- * of 8 forming on two cores) had its clock warmed by this timeout mid-join, ~150 ms of its
- * main thread each (a CPU profile of the mesh bench), so the timeout is long.
+ * peer:joined that asked for it). Idle moments come within milliseconds on a page that is
+ * not saturated; one that is (a room of 8 forming on two cores) had its clock warmed by a
+ * 2 s timeout mid-join, ~150 ms of its main thread each (a CPU profile of the mesh bench),
+ * so the timeout is long.
  */
 const WARM_CLOCK_WITHIN_MS = 10_000;
-/** ...and at the latest this long after the page started (alone in a room, a stuck link). */
+/**
+ * A page whose links never settle (alone in a room, a stuck link) starts waiting for its idle
+ * moment this long after it started.
+ */
 const WARM_CLOCK_AFTER_MS = 5_000;
 
 mark('main');

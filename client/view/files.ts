@@ -7,7 +7,7 @@ import { isPreviewableType } from '../../protocol/index.ts';
 import type { FileLine, FileLineActions, FileLineInfo, ShowFileLine } from '../files/line.ts';
 import { formatBytes, formatProgress } from '../files/progress.ts';
 import { byTestId, el } from './dom.ts';
-import { clock, type LinesView } from './lines.ts';
+import { type LinesView, timeElement } from './lines.ts';
 
 /** Larger images are offered for download without a preview (decoding costs memory). */
 const PREVIEW_MAX_BYTES = 20 * 1024 * 1024;
@@ -76,8 +76,7 @@ function createFileLine(lines: LinesView, info: FileLineInfo, actions: FileLineA
   item.dataset.kind = 'file';
   item.dataset.size = String(info.size);
   item.dataset.state = 'offered';
-  const time = el('time', { className: 'line-time', text: '' });
-  clock.show(time, new Date());
+  const time = timeElement(new Date());
   const sender = el('span', { className: 'line-sender', text: info.own ? 'You' : info.senderName });
   const name = el('span', { className: 'line-text file-name', text: info.name, testId: 'message-text' });
   const details = [formatBytes(info.size), info.type || 'unknown type'];

@@ -158,14 +158,18 @@ function fullTime(date: Date): string {
   return fullFormat.format(date);
 }
 
+/** A line's <time> element (file lines too), written by the page's clock; empty for no date. */
+export function timeElement(date: Date): HTMLTimeElement {
+  const time = el('time', { className: 'line-time', text: '' });
+  if (Number.isFinite(date.getTime())) clock.show(time, date);
+  return time;
+}
+
 /** The line's time: the sender's, or when it arrived here if the sender's clock is far off. */
 function timeOf(line: ChatLine): HTMLTimeElement {
   const skewed = line.receivedAt !== undefined && Math.abs(line.ts - line.receivedAt) > MAX_CLOCK_SKEW_MS;
   const shown = skewed && line.receivedAt !== undefined ? line.receivedAt : line.ts;
-  const date = new Date(shown);
-  const valid = Number.isFinite(date.getTime());
-  const time = el('time', { className: 'line-time', text: '' });
-  if (valid) clock.show(time, date);
+  const time = timeElement(new Date(shown));
   if (skewed) {
     time.dataset.clock = 'off';
     const claimed = new Date(line.ts);

@@ -147,8 +147,9 @@ function sortKey(name: string): string {
 
 /**
  * By name as the server compares names (folded, so unique in a room), accents aside, in
- * code-point order. Not localeCompare: the page's first collation loads ICU's collation data, ~230 ms of a
- * page's main thread while a room of 8 forms on two cores (a CPU profile of the mesh bench).
+ * code-point order. Not localeCompare: the page's first collation loads ICU's collation
+ * data, ~230 ms of a page's main thread while a room of 8 forms on two cores (a CPU profile
+ * of the mesh bench).
  */
 export function byName(a: Pick<MemberView, 'id' | 'name'>, b: Pick<MemberView, 'id' | 'name'>): number {
   const x = sortKey(a.name);
