@@ -131,12 +131,16 @@ export async function runMessagingParts(
     const p50 = (r: MessagingResult[]) => summarize(r.flatMap((x) => (x.latency ? [x.latency.summary.p50] : []))).p50;
     const appP50 = p50(appRounds);
     const bareP50 = p50(bareRounds);
-    const perRound = (r: MessagingResult[]) => r.map((x) => fmt(x.latency?.summary.p50, '')).join(', ');
+    const roundP50s = (r: MessagingResult[]) => r.map((x) => x.latency?.summary.p50 ?? Number.NaN);
+    const perRound = (r: MessagingResult[]) =>
+      roundP50s(r)
+        .map((p) => fmt(p, ''))
+        .join(', ');
     latency = {
       part: 'latency',
-      data: { app: { ...a }, bare: { ...b }, roundP50s: { app: perRound(appRounds), bare: perRound(bareRounds) } },
+      data: { app: { ...a }, bare: { ...b }, roundP50s: { app: roundP50s(appRounds), bare: roundP50s(bareRounds) } },
       notes: [
-        `latency: ${rounds} round(s) of ${options.latency} lines 10 ms apart per flavor, alternating; p50 is the median of the rounds' p50s (app ${perRound(appRounds)} ms; bare ${perRound(bareRounds)} ms), p99 over all lines.`,
+        `latency: ${rounds} round(s) of ${options.latency} lines 10 ms apart per flavor, alternating; p50 is the median of the rounds' p50s (nearest rank: the lower middle one of an even count; app ${perRound(appRounds)} ms; bare ${perRound(bareRounds)} ms), p99 over all lines.`,
       ],
       rows: [
         row('latency', `p50, median of ${rounds} rounds (${a.received}/${a.sent} msgs)`, {
