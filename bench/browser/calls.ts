@@ -226,7 +226,7 @@ export async function measureCallOnce(
   n: number,
   cpuWindowMs: number | null,
 ): Promise<CallRun> {
-  const pool = createBrowserPool(env.netns, { args: fakeMediaArgs });
+  const pool = createBrowserPool(env.netns, { args: fakeMediaArgs, rtcTrace: false });
   try {
     const users = await openUsers(env, pool, flavor, n);
     const url = roomUrl(env, flavor, n);

@@ -49,7 +49,7 @@ export async function createBrowserBenchEnv(provided?: ProvidedParts): Promise<B
   const netns = provided?.netns ?? (await createNetns());
   let server: RoomServer | null = provided?.server ?? null;
   let bare: NetnsProcess | null = null;
-  const browsers = provided?.browsers ?? createBrowserPool(netns);
+  const browsers = provided?.browsers ?? createBrowserPool(netns, { rtcTrace: false });
   try {
     // No wire log (it writes every packet to disk); warnings only.
     server ??= await startServer({ netns, wireLogPath: '', logLevel: 'warn', env: { WIRE_LOG: '' } });

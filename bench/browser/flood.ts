@@ -107,7 +107,7 @@ export async function measureFloodOnce(
   scenario: FloodScenario,
   signalFloodMs: number,
 ): Promise<FloodRun> {
-  const browsers = createBrowserPool(env.netns);
+  const browsers = createBrowserPool(env.netns, { rtcTrace: false });
   try {
     const measured =
       scenario === 'chat' ? await chatRun(env, browsers) : await signalsRun(env, browsers, signalFloodMs);

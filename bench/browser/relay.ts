@@ -98,9 +98,9 @@ export async function measureRelay(messages: number): Promise<RelayLatency> {
     try {
       const args = [`--unsafely-treat-insecure-origin-as-secure=${server.url}`];
       const [home1, home2] = lab.homes;
-      const openPool = createBrowserPool(lab.publicNetns, { args });
-      const pool1 = createBrowserPool(home1.netns, { args });
-      const pool2 = createBrowserPool(home2.netns, { args });
+      const openPool = createBrowserPool(lab.publicNetns, { args, rtcTrace: false });
+      const pool1 = createBrowserPool(home1.netns, { args, rtcTrace: false });
+      const pool2 = createBrowserPool(home2.netns, { args, rtcTrace: false });
       pools.push(openPool, pool1, pool2);
       const key = randomBytes(16).toString('base64url');
       const url = `${server.url}/?roomId=${randomBytes(16).toString('base64url')}#k=${key}`;

@@ -159,6 +159,12 @@ export interface PoolOptions {
    * only its own contexts.
    */
   readonly host?: BrowserHost;
+  /**
+   * Whether each context carries the WebRTC trace (default true: a failing test's report
+   * needs it). Benchmarks turn it off: its console lines, captured through DevTools, cost a
+   * page tens of milliseconds while it forms its links, which users' pages do not pay.
+   */
+  readonly rtcTrace?: boolean;
 }
 
 /**
@@ -272,7 +278,7 @@ export function createBrowserPool(netns: Pick<BareNetns, 'name'>, poolOptions: P
         owner = await shared;
       }
       const context = await owner.browser.newContext();
-      await context.addInitScript(rtcTraceScript);
+      if (poolOptions.rtcTrace !== false) await context.addInitScript(rtcTraceScript);
       if (options.freezable === true) own.set(context, owner);
       const label = options.label ?? `context ${labelled.length}`;
       labelled.push({ label, context, owner });
