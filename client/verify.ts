@@ -12,14 +12,31 @@ export type Verification = 'verified' | 'unverified' | 'mismatch';
 
 const CONTEXT = 'roomlink/1 dtls-binding';
 
+const encoder = new TextEncoder();
+/**
+ * The room key, imported once: a page uses it three times per member (its link's proof made
+ * and checked, the keys it announced checked) and once for its own announcement; an import
+ * each time was part of every one of those on the main thread while a room formed.
+ */
+let imported: { key: string; made: Promise<CryptoKey> } | null = null;
+
+function importedKey(subtle: SubtleCrypto, key: string): Promise<CryptoKey> {
+  if (imported?.key !== key) {
+    const made = subtle.importKey('raw', encoder.encode(key), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    imported = { key, made };
+    // A failed import is not kept: the next proof tries again.
+    made.catch(() => {
+      if (imported?.made === made) imported = null;
+    });
+  }
+  return imported.made;
+}
+
 export async function hmac(key: string, text: string): Promise<string | null> {
   // crypto.subtle exists only in secure contexts (https, localhost): elsewhere, no proof.
   const subtle = globalThis.crypto?.subtle;
   if (!subtle) return null;
-  const encoder = new TextEncoder();
-  const cryptoKey = await subtle.importKey('raw', encoder.encode(key), { name: 'HMAC', hash: 'SHA-256' }, false, [
-    'sign',
-  ]);
+  const cryptoKey = await importedKey(subtle, key);
   const mac = new Uint8Array(await subtle.sign('HMAC', cryptoKey, encoder.encode(text)));
   return btoa(String.fromCharCode(...mac))
     .replace(/\+/g, '-')
