@@ -72,6 +72,15 @@ export async function readRecord(page: Page): Promise<PageRecord> {
   return page.evaluate(() => (globalThis as unknown as BenchWindow).__bench.record());
 }
 
+/**
+ * The page's record, or null when the page has no probe: its document never ran the bench
+ * script (a navigation that committed but whose script never loaded, under load). A run
+ * with such a page is incomplete, not a crash of the whole bench.
+ */
+export async function readRecordIfAny(page: Page): Promise<PageRecord | null> {
+  return page.evaluate(() => (globalThis as unknown as Partial<BenchWindow>).__bench?.record() ?? null);
+}
+
 export async function pageNow(page: Page): Promise<number> {
   return page.evaluate(() => (globalThis as unknown as BenchWindow).__bench.now());
 }
