@@ -9,7 +9,7 @@ import { summarize } from '../stats.ts';
 export type MeshSteps = Record<string, number>;
 
 /** In the order they happen; the per-member ones take the page's last member. */
-const PAGE_STEPS = ['boot', 'socket-connected', 'join-ack', 'main', 'ready', 'key-ready'] as const;
+const PAGE_STEPS = ['boot', 'socket-connected', 'join-ack', 'main', 'ready', 'key-ready', 'clock-warm'] as const;
 const MEMBER_STEPS = ['channel-open', 'hello-checked', 'features-opened', 'line-shown'] as const;
 
 interface PageTiming {
