@@ -10,7 +10,10 @@ export interface IdleScheduler {
 
 const browser = (): IdleScheduler | null =>
   typeof requestIdleCallback === 'function'
-    ? { requestIdleCallback: (callback, options) => requestIdleCallback(callback, options), now: () => performance.now() }
+    ? {
+        requestIdleCallback: (callback, options) => requestIdleCallback(callback, options),
+        now: () => performance.now(),
+      }
     : null;
 
 export interface IdleOptions {
