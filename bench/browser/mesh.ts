@@ -39,8 +39,12 @@ export async function measureMeshOnce(env: BrowserBenchEnv, flavor: Flavor, n: n
     const read = await Promise.all(users.map((user) => readRecordIfAny(user.page)));
     const records = read.filter((r) => r !== null);
     const missing = read.length - records.length;
-    if (missing > 0)
-      console.log(`  mesh N=${n} ${flavor}: ${missing} page(s) never ran the bench script; run incomplete`);
+    if (missing > 0) {
+      const where = users.filter((_, i) => read[i] === null).map((user) => user.page.url());
+      console.log(
+        `  mesh N=${n} ${flavor}: ${missing} page(s) never ran the bench script (${where.join(', ')}); run incomplete`,
+      );
+    }
     const start = Math.max(...records.map((r) => r.timeOrigin));
     let deliveries = 0;
     for (const record of records) {

@@ -98,15 +98,26 @@ export async function clockOffset(page: Page): Promise<number> {
 
 /** Waits (polling in the page) until the page has heard a mesh: message from every other member. */
 export async function waitMeshDone(page: Page, timeoutMs: number): Promise<boolean> {
-  return page
-    .waitForFunction(() => (globalThis as unknown as BenchWindow).__bench?.record().meshDoneAt !== null, undefined, {
-      polling: 50,
-      timeout: timeoutMs,
-    })
-    .then(
-      () => true,
-      () => false,
-    );
+  return (
+    page
+      // The probe must be there: without it (a document whose init script has not run yet)
+      // `undefined !== null` passed at once, and the run read no record.
+      .waitForFunction(
+        () => {
+          const bench = (globalThis as unknown as Partial<BenchWindow>).__bench;
+          return bench !== undefined && bench.record().meshDoneAt !== null;
+        },
+        undefined,
+        {
+          polling: 50,
+          timeout: timeoutMs,
+        },
+      )
+      .then(
+        () => true,
+        () => false,
+      )
+  );
 }
 
 /** Waits until the page has received `count` texts with this prefix, or nothing new for stallMs. */
