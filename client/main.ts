@@ -67,14 +67,6 @@ const SWEEP_AFTER_MS = 30_000;
  */
 const WARM_CLOCK_WITHIN_MS = 30_000;
 /**
- * ...in an idle period at least this long: making the formatter takes 30–40 ms of an idle
- * page's main thread, ~300–475 ms of a saturated one's (the profiles above), and such a
- * page's few-millisecond idle moments mid-join had it run there all the same. Not longer:
- * an idle page in a room of 8 runs a link timer every ~30 ms, and the browser ends an
- * idle period at the next timer.
- */
-const WARM_CLOCK_IDLE_MS = 15;
-/**
  * A page whose links never settle (alone in a room, a stuck link) starts waiting for its idle
  * moment this long after it started.
  */
@@ -202,7 +194,7 @@ function warmClock(): void {
 function warmClockOnceSettled(list: readonly MemberView[]): void {
   if (clockWarming || list.length === 0 || list.some((member) => member.state === 'connecting')) return;
   clockWarming = true;
-  whenIdle(warmClock, WARM_CLOCK_WITHIN_MS, { minIdleMs: WARM_CLOCK_IDLE_MS });
+  whenIdle(warmClock, WARM_CLOCK_WITHIN_MS);
 }
 const lines = createLinesView();
 const historyView = createHistoryView();
@@ -510,7 +502,7 @@ setTimeout(() => void sweepStaleFiles().catch(() => {}), SWEEP_AFTER_MS);
 // Everything the server's events reach exists now: hear them (and what came already).
 signaling?.attach(signalingHandlers, () => name);
 mark('ready');
-setTimeout(() => whenIdle(warmClock, WARM_CLOCK_WITHIN_MS, { minIdleMs: WARM_CLOCK_IDLE_MS }), WARM_CLOCK_AFTER_MS);
+setTimeout(() => whenIdle(warmClock, WARM_CLOCK_WITHIN_MS), WARM_CLOCK_AFTER_MS);
 window.addEventListener('pagehide', () => {
   for (const member of mesh.all()) member.send({ t: 'bye' });
   signaling?.close();
