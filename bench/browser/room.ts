@@ -73,9 +73,8 @@ export async function readRecord(page: Page): Promise<PageRecord> {
 }
 
 /**
- * The page's record, or null when the page has no probe: its document never ran the bench
- * script (a navigation that committed but whose script never loaded, under load). A run
- * with such a page is incomplete, not a crash of the whole bench.
+ * The page's record, or null when the page has no probe (its document never ran the bench's
+ * init script). A run with such a page is incomplete, not a crash of the whole bench.
  */
 export async function readRecordIfAny(page: Page): Promise<PageRecord | null> {
   return page.evaluate(() => (globalThis as unknown as Partial<BenchWindow>).__bench?.record() ?? null);
