@@ -8,9 +8,9 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from '@playwright/test';
-import { type BrowserPool, createBrowserPool, fakeMediaArgs } from '../../e2e/support/browser.ts';
+import { type BrowserPool, fakeMediaArgs } from '../../e2e/support/browser.ts';
 import type { CallsPageApi, CallsRecord } from '../pages/calls-types.ts';
-import type { BrowserBenchEnv } from './env.ts';
+import { type BrowserBenchEnv, createBenchPool } from './env.ts';
 import type { Flavor } from './room.ts';
 
 const SETUP_TIMEOUT_MS = 90_000;
@@ -226,7 +226,7 @@ export async function measureCallOnce(
   n: number,
   cpuWindowMs: number | null,
 ): Promise<CallRun> {
-  const pool = createBrowserPool(env.netns, { args: fakeMediaArgs, rtcTrace: false });
+  const pool = createBenchPool(env.netns, fakeMediaArgs);
   try {
     const users = await openUsers(env, pool, flavor, n);
     const url = roomUrl(env, flavor, n);

@@ -10,7 +10,20 @@ import { type RoomServer, startServer } from '../../e2e/support/server.ts';
 import { type BuiltPages, buildPages } from './pages.ts';
 
 const BARE_PORT = 3001;
+
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * A pool of the e2e tests' Chromium for a bench's pages (app and bare alike), without the
+ * WebRTC trace those tests add for their failure reports: its console lines, captured
+ * through DevTools, cost a page forming seven links ~90 ms of main thread.
+ */
+export function createBenchPool(
+  netns: Parameters<typeof createBrowserPool>[0],
+  args: readonly string[] = [],
+): BrowserPool {
+  return createBrowserPool(netns, { args, rtcTrace: false });
+}
 
 export interface BrowserBenchEnv {
   readonly appUrl: string;
@@ -49,7 +62,7 @@ export async function createBrowserBenchEnv(provided?: ProvidedParts): Promise<B
   const netns = provided?.netns ?? (await createNetns());
   let server: RoomServer | null = provided?.server ?? null;
   let bare: NetnsProcess | null = null;
-  const browsers = provided?.browsers ?? createBrowserPool(netns, { rtcTrace: false });
+  const browsers = provided?.browsers ?? createBenchPool(netns);
   try {
     // No wire log (it writes every packet to disk); warnings only.
     server ??= await startServer({ netns, wireLogPath: '', logLevel: 'warn', env: { WIRE_LOG: '' } });

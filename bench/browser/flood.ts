@@ -12,12 +12,12 @@
 // late a 20 ms timer ran, from just before the flood. Each run is a fresh room in a fresh
 // browser.
 import { expect } from '@playwright/test';
-import { type BrowserPool, createBrowserPool } from '../../e2e/support/browser.ts';
+import type { BrowserPool } from '../../e2e/support/browser.ts';
 import { floodChatWhileCarolSpeaks, openRoomWithMallory } from '../../e2e/support/chat-flood.ts';
 import { resetVictim, type VictimReport, victimReport } from '../../e2e/support/hostile-member.ts';
 import { floodSignals, openSignalFloodRoom } from '../../e2e/support/signal-flood.ts';
 import { sendMessage } from '../../e2e/support/users.ts';
-import type { BrowserBenchEnv } from './env.ts';
+import { type BrowserBenchEnv, createBenchPool } from './env.ts';
 
 export type FloodScenario = 'chat' | 'signals';
 
@@ -107,7 +107,7 @@ export async function measureFloodOnce(
   scenario: FloodScenario,
   signalFloodMs: number,
 ): Promise<FloodRun> {
-  const browsers = createBrowserPool(env.netns, { rtcTrace: false });
+  const browsers = createBenchPool(env.netns);
   try {
     const measured =
       scenario === 'chat' ? await chatRun(env, browsers) : await signalsRun(env, browsers, signalFloodMs);

@@ -6,10 +6,11 @@
 // (performance.timeOrigin + now(), the same clock for every page on one machine).
 import { randomBytes } from 'node:crypto';
 import type { BrowserContext, Page } from '@playwright/test';
-import { type BrowserPool, createBrowserPool } from '../../e2e/support/browser.ts';
+import type { BrowserPool } from '../../e2e/support/browser.ts';
 import { privatePeerRanges, startCoturn } from '../../e2e/support/coturn.ts';
 import { createNatLab } from '../../e2e/support/natlab.ts';
 import { startServer } from '../../e2e/support/server.ts';
+import { createBenchPool } from './env.ts';
 
 const TIMEOUT_MS = 120_000;
 /** Between two lines: well under the relay's 50 a second per pair, so nothing queues. */
@@ -98,9 +99,9 @@ export async function measureRelay(messages: number): Promise<RelayLatency> {
     try {
       const args = [`--unsafely-treat-insecure-origin-as-secure=${server.url}`];
       const [home1, home2] = lab.homes;
-      const openPool = createBrowserPool(lab.publicNetns, { args, rtcTrace: false });
-      const pool1 = createBrowserPool(home1.netns, { args, rtcTrace: false });
-      const pool2 = createBrowserPool(home2.netns, { args, rtcTrace: false });
+      const openPool = createBenchPool(lab.publicNetns, args);
+      const pool1 = createBenchPool(home1.netns, args);
+      const pool2 = createBenchPool(home2.netns, args);
       pools.push(openPool, pool1, pool2);
       const key = randomBytes(16).toString('base64url');
       const url = `${server.url}/?roomId=${randomBytes(16).toString('base64url')}#k=${key}`;

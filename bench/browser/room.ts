@@ -69,7 +69,9 @@ export async function navigateAll(users: readonly BenchUser[], url: string): Pro
 }
 
 export async function readRecord(page: Page): Promise<PageRecord> {
-  return page.evaluate(() => (globalThis as unknown as BenchWindow).__bench.record());
+  const record = await readRecordIfAny(page);
+  if (record === null) throw new Error(`${page.url()}: the page has no bench probe (its init script never ran)`);
+  return record;
 }
 
 /**
