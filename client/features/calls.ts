@@ -105,6 +105,11 @@ export function createCalls({
   let devices: DeviceChoice[] = [];
   /** A click is being served (a permission prompt may be open): further clicks wait. */
   let busy = false;
+  /**
+   * Join was clicked and our camera and microphone are opening. We are in the call already
+   * (see join): the members in it send to us meanwhile, and we show and hear them.
+   */
+  let joining = false;
 
   /** The member's slot, started over when its link (hence its connection) was replaced. */
   function slotOf(member: MemberHandle): CallPeerState {
@@ -313,7 +318,8 @@ export function createCalls({
     supported: () => mediaDevices() !== null,
     self: () => self,
     busy: () => busy,
-    preview: () => (self.inCall ? media.stream : null),
+    /** Our own camera's stream, once it is open. */
+    preview: () => (self.inCall && !joining ? media.stream : null),
     /** Members in the call, with what to show for each. */
     participants(): CallParticipant[] {
       const out: CallParticipant[] = [];
@@ -339,12 +345,26 @@ export function createCalls({
           note = `${maxVideoSenders} cameras are already on, so you joined with audio only: in a mesh each camera is uploaded once per member. You can turn yours on when someone turns theirs off.`;
         }
         mark('call-join');
-        const opened = await media.open(withVideo);
-        if (!opened.ok) return problem(opened.problem);
+        // In the call at once, as muted and camera off, while our media opens: the members in
+        // it start sending to us now instead of after the camera is up (opening it took 1.4–
+        // 5 s on a busy machine in the calls bench, and a member's first frame to us about
+        // as long again after that). Our own tracks follow once open.
+        joining = true;
+        setSelf({ inCall: true, audio: false, video: false, screen: false });
+        mark('call-state-sent');
+        prepareAllWhenCallOn();
+        const opened = await media.open(withVideo).finally(() => {
+          joining = false;
+        });
+        // Hung up while the camera opened: nothing may stay open.
+        if (!self.inCall) return media.closeAll();
+        if (!opened.ok) {
+          setSelf({ ...NOT_IN_CALL });
+          return problem(opened.problem);
+        }
         mark('call-media-open');
         notify(note);
         setSelf({ inCall: true, audio: media.mic !== null, video: media.camera !== null, screen: false });
-        mark('call-state-sent');
         // Before our tracks go: where we are a link's first offerer they take these m-lines.
         prepareAllWhenCallOn();
         sendToAll();

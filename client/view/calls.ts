@@ -41,6 +41,7 @@ export interface CallsModel {
   busy: boolean;
   self: CallState;
   selfName: string;
+  /** Our own camera (null until it is open): the mirrored tile. */
   preview: MediaStream | null;
   participants: readonly CallParticipant[];
   /** Microphones and cameras to pick from, and the deviceIds in use. */
@@ -292,9 +293,13 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
 
       const wanted = new Set<string>();
       const order: HTMLElement[] = [];
+      // Our tile once our camera is open; the members' from the click on (we are in the
+      // call while our media opens: features/calls.ts, join).
       if (self.inCall && model.preview) {
         wanted.add('self');
         order.push(show('self', true, `${model.selfName} (you)`, self, model.preview, false).root);
+      }
+      if (self.inCall) {
         for (const p of model.participants) {
           wanted.add(p.id);
           const tile = show(p.id, false, p.name, p.state, p.stream, model.relayed(p.id));
@@ -313,8 +318,13 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
         tile.root.remove();
         tiles.delete(id);
       }
-      // Only new tiles are inserted: taking a playing <video> out of the page pauses it.
-      for (const root of order) if (root.parentElement !== grid) grid.append(root);
+      // Only new tiles are inserted: taking a playing <video> out of the page pauses it. Ours
+      // comes first, also when it comes after the members' (our camera opened later).
+      for (const root of order) {
+        if (root.parentElement === grid) continue;
+        if (root === tiles.get('self')?.root) grid.prepend(root);
+        else grid.append(root);
+      }
       grid.hidden = order.length === 0;
       if (tiles.size > 0) speakingTimer ??= setInterval(() => void pollSpeaking(), SPEAKING_POLL_MS);
       else if (speakingTimer !== undefined) {

@@ -482,7 +482,51 @@ test('a refused camera shows its message and leaves us out of the call', async (
   await calls.join(true);
   assert.equal(calls.self().inCall, false);
   assert.match(notes.at(-1) ?? '', /not allowed/);
-  assert.equal(lastState(peers[0] as FakeMember), undefined);
+  // While the camera opened we were in the call, muted and without a camera; then out of it.
+  const states = (peers[0] as FakeMember).wire.filter((m) => m.t === 'call:state');
+  assert.deepEqual(states, [stateOf(true, { audio: false, video: false }), stateOf(false)]);
+});
+
+test('while our camera opens we are in the call, muted and camera off, and hear and see the members in it', async () => {
+  let open: (() => void) | null = null;
+  const opened = fakeDevices();
+  const devices = navigator.mediaDevices as unknown as { getUserMedia(c: unknown): Promise<unknown> };
+  const getUserMedia = devices.getUserMedia.bind(devices);
+  devices.getUserMedia = (constraints) =>
+    new Promise((resolve) => {
+      open = () => resolve(getUserMedia(constraints));
+    });
+  const { calls, peers } = harness(1);
+  const peer = peers[0] as FakeMember;
+  calls.feature.receive(peer, stateOf(true) as never);
+  const joined = calls.join(true);
+  assert.deepEqual(lastState(peer), stateOf(true, { audio: false, video: false }), 'in the call before the camera');
+  assert.equal(calls.preview(), null, 'no own tile before our camera is open');
+  assert.deepEqual(
+    calls.participants().map((p) => p.id),
+    [peer.id],
+  );
+  (open as (() => void) | null)?.();
+  await joined;
+  assert.deepEqual(lastState(peer), stateOf(true), 'then with our microphone and camera');
+  assert.notEqual(calls.preview(), null);
+  assert.equal(opened.length, 1);
+  // Hung up while the camera opened: nothing stays open, and we stay out.
+  calls.leave();
+  const again = calls.join(true);
+  calls.leave();
+  (open as (() => void) | null)?.();
+  await again;
+  assert.equal(calls.self().inCall, false);
+  assert.deepEqual(lastState(peer), stateOf(false));
+  assert.equal(opened.length, 2);
+  assert.ok(
+    opened
+      .at(-1)
+      ?.getTracks()
+      .every((t) => t.stopped),
+    'the late media is closed',
+  );
 });
 
 test('above the video-sender bound a joiner gets audio only and is told why', async () => {
