@@ -284,9 +284,11 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
       status.dataset.count = String(names.length + (self.inCall ? 1 : 0));
       status.dataset.inCall = String(self.inCall);
       status.textContent = self.inCall
-        ? names.length === 0
-          ? 'You are in the call. Nobody else yet.'
-          : `In the call with ${names.join(', ')}.`
+        ? !model.preview && model.busy
+          ? 'Joining: opening your camera and microphone…'
+          : names.length === 0
+            ? 'You are in the call. Nobody else yet.'
+            : `In the call with ${names.join(', ')}.`
         : names.length === 0
           ? 'No call running.'
           : `In the call: ${names.join(', ')}. Join with one click.`;
