@@ -15,7 +15,10 @@ export interface MeshRun {
   deliveries: number;
   /** CPU the whole machine spent from navigation to the last delivery (machineBusyMs). */
   cpuMs: number;
-  /** roomlink's pages only: where the time went (median over the pages, ms from navigation). */
+  /**
+   * Where the time went (median over the pages, ms from navigation): roomlink's steps, and
+   * the bare page's for the steps it shares (boot, socket, join, channels, first lines).
+   */
   steps?: MeshSteps;
 }
 
@@ -53,7 +56,6 @@ export async function measureMeshOnce(env: BrowserBenchEnv, flavor: Flavor, n: n
     const done = records.map((r) => r.meshDoneAt);
     const complete = missing === 0 && done.every((at): at is number => at !== null);
     const ms = complete ? Math.max(...done) - start : Number.NaN;
-    if (flavor === 'bare') return { ms, deliveries, cpuMs };
     return { ms, deliveries, cpuMs, steps: await readMeshSteps(users.map((user) => user.page)) };
   } finally {
     await closeUsers(users);

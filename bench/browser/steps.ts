@@ -1,5 +1,6 @@
-// Where the time to the first message goes, in roomlink's pages: the page's own marks
-// (client/timeline.ts) and its navigation timing, read after a mesh run. Each step is the
+// Where the time to the first message goes, in roomlink's pages and the bare page's: the
+// page's own marks (client/timeline.ts; the bare page makes the same ones for the steps it
+// shares) and its navigation timing, read after a mesh run. Each step is the
 // median over the room's pages of that page's time for it, from its own navigation start;
 // per-member steps count when the page had done them with its last member.
 import type { Page } from '@playwright/test';

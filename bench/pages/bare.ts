@@ -2,7 +2,10 @@
 // (bench/browser/bare-server.ts), and with every other member opens an RTCPeerConnection
 // with one negotiated data channel: the newcomer offers, the other answers, candidates
 // trickle. No perfect negotiation, no verification, no acks, no DOM: the floor under
-// roomlink's figures. Same recording as the probe (shared.ts).
+// roomlink's figures. Same recording as the probe (shared.ts), and the same timeline marks
+// as roomlink's page where the two do the same step (client/timeline.ts: boot,
+// socket-connected, join-ack, channel-open and line-shown per member), so the mesh bench
+// prints where each spends its time side by side.
 import { io } from 'socket.io-client';
 import { type BulkApi, createBulk } from './files.ts';
 import { type BenchPageApi, burst, createRecorder, now, sendPaced } from './shared.ts';
@@ -24,6 +27,13 @@ declare global {
   }
 }
 
+/** A step on the page's timeline, named as roomlink's page names it (first time only). */
+function mark(step: string, peerId?: string): void {
+  const name = peerId === undefined ? `roomlink:${step}` : `roomlink:${step}:${peerId}`;
+  if (performance.getEntriesByName(name, 'mark').length === 0) performance.mark(name);
+}
+
+mark('boot');
 const params = new URLSearchParams(location.search);
 const room = params.get('room') ?? 'bare';
 const recorder = createRecorder(Number(params.get('n') ?? '2') - 1);
@@ -65,12 +75,15 @@ function link(peerId: string): RTCPeerConnection {
   };
   const channel = pc.createDataChannel('chat', { negotiated: true, id: 0 });
   channel.onopen = () => {
+    mark('channel-open', peerId);
     channels.set(peerId, channel);
     channel.send(`mesh:${selfId ?? ''}`);
   };
   channel.onclose = () => markGone(peerId);
   channel.onmessage = (event: MessageEvent<string>) => {
-    if (!bareHooks.message(peerId, event.data)) recorder.add(peerId, event.data, now());
+    if (bareHooks.message(peerId, event.data)) return;
+    recorder.add(peerId, event.data, now());
+    mark('line-shown', peerId);
   };
   bareHooks.created(peerId, pc);
   return pc;
@@ -105,8 +118,10 @@ socket.on('signal', ({ from, data }) => {
 });
 
 socket.on('connect', () => {
+  mark('socket-connected');
   selfId = socket.id ?? null;
   socket.emit('join', room, (peers) => {
+    mark('join-ack');
     for (const peerId of peers) void offer(peerId, link(peerId));
   });
 });
