@@ -7,6 +7,9 @@
 // socket-connected, join-ack, channel-open and line-shown per member), so the mesh bench
 // prints where each spends its time side by side.
 import { io } from 'socket.io-client';
+// roomlink's own marker: the same names, each marked the first time only (a set lookup, so
+// the mark on every message received keeps the baseline as light as it was).
+import { mark } from '../../client/timeline.ts';
 import { type BulkApi, createBulk } from './files.ts';
 import { type BenchPageApi, burst, createRecorder, now, sendPaced } from './shared.ts';
 
@@ -25,19 +28,6 @@ declare global {
     __bench: BenchPageApi;
     __benchFiles: BulkApi;
   }
-}
-
-/**
- * A step on the page's timeline, named as roomlink's page names it (first time only). A set,
- * not a search of the timeline, says what is marked: this runs on every message received,
- * and the baseline must stay as light as it was.
- */
-const marked = new Set<string>();
-function mark(step: string, peerId?: string): void {
-  const name = peerId === undefined ? `roomlink:${step}` : `roomlink:${step}:${peerId}`;
-  if (marked.has(name)) return;
-  marked.add(name);
-  performance.mark(name);
 }
 
 mark('boot');
