@@ -347,8 +347,10 @@ export function createCalls({
         mark('call-join');
         // In the call at once, as muted and camera off, while our media opens: the members in
         // it start sending to us now instead of after the camera is up (opening it took 1.4–
-        // 5 s on a busy machine in the calls bench, and a member's first frame to us about
-        // as long again after that). Our own tracks follow once open.
+        // 5.9 s on a busy machine in the calls bench, and a member's first frame to us about
+        // as long again after that). Our own tracks follow once open. Where we are a link's
+        // first offerer, its m-lines go now, for our tracks to take; a link that opens
+        // meanwhile gets them when it opens (prepareWhenCallOn).
         joining = true;
         setSelf({ inCall: true, audio: false, video: false, screen: false });
         mark('call-state-sent');
@@ -365,8 +367,6 @@ export function createCalls({
         mark('call-media-open');
         notify(note);
         setSelf({ inCall: true, audio: media.mic !== null, video: media.camera !== null, screen: false });
-        // Before our tracks go: where we are a link's first offerer they take these m-lines.
-        prepareAllWhenCallOn();
         sendToAll();
         await refreshDevices();
       });
