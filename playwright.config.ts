@@ -23,4 +23,13 @@ export default defineConfig({
     actionTimeout: 15_000,
     navigationTimeout: 30_000,
   },
+  // Tests tagged @alone run after all the others, with the machine to themselves: the room
+  // of eight takes 23 s alone and 65-90 s beside another test's browsers on two cores (it
+  // went over its timeout in a CI run that way). It checks delivery, not speed; the bench
+  // measures speed. If a test of the first project fails, the @alone ones are skipped
+  // (Playwright's rule for dependencies), and the run has failed already.
+  projects: [
+    { name: 'shared', grepInvert: /@alone/ },
+    { name: 'alone', grep: /@alone/, dependencies: ['shared'] },
+  ],
 });
