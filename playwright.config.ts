@@ -27,7 +27,8 @@ export default defineConfig({
   // of eight takes 23 s alone and 65-90 s beside another test's browsers on two cores (it
   // went over its timeout in a CI run that way). It checks delivery, not speed; the bench
   // measures speed. If a test of the first project fails, the @alone ones are skipped
-  // (Playwright's rule for dependencies), and the run has failed already.
+  // (Playwright's rule for dependencies), and the run has failed already. To run one file of
+  // the room of eight without the rest: `npx playwright test e2e/mesh.spec.ts --no-deps`.
   projects: [
     { name: 'shared', grepInvert: /@alone/ },
     { name: 'alone', grep: /@alone/, dependencies: ['shared'] },

@@ -17,6 +17,34 @@ const launchTimeoutMs = 30_000;
 /** How long a polite browser.close() may take before the process tree is killed. */
 const closeTimeoutMs = 10_000;
 
+/**
+ * Chromium keeps only the last --disable-features it is given, and Playwright passes its own
+ * list before ours: this one list replaces Playwright's, so it carries the entries of
+ * Playwright's that matter here as well as ours.
+ */
+const disabledFeatures: readonly string[] = [
+  // Plain host candidates instead of mDNS .local names, which resolve slowly.
+  'WebRtcHideLocalIpsWithMdns',
+  // Chromium 156 loads two WebUI pages for the address bar's popup
+  // (chrome://omnibox-popup.top-chrome) in every context's window, headless too, and they
+  // keep running: four idle about:blank contexts used 6.2-6.6 CPU-s per 10 s on this
+  // two-core machine with them, 0.5 without (9 renderer processes, 5). Every test and
+  // benchmark page paid for them.
+  'WebUIOmniboxPopup',
+  'WebUIOmniboxAimPopup',
+  // Playwright's: no requests to Google's services at start, no Cast discovery on the
+  // network, no HTTPS upgrade of our plain-http test servers, no paint holding.
+  'OptimizationHints',
+  'NetworkTimeServiceQuerying',
+  'AimEnabled',
+  'PreconnectToSearch',
+  'MediaRouter',
+  'HttpsUpgrades',
+  'HttpsFirstBalancedModeAutoEnable',
+  'PaintHolding',
+  'DestroyProfileOnBrowserClose',
+];
+
 export const chromiumArgs: readonly string[] = [
   '--no-sandbox',
   '--disable-gpu',
@@ -27,8 +55,7 @@ export const chromiumArgs: readonly string[] = [
   '--disable-sync',
   '--disable-default-apps',
   '--disable-domain-reliability',
-  // Plain host candidates instead of mDNS .local names, which resolve slowly.
-  '--disable-features=WebRtcHideLocalIpsWithMdns',
+  `--disable-features=${disabledFeatures.join(',')}`,
 ];
 
 /**
