@@ -204,6 +204,10 @@ async function main(): Promise<void> {
         // Redis timeouts and heartbeats (the suite used 130 CPU-s in 144 s at two at a
         // time, 107 s at four), and each starts its own servers on free ports.
         '--test-concurrency=4',
+        // A test that hangs fails with its name after this long instead of holding the run:
+        // the slowest takes ~25 s, and hostile-load.test.ts once ran 9 min without ending (at
+        // six files at a time; not seen again in 9 runs alone or beside CPU hogs).
+        '--test-timeout=120000',
         '--test-reporter=spec',
         '--test-reporter-destination=stdout',
         '--test-reporter=tap',
