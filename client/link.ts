@@ -15,11 +15,6 @@ const HEARTBEAT_INTERVAL_MS = 1_000;
 /** Silence after which a peer counts as gone: 3 missed pings, inside the 5 s target. */
 const HEARTBEAT_TIMEOUT_MS = 3_500;
 const HEARTBEAT_CHECK_MS = 250;
-/**
- * Pings are answered at the heartbeat's rate at most: liveness comes from hearing anything
- * at all, so an answer more is worth nothing, and a flood of pings must not make us send.
- */
-const PONG_MIN_INTERVAL_MS = HEARTBEAT_INTERVAL_MS / 2;
 /** 'disconnected' often heals by itself within a second or two; after this, restart ICE. */
 const DISCONNECTED_GRACE_MS = 2_000;
 /** A link that never connected is called unreachable after this long (and keeps retrying). */
@@ -152,7 +147,6 @@ export const createLink: LinkFactory = (options) => {
     },
   });
   let pingCounter = 0;
-  let lastPong = Number.NEGATIVE_INFINITY;
   let lastIceError: string | null = null;
   /** Set when a description could not be applied; cleared once the channel opens. */
   let negotiationFailure: UnreachableReason | null = null;
@@ -288,11 +282,8 @@ export const createLink: LinkFactory = (options) => {
     }
     const message = parseChannelMessage(data);
     if (message === null) return; // hostile or from a newer version: dropped unread
-    if (message.t === 'ping' && heardAt - lastPong >= PONG_MIN_INTERVAL_MS) {
-      lastPong = heardAt;
-      send({ t: 'pong', n: message.n });
-    }
-    // Pings and pongs go on too: every message counts against the member's budget.
+    // Pings go on too: every message counts against the member's budget. They are not
+    // answered (the other side hears ours), so a flood of them never makes us send.
     events.message(message, (data as string).length);
   });
 

@@ -293,8 +293,7 @@ export function createMember(options: MemberOptions): Member {
         options.gone('ERR_BYE');
         return;
       case 'ping':
-      case 'pong':
-        return; // the link answers these itself
+        return; // heard by the link (liveness); nothing to answer
       default:
         router.dispatch(handle, message);
     }

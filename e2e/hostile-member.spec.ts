@@ -142,7 +142,7 @@ test('an impossible timestamp is refused, and bidi overrides stay inside their l
     },
   );
   console.log(`ping flood: ${result.sent} pings; victim's longest task ${Math.max(0, ...report.longTasks)} ms`);
-  // Two answers a second at most (one per half heartbeat), plus the one in flight.
-  expect(pongs).toBeLessThanOrEqual(Math.ceil((result.ms / 1000) * 2) + 2);
+  // Pings are never answered: a flood of them makes the victim send nothing back.
+  expect(pongs).toBe(0);
   await everyoneHearsEveryone([alice, carol], 'after the ping flood');
 });

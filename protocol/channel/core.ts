@@ -28,9 +28,12 @@ export const coreSchemas = [
     proof: z.optional(z.string().check(z.maxLength(PROOF_MAX_LENGTH))),
     key: z.optional(z.string().check(z.regex(SIGNING_KEY_PATTERN))),
   }),
-  /** Heartbeat. The other side answers ping with pong carrying the same n. */
+  /**
+   * Heartbeat, sent by each side once a second and not answered: hearing anything at all
+   * is what keeps a member alive, and each side hears the other's pings. (Answering them
+   * doubled an idle room's channel traffic for nothing.)
+   */
   z.strictObject({ t: z.literal('ping'), n: counter }),
-  z.strictObject({ t: z.literal('pong'), n: counter }),
   /** Clean goodbye: the sender is leaving the room. */
   z.strictObject({ t: z.literal('bye') }),
 ] as const;
@@ -39,12 +42,10 @@ export type CoreMessage = z.infer<(typeof coreSchemas)[number]>;
 export type HelloMessage = Extract<CoreMessage, { t: 'hello' }>;
 
 /**
- * A hello comes once per channel (and once more per replaced link); pings and pongs once a
- * second, but a tab that was frozen for a while gets a minute of them in one go.
+ * A hello comes once per channel (and once more per replaced link); pings once a second, but a tab that was frozen for a while gets a minute of them in one go.
  */
 export const coreRates = {
   hello: { perSecond: 0.5, burst: 5 },
   ping: { perSecond: 4, burst: 60 },
-  pong: { perSecond: 4, burst: 60 },
   bye: { perSecond: 0.5, burst: 2 },
 } as const satisfies Record<CoreMessage['t'], ChannelRate>;
