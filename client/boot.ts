@@ -1,5 +1,5 @@
-// The page's entry script (public/app.js, a deferred module: it runs as soon as the document
-// is parsed, before the browser's own work at the end of parsing). It starts joining the
+// The page's entry script (public/app.js, an async module: it runs as soon as it is loaded,
+// maybe before the document is parsed, so it touches no element). It starts joining the
 // room first — the socket, the join, our signing key — and only then evaluates the rest of
 // the client (main.js, a bundle of its own that index.html preloads). The rest waits for
 // the join to be on the wire: evaluating it takes the main thread for hundreds of
