@@ -4,7 +4,7 @@
 // so a mismatch means the link is being intercepted. The proof also covers the sender's
 // per-join signing key (identity.ts): whoever could swap that key could sign lines in the
 // sender's name.
-import { CHANNEL_PROTOCOL_VERSION } from '../protocol/index.ts';
+import { CHANNEL_PROTOCOL_VERSION } from '../protocol/limits.ts';
 import type { Identity } from './identity.ts';
 import type { Handshake } from './member.ts';
 

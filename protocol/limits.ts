@@ -12,6 +12,13 @@ export const PEER_ID_LENGTH = 12;
 export const ROOM_KEY_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
 export const ROOM_KEY_LENGTH = 22;
 
+/**
+ * The data-channel protocol's version, in every hello. Here rather than with the channel's
+ * schemas (channel/core.ts) so that the page's entry script, which makes hellos' proofs,
+ * imports a constant instead of every channel schema and zod with them.
+ */
+export const CHANNEL_PROTOCOL_VERSION = 2;
+
 export const NAME_MIN_LENGTH = 1;
 export const NAME_MAX_LENGTH = 32;
 

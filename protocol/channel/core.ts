@@ -7,8 +7,6 @@ import type { ChannelRate } from './rates.ts';
 export const CHAT_CHANNEL_ID = 0;
 export const CHAT_CHANNEL_LABEL = 'roomlink';
 
-export const CHANNEL_PROTOCOL_VERSION = 2;
-
 /** Room-key proofs are base64url HMAC-SHA256: 43 characters. */
 const PROOF_MAX_LENGTH = 128;
 /** Signing keys: a raw P-256 public key (65 bytes) in base64url is 87 characters. */
