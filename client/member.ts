@@ -182,6 +182,7 @@ export function createMember(options: MemberOptions): Member {
   let link = makeLink();
 
   function makeLink(): Link {
+    mark('link-made', id);
     const roles = rolesFor(options.selfId, id);
     const made: Link = options.links.createLink({
       ...roles,

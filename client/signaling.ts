@@ -210,7 +210,10 @@ export function createSignaling({ roomId, resume, keys, url, ...options }: Signa
   socket.on('server:shutdown', () => {
     shuttingDown = true;
   });
-  socket.on('peer:joined', (peer) => heard((to) => whenInRoom(() => to.onPeerJoined(peer))));
+  socket.on('peer:joined', (peer) => {
+    mark('peer-joined', peer.id);
+    heard((to) => whenInRoom(() => to.onPeerJoined(peer)));
+  });
   socket.on('peer:left', (peerLeft) => heard((to) => whenInRoom(() => to.onPeerLeft(peerLeft))));
   socket.on('peer:renamed', (peer) => heard((to) => whenInRoom(() => to.onPeerRenamed(peer))));
   socket.on('signal', (signal) => heard((to) => whenInRoom(() => to.onSignal(signal))));
