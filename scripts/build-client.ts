@@ -4,9 +4,10 @@
 // proof, the protocol's limits, the timeline: ~8 KB), which index.html preloads next to
 // app.js so that no serial fetch stands before the socket. The entry imports no schema: the
 // protocol's parsers and zod are main.js's alone, evaluated once the join is on the wire
-// (imported through the protocol's index, they made shared.js 40 KB). One shared chunk rather than two independent
-// bundles: those carried 30 modules twice (~35 KB minified, zod's schemas built twice, two
-// copies of module state such as the key cache). The workers are bundles of their own.
+// (imported through the protocol's index, they made shared.js 40 KB). One shared chunk
+// rather than two independent bundles: those carried 30 modules twice (~35 KB minified,
+// zod's schemas built twice, two copies of module state such as the key cache). The workers
+// are bundles of their own.
 // esbuild, because it does this in tens of milliseconds with no config.
 
 import { fileURLToPath } from 'node:url';

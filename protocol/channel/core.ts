@@ -40,7 +40,8 @@ export type CoreMessage = z.infer<(typeof coreSchemas)[number]>;
 export type HelloMessage = Extract<CoreMessage, { t: 'hello' }>;
 
 /**
- * A hello comes once per channel (and once more per replaced link); pings once a second, but a tab that was frozen for a while gets a minute of them in one go.
+ * A hello comes once per channel (and once more per replaced link); pings once a second,
+ * but a tab that was frozen for a while gets a minute of them in one go.
  */
 export const coreRates = {
   hello: { perSecond: 0.5, burst: 5 },
