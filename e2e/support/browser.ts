@@ -32,6 +32,10 @@ const disabledFeatures: readonly string[] = [
   // benchmark page paid for them.
   'WebUIOmniboxPopup',
   'WebUIOmniboxAimPopup',
+  // Autofill asks content-autofill.googleapis.com about every page with a form: two room
+  // pages made 42 DNS queries for it in a netlog (inside a test's namespace each one blocks
+  // a browser thread for 3-6 s until it times out). Nothing in a test may try to leave.
+  'AutofillServerCommunication',
   // Playwright's: no requests to Google's services at start, no Cast discovery on the
   // network, no HTTPS upgrade of our plain-http test servers, no paint holding.
   'OptimizationHints',
