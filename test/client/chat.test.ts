@@ -111,6 +111,7 @@ test('a duplicate is acknowledged again but shown once; acks travel together', a
     chat.feature.receive(peer, message);
     chat.feature.receive(peer, message);
     chat.feature.receive(peer, other);
+    mock.timers.tick(0); // the signature checks start in a task after the lines' own
     await chat.idle();
     assert.deepEqual(
       shown.map((l) => l.text),
@@ -155,6 +156,8 @@ test('on its author’s link a line shows at once; one whose signature does not 
       ['altered', 'original', 'original'],
       'the altered line, the unsigned copy, the original; the resend dropped',
     );
+    assert.deepEqual(transcript.recent(), [], 'checked in a task of its own, after the lines');
+    mock.timers.tick(0);
     await chat.idle();
     assert.deepEqual(
       transcript.recent().map((l) => [l.id, l.text]),
