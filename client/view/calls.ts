@@ -6,7 +6,7 @@ import { type EnergySample, energyOf, levelBetween } from '../calls/audio-level.
 import type { DeviceChoice } from '../calls/local-media.ts';
 import type { CallParticipant } from '../features/calls.ts';
 import { mark } from '../timeline.ts';
-import { byTestId, el, icon } from './dom.ts';
+import { byTestId, el, icon, setAttr, setData, setDisabled, setHidden, setText } from './dom.ts';
 
 /**
  * How often the speaking indicators read the receivers' audio energy (calls/audio-level.ts):
@@ -121,7 +121,7 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
   }
 
   function showDevices(select: HTMLSelectElement, choices: readonly DeviceChoice[], current: string | null): void {
-    select.hidden = choices.length < 2 || current === null;
+    setHidden(select, choices.length < 2 || current === null);
     const key = choices.map((c) => `${c.deviceId}\t${c.label}`).join('\n');
     if (select.dataset.devices !== key) {
       select.dataset.devices = key;
@@ -262,36 +262,40 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
   return {
     render(model) {
       const { self } = model;
-      buttons.joinAudio.hidden = buttons.joinVideo.hidden = self.inCall;
-      buttons.mute.hidden = buttons.camera.hidden = buttons.leave.hidden = !self.inCall;
-      buttons.screen.hidden = !self.inCall || !navigator.mediaDevices?.getDisplayMedia;
+      const screenUnsupported = !navigator.mediaDevices?.getDisplayMedia;
+      for (const button of [buttons.joinAudio, buttons.joinVideo]) setHidden(button, self.inCall);
+      for (const button of [buttons.mute, buttons.camera, buttons.leave]) setHidden(button, !self.inCall);
+      setHidden(buttons.screen, !self.inCall || screenUnsupported);
       // Next to the camera: only with a camera on, and not while a screen is shared already.
-      screenAlongside.hidden = buttons.screen.hidden || self.screen || !self.video;
-      screenAlongside.disabled = model.busy;
-      for (const button of Object.values(buttons)) button.disabled = !model.supported || model.busy;
-      buttons.leave.disabled = false;
-      buttons.mute.textContent = self.audio ? 'Mute' : 'Unmute';
-      buttons.mute.setAttribute('aria-pressed', String(!self.audio));
-      buttons.camera.textContent = self.video ? 'Camera off' : 'Camera on';
-      buttons.screen.textContent = self.screen ? 'Stop sharing' : 'Share screen';
+      setHidden(screenAlongside, buttons.screen.hidden === true || self.screen || !self.video);
+      setDisabled(screenAlongside, model.busy);
+      for (const button of Object.values(buttons)) setDisabled(button, !model.supported || model.busy);
+      setDisabled(buttons.leave, false);
+      setText(buttons.mute, self.audio ? 'Mute' : 'Unmute');
+      setAttr(buttons.mute, 'aria-pressed', String(!self.audio));
+      setText(buttons.camera, self.video ? 'Camera off' : 'Camera on');
+      setText(buttons.screen, self.screen ? 'Stop sharing' : 'Share screen');
       for (const kind of ['audio', 'video'] as const) {
         const choices = self.inCall ? model.devices.list.filter((d) => d.kind === kind) : [];
         showDevices(pickers[kind], choices, model.devices[kind]);
-        pickers[kind].disabled = model.busy;
+        setDisabled(pickers[kind], model.busy);
       }
 
       const names = model.participants.map((p) => p.name);
-      status.dataset.count = String(names.length + (self.inCall ? 1 : 0));
-      status.dataset.inCall = String(self.inCall);
-      status.textContent = self.inCall
-        ? !model.preview && model.busy
-          ? 'Joining: opening your camera and microphone…'
+      setData(status, 'count', String(names.length + (self.inCall ? 1 : 0)));
+      setData(status, 'inCall', String(self.inCall));
+      setText(
+        status,
+        self.inCall
+          ? !model.preview && model.busy
+            ? 'Joining: opening your camera and microphone…'
+            : names.length === 0
+              ? 'You are in the call. Nobody else yet.'
+              : `In the call with ${names.join(', ')}.`
           : names.length === 0
-            ? 'You are in the call. Nobody else yet.'
-            : `In the call with ${names.join(', ')}.`
-        : names.length === 0
-          ? 'No call running.'
-          : `In the call: ${names.join(', ')}. Join with one click.`;
+            ? 'No call running.'
+            : `In the call: ${names.join(', ')}. Join with one click.`,
+      );
 
       const wanted = new Set<string>();
       const order: HTMLElement[] = [];
@@ -327,7 +331,7 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
         if (root === tiles.get('self')?.root) grid.prepend(root);
         else grid.append(root);
       }
-      grid.hidden = order.length === 0;
+      setHidden(grid, order.length === 0);
       if (tiles.size > 0) speakingTimer ??= setInterval(() => void pollSpeaking(), SPEAKING_POLL_MS);
       else if (speakingTimer !== undefined) {
         clearInterval(speakingTimer);

@@ -44,3 +44,29 @@ export function icon(paths: readonly string[]): SVGSVGElement {
   }
   return svg;
 }
+
+// Writes for views redrawn whenever anything changes (the call bar is drawn on every change
+// to the room's members): each writes only a value that differs. A write of the same text
+// still replaces the text node, and the same attribute still counts as changed, so the
+// browser lays out and paints the element again — in a room of five forming, the call bar
+// was rewritten 13 times with nothing to show (a MutationObserver on the page).
+
+export function setText(node: Node, text: string): void {
+  if (node.textContent !== text) node.textContent = text;
+}
+
+export function setHidden(element: HTMLElement, hidden: boolean): void {
+  if (element.hidden !== hidden) element.hidden = hidden;
+}
+
+export function setDisabled(element: HTMLButtonElement | HTMLSelectElement, disabled: boolean): void {
+  if (element.disabled !== disabled) element.disabled = disabled;
+}
+
+export function setAttr(element: Element, name: string, value: string): void {
+  if (element.getAttribute(name) !== value) element.setAttribute(name, value);
+}
+
+export function setData(element: HTMLElement, key: string, value: string): void {
+  if (element.dataset[key] !== value) element.dataset[key] = value;
+}
