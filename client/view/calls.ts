@@ -252,7 +252,7 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
       for (const tile of shown) {
         const speaking = String(tile.root.dataset.muted !== 'true' && now - tile.loudAt < SPEAKING_HOLD_MS);
         // Written only on a change: a style recalculation on every read otherwise.
-        if (tile.root.dataset.speaking !== speaking) tile.root.dataset.speaking = speaking;
+        setData(tile.root, 'speaking', speaking);
       }
     } finally {
       reading = false;

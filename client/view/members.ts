@@ -1,7 +1,7 @@
 // The member list: one entry per member with its link state, path and problems.
 import { foldName } from '../../protocol/index.ts';
 import type { MemberView } from '../member.ts';
-import { byTestId, el } from './dom.ts';
+import { byTestId, el, setText } from './dom.ts';
 
 const STATE_LABEL: Record<MemberView['state'], string> = {
   connecting: 'connecting…',
@@ -115,8 +115,7 @@ export function createMembersView(): MembersView {
       const children = list.children;
       if (entries.length !== children.length || entries.some((entry, i) => children[i] !== entry))
         list.replaceChildren(...entries);
-      const total = String(shown.length + 1);
-      if (count.textContent !== total) count.textContent = total;
+      setText(count, String(shown.length + 1));
     },
     setSelected(id) {
       selected = id;
