@@ -223,6 +223,14 @@ export function createMember(options: MemberOptions): Member {
           visible = true;
           options.notice('back');
           options.changed();
+          // Back after a silence on the same channel: what went out meanwhile may have gone
+          // nowhere (through a relay that lost it, or held for a route that went away). The
+          // features hear it as a repair, as when a channel reopens: the chat resends what is
+          // unacknowledged, and the receiver drops the copies it already has.
+          if (openedOn === made) {
+            openedOn = null;
+            tellOpened(made);
+          }
         },
         dataChannel(channel) {
           if (!current(made) || !router.dataChannel(handle, channel)) channel.close();

@@ -34,6 +34,18 @@ async function counters(user: User): Promise<LinkCounters> {
   );
 }
 
+/** The sender's unacknowledged lines for the receiver, and both pages' relay counters. */
+async function whereTheLineIs(sender: User, receiver: User): Promise<string> {
+  type Handle = { roomlink: { pending(id: string): number; relay(): unknown } };
+  const pending = await sender.page.evaluate(
+    (id) => (globalThis as unknown as Handle).roomlink.pending(id),
+    receiver.id,
+  );
+  const relayed = async (user: User) =>
+    JSON.stringify(await user.page.evaluate(() => (globalThis as unknown as Handle).roomlink.relay()));
+  return `${sender.name} holds ${pending} unacknowledged for ${receiver.name}; relay ${sender.name} ${await relayed(sender)}, ${receiver.name} ${await relayed(receiver)}`;
+}
+
 async function signalingState(user: User): Promise<string | null> {
   return user.page.getByTestId('signaling-status').getAttribute('data-state');
 }
@@ -118,7 +130,12 @@ test.describe("when one user's network goes away", () => {
       await away.restoreNetwork();
       await waitForMesh(users, recoveryMs);
       // The message written while she was cut off reaches her: nothing is lost.
-      await waitForMessage(erin.page, { from: alice.id, text: 'sent while erin was away' }, recoveryMs);
+      await waitForMessage(erin.page, { from: alice.id, text: 'sent while erin was away' }, recoveryMs).catch(
+        async (error: Error) => {
+          // What the two pages knew, for a failure that happened once in a loaded run.
+          throw new Error(`${error.message}\n${await whereTheLineIs(alice, erin)}`);
+        },
+      );
       await everyoneHearsEveryone(users, 'after the network came back');
 
       // Same page (no reload), same id, one entry each, and no new RTCPeerConnection: the

@@ -20,6 +20,10 @@ export interface FakeLink extends Link {
   openChannel(): void;
   /** Plays the channel going down without the member leaving (network blip). */
   dropChannel(): void;
+  /** Plays the member's heartbeat stopping while the channel stays open (its network cut). */
+  goSilent(): void;
+  /** Plays a message arriving after a silence: the member is heard again, same channel. */
+  hearAgain(message: ChannelMessage): void;
   /** Plays a message arriving from the other side. */
   deliver(message: ChannelMessage): void;
   /** Plays the link failing for good (no path between the two: no TURN). */
@@ -34,6 +38,7 @@ export function fakeLinks(): { factory: LinkFactory; made: FakeLink[] } {
     let open = false;
     let established = false;
     let closed = false;
+    let silent = false;
     let restarts = 0;
     let path: PathInfo | null = null;
     const state: LinkState = 'connecting';
@@ -66,7 +71,7 @@ export function fakeLinks(): { factory: LinkFactory; made: FakeLink[] } {
       },
       state,
       get open() {
-        return open && !closed;
+        return open && !closed && !silent;
       },
       get established() {
         return established;
@@ -90,6 +95,17 @@ export function fakeLinks(): { factory: LinkFactory; made: FakeLink[] } {
       dropChannel() {
         open = false;
         options.events.state('reconnecting', null);
+      },
+      goSilent() {
+        silent = true;
+        options.events.state('reconnecting', null);
+        options.events.silent();
+      },
+      hearAgain(message) {
+        silent = false;
+        options.events.state('connected', null);
+        options.events.heard();
+        link.deliver(message);
       },
       fail() {
         open = false;

@@ -529,3 +529,30 @@ test('when the direct link opens, traffic goes straight to it; when the relay go
   await until(() => r.view(BOB)?.state === 'reconnecting', 'no route once carol left');
   assert.equal(r.view(BOB)?.via, null);
 });
+
+test('a line sent through a relay while a member was silent goes again on the direct link once it is heard', async () => {
+  const r = await room();
+  await until(() => r.mesh.object(BOB)?.announced !== null && r.mesh.object(CAROL)?.announced !== null, 'keys checked');
+  await r.link(r.toCarol, r.carol);
+  r.toCarol.deliver({ t: 'relay:links', peers: [{ id: BOB, rtt: 7 }] });
+  await r.link(r.toBob, r.bob);
+  await until(() => r.view(BOB)?.state === 'connected', 'bob is direct');
+
+  // Bob's network is cut: his channel stays open but silent, and carol still says she links to him.
+  r.toBob.goSilent();
+  await until(() => r.view(BOB)?.state === 'relayed', 'bob is relayed through carol');
+  r.chat.send('while bob was away');
+  await r.chat.idle();
+  await until(() => r.toCarol.sent.some((m) => m.t === 'relay:fwd'), 'a sealed message went to carol');
+  assert.ok((await r.openedByBob()).some((m) => m.t === 'chat' && m.text === 'while bob was away'));
+  // Carol lost him too (the line with him), and nothing acknowledged the line.
+  r.toCarol.deliver({ t: 'relay:links', peers: [] });
+  await until(() => r.view(BOB)?.via === null, 'no route once carol no longer links to bob');
+  const direct = () => r.toBob.sent.filter((m) => m.t === 'chat' && m.text === 'while bob was away');
+  assert.equal(direct().length, 0);
+
+  // His network is back: the same channel is heard again, and the line goes on it.
+  r.toBob.hearAgain({ t: 'ping', n: 1 });
+  await until(() => r.view(BOB)?.state === 'connected', 'bob is direct again');
+  await until(() => direct().length === 1, 'the unacknowledged line went again, directly');
+});
