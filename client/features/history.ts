@@ -25,8 +25,11 @@ interface HistoryPeerState {
   asked: boolean;
   /** Its answer is complete; anything more is unsolicited. */
   done: boolean;
-  /** History lines taken from it this join (capped at MAX_HISTORY_LINES). */
-  received: number;
+  /**
+   * The lines (author, id) taken from it this join, capped at MAX_HISTORY_LINES. A line it
+   * sends again is not counted again: asked again after a repair, it answers from the top.
+   */
+  taken: Set<string>;
   /** How often we answered it. */
   answers: number;
   /** Our answer's chunks not yet sent (waiting for room in the channel). */
@@ -36,7 +39,7 @@ interface HistoryPeerState {
 const historySlot = createSlot<HistoryPeerState>('history', () => ({
   asked: false,
   done: false,
-  received: 0,
+  taken: new Set(),
   answers: 0,
   outbox: [],
 }));
@@ -281,11 +284,16 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
     mark('history-lines', member.id);
     const ready: Ready[] = [];
     for (const line of message.lines) {
-      if (state.received >= MAX_HISTORY_LINES) {
+      const key = lineKey(line.from, line.id);
+      if (state.taken.has(key)) {
+        counts.duplicate++;
+        continue;
+      }
+      if (state.taken.size >= MAX_HISTORY_LINES) {
         counts.ignored++;
         continue;
       }
-      state.received++;
+      state.taken.add(key);
       counts.received++;
       // Every copy's reactions count (a duplicate line may carry its relayer's own).
       if (line.reactions) reactions?.fromHistory(member, line.from, line.id, line.reactions);

@@ -228,6 +228,27 @@ test('at most 200 history lines per sender per join; unsolicited history is igno
   assert.equal(counts.answered, 1);
 });
 
+test('asked again after a repair, a member answers from the top: lines it sent before do not count twice', async () => {
+  const bob = await writer('bob-00000001');
+  const alice = await writer('alice-000001');
+  const h = harness([alice.member, bob.member]);
+  h.link(alice.member);
+  const lines = await Promise.all(Array.from({ length: MAX_HISTORY_LINES }, (_, i) => bob.line(`l${i}`, 1_000 + i)));
+  h.answer(alice.member, lines.slice(0, 120), false);
+  // Her link was repaired mid-answer (the features hear it open again): asked again.
+  h.history.feature.opened?.(alice.member);
+  assert.equal(alice.member.wire.filter((m) => m.t === 'history:req').length, 2);
+  for (let i = 0; i < lines.length; i += 50) h.answer(alice.member, lines.slice(i, i + 50), false);
+  h.answer(alice.member, [], true);
+  await h.history.idle();
+  const counts = h.history.counts();
+  assert.equal(counts.received, MAX_HISTORY_LINES, 'every line taken once');
+  assert.equal(counts.duplicate, 120);
+  assert.equal(counts.ignored, 0, 'none of the second answer is lost to the cap');
+  assert.equal(h.shown.length, MAX_HISTORY_LINES);
+  assert.equal(counts.answered, 1);
+});
+
 test('an answer holds the newest 200 public lines, oldest first, in chunks that fit a channel message', async () => {
   const alice = await writer('alice-000001');
   const newcomer = fakeMember('newcomer-002');
