@@ -33,8 +33,12 @@ test('a late joiner gets exactly the 200 most recent lines, once each, in order,
   // Alice's 130 lines, then (once Bob has them all) Bob's 130: sender-time order is known.
   const fromAlice = Array.from({ length: 130 }, (_, i) => `alice line ${i}`);
   const fromBob = Array.from({ length: 130 }, (_, i) => `bob line ${i}`);
+  const aliceStarted = await alice.page.evaluate(() => Date.now());
   await sendMany(alice.page, fromAlice);
   await waitForLinesFrom(bob.page, alice.id, fromAlice.length);
+  // A burst's sender times run ahead of the clock (each line at least 1 ms after the one
+  // before, chat.ts), so Bob's come after Alice's only once his clock has passed hers.
+  await bob.page.waitForFunction((last) => Date.now() > last, aliceStarted + fromAlice.length);
   await sendMany(bob.page, fromBob);
   await waitForLinesFrom(alice.page, bob.id, fromBob.length);
   // Reactions are part of history: Bob's on Alice's newest line, Alice's on Bob's first.
