@@ -79,8 +79,10 @@ export interface RedisLink {
   /**
    * Resolves once every subscription the adapter has asked for so far is in place (or
    * failed). The sharded adapter subscribes to a room's channel when the room is created
-   * here, without waiting: a join acknowledged before that subscription is in place can
-   * miss what another node sends the room right after (seen: a peer:joined lost).
+   * here, without waiting: a member admitted before that subscription is in place can miss
+   * what another node sends it or the room right after (seen: a peer:joined lost, and a
+   * whole offer from a member who found it in the shared list). signaling.ts waits for it
+   * before the admission.
    * Waits at most timeoutMs: a slow or absent Redis must not hold joins.
    */
   subscribed(timeoutMs: number): Promise<void>;

@@ -4,6 +4,7 @@
 // node or a dead Redis degrades service without hanging or crashing anything.
 
 import assert from 'node:assert/strict';
+import { type AddressInfo, connect as connectTcp, createServer, type Socket } from 'node:net';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { createClient } from 'redis';
 import type { AppOptions } from '../server/app.ts';
@@ -44,6 +45,46 @@ while true do
   if (t[1] - t0[1]) * 1000000 + (t[2] - t0[2]) > 3000000 then break end
 end
 return 1`;
+
+/** How late node A's subscriptions reach Redis, and how long a join may wait for them. */
+const SUBSCRIBE_DELAY_MS = 500;
+const SUBSCRIBE_WAIT_MS = 3_000;
+
+/**
+ * A TCP proxy to Redis that holds a connection's traffic for `delayMs` from each chunk that
+ * carries an SSUBSCRIBE on (order kept): a node whose room subscriptions are slow to take.
+ */
+async function slowSubscriptions(target: URL, delayMs: number): Promise<{ url: string; close(): void }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = connectTcp(Number(target.port), target.hostname);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('error', () => {});
+      socket.on('close', () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    let sending: Promise<unknown> = Promise.resolve();
+    client.on('data', (chunk: Buffer) => {
+      const slow = chunk.toString('latin1').toUpperCase().includes('SSUBSCRIBE');
+      sending = sending
+        .then(() => (slow ? new Promise((resolve) => setTimeout(resolve, delayMs)) : undefined))
+        .then(() => upstream.write(chunk));
+    });
+    upstream.pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    close() {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    },
+  };
+}
 
 let redis: RedisProcess;
 before(async () => {
@@ -255,6 +296,39 @@ describe('two nodes on one Redis', () => {
       probe.disconnect();
       return ack.ok && ack.peers.length >= 2;
     });
+  });
+});
+
+describe('two nodes on the sharded adapter (one channel per room, subscribed as rooms appear)', () => {
+  test('a member is in the shared member list only once its node listens for it: a signal sent at once from the other node arrives', async (t) => {
+    // Node A's subscriptions reach Redis half a second late; its other commands do not.
+    const slow = await slowSubscriptions(new URL(redis.url), SUBSCRIBE_DELAY_MS);
+    t.after(() => slow.close());
+    const sharded = { adapterEngine: 'sharded' } as const;
+    const timeouts = { clusterTimeoutMs: SUBSCRIBE_WAIT_MS };
+    const [a, b] = await Promise.all([node(slow.url, timeouts, sharded), node(redis.url, timeouts, sharded)]);
+    const members = createClient({ url: redis.url });
+    await members.connect();
+    t.after(() => members.destroy());
+
+    const room = newRoomId();
+    const alice = await connectClient(a.url);
+    const bob = await connectClient(b.url);
+    const aliceJoined = joinOk(alice, room, 'Alice');
+    // Bob joins on node B the moment the shared list has Alice: his ack names her, and he
+    // signals her at once, as a client that offers first does.
+    await eventually(
+      'alice is in the shared member list',
+      async () => (await members.hLen(`roomlink:{${room}}:members`)) === 1,
+      5_000,
+    );
+    const ackB = await joinOk(bob, room, 'Bob');
+    const aliceId = ackB.peers[0]?.id;
+    assert.ok(aliceId, 'bob is told alice is here');
+    const toAlice = waitForEvent(alice, 'signal', SUBSCRIBE_WAIT_MS + 2_000);
+    bob.emit('signal', { to: aliceId, description: OFFER });
+    assert.equal((await aliceJoined).self.id, aliceId);
+    assert.deepEqual(await toAlice, { from: ackB.self.id, description: OFFER });
   });
 });
 
