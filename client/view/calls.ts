@@ -262,12 +262,12 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
   return {
     render(model) {
       const { self } = model;
-      const screenUnsupported = !navigator.mediaDevices?.getDisplayMedia;
+      const noScreen = !self.inCall || !navigator.mediaDevices?.getDisplayMedia;
       for (const button of [buttons.joinAudio, buttons.joinVideo]) setHidden(button, self.inCall);
       for (const button of [buttons.mute, buttons.camera, buttons.leave]) setHidden(button, !self.inCall);
-      setHidden(buttons.screen, !self.inCall || screenUnsupported);
+      setHidden(buttons.screen, noScreen);
       // Next to the camera: only with a camera on, and not while a screen is shared already.
-      setHidden(screenAlongside, buttons.screen.hidden === true || self.screen || !self.video);
+      setHidden(screenAlongside, noScreen || self.screen || !self.video);
       setDisabled(screenAlongside, model.busy);
       for (const button of Object.values(buttons)) setDisabled(button, !model.supported || model.busy);
       setDisabled(buttons.leave, false);
