@@ -46,6 +46,8 @@ export interface MemberHandle {
   readonly disposed: boolean;
   /** The chat channel is open and the member is heard (heartbeat). */
   readonly open: boolean;
+  /** What we send it goes through another member (relay.ts), sealed, for now. */
+  readonly relayed: boolean;
   /**
    * The chat channel can take more now (backpressure), and our hello is on it (lines must
    * follow the hello that carries our signing key); control messages may ignore this.

@@ -405,6 +405,9 @@ export function createMember(options: MemberOptions): Member {
     get open() {
       return !disposed && link.open;
     },
+    get relayed() {
+      return !disposed && routed();
+    },
     get writable() {
       // Not before our hello went on this link: the other side checks each line against the
       // key our hello carries, so nothing may overtake it.

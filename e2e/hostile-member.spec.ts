@@ -90,10 +90,12 @@ test('an impossible timestamp is refused, and bidi overrides stay inside their l
   const line = (id: string, ts: number, text: string) => ({ t: 'chat', id, ts, text });
   await sendCrafted(mallory.page, 0, line('impossible01', 1e300, 'from the end of time'));
   await sendCrafted(mallory.page, 0, line('ontime000001', Date.now(), 'a crafted line on time'));
+  // An unsigned line on its author's link is acked once its signature follows (chat:sig);
+  // one that does not fit still gets the line acked, and only keeps it from newcomers.
+  await sendCrafted(mallory.page, 0, { t: 'chat:sig', id: 'ontime000001', sig: 'A'.repeat(86) });
 
   // The channel is ordered: once the last line is acked, the first was seen — and refused by
-  // the parser, not acked (it used to be acked, then throw before it was shown). Crafted
-  // lines carry no signature, so the chat shows neither; it still acks the well-formed one.
+  // the parser, not acked (it used to be acked, then throw before it was shown).
   await expect.poll(() => ackedIds(mallory.page, 0)).toContain('ontime000001');
   expect(await ackedIds(mallory.page, 0)).not.toContain('impossible01');
   const texts = await alice.page.locator(`[data-testid=message][data-from="${mallory.id}"]`).allTextContents();

@@ -6,8 +6,11 @@
 // Every line is signed by its author (identity.ts), for newcomers: they get it from others
 // (history.ts) and check it against the author's key. A line that comes on its author's own
 // link is the author's by that link and shown at once; its signature is checked after, and
-// one that does not fit is not passed on. A line relayed through another member is shown
-// only if its signature fits the key the author announced. A private line goes
+// one that does not fit is not passed on. So on a direct link a public line goes out the
+// moment it is written and its signature follows (`chat:sig`), and the receiver acknowledges
+// it once the signature is there: until then the line stays in our outbox, and a resend
+// carries the signature inline. A line relayed through another member is shown only if its
+// signature fits the key the author announced, so nothing unsigned goes through a relay. A private line goes
 // only on its one recipient's channel and is never kept for history. Lines go out paced to
 // the chat budget the receiver holds us to (pacer.ts): a burst waits here rather than being
 // dropped there.
@@ -49,6 +52,13 @@ export interface ChatLine {
 }
 
 /**
+ * Direct lines shown and waiting for their `chat:sig`, per member, at most: a burst's
+ * signatures trail its lines by the sender's WebCrypto queue. Beyond it the oldest is
+ * acknowledged unsigned (shown, never passed on).
+ */
+const MAX_AWAITING_SIGNATURE = 2_500;
+
+/**
  * Acks wait this long to travel together: they only let the sender forget a message, so
  * nothing waits on them, and a burst of 2,000 lines then costs a handful of acks, not 2,000.
  */
@@ -68,6 +78,8 @@ interface ChatPeerState {
   shown: Promise<void>;
   /** Lines on `shown` still being checked. */
   checking: number;
+  /** Public lines shown off its own link without a signature, by id: theirs follows. */
+  awaitingSignature: Map<string, { message: ChatMessage; name: string }>;
   /** Keeps what we send this member within its chat budget for us. */
   pacer: Pacer;
 }
@@ -100,6 +112,7 @@ export function createChat({ selfId, selfName, members, display, identity, trans
     acksDue: [],
     shown: Promise.resolve(),
     checking: 0,
+    awaitingSignature: new Map(),
     pacer: createPacer(CHANNEL_RATES.chat, now),
   }));
   const ackTimers = new Map<MemberHandle, ReturnType<typeof setTimeout>>();
@@ -107,11 +120,23 @@ export function createChat({ selfId, selfName, members, display, identity, trans
   const paceTimers = new Map<MemberHandle, ReturnType<typeof setTimeout>>();
   /** Each line's size as the receiver counts it (one object goes to every member). */
   const sizes = new WeakMap<ChatMessage, number>();
-  /** Our lines go out in the order written, each once its signature is made. */
+  /** Our lines' signatures, applied in the order the lines were written. */
   let outgoing: Promise<void> = Promise.resolve();
+  /** Our lines whose signatures are not made yet: they do not go through a relay unsigned. */
+  const signing = new Set<string>();
   /** Our sender times strictly increase, so that sender-time order is our writing order. */
   let lastTs = 0;
   const receiving = new Set<Promise<void>>();
+
+  /** Acknowledges a line soon, with whatever else is due to this member. */
+  function ackSoon(member: MemberHandle, id: string): void {
+    member.slot(chatSlot).acksDue.push(id);
+    if (!ackTimers.has(member))
+      ackTimers.set(
+        member,
+        setTimeout(() => sendAcks(member), ACK_DELAY_MS),
+      );
+  }
 
   function sendAcks(member: MemberHandle): void {
     ackTimers.delete(member);
@@ -140,6 +165,8 @@ export function createChat({ selfId, selfName, members, display, identity, trans
     while (box.sent < box.queue.length && member.writable) {
       const next = box.queue[box.sent];
       if (next === undefined) break;
+      // A relay cannot vouch for the author: the line waits for its signature.
+      if (member.relayed && signing.has(next.id)) break;
       const wait = box.pacer.take(sizeOf(next));
       if (wait > 0) {
         paceTimers.set(
@@ -201,20 +228,67 @@ export function createChat({ selfId, selfName, members, display, identity, trans
     void work.finally(() => receiving.delete(work));
   }
 
+  /**
+   * A direct line is on the page: it is kept for newcomers once its signature checks, and
+   * acknowledged once we have both (a public line's signature may still be on its way).
+   */
+  function settle(member: MemberHandle, name: string, message: ChatMessage): void {
+    if (message.to !== undefined) {
+      ackSoon(member, message.id); // private: never passed on, so its signature does not matter
+      return;
+    }
+    if (message.sig === undefined && member.key !== null) {
+      const waiting = member.slot(chatSlot).awaitingSignature;
+      waiting.set(message.id, { message, name });
+      if (waiting.size > MAX_AWAITING_SIGNATURE) {
+        const [oldest] = waiting.keys();
+        if (oldest !== undefined) {
+          waiting.delete(oldest);
+          ackSoon(member, oldest);
+        }
+      }
+      return;
+    }
+    ackSoon(member, message.id);
+    track(
+      afterThisTask()
+        .then(() => authentic(member, message))
+        .catch(() => false)
+        .then((ok) => (ok && !member.disposed ? keep(member, name, message) : undefined)),
+    );
+  }
+
+  /** The signature of a line shown unsigned: checked, and the line kept if it fits. */
+  function signatureCame(member: MemberHandle, id: string, sig: string): void {
+    const waiting = member.slot(chatSlot).awaitingSignature;
+    const entry = waiting.get(id);
+    if (entry === undefined) return; // not one we wait for: a copy, or never sent
+    waiting.delete(id);
+    ackSoon(member, id);
+    const message: ChatMessage = { ...entry.message, sig };
+    track(
+      authentic(member, message)
+        .catch(() => false)
+        .then((ok) => (ok && !member.disposed ? keep(member, entry.name, message) : undefined)),
+    );
+  }
+
   function receiveLine(member: MemberHandle, message: ChatMessage, route: Route): void {
     const state = member.slot(chatSlot);
-    // Ack every copy, even a duplicate: the first ack may be what got lost.
-    state.acksDue.push(message.id);
-    if (!ackTimers.has(member))
-      ackTimers.set(
-        member,
-        setTimeout(() => sendAcks(member), ACK_DELAY_MS),
-      );
+    const { id } = message;
     // A private line addressed to someone else never belonged on our channel.
-    if (message.to !== undefined && message.to !== selfId()) return;
-    if (transcript.wasShown(member.id, message.id)) return;
+    if (message.to !== undefined && message.to !== selfId()) {
+      ackSoon(member, id);
+      return;
+    }
+    if (transcript.wasShown(member.id, id)) {
+      // A copy (a resend after a reconnect): ack it again, the first ack may be what got
+      // lost; or, for a line still waiting for its signature, it brings that signature.
+      if (!state.awaitingSignature.has(id)) ackSoon(member, id);
+      else if (message.sig !== undefined) signatureCame(member, id, message.sig);
+      return;
+    }
     const name = member.name;
-    const check = () => authentic(member, message).catch(() => false);
     if (route === 'direct' && state.checking === 0) {
       // On its author's own link the line is the author's: the link's room-key proof binds
       // it to the hello that gave us the author's key. So it is shown now, and its signature
@@ -222,22 +296,21 @@ export function createChat({ selfId, selfName, members, display, identity, trans
       // reach them as forged, in our hands. (Checked first, it cost the line a WebCrypto
       // round trip, and often a frame, on its way to the page; it is checked in a task of its
       // own, after this one.)
-      if (show(member, message) && message.to === undefined)
-        track(
-          afterThisTask()
-            .then(check)
-            .then((ok) => (ok && !member.disposed ? keep(member, name, message) : undefined)),
-        );
+      if (show(member, message)) settle(member, name, message);
       return;
     }
-    // Through a relay, or behind a relayed line still being checked: shown once checked, in
-    // the order they came. A relayed line must be signed (the relay cannot sign for anyone).
-    const checked = check();
+    // Through a relay, or behind a relayed line still being checked: shown in the order they
+    // came, a relayed one once its signature checks (the relay cannot sign for anyone).
+    const direct = route === 'direct';
+    if (!direct) ackSoon(member, id);
+    const checked = direct ? null : authentic(member, message).catch(() => false);
     state.checking++;
     const shown = state.shown.then(async () => {
-      const ok = await checked;
+      const ok = checked === null || (await checked);
       state.checking--;
-      if (ok && show(member, message)) keep(member, name, message);
+      if (!ok || !show(member, message)) return;
+      if (direct) settle(member, name, message);
+      else keep(member, name, message);
     });
     state.shown = shown;
     track(shown);
@@ -245,7 +318,7 @@ export function createChat({ selfId, selfName, members, display, identity, trans
 
   const feature = defineFeature({
     name: 'chat',
-    types: ['chat', 'ack'],
+    types: ['chat', 'chat:sig', 'ack'],
     added: (member) => {
       member.slot(chatSlot);
     },
@@ -258,6 +331,7 @@ export function createChat({ selfId, selfName, members, display, identity, trans
     drained: flush,
     receive(member, message, route = 'direct') {
       if (message.t === 'ack') acknowledge(member, message.ids);
+      else if (message.t === 'chat:sig') signatureCame(member, message.id, message.sig);
       else receiveLine(member, message, route);
     },
     removed(member) {
@@ -293,30 +367,37 @@ export function createChat({ selfId, selfName, members, display, identity, trans
       if (to !== undefined) line.privateTo = to;
       mark('line-written');
       const signature = identity.sign({ from, id, ts, text, to }).catch(() => null);
+      signing.add(id);
+      // Out on the channels before anything else, then on our page: the signature follows
+      // (it took ~0.3 ms of WebCrypto, and drawn first, our line delayed its own sending by
+      // the drawing and often by the frame it asked for).
+      const message: ChatMessage = { t: 'chat', id, ts, text, ...(to !== undefined ? { to } : {}) };
+      const sentTo = recipients(to).filter((member) => !member.disposed);
+      for (const member of sentTo) {
+        member.slot(chatSlot).queue.push(message);
+        flush(member);
+      }
+      display(line);
       const name = selfName();
-      // On the channels first, then on our page: drawn first, our line delayed its own
-      // sending by the drawing and often by the frame it asked for (the signature's result
-      // waited behind both). The line is on our page a WebCrypto round trip after Enter.
-      outgoing = outgoing.then(async () => {
-        const sig = await signature;
-        const message: ChatMessage = {
-          t: 'chat',
-          id,
-          ts,
-          text,
-          ...(to !== undefined ? { to } : {}),
-          ...(sig ? { sig } : {}),
-        };
-        if (to === undefined) transcript.keep({ from, name, id, ts, text, ...(sig ? { sig } : {}) });
-        for (const member of recipients(to)) {
-          if (member.disposed) continue;
-          member.slot(chatSlot).queue.push(message);
-          flush(member);
-        }
-        display(line);
-      });
-      // One line's failure must not stop the lines after it.
-      outgoing = outgoing.catch((error) => console.error('roomlink: sending a line failed', error));
+      outgoing = outgoing
+        .then(async () => {
+          const sig = await signature;
+          signing.delete(id);
+          if (to === undefined) transcript.keep({ from, name, id, ts, text, ...(sig ? { sig } : {}) });
+          const signed: ChatMessage = sig ? { ...message, sig } : message;
+          for (const member of sentTo) {
+            if (member.disposed) continue;
+            const box = member.slot(chatSlot);
+            const index = box.queue.indexOf(message);
+            if (index < 0) continue; // acknowledged already: it had no signature to wait for
+            // Sent again from now on with its signature inline (a reconnect, a relay).
+            box.queue[index] = signed;
+            if (index >= box.sent) flush(member);
+            else if (sig && to === undefined) member.send({ t: 'chat:sig', id, sig });
+          }
+        })
+        // One line's failure must not stop the lines after it.
+        .catch((error) => console.error('roomlink: signing a line failed', error));
       return line;
     },
     /** Lines not yet acknowledged by this member (debug handle, tests). */
@@ -326,7 +407,8 @@ export function createChat({ selfId, selfName, members, display, identity, trans
     /** Resolves once every line written or received so far is sent or shown (tests). */
     async idle(): Promise<void> {
       await outgoing;
-      await Promise.all([...receiving]);
+      // A line shown may start its signature's check only then: wait for that too.
+      while (receiving.size > 0) await Promise.all([...receiving]);
     },
   };
 }

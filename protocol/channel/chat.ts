@@ -3,6 +3,10 @@
 //
 // Lines are signed by their author with the per-join key it announced in its hello (see
 // client/identity.ts), so that a member who relays them later (history) cannot alter them.
+// On the author's own link a public line goes out before its signature is made, and the
+// signature follows as `chat:sig`: the link already says who wrote it, and the line need not
+// wait for WebCrypto. Anything that goes through a relay or is sent again carries its
+// signature inline.
 import * as z from 'zod/mini';
 import { MAX_CHAT_LENGTH, PEER_ID_PATTERN } from '../limits.ts';
 import type { ChannelRate } from './rates.ts';
@@ -39,6 +43,11 @@ export const chatSchemas = [
     to: z.optional(peerIdSchema),
     sig: z.optional(signatureSchema),
   }),
+  /**
+   * The signature of a public line sent just before on the same link without one. The
+   * receiver keeps the line for newcomers (and acknowledges it) once this has come.
+   */
+  z.strictObject({ t: z.literal('chat:sig'), id: messageIdSchema, sig: signatureSchema }),
   /** The receiver has the chat messages with these ids; the sender may forget them. */
   z.strictObject({
     t: z.literal('ack'),
@@ -53,9 +62,10 @@ export type ChatProtocolMessage = z.infer<(typeof chatSchemas)[number]>;
  * at once after a reconnect, and a burst of 2,000 short lines (the benchmark's) must get
  * through. Long lines are what costs: laying out one of 4,000 characters takes several ms,
  * so their characters have a budget of their own (50 such lines at once, 12 a second).
- * Acks travel in batches every 40 ms.
+ * Acks travel in batches every 40 ms; a line's signature follows it (one each at most).
  */
 export const chatRates = {
   chat: { perSecond: 200, burst: 2_500, chars: { perSecond: 50_000, burst: 200_000 } },
+  'chat:sig': { perSecond: 200, burst: 2_500 },
   ack: { perSecond: 50, burst: 250 },
 } as const satisfies Record<ChatProtocolMessage['t'], ChannelRate>;

@@ -58,6 +58,7 @@ export type RelayMessage = z.infer<(typeof relaySchemas)[number]>;
  */
 export const RELAYABLE_TYPES: ReadonlySet<string> = new Set([
   'chat',
+  'chat:sig',
   'ack',
   'typing',
   'receipt:read',

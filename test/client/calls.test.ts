@@ -136,6 +136,7 @@ function fakeMember(id: string): FakeMember {
     key: null,
     disposed: false,
     open: true,
+    relayed: false,
     writable: true,
     wire: [],
     fakePc: pc,

@@ -7,7 +7,7 @@ import { mock, test } from 'node:test';
 import { createBudget } from '../../client/budget.ts';
 import { type ChatLine, createChat } from '../../client/features/chat.ts';
 import { createTranscript } from '../../client/features/transcript.ts';
-import { createIdentity, type Identity } from '../../client/identity.ts';
+import { createIdentity, type Identity, verifyLine } from '../../client/identity.ts';
 import { CHANNEL_RATES, type ChannelMessage, encodeChannelMessage, type MessageOf } from '../../protocol/index.ts';
 import { type FakeMember, fakeMember } from './fake-member.ts';
 
@@ -16,18 +16,19 @@ const SELF = 'me-000000001';
 function harness(peers: FakeMember[] = [fakeMember('peer-0000001')], now?: () => number) {
   const shown: ChatLine[] = [];
   const transcript = createTranscript();
+  const identity = createIdentity();
   const chat = createChat({
     ...(now ? { now } : {}),
     selfId: () => SELF,
     selfName: () => 'Me',
     members: () => peers,
     display: (line) => shown.push(line),
-    identity: createIdentity(),
+    identity,
     transcript,
   });
   for (const peer of peers) chat.feature.added?.(peer);
   const peer = peers[0] as FakeMember;
-  return { chat, peer, peers, shown, transcript };
+  return { chat, peer, peers, shown, transcript, identity };
 }
 
 /** A member with a signing key of its own, and a way to write lines as it. */
@@ -89,16 +90,56 @@ test('a full channel keeps the rest queued, in order, until it drains', async ()
   assert.deepEqual(texts(peer.wire), ['1', '2', '3']);
 });
 
-test('our lines are signed over author, id, time and text, with strictly increasing times', async () => {
-  const { chat, peer } = harness();
+test('our lines go out as written and their signatures follow; a resend carries its signature', async () => {
+  const { chat, peer, identity } = harness();
   peer.isOpen = true;
   chat.send('one');
   chat.send('two');
-  await chat.idle();
+  // On the channel within the writing task: nothing waits for WebCrypto.
+  assert.deepEqual(texts(peer.wire), ['one', 'two']);
   const [a, b] = peer.wire;
   assert.ok(a?.t === 'chat' && b?.t === 'chat');
-  assert.ok(a.sig && b.sig, 'both signed');
+  assert.ok(a.sig === undefined && b.sig === undefined, 'no signature yet');
   assert.ok(b.ts > a.ts, 'sender time orders our lines');
+  await chat.idle();
+  const sigs = peer.wire.slice(2);
+  assert.deepEqual(
+    sigs.map((m) => (m.t === 'chat:sig' ? m.id : m.t)),
+    [a.id, b.id],
+    'each signature follows, in order',
+  );
+  const key = await identity.publicKey();
+  assert.ok(key);
+  for (const [line, sig] of [
+    [a, sigs[0]],
+    [b, sigs[1]],
+  ] as const) {
+    assert.ok(sig?.t === 'chat:sig');
+    const { id, ts, text } = line;
+    assert.equal(await verifyLine(key, sig.sig, { from: SELF, id, ts, text }), true, 'over author, id, time, text');
+  }
+  // Not acknowledged (the receiver waits for the signature too): sent again, signed inline.
+  peer.wire.length = 0;
+  chat.feature.opened?.(peer);
+  assert.deepEqual(
+    peer.wire.map((m) => (m.t === 'chat' ? [m.text, typeof m.sig] : m.t)),
+    [
+      ['one', 'string'],
+      ['two', 'string'],
+    ],
+  );
+});
+
+test('nothing unsigned goes through a relay: a relayed member gets the line once it is signed', async () => {
+  const { chat, peer } = harness();
+  peer.isOpen = true;
+  peer.relayed = true;
+  chat.send('through carol');
+  assert.equal(peer.wire.length, 0, 'waits for its signature');
+  await chat.idle();
+  assert.equal(peer.wire.length, 1, 'the line alone: its signature is inside');
+  const [line] = peer.wire;
+  assert.ok(line?.t === 'chat' && line.text === 'through carol' && typeof line.sig === 'string');
 });
 
 test('a duplicate is acknowledged again but shown once; acks travel together', async () => {
@@ -146,27 +187,71 @@ test('on its author’s link a line shows at once; one whose signature does not 
     bob.member.isOpen = true;
     const { chat, shown, transcript } = harness([bob.member]);
     const good = await bob.line('original');
+    const late = await bob.line('signed after');
+    const unsigned = (line: MessageOf<'chat'>, id = line.id) => ({ ...line, id, sig: undefined }) as MessageOf<'chat'>;
     chat.feature.receive(bob.member, { ...good, id: 'altered-id-000000001', text: 'altered' }, 'direct');
-    chat.feature.receive(bob.member, { ...good, id: 'unsigned-id-00000001', sig: undefined } as MessageOf<'chat'>);
+    chat.feature.receive(bob.member, unsigned(good, 'unsigned-id-00000001'));
     chat.feature.receive(bob.member, good, 'direct');
     chat.feature.receive(bob.member, good, 'direct');
+    chat.feature.receive(bob.member, unsigned(late), 'direct');
     // Shown within the receiving task: no check stands between the link and the page.
     assert.deepEqual(
       shown.map((l) => l.text),
-      ['altered', 'original', 'original'],
-      'the altered line, the unsigned copy, the original; the resend dropped',
+      ['altered', 'original', 'original', 'signed after'],
+      'the altered line, the unsigned copy, the original, the unsigned line; the resend dropped',
     );
     assert.deepEqual(transcript.recent(), [], 'checked in a task of its own, after the lines');
+    // The signatures of the two unsigned lines follow: one fits, one was made for another id.
+    // One for a line never sent changes nothing.
+    chat.feature.receive(bob.member, { t: 'chat:sig', id: late.id, sig: late.sig ?? '' });
+    chat.feature.receive(bob.member, { t: 'chat:sig', id: 'unsigned-id-00000001', sig: good.sig ?? '' });
+    chat.feature.receive(bob.member, { t: 'chat:sig', id: 'never-sent-id-000001', sig: good.sig ?? '' });
     mock.timers.tick(0);
     await chat.idle();
     assert.deepEqual(
       transcript.recent().map((l) => [l.id, l.text]),
-      [[good.id, 'original']],
-      'only the line whose signature fits goes to newcomers',
+      [
+        [good.id, 'original'],
+        [late.id, 'signed after'],
+      ],
+      'only the lines whose signatures fit go to newcomers',
     );
     mock.timers.tick(100);
     const acks = bob.member.wire.flatMap((m) => (m.t === 'ack' ? m.ids : []));
-    assert.deepEqual(acks, ['altered-id-000000001', 'unsigned-id-00000001', good.id, good.id], 'every copy acked');
+    assert.deepEqual(
+      acks,
+      ['altered-id-000000001', good.id, good.id, late.id, 'unsigned-id-00000001'],
+      'every copy acked; an unsigned line once its signature came',
+    );
+  } finally {
+    mock.timers.reset();
+  }
+});
+
+test('a line whose signature never comes stays unacknowledged until a signed copy arrives', async () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    const bob = await author('bob-00000001');
+    bob.member.isOpen = true;
+    const { chat, shown, transcript } = harness([bob.member]);
+    const line = await bob.line('lost signature');
+    chat.feature.receive(bob.member, { ...line, sig: undefined } as MessageOf<'chat'>, 'direct');
+    mock.timers.tick(100);
+    assert.deepEqual(bob.member.wire, [], 'no ack: the sender keeps it and sends it again');
+    // The channel came back: the sender's resend carries the signature.
+    chat.feature.receive(bob.member, line, 'direct');
+    mock.timers.tick(0);
+    await chat.idle();
+    mock.timers.tick(100);
+    assert.deepEqual(
+      shown.map((l) => l.text),
+      ['lost signature'],
+    );
+    assert.deepEqual(
+      transcript.recent().map((l) => l.text),
+      ['lost signature'],
+    );
+    assert.deepEqual(bob.member.wire, [{ t: 'ack', ids: [line.id] }]);
   } finally {
     mock.timers.reset();
   }

@@ -9,6 +9,7 @@ export interface FakeMember extends MemberHandle {
   key: string | null;
   name: string;
   disposed: boolean;
+  relayed: boolean;
   verification: MemberHandle['verification'];
 }
 
@@ -21,6 +22,7 @@ export function fakeMember(id: string, key: string | null = null, open = false):
     verification: 'unverified',
     key,
     disposed: false,
+    relayed: false,
     isOpen: open,
     wire: [],
     get open() {

@@ -135,6 +135,7 @@ function link(a: Page, b: Page): void {
       get open() {
         return !disposed;
       },
+      relayed: false,
       get writable() {
         return !disposed;
       },
