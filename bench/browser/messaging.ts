@@ -1,6 +1,8 @@
 // Message latency and burst between two users in one room. Latency: the sender sends
-// `lat:i:sentAt` every LATENCY_INTERVAL_MS through the app's composer (so no message
-// queues behind another); the receiver's MutationObserver stamps each line as it appears.
+// `lat:i:writtenAt` every LATENCY_INTERVAL_MS through the app's composer (so no message
+// queues behind another), and notes when each went: the Enter key on roomlink's page (the
+// text is in the message box before, as typed), the send call on the bare page. The
+// receiver's MutationObserver stamps each line as it appears.
 // Burst: the sender submits `b:i` as fast as one synchronous loop can; the receiver's
 // arrivals give messages/s, losses and order. The burst has a room of its own: the
 // latency lines before it would count against the receiver's line cap and budget.
@@ -56,7 +58,7 @@ export interface MessagingResult {
 }
 
 async function measureLatency(sender: Page, receiver: Page, flavor: Flavor, messages: number): Promise<LatencyResult> {
-  await sender.evaluate(
+  const sentAt = await sender.evaluate(
     ([count, interval]) => (globalThis as unknown as BenchWindow).__bench.sendPaced(count, interval, 'lat'),
     [messages, LATENCY_INTERVAL_MS] as const,
   );
@@ -64,7 +66,7 @@ async function measureLatency(sender: Page, receiver: Page, flavor: Flavor, mess
   const record = await readRecord(receiver);
   const samplesMs = record.received
     .filter((m) => m.text.startsWith('lat:'))
-    .map((m) => m.at - Number(m.text.split(':')[2]));
+    .map((m) => m.at - (sentAt[Number(m.text.split(':')[1])] ?? Number.NaN));
   return { flavor, sent: messages, received: samplesMs.length, summary: summarize(samplesMs), samplesMs };
 }
 

@@ -123,7 +123,7 @@ socket.on('connect', () => {
   });
 });
 
-function broadcast(text: string): void {
+function broadcast(text: string): undefined {
   for (const channel of channels.values()) if (channel.readyState === 'open') channel.send(text);
 }
 

@@ -23,12 +23,19 @@ declare global {
 const config = window.__benchConfig;
 const recorder = createRecorder(config.peers);
 
-/** Writes the text and presses Enter in the message box, as a user sends. */
-function send(text: string): void {
+/**
+ * Writes the text and presses Enter in the message box, as a user sends; returns when Enter
+ * went down. The writing is the user's typing, done before Enter: a line's latency starts at
+ * the key.
+ */
+function send(text: string): number {
   const input = document.querySelector<HTMLInputElement>('[data-testid="message-input"]');
   if (!input) throw new Error('bench probe: no message box on the page');
   input.value = text;
-  input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+  const enter = new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true });
+  const at = now();
+  input.dispatchEvent(enter);
+  return at;
 }
 
 function watchMessages(list: Element): void {

@@ -30,8 +30,12 @@ export interface BenchPageApi {
   record(): PageRecord;
   /** Texts with this prefix received so far. */
   count(prefix: string): number;
-  /** Sends `${prefix}:${i}:${sentAt}` every intervalMs (one at a time). */
-  sendPaced(count: number, intervalMs: number, prefix: string): Promise<void>;
+  /**
+   * Sends `${prefix}:${i}:${writtenAt}` every intervalMs (one at a time); resolves to when
+   * each was handed to the page's send path (on roomlink's page: the Enter key, once the
+   * text is in the message box, as a user's typing is; on the bare page: writtenAt).
+   */
+  sendPaced(count: number, intervalMs: number, prefix: string): Promise<number[]>;
   /** Sends `${prefix}:${i}` count times in one tight loop; returns when the loop began and ended. */
   burst(count: number, prefix: string): { start: number; end: number };
 }
@@ -67,19 +71,23 @@ export function createRecorder(expectPeers: number): {
   };
 }
 
+/** `send` returns when it handed the text on, if that is not the moment it was written. */
 export async function sendPaced(
-  send: (text: string) => void,
+  send: (text: string) => number | undefined,
   count: number,
   intervalMs: number,
   prefix: string,
-): Promise<void> {
+): Promise<number[]> {
+  const handedAt: number[] = [];
   for (let i = 0; i < count; i++) {
-    send(`${prefix}:${i}:${now()}`);
+    const writtenAt = now();
+    handedAt.push(send(`${prefix}:${i}:${writtenAt}`) ?? writtenAt);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
+  return handedAt;
 }
 
-export function burst(send: (text: string) => void, count: number, prefix: string): { start: number; end: number } {
+export function burst(send: (text: string) => unknown, count: number, prefix: string): { start: number; end: number } {
   const start = now();
   for (let i = 0; i < count; i++) send(`${prefix}:${i}`);
   return { start, end: now() };
