@@ -101,6 +101,12 @@ export function createCalls({
   }));
   const media = createLocalMedia();
   let self: CallState = { ...NOT_IN_CALL };
+  /**
+   * We have been in a call since this page loaded. Until then every member takes us for out
+   * of it (its default), so a link that opens needs no call:state: in a room of eight that
+   * forms at once, 56 messages handled while the links still negotiate.
+   */
+  let everInCall = false;
   /** Microphones and cameras to pick from, read once media is open (labels need a permission). */
   let devices: DeviceChoice[] = [];
   /** A click is being served (a permission prompt may be open): further clicks wait. */
@@ -198,6 +204,7 @@ export function createCalls({
 
   function setSelf(next: CallState): void {
     self = normalizeCallState(next);
+    everInCall ||= self.inCall;
     broadcast();
   }
 
@@ -254,8 +261,9 @@ export function createCalls({
       slotOf(member);
       // The side that made the link's first offer adds the media m-lines, if a call is on.
       prepareWhenCallOn(member);
-      // A member that arrives (or comes back) learns at once whether we are in the call.
-      member.send({ t: 'call:state', ...self });
+      // A member that arrives (or comes back) learns at once whether we are in the call, or
+      // that we left it while its link was down.
+      if (everInCall) member.send({ t: 'call:state', ...self });
     },
     receive(member, message: MessageOf<'call:state'>) {
       const slot = slotOf(member);

@@ -362,18 +362,24 @@ test('a screen next to the camera gets a sender of its own, added once and reuse
 
 // --- the feature -----------------------------------------------------------------------------
 
-test('a member whose channel opens learns our call state at once', async () => {
+test('a member whose channel opens learns our call state at once, once we have been in a call', async () => {
   fakeDevices();
   const { calls, peers } = harness(1);
   const [peer] = peers as [FakeMember];
   calls.feature.opened?.(peer);
-  assert.deepEqual(lastState(peer), stateOf(false));
+  assert.equal(lastState(peer), undefined, 'never in a call: the member takes us for out of it');
   await calls.join(true);
   assert.deepEqual(lastState(peer), stateOf(true));
   calls.toggleMute();
   assert.deepEqual(lastState(peer), stateOf(true, { audio: false }));
+  peer.wire.length = 0;
   calls.feature.opened?.(peer);
   assert.deepEqual(lastState(peer), stateOf(true, { audio: false }));
+  // Left while the member's link was down: it learns so when the link opens again.
+  peer.wire.length = 0;
+  calls.leave();
+  calls.feature.opened?.(peer);
+  assert.deepEqual(lastState(peer), stateOf(false));
 });
 
 test('links get media m-lines only once a call is on, from their first offerer, once each', async () => {

@@ -412,8 +412,28 @@ test('a sender paces itself to the rate its relay advertises when that is lower 
   await until(() => r.relay.stats().sent === 3 * slow, 'one second of carol’s rate more');
   now += 2_000;
   await until(() => r.relay.stats().sent === 5 * slow, 'and the rest, nothing dropped');
-  // And we tell the members we link to what we relay at.
-  assert.ok(r.toCarol.sent.some((m) => m.t === 'relay:links' && m.rate === RELAY_RATE));
+  // And we tell the members we link to what we relay at (with our next advertisement).
+  await until(() => r.toCarol.sent.some((m) => m.t === 'relay:links' && m.rate === RELAY_RATE), 'our rate told');
+});
+
+test('a member whose link opens hears our links once, with our next advertisement', async () => {
+  const r = await room({ withDave: true });
+  await until(() => [CAROL, DAVE].every((id) => r.mesh.object(id)?.announced !== null), 'keys checked');
+  const links = (to: FakeLink) => to.sent.filter((m) => m.t === 'relay:links');
+  const toDave = r.toDave;
+  if (!toDave) throw new Error('a link to dave expected');
+  await r.link(r.toCarol, r.carol);
+  await until(() => links(r.toCarol).length === 1, 'carol hears that we link to her');
+  // Dave's link opens within the second after: one advertisement tells both, a second later.
+  await r.link(toDave, r.dave);
+  assert.equal(links(toDave).length, 0, 'not at once');
+  await until(() => links(toDave).length === 1, 'dave hears our links');
+  await new Promise((resolve) => setTimeout(resolve, 1_100));
+  assert.equal(links(toDave).length, 1, 'once');
+  assert.deepEqual(
+    links(r.toCarol).map((m) => (m.t === 'relay:links' ? m.peers.map((p) => p.id).sort() : [])),
+    [[CAROL], [CAROL, DAVE].sort()],
+  );
 });
 
 test('a new rate from the settings is advertised at once', async () => {
