@@ -366,11 +366,10 @@ export function createChat({ selfId, selfName, members, display, identity, trans
       const line: ChatLine = { kind: 'chat', id, from, ts, text, own: true };
       if (to !== undefined) line.privateTo = to;
       mark('line-written');
-      const signature = identity.sign({ from, id, ts, text, to }).catch(() => null);
       signing.add(id);
-      // Out on the channels before anything else, then on our page: the signature follows
-      // (it took ~0.3 ms of WebCrypto, and drawn first, our line delayed its own sending by
-      // the drawing and often by the frame it asked for).
+      // Out on the channels before anything else, then on our page, then signed: the
+      // signature follows (it took ~0.3 ms of WebCrypto, and drawn first, our line delayed
+      // its own sending by the drawing and often by the frame it asked for).
       const message: ChatMessage = { t: 'chat', id, ts, text, ...(to !== undefined ? { to } : {}) };
       const sentTo = recipients(to).filter((member) => !member.disposed);
       for (const member of sentTo) {
@@ -378,6 +377,7 @@ export function createChat({ selfId, selfName, members, display, identity, trans
         flush(member);
       }
       display(line);
+      const signature = identity.sign({ from, id, ts, text, to }).catch(() => null);
       const name = selfName();
       outgoing = outgoing
         .then(async () => {
