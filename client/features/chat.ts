@@ -17,6 +17,7 @@
 import { nanoid } from 'nanoid';
 import {
   CHANNEL_RATES,
+  chatRates,
   encodeChannelMessage,
   MAX_ACK_IDS,
   MAX_CHAT_LENGTH,
@@ -52,11 +53,13 @@ export interface ChatLine {
 }
 
 /**
- * Direct lines shown and waiting for their `chat:sig`, per member, at most: a burst's
- * signatures trail its lines by the sender's WebCrypto queue. Beyond it the oldest is
- * acknowledged unsigned (shown, never passed on).
+ * Direct lines shown and waiting for their `chat:sig`, per member, at most (as lines, and as
+ * characters: what a member that never signs can make us hold): a burst's signatures trail
+ * its lines by the sender's WebCrypto queue. Beyond either, the oldest is acknowledged
+ * unsigned (shown, never passed on).
  */
 const MAX_AWAITING_SIGNATURE = 2_500;
+const MAX_AWAITING_SIGNATURE_CHARS = 2 * chatRates.chat.chars.burst;
 
 /**
  * Acks wait this long to travel together: they only let the sender forget a message, so
@@ -80,6 +83,8 @@ interface ChatPeerState {
   checking: number;
   /** Public lines shown off its own link without a signature, by id: theirs follows. */
   awaitingSignature: Map<string, { message: ChatMessage; name: string }>;
+  /** The characters of the lines in awaitingSignature. */
+  awaitingChars: number;
   /** Keeps what we send this member within its chat budget for us. */
   pacer: Pacer;
 }
@@ -113,6 +118,7 @@ export function createChat({ selfId, selfName, members, display, identity, trans
     shown: Promise.resolve(),
     checking: 0,
     awaitingSignature: new Map(),
+    awaitingChars: 0,
     pacer: createPacer(CHANNEL_RATES.chat, now),
   }));
   const ackTimers = new Map<MemberHandle, ReturnType<typeof setTimeout>>();
@@ -238,14 +244,17 @@ export function createChat({ selfId, selfName, members, display, identity, trans
       return;
     }
     if (message.sig === undefined && member.key !== null) {
-      const waiting = member.slot(chatSlot).awaitingSignature;
-      waiting.set(message.id, { message, name });
-      if (waiting.size > MAX_AWAITING_SIGNATURE) {
-        const [oldest] = waiting.keys();
-        if (oldest !== undefined) {
-          waiting.delete(oldest);
-          ackSoon(member, oldest);
-        }
+      const state = member.slot(chatSlot);
+      state.awaitingSignature.set(message.id, { message, name });
+      state.awaitingChars += message.text.length;
+      while (
+        state.awaitingSignature.size > MAX_AWAITING_SIGNATURE ||
+        state.awaitingChars > MAX_AWAITING_SIGNATURE_CHARS
+      ) {
+        const [oldest] = state.awaitingSignature.keys();
+        if (oldest === undefined) break;
+        stopAwaiting(state, oldest);
+        ackSoon(member, oldest);
       }
       return;
     }
@@ -258,12 +267,19 @@ export function createChat({ selfId, selfName, members, display, identity, trans
     );
   }
 
+  /** The line with this id no longer waits for its signature; it was waiting if returned. */
+  function stopAwaiting(state: ChatPeerState, id: string): { message: ChatMessage; name: string } | undefined {
+    const entry = state.awaitingSignature.get(id);
+    if (entry === undefined) return undefined;
+    state.awaitingSignature.delete(id);
+    state.awaitingChars -= entry.message.text.length;
+    return entry;
+  }
+
   /** The signature of a line shown unsigned: checked, and the line kept if it fits. */
   function signatureCame(member: MemberHandle, id: string, sig: string): void {
-    const waiting = member.slot(chatSlot).awaitingSignature;
-    const entry = waiting.get(id);
+    const entry = stopAwaiting(member.slot(chatSlot), id);
     if (entry === undefined) return; // not one we wait for: a copy, or never sent
-    waiting.delete(id);
     ackSoon(member, id);
     const message: ChatMessage = { ...entry.message, sig };
     track(

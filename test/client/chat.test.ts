@@ -257,6 +257,36 @@ test('a line whose signature never comes stays unacknowledged until a signed cop
   }
 });
 
+test('a member that never signs cannot make us hold its lines: past the cap the oldest is acked unsigned', async () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    const bob = await author('bob-00000001');
+    bob.member.isOpen = true;
+    const { chat, shown } = harness([bob.member]);
+    // 4,000 characters a line: the characters' cap (400,000) comes after 100 lines.
+    const long = 'x'.repeat(4_000);
+    const ids = Array.from({ length: 101 }, (_, i) => `unsigned-long-${String(i).padStart(6, '0')}`);
+    for (const id of ids) chat.feature.receive(bob.member, { t: 'chat', id, ts: 1, text: long }, 'direct');
+    assert.equal(shown.length, 101, 'every line is shown');
+    mock.timers.tick(100);
+    const acked = bob.member.wire.flatMap((m) => (m.t === 'ack' ? m.ids : []));
+    assert.deepEqual(acked, [ids[0]], 'the oldest let go, acked');
+    // Short lines: the count's cap (2,500).
+    bob.member.wire.length = 0;
+    for (let i = 0; i < 2_500; i++)
+      chat.feature.receive(
+        bob.member,
+        { t: 'chat', id: `unsigned-short-${String(i).padStart(6, '0')}`, ts: 1, text: 's' },
+        'direct',
+      );
+    mock.timers.tick(100);
+    const more = bob.member.wire.flatMap((m) => (m.t === 'ack' ? m.ids : []));
+    assert.deepEqual(more, ids.slice(1), 'the long lines waiting go first, oldest first');
+  } finally {
+    mock.timers.reset();
+  }
+});
+
 test('through a relay a line shows only if its signature fits, in the order lines came', async () => {
   const bob = await author('bob-00000001');
   const { chat, shown, transcript } = harness([bob.member]);
