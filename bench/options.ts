@@ -4,6 +4,7 @@
 export const PARTS = [
   'mesh',
   'latency',
+  'stages',
   'burst',
   'leave',
   'history',
@@ -41,7 +42,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --only=${PARTS.join(',')}   parts to run (default: all)
   --sizes=2,4,6,8          room sizes for mesh_ms(N)
   --clients=1000,5000,10000  concurrent signaling clients K (rooms of 6)
-  --runs=5                 runs per mesh size, leave kind, flood scenario…
+  --runs=5                 runs per mesh size, leave kind, flood scenario, latency and stages round…
   --messages=200           messages for the latency figure
   --burst=2000             messages in the burst
   --join-rate=500          joins per second while join-ack latency is measured

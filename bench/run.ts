@@ -16,6 +16,7 @@ import { runHistoryPart } from './parts/history.ts';
 import { runHostilePart } from './parts/hostile.ts';
 import { runRelayPart } from './parts/relay.ts';
 import { runRedisPart, runSignalingPart } from './parts/signaling.ts';
+import { runStagesPart } from './parts/stages.ts';
 import type { PartResult } from './parts/types.ts';
 import { markdownTable } from './report/rows.ts';
 import { renderChart } from './report/svg.ts';
@@ -32,7 +33,17 @@ async function browserParts(
   options: BenchOptions,
   results: PartResult[],
 ): Promise<{ mesh: MeshSize[] | null; messaging: MessagingData | null }> {
-  const browserPartNames = ['mesh', 'latency', 'burst', 'leave', 'history', 'calls', 'files', 'flood'] as const;
+  const browserPartNames = [
+    'mesh',
+    'latency',
+    'stages',
+    'burst',
+    'leave',
+    'history',
+    'calls',
+    'files',
+    'flood',
+  ] as const;
   const wants = (part: (typeof browserPartNames)[number]) => options.parts.has(part);
   if (!browserPartNames.some(wants)) return { mesh: null, messaging: null };
   heading('browser (Chromium in a private network namespace)');
@@ -55,6 +66,7 @@ async function browserParts(
       if (parts.latency) results.push(parts.latency);
       if (parts.burst) results.push(parts.burst);
     }
+    if (wants('stages')) results.push(await runStagesPart(env, options.runs, options.messages));
     if (wants('leave')) results.push(await runLeavePart(env, options.runs));
     if (wants('history')) results.push(await runHistoryPart(env, options.runs));
     if (wants('calls')) results.push(await runCallsPart(env, options.runs, options.quick));

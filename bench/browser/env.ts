@@ -30,6 +30,8 @@ export interface BrowserBenchEnv {
   readonly bareUrl: string;
   readonly probe: string;
   readonly callsProbe: string;
+  /** The stages part's stamps (pages/stages.ts), for both flavors' pages. */
+  readonly stagesProbe: string;
   readonly browsers: BrowserPool;
   /** The namespace everything runs in (parts that need browsers with other flags make their own pool). */
   readonly netns: Netns;
@@ -84,6 +86,7 @@ export async function createBrowserBenchEnv(provided?: ProvidedParts): Promise<B
     bareUrl: `http://localhost:${BARE_PORT}`,
     probe: pages.probe,
     callsProbe: pages.callsProbe,
+    stagesProbe: pages.stagesProbe,
     browsers,
     netns,
     netnsName: netns.name,

@@ -108,14 +108,16 @@ async function measureBurst(sender: Page, receiver: Page, flavor: Flavor, messag
   };
 }
 
-/** Two users in a new room, meshed; closed after `measure`. */
-async function inRoom<T>(
+/** Two users in a new room (with this init script too, if any), meshed; closed after `measure`. */
+export async function inRoom<T>(
   env: BrowserBenchEnv,
   flavor: Flavor,
   measure: (sender: Page, receiver: Page) => Promise<T>,
+  initScript?: string,
 ): Promise<T> {
   const users = await createUsers(env, flavor, 2, { meshMessage: true });
   try {
+    if (initScript !== undefined) for (const user of users) await user.context.addInitScript({ content: initScript });
     await navigateAll(users, roomUrl(env, flavor, 2));
     const [sender, receiver] = users;
     if (!sender || !receiver) throw new Error('two users expected');

@@ -14,6 +14,8 @@ export interface BuiltPages {
   readonly probe: string;
   /** The call benchmark's probe (pages/calls-probe.ts), injected the same way. */
   readonly callsProbe: string;
+  /** The stages part's stamps (pages/stages.ts), injected into both flavors' pages. */
+  readonly stagesProbe: string;
   /** Directory with bare.html (as index.html) and bare.js. */
   readonly bareDir: string;
   remove(): void;
@@ -26,6 +28,12 @@ export async function buildPages(): Promise<BuiltPages> {
   const callsProbe = await build({
     ...common,
     entryPoints: [join(pagesDir, 'calls-probe.ts')],
+    format: 'iife',
+    write: false,
+  });
+  const stagesProbe = await build({
+    ...common,
+    entryPoints: [join(pagesDir, 'stages.ts')],
     format: 'iife',
     write: false,
   });
@@ -42,6 +50,7 @@ export async function buildPages(): Promise<BuiltPages> {
   return {
     probe: probe.outputFiles[0]?.text ?? '',
     callsProbe: callsProbe.outputFiles[0]?.text ?? '',
+    stagesProbe: stagesProbe.outputFiles[0]?.text ?? '',
     bareDir,
     remove: () => rmSync(bareDir, { recursive: true, force: true }),
   };

@@ -24,6 +24,16 @@ export interface PageRecord {
   problems: Record<string, number>;
 }
 
+/** What pages/stages.ts stamps on a page, for the stages part. */
+export interface StageStamps {
+  /** Line number → when the page called RTCDataChannel.send with it (the first time). */
+  sent: Record<string, number>;
+  /** Line number → when the page's message listener started on it. */
+  arrived: Record<string, number>;
+  /** Line number → when that listener returned. */
+  handled: Record<string, number>;
+}
+
 export interface BenchPageApi {
   now(): number;
   selfId(): string | null;
