@@ -338,7 +338,8 @@ export function createRelay(options: RelayOptions) {
     name: 'relay',
     types: ['relay:links', 'relay:fwd', 'relay:deliver'],
     opened(handle) {
-      // A member whose link just opened gets our links at once, whatever the others heard.
+      // A member whose link just opened gets our links with our next advertisement, whatever
+      // the others heard (one that its own link may cause anyway).
       const member = options.member(handle.id);
       if (member && direct(member)) owed.add(member);
       refresh();

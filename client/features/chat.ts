@@ -10,8 +10,8 @@
 // moment it is written and its signature follows (`chat:sig`), and the receiver acknowledges
 // it once the signature is there: until then the line stays in our outbox, and a resend
 // carries the signature inline. A line relayed through another member is shown only if its
-// signature fits the key the author announced, so nothing unsigned goes through a relay. A private line goes
-// only on its one recipient's channel and is never kept for history. Lines go out paced to
+// signature fits the key the author announced, so nothing unsigned goes through a relay.
+// A private line goes only on its one recipient's channel and is never kept for history. Lines go out paced to
 // the chat budget the receiver holds us to (pacer.ts): a burst waits here rather than being
 // dropped there.
 import { nanoid } from 'nanoid';
@@ -259,12 +259,13 @@ export function createChat({ selfId, selfName, members, display, identity, trans
       return;
     }
     ackSoon(member, message.id);
-    track(
-      afterThisTask()
-        .then(() => authentic(member, message))
-        .catch(() => false)
-        .then((ok) => (ok && !member.disposed ? keep(member, name, message) : undefined)),
-    );
+    track(afterThisTask().then(() => keepIfAuthentic(member, name, message)));
+  }
+
+  /** Hands the line on to newcomers if its signature fits its author's key. */
+  async function keepIfAuthentic(member: MemberHandle, name: string, message: ChatMessage): Promise<void> {
+    const ok = await authentic(member, message).catch(() => false);
+    if (ok && !member.disposed) keep(member, name, message);
   }
 
   /** The line with this id no longer waits for its signature; it was waiting if returned. */
@@ -281,12 +282,7 @@ export function createChat({ selfId, selfName, members, display, identity, trans
     const entry = stopAwaiting(member.slot(chatSlot), id);
     if (entry === undefined) return; // not one we wait for: a copy, or never sent
     ackSoon(member, id);
-    const message: ChatMessage = { ...entry.message, sig };
-    track(
-      authentic(member, message)
-        .catch(() => false)
-        .then((ok) => (ok && !member.disposed ? keep(member, entry.name, message) : undefined)),
-    );
+    track(keepIfAuthentic(member, entry.name, { ...entry.message, sig }));
   }
 
   function receiveLine(member: MemberHandle, message: ChatMessage, route: Route): void {
