@@ -1,7 +1,8 @@
 // Command line of `npm run bench`: which parts, what sizes, where to write. Unknown or
 // malformed flags stop the run with the usage text rather than being ignored.
 
-export const PARTS = [
+/** The parts that run in browsers (one browser environment serves them all). */
+export const BROWSER_PARTS = [
   'mesh',
   'latency',
   'stages',
@@ -11,11 +12,8 @@ export const PARTS = [
   'calls',
   'files',
   'flood',
-  'signaling',
-  'redis',
-  'hostile',
-  'relay',
 ] as const;
+export const PARTS = [...BROWSER_PARTS, 'signaling', 'redis', 'hostile', 'relay'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface BenchOptions {

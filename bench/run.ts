@@ -7,7 +7,7 @@ import { buildBundles } from '../scripts/build.ts';
 import { createBrowserBenchEnv } from './browser/env.ts';
 import { chartInput } from './chart.ts';
 import { finishMachineInfo, machineInfo } from './machine.ts';
-import { type BenchOptions, parseOptions, USAGE } from './options.ts';
+import { type BenchOptions, BROWSER_PARTS, parseOptions, USAGE } from './options.ts';
 import { type MeshSize, type MessagingData, runLeavePart, runMeshPart, runMessagingParts } from './parts/browser.ts';
 import { runCallsPart } from './parts/calls.ts';
 import { filesSizes, runFilesPart } from './parts/files.ts';
@@ -33,19 +33,8 @@ async function browserParts(
   options: BenchOptions,
   results: PartResult[],
 ): Promise<{ mesh: MeshSize[] | null; messaging: MessagingData | null }> {
-  const browserPartNames = [
-    'mesh',
-    'latency',
-    'stages',
-    'burst',
-    'leave',
-    'history',
-    'calls',
-    'files',
-    'flood',
-  ] as const;
-  const wants = (part: (typeof browserPartNames)[number]) => options.parts.has(part);
-  if (!browserPartNames.some(wants)) return { mesh: null, messaging: null };
+  const wants = (part: (typeof BROWSER_PARTS)[number]) => options.parts.has(part);
+  if (!BROWSER_PARTS.some(wants)) return { mesh: null, messaging: null };
   heading('browser (Chromium in a private network namespace)');
   const env = await createBrowserBenchEnv();
   let mesh: MeshSize[] | null = null;

@@ -7,7 +7,7 @@
 // arrivals give messages/s, losses and order. The burst has a room of its own: the
 // latency lines before it would count against the receiver's line cap and budget.
 import type { Page } from '@playwright/test';
-import type { BenchPageApi } from '../pages/shared.ts';
+import type { BenchPageApi, PageRecord } from '../pages/shared.ts';
 import { type Summary, summarize } from '../stats.ts';
 import type { BrowserBenchEnv } from './env.ts';
 import {
@@ -57,13 +57,25 @@ export interface MessagingResult {
   burst: BurstResult | null;
 }
 
-async function measureLatency(sender: Page, receiver: Page, flavor: Flavor, messages: number): Promise<LatencyResult> {
+/**
+ * Sends `lat:` lines paced LATENCY_INTERVAL_MS apart and waits for them at the receiver:
+ * when each was sent (see BenchPageApi.sendPaced) and the receiver's record.
+ */
+export async function paceLatencyLines(
+  sender: Page,
+  receiver: Page,
+  messages: number,
+): Promise<{ sentAt: number[]; record: PageRecord }> {
   const sentAt = await sender.evaluate(
     ([count, interval]) => (globalThis as unknown as BenchWindow).__bench.sendPaced(count, interval, 'lat'),
     [messages, LATENCY_INTERVAL_MS] as const,
   );
   await waitForCount(receiver, 'lat', messages, STALL_MS);
-  const record = await readRecord(receiver);
+  return { sentAt, record: await readRecord(receiver) };
+}
+
+async function measureLatency(sender: Page, receiver: Page, flavor: Flavor, messages: number): Promise<LatencyResult> {
+  const { sentAt, record } = await paceLatencyLines(sender, receiver, messages);
   const samplesMs = record.received
     .filter((m) => m.text.startsWith('lat:'))
     .map((m) => m.at - (sentAt[Number(m.text.split(':')[1])] ?? Number.NaN));

@@ -4,14 +4,11 @@
 // at the sender's RTCDataChannel.send and around the receiver's message listener, and by
 // the receiver's probe once it is on the page. Each stage is the median over the lines.
 import type { Page } from '@playwright/test';
-import type { BenchPageApi, StageStamps } from '../pages/shared.ts';
+import type { StageStamps } from '../pages/shared.ts';
 import { summarize } from '../stats.ts';
 import type { BrowserBenchEnv } from './env.ts';
-import { inRoom } from './messaging.ts';
-import { type Flavor, readRecord, waitForCount } from './room.ts';
-
-const INTERVAL_MS = 10;
-const STALL_MS = 5_000;
+import { inRoom, paceLatencyLines } from './messaging.ts';
+import type { Flavor } from './room.ts';
 
 /** Medians over one room's lines, ms. */
 export interface LineStages {
@@ -28,7 +25,7 @@ export interface LineStages {
   lines: number;
 }
 
-type StagesWindow = { __bench: BenchPageApi; __stages: StageStamps };
+type StagesWindow = { __stages: StageStamps };
 
 const readStamps = (page: Page): Promise<StageStamps> =>
   page.evaluate(() => (globalThis as unknown as StagesWindow).__stages);
@@ -38,12 +35,8 @@ export function measureStages(env: BrowserBenchEnv, flavor: Flavor, messages: nu
 }
 
 async function stagesOf(sender: Page, receiver: Page, messages: number): Promise<LineStages> {
-  const sentAt = await sender.evaluate(
-    ([count, interval]) => (globalThis as unknown as StagesWindow).__bench.sendPaced(count, interval, 'lat'),
-    [messages, INTERVAL_MS] as const,
-  );
-  await waitForCount(receiver, 'lat', messages, STALL_MS);
-  const [sent, received, record] = await Promise.all([readStamps(sender), readStamps(receiver), readRecord(receiver)]);
+  const { sentAt, record } = await paceLatencyLines(sender, receiver, messages);
+  const [sent, received] = await Promise.all([readStamps(sender), readStamps(receiver)]);
   const stages: Record<Exclude<keyof LineStages, 'lines'>, number[]> = {
     send: [],
     channel: [],
