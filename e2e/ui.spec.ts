@@ -1,8 +1,9 @@
 // What a person sees and does on the page: a new room and its link, copying it, a name that
 // is remembered and can be changed, and clear words for links that cannot work.
 
+import type { Page } from '@playwright/test';
 import { expect, sharedTest as test } from './support/fixtures.ts';
-import { openRoom, selfId, shareLink, waitForMesh } from './support/users.ts';
+import { openRoom, selfId, sendMessage, shareLink, waitForMesh, waitForMessage } from './support/users.ts';
 
 test('opening / makes a new room: an unguessable id and a key in the address, copied whole by Copy link', async ({
   server,
@@ -93,4 +94,90 @@ test('a malformed room id in a link is reported, not swapped for another room', 
   await expect(page.getByTestId('signaling-status')).toContainText('malformed');
   expect(new URL(page.url()).searchParams.get('roomId')).toBe('short');
   await expect(page.getByTestId('message-input')).toBeDisabled();
+});
+
+/** The chat list, as far as these tests read and move it. */
+interface ChatList {
+  scrollTop: number;
+  scrollHeight: number;
+  clientHeight: number;
+}
+/** How far the chat list's bottom is below its view, in px (0: scrolled to the newest line). */
+function gapBelow(page: Page): Promise<number> {
+  return page.locator('#messages').evaluate((list: ChatList) => list.scrollHeight - list.scrollTop - list.clientHeight);
+}
+
+/** The chat list's offset once two frames have passed (its scroll to the newest line, if any, ran). */
+function scrollTopAfterFrames(page: Page): Promise<number> {
+  return page.locator('#messages').evaluate(async (list: ChatList) => {
+    const frame = () =>
+      new Promise<void>((resolve) =>
+        (globalThis as unknown as { requestAnimationFrame(callback: () => void): void }).requestAnimationFrame(resolve),
+      );
+    await frame();
+    await frame();
+    return list.scrollTop;
+  });
+}
+
+/** Sends `count` lines (`prefix 0 …`, `prefix 1 …`), each a few rows tall, 4 ms apart. */
+function sendRun(page: Page, prefix: string, count: number): Promise<void> {
+  return page.evaluate(
+    async ([prefix, count]) => {
+      const scope = globalThis as unknown as {
+        document: { querySelector(selector: string): { value: string; dispatchEvent(event: unknown): boolean } };
+        KeyboardEvent: new (type: string, init: object) => unknown;
+        setTimeout(callback: () => void, ms: number): void;
+      };
+      const input = scope.document.querySelector('[data-testid="message-input"]');
+      for (let i = 0; i < count; i++) {
+        input.value = `${prefix} ${i} ${'and so on '.repeat(30)}`.trim();
+        input.dispatchEvent(new scope.KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+        await new Promise<void>((resolve) => scope.setTimeout(resolve, 4));
+      }
+    },
+    [prefix, count] as const,
+  );
+}
+
+test('the chat follows its newest line and shows it whole, tall or in a quick run; a reader who scrolled up stays put until back at the bottom', async ({
+  server,
+  browsers,
+}) => {
+  const [alice, bob] = await openRoom(browsers, server.url, ['alice', 'bob']);
+  if (!alice || !bob) throw new Error('openRoom returned fewer users');
+  await waitForMesh([alice, bob]);
+  const from = await selfId(alice.page);
+  const atTheNewest = (page: Page) =>
+    expect.poll(() => gapBelow(page), { message: 'the chat is not at its newest line' });
+
+  // Forty lines, each taller than the chat's slack at the bottom, fill the view (before, each
+  // new line was scrolled to at a placeholder's height and then grew: the chat stopped
+  // following).
+  await sendRun(alice.page, 'run', 40);
+  await expect(bob.page.getByTestId('message').filter({ hasText: 'run 39 ' })).toHaveCount(1);
+  await atTheNewest(bob.page).toBeLessThanOrEqual(1);
+  // A line that wraps over many rows is scrolled to whole, not cut at its placeholder height.
+  const tall = `tall ${Array.from({ length: 400 }, (_, i) => `word${i}`).join(' ')}`;
+  await sendMessage(alice.page, tall);
+  await waitForMessage(bob.page, { from, text: tall });
+  await atTheNewest(bob.page).toBeLessThanOrEqual(1);
+  await atTheNewest(alice.page).toBeLessThanOrEqual(1);
+
+  // Bob reads back with the wheel: new lines do not move him.
+  await bob.page.locator('#messages').hover();
+  await bob.page.mouse.wheel(0, -1_500);
+  await expect.poll(() => gapBelow(bob.page)).toBeGreaterThan(1_000);
+  const readingAt = await bob.page.locator('#messages').evaluate((list: ChatList) => list.scrollTop);
+  await sendRun(alice.page, 'while bob reads', 5);
+  await expect(bob.page.getByTestId('message').filter({ hasText: 'while bob reads 4 ' })).toHaveCount(1);
+  expect(await scrollTopAfterFrames(bob.page)).toBeCloseTo(readingAt, -1);
+
+  // Back at the bottom, the chat follows again.
+  await bob.page.mouse.wheel(0, 100_000);
+  await atTheNewest(bob.page).toBeLessThanOrEqual(1);
+  await sendRun(alice.page, 'again', 10);
+  await sendMessage(alice.page, tall.replace('tall', 'taller'));
+  await waitForMessage(bob.page, { from, text: tall.replace('tall', 'taller') });
+  await atTheNewest(bob.page).toBeLessThanOrEqual(1);
 });

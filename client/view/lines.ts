@@ -11,6 +11,15 @@ import { renderText } from './text.ts';
 const STICK_TO_BOTTOM_PX = 48;
 /** Lines kept on the page; older ones are removed as new ones come. */
 export const MAX_LINES = 2_000;
+/**
+ * The newest lines are laid out as they come (class "fresh"); older ones are skipped while
+ * off screen (content-visibility: auto, in the CSS). A new line that started out skipped got
+ * its real height only after the scroll to it, which had used its placeholder's: the line was
+ * cut off at the bottom, and when it was taller than STICK_TO_BOTTOM_PX more than that, the
+ * scroll's own event found the view above the bottom and the chat stopped following. More
+ * lines than fit on a tall screen, so that a line is off screen by the time it is not fresh.
+ */
+const FRESH_LINES = 60;
 /** The page's line times (file lines too): main.ts warms it once the page has its links. */
 export const clock = createClock({ maxWaiting: MAX_LINES });
 /**
@@ -52,6 +61,8 @@ export function createLinesView(): LinesView {
   let flushScheduled = false;
   let frameScheduled = false;
   let scrollScheduled = false;
+  /** The newest lines on the page, oldest first: at most FRESH_LINES. */
+  const fresh: HTMLLIElement[] = [];
   // Whether the view follows the newest line. Read from layout only when the user scrolls,
   // never while lines arrive: a layout read per line made a 2,000-line burst take seconds.
   let following = true;
@@ -75,11 +86,14 @@ export function createLinesView(): LinesView {
     const taken = turn.taken;
     let own = false;
     for (const next of taken) {
+      next.item.classList.add('fresh');
+      fresh.push(next.item);
       batch.append(next.item);
       own ||= next.own;
     }
     if (taken.length > 0) {
       messages.append(batch);
+      for (let excess = fresh.length - FRESH_LINES; excess > 0; excess--) fresh.shift()?.classList.remove('fresh');
       for (let excess = messages.childElementCount - MAX_LINES; excess > 0; excess--)
         messages.firstElementChild?.remove();
       if ((following || own) && !scrollScheduled) {
