@@ -244,8 +244,9 @@ async function scrollToTop(page: Page): Promise<void> {
       requestAnimationFrame(callback: () => void): void;
     };
     const messages = scope.document.getElementById('messages');
-    // The chat scrolls to the newest line in an animation frame: let those queued run first.
-    await new Promise<void>((resolve) => scope.requestAnimationFrame(resolve));
+    // The chat scrolls to the newest line in the frame that lays it out: let that frame pass
+    // (a callback for this frame runs before its layout, one for the next frame after it).
+    for (let frame = 0; frame < 2; frame++) await new Promise<void>((resolve) => scope.requestAnimationFrame(resolve));
     if (messages.scrollHeight <= messages.clientHeight) throw new Error('the chat does not scroll');
     // The page decides whether to follow new lines in its scroll listener: wait for it.
     const scrolled = new Promise<void>((resolve) => messages.addEventListener('scroll', resolve, { once: true }));

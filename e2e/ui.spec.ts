@@ -2,6 +2,7 @@
 // is remembered and can be changed, and clear words for links that cannot work.
 
 import type { Page } from '@playwright/test';
+import { fileLine, makePng, sendFiles } from './support/files.ts';
 import { expect, sharedTest as test } from './support/fixtures.ts';
 import { openRoom, selfId, sendMessage, shareLink, waitForMesh, waitForMessage } from './support/users.ts';
 
@@ -140,7 +141,7 @@ function sendRun(page: Page, prefix: string, count: number): Promise<void> {
   );
 }
 
-test('the chat follows its newest line and shows it whole, tall or in a quick run; a reader who scrolled up stays put until back at the bottom', async ({
+test('the chat follows its newest line and shows it whole: tall, in a quick run, or grown once shown; a reader who scrolled up stays put until back at the bottom', async ({
   server,
   browsers,
 }) => {
@@ -179,5 +180,16 @@ test('the chat follows its newest line and shows it whole, tall or in a quick ru
   await sendRun(alice.page, 'again', 10);
   await sendMessage(alice.page, tall.replace('tall', 'taller'));
   await waitForMessage(bob.page, { from, text: tall.replace('tall', 'taller') });
+  await atTheNewest(bob.page).toBeLessThanOrEqual(1);
+
+  // A line that grows once shown (a picture gets its preview when the file is in) is followed.
+  await makePng(alice.page, 'grows.png');
+  const [pictureId] = await sendFiles(alice.page, ['grows.png']);
+  if (!pictureId) throw new Error('no transfer id');
+  await expect(fileLine(bob.page, pictureId).getByTestId('file-preview')).toHaveCount(1);
+  await atTheNewest(bob.page).toBeLessThanOrEqual(1);
+  await atTheNewest(alice.page).toBeLessThanOrEqual(1);
+  // A shorter window (a phone's keyboard opening) keeps the newest line in view.
+  await bob.page.setViewportSize({ width: 1280, height: 420 });
   await atTheNewest(bob.page).toBeLessThanOrEqual(1);
 });

@@ -4,6 +4,7 @@
 import type { ChatLine } from '../features/chat.ts';
 import { createClock } from './clock.ts';
 import { el } from './dom.ts';
+import { createFollow } from './follow.ts';
 import { type Queued, takeTurns } from './line-turns.ts';
 import { renderText } from './text.ts';
 
@@ -16,8 +17,10 @@ export const MAX_LINES = 2_000;
  * off screen (content-visibility: auto, in the CSS). A new line that started out skipped got
  * its real height only after the scroll to it, which had used its placeholder's: the line was
  * cut off at the bottom, and when it was taller than STICK_TO_BOTTOM_PX more than that, the
- * scroll's own event found the view above the bottom and the chat stopped following. More
- * lines than fit on a tall screen, so that a line is off screen by the time it is not fresh.
+ * scroll's own event found the view above the bottom and the chat stopped following. The
+ * fresh lines are also the ones whose growth the chat follows (a file's preview, a reaction).
+ * More lines than fit on a tall screen, so that a line is off screen by the time it is not
+ * fresh.
  */
 const FRESH_LINES = 60;
 /** The page's line times (file lines too): main.ts warms it once the page has its links. */
@@ -60,19 +63,31 @@ export function createLinesView(): LinesView {
   let spent = 0;
   let flushScheduled = false;
   let frameScheduled = false;
-  let scrollScheduled = false;
   /** The newest lines on the page, oldest first: at most FRESH_LINES. */
   const fresh: HTMLLIElement[] = [];
   // Whether the view follows the newest line. Read from layout only when the user scrolls,
   // never while lines arrive: a layout read per line made a 2,000-line burst take seconds.
-  let following = true;
+  const follow = createFollow(STICK_TO_BOTTOM_PX);
+  /** A line of ours went on the page: the next scroll goes to it even if the view was elsewhere. */
+  let toOwnLine = false;
   messages.addEventListener(
     'scroll',
-    () => {
-      following = messages.scrollHeight - messages.scrollTop - messages.clientHeight < STICK_TO_BOTTOM_PX;
-    },
+    () => follow.scrolled(messages.scrollTop, () => messages.scrollHeight - messages.scrollTop - messages.clientHeight),
     { passive: true },
   );
+  // The scroll to the newest line comes when a fresh line changes size: when it is first laid
+  // out, and when it grows (its text wraps anew, a preview comes). The browser reports that
+  // after laying the page out, once a frame at most, so the scroll reads a layout that is
+  // already done, with the real heights.
+  const sized = new ResizeObserver(() => {
+    if (!follow.following && !toOwnLine) return;
+    toOwnLine = false;
+    messages.scrollTop = messages.scrollHeight;
+    follow.followed(messages.scrollTop);
+  });
+  // The list itself too: a smaller window, a phone's keyboard or a call's tiles above it leave
+  // a following reader at the bottom.
+  sized.observe(messages);
 
   /** Puts waiting lines on the page, as many as this frame's budget allows (one at least). */
   function flush(): void {
@@ -84,27 +99,23 @@ export function createLinesView(): LinesView {
     waiting = turn.rest;
     spent = turn.spent;
     const taken = turn.taken;
-    let own = false;
     for (const next of taken) {
       next.item.classList.add('fresh');
       fresh.push(next.item);
       batch.append(next.item);
-      own ||= next.own;
+      toOwnLine ||= next.own;
     }
     if (taken.length > 0) {
       messages.append(batch);
-      for (let excess = fresh.length - FRESH_LINES; excess > 0; excess--) fresh.shift()?.classList.remove('fresh');
+      for (const item of taken) sized.observe(item.item);
+      for (let excess = fresh.length - FRESH_LINES; excess > 0; excess--) {
+        const settled = fresh.shift();
+        if (!settled) break;
+        settled.classList.remove('fresh');
+        sized.unobserve(settled);
+      }
       for (let excess = messages.childElementCount - MAX_LINES; excess > 0; excess--)
         messages.firstElementChild?.remove();
-      if ((following || own) && !scrollScheduled) {
-        // Once per frame at most, when the browser lays the page out anyway.
-        scrollScheduled = true;
-        requestAnimationFrame(() => {
-          scrollScheduled = false;
-          messages.scrollTop = messages.scrollHeight;
-          following = true;
-        });
-      }
     }
     scheduleFrame();
   }

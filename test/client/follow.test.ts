@@ -1,0 +1,50 @@
+// createFollow (client/view/follow.ts): the chat keeps following its newest line while the
+// list grows below the view, and stops only when the reader scrolls up.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createFollow } from '../../client/view/follow.ts';
+
+const SLACK = 48;
+const unmeasured = () => assert.fail('measured the page while nothing asked for it');
+
+test('lines that come, or grow, between our scroll and its event do not stop the following', () => {
+  const follow = createFollow(SLACK);
+  follow.followed(1_000);
+  // Two lines came after our scroll: the bottom is now 130 px below the view, more than the
+  // slack, but the reader did not move. Nor does the page measure itself to find that out.
+  follow.scrolled(1_000, unmeasured);
+  assert.equal(follow.following, true);
+  follow.followed(1_130);
+  follow.scrolled(1_130, unmeasured);
+  assert.equal(follow.following, true);
+});
+
+test('scrolling up stops the following, until the reader is back at the bottom', () => {
+  const follow = createFollow(SLACK);
+  follow.followed(1_000);
+  follow.scrolled(600, () => 400);
+  assert.equal(follow.following, false);
+  // Down again, but not to the bottom: still reading back.
+  follow.scrolled(800, () => 200);
+  assert.equal(follow.following, false);
+  follow.scrolled(990, () => 10);
+  assert.equal(follow.following, true);
+  // A nudge up from there, within the slack, keeps following.
+  follow.scrolled(970, () => 30);
+  assert.equal(follow.following, true);
+});
+
+test('the list moving up under a reader at the bottom (old lines removed) keeps the following', () => {
+  const follow = createFollow(SLACK);
+  follow.followed(5_000);
+  // The oldest lines went; the browser kept the view on the same lines, so the offset fell.
+  follow.scrolled(4_800, () => 0);
+  assert.equal(follow.following, true);
+  // From there on that is the offset the reader is judged against.
+  follow.scrolled(4_800, unmeasured);
+  assert.equal(follow.following, true);
+});
+
+test('a page starts out following', () => {
+  assert.equal(createFollow(SLACK).following, true);
+});
