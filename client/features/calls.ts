@@ -205,6 +205,7 @@ export function createCalls({
   function setSelf(next: CallState): void {
     self = normalizeCallState(next);
     everInCall ||= self.inCall;
+    watchDevices(self.inCall);
     broadcast();
   }
 
@@ -212,7 +213,20 @@ export function createCalls({
     devices = self.inCall ? await listDevices() : [];
     changed();
   }
-  mediaDevices()?.addEventListener?.('devicechange', () => void refreshDevices());
+  const devicesChanged = () => void refreshDevices();
+  let watchingDevices = false;
+  /**
+   * Device changes matter only in a call (its device pickers). A devicechange listener makes
+   * Chromium start its video capture service to watch the devices: ~0.2 CPU-s over a room of
+   * eight forming, for pages that mostly never join a call. So it is there only in a call.
+   */
+  function watchDevices(inCall: boolean): void {
+    if (inCall === watchingDevices) return;
+    watchingDevices = inCall;
+    const media = mediaDevices();
+    if (inCall) media?.addEventListener?.('devicechange', devicesChanged);
+    else media?.removeEventListener?.('devicechange', devicesChanged);
+  }
 
   function problem(kind: MediaProblem): void {
     notify(MEDIA_PROBLEM_TEXT[kind]);

@@ -156,10 +156,20 @@ function fakeMember(id: string): FakeMember {
 type FakeConstraint = boolean | { deviceId?: { exact: string } } | undefined;
 const askedDevice = (c: FakeConstraint) => (typeof c === 'object' ? c.deviceId?.exact : undefined);
 
+/** The devicechange listeners on the fake navigator.mediaDevices (see fakeDevices). */
+const deviceListeners = new Set<() => void>();
+
 /** navigator.mediaDevices with fake cameras and microphones (or a refusal). */
 function fakeDevices(refuse: string | null = null) {
   const opened: FakeStream[] = [];
+  deviceListeners.clear();
   const devices = {
+    addEventListener(type: string, listener: () => void) {
+      if (type === 'devicechange') deviceListeners.add(listener);
+    },
+    removeEventListener(type: string, listener: () => void) {
+      if (type === 'devicechange') deviceListeners.delete(listener);
+    },
     async getUserMedia(constraints: { audio?: FakeConstraint; video?: FakeConstraint }) {
       if (refuse) throw Object.assign(new Error(refuse), { name: refuse });
       const stream = new FakeStream([
@@ -565,6 +575,27 @@ async function inCallWithOne() {
   await calls.join(true);
   return { calls, peer };
 }
+
+test('device changes are watched only in a call: out of it no listener (it would start the browser’s capture service), in it a change lists the devices again', async () => {
+  fakeDevices();
+  const { calls, peers } = harness(1);
+  const [peer] = peers as [FakeMember];
+  calls.feature.opened?.(peer);
+  assert.equal(deviceListeners.size, 0, 'no listener before joining a call');
+  await calls.join(false);
+  assert.equal(deviceListeners.size, 1);
+  const listed = calls.devices().list.length;
+  assert.ok(listed > 0);
+  // A device unplugged: the page lists what is left.
+  const fake = navigator.mediaDevices as unknown as { enumerateDevices(): Promise<unknown[]> };
+  const enumerate = fake.enumerateDevices.bind(fake);
+  fake.enumerateDevices = async () => (await enumerate()).slice(1);
+  for (const listener of deviceListeners) listener();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(calls.devices().list.length, listed - 1);
+  calls.leave();
+  assert.equal(deviceListeners.size, 0, 'none once out of the call');
+});
 
 test('switching camera or microphone replaces the track on the same senders: no renegotiation, muted stays muted, the old device is stopped', async () => {
   const { calls, peer } = await inCallWithOne();
