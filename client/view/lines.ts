@@ -65,8 +65,8 @@ export function createLinesView(): LinesView {
   let frameScheduled = false;
   /** The newest lines on the page, oldest first: at most FRESH_LINES. */
   const fresh: HTMLLIElement[] = [];
-  // Whether the view follows the newest line. Read from layout only when the user scrolls,
-  // never while lines arrive: a layout read per line made a 2,000-line burst take seconds.
+  // Whether the view follows the newest line (follow.ts), judged on scroll events only,
+  // never as lines arrive: a layout read per line made a 2,000-line burst take seconds.
   const follow = createFollow(STICK_TO_BOTTOM_PX);
   /** A line of ours went on the page: the next scroll goes to it even if the view was elsewhere. */
   let toOwnLine = false;
@@ -107,7 +107,7 @@ export function createLinesView(): LinesView {
     }
     if (taken.length > 0) {
       messages.append(batch);
-      for (const item of taken) sized.observe(item.item);
+      for (const next of taken) sized.observe(next.item);
       for (let excess = fresh.length - FRESH_LINES; excess > 0; excess--) {
         const settled = fresh.shift();
         if (!settled) break;
