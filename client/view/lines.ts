@@ -108,9 +108,7 @@ export function createLinesView(): LinesView {
     if (taken.length > 0) {
       messages.append(batch);
       for (const next of taken) sized.observe(next.item);
-      for (let excess = fresh.length - FRESH_LINES; excess > 0; excess--) {
-        const settled = fresh.shift();
-        if (!settled) break;
+      for (const settled of fresh.splice(0, Math.max(0, fresh.length - FRESH_LINES))) {
         settled.classList.remove('fresh');
         sized.unobserve(settled);
       }
