@@ -545,6 +545,8 @@ declare global {
       transceivers(peerId: string): string[];
       /** Relaying through members: what went through relays, and what was refused. */
       relay(): ReturnType<typeof relay.stats>;
+      /** Chat lines kept: on the page, and off it above (view/scrollback.ts). */
+      lines(): ReturnType<typeof lines.counts>;
     };
   }
 }
@@ -570,6 +572,7 @@ window.roomlink = {
   },
   callStats: callQuality,
   relay: () => relay.stats(),
+  lines: () => lines.counts(),
   transceivers: (peerId) =>
     (mesh.member(peerId)?.pc.getTransceivers() ?? []).map(
       (t) =>

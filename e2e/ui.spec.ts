@@ -121,10 +121,10 @@ function scrollTopAfterFrames(page: Page): Promise<number> {
   });
 }
 
-/** Sends `count` lines (`prefix 0 …`, `prefix 1 …`), each a few rows tall, 4 ms apart. */
-function sendRun(page: Page, prefix: string, count: number): Promise<void> {
+/** Sends `count` lines (`prefix 0 …`, `prefix 1 …`), each a few rows tall by default, 4 ms apart. */
+function sendRun(page: Page, prefix: string, count: number, filler = 30): Promise<void> {
   return page.evaluate(
-    async ([prefix, count]) => {
+    async ([prefix, count, filler]) => {
       const scope = globalThis as unknown as {
         document: { querySelector(selector: string): { value: string; dispatchEvent(event: unknown): boolean } };
         KeyboardEvent: new (type: string, init: object) => unknown;
@@ -132,12 +132,12 @@ function sendRun(page: Page, prefix: string, count: number): Promise<void> {
       };
       const input = scope.document.querySelector('[data-testid="message-input"]');
       for (let i = 0; i < count; i++) {
-        input.value = `${prefix} ${i} ${'and so on '.repeat(30)}`.trim();
+        input.value = `${prefix} ${i} ${'and so on '.repeat(filler)}`.trim();
         input.dispatchEvent(new scope.KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
         await new Promise<void>((resolve) => scope.setTimeout(resolve, 4));
       }
     },
-    [prefix, count] as const,
+    [prefix, count, filler] as const,
   );
 }
 
@@ -192,4 +192,58 @@ test('the chat follows its newest line and shows it whole: tall, in a quick run,
   // A shorter window (a phone's keyboard opening) keeps the newest line in view.
   await bob.page.setViewportSize({ width: 1280, height: 420 });
   await atTheNewest(bob.page).toBeLessThanOrEqual(1);
+});
+
+test('a long chat keeps a few hundred lines on the page while following; scrolling up brings the earlier ones back, in order, the view staying on its line', async ({
+  server,
+  browsers,
+}) => {
+  const [alice, bob] = await openRoom(browsers, server.url, ['alice', 'bob']);
+  if (!alice || !bob) throw new Error('openRoom returned fewer users');
+  await waitForMesh([alice, bob]);
+  const from = await selfId(alice.page);
+  const count = 700;
+  // Lines the page holds while following: 300, taken off 100 at a time (client/view/scrollback.ts).
+  const mostOnPage = 400;
+  const lines = bob.page.locator(`[data-testid=message][data-kind=chat][data-from="${from}"]`);
+  const numbers = () =>
+    lines.evaluateAll((items) =>
+      items.map((item) => {
+        const text = item.querySelector('[data-testid=message-text]')?.textContent ?? '';
+        return Number(/^long (\d+) /.exec(text)?.[1] ?? -1);
+      }),
+    );
+  const lineNumbered = (n: number) =>
+    lines.filter({ has: bob.page.getByTestId('message-text').filter({ hasText: new RegExp(`^long ${n} `) }) });
+
+  await sendRun(alice.page, 'long', count, 1);
+  await expect(lines.filter({ hasText: `long ${count - 1} ` })).toHaveCount(1);
+  await expect.poll(() => gapBelow(bob.page)).toBeLessThanOrEqual(1);
+  const onPage = await lines.count();
+  expect(onPage, 'lines on the page while following').toBeLessThanOrEqual(mostOnPage);
+  expect(onPage).toBeGreaterThanOrEqual(300);
+
+  // Up to the top, again and again: each time the earlier lines come back above, and the line
+  // that was first on the page is still in view, not pushed a hundred lines down.
+  const list = bob.page.locator('#messages');
+  await list.hover();
+  for (let step = 0; step < 10 && (await numbers())[0] !== 0; step++) {
+    const firstBefore = (await numbers())[0] ?? -1;
+    await bob.page.mouse.wheel(0, -1_000_000);
+    await expect.poll(async () => (await numbers())[0]).toBeLessThan(firstBefore);
+    const line = lineNumbered(firstBefore);
+    const [shown, view] = await Promise.all([line.boundingBox(), list.boundingBox()]);
+    if (!shown || !view) throw new Error('no box for the line or the list');
+    expect(shown.y, `line ${firstBefore} stays in view`).toBeGreaterThanOrEqual(view.y - shown.height);
+    expect(shown.y, `line ${firstBefore} stays in view`).toBeLessThan(view.y + view.height);
+  }
+  expect(await numbers(), 'every line is back, in order').toEqual(Array.from({ length: count }, (_, i) => i));
+
+  // Back at the bottom, the next line is followed and the page is short again.
+  await bob.page.mouse.wheel(0, 1_000_000);
+  await expect.poll(() => gapBelow(bob.page)).toBeLessThanOrEqual(1);
+  await sendMessage(alice.page, 'after the long run');
+  await waitForMessage(bob.page, { from, text: 'after the long run' });
+  await expect.poll(() => lines.count()).toBeLessThanOrEqual(mostOnPage);
+  await expect.poll(() => gapBelow(bob.page)).toBeLessThanOrEqual(1);
 });

@@ -9,6 +9,12 @@ export interface Follow {
   /** Our own scroll to the newest line left the list at this offset. */
   followed(top: number): void;
   /**
+   * Lines above the view went off the page: the browser moves the offset down by their height
+   * (scroll anchoring), and lines that came with them may be below the view, not scrolled to
+   * yet. The next scroll event's offset is where the list now is, not the reader leaving.
+   */
+  shifted(): void;
+  /**
    * A scroll event, with the list's offset and a way to measure how far its bottom is below
    * the view (measured only when needed: it makes the browser lay the page out).
    */
@@ -20,6 +26,8 @@ export function createFollow(slackPx: number): Follow {
   let following = true;
   /** Where our last scroll to the newest line left the list. */
   let followedTop = 0;
+  /** The next scroll event comes from lines going off the top (shifted). */
+  let shiftPending = false;
   return {
     get following() {
       return following;
@@ -28,7 +36,15 @@ export function createFollow(slackPx: number): Follow {
       following = true;
       followedTop = top;
     },
+    shifted() {
+      shiftPending = following;
+    },
     scrolled(top, gapBelow) {
+      if (shiftPending) {
+        shiftPending = false;
+        followedTop = Math.min(followedTop, top);
+        return;
+      }
       // Not above where we put it: our own scroll, or the list grew below the view.
       if (following && top >= followedTop) return;
       following = gapBelow() < slackPx;

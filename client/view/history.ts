@@ -27,7 +27,8 @@ export function createHistoryView(): HistoryView {
   let marker: HTMLElement | null = null;
 
   function header(): HTMLElement {
-    if (marker?.isConnected) return marker;
+    // Kept while it is on the page or among the earlier lines off it (scrollback.ts).
+    if (marker?.parentNode) return marker;
     marker = el('li', { className: 'line line-system history-marker', text: HISTORY_NOTE, testId: 'history-marker' });
     messages.prepend(marker);
     return marker;

@@ -1,16 +1,18 @@
 // The chat's lines (messages and system lines), appended in batches with at most one scroll
-// per frame, so a burst of thousands of lines stays fast. The page keeps the newest
-// MAX_LINES only, so that its memory is bounded whatever the room sends.
+// per frame, so a burst of thousands of lines stays fast. The newest MAX_LINES are kept, so
+// that memory is bounded whatever the room sends; of them, while the reader follows, only
+// the newest few hundred are on the page (scrollback.ts).
 import type { ChatLine } from '../features/chat.ts';
 import { createClock } from './clock.ts';
 import { el } from './dom.ts';
 import { createFollow } from './follow.ts';
 import { type Queued, takeTurns } from './line-turns.ts';
+import { createScrollback, type ScrollbackCounts } from './scrollback.ts';
 import { renderText } from './text.ts';
 
 /** Within this many pixels of the bottom the chat counts as "at the newest message". */
 const STICK_TO_BOTTOM_PX = 48;
-/** Lines kept on the page; older ones are removed as new ones come. */
+/** Lines kept, on the page and off it; older ones are removed as new ones come. */
 export const MAX_LINES = 2_000;
 /**
  * The newest lines are laid out as they come (class "fresh"); older ones are skipped while
@@ -53,6 +55,8 @@ export interface LinesView {
   build(line: ChatLine, senderName: string): HTMLLIElement;
   /** A line another view part built (a file transfer), shown in order with the rest. */
   appendItem(item: HTMLLIElement, own: boolean): void;
+  /** Lines kept: on the page, and off it above (scrollback.ts). */
+  counts(): ScrollbackCounts;
 }
 
 export function createLinesView(): LinesView {
@@ -70,9 +74,15 @@ export function createLinesView(): LinesView {
   const follow = createFollow(STICK_TO_BOTTOM_PX);
   /** A line of ours went on the page: the next scroll goes to it even if the view was elsewhere. */
   let toOwnLine = false;
+  const scrollback = createScrollback(messages, MAX_LINES);
   messages.addEventListener(
     'scroll',
-    () => follow.scrolled(messages.scrollTop, () => messages.scrollHeight - messages.scrollTop - messages.clientHeight),
+    () => {
+      const top = messages.scrollTop;
+      follow.scrolled(top, () => messages.scrollHeight - top - messages.clientHeight);
+      // Within a screen of the top: the earlier lines, if any, come back above.
+      if (top < messages.clientHeight) scrollback.bringBack();
+    },
     { passive: true },
   );
   // The scroll to the newest line comes when a fresh line changes size: when it is first laid
@@ -112,8 +122,7 @@ export function createLinesView(): LinesView {
         settled.classList.remove('fresh');
         sized.unobserve(settled);
       }
-      for (let excess = messages.childElementCount - MAX_LINES; excess > 0; excess--)
-        messages.firstElementChild?.remove();
+      if (scrollback.trim(follow.following)) follow.shifted();
     }
     scheduleFrame();
   }
@@ -162,6 +171,7 @@ export function createLinesView(): LinesView {
       return item;
     },
     appendItem: (item, own) => appendItem(item, own),
+    counts: () => scrollback.counts(),
   };
 
   function appendItem(item: HTMLLIElement, own: boolean, chars = item.textContent?.length ?? 0): void {

@@ -48,3 +48,25 @@ test('the list moving up under a reader at the bottom (old lines removed) keeps 
 test('a page starts out following', () => {
   assert.equal(createFollow(SLACK).following, true);
 });
+
+test('lines going off the top while new ones wait below do not stop the following', () => {
+  const follow = createFollow(SLACK);
+  follow.followed(20_000);
+  // A hundred lines went off the page: the browser moved the offset down by their height, and
+  // the lines that came with them are below the view, not scrolled to yet.
+  follow.shifted();
+  follow.scrolled(13_000, unmeasured);
+  assert.equal(follow.following, true);
+  // Judged from the new offset on: a reader scrolling up from there stops it.
+  follow.scrolled(12_000, () => 900);
+  assert.equal(follow.following, false);
+});
+
+test('a shift while reading back does not make the chat follow again', () => {
+  const follow = createFollow(SLACK);
+  follow.followed(5_000);
+  follow.scrolled(3_000, () => 2_000);
+  follow.shifted();
+  follow.scrolled(2_500, () => 2_000);
+  assert.equal(follow.following, false);
+});

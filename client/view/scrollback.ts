@@ -1,0 +1,102 @@
+// The chat's older lines, kept in order off the page. Every frame that adds a line costs the
+// browser work in proportion to the lines on the page (layout, pre-paint and paint walk them
+// all, and content-visibility watches each one): traced at 2,000 lines, a frame took ~22 ms of
+// main thread, against ~4 ms at 150. So while the reader follows the newest line, the page
+// holds PAGE_LINES; the older ones wait in a fragment, siblings still (a history line can be
+// placed among them), and come back a batch at a time as the reader scrolls near the top.
+
+/** Lines on the page while the reader follows the newest one. */
+export const PAGE_LINES = 300;
+/** Lines taken off, or brought back, at a time. */
+export const MOVE_LINES = 100;
+
+export interface ScrollbackCounts {
+  /** Lines on the page. */
+  readonly onPage: number;
+  /** Lines off the page, older than all of those on it. */
+  readonly earlier: number;
+}
+
+/** What to do after lines went on the page. */
+export interface Trim {
+  /** The oldest lines off the page that go for good. */
+  readonly dropEarlier: number;
+  /** The oldest lines on the page that go for good (when there is nothing earlier left). */
+  readonly dropOnPage: number;
+  /** The oldest lines on the page that go off it, into the earlier ones. */
+  readonly takeOff: number;
+}
+
+/**
+ * `maxLines` bounds the lines kept, on the page and off it. Lines go off the page only while
+ * the reader follows: one reading back keeps every line they may scroll to, and the page is
+ * trimmed once they are back at the bottom. Moves come in batches (the page may hold up to
+ * PAGE_LINES + MOVE_LINES) so that most lines move nothing.
+ */
+export function planTrim(counts: ScrollbackCounts, following: boolean, maxLines: number): Trim {
+  let { onPage, earlier } = counts;
+  const excess = Math.max(0, onPage + earlier - maxLines);
+  const dropEarlier = Math.min(earlier, excess);
+  const dropOnPage = excess - dropEarlier;
+  earlier -= dropEarlier;
+  onPage -= dropOnPage;
+  const takeOff = following && onPage > PAGE_LINES + MOVE_LINES ? onPage - PAGE_LINES : 0;
+  return { dropEarlier, dropOnPage, takeOff };
+}
+
+/** How many earlier lines come back when the reader nears the top of the page. */
+export function planBringBack(counts: ScrollbackCounts): number {
+  return Math.min(counts.earlier, MOVE_LINES);
+}
+
+export interface Scrollback {
+  /** Lines on the page and off it. */
+  counts(): ScrollbackCounts;
+  /**
+   * After lines went on the page: keeps at most `maxLines`, and the page short while following.
+   * Returns whether lines left the page (the view then moves: follow.ts `shifted`).
+   */
+  trim(following: boolean): boolean;
+  /**
+   * On a scroll near the top: puts the next earlier lines back above the ones shown, and keeps
+   * the view on the line that was at its top.
+   */
+  bringBack(): void;
+}
+
+export function createScrollback(list: HTMLElement, maxLines: number): Scrollback {
+  const earlier = document.createDocumentFragment();
+  const counts = (): ScrollbackCounts => ({ onPage: list.childElementCount, earlier: earlier.childElementCount });
+
+  function removeFirst(parent: ParentNode, count: number): void {
+    for (let left = count; left > 0; left--) parent.firstElementChild?.remove();
+  }
+
+  return {
+    counts,
+    trim(following) {
+      const plan = planTrim(counts(), following, maxLines);
+      removeFirst(earlier, plan.dropEarlier);
+      removeFirst(list, plan.dropOnPage);
+      if (plan.takeOff === 0) return plan.dropOnPage > 0;
+      const range = document.createRange();
+      range.setStartBefore(list.firstElementChild as Element);
+      range.setEndAfter(list.children[plan.takeOff - 1] as Element);
+      earlier.append(range.extractContents());
+      return true;
+    },
+    bringBack() {
+      const count = planBringBack(counts());
+      if (count === 0) return;
+      const first = list.firstElementChild;
+      const topBefore = first?.getBoundingClientRect().top ?? 0;
+      const range = document.createRange();
+      range.setStartBefore(earlier.children[earlier.childElementCount - count] as Element);
+      range.setEndAfter(earlier.lastElementChild as Element);
+      list.prepend(range.extractContents());
+      // The browser's scroll anchoring keeps the view in place, except at offset 0 (where it
+      // does not anchor): the view moves down by what the line at its top moved, if at all.
+      if (first) list.scrollTop += first.getBoundingClientRect().top - topBefore;
+    },
+  };
+}
