@@ -15,16 +15,12 @@ const STICK_TO_BOTTOM_PX = 48;
 /** Lines kept, on the page and off it; older ones are removed as new ones come. */
 export const MAX_LINES = 2_000;
 /**
- * The newest lines are laid out as they come (class "fresh"); older ones are skipped while
- * off screen (content-visibility: auto, in the CSS). A new line that started out skipped got
- * its real height only after the scroll to it, which had used its placeholder's: the line was
- * cut off at the bottom, and when it was taller than STICK_TO_BOTTOM_PX more than that, the
- * scroll's own event found the view above the bottom and the chat stopped following. The
- * fresh lines are also the ones whose growth the chat follows (a file's preview, a reaction).
- * More lines than fit on a tall screen, so that a line is off screen by the time it is not
- * fresh.
+ * The newest lines, whose size the chat watches: when one is first laid out, or grows (a
+ * file's preview, a reaction, a narrower window), the chat scrolls to the bottom if it
+ * follows. More lines than fit on a tall screen, so that a line has left the view by the time
+ * it is no longer watched.
  */
-const FRESH_LINES = 60;
+const WATCHED_LINES = 60;
 /** The page's line times (file lines too): main.ts warms it once the page has its links. */
 export const clock = createClock({ maxWaiting: MAX_LINES });
 /**
@@ -67,8 +63,8 @@ export function createLinesView(): LinesView {
   let spent = 0;
   let flushScheduled = false;
   let frameScheduled = false;
-  /** The newest lines on the page, oldest first: at most FRESH_LINES. */
-  const fresh: HTMLLIElement[] = [];
+  /** The newest lines on the page, oldest first: at most WATCHED_LINES, watched by `sized`. */
+  const watched: HTMLLIElement[] = [];
   // Whether the view follows the newest line (follow.ts), judged on scroll events only,
   // never as lines arrive: a layout read per line made a 2,000-line burst take seconds.
   const follow = createFollow(STICK_TO_BOTTOM_PX);
@@ -85,7 +81,7 @@ export function createLinesView(): LinesView {
     },
     { passive: true },
   );
-  // The scroll to the newest line comes when a fresh line changes size: when it is first laid
+  // The scroll to the newest line comes when a watched line changes size: when it is first laid
   // out, and when it grows (its text wraps anew, a preview comes). The browser reports that
   // after laying the page out, once a frame at most, so the scroll reads a layout that is
   // already done, with the real heights.
@@ -110,18 +106,14 @@ export function createLinesView(): LinesView {
     spent = turn.spent;
     const taken = turn.taken;
     for (const next of taken) {
-      next.item.classList.add('fresh');
-      fresh.push(next.item);
+      watched.push(next.item);
       batch.append(next.item);
       toOwnLine ||= next.own;
     }
     if (taken.length > 0) {
       messages.append(batch);
       for (const next of taken) sized.observe(next.item);
-      for (const settled of fresh.splice(0, Math.max(0, fresh.length - FRESH_LINES))) {
-        settled.classList.remove('fresh');
-        sized.unobserve(settled);
-      }
+      for (const settled of watched.splice(0, Math.max(0, watched.length - WATCHED_LINES))) sized.unobserve(settled);
       if (scrollback.trim(follow.following)) follow.shifted();
     }
     scheduleFrame();
