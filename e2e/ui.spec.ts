@@ -194,7 +194,7 @@ test('the chat follows its newest line and shows it whole: tall, in a quick run,
   await atTheNewest(bob.page).toBeLessThanOrEqual(1);
 });
 
-test('a long chat keeps a few hundred lines on the page while following; scrolling up brings the earlier ones back, in order, the view staying on its line', async ({
+test('a long chat keeps a few hundred lines on the page while following; scrolling up, or a button for the keyboard, brings the earlier ones back, in order, the view staying on its line', async ({
   server,
   browsers,
 }) => {
@@ -223,6 +223,16 @@ test('a long chat keeps a few hundred lines on the page while following; scrolli
   expect(onPage, 'lines on the page while following').toBeLessThanOrEqual(mostOnPage);
   expect(onPage).toBeGreaterThanOrEqual(300);
 
+  // Keyboard and screen-reader users, who do not scroll the list, get a button for them.
+  const earlier = bob.page.getByTestId('earlier');
+  await expect(earlier).toHaveText('Show 100 earlier messages');
+  const firstOnPage = (await numbers())[0] ?? -1;
+  await earlier.focus();
+  // Out of sight until focused, then shown whole.
+  await expect.poll(async () => (await earlier.boundingBox())?.width ?? 0).toBeGreaterThan(40);
+  await bob.page.keyboard.press('Enter');
+  await expect.poll(async () => (await numbers())[0]).toBe(firstOnPage - 100);
+
   // Up to the top, again and again: each time the earlier lines come back above, and the line
   // that was first on the page is still in view, not pushed a hundred lines down.
   const list = bob.page.locator('#messages');
@@ -238,6 +248,7 @@ test('a long chat keeps a few hundred lines on the page while following; scrolli
     expect(shown.y, `line ${firstBefore} stays in view`).toBeLessThan(view.y + view.height);
   }
   expect(await numbers(), 'every line is back, in order').toEqual(Array.from({ length: count }, (_, i) => i));
+  await expect(earlier, 'nothing earlier left: no button').toBeHidden();
 
   // Back at the bottom, the next line is followed and the page is short again.
   await bob.page.mouse.wheel(0, 1_000_000);

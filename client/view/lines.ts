@@ -7,7 +7,7 @@ import { createClock } from './clock.ts';
 import { el } from './dom.ts';
 import { createFollow } from './follow.ts';
 import { type Queued, takeTurns } from './line-turns.ts';
-import { createScrollback, type ScrollbackCounts } from './scrollback.ts';
+import { createScrollback, MOVE_LINES, type ScrollbackCounts } from './scrollback.ts';
 import { renderText } from './text.ts';
 
 /** Within this many pixels of the bottom the chat counts as "at the newest message". */
@@ -70,7 +70,13 @@ export function createLinesView(): LinesView {
   const follow = createFollow(STICK_TO_BOTTOM_PX);
   /** A line of ours went on the page: the next scroll goes to it even if the view was elsewhere. */
   let toOwnLine = false;
-  const scrollback = createScrollback(messages, MAX_LINES);
+  // Keyboard and screen-reader users reach the earlier lines through a button, not a scroll.
+  const earlierButton = document.getElementById('earlier') as HTMLButtonElement;
+  const scrollback = createScrollback(messages, MAX_LINES, ({ earlier }) => {
+    earlierButton.hidden = earlier === 0;
+    earlierButton.textContent = `Show ${Math.min(earlier, MOVE_LINES)} earlier messages`;
+  });
+  earlierButton.addEventListener('click', () => scrollback.bringBack());
   messages.addEventListener(
     'scroll',
     () => {

@@ -64,7 +64,12 @@ export interface Scrollback {
   bringBack(): void;
 }
 
-export function createScrollback(list: HTMLElement, maxLines: number): Scrollback {
+/** `changed`: after lines went off the page or came back (the view's button shows the count). */
+export function createScrollback(
+  list: HTMLElement,
+  maxLines: number,
+  changed: (counts: ScrollbackCounts) => void,
+): Scrollback {
   const earlier = document.createDocumentFragment();
   const counts = (): ScrollbackCounts => ({ onPage: list.childElementCount, earlier: earlier.childElementCount });
 
@@ -78,12 +83,14 @@ export function createScrollback(list: HTMLElement, maxLines: number): Scrollbac
       const plan = planTrim(counts(), following, maxLines);
       removeFirst(earlier, plan.dropEarlier);
       removeFirst(list, plan.dropOnPage);
-      if (plan.takeOff === 0) return plan.dropOnPage > 0;
-      const range = document.createRange();
-      range.setStartBefore(list.firstElementChild as Element);
-      range.setEndAfter(list.children[plan.takeOff - 1] as Element);
-      earlier.append(range.extractContents());
-      return true;
+      if (plan.takeOff > 0) {
+        const range = document.createRange();
+        range.setStartBefore(list.firstElementChild as Element);
+        range.setEndAfter(list.children[plan.takeOff - 1] as Element);
+        earlier.append(range.extractContents());
+      }
+      if (plan.takeOff > 0 || plan.dropEarlier > 0) changed(counts());
+      return plan.takeOff > 0 || plan.dropOnPage > 0;
     },
     bringBack() {
       const count = planBringBack(counts());
@@ -93,7 +100,11 @@ export function createScrollback(list: HTMLElement, maxLines: number): Scrollbac
       const range = document.createRange();
       range.setStartBefore(earlier.children[earlier.childElementCount - count] as Element);
       range.setEndAfter(earlier.lastElementChild as Element);
+      // The list is a live region: lines coming back are not news, and are not read out.
+      list.setAttribute('aria-busy', 'true');
       list.prepend(range.extractContents());
+      setTimeout(() => list.removeAttribute('aria-busy'));
+      changed(counts());
       // The browser's scroll anchoring keeps the view in place, except at offset 0 (where it
       // does not anchor): the view moves down by what the line at its top moved, if at all.
       if (first) list.scrollTop += first.getBoundingClientRect().top - topBefore;
