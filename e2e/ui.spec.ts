@@ -141,7 +141,7 @@ function sendRun(page: Page, prefix: string, count: number, filler = 30): Promis
   );
 }
 
-test('the chat follows its newest line and shows it whole: tall, in a quick run, or grown once shown; a reader who scrolled up stays put until back at the bottom', async ({
+test('the chat follows its newest line and shows it whole: tall, in a quick run, or grown once shown; a reader who scrolled up stays put, told how many lines came below, until back at the bottom', async ({
   server,
   browsers,
 }) => {
@@ -173,13 +173,34 @@ test('the chat follows its newest line and shows it whole: tall, in a quick run,
   await sendRun(alice.page, 'while bob reads', 5);
   await expect(bob.page.getByTestId('message').filter({ hasText: 'while bob reads 4 ' })).toHaveCount(1);
   expect(await scrollTopAfterFrames(bob.page)).toBeCloseTo(readingAt, -1);
+  // He is told how many came in below; Alice, who follows, is not.
+  const newer = bob.page.getByTestId('newer');
+  await expect(newer).toHaveText('5 new messages');
+  await expect(newer).toBeInViewport();
+  await expect(alice.page.getByTestId('newer')).toBeHidden();
 
-  // Back at the bottom, the chat follows again.
+  // Back at the bottom, the chat follows again, and the count goes.
   await bob.page.mouse.wheel(0, 100_000);
   await atTheNewest(bob.page).toBeLessThanOrEqual(1);
+  await expect(newer).toBeHidden();
   await sendRun(alice.page, 'again', 10);
   await sendMessage(alice.page, tall.replace('tall', 'taller'));
   await waitForMessage(bob.page, { from, text: tall.replace('tall', 'taller') });
+  await atTheNewest(bob.page).toBeLessThanOrEqual(1);
+  await expect(newer).toBeHidden();
+
+  // Up again, one line comes below; the button (by keyboard) jumps to it and the chat follows.
+  await bob.page.mouse.wheel(0, -1_500);
+  await expect.poll(() => gapBelow(bob.page)).toBeGreaterThan(1_000);
+  await sendMessage(alice.page, 'one more below');
+  await expect(newer).toHaveText('1 new message');
+  await newer.focus();
+  await bob.page.keyboard.press('Enter');
+  await atTheNewest(bob.page).toBeLessThanOrEqual(1);
+  await expect(newer).toBeHidden();
+  await expect(bob.page.locator('#messages')).toBeFocused();
+  await sendMessage(alice.page, tall.replace('tall', 'tallest'));
+  await waitForMessage(bob.page, { from, text: tall.replace('tall', 'tallest') });
   await atTheNewest(bob.page).toBeLessThanOrEqual(1);
 
   // A line that grows once shown (a picture gets its preview when the file is in) is followed.

@@ -77,11 +77,32 @@ export function createLinesView(): LinesView {
     earlierButton.textContent = `Show ${Math.min(earlier, MOVE_LINES)} earlier messages`;
   });
   earlierButton.addEventListener('click', () => scrollback.bringBack());
+  // A reader who scrolled up is told how many lines came in below since, and can jump to them.
+  const newerButton = document.getElementById('newer') as HTMLButtonElement;
+  /** Lines from others put on the page while the reader was not following. */
+  let unseen = 0;
+  const caughtUp = (): void => {
+    if (unseen === 0) return;
+    unseen = 0;
+    newerButton.hidden = true;
+  };
+  newerButton.addEventListener('click', () => {
+    toNewest();
+    // The button goes: the list keeps the keyboard's place (it scrolls with the arrow keys).
+    messages.focus({ preventScroll: true });
+  });
+  /** Scrolls to the newest line and follows from there. */
+  const toNewest = (): void => {
+    messages.scrollTop = messages.scrollHeight;
+    follow.followed(messages.scrollTop);
+    caughtUp();
+  };
   messages.addEventListener(
     'scroll',
     () => {
       const top = messages.scrollTop;
       follow.scrolled(top, () => messages.scrollHeight - top - messages.clientHeight);
+      if (follow.following) caughtUp();
       // Within a screen of the top: the earlier lines, if any, come back above.
       if (top < messages.clientHeight) scrollback.bringBack();
     },
@@ -94,8 +115,7 @@ export function createLinesView(): LinesView {
   const sized = new ResizeObserver(() => {
     if (!follow.following && !toOwnLine) return;
     toOwnLine = false;
-    messages.scrollTop = messages.scrollHeight;
-    follow.followed(messages.scrollTop);
+    toNewest();
   });
   // The list itself too: a smaller window, a phone's keyboard or a call's tiles above it leave
   // a following reader at the bottom.
@@ -118,11 +138,19 @@ export function createLinesView(): LinesView {
     }
     if (taken.length > 0) {
       messages.append(batch);
+      if (!follow.following && !toOwnLine) tellUnseen(taken.reduce((sum, next) => sum + (next.own ? 0 : 1), 0));
       for (const next of taken) sized.observe(next.item);
       for (const settled of watched.splice(0, Math.max(0, watched.length - WATCHED_LINES))) sized.unobserve(settled);
       if (scrollback.trim(follow.following)) follow.shifted();
     }
     scheduleFrame();
+  }
+
+  function tellUnseen(more: number): void {
+    if (more === 0) return;
+    unseen += more;
+    newerButton.textContent = `${unseen} new message${unseen === 1 ? '' : 's'}`;
+    newerButton.hidden = false;
   }
 
   /** At the next frame the budget starts again, and what still waits goes on. */
