@@ -10,8 +10,10 @@
 // are bundles of their own.
 // esbuild, because it does this in tens of milliseconds with no config.
 
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build } from 'esbuild';
+import { precompress } from './precompress.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -24,11 +26,13 @@ const common: BuildOptions = {
   sourcemap: true,
   legalComments: 'none',
   logLevel: 'warning',
+  // Which files came out: the bundles among them are precompressed (precompress.ts).
+  metafile: true,
 };
 
 export async function buildClient(options: { minify?: boolean } = {}): Promise<void> {
   const minify = options.minify ?? true;
-  await Promise.all([
+  const results = await Promise.all([
     build({
       ...common,
       minify,
@@ -49,6 +53,10 @@ export async function buildClient(options: { minify?: boolean } = {}): Promise<v
       entryPoints: { 'hash-worker': 'client/files/hash-worker.ts', 'store-worker': 'client/files/store-worker.ts' },
     }),
   ]);
+  const bundles = results.flatMap((result) =>
+    Object.keys(result.metafile?.outputs ?? {}).filter((out) => out.endsWith('.js')),
+  );
+  await precompress(bundles.map((out) => join(root, out)));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -9,6 +9,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import compression from 'compression';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import expressStaticGzip from 'express-static-gzip';
 import { Server } from 'socket.io';
 import { MAX_SOCKET_PAYLOAD_BYTES } from '../protocol/limits.ts';
 import type {
@@ -258,7 +259,9 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   web.get('/vendor/normalize.css', (_req, res, next) => {
     res.sendFile(NORMALIZE_CSS, (error) => error && next(error));
   });
-  web.use(express.static(options.publicDir ?? PUBLIC_DIR));
+  // The bundles as the build compressed them (scripts/precompress.ts), for a browser that
+  // accepts Brotli or gzip; every other file as it is on disk, compressed above on the fly.
+  web.use(expressStaticGzip(options.publicDir ?? PUBLIC_DIR, { enableBrotli: true, orderPreference: ['br', 'gz'] }));
   web.use((_req, res) => {
     res.status(404).type('text/plain').send('Not found\n');
   });

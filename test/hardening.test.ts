@@ -11,7 +11,9 @@ import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import { afterEach, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { io as connect } from 'socket.io-client';
+import { precompress } from '../scripts/precompress.ts';
 import { type Config, parseConfig } from '../server/config.ts';
 import { DEFAULT_GUARD } from '../server/guard.ts';
 import { createAddressLimits, createBucket, createKeyedLimiter, createSocketLimiter } from '../server/rate-limit.ts';
@@ -398,6 +400,44 @@ describe('HTTP', () => {
       }).on('error', reject);
     });
     assert.equal(plain, undefined, 'uncompressed for a client that does not accept it');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a bundle compressed at build time is sent as built: Brotli first, then gzip, plain otherwise', async () => {
+    const dir = mkdtempSync(joinPath(tmpdir(), 'roomlink-public-'));
+    const bundle = `console.log(${JSON.stringify('roomlink '.repeat(10_000))});\n`;
+    const file = joinPath(dir, 'main.js');
+    writeFileSync(file, bundle);
+    await precompress([file]);
+    // The body as it came over the wire, not decoded, and the encoding the server chose.
+    const raw = (acceptEncoding: string) =>
+      new Promise<{ encoding: string | undefined; type: string | undefined; body: Buffer }>((resolve, reject) => {
+        get(`${server.url}/main.js`, { headers: { 'Accept-Encoding': acceptEncoding } }, (r) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (chunk: Buffer) => chunks.push(chunk));
+          r.on('end', () =>
+            resolve({
+              encoding: r.headers['content-encoding'],
+              type: r.headers['content-type'],
+              body: Buffer.concat(chunks),
+            }),
+          );
+        }).on('error', reject);
+      });
+    const server = await startServer({}, { publicDir: dir });
+    const br = await raw('gzip, deflate, br, zstd');
+    assert.equal(br.encoding, 'br');
+    assert.match(br.type ?? '', /^text\/javascript/);
+    // Byte for byte the build's file (the middleware's own Brotli, at quality 4, differs).
+    assert.deepEqual(br.body, readFileSync(`${file}.br`));
+    assert.equal(brotliDecompressSync(br.body).toString(), bundle);
+    const gz = await raw('gzip');
+    assert.equal(gz.encoding, 'gzip');
+    assert.deepEqual(gz.body, readFileSync(`${file}.gz`));
+    assert.equal(gunzipSync(gz.body).toString(), bundle);
+    const plain = await raw('identity');
+    assert.equal(plain.encoding, undefined);
+    assert.equal(plain.body.toString(), bundle);
     rmSync(dir, { recursive: true, force: true });
   });
 
