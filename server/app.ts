@@ -259,6 +259,16 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   web.get('/vendor/normalize.css', (_req, res, next) => {
     res.sendFile(NORMALIZE_CSS, (error) => error && next(error));
   });
+  // A path that does not decode is a bad request, answered below like any other (in plain
+  // text); express-static-gzip would answer it itself, in HTML.
+  web.use((req, _res, next) => {
+    try {
+      decodeURIComponent(req.path);
+      next();
+    } catch {
+      next(Object.assign(new URIError('malformed URL path'), { status: 400 }));
+    }
+  });
   // The bundles as the build compressed them (scripts/precompress.ts), for a browser that
   // accepts Brotli or gzip; every other file as it is on disk, compressed above on the fly.
   web.use(expressStaticGzip(options.publicDir ?? PUBLIC_DIR, { enableBrotli: true, orderPreference: ['br', 'gz'] }));

@@ -438,6 +438,11 @@ describe('HTTP', () => {
     const plain = await raw('identity');
     assert.equal(plain.encoding, undefined);
     assert.equal(plain.body.toString(), bundle);
+    // A path that does not decode: a bad request, in plain text like every other.
+    const malformed = await fetch(`${server.url}/%E0%A4%A`);
+    assert.equal(malformed.status, 400);
+    assert.match(malformed.headers.get('content-type') ?? '', /^text\/plain/);
+    assert.equal(await malformed.text(), 'Bad request\n');
     rmSync(dir, { recursive: true, force: true });
   });
 
