@@ -173,8 +173,14 @@ test('the chat follows its newest line and shows it whole: tall, in a quick run,
   await sendRun(alice.page, 'while bob reads', 5);
   await expect(bob.page.getByTestId('message').filter({ hasText: 'while bob reads 4 ' })).toHaveCount(1);
   expect(await scrollTopAfterFrames(bob.page)).toBeCloseTo(readingAt, -1);
-  // He is told how many came in below; Alice, who follows, is not.
+  // He is told how many came in below; Alice, who follows, is not. A system line (Alice's
+  // new name) is not a message: it is not counted.
   const newer = bob.page.getByTestId('newer');
+  await expect(newer).toHaveText('5 new messages');
+  const aliceName = alice.page.getByTestId('name-input');
+  await aliceName.fill('Alicia');
+  await aliceName.press('Enter');
+  await expect(bob.page.getByTestId('message').filter({ hasText: 'alice is now Alicia' })).toHaveCount(1);
   await expect(newer).toHaveText('5 new messages');
   await expect(newer).toBeInViewport();
   await expect(alice.page.getByTestId('newer')).toBeHidden();

@@ -79,7 +79,7 @@ export function createLinesView(): LinesView {
   earlierButton.addEventListener('click', () => scrollback.bringBack());
   // A reader who scrolled up is told how many lines came in below since, and can jump to them.
   const newerButton = document.getElementById('newer') as HTMLButtonElement;
-  /** Lines from others put on the page while the reader was not following. */
+  /** Messages and files from others (not system lines) put on the page while the reader was not following. */
   let unseen = 0;
   const caughtUp = (): void => {
     if (unseen === 0) return;
@@ -138,7 +138,7 @@ export function createLinesView(): LinesView {
     }
     if (taken.length > 0) {
       messages.append(batch);
-      if (!follow.following && !toOwnLine) tellUnseen(taken.reduce((sum, next) => sum + (next.own ? 0 : 1), 0));
+      if (!follow.following && !toOwnLine) tellUnseen(taken.reduce((sum, next) => sum + (isNews(next) ? 1 : 0), 0));
       for (const next of taken) sized.observe(next.item);
       for (const settled of watched.splice(0, Math.max(0, watched.length - WATCHED_LINES))) sized.unobserve(settled);
       if (scrollback.trim(follow.following)) follow.shifted();
@@ -209,6 +209,9 @@ export function createLinesView(): LinesView {
     }
   }
 }
+
+/** What the count of new lines below counts: others' messages and files, not "X joined". */
+const isNews = (line: Waiting): boolean => !line.own && line.item.dataset.kind !== 'system';
 
 /** Only for a line whose sender's clock is off: made on the first such line. */
 let fullFormat: Intl.DateTimeFormat | undefined;
