@@ -151,6 +151,12 @@ test('the chat follows its newest line and shows it whole: tall, in a quick run,
   const from = await selfId(alice.page);
   const atTheNewest = (page: Page) =>
     expect.poll(() => gapBelow(page), { message: 'the chat is not at its newest line' });
+  /** Bob scrolls up with the wheel, well away from the newest line. */
+  const bobReadsBack = async () => {
+    await bob.page.locator('#messages').hover();
+    await bob.page.mouse.wheel(0, -1_500);
+    await expect.poll(() => gapBelow(bob.page)).toBeGreaterThan(1_000);
+  };
 
   // Forty lines, each taller than the chat's slack at the bottom, fill the view (before, each
   // new line was scrolled to at a placeholder's height and then grew: the chat stopped
@@ -166,9 +172,7 @@ test('the chat follows its newest line and shows it whole: tall, in a quick run,
   await atTheNewest(alice.page).toBeLessThanOrEqual(1);
 
   // Bob reads back with the wheel: new lines do not move him.
-  await bob.page.locator('#messages').hover();
-  await bob.page.mouse.wheel(0, -1_500);
-  await expect.poll(() => gapBelow(bob.page)).toBeGreaterThan(1_000);
+  await bobReadsBack();
   const readingAt = await bob.page.locator('#messages').evaluate((list: ChatList) => list.scrollTop);
   await sendRun(alice.page, 'while bob reads', 5);
   await expect(bob.page.getByTestId('message').filter({ hasText: 'while bob reads 4 ' })).toHaveCount(1);
@@ -195,16 +199,29 @@ test('the chat follows its newest line and shows it whole: tall, in a quick run,
   await atTheNewest(bob.page).toBeLessThanOrEqual(1);
   await expect(newer).toBeHidden();
 
-  // Up again, one line comes below; the button (by keyboard) jumps to it and the chat follows.
-  await bob.page.mouse.wheel(0, -1_500);
-  await expect.poll(() => gapBelow(bob.page)).toBeGreaterThan(1_000);
-  await sendMessage(alice.page, 'one more below');
-  await expect(newer).toHaveText('1 new message');
-  await newer.focus();
-  await bob.page.keyboard.press('Enter');
-  await atTheNewest(bob.page).toBeLessThanOrEqual(1);
-  await expect(newer).toBeHidden();
-  await expect(bob.page.locator('#messages')).toBeFocused();
+  // Up again, one line comes below each time; each way back to the newest clears the count:
+  // the button by keyboard (the list keeps the focus), a line of his own, the button by mouse.
+  const waysBack: Array<[string, () => Promise<void>]> = [
+    [
+      'keyboard',
+      async () => {
+        await newer.focus();
+        await bob.page.keyboard.press('Enter');
+        await expect(bob.page.locator('#messages')).toBeFocused();
+      },
+    ],
+    ['his own line', async () => void (await sendMessage(bob.page, 'bob answers'))],
+    ['mouse', () => newer.click()],
+  ];
+  for (const [way, goBack] of waysBack) {
+    await bobReadsBack();
+    await sendMessage(alice.page, `one more below, back by ${way}`);
+    await expect(newer).toHaveText('1 new message');
+    await goBack();
+    await atTheNewest(bob.page).toBeLessThanOrEqual(1);
+    await expect(newer).toBeHidden();
+  }
+  // And the chat follows again.
   await sendMessage(alice.page, tall.replace('tall', 'tallest'));
   await waitForMessage(bob.page, { from, text: tall.replace('tall', 'tallest') });
   await atTheNewest(bob.page).toBeLessThanOrEqual(1);

@@ -7,6 +7,7 @@ import { createClock } from './clock.ts';
 import { el } from './dom.ts';
 import { createFollow } from './follow.ts';
 import { type Queued, takeTurns } from './line-turns.ts';
+import { createNewer } from './newer.ts';
 import { createScrollback, MOVE_LINES, type ScrollbackCounts } from './scrollback.ts';
 import { renderText } from './text.ts';
 
@@ -39,6 +40,8 @@ const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 interface Waiting extends Queued {
   item: HTMLLIElement;
   own: boolean;
+  /** Counted by "N new messages" (newer.ts): a message or a file from someone else. */
+  news: boolean;
 }
 
 export interface LinesView {
@@ -49,7 +52,7 @@ export interface LinesView {
    * in sender-time order under their marker): not queued behind the newest lines.
    */
   build(line: ChatLine, senderName: string): HTMLLIElement;
-  /** A line another view part built (a file transfer), shown in order with the rest. */
+  /** A line another view part built (a file transfer), shown in order with the rest; someone else's counts as new. */
   appendItem(item: HTMLLIElement, own: boolean): void;
   /** Lines kept: on the page, and off it above (scrollback.ts). */
   counts(): ScrollbackCounts;
@@ -77,32 +80,20 @@ export function createLinesView(): LinesView {
     earlierButton.textContent = `Show ${Math.min(earlier, MOVE_LINES)} earlier messages`;
   });
   earlierButton.addEventListener('click', () => scrollback.bringBack());
-  // A reader who scrolled up is told how many lines came in below since, and can jump to them.
-  const newerButton = document.getElementById('newer') as HTMLButtonElement;
-  /** Messages and files from others (not system lines) put on the page while the reader was not following. */
-  let unseen = 0;
-  const caughtUp = (): void => {
-    if (unseen === 0) return;
-    unseen = 0;
-    newerButton.hidden = true;
-  };
-  newerButton.addEventListener('click', () => {
-    toNewest();
-    // The button goes: the list keeps the keyboard's place (it scrolls with the arrow keys).
-    messages.focus({ preventScroll: true });
-  });
   /** Scrolls to the newest line and follows from there. */
   const toNewest = (): void => {
     messages.scrollTop = messages.scrollHeight;
     follow.followed(messages.scrollTop);
-    caughtUp();
+    newer.caughtUp();
   };
+  // A reader who scrolled up is told how many messages came in below, and can jump to them.
+  const newer = createNewer(document.getElementById('newer') as HTMLButtonElement, messages, toNewest, MAX_LINES);
   messages.addEventListener(
     'scroll',
     () => {
       const top = messages.scrollTop;
       follow.scrolled(top, () => messages.scrollHeight - top - messages.clientHeight);
-      if (follow.following) caughtUp();
+      if (follow.following) newer.caughtUp();
       // Within a screen of the top: the earlier lines, if any, come back above.
       if (top < messages.clientHeight) scrollback.bringBack();
     },
@@ -138,19 +129,12 @@ export function createLinesView(): LinesView {
     }
     if (taken.length > 0) {
       messages.append(batch);
-      if (!follow.following && !toOwnLine) tellUnseen(taken.reduce((sum, next) => sum + (isNews(next) ? 1 : 0), 0));
+      if (!follow.following && !toOwnLine) newer.came(taken.filter((next) => next.news).length);
       for (const next of taken) sized.observe(next.item);
       for (const settled of watched.splice(0, Math.max(0, watched.length - WATCHED_LINES))) sized.unobserve(settled);
       if (scrollback.trim(follow.following)) follow.shifted();
     }
     scheduleFrame();
-  }
-
-  function tellUnseen(more: number): void {
-    if (more === 0) return;
-    unseen += more;
-    newerButton.textContent = `${unseen} new message${unseen === 1 ? '' : 's'}`;
-    newerButton.hidden = false;
   }
 
   /** At the next frame the budget starts again, and what still waits goes on. */
@@ -193,15 +177,16 @@ export function createLinesView(): LinesView {
     build,
     append(line, senderName) {
       const item = build(line, senderName);
-      appendItem(item, line.own, line.text.length);
+      // System lines ("X joined") are not counted as new messages.
+      appendItem(item, line.own, !line.own && line.kind === 'chat', line.text.length);
       return item;
     },
-    appendItem: (item, own) => appendItem(item, own),
+    appendItem: (item, own) => appendItem(item, own, !own),
     counts: () => scrollback.counts(),
   };
 
-  function appendItem(item: HTMLLIElement, own: boolean, chars = item.textContent?.length ?? 0): void {
-    waiting.push({ item, chars, own, sender: own ? '' : (item.dataset.from ?? '') });
+  function appendItem(item: HTMLLIElement, own: boolean, news: boolean, chars = item.textContent?.length ?? 0): void {
+    waiting.push({ item, chars, own, news, sender: own ? '' : (item.dataset.from ?? '') });
     // Lines are put on the page together, once per task (or per frame, when many).
     if (!flushScheduled) {
       flushScheduled = true;
@@ -209,9 +194,6 @@ export function createLinesView(): LinesView {
     }
   }
 }
-
-/** What the count of new lines below counts: others' messages and files, not "X joined". */
-const isNews = (line: Waiting): boolean => !line.own && line.item.dataset.kind !== 'system';
 
 /** Only for a line whose sender's clock is off: made on the first such line. */
 let fullFormat: Intl.DateTimeFormat | undefined;

@@ -1,0 +1,37 @@
+// "3 new messages ↓": a reader who scrolled up is told how many messages and files came in
+// below since, and gets to them with one press. The lines view says what came while the
+// reader was not following, and when the reader is at the newest line again.
+
+export interface Newer {
+  /** This many messages or files from others went on the page below the reader. */
+  came(count: number): void;
+  /** The reader is at the newest line again (scrolled there, sent a line, or pressed). */
+  caughtUp(): void;
+}
+
+/**
+ * `jump` scrolls to the newest line (and calls caughtUp); `list` takes the keyboard's place
+ * when the button goes while it has focus. Past `maxShown` the count says "2,000+": no more
+ * lines than that are kept.
+ */
+export function createNewer(button: HTMLButtonElement, list: HTMLElement, jump: () => void, maxShown: number): Newer {
+  let unseen = 0;
+  button.addEventListener('click', jump);
+  return {
+    came(count) {
+      if (count === 0) return;
+      unseen += count;
+      const shown = unseen > maxShown ? `${maxShown.toLocaleString()}+` : unseen.toLocaleString();
+      button.textContent = `${shown} new message${unseen === 1 ? '' : 's'}`;
+      button.hidden = false;
+    },
+    caughtUp() {
+      if (unseen === 0) return;
+      unseen = 0;
+      // A keyboard user on the button keeps a place: the list, which scrolls with the arrow
+      // keys. (Only then: a tap on a phone must not take focus from the message box.)
+      if (document.activeElement === button) list.focus({ preventScroll: true });
+      button.hidden = true;
+    },
+  };
+}
