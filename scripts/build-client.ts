@@ -13,7 +13,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build } from 'esbuild';
-import { precompress } from './precompress.ts';
+import { precompress, removeStaleCompressed } from './precompress.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -56,7 +56,8 @@ export async function buildClient(options: { minify?: boolean } = {}): Promise<v
   const bundles = results.flatMap((result) =>
     Object.keys(result.metafile?.outputs ?? {}).filter((out) => out.endsWith('.js')),
   );
-  await precompress(bundles.map((out) => join(root, out)));
+  const paths = bundles.map((out) => join(root, out));
+  await Promise.all([precompress(paths), removeStaleCompressed(paths)]);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -5,14 +5,22 @@
 // compression middleware (Brotli at quality 4, for speed) made ~57 KB and spent several ms
 // of the server's thread on every page load. Only the bundles: index.html and styles.css are
 // edited by hand and served as they are on disk, so a precompressed copy could go stale.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 
 const brotli = promisify(brotliCompress);
 const gzipped = promisify(gzip);
 
-/** Writes `<file>.br` and `<file>.gz` beside each file (zlib's thread pool does them in parallel). */
+/** Compressed siblings, by the extension express-static-gzip looks for. */
+const SUFFIXES = ['.br', '.gz'] as const;
+
+/**
+ * Writes `<file>.br` and `<file>.gz` beside each file (zlib's thread pool does them in
+ * parallel), each under a temporary name first: a server running meanwhile sends the old
+ * copy or the new one, never half of one.
+ */
 export async function precompress(files: readonly string[]): Promise<void> {
   await Promise.all(
     files.map(async (file) => {
@@ -27,7 +35,28 @@ export async function precompress(files: readonly string[]): Promise<void> {
         }),
         gzipped(plain, { level: constants.Z_BEST_COMPRESSION }),
       ]);
-      await Promise.all([writeFile(`${file}.br`, br), writeFile(`${file}.gz`, gz)]);
+      await Promise.all([replaceFile(`${file}.br`, br), replaceFile(`${file}.gz`, gz)]);
     }),
   );
+}
+
+async function replaceFile(path: string, data: Uint8Array): Promise<void> {
+  const temporary = `${path}.${process.pid}.tmp`;
+  await writeFile(temporary, data);
+  await rename(temporary, path);
+}
+
+/**
+ * Removes compressed siblings in the files' directories that belong to none of them (a bundle
+ * renamed or gone): the server would go on sending them for a file that is not there.
+ */
+export async function removeStaleCompressed(files: readonly string[]): Promise<void> {
+  const wanted = new Set(files.flatMap((file) => SUFFIXES.map((suffix) => `${file}${suffix}`)));
+  const directories = new Set(files.map((file) => dirname(file)));
+  for (const directory of directories) {
+    for (const name of await readdir(directory)) {
+      const path = join(directory, name);
+      if (SUFFIXES.some((suffix) => name.endsWith(suffix)) && !wanted.has(path)) await rm(path, { force: true });
+    }
+  }
 }

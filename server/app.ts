@@ -253,8 +253,8 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       .type(metrics.registry.contentType)
       .send(await metrics.registry.metrics());
   });
-  // The page's assets compressed (the bundle is ~91 KB, ~30 KB gzipped); registered after
-  // /healthz and /metrics, which stay plain for the tools that poll them.
+  // What is not compressed at build time (the page, its stylesheet) is compressed per request;
+  // registered after /healthz and /metrics, which stay plain for the tools that poll them.
   web.use(compression());
   web.get('/vendor/normalize.css', (_req, res, next) => {
     res.sendFile(NORMALIZE_CSS, (error) => error && next(error));
@@ -269,9 +269,21 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       next(Object.assign(new URIError('malformed URL path'), { status: 400 }));
     }
   });
+  const publicDir = options.publicDir ?? PUBLIC_DIR;
   // The bundles as the build compressed them (scripts/precompress.ts), for a browser that
-  // accepts Brotli or gzip; every other file as it is on disk, compressed above on the fly.
-  web.use(expressStaticGzip(options.publicDir ?? PUBLIC_DIR, { enableBrotli: true, orderPreference: ['br', 'gz'] }));
+  // accepts Brotli or gzip; every other file as it is on disk (below), compressed above on
+  // the fly. express-static-gzip labels the response (Content-Encoding) before it knows that
+  // the compressed file is there; when it is not (gone since the server started), the
+  // request goes on to the plain file, and nothing else goes out so labelled.
+  const precompressed = expressStaticGzip(publicDir, { enableBrotli: true, orderPreference: ['br', 'gz'] });
+  web.use((req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    precompressed(req, res, (error?: unknown) => {
+      res.removeHeader('Content-Encoding');
+      next(error);
+    });
+  });
+  web.use(express.static(publicDir));
   web.use((_req, res) => {
     res.status(404).type('text/plain').send('Not found\n');
   });

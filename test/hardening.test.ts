@@ -4,8 +4,8 @@
 
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { get } from 'node:http';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { get, request } from 'node:http';
 import { connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
@@ -13,7 +13,7 @@ import { afterEach, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { io as connect } from 'socket.io-client';
-import { precompress } from '../scripts/precompress.ts';
+import { precompress, removeStaleCompressed } from '../scripts/precompress.ts';
 import { type Config, parseConfig } from '../server/config.ts';
 import { DEFAULT_GUARD } from '../server/guard.ts';
 import { createAddressLimits, createBucket, createKeyedLimiter, createSocketLimiter } from '../server/rate-limit.ts';
@@ -403,47 +403,61 @@ describe('HTTP', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('a bundle compressed at build time is sent as built: Brotli first, then gzip, plain otherwise', async () => {
+  test('a bundle compressed at build time is sent as built: Brotli first, then gzip, plain otherwise', async (t) => {
     const dir = mkdtempSync(joinPath(tmpdir(), 'roomlink-public-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
     const bundle = `console.log(${JSON.stringify('roomlink '.repeat(10_000))});\n`;
     const file = joinPath(dir, 'main.js');
     writeFileSync(file, bundle);
     await precompress([file]);
-    // The body as it came over the wire, not decoded, and the encoding the server chose.
-    const raw = (acceptEncoding: string) =>
-      new Promise<{ encoding: string | undefined; type: string | undefined; body: Buffer }>((resolve, reject) => {
-        get(`${server.url}/main.js`, { headers: { 'Accept-Encoding': acceptEncoding } }, (r) => {
-          const chunks: Buffer[] = [];
-          r.on('data', (chunk: Buffer) => chunks.push(chunk));
-          r.on('end', () =>
-            resolve({
-              encoding: r.headers['content-encoding'],
-              type: r.headers['content-type'],
-              body: Buffer.concat(chunks),
-            }),
-          );
-        }).on('error', reject);
-      });
     const server = await startServer({}, { publicDir: dir });
-    const br = await raw('gzip, deflate, br, zstd');
+    const br = await rawGet(`${server.url}/main.js`, 'gzip, deflate, br, zstd');
     assert.equal(br.encoding, 'br');
     assert.match(br.type ?? '', /^text\/javascript/);
+    assert.match(br.vary ?? '', /Accept-Encoding/i);
     // Byte for byte the build's file (the middleware's own Brotli, at quality 4, differs).
     assert.deepEqual(br.body, readFileSync(`${file}.br`));
     assert.equal(brotliDecompressSync(br.body).toString(), bundle);
-    const gz = await raw('gzip');
+    const gz = await rawGet(`${server.url}/main.js`, 'gzip');
     assert.equal(gz.encoding, 'gzip');
     assert.deepEqual(gz.body, readFileSync(`${file}.gz`));
     assert.equal(gunzipSync(gz.body).toString(), bundle);
-    const plain = await raw('identity');
+    const plain = await rawGet(`${server.url}/main.js`, 'identity');
     assert.equal(plain.encoding, undefined);
     assert.equal(plain.body.toString(), bundle);
-    // A path that does not decode: a bad request, in plain text like every other.
+
+    // Nothing else goes out labelled as compressed: another method gets a plain 404...
+    const post = await rawGet(`${server.url}/main.js`, 'br', 'POST');
+    assert.equal(post.status, 404);
+    assert.equal(post.encoding, undefined);
+    assert.equal(post.body.toString(), 'Not found\n');
+    // ...and a compressed copy gone since the server started leaves the plain file.
+    rmSync(`${file}.br`);
+    const gone = await rawGet(`${server.url}/main.js`, 'br');
+    assert.equal(gone.status, 200);
+    assert.equal(gone.encoding === undefined || gone.encoding === 'br', true);
+    const body = gone.encoding === 'br' ? brotliDecompressSync(gone.body).toString() : gone.body.toString();
+    assert.equal(body, bundle);
+  });
+
+  test('the build leaves no compressed copy of a bundle it no longer makes', async (t) => {
+    const dir = mkdtempSync(joinPath(tmpdir(), 'roomlink-public-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const kept = joinPath(dir, 'main.js');
+    writeFileSync(kept, 'export {};\n');
+    for (const stale of ['old.js.br', 'old.js.gz']) writeFileSync(joinPath(dir, stale), 'stale');
+    writeFileSync(joinPath(dir, 'index.html'), '<!doctype html>');
+    await Promise.all([precompress([kept]), removeStaleCompressed([kept])]);
+    assert.deepEqual(readdirSync(dir).sort(), ['index.html', 'main.js', 'main.js.br', 'main.js.gz']);
+  });
+
+  test('a URL path that does not decode is a bad request, in plain text like every other', async () => {
+    const server = await startServer();
     const malformed = await fetch(`${server.url}/%E0%A4%A`);
     assert.equal(malformed.status, 400);
     assert.match(malformed.headers.get('content-type') ?? '', /^text\/plain/);
+    assert.equal(malformed.headers.get('content-encoding'), null);
     assert.equal(await malformed.text(), 'Bad request\n');
-    rmSync(dir, { recursive: true, force: true });
   });
 
   test('/healthz says ok with redis disabled; /metrics serves Prometheus text', async () => {
@@ -588,3 +602,28 @@ describe('room namespacing', () => {
     assert.ok(victim.connected);
   });
 });
+
+/** A response as it came over the wire (not decoded), with the headers these tests read. */
+function rawGet(
+  url: string,
+  acceptEncoding: string,
+  method = 'GET',
+): Promise<{ status: number; encoding?: string; type?: string; vary?: string; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    request(url, { method, headers: { 'Accept-Encoding': acceptEncoding } }, (r) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (chunk: Buffer) => chunks.push(chunk));
+      r.on('end', () =>
+        resolve({
+          status: r.statusCode ?? 0,
+          ...(r.headers['content-encoding'] !== undefined && { encoding: r.headers['content-encoding'] }),
+          ...(r.headers['content-type'] !== undefined && { type: r.headers['content-type'] }),
+          ...(r.headers.vary !== undefined && { vary: r.headers.vary }),
+          body: Buffer.concat(chunks),
+        }),
+      );
+    })
+      .on('error', reject)
+      .end();
+  });
+}
