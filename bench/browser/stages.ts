@@ -4,6 +4,7 @@
 // at the sender's RTCDataChannel.send and around the receiver's message listener, and by
 // the receiver's probe once it is on the page. Each stage is the median over the lines.
 import type { Page } from '@playwright/test';
+import { machineBusyMs } from '../machine.ts';
 import type { StageStamps } from '../pages/shared.ts';
 import { summarize } from '../stats.ts';
 import type { BrowserBenchEnv } from './env.ts';
@@ -22,6 +23,11 @@ export interface LineStages {
   toPage: number;
   /** Enter or send call → on the page: the latency part's figure. */
   total: number;
+  /**
+   * The machine's CPU (every core, every process: both pages, the browser, the GPU process,
+   * the servers) over the round, per line: what one line costs the two cores it shares.
+   */
+  cpuPerLine: number;
   lines: number;
 }
 
@@ -35,9 +41,11 @@ export function measureStages(env: BrowserBenchEnv, flavor: Flavor, messages: nu
 }
 
 async function stagesOf(sender: Page, receiver: Page, messages: number): Promise<LineStages> {
+  const busyAtStart = machineBusyMs();
   const { sentAt, record } = await paceLatencyLines(sender, receiver, messages);
+  const cpuPerLine = (machineBusyMs() - busyAtStart) / messages;
   const [sent, received] = await Promise.all([readStamps(sender), readStamps(receiver)]);
-  const stages: Record<Exclude<keyof LineStages, 'lines'>, number[]> = {
+  const stages: Record<Exclude<keyof LineStages, 'lines' | 'cpuPerLine'>, number[]> = {
     send: [],
     channel: [],
     handler: [],
@@ -65,6 +73,7 @@ async function stagesOf(sender: Page, receiver: Page, messages: number): Promise
     handler: median(stages.handler),
     toPage: median(stages.toPage),
     total: median(stages.total),
+    cpuPerLine,
     lines: stages.total.length,
   };
 }

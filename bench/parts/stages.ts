@@ -13,6 +13,7 @@ const STAGES: ReadonlyArray<[keyof Omit<LineStages, 'lines'>, string]> = [
   ['handler', 'the receiving listener, start to return'],
   ['toPage', 'its return → the line on the page'],
   ['total', 'Enter → on the page (the latency figure)'],
+  ['cpuPerLine', 'machine CPU per line (both pages, browser, GPU, servers)'],
 ];
 
 export async function runStagesPart(env: BrowserBenchEnv, rounds: number, messages: number): Promise<PartResult> {
@@ -32,13 +33,13 @@ export async function runStagesPart(env: BrowserBenchEnv, rounds: number, messag
     part: 'stages',
     data: { app, bare },
     notes: [
-      `stages: ${rounds} round(s) of ${messages} lines 10 ms apart per flavor, alternating; each stage is the median over a round's lines, and the row the median of the rounds (Chromium's clock moves in 0.1 ms steps). The bare page records a line inside its listener, so its last stage is 0.`,
+      `stages: ${rounds} round(s) of ${messages} lines 10 ms apart per flavor, alternating; each stage is the median over a round's lines, and the row the median of the rounds (Chromium's clock moves in 0.1 ms steps). The bare page records a line inside its listener, so its last stage is 0. The CPU row is the machine's busy time over a round (every process) divided by its lines: the two pages share two cores, so what one spends while a line is in flight delays the other.`,
     ],
     rows: STAGES.map(([key, measure]) =>
       row('stages', measure, {
         app: fmt(median(app, key), 'ms'),
         bare: fmt(median(bare, key), 'ms'),
-        ratio: key === 'total' ? fmtRatio(median(app, key), median(bare, key)) : '',
+        ratio: key === 'total' || key === 'cpuPerLine' ? fmtRatio(median(app, key), median(bare, key)) : '',
       }),
     ),
   };
