@@ -46,9 +46,23 @@ async function replaceFile(path: string, data: Uint8Array): Promise<void> {
   await rename(temporary, path);
 }
 
+/** replaceFile's temporary name, with the id of the process that writes it. */
+const TEMPORARY = /\.(?:br|gz)\.(\d+)\.tmp$/;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, someone else's
+  }
+}
+
 /**
  * Removes compressed siblings in the files' directories that belong to none of them (a bundle
- * renamed or gone): the server would go on sending them for a file that is not there.
+ * renamed or gone): the server would go on sending them for a file that is not there. And the
+ * temporary files of a build killed before it renamed them; never those of a build still
+ * running (this one's own, written meanwhile, included).
  */
 export async function removeStaleCompressed(files: readonly string[]): Promise<void> {
   const wanted = new Set(files.flatMap((file) => SUFFIXES.map((suffix) => `${file}${suffix}`)));
@@ -56,7 +70,12 @@ export async function removeStaleCompressed(files: readonly string[]): Promise<v
   for (const directory of directories) {
     for (const name of await readdir(directory)) {
       const path = join(directory, name);
-      if (SUFFIXES.some((suffix) => name.endsWith(suffix)) && !wanted.has(path)) await rm(path, { force: true });
+      const writer = TEMPORARY.exec(name)?.[1];
+      const stale =
+        writer !== undefined
+          ? !processAlive(Number(writer))
+          : SUFFIXES.some((suffix) => name.endsWith(suffix)) && !wanted.has(path);
+      if (stale) await rm(path, { force: true });
     }
   }
 }

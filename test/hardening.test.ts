@@ -3,6 +3,7 @@
 // payload limit, and a graceful shutdown.
 
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -443,6 +444,20 @@ describe('HTTP', () => {
     writeFileSync(joinPath(dir, 'index.html'), '<!doctype html>');
     await Promise.all([precompress([kept]), removeStaleCompressed([kept])]);
     assert.deepEqual(readdirSync(dir).sort(), ['index.html', 'main.js', 'main.js.br', 'main.js.gz']);
+  });
+
+  test('the build removes what a killed build left half-written, not what a running one is writing', async (t) => {
+    const dir = mkdtempSync(joinPath(tmpdir(), 'roomlink-public-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const kept = joinPath(dir, 'main.js');
+    writeFileSync(kept, 'export {};\n');
+    const exited = spawnSync(process.execPath, ['-e', '']);
+    assert.equal(exited.status, 0);
+    const killed = `main.js.br.${exited.pid}.tmp`;
+    const running = `main.js.gz.${process.ppid}.tmp`;
+    for (const name of [killed, running]) writeFileSync(joinPath(dir, name), 'half');
+    await Promise.all([precompress([kept]), removeStaleCompressed([kept])]);
+    assert.deepEqual(readdirSync(dir).sort(), ['main.js', 'main.js.br', 'main.js.gz', running]);
   });
 
   test('a URL path that does not decode is a bad request, in plain text like every other', async () => {
