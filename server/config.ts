@@ -93,7 +93,7 @@ interface Setting {
 const HOST_PATTERN = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[?[0-9A-Fa-f:.]+\]?)$/;
 // RFC 7064/7065: stun:host[:port], turn:host[:port][?transport=udp|tcp]; host may be [v6].
 const ICE_HOST = '(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+\\])(?::\\d{1,5})?';
-const STUN_URL = new RegExp(String.raw`^stuns?:${ICE_HOST}$`);
+const STUN_URL = new RegExp(`^stuns?:${ICE_HOST}$`);
 const TURN_URL = new RegExp(String.raw`^turns?:${ICE_HOST}(?:\?transport=(?:udp|tcp))?$`);
 
 const intIn = (min: number, max: number) =>
