@@ -38,6 +38,7 @@ import { mark } from './timeline.ts';
 import { createHandshake } from './verify.ts';
 import { createAttention } from './view/attention.ts';
 import { createCallsView } from './view/calls.ts';
+import { createCalmLane } from './view/calm.ts';
 import { createFilesView } from './view/files.ts';
 import { perFrame } from './view/frame.ts';
 import { createHistoryView } from './view/history.ts';
@@ -182,6 +183,8 @@ function sendLine(text: string, to?: string): string | null {
   return line?.id ?? null;
 }
 const members = createMembersView();
+/** The member list and our lines' receipts are drawn together, a few times a second at most. */
+const calm = createCalmLane();
 /** Redraws the member list on the next frame, from the mesh as it is then. */
 const renderMembers = perFrame(() => {
   const list = mesh.members();
@@ -277,7 +280,7 @@ const receipts = createReceipts({
   member: (id) => mesh.member(id),
   changed: (lineId, receipt) => receiptsView.update(lineId, receipt),
 });
-const receiptsView = createReceiptsView();
+const receiptsView = createReceiptsView(calm);
 const readWatch = createReadWatch();
 const reactions = createReactions({
   selfId: () => selfId ?? '',
@@ -397,7 +400,7 @@ const mesh = createMesh({
   sendSignal: (to, body) => signaling?.send({ to, ...body }),
   changed(now) {
     if (now) renderMembers.now();
-    else renderMembers();
+    else calm(renderMembers);
     renderCall();
     relay.refresh();
   },

@@ -2,20 +2,13 @@
 // and the watch that decides when we have read a line of someone else — it was at least half
 // on screen while the tab was visible.
 import { type Receipt, receiptText } from '../features/receipts.ts';
+import type { CalmLane } from './calm.ts';
 import { el } from './dom.ts';
 
 /** Notes kept for this many of our latest lines (the receipts feature tracks as many). */
 const MAX_NOTES = 2_000;
 /** How much of a line must be on screen to count as seen. */
 const SEEN_RATIO = 0.5;
-/**
- * Receipt changes are shown together, this often at most. A line's "delivered" and "read"
- * come a few ms apart, each in a task of its own: shown one by one, every line cost the page
- * two frames more (paint, layout, commit) on top of its own; at 20 lines a second that was a
- * fifth to a quarter of the sending page's main thread. A quarter second is below what
- * anyone notices here.
- */
-const RECEIPT_BATCH_MS = 250;
 
 export interface ReceiptsView {
   /** Our own line: it gets a receipt note, "sent" until told otherwise. */
@@ -23,14 +16,17 @@ export interface ReceiptsView {
   update(lineId: string, receipt: Receipt): void;
 }
 
-export function createReceiptsView(): ReceiptsView {
+/**
+ * Receipt changes are shown with the page's other calm draws (calm.ts): a line's "delivered"
+ * and "read" come a few ms apart from each member, and shown one by one, every line cost the
+ * page two frames more on top of its own (at 20 lines a second, a fifth to a quarter of the
+ * sending page's main thread).
+ */
+export function createReceiptsView(calm: CalmLane): ReceiptsView {
   const notes = new Map<string, { item: HTMLElement; note: HTMLElement }>();
   const pending = new Map<string, Receipt>();
-  /** A flush is scheduled: updates until then join it. */
-  let flushing = false;
 
   function flush(): void {
-    flushing = false;
     for (const [lineId, receipt] of pending) {
       const shown = notes.get(lineId);
       if (!shown) continue;
@@ -55,9 +51,7 @@ export function createReceiptsView(): ReceiptsView {
       // Not checked against the notes here: our line reaches the page a moment after its
       // first receipt ("sent"), and the batch's flush skips lines that have no note.
       pending.set(lineId, receipt);
-      if (flushing) return;
-      flushing = true;
-      setTimeout(flush, RECEIPT_BATCH_MS);
+      calm(flush);
     },
   };
 }
