@@ -185,7 +185,7 @@ function sendLine(text: string, to?: string): string | null {
 const members = createMembersView();
 /** The member list and our lines' receipts are drawn together, a few times a second at most. */
 const calm = createCalmLane();
-/** Redraws the member list on the next frame, from the mesh as it is then. */
+/** Redraws the member list on the next frame, from the mesh as it is then (asked through `calm`). */
 const renderMembers = perFrame(() => {
   const list = mesh.members();
   members.render(list);
@@ -399,8 +399,12 @@ const mesh = createMesh({
   router,
   sendSignal: (to, body) => signaling?.send({ to, ...body }),
   changed(now) {
-    if (now) renderMembers.now();
-    else calm(renderMembers);
+    if (now) {
+      calm.cancel(renderMembers);
+      renderMembers.now();
+    } else {
+      calm(renderMembers);
+    }
     renderCall();
     relay.refresh();
   },

@@ -120,7 +120,7 @@ export interface MemberOptions {
   sendSignal(to: string, body: SignalBody): void;
   /**
    * Something the member list shows changed. `now`: a problem to show as it happens (muted,
-   * cut off), not with the next frame's drawing of the list.
+   * cut off), not with the list's next calm redraw (view/calm.ts: up to a quarter second).
    */
   changed(now?: boolean): void;
   /** Something worth a line in the chat happened to this member. */

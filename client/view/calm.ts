@@ -6,13 +6,17 @@
 // CPU on the 2-core bench machine, with seven other pages forming beside it. The first change
 // after a quiet quarter second is drawn at once (whoever joins shows up straight away); those
 // that follow within the quarter second are drawn together when it ends. A quarter second is
-// below what anyone notices here; what must show at once (a member's problem) is drawn at
-// once by its caller.
+// below what anyone notices here; a change that must show as it happens (a member muted or
+// cut off) is drawn by its caller at once, and taken out of the lane.
 
 export const CALM_MS = 250;
 
-/** Asks for a draw with the next batch; the same draw asked for twice runs once. */
-export type CalmLane = (draw: () => void) => void;
+export interface CalmLane {
+  /** Asks for a draw with the next batch; the same draw asked for twice runs once. */
+  (draw: () => void): void;
+  /** Takes a draw out of the batch (its caller drew it already). */
+  cancel(draw: () => void): void;
+}
 
 export function createCalmLane(intervalMs = CALM_MS, now: () => number = () => performance.now()): CalmLane {
   const waiting = new Set<() => void>();
@@ -23,13 +27,20 @@ export function createCalmLane(intervalMs = CALM_MS, now: () => number = () => p
     lastBatch = now();
     const draws = [...waiting];
     waiting.clear();
-    for (const draw of draws) draw();
+    for (const draw of draws) {
+      try {
+        draw();
+      } catch (error) {
+        reportError(error); // to the console, as if uncaught: one view's failure costs the others nothing
+      }
+    }
   };
-  return (draw) => {
+  const ask = (draw: () => void) => {
     waiting.add(draw);
     if (scheduled) return;
     scheduled = true;
     // A task of its own even when due at once: the caller is in the middle of a change.
     setTimeout(flush, Math.max(0, lastBatch + intervalMs - now()));
   };
+  return Object.assign(ask, { cancel: (draw: () => void) => void waiting.delete(draw) });
 }

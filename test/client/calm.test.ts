@@ -56,3 +56,31 @@ test('a draw asked for while a batch runs goes with the next batch, not this one
   mock.timers.tick(1);
   assert.deepEqual(ran, ['first', 'later']);
 });
+
+test('a draw its caller made already is taken out of the batch', () => {
+  const calm = lane();
+  const ran: string[] = [];
+  const members = () => ran.push('members');
+  calm(() => ran.push('receipts'));
+  mock.timers.tick(0);
+  calm(members);
+  calm.cancel(members);
+  mock.timers.tick(CALM_MS);
+  assert.deepEqual(ran, ['receipts']);
+});
+
+test('a draw that throws costs the others in its batch nothing, and is reported', (t) => {
+  const reported: unknown[] = [];
+  // The browser's reportError (Node has none): the console, as an uncaught error would be.
+  Object.assign(globalThis, { reportError: (error: unknown) => reported.push(error) });
+  t.after(() => Reflect.deleteProperty(globalThis, 'reportError'));
+  const calm = lane();
+  const ran: string[] = [];
+  calm(() => {
+    throw new Error('broken view');
+  });
+  calm(() => ran.push('receipts'));
+  mock.timers.tick(0);
+  assert.deepEqual(ran, ['receipts']);
+  assert.match(String(reported[0]), /broken view/);
+});
