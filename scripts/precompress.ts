@@ -5,7 +5,7 @@
 // compression middleware (Brotli at quality 4, for speed) made ~57 KB and spent several ms
 // of the server's thread on every page load. Only the bundles: index.html and styles.css are
 // edited by hand and served as they are on disk, so a precompressed copy could go stale.
-import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
@@ -46,23 +46,20 @@ async function replaceFile(path: string, data: Uint8Array): Promise<void> {
   await rename(temporary, path);
 }
 
-/** replaceFile's temporary name, with the id of the process that writes it. */
-const TEMPORARY = /\.(?:br|gz)\.(\d+)\.tmp$/;
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, someone else's
-  }
-}
+/** replaceFile's temporary name (the writer's process id keeps two builds apart). */
+const TEMPORARY = /\.(?:br|gz)\.\d+\.tmp$/;
+/**
+ * A temporary file this old was left by a build that died: writing one takes well under a
+ * second. Its age decides, not whether its writer's process id is still alive: a build in a
+ * container writing into the same folder has ids from another namespace.
+ */
+const ABANDONED_AFTER_MS = 10 * 60_000;
 
 /**
  * Removes compressed siblings in the files' directories that belong to none of them (a bundle
  * renamed or gone): the server would go on sending them for a file that is not there. And the
- * temporary files of a build killed before it renamed them; never those of a build still
- * running (this one's own, written meanwhile, included).
+ * temporary files of a build killed before it renamed them, once old enough that no running
+ * build can be writing them.
  */
 export async function removeStaleCompressed(files: readonly string[]): Promise<void> {
   const wanted = new Set(files.flatMap((file) => SUFFIXES.map((suffix) => `${file}${suffix}`)));
@@ -70,11 +67,9 @@ export async function removeStaleCompressed(files: readonly string[]): Promise<v
   for (const directory of directories) {
     for (const name of await readdir(directory)) {
       const path = join(directory, name);
-      const writer = TEMPORARY.exec(name)?.[1];
-      const stale =
-        writer !== undefined
-          ? !processAlive(Number(writer))
-          : SUFFIXES.some((suffix) => name.endsWith(suffix)) && !wanted.has(path);
+      const stale = TEMPORARY.test(name)
+        ? Date.now() - (await stat(path)).mtimeMs > ABANDONED_AFTER_MS
+        : SUFFIXES.some((suffix) => name.endsWith(suffix)) && !wanted.has(path);
       if (stale) await rm(path, { force: true });
     }
   }
