@@ -27,8 +27,9 @@ export function createHistoryView(): HistoryView {
   let marker: HTMLElement | null = null;
 
   function header(): HTMLElement {
-    // Kept while it is on the page or among the earlier lines off it (scrollback.ts).
-    if (marker?.parentNode) return marker;
+    // Made once. It stays on the page or among the earlier lines off it (scrollback.ts)
+    // until it goes for good, and then place() takes no more lines.
+    if (marker) return marker;
     marker = el('li', { className: 'line line-system history-marker', text: HISTORY_NOTE, testId: 'history-marker' });
     messages.prepend(marker);
     return marker;
@@ -36,7 +37,6 @@ export function createHistoryView(): HistoryView {
 
   return {
     place(line, element) {
-      const top = header();
       const key = lineKey(line.from, line.id);
       const known = byKey.get(key);
       if (known) {
@@ -44,6 +44,11 @@ export function createHistoryView(): HistoryView {
         known.element = element;
         return;
       }
+      // The block went for good, its marker first (over MAX_LINES newer lines came after it,
+      // lines.ts): a history line that comes now is older still, and goes with it. Placed, it
+      // would start a new block at the top of the page, under the earlier lines off it.
+      if (marker !== null && marker.parentNode === null) return;
+      const top = header();
       const entry: Placed = { ts: line.ts, from: line.from, id: line.id, element };
       // Binary search for the first placed line that sorts after this one.
       let low = 0;
