@@ -68,9 +68,22 @@ export async function removeStaleCompressed(files: readonly string[]): Promise<v
     for (const name of await readdir(directory)) {
       const path = join(directory, name);
       const stale = TEMPORARY.test(name)
-        ? Date.now() - (await stat(path)).mtimeMs > ABANDONED_AFTER_MS
+        ? Date.now() - (await modifiedAt(path)) > ABANDONED_AFTER_MS
         : SUFFIXES.some((suffix) => name.endsWith(suffix)) && !wanted.has(path);
       if (stale) await rm(path, { force: true });
     }
+  }
+}
+
+/**
+ * When a file was last written; now for one renamed since it was listed: this runs beside
+ * precompress, whose temporary files come and go while the folder is read.
+ */
+async function modifiedAt(path: string): Promise<number> {
+  try {
+    return (await stat(path)).mtimeMs;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return Date.now();
+    throw error;
   }
 }
