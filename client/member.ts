@@ -11,7 +11,14 @@ import {
 } from '../protocol/index.ts';
 import { MUTE_MS, type Verdict } from './budget.ts';
 import type { DisposeReason, MemberHandle, SlotKey } from './feature.ts';
-import type { Link, LinkFactory, LinkState, PathInfo, UnreachableReason } from './link.ts';
+import {
+  type Link,
+  type LinkFactory,
+  type LinkState,
+  type PathInfo,
+  samePath,
+  type UnreachableReason,
+} from './link.ts';
 import type { SignalBody } from './negotiation.ts';
 import { rolesFor } from './roles.ts';
 import type { Router } from './router.ts';
@@ -139,7 +146,8 @@ export interface Member extends MemberHandle {
   /** Keeps the member for `ms` while it may come back; then calls onTimeout. */
   awaitReturn(ms: number, onTimeout: () => void): void;
   cancelReturn(): void;
-  refreshPath(): Promise<void>;
+  /** Reads the path of a connected member's link; true when it changed (link.ts, samePath). */
+  refreshPath(): Promise<boolean>;
   /** The keys the server says it announced with its join (checked here with the room key). */
   announce(keys: PeerKeys | undefined): void;
   /** Its announced keys once proven with the room key, else null: what relaying needs. */
@@ -508,10 +516,11 @@ export function createMember(options: MemberOptions): Member {
     },
     cancelReturn,
     async refreshPath() {
-      if (disposed || state !== 'connected') return;
+      if (disposed || state !== 'connected') return false;
       const next = await link.path().catch(() => null);
-      if (disposed) return;
+      if (disposed || samePath(path, next)) return false;
       path = next;
+      return true;
     },
     dispose(reason) {
       if (disposed) return;

@@ -64,7 +64,7 @@ export interface Mesh {
   /** The member objects themselves, for the transport around links (relay.ts). */
   objects(): Iterable<Member>;
   object(id: string): Member | undefined;
-  /** Path and round-trip time of every connected member (for the member list). */
+  /** Path and round-trip time of every connected member (for the member list); tells when one changed. */
   refreshPaths(): Promise<void>;
   closeAll(reason: DisposeReason): void;
 }
@@ -227,8 +227,8 @@ export function createMesh(options: MeshOptions): Mesh {
     object: (id) => entries.get(id)?.member,
     async refreshPaths() {
       const live = [...entries.values()].map((e) => e.member);
-      await Promise.all(live.map((m) => m.refreshPath()));
-      if (live.length > 0) changed();
+      const read = await Promise.all(live.map((m) => m.refreshPath()));
+      if (read.includes(true)) changed();
     },
     closeAll(reason) {
       for (const id of [...entries.keys()]) drop(id, reason);

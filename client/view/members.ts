@@ -51,7 +51,7 @@ export function createMembersView(): MembersView {
     }
     if (member.path && member.state === 'connected') {
       const kind = member.path.relayed ? 'relayed' : 'direct';
-      const rtt = member.path.rttMs === null ? '' : ` · ${member.path.rttMs} ms`;
+      const rtt = member.path.rttMs === null ? '' : ` · ${member.path.rttMs < 1 ? '<1' : member.path.rttMs} ms`;
       const path = el('span', { className: 'member-path', text: `${kind}${rtt}` });
       path.dataset.path = kind;
       path.title = `${member.path.local} ↔ ${member.path.remote}`;

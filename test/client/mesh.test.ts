@@ -21,17 +21,20 @@ function harness(self: string, router = noFeatures) {
   const { factory, made } = fakeLinks();
   const notices: MeshNotice[] = [];
   const signals: Array<{ to: string }> = [];
+  const changes = { count: 0 };
   const mesh = createMesh({
     links: fakeLinkConfig(factory),
     handshake: trustingHandshake,
     router,
     sendSignal: (to) => signals.push({ to }),
-    changed: () => {},
+    changed: () => {
+      changes.count++;
+    },
     notice: (n) => notices.push(n),
     returnGraceMs: 30_000,
   });
   mesh.setSelf(self);
-  return { mesh, made, notices, signals };
+  return { mesh, made, notices, signals, changes };
 }
 
 test('the member with the smaller id offers first, however each side learned of the other', () => {
@@ -265,4 +268,24 @@ test('renames come from the server only, and are announced', () => {
   mesh.peerRenamed({ id: B, name: 'Robert' });
   assert.equal(mesh.members()[0]?.name, 'Robert');
   assert.deepEqual(notices.at(-1), { kind: 'renamed', id: B, name: 'Robert', previous: 'Bob' });
+});
+
+test('a path poll that reads what is already shown changes nothing; a new round trip or path does', async () => {
+  const { mesh, made, changes } = harness(A);
+  mesh.sync([{ id: B, name: 'Bob' }], false);
+  made[0]?.openChannel();
+  made[0]?.measure(3);
+  const before = changes.count;
+  await mesh.refreshPaths();
+  assert.equal(changes.count, before + 1, 'the first reading is news');
+  assert.equal(mesh.members()[0]?.path?.rttMs, 3);
+  await mesh.refreshPaths();
+  assert.equal(changes.count, before + 1, 'the same reading again redraws nothing');
+  made[0]?.measure(4);
+  await mesh.refreshPaths();
+  assert.equal(changes.count, before + 2, 'a new round trip is shown');
+  made[0]?.measure(null);
+  await mesh.refreshPaths();
+  assert.equal(changes.count, before + 3, 'a path gone is shown');
+  assert.equal(mesh.members()[0]?.path, null);
 });
