@@ -315,8 +315,11 @@ const calls = createCalls({
 
 /** Redraws the call (tiles, controls) on the next frame, with whatever has changed by then. */
 const renderCall = perFrame(drawCall);
+/** The call area last drew a running call (members in it, or us). */
+let callDrawn = false;
 
 function drawCall(): void {
+  callDrawn = calls.running();
   const paths = new Map(mesh.members().map((m) => [m.id, m.path?.relayed ?? false]));
   callsView.render({
     supported: calls.supported(),
@@ -405,7 +408,8 @@ const mesh = createMesh({
     } else {
       calm(renderMembers);
     }
-    renderCall();
+    // Members change the call area only while a call runs, and once more as it ends.
+    if (callDrawn || calls.running()) renderCall();
     relay.refresh();
   },
   notice: (notice) => {

@@ -339,6 +339,8 @@ export function createCalls({
     /** Secure context present: calls can be offered at all. */
     supported: () => mediaDevices() !== null,
     self: () => self,
+    /** Someone in the room is in the call, as far as this page knows (we, or a member). */
+    running: callOn,
     busy: () => busy,
     /** Our own camera's stream, once it is open. */
     preview: () => (self.inCall && !joining ? media.stream : null),
