@@ -131,6 +131,12 @@ test.describe('with a fake camera and microphone', () => {
     await expect(status).toContainText('bob');
     // Nothing is opened without a click: no preview, no tiles.
     await expect(dave.page.locator('[data-testid=call-tile]')).toHaveCount(0);
+    // A member in the call renames: the call area of someone outside it follows (a member
+    // change redraws it while a call runs, main.ts).
+    const bobName = bob.page.getByTestId('name-input');
+    await bobName.fill('bobby');
+    await bobName.press('Enter');
+    await expect(status).toContainText('bobby');
 
     await joinCall(dave);
     await waitForTiles(dave, [alice.id, bob.id]);
