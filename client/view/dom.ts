@@ -70,3 +70,19 @@ export function setAttr(element: Element, name: string, value: string): void {
 export function setData(element: HTMLElement, key: string, value: string): void {
   if (element.dataset[key] !== value) element.dataset[key] = value;
 }
+
+/**
+ * Makes `parent`'s children exactly `wanted`, in that order, taking out and putting in as
+ * few as it simply can: the children no longer wanted go, and each wanted one that is not
+ * where it belongs is put there; the rest stay attached. Re-inserting every child
+ * (replaceChildren) made the browser style and lay out each of them again: a member list of
+ * eight redrawn for one changed entry did eight entries' work.
+ */
+export function placeChildren(parent: Element, wanted: readonly Element[]): void {
+  const keep = new Set<Element>(wanted);
+  for (const child of [...parent.children]) if (!keep.has(child)) child.remove();
+  for (const [i, element] of wanted.entries()) {
+    const current = parent.children[i];
+    if (current !== element) parent.insertBefore(element, current ?? null);
+  }
+}

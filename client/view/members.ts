@@ -1,7 +1,7 @@
 // The member list: one entry per member with its link state, path and problems.
 import { foldName } from '../../protocol/index.ts';
 import type { MemberView } from '../member.ts';
-import { byTestId, el, setText } from './dom.ts';
+import { byTestId, el, placeChildren, setText } from './dom.ts';
 
 const STATE_LABEL: Record<MemberView['state'], string> = {
   connecting: 'connecting…',
@@ -112,9 +112,7 @@ export function createMembersView(): MembersView {
         const here = new Set(shown.map((m) => m.id));
         for (const id of drawn.keys()) if (!here.has(id)) drawn.delete(id);
       }
-      const children = list.children;
-      if (entries.length !== children.length || entries.some((entry, i) => children[i] !== entry))
-        list.replaceChildren(...entries);
+      placeChildren(list, entries);
       setText(count, String(shown.length + 1));
     },
     setSelected(id) {
