@@ -10,6 +10,7 @@ import {
 } from '../protocol/index.ts';
 import { createNegotiator, type SignalBody, sdpFingerprints } from './negotiation.ts';
 import { createSilenceWatch } from './silence-watch.ts';
+import { pageTicker } from './ticker.ts';
 
 const HEARTBEAT_INTERVAL_MS = 1_000;
 /** Silence after which a peer counts as gone: 3 missed pings, inside the 5 s target. */
@@ -298,11 +299,11 @@ export const createLink: LinkFactory = (options) => {
     events.message(message, (data as string).length);
   });
 
-  const heartbeat = setInterval(() => {
+  const stopHeartbeat = pageTicker.every(HEARTBEAT_INTERVAL_MS, () => {
     if (channel.readyState !== 'open') return;
     send({ t: 'ping', n: pingCounter++ });
-  }, HEARTBEAT_INTERVAL_MS);
-  const watchdog = setInterval(() => {
+  });
+  const stopWatchdog = pageTicker.every(HEARTBEAT_CHECK_MS, () => {
     // Checked on every tick, even while closed or silent: a stall is measured tick to tick.
     const quiet = silence.silent(performance.now());
     if (channel.readyState !== 'open' || silent) return;
@@ -313,7 +314,7 @@ export const createLink: LinkFactory = (options) => {
       void restartIce(); // maybe our own network changed; cheap if nothing is wrong
       scheduleRetry();
     }
-  }, HEARTBEAT_CHECK_MS);
+  });
   later(CONNECT_TIMEOUT_MS, () => {
     recompute();
     if (!everOpen) scheduleRetry();
@@ -357,8 +358,8 @@ export const createLink: LinkFactory = (options) => {
     close() {
       if (closed) return;
       closed = true;
-      clearInterval(heartbeat);
-      clearInterval(watchdog);
+      stopHeartbeat();
+      stopWatchdog();
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       channel.close();
