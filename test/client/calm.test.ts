@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, mock, test } from 'node:test';
 import { CALM_MS, createCalmLane } from '../../client/view/calm.ts';
+import { reportedErrors } from './fakes.ts';
 
 beforeEach(() => mock.timers.enable({ apis: ['setTimeout', 'Date'] }));
 afterEach(() => mock.timers.reset());
@@ -70,10 +71,7 @@ test('a draw its caller made already is taken out of the batch', () => {
 });
 
 test('a draw that throws costs the others in its batch nothing, and is reported', (t) => {
-  const reported: unknown[] = [];
-  // The browser's reportError (Node has none): the console, as an uncaught error would be.
-  Object.assign(globalThis, { reportError: (error: unknown) => reported.push(error) });
-  t.after(() => Reflect.deleteProperty(globalThis, 'reportError'));
+  const reported = reportedErrors(t);
   const calm = lane();
   const ran: string[] = [];
   calm(() => {

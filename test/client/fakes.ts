@@ -140,3 +140,14 @@ export function fakeLinkConfig(factory: LinkFactory): LinkConfig {
 }
 
 export const noFeatures = createRouter([]);
+
+/**
+ * The browser's reportError for one test (Node has none), collecting what is reported: a
+ * page sends it to the console, as an uncaught error would be.
+ */
+export function reportedErrors(t: { after(fn: () => void): void }): unknown[] {
+  const reported: unknown[] = [];
+  Object.assign(globalThis, { reportError: (error: unknown) => reported.push(error) });
+  t.after(() => Reflect.deleteProperty(globalThis, 'reportError'));
+  return reported;
+}

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, mock, test } from 'node:test';
 import { createTicker } from '../../client/ticker.ts';
+import { reportedErrors } from './fakes.ts';
 
 beforeEach(() => mock.timers.enable({ apis: ['setInterval'] }));
 afterEach(() => mock.timers.reset());
@@ -58,10 +59,7 @@ test('a run stopped no longer runs; the timer goes with the last one, and comes 
 });
 
 test('a run that throws is reported, and the others on its period still run', (t) => {
-  const reported: unknown[] = [];
-  // The browser's reportError (Node has none): the console, as an uncaught error would be.
-  Object.assign(globalThis, { reportError: (error: unknown) => reported.push(error) });
-  t.after(() => Reflect.deleteProperty(globalThis, 'reportError'));
+  const reported = reportedErrors(t);
   const ticker = createTicker();
   const ran: string[] = [];
   ticker.every(1_000, () => {
