@@ -8,16 +8,19 @@ export interface Ticker {
 }
 
 export function createTicker(): Ticker {
-  const periods = new Map<number, { runs: Set<() => void>; timer: ReturnType<typeof setInterval> }>();
+  /** Each registration its own entry: the same function twice runs twice, and stops apart. */
+  const periods = new Map<number, { runs: Set<{ run: () => void }>; timer: ReturnType<typeof setInterval> }>();
   return {
     every(ms, run) {
       let period = periods.get(ms);
       if (!period) {
-        const runs = new Set<() => void>();
+        const runs = new Set<{ run: () => void }>();
         const timer = setInterval(() => {
           for (const each of [...runs]) {
+            // Stopped by an earlier run of this tick: not run again.
+            if (!runs.has(each)) continue;
             try {
-              each();
+              each.run();
             } catch (error) {
               reportError(error); // to the console, as if uncaught: the others still run
             }
@@ -26,12 +29,15 @@ export function createTicker(): Ticker {
         period = { runs, timer };
         periods.set(ms, period);
       }
-      period.runs.add(run);
+      const registration = { run };
+      const joined = period;
+      joined.runs.add(registration);
       return () => {
-        const current = periods.get(ms);
-        if (!current?.runs.delete(run) || current.runs.size > 0) return;
-        clearInterval(current.timer);
-        periods.delete(ms);
+        // The period this was added to, not whichever holds `ms` now: a stop called late
+        // touches nothing of a later registration.
+        if (!joined.runs.delete(registration) || joined.runs.size > 0) return;
+        clearInterval(joined.timer);
+        if (periods.get(ms) === joined) periods.delete(ms);
       };
     },
   };

@@ -9,16 +9,22 @@ import { reportedErrors } from './fakes.ts';
 beforeEach(() => mock.timers.enable({ apis: ['setInterval'] }));
 afterEach(() => mock.timers.reset());
 
-/** setInterval, counted: how many timers the ticker made. */
-function countingIntervals(t: { after(fn: () => void): void }): { made: number } {
-  const counts = { made: 0 };
-  const original = globalThis.setInterval;
+/** setInterval and clearInterval, counted: how many timers the ticker made and cleared. */
+function countingIntervals(t: { after(fn: () => void): void }): { made: number; cleared: number } {
+  const counts = { made: 0, cleared: 0 };
+  const set = globalThis.setInterval;
+  const clear = globalThis.clearInterval;
   globalThis.setInterval = ((...args: Parameters<typeof setInterval>) => {
     counts.made++;
-    return original(...args);
+    return set(...args);
   }) as typeof setInterval;
+  globalThis.clearInterval = ((id: Parameters<typeof clearInterval>[0]) => {
+    counts.cleared++;
+    clear(id);
+  }) as typeof clearInterval;
   t.after(() => {
-    globalThis.setInterval = original;
+    globalThis.setInterval = set;
+    globalThis.clearInterval = clear;
   });
   return counts;
 }
@@ -49,13 +55,39 @@ test('a run stopped no longer runs; the timer goes with the last one, and comes 
   stopA(); // twice is harmless
   mock.timers.tick(250);
   assert.deepEqual(ran, ['a', 'b', 'b']);
+  assert.equal(intervals.cleared, 0, 'the timer stays while b runs on it');
   stopB();
+  assert.equal(intervals.cleared, 1, 'the timer goes with the last run');
   mock.timers.tick(1_000);
   assert.deepEqual(ran, ['a', 'b', 'b'], 'nothing runs once all stopped');
   ticker.every(250, () => ran.push('c'));
   assert.equal(intervals.made, 2, 'a new timer for the period');
+  stopB(); // late: touches nothing of the new period
   mock.timers.tick(250);
   assert.deepEqual(ran, ['a', 'b', 'b', 'c']);
+});
+
+test('the same function added twice runs twice and stops apart; one stopped during a tick does not run', () => {
+  const ticker = createTicker();
+  const ran: string[] = [];
+  const ping = () => ran.push('ping');
+  const stopFirst = ticker.every(1_000, ping);
+  ticker.every(1_000, ping);
+  mock.timers.tick(1_000);
+  assert.deepEqual(ran, ['ping', 'ping']);
+  stopFirst();
+  mock.timers.tick(1_000);
+  assert.deepEqual(ran, ['ping', 'ping', 'ping']);
+
+  const order: string[] = [];
+  let stopLater = () => {};
+  ticker.every(250, () => {
+    order.push('closes the other link');
+    stopLater();
+  });
+  stopLater = ticker.every(250, () => order.push('closed link'));
+  mock.timers.tick(250);
+  assert.deepEqual(order, ['closes the other link']);
 });
 
 test('a run that throws is reported, and the others on its period still run', (t) => {
