@@ -166,6 +166,7 @@ async function rename(raw: string): Promise<void> {
   page.nameHint(null);
   page.setName(name);
   members.setSelf(selfId, name);
+  renderCall(); // our own tile's caption
   system(`You are now ${name}`);
 }
 
