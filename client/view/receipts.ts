@@ -3,7 +3,7 @@
 // on screen while the tab was visible.
 import { type Receipt, receiptText } from '../features/receipts.ts';
 import type { CalmLane } from './calm.ts';
-import { el } from './dom.ts';
+import { el, setData, setText } from './dom.ts';
 
 /** Notes kept for this many of our latest lines (the receipts feature tracks as many). */
 const MAX_NOTES = 2_000;
@@ -31,9 +31,8 @@ export function createReceiptsView(calm: CalmLane): ReceiptsView {
       const shown = notes.get(lineId);
       if (!shown) continue; // a line no longer kept
       // Only what changed is written: the same text written again is still a change to lay out.
-      if (shown.item.dataset.receipt !== receipt.state) shown.item.dataset.receipt = receipt.state;
-      const text = receiptText(receipt);
-      if (shown.note.textContent !== text) shown.note.textContent = text;
+      setData(shown.item, 'receipt', receipt.state);
+      setText(shown.note, receiptText(receipt));
     }
     pending.clear();
   }
