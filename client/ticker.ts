@@ -7,37 +7,46 @@ export interface Ticker {
   every(ms: number, run: () => void): () => void;
 }
 
+interface Period {
+  /** Each registration its own entry: the same function added twice runs twice, and stops apart. */
+  runs: Set<{ run: () => void }>;
+  timer: ReturnType<typeof setInterval>;
+}
+
 export function createTicker(): Ticker {
-  /** Each registration its own entry: the same function twice runs twice, and stops apart. */
-  const periods = new Map<number, { runs: Set<{ run: () => void }>; timer: ReturnType<typeof setInterval> }>();
+  const periods = new Map<number, Period>();
+
+  function periodOf(ms: number): Period {
+    const existing = periods.get(ms);
+    if (existing) return existing;
+    const runs = new Set<{ run: () => void }>();
+    const timer = setInterval(() => {
+      for (const each of [...runs]) {
+        // Stopped by an earlier run of this tick: not run again.
+        if (!runs.has(each)) continue;
+        try {
+          each.run();
+        } catch (error) {
+          reportError(error); // to the console, as if uncaught: the others still run
+        }
+      }
+    }, ms);
+    const made = { runs, timer };
+    periods.set(ms, made);
+    return made;
+  }
+
   return {
     every(ms, run) {
-      let period = periods.get(ms);
-      if (!period) {
-        const runs = new Set<{ run: () => void }>();
-        const timer = setInterval(() => {
-          for (const each of [...runs]) {
-            // Stopped by an earlier run of this tick: not run again.
-            if (!runs.has(each)) continue;
-            try {
-              each.run();
-            } catch (error) {
-              reportError(error); // to the console, as if uncaught: the others still run
-            }
-          }
-        }, ms);
-        period = { runs, timer };
-        periods.set(ms, period);
-      }
+      const period = periodOf(ms);
       const registration = { run };
-      const joined = period;
-      joined.runs.add(registration);
+      period.runs.add(registration);
       return () => {
-        // The period this was added to, not whichever holds `ms` now: a stop called late
-        // touches nothing of a later registration.
-        if (!joined.runs.delete(registration) || joined.runs.size > 0) return;
-        clearInterval(joined.timer);
-        if (periods.get(ms) === joined) periods.delete(ms);
+        // Stopped before, or late (its period gone and another made for `ms`): nothing of
+        // anyone else's is touched. A period leaves the map only once empty, with its timer.
+        if (!period.runs.delete(registration) || period.runs.size > 0) return;
+        clearInterval(period.timer);
+        periods.delete(ms);
       };
     },
   };
