@@ -11,7 +11,7 @@ import { openRoom, openUser, selfId, sendMessage, shareLink, waitForMesh, waitFo
 
 const phone = { width: 360, height: 740 } as const;
 
-test('the first load logs no console error, fails no request, and the browser finds its icon', async ({
+test('the first load logs no console error, fails no request, is cross-origin isolated, and the browser finds its icon', async ({
   server,
   browsers,
 }) => {
@@ -35,6 +35,9 @@ test('the first load logs no console error, fails no request, and the browser fi
   expect(new URL(iconResponse.url()).pathname).toBe('/favicon.png');
   expect(iconResponse.status()).toBe(200);
   expect(iconResponse.headers()['content-type']).toContain('image/png');
+  // Every file the page loads came with headers that allow it (server/security.ts): a
+  // blocked one would be a failed request above.
+  expect(await page.evaluate(() => (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated)).toBe(true);
   expect(problems).toEqual([]);
 });
 

@@ -38,6 +38,13 @@ export function securityHeaders() {
         // address, where upgrading its subresources to https would break it.
       },
     },
+    // With helmet's Cross-Origin-Opener-Policy (same-origin) this makes the page
+    // cross-origin isolated: no other site's document shares its process or browsing context
+    // group, and nothing from another origin loads into it unless that origin agrees (there
+    // is nothing: every file is ours). It also gives the page the browser's precise clock
+    // (5 µs in Chromium instead of 100 µs), which the benchmark reads a line's latency with
+    // (under 1 ms, so 0.1 ms steps were a tenth of the figure).
+    crossOriginEmbedderPolicy: { policy: 'require-corp' },
     // TLS, when there is any, is the tunnel's or the proxy's business, not ours.
     strictTransportSecurity: false,
     // Clickjacking: frame-ancestors above, and X-Frame-Options for old browsers.

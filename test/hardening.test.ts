@@ -345,7 +345,7 @@ describe('origin check', () => {
 });
 
 describe('HTTP', () => {
-  test('the page is served under a strict Content-Security-Policy and has no inline script or style', async () => {
+  test('the page is served under a strict Content-Security-Policy, cross-origin isolated, with no inline script or style', async () => {
     const server = await startServer();
     const res = await fetch(`${server.url}/vendor/normalize.css`);
     assert.equal(res.status, 200);
@@ -369,6 +369,10 @@ describe('HTTP', () => {
     assert.equal(res.headers.get('x-frame-options'), 'DENY');
     assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
     assert.equal(res.headers.get('x-powered-by'), null);
+    // Cross-origin isolated (server/security.ts).
+    assert.equal(res.headers.get('cross-origin-opener-policy'), 'same-origin');
+    assert.equal(res.headers.get('cross-origin-embedder-policy'), 'require-corp');
+    assert.equal(res.headers.get('cross-origin-resource-policy'), 'same-origin');
     // A Host header that could smuggle a directive is not echoed.
     const evil = await fetch(`${server.url}/healthz`, { headers: { Host: 'a.example;script-src *' } }).catch(
       () => null,

@@ -33,7 +33,7 @@ export async function runStagesPart(env: BrowserBenchEnv, rounds: number, messag
     part: 'stages',
     data: { app, bare },
     notes: [
-      `stages: ${rounds} round(s) of ${messages} lines 10 ms apart per flavor, alternating; each stage is the median over a round's lines, and the row the median of the rounds (Chromium's clock moves in 0.1 ms steps). The bare page records a line inside its listener, so its last stage is 0. The CPU row is the machine's busy time over a round (every process) divided by its lines: the two pages share two cores, so what one spends while a line is in flight delays the other.`,
+      `stages: ${rounds} round(s) of ${messages} lines 10 ms apart per flavor, alternating; each stage is the median over a round's lines, and the row the median of the rounds (both pages are cross-origin isolated: Chromium's clock moves in 5 µs steps). The bare page records a line inside its listener, so its last stage is 0 (or a few µs below: it is stamped before the listener returns). The CPU row is the machine's busy time over a round (every process) divided by its lines: the two pages share two cores, so what one spends while a line is in flight delays the other.`,
     ],
     rows: STAGES.map(([key, measure]) =>
       row('stages', measure, {
