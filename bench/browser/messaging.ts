@@ -9,7 +9,8 @@
 import type { Page } from '@playwright/test';
 import type { BenchPageApi, PageRecord } from '../pages/shared.ts';
 import { type Summary, summarize } from '../stats.ts';
-import type { BrowserBenchEnv } from './env.ts';
+import { type BrowserBenchEnv, createBenchPool } from './env.ts';
+import { pinToCore } from './pin.ts';
 import {
   closeUsers,
   createUsers,
@@ -120,15 +121,22 @@ async function measureBurst(sender: Page, receiver: Page, flavor: Flavor, messag
   };
 }
 
-/** Two users in a new room (with this init script too, if any), meshed; closed after `measure`. */
+/**
+ * Two users in a new room, meshed; closed after `measure`. `initScript`: run in both pages too.
+ * `ownBrowsers`: each user in a browser of its own (freezable: its processes can be found).
+ */
 export async function inRoom<T>(
   env: BrowserBenchEnv,
   flavor: Flavor,
   measure: (sender: Page, receiver: Page) => Promise<T>,
-  initScript?: string,
+  options: { initScript?: string; ownBrowsers?: boolean } = {},
 ): Promise<T> {
-  const users = await createUsers(env, flavor, 2, { meshMessage: true });
+  const users = await createUsers(env, flavor, 2, {
+    meshMessage: true,
+    ...(options.ownBrowsers ? { freezable: [0, 1] } : {}),
+  });
   try {
+    const { initScript } = options;
     if (initScript !== undefined) for (const user of users) await user.context.addInitScript({ content: initScript });
     await navigateAll(users, roomUrl(env, flavor, 2));
     const [sender, receiver] = users;
@@ -138,6 +146,32 @@ export async function inRoom<T>(
     return await measure(sender.page, receiver.page);
   } finally {
     await closeUsers(users);
+  }
+}
+
+/**
+ * The latency in a room of two whose browsers each run on a core of their own (pin.ts): what
+ * two people on two machines would see, without the two pages taking CPU from each other.
+ */
+export async function measurePinnedLatency(
+  env: BrowserBenchEnv,
+  flavor: Flavor,
+  messages: number,
+): Promise<LatencyResult> {
+  // A pool of its own: its browsers are closed with it, not kept to the end of the run.
+  const pool = createBenchPool(env.netns);
+  try {
+    return await inRoom(
+      { ...env, browsers: pool },
+      flavor,
+      (sender, receiver) => {
+        for (const [core, page] of [sender, receiver].entries()) pinToCore(pool.processesOf(page.context()), core);
+        return measureLatency(sender, receiver, flavor, messages);
+      },
+      { ownBrowsers: true },
+    );
+  } finally {
+    await pool.close();
   }
 }
 

@@ -37,7 +37,9 @@ const readStamps = (page: Page): Promise<StageStamps> =>
   page.evaluate(() => (globalThis as unknown as StagesWindow).__stages);
 
 export function measureStages(env: BrowserBenchEnv, flavor: Flavor, messages: number): Promise<LineStages> {
-  return inRoom(env, flavor, (sender, receiver) => stagesOf(sender, receiver, messages), env.stagesProbe);
+  return inRoom(env, flavor, (sender, receiver) => stagesOf(sender, receiver, messages), {
+    initScript: env.stagesProbe,
+  });
 }
 
 async function stagesOf(sender: Page, receiver: Page, messages: number): Promise<LineStages> {

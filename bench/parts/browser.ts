@@ -1,10 +1,17 @@
 // The browser parts (mesh, latency, burst, leave): each figure for roomlink and for the bare
 // baseline, runs interleaved (app, bare, app, bare, …) so that load from elsewhere on the
 // machine falls on both alike.
+
+import { availableParallelism } from 'node:os';
 import type { BrowserBenchEnv } from '../browser/env.ts';
 import { type LeaveKind, type LeaveResult, measureLeaveOnce, summarizeLeave } from '../browser/leave.ts';
 import { type MeshRun, measureMeshOnce } from '../browser/mesh.ts';
-import { type LatencyResult, type MessagingResult, measureMessaging } from '../browser/messaging.ts';
+import {
+  type LatencyResult,
+  type MessagingResult,
+  measureMessaging,
+  measurePinnedLatency,
+} from '../browser/messaging.ts';
 import type { Flavor } from '../browser/room.ts';
 import { formatSteps } from '../browser/steps.ts';
 import { fmt, fmtRatio, type Row, row, verdict } from '../report/rows.ts';
@@ -120,6 +127,18 @@ export async function runMessagingParts(
           : `; burst app ${fmt(app.burst?.perSecond, 'msg/s')}, bare ${fmt(bare.burst?.perSecond, 'msg/s')}`),
     );
   }
+  // The same rounds with each browser on a core of its own (pin.ts), on a machine that has two.
+  const pinned: Record<Flavor, number[]> = { app: [], bare: [] };
+  if (options.latency !== null && availableParallelism() >= 2) {
+    for (let round = 0; round < rounds; round++) {
+      for (const flavor of round % 2 === 0 ? (['app', 'bare'] as const) : (['bare', 'app'] as const)) {
+        pinned[flavor].push((await measurePinnedLatency(env, flavor, options.latency)).summary.p50);
+      }
+      log(
+        `latency round ${round + 1}/${rounds}, each browser on a core of its own: p50 app ${fmt(pinned.app.at(-1), 'ms')}, bare ${fmt(pinned.bare.at(-1), 'ms')}`,
+      );
+    }
+  }
   const app: MessagingResult = { latency: pooled(appRounds), burst: appRounds.at(-1)?.burst ?? null };
   const bare: MessagingResult = { latency: pooled(bareRounds), burst: bareRounds.at(-1)?.burst ?? null };
   const data = { app, bare };
@@ -138,9 +157,18 @@ export async function runMessagingParts(
         .join(', ');
     latency = {
       part: 'latency',
-      data: { app: { ...a }, bare: { ...b }, roundP50s: { app: roundP50s(appRounds), bare: roundP50s(bareRounds) } },
+      data: {
+        app: { ...a },
+        bare: { ...b },
+        roundP50s: { app: roundP50s(appRounds), bare: roundP50s(bareRounds) },
+        pinnedRoundP50s: pinned,
+      },
       notes: [
-        `latency: ${rounds} round(s) of ${options.latency} lines 10 ms apart per flavor, alternating; p50 is the median of the rounds' p50s (nearest rank: the lower middle one of an even count; app ${perRound(appRounds)} ms; bare ${perRound(bareRounds)} ms), p99 over all lines.`,
+        `latency: ${rounds} round(s) of ${options.latency} lines 10 ms apart per flavor, alternating; p50 is the median of the rounds' p50s (nearest rank: the lower middle one of an even count; app ${perRound(appRounds)} ms; bare ${perRound(bareRounds)} ms), p99 over all lines.${
+          pinned.app.length > 0
+            ? ` Then as many rounds with each user's browser pinned to a core of its own (taskset), as two people's machines are, the two browsers no longer taking CPU from each other (app ${pinned.app.map((p) => fmt(p, '')).join(', ')} ms; bare ${pinned.bare.map((p) => fmt(p, '')).join(', ')} ms); the servers are not pinned.`
+            : ''
+        }`,
       ],
       rows: [
         row('latency', `p50, median of ${rounds} rounds (${a.received}/${a.sent} msgs)`, {
@@ -150,6 +178,15 @@ export async function runMessagingParts(
           target: '≤ 2× bare',
           result: verdict(appP50 <= 2 * bareP50 && a.received === a.sent),
         }),
+        ...(pinned.app.length > 0
+          ? [
+              row('latency', `p50, each browser on a core of its own, median of ${rounds} rounds`, {
+                app: fmt(summarize(pinned.app).p50, 'ms'),
+                bare: fmt(summarize(pinned.bare).p50, 'ms'),
+                ratio: fmtRatio(summarize(pinned.app).p50, summarize(pinned.bare).p50),
+              }),
+            ]
+          : []),
         row('latency', 'p99, all rounds', {
           app: fmt(a.summary.p99, 'ms'),
           bare: fmt(b.summary.p99, 'ms'),

@@ -1,0 +1,17 @@
+// Pins a browser's processes to one CPU core (taskset, util-linux): the latency part runs
+// each user's browser on a core of its own, as two people's machines are, next to the usual
+// rounds where both browsers share the machine's two cores with each other.
+import { execFileSync } from 'node:child_process';
+
+/** Every thread of each process on `core` only; a process that has exited meanwhile is skipped. */
+export function pinToCore(pids: readonly number[], core: number): void {
+  const mask = (1 << core).toString(16);
+  for (const pid of pids) {
+    try {
+      execFileSync('taskset', ['--all-tasks', '--pid', mask, String(pid)], { stdio: 'ignore' });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('taskset (util-linux) is missing');
+      // taskset exits non-zero for a pid that is gone: nothing left to pin.
+    }
+  }
+}
