@@ -18,11 +18,12 @@ const types: Record<string, string> = { html: 'text/html', js: 'text/javascript'
 /**
  * The headers that decide how the browser houses the page, as roomlink's own (helmet's
  * defaults and Cross-Origin-Embedder-Policy, server/security.ts: cross-origin isolated, so
- * both pages read the same 5 µs clock). Cross-Origin-Opener-Policy: same-origin makes Chromium put
- * the page in a browsing context group of its own, in a new renderer process, instead of
- * reusing the blank tab's process as it does for a page without it: 0.2 s when idle, up to
- * 2.5 s on this loaded machine (bench/README.md). A real visitor arriving from another site
- * gets a new process either way; without these here only roomlink's pages paid for one.
+ * both pages read the same 5 µs clock). Cross-Origin-Opener-Policy: same-origin makes
+ * Chromium put the page in a browsing context group of its own, in a new renderer process,
+ * instead of reusing the blank tab's process as it does for a page without it: 0.2 s when
+ * idle, up to 2.5 s on this loaded machine (bench/README.md). A real visitor arriving from
+ * another site gets a new process either way; without these here only roomlink's pages paid
+ * for one.
  */
 const processModel = {
   'cross-origin-opener-policy': 'same-origin',

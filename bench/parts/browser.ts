@@ -1,7 +1,6 @@
 // The browser parts (mesh, latency, burst, leave): each figure for roomlink and for the bare
 // baseline, runs interleaved (app, bare, app, bare, …) so that load from elsewhere on the
 // machine falls on both alike.
-
 import { availableParallelism } from 'node:os';
 import type { BrowserBenchEnv } from '../browser/env.ts';
 import { type LeaveKind, type LeaveResult, measureLeaveOnce, summarizeLeave } from '../browser/leave.ts';
