@@ -51,8 +51,7 @@ export function createMembersView(): MembersView {
     }
     if (member.path && member.state === 'connected') {
       const kind = member.path.relayed ? 'relayed' : 'direct';
-      const rtt = member.path.rttMs === null ? '' : ` · ${member.path.rttMs < 1 ? '<1' : member.path.rttMs} ms`;
-      const path = el('span', { className: 'member-path', text: `${kind}${rtt}` });
+      const path = el('span', { className: 'member-path', text: `${kind}${roundTrip(member.path.rttMs)}` });
       path.dataset.path = kind;
       path.title = `${member.path.local} ↔ ${member.path.remote}`;
       entry.append(path);
@@ -60,8 +59,10 @@ export function createMembersView(): MembersView {
     if (member.via) {
       // Reached through another member (relay.ts): chat goes, files and calls do not.
       entry.dataset.via = member.via.id;
-      const rtt = member.via.rttMs === null ? '' : ` · ${member.via.rttMs} ms`;
-      const path = el('span', { className: 'member-path', text: `via ${member.via.name}${rtt}` });
+      const path = el('span', {
+        className: 'member-path',
+        text: `via ${member.via.name}${roundTrip(member.via.rttMs)}`,
+      });
       path.dataset.path = 'via';
       path.title = 'Messages go through this member, sealed so that it cannot read or change them';
       const note = el('span', { className: 'member-note', text: 'files and calls need a direct link or TURN' });
@@ -152,4 +153,10 @@ export function byName(a: Pick<MemberView, 'id' | 'name'>, b: Pick<MemberView, '
   const x = sortKey(a.name);
   const y = sortKey(b.name);
   return x < y ? -1 : x > y ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** A round trip as the list shows it, direct or through a member: whole ms, "<1 ms" below one. */
+export function roundTrip(ms: number | null): string {
+  if (ms === null) return '';
+  return ` · ${ms < 1 ? '<1' : ms} ms`;
 }
