@@ -45,6 +45,12 @@ export function systemTools(): SystemTool[] {
     },
     { name: 'turnserver', command: 'turnserver', debianPackage: 'coturn', usedFor: 'TURN relay tests' },
     { name: 'nginx', command: 'nginx', debianPackage: 'nginx-light', usedFor: 'reverse-proxy tests' },
+    {
+      name: 'taskset',
+      command: 'taskset',
+      debianPackage: 'util-linux',
+      usedFor: 'the benchmark and its smoke test (a browser pinned to a core)',
+    },
   ];
 }
 
