@@ -149,6 +149,7 @@ export async function runMessagingParts(
     const p50 = (r: MessagingResult[]) => summarize(r.flatMap((x) => (x.latency ? [x.latency.summary.p50] : []))).p50;
     const appP50 = p50(appRounds);
     const bareP50 = p50(bareRounds);
+    const pinnedP50 = { app: summarize(pinned.app).p50, bare: summarize(pinned.bare).p50 };
     const roundP50s = (r: MessagingResult[]) => r.map((x) => x.latency?.summary.p50 ?? Number.NaN);
     const perRound = (r: MessagingResult[]) =>
       roundP50s(r)
@@ -180,9 +181,9 @@ export async function runMessagingParts(
         ...(pinned.app.length > 0
           ? [
               row('latency', `p50, each browser on a core of its own, median of ${rounds} rounds`, {
-                app: fmt(summarize(pinned.app).p50, 'ms'),
-                bare: fmt(summarize(pinned.bare).p50, 'ms'),
-                ratio: fmtRatio(summarize(pinned.app).p50, summarize(pinned.bare).p50),
+                app: fmt(pinnedP50.app, 'ms'),
+                bare: fmt(pinnedP50.bare, 'ms'),
+                ratio: fmtRatio(pinnedP50.app, pinnedP50.bare),
               }),
             ]
           : []),
