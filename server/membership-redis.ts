@@ -58,6 +58,7 @@ import {
   type RenameResult,
   storedKeys,
 } from './membership.ts';
+import { deadline } from './timeout.ts';
 
 const HEARTBEAT_INTERVAL_MS = 1_000;
 /** A node silent this long is dead: its members are removed. */
@@ -260,21 +261,6 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
     if (!closed) log.error({ err: error }, 'membership: redis client stopped');
   });
 
-  const withTimeout = <T>(promise: Promise<T>): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`redis did not answer within ${timeoutMs} ms`)), timeoutMs);
-      promise.then(
-        (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      );
-    });
-
   /** EVALSHA, loading the script on a NOSCRIPT (a restarted Redis, another Cluster shard). */
   const run = async (script: string, roomId: string, args: string[]): Promise<unknown> => {
     let sha = shas.get(script);
@@ -295,7 +281,7 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
   const ask = async (script: string, roomId: string, args: string[]): Promise<unknown[] | number | null> => {
     if (closed || !redis.isReady) return null;
     try {
-      const reply = await withTimeout(run(script, roomId, args));
+      const reply = await deadline(run(script, roomId, args), timeoutMs);
       return Array.isArray(reply) || typeof reply === 'number' ? reply : null;
     } catch (error) {
       markStale(roomId);

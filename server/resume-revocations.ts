@@ -10,6 +10,7 @@
 // degraded mode as the membership store's.
 import { createRedisConnection, type RedisTarget } from './cluster.ts';
 import type { Logger } from './logger.ts';
+import { DeadlineError, deadline } from './timeout.ts';
 
 /** A node keeps at most this many revocations in memory; past it, the oldest go first. */
 const MAX_LOCAL_REVOCATIONS = 100_000;
@@ -93,20 +94,15 @@ export function createRedisRevocations(options: RedisRevocationOptions): TicketR
   /** The command's answer, or undefined when Redis cannot answer now. */
   const ask = async <T>(what: string, command: () => Promise<T>): Promise<T | undefined> => {
     if (closed || !redis.isReady) return undefined;
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => resolve(undefined), timeoutMs);
-    });
     try {
-      return await Promise.race([command(), late]);
+      return await deadline(command(), timeoutMs);
     } catch (error) {
+      if (error instanceof DeadlineError) return undefined;
       log.warn(
         { what, err: error instanceof Error ? { message: error.message } : undefined },
         'resume revocations: redis failed',
       );
       return undefined;
-    } finally {
-      clearTimeout(timer);
     }
   };
 
