@@ -3,12 +3,11 @@
 //
 // A deadline is judged by the event loop, not only by the clock. Node runs the timers that
 // are due before it reads the sockets: after a stall (one long loop iteration while a storm's
-// signals are relayed, a long GC), a timer due during it fires before the answer that came
-// meanwhile is read, and the answer is taken for none. Two nodes at 10k sockets took 4,400 and
-// 4,900 membership answers for lost that way in one benchmark run, each one a join decided
-// from this node's members alone and a room to write back later. So a deadline that has
-// passed waits for one more look at the sockets (setImmediate runs after the loop's poll for
-// I/O) before it says "late".
+// signals are relayed, 4-6 s measured at 10k sockets on two nodes; a long GC), a timer due
+// during it fires before the answer that came meanwhile is read, and the answer is taken for
+// none (for membership: a join decided from this node's members alone, and a room to write
+// back later). So a deadline that has passed waits for one more look at the sockets
+// (setImmediate runs after the loop's poll for I/O) before it says "late".
 
 /** A wait that ended because its deadline passed. */
 export class DeadlineError extends Error {
