@@ -14,12 +14,21 @@ import { build } from 'esbuild';
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const SERVER_BUNDLE = 'dist/server.mjs';
 
-/** Another entry (the benchmark's server node) may be bundled the same way, to dist/ too. */
+/**
+ * Another entry (the benchmark's server node) may be bundled the same way, to dist/ too.
+ * Each gets its heartbeat thread bundled beside it (a worker runs a file of its own).
+ */
 export async function buildServer(entry = 'server.ts', outfile = SERVER_BUNDLE): Promise<void> {
+  const name = outfile.replace(/^dist\//, '').replace(/\.mjs$/, '');
   await build({
     absWorkingDir: root,
-    entryPoints: [entry],
-    outfile,
+    entryPoints: [
+      { in: entry, out: name },
+      // The membership heartbeat's thread, which server/heartbeat.ts finds beside the bundle.
+      { in: 'server/heartbeat-thread.ts', out: `${name}.heartbeat` },
+    ],
+    outdir: 'dist',
+    outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
     format: 'esm',

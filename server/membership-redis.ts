@@ -18,14 +18,19 @@
 // by room and announces them as left (onGone). So a dead node's members are gone within
 // NODE_TTL_MS + SWEEP_INTERVAL_MS.
 //
-// A node that only stalled (its event loop starved of CPU past NODE_TTL_MS, a long GC, a
-// suspended VM) looks the same from outside, and is swept while its members are still
-// connected to it. Each heartbeat reads the key's old value as it writes it (SET … GET): an
-// expired key means this node may have been taken for dead. It then waits for a sweep of it
-// to end (the lock), and if it was swept (the mark) writes its members back and announces
-// them as back (onBack: peer:joined, resumed) to the rooms that were told they left. The
-// sweeper checks the node's key again once it holds the lock, so a node back before that is
-// not swept, and one back after waits for the sweep to finish.
+// The heartbeat runs on a thread of its own (heartbeat.ts), so a main thread that is only
+// busy (a storm's signals relayed in one long loop iteration, a long GC: 4-6 s measured at
+// 10k sockets on two nodes, where the others used to take the node for dead mid-storm and
+// its rooms heard every member leave and come back) keeps its key. The thread stops beating
+// when the main thread has not run for MAIN_SILENCE_TTLS node TTLs: one stuck for good is
+// dead. A node frozen whole (SIGSTOP, a suspended VM) or stuck that long looks dead from
+// outside and is swept while its members may still be connected to it. Each heartbeat reads
+// the key's old value as it writes it (SET … GET): an expired key means this node may have
+// been taken for dead. It then waits for a sweep of it to end (the lock), and if it was swept
+// (the mark) writes its members back and announces them as back (onBack: peer:joined,
+// resumed) to the rooms that were told they left. The sweeper checks the node's key again
+// once it holds the lock, so a node back before that is not swept, and one back after waits
+// for the sweep to finish.
 //
 // A missing key means a dead node only if that node could have written it. Every `alive`
 // key lives in one hash slot ({nodes}), so all heartbeats go to one shard, and a node
@@ -41,11 +46,12 @@
 // which mirrors every entry this node holds): the cap and names then cover this node only.
 // When Redis answers again, the node writes its members back (a restarted Redis is empty)
 // and removes the entries it no longer holds; after a single command timed out, only in that
-// room. The heartbeat runs on its own, so a long write-back never lets this node's key expire.
+// room.
 import { createHash, randomBytes } from 'node:crypto';
 import { freeVariant, nameKey } from '../protocol/name-key.ts';
 import type { PeerInfo } from '../protocol/signaling.ts';
 import { createRedisConnection, type RedisTarget } from './cluster.ts';
+import { type BeatResult, startHeartbeat } from './heartbeat.ts';
 import type { Logger } from './logger.ts';
 import {
   type AdmitResult,
@@ -71,6 +77,12 @@ const NODE_TTL_MS = 3_000;
  * and the rooms heard its live members leave and come back.
  */
 const RECOVERY_TTLS = 4;
+/**
+ * The heartbeat thread beats while the main thread has run within this many node TTLs (30 s
+ * at the default TTL). A main thread busy for seconds (a storm, a GC on a starved machine)
+ * is alive; one stuck for half a minute is not, and its members are removed.
+ */
+const MAIN_SILENCE_TTLS = 10;
 /** One node sweeps a dead one; the lock outlives a sweep's worst case. */
 const SWEEP_LOCK_MS = 10_000;
 /** A node frozen longer than this comes back to rooms that forgot it anyway: its clients have reconnected. */
@@ -228,6 +240,7 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
   const nodeId = options.nodeId ?? randomBytes(8).toString('hex');
   const heartbeatMs = options.heartbeatMs ?? HEARTBEAT_INTERVAL_MS;
   const nodeTtlMs = (NODE_TTL_MS / HEARTBEAT_INTERVAL_MS) * heartbeatMs;
+  const mainSilenceLimitMs = MAIN_SILENCE_TTLS * nodeTtlMs;
   const redis = createRedisConnection(options.target, { failFastWhenDown: true }) as unknown as Commands;
   /** This node's members: the mirror written back after an outage, and the fallback. */
   const own = createRoomTable();
@@ -360,7 +373,10 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
       const deadline = Date.now() + waitMs;
       while (!redis.isReady && Date.now() < deadline && !closed) await new Promise((r) => setTimeout(r, 10));
       if (redis.isReady) {
-        await beat();
+        // The heartbeat thread's connection comes up on its own: its first beat, then upkeep.
+        while ((await heartbeat.beatNow()).type === 'down' && Date.now() < deadline && !closed) {
+          await new Promise((r) => setTimeout(r, 10));
+        }
         await maintain();
       }
       return redis.isReady;
@@ -368,6 +384,7 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
     async close() {
       closed = true;
       clearInterval(timer);
+      heartbeat.close();
       try {
         redis.destroy();
       } catch {
@@ -437,20 +454,11 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
   /** It was swept: once its members are written back, their rooms hear they are back. */
   let swept = false;
 
-  let beating = false;
-  /** The heartbeat alone, so that a long write-back or sweep never delays it past the TTL. */
-  const beat = async (): Promise<void> => {
-    if (beating || closed) return;
-    if (!redis.isReady) {
-      beatingSince = null;
-      // Not at start: before its first heartbeat a node has no outage to recover from.
-      recovering = beatenOnce;
-      return;
-    }
-    beating = true;
-    try {
-      const before = await redis.set(aliveKey(nodeId), '1', { PX: nodeTtlMs, GET: true });
-      if (before === null && beatenOnce && !lapsed) {
+  /** What each heartbeat found (heartbeat.ts beats on a thread of its own, every heartbeatMs). */
+  const heard = (result: BeatResult): void => {
+    if (closed) return;
+    if (result.type === 'beat') {
+      if (result.lapsed && beatenOnce && !lapsed) {
         lapsed = true;
         log.warn(
           { nodeTtlMs },
@@ -459,20 +467,28 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
       }
       beatenOnce = true;
       beatingSince ??= Date.now();
-    } catch (error) {
-      beatingSince = null;
-      recovering = beatenOnce;
+      return;
+    }
+    beatingSince = null;
+    // Not at start: before its first heartbeat a node has no outage to recover from.
+    recovering = beatenOnce;
+    if (result.type === 'failed') {
       // The shard that holds the heartbeats failed: a failover or a restart may have lost
       // writes anywhere, so everything is written back once it answers again.
       markStale();
-      log.debug(
-        { err: error instanceof Error ? { message: error.message } : undefined },
-        'membership: heartbeat failed',
+      log.debug({ err: { message: result.message } }, 'membership: heartbeat failed');
+    } else if (result.type === 'held') {
+      log.error(
+        { mainSilenceLimitMs },
+        'membership: the main thread has not run for too long; heartbeats stopped, so other nodes remove its members',
       );
-    } finally {
-      beating = false;
     }
   };
+  const heartbeat = startHeartbeat(
+    { target: options.target, key: aliveKey(nodeId), ttlMs: nodeTtlMs, intervalMs: heartbeatMs, mainSilenceLimitMs },
+    heard,
+    log,
+  );
 
   let maintaining = false;
   /** After a heartbeat: come back from a sweep, write back what is stale, sweep dead nodes. */
@@ -519,10 +535,9 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
       maintaining = false;
     }
   };
-  const timer = setInterval(() => {
-    void beat();
-    void maintain();
-  }, heartbeatMs);
+  // The upkeep runs here, on the main thread: it waits while this thread is busy, which
+  // delays sweeps of other nodes and write-backs, never this node's own heartbeat.
+  const timer = setInterval(() => void maintain(), heartbeatMs);
   timer.unref();
 
   return store;

@@ -5,11 +5,13 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket, connect as tcpConnect } from 'node:net';
 import { after, afterEach, before, describe, test } from 'node:test';
+import { createClient } from 'redis';
 import type { AppOptions } from '../server/app.ts';
 import { createLogger } from '../server/logger.ts';
 import { createMemoryMembership, type MembershipStore } from '../server/membership.ts';
 import { createRedisMembership, type RedisMembership } from '../server/membership-redis.ts';
 import { type RedisProcess, startRedis } from './redis-support.ts';
+import { stall } from './stall.ts';
 import {
   assertRefused,
   closeAll,
@@ -305,6 +307,49 @@ async function cuttablePath(port: number): Promise<{ url: string; cut(): void; m
     },
   };
 }
+
+describe('a node whose main thread is busy', () => {
+  test('past its TTL (a storm, a long GC): its heartbeat goes on, and nobody takes it for dead', async () => {
+    const warnings: string[] = [];
+    const gone: Array<[string, string[]]> = [];
+    const a = await redisStore((roomId, ids) => gone.push([roomId, ids]));
+    const b = createRedisMembership({
+      target: { kind: 'single', url: redis.url },
+      logger: createLogger('warn', { write: (line: string) => void warnings.push(line) }),
+      timeoutMs: TIMEOUT_MS,
+      onGone: (roomId, ids) => gone.push([roomId, ids]),
+      onBack: () => {},
+      heartbeatMs: HEARTBEAT_MS,
+    });
+    stores.push(b);
+    assert.equal(await b.ready(3_000), true);
+    const room = newRoomId();
+    await a.admit(room, claim('on-a', 'On A'), 6);
+    await b.admit(room, claim('on-b', 'On B'), 6);
+    // Both nodes' main threads (this one) busy for four TTLs (TTL 600 ms).
+    stall(4 * 3 * HEARTBEAT_MS);
+    const raw = createClient({ url: redis.url });
+    await raw.connect();
+    try {
+      for (const store of [a, b]) {
+        assert.ok((await raw.pTTL(`roomlink:{nodes}:alive:${store.nodeId}`)) > 0, 'a busy node’s key expired');
+      }
+    } finally {
+      raw.destroy();
+    }
+    // A few rounds of upkeep: nobody swept (nodes of earlier tests, closed, may be), nobody lapsed.
+    await new Promise((resolve) => setTimeout(resolve, 5 * HEARTBEAT_MS));
+    assert.deepEqual(
+      gone.filter(([roomId]) => roomId === room),
+      [],
+    );
+    assert.deepEqual(
+      warnings.filter((line) => line.includes('missed its heartbeat')),
+      [],
+    );
+    assert.deepEqual((await a.members(room)).map((m) => m.id).sort(), ['on-a', 'on-b']);
+  });
+});
 
 describe('an outage of the shard that holds the heartbeats', () => {
   test('a node back first does not take one still reconnecting for dead', async () => {

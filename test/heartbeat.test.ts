@@ -1,0 +1,74 @@
+// server/heartbeat.ts: the node's `alive` key is refreshed from a thread of its own, so a
+// main thread busy past the key's TTL keeps it; one silent past the limit lets it expire.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { createClient } from 'redis';
+import { type BeatResult, startHeartbeat } from '../server/heartbeat.ts';
+import { createLogger } from '../server/logger.ts';
+import { type RedisProcess, startRedis } from './redis-support.ts';
+import { stall } from './stall.ts';
+
+const INTERVAL_MS = 100;
+const TTL_MS = 300;
+
+let redis: RedisProcess;
+let client: ReturnType<typeof createClient>;
+before(async () => {
+  redis = await startRedis();
+  client = createClient({ url: redis.url });
+  await client.connect();
+});
+after(async () => {
+  client.destroy();
+  await redis.stop();
+});
+
+/** A heartbeat whose results are kept, once its connection is up. */
+async function beating(key: string, mainSilenceLimitMs: number) {
+  const results: BeatResult[] = [];
+  const heartbeat = startHeartbeat(
+    { target: { kind: 'single', url: redis.url }, key, ttlMs: TTL_MS, intervalMs: INTERVAL_MS, mainSilenceLimitMs },
+    (result) => results.push(result),
+    createLogger('silent'),
+  );
+  while ((await heartbeat.beatNow()).type !== 'beat') await new Promise((r) => setTimeout(r, 10));
+  results.length = 0;
+  return { heartbeat, results };
+}
+
+test('a main thread busy for four TTLs: the key is refreshed all along and never lapses', async () => {
+  const key = 'test:alive:busy';
+  const { heartbeat, results } = await beating(key, 10_000);
+  try {
+    stall(4 * TTL_MS);
+    assert.ok((await client.pTTL(key)) > 0, 'the key expired while the main thread was busy');
+    await new Promise((r) => setTimeout(r, 2 * INTERVAL_MS));
+    assert.ok(results.filter((r) => r.type === 'beat').length >= 8, `beats: ${JSON.stringify(results)}`);
+    assert.deepEqual(
+      results.filter((r) => r.type !== 'beat' || r.lapsed),
+      [],
+      'every beat found the key alive',
+    );
+  } finally {
+    heartbeat.close();
+  }
+});
+
+test('a main thread silent past the limit: the beats stop and the key expires, then resume', async () => {
+  const key = 'test:alive:stuck';
+  const limitMs = 3 * INTERVAL_MS;
+  const { heartbeat, results } = await beating(key, limitMs);
+  try {
+    stall(limitMs + 2 * TTL_MS);
+    assert.equal(await client.pTTL(key), -2, 'the key outlived a main thread stuck past the limit');
+    const held = results.findIndex((r) => r.type === 'held');
+    assert.ok(held >= 0, `results: ${JSON.stringify(results)}`);
+    const beatAfter = () => results.slice(held).find((r) => r.type === 'beat');
+    const deadline = Date.now() + 5_000;
+    while (!beatAfter() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    // Running again: the next beat finds the key gone (the node then checks whether it was swept).
+    assert.deepEqual(beatAfter(), { type: 'beat', lapsed: true });
+  } finally {
+    heartbeat.close();
+  }
+});
