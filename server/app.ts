@@ -314,7 +314,8 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     metrics,
     // Only while Redis is up: while it is away a subscription waits for it to come back.
     ...(redis && {
-      subscribed: () => (redis.state() === 'up' ? redis.subscribed(config.clusterTimeoutMs) : Promise.resolve()),
+      subscribed: (rooms) =>
+        redis.state() === 'up' ? redis.subscribed(rooms, config.clusterTimeoutMs) : Promise.resolve(),
     }),
   };
   // Engine.IO keeps each session's first HTTP request (parser state, raw headers: about

@@ -42,9 +42,14 @@ export function peerAddress(roomId: string, peerId: string): string {
   return `peer:${roomId}:${peerId}`;
 }
 
+/** The Socket.IO rooms a member is in: the room and its personal address. */
+export function addressesOf(roomId: string, peerId: string): string[] {
+  return [roomAddress(roomId), peerAddress(roomId, peerId)];
+}
+
 /** Joins the room and the personal address (before admission: see signaling.ts). */
 export async function enterRoom(socket: RoomSocket, roomId: string, peerId: string): Promise<void> {
-  await socket.join([roomAddress(roomId), peerAddress(roomId, peerId)]);
+  await socket.join(addressesOf(roomId, peerId));
 }
 
 /** Leaves the room and the personal address; clears the membership on socket.data. */

@@ -33,6 +33,7 @@ import type { LimitedEvent, SocketLimiter } from './rate-limit.ts';
 import type { ResumeTokens } from './resume.ts';
 import type { TicketRevocations } from './resume-revocations.ts';
 import {
+  addressesOf,
   enterRoom,
   leaveRoom,
   type Member,
@@ -61,7 +62,7 @@ export interface SignalingDeps {
    * Resolves once the Redis adapter's subscriptions for the rooms just entered are in place,
    * or a bounded time has passed (adapter.ts, RedisLink.subscribed). Default: none (one node).
    */
-  subscribed?: () => Promise<void>;
+  subscribed?: (rooms: readonly string[]) => Promise<void>;
   /** This socket's guard (guard.ts), told how to say goodbye. Default: none. */
   guardFor?: (socket: RoomSocket, hooks: GuardHooks) => ConnectionGuard;
   /** Told when the guard cuts a socket off (the app makes its address wait). Default: none. */
@@ -268,7 +269,7 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
       // once. (Waited for alongside the admission, a signal published before this node's
       // subscription to our channel was in place went nowhere: the sharded adapter lost a
       // whole offer that way in the 10k benchmark.) Bounded by the cluster timeout.
-      await deps.subscribed?.();
+      await deps.subscribed?.(addressesOf(roomId, peerId));
       const claim = { peerId, name, socketId: socket.id, ...(keys ? { keys } : {}) };
       const admission = await membership.admit(roomId, claim, cap);
       if (!admission.ok) {
