@@ -454,9 +454,13 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
   /** It was swept: once its members are written back, their rooms hear they are back. */
   let swept = false;
 
+  /** The heartbeat thread held its beats (the main thread silent too long): said once. */
+  let held = false;
   /** What each heartbeat found (heartbeat.ts beats on a thread of its own, every heartbeatMs). */
   const heard = (result: BeatResult): void => {
     if (closed) return;
+    const wasHeld = held;
+    held = result.type === 'held';
     if (result.type === 'beat') {
       if (result.lapsed && beatenOnce && !lapsed) {
         lapsed = true;
@@ -477,7 +481,8 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
       // writes anywhere, so everything is written back once it answers again.
       markStale();
       log.debug({ err: { message: result.message } }, 'membership: heartbeat failed');
-    } else if (result.type === 'held') {
+    } else if (result.type === 'held' && !wasHeld) {
+      // Read once this thread runs again: the thread's results queue up meanwhile.
       log.error(
         { mainSilenceLimitMs },
         'membership: the main thread has not run for too long; heartbeats stopped, so other nodes remove its members',
