@@ -1,6 +1,12 @@
 // Starts the node's heartbeat thread (heartbeat-thread.ts) and passes on what each beat
 // found. The main thread tells the thread it runs once per interval; the thread beats on
 // its own clock, so a stall here does not stop the beats (see heartbeat-thread.ts).
+//
+// Until the thread's beats succeed (it loads its code and connects in its own time: up to
+// 3 s seen under tsx on a loaded machine, longer than a node TTL) and whenever they stop
+// succeeding (it died and is being started again; its connection is still finding a Cluster
+// shard's new master), the main thread beats itself with `beatOnce` (membership-redis.ts) on
+// its own connection, so the key never waits on the thread.
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -27,11 +33,29 @@ export type BeatResult =
   /** The main thread has been silent too long: no beat (the node lets itself be swept). */
   | { type: 'held' };
 
-export type ToHeartbeat = { type: 'running' } | { type: 'beat-now' };
+/** `at`: when the main thread sent it (Date.now(): the threads' performance clocks differ). */
+export type ToHeartbeat = { type: 'running'; at: number };
+
+/** What a beat needs of a Redis connection. */
+export interface BeatCommands {
+  readonly isReady: boolean;
+  set(key: string, value: string, options: { PX: number; GET: true }): Promise<string | null>;
+}
+
+/** One beat: refreshes the key and says whether it had lapsed. */
+export async function beatOnce(redis: BeatCommands, key: string, ttlMs: number): Promise<BeatResult> {
+  if (!redis.isReady) return { type: 'down' };
+  try {
+    const before = await redis.set(key, '1', { PX: ttlMs, GET: true });
+    return { type: 'beat', lapsed: before === null };
+  } catch (error) {
+    return { type: 'failed', message: error instanceof Error ? error.message : String(error) };
+  }
+}
 
 export interface Heartbeat {
-  /** Beats at once; resolves with the next result. */
-  beatNow(): Promise<BeatResult>;
+  /** The thread's beats have succeeded within the last two intervals. */
+  live(): boolean;
   close(): void;
 }
 
@@ -59,46 +83,46 @@ export function startHeartbeat(
   logger: Logger,
 ): Heartbeat {
   let closed = false;
-  let worker: Worker;
-  let waiters: Array<(result: BeatResult) => void> = [];
-  const send = (message: ToHeartbeat) => worker.postMessage(message);
+  let worker: Worker | undefined;
+  let restart: NodeJS.Timeout | undefined;
+  /** When the thread last beat. */
+  let beatAt = Number.NEGATIVE_INFINITY;
 
   const start = () => {
-    worker = newThread(config);
-    worker.unref();
-    worker.on('message', (result: BeatResult) => {
+    if (closed) return;
+    const thread = newThread(config);
+    worker = thread;
+    thread.unref();
+    thread.on('message', (result: BeatResult) => {
       if (closed) return;
+      if (result.type === 'beat') beatAt = performance.now();
       onResult(result);
-      const waiting = waiters;
-      waiters = [];
-      for (const resolve of waiting) resolve(result);
     });
-    worker.on('error', (error) => logger.error({ err: error }, 'membership: the heartbeat thread failed'));
+    thread.on('error', (error) => logger.error({ err: error }, 'membership: the heartbeat thread failed'));
     // A thread that died is started again (after a beat's interval, so that one that cannot
-    // start does not spin): without it this node would be swept for dead.
-    worker.on('exit', () => {
-      if (!closed) setTimeout(start, config.intervalMs).unref();
+    // start does not spin); the main thread beats meanwhile (live() is false).
+    thread.on('exit', () => {
+      if (closed) return;
+      restart = setTimeout(start, config.intervalMs);
+      restart.unref();
     });
   };
   start();
 
-  const running = setInterval(() => send({ type: 'running' }), config.intervalMs);
+  const running = setInterval(
+    () => worker?.postMessage({ type: 'running', at: Date.now() } satisfies ToHeartbeat),
+    config.intervalMs,
+  );
   running.unref();
 
   return {
-    beatNow() {
-      return new Promise((resolve) => {
-        waiters.push(resolve);
-        send({ type: 'beat-now' });
-      });
-    },
+    live: () => performance.now() - beatAt < 2 * config.intervalMs,
     close() {
       if (closed) return;
       closed = true;
       clearInterval(running);
-      for (const resolve of waiters) resolve({ type: 'down' });
-      waiters = [];
-      void worker.terminate();
+      clearTimeout(restart);
+      void worker?.terminate();
     },
   };
 }

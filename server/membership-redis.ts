@@ -51,7 +51,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { freeVariant, nameKey } from '../protocol/name-key.ts';
 import type { PeerInfo } from '../protocol/signaling.ts';
 import { createRedisConnection, type RedisTarget } from './cluster.ts';
-import { type BeatResult, startHeartbeat } from './heartbeat.ts';
+import { type BeatResult, beatOnce, startHeartbeat } from './heartbeat.ts';
 import type { Logger } from './logger.ts';
 import {
   type AdmitResult,
@@ -214,6 +214,8 @@ export interface RedisMembership extends MembershipStore {
   readonly nodeId: string;
   /** Resolves once connected (or after timeoutMs); true if connected. */
   ready(timeoutMs: number): Promise<boolean>;
+  /** Whether the heartbeat thread beats (before it does, and while it is restarted, this thread beats). */
+  beatsOnItsThread(): boolean;
 }
 
 const sha1 = (script: string): string => createHash('sha1').update(script).digest('hex');
@@ -331,6 +333,7 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
 
   const store: RedisMembership = {
     nodeId,
+    beatsOnItsThread: () => heartbeat.live(),
     async admit(roomId, claim, cap): Promise<AdmitResult> {
       const reply = await ask(ADMIT, roomId, admitArgs(claim, cap, false));
       if (!Array.isArray(reply)) {
@@ -374,9 +377,8 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
       while (!redis.isReady && Date.now() < deadline && !closed) await new Promise((r) => setTimeout(r, 10));
       if (redis.isReady) {
         // The heartbeat thread's connection comes up on its own: its first beat, then upkeep.
-        while ((await heartbeat.beatNow()).type === 'down' && Date.now() < deadline && !closed) {
-          await new Promise((r) => setTimeout(r, 10));
-        }
+        // The first beat here: the heartbeat thread starts and connects in its own time.
+        await beatHere();
         await maintain();
       }
       return redis.isReady;
@@ -454,13 +456,9 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
   /** It was swept: once its members are written back, their rooms hear they are back. */
   let swept = false;
 
-  /** The heartbeat thread held its beats (the main thread silent too long): said once. */
-  let held = false;
-  /** What each heartbeat found (heartbeat.ts beats on a thread of its own, every heartbeatMs). */
+  /** What a beat found (this thread's own, or a successful one of the heartbeat thread). */
   const heard = (result: BeatResult): void => {
     if (closed) return;
-    const wasHeld = held;
-    held = result.type === 'held';
     if (result.type === 'beat') {
       if (result.lapsed && beatenOnce && !lapsed) {
         lapsed = true;
@@ -481,7 +479,20 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
       // writes anywhere, so everything is written back once it answers again.
       markStale();
       log.debug({ err: { message: result.message } }, 'membership: heartbeat failed');
-    } else if (result.type === 'held' && !wasHeld) {
+    }
+  };
+  /** The heartbeat thread held its beats (the main thread silent too long): said once. */
+  let held = false;
+  /**
+   * The heartbeat thread's results: its beats count as this node's; when they fail (its own
+   * connection is down or finding a new master) this thread beats instead (the timer below),
+   * and its own results decide.
+   */
+  const heardFromThread = (result: BeatResult): void => {
+    const wasHeld = held;
+    held = result.type === 'held';
+    if (result.type === 'beat') heard(result);
+    else if (held && !wasHeld && !closed) {
       // Read once this thread runs again: the thread's results queue up meanwhile.
       log.error(
         { mainSilenceLimitMs },
@@ -489,14 +500,25 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
       );
     }
   };
+  let beatingHere = false;
+  /** A beat from this thread, on the store's own connection (see the timer below). */
+  const beatHere = async (): Promise<void> => {
+    if (beatingHere || closed) return;
+    beatingHere = true;
+    try {
+      heard(await beatOnce(redis, aliveKey(nodeId), nodeTtlMs));
+    } finally {
+      beatingHere = false;
+    }
+  };
   const heartbeat = startHeartbeat(
     { target: options.target, key: aliveKey(nodeId), ttlMs: nodeTtlMs, intervalMs: heartbeatMs, mainSilenceLimitMs },
-    heard,
+    heardFromThread,
     log,
   );
 
   let maintaining = false;
-  /** After a heartbeat: come back from a sweep, write back what is stale, sweep dead nodes. */
+  /** Each heartbeat interval: come back from a sweep, write back what is stale, sweep dead nodes. */
   const maintain = async (): Promise<void> => {
     if (maintaining || closed || !redis.isReady || beatingSince === null) return;
     maintaining = true;
@@ -541,8 +563,12 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
     }
   };
   // The upkeep runs here, on the main thread: it waits while this thread is busy, which
-  // delays sweeps of other nodes and write-backs, never this node's own heartbeat.
-  const timer = setInterval(() => void maintain(), heartbeatMs);
+  // delays sweeps of other nodes and write-backs, never this node's own heartbeat. While the
+  // thread is not reporting (starting, or started again after it died), this thread beats.
+  const timer = setInterval(() => {
+    if (!heartbeat.live()) void beatHere();
+    void maintain();
+  }, heartbeatMs);
   timer.unref();
 
   return store;

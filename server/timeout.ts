@@ -7,7 +7,9 @@
 // during it fires before the answer that came meanwhile is read, and the answer is taken for
 // none (for membership: a join decided from this node's members alone, and a room to write
 // back later). So a deadline that has passed waits for one more look at the sockets
-// (setImmediate runs after the loop's poll for I/O) before it says "late".
+// (setImmediate runs after the loop's poll for I/O) before it says "late". That look takes
+// in a reply that is there; an answer that needs another round trip (a script Redis has to
+// load first) is still late.
 
 /** A wait that ended because its deadline passed. */
 export class DeadlineError extends Error {

@@ -23,7 +23,7 @@ after(async () => {
   await redis.stop();
 });
 
-/** A heartbeat whose results are kept, once its connection is up. */
+/** A heartbeat whose results are kept, once its thread has beaten. */
 async function beating(key: string, mainSilenceLimitMs: number) {
   const results: BeatResult[] = [];
   const heartbeat = startHeartbeat(
@@ -31,7 +31,12 @@ async function beating(key: string, mainSilenceLimitMs: number) {
     (result) => results.push(result),
     createLogger('silent'),
   );
-  while ((await heartbeat.beatNow()).type !== 'beat') await new Promise((r) => setTimeout(r, 10));
+  const deadline = Date.now() + 30_000;
+  while (!results.some((r) => r.type === 'beat') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(
+    results.some((r) => r.type === 'beat'),
+    `the thread never beat: ${JSON.stringify(results)}`,
+  );
   results.length = 0;
   return { heartbeat, results };
 }
@@ -59,7 +64,7 @@ test('a main thread silent past the limit: the beats stop and the key expires, t
   const limitMs = 3 * INTERVAL_MS;
   const { heartbeat, results } = await beating(key, limitMs);
   try {
-    stall(limitMs + 2 * TTL_MS);
+    stall(limitMs + 4 * TTL_MS);
     assert.equal(await client.pTTL(key), -2, 'the key outlived a main thread stuck past the limit');
     const held = results.findIndex((r) => r.type === 'held');
     assert.ok(held >= 0, `results: ${JSON.stringify(results)}`);
@@ -71,4 +76,26 @@ test('a main thread silent past the limit: the beats stop and the key expires, t
   } finally {
     heartbeat.close();
   }
+});
+
+test('live() says whether the thread reports: false before its first beat and once closed', async () => {
+  const heartbeat = startHeartbeat(
+    {
+      target: { kind: 'single', url: redis.url },
+      key: 'test:alive:live',
+      ttlMs: TTL_MS,
+      intervalMs: INTERVAL_MS,
+      mainSilenceLimitMs: 10_000,
+    },
+    () => {},
+    createLogger('silent'),
+  );
+  // The thread loads and connects first (the main thread beats meanwhile: membership-redis.ts).
+  assert.equal(heartbeat.live(), false);
+  const deadline = Date.now() + 30_000;
+  while (!heartbeat.live() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(heartbeat.live(), true);
+  heartbeat.close();
+  await new Promise((r) => setTimeout(r, 3 * INTERVAL_MS));
+  assert.equal(heartbeat.live(), false);
 });

@@ -25,6 +25,7 @@ import {
   resumeOnceSilent,
   silence,
   startServer,
+  until,
   waitForEvent,
 } from './support.ts';
 
@@ -326,6 +327,8 @@ describe('a node whose main thread is busy', () => {
     const room = newRoomId();
     await a.admit(room, claim('on-a', 'On A'), 6);
     await b.admit(room, claim('on-b', 'On B'), 6);
+    // Until its thread beats, a node beats on its main thread (the thread loads and connects first).
+    await until(() => a.beatsOnItsThread() && b.beatsOnItsThread(), 'both heartbeat threads beating', 30_000);
     // Both nodes' main threads (this one) busy for four TTLs (TTL 600 ms).
     stall(4 * 3 * HEARTBEAT_MS);
     const raw = createClient({ url: redis.url });
