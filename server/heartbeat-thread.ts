@@ -7,7 +7,14 @@
 // A frozen process (SIGSTOP, a suspended VM) stops this thread too.
 import { parentPort, workerData } from 'node:worker_threads';
 import { createRedisConnection, type RedisConnection } from './cluster.ts';
-import { type BeatCommands, type BeatResult, beatOnce, type HeartbeatConfig, type ToHeartbeat } from './heartbeat.ts';
+import {
+  type BeatCommands,
+  type BeatResult,
+  beatOnce,
+  type HeartbeatConfig,
+  monotonicNow,
+  type ToHeartbeat,
+} from './heartbeat.ts';
 
 const config = workerData as HeartbeatConfig;
 const port = parentPort;
@@ -15,18 +22,20 @@ if (!port) throw new Error('heartbeat-thread.ts runs as a worker (heartbeat.ts)'
 
 const redis = createRedisConnection(config.target, { failFastWhenDown: true }) as unknown as RedisConnection &
   BeatCommands;
-// Errors come back as a failed beat; the client reconnects by itself.
+// Errors come back as a failed beat; the client reconnects by itself. A client whose first
+// connect fails for good (a Cluster client does not retry its first slot discovery) ends
+// this thread: heartbeat.ts starts another, and logs it.
 redis.on('error', () => {});
-redis.connect().catch(() => {});
+redis.connect().catch(() => process.exit(1));
 
 /** When the main thread last said it runs (as it sent it: a message read late is not news). */
-let mainSaidAt = Date.now();
+let mainSaidAt = monotonicNow();
 let beating = false;
 const post = (result: BeatResult) => port.postMessage(result);
 
 async function beat(): Promise<void> {
   if (beating) return;
-  if (Date.now() - mainSaidAt > config.mainSilenceLimitMs) return post({ type: 'held' });
+  if (monotonicNow() - mainSaidAt > config.mainSilenceLimitMs) return post({ type: 'held' });
   beating = true;
   try {
     post(await beatOnce(redis, config.key, config.ttlMs));

@@ -33,8 +33,11 @@ export type BeatResult =
   /** The main thread has been silent too long: no beat (the node lets itself be swept). */
   | { type: 'held' };
 
-/** `at`: when the main thread sent it (Date.now(): the threads' performance clocks differ). */
+/** `at`: when the main thread sent it (monotonicNow: the threads' performance.now() origins differ). */
 export type ToHeartbeat = { type: 'running'; at: number };
+
+/** A clock shared by both threads that the wall clock's steps do not move. */
+export const monotonicNow = (): number => performance.timeOrigin + performance.now();
 
 /** What a beat needs of a Redis connection. */
 export interface BeatCommands {
@@ -54,7 +57,7 @@ export async function beatOnce(redis: BeatCommands, key: string, ttlMs: number):
 }
 
 export interface Heartbeat {
-  /** The thread's beats have succeeded within the last two intervals. */
+  /** The thread's beats have succeeded within the last interval and a half. */
   live(): boolean;
   close(): void;
 }
@@ -101,8 +104,9 @@ export function startHeartbeat(
     thread.on('error', (error) => logger.error({ err: error }, 'membership: the heartbeat thread failed'));
     // A thread that died is started again (after a beat's interval, so that one that cannot
     // start does not spin); the main thread beats meanwhile (live() is false).
-    thread.on('exit', () => {
+    thread.on('exit', (code) => {
       if (closed) return;
+      logger.warn({ code }, 'membership: the heartbeat thread stopped; starting it again');
       restart = setTimeout(start, config.intervalMs);
       restart.unref();
     });
@@ -110,13 +114,14 @@ export function startHeartbeat(
   start();
 
   const running = setInterval(
-    () => worker?.postMessage({ type: 'running', at: Date.now() } satisfies ToHeartbeat),
+    () => worker?.postMessage({ type: 'running', at: monotonicNow() } satisfies ToHeartbeat),
     config.intervalMs,
   );
   running.unref();
 
   return {
-    live: () => performance.now() - beatAt < 2 * config.intervalMs,
+    // Less than two intervals: the main thread's beat must land before a TTL (three) passes.
+    live: () => performance.now() - beatAt < 1.5 * config.intervalMs,
     close() {
       if (closed) return;
       closed = true;

@@ -462,6 +462,11 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
     if (result.type === 'beat') {
       if (result.lapsed && beatenOnce && !lapsed) {
         lapsed = true;
+        // Our key expired: we stalled, or Redis lost its keys (a restart) between two beats
+        // without a failure seen here. Either way others' keys may be missing for the same
+        // reason: the longer steady window applies, from now.
+        beatingSince = Date.now();
+        recovering = true;
         log.warn(
           { nodeTtlMs },
           'membership: this node missed its heartbeat; another node may have removed its members',
@@ -483,15 +488,24 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
   };
   /** The heartbeat thread held its beats (the main thread silent too long): said once. */
   let held = false;
+  /** The heartbeat thread's last result was a failure (its first one in a row counts). */
+  let threadFailing = false;
   /**
    * The heartbeat thread's results: its beats count as this node's; when they fail (its own
    * connection is down or finding a new master) this thread beats instead (the timer below),
-   * and its own results decide.
+   * and its own results decide, after the first failure of the thread's.
    */
   const heardFromThread = (result: BeatResult): void => {
     const wasHeld = held;
     held = result.type === 'held';
+    const wasFailing = threadFailing;
+    threadFailing = result.type === 'failed' || result.type === 'down';
     if (result.type === 'beat') heard(result);
+    // The first failure of an episode counts (an outage shorter than the main thread's wait
+    // for live() would otherwise go unseen, and a Redis restarted meanwhile would look
+    // steady); later ones do not, so that a thread whose connection alone is down does not
+    // undo the main thread's good beats each interval.
+    else if (threadFailing && !wasFailing) heard(result);
     else if (held && !wasHeld && !closed) {
       // Read once this thread runs again: the thread's results queue up meanwhile.
       log.error(

@@ -354,6 +354,38 @@ describe('a node whose main thread is busy', () => {
   });
 });
 
+describe('a Redis restarted between two heartbeats (every key lost)', () => {
+  test('no node takes another for dead while their clients reconnect', async () => {
+    const gone: Array<[string, string[]]> = [];
+    const a = await redisStore((roomId, ids) => gone.push([roomId, ids]));
+    const b = await redisStore((roomId, ids) => gone.push([roomId, ids]));
+    const room = newRoomId();
+    await a.admit(room, claim('on-a', 'On A'), 6);
+    await b.admit(room, claim('on-b', 'On B'), 6);
+    await until(() => a.beatsOnItsThread() && b.beatsOnItsThread(), 'both heartbeat threads beating', 30_000);
+    // Shorter than the main thread's wait before it beats itself (live(): 1.5 intervals).
+    await redis.stop();
+    await redis.start();
+    // Both back, their members written back: then nothing more may happen.
+    await until(() => a.beatsOnItsThread() && b.beatsOnItsThread(), 'both heartbeat threads beating again', 30_000);
+    const deadline = Date.now() + 15_000;
+    let members: string[] = [];
+    while (Date.now() < deadline) {
+      members = (await a.members(room)).map((m) => m.id).sort();
+      if (members.length === 2) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.deepEqual(members, ['on-a', 'on-b']);
+    // A sweep pass at the longest window a node waits after an outage of its own (4 TTLs).
+    await new Promise((resolve) => setTimeout(resolve, 4 * 3 * HEARTBEAT_MS + 2 * HEARTBEAT_MS));
+    assert.deepEqual(
+      gone.filter(([roomId]) => roomId === room),
+      [],
+      'a live node was swept',
+    );
+  });
+});
+
 describe('an outage of the shard that holds the heartbeats', () => {
   test('a node back first does not take one still reconnecting for dead', async () => {
     // Slower beats than the other tests (TTL 1.2 s), so that the gap between the two nodes'
