@@ -490,6 +490,8 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
   let held = false;
   /** The heartbeat thread's last result was a failure (its first one in a row counts). */
   let threadFailing = false;
+  /** The heartbeat thread has beaten at least once (before that it is starting). */
+  let threadBeatOnce = false;
   /**
    * The heartbeat thread's results: its beats count as this node's; when they fail (its own
    * connection is down or finding a new master) this thread beats instead (the timer below),
@@ -499,8 +501,12 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
     const wasHeld = held;
     held = result.type === 'held';
     const wasFailing = threadFailing;
-    threadFailing = result.type === 'failed' || result.type === 'down';
-    if (result.type === 'beat') heard(result);
+    // Before its first beat the thread is only starting (connecting): not an outage.
+    threadFailing = threadBeatOnce && (result.type === 'failed' || result.type === 'down');
+    if (result.type === 'beat') {
+      threadBeatOnce = true;
+      heard(result);
+    }
     // The first failure of an episode counts (an outage shorter than the main thread's wait
     // for live() would otherwise go unseen, and a Redis restarted meanwhile would look
     // steady); later ones do not, so that a thread whose connection alone is down does not
