@@ -52,6 +52,7 @@ import { freeVariant, nameKey } from '../protocol/name-key.ts';
 import type { PeerInfo } from '../protocol/signaling.ts';
 import { createRedisConnection, type RedisTarget } from './cluster.ts';
 import { type BeatResult, beatOnce, startHeartbeat } from './heartbeat.ts';
+import { burstLog } from './log-burst.ts';
 import type { Logger } from './logger.ts';
 import {
   type AdmitResult,
@@ -87,6 +88,8 @@ const MAIN_SILENCE_TTLS = 10;
 const SWEEP_LOCK_MS = 10_000;
 /** A node frozen longer than this comes back to rooms that forgot it anyway: its clients have reconnected. */
 const SWEPT_MARK_MS = 24 * 60 * 60 * 1_000;
+/** "Served locally" warnings after the first of a burst are counted and logged this often. */
+const SERVED_LOCALLY_LOG_WINDOW_MS = 5_000;
 const PREFIX = 'roomlink';
 
 const membersKey = (roomId: string) => `${PREFIX}:{${roomId}}:members`;
@@ -260,6 +263,8 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
     else stale.rooms.add(roomId);
   };
   const isStale = () => stale.all || stale.rooms.size > 0;
+  /** Many at once when a node loses many clients together: one line, then a count per window. */
+  const servedLocally = burstLog(log, 'membership: served locally', SERVED_LOCALLY_LOG_WINDOW_MS);
   let lastError = '';
 
   redis.on('error', (error) => {
@@ -300,10 +305,7 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
       return Array.isArray(reply) || typeof reply === 'number' ? reply : null;
     } catch (error) {
       markStale(roomId);
-      log.warn(
-        { roomId, err: error instanceof Error ? { message: error.message } : undefined },
-        'membership: served locally',
-      );
+      servedLocally.warn({ roomId, err: error instanceof Error ? { message: error.message } : undefined });
       return null;
     }
   };
@@ -387,6 +389,7 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
       closed = true;
       clearInterval(timer);
       heartbeat.close();
+      servedLocally.close();
       try {
         redis.destroy();
       } catch {

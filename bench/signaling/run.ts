@@ -343,7 +343,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * a node taken for dead, Redis timeouts, connections cut, and its event-loop delay at the end.
  */
 function createWarningCounter(): { onLine(line: string): void; lines(): string[] } {
-  /** Per message: how many times, and the largest `maxMs` one carried. */
+  /** Per message: how many times (a burst's line counts what it stands for), and the largest `maxMs` one carried. */
   const seen = new Map<string, { count: number; maxMs: number | null }>();
   return {
     onLine(line) {
@@ -353,11 +353,12 @@ function createWarningCounter(): { onLine(line: string): void; lines(): string[]
       } catch {
         return;
       }
-      const { msg, maxMs } = (entry ?? {}) as { msg?: unknown; maxMs?: unknown };
+      const { msg, maxMs, more } = (entry ?? {}) as { msg?: unknown; maxMs?: unknown; more?: unknown };
       if (typeof msg !== 'string') return;
       const was = seen.get(msg) ?? { count: 0, maxMs: null };
       const ms = typeof maxMs === 'number' ? Math.max(maxMs, was.maxMs ?? 0) : was.maxMs;
-      seen.set(msg, { count: was.count + 1, maxMs: ms });
+      // A line that stands for a burst (server/log-burst.ts) says how many it counted.
+      seen.set(msg, { count: was.count + (typeof more === 'number' ? more : 1), maxMs: ms });
     },
     lines: () =>
       [...seen].map(
