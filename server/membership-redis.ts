@@ -575,6 +575,16 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
       // because that node's client is still finding the shard again after it was away.
       const steadyNeededMs = recovering ? RECOVERY_TTLS * nodeTtlMs : nodeTtlMs;
       if (beatingSince === null || Date.now() - beatingSince < steadyNeededMs) return;
+      // Our own key is there whenever our beats succeed. Missing, Redis lost its keys since
+      // our last beat (a FLUSHALL, a restart from a snapshot in which they had expired) without
+      // a failure seen here, and the others' keys are missing for the same reason: the long
+      // window, from now. (Our next beat would find the lapse too, but this upkeep may run
+      // first: it did in about half the runs of the test that deletes the keys.)
+      if ((await redis.exists(aliveKey(nodeId))) === 0) {
+        beatingSince = Date.now();
+        recovering = true;
+        return;
+      }
       recovering = false;
       for (const other of await redis.sMembers(NODES_KEY)) {
         if (other !== nodeId && (await redis.exists(aliveKey(other))) === 0) await sweep(other);

@@ -386,21 +386,64 @@ describe('a Redis restarted between two heartbeats (every key lost)', () => {
   });
 });
 
+/**
+ * Two nodes (stores) with a member each in one new room, and what they announced as gone
+ * there (a sweep of a live node is the defect the tests below look for).
+ */
+async function twoNodesInOneRoom(urlA: string, urlB: string, heartbeatMs: number) {
+  const gone: Array<[string, string[]]> = [];
+  const a = await redisStore((roomId, ids) => gone.push([roomId, ids]), urlA, heartbeatMs);
+  const b = await redisStore((roomId, ids) => gone.push([roomId, ids]), urlB, heartbeatMs);
+  const room = newRoomId();
+  await a.admit(room, claim('on-a', 'On A'), 6);
+  await b.admit(room, claim('on-b', 'On B'), 6);
+  const goneHere = () => gone.filter(([roomId]) => roomId === room).flatMap(([, ids]) => ids);
+  return { a, b, room, goneHere };
+}
+
+describe('every alive key lost between two heartbeats, without a failure seen (a restart from a snapshot)', () => {
+  test('a node that finds its own key gone waits the long window before taking another for dead', async () => {
+    // The keys vanish while A's connection stays up (Redis restarted from its snapshot, where
+    // the short-lived alive keys had expired, or a FLUSHALL): A sees no failure, only its own
+    // key missing at its next beat. B cannot reach Redis for a while, longer than a TTL and a
+    // sweep pass, shorter than the four TTLs a node waits after an outage of its own. Taken
+    // for a short hiccup, A would sweep B at its next upkeep: B's key is missing.
+    const heartbeatMs = 400;
+    const ttlMs = 3 * heartbeatMs;
+    const pathB = await cuttablePath(redis.port);
+    const client = createClient({ url: redis.url });
+    await client.connect();
+    try {
+      const { a, b, room, goneHere } = await twoNodesInOneRoom(redis.url, pathB.url, heartbeatMs);
+      await until(() => a.beatsOnItsThread() && b.beatsOnItsThread(), 'both heartbeat threads beating', 30_000);
+      // Past A's first steady window, so that only the lapse can hold a sweep back.
+      await new Promise((resolve) => setTimeout(resolve, 2 * ttlMs));
+      pathB.cut();
+      assert.equal(await client.del([`roomlink:{nodes}:alive:${a.nodeId}`, `roomlink:{nodes}:alive:${b.nodeId}`]), 2);
+      // B away for a TTL and a half plus an upkeep pass, then back (its client reconnects
+      // within about a second); A's long window is four TTLs from its lapsed beat.
+      await new Promise((resolve) => setTimeout(resolve, 1.5 * ttlMs + heartbeatMs));
+      pathB.mend();
+      await new Promise((resolve) => setTimeout(resolve, 4 * ttlMs));
+      assert.deepEqual(goneHere(), [], 'a live node was swept');
+      assert.deepEqual((await a.members(room)).map((m) => m.id).sort(), ['on-a', 'on-b']);
+    } finally {
+      pathB.close();
+      await client.quit();
+    }
+  });
+});
+
 describe('an outage of the shard that holds the heartbeats', () => {
   test('a node back first does not take one still reconnecting for dead', async () => {
     // Slower beats than the other tests (TTL 1.2 s), so that the gap between the two nodes'
     // returns (2.8 s) is wider than a TTL plus a reconnect's backoff (≤ 1.05 s), yet within
     // the window a node waits after an outage of its own (four TTLs).
     const heartbeatMs = 400;
-    const gone: Array<[string, string[]]> = [];
     const pathA = await cuttablePath(redis.port);
     const pathB = await cuttablePath(redis.port);
     try {
-      const a = await redisStore((roomId, ids) => gone.push([roomId, ids]), pathA.url, heartbeatMs);
-      const b = await redisStore((roomId, ids) => gone.push([roomId, ids]), pathB.url, heartbeatMs);
-      const room = newRoomId();
-      await a.admit(room, claim('on-a', 'On A'), 6);
-      await b.admit(room, claim('on-b', 'On B'), 6);
+      const { a, room, goneHere } = await twoNodesInOneRoom(pathA.url, pathB.url, heartbeatMs);
       // The rooms each node holds are recorded after the admission (fire and forget).
       await new Promise((resolve) => setTimeout(resolve, heartbeatMs));
       // Long enough for every alive key to expire (TTL 1.2 s).
@@ -412,8 +455,7 @@ describe('an outage of the shard that holds the heartbeats', () => {
       pathB.mend();
       // A's window after the outage (4 TTLs from its first good heartbeat) and a sweep pass.
       await new Promise((resolve) => setTimeout(resolve, 4_000));
-      const here = gone.filter(([roomId]) => roomId === room).flatMap(([, ids]) => ids);
-      assert.deepEqual(here, [], 'a live node was swept');
+      assert.deepEqual(goneHere(), [], 'a live node was swept');
       assert.deepEqual((await a.members(room)).map((m) => m.id).sort(), ['on-a', 'on-b']);
     } finally {
       pathA.close();
