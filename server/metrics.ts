@@ -1,7 +1,7 @@
 // Prometheus metrics (prom-client), in a Registry of this server's own so that several
 // servers in one process (tests) do not share counters. Labels are closed sets — event
 // names we know, error codes, results — never anything a client chose (room ids, names).
-import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { ClientEvent, ErrorCode } from '../protocol/signaling.ts';
 import type { CutReason } from './guard.ts';
 import type { LimitedEvent, LimitScope } from './rate-limit.ts';
@@ -14,9 +14,14 @@ export type JoinResult = 'joined' | 'resumed' | ErrorCode;
 export type KnownEvent = ClientEvent | '(unknown)';
 export type ConnectionRefusal = 'origin' | 'rate_limited' | 'shutting_down';
 
+/** Upper bounds of the join-duration buckets, in seconds (1 ms to 5 s). */
+export const JOIN_DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
 export interface Metrics {
   registry: Registry;
   join(result: JoinResult): void;
+  /** How long an admitted join took here, from its request to its ack (seconds). */
+  joinDuration(seconds: number): void;
   signalRelayed(): void;
   rejected(event: KnownEvent, code: ErrorCode): void;
   rateLimited(event: LimitedEvent | 'connect', scope: LimitScope): void;
@@ -75,6 +80,14 @@ export function createMetrics({ io, redisUp }: MetricsSources): Metrics {
     labelNames: ['result'] as const,
     registers,
   });
+  // The server's share of a join's latency: what a client measures adds the network and
+  // its own event loop. Membership's round trip to Redis is inside it.
+  const joinDuration = new Histogram({
+    name: 'roomlink_join_duration_seconds',
+    help: 'Admitted room:join requests, from the request to the ack, on this node',
+    buckets: JOIN_DURATION_BUCKETS,
+    registers,
+  });
   const signals = new Counter({
     name: 'roomlink_signals_relayed_total',
     help: 'Signals accepted and relayed to a peer',
@@ -114,6 +127,7 @@ export function createMetrics({ io, redisUp }: MetricsSources): Metrics {
   return {
     registry,
     join: (result) => joins.inc({ result }),
+    joinDuration: (seconds) => joinDuration.observe(seconds),
     signalRelayed: () => signals.inc(),
     rejected: (event, code) => rejected.inc({ event, code }),
     rateLimited: (event, scope) => limited.inc({ event, scope }),

@@ -225,6 +225,7 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
   };
 
   const join: Handler = async (conn, args, ack) => {
+    const startedAt = performance.now();
     // Charged before any check: a flood of malformed joins is a flood all the same.
     if (!allowed(conn, 'room:join', ack)) return;
     const { socket } = conn;
@@ -317,6 +318,7 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
         iceExpiresAt: grant.iceExpiresAt,
         maxVideoSenders: deps.config.maxVideoSenders,
       });
+      metrics?.joinDuration((performance.now() - startedAt) / 1000);
       // Also for a resumed id: the others may have dropped it meanwhile; a known id is a no-op.
       socket
         .to(roomAddress(roomId))

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { type BotFleet, createFleet } from '../bench/signaling/bots.ts';
 import type { BotSpec } from '../bench/signaling/messages.ts';
+import { serverJoinShare } from '../bench/signaling/run.ts';
 import { signalCounters } from '../bench/signaling/server-counters.ts';
 import {
   createTally,
@@ -16,6 +17,7 @@ import {
   type SignalCounts,
   type Tally,
 } from '../bench/signaling/tally.ts';
+import { JOIN_DURATION_BUCKETS } from '../server/metrics.ts';
 import { closeAll, newRoomId, startServer, type TestServer, until } from './support.ts';
 
 after(closeAll);
@@ -146,6 +148,13 @@ test('two fleets of six bots exchange with a real server: every signal sent is r
   );
   assert.equal(lostOf(counts), 0);
   assert.deepEqual(counts.hops, { '0>0': { sent: counts.sent, received: counts.sent } });
+  // Every join timed on the node: each bucket holds at least the one below it, all 12 in +Inf.
+  assert.equal(byServer.joinBuckets['+Inf'], 12);
+  const cumulative = JOIN_DURATION_BUCKETS.map((le) => byServer.joinBuckets[String(le)] ?? -1);
+  assert.deepEqual(
+    cumulative,
+    [...cumulative].sort((a, b) => a - b),
+  );
   const between = bots.fleets.map((fleet) => fleet.betweenConnected(new Set()));
   assert.deepEqual(
     { sent: between.reduce((sum, b) => sum + b.sent, 0), received: between.reduce((sum, b) => sum + b.received, 0) },
@@ -172,4 +181,14 @@ test('signals the server refuses are counted as refused, not lost', async () => 
   assert.equal(counts.inTime + counts.refused, counts.sent);
   assert.equal(counts.duplicates, 0);
   assert.equal(lostOf(counts), 0);
+});
+
+test("the nodes' join share: the bucket that holds the 99th percentile, and the share within 50 ms", () => {
+  // 1,000 joins: 989 within 50 ms (one short of 99 %), 995 within 100 ms, all within 250 ms.
+  const buckets = { '0.01': 980, '0.025': 985, '0.05': 989, '0.1': 995, '0.25': 1_000, '+Inf': 1_000 };
+  assert.deepEqual(serverJoinShare(buckets), { p99AtMostMs: 100, within50MsPct: 98.9 });
+  assert.deepEqual(serverJoinShare({ ...buckets, '0.05': 990 }), { p99AtMostMs: 50, within50MsPct: 99 });
+  assert.deepEqual(serverJoinShare({ '0.05': 0, '+Inf': 0 }), { p99AtMostMs: null, within50MsPct: 0 });
+  // Past the last bound: only +Inf holds the 99th percentile.
+  assert.deepEqual(serverJoinShare({ '5': 10, '+Inf': 100 }), { p99AtMostMs: null, within50MsPct: 0 });
 });

@@ -45,9 +45,13 @@ function accountingDetail(a: SignalAccounting): string {
   );
 }
 
+/** The bucket bound that holds the nodes' own 99th percentile (the histogram's resolution). */
+const serverP99 = (r: SignalingResult): string =>
+  r.join.server.p99AtMostMs === null ? 'over 5 s' : `≤ ${fmt(r.join.server.p99AtMostMs, 'ms', 1)}`;
+
 function describe(r: SignalingResult): string {
   return (
-    `K=${r.clients} ${r.nodes} node(s) ${r.adapter}: connect ${r.connect.ok}/${r.clients}, join p50 ${fmt(r.join.p50Ms, 'ms')} p99 ${fmt(r.join.p99Ms, 'ms')}` +
+    `K=${r.clients} ${r.nodes} node(s) ${r.adapter}: connect ${r.connect.ok}/${r.clients}, join p50 ${fmt(r.join.p50Ms, 'ms')} p99 ${fmt(r.join.p99Ms, 'ms')} (on the nodes: p99 ${serverP99(r)})` +
     ` (${r.join.errors} errors), exchange ${r.exchange.incompleteBots} bots incomplete [${accountingDetail(r.exchange.accounting)}],` +
     ` storm ${fmt(r.storm?.perSecond, 'signals/s', 0)} (${r.storm?.incompleteBots ?? '–'} bots incomplete) [${r.storm ? accountingDetail(r.storm.accounting) : '–'}],` +
     ` heap/socket ${fmt(r.server.heapPerJoinedSocketWarmKB, 'KB')} warm ${fmt(r.server.heapPerJoinedSocketKB, 'KB')} cold, server CPU join ${fmt(r.server.cpuJoinPct, '%', 0)} storm ${fmt(r.server.cpuStormPct, '%', 0)}`
@@ -107,6 +111,9 @@ export function rowsFor(part: string, r: SignalingResult, base: SignalingResult 
         result: verdict(complete && r.join.p99Ms <= JOIN_P99_TARGET_MS),
       },
     ),
+    row(part, `${label(r)}: the nodes' own share of a join (request to ack on the node): p99; admitted within 50 ms`, {
+      app: `${serverP99(r)}; ${fmt(r.join.server.within50MsPct, '%', 1)}`,
+    }),
     row(
       part,
       `${label(r)}: signals relayed (storm)${r.storm && r.storm.incompleteBots > 0 ? `, stalled: ${r.storm.incompleteBots} bots not done at 30 s, ${r.storm.accounting.incompleteAfterGrace} never` : ''}`,

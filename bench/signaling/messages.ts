@@ -74,4 +74,6 @@ export interface ServerStats extends ProcessStats {
   readonly signalsRefused: number;
   /** Connections its guard cut off, by reason (roomlink_connections_cut_total). */
   readonly connectionsCut: Record<string, number>;
+  /** Admitted joins at or under each bound in seconds, cumulative (roomlink_join_duration_seconds). */
+  readonly joinBuckets: Record<string, number>;
 }

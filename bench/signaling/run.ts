@@ -77,6 +77,12 @@ export interface SignalingResult {
     maxMs: number;
     errors: number;
     firstError: string | null;
+    /**
+     * The nodes' own share (roomlink_join_duration_seconds, request to ack on the node): the
+     * upper bound of the bucket that holds the 99th percentile (null past the last bound),
+     * and the share of admitted joins done within 50 ms there.
+     */
+    server: { p99AtMostMs: number | null; within50MsPct: number };
   };
   /** signals: received by the end of the round (every bot done, or the stall timeout). */
   exchange: { ms: number; signals: number; incompleteBots: number; accounting: SignalAccounting };
@@ -154,6 +160,24 @@ export function serverEnv(redisUrl: string | null, engine: AdapterEngine | undef
   return env;
 }
 
+/** Where the nodes' own join durations put their 99th percentile, from the summed buckets. */
+export function serverJoinShare(buckets: Record<string, number>): {
+  p99AtMostMs: number | null;
+  within50MsPct: number;
+} {
+  const total = buckets['+Inf'] ?? 0;
+  if (total === 0) return { p99AtMostMs: null, within50MsPct: 0 };
+  const bounds = Object.keys(buckets)
+    .filter((le) => le !== '+Inf')
+    .map(Number)
+    .sort((a, b) => a - b);
+  const p99 = bounds.find((le) => (buckets[String(le)] ?? 0) >= 0.99 * total);
+  return {
+    p99AtMostMs: p99 === undefined ? null : p99 * 1000,
+    within50MsPct: (100 * (buckets['0.05'] ?? 0)) / total,
+  };
+}
+
 async function serverStats(nodes: readonly ServerChild[], gc: boolean): Promise<ServerStats> {
   const all = await Promise.all(
     nodes.map(async (node) => {
@@ -172,6 +196,7 @@ async function serverStats(nodes: readonly ServerChild[], gc: boolean): Promise<
     signalsRelayed: sum.signalsRelayed + s.signalsRelayed,
     signalsRefused: sum.signalsRefused + s.signalsRefused,
     connectionsCut: addByKey(sum.connectionsCut, s.connectionsCut),
+    joinBuckets: addByKey(sum.joinBuckets, s.joinBuckets),
   }));
 }
 
@@ -499,6 +524,7 @@ export async function runSignaling(run: SignalingRun): Promise<SignalingResult> 
         maxMs: lat.max,
         errors: joinErrors,
         firstError: joined.find((j) => j.firstError !== null)?.firstError ?? null,
+        server: serverJoinShare(serverAfterJoin.joinBuckets),
       },
       exchange: {
         ms: exchangeMs,

@@ -1,5 +1,6 @@
 // A server node's own signal counters, read from its /metrics registry: what it accepted
-// and relayed, what it refused, and which connections its guard cut off. The bench sets them beside the bots' counts to tell
+// and relayed, what it refused, which connections its guard cut off, and how long its joins
+// took on the node itself. The bench sets them beside the bots' counts to tell
 // a signal lost before the server from one lost after it.
 import type { Registry } from 'prom-client';
 
@@ -22,11 +23,25 @@ async function counterBy(registry: Registry, name: string, label: string): Promi
   return totals;
 }
 
+/** A histogram's cumulative bucket counts by upper bound (the `le` label: '0.05', '+Inf'). */
+async function histogramBuckets(registry: Registry, name: string): Promise<Record<string, number>> {
+  const metric = await registry.getSingleMetric(name)?.get();
+  const buckets: Record<string, number> = {};
+  for (const v of metric?.values ?? []) {
+    // A histogram's values carry the series they belong to (_bucket, _sum, _count).
+    const series = (v as { metricName?: string }).metricName;
+    if (series === `${name}_bucket`) buckets[String(v.labels['le'])] = v.value;
+  }
+  return buckets;
+}
+
 export interface SignalCounters {
   relayed: number;
   refused: number;
   /** Connections the node's guard cut off, by reason (guard.ts). */
   cut: Record<string, number>;
+  /** Admitted joins at or under each bound, in seconds (roomlink_join_duration_seconds). */
+  joinBuckets: Record<string, number>;
 }
 
 export async function signalCounters(registry: Registry): Promise<SignalCounters> {
@@ -34,5 +49,6 @@ export async function signalCounters(registry: Registry): Promise<SignalCounters
     relayed: await counterTotal(registry, 'roomlink_signals_relayed_total'),
     refused: await counterTotal(registry, 'roomlink_rejected_events_total', { event: 'signal' }),
     cut: await counterBy(registry, 'roomlink_connections_cut_total', 'reason'),
+    joinBuckets: await histogramBuckets(registry, 'roomlink_join_duration_seconds'),
   };
 }

@@ -70,6 +70,7 @@ process.on('message', async (raw) => {
         signalsRelayed: signals.relayed,
         signalsRefused: signals.refused,
         connectionsCut: signals.cut,
+        joinBuckets: signals.joinBuckets,
       },
     });
   } else if (message.type === 'snapshot') {
