@@ -80,11 +80,13 @@ export function createMetrics({ io, redisUp }: MetricsSources): Metrics {
     labelNames: ['result'] as const,
     registers,
   });
-  // The server's share of a join's latency: what a client measures adds the network and
-  // its own event loop. Membership's round trip to Redis is inside it.
+  // The server's share of a join's latency, from the join handler to its ack: what a client
+  // measures adds the network, both event loops, and the time the request waits in this
+  // node's socket before the handler runs (a busy loop's queue). Membership's round trip to
+  // Redis is inside it.
   const joinDuration = new Histogram({
     name: 'roomlink_join_duration_seconds',
-    help: 'Admitted room:join requests, from the request to the ack, on this node',
+    help: 'Admitted room:join requests on this node, from the join handler to its ack',
     buckets: JOIN_DURATION_BUCKETS,
     registers,
   });

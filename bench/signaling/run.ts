@@ -78,7 +78,7 @@ export interface SignalingResult {
     errors: number;
     firstError: string | null;
     /**
-     * The nodes' own share (roomlink_join_duration_seconds, request to ack on the node): the
+     * The nodes' own share (roomlink_join_duration_seconds: join handler to ack, on the node; not the request's wait to be read): the
      * upper bound of the bucket that holds the 99th percentile (null past the last bound),
      * and the share of admitted joins done within 50 ms there.
      */
