@@ -111,9 +111,13 @@ export function rowsFor(part: string, r: SignalingResult, base: SignalingResult 
         result: verdict(complete && r.join.p99Ms <= JOIN_P99_TARGET_MS),
       },
     ),
-    row(part, `${label(r)}: the nodes' own share of a join (join handler to ack, on the node): p99; admitted within 50 ms`, {
-      app: `${serverP99(r)}; ${fmt(r.join.server.within50MsPct, '%', 1)}`,
-    }),
+    row(
+      part,
+      `${label(r)}: the nodes' own share of a join (join handler to ack, on the node): p99; admitted within 50 ms`,
+      {
+        app: `${serverP99(r)}; ${fmt(r.join.server.within50MsPct, '%', 1)}`,
+      },
+    ),
     row(
       part,
       `${label(r)}: signals relayed (storm)${r.storm && r.storm.incompleteBots > 0 ? `, stalled: ${r.storm.incompleteBots} bots not done at 30 s, ${r.storm.accounting.incompleteAfterGrace} never` : ''}`,
