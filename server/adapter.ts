@@ -34,10 +34,11 @@ import { withTimeout } from './timeout.ts';
 export type AdapterEngine = 'sharded' | 'pubsub' | 'streams';
 export const ADAPTER_ENGINES: readonly AdapterEngine[] = ['sharded', 'pubsub', 'streams'];
 /**
- * On one Redis the classic adapter won every quiet 10k run on two nodes (join-ack p99 269–
- * 393 ms against 846–2,885 for sharded; its storms finished in time where sharded's ran
- * late): one PSUBSCRIBE per node, where the sharded adapter subscribes to a channel per room
- * a node has members in, and a join waits for that. Sharding only pays on a Cluster, whose
+ * On one Redis the classic adapter won the first three quiet 10k runs on two nodes (join-ack
+ * p99 269–393 ms against 846–2,885 for sharded; its storms finished in time where sharded's
+ * ran late); later runs on a busier machine split between the two (README, "Choosing the
+ * adapter"). One PSUBSCRIBE per node, where the sharded adapter subscribes to a channel per
+ * room a node has members in, and a join waits for that. Sharding only pays on a Cluster, whose
  * shards each carry their channels; classic PUBLISH there is copied to every shard.
  */
 export const SINGLE_REDIS_ENGINE: AdapterEngine = 'pubsub';
