@@ -113,9 +113,9 @@ export function rowsFor(part: string, r: SignalingResult, base: SignalingResult 
     ),
     row(
       part,
-      `${label(r)}: the nodes' own share of a join (join handler to ack, on the node): p99; admitted within 50 ms`,
+      `${label(r)}: the nodes' own share of a join (join handler to ack, on the node): p99; admitted within 50 ms; the worst node's event loop lateness over the join phase, p99 / max`,
       {
-        app: `${serverP99(r)}; ${fmt(r.join.server.within50MsPct, '%', 1)}`,
+        app: `${serverP99(r)}; ${fmt(r.join.server.within50MsPct, '%', 1)}; ${fmt(r.join.server.loopP99Ms, 'ms', 0)} / ${fmt(r.join.server.loopMaxMs, 'ms', 0)}`,
       },
     ),
     row(

@@ -76,4 +76,7 @@ export interface ServerStats extends ProcessStats {
   readonly connectionsCut: Record<string, number>;
   /** Admitted joins at or under each bound in seconds, cumulative (roomlink_join_duration_seconds). */
   readonly joinBuckets: Record<string, number>;
+  /** How late its event loop ran since the previous stats request (p99 and max, ms). */
+  readonly loopDelayP99Ms: number;
+  readonly loopDelayMaxMs: number;
 }

@@ -82,7 +82,13 @@ export interface SignalingResult {
      * upper bound of the bucket that holds the 99th percentile (null past the last bound),
      * and the share of admitted joins done within 50 ms there.
      */
-    server: { p99AtMostMs: number | null; within50MsPct: number };
+    server: {
+      p99AtMostMs: number | null;
+      within50MsPct: number;
+      /** The worst node's event loop over the join phase: how late it ran, p99 and max (ms). */
+      loopP99Ms: number;
+      loopMaxMs: number;
+    };
   };
   /** signals: received by the end of the round (every bot done, or the stall timeout). */
   exchange: { ms: number; signals: number; incompleteBots: number; accounting: SignalAccounting };
@@ -197,6 +203,9 @@ async function serverStats(nodes: readonly ServerChild[], gc: boolean): Promise<
     signalsRefused: sum.signalsRefused + s.signalsRefused,
     connectionsCut: addByKey(sum.connectionsCut, s.connectionsCut),
     joinBuckets: addByKey(sum.joinBuckets, s.joinBuckets),
+    // The worst node's.
+    loopDelayP99Ms: Math.max(sum.loopDelayP99Ms, s.loopDelayP99Ms),
+    loopDelayMaxMs: Math.max(sum.loopDelayMaxMs, s.loopDelayMaxMs),
   }));
 }
 
@@ -524,7 +533,11 @@ export async function runSignaling(run: SignalingRun): Promise<SignalingResult> 
         maxMs: lat.max,
         errors: joinErrors,
         firstError: joined.find((j) => j.firstError !== null)?.firstError ?? null,
-        server: serverJoinShare(serverAfterJoin.joinBuckets),
+        server: {
+          ...serverJoinShare(serverAfterJoin.joinBuckets),
+          loopP99Ms: serverAfterJoin.loopDelayP99Ms,
+          loopMaxMs: serverAfterJoin.loopDelayMaxMs,
+        },
       },
       exchange: {
         ms: exchangeMs,

@@ -33,8 +33,11 @@ const gc = (globalThis as { gc?: () => void }).gc;
 // How late this node's event loop ran (its timers: the Redis heartbeat among them) since the
 // last stats request, logged when over a second: a node that misses its heartbeat shows why
 // among the warnings the bench prints.
-const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+const LOOP_RESOLUTION_MS = 20;
+const loopDelay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
 loopDelay.enable();
+/** How late the loop ran since the last stats request: its timer's lateness past the resolution. */
+const lateness = (ns: number): number => Math.max(0, ns / 1e6 - LOOP_RESOLUTION_MS);
 const LOOP_DELAY_WORTH_SAYING_MS = 1_000;
 /** The window now open starts with a forced GC: its pause is the bench's, not the node's. */
 let forcedGcInWindow = false;
@@ -50,6 +53,9 @@ const reportLoopDelay = (forcingGc: boolean) => {
 process.on('message', async (raw) => {
   const message = raw as ToServer;
   if (message.type === 'stats') {
+    // Read before the report resets it: the window since the last stats request.
+    const loopDelayP99Ms = loopDelay.count > 0 ? lateness(loopDelay.percentile(99)) : 0;
+    const loopDelayMaxMs = loopDelay.count > 0 ? lateness(loopDelay.max) : 0;
     reportLoopDelay(message.gc);
     if (message.gc && gc) {
       gc();
@@ -71,6 +77,8 @@ process.on('message', async (raw) => {
         signalsRefused: signals.refused,
         connectionsCut: signals.cut,
         joinBuckets: signals.joinBuckets,
+        loopDelayP99Ms,
+        loopDelayMaxMs,
       },
     });
   } else if (message.type === 'snapshot') {
