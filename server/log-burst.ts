@@ -16,13 +16,17 @@ export interface BurstLog {
 export function burstLog(log: Logger, message: string, windowMs: number): BurstLog {
   let counted = 0;
   let window: NodeJS.Timeout | null = null;
-  const flush = () => {
-    window = null;
-    if (counted === 0) return;
+  /** Logs how many were counted, if any, and starts counting again; true if there were. */
+  const logCounted = (): boolean => {
+    if (counted === 0) return false;
     log.warn({ more: counted, withinMs: windowMs }, message);
     counted = 0;
+    return true;
+  };
+  const flush = () => {
+    window = null;
     // Still coming: the next ones are counted into a new window.
-    open();
+    if (logCounted()) open();
   };
   const open = () => {
     window = setTimeout(flush, windowMs);
@@ -40,8 +44,7 @@ export function burstLog(log: Logger, message: string, windowMs: number): BurstL
     close() {
       if (window !== null) clearTimeout(window);
       window = null;
-      if (counted > 0) log.warn({ more: counted, withinMs: windowMs }, message);
-      counted = 0;
+      logCounted();
     },
   };
 }

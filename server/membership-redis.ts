@@ -458,6 +458,14 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
   let lapsed = false;
   /** It was swept: once its members are written back, their rooms hear they are back. */
   let swept = false;
+  /**
+   * Others' keys may be missing for the reason ours was (Redis lost its keys, or we stalled):
+   * no sweep until our beats have held for the longer steady window, counted from now.
+   */
+  const waitLong = (): void => {
+    beatingSince = Date.now();
+    recovering = true;
+  };
 
   /** What a beat found (this thread's own, or a successful one of the heartbeat thread). */
   const heard = (result: BeatResult): void => {
@@ -467,9 +475,8 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
         lapsed = true;
         // Our key expired: we stalled, or Redis lost its keys (a restart) between two beats
         // without a failure seen here. Either way others' keys may be missing for the same
-        // reason: the longer steady window applies, from now.
-        beatingSince = Date.now();
-        recovering = true;
+        // reason.
+        waitLong();
         log.warn(
           { nodeTtlMs },
           'membership: this node missed its heartbeat; another node may have removed its members',
@@ -580,11 +587,7 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
       // a failure seen here, and the others' keys are missing for the same reason: the long
       // window, from now. (Our next beat would find the lapse too, but this upkeep may run
       // first: it did in about half the runs of the test that deletes the keys.)
-      if ((await redis.exists(aliveKey(nodeId))) === 0) {
-        beatingSince = Date.now();
-        recovering = true;
-        return;
-      }
+      if ((await redis.exists(aliveKey(nodeId))) === 0) return waitLong();
       recovering = false;
       for (const other of await redis.sMembers(NODES_KEY)) {
         if (other !== nodeId && (await redis.exists(aliveKey(other))) === 0) await sweep(other);

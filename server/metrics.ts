@@ -20,7 +20,7 @@ export const JOIN_DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0
 export interface Metrics {
   registry: Registry;
   join(result: JoinResult): void;
-  /** How long an admitted join took here, from its request to its ack (seconds). */
+  /** How long an admitted join took here, from the join handler to its ack (seconds). */
   joinDuration(seconds: number): void;
   signalRelayed(): void;
   rejected(event: KnownEvent, code: ErrorCode): void;
