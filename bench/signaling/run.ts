@@ -80,11 +80,11 @@ export interface SignalingResult {
     /**
      * The nodes' own share (roomlink_join_duration_seconds: join handler to ack, on the node; not the request's wait to be read): the
      * upper bound of the bucket that holds the 99th percentile (null past the last bound),
-     * and the share of admitted joins done within 50 ms there.
+     * and the share of admitted joins done there within JOIN_P99_TARGET_MS.
      */
     server: {
       p99AtMostMs: number | null;
-      within50MsPct: number;
+      withinTargetPct: number;
       /** The worst node's event loop over the join phase: how late it ran, p99 and max (ms). */
       loopP99Ms: number;
       loopMaxMs: number;
@@ -166,13 +166,20 @@ export function serverEnv(redisUrl: string | null, engine: AdapterEngine | undef
   return env;
 }
 
+/**
+ * The join-ack p99 the bench holds two nodes to (issue 10), ms. The nodes' own share within
+ * it is read from the join histogram's bucket with this bound, so it must be one of
+ * JOIN_DURATION_BUCKETS (server/metrics.ts; a test checks).
+ */
+export const JOIN_P99_TARGET_MS = 50;
+
 /** Where the nodes' own join durations put their 99th percentile, from the summed buckets. */
 export function serverJoinShare(buckets: Record<string, number>): {
   p99AtMostMs: number | null;
-  within50MsPct: number;
+  withinTargetPct: number;
 } {
   const total = buckets['+Inf'] ?? 0;
-  if (total === 0) return { p99AtMostMs: null, within50MsPct: 0 };
+  if (total === 0) return { p99AtMostMs: null, withinTargetPct: 0 };
   const bounds = Object.keys(buckets)
     .filter((le) => le !== '+Inf')
     .map(Number)
@@ -180,7 +187,7 @@ export function serverJoinShare(buckets: Record<string, number>): {
   const p99 = bounds.find((le) => (buckets[String(le)] ?? 0) >= 0.99 * total);
   return {
     p99AtMostMs: p99 === undefined ? null : p99 * 1000,
-    within50MsPct: (100 * (buckets['0.05'] ?? 0)) / total,
+    withinTargetPct: (100 * (buckets[String(JOIN_P99_TARGET_MS / 1000)] ?? 0)) / total,
   };
 }
 
