@@ -90,18 +90,27 @@ test('a full channel keeps the rest queued, in order, until it drains', async ()
   assert.deepEqual(texts(peer.wire), ['1', '2', '3']);
 });
 
-test('our lines go out as written and their signatures follow; a resend carries its signature', async () => {
-  const { chat, peer, identity } = harness();
+test('our lines go out as written, are drawn after, and their signatures follow; a resend carries its signature', async () => {
+  const { chat, peer, identity, shown } = harness();
   peer.isOpen = true;
   chat.send('one');
   chat.send('two');
-  // On the channel within the writing task: nothing waits for WebCrypto.
+  // On the channel within the writing task: nothing waits for WebCrypto or for our page.
   assert.deepEqual(texts(peer.wire), ['one', 'two']);
+  assert.equal(shown.length, 0, 'drawn in a later task, not in the one that sends');
   const [a, b] = peer.wire;
   assert.ok(a?.t === 'chat' && b?.t === 'chat');
   assert.ok(a.sig === undefined && b.sig === undefined, 'no signature yet');
   assert.ok(b.ts > a.ts, 'sender time orders our lines');
   await chat.idle();
+  assert.deepEqual(
+    shown.map((line) => [line.text, line.own]),
+    [
+      ['one', true],
+      ['two', true],
+    ],
+    'then drawn, in order',
+  );
   const sigs = peer.wire.slice(2);
   assert.deepEqual(
     sigs.map((m) => (m.t === 'chat:sig' ? m.id : m.t)),
@@ -379,6 +388,7 @@ test('a burst over the receiver’s chat budget waits here, and every line gets 
     const budget = createBudget(CHANNEL_RATES, () => ms);
     const count = 3_000; // over the chat burst in lines, and far over it in characters
     for (let i = 0; i < count; i++) chat.send(`burst line ${i}`);
+    mock.timers.tick(0); // each line is drawn and signed in a task after its sending
     await chat.idle();
     const verdicts = new Map<string, number>();
     const arrived: string[] = [];
