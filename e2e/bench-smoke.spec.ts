@@ -1,13 +1,13 @@
 // A smoke run of the browser benchmark through its own modules (bench/browser), so that
 // `npm run bench` cannot rot: mesh_ms(2) for roomlink and the bare page once, 20 messages of
-// latency (and 20 more with each browser pinned to a core of its own) and a burst of 100,
-// the stages of 20 lines on roomlink's page, and a call of two (the bench's own fake-media
-// browsers). It checks that every message arrived, was stamped at each stage, and every
+// latency (20 more between bare pages that draw each line, and 20 with each browser pinned
+// to a core of its own) and a burst of 100, the stages of 20 lines on roomlink's page, and a
+// call of two (the bench's own fake-media browsers). It checks that every message arrived, was stamped at each stage, and every
 // frame was shown, not how fast.
 import { measureCallOnce } from '../bench/browser/calls.ts';
 import { createBrowserBenchEnv } from '../bench/browser/env.ts';
 import { measureMeshOnce } from '../bench/browser/mesh.ts';
-import { measureMessaging, measurePinnedLatency } from '../bench/browser/messaging.ts';
+import { measureDrawingBareLatency, measureMessaging, measurePinnedLatency } from '../bench/browser/messaging.ts';
 import { measureStages } from '../bench/browser/stages.ts';
 import { expect, test } from './support/fixtures.ts';
 
@@ -31,6 +31,8 @@ test('the browser benchmark measures a mesh of two, latency, a burst and a call 
     expect(burst?.received).toBe(100);
     expect(burst?.lost).toBe(0);
     expect(burst?.duplicates).toBe(0);
+    const drawing = await measureDrawingBareLatency(env, 20);
+    expect(drawing.received, 'the bare page that draws each line recorded every one, drawn first').toBe(20);
     const pinned = await measurePinnedLatency(env, 'app', 20);
     expect(pinned.received, 'each browser pinned to a core of its own, every line arrived').toBe(20);
     const stages = await measureStages(env, 'app', 20);

@@ -124,12 +124,13 @@ async function measureBurst(sender: Page, receiver: Page, flavor: Flavor, messag
 /**
  * Two users in a new room, meshed; closed after `measure`. `initScript`: run in both pages too.
  * `ownBrowsers`: each user in a browser of its own (freezable: its processes can be found).
+ * `bareDraws`: the bare page that also puts each line on the page.
  */
 export async function inRoom<T>(
   env: BrowserBenchEnv,
   flavor: Flavor,
   measure: (sender: Page, receiver: Page) => Promise<T>,
-  options: { initScript?: string; ownBrowsers?: boolean } = {},
+  options: { initScript?: string; ownBrowsers?: boolean; bareDraws?: boolean } = {},
 ): Promise<T> {
   const users = await createUsers(env, flavor, 2, {
     meshMessage: true,
@@ -138,7 +139,7 @@ export async function inRoom<T>(
   try {
     const { initScript } = options;
     if (initScript !== undefined) for (const user of users) await user.context.addInitScript({ content: initScript });
-    await navigateAll(users, roomUrl(env, flavor, 2));
+    await navigateAll(users, roomUrl(env, flavor, 2, options.bareDraws));
     const [sender, receiver] = users;
     if (!sender || !receiver) throw new Error('two users expected');
     const meshed = await Promise.all(users.map((user) => waitMeshDone(user.page, MESH_TIMEOUT_MS)));
@@ -173,6 +174,24 @@ export async function measurePinnedLatency(
   } finally {
     await pool.close();
   }
+}
+
+/**
+ * The latency between two bare pages that put each line on the page (bench/pages/bare.ts);
+ * it fails rather than report a page that did not draw them.
+ */
+export function measureDrawingBareLatency(env: BrowserBenchEnv, messages: number): Promise<LatencyResult> {
+  return inRoom(
+    env,
+    'bare',
+    async (sender, receiver) => {
+      const result = await measureLatency(sender, receiver, 'bare', messages);
+      const drawn = Number(await receiver.evaluate("document.querySelectorAll('ol > li').length"));
+      if (drawn < result.received) throw new Error(`the drawing bare page drew ${drawn} of ${result.received} lines`);
+      return result;
+    },
+    { bareDraws: true },
+  );
 }
 
 export async function measureMessaging(

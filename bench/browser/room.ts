@@ -49,11 +49,14 @@ export async function createUsers(
   );
 }
 
-/** The URL of a new room: roomlink's /?roomId=…#k=…, or the bare page's ?room=…&n=…. */
-export function roomUrl(env: BrowserBenchEnv, flavor: Flavor, count: number): string {
+/**
+ * The URL of a new room: roomlink's /?roomId=…#k=…, or the bare page's ?room=…&n=…
+ * (`bareDraws`: the bare page that also puts each line on the page, bench/pages/bare.ts).
+ */
+export function roomUrl(env: BrowserBenchEnv, flavor: Flavor, count: number, bareDraws = false): string {
   return flavor === 'app'
     ? `${env.appUrl}/?roomId=${urlSafe(21)}#k=${urlSafe(22)}`
-    : `${env.bareUrl}/?room=${urlSafe(21)}&n=${count}`;
+    : `${env.bareUrl}/?room=${urlSafe(21)}&n=${count}${bareDraws ? '&draw=1' : ''}`;
 }
 
 /** Navigation may take this long to commit (8 pages on a loaded 2-core machine are slow). */

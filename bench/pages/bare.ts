@@ -34,6 +34,7 @@ mark('boot');
 const params = new URLSearchParams(location.search);
 const room = params.get('room') ?? 'bare';
 const recorder = createRecorder(Number(params.get('n') ?? '2') - 1);
+const lineList = params.get('draw') === '1' ? createLineList() : null;
 // The same transports as roomlink's client (WebSocket first).
 const socket = io({ transports: ['websocket', 'polling'] }) as unknown as RelaySocket;
 export const channels = new Map<string, RTCDataChannel>();
@@ -53,6 +54,30 @@ export const bareHooks = {
   /** A peer's offer is applied; the answer is made once this resolves. */
   beforeAnswer: async (_peerId: string, _pc: RTCPeerConnection): Promise<void> => {},
 };
+
+/**
+ * `draw=1`: each line is also put on the page, as a chat must show it: a list item, the list
+ * scrolled to it on the next frame (no layout forced in the listener), our own lines in the
+ * task after their sending as roomlink's. The latency part measures this page beside the
+ * plain one, which draws nothing: what showing a line costs any page.
+ */
+function createLineList(): { show(text: string): void } {
+  const list = document.createElement('ol');
+  list.style.cssText = 'height: 60vh; overflow: auto; margin: 0; font: 16px system-ui, sans-serif';
+  document.body.append(list);
+  let scroll: number | null = null;
+  return {
+    show(text) {
+      const item = document.createElement('li');
+      item.textContent = text;
+      list.append(item);
+      scroll ??= requestAnimationFrame(() => {
+        scroll = null;
+        list.scrollTop = list.scrollHeight;
+      });
+    },
+  };
+}
 
 function markGone(peerId: string): void {
   if (recorder.record.gone[peerId] === undefined) recorder.record.gone[peerId] = now();
@@ -79,6 +104,7 @@ function link(peerId: string): RTCPeerConnection {
   channel.onclose = () => markGone(peerId);
   channel.onmessage = (event: MessageEvent<string>) => {
     if (bareHooks.message(peerId, event.data)) return;
+    lineList?.show(event.data);
     recorder.add(peerId, event.data, now());
     mark('line-shown', peerId);
   };
@@ -125,6 +151,7 @@ socket.on('connect', () => {
 
 function broadcast(text: string): undefined {
   for (const channel of channels.values()) if (channel.readyState === 'open') channel.send(text);
+  if (lineList) setTimeout(() => lineList.show(text), 0);
 }
 
 window.addEventListener('pagehide', () => {

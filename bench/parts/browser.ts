@@ -8,6 +8,7 @@ import { type MeshRun, measureMeshOnce } from '../browser/mesh.ts';
 import {
   type LatencyResult,
   type MessagingResult,
+  measureDrawingBareLatency,
   measureMessaging,
   measurePinnedLatency,
 } from '../browser/messaging.ts';
@@ -112,6 +113,8 @@ export async function runMessagingParts(
   const rounds = Math.max(1, options.latency === null ? 1 : options.rounds);
   const appRounds: MessagingResult[] = [];
   const bareRounds: MessagingResult[] = [];
+  /** The bare page that puts each line on the page: context for the ratio, not its baseline. */
+  const drawingRounds: number[] = [];
   for (let round = 0; round < rounds; round++) {
     // The burst (one room of its own) goes once, with the last round.
     const these = { latency: options.latency, burst: round === rounds - 1 ? options.burst : null };
@@ -119,8 +122,10 @@ export async function runMessagingParts(
     appRounds.push(app);
     const bare = await measureMessaging(env, 'bare', these);
     bareRounds.push(bare);
+    if (options.latency !== null)
+      drawingRounds.push((await measureDrawingBareLatency(env, options.latency)).summary.p50);
     log(
-      `messaging round ${round + 1}/${rounds}: latency p50 app ${fmt(app.latency?.summary.p50, 'ms')}, bare ${fmt(bare.latency?.summary.p50, 'ms')}` +
+      `messaging round ${round + 1}/${rounds}: latency p50 app ${fmt(app.latency?.summary.p50, 'ms')}, bare ${fmt(bare.latency?.summary.p50, 'ms')}, bare drawing ${fmt(drawingRounds.at(-1), 'ms')}` +
         (these.burst === null
           ? ''
           : `; burst app ${fmt(app.burst?.perSecond, 'msg/s')}, bare ${fmt(bare.burst?.perSecond, 'msg/s')}`),
@@ -150,6 +155,7 @@ export async function runMessagingParts(
     const appP50 = p50(appRounds);
     const bareP50 = p50(bareRounds);
     const pinnedP50 = { app: summarize(pinned.app).p50, bare: summarize(pinned.bare).p50 };
+    const drawingP50 = summarize(drawingRounds).p50;
     const roundP50s = (r: MessagingResult[]) => r.map((x) => x.latency?.summary.p50 ?? Number.NaN);
     const perRound = (r: MessagingResult[]) =>
       roundP50s(r)
@@ -160,7 +166,7 @@ export async function runMessagingParts(
       data: {
         app: { ...a },
         bare: { ...b },
-        roundP50s: { app: roundP50s(appRounds), bare: roundP50s(bareRounds) },
+        roundP50s: { app: roundP50s(appRounds), bare: roundP50s(bareRounds), bareDrawing: drawingRounds },
         pinnedRoundP50s: pinned,
       },
       notes: [
@@ -168,7 +174,7 @@ export async function runMessagingParts(
           pinned.app.length > 0
             ? ` Then as many rounds with each user's browser pinned to a core of its own (taskset), as two people's machines are, the two browsers no longer taking CPU from each other (app ${pinned.app.map((p) => fmt(p, '')).join(', ')} ms; bare ${pinned.bare.map((p) => fmt(p, '')).join(', ')} ms); the servers are not pinned.`
             : ''
-        }`,
+        } The bare page drawing each line is the same bare page putting every line on the page (a list item, scrolled to on the next frame; bench/pages/bare.ts, draw=1), a round after each pair (${drawingRounds.map((p) => fmt(p, '')).join(', ')} ms): what showing a line costs any page, beside the target's bare page, which draws nothing.`,
       ],
       rows: [
         row('latency', `p50, median of ${rounds} rounds (${a.received}/${a.sent} msgs)`, {
@@ -187,6 +193,11 @@ export async function runMessagingParts(
               }),
             ]
           : []),
+        row('latency', `p50, against the bare page drawing each line, median of ${rounds} rounds`, {
+          app: fmt(appP50, 'ms'),
+          bare: fmt(drawingP50, 'ms'),
+          ratio: fmtRatio(appP50, drawingP50),
+        }),
         row('latency', 'p99, all rounds', {
           app: fmt(a.summary.p99, 'ms'),
           bare: fmt(b.summary.p99, 'ms'),
