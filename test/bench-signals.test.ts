@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { type BotFleet, createFleet } from '../bench/signaling/bots.ts';
 import type { BotSpec } from '../bench/signaling/messages.ts';
-import { JOIN_P99_TARGET_MS, serverJoinShare } from '../bench/signaling/run.ts';
+import { JOIN_P99_TARGET_MS, medianRound, type StormRound, serverJoinShare } from '../bench/signaling/run.ts';
 import { signalCounters } from '../bench/signaling/server-counters.ts';
 import {
   createTally,
@@ -194,4 +194,12 @@ test("the nodes' join share: the bucket that holds the 99th percentile, and the 
   assert.deepEqual(serverJoinShare({ '0.05': 0, '+Inf': 0 }), { p99AtMostMs: null, withinTargetPct: 0 });
   // Past the last bound: only +Inf holds the 99th percentile.
   assert.deepEqual(serverJoinShare({ '5': 10, '+Inf': 100 }), { p99AtMostMs: null, withinTargetPct: 0 });
+});
+
+test('the storm reported is the round with the median rate, whatever order the rounds came in', () => {
+  const round = (perSecond: number) => ({ perSecond, ms: 1, signals: perSecond }) as StormRound;
+  assert.equal(medianRound([round(20_000), round(14_000), round(17_000)]).perSecond, 17_000);
+  // An even count takes the lower middle one, as the bench's other medians do.
+  assert.equal(medianRound([round(4), round(1), round(3), round(2)]).perSecond, 2);
+  assert.throws(() => medianRound([]), /no storm rounds/);
 });

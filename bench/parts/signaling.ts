@@ -12,6 +12,7 @@ import {
   runSignaling,
   type SignalAccounting,
   type SignalingResult,
+  STORM_ROUNDS,
 } from '../signaling/run.ts';
 import { addByKey, mergeCounts } from '../signaling/tally.ts';
 import type { PartResult } from './types.ts';
@@ -75,11 +76,11 @@ function label(r: SignalingResult): string {
   return `K=${r.clients.toLocaleString('en-US')}${r.nodes > 1 ? `, ${r.nodes} nodes` : ''}, ${r.adapter === 'memory' ? 'in-memory' : ENGINE_LABEL[r.adapter]}`;
 }
 
-/** The join exchange and the storm together (the row's figures). */
+/** Two rounds in a row together (the join exchange, then each storm: the row's figures). */
 function sumAccounting(a: SignalAccounting, b: SignalAccounting): SignalAccounting {
   const merged = mergeCounts(a, b);
-  // A signal of the join exchange that arrived only in the storm (a stray there) was counted
-  // lost by the exchange: over both rounds it is late.
+  // A signal of the earlier round that arrived only in the later one (a stray there) was
+  // counted lost by the earlier: over both rounds it is late.
   return {
     ...merged,
     late: merged.late + b.stray,
@@ -103,8 +104,11 @@ export function rowsFor(part: string, r: SignalingResult, base: SignalingResult 
   const heapJudged = r.nodes === 1 && r.clients >= HEAP_TARGET_CLIENTS;
   const complete = r.connect.failed === 0 && r.join.errors === 0 && r.exchange.incompleteBots === 0;
   const stormRatio = base?.storm && r.storm ? r.storm.perSecond / base.storm.perSecond : null;
-  const signals = r.storm ? sumAccounting(r.exchange.accounting, r.storm.accounting) : r.exchange.accounting;
-  const incomplete = r.exchange.incompleteBots + (r.storm?.incompleteBots ?? 0);
+  const storms = r.storm?.rounds ?? [];
+  const signals = storms.reduce((sum, round) => sumAccounting(sum, round.accounting), r.exchange.accounting);
+  const stormIncomplete = storms.reduce((sum, round) => sum + round.incompleteBots, 0);
+  const incomplete = r.exchange.incompleteBots + stormIncomplete;
+  const stalledNever = storms.reduce((sum, round) => sum + round.accounting.incompleteAfterGrace, 0);
   return [
     row(
       part,
@@ -125,10 +129,10 @@ export function rowsFor(part: string, r: SignalingResult, base: SignalingResult 
     ),
     row(
       part,
-      `${label(r)}: signals relayed (storm)${r.storm && r.storm.incompleteBots > 0 ? `, stalled: ${r.storm.incompleteBots} bots not done at 30 s, ${r.storm.accounting.incompleteAfterGrace} never` : ''}`,
+      `${label(r)}: signals relayed (storm), the median of ${storms.length || STORM_ROUNDS} storms and each in order${stormIncomplete > 0 ? `, stalled: ${stormIncomplete} bots not done at 30 s, ${stalledNever} never` : ''}`,
       {
         app: r.storm
-          ? `${fmt(r.storm.perSecond, '/s', 0)} (${r.storm.signals.toLocaleString('en-US')} in ${fmt(r.storm.ms / 1000, 's', 1)}${r.storm.incompleteBots > 0 ? ' until the 30 s stall timeout' : ''})`
+          ? `${fmt(r.storm.perSecond, '/s', 0)} (${r.storm.signals.toLocaleString('en-US')} in ${fmt(r.storm.ms / 1000, 's', 1)}${r.storm.incompleteBots > 0 ? ' until the 30 s stall timeout' : ''}; ${storms.map((round) => fmt(round.perSecond, '', 0)).join(', ')})`
           : '–',
         ratio: vs(r.storm?.perSecond, base?.storm?.perSecond),
         target: r.nodes > 1 && stormRatio !== null ? `≥ ${STORM_RATIO_TARGET * 100} % of 1 node` : '',
@@ -137,7 +141,7 @@ export function rowsFor(part: string, r: SignalingResult, base: SignalingResult 
     ),
     row(
       part,
-      `${label(r)}: signals sent / in time / late / refused / duplicates / lost (join + storm); bots incomplete`,
+      `${label(r)}: signals sent / in time / late / refused / duplicates / lost (join + storms); bots incomplete`,
       {
         app: `${accountingText(signals)}; ${incomplete} incomplete`,
         target: '0 lost, 0 duplicates, 0 incomplete',
@@ -168,7 +172,7 @@ export function rowsFor(part: string, r: SignalingResult, base: SignalingResult 
 }
 
 const SIGNALS_NOTE =
-  "signals are counted one by one: each carries its sender's sequence number; bots count what they send, the distinct signals they receive (in time: before the round's 30 s stall timeout; late: after it, while they listen on until nothing moves for 5 s, or 1 s once all are accounted for, at most 60 s), refusals (the server's error events) and duplicates; lost = sent − received − refused, join exchange and storm added up (a join signal that arrives only in the storm counts as late). A bot is incomplete when it had not heard its whole room by the stall timeout.";
+  "signals are counted one by one: each carries its sender's sequence number; bots count what they send, the distinct signals they receive (in time: before the round's 30 s stall timeout; late: after it, while they listen on until nothing moves for 5 s, or 1 s once all are accounted for, at most 60 s), refusals (the server's error events) and duplicates; lost = sent − received − refused, the join exchange and every storm added up (a signal of one round that arrives only in the next counts as late). A bot is incomplete when it had not heard its whole room by the stall timeout.";
 
 const commonNotes = (options: SignalingOptions): string[] => [
   `signaling: bots are socket.io-client over WebSocket (no long-polling), in rooms of ${ROOM_SIZE}; per pair one offer, one answer and 3 candidates each way (SDP ~1.5 KB); ${options.botProcs} bot processes on the same machine as the server(s).`,

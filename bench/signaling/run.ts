@@ -42,6 +42,11 @@ const CONNECT_CONCURRENCY = 50;
 const SETTLE_MS = 500;
 /** A round not finished this long after its last join (or the storm's start) has stalled. */
 const STALL_TIMEOUT_MS = 30_000;
+/**
+ * Storms per configuration: one storm's rate swung by a fifth between runs an hour apart on
+ * this machine, so each configuration storms this many times and reports the median round.
+ */
+export const STORM_ROUNDS = 3;
 /** After a round, the bots listen on until nothing was sent or received for this long... */
 const GRACE_QUIET_MS = 5_000;
 /** ...or this long once every signal sent is accounted for (a duplicate may still come)... */
@@ -49,6 +54,15 @@ const GRACE_QUIET_ACCOUNTED_MS = 1_000;
 /** ...but no longer than this after the round ended. */
 const GRACE_CAP_MS = 60_000;
 const GRACE_POLL_MS = 250;
+
+/** One renegotiation storm: every room at once, from the bots' reset to the last signal. */
+export interface StormRound {
+  ms: number;
+  signals: number;
+  perSecond: number;
+  incompleteBots: number;
+  accounting: SignalAccounting;
+}
 
 export interface SignalingRun {
   clients: number;
@@ -92,13 +106,8 @@ export interface SignalingResult {
   };
   /** signals: received by the end of the round (every bot done, or the stall timeout). */
   exchange: { ms: number; signals: number; incompleteBots: number; accounting: SignalAccounting };
-  storm: {
-    ms: number;
-    signals: number;
-    perSecond: number;
-    incompleteBots: number;
-    accounting: SignalAccounting;
-  } | null;
+  /** The round with the median rate, and every round in order (STORM_ROUNDS of them). */
+  storm: (StormRound & { rounds: StormRound[] }) | null;
   server: {
     baseHeapMB: number;
     heapPerIdleSocketKB: number;
@@ -172,6 +181,14 @@ export function serverEnv(redisUrl: string | null, engine: AdapterEngine | undef
  * JOIN_DURATION_BUCKETS (server/metrics.ts; a test checks).
  */
 export const JOIN_P99_TARGET_MS = 50;
+
+/** The round with the median rate (the lower middle one of an even count, as summarize's). */
+export function medianRound(rounds: readonly StormRound[]): StormRound {
+  const sorted = [...rounds].sort((a, b) => a.perSecond - b.perSecond);
+  const median = sorted[Math.floor((sorted.length - 1) / 2)];
+  if (median === undefined) throw new Error('no storm rounds');
+  return median;
+}
 
 /** Where the nodes' own join durations put their 99th percentile, from the summed buckets. */
 export function serverJoinShare(buckets: Record<string, number>): {
@@ -477,33 +494,38 @@ export async function runSignaling(run: SignalingRun): Promise<SignalingResult> 
     let storm: SignalingResult['storm'] = null;
     let stormCpu: { server: number; bots: number } | null = null;
     if (!run.quick) {
-      await Promise.all(
-        bots.map(async (bot) => {
-          const reply = bot.next('reset');
-          bot.send({ type: 'reset' });
-          await reply;
-        }),
-      );
-      const serverBeforeStorm = await serverStats(nodes, false);
-      const botsBeforeStorm = await botStats(bots);
-      const stormStart = performance.now();
-      const stormRound = openRound(bots, nodes, serverBeforeStorm, STALL_TIMEOUT_MS);
-      for (const bot of bots) bot.send({ type: 'storm' });
-      const result = await stormRound.ended;
-      const stormMs = result.at - stormStart;
-      const serverAfterStorm = await serverStats(nodes, false);
-      const botsAfterStorm = await botStats(bots);
-      storm = {
-        ms: stormMs,
-        signals: result.signals,
-        perSecond: result.signals / (stormMs / 1000),
-        incompleteBots: result.incomplete,
-        accounting: await stormRound.settle(),
-      };
-      stormCpu = {
-        server: cpuPct(serverAfterStorm.cpuMicros - serverBeforeStorm.cpuMicros, stormMs),
-        bots: cpuPct(botsAfterStorm.cpuMicros - botsBeforeStorm.cpuMicros, stormMs),
-      };
+      const rounds: StormRound[] = [];
+      const cpu = { server: 0, bots: 0, ms: 0 };
+      for (let round = 0; round < STORM_ROUNDS; round++) {
+        await Promise.all(
+          bots.map(async (bot) => {
+            const reply = bot.next('reset');
+            bot.send({ type: 'reset' });
+            await reply;
+          }),
+        );
+        const serverBeforeStorm = await serverStats(nodes, false);
+        const botsBeforeStorm = await botStats(bots);
+        const stormStart = performance.now();
+        const stormRound = openRound(bots, nodes, serverBeforeStorm, STALL_TIMEOUT_MS);
+        for (const bot of bots) bot.send({ type: 'storm' });
+        const result = await stormRound.ended;
+        const stormMs = result.at - stormStart;
+        const serverAfterStorm = await serverStats(nodes, false);
+        const botsAfterStorm = await botStats(bots);
+        rounds.push({
+          ms: stormMs,
+          signals: result.signals,
+          perSecond: result.signals / (stormMs / 1000),
+          incompleteBots: result.incomplete,
+          accounting: await stormRound.settle(),
+        });
+        cpu.server += serverAfterStorm.cpuMicros - serverBeforeStorm.cpuMicros;
+        cpu.bots += botsAfterStorm.cpuMicros - botsBeforeStorm.cpuMicros;
+        cpu.ms += stormMs;
+      }
+      storm = { ...medianRound(rounds), rounds };
+      stormCpu = { server: cpuPct(cpu.server, cpu.ms), bots: cpuPct(cpu.bots, cpu.ms) };
     }
 
     await sleep(SETTLE_MS);
