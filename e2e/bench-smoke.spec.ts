@@ -2,8 +2,8 @@
 // `npm run bench` cannot rot: mesh_ms(2) for roomlink and the bare page once, 20 messages of
 // latency (20 more between bare pages that draw each line, and 20 with each browser pinned
 // to a core of its own) and a burst of 100, the stages of 20 lines on roomlink's page, and a
-// call of two (the bench's own fake-media browsers). It checks that every message arrived, was stamped at each stage, and every
-// frame was shown, not how fast.
+// call of two (the bench's own fake-media browsers). It checks that every message arrived,
+// was stamped at each stage, and every frame was shown, not how fast.
 import { measureCallOnce } from '../bench/browser/calls.ts';
 import { createBrowserBenchEnv } from '../bench/browser/env.ts';
 import { measureMeshOnce } from '../bench/browser/mesh.ts';
