@@ -22,6 +22,8 @@ export interface Metrics {
   join(result: JoinResult): void;
   /** How long an admitted join took here, from the join handler to its ack (seconds). */
   joinDuration(seconds: number): void;
+  /** How long the membership store took to admit or refuse a join (seconds): on Redis, its round trip. */
+  admitDuration(seconds: number): void;
   signalRelayed(): void;
   rejected(event: KnownEvent, code: ErrorCode): void;
   rateLimited(event: LimitedEvent | 'connect', scope: LimitScope): void;
@@ -90,6 +92,15 @@ export function createMetrics({ io, redisUp }: MetricsSources): Metrics {
     buckets: JOIN_DURATION_BUCKETS,
     registers,
   });
+  // The part of a join spent in the membership store: with Redis, the admission script's
+  // round trip (both event loops and Redis's queue included), the one wait of a join that
+  // grows with load on other machines.
+  const admitDuration = new Histogram({
+    name: 'roomlink_membership_admit_duration_seconds',
+    help: 'room:join admissions on this node: the membership store deciding (with Redis, its round trip)',
+    buckets: JOIN_DURATION_BUCKETS,
+    registers,
+  });
   const signals = new Counter({
     name: 'roomlink_signals_relayed_total',
     help: 'Signals accepted and relayed to a peer',
@@ -130,6 +141,7 @@ export function createMetrics({ io, redisUp }: MetricsSources): Metrics {
     registry,
     join: (result) => joins.inc({ result }),
     joinDuration: (seconds) => joinDuration.observe(seconds),
+    admitDuration: (seconds) => admitDuration.observe(seconds),
     signalRelayed: () => signals.inc(),
     rejected: (event, code) => rejected.inc({ event, code }),
     rateLimited: (event, scope) => limited.inc({ event, scope }),

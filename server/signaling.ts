@@ -272,7 +272,9 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
       // whole offer that way in the 10k benchmark.) Bounded by the cluster timeout.
       await deps.subscribed?.(addressesOf(roomId, peerId));
       const claim = { peerId, name, socketId: socket.id, ...(keys ? { keys } : {}) };
+      const admitStartedAt = performance.now();
       const admission = await membership.admit(roomId, claim, cap);
+      metrics?.admitDuration((performance.now() - admitStartedAt) / 1000);
       if (!admission.ok) {
         await leaveRoom(socket, roomId, peerId);
         if (admission.code === 'room_full') {

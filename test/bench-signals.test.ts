@@ -150,6 +150,7 @@ test('two fleets of six bots exchange with a real server: every signal sent is r
   assert.deepEqual(counts.hops, { '0>0': { sent: counts.sent, received: counts.sent } });
   // Every join timed on the node: each bucket holds at least the one below it, all 12 in +Inf.
   assert.equal(byServer.joinBuckets['+Inf'], 12);
+  assert.equal(byServer.admitBuckets['+Inf'], 12);
   const cumulative = JOIN_DURATION_BUCKETS.map((le) => byServer.joinBuckets[String(le)] ?? -1);
   assert.deepEqual(
     cumulative,

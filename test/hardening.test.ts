@@ -498,6 +498,7 @@ describe('HTTP', () => {
       /^roomlink_joins_total\{result="joined"\} 2$/m,
       /^roomlink_join_duration_seconds_count 2$/m,
       /^roomlink_join_duration_seconds_bucket\{le="\+Inf"\} 2$/m,
+      /^roomlink_membership_admit_duration_seconds_count 2$/m,
       /^roomlink_signals_relayed_total 1$/m,
       /^roomlink_rejected_events_total\{event="signal",code="bad_request"\} 1$/m,
       /^process_cpu_user_seconds_total /m,

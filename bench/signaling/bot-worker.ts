@@ -2,6 +2,7 @@
 // Several of these share the load so that the clients, not only the server, get a core.
 // It counts this process's signals per round (tally.ts); the orchestrator adds them up.
 import { type BotFleet, createFleet } from './bots.ts';
+import { watchLoop } from './loop-watch.ts';
 import type { FromBots, ToBots } from './messages.ts';
 import { createTally } from './tally.ts';
 
@@ -10,6 +11,7 @@ const reply = (message: FromBots): void => {
 };
 
 const tally = createTally();
+const loop = watchLoop();
 let fleet: BotFleet | null = null;
 let done = 0;
 let total = 0;
@@ -58,7 +60,15 @@ process.on('message', (raw) => {
     case 'stats': {
       const cpu = process.cpuUsage();
       const memory = process.memoryUsage();
-      reply({ type: 'stats', stats: { cpuMicros: cpu.user + cpu.system, rss: memory.rss, heapUsed: memory.heapUsed } });
+      reply({
+        type: 'stats',
+        stats: {
+          cpuMicros: cpu.user + cpu.system,
+          rss: memory.rss,
+          heapUsed: memory.heapUsed,
+          loop: loop.read(),
+        },
+      });
       break;
     }
     case 'count':

@@ -1,5 +1,6 @@
 // The IPC messages between the signaling benchmark (orchestrator) and its bot processes.
 
+import type { LoopReading } from './loop-watch.ts';
 import type { SignalCounts } from './tally.ts';
 
 export interface BotSpec {
@@ -32,6 +33,8 @@ export interface ProcessStats {
   readonly cpuMicros: number;
   readonly rss: number;
   readonly heapUsed: number;
+  /** Its event loop's lateness and GC pauses since the previous stats request. */
+  readonly loop: LoopReading;
 }
 
 export type FromBots =
@@ -76,7 +79,6 @@ export interface ServerStats extends ProcessStats {
   readonly connectionsCut: Record<string, number>;
   /** Admitted joins at or under each bound in seconds, cumulative (roomlink_join_duration_seconds). */
   readonly joinBuckets: Record<string, number>;
-  /** How late its event loop ran since the previous stats request (p99 and max, ms). */
-  readonly loopDelayP99Ms: number;
-  readonly loopDelayMaxMs: number;
+  /** Of those joins, the membership store's decision (roomlink_membership_admit_duration_seconds). */
+  readonly admitBuckets: Record<string, number>;
 }

@@ -42,6 +42,8 @@ export interface SignalCounters {
   cut: Record<string, number>;
   /** Admitted joins at or under each bound, in seconds (roomlink_join_duration_seconds). */
   joinBuckets: Record<string, number>;
+  /** Of those, the membership store's decision (roomlink_membership_admit_duration_seconds). */
+  admitBuckets: Record<string, number>;
 }
 
 export async function signalCounters(registry: Registry): Promise<SignalCounters> {
@@ -50,5 +52,6 @@ export async function signalCounters(registry: Registry): Promise<SignalCounters
     refused: await counterTotal(registry, 'roomlink_rejected_events_total', { event: 'signal' }),
     cut: await counterBy(registry, 'roomlink_connections_cut_total', 'reason'),
     joinBuckets: await histogramBuckets(registry, 'roomlink_join_duration_seconds'),
+    admitBuckets: await histogramBuckets(registry, 'roomlink_membership_admit_duration_seconds'),
   };
 }

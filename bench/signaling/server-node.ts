@@ -2,11 +2,11 @@
 // from the environment exactly as server.ts is), in a process of its own so that its heap,
 // RSS and CPU belong to it alone. It answers the orchestrator's IPC: stats (after a forced
 // GC when asked: run with --expose-gc; with the node's signal counters) and close.
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { writeHeapSnapshot } from 'node:v8';
 import { ADAPTER_ENGINES, type AdapterEngine } from '../../server/adapter.ts';
 import { createApp } from '../../server/app.ts';
 import { parseConfig } from '../../server/config.ts';
+import { watchLoop } from './loop-watch.ts';
 import type { FromServer, ToServer } from './messages.ts';
 import { signalCounters } from './server-counters.ts';
 
@@ -30,33 +30,24 @@ const { port } = await app.listen();
 reply({ type: 'listening', port });
 
 const gc = (globalThis as { gc?: () => void }).gc;
-// How late this node's event loop ran (its timers: the Redis heartbeat among them) since the
-// last stats request, logged when over a second: a node that misses its heartbeat shows why
-// among the warnings the bench prints.
-const LOOP_RESOLUTION_MS = 20;
-const loopDelay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
-loopDelay.enable();
-/** How late the loop ran since the last stats request: its timer's lateness past the resolution. */
-const lateness = (ns: number): number => Math.max(0, ns / 1e6 - LOOP_RESOLUTION_MS);
+// How late this node's event loop ran (its timers: the Redis heartbeat among them) and its GC
+// pauses since the last stats request; a delay over a second is logged: a node that misses
+// its heartbeat shows why among the warnings the bench prints.
+const loop = watchLoop();
 const LOOP_DELAY_WORTH_SAYING_MS = 1_000;
 /** The window now open starts with a forced GC: its pause is the bench's, not the node's. */
 let forcedGcInWindow = false;
-const reportLoopDelay = (forcingGc: boolean) => {
-  const maxMs = Math.round(loopDelay.max / 1e6);
-  if (maxMs >= LOOP_DELAY_WORTH_SAYING_MS && !forcedGcInWindow) {
-    console.log(JSON.stringify({ level: 40, maxMs, msg: 'event loop delayed over 1 s' }));
-  }
-  loopDelay.reset();
-  forcedGcInWindow = forcingGc;
-};
 
 process.on('message', async (raw) => {
   const message = raw as ToServer;
   if (message.type === 'stats') {
-    // Read before the report resets it: the window since the last stats request.
-    const loopDelayP99Ms = loopDelay.count > 0 ? lateness(loopDelay.percentile(99)) : 0;
-    const loopDelayMaxMs = loopDelay.count > 0 ? lateness(loopDelay.max) : 0;
-    reportLoopDelay(message.gc);
+    const reading = loop.read();
+    if (reading.loopMaxMs >= LOOP_DELAY_WORTH_SAYING_MS && !forcedGcInWindow) {
+      console.log(
+        JSON.stringify({ level: 40, maxMs: Math.round(reading.loopMaxMs), msg: 'event loop delayed over 1 s' }),
+      );
+    }
+    forcedGcInWindow = message.gc;
     if (message.gc && gc) {
       gc();
       gc();
@@ -77,8 +68,8 @@ process.on('message', async (raw) => {
         signalsRefused: signals.refused,
         connectionsCut: signals.cut,
         joinBuckets: signals.joinBuckets,
-        loopDelayP99Ms,
-        loopDelayMaxMs,
+        admitBuckets: signals.admitBuckets,
+        loop: reading,
       },
     });
   } else if (message.type === 'snapshot') {
