@@ -7,9 +7,7 @@ import { ADAPTER_ENGINES, SINGLE_REDIS_ENGINE } from '../../server/adapter.ts';
 import { fmt, fmtRatio, type Row, row, verdict } from '../report/rows.ts';
 import { openFileNote } from '../signaling/child.ts';
 import {
-  BOT_NICE,
   JOIN_P99_TARGET_MS,
-  PROBE_EVERY,
   ROOM_SIZE,
   runSignaling,
   type SignalAccounting,
@@ -60,7 +58,7 @@ const serverP99 = (r: SignalingResult): string => bucketBound(r.join.server.p99A
 
 function describe(r: SignalingResult): string {
   return (
-    `K=${r.clients} ${r.nodes} node(s) ${r.adapter}: connect ${r.connect.ok}/${r.clients}, join p50 ${fmt(r.join.p50Ms, 'ms')} p99 ${fmt(r.join.p99Ms, 'ms')}, at the probe p99 ${fmt(r.join.probe.p99Ms, 'ms')} (on the nodes: p99 ${serverP99(r)}, admission ${bucketBound(r.join.server.admitP99AtMostMs)})` +
+    `K=${r.clients} ${r.nodes} node(s) ${r.adapter}: connect ${r.connect.ok}/${r.clients}, join p50 ${fmt(r.join.p50Ms, 'ms')} p99 ${fmt(r.join.p99Ms, 'ms')} (on the nodes: p99 ${serverP99(r)}, admission ${bucketBound(r.join.server.admitP99AtMostMs)})` +
     ` (${r.join.errors} errors), exchange ${r.exchange.incompleteBots} bots incomplete [${accountingDetail(r.exchange.accounting)}],` +
     ` storm ${fmt(r.storm?.perSecond, 'signals/s', 0)} (${r.storm?.incompleteBots ?? '–'} bots incomplete) [${r.storm ? accountingDetail(r.storm.accounting) : '–'}],` +
     ` heap/socket ${fmt(r.server.heapPerJoinedSocketWarmKB, 'KB')} warm ${fmt(r.server.heapPerJoinedSocketKB, 'KB')} cold, server CPU join ${fmt(r.server.cpuJoinPct, '%', 0)} storm ${fmt(r.server.cpuStormPct, '%', 0)}`
@@ -115,12 +113,12 @@ export function rowsFor(part: string, r: SignalingResult, base: SignalingResult 
   return [
     row(
       part,
-      `${label(r)}: join-ack p50 / p99 at ${joinRate}/s at the probe (1 bot in ${PROBE_EVERY}, a process of its own at normal priority); at every bot${r.exchange.incompleteBots > 0 ? ` (exchange incomplete for ${r.exchange.incompleteBots} bots)` : ''}`,
+      `${label(r)}: join-ack p50 / p99 at ${joinRate}/s${r.exchange.incompleteBots > 0 ? ` (exchange incomplete for ${r.exchange.incompleteBots} bots)` : ''}`,
       {
-        app: `${fmt(r.join.probe.p50Ms, 'ms')} / ${fmt(r.join.probe.p99Ms, 'ms')}; ${fmt(r.join.p50Ms, 'ms')} / ${fmt(r.join.p99Ms, 'ms')}`,
-        ratio: vs(r.join.probe.p99Ms, base?.join.probe.p99Ms),
+        app: `${fmt(r.join.p50Ms, 'ms')} / ${fmt(r.join.p99Ms, 'ms')}`,
+        ratio: vs(r.join.p99Ms, base?.join.p99Ms),
         target: `p99 ≤ ${JOIN_P99_TARGET_MS} ms`,
-        result: verdict(complete && r.join.probe.p99Ms <= JOIN_P99_TARGET_MS),
+        result: verdict(complete && r.join.p99Ms <= JOIN_P99_TARGET_MS),
       },
     ),
     row(
@@ -132,9 +130,9 @@ export function rowsFor(part: string, r: SignalingResult, base: SignalingResult 
     ),
     row(
       part,
-      `${label(r)}: the clocks the join-acks are read on, over the join phase: the probe's event loop lateness p99 / max and longest GC pause; the same for the worst of the niced bulk`,
+      `${label(r)}: the clocks the join-acks are read on: the worst bot process's event loop lateness over the join phase, p99 / max; its longest GC pause`,
       {
-        app: `${fmt(r.join.probe.loop.loopP99Ms, 'ms', 0)} / ${fmt(r.join.probe.loop.loopMaxMs, 'ms', 0)}, ${fmt(r.join.probe.loop.gcMaxMs, 'ms', 0)}; ${fmt(r.join.bots.loopP99Ms, 'ms', 0)} / ${fmt(r.join.bots.loopMaxMs, 'ms', 0)}, ${fmt(r.join.bots.gcMaxMs, 'ms', 0)}`,
+        app: `${fmt(r.join.bots.loopP99Ms, 'ms', 0)} / ${fmt(r.join.bots.loopMaxMs, 'ms', 0)}; ${fmt(r.join.bots.gcMaxMs, 'ms', 0)}`,
       },
     ),
     row(
@@ -185,7 +183,7 @@ const SIGNALS_NOTE =
   "signals are counted one by one: each carries its sender's sequence number; bots count what they send, the distinct signals they receive (in time: before the round's 30 s stall timeout; late: after it, while they listen on until nothing moves for 5 s, or 1 s once all are accounted for, at most 60 s), refusals (the server's error events) and duplicates; lost = sent − received − refused, the join exchange and every storm added up (a signal of one round that arrives only in the next counts as late). A bot is incomplete when it had not heard its whole room by the stall timeout.";
 
 const commonNotes = (options: SignalingOptions): string[] => [
-  `signaling: bots are socket.io-client over WebSocket (no long-polling), in rooms of ${ROOM_SIZE}; per pair one offer, one answer and 3 candidates each way (SDP ~1.5 KB); ${options.botProcs} bot processes on the same machine as the server(s), niced (nice ${BOT_NICE}) so that the clients do not take the nodes' CPU as they would not from machines of their own, and one probe process at normal priority with 1 bot in ${PROBE_EVERY} (spread over every node and room position), little else to do, and the join-ack target read on its bots: the bulk's own event loops, juggling thousands of sockets each and niced, ran late by up to hundreds of ms, which is a client's delay, not the server's (their p99 is beside it). The bulk's joins are sent when their timers fire, late and bunched when their process waited for the CPU: burstier than the pace says, which only makes the nodes' job harder.`,
+  `signaling: bots are socket.io-client over WebSocket (no long-polling), in rooms of ${ROOM_SIZE}; per pair one offer, one answer and 3 candidates each way (SDP ~1.5 KB); ${options.botProcs} bot processes on the same machine as the server(s).`,
   `signaling: ${openFileNote()}.`,
   'signaling: per-address rate limits are off (every bot shares 127.0.0.1); per-socket limits are the defaults; LOG_LEVEL=warn.',
   'signaling: heap is heapUsed after a forced GC in the server process with K joined sockets, minus the same once every bot has left (warm: what the server allocates once, on first use, is not counted per socket) and minus the same before any socket (cold), divided by K; the target judges the warm figure. The server node runs from an esbuild bundle made like `npm start`\'s (no tsx, whose keepNames costs ~256 bytes per named closure). "ratio" compares with the in-memory single node at the same K.',

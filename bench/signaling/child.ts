@@ -9,7 +9,6 @@ import { onProcessExit } from '../../e2e/support/exit-cleanup.ts';
 /** Open-file limit wanted for the server and bot processes (10k sockets and then some). */
 const WANTED_OPEN_FILES = 65_536;
 const PRLIMIT = ['/usr/bin/prlimit', '/bin/prlimit'].find((path) => existsSync(path)) ?? null;
-const NICE = ['/usr/bin/nice', '/bin/nice'].find((path) => existsSync(path)) ?? null;
 
 /** The hard limit: without CAP_SYS_RESOURCE (containers) the soft limit can go no higher. */
 function hardOpenFileLimit(): number {
@@ -50,27 +49,18 @@ export function startChild<In, Out extends { type: string }>(
   label: string,
   /** Each complete line the child prints (stdout and stderr), as it comes. */
   onLine?: (line: string) => void,
-  /** Its niceness (all its threads), when it should yield the CPU to the others. */
-  nice?: number,
 ): Child<In, Out> {
   // A bundle (.mjs, built like dist/server.mjs) runs as plain JavaScript; the rest through tsx.
   const nodeArgs = module.endsWith('.mjs')
     ? ['--expose-gc', '--enable-source-maps']
     : ['--expose-gc', '--import', 'tsx'];
-  // prlimit and nice each exec the next program: the child's pid is node's, and every thread
-  // node starts inherits the niceness.
-  const launcher = [
-    ...(nice !== undefined && NICE !== null ? [NICE, '-n', String(nice)] : []),
-    ...(PRLIMIT !== null ? [PRLIMIT, `--nofile=${OPEN_FILE_LIMIT}`] : []),
-  ];
-  const [execPath, ...launcherArgs] = launcher;
   const child = fork(fileURLToPath(new URL(module, import.meta.url)), [], {
     cwd: repoRoot,
     env,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    ...(execPath === undefined
+    ...(PRLIMIT === null
       ? { execArgv: nodeArgs }
-      : { execPath, execArgv: [...launcherArgs, process.execPath, ...nodeArgs] }),
+      : { execPath: PRLIMIT, execArgv: [`--nofile=${OPEN_FILE_LIMIT}`, process.execPath, ...nodeArgs] }),
   });
   if (child.pid === undefined) throw new Error(`${label}: could not start`);
   const unregister = onProcessExit(() => child.kill('SIGKILL'));

@@ -38,16 +38,6 @@ export async function startServerNode(
   await bundled;
   return startChild<ToServer, FromServer>(SERVER_NODE_BUNDLE, env, label, onLine);
 }
-/**
- * The bots stand for clients on machines of their own, but here they share two cores with
- * the nodes and Redis; at the same priority their ~60 % of a core preempts the nodes they
- * measure. So the bulk of them run niced, and one in PROBE_EVERY bots (coprime with the node
- * counts, so they spread over every node and room position) runs in a probe process at
- * normal priority, with little else to do: its join-ack times are a client's, not those of a
- * process juggling thousands of sockets behind the nodes in the run queue.
- */
-export const BOT_NICE = 10;
-export const PROBE_EVERY = 11;
 /** Connections each bot process opens at once. */
 const CONNECT_CONCURRENCY = 50;
 const SETTLE_MS = 500;
@@ -100,8 +90,6 @@ export interface SignalingResult {
     p50Ms: number;
     p99Ms: number;
     maxMs: number;
-    /** The probe's joins (one bot in PROBE_EVERY, in a process of its own at normal priority). */
-    probe: { joins: number; p50Ms: number; p99Ms: number; maxMs: number; loop: LoopReading };
     errors: number;
     firstError: string | null;
     /**
@@ -120,7 +108,7 @@ export interface SignalingResult {
       /** The worst node's longest GC pause over the join phase (ms). */
       gcMaxMs: number;
     };
-    /** The worst bot process's loop over the join phase: the clock the latencies are read on. */
+    /** The worst bot process's loop over the join phase: the clock the join-acks are read on. */
     bots: { loopP99Ms: number; loopMaxMs: number; gcMaxMs: number };
   };
   /** signals: received by the end of the round (every bot done, or the stall timeout). */
@@ -251,8 +239,8 @@ async function serverStats(nodes: readonly ServerChild[], gc: boolean): Promise<
   }));
 }
 
-/** The bot processes' stats added up (loops: the worst), and the probe's loop (the last process). */
-async function botStats(bots: readonly BotChild[]): Promise<ProcessStats & { probeLoop: LoopReading }> {
+/** The bot processes' stats added up (their loops: the worst). */
+async function botStats(bots: readonly BotChild[]): Promise<ProcessStats> {
   const all = await Promise.all(
     bots.map(async (bot) => {
       const reply = bot.next('stats');
@@ -260,12 +248,6 @@ async function botStats(bots: readonly BotChild[]): Promise<ProcessStats & { pro
       return (await reply).stats;
     }),
   );
-  const probeLoop = all.at(-1)?.loop ?? { loopP99Ms: 0, loopMaxMs: 0, gcMaxMs: 0, gcTotalMs: 0 };
-  const bulk = all.slice(0, -1);
-  return { ...(bulk.length > 0 ? sumBotStats(bulk) : sumBotStats(all)), probeLoop };
-}
-
-function sumBotStats(all: readonly ProcessStats[]): ProcessStats {
   return all.reduce((sum, s) => ({
     cpuMicros: sum.cpuMicros + s.cpuMicros,
     rss: sum.rss + s.rss,
@@ -282,17 +264,14 @@ const worstLoop = (a: LoopReading, b: LoopReading): LoopReading => ({
   gcTotalMs: Math.max(a.gcTotalMs, b.gcTotalMs),
 });
 
-/**
- * Bots in rooms of ROOM_SIZE (the last one may be smaller), spread over nodes and `procs`
- * bulk processes, and one in PROBE_EVERY in the probe process (the last list).
- */
+/** Bots in rooms of ROOM_SIZE (the last one may be smaller), spread over nodes and processes. */
 function plan(clients: number, urls: readonly string[], procs: number): BotSpec[][] {
   const rooms = Array.from({ length: Math.ceil(clients / ROOM_SIZE) }, roomId);
-  const perProc: BotSpec[][] = Array.from({ length: procs + 1 }, () => []);
+  const perProc: BotSpec[][] = Array.from({ length: procs }, () => []);
   for (let i = 0; i < clients; i++) {
     const room = Math.floor(i / ROOM_SIZE);
     const size = Math.min(ROOM_SIZE, clients - room * ROOM_SIZE);
-    perProc[i % PROBE_EVERY === 0 ? procs : i % procs]?.push({
+    perProc[i % procs]?.push({
       roomId: rooms[room] ?? '',
       url: urls[i % urls.length] ?? '',
       node: i % urls.length,
@@ -480,13 +459,9 @@ export async function runSignaling(run: SignalingRun): Promise<SignalingResult> 
     const urls = ports.map((port) => `http://127.0.0.1:${port}`);
     const base = await serverStats(nodes, true);
 
-    // The last process is the probe (normal priority); the others carry the bulk, niced.
     const specs = plan(run.clients, urls, run.botProcs);
-    for (let p = 0; p <= run.botProcs; p++) {
-      const probe = p === run.botProcs;
-      const label = probe ? 'probe bot process' : `bot process ${p}`;
-      bots.push(startChild<ToBots, FromBots>('./bot-worker.ts', process.env, label, undefined, probe ? 0 : BOT_NICE));
-    }
+    for (let p = 0; p < run.botProcs; p++)
+      bots.push(startChild<ToBots, FromBots>('./bot-worker.ts', process.env, `bot process ${p}`));
     await Promise.all(
       bots.map(async (bot, p) => {
         const ready = bot.next('ready', 30_000);
@@ -522,14 +497,10 @@ export async function runSignaling(run: SignalingRun): Promise<SignalingResult> 
     const exchange = await exchangeRound.ended;
     const serverAfterJoin = await serverStats(nodes, false);
     const botsAfterJoin = await botStats(bots);
-    // Read apart: the probe's own loop (the bulk's is in botsAfterJoin with it, as the worst).
-    const probeAfterJoin = botsAfterJoin.probeLoop;
     const exchangeMs = exchange.at - joinStart;
     const exchangeAccounting = await exchangeRound.settle();
     const latencies = joined.flatMap((j) => j.latenciesMs);
     const lat = summarize(latencies);
-    const probeLatencies = joined[run.botProcs]?.latenciesMs ?? [];
-    const probeLat = summarize(probeLatencies);
     const joinErrors = joined.reduce((sum, j) => sum + j.errors, 0);
 
     // Storm: every room renegotiates at once. The heap with K joined sockets is read after
@@ -605,13 +576,6 @@ export async function runSignaling(run: SignalingRun): Promise<SignalingResult> 
         p50Ms: lat.p50,
         p99Ms: lat.p99,
         maxMs: lat.max,
-        probe: {
-          joins: probeLatencies.length,
-          p50Ms: probeLat.p50,
-          p99Ms: probeLat.p99,
-          maxMs: probeLat.max,
-          loop: probeAfterJoin,
-        },
         errors: joinErrors,
         firstError: joined.find((j) => j.firstError !== null)?.firstError ?? null,
         server: {
