@@ -269,8 +269,20 @@ describe('names across two server nodes', () => {
   });
 });
 
-/** A TCP path to redis-server that the test can cut (every connection dropped, new ones refused) and mend. */
-async function cuttablePath(port: number): Promise<{ url: string; cut(): void; mend(): void; close(): void }> {
+/**
+ * What a client sends, chunk by chunk, before it goes on to Redis: the chunk waits for the
+ * returned promise, and so does everything after it on that connection.
+ */
+type Outgoing = (chunk: Buffer, connection: Socket) => Promise<void> | void;
+
+/**
+ * A TCP path to redis-server that the test can cut (every connection dropped, new ones
+ * refused) and mend, and that shows it what the clients send (`outgoing`) first.
+ */
+async function cuttablePath(
+  port: number,
+  outgoing?: Outgoing,
+): Promise<{ url: string; cut(): void; mend(): void; close(): void }> {
   const sockets = new Set<Socket>();
   let open = true;
   const server: Server = createServer((client) => {
@@ -281,7 +293,18 @@ async function cuttablePath(port: number): Promise<{ url: string; cut(): void; m
       [upstream, client],
     ] as const) {
       sockets.add(from);
-      from.pipe(to);
+      if (from === client && outgoing) {
+        // In order: the connection is paused while a chunk waits.
+        from.on('data', (chunk: Buffer) => {
+          from.pause();
+          void Promise.resolve(outgoing(chunk, client)).then(() => {
+            if (!to.destroyed) to.write(chunk);
+            from.resume();
+          });
+        });
+      } else {
+        from.pipe(to);
+      }
       from.on('error', () => to.destroy());
       from.on('close', () => {
         sockets.delete(from);
@@ -401,6 +424,24 @@ async function twoNodesInOneRoom(urlA: string, urlB: string, heartbeatMs: number
   return { a, b, room, goneHere };
 }
 
+/**
+ * B away for a TTL and a half plus an upkeep pass, then back (its client reconnects within
+ * about a second), within the four TTLs A waits after finding its own key lapsed: B is
+ * never swept, and A still sees both members.
+ */
+async function backWithinTheLongWindow(
+  pathB: { mend(): void },
+  heartbeatMs: number,
+  { a, room, goneHere }: { a: RedisMembership; room: string; goneHere: () => string[] },
+): Promise<void> {
+  const ttlMs = 3 * heartbeatMs;
+  await new Promise((resolve) => setTimeout(resolve, 1.5 * ttlMs + heartbeatMs));
+  pathB.mend();
+  await new Promise((resolve) => setTimeout(resolve, 4 * ttlMs));
+  assert.deepEqual(goneHere(), [], 'a live node was swept');
+  assert.deepEqual((await a.members(room)).map((m) => m.id).sort(), ['on-a', 'on-b']);
+}
+
 describe('every alive key lost between two heartbeats, without a failure seen (a restart from a snapshot)', () => {
   test('a node that finds its own key gone waits the long window before taking another for dead', async () => {
     // The keys vanish while A's connection stays up (Redis restarted from its snapshot, where
@@ -420,14 +461,53 @@ describe('every alive key lost between two heartbeats, without a failure seen (a
       await new Promise((resolve) => setTimeout(resolve, 2 * ttlMs));
       pathB.cut();
       assert.equal(await client.del([`roomlink:{nodes}:alive:${a.nodeId}`, `roomlink:{nodes}:alive:${b.nodeId}`]), 2);
-      // B away for a TTL and a half plus an upkeep pass, then back (its client reconnects
-      // within about a second); A's long window is four TTLs from its lapsed beat.
-      await new Promise((resolve) => setTimeout(resolve, 1.5 * ttlMs + heartbeatMs));
-      pathB.mend();
-      await new Promise((resolve) => setTimeout(resolve, 4 * ttlMs));
-      assert.deepEqual(goneHere(), [], 'a live node was swept');
-      assert.deepEqual((await a.members(room)).map((m) => m.id).sort(), ['on-a', 'on-b']);
+      await backWithinTheLongWindow(pathB, heartbeatMs, { a, room, goneHere });
     } finally {
+      pathB.close();
+      await client.quit();
+    }
+  });
+});
+
+describe("every alive key lost between a node reading its own and reading another's", () => {
+  test('the node does not take the other for dead: it reads both keys at one instant', async () => {
+    // The worst moment for the loss above, made on purpose: A's upkeep has read its own key
+    // (there), and every key is deleted before A's next command. Read apart, the other
+    // node's key then looked missing on its own and A swept a live node (this failed once
+    // in a full run before the two reads became one MGET). B is cut off meanwhile, so that
+    // it cannot write its key back before A reads it.
+    const heartbeatMs = 400;
+    const ttlMs = 3 * heartbeatMs;
+    const client = createClient({ url: redis.url });
+    await client.connect();
+    let ownKey: string | null = null;
+    /** The connection whose next command the deletion goes before, once A read its own key. */
+    let deleteBeforeNextOn: Socket | null = null;
+    let deleted = false;
+    const keys: string[] = [];
+    const pathA = await cuttablePath(redis.port, async (chunk, connection) => {
+      if (deleted) return;
+      if (deleteBeforeNextOn === connection) {
+        assert.equal(await client.del(keys), 2);
+        deleted = true;
+        return;
+      }
+      const text = chunk.toString('latin1');
+      if (ownKey !== null && /EXISTS/i.test(text) && text.includes(ownKey)) deleteBeforeNextOn = connection;
+    });
+    const pathB = await cuttablePath(redis.port);
+    try {
+      const { a, b, room, goneHere } = await twoNodesInOneRoom(pathA.url, pathB.url, heartbeatMs);
+      keys.push(`roomlink:{nodes}:alive:${a.nodeId}`, `roomlink:{nodes}:alive:${b.nodeId}`);
+      await until(() => a.beatsOnItsThread() && b.beatsOnItsThread(), 'both heartbeat threads beating', 30_000);
+      // Past A's first steady window, so that only what A reads can hold a sweep back.
+      await new Promise((resolve) => setTimeout(resolve, 2 * ttlMs));
+      pathB.cut();
+      ownKey = keys[0] ?? null;
+      await until(() => deleted, "every key deleted between A's reads", 10_000);
+      await backWithinTheLongWindow(pathB, heartbeatMs, { a, room, goneHere });
+    } finally {
+      pathA.close();
       pathB.close();
       await client.quit();
     }
