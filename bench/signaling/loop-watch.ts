@@ -1,4 +1,4 @@
-// How late a benchmark process's event loop ran, and how long its garbage collector stopped
+// How late a benchmark process's event loop ran, and the longest its garbage collector stopped
 // it, since the last read: a tail latency measured at a client or a node is only as good as
 // the loop that timed it, so both the nodes and the bot processes report these.
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
@@ -10,9 +10,8 @@ export interface LoopReading {
   /** How late the loop ran at p99 and at most (ms). */
   readonly loopP99Ms: number;
   readonly loopMaxMs: number;
-  /** Garbage-collection pauses of the main thread: the longest, and their sum (ms). */
+  /** The longest garbage-collection pause of the main thread (ms). */
   readonly gcMaxMs: number;
-  readonly gcTotalMs: number;
 }
 
 export interface LoopWatch {
@@ -24,12 +23,8 @@ export function watchLoop(): LoopWatch {
   const delay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
   delay.enable();
   let gcMaxMs = 0;
-  let gcTotalMs = 0;
   new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) {
-      gcMaxMs = Math.max(gcMaxMs, entry.duration);
-      gcTotalMs += entry.duration;
-    }
+    for (const entry of list.getEntries()) gcMaxMs = Math.max(gcMaxMs, entry.duration);
   }).observe({ entryTypes: ['gc'] });
   const lateness = (ns: number): number => Math.max(0, ns / 1e6 - LOOP_RESOLUTION_MS);
   return {
@@ -38,11 +33,9 @@ export function watchLoop(): LoopWatch {
         loopP99Ms: delay.count > 0 ? lateness(delay.percentile(99)) : 0,
         loopMaxMs: delay.count > 0 ? lateness(delay.max) : 0,
         gcMaxMs,
-        gcTotalMs,
       };
       delay.reset();
       gcMaxMs = 0;
-      gcTotalMs = 0;
       return reading;
     },
   };

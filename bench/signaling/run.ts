@@ -95,21 +95,17 @@ export interface SignalingResult {
     /**
      * The nodes' own share (roomlink_join_duration_seconds: join handler to ack, on the node; not the request's wait to be read): the
      * upper bound of the bucket that holds the 99th percentile (null past the last bound),
-     * and the share of admitted joins done there within JOIN_P99_TARGET_MS.
+     * and the share of admitted joins done there within JOIN_P99_TARGET_MS; with the worst
+     * node's event loop over the join phase.
      */
     server: {
       p99AtMostMs: number | null;
       withinTargetPct: number;
       /** Of it, the membership store's decision (with Redis, the admission's round trip): the p99's bucket bound. */
       admitP99AtMostMs: number | null;
-      /** The worst node's event loop over the join phase: how late it ran, p99 and max (ms). */
-      loopP99Ms: number;
-      loopMaxMs: number;
-      /** The worst node's longest GC pause over the join phase (ms). */
-      gcMaxMs: number;
-    };
+    } & LoopReading;
     /** The worst bot process's loop over the join phase: the clock the join-acks are read on. */
-    bots: { loopP99Ms: number; loopMaxMs: number; gcMaxMs: number };
+    bots: LoopReading;
   };
   /** signals: received by the end of the round (every bot done, or the stall timeout). */
   exchange: { ms: number; signals: number; incompleteBots: number; accounting: SignalAccounting };
@@ -261,7 +257,6 @@ const worstLoop = (a: LoopReading, b: LoopReading): LoopReading => ({
   loopP99Ms: Math.max(a.loopP99Ms, b.loopP99Ms),
   loopMaxMs: Math.max(a.loopMaxMs, b.loopMaxMs),
   gcMaxMs: Math.max(a.gcMaxMs, b.gcMaxMs),
-  gcTotalMs: Math.max(a.gcTotalMs, b.gcTotalMs),
 });
 
 /** Bots in rooms of ROOM_SIZE (the last one may be smaller), spread over nodes and processes. */
@@ -581,15 +576,9 @@ export async function runSignaling(run: SignalingRun): Promise<SignalingResult> 
         server: {
           ...serverJoinShare(serverAfterJoin.joinBuckets),
           admitP99AtMostMs: serverJoinShare(serverAfterJoin.admitBuckets).p99AtMostMs,
-          loopP99Ms: serverAfterJoin.loop.loopP99Ms,
-          loopMaxMs: serverAfterJoin.loop.loopMaxMs,
-          gcMaxMs: serverAfterJoin.loop.gcMaxMs,
+          ...serverAfterJoin.loop,
         },
-        bots: {
-          loopP99Ms: botsAfterJoin.loop.loopP99Ms,
-          loopMaxMs: botsAfterJoin.loop.loopMaxMs,
-          gcMaxMs: botsAfterJoin.loop.gcMaxMs,
-        },
+        bots: botsAfterJoin.loop,
       },
       exchange: {
         ms: exchangeMs,
