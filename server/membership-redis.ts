@@ -583,21 +583,21 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
       // because that node's client is still finding the shard again after it was away.
       const steadyNeededMs = recovering ? RECOVERY_TTLS * nodeTtlMs : nodeTtlMs;
       if (beatingSince === null || Date.now() - beatingSince < steadyNeededMs) return;
+      // Ours and every other node's alive key in one read (one hash slot, {nodes}): read
+      // apart, a loss of every key landing between two reads looked like another node lapsing
+      // alone, and a live node was swept (the test that deletes the keys failed so once in a
+      // full run under load). One round trip per upkeep, whatever the number of nodes.
+      const others = (await redis.sMembers(NODES_KEY)).filter((other) => other !== nodeId);
+      const [ours, ...theirs] = await redis.mGet([nodeId, ...others].map(aliveKey));
       // Our own key is there whenever our beats succeed. Missing, Redis lost its keys since
       // our last beat (a FLUSHALL, a restart from a snapshot in which they had expired) without
       // a failure seen here, and the others' keys are missing for the same reason: the long
       // window, from now. (Our next beat would find the lapse too, but this upkeep may run
       // first: it did in about half the runs of the test that deletes the keys.)
-      if ((await redis.exists(aliveKey(nodeId))) === 0) return waitLong();
+      if (ours === null) return waitLong();
       recovering = false;
-      for (const other of await redis.sMembers(NODES_KEY)) {
-        if (other === nodeId) continue;
-        // Ours and theirs in one read (one hash slot, {nodes}): read apart, a loss of every
-        // key landing between the two looked like theirs alone lapsing, and a live node was
-        // swept (the test that deletes the keys failed so once in a full run under load).
-        const [ours, theirs] = await redis.mGet([aliveKey(nodeId), aliveKey(other)]);
-        if (ours === null) return waitLong();
-        if (theirs === null) await sweep(other);
+      for (const [index, other] of others.entries()) {
+        if (theirs[index] === null) await sweep(other);
       }
     } catch (error) {
       log.debug({ err: error instanceof Error ? { message: error.message } : undefined }, 'membership: upkeep failed');
