@@ -86,7 +86,11 @@ export function createMesh(options: MeshOptions): Mesh {
   const members = (): MemberView[] => [...entries.values()].map((e) => e.member.view());
   const changed = (now = false) => options.changed(now);
 
-  function add(id: string, name: string, awaitingJoin: boolean): Entry {
+  /**
+   * `news`: the member came after us, and the chat says so ("X joined"). Those the join ack
+   * lists were here first: the line that says we joined names them already.
+   */
+  function add(id: string, name: string, awaitingJoin: boolean, news: boolean): Entry {
     const member: Member = createMember({
       selfId,
       id,
@@ -101,7 +105,7 @@ export function createMesh(options: MeshOptions): Mesh {
     });
     const entry: Entry = { member, awaitingJoin };
     entries.set(id, entry);
-    if (!awaitingJoin) options.notice({ kind: 'joined', id, name });
+    if (!awaitingJoin && news) options.notice({ kind: 'joined', id, name });
     changed();
     return entry;
   }
@@ -120,12 +124,12 @@ export function createMesh(options: MeshOptions): Mesh {
   /**
    * The server says this member is here: a new member object, or the known one confirmed
    * (its return awaited no more, its server-given name, its "joined" line if it was only
-   * known from a signal). Returns the entry it already had, if any.
+   * known from a signal and is `news`). Returns the entry it already had, if any.
    */
-  function known(peer: PeerInfo): Entry | undefined {
+  function known(peer: PeerInfo, news: boolean): Entry | undefined {
     const entry = entries.get(peer.id);
     if (!entry) {
-      add(peer.id, peer.name, false).member.announce(peer.keys);
+      add(peer.id, peer.name, false, news).member.announce(peer.keys);
       return undefined;
     }
     entry.member.announce(peer.keys);
@@ -133,7 +137,7 @@ export function createMesh(options: MeshOptions): Mesh {
     entry.member.rename(peer.name);
     if (entry.awaitingJoin) {
       entry.awaitingJoin = false;
-      options.notice({ kind: 'joined', id: peer.id, name: peer.name });
+      if (news) options.notice({ kind: 'joined', id: peer.id, name: peer.name });
       changed();
     }
     return entry;
@@ -160,7 +164,9 @@ export function createMesh(options: MeshOptions): Mesh {
       for (const peer of peers) {
         if (peer.id === selfId) continue;
         listed.add(peer.id);
-        const entry = known(peer);
+        // On our first join everyone listed was here before us; after a rejoin, those we do
+        // not know yet came while we were away.
+        const entry = known(peer, rejoin);
         // We are back on signaling: links that are down get repaired.
         if (entry && rejoin) repair(entry);
       }
@@ -171,7 +177,7 @@ export function createMesh(options: MeshOptions): Mesh {
     },
     peerJoined(peer) {
       if (peer.id === selfId) return;
-      const entry = known(peer);
+      const entry = known(peer, true);
       // Known already and not resumed: we learned of it twice (our join ack and its
       // announcement, when two join at once): nothing to repair. Resumed: it came back
       // (reload, reconnect) and our link to it may be down.
@@ -209,7 +215,7 @@ export function createMesh(options: MeshOptions): Mesh {
       let entry = entries.get(from);
       // The server relays only within our room, so an unknown sender is a member whose
       // peer:joined we have not processed yet (or missed while reconnecting).
-      entry ??= add(from, UNANNOUNCED_NAME, true);
+      entry ??= add(from, UNANNOUNCED_NAME, true, false);
       if (entry.member.link.isFromNewSession(body)) entry.member.replaceLink();
       entry.member.receiveSignal(body);
     },

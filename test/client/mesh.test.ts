@@ -49,11 +49,13 @@ test('the member with the smaller id offers first, however each side learned of 
 });
 
 test('two members joining at once: ack, peer:joined and an early signal make one member and one link', () => {
-  for (const order of [
-    ['ack', 'joined', 'signal'],
-    ['signal', 'ack', 'joined'],
-    ['joined', 'signal', 'ack'],
-  ]) {
+  // A "joined" line only for a member the server announced after our join: one our join
+  // ack lists was here first, and the line that says we joined names it already.
+  for (const [order, joinedLines] of [
+    [['ack', 'joined', 'signal'], 0],
+    [['signal', 'ack', 'joined'], 0],
+    [['joined', 'signal', 'ack'], 1],
+  ] as const) {
     const { mesh, made, notices } = harness(B);
     for (const step of order) {
       if (step === 'ack') mesh.sync([{ id: A, name: 'Alice' }], false);
@@ -63,8 +65,49 @@ test('two members joining at once: ack, peer:joined and an early signal make one
     assert.equal(mesh.members().length, 1, order.join(' → '));
     assert.equal(made.length, 1, `one link for ${order.join(' → ')}`);
     assert.equal(mesh.members()[0]?.name, 'Alice');
-    assert.equal(notices.filter((n) => n.kind === 'joined').length, 1, `one "joined" line for ${order.join(' → ')}`);
+    assert.equal(
+      notices.filter((n) => n.kind === 'joined').length,
+      joinedLines,
+      `"joined" lines for ${order.join(' → ')}`,
+    );
   }
+});
+
+test('members the join ack lists get no "joined" line; those who come later, or while we were away, do', () => {
+  const { mesh, notices } = harness(A);
+  mesh.sync(
+    [
+      { id: B, name: 'Bob' },
+      { id: C, name: 'Carol' },
+    ],
+    false,
+  );
+  assert.equal(mesh.members().length, 2);
+  assert.equal(notices.length, 0, 'both were here before us');
+  const D = 'dddddddddddd';
+  mesh.peerJoined({ id: D, name: 'Dave' });
+  assert.deepEqual(
+    notices.map((n) => [n.kind, n.name]),
+    [['joined', 'Dave']],
+  );
+  // Back after a server restart: Erin came meanwhile; the others are known.
+  const E = 'eeeeeeeeeeee';
+  mesh.sync(
+    [
+      { id: B, name: 'Bob' },
+      { id: C, name: 'Carol' },
+      { id: D, name: 'Dave' },
+      { id: E, name: 'Erin' },
+    ],
+    true,
+  );
+  assert.deepEqual(
+    notices.map((n) => [n.kind, n.name]),
+    [
+      ['joined', 'Dave'],
+      ['joined', 'Erin'],
+    ],
+  );
 });
 
 test('glare: an offer from a member we are offering to goes to the same link', () => {
