@@ -41,6 +41,8 @@ test('a first-time visitor joins at once under a generated name, with the messag
   await selfId(page);
   await expect(page.getByTestId('self')).toHaveText(/^[A-Z][a-z]+ [A-Z][a-z]+ \(you\)$/);
   await expect(page.getByTestId('message-input')).toBeFocused();
+  // Its caret stands still: blinking, it repainted the idle page twice a second (styles.css).
+  await expect(page.getByTestId('message-input')).toHaveCSS('caret-animation', 'manual');
   const generated = await page.getByTestId('name-input').inputValue();
   expect(generated).toMatch(/^[A-Z][a-z]+ [A-Z][a-z]+$/);
   // Relaying for others: on at 50 a second per pair until the user says otherwise.
