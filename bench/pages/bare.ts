@@ -65,14 +65,16 @@ function createLineList(): { show(text: string): void } {
   const list = document.createElement('ol');
   list.style.cssText = 'height: 60vh; overflow: auto; margin: 0; font: 16px system-ui, sans-serif';
   document.body.append(list);
-  let scroll: number | null = null;
+  let scrollAsked = false;
   return {
     show(text) {
       const item = document.createElement('li');
       item.textContent = text;
       list.append(item);
-      scroll ??= requestAnimationFrame(() => {
-        scroll = null;
+      if (scrollAsked) return;
+      scrollAsked = true;
+      requestAnimationFrame(() => {
+        scrollAsked = false;
         list.scrollTop = list.scrollHeight;
       });
     },
