@@ -86,11 +86,7 @@ export function createMesh(options: MeshOptions): Mesh {
   const members = (): MemberView[] => [...entries.values()].map((e) => e.member.view());
   const changed = (now = false) => options.changed(now);
 
-  /**
-   * `news`: the member came after us, and the chat says so ("X joined"). Those the join ack
-   * lists were here first: the line that says we joined names them already.
-   */
-  function add(id: string, name: string, awaitingJoin: boolean, news: boolean): Entry {
+  function add(id: string, name: string, awaitingJoin: boolean): Entry {
     const member: Member = createMember({
       selfId,
       id,
@@ -105,7 +101,6 @@ export function createMesh(options: MeshOptions): Mesh {
     });
     const entry: Entry = { member, awaitingJoin };
     entries.set(id, entry);
-    if (!awaitingJoin && news) options.notice({ kind: 'joined', id, name });
     changed();
     return entry;
   }
@@ -123,13 +118,18 @@ export function createMesh(options: MeshOptions): Mesh {
 
   /**
    * The server says this member is here: a new member object, or the known one confirmed
-   * (its return awaited no more, its server-given name, its "joined" line if it was only
-   * known from a signal and is `news`). Returns the entry it already had, if any.
+   * (its return awaited no more, its server-given name). Returns the entry it already had,
+   * if any. `news`: the member came after us, and the chat says so ("X joined") the first
+   * time the server names it; those the join ack lists were here first, and the line that
+   * says we joined names them already.
    */
   function known(peer: PeerInfo, news: boolean): Entry | undefined {
     const entry = entries.get(peer.id);
     if (!entry) {
-      add(peer.id, peer.name, false, news).member.announce(peer.keys);
+      const added = add(peer.id, peer.name, false);
+      // Said before anything the member's keys may make it say.
+      if (news) options.notice({ kind: 'joined', id: peer.id, name: peer.name });
+      added.member.announce(peer.keys);
       return undefined;
     }
     entry.member.announce(peer.keys);
@@ -215,7 +215,7 @@ export function createMesh(options: MeshOptions): Mesh {
       let entry = entries.get(from);
       // The server relays only within our room, so an unknown sender is a member whose
       // peer:joined we have not processed yet (or missed while reconnecting).
-      entry ??= add(from, UNANNOUNCED_NAME, true, false);
+      entry ??= add(from, UNANNOUNCED_NAME, true);
       if (entry.member.link.isFromNewSession(body)) entry.member.replaceLink();
       entry.member.receiveSignal(body);
     },
