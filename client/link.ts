@@ -50,14 +50,32 @@ export interface PathInfo {
   rttMs: number | null;
 }
 
+/** A round trip read within this many ms of the one kept counts as the same… */
+const RTT_STILL_MS = 2;
+/** …or within this share of it, whichever is larger. */
+const RTT_STILL_SHARE = 0.1;
+
 /**
- * Whether two readings of a path differ in anything shown or used. A poll that changes
- * nothing redraws nothing: in a room of eight, round trips read to the 0.1 ms changed on
- * almost every poll and rebuilt every member's entry every two seconds.
+ * Whether a new reading of a path differs from the one kept (`kept`) in anything worth
+ * showing or using. A poll that changes nothing redraws nothing, and tells no member of a
+ * new round trip: in an idle room of eight, readings that moved by a millisecond either way
+ * redrew every member's entry every two seconds and sent the relay's advertisement on
+ * whenever one crossed its 10 ms step. A round trip is kept until it moves by more than
+ * RTT_STILL_MS or RTT_STILL_SHARE, so it drifts by at most that much before it is shown.
  */
-export function samePath(a: PathInfo | null, b: PathInfo | null): boolean {
-  if (a === null || b === null) return a === b;
-  return a.local === b.local && a.remote === b.remote && a.relayed === b.relayed && a.rttMs === b.rttMs;
+export function samePath(kept: PathInfo | null, read: PathInfo | null): boolean {
+  if (kept === null || read === null) return kept === read;
+  return (
+    kept.local === read.local &&
+    kept.remote === read.remote &&
+    kept.relayed === read.relayed &&
+    sameRoundTrip(kept.rttMs, read.rttMs)
+  );
+}
+
+export function sameRoundTrip(kept: number | null, read: number | null): boolean {
+  if (kept === null || read === null) return kept === read;
+  return Math.abs(read - kept) <= Math.max(RTT_STILL_MS, kept * RTT_STILL_SHARE);
 }
 
 export interface LinkEvents {

@@ -22,6 +22,7 @@ import { createLink, linkCounters, selectedPath } from './link.ts';
 import type { MemberView } from './member.ts';
 import { createMesh, type MeshNotice } from './mesh.ts';
 import { freeNameVariant } from './name-variant.ts';
+import { startPathPolls } from './path-polls.ts';
 import { createRelay, RELAY_RATE, type Refusal } from './relay.ts';
 import { createRouter } from './router.ts';
 import type { SignalingHandlers } from './signaling.ts';
@@ -51,8 +52,6 @@ import { createReactionsView } from './view/reactions.ts';
 import { createReadWatch, createReceiptsView } from './view/receipts.ts';
 import { createTypingView } from './view/typing.ts';
 
-/** How often the member list's path and round-trip time are refreshed. */
-const PATH_REFRESH_MS = 2_000;
 /** Received files a closed tab left behind are swept this long after the page starts. */
 const SWEEP_AFTER_MS = 30_000;
 /**
@@ -483,7 +482,11 @@ function roomKeyNotice(hasKey: boolean, canCrypto: boolean): string | null {
   }
   return null;
 }
-const pathTimer = setInterval(() => void mesh.refreshPaths(), PATH_REFRESH_MS);
+const pathPolls = startPathPolls({
+  read: () => mesh.refreshPaths(),
+  hidden: () => document.visibilityState === 'hidden',
+});
+document.addEventListener('visibilitychange', () => pathPolls.visibilityChanged());
 const relayToggle = document.querySelector<HTMLInputElement>('[data-testid="relay-toggle"]');
 if (relayToggle) {
   relayToggle.checked = relayEnabled;
@@ -521,7 +524,7 @@ window.addEventListener('pagehide', () => {
   for (const member of mesh.all()) member.send({ t: 'bye' });
   signaling?.close();
   calls.leave();
-  clearInterval(pathTimer);
+  pathPolls.stop();
   ice.stop();
   relay.stop();
   mesh.closeAll('ERR_PAGE_CLOSED');

@@ -313,7 +313,7 @@ test('renames come from the server only, and are announced', () => {
   assert.deepEqual(notices.at(-1), { kind: 'renamed', id: B, name: 'Robert', previous: 'Bob' });
 });
 
-test('a path poll that reads what is already shown changes nothing; a new round trip or path does', async () => {
+test('a path poll that reads what is already shown changes nothing, nor does jitter; a round trip that moved or a new path does', async () => {
   const { mesh, made, changes } = harness(A);
   mesh.sync([{ id: B, name: 'Bob' }], false);
   made[0]?.openChannel();
@@ -324,9 +324,16 @@ test('a path poll that reads what is already shown changes nothing; a new round 
   assert.equal(mesh.members()[0]?.path?.rttMs, 3);
   await mesh.refreshPaths();
   assert.equal(changes.count, before + 1, 'the same reading again redraws nothing');
-  made[0]?.measure(4);
+  for (const jitter of [4, 1, 5, 2]) {
+    made[0]?.measure(jitter);
+    await mesh.refreshPaths();
+  }
+  assert.equal(changes.count, before + 1, 'readings within 2 ms of the one shown redraw nothing');
+  assert.equal(mesh.members()[0]?.path?.rttMs, 3, 'and the one shown stays');
+  made[0]?.measure(6);
   await mesh.refreshPaths();
-  assert.equal(changes.count, before + 2, 'a new round trip is shown');
+  assert.equal(changes.count, before + 2, 'a round trip that moved by more is shown');
+  assert.equal(mesh.members()[0]?.path?.rttMs, 6);
   made[0]?.measure(null);
   await mesh.refreshPaths();
   assert.equal(changes.count, before + 3, 'a path gone is shown');
