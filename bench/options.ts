@@ -12,6 +12,7 @@ export const BROWSER_PARTS = [
   'calls',
   'files',
   'flood',
+  'idle',
 ] as const;
 export const PARTS = [...BROWSER_PARTS, 'signaling', 'redis', 'hostile', 'relay'] as const;
 export type Part = (typeof PARTS)[number];

@@ -14,6 +14,7 @@ import { filesSizes, runFilesPart } from './parts/files.ts';
 import { runFloodPart } from './parts/flood.ts';
 import { runHistoryPart } from './parts/history.ts';
 import { runHostilePart } from './parts/hostile.ts';
+import { runIdlePart } from './parts/idle.ts';
 import { runRelayPart } from './parts/relay.ts';
 import { runRedisPart, runSignalingPart } from './parts/signaling.ts';
 import { runStagesPart } from './parts/stages.ts';
@@ -61,6 +62,7 @@ async function browserParts(
     if (wants('calls')) results.push(await runCallsPart(env, options.runs, options.quick));
     if (wants('files')) results.push(await runFilesPart(env, filesSizes(options.quick)));
     if (wants('flood')) results.push(await runFloodPart(env, options.runs, options.quick));
+    if (wants('idle')) results.push(await runIdlePart(env, options.runs, options.quick));
   } finally {
     await env.close();
   }
