@@ -9,6 +9,7 @@ import {
   parseChannelMessage,
 } from '../protocol/index.ts';
 import { createNegotiator, type SignalBody, sdpFingerprints } from './negotiation.ts';
+import { createRoundTripFilter, sameRoundTrip } from './round-trip.ts';
 import { createSilenceWatch } from './silence-watch.ts';
 import { pageTicker } from './ticker.ts';
 
@@ -46,22 +47,17 @@ export interface PathInfo {
   local: string;
   remote: string;
   relayed: boolean;
-  /** In whole ms: what the member list shows and the relay compares (it steps by 10). */
+  /**
+   * In whole ms: what the member list shows and the relay compares (it steps by 10). From
+   * `link.path()`, the median of the link's last readings (round-trip.ts).
+   */
   rttMs: number | null;
 }
-
-/** A round trip read within this many ms of the one kept counts as the same… */
-const RTT_STILL_MS = 2;
-/** …or within this share of it, whichever is larger. */
-const RTT_STILL_SHARE = 0.1;
 
 /**
  * Whether a new reading of a path differs from the one kept (`kept`) in anything worth
  * showing or using. A poll that changes nothing redraws nothing, and tells no member of a
- * new round trip: in an idle room of eight, readings that moved by a millisecond either way
- * redrew every member's entry every two seconds and sent the relay's advertisement on
- * whenever one crossed its 10 ms step. A round trip is kept until it moves by more than
- * RTT_STILL_MS or RTT_STILL_SHARE, so it drifts by at most that much before it is shown.
+ * new round trip (round-trip.ts says when one has moved).
  */
 export function samePath(kept: PathInfo | null, read: PathInfo | null): boolean {
   if (kept === null || read === null) return kept === read;
@@ -71,11 +67,6 @@ export function samePath(kept: PathInfo | null, read: PathInfo | null): boolean 
     kept.relayed === read.relayed &&
     sameRoundTrip(kept.rttMs, read.rttMs)
   );
-}
-
-export function sameRoundTrip(kept: number | null, read: number | null): boolean {
-  if (kept === null || read === null) return kept === read;
-  return Math.abs(read - kept) <= Math.max(RTT_STILL_MS, kept * RTT_STILL_SHARE);
 }
 
 export interface LinkEvents {
@@ -166,6 +157,7 @@ export const createLink: LinkFactory = (options) => {
   const createdAt = performance.now();
   let state: LinkState = 'connecting';
   let everOpen = false;
+  const roundTrips = createRoundTripFilter();
   let closed = false;
   let silent = false;
   const silence = createSilenceWatch(performance.now(), {
@@ -385,7 +377,9 @@ export const createLink: LinkFactory = (options) => {
     },
     async path() {
       if (closed) return null;
-      return selectedPath(await pc.getStats());
+      const read = selectedPath(await pc.getStats());
+      if (read === null) return null;
+      return { ...read, rttMs: roundTrips.add(read.rttMs, `${read.local}|${read.remote}`) };
     },
     async fingerprints() {
       const read = () => ({
