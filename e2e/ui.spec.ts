@@ -238,6 +238,16 @@ test('the chat follows its newest line and shows it whole: tall, in a quick run,
   // A shorter window (a phone's keyboard opening) keeps the newest line in view.
   await bob.page.setViewportSize({ width: 1280, height: 420 });
   await atTheNewest(bob.page).toBeLessThanOrEqual(1);
+
+  // A notch of the wheel up is the reader leaving, though it ends within the chat's slack of
+  // the bottom: a line that comes then does not take him back down (it used to, and could
+  // cancel a wheel's scroll in its first frames).
+  await bob.page.locator('#messages').hover();
+  await bob.page.mouse.wheel(0, -20);
+  await expect.poll(() => gapBelow(bob.page)).toBeGreaterThan(1);
+  await sendMessage(alice.page, 'after a notch up');
+  await expect(newer).toHaveText('1 new message');
+  expect(await gapBelow(bob.page)).toBeGreaterThan(1);
 });
 
 test('a long chat keeps a few hundred lines on the page while following; scrolling up, or a button for the keyboard, brings the earlier ones back, in order, the view staying on its line', async ({

@@ -3,6 +3,12 @@
 // leaving: in a busy room lines come between our scroll to the newest one and that scroll's
 // event, and a line grows once it is laid out or gets a preview. Judged by the distance to
 // the bottom alone, any of those made the chat stop following.
+//
+// A wheel turned up (or a key that goes up) says the reader is leaving before any scroll
+// event does: the browser animates a wheel's scroll over several frames, and its first steps
+// are still within the slack of the bottom. A line that came or grew in those frames scrolled
+// the chat back down and cancelled the reader's scroll (seen in an e2e run: a wheel of
+// 1,500 px left the chat at the bottom).
 
 export interface Follow {
   readonly following: boolean;
@@ -19,6 +25,12 @@ export interface Follow {
    * the view (measured only when needed: it makes the browser lay the page out).
    */
   scrolled(top: number, gapBelow: () => number): void;
+  /**
+   * The reader asked to go up (a wheel turned up, a key) where the list can: it stops
+   * following now, and scrolling up within the slack does not start it again; only coming
+   * back down to the bottom does.
+   */
+  leaving(): void;
 }
 
 /** `slackPx`: this close to the bottom counts as at the newest line. */
@@ -28,6 +40,8 @@ export function createFollow(slackPx: number): Follow {
   let followedTop = 0;
   /** The next scroll event comes from lines going off the top (shifted). */
   let shiftPending = false;
+  /** The offset at the last scroll event or our last scroll, to tell up from down. */
+  let lastTop = 0;
   return {
     get following() {
       return following;
@@ -35,11 +49,14 @@ export function createFollow(slackPx: number): Follow {
     followed(top) {
       following = true;
       followedTop = top;
+      lastTop = top;
     },
     shifted() {
       shiftPending = following;
     },
     scrolled(top, gapBelow) {
+      const up = top < lastTop;
+      lastTop = top;
       if (shiftPending) {
         shiftPending = false;
         followedTop = Math.min(followedTop, top);
@@ -47,8 +64,14 @@ export function createFollow(slackPx: number): Follow {
       }
       // Not above where we put it: our own scroll, or the list grew below the view.
       if (following && top >= followedTop) return;
+      // A reader going up, however near the bottom, is not back at it.
+      if (!following && up) return;
       following = gapBelow() < slackPx;
       if (following) followedTop = top;
+    },
+    leaving() {
+      following = false;
+      shiftPending = false;
     },
   };
 }

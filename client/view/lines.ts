@@ -13,6 +13,8 @@ import { renderText } from './text.ts';
 
 /** Within this many pixels of the bottom the chat counts as "at the newest message". */
 const STICK_TO_BOTTOM_PX = 48;
+/** Keys that scroll a focused list up. */
+const UP_KEYS = new Set(['ArrowUp', 'PageUp', 'Home']);
 /** Lines kept, on the page and off it; older ones are removed as new ones come. */
 export const MAX_LINES = 2_000;
 /**
@@ -99,6 +101,12 @@ export function createLinesView(): LinesView {
     },
     { passive: true },
   );
+  // The reader's wish to go up is known before the scroll it causes (follow.ts, leaving).
+  const goingUp = (): void => {
+    if (messages.scrollTop > 0) follow.leaving();
+  };
+  messages.addEventListener('wheel', (event) => event.deltaY < 0 && goingUp(), { passive: true });
+  messages.addEventListener('keydown', (event) => UP_KEYS.has(event.key) && goingUp());
   // The scroll to the newest line comes when a watched line changes size: when it is first laid
   // out, and when it grows (its text wraps anew, a preview comes). The browser reports that
   // after laying the page out, once a frame at most, so the scroll reads a layout that is

@@ -70,3 +70,28 @@ test('a shift while reading back does not make the chat follow again', () => {
   follow.scrolled(2_500, () => 2_000);
   assert.equal(follow.following, false);
 });
+
+test('a wheel turned up stops the following before its scroll: the first steps of the scroll, within the slack, do not start it again', () => {
+  const follow = createFollow(SLACK);
+  follow.followed(1_000);
+  follow.leaving();
+  assert.equal(follow.following, false);
+  // The browser's animation of the wheel: the first frames move a few px up.
+  follow.scrolled(994, () => 6);
+  follow.scrolled(975, () => 25);
+  assert.equal(follow.following, false, 'still going up, however near the bottom');
+  follow.scrolled(500, () => 500);
+  assert.equal(follow.following, false);
+  // Back down to the bottom: following again.
+  follow.scrolled(990, () => 10);
+  assert.equal(follow.following, true);
+});
+
+test('leaving while lines go off the top: the next scroll is not taken for the shift', () => {
+  const follow = createFollow(SLACK);
+  follow.followed(20_000);
+  follow.shifted();
+  follow.leaving();
+  follow.scrolled(19_990, () => 10);
+  assert.equal(follow.following, false);
+});
