@@ -218,6 +218,8 @@ test('the chat follows its newest line and shows it whole: tall, in a quick run,
   for (const [way, goBack] of waysBack) {
     await bobReadsBack();
     await sendMessage(alice.page, `one more below, back by ${way}`);
+    // Shown, not only worded: a hidden button keeps its last text.
+    await expect(newer).toBeVisible();
     await expect(newer).toHaveText('1 new message');
     await goBack();
     await atTheNewest(bob.page).toBeLessThanOrEqual(1);
@@ -246,6 +248,29 @@ test('the chat follows its newest line and shows it whole: tall, in a quick run,
   await bob.page.mouse.wheel(0, -20);
   await expect.poll(() => gapBelow(bob.page)).toBeGreaterThan(1);
   await sendMessage(alice.page, 'after a notch up');
+  await waitForMessage(bob.page, { from, text: 'after a notch up' });
+  await expect(newer).toBeVisible();
+  await expect(newer).toHaveText('1 new message');
+  expect(await gapBelow(bob.page)).toBeGreaterThan(1);
+
+  // On a touch screen, a finger drawn down the chat is the reader going up, the same way, even
+  // a short way (the lines move less than the slack).
+  await newer.click();
+  await atTheNewest(bob.page).toBeLessThanOrEqual(1);
+  const box = await bob.page.locator('#messages').boundingBox();
+  if (!box) throw new Error('the chat has no box');
+  const touch = await bob.page.context().newCDPSession(bob.page);
+  await touch.send('Emulation.setTouchEmulationEnabled', { enabled: true });
+  const x = box.x + box.width / 2;
+  const y = box.y + box.height / 3;
+  await touch.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x, y }] });
+  for (const down of [4, 12, 24]) {
+    await touch.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x, y: y + down }] });
+  }
+  await touch.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await sendMessage(alice.page, 'after a finger down');
+  await waitForMessage(bob.page, { from, text: 'after a finger down' });
+  await expect(newer).toBeVisible();
   await expect(newer).toHaveText('1 new message');
   expect(await gapBelow(bob.page)).toBeGreaterThan(1);
 });

@@ -4,11 +4,11 @@
 // event, and a line grows once it is laid out or gets a preview. Judged by the distance to
 // the bottom alone, any of those made the chat stop following.
 //
-// A wheel turned up (or a key that goes up) says the reader is leaving before any scroll
-// event does: the browser animates a wheel's scroll over several frames, and its first steps
-// are still within the slack of the bottom. A line that came or grew in those frames scrolled
-// the chat back down and cancelled the reader's scroll (seen in an e2e run: a wheel of
-// 1,500 px left the chat at the bottom).
+// A wheel turned up (a finger drawn down, a key that goes up) says the reader is leaving
+// before any scroll event does: the browser animates a wheel's scroll over several frames,
+// and its first steps are still within the slack of the bottom. A line that came or grew in
+// those frames scrolled the chat back down and cancelled the reader's scroll (seen in an e2e
+// run: a wheel of 1,500 px left the chat at the bottom).
 
 export interface Follow {
   readonly following: boolean;

@@ -13,6 +13,8 @@ import { renderText } from './text.ts';
 
 /** Within this many pixels of the bottom the chat counts as "at the newest message". */
 const STICK_TO_BOTTOM_PX = 48;
+/** A finger moved down this far is a drag, not a tap. */
+const TOUCH_SLOP_PX = 10;
 /** Keys that scroll a focused list up. */
 const UP_KEYS = new Set(['ArrowUp', 'PageUp', 'Home']);
 /** Lines kept, on the page and off it; older ones are removed as new ones come. */
@@ -107,6 +109,22 @@ export function createLinesView(): LinesView {
   };
   messages.addEventListener('wheel', (event) => event.deltaY < 0 && goingUp(), { passive: true });
   messages.addEventListener('keydown', (event) => UP_KEYS.has(event.key) && goingUp());
+  // On a touch screen, a finger drawn down drags the lines down: the reader is going up. Past
+  // a slop, so that a tap on a line's buttons is not taken for it.
+  let touchStartY: number | null = null;
+  messages.addEventListener('touchstart', (event) => (touchStartY = event.touches[0]?.clientY ?? null), {
+    passive: true,
+  });
+  messages.addEventListener(
+    'touchmove',
+    (event) => {
+      const y = event.touches[0]?.clientY;
+      if (touchStartY === null || y === undefined || y - touchStartY < TOUCH_SLOP_PX) return;
+      touchStartY = null; // once per touch
+      goingUp();
+    },
+    { passive: true },
+  );
   // The scroll to the newest line comes when a watched line changes size: when it is first laid
   // out, and when it grows (its text wraps anew, a preview comes). The browser reports that
   // after laying the page out, once a frame at most, so the scroll reads a layout that is
