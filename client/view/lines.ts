@@ -107,19 +107,22 @@ export function createLinesView(): LinesView {
   const goingUp = (): void => {
     if (messages.scrollTop > 0) follow.leaving();
   };
-  messages.addEventListener('wheel', (event) => event.deltaY < 0 && goingUp(), { passive: true });
-  messages.addEventListener('keydown', (event) => UP_KEYS.has(event.key) && goingUp());
-  // On a touch screen, a finger drawn down drags the lines down: the reader is going up. Past
-  // a slop, so that a tap on a line's buttons is not taken for it.
-  let touchStartY: number | null = null;
-  messages.addEventListener('touchstart', (event) => (touchStartY = event.touches[0]?.clientY ?? null), {
+  // (Not a wheel with Ctrl, which zooms the page, nor a key a control inside a line kept.)
+  messages.addEventListener('wheel', (event) => event.deltaY < 0 && !event.ctrlKey && goingUp(), {
     passive: true,
   });
+  messages.addEventListener('keydown', (event) => UP_KEYS.has(event.key) && !event.defaultPrevented && goingUp());
+  // On a touch screen, a finger drawn down drags the lines down: the reader is going up. One
+  // finger (two pinch), and past a slop, so that a tap on a line's buttons is not taken for it.
+  let touchStartY: number | null = null;
+  const oneFingerY = (event: TouchEvent): number | null =>
+    event.touches.length === 1 ? (event.touches[0]?.clientY ?? null) : null;
+  messages.addEventListener('touchstart', (event) => (touchStartY = oneFingerY(event)), { passive: true });
   messages.addEventListener(
     'touchmove',
     (event) => {
-      const y = event.touches[0]?.clientY;
-      if (touchStartY === null || y === undefined || y - touchStartY < TOUCH_SLOP_PX) return;
+      const y = oneFingerY(event);
+      if (touchStartY === null || y === null || y - touchStartY < TOUCH_SLOP_PX) return;
       touchStartY = null; // once per touch
       goingUp();
     },
