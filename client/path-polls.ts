@@ -41,6 +41,8 @@ export function startPathPolls(options: PathPollOptions): PathPolls {
   }
 
   function read(): void {
+    // Also called at once (shown again): the pending timer goes, or two chains of reads run.
+    if (timer !== null) clearTimeout(timer);
     timer = null;
     if (stopped || reading) return;
     reading = true;

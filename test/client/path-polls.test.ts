@@ -119,3 +119,19 @@ test('a read that fails is reported and the polls go on; none after stop', async
   await advance(VISIBLE_READ_MS * 5);
   assert.equal(reads, 2);
 });
+
+test('shown again while a hidden wait is pending: one chain of reads, every 2 s, not two', async () => {
+  const { state, polls } = page();
+  await advance(VISIBLE_READ_MS);
+  state.hidden = true;
+  polls.visibilityChanged();
+  await advance(3_000);
+  state.hidden = false;
+  polls.visibilityChanged();
+  await settle();
+  assert.equal(state.reads, 2, 'read at once on being shown');
+  // The hidden wait would have ended 10 s after the first read: it must not add reads.
+  for (let i = 0; i < 10; i++) await advance(VISIBLE_READ_MS / 2);
+  assert.equal(state.reads, 7, 'one read every 2 s after that, none more');
+  polls.stop();
+});
