@@ -19,8 +19,10 @@ export function sameRoundTrip(kept: number | null, read: number | null): boolean
 
 export interface RoundTripFilter {
   /**
-   * A new reading (ms, or null when the stats have none) on the path named `path` (readings
-   * of another path are not mixed in); returns the median of the last RTT_WINDOW of it.
+   * A new reading (ms, or null when the stats have none) on the path named `path`, its
+   * candidate types (readings of another kind of path are not mixed in; an ICE restart onto
+   * a pair of the same types is, for a reading or two); returns the median of the last RTT_WINDOW of it, or
+   * null when that path has no reading yet.
    */
   add(ms: number | null, path: string): number | null;
 }
@@ -34,8 +36,8 @@ export function createRoundTripFilter(): RoundTripFilter {
         onPath = path;
         readings = [];
       }
-      if (ms === null) return null;
-      readings.push(ms);
+      // A reading without a round trip (the stats had none this once) changes nothing shown.
+      if (ms !== null) readings.push(ms);
       if (readings.length > RTT_WINDOW) readings.shift();
       const sorted = [...readings].sort((a, b) => a - b);
       // Of two readings, the lower: a first spike waits for a second reading to show.

@@ -10,6 +10,9 @@
 // those frames scrolled the chat back down and cancelled the reader's scroll (seen in an e2e
 // run: a wheel of 1,500 px left the chat at the bottom).
 
+/** This close to the bottom is at it, whichever way the list last moved. */
+const AT_BOTTOM_PX = 1;
+
 export interface Follow {
   readonly following: boolean;
   /** Our own scroll to the newest line left the list at this offset. */
@@ -64,14 +67,14 @@ export function createFollow(slackPx: number): Follow {
       }
       // Not above where we put it: our own scroll, or the list grew below the view.
       if (following && top >= followedTop) return;
-      // A reader going up, however near the bottom, is not back at it.
-      if (!following && up) return;
-      following = gapBelow() < slackPx;
+      const gap = gapBelow();
+      // A reader going up, however near the bottom, is not back at it, unless at the very
+      // bottom (a list grown taller, a keyboard closing, clamps the offset down there).
+      following = !following && up ? gap <= AT_BOTTOM_PX : gap < slackPx;
       if (following) followedTop = top;
     },
     leaving() {
       following = false;
-      shiftPending = false;
     },
   };
 }

@@ -122,7 +122,10 @@ export function createLinesView(): LinesView {
     'touchmove',
     (event) => {
       const y = oneFingerY(event);
-      if (touchStartY === null || y === null || y - touchStartY < TOUCH_SLOP_PX) return;
+      if (touchStartY === null || y === null) return;
+      // Measured from the finger's highest point: up first, then down, is going up too.
+      touchStartY = Math.min(touchStartY, y);
+      if (y - touchStartY < TOUCH_SLOP_PX) return;
       touchStartY = null; // once per touch
       goingUp();
     },

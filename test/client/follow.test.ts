@@ -87,11 +87,13 @@ test('a wheel turned up stops the following before its scroll: the first steps o
   assert.equal(follow.following, true);
 });
 
-test('leaving while lines go off the top: the next scroll is not taken for the shift', () => {
+test('a reader not following whose list grew taller, clamping the offset to the very bottom, follows again', () => {
   const follow = createFollow(SLACK);
-  follow.followed(20_000);
-  follow.shifted();
+  follow.followed(1_000);
+  follow.scrolled(960, () => 40);
   follow.leaving();
-  follow.scrolled(19_990, () => 10);
   assert.equal(follow.following, false);
+  // The keyboard closed: the list is taller, the browser moved the offset up to its end.
+  follow.scrolled(900, () => 0);
+  assert.equal(follow.following, true);
 });
