@@ -34,17 +34,20 @@ export function startPathPolls(options: PathPollOptions): PathPolls {
 
   const interval = (): number => (options.hidden() ? HIDDEN_READ_MS : VISIBLE_READ_MS);
 
-  function schedule(): void {
+  function cancel(): void {
     if (timer !== null) clearTimeout(timer);
     timer = null;
+  }
+
+  function schedule(): void {
+    cancel();
     if (stopped || reading) return;
     timer = setTimeout(read, Math.max(0, lastRead + interval() - now()));
   }
 
   function read(): void {
     // Also called at once (shown again): the pending timer goes, or two chains of reads run.
-    if (timer !== null) clearTimeout(timer);
-    timer = null;
+    cancel();
     if (stopped || reading) return;
     reading = true;
     lastRead = now();
@@ -67,8 +70,7 @@ export function startPathPolls(options: PathPollOptions): PathPolls {
     },
     stop() {
       stopped = true;
-      if (timer !== null) clearTimeout(timer);
-      timer = null;
+      cancel();
     },
   };
 }

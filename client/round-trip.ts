@@ -21,8 +21,8 @@ export interface RoundTripFilter {
   /**
    * A new reading (ms, or null when the stats have none) on the path named `path`, its
    * candidate types (readings of another kind of path are not mixed in; an ICE restart onto
-   * a pair of the same types is, for a reading or two); returns the median of the last RTT_WINDOW of it, or
-   * null when that path has no reading yet.
+   * a pair of the same types is, for a reading or two). Returns the median of the path's
+   * last RTT_WINDOW readings, or null when it has none yet.
    */
   add(ms: number | null, path: string): number | null;
 }

@@ -50,8 +50,8 @@ export async function measureIdleOnce(
     const startedAt = performance.now();
     await new Promise((resolve) => setTimeout(resolve, timing.measureMs));
     const busy = machineBusyMs() - busyBefore;
-    const after = await Promise.all(sessions.map(metrics));
     const seconds = (performance.now() - startedAt) / 1_000;
+    const after = await Promise.all(sessions.map(metrics));
     const grown = (name: string) =>
       after.reduce((sum, metric, i) => sum + (metric[name] ?? 0) - (before[i]?.[name] ?? 0), 0);
     return {

@@ -29,9 +29,9 @@ export interface Follow {
    */
   scrolled(top: number, gapBelow: () => number): void;
   /**
-   * The reader asked to go up (a wheel turned up, a key) where the list can: it stops
-   * following now, and scrolling up within the slack does not start it again; only coming
-   * back down to the bottom does.
+   * The reader asked to go up (a wheel turned up, a finger drawn down, a key) where the list
+   * can: it stops following now, and scrolling up within the slack does not start it again;
+   * only coming back down to the bottom does.
    */
   leaving(): void;
 }

@@ -114,19 +114,19 @@ export function createLinesView(): LinesView {
   messages.addEventListener('keydown', (event) => UP_KEYS.has(event.key) && !event.defaultPrevented && goingUp());
   // On a touch screen, a finger drawn down drags the lines down: the reader is going up. One
   // finger (two pinch), and past a slop, so that a tap on a line's buttons is not taken for it.
-  let touchStartY: number | null = null;
+  let touchTopY: number | null = null;
   const oneFingerY = (event: TouchEvent): number | null =>
     event.touches.length === 1 ? (event.touches[0]?.clientY ?? null) : null;
-  messages.addEventListener('touchstart', (event) => (touchStartY = oneFingerY(event)), { passive: true });
+  messages.addEventListener('touchstart', (event) => (touchTopY = oneFingerY(event)), { passive: true });
   messages.addEventListener(
     'touchmove',
     (event) => {
       const y = oneFingerY(event);
-      if (touchStartY === null || y === null) return;
+      if (touchTopY === null || y === null) return;
       // Measured from the finger's highest point: up first, then down, is going up too.
-      touchStartY = Math.min(touchStartY, y);
-      if (y - touchStartY < TOUCH_SLOP_PX) return;
-      touchStartY = null; // once per touch
+      touchTopY = Math.min(touchTopY, y);
+      if (y - touchTopY < TOUCH_SLOP_PX) return;
+      touchTopY = null; // once per touch
       goingUp();
     },
     { passive: true },
