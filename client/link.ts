@@ -9,7 +9,7 @@ import {
   parseChannelMessage,
 } from '../protocol/index.ts';
 import { createNegotiator, type SignalBody, sdpFingerprints } from './negotiation.ts';
-import { createRoundTripFilter, sameRoundTrip } from './round-trip.ts';
+import { createPathReader, type PathInfo } from './path.ts';
 import { createSilenceWatch } from './silence-watch.ts';
 import { pageTicker } from './ticker.ts';
 
@@ -42,32 +42,6 @@ export interface UnreachableReason {
  * link's check sees a stall on its own, so one stall counts once per open link.
  */
 export const linkCounters = { created: 0, iceRestarts: 0, stalls: 0, longestStallMs: 0 };
-
-export interface PathInfo {
-  local: string;
-  remote: string;
-  relayed: boolean;
-  /**
-   * In whole ms: what the member list shows and the relay compares (it steps by 10). From
-   * `link.path()`, the median of the link's last readings (round-trip.ts).
-   */
-  rttMs: number | null;
-}
-
-/**
- * Whether a new reading of a path differs from the one kept (`kept`) in anything worth
- * showing or using. A poll that changes nothing redraws nothing, and tells no member of a
- * new round trip (round-trip.ts says when one has moved).
- */
-export function samePath(kept: PathInfo | null, read: PathInfo | null): boolean {
-  if (kept === null || read === null) return kept === read;
-  return (
-    kept.local === read.local &&
-    kept.remote === read.remote &&
-    kept.relayed === read.relayed &&
-    sameRoundTrip(kept.rttMs, read.rttMs)
-  );
-}
 
 export interface LinkEvents {
   signal(signal: SignalBody): void;
@@ -157,7 +131,7 @@ export const createLink: LinkFactory = (options) => {
   const createdAt = performance.now();
   let state: LinkState = 'connecting';
   let everOpen = false;
-  const roundTrips = createRoundTripFilter();
+  const readPath = createPathReader();
   let closed = false;
   let silent = false;
   const silence = createSilenceWatch(performance.now(), {
@@ -377,9 +351,7 @@ export const createLink: LinkFactory = (options) => {
     },
     async path() {
       if (closed) return null;
-      const read = selectedPath(await pc.getStats());
-      if (read === null) return null;
-      return { ...read, rttMs: roundTrips.add(read.rttMs, `${read.local}|${read.remote}`) };
+      return readPath(await pc.getStats());
     },
     async fingerprints() {
       const read = () => ({
@@ -404,38 +376,3 @@ export const createLink: LinkFactory = (options) => {
     pc,
   };
 };
-
-interface StatsEntry {
-  type: string;
-  [key: string]: unknown;
-}
-
-/** The candidate pair the ICE agent is using, and what kind of path that is. */
-export function selectedPath(report: RTCStatsReport): PathInfo | null {
-  const entries = new Map<string, StatsEntry>();
-  report.forEach((entry: StatsEntry & { id: string }) => {
-    entries.set(entry.id, entry);
-  });
-  let pair: StatsEntry | undefined;
-  for (const entry of entries.values()) {
-    if (entry.type === 'transport' && typeof entry.selectedCandidatePairId === 'string') {
-      pair = entries.get(entry.selectedCandidatePairId);
-    }
-  }
-  pair ??= [...entries.values()].find(
-    (e) => e.type === 'candidate-pair' && e.nominated === true && e.state === 'succeeded',
-  );
-  if (!pair) return null;
-  const local = entries.get(String(pair.localCandidateId));
-  const remote = entries.get(String(pair.remoteCandidateId));
-  if (!local || !remote) return null;
-  const localType = String(local.candidateType);
-  const remoteType = String(remote.candidateType);
-  const rtt = pair.currentRoundTripTime;
-  return {
-    local: localType,
-    remote: remoteType,
-    relayed: localType === 'relay' || remoteType === 'relay',
-    rttMs: typeof rtt === 'number' ? Math.round(rtt * 1000) : null,
-  };
-}

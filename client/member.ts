@@ -11,15 +11,9 @@ import {
 } from '../protocol/index.ts';
 import { MUTE_MS, type Verdict } from './budget.ts';
 import type { DisposeReason, MemberHandle, SlotKey } from './feature.ts';
-import {
-  type Link,
-  type LinkFactory,
-  type LinkState,
-  type PathInfo,
-  samePath,
-  type UnreachableReason,
-} from './link.ts';
+import type { Link, LinkFactory, LinkState, UnreachableReason } from './link.ts';
 import type { SignalBody } from './negotiation.ts';
+import { type PathInfo, samePath } from './path.ts';
 import { rolesFor } from './roles.ts';
 import type { Router } from './router.ts';
 import { mark } from './timeline.ts';

@@ -19,21 +19,20 @@ export function sameRoundTrip(kept: number | null, read: number | null): boolean
 
 export interface RoundTripFilter {
   /**
-   * A new reading (ms, or null when the stats have none) on the path named `path`, its
-   * candidate types (readings of another kind of path are not mixed in; an ICE restart onto
-   * a pair of the same types is, for a reading or two). Returns the median of the path's
-   * last RTT_WINDOW readings, or null when it has none yet.
+   * A new reading (ms, or null when the stats have none) on the candidate pair named `pair`
+   * (readings of another pair, before an ICE restart or a switch, are not mixed in). Returns
+   * the median of the pair's last RTT_WINDOW readings, or null when it has none yet.
    */
-  add(ms: number | null, path: string): number | null;
+  add(ms: number | null, pair: string): number | null;
 }
 
 export function createRoundTripFilter(): RoundTripFilter {
   let readings: number[] = [];
-  let onPath = '';
+  let onPair = '';
   return {
-    add(ms, path) {
-      if (path !== onPath) {
-        onPath = path;
+    add(ms, pair) {
+      if (pair !== onPair) {
+        onPair = pair;
         readings = [];
       }
       // A reading without a round trip (the stats had none this once) changes nothing shown.

@@ -2,9 +2,10 @@
 // room-key handshake. They record what the mesh and the features do with them, and let a
 // test play the other side (open the channel, close it, deliver a message).
 
-import type { Link, LinkFactory, LinkOptions, LinkState, PathInfo } from '../../client/link.ts';
+import type { Link, LinkFactory, LinkOptions, LinkState } from '../../client/link.ts';
 import type { Handshake, LinkConfig } from '../../client/member.ts';
 import type { SignalBody } from '../../client/negotiation.ts';
+import type { PathInfo } from '../../client/path.ts';
 import { createRouter } from '../../client/router.ts';
 import type { ChannelMessage } from '../../protocol/index.ts';
 
