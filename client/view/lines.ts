@@ -8,15 +8,12 @@ import { el } from './dom.ts';
 import { createFollow } from './follow.ts';
 import { type Queued, takeTurns } from './line-turns.ts';
 import { createNewer } from './newer.ts';
+import { watchGoingUp } from './reader-intent.ts';
 import { createScrollback, MOVE_LINES, type ScrollbackCounts } from './scrollback.ts';
 import { renderText } from './text.ts';
 
 /** Within this many pixels of the bottom the chat counts as "at the newest message". */
 const STICK_TO_BOTTOM_PX = 48;
-/** A finger moved down this far is a drag, not a tap. */
-const TOUCH_SLOP_PX = 10;
-/** Keys that scroll a focused list up. */
-const UP_KEYS = new Set(['ArrowUp', 'PageUp', 'Home']);
 /** Lines kept, on the page and off it; older ones are removed as new ones come. */
 export const MAX_LINES = 2_000;
 /**
@@ -104,32 +101,10 @@ export function createLinesView(): LinesView {
     { passive: true },
   );
   // The reader's wish to go up is known before the scroll it causes (follow.ts, leaving).
-  const goingUp = (): void => {
-    if (messages.scrollTop > 0) follow.leaving();
-  };
-  // (Not a wheel with Ctrl, which zooms the page, nor a key a control inside a line kept.)
-  messages.addEventListener('wheel', (event) => event.deltaY < 0 && !event.ctrlKey && goingUp(), {
-    passive: true,
-  });
-  messages.addEventListener('keydown', (event) => UP_KEYS.has(event.key) && !event.defaultPrevented && goingUp());
-  // On a touch screen, a finger drawn down drags the lines down: the reader is going up. One
-  // finger (two pinch), and past a slop, so that a tap on a line's buttons is not taken for it.
-  let touchTopY: number | null = null;
-  const oneFingerY = (event: TouchEvent): number | null =>
-    event.touches.length === 1 ? (event.touches[0]?.clientY ?? null) : null;
-  messages.addEventListener('touchstart', (event) => (touchTopY = oneFingerY(event)), { passive: true });
-  messages.addEventListener(
-    'touchmove',
-    (event) => {
-      const y = oneFingerY(event);
-      if (touchTopY === null || y === null) return;
-      // Measured from the finger's highest point: up first, then down, is going up too.
-      touchTopY = Math.min(touchTopY, y);
-      if (y - touchTopY < TOUCH_SLOP_PX) return;
-      touchTopY = null; // once per touch
-      goingUp();
-    },
-    { passive: true },
+  watchGoingUp(
+    messages,
+    () => messages.scrollTop > 0,
+    () => follow.leaving(),
   );
   // The scroll to the newest line comes when a watched line changes size: when it is first laid
   // out, and when it grows (its text wraps anew, a preview comes). The browser reports that
