@@ -1,17 +1,19 @@
 // A smoke run of the browser benchmark through its own modules (bench/browser), so that
 // `npm run bench` cannot rot: mesh_ms(2) for roomlink and the bare page once, 20 messages of
 // latency (20 more between bare pages that draw each line, and 20 with each browser pinned
-// to a core of its own) and a burst of 100, the stages of 20 lines on roomlink's page, and a
-// call of two (the bench's own fake-media browsers). It checks that every message arrived,
-// was stamped at each stage, and every frame was shown, not how fast.
+// to a core of its own) and a burst of 100, the stages of 20 lines on roomlink's page, a
+// second of an idle room of two, and a call of two (the bench's own fake-media browsers). It
+// checks that every message arrived, was stamped at each stage, the idle figures were read,
+// and every frame was shown, not how fast.
 import { measureCallOnce } from '../bench/browser/calls.ts';
 import { createBrowserBenchEnv } from '../bench/browser/env.ts';
+import { measureIdleOnce } from '../bench/browser/idle.ts';
 import { measureMeshOnce } from '../bench/browser/mesh.ts';
 import { measureDrawingBareLatency, measureMessaging, measurePinnedLatency } from '../bench/browser/messaging.ts';
 import { measureStages } from '../bench/browser/stages.ts';
 import { expect, test } from './support/fixtures.ts';
 
-test('the browser benchmark measures a mesh of two, latency, a burst and a call of two', async ({
+test('the browser benchmark measures a mesh of two, latency, a burst, an idle room and a call of two', async ({
   netns,
   server,
   browsers,
@@ -39,6 +41,14 @@ test('the browser benchmark measures a mesh of two, latency, a burst and a call 
     expect(stages.lines, 'every line stamped at the send call and around the receiving listener').toBe(20);
     for (const stage of [stages.send, stages.channel, stages.handler, stages.toPage])
       expect(stage).toBeGreaterThanOrEqual(0);
+    for (const flavor of ['app', 'bare'] as const) {
+      const idle = await measureIdleOnce(env, flavor, 2, { settleMs: 200, measureMs: 1_000 });
+      expect(idle, `${flavor}: the idle room of two formed`).not.toBeNull();
+      for (const figure of [idle?.machineMs, idle?.mainThreadMs, idle?.layoutsPerMinute])
+        expect(Number.isFinite(figure) && (figure ?? -1) >= 0, `${flavor}: ${JSON.stringify(idle)}`).toBe(true);
+      // The machine is never idle for a second: the pages, the browser and the servers.
+      expect(idle?.machineMs).toBeGreaterThan(0);
+    }
     for (const flavor of ['app', 'bare'] as const) {
       const call = await measureCallOnce(env, flavor, 2, null);
       expect(call.firstFrameMs, `${flavor}: the joiner shows the other's video`).toBeGreaterThan(0);
