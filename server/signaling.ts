@@ -429,9 +429,9 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
   // Socket.IO reports middleware errors and packets it cannot parse as 'error'; without a
   // listener Node's EventEmitter would throw it as an uncaught exception. (A client's own
   // 'error' event never gets here: the middleware refuses it as unknown.) Both are the
-  // client's doing, so the message is enough: no stack. Formatting the first stack of a
-  // process run with --enable-source-maps parses the bundle's source map, which stalled
-  // every room for 0.5–1.4 s here, on demand of any client sending one bad packet.
+  // client's doing, so the message is enough: no stack. (Run with --enable-source-maps, as
+  // the server once was, the first stack formatted parsed the bundle's source map, which
+  // stalled every room for 0.5–1.4 s here, on demand of any client sending one bad packet.)
   function onError(this: RoomSocket, error: unknown): void {
     if (error instanceof Error) log.debug({ ...idsOf(this), reason: error.message }, 'socket error');
   }

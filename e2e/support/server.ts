@@ -61,7 +61,7 @@ export async function startServer(options: ServerOptions): Promise<RoomServer> {
     current = await startInNetns(options.netns, {
       label: 'roomlink server',
       command: process.execPath,
-      args: ['--enable-source-maps', SERVER_BUNDLE, ...(options.args ?? [])],
+      args: [SERVER_BUNDLE, ...(options.args ?? [])],
       cwd: repoRoot,
       env,
       ready: /listening/,
