@@ -2,7 +2,9 @@
 // the same bundle the benchmark runs, in-memory) and K bots in rooms of 6 in child
 // processes; a heap snapshot after a forced GC with no socket and another with K joined
 // sockets, compared by what holds each V8 object. Prints the biggest growths per socket.
-//   node --import tsx bench/signaling/heap-profile.ts [K=2000]
+// With storms, every room renegotiates that many times first, as in the benchmark, whose
+// heap figure is read after its storms.
+//   node --import tsx bench/signaling/heap-profile.ts [K=2000] [storms=0]
 import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +13,7 @@ import type { BotSpec, FromBots, FromServer, ToBots, ToServer } from './messages
 import { serverEnv, startServerNode } from './run.ts';
 
 const clients = Number(process.argv[2] ?? 2000);
+const storms = Number(process.argv[3] ?? 0);
 
 interface Snapshot {
   snapshot: {
@@ -133,6 +136,14 @@ try {
   // The heap is what joined sockets hold: an exchange that stalls on a loaded machine does
   // not change that (signals are relayed, not kept).
   console.log('exchanged', await exchanged.catch((error: Error) => error.message.split('\n')[0]));
+  for (let round = 0; round < storms; round++) {
+    const reset = bots.next('reset');
+    bots.send({ type: 'reset' });
+    await reset;
+    const stormed = bots.next('exchanged', 120_000);
+    bots.send({ type: 'storm' });
+    console.log(`storm ${round + 1}`, await stormed.catch((error: Error) => error.message.split('\n')[0]));
+  }
 
   const full = await heapUsed(server);
   const after = await snapshot(server, 'full');
