@@ -56,9 +56,13 @@ export function selectedPath(report: RTCStatsReport): SelectedPath | null {
       pairId = entry.selectedCandidatePairId;
     }
   }
-  pairId ??= [...entries].find(
-    ([, e]) => e.type === 'candidate-pair' && e.nominated === true && e.state === 'succeeded',
-  )?.[0];
+  // Without the transport's word (Firefox has no transport stats; a report can lack the
+  // pair it names): the pair marked selected, else the first nominated one that succeeded.
+  if (pairId === undefined || !entries.has(pairId)) {
+    const pairs = [...entries].filter(([, e]) => e.type === 'candidate-pair');
+    pairId = (pairs.find(([, e]) => e.selected === true) ??
+      pairs.find(([, e]) => e.nominated === true && e.state === 'succeeded'))?.[0];
+  }
   const pair = pairId === undefined ? undefined : entries.get(pairId);
   if (pairId === undefined || !pair) return null;
   const local = entries.get(String(pair.localCandidateId));

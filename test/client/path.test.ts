@@ -10,6 +10,10 @@ interface Pair {
   remote: string;
   /** Seconds, as the stats give it; undefined when the pair has none yet. */
   rtt?: number | undefined;
+  /** Nominated and succeeded (default: when it is the transport's selected pair). */
+  nominated?: boolean;
+  /** Firefox's mark of the pair in use (it has no transport stats). */
+  selected?: boolean;
 }
 
 /** A stats report of one transport and its pairs, as `pc.getStats()` resolves it. */
@@ -29,8 +33,9 @@ function report(pairs: Pair[], selected: string | null, types: Record<string, st
       type: 'candidate-pair',
       localCandidateId: pair.local,
       remoteCandidateId: pair.remote,
-      nominated: pair.id === selected,
+      nominated: pair.nominated ?? pair.id === selected,
       state: 'succeeded',
+      ...(pair.selected === undefined ? {} : { selected: pair.selected }),
       ...(pair.rtt === undefined ? {} : { currentRoundTripTime: pair.rtt }),
     });
   }
@@ -43,10 +48,14 @@ const before = (rtt?: number): Pair => ({ id: 'CPL1_R1', local: 'L1', remote: 'R
 const after = (rtt?: number): Pair => ({ id: 'CPL2_R2', local: 'L2', remote: 'R2', rtt });
 
 test("the transport's selected pair: its candidates' types, whether it is relayed, its round trip in whole ms", () => {
-  assert.deepEqual(
-    selectedPath(report([before(0.0024), { id: 'CPL3_R3', local: 'L3', remote: 'R3', rtt: 0.031 }], 'CPL3_R3', HOSTS)),
-    { local: 'relay', remote: 'srflx', relayed: true, rttMs: 31, pairId: 'CPL3_R3' },
-  );
+  const relayed = { id: 'CPL3_R3', local: 'L3', remote: 'R3', rtt: 0.0314 };
+  assert.deepEqual(selectedPath(report([{ ...before(0.002), nominated: true }, relayed], 'CPL3_R3', HOSTS)), {
+    local: 'relay',
+    remote: 'srflx',
+    relayed: true,
+    rttMs: 31,
+    pairId: 'CPL3_R3',
+  });
   assert.deepEqual(selectedPath(report([before()], 'CPL1_R1', HOSTS)), {
     local: 'host',
     remote: 'host',
@@ -61,7 +70,21 @@ test('without a selected pair on the transport, the nominated pair that succeede
   (stats as unknown as Map<string, Record<string, unknown>>).set('T01', { id: 'T01', type: 'transport' });
   assert.equal(selectedPath(stats)?.pairId, 'CPL1_R1');
   assert.equal(selectedPath(report([before(0.002)], null, HOSTS)), null);
-  assert.equal(selectedPath(report([], 'CPL1_R1', HOSTS)), null, 'the selected pair is not in the report');
+  assert.equal(selectedPath(report([], 'CPL1_R1', HOSTS)), null, 'no pair at all');
+  assert.equal(
+    selectedPath(report([{ ...before(0.002), nominated: true }], 'CPL9_R9', HOSTS))?.pairId,
+    'CPL1_R1',
+    'the transport names a pair the report lacks: the nominated one',
+  );
+  const firefox = report(
+    [
+      { ...before(0.002), nominated: true },
+      { ...after(0.004), selected: true },
+    ],
+    null,
+    HOSTS,
+  );
+  assert.equal(selectedPath(firefox)?.pairId, 'CPL2_R2', 'no transport word: the pair marked selected first');
   assert.equal(selectedPath(report([before(0.002)], 'CPL1_R1', { R1: 'host' })), null, 'its local candidate is not');
 });
 
