@@ -46,8 +46,8 @@ test('the browser benchmark measures a mesh of two, latency, a burst, an idle ro
       expect(idle, `${flavor}: the idle room of two formed`).not.toBeNull();
       for (const figure of [idle?.machineMs, idle?.mainThreadMs, idle?.layoutsPerMinute])
         expect(Number.isFinite(figure) && (figure ?? -1) >= 0, `${flavor}: ${JSON.stringify(idle)}`).toBe(true);
-      // The machine is never idle for a second: the pages, the browser and the servers.
-      expect(idle?.machineMs).toBeGreaterThan(0);
+      // Our page's heartbeat runs every second: its main thread is never idle for one.
+      if (flavor === 'app') expect(idle?.mainThreadMs).toBeGreaterThan(0);
     }
     for (const flavor of ['app', 'bare'] as const) {
       const call = await measureCallOnce(env, flavor, 2, null);

@@ -53,7 +53,12 @@ export async function measureIdleOnce(
     const seconds = (performance.now() - startedAt) / 1_000;
     const after = await Promise.all(sessions.map(metrics));
     const grown = (name: string) =>
-      after.reduce((sum, metric, i) => sum + (metric[name] ?? 0) - (before[i]?.[name] ?? 0), 0);
+      after.reduce((sum, metric, i) => {
+        const [from, to] = [before[i]?.[name], metric[name]];
+        // A metric Chromium no longer reports must fail the part, not read as an idle page.
+        if (from === undefined || to === undefined) throw new Error(`idle: Chromium reported no ${name}`);
+        return sum + to - from;
+      }, 0);
     return {
       machineMs: busy / n / seconds,
       // TaskDuration is in seconds.
