@@ -1,4 +1,5 @@
-// The hostile-load part: the real server (server.ts, default limits) in its own process;
+// The hostile-load part: the real server (dist/server.mjs as `npm start` runs it, default
+// limits) in its own process;
 // a real room's join latency idle, then while 20 hostile connections flood it — half over
 // Socket.IO clients that read, half over raw WebSockets that never read — each from its own
 // forwarded address, reconnecting whenever cut off. Reports the join p50 under attack
@@ -9,6 +10,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { io as connect, type Socket } from 'socket.io-client';
 import { onProcessExit } from '../../e2e/support/exit-cleanup.ts';
+import { buildServer, SERVER_BUNDLE } from '../../scripts/build-server.ts';
 import { fmt, fmtRatio, row, verdict } from '../report/rows.ts';
 import { percentileSorted } from '../stats.ts';
 import type { PartResult } from './types.ts';
@@ -44,7 +46,9 @@ function rssMb(pid: number): number {
 }
 
 async function startServer(port: number): Promise<{ pid: number; url: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
+  // The bundle, as `npm start` runs it: under tsx the process was another one (its
+  // transform, keepNames, source maps on), so its RSS was not production's.
+  const child = spawn(process.execPath, [SERVER_BUNDLE], {
     cwd: repoRoot,
     env: {
       ...process.env,
@@ -159,6 +163,7 @@ function startAttackers(url: string): { lifetimes: number[]; refused(): number; 
 }
 
 export async function runHostilePart(): Promise<PartResult> {
+  await buildServer();
   const server = await startServer(await freePort());
   try {
     await joinTimes(server.url, 0); // warm-up
