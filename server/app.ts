@@ -22,7 +22,14 @@ import type {
 import { type AdapterEngine, createRedisLink, type RedisLink } from './adapter.ts';
 import { redisTarget } from './cluster.ts';
 import type { Config } from './config.ts';
-import { DEFAULT_GUARD, type EngineConnection, type GuardSettings, guardConnection } from './guard.ts';
+import {
+  type CutReason,
+  DEFAULT_GUARD,
+  type EngineConnection,
+  type GuardSettings,
+  guardConnection,
+  guardOf,
+} from './guard.ts';
 import { buildIceServers } from './ice.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMemoryMembership, type MembershipStore } from './membership.ts';
@@ -308,9 +315,11 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     isShuttingDown: () => shuttingDown,
     membership,
     limiterFor: (socket) => createSocketLimiter(config, addressByConnection.get(socket.conn) ?? '', addressLimits),
-    guardFor: (socket, hooks) => guardConnection(socket.conn as unknown as EngineConnection, guardSettings, hooks),
-    onCut: (socket) =>
-      addressLimits.connect.penalize(addressByConnection.get(socket.conn) ?? '', guardSettings.cutPenaltyMs),
+    guardFor: (socket, hooks) => {
+      const guard = guardOf(socket.conn);
+      guard?.attach(hooks);
+      return guard;
+    },
     metrics,
     // Only while Redis is up: while it is away a subscription waits for it to come back.
     ...(redis && {
@@ -324,8 +333,15 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   // socket.handshake.headers empty: nothing here reads them after this point).
   const addressByConnection = new WeakMap<object, string>();
   io.engine.on('connection', (connection: { request: IncomingMessage | null }) => {
-    if (connection.request) addressByConnection.set(connection, addressOf(connection.request));
+    const address = connection.request ? addressOf(connection.request) : '';
+    addressByConnection.set(connection, address);
     connection.request = null;
+    const onCut = (reason: CutReason) => {
+      metrics?.connectionCut(reason);
+      addressLimits.connect.penalize(address, guardSettings.cutPenaltyMs);
+    };
+    // Made with the Engine.IO connection, so that it counts packets before any namespace.
+    guardConnection(connection as unknown as EngineConnection, guardSettings, onCut);
   });
   io.on('connection', createSignaling(io, signalingDeps));
 

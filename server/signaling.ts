@@ -63,10 +63,11 @@ export interface SignalingDeps {
    * or a bounded time has passed (adapter.ts, RedisLink.subscribed). Default: none (one node).
    */
   subscribed?: (rooms: readonly string[]) => Promise<void>;
-  /** This socket's guard (guard.ts), told how to say goodbye. Default: none. */
-  guardFor?: (socket: RoomSocket, hooks: GuardHooks) => ConnectionGuard;
-  /** Told when the guard cuts a socket off (the app makes its address wait). Default: none. */
-  onCut?: (socket: RoomSocket) => void;
+  /**
+   * This socket's guard (guard.ts, made with its Engine.IO connection, which counts and
+   * penalizes cuts), told how to say goodbye. Default: none.
+   */
+  guardFor?: (socket: RoomSocket, hooks: GuardHooks) => ConnectionGuard | undefined;
 }
 
 /** Socket.IO's reason when our own io.close() ends a socket (app.close(), SIGTERM). */
@@ -141,8 +142,6 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
   function beforeCut(this: Connection, reason: CutReason): void {
     const { socket } = this;
     log.info({ ...idsOf(socket), reason }, 'connection cut off');
-    metrics?.connectionCut(reason);
-    deps.onCut?.(socket);
     if (reason === 'slow_reader') return; // it would not read a goodbye either
     socket.emit('error', protocolError('rate_limited', CUT_MESSAGES[reason]));
     socket.disconnect(true);

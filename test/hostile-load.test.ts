@@ -5,6 +5,7 @@
 
 import assert from 'node:assert/strict';
 import type { EventEmitter } from 'node:events';
+import { once } from 'node:events';
 import { afterEach, test } from 'node:test';
 import { setInterval as every } from 'node:timers/promises';
 import { rawSocketIo, wsFrame } from './hostile.ts';
@@ -151,6 +152,50 @@ test('a packet flood below the event layer (acks for nothing) is cut off at the 
     ['disconnected: too many packets'],
   );
   assert.equal(await metric(server, /^roomlink_connections_cut_total\{reason="packet_flood"\}/), 1);
+  await realRoomWorks(server.url);
+});
+
+/** Writes `frame` at the pace the server reads, until it closes the socket or `limit` frames. */
+async function floodRaw(flooder: Awaited<ReturnType<typeof rawSocketIo>>, frame: Buffer, limit: number) {
+  let open = true;
+  flooder.on('error', () => {});
+  const closed = new Promise<void>((resolve) =>
+    flooder.once('close', () => {
+      open = false;
+      resolve();
+    }),
+  );
+  let sent = 0;
+  while (open && sent < limit) {
+    for (let i = 0; i < 100; i += 1) flooder.write(frame);
+    sent += 100;
+    // What the server has not read cannot count against the client.
+    if (flooder.writableLength > 0)
+      await Promise.race([once(flooder, 'drain').catch(() => {}), closed]); // EPIPE: cut
+    else await new Promise((resolve) => setImmediate(resolve));
+  }
+  return { open, sent };
+}
+
+test('a client that never joins the namespace has its Engine.IO packets counted, and is cut off for a flood', async () => {
+  const server = await startServer();
+  const flooder = await rawSocketIo(server.url, {}, false);
+  // Engine.IO pongs nobody asked for: below Socket.IO, so only the guard sees them; it used
+  // to be made with the Socket.IO socket, which this client never gets.
+  const { open, sent } = await floodRaw(flooder, wsFrame('3'), 200_000);
+  assert.equal(open, false, `still open after ${sent} frames`);
+  assert.equal(await metric(server, /^roomlink_connections_cut_total\{reason="packet_flood"\}/), 1);
+  await realRoomWorks(server.url);
+});
+
+test('a client whose session Socket.IO closed is cut within a grace, not read on for 30 s', async () => {
+  const server = await startServer();
+  const flooder = await rawSocketIo(server.url, {}, false);
+  // An event for a namespace it never joined: Socket.IO closes the session at once, and the
+  // WebSocket's polite close would wait 30 s for a close frame this client never sends,
+  // reading the flood all along (3.7 million frames in 5 s, measured before the fix).
+  const { open, sent } = await floodRaw(flooder, wsFrame('42["nonsense",{"pad":"xxxxxxxxxxxxxxxx"}]'), 1_000_000);
+  assert.equal(open, false, `still open after ${sent} frames`);
   await realRoomWorks(server.url);
 });
 

@@ -343,7 +343,12 @@ export function wsFrame(text: string): Buffer {
  * paused, Node stops reading once its small buffer is full, and the kernel's socket buffers
  * fill behind it. Connected to the main namespace; write frames with wsFrame().
  */
-export async function rawSocketIo(url: string, headers: Record<string, string> = {}): Promise<TcpSocket> {
+export async function rawSocketIo(
+  url: string,
+  headers: Record<string, string> = {},
+  /** false: stay at the Engine.IO level, never sending Socket.IO's CONNECT. */
+  joinNamespace = true,
+): Promise<TcpSocket> {
   const { hostname, port } = new URL(url);
   const socket = tcp(Number(port), hostname);
   await once(socket, 'connect');
@@ -370,6 +375,6 @@ export async function rawSocketIo(url: string, headers: Record<string, string> =
   }
   socket.pause();
   // Engine.IO message (4) carrying Socket.IO CONNECT (0) to the main namespace.
-  socket.write(wsFrame('40'));
+  if (joinNamespace) socket.write(wsFrame('40'));
   return socket;
 }
