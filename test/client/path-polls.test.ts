@@ -22,7 +22,12 @@ function page() {
     hidden: () => state.hidden,
     now: () => Date.now(),
   });
-  return { state, polls };
+  /** The page hidden or shown, as its visibilitychange handler tells the polls. */
+  const setHidden = (hidden: boolean): void => {
+    state.hidden = hidden;
+    polls.visibilityChanged();
+  };
+  return { state, polls, setHidden };
 }
 
 /** Lets the read's promise settle (its finally schedules the next one). */
@@ -47,18 +52,16 @@ test('a visible page reads every 2 s', async () => {
 });
 
 test('a hidden page reads every 10 s, and at once when shown again after 2 s or more', async () => {
-  const { state, polls } = page();
+  const { state, polls, setHidden } = page();
   await advance(VISIBLE_READ_MS);
   assert.equal(state.reads, 1);
-  state.hidden = true;
-  polls.visibilityChanged();
+  setHidden(true);
   await advance(HIDDEN_READ_MS - 1);
   assert.equal(state.reads, 1, 'nothing read for 10 s after the last read');
   await advance(1);
   assert.equal(state.reads, 2);
   await advance(3_000);
-  state.hidden = false;
-  polls.visibilityChanged();
+  setHidden(false);
   await settle();
   assert.equal(state.reads, 3, 'shown 3 s after the last read: read at once');
   await advance(VISIBLE_READ_MS);
@@ -67,13 +70,11 @@ test('a hidden page reads every 10 s, and at once when shown again after 2 s or 
 });
 
 test('shown again soon after a read, the page waits out the 2 s instead of reading twice', async () => {
-  const { state, polls } = page();
+  const { state, polls, setHidden } = page();
   await advance(VISIBLE_READ_MS);
-  state.hidden = true;
-  polls.visibilityChanged();
+  setHidden(true);
   await advance(500);
-  state.hidden = false;
-  polls.visibilityChanged();
+  setHidden(false);
   await settle();
   assert.equal(state.reads, 1);
   await advance(VISIBLE_READ_MS - 500);
@@ -82,13 +83,12 @@ test('shown again soon after a read, the page waits out the 2 s instead of readi
 });
 
 test('a slow read is never joined by another: the next comes 2 s after it started, once it is done', async () => {
-  const { state, polls } = page();
+  const { state, polls, setHidden } = page();
   state.hold = () => {};
   await advance(VISIBLE_READ_MS);
   assert.equal(state.reads, 1);
   await advance(VISIBLE_READ_MS * 3);
-  state.hidden = false;
-  polls.visibilityChanged();
+  setHidden(false);
   await settle();
   assert.equal(state.reads, 1, 'still reading: no second read, not even on being shown');
   const finish = state.hold;
@@ -121,13 +121,11 @@ test('a read that fails is reported and the polls go on; none after stop', async
 });
 
 test('shown again while a hidden wait is pending: one chain of reads, every 2 s, not two', async () => {
-  const { state, polls } = page();
+  const { state, polls, setHidden } = page();
   await advance(VISIBLE_READ_MS);
-  state.hidden = true;
-  polls.visibilityChanged();
+  setHidden(true);
   await advance(3_000);
-  state.hidden = false;
-  polls.visibilityChanged();
+  setHidden(false);
   await settle();
   assert.equal(state.reads, 2, 'read at once on being shown');
   // The hidden wait would have ended 10 s after the first read: it must not add reads.
