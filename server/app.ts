@@ -332,14 +332,13 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   // reference is Socket.IO's documented memory saving (socket.request is then null, and
   // socket.handshake.headers empty: nothing here reads them after this point).
   const addressByConnection = new WeakMap<object, string>();
+  const onCut = (connection: EngineConnection, reason: CutReason): void => {
+    metrics?.connectionCut(reason);
+    addressLimits.connect.penalize(addressByConnection.get(connection) ?? '', guardSettings.cutPenaltyMs);
+  };
   io.engine.on('connection', (connection: { request: IncomingMessage | null }) => {
-    const address = connection.request ? addressOf(connection.request) : '';
-    addressByConnection.set(connection, address);
+    if (connection.request) addressByConnection.set(connection, addressOf(connection.request));
     connection.request = null;
-    const onCut = (reason: CutReason) => {
-      metrics?.connectionCut(reason);
-      addressLimits.connect.penalize(address, guardSettings.cutPenaltyMs);
-    };
     // Made with the Engine.IO connection, so that it counts packets before any namespace.
     guardConnection(connection as unknown as EngineConnection, guardSettings, onCut);
   });

@@ -140,7 +140,7 @@ class Guard implements ConnectionGuard {
   constructor(
     private readonly conn: EngineConnection,
     private readonly settings: GuardSettings,
-    private readonly onCut: (reason: CutReason) => void,
+    private readonly onCut: (conn: EngineConnection, reason: CutReason) => void,
     private readonly now: () => number,
   ) {
     this.packets = createBucket(settings.packets, now);
@@ -181,7 +181,7 @@ class Guard implements ConnectionGuard {
   private cutOff(reason: CutReason): void {
     if (this.cut) return;
     this.cut = true;
-    this.onCut(reason);
+    this.onCut(this.conn, reason);
     this.hooks?.beforeCut(reason);
     // A slow reader would not read a goodbye, and before the namespace there is nobody to
     // say one to.
@@ -223,12 +223,13 @@ export function guardOf(conn: object): ConnectionGuard | undefined {
  * Guards an Engine.IO connection from its first packet: a client that never joins the
  * namespace (never sends Socket.IO's CONNECT) still has every packet counted; measured
  * before, such a client sent 3.7 million frames in 5 s and was never cut. `onCut` runs on
- * every cut (metrics, the address's penalty); the Socket.IO side attaches its goodbye.
+ * every cut (metrics, the address's penalty): one function for every connection, like the
+ * listeners above; the Socket.IO side attaches its goodbye.
  */
 export function guardConnection(
   conn: EngineConnection,
   settings: GuardSettings,
-  onCut: (reason: CutReason) => void,
+  onCut: (conn: EngineConnection, reason: CutReason) => void,
   now: () => number = Date.now,
 ): ConnectionGuard {
   const guard = new Guard(conn, settings, onCut, now);
