@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { buildServer } from '../../scripts/build-server.ts';
 import { type AdapterEngine, SINGLE_REDIS_ENGINE } from '../../server/adapter.ts';
+import { CLOSE_GRACE_MS } from '../../server/guard.ts';
 import { summarize } from '../stats.ts';
 import { type Child, startChild } from './child.ts';
 import type { LoopReading } from './loop-watch.ts';
@@ -551,6 +552,11 @@ export async function runSignaling(run: SignalingRun): Promise<SignalingResult> 
       await sleep(200);
       drained = await serverStats(nodes, true);
     }
+    // Read again once what a closing connection may still arm (the guard's grace for a
+    // WebSocket left open) is over: a connection held then would count against the
+    // per-socket figure, as the 0.5 s timer every session armed until 2026-12-04 did.
+    await sleep(CLOSE_GRACE_MS + SETTLE_MS);
+    drained = await serverStats(nodes, true);
 
     const sockets = full.sockets;
     return {
