@@ -108,6 +108,11 @@ export function createSignaling({ roomId, resume, keys, url, ...options }: Signa
     reconnectionDelay: 250,
     reconnectionDelayMax: 2_000,
     randomizationFactor: 0.3,
+    // Every request of the connection names its room, as the page's own URL does
+    // (`/?roomId=…`): a proxy in front of several nodes can then send a room's members to
+    // one node (deploy/nginx.conf.template hashes it), where their signals stay on the node.
+    // The server learns the room from the join anyway; the key (#k=…) never leaves the page.
+    query: { roomId },
   };
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = url === undefined ? io(manager) : io(url, manager);
   let name = options.name;

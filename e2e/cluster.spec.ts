@@ -1,5 +1,6 @@
 // Scale-out, end to end: two roomlink nodes on one real redis-server behind nginx (the
-// project's own deploy/nginx.conf.template), browsers spread over both nodes.
+// project's own deploy/nginx.conf.template), which sends a room to one node; browsers on
+// both nodes in one room.
 
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -21,9 +22,9 @@ const nginxPort = 3000;
 const nodePorts = [3001, 3002] as const;
 const redisPort = 6379;
 /**
- * nginx keeps a client on one node by hashing its address, and every browser in a namespace
- * would come from the same one. So each user reaches nginx at an address of its own, added to
- * the namespace's loopback: a local destination is also the connection's source.
+ * Each user reaches nginx (or a node) at an address of its own, added to the namespace's
+ * loopback (a local destination is also the connection's source): the per-address limits
+ * see users, not one address.
  */
 const userAddresses = ['10.99.0.11', '10.99.0.12', '10.99.0.13', '10.99.0.14', '10.99.0.15', '10.99.0.16'];
 const recoveryMs = 45_000;
@@ -54,7 +55,7 @@ async function healthOf(
   return JSON.parse(out.trim()) as { status: string; redis: string };
 }
 
-test('users spread over two nodes share a room; Redis going away and back and a node dying do not break it', async ({
+test('nginx sends a room to one node; a room over two nodes, Redis going away and back and a node dying do not break it', async ({
   netns,
   services,
 }) => {
@@ -94,30 +95,41 @@ test('users spread over two nodes share a room; Redis going away and back and a 
   });
 
   const origins = userAddresses.map((address) => `http://${address}:${nginxPort}`);
+  const direct = (address: string, node: number) => `http://${address}:${nodePorts[node]}`;
   const browsers: BrowserPool = services.browsers(netns, {
-    args: [`--unsafely-treat-insecure-origin-as-secure=${origins.join(',')}`],
+    args: [
+      `--unsafely-treat-insecure-origin-as-secure=${[
+        ...origins,
+        ...userAddresses.flatMap((address) => [direct(address, 0), direct(address, 1)]),
+      ].join(',')}`,
+    ],
   });
-
-  // Open users, each from its own address, until both nodes hold some of them.
-  const users: User[] = [];
-  // One address stays free for the newcomer after Redis returns.
-  const firstWave = origins.slice(0, -1);
-  let link = `${origins[0]}/`;
-  for (const [index, origin] of firstWave.entries()) {
-    const name = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'][index] ?? `user${index}`;
+  const open = async (name: string, origin: string, link: string) => {
     const url = new URL(link);
-    const user = await openUser(
+    return openUser(
       await browsers.newContext({ label: name }),
       `${origin}${url.pathname}${url.search}${url.hash}`,
       name,
     );
-    users.push(user);
-    if (index === 0) link = await shareLink(user.page);
-    const spread = new Set(users.map((u) => nodeOf(nodes, u.id)));
-    if (users.length >= 3 && spread.has(0) && spread.has(1)) break;
-  }
+  };
+
+  // Three users open the room through nginx, each from its own address: the room's id
+  // decides their node, so all three meet on one.
+  const alice = await open('alice', origins[0]!, `${origins[0]}/`);
+  const link = await shareLink(alice.page);
+  const users: User[] = [alice, await open('bob', origins[1]!, link), await open('carol', origins[2]!, link)];
+  const home = nodeOf(nodes, alice.id);
+  expect(
+    users.map((u) => nodeOf(nodes, u.id)),
+    'nginx sends every member of a room to its node',
+  ).toEqual([home, home, home]);
+  // Two more open it on the other node directly, as members do while a room moves between
+  // nodes (one added or back): the room spans both, through Redis.
+  const other = 1 - home;
+  users.push(await open('dave', direct(userAddresses[3]!, other), link));
+  users.push(await open('erin', direct(userAddresses[4]!, other), link));
   const placement = users.map((u) => nodeOf(nodes, u.id));
-  expect(placement, 'users are spread over both nodes').toEqual(expect.arrayContaining([0, 1]));
+  expect(placement, 'the room spans both nodes').toEqual([home, home, home, other, other]);
   await waitForMesh(users);
   await everyoneHearsEveryone(users, 'across nodes', recoveryMs);
 
@@ -142,21 +154,16 @@ test('users spread over two nodes share a room; Redis going away and back and a 
       .poll(() => healthOf(`http://127.0.0.1:${port}`, netns.run), { timeout: 30_000 })
       .toMatchObject({ status: 'ok', redis: 'up' });
   }
-  const spare = origins[users.length];
-  if (spare === undefined) throw new Error('no address left for a newcomer');
-  const url = new URL(link);
-  const newcomer = await openUser(
-    await browsers.newContext({ label: 'newcomer' }),
-    `${spare}${url.pathname}${url.search}${url.hash}`,
-    'newcomer',
-  );
+  const newcomer = await open('newcomer', origins[5]!, link);
   users.push(newcomer);
   placement.push(nodeOf(nodes, newcomer.id));
+  expect(placement.at(-1), "a newcomer through nginx goes to the room's node").toBe(home);
   await waitForMesh(users, recoveryMs);
   await everyoneHearsEveryone(users, 'after Redis came back', recoveryMs);
 
-  // A node dies: its users come back through nginx on the other one, with their ids.
-  const doomed = placement[0] === 1 ? 1 : 0;
+  // The room's node dies: its users come back through nginx on the other one, with their
+  // ids (nginx gives the room to the node that is left).
+  const doomed = home;
   const survivors = users.filter((_, i) => placement[i] !== doomed);
   const movers = users.filter((_, i) => placement[i] === doomed);
   await nodes[doomed]!.kill();

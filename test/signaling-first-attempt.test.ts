@@ -66,3 +66,19 @@ test('the first attempt settles when the server cannot be reached', async (t) =>
   t.after(() => signaling.close());
   await within(signaling.firstAttempt, 'first attempt');
 });
+
+test('every request of the connection names its room, for a proxy that sends a room to one node', async (t) => {
+  const server = await startServer();
+  const roomId = newRoomId();
+  // Engine.IO's own request (the handshake, and each long-polling request after it) is what
+  // a proxy sees: read the room from its URL, as nginx's $arg_roomId does.
+  const urls: string[] = [];
+  server.app.io.engine.on('headers', (_headers: unknown, request: { url?: string }) => {
+    urls.push(request.url ?? '');
+  });
+  const signaling = createSignaling({ roomId, name: () => 'Alice', resume: () => undefined, url: server.url });
+  t.after(() => signaling.close());
+  await within(signaling.firstAttempt, 'first attempt');
+  assert.ok(urls.length > 0, 'no Engine.IO request seen');
+  for (const url of urls) assert.equal(new URL(url, server.url).searchParams.get('roomId'), roomId, url);
+});

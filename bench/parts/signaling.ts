@@ -1,7 +1,8 @@
 // The signaling parts: K bots against one in-memory node (signaling), and against Redis —
 // one node with the Redis adapter (the adapter's cost at the same K), and at the largest K
 // the three adapters side by side on two nodes (sharded pub/sub, classic pub/sub, Streams),
-// then the default one on three nodes; every room is spread over every node.
+// then the default one on three nodes, every room spread over every node; then the default
+// on two nodes with each room on one node, as deploy/nginx.conf routes them.
 
 import { ADAPTER_ENGINES, SINGLE_REDIS_ENGINE } from '../../server/adapter.ts';
 import { fmt, fmtRatio, type Row, row, verdict } from '../report/rows.ts';
@@ -58,7 +59,7 @@ const serverP99 = (r: SignalingResult): string => bucketBound(r.join.server.p99A
 
 function describe(r: SignalingResult): string {
   return (
-    `K=${r.clients} ${r.nodes} node(s) ${r.adapter}: connect ${r.connect.ok}/${r.clients}, join p50 ${fmt(r.join.p50Ms, 'ms')} p99 ${fmt(r.join.p99Ms, 'ms')} (on the nodes: p99 ${serverP99(r)}, admission ${bucketBound(r.join.server.admitP99AtMostMs)})` +
+    `K=${r.clients} ${r.nodes} node(s) ${r.adapter}${r.placement === 'room' ? ' rooms routed' : ''}: connect ${r.connect.ok}/${r.clients}, join p50 ${fmt(r.join.p50Ms, 'ms')} p99 ${fmt(r.join.p99Ms, 'ms')} (on the nodes: p99 ${serverP99(r)}, admission ${bucketBound(r.join.server.admitP99AtMostMs)})` +
     ` (${r.join.errors} errors), exchange ${r.exchange.incompleteBots} bots incomplete [${accountingDetail(r.exchange.accounting)}],` +
     ` storm ${fmt(r.storm?.perSecond, 'signals/s', 0)} (${r.storm?.incompleteBots ?? '–'} bots incomplete) [${r.storm ? accountingDetail(r.storm.accounting) : '–'}],` +
     ` heap/socket ${fmt(r.server.heapPerJoinedSocketWarmKB, 'KB')} warm ${fmt(r.server.heapPerJoinedSocketKB, 'KB')} cold, server CPU join ${fmt(r.server.cpuJoinPct, '%', 0)} storm ${fmt(r.server.cpuStormPct, '%', 0)}`
@@ -74,7 +75,8 @@ async function measure(run: Parameters<typeof runSignaling>[0]): Promise<Signali
 const ENGINE_LABEL = { sharded: 'Redis sharded pub/sub', pubsub: 'Redis pub/sub', streams: 'Redis Streams' } as const;
 
 function label(r: SignalingResult): string {
-  return `K=${r.clients.toLocaleString('en-US')}${r.nodes > 1 ? `, ${r.nodes} nodes` : ''}, ${r.adapter === 'memory' ? 'in-memory' : ENGINE_LABEL[r.adapter]}`;
+  const routed = r.nodes > 1 && r.placement === 'room' ? ', each room on one node (as nginx routes)' : '';
+  return `K=${r.clients.toLocaleString('en-US')}${r.nodes > 1 ? `, ${r.nodes} nodes` : ''}, ${r.adapter === 'memory' ? 'in-memory' : ENGINE_LABEL[r.adapter]}${routed}`;
 }
 
 /** Two rounds in a row together (the join exchange, then each storm: the row's figures). */
@@ -235,9 +237,12 @@ export async function runRedisPart(
     }
     // One node with Redis: the adapter's own cost against the in-memory node.
     data.push(await measure({ ...run, nodes: 1 }));
-    // The engines side by side on two nodes, then the default on three.
+    // The engines side by side on two nodes, then the default on three: every room over
+    // every node, the worst case.
     for (const engine of ADAPTER_ENGINES) data.push(await measure({ ...run, nodes: 2, engine }));
     data.push(await measure({ ...run, nodes: 3, engine: SINGLE_REDIS_ENGINE }));
+    // Two nodes behind deploy/nginx.conf, which sends each room to one node.
+    data.push(await measure({ ...run, nodes: 2, engine: SINGLE_REDIS_ENGINE, placement: 'room' }));
   }
   const rows = data.flatMap((r) =>
     rowsFor(
@@ -252,7 +257,7 @@ export async function runRedisPart(
     rows,
     data,
     notes: [
-      `redis: a fresh redis-server per run on a free loopback port (no persistence), stopped after; the server nodes use REDIS_URL; the adapter is named in each row (default: ${ENGINE_LABEL[SINGLE_REDIS_ENGINE]}); with n nodes, bot i connects to node i mod n, so every room spans every node.`,
+      `redis: a fresh redis-server per run on a free loopback port (no persistence), stopped after; the server nodes use REDIS_URL; the adapter is named in each row (default: ${ENGINE_LABEL[SINGLE_REDIS_ENGINE]}); with n nodes, bot i connects to node i mod n, so every room spans every node, except in the row that says each room is on one node: there a room's bots all reach node (room index mod n), as deploy/nginx.conf routes by the room id.`,
       `redis: ${SIGNALS_NOTE}`,
       'redis: membership (cap, names, member list) is one Lua script per join on the same Redis in every row.',
     ],

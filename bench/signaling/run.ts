@@ -76,12 +76,22 @@ export interface SignalingRun {
   redis: boolean;
   /** With Redis: the adapter to measure (default: the server's default). */
   engine?: AdapterEngine;
+  /**
+   * Which node each bot reaches. 'spread' (the default): bot i goes to node i mod n, so every
+   * room spans every node and most signals cross nodes, the worst case. 'room': a room's
+   * members all reach one node, rooms spread over the nodes, as deploy/nginx.conf routes
+   * them (it hashes the room id every request carries).
+   */
+  placement?: Placement;
 }
+
+export type Placement = 'spread' | 'room';
 
 export interface SignalingResult {
   clients: number;
   nodes: number;
   adapter: 'memory' | AdapterEngine;
+  placement: Placement;
   redisVersion: string | null;
   botProcs: number;
   connect: { ms: number; ok: number; failed: number; firstError: string | null };
@@ -261,16 +271,17 @@ const worstLoop = (a: LoopReading, b: LoopReading): LoopReading => ({
 });
 
 /** Bots in rooms of ROOM_SIZE (the last one may be smaller), spread over nodes and processes. */
-function plan(clients: number, urls: readonly string[], procs: number): BotSpec[][] {
+function plan(clients: number, urls: readonly string[], procs: number, placement: Placement): BotSpec[][] {
   const rooms = Array.from({ length: Math.ceil(clients / ROOM_SIZE) }, roomId);
   const perProc: BotSpec[][] = Array.from({ length: procs }, () => []);
   for (let i = 0; i < clients; i++) {
     const room = Math.floor(i / ROOM_SIZE);
     const size = Math.min(ROOM_SIZE, clients - room * ROOM_SIZE);
+    const node = (placement === 'room' ? room : i) % urls.length;
     perProc[i % procs]?.push({
       roomId: rooms[room] ?? '',
-      url: urls[i % urls.length] ?? '',
-      node: i % urls.length,
+      url: urls[node] ?? '',
+      node,
       expectPeers: size - 1,
       order: i,
     });
@@ -455,7 +466,7 @@ export async function runSignaling(run: SignalingRun): Promise<SignalingResult> 
     const urls = ports.map((port) => `http://127.0.0.1:${port}`);
     const base = await serverStats(nodes, true);
 
-    const specs = plan(run.clients, urls, run.botProcs);
+    const specs = plan(run.clients, urls, run.botProcs, run.placement ?? 'spread');
     for (let p = 0; p < run.botProcs; p++)
       bots.push(startChild<ToBots, FromBots>('./bot-worker.ts', process.env, `bot process ${p}`));
     await Promise.all(
@@ -563,6 +574,7 @@ export async function runSignaling(run: SignalingRun): Promise<SignalingResult> 
       clients: run.clients,
       nodes: run.nodes,
       adapter: run.redis ? (run.engine ?? SINGLE_REDIS_ENGINE) : 'memory',
+      placement: run.placement ?? 'spread',
       redisVersion: redis?.version ?? null,
       botProcs: run.botProcs,
       connect: {
