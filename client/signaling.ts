@@ -17,6 +17,7 @@ import type {
   ResumeTicket,
   ServerToClientEvents,
 } from '../protocol/index.ts';
+import { routeKey } from './route-key.ts';
 import { mark } from './timeline.ts';
 
 /** How long a join or ICE refresh may take before we treat the connection as broken. */
@@ -108,11 +109,10 @@ export function createSignaling({ roomId, resume, keys, url, ...options }: Signa
     reconnectionDelay: 250,
     reconnectionDelayMax: 2_000,
     randomizationFactor: 0.3,
-    // Every request of the connection names its room, as the page's own URL does
-    // (`/?roomId=…`): a proxy in front of several nodes can then send a room's members to
-    // one node (deploy/nginx.conf.template hashes it), where their signals stay on the node.
-    // The server learns the room from the join anyway; the key (#k=…) never leaves the page.
-    query: { roomId },
+    // Every request of the connection carries its room's routing key (route-key.ts), not
+    // the room id: a proxy in front of several nodes sends a room's members to one node
+    // (deploy/nginx.conf.template hashes it), where their signals stay on the node.
+    query: { route: routeKey(roomId) },
   };
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = url === undefined ? io(manager) : io(url, manager);
   let name = options.name;

@@ -25,7 +25,7 @@ export function renderNginxConf(options: NginxOptions): string {
   const servers = options.nodes.map((node) => {
     const address = typeof node === 'number' || /^\d+$/.test(node) ? `127.0.0.1:${node}` : node;
     if (!ADDRESS.test(address)) throw new Error(`bad node address: ${address}`);
-    return `    server ${address} max_fails=${options.maxFails ?? 1} fail_timeout=${options.failTimeoutSeconds ?? 5}s;`;
+    return `    server ${address} weight=10 max_fails=${options.maxFails ?? 1} fail_timeout=${options.failTimeoutSeconds ?? 5}s;`;
   });
   return readFileSync(TEMPLATE, 'utf8')
     .replace('{{LISTEN}}', listen)

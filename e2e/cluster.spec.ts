@@ -113,8 +113,8 @@ test('nginx sends a room to one node; a room over two nodes, Redis going away an
     );
   };
 
-  // Three users open the room through nginx, each from its own address: the room's id
-  // decides their node, so all three meet on one.
+  // Three users open the room through nginx, each from its own address: the room's routing
+  // key decides their node, so all three meet on one.
   const alice = await open('alice', origins[0]!, `${origins[0]}/`);
   const link = await shareLink(alice.page);
   const users: User[] = [alice, await open('bob', origins[1]!, link), await open('carol', origins[2]!, link)];

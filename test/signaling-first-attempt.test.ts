@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { afterEach, test } from 'node:test';
+import { routeKey } from '../client/route-key.ts';
 import { createSignaling, type JoinedAck } from '../client/signaling.ts';
 import { closeAll, newRoomId, startServer } from './support.ts';
 
@@ -67,18 +68,31 @@ test('the first attempt settles when the server cannot be reached', async (t) =>
   await within(signaling.firstAttempt, 'first attempt');
 });
 
-test('every request of the connection names its room, for a proxy that sends a room to one node', async (t) => {
-  const server = await startServer();
-  const roomId = newRoomId();
-  // Engine.IO's own request (the handshake, and each long-polling request after it) is what
-  // a proxy sees: read the room from its URL, as nginx's $arg_roomId does.
-  const urls: string[] = [];
-  server.app.io.engine.on('headers', (_headers: unknown, request: { url?: string }) => {
-    urls.push(request.url ?? '');
-  });
-  const signaling = createSignaling({ roomId, name: () => 'Alice', resume: () => undefined, url: server.url });
-  t.after(() => signaling.close());
-  await within(signaling.firstAttempt, 'first attempt');
-  assert.ok(urls.length > 0, 'no Engine.IO request seen');
-  for (const url of urls) assert.equal(new URL(url, server.url).searchParams.get('roomId'), roomId, url);
+test("every request of the connection carries the room's routing key, never the room id, over WebSocket and long-polling", async (t) => {
+  for (const transports of [['websocket', 'polling'], ['polling']]) {
+    const server = await startServer();
+    // A server that refuses WebSocket: the client falls back to long-polling, whose every
+    // request goes through the proxy on its own and must land on the same node.
+    (server.app.io.engine.opts as { transports: string[] }).transports = transports;
+    const roomId = newRoomId();
+    // Engine.IO's own requests (the handshake, each long-poll) are what a proxy sees: read
+    // the key from their URLs, as nginx's $arg_route does.
+    const urls: string[] = [];
+    server.app.io.engine.on('headers', (_headers: unknown, request: { url?: string }) => {
+      urls.push(request.url ?? '');
+    });
+    const signaling = createSignaling({ roomId, name: () => 'Alice', resume: () => undefined, url: server.url });
+    t.after(() => signaling.close());
+    const joined = new Promise<JoinedAck>((resolve) =>
+      signaling.attach({ ...quiet, onJoined: resolve }, () => 'Alice'),
+    );
+    await within(joined, `join ack (${transports.join(', ')})`);
+    const seen = urls.map((url) => new URL(url, server.url));
+    assert.ok(seen.length > 0, 'no Engine.IO request seen');
+    if (transports.length === 1) assert.ok(seen.some((url) => url.searchParams.get('transport') === 'polling'));
+    for (const url of seen) {
+      assert.equal(url.searchParams.get('route'), routeKey(roomId), url.href);
+      assert.ok(!url.href.includes(roomId), `the room id is in ${url.href}`);
+    }
+  }
 });

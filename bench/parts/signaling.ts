@@ -257,7 +257,7 @@ export async function runRedisPart(
     rows,
     data,
     notes: [
-      `redis: a fresh redis-server per run on a free loopback port (no persistence), stopped after; the server nodes use REDIS_URL; the adapter is named in each row (default: ${ENGINE_LABEL[SINGLE_REDIS_ENGINE]}); with n nodes, bot i connects to node i mod n, so every room spans every node, except in the row that says each room is on one node: there a room's bots all reach node (room index mod n), as deploy/nginx.conf routes by the room id.`,
+      `redis: a fresh redis-server per run on a free loopback port (no persistence), stopped after; the server nodes use REDIS_URL; the adapter is named in each row (default: ${ENGINE_LABEL[SINGLE_REDIS_ENGINE]}); with n nodes, bot i connects to node i mod n, so every room spans every node, except in the row that says each room is on one node: there a room's bots all reach node (room index mod n), as deploy/nginx.conf routes by the room's routing key (an exactly even split, where nginx's hash is within ~10 %).`,
       `redis: ${SIGNALS_NOTE}`,
       'redis: membership (cap, names, member list) is one Lua script per join on the same Redis in every row.',
     ],

@@ -80,7 +80,8 @@ export interface SignalingRun {
    * Which node each bot reaches. 'spread' (the default): bot i goes to node i mod n, so every
    * room spans every node and most signals cross nodes, the worst case. 'room': a room's
    * members all reach one node, rooms spread over the nodes, as deploy/nginx.conf routes
-   * them (it hashes the room id every request carries).
+   * them (it hashes the room's routing key every request carries), split exactly evenly
+   * where nginx's hash splits them within ~10 %.
    */
   placement?: Placement;
 }
