@@ -56,12 +56,16 @@ interface OutgoingPacket {
 }
 
 /** The parts of an Engine.IO socket (socket.conn) the guard reads; typed loosely on purpose. */
+export interface EngineTransport {
+  readonly name: string;
+  readonly socket?: { bufferedAmount?: number; readyState?: number; pause?(): void; terminate?(): void };
+}
+
 export interface EngineConnection {
-  readonly transport: {
-    readonly name: string;
-    readonly socket?: { bufferedAmount?: number; readyState?: number; pause?(): void; terminate?(): void };
-  };
+  readonly transport: EngineTransport;
   on(event: 'packet', listener: (this: EngineConnection) => void): unknown;
+  /** A WebSocket probing to upgrade a long-polling session (each of its probe pings). */
+  on(event: 'upgrading', listener: (this: EngineConnection, transport: EngineTransport) => void): unknown;
   on(event: 'packetCreate', listener: (this: EngineConnection, packet: OutgoingPacket) => void): unknown;
   on(event: 'flush', listener: (this: EngineConnection) => void): unknown;
   on(event: 'close', listener: (this: EngineConnection) => void): unknown;
@@ -109,6 +113,16 @@ function onPacket(this: EngineConnection): void {
 function countPacket(guard: Guard): void {
   guard.countPacket();
 }
+// A WebSocket that comes to upgrade a long-polling session sends its probe pings before it
+// is the session's transport, so they never reach 'packet': each is counted here. (Anything
+// but a probe or the upgrade itself makes Engine.IO drop the probing WebSocket.) Found by a
+// review: 5,000 probes, 5,000 pongs, none counted, for up to the 10 s upgrade timeout.
+function onUpgrading(this: EngineConnection, transport: EngineTransport): void {
+  const guard = guards.get(this);
+  if (!guard) return;
+  guard.probe = transport;
+  process.nextTick(countPacket, guard);
+}
 function onFlush(this: EngineConnection): void {
   const guard = guards.get(this);
   if (guard) guard.queued = 0;
@@ -135,6 +149,8 @@ class Guard implements ConnectionGuard {
   private refusals: Bucket | undefined;
   /** Bytes created since the write buffer was last flushed to the transport. */
   queued = 0;
+  /** The WebSocket transport that last probed to upgrade this (long-polling) session. */
+  probe: EngineTransport | undefined;
   private cut = false;
   /** The Socket.IO side's goodbye, once the client has joined the namespace (attach). */
   private hooks: GuardHooks | undefined;
@@ -194,16 +210,21 @@ class Guard implements ConnectionGuard {
     // Stop reading while the goodbye goes out: whatever the flooder still sends would only
     // be parsed and dropped, and that parsing is the cost of the flood for everyone else.
     // The kernel's buffers fill and TCP holds the sender back.
-    const { transport } = this.conn;
-    if (transport.name === 'websocket') transport.socket?.pause?.();
+    for (const transport of this.webSocketTransports()) transport.socket?.pause?.();
     setTimeout(() => this.terminate(), CLOSE_GRACE_MS).unref();
   }
 
-  /** A WebSocket session whose socket is not closed yet (open, or waiting for the peer's close frame). */
+  /** The session's WebSocket transports: its own, and one probing to upgrade it. */
+  private webSocketTransports(): EngineTransport[] {
+    return [this.conn.transport, this.probe].filter(
+      (transport): transport is EngineTransport => transport?.name === 'websocket',
+    );
+  }
+
+  /** A WebSocket of the session not closed yet (open, or waiting for the peer's close frame). */
   webSocketOpen(): boolean {
-    const { transport } = this.conn;
     const WEBSOCKET_CLOSED = 3;
-    return transport.name === 'websocket' && transport.socket?.readyState !== WEBSOCKET_CLOSED;
+    return this.webSocketTransports().some((transport) => transport.socket?.readyState !== WEBSOCKET_CLOSED);
   }
 
   terminateIfOpen(): void {
@@ -211,13 +232,10 @@ class Guard implements ConnectionGuard {
   }
 
   private terminate(): void {
-    const { transport } = this.conn;
     // The WebSocket's own close handshake would queue behind the unread bytes for 30 s.
-    if (transport.name === 'websocket' && typeof transport.socket?.terminate === 'function') {
-      transport.socket.terminate();
-    } else {
-      this.conn.close(true);
-    }
+    for (const transport of this.webSocketTransports()) transport.socket?.terminate?.();
+    const own = this.conn.transport;
+    if (own.name !== 'websocket' || typeof own.socket?.terminate !== 'function') this.conn.close(true);
   }
 }
 
@@ -244,6 +262,7 @@ export function guardConnection(
   conn.on('packet', onPacket);
   conn.on('flush', onFlush);
   conn.on('packetCreate', onPacketCreate);
+  conn.on('upgrading', onUpgrading);
   conn.on('close', onClose);
   return guard;
 }

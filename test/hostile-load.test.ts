@@ -188,6 +188,20 @@ test('a client that never joins the namespace has its Engine.IO packets counted,
   await realRoomWorks(server.url);
 });
 
+test('a WebSocket probing to upgrade a long-polling session has its probes counted, and is cut off for a flood', async () => {
+  const server = await startServer();
+  // A long-polling session first (its open packet names the sid), then a WebSocket that
+  // comes to upgrade it and only ever sends probe pings: before the upgrade it is not the
+  // session's transport, and its packets used to go uncounted (5,000 probes, 5,000 pongs).
+  const open = await fetch(`${server.url}/socket.io/?EIO=4&transport=polling`);
+  const { sid } = JSON.parse((await open.text()).slice(1)) as { sid: string };
+  const flooder = await rawSocketIo(server.url, {}, false, sid);
+  const { open: stillOpen, sent } = await floodRaw(flooder, wsFrame('2probe'), 200_000);
+  assert.equal(stillOpen, false, `still open after ${sent} frames`);
+  assert.equal(await metric(server, /^roomlink_connections_cut_total\{reason="packet_flood"\}/), 1);
+  await realRoomWorks(server.url);
+});
+
 test('a client whose session Socket.IO closed is cut within a grace, not read on for 30 s', async () => {
   const server = await startServer();
   const flooder = await rawSocketIo(server.url, {}, false);

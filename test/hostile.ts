@@ -348,6 +348,8 @@ export async function rawSocketIo(
   headers: Record<string, string> = {},
   /** false: stay at the Engine.IO level, never sending Socket.IO's CONNECT. */
   joinNamespace = true,
+  /** A long-polling session to upgrade: the WebSocket then only probes (no open packet). */
+  upgradeSid?: string,
 ): Promise<TcpSocket> {
   const { hostname, port } = new URL(url);
   const socket = tcp(Number(port), hostname);
@@ -355,7 +357,7 @@ export async function rawSocketIo(
   const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}`);
   socket.write(
     [
-      'GET /socket.io/?EIO=4&transport=websocket HTTP/1.1',
+      `GET /socket.io/?EIO=4&transport=websocket${upgradeSid === undefined ? '' : `&sid=${upgradeSid}`} HTTP/1.1`,
       `Host: ${hostname}:${port}`,
       'Upgrade: websocket',
       'Connection: Upgrade',
@@ -366,7 +368,7 @@ export async function rawSocketIo(
       '',
     ].join('\r\n'),
   );
-  // The 101 and Engine.IO's open packet; from here on nothing is read.
+  // The 101 and Engine.IO's open packet (none for an upgrade); from here on nothing is read.
   const [head] = (await once(socket, 'data')) as [Buffer];
   const status = /^HTTP\/1\.1 (\d{3})/.exec(head.toString('latin1'))?.[1];
   if (status !== '101') {
