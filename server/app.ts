@@ -133,8 +133,9 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 
   /**
    * Who may open a Socket.IO connection: null, or the reason it is refused (sent in the
-   * 403's body). Decided once per handshake request (a WebSocket handshake passes here
-   * twice: our upgrade check, then Engine.IO's allowRequest), so it is counted once.
+   * 403's body). Decided once per request (a WebSocket handshake passes here twice: our
+   * upgrade check, then Engine.IO's allowRequest), so it is counted once; a WebSocket that
+   * upgrades a long-polling session passes our upgrade check only.
    */
   const decided = new WeakMap<IncomingMessage, string | null>();
   const refusalOf = (req: IncomingMessage): string | null => {
@@ -406,8 +407,12 @@ function refuseWebSocketsWith403(httpServer: HttpServer, refusalOf: (req: Incomi
   httpServer.removeAllListeners('upgrade');
   httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://x');
-    const handshake = url.pathname === '/socket.io/' && !url.searchParams.has('sid');
-    const refusal = handshake ? refusalOf(req) : null;
+    // A new connection's WebSocket, and also one that comes to upgrade a long-polling
+    // session: each costs the address a connection. Engine.IO asks allowRequest for the first
+    // kind only, and a session may be upgraded again and again (each attempt a WebSocket
+    // whose failed probe is then closed politely, read for up to 30 s).
+    const counted = url.pathname === '/socket.io/';
+    const refusal = counted ? refusalOf(req) : null;
     if (refusal === null) {
       for (const handler of engineHandlers) handler.call(httpServer, req, socket, head);
       return;

@@ -202,6 +202,29 @@ test('a WebSocket probing to upgrade a long-polling session has its probes count
   await realRoomWorks(server.url);
 });
 
+test('WebSockets that come to upgrade a long-polling session cost the address a connection each', async () => {
+  const server = await startServer({ rateConnectIp: { perSecond: 1, burst: 5 } });
+  const open = await fetch(`${server.url}/socket.io/?EIO=4&transport=polling`);
+  const { sid } = JSON.parse((await open.text()).slice(1)) as { sid: string };
+  // Engine.IO asks allowRequest for new sessions only; an upgrade could be tried again and
+  // again on one session, each attempt a WebSocket of its own.
+  const outcomes: string[] = [];
+  for (let i = 0; i < 10; i += 1) {
+    try {
+      const socket = await rawSocketIo(server.url, {}, false, sid);
+      socket.destroy();
+      outcomes.push('101');
+    } catch (error) {
+      outcomes.push(error instanceof Error ? error.message : String(error));
+    }
+  }
+  assert.ok(
+    outcomes.some((outcome) => outcome.includes('403')),
+    `no upgrade refused: ${outcomes.join(', ')}`,
+  );
+  assert.ok(outcomes.includes('101'), `no upgrade let through: ${outcomes.join(', ')}`);
+});
+
 test('a client whose session Socket.IO closed is cut within a grace, not read on for 30 s', async () => {
   const server = await startServer();
   const flooder = await rawSocketIo(server.url, {}, false);
