@@ -23,6 +23,7 @@ import { type AdapterEngine, createRedisLink, type RedisLink } from './adapter.t
 import { redisTarget } from './cluster.ts';
 import type { Config } from './config.ts';
 import {
+  CLOSE_GRACE_MS,
   type CutReason,
   DEFAULT_GUARD,
   type EngineConnection,
@@ -57,6 +58,9 @@ const REDIS_STARTUP_WAIT_MS = 3_000;
 const PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url));
 const NORMALIZE_CSS = createRequire(import.meta.url).resolve('normalize.css/normalize.css');
 
+/** Engine.IO's default upgrade timeout, when the app does not set one. */
+const ENGINE_UPGRADE_TIMEOUT_MS = 10_000;
+
 export interface AppOptions {
   logger?: Logger;
   /** Directory served at /, default ./public. */
@@ -73,6 +77,8 @@ export interface AppOptions {
   guard?: GuardSettings;
   /** Engine.IO's heartbeat (default Socket.IO's 25 s / 20 s); tests of silent connections shorten it. */
   heartbeat?: { pingIntervalMs: number; pingTimeoutMs: number };
+  /** How long a WebSocket has to complete an upgrade (Engine.IO's default 10 s); tests shorten it. */
+  upgradeTimeoutMs?: number;
   /** How long a resume ticket works (default resume.ts's TICKET_LIFETIME_MS). */
   ticketLifetimeMs?: number;
 }
@@ -167,6 +173,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
         pingInterval: options.heartbeat.pingIntervalMs,
         pingTimeout: options.heartbeat.pingTimeoutMs,
       }),
+      ...(options.upgradeTimeoutMs !== undefined && { upgradeTimeout: options.upgradeTimeoutMs }),
       // Long-polling first is Socket.IO's default; it gets through proxies and tunnels
       // that will not upgrade, and the client upgrades to WebSocket when it can.
       transports: ['polling', 'websocket'],
@@ -185,7 +192,25 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       ...(redis && { adapter: redis.adapter as never }),
     },
   );
-  refuseWebSocketsWith403(httpServer, refusalOf);
+  refuseWebSocketsWith403(httpServer, refusalOf, (req, socket, sid) => {
+    // A WebSocket that came to upgrade a session and did not become its transport within
+    // Engine.IO's upgrade timeout (a failed probe: Engine.IO closes it politely, and ws then
+    // reads whatever comes for up to 30 s, outside any session's guard) is cut, with the
+    // same grace as an ended session's. Engine.IO keeps the upgrading WebSocket on the
+    // request (`req.websocket`), which is how the session's transport is recognised.
+    const timer = setTimeout(
+      () => {
+        // `clients` is documented public in Engine.IO's README; its types mark it protected.
+        const sessions = (io.engine as unknown as { clients: Record<string, { transport?: { socket?: unknown } }> })
+          .clients;
+        const session = Object.hasOwn(sessions, sid) ? sessions[sid] : undefined;
+        const upgraded = (req as { websocket?: unknown }).websocket;
+        if (upgraded === undefined || session?.transport?.socket !== upgraded) socket.destroy();
+      },
+      (io.engine.opts.upgradeTimeout ?? ENGINE_UPGRADE_TIMEOUT_MS) + CLOSE_GRACE_MS,
+    ).unref();
+    socket.once('close', () => clearTimeout(timer));
+  });
   const metrics = createMetrics({
     io,
     ...(redis && { redisUp: () => (redisState() === 'up' ? 1 : 0) }),
@@ -402,7 +427,12 @@ export function createApp(config: Config, options: AppOptions = {}): App {
  * upgrade handler, which never sees a refused handshake. Upgrades of an open session (sid)
  * are Engine.IO's to check.
  */
-function refuseWebSocketsWith403(httpServer: HttpServer, refusalOf: (req: IncomingMessage) => string | null): void {
+function refuseWebSocketsWith403(
+  httpServer: HttpServer,
+  refusalOf: (req: IncomingMessage) => string | null,
+  /** A WebSocket let through to upgrade the long-polling session `sid`. */
+  upgrading: (req: IncomingMessage, socket: Duplex, sid: string) => void,
+): void {
   const engineHandlers = httpServer.listeners('upgrade') as Array<(...args: unknown[]) => void>;
   httpServer.removeAllListeners('upgrade');
   httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -415,6 +445,8 @@ function refuseWebSocketsWith403(httpServer: HttpServer, refusalOf: (req: Incomi
     const refusal = counted ? refusalOf(req) : null;
     if (refusal === null) {
       for (const handler of engineHandlers) handler.call(httpServer, req, socket, head);
+      const sid = url.searchParams.get('sid');
+      if (counted && sid !== null) upgrading(req, socket, sid);
       return;
     }
     socket.on('error', () => {});

@@ -225,6 +225,30 @@ test('WebSockets that come to upgrade a long-polling session cost the address a 
   assert.ok(outcomes.includes('101'), `no upgrade let through: ${outcomes.join(', ')}`);
 });
 
+test('a WebSocket whose upgrade failed is cut after the upgrade timeout, not read on for 30 s', async () => {
+  const server = await startServer({}, { upgradeTimeoutMs: 200 });
+  const open = await fetch(`${server.url}/socket.io/?EIO=4&transport=polling`);
+  const { sid } = JSON.parse((await open.text()).slice(1)) as { sid: string };
+  const flooder = await rawSocketIo(server.url, {}, false, sid);
+  // Anything but a probe fails the upgrade: Engine.IO closes this WebSocket politely, and
+  // ws would then read the flood until the client's close frame, which never comes.
+  flooder.write(wsFrame('4nonsense'));
+  const { open: stillOpen, sent } = await floodRaw(flooder, wsFrame('4x'), 2_000_000);
+  assert.equal(stillOpen, false, `still open after ${sent} frames`);
+  await realRoomWorks(server.url);
+});
+
+test('a long-polling session that upgrades keeps its WebSocket past the upgrade timeout', async () => {
+  const server = await startServer({}, { upgradeTimeoutMs: 200 });
+  const client = await connectClient(server.url, ['polling', 'websocket']);
+  const engine = client.io.engine;
+  if (engine.transport.name !== 'websocket') await new Promise((resolve) => engine.once('upgrade', resolve));
+  // Past the upgrade timeout and its grace (0.7 s), when a failed upgrade would be cut.
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  assert.equal(engine.transport.name, 'websocket');
+  await joinOk(client, newRoomId(), 'Upgraded');
+});
+
 test('a client whose session Socket.IO closed is cut within a grace, not read on for 30 s', async () => {
   const server = await startServer();
   const flooder = await rawSocketIo(server.url, {}, false);
