@@ -424,8 +424,8 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 /**
  * Engine.IO answers a refused WebSocket handshake with 400 whatever the reason; a refusal
  * is a 403 (as for long-polling), with the reason as its body. Runs before Engine.IO's own
- * upgrade handler, which never sees a refused handshake. Upgrades of an open session (sid)
- * are Engine.IO's to check.
+ * upgrade handler, which never sees a refused handshake. A WebSocket that comes to upgrade
+ * an open session (sid) is counted the same way, then handed to `upgrading` as well.
  */
 function refuseWebSocketsWith403(
   httpServer: HttpServer,

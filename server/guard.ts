@@ -16,7 +16,10 @@
 import type { Rate } from './config.ts';
 import { type Bucket, createBucket } from './rate-limit.ts';
 
-/** How long a refusal-cut client has to take its last error before it is terminated. */
+/**
+ * How long a client has to close its WebSocket before it is terminated: after a cut (to
+ * take its last error), after its session ended, after an upgrade that failed (app.ts).
+ */
 export const CLOSE_GRACE_MS = 500;
 
 export type CutReason = 'packet_flood' | 'refusals' | 'slow_reader';
@@ -55,12 +58,13 @@ interface OutgoingPacket {
   data?: unknown;
 }
 
-/** The parts of an Engine.IO socket (socket.conn) the guard reads; typed loosely on purpose. */
+/** The parts of an Engine.IO transport the guard reads: its name and its WebSocket, if any. */
 export interface EngineTransport {
   readonly name: string;
   readonly socket?: { bufferedAmount?: number; readyState?: number; pause?(): void; terminate?(): void };
 }
 
+/** The parts of an Engine.IO socket (socket.conn) the guard reads; typed loosely on purpose. */
 export interface EngineConnection {
   readonly transport: EngineTransport;
   on(event: 'packet', listener: (this: EngineConnection) => void): unknown;

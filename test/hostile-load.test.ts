@@ -8,7 +8,7 @@ import type { EventEmitter } from 'node:events';
 import { once } from 'node:events';
 import { afterEach, test } from 'node:test';
 import { setInterval as every } from 'node:timers/promises';
-import { rawSocketIo, wsFrame } from './hostile.ts';
+import { pollingSession, rawSocketIo, wsFrame } from './hostile.ts';
 import {
   type Client,
   closeAll,
@@ -193,8 +193,7 @@ test('a WebSocket probing to upgrade a long-polling session has its probes count
   // A long-polling session first (its open packet names the sid), then a WebSocket that
   // comes to upgrade it and only ever sends probe pings: before the upgrade it is not the
   // session's transport, and its packets used to go uncounted (5,000 probes, 5,000 pongs).
-  const open = await fetch(`${server.url}/socket.io/?EIO=4&transport=polling`);
-  const { sid } = JSON.parse((await open.text()).slice(1)) as { sid: string };
+  const sid = await pollingSession(server.url);
   const flooder = await rawSocketIo(server.url, {}, false, sid);
   const { open: stillOpen, sent } = await floodRaw(flooder, wsFrame('2probe'), 200_000);
   assert.equal(stillOpen, false, `still open after ${sent} frames`);
@@ -204,8 +203,7 @@ test('a WebSocket probing to upgrade a long-polling session has its probes count
 
 test('WebSockets that come to upgrade a long-polling session cost the address a connection each', async () => {
   const server = await startServer({ rateConnectIp: { perSecond: 1, burst: 5 } });
-  const open = await fetch(`${server.url}/socket.io/?EIO=4&transport=polling`);
-  const { sid } = JSON.parse((await open.text()).slice(1)) as { sid: string };
+  const sid = await pollingSession(server.url);
   // Engine.IO asks allowRequest for new sessions only; an upgrade could be tried again and
   // again on one session, each attempt a WebSocket of its own.
   const outcomes: string[] = [];
@@ -227,8 +225,7 @@ test('WebSockets that come to upgrade a long-polling session cost the address a 
 
 test('a WebSocket whose upgrade failed is cut after the upgrade timeout, not read on for 30 s', async () => {
   const server = await startServer({}, { upgradeTimeoutMs: 200 });
-  const open = await fetch(`${server.url}/socket.io/?EIO=4&transport=polling`);
-  const { sid } = JSON.parse((await open.text()).slice(1)) as { sid: string };
+  const sid = await pollingSession(server.url);
   const flooder = await rawSocketIo(server.url, {}, false, sid);
   // Anything but a probe fails the upgrade: Engine.IO closes this WebSocket politely, and
   // ws would then read the flood until the client's close frame, which never comes.

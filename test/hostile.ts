@@ -338,6 +338,13 @@ export function wsFrame(text: string): Buffer {
   return Buffer.concat([Buffer.from([0x81]), length, Buffer.alloc(4), payload]);
 }
 
+/** Opens a long-polling Engine.IO session and returns its sid (for a WebSocket to upgrade). */
+export async function pollingSession(url: string): Promise<string> {
+  const open = await fetch(`${url}/socket.io/?EIO=4&transport=polling`);
+  // Engine.IO's open packet: "0" and its JSON.
+  return (JSON.parse((await open.text()).slice(1)) as { sid: string }).sid;
+}
+
 /**
  * A Socket.IO connection over a hand-made WebSocket that reads nothing after the upgrade:
  * paused, Node stops reading once its small buffer is full, and the kernel's socket buffers

@@ -451,6 +451,7 @@ function createWarningCounter(): { onLine(line: string): void; lines(): string[]
 }
 
 export async function runSignaling(run: SignalingRun): Promise<SignalingResult> {
+  const placement = run.placement ?? 'spread';
   let redis: RedisServer | null = null;
   const nodes: ServerChild[] = [];
   const bots: BotChild[] = [];
@@ -467,7 +468,7 @@ export async function runSignaling(run: SignalingRun): Promise<SignalingResult> 
     const urls = ports.map((port) => `http://127.0.0.1:${port}`);
     const base = await serverStats(nodes, true);
 
-    const specs = plan(run.clients, urls, run.botProcs, run.placement ?? 'spread');
+    const specs = plan(run.clients, urls, run.botProcs, placement);
     for (let p = 0; p < run.botProcs; p++)
       bots.push(startChild<ToBots, FromBots>('./bot-worker.ts', process.env, `bot process ${p}`));
     await Promise.all(
@@ -575,7 +576,7 @@ export async function runSignaling(run: SignalingRun): Promise<SignalingResult> 
       clients: run.clients,
       nodes: run.nodes,
       adapter: run.redis ? (run.engine ?? SINGLE_REDIS_ENGINE) : 'memory',
-      placement: run.placement ?? 'spread',
+      placement,
       redisVersion: redis?.version ?? null,
       botProcs: run.botProcs,
       connect: {
