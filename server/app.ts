@@ -44,6 +44,7 @@ import { createMemoryRevocations, createRedisRevocations, type TicketRevocations
 import { peerAddress, type RoomServer, roomAddress } from './rooms.ts';
 import { securityHeaders } from './security.ts';
 import { createSignaling, type SignalingDeps } from './signaling.ts';
+import { closeListeners, dropUpgradeResponseListener } from './upgrade-response.ts';
 import { attachWireLog } from './wire-log.ts';
 
 /** Time for 'server:shutdown' to reach the clients before their connections close. */
@@ -198,8 +199,12 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     // reads whatever comes for up to 30 s, outside any session's guard) is cut, with the
     // same grace as an ended session's. Engine.IO keeps the upgrading WebSocket on the
     // request (`req.websocket`), which is how the session's transport is recognised.
+    const stopWatching = () => clearTimeout(timer);
     const timer = setTimeout(
       () => {
+        // Done watching: the close listener would keep this closure, and the request in it,
+        // for the connection's life.
+        socket.removeListener('close', stopWatching);
         // `clients` is documented public in Engine.IO's README; its types mark it protected.
         const sessions = (io.engine as unknown as { clients: Record<string, { transport?: { socket?: unknown } }> })
           .clients;
@@ -209,7 +214,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       },
       (io.engine.opts.upgradeTimeout ?? ENGINE_UPGRADE_TIMEOUT_MS) + CLOSE_GRACE_MS,
     ).unref();
-    socket.once('close', () => clearTimeout(timer));
+    socket.once('close', stopWatching);
   });
   const metrics = createMetrics({
     io,
@@ -444,7 +449,9 @@ function refuseWebSocketsWith403(
     const counted = url.pathname === '/socket.io/';
     const refusal = counted ? refusalOf(req) : null;
     if (refusal === null) {
+      const before = counted ? closeListeners(socket) : [];
       for (const handler of engineHandlers) handler.call(httpServer, req, socket, head);
+      if (counted) dropUpgradeResponseListener(socket, before);
       const sid = url.searchParams.get('sid');
       if (counted && sid !== null) upgrading(req, socket, sid);
       return;

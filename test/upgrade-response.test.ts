@@ -1,0 +1,62 @@
+// What a WebSocket connection keeps for its life: not its upgrade request (server/upgrade-response.ts),
+// and its session still ends when the WebSocket does.
+import assert from 'node:assert/strict';
+import type { IncomingMessage } from 'node:http';
+import { after, test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { closeAll, connectClient, joinOk, newRoomId, startServer, type TestServer, until } from './support.ts';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+after(closeAll);
+
+/** Each upgrade request the server is handed from now on, held weakly. */
+function watchUpgrades(server: TestServer): Array<WeakRef<IncomingMessage>> {
+  const seen: Array<WeakRef<IncomingMessage>> = [];
+  server.app.httpServer.prependListener('upgrade', (req: IncomingMessage) => {
+    seen.push(new WeakRef(req));
+  });
+  return seen;
+}
+
+async function collected(refs: ReadonlyArray<WeakRef<object>>): Promise<boolean> {
+  // Two turns first: whatever the upgrade scheduled (ws's, Socket.IO's) has run.
+  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise((resolve) => setImmediate(resolve));
+  gc();
+  return refs.every((ref) => ref.deref() === undefined);
+}
+
+test('a joined WebSocket connection does not keep its upgrade request', async () => {
+  const server = await startServer();
+  const upgrades = watchUpgrades(server);
+  const client = await connectClient(server.url);
+  await joinOk(client, newRoomId(), 'Ada');
+  assert.equal(upgrades.length, 1);
+  // Engine.IO's stand-in response kept it (~1.9 KB a socket with it) through a listener on
+  // the TCP socket, for as long as the connection lasts.
+  assert.equal(await collected(upgrades), true);
+  assert.equal(client.connected, true);
+  // ws's own 'close' listener is still there: the session ends with the WebSocket.
+  client.disconnect();
+  await until(() => server.app.io.engine.clientsCount === 0, 'the session to end');
+});
+
+test('a long-polling session upgraded to WebSocket lets its upgrade request go once the watch is over', async () => {
+  const upgradeTimeoutMs = 200;
+  const server = await startServer({}, { upgradeTimeoutMs });
+  const upgrades = watchUpgrades(server);
+  const client = await connectClient(server.url, ['polling', 'websocket']);
+  await until(() => client.io.engine.transport.name === 'websocket', 'the upgrade');
+  await joinOk(client, newRoomId(), 'Grace');
+  assert.equal(upgrades.length, 1);
+  // The watch on a failed upgrade (app.ts) holds the request until Engine.IO's upgrade timeout
+  // and its grace are over, then lets it go with everything else.
+  await new Promise((resolve) => setTimeout(resolve, upgradeTimeoutMs + 600));
+  assert.equal(await collected(upgrades), true);
+  assert.equal(client.connected, true);
+  client.disconnect();
+  await until(() => server.app.io.engine.clientsCount === 0, 'the session to end');
+});
