@@ -105,6 +105,13 @@ interface Connection extends GuardHooks {
   readonly socket: RoomSocket;
   /** A join is being decided: a second room:join meanwhile is 'already_joined'. */
   joining: boolean;
+  /**
+   * The peer id whose room:leave was read, from the moment it was read: a disconnect before
+   * the leave is done (read in the same packet batch, or while the revocation awaits Redis)
+   * is that goodbye, not a lost connection. Keyed by the id, it needs no reset: a later join
+   * on this connection gets a new one.
+   */
+  leaving: string | undefined;
   readonly limiter: SocketLimiter | undefined;
   /** Set right after the Connection is made: the guard takes it as its hooks. */
   guard: ConnectionGuard | undefined;
@@ -165,6 +172,9 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
     if (conn.guard && !conn.guard.takeEvent()) {
       return reject(conn, event, ack, protocolError('rate_limited', 'too many events on this connection; slow down'));
     }
+    // Marked now, not when the handler runs: a disconnect read right after it (the same
+    // write of a closing tab) fires before the next tick, and run() then drops the leave.
+    if (event === 'room:leave' && packet.length === 1) conn.leaving = conn.socket.data.peerId;
     // In the next tick, as Socket.IO dispatches its own listeners.
     process.nextTick(run, conn, event, packet.slice(1), ack);
   };
@@ -201,6 +211,13 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
     if (!(await membership.leave(member.roomId, member.peerId, socket.id))) return;
     io.to(roomAddress(member.roomId)).emit('peer:left', { id: member.peerId, reason });
     log.info({ socketId: socket.id, roomId: member.roomId, peerId: member.peerId, reason }, 'peer left');
+  };
+
+  /** A goodbye: the tickets die first, so no resume slips in before the others hear it. */
+  const goodbye = async (socket: RoomSocket, member: Member): Promise<void> => {
+    await deps.revocations.revoke(member.roomId, member.peerId);
+    await leaveRoom(socket, member.roomId, member.peerId);
+    await departed(socket, member, 'leave');
   };
 
   /**
@@ -366,10 +383,7 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
     const { socket } = conn;
     const member = memberOf(socket.data);
     if (!member) return reject(conn, 'room:leave', ack, protocolError('not_in_room', 'not in a room'));
-    // Gone for good: its tickets die first, so no resume slips in before the others hear it.
-    await deps.revocations.revoke(member.roomId, member.peerId);
-    await leaveRoom(socket, member.roomId, member.peerId);
-    await departed(socket, member, 'leave');
+    await goodbye(socket, member);
   };
 
   const rename: Handler = async (conn, args, ack) => {
@@ -444,6 +458,18 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
     const member = memberOf(this.data);
     log.debug({ ...idsOf(this), reason }, 'disconnected');
     if (!member) return;
+    // Its room:leave was read and is not done (dropped by run(), or awaiting the revocation):
+    // the member said goodbye, even while we shut down. Whichever of the two gets to the
+    // store first announces it; the other finds the entry gone.
+    if (connections.get(this.conn)?.leaving === member.peerId) {
+      goodbye(this, member).catch((error: unknown) => {
+        log.error(
+          { socketId: this.id, roomId: member.roomId, peerId: member.peerId, err: error },
+          'peer:left after leave failed',
+        );
+      });
+      return;
+    }
     // Our own shutdown: the client reconnects (to another node) and resumes its id, and its
     // data channels live on meanwhile; a peer:left would make the others tear them down.
     if (reason === SHUTDOWN_REASON || deps.isShuttingDown()) return;
@@ -460,6 +486,7 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
     const conn: Connection = {
       socket,
       joining: false,
+      leaving: undefined,
       limiter: deps.limiterFor?.(socket),
       guard: undefined,
       beforeCut,

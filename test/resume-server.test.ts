@@ -72,6 +72,23 @@ describe('resume tickets on one node', () => {
     assert.deepEqual(await joined, { id: thief.self.id, name: 'Leaver' });
   });
 
+  test('a room:leave sent together with a disconnect is a leave: the ticket dies, the room hears leave', async () => {
+    // A tab closed from its Leave button: the goodbye and the disconnect leave in one write,
+    // and the server reads the disconnect before the leave's handler has run.
+    const server = await startServer();
+    const room = newRoomId();
+    const leaver = await connectClient(server.url);
+    const ack = await joinOk(leaver, room, 'Leaver');
+    const watcher = await connectClient(server.url);
+    await joinOk(watcher, room, 'Watcher');
+    const left = waitForEvent(watcher, 'peer:left');
+    leaver.emit('room:leave');
+    leaver.disconnect();
+    assert.deepEqual(await left, { id: ack.self.id, reason: 'leave' });
+    const thief = await joinOk(await connectClient(server.url), room, 'Leaver', ack.resume);
+    assert.notEqual(thief.self.id, ack.self.id, 'the ticket of a member who left never works again');
+  });
+
   test('an expired ticket, genuinely signed, gets a fresh id', async () => {
     const server = await startServer();
     const room = newRoomId();
@@ -185,6 +202,21 @@ describe('resume tickets across two nodes on a real redis-server', () => {
     await joinOk(watcher, room, 'Watcher');
     const left = waitForEvent(watcher, 'peer:left');
     leaver.emit('room:leave');
+    assert.deepEqual(await left, { id: ack.self.id, reason: 'leave' });
+    const thief = await joinOk(await connectClient(b.url), room, 'Leaver', ack.resume);
+    assert.notEqual(thief.self.id, ack.self.id);
+  });
+
+  test('a leave sent together with a disconnect revokes the ticket on the other node too', async () => {
+    const [a, b] = await Promise.all([node(), node()]);
+    const room = newRoomId();
+    const leaver = await connectClient(a.url);
+    const ack = await joinOk(leaver, room, 'Leaver');
+    const watcher = await connectClient(b.url);
+    await joinOk(watcher, room, 'Watcher');
+    const left = waitForEvent(watcher, 'peer:left');
+    leaver.emit('room:leave');
+    leaver.disconnect();
     assert.deepEqual(await left, { id: ack.self.id, reason: 'leave' });
     const thief = await joinOk(await connectClient(b.url), room, 'Leaver', ack.resume);
     assert.notEqual(thief.self.id, ack.self.id);

@@ -1,0 +1,106 @@
+// A disconnect that lands while a leave or a join is still being decided, on a server whose
+// revocations and membership store are Redis's (a real redis-server) and answer slowly: each
+// test holds one Redis call back until the server has seen the client go.
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { after, afterEach, before, test } from 'node:test';
+import { Server } from 'socket.io';
+import { createLogger } from '../server/logger.ts';
+import type { MembershipStore } from '../server/membership.ts';
+import { createRedisMembership } from '../server/membership-redis.ts';
+import { createResumeTokens } from '../server/resume.ts';
+import { createRedisRevocations, type TicketRevocations } from '../server/resume-revocations.ts';
+import type { RoomServer } from '../server/rooms.ts';
+import { createSignaling } from '../server/signaling.ts';
+import { type RedisProcess, startRedis } from './redis-support.ts';
+import { closeAll, connectClient, HEARTBEAT, joinOk, newRoomId, TEST_SECRET, until, waitForEvent } from './support.ts';
+
+afterEach(closeAll);
+
+let redis: RedisProcess;
+before(async () => {
+  redis = await startRedis();
+});
+after(() => redis.stop());
+
+/** A promise and the function that settles it. */
+function gate(): { opened: Promise<void>; open: () => void } {
+  let open = () => {};
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { opened, open };
+}
+
+/**
+ * A signaling server on 127.0.0.1 with Redis revocations and a Redis membership store,
+ * each wrapped by the test (to hold a call back). Closed when the test ends.
+ */
+async function startRacingServer(
+  t: { after(fn: () => Promise<void>): void },
+  wrap: {
+    revocations?: (real: TicketRevocations) => TicketRevocations;
+    membership?: (real: MembershipStore) => MembershipStore;
+  },
+) {
+  const logger = createLogger('silent');
+  const target = { kind: 'single' as const, url: redis.url };
+  const realMembership = createRedisMembership({ target, logger, timeoutMs: 2_000, onGone() {}, onBack() {} });
+  assert.equal(await realMembership.ready(3_000), true);
+  const realRevocations = createRedisRevocations({ target, logger, lifetimeMs: 60_000, timeoutMs: 2_000 });
+  const membership = wrap.membership?.(realMembership) ?? realMembership;
+  const revocations = wrap.revocations?.(realRevocations) ?? realRevocations;
+  const httpServer = createServer();
+  const io: RoomServer = new Server(httpServer, {
+    pingInterval: HEARTBEAT.pingIntervalMs,
+    pingTimeout: HEARTBEAT.pingTimeoutMs,
+  });
+  io.on(
+    'connection',
+    createSignaling(io, {
+      config: { maxRoomSize: 8, maxVideoSenders: 6 },
+      logger,
+      resume: createResumeTokens(TEST_SECRET),
+      revocations,
+      ice: () => ({ iceServers: [], iceExpiresAt: 0 }),
+      isShuttingDown: () => false,
+      membership,
+    }),
+  );
+  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+  t.after(async () => {
+    await new Promise<void>((resolve) => io.close(() => resolve()));
+    await realMembership.close();
+    await realRevocations.close();
+  });
+  const { port } = httpServer.address() as { port: number };
+  return { io, url: `http://127.0.0.1:${port}`, membership: realMembership, revocations: realRevocations };
+}
+
+test('a disconnect while the leave’s revocation awaits Redis is still a leave', async (t) => {
+  const slow = gate();
+  const revoking = gate();
+  const server = await startRacingServer(t, {
+    revocations: (real) => ({
+      ...real,
+      async revoke(roomId, peerId) {
+        revoking.open();
+        await slow.opened;
+        await real.revoke(roomId, peerId);
+      },
+    }),
+  });
+  const room = newRoomId();
+  const leaver = await connectClient(server.url);
+  const ack = await joinOk(leaver, room, 'Leaver');
+  const watcher = await connectClient(server.url);
+  await joinOk(watcher, room, 'Watcher');
+  const left = waitForEvent(watcher, 'peer:left');
+  leaver.emit('room:leave');
+  await revoking.opened;
+  leaver.disconnect();
+  await until(() => server.io.sockets.sockets.size === 1, 'the server saw the leaver go');
+  slow.open();
+  assert.deepEqual(await left, { id: ack.self.id, reason: 'leave' });
+  assert.equal(await server.revocations.revoked(room, ack.self.id), true);
+});
