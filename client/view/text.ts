@@ -3,29 +3,37 @@
 
 /** A run of characters that starts like a web address; where it ends is decided below. */
 const URL_CANDIDATE = /\bhttps?:\/\/[^\s<>"'`]+/gi;
+/**
+ * A longer candidate stays plain text: no real link is this long (browsers cap what they
+ * show of one near here), and a peer's 4,000-character "link" is not worth laying out as one.
+ */
+export const MAX_LINK_LENGTH = 2_048;
 /** Punctuation that usually ends the sentence around a URL rather than the URL itself. */
-const TRAILING_PUNCTUATION = /[.,;:!?*]+$/;
+const TRAILING_PUNCTUATION = new Set(['.', ',', ';', ':', '!', '?', '*']);
 const CLOSERS: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
+const BRACKETS = new Set(['(', ')', '[', ']', '{', '}']);
 
-/** Drops trailing punctuation, and a closing bracket that has no opening one in the URL. */
+/**
+ * Where the URL in a candidate ends: trailing punctuation is dropped, and so is a closing
+ * bracket that has no opening one in the URL (Wikipedia's `…_(1)` keeps its own). One pass
+ * from the end with running bracket counts, so a hostile run of `)` or `.` costs its length,
+ * not its length squared.
+ */
 function trimUrl(candidate: string): string {
-  let url = candidate;
-  for (;;) {
-    const trimmed = url.replace(TRAILING_PUNCTUATION, '');
-    const last = trimmed.at(-1) ?? '';
+  const counts = new Map<string, number>();
+  for (const c of candidate) if (BRACKETS.has(c)) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let end = candidate.length;
+  while (end > 0) {
+    const last = candidate[end - 1] as string;
     const opener = CLOSERS[last];
-    if (opener !== undefined && count(trimmed, opener) < count(trimmed, last)) {
-      url = trimmed.slice(0, -1);
-      continue;
-    }
-    return trimmed;
+    const closing = counts.get(last) ?? 0;
+    if (TRAILING_PUNCTUATION.has(last)) end--;
+    else if (opener !== undefined && (counts.get(opener) ?? 0) < closing) {
+      counts.set(last, closing - 1);
+      end--;
+    } else break;
   }
-}
-
-function count(text: string, char: string): number {
-  let n = 0;
-  for (const c of text) if (c === char) n++;
-  return n;
+  return candidate.slice(0, end);
 }
 
 /** The address a link may point to: only http and https, as the URL parser reads it. */
@@ -42,6 +50,7 @@ export function splitLinks(text: string): TextPart[] {
   const parts: TextPart[] = [];
   let plainFrom = 0;
   for (const match of text.matchAll(URL_CANDIDATE)) {
+    if (match[0].length > MAX_LINK_LENGTH) continue;
     const shown = trimUrl(match[0]);
     const href = linkTarget(shown);
     if (href === null) continue;

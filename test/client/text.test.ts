@@ -2,7 +2,7 @@
 // and nothing else (other schemes, markup) is treated as anything but text.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { linkTarget, splitLinks } from '../../client/view/text.ts';
+import { linkTarget, MAX_LINK_LENGTH, splitLinks } from '../../client/view/text.ts';
 
 test('http and https URLs are found, with the sentence punctuation left out', () => {
   assert.deepEqual(splitLinks('see https://example.org/a?b=1&c=2. and (http://x.test/path_(1)), ok'), [
@@ -35,4 +35,67 @@ test('only http and https are link targets', () => {
   assert.equal(linkTarget('data:text/html,hi'), null);
   assert.equal(linkTarget('https://'), null);
   assert.equal(linkTarget('HTTPS://Example.ORG'), 'https://example.org/');
+});
+
+test('a link keeps its own balanced brackets and loses the sentence’s', () => {
+  const links = (text: string) => splitLinks(text).flatMap((part) => ('href' in part ? [part.text] : []));
+  assert.deepEqual(links('(see https://en.wikipedia.org/wiki/Bracket_(disambiguation)).'), [
+    'https://en.wikipedia.org/wiki/Bracket_(disambiguation)',
+  ]);
+  assert.deepEqual(links('https://x.test/a_(b)_(c)?!'), ['https://x.test/a_(b)_(c)']);
+  assert.deepEqual(links('[https://x.test/list[1]]...'), ['https://x.test/list[1]']);
+  assert.deepEqual(links('https://x.test/a).),.'), ['https://x.test/a']);
+  assert.deepEqual(links('https://x.test/a...b'), ['https://x.test/a...b']);
+});
+
+test('a candidate longer than MAX_LINK_LENGTH stays plain text', () => {
+  const long = `https://x.test/${'a'.repeat(MAX_LINK_LENGTH)}`;
+  assert.deepEqual(splitLinks(`see ${long} and https://y.test`), [
+    { text: `see ${long} and ` },
+    { text: 'https://y.test', href: 'https://y.test/' },
+  ]);
+  const atLimit = `https://x.test/${'a'.repeat(MAX_LINK_LENGTH - 15)}`;
+  assert.equal(atLimit.length, MAX_LINK_LENGTH);
+  assert.deepEqual(splitLinks(atLimit), [{ text: atLimit, href: atLimit }]);
+});
+
+/** The least time, over a few rounds, that `runs` calls of splitLinks(text) take. */
+function leastTime(text: string, runs: number): number {
+  let least = Number.POSITIVE_INFINITY;
+  for (let round = 0; round < 5; round++) {
+    const start = performance.now();
+    for (let i = 0; i < runs; i++) splitLinks(text);
+    least = Math.min(least, performance.now() - start);
+  }
+  return least;
+}
+
+test('hostile "links" cost their length, not its square: 100 times the text, not 100 times the time per character', () => {
+  // A peer's line of "http://a" and 3,992 ")" took ~118 ms to trim (one ")" a pass, the
+  // string counted again each pass); a run of dots and a letter made the trimming regex
+  // backtrack. The same characters in 100 short texts, against one text 100 times longer:
+  // linear work takes about as long, quadratic 100 times longer. 10 leaves room for noise.
+  const hostile = [
+    (n: number) => `http://a${')'.repeat(n - 8)}`,
+    (n: number) => `http://a${'.'.repeat(n - 9)}b`,
+    (n: number) => `http://a${'.'.repeat(n - 8)}`,
+    (n: number) => `http://a${'('.repeat((n - 8) / 2)}${')'.repeat((n - 8) / 2)}`,
+  ];
+  for (const make of hostile) {
+    // Under the length cap, where the trimming runs, and a whole chat line (over the cap).
+    for (const [short, long] of [
+      [20, 2_000],
+      [40, 4_000],
+    ] as const) {
+      const big = make(long);
+      assert.equal(big.length, long);
+      splitLinks(big); // warm up
+      const tiny = leastTime(make(short), 2_000);
+      const spent = leastTime(big, 20);
+      assert.ok(
+        spent < 10 * tiny,
+        `${JSON.stringify(big.slice(0, 12))}… of ${long}: ${spent} ms, against ${tiny} ms for the same characters in ${short}-character texts`,
+      );
+    }
+  }
 });
