@@ -168,6 +168,7 @@ async function main(): Promise<void> {
     'client/tsconfig.json',
     'bench/pages/tsconfig.json',
     'test/client/tsconfig.json',
+    'e2e/pages/tsconfig.json',
   ]) {
     if (interrupted) break;
     typesOk = (await run(bin('tsc'), ['--noEmit', '-p', project])) === 0 && typesOk;
