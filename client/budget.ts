@@ -47,6 +47,42 @@ function take(bucket: Bucket, rate: { perSecond: number; burst: number }, cost: 
   return enough;
 }
 
+/**
+ * What one member's messages may cost us when another member passes them on (relay.ts): the
+ * same rates, kept per author and relay, and nobody muted or cut. When they came is the
+ * relay's doing, not the author's: a relay that held back an author's genuine messages and
+ * delivers them at once must not get the author ignored. The excess is dropped; the chat
+ * resends what was not acknowledged.
+ */
+export interface Quota {
+  /** Takes one message of this type and size when the type's buckets hold enough; else false. */
+  take(type: ChannelMessageType, size: number): boolean;
+}
+
+export function createQuota(
+  rates: Readonly<Record<ChannelMessageType, ChannelRate>>,
+  now: () => number = () => performance.now(),
+): Quota {
+  const buckets = new Map<ChannelMessageType, { count: Bucket; chars: Bucket }>();
+  return {
+    take(type, size) {
+      const rate = rates[type];
+      const at = now();
+      let bucket = buckets.get(type);
+      if (!bucket) {
+        bucket = { count: { tokens: rate.burst, at }, chars: { tokens: rate.chars?.burst ?? 0, at } };
+        buckets.set(type, bucket);
+      }
+      refill(bucket.count, rate, at);
+      if (rate.chars !== undefined) refill(bucket.chars, rate.chars, at);
+      if (bucket.count.tokens < 1 || (rate.chars !== undefined && bucket.chars.tokens < size)) return false;
+      bucket.count.tokens -= 1;
+      if (rate.chars !== undefined) bucket.chars.tokens -= size;
+      return true;
+    },
+  };
+}
+
 /** A whole burst's worth in debt: the member went on flooding while over budget. */
 const sunk = (bucket: Bucket, rate: { burst: number }): boolean => bucket.tokens < -rate.burst;
 

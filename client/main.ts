@@ -369,10 +369,8 @@ const relay = createRelay({
   enabled: () => relayEnabled,
   rate: relayRate,
   announcement,
-  // What came through a relay is charged to its author's budget, as if it came direct.
-  deliver(from, message, size) {
-    if (router.admit(from, message.t, size) === 'pass') router.dispatch(from, message, 'relayed');
-  },
+  // Charged already, to its author's budget through that relay (relay.ts): never its own.
+  deliver: (from, message) => router.dispatch(from, message, 'relayed'),
   drained: (member) => router.drained(member),
   refused: (from, via, why) => system(relayRefusalText(from.name, via.name, why), from.id),
 });

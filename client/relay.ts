@@ -10,8 +10,11 @@
 // refused and reported. What a relay does is bounded: it forwards only relay:fwd arriving
 // on its own proven links, only to members it links to directly, at most `rate` messages a
 // second per pair, and nothing at all when the user turned relaying off. Senders pace
-// themselves at the same rate, so an honest backlog is not dropped on the way.
+// themselves at the same rate, so an honest backlog is not dropped on the way. What comes
+// through a relay is charged per (author, relay) and the excess dropped: a relay decides when
+// it delivers, so it must not be able to get an author muted or cut (budget.ts, Quota).
 import {
+  CHANNEL_RATES,
   type ChannelMessage,
   encodeChannelMessage,
   MAX_SEALED_LENGTH,
@@ -20,7 +23,7 @@ import {
   RELAYABLE_TYPES,
 } from '../protocol/index.ts';
 import type { Announcement } from './announce.ts';
-import { type Bucket, refill } from './budget.ts';
+import { type Bucket, createQuota, type Quota, refill } from './budget.ts';
 import { createSlot, defineFeature } from './feature.ts';
 import type { Member, RelayRoute } from './member.ts';
 
@@ -74,6 +77,8 @@ interface Ends {
   opening: Promise<void>;
   /** Nonces of its relayed messages we opened, with their sender time. */
   seen: Map<string, number>;
+  /** What its messages through each relay (by id) may cost us. */
+  quotas: Map<string, Quota>;
   /** Sender-side pacing toward this member. */
   bucket: Bucket;
   drainTimer: ReturnType<typeof setTimeout> | null;
@@ -90,6 +95,8 @@ export interface RelayStats {
   overRate: number;
   /** Relayed messages refused: did not open (altered), replayed, out of the time window. */
   refused: number;
+  /** Relayed messages that opened but were dropped: over their author's budget through that relay. */
+  overBudget: number;
 }
 
 export interface RelayOptions {
@@ -101,8 +108,11 @@ export interface RelayOptions {
   /** Messages a second relayed per pair (default RELAY_RATE). */
   rate?: number | undefined;
   announcement: Pick<Announcement, 'seal' | 'open'>;
-  /** A message from `from` that came through a relay and opened: to the features. */
-  deliver(from: Member, message: ChannelMessage, size: number): void;
+  /**
+   * A message from `from` that came through a relay, opened, and fits `from`'s budget
+   * through that relay: to the features. (Not charged to `from`'s own budget: see Quota.)
+   */
+  deliver(from: Member, message: ChannelMessage): void;
   /** The route to this member has room again (we pace ourselves): features may continue. */
   drained(member: Member): void;
   /** A relayed message from `from`, carried by `via`, was refused. */
@@ -123,13 +133,14 @@ export function createRelay(options: RelayOptions) {
     sending: Promise.resolve(),
     opening: Promise.resolve(),
     seen: new Map(),
+    quotas: new Map(),
     bucket: { tokens: bucketRate(rate).burst, at: now() },
     drainTimer: null,
     via: null,
   }));
   /** The relay side: one bucket per (from, to) pair we pass messages on for. */
   const pairs = new Map<string, Bucket>();
-  const stats: RelayStats = { sent: 0, received: 0, forwarded: 0, overRate: 0, refused: 0 };
+  const stats: RelayStats = { sent: 0, received: 0, forwarded: 0, overRate: 0, refused: 0, overBudget: 0 };
   let lastAdvertised = '';
   let lastAdvertisedAt = Number.NEGATIVE_INFINITY;
   let advertiseTimer: ReturnType<typeof setTimeout> | null = null;
@@ -329,8 +340,17 @@ export function createRelay(options: RelayOptions) {
       }
       const inner = parseChannelMessage(opened.text);
       if (inner === null || !RELAYABLE_TYPES.has(inner.t)) return refuse('malformed');
+      let quota = ends.quotas.get(via.id);
+      if (!quota) {
+        quota = createQuota(CHANNEL_RATES, now);
+        ends.quotas.set(via.id, quota);
+      }
+      if (!quota.take(inner.t, opened.text.length)) {
+        stats.overBudget++;
+        return;
+      }
       stats.received++;
-      options.deliver(author, inner, opened.text.length);
+      options.deliver(author, inner);
     });
   }
 
@@ -347,6 +367,7 @@ export function createRelay(options: RelayOptions) {
     verified: () => refresh(),
     removed(member) {
       for (const pair of [...pairs.keys()]) if (pair.split('>').includes(member.id)) pairs.delete(pair);
+      for (const other of options.members()) other.slot(endsSlot).quotas.delete(member.id);
       const ends = member.slot(endsSlot);
       if (ends.drainTimer !== null) clearTimeout(ends.drainTimer);
       refresh();

@@ -4,7 +4,7 @@
 // the mesh: a flooding member's entry says muted, then its link is closed for good.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createBudget, MUTE_MS } from '../../client/budget.ts';
+import { createBudget, createQuota, MUTE_MS } from '../../client/budget.ts';
 import { defineFeature } from '../../client/feature.ts';
 import { createMesh } from '../../client/mesh.ts';
 import { createRouter } from '../../client/router.ts';
@@ -68,6 +68,16 @@ test('long lines are charged by their characters as well', () => {
     admitMany(() => budget.admit('chat', 1_000), 5),
     ['pass', 'pass', 'pass', 'pass', 'mute'],
   );
+});
+
+test('what comes through a relay only has its excess dropped: nobody is muted or cut, and it refills', () => {
+  const time = clock();
+  const quota = createQuota(rates, time.now);
+  const taken = Array.from({ length: 1_000 }, () => quota.take('ack', 10));
+  assert.equal(taken.filter(Boolean).length, 20, 'the burst passes, the rest is dropped');
+  assert.equal(quota.take('chat', 10), true, 'other types are untouched');
+  time.advance(1_000);
+  assert.equal(Array.from({ length: 20 }, () => quota.take('ack', 10)).filter(Boolean).length, 10, 'no debt to pay');
 });
 
 test('through the mesh: a flooding member is shown muted, then its link is closed and stays closed', () => {

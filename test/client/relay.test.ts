@@ -89,9 +89,7 @@ async function room(
     member: (id) => mesh?.object(id),
     enabled: () => options.relaying ?? true,
     announcement: me.announcement,
-    deliver(from, message, size) {
-      if (router?.admit(from, message.t, size) === 'pass') router.dispatch(from, message);
-    },
+    deliver: (from, message) => router?.dispatch(from, message, 'relayed'),
     drained: (member) => router?.drained(member),
     refused: (from, via, why) => refused.push([from.id, via.id, why]),
     ...(options.clock ? { now: options.clock } : {}),
@@ -575,4 +573,34 @@ test('a line sent through a relay while a member was silent goes again on the di
   r.toBob.hearAgain({ t: 'ping', n: 1 });
   await until(() => r.view(BOB)?.state === 'connected', 'bob is direct again');
   await until(() => direct().length === 1, 'the unacknowledged line went again, directly');
+});
+
+/** Bob's message, sealed by Bob to us, as a relay hands it over. */
+async function sealedByBob(r: Awaited<ReturnType<typeof room>>, message: ChannelMessage): Promise<string> {
+  const sealed = await r.bob.announcement.seal(BOB, ME, r.me.keys, encodeChannelMessage(message));
+  assert.ok(sealed);
+  return sealed;
+}
+
+test('a relay that holds back an author’s messages and delivers them at once cannot get the author muted or cut', async () => {
+  const r = await room();
+  await r.viaCarol();
+  // 45 genuine typing starts Carol kept back (within the replay window), delivered at once:
+  // more than the typing budget's burst, and its burst again, would cut a member on its own link.
+  const typing = await Promise.all(Array.from({ length: 45 }, () => sealedByBob(r, { t: 'typing', active: true })));
+  for (const sealed of typing) r.toCarol.deliver({ t: 'relay:deliver', from: BOB, sealed });
+  await until(() => r.relay.stats().received + r.relay.stats().overBudget === 45, 'all 45 opened');
+  assert.ok(r.relay.stats().overBudget > 0, 'the excess is dropped');
+  assert.ok(!['muted', 'flooding'].includes(r.view(BOB)?.reason?.code ?? ''), 'bob is neither muted nor cut');
+
+  // Bob's next line through Carol is shown...
+  const relayed = await bobSays(r.bob, 'still heard through carol', 'message-from-bob-5');
+  r.toCarol.deliver({ t: 'relay:deliver', from: BOB, sealed: await sealedByBob(r, relayed) });
+  await until(() => r.shown.some((l) => l.text === 'still heard through carol'), 'the relayed line is shown');
+  // ...and so is the one on his repaired direct link, hello first.
+  await r.link(r.toBob, r.bob);
+  await until(() => r.view(BOB)?.state === 'connected', 'bob is direct');
+  r.toBob.deliver(await bobSays(r.bob, 'still heard directly', 'message-from-bob-6'));
+  await until(() => r.shown.some((l) => l.text === 'still heard directly'), 'the direct line is shown');
+  assert.notEqual(r.toBob.closed, true);
 });
