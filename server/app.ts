@@ -59,6 +59,8 @@ const REDIS_STARTUP_WAIT_MS = 3_000;
 const PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url));
 const NORMALIZE_CSS = createRequire(import.meta.url).resolve('normalize.css/normalize.css');
 
+/** Socket.IO's path (the default, unchanged here): Engine.IO takes every request under it. */
+const ENGINE_PATH = '/socket.io/';
 /** Engine.IO's default upgrade timeout, when the app does not set one. */
 const ENGINE_UPGRADE_TIMEOUT_MS = 10_000;
 
@@ -441,19 +443,24 @@ function refuseWebSocketsWith403(
   const engineHandlers = httpServer.listeners('upgrade') as Array<(...args: unknown[]) => void>;
   httpServer.removeAllListeners('upgrade');
   httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    // A new connection's WebSocket, and also one that comes to upgrade a long-polling
-    // session: each costs the address a connection. Engine.IO asks allowRequest for the first
-    // kind only, and a session may be upgraded again and again (each attempt a WebSocket
-    // whose failed probe is then closed politely, read for up to 30 s).
-    const counted = url.pathname === '/socket.io/';
+    // The request target as the client wrote it: anything at all (`//a:99999/`, `//[`), so
+    // nothing here parses it as a URL (new URL() throws, and a throw in this listener ends
+    // the process). Engine.IO takes every target that starts with its path (its attach()
+    // compares the prefix, whatever follows it): a new connection's WebSocket, and also one
+    // that comes to upgrade a long-polling session. Each costs the address a connection.
+    // Engine.IO asks allowRequest for the first kind only, and a session may be upgraded
+    // again and again (each attempt a WebSocket whose failed probe is closed politely, read
+    // for up to 30 s).
+    const target = req.url ?? '/';
+    const counted = target.startsWith(ENGINE_PATH);
     const refusal = counted ? refusalOf(req) : null;
     if (refusal === null) {
       const before = counted ? closeListeners(socket) : [];
       for (const handler of engineHandlers) handler.call(httpServer, req, socket, head);
-      if (counted) dropUpgradeResponseListener(socket, before);
-      const sid = url.searchParams.get('sid');
-      if (counted && sid !== null) upgrading(req, socket, sid);
+      if (!counted) return;
+      dropUpgradeResponseListener(socket, before);
+      const sid = sessionIdOf(target);
+      if (sid !== undefined) upgrading(req, socket, sid);
       return;
     }
     socket.on('error', () => {});
@@ -462,6 +469,19 @@ function refuseWebSocketsWith403(
       `HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
     );
   });
+}
+
+/**
+ * The session a WebSocket comes to upgrade, read from its request target as Engine.IO reads
+ * it (its prepare(): the query's entries, the last of a repeated name winning; an empty sid
+ * is a new connection). URLSearchParams never throws, whatever the query holds.
+ */
+function sessionIdOf(target: string): string | undefined {
+  const start = target.indexOf('?');
+  if (start === -1) return undefined;
+  const end = target.indexOf('#', start);
+  const sid = new URLSearchParams(target.slice(start + 1, end === -1 ? undefined : end)).getAll('sid').at(-1);
+  return sid === '' ? undefined : sid;
 }
 
 function isLoopback(address: string): boolean {
