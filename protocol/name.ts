@@ -3,17 +3,23 @@ import { NAME_MAX_LENGTH, NAME_MIN_LENGTH } from './limits.ts';
 // A name is shown to everyone in the room next to what its owner writes, so it must not be
 // able to render as nothing, pass for someone else's, or disturb the text around it.
 
+// Symbols drawn as empty space, though not default-ignorable: the braille blank (U+2800, a
+// pattern with no dots), the musical null notehead (U+1D159) and the Khitan filler (U+16FE4).
+const BLANK_SYMBOLS = '\\u2800\\u{1D159}\\u{16FE4}';
+
 // Control characters would let a name break the layout of other people's screens or logs.
 const CONTROL = /\p{Cc}/u;
 // Format characters (zero-width spaces and joiners, bidi controls, soft hyphen, word joiner,
-// BOM, tag characters, …), line and paragraph separators, and the rest of the default-
-// ignorable characters (Hangul fillers, variation selectors other than the emoji ones,
-// combining grapheme joiner, …): invisible, or they reorder or break what surrounds them.
-const INVISIBLE_OR_FORMAT = /[\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/u;
-// Allowed after all: the emoji presentation selectors; a zero-width joiner inside an emoji
-// sequence ("👩‍💻"); and either joiner after a letter of a script that shapes with them
-// (Arabic, Persian, the Indic scripts), never after a Latin, Greek or Cyrillic one.
-const EMOJI_SELECTOR = /[\uFE0E\uFE0F]/gu;
+// BOM, tag characters, …), line and paragraph separators, the rest of the default-ignorable
+// characters (Hangul fillers, variation selectors, combining grapheme joiner, …), and the
+// blank symbols: invisible, or they reorder or break what surrounds them.
+const INVISIBLE_OR_FORMAT = new RegExp(`[\\p{Cf}\\p{Zl}\\p{Zp}\\p{Default_Ignorable_Code_Point}${BLANK_SYMBOLS}]`, 'u');
+// Allowed after all: an emoji presentation selector right after a character that has an
+// emoji and a text form ("❤️"; a digit, '#' or '*' only as a keycap, "1️⃣"), never after
+// a letter, where it selects nothing; a zero-width joiner inside an emoji sequence ("👩‍💻");
+// and either joiner after a letter of a script that shapes with them (Arabic, Persian, the
+// Indic scripts), never after a Latin, Greek or Cyrillic one.
+const EMOJI_SELECTOR = /(?<=\p{Emoji})(?<![#*0-9])[\uFE0E\uFE0F]|(?<=[#*0-9])[\uFE0E\uFE0F](?=\u20E3)/gu;
 const JOINER_IN_CONTEXT =
   /(?<=[\p{Extended_Pictographic}\p{Emoji_Modifier}]\uFE0F?)\u200D(?=\p{Extended_Pictographic})|(?<=[^\P{L}\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}]\p{M}*)[\u200C\u200D](?=\p{L})/gu;
 // Lone halves of a surrogate pair are not characters at all.
@@ -117,9 +123,12 @@ export function normalizeName(raw: unknown): NameResult {
   return { ok: true, name };
 }
 
-// Characters that change nothing visible: zero-width, joiners, bidi controls, soft hyphen,
-// BOM. Two names that differ only by these look the same on screen, so they compare equal.
-const INVISIBLE_IN_KEY = /[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u061C]/gu;
+// Characters that render as nothing, or change nothing but how a neighbour is drawn: every
+// default-ignorable one (zero-width spaces and joiners, bidi controls, soft hyphen, BOM,
+// variation selectors — the emoji ones too: "❤️" and "❤" are the same heart —, Hangul
+// fillers, tag characters, combining grapheme joiner, …) and the blank symbols. Two names
+// that differ only by these look the same on screen, so they compare equal.
+const INVISIBLE_IN_KEY = new RegExp(`[\\p{Default_Ignorable_Code_Point}${BLANK_SYMBOLS}]`, 'gu');
 
 /**
  * A name folded for comparison: NFKC (so "Ａlice" and "Alice" meet), invisible characters

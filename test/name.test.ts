@@ -45,6 +45,66 @@ test('invisible and formatting characters inside a name are refused', () => {
   }
 });
 
+test('characters that render as nothing are refused, outside an emoji too', () => {
+  for (const name of [
+    'Alice\uFE0F', // an emoji presentation selector after a letter: it selects nothing
+    'Ali\uFE0Ece',
+    '\uFE0F',
+    'Alice\uFE00', // other variation selectors
+    'Alice\u{E0100}',
+    'Alice\u2800', // braille blank: a symbol with no dots
+    '\u2800\u2800',
+    'Alice\u{1D159}', // musical null notehead
+    '\u{1D159}',
+    'Alice\u{16FE4}', // Khitan filler
+    'Alice\u3164', // Hangul fillers
+    'Alice\uFFA0',
+    'Alice\u115F',
+    'Alice\u180E', // Mongolian vowel separator
+    'Ali\u034Fce', // combining grapheme joiner
+    'Alice\u{E0041}', // a tag character
+    '1\uFE0F', // a digit is an emoji only as a keycap
+  ]) {
+    assert.ok(refused(name), JSON.stringify(name));
+  }
+});
+
+test('emoji with their presentation selectors are accepted', () => {
+  for (const name of ['❤\uFE0F', '❤\uFE0E', '☺\uFE0F Ana', '1\uFE0F\u20E3', '#\uFE0F\u20E3 one', '🏳\uFE0F\u200D🌈']) {
+    assert.equal(accepted(name), name, JSON.stringify(name));
+  }
+});
+
+test('names that render the same share a key: nothing that renders as nothing counts', () => {
+  for (const blank of [
+    '\uFE0E',
+    '\uFE0F',
+    '\uFE00',
+    '\u{E0100}',
+    '\u{E01EF}',
+    '\u2800',
+    '\u{1D159}',
+    '\u{16FE4}',
+    '\u115F',
+    '\u1160',
+    '\u3164',
+    '\uFFA0',
+    '\u180E',
+    '\u034F',
+    '\u{E0041}',
+    '\u{E007F}',
+    '\u200B',
+    '\u2060',
+  ]) {
+    assert.equal(nameKey(`Alice${blank}`), nameKey('Alice'), JSON.stringify(blank));
+    assert.equal(nameKey(`Ali${blank}ce`), nameKey('Alice'), JSON.stringify(blank));
+  }
+  // An emoji's text and emoji presentations are the same picture, and the same name.
+  assert.equal(nameKey('❤\uFE0F'), nameKey('❤'));
+  assert.equal(nameKey('❤\uFE0E Ana'), nameKey('❤\uFE0F Ana'));
+  assert.notEqual(nameKey('❤'), nameKey('♥'));
+});
+
 test('lone surrogates and control characters are refused', () => {
   assert.ok(refused('ali\uD800ce'));
   assert.ok(refused('alice\uDC00'));

@@ -124,6 +124,24 @@ describe('joining a room', () => {
     await joinOk(client, newRoomId(), 'x'.repeat(32));
   });
 
+  test('nobody joins or renames to a name that renders as a member’s: blanks refused, an emoji’s other form taken', async () => {
+    const server = await startServer();
+    const room = newRoomId();
+    await joinOk(await connectClient(server.url), room, 'Alice');
+    await joinOk(await connectClient(server.url), room, '❤ Ana');
+    const mallory = await connectClient(server.url);
+    // Each of these shows as "Alice" on the others' screens.
+    for (const name of ['Alice\uFE0F', 'Ali\uFE0Ece', 'Alice\u2800', 'Alice\u{E0100}', 'Alice\u3164']) {
+      assertRefused(await join(mallory, room, name), 'invalid_name');
+    }
+    // The heart with its emoji presentation selector is still the heart.
+    const taken = await join(mallory, room, '❤\uFE0F Ana');
+    assertRefused(taken, 'name_taken');
+    await joinOk(mallory, room, 'Mallory');
+    assertRefused(await mallory.timeout(2_000).emitWithAck('room:rename', { name: 'Alice\uFE0F' }), 'invalid_name');
+    assertRefused(await mallory.timeout(2_000).emitWithAck('room:rename', { name: '❤\uFE0E Ana' }), 'name_taken');
+  });
+
   test('a second room:join on the same connection is refused with already_joined', async () => {
     const server = await startServer();
     const client = await connectClient(server.url);
