@@ -3,6 +3,7 @@
 // naming the setting instead of surfacing later as a strange runtime failure.
 // parseConfig is pure (no process.env, no randomness) so tests can call it directly.
 import { parseArgs } from 'node:util';
+import express from 'express';
 import { z } from 'zod';
 import { DEFAULT_MAX_VIDEO_SENDERS, MAX_VIDEO_SENDERS_LIMIT } from '../protocol/channel/calls.ts';
 import { DEFAULT_MAX_ROOM_SIZE } from '../protocol/limits.ts';
@@ -160,6 +161,19 @@ const originList = z
 
 // The values Express's `trust proxy` accepts, minus functions: see expressjs.com/en/guide/behind-proxies.html.
 const PROXY_NAME = /^(?:loopback|linklocal|uniquelocal|[0-9A-Fa-f:.]+(?:\/\d{1,3})?)$/;
+/**
+ * Why Express (proxy-addr) refuses a list of addresses/subnets, or null. What passes the
+ * pattern may still not compile (`10.0.0.0/99`, `999.1.1.1`, `1.2.3`): asked here, with the
+ * code app.ts sets it with, rather than left to throw a stack trace at start.
+ */
+function proxyListError(list: string[]): string | null {
+  try {
+    express().set('trust proxy', list);
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
 const trustProxyValue = z.string().transform((v, ctx): TrustProxy => {
   const s = v.trim().toLowerCase();
   if (['0', 'false', 'no', 'off', ''].includes(s)) return false;
@@ -169,10 +183,11 @@ const trustProxyValue = z.string().transform((v, ctx): TrustProxy => {
     .split(',')
     .map((x) => x.trim())
     .filter((x) => x !== '');
-  if (list.length > 0 && list.every((x) => PROXY_NAME.test(x))) return list;
+  const wrong = list.length > 0 && list.every((x) => PROXY_NAME.test(x)) ? proxyListError(list) : '';
+  if (wrong === null) return list;
   ctx.addIssue({
     code: 'custom',
-    message: 'must be false, true, a hop count, or comma-separated addresses/subnets/loopback/linklocal/uniquelocal',
+    message: `must be false, true, a hop count, or comma-separated addresses/subnets/loopback/linklocal/uniquelocal${wrong === '' ? '' : ` (${wrong})`}`,
   });
   return z.NEVER;
 });

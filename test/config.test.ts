@@ -118,6 +118,18 @@ test('TRUST_PROXY takes booleans and hop counts too; --redis-url and rate flags 
   assert.deepEqual(config.allowedOrigins, ['*']);
 });
 
+test('TRUST_PROXY addresses and subnets that Express cannot compile are refused, naming TRUST_PROXY', () => {
+  // Each passed the old pattern and then threw a proxy-addr stack trace at start.
+  for (const bad of ['10.0.0.0/99', '10.0.0.0/0', '999.1.1.1', '1.2.3', ':', '::1.2.3.4', 'loopback, 1.2.3']) {
+    const message = errors({ TRUST_PROXY: bad }).join('\n');
+    assert.match(message, /^TRUST_PROXY: must be .*\(invalid (?:IP address|range on address)/, `${bad} → ${message}`);
+  }
+  assert.match(errors({}, ['--trust-proxy', '10.0.0.0/99']).join(), /^--trust-proxy: /);
+  for (const good of ['10.0.0.0/32', '::/128', 'fe80::1', '::ffff:10.0.0.1', '192.168.0.1, uniquelocal']) {
+    assert.ok(Array.isArray(ok({ TRUST_PROXY: good }).trustProxy), good);
+  }
+});
+
 test('flags override the environment, in both --flag value and --flag=value forms', () => {
   const config = ok(
     { PORT: '8080', MAX_ROOM_SIZE: '4', TURN_URLS: 'turn:a', TURN_USERNAME: 'u', TURN_CREDENTIAL: 'c', TUNNEL: '0' },
