@@ -227,7 +227,7 @@ export function createChat({ selfId, selfName, members, display, identity, trans
   function keep(member: MemberHandle, name: string, message: ChatMessage): void {
     if (message.to !== undefined) return;
     const { id, ts, text, sig } = message;
-    transcript.keep({ from: member.id, name, id, ts, text, ...(sig ? { sig } : {}) });
+    transcript.keep({ from: member.id, name, id, ts, text, ...(sig ? { sig } : {}) }, 'live');
   }
 
   function track(work: Promise<void>): void {
@@ -401,7 +401,7 @@ export function createChat({ selfId, selfName, members, display, identity, trans
         .then(async () => {
           const sig = await signature;
           signing.delete(id);
-          if (to === undefined) transcript.keep({ from, name, id, ts, text, ...(sig ? { sig } : {}) });
+          if (to === undefined) transcript.keep({ from, name, id, ts, text, ...(sig ? { sig } : {}) }, 'live');
           const signed: ChatMessage = sig ? { ...message, sig } : message;
           for (const member of sentTo) {
             if (member.disposed) continue;

@@ -177,7 +177,8 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
     if (verified !== 'false') {
       const kept: KeptLine = { from: line.from, name, id: line.id, ts: line.ts, text: line.text };
       if (line.sig !== undefined) kept.sig = line.sig;
-      transcript.keep(kept);
+      // On a member's word: a time beyond ours counts as now (transcript.ts, keptAt).
+      transcript.keep(kept, 'history');
     }
     show(
       {

@@ -19,15 +19,42 @@ export interface KeptLine {
 
 /** How many (author, id) pairs are remembered to drop duplicates (resends, history). */
 const SEEN_LIMIT = 20_000;
+/**
+ * A live line whose sender's clock is further behind ours than this counts as written when
+ * it came (view/lines.ts shows it at that time too, for the same reason).
+ */
+const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * How a line came: `live` from its author as it was written (directly or through a relay),
+ * `history` from before we joined, on a member's word.
+ */
+export type Arrival = 'live' | 'history';
 
 export interface Transcript {
   /** Marks the line as shown; false when it was shown already. */
   markShown(from: string, id: string): boolean;
   wasShown(from: string, id: string): boolean;
-  /** Keeps a public line for newcomers (the newest MAX_HISTORY_LINES, by sender time). */
-  keep(line: KeptLine): void;
+  /**
+   * Keeps a public line for newcomers: the newest MAX_HISTORY_LINES by when they were
+   * written, as far as this page can tell (see keptAt).
+   */
+  keep(line: KeptLine, arrival?: Arrival): void;
   /** The kept lines, oldest first. */
   recent(): readonly KeptLine[];
+}
+
+/**
+ * When a line counts as written, for keeping it: its sender's time, but never later than
+ * when it reached this page, whatever the sender's clock says; and for a live line, not
+ * earlier than MAX_CLOCK_SKEW_MS before that. A sender's future time would otherwise make its
+ * lines the newest kept for good, and every honest line after them "older than everything
+ * kept"; a slow clock's live lines would be the oldest and go first.
+ */
+export function keptAt(ts: number, receivedAt: number, arrival: Arrival): number {
+  if (ts > receivedAt) return receivedAt;
+  if (arrival === 'live' && receivedAt - ts > MAX_CLOCK_SKEW_MS) return receivedAt;
+  return ts;
 }
 
 /** Sender-time order; ties broken by author and id so every page agrees. */
@@ -39,10 +66,21 @@ export function compareLines(a: Pick<KeptLine, 'ts' | 'from' | 'id'>, b: Pick<Ke
 
 export const lineKey = (from: string, id: string): string => `${from} ${id}`;
 
-export function createTranscript(limit = MAX_HISTORY_LINES): Transcript {
+/** A kept line and the time it is ordered by (keptAt). */
+interface Kept {
+  line: KeptLine;
+  ts: number;
+  from: string;
+  id: string;
+}
+
+export function createTranscript(limit = MAX_HISTORY_LINES, now: () => number = Date.now): Transcript {
   const shown = new Set<string>();
-  const kept: KeptLine[] = [];
+  /** Ordered by keptAt, oldest first. */
+  const kept: Kept[] = [];
   const keptKeys = new Set<string>();
+  /** kept's lines, made again only after a change. */
+  let lines: KeptLine[] | null = null;
 
   return {
     markShown(from, id) {
@@ -56,20 +94,25 @@ export function createTranscript(limit = MAX_HISTORY_LINES): Transcript {
       return true;
     },
     wasShown: (from, id) => shown.has(lineKey(from, id)),
-    keep(line) {
+    keep(line, arrival = 'history') {
       const key = lineKey(line.from, line.id);
       if (keptKeys.has(key)) return;
+      const entry: Kept = { line, ts: keptAt(line.ts, now(), arrival), from: line.from, id: line.id };
       // Lines mostly arrive in order: search from the end.
       let at = kept.length;
-      while (at > 0 && compareLines(kept[at - 1] as KeptLine, line) > 0) at--;
+      while (at > 0 && compareLines(kept[at - 1] as Kept, entry) > 0) at--;
       if (at === 0 && kept.length >= limit) return; // older than everything kept
-      kept.splice(at, 0, line);
+      kept.splice(at, 0, entry);
       keptKeys.add(key);
+      lines = null;
       while (kept.length > limit) {
         const dropped = kept.shift();
         if (dropped) keptKeys.delete(lineKey(dropped.from, dropped.id));
       }
     },
-    recent: () => kept,
+    recent() {
+      lines ??= kept.map((entry) => entry.line);
+      return lines;
+    },
   };
 }

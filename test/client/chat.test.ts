@@ -8,7 +8,14 @@ import { createBudget } from '../../client/budget.ts';
 import { type ChatLine, createChat } from '../../client/features/chat.ts';
 import { createTranscript } from '../../client/features/transcript.ts';
 import { createIdentity, type Identity, verifyLine } from '../../client/identity.ts';
-import { CHANNEL_RATES, type ChannelMessage, encodeChannelMessage, type MessageOf } from '../../protocol/index.ts';
+import {
+  CHANNEL_RATES,
+  type ChannelMessage,
+  encodeChannelMessage,
+  MAX_HISTORY_LINES,
+  MAX_TIMESTAMP_MS,
+  type MessageOf,
+} from '../../protocol/index.ts';
 import { type FakeMember, fakeMember } from './fake-member.ts';
 
 const SELF = 'me-000000001';
@@ -366,7 +373,8 @@ test('public lines are kept for newcomers with their signatures, ours included',
   const bob = await author('bob-00000001');
   const { chat, transcript } = harness([bob.member]);
   chat.send('mine');
-  chat.feature.receive(bob.member, await bob.line('his', { ts: 5 }));
+  // Written a minute before ours (a clock further off counts as when the line came).
+  chat.feature.receive(bob.member, await bob.line('his', { ts: Date.now() - 60_000 }));
   await chat.idle();
   const kept = transcript.recent();
   assert.deepEqual(
@@ -375,6 +383,31 @@ test('public lines are kept for newcomers with their signatures, ours included',
       ['bob-00000001', 'his', true],
       [SELF, 'mine', true],
     ],
+  );
+});
+
+test('a member’s lines signed with far-future times do not shut everyone else out of what newcomers get', async () => {
+  const mallory = await author('mallory-0001');
+  const bob = await author('bob-00000001');
+  const { chat, transcript } = harness([mallory.member, bob.member]);
+  const lines = await Promise.all(
+    Array.from({ length: MAX_HISTORY_LINES }, (_, i) => mallory.line(`future ${i}`, { ts: MAX_TIMESTAMP_MS - i })),
+  );
+  for (const line of lines) chat.feature.receive(mallory.member, line);
+  await chat.idle();
+  assert.equal(transcript.recent().length, MAX_HISTORY_LINES);
+  await new Promise((resolve) => setTimeout(resolve, 5)); // written after they came, not in the same ms
+  chat.feature.receive(bob.member, await bob.line('honest', { ts: Date.now() }));
+  chat.send('mine too');
+  await chat.idle();
+  assert.deepEqual(
+    transcript
+      .recent()
+      .slice(-2)
+      .map((l) => l.text)
+      .sort(),
+    ['honest', 'mine too'],
+    'the newest kept, handed to the next newcomer',
   );
 });
 
