@@ -157,7 +157,13 @@ export function createAddressLimits(settings: RateSettings, now: Clock = Date.no
  * ice:refresh, and every socket's buckets count at 10k sockets.
  */
 export class SocketLimiter {
-  private readonly own: Partial<Record<LimitedEvent, Bucket>> = {};
+  // One field per limited event rather than a record of them: a record keyed by event names
+  // cost its own object and property table on every socket (heap-profile.ts at 2,000
+  // sockets: 11.07 → 10.93 KB a socket). A new limited event does not compile until own()
+  // has its field.
+  private join: Bucket | undefined;
+  private signal: Bucket | undefined;
+  private ice: Bucket | undefined;
   constructor(
     private readonly settings: RateSettings,
     private readonly address: string,
@@ -166,14 +172,27 @@ export class SocketLimiter {
   ) {}
 
   take(event: LimitedEvent): LimitScope | null {
-    let bucket = this.own[event];
-    if (bucket === undefined) {
-      bucket = createBucket(this.settings[LIMITED_EVENTS[event].socket], this.now);
-      this.own[event] = bucket;
-    }
-    if (!bucket.take()) return 'socket';
+    if (!this.own(event).take()) return 'socket';
     if (!this.shared.events[event].take(this.address)) return 'ip';
     return null;
+  }
+
+  private own(event: LimitedEvent): Bucket {
+    switch (event) {
+      case 'room:join':
+        this.join ??= this.make(event);
+        return this.join;
+      case 'signal':
+        this.signal ??= this.make(event);
+        return this.signal;
+      case 'ice:refresh':
+        this.ice ??= this.make(event);
+        return this.ice;
+    }
+  }
+
+  private make(event: LimitedEvent): Bucket {
+    return createBucket(this.settings[LIMITED_EVENTS[event].socket], this.now);
   }
 }
 
