@@ -24,7 +24,7 @@ import { createMesh, type MeshNotice } from './mesh.ts';
 import { freeNameVariant } from './name-variant.ts';
 import { selectedPath } from './path.ts';
 import { startPathPolls } from './path-polls.ts';
-import { createRelay, RELAY_RATE, type Refusal } from './relay.ts';
+import { createRelay, RELAY_RATE, refusalText } from './relay.ts';
 import { createRouter } from './router.ts';
 import type { SignalingHandlers } from './signaling.ts';
 import {
@@ -372,7 +372,7 @@ const relay = createRelay({
   // Charged already, to its author's budget through that relay (relay.ts): never its own.
   deliver: (from, message) => router.dispatch(from, message, 'relayed'),
   drained: (member) => router.drained(member),
-  refused: (from, via, why) => system(relayRefusalText(from.name, via.name, why), from.id),
+  refused: (from, via, why) => system(refusalText(from.name, via.name, why), from.id),
 });
 const router = createRouter([
   chat.feature,
@@ -384,11 +384,6 @@ const router = createRouter([
   calls.feature,
   relay.feature,
 ]);
-
-function relayRefusalText(author: string, via: string, why: Refusal): string {
-  const what = why === 'replayed' || why === 'stale' ? 'an old message again' : 'a message that was changed on the way';
-  return `${via} passed on ${what}, said to be from ${author}: not shown.`;
-}
 
 const mesh = createMesh({
   links: {

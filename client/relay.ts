@@ -7,7 +7,9 @@
 //
 // What travels is sealed end to end (announce.ts): a relay sees sizes, not contents, and
 // cannot alter, forge, redirect or replay what it carries; a message that does not open is
-// refused and reported. What a relay does is bounded: it forwards only relay:fwd arriving
+// refused and reported (once in a while per author and relay: which of the two spoilt it, we
+// cannot tell). A member that links to us directly has no business sending through a relay:
+// what comes for it that way is dropped unread. What a relay does is bounded: it forwards only relay:fwd arriving
 // on its own proven links, only to members it links to directly, at most `rate` messages a
 // second per pair, and nothing at all when the user turned relaying off. Senders pace
 // themselves at the same rate, so an honest backlog is not dropped on the way. What comes
@@ -35,6 +37,12 @@ const BURST_SECONDS = 2;
 const ADVERTISE_MIN_INTERVAL_MS = 1_000;
 /** A relayed message whose sender clock is further from ours than this is refused. */
 export const REPLAY_WINDOW_MS = 5 * 60_000;
+/**
+ * Refusals of messages said to be from one author, passed on by one relay, are reported at
+ * most once in this long (each is counted): a member sending junk through an honest relay
+ * would otherwise fill the chat with notices about the relay.
+ */
+export const REFUSED_NOTICE_MS = 10_000;
 /** Nonces remembered per sender (within the window) to refuse replays. */
 const SEEN_LIMIT = 20_000;
 /** Round trips are compared in steps of this (ms): jitter alone does not re-advertise. */
@@ -48,6 +56,21 @@ const SWITCH_MARGIN_MS = RTT_STEP_MS;
 const SWITCH_MARGIN_FRACTION = 0.2;
 
 export type Refusal = 'altered' | 'replayed' | 'stale' | 'malformed';
+
+/**
+ * The chat's notice of a refused relayed message. It does not say who spoilt it: the relay
+ * may have changed or replayed it, or the author may have sent it that way through an
+ * honest relay.
+ */
+export function refusalText(author: string, via: string, why: Refusal): string {
+  const what = {
+    altered: 'did not open (changed on the way, or sent that way)',
+    replayed: 'came before (a copy, passed on again or sent again)',
+    stale: 'is too old (held back on the way, or its sender’s clock is far off)',
+    malformed: 'is not one that may come through a relay',
+  }[why];
+  return `${via} passed on a message said to be from ${author} that ${what}: not shown.`;
+}
 
 /** A relay that links to the member a route is for, with the round trip through it. */
 interface Candidate {
@@ -79,6 +102,8 @@ interface Ends {
   seen: Map<string, number>;
   /** What its messages through each relay (by id) may cost us. */
   quotas: Map<string, Quota>;
+  /** When a refusal of its messages through each relay (by id) was last reported. */
+  refusalNoticed: Map<string, number>;
   /** Sender-side pacing toward this member. */
   bucket: Bucket;
   drainTimer: ReturnType<typeof setTimeout> | null;
@@ -115,7 +140,10 @@ export interface RelayOptions {
   deliver(from: Member, message: ChannelMessage): void;
   /** The route to this member has room again (we pace ourselves): features may continue. */
   drained(member: Member): void;
-  /** A relayed message from `from`, carried by `via`, was refused. */
+  /**
+   * A relayed message said to be from `from`, carried by `via`, was refused: at most once
+   * per REFUSED_NOTICE_MS for each (from, via); every refusal is counted in the stats.
+   */
   refused(from: Member, via: Member, why: Refusal): void;
   now?: () => number;
   wallClock?: () => number;
@@ -134,6 +162,7 @@ export function createRelay(options: RelayOptions) {
     opening: Promise.resolve(),
     seen: new Map(),
     quotas: new Map(),
+    refusalNoticed: new Map(),
     bucket: { tokens: bucketRate(rate).burst, at: now() },
     drainTimer: null,
     via: null,
@@ -320,9 +349,14 @@ export function createRelay(options: RelayOptions) {
     const author = options.member(message.from);
     const keys = author?.announced ?? null;
     if (!author || author === via || keys === null || !direct(via)) return;
+    // Its own link works: an honest member sends on it (reroute), not through a relay.
+    if (direct(author)) return;
     const ends = author.slot(endsSlot);
     const refuse = (why: Refusal) => {
       stats.refused++;
+      const at = now();
+      if (at - (ends.refusalNoticed.get(via.id) ?? Number.NEGATIVE_INFINITY) < REFUSED_NOTICE_MS) return;
+      ends.refusalNoticed.set(via.id, at);
       options.refused(author, via, why);
     };
     ends.opening = ends.opening.then(async () => {
@@ -367,7 +401,11 @@ export function createRelay(options: RelayOptions) {
     verified: () => refresh(),
     removed(member) {
       for (const pair of [...pairs.keys()]) if (pair.split('>').includes(member.id)) pairs.delete(pair);
-      for (const other of options.members()) other.slot(endsSlot).quotas.delete(member.id);
+      for (const other of options.members()) {
+        const { quotas, refusalNoticed } = other.slot(endsSlot);
+        quotas.delete(member.id);
+        refusalNoticed.delete(member.id);
+      }
       const ends = member.slot(endsSlot);
       if (ends.drainTimer !== null) clearTimeout(ends.drainTimer);
       refresh();
