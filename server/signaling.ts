@@ -321,7 +321,13 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
       if (!socket.connected) {
         // Gone while the store decided; its disconnect handler found no member to remove.
         await leaveRoom(socket, roomId, peerId);
-        await membership.leave(roomId, peerId, socket.id);
+        // The room knew a resumed id all along, and a member admitted meanwhile found this
+        // one in its list: without a peer:left they would keep a ghost (a resumed entry was
+        // taken from the connection before the reload, whose own disconnect finds it gone and
+        // stays quiet). Not in our own shutdown, as in onDisconnect: the client comes back
+        // with its ticket.
+        if (deps.isShuttingDown()) await membership.leave(roomId, peerId, socket.id);
+        else await departed(socket, { roomId, peerId, name }, 'disconnect');
         return;
       }
       Object.assign(socket.data, { roomId, peerId, name });

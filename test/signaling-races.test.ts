@@ -13,7 +13,17 @@ import { createRedisRevocations, type TicketRevocations } from '../server/resume
 import type { RoomServer } from '../server/rooms.ts';
 import { createSignaling } from '../server/signaling.ts';
 import { type RedisProcess, startRedis } from './redis-support.ts';
-import { closeAll, connectClient, HEARTBEAT, joinOk, newRoomId, TEST_SECRET, until, waitForEvent } from './support.ts';
+import {
+  closeAll,
+  connectClient,
+  HEARTBEAT,
+  joinOk,
+  newRoomId,
+  silence,
+  TEST_SECRET,
+  until,
+  waitForEvent,
+} from './support.ts';
 
 afterEach(closeAll);
 
@@ -103,4 +113,45 @@ test('a disconnect while the leave’s revocation awaits Redis is still a leave'
   slow.open();
   assert.deepEqual(await left, { id: ack.self.id, reason: 'leave' });
   assert.equal(await server.revocations.revoked(room, ack.self.id), true);
+});
+
+test('a resume whose connection drops while the store admits it leaves no ghost: the room hears it left', async (t) => {
+  let hold: string | undefined;
+  const admitted = gate();
+  const release = gate();
+  const server = await startRacingServer(t, {
+    membership: (real) => ({
+      ...real,
+      async admit(roomId, claim, cap) {
+        const result = await real.admit(roomId, claim, cap);
+        if (claim.peerId !== hold) return result;
+        admitted.open();
+        await release.opened;
+        return result;
+      },
+    }),
+  });
+  const room = newRoomId();
+  const alice = await connectClient(server.url);
+  const ack = await joinOk(alice, room, 'Alice');
+  const bob = await connectClient(server.url);
+  await joinOk(bob, room, 'Bob');
+  // Alice's network goes away; past her heartbeat, her reload comes with the ticket and the
+  // store hands it her entry — and then the reload's own connection drops.
+  silence(alice);
+  await new Promise((resolve) => setTimeout(resolve, HEARTBEAT.pingIntervalMs + HEARTBEAT.pingTimeoutMs / 2 + 200));
+  hold = ack.self.id;
+  const left = waitForEvent(bob, 'peer:left', 2_500);
+  const reload = await connectClient(server.url);
+  reload.emit('room:join', { roomId: room, name: 'Alice', resume: ack.resume }, () => {});
+  await admitted.opened;
+  const reloadId = reload.id;
+  reload.disconnect();
+  await until(() => !server.io.sockets.sockets.has(reloadId ?? ''), 'the server saw the reload go');
+  release.open();
+  assert.deepEqual(await left, { id: ack.self.id, reason: 'disconnect' });
+  assert.deepEqual(
+    (await server.membership.members(room)).map((m) => m.name),
+    ['Bob'],
+  );
 });
