@@ -2,14 +2,20 @@
 import { createApp } from './server/app.ts';
 import { parseConfig } from './server/config.ts';
 import { startTunnel } from './server/tunnel.ts';
+import { checkWireLog } from './server/wire-log.ts';
 
 const parsed = parseConfig(process.env, process.argv.slice(2));
 if (parsed.kind === 'help') {
   console.log(parsed.text);
   process.exit(0);
 }
-if (parsed.kind === 'invalid') {
-  console.error(`roomlink: invalid configuration\n${parsed.errors.map((e) => `  - ${e}`).join('\n')}`);
+// Settings that name something outside the process (a file) are checked here, once they parse.
+const errors =
+  parsed.kind === 'invalid'
+    ? parsed.errors
+    : [parsed.config.wireLog === undefined ? null : checkWireLog(parsed.config.wireLog)].filter((e) => e !== null);
+if (parsed.kind === 'invalid' || errors.length > 0) {
+  console.error(`roomlink: invalid configuration\n${errors.map((e) => `  - ${e}`).join('\n')}`);
   process.exit(1);
 }
 

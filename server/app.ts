@@ -257,7 +257,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     if (!redis) return 'disabled';
     return redis.state() === 'up' && membership.mode() === 'shared' ? 'up' : 'down';
   };
-  if (config.wireLog !== undefined) attachWireLog(config.wireLog, io, httpServer);
+  if (config.wireLog !== undefined) attachWireLog(config.wireLog, io, httpServer, logger);
 
   web.get('/healthz', (_req, res) => {
     const redisNow = redisState();

@@ -65,6 +65,20 @@ test('server.ts exits 1 on a bad configuration, naming the setting', async () =>
   assert.match(stderr, /--max-room-size/);
 });
 
+test('server.ts exits 1 at start when WIRE_LOG cannot be written, naming WIRE_LOG', async (t) => {
+  const server = runServer(['--port', '0', '--host', '127.0.0.1', '--log-level', 'silent'], {
+    WIRE_LOG: '/nonexistent-roomlink-dir/wire.jsonl',
+  });
+  t.after(() => server.child.kill('SIGKILL'));
+  // It used to start, and die at the first request it tried to log.
+  const code = await Promise.race([
+    server.exited,
+    new Promise<'running'>((resolve) => setTimeout(() => resolve('running'), START_TIMEOUT_MS).unref()),
+  ]);
+  assert.equal(code, 1, JSON.stringify(server.output()));
+  assert.match(server.output().stderr, /WIRE_LOG: cannot open ".*" for appending \(ENOENT\)/);
+});
+
 test('server.ts --help prints usage and exits 0', async () => {
   const server = runServer(['--help']);
   assert.equal(await server.exited, 0);
