@@ -1,8 +1,9 @@
 // Files other members send us: one record per offer, kept in the sender's member slot (so it
-// goes with the member). Small files are taken at once, larger ones wait for accept; at most
-// `concurrent` from one member at a time, the rest refused with a reason. The bytes arrive on
-// the channel the sender opens for the transfer; a cut channel is asked to resume from the
-// last byte received.
+// goes with the member) while the transfer is offered or running, and dropped once it is over
+// (its line on the page says how it ended). Small files are taken at once, larger ones wait
+// for accept; at most `concurrent` from one member at a time, the rest refused with a reason.
+// The bytes arrive on the channel the sender opens for the transfer; a cut channel is asked
+// to resume from the last byte received.
 import {
   type CancelReason,
   encodeArrivalMark,
@@ -27,10 +28,18 @@ export const DEFAULT_CONCURRENT_TRANSFERS = 4;
 const MAX_RESUMES = 20;
 /** One "refused" notice per member in this interval, however many offers it floods. */
 const REFUSED_NOTICE_MS = 10_000;
+/**
+ * Ids of transfers that are over, remembered per member (the newest), so that an offer sent
+ * again after a reconnect does not come back as a second line. Only ids: a member may offer
+ * and cancel ten files a second for as long as it likes.
+ */
+const ENDED_IDS_KEPT = 64;
 
 interface Received {
   id: string;
-  offer: FileOffer;
+  /** What the transfer needs of the offer; never its raw name (up to 16,000 characters). */
+  offer: Pick<FileOffer, 'size' | 'sha256' | 'type'>;
+  /** The name as shown and saved: cleaned and at most MAX_FILE_NAME_LENGTH characters. */
   name: string;
   state: FileState;
   line: FileLine;
@@ -41,7 +50,10 @@ interface Received {
 }
 
 const receiveSlot = createSlot('files:receive', () => ({
+  /** Transfers offered or running; one that is over is dropped (see ended). */
   transfers: new Map<string, Received>(),
+  /** The ids of the last ENDED_IDS_KEPT transfers that are over, oldest first. */
+  ended: new Set<string>(),
   lastRefusedNotice: Number.NEGATIVE_INFINITY,
 }));
 
@@ -72,19 +84,32 @@ function sendQuietly(channel: RTCDataChannel, data: ArrayBuffer): void {
 export function createReceiving(options: ReceivingOptions) {
   const concurrent = options.concurrent ?? DEFAULT_CONCURRENT_TRANSFERS;
 
-  function setState(record: Received, state: FileState, status: string): void {
+  function setState(member: MemberHandle, record: Received, state: FileState, status: string): void {
     record.state = state;
     record.line.state(state, status);
     record.line.ask(false);
     if (isFinal(state)) {
       record.channel?.close();
       record.channel = null;
+      forget(member, record);
+    }
+  }
+
+  /** A transfer that is over: only its id is remembered. */
+  function forget(member: MemberHandle, record: Received): void {
+    const slot = member.slot(receiveSlot);
+    if (slot.transfers.get(record.id) !== record) return;
+    slot.transfers.delete(record.id);
+    slot.ended.add(record.id);
+    if (slot.ended.size > ENDED_IDS_KEPT) {
+      const [oldest] = slot.ended;
+      if (oldest !== undefined) slot.ended.delete(oldest);
     }
   }
 
   async function accept(member: MemberHandle, record: Received): Promise<void> {
     if (record.state !== 'offered') return;
-    setState(record, 'transferring', 'starting…');
+    setState(member, record, 'transferring', 'starting…');
     const store = await options.openStore(record.id, record.offer.size).catch(() => null);
     // Cancelled (or the member left) while the store was opening.
     if (isFinal(record.state) || member.disposed) {
@@ -93,7 +118,7 @@ export function createReceiving(options: ReceivingOptions) {
     }
     if (store === null) {
       member.send({ t: 'file:decline', id: record.id, reason: 'no-storage' });
-      setState(record, 'declined', 'declined: this browser has no room to store a file this large');
+      setState(member, record, 'declined', 'declined: this browser has no room to store a file this large');
       return;
     }
     record.incoming = createIncoming({
@@ -114,20 +139,20 @@ export function createReceiving(options: ReceivingOptions) {
       member.send({ t: 'file:done', id: record.id, result: 'verified' });
       const snapshot = record.meter.update(record.offer.size);
       if (snapshot) record.line.progress(snapshot);
-      setState(record, 'verified', 'verified');
+      setState(member, record, 'verified', 'verified');
       record.line.ready(result.file);
       return;
     }
     if (result.reason === 'corrupt') member.send({ t: 'file:done', id: record.id, result: 'corrupt' });
     else member.send({ t: 'file:cancel', id: record.id, reason: result.reason });
-    setState(record, result.reason === 'storage-failed' ? 'cancelled' : 'corrupt', FAILURE_TEXT[result.reason]);
+    setState(member, record, result.reason === 'storage-failed' ? 'cancelled' : 'corrupt', FAILURE_TEXT[result.reason]);
   }
 
   function stop(member: MemberHandle, record: Received, status: string, tell: CancelReason | null): void {
     if (isFinal(record.state)) return;
     record.incoming?.abort();
     if (tell) member.send({ t: 'file:cancel', id: record.id, reason: tell });
-    setState(record, 'cancelled', status);
+    setState(member, record, 'cancelled', status);
   }
 
   async function askToResume(member: MemberHandle, record: Received): Promise<void> {
@@ -145,9 +170,8 @@ export function createReceiving(options: ReceivingOptions) {
   function offer(member: MemberHandle, message: FileOffer): void {
     if (message.to !== undefined && message.to !== options.selfId()) return; // not ours
     const slot = member.slot(receiveSlot);
-    if (slot.transfers.has(message.id)) return; // sent again after a reconnect
-    const running = [...slot.transfers.values()].filter((r) => !isFinal(r.state)).length;
-    if (running >= concurrent) {
+    if (slot.transfers.has(message.id) || slot.ended.has(message.id)) return; // sent again after a reconnect
+    if (slot.transfers.size >= concurrent) {
       member.send({ t: 'file:decline', id: message.id, reason: 'busy' });
       const now = performance.now();
       if (now - slot.lastRefusedNotice >= REFUSED_NOTICE_MS) {
@@ -160,9 +184,10 @@ export function createReceiving(options: ReceivingOptions) {
       return;
     }
     const { name, changed } = sanitizeFileName(message.name);
+    const { size, sha256, type } = message;
     const record: Received = {
       id: message.id,
-      offer: message,
+      offer: { size, sha256, type },
       name,
       state: 'offered',
       incoming: null,
@@ -186,7 +211,7 @@ export function createReceiving(options: ReceivingOptions) {
           decline() {
             if (record.state !== 'offered') return;
             member.send({ t: 'file:decline', id: record.id, reason: 'declined' });
-            setState(record, 'declined', 'declined');
+            setState(member, record, 'declined', 'declined');
           },
           cancel: () => stop(member, record, 'cancelled by you', 'cancelled'),
         },
@@ -250,9 +275,13 @@ export function createReceiving(options: ReceivingOptions) {
       }
     },
     removed(member: MemberHandle): void {
-      for (const record of member.slot(receiveSlot).transfers.values()) {
+      for (const record of [...member.slot(receiveSlot).transfers.values()]) {
         stop(member, record, `cancelled: ${member.name} left`, null);
       }
+    },
+    /** Transfers from this member still offered or running (tests). */
+    held(member: MemberHandle): number {
+      return member.slot(receiveSlot).transfers.size;
     },
   };
 }

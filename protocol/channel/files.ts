@@ -134,6 +134,10 @@ export function sanitizeFileName(raw: string): { name: string; changed: boolean 
     const dot = name.lastIndexOf('.');
     const extension = dot > 0 ? [...name.slice(dot)].slice(0, 16).join('') : '';
     name = `${chars.slice(0, MAX_FILE_NAME_LENGTH - extension.length - 1).join('')}…${extension}`;
+  } else if (name !== raw) {
+    // A string of its own: a trimmed slice of the raw name (up to 16,000 characters on the
+    // wire) may share, and so keep, all of the raw name's storage.
+    name = chars.join('');
   }
   return { name, changed: name !== raw };
 }
