@@ -8,9 +8,19 @@ import type { LineVerification } from './chat.ts';
 
 /** Authors remembered (members seen during this page's life; oldest forgotten first). */
 const DIRECTORY_LIMIT = 1_000;
+/**
+ * Signing keys remembered per author, the newest. A tab keeps its key across reloads
+ * (identity.ts), so an honest member has one; but a member may say hello with a fresh key
+ * (and a valid room-key proof) every few seconds, and every history line of its id is
+ * checked against each key we hold: 300 keys made 200 lines cost 2.4 s.
+ */
+export const MAX_KEYS_PER_AUTHOR = 4;
 
 export interface Author {
-  /** Every key it announced while we knew it (a repaired link brings the same one again). */
+  /**
+   * The keys it announced while we knew it, oldest first, at most MAX_KEYS_PER_AUTHOR (a
+   * repaired link brings the same one again).
+   */
   keys: Set<string>;
   name: string;
   /** Its hello was checked: what we know of its key is all we will know. */
@@ -39,7 +49,15 @@ export function createAuthors(): Authors {
       author.name = member.name;
       author.heard ||= heard;
       // A key whose proof failed was never the member's: it is not learned.
-      if (member.key !== null && member.verification !== 'mismatch') author.keys.add(member.key);
+      if (member.key !== null && member.verification !== 'mismatch') {
+        // Heard again: the newest, the last to be forgotten.
+        author.keys.delete(member.key);
+        author.keys.add(member.key);
+        for (const oldest of author.keys) {
+          if (author.keys.size <= MAX_KEYS_PER_AUTHOR) break;
+          author.keys.delete(oldest);
+        }
+      }
     },
     get: (id) => authors.get(id),
   };

@@ -1,0 +1,71 @@
+// Who wrote what: the keys a member announced are what its history lines are checked
+// against — a bounded few, however often it says hello with a fresh one.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { checkLine, createAuthors, MAX_KEYS_PER_AUTHOR } from '../../client/features/authors.ts';
+import { createHistory } from '../../client/features/history.ts';
+import { createTranscript } from '../../client/features/transcript.ts';
+import { createIdentity, type Identity } from '../../client/identity.ts';
+import type { HistoryLine } from '../../protocol/index.ts';
+import { fakeMember } from './fake-member.ts';
+
+test('a member saying hello with a fresh key every time: only its newest keys are kept', () => {
+  const authors = createAuthors();
+  const mallory = fakeMember('mallory-0001');
+  for (let i = 0; i < 300; i++) {
+    mallory.key = `key-${i}`;
+    authors.learn(mallory, true);
+  }
+  assert.deepEqual(
+    [...(authors.get(mallory.id)?.keys ?? [])],
+    Array.from({ length: MAX_KEYS_PER_AUTHOR }, (_, i) => `key-${300 - MAX_KEYS_PER_AUTHOR + i}`),
+  );
+});
+
+test('a key heard again is the newest: a repaired link does not lose the member’s key', () => {
+  const authors = createAuthors();
+  const bob = fakeMember('bob-00000001', 'bob-key');
+  authors.learn(bob, true);
+  for (let i = 0; i < MAX_KEYS_PER_AUTHOR - 1; i++) {
+    bob.key = `other-${i}`;
+    authors.learn(bob);
+  }
+  bob.key = 'bob-key';
+  authors.learn(bob); // its link repaired, the same key again
+  bob.key = 'one-more';
+  authors.learn(bob);
+  const keys = [...(authors.get(bob.id)?.keys ?? [])];
+  assert.equal(keys.length, MAX_KEYS_PER_AUTHOR);
+  assert.ok(keys.includes('bob-key'));
+  assert.ok(!keys.includes('other-0'), 'the oldest one goes');
+});
+
+test('history lines are checked against the newest keys only: a line of a forgotten key is not verified', async () => {
+  const identities: Identity[] = [];
+  const member = fakeMember('mallory-0001');
+  const history = createHistory({
+    selfId: () => 'newcomer-001',
+    selfName: () => 'newcomer',
+    ownKey: async () => null,
+    members: () => [member],
+    transcript: createTranscript(),
+    show: () => {},
+  });
+  history.feature.added?.(member);
+  for (let i = 0; i < MAX_KEYS_PER_AUTHOR + 2; i++) {
+    const identity = createIdentity();
+    identities.push(identity);
+    member.key = await identity.publicKey();
+    history.feature.verified?.(member);
+  }
+  const author = history.author(member.id);
+  assert.equal(author?.keys.size, MAX_KEYS_PER_AUTHOR);
+  const signedBy = async (identity: Identity | undefined, id: string): Promise<HistoryLine> => {
+    const body = { from: member.id, id, ts: 1_700_000_000_000, text: 'hi' };
+    const sig = await identity?.sign(body);
+    assert.ok(sig);
+    return { ...body, name: 'mallory', sig };
+  };
+  assert.equal(await checkLine(await signedBy(identities.at(-1), 'line-0000000001'), author), 'true');
+  assert.equal(await checkLine(await signedBy(identities[0], 'line-0000000002'), author), 'false');
+});
