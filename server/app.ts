@@ -38,7 +38,7 @@ import { createRedisMembership, type RedisMembership } from './membership-redis.
 import { createMetrics } from './metrics.ts';
 import { checkOrigin } from './origin.ts';
 import { clientAddress, type TrustFn } from './proxy.ts';
-import { createAddressLimits, createSocketLimiter } from './rate-limit.ts';
+import { createAddressLimits, createSocketLimiter, LIMITED_EVENTS } from './rate-limit.ts';
 import { createResumeTokens } from './resume.ts';
 import { createMemoryRevocations, createRedisRevocations, type TicketRevocations } from './resume-revocations.ts';
 import { peerAddress, type RoomServer, roomAddress } from './rooms.ts';
@@ -136,7 +136,13 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const target = redisTarget(config);
   const redis: RedisLink | undefined =
     target !== undefined ? createRedisLink(target, logger, options.adapterEngine) : undefined;
-  const addressLimits = createAddressLimits(config);
+  const lumped = tunnelLumpsAddresses(config);
+  const addressLimits = createAddressLimits(lumped ? withoutAddressLimits(config) : config);
+  if (lumped) {
+    logger.warn(
+      'with --tunnel every visitor arrives from this machine (the tunnel client connects locally): per-address rate limits (*_RATE_IP) are off, per-socket limits stay; set TRUST_PROXY only if the tunnel server appends X-Forwarded-For',
+    );
+  }
   const guardSettings = options.guard ?? DEFAULT_GUARD;
   const allowedOrigins = config.allowedOrigins;
 
@@ -277,6 +283,17 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   web.get('/metrics', async (req, res) => {
     if (config.metricsToken !== undefined && !bearerMatches(req.headers.authorization, config.metricsToken)) {
       res.status(401).set('WWW-Authenticate', 'Bearer').type('text/plain').send('Unauthorized\n');
+      return;
+    }
+    // With --tunnel, the tunnel's visitors are loopback connections too: only a token tells
+    // a scraper on this machine from anyone with the link.
+    if (config.metricsToken === undefined && config.tunnel) {
+      res
+        .status(403)
+        .type('text/plain')
+        .send(
+          'Forbidden: with --tunnel, /metrics answers only with METRICS_TOKEN (tunnel visitors arrive from loopback)\n',
+        );
       return;
     }
     // Without a token, only a scraper on this machine (the client's address as trust proxy
@@ -482,6 +499,23 @@ function sessionIdOf(target: string): string | undefined {
   const end = target.indexOf('#', start);
   const sid = new URLSearchParams(target.slice(start + 1, end === -1 ? undefined : end)).getAll('sid').at(-1);
   return sid === '' ? undefined : sid;
+}
+
+/**
+ * With --tunnel, localtunnel's client pipes visitors' requests through connections it opens
+ * to this server from this machine: every visitor has this machine's address, and per-address limits would be one bucket for
+ * all of them (one flooder's cut would refuse everyone's new connections). The tunnel's
+ * X-Forwarded-For cannot stand in: a self-hosted localtunnel server sets none, so it is the
+ * visitor's to write, and tunnel connections cannot be told from other local ones. Unless
+ * TRUST_PROXY says whom to believe, per-address limits are off (per-socket ones stay).
+ */
+function tunnelLumpsAddresses(config: Config): boolean {
+  return config.tunnel && config.trustProxy === false;
+}
+
+function withoutAddressLimits(config: Config): Config {
+  const off = Object.fromEntries(Object.values(LIMITED_EVENTS).map((limit) => [limit.ip, null]));
+  return { ...config, ...off, rateConnectIp: null };
 }
 
 function isLoopback(address: string): boolean {
