@@ -4,12 +4,25 @@
 // stored, so the sender can move its window and a cut transfer can resume from the last
 // confirmed byte. A member may lie: anything that does not fit the offer ends the transfer
 // with a reason.
-import { type CancelReason, decodeChunk } from '../../protocol/index.ts';
+import { type CancelReason, decodeChunk, isPreviewableType } from '../../protocol/index.ts';
 import type { Store } from './store.ts';
 import { STORED_REPORT_BYTES } from './store-service.ts';
 
 /** The receiver confirms stored bytes at least this often (and at the end). */
 export const ACK_EVERY_BYTES = STORED_REPORT_BYTES;
+
+/** What a received file is typed as unless the page previews its type. */
+export const DOWNLOAD_TYPE = 'application/octet-stream';
+
+/**
+ * The type a received file gets, and with it its blob: URL: the sender's type only if the
+ * page previews it (a raster image), else DOWNLOAD_TYPE. The download link is a blob: URL of
+ * our origin, and a member's text/html or image/svg+xml opened from it in a tab would be a
+ * document of roomlink's origin; typed as bytes it can only be saved.
+ */
+export function receivedType(declared: string): string {
+  return isPreviewableType(declared) ? declared.trim().toLowerCase() : DOWNLOAD_TYPE;
+}
 
 export type IncomingResult =
   | { ok: true; file: File }
@@ -19,6 +32,7 @@ export interface IncomingOptions {
   size: number;
   sha256: string;
   name: string;
+  /** The sender's type: the file keeps it only if the page previews it (receivedType). */
   type: string;
   store: Store;
   /** Bytes [0, stored) are on the store. */
@@ -74,7 +88,7 @@ export function createIncoming(options: IncomingOptions): Incoming {
     finished(result) {
       if (!result.ok) return finish(result);
       // Named and typed for download; wrapping the file on disk does not read it.
-      finish({ ok: true, file: new File([result.file], options.name, { type: options.type }) });
+      finish({ ok: true, file: new File([result.file], options.name, { type: receivedType(options.type) }) });
     },
   });
 

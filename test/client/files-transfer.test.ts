@@ -5,7 +5,13 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { type TestContext, test } from 'node:test';
 import { hashFile } from '../../client/files/hash.ts';
-import { ACK_EVERY_BYTES, createIncoming, type IncomingResult } from '../../client/files/incoming.ts';
+import {
+  ACK_EVERY_BYTES,
+  createIncoming,
+  DOWNLOAD_TYPE,
+  type IncomingResult,
+  receivedType,
+} from '../../client/files/incoming.ts';
 import { createProgressMeter, PROGRESS_INTERVAL_MS } from '../../client/files/progress.ts';
 import {
   ARRIVAL_MARK_EVERY_BYTES,
@@ -61,6 +67,41 @@ test('chunks in order are stored, acknowledged and verified', async () => {
   assert.deepEqual(new Uint8Array(await r.file.arrayBuffer()), content);
   assert.equal(r.file.name, 'f.bin');
   assert.deepEqual(acks, [ACK_EVERY_BYTES, 2 * ACK_EVERY_BYTES, 3 * ACK_EVERY_BYTES, content.byteLength]);
+});
+
+test('a received file keeps its sender’s type only if the page previews it: anything else is bytes to save', async () => {
+  // Its download link is a blob: URL of our origin: a text/html or SVG blob opened in a tab
+  // would be a document of roomlink's origin.
+  const typed = async (type: string): Promise<string> => {
+    const content = bytesOf(1_000);
+    const store = await openStoreOnThisThread('V1StGXR8_Z5jdHi6B-myT', content.byteLength, async () =>
+      createMemorySink(),
+    );
+    assert.ok(store);
+    let file: File | null = null;
+    const incoming = createIncoming({
+      size: content.byteLength,
+      sha256: sha(content),
+      name: 'f',
+      type,
+      store,
+      stored: () => {},
+      finished: (r) => {
+        if (r.ok) file = r.file;
+      },
+    });
+    incoming.chunk(encodeChunk(0, content));
+    incoming.end(content.byteLength);
+    await incoming.settled();
+    assert.ok(file);
+    return (file as File).type;
+  };
+  for (const type of ['text/html', 'image/svg+xml', 'application/xhtml+xml', 'text/xml', 'video/mp4', '', 'x'])
+    assert.equal(await typed(type), DOWNLOAD_TYPE, type);
+  assert.equal(await typed('image/png'), 'image/png');
+  assert.equal(await typed(' Image/JPEG '), 'image/jpeg');
+  assert.equal(receivedType('text/html; charset=utf-8'), DOWNLOAD_TYPE);
+  assert.equal(receivedType('image/png; x=<script>'), DOWNLOAD_TYPE);
 });
 
 test('a flipped byte is caught by the hash and the file is discarded', async () => {
