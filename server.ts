@@ -22,7 +22,9 @@ if (parsed.kind === 'invalid' || errors.length > 0) {
 const app = createApp(parsed.config);
 const { port, host } = await app.listen().catch((error: unknown) => {
   const code = (error as NodeJS.ErrnoException).code;
-  console.error(`roomlink: cannot listen on ${parsed.config.host}:${parsed.config.port} (${code ?? String(error)})`);
+  console.error(
+    `roomlink: cannot listen on ${parsed.config.host}:${parsed.config.port} (${code ?? String(error)}): check HOST and PORT`,
+  );
   process.exit(1);
 });
 // A wildcard address is not something to open in a browser; localhost reaches it.

@@ -2,6 +2,7 @@
 // over its variable) and checked with zod, so that a typo stops the server with a message
 // naming the setting instead of surfacing later as a strange runtime failure.
 // parseConfig is pure (no process.env, no randomness) so tests can call it directly.
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import express from 'express';
 import { z } from 'zod';
@@ -91,9 +92,25 @@ interface Setting {
   secret?: boolean;
 }
 
-const HOST_PATTERN = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[?[0-9A-Fa-f:.]+\]?)$/;
+/** A DNS name: dot-separated labels of letters, digits and inner dashes, 253 characters at most. */
+const HOST_NAME =
+  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+/**
+ * What listen() can bind: an IP address as node:net reads it (IPv6 without brackets), or a
+ * host name. A name whose last label is all digits (999.999.999.999) is a broken IPv4 address.
+ */
+const listenHost = z
+  .string()
+  .refine(
+    (h) => isIP(h) !== 0 || (HOST_NAME.test(h) && !/(?:^|\.)\d+$/.test(h)),
+    'must be an IP address (IPv6 without brackets, e.g. ::1) or a host name',
+  );
+/** A port in a URL or host:port, when there is one: 1..65535. */
+const portInRange = (port: string | undefined) => port === undefined || (Number(port) >= 1 && Number(port) <= 65535);
+const PORT_RANGE = 'each port must be from 1 to 65535';
 // RFC 7064/7065: stun:host[:port], turn:host[:port][?transport=udp|tcp]; host may be [v6].
-const ICE_HOST = '(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+\\])(?::\\d{1,5})?';
+// The port, when given, is the pattern's first group.
+const ICE_HOST = '(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+\\])(?::(\\d{1,5}))?';
 const STUN_URL = new RegExp(`^stuns?:${ICE_HOST}$`);
 const TURN_URL = new RegExp(String.raw`^turns?:${ICE_HOST}(?:\?transport=(?:udp|tcp))?$`);
 
@@ -104,7 +121,8 @@ const intIn = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
 
-const urlList = (pattern: RegExp, schemes: string) =>
+/** Comma-separated URLs, each matching `pattern` (whose first group is the port); at least one. */
+const urlList = (pattern: RegExp, schemes: string, empty: string) =>
   z
     .string()
     .transform((s) =>
@@ -113,7 +131,16 @@ const urlList = (pattern: RegExp, schemes: string) =>
         .map((u) => u.trim())
         .filter((u) => u !== ''),
     )
-    .pipe(z.array(z.string().regex(pattern, `each URL must look like ${schemes}host[:port] (comma-separated)`)));
+    .pipe(
+      z
+        .array(
+          z
+            .string()
+            .regex(pattern, `each URL must look like ${schemes}host[:port] (comma-separated)`)
+            .refine((u) => portInRange(pattern.exec(u)?.[1]), PORT_RANGE),
+        )
+        .min(1, empty),
+    );
 
 /** "PER_SECOND/BURST" (e.g. "50/200") or "off". */
 const rateValue = z.string().transform((v, ctx): Rate | null => {
@@ -129,8 +156,8 @@ const rateValue = z.string().transform((v, ctx): Rate | null => {
   return { perSecond, burst };
 });
 
-const ORIGIN = /^https?:\/\/(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
-const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9A-Fa-f:.]+\]:\d{1,5}$/;
+const ORIGIN = /^https?:\/\/(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}))?$/;
+const HOST_PORT = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):(\d{1,5})$/;
 const hostPortList = z
   .string()
   .transform((s) =>
@@ -139,13 +166,22 @@ const hostPortList = z
       .map((node) => node.trim())
       .filter((node) => node !== ''),
   )
-  .pipe(z.array(z.string().regex(HOST_PORT, 'each node must be host:port (comma-separated)')).min(1));
+  .pipe(
+    z
+      .array(
+        z
+          .string()
+          .regex(HOST_PORT, 'each node must be host:port (comma-separated)')
+          .refine((node) => portInRange(HOST_PORT.exec(node)?.[1]), PORT_RANGE),
+      )
+      .min(1),
+  );
 const originList = z
   .string()
   .transform((s) =>
     s
       .split(',')
-      .map((o) => o.trim().replace(/\/$/, '').toLowerCase())
+      .map((o) => o.trim().replace(/\/$/, ''))
       .filter((o) => o !== ''),
   )
   .pipe(
@@ -155,7 +191,11 @@ const originList = z
         .refine(
           (o) => o === '*' || ORIGIN.test(o),
           'each origin must look like https://host[:port] (comma-separated), or *',
-        ),
+        )
+        .refine((o) => o === '*' || portInRange(ORIGIN.exec(o)?.[1]), PORT_RANGE)
+        // As browsers send it: lowercase, without the scheme's default port (https://a.com:443
+        // is Origin https://a.com).
+        .transform((o) => (o === '*' ? o : new URL(o).origin)),
     ),
   );
 
@@ -216,7 +256,7 @@ const SETTINGS: Setting[] = [
     flag: 'host',
     type: 'string',
     help: 'address to listen on (default 0.0.0.0)',
-    schema: z.string().regex(HOST_PATTERN, 'must be a host name or an IP address'),
+    schema: listenHost,
   },
   {
     key: 'maxRoomSize',
@@ -270,7 +310,7 @@ const SETTINGS: Setting[] = [
         .string()
         .regex(/^\s*none\s*$/i)
         .transform((): string[] => []),
-      urlList(STUN_URL, 'stun:'),
+      urlList(STUN_URL, 'stun:', 'must list at least one stun: URL, or be none for no STUN'),
     ]),
   },
   {
@@ -279,7 +319,7 @@ const SETTINGS: Setting[] = [
     flag: 'turn-urls',
     type: 'string',
     help: 'comma-separated turn:/turns: URLs handed to browsers',
-    schema: urlList(TURN_URL, 'turn:'),
+    schema: urlList(TURN_URL, 'turn:', 'must list at least one turn: URL'),
   },
   {
     key: 'turnSecret',

@@ -130,6 +130,51 @@ test('TRUST_PROXY addresses and subnets that Express cannot compile are refused,
   }
 });
 
+test('HOST is an IP address or a host name that listen() can bind, or an error naming HOST', () => {
+  for (const good of ['0.0.0.0', '127.0.0.1', '::', '::1', 'localhost', 'my-host.lan']) {
+    assert.equal(ok({ HOST: good }).host, good);
+  }
+  // Each passed the old pattern and then failed in listen() with an error that named no setting.
+  for (const bad of ['[::1]', '999.999.999.999', '1.2.3.4.5', 'host-.lan', '-host']) {
+    assert.match(errors({ HOST: bad }).join('\n'), /^HOST: must be an IP address .* or a host name/, bad);
+  }
+});
+
+test('ports in STUN/TURN URLs, allowed origins and Redis Cluster nodes are from 1 to 65535', () => {
+  const cases: Array<[Env, string]> = [
+    [{ STUN_URLS: 'stun:stun.example.org:99999' }, 'STUN_URLS'],
+    [{ STUN_URLS: 'stun:[::1]:0' }, 'STUN_URLS'],
+    [{ TURN_URLS: 'turn:turn.example.org:99999?transport=udp', TURN_SECRET: 's' }, 'TURN_URLS'],
+    [{ ALLOWED_ORIGINS: 'https://x.example:99999' }, 'ALLOWED_ORIGINS'],
+    [{ REDIS_CLUSTER_NODES: 'x:99999' }, 'REDIS_CLUSTER_NODES'],
+  ];
+  for (const [env, name] of cases) {
+    const message = errors(env).join('\n');
+    assert.match(
+      message,
+      new RegExp(`^${name}: each port must be from 1 to 65535`),
+      `${JSON.stringify(env)} → ${message}`,
+    );
+  }
+  assert.deepEqual(ok({ STUN_URLS: 'stun:a:65535' }).stunUrls, ['stun:a:65535']);
+  assert.deepEqual(ok({ REDIS_CLUSTER_NODES: 'a:1' }).redisClusterNodes, ['a:1']);
+});
+
+test('a STUN or TURN list with no URL in it is an error: only none turns STUN off', () => {
+  assert.match(errors({ STUN_URLS: ' , ' }).join('\n'), /^STUN_URLS: must list at least one stun: URL, or be none/);
+  assert.match(errors({}, ['--stun-urls', ',']).join('\n'), /^--stun-urls: /);
+  assert.match(errors({ TURN_URLS: ',', TURN_SECRET: 's' }).join('\n'), /^TURN_URLS: must list at least one turn: URL/);
+});
+
+test('allowed origins are kept as browsers send them: lowercase, no default port, no slash', () => {
+  assert.deepEqual(
+    ok({
+      ALLOWED_ORIGINS: 'https://Chat.Example.org:443/, http://a.example:80, http://a.example:443, http://[::1]:5173',
+    }).allowedOrigins,
+    ['https://chat.example.org', 'http://a.example', 'http://a.example:443', 'http://[::1]:5173'],
+  );
+});
+
 test('flags override the environment, in both --flag value and --flag=value forms', () => {
   const config = ok(
     { PORT: '8080', MAX_ROOM_SIZE: '4', TURN_URLS: 'turn:a', TURN_USERNAME: 'u', TURN_CREDENTIAL: 'c', TUNNEL: '0' },
