@@ -81,6 +81,16 @@ const INTERCEPTED: MemberProblem = {
 };
 /** Mismatched proofs a member gets before its link is held as intercepted: one fresh try. */
 const MISMATCHES_BEFORE_HOLD = 2;
+/** Feature messages kept while a link's hello is checked (what came right behind it). */
+const HELD_BACK_LIMIT = 256;
+
+/**
+ * What a link's feature messages get while this page can prove the room key: kept until the
+ * member's hello is checked ('waiting'), handed to the features once it proved the key
+ * ('open'), dropped when it did not ('shut'): a link that failed the proof never speaks in
+ * the member's name, even while the entry shows the warning and a fresh link is tried.
+ */
+type Gate = 'waiting' | 'open' | 'shut';
 
 /** The link's own messages, which go to every member, proof or not. */
 const LINK_TYPES: ReadonlySet<ChannelMessageType> = new Set(Object.keys(coreRates) as ChannelMessageType[]);
@@ -168,6 +178,9 @@ export function createMember(options: MemberOptions): Member {
   let openedOn: Link | null = null;
   let helloHeard = false;
   let verification: Verification = 'unverified';
+  let gate: Gate = 'waiting';
+  /** Feature messages that came on the current link while its gate was 'waiting'. */
+  let heldBack: ChannelMessage[] = [];
   /** Proofs from this member that failed, on any of its links (a replaced one's included). */
   let mismatches = 0;
   let key: string | null = null;
@@ -286,6 +299,10 @@ export function createMember(options: MemberOptions): Member {
         verification = result;
         helloHeard = true;
         mark('hello-checked', id);
+        const waited = heldBack;
+        heldBack = [];
+        // Shut stays shut: nothing more on this link, whatever it says next.
+        gate = gate !== 'shut' && result === 'verified' ? 'open' : 'shut';
         if (result === 'mismatch') {
           mismatched();
           return;
@@ -297,6 +314,8 @@ export function createMember(options: MemberOptions): Member {
         }
         router.verified(handle);
         options.changed();
+        // What came right behind the hello, in order, now that it is known to be the member's.
+        if (gate === 'open') for (const waiting of waited) router.dispatch(handle, waiting);
         tellOpened(on);
         return;
       }
@@ -306,7 +325,11 @@ export function createMember(options: MemberOptions): Member {
       case 'ping':
         return; // heard by the link (liveness); nothing to answer
       default:
-        router.dispatch(handle, message);
+        if (held) return;
+        // Without the room key (or crypto) nobody proves anything: everyone is heard, as the
+        // page says. With it, only a link whose hello proved the key speaks for the member.
+        if (!options.handshake.canProve || gate === 'open') router.dispatch(handle, message);
+        else if (gate === 'waiting' && heldBack.length < HELD_BACK_LIMIT) heldBack.push(message);
     }
   }
 
@@ -343,6 +366,8 @@ export function createMember(options: MemberOptions): Member {
   function hold(why: MemberProblem): void {
     if (held) return;
     held = why;
+    gate = 'shut';
+    heldBack = [];
     if (mutedTimer !== null) clearTimeout(mutedTimer);
     mutedTimer = null;
     link.close();
@@ -495,6 +520,8 @@ export function createMember(options: MemberOptions): Member {
       state = 'connecting';
       linkProblem = null;
       verification = 'unverified';
+      gate = 'waiting';
+      heldBack = [];
       helloHeard = false;
       key = null;
       path = null;

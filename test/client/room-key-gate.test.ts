@@ -1,0 +1,129 @@
+// A link speaks for a member only once its hello proved the room key (when this page holds
+// the key and can check): what comes right behind the hello waits for the check, and a link
+// whose proof failed, or that offered none, delivers nothing to the features — on either
+// side of the negotiation. A page opened without the key hears everyone, as before.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { defineFeature } from '../../client/feature.ts';
+import type { Handshake } from '../../client/member.ts';
+import { createMesh } from '../../client/mesh.ts';
+import { createRouter } from '../../client/router.ts';
+import type { Verification } from '../../client/verify.ts';
+import type { ChannelMessage } from '../../protocol/index.ts';
+import { fakeLinkConfig, fakeLinks } from './fakes.ts';
+
+const BOB = 'bbbbbbbbbbbb';
+/** Sorts before Bob: offers first (roles.ts), and starts the fresh link after a mismatch. */
+const OFFERS = 'aaaaaaaaaaaa';
+/** Sorts after Bob: waits for Bob's offers. */
+const WAITS = 'cccccccccccc';
+const KEY = 'BobsSigningKey0123456789';
+
+const line = (text: string): ChannelMessage => ({ t: 'chat', id: `line-${text}`.padEnd(12, '0'), ts: 1, text });
+
+/** The check of each hello waits for the test to settle it. */
+function harness(selfId: string, canProve = true) {
+  const { factory, made } = fakeLinks();
+  const heard: string[] = [];
+  const feature = defineFeature({
+    name: 'chat',
+    types: ['chat', 'ack'],
+    receive: (_member, message) => {
+      if (message.t === 'chat') heard.push(message.text);
+    },
+  });
+  const checks: Array<(result: Verification) => void> = [];
+  const handshake: Handshake = {
+    canProve,
+    hello: async () => ({ t: 'hello', v: 2, proof: 'p' }),
+    check: () => new Promise<Verification>((resolve) => checks.push(resolve)),
+  };
+  const mesh = createMesh({
+    links: fakeLinkConfig(factory),
+    handshake,
+    router: createRouter([feature]),
+    sendSignal: () => {},
+    changed: () => {},
+    notice: () => {},
+  });
+  mesh.setSelf(selfId);
+  mesh.peerJoined({ id: BOB, name: 'Bob' });
+  /** Settles the oldest pending check, and lets what follows it run. */
+  async function checked(result: Verification): Promise<void> {
+    const settle = checks.shift();
+    assert.ok(settle, 'a hello is being checked');
+    settle(result);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return { mesh, made, heard, checked, reason: () => mesh.members()[0]?.reason?.code ?? null };
+}
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+test('what comes right behind a hello waits for its check, and is heard in order once it proved the key', async () => {
+  const { made, heard, checked } = harness(OFFERS);
+  made[0]?.openChannel();
+  await settle();
+  made[0]?.deliver({ t: 'hello', v: 2, proof: 'good', key: KEY });
+  made[0]?.deliver(line('one'));
+  made[0]?.deliver(line('two'));
+  assert.deepEqual(heard, [], 'nothing before the check');
+  await checked('verified');
+  made[0]?.deliver(line('three'));
+  assert.deepEqual(heard, ['one', 'two', 'three']);
+});
+
+test('on the side that offers, a line right behind a forged hello is never heard', async () => {
+  const { made, heard, checked, reason } = harness(OFFERS);
+  made[0]?.openChannel();
+  await settle();
+  made[0]?.deliver({ t: 'hello', v: 2, proof: 'forged', key: KEY });
+  made[0]?.deliver(line('as bob'));
+  assert.deepEqual(heard, [], 'not while the hello is checked');
+  await checked('mismatch');
+  assert.deepEqual(heard, [], 'nor once it failed');
+  assert.equal(reason(), 'room-key-mismatch');
+});
+
+test('on the side that waits for the fresh offer, a link whose proof failed delivers nothing more', async () => {
+  const { mesh, made, heard, checked, reason } = harness(WAITS);
+  mesh.signal({ from: BOB, description: { type: 'offer', sdp: 'first session' } });
+  made[0]?.openChannel();
+  await settle();
+  made[0]?.deliver({ t: 'hello', v: 2, proof: 'forged', key: KEY });
+  await checked('mismatch');
+  assert.equal(made.length, 1, 'the link stays until the fresh offer');
+  made[0]?.deliver(line('later, as bob'));
+  assert.deepEqual(heard, []);
+  assert.equal(reason(), 'room-key-mismatch');
+
+  // The fresh link proves the key: it is heard.
+  mesh.signal({ from: BOB, description: { type: 'offer', sdp: 'fresh session' } });
+  made[1]?.openChannel();
+  await settle();
+  made[1]?.deliver({ t: 'hello', v: 2, proof: 'good', key: KEY });
+  await checked('verified');
+  made[1]?.deliver(line('from bob'));
+  assert.deepEqual(heard, ['from bob']);
+});
+
+test('a hello without a proof: the entry says "no room key" and the link speaks for nobody', async () => {
+  const { made, heard, checked, reason } = harness(OFFERS);
+  made[0]?.openChannel();
+  await settle();
+  made[0]?.deliver({ t: 'hello', v: 2, key: KEY });
+  made[0]?.deliver(line('right behind'));
+  await checked('unverified');
+  made[0]?.deliver(line('later'));
+  assert.deepEqual(heard, []);
+  assert.equal(reason(), 'no-room-key');
+});
+
+test('a page opened without the room key hears everyone, as before', async () => {
+  const { made, heard } = harness(OFFERS, false);
+  made[0]?.openChannel();
+  await settle();
+  made[0]?.deliver({ t: 'hello', v: 2, key: KEY });
+  made[0]?.deliver(line('no key here'));
+  assert.deepEqual(heard, ['no key here']);
+});
