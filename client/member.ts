@@ -71,6 +71,10 @@ const ANNOUNCED_KEY_MISMATCH: MemberProblem = {
   code: 'key-mismatch',
   text: 'its link carries another key than the one it announced: the link may be intercepted',
 };
+const KEY_CHANGED: MemberProblem = {
+  code: 'key-mismatch',
+  text: 'its link changed its signing key: the link may be intercepted',
+};
 const KEY_MISMATCH: MemberProblem = {
   code: 'room-key-mismatch',
   text: 'could not prove it holds the room key: the link may be intercepted; trying a fresh link',
@@ -176,6 +180,8 @@ export function createMember(options: MemberOptions): Member {
   /** The link our hello went on; the one features were told is open; its hello arrived. */
   let helloSentOn: Link | null = null;
   let openedOn: Link | null = null;
+  /** The link whose hello arrived (checked or not): a member says hello once per link. */
+  let helloOn: Link | null = null;
   let helloHeard = false;
   let verification: Verification = 'unverified';
   let gate: Gate = 'waiting';
@@ -286,6 +292,16 @@ export function createMember(options: MemberOptions): Member {
     }
     switch (message.t) {
       case 'hello': {
+        if (helloOn === on) {
+          // A second hello on the same link (its channel opens once). Its key cannot change
+          // mid-link: one that does was not sent by whoever proved the first.
+          if ((message.key ?? null) !== key) {
+            hold(KEY_CHANGED);
+            options.notice('intercepted');
+          }
+          return;
+        }
+        helloOn = on;
         if (message.v !== CHANNEL_PROTOCOL_VERSION) console.debug('roomlink: peer speaks channel protocol', message.v);
         // Known at once, so that the lines right behind the hello can be checked with it; a
         // swapped key fails the proof below and the link goes.
@@ -522,6 +538,7 @@ export function createMember(options: MemberOptions): Member {
       verification = 'unverified';
       gate = 'waiting';
       heldBack = [];
+      helloOn = null;
       helloHeard = false;
       key = null;
       path = null;

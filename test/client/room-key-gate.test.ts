@@ -127,3 +127,45 @@ test('a page opened without the room key hears everyone, as before', async () =>
   made[0]?.deliver(line('no key here'));
   assert.deepEqual(heard, ['no key here']);
 });
+
+test('a second hello on the same link with another signing key holds the link: nothing more is heard from it', async () => {
+  const { mesh, made, heard, checked, reason } = harness(OFFERS);
+  made[0]?.openChannel();
+  await settle();
+  made[0]?.deliver({ t: 'hello', v: 2, proof: 'good', key: KEY });
+  await checked('verified');
+  made[0]?.deliver(line('before'));
+  made[0]?.deliver({ t: 'hello', v: 2, proof: 'good', key: 'SomeoneElsesKey012345678' });
+  made[0]?.deliver(line('after'));
+  await settle();
+  assert.deepEqual(heard, ['before']);
+  assert.equal(reason(), 'key-mismatch');
+  assert.equal(made[0]?.closed, true);
+  assert.equal(mesh.member(BOB)?.key, KEY, 'the key it proved stays the one lines are checked with');
+});
+
+test('a second hello with another key while the first is still checked: held, and what waited is dropped', async () => {
+  const { mesh, made, heard, checked, reason } = harness(OFFERS);
+  made[0]?.openChannel();
+  await settle();
+  made[0]?.deliver({ t: 'hello', v: 2, proof: 'good', key: KEY });
+  made[0]?.deliver(line('behind the first'));
+  made[0]?.deliver({ t: 'hello', v: 2, proof: 'good', key: 'SomeoneElsesKey012345678' });
+  await checked('verified');
+  assert.deepEqual(heard, []);
+  assert.equal(reason(), 'key-mismatch');
+  assert.equal(mesh.member(BOB)?.key, KEY);
+});
+
+test('the same hello again on the same link changes nothing', async () => {
+  const { made, heard, checked, reason } = harness(OFFERS);
+  made[0]?.openChannel();
+  await settle();
+  made[0]?.deliver({ t: 'hello', v: 2, proof: 'good', key: KEY });
+  await checked('verified');
+  made[0]?.deliver({ t: 'hello', v: 2, proof: 'good', key: KEY });
+  made[0]?.deliver(line('still bob'));
+  await settle();
+  assert.deepEqual(heard, ['still bob']);
+  assert.equal(reason(), null);
+});
