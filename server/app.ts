@@ -61,6 +61,8 @@ const NORMALIZE_CSS = createRequire(import.meta.url).resolve('normalize.css/norm
 
 /** Socket.IO's path (the default, unchanged here): Engine.IO takes every request under it. */
 const ENGINE_PATH = '/socket.io/';
+/** The one `handshake` every socket shares (see createApp). */
+const NO_HANDSHAKE = Object.freeze({});
 /** Engine.IO's default upgrade timeout, when the app does not set one. */
 const ENGINE_UPGRADE_TIMEOUT_MS = 10_000;
 
@@ -391,6 +393,13 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     connection.request = null;
     // Made with the Engine.IO connection, so that it counts packets before any namespace.
     guardConnection(connection as unknown as EngineConnection, guardSettings, onCut);
+  });
+  // Socket.IO builds every socket a `handshake` (its headers, query, URL, auth object and
+  // the time as a string) for the application to read. Nothing here reads it (the address
+  // is kept above), so every socket shares one empty record instead: ~0.3 KB a socket
+  // (heap-profile.ts at 2,000 sockets), like Socket.IO's documented `request = null`.
+  io.on('connection', (socket) => {
+    (socket as { handshake: unknown }).handshake = NO_HANDSHAKE;
   });
   io.on('connection', createSignaling(io, signalingDeps));
 

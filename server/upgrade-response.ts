@@ -24,7 +24,7 @@ export function closeListeners(socket: Duplex): readonly Listener[] {
  * first 'close' listener Engine.IO's upgrade adds (the response is made before anything else
  * looks at the request), registered with once(); ws's own comes after it and is a plain one.
  * Anything else is left alone, so a change in Engine.IO costs memory, never a listener
- * that matters (test/upgrade-response.test.ts catches either).
+ * that matters (test/connection-memory.test.ts catches either).
  */
 export function dropUpgradeResponseListener(socket: Duplex, before: readonly Listener[]): void {
   const added = (socket.rawListeners('close') as Listener[]).filter((listener) => !before.includes(listener));

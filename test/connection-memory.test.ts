@@ -1,11 +1,21 @@
-// What a WebSocket connection keeps for its life: not its upgrade request (server/upgrade-response.ts),
-// and its session still ends when the WebSocket does.
+// What a connection keeps for its life (memory per socket, README): not its upgrade request
+// (server/upgrade-response.ts) nor Socket.IO's handshake record (app.ts), and its session
+// still ends when the WebSocket does.
 import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
 import { after, test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { closeAll, connectClient, joinOk, newRoomId, startServer, type TestServer, until } from './support.ts';
+import {
+  type Client,
+  closeAll,
+  connectClient,
+  joinOk,
+  newRoomId,
+  startServer,
+  type TestServer,
+  until,
+} from './support.ts';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -59,4 +69,21 @@ test('a long-polling session upgraded to WebSocket lets its upgrade request go o
   assert.equal(client.connected, true);
   client.disconnect();
   await until(() => server.app.io.engine.clientsCount === 0, 'the session to end');
+});
+
+test("a joined socket does not keep Socket.IO's handshake record", async () => {
+  const server = await startServer();
+  const built: Array<WeakRef<object>> = [];
+  // Namespace middleware runs with the socket made and before 'connection'.
+  server.app.io.use((socket, next) => {
+    built.push(new WeakRef(socket.handshake));
+    next();
+  });
+  const clients = await Promise.all([connectClient(server.url), connectClient(server.url)]);
+  const roomId = newRoomId();
+  await joinOk(clients[0] as Client, roomId, 'Ada');
+  await joinOk(clients[1] as Client, roomId, 'Grace');
+  assert.equal(built.length, 2);
+  // Each was ~0.3 KB (headers, query, URL, auth, the time as a string), kept with the socket.
+  assert.equal(await collected(built), true);
 });
