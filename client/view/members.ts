@@ -11,8 +11,16 @@ const STATE_LABEL: Record<MemberView['state'], string> = {
   relayed: 'via another member',
 };
 
-/** Problems that are a security warning about the link (member.ts). */
-const SECURITY_WARNINGS: ReadonlySet<string> = new Set(['room-key-mismatch', 'intercepted']);
+const PROOF_FAILED = 'The room-key proof failed on this link: someone may be relaying it. Nothing is sent to it.';
+/** Problems that are a security warning about the link (member.ts), with what they mean. */
+const SECURITY_WARNINGS: ReadonlyMap<string, string> = new Map([
+  ['room-key-mismatch', PROOF_FAILED],
+  ['intercepted', PROOF_FAILED],
+  [
+    'key-mismatch',
+    'This link signs with another key than its member announced or first said: someone may be relaying it. Nothing is sent to it or taken from it.',
+  ],
+]);
 
 export interface MembersView {
   setSelf(id: string | null, name: string): void;
@@ -71,11 +79,12 @@ export function createMembersView(): MembersView {
     if (member.reason && !member.via) {
       const reason = el('span', { className: 'member-reason', text: member.reason.text });
       reason.dataset.reason = member.reason.code;
-      if (SECURITY_WARNINGS.has(member.reason.code)) {
+      const warning = SECURITY_WARNINGS.get(member.reason.code);
+      if (warning !== undefined) {
         // About the link, not the person: someone may sit between us.
         reason.classList.add('member-warning');
         reason.prepend('⚠ ');
-        reason.title = 'The room-key proof failed on this link: someone may be relaying it. Nothing is sent to it.';
+        reason.title = warning;
       }
       entry.append(reason);
     }
