@@ -8,8 +8,11 @@
 // What travels is sealed end to end (announce.ts): a relay sees sizes, not contents, and
 // cannot alter, forge, redirect or replay what it carries; a message that does not open is
 // refused and reported (once in a while per author and relay: which of the two spoilt it, we
-// cannot tell). A member that links to us directly has no business sending through a relay:
-// what comes for it that way is dropped unread. What a relay does is bounded: it forwards only relay:fwd arriving
+// cannot tell). A member whose direct link to us works is not reported for what fails to
+// open through a relay (an honest member sends on its own link, so that is junk, maybe sent
+// to get a relay blamed); what does open is delivered all the same: each side notices a dead
+// link on its own clock, and the author's resends through a relay, in the second or so
+// before we notice, are the lines written while the link was dying. What a relay does is bounded: it forwards only relay:fwd arriving
 // on its own proven links, only to members it links to directly, at most `rate` messages a
 // second per pair, and nothing at all when the user turned relaying off. Senders pace
 // themselves at the same rate, so an honest backlog is not dropped on the way. What comes
@@ -349,11 +352,11 @@ export function createRelay(options: RelayOptions) {
     const author = options.member(message.from);
     const keys = author?.announced ?? null;
     if (!author || author === via || keys === null || !direct(via)) return;
-    // Its own link works: an honest member sends on it (reroute), not through a relay.
-    if (direct(author)) return;
     const ends = author.slot(endsSlot);
     const refuse = (why: Refusal) => {
       stats.refused++;
+      // Its own link works: an honest member sends on it, so this is junk, and no notice.
+      if (direct(author)) return;
       const at = now();
       if (at - (ends.refusalNoticed.get(via.id) ?? Number.NEGATIVE_INFINITY) < REFUSED_NOTICE_MS) return;
       ends.refusalNoticed.set(via.id, at);
