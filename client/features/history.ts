@@ -7,8 +7,16 @@
 //   'false'   the signature does not fit: altered or invented by the relaying member;
 //   'relayed' the author left before we could learn its key: shown as "relayed by <name>".
 // A line whose author is here but not linked yet waits for the author's hello.
-import { foldName, type HistoryLine, type HistoryReaction, MAX_HISTORY_LINES } from '../../protocol/index.ts';
+import {
+  CHANNEL_RATES,
+  encodeChannelMessage,
+  foldName,
+  type HistoryLine,
+  type HistoryReaction,
+  MAX_HISTORY_LINES,
+} from '../../protocol/index.ts';
 import { createSlot, defineFeature, type MemberHandle } from '../feature.ts';
+import { createPacer, type Pacer } from '../pacer.ts';
 import { mark } from '../timeline.ts';
 import { type Author, checkLine, createAuthors } from './authors.ts';
 import type { ChatLine, LineVerification } from './chat.ts';
@@ -32,8 +40,10 @@ interface HistoryPeerState {
   taken: Set<string>;
   /** How often we answered it. */
   answers: number;
-  /** Our answer's chunks not yet sent (waiting for room in the channel). */
+  /** Our answer's chunks not yet sent (waiting for room in the channel, or for its budget). */
   outbox: HistoryLinesMessage[];
+  /** Our answers to it, kept within the history budget its page holds us to (made on first use). */
+  pacer: Pacer | undefined;
 }
 
 const historySlot = createSlot<HistoryPeerState>('history', () => ({
@@ -42,6 +52,7 @@ const historySlot = createSlot<HistoryPeerState>('history', () => ({
   taken: new Set(),
   answers: 0,
   outbox: [],
+  pacer: undefined,
 }));
 
 export interface HistoryCounts {
@@ -74,6 +85,8 @@ export interface HistoryOptions {
     forHistory(author: string, id: string): HistoryReaction[];
     fromHistory(relayer: MemberHandle, author: string, id: string, reactions: readonly HistoryReaction[]): void;
   };
+  /** The pacer's clock (tests); performance.now by default. */
+  now?: () => number;
 }
 
 /** A line to check and show, with the name of the member who relayed it. */
@@ -91,7 +104,9 @@ interface Checked {
   verified: LineVerification;
 }
 
-export function createHistory({ selfId, selfName, ownKey, members, transcript, show, reactions }: HistoryOptions) {
+export function createHistory({ selfId, selfName, ownKey, members, transcript, show, reactions, now }: HistoryOptions) {
+  /** A member's answer waiting for its budget to refill. */
+  const paceTimers = new Map<MemberHandle, ReturnType<typeof setTimeout>>();
   /** Members that were in the room when we joined: the ones worth asking. */
   let askable = new Set<string>();
   const authors = createAuthors();
@@ -258,12 +273,28 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
   }
 
   function pump(member: MemberHandle): void {
-    if (member.disposed) return;
+    if (member.disposed || paceTimers.has(member)) return;
     const state = member.slot(historySlot);
+    // An answer of long lines is tens of chunks (each up to a channel message): more than the
+    // budget the asker's page holds us to lets through at once, and over it that page would
+    // mute, then cut us. So it goes paced, as chat does (pacer.ts).
+    state.pacer ??= createPacer(CHANNEL_RATES['history:lines'], now);
     // Bulk data: only while the channel has room; `drained` continues.
     while (state.outbox.length > 0 && member.writable) {
       const next = state.outbox[0];
-      if (next === undefined || !member.send(next)) break;
+      if (next === undefined) break;
+      const wait = state.pacer.take(encodeChannelMessage(next).length);
+      if (wait > 0) {
+        paceTimers.set(
+          member,
+          setTimeout(() => {
+            paceTimers.delete(member);
+            pump(member);
+          }, wait),
+        );
+        break;
+      }
+      if (!member.send(next)) break;
       state.outbox.shift();
     }
   }
@@ -328,6 +359,8 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
       else receiveLines(member, message);
     },
     removed(member) {
+      clearTimeout(paceTimers.get(member));
+      paceTimers.delete(member);
       // Gone before we learned its key: its waiting lines can only be "relayed" now.
       release(member.id);
     },

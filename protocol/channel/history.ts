@@ -42,11 +42,12 @@ export type HistoryMessage = z.infer<(typeof historySchemas)[number]>;
 export type HistoryLine = z.infer<typeof historyLineSchema>;
 
 /**
- * A newcomer asks once per link (again after a reload); an answer is at most
- * MAX_HISTORY_LINES / MAX_HISTORY_CHUNK_LINES chunks, each up to a channel message long.
+ * A newcomer asks once per link (again after a reload). An answer of short lines is
+ * MAX_HISTORY_LINES / MAX_HISTORY_CHUNK_LINES chunks and comes at once; one of long lines is
+ * tens of chunks, each up to a channel message long (~800 K characters in all), which the
+ * answerer paces within this budget (features/history.ts): over it, its page would be muted.
  */
 export const historyRates = {
   'history:req': { perSecond: 1, burst: 3 },
-  // A whole answer (200 lines of up to 4,000 characters) may come at once: ~800 K characters.
   'history:lines': { perSecond: 8, burst: 8, chars: { perSecond: 400_000, burst: 1_000_000 } },
 } as const satisfies Record<HistoryMessage['t'], ChannelRate>;

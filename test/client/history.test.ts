@@ -3,12 +3,14 @@
 // lines of authors who left shown as relayed, caps per sender, answers that fit a channel.
 import assert from 'node:assert/strict';
 import { mock, test } from 'node:test';
+import { createBudget } from '../../client/budget.ts';
 import type { ChatLine } from '../../client/features/chat.ts';
 import { createHistory } from '../../client/features/history.ts';
 import { historyChunks } from '../../client/features/history-answer.ts';
 import { createTranscript } from '../../client/features/transcript.ts';
 import { createIdentity } from '../../client/identity.ts';
 import {
+  CHANNEL_RATES,
   type ChannelMessage,
   encodeChannelMessage,
   type HistoryLine,
@@ -36,7 +38,7 @@ async function writer(id: string) {
   return { member, line };
 }
 
-function harness(present: FakeMember[]) {
+function harness(present: FakeMember[], now?: () => number) {
   const shown: Array<{ line: ChatLine; name: string }> = [];
   const transcript = createTranscript();
   const history = createHistory({
@@ -46,6 +48,7 @@ function harness(present: FakeMember[]) {
     members: () => present,
     transcript,
     show: (line, name) => shown.push({ line, name }),
+    ...(now && { now }),
   });
   history.joined(present.map((m) => m.id));
   for (const member of present) history.feature.added?.(member);
@@ -249,39 +252,85 @@ test('asked again after a repair, a member answers from the top: lines it sent b
   assert.equal(counts.answered, 1);
 });
 
-test('an answer holds the newest 200 public lines, oldest first, in chunks that fit a channel message', async () => {
-  const alice = await writer('alice-000001');
-  const newcomer = fakeMember('newcomer-002');
-  const h = harness([alice.member]);
+/** A clock for the answer's pacer and the asker's budget, with Node's timers mocked to match. */
+function fakeTime(t: { after(fn: () => void): void }) {
+  let at = 0;
+  mock.timers.enable({ apis: ['setTimeout'] });
+  t.after(() => mock.timers.reset());
+  return {
+    now: () => at,
+    advance(ms: number) {
+      at += ms;
+      mock.timers.tick(ms);
+    },
+  };
+}
+
+/** 230 lines at the size limit, full of characters JSON escapes: tens of chunks. */
+function keepLongLines(transcript: ReturnType<typeof createTranscript>, from: string): void {
   for (let i = 0; i < 230; i++) {
-    // Lines at the size limit, full of characters JSON escapes, to test the chunk budget.
-    h.transcript.keep({
-      from: alice.member.id,
+    transcript.keep({
+      from,
       name: 'alice',
       id: `id-${String(i).padStart(10, '0')}`,
       ts: i,
       text: `${i} ${'"\u0001'.repeat(1_990)}`,
     });
   }
+}
+
+test('an answer holds the newest 200 public lines, oldest first, in chunks that fit a channel message', async (t) => {
+  const time = fakeTime(t);
+  const alice = await writer('alice-000001');
+  const newcomer = fakeMember('newcomer-002');
+  const h = harness([alice.member], time.now);
+  keepLongLines(h.transcript, alice.member.id);
   newcomer.isOpen = true;
   h.history.feature.added?.(newcomer);
   h.history.feature.receive(newcomer, { t: 'history:req' });
-  const chunks = newcomer.wire.filter((m): m is MessageOf<'history:lines'> => m.t === 'history:lines');
-  assert.ok(chunks.length > 1);
-  for (const chunk of chunks) {
+  const chunks = () => newcomer.wire.filter((m): m is MessageOf<'history:lines'> => m.t === 'history:lines');
+  for (let waited = 0; !chunks().at(-1)?.done && waited < 60_000; waited += 100) time.advance(100);
+  assert.ok(chunks().length > 1);
+  for (const chunk of chunks()) {
     const raw = encodeChannelMessage(chunk as ChannelMessage);
     assert.ok(raw.length <= MAX_CHANNEL_MESSAGE_LENGTH, `chunk of ${raw.length}`);
     assert.deepEqual(parseChannelMessage(raw), chunk);
   }
   assert.deepEqual(
-    chunks.map((c) => c.done),
-    chunks.map((_, i) => i === chunks.length - 1),
+    chunks().map((c) => c.done),
+    chunks().map((_, i) => i === chunks().length - 1),
   );
-  const ts = chunks.flatMap((c) => c.lines.map((l) => l.ts));
+  const ts = chunks().flatMap((c) => c.lines.map((l) => l.ts));
   assert.deepEqual(
     ts,
     Array.from({ length: 200 }, (_, i) => 30 + i),
   );
+});
+
+test('an answer of long lines goes paced within the budget the asker holds us to: never muted, never cut', async (t) => {
+  const time = fakeTime(t);
+  const alice = await writer('alice-000001');
+  const newcomer = fakeMember('newcomer-003');
+  const h = harness([alice.member], time.now);
+  keepLongLines(h.transcript, alice.member.id);
+  // The asker's page charges each message as it arrives (member.ts does, per member).
+  const asker = createBudget(CHANNEL_RATES, time.now);
+  const verdicts: string[] = [];
+  const send = newcomer.send.bind(newcomer);
+  newcomer.send = (message) => {
+    verdicts.push(asker.admit(message.t, encodeChannelMessage(message).length));
+    return send(message);
+  };
+  newcomer.isOpen = true;
+  h.history.feature.added?.(newcomer);
+  h.history.feature.receive(newcomer, { t: 'history:req' });
+  const burst = CHANNEL_RATES['history:lines'].burst;
+  assert.ok(verdicts.length < burst, `${verdicts.length} at once, under the burst of ${burst}`);
+  const done = () => newcomer.wire.some((m) => m.t === 'history:lines' && m.done);
+  for (let waited = 0; !done() && waited < 60_000; waited += 100) time.advance(100);
+  assert.ok(done(), 'the whole answer went');
+  assert.ok(verdicts.length > burst, `${verdicts.length} chunks: more than one burst`);
+  assert.deepEqual(new Set(verdicts), new Set(['pass']));
 });
 
 test('a line at the size limit with every signed reaction state still fits: the last states give way', () => {
