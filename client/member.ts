@@ -85,8 +85,15 @@ const INTERCEPTED: MemberProblem = {
 };
 /** Mismatched proofs a member gets before its link is held as intercepted: one fresh try. */
 const MISMATCHES_BEFORE_HOLD = 2;
-/** Feature messages kept while a link's hello is checked (what came right behind it). */
-const HELD_BACK_LIMIT = 256;
+/**
+ * Feature messages kept while a link's hello is checked (what came right behind it), and
+ * their characters. An honest member sends at most half of each budget's burst at once (its
+ * pacers), and a check takes a second or two: its backlog after a reconnect (up to ~1,250
+ * lines and their signatures) fits. Past either bound it is a flood, and cut as one: never a
+ * silent drop of lines its sender takes for sent.
+ */
+const HELD_BACK_MESSAGES = 4_096;
+const HELD_BACK_CHARS = 2_000_000;
 
 /**
  * What a link's feature messages get while this page can prove the room key: kept until the
@@ -187,6 +194,7 @@ export function createMember(options: MemberOptions): Member {
   let gate: Gate = 'waiting';
   /** Feature messages that came on the current link while its gate was 'waiting'. */
   let heldBack: ChannelMessage[] = [];
+  let heldBackChars = 0;
   /** Proofs from this member that failed, on any of its links (a replaced one's included). */
   let mismatches = 0;
   let key: string | null = null;
@@ -317,6 +325,7 @@ export function createMember(options: MemberOptions): Member {
         mark('hello-checked', id);
         const waited = heldBack;
         heldBack = [];
+        heldBackChars = 0;
         // Shut stays shut: nothing more on this link, whatever it says next.
         gate = gate !== 'shut' && result === 'verified' ? 'open' : 'shut';
         if (result === 'mismatch') {
@@ -345,7 +354,11 @@ export function createMember(options: MemberOptions): Member {
         // Without the room key (or crypto) nobody proves anything: everyone is heard, as the
         // page says. With it, only a link whose hello proved the key speaks for the member.
         if (!options.handshake.canProve || gate === 'open') router.dispatch(handle, message);
-        else if (gate === 'waiting' && heldBack.length < HELD_BACK_LIMIT) heldBack.push(message);
+        else if (gate === 'waiting') {
+          heldBackChars += size;
+          if (heldBack.length >= HELD_BACK_MESSAGES || heldBackChars > HELD_BACK_CHARS) hold(FLOODING);
+          else heldBack.push(message);
+        }
     }
   }
 
@@ -384,6 +397,7 @@ export function createMember(options: MemberOptions): Member {
     held = why;
     gate = 'shut';
     heldBack = [];
+    heldBackChars = 0;
     if (mutedTimer !== null) clearTimeout(mutedTimer);
     mutedTimer = null;
     link.close();
@@ -538,6 +552,7 @@ export function createMember(options: MemberOptions): Member {
       verification = 'unverified';
       gate = 'waiting';
       heldBack = [];
+      heldBackChars = 0;
       helloOn = null;
       helloHeard = false;
       key = null;

@@ -169,3 +169,30 @@ test('the same hello again on the same link changes nothing', async () => {
   assert.deepEqual(heard, ['still bob']);
   assert.equal(reason(), null);
 });
+
+test('an honest backlog right behind a hello (a reconnect resending 1,250 lines and their signatures) waits whole', async () => {
+  const { made, heard, checked, reason } = harness(OFFERS);
+  made[0]?.openChannel();
+  await settle();
+  made[0]?.deliver({ t: 'hello', v: 2, proof: 'good', key: KEY });
+  for (let i = 0; i < 1_250; i++) {
+    made[0]?.deliver(line(String(i)));
+    made[0]?.deliver({ t: 'chat:sig', id: `line-${i}`.padEnd(12, '0'), sig: 's' });
+  }
+  await checked('verified');
+  assert.equal(heard.length, 1_250, 'every line, none dropped while the check ran');
+  assert.equal(reason(), null);
+});
+
+test('more than a check can be made to wait for is a flood: the member is cut, visibly, not dropped from silently', async () => {
+  const { made, heard, checked, reason } = harness(OFFERS);
+  made[0]?.openChannel();
+  await settle();
+  made[0]?.deliver({ t: 'hello', v: 2, proof: 'good', key: KEY });
+  // Within each type's own budget (chat's burst is 2,500), past what the check keeps.
+  for (let i = 0; i < 2_500; i++) made[0]?.deliver(line(String(i)));
+  for (let i = 0; i < 1_600; i++) made[0]?.deliver({ t: 'chat:sig', id: `line-${i}`.padEnd(12, '0'), sig: 's' });
+  assert.equal(reason(), 'flooding');
+  await checked('verified');
+  assert.deepEqual(heard, [], 'nothing of it is heard');
+});
