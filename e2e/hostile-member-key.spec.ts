@@ -77,3 +77,35 @@ test('a member without the room key is listed as such and receives no chat; a sw
   await expect(eve.page.getByTestId('message-text').filter({ hasText: 'for key holders only' })).toHaveCount(0);
   await expect(mallory.page.getByTestId('message-text').filter({ hasText: 'for key holders only' })).toHaveCount(0);
 });
+
+/** In Trudy's page before its script: after each link's hello, a second one naming `key`. */
+function secondHelloWithKey(key: string): void {
+  const scope = globalThis as unknown as { RTCDataChannel: { prototype: { send(data: unknown): void } } };
+  const send = scope.RTCDataChannel.prototype.send;
+  scope.RTCDataChannel.prototype.send = function (this: unknown, data: unknown) {
+    const sent = send.call(this, data);
+    if (typeof data === 'string' && data.startsWith('{"t":"hello"')) {
+      const again = JSON.stringify({ ...JSON.parse(data), key });
+      setTimeout(() => send.call(this, again), 300);
+    }
+    return sent;
+  };
+}
+
+test('a member whose link changes its signing key after proving it is held, with the ⚠ warning', async ({
+  server,
+  browsers,
+}) => {
+  test.setTimeout(90_000);
+  const [alice] = await openRoom(browsers, server.url, ['alice']);
+  if (!alice) throw new Error('openRoom returned no user');
+  const trudyContext = await browsers.newContext({ label: 'trudy' });
+  await trudyContext.addInitScript(`(${secondHelloWithKey.toString()})(${JSON.stringify(strangerKey())})`);
+  const trudy = await openUser(trudyContext, alice.page.url(), 'trudy');
+  const entry = alice.page.locator(`[data-testid=peer][data-peer-id="${trudy.id}"]`);
+  const reason = entry.locator('.member-reason');
+  await expect(reason).toHaveAttribute('data-reason', 'key-mismatch');
+  await expect(reason).toHaveClass(/member-warning/);
+  await expect(reason).toContainText('⚠ its link changed its signing key');
+  await expect(reason).toHaveAttribute('title', /another key/);
+});
