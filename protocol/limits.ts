@@ -34,3 +34,8 @@ export const MAX_SOCKET_PAYLOAD_BYTES = 64 * 1024;
 export const MAX_CHAT_LENGTH = 4_000;
 /** Any single data-channel message, as received. Bigger ones are dropped unread. */
 export const MAX_CHANNEL_MESSAGE_LENGTH = 32 * 1024;
+/**
+ * A sender's clock further off than this from ours is not believed: its line shows, and
+ * counts for history, as written when it reached us (view/lines.ts, features/transcript.ts).
+ */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;

@@ -13,6 +13,7 @@ import {
   foldName,
   type HistoryLine,
   type HistoryReaction,
+  MAX_CLOCK_SKEW_MS,
   MAX_HISTORY_LINES,
 } from '../../protocol/index.ts';
 import { createSlot, defineFeature, type MemberHandle } from '../feature.ts';
@@ -195,18 +196,21 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
       // On a member's word: a time beyond ours counts as now (transcript.ts, keptAt).
       transcript.keep(kept, 'history');
     }
-    show(
-      {
-        kind: 'chat',
-        id: line.id,
-        from: line.from,
-        ts: line.ts,
-        text: line.text,
-        own: line.from === selfId(),
-        history: { verified, relayedBy },
-      },
-      name,
-    );
+    const shown: ChatLine = {
+      kind: 'chat',
+      id: line.id,
+      from: line.from,
+      ts: line.ts,
+      text: line.text,
+      own: line.from === selfId(),
+      history: { verified, relayedBy },
+    };
+    // A time in our future was never when it was written: shown, and placed, as written when it
+    // reached us, saying so (view/lines.ts), as a live line from a clock that far off is. A past
+    // time is believed: history is from before we came.
+    const now = Date.now();
+    if (line.ts - now > MAX_CLOCK_SKEW_MS) shown.receivedAt = now;
+    show(shown, name);
   }
 
   /**

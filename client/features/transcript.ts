@@ -2,7 +2,7 @@
 // (lines from before we joined): which lines were shown, keyed by (author, id) — never by
 // id alone, or one member could suppress another's line by reusing its id — and the most
 // recent public lines with their signatures, to hand to the next newcomer.
-import { MAX_HISTORY_LINES } from '../../protocol/index.ts';
+import { MAX_CLOCK_SKEW_MS, MAX_HISTORY_LINES } from '../../protocol/index.ts';
 
 /** A public line as kept for newcomers. */
 export interface KeptLine {
@@ -19,11 +19,6 @@ export interface KeptLine {
 
 /** How many (author, id) pairs are remembered to drop duplicates (resends, history). */
 const SEEN_LIMIT = 20_000;
-/**
- * A live line whose sender's clock is further behind ours than this counts as written when
- * it came (view/lines.ts shows it at that time too, for the same reason).
- */
-const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
 /**
  * How a line came: `live` from its author as it was written (directly or through a relay),

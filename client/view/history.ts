@@ -49,7 +49,13 @@ export function createHistoryView(): HistoryView {
       // would start a new block at the top of the page, under the earlier lines off it.
       if (marker !== null && marker.parentNode === null) return;
       const top = header();
-      const entry: Placed = { ts: line.ts, from: line.from, id: line.id, element };
+      // A line stamped in our future is placed when it reached us (features/history.ts).
+      const entry: Placed = {
+        ts: Math.min(line.ts, line.receivedAt ?? line.ts),
+        from: line.from,
+        id: line.id,
+        element,
+      };
       // Binary search for the first placed line that sorts after this one.
       let low = 0;
       let high = placed.length;

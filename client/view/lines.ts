@@ -2,6 +2,7 @@
 // per frame, so a burst of thousands of lines stays fast. The newest MAX_LINES are kept, so
 // that memory is bounded whatever the room sends; of them, while the reader follows, only
 // the newest few hundred are on the page (scrollback.ts).
+import { MAX_CLOCK_SKEW_MS } from '../../protocol/limits.ts';
 import type { ChatLine } from '../features/chat.ts';
 import { createClock } from './clock.ts';
 import { el } from './dom.ts';
@@ -31,11 +32,6 @@ export const clock = createClock({ maxWaiting: MAX_LINES });
  */
 const FRAME_BUDGET_CHARS = 16_000;
 const HIDDEN_FRAME_MS = 50;
-/**
- * A sender's clock further off than this from ours is not believed: the line shows when it
- * arrived here instead, and says so.
- */
-const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
 /** A line made and not on the page yet. */
 interface Waiting extends Queued {

@@ -105,3 +105,12 @@ test('once the block went for good, a late history line goes too: no new marker 
   place(view, 'later', 5);
   assert.deepEqual(messages.names(), ['newer']);
 });
+
+test('a history line stamped in our future is placed when it reached us, not after every other line', () => {
+  const view = createHistoryView();
+  place(view, 'early', 1);
+  place(view, 'late', 20);
+  const future = new Item('future');
+  view.place({ ...line('future', 8.64e15), receivedAt: 10 }, future as unknown as HTMLElement);
+  assert.deepEqual(messages.names(), ['marker', 'early', 'future', 'late']);
+});

@@ -157,6 +157,24 @@ test('a line whose author left before we learned its key is shown as relayed by 
   assert.equal(h.shown[0]?.line.history?.relayedBy, 'alice');
 });
 
+test('a history line stamped in our future shows as written when it reached us; a past one keeps its time', async () => {
+  const bob = await writer('bob-00000001');
+  const alice = await writer('alice-000001');
+  const h = harness([alice.member, bob.member]);
+  for (const m of [alice.member, bob.member]) h.link(m);
+  const before = Date.now();
+  h.answer(alice.member, [
+    await bob.line('from the future', 8.64e15),
+    await bob.line('from the past', before - 3_600_000),
+  ]);
+  await h.history.idle();
+  const shown = new Map(h.shown.map(({ line }) => [line.text, line]));
+  const future = shown.get('from the future');
+  assert.ok(future?.receivedAt !== undefined && future.receivedAt >= before && future.receivedAt <= Date.now());
+  assert.equal(future?.ts, 8.64e15, 'its claim is kept, for the view to say the clock is off');
+  assert.equal(shown.get('from the past')?.receivedAt, undefined);
+});
+
 test('a relayed line under the name of someone here (or ours) is dropped: it would pass for theirs', async () => {
   const alice = await writer('alice-000001');
   const mallory = await writer('mallory-0001');
