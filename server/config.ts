@@ -2,12 +2,22 @@
 // over its variable) and checked with zod, so that a typo stops the server with a message
 // naming the setting instead of surfacing later as a strange runtime failure.
 // parseConfig is pure (no process.env, no randomness) so tests can call it directly.
-import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
-import express from 'express';
 import { z } from 'zod';
 import { DEFAULT_MAX_VIDEO_SENDERS, MAX_VIDEO_SENDERS_LIMIT } from '../protocol/channel/calls.ts';
 import { DEFAULT_MAX_ROOM_SIZE } from '../protocol/limits.ts';
+import {
+  booleanValue,
+  hostPortList,
+  intIn,
+  listenHost,
+  originList,
+  rateValue,
+  STUN_URL,
+  TURN_URL,
+  trustProxyValue,
+  urlList,
+} from './config-values.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -91,155 +101,6 @@ interface Setting {
   /** Never echoed back in an error message (it would land in terminals and CI logs). */
   secret?: boolean;
 }
-
-/** A DNS name: dot-separated labels of letters, digits and inner dashes, 253 characters at most. */
-const HOST_NAME =
-  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
-/**
- * What listen() can bind: an IP address as node:net reads it (IPv6 without brackets), or a
- * host name. A name whose last label is all digits (999.999.999.999) is a broken IPv4 address.
- */
-const listenHost = z
-  .string()
-  .refine(
-    (h) => isIP(h) !== 0 || (HOST_NAME.test(h) && !/(?:^|\.)\d+$/.test(h)),
-    'must be an IP address (IPv6 without brackets, e.g. ::1) or a host name',
-  );
-/** A port in a URL or host:port, when there is one: 1..65535. */
-const portInRange = (port: string | undefined) => port === undefined || (Number(port) >= 1 && Number(port) <= 65535);
-const PORT_RANGE = 'each port must be from 1 to 65535';
-// RFC 7064/7065: stun:host[:port], turn:host[:port][?transport=udp|tcp]; host may be [v6].
-// The port, when given, is the pattern's first group.
-const ICE_HOST = '(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+\\])(?::(\\d{1,5}))?';
-const STUN_URL = new RegExp(`^stuns?:${ICE_HOST}$`);
-const TURN_URL = new RegExp(String.raw`^turns?:${ICE_HOST}(?:\?transport=(?:udp|tcp))?$`);
-
-const intIn = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
-    .transform(Number)
-    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
-
-/** Comma-separated URLs, each matching `pattern` (whose first group is the port); at least one. */
-const urlList = (pattern: RegExp, schemes: string, empty: string) =>
-  z
-    .string()
-    .transform((s) =>
-      s
-        .split(',')
-        .map((u) => u.trim())
-        .filter((u) => u !== ''),
-    )
-    .pipe(
-      z
-        .array(
-          z
-            .string()
-            .regex(pattern, `each URL must look like ${schemes}host[:port] (comma-separated)`)
-            .refine((u) => portInRange(pattern.exec(u)?.[1]), PORT_RANGE),
-        )
-        .min(1, empty),
-    );
-
-/** "PER_SECOND/BURST" (e.g. "50/200") or "off". */
-const rateValue = z.string().transform((v, ctx): Rate | null => {
-  const s = v.trim().toLowerCase();
-  if (s === 'off' || s === '0') return null;
-  const match = /^(\d+(?:\.\d+)?)\/(\d+)$/.exec(s);
-  const perSecond = Number(match?.[1]);
-  const burst = Number(match?.[2]);
-  if (!match || !(perSecond > 0) || !(burst >= 1) || perSecond > 1e6 || burst > 1e7) {
-    ctx.addIssue({ code: 'custom', message: 'must be PER_SECOND/BURST (e.g. 50/200, both > 0) or off' });
-    return z.NEVER;
-  }
-  return { perSecond, burst };
-});
-
-const ORIGIN = /^https?:\/\/(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}))?$/;
-const HOST_PORT = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):(\d{1,5})$/;
-const hostPortList = z
-  .string()
-  .transform((s) =>
-    s
-      .split(',')
-      .map((node) => node.trim())
-      .filter((node) => node !== ''),
-  )
-  .pipe(
-    z
-      .array(
-        z
-          .string()
-          .regex(HOST_PORT, 'each node must be host:port (comma-separated)')
-          .refine((node) => portInRange(HOST_PORT.exec(node)?.[1]), PORT_RANGE),
-      )
-      .min(1),
-  );
-const originList = z
-  .string()
-  .transform((s) =>
-    s
-      .split(',')
-      .map((o) => o.trim().replace(/\/$/, ''))
-      .filter((o) => o !== ''),
-  )
-  .pipe(
-    z.array(
-      z
-        .string()
-        .refine(
-          (o) => o === '*' || ORIGIN.test(o),
-          'each origin must look like https://host[:port] (comma-separated), or *',
-        )
-        .refine((o) => o === '*' || portInRange(ORIGIN.exec(o)?.[1]), PORT_RANGE)
-        // As browsers send it: lowercase, without the scheme's default port (https://a.com:443
-        // is Origin https://a.com).
-        .transform((o) => (o === '*' ? o : new URL(o).origin)),
-    ),
-  );
-
-// The values Express's `trust proxy` accepts, minus functions: see expressjs.com/en/guide/behind-proxies.html.
-const PROXY_NAME = /^(?:loopback|linklocal|uniquelocal|[0-9A-Fa-f:.]+(?:\/\d{1,3})?)$/;
-/**
- * Why Express (proxy-addr) refuses a list of addresses/subnets, or null. What passes the
- * pattern may still not compile (`10.0.0.0/99`, `999.1.1.1`, `1.2.3`): asked here, with the
- * code app.ts sets it with, rather than left to throw a stack trace at start.
- */
-function proxyListError(list: string[]): string | null {
-  try {
-    express().set('trust proxy', list);
-    return null;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
-}
-const trustProxyValue = z.string().transform((v, ctx): TrustProxy => {
-  const s = v.trim().toLowerCase();
-  if (['0', 'false', 'no', 'off', ''].includes(s)) return false;
-  if (['true', 'yes', 'on'].includes(s)) return true;
-  if (/^\d{1,2}$/.test(s)) return Number(s);
-  const list = s
-    .split(',')
-    .map((x) => x.trim())
-    .filter((x) => x !== '');
-  const wrong = list.length > 0 && list.every((x) => PROXY_NAME.test(x)) ? proxyListError(list) : '';
-  if (wrong === null) return list;
-  ctx.addIssue({
-    code: 'custom',
-    message: `must be false, true, a hop count, or comma-separated addresses/subnets/loopback/linklocal/uniquelocal${wrong === '' ? '' : ` (${wrong})`}`,
-  });
-  return z.NEVER;
-});
-
-const booleanValue = z.union([z.boolean(), z.string()]).transform((v, ctx) => {
-  if (typeof v === 'boolean') return v;
-  const s = v.toLowerCase();
-  if (['1', 'true', 'yes', 'on'].includes(s)) return true;
-  if (['0', 'false', 'no', 'off', ''].includes(s)) return false;
-  ctx.addIssue({ code: 'custom', message: 'must be 1/true/yes or 0/false/no' });
-  return z.NEVER;
-});
 
 const SETTINGS: Setting[] = [
   {
