@@ -69,6 +69,17 @@ interface Kept {
   id: string;
 }
 
+/**
+ * By keptAt, then by the sender's own time: lines that reached us in the same millisecond (a
+ * burst, its times run ahead of the clock) keep their sender's order, as on every page, so
+ * every page keeps the same newest lines. Then author and id.
+ */
+function compareKept(a: Kept, b: Kept): number {
+  if (a.ts !== b.ts) return a.ts - b.ts;
+  if (a.line.ts !== b.line.ts) return a.line.ts - b.line.ts;
+  return compareLines(a, b);
+}
+
 export function createTranscript(limit = MAX_HISTORY_LINES, now: () => number = Date.now): Transcript {
   const shown = new Set<string>();
   /** Ordered by keptAt, oldest first. */
@@ -95,7 +106,7 @@ export function createTranscript(limit = MAX_HISTORY_LINES, now: () => number = 
       const entry: Kept = { line, ts: keptAt(line.ts, now(), arrival), from: line.from, id: line.id };
       // Lines mostly arrive in order: search from the end.
       let at = kept.length;
-      while (at > 0 && compareLines(kept[at - 1] as Kept, entry) > 0) at--;
+      while (at > 0 && compareKept(kept[at - 1] as Kept, entry) > 0) at--;
       if (at === 0 && kept.length >= limit) return; // older than everything kept
       kept.splice(at, 0, entry);
       keptKeys.add(key);

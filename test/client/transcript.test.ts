@@ -89,3 +89,15 @@ test('lines with believable times stay in sender-time order, the newest kept', (
     ['bob-00000001 2', 'bob-00000001 3', 'bob-00000001 4'],
   );
 });
+
+test('a burst that reached us in one millisecond keeps its sender’s order, so every page keeps the same newest lines', () => {
+  // Times running ahead of our clock (a burst: each line 1 ms after the one before), all
+  // arriving at NOW; ids that sort against the sender's order, as random ids may.
+  const burst = Array.from({ length: 5 }, (_, i) => ({ ...line('alice-000001', i, NOW + i), id: `id-${9 - i}` }));
+  const transcript = createTranscript(3, () => NOW);
+  for (const l of burst) transcript.keep(l, 'live');
+  assert.deepEqual(
+    transcript.recent().map((l) => l.text),
+    ['alice-000001 2', 'alice-000001 3', 'alice-000001 4'],
+  );
+});
