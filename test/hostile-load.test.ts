@@ -4,10 +4,8 @@
 // server's memory stays bounded. Runs with the default per-connection budgets (guard.ts).
 
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import { once } from 'node:events';
-import { type Socket as TcpSocket, connect as tcp } from 'node:net';
 import { afterEach, test } from 'node:test';
 import { setInterval as every } from 'node:timers/promises';
 import { pollingSession, rawSocketIo, wsFrame } from './hostile.ts';
@@ -203,105 +201,45 @@ test('a WebSocket probing to upgrade a long-polling session has its probes count
   await realRoomWorks(server.url);
 });
 
-test('WebSockets that come to upgrade a long-polling session cost the address a connection each', async () => {
-  const server = await startServer({ rateConnectIp: { perSecond: 1, burst: 5 } });
-  const sid = await pollingSession(server.url);
-  // Engine.IO asks allowRequest for new sessions only; an upgrade could be tried again and
-  // again on one session, each attempt a WebSocket of its own.
-  const outcomes: string[] = [];
-  for (let i = 0; i < 10; i += 1) {
-    try {
-      const socket = await rawSocketIo(server.url, {}, false, sid);
-      socket.destroy();
-      outcomes.push('101');
-    } catch (error) {
-      outcomes.push(error instanceof Error ? error.message : String(error));
+/**
+ * Engine.IO serves every request whose target starts with /socket.io/ (its attach() compares
+ * the prefix only): the upgrade defences hold at its own path and at any other under it.
+ */
+for (const path of ['/socket.io/', '/socket.io/x']) {
+  test(`WebSockets that come to upgrade a long-polling session at ${path} cost the address a connection each`, async () => {
+    const server = await startServer({ rateConnectIp: { perSecond: 1, burst: 5 } });
+    const sid = await pollingSession(server.url);
+    // Engine.IO asks allowRequest for new sessions only; an upgrade could be tried again and
+    // again on one session, each attempt a WebSocket of its own.
+    const outcomes: string[] = [];
+    for (let i = 0; i < 10; i += 1) {
+      try {
+        const socket = await rawSocketIo(server.url, {}, false, sid, path);
+        socket.destroy();
+        outcomes.push('101');
+      } catch (error) {
+        outcomes.push(error instanceof Error ? error.message : String(error));
+      }
     }
-  }
-  assert.ok(
-    outcomes.some((outcome) => outcome.includes('403')),
-    `no upgrade refused: ${outcomes.join(', ')}`,
-  );
-  assert.ok(outcomes.includes('101'), `no upgrade let through: ${outcomes.join(', ')}`);
-});
+    assert.ok(
+      outcomes.some((outcome) => outcome.includes('403')),
+      `no upgrade refused: ${outcomes.join(', ')}`,
+    );
+    assert.ok(outcomes.includes('101'), `no upgrade let through: ${outcomes.join(', ')}`);
+  });
 
-test('a WebSocket whose upgrade failed is cut after the upgrade timeout, not read on for 30 s', async () => {
-  const server = await startServer({}, { upgradeTimeoutMs: 200 });
-  const sid = await pollingSession(server.url);
-  const flooder = await rawSocketIo(server.url, {}, false, sid);
-  // Anything but a probe fails the upgrade: Engine.IO closes this WebSocket politely, and
-  // ws would then read the flood until the client's close frame, which never comes.
-  flooder.write(wsFrame('4nonsense'));
-  const { open: stillOpen, sent } = await floodRaw(flooder, wsFrame('4x'), 2_000_000);
-  assert.equal(stillOpen, false, `still open after ${sent} frames`);
-  await realRoomWorks(server.url);
-});
-
-/**
- * A path Engine.IO serves as its own besides /socket.io/ itself: it takes every request
- * whose target starts with /socket.io/ (its attach() compares the prefix only).
- */
-const OTHER_ENGINE_PATH = '/socket.io/x';
-
-/**
- * rawSocketIo's WebSocket that comes to upgrade the long-polling session `sid`, asked for at
- * `path`: paused once upgraded; rejects with the status when refused.
- */
-async function upgradeAt(url: string, path: string, sid: string): Promise<TcpSocket> {
-  const { hostname, port } = new URL(url);
-  const socket = tcp(Number(port), hostname);
-  await once(socket, 'connect');
-  socket.write(
-    [
-      `GET ${path}?EIO=4&transport=websocket&sid=${sid} HTTP/1.1`,
-      `Host: ${hostname}:${port}`,
-      'Upgrade: websocket',
-      'Connection: Upgrade',
-      `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
-      'Sec-WebSocket-Version: 13',
-      '',
-      '',
-    ].join('\r\n'),
-  );
-  const [head] = (await once(socket, 'data')) as [Buffer];
-  const status = /^HTTP\/1\.1 (\d{3})/.exec(head.toString('latin1'))?.[1];
-  if (status !== '101') {
-    socket.destroy();
-    throw new Error(`WebSocket upgrade refused: ${status ?? 'no HTTP status'}`);
-  }
-  socket.pause();
-  return socket;
+  test(`a WebSocket whose upgrade at ${path} failed is cut after the upgrade timeout, not read on for 30 s`, async () => {
+    const server = await startServer({}, { upgradeTimeoutMs: 200 });
+    const sid = await pollingSession(server.url);
+    const flooder = await rawSocketIo(server.url, {}, false, sid, path);
+    // Anything but a probe fails the upgrade: Engine.IO closes this WebSocket politely, and
+    // ws would then read the flood until the client's close frame, which never comes.
+    flooder.write(wsFrame('4nonsense'));
+    const { open: stillOpen, sent } = await floodRaw(flooder, wsFrame('4x'), 2_000_000);
+    assert.equal(stillOpen, false, `still open after ${sent} frames`);
+    await realRoomWorks(server.url);
+  });
 }
-
-test(`WebSockets that come to upgrade a session at ${OTHER_ENGINE_PATH} cost the address a connection each too`, async () => {
-  const server = await startServer({ rateConnectIp: { perSecond: 1, burst: 5 } });
-  const sid = await pollingSession(server.url);
-  const outcomes: string[] = [];
-  for (let i = 0; i < 10; i += 1) {
-    try {
-      const socket = await upgradeAt(server.url, OTHER_ENGINE_PATH, sid);
-      socket.destroy();
-      outcomes.push('101');
-    } catch (error) {
-      outcomes.push(error instanceof Error ? error.message : String(error));
-    }
-  }
-  assert.ok(
-    outcomes.some((outcome) => outcome.includes('403')),
-    `no upgrade refused: ${outcomes.join(', ')}`,
-  );
-  assert.ok(outcomes.includes('101'), `no upgrade let through: ${outcomes.join(', ')}`);
-});
-
-test(`a WebSocket whose upgrade at ${OTHER_ENGINE_PATH} failed is cut after the upgrade timeout too`, async () => {
-  const server = await startServer({}, { upgradeTimeoutMs: 200 });
-  const sid = await pollingSession(server.url);
-  const flooder = await upgradeAt(server.url, OTHER_ENGINE_PATH, sid);
-  flooder.write(wsFrame('4nonsense'));
-  const { open: stillOpen, sent } = await floodRaw(flooder, wsFrame('4x'), 2_000_000);
-  assert.equal(stillOpen, false, `still open after ${sent} frames`);
-  await realRoomWorks(server.url);
-});
 
 test('a long-polling session that upgrades keeps its WebSocket past the upgrade timeout', async () => {
   const server = await startServer({}, { upgradeTimeoutMs: 200 });

@@ -357,6 +357,8 @@ export async function rawSocketIo(
   joinNamespace = true,
   /** A long-polling session to upgrade: the WebSocket then only probes (no open packet). */
   upgradeSid?: string,
+  /** Where it is asked for: Engine.IO serves every path under /socket.io/. */
+  path = '/socket.io/',
 ): Promise<TcpSocket> {
   const { hostname, port } = new URL(url);
   const socket = tcp(Number(port), hostname);
@@ -364,7 +366,7 @@ export async function rawSocketIo(
   const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}`);
   socket.write(
     [
-      `GET /socket.io/?EIO=4&transport=websocket${upgradeSid === undefined ? '' : `&sid=${upgradeSid}`} HTTP/1.1`,
+      `GET ${path}?EIO=4&transport=websocket${upgradeSid === undefined ? '' : `&sid=${upgradeSid}`} HTTP/1.1`,
       `Host: ${hostname}:${port}`,
       'Upgrade: websocket',
       'Connection: Upgrade',

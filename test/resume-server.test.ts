@@ -15,6 +15,7 @@ import {
   HEARTBEAT,
   join,
   joinOk,
+  leaverAndWatcher,
   newRoomId,
   OFFER,
   resumeOnceSilent,
@@ -58,11 +59,7 @@ describe('resume tickets on one node', () => {
     const back = await joinOk(await connectClient(server.url), room, 'Dropped', ackDropped.resume);
     assert.equal(back.self.id, ackDropped.self.id, 'a reload after a lost connection keeps its id');
 
-    const leaver = await connectClient(server.url);
-    const ackLeaver = await joinOk(leaver, room, 'Leaver');
-    const watcher = await connectClient(server.url);
-    await joinOk(watcher, room, 'Watcher');
-    const left = waitForEvent(watcher, 'peer:left');
+    const { leaver, ack: ackLeaver, watcher, left } = await leaverAndWatcher(room, server.url);
     leaver.emit('room:leave');
     assert.deepEqual(await left, { id: ackLeaver.self.id, reason: 'leave' });
     // The stolen ticket, replayed: the thief gets in as someone new, never as the leaver.
@@ -73,15 +70,11 @@ describe('resume tickets on one node', () => {
   });
 
   test('a room:leave sent together with a disconnect is a leave: the ticket dies, the room hears leave', async () => {
-    // A tab closed from its Leave button: the goodbye and the disconnect leave in one write,
-    // and the server reads the disconnect before the leave's handler has run.
+    // A client of the protocol that leaves and closes at once: the goodbye and the disconnect
+    // go in one write, and the server reads the disconnect before the leave's handler has run.
     const server = await startServer();
     const room = newRoomId();
-    const leaver = await connectClient(server.url);
-    const ack = await joinOk(leaver, room, 'Leaver');
-    const watcher = await connectClient(server.url);
-    await joinOk(watcher, room, 'Watcher');
-    const left = waitForEvent(watcher, 'peer:left');
+    const { leaver, ack, left } = await leaverAndWatcher(room, server.url);
     leaver.emit('room:leave');
     leaver.disconnect();
     assert.deepEqual(await left, { id: ack.self.id, reason: 'leave' });
@@ -196,11 +189,7 @@ describe('resume tickets across two nodes on a real redis-server', () => {
   test('a leave on one node revokes the ticket on the other', async () => {
     const [a, b] = await Promise.all([node(), node()]);
     const room = newRoomId();
-    const leaver = await connectClient(a.url);
-    const ack = await joinOk(leaver, room, 'Leaver');
-    const watcher = await connectClient(b.url);
-    await joinOk(watcher, room, 'Watcher');
-    const left = waitForEvent(watcher, 'peer:left');
+    const { leaver, ack, left } = await leaverAndWatcher(room, a.url, b.url);
     leaver.emit('room:leave');
     assert.deepEqual(await left, { id: ack.self.id, reason: 'leave' });
     const thief = await joinOk(await connectClient(b.url), room, 'Leaver', ack.resume);
@@ -210,11 +199,7 @@ describe('resume tickets across two nodes on a real redis-server', () => {
   test('a leave sent together with a disconnect revokes the ticket on the other node too', async () => {
     const [a, b] = await Promise.all([node(), node()]);
     const room = newRoomId();
-    const leaver = await connectClient(a.url);
-    const ack = await joinOk(leaver, room, 'Leaver');
-    const watcher = await connectClient(b.url);
-    await joinOk(watcher, room, 'Watcher');
-    const left = waitForEvent(watcher, 'peer:left');
+    const { leaver, ack, left } = await leaverAndWatcher(room, a.url, b.url);
     leaver.emit('room:leave');
     leaver.disconnect();
     assert.deepEqual(await left, { id: ack.self.id, reason: 'leave' });

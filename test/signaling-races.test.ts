@@ -18,6 +18,7 @@ import {
   connectClient,
   HEARTBEAT,
   joinOk,
+  leaverAndWatcher,
   newRoomId,
   silence,
   TEST_SECRET,
@@ -101,11 +102,7 @@ test('a disconnect while the leave’s revocation awaits Redis is still a leave'
     }),
   });
   const room = newRoomId();
-  const leaver = await connectClient(server.url);
-  const ack = await joinOk(leaver, room, 'Leaver');
-  const watcher = await connectClient(server.url);
-  await joinOk(watcher, room, 'Watcher');
-  const left = waitForEvent(watcher, 'peer:left');
+  const { leaver, ack, left } = await leaverAndWatcher(room, server.url);
   leaver.emit('room:leave');
   await revoking.opened;
   leaver.disconnect();

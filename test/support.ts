@@ -122,6 +122,18 @@ export function waitForEvent<E extends keyof ServerToClientEvents>(
   });
 }
 
+/**
+ * 'Leaver' and 'Watcher' joined to `roomId` (on `leaverUrl` and `watcherUrl`, two nodes or
+ * one): the leaver's socket and ack (its ticket), and the watcher's next 'peer:left'.
+ */
+export async function leaverAndWatcher(roomId: string, leaverUrl: string, watcherUrl = leaverUrl) {
+  const leaver = await connectClient(leaverUrl);
+  const ack = await joinOk(leaver, roomId, 'Leaver');
+  const watcher = await connectClient(watcherUrl);
+  await joinOk(watcher, roomId, 'Watcher');
+  return { leaver, ack, watcher, left: waitForEvent(watcher, 'peer:left') };
+}
+
 /** Resolves if `event` does not arrive within `ms`; rejects with what arrived otherwise. */
 export function expectNoEvent<E extends keyof ServerToClientEvents>(client: Client, event: E, ms = 300): Promise<void> {
   return new Promise((resolve, reject) => {
