@@ -58,3 +58,36 @@ export function createPacer(rate: ChannelRate, now: () => number = () => perform
     },
   };
 }
+
+/**
+ * Senders that stopped for their pacer, one per member at most: each goes on by itself once
+ * its wait is over (chat's lines, history's answers).
+ */
+export interface PacedSenders<M> {
+  /** Whether `member`'s sending waits for its pacer (its sender then does nothing). */
+  waiting(member: M): boolean;
+  /** Calls `resume(member)` in `ms`. */
+  resumeAfter(member: M, ms: number, resume: (member: M) => void): void;
+  /** A member gone: its wait ends without a resume. */
+  cancel(member: M): void;
+}
+
+export function createPacedSenders<M>(): PacedSenders<M> {
+  const timers = new Map<M, ReturnType<typeof setTimeout>>();
+  return {
+    waiting: (member) => timers.has(member),
+    resumeAfter(member, ms, resume) {
+      timers.set(
+        member,
+        setTimeout(() => {
+          timers.delete(member);
+          resume(member);
+        }, ms),
+      );
+    },
+    cancel(member) {
+      clearTimeout(timers.get(member));
+      timers.delete(member);
+    },
+  };
+}

@@ -25,7 +25,7 @@ import {
 } from '../../protocol/index.ts';
 import { createSlot, defineFeature, type MemberHandle, type Route } from '../feature.ts';
 import { type Identity, verifyLine } from '../identity.ts';
-import { createPacer, type Pacer } from '../pacer.ts';
+import { createPacedSenders, createPacer, type Pacer } from '../pacer.ts';
 import { mark } from '../timeline.ts';
 import type { Transcript } from './transcript.ts';
 
@@ -124,7 +124,7 @@ export function createChat({ selfId, selfName, members, display, identity, trans
   }));
   const ackTimers = new Map<MemberHandle, ReturnType<typeof setTimeout>>();
   /** Members whose next line waits for their chat budget to refill. */
-  const paceTimers = new Map<MemberHandle, ReturnType<typeof setTimeout>>();
+  const paced = createPacedSenders<MemberHandle>();
   /** Each line's size as the receiver counts it (one object goes to every member). */
   const sizes = new WeakMap<ChatMessage, number>();
   /** Our lines' signatures, applied in the order the lines were written. */
@@ -166,7 +166,7 @@ export function createChat({ selfId, selfName, members, display, identity, trans
   }
 
   function flush(member: MemberHandle): void {
-    if (member.disposed || paceTimers.has(member)) return;
+    if (member.disposed || paced.waiting(member)) return;
     const box = member.slot(chatSlot);
     // Chat respects backpressure and the member's budget; acks are tiny and always go.
     while (box.sent < box.queue.length && member.writable) {
@@ -176,13 +176,7 @@ export function createChat({ selfId, selfName, members, display, identity, trans
       if (member.relayed && signing.has(next.id)) break;
       const wait = box.pacer.take(sizeOf(next));
       if (wait > 0) {
-        paceTimers.set(
-          member,
-          setTimeout(() => {
-            paceTimers.delete(member);
-            flush(member);
-          }, wait),
-        );
+        paced.resumeAfter(member, wait, flush);
         break;
       }
       if (!member.send(next)) break;
@@ -348,11 +342,9 @@ export function createChat({ selfId, selfName, members, display, identity, trans
       else receiveLine(member, message, route);
     },
     removed(member) {
-      for (const timers of [ackTimers, paceTimers]) {
-        const timer = timers.get(member);
-        if (timer !== undefined) clearTimeout(timer);
-        timers.delete(member);
-      }
+      clearTimeout(ackTimers.get(member));
+      ackTimers.delete(member);
+      paced.cancel(member);
     },
   });
 

@@ -17,7 +17,7 @@ import {
   MAX_HISTORY_LINES,
 } from '../../protocol/index.ts';
 import { createSlot, defineFeature, type MemberHandle } from '../feature.ts';
-import { createPacer, type Pacer } from '../pacer.ts';
+import { createPacedSenders, createPacer, type Pacer } from '../pacer.ts';
 import { mark } from '../timeline.ts';
 import { type Author, checkLine, createAuthors } from './authors.ts';
 import type { ChatLine, LineVerification } from './chat.ts';
@@ -106,8 +106,8 @@ interface Checked {
 }
 
 export function createHistory({ selfId, selfName, ownKey, members, transcript, show, reactions, now }: HistoryOptions) {
-  /** A member's answer waiting for its budget to refill. */
-  const paceTimers = new Map<MemberHandle, ReturnType<typeof setTimeout>>();
+  /** Members whose answer waits for its budget to refill. */
+  const paced = createPacedSenders<MemberHandle>();
   /** Members that were in the room when we joined: the ones worth asking. */
   let askable = new Set<string>();
   const authors = createAuthors();
@@ -277,7 +277,7 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
   }
 
   function pump(member: MemberHandle): void {
-    if (member.disposed || paceTimers.has(member)) return;
+    if (member.disposed || paced.waiting(member)) return;
     const state = member.slot(historySlot);
     // An answer of long lines is tens of chunks (each up to a channel message): more than the
     // budget the asker's page holds us to lets through at once, and over it that page would
@@ -289,13 +289,7 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
       if (next === undefined) break;
       const wait = state.pacer.take(encodeChannelMessage(next).length);
       if (wait > 0) {
-        paceTimers.set(
-          member,
-          setTimeout(() => {
-            paceTimers.delete(member);
-            pump(member);
-          }, wait),
-        );
+        paced.resumeAfter(member, wait, pump);
         break;
       }
       if (!member.send(next)) break;
@@ -363,8 +357,7 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
       else receiveLines(member, message);
     },
     removed(member) {
-      clearTimeout(paceTimers.get(member));
-      paceTimers.delete(member);
+      paced.cancel(member);
       // Gone before we learned its key: its waiting lines can only be "relayed" now.
       release(member.id);
     },
