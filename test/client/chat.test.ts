@@ -202,8 +202,11 @@ test('on its author’s link a line shows at once; one whose signature does not 
     const bob = await author('bob-00000001');
     bob.member.isOpen = true;
     const { chat, shown, transcript } = harness([bob.member]);
-    const good = await bob.line('original');
-    const late = await bob.line('signed after');
+    // Times within the skew the transcript believes (transcript.ts, keptAt), one after the
+    // other: a time long past would count as written when kept, and the two lines' order
+    // would then be the order their checks ended in.
+    const good = await bob.line('original', { ts: Date.now() - 2_000 });
+    const late = await bob.line('signed after', { ts: Date.now() - 1_000 });
     const unsigned = (line: MessageOf<'chat'>, id = line.id) => ({ ...line, id, sig: undefined }) as MessageOf<'chat'>;
     chat.feature.receive(bob.member, { ...good, id: 'altered-id-000000001', text: 'altered' }, 'direct');
     chat.feature.receive(bob.member, unsigned(good, 'unsigned-id-00000001'));
