@@ -36,6 +36,22 @@ export function refill(bucket: Bucket, rate: { perSecond: number; burst: number 
   bucket.at = at;
 }
 
+/** A message type's buckets: its count, and its characters where they count. */
+interface TypeBuckets {
+  count: Bucket;
+  chars: Bucket;
+}
+
+/** The type's buckets in `all`, made full on its first message. */
+function bucketsOf(all: Map<ChannelMessageType, TypeBuckets>, type: ChannelMessageType, rate: ChannelRate, at: number) {
+  let buckets = all.get(type);
+  if (!buckets) {
+    buckets = { count: { tokens: rate.burst, at }, chars: { tokens: rate.chars?.burst ?? 0, at } };
+    all.set(type, buckets);
+  }
+  return buckets;
+}
+
 /**
  * Refills the bucket for the time passed and takes `cost` from it, into debt if need be.
  * True when it held enough.
@@ -63,16 +79,12 @@ export function createQuota(
   rates: Readonly<Record<ChannelMessageType, ChannelRate>>,
   now: () => number = () => performance.now(),
 ): Quota {
-  const buckets = new Map<ChannelMessageType, { count: Bucket; chars: Bucket }>();
+  const buckets = new Map<ChannelMessageType, TypeBuckets>();
   return {
     take(type, size) {
       const rate = rates[type];
       const at = now();
-      let bucket = buckets.get(type);
-      if (!bucket) {
-        bucket = { count: { tokens: rate.burst, at }, chars: { tokens: rate.chars?.burst ?? 0, at } };
-        buckets.set(type, bucket);
-      }
+      const bucket = bucketsOf(buckets, type, rate, at);
       refill(bucket.count, rate, at);
       if (rate.chars !== undefined) refill(bucket.chars, rate.chars, at);
       if (bucket.count.tokens < 1 || (rate.chars !== undefined && bucket.chars.tokens < size)) return false;
@@ -90,7 +102,7 @@ export function createBudget(
   rates: Readonly<Record<ChannelMessageType, ChannelRate>>,
   now: () => number = () => performance.now(),
 ): Budget {
-  const buckets = new Map<ChannelMessageType, { count: Bucket; chars: Bucket }>();
+  const buckets = new Map<ChannelMessageType, TypeBuckets>();
   let mutedUntil = Number.NEGATIVE_INFINITY;
   let lastOffence = Number.NEGATIVE_INFINITY;
   let cut = false;
@@ -101,11 +113,7 @@ export function createBudget(
    */
   function charge(type: ChannelMessageType, size: number, at: number): 'ok' | 'over' | 'sunk' {
     const rate = rates[type];
-    let bucket = buckets.get(type);
-    if (!bucket) {
-      bucket = { count: { tokens: rate.burst, at }, chars: { tokens: rate.chars?.burst ?? 0, at } };
-      buckets.set(type, bucket);
-    }
+    const bucket = bucketsOf(buckets, type, rate, at);
     let enough = take(bucket.count, rate, 1, at);
     if (rate.chars !== undefined) enough = take(bucket.chars, rate.chars, size, at) && enough;
     if (sunk(bucket.count, rate) || (rate.chars !== undefined && sunk(bucket.chars, rate.chars))) return 'sunk';
