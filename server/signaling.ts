@@ -172,8 +172,8 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
     if (conn.guard && !conn.guard.takeEvent()) {
       return reject(conn, event, ack, protocolError('rate_limited', 'too many events on this connection; slow down'));
     }
-    // Marked now, not when the handler runs: a disconnect read right after it (the same
-    // write of a closing tab) fires before the next tick, and run() then drops the leave.
+    // Marked now, not when the handler runs: a disconnect read right after it (a client that
+    // leaves and closes in one write) fires before the next tick, and run() then drops the leave.
     if (event === 'room:leave' && packet.length === 1) conn.leaving = conn.socket.data.peerId;
     // In the next tick, as Socket.IO dispatches its own listeners.
     process.nextTick(run, conn, event, packet.slice(1), ack);
