@@ -23,7 +23,6 @@ import { type AdapterEngine, createRedisLink, type RedisLink } from './adapter.t
 import { redisTarget } from './cluster.ts';
 import type { Config } from './config.ts';
 import {
-  CLOSE_GRACE_MS,
   type CutReason,
   DEFAULT_GUARD,
   type EngineConnection,
@@ -45,6 +44,7 @@ import { peerAddress, type RoomServer, roomAddress } from './rooms.ts';
 import { securityHeaders } from './security.ts';
 import { createSignaling, type SignalingDeps } from './signaling.ts';
 import { closeListeners, dropUpgradeResponseListener } from './upgrade-response.ts';
+import { GracefulWebSocketServer } from './websocket-server.ts';
 import { attachWireLog } from './wire-log.ts';
 
 /** Time for 'server:shutdown' to reach the clients before their connections close. */
@@ -63,8 +63,6 @@ const NORMALIZE_CSS = createRequire(import.meta.url).resolve('normalize.css/norm
 const ENGINE_PATH = '/socket.io/';
 /** The one `handshake` every socket shares (see createApp). */
 const NO_HANDSHAKE = Object.freeze({});
-/** Engine.IO's default upgrade timeout, when the app does not set one. */
-const ENGINE_UPGRADE_TIMEOUT_MS = 10_000;
 
 export interface AppOptions {
   logger?: Logger;
@@ -190,6 +188,8 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       transports: ['polling', 'websocket'],
       // The client is bundled by esbuild; nothing to serve from /socket.io/socket.io.js.
       serveClient: false,
+      // ws with a polite close bounded by the guard's grace (websocket-server.ts).
+      wsEngine: GracefulWebSocketServer,
       // Called for each new connection (not for each poll of an open one): who may connect.
       allowRequest: (req, callback) => {
         const refusal = refusalOf(req);
@@ -203,29 +203,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       ...(redis && { adapter: redis.adapter as never }),
     },
   );
-  refuseWebSocketsWith403(httpServer, refusalOf, (req, socket, sid) => {
-    // A WebSocket that came to upgrade a session and did not become its transport within
-    // Engine.IO's upgrade timeout (a failed probe: Engine.IO closes it politely, and ws then
-    // reads whatever comes for up to 30 s, outside any session's guard) is cut, with the
-    // same grace as an ended session's. Engine.IO keeps the upgrading WebSocket on the
-    // request (`req.websocket`), which is how the session's transport is recognised.
-    const stopWatching = () => clearTimeout(timer);
-    const timer = setTimeout(
-      () => {
-        // Done watching: the close listener would keep this closure, and the request in it,
-        // for the connection's life.
-        socket.removeListener('close', stopWatching);
-        // `clients` is documented public in Engine.IO's README; its types mark it protected.
-        const sessions = (io.engine as unknown as { clients: Record<string, { transport?: { socket?: unknown } }> })
-          .clients;
-        const session = Object.hasOwn(sessions, sid) ? sessions[sid] : undefined;
-        const upgraded = (req as { websocket?: unknown }).websocket;
-        if (upgraded === undefined || session?.transport?.socket !== upgraded) socket.destroy();
-      },
-      (io.engine.opts.upgradeTimeout ?? ENGINE_UPGRADE_TIMEOUT_MS) + CLOSE_GRACE_MS,
-    ).unref();
-    socket.once('close', stopWatching);
-  });
+  refuseWebSocketsWith403(httpServer, refusalOf);
   const metrics = createMetrics({
     io,
     ...(redis && { redisUp: () => (redisState() === 'up' ? 1 : 0) }),
@@ -458,14 +436,9 @@ export function createApp(config: Config, options: AppOptions = {}): App {
  * Engine.IO answers a refused WebSocket handshake with 400 whatever the reason; a refusal
  * is a 403 (as for long-polling), with the reason as its body. Runs before Engine.IO's own
  * upgrade handler, which never sees a refused handshake. A WebSocket that comes to upgrade
- * an open session (sid) is counted the same way, then handed to `upgrading` as well.
+ * an open session (sid) is counted the same way.
  */
-function refuseWebSocketsWith403(
-  httpServer: HttpServer,
-  refusalOf: (req: IncomingMessage) => string | null,
-  /** A WebSocket let through to upgrade the long-polling session `sid`. */
-  upgrading: (req: IncomingMessage, socket: Duplex, sid: string) => void,
-): void {
+function refuseWebSocketsWith403(httpServer: HttpServer, refusalOf: (req: IncomingMessage) => string | null): void {
   const engineHandlers = httpServer.listeners('upgrade') as Array<(...args: unknown[]) => void>;
   httpServer.removeAllListeners('upgrade');
   httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -475,18 +448,15 @@ function refuseWebSocketsWith403(
     // compares the prefix, whatever follows it): a new connection's WebSocket, and also one
     // that comes to upgrade a long-polling session. Each costs the address a connection.
     // Engine.IO asks allowRequest for the first kind only, and a session may be upgraded
-    // again and again (each attempt a WebSocket whose failed probe is closed politely, read
-    // for up to 30 s).
+    // again and again (each attempt a WebSocket whose failed probe is closed politely, and
+    // read until the grace of websocket-server.ts is over).
     const target = req.url ?? '/';
     const counted = target.startsWith(ENGINE_PATH);
     const refusal = counted ? refusalOf(req) : null;
     if (refusal === null) {
       const before = counted ? closeListeners(socket) : [];
       for (const handler of engineHandlers) handler.call(httpServer, req, socket, head);
-      if (!counted) return;
-      dropUpgradeResponseListener(socket, before);
-      const sid = sessionIdOf(target);
-      if (sid !== undefined) upgrading(req, socket, sid);
+      if (counted) dropUpgradeResponseListener(socket, before);
       return;
     }
     socket.on('error', () => {});
@@ -495,19 +465,6 @@ function refuseWebSocketsWith403(
       `HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
     );
   });
-}
-
-/**
- * The session a WebSocket comes to upgrade, read from its request target as Engine.IO reads
- * it (its prepare(): the query's entries, the last of a repeated name winning; an empty sid
- * is a new connection). URLSearchParams never throws, whatever the query holds.
- */
-function sessionIdOf(target: string): string | undefined {
-  const start = target.indexOf('?');
-  if (start === -1) return undefined;
-  const end = target.indexOf('#', start);
-  const sid = new URLSearchParams(target.slice(start + 1, end === -1 ? undefined : end)).getAll('sid').at(-1);
-  return sid === '' ? undefined : sid;
 }
 
 /**

@@ -18,7 +18,7 @@ import { type Bucket, createBucket } from './rate-limit.ts';
 
 /**
  * How long a client has to close its WebSocket before it is terminated: after a cut (to
- * take its last error), after its session ended, after an upgrade that failed (app.ts).
+ * take its last error), and after any polite close by the server (websocket-server.ts).
  */
 export const CLOSE_GRACE_MS = 500;
 
@@ -61,7 +61,7 @@ interface OutgoingPacket {
 /** The parts of an Engine.IO transport the guard reads: its name and its WebSocket, if any. */
 export interface EngineTransport {
   readonly name: string;
-  readonly socket?: { bufferedAmount?: number; readyState?: number; pause?(): void; terminate?(): void };
+  readonly socket?: { bufferedAmount?: number; pause?(): void; terminate?(): void };
 }
 
 /** The parts of an Engine.IO socket (socket.conn) the guard reads; typed loosely on purpose. */
@@ -72,7 +72,6 @@ export interface EngineConnection {
   on(event: 'upgrading', listener: (this: EngineConnection, transport: EngineTransport) => void): unknown;
   on(event: 'packetCreate', listener: (this: EngineConnection, packet: OutgoingPacket) => void): unknown;
   on(event: 'flush', listener: (this: EngineConnection) => void): unknown;
-  on(event: 'close', listener: (this: EngineConnection) => void): unknown;
   close(discard?: boolean): unknown;
 }
 
@@ -88,6 +87,12 @@ export interface ConnectionGuard {
 }
 
 export interface GuardHooks {
+  /**
+   * Every packet the client sends, as it arrives (a pong at least once per ping interval
+   * while the connection lives). Told by the guard's one packet listener: a second listener
+   * per connection cost 0.06 KB a socket (heap-profile.ts at 2,000 sockets).
+   */
+  heard(): void;
   /**
    * Called once, before the transport is cut: the last chance to say why. Except for
    * 'slow_reader' it should also disconnect the socket politely (the client may be reading).
@@ -109,10 +114,12 @@ const guards = new WeakMap<EngineConnection, Guard>();
 // every connection, instead of closures per connection (memory per socket, README).
 function onPacket(this: EngineConnection): void {
   const guard = guards.get(this);
+  if (!guard) return;
+  guard.heard();
   // Counted on the next tick, as Socket.IO dispatches each event: a WebSocket read of many
   // frames is parsed in one go, and counting it at once would cut an event flooder for its
   // packets before its refusals, which are the ones that tell it why.
-  if (guard) process.nextTick(countPacket, guard);
+  process.nextTick(countPacket, guard);
 }
 function countPacket(guard: Guard): void {
   guard.countPacket();
@@ -134,18 +141,6 @@ function onFlush(this: EngineConnection): void {
 function onPacketCreate(this: EngineConnection, packet: OutgoingPacket): void {
   guards.get(this)?.countOutgoing(packet);
 }
-// Engine.IO closed the session (a cut, Socket.IO giving up on a client that sent an event
-// for a namespace it never joined, a ping timeout): the WebSocket's polite close then waits
-// up to 30 s for the peer's close frame, reading and parsing whatever else it sends. Found
-// in the hostile bench: such a client flooded for the whole 30 s, unmetered (the session was
-// over), while real joins slowed 6–14×. A peer that has not closed within the grace is cut.
-// A session that ended with its WebSocket (the usual goodbye) arms nothing: the timer would
-// keep the connection's objects alive for the grace, ~12 KB each.
-function onClose(this: EngineConnection): void {
-  const guard = guards.get(this);
-  if (guard?.webSocketOpen()) setTimeout(() => guard.terminateIfOpen(), CLOSE_GRACE_MS).unref();
-}
-
 class Guard implements ConnectionGuard {
   private readonly packets: Bucket;
   private readonly events: Bucket;
@@ -189,6 +184,10 @@ class Guard implements ConnectionGuard {
     this.hooks = hooks;
   }
 
+  heard(): void {
+    this.hooks?.heard();
+  }
+
   countPacket(): void {
     if (!this.cut && !this.packets.take()) this.cutOff('packet_flood');
   }
@@ -225,16 +224,6 @@ class Guard implements ConnectionGuard {
     );
   }
 
-  /** A WebSocket of the session not closed yet (open, or waiting for the peer's close frame). */
-  webSocketOpen(): boolean {
-    const WEBSOCKET_CLOSED = 3;
-    return this.webSocketTransports().some((transport) => transport.socket?.readyState !== WEBSOCKET_CLOSED);
-  }
-
-  terminateIfOpen(): void {
-    if (this.webSocketOpen()) this.terminate();
-  }
-
   private terminate(): void {
     // The WebSocket's own close handshake would queue behind the unread bytes for 30 s.
     for (const transport of this.webSocketTransports()) transport.socket?.terminate?.();
@@ -267,6 +256,5 @@ export function guardConnection(
   conn.on('flush', onFlush);
   conn.on('packetCreate', onPacketCreate);
   conn.on('upgrading', onUpgrading);
-  conn.on('close', onClose);
   return guard;
 }

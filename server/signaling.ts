@@ -67,9 +67,9 @@ export interface SignalingDeps {
   subscribed?: (rooms: readonly string[]) => Promise<void>;
   /**
    * This socket's guard (guard.ts, made with its Engine.IO connection, which counts and
-   * penalizes cuts), told how to say goodbye. Default: none.
+   * penalizes cuts), told how to say goodbye and to report every packet (heardAt).
    */
-  guardFor?: (socket: RoomSocket, hooks: GuardHooks) => ConnectionGuard | undefined;
+  guardFor: (socket: RoomSocket, hooks: GuardHooks) => ConnectionGuard | undefined;
 }
 
 /** Socket.IO's reason when our own io.close() ends a socket (app.close(), SIGTERM). */
@@ -127,7 +127,7 @@ const idsOf = (socket: RoomSocket) => ({
 /**
  * The signaling handlers of one server: call the result with each new socket. Every
  * handler and listener is created here, once; a socket adds its Connection, one middleware
- * (which runs the handlers) and three entries in its emitters' listener tables.
+ * (which runs the handlers) and two entries in its listener table (error, disconnect).
  */
 export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: RoomSocket) => void {
   const { logger: log, membership, metrics } = deps;
@@ -441,12 +441,11 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
     'ice:refresh': iceRefresh,
   };
 
-  // When this connection last sent anything (a pong at least once per ping interval while
-  // it lives): another node reads it through fetchSockets() before letting a ticket take
-  // the peer id over. `this` is the Engine.IO connection.
-  function heard(this: object): void {
-    const conn = connections.get(this);
-    if (conn) conn.socket.data.heardAt = Date.now();
+  // The guard's hook: when this connection last sent anything (a pong at least once per
+  // ping interval while it lives). Another node reads it through fetchSockets() before
+  // letting a ticket take the peer id over.
+  function heard(this: Connection): void {
+    this.socket.data.heardAt = Date.now();
   }
 
   // Socket.IO reports middleware errors and packets it cannot parse as 'error'; without a
@@ -496,11 +495,11 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
       limiter: deps.limiterFor?.(socket),
       guard: undefined,
       beforeCut,
+      heard,
     };
-    conn.guard = deps.guardFor?.(socket, conn);
+    conn.guard = deps.guardFor(socket, conn);
     connections.set(socket.conn, conn);
     socket.data.heardAt = Date.now();
-    socket.conn.on('packet', heard);
     socket.use((packet) => screen(conn, packet));
     socket.on('error', onError);
     socket.on('disconnect', onDisconnect);

@@ -143,6 +143,7 @@ describe('malformed input', () => {
         },
         isShuttingDown: () => false,
         membership: createMemoryMembership(),
+        guardFor: () => undefined,
       }),
     );
     await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));

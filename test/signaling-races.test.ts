@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, afterEach, before, test } from 'node:test';
 import { Server } from 'socket.io';
+import { DEFAULT_GUARD, type EngineConnection, guardConnection } from '../server/guard.ts';
 import { createLogger } from '../server/logger.ts';
 import type { MembershipStore } from '../server/membership.ts';
 import { createRedisMembership } from '../server/membership-redis.ts';
@@ -76,6 +77,12 @@ async function startRacingServer(
       ice: () => ({ iceServers: [], iceExpiresAt: 0 }),
       isShuttingDown: () => false,
       membership,
+      // As app.ts: the guard reports each packet (heardAt, read before a resume).
+      guardFor: (socket, hooks) => {
+        const guard = guardConnection(socket.conn as unknown as EngineConnection, DEFAULT_GUARD, () => {});
+        guard.attach(hooks);
+        return guard;
+      },
     }),
   );
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
