@@ -2,6 +2,14 @@
 // peer:renamed are emitted to it) and one personal address per peer (signals are emitted
 // to it, so a signal can only reach a peer of the sender's own room). Who is a member — the
 // cap, the names, the member list — is the membership store's (membership.ts), not this.
+//
+// A socket is in no other room (but see disconnectOthersAt): Socket.IO puts each in a room
+// named by its id, and every socket leaves it at once (leaveOwnRoom), because the personal
+// address is what reaches a member, on any node, across reloads. That room cost 0.20 KB a socket (heap-profile.ts at
+// 2,000 sockets). What Socket.IO builds on it is not used here: `socket.to()` and
+// `socket.broadcast` (which leave out the sender by that room; we leave out its personal
+// address instead) and the methods of a RemoteSocket from fetchSockets() (emit, join,
+// disconnect: its data and id are all we read).
 import type { Server, Socket } from 'socket.io';
 import type {
   ClientToServerEvents,
@@ -59,4 +67,22 @@ export async function leaveRoom(socket: RoomSocket, roomId: string, peerId: stri
   delete socket.data.roomId;
   delete socket.data.peerId;
   delete socket.data.name;
+}
+
+/** Out of the room Socket.IO made for this socket's id (see above); called on connection. */
+export function leaveOwnRoom(socket: RoomSocket): void {
+  void socket.leave(socket.id);
+}
+
+/**
+ * Disconnects every other connection at this peer's personal address, on every node: the
+ * one before a reload, whose membership the store has just given to `socket`. `socket` is
+ * left out by its own room, which it goes back into for good: the Redis adapter applies the
+ * disconnect on this node too only when its request comes back from Redis, and reads
+ * `except` then. (So a connection that took over an earlier one keeps that room's 0.20 KB;
+ * most connections never do.)
+ */
+export function disconnectOthersAt(io: RoomServer, socket: RoomSocket, roomId: string, peerId: string): void {
+  void socket.join(socket.id);
+  io.in(peerAddress(roomId, peerId)).except(socket.id).disconnectSockets(true);
 }

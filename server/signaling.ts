@@ -36,7 +36,9 @@ import type { ResumeTokens } from './resume.ts';
 import type { TicketRevocations } from './resume-revocations.ts';
 import {
   addressesOf,
+  disconnectOthersAt,
   enterRoom,
+  leaveOwnRoom,
   leaveRoom,
   type Member,
   memberOf,
@@ -333,7 +335,7 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
       Object.assign(socket.data, { roomId, peerId, name });
       // The connection before a reload: the store gave its entry to us, so its disconnect
       // (on any node) finds nothing to remove and stays quiet.
-      if (resumed) io.in(peerAddress(roomId, peerId)).except(socket.id).disconnectSockets(true);
+      if (resumed) disconnectOthersAt(io, socket, roomId, peerId);
 
       const grant = deps.ice(peerId);
       respond({
@@ -348,8 +350,8 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
       });
       metrics?.joinDuration((performance.now() - startedAt) / 1000);
       // Also for a resumed id: the others may have dropped it meanwhile; a known id is a no-op.
-      socket
-        .to(roomAddress(roomId))
+      io.to(roomAddress(roomId))
+        .except(peerAddress(roomId, peerId))
         .emit('peer:joined', { ...peerInfo(peerId, name, keys), ...(resumed && { resumed: true as const }) });
       metrics?.join(resumed ? 'resumed' : 'joined');
       log.info({ socketId: socket.id, roomId, peerId, resumed }, 'peer joined');
@@ -418,7 +420,9 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
     if (memberOf(socket.data)?.peerId !== member.peerId) return; // left meanwhile
     socket.data.name = name;
     (ack as (response: RenameAck) => void)({ ok: true, name });
-    socket.to(roomAddress(member.roomId)).emit('peer:renamed', { id: member.peerId, name });
+    io.to(roomAddress(member.roomId))
+      .except(peerAddress(member.roomId, member.peerId))
+      .emit('peer:renamed', { id: member.peerId, name });
   };
 
   const iceRefresh: Handler = (conn, args, ack) => {
@@ -503,6 +507,7 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
     socket.use((packet) => screen(conn, packet));
     socket.on('error', onError);
     socket.on('disconnect', onDisconnect);
+    leaveOwnRoom(socket);
   };
 }
 

@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import { after, test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { peerAddress, roomAddress } from '../server/rooms.ts';
 import {
   type Client,
   closeAll,
@@ -82,4 +83,17 @@ test("a joined socket does not keep Socket.IO's handshake record", async () => {
   assert.equal(built.length, 2);
   // Each was ~0.3 KB (headers, query, URL, auth, the time as a string), kept with the socket.
   assert.equal(await collected(built), true);
+});
+
+test('a joined socket is in its room and its personal address, not in a room of its own id', async () => {
+  const server = await startServer();
+  const client = await connectClient(server.url);
+  const room = newRoomId();
+  const ack = await joinOk(client, room, 'Ada');
+  const adapter = server.app.io.of('/').adapter;
+  assert.deepEqual([...(adapter.sids.get(client.id ?? '') ?? [])].sort(), [
+    peerAddress(room, ack.self.id),
+    roomAddress(room),
+  ]);
+  assert.equal(adapter.rooms.has(client.id ?? ''), false);
 });

@@ -212,12 +212,15 @@ describe('names across two server nodes', () => {
     });
     const seenByAlice = waitForEvent(alice, 'peer:renamed');
     const seenByCarol = waitForEvent(carol, 'peer:renamed');
+    // Emitted on Bob's node before his ack is sent, so an echo would reach him first.
+    const echoes = collect(bob, 'peer:renamed');
     assert.deepEqual(await bob.timeout(2_000).emitWithAck('room:rename', { name: 'Robert' }), {
       ok: true,
       name: 'Robert',
     });
     assert.deepEqual(await seenByAlice, { id: ackBob.self.id, name: 'Robert' });
     assert.deepEqual(await seenByCarol, { id: ackBob.self.id, name: 'Robert' });
+    assert.deepEqual(echoes, []);
     // "Bob" is free again, on either node.
     await joinOk(await connectClient(a.url), room, 'Bob');
   });

@@ -261,6 +261,8 @@ describe('leaving and coming back', () => {
       ackA2.peers.map((p) => p.name),
       ['Bob'],
     );
+    // The old connection was cut by the server, the new one kept.
+    assert.deepEqual([...server.app.io.of('/').sockets.keys()].sort(), [bob.id, reloaded.id].sort());
     assert.deepEqual(await rejoined, { id: ackA.self.id, name: 'Alice', resumed: true });
     await expectNoEvent(bob, 'peer:left');
     assert.deepEqual(lefts, []);
