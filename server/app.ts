@@ -344,7 +344,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     ice: (peerId: string) => buildIceServers(config, peerId, Date.now()),
     isShuttingDown: () => shuttingDown,
     membership,
-    limiterFor: (socket) => createSocketLimiter(config, addressByConnection.get(socket.conn) ?? '', addressLimits),
+    limiterFor: (socket) => createSocketLimiter(config, guardOf(socket.conn)?.address ?? '', addressLimits),
     guardFor: (socket, hooks) => {
       const guard = guardOf(socket.conn);
       guard?.attach(hooks);
@@ -358,19 +358,18 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     }),
   };
   // Engine.IO keeps each session's first HTTP request (parser state, raw headers: about
-  // 1 KB) for its whole life; all we need from it is the client's address. Dropping the
-  // reference is Socket.IO's documented memory saving (socket.request is then null, and
-  // socket.handshake.headers empty: nothing here reads them after this point).
-  const addressByConnection = new WeakMap<object, string>();
-  const onCut = (connection: EngineConnection, reason: CutReason): void => {
+  // 1 KB) for its whole life; all we need from it is the client's address, which the guard
+  // keeps. Dropping the reference is Socket.IO's documented memory saving (socket.request is
+  // then null, and socket.handshake.headers empty: nothing here reads them after this point).
+  const onCut = (address: string, reason: CutReason): void => {
     metrics?.connectionCut(reason);
-    addressLimits.connect.penalize(addressByConnection.get(connection) ?? '', guardSettings.cutPenaltyMs);
+    addressLimits.connect.penalize(address, guardSettings.cutPenaltyMs);
   };
   io.engine.on('connection', (connection: { request: IncomingMessage | null }) => {
-    if (connection.request) addressByConnection.set(connection, addressOf(connection.request));
+    const address = connection.request ? addressOf(connection.request) : '';
     connection.request = null;
     // Made with the Engine.IO connection, so that it counts packets before any namespace.
-    guardConnection(connection as unknown as EngineConnection, guardSettings, onCut);
+    guardConnection(connection as unknown as EngineConnection, address, guardSettings, onCut);
   });
   // Socket.IO builds every socket a `handshake` (its headers, query, URL, auth object and
   // the time as a string) for the application to read. Nothing here reads it (the address

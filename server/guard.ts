@@ -76,6 +76,8 @@ export interface EngineConnection {
 }
 
 export interface ConnectionGuard {
+  /** The client's address, as the per-address limits know it (app.ts), kept from the handshake. */
+  readonly address: string;
   /** Charges one event to the event budget: false = refuse it. */
   takeEvent(): boolean;
   /** Charges one refusal: true = answer it; false = the connection is being cut off. */
@@ -156,8 +158,9 @@ class Guard implements ConnectionGuard {
 
   constructor(
     private readonly conn: EngineConnection,
+    readonly address: string,
     private readonly settings: GuardSettings,
-    private readonly onCut: (conn: EngineConnection, reason: CutReason) => void,
+    private readonly onCut: (address: string, reason: CutReason) => void,
     private readonly now: () => number,
   ) {
     this.packets = createBucket(settings.packets, now);
@@ -202,7 +205,7 @@ class Guard implements ConnectionGuard {
   private cutOff(reason: CutReason): void {
     if (this.cut) return;
     this.cut = true;
-    this.onCut(this.conn, reason);
+    this.onCut(this.address, reason);
     this.hooks?.beforeCut(reason);
     // A slow reader would not read a goodbye, and before the namespace there is nobody to
     // say one to.
@@ -246,11 +249,12 @@ export function guardOf(conn: object): ConnectionGuard | undefined {
  */
 export function guardConnection(
   conn: EngineConnection,
+  address: string,
   settings: GuardSettings,
-  onCut: (conn: EngineConnection, reason: CutReason) => void,
+  onCut: (address: string, reason: CutReason) => void,
   now: () => number = Date.now,
 ): ConnectionGuard {
-  const guard = new Guard(conn, settings, onCut, now);
+  const guard = new Guard(conn, address, settings, onCut, now);
   guards.set(conn, guard);
   conn.on('packet', onPacket);
   conn.on('flush', onFlush);

@@ -79,7 +79,7 @@ async function startRacingServer(
       membership,
       // As app.ts: the guard reports each packet (heardAt, read before a resume).
       guardFor: (socket, hooks) => {
-        const guard = guardConnection(socket.conn as unknown as EngineConnection, DEFAULT_GUARD, () => {});
+        const guard = guardConnection(socket.conn as unknown as EngineConnection, '', DEFAULT_GUARD, () => {});
         guard.attach(hooks);
         return guard;
       },
