@@ -102,6 +102,14 @@ function createFileLine(lines: LinesView, info: FileLineInfo, actions: FileLineA
   cancel.hidden = false;
   item.append(sender, time, name, meta, progress, status, buttons);
   lines.appendItem(item, info.own);
+  // A download's object URL holds the whole file in memory until revoked, link or no link: it
+  // is revoked when the line goes for good (past MAX_LINES), and a file verified after that gets none.
+  let url: string | null = null;
+  let dropped = false;
+  lines.whenDropped(item, () => {
+    dropped = true;
+    if (url !== null) URL.revokeObjectURL(url);
+  });
 
   return {
     state(state, text) {
@@ -123,9 +131,11 @@ function createFileLine(lines: LinesView, info: FileLineInfo, actions: FileLineA
       decline.hidden = !asking;
     },
     ready(file) {
+      if (dropped) return;
       progress.value = progress.max;
       const link = el('a', { className: 'file-download', text: `Download ${info.name}`, testId: 'file-download' });
-      link.href = URL.createObjectURL(file);
+      url = URL.createObjectURL(file);
+      link.href = url;
       link.download = info.name;
       link.rel = 'noopener';
       item.append(link);

@@ -53,6 +53,13 @@ export interface LinesView {
   appendItem(item: HTMLLIElement, own: boolean): void;
   /** Lines kept: on the page, and off it above (scrollback.ts). */
   counts(): ScrollbackCounts;
+  /**
+   * Runs `undo` when the line (given to appendItem, not gone yet) goes for good: past
+   * MAX_LINES, or dropped before it was shown. For what the page keeps for a line beyond its
+   * element, such as a file's object URL, which holds the whole file in memory until revoked.
+   * A line that only waits off the page (scrollback.ts) keeps it: it may come back.
+   */
+  whenDropped(item: HTMLLIElement, undo: () => void): void;
 }
 
 export function createLinesView(): LinesView {
@@ -72,9 +79,17 @@ export function createLinesView(): LinesView {
   let toOwnLine = false;
   // Keyboard and screen-reader users reach the earlier lines through a button, not a scroll.
   const earlierButton = document.getElementById('earlier') as HTMLButtonElement;
-  const scrollback = createScrollback(messages, MAX_LINES, ({ earlier }) => {
-    earlierButton.hidden = earlier === 0;
-    earlierButton.textContent = `Show ${Math.min(earlier, MOVE_LINES)} earlier messages`;
+  /** What to undo when a line goes for good (whenDropped), weakly: an entry goes with its line. */
+  const undos = new WeakMap<Element, Array<() => void>>();
+  const dropped = (line: Element): void => {
+    for (const undo of undos.get(line) ?? []) undo();
+  };
+  const scrollback = createScrollback(messages, MAX_LINES, {
+    changed({ earlier }) {
+      earlierButton.hidden = earlier === 0;
+      earlierButton.textContent = `Show ${Math.min(earlier, MOVE_LINES)} earlier messages`;
+    },
+    dropped,
   });
   earlierButton.addEventListener('click', () => scrollback.bringBack());
   /** Scrolls to the newest line and follows from there. */
@@ -119,7 +134,9 @@ export function createLinesView(): LinesView {
   function flush(): void {
     flushScheduled = false;
     // More new lines than the page keeps: the oldest of them never reach it.
-    if (waiting.length > MAX_LINES) waiting.splice(0, waiting.length - MAX_LINES);
+    if (waiting.length > MAX_LINES) {
+      for (const gone of waiting.splice(0, waiting.length - MAX_LINES)) dropped(gone.item);
+    }
     const batch = document.createDocumentFragment();
     const turn = takeTurns(waiting, spent, FRAME_BUDGET_CHARS);
     waiting = turn.rest;
@@ -186,6 +203,11 @@ export function createLinesView(): LinesView {
     },
     appendItem: (item, own) => appendItem(item, own, !own),
     counts: () => scrollback.counts(),
+    whenDropped(item, undo) {
+      const registered = undos.get(item);
+      if (registered) registered.push(undo);
+      else undos.set(item, [undo]);
+    },
   };
 
   function appendItem(item: HTMLLIElement, own: boolean, news: boolean, chars = item.textContent?.length ?? 0): void {

@@ -64,17 +64,27 @@ export interface Scrollback {
   bringBack(): void;
 }
 
-/** `changed`: after lines went off the page or came back (the view's button shows the count). */
-export function createScrollback(
-  list: HTMLElement,
-  maxLines: number,
-  changed: (counts: ScrollbackCounts) => void,
-): Scrollback {
+export interface ScrollbackHandlers {
+  /** After lines went off the page or came back (the view's button shows the count). */
+  changed(counts: ScrollbackCounts): void;
+  /**
+   * A line went for good: what was kept for it can go too (lines.ts `whenDropped`). Not for
+   * a line that only went off the page: it may come back.
+   */
+  dropped(line: Element): void;
+}
+
+export function createScrollback(list: HTMLElement, maxLines: number, handlers: ScrollbackHandlers): Scrollback {
   const earlier = document.createDocumentFragment();
   const counts = (): ScrollbackCounts => ({ onPage: list.childElementCount, earlier: earlier.childElementCount });
 
   function removeFirst(parent: ParentNode, count: number): void {
-    for (let left = count; left > 0; left--) parent.firstElementChild?.remove();
+    for (let left = count; left > 0; left--) {
+      const line = parent.firstElementChild;
+      if (!line) return;
+      line.remove();
+      handlers.dropped(line);
+    }
   }
 
   return {
@@ -89,7 +99,7 @@ export function createScrollback(
         range.setEndAfter(list.children[plan.takeOff - 1] as Element);
         earlier.append(range.extractContents());
       }
-      if (plan.takeOff > 0 || plan.dropEarlier > 0) changed(counts());
+      if (plan.takeOff > 0 || plan.dropEarlier > 0) handlers.changed(counts());
       return plan.takeOff > 0 || plan.dropOnPage > 0;
     },
     bringBack() {
@@ -104,7 +114,7 @@ export function createScrollback(
       list.setAttribute('aria-busy', 'true');
       list.prepend(range.extractContents());
       setTimeout(() => list.removeAttribute('aria-busy'));
-      changed(counts());
+      handlers.changed(counts());
       // The browser's scroll anchoring keeps the view in place, except at offset 0 (where it
       // does not anchor): the view moves down by what the line at its top moved, if at all.
       if (first) list.scrollTop += first.getBoundingClientRect().top - topBefore;

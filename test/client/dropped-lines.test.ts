@@ -1,0 +1,113 @@
+// Lines that go for good (client/view/lines.ts whenDropped): past MAX_LINES, whether never
+// shown, off the page or from it, what was registered for a line is undone; a line that only
+// waits off the page keeps it. A file line's download URL is what this is for: it holds the
+// whole file in memory until revoked (view/files.ts). On a stand-in DOM (fake-dom.ts); Node's
+// own object URLs say whether a URL still holds its file.
+import assert from 'node:assert/strict';
+import { resolveObjectURL } from 'node:buffer';
+import { afterEach, beforeEach, test } from 'node:test';
+import type { FileLine } from '../../client/files/line.ts';
+import { createFilesView } from '../../client/view/files.ts';
+import { createLinesView, type LinesView, MAX_LINES } from '../../client/view/lines.ts';
+import { PAGE_LINES } from '../../client/view/scrollback.ts';
+import { type FakeDom, FakeElement, installFakeDom } from './fake-dom.ts';
+
+let dom: FakeDom;
+let lines: LinesView;
+beforeEach(() => {
+  dom = installFakeDom(['messages', 'earlier', 'newer', 'chat', 'file-input', 'file-accept-limit', 'message-input']);
+  lines = createLinesView();
+});
+afterEach(() => dom.restore());
+
+/** Lines are put on the page once per task (lines.ts flush). */
+const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const messages = (): FakeElement => dom.byId('messages');
+const line = (): HTMLLIElement => new FakeElement('li') as unknown as HTMLLIElement;
+const appendLines = (count: number): void => {
+  for (let i = 0; i < count; i++) lines.appendItem(line(), false);
+};
+
+test('a line dropped before it was shown (more than MAX_LINES came at once) has all registered for it undone', async () => {
+  const undone: string[] = [];
+  const first = line();
+  lines.appendItem(first, false);
+  lines.whenDropped(first, () => undone.push('one'));
+  lines.whenDropped(first, () => undone.push('two'));
+  appendLines(MAX_LINES);
+  await settle();
+  assert.deepEqual(undone, ['one', 'two']);
+  assert.equal((first as unknown as FakeElement).parentNode, null, 'never on the page');
+});
+
+test('a reader scrolled up keeps every line on the page; past MAX_LINES its oldest goes from the page, undone', async () => {
+  let undone = 0;
+  const first = line();
+  lines.appendItem(first, false);
+  lines.whenDropped(first, () => undone++);
+  await settle();
+  // A wheel turned up where the list can go up: the reader stops following (reader-intent.ts).
+  messages().scrollTop = 100;
+  messages().dispatch('wheel', { deltaY: -100, ctrlKey: false });
+  appendLines(MAX_LINES - 1);
+  await settle();
+  assert.equal(undone, 0);
+  assert.equal(messages().childElementCount, MAX_LINES);
+  appendLines(1);
+  await settle();
+  assert.equal(undone, 1);
+  assert.equal(messages().children.includes(first as unknown as FakeElement), false);
+});
+
+/** A received file's line (files/receiving.ts shows it, and calls ready once it is verified). */
+function showFile(id: string, name: string, size: number): FileLine {
+  const files = createFilesView(lines, { send: () => {} });
+  const info = { id, from: 'alice', own: false, senderName: 'Alice', name, size, type: 'text/plain' };
+  return files.showLine({ ...info, nameChanged: false, privateWith: null }, { cancel: () => {} });
+}
+
+test('a received file’s download URL holds the file while its line is kept, on the page or off it, and is revoked when the line goes for good', async () => {
+  const file = showFile('f1', 'notes.txt', 5);
+  await settle();
+  const item = messages().children.find((child) => child.dataset.fileId === 'f1');
+  assert.ok(item, 'the file line is on the page');
+  file.ready(new File(['hello'], 'notes.txt', { type: 'text/plain' }));
+  const link = item.children.find((child) => child.dataset.testid === 'file-download') as { href?: string } | undefined;
+  const url = link?.href ?? '';
+  assert.equal(await resolveObjectURL(url)?.text(), 'hello');
+
+  // Following, the page is cut to PAGE_LINES: the file line waits off it, and may come back.
+  appendLines(PAGE_LINES + 150);
+  await settle();
+  assert.notEqual(item.parentNode, messages(), 'off the page');
+  assert.ok(item.parentNode !== null && lines.counts().earlier > 0, 'among the earlier lines');
+  assert.equal(await resolveObjectURL(url)?.text(), 'hello', 'still a download');
+
+  appendLines(MAX_LINES);
+  await settle();
+  assert.equal(item.parentNode, null, 'gone for good');
+  assert.equal(resolveObjectURL(url), undefined, 'revoked: the URL no longer holds the file');
+});
+
+test('a file verified after its line went for good makes no object URL', async () => {
+  const file = showFile('f2', 'late.txt', 3);
+  appendLines(MAX_LINES);
+  await settle();
+  const made: string[] = [];
+  const create = URL.createObjectURL;
+  URL.createObjectURL = (blob) => {
+    const url = create(blob);
+    made.push(url);
+    return url;
+  };
+  try {
+    file.ready(new File(['abc'], 'late.txt', { type: 'text/plain' }));
+  } finally {
+    URL.createObjectURL = create;
+  }
+  // A URL made and not revoked at once would hold the file for the page's life: no line is left to revoke it.
+  assert.deepEqual(
+    made.filter((url) => resolveObjectURL(url) !== undefined),
+    [],
+  );
+});

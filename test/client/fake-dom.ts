@@ -1,0 +1,132 @@
+// A stand-in DOM for the chat's lines (view/lines.ts, scrollback.ts, files.ts) in Node: elements
+// that keep their children in order, fragments and ranges that move them as the DOM does, and
+// the few globals the lines view reads (document, ResizeObserver, requestAnimationFrame). No
+// layout: every size is 0, and nothing is ever observed to resize.
+
+type Listener = (event: Record<string, unknown>) => void;
+
+export class FakeElement {
+  parentNode: FakeElement | null = null;
+  readonly children: FakeElement[] = [];
+  readonly dataset: Record<string, string> = {};
+  readonly attributes = new Map<string, string>();
+  readonly listeners = new Map<string, Listener[]>();
+  readonly classList = { add: () => {}, remove: () => {} };
+  className = '';
+  textContent = '';
+  hidden = false;
+  scrollTop = 0;
+  scrollHeight = 0;
+  clientHeight = 0;
+  constructor(readonly tagName: string) {}
+
+  get firstElementChild(): FakeElement | null {
+    return this.children[0] ?? null;
+  }
+  get lastElementChild(): FakeElement | null {
+    return this.children.at(-1) ?? null;
+  }
+  get childElementCount(): number {
+    return this.children.length;
+  }
+  /** Appends nodes; a fragment gives its children, as in the DOM. */
+  append(...nodes: FakeElement[]): void {
+    this.insert(this.children.length, nodes);
+  }
+  prepend(...nodes: FakeElement[]): void {
+    this.insert(0, nodes);
+  }
+  remove(): void {
+    const parent = this.parentNode;
+    if (!parent) return;
+    parent.children.splice(parent.children.indexOf(this), 1);
+    this.parentNode = null;
+  }
+  addEventListener(type: string, listener: Listener): void {
+    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
+  }
+  /** Plays an event on this element (no bubbling). */
+  dispatch(type: string, event: Record<string, unknown> = {}): void {
+    for (const listener of this.listeners.get(type) ?? []) listener(event);
+  }
+  setAttribute(name: string, value: string): void {
+    this.attributes.set(name, value);
+  }
+  removeAttribute(name: string): void {
+    this.attributes.delete(name);
+  }
+  getAttribute(name: string): string | null {
+    return this.attributes.get(name) ?? null;
+  }
+  getBoundingClientRect(): { top: number } {
+    return { top: 0 };
+  }
+  focus(): void {}
+
+  private insert(at: number, nodes: FakeElement[]): void {
+    const moved = nodes.flatMap((node) => (node.tagName === '#fragment' ? node.children.splice(0) : [node]));
+    for (const node of moved) node.remove();
+    this.children.splice(at, 0, ...moved);
+    for (const node of moved) node.parentNode = this;
+  }
+}
+
+/** A range over siblings: from before one child to after another, of the same parent. */
+class FakeRange {
+  private start: FakeElement | null = null;
+  private end: FakeElement | null = null;
+  setStartBefore(node: FakeElement): void {
+    this.start = node;
+  }
+  setEndAfter(node: FakeElement): void {
+    this.end = node;
+  }
+  extractContents(): FakeElement {
+    const parent = this.start?.parentNode;
+    if (!parent || !this.end || this.end.parentNode !== parent) throw new Error('range over different parents');
+    const from = parent.children.indexOf(this.start as FakeElement);
+    const fragment = new FakeElement('#fragment');
+    fragment.append(...parent.children.slice(from, parent.children.indexOf(this.end) + 1));
+    return fragment;
+  }
+}
+
+export interface FakeDom {
+  /** Elements the page's HTML has, by id or data-testid. */
+  byId(id: string): FakeElement;
+  /** Takes the stand-ins off globalThis again. */
+  restore(): void;
+}
+
+/** Puts a document with these elements (by id, and by data-testid) on globalThis. */
+export function installFakeDom(ids: readonly string[]): FakeDom {
+  const elements = new Map(ids.map((id) => [id, new FakeElement('div')]));
+  const byId = (id: string): FakeElement => {
+    const found = elements.get(id);
+    if (!found) throw new Error(`no element ${id} in the fake page`);
+    return found;
+  };
+  const names = ['document', 'ResizeObserver', 'requestAnimationFrame'] as const;
+  Object.assign(globalThis, {
+    document: {
+      hidden: false,
+      activeElement: null,
+      getElementById: (id: string) => elements.get(id) ?? null,
+      querySelector: (selector: string) => elements.get(/^\[data-testid="(.+)"\]$/.exec(selector)?.[1] ?? '') ?? null,
+      createElement: (tag: string) => new FakeElement(tag),
+      createDocumentFragment: () => new FakeElement('#fragment'),
+      createRange: () => new FakeRange(),
+    },
+    ResizeObserver: class {
+      observe(): void {}
+      unobserve(): void {}
+    },
+    requestAnimationFrame: (run: () => void) => setTimeout(run, 0),
+  });
+  return {
+    byId,
+    restore() {
+      for (const name of names) Reflect.deleteProperty(globalThis, name);
+    },
+  };
+}
