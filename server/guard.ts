@@ -228,7 +228,8 @@ class Guard implements ConnectionGuard {
   }
 
   private terminate(): void {
-    // The WebSocket's own close handshake would queue behind the unread bytes for 30 s.
+    // The WebSocket's own close handshake would queue behind the unread bytes until ws's
+    // close timeout (websocket-server.ts).
     for (const transport of this.webSocketTransports()) transport.socket?.terminate?.();
     const own = this.conn.transport;
     if (own.name !== 'websocket' || typeof own.socket?.terminate !== 'function') this.conn.close(true);

@@ -58,8 +58,9 @@ export function createMetrics({ io, redisUp }: MetricsSources): Metrics {
     collect() {
       const adapter = io.of('/').adapter;
       let rooms = 0;
-      // The adapter's rooms also hold each socket's own room (its id) and our per-peer
-      // addresses (peer:…); chat rooms are the ones under roomAddress()'s prefix.
+      // The adapter's rooms also hold our per-peer addresses (peer:…) and the own-id room
+      // of a socket that took over an earlier connection (rooms.ts); chat rooms are the ones
+      // under roomAddress()'s prefix.
       for (const name of adapter.rooms.keys()) {
         if (name.startsWith(CHAT_ROOM_PREFIX)) rooms += 1;
       }

@@ -8,8 +8,9 @@
 // address is what reaches a member, on any node, across reloads. That room cost 0.20 KB a socket (heap-profile.ts at
 // 2,000 sockets). What Socket.IO builds on it is not used here: `socket.to()` and
 // `socket.broadcast` (which leave out the sender by that room; we leave out its personal
-// address instead) and the methods of a RemoteSocket from fetchSockets() (emit, join,
-// disconnect: its data and id are all we read).
+// address instead), the methods of a RemoteSocket from fetchSockets() (emit, join,
+// disconnect: its data and id are all we read), and connection state recovery (off here:
+// with it on, every socket.emit goes through that room, and would be lost).
 import type { Server, Socket } from 'socket.io';
 import type {
   ClientToServerEvents,
@@ -36,9 +37,10 @@ export function memberOf(data: Partial<SocketData> | undefined): Member | null {
 }
 
 /**
- * The Socket.IO room of one chat room. Socket.IO keeps every socket in a private room named
- * by its socket id, which uses the same alphabet as room ids: a bare room id chosen by a
- * client could name someone else's private room. The prefix puts chat rooms in a namespace
+ * The Socket.IO room of one chat room. Socket.IO puts every socket in a private room named
+ * by its socket id (left at once here, but kept by a socket that took over an earlier one),
+ * which uses the same alphabet as room ids: a bare room id chosen by a client could name
+ * someone else's private room. The prefix puts chat rooms in a namespace
  * no socket id (no ':') and no peer address ('peer:') can fall into.
  */
 export function roomAddress(roomId: string): string {
@@ -84,5 +86,10 @@ export function leaveOwnRoom(socket: RoomSocket): void {
  */
 export function disconnectOthersAt(io: RoomServer, socket: RoomSocket, roomId: string, peerId: string): void {
   void socket.join(socket.id);
-  io.in(peerAddress(roomId, peerId)).except(socket.id).disconnectSockets(true);
+  const others = (server: RoomServer | RoomServer['local']) =>
+    server.in(peerAddress(roomId, peerId)).except(socket.id).disconnectSockets(true);
+  // This node's first, at once: the Redis adapter only publishes the request, and while
+  // Redis is away it never comes back to this node either.
+  others(io.local);
+  others(io);
 }

@@ -228,7 +228,7 @@ for (const path of ['/socket.io/', '/socket.io/x']) {
     assert.ok(outcomes.includes('101'), `no upgrade let through: ${outcomes.join(', ')}`);
   });
 
-  test(`a WebSocket whose upgrade at ${path} failed is cut after the upgrade timeout, not read on for 30 s`, async () => {
+  test(`a WebSocket whose upgrade at ${path} failed is cut within the close grace, not read on for 30 s`, async () => {
     const server = await startServer({}, { upgradeTimeoutMs: 200 });
     const sid = await pollingSession(server.url);
     const flooder = await rawSocketIo(server.url, {}, false, sid, path);
@@ -246,7 +246,7 @@ test('a long-polling session that upgrades keeps its WebSocket past the upgrade 
   const client = await connectClient(server.url, ['polling', 'websocket']);
   const engine = client.io.engine;
   if (engine.transport.name !== 'websocket') await new Promise((resolve) => engine.once('upgrade', resolve));
-  // Past the upgrade timeout and its grace (0.7 s), when a failed upgrade would be cut.
+  // Past the upgrade timeout and the close grace (0.7 s): a failed upgrade would be cut by then.
   await new Promise((resolve) => setTimeout(resolve, 1_000));
   assert.equal(engine.transport.name, 'websocket');
   await joinOk(client, newRoomId(), 'Upgraded');

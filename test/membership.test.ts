@@ -212,7 +212,8 @@ describe('names across two server nodes', () => {
     });
     const seenByAlice = waitForEvent(alice, 'peer:renamed');
     const seenByCarol = waitForEvent(carol, 'peer:renamed');
-    // Emitted on Bob's node before his ack is sent, so an echo would reach him first.
+    // Emitted on Bob's node in the same turn as his ack, and to the other node through Redis:
+    // an echo would reach Bob before Alice and Carol hear of the rename.
     const echoes = collect(bob, 'peer:renamed');
     assert.deepEqual(await bob.timeout(2_000).emitWithAck('room:rename', { name: 'Robert' }), {
       ok: true,

@@ -8,6 +8,7 @@ import { mock, test } from 'node:test';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { CLOSE_GRACE_MS } from '../server/guard.ts';
 import { GracefulWebSocketServer } from '../server/websocket-server.ts';
+import { closeAll, startServer } from './support.ts';
 
 /** A WebSocket client by hand that never answers a close frame; the server's side of it. */
 async function silentPeer(server: WebSocketServer): Promise<{ client: Socket; ws: WebSocket }> {
@@ -55,6 +56,12 @@ test('a polite close the peer never answers is cut after the grace', async () =>
   assert.equal(await closedAfter(new GracefulWebSocketServer({ port: 0, host: '127.0.0.1' }), CLOSE_GRACE_MS), true);
 });
 
-test('ws made as Engine.IO makes it would still be waiting after the grace', async () => {
+test('ws with its default close timeout would still be waiting after the grace', async () => {
   assert.equal(await closedAfter(new WebSocketServer({ port: 0, host: '127.0.0.1' }), CLOSE_GRACE_MS), false);
+});
+
+test('Engine.IO runs its WebSockets on it', async (t) => {
+  const server = await startServer();
+  t.after(closeAll);
+  assert.ok((server.app.io.engine as unknown as { ws: unknown }).ws instanceof GracefulWebSocketServer);
 });
