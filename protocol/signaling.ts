@@ -187,6 +187,13 @@ export interface SocketData {
   name?: string;
   /** When the connection last sent anything (ms since the epoch, its node's clock). */
   heardAt?: number;
+  /**
+   * The peer id whose room:leave was read, from the moment it was read: a disconnect before
+   * the leave is done (read in the same packet batch, or while the revocation awaits Redis)
+   * is that goodbye, not a lost connection. Keyed by the id, it needs no reset: a later join
+   * on this connection gets a new one.
+   */
+  leaving?: string;
 }
 
 // ---------------------------------------------------------------------------------------

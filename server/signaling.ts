@@ -107,13 +107,6 @@ interface Connection extends GuardHooks {
   readonly socket: RoomSocket;
   /** A join is being decided: a second room:join meanwhile is 'already_joined'. */
   joining: boolean;
-  /**
-   * The peer id whose room:leave was read, from the moment it was read: a disconnect before
-   * the leave is done (read in the same packet batch, or while the revocation awaits Redis)
-   * is that goodbye, not a lost connection. Keyed by the id, it needs no reset: a later join
-   * on this connection gets a new one.
-   */
-  leaving: string | undefined;
   readonly limiter: SocketLimiter | undefined;
   /** Set right after the Connection is made: the guard takes it as its hooks. */
   guard: ConnectionGuard | undefined;
@@ -133,8 +126,6 @@ const idsOf = (socket: RoomSocket) => ({
  */
 export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: RoomSocket) => void {
   const { logger: log, membership, metrics } = deps;
-  /** By Engine.IO connection: a packet listener gets that as `this`, a socket listener has it as socket.conn. */
-  const connections = new WeakMap<object, Connection>();
 
   /**
    * Answers a rejected event: through its ack if it has one, else with an 'error' event —
@@ -176,7 +167,8 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
     }
     // Marked now, not when the handler runs: a disconnect read right after it (a client that
     // leaves and closes in one write) fires before the next tick, and run() then drops the leave.
-    if (event === 'room:leave' && packet.length === 1) conn.leaving = conn.socket.data.peerId;
+    const { data } = conn.socket;
+    if (event === 'room:leave' && packet.length === 1 && data.peerId !== undefined) data.leaving = data.peerId;
     // In the next tick, as Socket.IO dispatches its own listeners.
     process.nextTick(run, conn, event, packet.slice(1), ack);
   };
@@ -470,7 +462,7 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
     // Its room:leave was read and is not done (dropped by run(), or awaiting the revocation):
     // the member said goodbye, even while we shut down. Whichever of the two gets to the
     // store first announces it; the other finds the entry gone.
-    if (connections.get(this.conn)?.leaving === member.peerId) {
+    if (this.data.leaving === member.peerId) {
       goodbye(this, member).catch((error: unknown) => {
         log.error(
           { socketId: this.id, roomId: member.roomId, peerId: member.peerId, err: error },
@@ -495,14 +487,12 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
     const conn: Connection = {
       socket,
       joining: false,
-      leaving: undefined,
       limiter: deps.limiterFor?.(socket),
       guard: undefined,
       beforeCut,
       heard,
     };
     conn.guard = deps.guardFor(socket, conn);
-    connections.set(socket.conn, conn);
     socket.data.heardAt = Date.now();
     socket.use((packet) => screen(conn, packet));
     socket.on('error', onError);
