@@ -2,6 +2,9 @@
 // it is revoked: the page revokes it when the file's line goes for good, past the 2,000 lines
 // it keeps (client/view/lines.ts whenDropped), and not while the line only waits off the page.
 // The page's CSP lets no fetch read a blob: URL, so the page's URL.revokeObjectURL is watched.
+// The file itself is written to the origin-private file system (OPFS, folder roomlink-files,
+// one entry per transfer and tab: client/files/sink.ts); its entry is removed at the same time,
+// and only its own, read from the page's OPFS.
 
 import type { Page } from '@playwright/test';
 import { fileLine, makeFile, sendFiles, waitForFileState } from './support/files.ts';
@@ -11,6 +14,38 @@ import { openRoom, waitForMesh } from './support/users.ts';
 
 /** Lines the page keeps (client/view/lines.ts MAX_LINES). */
 const MAX_LINES = 2_000;
+/** The folder received files go to (client/files/sink.ts). */
+const FOLDER = 'roomlink-files';
+
+interface Opfs {
+  navigator: {
+    storage: {
+      getDirectory(): Promise<{
+        getDirectoryHandle(
+          name: string,
+          options?: { create: boolean },
+        ): Promise<{
+          keys(): AsyncIterable<string>;
+          getFileHandle(name: string, options: { create: boolean }): Promise<unknown>;
+        }>;
+      }>;
+    };
+  };
+}
+
+/** Names of the entries in the page's received-files folder that start with `prefix`. */
+function storedEntries(page: Page, prefix: string): Promise<string[]> {
+  return page.evaluate(
+    async ({ folderName, prefix }) => {
+      const root = await (globalThis as unknown as Opfs).navigator.storage.getDirectory();
+      const folder = await root.getDirectoryHandle(folderName, { create: true });
+      const names: string[] = [];
+      for await (const name of folder.keys()) if (name.startsWith(prefix)) names.push(name);
+      return names.sort();
+    },
+    { folderName: FOLDER, prefix },
+  );
+}
 
 interface Watched {
   URL: { revokeObjectURL(url: string): void };
@@ -42,7 +77,7 @@ async function say(page: Page, prefix: string, count: number): Promise<void> {
   await expect(page.getByTestId('message-text').filter({ hasText: `${prefix} ${count - 1}` })).toHaveCount(1);
 }
 
-test('a received file’s download URL is revoked once its line goes for good, not while it waits off the page', async ({
+test('a received file’s download URL is revoked and its entry on disk removed once its line goes for good, not while it waits off the page; another tab’s entry stays', async ({
   server,
   browsers,
 }) => {
@@ -57,6 +92,19 @@ test('a received file’s download URL is revoked once its line goes for good, n
   await waitForFileState(bob.page, id, 'verified');
   const href = await fileLine(bob.page, id).getByTestId('file-download').getAttribute('href');
   expect(href).toMatch(/^blob:/);
+  const [ours, ...more] = await storedEntries(bob.page, `${id}-`);
+  expect(ours, 'Bob received the file to disk').toBeDefined();
+  expect(more).toEqual([]);
+  // The same transfer as another tab of Bob's browser would keep it: not this page's to remove.
+  const otherTab = `${id}-otherTab`;
+  await bob.page.evaluate(
+    async ({ folderName, name }) => {
+      const root = await (globalThis as unknown as Opfs).navigator.storage.getDirectory();
+      const folder = await root.getDirectoryHandle(folderName);
+      await folder.getFileHandle(name, { create: true });
+    },
+    { folderName: FOLDER, name: otherTab },
+  );
 
   // Following the chat, the page keeps a few hundred lines: the file's line waits off it.
   await say(bob.page, 'pushing', 500);
@@ -65,8 +113,10 @@ test('a received file’s download URL is revoked once its line goes for good, n
   expect(kept.earlier, 'lines wait off the page').toBeGreaterThan(0);
   expect(kept.onPage + kept.earlier, 'no line has gone for good yet').toBeLessThan(MAX_LINES);
   expect(await revoked(bob.page)).not.toContain(href);
+  expect(await storedEntries(bob.page, `${id}-`), 'its file is kept on disk').toEqual([ours, otherTab].sort());
 
-  // Past MAX_LINES newer lines, it goes for good, and its URL with it.
+  // Past MAX_LINES newer lines, it goes for good, and its URL and entry with it (removed in the background).
   await say(bob.page, 'past the end', MAX_LINES);
   expect(await revoked(bob.page)).toContain(href);
+  await expect.poll(() => storedEntries(bob.page, `${id}-`), { timeout: 5_000 }).toEqual([otherTab]);
 });

@@ -25,7 +25,8 @@ export function receivedType(declared: string): string {
 }
 
 export type IncomingResult =
-  | { ok: true; file: File }
+  /** `remove`: takes the file off the device once it is no longer offered (store.ts StoreResult). */
+  | { ok: true; file: File; remove(): Promise<void> }
   | { ok: false; reason: Extract<CancelReason, 'size-mismatch' | 'out-of-range' | 'storage-failed'> | 'corrupt' };
 
 export interface IncomingOptions {
@@ -88,7 +89,8 @@ export function createIncoming(options: IncomingOptions): Incoming {
     finished(result) {
       if (!result.ok) return finish(result);
       // Named and typed for download; wrapping the file on disk does not read it.
-      finish({ ok: true, file: new File([result.file], options.name, { type: receivedType(options.type) }) });
+      const file = new File([result.file], options.name, { type: receivedType(options.type) });
+      finish({ ok: true, file, remove: result.remove });
     },
   });
 

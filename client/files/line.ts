@@ -33,8 +33,11 @@ export interface FileLine {
   progress(snapshot: ProgressSnapshot): void;
   /** Shows or hides the accept / decline buttons. */
   ask(asking: boolean): void;
-  /** The verified file: offered as a download, previewed if it is a raster image. */
-  ready(file: File): void;
+  /**
+   * The verified file: offered as a download, previewed if it is a raster image. `remove`
+   * takes it off the device (its OPFS entry) for when the line goes for good; it never rejects.
+   */
+  ready(file: File, remove: () => Promise<void>): void;
 }
 
 export type ShowFileLine = (info: FileLineInfo, actions: FileLineActions) => FileLine;

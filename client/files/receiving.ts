@@ -140,7 +140,7 @@ export function createReceiving(options: ReceivingOptions) {
       const snapshot = record.meter.update(record.offer.size);
       if (snapshot) record.line.progress(snapshot);
       setState(member, record, 'verified', 'verified');
-      record.line.ready(result.file);
+      record.line.ready(result.file, result.remove);
       return;
     }
     if (result.reason === 'corrupt') member.send({ t: 'file:done', id: record.id, result: 'corrupt' });

@@ -12,6 +12,11 @@ const OPFS_FOLDER = 'roomlink-files';
 /** A received file being written, one synchronous write at a time. */
 export interface Sink {
   readonly kind: 'disk' | 'memory';
+  /**
+   * Its name in the OPFS folder, for the page to remove once it no longer offers the file
+   * (removeStoredFile); null in memory.
+   */
+  readonly entry: string | null;
   /** Writes bytes at offset; throws when they cannot be stored (quota, a closed handle). */
   write(offset: number, bytes: Uint8Array): void;
   /** All bytes are written: its contents (backed by the file on disk, not read into memory). */
@@ -52,6 +57,7 @@ export async function openDiskSink(id: string): Promise<Sink | null> {
   };
   return {
     kind: 'disk',
+    entry,
     write(offset, bytes) {
       if (access.write(bytes, { at: offset }) !== bytes.byteLength) throw new Error('short write');
     },
@@ -73,6 +79,7 @@ export function createMemorySink(): Sink {
   let parts: { offset: number; bytes: Uint8Array<ArrayBuffer> }[] = [];
   return {
     kind: 'memory',
+    entry: null,
     // The bytes are the sink's from here on (transferred to it): kept as they are.
     write: (offset, bytes) => void parts.push({ offset, bytes: bytes as Uint8Array<ArrayBuffer> }),
     async finish() {
@@ -84,6 +91,23 @@ export function createMemorySink(): Sink {
       parts = [];
     },
   };
+}
+
+/**
+ * Removes one received file's entry (Sink.entry) once its page no longer offers it: only that
+ * entry, since another tab may hold the same transfer under a name of its own. It runs on the
+ * page, not in a store worker: the worker is stopped at the verdict (store.ts), its sync access
+ * handle closed (finish), and removeEntry, unlike sync access, works on the page (as the sweep
+ * below does). Never rejects: an entry already gone, or one the browser will not remove, is
+ * left to the sweep.
+ */
+export async function removeStoredFile(entry: string): Promise<void> {
+  try {
+    if (!navigator.storage?.getDirectory) return;
+    const root = await navigator.storage.getDirectory();
+    const folder = await root.getDirectoryHandle(OPFS_FOLDER);
+    await folder.removeEntry(entry);
+  } catch {}
 }
 
 /** Received files older than this are removed from OPFS when a page starts. */

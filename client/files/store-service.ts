@@ -27,8 +27,14 @@ export type StoreReply =
   | { kind: 'stored'; bytes: number }
   /** Every write asked for before the sync is done. */
   | { kind: 'synced'; bytes: number }
-  /** The verdict; after it the store takes no more requests. */
-  | { kind: 'finished'; result: { ok: true; file: Blob } | { ok: false; reason: 'corrupt' | 'storage-failed' } }
+  /**
+   * The verdict; after it the store takes no more requests. `entry`: where the file is kept in
+   * OPFS (Sink.entry), for the page to remove when it no longer offers it; null in memory.
+   */
+  | {
+      kind: 'finished';
+      result: { ok: true; file: Blob; entry: string | null } | { ok: false; reason: 'corrupt' | 'storage-failed' };
+    }
   | { kind: 'discarded' };
 
 export type DiskOpener = (id: string) => Promise<Sink | null>;
@@ -79,7 +85,7 @@ export function createStoreService(
     over = true;
     if ((await hasher.hex()) !== sha256) return fail('corrupt');
     try {
-      reply({ kind: 'finished', result: { ok: true, file: await sink.finish() } });
+      reply({ kind: 'finished', result: { ok: true, file: await sink.finish(), entry: sink.entry } });
     } catch {
       await fail('storage-failed');
     }

@@ -3,7 +3,7 @@
 // and hashes them (store-service.ts), so the page's main thread — chat, the UI, the other
 // transfers — only checks each chunk and passes it on. Where workers are unavailable, the same service runs
 // on this thread, in memory (small files only).
-import type { Sink } from './sink.ts';
+import { removeStoredFile, type Sink } from './sink.ts';
 import { createStoreService, type DiskOpener, type StoreReply, type StoreRequest } from './store-service.ts';
 
 /** Where the build puts the worker (scripts/build-client.ts). */
@@ -17,7 +17,22 @@ const BATCH_BYTES = 256 * 1024;
 /** A batch that is not full goes this long after its first chunk at the latest. */
 const BATCH_WAIT_MS = 20;
 
-export type StoreResult = Extract<StoreReply, { kind: 'finished' }>['result'];
+type ServiceResult = Extract<StoreReply, { kind: 'finished' }>['result'];
+
+/**
+ * The verdict as the page sees it. `remove`: takes the file off the device once the page no
+ * longer offers it (its OPFS entry: sink.ts removeStoredFile; nothing for one in memory).
+ * Never rejects, and is safe more than once.
+ */
+export type StoreResult = { ok: true; file: Blob; remove(): Promise<void> } | Extract<ServiceResult, { ok: false }>;
+
+const nothingToRemove = (): Promise<void> => Promise.resolve();
+
+function pageResult(result: ServiceResult): StoreResult {
+  if (!result.ok) return result;
+  const { file, entry } = result;
+  return { ok: true, file, remove: entry === null ? nothingToRemove : () => removeStoredFile(entry) };
+}
 
 export interface StoreEvents {
   /** Bytes [0, bytes) are written (in batches: store-service.ts, and at each settled()). */
@@ -134,9 +149,9 @@ async function connect(
   }
 
   /** While the file is being discarded, a verdict is dropped: the port closes once it is gone. */
-  function verdict(result: StoreResult): void {
+  function verdict(result: ServiceResult): void {
     if (over) return;
-    events?.finished(result);
+    events?.finished(pageResult(result));
     close();
   }
 

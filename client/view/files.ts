@@ -102,13 +102,17 @@ function createFileLine(lines: LinesView, info: FileLineInfo, actions: FileLineA
   cancel.hidden = false;
   item.append(sender, time, name, meta, progress, status, buttons);
   lines.appendItem(item, info.own);
-  // A download's object URL holds the whole file in memory until revoked, link or no link: it
-  // is revoked when the line goes for good (past MAX_LINES), and a file verified after that gets none.
+  // A download's object URL holds the whole file in memory until revoked, link or no link, and a
+  // file received to disk stays in OPFS until removed: when the line goes for good (past
+  // MAX_LINES) its URL is revoked and its file removed, and a file verified after that gets no
+  // URL and is removed at once. A line only off the page keeps both: it may come back.
   let url: string | null = null;
+  let remove: (() => Promise<void>) | null = null;
   let dropped = false;
   lines.whenDropped(item, () => {
     dropped = true;
     if (url !== null) URL.revokeObjectURL(url);
+    if (remove !== null) void remove();
   });
 
   return {
@@ -130,8 +134,9 @@ function createFileLine(lines: LinesView, info: FileLineInfo, actions: FileLineA
       accept.hidden = !asking;
       decline.hidden = !asking;
     },
-    ready(file) {
-      if (dropped) return;
+    ready(file, removeFile) {
+      if (dropped) return void removeFile();
+      remove = removeFile;
       progress.value = progress.max;
       const link = el('a', { className: 'file-download', text: `Download ${info.name}`, testId: 'file-download' });
       url = URL.createObjectURL(file);

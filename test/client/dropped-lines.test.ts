@@ -1,8 +1,8 @@
 // Lines that go for good (client/view/lines.ts whenDropped): past MAX_LINES, whether never
 // shown, off the page or from it, what was registered for a line is undone; a line that only
 // waits off the page keeps it. A file line's download URL is what this is for: it holds the
-// whole file in memory until revoked (view/files.ts). On a stand-in DOM (fake-dom.ts); Node's
-// own object URLs say whether a URL still holds its file.
+// whole file in memory until revoked (view/files.ts); so is its file on disk, kept until removed.
+// On a stand-in DOM (fake-dom.ts); Node's own object URLs say whether a URL still holds its file.
 import assert from 'node:assert/strict';
 import { resolveObjectURL } from 'node:buffer';
 import { afterEach, beforeEach, test } from 'node:test';
@@ -66,12 +66,13 @@ function showFile(id: string, name: string, size: number): FileLine {
   return files.showLine({ ...info, nameChanged: false, privateWith: null }, { cancel: () => {} });
 }
 
-test('a received file’s download URL holds the file while its line is kept, on the page or off it, and is revoked when the line goes for good', async () => {
+test('a received file’s download URL and stored file are kept while its line is, on the page or off it, and go when the line goes for good', async () => {
   const file = showFile('f1', 'notes.txt', 5);
   await settle();
   const item = messages().children.find((child) => child.dataset.fileId === 'f1');
   assert.ok(item, 'the file line is on the page');
-  file.ready(new File(['hello'], 'notes.txt', { type: 'text/plain' }));
+  let removed = 0;
+  file.ready(new File(['hello'], 'notes.txt', { type: 'text/plain' }), async () => void removed++);
   const link = item.children.find((child) => child.dataset.testid === 'file-download') as { href?: string } | undefined;
   const url = link?.href ?? '';
   assert.equal(await resolveObjectURL(url)?.text(), 'hello');
@@ -82,14 +83,16 @@ test('a received file’s download URL holds the file while its line is kept, on
   assert.notEqual(item.parentNode, messages(), 'off the page');
   assert.ok(item.parentNode !== null && lines.counts().earlier > 0, 'among the earlier lines');
   assert.equal(await resolveObjectURL(url)?.text(), 'hello', 'still a download');
+  assert.equal(removed, 0, 'still stored');
 
   appendLines(MAX_LINES);
   await settle();
   assert.equal(item.parentNode, null, 'gone for good');
   assert.equal(resolveObjectURL(url), undefined, 'revoked: the URL no longer holds the file');
+  assert.equal(removed, 1, 'its stored file removed, once');
 });
 
-test('a file verified after its line went for good makes no object URL', async () => {
+test('a file verified after its line went for good makes no object URL, and its stored file is removed at once', async () => {
   const file = showFile('f2', 'late.txt', 3);
   appendLines(MAX_LINES);
   await settle();
@@ -100,8 +103,9 @@ test('a file verified after its line went for good makes no object URL', async (
     made.push(url);
     return url;
   };
+  let removed = 0;
   try {
-    file.ready(new File(['abc'], 'late.txt', { type: 'text/plain' }));
+    file.ready(new File(['abc'], 'late.txt', { type: 'text/plain' }), async () => void removed++);
   } finally {
     URL.createObjectURL = create;
   }
@@ -110,4 +114,6 @@ test('a file verified after its line went for good makes no object URL', async (
     made.filter((url) => resolveObjectURL(url) !== undefined),
     [],
   );
+  // Nor would anything remove its file from the device later.
+  assert.equal(removed, 1);
 });
