@@ -220,14 +220,22 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
    * A replayed ticket must not cut off its owner: a live connection answers every ping, so
    * one that has sent nothing for a ping interval and half a ping timeout has missed its
    * heartbeat (a tab that reconnected through a new network while its old connection is
-   * not yet timed out). If no node answers in time, the owner counts as gone.
+   * not yet timed out). If the other nodes do not answer in time, only this node's holders
+   * count.
    */
   const mayResume = async (socket: RoomSocket, roomId: string, ticket: ResumeTicket): Promise<ResumeVerdict> => {
     if (!deps.resume.verify(roomId, ticket)) return { resumed: false };
     if (await deps.revocations.revoked(roomId, ticket.id)) return { resumed: false };
     const { pingInterval = DEFAULT_PING_INTERVAL_MS, pingTimeout = DEFAULT_PING_TIMEOUT_MS } = io.engine.opts;
     const silentAfterMs = pingInterval + pingTimeout / 2;
-    const holders = await withTimeout(io.in(peerAddress(roomId, ticket.id)).fetchSockets(), OWNER_QUERY_TIMEOUT_MS);
+    const address = peerAddress(roomId, ticket.id);
+    // This node's holders are known without asking anyone: while Redis is away the question
+    // to every node times out, and the owner's live connection here must still count.
+    const [here, everywhere] = await Promise.all([
+      io.local.in(address).fetchSockets(),
+      withTimeout(io.in(address).fetchSockets(), OWNER_QUERY_TIMEOUT_MS),
+    ]);
+    const holders = everywhere ?? here;
     const now = Date.now();
     const live = (holders ?? []).filter((s) => s.id !== socket.id && now - (s.data.heardAt ?? 0) <= silentAfterMs);
     const owner = live[0];

@@ -339,7 +339,8 @@ describe('Redis going away', () => {
     // A cluster timeout far longer than a local join takes even on a loaded machine: a join
     // during the outage that waited on Redis would be seen to.
     const patient = { clusterTimeoutMs: OUTAGE_CLUSTER_TIMEOUT_MS };
-    const [a, b] = await Promise.all([node(own.url, patient), node(own.url, patient)]);
+    const withHeartbeat = { heartbeat: HEARTBEAT };
+    const [a, b] = await Promise.all([node(own.url, patient, withHeartbeat), node(own.url, patient, withHeartbeat)]);
     assert.equal((await health(a)).redis, 'up');
     await assertCrossNodeSignal(a, b);
 
@@ -374,6 +375,22 @@ describe('Redis going away', () => {
     x.emit('signal', { to: ackZ.self.id, candidate: { candidate: '' } });
     assert.equal((await toZ).from, ackX.self.id);
 
+    // X's ticket replayed while X's connection is alive: the other nodes cannot be asked,
+    // but this node's own holder still counts, and keeps its id.
+    const replayed = await join(await connectClient(a.url), room, 'X', ackX.resume);
+    assertRefused(replayed, 'name_taken');
+    assert.equal(x.connected, true);
+    // X reloads once its old connection is silent: the id comes back, and the connection it
+    // replaces is cut on this node at once (the request to every node goes through Redis).
+    const oldX = x.id;
+    silence(x);
+    const { client: x2, ack: ackX2 } = await resumeOnceSilent(a.url, room, 'X', ackX.resume);
+    assert.equal(ackX2.self.id, ackX.self.id);
+    assert.equal(a.app.io.of('/').sockets.has(oldX ?? ''), false);
+    const toX2 = waitForEvent(x2, 'signal');
+    y.emit('signal', { to: ackX.self.id, description: OFFER });
+    assert.equal((await toX2).from, ackY.self.id);
+
     await own.start();
     for (const server of [a, b]) {
       await eventually('healthz reports redis up again', async () => (await health(server)).redis === 'up');
@@ -384,7 +401,7 @@ describe('Redis going away', () => {
     // The restarted Redis came back empty: node A wrote its members back, so a newcomer on
     // node B sees the room as it is, and its names are still taken.
     const newcomer = await connectClient(b.url);
-    const joined = waitForEvent(x, 'peer:joined');
+    const joined = waitForEvent(x2, 'peer:joined');
     const ackNew = await joinOk(newcomer, room, 'Newcomer');
     assert.deepEqual(ackNew.peers.map((p) => p.name).sort(), ['X', 'Y', 'Z']);
     assert.equal((await joined).id, ackNew.self.id);
