@@ -355,6 +355,8 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     ...(redis && {
       subscribed: (rooms) =>
         redis.state() === 'up' ? redis.subscribed(rooms, config.clusterTimeoutMs) : Promise.resolve(),
+      // As /healthz says: the adapter's link and the shared membership both up.
+      othersReachable: () => redisState() === 'up',
     }),
   };
   // Engine.IO keeps each session's first HTTP request (parser state, raw headers: about

@@ -68,6 +68,11 @@ export interface SignalingDeps {
    */
   subscribed?: (rooms: readonly string[]) => Promise<void>;
   /**
+   * Whether the other nodes can be asked anything now (Redis is up). While they cannot, a
+   * question to every node only waits for its timeout. Default: always (one node).
+   */
+  othersReachable?: () => boolean;
+  /**
    * This socket's guard (guard.ts, made with its Engine.IO connection, which counts and
    * penalizes cuts), told how to say goodbye and to report every packet (heardAt).
    */
@@ -231,9 +236,10 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
     const address = peerAddress(roomId, ticket.id);
     // This node's holders are known without asking anyone: while Redis is away the question
     // to every node times out, and the owner's live connection here must still count.
+    const asked = deps.othersReachable?.() ?? true;
     const [here, everywhere] = await Promise.all([
       io.local.in(address).fetchSockets(),
-      withTimeout(io.in(address).fetchSockets(), OWNER_QUERY_TIMEOUT_MS),
+      asked ? withTimeout(io.in(address).fetchSockets(), OWNER_QUERY_TIMEOUT_MS) : undefined,
     ]);
     const holders = everywhere ?? here;
     const now = Date.now();
