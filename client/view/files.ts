@@ -102,8 +102,9 @@ function createFileLine(lines: LinesView, info: FileLineInfo, actions: FileLineA
   cancel.hidden = false;
   item.append(sender, time, name, meta, progress, status, buttons);
   lines.appendItem(item, info.own);
-  // A download's object URL holds the whole file in memory until revoked, link or no link, and a
-  // file received to disk stays in OPFS until removed: when the line goes for good (past
+  // A download's object URL keeps the whole file alive until revoked, link or no link (its
+  // bytes in memory, or its file in OPFS), and a file received to disk stays in OPFS until
+  // removed: when the line goes for good (past
   // MAX_LINES) its URL is revoked and its file removed, and a file verified after that gets no
   // URL and is removed at once. A line only off the page keeps both: it may come back.
   let url: string | null = null;

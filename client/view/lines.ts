@@ -56,7 +56,7 @@ export interface LinesView {
   /**
    * Runs `undo` when the line (given to appendItem, not gone yet) goes for good: past
    * MAX_LINES, or dropped before it was shown. For what the page keeps for a line beyond its
-   * element, such as a file's object URL, which holds the whole file in memory until revoked.
+   * element, such as a file's object URL, which keeps the whole file alive until revoked.
    * A line that only waits off the page (scrollback.ts) keeps it: it may come back.
    */
   whenDropped(item: HTMLLIElement, undo: () => void): void;
