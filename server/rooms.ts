@@ -8,7 +8,7 @@
 // address is what reaches a member, on any node, across reloads. That room cost 0.20 KB a socket (heap-profile.ts at
 // 2,000 sockets). What Socket.IO builds on it is not used here: `socket.to()` and
 // `socket.broadcast` (which leave out the sender by that room; we leave out its personal
-// address instead), the methods of a RemoteSocket from fetchSockets() (emit, join,
+// address instead; lint/no-socket-to.grit refuses them in server/), the methods of a RemoteSocket from fetchSockets() (emit, join,
 // disconnect: its data and id are all we read), and connection state recovery (off here:
 // with it on, every socket.emit goes through that room, and would be lost).
 import type { Server, Socket } from 'socket.io';
