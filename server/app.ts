@@ -36,6 +36,7 @@ import { createMemoryMembership, type MembershipStore } from './membership.ts';
 import { createRedisMembership, type RedisMembership } from './membership-redis.ts';
 import { createMetrics } from './metrics.ts';
 import { checkOrigin } from './origin.ts';
+import { pageFilesIn, servePageFiles } from './page-files.ts';
 import { clientAddress, type TrustFn } from './proxy.ts';
 import { createAddressLimits, createSocketLimiter, LIMITED_EVENTS } from './rate-limit.ts';
 import { createResumeTokens } from './resume.ts';
@@ -290,8 +291,11 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       .type(metrics.registry.contentType)
       .send(await metrics.registry.metrics());
   });
-  // What is not compressed at build time (the page, its stylesheet) is compressed per request;
-  // registered after /healthz and /metrics, which stay plain for the tools that poll them.
+  const publicDir = options.publicDir ?? PUBLIC_DIR;
+  // The page and what it loads first, from memory (page-files.ts).
+  web.use(servePageFiles(pageFilesIn(publicDir, NORMALIZE_CSS)));
+  // What is not compressed at build time is compressed per request; registered after
+  // /healthz and /metrics, which stay plain for the tools that poll them.
   web.use(compression());
   web.get('/vendor/normalize.css', (_req, res, next) => {
     res.sendFile(NORMALIZE_CSS, (error) => error && next(error));
@@ -306,7 +310,6 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       next(Object.assign(new URIError('malformed URL path'), { status: 400 }));
     }
   });
-  const publicDir = options.publicDir ?? PUBLIC_DIR;
   // The bundles as the build compressed them (scripts/precompress.ts), for a browser that
   // accepts Brotli or gzip; every other file as it is on disk (below), compressed above on
   // the fly. express-static-gzip labels the response (Content-Encoding) before it knows that

@@ -387,7 +387,7 @@ describe('HTTP', () => {
     assert.doesNotMatch(html, /javascript:/i);
   });
 
-  test('a file with no compressed copy is compressed per request for browsers that accept it', async (t) => {
+  test('a file with no compressed copy is still sent compressed to browsers that accept it', async (t) => {
     const dir = mkdtempSync(joinPath(tmpdir(), 'roomlink-public-'));
     t.after(() => rmSync(dir, { recursive: true, force: true }));
     const bundle = `console.log(${JSON.stringify('roomlink '.repeat(10_000))});\n`;
