@@ -6,7 +6,7 @@
 //
 // dist/ sits one level below the repository root like server/, so `../public/` in
 // server/app.ts still names the page's directory, and `require` from dist/ still finds
-// node_modules (normalize.css is served from there).
+// node_modules (normalize.css is read from there).
 
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';

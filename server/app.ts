@@ -297,9 +297,6 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   // What is not compressed at build time is compressed per request; registered after
   // /healthz and /metrics, which stay plain for the tools that poll them.
   web.use(compression());
-  web.get('/vendor/normalize.css', (_req, res, next) => {
-    res.sendFile(NORMALIZE_CSS, (error) => error && next(error));
-  });
   // A path that does not decode is a bad request, answered below like any other (in plain
   // text); express-static-gzip would answer it itself, in HTML.
   web.use((req, _res, next) => {

@@ -347,7 +347,7 @@ describe('origin check', () => {
 describe('HTTP', () => {
   test('the page is served under a strict Content-Security-Policy, cross-origin isolated, with no inline script or style', async () => {
     const server = await startServer();
-    const res = await fetch(`${server.url}/vendor/normalize.css`);
+    const res = await fetch(`${server.url}/styles.css`);
     assert.equal(res.status, 200);
     const csp = res.headers.get('content-security-policy') ?? '';
     const directives = new Map(

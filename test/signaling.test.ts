@@ -350,12 +350,14 @@ describe('HTTP', () => {
     assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
   });
 
-  test('normalize.css is served under /vendor', async () => {
+  test('the stylesheet is normalize.css and ours, in that order, in one request', async () => {
     const server = await startServer();
-    const response = await fetch(`${server.url}/vendor/normalize.css`);
+    const response = await fetch(`${server.url}/styles.css`);
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /text\/css/);
-    assert.match(await response.text(), /normalize\.css v8/);
+    const css = await response.text();
+    assert.match(css, /normalize\.css v8/);
+    assert.ok(css.indexOf('normalize.css v8') < css.indexOf('.messages'), 'normalize first, then ours');
   });
 });
 
