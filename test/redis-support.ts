@@ -64,30 +64,65 @@ const serverArgs = (port: number): string[] => [
   '',
   '--appendonly',
   'no',
+  // notice: the server says when it is ready (spawnOn waits for that line).
   '--loglevel',
-  'warning',
+  'notice',
 ];
+
+/**
+ * Spawns redis-server on `port` and resolves once *this* process accepts connections, or
+ * rejects. A free port is checked and then released (freePort), so another test file may
+ * take it meanwhile, or hold it already (a Redis restarted "on the same port" elsewhere):
+ * a connection that succeeds does not prove the port is ours. The server's own "Ready to
+ * accept connections" line does; a bind failure makes it exit instead. (Seen once in a
+ * clean-clone run: a test's nodes found "their" Redis gone, killed by another file's test.)
+ */
+async function spawnOn(binary: string, port: number): Promise<ChildProcess> {
+  const proc = spawn(binary, [...serverArgs(port), '--daemonize', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(proc);
+  proc.once('exit', () => running.delete(proc));
+  let output = '';
+  const ready = await new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), START_TIMEOUT_MS);
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Ready to accept connections')) {
+        clearTimeout(timer);
+        resolve(true);
+      }
+    };
+    proc.stdout?.on('data', read);
+    proc.stderr?.on('data', read);
+    proc.once('exit', () => {
+      clearTimeout(timer);
+      resolve(false);
+    });
+  });
+  // Keep reading so that a chatty server never blocks on a full pipe.
+  proc.stdout?.resume();
+  proc.stderr?.resume();
+  if (ready && proc.exitCode === null) return proc;
+  proc.kill('SIGKILL');
+  throw new Error(`redis-server did not start on port ${port}: ${output.trim().split('\n').slice(-3).join(' | ')}`);
+}
 
 export async function startRedis(): Promise<RedisProcess> {
   const binary = redisServerPath();
-  const port = await freePort();
+  let port = 0;
   let child: ChildProcess | undefined;
+  // A first start that lost its port to another test tries another one.
+  for (let attempt = 1; ; attempt += 1) {
+    port = await freePort();
+    try {
+      child = await spawnOn(binary, port);
+      break;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
 
   const start = async () => {
-    const proc = spawn(binary, [...serverArgs(port), '--daemonize', 'no'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    proc.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    running.add(proc);
-    proc.once('exit', () => running.delete(proc));
-    child = proc;
-    const deadline = Date.now() + START_TIMEOUT_MS;
-    while (!(await accepts(port))) {
-      if (proc.exitCode !== null || Date.now() > deadline) {
-        proc.kill('SIGKILL');
-        throw new Error(`redis-server did not start on port ${port}: ${stderr}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    child = await spawnOn(binary, port);
   };
 
   const stop = async () => {
@@ -99,7 +134,6 @@ export async function startRedis(): Promise<RedisProcess> {
     await exited;
   };
 
-  await start();
   return { url: `redis://127.0.0.1:${port}`, port, stop, start };
 }
 
