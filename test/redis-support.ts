@@ -74,8 +74,9 @@ const serverArgs = (port: number): string[] => [
  * rejects. A free port is checked and then released (freePort), so another test file may
  * take it meanwhile, or hold it already (a Redis restarted "on the same port" elsewhere):
  * a connection that succeeds does not prove the port is ours. The server's own "Ready to
- * accept connections" line does; a bind failure makes it exit instead. (Seen once in a
- * clean-clone run: a test's nodes found "their" Redis gone, killed by another file's test.)
+ * accept connections" line does; a bind failure makes it exit instead. (A clean-clone run
+ * once found a test's Redis "down" right after its nodes started; this race is the likely
+ * cause, not a proven one.)
  */
 async function spawnOn(binary: string, port: number): Promise<ChildProcess> {
   const proc = spawn(binary, [...serverArgs(port), '--daemonize', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
