@@ -41,7 +41,7 @@ import { clientAddress, type TrustFn } from './proxy.ts';
 import { createAddressLimits, createSocketLimiter, LIMITED_EVENTS } from './rate-limit.ts';
 import { createResumeTokens } from './resume.ts';
 import { createMemoryRevocations, createRedisRevocations, type TicketRevocations } from './resume-revocations.ts';
-import { peerAddress, type RoomServer, roomAddress } from './rooms.ts';
+import { othersInRoom, type RoomServer, roomAddress } from './rooms.ts';
 import { securityHeaders } from './security.ts';
 import { createSignaling, type SignalingDeps } from './signaling.ts';
 import { closeListeners, dropUpgradeResponseListener } from './upgrade-response.ts';
@@ -217,9 +217,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   // others (resumed: a member whose link is alive keeps it; one whose link dropped repairs it).
   const announceBack = (roomId: string, peers: PeerInfo[]) => {
     for (const peer of peers) {
-      io.to(roomAddress(roomId))
-        .except(peerAddress(roomId, peer.id))
-        .emit('peer:joined', { ...peer, resumed: true });
+      othersInRoom(io, roomId, peer.id).emit('peer:joined', { ...peer, resumed: true });
     }
   };
   const sharedMembership: RedisMembership | undefined =

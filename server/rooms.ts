@@ -71,6 +71,14 @@ export async function leaveRoom(socket: RoomSocket, roomId: string, peerId: stri
   delete socket.data.name;
 }
 
+/**
+ * Everyone in the room but this peer (on every node): what `socket.to(room)` meant before
+ * sockets left their own-id room, addressed by the peer's personal address instead.
+ */
+export function othersInRoom(io: RoomServer, roomId: string, peerId: string) {
+  return io.to(roomAddress(roomId)).except(peerAddress(roomId, peerId));
+}
+
 /** Out of the room Socket.IO made for this socket's id (see above); called on connection. */
 export function leaveOwnRoom(socket: RoomSocket): void {
   void socket.leave(socket.id);

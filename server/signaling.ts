@@ -42,6 +42,7 @@ import {
   leaveRoom,
   type Member,
   memberOf,
+  othersInRoom,
   peerAddress,
   type RoomServer,
   type RoomSocket,
@@ -234,16 +235,16 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
     const { pingInterval = DEFAULT_PING_INTERVAL_MS, pingTimeout = DEFAULT_PING_TIMEOUT_MS } = io.engine.opts;
     const silentAfterMs = pingInterval + pingTimeout / 2;
     const address = peerAddress(roomId, ticket.id);
-    // This node's holders are known without asking anyone: while Redis is away the question
-    // to every node times out, and the owner's live connection here must still count.
-    const asked = deps.othersReachable?.() ?? true;
-    const [here, everywhere] = await Promise.all([
-      io.local.in(address).fetchSockets(),
-      asked ? withTimeout(io.in(address).fetchSockets(), OWNER_QUERY_TIMEOUT_MS) : undefined,
-    ]);
-    const holders = everywhere ?? here;
+    // Every node's holders when the others can answer; else (Redis away, or no answer in
+    // time) this node's, which are known without asking anyone: the owner's live
+    // connection here must still count.
+    const everywhere =
+      (deps.othersReachable?.() ?? true)
+        ? await withTimeout(io.in(address).fetchSockets(), OWNER_QUERY_TIMEOUT_MS)
+        : undefined;
+    const holders = everywhere ?? (await io.local.in(address).fetchSockets());
     const now = Date.now();
-    const live = (holders ?? []).filter((s) => s.id !== socket.id && now - (s.data.heardAt ?? 0) <= silentAfterMs);
+    const live = holders.filter((s) => s.id !== socket.id && now - (s.data.heardAt ?? 0) <= silentAfterMs);
     const owner = live[0];
     if (owner === undefined) return { resumed: true };
     log.info({ socketId: socket.id, roomId, peerId: ticket.id }, 'resume refused: its connection is alive');
@@ -356,9 +357,10 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
       });
       metrics?.joinDuration((performance.now() - startedAt) / 1000);
       // Also for a resumed id: the others may have dropped it meanwhile; a known id is a no-op.
-      io.to(roomAddress(roomId))
-        .except(peerAddress(roomId, peerId))
-        .emit('peer:joined', { ...peerInfo(peerId, name, keys), ...(resumed && { resumed: true as const }) });
+      othersInRoom(io, roomId, peerId).emit('peer:joined', {
+        ...peerInfo(peerId, name, keys),
+        ...(resumed && { resumed: true as const }),
+      });
       metrics?.join(resumed ? 'resumed' : 'joined');
       log.info({ socketId: socket.id, roomId, peerId, resumed }, 'peer joined');
     } finally {
@@ -426,9 +428,7 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
     if (memberOf(socket.data)?.peerId !== member.peerId) return; // left meanwhile
     socket.data.name = name;
     (ack as (response: RenameAck) => void)({ ok: true, name });
-    io.to(roomAddress(member.roomId))
-      .except(peerAddress(member.roomId, member.peerId))
-      .emit('peer:renamed', { id: member.peerId, name });
+    othersInRoom(io, member.roomId, member.peerId).emit('peer:renamed', { id: member.peerId, name });
   };
 
   const iceRefresh: Handler = (conn, args, ack) => {
