@@ -3,7 +3,7 @@
 // (express-static-gzip, then serve-static) each cost a stat, an open, a read and a close
 // per request: on an idle machine 1.97 ms for app.js and 8.45 ms for the five at once,
 // against 1.40 and 5.40 from memory; in a room of two loading together on two cores,
-// mesh_ms(2) went from 1.55–1.58× the bare page to 1.49–1.50× (two alternating runs each,
+// mesh_ms(2) went from 1.55–1.63× the bare page (three runs) to 1.49–1.53× (four runs,
 // 2026-12-04). Read once, when the server starts: `npm start` builds first, and a build
 // while the server runs is served after a restart. Anything else (the workers, the icon)
 // is still served from disk below this.
@@ -53,20 +53,16 @@ function variantOf(body: Buffer): Variant {
   return { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
 }
 
-/** The build's compressed copy (scripts/precompress.ts) if there is one, else made now. */
-function compressed(file: string, suffix: '.br' | '.gz', make: () => Buffer): Buffer {
-  return existsSync(file + suffix) ? readFileSync(file + suffix) : make();
-}
-
 function load(files: string[]): PageFile | null {
   const [file] = files;
   if (file === undefined || !files.every((f) => existsSync(f))) return null;
   const type = TYPES[file.slice(file.lastIndexOf('.'))];
   if (type === undefined) return null;
-  // A build's compressed copy is of one file; a concatenation is compressed here.
-  const raw = files.length === 1 ? readFileSync(file) : Buffer.concat(files.map((f) => readFileSync(f)));
+  const raw = Buffer.concat(files.map((f) => readFileSync(f)));
+  // The build's compressed copy (scripts/precompress.ts) where there is one, of a single
+  // file; else (the page, a concatenation) compressed now.
   const copyOf = (suffix: '.br' | '.gz', make: () => Buffer) =>
-    files.length === 1 ? compressed(file, suffix, make) : make();
+    files.length === 1 && existsSync(file + suffix) ? readFileSync(file + suffix) : make();
   return {
     type,
     variants: {
@@ -103,8 +99,12 @@ export function chooseEncoding(header: string | undefined): Encoding {
 /** Answers GET and HEAD for the page's files from memory; anything else goes on. */
 export function servePageFiles(files: Record<string, string[]>) {
   const loaded = new Map<string, PageFile>();
-  for (const [path, file] of Object.entries(files)) {
-    const page = load(file);
+  // Each file list read and compressed once, whatever paths name it ('/' and '/index.html').
+  const byFiles = new Map<string, PageFile | null>();
+  for (const [path, list] of Object.entries(files)) {
+    const key = list.join('\n');
+    if (!byFiles.has(key)) byFiles.set(key, load(list));
+    const page = byFiles.get(key);
     if (page) loaded.set(path, page);
   }
   return (req: Request, res: Response, next: NextFunction): void => {
