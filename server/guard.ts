@@ -14,7 +14,7 @@
 // error saying why and a disconnect, and is terminated if that has not closed it shortly
 // after.
 import type { Rate } from './config.ts';
-import { type Bucket, createBucket } from './rate-limit.ts';
+import { type Bucket, createBucket, refilled } from './rate-limit.ts';
 
 /**
  * How long a client has to close its WebSocket before it is terminated: after a cut (to
@@ -144,8 +144,11 @@ function onPacketCreate(this: EngineConnection, packet: OutgoingPacket): void {
   guards.get(this)?.countOutgoing(packet);
 }
 class Guard implements ConnectionGuard {
-  private readonly packets: Bucket;
-  private readonly events: Bucket;
+  // The packet and event budgets are two token counts refilled together, not two bucket
+  // objects: every connection has a guard (rate-limit.ts, SocketLimiter, says why).
+  private packetTokens: number;
+  private eventTokens: number;
+  private refilledAt: number;
   /** Made on the first refusal: most connections never earn one. */
   private refusals: Bucket | undefined;
   /** Bytes created since the write buffer was last flushed to the transport. */
@@ -163,12 +166,24 @@ class Guard implements ConnectionGuard {
     private readonly onCut: (address: string, reason: CutReason) => void,
     private readonly now: () => number,
   ) {
-    this.packets = createBucket(settings.packets, now);
-    this.events = createBucket(settings.events, now);
+    this.packetTokens = settings.packets.burst;
+    this.eventTokens = settings.events.burst;
+    this.refilledAt = now();
+  }
+
+  private refill(): void {
+    const t = this.now();
+    const elapsed = t - this.refilledAt;
+    this.refilledAt = t;
+    this.packetTokens = refilled(this.packetTokens, this.settings.packets, elapsed);
+    this.eventTokens = refilled(this.eventTokens, this.settings.events, elapsed);
   }
 
   takeEvent(): boolean {
-    return this.events.take();
+    this.refill();
+    if (this.eventTokens < 1) return false;
+    this.eventTokens -= 1;
+    return true;
   }
 
   refused(): boolean {
@@ -192,7 +207,10 @@ class Guard implements ConnectionGuard {
   }
 
   countPacket(): void {
-    if (!this.cut && !this.packets.take()) this.cutOff('packet_flood');
+    if (this.cut) return;
+    this.refill();
+    if (this.packetTokens < 1) this.cutOff('packet_flood');
+    else this.packetTokens -= 1;
   }
 
   countOutgoing(packet: OutgoingPacket): void {

@@ -25,16 +25,22 @@ interface BucketState {
   at: number;
 }
 
+/** `tokens` after `elapsedMs` of refilling at `rate`, up to its burst; no rate: no limit. */
+export function refilled(tokens: number, rate: Rate | null, elapsedMs: number): number {
+  if (!rate) return Number.POSITIVE_INFINITY;
+  return Math.min(rate.burst, tokens + (Math.max(0, elapsedMs) / 1000) * rate.perSecond);
+}
+
 function refill(state: BucketState, rate: Rate, now: number): void {
-  const elapsed = Math.max(0, now - state.at) / 1000;
-  state.tokens = Math.min(rate.burst, state.tokens + elapsed * rate.perSecond);
+  state.tokens = refilled(state.tokens, rate, now - state.at);
   state.at = now;
 }
 
 /**
- * A bucket as a class instance rather than a closure: every socket holds six (three event
- * limits, three guard budgets), and a closure with its two contexts and state object cost
- * about 220 bytes each where an instance costs about 80 (heap snapshot, README).
+ * A bucket as a class instance rather than a closure: a closure with its two contexts and
+ * state object cost about 220 bytes where an instance costs about 80 (heap snapshot,
+ * README). A socket's own budgets go further: their token counts are fields of the guard
+ * and of the limiter (below), with no object per bucket.
  */
 class TokenBucket implements Bucket, BucketState {
   tokens: number;
@@ -150,49 +156,65 @@ export function createAddressLimits(settings: RateSettings, now: Clock = Date.no
 }
 
 /**
- * The limiter one socket consults: its own buckets first, then its address's. take()
+ * The limiter one socket consults: its own budgets first, then its address's. take()
  * returns the scope that refused, or null when the event may pass. A socket over its own
  * limit does not drain the address's bucket (its neighbours behind the same NAT keep
- * theirs). A socket's bucket is made on its event's first use: most sockets never send
- * ice:refresh, and every socket's buckets count at 10k sockets.
+ * theirs).
  */
 export class SocketLimiter {
-  // One field per limited event rather than a record of them: a record keyed by event names
-  // cost its own object and property table on every socket (heap-profile.ts at 2,000
-  // sockets: 11.07 → 10.93 KB a socket). A new limited event does not compile until own()
-  // has its field.
-  private join: Bucket | undefined;
-  private signal: Bucket | undefined;
-  private ice: Bucket | undefined;
+  // The socket's three buckets are three token counts here, refilled together from one
+  // clock reading (refilling a bucket more often gives the same tokens: the refill is linear
+  // up to the burst). Every joined socket holds a limiter, so each bucket as an object of
+  // its own cost that object's header and fields; at 10k sockets that showed in the heap
+  // per socket (README, memory). A new limited event does not compile until take() has its
+  // field.
+  private joinTokens: number;
+  private signalTokens: number;
+  private iceTokens: number;
+  private refilledAt: number;
   constructor(
     private readonly settings: RateSettings,
     private readonly address: string,
     private readonly shared: AddressLimits,
     private readonly now: Clock = Date.now,
-  ) {}
+  ) {
+    this.joinTokens = this.rate('room:join')?.burst ?? Number.POSITIVE_INFINITY;
+    this.signalTokens = this.rate('signal')?.burst ?? Number.POSITIVE_INFINITY;
+    this.iceTokens = this.rate('ice:refresh')?.burst ?? Number.POSITIVE_INFINITY;
+    this.refilledAt = now();
+  }
 
   take(event: LimitedEvent): LimitScope | null {
-    if (!this.own(event).take()) return 'socket';
+    if (!this.takeOwn(event)) return 'socket';
     if (!this.shared.events[event].take(this.address)) return 'ip';
     return null;
   }
 
-  private own(event: LimitedEvent): Bucket {
-    switch (event) {
-      case 'room:join':
-        this.join ??= this.make(event);
-        return this.join;
-      case 'signal':
-        this.signal ??= this.make(event);
-        return this.signal;
-      case 'ice:refresh':
-        this.ice ??= this.make(event);
-        return this.ice;
-    }
+  private rate(event: LimitedEvent): Rate | null {
+    return this.settings[LIMITED_EVENTS[event].socket];
   }
 
-  private make(event: LimitedEvent): Bucket {
-    return createBucket(this.settings[LIMITED_EVENTS[event].socket], this.now);
+  private takeOwn(event: LimitedEvent): boolean {
+    const t = this.now();
+    const elapsed = t - this.refilledAt;
+    this.refilledAt = t;
+    this.joinTokens = refilled(this.joinTokens, this.rate('room:join'), elapsed);
+    this.signalTokens = refilled(this.signalTokens, this.rate('signal'), elapsed);
+    this.iceTokens = refilled(this.iceTokens, this.rate('ice:refresh'), elapsed);
+    switch (event) {
+      case 'room:join':
+        if (this.joinTokens < 1) return false;
+        this.joinTokens -= 1;
+        return true;
+      case 'signal':
+        if (this.signalTokens < 1) return false;
+        this.signalTokens -= 1;
+        return true;
+      case 'ice:refresh':
+        if (this.iceTokens < 1) return false;
+        this.iceTokens -= 1;
+        return true;
+    }
   }
 }
 

@@ -160,6 +160,38 @@ describe('token buckets', () => {
     for (let i = 0; i < 1000; i += 1) assert.equal(first.take('room:join'), null);
   });
 
+  test("a socket's three budgets are separate, each refilling at its own rate up to its burst", () => {
+    let t = 0;
+    const now = () => t;
+    const settings = {
+      ...defaults,
+      rateJoinSocket: { perSecond: 1, burst: 2 },
+      rateSignalSocket: { perSecond: 4, burst: 4 },
+      rateIceSocket: { perSecond: 0.5, burst: 1 },
+      rateJoinIp: null,
+      rateSignalIp: null,
+      rateIceIp: null,
+    };
+    const limiter = createSocketLimiter(settings, '10.0.0.2', createAddressLimits(settings, now), now);
+    const takeAll = (event: 'room:join' | 'signal' | 'ice:refresh', times: number) =>
+      Array.from({ length: times }, () => limiter.take(event));
+    assert.deepEqual(takeAll('signal', 5), [null, null, null, null, 'socket']);
+    assert.deepEqual(takeAll('room:join', 3), [null, null, 'socket'], 'signals took nothing from joins');
+    assert.deepEqual(takeAll('ice:refresh', 2), [null, 'socket']);
+    t = 250; // a quarter second: one signal back, no join, no refresh
+    assert.deepEqual(takeAll('signal', 2), [null, 'socket']);
+    assert.deepEqual(takeAll('room:join', 1), ['socket']);
+    t = 1_250; // joins refill at 1/s, refreshes at one per 2 s
+    assert.deepEqual(takeAll('room:join', 2), [null, 'socket']);
+    assert.deepEqual(takeAll('ice:refresh', 1), ['socket']);
+    t = 2_000;
+    assert.deepEqual(takeAll('ice:refresh', 2), [null, 'socket']);
+    t = 600_000; // a long quiet: each back to its own burst, no more
+    assert.deepEqual(takeAll('signal', 5), [null, null, null, null, 'socket']);
+    assert.deepEqual(takeAll('room:join', 3), [null, null, 'socket']);
+    assert.deepEqual(takeAll('ice:refresh', 2), [null, 'socket']);
+  });
+
   test('the default limits let a full room of 16 behind one address mesh and ICE-restart twice', () => {
     let t = 0;
     const now = () => t;
