@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { resolveObjectURL } from 'node:buffer';
 import { afterEach, beforeEach, test } from 'node:test';
-import type { FileLine } from '../../client/files/line.ts';
+import type { FileLine, FileLineActions } from '../../client/files/line.ts';
 import { createFilesView } from '../../client/view/files.ts';
 import { createLinesView, type LinesView, MAX_LINES } from '../../client/view/lines.ts';
 import { PAGE_LINES } from '../../client/view/scrollback.ts';
@@ -60,10 +60,16 @@ test('a reader scrolled up keeps every line on the page; past MAX_LINES its olde
 });
 
 /** A received file's line (files/receiving.ts shows it, and calls ready once it is verified). */
-function showFile(id: string, name: string, size: number): FileLine {
+function showFile(
+  id: string,
+  name: string,
+  size: number,
+  actions: Partial<FileLineActions> = {},
+  own = false,
+): FileLine {
   const files = createFilesView(lines, { send: () => {} });
-  const info = { id, from: 'alice', own: false, senderName: 'Alice', name, size, type: 'text/plain' };
-  return files.showLine({ ...info, nameChanged: false, privateWith: null }, { cancel: () => {} });
+  const info = { id, from: 'alice', own, senderName: 'Alice', name, size, type: 'text/plain' };
+  return files.showLine({ ...info, nameChanged: false, privateWith: null }, { cancel: () => {}, ...actions });
 }
 
 test('a received file’s download URL and stored file are kept while its line is, on the page or off it, and go when the line goes for good', async () => {
@@ -116,4 +122,29 @@ test('a file verified after its line went for good makes no object URL, and its 
   );
   // Nor would anything remove its file from the device later.
   assert.equal(removed, 1);
+});
+
+test('a file still coming when its line goes for good is declined if it waits for us, cancelled if on its way; ours and finished ones go on', async () => {
+  const calls: string[] = [];
+  const actions = (id: string): Partial<FileLineActions> => ({
+    accept: () => calls.push(`${id} accept`),
+    decline: () => calls.push(`${id} decline`),
+    cancel: () => calls.push(`${id} cancel`),
+  });
+  const asking = showFile('a1', 'big.bin', 9e9, actions('a1'));
+  asking.state('offered', 'waiting for you to accept');
+  asking.ask(true);
+  const coming = showFile('c1', 'part.bin', 100, actions('c1'));
+  coming.state('transferring', '10 %');
+  const done = showFile('d1', 'done.txt', 2, actions('d1'));
+  done.state('verified', 'verified');
+  const declined = showFile('x1', 'no.txt', 2, actions('x1'));
+  declined.state('declined', 'declined');
+  const ours = showFile('o1', 'mine.bin', 100, actions('o1'), true);
+  ours.state('transferring', 'sending');
+  await settle();
+  assert.deepEqual(calls, [], 'nothing while the lines are kept');
+  appendLines(MAX_LINES);
+  await settle();
+  assert.deepEqual(calls.sort(), ['a1 decline', 'c1 cancel']);
 });
