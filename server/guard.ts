@@ -14,7 +14,7 @@
 // error saying why and a disconnect, and is terminated if that has not closed it shortly
 // after.
 import type { Rate } from './config.ts';
-import { type Bucket, createBucket, refilled } from './rate-limit.ts';
+import { type Bucket, createBucket, hasToken, refilled } from './rate-limit.ts';
 
 /**
  * How long a client has to close its WebSocket before it is terminated: after a cut (to
@@ -172,7 +172,8 @@ class Guard implements ConnectionGuard {
   }
 
   private refill(): void {
-    const t = this.now();
+    // Never back in time: a clock that steps back would refill both budgets twice over.
+    const t = Math.max(this.refilledAt, this.now());
     const elapsed = t - this.refilledAt;
     this.refilledAt = t;
     this.packetTokens = refilled(this.packetTokens, this.settings.packets, elapsed);
@@ -181,7 +182,7 @@ class Guard implements ConnectionGuard {
 
   takeEvent(): boolean {
     this.refill();
-    if (this.eventTokens < 1) return false;
+    if (!hasToken(this.eventTokens)) return false;
     this.eventTokens -= 1;
     return true;
   }
@@ -209,7 +210,7 @@ class Guard implements ConnectionGuard {
   countPacket(): void {
     if (this.cut) return;
     this.refill();
-    if (this.packetTokens < 1) this.cutOff('packet_flood');
+    if (!hasToken(this.packetTokens)) this.cutOff('packet_flood');
     else this.packetTokens -= 1;
   }
 

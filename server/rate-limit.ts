@@ -31,6 +31,15 @@ export function refilled(tokens: number, rate: Rate | null, elapsedMs: number): 
   return Math.min(rate.burst, tokens + (Math.max(0, elapsedMs) / 1000) * rate.perSecond);
 }
 
+/**
+ * Whether a whole token is there to take. Refills added up in many small steps (budgets that
+ * refill together on every take, below) can land a hair under a whole number where one step
+ * would land on it: 0.9999999999999999 is a token.
+ */
+export function hasToken(tokens: number): boolean {
+  return tokens >= 1 - 1e-9;
+}
+
 function refill(state: BucketState, rate: Rate, now: number): void {
   state.tokens = refilled(state.tokens, rate, now - state.at);
   state.at = now;
@@ -163,11 +172,12 @@ export function createAddressLimits(settings: RateSettings, now: Clock = Date.no
  */
 export class SocketLimiter {
   // The socket's three buckets are three token counts here, refilled together from one
-  // clock reading (refilling a bucket more often gives the same tokens: the refill is linear
-  // up to the burst). Every joined socket holds a limiter, so each bucket as an object of
-  // its own cost that object's header and fields; at 10k sockets that showed in the heap
-  // per socket (README, memory). A new limited event does not compile until take() has its
-  // field.
+  // clock reading (refilling a bucket more often gives the same tokens, up to rounding: the
+  // refill is linear up to the burst; hasToken). Every joined socket holds a limiter, so each
+  // bucket as an object of its own cost that object's header and fields; at 10k sockets that
+  // showed in the heap per socket (README, memory). A new limited event does not compile
+  // until takeOwn() has its case; it also needs its field and its line in the refill, which
+  // nothing checks (the budgets test in test/hardening.test.ts refills each one).
   private joinTokens: number;
   private signalTokens: number;
   private iceTokens: number;
@@ -195,7 +205,9 @@ export class SocketLimiter {
   }
 
   private takeOwn(event: LimitedEvent): boolean {
-    const t = this.now();
+    // A clock that steps back (the wall clock, corrected) must not refill the buckets twice
+    // for the same stretch once it comes forward again.
+    const t = Math.max(this.refilledAt, this.now());
     const elapsed = t - this.refilledAt;
     this.refilledAt = t;
     this.joinTokens = refilled(this.joinTokens, this.rate('room:join'), elapsed);
@@ -203,15 +215,15 @@ export class SocketLimiter {
     this.iceTokens = refilled(this.iceTokens, this.rate('ice:refresh'), elapsed);
     switch (event) {
       case 'room:join':
-        if (this.joinTokens < 1) return false;
+        if (!hasToken(this.joinTokens)) return false;
         this.joinTokens -= 1;
         return true;
       case 'signal':
-        if (this.signalTokens < 1) return false;
+        if (!hasToken(this.signalTokens)) return false;
         this.signalTokens -= 1;
         return true;
       case 'ice:refresh':
-        if (this.iceTokens < 1) return false;
+        if (!hasToken(this.iceTokens)) return false;
         this.iceTokens -= 1;
         return true;
     }

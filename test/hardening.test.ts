@@ -3,7 +3,7 @@
 // payload limit, and a graceful shutdown.
 
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect as tcpConnect } from 'node:net';
@@ -15,7 +15,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { io as connect } from 'socket.io-client';
 import { precompress, removeStaleCompressed } from '../scripts/precompress.ts';
 import { type Config, parseConfig } from '../server/config.ts';
-import { DEFAULT_GUARD } from '../server/guard.ts';
+import { type CutReason, DEFAULT_GUARD, type EngineConnection, guardConnection } from '../server/guard.ts';
 import { createAddressLimits, createBucket, createKeyedLimiter, createSocketLimiter } from '../server/rate-limit.ts';
 import {
   assertRefused,
@@ -190,6 +190,38 @@ describe('token buckets', () => {
     assert.deepEqual(takeAll('signal', 5), [null, null, null, null, 'socket']);
     assert.deepEqual(takeAll('room:join', 3), [null, null, 'socket']);
     assert.deepEqual(takeAll('ice:refresh', 2), [null, 'socket']);
+  });
+
+  test('budgets refilled in many small steps still give a whole token where one step would', () => {
+    let t = 0;
+    const now = () => t;
+    const settings = {
+      ...defaults,
+      rateJoinSocket: { perSecond: 1, burst: 1 },
+      rateSignalSocket: { perSecond: 100, burst: 100 },
+      rateJoinIp: null,
+      rateSignalIp: null,
+    };
+    const limiter = createSocketLimiter(settings, '10.0.0.3', createAddressLimits(settings, now), now);
+    assert.equal(limiter.take('room:join'), null);
+    // A signal every 100 ms refills the join bucket by 0.1 ten times: 0.9999999999999999.
+    for (t = 100; t <= 1_000; t += 100) assert.equal(limiter.take('signal'), null);
+    t = 1_000;
+    assert.equal(limiter.take('room:join'), null, 'a second after the last join, one more');
+  });
+
+  test('a clock that steps back refills a socket nothing twice', () => {
+    let t = 10_000;
+    const now = () => t;
+    const settings = { ...defaults, rateIceSocket: { perSecond: 1, burst: 5 }, rateIceIp: null, rateSignalIp: null };
+    const limiter = createSocketLimiter(settings, '10.0.0.4', createAddressLimits(settings, now), now);
+    for (let i = 0; i < 5; i++) assert.equal(limiter.take('ice:refresh'), null);
+    t = 5_000; // the wall clock corrected five seconds back
+    assert.equal(limiter.take('signal'), null);
+    t = 10_000; // and back where it was: no time has passed for the buckets
+    assert.equal(limiter.take('ice:refresh'), 'socket');
+    t = 11_000;
+    assert.deepEqual([limiter.take('ice:refresh'), limiter.take('ice:refresh')], [null, 'socket']);
   });
 
   test('the default limits let a full room of 16 behind one address mesh and ICE-restart twice', () => {
@@ -682,3 +714,42 @@ function decodedBody(response: { encoding?: string; body: Buffer }): string {
   assert.equal(response.encoding, undefined, `an encoding these tests do not decode: ${response.encoding}`);
   return response.body.toString();
 }
+
+describe('the connection guard', () => {
+  /** An Engine.IO connection as the guard sees it: packets are 'packet' events. */
+  function fakeConnection(): EngineConnection & EventEmitter {
+    return Object.assign(new EventEmitter(), { transport: { name: 'polling' }, close: () => {} });
+  }
+  const nextTick = () => new Promise<void>((resolve) => process.nextTick(resolve));
+
+  test('its event and packet budgets refill each at its own rate; an empty packet budget cuts', async () => {
+    let t = 0;
+    const cuts: CutReason[] = [];
+    const conn = fakeConnection();
+    const settings = { ...DEFAULT_GUARD, events: { perSecond: 2, burst: 2 }, packets: { perSecond: 10, burst: 4 } };
+    const guard = guardConnection(
+      conn,
+      '10.0.0.5',
+      settings,
+      (_address, reason) => cuts.push(reason),
+      () => t,
+    );
+    assert.deepEqual([guard.takeEvent(), guard.takeEvent(), guard.takeEvent()], [true, true, false]);
+    for (let i = 0; i < 4; i++) conn.emit('packet');
+    await nextTick();
+    assert.deepEqual(cuts, [], 'four packets: within the burst, events refused meanwhile');
+    t = 500; // half a second: one event back, five packets back (four at most)
+    assert.deepEqual([guard.takeEvent(), guard.takeEvent()], [true, false]);
+    for (let i = 0; i < 4; i++) conn.emit('packet');
+    await nextTick();
+    assert.deepEqual(cuts, []);
+    t = 0; // the clock steps back: nothing refills twice when it comes forward again
+    assert.equal(guard.takeEvent(), false);
+    t = 500;
+    assert.equal(guard.takeEvent(), false);
+    conn.emit('packet');
+    await nextTick();
+    assert.deepEqual(cuts, ['packet_flood'], 'the fifth packet in the same instant');
+    assert.equal(guard.isCut(), true);
+  });
+});
