@@ -25,6 +25,12 @@ export interface FileLineActions {
   accept?(): void;
   decline?(): void;
   cancel(): void;
+  /**
+   * The line went for good (past the lines the page keeps): a received file that would now
+   * have nowhere to go is stopped, so its sender stops sending it. One whose bytes have all
+   * come is left to finish (its stored copy is removed then: FileLine.ready).
+   */
+  gone?(): void;
 }
 
 export interface FileLine {

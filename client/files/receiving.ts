@@ -214,6 +214,14 @@ export function createReceiving(options: ReceivingOptions) {
             setState(member, record, 'declined', 'declined');
           },
           cancel: () => stop(member, record, 'cancelled by you', 'cancelled'),
+          gone() {
+            if (record.state === 'offered') {
+              member.send({ t: 'file:decline', id: record.id, reason: 'declined' });
+              setState(member, record, 'declined', 'declined');
+            } else if (record.state === 'transferring' && (record.incoming?.received ?? 0) < record.offer.size) {
+              stop(member, record, 'cancelled: its line is gone', 'cancelled');
+            }
+          },
         },
       ),
     };

@@ -4,7 +4,7 @@
 // preview, decoded by createImageBitmap and drawn on a canvas; names and types go on the
 // page as text only.
 import { isPreviewableType } from '../../protocol/index.ts';
-import { type FileLine, type FileLineActions, type FileLineInfo, isFinal, type ShowFileLine } from '../files/line.ts';
+import type { FileLine, FileLineActions, FileLineInfo, ShowFileLine } from '../files/line.ts';
 import { formatBytes, formatProgress } from '../files/progress.ts';
 import { byTestId, el } from './dom.ts';
 import { type LinesView, timeElement } from './lines.ts';
@@ -115,12 +115,9 @@ function createFileLine(lines: LinesView, info: FileLineInfo, actions: FileLineA
     if (url !== null) URL.revokeObjectURL(url);
     if (remove !== null) void remove();
     // A file still coming for a line that is gone for good would have nowhere to go (no
-    // download is made for it) and its sender would send it for nothing: it is declined if
-    // it waits for us, cancelled if it is on its way. A file we send goes on: the line is
-    // gone from our page only, and the others want the file.
-    if (info.own || isFinal(item.dataset.state ?? '')) return;
-    if (!decline.hidden && actions.decline) actions.decline();
-    else actions.cancel();
+    // download is made for it): the transfer decides what to stop (FileLineActions.gone).
+    // A file we send goes on: the line is gone from our page only, and the others want it.
+    if (!info.own) actions.gone?.();
   });
 
   return {

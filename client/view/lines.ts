@@ -82,7 +82,13 @@ export function createLinesView(): LinesView {
   /** What to undo when a line goes for good (whenDropped), weakly: an entry goes with its line. */
   const undos = new WeakMap<Element, Array<() => void>>();
   const dropped = (line: Element): void => {
-    for (const undo of undos.get(line) ?? []) undo();
+    for (const undo of undos.get(line) ?? []) {
+      try {
+        undo();
+      } catch (error) {
+        reportError(error); // to the console, as if uncaught: the other lines' undos still run
+      }
+    }
   };
   const scrollback = createScrollback(messages, MAX_LINES, {
     changed({ earlier }) {

@@ -124,27 +124,39 @@ test('a file verified after its line went for good makes no object URL, and its 
   assert.equal(removed, 1);
 });
 
-test('a file still coming when its line goes for good is declined if it waits for us, cancelled if on its way; ours and finished ones go on', async () => {
-  const calls: string[] = [];
-  const actions = (id: string): Partial<FileLineActions> => ({
-    accept: () => calls.push(`${id} accept`),
-    decline: () => calls.push(`${id} decline`),
-    cancel: () => calls.push(`${id} cancel`),
-  });
-  const asking = showFile('a1', 'big.bin', 9e9, actions('a1'));
-  asking.state('offered', 'waiting for you to accept');
-  asking.ask(true);
-  const coming = showFile('c1', 'part.bin', 100, actions('c1'));
-  coming.state('transferring', '10 %');
-  const done = showFile('d1', 'done.txt', 2, actions('d1'));
-  done.state('verified', 'verified');
-  const declined = showFile('x1', 'no.txt', 2, actions('x1'));
-  declined.state('declined', 'declined');
-  const ours = showFile('o1', 'mine.bin', 100, actions('o1'), true);
-  ours.state('transferring', 'sending');
+test('a received file’s line gone for good tells its transfer (which stops what would be thrown away); a line of ours does not', async () => {
+  const gone: string[] = [];
+  const received = showFile('r1', 'part.bin', 100, { gone: () => gone.push('r1') });
+  received.state('transferring', '10 %');
+  showFile('o1', 'mine.bin', 100, { gone: () => gone.push('o1') }, true);
   await settle();
-  assert.deepEqual(calls, [], 'nothing while the lines are kept');
+  assert.deepEqual(gone, [], 'nothing while the lines are kept');
   appendLines(MAX_LINES);
   await settle();
-  assert.deepEqual(calls.sort(), ['a1 decline', 'c1 cancel']);
+  assert.deepEqual(gone, ['r1']);
+});
+
+test('an undo that throws costs the other lines nothing', async () => {
+  const undone: string[] = [];
+  const reported: unknown[] = [];
+  const report = globalThis.reportError;
+  globalThis.reportError = (error) => reported.push(error);
+  try {
+    const first = line();
+    const second = line();
+    lines.appendItem(first, false);
+    lines.appendItem(second, false);
+    lines.whenDropped(first, () => {
+      throw new Error('broken undo');
+    });
+    lines.whenDropped(first, () => undone.push('first, after the broken one'));
+    lines.whenDropped(second, () => undone.push('second'));
+    appendLines(MAX_LINES);
+    await settle();
+    assert.deepEqual(undone, ['first, after the broken one', 'second']);
+    assert.equal(reported.length, 1);
+    assert.equal(messages().childElementCount > 0, true, 'the lines after them are on the page');
+  } finally {
+    globalThis.reportError = report;
+  }
 });

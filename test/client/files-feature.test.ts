@@ -272,6 +272,30 @@ test('the sender cancels an offer, and the receiver cancels one: both sides say 
   assert.match(lineOf(alice, second)?.status ?? '', /bob-0000001: cancelled/);
 });
 
+test('a received file whose line went for good: waiting, it is declined; on its way, cancelled; verified, left alone', async () => {
+  const [alice, bob] = room('alice-00001', 'bob-0000001') as [Page, Page];
+  bob.acceptLimit = 0;
+  const [waiting, coming] = await alice.files.sendFiles([fileOf(300, 'w'), fileOf(300, 'c')]);
+  assert.ok(waiting && coming);
+  await until(() => lineOf(bob, waiting)?.asking === true && lineOf(bob, coming)?.asking === true, 'bob is asked');
+  assert.equal(lineOf(alice, waiting)?.actions.gone, undefined, 'a file we send goes on whatever our page keeps');
+  lineOf(bob, waiting)?.actions.gone?.();
+  await until(() => stateOf(alice, waiting) === 'declined', 'alice hears the decline');
+  lineOf(bob, coming)?.actions.accept?.();
+  assert.equal(stateOf(bob, coming), 'transferring');
+  lineOf(bob, coming)?.actions.gone?.();
+  await until(() => stateOf(alice, coming) === 'cancelled', 'alice hears the cancel');
+  assert.equal(stateOf(bob, coming), 'cancelled');
+  bob.acceptLimit = 100_000_000;
+  const [done] = await alice.files.sendFiles([fileOf(300, 'd')]);
+  assert.ok(done);
+  await until(() => stateOf(alice, done) === 'verified', 'verified');
+  lineOf(bob, done)?.actions.gone?.();
+  for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(stateOf(bob, done), 'verified');
+  assert.equal(stateOf(alice, done), 'verified');
+});
+
 test('the sender keeps at most 4 transfers per member going; the rest wait their turn', async () => {
   const [alice, bob] = room('alice-00001', 'bob-0000001') as [Page, Page];
   bob.acceptLimit = 0;
