@@ -29,9 +29,10 @@ const MAX_RESUMES = 20;
 /** One "refused" notice per member in this interval, however many offers it floods. */
 const REFUSED_NOTICE_MS = 10_000;
 /**
- * Ids of transfers that are over, remembered per member (the newest), so that an offer sent
- * again after a reconnect does not come back as a second line. Only ids: a member may offer
- * and cancel ten files a second for as long as it likes.
+ * Transfers that are over, remembered per member (the newest), so that an offer sent again
+ * after a reconnect does not come back as a second line, and is answered as before. Only the
+ * id and our last answer (a small message): a member may offer and cancel ten files a second
+ * for as long as it likes.
  */
 const ENDED_IDS_KEPT = 64;
 
@@ -47,13 +48,24 @@ interface Received {
   channel: RTCDataChannel | null;
   meter: ProgressMeter;
   resumes: number;
+  /** What we last told the sender about how the transfer ended, if we told it anything. */
+  answer: FinalAnswer | null;
 }
+
+/** How we tell a sender that its transfer is over on our side. */
+type FinalAnswer = MessageOf<'file:decline' | 'file:cancel' | 'file:done'>;
 
 const receiveSlot = createSlot('files:receive', () => ({
   /** Transfers offered or running; one that is over is dropped (see ended). */
   transfers: new Map<string, Received>(),
-  /** The ids of the last ENDED_IDS_KEPT transfers that are over, oldest first. */
-  ended: new Set<string>(),
+  /**
+   * The last ENDED_IDS_KEPT transfers that are over, oldest first, with what we told the
+   * sender. An offer that comes again for one of them is answered the same way: ours may
+   * have been lost with the link, and the sender offers again when the link is back.
+   */
+  ended: new Map<string, FinalAnswer | null>(),
+  /** Ended transfers whose answer found the link down: said again when it is back. */
+  unanswered: new Set<string>(),
   lastRefusedNotice: Number.NEGATIVE_INFINITY,
 }));
 
@@ -100,11 +112,17 @@ export function createReceiving(options: ReceivingOptions) {
     const slot = member.slot(receiveSlot);
     if (slot.transfers.get(record.id) !== record) return;
     slot.transfers.delete(record.id);
-    slot.ended.add(record.id);
+    slot.ended.set(record.id, record.answer);
     if (slot.ended.size > ENDED_IDS_KEPT) {
-      const [oldest] = slot.ended;
+      const [oldest] = slot.ended.keys();
       if (oldest !== undefined) slot.ended.delete(oldest);
     }
+  }
+
+  /** Tells the sender how the transfer ended, and keeps it to say again (see `ended`). */
+  function answer(member: MemberHandle, record: Received, message: FinalAnswer): void {
+    record.answer = message;
+    if (!member.send(message)) member.slot(receiveSlot).unanswered.add(record.id);
   }
 
   async function accept(member: MemberHandle, record: Received): Promise<void> {
@@ -117,7 +135,7 @@ export function createReceiving(options: ReceivingOptions) {
       return;
     }
     if (store === null) {
-      member.send({ t: 'file:decline', id: record.id, reason: 'no-storage' });
+      answer(member, record, { t: 'file:decline', id: record.id, reason: 'no-storage' });
       setState(member, record, 'declined', 'declined: this browser has no room to store a file this large');
       return;
     }
@@ -136,22 +154,22 @@ export function createReceiving(options: ReceivingOptions) {
   function finished(member: MemberHandle, record: Received, result: IncomingResult): void {
     if (isFinal(record.state)) return;
     if (result.ok) {
-      member.send({ t: 'file:done', id: record.id, result: 'verified' });
+      answer(member, record, { t: 'file:done', id: record.id, result: 'verified' });
       const snapshot = record.meter.update(record.offer.size);
       if (snapshot) record.line.progress(snapshot);
       setState(member, record, 'verified', 'verified');
       record.line.ready(result.file, result.remove);
       return;
     }
-    if (result.reason === 'corrupt') member.send({ t: 'file:done', id: record.id, result: 'corrupt' });
-    else member.send({ t: 'file:cancel', id: record.id, reason: result.reason });
+    if (result.reason === 'corrupt') answer(member, record, { t: 'file:done', id: record.id, result: 'corrupt' });
+    else answer(member, record, { t: 'file:cancel', id: record.id, reason: result.reason });
     setState(member, record, result.reason === 'storage-failed' ? 'cancelled' : 'corrupt', FAILURE_TEXT[result.reason]);
   }
 
   function stop(member: MemberHandle, record: Received, status: string, tell: CancelReason | null): void {
     if (isFinal(record.state)) return;
     record.incoming?.abort();
-    if (tell) member.send({ t: 'file:cancel', id: record.id, reason: tell });
+    if (tell) answer(member, record, { t: 'file:cancel', id: record.id, reason: tell });
     setState(member, record, 'cancelled', status);
   }
 
@@ -170,7 +188,14 @@ export function createReceiving(options: ReceivingOptions) {
   function offer(member: MemberHandle, message: FileOffer): void {
     if (message.to !== undefined && message.to !== options.selfId()) return; // not ours
     const slot = member.slot(receiveSlot);
-    if (slot.transfers.has(message.id) || slot.ended.has(message.id)) return; // sent again after a reconnect
+    if (slot.transfers.has(message.id)) return; // sent again after a reconnect; our answer is to come
+    if (slot.ended.has(message.id)) {
+      // Sent again after a reconnect, for a transfer that is over here: say again how it
+      // ended, in case that was lost with the link (the sender would wait for it for good).
+      const said = slot.ended.get(message.id);
+      if (said) member.send(said);
+      return;
+    }
     if (slot.transfers.size >= concurrent) {
       member.send({ t: 'file:decline', id: message.id, reason: 'busy' });
       const now = performance.now();
@@ -194,6 +219,7 @@ export function createReceiving(options: ReceivingOptions) {
       channel: null,
       meter: createProgressMeter(message.size),
       resumes: 0,
+      answer: null,
       line: options.showLine(
         {
           id: message.id,
@@ -210,13 +236,13 @@ export function createReceiving(options: ReceivingOptions) {
           accept: () => void accept(member, record),
           decline() {
             if (record.state !== 'offered') return;
-            member.send({ t: 'file:decline', id: record.id, reason: 'declined' });
+            answer(member, record, { t: 'file:decline', id: record.id, reason: 'declined' });
             setState(member, record, 'declined', 'declined');
           },
           cancel: () => stop(member, record, 'cancelled by you', 'cancelled'),
           gone() {
             if (record.state === 'offered') {
-              member.send({ t: 'file:decline', id: record.id, reason: 'declined' });
+              answer(member, record, { t: 'file:decline', id: record.id, reason: 'declined' });
               setState(member, record, 'declined', 'declined');
             } else if (record.state === 'transferring' && (record.incoming?.received ?? 0) < record.offer.size) {
               stop(member, record, 'cancelled: its line is gone', 'cancelled');
@@ -278,7 +304,12 @@ export function createReceiving(options: ReceivingOptions) {
     take,
     /** The chat channel is open again: transfers cut with it continue where they stopped. */
     opened(member: MemberHandle): void {
-      for (const record of member.slot(receiveSlot).transfers.values()) {
+      const slot = member.slot(receiveSlot);
+      for (const id of [...slot.unanswered]) {
+        const said = slot.ended.get(id) ?? slot.transfers.get(id)?.answer;
+        if (!said || member.send(said)) slot.unanswered.delete(id);
+      }
+      for (const record of slot.transfers.values()) {
         if (record.channel === null || record.channel.readyState !== 'open') void askToResume(member, record);
       }
     },

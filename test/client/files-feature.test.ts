@@ -296,6 +296,37 @@ test('a received file whose line went for good: waiting, it is declined; on its 
   assert.equal(stateOf(alice, done), 'verified');
 });
 
+test('an answer lost with the link is said again: when the sender offers again, and when the link is back', async () => {
+  const [alice, bob] = room('alice-00001', 'bob-0000001') as [Page, Page];
+  bob.acceptLimit = 0;
+  const [first, second] = await alice.files.sendFiles([fileOf(200, 'a'), fileOf(200, 'b')]);
+  assert.ok(first && second);
+  await until(() => lineOf(bob, first)?.asking === true && lineOf(bob, second)?.asking === true, 'bob is asked');
+  const bobToAlice = bob.members.get(alice.id);
+  const aliceToBob = alice.members.get(bob.id);
+  assert.ok(bobToAlice && aliceToBob);
+  const send = bobToAlice.send;
+  bobToAlice.send = () => false; // the link is down: nothing bob sends arrives
+  lineOf(bob, first)?.actions.decline?.();
+  lineOf(bob, second)?.actions.decline?.();
+  bobToAlice.send = send;
+  for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(stateOf(alice, first), 'offered', 'alice never heard');
+  // The link is back on alice's side first: she offers both again, and bob says no again.
+  alice.files.feature.opened?.(aliceToBob);
+  await until(() => stateOf(alice, first) === 'declined' && stateOf(alice, second) === 'declined', 'alice hears');
+
+  const [third] = await alice.files.sendFiles([fileOf(200, 'c')]);
+  assert.ok(third);
+  await until(() => lineOf(bob, third)?.asking === true, 'bob is asked again');
+  bobToAlice.send = () => false;
+  lineOf(bob, third)?.actions.decline?.();
+  bobToAlice.send = send;
+  // Now bob's side sees the link back first: he says it again himself.
+  bob.files.feature.opened?.(bobToAlice);
+  await until(() => stateOf(alice, third) === 'declined', 'alice hears the third');
+});
+
 test('the sender keeps at most 4 transfers per member going; the rest wait their turn', async () => {
   const [alice, bob] = room('alice-00001', 'bob-0000001') as [Page, Page];
   bob.acceptLimit = 0;
