@@ -9,6 +9,7 @@ import {
   MAX_HISTORY_CHUNK_LINES,
   MAX_HISTORY_LINE_REACTIONS,
   MAX_HISTORY_LINES,
+  MAX_SEALED_LENGTH,
   type MessageOf,
 } from '../../protocol/index.ts';
 import type { KeptLine } from './transcript.ts';
@@ -17,36 +18,53 @@ export type HistoryLinesMessage = MessageOf<'history:lines'>;
 
 /** Chunks stay well under the channel's message limit (one line's text escapes to ≤ ~24 KB). */
 const CHUNK_BUDGET = MAX_CHANNEL_MESSAGE_LENGTH - 4_096;
+/**
+ * For a member reached through a relay: UTF-8 bytes that still seal into one envelope
+ * (relay.ts: base64url of the bytes and 48 more, within MAX_SEALED_LENGTH), less room for the
+ * chunk's own fields. A bigger chunk would go as several pieces, each charged to the asker's
+ * budget as a message while the answer is paced as one, and the pieces over it dropped: most
+ * of a long history lost, its `done` with it.
+ */
+const RELAYED_CHUNK_BYTES = Math.floor((MAX_SEALED_LENGTH * 3) / 4) - 48 - 1_024;
+const utf8 = new TextEncoder();
+
+export interface ChunkOptions {
+  /** The asker is reached through a relay: chunks are measured in UTF-8 bytes and fit one sealed envelope. */
+  relayed?: boolean;
+}
 /** What a line's reactions add around the states themselves. */
 const REACTIONS_FIELD = ',"reactions":[]';
 
 export function historyChunks(
   kept: readonly KeptLine[],
   reactionsOf: (author: string, id: string) => HistoryReaction[] = () => [],
+  options: ChunkOptions = {},
 ): HistoryLinesMessage[] {
+  const measure = options.relayed ? (text: string) => utf8.encode(text).length : (text: string) => text.length;
+  const budget = options.relayed ? RELAYED_CHUNK_BYTES : CHUNK_BUDGET;
   const chunks: HistoryLinesMessage[] = [];
   const empty = (): HistoryLinesMessage => ({ t: 'history:lines', lines: [], done: false });
   let current = empty();
-  let size = encodeChannelMessage(current).length;
+  let size = measure(encodeChannelMessage(current));
   for (const line of kept.slice(-MAX_HISTORY_LINES)) {
     const wire: HistoryLine = { from: line.from, name: line.name, id: line.id, ts: line.ts, text: line.text };
     if (line.sig !== undefined) wire.sig = line.sig;
-    let lineSize = JSON.stringify(wire).length + 1;
+    let lineSize = measure(JSON.stringify(wire)) + 1;
     // Signed reaction states are ~150 characters each: on a line of escaped text they are
     // what has to give, the last first (signed "off" states come after every "on").
     const reactions: HistoryReaction[] = [];
     lineSize += REACTIONS_FIELD.length;
     for (const reaction of reactionsOf(line.from, line.id).slice(0, MAX_HISTORY_LINE_REACTIONS)) {
-      const reactionSize = JSON.stringify(reaction).length + 1;
-      if (lineSize + reactionSize > CHUNK_BUDGET) break;
+      const reactionSize = measure(JSON.stringify(reaction)) + 1;
+      if (lineSize + reactionSize > budget) break;
       reactions.push(reaction);
       lineSize += reactionSize;
     }
     if (reactions.length > 0) wire.reactions = reactions;
-    if (current.lines.length >= MAX_HISTORY_CHUNK_LINES || size + lineSize > CHUNK_BUDGET) {
+    if (current.lines.length >= MAX_HISTORY_CHUNK_LINES || size + lineSize > budget) {
       chunks.push(current);
       current = empty();
-      size = encodeChannelMessage(current).length;
+      size = measure(encodeChannelMessage(current));
     }
     current.lines.push(wire);
     size += lineSize;

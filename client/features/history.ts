@@ -272,7 +272,9 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
     const state = member.slot(historySlot);
     if (state.answers >= MAX_ANSWERS) return;
     state.answers++;
-    state.outbox = historyChunks(transcript.recent(), reactions?.forHistory);
+    // Through a relay, chunks that each seal whole (history-answer.ts); the route is taken
+    // as it is now: if a direct link comes up meanwhile, smaller chunks only cost a few more.
+    state.outbox = historyChunks(transcript.recent(), reactions?.forHistory, { relayed: member.relayed });
     pump(member);
   }
 

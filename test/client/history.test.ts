@@ -18,6 +18,7 @@ import {
   MAX_CHANNEL_MESSAGE_LENGTH,
   MAX_HISTORY_LINE_REACTIONS,
   MAX_HISTORY_LINES,
+  MAX_SEALED_LENGTH,
   type MessageOf,
   parseChannelMessage,
 } from '../../protocol/index.ts';
@@ -415,4 +416,54 @@ test('reactions travel with history lines: the answer carries them, the newcomer
   });
   await history.idle();
   assert.deepEqual(taken, [{ relayer: bob.member.id, author: line.from, id: line.id, by: [bob.member.id] }]);
+});
+
+/** A message's size once sealed for a relay (client/relay.ts): base64url of its UTF-8 bytes and 48 more. */
+const sealedSize = (message: ChannelMessage): number =>
+  Math.ceil(((new TextEncoder().encode(encodeChannelMessage(message)).length + 48) * 4) / 3);
+
+test('an answer to a member reached through a relay goes in chunks that each seal whole, every line in order', async () => {
+  const texts = ['\u6f22'.repeat(1_000), 'a'.repeat(1_000), '"\u0001'.repeat(500)];
+  const lines = Array.from({ length: MAX_HISTORY_LINES }, (_, i) => ({
+    from: 'author-00001',
+    name: 'author',
+    id: `line-${String(i).padStart(12, '0')}`,
+    ts: 1_700_000_000_000 + i,
+    text: `${i} ${texts[i % texts.length]}`,
+  }));
+  const direct = historyChunks(lines);
+  assert.ok(
+    direct.some((chunk) => sealedSize(chunk as ChannelMessage) > MAX_SEALED_LENGTH),
+    'sized for a direct link, a chunk would not seal whole',
+  );
+  const relayed = historyChunks(lines, undefined, { relayed: true });
+  for (const chunk of relayed) {
+    assert.ok(
+      sealedSize(chunk as ChannelMessage) <= MAX_SEALED_LENGTH,
+      `sealed ${sealedSize(chunk as ChannelMessage)}`,
+    );
+  }
+  assert.deepEqual(
+    relayed.flatMap((chunk) => chunk.lines.map((line) => line.id)),
+    lines.map((line) => line.id),
+  );
+  assert.deepEqual(
+    relayed.map((chunk) => chunk.done),
+    relayed.map((_, i) => i === relayed.length - 1),
+  );
+
+  // The feature sizes its answer by the asker's route as it is when asked.
+  const answerTo = (relayedAsker: boolean) => {
+    const asker = fakeMember(`asker-${relayedAsker ? 'relay' : 'direc'}`, null, true);
+    asker.relayed = relayedAsker;
+    const h = harness([]);
+    for (const line of lines) h.transcript.keep(line, 'live');
+    h.history.feature.added?.(asker);
+    h.history.feature.receive(asker, { t: 'history:req' });
+    return asker.wire.filter((m): m is MessageOf<'history:lines'> => m.t === 'history:lines');
+  };
+  const sentRelayed = answerTo(true);
+  assert.ok(sentRelayed.length > 0);
+  for (const chunk of sentRelayed) assert.ok(sealedSize(chunk) <= MAX_SEALED_LENGTH);
+  assert.ok(answerTo(false).some((chunk) => sealedSize(chunk) > MAX_SEALED_LENGTH));
 });
