@@ -36,7 +36,11 @@ import { createPendingReactions, type KnownReactor } from './reactions-history.t
 
 /** Reactions are kept for this many of the latest lines shown. */
 const MAX_REACTABLE_LINES = 5_000;
-/** Changes per react:sync message: a full sync of signed changes does not fit in one. */
+/**
+ * Changes per react:sync message: a full sync of signed changes does not fit in one. A part
+ * of this many also seals whole for a relay (~27 K of the 32 K an envelope holds; checked in
+ * test/client/relay.test.ts), so a member reached through one is resynced too.
+ */
 const SYNC_CHUNK = 100;
 
 export interface ReactionSummary {

@@ -52,9 +52,9 @@ export type RelayMessage = z.infer<(typeof relaySchemas)[number]>;
 
 /**
  * Message types that may travel through a relay: what chat needs end to end (lines, acks,
- * typing, read receipts, reactions, history). Link-level messages (hello, heartbeat,
- * goodbye), relay messages themselves (one hop only), files and calls (direct links only)
- * never do.
+ * typing, read receipts, reactions and their resync when a route opens, history). Link-level
+ * messages (hello, heartbeat, goodbye), relay messages themselves (one hop only), files and
+ * calls (direct links only) never do.
  */
 export const RELAYABLE_TYPES: ReadonlySet<string> = new Set([
   'chat',
@@ -63,6 +63,7 @@ export const RELAYABLE_TYPES: ReadonlySet<string> = new Set([
   'typing',
   'receipt:read',
   'react',
+  'react:sync',
   'history:req',
   'history:lines',
 ]);

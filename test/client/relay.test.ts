@@ -339,14 +339,24 @@ test('one hop only: relay, link-level, file and call messages never come through
   assert.equal(r.mesh.object(BOB)?.send({ t: 'bye' }), false);
 });
 
-test('typing, reactions, read receipts and history go through a relay; files and calls never do', async () => {
+test('typing, reactions (a full resync too), read receipts and history go through a relay; files and calls never do', async () => {
   const r = await room();
   await r.viaCarol();
   const bob = r.mesh.object(BOB);
   assert.ok(bob);
+  // A resync as reactions.ts sends it when a route opens: 100 signed changes, the most in one.
+  const change = (n: number) => ({
+    author: BOB,
+    id: `message-from-bob-${String(n).padStart(4, '0')}`,
+    emoji: '🎉' as const,
+    on: true,
+    ts: 1_700_000_000_000 + n,
+    sig: 'S'.repeat(86),
+  });
   const through: ChannelMessage[] = [
     { t: 'typing', active: true },
     { t: 'react', author: BOB, id: 'message-from-bob-9', emoji: '👍', on: true, ts: 1_700_000_000_000 },
+    { t: 'react:sync', reactions: Array.from({ length: 100 }, (_, n) => change(n)) },
     { t: 'receipt:read', ids: ['message-from-bob-9'] },
     { t: 'history:req' },
   ];
