@@ -16,6 +16,7 @@
 // opens (react:sync), so a reaction lost with a dropped link arrives after the repair.
 import {
   type HistoryReaction,
+  MAX_HISTORY_LINES,
   MAX_REACTION_SYNC,
   REACTION_CAP_PER_SECOND,
   REACTION_EMOJI,
@@ -42,6 +43,12 @@ const MAX_REACTABLE_LINES = 5_000;
  * test/client/relay.test.ts), so a member reached through one is resynced too.
  */
 const SYNC_CHUNK = 100;
+/**
+ * Signature checks one member's history answers may cost us, at most (per link): twice a
+ * full answer's lines with every emoji on each. Past it, the reactions that member relays
+ * are not taken; a reactor here resyncs its own when its link opens.
+ */
+const HISTORY_CHECKS_PER_MEMBER = MAX_HISTORY_LINES * REACTION_EMOJI.length * 2;
 
 export interface ReactionSummary {
   emoji: ReactionEmoji;
@@ -87,8 +94,9 @@ export function createReactions({
   now = () => performance.now(),
   wallClock = () => Date.now(),
 }: ReactionsOptions) {
-  const reactionSlot = createSlot<{ cap: RateCap }>('reactions', () => ({
+  const reactionSlot = createSlot<{ cap: RateCap; historyChecks: number }>('reactions', () => ({
     cap: createRateCap(REACTION_CAP_PER_SECOND, 1_000, now),
+    historyChecks: 0,
   }));
   /** Every line shown that can take reactions, with its reactions (most recent last). */
   const lines = new Map<string, LineReactions>();
@@ -179,13 +187,26 @@ export function createReactions({
     // What we already hold as late (another member's answer, or the reactor itself) needs no check.
     const held = stateOf(author, id, reaction.emoji, reaction.by);
     if (held && !isNewer(held, { name: reaction.name, on: reaction.on, ts: reaction.ts })) return;
-    const state = await checkHistoryReaction(relayer, { author, id }, reaction, {
-      selfId: selfId(),
-      ownKey,
-      present: (peerId) => [...members()].find((m) => m.id === peerId && !m.disposed),
-      known,
-    });
-    if (state === 'ignored') return;
+    const state = await checkHistoryReaction(
+      relayer,
+      { author, id },
+      reaction,
+      {
+        selfId: selfId(),
+        ownKey,
+        present: (peerId) => [...members()].find((m) => m.id === peerId && !m.disposed),
+        known,
+      },
+      () => {
+        // Signature checks are what a history answer costs us: 200 lines of 96 states, each
+        // by a reactor we know and at a time of its own, were ~19,000 checks (2.2 s in Node).
+        const slot = relayer.slot(reactionSlot);
+        if (slot.historyChecks >= HISTORY_CHECKS_PER_MEMBER) return false;
+        slot.historyChecks++;
+        return true;
+      },
+    );
+    if (state === 'ignored' || state === 'over-budget') return;
     if (state === null) {
       counts.forged++;
       return;
@@ -239,10 +260,19 @@ export function createReactions({
      * against its reactor's key, or taken on the relayer's word when we never learned one.
      */
     fromHistory(relayer: MemberHandle, author: string, id: string, reactions: readonly HistoryReaction[]): void {
+      // Only the latest state of each reactor and emoji can count: the others are not checked.
+      const latest = new Map<string, HistoryReaction>();
+      for (const reaction of reactions) {
+        const key = `${reaction.by}\t${reaction.emoji}`;
+        const before = latest.get(key);
+        if (!before || reaction.ts > before.ts) latest.set(key, reaction);
+      }
       track(
         identity
           .publicKey()
-          .then((ownKey) => Promise.all(reactions.map((r) => fromHistoryOne(relayer, author, id, r, ownKey))))
+          .then((ownKey) =>
+            Promise.all([...latest.values()].map((r) => fromHistoryOne(relayer, author, id, r, ownKey))),
+          )
           .then(() => undefined),
       );
     },

@@ -15,6 +15,7 @@ import {
   MAX_REACTION_SYNC,
   type MessageOf,
   parseChannelMessage,
+  REACTION_EMOJI,
   type ReactionEmoji,
 } from '../../protocol/index.ts';
 import { type FakeMember, manualClock, openMember } from './fake-member.ts';
@@ -317,4 +318,46 @@ test('a history answer cannot bring back a reaction its reactor took back: the l
   reactions.shown(alice.member.id, other);
   assert.deepEqual(reactions.of(alice.member.id, other), []);
   assert.equal(reactions.counts().forged, 0);
+});
+
+test('a history answer costs a bounded number of signature checks: the latest state per reactor and emoji, and at most so many per member', async () => {
+  const someKey = (await createIdentity().publicKey()) ?? '';
+  const { reactions, alice } = await harness((id) => ({ keys: new Set([someKey]), name: id }));
+  const subtle = Object.getPrototypeOf(globalThis.crypto.subtle) as SubtleCrypto;
+  const verify = subtle.verify;
+  let checks = 0;
+  subtle.verify = function (this: SubtleCrypto, ...args: Parameters<SubtleCrypto['verify']>) {
+    checks++;
+    return verify.apply(this, args);
+  };
+  const badSig = 'S'.repeat(86); // well formed, signed by nobody
+  const state = (by: string, emoji: ReactionEmoji, ts: number): HistoryReaction => ({
+    emoji,
+    by,
+    name: by,
+    on: true,
+    ts,
+    sig: badSig,
+  });
+  try {
+    // One reactor, 96 states of six emoji at times of their own, on 20 lines: 6 checks a line.
+    for (let line = 0; line < 20; line++) {
+      const states = Array.from({ length: 96 }, (_, n) =>
+        state('reactor-00001', REACTION_EMOJI[n % REACTION_EMOJI.length] as ReactionEmoji, 1_000 + n),
+      );
+      reactions.fromHistory(alice.member, alice.member.id, `line-${String(line).padStart(16, '0')}`, states);
+    }
+    await reactions.idle();
+    assert.equal(checks, 20 * 6);
+    // 96 reactors a line, on 30 lines: 2,880 latest states, checked up to the member's budget.
+    checks = 0;
+    for (let line = 0; line < 30; line++) {
+      const states = Array.from({ length: 96 }, (_, n) => state(`reactor-${String(n).padStart(5, '0')}`, '👍', 2_000));
+      reactions.fromHistory(alice.member, alice.member.id, `line-b${String(line).padStart(15, '0')}`, states);
+    }
+    await reactions.idle();
+    assert.equal(checks, 2 * 200 * 6 - 20 * 6, 'the rest of the budget, and no more');
+  } finally {
+    subtle.verify = verify;
+  }
 });
