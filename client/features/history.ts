@@ -190,7 +190,10 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
     counts[verified === 'true' ? 'verified' : verified === 'false' ? 'forged' : 'relayed']++;
     const name = author?.name ?? line.name;
     if (verified === 'true') transcript.markShown(line.from, line.id);
-    if (verified !== 'false') {
+    // Passed on to later newcomers only when checked here against its author's key: a line
+    // taken on a member's word would reach them as relayed by us, vouched for by a member who
+    // never checked it, and a hostile member's 200 invented lines would push out real ones.
+    if (verified === 'true') {
       const kept: KeptLine = { from: line.from, name, id: line.id, ts: line.ts, text: line.text };
       if (line.sig !== undefined) kept.sig = line.sig;
       // On a member's word: a time beyond ours counts as now (transcript.ts, keptAt).

@@ -158,6 +158,20 @@ test('a line whose author left before we learned its key is shown as relayed by 
   assert.equal(h.shown[0]?.line.history?.relayedBy, 'alice');
 });
 
+test('only lines checked against their author are passed on to later newcomers: a line on a member\u2019s word is not', async () => {
+  const gone = await writer('gone-0000001');
+  const alice = await writer('alice-000001');
+  const h = harness([alice.member]);
+  h.link(alice.member);
+  h.answer(alice.member, [await gone.line('on alice\u2019s word'), await alice.line('checked against alice')]);
+  await h.history.idle();
+  assert.deepEqual(h.marks().sort(), ['checked against alice:true', 'on alice\u2019s word:relayed']);
+  assert.deepEqual(
+    h.transcript.recent().map((line) => line.text),
+    ['checked against alice'],
+  );
+});
+
 test('a history line stamped in our future shows as written when it reached us; a past one keeps its time', async () => {
   const bob = await writer('bob-00000001');
   const alice = await writer('alice-000001');
