@@ -135,16 +135,19 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
   };
 
   /**
-   * Whether a line's name is, folded, the name of someone here under another id (or ours).
-   * A relayed line is no one's word but the relaying member's: under a present member's
-   * name it would put words in that member's mouth, so it is dropped. (A member who left
-   * may have had a name someone here took since; that line is lost, which is the safe way.)
+   * Whether a line taken on a member's word would pass for ours or a present member's: its
+   * author is us or someone here (whose key did not check it: a member here answers with its
+   * own lines once its link opens), or its name is, folded, ours or a present member's. Such
+   * a line is no one's word but the relaying member's: it would put words in that member's
+   * mouth, so it is dropped. (A member who left may have had a name someone here took since;
+   * that line is lost, which is the safe way.)
    */
-  function takesPresentName(line: HistoryLine): boolean {
+  function passesForPresent(line: HistoryLine): boolean {
+    if (line.from === selfId() || present(line.from) !== undefined) return true;
     const claimed = foldName(line.name);
-    if (line.from !== selfId() && foldName(selfName()) === claimed) return true;
+    if (foldName(selfName()) === claimed) return true;
     for (const member of members()) {
-      if (!member.disposed && member.id !== line.from && foldName(member.name) === claimed) return true;
+      if (!member.disposed && foldName(member.name) === claimed) return true;
     }
     return false;
   }
@@ -182,7 +185,7 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
       counts.duplicate++;
       return;
     }
-    if (verified === 'relayed' && takesPresentName(line)) {
+    if (verified === 'relayed' && passesForPresent(line)) {
       counts.ignored++;
       return;
     }

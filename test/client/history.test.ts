@@ -208,10 +208,28 @@ test('a relayed line under the name of someone here (or ours) is dropped: it wou
     invented('fake-0000001', 'ALICE', 'alice never said this'),
     invented('fake-0000002', 'newcomer', 'nor did we'),
     invented('fake-0000003', 'zoe', 'someone who left'),
+    // Under our own id: we have no key to check it with (this harness's page cannot sign).
+    invented(SELF, 'zed', 'words in our mouth'),
   ]);
   await h.history.idle();
   assert.deepEqual(h.marks(), ['someone who left:relayed']);
-  assert.equal(h.history.counts().ignored, 2);
+  assert.equal(h.history.counts().ignored, 3);
+});
+
+test('a line under the id of a member here whose key never came is dropped after the wait: it would pass for theirs', async (t) => {
+  const time = fakeTime(t);
+  const bob = await writer('bob-00000001');
+  const alice = await writer('alice-000001');
+  bob.member.key = null; // its key never comes: no announcement, no hello
+  const h = harness([alice.member, bob.member], time.now);
+  h.link(alice.member);
+  h.answer(alice.member, [{ ...(await bob.line('bob never said this')), name: 'robert', sig: 'S'.repeat(86) }]);
+  await h.history.idle();
+  assert.deepEqual(h.marks(), [], 'it waits for bob');
+  time.advance(60_000);
+  await h.history.idle();
+  assert.deepEqual(h.marks(), []);
+  assert.equal(h.history.counts().ignored, 1);
 });
 
 test('a line whose author is here but not linked yet waits for the author’s hello', async () => {
