@@ -25,6 +25,8 @@ export interface ReactorLookup {
   present(id: string): MemberHandle | undefined;
   /** A member seen during this page's life, here or gone. */
   known(id: string): KnownReactor | undefined;
+  /** Whether a name is, folded, ours or a present member's (a relayer's word may not take it). */
+  nameTaken?(name: string): boolean;
 }
 
 /**
@@ -52,6 +54,8 @@ export function historyTrust(reaction: HistoryReaction, relayer: MemberHandle, l
   if (member?.key) keys.add(member.key);
   if (keys.size > 0) return { kind: 'check', keys: [...keys], name: member?.name ?? known?.name ?? reaction.name };
   if (member) return null;
+  // On the relayer's word only: under our name or a present member's it would pass for theirs.
+  if (lookup.nameTaken?.(reaction.name)) return null;
   return { kind: 'word', relayedBy: relayer.name, name: reaction.name };
 }
 

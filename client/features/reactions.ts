@@ -15,6 +15,7 @@
 // Our own changes are kept (the newest MAX_REACTION_SYNC) and sent again whenever a link
 // opens (react:sync), so a reaction lost with a dropped link arrives after the repair.
 import {
+  foldName,
   type HistoryReaction,
   MAX_HISTORY_LINES,
   MAX_REACTION_SYNC,
@@ -196,6 +197,12 @@ export function createReactions({
         ownKey,
         present: (peerId) => [...members()].find((m) => m.id === peerId && !m.disposed),
         known,
+        nameTaken: (name) => {
+          const claimed = foldName(name);
+          if (foldName(selfName()) === claimed) return true;
+          for (const member of members()) if (!member.disposed && foldName(member.name) === claimed) return true;
+          return false;
+        },
       },
       () => {
         // Signature checks are what a history answer costs us: 200 lines of 96 states, each
