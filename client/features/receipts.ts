@@ -75,6 +75,8 @@ export function createReceipts({ member: memberById, changed, now = () => perfor
   const report = (lineId: string, line: OwnLine) => changed(lineId, receiptOf(line));
 
   function sendReads(member: MemberHandle): void {
+    // Also run at once when the channel opens: the batch's timer then has nothing left to do.
+    clearTimeout(readTimers.get(member));
     readTimers.delete(member);
     if (member.disposed) return;
     const due = member.slot(receiptSlot).readDue;
