@@ -385,7 +385,13 @@ export function createChat({ selfId, selfName, members, display, identity, trans
         flush(member);
       }
       const signature = afterThisTask().then(() => {
-        display(line);
+        try {
+          display(line);
+        } catch (error) {
+          // Not drawn here, but it is out and gets signed all the same: a line still counted
+          // as signing would hold every later line to a member reached through a relay.
+          console.error('roomlink: showing our line failed', error);
+        }
         return identity.sign({ from, id, ts, text, to }).catch(() => null);
       });
       const name = selfName();
@@ -407,7 +413,7 @@ export function createChat({ selfId, selfName, members, display, identity, trans
           }
         })
         // One line's failure must not stop the lines after it.
-        .catch((error) => console.error('roomlink: showing or signing our line failed', error));
+        .catch((error) => console.error('roomlink: sending our signed line failed', error));
       return line;
     },
     /** Lines not yet acknowledged by this member (debug handle, tests). */

@@ -158,6 +158,33 @@ test('nothing unsigned goes through a relay: a relayed member gets the line once
   assert.ok(line?.t === 'chat' && line.text === 'through carol' && typeof line.sig === 'string');
 });
 
+test('a line our page failed to show still goes signed, and the lines after it still reach a relayed member', async (t) => {
+  const peer = fakeMember('peer-0000001');
+  peer.isOpen = true;
+  peer.relayed = true;
+  let failures = 1;
+  const errors = t.mock.method(console, 'error', () => {});
+  const chat = createChat({
+    selfId: () => SELF,
+    selfName: () => 'Me',
+    members: () => [peer],
+    display: () => {
+      if (failures-- > 0) throw new Error('the view broke');
+    },
+    identity: createIdentity(),
+    transcript: createTranscript(),
+  });
+  chat.feature.added?.(peer);
+  chat.send('first');
+  chat.send('second');
+  await chat.idle();
+  assert.deepEqual(
+    peer.wire.map((m) => (m.t === 'chat' ? `${m.text}:${typeof m.sig}` : m.t)),
+    ['first:string', 'second:string'],
+  );
+  assert.equal(errors.mock.callCount(), 1);
+});
+
 test('a duplicate is acknowledged again but shown once; acks travel together', async () => {
   mock.timers.enable({ apis: ['setTimeout'] });
   try {
