@@ -371,9 +371,14 @@ export function createRelay(options: RelayOptions) {
       if (ends.seen.has(opened.nonce)) return refuse('replayed');
       ends.seen.set(opened.nonce, opened.ts);
       if (ends.seen.size > SEEN_LIMIT) {
+        // Expired nonces go, and if the window still holds too many, the oldest tenth: a
+        // full scan then comes once per SEEN_LIMIT / 10 messages, not on every one (an author
+        // flooding through several relays kept the map full, and each message scanned it all).
         for (const [nonce, ts] of ends.seen) if (wall - ts > REPLAY_WINDOW_MS) ends.seen.delete(nonce);
-        const oldest = ends.seen.keys().next();
-        if (ends.seen.size > SEEN_LIMIT && !oldest.done) ends.seen.delete(oldest.value);
+        for (const nonce of ends.seen.keys()) {
+          if (ends.seen.size <= SEEN_LIMIT * 0.9) break;
+          ends.seen.delete(nonce);
+        }
       }
       const inner = parseChannelMessage(opened.text);
       if (inner === null || !RELAYABLE_TYPES.has(inner.t)) return refuse('malformed');
