@@ -14,7 +14,7 @@
 // link on its own clock, and the author's resends through a relay, in the second or so
 // before we notice, are the lines written while the link was dying. What a relay does is bounded: it forwards only relay:fwd arriving
 // on its own proven links, only to members it links to directly, at most `rate` messages a
-// second per pair, and nothing at all when the user turned relaying off. Senders pace
+// second per pair (after a burst of BURST_SECONDS' worth), and nothing at all when the user turned relaying off. Senders pace
 // themselves at the same rate, so an honest backlog is not dropped on the way. What comes
 // through a relay is charged per (author, relay) and the excess dropped: a relay decides when
 // it delivers, so it must not be able to get an author muted or cut (budget.ts, Quota).

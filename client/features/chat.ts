@@ -11,7 +11,7 @@
 // it once the signature is there: until then the line stays in our outbox, and a resend
 // carries the signature inline. A line relayed through another member is shown only if its
 // signature fits the key the author announced, so nothing unsigned goes through a relay.
-// A private line goes only on its one recipient's channel and is never kept for history. Lines go out paced to
+// A private line goes only to its one recipient (on its channel, or sealed through a relay) and is never kept for history. Lines go out paced to
 // the chat budget the receiver holds us to (pacer.ts): a burst waits here rather than being
 // dropped there.
 import { nanoid } from 'nanoid';
