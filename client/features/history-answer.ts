@@ -61,6 +61,10 @@ export function historyChunks(
       lineSize += reactionSize;
     }
     if (reactions.length > 0) wire.reactions = reactions;
+    // Through a relay, a line that fills an envelope on its own (4,000 characters that JSON
+    // escapes to 24 K) cannot go at all: the relay would drop its chunk, and with it the
+    // `done` of the answer's last one. It is left out; the rest of the answer goes.
+    if (options.relayed && measure(encodeChannelMessage(empty())) + lineSize > budget) continue;
     if (current.lines.length >= MAX_HISTORY_CHUNK_LINES || size + lineSize > budget) {
       chunks.push(current);
       current = empty();

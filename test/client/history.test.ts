@@ -494,6 +494,14 @@ test('an answer to a member reached through a relay goes in chunks that each sea
     h.history.feature.receive(asker, { t: 'history:req' });
     return asker.wire.filter((m): m is MessageOf<'history:lines'> => m.t === 'history:lines');
   };
+  // One line that alone fills an envelope cannot go through a relay: it is left out, and
+  // the answer still ends with its done.
+  const huge = { ...lines[0], id: 'line-huge00000000', text: '\u0001'.repeat(4_000) } as (typeof lines)[number];
+  const withHuge = historyChunks([huge, ...lines.slice(1)], undefined, { relayed: true });
+  for (const chunk of withHuge) assert.ok(sealedSize(chunk as ChannelMessage) <= MAX_SEALED_LENGTH);
+  assert.ok(!withHuge.some((chunk) => chunk.lines.some((line) => line.id === huge.id)));
+  assert.equal(withHuge.flatMap((chunk) => chunk.lines).length, lines.length - 1);
+  assert.equal(withHuge.at(-1)?.done, true);
   const sentRelayed = answerTo(true);
   assert.ok(sentRelayed.length > 0);
   for (const chunk of sentRelayed) assert.ok(sealedSize(chunk) <= MAX_SEALED_LENGTH);
