@@ -16,7 +16,7 @@
 // and the recipient's announced public key, a random 96-bit IV per message, and both peer
 // ids as associated data, so a relay can neither read nor alter nor redirect a message.
 // The sealed text carries the sender's clock for the receiver's replay window.
-import type { PeerKeys } from '../protocol/index.ts';
+import { MAX_SEALED_LENGTH, type PeerKeys } from '../protocol/index.ts';
 import { fromBase64Url, type Identity, toBase64Url } from './identity.ts';
 import { constantTimeEqual, hmac, type Verification } from './verify.ts';
 
@@ -24,6 +24,19 @@ const PROOF_CONTEXT = 'roomlink-key';
 const SEAL_CONTEXT = 'roomlink/1 relay';
 const ECDH: EcKeyImportParams & EcKeyGenParams = { name: 'ECDH', namedCurve: 'P-256' };
 const IV_BYTES = 12;
+/**
+ * What sealing adds to a text's UTF-8 bytes, at most: the IV, AES-GCM's 16-byte tag and the
+ * sender's clock with its newline (14 bytes), rounded up.
+ */
+const SEAL_OVERHEAD_BYTES = 48;
+
+/** Characters `text` takes once sealed (`seal` below: base64url of the whole), at most. */
+export function sealedLength(text: string): number {
+  return Math.ceil(((new TextEncoder().encode(text).length + SEAL_OVERHEAD_BYTES) * 4) / 3);
+}
+
+/** The most UTF-8 bytes a text may have and still seal within MAX_SEALED_LENGTH. */
+export const MAX_SEALABLE_BYTES = Math.floor((MAX_SEALED_LENGTH * 3) / 4) - SEAL_OVERHEAD_BYTES;
 /** Derived keys kept (one per member we relay with; bounded anyway). */
 const DERIVED_LIMIT = 256;
 

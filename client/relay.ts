@@ -27,7 +27,7 @@ import {
   parseChannelMessage,
   RELAYABLE_TYPES,
 } from '../protocol/index.ts';
-import type { Announcement } from './announce.ts';
+import { type Announcement, sealedLength } from './announce.ts';
 import { type Bucket, createQuota, type Quota, refill } from './budget.ts';
 import { createSlot, defineFeature } from './feature.ts';
 import type { Member, RelayRoute } from './member.ts';
@@ -232,10 +232,7 @@ export function createRelay(options: RelayOptions) {
 
   /** One message as it goes sealed: history answers too big for one envelope are split. */
   function pieces(message: ChannelMessage): ChannelMessage[] {
-    const encoded = encodeChannelMessage(message);
-    // base64url of the UTF-8 bytes, the IV, the tag and the sender time.
-    const sealedSize = Math.ceil(((new TextEncoder().encode(encoded).length + 48) * 4) / 3);
-    if (sealedSize <= MAX_SEALED_LENGTH) return [message];
+    if (sealedLength(encodeChannelMessage(message)) <= MAX_SEALED_LENGTH) return [message];
     if (message.t !== 'history:lines' || message.lines.length < 2) return []; // cannot go: dropped
     const half = Math.ceil(message.lines.length / 2);
     return [

@@ -9,9 +9,9 @@ import {
   MAX_HISTORY_CHUNK_LINES,
   MAX_HISTORY_LINE_REACTIONS,
   MAX_HISTORY_LINES,
-  MAX_SEALED_LENGTH,
   type MessageOf,
 } from '../../protocol/index.ts';
+import { MAX_SEALABLE_BYTES } from '../announce.ts';
 import type { KeptLine } from './transcript.ts';
 
 export type HistoryLinesMessage = MessageOf<'history:lines'>;
@@ -20,12 +20,11 @@ export type HistoryLinesMessage = MessageOf<'history:lines'>;
 const CHUNK_BUDGET = MAX_CHANNEL_MESSAGE_LENGTH - 4_096;
 /**
  * For a member reached through a relay: UTF-8 bytes that still seal into one envelope
- * (relay.ts: base64url of the bytes and 48 more, within MAX_SEALED_LENGTH), less room for the
- * chunk's own fields. A bigger chunk would go as several pieces, each charged to the asker's
+ * (announce.ts), less room for the chunk's own fields. A bigger chunk would go as several pieces, each charged to the asker's
  * budget as a message while the answer is paced as one, and the pieces over it dropped: most
  * of a long history lost, its `done` with it.
  */
-const RELAYED_CHUNK_BYTES = Math.floor((MAX_SEALED_LENGTH * 3) / 4) - 48 - 1_024;
+const RELAYED_CHUNK_BYTES = MAX_SEALABLE_BYTES - 1_024;
 const utf8 = new TextEncoder();
 
 export interface ChunkOptions {
@@ -44,8 +43,10 @@ export function historyChunks(
   const budget = options.relayed ? RELAYED_CHUNK_BYTES : CHUNK_BUDGET;
   const chunks: HistoryLinesMessage[] = [];
   const empty = (): HistoryLinesMessage => ({ t: 'history:lines', lines: [], done: false });
+  /** A chunk's own fields, before any line. */
+  const emptySize = measure(encodeChannelMessage(empty()));
   let current = empty();
-  let size = measure(encodeChannelMessage(current));
+  let size = emptySize;
   for (const line of kept.slice(-MAX_HISTORY_LINES)) {
     const wire: HistoryLine = { from: line.from, name: line.name, id: line.id, ts: line.ts, text: line.text };
     if (line.sig !== undefined) wire.sig = line.sig;
@@ -64,11 +65,11 @@ export function historyChunks(
     // Through a relay, a line that fills an envelope on its own (4,000 characters that JSON
     // escapes to 24 K) cannot go at all: the relay would drop its chunk, and with it the
     // `done` of the answer's last one. It is left out; the rest of the answer goes.
-    if (options.relayed && measure(encodeChannelMessage(empty())) + lineSize > budget) continue;
+    if (options.relayed && emptySize + lineSize > budget) continue;
     if (current.lines.length >= MAX_HISTORY_CHUNK_LINES || size + lineSize > budget) {
       chunks.push(current);
       current = empty();
-      size = measure(encodeChannelMessage(current));
+      size = emptySize;
     }
     current.lines.push(wire);
     size += lineSize;

@@ -3,6 +3,7 @@
 // lines of authors who left shown as relayed, caps per sender, answers that fit a channel.
 import assert from 'node:assert/strict';
 import { mock, test } from 'node:test';
+import { sealedLength } from '../../client/announce.ts';
 import { createBudget } from '../../client/budget.ts';
 import type { ChatLine } from '../../client/features/chat.ts';
 import { createHistory } from '../../client/features/history.ts';
@@ -450,9 +451,8 @@ test('reactions travel with history lines: the answer carries them, the newcomer
   assert.deepEqual(taken, [{ relayer: bob.member.id, author: line.from, id: line.id, by: [bob.member.id] }]);
 });
 
-/** A message's size once sealed for a relay (client/relay.ts): base64url of its UTF-8 bytes and 48 more. */
-const sealedSize = (message: ChannelMessage): number =>
-  Math.ceil(((new TextEncoder().encode(encodeChannelMessage(message)).length + 48) * 4) / 3);
+/** A message's size once sealed for a relay (client/announce.ts). */
+const sealedSize = (message: ChannelMessage): number => sealedLength(encodeChannelMessage(message));
 
 test('an answer to a member reached through a relay goes in chunks that each seal whole, every line in order', async () => {
   const texts = ['\u6f22'.repeat(1_000), 'a'.repeat(1_000), '"\u0001'.repeat(500)];
