@@ -125,6 +125,13 @@ export function createReceiving(options: ReceivingOptions) {
     if (!member.send(message)) member.slot(receiveSlot).unanswered.add(record.id);
   }
 
+  /** No to an offer still waiting for us. */
+  function decline(member: MemberHandle, record: Received): void {
+    if (record.state !== 'offered') return;
+    answer(member, record, { t: 'file:decline', id: record.id, reason: 'declined' });
+    setState(member, record, 'declined', 'declined');
+  }
+
   async function accept(member: MemberHandle, record: Received): Promise<void> {
     if (record.state !== 'offered') return;
     setState(member, record, 'transferring', 'starting…');
@@ -234,17 +241,11 @@ export function createReceiving(options: ReceivingOptions) {
         },
         {
           accept: () => void accept(member, record),
-          decline() {
-            if (record.state !== 'offered') return;
-            answer(member, record, { t: 'file:decline', id: record.id, reason: 'declined' });
-            setState(member, record, 'declined', 'declined');
-          },
+          decline: () => decline(member, record),
           cancel: () => stop(member, record, 'cancelled by you', 'cancelled'),
           gone() {
-            if (record.state === 'offered') {
-              answer(member, record, { t: 'file:decline', id: record.id, reason: 'declined' });
-              setState(member, record, 'declined', 'declined');
-            } else if (record.state === 'transferring' && (record.incoming?.received ?? 0) < record.offer.size) {
+            if (record.state === 'offered') decline(member, record);
+            else if (record.state === 'transferring' && (record.incoming?.received ?? 0) < record.offer.size) {
               stop(member, record, 'cancelled: its line is gone', 'cancelled');
             }
           },
