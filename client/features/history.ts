@@ -10,7 +10,6 @@
 import {
   CHANNEL_RATES,
   encodeChannelMessage,
-  foldName,
   type HistoryLine,
   type HistoryReaction,
   MAX_CLOCK_SKEW_MS,
@@ -19,7 +18,7 @@ import {
 import { createSlot, defineFeature, type MemberHandle } from '../feature.ts';
 import { createPacedSenders, createPacer, type Pacer } from '../pacer.ts';
 import { mark } from '../timeline.ts';
-import { type Author, checkLine, createAuthors } from './authors.ts';
+import { type Author, checkLine, createAuthors, nameIsHere } from './authors.ts';
 import type { ChatLine, LineVerification } from './chat.ts';
 import { type HistoryLinesMessage, historyChunks } from './history-answer.ts';
 import { type KeptLine, lineKey, type Transcript } from './transcript.ts';
@@ -143,13 +142,7 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
    * that line is lost, which is the safe way.)
    */
   function passesForPresent(line: HistoryLine): boolean {
-    if (line.from === selfId() || present(line.from) !== undefined) return true;
-    const claimed = foldName(line.name);
-    if (foldName(selfName()) === claimed) return true;
-    for (const member of members()) {
-      if (!member.disposed && foldName(member.name) === claimed) return true;
-    }
-    return false;
+    return line.from === selfId() || present(line.from) !== undefined || nameIsHere(line.name, selfName(), members());
   }
 
   /** A line's author as far as we know, and how its signature checks against that. */

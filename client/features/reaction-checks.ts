@@ -80,8 +80,8 @@ export async function checkChange(member: MemberHandle, change: ReactionChange):
 /**
  * One history reaction state on the line `author`/`id`: checked against its reactor's key,
  * or marked as the relayer's word when we never learned one. 'ignored' when a member here
- * will tell its own; 'over-budget' when a check is due and `mayCheck` says no more; null
- * when the signature does not check.
+ * will tell its own, or when a check is due and `mayCheck` says no more; null when the
+ * signature does not check.
  */
 export async function checkHistoryReaction(
   relayer: MemberHandle,
@@ -89,10 +89,10 @@ export async function checkHistoryReaction(
   reaction: HistoryReaction,
   lookup: ReactorLookup,
   mayCheck: () => boolean = () => true,
-): Promise<ReactorState | 'ignored' | 'over-budget' | null> {
+): Promise<ReactorState | 'ignored' | null> {
   const trust = historyTrust(reaction, relayer, lookup);
   if (trust === null) return 'ignored';
-  if (trust.kind === 'check' && !mayCheck()) return 'over-budget';
+  if (trust.kind === 'check' && !mayCheck()) return 'ignored';
   const state = withSig({ name: trust.name, on: reaction.on, ts: reaction.ts }, reaction.sig);
   if (trust.kind === 'word') {
     if (trust.relayedBy !== null) state.relayedBy = trust.relayedBy;

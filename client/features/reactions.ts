@@ -15,7 +15,6 @@
 // Our own changes are kept (the newest MAX_REACTION_SYNC) and sent again whenever a link
 // opens (react:sync), so a reaction lost with a dropped link arrives after the repair.
 import {
-  foldName,
   type HistoryReaction,
   MAX_HISTORY_LINES,
   MAX_REACTION_SYNC,
@@ -26,6 +25,7 @@ import {
 import { createSlot, defineFeature, type MemberHandle } from '../feature.ts';
 import type { Identity } from '../identity.ts';
 import { createRateCap, type RateCap } from '../rate-cap.ts';
+import { nameIsHere } from './authors.ts';
 import {
   checkChange,
   checkHistoryReaction,
@@ -34,7 +34,7 @@ import {
   type ReactorState,
   signedReaction,
 } from './reaction-checks.ts';
-import { createPendingReactions, type KnownReactor } from './reactions-history.ts';
+import { createPendingReactions, type KnownReactor, type ReactorLookup } from './reactions-history.ts';
 
 /** Reactions are kept for this many of the latest lines shown. */
 const MAX_REACTABLE_LINES = 5_000;
@@ -177,43 +177,42 @@ export function createReactions({
     );
   }
 
+  /** Whose keys history reactions are checked against (reactions-history.ts). */
+  function historyLookup(ownKey: string | null): ReactorLookup {
+    return {
+      selfId: selfId(),
+      ownKey,
+      present: (peerId) => [...members()].find((m) => m.id === peerId && !m.disposed),
+      known,
+      nameTaken: (name) => nameIsHere(name, selfName(), members()),
+    };
+  }
+
+  /**
+   * Charges one signature check to what this member's history answers may cost us. Checks
+   * are that cost: 200 lines of 96 states, each by a reactor we know and at a time of its
+   * own, were ~19,000 checks (2.2 s in Node).
+   */
+  function mayCheck(relayer: MemberHandle): boolean {
+    const slot = relayer.slot(reactionSlot);
+    if (slot.historyChecks >= HISTORY_CHECKS_PER_MEMBER) return false;
+    slot.historyChecks++;
+    return true;
+  }
+
   /** One history reaction state: checked against the reactor's key, or marked as the relayer's word. */
   async function fromHistoryOne(
     relayer: MemberHandle,
     author: string,
     id: string,
     reaction: HistoryReaction,
-    ownKey: string | null,
+    lookup: ReactorLookup,
   ): Promise<void> {
     // What we already hold as late (another member's answer, or the reactor itself) needs no check.
     const held = stateOf(author, id, reaction.emoji, reaction.by);
     if (held && !isNewer(held, { name: reaction.name, on: reaction.on, ts: reaction.ts })) return;
-    const state = await checkHistoryReaction(
-      relayer,
-      { author, id },
-      reaction,
-      {
-        selfId: selfId(),
-        ownKey,
-        present: (peerId) => [...members()].find((m) => m.id === peerId && !m.disposed),
-        known,
-        nameTaken: (name) => {
-          const claimed = foldName(name);
-          if (foldName(selfName()) === claimed) return true;
-          for (const member of members()) if (!member.disposed && foldName(member.name) === claimed) return true;
-          return false;
-        },
-      },
-      () => {
-        // Signature checks are what a history answer costs us: 200 lines of 96 states, each
-        // by a reactor we know and at a time of its own, were ~19,000 checks (2.2 s in Node).
-        const slot = relayer.slot(reactionSlot);
-        if (slot.historyChecks >= HISTORY_CHECKS_PER_MEMBER) return false;
-        slot.historyChecks++;
-        return true;
-      },
-    );
-    if (state === 'ignored' || state === 'over-budget') return;
+    const state = await checkHistoryReaction(relayer, { author, id }, reaction, lookup, () => mayCheck(relayer));
+    if (state === 'ignored') return;
     if (state === null) {
       counts.forged++;
       return;
@@ -277,9 +276,10 @@ export function createReactions({
       track(
         identity
           .publicKey()
-          .then((ownKey) =>
-            Promise.all([...latest.values()].map((r) => fromHistoryOne(relayer, author, id, r, ownKey))),
-          )
+          .then((ownKey) => {
+            const lookup = historyLookup(ownKey);
+            return Promise.all([...latest.values()].map((r) => fromHistoryOne(relayer, author, id, r, lookup)));
+          })
           .then(() => undefined),
       );
     },
