@@ -42,7 +42,9 @@ export function hasToken(tokens: number): boolean {
 
 function refill(state: BucketState, rate: Rate, now: number): void {
   state.tokens = refilled(state.tokens, rate, now - state.at);
-  state.at = now;
+  // A clock that steps back (the wall clock, corrected) must not move the refill time back
+  // with it: once it came forward again, the same seconds would refill the bucket twice.
+  state.at = Math.max(state.at, now);
 }
 
 /**

@@ -107,6 +107,23 @@ describe('token buckets', () => {
     assert.equal(limiter.size(), 1, 'a and b refilled and were swept');
   });
 
+  test('a clock that steps back refills a bucket or a keyed bucket nothing twice', () => {
+    let now = 10_000;
+    const bucket = createBucket({ perSecond: 1, burst: 2 }, () => now);
+    const keyed = createKeyedLimiter({ perSecond: 1, burst: 2 }, () => now);
+    assert.deepEqual([bucket.take(), bucket.take(), bucket.take()], [true, true, false]);
+    assert.deepEqual([keyed.take('a'), keyed.take('a'), keyed.take('a')], [true, true, false]);
+    now = 5_000; // the wall clock corrected five seconds back
+    assert.equal(bucket.take(), false);
+    assert.equal(keyed.take('a'), false);
+    now = 10_000; // and back where it was: no time has passed for the buckets
+    assert.equal(bucket.take(), false);
+    assert.equal(keyed.take('a'), false);
+    now = 11_000;
+    assert.deepEqual([bucket.take(), bucket.take()], [true, false]);
+    assert.deepEqual([keyed.take('a'), keyed.take('a')], [true, false]);
+  });
+
   test('a penalized key owes time on top of its debt, up to a minute; no rate, no penalty', () => {
     let now = 0;
     const limiter = createKeyedLimiter({ perSecond: 10, burst: 100 }, () => now);
