@@ -38,16 +38,29 @@ export interface NegotiatorOptions {
 
 export type NegotiationStage = 'offer' | 'answer' | 'remote-description' | 'restart';
 
+/**
+ * Candidates kept while no remote description is set. A browser gathers a few per network
+ * interface and ICE server (host, server-reflexive, relayed over UDP, TCP and TLS): tens on
+ * a well-connected machine, so this keeps every honest one and drops the rest.
+ */
+export const MAX_PENDING_CANDIDATES = 200;
+
 export function createNegotiator({ pc, polite, offersFirst, send, onFailure }: NegotiatorOptions): Negotiator {
   let makingOffer = false;
   // The side that does not offer first ignores its own negotiationneeded (fired by the
-  // negotiated data channel) until the first offer arrives. Should that offer never come,
-  // the link's retry restarts ICE from this side (restartIce below), which offers.
+  // negotiated data channel) until the first offer arrives. Should that offer be lost, the
+  // first offerer's own retry makes it again (link.ts: its restartIce from have-local-offer
+  // offers below). This side's retry does not offer: the browser's negotiation-needed flag
+  // is still set from the event we ignored, so restartIce() fires no new one (webrtc-pc,
+  // "update the negotiation-needed flag"), and offering here anyway would collide with that
+  // offer, the rollback roles.ts keeps the first exchange away from.
   let awaitingFirstOffer = !offersFirst;
   let ignoreOffer = false;
   let isSettingRemoteAnswerPending = false;
   // Candidates that arrive before the remote description they belong to: addIceCandidate
   // would reject them, so they wait here and are added right after the description is set.
+  // At most MAX_PENDING_CANDIDATES: a member that sends candidates and never a description
+  // would otherwise grow this for as long as the server lets its signals through.
   const pendingCandidates: RTCIceCandidateInit[] = [];
   // Signal handling is asynchronous; a chain keeps a candidate from overtaking its offer.
   let chain: Promise<void> = Promise.resolve();
@@ -147,8 +160,8 @@ export function createNegotiator({ pc, polite, offersFirst, send, onFailure }: N
     if (signal.description) {
       await applyDescription(signal.description);
     } else if (signal.candidate) {
-      if (!pc.remoteDescription) pendingCandidates.push(signal.candidate);
-      else await addCandidate(signal.candidate);
+      if (pc.remoteDescription) await addCandidate(signal.candidate);
+      else if (pendingCandidates.length < MAX_PENDING_CANDIDATES) pendingCandidates.push(signal.candidate);
     }
   }
 

@@ -4,7 +4,7 @@
 // another member's link, with a negotiator of its own, negotiates as before.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createNegotiator, type NegotiationStage } from '../../client/negotiation.ts';
+import { createNegotiator, MAX_PENDING_CANDIDATES, type NegotiationStage } from '../../client/negotiation.ts';
 
 /** The parts of RTCPeerConnection a negotiator uses; descriptions it cannot parse are refused, as Chromium does. */
 function fakePc() {
@@ -27,7 +27,10 @@ function fakePc() {
       pc.localDescription = { type: 'answer', sdp: 'v=0\r\no=- 2 2 IN IP4 127.0.0.1\r\n' };
       pc.signalingState = 'stable';
     },
-    async addIceCandidate() {},
+    added: 0,
+    async addIceCandidate() {
+      pc.added += 1;
+    },
     restartIce() {},
   };
   return pc;
@@ -73,4 +76,20 @@ test("a member's absurd offers are each refused and reported, nothing is answere
   await settle();
   assert.equal(malloryPc.applied.length, 1);
   assert.equal(mallory.sent.length, 1);
+});
+
+test('candidates sent before any description are kept up to a bound, then added once one comes', async () => {
+  const pc = fakePc();
+  const { negotiator, sent } = negotiatorFor(pc);
+  // A member that never offers but keeps sending candidates (the server lets 50 a second through).
+  for (let i = 0; i < MAX_PENDING_CANDIDATES * 10; i++)
+    negotiator.receive({ candidate: { candidate: `candidate:${i} 1 udp 1 192.0.2.1 ${1000 + i} typ host` } });
+  await settle();
+  assert.equal(pc.added, 0, 'nothing added without a remote description');
+
+  negotiator.receive({ description: { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' } });
+  negotiator.receive({ candidate: { candidate: 'candidate:after 1 udp 1 192.0.2.1 9 typ host' } });
+  await settle();
+  assert.equal(pc.added, MAX_PENDING_CANDIDATES + 1, 'the kept ones, then the one after the offer');
+  assert.equal(sent.length, 1, 'the offer is answered');
 });
