@@ -73,6 +73,12 @@ interface Entry {
   member: Member;
   /** Made on a signal before the server's peer:joined for it (possible across nodes). */
   awaitingJoin: boolean;
+  /**
+   * The server no longer has it (its signaling dropped, or a rejoin did not list it) while
+   * its link was alive, so it was kept. Should that link go silent too, nothing else would
+   * ever drop it: it gets the return grace then, as if both had dropped together.
+   */
+  offServer: boolean;
 }
 
 /** Name shown for a member we have a signal from but no peer:joined yet. */
@@ -96,10 +102,15 @@ export function createMesh(options: MeshOptions): Mesh {
       router: options.router,
       sendSignal: options.sendSignal,
       changed: (now) => entries.get(id)?.member === member && changed(now),
-      notice: (kind) => entries.get(id)?.member === member && options.notice({ kind, id, name: member.name }),
+      notice: (kind) => {
+        const entry = entries.get(id);
+        if (entry?.member !== member) return;
+        options.notice({ kind, id, name: member.name });
+        if (kind === 'silent' && entry.offServer) awaitReturn(entry);
+      },
       gone: (reason) => entries.get(id)?.member === member && drop(id, reason),
     });
-    const entry: Entry = { member, awaitingJoin };
+    const entry: Entry = { member, awaitingJoin, offServer: false };
     entries.set(id, entry);
     changed();
     return entry;
@@ -114,6 +125,13 @@ export function createMesh(options: MeshOptions): Mesh {
     const quiet = reason === 'ERR_SELF_RESET' || reason === 'ERR_PAGE_CLOSED' || entry.awaitingJoin;
     if (!quiet) options.notice({ kind: 'left', id, name: entry.member.name, reason });
     changed();
+  }
+
+  /** Gives a member whose signaling and link are both down the grace to come back, then drops it. */
+  function awaitReturn({ member }: Entry): void {
+    member.awaitReturn(graceMs, () => {
+      if (entries.get(member.id)?.member === member && !member.link.open) drop(member.id, 'ERR_RETURN_TIMEOUT');
+    });
   }
 
   /**
@@ -133,6 +151,7 @@ export function createMesh(options: MeshOptions): Mesh {
       return undefined;
     }
     entry.member.announce(peer.keys);
+    entry.offServer = false;
     entry.member.cancelReturn();
     entry.member.rename(peer.name);
     if (entry.awaitingJoin) {
@@ -170,9 +189,12 @@ export function createMesh(options: MeshOptions): Mesh {
         // We are back on signaling: links that are down get repaired.
         if (entry && rejoin) repair(entry);
       }
-      // Not listed and no live channel: it left while we were away.
+      // Not listed and no live channel: it left while we were away. Not listed with a live
+      // channel: its signaling is down, P2P outlives it, until that channel goes quiet too.
       for (const [id, entry] of [...entries]) {
-        if (!listed.has(id) && !entry.member.link.open) drop(id, 'ERR_NOT_IN_ROOM');
+        if (listed.has(id)) continue;
+        if (entry.member.link.open) entry.offServer = true;
+        else drop(id, 'ERR_NOT_IN_ROOM');
       }
     },
     peerJoined(peer) {
@@ -189,12 +211,13 @@ export function createMesh(options: MeshOptions): Mesh {
       const { member } = entry;
       if (reason === 'disconnect') {
         // Only its signaling dropped and the channel is alive: P2P outlives the server.
-        if (member.link.open) return;
+        if (member.link.open) {
+          entry.offServer = true;
+          return;
+        }
         // Both are down, but the link worked: perhaps a network blip. Wait a while.
         if (member.link.established) {
-          member.awaitReturn(graceMs, () => {
-            if (entries.get(id)?.member === member && !member.link.open) drop(id, 'ERR_RETURN_TIMEOUT');
-          });
+          awaitReturn(entry);
           return;
         }
       }

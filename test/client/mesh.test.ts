@@ -12,6 +12,7 @@ import { fakeLinkConfig, fakeLinks, noFeatures, trustingHandshake } from './fake
 const A = 'aaaaaaaaaaaa';
 const B = 'bbbbbbbbbbbb';
 const C = 'cccccccccccc';
+const D = 'dddddddddddd';
 const offer = (from: string, sdp = `session-of-${from}`): IncomingSignal => ({
   from,
   description: { type: 'offer', sdp },
@@ -234,6 +235,64 @@ test('a member whose channel is alive stays when only its signaling drops (P2P o
   made[0]?.openChannel();
   mesh.peerLeft({ id: B, reason: 'disconnect' });
   assert.equal(mesh.members().length, 1);
+});
+
+test('a member kept for its live link after its signaling dropped gets the grace once that link goes silent', () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    const { mesh, made, notices } = harness(A);
+    mesh.sync([{ id: B, name: 'Bob' }, { id: C, name: 'Carol' }, { id: D, name: 'Dave' }], false);
+    for (const link of made) link.openChannel();
+    // Bob: the server says it left while its link is alive; the link dies later (no close:
+    // its network went). Carol: the same, but her link is heard again within the grace.
+    mesh.peerLeft({ id: B, reason: 'disconnect' });
+    mesh.peerLeft({ id: C, reason: 'disconnect' });
+    // Dave: back on the server before his link goes quiet: the server has him, no grace.
+    mesh.peerLeft({ id: D, reason: 'disconnect' });
+    mesh.peerJoined({ id: D, name: 'Dave', resumed: true });
+    mock.timers.tick(60_000);
+    assert.equal(mesh.members().length, 3, 'all links alive: all kept');
+    for (const link of made) link.goSilent();
+    mock.timers.tick(10_000);
+    made[1]?.hearAgain({ t: 'ping', n: 1 });
+    mock.timers.tick(20_000);
+    assert.deepEqual(
+      mesh
+        .members()
+        .map((m) => m.name)
+        .sort(),
+      ['Carol', 'Dave'],
+    );
+    const left = notices.find((n) => n.kind === 'left');
+    assert.equal(left?.kind === 'left' && `${left.name} ${left.reason}`, 'Bob ERR_RETURN_TIMEOUT');
+    made[1]?.goSilent();
+    mock.timers.tick(30_000);
+    assert.deepEqual(
+      mesh.members().map((m) => m.name),
+      ['Dave'],
+      'silent again, and the server still does not have her',
+    );
+  } finally {
+    mock.timers.reset();
+  }
+});
+
+test('a member a rejoin does not list, kept for its live link, gets the grace once that link goes silent', () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    const { mesh, made, notices } = harness(A);
+    mesh.sync([{ id: B, name: 'Bob' }], false);
+    made[0]?.openChannel();
+    mesh.sync([], true);
+    assert.equal(mesh.members().length, 1, 'its link is alive');
+    made[0]?.goSilent();
+    mock.timers.tick(30_000);
+    assert.equal(mesh.members().length, 0);
+    const left = notices.find((n) => n.kind === 'left');
+    assert.equal(left?.kind === 'left' && left.reason, 'ERR_RETURN_TIMEOUT');
+  } finally {
+    mock.timers.reset();
+  }
 });
 
 test('a reload (an offer from a new session) replaces the link but keeps the member and its feature state', () => {
