@@ -289,7 +289,11 @@ const SETTINGS: Setting[] = [
     flag: 'metrics-token',
     type: 'string',
     help: '/metrics requires "Authorization: Bearer <token>" (default: loopback only, no token)',
-    schema: z.string().min(8, 'must be at least 8 characters'),
+    schema: z
+      .string()
+      .min(8, 'must be at least 8 characters')
+      // A header value arrives without its outer whitespace, so such a token never matches.
+      .refine((token) => token.trim() === token, 'must not start or end with whitespace'),
     secret: true,
   },
   rateSetting('rateJoinSocket', 'JOIN_RATE_SOCKET', 'room:join per socket', '1/10'),

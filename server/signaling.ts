@@ -179,11 +179,15 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
     process.nextTick(run, conn, event, packet.slice(1), ack);
   };
 
-  /** Takes a token for the event; on refusal answers rate_limited and returns false. */
-  const allowed = (conn: Connection, event: LimitedEvent, ack: Ack | undefined): boolean => {
-    const scope = conn.limiter?.take(event) ?? null;
+  /**
+   * Takes a token for the event; on refusal answers rate_limited, naming the event, and
+   * returns false. A rename costs a join token: it is announced to the whole room like one.
+   */
+  const allowed = (conn: Connection, event: LimitedEvent | 'room:rename', ack: Ack | undefined): boolean => {
+    const bucket: LimitedEvent = event === 'room:rename' ? 'room:join' : event;
+    const scope = conn.limiter?.take(bucket) ?? null;
     if (scope === null) return true;
-    metrics?.rateLimited(event, scope);
+    metrics?.rateLimited(bucket, scope);
     reject(conn, event, ack, protocolError('rate_limited', `too many ${event} events; slow down`));
     return false;
   };
@@ -403,8 +407,7 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
   };
 
   const rename: Handler = async (conn, args, ack) => {
-    // Renames cost a join token: a name change is announced to the whole room like a join.
-    if (!allowed(conn, 'room:join', ack)) return;
+    if (!allowed(conn, 'room:rename', ack)) return;
     if (args.length !== 2 || !ack) {
       return reject(conn, 'room:rename', ack, protocolError('bad_request', 'room:rename expects (request, ack)'));
     }

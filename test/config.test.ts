@@ -228,8 +228,14 @@ test('every bad value gives a message naming its variable', () => {
     [{ CLUSTER_TIMEOUT_MS: '10' }, 'CLUSTER_TIMEOUT_MS'],
     [{ ALLOWED_ORIGINS: 'example.org' }, 'ALLOWED_ORIGINS'],
     [{ ALLOWED_ORIGINS: 'https://example.org/path' }, 'ALLOWED_ORIGINS'],
+    // Past the pattern, but no URL: refused with the setting's name, not thrown.
+    [{ ALLOWED_ORIGINS: 'http://192.168.1.300:3000' }, 'ALLOWED_ORIGINS'],
+    [{ ALLOWED_ORIGINS: 'http://[::::]' }, 'ALLOWED_ORIGINS'],
     [{ TRUST_PROXY: 'everyone' }, 'TRUST_PROXY'],
     [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN'],
+    // HTTP drops a header value's outer whitespace: such a token could never match.
+    [{ METRICS_TOKEN: ' long-enough-token' }, 'METRICS_TOKEN'],
+    [{ METRICS_TOKEN: 'long-enough-token\t' }, 'METRICS_TOKEN'],
     [{ SIGNAL_RATE_SOCKET: 'fast' }, 'SIGNAL_RATE_SOCKET'],
     [{ SIGNAL_RATE_SOCKET: '50' }, 'SIGNAL_RATE_SOCKET'],
     [{ JOIN_RATE_IP: '0/10' }, 'JOIN_RATE_IP'],

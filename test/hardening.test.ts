@@ -317,6 +317,20 @@ describe('rate limits on the wire', () => {
     assert.equal(await metric(server, /^roomlink_joins_total\{result="rate_limited"\}/), 2);
   });
 
+  test('a rename costs a join token, and one over the limit is refused as the rename it is', async () => {
+    const server = await startServer({ rateJoinSocket: { perSecond: 0.01, burst: 2 }, rateJoinIp: null });
+    const one = await connectClient(server.url);
+    await joinOk(one, newRoomId(), 'One');
+    const renamed = await emitRawWithAck(one, 'room:rename', { name: 'Uno' });
+    assert.equal((renamed as { ok: boolean }).ok, true, JSON.stringify(renamed));
+    const refused = await emitRawWithAck(one, 'room:rename', { name: 'Eins' });
+    assertRefused(refused, 'rate_limited');
+    assert.match(JSON.stringify(refused), /too many room:rename events/);
+    assert.equal(await metric(server, /^roomlink_rate_limited_total\{event="room:join",scope="socket"\}/), 1);
+    assert.equal(await metric(server, /^roomlink_rejected_events_total\{event="room:rename",code="rate_limited"\}/), 1);
+    assert.equal(await metric(server, /^roomlink_joins_total\{result="rate_limited"\}/), 0, 'no join was refused');
+  });
+
   test('connection attempts per address are limited; X-Forwarded-For is not believed by default', async () => {
     const server = await startServer({ rateConnectIp: { perSecond: 0.01, burst: 2 } });
     await connectWith(server.url, { 'X-Forwarded-For': '198.51.100.1' });
