@@ -271,6 +271,31 @@ describe('names across two server nodes', () => {
     // Someone else still cannot take it.
     assertRefused(await join(await connectClient(a.url), room, 'Alice'), 'name_taken');
   });
+
+  test('two joins with the same ticket at once on one node: one takes the id back, and the store keeps it', async () => {
+    const a = await node();
+    const room = newRoomId();
+    const watcher = await connectClient(a.url);
+    await joinOk(watcher, room, 'Watcher');
+    const alice = await connectClient(a.url);
+    const ack = await joinOk(alice, room, 'Alice');
+    const left = waitForEvent(watcher, 'peer:left');
+    alice.disconnect();
+    await left;
+    const lefts = collect(watcher, 'peer:left');
+    const [one, two] = await Promise.all([connectClient(a.url), connectClient(a.url)]);
+    const acks = await Promise.all([join(one, room, 'Alice', ack.resume), join(two, room, 'Alice', ack.resume)]);
+    // The other may not take the id too; as a newcomer, the name is then taken.
+    assert.deepEqual(
+      acks.map((reply) => (reply.ok ? reply.self.id : reply.error.code)).sort(),
+      [ack.self.id, 'name_taken'].sort(),
+    );
+    await expectNoEvent(watcher, 'peer:left', 300);
+    assert.deepEqual(lefts, [], 'nobody told the room that the one who took it back left');
+    assert.ok(one.connected && two.connected);
+    // The store holds the one that took it: its name stays taken.
+    assertRefused(await join(await connectClient(a.url), room, 'Alice'), 'name_taken');
+  });
 });
 
 /**
