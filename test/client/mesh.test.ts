@@ -241,7 +241,14 @@ test('a member kept for its live link after its signaling dropped gets the grace
   mock.timers.enable({ apis: ['setTimeout'] });
   try {
     const { mesh, made, notices } = harness(A);
-    mesh.sync([{ id: B, name: 'Bob' }, { id: C, name: 'Carol' }, { id: D, name: 'Dave' }], false);
+    mesh.sync(
+      [
+        { id: B, name: 'Bob' },
+        { id: C, name: 'Carol' },
+        { id: D, name: 'Dave' },
+      ],
+      false,
+    );
     for (const link of made) link.openChannel();
     // Bob: the server says it left while its link is alive; the link dies later (no close:
     // its network went). Carol: the same, but her link is heard again within the grace.
