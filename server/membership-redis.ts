@@ -65,6 +65,7 @@ import {
   type RenameResult,
   storedKeys,
 } from './membership.ts';
+import { createRoomGate } from './room-gate.ts';
 import { deadline } from './timeout.ts';
 
 const HEARTBEAT_INTERVAL_MS = 1_000;
@@ -142,10 +143,11 @@ redis.call('HSET', KEYS[2], ARGV[4], ARGV[1])
 return {'ok'}
 `;
 
-// KEYS: members, names. ARGV: peer, socket. Returns 1 if removed (that socket held it).
+// KEYS: members, names. ARGV: peer, socket. Returns 1 if removed (that socket held it), 0
+// if another socket holds the peer id, -1 if nobody does.
 const LEAVE = String.raw`
 local rec = redis.call('HGET', KEYS[1], ARGV[1])
-if not rec then return 0 end
+if not rec then return -1 end
 local _, sock, key = string.match(rec, '^([^\t]*)\t([^\t]*)\t([^\t]*)\t')
 if sock ~= ARGV[2] then return 0 end
 redis.call('HDEL', KEYS[1], ARGV[1])
@@ -250,6 +252,10 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
   const redis = createRedisConnection(options.target, { failFastWhenDown: true }) as unknown as Commands;
   /** This node's members: the mirror written back after an outage, and the fallback. */
   const own = createRoomTable();
+  const gate = createRoomGate();
+  /** A room's operation, after its write-back if one is under way (null: not in time). */
+  const inTurn = <T>(roomId: string, operation: () => Promise<T>) => gate.inTurn(roomId, timeoutMs, operation);
+  const writingBack = gate.alone;
   const shas = new Map<string, string>();
   let closed = false;
   /**
@@ -338,7 +344,7 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
     nodeId,
     beatsOnItsThread: () => heartbeat.live(),
     async admit(roomId, claim, cap): Promise<AdmitResult> {
-      const reply = await ask(ADMIT, roomId, admitArgs(claim, cap, false));
+      const reply = await inTurn(roomId, () => ask(ADMIT, roomId, admitArgs(claim, cap, false)));
       if (!Array.isArray(reply)) {
         fallback(roomId);
         return own.admit(roomId, claim, cap);
@@ -350,25 +356,29 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
       return { ok: true, members: pairsToMembers(reply[1]) };
     },
     async rename(roomId, claim): Promise<RenameResult> {
-      const reply = await ask(RENAME, roomId, [claim.peerId, claim.socketId, claim.name, nameKey(claim.name)]);
+      const reply = await inTurn(roomId, () =>
+        ask(RENAME, roomId, [claim.peerId, claim.socketId, claim.name, nameKey(claim.name)]),
+      );
       if (!Array.isArray(reply)) {
         fallback(roomId);
         return own.rename(roomId, claim);
       }
       if (reply[0] === 'not_in_room') return { ok: false, code: 'not_in_room' };
       if (reply[0] === 'name_taken') return nameTakenFrom(reply, claim.name);
-      own.put(roomId, claim);
+      own.renamed(roomId, claim);
       return { ok: true };
     },
     async leave(roomId, peerId, socketId) {
       const mine = own.leave(roomId, peerId, socketId);
       if (mine && own.members(roomId).length === 0) void quietly('srem', roomId, redis.sRem(roomsKey(nodeId), roomId));
-      const reply = await ask(LEAVE, roomId, [peerId, socketId]);
+      const reply = await inTurn(roomId, () => ask(LEAVE, roomId, [peerId, socketId]));
       if (typeof reply !== 'number') {
         fallback(roomId);
         return mine;
       }
-      return reply === 1;
+      // Nobody holds it in Redis, but this socket held it here: Redis lost it (restarted, its
+      // room not written back yet), and the member is gone all the same.
+      return reply === 1 || (reply === -1 && mine);
     },
     async members(roomId) {
       const reply = await ask(MEMBERS, roomId, []);
@@ -399,13 +409,22 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
     },
   };
 
-  /** Writes this node's members of one room back and drops the entries it no longer holds there. */
-  const reconcileRoom = async (roomId: string, claims: readonly MemberClaim[]): Promise<void> => {
-    await run(SWEEP, roomId, [nodeId, ...claims.map((c) => c.socketId)]);
-    for (const claim of claims) await run(ADMIT, roomId, admitArgs(claim, 0, true));
-    if (claims.length > 0) await redis.sAdd(roomsKey(nodeId), roomId);
-    else await redis.sRem(roomsKey(nodeId), roomId);
-  };
+  /**
+   * Writes this node's members of one room back and drops the entries it no longer holds
+   * there, with the room to itself (writingBack): what it writes is the room as it is once
+   * the room's admissions, renames and leaves in flight are answered, and those that come
+   * meanwhile wait for it. Otherwise a member who left during the write-back would be
+   * written back for good (its leave finding nothing to remove yet), and one admitted just
+   * before the room's sweep would be swept from Redis while it stays here.
+   */
+  const reconcileRoom = (roomId: string): Promise<void> =>
+    writingBack(roomId, async () => {
+      const claims = own.claims(roomId);
+      await run(SWEEP, roomId, [nodeId, ...claims.map((c) => c.socketId)]);
+      for (const claim of claims) await run(ADMIT, roomId, admitArgs(claim, 0, true));
+      if (claims.length > 0) await redis.sAdd(roomsKey(nodeId), roomId);
+      else await redis.sRem(roomsKey(nodeId), roomId);
+    });
 
   /** Writes back what may be stale: every room this node holds or held, or the rooms marked. */
   const reconcile = async (): Promise<void> => {
@@ -414,9 +433,8 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
     stale.all = false;
     stale.rooms.clear();
     try {
-      const mine = own.entries();
-      const rooms = all ? new Set([...mine.keys(), ...(await redis.sMembers(roomsKey(nodeId)))]) : marked;
-      for (const roomId of rooms) await reconcileRoom(roomId, mine.get(roomId) ?? []);
+      const rooms = all ? new Set([...own.entries().keys(), ...(await redis.sMembers(roomsKey(nodeId)))]) : marked;
+      for (const roomId of rooms) await reconcileRoom(roomId);
     } catch (error) {
       // Whatever was not written back is written at the next heartbeat.
       if (all) stale.all = true;

@@ -71,9 +71,24 @@ export interface RoomTable {
   members(roomId: string): PeerInfo[];
   /** Writes the entry whatever the cap and names say (mirroring what Redis decided). */
   put(roomId: string, claim: MemberClaim): void;
-  /** Every entry, by room: what a node writes back to Redis after Redis comes back. */
+  /**
+   * Mirrors a rename Redis accepted, if that socket still holds the entry: it may have left
+   * while Redis answered, and then the entry must not come back.
+   */
+  renamed(roomId: string, claim: MemberClaim): void;
+  /** One room's entries: what a node writes back to Redis after Redis comes back. */
+  claims(roomId: string): MemberClaim[];
+  /** Every entry, by room. */
   entries(): Map<string, MemberClaim[]>;
 }
+
+const claimsOf = (room: Room): MemberClaim[] =>
+  [...room.entries].map(([peerId, e]) => ({
+    peerId,
+    name: e.name,
+    socketId: e.socketId,
+    ...(e.keys ? { keys: e.keys } : {}),
+  }));
 
 export function createRoomTable(): RoomTable {
   const rooms = new Map<string, Room>();
@@ -95,6 +110,15 @@ export function createRoomTable(): RoomTable {
     room.names.set(entry.key, peerId);
   };
 
+  /** Writes the entry as Redis decided it. */
+  const mirror = (roomId: string, claim: MemberClaim): void => {
+    const room = rooms.get(roomId) ?? { entries: new Map(), names: new Map() };
+    // A mirrored rename carries no keys: the member keeps those of its join.
+    const keys = claim.keys ?? room.entries.get(claim.peerId)?.keys;
+    const entry = { name: claim.name, key: nameKey(claim.name), socketId: claim.socketId, keys };
+    put(room, claim.peerId, entry);
+    rooms.set(roomId, room);
+  };
   return {
     admit(roomId, claim, cap) {
       const room = rooms.get(roomId) ?? { entries: new Map(), names: new Map() };
@@ -124,31 +148,21 @@ export function createRoomTable(): RoomTable {
       if (room.entries.size === 0) rooms.delete(roomId);
       return true;
     },
-    put(roomId, claim) {
-      const room = rooms.get(roomId) ?? { entries: new Map(), names: new Map() };
-      // A mirrored rename carries no keys: the member keeps those of its join.
-      const keys = claim.keys ?? room.entries.get(claim.peerId)?.keys;
-      const entry = { name: claim.name, key: nameKey(claim.name), socketId: claim.socketId, keys };
-      put(room, claim.peerId, entry);
-      rooms.set(roomId, room);
-    },
+    put: mirror,
     members(roomId) {
       const room = rooms.get(roomId);
       return room ? membersOf(room) : [];
     },
+    renamed(roomId, claim) {
+      if (rooms.get(roomId)?.entries.get(claim.peerId)?.socketId === claim.socketId) mirror(roomId, claim);
+    },
+    claims(roomId) {
+      const room = rooms.get(roomId);
+      return room ? claimsOf(room) : [];
+    },
     entries() {
       const all = new Map<string, MemberClaim[]>();
-      for (const [roomId, room] of rooms) {
-        all.set(
-          roomId,
-          [...room.entries].map(([peerId, e]) => ({
-            peerId,
-            name: e.name,
-            socketId: e.socketId,
-            ...(e.keys ? { keys: e.keys } : {}),
-          })),
-        );
-      }
+      for (const [roomId, room] of rooms) all.set(roomId, claimsOf(room));
       return all;
     },
   };

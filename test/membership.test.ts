@@ -575,3 +575,89 @@ describe('an outage of the shard that holds the heartbeats', () => {
     }
   });
 });
+
+/** A hold on the chunks that match, released by the test (cuttablePath's `outgoing`). */
+function holdWhen(matches: (text: string) => boolean) {
+  let release: () => void = () => {};
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let armed = false;
+  let held = false;
+  return {
+    arm() {
+      armed = true;
+    },
+    held: () => held,
+    release,
+    outgoing: async (chunk: Buffer) => {
+      if (!armed || !matches(chunk.toString('latin1'))) return;
+      armed = false;
+      held = true;
+      await released;
+    },
+  };
+}
+
+describe('what a node does meanwhile, against what Redis answers late', () => {
+  test('a member who leaves while the node writes its room back after a Redis restart is gone for good', async () => {
+    // The room's write-back begins with the sweep script: held until the leave was asked.
+    const hold = holdWhen((text) => text.includes('keep[ARGV[i]]'));
+    const path = await cuttablePath(redis.port, hold.outgoing);
+    try {
+      const store = await redisStore(() => {}, path.url);
+      const room = newRoomId();
+      await store.admit(room, claim('alice', 'Alice'), 6);
+      await store.admit(room, claim('watcher', 'Watcher'), 6);
+      hold.arm();
+      await redis.stop();
+      await redis.start();
+      await until(hold.held, 'the write-back under way', 15_000);
+      const leaving = store.leave(room, 'alice', 's-alice');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      hold.release();
+      assert.equal(await leaving, true, 'the room is told the member left');
+      // Read from Redis once the node is back on it, the room written back.
+      const deadline = Date.now() + 15_000;
+      let ids: string[] = [];
+      while (Date.now() < deadline) {
+        ids = store.mode() === 'shared' ? (await store.members(room)).map((m) => m.id) : [];
+        if (ids.includes('watcher')) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      assert.deepEqual(ids, ['watcher']);
+      assert.equal((await store.admit(room, claim('alice-2', 'Alice'), 6)).ok, true, 'the name is free');
+    } finally {
+      path.close();
+    }
+  });
+
+  test('a member who leaves while its rename waits on Redis does not come back in the node’s own list', async () => {
+    const hold = holdWhen((text) => text.includes('Alicia'));
+    const path = await cuttablePath(redis.port, hold.outgoing);
+    try {
+      const store = await redisStore(() => {}, path.url);
+      const room = newRoomId();
+      await store.admit(room, claim('alice', 'Alice'), 6);
+      // Redis knows the rename script by then (a first one is sent whole after NOSCRIPT).
+      await store.admit(room, claim('bob', 'Bob'), 6);
+      assert.deepEqual(await store.rename(room, claim('bob', 'Robert')), { ok: true });
+      hold.arm();
+      const renaming = store.rename(room, claim('alice', 'Alicia'));
+      await until(hold.held, 'the rename on its way', 5_000);
+      const leaving = store.leave(room, 'alice', 's-alice');
+      hold.release();
+      assert.deepEqual(await renaming, { ok: true });
+      assert.equal(await leaving, true);
+      // With Redis away, the node answers from its own list: what it would write back.
+      path.cut();
+      await until(() => store.mode() === 'degraded', 'the node on its own', 5_000);
+      assert.deepEqual(
+        (await store.members(room)).map((m) => m.name),
+        ['Robert'],
+      );
+    } finally {
+      path.close();
+    }
+  });
+});
