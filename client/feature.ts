@@ -42,6 +42,12 @@ export interface MemberHandle {
    * once that announcement's room-key proof checked; else null.
    */
   readonly key: string | null;
+  /**
+   * The channel protocol version its latest hello said (on any link: a replaced link keeps
+   * it until the new one's hello); null while no hello was heard (reached only through a
+   * relay, say). What it can parse: features send newer fields only to members that say so.
+   */
+  readonly version: number | null;
   /** True once disposed: every handler must then do nothing. */
   readonly disposed: boolean;
   /** The chat channel is open and the member is heard (heartbeat). */

@@ -198,6 +198,8 @@ export function createMember(options: MemberOptions): Member {
   /** Proofs from this member that failed, on any of its links (a replaced one's included). */
   let mismatches = 0;
   let key: string | null = null;
+  /** The protocol version its latest hello said, on any link (not reset with the link). */
+  let version: number | null = null;
   let path: PathInfo | null = null;
   let visible = true;
   let disposed = false;
@@ -311,6 +313,7 @@ export function createMember(options: MemberOptions): Member {
         }
         helloOn = on;
         if (message.v !== CHANNEL_PROTOCOL_VERSION) console.debug('roomlink: peer speaks channel protocol', message.v);
+        version = message.v;
         // Known at once, so that the lines right behind the hello can be checked with it; a
         // swapped key fails the proof below and the link goes.
         key = message.key ?? null;
@@ -449,6 +452,9 @@ export function createMember(options: MemberOptions): Member {
     get key() {
       // From its hello; a member we only reach through a relay: the key it announced.
       return key ?? (provenAnnouncement() ? (announced?.sign ?? null) : null);
+    },
+    get version() {
+      return version;
     },
     get announced() {
       return provenAnnouncement() ? announced : null;

@@ -230,14 +230,17 @@ export function createRelay(options: RelayOptions) {
     else send();
   }
 
-  /** One message as it goes sealed: history answers too big for one envelope are split. */
+  /**
+   * One message as it goes sealed: history answers too big for one envelope are split, each
+   * piece keeping the rest of the chunk's fields (the request number it answers).
+   */
   function pieces(message: ChannelMessage): ChannelMessage[] {
     if (sealedLength(encodeChannelMessage(message)) <= MAX_SEALED_LENGTH) return [message];
     if (message.t !== 'history:lines' || message.lines.length < 2) return []; // cannot go: dropped
     const half = Math.ceil(message.lines.length / 2);
     return [
-      ...pieces({ t: 'history:lines', lines: message.lines.slice(0, half), done: false }),
-      ...pieces({ t: 'history:lines', lines: message.lines.slice(half), done: message.done }),
+      ...pieces({ ...message, lines: message.lines.slice(0, half), done: false }),
+      ...pieces({ ...message, lines: message.lines.slice(half) }),
     ];
   }
 

@@ -94,7 +94,8 @@ const PADDING = { chunks: 5, linesPerChunk: 50, from: 'ghostwriter1' } as const;
  * Runs in Mallory's page before its script: every history answer she sends is rewritten.
  * The first line by `victim` gets new text (same id and signature); a line is invented in
  * the victim's name (a fresh id, a copied signature); both are counted in __forged. The last
- * part of her answer is followed by more parts, with more lines than anyone may relay.
+ * part of her answer is followed by more parts, with more lines than anyone may relay, each
+ * with the request number her answer echoes (a newcomer takes no other).
  */
 function forgeHistory(victim: string, padding: typeof PADDING): void {
   const g = globalThis as unknown as {
@@ -106,6 +107,7 @@ function forgeHistory(victim: string, padding: typeof PADDING): void {
   g.RTCDataChannel.prototype.send = function (this: unknown, data: unknown) {
     if (typeof data === 'string' && data.includes('"history:lines"')) {
       const message = JSON.parse(data) as {
+        n?: number;
         lines: Array<{ from: string; name: string; id: string; ts: number; text: string; sig?: string }>;
         done: boolean;
       };
@@ -138,7 +140,11 @@ function forgeHistory(victim: string, padding: typeof PADDING): void {
             ...(n === 0 ? { reactions: [{ emoji: '🎉', by: 'ghostreacts1', name: 'gus', on: true, ts: 1_000 }] } : {}),
           };
         });
-        send.call(this, JSON.stringify({ t: 'history:lines', lines, done: chunk === padding.chunks - 1 }));
+        const done = chunk === padding.chunks - 1;
+        send.call(
+          this,
+          JSON.stringify({ t: 'history:lines', ...(message.n === undefined ? {} : { n: message.n }), lines, done }),
+        );
       }
       return;
     }

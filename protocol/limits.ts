@@ -15,9 +15,10 @@ export const ROOM_KEY_LENGTH = 22;
 /**
  * The data-channel protocol's version, in every hello. Here rather than with the channel's
  * schemas (channel/core.ts) so that the page's entry script, which makes hellos' proofs,
- * imports a constant instead of every channel schema and zod with them.
+ * imports a constant instead of every channel schema and zod with them. 3: history requests
+ * and answers carry a request number (channel/history.ts), sent only to members that said 3.
  */
-export const CHANNEL_PROTOCOL_VERSION = 2;
+export const CHANNEL_PROTOCOL_VERSION = 3;
 
 export const NAME_MIN_LENGTH = 1;
 export const NAME_MAX_LENGTH = 32;

@@ -178,6 +178,27 @@ test('parseChannelMessage accepts each message kind', () => {
   for (const message of good) assert.deepEqual(parseChannelMessage(JSON.stringify(message)), message);
 });
 
+test('a history request and every chunk of its answer may carry a request number: a non-negative safe integer, nothing else', () => {
+  const line = { from: 'peer-0000001', name: 'Bob', id: 'abcdefghijklmnopqrstu', ts: 1, text: 'x' };
+  for (const n of [0, 7, Number.MAX_SAFE_INTEGER]) {
+    for (const message of [
+      { t: 'history:req', n },
+      { t: 'history:lines', n, lines: [line], done: false },
+    ]) {
+      assert.deepEqual(parseChannelMessage(JSON.stringify(message)), message);
+    }
+  }
+  for (const n of [-1, 1.5, '7', null, Number.MAX_SAFE_INTEGER + 2, 1e300, true, [7]]) {
+    for (const message of [
+      { t: 'history:req', n },
+      { t: 'history:lines', n, lines: [], done: true },
+    ]) {
+      const raw = JSON.stringify(message);
+      assert.equal(parseChannelMessage(raw), null, raw);
+    }
+  }
+});
+
 test('parseChannelMessage returns null for hostile input', () => {
   const id = 'abcdefghijklmnopqrstu';
   const bad: unknown[] = [

@@ -1,6 +1,6 @@
 // Our answer to a history request: the public lines we hold, oldest first, at most
 // MAX_HISTORY_LINES, with their reactions, in chunks that each fit one channel message; the
-// last chunk says done.
+// last chunk says done. Every chunk carries the request's number, when it had one.
 import {
   encodeChannelMessage,
   type HistoryLine,
@@ -30,6 +30,8 @@ const utf8 = new TextEncoder();
 export interface ChunkOptions {
   /** The asker is reached through a relay: chunks are measured in UTF-8 bytes and fit one sealed envelope. */
   relayed?: boolean;
+  /** The request's number (`n`), echoed in every chunk; absent: the request had none. */
+  request?: number | undefined;
 }
 /** What a line's reactions add around the states themselves. */
 const REACTIONS_FIELD = ',"reactions":[]';
@@ -42,8 +44,14 @@ export function historyChunks(
   const measure = options.relayed ? (text: string) => utf8.encode(text).length : (text: string) => text.length;
   const budget = options.relayed ? RELAYED_CHUNK_BYTES : CHUNK_BUDGET;
   const chunks: HistoryLinesMessage[] = [];
-  const empty = (): HistoryLinesMessage => ({ t: 'history:lines', lines: [], done: false });
-  /** A chunk's own fields, before any line. */
+  const { request } = options;
+  const empty = (): HistoryLinesMessage => ({
+    t: 'history:lines',
+    ...(request === undefined ? {} : { n: request }),
+    lines: [],
+    done: false,
+  });
+  /** A chunk's own fields (its number included), before any line. */
   const emptySize = measure(encodeChannelMessage(empty()));
   let current = empty();
   let size = emptySize;

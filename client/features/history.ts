@@ -1,12 +1,14 @@
 // History for late joiners, peer to peer: nothing is stored on or goes through the server.
 // On its first join a page asks each member that was already in the room (`history:req`);
-// each answers once with the public lines it holds. The newcomer merges the answers by
-// (author, id) and checks every line against its author's key — never against the word of
-// the member who relayed it:
+// each answers with the public lines it holds, in chunks, the last one `done`. The newcomer
+// merges the answers by (author, id) and checks every line against its author's key — never
+// against the word of the member who relayed it:
 //   'true'    the author's key is known (from the author's own hello) and the signature fits;
 //   'false'   the signature does not fit: altered or invented by the relaying member;
 //   'relayed' the author left before we could learn its key: shown as "relayed by <name>".
-// A line whose author is here but not linked yet waits for the author's hello.
+// A line whose author is here but not linked yet waits for the author's hello. A link that
+// drops mid-answer is asked again once it reopens; only the answer to the latest request is
+// taken, not the rest of an earlier one (history-request.ts).
 import {
   CHANNEL_RATES,
   encodeChannelMessage,
@@ -21,6 +23,7 @@ import { mark } from '../timeline.ts';
 import { type Author, checkLine, createAuthors, nameIsHere } from './authors.ts';
 import type { ChatLine, LineVerification } from './chat.ts';
 import { type HistoryLinesMessage, historyChunks } from './history-answer.ts';
+import { answersRequest, createHistoryRequests, type Expected, expectedFor } from './history-request.ts';
 import { type KeptLine, lineKey, type Transcript } from './transcript.ts';
 
 /** A line whose author is in the room waits this long for the author's key, then counts as relayed. */
@@ -33,6 +36,8 @@ interface HistoryPeerState {
   asked: boolean;
   /** Its answer is complete; anything more is unsolicited. */
   done: boolean;
+  /** The chunks that answer our latest request to it (history-request.ts). */
+  expected: Expected;
   /**
    * The lines (author, id) taken from it this join, capped at MAX_HISTORY_LINES. A line it
    * sends again is not counted again: asked again after a repair, it answers from the top.
@@ -49,6 +54,7 @@ interface HistoryPeerState {
 const historySlot = createSlot<HistoryPeerState>('history', () => ({
   asked: false,
   done: false,
+  expected: 'any',
   taken: new Set(),
   answers: 0,
   outbox: [],
@@ -64,7 +70,7 @@ export interface HistoryCounts {
   verified: number;
   forged: number;
   relayed: number;
-  /** Lines ignored: duplicates, over the cap, unsolicited. */
+  /** Lines ignored: duplicates, over the cap, unsolicited or answering an earlier request. */
   duplicate: number;
   ignored: number;
 }
@@ -109,6 +115,7 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
   const paced = createPacedSenders<MemberHandle>();
   /** Members that were in the room when we joined: the ones worth asking. */
   let askable = new Set<string>();
+  const requests = createHistoryRequests();
   const authors = createAuthors();
   /** Best verification shown so far per (author, id): a 'true' copy replaces any other. */
   const shownAs = new Map<string, LineVerification>();
@@ -267,13 +274,17 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
     settle(now);
   }
 
-  function answer(member: MemberHandle): void {
+  function answer(member: MemberHandle, request: number | undefined): void {
     const state = member.slot(historySlot);
+    // A new request: what is left of an earlier answer goes no further, even when this one
+    // is refused. The asker waits for the answer to this request, not the rest of that one.
+    state.outbox = [];
     if (state.answers >= MAX_ANSWERS) return;
     state.answers++;
     // Through a relay, chunks that each seal whole (history-answer.ts); the route is taken
     // as it is now: if a direct link comes up meanwhile, smaller chunks only cost a few more.
-    state.outbox = historyChunks(transcript.recent(), reactions?.forHistory, { relayed: member.relayed });
+    // Each chunk echoes the request's number, if it had one.
+    state.outbox = historyChunks(transcript.recent(), reactions?.forHistory, { relayed: member.relayed, request });
     pump(member);
   }
 
@@ -302,13 +313,19 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
     const state = member.slot(historySlot);
     if (!askable.has(member.id) || state.done) return;
     if (!state.asked) counts.asked++;
-    state.asked = member.send({ t: 'history:req' }) || state.asked;
+    const request = requests.next(member);
+    const sent = member.send(request);
+    // Not sent: the earlier request (if any) is still the one whose answer may come.
+    if (sent) state.expected = expectedFor(request);
+    state.asked = sent || state.asked;
     if (state.asked) mark('history-asked', member.id);
   }
 
   function receiveLines(member: MemberHandle, message: HistoryLinesMessage): void {
     const state = member.slot(historySlot);
-    if (!state.asked || state.done) {
+    // The rest of the answer to an earlier request (its middle may have gone with a dropped
+    // channel) is ignored: its `done` would end the answer that starts over.
+    if (!state.asked || state.done || !answersRequest(state.expected, message)) {
       counts.ignored += message.lines.length;
       return;
     }
@@ -346,6 +363,12 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
     verified(member) {
       authors.learn(member, true);
       release(member.id);
+      // A new link's hello was checked (or the keys it announced were: at our join, or
+      // with a reload of its page, a new link either way). What came right behind the hello
+      // is handed to us before the link is said open (member.ts), and so before we ask
+      // again: the rest of the answer to our request on the old link is not the answer.
+      const state = member.slot(historySlot);
+      if (typeof state.expected === 'number') state.expected = 'none';
     },
     opened(member) {
       // Our hello went first: the answer will be checked against keys from hellos.
@@ -354,7 +377,7 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
     },
     drained: pump,
     receive(member, message) {
-      if (message.t === 'history:req') answer(member);
+      if (message.t === 'history:req') answer(member, message.n);
       else receiveLines(member, message);
     },
     removed(member) {

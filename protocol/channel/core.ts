@@ -11,7 +11,8 @@ export const CHAT_CHANNEL_LABEL = 'roomlink';
 const PROOF_MAX_LENGTH = 128;
 /** Signing keys: a raw P-256 public key (65 bytes) in base64url is 87 characters. */
 export const SIGNING_KEY_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
-const counter = z.int().check(z.gte(0), z.lte(Number.MAX_SAFE_INTEGER));
+/** A count or sequence number: a non-negative safe integer (pings, history requests). */
+export const counterSchema = z.int().check(z.gte(0), z.lte(Number.MAX_SAFE_INTEGER));
 
 export const coreSchemas = [
   /**
@@ -31,7 +32,7 @@ export const coreSchemas = [
    * is what keeps a member alive, and each side hears the other's pings. (Answering them
    * doubled an idle room's channel traffic for nothing.)
    */
-  z.strictObject({ t: z.literal('ping'), n: counter }),
+  z.strictObject({ t: z.literal('ping'), n: counterSchema }),
   /** Clean goodbye: the sender is leaving the room. */
   z.strictObject({ t: z.literal('bye') }),
 ] as const;

@@ -1,11 +1,18 @@
 // History for late joiners, peer to peer. A newcomer asks each member that was in the room
-// before it (`history:req`); each answers once with the public lines it holds (at most
+// before it (`history:req`); each answers with the public lines it holds (at most
 // MAX_HISTORY_LINES, oldest first), in chunks that fit a channel message, the last one
-// marked `done`. Every line keeps its author's id and signature, so the newcomer checks it
-// against the author's key and not against the word of the member who relays it.
+// marked `done`. A link that drops mid-answer is asked again, and the answer starts over.
+// Every line keeps its author's id and signature, so the newcomer checks it against the
+// author's key and not against the word of the member who relays it.
+//
+// Since channel protocol 3 (limits.ts) a request may carry a number `n`, and every chunk of
+// its answer echoes it: the newcomer takes only the answer to its latest request, not what
+// was left of an earlier one. A member whose hello said an older version gets no `n` (its
+// strict schema would refuse the request) and answers without one, as before.
 import * as z from 'zod/mini';
 import { NAME_MAX_LENGTH } from '../limits.ts';
 import { chatTextSchema, lineTimeSchema, messageIdSchema, peerIdSchema, signatureSchema } from './chat.ts';
+import { counterSchema } from './core.ts';
 import type { ChannelRate } from './rates.ts';
 import { historyReactionSchema, MAX_HISTORY_LINE_REACTIONS } from './reactions.ts';
 
@@ -13,6 +20,8 @@ import { historyReactionSchema, MAX_HISTORY_LINE_REACTIONS } from './reactions.t
 export const MAX_HISTORY_LINES = 200;
 /** Lines per history chunk (a chunk must also fit MAX_CHANNEL_MESSAGE_LENGTH). */
 export const MAX_HISTORY_CHUNK_LINES = 50;
+/** The first channel protocol version (a member's hello says its own) that takes a request's `n`. */
+export const HISTORY_REQUEST_NUMBER_VERSION = 3;
 
 const historyLineSchema = z.strictObject({
   /** The author's peer id. */
@@ -28,11 +37,15 @@ const historyLineSchema = z.strictObject({
 });
 
 export const historySchemas = [
-  /** Please send me the recent public lines you hold. */
-  z.strictObject({ t: z.literal('history:req') }),
-  /** Part of the answer; `done` on the last part (an empty answer is one part, done). */
+  /** Please send me the recent public lines you hold; `n` numbers the request (fresh each time). */
+  z.strictObject({ t: z.literal('history:req'), n: z.optional(counterSchema) }),
+  /**
+   * Part of the answer; `done` on the last part (an empty answer is one part, done). `n` is
+   * the request's, on every part, when the request had one.
+   */
   z.strictObject({
     t: z.literal('history:lines'),
+    n: z.optional(counterSchema),
     lines: z.array(historyLineSchema).check(z.maxLength(MAX_HISTORY_CHUNK_LINES)),
     done: z.boolean(),
   }),

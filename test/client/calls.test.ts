@@ -134,6 +134,7 @@ function fakeMember(id: string): FakeMember {
     state: 'connected',
     verification: 'verified',
     key: null,
+    version: null,
     disposed: false,
     open: true,
     relayed: false,

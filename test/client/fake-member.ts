@@ -1,5 +1,6 @@
 // A stand-in MemberHandle for feature tests: what the feature sends lands in `wire`, the
-// channel opens when the test says so, and `key` plays the signing key from its hello.
+// channel opens when the test says so, `key` and `version` play what its hello said, and
+// `room` how many more messages its channel takes before it is full (backpressure).
 import type { MemberHandle, SlotKey } from '../../client/feature.ts';
 import type { ChannelMessage } from '../../protocol/index.ts';
 
@@ -7,6 +8,8 @@ export interface FakeMember extends MemberHandle {
   isOpen: boolean;
   wire: ChannelMessage[];
   key: string | null;
+  version: number | null;
+  room: number;
   name: string;
   disposed: boolean;
   relayed: boolean;
@@ -21,6 +24,8 @@ export function fakeMember(id: string, key: string | null = null, open = false):
     state: 'connected',
     verification: 'unverified',
     key,
+    version: null,
+    room: Number.POSITIVE_INFINITY,
     disposed: false,
     relayed: false,
     isOpen: open,
@@ -29,11 +34,12 @@ export function fakeMember(id: string, key: string | null = null, open = false):
       return member.isOpen;
     },
     get writable() {
-      return member.isOpen;
+      return member.isOpen && member.room > 0;
     },
     send(message) {
       if (!member.isOpen || member.disposed) return false;
       member.wire.push(message);
+      member.room -= 1;
       return true;
     },
     slot<T>(slotKey: SlotKey<T>): T {

@@ -129,6 +129,7 @@ function link(a: Page, b: Page): void {
       state: 'connected',
       verification: 'verified',
       key: null,
+      version: null,
       get disposed() {
         return disposed;
       },

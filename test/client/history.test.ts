@@ -1,6 +1,8 @@
 // History for late joiners, feature on its own: answers merged by (author, id), every line
 // checked against its author's own key (never the relaying member's word), forgeries caught,
-// lines of authors who left shown as relayed, caps per sender, answers that fit a channel.
+// lines of authors who left shown as relayed, caps per sender, answers that fit a channel,
+// and after a link dropped mid-answer only the answer to the latest request (numbered for a
+// member whose hello says it reads numbers).
 import assert from 'node:assert/strict';
 import { mock, test } from 'node:test';
 import { sealedLength } from '../../client/announce.ts';
@@ -11,6 +13,7 @@ import { historyChunks } from '../../client/features/history-answer.ts';
 import { createTranscript } from '../../client/features/transcript.ts';
 import { createIdentity } from '../../client/identity.ts';
 import {
+  CHANNEL_PROTOCOL_VERSION,
   CHANNEL_RATES,
   type ChannelMessage,
   encodeChannelMessage,
@@ -303,6 +306,179 @@ test('asked again after a repair, a member answers from the top: lines it sent b
   assert.equal(h.shown.length, MAX_HISTORY_LINES);
   assert.equal(counts.answered, 1);
 });
+
+/**
+ * A newcomer (the harness) and Bob's page, each with its real history feature, over a link
+ * the test drops and reopens: Bob's lines (200: four chunks) are his answer, `toUs` is his
+ * page's handle for ours, and messages cross only when the test moves them, encoded and
+ * parsed as on the wire. Bob's hello says `version`. Bob's answers are paced (pacer.ts): the
+ * clock moves on before his messages cross, so that what he may send has gone.
+ */
+async function answeredByBob(t: { after(fn: () => void): void }, version: number | null) {
+  const time = fakeTime(t);
+  const bob = await writer('bob-00000001');
+  bob.member.version = version;
+  const h = harness([bob.member], time.now);
+  const toUs = fakeMember(SELF, null, true);
+  const bobsTranscript = createTranscript();
+  const bobs = createHistory({
+    selfId: () => bob.member.id,
+    selfName: () => 'bob',
+    ownKey: async () => null,
+    members: () => [toUs],
+    transcript: bobsTranscript,
+    show: () => {},
+    now: time.now,
+  });
+  bobs.feature.added?.(toUs);
+  const lines = await Promise.all(Array.from({ length: MAX_HISTORY_LINES }, (_, i) => bob.line(`l${i}`, 1_000 + i)));
+  for (const { from, name, id, ts, text, sig } of lines) {
+    bobsTranscript.keep({ from, name, id, ts, text, ...(sig === undefined ? {} : { sig }) }, 'live');
+  }
+  const wire = (message: ChannelMessage) =>
+    parseChannelMessage(encodeChannelMessage(message)) as MessageOf<'history:req' | 'history:lines'>;
+  /** Every request of ours that reached Bob. */
+  const requests: Array<MessageOf<'history:req'>> = [];
+  return {
+    h,
+    bob,
+    bobs,
+    toUs,
+    requests,
+    /** Our messages reach Bob's page. */
+    toBob: () => {
+      for (const message of bob.member.wire.splice(0)) {
+        const parsed = wire(message);
+        if (parsed.t === 'history:req') requests.push(parsed);
+        bobs.feature.receive(toUs, parsed);
+      }
+    },
+    /** Bob's first `count` messages reach ours. */
+    toNewcomer: (count = Number.POSITIVE_INFINITY) => {
+      time.advance(10_000);
+      for (const message of toUs.wire.splice(0, count)) h.history.feature.receive(bob.member, wire(message));
+    },
+    /** The channel drops: whatever is on it is lost. */
+    drop: () => {
+      for (const end of [bob.member, toUs]) {
+        end.isOpen = false;
+        end.wire.length = 0;
+      }
+    },
+    /** A new channel: Bob's page hears it open (and sends what it has left) before ours asks again. */
+    reopenOnBobsSide: () => {
+      toUs.isOpen = true;
+      toUs.room = Number.POSITIVE_INFINITY;
+      bobs.feature.verified?.(toUs);
+      bobs.feature.opened?.(toUs);
+      time.advance(10_000);
+    },
+    /** Bob's channel to us has room again. */
+    drained: () => {
+      toUs.room = Number.POSITIVE_INFINITY;
+      bobs.feature.drained?.(toUs);
+      time.advance(10_000);
+    },
+  };
+}
+
+const chunksTo = (member: FakeMember) =>
+  member.wire.filter((m): m is MessageOf<'history:lines'> => m.t === 'history:lines');
+
+test('a link that drops mid-answer: the rest of the first answer, sent on the new link, is not taken for the second', async (t) => {
+  const r = await answeredByBob(t, CHANNEL_PROTOCOL_VERSION);
+  // Bob's channel to us takes two chunks, then has no room: the rest waits in his outbox.
+  r.toUs.room = 2;
+  r.h.link(r.bob.member);
+  r.toBob();
+  assert.equal(chunksTo(r.toUs).length, 2);
+  // The first chunk reaches us; the second is in flight when the link drops.
+  r.toNewcomer(1);
+  r.drop();
+  r.reopenOnBobsSide();
+  assert.deepEqual(
+    chunksTo(r.toUs).map((c) => c.done),
+    [false, true],
+    'Bob sends the rest of his first answer, ending with done',
+  );
+  // Our page hears the link open and asks again; Bob's leftover reaches us before he has
+  // our new request, then his whole second answer.
+  r.h.link(r.bob.member);
+  r.toNewcomer();
+  r.toBob();
+  r.toNewcomer();
+  await r.h.history.idle();
+  const counts = r.h.history.counts();
+  assert.equal(r.h.shown.length, MAX_HISTORY_LINES, 'every line arrives');
+  assert.equal(counts.verified, MAX_HISTORY_LINES);
+  assert.equal(counts.ignored, 100, 'the rest of the first answer is ignored');
+  assert.equal(counts.answered, 1);
+  const [first, second] = r.requests;
+  assert.equal(r.requests.length, 2);
+  assert.ok(second?.n !== undefined && second.n !== first?.n, 'each request has a fresh number');
+});
+
+test('the rest of the first answer, right behind the new link’s hello, is not taken either: it comes before we ask again', async (t) => {
+  const r = await answeredByBob(t, CHANNEL_PROTOCOL_VERSION);
+  r.toUs.room = 2;
+  r.h.link(r.bob.member);
+  r.toBob();
+  r.toNewcomer(1);
+  r.drop();
+  r.reopenOnBobsSide();
+  // Our page checks Bob's hello; what came behind it is handed to the features before
+  // they hear the link open (member.ts), and so before our new request goes.
+  r.bob.member.isOpen = true;
+  r.h.history.feature.verified?.(r.bob.member);
+  r.toNewcomer();
+  r.h.history.feature.opened?.(r.bob.member);
+  r.toBob();
+  r.toNewcomer();
+  await r.h.history.idle();
+  const counts = r.h.history.counts();
+  assert.equal(r.h.shown.length, MAX_HISTORY_LINES, 'every line arrives');
+  assert.equal(counts.ignored, 100);
+  assert.equal(counts.answered, 1);
+});
+
+test('a member asked again sends only the new answer: what was left of the earlier one does not go after', async (t) => {
+  const r = await answeredByBob(t, CHANNEL_PROTOCOL_VERSION);
+  r.toUs.room = 2;
+  r.bobs.feature.receive(r.toUs, { t: 'history:req', n: 7 });
+  r.bobs.feature.receive(r.toUs, { t: 'history:req', n: 8 });
+  r.drained();
+  assert.deepEqual(
+    chunksTo(r.toUs).map((c) => c.n),
+    [7, 7, 8, 8, 8, 8],
+  );
+  // Past the answers it gives one member, a request is refused, and still ends the earlier answer.
+  r.toUs.wire.length = 0;
+  r.toUs.room = 1;
+  r.bobs.feature.receive(r.toUs, { t: 'history:req', n: 9 });
+  r.bobs.feature.receive(r.toUs, { t: 'history:req', n: 10 });
+  r.drained();
+  assert.deepEqual(
+    chunksTo(r.toUs).map((c) => c.n),
+    [9],
+  );
+});
+
+for (const version of [2, null]) {
+  test(`a member whose hello said ${version === null ? 'nothing yet' : `version ${version}`} is asked without a number and heard as before`, async (t) => {
+    const r = await answeredByBob(t, version);
+    r.h.link(r.bob.member);
+    r.toBob();
+    assert.deepEqual(r.requests, [{ t: 'history:req' }]);
+    // Its page answers as it always did: no number in any chunk.
+    assert.ok(chunksTo(r.toUs).length > 1);
+    assert.ok(r.toUs.wire.every((m) => m.t === 'history:lines' && !('n' in m)));
+    r.toNewcomer();
+    await r.h.history.idle();
+    assert.equal(r.h.shown.length, MAX_HISTORY_LINES);
+    assert.equal(r.h.history.counts().answered, 1);
+    assert.equal(r.h.history.counts().ignored, 0);
+  });
+}
 
 /** A clock for the answer's pacer and the asker's budget, with Node's timers mocked to match. */
 function fakeTime(t: { after(fn: () => void): void }) {

@@ -359,6 +359,13 @@ test('typing, reactions (a full resync too), read receipts and history go throug
     { t: 'react:sync', reactions: Array.from({ length: 100 }, (_, n) => change(n)) },
     { t: 'receipt:read', ids: ['message-from-bob-9'] },
     { t: 'history:req' },
+    { t: 'history:req', n: 7 },
+    {
+      t: 'history:lines',
+      n: 7,
+      lines: [{ from: BOB, name: 'Bob', id: 'message-from-bob-9', ts: 1_700_000_000_000, text: 'hi' }],
+      done: true,
+    },
   ];
   for (const message of through) assert.equal(bob.send(message), true, message.t);
   await until(() => r.toCarol.sent.filter((m) => m.t === 'relay:fwd').length === through.length, 'all sealed');
@@ -370,6 +377,34 @@ test('typing, reactions (a full resync too), read receipts and history go throug
   for (const message of direct) assert.equal(bob.send(message), false, message.t);
   await new Promise((resolve) => setImmediate(resolve));
   assert.equal(r.toCarol.sent.filter((m) => m.t === 'relay:fwd').length, through.length, 'nothing more sealed');
+});
+
+test('a history chunk too big to seal whole goes in pieces, each with the request number it answers, the last one done', async () => {
+  const r = await room();
+  await r.viaCarol();
+  const bob = r.mesh.object(BOB);
+  assert.ok(bob);
+  // Sized for a direct link: 3,000 UTF-8 bytes a line, twelve lines, past one envelope.
+  const lines = Array.from({ length: 12 }, (_, i) => ({
+    from: CAROL,
+    name: 'Carol',
+    id: `message-from-carol-${String(i).padStart(3, '0')}`,
+    ts: 1_700_000_000_000 + i,
+    text: '\u6f22'.repeat(1_000),
+  }));
+  assert.equal(bob.send({ t: 'history:lines', n: 41, lines, done: true }), true);
+  await until(() => r.toCarol.sent.some((m) => m.t === 'relay:fwd'), 'sealed');
+  await until(() => r.toCarol.sent.filter((m) => m.t === 'relay:fwd').length > 1, 'in pieces');
+  const pieces = (await r.openedByBob()).filter((m): m is MessageOf<'history:lines'> => m.t === 'history:lines');
+  assert.ok(pieces.length > 1);
+  assert.deepEqual(
+    pieces.map((piece) => [piece.n, piece.done]),
+    pieces.map((_, i) => [41, i === pieces.length - 1]),
+  );
+  assert.deepEqual(
+    pieces.flatMap((piece) => piece.lines.map((line) => line.id)),
+    lines.map((line) => line.id),
+  );
 });
 
 test('a relay forwards only between members it links to, within its fair share, and not at all when off', async () => {
