@@ -202,6 +202,8 @@ export function createMember(options: MemberOptions): Member {
   let version: number | null = null;
   let path: PathInfo | null = null;
   let visible = true;
+  /** Our proof check of its hello failed and it offers first: a fresh offer is coming. */
+  let awaitingFreshOffer = false;
   let disposed = false;
   let returnTimer: ReturnType<typeof setTimeout> | null = null;
   /** Its announced keys (server-carried) and what their proof showed. */
@@ -241,7 +243,11 @@ export function createMember(options: MemberOptions): Member {
         },
         message: (message, size) => current(made) && onMessage(made, message, size),
         drain: () => current(made) && router.drained(handle),
-        closed: () => current(made) && options.gone('ERR_CHANNEL_CLOSED'),
+        closed() {
+          // The link whose proof failed here: the side that offers first closes it and sends
+          // a fresh offer (mismatched), so its close is that replacement, not a departure.
+          if (current(made) && !awaitingFreshOffer) options.gone('ERR_CHANNEL_CLOSED');
+        },
         silent() {
           if (!current(made)) return;
           visible = false;
@@ -380,6 +386,7 @@ export function createMember(options: MemberOptions): Member {
     }
     options.changed();
     if (rolesFor(options.selfId, id).offersFirst) handle.replaceLink();
+    else awaitingFreshOffer = true;
   }
 
   function overBudget(verdict: Exclude<Verdict, 'pass'>): void {
@@ -553,6 +560,13 @@ export function createMember(options: MemberOptions): Member {
     replaceLink() {
       if (disposed || held) return;
       link.close();
+      awaitingFreshOffer = false;
+      // Hidden while it was silent: a new link (its reload, a fresh negotiation) is a new
+      // start, and only a silence on that link hides it again.
+      if (!visible) {
+        visible = true;
+        options.notice('back');
+      }
       state = 'connecting';
       linkProblem = null;
       verification = 'unverified';

@@ -83,9 +83,15 @@ test('the side that waits for offers keeps the warning until the fresh offer, th
   await settle();
   assert.equal(made.length, 1, 'the offering side starts the fresh negotiation, not this one');
   assert.equal(reason(), 'room-key-mismatch');
+  // The offering side closes its end of the link first: ours sees its channel close (the
+  // real link reports that) before the fresh offer comes through the server.
+  made[0]?.options.events.closed();
+  assert.equal(mesh.members().length, 1, 'a close the member was waiting for does not drop it');
+  assert.equal(reason(), 'room-key-mismatch');
 
   mesh.signal({ from: OTHER, description: { type: 'offer', sdp: 'fresh session' } });
   assert.equal(made.length, 2, 'the fresh offer gets a fresh link');
+  assert.equal(mesh.members()[0]?.name, 'Bob', 'the same member, not an unannounced one');
   made[1]?.openChannel();
   await settle();
   made[1]?.deliver({ t: 'hello', v: 2, proof: 'forged again' });

@@ -302,6 +302,25 @@ test('a member a rejoin does not list, kept for its live link, gets the grace on
   }
 });
 
+test('a member hidden while silent is shown again when it comes back on a new link (its reload)', () => {
+  const { mesh, made, notices } = harness(B);
+  mesh.sync([{ id: A, name: 'Alice' }], false);
+  mesh.signal(offer(A, 'first-session'));
+  made[0]?.openChannel();
+  made[0]?.goSilent();
+  assert.equal(mesh.members()[0]?.visible, false, 'hidden while it does not answer');
+  // It reloads (its goodbye went nowhere), takes its id back, and offers from its new page.
+  mesh.peerJoined({ id: A, name: 'Alice', resumed: true });
+  mesh.signal(offer(A, 'after-reload'));
+  assert.equal(made.length, 2);
+  made[1]?.openChannel();
+  assert.equal(mesh.members()[0]?.visible, true);
+  assert.deepEqual(
+    notices.filter((n) => n.kind === 'silent' || n.kind === 'back').map((n) => n.kind),
+    ['silent', 'back'],
+  );
+});
+
 test('a reload (an offer from a new session) replaces the link but keeps the member and its feature state', () => {
   const counter = createSlot('count', () => ({ n: 0 }));
   const features = createRouter([
