@@ -24,6 +24,7 @@ import { createMesh, type MeshNotice } from './mesh.ts';
 import { freeNameVariant } from './name-variant.ts';
 import { selectedPath } from './path.ts';
 import { startPathPolls } from './path-polls.ts';
+import { createPrivateTarget } from './private-target.ts';
 import { createRelay, RELAY_RATE, refusalText } from './relay.ts';
 import { createRouter } from './router.ts';
 import type { SignalingHandlers } from './signaling.ts';
@@ -172,7 +173,11 @@ async function rename(raw: string): Promise<void> {
 
 const page = createPageView({
   rename: (raw) => void rename(raw),
-  send: (text) => void sendLine(text, privateTo ?? undefined),
+  send(text) {
+    const destination = privateTarget.destination();
+    if (destination === 'gone') return false;
+    return sendLine(text, destination.to?.id) !== null;
+  },
 });
 
 /** Sends a line to the room, or privately to one member; its id, or null if it cannot go. */
@@ -204,16 +209,15 @@ function warmClockOnceSettled(list: readonly MemberView[]): void {
 }
 const lines = createLinesView();
 const historyView = createHistoryView();
-/** The member our lines go to privately, or null: everyone. */
-let privateTo: string | null = null;
-const privateView = createPrivateView({ choose: choosePrivate });
-
-function choosePrivate(peerId: string | null): void {
-  const member = peerId === null ? undefined : mesh.member(peerId);
-  privateTo = member ? member.id : null;
-  members.setSelected(privateTo);
-  privateView.show(member ? { id: member.id, name: member.name } : null);
-}
+const privateTarget = createPrivateTarget({
+  member: (peerId) => mesh.member(peerId),
+  shown(target) {
+    members.setSelected(target?.id ?? null);
+    privateView.show(target);
+  },
+  say: (text) => system(text),
+});
+const privateView = createPrivateView({ choose: (peerId) => privateTarget.choose(peerId) });
 
 const ice = createIce({
   relayOnly: link.relayOnly,
@@ -296,7 +300,10 @@ const attention = createAttention();
 
 const filesView = createFilesView(lines, {
   // To the member chosen for private messages, if there is one; else to the room.
-  send: (picked) => void files.sendFiles(picked, privateTo === null ? null : (mesh.member(privateTo) ?? null)),
+  send(picked) {
+    const destination = privateTarget.destination();
+    if (destination !== 'gone') void files.sendFiles(picked, destination.to);
+  },
 });
 const callsView = createCallsView({
   join: (video) => void calls.join(video),
@@ -396,6 +403,7 @@ const mesh = createMesh({
   router,
   sendSignal: (to, body) => signaling?.send({ to, ...body }),
   changed(now) {
+    privateTarget.membersChanged();
     if (now) {
       calm.cancel(renderMembers);
       renderMembers.now();
@@ -407,12 +415,8 @@ const mesh = createMesh({
     relay.refresh();
   },
   notice: (notice) => {
-    if (notice.id === privateTo && notice.kind === 'left') {
-      choosePrivate(null);
-      system(`${notice.name} left: your messages go to everyone again.`);
-    } else if (notice.id === privateTo && notice.kind === 'renamed') {
-      choosePrivate(notice.id);
-    }
+    if (notice.kind === 'left') privateTarget.left(notice.id, notice.name);
+    else if (notice.kind === 'renamed') privateTarget.renamed(notice.id);
     const text = noticeText(notice);
     if (text) system(text, notice.id);
   },

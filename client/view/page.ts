@@ -14,7 +14,8 @@ const STATUS_TEXT: Record<SignalingStatus, string> = {
 
 export interface PageHandlers {
   rename(name: string): void;
-  send(text: string): void;
+  /** Sends a line; false when it could not go (the text then stays in the box). */
+  send(text: string): boolean;
 }
 
 export interface PageView {
@@ -55,7 +56,7 @@ export function createPageView(handlers: PageHandlers): PageView {
   function sendWritten(): void {
     const text = messageInput.value;
     if (!text.trim()) return;
-    handlers.send(text);
+    if (!handlers.send(text)) return;
     messageInput.value = '';
     if (document.activeElement !== messageInput) messageInput.focus();
   }
