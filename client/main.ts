@@ -252,6 +252,9 @@ function showLine(line: ChatLine, senderName: string): HTMLLIElement {
   }
   typing.lineFrom(mesh.member(line.from));
   readWatch.watch(item, () => receipts.read(line.from, line.id));
+  // A line that goes for good unseen (past the lines kept, a tab in the background) is not
+  // watched for ever: the watch would keep its element and all it holds.
+  lines.whenDropped(item, () => readWatch.unwatch(item));
   attention.incoming(senderName, line.text);
   return item;
 }

@@ -61,6 +61,8 @@ export function createReceiptsView(calm: CalmLane): ReceiptsView {
 export interface ReadWatch {
   /** Calls `read` once, the first time the element is seen on a visible page. */
   watch(item: Element, read: () => void): void;
+  /** Stops watching it (its line went for good, never seen): nothing holds it any more. */
+  unwatch(item: Element): void;
 }
 
 export function createReadWatch(): ReadWatch {
@@ -95,6 +97,11 @@ export function createReadWatch(): ReadWatch {
     watch(item, read) {
       waiting.set(item, read);
       observer.observe(item);
+    },
+    unwatch(item) {
+      waiting.delete(item);
+      onScreen.delete(item);
+      observer.unobserve(item);
     },
   };
 }
