@@ -120,8 +120,17 @@ export function normalizeName(raw: unknown): NameResult {
   if (!scriptsMixWell(scriptsOf(name))) {
     return { ok: false, reason: 'name mixes letters of scripts that look alike (like Latin and Cyrillic)' };
   }
+  if (RESERVED_NAMES.has(foldName(name))) {
+    return { ok: false, reason: 'that name is how the page labels each person’s own lines and reactions' };
+  }
   return { ok: true, name };
 }
+
+/**
+ * Names the page itself shows in place of a member's (folded): "You" labels our own lines,
+ * files and reactions, so a member called that would pass for whoever reads them.
+ */
+const RESERVED_NAMES: ReadonlySet<string> = new Set(['you']);
 
 // Characters that render as nothing, or change nothing but how a neighbour is drawn: every
 // default-ignorable one (zero-width spaces and joiners, bidi controls, soft hyphen, BOM,

@@ -161,3 +161,9 @@ test('look-alike names share a key: skeletons, case, width and invisibles', () =
   assert.notEqual(nameKey('alice'), nameKey('alicia'));
   assert.notEqual(nameKey('Zoë'), nameKey('Zoe'));
 });
+
+test('"You", the label of our own lines and reactions, is no member’s name; names that contain it are', () => {
+  for (const name of ['You', 'you', ' YOU ', 'Ｙｏｕ']) assert.ok(refused(name), JSON.stringify(name));
+  assert.match((normalizeName('You') as { reason: string }).reason, /own lines/);
+  for (const name of ['Youssef', 'You 2', 'Not you']) assert.equal(accepted(name), name);
+});
