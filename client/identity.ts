@@ -95,6 +95,11 @@ export function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | null {
 }
 
 async function restore(subtle: SubtleCrypto, stored: StoredKeyPair): Promise<CryptoKeyPair | null> {
+  // A private EC key carries its public point: halves from two pairs (tampered, or written
+  // by two tabs) would announce one key and sign with another, and every line would fail
+  // its check at every member without a word here.
+  const { privateKey: own, publicKey: announced } = stored;
+  if (own.x === undefined || own.x !== announced.x || own.y !== announced.y) return null;
   try {
     return {
       privateKey: await subtle.importKey('jwk', stored.privateKey, ALGORITHM, false, ['sign']),

@@ -76,6 +76,23 @@ test('a tab that kept its key pair signs as before after a reload; a damaged cop
   assert.equal(await verifyLine(freshKey, (await fresh.sign(line)) ?? '', line), true);
 });
 
+test('a kept pair whose halves come from two pairs is replaced: our lines must check with the key we announce', async () => {
+  const algorithm = { name: 'ECDSA', namedCurve: 'P-256' };
+  const [one, two] = await Promise.all([
+    crypto.subtle.generateKey(algorithm, true, ['sign', 'verify']),
+    crypto.subtle.generateKey(algorithm, true, ['sign', 'verify']),
+  ]);
+  let kept: StoredKeyPair | null = {
+    privateKey: await crypto.subtle.exportKey('jwk', one.privateKey),
+    publicKey: await crypto.subtle.exportKey('jwk', two.publicKey),
+  };
+  const mixed = kept;
+  const identity = createIdentity({ load: () => kept, save: (pair) => (kept = pair) });
+  const key = (await identity.publicKey()) ?? '';
+  assert.notEqual(kept, mixed, 'a new pair was made and kept');
+  assert.equal(await verifyLine(key, (await identity.sign(line)) ?? '', line), true);
+});
+
 test('a reaction state verifies only as signed: not with another emoji, state, time, line or reactor, nor as a line', async () => {
   const bob = createIdentity();
   const mallory = createIdentity();
