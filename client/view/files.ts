@@ -68,6 +68,13 @@ export function createFilesView(lines: LinesView, handlers: FilesViewHandlers): 
   };
 }
 
+/**
+ * A media type, as `type/subtype` names it (RFC 6838's characters): the sender chose the
+ * text, and anything else in it could pass for the line's own words ("· only to you").
+ */
+const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/i;
+export const shownType = (type: string): string => (MEDIA_TYPE.test(type) ? type : 'unknown type');
+
 function createFileLine(lines: LinesView, info: FileLineInfo, actions: FileLineActions): FileLine {
   const item = el('li', { className: `line line-file${info.own ? ' own' : ''}`, testId: 'message' });
   item.dataset.id = info.id;
@@ -79,7 +86,7 @@ function createFileLine(lines: LinesView, info: FileLineInfo, actions: FileLineA
   const time = timeElement(new Date());
   const sender = el('span', { className: 'line-sender', text: info.own ? 'You' : info.senderName });
   const name = el('span', { className: 'line-text file-name', text: info.name, testId: 'message-text' });
-  const details = [formatBytes(info.size), info.type || 'unknown type'];
+  const details = [formatBytes(info.size), shownType(info.type)];
   if (info.privateWith !== null) details.push(info.own ? `only to ${info.privateWith}` : 'only to you');
   if (info.nameChanged) details.push('name made safe');
   const meta = el('span', { className: 'file-meta', text: details.join(' · ') });
