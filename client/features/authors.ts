@@ -1,7 +1,7 @@
 // Who wrote what, as far as this page can tell: every member seen during the page's life,
 // with its server-accepted name and the signing keys it announced in its own hellos. History
 // lines are checked against these keys, never against the member who relays them.
-import { foldName, type HistoryLine } from '../../protocol/index.ts';
+import { foldName, type HistoryLine, normalizeName } from '../../protocol/index.ts';
 import type { MemberHandle } from '../feature.ts';
 import { verifyLine } from '../identity.ts';
 import type { LineVerification } from './chat.ts';
@@ -18,9 +18,13 @@ export const MAX_KEYS_PER_AUTHOR = 4;
 
 /**
  * Whether `name` is, folded, ours or that of a member here: something taken on a relaying
- * member's word under it (a history line, a history reaction) would pass for theirs.
+ * member's word under it (a history line, a history reaction) would pass for theirs. So is
+ * a name no member could have (the server refuses it: mixed look-alike scripts, invisible
+ * characters): "Bоb" with a Cyrillic о folds apart from "Bob" but reads the same, and only
+ * a relaying member's invention carries it.
  */
 export function nameIsHere(name: string, selfName: string, members: Iterable<MemberHandle>): boolean {
+  if (!normalizeName(name).ok) return true;
   const claimed = foldName(name);
   if (foldName(selfName) === claimed) return true;
   for (const member of members) if (!member.disposed && foldName(member.name) === claimed) return true;

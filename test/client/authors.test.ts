@@ -2,7 +2,8 @@
 // against — a bounded few, however often it says hello with a fresh one.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkLine, createAuthors, MAX_KEYS_PER_AUTHOR } from '../../client/features/authors.ts';
+import type { MemberHandle } from '../../client/feature.ts';
+import { checkLine, createAuthors, MAX_KEYS_PER_AUTHOR, nameIsHere } from '../../client/features/authors.ts';
 import { createHistory } from '../../client/features/history.ts';
 import { createTranscript } from '../../client/features/transcript.ts';
 import { createIdentity, type Identity } from '../../client/identity.ts';
@@ -68,4 +69,14 @@ test('history lines are checked against the newest keys only: a line of a forgot
   };
   assert.equal(await checkLine(await signedBy(identities.at(-1), 'line-0000000001'), author), 'true');
   assert.equal(await checkLine(await signedBy(identities[0], 'line-0000000002'), author), 'false');
+});
+
+test('a name is taken for a present one when it folds to it, and so is a name no member could have', () => {
+  const bob = { id: 'bob-00000001', name: 'Bob', disposed: false } as MemberHandle;
+  assert.equal(nameIsHere('BOB', 'Ann', [bob]), true);
+  assert.equal(nameIsHere('ann', 'Ann', [bob]), true, 'ours');
+  assert.equal(nameIsHere('Carol', 'Ann', [bob]), false);
+  // A Cyrillic о: folds apart from "Bob", reads the same; the server refuses such a name.
+  assert.equal(nameIsHere('B\u043Eb', 'Ann', [bob]), true);
+  assert.equal(nameIsHere('Ca\u200Brol', 'Ann', [bob]), true, 'an invisible character');
 });
