@@ -123,17 +123,24 @@ export async function waitForVideo(user: User, from: readonly User[], picture: P
       throw new Error(`${user.name} does not show the ${picture} of ${from.map((o) => o.name).join(', ')}: ${error}`);
     });
   const before = await Promise.all(ids.map(async (id) => (await quality(user.page, id))?.framesDecoded ?? 0));
+  // Polled inside the page with its own loop: waitForFunction takes a returned Promise for
+  // a truthy answer at once, so an async predicate there would never wait for anything.
   await user.page
-    .waitForFunction(
-      async ({ ids, before }) => {
+    .evaluate(
+      async ({ ids, before, timeoutMs }) => {
         const roomlink = (
           globalThis as unknown as { roomlink: { callStats(id: string): Promise<{ framesDecoded: number } | null> } }
         ).roomlink;
-        const now = await Promise.all(ids.map(async (id) => (await roomlink.callStats(id))?.framesDecoded ?? 0));
-        return now.every((frames, i) => frames > (before[i] ?? 0));
+        const giveUpAt = performance.now() + timeoutMs;
+        for (;;) {
+          const now = await Promise.all(ids.map(async (id) => (await roomlink.callStats(id))?.framesDecoded ?? 0));
+          if (now.every((frames, i) => frames > (before[i] ?? 0))) return;
+          if (performance.now() > giveUpAt)
+            throw new Error(`framesDecoded ${now.join(', ')}, before ${before.join(', ')}`);
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
       },
-      { ids, before },
-      { polling: 250, timeout: mediaTimeoutMs },
+      { ids, before, timeoutMs: mediaTimeoutMs },
     )
     .catch((error: unknown) => {
       throw new Error(`${user.name} stopped decoding frames from ${from.map((o) => o.name).join(', ')}: ${error}`);
