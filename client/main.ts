@@ -214,6 +214,8 @@ const privateTarget = createPrivateTarget({
   shown(target) {
     members.setSelected(target?.id ?? null);
     privateView.show(target);
+    // Those told we type and no longer written to hear we stopped, now.
+    typing.audienceChanged();
   },
   say: (text) => system(text),
 });
@@ -244,7 +246,8 @@ function showLine(line: ChatLine, senderName: string): HTMLLIElement {
   if (line.kind !== 'chat') return item;
   // The bar first: shown() may apply reactions that came with the line (history) at once.
   reactionsView.attach(item, line.from, line.id);
-  reactions.shown(line.from, line.id);
+  // A private line's reactions are only for its other party (our recipient, or its author).
+  reactions.shown(line.from, line.id, line.privateTo ?? line.privateFrom ?? null);
   if (line.history) return item;
   if (line.own) {
     receiptsView.own(item, line.id);
@@ -272,6 +275,8 @@ const chat = createChat({
 });
 const typing = createTyping({
   members: () => mesh.all(),
+  // Writing privately: only that member hears we type.
+  audience: () => privateTarget.current(),
   changed(list) {
     if (list.length > 0) conversation.spoke();
     typingView.show(list.map((member) => member.name));
@@ -356,7 +361,8 @@ const files = createFiles({
   showLine: filesView.showLine,
   acceptLimit: filesView.acceptLimit,
   notice: (member, text) => system(text, member.id),
-  talking: () => conversation.talking(),
+  // A member shown typing is talking for as long as it is shown (its starts refresh it).
+  talking: () => conversation.talking() || typing.typing().length > 0,
 });
 
 const history = createHistory({

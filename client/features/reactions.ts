@@ -14,6 +14,11 @@
 // its reactor's key, reactions-history.ts says whose key counts).
 // Our own changes are kept (the newest MAX_REACTION_SYNC) and sent again whenever a link
 // opens (react:sync), so a reaction lost with a dropped link arrives after the repair.
+//
+// A private line (chat.ts) is known to its two parties only, and so are its reactions: ours
+// go to the other party alone, in react and in react:sync; only that party's are taken; and
+// none is ever carried in or taken from history (private lines are never in it). Anyone
+// else learning of one would learn that the private exchange exists, and when.
 import {
   type HistoryReaction,
   MAX_HISTORY_LINES,
@@ -69,6 +74,12 @@ export interface ReactionCounts {
 /** Reactors of one line: emoji → reactor id → its latest state. */
 type LineReactions = Map<ReactionEmoji, Map<string, ReactorState>>;
 
+/** A line shown: its reactions, and for a private line the one other member who has it. */
+interface ShownLine {
+  reactions: LineReactions;
+  privateWith: string | null;
+}
+
 export interface ReactionsOptions {
   selfId(): string;
   /** Our name as others know it (our reactions in the history we relay carry it). */
@@ -100,9 +111,13 @@ export function createReactions({
     historyChecks: 0,
   }));
   /** Every line shown that can take reactions, with its reactions (most recent last). */
-  const lines = new Map<string, LineReactions>();
-  /** Our own latest change per (line, emoji), oldest first: what react:sync sends. */
-  const ours = new Map<string, ReactionChange>();
+  const lines = new Map<string, ShownLine>();
+  /**
+   * Our own latest change per (line, emoji), oldest first: what react:sync sends, and to whom
+   * (the other party of a private line; null for everyone). Kept here, not looked up on the
+   * line: a line may be gone from `lines` while our change to it is still synced.
+   */
+  const ours = new Map<string, { change: ReactionChange; privateWith: string | null }>();
   /** Checked reaction states from history answers, for lines not shown yet. */
   const pending = createPendingReactions<ReactorState>();
   const counts: ReactionCounts = { forged: 0, relayed: 0 };
@@ -128,16 +143,23 @@ export function createReactions({
   }
 
   const stateOf = (author: string, id: string, emoji: ReactionEmoji, by: string): ReactorState | undefined =>
-    lines.get(lineKey(author, id))?.get(emoji)?.get(by);
+    lines.get(lineKey(author, id))?.reactions.get(emoji)?.get(by);
 
-  /** Whether apply() would take this state: the line is shown and the state is newer. */
-  function wouldChange(author: string, id: string, emoji: ReactionEmoji, by: string, next: ReactorState): boolean {
-    return lines.has(lineKey(author, id)) && isNewer(stateOf(author, id, emoji, by), next);
+  /** The line, if shown and this member may react to it: anyone, or a private line's two parties. */
+  function reactable(author: string, id: string, by: string): ShownLine | undefined {
+    const line = lines.get(lineKey(author, id));
+    if (line === undefined || line.privateWith === null) return line;
+    return by === line.privateWith || by === selfId() ? line : undefined;
   }
 
-  /** Takes one reactor's state if it is newer; false when the line is unknown or it is not. */
+  /** Whether apply() would take this state: the line is reactable by `by` and the state is newer. */
+  function wouldChange(author: string, id: string, emoji: ReactionEmoji, by: string, next: ReactorState): boolean {
+    return reactable(author, id, by) !== undefined && isNewer(stateOf(author, id, emoji, by), next);
+  }
+
+  /** Takes one reactor's state if it is newer; false when the line is not reactable by it or it is not. */
   function apply(author: string, id: string, emoji: ReactionEmoji, by: string, next: ReactorState): boolean {
-    const reactions = lines.get(lineKey(author, id));
+    const reactions = reactable(author, id, by)?.reactions;
     if (!reactions) return false;
     const who = reactions.get(emoji) ?? new Map<string, ReactorState>();
     const before = who.get(by);
@@ -151,10 +173,10 @@ export function createReactions({
     return true;
   }
 
-  function remember(change: ReactionChange): void {
+  function remember(change: ReactionChange, privateWith: string | null): void {
     const key = `${lineKey(change.author, change.id)}/${change.emoji}`;
     ours.delete(key); // re-inserted as the newest
-    ours.set(key, change);
+    ours.set(key, { change, privateWith });
     if (ours.size > MAX_REACTION_SYNC) {
       const oldest = ours.keys().next();
       if (!oldest.done) ours.delete(oldest.value);
@@ -217,8 +239,11 @@ export function createReactions({
       counts.forged++;
       return;
     }
+    const line = lines.get(lineKey(author, id));
+    // Private lines are never in history: a reaction to one comes from its other party alone.
+    if (line !== undefined && line.privateWith !== null) return;
     if (state.relayedBy !== undefined) counts.relayed++;
-    if (lines.has(lineKey(author, id))) apply(author, id, reaction.emoji, reaction.by, state);
+    if (line) apply(author, id, reaction.emoji, reaction.by, state);
     else pending.add(lineKey(author, id), { by: reaction.by, emoji: reaction.emoji, state });
   }
 
@@ -241,7 +266,10 @@ export function createReactions({
       }
     },
     opened(member) {
-      const all = [...ours.values()];
+      const all: ReactionChange[] = [];
+      for (const { change, privateWith } of ours.values()) {
+        if (privateWith === null || privateWith === member.id) all.push(change);
+      }
       for (let i = 0; i < all.length; i += SYNC_CHUNK) {
         member.send({ t: 'react:sync', reactions: all.slice(i, i + SYNC_CHUNK) });
       }
@@ -250,16 +278,22 @@ export function createReactions({
 
   return {
     feature,
-    /** A chat line is on the page: it can take reactions from now on. */
-    shown(author: string, id: string): void {
+    /**
+     * A chat line is on the page: it can take reactions from now on. `privateWith` is, for a
+     * private line, the other member who has it (its recipient if we wrote it, else its author).
+     */
+    shown(author: string, id: string, privateWith: string | null = null): void {
       const key = lineKey(author, id);
       if (lines.has(key)) return;
-      lines.set(key, new Map());
+      lines.set(key, { reactions: new Map(), privateWith });
       if (lines.size > MAX_REACTABLE_LINES) {
         const oldest = lines.keys().next();
         if (!oldest.done) lines.delete(oldest.value);
       }
-      for (const { by, emoji, state } of pending.take(key)) apply(author, id, emoji, by, state);
+      const waiting = pending.take(key);
+      // History never has a private line: what came for its key is not its reactions.
+      if (privateWith !== null) return;
+      for (const { by, emoji, state } of waiting) apply(author, id, emoji, by, state);
     },
     /**
      * Reaction states a history answer carries for a line (shown now or later): each checked
@@ -285,8 +319,10 @@ export function createReactions({
     },
     /** A line's reaction states as our history answer carries them: on first, signed offs after. */
     forHistory(author: string, id: string): HistoryReaction[] {
-      const reactions = lines.get(lineKey(author, id));
-      if (!reactions) return [];
+      const line = lines.get(lineKey(author, id));
+      // History answers carry public lines only (transcript.ts); a private line's reactions never.
+      if (!line || line.privateWith !== null) return [];
+      const { reactions } = line;
       const self = selfId();
       const on: HistoryReaction[] = [];
       const off: HistoryReaction[] = [];
@@ -310,6 +346,7 @@ export function createReactions({
     /** Our click on an emoji of a line: adds our reaction, or takes it back. */
     toggle(author: string, id: string, emoji: ReactionEmoji): void {
       const self = selfId();
+      const privateWith = lines.get(lineKey(author, id))?.privateWith ?? null;
       const before = stateOf(author, id, emoji, self);
       const change: ReactionChange = {
         author,
@@ -329,15 +366,18 @@ export function createReactions({
           state.sig = sig;
           change.sig = sig;
         }
-        remember(change);
-        for (const member of members()) if (!member.disposed) member.send({ t: 'react', ...change });
+        remember(change, privateWith);
+        for (const member of members()) {
+          if (member.disposed || (privateWith !== null && member.id !== privateWith)) continue;
+          member.send({ t: 'react', ...change });
+        }
       });
       track(outgoing);
     },
     /** The reactions a line shows now (tests). */
     of(author: string, id: string): ReactionSummary[] {
-      const reactions = lines.get(lineKey(author, id));
-      return reactions ? summary(reactions) : [];
+      const line = lines.get(lineKey(author, id));
+      return line ? summary(line.reactions) : [];
     },
     counts: (): ReactionCounts => ({ ...counts }),
     /** Resolves once every reaction received or made so far is checked (or signed) and taken (tests). */

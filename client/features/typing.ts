@@ -1,6 +1,10 @@
 // "Alice is typing…": our own keystrokes become a start (at most once per 2 s while typing)
 // and a stop (5 s after the last keystroke, or when the message goes); the starts of others
 // are capped per member and expire on their own if a stop is lost.
+//
+// While we write privately to one member, only that member hears we are typing: anyone else
+// would learn that a private exchange is going on. Whoever was told we type and is no longer
+// who we write to is told we stopped, as soon as the choice changes.
 import { type MessageOf, TYPING_CAP_PERIOD_MS } from '../../protocol/index.ts';
 import { createSlot, defineFeature, type MemberHandle } from '../feature.ts';
 import { createRateCap, type RateCap } from '../rate-cap.ts';
@@ -26,12 +30,19 @@ interface TypingPeerState {
 
 export interface TypingOptions {
   members(): Iterable<MemberHandle>;
+  /** Who our typing is for: the member we write to privately (its id), or null for everyone. */
+  audience?(): string | null;
   /** The members typing now, in the order they started (names as the server gave them). */
   changed(typing: readonly MemberHandle[]): void;
   now?: () => number;
 }
 
-export function createTyping({ members, changed, now = () => performance.now() }: TypingOptions) {
+export function createTyping({
+  members,
+  audience = () => null,
+  changed,
+  now = () => performance.now(),
+}: TypingOptions) {
   const typingSlot = createSlot<TypingPeerState>('typing', () => ({
     cap: createRateCap(1, TYPING_CAP_PERIOD_MS, now),
   }));
@@ -42,9 +53,25 @@ export function createTyping({ members, changed, now = () => performance.now() }
   let announced = false;
   let lastStartAt = Number.NEGATIVE_INFINITY;
   let idleTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The members (ids) sent a start since our last stop: they, and only they, get a stop. */
+  const told = new Set<string>();
 
-  function broadcast(message: MessageOf<'typing'>): void {
-    for (const member of members()) if (!member.disposed) member.send(message);
+  const addressed = (member: MemberHandle, to: string | null): boolean =>
+    !member.disposed && (to === null || member.id === to);
+
+  function start(member: MemberHandle): void {
+    member.send({ t: 'typing', active: true });
+    told.add(member.id);
+  }
+
+  /** Sends a stop to those told we type for whom `keep` is false, and forgets them. */
+  function untell(keep: (member: MemberHandle) => boolean): void {
+    const stopped: MessageOf<'typing'> = { t: 'typing', active: false };
+    for (const member of members()) {
+      if (member.disposed || !told.has(member.id) || keep(member)) continue;
+      member.send(stopped);
+      told.delete(member.id);
+    }
   }
 
   function stop(): void {
@@ -52,7 +79,8 @@ export function createTyping({ members, changed, now = () => performance.now() }
     idleTimer = null;
     if (!announced) return;
     announced = false;
-    broadcast({ t: 'typing', active: false });
+    untell(() => false);
+    told.clear(); // and those gone meanwhile
   }
 
   function show(member: MemberHandle): void {
@@ -87,7 +115,7 @@ export function createTyping({ members, changed, now = () => performance.now() }
     },
     opened(member) {
       // Someone who (re)connects while we type learns it now, not at the next refresh.
-      if (announced) member.send({ t: 'typing', active: true });
+      if (announced && addressed(member, audience())) start(member);
     },
     renamed(member) {
       if (typing.has(member)) changed([...typing.keys()]);
@@ -97,13 +125,21 @@ export function createTyping({ members, changed, now = () => performance.now() }
 
   return {
     feature,
+    /** Whom we write to changed (private mode on, off, or to another member). */
+    audienceChanged(): void {
+      const to = audience();
+      untell((member) => addressed(member, to));
+    },
     /** A keystroke in the composer (with text in it). */
     keystroke(): void {
       const time = now();
+      const to = audience();
+      // Private mode chosen or changed since the last key: those no longer written to stop.
+      untell((member) => addressed(member, to));
       if (time - lastStartAt >= (announced ? TYPING_REFRESH_MS : TYPING_RESTART_GAP_MS)) {
         lastStartAt = time;
         announced = true;
-        broadcast({ t: 'typing', active: true });
+        for (const member of members()) if (addressed(member, to)) start(member);
       }
       if (idleTimer !== null) clearTimeout(idleTimer);
       idleTimer = setTimeout(stop, TYPING_IDLE_MS);

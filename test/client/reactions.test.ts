@@ -1,5 +1,6 @@
 // Reactions: toggled by clicking again, counted per emoji with who reacted, broadcast to
-// every member; a reaction to a line we do not show, or over 10 a second, is ignored. Every
+// every member (to a private line's other party only: no third member may learn of it); a
+// reaction to a line we do not show, or over 10 a second, is ignored. Every
 // reaction state is signed by its reactor and checked against the reactor's key, however it
 // came (its link, a relay, a history answer); the latest state per reactor and emoji wins.
 import assert from 'node:assert/strict';
@@ -375,4 +376,93 @@ test('a history reaction on the relayer’s word under our name or a present mem
     reactions.of(alice.member.id, LINE).map((r) => r.names),
     [['Dana (relayed by Alice)']],
   );
+});
+
+test('our reaction to a private line we received goes to its author alone', async () => {
+  const carol = openMember('carol-000001');
+  const { reactions, alice, bob } = await harness(undefined, [carol]);
+  reactions.shown(alice.member.id, LINE, alice.member.id); // Alice wrote it to us only
+  reactions.toggle(alice.member.id, LINE, '👍');
+  reactions.toggle(alice.member.id, LINE, '👍');
+  await reactions.idle();
+  assert.deepEqual(
+    alice.member.wire.map((m) => m.t === 'react' && [m.author, m.id, m.emoji, m.on]),
+    [
+      [alice.member.id, LINE, '👍', true],
+      [alice.member.id, LINE, '👍', false],
+    ],
+  );
+  assert.deepEqual(bob.member.wire, [], 'Bob never learns the line, nor when we reacted to it');
+  assert.deepEqual(carol.wire, []);
+});
+
+test('our reaction to a private line we wrote goes to its recipient alone', async () => {
+  const { reactions, alice, bob } = await harness();
+  reactions.shown(SELF, LINE, bob.member.id); // ours, to Bob only
+  reactions.toggle(SELF, LINE, '❤️');
+  await reactions.idle();
+  assert.deepEqual(
+    bob.member.wire.map((m) => m.t === 'react' && [m.author, m.id, m.emoji, m.on]),
+    [[SELF, LINE, '❤️', true]],
+  );
+  assert.deepEqual(alice.member.wire, []);
+  // A public line still goes to everyone.
+  reactions.shown(SELF, 'line-public000000001');
+  reactions.toggle(SELF, 'line-public000000001', '🎉');
+  await reactions.idle();
+  assert.equal(alice.member.wire.length, 1);
+  assert.equal(bob.member.wire.length, 2);
+});
+
+test('react:sync when a link opens carries a private line’s reaction to its other party only', async () => {
+  const { reactions, alice, bob } = await harness();
+  const PUBLIC = 'line-public000000001';
+  reactions.shown(alice.member.id, LINE, alice.member.id); // private, from Alice
+  reactions.shown(alice.member.id, PUBLIC);
+  reactions.toggle(alice.member.id, LINE, '😮');
+  reactions.toggle(alice.member.id, PUBLIC, '👍');
+  await reactions.idle();
+  alice.member.wire.length = 0;
+  bob.member.wire.length = 0;
+  // Both links drop and come back.
+  reactions.feature.opened?.(bob.member);
+  reactions.feature.opened?.(alice.member);
+  const synced = (member: FakeMember) =>
+    member.wire.flatMap((m) => (m.t === 'react:sync' ? m.reactions.map((r) => [r.id, r.emoji]) : []));
+  assert.deepEqual(synced(bob.member), [[PUBLIC, '👍']], 'nothing of the private line to Bob');
+  assert.deepEqual(synced(alice.member), [
+    [LINE, '😮'],
+    [PUBLIC, '👍'],
+  ]);
+});
+
+test('a third member’s reaction to a private line is not taken, live, in a sync, or from history', async () => {
+  const { reactions, alice, bob, receive } = await harness();
+  reactions.shown(alice.member.id, LINE, alice.member.id); // Alice wrote it to us only
+  await receive(bob.member, await bob.change(alice.member.id, LINE, '👍', true, 1));
+  const { t: _, ...synced } = await bob.change(alice.member.id, LINE, '🎉', true, 2);
+  await receive(bob.member, { t: 'react:sync', reactions: [synced] });
+  reactions.fromHistory(bob.member, alice.member.id, LINE, [await bob.state(alice.member.id, LINE, '😂', true, 3)]);
+  await reactions.idle();
+  assert.deepEqual(reactions.of(alice.member.id, LINE), []);
+  // Its other party's is.
+  await receive(alice.member, await alice.change(alice.member.id, LINE, '❤️', true, 1));
+  assert.deepEqual(reactions.of(alice.member.id, LINE), [{ emoji: '❤️', count: 1, names: ['Alice'], mine: false }]);
+  assert.equal(reactions.counts().forged, 0, 'all were signed: refused, not forged');
+});
+
+test('a private line takes no reactions from history and gives none to it', async () => {
+  const { reactions, alice, bob } = await harness();
+  // A history answer names the line before it shows (a line of ours, private to Bob).
+  reactions.fromHistory(alice.member, SELF, LINE, [await bob.state(SELF, LINE, '👍', true, 1)]);
+  await reactions.idle();
+  reactions.shown(SELF, LINE, bob.member.id);
+  // And once it shows: even Bob's own signed state, relayed as history, is not the line's.
+  reactions.fromHistory(alice.member, SELF, LINE, [await bob.state(SELF, LINE, '😂', true, 2)]);
+  await reactions.idle();
+  assert.deepEqual(reactions.of(SELF, LINE), [], 'history never has a private line: not its reactions');
+  reactions.toggle(SELF, LINE, '🎉');
+  await reactions.idle();
+  assert.equal(reactions.of(SELF, LINE).length, 1);
+  assert.deepEqual(reactions.forHistory(SELF, LINE), []);
 });

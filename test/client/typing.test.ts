@@ -1,5 +1,6 @@
 // The typing indicator on both sides: how often we announce, when we stop, how the text
-// reads, and a member over the cap (one start per second) being ignored.
+// reads, and a member over the cap (one start per second) being ignored. While we write
+// privately, only the member we write to hears we type.
 import assert from 'node:assert/strict';
 import { mock, test } from 'node:test';
 import { createTyping, TYPING_IDLE_MS, TYPING_STALE_MS } from '../../client/features/typing.ts';
@@ -11,10 +12,13 @@ function harness(t: { after(fn: () => void): void }) {
   mock.timers.enable({ apis: ['setTimeout'] });
   t.after(() => mock.timers.reset());
   const clock = manualClock(10_000);
-  const peers = [openMember('alice-000001'), openMember('bob-00000001')];
+  const peers = [openMember('alice-000001'), openMember('bob-00000001'), openMember('carol-000001')];
   const shown: string[][] = [];
+  /** The member we write to privately (private-target.ts), or null. */
+  const target: { current: string | null } = { current: null };
   const typing = createTyping({
     members: () => peers,
+    audience: () => target.current,
     changed: (list) => shown.push(list.map((m) => m.id)),
     now: clock.now,
   });
@@ -22,7 +26,7 @@ function harness(t: { after(fn: () => void): void }) {
     clock.advance(ms);
     mock.timers.tick(ms);
   };
-  return { typing, peers, shown, advance };
+  return { typing, peers, shown, advance, target };
 }
 
 const typingOf = (member: FakeMember): ChannelMessage[] => member.wire.filter((m) => m.t === 'typing');
@@ -107,6 +111,68 @@ test('a member that leaves stops typing', (t) => {
   typing.feature.removed?.(alice, 'ERR_PEER_LEFT');
   assert.deepEqual(shown.at(-1), []);
   assert.deepEqual(typing.typing(), []);
+});
+
+const said = (member: FakeMember): boolean[] => typingOf(member).map((m) => m.t === 'typing' && m.active);
+
+test('while we write privately, only the member we write to hears we type, and stop', (t) => {
+  const { typing, peers, advance, target } = harness(t);
+  const [alice, bob, carol] = peers;
+  assert.ok(alice && bob && carol);
+  target.current = bob.id;
+  for (let i = 0; i < 30; i++) {
+    typing.keystroke();
+    advance(100);
+  }
+  // A link that opens meanwhile: told only if it is Bob's.
+  typing.feature.opened?.(alice);
+  typing.stop();
+  assert.deepEqual(said(bob), [true, true, false]);
+  assert.deepEqual(typingOf(alice), []);
+  assert.deepEqual(typingOf(carol), []);
+});
+
+test('choosing or changing whom we write to while typing stops those no longer written to', (t) => {
+  const { typing, peers, advance, target } = harness(t);
+  const [alice, bob, carol] = peers;
+  assert.ok(alice && bob && carol);
+  typing.keystroke(); // to everyone
+  advance(500);
+  target.current = bob.id; // private mode on, mid-typing
+  typing.keystroke();
+  assert.deepEqual(said(alice), [true, false]);
+  assert.deepEqual(said(carol), [true, false]);
+  assert.deepEqual(said(bob), [true], 'Bob is still written to: no stop');
+  advance(2_000);
+  typing.keystroke(); // the refresh: Bob alone
+  assert.deepEqual(said(bob), [true, true]);
+  assert.deepEqual(said(alice), [true, false]);
+  target.current = carol.id; // to Carol now
+  typing.keystroke();
+  assert.deepEqual(said(bob), [true, true, false]);
+  advance(2_000);
+  typing.keystroke();
+  assert.deepEqual(said(carol), [true, false, true]);
+  assert.deepEqual(said(alice), [true, false]);
+  target.current = null; // private mode off: everyone again, at the next refresh
+  typing.keystroke();
+  assert.deepEqual(said(carol), [true, false, true], 'Carol is still written to: no stop');
+  advance(2_000);
+  typing.keystroke();
+  typing.stop();
+  for (const member of [alice, bob, carol]) assert.deepEqual(said(member).slice(-2), [true, false]);
+});
+
+test('changing whom we write to stops those no longer written to at once, without another keystroke', (t) => {
+  const { typing, peers, target } = harness(t);
+  const [alice, bob, carol] = peers;
+  assert.ok(alice && bob && carol);
+  typing.keystroke(); // to everyone
+  target.current = bob.id;
+  typing.audienceChanged();
+  assert.deepEqual(said(alice), [true, false]);
+  assert.deepEqual(said(carol), [true, false]);
+  assert.deepEqual(said(bob), [true]);
 });
 
 test('the indicator names one or two, and says "several" for more', () => {
