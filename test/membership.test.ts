@@ -449,6 +449,23 @@ async function twoNodesInOneRoom(urlA: string, urlB: string, heartbeatMs: number
   const room = newRoomId();
   await a.admit(room, claim('on-a', 'On A'), 6);
   await b.admit(room, claim('on-b', 'On B'), 6);
+  // Each node records the rooms it holds after the admission, fire and forget: a sweep
+  // finds a node's members through that record, so the tests start once both are written.
+  const raw = createClient({ url: redis.url });
+  await raw.connect();
+  try {
+    const recorded = async () =>
+      (await Promise.all([a, b].map((node) => raw.sIsMember(`roomlink:node:${node.nodeId}:rooms`, room)))).every(
+        (isMember) => Boolean(isMember),
+      );
+    const deadline = Date.now() + 5_000;
+    while (!(await recorded())) {
+      if (Date.now() > deadline) throw new Error('the nodes did not record their room');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  } finally {
+    raw.destroy();
+  }
   const goneHere = () => gone.filter(([roomId]) => roomId === room).flatMap(([, ids]) => ids);
   return { a, b, room, goneHere };
 }
@@ -556,8 +573,6 @@ describe('an outage of the shard that holds the heartbeats', () => {
     const pathB = await cuttablePath(redis.port);
     try {
       const { a, room, goneHere } = await twoNodesInOneRoom(pathA.url, pathB.url, heartbeatMs);
-      // The rooms each node holds are recorded after the admission (fire and forget).
-      await new Promise((resolve) => setTimeout(resolve, heartbeatMs));
       // Long enough for every alive key to expire (TTL 1.2 s).
       pathA.cut();
       pathB.cut();
