@@ -3,6 +3,7 @@
 // flag into its value or a message saying what is wrong with it.
 import { isIP } from 'node:net';
 import express from 'express';
+import { RedisClient } from 'redis';
 import { z } from 'zod';
 import type { Rate, TrustProxy } from './config.ts';
 
@@ -105,6 +106,28 @@ export const originList = z
         // is Origin https://a.com).
         .transform((o) => (o === '*' ? o : new URL(o).origin)),
     ),
+  );
+
+/**
+ * Whether node-redis can open this URL: what passes a pattern may still throw as the
+ * server starts (a port over 65535, `redis://[::1`, a database that is no number, a
+ * password with a broken %-escape), with the URL, password included, in the stack trace.
+ */
+function redisUrlParses(url: string): boolean {
+  try {
+    RedisClient.parseURL(url);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const redisUrl = z
+  .string()
+  .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
+  .refine(
+    redisUrlParses,
+    'must be redis[s]://[user:password@]host[:port][/database] (port 1–65535, database a number)',
   );
 
 // The values Express's `trust proxy` accepts, minus functions: see expressjs.com/en/guide/behind-proxies.html.

@@ -13,6 +13,7 @@ import {
   listenHost,
   originList,
   rateValue,
+  redisUrl,
   STUN_URL,
   TURN_URL,
   trustProxyValue,
@@ -248,7 +249,7 @@ const SETTINGS: Setting[] = [
     flag: 'redis-url',
     type: 'string',
     help: 'redis://[user:pass@]host:port[/db]: share rooms with other nodes through one Redis',
-    schema: z.string().regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL'),
+    schema: redisUrl,
     secret: true,
   },
   {

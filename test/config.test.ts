@@ -225,6 +225,11 @@ test('every bad value gives a message naming its variable', () => {
     [{ TUNNEL_HOST: 'ftp://example.org' }, 'TUNNEL_HOST'],
     [{ TUNNEL_SUBDOMAIN: 'Not_Valid' }, 'TUNNEL_SUBDOMAIN'],
     [{ REDIS_URL: 'http://127.0.0.1:6379' }, 'REDIS_URL'],
+    // Past the pattern, but node-redis could not open them: refused here, not thrown at start.
+    [{ REDIS_URL: 'redis://localhost:99999' }, 'REDIS_URL'],
+    [{ REDIS_URL: 'redis://[::1' }, 'REDIS_URL'],
+    [{ REDIS_URL: 'redis://localhost:6379/abc' }, 'REDIS_URL'],
+    [{ REDIS_URL: 'redis://user:%zz@localhost' }, 'REDIS_URL'],
     [{ CLUSTER_TIMEOUT_MS: '10' }, 'CLUSTER_TIMEOUT_MS'],
     [{ ALLOWED_ORIGINS: 'example.org' }, 'ALLOWED_ORIGINS'],
     [{ ALLOWED_ORIGINS: 'https://example.org/path' }, 'ALLOWED_ORIGINS'],
@@ -262,6 +267,9 @@ test('secrets are never echoed in error messages', () => {
   assert.doesNotMatch(message, /tooshort123/);
   const redis = errors({ REDIS_URL: 'http://user:hunter2@redis' }).join();
   assert.doesNotMatch(redis, /hunter2/);
+  const unusable = errors({ REDIS_URL: 'redis://user:hunter2@localhost:99999' }).join();
+  assert.match(unusable, /REDIS_URL/);
+  assert.doesNotMatch(unusable, /hunter2/);
 });
 
 test('unknown flags, stray arguments and missing flag values are errors', () => {
