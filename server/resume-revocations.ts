@@ -7,7 +7,9 @@
 //   roomlink:{roomId}:left:{peerId}   with an expiry of the ticket lifetime,
 // so a leave on one node revokes the ticket on every node. This node's own revocations are
 // always checked first; while Redis is away (or too slow) only those are known — the same
-// degraded mode as the membership store's.
+// degraded mode as the membership store's — and, as the membership store does with its
+// members, the node writes them back when Redis is back (a restarted Redis is empty) and
+// writes again the ones Redis did not confirm.
 import { createRedisConnection, type RedisTarget } from './cluster.ts';
 import type { Logger } from './logger.ts';
 import { DeadlineError, deadline } from './timeout.ts';
@@ -15,6 +17,8 @@ import { DeadlineError, deadline } from './timeout.ts';
 /** A node keeps at most this many revocations in memory; past it, the oldest go first. */
 const MAX_LOCAL_REVOCATIONS = 100_000;
 const PREFIX = 'roomlink';
+/** How often revocations Redis did not confirm are written again (while it answers). */
+const WRITE_BACK_RETRY_MS = 5_000;
 
 export interface TicketRevocations {
   /** Every ticket for this peer id in this room stops working. */
@@ -44,6 +48,14 @@ function createLocalRevocations(lifetimeMs: number) {
       const expiry = until.get(keyOf(roomId, peerId));
       return expiry !== undefined && expiry > now;
     },
+    /** The revocations still in force, with the milliseconds each has left. */
+    *live(now = Date.now()): Generator<{ roomId: string; peerId: string; leftMs: number }> {
+      for (const [key, expiry] of until) {
+        if (expiry <= now) continue;
+        const [roomId = '', peerId = ''] = key.split('\n');
+        yield { roomId, peerId, leftMs: expiry - now };
+      }
+    },
   };
 }
 
@@ -69,7 +81,7 @@ interface Commands {
   isReady: boolean;
   connect(): Promise<unknown>;
   destroy(): void;
-  on(event: 'error', listener: (error: unknown) => void): unknown;
+  on(event: 'error' | 'ready', listener: (error: unknown) => void): unknown;
   set(key: string, value: string, options: { PX: number }): Promise<unknown>;
   exists(key: string): Promise<number>;
 }
@@ -90,6 +102,26 @@ export function createRedisRevocations(options: RedisRevocationOptions): TicketR
   redis.connect().catch((error: unknown) => {
     if (!closed) log.error({ err: error }, 'resume revocations: redis client stopped');
   });
+  /** Revocations whose write Redis did not confirm: written again at the next upkeep. */
+  let unconfirmed = false;
+  /** Writes every revocation still in force, with what is left of its lifetime. */
+  const writeBack = async (): Promise<void> => {
+    unconfirmed = false;
+    const writes: Promise<unknown>[] = [];
+    for (const { roomId, peerId, leftMs } of local.live()) {
+      writes.push(redis.set(keyOf(roomId, peerId), '1', { PX: Math.max(1, Math.round(leftMs)) }));
+    }
+    const results = await Promise.allSettled(writes);
+    if (results.some((result) => result.status === 'rejected')) unconfirmed = true;
+  };
+  // Back after an outage (or first up): Redis may have lost or never had them.
+  redis.on('ready', () => {
+    if (!closed) void writeBack();
+  });
+  const upkeep = setInterval(() => {
+    if (unconfirmed && !closed && redis.isReady) void writeBack();
+  }, WRITE_BACK_RETRY_MS);
+  upkeep.unref();
 
   /** The command's answer, or undefined when Redis cannot answer now. */
   const ask = async <T>(what: string, command: () => Promise<T>): Promise<T | undefined> => {
@@ -109,7 +141,8 @@ export function createRedisRevocations(options: RedisRevocationOptions): TicketR
   return {
     async revoke(roomId, peerId) {
       local.revoke(roomId, peerId);
-      await ask('set', () => redis.set(keyOf(roomId, peerId), '1', { PX: lifetimeMs }));
+      const written = await ask('set', () => redis.set(keyOf(roomId, peerId), '1', { PX: lifetimeMs }));
+      if (written === undefined) unconfirmed = true;
     },
     async revoked(roomId, peerId) {
       if (local.revoked(roomId, peerId)) return true;
@@ -117,6 +150,7 @@ export function createRedisRevocations(options: RedisRevocationOptions): TicketR
     },
     async close() {
       closed = true;
+      clearInterval(upkeep);
       try {
         redis.destroy();
       } catch {
