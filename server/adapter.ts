@@ -25,8 +25,15 @@
 //   is replaced.
 import { createAdapter as createPubSubAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
 import { createAdapter as createStreamsAdapter } from '@socket.io/redis-streams-adapter';
+import { ClientClosedError, ClientOfflineError } from 'redis';
 import type { Namespace } from 'socket.io';
-import { createRedisConnection, type RedisConnection, type RedisTarget } from './cluster.ts';
+import {
+  connectUntilUp,
+  createRedisConnection,
+  firstFailure,
+  type RedisConnection,
+  type RedisTarget,
+} from './cluster.ts';
 import type { Logger } from './logger.ts';
 import { watchPubSubLimit } from './redis-limits.ts';
 import { withTimeout } from './timeout.ts';
@@ -56,6 +63,11 @@ const READY_POLL_MS = 10;
 const NAME_PREFIX = 'roomlink';
 /** The fire-and-forget commands that start a subscription (RedisLink.subscribed waits on them). */
 const SUBSCRIBING = new Set(['subscribe', 'sSubscribe', 'pSubscribe']);
+const UNSUBSCRIBING = new Set(['unsubscribe', 'sUnsubscribe', 'pUnsubscribe']);
+
+/** The channel names a (un)subscribe call names: one, or a list. */
+const channelsOf = (args: readonly unknown[]): string[] =>
+  [args[0]].flat().filter((channel): channel is string => typeof channel === 'string');
 /** Commands the adapters send without awaiting them. */
 const FIRE_AND_FORGET = new Set([
   'publish',
@@ -104,7 +116,10 @@ export function neededFor(channel: string, rooms: readonly string[]): boolean {
 }
 
 type AnyFn = (...args: unknown[]) => unknown;
-const noop = () => {};
+
+/** node-redis refusing a command because the client is closed or not connected yet. */
+const notConnectedYet = (error: unknown): boolean =>
+  error instanceof ClientClosedError || error instanceof ClientOfflineError;
 
 export function createRedisLink(
   target: RedisTarget,
@@ -150,9 +165,7 @@ export function createRedisLink(
   const open = (failFastWhenDown: boolean): RedisConnection => {
     // Signals are never given up for being slow (cluster.ts, noCommandTimeout).
     const connection = track(createRedisConnection(target, { failFastWhenDown, noCommandTimeout: true }));
-    connection.connect().catch((error: unknown) => {
-      if (!closed) log.error({ err: error }, 'redis client stopped');
-    });
+    void connectUntilUp(connection, () => closed, firstFailure(log, 'adapter'));
     return connection;
   };
 
@@ -166,8 +179,28 @@ export function createRedisLink(
   const subscribing = new Map<string, Promise<unknown>>();
   // A view of a client whose fire-and-forget commands cannot reject unhandled, and whose
   // duplicates (the streams adapter makes its own readers) are tracked like the others.
-  const guard = (client: RedisConnection): RedisConnection =>
-    new Proxy(client, {
+  //
+  // A subscription refused because the client is not connected yet is asked for again once
+  // it is. The adapters subscribe to their shared channels as they are made, when the app
+  // starts: a single client queues those until it connects, but a Cluster client refuses
+  // every command until it knows the slots. Without this, on a Cluster the sharded adapter
+  // never had its node-wide and response channels: a fetchSockets across nodes (is this
+  // ticket's owner alive elsewhere?) went unanswered and counted no one. node-redis itself
+  // subscribes again after a reconnect to what it had; these it never had.
+  const guard = (client: RedisConnection): RedisConnection => {
+    /** Subscriptions refused, by channel: asked again when the client is up. */
+    const refused = new Map<string, { prop: string; args: unknown[] }>();
+    const askAgain = (): void => {
+      const calls = new Map([...refused.values()].map((call) => [call, call]));
+      refused.clear();
+      for (const { prop, args } of calls.values()) {
+        const fn = Reflect.get(view, prop, view) as AnyFn;
+        fn(...args);
+      }
+    };
+    client.on('ready', askAgain);
+    client.on('connect', askAgain);
+    const view: RedisConnection = new Proxy(client, {
       get(target, prop) {
         const value: unknown = Reflect.get(target, prop, target);
         if (typeof value !== 'function') return value;
@@ -177,12 +210,15 @@ export function createRedisLink(
         }
         if (typeof prop === 'string' && FIRE_AND_FORGET.has(prop)) {
           return (...args: unknown[]) => {
+            if (UNSUBSCRIBING.has(prop)) for (const channel of channelsOf(args)) refused.delete(channel);
             const result = fn.apply(target, args);
             if (result instanceof Promise) {
-              const settled = result.catch(noop);
+              const settled = result.catch((error: unknown) => {
+                if (!SUBSCRIBING.has(prop) || closed || !notConnectedYet(error)) return;
+                for (const channel of channelsOf(args)) refused.set(channel, { prop, args });
+              });
               if (SUBSCRIBING.has(prop)) {
-                for (const channel of [args[0]].flat()) {
-                  if (typeof channel !== 'string') continue;
+                for (const channel of channelsOf(args)) {
                   subscribing.set(channel, settled);
                   void settled.then(() => {
                     if (subscribing.get(channel) === settled) subscribing.delete(channel);
@@ -196,6 +232,8 @@ export function createRedisLink(
         return fn.bind(target);
       },
     });
+    return view;
+  };
 
   // The streams adapter's read loop retries at once on an error: with a fail-fast client it
   // would spin while Redis is away, so its client queues instead (and its local delivery,

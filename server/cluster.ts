@@ -2,8 +2,10 @@
 // Both the adapter (adapter.ts) and the membership store (membership-redis.ts) open their
 // connections here, so that "one Redis or a Cluster" is decided in one place, and every
 // connection has an 'error' listener and a reconnect strategy that never gives up (a client
-// that gives up is closed for good, and a node would never rejoin after a Redis restart).
+// that gives up is closed for good, and a node would never rejoin after a Redis restart);
+// connectUntilUp covers the one case that strategy does not, a Cluster's first connection.
 import { createClient, createCluster } from 'redis';
+import type { Logger } from './logger.ts';
 
 export type RedisTarget = { kind: 'single'; url: string } | { kind: 'cluster'; nodes: string[] };
 
@@ -73,7 +75,45 @@ export function createRedisConnection(target: RedisTarget, options: ConnectionOp
   return connection as RedisConnection;
 }
 
+/**
+ * Connects, and keeps trying until connected or `stopped()`. A single client retries by
+ * itself (its reconnect strategy covers the first connection too); a Cluster client does
+ * not: its first discovery of the slots, when no seed node answers, throws
+ * RootNodesUnavailableError and leaves the client closed for good, so a node started before
+ * its Cluster would never join it. `failed` hears each failed try.
+ */
+export async function connectUntilUp(
+  connection: Pick<RedisConnection, 'connect'>,
+  stopped: () => boolean,
+  failed: (error: unknown) => void,
+): Promise<void> {
+  for (let tries = 0; !stopped(); tries++) {
+    try {
+      await connection.connect();
+      return;
+    } catch (error) {
+      if (stopped()) return;
+      failed(error);
+      await new Promise((resolve) => setTimeout(resolve, reconnectDelay(tries)).unref());
+    }
+  }
+}
+
 /** Connected and able to take commands (for a Cluster: the slot map is known). */
 export function isReady(connection: RedisConnection): boolean {
   return connection.isReady;
+}
+
+/**
+ * Logs the first failed try of connectUntilUp only: it tries again every second while the
+ * Redis (or Cluster) is away, and the connection's own 'error' events already say why.
+ */
+export function firstFailure(log: Pick<Logger, 'warn'>, what: string): (error: unknown) => void {
+  let said = false;
+  return (error) => {
+    if (said) return;
+    said = true;
+    const message = error instanceof Error ? error.message : String(error);
+    log.warn({ err: { message } }, `${what}: redis not reachable yet; trying again until it is`);
+  };
 }

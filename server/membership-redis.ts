@@ -50,7 +50,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { freeVariant, nameKey } from '../protocol/name-key.ts';
 import type { PeerInfo } from '../protocol/signaling.ts';
-import { createRedisConnection, type RedisTarget } from './cluster.ts';
+import { connectUntilUp, createRedisConnection, firstFailure, type RedisTarget } from './cluster.ts';
 import { type BeatResult, beatOnce, startHeartbeat } from './heartbeat.ts';
 import { burstLog } from './log-burst.ts';
 import type { Logger } from './logger.ts';
@@ -284,9 +284,7 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
     lastError = '';
     markStale();
   });
-  redis.connect().catch((error: unknown) => {
-    if (!closed) log.error({ err: error }, 'membership: redis client stopped');
-  });
+  void connectUntilUp(redis, () => closed, firstFailure(log, 'membership'));
 
   /** EVALSHA, loading the script on a NOSCRIPT (a restarted Redis, another Cluster shard). */
   const run = async (script: string, roomId: string, args: string[]): Promise<unknown> => {

@@ -10,7 +10,7 @@
 // degraded mode as the membership store's — and, as the membership store does with its
 // members, the node writes them back when Redis is back (a restarted Redis is empty) and
 // writes again the ones Redis did not confirm.
-import { createRedisConnection, type RedisTarget } from './cluster.ts';
+import { connectUntilUp, createRedisConnection, firstFailure, type RedisTarget } from './cluster.ts';
 import type { Logger } from './logger.ts';
 import { DeadlineError, deadline } from './timeout.ts';
 
@@ -99,9 +99,7 @@ export function createRedisRevocations(options: RedisRevocationOptions): TicketR
     if (message !== lastError) log.warn({ err: { message } }, 'resume revocations: redis error');
     lastError = message;
   });
-  redis.connect().catch((error: unknown) => {
-    if (!closed) log.error({ err: error }, 'resume revocations: redis client stopped');
-  });
+  void connectUntilUp(redis, () => closed, firstFailure(log, 'resume revocations'));
   /** Revocations whose write Redis did not confirm: written again at the next upkeep. */
   let unconfirmed = false;
   /** Writes every revocation still in force, with what is left of its lifetime. */

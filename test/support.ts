@@ -243,7 +243,7 @@ export async function meetAcrossNodes(urlA: string, urlB: string) {
   const toAlice = waitForEvent(alice, 'signal');
   bob.emit('signal', { to: ackA.self.id, description: OFFER });
   assert.deepEqual(await toAlice, { from: ackB.self.id, description: OFFER });
-  return { alice, bob, ackA, ackB };
+  return { room, alice, bob, ackA, ackB };
 }
 
 /**
