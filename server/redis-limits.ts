@@ -21,11 +21,16 @@ export function pubSubLimitAdvice(value: string): string | null {
   if (!match) return null;
   const [hard, soft, seconds] = [Number(match[1]), Number(match[2]), Number(match[3])];
   const hardTooLow = hard !== 0 && hard < MIN_HARD_BYTES;
-  const softTooLow = soft !== 0 && seconds !== 0 && soft < MIN_SOFT_BYTES;
+  // A soft limit of 0 seconds is enforced too: Redis cuts a subscriber about a second over it.
+  const softTooLow = soft !== 0 && soft < MIN_SOFT_BYTES;
   if (!hardTooLow && !softTooLow) return null;
   const mb = (bytes: number) => `${Math.round(bytes / (1024 * 1024))} MB`;
+  const limits = [
+    ...(hard !== 0 ? [`passes ${mb(hard)}`] : []),
+    ...(soft !== 0 ? [`stays over ${mb(soft)} for ${Math.max(seconds, 1)} s`] : []),
+  ];
   return (
-    `Redis cuts off a subscriber whose backlog passes ${mb(hard)} (or ${mb(soft)} for ${seconds} s): ` +
+    `Redis cuts off a subscriber whose backlog ${limits.join(' or ')}: ` +
     'under load a node can lose its subscription and the signals published meanwhile. ' +
     `Set "client-output-buffer-limit ${RECOMMENDED_PUBSUB_LIMIT}" in redis.conf (README, "Running several nodes")`
   );
