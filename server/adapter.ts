@@ -116,6 +116,8 @@ export function neededFor(channel: string, rooms: readonly string[]): boolean {
 }
 
 type AnyFn = (...args: unknown[]) => unknown;
+/** A promise that never settles: what a closed link's connect gives whoever awaits it. */
+const noSettle = () => {};
 
 /** node-redis refusing a command because the client is closed or not connected yet. */
 const notConnectedYet = (error: unknown): boolean =>
@@ -207,6 +209,15 @@ export function createRedisLink(
         const fn = value as AnyFn;
         if (prop === 'duplicate') {
           return (...args: unknown[]) => guard(track(fn.apply(target, args) as RedisConnection));
+        }
+        if (prop === 'connect') {
+          // The streams adapter connects its duplicates without a catch: one still
+          // connecting when we close (Redis never reached) would reject unhandled.
+          return (...args: unknown[]) =>
+            (fn.apply(target, args) as Promise<unknown>).catch((error: unknown) => {
+              if (closed) return new Promise(noSettle);
+              throw error;
+            });
         }
         if (typeof prop === 'string' && FIRE_AND_FORGET.has(prop)) {
           return (...args: unknown[]) => {

@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { neededFor } from '../server/adapter.ts';
 import { addressesOf } from '../server/rooms.ts';
+import { freePort } from './redis-support.ts';
+import { startServer } from './support.ts';
 
 test('a join waits for its room and personal channels and the shared ones, not for other rooms’', () => {
   const mine = addressesOf('R1', 'p1');
@@ -16,4 +18,28 @@ test('a join waits for its room and personal channels and the shared ones, not f
   assert.equal(neededFor('roomlink#/#room:R2#', mine), false);
   assert.equal(neededFor('roomlink#/#peer:R1:p2#', mine), false, 'another member’s address');
   assert.equal(neededFor('roomlink#/#peer:R2:p1#', mine), false);
+});
+
+test('closing a link that never reached Redis leaves no rejection unhandled, whatever the engine', async () => {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    for (const engine of ['pubsub', 'sharded', 'streams'] as const) {
+      const port = await freePort();
+      const server = await startServer(
+        { redisUrl: `redis://127.0.0.1:${port}` },
+        { adapterEngine: engine, redisStartupWaitMs: 300 },
+      );
+      await server.close();
+      // The clients' pending connects settle (or not) within a few turns after close.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    assert.deepEqual(
+      unhandled.map((reason) => String(reason)),
+      [],
+    );
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+  }
 });
