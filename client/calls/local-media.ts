@@ -39,7 +39,10 @@ export interface LocalMedia {
   closeAll(): void;
   /**
    * Opens another microphone or camera in place of the current one, muted or off as the
-   * current one was; the current one is stopped once the new one is open.
+   * current one was; the current one is stopped once the new one is open. A device that
+   * opens only once the current one is freed (a phone's cameras) is asked for again after
+   * stopping it; if it still will not open, the current device is opened again, and if even
+   * that fails there is none (mic or camera null): never a stopped track left as current.
    */
   switchDevice(kind: 'audio' | 'video', deviceId: string): Promise<Opened>;
   /** The deviceId of the microphone or camera in use, or null. */
@@ -74,6 +77,16 @@ export function mediaDevices(): MediaDevices | null {
  */
 const CAMERA: MediaTrackConstraints = { width: { ideal: 640 }, height: { ideal: 480 }, frameRate: { max: 30 } };
 const SCREEN: MediaTrackConstraints = { frameRate: { max: 15 } };
+
+/** What opens this microphone or camera. */
+function constraintsFor(kind: 'audio' | 'video', deviceId: string): MediaStreamConstraints {
+  return kind === 'audio'
+    ? { audio: { deviceId: { exact: deviceId } } }
+    : { video: { ...CAMERA, deviceId: { exact: deviceId } } };
+}
+
+const tracksOf = (stream: MediaStream, kind: 'audio' | 'video'): MediaStreamTrack[] =>
+  kind === 'audio' ? stream.getAudioTracks() : stream.getVideoTracks();
 
 export function createLocalMedia(): LocalMedia {
   let mic: MediaStreamTrack | null = null;
@@ -160,15 +173,29 @@ export function createLocalMedia(): LocalMedia {
     async switchDevice(kind, deviceId) {
       const current = kind === 'audio' ? mic : camera;
       if (!current) return { ok: false, problem: 'no-device' };
-      const constraints: MediaStreamConstraints =
-        kind === 'audio'
-          ? { audio: { deviceId: { exact: deviceId } } }
-          : { video: { ...CAMERA, deviceId: { exact: deviceId } } };
+      const constraints = constraintsFor(kind, deviceId);
       let got = await ask((d) => d.getUserMedia(constraints));
       // Phones often open one camera at a time: free the current one and ask again.
       if (got === 'in-use') {
+        const previous = current.getSettings?.().deviceId;
         current.stop();
         got = await ask((d) => d.getUserMedia(constraints));
+        if (typeof got === 'string') {
+          const problem = got;
+          const again =
+            previous === undefined ? null : await ask((d) => d.getUserMedia(constraintsFor(kind, previous)));
+          const back = again === null || typeof again === 'string' ? null : (tracksOf(again, kind)[0] ?? null);
+          // Hung up (or switched again) meanwhile: keep nothing.
+          if (current !== (kind === 'audio' ? mic : camera)) {
+            back?.stop();
+            return { ok: false, problem };
+          }
+          if (back) back.enabled = current.enabled;
+          if (kind === 'audio') mic = back;
+          else camera = back;
+          restream();
+          return { ok: false, problem };
+        }
       }
       if (typeof got === 'string') return { ok: false, problem: got };
       const track = (kind === 'audio' ? got.getAudioTracks() : got.getVideoTracks())[0];

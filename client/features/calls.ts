@@ -19,7 +19,6 @@ import {
   hasMediaLines,
   type MediaKind,
   prepareMedia,
-  type SenderSlot,
   type Senders,
   sendTrack,
   stopSending,
@@ -29,8 +28,11 @@ import { createSlot, defineFeature, type MemberHandle } from '../feature.ts';
 import { rolesFor } from '../roles.ts';
 import { mark } from '../timeline.ts';
 
-/** Distinct remote tracks taken from one member (one audio, one video, and slack for a
- * reconnect); tracks beyond this are ignored: a hostile member cannot make us play dozens. */
+/**
+ * Distinct remote tracks taken from one member on one connection (its microphone, its camera
+ * and a screen shared next to it, and one more); tracks beyond this are ignored: a hostile
+ * member cannot make us play dozens. A replaced link starts the count over.
+ */
 export const MAX_REMOTE_TRACKS = 4;
 
 interface CallPeerState {
@@ -50,6 +52,8 @@ interface CallPeerState {
   deferTimer: ReturnType<typeof setTimeout> | null;
   /** Our tracks wait for the m-lines the link's first offerer adds (see sendTo). */
   awaitingLines: boolean;
+  /** What we send it is changed one step at a time, in order (see inOrder). */
+  sending: Promise<void>;
 }
 
 /** One member in the call, as the view shows it. */
@@ -98,6 +102,7 @@ export function createCalls({
     deferred: null,
     deferTimer: null,
     awaitingLines: false,
+    sending: Promise.resolve(),
   }));
   const media = createLocalMedia();
   let self: CallState = { ...NOT_IN_CALL };
@@ -128,6 +133,11 @@ export function createCalls({
       slot.screenStream = null;
       slot.seenTracks.clear();
       slot.awaitingLines = false;
+      slot.sending = Promise.resolve();
+      // A state held back on the old connection said nothing about this one.
+      if (slot.deferTimer !== null) clearTimeout(slot.deferTimer);
+      slot.deferTimer = null;
+      slot.deferred = null;
     }
     return slot;
   }
@@ -180,14 +190,27 @@ export function createCalls({
     else await stopSending(senders, 'screen');
   }
 
-  function stopSendingTo(member: MemberHandle, kind?: SenderSlot): void {
+  /**
+   * Runs a change of what we send to one member after the ones before it. replaceTrack
+   * changes sender.track only once it resolves: a stop run beside a send still on its way
+   * found nothing to stop, and the send then put our microphone on a member who had left
+   * the call (a Join whose camera was refused says in and out within milliseconds).
+   */
+  function inOrder(member: MemberHandle, change: () => Promise<void>): Promise<void> {
+    const slot = slotOf(member);
+    const run = slot.sending.then(change);
+    slot.sending = run.catch(() => {});
+    return run;
+  }
+
+  function stopSendingTo(member: MemberHandle): void {
     const senders = slotOf(member).senders;
-    if (senders) void stopSending(senders, kind);
+    if (senders) void inOrder(member, () => stopSending(senders));
   }
 
   /** sendTo, marked on the timeline once our tracks are on their way to that member. */
   function startSending(member: MemberHandle): void {
-    void sendTo(member).then(
+    void inOrder(member, () => sendTo(member)).then(
       () => mark('call-sending', member.id),
       (error) => console.debug('roomlink: call track', error),
     );
@@ -241,6 +264,16 @@ export function createCalls({
     return count;
   }
 
+  /**
+   * Whether we may not start sending video now: the cap is reached by the others, and we
+   * send none yet (our camera off, no screen). Says so when it refuses.
+   */
+  function videoCapReached(): boolean {
+    if (self.video || self.screen || videoSenders() < maxVideoSenders) return false;
+    notify(`${maxVideoSenders} cameras are already on: wait until someone turns theirs off.`);
+    return true;
+  }
+
   /** Runs one click's work; a second click while a prompt is open does nothing. */
   async function serve(work: () => Promise<void>): Promise<void> {
     if (busy) return;
@@ -287,11 +320,13 @@ export function createCalls({
         return;
       }
       slot.deferred = state;
+      // Held for this connection only: a replaced link (its page reloaded) starts afresh.
+      const heldFor = member.pc;
       slot.deferTimer ??= setTimeout(() => {
         slot.deferTimer = null;
         const latest = slot.deferred;
         slot.deferred = null;
-        if (latest && !member.disposed && slot.rate.take()) applyRemote(member, latest);
+        if (latest && !member.disposed && member.pc === heldFor && slot.rate.take()) applyRemote(member, latest);
       }, slot.rate.untilNextWindow() + 1);
     },
     track(member, event) {
@@ -405,8 +440,15 @@ export function createCalls({
       return serve(async () => {
         if (!self.inCall || deviceId === media.deviceOf(kind)) return;
         const switched = await media.switchDevice(kind, deviceId);
-        if (!switched.ok) return problem(switched.problem);
         if (!self.inCall) return media.closeAll();
+        if (!switched.ok) {
+          // The device in use may have been freed for it, then opened again or lost
+          // (local-media.ts): what we send, and what we say we send, follow it.
+          if (kind === 'audio' && !media.mic) setSelf({ ...self, audio: false });
+          if (kind === 'video' && !media.camera) setSelf({ ...self, video: false });
+          sendToAll();
+          return problem(switched.problem);
+        }
         sendToAll();
       });
     },
@@ -429,13 +471,11 @@ export function createCalls({
       return serve(async () => {
         if (!self.inCall) return;
         const camera = media.camera;
+        // On again counts against the cap as opening one does; off never does.
+        if (!camera?.enabled && videoCapReached()) return;
         if (camera) {
           camera.enabled = !camera.enabled;
           setSelf({ ...self, video: camera.enabled });
-          return;
-        }
-        if (videoSenders() >= maxVideoSenders) {
-          notify(`${maxVideoSenders} cameras are already on: wait until someone turns theirs off.`);
           return;
         }
         const opened = await media.openCamera();
@@ -454,6 +494,7 @@ export function createCalls({
       return serve(async () => {
         if (!self.inCall) return;
         if (media.screen) return stopScreen();
+        if (videoCapReached()) return;
         const opened = await media.openScreen(stopScreen, alongside);
         // Closing the picker is a choice, not a failure worth a message.
         if (!opened.ok) return opened.problem === 'denied' ? undefined : problem(opened.problem);

@@ -6,7 +6,9 @@ import type { ChannelRate } from './rates.ts';
 
 export const callSchemas = [
   /**
-   * The sender's whole call state, sent when it changes and whenever a channel opens.
+   * The sender's whole call state, sent when it changes, and whenever a channel opens once
+   * the sender has been in a call since its page loaded (until then everyone takes it for
+   * out of the call, the default).
    * audio: its microphone is on (not muted); video: its camera is on; screen: it shares a
    * screen. All three are false when inCall is false. screenAlongside: the screen goes as a
    * second video next to the camera (on its own transceiver) rather than in its place.
@@ -51,7 +53,8 @@ export function normalizeCallState(state: CallState): CallState {
 
 /**
  * The link-level budget (client/budget.ts): a state message goes out on each change and on
- * each link opening; the feature itself ignores more than a few a second per member.
+ * each link opening (once in a call); the feature itself ignores more than a few a second
+ * per member.
  */
 export const callRates = {
   'call:state': { perSecond: 10, burst: 30 },

@@ -62,6 +62,16 @@ interface FakeTransceiver {
   receiver: { track: FakeTrack };
 }
 
+/** replaceTrack calls on their way, over every fake connection. */
+let replacing = 0;
+/** Until no replaceTrack is on its way (each resolves a task later; a send makes them in turn). */
+async function settled(): Promise<void> {
+  for (let quiet = 0; quiet < 2; ) {
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    quiet = replacing === 0 ? quiet + 1 : 0;
+  }
+}
+
 /** An RTCPeerConnection as far as senders.ts uses it; counts negotiationneeded causes. */
 function fakePc() {
   const transceivers: FakeTransceiver[] = [];
@@ -78,8 +88,17 @@ function fakePc() {
       currentDirection: null,
       sender: {
         track: null,
-        async replaceTrack(t) {
-          transceiver.sender.track = t;
+        // As a browser does it: sender.track changes when the promise resolves, a task later
+        // (webrtc-pc replaceTrack), so a stop run beside a send still on its way sees the old.
+        replaceTrack(t) {
+          replacing++;
+          return new Promise<void>((resolve) =>
+            setTimeout(() => {
+              transceiver.sender.track = t;
+              replacing--;
+              resolve();
+            }, 1),
+          );
         },
         setStreams() {},
       },
@@ -420,7 +439,7 @@ test('links get media m-lines only once a call is on, from their first offerer, 
   calls.feature.opened?.(first);
   calls.feature.receive(first, stateOf(true) as never);
   await calls.join(false);
-  await new Promise((resolve) => setImmediate(resolve));
+  await settled();
   assert.deepEqual(lines().slice(0, 2), [2, 2]);
   assert.deepEqual(lines()[3], 2);
 });
@@ -436,7 +455,7 @@ test('our own join starts the call: our links get m-lines before our tracks go, 
   await calls.join(true);
   assert.equal(peer.fakePc.getTransceivers().length, 2);
   calls.feature.receive(peer, stateOf(true) as never);
-  await new Promise((resolve) => setImmediate(resolve));
+  await settled();
   assert.deepEqual(sending(peer), ['audio', 'video']);
   assert.equal(peer.fakePc.getTransceivers().length, 2, 'the prepared m-lines carry the tracks');
 });
@@ -450,7 +469,7 @@ test("on a link it does not offer first, our join waits for the other side's m-l
   calls.feature.opened?.(peer);
   calls.feature.receive(peer, stateOf(true) as never);
   await calls.join(true);
-  await new Promise((resolve) => setImmediate(resolve));
+  await settled();
   assert.equal(peer.fakePc.getTransceivers().length, 0, 'no addTrack to collide with its m-lines');
 
   // Its offer arrives with one audio and one video m-line: a track event for each, in one task.
@@ -458,7 +477,7 @@ test("on a link it does not offer first, our join waits for the other side's m-l
   for (const transceiver of offered) {
     calls.feature.track?.(peer, { track: transceiver.receiver.track, transceiver } as unknown as RTCTrackEvent);
   }
-  await new Promise((resolve) => setImmediate(resolve));
+  await settled();
   assert.deepEqual(sending(peer), ['audio', 'video']);
   assert.equal(peer.fakePc.getTransceivers().length, 2, 'our tracks ride on its m-lines');
   assert.deepEqual(
@@ -473,7 +492,7 @@ test('tracks go only to members in the call, and stop when either side leaves', 
   const [inside, outside] = peers as [FakeMember, FakeMember];
   calls.feature.receive(inside, stateOf(true) as never);
   await calls.join(true);
-  await new Promise((resolve) => setImmediate(resolve));
+  await settled();
   assert.deepEqual(sending(inside), ['audio', 'video']);
   assert.deepEqual(sending(outside), []);
   assert.deepEqual(
@@ -482,16 +501,70 @@ test('tracks go only to members in the call, and stop when either side leaves', 
   );
 
   calls.feature.receive(outside, stateOf(true) as never);
-  await new Promise((resolve) => setImmediate(resolve));
+  await settled();
   assert.deepEqual(sending(outside), ['audio', 'video']);
   calls.feature.receive(outside, stateOf(false) as never);
-  await new Promise((resolve) => setImmediate(resolve));
+  await settled();
   assert.deepEqual(sending(outside), []);
 
   calls.leave();
-  await new Promise((resolve) => setImmediate(resolve));
+  await settled();
   assert.deepEqual(sending(inside), []);
   assert.deepEqual(lastState(inside), stateOf(false));
+});
+
+test('a member in and out of the call within one exchange gets nothing from us; out and back in, everything', async () => {
+  fakeDevices();
+  const { calls, peers } = harness(2);
+  const [quick, back] = peers as [FakeMember, FakeMember];
+  calls.feature.opened?.(quick);
+  calls.feature.receive(back, stateOf(true) as never);
+  await calls.join(true);
+  await settled();
+  // In, then out a task later (a Join whose camera was refused), while our microphone is
+  // still on its way to it: that send must not land after the stop.
+  calls.feature.receive(quick, stateOf(true) as never);
+  await new Promise((resolve) => setImmediate(resolve));
+  calls.feature.receive(quick, stateOf(false) as never);
+  await settled();
+  assert.deepEqual(sending(quick), [], 'nothing goes to a member out of the call');
+  // Out, then back in, while the stop is on its way: the tracks go again.
+  calls.feature.receive(back, stateOf(false) as never);
+  await new Promise((resolve) => setImmediate(resolve));
+  calls.feature.receive(back, stateOf(true) as never);
+  await settled();
+  assert.deepEqual(sending(back), ['audio', 'video']);
+});
+
+test('a state held back by the rate bound is not applied to the link that replaced its own', async () => {
+  fakeDevices();
+  let now = 0;
+  const peer = fakeMember('peer-0-000000');
+  const calls = createCalls({
+    selfId: () => SELF_ID,
+    members: () => [peer],
+    changed: () => {},
+    notify: () => {},
+    now: () => now,
+  });
+  calls.feature.added?.(peer);
+  calls.feature.opened?.(peer);
+  await calls.join(true);
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    // A member clicking fast: the states past the bound wait for the next window.
+    for (let i = 0; i < 11; i++) calls.feature.receive(peer, stateOf(true, { audio: i % 2 === 0 }) as never);
+    // Its page reloads before then: a new connection, a page that never joined.
+    const fresh = fakePc();
+    Object.assign(peer, { fakePc: fresh, pc: fresh as unknown as RTCPeerConnection });
+    now = 1_000;
+    mock.timers.tick(1_001);
+  } finally {
+    mock.timers.reset();
+  }
+  await settled();
+  assert.deepEqual(calls.participants(), [], 'not shown in the call');
+  assert.deepEqual(sending(peer), [], 'nothing sent to the page that never joined');
 });
 
 test('a refused camera shows its message and leaves us out of the call', async () => {
@@ -566,6 +639,36 @@ test('above the video-sender bound a joiner gets audio only and is told why', as
   assert.match(notes.at(-1) ?? '', /audio only/);
 });
 
+test('a camera turned on again, or a screen shared, counts against the bound as a camera opened does', async () => {
+  fakeDevices();
+  const peers = Array.from({ length: 3 }, (_, i) => fakeMember(`peer-${i}-000000`));
+  const notes: (string | null)[] = [];
+  const calls = createCalls({
+    selfId: () => SELF_ID,
+    members: () => peers,
+    changed: () => {},
+    notify: (t) => notes.push(t),
+    maxVideoSenders: 2,
+  });
+  const [first, second] = peers as [FakeMember, FakeMember];
+  calls.feature.receive(first, stateOf(true, { video: false }) as never);
+  await calls.join(true); // with our camera: one of two
+  await calls.toggleCamera(); // off: the track is kept
+  assert.equal(calls.self().video, false);
+  // Meanwhile two members turn their cameras on: the bound is reached without us.
+  calls.feature.receive(first, stateOf(true) as never);
+  calls.feature.receive(second, stateOf(true) as never);
+  await calls.toggleCamera();
+  assert.equal(calls.self().video, false, 'not on again past the bound');
+  assert.match(notes.at(-1) ?? '', /2 cameras are already on/);
+  await calls.toggleScreen();
+  assert.equal(calls.self().screen, false, 'no screen past it either');
+  // One of them turns theirs off: ours may go on again.
+  calls.feature.receive(second, stateOf(true, { video: false }) as never);
+  await calls.toggleCamera();
+  assert.equal(calls.self().video, true);
+});
+
 /** We and one member, both in the call with camera and microphone, on a prepared link. */
 async function inCallWithOne() {
   fakeDevices();
@@ -592,15 +695,48 @@ test('device changes are watched only in a call: out of it no listener (it would
   const enumerate = fake.enumerateDevices.bind(fake);
   fake.enumerateDevices = async () => (await enumerate()).slice(1);
   for (const listener of deviceListeners) listener();
-  await new Promise((resolve) => setImmediate(resolve));
+  await settled();
   assert.equal(calls.devices().list.length, listed - 1);
   calls.leave();
   assert.equal(deviceListeners.size, 0, 'none once out of the call');
 });
 
+test('a camera that will not open even once the current one is freed: the current one comes back, or the camera is off', async () => {
+  for (const current of ['reopens', 'is gone too'] as const) {
+    const { calls, peer } = await inCallWithOne();
+    await settled();
+    const sentCamera = () =>
+      peer.fakePc.getTransceivers().find((t) => t.receiver.track.kind === 'video')?.sender.track ?? null;
+    // A phone: the other camera is busy while this one is open, and still busy after.
+    const devices = navigator.mediaDevices as unknown as {
+      getUserMedia(c: { video?: FakeConstraint }): Promise<unknown>;
+    };
+    const open = devices.getUserMedia.bind(devices);
+    devices.getUserMedia = async (constraints) => {
+      const asked = constraints.video ? askedDevice(constraints.video) : null;
+      if (asked === 'cam-1' || current === 'is gone too') {
+        throw Object.assign(new Error('busy'), { name: 'NotReadableError' });
+      }
+      return open(constraints);
+    };
+    await calls.switchDevice('video', 'cam-1');
+    await settled();
+    const camera = sentCamera();
+    if (current === 'reopens') {
+      assert.equal(camera?.deviceId, 'cam-0', current);
+      assert.equal(camera?.stopped, false, 'a live camera goes, not the stopped one');
+      assert.equal(calls.self().video, true);
+    } else {
+      assert.equal(camera, null, 'nothing goes');
+      assert.equal(calls.self().video, false, 'and we say the camera is off');
+    }
+    calls.leave();
+  }
+});
+
 test('switching camera or microphone replaces the track on the same senders: no renegotiation, muted stays muted, the old device is stopped', async () => {
   const { calls, peer } = await inCallWithOne();
-  await new Promise((resolve) => setImmediate(resolve));
+  await settled();
   const sent = (kind: 'audio' | 'video') =>
     peer.fakePc.getTransceivers().find((t) => t.receiver.track.kind === kind)?.sender.track ?? null;
   const [oldMic, oldCamera] = [sent('audio'), sent('video')];
@@ -619,7 +755,7 @@ test('switching camera or microphone replaces the track on the same senders: no 
   calls.toggleMute();
   await calls.switchDevice('video', 'cam-1');
   await calls.switchDevice('audio', 'mic-1');
-  await new Promise((resolve) => setImmediate(resolve));
+  await settled();
   assert.equal(sent('video')?.deviceId, 'cam-1');
   assert.equal(sent('audio')?.deviceId, 'mic-1');
   assert.equal(oldCamera?.stopped, true);
@@ -631,7 +767,7 @@ test('switching camera or microphone replaces the track on the same senders: no 
   assert.equal(peer.fakePc.directionChanges, changesBefore, 'nothing to renegotiate');
 
   calls.leave();
-  await new Promise((resolve) => setImmediate(resolve));
+  await settled();
   assert.equal(sent('video'), null);
   assert.deepEqual(calls.devices().list, [], 'no device list outside the call');
 });
@@ -639,7 +775,7 @@ test('switching camera or microphone replaces the track on the same senders: no 
 test('a screen shared next to the camera goes as a second video, is shown apart, and ends with the camera still on', async () => {
   const { calls, peer } = await inCallWithOne();
   await calls.toggleScreen(true);
-  await new Promise((resolve) => setImmediate(resolve));
+  await settled();
   assert.deepEqual(lastState(peer), stateOf(true, { screen: true, screenAlongside: true }));
   const sentVideo = () =>
     peer.fakePc
@@ -648,7 +784,7 @@ test('a screen shared next to the camera goes as a second video, is shown apart,
       .map((t) => t.sender.track?.deviceId ?? null);
   assert.deepEqual(sentVideo(), ['cam-0', 'screen']);
   await calls.toggleScreen();
-  await new Promise((resolve) => setImmediate(resolve));
+  await settled();
   assert.deepEqual(lastState(peer), stateOf(true, { screen: false }));
   assert.deepEqual(sentVideo(), ['cam-0', null]);
 
