@@ -3,14 +3,14 @@
 // "nodes") sharing it, where the cap, the names and your own ghost must hold across both,
 // and a node that dies leaves no member behind for more than a few seconds.
 import assert from 'node:assert/strict';
-import { createServer, type Server, type Socket, connect as tcpConnect } from 'node:net';
+import type { Socket } from 'node:net';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { createClient } from 'redis';
 import type { AppOptions } from '../server/app.ts';
 import { createLogger } from '../server/logger.ts';
 import { createMemoryMembership, type MembershipStore } from '../server/membership.ts';
 import { createRedisMembership, type RedisMembership } from '../server/membership-redis.ts';
-import { type RedisProcess, startRedis } from './redis-support.ts';
+import { cuttablePath, type RedisProcess, startRedis } from './redis-support.ts';
 import { stall } from './stall.ts';
 import {
   assertRefused,
@@ -297,69 +297,6 @@ describe('names across two server nodes', () => {
     assertRefused(await join(await connectClient(a.url), room, 'Alice'), 'name_taken');
   });
 });
-
-/**
- * What a client sends, chunk by chunk, before it goes on to Redis: the chunk waits for the
- * returned promise, and so does everything after it on that connection.
- */
-type Outgoing = (chunk: Buffer, connection: Socket) => Promise<void> | void;
-
-/**
- * A TCP path to redis-server that the test can cut (every connection dropped, new ones
- * refused) and mend, and that shows it what the clients send (`outgoing`) first.
- */
-async function cuttablePath(
-  port: number,
-  outgoing?: Outgoing,
-): Promise<{ url: string; cut(): void; mend(): void; close(): void }> {
-  const sockets = new Set<Socket>();
-  let open = true;
-  const server: Server = createServer((client) => {
-    if (!open) return void client.destroy();
-    const upstream = tcpConnect(port, '127.0.0.1');
-    for (const [from, to] of [
-      [client, upstream],
-      [upstream, client],
-    ] as const) {
-      sockets.add(from);
-      if (from === client && outgoing) {
-        // In order: the connection is paused while a chunk waits.
-        from.on('data', (chunk: Buffer) => {
-          from.pause();
-          void Promise.resolve(outgoing(chunk, client)).then(() => {
-            if (!to.destroyed) to.write(chunk);
-            from.resume();
-          });
-        });
-      } else {
-        from.pipe(to);
-      }
-      from.on('error', () => to.destroy());
-      from.on('close', () => {
-        sockets.delete(from);
-        to.destroy();
-      });
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  const cut = (): void => {
-    open = false;
-    for (const socket of sockets) socket.destroy();
-  };
-  return {
-    url: `redis://127.0.0.1:${address.port}`,
-    cut,
-    mend() {
-      open = true;
-    },
-    close() {
-      cut();
-      server.close();
-    },
-  };
-}
 
 describe('a node whose main thread is busy', () => {
   test('past its TTL (a storm, a long GC): its heartbeat goes on, and nobody takes it for dead', async () => {

@@ -4,10 +4,9 @@
 // split over both nodes — with rooms spread over the shards by their hash slot. And a
 // shard failing over (its master killed, its replica promoted): the rooms go on.
 import assert from 'node:assert/strict';
-import { createServer, type Socket, connect as tcpConnect } from 'node:net';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { peerAddress } from '../server/rooms.ts';
-import { type RedisClusterProcess, startRedisCluster } from './redis-support.ts';
+import { cuttablePath, type RedisClusterProcess, startRedisCluster } from './redis-support.ts';
 import {
   assertRefused,
   closeAll,
@@ -71,16 +70,18 @@ describe('two nodes on a Redis Cluster of 3 masters', () => {
   });
 
   test('a node started while its Cluster is unreachable joins it once it answers', async () => {
-    // The only seed is a path to one master that refuses connections at first.
-    const seed = await closedThenOpenPath(cluster.nodes[0] ?? '');
+    // The only seed is a path to one master that refuses connections at first. (The
+    // client learns the real nodes' addresses from it, and goes there.)
+    const seed = await cuttablePath(Number(cluster.nodes[0]?.split(':')[1]));
+    seed.cut();
     try {
       const late = await startServer(
-        { redisClusterNodes: [seed.address], clusterTimeoutMs: 1_000 },
+        { redisClusterNodes: [seed.url.replace('redis://', '')], clusterTimeoutMs: 1_000 },
         { redisStartupWaitMs: 300 },
       );
       assert.equal(late.app.redisState(), 'down');
       await new Promise((resolve) => setTimeout(resolve, 1_500)); // a few tries refused
-      seed.open();
+      seed.mend();
       const deadline = Date.now() + 15_000;
       while (late.app.redisState() !== 'up') {
         if (Date.now() > deadline) throw new Error('the node never joined the Cluster');
@@ -117,45 +118,6 @@ describe('two nodes on a Redis Cluster of 3 masters', () => {
     }
   });
 });
-
-/**
- * A TCP path to a Cluster node that refuses every connection until open(): a seed that is
- * not up yet. (The client learns the real nodes' addresses from it, and goes there.)
- */
-async function closedThenOpenPath(node: string): Promise<{ address: string; open(): void; close(): void }> {
-  const [host = '127.0.0.1', port = '0'] = node.split(':');
-  const sockets = new Set<Socket>();
-  let open = false;
-  const server = createServer((client) => {
-    if (!open) return void client.destroy();
-    const upstream = tcpConnect(Number(port), host);
-    for (const [from, to] of [
-      [client, upstream],
-      [upstream, client],
-    ] as const) {
-      sockets.add(from);
-      from.pipe(to);
-      from.on('error', () => to.destroy());
-      from.on('close', () => {
-        sockets.delete(from);
-        to.destroy();
-      });
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return {
-    address: `127.0.0.1:${address.port}`,
-    open() {
-      open = true;
-    },
-    close() {
-      for (const socket of sockets) socket.destroy();
-      server.close();
-    },
-  };
-}
 
 /** Keys and channels of roomlink on a Cluster (server/membership-redis.ts, server/adapter.ts). */
 const HEARTBEATS_KEY = 'roomlink:{nodes}';

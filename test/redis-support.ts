@@ -4,7 +4,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -359,4 +359,67 @@ export async function startRedisCluster(
     await stop();
     throw error;
   }
+}
+
+/**
+ * What a client sends, chunk by chunk, before it goes on to Redis: the chunk waits for the
+ * returned promise, and so does everything after it on that connection.
+ */
+export type Outgoing = (chunk: Buffer, connection: Socket) => Promise<void> | void;
+
+/**
+ * A TCP path to redis-server that the test can cut (every connection dropped, new ones
+ * refused) and mend, and that shows it what the clients send (`outgoing`) first.
+ */
+export async function cuttablePath(
+  port: number,
+  outgoing?: Outgoing,
+): Promise<{ url: string; cut(): void; mend(): void; close(): void }> {
+  const sockets = new Set<Socket>();
+  let open = true;
+  const server: Server = createServer((client) => {
+    if (!open) return void client.destroy();
+    const upstream = connect(port, '127.0.0.1');
+    for (const [from, to] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
+      sockets.add(from);
+      if (from === client && outgoing) {
+        // In order: the connection is paused while a chunk waits.
+        from.on('data', (chunk: Buffer) => {
+          from.pause();
+          void Promise.resolve(outgoing(chunk, client)).then(() => {
+            if (!to.destroyed) to.write(chunk);
+            from.resume();
+          });
+        });
+      } else {
+        from.pipe(to);
+      }
+      from.on('error', () => to.destroy());
+      from.on('close', () => {
+        sockets.delete(from);
+        to.destroy();
+      });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  const cut = (): void => {
+    open = false;
+    for (const socket of sockets) socket.destroy();
+  };
+  return {
+    url: `redis://127.0.0.1:${address.port}`,
+    cut,
+    mend() {
+      open = true;
+    },
+    close() {
+      cut();
+      server.close();
+    },
+  };
 }

@@ -217,6 +217,20 @@ function fakeDevices(refuse: string | null = null) {
   return opened;
 }
 
+/** The calls feature for these members, with what a test sets (a clock, the video bound, notes). */
+function callsWith(
+  members: FakeMember[],
+  options: Partial<Pick<Parameters<typeof createCalls>[0], 'now' | 'maxVideoSenders' | 'notify'>> = {},
+) {
+  return createCalls({
+    selfId: () => SELF_ID,
+    members: () => members,
+    changed: () => {},
+    notify: () => {},
+    ...options,
+  });
+}
+
 function harness(count = 2) {
   const peers = Array.from({ length: count }, (_, i) => fakeMember(`peer-${i}-000000`));
   const notes: (string | null)[] = [];
@@ -420,7 +434,7 @@ test('links get media m-lines only once a call is on, from their first offerer, 
   const closed = fakeMember('peer-2-000000');
   closed.open = false;
   const peers = [first, second, answering, closed];
-  const calls = createCalls({ selfId: () => SELF_ID, members: () => peers, changed: () => {}, notify: () => {} });
+  const calls = callsWith(peers);
   for (const peer of peers) calls.feature.added?.(peer);
   const lines = () => peers.map((p) => p.fakePc.getTransceivers().length);
 
@@ -464,7 +478,7 @@ test("on a link it does not offer first, our join waits for the other side's m-l
   fakeDevices();
   // Its id sorts before ours: it made the link's first offer, so the m-lines are its to add.
   const peer = fakeMember('aa-000000000');
-  const calls = createCalls({ selfId: () => SELF_ID, members: () => [peer], changed: () => {}, notify: () => {} });
+  const calls = callsWith([peer]);
   calls.feature.added?.(peer);
   calls.feature.opened?.(peer);
   calls.feature.receive(peer, stateOf(true) as never);
@@ -540,13 +554,7 @@ test('a state held back by the rate bound is not applied to the link that replac
   fakeDevices();
   let now = 0;
   const peer = fakeMember('peer-0-000000');
-  const calls = createCalls({
-    selfId: () => SELF_ID,
-    members: () => [peer],
-    changed: () => {},
-    notify: () => {},
-    now: () => now,
-  });
+  const calls = callsWith([peer], { now: () => now });
   calls.feature.added?.(peer);
   calls.feature.opened?.(peer);
   await calls.join(true);
@@ -624,13 +632,7 @@ test('above the video-sender bound a joiner gets audio only and is told why', as
   const opened = fakeDevices();
   const peers = Array.from({ length: 3 }, (_, i) => fakeMember(`peer-${i}-000000`));
   const notes: (string | null)[] = [];
-  const calls = createCalls({
-    selfId: () => SELF_ID,
-    members: () => peers,
-    changed: () => {},
-    notify: (t) => notes.push(t),
-    maxVideoSenders: 2,
-  });
+  const calls = callsWith(peers, { notify: (t) => notes.push(t), maxVideoSenders: 2 });
   calls.feature.receive(peers[0] as FakeMember, stateOf(true) as never);
   calls.feature.receive(peers[1] as FakeMember, stateOf(true, { video: false, screen: true }) as never);
   await calls.join(true);
@@ -643,13 +645,7 @@ test('a camera turned on again, or a screen shared, counts against the bound as 
   fakeDevices();
   const peers = Array.from({ length: 3 }, (_, i) => fakeMember(`peer-${i}-000000`));
   const notes: (string | null)[] = [];
-  const calls = createCalls({
-    selfId: () => SELF_ID,
-    members: () => peers,
-    changed: () => {},
-    notify: (t) => notes.push(t),
-    maxVideoSenders: 2,
-  });
+  const calls = callsWith(peers, { notify: (t) => notes.push(t), maxVideoSenders: 2 });
   const [first, second] = peers as [FakeMember, FakeMember];
   calls.feature.receive(first, stateOf(true, { video: false }) as never);
   await calls.join(true); // with our camera: one of two
@@ -829,13 +825,7 @@ test('a flood of call states is bounded, and the last one still counts', () => {
   mock.timers.enable({ apis: ['setTimeout'] });
   let now = 0;
   const peer = fakeMember('peer-0-000000');
-  const calls = createCalls({
-    selfId: () => SELF_ID,
-    members: () => [peer],
-    changed: () => {},
-    notify: () => {},
-    now: () => now,
-  });
+  const calls = callsWith([peer], { now: () => now });
   // The first 10 (the bound) say the camera is on; the 490 after them, refused, say off.
   for (let i = 0; i < 500; i++) calls.feature.receive(peer, stateOf(true, { video: i < 10 }) as never);
   assert.equal(calls.participants()[0]?.state.video, true, 'states beyond the bound are not applied');
@@ -848,7 +838,7 @@ test('a flood of call states is bounded, and the last one still counts', () => {
 test('a member adding dozens of tracks gets no more than the bound into the tile', () => {
   // It made the link's first offer (its id sorts first), so the m-lines are its to add.
   const peer = fakeMember('aa-000000000');
-  const calls = createCalls({ selfId: () => SELF_ID, members: () => [peer], changed: () => {}, notify: () => {} });
+  const calls = callsWith([peer]);
   calls.feature.added?.(peer);
   calls.feature.receive(peer, stateOf(true) as never);
   const arrive = (kind: 'audio' | 'video') => {
