@@ -56,6 +56,7 @@ import { burstLog } from './log-burst.ts';
 import type { Logger } from './logger.ts';
 import {
   type AdmitResult,
+  createResumeClaims,
   createRoomTable,
   loadedKeys,
   type MemberClaim,
@@ -99,6 +100,12 @@ const namesKey = (roomId: string) => `${PREFIX}:{${roomId}}:names`;
 const NODES_KEY = `${PREFIX}:{nodes}`;
 const aliveKey = (node: string) => `${PREFIX}:{nodes}:alive:${node}`;
 const roomsKey = (node: string) => `${PREFIX}:node:${node}:rooms`;
+/** A join taking this peer id back with its ticket (claimResume): in the room's hash slot. */
+const resumingKey = (roomId: string, peerId: string) => `${PREFIX}:{${roomId}}:resuming:${peerId}`;
+/** A claim outlives a join that never ends it (its node died mid-join) by this much at most. */
+const RESUME_CLAIM_MS = 10_000;
+// KEYS: the claim. ARGV: the socket. Ends the claim if that socket still holds it.
+const END_RESUME = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 const sweepLockKey = (node: string) => `${PREFIX}:node:${node}:sweeping`;
 const sweptKey = (node: string) => `${PREFIX}:node:${node}:swept`;
 
@@ -252,6 +259,8 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
   const redis = createRedisConnection(options.target, { failFastWhenDown: true }) as unknown as Commands;
   /** This node's members: the mirror written back after an outage, and the fallback. */
   const own = createRoomTable();
+  /** This node's takings-back of peer ids: always claimed here too (Redis may be away). */
+  const resumes = createResumeClaims();
   const gate = createRoomGate();
   /** A room's operation, after its write-back if one is under way (null: not in time). */
   const inTurn = <T>(roomId: string, operation: () => Promise<T>) => gate.inTurn(roomId, timeoutMs, operation);
@@ -377,6 +386,25 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
       // Nobody holds it in Redis, but this socket held it here: Redis lost it (restarted, its
       // room not written back yet), and the member is gone all the same.
       return reply === 1 || (reply === -1 && mine);
+    },
+    async claimResume(roomId, peerId, socketId) {
+      if (!resumes.claim(roomId, peerId, socketId)) return false;
+      if (closed || !redis.isReady) return true; // this node's claim is all there is now
+      try {
+        const set = redis.set(resumingKey(roomId, peerId), socketId, { PX: RESUME_CLAIM_MS, NX: true });
+        if ((await deadline(set, timeoutMs)) !== null) return true;
+      } catch {
+        return true; // not answered in time: as when Redis is away
+      }
+      resumes.end(roomId, peerId, socketId);
+      return false;
+    },
+    endResume(roomId, peerId, socketId) {
+      resumes.end(roomId, peerId, socketId);
+      if (closed || !redis.isReady) return;
+      const call = { keys: [resumingKey(roomId, peerId)], arguments: [socketId] };
+      // Left to expire if this does not go through: it only makes a ticket wait that long.
+      redis.eval(END_RESUME, call).catch(() => {});
     },
     async members(roomId) {
       const reply = await ask(MEMBERS, roomId, []);

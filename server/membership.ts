@@ -42,8 +42,35 @@ export interface MembershipStore {
   /** Removes the entry if `socketId` still holds it; true if the peer is now gone from the room. */
   leave(roomId: string, peerId: string, socketId: string): Promise<boolean>;
   members(roomId: string): Promise<PeerInfo[]>;
+  /**
+   * Claims, for this socket, the taking back of a peer id with its ticket: false while
+   * another join is taking it back, on any node. Two joins with one ticket at once would
+   * both be admitted, the store keeping one socket and the other's cut then removing the
+   * entry, leaving the survivor outside the cap and the names. Ended by endResume.
+   */
+  claimResume(roomId: string, peerId: string, socketId: string): Promise<boolean>;
+  endResume(roomId: string, peerId: string, socketId: string): void;
   mode(): MembershipMode;
   close(): Promise<void>;
+}
+
+/** Takings-back of peer ids under way on this node (claimResume), by room and peer id. */
+export function createResumeClaims() {
+  const claims = new Map<string, string>();
+  const keyOf = (roomId: string, peerId: string) => `${roomId}\n${peerId}`;
+  return {
+    claim(roomId: string, peerId: string, socketId: string): boolean {
+      const key = keyOf(roomId, peerId);
+      const holder = claims.get(key);
+      if (holder !== undefined && holder !== socketId) return false;
+      claims.set(key, socketId);
+      return true;
+    },
+    end(roomId: string, peerId: string, socketId: string): void {
+      const key = keyOf(roomId, peerId);
+      if (claims.get(key) === socketId) claims.delete(key);
+    },
+  };
 }
 
 interface Entry {
@@ -171,7 +198,10 @@ export function createRoomTable(): RoomTable {
 /** One node, no Redis: the table itself, behind the store's (async) interface. */
 export function createMemoryMembership(): MembershipStore {
   const table = createRoomTable();
+  const resumes = createResumeClaims();
   return {
+    claimResume: async (roomId, peerId, socketId) => resumes.claim(roomId, peerId, socketId),
+    endResume: (roomId, peerId, socketId) => resumes.end(roomId, peerId, socketId),
     admit: async (roomId, claim, cap) => table.admit(roomId, claim, cap),
     rename: async (roomId, claim) => table.rename(roomId, claim),
     leave: async (roomId, peerId, socketId) => table.leave(roomId, peerId, socketId),

@@ -208,9 +208,6 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
     }
   };
 
-  /** Peer addresses a join is taking back with its ticket right now (see join). */
-  const resuming = new Set<string>();
-
   /** Removes the entry if this socket still holds it, and tells the room the peer left. */
   const departed = async (socket: RoomSocket, member: Member, reason: PeerLeftReason): Promise<void> => {
     // false when another socket holds the peer id now (a resumed tab replaced this one):
@@ -292,21 +289,27 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
     const cap = deps.config.maxRoomSize;
 
     conn.joining = true;
-    let resumeKey: string | undefined;
+    let resumingId: string | undefined;
     try {
       // A ticket that may not be used is not an error: the user still gets in, as a new peer.
       const verdict: ResumeVerdict =
         resume !== undefined ? await mayResume(socket, roomId, resume) : { resumed: false };
-      // One join at a time takes a peer id back on this node. Two with the same ticket at
-      // once both passed mayResume (neither holds the id yet): both were admitted, the store
-      // kept the later socket, and the first to finish cut the other, whose departure then
-      // took the store's entry with it, leaving the survivor outside the cap and the names.
-      const ticketAddress = resume !== undefined ? peerAddress(roomId, resume.id) : '';
-      const resumed = verdict.resumed && resume !== undefined && !resuming.has(ticketAddress);
-      if (resumed) {
-        resuming.add(ticketAddress);
-        resumeKey = ticketAddress;
+      // One join at a time takes a peer id back, on any node (the store's claim). Two with
+      // the same ticket at once both passed mayResume (neither holds the id yet): both were
+      // admitted, the store kept the later socket, and the first to finish cut the other,
+      // whose departure then took the store's entry with it, leaving the survivor outside
+      // the cap and the names. The second one is told to come back shortly, as a join whose
+      // earlier connection still holds the name is: by then the first holds id and name.
+      const resumed =
+        verdict.resumed && resume !== undefined && (await membership.claimResume(roomId, resume.id, socket.id));
+      if (verdict.resumed && resume !== undefined && !resumed) {
+        return reject(conn, 'room:join', ack, {
+          code: 'name_taken',
+          message: 'another connection is taking this name back right now',
+          retryAfterMs: RESUME_RETRY_SLACK_MS,
+        });
       }
+      if (resumed) resumingId = resume.id;
       const peerId = resumed ? resume.id : nanoid(PEER_ID_LENGTH);
       // In the Socket.IO rooms before the store decides: a member admitted right after us
       // announces itself to the room, and we must already be there to hear it.
@@ -382,7 +385,7 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
       log.info({ socketId: socket.id, roomId, peerId, resumed }, 'peer joined');
     } finally {
       conn.joining = false;
-      if (resumeKey !== undefined) resuming.delete(resumeKey);
+      if (resumingId !== undefined) membership.endResume(roomId, resumingId, socket.id);
     }
   };
 
