@@ -362,7 +362,7 @@ const files = createFiles({
   acceptLimit: filesView.acceptLimit,
   notice: (member, text) => system(text, member.id),
   // A member shown typing is talking for as long as it is shown (its starts refresh it).
-  talking: () => conversation.talking() || typing.typing().length > 0,
+  talking: () => conversation.talking() || typing.anyoneTyping(),
 });
 
 const history = createHistory({

@@ -193,9 +193,10 @@ export function createRedisLink(
     /** Subscriptions refused, by channel: asked again when the client is up. */
     const refused = new Map<string, { prop: string; args: unknown[] }>();
     const askAgain = (): void => {
-      const calls = new Map([...refused.values()].map((call) => [call, call]));
+      // One call for a list of channels is kept under each of them: asked once again.
+      const calls = new Set(refused.values());
       refused.clear();
-      for (const { prop, args } of calls.values()) {
+      for (const { prop, args } of calls) {
         const fn = Reflect.get(view, prop, view) as AnyFn;
         fn(...args);
       }

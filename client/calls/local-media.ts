@@ -198,7 +198,7 @@ export function createLocalMedia(): LocalMedia {
         }
       }
       if (typeof got === 'string') return { ok: false, problem: got };
-      const track = (kind === 'audio' ? got.getAudioTracks() : got.getVideoTracks())[0];
+      const track = tracksOf(got, kind)[0];
       // Hung up (or switched again) while the device was opening: keep nothing of this one.
       if (!track || current !== (kind === 'audio' ? mic : camera)) {
         for (const t of got.getTracks()) t.stop();

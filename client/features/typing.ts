@@ -74,6 +74,11 @@ export function createTyping({
     }
   }
 
+  /** Those told we type who are not `to` (everyone: null) hear we stopped. */
+  function untellAllBut(to: string | null): void {
+    untell((member) => addressed(member, to));
+  }
+
   function stop(): void {
     if (idleTimer !== null) clearTimeout(idleTimer);
     idleTimer = null;
@@ -127,15 +132,14 @@ export function createTyping({
     feature,
     /** Whom we write to changed (private mode on, off, or to another member). */
     audienceChanged(): void {
-      const to = audience();
-      untell((member) => addressed(member, to));
+      untellAllBut(audience());
     },
     /** A keystroke in the composer (with text in it). */
     keystroke(): void {
       const time = now();
       const to = audience();
       // Private mode chosen or changed since the last key: those no longer written to stop.
-      untell((member) => addressed(member, to));
+      untellAllBut(to);
       if (time - lastStartAt >= (announced ? TYPING_REFRESH_MS : TYPING_RESTART_GAP_MS)) {
         lastStartAt = time;
         announced = true;
@@ -152,6 +156,8 @@ export function createTyping({
     },
     /** Members shown as typing now (tests). */
     typing: (): readonly MemberHandle[] => [...typing.keys()],
+    /** Whether any member is shown typing (read often: no list made). */
+    anyoneTyping: (): boolean => typing.size > 0,
   };
 }
 

@@ -108,9 +108,11 @@ test('a member that leaves stops typing', (t) => {
   const [alice] = peers;
   assert.ok(alice);
   typing.feature.receive(alice, { t: 'typing', active: true });
+  assert.equal(typing.anyoneTyping(), true);
   typing.feature.removed?.(alice, 'ERR_PEER_LEFT');
   assert.deepEqual(shown.at(-1), []);
   assert.deepEqual(typing.typing(), []);
+  assert.equal(typing.anyoneTyping(), false);
 });
 
 const said = (member: FakeMember): boolean[] => typingOf(member).map((m) => m.t === 'typing' && m.active);
