@@ -17,9 +17,9 @@ import { everyoneHearsEveryone, openRoom, openUser, shareLink, waitForMesh } fro
 
 /**
  * The fake devices with more cameras: fake_device_0, _1 and _2 (the microphones are three
- * anyway). The test switches between _0 and _2: Chromium's fake_device_1 is a depth camera
- * (Y16) whose frames a page can draw but WebRTC's encoder never sends, so after a switch
- * to it no frame would arrive, whatever the app does.
+ * anyway). Chromium's fake_device_1 is a depth camera (Y16) whose frames a page can draw but
+ * WebRTC's encoder never sends: the page refuses a switch to it (sendable-picture.ts), and the
+ * test switches between _0 and _2.
  */
 const severalCamerasArgs: readonly string[] = [
   ...fakeMediaArgs.filter((arg) => !arg.startsWith('--use-fake-device-for-media-stream')),
@@ -185,8 +185,15 @@ test.describe('with a fake camera and microphone', () => {
         .locator('option')
         .evaluateAll((options: { value: string }[]) => options.map((o) => o.value));
       // fake_device_0 and fake_device_2 (see severalCamerasArgs), whichever is not in use.
-      const [first, , third] = cameras;
+      const [first, depth, third] = cameras;
       const current = await picker.inputValue();
+      // The depth camera first: refused with the reason, and the camera in use goes on.
+      await picker.selectOption(depth ?? '', { force: true });
+      await expect(alice.page.getByTestId('call-message')).toContainText('cannot receive');
+      await expect(picker).toHaveValue(current);
+      expect((await transceiversOf(alice.page, bob.id)).filter((t) => t.includes(` video `)).join()).toContain(
+        `device=${current}`,
+      );
       const next = (current === third ? first : third) ?? '';
       await picker.selectOption(next, { force: true });
       await expect

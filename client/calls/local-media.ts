@@ -4,8 +4,10 @@
 // shared in place of the camera, else the camera; a screen shared alongside goes as a second
 // video (extra()).
 import { type MediaProblem, mediaProblem } from './media-errors.ts';
+import { pictureSendable } from './sendable-picture.ts';
 
-export type Opened = { ok: true } | { ok: false; problem: MediaProblem };
+/** Opened, perhaps with something to say (the camera asked for could not be sent); or not. */
+export type Opened = { ok: true; problem?: MediaProblem } | { ok: false; problem: MediaProblem };
 
 /** A microphone or camera the user can pick. */
 export interface DeviceChoice {
@@ -26,9 +28,13 @@ export interface LocalMedia {
   readonly screenAlongside: boolean;
   /** The stream our tracks are announced in (and the preview shows). */
   readonly stream: MediaStream;
-  /** Opens the microphone, and the camera too when `video`. */
+  /**
+   * Opens the microphone, and the camera too when `video`. A camera whose picture cannot be
+   * sent (sendable-picture.ts) gives way to the first other camera whose picture can; if
+   * there is none, the microphone alone is open, and the problem says why.
+   */
   open(video: boolean): Promise<Opened>;
-  /** Opens the camera alone (someone who joined with audio turns it on). */
+  /** Opens the camera alone (someone who joined with audio turns it on), as open() picks it. */
   openCamera(): Promise<Opened>;
   /**
    * Asks for a screen, to go in place of the camera or (`alongside`, with a camera open) next
@@ -43,6 +49,7 @@ export interface LocalMedia {
    * opens only once the current one is freed (a phone's cameras) is asked for again after
    * stopping it; if it still will not open, the current device is opened again, and if even
    * that fails there is none (mic or camera null): never a stopped track left as current.
+   * A camera whose picture cannot be sent is refused as one that will not open.
    */
   switchDevice(kind: 'audio' | 'video', deviceId: string): Promise<Opened>;
   /** The deviceId of the microphone or camera in use, or null. */
@@ -102,6 +109,27 @@ export function createLocalMedia(): LocalMedia {
     stream = new MediaStream([...(mic ? [mic] : []), ...(shown ? [shown] : [])]);
   }
 
+  /**
+   * `opened` if its picture can be sent; else (stopped) the first other camera whose picture
+   * can, or null. `stillWanted` is false once hung up meanwhile: then nothing more is opened.
+   */
+  async function sendableCamera(
+    opened: MediaStreamTrack,
+    stillWanted: () => boolean = () => true,
+  ): Promise<MediaStreamTrack | null> {
+    if (await pictureSendable(opened)) return opened;
+    const refused = opened.getSettings?.().deviceId;
+    opened.stop();
+    for (const choice of await listDevices()) {
+      if (choice.kind !== 'video' || choice.deviceId === refused || !stillWanted()) continue;
+      const got = await ask((d) => d.getUserMedia(constraintsFor('video', choice.deviceId)));
+      const track = typeof got === 'string' ? null : (got.getVideoTracks()[0] ?? null);
+      if (track && (await pictureSendable(track))) return track;
+      track?.stop();
+    }
+    return null;
+  }
+
   async function ask(get: (devices: MediaDevices) => Promise<MediaStream>): Promise<MediaStream | MediaProblem> {
     const devices = mediaDevices();
     if (!devices) return 'insecure';
@@ -133,17 +161,27 @@ export function createLocalMedia(): LocalMedia {
     async open(video) {
       const got = await ask((d) => d.getUserMedia({ audio: true, video: video ? CAMERA : false }));
       if (typeof got === 'string') return { ok: false, problem: got };
-      mic = got.getAudioTracks()[0] ?? null;
-      camera = got.getVideoTracks()[0] ?? null;
+      const openedMic = got.getAudioTracks()[0] ?? null;
+      mic = openedMic;
+      camera = null;
+      const asked = got.getVideoTracks()[0] ?? null;
+      // Hung up (closeAll) while the camera is tried: that microphone is no longer ours.
+      const picked = asked && (await sendableCamera(asked, () => mic === openedMic));
+      if (mic !== openedMic) {
+        picked?.stop();
+        return { ok: true };
+      }
+      camera = picked;
       restream();
-      return { ok: true };
+      return asked && !picked ? { ok: true, problem: 'unsendable' } : { ok: true };
     },
     async openCamera() {
       const got = await ask((d) => d.getUserMedia({ video: CAMERA }));
       if (typeof got === 'string') return { ok: false, problem: got };
-      camera = got.getVideoTracks()[0] ?? null;
+      const asked = got.getVideoTracks()[0] ?? null;
+      camera = asked && (await sendableCamera(asked));
       restream();
-      return { ok: true };
+      return camera ? { ok: true } : { ok: false, problem: asked ? 'unsendable' : 'failed' };
     },
     async openScreen(ended, alongside = false) {
       const got = await ask((d) => d.getDisplayMedia({ video: SCREEN }));
@@ -174,12 +212,21 @@ export function createLocalMedia(): LocalMedia {
       const current = kind === 'audio' ? mic : camera;
       if (!current) return { ok: false, problem: 'no-device' };
       const constraints = constraintsFor(kind, deviceId);
-      let got = await ask((d) => d.getUserMedia(constraints));
+      /** The stream, or why it cannot stand in: it would not open, or its picture cannot be sent. */
+      const openChosen = async (): Promise<MediaStream | MediaProblem> => {
+        const got = await ask((d) => d.getUserMedia(constraints));
+        if (typeof got === 'string' || kind === 'audio') return got;
+        const track = got.getVideoTracks()[0];
+        if (!track || (await pictureSendable(track))) return got;
+        for (const t of got.getTracks()) t.stop();
+        return 'unsendable';
+      };
+      let got = await openChosen();
       // Phones often open one camera at a time: free the current one and ask again.
       if (got === 'in-use') {
         const previous = current.getSettings?.().deviceId;
         current.stop();
-        got = await ask((d) => d.getUserMedia(constraints));
+        got = await openChosen();
         if (typeof got === 'string') {
           const problem = got;
           const again =

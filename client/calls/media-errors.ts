@@ -1,7 +1,7 @@
 // Why the camera, microphone or screen could not be opened, in plain words. getUserMedia and
 // getDisplayMedia reject with DOMExceptions whose names are the only stable part.
 
-export type MediaProblem = 'insecure' | 'denied' | 'no-device' | 'in-use' | 'failed';
+export type MediaProblem = 'insecure' | 'denied' | 'no-device' | 'in-use' | 'unsendable' | 'failed';
 
 export const MEDIA_PROBLEM_TEXT: Record<MediaProblem, string> = {
   insecure:
@@ -10,6 +10,8 @@ export const MEDIA_PROBLEM_TEXT: Record<MediaProblem, string> = {
     'The browser was not allowed to use your camera or microphone. Allow it in the site settings (the icon by the address) and try again. Chat goes on.',
   'no-device': 'No camera or microphone was found. Plug one in, or join with audio only. Chat goes on.',
   'in-use': 'Your camera or microphone is in use by another app or tab. Close it there and try again. Chat goes on.',
+  unsendable:
+    'That camera gives a picture the others cannot receive (an infrared or depth camera?), so it is not sent. Pick another camera. Chat goes on.',
   failed: 'Could not start your camera or microphone. Chat goes on.',
 };
 

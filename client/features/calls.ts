@@ -424,7 +424,8 @@ export function createCalls({
           return problem(opened.problem);
         }
         mark('call-media-open');
-        notify(note);
+        // The camera asked for could not be sent (and no other could): joined with audio.
+        notify(opened.problem ? MEDIA_PROBLEM_TEXT[opened.problem] : note);
         setSelf({ inCall: true, audio: media.mic !== null, video: media.camera !== null, screen: false });
         sendToAll();
         await refreshDevices();

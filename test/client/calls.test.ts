@@ -18,6 +18,8 @@ import { type CallState, type ChannelMessage, normalizeCallState, parseChannelMe
 class FakeTrack {
   enabled = true;
   stopped = false;
+  /** Clones made of it (what sendable-picture.ts reads a frame from), to check they are stopped. */
+  readonly clones: FakeTrack[] = [];
   constructor(
     readonly kind: 'audio' | 'video',
     readonly id = `${kind}-${Math.random().toString(36).slice(2)}`,
@@ -26,10 +28,41 @@ class FakeTrack {
   getSettings() {
     return { deviceId: this.deviceId };
   }
+  get readyState() {
+    return this.stopped ? 'ended' : 'live';
+  }
+  clone() {
+    const copy = new FakeTrack(this.kind, undefined, this.deviceId);
+    this.clones.push(copy);
+    return copy;
+  }
   stop() {
     this.stopped = true;
   }
   addEventListener() {}
+}
+
+/**
+ * Chromium's MediaStreamTrackProcessor, for sendable-picture.ts: the first frame of a camera
+ * in `infrared` has no format (16-bit grey, which no encoder takes), any other's is I420.
+ */
+function fakeFrameReading(infrared: ReadonlySet<string>): () => void {
+  class Processor {
+    readonly readable;
+    constructor({ track }: { track: FakeTrack }) {
+      const format = infrared.has(track.deviceId) ? null : 'I420';
+      this.readable = {
+        getReader: () => ({
+          read: async () => ({ done: false, value: { format, close() {} } }),
+          cancel: async () => {},
+        }),
+      };
+    }
+  }
+  Object.defineProperty(globalThis, 'MediaStreamTrackProcessor', { value: Processor, configurable: true });
+  return () => {
+    delete (globalThis as { MediaStreamTrackProcessor?: unknown }).MediaStreamTrackProcessor;
+  };
 }
 
 class FakeStream {
@@ -853,4 +886,88 @@ test('a member adding dozens of tracks gets no more than the bound into the tile
   assert.equal(seen.length, 2, 'one audio and one video shown');
   arrive('video');
   assert.deepEqual(shown(), seen, `tracks beyond ${MAX_REMOTE_TRACKS} are ignored`);
+});
+
+/** In a call with one member, our devices as fakeDevices() has them, the cameras in `infrared` giving frames no encoder takes. */
+async function inCallWithCameras(t: { after(fn: () => void): void }, infrared: ReadonlySet<string>, video: boolean) {
+  const opened = fakeDevices();
+  t.after(fakeFrameReading(infrared));
+  const { calls, peers, notes } = harness(1);
+  const [peer] = peers as [FakeMember];
+  calls.feature.opened?.(peer);
+  calls.feature.receive(peer, stateOf(true) as never);
+  await calls.join(video);
+  return { calls, peer, notes, opened };
+}
+
+test('a camera whose picture cannot be sent (infrared, depth) gives way to another on joining; with no other, the call goes on with audio and says why', async (t) => {
+  for (const infrared of [new Set(['cam-0']), new Set(['cam-0', 'cam-1'])]) {
+    const { calls, peer, notes, opened } = await inCallWithCameras(t, infrared, true);
+    await settled();
+    const sent = (kind: 'audio' | 'video') =>
+      peer.fakePc.getTransceivers().find((tr) => tr.receiver.track.kind === kind)?.sender.track ?? null;
+    const everyTrack = opened.flatMap((stream) => stream.getTracks());
+    const irTracks = everyTrack.filter((track) => infrared.has(track.deviceId));
+    assert.ok(irTracks.length > 0, 'the infrared camera was opened (the default)');
+    assert.ok(
+      irTracks.every((track) => track.stopped),
+      'an infrared camera is stopped, not left open',
+    );
+    assert.ok(
+      everyTrack.every((track) => track.clones.every((clone) => clone.stopped)),
+      'every probe is stopped',
+    );
+    assert.equal(sent('audio')?.deviceId, 'mic-0', 'the microphone goes either way');
+    if (infrared.size === 1) {
+      assert.equal(sent('video')?.deviceId, 'cam-1', 'the other camera goes');
+      assert.equal(calls.self().video, true);
+      assert.equal(
+        notes.some((note) => note?.includes('cannot receive')),
+        false,
+      );
+    } else {
+      assert.equal(sent('video'), null, 'no camera goes');
+      assert.equal(calls.self().video, false, 'and we say the camera is off');
+      assert.equal(calls.self().inCall, true, 'in the call with audio');
+      assert.match(notes.at(-1) ?? '', /cannot receive/);
+    }
+    calls.leave();
+  }
+});
+
+test('switching to a camera whose picture cannot be sent is refused: the camera in use goes on, and the page says why', async (t) => {
+  const { calls, peer, notes, opened } = await inCallWithCameras(t, new Set(['cam-1']), true);
+  await settled();
+  const sentCamera = () =>
+    peer.fakePc.getTransceivers().find((tr) => tr.receiver.track.kind === 'video')?.sender.track ?? null;
+  const before = sentCamera();
+  assert.equal(before?.deviceId, 'cam-0');
+  await calls.switchDevice('video', 'cam-1');
+  await settled();
+  assert.equal(sentCamera(), before, 'the same camera goes on');
+  assert.equal(before?.stopped, false);
+  assert.equal(calls.devices().video, 'cam-0', 'the picker shows the camera in use');
+  assert.equal(calls.self().video, true);
+  assert.match(notes.at(-1) ?? '', /cannot receive/);
+  const tried = opened.flatMap((stream) => stream.getTracks()).filter((track) => track.deviceId === 'cam-1');
+  assert.ok(tried.length === 1 && tried[0]?.stopped, 'the refused camera is stopped');
+  calls.leave();
+});
+
+test('turning the camera on after joining with audio: a camera whose picture cannot be sent gives way, or the camera stays off with a reason', async (t) => {
+  for (const infrared of [new Set(['cam-0']), new Set(['cam-0', 'cam-1'])]) {
+    const { calls, peer, notes } = await inCallWithCameras(t, infrared, false);
+    await calls.toggleCamera();
+    await settled();
+    const sentCamera = peer.fakePc.getTransceivers().find((tr) => tr.receiver.track.kind === 'video')?.sender.track;
+    if (infrared.size === 1) {
+      assert.equal(sentCamera?.deviceId, 'cam-1');
+      assert.equal(calls.self().video, true);
+    } else {
+      assert.equal(sentCamera ?? null, null);
+      assert.equal(calls.self().video, false);
+      assert.match(notes.at(-1) ?? '', /cannot receive/);
+    }
+    calls.leave();
+  }
 });
