@@ -16,7 +16,10 @@
 // and the recipient's announced public key, a random 96-bit IV per message, and both peer
 // ids as associated data, so a relay can neither read nor alter nor redirect a message.
 // The sealed text carries the sender's clock for the receiver's replay window.
-import { MAX_SEALED_LENGTH, type PeerKeys } from '../protocol/index.ts';
+// Types and limits only: a value from the protocol's index would bring every channel schema
+// and zod into the page's entry (the build refuses that: scripts/build-client.ts).
+import type { PeerKeys } from '../protocol/index.ts';
+import { MAX_SEALED_LENGTH } from '../protocol/limits.ts';
 import { fromBase64Url, type Identity, toBase64Url } from './identity.ts';
 import { constantTimeEqual, hmac, type Verification } from './verify.ts';
 

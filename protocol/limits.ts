@@ -36,6 +36,11 @@ export const MAX_CHAT_LENGTH = 4_000;
 /** Any single data-channel message, as received. Bigger ones are dropped unread. */
 export const MAX_CHANNEL_MESSAGE_LENGTH = 32 * 1024;
 /**
+ * A sealed message relayed through a member (channel/relay.ts): room for its envelope within
+ * one channel message. Here, with no schema, because the page's entry seals (announce.ts).
+ */
+export const MAX_SEALED_LENGTH = MAX_CHANNEL_MESSAGE_LENGTH - 256;
+/**
  * A sender's clock further off than this from ours is not believed: its line shows, and
  * counts for history, as written when it reached us (view/lines.ts, features/transcript.ts).
  */

@@ -1,10 +1,10 @@
 // Bundles the browser client into public/: app.js, the entry (client/boot.ts: the room, the
 // socket, the join, our key); main.js, the rest of the client, which app.js imports once
 // joining has started; and shared.js, the modules both use (identity, storage, the room-key
-// proof, the protocol's limits, the timeline: ~8 KB), which index.html preloads next to
+// proof, the protocol's limits, the timeline: ~10 KB), which index.html preloads next to
 // app.js so that no serial fetch stands before the socket. The entry imports no schema: the
 // protocol's parsers and zod are main.js's alone, evaluated once the join is on the wire
-// (imported through the protocol's index, they made shared.js 40 KB). One shared chunk
+// (imported through the protocol's index, they made shared.js 43 KB; the build checks). One shared chunk
 // rather than two independent bundles: those carried 30 modules twice (~35 KB minified,
 // zod's schemas built twice, two copies of module state such as the key cache). The workers
 // are bundles of their own.
@@ -12,7 +12,7 @@
 
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BuildOptions, build } from 'esbuild';
+import { type BuildOptions, build, type Metafile } from 'esbuild';
 import { precompress, removeStaleCompressed } from './precompress.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -53,11 +53,29 @@ export async function buildClient(options: { minify?: boolean } = {}): Promise<v
       entryPoints: { 'hash-worker': 'client/files/hash-worker.ts', 'store-worker': 'client/files/store-worker.ts' },
     }),
   ]);
+  entryCarriesNoSchema(results[0]?.metafile);
   const bundles = results.flatMap((result) =>
     Object.keys(result.metafile?.outputs ?? {}).filter((out) => out.endsWith('.js')),
   );
   const paths = bundles.map((out) => join(root, out));
   await Promise.all([precompress(paths), removeStaleCompressed(paths)]);
+}
+
+/**
+ * What the page runs before its join is on the wire (app.js and shared.js) must not bring the
+ * channel schemas or zod: one value imported through the protocol's index did (42cfeac), and
+ * shared.js grew from 8 to 43 KB, evaluated before the socket opens.
+ */
+function entryCarriesNoSchema(metafile: Metafile | undefined): void {
+  for (const out of ['public/app.js', 'public/shared.js']) {
+    const inputs = Object.keys(metafile?.outputs[out]?.inputs ?? {});
+    const schemas = inputs.filter((input) => /(^|\/)node_modules\/zod\/|^protocol\/channel\//.test(input));
+    if (schemas.length > 0) {
+      throw new Error(
+        `${out} carries schemas (${schemas.slice(0, 3).join(', ')}${schemas.length > 3 ? ', …' : ''}): the page's entry must import only types and protocol/limits.ts from the protocol`,
+      );
+    }
+  }
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -6,13 +6,11 @@
 // only sizes; it cannot read, alter, forge or redirect what it carries, and B refuses a
 // replay (each sealed message carries its sender time and is opened at most once).
 import * as z from 'zod/mini';
-import { MAX_CHANNEL_MESSAGE_LENGTH, PEER_ID_PATTERN } from '../limits.ts';
+import { MAX_SEALED_LENGTH, PEER_ID_PATTERN } from '../limits.ts';
 import type { ChannelRate } from './rates.ts';
 
 /** Members advertised in one relay:links (a room holds at most a few dozen). */
 export const MAX_ADVERTISED_LINKS = 64;
-/** Room for the envelope around a sealed message within one channel message. */
-export const MAX_SEALED_LENGTH = MAX_CHANNEL_MESSAGE_LENGTH - 256;
 /** base64url of a 12-byte IV, the AES-GCM ciphertext and its 16-byte tag. */
 const SEALED_PATTERN = /^[A-Za-z0-9_-]+$/;
 /** The largest round trip a member may advertise (ms). */
