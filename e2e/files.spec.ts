@@ -2,6 +2,7 @@
 // arrival, to the room or to one member, with decline and cancel from either side, and
 // hostile senders caught.
 
+import { crc32, deflateSync } from 'node:zlib';
 import {
   download,
   fileLine,
@@ -222,4 +223,60 @@ test('a hostile file name and an SVG are inert; only a raster image is previewed
   expect(await bob.page.evaluate(() => (globalThis as { __pwned?: unknown }).__pwned)).toBeUndefined();
   const saved = await download(bob.page, svgId);
   expect(saved.name).toBe('pic.svg');
+});
+
+/** A grey PNG of width × height pixels, all black: a few kilobytes that decode to width × height × 4 bytes. */
+function blackPng(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type), data]);
+    const framed = Buffer.alloc(body.length + 8);
+    framed.writeUInt32BE(data.length, 0);
+    body.copy(framed, 4);
+    framed.writeUInt32BE(crc32(body), body.length + 4);
+    return framed;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8; // 8-bit greyscale, no interlace
+  const rows = Buffer.alloc((width + 1) * height); // filter byte 0, then black pixels, each row
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(rows, { level: 9 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+test('an image declaring more pixels than a preview may decode is offered as a download, not decoded', async ({
+  server,
+  browsers,
+}) => {
+  const users = await openRoom(browsers, server.url, ['mallory', 'bob']);
+  const [mallory, bob] = users;
+  if (!mallory || !bob) throw new Error('openRoom returned fewer users');
+  await waitForMesh(users);
+  // 8,000 × 8,000: 64 megapixels, 256 MB decoded, over the cap (files/preview.ts); 64 KB sent.
+  const bomb = blackPng(8_000, 8_000);
+  await mallory.page.evaluate((base64) => {
+    const g = globalThis as unknown as {
+      atob(text: string): string;
+      File: new (parts: unknown[], name: string, options: { type: string }) => unknown;
+      __testFiles?: Record<string, unknown>;
+    };
+    const binary = g.atob(base64);
+    const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+    g.__testFiles = { ...(g.__testFiles ?? {}), 'bomb.png': new g.File([bytes], 'bomb.png', { type: 'image/png' }) };
+  }, bomb.toString('base64'));
+  await makePng(mallory.page, 'small.png');
+  const [bombId] = await sendFiles(mallory.page, ['bomb.png']);
+  if (!bombId) throw new Error('no transfer id');
+  await waitForFileState(bob.page, bombId, 'verified');
+  const [smallId] = await sendFiles(mallory.page, ['small.png']);
+  if (!smallId) throw new Error('no transfer id');
+  await waitForFileState(bob.page, smallId, 'verified');
+  // Previews are drawn one at a time, in order: the small one's shows the bomb's turn is over.
+  await expect(fileLine(bob.page, smallId).getByTestId('file-preview')).toHaveCount(1);
+  await expect(fileLine(bob.page, bombId).getByTestId('file-preview')).toHaveCount(0);
+  await expect(fileLine(bob.page, bombId).getByTestId('file-download')).toHaveCount(1);
 });

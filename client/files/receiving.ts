@@ -1,9 +1,10 @@
 // Files other members send us: one record per offer, kept in the sender's member slot (so it
 // goes with the member) while the transfer is offered or running, and dropped once it is over
-// (its line on the page says how it ended). Small files are taken at once, larger ones wait
-// for accept; at most `concurrent` from one member at a time, the rest refused with a reason.
-// The bytes arrive on the channel the sender opens for the transfer; a cut channel is asked
-// to resume from the last byte received.
+// (its line on the page says how it ended). Small files are taken at once until a member's
+// budget of them is spent, larger ones (and any past the budget) wait for accept; at most
+// `concurrent` from one member at a time, the rest refused with a reason. The bytes arrive on
+// the channel the sender opens for the transfer; a cut channel is asked to resume from the
+// last byte received.
 import {
   type CancelReason,
   encodeArrivalMark,
@@ -16,12 +17,28 @@ import {
 import { createSlot, type MemberHandle } from '../feature.ts';
 import { createIncoming, type Incoming, type IncomingResult } from './incoming.ts';
 import { type FileLine, type FileState, isFinal, type ShowFileLine } from './line.ts';
-import { createProgressMeter, type ProgressMeter } from './progress.ts';
+import { createProgressMeter, formatBytes, type ProgressMeter } from './progress.ts';
 import { ARRIVAL_MARK_EVERY_BYTES } from './pump.ts';
 import type { StoreOpener } from './store.ts';
 
 /** Files at most this large start at once; larger ones wait for the receiver (default). */
 export const DEFAULT_ACCEPT_LIMIT = 100_000_000;
+/**
+ * Bytes of files one member may have taken without a click, in all, at least: past it, its
+ * files wait for accept like large ones, so a member cannot fill the disk (or, without a
+ * private file system, memory) with file after file just under the limit. 500 MB is an
+ * afternoon of photos and clips from one person (a phone photo is 3–5 MB), and well within
+ * what a browser lets a site store (Chromium: up to 60 % of the disk).
+ */
+export const AUTO_ACCEPT_BUDGET = 500_000_000;
+/** The budget is at least this many files at the accept limit, for someone who raised it. */
+const AUTO_ACCEPT_BUDGET_FILES = 5;
+/**
+ * After a file:accept, a channel for it is due within this long: meanwhile a link that is
+ * heard again does not ask again (the sender would start the transfer over). Past it, the
+ * channel is taken to have been lost with the link, and we ask again.
+ */
+const CHANNEL_DUE_MS = 10_000;
 /** Transfers from one member at a time (offered or running), by default. */
 export const DEFAULT_CONCURRENT_TRANSFERS = 4;
 /** A transfer whose channel keeps dropping is given up after this many resumes. */
@@ -46,6 +63,8 @@ interface Received {
   line: FileLine;
   incoming: Incoming | null;
   channel: RTCDataChannel | null;
+  /** Our last file:accept, when no channel has come since (one is on its way). */
+  asked: { from: number; timer: ReturnType<typeof setTimeout> } | null;
   meter: ProgressMeter;
   resumes: number;
   /** What we last told the sender about how the transfer ended, if we told it anything. */
@@ -66,6 +85,8 @@ const receiveSlot = createSlot('files:receive', () => ({
   ended: new Map<string, FinalAnswer | null>(),
   /** Ended transfers whose answer found the link down: said again when it is back. */
   unanswered: new Set<string>(),
+  /** Bytes of this member's files taken without a click (AUTO_ACCEPT_BUDGET), however they ended. */
+  autoAccepted: 0,
   lastRefusedNotice: Number.NEGATIVE_INFINITY,
 }));
 
@@ -74,6 +95,8 @@ export interface ReceivingOptions {
   showLine: ShowFileLine;
   openStore: StoreOpener;
   acceptLimit(): number;
+  /** Bytes of a member's files taken without a click, at most (default: see AUTO_ACCEPT_BUDGET). */
+  autoAcceptBudget?(): number;
   concurrent?: number;
   /** A line in the chat about a member (refused offers). */
   notice(member: MemberHandle, text: string): void;
@@ -103,6 +126,7 @@ export function createReceiving(options: ReceivingOptions) {
     if (isFinal(state)) {
       record.channel?.close();
       record.channel = null;
+      channelCame(record);
       forget(member, record);
     }
   }
@@ -155,7 +179,29 @@ export function createReceiving(options: ReceivingOptions) {
       stored: (bytes) => member.send({ t: 'file:ack', id: record.id, bytes }),
       finished: (result) => finished(member, record, result),
     });
-    member.send({ t: 'file:accept', id: record.id, from: 0 });
+    ask(member, record, 0);
+  }
+
+  /**
+   * Asks the sender to send from byte `from` on a new channel. Until that channel comes, no
+   * other ask goes (see askToResume), but for one more after CHANNEL_DUE_MS: this one, or
+   * the channel, may have been lost with the link.
+   */
+  function ask(member: MemberHandle, record: Received, from: number): void {
+    channelCame(record);
+    const timer = setTimeout(() => {
+      if (record.asked?.timer !== timer) return;
+      record.asked = null;
+      if (record.channel === null) void askToResume(member, record);
+    }, CHANNEL_DUE_MS);
+    record.asked = { from, timer };
+    member.send({ t: 'file:accept', id: record.id, from });
+  }
+
+  /** The channel asked for came (or is not wanted any more). */
+  function channelCame(record: Received): void {
+    if (record.asked) clearTimeout(record.asked.timer);
+    record.asked = null;
   }
 
   function finished(member: MemberHandle, record: Received, result: IncomingResult): void {
@@ -183,19 +229,28 @@ export function createReceiving(options: ReceivingOptions) {
   async function askToResume(member: MemberHandle, record: Received): Promise<void> {
     const incoming = record.incoming;
     if (!incoming || incoming.finished || record.state !== 'transferring' || !member.open) return;
+    // A channel is on its way for our last ask: a second ask would make the sender close it
+    // and start over from where we stood then, behind bytes that channel may have brought.
+    if (record.asked !== null) return;
     if (++record.resumes > MAX_RESUMES) {
       stop(member, record, 'cancelled: the link kept dropping', 'cancelled');
       return;
     }
     await incoming.settled();
-    if (incoming.finished || member.disposed) return;
-    member.send({ t: 'file:accept', id: record.id, from: incoming.received });
+    if (incoming.finished || member.disposed || record.asked !== null || record.channel !== null) return;
+    ask(member, record, incoming.received);
   }
 
   function offer(member: MemberHandle, message: FileOffer): void {
     if (message.to !== undefined && message.to !== options.selfId()) return; // not ours
     const slot = member.slot(receiveSlot);
-    if (slot.transfers.has(message.id)) return; // sent again after a reconnect; our answer is to come
+    const known = slot.transfers.get(message.id);
+    if (known) {
+      // Sent again after a reconnect: our answer is to come, or, if we accepted, it never
+      // reached the sender (a sender offers again only what nobody accepted): ask again.
+      if (known.asked !== null && known.channel === null) ask(member, known, known.asked.from);
+      return;
+    }
     if (slot.ended.has(message.id)) {
       // Sent again after a reconnect, for a transfer that is over here: say again how it
       // ended, in case that was lost with the link (the sender would wait for it for good).
@@ -224,6 +279,7 @@ export function createReceiving(options: ReceivingOptions) {
       state: 'offered',
       incoming: null,
       channel: null,
+      asked: null,
       meter: createProgressMeter(message.size),
       resumes: 0,
       answer: null,
@@ -253,12 +309,19 @@ export function createReceiving(options: ReceivingOptions) {
       ),
     };
     slot.transfers.set(message.id, record);
-    if (message.size <= options.acceptLimit()) {
+    const limit = options.acceptLimit();
+    const budget = options.autoAcceptBudget?.() ?? Math.max(AUTO_ACCEPT_BUDGET, AUTO_ACCEPT_BUDGET_FILES * limit);
+    const withinBudget = slot.autoAccepted + message.size <= budget;
+    if (message.size <= limit && withinBudget) {
+      slot.autoAccepted += message.size;
       void accept(member, record);
-    } else {
-      record.line.state('offered', 'waiting for you to accept');
-      record.line.ask(true);
+      return;
     }
+    const why = withinBudget
+      ? ''
+      : ` (${formatBytes(slot.autoAccepted)} from ${member.name} already taken without asking)`;
+    record.line.state('offered', `waiting for you to accept${why}`);
+    record.line.ask(true);
   }
 
   function take(member: MemberHandle, channel: RTCDataChannel): boolean {
@@ -268,9 +331,13 @@ export function createReceiving(options: ReceivingOptions) {
     if (!record || !incoming || incoming.finished || record.state !== 'transferring') return false;
     record.channel?.close();
     record.channel = channel;
+    channelCame(record);
     channel.binaryType = 'arraybuffer';
     let marked = incoming.received;
     channel.addEventListener('message', ({ data }) => {
+      // What was still coming on a channel that was replaced: its chunks start where the
+      // transfer stood when it was opened, not where it stands now.
+      if (record.channel !== channel) return;
       if (typeof data === 'string') {
         const message = parseChannelMessage(data);
         if (message?.t === 'file:end' && message.id === record.id) incoming.end(message.size);

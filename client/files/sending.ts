@@ -1,12 +1,13 @@
 // Files we send: one record per file with one entry per recipient (the room, or one member).
 // The file is hashed (read in slices) before it is offered; each recipient that accepts gets
 // a data channel of its own and a pump. At most `concurrent` transfers run to one member;
-// the rest wait their turn here rather than being refused there.
+// the rest wait their turn here rather than being refused there. A record is let go once it
+// is over for every recipient: its line keeps only its id (a pasted image is in memory).
 import { nanoid } from 'nanoid';
 import { type CancelReason, fileChannelLabel, type MessageOf } from '../../protocol/index.ts';
 import { createSlot, type MemberHandle } from '../feature.ts';
 import { hashFile } from './hash.ts';
-import { type FileLine, type FileState, isFinal, type ShowFileLine } from './line.ts';
+import { type FileLine, type FileLineActions, type FileState, isFinal, type ShowFileLine } from './line.ts';
 import { createProgressMeter, formatProgress, type ProgressMeter } from './progress.ts';
 import { type Pump, startPump } from './pump.ts';
 import { DEFAULT_CONCURRENT_TRANSFERS } from './receiving.ts';
@@ -19,6 +20,8 @@ interface Recipient {
   /** Why it ended, when the bare state says too little ("cancelled" by whom). */
   note: string | null;
   acked: number;
+  /** The byte the current channel starts from (the accept it answers). */
+  from: number;
   channel: RTCDataChannel | null;
   pump: Pump | null;
 }
@@ -34,10 +37,20 @@ interface Sent {
   /** The state the line shows now. */
   shown: FileState;
   cancelled: boolean;
+  /** Hashing could not read the file: it was never offered. */
+  unreadable: boolean;
 }
 
-/** Per member: our transfers to it that are offered or running, and those waiting a turn. */
-const sendSlot = createSlot('files:send', () => ({ active: new Set<string>(), queue: [] as string[] }));
+/**
+ * Per member: our transfers to it that are offered or running, those waiting a turn, and the
+ * cancels that found the link down (said again when it is back: the receiver would
+ * otherwise wait for a file, or ask to accept one, that will never come).
+ */
+const sendSlot = createSlot('files:send', () => ({
+  active: new Set<string>(),
+  queue: [] as string[],
+  untold: new Map<string, CancelReason>(),
+}));
 
 const CANCEL_TEXT: Record<CancelReason, string> = {
   cancelled: 'cancelled',
@@ -108,12 +121,40 @@ export function createSending(options: SendingOptions) {
     refresh(record);
   }
 
+  /** Tells the member the transfer is off, now or once the link is back. */
+  function tellCancel(member: MemberHandle, id: string, reason: CancelReason): void {
+    if (!member.send({ t: 'file:cancel', id, reason }) && !member.disposed)
+      member.slot(sendSlot).untold.set(id, reason);
+  }
+
+  /** Shows where the record stands, and lets it go once it is over for everyone. */
   function refresh(record: Sent): void {
+    show(record);
+    if (over(record)) sent.delete(record.id);
+  }
+
+  function over(record: Sent): boolean {
+    const settled = record.sha256 !== null || record.cancelled || record.unreadable;
+    return settled && [...record.recipients.values()].every((r) => isFinal(r.state));
+  }
+
+  function show(record: Sent): void {
     const all = [...record.recipients.values()];
-    const done = all.reduce((sum, r) => sum + (isFinal(r.state) ? record.file.size : r.acked), 0);
-    const snapshot = record.meter.update(done);
-    if (snapshot && all.length > 0) record.line.progress({ ...snapshot });
+    // A recipient counts what it confirmed it stored (all of it once verified): one that
+    // declined, cancelled or left stops where it stood, it did not get the rest.
+    const done = all.reduce((sum, r) => sum + (r.state === 'verified' ? record.file.size : r.acked), 0);
     const running = all.filter((r) => !isFinal(r.state));
+    // Once nobody is left to send to, where the bar ends is shown however recent the last
+    // update (the meter drops close ones): short of the end, the meter would not show it.
+    const snapshot =
+      running.length === 0 && all.length > 0
+        ? { done, total: record.file.size * all.length, speed: 0, secondsLeft: null }
+        : record.meter.update(done);
+    if (snapshot && all.length > 0) record.line.progress({ ...snapshot });
+    if (record.unreadable) {
+      record.line.state('cancelled', CANCEL_TEXT.unavailable);
+      return;
+    }
     if (record.cancelled) {
       record.line.state('cancelled', 'cancelled by you');
       return;
@@ -151,6 +192,7 @@ export function createSending(options: SendingOptions) {
     channel.binaryType = 'arraybuffer';
     recipient.channel = channel;
     recipient.acked = from;
+    recipient.from = from;
     channel.addEventListener('open', () => {
       if (recipient.channel !== channel || isFinal(recipient.state)) return;
       const pump = startPump({
@@ -165,7 +207,7 @@ export function createSending(options: SendingOptions) {
       recipient.pump = pump;
       void pump.done.then((outcome) => {
         if (outcome !== 'unreadable' || recipient.pump !== pump) return;
-        recipient.member.send({ t: 'file:cancel', id: record.id, reason: 'unavailable' });
+        tellCancel(recipient.member, record.id, 'unavailable');
         end(record, recipient, 'cancelled');
       });
     });
@@ -192,6 +234,9 @@ export function createSending(options: SendingOptions) {
           end(record, recipient, 'cancelled');
           return;
         }
+        // The same ask again while its channel is still opening (the receiver heard the link
+        // come back meanwhile): that channel answers both; a new one would start it over.
+        if (recipient.channel?.readyState === 'connecting' && recipient.from === message.from) return;
         recipient.state = 'transferring';
         startChannel(record, recipient, message.from);
         refresh(record);
@@ -215,15 +260,27 @@ export function createSending(options: SendingOptions) {
   }
 
   function cancel(record: Sent): void {
-    if (record.cancelled) return;
+    if (record.cancelled || over(record)) return;
     record.cancelled = true;
     for (const recipient of record.recipients.values()) {
       if (isFinal(recipient.state)) continue;
-      if (recipient.state !== 'waiting')
-        recipient.member.send({ t: 'file:cancel', id: record.id, reason: 'cancelled' });
+      if (recipient.state !== 'waiting') tellCancel(recipient.member, record.id, 'cancelled');
       end(record, recipient, 'cancelled');
     }
     refresh(record);
+  }
+
+  /**
+   * The line's buttons, by id: the line outlives the record, which holds the file. Made out
+   * of send(), whose closures keep the record (and a closure keeps its whole scope).
+   */
+  function lineActions(id: string): FileLineActions {
+    return {
+      cancel() {
+        const record = sent.get(id);
+        if (record) cancel(record);
+      },
+    };
   }
 
   async function send(file: File, members: readonly MemberHandle[], to: MemberHandle | null): Promise<string> {
@@ -237,12 +294,13 @@ export function createSending(options: SendingOptions) {
       recipients: new Map(
         targets.map((member) => [
           member.id,
-          { member, state: 'waiting', note: null, acked: 0, channel: null, pump: null },
+          { member, state: 'waiting', note: null, acked: 0, from: 0, channel: null, pump: null },
         ]),
       ),
       meter: createProgressMeter(file.size * Math.max(1, targets.length)),
       shown: 'offered',
       cancelled: false,
+      unreadable: false,
       line: options.showLine(
         {
           id,
@@ -255,16 +313,24 @@ export function createSending(options: SendingOptions) {
           nameChanged: false,
           privateWith: to?.name ?? null,
         },
-        { cancel: () => cancel(record) },
+        lineActions(id),
       ),
     };
     sent.set(id, record);
     record.line.state('offered', 'preparing…');
     const sha256 = await hashFile(file, undefined, () => record.cancelled);
-    if (sha256 === null || record.cancelled) return id;
-    record.sha256 = sha256;
-    for (const member of targets) {
-      if (member.disposed) continue;
+    if (record.cancelled) return id;
+    // A folder dropped on the chat, a file deleted or moved since it was picked.
+    if (sha256 === null) record.unreadable = true;
+    else record.sha256 = sha256;
+    for (const recipient of record.recipients.values()) {
+      const { member } = recipient;
+      if (isFinal(recipient.state)) continue; // it left while the file was hashed
+      if (record.unreadable || member.disposed) {
+        if (member.disposed) recipient.note = 'left';
+        end(record, recipient, 'cancelled');
+        continue;
+      }
       member.slot(sendSlot).queue.push(id);
       offerNext(member);
     }
@@ -277,6 +343,8 @@ export function createSending(options: SendingOptions) {
     receive,
     /** The chat channel is open (again): offers that may not have arrived go again. */
     opened(member: MemberHandle): void {
+      const { untold } = member.slot(sendSlot);
+      for (const [id, reason] of [...untold]) if (member.send({ t: 'file:cancel', id, reason })) untold.delete(id);
       for (const id of member.slot(sendSlot).active) {
         const record = sent.get(id);
         if (record?.recipients.get(member.id)?.state === 'offered') offer(member, record);
@@ -284,7 +352,7 @@ export function createSending(options: SendingOptions) {
       offerNext(member);
     },
     removed(member: MemberHandle): void {
-      for (const record of sent.values()) {
+      for (const record of [...sent.values()]) {
         const recipient = record.recipients.get(member.id);
         if (!recipient || isFinal(recipient.state)) continue;
         recipient.note = 'left';

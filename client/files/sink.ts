@@ -112,18 +112,34 @@ export async function removeStoredFile(entry: string): Promise<void> {
 
 /** Received files older than this are removed from OPFS when a page starts. */
 const STALE_AFTER_MS = 24 * 60 * 60 * 1000;
+/** The Web Lock a page holds for each stored file it offers: this prefix, then the entry. */
+const OFFERED_LOCK_PREFIX = 'roomlink-offered-file:';
+
+/**
+ * Holds a Web Lock named for `entry` while this page offers the file (until the returned
+ * release, or the page's end, which lets its locks go): other pages' sweeps leave the file
+ * alone however old it is. Without Web Locks, only its age protects it.
+ */
+export function holdStoredFile(entry: string): () => void {
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  void globalThis.navigator?.locks?.request(OFFERED_LOCK_PREFIX + entry, () => held).catch(() => {});
+  return release;
+}
 
 /**
  * Received files stay in OPFS while their page may offer them for download; a tab that
  * closed left its files behind. Another tab may still be using recent ones, so only old
- * ones go.
+ * ones go, and none that a page still offers (holdStoredFile), however long it was open.
  */
 export async function sweepStaleFiles(now = Date.now()): Promise<void> {
   if (!navigator.storage?.getDirectory) return;
   const root = await navigator.storage.getDirectory();
   const folder = await root.getDirectoryHandle(OPFS_FOLDER, { create: true });
+  const locks = await navigator.locks?.query().catch(() => null);
+  const offered = new Set((locks?.held ?? []).map((lock) => lock.name));
   for await (const [entry, handle] of folder.entries()) {
-    if (handle.kind !== 'file') continue;
+    if (handle.kind !== 'file' || offered.has(OFFERED_LOCK_PREFIX + entry)) continue;
     const file = await (handle as FileSystemFileHandle).getFile().catch(() => null);
     if (file && now - file.lastModified > STALE_AFTER_MS) await folder.removeEntry(entry).catch(() => {});
   }

@@ -3,7 +3,7 @@
 // and hashes them (store-service.ts), so the page's main thread — chat, the UI, the other
 // transfers — only checks each chunk and passes it on. Where workers are unavailable, the same service runs
 // on this thread, in memory (small files only).
-import { removeStoredFile, type Sink } from './sink.ts';
+import { holdStoredFile, removeStoredFile, type Sink } from './sink.ts';
 import { createStoreService, type DiskOpener, type StoreReply, type StoreRequest } from './store-service.ts';
 
 /** Where the build puts the worker (scripts/build-client.ts). */
@@ -31,7 +31,17 @@ const nothingToRemove = (): Promise<void> => Promise.resolve();
 function pageResult(result: ServiceResult): StoreResult {
   if (!result.ok) return result;
   const { file, entry } = result;
-  return { ok: true, file, remove: entry === null ? nothingToRemove : () => removeStoredFile(entry) };
+  if (entry === null) return { ok: true, file, remove: nothingToRemove };
+  // Held while offered, so that no other tab's sweep removes it (sink.ts).
+  const release = holdStoredFile(entry);
+  return {
+    ok: true,
+    file,
+    remove() {
+      release();
+      return removeStoredFile(entry);
+    },
+  };
 }
 
 export interface StoreEvents {

@@ -1,18 +1,13 @@
 // File transfers in the chat: the ways to send (the file button, dropping on the chat,
 // pasting an image) and one line per transfer with its progress, buttons, and — once
 // verified — a download link. Nothing received is rendered inline except a raster image
-// preview, decoded by createImageBitmap and drawn on a canvas; names and types go on the
-// page as text only.
-import { isPreviewableType } from '../../protocol/index.ts';
+// preview, decoded by createImageBitmap (only when its header declares a sane size:
+// files/preview.ts) and drawn on a canvas; names and types go on the page as text only.
 import type { FileLine, FileLineActions, FileLineInfo, ShowFileLine } from '../files/line.ts';
+import { PREVIEW_MAX_HEIGHT, PREVIEW_MAX_WIDTH, previewDecoding } from '../files/preview.ts';
 import { formatBytes, formatProgress } from '../files/progress.ts';
 import { byTestId, el } from './dom.ts';
 import { type LinesView, timeElement } from './lines.ts';
-
-/** Larger images are offered for download without a preview (decoding costs memory). */
-const PREVIEW_MAX_BYTES = 20 * 1024 * 1024;
-const PREVIEW_MAX_WIDTH = 240;
-const PREVIEW_MAX_HEIGHT = 180;
 
 export interface FilesViewHandlers {
   send(files: File[]): void;
@@ -156,16 +151,29 @@ function createFileLine(lines: LinesView, info: FileLineInfo, actions: FileLineA
       link.download = info.name;
       link.rel = 'noopener';
       item.append(link);
-      if (isPreviewableType(file.type) && file.size <= PREVIEW_MAX_BYTES) void preview(item, file);
+      void preview(item, file);
     },
   };
 }
 
+/**
+ * Previews are decoded one at a time: each may take up to PREVIEW_MAX_PIXELS × 4 bytes while
+ * it decodes, and a member may send several images at once.
+ */
+let decoding: Promise<void> = Promise.resolve();
+
 /** Decodes the image (a raster format only) and draws a thumbnail; a bad image gets none. */
-async function preview(item: HTMLElement, file: File): Promise<void> {
+function preview(item: HTMLElement, file: File): Promise<void> {
+  decoding = decoding.then(() => drawPreview(item, file)).catch(() => {});
+  return decoding;
+}
+
+async function drawPreview(item: HTMLElement, file: File): Promise<void> {
   let bitmap: ImageBitmap;
   try {
-    bitmap = await createImageBitmap(file);
+    const options = await previewDecoding(file);
+    if (options === null) return; // not previewed: it stays a download
+    bitmap = await createImageBitmap(file, options);
   } catch {
     return; // not an image after all: it stays a download
   }

@@ -4,6 +4,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { MemberHandle, SlotKey } from '../../client/feature.ts';
 import { createFiles } from '../../client/features/files.ts';
 import type { FileLine, FileLineActions, FileLineInfo, FileState } from '../../client/files/line.ts';
@@ -16,6 +18,7 @@ interface ShownLine {
   status: string;
   asking: boolean;
   file: File | null;
+  progress: { done: number; total: number } | null;
 }
 
 type Listener = (event: { data?: unknown }) => void;
@@ -80,6 +83,8 @@ interface Page {
   /** This page's handle for each other page, by its id. */
   members: Map<string, MemberHandle & { dispose(): void }>;
   acceptLimit: number;
+  /** Labels of the transfer channels this page opened, in order. */
+  channelsMade: string[];
 }
 
 function createPage(id: string): Page {
@@ -89,6 +94,7 @@ function createPage(id: string): Page {
     notices: [],
     members: new Map(),
     acceptLimit: 100_000_000,
+    channelsMade: [],
     files: null as unknown as ReturnType<typeof createFiles>,
   };
   page.files = createFiles({
@@ -98,14 +104,24 @@ function createPage(id: string): Page {
     notice: (_member, text) => page.notices.push(text),
     acceptLimit: () => page.acceptLimit,
     showLine(info, actions): FileLine {
-      const shown: ShownLine = { info, actions, state: 'offered', status: '', asking: false, file: null };
+      const shown: ShownLine = {
+        info,
+        actions,
+        state: 'offered',
+        status: '',
+        asking: false,
+        file: null,
+        progress: null,
+      };
       page.lines.push(shown);
       return {
         state(state, status) {
           shown.state = state;
           shown.status = status;
         },
-        progress() {},
+        progress({ done, total }) {
+          shown.progress = { done, total };
+        },
         ask(asking) {
           shown.asking = asking;
         },
@@ -156,6 +172,7 @@ function link(a: Page, b: Page): void {
       },
       pc: {
         createDataChannel(label: string) {
+          self.channelsMade.push(label);
           const local = channelEnd(label);
           const remote = channelEnd(label);
           local.peer = remote;
@@ -409,4 +426,126 @@ test('a sender whose bytes do not match the hash is caught; the file is not offe
   assert.equal(lineOf(bob, id)?.file, null);
   assert.match(lineOf(bob, id)?.status ?? '', /corrupted, discarded/);
   await until(() => answered.some((m) => m.t === 'file:done' && m.result === 'corrupt'), 'alice is told');
+});
+
+/** A picked file that can no longer be read: a folder dropped on the chat, a file deleted since. */
+class UnreadableFile extends File {
+  override stream(): ReadableStream<Uint8Array<ArrayBuffer>> {
+    return new ReadableStream({
+      pull(controller) {
+        controller.error(new DOMException('A requested file or directory could not be found', 'NotFoundError'));
+      },
+    });
+  }
+}
+
+const turns = async (n: number) => {
+  for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
+};
+
+test('a file that cannot be read says so on the sender’s line, is offered to nobody, and stays said', async () => {
+  const [alice, bob] = room('alice-00001', 'bob-0000001') as [Page, Page];
+  const [id] = await alice.files.sendFiles([new UnreadableFile(['x'.repeat(10)], 'folder')]);
+  assert.ok(id);
+  assert.equal(stateOf(alice, id), 'cancelled');
+  assert.equal(lineOf(alice, id)?.status, 'the file could not be read');
+  await turns(10);
+  assert.equal(lineOf(bob, id), undefined, 'never offered');
+  alice.members.get(bob.id)?.dispose();
+  assert.equal(lineOf(alice, id)?.status, 'the file could not be read');
+});
+
+test('the receiver hearing the link again while the channel it asked for is coming: the transfer goes on, once', async () => {
+  const [alice, bob] = room('alice-00001', 'bob-0000001') as [Page, Page];
+  const toAlice = bob.members.get(alice.id);
+  const toBob = alice.members.get(bob.id);
+  assert.ok(toAlice && toBob);
+  const send = toAlice.send;
+  const accepts: ChannelMessage[] = [];
+  toAlice.send = (message) => {
+    const sent = send(message);
+    if (message.t === 'file:accept') {
+      accepts.push(message);
+      // Heard again after a silence (member.ts heard()) before the sender's channel came.
+      if (accepts.length === 1) bob.files.feature.opened?.(toAlice);
+    }
+    return sent;
+  };
+  const file = fileOf(600_000);
+  const [id] = await alice.files.sendFiles([file]);
+  assert.ok(id);
+  await until(() => stateOf(alice, id) === 'verified', 'alice sees verified');
+  assert.equal(await sha(lineOf(bob, id)?.file ?? new Blob()), await sha(file));
+  assert.equal(accepts.length, 1, 'one ask');
+  assert.deepEqual(alice.channelsMade, [`file:${id}`], 'one channel: the transfer never started over');
+
+  // The same ask twice in a row (a receiver of the current version asks again when it hears
+  // the link back): the channel still opening answers both.
+  const [again] = await alice.files.sendFiles([fileOf(300_000)]);
+  assert.ok(again);
+  toAlice.send = (message) => send(message) && (message.t !== 'file:accept' || send(message));
+  await until(() => stateOf(alice, again) === 'verified', 'the second is verified');
+  assert.deepEqual(alice.channelsMade, [`file:${id}`, `file:${again}`]);
+});
+
+test('the sender’s bar counts only what a recipient took: one that declines does not fill it', async () => {
+  const [alice, bob, carol] = room('alice-00001', 'bob-0000001', 'carol-00001') as [Page, Page, Page];
+  bob.acceptLimit = 0;
+  const [id] = await alice.files.sendFiles([fileOf(50_000)]);
+  assert.ok(id);
+  await until(() => lineOf(bob, id)?.asking === true && stateOf(carol, id) === 'verified', 'bob asked, carol has it');
+  lineOf(bob, id)?.actions.decline?.();
+  await until(() => stateOf(alice, id) === 'verified', 'alice is told');
+  assert.match(lineOf(alice, id)?.status ?? '', /bob-0000001: declined · carol-00001: verified/);
+  assert.deepEqual(lineOf(alice, id)?.progress, { done: 50_000, total: 100_000 });
+});
+
+test('a cancel made while the link was down reaches the receiver once it is back', async () => {
+  const [alice, bob] = room('alice-00001', 'bob-0000001') as [Page, Page];
+  bob.acceptLimit = 1_000;
+  const [id] = await alice.files.sendFiles([fileOf(50_000, 'big.bin')]);
+  assert.ok(id);
+  await until(() => lineOf(bob, id)?.asking === true, 'bob is asked');
+  const toBob = alice.members.get(bob.id);
+  assert.ok(toBob);
+  const send = toBob.send;
+  toBob.send = () => false; // the link is down
+  lineOf(alice, id)?.actions.cancel();
+  assert.equal(stateOf(alice, id), 'cancelled');
+  await turns(10);
+  assert.equal(lineOf(bob, id)?.asking, true, 'bob never heard');
+  toBob.send = send;
+  alice.files.feature.opened?.(toBob);
+  await until(() => stateOf(bob, id) === 'cancelled', 'bob hears the cancel');
+  assert.equal(lineOf(bob, id)?.asking, false);
+});
+
+test('a file sent is let go once it is over for everyone: its line keeps only its id', async () => {
+  const [alice, bob, carol] = room('alice-00001', 'bob-0000001', 'carol-00001') as [Page, Page, Page];
+  carol.acceptLimit = 0;
+  let sentFile: WeakRef<File> | null = null;
+  const id = await (async () => {
+    const file = fileOf(200_000, 'pasted.png');
+    sentFile = new WeakRef(file);
+    const [made] = await alice.files.sendFiles([file]);
+    return made ?? '';
+  })();
+  await until(() => stateOf(bob, id) === 'verified' && lineOf(carol, id)?.asking === true, 'bob has it, carol asked');
+  const collected = async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    for (let i = 0; i < 5; i++) {
+      gc();
+      await turns(2);
+    }
+    return (sentFile as WeakRef<File> | null)?.deref() === undefined;
+  };
+  assert.equal(await collected(), false, 'kept while carol may still take it');
+  lineOf(carol, id)?.actions.decline?.();
+  await until(() => stateOf(alice, id) === 'verified', 'alice is told');
+  // Alice's line is still on her page (it holds its cancel): the file need not be.
+  assert.ok(lineOf(alice, id));
+  assert.equal(await collected(), true, 'the file (and its record) is let go');
+  lineOf(alice, id)?.actions.cancel(); // a cancel from a line whose transfer is over does nothing
+  assert.equal(stateOf(alice, id), 'verified');
 });

@@ -1,38 +1,55 @@
 // The receiving side of files on its own, against a stand-in member: a transfer that is over
 // is not held (a member may offer and cancel files all day), and only its cleaned, capped
-// name is.
+// name is; a member's files are taken without a click only up to a budget; one transfer gets
+// one ask at a time, and a channel that was replaced brings nothing more.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { createHash } from 'node:crypto';
+import { type TestContext, test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { FileLineInfo, FileState } from '../../client/files/line.ts';
-import { createReceiving } from '../../client/files/receiving.ts';
+import { AUTO_ACCEPT_BUDGET, createReceiving } from '../../client/files/receiving.ts';
+import { createMemorySink } from '../../client/files/sink.ts';
 import { openStoreOnThisThread } from '../../client/files/store.ts';
-import { type FileOffer, MAX_FILE_NAME_LENGTH, MAX_WIRE_FILE_NAME_LENGTH } from '../../protocol/index.ts';
+import { encodeChunk, type FileOffer, MAX_FILE_NAME_LENGTH, MAX_WIRE_FILE_NAME_LENGTH } from '../../protocol/index.ts';
 import { type FakeMember, openMember } from './fake-member.ts';
 
 interface Shown {
   info: FileLineInfo;
   state: FileState;
+  status: string;
+  asking: boolean;
   decline?: () => void;
+  accept?: () => void;
 }
 
+/** `acceptLimit`: bytes taken without asking. Files are received into memory, whatever their size. */
 function harness(acceptLimit = 0) {
   const lines: Shown[] = [];
   const receiving = createReceiving({
     selfId: () => 'me-000000001',
     notice: () => {},
     acceptLimit: () => acceptLimit,
-    openStore: (id, size) => openStoreOnThisThread(id, size),
+    openStore: (id, size) => openStoreOnThisThread(id, size, async () => createMemorySink()),
     showLine(info, actions) {
-      const shown: Shown = { info, state: 'offered', ...(actions.decline ? { decline: actions.decline } : {}) };
+      const shown: Shown = {
+        info,
+        state: 'offered',
+        status: '',
+        asking: false,
+        ...(actions.decline ? { decline: actions.decline } : {}),
+        ...(actions.accept ? { accept: actions.accept } : {}),
+      };
       lines.push(shown);
       return {
-        state: (state) => {
+        state: (state, status) => {
           shown.state = state;
+          shown.status = status;
         },
         progress() {},
-        ask() {},
+        ask(asking) {
+          shown.asking = asking;
+        },
         ready() {},
       };
     },
@@ -107,4 +124,129 @@ test('transfers that ended leave room: four cancelled, the next four are taken, 
   assert.equal(receiving.held(bob), 4);
   assert.equal(lines.length, 8);
   assert.ok(!bob.wire.some((m) => m.t === 'file:decline'));
+});
+
+const turns = async (n: number) => {
+  for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
+};
+const acceptsOn = (member: FakeMember) => member.wire.filter((m) => m.t === 'file:accept');
+
+test('files just under the accept limit are taken without a click only up to a budget per member', async () => {
+  const limit = 100_000_000;
+  const { receiving, lines } = harness(limit);
+  const mallory = openMember('mallory-0001');
+  const bob = openMember('bob-00000001');
+  const sized = (n: number, size: number): FileOffer => ({ ...offer(n, `${n}.bin`), size });
+  // File after file just under the limit, each cancelled by its sender to make room for the next.
+  const taken = AUTO_ACCEPT_BUDGET / limit;
+  for (let n = 0; n < taken + 3; n++) {
+    receiving.receive(mallory, sized(n, limit));
+    await turns(5);
+    if (n < taken) receiving.receive(mallory, { t: 'file:cancel', id: offerId(n), reason: 'cancelled' });
+  }
+  assert.equal(acceptsOn(mallory).length, taken, `${taken} files (${AUTO_ACCEPT_BUDGET} bytes) taken, no more`);
+  const waiting = lines.slice(taken);
+  assert.ok(waiting.every((line) => line.state === 'offered' && line.asking));
+  assert.match(
+    waiting[0]?.status ?? '',
+    /waiting for you to accept \(500 MB from mallory-0001 already taken without asking\)/,
+  );
+  // Past it, a click still takes one; and another member's budget is its own.
+  waiting[0]?.accept?.();
+  await turns(5);
+  assert.equal(acceptsOn(mallory).length, taken + 1);
+  receiving.receive(bob, sized(100, limit));
+  await turns(5);
+  assert.equal(acceptsOn(bob).length, 1);
+  receiving.removed(mallory);
+  receiving.removed(bob);
+});
+
+test('the budget grows with the limit: five files at a limit someone raised are taken', async () => {
+  const limit = 1_000_000_000;
+  const { receiving } = harness(limit);
+  const bob = openMember('bob-00000001');
+  for (let n = 0; n < 6; n++) {
+    receiving.receive(bob, { ...offer(n, `${n}.bin`), size: limit });
+    await turns(5);
+    receiving.receive(bob, { t: 'file:cancel', id: offerId(n), reason: 'cancelled' });
+  }
+  assert.equal(acceptsOn(bob).length, 5);
+});
+
+/** An open stand-in transfer channel that the test feeds by hand. */
+function openChannel(id: string) {
+  const listeners = new Map<string, ((event: { data?: unknown }) => void)[]>();
+  return {
+    label: `file:${id}`,
+    readyState: 'open' as RTCDataChannelState,
+    binaryType: 'arraybuffer',
+    addEventListener(type: string, listener: (event: { data?: unknown }) => void) {
+      listeners.set(type, [...(listeners.get(type) ?? []), listener]);
+    },
+    emit(type: string, event: { data?: unknown } = {}) {
+      for (const listener of listeners.get(type) ?? []) listener(event);
+    },
+    send() {},
+    close() {
+      this.readyState = 'closed';
+    },
+  };
+}
+
+async function offeredAndTaken(content: Uint8Array) {
+  const { receiving, lines } = harness(1e9);
+  const alice = openMember('alice-000001');
+  const id = offerId(7);
+  const sha256 = createHash('sha256').update(content).digest('hex');
+  receiving.receive(alice, { ...offer(7, 'f.bin'), size: content.byteLength, sha256 });
+  await turns(10);
+  assert.equal(acceptsOn(alice).length, 1);
+  return { receiving, lines, alice, id };
+}
+
+test('a chunk still on its way on a channel that was replaced is dropped, not taken for the transfer', async () => {
+  const content = Uint8Array.from({ length: 64 * 1024 }, (_, i) => i % 251);
+  const { receiving, lines, alice, id } = await offeredAndTaken(content);
+  const first = openChannel(id);
+  assert.ok(receiving.take(alice, first as unknown as RTCDataChannel));
+  first.emit('message', { data: encodeChunk(0, content.slice(0, 16_384)) });
+  const second = openChannel(id);
+  assert.ok(receiving.take(alice, second as unknown as RTCDataChannel));
+  // The first channel's next chunk arrives late, then the second one's copy of it.
+  first.emit('message', { data: encodeChunk(16_384, content.slice(16_384, 32_768)) });
+  second.emit('message', { data: encodeChunk(16_384, content.slice(16_384, 32_768)) });
+  second.emit('message', { data: encodeChunk(32_768, content.slice(32_768)) });
+  second.emit('message', { data: JSON.stringify({ t: 'file:end', id, size: content.byteLength }) });
+  for (let i = 0; i < 50 && lines[0]?.state === 'transferring'; i++) await turns(5);
+  assert.equal(lines[0]?.state, 'verified', lines[0]?.status ?? 'no line');
+});
+
+test('one ask at a time: hearing the link again while the channel is coming asks nothing; an offer again, or a channel long overdue, does', async (t: TestContext) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const content = new Uint8Array(1_000);
+  const { receiving, lines, alice, id } = await offeredAndTaken(content);
+  receiving.opened(alice); // heard again after a silence
+  await turns(10);
+  assert.equal(acceptsOn(alice).length, 1, 'no second ask while the channel may be on its way');
+  // The sender offers again: it never got our ask (it offers again only what nobody accepted).
+  receiving.receive(alice, { ...offer(7, 'f.bin'), size: content.byteLength, sha256: '0'.repeat(64) });
+  assert.equal(acceptsOn(alice).length, 2);
+  assert.equal(lines.length, 1);
+  // No channel for long: it was lost with the link; ask once more.
+  t.mock.timers.tick(10_000);
+  await turns(10);
+  assert.equal(acceptsOn(alice).length, 3);
+  // Once a channel came, a link heard again asks nothing; its close asks from where it stopped.
+  const channel = openChannel(id);
+  assert.ok(receiving.take(alice, channel as unknown as RTCDataChannel));
+  channel.emit('message', { data: encodeChunk(0, content.slice(0, 400)) });
+  receiving.opened(alice);
+  await turns(10);
+  assert.equal(acceptsOn(alice).length, 3);
+  channel.readyState = 'closed';
+  channel.emit('close');
+  for (let i = 0; i < 50 && acceptsOn(alice).length === 3; i++) await turns(5);
+  assert.deepEqual(acceptsOn(alice).at(-1), { t: 'file:accept', id, from: 400 });
+  receiving.removed(alice);
 });

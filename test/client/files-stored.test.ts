@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { afterEach, test } from 'node:test';
 import { createIncoming, type IncomingResult } from '../../client/files/incoming.ts';
-import { createMemorySink, removeStoredFile, type Sink } from '../../client/files/sink.ts';
+import { createMemorySink, removeStoredFile, type Sink, sweepStaleFiles } from '../../client/files/sink.ts';
 import { openStoreOnThisThread } from '../../client/files/store.ts';
 import { encodeChunk } from '../../protocol/index.ts';
 
@@ -96,4 +96,59 @@ test('removing never rejects: no OPFS, no folder, or an entry the browser will n
   installOpfs({ [FOLDER]: kept }, new DOMException('in use', 'NoModificationAllowedError'));
   await removeStoredFile('x-1');
   assert.deepEqual([...kept], ['x-1'], 'left for the sweep');
+});
+
+/** A stand-in for the origin's Web Locks, shared by every "tab" of the test. */
+function installLocks() {
+  const held = new Set<string>();
+  return {
+    held,
+    locks: {
+      async request(name: string, callback: () => Promise<void>) {
+        held.add(name);
+        try {
+          await callback();
+        } finally {
+          held.delete(name);
+        }
+      },
+      async query() {
+        return { held: [...held].map((name) => ({ name })) };
+      },
+    },
+  };
+}
+
+test('a tab’s sweep leaves a file another tab still offers, however old, and removes the left-behind ones', async () => {
+  const day = 24 * 60 * 60 * 1000;
+  const now = Date.now();
+  const ages: Record<string, number> = { offered: 2 * day, 'left-behind': 2 * day, recent: 1_000 };
+  const entries = new Set(Object.keys(ages));
+  const folder = {
+    async *entries() {
+      for (const name of [...entries])
+        yield [name, { kind: 'file', getFile: async () => ({ lastModified: now - (ages[name] ?? 0) }) }] as const;
+    },
+    async removeEntry(name: string) {
+      if (!entries.delete(name)) throw notFound();
+    },
+  };
+  const { held, locks } = installLocks();
+  Object.defineProperty(globalThis, 'navigator', {
+    configurable: true,
+    value: { locks, storage: { getDirectory: async () => ({ getDirectoryHandle: async () => folder }) } },
+  });
+  // The long-open tab received "offered" and still offers it for download.
+  const onDisk: Sink = { ...createMemorySink(), kind: 'disk', entry: 'offered' };
+  const result = await receive(new Uint8Array([7, 8, 9]), onDisk);
+  assert.ok(result.ok);
+  assert.deepEqual([...held], ['roomlink-offered-file:offered']);
+
+  await sweepStaleFiles(now); // a new tab starts
+  assert.deepEqual([...entries].sort(), ['offered', 'recent']);
+
+  await result.remove(); // its line went for good: the lock goes with the file
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual([...held], []);
+  assert.deepEqual([...entries], ['recent']);
 });
