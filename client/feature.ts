@@ -37,9 +37,12 @@ export interface MemberHandle {
   readonly state: LinkState;
   readonly verification: Verification;
   /**
-   * The member's per-join public signing key, from its hello on the current link (bound to
-   * the link by the room-key proof); before that hello, the key it announced with its join
-   * once that announcement's room-key proof checked; else null.
+   * The member's per-join public signing key as far as this page vouches for it: from its
+   * hello on the current link once the room-key proof checked (it binds the key to the link);
+   * else the key it announced with its join once that announcement's proof checked; else
+   * null — also while the hello is being checked, and for good once the link's proven key
+   * and the announced one disagree. A page that cannot prove the room key takes the hello's
+   * key at once, unchecked.
    */
   readonly key: string | null;
   /**

@@ -208,7 +208,11 @@ function warmClockOnceSettled(list: readonly MemberView[]): void {
   whenIdle(warmClock, WARM_CLOCK_WITHIN_MS);
 }
 const lines = createLinesView();
-const historyView = createHistoryView();
+// A history line that goes for good is forgotten by the feature too (its shownAs).
+const historyView = createHistoryView({
+  whenDropped: lines.whenDropped,
+  dropped: (from, id) => history.forget(from, id),
+});
 const privateTarget = createPrivateTarget({
   member: (peerId) => mesh.member(peerId),
   shown(target) {

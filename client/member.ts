@@ -209,6 +209,8 @@ export function createMember(options: MemberOptions): Member {
   /** Its announced keys (server-carried) and what their proof showed. */
   let announced: PeerKeys | null = null;
   let announcedCheck: Verification = 'unverified';
+  /** The check of its announced keys while under way: a hello's verdict waits for it. */
+  let announcing: Promise<unknown> | null = null;
   let route: RelayRoute | null = null;
   /** Features were told the member is open through this relay (by id). */
   let routeOpenedVia: string | null = null;
@@ -320,11 +322,15 @@ export function createMember(options: MemberOptions): Member {
         helloOn = on;
         if (message.v !== CHANNEL_PROTOCOL_VERSION) console.debug('roomlink: peer speaks channel protocol', message.v);
         version = message.v;
-        // Known at once, so that the lines right behind the hello can be checked with it; a
-        // swapped key fails the proof below and the link goes.
+        // Kept at once (a second hello on this link is compared with it), but vouched for as
+        // the member's only once the proof below checks (vouchedKey): a history chunk merged
+        // meanwhile must not learn a key the proof may yet refuse.
         key = message.key ?? null;
         mark('hello-heard', id);
+        // The announcement's check, if one is under way, settles first: the key the link
+        // proves is compared with the announced one before anything takes it.
         const result = await options.handshake.check(on, message);
+        if (announcing !== null) await announcing;
         // Counted even when the link was replaced meanwhile: the other side's fresh offer
         // can overtake our check of the first link, and that was the one fresh try.
         if (result === 'mismatch') mismatches += 1;
@@ -416,6 +422,22 @@ export function createMember(options: MemberOptions): Member {
   }
 
   const provenAnnouncement = (): boolean => options.handshake.canProve && announcedCheck === 'verified';
+
+  /**
+   * The signing key this page vouches for as the member's (what features check its lines
+   * and reactions with, and what history learns as its author's): the key of a hello whose
+   * room-key proof checked; else the key it announced, once that announcement's proof
+   * checked; else none. A link whose proven key is not the announced one leaves no key at
+   * all: one of the two is forged (a member in the middle, or the server swapping two
+   * members' announcements) and nothing tells which. A page that cannot prove the room key
+   * checks nothing, and takes the hello's key as it comes.
+   */
+  function vouchedKey(): string | null {
+    if (held === ANNOUNCED_KEY_MISMATCH) return null;
+    const announcedKey = provenAnnouncement() ? (announced?.sign ?? null) : null;
+    if (!options.handshake.canProve || verification === 'verified') return key ?? announcedKey;
+    return announcedKey;
+  }
   /** Features talk over the direct link (else through the route, if there is one). */
   const directReady = (): boolean => link.open && helloSentOn === link && !awaitingProof();
   const routed = (): boolean => route !== null && provenAnnouncement() && !held && !directReady();
@@ -457,14 +479,14 @@ export function createMember(options: MemberOptions): Member {
       return verification;
     },
     get key() {
-      // From its hello; a member we only reach through a relay: the key it announced.
-      return key ?? (provenAnnouncement() ? (announced?.sign ?? null) : null);
+      return vouchedKey();
     },
     get version() {
       return version;
     },
     get announced() {
-      return provenAnnouncement() ? announced : null;
+      // Held for disagreeing with its link: neither may be used, nothing is taken through a relay.
+      return provenAnnouncement() && held !== ANNOUNCED_KEY_MISMATCH ? announced : null;
     },
     get rttMs() {
       return path?.rttMs ?? null;
@@ -523,6 +545,12 @@ export function createMember(options: MemberOptions): Member {
       announced = mine;
       announcedCheck = 'unverified';
       const check = options.handshake.checkKeys?.(mine) ?? Promise.resolve<Verification>('unverified');
+      const checking = check
+        .catch(() => null)
+        .finally(() => {
+          if (announcing === checking) announcing = null;
+        });
+      announcing = checking;
       void check.then((result) => {
         if (disposed || announced !== mine) return;
         announcedCheck = result;

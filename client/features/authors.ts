@@ -1,5 +1,6 @@
 // Who wrote what, as far as this page can tell: every member seen during the page's life,
-// with its server-accepted name and the signing keys it announced in its own hellos. History
+// with its server-accepted name and the signing keys this page vouched for as its own (a
+// hello whose room-key proof checked, or its proven join announcement: member.ts). History
 // lines are checked against these keys, never against the member who relays them.
 import { foldName, type HistoryLine, normalizeName } from '../../protocol/index.ts';
 import type { MemberHandle } from '../feature.ts';
@@ -63,8 +64,9 @@ export function createAuthors(): Authors {
       }
       author.name = member.name;
       author.heard ||= heard;
-      // A key whose proof failed was never the member's: it is not learned.
-      if (member.key !== null && member.verification !== 'mismatch') {
+      // Only a key its page vouches for (member.ts): a link's key once it proved the room key
+      // and agrees with the announced one, or the announced key once its proof checked.
+      if (member.key !== null) {
         // Heard again: the newest, the last to be forgotten.
         author.keys.delete(member.key);
         author.keys.add(member.key);

@@ -30,9 +30,16 @@ import { type KeptLine, lineKey, type Transcript } from './transcript.ts';
 const AUTHOR_KEY_WAIT_MS = 15_000;
 /** Answers to one member per join: a link that dropped mid-answer may ask again, once or twice. */
 const MAX_ANSWERS = 3;
+/** Members we answered, remembered by peer id (the oldest forgotten first). */
+const ANSWERED_LIMIT = 1_000;
 
-interface HistoryPeerState {
-  /** We asked this member for history (it was here before us). */
+/**
+ * What we took from a member that was here before us, by peer id, for this page's join. Not
+ * in the member object's slot: a member that says bye and offers again is a new object with
+ * the same id, and would be asked afresh, its 200 lines counted anew each time.
+ */
+interface Source {
+  /** We asked it for history. */
   asked: boolean;
   /** Its answer is complete; anything more is unsolicited. */
   done: boolean;
@@ -43,23 +50,18 @@ interface HistoryPeerState {
    * sends again is not counted again: asked again after a repair, it answers from the top.
    */
   taken: Set<string>;
+}
+
+/** Our answers to a member, by peer id, for the same reason (a new member object is the same asker). */
+interface Asker {
   /** How often we answered it. */
   answers: number;
-  /** Our answer's chunks not yet sent (waiting for room in the channel, or for its budget). */
-  outbox: HistoryLinesMessage[];
   /** Our answers to it, kept within the history budget its page holds us to (made on first use). */
   pacer: Pacer | undefined;
 }
 
-const historySlot = createSlot<HistoryPeerState>('history', () => ({
-  asked: false,
-  done: false,
-  expected: 'any',
-  taken: new Set(),
-  answers: 0,
-  outbox: [],
-  pacer: undefined,
-}));
+/** Our answer's chunks not yet sent to this member object (waiting for room in its channel, or for its budget). */
+const outboxSlot = createSlot<{ chunks: HistoryLinesMessage[] }>('history', () => ({ chunks: [] }));
 
 export interface HistoryCounts {
   /** Members asked, and members whose answer is complete. */
@@ -115,6 +117,10 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
   const paced = createPacedSenders<MemberHandle>();
   /** Members that were in the room when we joined: the ones worth asking. */
   let askable = new Set<string>();
+  /** What each of those gave us (made when first asked): only askable ids, so a bounded few. */
+  const sources = new Map<string, Source>();
+  /** Members we answered. */
+  const askers = new Map<string, Asker>();
   const requests = createHistoryRequests();
   const authors = createAuthors();
   /** Best verification shown so far per (author, id): a 'true' copy replaces any other. */
@@ -274,44 +280,71 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
     settle(now);
   }
 
+  function askerOf(id: string): Asker {
+    let asker = askers.get(id);
+    if (!asker) {
+      asker = { answers: 0, pacer: undefined };
+      askers.set(id, asker);
+      if (askers.size > ANSWERED_LIMIT) {
+        const oldest = askers.keys().next();
+        if (!oldest.done) askers.delete(oldest.value);
+      }
+    }
+    return asker;
+  }
+
+  /** What we took from an id we may ask (undefined for any other: it is never asked). */
+  function sourceOf(id: string): Source | undefined {
+    if (!askable.has(id)) return undefined;
+    let source = sources.get(id);
+    if (!source) {
+      source = { asked: false, done: false, expected: 'any', taken: new Set() };
+      sources.set(id, source);
+    }
+    return source;
+  }
+
   function answer(member: MemberHandle, request: number | undefined): void {
-    const state = member.slot(historySlot);
+    const outbox = member.slot(outboxSlot);
+    const asker = askerOf(member.id);
     // A new request: what is left of an earlier answer goes no further, even when this one
     // is refused. The asker waits for the answer to this request, not the rest of that one.
-    state.outbox = [];
-    if (state.answers >= MAX_ANSWERS) return;
-    state.answers++;
+    outbox.chunks = [];
+    if (asker.answers >= MAX_ANSWERS) return;
+    asker.answers++;
     // Through a relay, chunks that each seal whole (history-answer.ts); the route is taken
     // as it is now: if a direct link comes up meanwhile, smaller chunks only cost a few more.
     // Each chunk echoes the request's number, if it had one.
-    state.outbox = historyChunks(transcript.recent(), reactions?.forHistory, { relayed: member.relayed, request });
+    outbox.chunks = historyChunks(transcript.recent(), reactions?.forHistory, { relayed: member.relayed, request });
     pump(member);
   }
 
   function pump(member: MemberHandle): void {
     if (member.disposed || paced.waiting(member)) return;
-    const state = member.slot(historySlot);
+    const outbox = member.slot(outboxSlot);
+    if (outbox.chunks.length === 0) return;
+    const asker = askerOf(member.id);
     // An answer of long lines is tens of chunks (each up to a channel message): more than the
     // budget the asker's page holds us to lets through at once, and over it that page would
     // mute, then cut us. So it goes paced, as chat does (pacer.ts).
-    state.pacer ??= createPacer(CHANNEL_RATES['history:lines'], now);
+    asker.pacer ??= createPacer(CHANNEL_RATES['history:lines'], now);
     // Bulk data: only while the channel has room; `drained` continues.
-    while (state.outbox.length > 0 && member.writable) {
-      const next = state.outbox[0];
+    while (outbox.chunks.length > 0 && member.writable) {
+      const next = outbox.chunks[0];
       if (next === undefined) break;
-      const wait = state.pacer.take(encodeChannelMessage(next).length);
+      const wait = asker.pacer.take(encodeChannelMessage(next).length);
       if (wait > 0) {
         paced.resumeAfter(member, wait, pump);
         break;
       }
       if (!member.send(next)) break;
-      state.outbox.shift();
+      outbox.chunks.shift();
     }
   }
 
   function ask(member: MemberHandle): void {
-    const state = member.slot(historySlot);
-    if (!askable.has(member.id) || state.done) return;
+    const state = sourceOf(member.id);
+    if (state === undefined || state.done) return;
     if (!state.asked) counts.asked++;
     const request = requests.next(member);
     const sent = member.send(request);
@@ -322,10 +355,10 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
   }
 
   function receiveLines(member: MemberHandle, message: HistoryLinesMessage): void {
-    const state = member.slot(historySlot);
+    const state = sources.get(member.id);
     // The rest of the answer to an earlier request (its middle may have gone with a dropped
     // channel) is ignored: its `done` would end the answer that starts over.
-    if (!state.asked || state.done || !answersRequest(state.expected, message)) {
+    if (!state?.asked || state.done || !answersRequest(state.expected, message)) {
       counts.ignored += message.lines.length;
       return;
     }
@@ -367,8 +400,8 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
       // with a reload of its page, a new link either way). What came right behind the hello
       // is handed to us before the link is said open (member.ts), and so before we ask
       // again: the rest of the answer to our request on the old link is not the answer.
-      const state = member.slot(historySlot);
-      if (typeof state.expected === 'number') state.expected = 'none';
+      const state = sources.get(member.id);
+      if (typeof state?.expected === 'number') state.expected = 'none';
     },
     opened(member) {
       // Our hello went first: the answer will be checked against keys from hellos.
@@ -397,6 +430,14 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
       askable = new Set(peerIds.filter((id) => id !== selfId()));
     },
     counts: (): HistoryCounts => ({ ...counts }),
+    /**
+     * A history line went for good (view/history.ts: past the lines the page keeps, or too late
+     * for the block, which went first): what was shown of it is forgotten with it. A later copy
+     * finds the block gone and goes too; a copy checked 'true' stays known to the transcript.
+     */
+    forget(from: string, id: string): void {
+      shownAs.delete(lineKey(from, id));
+    },
     /** A member seen during this page's life, with the keys it announced (reactions are checked against them). */
     author: (id: string): Author | undefined => authors.get(id),
     /** Resolves once every line received so far is checked and shown, or waits for its author (tests). */

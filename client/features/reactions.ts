@@ -281,10 +281,17 @@ export function createReactions({
     /**
      * A chat line is on the page: it can take reactions from now on. `privateWith` is, for a
      * private line, the other member who has it (its recipient if we wrote it, else its author).
+     * Shown again (a history line replaced by a better copy, on a new element with an empty
+     * bar): its reactions are drawn again.
      */
     shown(author: string, id: string, privateWith: string | null = null): void {
       const key = lineKey(author, id);
-      if (lines.has(key)) return;
+      const known = lines.get(key);
+      if (known) {
+        const now = summary(known.reactions);
+        if (now.length > 0) changed(author, id, now);
+        return;
+      }
       lines.set(key, { reactions: new Map(), privateWith });
       if (lines.size > MAX_REACTABLE_LINES) {
         const oldest = lines.keys().next();
@@ -317,7 +324,10 @@ export function createReactions({
           .then(() => undefined),
       );
     },
-    /** A line's reaction states as our history answer carries them: on first, signed offs after. */
+    /**
+     * A line's reaction states as our history answer carries them, those not taken on another
+     * member's word: on first, signed offs after.
+     */
     forHistory(author: string, id: string): HistoryReaction[] {
       const line = lines.get(lineKey(author, id));
       // History answers carry public lines only (transcript.ts); a private line's reactions never.
@@ -328,8 +338,12 @@ export function createReactions({
       const off: HistoryReaction[] = [];
       for (const [emoji, who] of reactions) {
         for (const [by, state] of who) {
-          // An unsigned "off" proves nothing to anyone: only signed ones beat a replayed "on".
-          if (!state.on && state.sig === undefined) continue;
+          // Only what we checked against its reactor's key (or had from the reactor itself)
+          // goes on, as for lines (history.ts): a state taken on a relaying member's word
+          // would reach the next newcomer as relayed by us, vouched for by a page that never
+          // checked it. An unsigned "off" proves nothing to anyone: only signed ones beat a
+          // replayed "on".
+          if (state.relayedBy !== undefined || (!state.on && state.sig === undefined)) continue;
           const item: HistoryReaction = {
             emoji,
             by,

@@ -15,39 +15,69 @@ interface Placed {
   element: HTMLElement;
 }
 
-export interface HistoryView {
-  /** Places a history line (made by the lines view) in order; replaces one with the same author and id. */
-  place(line: ChatLine, element: HTMLElement): void;
+export interface HistoryViewOptions {
+  /** Runs `undo` once a line's element goes for good (lines.ts whenDropped); absent: never. */
+  whenDropped?(item: HTMLLIElement, undo: () => void): void;
+  /** A history line went for good: what the feature keeps for it can go too (history.ts `forget`). */
+  dropped?(from: string, id: string): void;
 }
 
-export function createHistoryView(): HistoryView {
+export interface HistoryView {
+  /**
+   * Places a history line (made by the lines view) in order; a line with the same author and
+   * id (a better copy) takes the place its own time gives it, and the earlier copy goes.
+   */
+  place(line: ChatLine, element: HTMLLIElement): void;
+}
+
+export function createHistoryView(options: HistoryViewOptions = {}): HistoryView {
   const messages = document.getElementById('messages') as HTMLOListElement;
+  /** The lines placed and not gone for good, in order: what a new line is placed among. */
   const placed: Placed[] = [];
   const byKey = new Map<string, Placed>();
   let marker: HTMLElement | null = null;
 
   function header(): HTMLElement {
     // Made once. It stays on the page or among the earlier lines off it (scrollback.ts)
-    // until it goes for good, and then place() takes no more lines.
+    // until it goes for good, and then place() takes no more new lines.
     if (marker) return marker;
     marker = el('li', { className: 'line line-system history-marker', text: HISTORY_NOTE, testId: 'history-marker' });
     messages.prepend(marker);
     return marker;
   }
 
+  /** Where `entry` goes among the placed lines: the index of the first that sorts after it. */
+  function indexFor(entry: Placed): number {
+    let low = 0;
+    let high = placed.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (compareLines(placed[mid] as Placed, entry) <= 0) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+
+  /** Takes an entry out of the order (replaced, or gone for good). */
+  function unplace(entry: Placed): void {
+    const at = placed.indexOf(entry);
+    if (at >= 0) placed.splice(at, 1);
+    if (byKey.get(lineKey(entry.from, entry.id)) === entry) byKey.delete(lineKey(entry.from, entry.id));
+  }
+
   return {
     place(line, element) {
       const key = lineKey(line.from, line.id);
       const known = byKey.get(key);
-      if (known) {
-        known.element.replaceWith(element);
-        known.element = element;
-        return;
-      }
       // The block went for good, its marker first (over MAX_LINES newer lines came after it,
       // lines.ts): a history line that comes now is older still, and goes with it. Placed, it
-      // would start a new block at the top of the page, under the earlier lines off it.
-      if (marker !== null && marker.parentNode === null) return;
+      // would start a new block at the top of the page, under the earlier lines off it. A
+      // better copy of a line still kept takes its place among the others.
+      const blockGone = marker !== null && marker.parentNode === null;
+      if (blockGone && !known) {
+        options.dropped?.(line.from, line.id);
+        return;
+      }
       const top = header();
       // A line stamped in our future is placed when it reached us (features/history.ts).
       const entry: Placed = {
@@ -56,18 +86,24 @@ export function createHistoryView(): HistoryView {
         id: line.id,
         element,
       };
-      // Binary search for the first placed line that sorts after this one.
-      let low = 0;
-      let high = placed.length;
-      while (low < high) {
-        const mid = (low + high) >>> 1;
-        if (compareLines(placed[mid] as Placed, entry) <= 0) low = mid + 1;
-        else high = mid;
-      }
-      const after = low === 0 ? top : (placed[low - 1] as Placed).element;
-      after.after(element);
-      placed.splice(low, 0, entry);
+      // A better copy is placed by its own time, not where the first copy's (perhaps forged) time put it.
+      if (known) unplace(known);
+      const at = indexFor(entry);
+      const before = placed[at - 1];
+      const next = placed[at];
+      if (before) before.element.after(element);
+      else if (!blockGone) top.after(element);
+      else if (next) next.element.before(element);
+      else if (known) known.element.replaceWith(element);
+      if (known && known.element !== element) known.element.remove();
+      placed.splice(at, 0, entry);
       byKey.set(key, entry);
+      options.whenDropped?.(element, () => {
+        // Only if still this copy's: a replaced copy went with its element.
+        if (byKey.get(key) !== entry) return;
+        unplace(entry);
+        options.dropped?.(line.from, line.id);
+      });
     },
   };
 }

@@ -22,6 +22,13 @@ class Item {
     list.children.splice(list.children.indexOf(this) + 1, 0, next);
     next.parentNode = list;
   }
+  before(next: Item): void {
+    const list = this.parentNode;
+    if (!list) return;
+    next.remove();
+    list.children.splice(list.children.indexOf(this), 0, next);
+    next.parentNode = list;
+  }
   replaceWith(next: Item): void {
     const list = this.parentNode;
     if (!list) return;
@@ -65,18 +72,24 @@ beforeEach(() => {
 });
 afterEach(() => Reflect.deleteProperty(globalThis, 'document'));
 
-const line = (id: string, ts: number): ChatLine => ({
+type Verified = NonNullable<ChatLine['history']>['verified'];
+const line = (id: string, ts: number, verified: Verified = 'true'): ChatLine => ({
   kind: 'chat',
   id,
   from: 'alice',
   ts,
   text: id,
   own: false,
-  history: { verified: 'true', relayedBy: 'bob' },
+  history: { verified, relayedBy: 'bob' },
 });
-const place = (view: ReturnType<typeof createHistoryView>, id: string, ts: number): Item => {
+const place = (
+  view: ReturnType<typeof createHistoryView>,
+  id: string,
+  ts: number,
+  verified: Verified = 'true',
+): Item => {
   const element = new Item(id);
-  view.place(line(id, ts), element as unknown as HTMLElement);
+  view.place(line(id, ts, verified), element as unknown as HTMLLIElement);
   return element;
 };
 
@@ -88,7 +101,7 @@ test('history lines go under one marker at the top, in sender-time order, whenev
   place(view, 'first', 1);
   assert.deepEqual(messages.names(), ['marker', 'first', 'second', 'third', 'you joined']);
   const again = new Item('second, verified');
-  view.place(line('second', 2), again as unknown as HTMLElement);
+  view.place(line('second', 2), again as unknown as HTMLLIElement);
   assert.deepEqual(messages.names(), ['marker', 'first', 'second, verified', 'third', 'you joined']);
 });
 
@@ -111,6 +124,43 @@ test('a history line stamped in our future is placed when it reached us, not aft
   place(view, 'early', 1);
   place(view, 'late', 20);
   const future = new Item('future');
-  view.place({ ...line('future', 8.64e15), receivedAt: 10 }, future as unknown as HTMLElement);
+  view.place({ ...line('future', 8.64e15), receivedAt: 10 }, future as unknown as HTMLLIElement);
   assert.deepEqual(messages.names(), ['marker', 'early', 'future', 'late']);
+});
+
+test('a verified copy replacing a forged one is placed by its own time, not where the forged time put it', () => {
+  const view = createHistoryView();
+  place(view, 'l10', 10);
+  place(view, 'l30', 30);
+  // Mallory's answer came first, with a forged copy of alice's l20 dated 1.
+  view.place(line('l20', 1, 'false'), new Item('l20, forged') as unknown as HTMLLIElement);
+  assert.deepEqual(messages.names(), ['marker', 'l20, forged', 'l10', 'l30']);
+  view.place(line('l20', 20), new Item('l20') as unknown as HTMLLIElement);
+  // A later line is ordered against the true time too.
+  place(view, 'l15', 15);
+  assert.deepEqual(messages.names(), ['marker', 'l10', 'l15', 'l20', 'l30']);
+});
+
+test('a line that goes for good is forgotten, and reported; a copy of it that comes later goes too', () => {
+  const undos = new Map<unknown, () => void>();
+  const dropped: string[] = [];
+  const view = createHistoryView({
+    whenDropped: (item, undo) => undos.set(item, undo),
+    dropped: (_from, id) => dropped.push(id),
+  });
+  const first = place(view, 'first', 1);
+  const second = place(view, 'second', 2);
+  messages.append(new Item('newer'));
+  // The oldest go for good, as scrollback.ts drops them: the marker first, then the first line.
+  messages.children[0]?.remove();
+  first.remove();
+  undos.get(first)?.();
+  assert.deepEqual(dropped, ['first']);
+  // A better copy of the line that went is not placed (the block is gone) and goes as well.
+  place(view, 'first', 1);
+  assert.deepEqual(dropped, ['first', 'first']);
+  // One of a line still kept takes its place.
+  view.place(line('second', 2), new Item('second, again') as unknown as HTMLLIElement);
+  assert.deepEqual(messages.names(), ['second, again', 'newer']);
+  assert.equal(second.parentNode, null);
 });

@@ -162,6 +162,23 @@ test('a line whose author left before we learned its key is shown as relayed by 
   assert.equal(h.shown[0]?.line.history?.relayedBy, 'alice');
 });
 
+test('a line the page let go for good is forgotten: nothing is kept for it, a later copy is the view\u2019s to drop', async () => {
+  const gone = await writer('gone-0000001');
+  const alice = await writer('alice-000001');
+  const bob = await writer('bob-00000001');
+  const h = harness([alice.member, bob.member]);
+  h.link(alice.member);
+  h.link(bob.member);
+  const said = await gone.line('said before leaving');
+  h.answer(alice.member, [said]);
+  await h.history.idle();
+  h.history.forget(said.from, said.id);
+  h.answer(bob.member, [said]);
+  await h.history.idle();
+  assert.equal(h.history.counts().duplicate, 0, 'not remembered as shown');
+  assert.equal(h.shown.length, 2, 'handed to the view again, which drops it with its block');
+});
+
 test('only lines checked against their author are passed on to later newcomers: a line on a member\u2019s word is not', async () => {
   const gone = await writer('gone-0000001');
   const alice = await writer('alice-000001');
@@ -284,6 +301,78 @@ test('at most 200 history lines per sender per join; unsolicited history is igno
   assert.equal(counts.verified, MAX_HISTORY_LINES);
   assert.equal(counts.ignored, 1 + 50 + 1);
   assert.equal(counts.answered, 1);
+});
+
+test('a member that says bye and offers again is the same sender: asked once, at most 200 lines in all', async () => {
+  const present: FakeMember[] = [];
+  const shown: ChatLine[] = [];
+  const history = createHistory({
+    selfId: () => SELF,
+    selfName: () => 'newcomer',
+    ownKey: async () => null,
+    members: () => present,
+    transcript: createTranscript(),
+    show: (line) => shown.push(line),
+  });
+  const MALLORY = 'mallory-0001';
+  history.joined([MALLORY]);
+  let n = 0;
+  // Lines of "authors" who left before we came: each shown on Mallory's word, as relayed.
+  const invented = (): HistoryLine => {
+    n++;
+    const at = String(n).padStart(7, '0');
+    return {
+      from: `ghost${at}`,
+      name: `Ghost ${n % 30}`,
+      id: `id-${at.padStart(12, '0')}`,
+      ts: 1_000 + n,
+      text: `${n}`,
+    };
+  };
+  const requests: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    // A new member object under the same id each round (its bye, then a fresh offer).
+    const mallory = fakeMember(MALLORY);
+    present.splice(0, present.length, mallory);
+    history.feature.added?.(mallory);
+    mallory.isOpen = true;
+    history.feature.verified?.(mallory);
+    history.feature.opened?.(mallory);
+    requests.push(mallory.wire.filter((m) => m.t === 'history:req').length);
+    for (let chunk = 0; chunk < 4; chunk++) {
+      history.feature.receive(mallory, {
+        t: 'history:lines',
+        lines: Array.from({ length: 50 }, invented),
+        done: chunk === 3,
+      });
+    }
+    await history.idle();
+    mallory.disposed = true;
+    history.feature.removed?.(mallory, 'ERR_BYE');
+  }
+  assert.deepEqual(requests, [1, 0, 0, 0, 0], 'its answer was complete: not asked again');
+  assert.equal(shown.length, MAX_HISTORY_LINES);
+  assert.equal(history.counts().asked, 1);
+});
+
+test('a member that asks again and again through new member objects is answered at most three times', () => {
+  const transcript = createTranscript();
+  transcript.keep({ from: 'bob-00000001', name: 'bob', id: 'line-0000000001', ts: 1, text: 'hi' });
+  const history = createHistory({
+    selfId: () => SELF,
+    selfName: () => 'me',
+    ownKey: async () => null,
+    members: () => [],
+    transcript,
+    show: () => {},
+  });
+  let answers = 0;
+  for (let round = 0; round < 6; round++) {
+    const asker = fakeMember('asker-000001', null, true);
+    history.feature.receive(asker, { t: 'history:req' });
+    answers += asker.wire.filter((m) => m.t === 'history:lines').length;
+  }
+  assert.equal(answers, 3);
 });
 
 test('asked again after a repair, a member answers from the top: lines it sent before do not count twice', async () => {

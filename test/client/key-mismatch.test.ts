@@ -4,9 +4,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { defineFeature, type MemberHandle } from '../../client/feature.ts';
+import type { ChatLine } from '../../client/features/chat.ts';
+import { createHistory } from '../../client/features/history.ts';
+import { createTranscript } from '../../client/features/transcript.ts';
+import { createIdentity, type Identity } from '../../client/identity.ts';
 import type { Handshake, MemberNoticeKind } from '../../client/member.ts';
 import { createMesh } from '../../client/mesh.ts';
 import { createRouter } from '../../client/router.ts';
+import type { Verification } from '../../client/verify.ts';
+import type { HistoryLine, PeerInfo } from '../../protocol/index.ts';
 import { fakeLinkConfig, fakeLinks } from './fakes.ts';
 
 const OTHER = 'bbbbbbbbbbbb';
@@ -98,4 +104,205 @@ test('the side that waits for offers keeps the warning until the fresh offer, th
   await settle();
   assert.equal(reason(), 'intercepted');
   assert.deepEqual(notices, ['intercepted']);
+});
+
+// Whose key a link's hello carries is learned as its member's (history authors, reactions)
+// only once the page vouches for it: its room-key proof checked and it agrees with the key the
+// member announced. Mallory (holding the room key) answering a link the server routed to her
+// "for Alice", or a stranger without the key under Alice's id, must not sign in her name.
+
+const SELF = 'aaaaaaaaaaaa';
+const ALICE = 'bbbbbbbbbbbb';
+const MALLORY = 'cccccccccccc';
+const LINE_TS = 1_700_000_000_000;
+
+interface Room {
+  mesh: ReturnType<typeof createMesh>;
+  made: ReturnType<typeof fakeLinks>['made'];
+  history: ReturnType<typeof createHistory>;
+  shown: ChatLine[];
+  notices: string[];
+}
+
+/** A newcomer page that holds the room key, with history, asking Alice and Mallory. */
+function historyRoom(handshake: Handshake, peers: PeerInfo[]): Room {
+  const { factory, made } = fakeLinks();
+  const shown: ChatLine[] = [];
+  const notices: string[] = [];
+  let mesh: ReturnType<typeof createMesh> | null = null;
+  const history = createHistory({
+    selfId: () => SELF,
+    selfName: () => 'me',
+    ownKey: async () => null,
+    members: () => mesh?.all() ?? [],
+    transcript: createTranscript(),
+    show: (line) => shown.push(line),
+  });
+  mesh = createMesh({
+    links: fakeLinkConfig(factory),
+    handshake,
+    router: createRouter([history.feature]),
+    sendSignal: () => {},
+    changed: () => {},
+    notice: (notice) => notices.push(notice.kind),
+  });
+  mesh.setSelf(SELF);
+  history.joined(peers.map((peer) => peer.id));
+  mesh.sync(peers, false);
+  return { mesh, made, history, shown, notices };
+}
+
+/** Mallory's own, honest link: her hello proves her key, and she answers our history request with `line`. */
+async function malloryAnswers(room: Room, link: number, malloryKey: string, line: HistoryLine): Promise<void> {
+  const to = room.made[link];
+  to?.openChannel();
+  await settle();
+  to?.deliver({ t: 'hello', v: 3, proof: 'p', key: malloryKey });
+  await settle();
+  const request = to?.sent.find((m) => m.t === 'history:req');
+  assert.ok(request?.t === 'history:req', 'Mallory was asked for history');
+  to?.deliver({ t: 'history:lines', ...(request.n === undefined ? {} : { n: request.n }), lines: [line], done: true });
+  await settle();
+  await room.history.idle();
+}
+
+async function signedLine(by: Identity, text: string): Promise<HistoryLine> {
+  const body = { from: ALICE, id: 'line-alice-0001', ts: LINE_TS, text };
+  const sig = await by.sign(body);
+  assert.ok(sig);
+  return { ...body, name: 'Alice', sig };
+}
+
+test('a link held for carrying another key than announced lends that key to nobody: its lines in history are not "✓" as the member’s', async () => {
+  const alice = createIdentity();
+  const mallory = createIdentity();
+  const aliceKey = (await alice.publicKey()) as string;
+  const malloryKey = (await mallory.publicKey()) as string;
+  // Mallory holds the room key: every proof she makes checks.
+  const room = historyRoom(
+    {
+      canProve: true,
+      hello: async () => ({ t: 'hello', v: 3, proof: 'p' }),
+      check: async () => 'verified',
+      checkKeys: async () => 'verified',
+    },
+    [
+      { id: ALICE, name: 'Alice', keys: { sign: aliceKey, ecdh: 'e', proof: 'p' } },
+      { id: MALLORY, name: 'Mallory', keys: { sign: malloryKey, ecdh: 'e2', proof: 'p2' } },
+    ],
+  );
+  await settle();
+  // The server routes our link "to Alice" to Mallory, whose hello proves the room key with her own key.
+  room.made[0]?.openChannel();
+  await settle();
+  room.made[0]?.deliver({ t: 'hello', v: 3, proof: 'p', key: malloryKey });
+  await settle();
+  assert.deepEqual(room.notices, ['intercepted']);
+  assert.equal(room.mesh.object(ALICE)?.key, null, 'neither disagreeing key is vouched for');
+  assert.ok(!room.history.author(ALICE)?.keys.has(malloryKey), 'Mallory’s key is not learned as Alice’s');
+
+  await malloryAnswers(room, 1, malloryKey, await signedLine(mallory, 'send the money to Mallory'));
+  assert.equal(room.shown.length, 1);
+  assert.notEqual(room.shown[0]?.history?.verified, 'true');
+});
+
+test('the announcement’s check settles before a hello’s verdict: a key it contradicts is never learned, even for a moment', async () => {
+  const alice = createIdentity();
+  const mallory = createIdentity();
+  const aliceKey = (await alice.publicKey()) as string;
+  const malloryKey = (await mallory.publicKey()) as string;
+  const announcementChecks: Array<() => void> = [];
+  const room = historyRoom(
+    {
+      canProve: true,
+      hello: async () => ({ t: 'hello', v: 3, proof: 'p' }),
+      check: async () => 'verified',
+      // Alice's announcement is checked slowly; Mallory's at once.
+      checkKeys: (keys) =>
+        keys.sign === aliceKey
+          ? new Promise((resolve) => announcementChecks.push(() => resolve('verified')))
+          : Promise.resolve('verified'),
+    },
+    [
+      { id: ALICE, name: 'Alice', keys: { sign: aliceKey, ecdh: 'e', proof: 'p' } },
+      { id: MALLORY, name: 'Mallory', keys: { sign: malloryKey, ecdh: 'e2', proof: 'p2' } },
+    ],
+  );
+  room.made[0]?.openChannel();
+  await settle();
+  room.made[0]?.deliver({ t: 'hello', v: 3, proof: 'p', key: malloryKey });
+  await settle();
+  assert.ok(!room.history.author(ALICE)?.keys.has(malloryKey), 'not while the announcement is checked');
+  for (const settleCheck of announcementChecks) settleCheck();
+  await settle();
+  assert.deepEqual(room.notices, ['intercepted']);
+  assert.ok(!room.history.author(ALICE)?.keys.has(malloryKey), 'nor after');
+});
+
+test('a hello’s key is not learned while its proof is checked: a history line merged meanwhile does not take it', async () => {
+  const impostor = createIdentity();
+  const mallory = createIdentity();
+  const impostorKey = (await impostor.publicKey()) as string;
+  const malloryKey = (await mallory.publicKey()) as string;
+  const aliceChecks: Array<(result: Verification) => void> = [];
+  const room = historyRoom(
+    {
+      canProve: true,
+      hello: async () => ({ t: 'hello', v: 3, proof: 'p' }),
+      // The hello on "Alice's" link is checked slowly; Mallory's at once.
+      check: (_link, hello) =>
+        hello.key === impostorKey
+          ? new Promise<Verification>((resolve) => aliceChecks.push(resolve))
+          : Promise.resolve('verified'),
+      checkKeys: async () => 'verified',
+    },
+    [
+      { id: ALICE, name: 'Alice' },
+      { id: MALLORY, name: 'Mallory', keys: { sign: malloryKey, ecdh: 'e2', proof: 'p2' } },
+    ],
+  );
+  room.made[0]?.openChannel();
+  await settle();
+  room.made[0]?.deliver({ t: 'hello', v: 3, proof: 'forged', key: impostorKey });
+  await settle();
+  // While that proof is checked, Mallory's answer brings a line "from Alice" signed with its key.
+  await malloryAnswers(room, 1, malloryKey, await signedLine(impostor, 'invented'));
+  for (const settleCheck of aliceChecks) settleCheck('unverified');
+  await settle();
+  await room.history.idle();
+  assert.ok(!room.history.author(ALICE)?.keys.has(impostorKey));
+  assert.ok(
+    room.shown.every((line) => line.history?.verified !== 'true'),
+    'the line is not shown as Alice’s, signed',
+  );
+});
+
+test('a stranger without the room key under a member’s id lends it no key: that member’s genuine lines are not shown as altered', async () => {
+  const alice = createIdentity();
+  const mallory = createIdentity();
+  const malloryKey = (await mallory.publicKey()) as string;
+  const room = historyRoom(
+    {
+      canProve: true,
+      hello: async () => ({ t: 'hello', v: 3, proof: 'p' }),
+      check: async (_link, hello) => (hello.proof ? 'verified' : 'unverified'),
+      checkKeys: async () => 'verified',
+    },
+    [
+      { id: ALICE, name: 'Alice' },
+      { id: MALLORY, name: 'Mallory', keys: { sign: malloryKey, ecdh: 'e2', proof: 'p2' } },
+    ],
+  );
+  // The server alone answers the link "to Alice": no proof, a key of its own.
+  room.made[0]?.openChannel();
+  await settle();
+  room.made[0]?.deliver({ t: 'hello', v: 3, key: (await createIdentity().publicKey()) as string });
+  await settle();
+  assert.equal(room.history.author(ALICE)?.keys.size ?? 0, 0, 'no key learned for Alice');
+  // An honest member relays Alice's genuine line.
+  await malloryAnswers(room, 1, malloryKey, await signedLine(alice, 'lunch at noon'));
+  assert.ok(
+    room.shown.every((line) => line.history?.verified !== 'false'),
+    'Alice’s genuine line is not shown as altered by the honest member who relayed it',
+  );
 });

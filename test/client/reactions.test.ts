@@ -466,3 +466,34 @@ test('a private line takes no reactions from history and gives none to it', asyn
   assert.equal(reactions.of(SELF, LINE).length, 1);
   assert.deepEqual(reactions.forHistory(SELF, LINE), []);
 });
+
+test('a reaction taken on a relaying member’s word is not handed on: the next newcomer would see it as relayed by us', async () => {
+  const mallory = await reactor('mallory-0001', 'Mallory');
+  const { reactions, alice, bob } = await harness();
+  reactions.shown(alice.member.id, LINE);
+  // Dana left before we came: her "reaction" is only Mallory's word, and unsigned at that.
+  reactions.fromHistory(mallory.member, alice.member.id, LINE, [
+    { emoji: '👍', by: 'dana-0000001', name: 'Dana', on: true, ts: 1 },
+    await bob.state(alice.member.id, LINE, '🎉', true, 2),
+  ]);
+  await reactions.idle();
+  assert.deepEqual(
+    reactions.of(alice.member.id, LINE).map((r) => r.names),
+    [['Dana (relayed by Mallory)'], ['Bob']],
+  );
+  assert.deepEqual(
+    reactions.forHistory(alice.member.id, LINE).map((r) => r.by),
+    [bob.member.id],
+    'only the state checked against its reactor’s key goes on',
+  );
+});
+
+test('a line shown again (a better history copy, on a new element) has its reactions drawn again', async () => {
+  const { reactions, alice, bob, updates, receive } = await harness();
+  reactions.shown(alice.member.id, LINE);
+  await receive(bob.member, await bob.change(alice.member.id, LINE, '👍', true, 1));
+  const before = updates.length;
+  reactions.shown(alice.member.id, LINE);
+  assert.equal(updates.length, before + 1);
+  assert.deepEqual(updates.at(-1), [{ emoji: '👍', count: 1, names: ['Bob'], mine: false }]);
+});
