@@ -15,9 +15,18 @@
 // before we notice, are the lines written while the link was dying. What a relay does is bounded: it forwards only relay:fwd arriving
 // on its own proven links, only to members it links to directly, at most `rate` messages a
 // second per pair (after a burst of BURST_SECONDS' worth), and nothing at all when the user turned relaying off. Senders pace
-// themselves at the same rate, so an honest backlog is not dropped on the way. What comes
+// themselves at the same rate, so an honest backlog is not dropped on the way: everything
+// for a member reached through a relay (acks, receipts and typing too, which do not wait for
+// room) waits in a bounded queue per member for its share of the rate and for room in the
+// relay's channel, and is sealed only as it goes. What comes
 // through a relay is charged per (author, relay) and the excess dropped: a relay decides when
 // it delivers, so it must not be able to get an author muted or cut (budget.ts, Quota).
+//
+// Handing a message to a relay is no proof it arrives: the features repair what matters
+// (chat.ts resends unacknowledged lines, receipts.ts read receipts). A relay is judged by
+// what it carries: our chat line handed to it again (the chat's resend) when it went through
+// it DOUBT_AFTER_MS before and no ack came means the relay does not deliver to that member,
+// and for DOUBT_MS any other relay is preferred for it, whatever round trip it claims.
 import {
   CHANNEL_RATES,
   type ChannelMessage,
@@ -30,7 +39,7 @@ import {
 import { type Announcement, sealedLength } from './announce.ts';
 import { type Bucket, createQuota, type Quota, refill } from './budget.ts';
 import { createSlot, defineFeature } from './feature.ts';
-import type { Member, RelayRoute } from './member.ts';
+import type { Member, MemberProblem, RelayRoute } from './member.ts';
 
 /** Messages a second a member relays for one pair of others, by default (a page setting). */
 export const RELAY_RATE = 50;
@@ -57,6 +66,37 @@ const RTT_STEP_MS = 10;
  */
 const SWITCH_MARGIN_MS = RTT_STEP_MS;
 const SWITCH_MARGIN_FRACTION = 0.2;
+/**
+ * What waits to go through a relay for one member, at most, in seconds of the pace through
+ * it (and never fewer than MIN_QUEUED messages): past it the route refuses more (false), and
+ * the features keep what they could not send. The chat and history wait for room before they
+ * send; this holds what does not (acks, receipts, typing, a reaction resync).
+ */
+const QUEUE_SECONDS = 10;
+const MIN_QUEUED = 32;
+/** A relay's channel refused a message (closing, or full): the queue tries again this soon. */
+const SEND_RETRY_MS = 250;
+/**
+ * Our chat line handed again to the relay it went through at least this long before, with no
+ * ack since: the relay does not deliver to that member (chat.ts resends after RESEND_FIRST_MS,
+ * longer than this; a repair right after a route reopens is quicker, and not counted).
+ */
+const DOUBT_AFTER_MS = 2_000;
+/** A relay that did not deliver to a member is passed over for it this long, if another links to it. */
+const DOUBT_MS = 120_000;
+/** Lines remembered per member as handed to its current relay (beyond: the oldest forgotten). */
+const CARRIED_LIMIT = 4_096;
+/**
+ * Relayed messages opened and waiting for the others that arrived with them, at most: then
+ * they go to the features as they are, so that a stream of them cannot hold them back.
+ */
+const ORDER_BATCH_LIMIT = 64;
+/**
+ * Why this page stopped listening to a member for good (member.ts holds it: cut for flooding,
+ * its link intercepted or carrying another key). Its messages through a relay are refused
+ * too: a member cut on its own link must not go on talking through others.
+ */
+const HELD: ReadonlySet<MemberProblem['code']> = new Set(['flooding', 'intercepted', 'key-mismatch']);
 
 export type Refusal = 'altered' | 'replayed' | 'stale' | 'malformed';
 
@@ -81,12 +121,26 @@ interface Candidate {
   /** The round trip, or the largest number when it is not known. */
   cost: number;
   rtt: number | null;
+  /** It did not deliver our lines to this member lately (DOUBT_MS). */
+  doubted: boolean;
 }
 
 /** Whether `next` beats the current relay by the switch margin; any known round trip beats an unknown one. */
 function clearlyFaster(next: Candidate, current: Candidate): boolean {
   if (current.rtt === null) return next.rtt !== null;
   return next.cost < current.cost - Math.max(SWITCH_MARGIN_MS, current.rtt * SWITCH_MARGIN_FRACTION);
+}
+
+/** A better relay than `than`: one not doubted first, then the smaller round trip. */
+function better(candidate: Candidate, than: Candidate): boolean {
+  if (candidate.doubted !== than.doubted) return !candidate.doubted;
+  return candidate.cost < than.cost;
+}
+
+/** Whether this page stopped listening to the member for good (HELD). */
+function held(member: Member): boolean {
+  const code = member.view().reason?.code;
+  return code !== undefined && HELD.has(code);
 }
 
 interface Reach {
@@ -97,10 +151,25 @@ interface Reach {
 }
 
 interface Ends {
-  /** Our sealed messages to this member go out in order. */
-  sending: Promise<void>;
+  /**
+   * Our messages to this member waiting for the relay (pieces, in order): sealed one at a
+   * time as each goes. Dropped when the route changes: the features resend on the new one.
+   */
+  queue: ChannelMessage[];
+  /** Bumped when the queue is dropped: a piece being sealed then is dropped with it. */
+  generation: number;
+  /** The queue is being worked on (one piece sealed at a time, in order). */
+  pumping: boolean;
+  /** Our chat lines handed to the current relay and not acknowledged: when each first went. */
+  carried: Map<string, number>;
+  /** Relays that did not deliver to this member, by id, until when they are passed over. */
+  doubted: Map<string, number>;
   /** Sealed messages from this member are opened in the order they came. */
   opening: Promise<void>;
+  /** Its relayed messages still being opened. */
+  arriving: number;
+  /** Opened and within budget, waiting for those that came with them (ORDER_BATCH_LIMIT). */
+  ready: ChannelMessage[];
   /** Nonces of its relayed messages we opened, with their sender time. */
   seen: Map<string, number>;
   /** What its messages through each relay (by id) may cost us. */
@@ -109,8 +178,9 @@ interface Ends {
   refusalNoticed: Map<string, number>;
   /** Sender-side pacing toward this member. */
   bucket: Bucket;
+  /** Wakes the queue (and the features) when the bucket has room, or after a refused send. */
   drainTimer: ReturnType<typeof setTimeout> | null;
-  /** The relay our route to this member went through last (null: none). */
+  /** The relay our route to this member goes through (null: none). */
   via: string | null;
 }
 
@@ -118,6 +188,10 @@ export interface RelayStats {
   /** Messages we sent through a relay, and received through one. */
   sent: number;
   received: number;
+  /** Messages that waited for a relay and were dropped when the route changed (the features resend). */
+  unsent: number;
+  /** Relayed messages from a member this page no longer listens to (cut, intercepted): dropped. */
+  fromHeld: number;
   /** Messages we passed on for others, and dropped for going over the per-pair rate. */
   forwarded: number;
   overRate: number;
@@ -161,8 +235,14 @@ export function createRelay(options: RelayOptions) {
   const bucketRate = (perSecond: number) => ({ perSecond, burst: Math.max(1, perSecond * BURST_SECONDS) });
   const reachSlot = createSlot<Reach>('relay', () => ({ links: new Map(), rate: null }));
   const endsSlot = createSlot<Ends>('relay-ends', () => ({
-    sending: Promise.resolve(),
+    queue: [],
+    generation: 0,
+    pumping: false,
+    carried: new Map(),
+    doubted: new Map(),
     opening: Promise.resolve(),
+    arriving: 0,
+    ready: [],
     seen: new Map(),
     quotas: new Map(),
     refusalNoticed: new Map(),
@@ -172,7 +252,16 @@ export function createRelay(options: RelayOptions) {
   }));
   /** The relay side: one bucket per (from, to) pair we pass messages on for. */
   const pairs = new Map<string, Bucket>();
-  const stats: RelayStats = { sent: 0, received: 0, forwarded: 0, overRate: 0, refused: 0, overBudget: 0 };
+  const stats: RelayStats = {
+    sent: 0,
+    received: 0,
+    unsent: 0,
+    fromHeld: 0,
+    forwarded: 0,
+    overRate: 0,
+    refused: 0,
+    overBudget: 0,
+  };
   let lastAdvertised = '';
   let lastAdvertisedAt = Number.NEGATIVE_INFINITY;
   let advertiseTimer: ReturnType<typeof setTimeout> | null = null;
@@ -244,14 +333,126 @@ export function createRelay(options: RelayOptions) {
     ];
   }
 
-  /** After a paced send ran dry: tell the features when there is room again. */
-  function scheduleDrain(target: Member, ends: Ends, perSecond: number): void {
+  /** How many messages may wait for the relay for one member (QUEUE_SECONDS). */
+  const queueLimit = (perSecond: number): number => Math.max(MIN_QUEUED, Math.ceil(perSecond * QUEUE_SECONDS));
+
+  /** The relay our route to this member goes through, if it still links to us directly. */
+  function relayOf(ends: Ends): Member | null {
+    const relay = ends.via === null ? undefined : options.member(ends.via);
+    return relay && direct(relay) ? relay : null;
+  }
+
+  /**
+   * The route to this member goes through another relay now (or none): what waited for the
+   * old one is dropped, since the features hear the route open and resend what matters on the
+   * new one (chat lines, read receipts, a reaction resync); a copy would only cost the new
+   * relay's rate. What the old relay carried says nothing of the new one.
+   */
+  function setVia(ends: Ends, via: string | null): void {
+    if (ends.via === via) return;
+    ends.via = via;
+    stats.unsent += ends.queue.length;
+    ends.queue = [];
+    ends.generation++;
+    ends.carried.clear();
+  }
+
+  /** Calls `wake` for this member in `ms` (once: a later call while it is set does nothing). */
+  function scheduleWake(target: Member, ends: Ends, ms: number): void {
     if (ends.drainTimer !== null) return;
-    const wait = Math.max(10, ((1 - ends.bucket.tokens) / perSecond) * 1000);
     ends.drainTimer = setTimeout(() => {
       ends.drainTimer = null;
-      if (!target.disposed) options.drained(target);
-    }, wait);
+      wake(target);
+    }, ms);
+  }
+
+  /** Room again (tokens, the relay's channel, a retry): the queue goes on, then the features. */
+  function wake(target: Member): void {
+    if (target.disposed) return;
+    void pump(target);
+    // The features only when there is room beyond what still waits: theirs would queue behind it.
+    if (target.writable) options.drained(target);
+  }
+
+  /** Tokens left for this member once what waits is counted. */
+  function room(ends: Ends, pace: number): number {
+    refillAt(ends.bucket, pace);
+    return ends.bucket.tokens - ends.queue.length;
+  }
+
+  /** Our line went through this relay again, unacknowledged: doubted if it had its chance. */
+  function judge(target: Member, ends: Ends, relay: Member, piece: ChannelMessage): void {
+    if (piece.t !== 'chat') return;
+    const at = now();
+    const first = ends.carried.get(piece.id);
+    if (first === undefined) {
+      ends.carried.set(piece.id, at);
+      if (ends.carried.size > CARRIED_LIMIT) {
+        const [oldest] = ends.carried.keys();
+        if (oldest !== undefined) ends.carried.delete(oldest);
+      }
+      return;
+    }
+    if (at - first < DOUBT_AFTER_MS || (ends.doubted.get(relay.id) ?? Number.NEGATIVE_INFINITY) > at) return;
+    ends.doubted.set(relay.id, at + DOUBT_MS);
+    ends.carried.clear();
+    // Another relay that links to the member takes the route (none: this one keeps it).
+    if (!target.disposed) refresh();
+  }
+
+  /**
+   * Sends what waits for this member through its relay, in order, one piece sealed at a time,
+   * each when the pace allows it and the relay's channel has room; stops (and is woken again)
+   * when either has none. Never into debt: the relay drops what is over its per-pair rate.
+   */
+  async function pump(target: Member): Promise<void> {
+    const ends = target.slot(endsSlot);
+    if (ends.pumping) return; // the running pump takes what was added
+    ends.pumping = true;
+    try {
+      while (ends.queue.length > 0 && !target.disposed && !stopped) {
+        const relay = relayOf(ends);
+        const keys = target.announced;
+        // No relay now: a reroute drops the queue or brings one; its drain wakes us.
+        if (relay === null || keys === null || !relay.writable) return;
+        const pace = paceThrough(relay);
+        refillAt(ends.bucket, pace);
+        if (ends.bucket.tokens < 1) {
+          scheduleWake(target, ends, Math.max(10, ((1 - ends.bucket.tokens) / pace) * 1000));
+          return;
+        }
+        const piece = ends.queue.shift();
+        if (piece === undefined) return;
+        ends.bucket.tokens -= 1;
+        const generation = ends.generation;
+        const sealed = await options.announcement
+          .seal(options.selfId(), target.id, keys, encodeChannelMessage(piece))
+          .catch(() => null);
+        // The route changed meanwhile (the queue went, and this with it), or nothing seals here.
+        if (generation !== ends.generation || sealed === null) {
+          stats.unsent++;
+          continue;
+        }
+        judge(target, ends, relay, piece);
+        // The relay was just doubted and another took the route: the chat resends it there.
+        if (generation !== ends.generation) {
+          stats.unsent++;
+          continue;
+        }
+        if (direct(relay) && relay.send({ t: 'relay:fwd', to: target.id, sealed })) {
+          stats.sent++;
+          continue;
+        }
+        // Not taken: first again, and its token back. The relay's drain, a reroute or this
+        // retry goes on with it.
+        ends.queue.unshift(piece);
+        ends.bucket.tokens += 1;
+        scheduleWake(target, ends, SEND_RETRY_MS);
+        return;
+      }
+    } finally {
+      ends.pumping = false;
+    }
   }
 
   function routeVia(relay: Member, target: Member, rttMs: number | null): RelayRoute {
@@ -263,28 +464,19 @@ export function createRelay(options: RelayOptions) {
       get writable() {
         if (!direct(relay) || !relay.writable) return false;
         const pace = paceThrough(relay);
-        refillAt(ends.bucket, pace);
-        if (ends.bucket.tokens >= 1) return true;
-        scheduleDrain(target, ends, pace);
+        const left = room(ends, pace);
+        if (left >= 1) return true;
+        scheduleWake(target, ends, Math.max(10, ((1 - left) / pace) * 1000));
         return false;
       },
       send(message) {
         // One hop, end-to-end messages only: never link-level, relay, file or call messages.
-        const keys = target.announced;
-        if (!RELAYABLE_TYPES.has(message.t) || !direct(relay) || keys === null) return false;
-        refillAt(ends.bucket, paceThrough(relay));
+        if (!RELAYABLE_TYPES.has(message.t) || !direct(relay) || target.announced === null) return false;
         // The relay counts every piece it passes on: so do we (a split history answer).
         const parts = pieces(message);
-        ends.bucket.tokens -= Math.max(1, parts.length);
-        const from = options.selfId();
-        for (const piece of parts) {
-          ends.sending = ends.sending.then(async () => {
-            const sealed = await options.announcement.seal(from, target.id, keys, encodeChannelMessage(piece));
-            // Gone meanwhile: the chat resends what was not acknowledged on the next route.
-            if (sealed === null || !direct(relay)) return;
-            if (relay.send({ t: 'relay:fwd', to: target.id, sealed })) stats.sent++;
-          });
-        }
+        if (parts.length === 0 || ends.queue.length + parts.length > queueLimit(paceThrough(relay))) return false;
+        ends.queue.push(...parts);
+        void pump(target);
         return true;
       },
     };
@@ -292,10 +484,12 @@ export function createRelay(options: RelayOptions) {
 
   /**
    * For every member we cannot reach directly: the relay with the smallest round trip (ours
-   * to it plus its own onward), kept while no other is clearly faster.
+   * to it plus its own onward), kept while no other is clearly faster; a relay that did not
+   * deliver to the member lately only when no other links to it.
    */
   function reroute(): void {
     const all = [...options.members()];
+    const at = now();
     for (const target of all) {
       if (target.disposed) continue;
       const ends = target.slot(endsSlot);
@@ -303,7 +497,7 @@ export function createRelay(options: RelayOptions) {
       // lines sent through a relay then would race the member's own proof. Once it failed,
       // or dropped after working (ICE restart under way), a relay carries it meanwhile.
       if (target.link.open || target.announced === null || target.state === 'connecting') {
-        ends.via = null;
+        setVia(ends, null);
         target.setRoute(null);
         continue;
       }
@@ -317,12 +511,14 @@ export function createRelay(options: RelayOptions) {
         const onward = links.get(target.id) ?? null;
         const rtt = there !== null && onward !== null ? Math.round(there + onward) : null;
         // Unknown round trips sort last but still count as a route.
-        const candidate = { relay, cost: rtt ?? Number.MAX_SAFE_INTEGER, rtt };
+        const doubted = (ends.doubted.get(relay.id) ?? Number.NEGATIVE_INFINITY) > at;
+        const candidate = { relay, cost: rtt ?? Number.MAX_SAFE_INTEGER, rtt, doubted };
         if (relay.id === ends.via) current = candidate;
-        if (!best || candidate.cost < best.cost) best = candidate;
+        if (!best || better(candidate, best)) best = candidate;
       }
-      const chosen = current && best && !clearlyFaster(best, current) ? current : best;
-      ends.via = chosen?.relay.id ?? null;
+      const keep = current && best && current.doubted === best.doubted && !clearlyFaster(best, current);
+      const chosen = keep ? current : best;
+      setVia(ends, chosen?.relay.id ?? null);
       target.setRoute(chosen ? routeVia(chosen.relay, target, chosen.rtt) : null);
     }
   }
@@ -348,10 +544,43 @@ export function createRelay(options: RelayOptions) {
     if (target.send({ t: 'relay:deliver', from: from.id, sealed: message.sealed })) stats.forwarded++;
   }
 
+  /**
+   * Hands what was opened to the features, once nothing else from its author is being opened
+   * (or ORDER_BATCH_LIMIT wait): chat lines that arrived together go in the order their
+   * author wrote them (its sender times increase), the rest as they came. A relay that held
+   * a batch back and passes it on in another order gets it shown as written; one that holds a
+   * single line back longer than the next takes to arrive still gets them shown as they came.
+   */
+  function handOn(author: Member, ends: Ends): void {
+    if (ends.ready.length === 0 || (ends.arriving > 0 && ends.ready.length < ORDER_BATCH_LIMIT)) return;
+    const batch = ends.ready;
+    ends.ready = [];
+    const lines = batch.filter((message): message is MessageOf<'chat'> => message.t === 'chat');
+    if (lines.length > 1) {
+      lines.sort((a, b) => a.ts - b.ts);
+      let next = 0;
+      for (let i = 0; i < batch.length; i++) if (batch[i]?.t === 'chat') batch[i] = lines[next++] as ChannelMessage;
+    }
+    for (const message of batch) {
+      if (author.disposed) return;
+      // Cut (or found intercepted) while these were opened: not heard any more.
+      if (held(author)) {
+        stats.fromHeld++;
+        continue;
+      }
+      stats.received++;
+      options.deliver(author, message);
+    }
+  }
+
   function receive(via: Member, message: MessageOf<'relay:deliver'>): void {
     const author = options.member(message.from);
     const keys = author?.announced ?? null;
     if (!author || author === via || keys === null || !direct(via)) return;
+    if (held(author)) {
+      stats.fromHeld++;
+      return;
+    }
     const ends = author.slot(endsSlot);
     const refuse = (why: Refusal) => {
       stats.refused++;
@@ -362,37 +591,44 @@ export function createRelay(options: RelayOptions) {
       ends.refusalNoticed.set(via.id, at);
       options.refused(author, via, why);
     };
+    ends.arriving++;
     ends.opening = ends.opening.then(async () => {
-      const opened = await options.announcement.open(author.id, options.selfId(), keys, message.sealed);
-      if (author.disposed) return;
-      if (opened === null) return refuse('altered');
-      const wall = wallClock();
-      if (Math.abs(wall - opened.ts) > REPLAY_WINDOW_MS) return refuse('stale');
-      if (ends.seen.has(opened.nonce)) return refuse('replayed');
-      ends.seen.set(opened.nonce, opened.ts);
-      if (ends.seen.size > SEEN_LIMIT) {
-        // Expired nonces go, and if the window still holds too many, the oldest tenth: a
-        // full scan then comes once per SEEN_LIMIT / 10 messages, not on every one (an author
-        // flooding through several relays kept the map full, and each message scanned it all).
-        for (const [nonce, ts] of ends.seen) if (wall - ts > REPLAY_WINDOW_MS) ends.seen.delete(nonce);
-        for (const nonce of ends.seen.keys()) {
-          if (ends.seen.size <= SEEN_LIMIT * 0.9) break;
-          ends.seen.delete(nonce);
+      try {
+        const opened = await options.announcement.open(author.id, options.selfId(), keys, message.sealed);
+        if (author.disposed) return;
+        if (opened === null) return refuse('altered');
+        const wall = wallClock();
+        if (Math.abs(wall - opened.ts) > REPLAY_WINDOW_MS) return refuse('stale');
+        if (ends.seen.has(opened.nonce)) return refuse('replayed');
+        ends.seen.set(opened.nonce, opened.ts);
+        if (ends.seen.size > SEEN_LIMIT) {
+          // Expired nonces go, and if the window still holds too many, the oldest tenth: a
+          // full scan then comes once per SEEN_LIMIT / 10 messages, not on every one (an author
+          // flooding through several relays kept the map full, and each message scanned it all).
+          for (const [nonce, ts] of ends.seen) if (wall - ts > REPLAY_WINDOW_MS) ends.seen.delete(nonce);
+          for (const nonce of ends.seen.keys()) {
+            if (ends.seen.size <= SEEN_LIMIT * 0.9) break;
+            ends.seen.delete(nonce);
+          }
         }
+        const inner = parseChannelMessage(opened.text);
+        if (inner === null || !RELAYABLE_TYPES.has(inner.t)) return refuse('malformed');
+        let quota = ends.quotas.get(via.id);
+        if (!quota) {
+          quota = createQuota(CHANNEL_RATES, now);
+          ends.quotas.set(via.id, quota);
+        }
+        if (!quota.take(inner.t, opened.text.length)) {
+          stats.overBudget++;
+          return;
+        }
+        // Its acks say our lines arrived: the relay that carried them delivers.
+        if (inner.t === 'ack') for (const id of inner.ids) ends.carried.delete(id);
+        ends.ready.push(inner);
+      } finally {
+        ends.arriving--;
+        handOn(author, ends);
       }
-      const inner = parseChannelMessage(opened.text);
-      if (inner === null || !RELAYABLE_TYPES.has(inner.t)) return refuse('malformed');
-      let quota = ends.quotas.get(via.id);
-      if (!quota) {
-        quota = createQuota(CHANNEL_RATES, now);
-        ends.quotas.set(via.id, quota);
-      }
-      if (!quota.take(inner.t, opened.text.length)) {
-        stats.overBudget++;
-        return;
-      }
-      stats.received++;
-      options.deliver(author, inner);
     });
   }
 
@@ -407,12 +643,22 @@ export function createRelay(options: RelayOptions) {
       refresh();
     },
     verified: () => refresh(),
+    drained(handle) {
+      // A relay's channel has room again: what waits for the members we reach through it
+      // goes on (member.ts tells only the member whose channel it is).
+      const relay = options.member(handle.id);
+      if (!relay || !direct(relay)) return;
+      for (const target of options.members()) {
+        if (target !== relay && !target.disposed && target.slot(endsSlot).via === relay.id) wake(target);
+      }
+    },
     removed(member) {
       for (const pair of [...pairs.keys()]) if (pair.split('>').includes(member.id)) pairs.delete(pair);
       for (const other of options.members()) {
-        const { quotas, refusalNoticed } = other.slot(endsSlot);
+        const { quotas, refusalNoticed, doubted } = other.slot(endsSlot);
         quotas.delete(member.id);
         refusalNoticed.delete(member.id);
+        doubted.delete(member.id);
       }
       const ends = member.slot(endsSlot);
       if (ends.drainTimer !== null) clearTimeout(ends.drainTimer);

@@ -14,6 +14,14 @@
 // A private line goes only to its one recipient (on its channel, or sealed through a relay) and is never kept for history. Lines go out paced to
 // the chat budget the receiver holds us to (pacer.ts): a burst waits here rather than being
 // dropped there.
+//
+// A direct channel is reliable and ordered: a line on it arrives, or the channel closes and
+// the outbox goes again on the next one (`opened`). A relay is not: it may drop a line (over
+// its rate, its own link to the member down, or on purpose) while our route through it stays
+// up, and nothing else would tell us. So while a member is reached through a relay, a line
+// not acknowledged after RESEND_FIRST_MS goes again, and again after twice as long each time
+// nothing came back (relay.ts notices the same line handed to the same relay twice, and
+// prefers another relay from then on).
 import { nanoid } from 'nanoid';
 import {
   CHANNEL_RATES,
@@ -67,6 +75,17 @@ const MAX_AWAITING_SIGNATURE_CHARS = 2 * chatRates.chat.chars.burst;
  */
 const ACK_DELAY_MS = 40;
 
+/**
+ * Through a relay, our oldest line not acknowledged this long after the resend timer was set
+ * goes again with everything after it (the receiver drops the copies it has); the wait
+ * doubles each time it is still not acknowledged, up to RESEND_MAX_MS, and starts over once
+ * a line is. A line counts as sent only once the relay's queue took it (relay.ts, at the
+ * relay's pace), so this need only cover a round trip through the relay, the receiver's
+ * signature check and the 40 ms its acks wait.
+ */
+export const RESEND_FIRST_MS = 3_000;
+export const RESEND_MAX_MS = 60_000;
+
 interface ChatPeerState {
   /** Unacknowledged lines in the order they were written. */
   queue: ChatMessage[];
@@ -87,6 +106,12 @@ interface ChatPeerState {
   awaitingChars: number;
   /** Keeps what we send this member within its chat budget for us. */
   pacer: Pacer;
+  /** While lines sent through a relay wait for their ack: when to send them again. */
+  resendTimer: ReturnType<typeof setTimeout> | null;
+  /** The wait the timer was set for (ms): doubles while nothing is acknowledged. */
+  resendWait: number;
+  /** The id of the oldest unacknowledged line when the timer was set. */
+  resendHead: string | null;
 }
 
 export interface ChatOptions {
@@ -121,6 +146,9 @@ export function createChat({ selfId, selfName, members, display, identity, trans
     awaitingSignature: new Map(),
     awaitingChars: 0,
     pacer: createPacer(CHANNEL_RATES.chat, now),
+    resendTimer: null,
+    resendWait: RESEND_FIRST_MS,
+    resendHead: null,
   }));
   const ackTimers = new Map<MemberHandle, ReturnType<typeof setTimeout>>();
   /** Members whose next line waits for their chat budget to refill. */
@@ -183,6 +211,31 @@ export function createChat({ selfId, selfName, members, display, identity, trans
       mark('line-sent', member.id);
       box.sent++;
     }
+    // Only through a relay: a direct channel delivers or closes, and `opened` repairs that.
+    if (box.sent > 0 && box.resendTimer === null && member.relayed) armResend(member, box);
+  }
+
+  function armResend(member: MemberHandle, box: ChatPeerState): void {
+    box.resendHead = box.queue[0]?.id ?? null;
+    box.resendTimer = setTimeout(() => resendDue(member), box.resendWait);
+  }
+
+  /** The resend timer: our oldest line through a relay not acknowledged in time goes again. */
+  function resendDue(member: MemberHandle): void {
+    const box = member.slot(chatSlot);
+    box.resendTimer = null;
+    // Direct again, or nothing out unacknowledged: no timer until a line goes through a relay.
+    if (member.disposed || !member.relayed || box.sent === 0) return;
+    if (box.queue[0]?.id !== box.resendHead) {
+      // The line the timer was set for was acknowledged: the relay delivers. The oldest one
+      // now gets a wait of its own, from the start.
+      box.resendWait = RESEND_FIRST_MS;
+      armResend(member, box);
+      return;
+    }
+    box.resendWait = Math.min(box.resendWait * 2, RESEND_MAX_MS);
+    box.sent = 0;
+    flush(member);
   }
 
   function acknowledge(member: MemberHandle, ids: readonly string[]): void {
@@ -307,7 +360,10 @@ export function createChat({ selfId, selfName, members, display, identity, trans
       return;
     }
     // Through a relay, or behind a relayed line still being checked: shown in the order they
-    // came, a relayed one once its signature checks (the relay cannot sign for anyone).
+    // came, a relayed one once its signature checks (the relay cannot sign for anyone). What
+    // arrived together comes from relay.ts in its author's order; a relay that holds one line
+    // back and passes on a later one first still gets them shown in that order (we cannot
+    // know an earlier line is on its way, and waiting for one would delay every relayed line).
     const direct = route === 'direct';
     if (!direct) ackSoon(member, id);
     const checked = direct ? null : authentic(member, message).catch(() => false);
@@ -345,6 +401,8 @@ export function createChat({ selfId, selfName, members, display, identity, trans
       clearTimeout(ackTimers.get(member));
       ackTimers.delete(member);
       paced.cancel(member);
+      const { resendTimer } = member.slot(chatSlot);
+      if (resendTimer !== null) clearTimeout(resendTimer);
     },
   });
 

@@ -1,6 +1,16 @@
 // Delivery and read receipts. For our own lines: who was meant to get each line, who has it
 // (the chat's acks) and who saw it on a visible screen (their read receipts). For the lines
 // of others: which ones we saw, sent back to each author in batches.
+//
+// Nothing acknowledges a read receipt. On a direct channel it arrives unless the channel closes
+// under it (what was not sent yet goes when it opens again; what was in its buffer is lost, as
+// before: rare, and not worth a resend on every link). A relay can drop one
+// while our route through it stays up (over its rate, its link down, or on purpose), so what
+// went through a relay is sent again: whenever the route (re)opens, and a few times while it
+// stays, RELAYED_READ_RETRY_MS apart and doubling. The author counts each reader once, so a
+// copy changes nothing. (An ack would be a new message type that members on the current
+// version never send, and reached only through a relay a member's version is not known: the
+// resends would be needed all the same.)
 import { MAX_READ_IDS } from '../../protocol/index.ts';
 import { createSlot, defineFeature, type MemberHandle } from '../feature.ts';
 import { createRateCap, type RateCap } from '../rate-cap.ts';
@@ -11,6 +21,10 @@ const MAX_TRACKED_LINES = 2_000;
 const READ_BATCH_DELAY_MS = 150;
 /** Read receipts obeyed per member per second: an honest reader sends a few. */
 const READ_CAP_PER_SECOND = 20;
+/** Read receipts sent through a relay go again this long after, then twice as long, … */
+export const RELAYED_READ_RETRY_MS = 5_000;
+/** … this many times while the route stays (each route that opens sends them once more). */
+export const RELAYED_READ_RESENDS = 3;
 
 export type ReceiptState = 'sent' | 'delivered-some' | 'delivered-all' | 'read';
 
@@ -56,6 +70,11 @@ interface ReceiptPeerState {
   cap: RateCap;
   /** Lines of this member we saw and have not reported yet. */
   readDue: string[];
+  /** Reported through a relay, which may have dropped them: the newest MAX_READ_IDS. */
+  unsure: string[];
+  /** Resends of `unsure` so far on the current route, and the timer of the next one. */
+  resends: number;
+  retryTimer: ReturnType<typeof setTimeout> | null;
 }
 
 export interface ReceiptsOptions {
@@ -68,6 +87,9 @@ export function createReceipts({ member: memberById, changed, now = () => perfor
   const receiptSlot = createSlot<ReceiptPeerState>('receipts', () => ({
     cap: createRateCap(READ_CAP_PER_SECOND, 1_000, now),
     readDue: [],
+    unsure: [],
+    resends: 0,
+    retryTimer: null,
   }));
   const own = new Map<string, OwnLine>();
   const readTimers = new Map<MemberHandle, ReturnType<typeof setTimeout>>();
@@ -79,13 +101,40 @@ export function createReceipts({ member: memberById, changed, now = () => perfor
     clearTimeout(readTimers.get(member));
     readTimers.delete(member);
     if (member.disposed) return;
-    const due = member.slot(receiptSlot).readDue;
+    const state = member.slot(receiptSlot);
+    const due = state.readDue;
     while (due.length > 0) {
       const ids = due.slice(0, MAX_READ_IDS);
       // Not open now: kept, and sent when the channel opens again.
       if (!member.send({ t: 'receipt:read', ids })) return;
       due.splice(0, ids.length);
+      if (member.relayed) unsure(member, state, ids);
     }
+  }
+
+  /** These ids went through a relay: sent again later, in case it dropped them. */
+  function unsure(member: MemberHandle, state: ReceiptPeerState, ids: readonly string[]): void {
+    state.unsure.push(...ids);
+    if (state.unsure.length > MAX_READ_IDS) state.unsure.splice(0, state.unsure.length - MAX_READ_IDS);
+    state.resends = 0;
+    if (state.retryTimer !== null) clearTimeout(state.retryTimer);
+    state.retryTimer = setTimeout(() => resendUnsure(member), RELAYED_READ_RETRY_MS);
+  }
+
+  function resendUnsure(member: MemberHandle): void {
+    if (member.disposed) return;
+    const state = member.slot(receiptSlot);
+    state.retryTimer = null;
+    // No route now: `opened` sends them when there is one again.
+    if (!member.relayed || state.unsure.length === 0) return;
+    if (state.resends >= RELAYED_READ_RESENDS) {
+      state.unsure = [];
+      return;
+    }
+    // Kept when it cannot go now (the relay's queue is full): the next try, or `opened`.
+    member.send({ t: 'receipt:read', ids: [...state.unsure] });
+    state.resends += 1;
+    state.retryTimer = setTimeout(() => resendUnsure(member), RELAYED_READ_RETRY_MS * 2 ** state.resends);
   }
 
   const feature = defineFeature({
@@ -103,12 +152,21 @@ export function createReceipts({ member: memberById, changed, now = () => perfor
       }
     },
     opened(member) {
-      if (member.slot(receiptSlot).readDue.length > 0) sendReads(member);
+      const state = member.slot(receiptSlot);
+      if (state.unsure.length > 0) {
+        // A new route (or the direct link back): what a relay may have dropped goes on it,
+        // first. Through a relay again, it stays unsure; on a direct channel it arrives.
+        state.readDue.unshift(...state.unsure);
+        state.unsure = [];
+      }
+      if (state.readDue.length > 0) sendReads(member);
     },
     removed(member) {
       const timer = readTimers.get(member);
       if (timer !== undefined) clearTimeout(timer);
       readTimers.delete(member);
+      const { retryTimer } = member.slot(receiptSlot);
+      if (retryTimer !== null) clearTimeout(retryTimer);
       // It left without our line: "delivered to all" means all who are still here.
       for (const [id, line] of own) {
         if (line.recipients.has(member.id) && !line.delivered.has(member.id)) {

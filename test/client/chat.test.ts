@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { mock, test } from 'node:test';
 import { createBudget } from '../../client/budget.ts';
-import { type ChatLine, createChat } from '../../client/features/chat.ts';
+import { type ChatLine, createChat, RESEND_FIRST_MS, RESEND_MAX_MS } from '../../client/features/chat.ts';
 import { createTranscript } from '../../client/features/transcript.ts';
 import { createIdentity, type Identity, verifyLine } from '../../client/identity.ts';
 import {
@@ -146,8 +146,9 @@ test('our lines go out as written, are drawn after, and their signatures follow;
   );
 });
 
-test('nothing unsigned goes through a relay: a relayed member gets the line once it is signed', async () => {
+test('nothing unsigned goes through a relay: a relayed member gets the line once it is signed', async (t) => {
   const { chat, peer } = harness();
+  t.after(() => chat.feature.removed?.(peer, 'ERR_PAGE_CLOSED')); // its resend timer
   peer.isOpen = true;
   peer.relayed = true;
   chat.send('through carol');
@@ -158,8 +159,74 @@ test('nothing unsigned goes through a relay: a relayed member gets the line once
   assert.ok(line?.t === 'chat' && line.text === 'through carol' && typeof line.sig === 'string');
 });
 
+test('through a relay an unacknowledged line goes again, later each time, until acknowledged; on a direct channel never', async () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  const relayed = fakeMember('peer-0000001', null, true);
+  relayed.relayed = true;
+  const direct = fakeMember('peer-0000002', null, true);
+  const { chat } = harness([relayed, direct]);
+  try {
+    const line = chat.send('are you there?');
+    assert.ok(line);
+    mock.timers.tick(0); // drawn and signed in the next task
+    await chat.idle();
+    const copies = (member: FakeMember) => texts(member.wire).length;
+    assert.deepEqual([copies(relayed), copies(direct)], [1, 1]);
+    // The relay may have dropped it: nothing else would tell.
+    mock.timers.tick(RESEND_FIRST_MS - 1);
+    assert.equal(copies(relayed), 1);
+    mock.timers.tick(1);
+    assert.equal(copies(relayed), 2, 'again after RESEND_FIRST_MS');
+    mock.timers.tick(2 * RESEND_FIRST_MS - 1);
+    assert.equal(copies(relayed), 2);
+    mock.timers.tick(1);
+    assert.equal(copies(relayed), 3, 'then after twice as long');
+    chat.feature.receive(relayed, { t: 'ack', ids: [line.id] });
+    mock.timers.tick(4 * RESEND_MAX_MS);
+    assert.deepEqual([copies(relayed), copies(direct)], [3, 1], 'acknowledged: no more; direct: once');
+  } finally {
+    chat.feature.removed?.(relayed, 'ERR_PAGE_CLOSED');
+    mock.timers.reset();
+  }
+});
+
+test('a relayed member’s wait for a resend starts over once a line is acknowledged, and never passes RESEND_MAX_MS', async () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  const { chat, peer } = harness();
+  peer.isOpen = true;
+  peer.relayed = true;
+  try {
+    const first = chat.send('one');
+    mock.timers.tick(0);
+    await chat.idle();
+    // Unacknowledged for long: the resends come RESEND_MAX_MS apart at most.
+    let elapsed = 0;
+    for (let wait = RESEND_FIRST_MS; wait < RESEND_MAX_MS; wait *= 2) elapsed += wait;
+    mock.timers.tick(elapsed);
+    const before = texts(peer.wire).length;
+    mock.timers.tick(RESEND_MAX_MS);
+    assert.equal(texts(peer.wire).length, before + 1);
+    // A second line, and the first acknowledged: the relay delivers, so the wait is short again.
+    chat.send('two');
+    mock.timers.tick(0);
+    await chat.idle();
+    assert.ok(first);
+    chat.feature.receive(peer, { t: 'ack', ids: [first.id] });
+    const sent = texts(peer.wire).length;
+    mock.timers.tick(RESEND_MAX_MS); // the timer set before: it finds the line acknowledged
+    assert.equal(texts(peer.wire).length, sent);
+    mock.timers.tick(RESEND_FIRST_MS);
+    assert.equal(texts(peer.wire).length, sent + 1, 'the second line went again, RESEND_FIRST_MS later');
+    assert.equal(texts(peer.wire).filter((text) => text === 'one').length, before + 1, 'not the first');
+  } finally {
+    chat.feature.removed?.(peer, 'ERR_PAGE_CLOSED');
+    mock.timers.reset();
+  }
+});
+
 test('a line our page failed to show still goes signed, and the lines after it still reach a relayed member', async (t) => {
   const peer = fakeMember('peer-0000001');
+  t.after(() => chat.feature.removed?.(peer, 'ERR_PAGE_CLOSED')); // its resend timer
   peer.isOpen = true;
   peer.relayed = true;
   let failures = 1;

@@ -4,7 +4,13 @@
 import assert from 'node:assert/strict';
 import { mock, test } from 'node:test';
 import { createChat } from '../../client/features/chat.ts';
-import { createReceipts, type Receipt, receiptText } from '../../client/features/receipts.ts';
+import {
+  createReceipts,
+  RELAYED_READ_RESENDS,
+  RELAYED_READ_RETRY_MS,
+  type Receipt,
+  receiptText,
+} from '../../client/features/receipts.ts';
 import { createTranscript } from '../../client/features/transcript.ts';
 import { createIdentity } from '../../client/identity.ts';
 import { manualClock, openMember } from './fake-member.ts';
@@ -89,6 +95,33 @@ test('lines we read go back to their author together, and wait for a closed chan
     alice.isOpen = true;
     receipts.feature.opened?.(alice);
     assert.deepEqual(alice.wire, [{ t: 'receipt:read', ids: ['one-aaaaaaaaaaaaaaaaa', 'two-aaaaaaaaaaaaaaaaa'] }]);
+  } finally {
+    mock.timers.reset();
+  }
+});
+
+test('read receipts through a relay go again: on every route that opens, and a few times while it stays; direct, once', () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  const { receipts, alice, bob } = harness();
+  try {
+    alice.relayed = true;
+    receipts.read(alice.id, 'one-aaaaaaaaaaaaaaaaa');
+    receipts.read(bob.id, 'two-aaaaaaaaaaaaaaaaa');
+    mock.timers.tick(1_000);
+    const copies = (wire: typeof alice.wire) => wire.filter((m) => m.t === 'receipt:read').length;
+    assert.deepEqual([copies(alice.wire), copies(bob.wire)], [1, 1]);
+    // Alice's route opens again (another relay, or the same one after a silence).
+    receipts.feature.opened?.(alice);
+    assert.equal(copies(alice.wire), 2);
+    // The route stays: RELAYED_READ_RETRY_MS later, then twice as long, …, then no more.
+    for (let n = 0; n < RELAYED_READ_RESENDS; n++) {
+      mock.timers.tick(RELAYED_READ_RETRY_MS * 2 ** n);
+      assert.equal(copies(alice.wire), 3 + n);
+    }
+    mock.timers.tick(100 * RELAYED_READ_RETRY_MS);
+    assert.equal(copies(alice.wire), 2 + RELAYED_READ_RESENDS);
+    assert.deepEqual(alice.wire.at(-1), { t: 'receipt:read', ids: ['one-aaaaaaaaaaaaaaaaa'] });
+    assert.equal(copies(bob.wire), 1, 'a direct channel delivers what it takes');
   } finally {
     mock.timers.reset();
   }

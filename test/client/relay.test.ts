@@ -8,6 +8,7 @@ import { after, test } from 'node:test';
 import { type Announcement, createAnnouncement } from '../../client/announce.ts';
 import { type ChatLine, createChat } from '../../client/features/chat.ts';
 import { createReactions } from '../../client/features/reactions.ts';
+import { createReceipts } from '../../client/features/receipts.ts';
 import { createTranscript } from '../../client/features/transcript.ts';
 import { createIdentity, type Identity } from '../../client/identity.ts';
 import type { Handshake } from '../../client/member.ts';
@@ -70,6 +71,20 @@ async function until(ready: () => boolean, what: string): Promise<void> {
   assert.fail(`never happened: ${what}`);
 }
 
+/** Resolves once the asynchronous `ready()` holds (what was sealed is opened asynchronously). */
+async function eventually(ready: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = performance.now() + 10_000;
+  while (performance.now() < deadline) {
+    if (await ready()) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  assert.fail(`never happened: ${what}`);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const chatTexts = (messages: ChannelMessage[]) => messages.flatMap((m) => (m.t === 'chat' ? [m.text] : []));
+const readIds = (messages: ChannelMessage[]) => messages.flatMap((m) => (m.t === 'receipt:read' ? m.ids : []));
+
 async function room(
   options: { relaying?: boolean; clock?: () => number; wallClock?: () => number; withDave?: boolean } = {},
 ) {
@@ -82,6 +97,7 @@ async function room(
   const refused: Array<[string, string, Refusal]> = [];
   let router: Router | null = null;
   let mesh: Mesh | null = null;
+  const receipts = createReceipts({ member: (id) => mesh?.member(id), changed: () => {} });
   const chat = createChat({
     selfId: () => ME,
     selfName: () => 'Me',
@@ -89,6 +105,7 @@ async function room(
     display: (line) => shown.push(line),
     identity: me.identity,
     transcript: createTranscript(),
+    delivered: (lineId, member) => receipts.delivered(lineId, member),
   });
   const relay = createRelay({
     selfId: () => ME,
@@ -110,7 +127,7 @@ async function room(
     known: () => undefined,
     changed: () => {},
   });
-  router = createRouter([chat.feature, reactions.feature, relay.feature]);
+  router = createRouter([chat.feature, receipts.feature, reactions.feature, relay.feature]);
   mesh = createMesh({
     links: fakeLinkConfig(factory),
     handshake: provingHandshake(me.announcement),
@@ -130,7 +147,11 @@ async function room(
   );
   const [toBob, toCarol, toDave] = made as [FakeLink, FakeLink, FakeLink | undefined];
   if (!toBob || !toCarol) throw new Error('two links expected');
-  after(() => relay.stop());
+  // The members go too: their features' timers (resends through a relay) with them.
+  after(() => {
+    relay.stop();
+    mesh?.closeAll('ERR_PAGE_CLOSED');
+  });
   const view = (id: string) => mesh?.members().find((m) => m.id === id);
   const m = mesh;
   /** Opens a direct link and plays the other side's hello (with its signing key). */
@@ -165,10 +186,10 @@ async function room(
     toDave.measure(daveMs);
     await m.refreshPaths();
   }
-  /** What we sealed to Bob through Carol, opened as Bob would. */
-  async function openedByBob(): Promise<ChannelMessage[]> {
+  /** What we sealed to Bob through Carol (or another relay), opened as Bob would. */
+  async function openedByBob(via: FakeLink = toCarol): Promise<ChannelMessage[]> {
     const out: ChannelMessage[] = [];
-    for (const message of toCarol.sent) {
+    for (const message of via.sent) {
       if (message.t !== 'relay:fwd' || message.to !== BOB) continue;
       const opened = await bob.announcement.open(ME, BOB, me.keys, message.sealed);
       const inner = opened ? parseChannelMessage(opened.text) : null;
@@ -179,6 +200,7 @@ async function room(
   return {
     mesh,
     chat,
+    receipts,
     reactions,
     relay,
     shown,
@@ -701,4 +723,135 @@ test('the notice of a refused relayed message does not say the relay spoilt it: 
   for (const why of ['altered', 'replayed', 'stale', 'malformed'] as const) {
     assert.doesNotMatch(refusalText('Bob', 'Carol', why), /that was changed|Carol (changed|altered|replayed)/, why);
   }
+});
+
+test('a line a relay drops goes again while the route stays', async () => {
+  const r = await room();
+  await r.viaCarol();
+  r.chat.send('dropped by carol');
+  await r.chat.idle();
+  await eventually(async () => chatTexts(await r.openedByBob()).length === 1, 'handed to carol');
+  // Carol passes nothing on, and nothing else changes: the chat's resend is all there is.
+  await eventually(async () => chatTexts(await r.openedByBob()).length === 2, 'the line goes again');
+  assert.equal(r.view(BOB)?.via?.id, CAROL, 'the only relay keeps the route');
+  assert.equal(r.chat.pending(r.mesh.object(BOB)), 1, 'still unacknowledged: it goes again later');
+});
+
+test('a relay that does not deliver loses the route to one that does, whatever round trip it claims', async () => {
+  const r = await room({ withDave: true });
+  const toDave = await r.viaCarolOrDave(0); // dave claims bob is 0 ms away from him
+  r.toCarol.deliver({ t: 'relay:links', peers: [{ id: BOB, rtt: 50 }] });
+  await r.measured(10, 10); // carol 60, dave 10
+  await until(() => r.view(BOB)?.via?.id === DAVE, 'through dave');
+  r.chat.send('through whoever delivers');
+  await r.chat.idle();
+  await eventually(async () => chatTexts(await r.openedByBob(toDave)).length === 1, 'handed to dave');
+  // Dave passes nothing on. The line goes again, and with it the route moves to carol.
+  await until(() => r.view(BOB)?.via?.id === CAROL, 'carol takes the route');
+  await eventually(
+    async () => chatTexts(await r.openedByBob(r.toCarol)).includes('through whoever delivers'),
+    'the line goes through carol',
+  );
+  // Bob's ack comes back (through carol): delivered. Dave, claiming faster still, stays passed over.
+  const sealed = await sealedByBob(r, { t: 'ack', ids: [r.shown[0]?.id ?? ''] });
+  r.toCarol.deliver({ t: 'relay:deliver', from: BOB, sealed });
+  await until(() => r.chat.pending(r.mesh.object(BOB)) === 0, 'acknowledged');
+  await r.measured(10, 1);
+  assert.equal(r.view(BOB)?.via?.id, CAROL);
+});
+
+test('a message the relay’s channel refuses is not lost: it goes again, in its place', async () => {
+  const r = await room();
+  await r.viaCarol();
+  const send = r.toCarol.send.bind(r.toCarol);
+  let refuse = 1;
+  // RTCDataChannel.send throws while it closes or is full; link.ts turns that into false.
+  r.toCarol.send = (message) => (message.t === 'relay:fwd' && refuse-- > 0 ? false : send(message));
+  r.chat.send('first');
+  r.chat.send('second');
+  await r.chat.idle();
+  // Well before the chat's own resend (RESEND_FIRST_MS).
+  await sleep(1_000);
+  assert.deepEqual(chatTexts(await r.openedByBob()), ['first', 'second']);
+});
+
+test('a read receipt through a relay goes again when the route opens again: the relay may have dropped it', async () => {
+  const r = await room();
+  await r.viaCarol();
+  r.receipts.read(BOB, 'message-from-bob-r1');
+  await eventually(async () => readIds(await r.openedByBob()).length === 1, 'handed to carol');
+  // Carol dropped it; she goes silent a moment and is heard again: the route opens again.
+  r.toCarol.goSilent();
+  await until(() => r.view(BOB)?.via === null, 'no route');
+  r.toCarol.hearAgain({ t: 'ping', n: 1 });
+  await until(() => r.view(BOB)?.via?.id === CAROL, 'through carol again');
+  await eventually(async () => readIds(await r.openedByBob()).length === 2, 'the receipt goes again');
+  assert.deepEqual(readIds(await r.openedByBob()), ['message-from-bob-r1', 'message-from-bob-r1']);
+});
+
+test('what does not wait for room (an ack) waits in the queue: never more at once than the relay passes, and it goes', async () => {
+  let now = 0; // one instant, until the test moves it
+  const r = await room({ clock: () => now });
+  await r.viaCarol();
+  for (let i = 0; i < 2 * RELAY_RATE; i++) r.chat.send(`line ${i}`);
+  await r.chat.idle();
+  await until(() => r.relay.stats().sent === 2 * RELAY_RATE, 'the burst went: the relay’s bucket is empty');
+  const line = await bobSays(r.bob, 'hi', 'message-from-bob-p1');
+  r.toCarol.deliver({ t: 'relay:deliver', from: BOB, sealed: await sealedByBob(r, line) });
+  await until(() => r.shown.some((l) => l.text === 'hi'), 'shown');
+  await sleep(200); // the ack's 40 ms, and then some
+  assert.equal(r.relay.stats().sent, 2 * RELAY_RATE, 'the ack waits: the relay would drop it');
+  now += 1_000;
+  await eventually(
+    async () => (await r.openedByBob()).some((m) => m.t === 'ack' && m.ids.includes('message-from-bob-p1')),
+    'the ack goes once there is room',
+  );
+});
+
+test('a member cut for flooding is not heard through a relay either', async () => {
+  const r = await room();
+  await until(() => r.mesh.object(BOB)?.announced !== null && r.mesh.object(CAROL)?.announced !== null, 'keys');
+  await r.link(r.toBob, r.bob);
+  await r.link(r.toCarol, r.carol);
+  for (let i = 0; i < 300; i++) r.toBob.deliver({ t: 'ping', n: i });
+  await until(() => r.view(BOB)?.reason?.code === 'flooding', 'bob is cut for flooding');
+  const line = await bobSays(r.bob, 'still here, through carol', 'message-from-bob-c1');
+  r.toCarol.deliver({ t: 'relay:deliver', from: BOB, sealed: await sealedByBob(r, line) });
+  await sleep(100);
+  await r.chat.idle();
+  assert.ok(!r.shown.some((l) => l.text === 'still here, through carol'));
+  assert.equal(r.relay.stats().fromHeld, 1);
+});
+
+test('a line waiting for room in the relay’s channel goes when that channel drains', async () => {
+  const r = await room();
+  await r.viaCarol();
+  let full = true;
+  Object.defineProperty(r.toCarol, 'writable', { get: () => !full, configurable: true });
+  r.chat.send('waits for carol’s channel');
+  await r.chat.idle();
+  await sleep(50);
+  assert.ok(!r.toCarol.sent.some((m) => m.t === 'relay:fwd'), 'held while carol’s channel is full');
+  full = false;
+  r.toCarol.options.events.drain(); // bufferedamountlow on carol's channel
+  await eventually(
+    async () => chatTexts(await r.openedByBob()).includes('waits for carol’s channel'),
+    'the line goes once the relay’s channel drained',
+  );
+});
+
+test('lines a relay passes on together in another order are shown in the order their author wrote them', async () => {
+  const r = await room();
+  await r.viaCarol();
+  const first = await bobSays(r.bob, 'question?', 'message-from-bob-o1');
+  await sleep(5);
+  const second = await bobSays(r.bob, 'no.', 'message-from-bob-o2');
+  const [one, two] = [await sealedByBob(r, first), await sealedByBob(r, second)];
+  r.toCarol.deliver({ t: 'relay:deliver', from: BOB, sealed: two });
+  r.toCarol.deliver({ t: 'relay:deliver', from: BOB, sealed: one });
+  await until(() => r.shown.length === 2, 'both shown');
+  assert.deepEqual(
+    r.shown.map((l) => l.text),
+    ['question?', 'no.'],
+  );
 });
