@@ -53,6 +53,12 @@ export interface MemberHandle {
   readonly version: number | null;
   /** True once disposed: every handler must then do nothing. */
   readonly disposed: boolean;
+  /**
+   * This page sends it nothing more and hears nothing from it, while it stays listed: held
+   * (cut for flooding, its link intercepted or its keys disagreeing) or its link proved it
+   * has no room key. Lines are not queued for it, nor counted as meant for it.
+   */
+  readonly shut: boolean;
   /** The chat channel is open and the member is heard (heartbeat). */
   readonly open: boolean;
   /** What we send it goes through another member (relay.ts), sealed, for now. */
@@ -94,6 +100,8 @@ export interface Feature<T extends ChannelMessageType = ChannelMessageType> {
   verified?(member: MemberHandle): void;
   /** The member's server-accepted name changed. */
   renamed?(member: MemberHandle): void;
+  /** The member became shut (see MemberHandle.shut): drop what waits for it. */
+  shut?(member: MemberHandle): void;
   /** The other side opened a data channel; return true to take it. */
   dataChannel?(member: MemberHandle, channel: RTCDataChannel): boolean;
   /** A media track arrived from this member. */

@@ -185,7 +185,7 @@ function sendLine(text: string, to?: string): string | null {
   const line = chat.send(text, to);
   typing.stop();
   // The chat queued it for exactly these members: they are its recipients.
-  if (line) receipts.sent(line.id, to !== undefined ? [to] : [...mesh.all()].map((member) => member.id));
+  if (line) receipts.sent(line.id, line.sentTo, to !== undefined);
   return line?.id ?? null;
 }
 const members = createMembersView();

@@ -353,6 +353,7 @@ export function createMember(options: MemberOptions): Member {
           options.notice('intercepted');
         }
         router.verified(handle);
+        tellIfShut();
         options.changed();
         // What came right behind the hello, in order, now that it is known to be the member's.
         if (gate === 'open') for (const waiting of waited) router.dispatch(handle, waiting);
@@ -407,6 +408,21 @@ export function createMember(options: MemberOptions): Member {
     }
   }
 
+  /** Held, or its link proved it has no room key: features send it nothing (MemberHandle.shut). */
+  const isShut = (): boolean =>
+    held !== null || (options.handshake.canProve && helloHeard && verification === 'unverified');
+  /** The features were told it is shut (until it is not: a later link may prove the key). */
+  let toldShut = false;
+  function tellIfShut(): void {
+    if (disposed || !isShut()) {
+      toldShut = false;
+      return;
+    }
+    if (toldShut) return;
+    toldShut = true;
+    router.shut(handle);
+  }
+
   /** Stops listening to this member for good: its link is closed and not made again. */
   function hold(why: MemberProblem): void {
     if (held) return;
@@ -419,6 +435,7 @@ export function createMember(options: MemberOptions): Member {
     link.close();
     state = 'unreachable';
     options.changed(true);
+    tellIfShut();
   }
 
   const provenAnnouncement = (): boolean => options.handshake.canProve && announcedCheck === 'verified';
@@ -450,7 +467,7 @@ export function createMember(options: MemberOptions): Member {
   }
 
   function problem(): MemberProblem | null {
-    const unproven = options.handshake.canProve && helloHeard && verification === 'unverified';
+    const unproven = !held && isShut();
     // From the first failed proof until a later link proves the key: a warning on the entry.
     const suspect = mismatches > 0 && verification !== 'verified';
     return (
@@ -493,6 +510,9 @@ export function createMember(options: MemberOptions): Member {
     },
     get disposed() {
       return disposed;
+    },
+    get shut() {
+      return isShut();
     },
     get open() {
       return !disposed && link.open;

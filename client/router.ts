@@ -18,6 +18,7 @@ export interface Router {
   drained(member: MemberHandle): void;
   verified(member: MemberHandle): void;
   renamed(member: MemberHandle): void;
+  shut(member: MemberHandle): void;
   /** True when some feature took the channel; otherwise it is closed. */
   dataChannel(member: MemberHandle, channel: RTCDataChannel): boolean;
   track(member: MemberHandle, event: RTCTrackEvent): void;
@@ -68,6 +69,7 @@ export function createRouter(features: readonly AnyFeature[], options: RouterOpt
     drained: (member) => each('drained', (f) => f.drained?.(member)),
     verified: (member) => each('verified', (f) => f.verified?.(member)),
     renamed: (member) => each('renamed', (f) => f.renamed?.(member)),
+    shut: (member) => each('shut', (f) => f.shut?.(member)),
     dataChannel(member, channel) {
       for (const feature of features) {
         let taken = false;

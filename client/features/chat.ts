@@ -31,7 +31,7 @@ import {
   MAX_CHAT_LENGTH,
   type MessageOf,
 } from '../../protocol/index.ts';
-import { createSlot, defineFeature, type MemberHandle, type Route } from '../feature.ts';
+import { createSlot, type DisposeReason, defineFeature, type MemberHandle, type Route } from '../feature.ts';
 import { type Identity, verifyLine } from '../identity.ts';
 import { createPacedSenders, createPacer, type Pacer } from '../pacer.ts';
 import { mark } from '../timeline.ts';
@@ -85,6 +85,22 @@ const ACK_DELAY_MS = 40;
  */
 export const RESEND_FIRST_MS = 3_000;
 export const RESEND_MAX_MS = 60_000;
+
+/**
+ * Private lines a member went without acknowledging are kept for its return under the same
+ * peer id (a reload resumes it), this long and this many: a private line is in no history,
+ * so nothing else would bring it. Public lines come back with history.
+ */
+const ORPHAN_KEEP_MS = 10 * 60_000;
+const ORPHAN_LINES = 100;
+const ORPHAN_MEMBERS = 64;
+/** Removals after which the member cannot come back to the same lines under the same id. */
+const FOR_GOOD: ReadonlySet<DisposeReason> = new Set(['ERR_SELF_RESET', 'ERR_PAGE_CLOSED']);
+
+/** A line we sent: the peer ids it was queued for (its receipt's recipients). */
+export interface SentLine extends ChatLine {
+  readonly sentTo: readonly string[];
+}
 
 interface ChatPeerState {
   /** Unacknowledged lines in the order they were written. */
@@ -151,6 +167,9 @@ export function createChat({ selfId, selfName, members, display, identity, trans
     resendHead: null,
   }));
   const ackTimers = new Map<MemberHandle, ReturnType<typeof setTimeout>>();
+  const clock = now ?? (() => performance.now());
+  /** Per peer id: our private lines it left without acknowledging (ORPHAN_KEEP_MS). */
+  const orphans = new Map<string, { lines: ChatMessage[]; at: number }>();
   /** Members whose next line waits for their chat budget to refill. */
   const paced = createPacedSenders<MemberHandle>();
   /** Each line's size as the receiver counts it (one object goes to every member). */
@@ -382,8 +401,21 @@ export function createChat({ selfId, selfName, members, display, identity, trans
   const feature = defineFeature({
     name: 'chat',
     types: ['chat', 'chat:sig', 'ack'],
-    added: (member) => {
-      member.slot(chatSlot);
+    added(member) {
+      const box = member.slot(chatSlot);
+      const kept = orphans.get(member.id);
+      if (!kept) return;
+      orphans.delete(member.id);
+      // Back under the same id (a reload): its private lines go first, once its channel opens.
+      if (clock() - kept.at <= ORPHAN_KEEP_MS) box.queue.unshift(...kept.lines);
+    },
+    shut(member) {
+      // Nothing goes to it any more: what waited for it would only grow.
+      const box = member.slot(chatSlot);
+      box.queue = [];
+      box.sent = 0;
+      if (box.resendTimer !== null) clearTimeout(box.resendTimer);
+      box.resendTimer = null;
     },
     opened(member) {
       // Whatever the old channel carried but was not acknowledged may be lost: resend it.
@@ -397,12 +429,20 @@ export function createChat({ selfId, selfName, members, display, identity, trans
       else if (message.t === 'chat:sig') signatureCame(member, message.id, message.sig);
       else receiveLine(member, message, route);
     },
-    removed(member) {
+    removed(member, reason) {
       clearTimeout(ackTimers.get(member));
       ackTimers.delete(member);
       paced.cancel(member);
-      const { resendTimer } = member.slot(chatSlot);
+      const { resendTimer, queue } = member.slot(chatSlot);
       if (resendTimer !== null) clearTimeout(resendTimer);
+      const privately = queue.filter((message) => message.to === member.id).slice(-ORPHAN_LINES);
+      if (privately.length === 0 || FOR_GOOD.has(reason) || member.shut) return;
+      orphans.delete(member.id);
+      orphans.set(member.id, { lines: privately, at: clock() });
+      if (orphans.size > ORPHAN_MEMBERS) {
+        const [oldest] = orphans.keys();
+        if (oldest !== undefined) orphans.delete(oldest);
+      }
     },
   });
 
@@ -418,10 +458,13 @@ export function createChat({ selfId, selfName, members, display, identity, trans
      * line) — and shows it in the next task. Null when there is nothing to send or no such
      * member.
      */
-    send(raw: string, to?: string): ChatLine | null {
+    send(raw: string, to?: string): SentLine | null {
       const text = raw.trim();
       if (!text || text.length > MAX_CHAT_LENGTH) return null;
-      if (to !== undefined && recipients(to).length === 0) return null;
+      // Not to a member this page has shut out (held, or without the room key): nothing goes
+      // to it, and it is not counted as a recipient.
+      const sentTo = recipients(to).filter((member) => !member.disposed && !member.shut);
+      if (to !== undefined && sentTo.length === 0) return null;
       const from = selfId();
       const id = nanoid();
       const ts = Math.max(Date.now(), lastTs + 1);
@@ -437,7 +480,6 @@ export function createChat({ selfId, selfName, members, display, identity, trans
       // p50 2.25 ms against 1.89 with both in the next task (medians of ten alternated rounds
       // of 200 lines, two pages on two shared cores; the bare page 0.93 ms).
       const message: ChatMessage = { t: 'chat', id, ts, text, ...(to !== undefined ? { to } : {}) };
-      const sentTo = recipients(to).filter((member) => !member.disposed);
       for (const member of sentTo) {
         member.slot(chatSlot).queue.push(message);
         flush(member);
@@ -472,7 +514,7 @@ export function createChat({ selfId, selfName, members, display, identity, trans
         })
         // One line's failure must not stop the lines after it.
         .catch((error) => console.error('roomlink: sending our signed line failed', error));
-      return line;
+      return { ...line, sentTo: sentTo.map((member) => member.id) };
     },
     /** Lines not yet acknowledged by this member (debug handle, tests). */
     pending(member: MemberHandle | undefined): number {

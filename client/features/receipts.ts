@@ -40,6 +40,8 @@ interface OwnLine {
   recipients: Set<string>;
   delivered: Set<string>;
   read: Set<string>;
+  /** To one member alone: it stays a recipient when it goes (the chat keeps the line for its return). */
+  privately: boolean;
 }
 
 export function receiptOf(line: OwnLine): Receipt {
@@ -137,6 +139,16 @@ export function createReceipts({ member: memberById, changed, now = () => perfor
     state.retryTimer = setTimeout(() => resendUnsure(member), RELAYED_READ_RETRY_MS * 2 ** state.resends);
   }
 
+  /** Our lines it did not get stop counting it (and, unless `privateToo`, not private ones). */
+  function notRecipient(member: MemberHandle, privateToo: boolean): void {
+    for (const [id, line] of own) {
+      if (!line.recipients.has(member.id) || line.delivered.has(member.id)) continue;
+      if (line.privately && !privateToo) continue;
+      line.recipients.delete(member.id);
+      report(id, line);
+    }
+  }
+
   const feature = defineFeature({
     name: 'receipts',
     types: ['receipt:read'],
@@ -161,27 +173,27 @@ export function createReceipts({ member: memberById, changed, now = () => perfor
       }
       if (state.readDue.length > 0) sendReads(member);
     },
+    shut(member) {
+      // It will get nothing more from us: "delivered to all" means all we still send to.
+      notRecipient(member, true);
+    },
     removed(member) {
       const timer = readTimers.get(member);
       if (timer !== undefined) clearTimeout(timer);
       readTimers.delete(member);
       const { retryTimer } = member.slot(receiptSlot);
       if (retryTimer !== null) clearTimeout(retryTimer);
-      // It left without our line: "delivered to all" means all who are still here.
-      for (const [id, line] of own) {
-        if (line.recipients.has(member.id) && !line.delivered.has(member.id)) {
-          line.recipients.delete(member.id);
-          report(id, line);
-        }
-      }
+      // It left without our line: "delivered to all" means all who are still here. A private
+      // line waits for its one recipient to come back (chat.ts keeps it for a reload).
+      notRecipient(member, member.shut);
     },
   });
 
   return {
     feature,
-    /** We wrote a line to these members. */
-    sent(lineId: string, recipients: Iterable<string>): void {
-      const line: OwnLine = { recipients: new Set(recipients), delivered: new Set(), read: new Set() };
+    /** We wrote a line to these members (`privately`: a private line, to one member). */
+    sent(lineId: string, recipients: Iterable<string>, privately = false): void {
+      const line: OwnLine = { recipients: new Set(recipients), delivered: new Set(), read: new Set(), privately };
       own.set(lineId, line);
       if (own.size > MAX_TRACKED_LINES) {
         const oldest = own.keys().next();

@@ -188,6 +188,7 @@ function fakeMember(id: string): FakeMember {
     key: null,
     version: null,
     disposed: false,
+    shut: false,
     open: true,
     relayed: false,
     writable: true,

@@ -552,3 +552,51 @@ test('empty and oversized messages are not sent', () => {
   assert.equal(chat.send('   '), null);
   assert.equal(chat.send('x'.repeat(4001)), null);
 });
+
+test('a member this page shut out (held, no room key) is sent nothing and is no recipient; one shut later loses what waited for it', async () => {
+  const [open, shut, later] = [fakeMember('peer-0000001'), fakeMember('peer-0000002'), fakeMember('peer-0000003')];
+  shut.shut = true;
+  const { chat } = harness([open, shut, later]);
+  for (const member of [open, shut]) {
+    member.isOpen = true;
+    chat.feature.opened?.(member);
+  }
+  const line = chat.send('hello');
+  assert.deepEqual(line?.sentTo, [open.id, later.id], 'the shut member is not a recipient');
+  assert.equal(chat.send('just you', shut.id), null, 'nor can a private line go to it');
+  await chat.idle();
+  assert.deepEqual(texts(shut.wire), []);
+  // `later` had the line waiting (its channel not open) when it was shut: it goes nowhere.
+  later.shut = true;
+  chat.feature.shut?.(later);
+  later.isOpen = true;
+  chat.feature.opened?.(later);
+  assert.deepEqual(texts(later.wire), []);
+});
+
+test('a private line its recipient left without acknowledging goes to it when it comes back under the same id (a reload)', async () => {
+  const bob = fakeMember('peer-0000001');
+  const { chat, peers } = harness([bob]);
+  chat.send('for bob', bob.id);
+  chat.send('for everyone');
+  await chat.idle();
+  // Bob's tab reloads: the channel was down, the member object goes.
+  chat.feature.removed?.(bob, 'ERR_CHANNEL_CLOSED');
+  const back = fakeMember(bob.id);
+  peers.splice(0, 1, back);
+  chat.feature.added?.(back);
+  back.isOpen = true;
+  chat.feature.opened?.(back);
+  assert.deepEqual(texts(back.wire), ['for bob'], 'the private line; the public one comes with history');
+  // Not for a member that went for good on our side (we took a new peer id).
+  const carol = fakeMember('peer-0000002');
+  peers.push(carol);
+  chat.feature.added?.(carol);
+  chat.send('for carol', carol.id);
+  await chat.idle();
+  chat.feature.removed?.(carol, 'ERR_SELF_RESET');
+  const carolBack = fakeMember(carol.id, null, true);
+  chat.feature.added?.(carolBack);
+  chat.feature.opened?.(carolBack);
+  assert.deepEqual(texts(carolBack.wire), []);
+});

@@ -12,6 +12,8 @@ export interface FakeMember extends MemberHandle {
   room: number;
   name: string;
   disposed: boolean;
+  /** Writable here: a test shuts a member out (held, or without the room key). */
+  shut: boolean;
   relayed: boolean;
   verification: MemberHandle['verification'];
 }
@@ -27,6 +29,7 @@ export function fakeMember(id: string, key: string | null = null, open = false):
     version: null,
     room: Number.POSITIVE_INFINITY,
     disposed: false,
+    shut: false,
     relayed: false,
     isOpen: open,
     wire: [],

@@ -149,6 +149,7 @@ function link(a: Page, b: Page): void {
       get disposed() {
         return disposed;
       },
+      shut: false,
       get open() {
         return !disposed;
       },

@@ -149,3 +149,23 @@ test("the chat's acks drive delivery, once per line and member", async () => {
   chat.feature.receive(bob, { t: 'ack', ids: [line.id] });
   assert.equal(text(receipts.receipt(line.id)), 'delivered-all: delivered to all');
 });
+
+test('a private line waits for its one recipient to come back; a member shut out stops counting, private or not', () => {
+  const { receipts, alice, bob, carol } = harness();
+  const PRIVATE = 'private-aaaaaaaaaaaaa';
+  receipts.sent(PRIVATE, [bob.id], true);
+  // Bob reloads before his ack: the chat keeps the line for his return, so he still counts.
+  receipts.feature.removed?.(bob, 'ERR_CHANNEL_CLOSED');
+  assert.equal(text(receipts.receipt(PRIVATE)), 'sent: sent');
+  assert.equal(receipts.receipt(PRIVATE)?.recipients, 1);
+  receipts.delivered(PRIVATE, bob);
+  assert.equal(text(receipts.receipt(PRIVATE)), 'delivered-all: delivered to all');
+  // Carol is held (cut, intercepted) or proved no room key: she will get nothing from us.
+  const TO_CAROL = 'private-bbbbbbbbbbbbb';
+  receipts.sent(TO_CAROL, [carol.id], true);
+  receipts.sent(LINE, [alice.id, carol.id]);
+  receipts.delivered(LINE, alice);
+  receipts.feature.shut?.(carol);
+  assert.equal(text(receipts.receipt(LINE)), 'delivered-all: delivered to all');
+  assert.equal(receipts.receipt(TO_CAROL)?.recipients, 0);
+});

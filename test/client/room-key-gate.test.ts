@@ -25,11 +25,16 @@ const line = (text: string): ChannelMessage => ({ t: 'chat', id: `line-${text}`.
 function harness(selfId: string, canProve = true) {
   const { factory, made } = fakeLinks();
   const heard: string[] = [];
+  /** Members the features were told are shut out (MemberHandle.shut), as they were told. */
+  const shut: Array<{ id: string; shut: boolean }> = [];
   const feature = defineFeature({
     name: 'chat',
     types: ['chat', 'ack'],
     receive: (_member, message) => {
       if (message.t === 'chat') heard.push(message.text);
+    },
+    shut: (member) => {
+      shut.push({ id: member.id, shut: member.shut });
     },
   });
   const checks: Array<(result: Verification) => void> = [];
@@ -55,7 +60,7 @@ function harness(selfId: string, canProve = true) {
     settle(result);
     await new Promise((resolve) => setImmediate(resolve));
   }
-  return { mesh, made, heard, checked, reason: () => mesh.members()[0]?.reason?.code ?? null };
+  return { mesh, made, heard, shut, checked, reason: () => mesh.members()[0]?.reason?.code ?? null };
 }
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
@@ -107,8 +112,8 @@ test('on the side that waits for the fresh offer, a link whose proof failed deli
   assert.deepEqual(heard, ['from bob']);
 });
 
-test('a hello without a proof: the entry says "no room key" and the link speaks for nobody', async () => {
-  const { made, heard, checked, reason } = harness(OFFERS);
+test('a hello without a proof: the entry says "no room key", the link speaks for nobody, and the features send it nothing', async () => {
+  const { made, heard, shut, checked, reason } = harness(OFFERS);
   made[0]?.openChannel();
   await settle();
   made[0]?.deliver({ t: 'hello', v: 2, key: KEY });
@@ -117,6 +122,7 @@ test('a hello without a proof: the entry says "no room key" and the link speaks 
   made[0]?.deliver(line('later'));
   assert.deepEqual(heard, []);
   assert.equal(reason(), 'no-room-key');
+  assert.deepEqual(shut, [{ id: BOB, shut: true }], 'told once, and shut as told');
 });
 
 test('a page opened without the room key hears everyone, as before', async () => {
