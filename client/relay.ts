@@ -413,8 +413,14 @@ export function createRelay(options: RelayOptions) {
       while (ends.queue.length > 0 && !target.disposed && !stopped) {
         const relay = relayOf(ends);
         const keys = target.announced;
-        // No relay now: a reroute drops the queue or brings one; its drain wakes us.
-        if (relay === null || keys === null || !relay.writable) return;
+        // The relay's channel is full: its drain wakes us (the feature's `drained`).
+        if (relay !== null && keys !== null && !relay.writable) return;
+        // No relay now, or the member's announced keys are being checked again (a new
+        // announcement): a reroute drops the queue, or nothing changes and we try again.
+        if (relay === null || keys === null) {
+          scheduleWake(target, ends, SEND_RETRY_MS);
+          return;
+        }
         const pace = paceThrough(relay);
         refillAt(ends.bucket, pace);
         if (ends.bucket.tokens < 1) {

@@ -261,12 +261,16 @@ export function createChat({ selfId, selfName, members, display, identity, trans
     const box = member.slot(chatSlot);
     const done = new Set(ids);
     const before = box.sent;
+    const length = box.queue.length;
     box.queue = box.queue.filter((m, index) => {
       if (!done.has(m.id)) return true;
       if (index < before) box.sent--;
       delivered?.(m.id, member);
       return false;
     });
+    // Lines arrive (on whatever path): the next line through a relay waits the first wait
+    // again, not what a relay that dropped lines earlier had doubled it to.
+    if (box.queue.length < length) box.resendWait = RESEND_FIRST_MS;
   }
 
   /** A line's signature against its author's key; unsigned only from a member with no key. */

@@ -28,8 +28,14 @@ import { type KeptLine, lineKey, type Transcript } from './transcript.ts';
 
 /** A line whose author is in the room waits this long for the author's key, then counts as relayed. */
 const AUTHOR_KEY_WAIT_MS = 15_000;
-/** Answers to one member per join: a link that dropped mid-answer may ask again, once or twice. */
-const MAX_ANSWERS = 3;
+/**
+ * Answers to one peer id within ANSWER_WINDOW_MS: a link that dropped mid-answer may ask
+ * again, once or twice. A window, not a count for our page's life: an honest member that
+ * reloads its tab keeps its peer id (its resume ticket) and asks again each time; a member
+ * that says bye and offers again to be asked afresh gets three answers a minute at most.
+ */
+export const MAX_ANSWERS = 3;
+export const ANSWER_WINDOW_MS = 60_000;
 /** Members we answered, remembered by peer id (the oldest forgotten first). */
 const ANSWERED_LIMIT = 1_000;
 
@@ -54,8 +60,8 @@ interface Source {
 
 /** Our answers to a member, by peer id, for the same reason (a new member object is the same asker). */
 interface Asker {
-  /** How often we answered it. */
-  answers: number;
+  /** When we answered it, within the last ANSWER_WINDOW_MS (oldest first). */
+  answeredAt: number[];
   /** Our answers to it, kept within the history budget its page holds us to (made on first use). */
   pacer: Pacer | undefined;
 }
@@ -93,7 +99,7 @@ export interface HistoryOptions {
     forHistory(author: string, id: string): HistoryReaction[];
     fromHistory(relayer: MemberHandle, author: string, id: string, reactions: readonly HistoryReaction[]): void;
   };
-  /** The pacer's clock (tests); performance.now by default. */
+  /** The clock of the pacer and of the answers' window (tests); performance.now by default. */
   now?: () => number;
 }
 
@@ -113,6 +119,7 @@ interface Checked {
 }
 
 export function createHistory({ selfId, selfName, ownKey, members, transcript, show, reactions, now }: HistoryOptions) {
+  const clock = now ?? (() => performance.now());
   /** Members whose answer waits for its budget to refill. */
   const paced = createPacedSenders<MemberHandle>();
   /** Members that were in the room when we joined: the ones worth asking. */
@@ -283,7 +290,7 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
   function askerOf(id: string): Asker {
     let asker = askers.get(id);
     if (!asker) {
-      asker = { answers: 0, pacer: undefined };
+      asker = { answeredAt: [], pacer: undefined };
       askers.set(id, asker);
       if (askers.size > ANSWERED_LIMIT) {
         const oldest = askers.keys().next();
@@ -310,8 +317,10 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
     // A new request: what is left of an earlier answer goes no further, even when this one
     // is refused. The asker waits for the answer to this request, not the rest of that one.
     outbox.chunks = [];
-    if (asker.answers >= MAX_ANSWERS) return;
-    asker.answers++;
+    const at = clock();
+    asker.answeredAt = asker.answeredAt.filter((then) => at - then < ANSWER_WINDOW_MS);
+    if (asker.answeredAt.length >= MAX_ANSWERS) return;
+    asker.answeredAt.push(at);
     // Through a relay, chunks that each seal whole (history-answer.ts); the route is taken
     // as it is now: if a direct link comes up meanwhile, smaller chunks only cost a few more.
     // Each chunk echoes the request's number, if it had one.

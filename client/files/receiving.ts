@@ -85,8 +85,6 @@ const receiveSlot = createSlot('files:receive', () => ({
   ended: new Map<string, FinalAnswer | null>(),
   /** Ended transfers whose answer found the link down: said again when it is back. */
   unanswered: new Set<string>(),
-  /** Bytes of this member's files taken without a click (AUTO_ACCEPT_BUDGET), however they ended. */
-  autoAccepted: 0,
   lastRefusedNotice: Number.NEGATIVE_INFINITY,
 }));
 
@@ -116,7 +114,16 @@ function sendQuietly(channel: RTCDataChannel, data: ArrayBuffer): void {
   } catch {}
 }
 
+/** Peer ids whose auto-accepted bytes are remembered (the oldest forgotten first). */
+const AUTO_ACCEPTED_IDS = 1_000;
+
 export function createReceiving(options: ReceivingOptions) {
+  /**
+   * Bytes of each member's files taken without a click (AUTO_ACCEPT_BUDGET), however they
+   * ended, by peer id for the page's life: not in the member's slot, which a member that
+   * says bye and offers again would get anew, its budget with it.
+   */
+  const autoAccepted = new Map<string, number>();
   const concurrent = options.concurrent ?? DEFAULT_CONCURRENT_TRANSFERS;
 
   function setState(member: MemberHandle, record: Received, state: FileState, status: string): void {
@@ -311,15 +318,19 @@ export function createReceiving(options: ReceivingOptions) {
     slot.transfers.set(message.id, record);
     const limit = options.acceptLimit();
     const budget = options.autoAcceptBudget?.() ?? Math.max(AUTO_ACCEPT_BUDGET, AUTO_ACCEPT_BUDGET_FILES * limit);
-    const withinBudget = slot.autoAccepted + message.size <= budget;
+    const taken = autoAccepted.get(member.id) ?? 0;
+    const withinBudget = taken + message.size <= budget;
     if (message.size <= limit && withinBudget) {
-      slot.autoAccepted += message.size;
+      autoAccepted.delete(member.id); // re-inserted as the newest
+      autoAccepted.set(member.id, taken + message.size);
+      if (autoAccepted.size > AUTO_ACCEPTED_IDS) {
+        const [oldest] = autoAccepted.keys();
+        if (oldest !== undefined) autoAccepted.delete(oldest);
+      }
       void accept(member, record);
       return;
     }
-    const why = withinBudget
-      ? ''
-      : ` (${formatBytes(slot.autoAccepted)} from ${member.name} already taken without asking)`;
+    const why = withinBudget ? '' : ` (${formatBytes(taken)} from ${member.name} already taken without asking)`;
     record.line.state('offered', `waiting for you to accept${why}`);
     record.line.ask(true);
   }

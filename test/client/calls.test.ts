@@ -43,25 +43,60 @@ class FakeTrack {
 }
 
 /**
- * Chromium's MediaStreamTrackProcessor, for sendable-picture.ts: the first frame of a camera
- * in `infrared` has no format (16-bit grey, which no encoder takes), any other's is I420.
+ * Chromium's MediaStreamTrackProcessor and WebCodecs' VideoEncoder, for sendable-picture.ts:
+ * the first frame of a camera in `infrared` has no format (16-bit grey), and the encoder
+ * refuses it; one in `onGpu` has no format either (its pixels on the GPU), and the encoder
+ * takes it; any other's is I420.
  */
-function fakeFrameReading(infrared: ReadonlySet<string>): () => void {
+function fakeFrameReading(infrared: ReadonlySet<string>, onGpu: ReadonlySet<string> = new Set()): () => void {
+  interface FakeFrame {
+    format: string | null;
+    codedWidth: number;
+    codedHeight: number;
+    grey: boolean;
+    close(): void;
+  }
   class Processor {
     readonly readable;
     constructor({ track }: { track: FakeTrack }) {
-      const format = infrared.has(track.deviceId) ? null : 'I420';
+      const grey = infrared.has(track.deviceId);
+      const frame: FakeFrame = {
+        format: grey || onGpu.has(track.deviceId) ? null : 'I420',
+        codedWidth: 640,
+        codedHeight: 480,
+        grey,
+        close() {},
+      };
       this.readable = {
-        getReader: () => ({
-          read: async () => ({ done: false, value: { format, close() {} } }),
-          cancel: async () => {},
-        }),
+        getReader: () => ({ read: async () => ({ done: false, value: frame }), cancel: async () => {} }),
       };
     }
   }
+  class Encoder {
+    state = 'unconfigured';
+    private refused = false;
+    constructor(private readonly init: { output(): void; error(error: unknown): void }) {}
+    configure() {
+      this.state = 'configured';
+    }
+    encode(frame: FakeFrame) {
+      if (frame.grey) {
+        this.refused = true;
+        this.init.error(new Error('Encoding error.'));
+      } else this.init.output();
+    }
+    async flush() {
+      if (this.refused) throw new Error('closed');
+    }
+    close() {
+      this.state = 'closed';
+    }
+  }
   Object.defineProperty(globalThis, 'MediaStreamTrackProcessor', { value: Processor, configurable: true });
+  Object.defineProperty(globalThis, 'VideoEncoder', { value: Encoder, configurable: true });
   return () => {
     delete (globalThis as { MediaStreamTrackProcessor?: unknown }).MediaStreamTrackProcessor;
+    delete (globalThis as { VideoEncoder?: unknown }).VideoEncoder;
   };
 }
 
@@ -890,9 +925,14 @@ test('a member adding dozens of tracks gets no more than the bound into the tile
 });
 
 /** In a call with one member, our devices as fakeDevices() has them, the cameras in `infrared` giving frames no encoder takes. */
-async function inCallWithCameras(t: { after(fn: () => void): void }, infrared: ReadonlySet<string>, video: boolean) {
+async function inCallWithCameras(
+  t: { after(fn: () => void): void },
+  infrared: ReadonlySet<string>,
+  video: boolean,
+  onGpu: ReadonlySet<string> = new Set(),
+) {
   const opened = fakeDevices();
-  t.after(fakeFrameReading(infrared));
+  t.after(fakeFrameReading(infrared, onGpu));
   const { calls, peers, notes } = harness(1);
   const [peer] = peers as [FakeMember];
   calls.feature.opened?.(peer);
@@ -971,4 +1011,17 @@ test('turning the camera on after joining with audio: a camera whose picture can
     }
     calls.leave();
   }
+});
+
+test('a camera whose frames have no format because their pixels are on the GPU is sent: the encoder takes them', async (t) => {
+  const { calls, peer, notes } = await inCallWithCameras(t, new Set(), true, new Set(['cam-0']));
+  await settled();
+  const sentCamera = peer.fakePc.getTransceivers().find((tr) => tr.receiver.track.kind === 'video')?.sender.track;
+  assert.equal(sentCamera?.deviceId, 'cam-0');
+  assert.equal(calls.self().video, true);
+  assert.equal(
+    notes.some((note) => note?.includes('cannot receive')),
+    false,
+  );
+  calls.leave();
 });

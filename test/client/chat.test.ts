@@ -57,6 +57,17 @@ async function author(id: string): Promise<{ member: FakeMember; identity: Ident
 let lineCount = 0;
 type LineWriter = (text: string, extra?: { id?: string; ts?: number; to?: string }) => Promise<MessageOf<'chat'>>;
 
+/** Sends a line through a relay (mock timers on) and lets it go unacknowledged until the resend wait is RESEND_MAX_MS. */
+async function unacknowledgedUntilTheLongestWait(chat: ReturnType<typeof harness>['chat'], text: string) {
+  const line = chat.send(text);
+  mock.timers.tick(0);
+  await chat.idle();
+  let elapsed = 0;
+  for (let wait = RESEND_FIRST_MS; wait < RESEND_MAX_MS; wait *= 2) elapsed += wait;
+  mock.timers.tick(elapsed);
+  return line;
+}
+
 const texts = (wire: ChannelMessage[]) => wire.flatMap((message) => (message.t === 'chat' ? [message.text] : []));
 
 test('a message written before the channel opens is delivered when it opens', async () => {
@@ -196,13 +207,8 @@ test('a relayed member’s wait for a resend starts over once a line is acknowle
   peer.isOpen = true;
   peer.relayed = true;
   try {
-    const first = chat.send('one');
-    mock.timers.tick(0);
-    await chat.idle();
     // Unacknowledged for long: the resends come RESEND_MAX_MS apart at most.
-    let elapsed = 0;
-    for (let wait = RESEND_FIRST_MS; wait < RESEND_MAX_MS; wait *= 2) elapsed += wait;
-    mock.timers.tick(elapsed);
+    const first = await unacknowledgedUntilTheLongestWait(chat, 'one');
     const before = texts(peer.wire).length;
     mock.timers.tick(RESEND_MAX_MS);
     assert.equal(texts(peer.wire).length, before + 1);
@@ -599,4 +605,32 @@ test('a private line its recipient left without acknowledging goes to it when it
   chat.feature.added?.(carolBack);
   chat.feature.opened?.(carolBack);
   assert.deepEqual(texts(carolBack.wire), []);
+});
+
+test('after a spell on the direct link, a line a relay drops is sent again RESEND_FIRST_MS later, not at the wait an earlier relay had doubled', async () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  const peer = fakeMember('peer-0000001', null, true);
+  const { chat } = harness([peer]);
+  peer.relayed = true;
+  try {
+    const first = await unacknowledgedUntilTheLongestWait(chat, 'one');
+    // The direct link is back: the line goes on it and is acknowledged there.
+    peer.relayed = false;
+    chat.feature.opened?.(peer);
+    assert.ok(first);
+    chat.feature.receive(peer, { t: 'ack', ids: [first.id] });
+    mock.timers.tick(RESEND_MAX_MS); // the old timer fires and finds the member direct
+    // Reached through a relay again; the new line is dropped by the relay.
+    peer.relayed = true;
+    chat.feature.opened?.(peer);
+    chat.send('two');
+    mock.timers.tick(0);
+    await chat.idle();
+    const sent = texts(peer.wire).filter((t) => t === 'two').length;
+    mock.timers.tick(RESEND_FIRST_MS);
+    assert.equal(texts(peer.wire).filter((t) => t === 'two').length, sent + 1, 'resent RESEND_FIRST_MS later');
+  } finally {
+    chat.feature.removed?.(peer, 'ERR_PAGE_CLOSED');
+    mock.timers.reset();
+  }
 });

@@ -160,6 +160,13 @@ test('files just under the accept limit are taken without a click only up to a b
   assert.equal(acceptsOn(bob).length, 1);
   receiving.removed(mallory);
   receiving.removed(bob);
+  // Mallory says bye and offers again: a new member object, the same peer id, the same budget.
+  const again = openMember('mallory-0001');
+  receiving.receive(again, sized(200, limit));
+  await turns(5);
+  assert.equal(acceptsOn(again).length, 0, 'a new member object with the same id gets no fresh budget');
+  assert.equal(lines.at(-1)?.asking, true);
+  receiving.removed(again);
 });
 
 test('the budget grows with the limit: five files at a limit someone raised are taken', async () => {

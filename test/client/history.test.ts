@@ -355,9 +355,10 @@ test('a member that says bye and offers again is the same sender: asked once, at
   assert.equal(history.counts().asked, 1);
 });
 
-test('a member that asks again and again through new member objects is answered at most three times', () => {
+test('a member that asks again and again through new member objects is answered three times a minute; one that reloads now and then, every time', () => {
   const transcript = createTranscript();
   transcript.keep({ from: 'bob-00000001', name: 'bob', id: 'line-0000000001', ts: 1, text: 'hi' });
+  let clock = 0;
   const history = createHistory({
     selfId: () => SELF,
     selfName: () => 'me',
@@ -365,14 +366,23 @@ test('a member that asks again and again through new member objects is answered 
     members: () => [],
     transcript,
     show: () => {},
+    now: () => clock,
   });
-  let answers = 0;
-  for (let round = 0; round < 6; round++) {
+  const ask = () => {
     const asker = fakeMember('asker-000001', null, true);
     history.feature.receive(asker, { t: 'history:req' });
-    answers += asker.wire.filter((m) => m.t === 'history:lines').length;
-  }
-  assert.equal(answers, 3);
+    return asker.wire.filter((m) => m.t === 'history:lines').length > 0;
+  };
+  const burst = Array.from({ length: 6 }, ask);
+  assert.deepEqual(burst, [true, true, true, false, false, false], 'three answers within the window');
+  // A minute on, a tab reloaded every 25 s (the same peer id, through its resume ticket):
+  // answered each time.
+  clock += 60_000;
+  const reloads = Array.from({ length: 6 }, () => {
+    clock += 25_000;
+    return ask();
+  });
+  assert.deepEqual(reloads, [true, true, true, true, true, true]);
 });
 
 test('asked again after a repair, a member answers from the top: lines it sent before do not count twice', async () => {
