@@ -8,7 +8,7 @@
 // What travels is sealed end to end (announce.ts): a relay sees sizes, not contents, and
 // cannot alter, forge, redirect or replay what it carries; a message that does not open is
 // refused and reported (once in a while per author and relay: which of the two spoilt it, we
-// cannot tell). A member whose direct link to us works is not reported for what fails to
+// cannot tell; what comes to us is opened, checked and charged in relay-inbox.ts). A member whose direct link to us works is not reported for what fails to
 // open through a relay (an honest member sends on its own link, so that is junk, maybe sent
 // to get a relay blamed); what does open is delivered all the same: each side notices a dead
 // link on its own clock, and the author's resends through a relay, in the second or so
@@ -28,18 +28,17 @@
 // it DOUBT_AFTER_MS before and no ack came means the relay does not deliver to that member,
 // and for DOUBT_MS any other relay is preferred for it, whatever round trip it claims.
 import {
-  CHANNEL_RATES,
   type ChannelMessage,
   encodeChannelMessage,
   MAX_SEALED_LENGTH,
   type MessageOf,
-  parseChannelMessage,
   RELAYABLE_TYPES,
 } from '../protocol/index.ts';
 import { type Announcement, sealedLength } from './announce.ts';
-import { type Bucket, createQuota, type Quota, refill } from './budget.ts';
+import { type Bucket, refill } from './budget.ts';
 import { createSlot, defineFeature } from './feature.ts';
-import type { Member, MemberProblem, RelayRoute } from './member.ts';
+import type { Member, RelayRoute } from './member.ts';
+import { createRelayInbox, type Refusal } from './relay-inbox.ts';
 
 /** Messages a second a member relays for one pair of others, by default (a page setting). */
 export const RELAY_RATE = 50;
@@ -47,16 +46,6 @@ export const RELAY_RATE = 50;
 const BURST_SECONDS = 2;
 /** Advertisements go out at most this often (and on every change of our direct links). */
 const ADVERTISE_MIN_INTERVAL_MS = 1_000;
-/** A relayed message whose sender clock is further from ours than this is refused. */
-export const REPLAY_WINDOW_MS = 5 * 60_000;
-/**
- * Refusals of messages said to be from one author, passed on by one relay, are reported at
- * most once in this long (each is counted): a member sending junk through an honest relay
- * would otherwise fill the chat with notices about the relay.
- */
-export const REFUSED_NOTICE_MS = 10_000;
-/** Nonces remembered per sender (within the window) to refuse replays. */
-const SEEN_LIMIT = 20_000;
 /** Round trips are compared in steps of this (ms): jitter alone does not re-advertise. */
 const RTT_STEP_MS = 10;
 /**
@@ -86,34 +75,8 @@ const DOUBT_AFTER_MS = 2_000;
 const DOUBT_MS = 120_000;
 /** Lines remembered per member as handed to its current relay (beyond: the oldest forgotten). */
 const CARRIED_LIMIT = 4_096;
-/**
- * Relayed messages opened and waiting for the others that arrived with them, at most: then
- * they go to the features as they are, so that a stream of them cannot hold them back.
- */
-const ORDER_BATCH_LIMIT = 64;
-/**
- * Why this page stopped listening to a member for good (member.ts holds it: cut for flooding,
- * its link intercepted or carrying another key). Its messages through a relay are refused
- * too: a member cut on its own link must not go on talking through others.
- */
-const HELD: ReadonlySet<MemberProblem['code']> = new Set(['flooding', 'intercepted', 'key-mismatch']);
 
-export type Refusal = 'altered' | 'replayed' | 'stale' | 'malformed';
-
-/**
- * The chat's notice of a refused relayed message. It does not say who spoilt it: the relay
- * may have changed or replayed it, or the author may have sent it that way through an
- * honest relay.
- */
-export function refusalText(author: string, via: string, why: Refusal): string {
-  const what = {
-    altered: 'did not open (changed on the way, or sent that way)',
-    replayed: 'came before (a copy, passed on again or sent again)',
-    stale: 'is too old (held back on the way, or its sender’s clock is far off)',
-    malformed: 'is not one that may come through a relay',
-  }[why];
-  return `${via} passed on a message said to be from ${author} that ${what}: not shown.`;
-}
+export { type Refusal, refusalText } from './relay-inbox.ts';
 
 /** A relay that links to the member a route is for, with the round trip through it. */
 interface Candidate {
@@ -137,12 +100,6 @@ function better(candidate: Candidate, than: Candidate): boolean {
   return candidate.cost < than.cost;
 }
 
-/** Whether this page stopped listening to the member for good (HELD). */
-function held(member: Member): boolean {
-  const code = member.view().reason?.code;
-  return code !== undefined && HELD.has(code);
-}
-
 interface Reach {
   /** What this member last advertised: the members it links to, with its RTT to each. */
   links: Map<string, number | null>;
@@ -164,18 +121,6 @@ interface Ends {
   carried: Map<string, number>;
   /** Relays that did not deliver to this member, by id, until when they are passed over. */
   doubted: Map<string, number>;
-  /** Sealed messages from this member are opened in the order they came. */
-  opening: Promise<void>;
-  /** Its relayed messages still being opened. */
-  arriving: number;
-  /** Opened and within budget, waiting for those that came with them (ORDER_BATCH_LIMIT). */
-  ready: ChannelMessage[];
-  /** Nonces of its relayed messages we opened, with their sender time. */
-  seen: Map<string, number>;
-  /** What its messages through each relay (by id) may cost us. */
-  quotas: Map<string, Quota>;
-  /** When a refusal of its messages through each relay (by id) was last reported. */
-  refusalNoticed: Map<string, number>;
   /** Sender-side pacing toward this member. */
   bucket: Bucket;
   /** Wakes the queue (and the features) when the bucket has room, or after a refused send. */
@@ -240,12 +185,6 @@ export function createRelay(options: RelayOptions) {
     pumping: false,
     carried: new Map(),
     doubted: new Map(),
-    opening: Promise.resolve(),
-    arriving: 0,
-    ready: [],
-    seen: new Map(),
-    quotas: new Map(),
-    refusalNoticed: new Map(),
     bucket: { tokens: bucketRate(rate).burst, at: now() },
     drainTimer: null,
     via: null,
@@ -262,6 +201,23 @@ export function createRelay(options: RelayOptions) {
     refused: 0,
     overBudget: 0,
   };
+  /** What comes to us through relays (relay-inbox.ts), counted in our stats. */
+  const inbox = createRelayInbox({
+    selfId: options.selfId,
+    member: options.member,
+    announcement: options.announcement,
+    direct: (m) => direct(m),
+    deliver: options.deliver,
+    refused: options.refused,
+    // Its acks say our lines arrived: the relay that carried them delivers.
+    acknowledged(author, ids) {
+      const { carried } = author.slot(endsSlot);
+      for (const id of ids) carried.delete(id);
+    },
+    counts: stats,
+    now,
+    wallClock,
+  });
   let lastAdvertised = '';
   let lastAdvertisedAt = Number.NEGATIVE_INFINITY;
   let advertiseTimer: ReturnType<typeof setTimeout> | null = null;
@@ -550,94 +506,6 @@ export function createRelay(options: RelayOptions) {
     if (target.send({ t: 'relay:deliver', from: from.id, sealed: message.sealed })) stats.forwarded++;
   }
 
-  /**
-   * Hands what was opened to the features, once nothing else from its author is being opened
-   * (or ORDER_BATCH_LIMIT wait): chat lines that arrived together go in the order their
-   * author wrote them (its sender times increase), the rest as they came. A relay that held
-   * a batch back and passes it on in another order gets it shown as written; one that holds a
-   * single line back longer than the next takes to arrive still gets them shown as they came.
-   */
-  function handOn(author: Member, ends: Ends): void {
-    if (ends.ready.length === 0 || (ends.arriving > 0 && ends.ready.length < ORDER_BATCH_LIMIT)) return;
-    const batch = ends.ready;
-    ends.ready = [];
-    const lines = batch.filter((message): message is MessageOf<'chat'> => message.t === 'chat');
-    if (lines.length > 1) {
-      lines.sort((a, b) => a.ts - b.ts);
-      let next = 0;
-      for (let i = 0; i < batch.length; i++) if (batch[i]?.t === 'chat') batch[i] = lines[next++] as ChannelMessage;
-    }
-    for (const message of batch) {
-      if (author.disposed) return;
-      // Cut (or found intercepted) while these were opened: not heard any more.
-      if (held(author)) {
-        stats.fromHeld++;
-        continue;
-      }
-      stats.received++;
-      options.deliver(author, message);
-    }
-  }
-
-  function receive(via: Member, message: MessageOf<'relay:deliver'>): void {
-    const author = options.member(message.from);
-    const keys = author?.announced ?? null;
-    if (!author || author === via || keys === null || !direct(via)) return;
-    if (held(author)) {
-      stats.fromHeld++;
-      return;
-    }
-    const ends = author.slot(endsSlot);
-    const refuse = (why: Refusal) => {
-      stats.refused++;
-      // Its own link works: an honest member sends on it, so this is junk, and no notice.
-      if (direct(author)) return;
-      const at = now();
-      if (at - (ends.refusalNoticed.get(via.id) ?? Number.NEGATIVE_INFINITY) < REFUSED_NOTICE_MS) return;
-      ends.refusalNoticed.set(via.id, at);
-      options.refused(author, via, why);
-    };
-    ends.arriving++;
-    ends.opening = ends.opening.then(async () => {
-      try {
-        const opened = await options.announcement.open(author.id, options.selfId(), keys, message.sealed);
-        if (author.disposed) return;
-        if (opened === null) return refuse('altered');
-        const wall = wallClock();
-        if (Math.abs(wall - opened.ts) > REPLAY_WINDOW_MS) return refuse('stale');
-        if (ends.seen.has(opened.nonce)) return refuse('replayed');
-        ends.seen.set(opened.nonce, opened.ts);
-        if (ends.seen.size > SEEN_LIMIT) {
-          // Expired nonces go, and if the window still holds too many, the oldest tenth: a
-          // full scan then comes once per SEEN_LIMIT / 10 messages, not on every one (an author
-          // flooding through several relays kept the map full, and each message scanned it all).
-          for (const [nonce, ts] of ends.seen) if (wall - ts > REPLAY_WINDOW_MS) ends.seen.delete(nonce);
-          for (const nonce of ends.seen.keys()) {
-            if (ends.seen.size <= SEEN_LIMIT * 0.9) break;
-            ends.seen.delete(nonce);
-          }
-        }
-        const inner = parseChannelMessage(opened.text);
-        if (inner === null || !RELAYABLE_TYPES.has(inner.t)) return refuse('malformed');
-        let quota = ends.quotas.get(via.id);
-        if (!quota) {
-          quota = createQuota(CHANNEL_RATES, now);
-          ends.quotas.set(via.id, quota);
-        }
-        if (!quota.take(inner.t, opened.text.length)) {
-          stats.overBudget++;
-          return;
-        }
-        // Its acks say our lines arrived: the relay that carried them delivers.
-        if (inner.t === 'ack') for (const id of inner.ids) ends.carried.delete(id);
-        ends.ready.push(inner);
-      } finally {
-        ends.arriving--;
-        handOn(author, ends);
-      }
-    });
-  }
-
   const feature = defineFeature({
     name: 'relay',
     types: ['relay:links', 'relay:fwd', 'relay:deliver'],
@@ -660,12 +528,8 @@ export function createRelay(options: RelayOptions) {
     },
     removed(member) {
       for (const pair of [...pairs.keys()]) if (pair.split('>').includes(member.id)) pairs.delete(pair);
-      for (const other of options.members()) {
-        const { quotas, refusalNoticed, doubted } = other.slot(endsSlot);
-        quotas.delete(member.id);
-        refusalNoticed.delete(member.id);
-        doubted.delete(member.id);
-      }
+      for (const other of options.members()) other.slot(endsSlot).doubted.delete(member.id);
+      inbox.forgetRelay(member.id, options.members());
       const ends = member.slot(endsSlot);
       if (ends.drainTimer !== null) clearTimeout(ends.drainTimer);
       refresh();
@@ -687,7 +551,7 @@ export function createRelay(options: RelayOptions) {
           forward(member, message);
           return;
         case 'relay:deliver':
-          receive(member, message);
+          inbox.receive(member, message);
           return;
       }
     },

@@ -13,14 +13,8 @@ import { createTranscript } from '../../client/features/transcript.ts';
 import { createIdentity, type Identity } from '../../client/identity.ts';
 import type { Handshake } from '../../client/member.ts';
 import { createMesh, type Mesh } from '../../client/mesh.ts';
-import {
-  createRelay,
-  REFUSED_NOTICE_MS,
-  RELAY_RATE,
-  REPLAY_WINDOW_MS,
-  type Refusal,
-  refusalText,
-} from '../../client/relay.ts';
+import { createRelay, RELAY_RATE } from '../../client/relay.ts';
+import { REFUSED_NOTICE_MS, REPLAY_WINDOW_MS, type Refusal, refusalText } from '../../client/relay-inbox.ts';
 import { createRouter, type Router } from '../../client/router.ts';
 import {
   type ChannelMessage,
