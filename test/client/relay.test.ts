@@ -849,3 +849,38 @@ test('lines a relay passes on together in another order are shown in the order t
     ['question?', 'no.'],
   );
 });
+
+test('what waits for a member reached through a relay goes once its announced keys, announced anew, are checked', async () => {
+  const r = await room();
+  await r.viaCarol();
+  let full = true;
+  Object.defineProperty(r.toCarol, 'writable', { get: () => !full, configurable: true });
+  // A line from Bob through Carol: our ack to it (it does not wait for room) waits in the
+  // queue for Carol's channel.
+  const line: ChannelMessage = { t: 'chat', id: 'line-relayed-01', ts: Date.now(), text: 'from bob' };
+  r.toCarol.deliver({ t: 'relay:deliver', from: BOB, sealed: await sealedByBob(r, line) });
+  await sleep(100);
+  assert.ok(!r.toCarol.sent.some((m) => m.t === 'relay:fwd'), 'held while carol’s channel is full');
+  // Bob's announced keys change (the server carries new ones): while they are checked, we
+  // know none to seal to, and the relay stays the same when they check.
+  const renewed = await party();
+  r.mesh.sync(
+    [
+      { id: BOB, name: 'Bob', keys: renewed.keys },
+      { id: CAROL, name: 'Carol', keys: r.carol.keys },
+    ],
+    false,
+  );
+  assert.equal(r.mesh.object(BOB)?.announced, null, 'checked anew');
+  full = false;
+  r.toCarol.options.events.drain();
+  await eventually(async () => {
+    for (const message of r.toCarol.sent) {
+      if (message.t !== 'relay:fwd' || message.to !== BOB) continue;
+      const opened = await renewed.announcement.open(ME, BOB, r.me.keys, message.sealed);
+      const inner = opened ? parseChannelMessage(opened.text) : null;
+      if (inner?.t === 'ack' && inner.ids.includes(line.id)) return true;
+    }
+    return false;
+  }, 'the ack goes, sealed to the new keys');
+});
