@@ -153,6 +153,11 @@ export interface MemberOptions {
 
 export interface Member extends MemberHandle {
   readonly link: Link;
+  /**
+   * This page stopped listening to it for good (cut for flooding, its link intercepted or
+   * carrying another key than announced): nothing from it is taken, through a relay neither.
+   */
+  readonly held: boolean;
   view(): MemberView;
   rename(name: string): void;
   receiveSignal(body: SignalBody): void;
@@ -513,6 +518,9 @@ export function createMember(options: MemberOptions): Member {
     },
     get shut() {
       return isShut();
+    },
+    get held() {
+      return held !== null;
     },
     get open() {
       return !disposed && link.open;

@@ -15,7 +15,7 @@ import {
 import type { Announcement } from './announce.ts';
 import { createQuota, type Quota } from './budget.ts';
 import { createSlot } from './feature.ts';
-import type { Member, MemberProblem } from './member.ts';
+import type { Member } from './member.ts';
 
 /** A relayed message whose sender clock is further from ours than this is refused. */
 export const REPLAY_WINDOW_MS = 5 * 60_000;
@@ -32,12 +32,6 @@ const SEEN_LIMIT = 20_000;
  * they go to the features as they are, so that a stream of them cannot hold them back.
  */
 const ORDER_BATCH_LIMIT = 64;
-/**
- * Why this page stopped listening to a member for good (member.ts holds it: cut for flooding,
- * its link intercepted or carrying another key). Its messages through a relay are refused
- * too: a member cut on its own link must not go on talking through others.
- */
-const HELD: ReadonlySet<MemberProblem['code']> = new Set(['flooding', 'intercepted', 'key-mismatch']);
 
 export type Refusal = 'altered' | 'replayed' | 'stale' | 'malformed';
 
@@ -54,12 +48,6 @@ export function refusalText(author: string, via: string, why: Refusal): string {
     malformed: 'is not one that may come through a relay',
   }[why];
   return `${via} passed on a message said to be from ${author} that ${what}: not shown.`;
-}
-
-/** Whether this page stopped listening to the member for good (HELD). */
-function held(member: Member): boolean {
-  const code = member.view().reason?.code;
-  return code !== undefined && HELD.has(code);
 }
 
 /** What the inbox counts, in the relay's stats. */
@@ -134,7 +122,7 @@ export function createRelayInbox(options: InboxOptions) {
     for (const message of batch) {
       if (author.disposed) return;
       // Cut (or found intercepted) while these were opened: not heard any more.
-      if (held(author)) {
+      if (author.held) {
         counts.fromHeld++;
         continue;
       }
@@ -162,7 +150,8 @@ export function createRelayInbox(options: InboxOptions) {
       const author = options.member(message.from);
       const keys = author?.announced ?? null;
       if (!author || author === via || keys === null || !options.direct(via)) return;
-      if (held(author)) {
+      // A member cut on its own link (Member.held) must not go on talking through others.
+      if (author.held) {
         counts.fromHeld++;
         return;
       }

@@ -330,6 +330,9 @@ export function createRelay(options: RelayOptions) {
     if (target.writable) options.drained(target);
   }
 
+  /** How long until `tokens` (below 1) refill to one at `pace` a second (ms; 10 at least). */
+  const untilToken = (tokens: number, pace: number): number => Math.max(10, ((1 - tokens) / pace) * 1000);
+
   /** Tokens left for this member once what waits is counted. */
   function room(ends: Ends, pace: number): number {
     refillAt(ends.bucket, pace);
@@ -380,7 +383,7 @@ export function createRelay(options: RelayOptions) {
         const pace = paceThrough(relay);
         refillAt(ends.bucket, pace);
         if (ends.bucket.tokens < 1) {
-          scheduleWake(target, ends, Math.max(10, ((1 - ends.bucket.tokens) / pace) * 1000));
+          scheduleWake(target, ends, untilToken(ends.bucket.tokens, pace));
           return;
         }
         const piece = ends.queue.shift();
@@ -428,7 +431,7 @@ export function createRelay(options: RelayOptions) {
         const pace = paceThrough(relay);
         const left = room(ends, pace);
         if (left >= 1) return true;
-        scheduleWake(target, ends, Math.max(10, ((1 - left) / pace) * 1000));
+        scheduleWake(target, ends, untilToken(left, pace));
         return false;
       },
       send(message) {

@@ -122,12 +122,24 @@ export function createLocalMedia(): LocalMedia {
     opened.stop();
     for (const choice of await listDevices()) {
       if (choice.kind !== 'video' || choice.deviceId === refused || !stillWanted()) continue;
-      const got = await ask((d) => d.getUserMedia(constraintsFor('video', choice.deviceId)));
+      const got = await openDevice('video', choice.deviceId);
       const track = typeof got === 'string' ? null : (got.getVideoTracks()[0] ?? null);
-      if (track && (await pictureSendable(track))) return track;
-      track?.stop();
+      if (track) return track;
     }
     return null;
+  }
+
+  /**
+   * This microphone or camera, or why it cannot be used: it would not open, or (a camera) its
+   * picture cannot be sent, and then it is stopped again.
+   */
+  async function openDevice(kind: 'audio' | 'video', deviceId: string): Promise<MediaStream | MediaProblem> {
+    const got = await ask((d) => d.getUserMedia(constraintsFor(kind, deviceId)));
+    if (typeof got === 'string' || kind === 'audio') return got;
+    const track = got.getVideoTracks()[0];
+    if (!track || (await pictureSendable(track))) return got;
+    for (const t of got.getTracks()) t.stop();
+    return 'unsendable';
   }
 
   async function ask(get: (devices: MediaDevices) => Promise<MediaStream>): Promise<MediaStream | MediaProblem> {
@@ -211,22 +223,12 @@ export function createLocalMedia(): LocalMedia {
     async switchDevice(kind, deviceId) {
       const current = kind === 'audio' ? mic : camera;
       if (!current) return { ok: false, problem: 'no-device' };
-      const constraints = constraintsFor(kind, deviceId);
-      /** The stream, or why it cannot stand in: it would not open, or its picture cannot be sent. */
-      const openChosen = async (): Promise<MediaStream | MediaProblem> => {
-        const got = await ask((d) => d.getUserMedia(constraints));
-        if (typeof got === 'string' || kind === 'audio') return got;
-        const track = got.getVideoTracks()[0];
-        if (!track || (await pictureSendable(track))) return got;
-        for (const t of got.getTracks()) t.stop();
-        return 'unsendable';
-      };
-      let got = await openChosen();
+      let got = await openDevice(kind, deviceId);
       // Phones often open one camera at a time: free the current one and ask again.
       if (got === 'in-use') {
         const previous = current.getSettings?.().deviceId;
         current.stop();
-        got = await openChosen();
+        got = await openDevice(kind, deviceId);
         if (typeof got === 'string') {
           const problem = got;
           const again =

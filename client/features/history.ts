@@ -19,6 +19,7 @@ import {
 } from '../../protocol/index.ts';
 import { createSlot, defineFeature, type MemberHandle } from '../feature.ts';
 import { createPacedSenders, createPacer, type Pacer } from '../pacer.ts';
+import { createRateCap, type RateCap } from '../rate-cap.ts';
 import { mark } from '../timeline.ts';
 import { type Author, checkLine, createAuthors, nameIsHere } from './authors.ts';
 import type { ChatLine, LineVerification } from './chat.ts';
@@ -60,8 +61,8 @@ interface Source {
 
 /** Our answers to a member, by peer id, for the same reason (a new member object is the same asker). */
 interface Asker {
-  /** When we answered it, within the last ANSWER_WINDOW_MS (oldest first). */
-  answeredAt: number[];
+  /** Our answers to it: MAX_ANSWERS within any ANSWER_WINDOW_MS. */
+  answers: RateCap;
   /** Our answers to it, kept within the history budget its page holds us to (made on first use). */
   pacer: Pacer | undefined;
 }
@@ -290,7 +291,7 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
   function askerOf(id: string): Asker {
     let asker = askers.get(id);
     if (!asker) {
-      asker = { answeredAt: [], pacer: undefined };
+      asker = { answers: createRateCap(MAX_ANSWERS, ANSWER_WINDOW_MS, clock), pacer: undefined };
       askers.set(id, asker);
       if (askers.size > ANSWERED_LIMIT) {
         const oldest = askers.keys().next();
@@ -317,10 +318,7 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
     // A new request: what is left of an earlier answer goes no further, even when this one
     // is refused. The asker waits for the answer to this request, not the rest of that one.
     outbox.chunks = [];
-    const at = clock();
-    asker.answeredAt = asker.answeredAt.filter((then) => at - then < ANSWER_WINDOW_MS);
-    if (asker.answeredAt.length >= MAX_ANSWERS) return;
-    asker.answeredAt.push(at);
+    if (!asker.answers.allow()) return;
     // Through a relay, chunks that each seal whole (history-answer.ts); the route is taken
     // as it is now: if a direct link comes up meanwhile, smaller chunks only cost a few more.
     // Each chunk echoes the request's number, if it had one.
