@@ -68,7 +68,7 @@ export interface InboxOptions {
   deliver(from: Member, message: ChannelMessage): void;
   /** A refused message from `from` carried by `via`: at most once per REFUSED_NOTICE_MS each. */
   refused(from: Member, via: Member, why: Refusal): void;
-  /** Its acks came through a relay: our lines to it arrived (relay.ts judges its relays by them). */
+  /** Its acks came through a relay: our lines to it arrived (relay-outbox.ts judges its relays by them). */
   acknowledged(author: Member, ids: readonly string[]): void;
   /** Counted here, read in the relay's stats. */
   counts: InboxCounts;
