@@ -20,6 +20,7 @@
 // and zod into the page's entry (the build refuses that: scripts/build-client.ts).
 import type { PeerKeys } from '../protocol/index.ts';
 import { MAX_SEALED_LENGTH } from '../protocol/limits.ts';
+import { dropOldest } from './bounded.ts';
 import { fromBase64Url, type Identity, toBase64Url } from './identity.ts';
 import { constantTimeEqual, hmac, type Verification } from './verify.ts';
 
@@ -101,10 +102,7 @@ export function createAnnouncement(roomKey: string | null, identity: Identity): 
       );
     })().catch(() => null);
     derived.set(ecdh, made);
-    if (derived.size > DERIVED_LIMIT) {
-      const oldest = derived.keys().next();
-      if (!oldest.done) derived.delete(oldest.value);
-    }
+    dropOldest(derived, DERIVED_LIMIT);
     return made;
   }
 

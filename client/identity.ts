@@ -11,6 +11,7 @@
 // takes its peer id back, and with the same key its earlier lines, which other members
 // still hold and relay, keep checking as its own instead of looking forged.
 
+import { dropOldest } from './bounded.ts';
 import { mark } from './timeline.ts';
 
 const ALGORITHM: EcKeyImportParams & EcKeyGenParams = { name: 'ECDSA', namedCurve: 'P-256' };
@@ -165,10 +166,7 @@ function importKey(publicKey: string): Promise<CryptoKey | null> {
       ? subtle.importKey('raw', raw, ALGORITHM, false, ['verify']).catch(() => null)
       : Promise.resolve(null);
   imported.set(publicKey, made);
-  if (imported.size > KEY_CACHE_LIMIT) {
-    const oldest = imported.keys().next();
-    if (!oldest.done) imported.delete(oldest.value);
-  }
+  dropOldest(imported, KEY_CACHE_LIMIT);
   return made;
 }
 

@@ -9,6 +9,7 @@
 // member object.
 import { type ChannelMessage, encodeChannelMessage, MAX_SEALED_LENGTH, RELAYABLE_TYPES } from '../protocol/index.ts';
 import { type Announcement, sealedLength } from './announce.ts';
+import { dropOldest } from './bounded.ts';
 import { type Bucket, refill } from './budget.ts';
 import { createSlot, type MemberHandle } from './feature.ts';
 import type { Member, RelayRoute } from './member.ts';
@@ -157,10 +158,7 @@ export function createRelayOutbox(options: OutboxOptions) {
     const first = ends.carried.get(piece.id);
     if (first === undefined) {
       ends.carried.set(piece.id, at);
-      if (ends.carried.size > CARRIED_LIMIT) {
-        const [oldest] = ends.carried.keys();
-        if (oldest !== undefined) ends.carried.delete(oldest);
-      }
+      dropOldest(ends.carried, CARRIED_LIMIT);
       return;
     }
     if (at - first < DOUBT_AFTER_MS || (ends.doubted.get(relay.id) ?? Number.NEGATIVE_INFINITY) > at) return;

@@ -3,6 +3,7 @@
 // hello whose room-key proof checked, or its proven join announcement: member.ts). History
 // lines are checked against these keys, never against the member who relays them.
 import { foldName, type HistoryLine, normalizeName } from '../../protocol/index.ts';
+import { dropOldest } from '../bounded.ts';
 import type { MemberHandle } from '../feature.ts';
 import { verifyLine } from '../identity.ts';
 import type { LineVerification } from './chat.ts';
@@ -57,10 +58,7 @@ export function createAuthors(): Authors {
       if (!author) {
         author = { keys: new Set(), name: member.name, heard: false };
         authors.set(member.id, author);
-        if (authors.size > DIRECTORY_LIMIT) {
-          const oldest = authors.keys().next();
-          if (!oldest.done) authors.delete(oldest.value);
-        }
+        dropOldest(authors, DIRECTORY_LIMIT);
       }
       author.name = member.name;
       author.heard ||= heard;

@@ -31,6 +31,7 @@ import {
   MAX_CHAT_LENGTH,
   type MessageOf,
 } from '../../protocol/index.ts';
+import { dropOldest } from '../bounded.ts';
 import { createSlot, type DisposeReason, defineFeature, type MemberHandle, type Route } from '../feature.ts';
 import { type Identity, verifyLine } from '../identity.ts';
 import { createPacedSenders, createPacer, type Pacer } from '../pacer.ts';
@@ -443,10 +444,7 @@ export function createChat({ selfId, selfName, members, display, identity, trans
       if (privately.length === 0 || FOR_GOOD.has(reason) || member.shut) return;
       orphans.delete(member.id);
       orphans.set(member.id, { lines: privately, at: clock() });
-      if (orphans.size > ORPHAN_MEMBERS) {
-        const [oldest] = orphans.keys();
-        if (oldest !== undefined) orphans.delete(oldest);
-      }
+      dropOldest(orphans, ORPHAN_MEMBERS);
     },
   });
 

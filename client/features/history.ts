@@ -17,6 +17,7 @@ import {
   MAX_CLOCK_SKEW_MS,
   MAX_HISTORY_LINES,
 } from '../../protocol/index.ts';
+import { dropOldest } from '../bounded.ts';
 import { createSlot, defineFeature, type MemberHandle } from '../feature.ts';
 import { createPacedSenders, createPacer, type Pacer } from '../pacer.ts';
 import { createRateCap, type RateCap } from '../rate-cap.ts';
@@ -293,10 +294,7 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
     if (!asker) {
       asker = { answers: createRateCap(MAX_ANSWERS, ANSWER_WINDOW_MS, clock), pacer: undefined };
       askers.set(id, asker);
-      if (askers.size > ANSWERED_LIMIT) {
-        const oldest = askers.keys().next();
-        if (!oldest.done) askers.delete(oldest.value);
-      }
+      dropOldest(askers, ANSWERED_LIMIT);
     }
     return asker;
   }

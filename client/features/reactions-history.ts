@@ -6,6 +6,7 @@
 // such a reaction is kept, marked as relayed by that member. A member here whose key we
 // do not know yet tells its own reactions when its link opens (react:sync).
 import { type HistoryReaction, MAX_HISTORY_LINE_REACTIONS } from '../../protocol/index.ts';
+import { dropOldest } from '../bounded.ts';
 import type { MemberHandle } from '../feature.ts';
 
 /** Lines whose history reactions wait for the line to be shown, at most (oldest dropped). */
@@ -81,10 +82,7 @@ export function createPendingReactions<State>() {
         list.push(reaction);
       }
       waiting.set(lineKey, list);
-      if (waiting.size > MAX_PENDING_LINES) {
-        const oldest = waiting.keys().next();
-        if (!oldest.done) waiting.delete(oldest.value);
-      }
+      dropOldest(waiting, MAX_PENDING_LINES);
     },
     /** The reactions waiting for this line, removed. */
     take(lineKey: string): PendingReaction<State>[] {

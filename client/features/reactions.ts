@@ -27,6 +27,7 @@ import {
   REACTION_EMOJI,
   type ReactionEmoji,
 } from '../../protocol/index.ts';
+import { dropOldest } from '../bounded.ts';
 import { createSlot, defineFeature, type MemberHandle } from '../feature.ts';
 import type { Identity } from '../identity.ts';
 import { createRateCap, type RateCap } from '../rate-cap.ts';
@@ -177,10 +178,7 @@ export function createReactions({
     const key = `${lineKey(change.author, change.id)}/${change.emoji}`;
     ours.delete(key); // re-inserted as the newest
     ours.set(key, { change, privateWith });
-    if (ours.size > MAX_REACTION_SYNC) {
-      const oldest = ours.keys().next();
-      if (!oldest.done) ours.delete(oldest.value);
-    }
+    dropOldest(ours, MAX_REACTION_SYNC);
   }
 
   /** Runs a check, counted in `checking` until it is done. */
@@ -293,10 +291,7 @@ export function createReactions({
         return;
       }
       lines.set(key, { reactions: new Map(), privateWith });
-      if (lines.size > MAX_REACTABLE_LINES) {
-        const oldest = lines.keys().next();
-        if (!oldest.done) lines.delete(oldest.value);
-      }
+      dropOldest(lines, MAX_REACTABLE_LINES);
       const waiting = pending.take(key);
       // History never has a private line: what came for its key is not its reactions.
       if (privateWith !== null) return;

@@ -12,6 +12,7 @@
 // version never send, and reached only through a relay a member's version is not known: the
 // resends would be needed all the same.)
 import { MAX_READ_IDS } from '../../protocol/index.ts';
+import { dropOldest } from '../bounded.ts';
 import { createSlot, defineFeature, type MemberHandle } from '../feature.ts';
 import { createRateCap, type RateCap } from '../rate-cap.ts';
 
@@ -195,10 +196,7 @@ export function createReceipts({ member: memberById, changed, now = () => perfor
     sent(lineId: string, recipients: Iterable<string>, privately = false): void {
       const line: OwnLine = { recipients: new Set(recipients), delivered: new Set(), read: new Set(), privately };
       own.set(lineId, line);
-      if (own.size > MAX_TRACKED_LINES) {
-        const oldest = own.keys().next();
-        if (!oldest.done) own.delete(oldest.value);
-      }
+      dropOldest(own, MAX_TRACKED_LINES);
       report(lineId, line);
     },
     /** The chat's ack: this member has our line. */

@@ -3,6 +3,7 @@
 // id alone, or one member could suppress another's line by reusing its id — and the most
 // recent public lines with their signatures, to hand to the next newcomer.
 import { MAX_CLOCK_SKEW_MS, MAX_HISTORY_LINES } from '../../protocol/index.ts';
+import { dropOldest } from '../bounded.ts';
 
 /** A public line as kept for newcomers. */
 export interface KeptLine {
@@ -93,10 +94,7 @@ export function createTranscript(limit = MAX_HISTORY_LINES, now: () => number = 
       const key = lineKey(from, id);
       if (shown.has(key)) return false;
       shown.add(key);
-      if (shown.size > SEEN_LIMIT) {
-        const oldest = shown.values().next();
-        if (!oldest.done) shown.delete(oldest.value);
-      }
+      dropOldest(shown, SEEN_LIMIT);
       return true;
     },
     wasShown: (from, id) => shown.has(lineKey(from, id)),

@@ -14,6 +14,7 @@ import {
   sanitizeFileName,
   transferIdOfLabel,
 } from '../../protocol/index.ts';
+import { dropOldest } from '../bounded.ts';
 import { createSlot, type MemberHandle } from '../feature.ts';
 import { createIncoming, type Incoming, type IncomingResult } from './incoming.ts';
 import { type FileLine, type FileState, isFinal, type ShowFileLine } from './line.ts';
@@ -144,10 +145,7 @@ export function createReceiving(options: ReceivingOptions) {
     if (slot.transfers.get(record.id) !== record) return;
     slot.transfers.delete(record.id);
     slot.ended.set(record.id, record.answer);
-    if (slot.ended.size > ENDED_IDS_KEPT) {
-      const [oldest] = slot.ended.keys();
-      if (oldest !== undefined) slot.ended.delete(oldest);
-    }
+    dropOldest(slot.ended, ENDED_IDS_KEPT);
   }
 
   /** Tells the sender how the transfer ended, and keeps it to say again (see `ended`). */
@@ -323,10 +321,7 @@ export function createReceiving(options: ReceivingOptions) {
     if (message.size <= limit && withinBudget) {
       autoAccepted.delete(member.id); // re-inserted as the newest
       autoAccepted.set(member.id, taken + message.size);
-      if (autoAccepted.size > AUTO_ACCEPTED_IDS) {
-        const [oldest] = autoAccepted.keys();
-        if (oldest !== undefined) autoAccepted.delete(oldest);
-      }
+      dropOldest(autoAccepted, AUTO_ACCEPTED_IDS);
       void accept(member, record);
       return;
     }

@@ -5,6 +5,7 @@
 // page waited) held up the page's first offer or answer by that much. So a line shown before
 // the page has its links (warm, main.ts) gets its time only then: the element carries the
 // instant (dateTime, in UTC, which needs neither) and its text is filled in when warm.
+import { dropOldest } from '../bounded.ts';
 
 /** What a line's time is drawn on: a <time> element (tests pass a plain object). */
 export interface TimeElement {
@@ -42,8 +43,8 @@ export function createClock({
     if (shown === undefined) {
       // Formatting costs ~0.2 ms a line on a busy page; lines mostly come in the same minute.
       shown = made.format(date);
-      if (byMinute.size >= MINUTES_KEPT) byMinute.delete(byMinute.keys().next().value as number);
       byMinute.set(minute, shown);
+      dropOldest(byMinute, MINUTES_KEPT);
     }
     return shown;
   }
@@ -55,7 +56,7 @@ export function createClock({
         return;
       }
       early.set(element, date);
-      if (early.size > maxWaiting) early.delete(early.keys().next().value as TimeElement);
+      dropOldest(early, maxWaiting);
     },
     warm() {
       format ??= makeFormat();

@@ -3,6 +3,7 @@
 // One click listener for the whole chat and one picker, moved to the line it is opened on.
 
 import { REACTION_EMOJI, type ReactionEmoji } from '../../protocol/index.ts';
+import { dropOldest } from '../bounded.ts';
 import type { ReactionSummary } from '../features/reactions.ts';
 import { el } from './dom.ts';
 
@@ -158,10 +159,7 @@ export function createReactionsView(toggle: (author: string, id: string, emoji: 
       item.append(bar);
       const key = keyOf(author, id);
       bars.set(key, bar);
-      if (bars.size > MAX_BARS) {
-        const oldest = bars.keys().next();
-        if (!oldest.done) bars.delete(oldest.value);
-      }
+      dropOldest(bars, MAX_BARS);
     },
     update(author, id, summary) {
       const bar = bars.get(keyOf(author, id));

@@ -1,6 +1,7 @@
 // Receipts on the page: the "sent / delivered to k of n / read by k" note on our own lines,
 // and the watch that decides when we have read a line of someone else — it was at least half
 // on screen while the tab was visible.
+import { dropOldest } from '../bounded.ts';
 import { type Receipt, receiptText } from '../features/receipts.ts';
 import type { CalmLane } from './calm.ts';
 import { el, setData, setText } from './dom.ts';
@@ -43,10 +44,7 @@ export function createReceiptsView(calm: CalmLane): ReceiptsView {
       item.dataset.receipt = 'sent';
       item.append(note);
       notes.set(lineId, { item, note });
-      if (notes.size > MAX_NOTES) {
-        const oldest = notes.keys().next();
-        if (!oldest.done) notes.delete(oldest.value);
-      }
+      dropOldest(notes, MAX_NOTES);
     },
     update(lineId, receipt) {
       // Our line's note is made (own(), when the line is shown) before its first receipt,
