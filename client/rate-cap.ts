@@ -4,6 +4,8 @@
 export interface RateCap {
   /** True when one more event fits in the cap now (and counts it); false when over it. */
   allow(): boolean;
+  /** How long until one more event fits (ms; 0: it fits now). Counts nothing. */
+  waitMs(): number;
 }
 
 /**
@@ -15,10 +17,13 @@ export function createRateCap(max: number, periodMs: number, now: () => number =
   if (!Number.isInteger(max) || max < 1) throw new Error(`rate cap needs max >= 1, got ${max}`);
   const accepted = new Array<number>(max).fill(Number.NEGATIVE_INFINITY);
   let oldest = 0;
+  const waitAt = (time: number): number =>
+    Math.max(0, (accepted[oldest] ?? Number.NEGATIVE_INFINITY) + periodMs - time);
   return {
+    waitMs: () => waitAt(now()),
     allow() {
       const time = now();
-      if (time - (accepted[oldest] ?? Number.NEGATIVE_INFINITY) < periodMs) return false;
+      if (waitAt(time) > 0) return false;
       accepted[oldest] = time;
       oldest = (oldest + 1) % max;
       return true;

@@ -34,7 +34,9 @@ const AUTHOR_KEY_WAIT_MS = 15_000;
  * Answers to one peer id within ANSWER_WINDOW_MS: a link that dropped mid-answer may ask
  * again, once or twice. A window, not a count for our page's life: an honest member that
  * reloads its tab keeps its peer id (its resume ticket) and asks again each time; a member
- * that says bye and offers again to be asked afresh gets three answers a minute at most.
+ * that says bye and offers again to be asked afresh gets three answers a minute at most. A
+ * request over the cap is answered once the window allows (its latest only), not never: a
+ * tab reloaded a fourth time within the minute still gets its history, later.
  */
 export const MAX_ANSWERS = 3;
 export const ANSWER_WINDOW_MS = 60_000;
@@ -66,6 +68,8 @@ interface Asker {
   answers: RateCap;
   /** Our answers to it, kept within the history budget its page holds us to (made on first use). */
   pacer: Pacer | undefined;
+  /** Its latest request, over the cap, answered when the window allows. */
+  later: ReturnType<typeof setTimeout> | undefined;
 }
 
 /** Our answer's chunks not yet sent to this member object (waiting for room in its channel, or for its budget). */
@@ -292,7 +296,7 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
   function askerOf(id: string): Asker {
     let asker = askers.get(id);
     if (!asker) {
-      asker = { answers: createRateCap(MAX_ANSWERS, ANSWER_WINDOW_MS, clock), pacer: undefined };
+      asker = { answers: createRateCap(MAX_ANSWERS, ANSWER_WINDOW_MS, clock), pacer: undefined, later: undefined };
       askers.set(id, asker);
       dropOldest(askers, ANSWERED_LIMIT);
     }
@@ -316,7 +320,20 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
     // A new request: what is left of an earlier answer goes no further, even when this one
     // is refused. The asker waits for the answer to this request, not the rest of that one.
     outbox.chunks = [];
-    if (!asker.answers.allow()) return;
+    clearTimeout(asker.later);
+    asker.later = undefined;
+    const wait = asker.answers.waitMs();
+    if (wait > 0) {
+      // Over the cap: this request (a later one replaces it) is answered when the window
+      // allows, if its member object is still here; a reloaded tab's new one asks anew.
+      const later = setTimeout(() => {
+        if (asker.later === later) asker.later = undefined;
+        if (!member.disposed) answer(member, request);
+      }, Math.ceil(wait));
+      asker.later = later;
+      return;
+    }
+    asker.answers.allow();
     // Through a relay, chunks that each seal whole (history-answer.ts); the route is taken
     // as it is now: if a direct link comes up meanwhile, smaller chunks only cost a few more.
     // Each chunk echoes the request's number, if it had one.

@@ -355,7 +355,9 @@ test('a member that says bye and offers again is the same sender: asked once, at
   assert.equal(history.counts().asked, 1);
 });
 
-test('a member that asks again and again through new member objects is answered three times a minute; one that reloads now and then, every time', () => {
+test('a member that asks again and again through new member objects is answered three times a minute; one that reloads now and then, every time', (t) => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  t.after(() => mock.timers.reset());
   const transcript = createTranscript();
   transcript.keep({ from: 'bob-00000001', name: 'bob', id: 'line-0000000001', ts: 1, text: 'hi' });
   let clock = 0;
@@ -375,7 +377,7 @@ test('a member that asks again and again through new member objects is answered 
   };
   const burst = Array.from({ length: 6 }, ask);
   assert.deepEqual(burst, [true, true, true, false, false, false], 'three answers within the window');
-  // A minute on, a tab reloaded every 25 s (the same peer id, through its resume ticket):
+  // The three over the cap wait for the window (the answer to the latest is below); a minute on, a tab reloaded every 25 s (the same peer id, through its resume ticket):
   // answered each time.
   clock += 60_000;
   const reloads = Array.from({ length: 6 }, () => {
@@ -383,6 +385,51 @@ test('a member that asks again and again through new member objects is answered 
     return ask();
   });
   assert.deepEqual(reloads, [true, true, true, true, true, true]);
+});
+
+test('a request over the cap is answered, its latest only, once the window allows; not when its member object is gone', (t) => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  t.after(() => mock.timers.reset());
+  const transcript = createTranscript();
+  transcript.keep({ from: 'bob-00000001', name: 'bob', id: 'line-0000000001', ts: 1, text: 'hi' });
+  let clock = 0;
+  const history = createHistory({
+    selfId: () => SELF,
+    selfName: () => 'me',
+    ownKey: async () => null,
+    members: () => [],
+    transcript,
+    show: () => {},
+    now: () => clock,
+  });
+  const answered = (m: FakeMember) => m.wire.filter((x) => x.t === 'history:lines');
+  const tick = (ms: number) => {
+    clock += ms;
+    mock.timers.tick(ms);
+  };
+  // A tab reloaded four times within a minute: each reload is a new member object, same id.
+  const tabs = Array.from({ length: 4 }, () => fakeMember('asker-000001', null, true));
+  for (const [i, tab] of tabs.entries()) {
+    history.feature.receive(tab, { t: 'history:req', n: i + 1 });
+    if (i < 3) {
+      tab.disposed = true;
+      tick(10_000);
+    }
+  }
+  assert.equal(answered(tabs[3] as FakeMember).length, 0, 'over the cap: not now');
+  tick(29_000);
+  assert.equal(answered(tabs[3] as FakeMember).length, 0, 'the window has not moved yet');
+  tick(1_000);
+  const late = answered(tabs[3] as FakeMember);
+  assert.equal(late.length, 1, 'answered once the first answer left the window');
+  assert.equal(late[0]?.t === 'history:lines' && late[0].n, 4, 'the answer to its latest request');
+  // Over the cap again, and gone before the window allows: nothing is sent to it.
+  const gone = fakeMember('asker-000001', null, true);
+  history.feature.receive(gone, { t: 'history:req', n: 5 });
+  history.feature.receive(gone, { t: 'history:req', n: 6 });
+  gone.disposed = true;
+  tick(60_000);
+  assert.equal(answered(gone).length, 0);
 });
 
 test('asked again after a repair, a member answers from the top: lines it sent before do not count twice', async () => {

@@ -40,3 +40,18 @@ test('a cap of 1 per second lets one through per second and refuses in between',
 test('a cap of less than one is a programmer error', () => {
   assert.throws(() => createRateCap(0, 1_000));
 });
+
+test('waitMs says how long until one more fits, and counts nothing', () => {
+  const clock = manualClock(0);
+  const cap = createRateCap(2, 1_000, clock.now);
+  assert.equal(cap.waitMs(), 0);
+  assert.equal(cap.waitMs(), 0, 'asking did not count');
+  cap.allow();
+  clock.advance(300);
+  cap.allow();
+  assert.equal(cap.waitMs(), 700, 'until the first leaves the window');
+  clock.advance(700);
+  assert.equal(cap.waitMs(), 0);
+  assert.equal(cap.allow(), true);
+  assert.equal(cap.waitMs(), 300);
+});
