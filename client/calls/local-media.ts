@@ -31,11 +31,14 @@ export interface LocalMedia {
   /**
    * Opens the microphone, and the camera too when `video`. A camera whose picture cannot be
    * sent (sendable-picture.ts) gives way to the first other camera whose picture can; if
-   * there is none, the microphone alone is open, and the problem says why.
+   * there is none, the microphone alone is open, and the problem says why. Once `stillWanted`
+   * says no (hung up while a prompt was open), what opened is stopped and nothing more is tried.
    */
-  open(video: boolean): Promise<Opened>;
+  open(video: boolean, stillWanted?: () => boolean): Promise<Opened>;
   /** Opens the camera alone (someone who joined with audio turns it on), as open() picks it. */
-  openCamera(): Promise<Opened>;
+  openCamera(stillWanted?: () => boolean): Promise<Opened>;
+  /** Opens a microphone (the one in use was lost: unplugged, or its permission withdrawn). */
+  openMic(): Promise<Opened>;
   /**
    * Asks for a screen, to go in place of the camera or (`alongside`, with a camera open) next
    * to it; `ended` runs when the browser's "stop sharing" ends it.
@@ -95,13 +98,30 @@ function constraintsFor(kind: 'audio' | 'video', deviceId: string): MediaStreamC
 const tracksOf = (stream: MediaStream, kind: 'audio' | 'video'): MediaStreamTrack[] =>
   kind === 'audio' ? stream.getAudioTracks() : stream.getVideoTracks();
 
-export function createLocalMedia(): LocalMedia {
+/**
+ * `lost` runs when the browser ends our microphone or camera (unplugged, its permission
+ * withdrawn, the device failed): that track is gone (mic or camera null) by then. Our own
+ * stop() never fires it.
+ */
+export function createLocalMedia(lost: (kind: 'audio' | 'video') => void = () => {}): LocalMedia {
   let mic: MediaStreamTrack | null = null;
   let camera: MediaStreamTrack | null = null;
   let screen: MediaStreamTrack | null = null;
   let screenAlongside = false;
   let stream = new MediaStream();
   const video = () => (screenAlongside ? camera : (screen ?? camera));
+
+  /** Our microphone or camera from now on: watched for the browser ending it. */
+  function watched(track: MediaStreamTrack | null, kind: 'audio' | 'video'): MediaStreamTrack | null {
+    track?.addEventListener?.('ended', () => {
+      if (kind === 'audio' ? mic !== track : camera !== track) return; // replaced or closed already
+      if (kind === 'audio') mic = null;
+      else camera = null;
+      restream();
+      lost(kind);
+    });
+    return track;
+  }
 
   /** Rebuilds the stream from the current tracks (a new object, so previews reload). */
   function restream(): void {
@@ -170,30 +190,54 @@ export function createLocalMedia(): LocalMedia {
     },
     video,
     extra: () => (screenAlongside ? screen : null),
-    async open(video) {
+    async open(video, stillWanted = () => true) {
       const got = await ask((d) => d.getUserMedia({ audio: true, video: video ? CAMERA : false }));
       if (typeof got === 'string') return { ok: false, problem: got };
+      // Hung up while the prompt was open: no camera is checked (its light would come on).
+      if (!stillWanted()) {
+        for (const track of got.getTracks()) track.stop();
+        return { ok: true };
+      }
       const openedMic = got.getAudioTracks()[0] ?? null;
-      mic = openedMic;
+      mic = watched(openedMic, 'audio');
       camera = null;
       const asked = got.getVideoTracks()[0] ?? null;
       // Hung up (closeAll) while the camera is tried: that microphone is no longer ours.
-      const picked = asked && (await sendableCamera(asked, () => mic === openedMic));
+      const picked = asked && (await sendableCamera(asked, () => mic === openedMic && stillWanted()));
       if (mic !== openedMic) {
         picked?.stop();
         return { ok: true };
       }
-      camera = picked;
+      camera = watched(picked, 'video');
       restream();
       return asked && !picked ? { ok: true, problem: 'unsendable' } : { ok: true };
     },
-    async openCamera() {
+    async openCamera(stillWanted = () => true) {
       const got = await ask((d) => d.getUserMedia({ video: CAMERA }));
       if (typeof got === 'string') return { ok: false, problem: got };
       const asked = got.getVideoTracks()[0] ?? null;
-      camera = asked && (await sendableCamera(asked));
+      if (!stillWanted()) {
+        asked?.stop();
+        return { ok: true };
+      }
+      const picked = asked && (await sendableCamera(asked, stillWanted));
+      if (!stillWanted()) {
+        picked?.stop();
+        return { ok: true };
+      }
+      camera = watched(picked, 'video');
       restream();
       return camera ? { ok: true } : { ok: false, problem: asked ? 'unsendable' : 'failed' };
+    },
+    async openMic() {
+      const got = await ask((d) => d.getUserMedia({ audio: true }));
+      if (typeof got === 'string') return { ok: false, problem: got };
+      const opened = got.getAudioTracks()[0] ?? null;
+      if (!opened) return { ok: false, problem: 'failed' };
+      mic?.stop();
+      mic = watched(opened, 'audio');
+      restream();
+      return { ok: true };
     },
     async openScreen(ended, alongside = false) {
       const got = await ask((d) => d.getDisplayMedia({ video: SCREEN }));
@@ -240,8 +284,8 @@ export function createLocalMedia(): LocalMedia {
             return { ok: false, problem };
           }
           if (back) back.enabled = current.enabled;
-          if (kind === 'audio') mic = back;
-          else camera = back;
+          if (kind === 'audio') mic = watched(back, kind);
+          else camera = watched(back, kind);
           restream();
           return { ok: false, problem };
         }
@@ -255,8 +299,8 @@ export function createLocalMedia(): LocalMedia {
       }
       track.enabled = current.enabled;
       current.stop();
-      if (kind === 'audio') mic = track;
-      else camera = track;
+      if (kind === 'audio') mic = watched(track, kind);
+      else camera = watched(track, kind);
       restream();
       return { ok: true };
     },

@@ -6,6 +6,8 @@
 /** At most this many call-state messages per member per window. */
 export const MAX_CALL_STATES_PER_WINDOW = 10;
 export const CALL_STATE_WINDOW_MS = 1_000;
+/** What we send a window at most: half what a member takes, whatever its clock. */
+export const SENT_CALL_STATES_PER_WINDOW = 5;
 
 export interface WindowCounter {
   /** True if one more message fits in the current window. */

@@ -23,7 +23,7 @@ import {
   sendTrack,
   stopSending,
 } from '../calls/senders.ts';
-import { createWindowCounter, type WindowCounter } from '../calls/state-rate.ts';
+import { createWindowCounter, SENT_CALL_STATES_PER_WINDOW, type WindowCounter } from '../calls/state-rate.ts';
 import { createSlot, defineFeature, type MemberHandle } from '../feature.ts';
 import { rolesFor } from '../roles.ts';
 import { mark } from '../timeline.ts';
@@ -104,8 +104,16 @@ export function createCalls({
     awaitingLines: false,
     sending: Promise.resolve(),
   }));
-  const media = createLocalMedia();
+  const media = createLocalMedia(lost);
   let self: CallState = { ...NOT_IN_CALL };
+  /**
+   * Our states go out at most SENT_CALL_STATES_PER_WINDOW a window, well inside what a
+   * member takes (state-rate.ts): a held Enter on Mute clicks ~30 times a second, and over a
+   * member's budget it would mute, then cut us, chat and all. Each state is the whole state,
+   * so one held back is replaced by the next, and the latest goes when the window allows.
+   */
+  const sentStates = createWindowCounter(SENT_CALL_STATES_PER_WINDOW, undefined, now);
+  let broadcastTimer: ReturnType<typeof setTimeout> | null = null;
   /**
    * We have been in a call since this page loaded. Until then every member takes us for out
    * of it (its default), so a link that opens needs no call:state: in a room of eight that
@@ -142,12 +150,19 @@ export function createCalls({
     return slot;
   }
 
-  const inCallWith = (member: MemberHandle): boolean => !member.disposed && self.inCall && slotOf(member).remote.inCall;
+  /**
+   * A member in the call, as far as we take its word: not one we no longer send to or hear
+   * (shut: held for flooding or an intercepted link, or without the room key).
+   */
+  const remoteInCall = (member: MemberHandle): boolean =>
+    !member.disposed && !member.shut && slotOf(member).remote.inCall;
+
+  const inCallWith = (member: MemberHandle): boolean => self.inCall && remoteInCall(member);
 
   /** Someone in the room is in the call, as far as this page knows: we, or a member. */
   function callOn(): boolean {
     if (self.inCall) return true;
-    for (const member of members()) if (!member.disposed && slotOf(member).remote.inCall) return true;
+    for (const member of members()) if (remoteInCall(member)) return true;
     return false;
   }
 
@@ -184,6 +199,8 @@ export function createCalls({
     for (const track of [media.mic, video]) {
       if (track && inCallWith(member)) await sendTrack(senders, track, media.stream);
     }
+    // A microphone or camera lost (lost()) leaves no ended track on its sender.
+    if (!media.mic && inCallWith(member)) await stopSending(senders, 'audio');
     if (!video && inCallWith(member)) await stopSending(senders, 'video');
     const extra = media.extra();
     if (extra && inCallWith(member)) await sendTrack(senders, extra, media.stream, 'screen');
@@ -221,8 +238,32 @@ export function createCalls({
   }
 
   function broadcast(): void {
-    for (const member of members()) member.send({ t: 'call:state', ...self });
     changed();
+    if (broadcastTimer !== null) return; // the latest goes when the window allows
+    if (!sentStates.take()) {
+      broadcastTimer = setTimeout(() => {
+        broadcastTimer = null;
+        broadcast();
+      }, sentStates.untilNextWindow() + 1);
+      return;
+    }
+    for (const member of members()) member.send({ t: 'call:state', ...self });
+  }
+
+  /**
+   * The browser ended our microphone or camera (unplugged, permission withdrawn): we say
+   * so, and the user's Unmute or Camera on opens one again (the picker shows what is left).
+   */
+  function lost(kind: MediaKind): void {
+    if (!self.inCall) return;
+    notify(
+      kind === 'audio'
+        ? 'Your microphone stopped (unplugged, or its permission was taken back): you are muted. Unmute opens one again.'
+        : 'Your camera stopped (unplugged, or its permission was taken back): it is off. Camera on opens one again.',
+    );
+    setSelf({ ...self, ...(kind === 'audio' ? { audio: false } : { video: false }) });
+    sendToAll();
+    void refreshDevices();
   }
 
   function setSelf(next: CallState): void {
@@ -258,6 +299,7 @@ export function createCalls({
   function videoSenders(): number {
     let count = 0;
     for (const member of members()) {
+      if (!remoteInCall(member)) continue;
       const remote = slotOf(member).remote;
       if (remote.video || remote.screen) count++;
     }
@@ -316,6 +358,10 @@ export function createCalls({
       const slot = slotOf(member);
       const { t: _t, ...state } = message;
       if (slot.rate.take()) {
+        // Newer than one held back: that one is spent (applied later, it would undo this).
+        if (slot.deferTimer !== null) clearTimeout(slot.deferTimer);
+        slot.deferTimer = null;
+        slot.deferred = null;
         applyRemote(member, state);
         return;
       }
@@ -357,6 +403,11 @@ export function createCalls({
       slot.stream = new MediaStream([...slot.stream.getTracks(), track]);
       changed();
     },
+    shut(member) {
+      // No longer heard nor sent to: out of the call as this page shows it, our tracks with it.
+      stopSendingTo(member);
+      changed();
+    },
     removed(member) {
       const slot = member.slot(callSlot);
       if (slot.deferTimer !== null) clearTimeout(slot.deferTimer);
@@ -383,9 +434,8 @@ export function createCalls({
     participants(): CallParticipant[] {
       const out: CallParticipant[] = [];
       for (const member of members()) {
-        if (member.disposed) continue;
+        if (!remoteInCall(member)) continue;
         const slot = slotOf(member);
-        if (!slot.remote.inCall) continue;
         const audio = member.pc.getReceivers().find((r) => r.track.kind === 'audio') ?? null;
         const screen = slot.remote.screenAlongside === true ? slot.screenStream : null;
         out.push({ id: member.id, name: member.name, state: slot.remote, stream: slot.stream, screen, audio });
@@ -414,9 +464,11 @@ export function createCalls({
         setSelf({ inCall: true, audio: false, video: false, screen: false });
         mark('call-state-sent');
         prepareAllWhenCallOn();
-        const opened = await media.open(withVideo).finally(() => {
-          joining = false;
-        });
+        const opened = await media
+          .open(withVideo, () => self.inCall)
+          .finally(() => {
+            joining = false;
+          });
         // Hung up while the camera opened: nothing may stay open.
         if (!self.inCall) return media.closeAll();
         if (!opened.ok) {
@@ -463,9 +515,21 @@ export function createCalls({
     },
     toggleMute(): void {
       const mic = media.mic;
-      if (!self.inCall || !mic) return;
-      mic.enabled = !mic.enabled;
-      setSelf({ ...self, audio: mic.enabled });
+      if (!self.inCall) return;
+      if (mic) {
+        mic.enabled = !mic.enabled;
+        setSelf({ ...self, audio: mic.enabled });
+        return;
+      }
+      // Ours was lost (lost()), or none opened: Unmute opens one.
+      void serve(async () => {
+        const opened = await media.openMic();
+        if (!opened.ok) return problem(opened.problem);
+        if (!self.inCall) return media.closeAll();
+        notify(null);
+        setSelf({ ...self, audio: true });
+        sendToAll();
+      });
     },
     /** Camera off keeps the track (enabled = false sends black); on again, or open one. */
     toggleCamera(): Promise<void> {
@@ -479,7 +543,7 @@ export function createCalls({
           setSelf({ ...self, video: camera.enabled });
           return;
         }
-        const opened = await media.openCamera();
+        const opened = await media.openCamera(() => self.inCall);
         if (!opened.ok) return problem(opened.problem);
         // Hung up while the prompt was open: nothing may stay open.
         if (!self.inCall) return media.closeAll();

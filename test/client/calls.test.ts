@@ -39,7 +39,15 @@ class FakeTrack {
   stop() {
     this.stopped = true;
   }
-  addEventListener() {}
+  private readonly ended: Array<() => void> = [];
+  addEventListener(type: string, listener: () => void) {
+    if (type === 'ended') this.ended.push(listener);
+  }
+  /** The browser ends it (unplugged, permission withdrawn): 'ended' fires, unlike on stop(). */
+  unplug() {
+    this.stopped = true;
+    for (const listener of this.ended) listener();
+  }
 }
 
 /**
@@ -1024,4 +1032,154 @@ test('a camera whose frames have no format because their pixels are on the GPU i
     false,
   );
   calls.leave();
+});
+
+test('a state held back by the rate bound does not overwrite a newer one applied meanwhile', async () => {
+  fakeDevices();
+  let now = 0;
+  const peer = fakeMember('peer-0-000000');
+  const calls = callsWith([peer], { now: () => now });
+  calls.feature.added?.(peer);
+  calls.feature.opened?.(peer);
+  await calls.join(true);
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    // A member clicking fast: 10 states pass, the 11th (still in the call) waits for the window's end.
+    for (let i = 0; i < 11; i++) calls.feature.receive(peer, stateOf(true, { audio: i % 2 === 0 }) as never);
+    // The window ends; before the held-back timer runs (a busy or hidden tab fires it late),
+    // the member hangs up: that newer state fits the new window and is applied at once.
+    now = 1_000;
+    calls.feature.receive(peer, stateOf(false) as never);
+    assert.deepEqual(calls.participants(), []);
+    mock.timers.tick(1_001);
+  } finally {
+    mock.timers.reset();
+  }
+  await settled();
+  assert.deepEqual(calls.participants(), [], 'not shown in the call again');
+  assert.deepEqual(sending(peer), [], 'our microphone and camera do not go to a member who left');
+});
+
+test('a microphone or camera the browser ends (unplugged) is said to be off, and Unmute or Camera on opens one again', async () => {
+  const notes: (string | null)[] = [];
+  const opened = fakeDevices();
+  const peer = fakeMember('peer-0-000000');
+  const calls = callsWith([peer], { notify: (text) => notes.push(text) });
+  calls.feature.added?.(peer);
+  calls.feature.opened?.(peer);
+  calls.feature.receive(peer, stateOf(true) as never);
+  await calls.join(true);
+  await settled();
+  assert.deepEqual(sending(peer), ['audio', 'video']);
+  const first = opened[0] as FakeStream;
+  (first.getVideoTracks()[0] as FakeTrack).unplug();
+  await settled();
+  assert.equal(calls.self().video, false, 'camera off, as the members are told');
+  assert.equal(lastState(peer)?.t === 'call:state' && lastState(peer)?.video, false);
+  assert.match(notes.at(-1) ?? '', /camera stopped/);
+  assert.deepEqual(sending(peer), ['audio'], 'no ended track left on the video sender');
+  await calls.toggleCamera();
+  await settled();
+  assert.equal(calls.self().video, true);
+  assert.equal(opened.length, 2, 'a camera was opened again');
+  assert.deepEqual(sending(peer), ['audio', 'video']);
+
+  (first.getAudioTracks()[0] as FakeTrack).unplug();
+  await settled();
+  assert.equal(calls.self().audio, false);
+  assert.match(notes.at(-1) ?? '', /microphone stopped/);
+  assert.deepEqual(sending(peer), ['video']);
+  calls.toggleMute();
+  await settled();
+  assert.equal(calls.self().audio, true, 'Unmute opened a microphone');
+  assert.equal(opened.length, 3);
+  assert.deepEqual(sending(peer), ['audio', 'video']);
+});
+
+test('our own stop (hang up) is not taken for a lost device', async () => {
+  const notes: (string | null)[] = [];
+  fakeDevices();
+  const peer = fakeMember('peer-0-000000');
+  const calls = callsWith([peer], { notify: (text) => notes.push(text) });
+  await calls.join(true);
+  calls.leave();
+  assert.equal(notes.filter((n) => n?.includes('stopped')).length, 0);
+});
+
+test('holding Enter on Mute (a click per key repeat) never takes an honest member over what the others take; the last state still goes', async (t) => {
+  const { createBudget } = await import('../../client/budget.ts');
+  const { CHANNEL_RATES } = await import('../../protocol/index.ts');
+  fakeDevices();
+  let now = 0;
+  const peer = fakeMember('peer-0-000000');
+  const calls = callsWith([peer], { now: () => now });
+  calls.feature.added?.(peer);
+  calls.feature.opened?.(peer);
+  await calls.join(false);
+  mock.timers.enable({ apis: ['setTimeout'] });
+  t.after(() => mock.timers.reset());
+  // The other side's budget for what we send it (router.admit), and its state bound.
+  const theirs = createBudget(CHANNEL_RATES, () => now);
+  const theirBound = createWindowCounter(undefined, undefined, () => now);
+  const verdicts: string[] = [];
+  let seen = peer.wire.length;
+  for (let i = 0; i < 120; i++) {
+    now = i * 33;
+    mock.timers.tick(33);
+    calls.toggleMute();
+    for (const message of peer.wire.slice(seen)) {
+      verdicts.push(theirs.admit(message.t, JSON.stringify(message).length));
+      if (message.t === 'call:state') assert.ok(theirBound.take(), 'within the state bound');
+    }
+    seen = peer.wire.length;
+  }
+  assert.deepEqual(new Set(verdicts), new Set(['pass']));
+  now += 1_000;
+  mock.timers.tick(1_000);
+  assert.equal(lastState(peer)?.t === 'call:state' && lastState(peer)?.audio, calls.self().audio, 'the last word went');
+});
+
+test('a member this page holds (cut for flooding, link intercepted) or hears nothing from is not shown in the call, nor sent to', async () => {
+  fakeDevices();
+  const peer = fakeMember('peer-0-000000');
+  const calls = callsWith([peer]);
+  calls.feature.added?.(peer);
+  calls.feature.opened?.(peer);
+  calls.feature.receive(peer, stateOf(true) as never);
+  await calls.join(true);
+  await settled();
+  assert.deepEqual(sending(peer), ['audio', 'video']);
+  // member.ts hold(): shut, its link closed, kept in the list.
+  Object.assign(peer, { shut: true, open: false });
+  calls.feature.shut?.(peer);
+  await settled();
+  assert.deepEqual(calls.participants(), []);
+  assert.deepEqual(sending(peer), [], 'our tracks stop going to it');
+  calls.leave();
+  assert.equal(calls.running(), false, 'no call on in the room as this page sees it');
+});
+
+test('hanging up while the camera prompt is open: no camera is checked or kept (its light stays off)', async (t) => {
+  // The camera the prompt gives cannot be sent: checking it would go on to open the others.
+  t.after(fakeFrameReading(new Set(['cam-0'])));
+  let release: (() => void) | null = null;
+  const opened = fakeDevices();
+  const devices = (globalThis.navigator as { mediaDevices: { getUserMedia(c: unknown): Promise<unknown> } })
+    .mediaDevices;
+  const real = devices.getUserMedia.bind(devices);
+  let prompts = 0;
+  devices.getUserMedia = (c) =>
+    prompts++ === 0 ? new Promise((resolve) => (release = () => resolve(real(c)))) : real(c);
+  const { calls } = harness(1);
+  const joining = calls.join(true);
+  await new Promise((r) => setTimeout(r, 1));
+  calls.leave();
+  (release as (() => void) | null)?.();
+  await joining;
+  assert.equal(opened.length, 1, 'no other camera opened in place of the one the prompt gave');
+  assert.ok(
+    (opened[0] as FakeStream).getTracks().every((track) => (track as FakeTrack).stopped),
+    'everything opened is stopped',
+  );
+  assert.equal(calls.self().inCall, false);
 });
