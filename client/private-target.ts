@@ -1,13 +1,23 @@
 // The member our lines and files go to privately, or nobody (everyone gets them): the one
-// owner of that choice. Private mode ends, and says so, when that member goes: on its
-// "left" line, and also when the mesh drops it quietly (our own new peer id resets every
-// link), because what was meant for one member must never go to everyone instead.
+// owner of that choice. What was meant for one member must never go to everyone instead, so
+// the choice stays when that member goes (its "left" line, a reload, or the mesh dropping it
+// quietly when our own new peer id resets every link): nothing goes while it is away, the
+// composer says so, and it goes to that member again once it is back under the same peer id
+// (a reloaded tab keeps it). Only the user's own "Back to everyone" (or another member)
+// ends it.
 import type { MemberHandle } from './feature.ts';
+
+/** The chosen member as the composer shows it; `away` while it is not in the room. */
+export interface Recipient {
+  id: string;
+  name: string;
+  away: boolean;
+}
 
 export interface PrivateTargetOptions {
   member(peerId: string): MemberHandle | undefined;
-  /** The choice changed: the composer's bar and the member list show it. */
-  shown(target: { id: string; name: string } | null): void;
+  /** The choice changed, or its member went or came back: the composer's bar and the member list show it. */
+  shown(target: Recipient | null): void;
   /** A line for the chat. */
   say(text: string): void;
 }
@@ -17,49 +27,65 @@ export type Destination = { to: MemberHandle | null } | 'gone';
 
 export function createPrivateTarget({ member, shown, say }: PrivateTargetOptions) {
   let chosen: string | null = null;
-  /** Its name when chosen or renamed, to say who went. */
+  /** Its name when chosen, renamed or last seen, to say who went. */
   let chosenName = '';
+  /** The chosen member was in the room when we last looked. */
+  let present = false;
+
+  const show = (): void => shown(chosen === null ? null : { id: chosen, name: chosenName, away: !present });
 
   function choose(peerId: string | null): void {
     const target = peerId === null ? undefined : member(peerId);
     chosen = target ? target.id : null;
     chosenName = target?.name ?? '';
-    shown(target ? { id: target.id, name: target.name } : null);
+    present = target !== undefined;
+    show();
   }
 
-  /** Ends private mode if its member is gone; true if it did. */
-  function lost(sending: boolean): boolean {
-    if (chosen === null || member(chosen)) return false;
-    const name = chosenName || 'The member you wrote to';
-    choose(null);
-    say(`${name} is no longer here: ${sending ? 'nothing was sent, and ' : ''}your messages go to everyone again.`);
-    return true;
+  /** Looks whether the chosen member is here, showing (and saying) a change; true if it is, or none is chosen. */
+  function here(): boolean {
+    if (chosen === null) return true;
+    const found = member(chosen);
+    if (found) chosenName = found.name;
+    if ((found !== undefined) === present) return present;
+    present = found !== undefined;
+    show();
+    if (!present) {
+      say(
+        `${chosenName || 'The member you wrote to'} is no longer here. You are still writing privately to them: nothing you write goes to anyone until they are back, or you choose Back to everyone.`,
+      );
+    }
+    return present;
   }
 
   return {
     choose,
-    /** The chosen member's id, or null. */
+    /** The chosen member's id (here or not), or null. */
     current: (): string | null => chosen,
     /**
      * Where what we send now goes: the chosen member, or everyone (null). 'gone' when the
-     * chosen member is no longer here: nothing may go, and private mode has ended.
+     * chosen member is not here: nothing may go (the composer keeps the text), and private
+     * mode stays.
      */
     destination(): Destination {
-      if (lost(true)) return 'gone';
-      return { to: chosen === null ? null : (member(chosen) ?? null) };
+      if (here()) return { to: chosen === null ? null : (member(chosen) ?? null) };
+      say(`${chosenName} is not here: nothing was sent, and your message is still in the box.`);
+      return 'gone';
     },
-    /** The member list changed: ends private mode, saying so, if its member is gone. */
+    /** The member list changed: its member went or came back. */
     membersChanged(): void {
-      lost(false);
+      here();
     },
-    /** A member's "left" line: said once, with its name. */
+    /** A member's "left" line: its name, as it left, for what we say. */
     left(peerId: string, name: string): void {
       if (peerId !== chosen) return;
-      choose(null);
-      say(`${name} left: your messages go to everyone again.`);
+      chosenName = name;
+      here();
     },
     renamed(peerId: string): void {
-      if (peerId === chosen) choose(peerId);
+      if (peerId !== chosen) return;
+      chosenName = member(peerId)?.name ?? chosenName;
+      show();
     },
   };
 }

@@ -4,7 +4,7 @@
 
 import { expect, sharedTest as test } from './support/fixtures.ts';
 import { sendPrivate, shownLines, waitForHistory } from './support/history.ts';
-import { openRoom, openUser, sendMessage, shareLink, waitForMesh, waitForMessage } from './support/users.ts';
+import { openRoom, openUser, selfId, sendMessage, shareLink, waitForMesh, waitForMessage } from './support/users.ts';
 
 // Four browsers on two shared cores: room to breathe under load.
 test.setTimeout(240_000);
@@ -49,12 +49,38 @@ test('a private message reaches only its recipient, marked on both sides, and st
   expect(onCarol).not.toContain('secret for bob');
   expect(onCarol).not.toContain('reply for alice only');
 
+  // Bob's tab goes away (a reload, a closed laptop) while Alice writes to him privately:
+  // nothing goes to anyone meanwhile, and once he is back under his peer id her line goes
+  // to him alone, never to Carol.
+  const bobLink = bob.page.url();
+  await alice.page.locator(`[data-testid=peer][data-peer-id="${bob.id}"]`).click();
+  await bob.page.goto('about:blank');
+  const bar = alice.page.getByTestId('private-recipient');
+  await expect(bar).toHaveAttribute('data-away', 'true');
+  await expect(bar).toContainText('Private to bob');
+  await sendMessage(alice.page, 'for bob while he was away');
+  await expect(alice.page.getByTestId('message-input')).toHaveValue('for bob while he was away');
+  await bob.page.goto(bobLink);
+  expect(await selfId(bob.page)).toBe(bob.id);
+  await expect(bar).toHaveAttribute('data-away', 'false');
+  await alice.page.getByTestId('message-input').press('Enter');
+  await waitForMessage(bob.page, { from: alice.id, text: 'for bob while he was away' });
+  await alice.page.getByTestId('private-clear').click();
+  await sendMessage(alice.page, 'public after bob came back');
+  await waitForMessage(carol.page, { from: alice.id, text: 'public after bob came back' });
+  expect((await shownLines(carol.page)).map((line) => line.text)).not.toContain('for bob while he was away');
+  await waitForMesh([alice, bob, carol], meshTimeoutMs);
+
   // A fourth member's history holds the public line and neither private one.
   const dave = await openUser(await browsers.newContext({ label: 'dave' }), await shareLink(alice.page), 'dave');
   await waitForMesh([alice, bob, carol, dave], meshTimeoutMs);
   await waitForHistory(dave.page, 3);
   const onDave = await shownLines(dave.page);
-  expect(onDave.filter((line) => line.history).map((line) => line.text)).toEqual(['public after the secret']);
+  expect(onDave.filter((line) => line.history).map((line) => line.text)).toEqual([
+    'public after the secret',
+    'public after bob came back',
+  ]);
   expect(onDave.map((line) => line.text)).not.toContain('secret for bob');
   expect(onDave.map((line) => line.text)).not.toContain('reply for alice only');
+  expect(onDave.map((line) => line.text)).not.toContain('for bob while he was away');
 });

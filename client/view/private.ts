@@ -1,10 +1,12 @@
 // Choosing the one member a private line goes to: click (or press the ✉ button of) a member's
-// entry; the composer then says "Private to <name>" with a button back to everyone.
+// entry; the composer then says "Private to <name>" with a button back to everyone, and
+// "… (not here)" while that member is away (private-target.ts keeps the choice: nothing goes).
+import type { Recipient } from '../private-target.ts';
 import { el } from './dom.ts';
 
 export interface PrivateView {
-  /** The chosen member (null: everyone) and its name, as the composer shows it. */
-  show(recipient: { id: string; name: string } | null): void;
+  /** The chosen member (null: everyone), its name, and whether it is away, as the composer shows it. */
+  show(recipient: Recipient | null): void;
 }
 
 export function createPrivateView(handlers: { choose(peerId: string | null): void }): PrivateView {
@@ -20,22 +22,35 @@ export function createPrivateView(handlers: { choose(peerId: string | null): voi
   bar.append(label, back);
   composer.prepend(bar);
 
+  /** A choice made by the user: the message box takes the keyboard, and a phone's People panel closes. */
+  function chosen(peerId: string | null): void {
+    handlers.choose(peerId);
+    const toggle = document.querySelector<HTMLButtonElement>('[data-testid=people-toggle]');
+    if (toggle?.getAttribute('aria-expanded') === 'true' && getComputedStyle(toggle).display !== 'none') toggle.click();
+    input?.focus();
+  }
+
   list.addEventListener('click', (event) => {
     const target = event.target;
     if (!(target instanceof Element)) return;
     const entry = target.closest<HTMLElement>('[data-testid=peer]');
     const peerId = entry?.dataset.peerId;
-    if (peerId) handlers.choose(peerId);
+    if (peerId) chosen(peerId);
   });
-  back.addEventListener('click', () => handlers.choose(null));
+  back.addEventListener('click', () => chosen(null));
 
   return {
     show(recipient) {
       bar.hidden = recipient === null;
       bar.dataset.peerId = recipient?.id ?? '';
-      label.textContent = recipient ? `Private to ${recipient.name}` : '';
-      input?.setAttribute('placeholder', recipient ? `Private message to ${recipient.name}…` : 'Write a message…');
-      if (recipient) input?.focus();
+      bar.dataset.away = String(recipient?.away ?? false);
+      label.textContent = recipient
+        ? `Private to ${recipient.name}${recipient.away ? ' (not here: nothing is sent until they are back)' : ''}`
+        : '';
+      input?.setAttribute(
+        'placeholder',
+        recipient ? `Private message to ${recipient.name}${recipient.away ? ' (not here)' : ''}…` : 'Write a message…',
+      );
     },
   };
 }

@@ -1,27 +1,29 @@
 // Private mode's one owner (client/private-target.ts): what we send goes to the chosen
-// member, and when that member goes — with a "left" line or dropped quietly, as a new peer
-// id of ours drops every member — private mode ends and says so, and nothing meant for one
-// member goes to everyone.
+// member, and when that member goes — with a "left" line, a reload, or dropped quietly, as a
+// new peer id of ours drops every member — nothing goes to anyone, the choice stays (shown
+// as away), and it goes to that member again once it is back under the same peer id. Only
+// the user ends it. Nothing meant for one member ever goes to everyone.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { MemberHandle } from '../../client/feature.ts';
-import { createPrivateTarget } from '../../client/private-target.ts';
+import { createPrivateTarget, type Recipient } from '../../client/private-target.ts';
 
 function harness() {
   const here = new Map<string, MemberHandle>();
   const add = (id: string, name: string) => here.set(id, { id, name } as MemberHandle);
   const said: string[] = [];
-  const shown: Array<string | null> = [];
+  const shown: Array<Recipient | null> = [];
   const target = createPrivateTarget({
     member: (id) => here.get(id),
-    shown: (t) => shown.push(t?.name ?? null),
+    shown: (t) => shown.push(t),
     say: (text) => said.push(text),
   });
-  return { here, add, said, shown, target };
+  const names = () => shown.map((t) => (t === null ? null : `${t.name}${t.away ? ' (away)' : ''}`));
+  return { here, add, said, names, target };
 }
 
 test('lines and files go to the chosen member, or to everyone', () => {
-  const { add, target, shown } = harness();
+  const { add, target, names } = harness();
   add('bob', 'Bob');
   assert.deepEqual(target.destination(), { to: null });
   target.choose('bob');
@@ -30,47 +32,55 @@ test('lines and files go to the chosen member, or to everyone', () => {
   assert.equal(destination.to?.id, 'bob');
   target.choose(null);
   assert.deepEqual(target.destination(), { to: null });
-  assert.deepEqual(shown, ['Bob', null]);
+  assert.deepEqual(names(), ['Bob', null]);
 });
 
-test('a member dropped without a "left" line ends private mode: nothing goes, and it says why', () => {
-  const { here, add, target, said, shown } = harness();
+test('a member that goes (dropped quietly): nothing goes to anyone, the choice stays, and it says why', () => {
+  const { here, add, target, said, names } = harness();
   add('bob', 'Bob');
   target.choose('bob');
   here.delete('bob'); // our new peer id reset every link: no "left" line for anyone
   assert.equal(target.destination(), 'gone', 'not to everyone instead');
-  assert.deepEqual(said, ['Bob is no longer here: nothing was sent, and your messages go to everyone again.']);
-  assert.equal(target.current(), null);
-  assert.deepEqual(shown, ['Bob', null]);
-  assert.deepEqual(target.destination(), { to: null }, 'the next one goes to everyone, as said');
+  assert.equal(target.destination(), 'gone', 'nor the next one: private mode stays');
+  assert.equal(target.current(), 'bob');
+  assert.deepEqual(names(), ['Bob', 'Bob (away)']);
+  assert.match(said[0] ?? '', /^Bob is no longer here\. You are still writing privately to them/);
+  assert.deepEqual(said.slice(1), [
+    'Bob is not here: nothing was sent, and your message is still in the box.',
+    'Bob is not here: nothing was sent, and your message is still in the box.',
+  ]);
+  target.choose(null);
+  assert.deepEqual(target.destination(), { to: null }, 'to everyone once the user chose so');
 });
 
-test('the member list changing without it ends private mode at once; its "left" line says so once', () => {
-  const { here, add, target, said } = harness();
+test('a reload: its "left" line, then back under the same peer id, and the next line goes to it alone', () => {
+  const { here, add, target, said, names } = harness();
   add('bob', 'Bob');
   add('carol', 'Carol');
   target.choose('bob');
   target.membersChanged();
   assert.deepEqual(said, [], 'still here');
   here.delete('bob');
+  target.left('bob', 'Bob');
   target.membersChanged();
-  assert.deepEqual(said, ['Bob is no longer here: your messages go to everyone again.']);
-
-  target.choose('carol');
-  here.delete('carol');
-  target.left('carol', 'Carol');
+  assert.equal(said.length, 1, 'said once');
+  assert.equal(target.destination(), 'gone');
+  add('bob', 'Bob'); // its tab is back, with the same peer id (its resume ticket)
   target.membersChanged();
-  assert.deepEqual(said.slice(1), ['Carol left: your messages go to everyone again.']);
+  const destination = target.destination();
+  assert.ok(destination !== 'gone');
+  assert.equal(destination.to?.id, 'bob', 'to Bob alone, never to Carol');
+  assert.deepEqual(names(), ['Bob', 'Bob (away)', 'Bob']);
 });
 
-test('a rename keeps the choice, under the new name', () => {
-  const { here, add, target, said, shown } = harness();
+test('a rename keeps the choice, under the new name, here or away', () => {
+  const { here, add, target, said, names } = harness();
   add('bob', 'Bob');
   target.choose('bob');
   add('bob', 'Robert');
   target.renamed('bob');
   here.delete('bob');
   target.membersChanged();
-  assert.deepEqual(shown, ['Bob', 'Robert', null]);
-  assert.deepEqual(said, ['Robert is no longer here: your messages go to everyone again.']);
+  assert.deepEqual(names(), ['Bob', 'Robert', 'Robert (away)']);
+  assert.match(said[0] ?? '', /^Robert is no longer here/);
 });
