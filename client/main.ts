@@ -17,6 +17,7 @@ import { createTyping } from './features/typing.ts';
 import { sweepStaleFiles } from './files/sink.ts';
 import { createIce } from './ice.ts';
 import { whenIdle } from './idle.ts';
+import { isolate } from './isolate.ts';
 import { joined } from './joined.ts';
 import { createLink, linkCounters } from './link.ts';
 import type { MemberView } from './member.ts';
@@ -116,9 +117,11 @@ const signalingHandlers: SignalingHandlers = {
   onNameTaken(error) {
     const taken = name;
     name = error.suggestion ?? freeNameVariant(taken, [taken]);
-    saveName(name);
+    // Not remembered: the variant is for this room while the name is taken (by this
+    // browser's other tab, say); the next room, or this one once it is free, gets the
+    // name the user chose.
     page.setName(name);
-    const told = `“${taken}” is taken in this room, so you are “${name}”. Change it any time.`;
+    const told = `“${isolate(taken)}” is taken in this room, so you are “${isolate(name)}”. Change it any time.`;
     page.nameHint(told);
     // Also in the chat: on a phone the name form is behind the People toggle.
     system(told);
@@ -151,15 +154,20 @@ async function rename(raw: string): Promise<void> {
   const ack = await signaling.rename(result.name).catch(() => null);
   if (!ack?.ok) {
     const error = ack?.error;
+    // The box shows the name we have, not the one refused (the hint says which that was).
+    page.setName(name, true);
     if (error?.code === 'name_taken') {
       const known = [name, ...mesh.members().map((member) => member.name)];
       page.offerName(
-        `Someone here is already “${result.name}”.`,
+        `Someone here is already “${isolate(result.name)}”; you are still “${isolate(name)}”.`,
         error.suggestion ?? freeNameVariant(result.name, known),
       );
       return;
     }
-    page.nameHint(`Could not rename: ${error?.message ?? 'the server did not answer'}.`, true);
+    page.nameHint(
+      `Could not rename to “${isolate(result.name)}”: ${error?.message ?? 'the server did not answer'}. You are still “${isolate(name)}”.`,
+      true,
+    );
     return;
   }
   name = ack.name;
@@ -168,7 +176,7 @@ async function rename(raw: string): Promise<void> {
   page.setName(name);
   members.setSelf(selfId, name);
   renderCall(); // our own tile's caption
-  system(`You are now ${name}`);
+  system(`You are now ${isolate(name)}`);
 }
 
 const page = createPageView({
@@ -392,7 +400,7 @@ const relay = createRelay({
   // Charged already, to its author's budget through that relay (relay.ts): never its own.
   deliver: (from, message) => router.dispatch(from, message, 'relayed'),
   drained: (member) => router.drained(member),
-  refused: (from, via, why) => system(refusalText(from.name, via.name, why), from.id),
+  refused: (from, via, why) => system(refusalText(isolate(from.name), isolate(via.name), why), from.id),
 });
 const router = createRouter([
   chat.feature,
@@ -452,15 +460,15 @@ function system(text: string, about = ''): void {
 function noticeText(notice: MeshNotice): string | null {
   switch (notice.kind) {
     case 'joined':
-      return `${notice.name} joined`;
+      return `${isolate(notice.name)} joined`;
     case 'left':
-      return `${notice.name} left`;
+      return `${isolate(notice.name)} left`;
     case 'silent':
-      return `${notice.name} is not responding`;
+      return `${isolate(notice.name)} is not responding`;
     case 'back':
-      return `${notice.name} is back`;
+      return `${isolate(notice.name)} is back`;
     case 'renamed':
-      return `${notice.previous} is now ${notice.name}`;
+      return `${isolate(notice.previous)} is now ${isolate(notice.name)}`;
     case 'intercepted':
       return null; // shown on the member's entry, where a peer cannot fake it
   }
@@ -469,7 +477,7 @@ function noticeText(notice: MeshNotice): string | null {
 function joinedLine(peers: readonly PeerInfo[]): string {
   const others = peers.filter((p) => p.id !== selfId);
   if (others.length === 0) return 'You started this room. Share the link to invite people.';
-  return `You joined as ${name}. Here: ${others.map((p) => p.name).join(', ')}.`;
+  return `You joined as ${isolate(name)}. Here: ${others.map((p) => isolate(p.name)).join(', ')}.`;
 }
 
 page.setShareLink(link.shareUrl);

@@ -6,6 +6,7 @@
 // (a reloaded tab keeps it). Only the user's own "Back to everyone" (or another member)
 // ends it.
 import type { MemberHandle } from './feature.ts';
+import { isolate } from './isolate.ts';
 
 /** The chosen member as the composer shows it; `away` while it is not in the room. */
 export interface Recipient {
@@ -52,7 +53,7 @@ export function createPrivateTarget({ member, shown, say }: PrivateTargetOptions
     show();
     if (!present) {
       say(
-        `${chosenName || 'The member you wrote to'} is no longer here. You are still writing privately to them: nothing you write goes to anyone until they are back, or you choose Back to everyone.`,
+        `${chosenName ? isolate(chosenName) : 'The member you wrote to'} is no longer here. You are still writing privately to them: nothing you write goes to anyone until they are back, or you choose Back to everyone.`,
       );
     }
     return present;
@@ -69,7 +70,7 @@ export function createPrivateTarget({ member, shown, say }: PrivateTargetOptions
      */
     destination(): Destination {
       if (here()) return { to: chosen === null ? null : (member(chosen) ?? null) };
-      say(`${chosenName} is not here: nothing was sent, and your message is still in the box.`);
+      say(`${isolate(chosenName)} is not here: nothing was sent, and your message is still in the box.`);
       return 'gone';
     },
     /** The member list changed: its member went or came back. */

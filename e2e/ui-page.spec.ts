@@ -213,8 +213,9 @@ test('a name already used in the room is refused, and a free variant is offered 
   await nameInput.fill('alice');
   await nameInput.press('Enter');
   const hint = bob.page.locator('#name-hint');
-  await expect(hint).toContainText('Someone here is already “alice”.');
+  await expect(hint).toContainText('Someone here is already “alice”; you are still “Bob”.');
   await expect(nameInput).toHaveAttribute('aria-invalid', 'true');
+  await expect(nameInput, 'the box shows the name Bob has, not the one refused').toHaveValue('Bob');
   const offer = bob.page.getByTestId('name-suggestion');
   await expect(offer).toHaveAttribute('data-name', /^alice \d+$/);
   const variant = (await offer.getAttribute('data-name')) ?? '';
@@ -246,6 +247,8 @@ test('a name already used in the room is refused, and a free variant is offered 
   const told = `“Alice” is taken in this room, so you are “${given}”.`;
   await expect(second.page.locator('[data-testid=message][data-kind=system]').filter({ hasText: told })).toHaveCount(1);
   await expect(second.page.locator('#name-hint')).toContainText(told);
+  // The variant is for this room: the browser still remembers the name its user chose.
+  expect(await second.page.evaluate(() => localStorage.getItem('roomlink:name'))).toBe('Alice');
   for (const user of [alice, bob]) {
     await expect(user.page.locator(`[data-testid=peer][data-peer-id="${second.id}"]`)).toHaveText(
       new RegExp(`^${given}`),

@@ -78,6 +78,14 @@ test('a name can be changed any time, through the server, and the others see the
   await expect(bob.page.locator('#name-hint')).toContainText('empty');
   await nameInput.fill('x'.repeat(40));
   await expect(nameInput).toHaveValue('x'.repeat(32)); // the field itself stops at 32
+  await expect(bob.page.locator('#name-hint'), 'and says so').toHaveText('32 characters at most.');
+  // So does the message box, at 4,000 (a long paste loses its end, and the page says so).
+  const messageInput = bob.page.getByTestId('message-input');
+  await messageInput.fill('y'.repeat(4_100));
+  await expect(messageInput).toHaveValue('y'.repeat(4_000));
+  await expect(bob.page.getByTestId('composer-note')).toContainText('4,000 characters at most');
+  await messageInput.fill('');
+  await expect(bob.page.getByTestId('composer-note')).toBeHidden();
 
   await nameInput.fill('  Robert  ');
   await nameInput.press('Enter');
@@ -89,6 +97,15 @@ test('a name can be changed any time, through the server, and the others see the
   await again.goto(`${server.url}/`);
   await selfId(again);
   await expect(again.getByTestId('name-input')).toHaveValue('Robert');
+
+  // A right-to-left name: in the others' system line each name is isolated (a <bdi>), so
+  // "Robert is now דוד 2" does not come out as "is now 2 דוד".
+  await nameInput.fill('דוד 2');
+  await nameInput.press('Enter');
+  const renamed = alice.page.locator('[data-testid=message][data-kind=system]').filter({ hasText: 'is now דוד 2' });
+  await expect(renamed).toHaveCount(1);
+  await expect(renamed.locator('bdi')).toHaveText(['Robert', 'דוד 2']);
+  await expect(renamed.getByTestId('message-text')).toHaveAttribute('dir', 'ltr');
 });
 
 test('a malformed room id in a link is reported, not swapped for another room', async ({ server, browsers }) => {

@@ -4,6 +4,7 @@
 // the newest few hundred are on the page (scrollback.ts).
 import { MAX_CLOCK_SKEW_MS } from '../../protocol/limits.ts';
 import type { ChatLine } from '../features/chat.ts';
+import { isolatedParts } from '../isolate.ts';
 import { createClock } from './clock.ts';
 import { el } from './dom.ts';
 import { createFollow } from './follow.ts';
@@ -187,8 +188,16 @@ export function createLinesView(): LinesView {
     // Each part is isolated (dir=auto, unicode-bidi: isolate in the CSS): an override
     // character in a text or a name reorders nothing outside it.
     const text = el('span', { className: 'line-text', testId: 'message-text' });
-    renderText(text, line.text);
-    text.dir = 'auto';
+    if (line.kind === 'chat') {
+      renderText(text, line.text);
+      text.dir = 'auto';
+    } else {
+      // The page's own sentence, in its own direction, the names in it isolated (isolate.ts).
+      text.dir = 'ltr';
+      for (const part of isolatedParts(line.text)) {
+        text.append(part.name ? el('bdi', { text: part.text }) : part.text);
+      }
+    }
     if (line.kind === 'chat') {
       const sender = el('span', { className: 'line-sender', text: line.own ? 'You' : senderName });
       sender.dir = 'auto';

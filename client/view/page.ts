@@ -1,5 +1,6 @@
 // The page around the chat: connection status, inviting people, your name, the composer,
 // and on a phone the toggle that brings the member list and name over the chat.
+import { isolatedParts } from '../isolate.ts';
 import type { SignalingStatus } from '../signaling.ts';
 import { byTestId, el } from './dom.ts';
 import { createShareView } from './share.ts';
@@ -21,7 +22,8 @@ export interface PageHandlers {
 export interface PageView {
   setShareLink(url: string): void;
   /** The name field shows this (the name in use, or the one being tried). */
-  setName(name: string): void;
+  /** Our name in the name box (left alone while the user is typing there, unless `replace`). */
+  setName(name: string, replace?: boolean): void;
   setStatus(status: SignalingStatus, detail?: string): void;
   /** A hint under the name field: why a name was refused, or what was chosen for you. */
   nameHint(message: string | null, invalid?: boolean): void;
@@ -49,6 +51,26 @@ export function createPageView(handlers: PageHandlers): PageView {
   sendButton.disabled = false;
   messageInput.focus();
 
+  // A box stops at its maxlength: typing or pasting past it is dropped by the browser, so
+  // the page says so (the message box under itself, the name box in its hint).
+  const composerNote = el('p', { className: 'hint composer-note', testId: 'composer-note' });
+  composerNote.style.flexBasis = '100%';
+  composerNote.setAttribute('aria-live', 'polite');
+  composerNote.hidden = true;
+  composer.append(composerNote);
+  messageInput.addEventListener('input', () => {
+    const full = messageInput.value.length >= messageInput.maxLength;
+    composerNote.hidden = !full;
+    composerNote.textContent = full
+      ? `${thousands(messageInput.maxLength)} characters at most in one message: anything past that was left out.`
+      : '';
+  });
+  const nameLimit = () => `${thousands(nameInput.maxLength)} characters at most.`;
+  nameInput.addEventListener('input', () => {
+    if (nameInput.value.length >= nameInput.maxLength) hint([nameLimit()], false);
+    else if (nameHint.textContent === nameLimit()) hint([], false);
+  });
+
   nameForm.addEventListener('submit', (event) => {
     event.preventDefault();
     handlers.rename(nameInput.value);
@@ -58,6 +80,7 @@ export function createPageView(handlers: PageHandlers): PageView {
     if (!text.trim()) return;
     if (!handlers.send(text)) return;
     messageInput.value = '';
+    composerNote.hidden = true;
     if (document.activeElement !== messageInput) messageInput.focus();
   }
   // Enter and the Send button send directly, not through the form's submission: submitting
@@ -83,13 +106,20 @@ export function createPageView(handlers: PageHandlers): PageView {
   function hint(parts: (string | HTMLElement)[], invalid: boolean): void {
     nameInput.setAttribute('aria-invalid', invalid ? 'true' : 'false');
     nameHint.classList.toggle('invalid', invalid);
-    nameHint.replaceChildren(...parts);
+    // Names in the sentence are drawn isolated, as in the chat's system lines (isolate.ts).
+    nameHint.replaceChildren(
+      ...parts.flatMap((part) =>
+        typeof part === 'string'
+          ? isolatedParts(part).map((piece) => (piece.name ? el('bdi', { text: piece.text }) : piece.text))
+          : [part],
+      ),
+    );
   }
 
   return {
     setShareLink: (url) => share.setLink(url),
-    setName(name) {
-      if (document.activeElement !== nameInput) nameInput.value = name;
+    setName(name, replace = false) {
+      if (replace || document.activeElement !== nameInput) nameInput.value = name;
     },
     setStatus(state, detail) {
       status.dataset.state = state;
@@ -149,4 +179,9 @@ function watchPeopleToggle(): void {
   new MutationObserver(() => {
     toggleCount.textContent = listCount.textContent;
   }).observe(listCount, { childList: true, characterData: true, subtree: true });
+}
+
+/** 4000 as "4,000", without Intl (its first use loads locale data; see clock.ts). */
+function thousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+$)/g, ',');
 }

@@ -16,7 +16,7 @@ function harness() {
   const target = createPrivateTarget({
     member: (id) => here.get(id),
     shown: (t) => shown.push(t),
-    say: (text) => said.push(text),
+    say: (text) => said.push(text.replace(/[\u2068\u2069]/g, '')),
   });
   const names = () => shown.map((t) => (t === null ? null : `${t.name}${t.away ? ' (away)' : ''}`));
   return { here, add, said, names, target };
