@@ -46,13 +46,15 @@ export function createIce(options: IceOptions): Ice {
 
   function set(next: IceGrant): void {
     grant = next;
-    options.updated();
+    // The next renewal is armed before the links are told: should telling them fail, the
+    // credentials are still renewed before they expire.
     if (timer !== null) clearTimeout(timer);
     timer = null;
     if (next.iceExpiresAt > 0) {
       const inMs = Math.max(ICE_REFRESH_MIN_MS, (next.iceExpiresAt - ICE_REFRESH_MARGIN_S) * 1000 - Date.now());
       timer = setTimeout(() => void refreshIfExpiring(), inMs);
     }
+    options.updated();
   }
 
   return {

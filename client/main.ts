@@ -239,9 +239,7 @@ const ice = createIce({
     const ack = await signaling?.refreshIce().catch(() => null);
     return ack?.ok ? ack : null;
   },
-  updated() {
-    for (const member of mesh.all()) member.pc.setConfiguration(ice.rtcConfig());
-  },
+  updated: () => mesh.reconfigure(ice.rtcConfig()),
 });
 
 const nameOf = (peerId: string): string => mesh.member(peerId)?.name ?? 'Someone';

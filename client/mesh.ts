@@ -57,6 +57,11 @@ export interface Mesh {
   signal(signal: IncomingSignal): void;
   /** Back on the network or the server: repair what is down. */
   retryAll(): void;
+  /**
+   * New ICE servers (renewed TURN credentials, a rejoin's): every link that can still use
+   * them takes them, for its next ICE restart.
+   */
+  reconfigure(config: RTCConfiguration): void;
   members(): MemberView[];
   member(id: string): MemberHandle | undefined;
   /** Every live member object (for features that broadcast). */
@@ -244,6 +249,19 @@ export function createMesh(options: MeshOptions): Mesh {
     },
     retryAll() {
       for (const { member } of entries.values()) member.link.restart();
+    },
+    reconfigure(config) {
+      for (const { member } of entries.values()) {
+        // A held member's link is closed for good, and a closed RTCPeerConnection throws on
+        // setConfiguration: it has nothing to restart.
+        if (member.held) continue;
+        try {
+          member.pc.setConfiguration(config);
+        } catch (error) {
+          // One link that refuses them must not keep the others on credentials about to expire.
+          console.debug('roomlink: a link did not take the new ICE servers', error);
+        }
+      }
     },
     members,
     member: (id) => entries.get(id)?.member,

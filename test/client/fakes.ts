@@ -15,6 +15,8 @@ export interface FakeLink extends Link {
   readonly sent: ChannelMessage[];
   readonly restarts: number;
   readonly closed: boolean;
+  /** The configurations its RTCPeerConnection was given after it was made (setConfiguration). */
+  readonly configured: RTCConfiguration[];
   /** The other side's session, as its SDP fingerprint: a different one means it reloaded. */
   remoteSession: string | null;
   /** Plays the channel opening (the link then counts as established). */
@@ -47,6 +49,7 @@ export function fakeLinks(): { factory: LinkFactory; made: FakeLink[] } {
       options,
       received: [],
       sent: [],
+      configured: [],
       remoteSession: null,
       get restarts() {
         return restarts;
@@ -86,7 +89,13 @@ export function fakeLinks(): { factory: LinkFactory; made: FakeLink[] } {
       },
       path: async () => (closed ? null : path),
       fingerprints: async () => ({ local: 'local', remote: 'remote' }),
-      pc: {} as RTCPeerConnection,
+      // As the browser's: once closed, it refuses a new configuration.
+      pc: {
+        setConfiguration(config: RTCConfiguration) {
+          if (closed) throw new DOMException('The RTCPeerConnection is closed', 'InvalidStateError');
+          link.configured.push(config);
+        },
+      } as unknown as RTCPeerConnection,
       openChannel() {
         open = true;
         established = true;

@@ -424,3 +424,25 @@ test('a path poll that reads what is already shown changes nothing, nor does jit
   assert.equal(changes.count, before + 3, 'a path gone is shown');
   assert.equal(mesh.members()[0]?.path, null);
 });
+
+test('new ICE servers reach every live link; a held member, its link closed for good, is passed over', () => {
+  const { mesh, made } = harness(A);
+  mesh.sync(
+    [
+      { id: B, name: 'Mallory' },
+      { id: C, name: 'Carol' },
+    ],
+    false,
+  );
+  const [toMallory, toCarol] = made;
+  toMallory?.openChannel();
+  // Its link changes its signing key mid-link: held, as one cut for flooding is.
+  toMallory?.deliver({ t: 'hello', v: 2, key: 'key-one' });
+  toMallory?.deliver({ t: 'hello', v: 2, key: 'key-two' });
+  assert.equal(mesh.object(B)?.held, true);
+  assert.equal(toMallory?.closed, true);
+  const config: RTCConfiguration = { iceServers: [{ urls: 'turn:turn.example:3478' }] };
+  assert.doesNotThrow(() => mesh.reconfigure(config), 'a closed RTCPeerConnection throws on setConfiguration');
+  assert.deepEqual(toCarol?.configured, [config]);
+  assert.deepEqual(toMallory?.configured, []);
+});
