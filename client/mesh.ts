@@ -80,8 +80,9 @@ interface Entry {
   awaitingJoin: boolean;
   /**
    * The server no longer has it (its signaling dropped, or a rejoin did not list it) while
-   * its link was alive, so it was kept. Should that link go silent too, nothing else would
-   * ever drop it: it gets the return grace then, as if both had dropped together.
+   * its link was alive, or down but worth waiting for, so it was kept. Should that link go
+   * silent (again), nothing else would ever drop it: it gets the return grace then, as if
+   * both had dropped together.
    */
   offServer: boolean;
 }
@@ -220,8 +221,11 @@ export function createMesh(options: MeshOptions): Mesh {
           entry.offServer = true;
           return;
         }
-        // Both are down, but the link worked: perhaps a network blip. Wait a while.
+        // Both are down, but the link worked: perhaps a network blip. Wait a while. Off the
+        // server all the same: should the link recover (the wait ends) and go silent again,
+        // that silence starts the wait anew.
         if (member.link.established) {
+          entry.offServer = true;
           awaitReturn(entry);
           return;
         }

@@ -446,3 +446,24 @@ test('new ICE servers reach every live link; a held member, its link closed for 
   assert.deepEqual(toCarol?.configured, [config]);
   assert.deepEqual(toMallory?.configured, []);
 });
+
+test('a member whose signaling dropped while its link was silent, heard again, then silent for good, is dropped after the grace', () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    const { mesh, made, notices } = harness(A);
+    mesh.sync([{ id: B, name: 'Bob' }], false);
+    made[0]?.openChannel();
+    made[0]?.goSilent(); // its network blips: the link goes quiet first…
+    mesh.peerLeft({ id: B, reason: 'disconnect' }); // …then the server notices its socket went
+    made[0]?.hearAgain({ t: 'ping', n: 1 }); // the link recovers (ICE restart); its signaling does not
+    mock.timers.tick(60_000);
+    assert.equal(mesh.members().length, 1, 'heard: kept, P2P outlives the server');
+    made[0]?.goSilent(); // gone for good, without a close (a lid shut)
+    mock.timers.tick(30_000);
+    assert.equal(mesh.members().length, 0);
+    const left = notices.find((n) => n.kind === 'left');
+    assert.equal(left?.kind === 'left' && left.reason, 'ERR_RETURN_TIMEOUT');
+  } finally {
+    mock.timers.reset();
+  }
+});
