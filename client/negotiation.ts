@@ -14,7 +14,8 @@ export interface Negotiator {
   /** Feed one incoming signal. Signals are applied strictly in arrival order. */
   receive(signal: SignalBody): void;
   /**
-   * Restart ICE through a fresh offer. An offer of ours still waiting for its answer (its
+   * Restart ICE through a fresh offer; on the side that waits for the first offer, nothing
+   * until that offer came. An offer of ours still waiting for its answer (its
    * answer, or the offer itself, was probably lost with the signaling connection) is made
    * again with new ICE credentials, not rolled back: the other side may have applied it and
    * stand on its m-lines, and after a rollback the browser would give the same transceivers
@@ -50,10 +51,11 @@ export function createNegotiator({ pc, polite, offersFirst, send, onFailure }: N
   // The side that does not offer first ignores its own negotiationneeded (fired by the
   // negotiated data channel) until the first offer arrives. Should that offer be lost, the
   // first offerer's own retry makes it again (link.ts: its restartIce from have-local-offer
-  // offers below). This side's retry does not offer: the browser's negotiation-needed flag
-  // is still set from the event we ignored, so restartIce() fires no new one (webrtc-pc,
-  // "update the negotiation-needed flag"), and offering here anyway would collide with that
-  // offer, the rollback roles.ts keeps the first exchange away from.
+  // offers below). This side's restart does nothing until then (restartIce below): there is
+  // no ICE to restart yet, and an offer from here would collide with that first offer, the
+  // rollback roles.ts keeps the first exchange away from. (Clearing this flag on a restart
+  // made a link restarted in the task that made it — a rejoin — offer on the
+  // negotiationneeded its channel had queued.)
   let awaitingFirstOffer = !offersFirst;
   let ignoreOffer = false;
   let isSettingRemoteAnswerPending = false;
@@ -177,8 +179,7 @@ export function createNegotiator({ pc, polite, offersFirst, send, onFailure }: N
     restartIce() {
       chain = chain
         .then(async () => {
-          if (pc.signalingState === 'closed') return;
-          awaitingFirstOffer = false;
+          if (pc.signalingState === 'closed' || awaitingFirstOffer) return;
           pc.restartIce();
           // negotiationneeded fires only from 'stable'; from 'have-local-offer' we offer
           // ourselves (an offer being made right now is answered first, then the restart
