@@ -101,9 +101,9 @@ const signalingHandlers: SignalingHandlers = {
       // Those here before us may hold lines we have not seen: ask them.
       history.joined(ack.peers.map((peer) => peer.id));
     }
+    // Back on signaling, the sync repairs the links that are down; those it just made or
+    // replaced are left to negotiate (a restart would make both sides offer).
     mesh.sync(ack.peers, rejoin);
-    // Back on signaling: links that were stuck may work now.
-    if (rejoin) mesh.retryAll();
     if (pendingName !== null) {
       const wanted = pendingName;
       pendingName = null;

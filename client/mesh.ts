@@ -55,7 +55,7 @@ export interface Mesh {
   peerLeft(left: PeerLeft): void;
   peerRenamed(peer: PeerInfo): void;
   signal(signal: IncomingSignal): void;
-  /** Back on the network or the server: repair what is down. */
+  /** Back on the network: repair what is down (a rejoin's sync repairs on its own). */
   retryAll(): void;
   /**
    * New ICE servers (renewed TURN credentials, a rejoin's): every link that can still use
@@ -252,7 +252,9 @@ export function createMesh(options: MeshOptions): Mesh {
       entry.member.receiveSignal(body);
     },
     retryAll() {
-      for (const { member } of entries.values()) member.link.restart();
+      // A link still making its first connection is left to its own retries: a restart would
+      // start its ICE over (and, before the first offer, has nothing to restart).
+      for (const { member } of entries.values()) if (member.link.state !== 'connecting') member.link.restart();
     },
     reconfigure(config) {
       for (const { member } of entries.values()) {

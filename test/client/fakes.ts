@@ -44,7 +44,11 @@ export function fakeLinks(): { factory: LinkFactory; made: FakeLink[] } {
     let silent = false;
     let restarts = 0;
     let path: PathInfo | null = null;
-    const state: LinkState = 'connecting';
+    let state: LinkState = 'connecting';
+    const report = (next: LinkState, reason: Parameters<LinkOptions['events']['state']>[1] = null) => {
+      state = next;
+      options.events.state(next, reason);
+    };
     const link: FakeLink = {
       options,
       received: [],
@@ -73,7 +77,9 @@ export function fakeLinks(): { factory: LinkFactory; made: FakeLink[] } {
       get writable() {
         return open && !closed;
       },
-      state,
+      get state() {
+        return state;
+      },
       get open() {
         return open && !closed && !silent;
       },
@@ -99,27 +105,27 @@ export function fakeLinks(): { factory: LinkFactory; made: FakeLink[] } {
       openChannel() {
         open = true;
         established = true;
-        options.events.state('connected', null);
+        report('connected');
         options.events.open();
       },
       dropChannel() {
         open = false;
-        options.events.state('reconnecting', null);
+        report('reconnecting');
       },
       goSilent() {
         silent = true;
-        options.events.state('reconnecting', null);
+        report('reconnecting');
         options.events.silent();
       },
       hearAgain(message) {
         silent = false;
-        options.events.state('connected', null);
+        report('connected');
         options.events.heard();
         link.deliver(message);
       },
       fail() {
         open = false;
-        options.events.state('unreachable', { code: 'no-turn', text: 'no direct path and no TURN' });
+        report('unreachable', { code: 'no-turn', text: 'no direct path and no TURN' });
       },
       deliver(message) {
         options.events.message(message, JSON.stringify(message).length);

@@ -467,3 +467,39 @@ test('a member whose signaling dropped while its link was silent, heard again, t
     mock.timers.reset();
   }
 });
+
+test('a retry restarts the links that are down, not those still making their first connection', () => {
+  const { mesh, made } = harness(C);
+  mesh.sync(
+    [
+      { id: A, name: 'Alice' },
+      { id: B, name: 'Bob' },
+    ],
+    false,
+  );
+  const [toAlice, toBob] = made;
+  toAlice?.openChannel();
+  toAlice?.dropChannel(); // worked, down now
+  toBob?.fail(); // never connected: unreachable, still retried
+  // Back on the server: Dave came meanwhile (a new link); Alice's is repaired in the sync.
+  mesh.sync(
+    [
+      { id: A, name: 'Alice' },
+      { id: B, name: 'Bob' },
+      { id: D, name: 'Dave' },
+    ],
+    true,
+  );
+  const toBobAgain = made[2];
+  const toDave = made[3];
+  assert.equal(toAlice?.restarts, 1, 'repaired by the sync');
+  assert.equal(toBob?.closed, true, 'a link that never opened starts over');
+  // Then the network comes back ('online'): only what is down and past its first try.
+  mesh.retryAll();
+  assert.equal(toAlice?.restarts, 2);
+  assert.equal(toBobAgain?.restarts, 0, 'a link the sync just made is left to negotiate');
+  assert.equal(toDave?.restarts, 0, 'so is a new member’s');
+  toDave?.fail();
+  mesh.retryAll();
+  assert.equal(toDave?.restarts, 1, 'an unreachable link is retried');
+});
