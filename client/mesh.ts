@@ -94,6 +94,11 @@ export function createMesh(options: MeshOptions): Mesh {
   const entries = new Map<string, Entry>();
   const graceMs = options.returnGraceMs ?? RETURN_GRACE_MS;
   let selfId = '';
+  /**
+   * Members dropped when the server gave us a new id: the join ack that follows lists them
+   * again, and they were here all along, not news for the chat ("X joined").
+   */
+  let beforeReset = new Set<string>();
 
   const members = (): MemberView[] => [...entries.values()].map((e) => e.member.view());
   const changed = (now = false) => options.changed(now);
@@ -180,7 +185,8 @@ export function createMesh(options: MeshOptions): Mesh {
       if (selfId && selfId !== id) {
         // The server gave us a new id (our resume ticket was not accepted): every other
         // member knows us under the old one, so every link starts over.
-        for (const peerId of [...entries.keys()]) drop(peerId, 'ERR_SELF_RESET');
+        beforeReset = new Set(entries.keys());
+        for (const peerId of beforeReset) drop(peerId, 'ERR_SELF_RESET');
       }
       selfId = id;
     },
@@ -191,7 +197,7 @@ export function createMesh(options: MeshOptions): Mesh {
         listed.add(peer.id);
         // On our first join everyone listed was here before us; after a rejoin, those we do
         // not know yet came while we were away.
-        const entry = known(peer, rejoin);
+        const entry = known(peer, rejoin && !beforeReset.has(peer.id));
         // We are back on signaling: links that are down get repaired.
         if (entry && rejoin) repair(entry);
       }
@@ -202,6 +208,7 @@ export function createMesh(options: MeshOptions): Mesh {
         if (entry.member.link.open) entry.offServer = true;
         else drop(id, 'ERR_NOT_IN_ROOM');
       }
+      beforeReset.clear();
     },
     peerJoined(peer) {
       if (peer.id === selfId) return;

@@ -388,6 +388,19 @@ test('a new peer id for us starts every link over, quietly', () => {
   assert.equal(mesh.members().length, 0);
   assert.equal(made[0]?.closed, true);
   assert.equal(notices.filter((n) => n.kind === 'left').length, 0);
+  // The join ack that came with the new id lists Bob again, and Carol, who came meanwhile.
+  mesh.sync(
+    [
+      { id: B, name: 'Bob' },
+      { id: C, name: 'Carol' },
+    ],
+    true,
+  );
+  assert.deepEqual(
+    notices.map((n) => `${n.kind} ${n.name}`),
+    ['joined Carol'],
+    'Bob was here all along',
+  );
 });
 
 test('renames come from the server only, and are announced', () => {
