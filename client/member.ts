@@ -9,7 +9,7 @@ import {
   type HelloMessage,
   type PeerKeys,
 } from '../protocol/index.ts';
-import { MUTE_MS, type Verdict } from './budget.ts';
+import { type Bucket, MUTE_MS, refill, type Verdict } from './budget.ts';
 import type { DisposeReason, MemberHandle, SlotKey } from './feature.ts';
 import type { Link, LinkFactory, LinkState, UnreachableReason } from './link.ts';
 import type { SignalBody } from './negotiation.ts';
@@ -66,6 +66,7 @@ export interface MemberProblem {
 
 const MUTED: MemberProblem = { code: 'muted', text: 'muted for a while: it sends too much, too fast' };
 const FLOODING: MemberProblem = { code: 'flooding', text: 'link dropped: it kept sending too much, too fast' };
+const NEW_SESSION_FLOOD: MemberProblem = { code: 'flooding', text: 'link dropped: it kept starting new connections' };
 const NO_ROOM_KEY: MemberProblem = { code: 'no-room-key', text: 'no room key: can’t see messages' };
 const ANNOUNCED_KEY_MISMATCH: MemberProblem = {
   code: 'key-mismatch',
@@ -83,6 +84,15 @@ const INTERCEPTED: MemberProblem = {
   code: 'intercepted',
   text: 'intercepted: two links to it failed the room-key proof; nothing is sent to it',
 };
+/**
+ * New sessions a member may start with us (a description from another DTLS session: its
+ * reload, its fresh offer after a failed proof): each costs this page a new
+ * RTCPeerConnection, and its answer and candidates go through the server on our own
+ * signaling allowance (50 signals a second for all we send: a member starting sessions
+ * without end would have the server refuse our signals to everyone). A few at once (a
+ * reload, a retry), then one every 5 s; past that the member is cut, as a flooder is.
+ */
+const NEW_SESSIONS = { burst: 4, perSecond: 1 / 5 };
 /** Mismatched proofs a member gets before its link is held as intercepted: one fresh try. */
 const MISMATCHES_BEFORE_HOLD = 2;
 /**
@@ -161,8 +171,13 @@ export interface Member extends MemberHandle {
   view(): MemberView;
   rename(name: string): void;
   receiveSignal(body: SignalBody): void;
-  /** The other side started a new session (reloaded): a new link, same member and slots. */
+  /** A new link, same member and slots (one that never opened starts over; a failed proof's retry). */
   replaceLink(): void;
+  /**
+   * The other side started a new session (it reloaded, or someone between us answers in its
+   * name): a new link, with a proof of its own, within NEW_SESSIONS; past it, held as a flooder.
+   */
+  newSession(): void;
   /** Keeps the member for `ms` while it may come back; then calls onTimeout. */
   awaitReturn(ms: number, onTimeout: () => void): void;
   cancelReturn(): void;
@@ -211,6 +226,7 @@ export function createMember(options: MemberOptions): Member {
   let awaitingFreshOffer = false;
   let disposed = false;
   let returnTimer: ReturnType<typeof setTimeout> | null = null;
+  const newSessions: Bucket = { tokens: NEW_SESSIONS.burst, at: performance.now() };
   /** Its announced keys (server-carried) and what their proof showed. */
   let announced: PeerKeys | null = null;
   let announcedCheck: Verification = 'unverified';
@@ -635,6 +651,16 @@ export function createMember(options: MemberOptions): Member {
       path = null;
       link = makeLink();
       options.changed();
+    },
+    newSession() {
+      if (disposed || held) return;
+      refill(newSessions, NEW_SESSIONS, performance.now());
+      if (newSessions.tokens < 1) {
+        hold(NEW_SESSION_FLOOD);
+        return;
+      }
+      newSessions.tokens -= 1;
+      handle.replaceLink();
     },
     awaitReturn(ms, onTimeout) {
       if (disposed || returnTimer !== null) return;

@@ -255,7 +255,7 @@ export function createMesh(options: MeshOptions): Mesh {
       // The server relays only within our room, so an unknown sender is a member whose
       // peer:joined we have not processed yet (or missed while reconnecting).
       entry ??= add(from, UNANNOUNCED_NAME, true);
-      if (entry.member.link.isFromNewSession(body)) entry.member.replaceLink();
+      if (entry.member.link.isFromNewSession(body)) entry.member.newSession();
       entry.member.receiveSignal(body);
     },
     retryAll() {

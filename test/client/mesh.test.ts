@@ -516,3 +516,51 @@ test('a retry restarts the links that are down, not those still making their fir
   mesh.retryAll();
   assert.equal(toDave?.restarts, 1, 'an unreachable link is retried');
 });
+
+test('a member that starts new sessions without end gets a few new links, then is cut as a flooder; one that reloads gets its link at once', (t) => {
+  let now = 1_000_000;
+  t.mock.method(performance, 'now', () => now);
+  const { mesh, made } = harness(A);
+  mesh.sync(
+    [
+      { id: B, name: 'Mallory' },
+      { id: C, name: 'Carol' },
+    ],
+    false,
+  );
+  const linksMade = (run: () => void): number => {
+    const before = made.length;
+    run();
+    return made.length - before;
+  };
+  // Carol reloads three times in a row, her pages' closes lost: each new session gets its link.
+  mesh.signal(offer(C, 'carol-0'));
+  for (let i = 1; i <= 3; i++)
+    assert.equal(
+      linksMade(() => mesh.signal(offer(C, `carol-${i}`))),
+      1,
+    );
+  // Then once every 5 s for a minute: never cut.
+  for (let i = 4; i < 16; i++) {
+    now += 5_000;
+    assert.equal(
+      linksMade(() => mesh.signal(offer(C, `carol-${i}`))),
+      1,
+    );
+  }
+  assert.equal(mesh.object(C)?.held, false);
+  // Mallory's every offer carries another fingerprint: a new RTCPeerConnection each time,
+  // and our answers spent on the server's signaling allowance, were it not bounded.
+  const forMallory = linksMade(() => {
+    for (let i = 0; i < 500; i++) mesh.signal(offer(B, `mallory-${i}`));
+  });
+  assert.ok(forMallory <= 4, `${forMallory} links made for one member in one burst`);
+  assert.equal(mesh.object(B)?.held, true);
+  assert.equal(mesh.members().find((m) => m.id === B)?.reason?.code, 'flooding');
+  assert.equal(made.at(-1)?.closed, true, 'its last link closed, and none made again');
+  now += 60_000;
+  assert.equal(
+    linksMade(() => mesh.signal(offer(B, 'mallory-later'))),
+    0,
+  );
+});
