@@ -77,8 +77,13 @@ export interface LinkOptions {
 }
 
 export interface Link {
+  /** Feeds a signal to the negotiation; a description from another session is dropped (isFromNewSession). */
   receive(signal: SignalBody): void;
-  /** True when the description comes from a new remote session (the other side reloaded). */
+  /**
+   * True when the description, offer or answer, carries other DTLS fingerprints than the
+   * first this link received: another remote session (the other side reloaded, or someone
+   * between us answers in its name). The room-key proof covered the first ones only.
+   */
   isFromNewSession(signal: SignalBody): boolean;
   send(message: ChannelMessage): boolean;
   readonly writable: boolean;
@@ -147,6 +152,14 @@ export const createLink: LinkFactory = (options) => {
   /** Set when a description could not be applied; cleared once the channel opens. */
   let negotiationFailure: UnreachableReason | null = null;
   let retryDelay = RETRY_MIN_MS;
+  /**
+   * The other side's DTLS fingerprints, from the first description it sent: the ones the
+   * room-key proof covers (read from the applied description, which can only be one with
+   * these). A description with others is never applied to this link, whichever its type: a
+   * server answering our ICE restart with its own fingerprint would sit in the middle of a
+   * link already shown as proven.
+   */
+  let remoteFingerprints: string | null = null;
   const timers = new Set<ReturnType<typeof setTimeout>>();
   let disconnectedTimer: ReturnType<typeof setTimeout> | null = null;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -316,12 +329,16 @@ export const createLink: LinkFactory = (options) => {
 
   return {
     receive(signal) {
+      if (signal.description) {
+        const fingerprints = sdpFingerprints(signal.description.sdp);
+        remoteFingerprints ??= fingerprints;
+        if (fingerprints !== remoteFingerprints) return;
+      }
       negotiator.receive(signal);
     },
     isFromNewSession(signal) {
-      const known = pc.currentRemoteDescription?.sdp;
-      if (signal.description?.type !== 'offer' || !known) return false;
-      return sdpFingerprints(signal.description.sdp) !== sdpFingerprints(known);
+      if (!signal.description || remoteFingerprints === null) return false;
+      return sdpFingerprints(signal.description.sdp) !== remoteFingerprints;
     },
     send,
     get writable() {

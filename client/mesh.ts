@@ -255,7 +255,13 @@ export function createMesh(options: MeshOptions): Mesh {
       // The server relays only within our room, so an unknown sender is a member whose
       // peer:joined we have not processed yet (or missed while reconnecting).
       entry ??= add(from, UNANNOUNCED_NAME, true);
-      if (entry.member.link.isFromNewSession(body)) entry.member.newSession();
+      if (entry.member.link.isFromNewSession(body)) {
+        // A fresh link, and a fresh proof for its fingerprints.
+        entry.member.newSession();
+        // An answer answers an offer of the link just replaced: the new one negotiates anew
+        // (the side that offers first offers at once; a reloaded page offers on its own).
+        if (body.description?.type === 'answer') return;
+      }
       entry.member.receiveSignal(body);
     },
     retryAll() {

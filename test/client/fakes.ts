@@ -17,7 +17,10 @@ export interface FakeLink extends Link {
   readonly closed: boolean;
   /** The configurations its RTCPeerConnection was given after it was made (setConfiguration). */
   readonly configured: RTCConfiguration[];
-  /** The other side's session, as its SDP fingerprint: a different one means it reloaded. */
+  /**
+   * The other side's session, as its SDP fingerprint (here the whole SDP of the first
+   * description it sent): a description with another is from another session, never applied.
+   */
   remoteSession: string | null;
   /** Plays the channel opening (the link then counts as established). */
   openChannel(): void;
@@ -62,11 +65,14 @@ export function fakeLinks(): { factory: LinkFactory; made: FakeLink[] } {
         return closed;
       },
       receive(body) {
+        if (body.description) {
+          link.remoteSession ??= body.description.sdp;
+          if (body.description.sdp !== link.remoteSession) return;
+        }
         link.received.push(body);
-        if (body.description?.type === 'offer') link.remoteSession = body.description.sdp;
       },
       isFromNewSession(body) {
-        const sdp = body.description?.type === 'offer' ? body.description.sdp : null;
+        const sdp = body.description?.sdp ?? null;
         return sdp !== null && link.remoteSession !== null && sdp !== link.remoteSession;
       },
       send(message) {

@@ -112,6 +112,48 @@ test('on the side that waits for the fresh offer, a link whose proof failed deli
   assert.deepEqual(heard, ['from bob']);
 });
 
+test('an answer to our ICE restart with other fingerprints than the proven link’s is never applied: a fresh link, proven anew', async () => {
+  // Whoever answers our restart "from Bob" with a fingerprint of its own (the signaling
+  // server; or Bob's reloaded page, honestly) is not the one that proved the key on this link.
+  const { mesh, made, heard, checked } = harness(OFFERS);
+  mesh.signal({ from: BOB, description: { type: 'answer', sdp: 'bob first session' } });
+  made[0]?.openChannel();
+  await settle();
+  made[0]?.deliver({ t: 'hello', v: 2, proof: 'good', key: KEY });
+  await checked('verified');
+  assert.equal(mesh.members()[0]?.verification, 'verified');
+  // Same session, new ICE credentials: applied as ever.
+  mesh.signal({ from: BOB, description: { type: 'answer', sdp: 'bob first session' } });
+  assert.equal(made.length, 1);
+  mesh.signal({ from: BOB, description: { type: 'answer', sdp: 'the server’s own' } });
+  assert.equal(made.length, 2, 'a fresh link, with a proof of its own');
+  assert.equal(made[0]?.closed, true);
+  assert.deepEqual(
+    made.flatMap((link) => link.received.map((signal) => signal.description?.sdp)),
+    ['bob first session', 'bob first session'],
+    'the answer went to no link: the fresh one makes its own offer',
+  );
+  assert.equal(mesh.members()[0]?.verification, 'unverified', 'the ✓ is for a proven link only');
+  made[0]?.deliver(line('on the old link'));
+  assert.deepEqual(heard, []);
+});
+
+test('an offer with other fingerprints than the proven link’s is never applied to it: a fresh link takes it, proven anew', async () => {
+  const { mesh, made, checked } = harness(WAITS);
+  mesh.signal({ from: BOB, description: { type: 'offer', sdp: 'bob first session' } });
+  made[0]?.openChannel();
+  await settle();
+  made[0]?.deliver({ t: 'hello', v: 2, proof: 'good', key: KEY });
+  await checked('verified');
+  mesh.signal({ from: BOB, description: { type: 'offer', sdp: 'the server’s own' } });
+  assert.equal(made.length, 2);
+  assert.deepEqual(
+    made.map((link) => link.received.map((signal) => signal.description?.sdp)),
+    [['bob first session'], ['the server’s own']],
+  );
+  assert.equal(mesh.members()[0]?.verification, 'unverified');
+});
+
 test('a hello without a proof: the entry says "no room key", the link speaks for nobody, and the features send it nothing', async () => {
   const { made, heard, shut, checked, reason } = harness(OFFERS);
   made[0]?.openChannel();
