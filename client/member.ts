@@ -224,6 +224,9 @@ export function createMember(options: MemberOptions): Member {
   let visible = true;
   /** Our proof check of its hello failed and it offers first: a fresh offer is coming. */
   let awaitingFreshOffer = false;
+  /** The link whose hello is being checked, and the one whose channel closed meanwhile. */
+  let checkingOn: Link | null = null;
+  let closedWhileChecked: Link | null = null;
   let disposed = false;
   let returnTimer: ReturnType<typeof setTimeout> | null = null;
   const newSessions: Bucket = { tokens: NEW_SESSIONS.burst, at: performance.now() };
@@ -269,7 +272,11 @@ export function createMember(options: MemberOptions): Member {
         closed() {
           // The link whose proof failed here: the side that offers first closes it and sends
           // a fresh offer (mismatched), so its close is that replacement, not a departure.
-          if (current(made) && !awaitingFreshOffer) options.gone('ERR_CHANNEL_CLOSED');
+          if (!current(made) || awaitingFreshOffer) return;
+          // That side may find the proof failed before we do: while ours is checked, the
+          // check says whether this close was a departure.
+          if (checkingOn === made) closedWhileChecked = made;
+          else options.gone('ERR_CHANNEL_CLOSED');
         },
         silent() {
           if (!current(made)) return;
@@ -348,10 +355,18 @@ export function createMember(options: MemberOptions): Member {
         // meanwhile must not learn a key the proof may yet refuse.
         key = message.key ?? null;
         mark('hello-heard', id);
+        checkingOn = on;
+        let result: Verification;
         // The announcement's check, if one is under way, settles first: the key the link
         // proves is compared with the announced one before anything takes it.
-        const result = await options.handshake.check(on, message);
-        if (announcing !== null) await announcing;
+        try {
+          result = await options.handshake.check(on, message);
+          if (announcing !== null) await announcing;
+        } finally {
+          if (checkingOn === on) checkingOn = null;
+        }
+        const closedMeanwhile = closedWhileChecked === on;
+        if (closedMeanwhile) closedWhileChecked = null;
         // Counted even when the link was replaced meanwhile: the other side's fresh offer
         // can overtake our check of the first link, and that was the one fresh try.
         if (result === 'mismatch') mismatches += 1;
@@ -366,6 +381,10 @@ export function createMember(options: MemberOptions): Member {
         gate = gate !== 'shut' && result === 'verified' ? 'open' : 'shut';
         if (result === 'mismatch') {
           mismatched();
+          return;
+        }
+        if (closedMeanwhile) {
+          options.gone('ERR_CHANNEL_CLOSED');
           return;
         }
         if (result === 'verified' && provenAnnouncement() && announced?.sign !== key) {

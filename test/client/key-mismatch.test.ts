@@ -106,6 +106,79 @@ test('the side that waits for offers keeps the warning until the fresh offer, th
   assert.deepEqual(notices, ['intercepted']);
 });
 
+test('the side that waits sees the link close before its own check failed: the same member, and the second failure holds it', async () => {
+  // The offering side found the mismatch first and closed the link for a fresh one while our
+  // check of its hello still ran: that close is not a departure.
+  const checks: Array<(result: Verification) => void> = [];
+  const { factory, made } = fakeLinks();
+  const notices: string[] = [];
+  const mesh = createMesh({
+    links: fakeLinkConfig(factory),
+    handshake: {
+      canProve: true,
+      hello: async () => ({ t: 'hello', v: 2, proof: 'p' }),
+      check: () => new Promise<Verification>((resolve) => checks.push(resolve)),
+    },
+    router: createRouter([]),
+    sendSignal: () => {},
+    changed: () => {},
+    notice: (notice) => notices.push(`${notice.kind} ${notice.name}`),
+  });
+  mesh.setSelf('cccccccccccc');
+  mesh.peerJoined({ id: OTHER, name: 'Bob' });
+  const reason = () => mesh.members()[0]?.reason?.code ?? null;
+  mesh.signal({ from: OTHER, description: { type: 'offer', sdp: 'first session' } });
+  made[0]?.openChannel();
+  await settle();
+  made[0]?.deliver({ t: 'hello', v: 2, proof: 'forged' });
+  await settle();
+  made[0]?.options.events.closed();
+  mesh.signal({ from: OTHER, description: { type: 'offer', sdp: 'fresh session' } });
+  checks.shift()?.('mismatch');
+  await settle();
+  assert.deepEqual(
+    mesh.members().map((m) => m.name),
+    ['Bob'],
+  );
+  assert.equal(reason(), 'room-key-mismatch');
+  made[1]?.openChannel();
+  await settle();
+  made[1]?.deliver({ t: 'hello', v: 2, proof: 'forged again' });
+  await settle();
+  checks.shift()?.('mismatch');
+  await settle();
+  assert.equal(reason(), 'intercepted');
+  assert.deepEqual(notices, ['joined Bob', 'intercepted Bob']);
+});
+
+test('a link that closes while its hello is checked, and proves the key, was a departure', async () => {
+  const checks: Array<(result: Verification) => void> = [];
+  const { factory, made } = fakeLinks();
+  const mesh = createMesh({
+    links: fakeLinkConfig(factory),
+    handshake: {
+      canProve: true,
+      hello: async () => ({ t: 'hello', v: 2, proof: 'p' }),
+      check: () => new Promise<Verification>((resolve) => checks.push(resolve)),
+    },
+    router: createRouter([]),
+    sendSignal: () => {},
+    changed: () => {},
+    notice: () => {},
+  });
+  mesh.setSelf('cccccccccccc');
+  mesh.peerJoined({ id: OTHER, name: 'Bob' });
+  made[0]?.openChannel();
+  await settle();
+  made[0]?.deliver({ t: 'hello', v: 2, proof: 'good' });
+  await settle();
+  made[0]?.options.events.closed();
+  assert.equal(mesh.members().length, 1, 'not before the check says what the close was');
+  checks.shift()?.('verified');
+  await settle();
+  assert.equal(mesh.members().length, 0);
+});
+
 // Whose key a link's hello carries is learned as its member's (history authors, reactions)
 // only once the page vouches for it: its room-key proof checked and it agrees with the key the
 // member announced. Mallory (holding the room key) answering a link the server routed to her
