@@ -99,6 +99,13 @@ export function createMesh(options: MeshOptions): Mesh {
    * again, and they were here all along, not news for the chat ("X joined").
    */
   let beforeReset = new Set<string>();
+  /**
+   * The server's word on the members it lists now (join ack, peer:joined and renames, less
+   * peer:left): their names and announced keys. A member dropped on its link's word (its
+   * channel closed, a goodbye) while still listed, that signals again, comes back under
+   * them: its peer:joined will not come again.
+   */
+  const roster = new Map<string, PeerInfo>();
 
   const members = (): MemberView[] => [...entries.values()].map((e) => e.member.view());
   const changed = (now = false) => options.changed(now);
@@ -153,6 +160,7 @@ export function createMesh(options: MeshOptions): Mesh {
    * says we joined names them already.
    */
   function known(peer: PeerInfo, news: boolean): Entry | undefined {
+    roster.set(peer.id, peer);
     const entry = entries.get(peer.id);
     if (!entry) {
       const added = add(peer.id, peer.name, false);
@@ -187,10 +195,12 @@ export function createMesh(options: MeshOptions): Mesh {
         // member knows us under the old one, so every link starts over.
         beforeReset = new Set(entries.keys());
         for (const peerId of beforeReset) drop(peerId, 'ERR_SELF_RESET');
+        roster.clear();
       }
       selfId = id;
     },
     sync(peers, rejoin) {
+      roster.clear();
       const listed = new Set<string>();
       for (const peer of peers) {
         if (peer.id === selfId) continue;
@@ -219,6 +229,7 @@ export function createMesh(options: MeshOptions): Mesh {
       if (entry && peer.resumed) repair(entry);
     },
     peerLeft({ id, reason }) {
+      roster.delete(id);
       const entry = entries.get(id);
       if (!entry) return;
       const { member } = entry;
@@ -240,6 +251,8 @@ export function createMesh(options: MeshOptions): Mesh {
       drop(id, 'ERR_PEER_LEFT');
     },
     peerRenamed(peer) {
+      const listed = roster.get(peer.id);
+      if (listed) roster.set(peer.id, { ...listed, name: peer.name });
       const entry = entries.get(peer.id);
       if (!entry || entry.member.name === peer.name) return;
       const previous = entry.member.name;
@@ -251,10 +264,12 @@ export function createMesh(options: MeshOptions): Mesh {
       const body: SignalBody = {};
       if (description) body.description = description;
       if (candidate) body.candidate = candidate;
-      let entry = entries.get(from);
-      // The server relays only within our room, so an unknown sender is a member whose
+      // The server relays only within our room, so an unknown sender is a member dropped on
+      // its link's word that the server still lists (back, under its name), or one whose
       // peer:joined we have not processed yet (or missed while reconnecting).
-      entry ??= add(from, UNANNOUNCED_NAME, true);
+      const listed = roster.get(from);
+      if (!entries.has(from) && listed) known(listed, true);
+      const entry = entries.get(from) ?? add(from, UNANNOUNCED_NAME, true);
       if (entry.member.link.isFromNewSession(body)) {
         // A fresh link, and a fresh proof for its fingerprints.
         entry.member.newSession();

@@ -564,3 +564,33 @@ test('a member that starts new sessions without end gets a few new links, then i
     0,
   );
 });
+
+test('a member dropped on its link’s word while the server still lists it comes back from its next signal under its name', () => {
+  const { mesh, made, notices } = harness(C);
+  mesh.sync([{ id: A, name: 'Alice' }], false);
+  mesh.peerJoined({ id: B, name: 'Bob' });
+  mesh.peerRenamed({ id: B, name: 'Robert' });
+  mesh.signal(offer(A, 'alice-first'));
+  mesh.signal(offer(B, 'bob-first'));
+  made[0]?.openChannel();
+  made[1]?.openChannel();
+  // Their old pages' channels close after their reloads took their ids back (peer:joined,
+  // resumed, came first): dropped, though the server lists them.
+  made[0]?.options.events.closed();
+  made[1]?.deliver({ t: 'bye' });
+  assert.equal(mesh.members().length, 0);
+  mesh.signal(offer(A, 'alice-reloaded'));
+  mesh.signal(offer(B, 'bob-reloaded'));
+  assert.deepEqual(
+    mesh.members().map((m) => m.name),
+    ['Alice', 'Robert'],
+  );
+  assert.deepEqual(
+    notices.map((n) => `${n.kind} ${n.name}`),
+    ['joined Bob', 'renamed Robert', 'left Alice', 'left Robert', 'joined Alice', 'joined Robert'],
+  );
+  // One the server said left is not brought back by a signal of its.
+  mesh.peerLeft({ id: A, reason: 'leave' });
+  mesh.signal(offer(A, 'alice-again'));
+  assert.equal(mesh.members().find((m) => m.id === A)?.name, '…');
+});
