@@ -92,6 +92,8 @@ export interface Link {
   /** The channel has been open at least once: this link is worth repairing, not replacing. */
   readonly established: boolean;
   restart(): void;
+  /** Our offer still unanswered goes again (see Negotiator.resendOffer). */
+  resendOffer(): void;
   close(): void;
   path(): Promise<PathInfo | null>;
   /**
@@ -356,6 +358,7 @@ export const createLink: LinkFactory = (options) => {
     restart() {
       if (state !== 'connected') void restartIce();
     },
+    resendOffer: () => negotiator.resendOffer(),
     close() {
       if (closed) return;
       closed = true;

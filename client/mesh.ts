@@ -183,7 +183,9 @@ export function createMesh(options: MeshOptions): Mesh {
 
   /** A link that is down: one that worked is repaired by ICE restart (same link, no churn); one that never opened lost its negotiation with the connection, so it starts over. */
   function repair({ member }: Entry): void {
-    if (member.link.open) return;
+    // A link that works may still wait for the answer to an offer lost on the way (a call's
+    // m-lines made while signaling was down): it goes again.
+    if (member.link.open) return member.link.resendOffer();
     if (member.link.established) member.link.restart();
     else member.replaceLink();
   }

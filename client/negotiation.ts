@@ -22,6 +22,13 @@ export interface Negotiator {
    * new mids, an offer that side must reject ("order of m-lines ... doesn't match").
    */
   restartIce(): void;
+  /**
+   * Our offer still waiting for its answer goes again, as it is (a link that works: a call's
+   * m-lines, say). Made while our signaling was down, or sent to a member whose signaling
+   * was, it was dropped on the way, and nothing else would send it: the link is open, so no
+   * restart comes. Nothing when no offer of ours waits.
+   */
+  resendOffer(): void;
 }
 
 export interface NegotiatorOptions {
@@ -187,6 +194,12 @@ export function createNegotiator({ pc, polite, offersFirst, send, onFailure }: N
           if (pc.signalingState === 'have-local-offer' && !makingOffer) await makeOffer();
         })
         .catch((error: unknown) => onFailure('restart', error));
+    },
+    resendOffer() {
+      chain = chain.then(() => {
+        if (pc.signalingState !== 'have-local-offer' || makingOffer || !pc.localDescription) return;
+        send({ description: toDescription(pc.localDescription) });
+      });
     },
   };
 }

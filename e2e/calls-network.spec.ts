@@ -93,3 +93,38 @@ servicesTest.describe('when members are forced to relay', () => {
     }
   });
 });
+
+test.describe('when the signaling server is down as a call starts', () => {
+  test.describe.configure({ timeout: 240_000 });
+  // The same secret after the restart: resume tickets stay valid and peer ids are kept.
+  test.use({
+    serverEnv: { ROOMLINK_SECRET: randomBytes(24).toString('base64url') },
+    browserArgs: fakeMediaArgs,
+    actionTimeout: 60_000,
+  });
+
+  test('a call joined on the live links while the server is away gets its media once the server is back', async ({
+    server,
+    browsers,
+  }) => {
+    const users = await openRoom(browsers, server.url, ['alice', 'bob']);
+    const [alice, bob] = users;
+    if (!alice || !bob) throw new Error('openRoom returned fewer users');
+    await waitForMesh(users);
+    await server.kill();
+    for (const user of users) {
+      await expect
+        .poll(() => user.page.getByTestId('signaling-status').getAttribute('data-state'))
+        .toBe('reconnecting');
+    }
+    // The call state goes on the data channels; the offer with the call's m-lines cannot go
+    // (no signaling), and is lost.
+    await Promise.all(users.map((user) => joinCall(user)));
+    await waitForTiles(alice, [bob.id]);
+    await waitForTiles(bob, [alice.id]);
+    await server.start();
+    // Back on signaling, the offer still waiting for its answer goes again.
+    await waitForVideo(alice, [bob]);
+    await waitForVideo(bob, [alice]);
+  });
+});

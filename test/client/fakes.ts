@@ -14,6 +14,8 @@ export interface FakeLink extends Link {
   readonly received: SignalBody[];
   readonly sent: ChannelMessage[];
   readonly restarts: number;
+  /** Times the mesh asked for our unanswered offer again. */
+  offersResent: number;
   readonly closed: boolean;
   /** The configurations its RTCPeerConnection was given after it was made (setConfiguration). */
   readonly configured: RTCConfiguration[];
@@ -58,6 +60,7 @@ export function fakeLinks(): { factory: LinkFactory; made: FakeLink[] } {
       sent: [],
       configured: [],
       remoteSession: null,
+      offersResent: 0,
       get restarts() {
         return restarts;
       },
@@ -94,6 +97,9 @@ export function fakeLinks(): { factory: LinkFactory; made: FakeLink[] } {
       },
       restart() {
         restarts++;
+      },
+      resendOffer() {
+        link.offersResent++;
       },
       close() {
         closed = true;

@@ -136,6 +136,13 @@ test('a resumed peer:joined for a member whose link is down repairs or restarts 
   assert.equal(made[0]?.restarts, 1, 'a link that worked is repaired');
   assert.equal(made[1]?.closed, true, 'a link that never opened starts over');
   assert.equal(made.length, 3);
+  // Dave's signaling came back while her link to us worked: what we signaled him meanwhile
+  // (an offer for a call's m-lines) was dropped by the server, and goes again.
+  mesh.sync([{ id: D, name: 'Dave' }], true);
+  const toDave = made.at(-1);
+  toDave?.openChannel();
+  mesh.peerJoined({ id: D, name: 'Dave', resumed: true });
+  assert.equal(toDave?.offersResent, 1);
 });
 
 test('a signal before peer:joined makes a member that is announced once the server names it', () => {
@@ -177,6 +184,7 @@ test('rejoin after a server restart keeps open links, repairs established ones, 
   );
   assert.equal(toBob?.restarts, 0);
   assert.equal(toBob?.closed, false);
+  assert.equal(toBob?.offersResent, 1, 'an open link sends again an offer of ours the outage may have lost');
   assert.equal(toCarol?.restarts, 1, 'an established link is repaired by ICE restart');
   assert.equal(toCarol?.closed, false);
   assert.equal(toDave?.closed, true, 'a never-opened link is replaced');

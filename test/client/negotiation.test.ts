@@ -68,3 +68,27 @@ test('a restart on the side that waits for the first offer makes no offer of its
   assert.equal(pc.iceRestarts, 1, 'once the link is negotiated, a restart restarts ICE');
   assert.deepEqual(sent, ['answer', 'offer']);
 });
+
+test('an offer still waiting for its answer goes again, as it is, when asked; nothing goes when none waits', async () => {
+  const pc = fakePc();
+  const sent: Array<string | undefined> = [];
+  const negotiator = createNegotiator({
+    pc: pc as unknown as RTCPeerConnection,
+    polite: false,
+    offersFirst: true,
+    send: (signal) => sent.push(signal.description?.sdp),
+    onFailure: () => {},
+  });
+  await settle();
+  assert.deepEqual(sent, ['v=0 offer'], 'the first offer');
+  // It was lost on the way (our signaling was down): asked again, the same offer goes.
+  negotiator.resendOffer();
+  await settle();
+  assert.deepEqual(sent, ['v=0 offer', 'v=0 offer']);
+  assert.equal(pc.offers, 1, 'not a new offer: the one the other side may already stand on');
+  negotiator.receive({ description: { type: 'answer', sdp: 'v=0 answer' } });
+  await settle();
+  negotiator.resendOffer();
+  await settle();
+  assert.equal(sent.length, 2, 'answered: nothing waits, nothing goes');
+});
