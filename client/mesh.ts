@@ -181,11 +181,19 @@ export function createMesh(options: MeshOptions): Mesh {
     return entry;
   }
 
-  /** A link that is down: one that worked is repaired by ICE restart (same link, no churn); one that never opened lost its negotiation with the connection, so it starts over. */
+  /**
+   * Back on signaling (a rejoin, or the member's resumed peer:joined): a link that is down is
+   * repaired, by ICE restart if it worked (same link, no churn), or started over if it never
+   * opened (its negotiation was lost with the connection); one that works sends again an
+   * offer still waiting for its answer.
+   */
   function repair({ member }: Entry): void {
     // A link that works may still wait for the answer to an offer lost on the way (a call's
     // m-lines made while signaling was down): it goes again.
-    if (member.link.open) return member.link.resendOffer();
+    if (member.link.open) {
+      member.link.resendOffer();
+      return;
+    }
     if (member.link.established) member.link.restart();
     else member.replaceLink();
   }
