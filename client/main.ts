@@ -19,6 +19,7 @@ import { createIce } from './ice.ts';
 import { whenIdle } from './idle.ts';
 import { isolate } from './isolate.ts';
 import { joined } from './joined.ts';
+import { createKeyDoubt } from './key-doubt.ts';
 import { createLink, linkCounters } from './link.ts';
 import type { MemberView } from './member.ts';
 import { createMesh, type MeshNotice } from './mesh.ts';
@@ -231,6 +232,8 @@ const privateTarget = createPrivateTarget({
   },
   say: (text) => system(text),
 });
+// Shown by the message box while no one here could confirm the room key in our link (key-doubt.ts).
+const keyDoubt = createKeyDoubt((text) => page.keyNote(text));
 const privateView = createPrivateView({ choose: (peerId) => privateTarget.choose(peerId) });
 
 const ice = createIce({
@@ -423,6 +426,7 @@ const mesh = createMesh({
   sendSignal: (to, body) => signaling?.send({ to, ...body }),
   changed(now) {
     privateTarget.membersChanged();
+    keyDoubt.check(mesh.members());
     if (now) {
       calm.cancel(renderMembers);
       renderMembers.now();

@@ -82,7 +82,7 @@ const KEY_MISMATCH: MemberProblem = {
 };
 const INTERCEPTED: MemberProblem = {
   code: 'intercepted',
-  text: 'intercepted: two links to it failed the room-key proof; nothing is sent to it',
+  text: 'intercepted: two links to it failed the room-key proof (someone in between, or a wrong or old link on one side); nothing is sent to it',
 };
 /**
  * New sessions a member may start with us (a description from another DTLS session: its

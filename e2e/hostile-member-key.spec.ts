@@ -4,7 +4,7 @@
 // than the one its room-key proof covers (as whoever could alter a hello in transit would
 // send, to sign lines in that member's name) fails the proof and gets no chat either.
 
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { Page } from '@playwright/test';
 import { expect, sharedTest as test } from './support/fixtures.ts';
 import { openRoom, openUser, sendMessage, waitForMesh, waitForMessage, waitForPeers } from './support/users.ts';
@@ -131,4 +131,23 @@ test('a member whose link changes its signing key after proving it is held, with
   await expect(reason).toHaveClass(/member-warning/);
   await expect(reason).toContainText('⚠ its link changed its signing key');
   await expect(reason).toHaveAttribute('title', /another key/);
+});
+
+test('a link with another key than the room’s (old or mistyped) is told so, and the members see a key that does not match', async ({
+  server,
+  browsers,
+}) => {
+  test.setTimeout(150_000);
+  const [alice, bob] = await openRoom(browsers, server.url, ['alice', 'bob']);
+  if (!alice || !bob) throw new Error('openRoom returned fewer users');
+  await waitForMesh([alice, bob]);
+  const wrongKey = alice.page.url().replace(/#.*$/, `#k=${randomBytes(16).toString('base64url')}`);
+  const trudy = await openUser(await browsers.newContext({ label: 'trudy' }), wrongKey, 'trudy');
+  // Each link to her fails the proof (her page offers a fresh one, which fails too).
+  await expect(trudy.page.getByTestId('key-note')).toContainText('No one here could confirm', { timeout: 120_000 });
+  for (const holder of [alice, bob]) {
+    const entry = holder.page.locator(`[data-testid=peer][data-peer-id="${trudy.id}"]`);
+    await expect(entry.locator('.member-reason')).toHaveAttribute('data-reason', /^(room-key-mismatch|intercepted)$/);
+  }
+  await expect(alice.page.getByTestId('key-note'), 'Alice holds the key with Bob: no doubt about hers').toBeHidden();
 });

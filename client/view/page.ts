@@ -30,6 +30,8 @@ export interface PageView {
   /** The name was refused as taken: say so and offer a free variant, one click away. */
   offerName(message: string, variant: string): void;
   fatal(message: string): void;
+  /** A warning by the message box that what we write reaches no one (key-doubt.ts), or null. */
+  keyNote(message: string | null): void;
 }
 
 export function createPageView(handlers: PageHandlers): PageView {
@@ -57,7 +59,11 @@ export function createPageView(handlers: PageHandlers): PageView {
   composerNote.style.flexBasis = '100%';
   composerNote.setAttribute('aria-live', 'polite');
   composerNote.hidden = true;
-  composer.append(composerNote);
+  const keyNote = el('p', { className: 'hint invalid composer-note', testId: 'key-note' });
+  keyNote.style.flexBasis = '100%';
+  keyNote.setAttribute('role', 'alert');
+  keyNote.hidden = true;
+  composer.append(composerNote, keyNote);
   messageInput.addEventListener('input', () => {
     const full = messageInput.value.length >= messageInput.maxLength;
     composerNote.hidden = !full;
@@ -138,6 +144,10 @@ export function createPageView(handlers: PageHandlers): PageView {
         handlers.rename(variant);
       });
       hint([`${message} `, take], true);
+    },
+    keyNote(message) {
+      keyNote.hidden = message === null;
+      keyNote.textContent = message ?? '';
     },
     fatal(message) {
       status.dataset.state = 'rejected';
