@@ -1,0 +1,114 @@
+// What the line of a file we send says, from where each recipient stands: one status per
+// recipient ("Carol ✓ received · Bob waiting to accept"), and a bar, bytes and time left of
+// the file's own size toward the recipients receiving it now. Recipients still deciding, or
+// done, add nothing to the bytes or the time left. Pure: sending.ts feeds it, the view shows it.
+import type { FileState } from './line.ts';
+import type { ProgressSnapshot } from './progress.ts';
+
+/** Where one recipient stands: `waiting` is our own queue (its turn, or the hash, has not come). */
+export type SendState = 'waiting' | FileState;
+
+export interface SentRecipient {
+  id: string;
+  name: string;
+  state: SendState;
+  /** Why it ended, when the bare state says too little ("left", "could not be saved there"). */
+  note: string | null;
+  /** Bytes it confirmed it stored. */
+  done: number;
+  /** Its own smoothed bytes per second; 0 while unknown. */
+  speed: number;
+}
+
+/** One recipient's status on the line: the name, a mark for the eye only, and the words. */
+export interface RecipientLabel {
+  id: string;
+  state: SendState;
+  name: string;
+  /** "✓" or "✗", or "" (a screen reader is told the words, not the mark). */
+  mark: string;
+  words: string;
+}
+
+/** Where the sending stands as a whole, apart from its recipients. */
+export type SentPhase = 'preparing' | 'unreadable' | 'cancelled' | 'offered';
+
+export interface SentLine {
+  /** data-state of the line: running while any recipient is, then the best outcome. */
+  state: FileState;
+  /** Words about the sending as a whole ("preparing…", "cancelled by you"), often none. */
+  status: string;
+  /** Toward the recipients receiving now (or done, once they all are): of the file's own size. */
+  progress: ProgressSnapshot;
+  recipients: RecipientLabel[];
+}
+
+const WORDS: Record<SendState, string> = {
+  waiting: 'queued',
+  offered: 'waiting to accept',
+  transferring: 'receiving',
+  verified: 'received',
+  corrupt: 'corrupted, discarded',
+  declined: 'declined',
+  cancelled: 'cancelled',
+};
+
+export function recipientLabel(recipient: SentRecipient): RecipientLabel {
+  const { id, state, name } = recipient;
+  const mark = state === 'verified' ? '✓' : state === 'corrupt' ? '✗' : '';
+  return { id, state, name, mark, words: state === 'cancelled' ? (recipient.note ?? WORDS.cancelled) : WORDS[state] };
+}
+
+/** The label as one line of text: "Carol ✓ received". */
+export function labelText(label: RecipientLabel): string {
+  return [label.name, label.mark, label.words].filter((part) => part !== '').join(' ');
+}
+
+/**
+ * Bytes of the file's own size that every recipient receiving it now has (the furthest
+ * behind), their speed together, and the time until the last of them has it all. With
+ * nobody receiving, the bar is full if anyone got the file, and empty otherwise.
+ */
+export function sentProgress(size: number, recipients: readonly SentRecipient[]): ProgressSnapshot {
+  const receiving = recipients.filter((r) => r.state === 'transferring');
+  if (receiving.length === 0) {
+    const got = recipients.some((r) => r.state === 'verified');
+    return { done: got ? size : 0, total: size, speed: 0, secondsLeft: got ? 0 : null };
+  }
+  const done = Math.min(...receiving.map((r) => Math.min(size, r.done)));
+  const speed = receiving.reduce((sum, r) => sum + r.speed, 0);
+  const unknown = receiving.some((r) => r.speed <= 0 && r.done < size);
+  const secondsLeft = unknown
+    ? null
+    : Math.max(...receiving.map((r) => (r.done >= size ? 0 : (size - r.done) / r.speed)));
+  return { done, total: size, speed, secondsLeft };
+}
+
+const FINAL_ORDER: readonly FileState[] = ['verified', 'corrupt', 'cancelled'];
+
+function lineState(phase: SentPhase, recipients: readonly SentRecipient[]): FileState {
+  if (phase === 'preparing') return 'offered';
+  if (phase !== 'offered' || recipients.length === 0) return 'cancelled';
+  if (recipients.some((r) => r.state === 'transferring')) return 'transferring';
+  if (recipients.some((r) => r.state === 'waiting' || r.state === 'offered')) return 'offered';
+  if (recipients.every((r) => r.state === 'declined')) return 'declined';
+  return FINAL_ORDER.find((state) => recipients.some((r) => r.state === state)) ?? 'cancelled';
+}
+
+const PHASE_STATUS: Record<SentPhase, string> = {
+  preparing: 'preparing…',
+  unreadable: 'the file could not be read',
+  cancelled: 'cancelled by you',
+  offered: '',
+};
+
+/** `recipients`: those the file was offered to (none before its hash is known, or if it never is). */
+export function sentLine(size: number, phase: SentPhase, recipients: readonly SentRecipient[]): SentLine {
+  const status = recipients.length === 0 && phase === 'offered' ? 'nobody to send it to' : PHASE_STATUS[phase];
+  return {
+    state: lineState(phase, recipients),
+    status,
+    progress: sentProgress(size, recipients),
+    recipients: recipients.map(recipientLabel),
+  };
+}

@@ -1,0 +1,112 @@
+// The line of a file we send, as its model says it (files/sent-line.ts): the file's own size,
+// progress and time left toward the recipients receiving it, and each recipient's status.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { formatProgress } from '../../client/files/progress.ts';
+import { labelText, type SentRecipient, sentLine } from '../../client/files/sent-line.ts';
+
+const MB = 1_000_000;
+const recipient = (name: string, state: SentRecipient['state'], done = 0, speed = 0, note: string | null = null) => ({
+  id: `${name}-id`,
+  name,
+  state,
+  note,
+  done,
+  speed,
+});
+const texts = (line: ReturnType<typeof sentLine>) => line.recipients.map(labelText);
+
+test('a 40 MB file to two, one still deciding: "of 40 MB", time left from the one receiving', () => {
+  const line = sentLine(40 * MB, 'offered', [
+    recipient('Bob', 'offered'),
+    recipient('Carol', 'transferring', 4.2 * MB, 2 * MB),
+  ]);
+  assert.equal(line.state, 'transferring');
+  assert.deepEqual(line.progress, { done: 4.2 * MB, total: 40 * MB, speed: 2 * MB, secondsLeft: 17.9 });
+  assert.equal(formatProgress(line.progress), '4.2 MB of 40 MB · 2.0 MB/s · 18 s left');
+  assert.deepEqual(texts(line), ['Bob waiting to accept', 'Carol receiving']);
+});
+
+test('two receiving: the bar is where the one furthest behind is, time left is when the last has it', () => {
+  const line = sentLine(40 * MB, 'offered', [
+    recipient('Bob', 'transferring', 10 * MB, 1 * MB),
+    recipient('Carol', 'transferring', 30 * MB, 4 * MB),
+  ]);
+  assert.deepEqual(line.progress, { done: 10 * MB, total: 40 * MB, speed: 5 * MB, secondsLeft: 30 });
+  // One whose speed is not known yet: no guess.
+  const starting = sentLine(40 * MB, 'offered', [
+    recipient('Bob', 'transferring', 0, 0),
+    recipient('Carol', 'transferring', 30 * MB, 4 * MB),
+  ]);
+  assert.equal(starting.progress.secondsLeft, null);
+});
+
+test('one has verified while another has not accepted: the line says so, not "offered"', () => {
+  const line = sentLine(3 * MB, 'offered', [recipient('Bob', 'offered'), recipient('Carol', 'verified', 3 * MB)]);
+  assert.deepEqual(texts(line), ['Bob waiting to accept', 'Carol ✓ received']);
+  assert.equal(line.status, '');
+  assert.deepEqual(line.progress, { done: 3 * MB, total: 3 * MB, speed: 0, secondsLeft: 0 });
+  assert.equal(line.state, 'offered', 'still open (the cancel button stays): Bob may accept');
+  assert.equal(line.recipients[1]?.mark, '✓', 'the mark is apart from the words a screen reader says');
+});
+
+test('a recipient who cancels is said at once, and drops out of the bytes and the time left', () => {
+  const line = sentLine(240 * MB, 'offered', [
+    recipient('Bob', 'transferring', 100 * MB, 2 * MB),
+    recipient('Erin', 'cancelled', 15 * MB, 5 * MB, 'cancelled'),
+  ]);
+  assert.deepEqual(texts(line), ['Bob receiving', 'Erin cancelled']);
+  assert.deepEqual(line.progress, { done: 100 * MB, total: 240 * MB, speed: 2 * MB, secondsLeft: 70 });
+  assert.equal(line.state, 'transferring');
+});
+
+test('every outcome has its words; the line ends in the best of them', () => {
+  const line = sentLine(MB, 'offered', [
+    recipient('Carol', 'verified', MB),
+    recipient('Bob', 'waiting'),
+    recipient('Dana', 'declined'),
+    recipient('Erin', 'cancelled', 0, 0, 'left'),
+    recipient('Finn', 'corrupt'),
+    recipient('Gus', 'cancelled', 0, 0, 'could not save it'),
+  ]);
+  assert.deepEqual(texts(line), [
+    'Carol ✓ received',
+    'Bob queued',
+    'Dana declined',
+    'Erin left',
+    'Finn ✗ corrupted, discarded',
+    'Gus could not save it',
+  ]);
+  const outcome = (...states: SentRecipient['state'][]) =>
+    sentLine(
+      MB,
+      'offered',
+      states.map((state, i) => recipient(`m${i}`, state)),
+    ).state;
+  assert.equal(outcome('verified', 'declined'), 'verified');
+  assert.equal(outcome('declined', 'declined'), 'declined');
+  assert.equal(outcome('declined', 'cancelled'), 'cancelled');
+  assert.equal(outcome('corrupt', 'declined'), 'corrupt');
+  // Nobody receiving and nobody who got it: an empty bar, whatever a cancelled one had.
+  assert.deepEqual(sentLine(MB, 'offered', [recipient('Erin', 'cancelled', MB / 2)]).progress, {
+    done: 0,
+    total: MB,
+    speed: 0,
+    secondsLeft: null,
+  });
+});
+
+test('the sending as a whole: preparing, unreadable, cancelled by us, nobody to send to', () => {
+  assert.deepEqual(
+    { ...sentLine(MB, 'preparing', []), progress: null },
+    { state: 'offered', status: 'preparing…', progress: null, recipients: [] },
+  );
+  assert.equal(sentLine(MB, 'unreadable', []).status, 'the file could not be read');
+  assert.equal(sentLine(MB, 'unreadable', []).state, 'cancelled');
+  assert.equal(sentLine(MB, 'offered', []).status, 'nobody to send it to');
+  const cancelled = sentLine(MB, 'cancelled', [recipient('Carol', 'verified', MB), recipient('Bob', 'cancelled')]);
+  assert.deepEqual(
+    [cancelled.state, cancelled.status, texts(cancelled)],
+    ['cancelled', 'cancelled by you', ['Carol ✓ received', 'Bob cancelled']],
+  );
+});
