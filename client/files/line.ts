@@ -1,6 +1,7 @@
 // What the files feature needs from the page for one transfer's chat line. The view
 // (view/files.ts) implements it; unit tests use a recording stand-in.
 import type { ProgressSnapshot } from './progress.ts';
+import type { RecipientLabel } from './sent-line.ts';
 
 /** data-state of a file line: a stable test hook. */
 export type FileState = 'offered' | 'transferring' | 'verified' | 'corrupt' | 'declined' | 'cancelled';
@@ -36,7 +37,10 @@ export interface FileLineActions {
 export interface FileLine {
   /** The state and the words that go with it ("verified", "corrupted, discarded", …). */
   state(state: FileState, status: string): void;
+  /** The bar; its bytes, speed and time left are shown while the line is `transferring`. */
   progress(snapshot: ProgressSnapshot): void;
+  /** A file we send: where each recipient stands, in the order given (always the same ones). */
+  recipients(labels: readonly RecipientLabel[]): void;
   /** Shows or hides the accept / decline buttons. */
   ask(asking: boolean): void;
   /**

@@ -3,9 +3,10 @@
 // verified — a download link. Nothing received is rendered inline except a raster image
 // preview, decoded by createImageBitmap (only when its header declares a sane size:
 // files/preview.ts) and drawn on a canvas; names and types go on the page as text only.
-import type { FileLine, FileLineActions, FileLineInfo, ShowFileLine } from '../files/line.ts';
+import { type FileLine, type FileLineActions, type FileLineInfo, isFinal, type ShowFileLine } from '../files/line.ts';
 import { PREVIEW_MAX_HEIGHT, PREVIEW_MAX_WIDTH, previewDecoding } from '../files/preview.ts';
 import { formatBytes, formatProgress } from '../files/progress.ts';
+import type { RecipientLabel } from '../files/sent-line.ts';
 import { byTestId, el } from './dom.ts';
 import { type LinesView, timeElement } from './lines.ts';
 
@@ -88,7 +89,14 @@ function createFileLine(lines: LinesView, info: FileLineInfo, actions: FileLineA
   const progress = el('progress', { className: 'file-progress', testId: 'file-progress' });
   progress.max = Math.max(1, info.size);
   progress.value = 0;
+  // The chat is a polite live region: the words of a line's status are said when they change,
+  // its bytes, speed and time left (four times a second) are not.
   const status = el('span', { className: 'file-status', testId: 'file-status' });
+  const words = el('span', { className: 'file-status-words' });
+  const numbers = el('span', { className: 'file-numbers', testId: 'file-progress-text' });
+  numbers.setAttribute('aria-live', 'off');
+  status.append(words, numbers);
+  const recipients = createRecipientList();
   const buttons = el('span', { className: 'file-actions' });
   const button = (text: string, testId: string, run: (() => void) | undefined) => {
     const b = el('button', { text, testId });
@@ -102,7 +110,7 @@ function createFileLine(lines: LinesView, info: FileLineInfo, actions: FileLineA
   const decline = button('Decline', 'file-decline', actions.decline);
   const cancel = button('Cancel', 'file-cancel', actions.cancel);
   cancel.hidden = false;
-  item.append(sender, time, name, meta, progress, status, buttons);
+  item.append(sender, time, name, meta, progress, status, recipients.element, buttons);
   lines.appendItem(item, info.own);
   // A download's object URL keeps the whole file alive until revoked, link or no link (its
   // bytes in memory, or its file in OPFS), and a file received to disk stays in OPFS until
@@ -125,8 +133,9 @@ function createFileLine(lines: LinesView, info: FileLineInfo, actions: FileLineA
   return {
     state(state, text) {
       item.dataset.state = state;
-      status.textContent = text;
-      if (state !== 'offered' && state !== 'transferring') {
+      words.textContent = text;
+      if (state !== 'transferring') numbers.textContent = '';
+      if (isFinal(state)) {
         cancel.hidden = true;
         accept.hidden = true;
         decline.hidden = true;
@@ -135,8 +144,12 @@ function createFileLine(lines: LinesView, info: FileLineInfo, actions: FileLineA
     progress(snapshot) {
       progress.max = Math.max(1, snapshot.total);
       progress.value = snapshot.done;
-      if (item.dataset.state === 'transferring') status.textContent = formatProgress(snapshot);
+      if (item.dataset.state !== 'transferring') return;
+      // The numbers take the place of the words that stood until they came ("starting…").
+      words.textContent = '';
+      numbers.textContent = formatProgress(snapshot);
     },
+    recipients: recipients.show,
     ask(asking) {
       accept.hidden = !asking;
       decline.hidden = !asking;
@@ -152,6 +165,57 @@ function createFileLine(lines: LinesView, info: FileLineInfo, actions: FileLineA
       link.rel = 'noopener';
       item.append(link);
       void preview(item, file);
+    },
+  };
+}
+
+/**
+ * Where each recipient of a file we send stands, as text: "Carol ✓ received · Bob waiting to
+ * accept". Each entry is read whole when its words change (aria-atomic), the mark is for the
+ * eye only; an entry whose words did not change is not touched, so it is not said again.
+ */
+function createRecipientList() {
+  const element = el('span', { className: 'file-status file-recipients', testId: 'file-recipients' });
+  element.hidden = true;
+  let entries = new Map<string, { item: HTMLElement; mark: HTMLElement; words: HTMLElement }>();
+  let order = '';
+
+  function build(labels: readonly RecipientLabel[]): void {
+    while (element.lastElementChild) element.lastElementChild.remove();
+    entries = new Map();
+    labels.forEach((label, i) => {
+      if (i > 0) {
+        const separator = el('span', { text: ' · ' });
+        separator.setAttribute('aria-hidden', 'true');
+        element.append(separator);
+      }
+      const item = el('span', { className: 'file-recipient', testId: 'file-recipient' });
+      item.dataset.member = label.id;
+      item.setAttribute('aria-atomic', 'true');
+      const mark = el('span');
+      mark.setAttribute('aria-hidden', 'true');
+      const words = el('span');
+      item.append(el('span', { text: label.name }), mark, words);
+      element.append(item);
+      entries.set(label.id, { item, mark, words });
+    });
+  }
+
+  return {
+    element,
+    show(labels: readonly RecipientLabel[]): void {
+      const ids = JSON.stringify(labels.map((label) => [label.id, label.name]));
+      if (ids !== order) build(labels);
+      order = ids;
+      element.hidden = labels.length === 0;
+      for (const label of labels) {
+        const entry = entries.get(label.id);
+        if (!entry || (entry.item.dataset.state === label.state && entry.words.textContent === ` ${label.words}`))
+          continue;
+        entry.item.dataset.state = label.state;
+        entry.mark.textContent = label.mark === '' ? '' : ` ${label.mark}`;
+        entry.words.textContent = ` ${label.words}`;
+      }
     },
   };
 }

@@ -9,6 +9,8 @@ import { runInNewContext } from 'node:vm';
 import type { MemberHandle, SlotKey } from '../../client/feature.ts';
 import { createFiles } from '../../client/features/files.ts';
 import type { FileLine, FileLineActions, FileLineInfo, FileState } from '../../client/files/line.ts';
+import type { ProgressSnapshot } from '../../client/files/progress.ts';
+import { labelText } from '../../client/files/sent-line.ts';
 import { type ChannelMessage, encodeChannelMessage, parseChannelMessage } from '../../protocol/index.ts';
 
 interface ShownLine {
@@ -19,6 +21,9 @@ interface ShownLine {
   asking: boolean;
   file: File | null;
   progress: { done: number; total: number } | null;
+  snapshot: ProgressSnapshot | null;
+  /** A file we send: each recipient's status as the line reads it ("bob-0000001 ✓ received"). */
+  recipients: string[];
 }
 
 type Listener = (event: { data?: unknown }) => void;
@@ -112,6 +117,8 @@ function createPage(id: string): Page {
         asking: false,
         file: null,
         progress: null,
+        snapshot: null,
+        recipients: [],
       };
       page.lines.push(shown);
       return {
@@ -119,8 +126,12 @@ function createPage(id: string): Page {
           shown.state = state;
           shown.status = status;
         },
-        progress({ done, total }) {
-          shown.progress = { done, total };
+        progress(snapshot) {
+          shown.progress = { done: snapshot.done, total: snapshot.total };
+          shown.snapshot = snapshot;
+        },
+        recipients(labels) {
+          shown.recipients = labels.map(labelText);
         },
         ask(asking) {
           shown.asking = asking;

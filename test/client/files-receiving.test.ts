@@ -47,6 +47,7 @@ function harness(acceptLimit = 0) {
           shown.status = status;
         },
         progress() {},
+        recipients() {},
         ask(asking) {
           shown.asking = asking;
         },

@@ -1,0 +1,114 @@
+// A file line on the page (view/files.ts), on a stand-in DOM: a sender's recipients are text,
+// each said whole when it changes and left alone when it does not; bytes, speed and time left
+// are in a part of the line that is not said at every update (the chat is a polite live region).
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, test } from 'node:test';
+import type { FileLine } from '../../client/files/line.ts';
+import { type RecipientLabel, recipientLabel, type SentRecipient } from '../../client/files/sent-line.ts';
+import { createFilesView } from '../../client/view/files.ts';
+import { createLinesView, type LinesView } from '../../client/view/lines.ts';
+import { type FakeDom, type FakeElement, installFakeDom } from './fake-dom.ts';
+
+let dom: FakeDom;
+let lines: LinesView;
+beforeEach(() => {
+  dom = installFakeDom(['messages', 'earlier', 'newer', 'chat', 'file-input', 'file-accept-limit', 'message-input']);
+  lines = createLinesView();
+});
+afterEach(() => dom.restore());
+
+const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+function showFile(own: boolean): { line: FileLine; item: () => FakeElement } {
+  const files = createFilesView(lines, { send: () => {} });
+  const info = { id: 'f1', from: 'alice', own, senderName: 'Alice', name: 'big.bin', size: 40_000_000, type: '' };
+  const line = files.showLine({ ...info, nameChanged: false, privateWith: null }, { cancel: () => {} });
+  const item = () => {
+    const found = dom.byId('messages').children.find((child) => child.dataset.fileId === 'f1');
+    assert.ok(found, 'the file line is on the page');
+    return found;
+  };
+  return { line, item };
+}
+
+const all = (root: FakeElement): FakeElement[] => root.children.flatMap((child) => [child, ...all(child)]);
+const byTestId = (root: FakeElement, testId: string) => all(root).filter((e) => e.dataset.testid === testId);
+/** The text a leaf-built element shows (the stand-in does not join its children's text). */
+const textOf = (element: FakeElement): string =>
+  element.children.length === 0 ? element.textContent : element.children.map(textOf).join('');
+/** The same, as a screen reader has it: without what is aria-hidden. */
+const spokenOf = (element: FakeElement): string =>
+  element.getAttribute('aria-hidden') === 'true'
+    ? ''
+    : element.children.length === 0
+      ? element.textContent
+      : element.children.map(spokenOf).join('');
+
+const label = (name: string, state: SentRecipient['state'], note: string | null = null): RecipientLabel =>
+  recipientLabel({ id: `${name}-id`, name, state, note, done: 0, speed: 0 });
+
+test('a sender’s line shows each recipient as text, said whole, the mark for the eye only', async () => {
+  const { line, item } = showFile(true);
+  await settle();
+  line.state('transferring', '');
+  line.recipients([label('Carol', 'verified'), label('Bob', 'offered'), label('<b>Dana</b>', 'declined')]);
+  const list = byTestId(item(), 'file-recipients')[0];
+  assert.ok(list);
+  assert.equal(list.hidden, false);
+  assert.equal(textOf(list), 'Carol ✓ received · Bob waiting to accept · <b>Dana</b> declined');
+  const entries = byTestId(list, 'file-recipient');
+  assert.deepEqual(
+    entries.map((entry) => [
+      entry.dataset.member,
+      entry.dataset.state,
+      entry.getAttribute('aria-atomic'),
+      spokenOf(entry),
+    ]),
+    [
+      ['Carol-id', 'verified', 'true', 'Carol received'],
+      ['Bob-id', 'offered', 'true', 'Bob waiting to accept'],
+      ['<b>Dana</b>-id', 'declined', 'true', '<b>Dana</b> declined'],
+    ],
+  );
+  assert.equal(
+    all(list).some((e) => e.tagName === 'b'),
+    false,
+    'a name is text, never markup',
+  );
+
+  // Bob accepts: his entry changes, the others are not touched (not said again).
+  const written: string[] = [];
+  for (const entry of entries)
+    for (const part of all(entry)) {
+      let text = part.textContent;
+      Object.defineProperty(part, 'textContent', {
+        get: () => text,
+        set: (value: string) => {
+          text = value;
+          written.push(`${entry.dataset.member}: ${value}`);
+        },
+      });
+    }
+  line.recipients([label('Carol', 'verified'), label('Bob', 'transferring'), label('<b>Dana</b>', 'declined')]);
+  assert.equal(textOf(list), 'Carol ✓ received · Bob receiving · <b>Dana</b> declined');
+  assert.ok(written.length > 0 && written.every((change) => change.startsWith('Bob-id: ')), written.join(' | '));
+});
+
+test('bytes, speed and time left are shown apart from the status words, and not said at every update', async () => {
+  for (const own of [true, false]) {
+    const { line, item } = showFile(own);
+    await settle();
+    line.state('transferring', 'starting…');
+    line.progress({ done: 4_200_000, total: 40_000_000, speed: 2_000_000, secondsLeft: 18 });
+    const status = byTestId(item(), 'file-status')[0];
+    const numbers = byTestId(item(), 'file-progress-text')[0];
+    assert.ok(status && numbers);
+    assert.equal(numbers.textContent, '4.2 MB of 40 MB · 2.0 MB/s · 18 s left');
+    assert.equal(numbers.getAttribute('aria-live'), 'off');
+    assert.equal(textOf(status), '4.2 MB of 40 MB · 2.0 MB/s · 18 s left', 'the numbers take the place of "starting…"');
+    line.state('verified', 'verified');
+    assert.equal(textOf(status), 'verified');
+    assert.equal(byTestId(item(), 'file-recipients')[0]?.hidden, true, 'no recipients were given');
+    dom.byId('messages').children.splice(0);
+  }
+});
