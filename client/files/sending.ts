@@ -8,18 +8,20 @@ import { type CancelReason, fileChannelLabel, type MessageOf } from '../../proto
 import { createSlot, type MemberHandle } from '../feature.ts';
 import { hashFile } from './hash.ts';
 import { type FileLine, type FileLineActions, type FileState, isFinal, type ShowFileLine } from './line.ts';
-import { createProgressMeter, formatProgress, type ProgressMeter } from './progress.ts';
+import { createProgressMeter, PROGRESS_INTERVAL_MS, type ProgressMeter } from './progress.ts';
 import { type Pump, startPump } from './pump.ts';
 import { DEFAULT_CONCURRENT_TRANSFERS } from './receiving.ts';
-
-type RecipientState = 'waiting' | FileState;
+import { type SendState, type SentPhase, type SentRecipient, sentLine } from './sent-line.ts';
 
 interface Recipient {
   member: MemberHandle;
-  state: RecipientState;
-  /** Why it ended, when the bare state says too little ("cancelled" by whom). */
+  state: SendState;
+  /** Why it ended, when the bare state says too little ("left", "could not save it"). */
   note: string | null;
   acked: number;
+  /** Its own pace (each recipient takes the file at its own speed), and the last speed it gave. */
+  meter: ProgressMeter;
+  speed: number;
   /** The byte the current channel starts from (the accept it answers). */
   from: number;
   channel: RTCDataChannel | null;
@@ -33,9 +35,12 @@ interface Sent {
   to: string | null;
   recipients: Map<string, Recipient>;
   line: FileLine;
-  meter: ProgressMeter;
-  /** The state the line shows now. */
-  shown: FileState;
+  /** What the line shows now, to tell a change (shown at once) from progress (paced). */
+  shown: string;
+  /** When its progress was last shown (performance.now()). */
+  shownAt: number;
+  /** Shows the progress held back as too recent, should nothing come after it (a stall). */
+  pending: ReturnType<typeof setTimeout> | null;
   cancelled: boolean;
   /** Hashing could not read the file: it was never offered. */
   unreadable: boolean;
@@ -52,12 +57,13 @@ const sendSlot = createSlot('files:send', () => ({
   untold: new Map<string, CancelReason>(),
 }));
 
+/** A recipient's reason to stop, as its status says it after its name ("Bob could not save it"). */
 const CANCEL_TEXT: Record<CancelReason, string> = {
   cancelled: 'cancelled',
   'size-mismatch': 'stopped: sizes did not match',
   'out-of-range': 'stopped: a chunk went astray',
-  'storage-failed': 'could not be saved there',
-  unavailable: 'the file could not be read',
+  'storage-failed': 'could not save it',
+  unavailable: 'stopped: the file could not be read',
 };
 
 export interface SendingOptions {
@@ -130,7 +136,10 @@ export function createSending(options: SendingOptions) {
   /** Shows where the record stands, and lets it go once it is over for everyone. */
   function refresh(record: Sent): void {
     show(record);
-    if (over(record)) sent.delete(record.id);
+    if (!over(record)) return;
+    sent.delete(record.id);
+    if (record.pending !== null) clearTimeout(record.pending);
+    record.pending = null;
   }
 
   function over(record: Sent): boolean {
@@ -139,50 +148,39 @@ export function createSending(options: SendingOptions) {
   }
 
   function show(record: Sent): void {
-    const all = [...record.recipients.values()];
-    // A recipient counts what it confirmed it stored (all of it once verified): one that
-    // declined, cancelled or left stops where it stood, it did not get the rest.
-    const done = all.reduce((sum, r) => sum + (r.state === 'verified' ? record.file.size : r.acked), 0);
-    const running = all.filter((r) => !isFinal(r.state));
-    // Once nobody is left to send to, where the bar ends is shown however recent the last
-    // update (the meter drops close ones): short of the end, the meter would not show it.
-    const snapshot =
-      running.length === 0 && all.length > 0
-        ? { done, total: record.file.size * all.length, speed: 0, secondsLeft: null }
-        : record.meter.update(done);
-    if (snapshot && all.length > 0) record.line.progress({ ...snapshot });
-    if (record.unreadable) {
-      record.line.state('cancelled', CANCEL_TEXT.unavailable);
+    const phase: SentPhase = record.unreadable
+      ? 'unreadable'
+      : record.cancelled
+        ? 'cancelled'
+        : record.sha256 === null
+          ? 'preparing'
+          : 'offered';
+    const offered = record.sha256 === null ? [] : [...record.recipients.values()].map(entry);
+    const line = sentLine(record.file.size, phase, offered);
+    const shown = JSON.stringify([line.state, line.status, line.recipients]);
+    const changed = shown !== record.shown;
+    const now = performance.now();
+    // A change of state or of anyone's status shows at once; progress only as often as
+    // PROGRESS_INTERVAL_MS allows (acks come from every recipient, many a second).
+    const wait = record.shownAt + PROGRESS_INTERVAL_MS - now;
+    if (!changed && line.state === 'transferring' && wait > 0) {
+      record.pending ??= setTimeout(() => {
+        record.pending = null;
+        if (sent.has(record.id)) show(record);
+      }, wait);
       return;
     }
-    if (record.cancelled) {
-      record.line.state('cancelled', 'cancelled by you');
-      return;
+    record.shownAt = now;
+    if (changed) {
+      record.shown = shown;
+      record.line.state(line.state, line.status);
+      record.line.recipients(line.recipients);
     }
-    if (all.length === 0) {
-      record.line.state('cancelled', 'nobody to send it to');
-      return;
-    }
-    if (record.sha256 === null) return;
-    if (running.length > 0) {
-      const transferring = running.some((r) => r.state === 'transferring');
-      const state: FileState = transferring ? 'transferring' : 'offered';
-      // A new state shows at once; progress text only as often as the meter allows.
-      if (state !== record.shown) record.line.state(state, transferring ? 'sending…' : 'offered');
-      else if (transferring && snapshot) record.line.state(state, formatProgress(snapshot));
-      record.shown = state;
-      return;
-    }
-    const summary = all.map((r) => `${r.member.name}: ${r.note ?? r.state}`).join(' · ');
-    const states = new Set(all.map((r) => r.state));
-    const overall: FileState = states.has('verified')
-      ? 'verified'
-      : states.has('corrupt')
-        ? 'corrupt'
-        : states.size === 1 && states.has('declined')
-          ? 'declined'
-          : 'cancelled';
-    record.line.state(overall, summary);
+    record.line.progress(line.progress);
+  }
+
+  function entry({ member, state, note, acked, speed }: Recipient): SentRecipient {
+    return { id: member.id, name: member.name, state, note, done: acked, speed };
   }
 
   function startChannel(record: Sent, recipient: Recipient, from: number): void {
@@ -193,6 +191,8 @@ export function createSending(options: SendingOptions) {
     recipient.channel = channel;
     recipient.acked = from;
     recipient.from = from;
+    recipient.meter = createProgressMeter(record.file.size);
+    recipient.speed = 0;
     channel.addEventListener('open', () => {
       if (recipient.channel !== channel || isFinal(recipient.state)) return;
       const pump = startPump({
@@ -243,6 +243,7 @@ export function createSending(options: SendingOptions) {
         return;
       case 'file:ack':
         recipient.acked = Math.min(record.file.size, Math.max(recipient.acked, message.bytes));
+        recipient.speed = recipient.meter.update(recipient.acked)?.speed ?? recipient.speed;
         recipient.pump?.poke();
         refresh(record);
         return;
@@ -294,11 +295,22 @@ export function createSending(options: SendingOptions) {
       recipients: new Map(
         targets.map((member) => [
           member.id,
-          { member, state: 'waiting', note: null, acked: 0, from: 0, channel: null, pump: null },
+          {
+            member,
+            state: 'waiting',
+            note: null,
+            acked: 0,
+            meter: createProgressMeter(file.size),
+            speed: 0,
+            from: 0,
+            channel: null,
+            pump: null,
+          },
         ]),
       ),
-      meter: createProgressMeter(file.size * Math.max(1, targets.length)),
-      shown: 'offered',
+      shown: '',
+      shownAt: Number.NEGATIVE_INFINITY,
+      pending: null,
       cancelled: false,
       unreadable: false,
       line: options.showLine(
@@ -317,7 +329,7 @@ export function createSending(options: SendingOptions) {
       ),
     };
     sent.set(id, record);
-    record.line.state('offered', 'preparing…');
+    show(record);
     const sha256 = await hashFile(file, undefined, () => record.cancelled);
     if (record.cancelled) return id;
     // A folder dropped on the chat, a file deleted or moved since it was picked.
