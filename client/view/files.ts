@@ -9,6 +9,7 @@ import { formatBytes, formatProgress } from '../files/progress.ts';
 import type { RecipientLabel } from '../files/sent-line.ts';
 import { byTestId, el } from './dom.ts';
 import { type LinesView, timeElement } from './lines.ts';
+import { byName } from './members.ts';
 
 export interface FilesViewHandlers {
   send(files: File[]): void;
@@ -170,8 +171,8 @@ function createFileLine(lines: LinesView, info: FileLineInfo, actions: FileLineA
 }
 
 /**
- * Where each recipient of a file we send stands, as text: "Carol ✓ received · Bob waiting to
- * accept". Each entry is read whole when its words change (aria-atomic), the mark is for the
+ * Where each recipient of a file we send stands, as text, in the member list's order (by
+ * name): "Bob waiting to accept · Carol ✓ received". Each entry is read whole when its words change (aria-atomic), the mark is for the
  * eye only; an entry whose words did not change is not touched, so it is not said again.
  */
 function createRecipientList() {
@@ -203,7 +204,8 @@ function createRecipientList() {
 
   return {
     element,
-    show(labels: readonly RecipientLabel[]): void {
+    show(given: readonly RecipientLabel[]): void {
+      const labels = [...given].sort(byName);
       const ids = JSON.stringify(labels.map((label) => [label.id, label.name]));
       if (ids !== order) build(labels);
       order = ids;

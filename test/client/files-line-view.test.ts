@@ -47,15 +47,15 @@ const spokenOf = (element: FakeElement): string =>
 const label = (name: string, state: SentRecipient['state'], note: string | null = null): RecipientLabel =>
   recipientLabel({ id: `${name}-id`, name, state, note, done: 0, speed: 0 });
 
-test('a sender’s line shows each recipient as text, said whole, the mark for the eye only', async () => {
+test('a sender’s line shows each recipient as text, by name, said whole, the mark for the eye only', async () => {
   const { line, item } = showFile(true);
   await settle();
   line.state('transferring', '');
-  line.recipients([label('Carol', 'verified'), label('Bob', 'offered'), label('<b>Dana</b>', 'declined')]);
+  line.recipients([label('Dana <b>x</b>', 'declined'), label('Carol', 'verified'), label('Bob', 'offered')]);
   const list = byTestId(item(), 'file-recipients')[0];
   assert.ok(list);
   assert.equal(list.hidden, false);
-  assert.equal(textOf(list), 'Carol ✓ received · Bob waiting to accept · <b>Dana</b> declined');
+  assert.equal(textOf(list), 'Bob waiting to accept · Carol ✓ received · Dana <b>x</b> declined');
   const entries = byTestId(list, 'file-recipient');
   assert.deepEqual(
     entries.map((entry) => [
@@ -65,9 +65,9 @@ test('a sender’s line shows each recipient as text, said whole, the mark for t
       spokenOf(entry),
     ]),
     [
-      ['Carol-id', 'verified', 'true', 'Carol received'],
       ['Bob-id', 'offered', 'true', 'Bob waiting to accept'],
-      ['<b>Dana</b>-id', 'declined', 'true', '<b>Dana</b> declined'],
+      ['Carol-id', 'verified', 'true', 'Carol received'],
+      ['Dana <b>x</b>-id', 'declined', 'true', 'Dana <b>x</b> declined'],
     ],
   );
   assert.equal(
@@ -89,8 +89,8 @@ test('a sender’s line shows each recipient as text, said whole, the mark for t
         },
       });
     }
-  line.recipients([label('Carol', 'verified'), label('Bob', 'transferring'), label('<b>Dana</b>', 'declined')]);
-  assert.equal(textOf(list), 'Carol ✓ received · Bob receiving · <b>Dana</b> declined');
+  line.recipients([label('Carol', 'verified'), label('Bob', 'transferring'), label('Dana <b>x</b>', 'declined')]);
+  assert.equal(textOf(list), 'Bob receiving · Carol ✓ received · Dana <b>x</b> declined');
   assert.ok(written.length > 0 && written.every((change) => change.startsWith('Bob-id: ')), written.join(' | '));
 });
 
