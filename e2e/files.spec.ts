@@ -123,6 +123,60 @@ test('decline and cancel, from each side', async ({ server, browsers }) => {
   }
 });
 
+test('the sender’s line says where each of three stands: one received, one deciding, then declined or cancelled', async ({
+  server,
+  browsers,
+}) => {
+  const users = await openRoom(browsers, server.url, ['alice', 'bob', 'carol']);
+  const [alice, bob, carol] = users;
+  if (!alice || !bob || !carol) throw new Error('openRoom returned fewer users');
+  await waitForMesh(users);
+  const recipient = (id: string, who: { id: string }) =>
+    fileLine(alice.page, id).locator(`[data-testid=file-recipient][data-member="${who.id}"]`);
+
+  // Bob asks before taking anything; carol takes it and verifies it.
+  await bob.page.getByTestId('file-accept-limit').fill('0');
+  const small = await makeFile(alice.page, { name: 'small.bin', size: 3 * 1024 * 1024 });
+  const [asked] = await sendFiles(alice.page, [small.name]);
+  if (!asked) throw new Error('no transfer id');
+  await expect(fileLine(bob.page, asked).getByTestId('file-accept')).toBeVisible();
+  await waitForFileState(carol.page, asked, 'verified');
+  await expect(recipient(asked, carol)).toHaveText('carol ✓ received');
+  await expect(recipient(asked, bob)).toHaveText('bob waiting to accept');
+  await expect(fileLine(alice.page, asked).getByTestId('file-recipients')).toHaveText(
+    'bob waiting to accept · carol ✓ received',
+  );
+  await expect(fileLine(alice.page, asked).getByTestId('file-status')).not.toContainText('offered');
+  // The bar is of the file's own size, full: the one who took it has it all.
+  await expect(fileLine(alice.page, asked).getByTestId('file-progress')).toHaveJSProperty('max', small.size);
+  await expect(fileLine(alice.page, asked).getByTestId('file-progress')).toHaveJSProperty('value', small.size);
+  await fileLine(bob.page, asked).getByTestId('file-decline').click();
+  await expect(recipient(asked, bob)).toHaveText('bob declined');
+  await waitForFileState(alice.page, asked, 'verified');
+  await expect(fileLine(alice.page, asked).getByTestId('file-cancel')).toBeHidden();
+
+  // Bob takes the next one but never confirms what he stores: alice stops at her window, his
+  // transfer under way, while carol gets it all. Then bob cancels: alice's line says so at once.
+  await bob.page.getByTestId('file-accept-limit').fill('100');
+  await tamperOutgoing(bob.page, { dropAcks: true });
+  const large = await makeFile(alice.page, { name: 'large.bin', size: 20 * 1024 * 1024 });
+  const [cut] = await sendFiles(alice.page, [large.name]);
+  if (!cut) throw new Error('no transfer id');
+  await waitForFileState(carol.page, cut, 'verified', 120_000);
+  await expect(recipient(cut, carol)).toHaveText('carol ✓ received');
+  await expect(recipient(cut, bob)).toHaveText('bob receiving');
+  await waitForFileState(alice.page, cut, 'transferring');
+  // Of the file's own size (21 MB, not 42), toward bob, the one still receiving.
+  await expect(fileLine(alice.page, cut).getByTestId('file-progress-text')).toHaveText(/^0 B of 21 MB\b/);
+  await expect(fileLine(alice.page, cut).getByTestId('file-progress-text')).toHaveAttribute('aria-live', 'off');
+  await expect(fileLine(alice.page, cut).getByTestId('file-progress')).toHaveJSProperty('max', large.size);
+  await fileLine(bob.page, cut).getByTestId('file-cancel').click();
+  await expect(recipient(cut, bob)).toHaveText('bob cancelled');
+  await waitForFileState(alice.page, cut, 'verified');
+  await expect(fileLine(alice.page, cut).getByTestId('file-recipients')).toHaveText('bob cancelled · carol ✓ received');
+  await expect(fileLine(alice.page, cut).getByTestId('file-progress-text')).toHaveText('');
+});
+
 test('a corrupted chunk from a hostile member is caught and the file discarded', async ({ server, browsers }) => {
   const users = await openRoom(browsers, server.url, ['mallory', 'bob']);
   const [mallory, bob] = users;
