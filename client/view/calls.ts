@@ -60,7 +60,9 @@ interface Tile {
   video: HTMLVideoElement;
   /** A screen shared next to the camera (made when first needed). */
   screen: HTMLVideoElement | null;
-  caption: HTMLElement;
+  /** The caption's two parts: the member's name, and muted / camera off / … */
+  name: HTMLElement;
+  state: HTMLElement;
   quality: HTMLElement | null;
   audio: RTCRtpReceiver | null;
   /** The audio receiver's energy counters at the last read (null: start over). */
@@ -147,7 +149,11 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
     video.playsInline = true;
     // Our own preview must not play our microphone back to us.
     video.muted = own;
+    // Name and state apart: a tile without video shows them on two lines (styles.css).
     const caption = el('figcaption', { className: 'call-caption' });
+    const captionName = el('span', { className: 'call-name' });
+    const captionState = el('span', { className: 'call-state' });
+    caption.append(captionName, captionState);
     const tools = el('div', { className: 'call-tile-tools' });
     const full = el('button', { className: 'call-tile-button' });
     full.append(icon(FULL_SCREEN_ICON));
@@ -178,7 +184,8 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
       root,
       video,
       screen: null,
-      caption,
+      name: captionName,
+      state: captionState,
       quality,
       audio: null,
       energy: null,
@@ -215,8 +222,8 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
     tile.root.dataset.camera = state.video || state.screen ? 'on' : 'off';
     tile.root.dataset.screen = String(state.screen);
     tile.root.dataset.relayed = String(relayed);
-    const words = stateWords(state, relayed);
-    tile.caption.textContent = words ? `${name} · ${words}` : name;
+    setText(tile.name, name);
+    setText(tile.state, stateWords(state, relayed));
     return tile;
   }
 

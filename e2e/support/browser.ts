@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium } from '@playwright/test';
+import { type Browser, type BrowserContext, type BrowserContextOptions, chromium } from '@playwright/test';
 import { chromiumPath, findTool } from '../../scripts/ensure-system.ts';
 import { onProcessExit } from './exit-cleanup.ts';
 import type { BareNetns } from './netns.ts';
@@ -107,6 +107,8 @@ export interface ContextOptions {
   readonly freezable?: boolean;
   /** Prefix for its console lines in the log (the user's name). */
   readonly label?: string;
+  /** Playwright's own options for the context: a phone's viewport, touch, a colour scheme. */
+  readonly options?: BrowserContextOptions;
 }
 
 export interface BrowserPool {
@@ -308,7 +310,7 @@ export function createBrowserPool(netns: Pick<BareNetns, 'name'>, poolOptions: P
         }
         owner = await shared;
       }
-      const context = await owner.browser.newContext();
+      const context = await owner.browser.newContext(options.options);
       if (poolOptions.rtcTrace !== false) await context.addInitScript(rtcTraceScript);
       if (options.freezable === true) own.set(context, owner);
       const label = options.label ?? `context ${labelled.length}`;

@@ -1,0 +1,75 @@
+// How a call sits on the page: on a phone the chat keeps most of the screen while a call
+// runs, and a member without a camera is a small tile (name and state), not a black box.
+
+import { fakeMediaArgs } from './support/browser.ts';
+import { joinCall, tileOf, waitForTiles, waitForVideo } from './support/calls.ts';
+import { fileLine, makeFile, sendFiles } from './support/files.ts';
+import { expect, sharedTest as test } from './support/fixtures.ts';
+import { newRoomLink, openUser, sendMessage, waitForMesh, waitForMessage } from './support/users.ts';
+
+/** An iPhone 12–15's screen in CSS pixels, with touch, as the exploratory test used. */
+const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } as const;
+/** A tile without video is about one line of text high. */
+const compactTileMaxPx = 56;
+
+// Media on 2 shared cores: three Chromium pages, one of them encoding video.
+test.describe.configure({ timeout: 240_000 });
+test.use({ browserArgs: fakeMediaArgs, actionTimeout: 60_000 });
+
+test('on a phone a call of three (one camera, two microphones) leaves the chat at least half the screen, with new lines and a file offer’s Accept and Decline in view', async ({
+  server,
+  browsers,
+}, testInfo) => {
+  const link = newRoomLink(server.url);
+  const alice = await openUser(await browsers.newContext({ label: 'alice' }), link, 'Alice');
+  const bob = await openUser(await browsers.newContext({ label: 'bob' }), link, 'Bob');
+  const carol = await openUser(await browsers.newContext({ label: 'carol', options: phone }), link, 'Carol');
+  await waitForMesh([alice, bob, carol]);
+  const page = carol.page;
+  // Carol asks before taking any file, so a file offer waits for her Accept or Decline. The
+  // setting is in the People panel on a phone.
+  await page.getByTestId('people-toggle').tap();
+  await page.getByTestId('file-accept-limit').fill('0');
+  await page.getByTestId('people-toggle').tap();
+  await expect(page.getByTestId('file-accept-limit')).toBeHidden();
+
+  await joinCall(alice, true);
+  await joinCall(bob, false);
+  await joinCall(carol, false);
+  await waitForTiles(carol, [alice.id, bob.id]);
+  await waitForVideo(carol, [alice]);
+  await expect(tileOf(page, bob.id)).toHaveAttribute('data-camera', 'off');
+  await page.screenshot({ path: testInfo.outputPath('phone-call.png') });
+
+  // Members without a camera (Bob, and Carol herself) are small tiles with their name and state.
+  for (const tile of [tileOf(page, bob.id), page.locator('[data-testid=call-tile][data-self=true]')]) {
+    await expect(tile).toContainText(/Bob|Carol/);
+    const box = await tile.boundingBox();
+    expect.soft(box?.height ?? 0, 'height of a tile without video').toBeLessThanOrEqual(compactTileMaxPx);
+  }
+  // The call takes a bounded share: the list of lines keeps at least half the screen.
+  const messages = await page.locator('#messages').boundingBox();
+  expect.soft(messages?.height ?? 0, 'height of the message list').toBeGreaterThanOrEqual(phone.viewport.height / 2);
+
+  // A new line and a file offer both show up where Carol can see and answer them.
+  const line = { from: alice.id, text: 'can you see this during the call?' };
+  await sendMessage(alice.page, line.text);
+  await waitForMessage(page, line);
+  await expect(page.getByTestId('message').filter({ hasText: line.text })).toBeInViewport({ ratio: 1 });
+  await makeFile(alice.page, { name: 'notes.txt', text: 'the plan' });
+  const [offer] = await sendFiles(alice.page, ['notes.txt']);
+  if (!offer) throw new Error('no transfer id');
+  for (const button of ['file-accept', 'file-decline']) {
+    await expect(fileLine(page, offer).getByTestId(button)).toBeInViewport({ ratio: 1 });
+  }
+  await page.screenshot({ path: testInfo.outputPath('phone-call-offer.png') });
+  await fileLine(page, offer).getByTestId('file-accept').tap();
+  await expect(fileLine(page, offer)).toHaveAttribute('data-state', 'verified', { timeout: 60_000 });
+
+  // On a wide screen too, a member without video is a small tile, not a black box.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await expect(tileOf(page, alice.id)).toBeVisible();
+  const wide = await tileOf(page, bob.id).boundingBox();
+  expect(wide?.height ?? 0, 'height of a tile without video, wide screen').toBeLessThanOrEqual(compactTileMaxPx);
+  await page.screenshot({ path: testInfo.outputPath('desktop-call.png') });
+});
