@@ -47,6 +47,17 @@ test('on a phone a call of three (one camera, two microphones) leaves the chat a
     const box = await tile.boundingBox();
     expect.soft(box?.height ?? 0, 'height of a tile without video').toBeLessThanOrEqual(compactTileMaxPx);
   }
+  // Bob, without a camera, is heard: a media element of his tile plays his sound. (His
+  // <video> used to play it, but a <video> whose video track never had a frame never starts.)
+  await expect
+    .poll(() =>
+      tileOf(page, bob.id)
+        .locator('audio, video')
+        .evaluateAll((elements: { muted: boolean; paused: boolean; currentTime: number }[]) =>
+          elements.some((media) => !media.muted && !media.paused && media.currentTime > 0),
+        ),
+    )
+    .toBe(true);
   // The call takes a bounded share: the list of lines keeps at least half the screen.
   const messages = await page.locator('#messages').boundingBox();
   expect.soft(messages?.height ?? 0, 'height of the message list').toBeGreaterThanOrEqual(phone.viewport.height / 2);

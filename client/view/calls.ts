@@ -60,6 +60,8 @@ interface Tile {
   video: HTMLVideoElement;
   /** A screen shared next to the camera (made when first needed). */
   screen: HTMLVideoElement | null;
+  /** A member's sound (null on our own tile: never play our microphone back to us). */
+  sound: HTMLAudioElement | null;
   /** The caption's two parts: the member's name, and muted / camera off / … */
   name: HTMLElement;
   state: HTMLElement;
@@ -147,8 +149,12 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
     const video = el('video');
     video.autoplay = true;
     video.playsInline = true;
-    // Our own preview must not play our microphone back to us.
-    video.muted = own;
+    // Pictures only: a member's sound plays from an <audio> of its own. A <video> whose
+    // video track never had a frame (a member without a camera) stays at HAVE_NOTHING and
+    // never plays, and its sound with it (Chromium): such a member went unheard.
+    video.muted = true;
+    const sound = own ? null : el('audio');
+    if (sound) sound.autoplay = true;
     // Name and state apart: a tile without video shows them on two lines (styles.css).
     const caption = el('figcaption', { className: 'call-caption' });
     const captionName = el('span', { className: 'call-name' });
@@ -179,11 +185,13 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
       quality = line;
     }
     root.append(video, caption, tools);
+    if (sound) root.append(sound);
     if (quality) root.append(quality);
     return {
       root,
       video,
       screen: null,
+      sound,
       name: captionName,
       state: captionState,
       quality,
@@ -218,6 +226,7 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
       tile.video.addEventListener('loadeddata', () => mark('call-video-data', id), { once: true });
     }
     if (tile.video.srcObject !== stream) tile.video.srcObject = stream;
+    if (tile.sound) hear(tile.sound, stream.getAudioTracks()[0] ?? null);
     tile.root.dataset.muted = String(!state.audio);
     tile.root.dataset.camera = state.video || state.screen ? 'on' : 'off';
     tile.root.dataset.screen = String(state.screen);
@@ -225,6 +234,13 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
     setText(tile.name, name);
     setText(tile.state, stateWords(state, relayed));
     return tile;
+  }
+
+  /** Plays this audio track (a new stream only when the track changed: no restart otherwise). */
+  function hear(sound: HTMLAudioElement, track: MediaStreamTrack | null): void {
+    const current = sound.srcObject instanceof MediaStream ? sound.srcObject.getAudioTracks()[0] : undefined;
+    if ((current ?? null) === track) return;
+    sound.srcObject = track ? new MediaStream([track]) : null;
   }
 
   // Speaking indicator: the audio energy each receiver reports (no audio graph needed).
@@ -327,6 +343,7 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
       for (const [id, tile] of tiles) {
         if (wanted.has(id)) continue;
         tile.video.srcObject = null;
+        if (tile.sound) tile.sound.srcObject = null;
         if (tile.screen) tile.screen.srcObject = null;
         tile.root.remove();
         tiles.delete(id);
