@@ -5,9 +5,14 @@
 // a history block (Alice joins late), reaction chips and the open picker, the private-to
 // bar, and the typing line. One room serves all four combinations: setting up a room is the
 // slow part, and the scans do not change it. Dark mode is checked to be dark, not only clean.
+// Then the same four combinations once more in a call (Alice on camera, Bartholomew on the
+// microphone only): its controls (Hang up, white on red, was 2.19:1 in dark mode), a video
+// tile and a tile without video.
 
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
+import { fakeMediaArgs } from './support/browser.ts';
+import { joinCall, tileOf, waitForTiles } from './support/calls.ts';
 import { expect, sharedTest as test } from './support/fixtures.ts';
 import { chatLine, react, reactionChip, waitForHistory } from './support/history.ts';
 import { newRoomLink, openUser, sendMessage, type User, waitForMesh, waitForMessage } from './support/users.ts';
@@ -56,9 +61,15 @@ async function typingShown(alice: User, bob: User): Promise<void> {
   await expect(alice.page.getByTestId('typing')).toHaveText(/is typing…$/);
 }
 
-test('axe finds no violation on the room page: light and dark, desktop and phone', async ({ server, browsers }) => {
-  // Two users joining and six scans on a shared two-core machine.
-  test.setTimeout(240_000);
+// A fake camera and microphone for the call.
+test.use({ browserArgs: fakeMediaArgs });
+
+test('axe finds no violation on the room page: light and dark, desktop and phone, out of a call and in one', async ({
+  server,
+  browsers,
+}) => {
+  // Two users joining, a call and ten scans on a shared two-core machine.
+  test.setTimeout(300_000);
   // Bartholomew is there first and says something: Alice, joining later, gets it as history.
   const link = newRoomLink(server.url);
   const bob = await openUser(await browsers.newContext({ label: 'bob' }), link, 'Bartholomew the Unreachable');
@@ -125,6 +136,21 @@ test('axe finds no violation on the room page: light and dark, desktop and phone
         await page.keyboard.press('Escape');
         await expect(page.getByTestId('qr-code')).toBeHidden();
       }
+    }
+  }
+
+  // In a call: Alice on camera, Bartholomew with his microphone only.
+  await joinCall(alice, true);
+  await joinCall(bob, false);
+  await waitForTiles(alice, [bob.id]);
+  await expect(tileOf(page, bob.id)).toHaveAttribute('data-camera', 'off');
+  await expect(page.getByTestId('call-leave')).toBeEnabled();
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    for (const [screenName, viewport] of Object.entries(screens)) {
+      await page.setViewportSize(viewport);
+      await expect(page.getByTestId('call-leave')).toBeInViewport();
+      found.push(...(await violations(page, `${scheme} ${screenName}, in a call`)));
     }
   }
   expect(found).toEqual([]);
