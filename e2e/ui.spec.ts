@@ -108,12 +108,31 @@ test('a name can be changed any time, through the server, and the others see the
   await expect(renamed.getByTestId('message-text')).toHaveAttribute('dir', 'ltr');
 });
 
-test('a malformed room id in a link is reported, not swapped for another room', async ({ server, browsers }) => {
+test('a malformed room id in a link is reported, not swapped for another room; what cannot work there is off, and a new room is one click away', async ({
+  server,
+  browsers,
+}) => {
   const page = await (await browsers.newContext({ label: 'carol' })).newPage();
-  await page.goto(`${server.url}/?roomId=short`);
+  await page.goto(`${server.url}/?roomId=garbage`);
   await expect(page.getByTestId('signaling-status')).toContainText('malformed');
-  expect(new URL(page.url()).searchParams.get('roomId')).toBe('short');
+  expect(new URL(page.url()).searchParams.get('roomId')).toBe('garbage');
   await expect(page.getByTestId('message-input')).toBeDisabled();
+  // Nothing invites anyone to the broken link, and there is no room to call or send files in.
+  await expect(page.getByTestId('copy-button')).toBeDisabled();
+  await expect(page.getByTestId('qr-button')).toBeDisabled();
+  await expect(page.getByTestId('share-button')).toBeHidden();
+  await expect(page.getByTestId('call-join-audio')).toBeHidden();
+  await expect(page.getByTestId('call-join-video')).toBeHidden();
+  await expect(page.getByTestId('file-input')).toBeDisabled();
+  // The way out, where the keyboard already is: a new room of one's own.
+  const start = page.getByRole('link', { name: 'Start a new room' });
+  await expect(start).toBeVisible();
+  await expect(start).toBeFocused();
+  await start.click();
+  await expect(page).toHaveURL(/\/\?roomId=[A-Za-z0-9_-]{21}#k=[A-Za-z0-9_-]{22}$/);
+  await selfId(page);
+  await expect(page.getByTestId('copy-button')).toBeEnabled();
+  await expect(page.getByTestId('call-join-audio')).toBeVisible();
 });
 
 /** The chat list, as far as these tests read and move it. */

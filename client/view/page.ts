@@ -29,6 +29,10 @@ export interface PageView {
   nameHint(message: string | null, invalid?: boolean): void;
   /** The name was refused as taken: say so and offer a free variant, one click away. */
   offerName(message: string, variant: string): void;
+  /**
+   * This page cannot be in a room (its link's room id is malformed): says why, turns off what
+   * needs a room (sending, inviting, calls, files) and offers a new room instead.
+   */
   fatal(message: string): void;
   /** A warning by the message box that what we write reaches no one (key-doubt.ts), or null. */
   keyNote(message: string | null): void;
@@ -151,12 +155,37 @@ export function createPageView(handlers: PageHandlers): PageView {
     },
     fatal(message) {
       status.dataset.state = 'rejected';
-      status.textContent = message;
+      // The way out: a new room of one's own (/ makes one), where the keyboard already is.
+      const start = el('a', { className: 'start-room', text: 'Start a new room', testId: 'start-room' });
+      start.href = '/';
+      status.replaceChildren(`${message} `, start);
       status.hidden = false;
       messageInput.disabled = true;
       sendButton.disabled = true;
+      share.disable();
+      withoutRoom();
+      start.focus();
     },
   };
+}
+
+/**
+ * What needs a room goes: the call (its bar is redrawn on every change, so it is hidden, not
+ * disabled) and files, picked, dropped on the chat or pasted.
+ */
+function withoutRoom(): void {
+  (document.getElementById('call') as HTMLElement).hidden = true;
+  byTestId<HTMLInputElement>('file-input').disabled = true;
+  // Caught on the way down, before the files view's listeners on the chat. A file dropped
+  // is refused (not opened by the browser in place of the page).
+  const refuse = (event: DragEvent): void => {
+    event.stopPropagation();
+    event.preventDefault();
+    if (event.dataTransfer) event.dataTransfer.dropEffect = 'none';
+  };
+  window.addEventListener('dragover', refuse, { capture: true });
+  window.addEventListener('drop', refuse, { capture: true });
+  window.addEventListener('paste', (event) => event.stopPropagation(), { capture: true });
 }
 
 /**

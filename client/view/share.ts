@@ -13,6 +13,8 @@ const FLASH_MS = 1_500;
 
 export interface ShareView {
   setLink(url: string): void;
+  /** Nothing to invite anyone to (a link whose room id is malformed): copy, share and QR off. */
+  disable(): void;
 }
 
 /** Says a short confirmation to screen readers (a polite live region). */
@@ -72,15 +74,23 @@ export function createShareView(announce: Announce): ShareView {
     }, FLASH_MS);
   }
 
+  let disabled = false;
   return {
     setLink(url) {
       link = url;
       shareLink.value = url;
-      shareButton.hidden = !canShare(url);
+      shareButton.hidden = disabled || !canShare(url);
       if (qrDialog.open) {
         qrHolder.replaceChildren(qrSvg(url));
         drawn = url;
       }
+    },
+    disable() {
+      disabled = true;
+      copyButton.disabled = true;
+      qrButton.disabled = true;
+      shareButton.hidden = true;
+      if (qrDialog.open) qrDialog.close();
     },
   };
 }
