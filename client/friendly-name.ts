@@ -1,6 +1,7 @@
 // A name for a first-time visitor, so nobody is stopped by a prompt before they see the room:
 // adjective + animal ("Brave Otter"). Shown at once, changeable any time, remembered.
-const ADJECTIVES = [
+/** Exported for the test that every generated name fits the name box (e2e/ui-page.spec.ts). */
+export const ADJECTIVES = [
   'Amber',
   'Brave',
   'Bright',
@@ -32,7 +33,7 @@ const ADJECTIVES = [
   'Witty',
   'Zesty',
 ];
-const ANIMALS = [
+export const ANIMALS = [
   'Badger',
   'Beaver',
   'Bison',

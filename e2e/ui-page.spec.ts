@@ -6,6 +6,7 @@
 import type { Page } from '@playwright/test';
 import { PNG } from 'pngjs';
 import decodeQR from 'qr/decode.js';
+import { ADJECTIVES, ANIMALS } from '../client/friendly-name.ts';
 import { expect, sharedTest as test } from './support/fixtures.ts';
 import { openRoom, openUser, selfId, sendMessage, shareLink, waitForMesh, waitForMessage } from './support/users.ts';
 
@@ -198,6 +199,28 @@ test('on a 360 px phone the chat gets the screen, people and name sit behind a t
   await page.setViewportSize({ width: 1280, height: 800 });
   await expect(toggle).toBeHidden();
   await expect(page.getByTestId('name-input')).toBeVisible();
+});
+
+test('every generated name fits the name box whole, on a desktop and on a phone', async ({ server, browsers }) => {
+  const page = (await openUser(await browsers.newContext({ label: 'alice' }), `${server.url}/`, 'Alice')).page;
+  const names = ADJECTIVES.flatMap((adjective) => ANIMALS.map((animal) => `${adjective} ${animal}`));
+  /** The names whose text is wider than the box shows ("Eager Narwha"). */
+  const cutOff = () =>
+    page
+      .getByTestId('name-input')
+      .evaluate((input: { value: string; scrollWidth: number; clientWidth: number }, all) => {
+        const wide: string[] = [];
+        for (const name of all) {
+          input.value = name;
+          if (input.scrollWidth > input.clientWidth) wide.push(name);
+        }
+        return wide;
+      }, names);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  expect(await cutOff(), 'cut off on a desktop').toEqual([]);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.getByTestId('people-toggle').click();
+  expect(await cutOff(), 'cut off on a phone').toEqual([]);
 });
 
 test('a name already used in the room is refused, and a free variant is offered and taken in one click; at join, given with a notice', async ({
