@@ -223,6 +223,33 @@ test('every generated name fits the name box whole, on a desktop and on a phone'
   expect(await cutOff(), 'cut off on a phone').toEqual([]);
 });
 
+test('on a phone, ✉ in the People panel closes the panel and puts the keyboard in the message box, the page unscrolled', async ({
+  server,
+  browsers,
+}) => {
+  const [alice, bob] = await openRoom(browsers, server.url, ['Alice', 'Bob']);
+  if (!alice || !bob) throw new Error('openRoom returned fewer users');
+  await waitForMesh([alice, bob]);
+  const page = alice.page;
+  await page.setViewportSize({ width: 390, height: 844 });
+  const toggle = page.getByTestId('people-toggle');
+  await toggle.click();
+  await page
+    .locator(`[data-testid=peer][data-peer-id="${bob.id}"]`)
+    .getByRole('button', { name: 'Private message to Bob' })
+    .click();
+  await expect(page.getByTestId('private-recipient')).toContainText('Private to Bob');
+  await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+  await expect(page.getByTestId('name-input')).toBeHidden();
+  await expect(page.getByTestId('message-input')).toBeFocused();
+  await expect(page.getByTestId('message-input')).toBeInViewport({ ratio: 1 });
+  const scrolled = await page.evaluate(() => {
+    const { document } = globalThis as unknown as { document: { scrollingElement: { scrollTop: number } } };
+    return document.scrollingElement.scrollTop;
+  });
+  expect(scrolled).toBe(0);
+});
+
 test('a name already used in the room is refused, and a free variant is offered and taken in one click; at join, given with a notice', async ({
   server,
   browsers,

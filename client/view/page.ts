@@ -208,6 +208,17 @@ function watchPeopleToggle(): void {
     setOpen(open);
     if (open) side.querySelector<HTMLElement>('input, button')?.focus();
   });
+  // Choosing a member to write to privately (their entry or its ✉: view/private.ts) is done
+  // with the panel: it closes, and the keyboard goes to the message box, where the private
+  // line is written.
+  const list = document.getElementById('members') as HTMLElement;
+  const messageInput = byTestId<HTMLInputElement>('message-input');
+  list.addEventListener('click', (event) => {
+    if (!(event.target instanceof Element) || !event.target.closest('[data-testid=peer]')) return;
+    if (toggle.getAttribute('aria-expanded') !== 'true' || getComputedStyle(toggle).display === 'none') return;
+    setOpen(false);
+    messageInput.focus();
+  });
   // Escape inside the open panel closes it and gives the keyboard back to the toggle.
   side.addEventListener('keydown', (event) => {
     if (event.key !== 'Escape' || toggle.getAttribute('aria-expanded') !== 'true') return;

@@ -22,11 +22,9 @@ export function createPrivateView(handlers: { choose(peerId: string | null): voi
   bar.append(label, back);
   composer.prepend(bar);
 
-  /** A choice made by the user: the message box takes the keyboard, and a phone's People panel closes. */
+  /** A choice made by the user: the message box takes the keyboard (a phone's People panel closes: page.ts). */
   function chosen(peerId: string | null): void {
     handlers.choose(peerId);
-    const toggle = document.querySelector<HTMLButtonElement>('[data-testid=people-toggle]');
-    if (toggle?.getAttribute('aria-expanded') === 'true' && getComputedStyle(toggle).display !== 'none') toggle.click();
     input?.focus();
   }
 
