@@ -94,7 +94,8 @@ export function createLinesView(): LinesView {
   const scrollback = createScrollback(messages, MAX_LINES, {
     changed({ earlier }) {
       earlierButton.hidden = earlier === 0;
-      earlierButton.textContent = `Show ${Math.min(earlier, MOVE_LINES)} earlier messages`;
+      const coming = Math.min(earlier, MOVE_LINES);
+      earlierButton.textContent = `Show ${coming} earlier ${coming === 1 ? 'message' : 'messages'}`;
     },
     dropped,
   });

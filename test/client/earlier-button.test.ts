@@ -1,0 +1,37 @@
+// The button that brings earlier lines back for keyboard and screen-reader users
+// (view/lines.ts, view/scrollback.ts) counts them in plain English: "1 earlier message".
+
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, test } from 'node:test';
+import { createLinesView, type LinesView } from '../../client/view/lines.ts';
+import { MOVE_LINES, PAGE_LINES } from '../../client/view/scrollback.ts';
+import { type FakeDom, FakeElement, installFakeDom } from './fake-dom.ts';
+
+let dom: FakeDom;
+let lines: LinesView;
+beforeEach(() => {
+  dom = installFakeDom(['messages', 'earlier', 'newer', 'chat', 'file-input', 'file-accept-limit', 'message-input']);
+  lines = createLinesView();
+});
+afterEach(() => dom.restore());
+
+/** Lines are put on the page once per task (lines.ts flush). */
+const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const appendLines = (count: number): void => {
+  for (let i = 0; i < count; i++) lines.appendItem(new FakeElement('li') as unknown as HTMLLIElement, false);
+};
+
+test('the earlier-messages button says how many come back: "100 earlier messages", then "1 earlier message"', async () => {
+  const earlier = dom.byId('earlier');
+  // One line more than a batch past what the page holds while following: 101 go off it.
+  appendLines(PAGE_LINES + MOVE_LINES + 1);
+  await settle();
+  assert.equal(earlier.hidden, false);
+  assert.equal(earlier.textContent, 'Show 100 earlier messages');
+  earlier.dispatch('click');
+  await settle();
+  assert.equal(earlier.textContent, 'Show 1 earlier message');
+  earlier.dispatch('click');
+  await settle();
+  assert.equal(earlier.hidden, true);
+});
