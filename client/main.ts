@@ -486,7 +486,7 @@ page.setShareLink(link.shareUrl);
 page.setName(name);
 members.setSelf(null, name);
 if (link.invalidRoomId !== null) {
-  page.fatal('This link’s room id is malformed. Check the link, or open the site without one to start a new room.');
+  page.fatal('This link’s room id is malformed. Check the link, or start a new room.');
 } else {
   page.setStatus('connecting');
   const notice = roomKeyNotice(link.key !== null, globalThis.crypto?.subtle !== undefined);
