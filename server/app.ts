@@ -41,7 +41,7 @@ import { clientAddress, type TrustFn } from './proxy.ts';
 import { createAddressLimits, createSocketLimiter, LIMITED_EVENTS } from './rate-limit.ts';
 import { createResumeTokens } from './resume.ts';
 import { createMemoryRevocations, createRedisRevocations, type TicketRevocations } from './resume-revocations.ts';
-import { othersInRoom, type RoomServer, roomAddress } from './rooms.ts';
+import { disconnectReplaced, othersInRoom, type RoomServer, roomAddress } from './rooms.ts';
 import { securityHeaders } from './security.ts';
 import { createSignaling, type SignalingDeps } from './signaling.ts';
 import { closeListeners, dropUpgradeResponseListener } from './upgrade-response.ts';
@@ -228,6 +228,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
           timeoutMs: config.clusterTimeoutMs,
           onGone: announceGone,
           onBack: announceBack,
+          onReplaced: (roomId, peerId, socketId) => disconnectReplaced(io, roomId, peerId, socketId),
           onFallback: metrics.membershipFallback,
           ...options.membershipNode,
         })

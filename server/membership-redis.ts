@@ -46,7 +46,8 @@
 // which mirrors every entry this node holds): the cap and names then cover this node only.
 // When Redis answers again, the node writes its members back (a restarted Redis is empty)
 // and removes the entries it no longer holds; after a single command timed out, only in that
-// room.
+// room. An entry another node or socket took over meanwhile (a resume elsewhere) is not
+// overwritten: this node's connection for it is cut instead.
 import { createHash, randomBytes } from 'node:crypto';
 import { freeVariant, nameKey } from '../protocol/name-key.ts';
 import type { PeerInfo } from '../protocol/signaling.ts';
@@ -109,16 +110,24 @@ const END_RESUME = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.c
 const sweepLockKey = (node: string) => `${PREFIX}:node:${node}:sweeping`;
 const sweptKey = (node: string) => `${PREFIX}:node:${node}:swept`;
 
-// KEYS: members, names. ARGV: peer, name, nameKey, node, socket, cap, force ('1': no checks),
-// keys (the announced keys, as stored; '' for none).
-// Returns {'ok', HGETALL members} | {'room_full'} | {'name_taken', HKEYS names}.
+// KEYS: members, names. ARGV: peer, name, nameKey, node, socket, cap, force ('1': a
+// write-back, no cap or name check), keys (the announced keys, as stored; '' for none).
+// Returns {'ok', HGETALL members} | {'room_full'} | {'name_taken', HKEYS names} |
+// {'held'}: a write-back found the peer id held by another node's or socket's entry (a
+// resume there while this node was away from Redis): that entry stays, and this node's
+// connection is the replaced one.
 const ADMIT = String.raw`
 local holder = redis.call('HGET', KEYS[2], ARGV[3])
 local force = ARGV[7] == '1'
-if holder and holder ~= ARGV[1] and not force then
+local old = redis.call('HGET', KEYS[1], ARGV[1])
+if force then
+  if old then
+    local node, sock = string.match(old, '^([^\t]*)\t([^\t]*)\t')
+    if node ~= ARGV[4] or sock ~= ARGV[5] then return {'held'} end
+  end
+elseif holder and holder ~= ARGV[1] then
   return {'name_taken', redis.call('HKEYS', KEYS[2])}
 end
-local old = redis.call('HGET', KEYS[1], ARGV[1])
 if old then
   local _, _, oldKey = string.match(old, '^([^\t]*)\t([^\t]*)\t([^\t]*)\t')
   if oldKey ~= ARGV[3] and redis.call('HGET', KEYS[2], oldKey) == ARGV[1] then
@@ -215,6 +224,13 @@ export interface RedisMembershipOptions {
   onGone(roomId: string, peerIds: string[]): void;
   /** This node was swept while alive (it stalled); its members are written back: tell their rooms. */
   onBack(roomId: string, members: PeerInfo[]): void;
+  /**
+   * A member of this node whose peer id another connection took over while this node was
+   * away from Redis (a resume on another node), found by the write-back: its entry stays
+   * with that connection, and this one must be cut as a replaced connection is. Its own
+   * disconnect then finds nothing of its own to remove, and nobody hears it left.
+   */
+  onReplaced?(roomId: string, peerId: string, socketId: string): void;
   /** A decision was taken from this node's members only (metrics). */
   onFallback?(): void;
   /** Default: random. Tests pin it to play a node that died. */
@@ -441,14 +457,25 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
    * the room's admissions, renames and leaves in flight are answered, and those that come
    * meanwhile wait for it. Otherwise a member who left during the write-back would be
    * written back for good (its leave finding nothing to remove yet), and one admitted just
-   * before the room's sweep would be swept from Redis while it stays here.
+   * before the room's sweep would be swept from Redis while it stays here. An entry that
+   * another node or socket holds now is left to it (ADMIT's 'held'): this node's connection
+   * was replaced while it could not hear of it, and is cut (onReplaced). Overwritten, the
+   * replaced connection stayed, and its timeout later removed the live member and told the
+   * room it left.
    */
   const reconcileRoom = (roomId: string): Promise<void> =>
     writingBack(roomId, async () => {
       const claims = own.claims(roomId);
       await run(SWEEP, roomId, [nodeId, ...claims.map((c) => c.socketId)]);
-      for (const claim of claims) await run(ADMIT, roomId, admitArgs(claim, 0, true));
-      if (claims.length > 0) await redis.sAdd(roomsKey(nodeId), roomId);
+      for (const claim of claims) {
+        const reply = await run(ADMIT, roomId, admitArgs(claim, 0, true));
+        if (!Array.isArray(reply) || reply[0] !== 'held') continue;
+        // Taken over elsewhere meanwhile: no longer ours, here either (nor written back
+        // again, nor counted while Redis is away), and its connection is cut.
+        own.leave(roomId, claim.peerId, claim.socketId);
+        options.onReplaced?.(roomId, claim.peerId, claim.socketId);
+      }
+      if (own.members(roomId).length > 0) await redis.sAdd(roomsKey(nodeId), roomId);
       else await redis.sRem(roomsKey(nodeId), roomId);
     });
 

@@ -101,3 +101,13 @@ export function disconnectOthersAt(io: RoomServer, socket: RoomSocket, roomId: s
   others(io.local);
   others(io);
 }
+
+/**
+ * Disconnects this node's socket `socketId` if it is still this peer's: a connection whose
+ * entry the store found held by another connection once this node could hear of it (after
+ * a Redis outage), cut as disconnectOthersAt cuts the connection before a reload.
+ */
+export function disconnectReplaced(io: RoomServer, roomId: string, peerId: string, socketId: string): void {
+  const socket = io.of('/').sockets.get(socketId);
+  if (socket?.data.roomId === roomId && socket.data.peerId === peerId) socket.disconnect(true);
+}

@@ -626,3 +626,78 @@ describe('what a node does meanwhile, against what Redis answers late', () => {
     }
   });
 });
+
+describe('a node back from an outage of its own, writing its members back', () => {
+  test('an entry another node took over meanwhile stays with it: the old socket’s leave removes nobody', async () => {
+    const path = await cuttablePath(redis.port);
+    const replaced: string[][] = [];
+    try {
+      const a = createRedisMembership({
+        target: { kind: 'single', url: path.url },
+        logger,
+        timeoutMs: TIMEOUT_MS,
+        onGone: () => {},
+        onBack: () => {},
+        onReplaced: (...cut) => replaced.push(cut),
+        heartbeatMs: HEARTBEAT_MS,
+      });
+      stores.push(a);
+      assert.equal(await a.ready(3_000), true);
+      const b = await redisStore();
+      const room = newRoomId();
+      assert.equal((await a.admit(room, claim('alice', 'Alice', 'S1'), 6)).ok, true);
+      assert.equal((await b.admit(room, claim('bob', 'Bob'), 6)).ok, true);
+      // A loses Redis, shorter than a node TTL: nobody sweeps it.
+      path.cut();
+      await until(() => a.mode() === 'degraded', 'node A on its own');
+      // Alice's tab reloads onto B and takes her entry over there (B, S2).
+      assert.equal((await b.admit(room, claim('alice', 'Alice', 'S2'), 6)).ok, true);
+      path.mend();
+      await until(() => replaced.length > 0, 'node A told to cut its replaced connection', 10_000);
+      assert.deepEqual(replaced, [[room, 'alice', 'S1']]);
+      // S1 ends (cut, or its ping timeout): its leave finds the entry someone else's.
+      assert.equal(await a.leave(room, 'alice', 'S1'), false, 'S1’s end announced a member who is on S2 as gone');
+      assert.deepEqual((await b.members(room)).map((m) => m.id).sort(), ['alice', 'bob']);
+      assert.equal(await b.leave(room, 'alice', 'S2'), true);
+    } finally {
+      path.close();
+    }
+  });
+
+  test('its connection replaced on the other node meanwhile is cut when Redis is back, and nobody hears she left', async () => {
+    const path = await cuttablePath(redis.port);
+    try {
+      const [a, b] = await Promise.all([
+        startServer({ redisUrl: path.url, clusterTimeoutMs: TIMEOUT_MS }),
+        startServer({ redisUrl: redis.url, clusterTimeoutMs: TIMEOUT_MS }),
+      ]);
+      const room = newRoomId();
+      const first = await connectClient(a.url);
+      const ack = await joinOk(first, room, 'Alice');
+      const watcher = await connectClient(b.url);
+      await joinOk(watcher, room, 'Watcher');
+      const lefts = collect(watcher, 'peer:left');
+      const dropped = new Promise((resolve) => {
+        a.app.io.sockets.sockets.get(first.id ?? '')?.once('disconnect', resolve);
+        setTimeout(() => resolve('still connected 10 s after Redis came back'), 10_000).unref();
+      });
+      path.cut();
+      await until(() => a.app.redisState() === 'down', 'node A away from Redis');
+      // Her reload lands on B, which cannot see her connection on A (the outage) and gives
+      // her entry to the new one; B's order to cut the old one never reaches A.
+      const reload = await connectClient(b.url);
+      assert.equal((await joinOk(reload, room, 'Alice', ack.resume)).self.id, ack.self.id);
+      path.mend();
+      // Well before its ping timeout (Socket.IO's default 20 s).
+      assert.equal(await dropped, 'server namespace disconnect');
+      await expectNoEvent(watcher, 'peer:left', 500);
+      assert.deepEqual(lefts, []);
+      // The room has one Alice, on B.
+      const late = await joinOk(await connectClient(a.url), room, 'Late');
+      assert.deepEqual(late.peers.map((p) => p.name).sort(), ['Alice', 'Watcher']);
+      assert.ok(reload.connected);
+    } finally {
+      path.close();
+    }
+  });
+});
