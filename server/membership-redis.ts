@@ -110,13 +110,34 @@ const END_RESUME = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.c
 const sweepLockKey = (node: string) => `${PREFIX}:node:${node}:sweeping`;
 const sweptKey = (node: string) => `${PREFIX}:node:${node}:swept`;
 
+// Lua shared by the scripts below (KEYS: members, names). A member gives up the name it
+// holds in the index: the index passes to another member here with the same name key, if
+// any, else the entry goes. Two members hold one name only after an outage, when two nodes
+// admitted it apart (ADMIT's write-back below); without this, the first to leave freed the
+// name while the other still held it, and a third took it with Redis up, for good. It reads
+// the room (at most the cap's few hundred entries) only when the leaver held the entry.
+const RELEASE = String.raw`
+local function release(key, peer)
+  if redis.call('HGET', KEYS[2], key) ~= peer then return end
+  local all = redis.call('HGETALL', KEYS[1])
+  for i = 1, #all, 2 do
+    if all[i] ~= peer and string.match(all[i + 1], '^[^\t]*\t[^\t]*\t([^\t]*)\t') == key then
+      redis.call('HSET', KEYS[2], key, all[i])
+      return
+    end
+  end
+  redis.call('HDEL', KEYS[2], key)
+end
+`;
+
 // KEYS: members, names. ARGV: peer, name, nameKey, node, socket, cap, force ('1': a
 // write-back, no cap or name check), keys (the announced keys, as stored; '' for none).
 // Returns {'ok', HGETALL members} | {'room_full'} | {'name_taken', HKEYS names} |
 // {'held'}: a write-back found the peer id held by another node's or socket's entry (a
 // resume there while this node was away from Redis): that entry stays, and this node's
-// connection is the replaced one.
-const ADMIT = String.raw`
+// connection is the replaced one. A write-back leaves the name index to another member
+// here who holds the name too (two nodes admitted it apart): both keep it (RELEASE).
+const ADMIT = `${RELEASE}${String.raw`
 local holder = redis.call('HGET', KEYS[2], ARGV[3])
 local force = ARGV[7] == '1'
 local old = redis.call('HGET', KEYS[1], ARGV[1])
@@ -130,50 +151,48 @@ elseif holder and holder ~= ARGV[1] then
 end
 if old then
   local _, _, oldKey = string.match(old, '^([^\t]*)\t([^\t]*)\t([^\t]*)\t')
-  if oldKey ~= ARGV[3] and redis.call('HGET', KEYS[2], oldKey) == ARGV[1] then
-    redis.call('HDEL', KEYS[2], oldKey)
-  end
+  if oldKey ~= ARGV[3] then release(oldKey, ARGV[1]) end
 elseif not force and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[6]) then
   return {'room_full'}
 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[4] .. '\t' .. ARGV[5] .. '\t' .. ARGV[3] .. '\t' .. ARGV[2] .. '\t' .. ARGV[8])
-redis.call('HSET', KEYS[2], ARGV[3], ARGV[1])
+if not (holder and holder ~= ARGV[1] and redis.call('HEXISTS', KEYS[1], holder) == 1) then
+  redis.call('HSET', KEYS[2], ARGV[3], ARGV[1])
+end
 return {'ok', redis.call('HGETALL', KEYS[1])}
-`;
+`}`;
 
 // KEYS: members, names. ARGV: peer, socket, name, nameKey.
 // Returns {'ok'} | {'not_in_room'} | {'name_taken', HKEYS names}.
-const RENAME = String.raw`
+const RENAME = `${RELEASE}${String.raw`
 local rec = redis.call('HGET', KEYS[1], ARGV[1])
 if not rec then return {'not_in_room'} end
 local node, sock, oldKey = string.match(rec, '^([^\t]*)\t([^\t]*)\t([^\t]*)\t')
 if sock ~= ARGV[2] then return {'not_in_room'} end
 local holder = redis.call('HGET', KEYS[2], ARGV[4])
 if holder and holder ~= ARGV[1] then return {'name_taken', redis.call('HKEYS', KEYS[2])} end
-if oldKey ~= ARGV[4] and redis.call('HGET', KEYS[2], oldKey) == ARGV[1] then
-  redis.call('HDEL', KEYS[2], oldKey)
-end
+if oldKey ~= ARGV[4] then release(oldKey, ARGV[1]) end
 local keys = string.match(rec, '^[^\t]*\t[^\t]*\t[^\t]*\t[^\t]*\t([^\t]*)$') or ''
 redis.call('HSET', KEYS[1], ARGV[1], node .. '\t' .. sock .. '\t' .. ARGV[4] .. '\t' .. ARGV[3] .. '\t' .. keys)
 redis.call('HSET', KEYS[2], ARGV[4], ARGV[1])
 return {'ok'}
-`;
+`}`;
 
 // KEYS: members, names. ARGV: peer, socket. Returns 1 if removed (that socket held it), 0
 // if another socket holds the peer id, -1 if nobody does.
-const LEAVE = String.raw`
+const LEAVE = `${RELEASE}${String.raw`
 local rec = redis.call('HGET', KEYS[1], ARGV[1])
 if not rec then return -1 end
 local _, sock, key = string.match(rec, '^([^\t]*)\t([^\t]*)\t([^\t]*)\t')
 if sock ~= ARGV[2] then return 0 end
 redis.call('HDEL', KEYS[1], ARGV[1])
-if redis.call('HGET', KEYS[2], key) == ARGV[1] then redis.call('HDEL', KEYS[2], key) end
+release(key, ARGV[1])
 return 1
-`;
+`}`;
 
 // KEYS: members, names. ARGV: node, then the sockets of that node to keep.
 // Removes the node's other entries in the room; returns their peer ids.
-const SWEEP = String.raw`
+const SWEEP = `${RELEASE}${String.raw`
 local keep = {}
 for i = 2, #ARGV do keep[ARGV[i]] = true end
 local removed = {}
@@ -182,12 +201,12 @@ for i = 1, #all, 2 do
   local node, sock, key = string.match(all[i + 1], '^([^\t]*)\t([^\t]*)\t([^\t]*)\t')
   if node == ARGV[1] and not keep[sock] then
     redis.call('HDEL', KEYS[1], all[i])
-    if redis.call('HGET', KEYS[2], key) == all[i] then redis.call('HDEL', KEYS[2], key) end
+    release(key, all[i])
     removed[#removed + 1] = all[i]
   end
 end
 return removed
-`;
+`}`;
 
 // KEYS: members, names. Returns HGETALL members (a read outside a join).
 const MEMBERS = "return redis.call('HGETALL', KEYS[1])";

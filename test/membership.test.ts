@@ -664,6 +664,50 @@ describe('a node back from an outage of its own, writing its members back', () =
     }
   });
 
+  test('a name both nodes gave out apart stays taken until both holders have left, whichever leaves first', async () => {
+    const path = await cuttablePath(redis.port);
+    try {
+      const a = await redisStore(() => {}, path.url);
+      const b = await redisStore();
+      const rooms = [newRoomId(), newRoomId()];
+      path.cut();
+      await until(() => a.mode() === 'degraded', 'node A on its own');
+      // Apart, each node decides alone (A from its own members): both admit the name, and
+      // the room goes past its cap of 2.
+      for (const room of rooms) {
+        assert.equal((await a.admit(room, claim('pa', 'carol'), 2)).ok, true);
+        assert.equal((await a.admit(room, claim('qa', 'Quinn'), 2)).ok, true);
+        assert.equal((await b.admit(room, claim('pb', 'Carol'), 2)).ok, true);
+      }
+      path.mend();
+      const ids = async (room: string) => (await b.members(room)).map((m) => m.id).sort();
+      for (const room of rooms) {
+        await until(() => a.mode() === 'shared', 'node A back on Redis', 10_000);
+        for (let tries = 0; (await ids(room)).length < 3; tries++) {
+          assert.ok(tries < 500, 'node A never wrote its members back');
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      }
+      const taken = { ok: false, code: 'name_taken', suggestion: 'CAROL 2' };
+      for (const [room, first, second] of [
+        [rooms[0] ?? '', 'pa', 'pb'],
+        [rooms[1] ?? '', 'pb', 'pa'],
+      ] as const) {
+        // Both keep it; nobody new takes it, nor a seat, while the room is over its cap.
+        assert.deepEqual(await ids(room), ['pa', 'pb', 'qa']);
+        assert.deepEqual(await b.admit(room, claim('x', 'CAROL'), 4), taken);
+        assert.deepEqual(await b.admit(room, claim('y', 'Yann'), 2), { ok: false, code: 'room_full' });
+        // One leaves, with Redis up on both nodes: the other still holds the name.
+        assert.equal(await (first === 'pa' ? a : b).leave(room, first, `s-${first}`), true);
+        assert.deepEqual(await b.admit(room, claim('x', 'CAROL'), 4), taken, `${first} left first`);
+        assert.equal(await (second === 'pa' ? a : b).leave(room, second, `s-${second}`), true);
+        assert.equal((await b.admit(room, claim('x', 'CAROL'), 4)).ok, true, 'the name is free once both left');
+      }
+    } finally {
+      path.close();
+    }
+  });
+
   test('its connection replaced on the other node meanwhile is cut when Redis is back, and nobody hears she left', async () => {
     const path = await cuttablePath(redis.port);
     try {
