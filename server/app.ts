@@ -354,8 +354,12 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     ...(redis && {
       subscribed: (rooms) =>
         redis.state() === 'up' ? redis.subscribed(rooms, config.clusterTimeoutMs) : Promise.resolve(),
-      // As /healthz says: the adapter's link and the shared membership both up.
-      othersReachable: () => redisState() === 'up',
+      // The adapter's link, which carries the question to the other nodes: up. Not the
+      // membership store's write-back state (redisState, /healthz), which a single room's
+      // late command marks 'down' until that room is written back; then every resume on this
+      // node asked only its own sockets, and a replayed ticket could take the id of an owner
+      // connected to another node, Redis up.
+      othersReachable: () => redis.state() === 'up',
     }),
   };
   // Engine.IO keeps each session's first HTTP request (parser state, raw headers: about

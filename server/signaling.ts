@@ -230,22 +230,33 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
    * A replayed ticket must not cut off its owner: a live connection answers every ping, so
    * one that has sent nothing for a ping interval and half a ping timeout has missed its
    * heartbeat (a tab that reconnected through a new network while its old connection is
-   * not yet timed out). If the other nodes do not answer in time, only this node's holders
-   * count.
+   * not yet timed out). If the other nodes cannot be asked (Redis is away), only this
+   * node's holders count; if they can but one does not answer in time (a node stalled), the
+   * owner may be alive there: no taking back (a new id), and the same join is told to come
+   * back once the question would have been answered, as when its own connection still holds
+   * its name.
    */
-  const mayResume = async (socket: RoomSocket, roomId: string, ticket: ResumeTicket): Promise<ResumeVerdict> => {
+  const mayResume = async (
+    socket: RoomSocket,
+    roomId: string,
+    name: string,
+    ticket: ResumeTicket,
+  ): Promise<ResumeVerdict> => {
     if (!deps.resume.verify(roomId, ticket)) return { resumed: false };
     if (await deps.revocations.revoked(roomId, ticket.id)) return { resumed: false };
     const { pingInterval = DEFAULT_PING_INTERVAL_MS, pingTimeout = DEFAULT_PING_TIMEOUT_MS } = io.engine.opts;
     const silentAfterMs = pingInterval + pingTimeout / 2;
     const address = peerAddress(roomId, ticket.id);
-    // Every node's holders when the others can answer; else (Redis away, or no answer in
-    // time) this node's, which are known without asking anyone: the owner's live
-    // connection here must still count.
-    const everywhere =
-      (deps.othersReachable?.() ?? true)
-        ? await withTimeout(io.in(address).fetchSockets(), OWNER_QUERY_TIMEOUT_MS)
-        : undefined;
+    // Every node's holders when the others can be asked; else (Redis away) this node's,
+    // which are known without asking anyone: the owner's live connection here must still
+    // count. Asked and not answered in time (a node stalled, its owner maybe alive there):
+    // a replayed ticket must not take the owner's id then either.
+    const reachable = deps.othersReachable?.() ?? true;
+    const everywhere = reachable ? await withTimeout(io.in(address).fetchSockets(), OWNER_QUERY_TIMEOUT_MS) : undefined;
+    if (reachable && everywhere === undefined) {
+      log.info({ socketId: socket.id, roomId, peerId: ticket.id }, 'resume refused: not every node answered');
+      return { resumed: false, owner: { name, retryAfterMs: OWNER_QUERY_TIMEOUT_MS } };
+    }
     const holders = everywhere ?? (await io.local.in(address).fetchSockets());
     const now = Date.now();
     const live = holders.filter((s) => s.id !== socket.id && now - (s.data.heardAt ?? 0) <= silentAfterMs);
@@ -293,7 +304,7 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
     try {
       // A ticket that may not be used is not an error: the user still gets in, as a new peer.
       const verdict: ResumeVerdict =
-        resume !== undefined ? await mayResume(socket, roomId, resume) : { resumed: false };
+        resume !== undefined ? await mayResume(socket, roomId, name, resume) : { resumed: false };
       // One join at a time takes a peer id back, on any node (the store's claim). Two with
       // the same ticket at once both passed mayResume (neither holds the id yet): both were
       // admitted, the store kept the later socket, and the first to finish cut the other,

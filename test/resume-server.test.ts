@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { createResumeTokens } from '../server/resume.ts';
-import { type RedisProcess, startRedis } from './redis-support.ts';
+import { startNodeProcess } from './node-process.ts';
+import { cuttablePath, type RedisProcess, startRedis } from './redis-support.ts';
 import {
   type Client,
   closeAll,
@@ -235,5 +236,74 @@ describe('resume tickets across two nodes on a real redis-server', () => {
       'the id moved; nobody was told it left',
     );
     await disconnected(owner, 5_000);
+  });
+
+  test('a replay while the owner’s node does not answer (stalled) gets a new id, and the owner stays', async (t) => {
+    const b = await node();
+    // The owner's node in a process of its own, to be stalled (SIGSTOP) without stalling B.
+    const stalled = await startNodeProcess({
+      REDIS_URL: redis.url,
+      ROOMLINK_SECRET: TEST_SECRET,
+      CLUSTER_TIMEOUT_MS: '1000',
+    });
+    t.after(() => stalled.kill());
+    const room = newRoomId();
+    const owner = await connectClient(stalled.url);
+    const ack = await joinOk(owner, room, 'Alice');
+    const watcher = await connectClient(b.url);
+    await joinOk(watcher, room, 'Watcher');
+    stalled.pause();
+    t.after(() => stalled.resume());
+    // B asks every node who holds the id; the stalled one cannot answer within 2 s.
+    const replayer = await connectClient(b.url);
+    const replay = await replayer
+      .timeout(10_000)
+      .emitWithAck('room:join', { roomId: room, name: 'Mallory', resume: ack.resume });
+    stalled.resume();
+    assert.ok(replay.ok, JSON.stringify(replay));
+    assert.notEqual(replay.self.id, ack.self.id, 'the replay took the id of an owner B could not hear from');
+    // The owner is still connected and still reached at its id.
+    const toOwner = waitForEvent(owner, 'signal', 10_000);
+    watcher.emit('signal', { to: ack.self.id, description: OFFER });
+    assert.equal((await toOwner).description?.type, 'offer');
+    assert.equal(owner.connected, true);
+  });
+
+  test('a replay on a node with one room’s write-back pending still asks the other nodes', async () => {
+    // B's membership commands for one other room hang: that room waits to be written back,
+    // the store reads 'degraded', and yet Redis and the other nodes are there to be asked.
+    let held = false;
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const hung = newRoomId();
+    const path = await cuttablePath(redis.port, async (chunk) => {
+      if (held || !chunk.toString('latin1').includes(hung)) return;
+      held = true;
+      await released;
+    });
+    try {
+      const a = await node();
+      const b = await startServer({ redisUrl: path.url, clusterTimeoutMs: 400 }, { heartbeat: HEARTBEAT });
+      const room = newRoomId();
+      const owner = await connectClient(a.url);
+      const ack = await joinOk(owner, room, 'Alice');
+      const watcher = await connectClient(b.url);
+      await joinOk(watcher, room, 'Watcher');
+      // A join in the hung room: answered from B's own members after 400 ms, and that room
+      // is marked for a write-back, which waits behind the hung command.
+      await joinOk(await connectClient(b.url), hung, 'Someone');
+      assert.equal(b.app.redisState(), 'down');
+      const ownerEnd = serverSideEnd(a, owner);
+      const replay = await join(await connectClient(b.url), room, 'Mallory', ack.resume);
+      assert.ok(replay.ok, JSON.stringify(replay));
+      assert.notEqual(replay.self.id, ack.self.id, 'the replay took the live owner’s id');
+      const outcome = await Promise.race([ownerEnd, new Promise((resolve) => setTimeout(resolve, 500, 'connected'))]);
+      assert.equal(outcome, 'connected');
+    } finally {
+      release();
+      path.close();
+    }
   });
 });
