@@ -103,6 +103,18 @@ export function disconnectOthersAt(io: RoomServer, socket: RoomSocket, roomId: s
 }
 
 /**
+ * Disconnects every connection at this peer's personal address, on every node: after a
+ * resumed join whose own connection dropped while the store admitted it (it has left the
+ * address), the connection before the reload, whose entry the store had given to it.
+ */
+export function disconnectAllAt(io: RoomServer, roomId: string, peerId: string): void {
+  const address = peerAddress(roomId, peerId);
+  // As disconnectOthersAt: this node's at once, the others' through the adapter.
+  io.local.in(address).disconnectSockets(true);
+  io.in(address).disconnectSockets(true);
+}
+
+/**
  * Disconnects this node's socket `socketId` if it is still this peer's: a connection whose
  * entry the store found held by another connection once this node could hear of it (after
  * a Redis outage), cut as disconnectOthersAt cuts the connection before a reload.

@@ -36,6 +36,7 @@ import type { ResumeTokens } from './resume.ts';
 import type { TicketRevocations } from './resume-revocations.ts';
 import {
   addressesOf,
+  disconnectAllAt,
   disconnectOthersAt,
   enterRoom,
   leaveOwnRoom,
@@ -361,6 +362,10 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
       if (!socket.connected) {
         // Gone while the store decided; its disconnect handler found no member to remove.
         await leaveRoom(socket, roomId, peerId);
+        // A resumed entry was taken from the connection before the reload: cut it, as the
+        // join would have (below). Left, it stayed in the room and at the peer's address,
+        // hearing the room and relaying signals as that peer, until its ping timeout.
+        if (resumed) disconnectAllAt(io, roomId, peerId);
         // The room knew a resumed id all along, and a member admitted meanwhile found this
         // one in its list: without a peer:left they would keep a ghost (a resumed entry was
         // taken from the connection before the reload, whose own disconnect finds it gone and

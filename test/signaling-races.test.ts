@@ -119,7 +119,7 @@ test('a disconnect while the leave’s revocation awaits Redis is still a leave'
   assert.equal(await server.revocations.revoked(room, ack.self.id), true);
 });
 
-test('a resume whose connection drops while the store admits it leaves no ghost: the room hears it left', async (t) => {
+test('a resume whose connection drops while the store admits it leaves no ghost: the room hears it left, and the connection it replaced is cut', async (t) => {
   let hold: string | undefined;
   const admitted = gate();
   const release = gate();
@@ -146,6 +146,8 @@ test('a resume whose connection drops while the store admits it leaves no ghost:
   await new Promise((resolve) => setTimeout(resolve, HEARTBEAT.pingIntervalMs + HEARTBEAT.pingTimeoutMs / 2 + 200));
   hold = ack.self.id;
   const left = waitForEvent(bob, 'peer:left', 2_500);
+  // The connection before the reload: cut by the server, not left until its ping timeout.
+  const aliceEnd = new Promise((resolve) => server.io.sockets.sockets.get(alice.id ?? '')?.once('disconnect', resolve));
   const reload = await connectClient(server.url);
   reload.emit('room:join', { roomId: room, name: 'Alice', resume: ack.resume }, () => {});
   await admitted.opened;
@@ -154,6 +156,7 @@ test('a resume whose connection drops while the store admits it leaves no ghost:
   await until(() => !server.io.sockets.sockets.has(reloadId ?? ''), 'the server saw the reload go');
   release.open();
   assert.deepEqual(await left, { id: ack.self.id, reason: 'disconnect' });
+  assert.equal(await aliceEnd, 'server namespace disconnect');
   assert.deepEqual(
     (await server.membership.members(room)).map((m) => m.name),
     ['Bob'],
