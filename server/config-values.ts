@@ -75,6 +75,16 @@ export const rateValue = z.string().transform((v, ctx): Rate | null => {
 
 const ORIGIN = /^https?:\/\/(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}))?$/;
 const HOST_PORT = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):(\d{1,5})$/;
+/**
+ * Whether the host of a host:port that passed HOST_PORT is one: an IPv6 address in brackets,
+ * an IPv4 address, or a host name whose last label is not all digits. The pattern alone let
+ * `[1.2.3]:7000` and `[::::]:7000` through, and the node then retried them forever.
+ */
+function hostOfNodeIsOne(node: string): boolean {
+  const host = node.slice(0, node.lastIndexOf(':'));
+  if (host.startsWith('[')) return isIP(host.slice(1, -1)) === 6;
+  return isIP(host) === 4 || (HOST_NAME.test(host) && !/(?:^|\.)\d+$/.test(host));
+}
 export const hostPortList = z
   .string()
   .transform(commaSeparated)
@@ -84,7 +94,8 @@ export const hostPortList = z
         z
           .string()
           .regex(HOST_PORT, 'each node must be host:port (comma-separated)')
-          .refine((node) => portInRange(HOST_PORT.exec(node)?.[1]), PORT_RANGE),
+          .refine((node) => portInRange(HOST_PORT.exec(node)?.[1]), PORT_RANGE)
+          .refine(hostOfNodeIsOne, 'the host of each node must be a host name, an IPv4 address or an [IPv6] address'),
       )
       .min(1),
   );

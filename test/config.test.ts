@@ -158,6 +158,11 @@ test('ports in STUN/TURN URLs, allowed origins and Redis Cluster nodes are from 
   }
   assert.deepEqual(ok({ STUN_URLS: 'stun:a:65535' }).stunUrls, ['stun:a:65535']);
   assert.deepEqual(ok({ REDIS_CLUSTER_NODES: 'a:1' }).redisClusterNodes, ['a:1']);
+  assert.deepEqual(ok({ REDIS_CLUSTER_NODES: '10.0.0.1:7000,[::1]:7001,redis-0.example:7002' }).redisClusterNodes, [
+    '10.0.0.1:7000',
+    '[::1]:7001',
+    'redis-0.example:7002',
+  ]);
 });
 
 test('a STUN or TURN list with no URL in it is an error: only none turns STUN off', () => {
@@ -230,6 +235,11 @@ test('every bad value gives a message naming its variable', () => {
     [{ REDIS_URL: 'redis://[::1' }, 'REDIS_URL'],
     [{ REDIS_URL: 'redis://localhost:6379/abc' }, 'REDIS_URL'],
     [{ REDIS_URL: 'redis://user:%zz@localhost' }, 'REDIS_URL'],
+    // Past the host:port pattern, but no host: refused here, not retried forever.
+    [{ REDIS_CLUSTER_NODES: '[1.2.3]:7000' }, 'REDIS_CLUSTER_NODES'],
+    [{ REDIS_CLUSTER_NODES: '[::::]:7000' }, 'REDIS_CLUSTER_NODES'],
+    [{ REDIS_CLUSTER_NODES: 'a:7000,1.2.3:7000' }, 'REDIS_CLUSTER_NODES'],
+    [{ REDIS_CLUSTER_NODES: '999.1.1.1:7000' }, 'REDIS_CLUSTER_NODES'],
     [{ CLUSTER_TIMEOUT_MS: '10' }, 'CLUSTER_TIMEOUT_MS'],
     [{ ALLOWED_ORIGINS: 'example.org' }, 'ALLOWED_ORIGINS'],
     [{ ALLOWED_ORIGINS: 'https://example.org/path' }, 'ALLOWED_ORIGINS'],
