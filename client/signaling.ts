@@ -34,6 +34,13 @@ const NAME_RETRIES = 5;
 const OWN_NAME_WAITS = 2;
 /** The longest such wait we accept from the server (its heartbeat is 35 s by default). */
 const OWN_NAME_MAX_WAIT_MS = 60_000;
+/**
+ * Another join is taking our peer id back (resume_in_progress): usually a second tab with
+ * our ticket, done in moments, or a claim left behind by a node that died mid-join, which
+ * stands until it expires (the server says when at the latest). We ask again this often
+ * meanwhile, with the same ticket and name, and stop waiting once that time is past.
+ */
+const RESUME_POLL_MS = 1_000;
 /** After the server says it is shutting down, wait this long before reconnecting. */
 const SHUTDOWN_RECONNECT_MS = 300;
 
@@ -127,6 +134,8 @@ export function createSignaling({ roomId, resume, keys, url, ...options }: Signa
   let joinedOnce = false;
   let inRoom = false;
   let ownNameWaits = OWN_NAME_WAITS;
+  /** Until when a claim on our peer id may stand (resume_in_progress), while we wait it out. */
+  let claimWaitUntil: number | undefined;
   let shuttingDown = false;
   let left = false;
   // Room events that arrive before our join ack: possible when two people join at once
@@ -156,6 +165,18 @@ export function createSignaling({ roomId, resume, keys, url, ...options }: Signa
         }
         if (!ack.ok) {
           const { retryAfterMs } = ack.error;
+          if (ack.error.code === 'resume_in_progress' && typeof retryAfterMs === 'number') {
+            const now = Date.now();
+            claimWaitUntil ??= now + Math.min(Math.max(0, retryAfterMs), OWN_NAME_MAX_WAIT_MS) + RESUME_POLL_MS;
+            if (now < claimWaitUntil) {
+              handlers.onStatus('reconnecting');
+              setTimeout(
+                () => !left && !inRoom && socket.connected && join(nameRetries),
+                Math.min(RESUME_POLL_MS, claimWaitUntil - now),
+              );
+              return;
+            }
+          }
           if (ack.error.code === 'name_taken' && typeof retryAfterMs === 'number' && ownNameWaits > 0) {
             ownNameWaits -= 1;
             handlers.onStatus('reconnecting');
@@ -174,6 +195,7 @@ export function createSignaling({ roomId, resume, keys, url, ...options }: Signa
         }
         inRoom = true;
         ownNameWaits = OWN_NAME_WAITS;
+        claimWaitUntil = undefined;
         mark('join-ack');
         handlers.onJoined(ack, joinedOnce);
         joinedOnce = true;
@@ -186,6 +208,7 @@ export function createSignaling({ roomId, resume, keys, url, ...options }: Signa
   socket.on('connect', () => {
     mark('socket-connected');
     shuttingDown = false;
+    claimWaitUntil = undefined;
     if (!left) join();
   });
   socket.on('disconnect', (reason) =>

@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'invalid_room' // room id does not match ROOM_ID_PATTERN
   | 'invalid_name' // display name empty, too long or with control characters
   | 'name_taken' // another member of the room already uses this name (see suggestion)
+  | 'resume_in_progress' // another join is taking this peer id back with its ticket right now (see retryAfterMs)
   | 'room_full' // the room already holds its maximum of members
   | 'not_in_room' // the event needs a joined room (signal before join)
   | 'already_joined' // room:join on a socket that is already in a room
@@ -27,6 +28,9 @@ export interface ProtocolError {
   /**
    * With name_taken, when the name is held by the join's own ticket, on a connection that
    * has not yet missed its heartbeat: the same join takes id and name back after this long.
+   * With resume_in_progress: the longest the other join's hold on the peer id can still
+   * stand (it usually ends much sooner, with that join); the same join may ask again
+   * meanwhile, and gets through by then at the latest.
    */
   retryAfterMs?: number;
 }

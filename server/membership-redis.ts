@@ -64,7 +64,9 @@ import {
   type MembershipMode,
   type MembershipStore,
   peerInfo,
+  RESUME_CLAIM_MS,
   type RenameResult,
+  type ResumeClaim,
   storedKeys,
 } from './membership.ts';
 import { createRoomGate } from './room-gate.ts';
@@ -103,8 +105,18 @@ const aliveKey = (node: string) => `${PREFIX}:{nodes}:alive:${node}`;
 const roomsKey = (node: string) => `${PREFIX}:node:${node}:rooms`;
 /** A join taking this peer id back with its ticket (claimResume): in the room's hash slot. */
 const resumingKey = (roomId: string, peerId: string) => `${PREFIX}:{${roomId}}:resuming:${peerId}`;
-/** A claim outlives a join that never ends it (its node died mid-join) by this much at most. */
-const RESUME_CLAIM_MS = 10_000;
+/**
+ * A claim outlives the join it guards: that join may wait, after its claim, for its
+ * subscriptions (one timeout), its admission (a room's write-back, then the script: two),
+ * and, if its connection dropped meanwhile, its leave (two), each bounded by the command
+ * timeout; one more for a main thread that ran late. With a 10 s claim a timeout over
+ * ~3.3 s let a join outlive its claim, and a second join take the same id back meanwhile.
+ */
+const RESUME_CLAIM_TIMEOUTS = 6;
+// KEYS: the claim. ARGV: the socket, the claim's life (ms). Returns -1 if claimed, else how
+// long the claim that stands has left (ms).
+const CLAIM_RESUME =
+  "if redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return -1 end return redis.call('PTTL', KEYS[1])";
 // KEYS: the claim. ARGV: the socket. Ends the claim if that socket still holds it.
 const END_RESUME = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 const sweepLockKey = (node: string) => `${PREFIX}:node:${node}:sweeping`;
@@ -291,6 +303,7 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
   const heartbeatMs = options.heartbeatMs ?? HEARTBEAT_INTERVAL_MS;
   const nodeTtlMs = (NODE_TTL_MS / HEARTBEAT_INTERVAL_MS) * heartbeatMs;
   const mainSilenceLimitMs = MAIN_SILENCE_TTLS * nodeTtlMs;
+  const claimMs = Math.max(RESUME_CLAIM_MS, RESUME_CLAIM_TIMEOUTS * timeoutMs);
   const redis = createRedisConnection(options.target, { failFastWhenDown: true }) as unknown as Commands;
   /** This node's members: the mirror written back after an outage, and the fallback. */
   const own = createRoomTable();
@@ -422,17 +435,20 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
       // room not written back yet), and the member is gone all the same.
       return reply === 1 || (reply === -1 && mine);
     },
-    async claimResume(roomId, peerId, socketId) {
-      if (!resumes.claim(roomId, peerId, socketId)) return false;
-      if (closed || !redis.isReady) return true; // this node's claim is all there is now
+    async claimResume(roomId, peerId, socketId): Promise<ResumeClaim> {
+      // A join on this node holds it: it ends with that join, within a claim's life.
+      if (!resumes.claim(roomId, peerId, socketId)) return { ok: false, endsWithinMs: claimMs };
+      if (closed || !redis.isReady) return { ok: true }; // this node's claim is all there is now
+      let left: unknown;
       try {
-        const set = redis.set(resumingKey(roomId, peerId), socketId, { PX: RESUME_CLAIM_MS, NX: true });
-        if ((await deadline(set, timeoutMs)) !== null) return true;
+        const call = { keys: [resumingKey(roomId, peerId)], arguments: [socketId, String(claimMs)] };
+        left = await deadline(redis.eval(CLAIM_RESUME, call), timeoutMs);
       } catch {
-        return true; // not answered in time: as when Redis is away
+        return { ok: true }; // not answered in time: as when Redis is away
       }
+      if (left === -1) return { ok: true };
       resumes.end(roomId, peerId, socketId);
-      return false;
+      return { ok: false, endsWithinMs: typeof left === 'number' && left > 0 ? left : claimMs };
     },
     endResume(roomId, peerId, socketId) {
       resumes.end(roomId, peerId, socketId);

@@ -29,6 +29,14 @@ export const storedKeys = (keys: PeerKeys | undefined): string => (keys ? encode
 export const loadedKeys = (text: string | undefined): PeerKeys | undefined => decodePeerKeys(text) ?? undefined;
 
 export type NameTaken = { ok: false; code: 'name_taken'; suggestion: string };
+/** A taking back of a peer id (claimResume): refused while another stands, which ends within endsWithinMs. */
+export type ResumeClaim = { ok: true } | { ok: false; endsWithinMs: number };
+/**
+ * How long a claim stands at least when its join never ends it (a node died mid-join): the
+ * wait it costs that peer id's next join, at most. The Redis store makes it longer when its
+ * command timeout would let the join outlive it.
+ */
+export const RESUME_CLAIM_MS = 10_000;
 export type AdmitResult = { ok: true; members: PeerInfo[] } | { ok: false; code: 'room_full' } | NameTaken;
 export type RenameResult = { ok: true } | { ok: false; code: 'not_in_room' } | NameTaken;
 
@@ -43,12 +51,12 @@ export interface MembershipStore {
   leave(roomId: string, peerId: string, socketId: string): Promise<boolean>;
   members(roomId: string): Promise<PeerInfo[]>;
   /**
-   * Claims, for this socket, the taking back of a peer id with its ticket: false while
-   * another join is taking it back, on any node. Two joins with one ticket at once would
+   * Claims, for this socket, the taking back of a peer id with its ticket: refused while
+   * another join is taking it back, on any node (with how long that claim can still stand). Two joins with one ticket at once would
    * both be admitted, the store keeping one socket and the other's cut then removing the
    * entry, leaving the survivor outside the cap and the names. Ended by endResume.
    */
-  claimResume(roomId: string, peerId: string, socketId: string): Promise<boolean>;
+  claimResume(roomId: string, peerId: string, socketId: string): Promise<ResumeClaim>;
   endResume(roomId: string, peerId: string, socketId: string): void;
   mode(): MembershipMode;
   close(): Promise<void>;
@@ -200,7 +208,9 @@ export function createMemoryMembership(): MembershipStore {
   const table = createRoomTable();
   const resumes = createResumeClaims();
   return {
-    claimResume: async (roomId, peerId, socketId) => resumes.claim(roomId, peerId, socketId),
+    // A join on this node holds it: it ends with that join, which here waits on nothing.
+    claimResume: async (roomId, peerId, socketId) =>
+      resumes.claim(roomId, peerId, socketId) ? { ok: true } : { ok: false, endsWithinMs: RESUME_CLAIM_MS },
     endResume: (roomId, peerId, socketId) => resumes.end(roomId, peerId, socketId),
     admit: async (roomId, claim, cap) => table.admit(roomId, claim, cap),
     rename: async (roomId, claim) => table.rename(roomId, claim),

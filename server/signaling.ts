@@ -310,17 +310,20 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
       // the same ticket at once both passed mayResume (neither holds the id yet): both were
       // admitted, the store kept the later socket, and the first to finish cut the other,
       // whose departure then took the store's entry with it, leaving the survivor outside
-      // the cap and the names. The second one is told to come back shortly, as a join whose
-      // earlier connection still holds the name is: by then the first holds id and name.
-      const resumed =
-        verdict.resumed && resume !== undefined && (await membership.claimResume(roomId, resume.id, socket.id));
-      if (verdict.resumed && resume !== undefined && !resumed) {
+      // the cap and the names. The second one is told so, and how long the claim can still
+      // stand: the page asks again meanwhile, keeping its ticket and name. (Told name_taken
+      // with no suggestion, as it once was, a page whose claim was left behind by a node
+      // that died mid-join renamed itself "Alice 2", "Alice 3"… and gave up.)
+      const taking =
+        verdict.resumed && resume !== undefined ? await membership.claimResume(roomId, resume.id, socket.id) : null;
+      if (taking !== null && !taking.ok) {
         return reject(conn, 'room:join', ack, {
-          code: 'name_taken',
-          message: 'another connection is taking this name back right now',
-          retryAfterMs: RESUME_RETRY_SLACK_MS,
+          code: 'resume_in_progress',
+          message: 'another connection is taking this peer id back right now',
+          retryAfterMs: taking.endsWithinMs,
         });
       }
+      const resumed = taking?.ok === true && resume !== undefined;
       if (resumed) resumingId = resume.id;
       const peerId = resumed ? resume.id : nanoid(PEER_ID_LENGTH);
       // In the Socket.IO rooms before the store decides: a member admitted right after us

@@ -274,8 +274,8 @@ describe('names across two server nodes', () => {
 
   /**
    * Alice's connection dropped; then two joins with her ticket at once, on `first` and
-   * `second`: exactly one takes her id back (the other is told to try again, its name
-   * taken), nobody hears she left, both stay connected, and the store keeps her name.
+   * `second`: exactly one takes her id back (the other is told another join is taking it
+   * back, and to try again), nobody hears she left, both stay connected, and the store keeps her name.
    */
   async function twinTicketJoins(first: string, second: string, what: string): Promise<void> {
     const room = newRoomId();
@@ -291,7 +291,7 @@ describe('names across two server nodes', () => {
     const acks = await Promise.all([join(one, room, 'Alice', ack.resume), join(two, room, 'Alice', ack.resume)]);
     assert.deepEqual(
       acks.map((reply) => (reply.ok ? reply.self.id : reply.error.code)).sort(),
-      [ack.self.id, 'name_taken'].sort(),
+      [ack.self.id, 'resume_in_progress'].sort(),
       what,
     );
     await expectNoEvent(watcher, 'peer:left', 300);
@@ -308,6 +308,35 @@ describe('names across two server nodes', () => {
   test('two joins with the same ticket at once on one node: one takes the id back, and the store keeps it', async () => {
     const a = await node();
     await twinTicketJoins(a.url, a.url, 'one node');
+  });
+});
+
+describe('a claim to take a peer id back (claimResume)', () => {
+  test('outlives the join it guards, whose every wait is a command timeout: 4 s timeouts, a 24 s claim', async () => {
+    const store = createRedisMembership({
+      target: { kind: 'single', url: redis.url },
+      logger,
+      timeoutMs: 4_000,
+      onGone: () => {},
+      onBack: () => {},
+      heartbeatMs: HEARTBEAT_MS,
+    });
+    stores.push(store);
+    assert.equal(await store.ready(3_000), true);
+    const room = newRoomId();
+    assert.deepEqual(await store.claimResume(room, 'alice', 'first'), { ok: true });
+    const raw = createClient({ url: redis.url });
+    await raw.connect();
+    try {
+      const ttl = await raw.pTTL(`roomlink:{${room}}:resuming:alice`);
+      assert.ok(ttl > 20_000, `the claim stands ${ttl} ms`);
+    } finally {
+      await raw.quit();
+    }
+    // Another join meanwhile is told how long the claim can still stand.
+    const refused = await store.claimResume(room, 'alice', 'second');
+    assert.ok(!refused.ok && refused.endsWithinMs > 20_000, JSON.stringify(refused));
+    store.endResume(room, 'alice', 'first');
   });
 });
 
