@@ -6,6 +6,7 @@ import { normalizeName, type PeerInfo } from '../protocol/index.ts';
 import { MEDIA_PROBLEM_TEXT } from './calls/media-errors.ts';
 import { describeQuality, incomingVideoQuality, type MediaQuality } from './calls/stats.ts';
 import { createConversation } from './conversation.ts';
+import { createDepartures } from './departures.ts';
 import { createCalls } from './features/calls.ts';
 import { type ChatLine, createChat } from './features/chat.ts';
 import { createFiles } from './features/files.ts';
@@ -232,6 +233,8 @@ const privateTarget = createPrivateTarget({
   },
   say: (text) => system(text),
 });
+/** A reload's "left" and "joined" come out as one "is back" (departures.ts). */
+const departures = createDepartures(system);
 // Shown by the message box while no one here could confirm the room key in our link (key-doubt.ts).
 const keyDoubt = createKeyDoubt((text) => page.keyNote(text));
 const privateView = createPrivateView({ choose: (peerId) => privateTarget.choose(peerId) });
@@ -441,7 +444,11 @@ const mesh = createMesh({
     if (notice.kind === 'left') privateTarget.left(notice.id, notice.name);
     else if (notice.kind === 'renamed') privateTarget.renamed(notice.id);
     const text = noticeText(notice);
-    if (text) system(text, notice.id);
+    if (!text) return;
+    if (notice.kind === 'left') departures.left(notice.id, text);
+    else if (notice.kind !== 'joined' || !departures.returned(notice.id, `${isolate(notice.name)} is back`)) {
+      system(text, notice.id);
+    }
   },
 });
 

@@ -43,4 +43,10 @@ test('a user who reloads keeps exactly one entry in every other list and connect
         .toEqual(expected),
     ),
   );
+  // In the others' chat the reload is one line, "bob is back", not "bob left" and "bob joined".
+  for (const user of [alice, carol]) {
+    const system = user.page.locator('[data-testid=message][data-kind=system]');
+    await expect(system.filter({ hasText: 'bob is back' })).toHaveCount(1);
+    await expect(system.filter({ hasText: 'bob left' })).toHaveCount(0);
+  }
 });
