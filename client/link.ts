@@ -155,11 +155,12 @@ export const createLink: LinkFactory = (options) => {
   let negotiationFailure: UnreachableReason | null = null;
   let retryDelay = RETRY_MIN_MS;
   /**
-   * The other side's DTLS fingerprints, from the first description it sent: the ones the
-   * room-key proof covers (read from the applied description, which can only be one with
-   * these). A description with others is never applied to this link, whichever its type: a
-   * server answering our ICE restart with its own fingerprint would sit in the middle of a
-   * link already shown as proven.
+   * The other side's DTLS fingerprints, from the first description received on this link
+   * (even one perfect negotiation then ignores, an offer in glare: a later one from another
+   * session only costs a replaced link). Every description applied carries these, so they
+   * are the ones the room-key proof covers. A description with others is never applied to
+   * this link, whichever its type: a server answering our ICE restart with its own
+   * fingerprint would sit in the middle of a link already shown as proven.
    */
   let remoteFingerprints: string | null = null;
   const timers = new Set<ReturnType<typeof setTimeout>>();

@@ -1,7 +1,7 @@
 // The member our lines and files go to privately, or nobody (everyone gets them): the one
 // owner of that choice. What was meant for one member must never go to everyone instead, so
 // the choice stays when that member goes (its "left" line, a reload, or the mesh dropping it
-// quietly when our own new peer id resets every link): nothing goes while it is away, the
+// quietly when a member list change leaves it out): nothing goes while it is away, the
 // composer says so, and it goes to that member again once it is back under the same peer id
 // (a reloaded tab keeps it). Only the user's own "Back to everyone" (or another member)
 // ends it.
@@ -32,6 +32,8 @@ export function createPrivateTarget({ member, shown, say }: PrivateTargetOptions
   let chosenName = '';
   /** The chosen member was in the room when we last looked. */
   let present = false;
+  /** A look at the member list is queued (membersChanged). */
+  let lookQueued = false;
 
   const show = (): void => shown(chosen === null ? null : { id: chosen, name: chosenName, away: !present });
 
@@ -73,9 +75,18 @@ export function createPrivateTarget({ member, shown, say }: PrivateTargetOptions
       say(`${isolate(chosenName)} is not here: nothing was sent, and your message is still in the box.`);
       return 'gone';
     },
-    /** The member list changed: its member went or came back. */
+    /**
+     * The member list changed: its member went or came back. Looked at once this task is
+     * done: a join ack that gives us a new peer id drops every member, then lists them
+     * again, in one task; the member we write to never left then.
+     */
     membersChanged(): void {
-      here();
+      if (lookQueued) return;
+      lookQueued = true;
+      queueMicrotask(() => {
+        lookQueued = false;
+        here();
+      });
     },
     /** A member's "left" line: its name, as it left, for what we say. */
     left(peerId: string, name: string): void {

@@ -35,12 +35,14 @@ const OWN_NAME_WAITS = 2;
 /** The longest such wait we accept from the server (its heartbeat is 35 s by default). */
 const OWN_NAME_MAX_WAIT_MS = 60_000;
 /**
- * Another join is taking our peer id back (resume_in_progress): usually a second tab with
- * our ticket, done in moments, or a claim left behind by a node that died mid-join, which
- * stands until it expires (the server says when at the latest). We ask again this often
- * meanwhile, with the same ticket and name, and stop waiting once that time is past.
+ * Another join is taking our peer id back (name_taken with `resuming`): usually a second tab
+ * with our ticket, done in moments, or a claim left behind by a node that died mid-join,
+ * which stands until it expires (the server says when at the latest: six of its cluster
+ * timeouts, minutes with long ones). We ask again this often meanwhile, with the same ticket
+ * and name, and stop waiting once that time is past (or CLAIM_MAX_WAIT_MS, whichever first).
  */
 const RESUME_POLL_MS = 1_000;
+const CLAIM_MAX_WAIT_MS = 10 * 60_000;
 /** After the server says it is shutting down, wait this long before reconnecting. */
 const SHUTDOWN_RECONNECT_MS = 300;
 
@@ -134,7 +136,7 @@ export function createSignaling({ roomId, resume, keys, url, ...options }: Signa
   let joinedOnce = false;
   let inRoom = false;
   let ownNameWaits = OWN_NAME_WAITS;
-  /** Until when a claim on our peer id may stand (resume_in_progress), while we wait it out. */
+  /** Until when a claim on our peer id may stand (name_taken, resuming), while we wait it out. */
   let claimWaitUntil: number | undefined;
   let shuttingDown = false;
   let left = false;
@@ -165,9 +167,9 @@ export function createSignaling({ roomId, resume, keys, url, ...options }: Signa
         }
         if (!ack.ok) {
           const { retryAfterMs } = ack.error;
-          if (ack.error.code === 'resume_in_progress' && typeof retryAfterMs === 'number') {
+          if (ack.error.resuming === true && typeof retryAfterMs === 'number') {
             const now = Date.now();
-            claimWaitUntil ??= now + Math.min(Math.max(0, retryAfterMs), OWN_NAME_MAX_WAIT_MS) + RESUME_POLL_MS;
+            claimWaitUntil ??= now + Math.min(Math.max(0, retryAfterMs), CLAIM_MAX_WAIT_MS) + RESUME_POLL_MS;
             if (now < claimWaitUntil) {
               handlers.onStatus('reconnecting');
               setTimeout(

@@ -12,7 +12,6 @@ export type ErrorCode =
   | 'invalid_room' // room id does not match ROOM_ID_PATTERN
   | 'invalid_name' // display name empty, too long or with control characters
   | 'name_taken' // another member of the room already uses this name (see suggestion)
-  | 'resume_in_progress' // another join is taking this peer id back with its ticket right now (see retryAfterMs)
   | 'room_full' // the room already holds its maximum of members
   | 'not_in_room' // the event needs a joined room (signal before join)
   | 'already_joined' // room:join on a socket that is already in a room
@@ -28,11 +27,18 @@ export interface ProtocolError {
   /**
    * With name_taken, when the name is held by the join's own ticket, on a connection that
    * has not yet missed its heartbeat: the same join takes id and name back after this long.
-   * With resume_in_progress: the longest the other join's hold on the peer id can still
-   * stand (it usually ends much sooner, with that join); the same join may ask again
-   * meanwhile, and gets through by then at the latest.
+   * With `resuming`: the longest the other join's hold on the peer id can still stand (it
+   * usually ends much sooner, with that join); the same join may ask again meanwhile, and
+   * gets through by then at the latest.
    */
   retryAfterMs?: number;
+  /**
+   * With name_taken: not a name clash, but another join taking this peer id back with its
+   * ticket right now. A flag on name_taken rather than a code of its own: a page of an
+   * earlier build knows no such code and would stop at "Could not join"; as name_taken with
+   * retryAfterMs it waits, as it always did.
+   */
+  resuming?: true;
 }
 
 /**

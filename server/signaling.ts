@@ -318,9 +318,10 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
         verdict.resumed && resume !== undefined ? await membership.claimResume(roomId, resume.id, socket.id) : null;
       if (taking !== null && !taking.ok) {
         return reject(conn, 'room:join', ack, {
-          code: 'resume_in_progress',
+          code: 'name_taken',
           message: 'another connection is taking this peer id back right now',
           retryAfterMs: taking.endsWithinMs,
+          resuming: true,
         });
       }
       const resumed = taking?.ok === true && resume !== undefined;

@@ -290,8 +290,10 @@ describe('names across two server nodes', () => {
     const [one, two] = await Promise.all([connectClient(first), connectClient(second)]);
     const acks = await Promise.all([join(one, room, 'Alice', ack.resume), join(two, room, 'Alice', ack.resume)]);
     assert.deepEqual(
-      acks.map((reply) => (reply.ok ? reply.self.id : reply.error.code)).sort(),
-      [ack.self.id, 'resume_in_progress'].sort(),
+      acks
+        .map((reply) => (reply.ok ? reply.self.id : `${reply.error.code}${reply.error.resuming ? ' (resuming)' : ''}`))
+        .sort(),
+      [ack.self.id, 'name_taken (resuming)'].sort(),
       what,
     );
     await expectNoEvent(watcher, 'peer:left', 300);

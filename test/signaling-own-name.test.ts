@@ -2,7 +2,7 @@
 // after a network change: its old connection still looks alive, so the server refuses our
 // resume with name_taken and a retryAfterMs. The client waits that long and sends the same
 // join again, and gets its own id and name back, never a variant ("Alice 2"). The same
-// when another join's claim on its peer id stands (resume_in_progress), on a real Redis.
+// when another join's claim on its peer id stands (name_taken, resuming), on a real Redis.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, test } from 'node:test';
 import { createClient } from 'redis';

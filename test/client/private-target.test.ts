@@ -6,7 +6,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { MemberHandle } from '../../client/feature.ts';
+import { createMesh } from '../../client/mesh.ts';
 import { createPrivateTarget, type Recipient } from '../../client/private-target.ts';
+import { fakeLinkConfig, fakeLinks, noFeatures, trustingHandshake } from './fakes.ts';
 
 function harness() {
   const here = new Map<string, MemberHandle>();
@@ -73,7 +75,7 @@ test('a reload: its "left" line, then back under the same peer id, and the next 
   assert.deepEqual(names(), ['Bob', 'Bob (away)', 'Bob']);
 });
 
-test('a rename keeps the choice, under the new name, here or away', () => {
+test('a rename keeps the choice, under the new name, here or away', async () => {
   const { here, add, target, said, names } = harness();
   add('bob', 'Bob');
   target.choose('bob');
@@ -81,6 +83,41 @@ test('a rename keeps the choice, under the new name, here or away', () => {
   target.renamed('bob');
   here.delete('bob');
   target.membersChanged();
+  await Promise.resolve(); // looked at once the task is done
   assert.deepEqual(names(), ['Bob', 'Robert', 'Robert (away)']);
   assert.match(said[0] ?? '', /^Robert is no longer here/);
+});
+
+const A = 'aaaaaaaaaaaa';
+const B = 'bbbbbbbbbbbb';
+
+test('our new peer id (every member dropped and listed again in one join ack) tells the chat nothing: the member we write to never left', async () => {
+  const { factory } = fakeLinks();
+  const said: string[] = [];
+  // As main.ts wires them: mesh.changed → privateTarget.membersChanged().
+  let target: ReturnType<typeof createPrivateTarget> | undefined;
+  const mesh = createMesh({
+    links: fakeLinkConfig(factory),
+    handshake: trustingHandshake,
+    router: noFeatures,
+    sendSignal: () => {},
+    changed: () => target?.membersChanged(),
+    notice: () => {},
+    returnGraceMs: 30_000,
+  });
+  target = createPrivateTarget({ member: (id) => mesh.member(id), shown: () => {}, say: (t) => said.push(t) });
+  mesh.setSelf(A);
+  mesh.sync([{ id: B, name: 'Bob' }], false);
+  target.choose(B);
+  // Our ticket refused: the server gives us a new id; Bob is listed again in the same ack.
+  mesh.setSelf('zzzzzzzzzzzz');
+  mesh.sync([{ id: B, name: 'Bob' }], true);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(target.current(), B);
+  assert.deepEqual(said, [], 'Bob never left');
+  // Bob really goes: said once the list has settled without him.
+  mesh.peerLeft({ id: B, reason: 'leave' });
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(said.length, 1);
+  assert.match(said[0] ?? '', /Bob.* is no longer here/);
 });
