@@ -205,6 +205,7 @@ const calm = createCalmLane();
 const renderMembers = perFrame(() => {
   const list = mesh.members();
   members.render(list);
+  keyDoubt.check(list);
   warmClockOnceSettled(list);
 });
 let clockWarming = false;
@@ -429,7 +430,6 @@ const mesh = createMesh({
   sendSignal: (to, body) => signaling?.send({ to, ...body }),
   changed(now) {
     privateTarget.membersChanged();
-    keyDoubt.check(mesh.members());
     if (now) {
       calm.cancel(renderMembers);
       renderMembers.now();
