@@ -42,4 +42,25 @@ test('names and messages full of markup and script render as inert text', async 
   });
   expect(injected).toEqual({ elements: 0, pwned: null });
   expect(dialogs).toEqual([]);
+
+  // A "Zalgo" line: one letter under 3,960 combining marks, a single grapheme no line break
+  // can split. It is shown with a few marks, inside its line, and the list does not scroll
+  // sideways.
+  const zalgo = `Z${'\u0300\u0301\u0302\u0303\u0304\u0305\u0306\u0307'.repeat(495)}`;
+  await mallory.page.getByTestId('message-input').fill(zalgo);
+  await mallory.page.getByTestId('message-input').press('Enter');
+  const shown = alice.page
+    .locator(`[data-testid=message][data-from="${mallory.id}"] [data-testid=message-text]`)
+    .filter({ hasText: /^Z/ });
+  await expect(shown).toHaveCount(1);
+  expect([...((await shown.textContent()) ?? '')].length).toBeLessThanOrEqual(9);
+  const overflow = await alice.page.evaluate(() => {
+    const list = (
+      globalThis as unknown as {
+        document: { getElementById(id: string): { scrollWidth: number; clientWidth: number } };
+      }
+    ).document.getElementById('messages');
+    return list.scrollWidth - list.clientWidth;
+  });
+  expect(overflow, 'the chat list does not scroll sideways').toBeLessThanOrEqual(0);
 });

@@ -62,8 +62,23 @@ export function splitLinks(text: string): TextPart[] {
   return parts;
 }
 
+/**
+ * Combining marks shown on one character, at most. A "Zalgo" line stacks hundreds on one
+ * letter: a single grapheme no line break can split (the chat list scrolled sideways by
+ * 3,782 px), painted far above and below its line and costly to lay out (long tasks up to
+ * 426 ms from lines well inside a member's budget). Writing needs a few: Vietnamese two,
+ * pointed Hebrew with cantillation four or five. Only what is shown is cut: the line, its
+ * signature and what we hand on keep every character.
+ */
+export const MAX_MARKS_SHOWN = 8;
+const MARKS_PAST_MAX = new RegExp(`(\\p{M}{${MAX_MARKS_SHOWN}})\\p{M}+`, 'gu');
+
+/** The text as shown: runs of combining marks cut to MAX_MARKS_SHOWN. */
+export const shownText = (text: string): string => text.replace(MARKS_PAST_MAX, '$1');
+
 /** Fills `into` with the message text, links made real `<a>` elements. */
-export function renderText(into: HTMLElement, text: string): void {
+export function renderText(into: HTMLElement, raw: string): void {
+  const text = shownText(raw);
   // Most lines have no link: one text node, as fast as before.
   if (!/https?:\/\//i.test(text)) {
     into.textContent = text;

@@ -2,7 +2,7 @@
 // and nothing else (other schemes, markup) is treated as anything but text.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { linkTarget, MAX_LINK_LENGTH, splitLinks } from '../../client/view/text.ts';
+import { linkTarget, MAX_LINK_LENGTH, MAX_MARKS_SHOWN, shownText, splitLinks } from '../../client/view/text.ts';
 
 test('http and https URLs are found, with the sentence punctuation left out', () => {
   assert.deepEqual(splitLinks('see https://example.org/a?b=1&c=2. and (http://x.test/path_(1)), ok'), [
@@ -98,4 +98,17 @@ test('hostile "links" cost their length, not its square: 100 times the text, not
       );
     }
   }
+});
+
+test('runs of combining marks are shown cut to a few per character; ordinary accents are untouched', () => {
+  const zalgo = `Z${'\u0300\u0301\u0302\u0303'.repeat(250)}`;
+  const shown = shownText(zalgo);
+  assert.equal([...shown].length, 1 + MAX_MARKS_SHOWN);
+  assert.ok(shown.startsWith('Z\u0300\u0301\u0302\u0303'));
+  for (const ordinary of ['Tiếng Việt', 'שָׁלוֹם', 'क्षत्रिय', 'e\u0301 a\u0308', 'plain']) {
+    assert.equal(shownText(ordinary), ordinary);
+  }
+  // Each letter gets its own allowance.
+  const two = `a${'\u0301'.repeat(20)}b${'\u0301'.repeat(20)}`;
+  assert.equal(shownText(two), `a${'\u0301'.repeat(MAX_MARKS_SHOWN)}b${'\u0301'.repeat(MAX_MARKS_SHOWN)}`);
 });
