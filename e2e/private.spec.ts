@@ -21,6 +21,16 @@ test('a private message reaches only its recipient, marked on both sides, and st
   // Alice clicks Bob's entry: the composer says so, and her next line goes to Bob alone.
   await alice.page.locator(`[data-testid=peer][data-peer-id="${bob.id}"]`).click();
   await expect(alice.page.getByTestId('private-recipient')).toHaveText(/Private to bob/);
+  // A draft written privately stays with Bob when Alice goes back to everyone (left in the
+  // box, Enter would send it to the room), and comes back with him.
+  const input = alice.page.getByTestId('message-input');
+  await input.fill('a draft for bob');
+  await alice.page.getByTestId('private-clear').click();
+  await expect(input).toHaveValue('');
+  await expect(input).toBeFocused();
+  await alice.page.locator(`[data-testid=peer][data-peer-id="${bob.id}"]`).click();
+  await expect(input).toHaveValue('a draft for bob');
+  await input.fill('');
   await sendMessage(alice.page, 'secret for bob');
   // Back to everyone, then a public line, which also goes to Carol on the same channel.
   await alice.page.getByTestId('private-clear').click();

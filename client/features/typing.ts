@@ -144,6 +144,10 @@ export function createTyping({
         lastStartAt = time;
         announced = true;
         for (const member of members()) if (addressed(member, to)) start(member);
+      } else if (announced) {
+        // Written to since the last start (private mode changed): they hear it now, not at the
+        // next refresh; one start each, as at any refresh.
+        for (const member of members()) if (addressed(member, to) && !told.has(member.id)) start(member);
       }
       if (idleTimer !== null) clearTimeout(idleTimer);
       idleTimer = setTimeout(stop, TYPING_IDLE_MS);

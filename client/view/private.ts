@@ -1,6 +1,7 @@
 // Choosing the one member a private line goes to: click (or press the ✉ button of) a member's
 // entry; the composer then says "Private to <name>" with a button back to everyone, and
 // "… (not here)" while that member is away (private-target.ts keeps the choice: nothing goes).
+// Each conversation keeps its own draft in the message box.
 import type { Recipient } from '../private-target.ts';
 import { el } from './dom.ts';
 
@@ -22,9 +23,24 @@ export function createPrivateView(handlers: { choose(peerId: string | null): voi
   bar.append(label, back);
   composer.prepend(bar);
 
+  /**
+   * What was typed and not sent, per conversation (a member's peer id; '' for everyone). A
+   * draft written privately stays with that member when the user goes back to everyone, and
+   * comes back with it: left in the box, Enter would have sent it to the whole room.
+   */
+  const drafts = new Map<string, string>();
+
   /** A choice made by the user: the message box takes the keyboard (a phone's People panel closes: page.ts). */
   function chosen(peerId: string | null): void {
+    const from = bar.dataset.peerId ?? '';
     handlers.choose(peerId);
+    const to = bar.dataset.peerId ?? '';
+    if (input && to !== from) {
+      if (input.value !== '') drafts.set(from, input.value);
+      else drafts.delete(from);
+      input.value = drafts.get(to) ?? '';
+      drafts.delete(to);
+    }
     input?.focus();
   }
 

@@ -149,16 +149,20 @@ test('choosing or changing whom we write to while typing stops those no longer w
   typing.keystroke(); // the refresh: Bob alone
   assert.deepEqual(said(bob), [true, true]);
   assert.deepEqual(said(alice), [true, false]);
-  target.current = carol.id; // to Carol now
+  target.current = carol.id; // to Carol now: she hears it at once, not at the next refresh
   typing.keystroke();
   assert.deepEqual(said(bob), [true, true, false]);
+  assert.deepEqual(said(carol), [true, false, true]);
+  typing.keystroke();
+  assert.deepEqual(said(carol), [true, false, true], 'one start, then the refresh as ever');
   advance(2_000);
   typing.keystroke();
-  assert.deepEqual(said(carol), [true, false, true]);
+  assert.deepEqual(said(carol), [true, false, true, true]);
   assert.deepEqual(said(alice), [true, false]);
-  target.current = null; // private mode off: everyone again, at the next refresh
+  target.current = null; // private mode off: everyone again, at once
   typing.keystroke();
-  assert.deepEqual(said(carol), [true, false, true], 'Carol is still written to: no stop');
+  assert.deepEqual(said(carol), [true, false, true, true], 'Carol is still written to: no stop, no second start');
+  assert.deepEqual(said(alice), [true, false, true]);
   advance(2_000);
   typing.keystroke();
   typing.stop();
