@@ -78,6 +78,11 @@ test('a private send reaches one member only', async ({ server, browsers }) => {
   await waitForMessages(carol.page, [{ from: alice.id, text: 'after the private file' }]);
   await expect(carol.page.locator('[data-testid=message][data-kind=file]')).toHaveCount(0);
   await expect(fileLine(bob.page, id)).toContainText('only to you');
+  // From the keyboard, Enter on Files opens the chooser, as Space does.
+  await carol.page.getByTestId('file-input').focus();
+  const chooser = carol.page.waitForEvent('filechooser');
+  await carol.page.keyboard.press('Enter');
+  expect((await chooser).isMultiple()).toBe(true);
 });
 
 test('decline and cancel, from each side', async ({ server, browsers }) => {
@@ -263,6 +268,8 @@ test('a hostile file name and an SVG are inert; only a raster image is previewed
 
   for (const id of [svgId, htmlId, pngId, namedId]) await waitForFileState(bob.page, id, 'verified');
   await expect(fileLine(bob.page, pngId).getByTestId('file-preview')).toHaveCount(1);
+  // A picture for screen readers too, named by the file.
+  await expect(fileLine(bob.page, pngId).getByRole('img', { name: 'Preview of red.png' })).toHaveCount(1);
   for (const id of [svgId, htmlId, namedId]) {
     await expect(fileLine(bob.page, id).getByTestId('file-preview')).toHaveCount(0);
     await expect(fileLine(bob.page, id).getByTestId('file-download')).toHaveCount(1);

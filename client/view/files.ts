@@ -90,6 +90,7 @@ function createFileLine(lines: LinesView, info: FileLineInfo, actions: FileLineA
   const progress = el('progress', { className: 'file-progress', testId: 'file-progress' });
   progress.max = Math.max(1, info.size);
   progress.value = 0;
+  progress.setAttribute('aria-label', `${info.name}: progress`);
   // The chat is a polite live region: the words of a line's status are said when they change,
   // its bytes, speed and time left (four times a second) are not.
   const status = el('span', { className: 'file-status', testId: 'file-status' });
@@ -245,6 +246,9 @@ async function drawPreview(item: HTMLElement, file: File): Promise<void> {
   }
   const scale = Math.min(1, PREVIEW_MAX_WIDTH / bitmap.width, PREVIEW_MAX_HEIGHT / bitmap.height);
   const canvas = el('canvas', { className: 'file-preview', testId: 'file-preview' });
+  // A picture for screen readers too, named by the file (its name is on the page as text).
+  canvas.setAttribute('role', 'img');
+  canvas.setAttribute('aria-label', `Preview of ${file.name}`);
   canvas.width = Math.max(1, Math.round(bitmap.width * scale));
   canvas.height = Math.max(1, Math.round(bitmap.height * scale));
   canvas.getContext('2d')?.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
