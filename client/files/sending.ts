@@ -26,7 +26,17 @@ interface Recipient {
   from: number;
   channel: RTCDataChannel | null;
   pump: Pump | null;
+  /** While away: when we stop holding the file for its return (AWAY_MS). */
+  awayTimer: ReturnType<typeof setTimeout> | null;
 }
+
+/**
+ * A recipient that left before the file was over for it (a reload, a dropped link) gets it
+ * again if it is back under the same peer id within this long: its reloaded page has no
+ * record of it (a page whose link only dropped resumes where it stopped, receiving.ts). The
+ * file is held meanwhile; a cancel ends the wait.
+ */
+export const AWAY_MS = 10 * 60_000;
 
 interface Sent {
   id: string;
@@ -115,6 +125,8 @@ export function createSending(options: SendingOptions) {
   function end(record: Sent, recipient: Recipient, state: FileState): void {
     if (isFinal(recipient.state)) return;
     recipient.state = state;
+    if (recipient.awayTimer !== null) clearTimeout(recipient.awayTimer);
+    recipient.awayTimer = null;
     recipient.pump?.stop();
     recipient.pump = null;
     recipient.channel?.close();
@@ -124,6 +136,21 @@ export function createSending(options: SendingOptions) {
       member.slot(sendSlot).active.delete(record.id);
       offerNext(member);
     }
+    refresh(record);
+  }
+
+  /** It left before the file was over for it: held for its return (AWAY_MS), then over. */
+  function goAway(record: Sent, recipient: Recipient): void {
+    recipient.pump?.stop();
+    recipient.pump = null;
+    recipient.channel?.close();
+    recipient.channel = null;
+    recipient.state = 'away';
+    recipient.awayTimer = setTimeout(() => {
+      recipient.awayTimer = null;
+      recipient.note = 'left';
+      end(record, recipient, 'cancelled');
+    }, AWAY_MS);
     refresh(record);
   }
 
@@ -305,6 +332,7 @@ export function createSending(options: SendingOptions) {
             from: 0,
             channel: null,
             pump: null,
+            awayTimer: null,
           },
         ]),
       ),
@@ -338,9 +366,12 @@ export function createSending(options: SendingOptions) {
     for (const recipient of record.recipients.values()) {
       const { member } = recipient;
       if (isFinal(recipient.state)) continue; // it left while the file was hashed
-      if (record.unreadable || member.disposed) {
-        if (member.disposed) recipient.note = 'left';
+      if (record.unreadable) {
         end(record, recipient, 'cancelled');
+        continue;
+      }
+      if (member.disposed) {
+        goAway(record, recipient);
         continue;
       }
       member.slot(sendSlot).queue.push(id);
@@ -361,14 +392,28 @@ export function createSending(options: SendingOptions) {
         const record = sent.get(id);
         if (record?.recipients.get(member.id)?.state === 'offered') offer(member, record);
       }
+      // Back under the same peer id (its reload): what it left before it had it goes again.
+      for (const record of sent.values()) {
+        const recipient = record.recipients.get(member.id);
+        if (recipient?.state !== 'away' || record.cancelled) continue;
+        if (recipient.awayTimer !== null) clearTimeout(recipient.awayTimer);
+        recipient.awayTimer = null;
+        recipient.member = member;
+        recipient.state = 'waiting';
+        recipient.acked = 0;
+        recipient.from = 0;
+        recipient.speed = 0;
+        member.slot(sendSlot).queue.push(record.id);
+        refresh(record);
+      }
       offerNext(member);
     },
     removed(member: MemberHandle): void {
       for (const record of [...sent.values()]) {
         const recipient = record.recipients.get(member.id);
-        if (!recipient || isFinal(recipient.state)) continue;
-        recipient.note = 'left';
-        end(record, recipient, 'cancelled');
+        if (!recipient || isFinal(recipient.state) || recipient.state === 'away') continue;
+        if (recipient.state === 'waiting' && record.sha256 === null) continue; // hashing: send() sees it gone
+        goAway(record, recipient);
       }
     },
   };

@@ -5,8 +5,12 @@
 import type { FileState } from './line.ts';
 import type { ProgressSnapshot } from './progress.ts';
 
-/** Where one recipient stands: `waiting` is our own queue (its turn, or the hash, has not come). */
-export type SendState = 'waiting' | FileState;
+/**
+ * Where one recipient stands: `waiting` is our own queue (its turn, or the hash, has not
+ * come); `away`, it left before the file was over for it, and the file goes to it again if it
+ * comes back under the same peer id (a reload keeps it) while we hold the file.
+ */
+export type SendState = 'waiting' | 'away' | FileState;
 
 export interface SentRecipient {
   id: string;
@@ -45,6 +49,7 @@ export interface SentLine {
 
 const WORDS: Record<SendState, string> = {
   waiting: 'queued',
+  away: 'left (it goes again if they are back)',
   offered: 'waiting to accept',
   transferring: 'receiving',
   verified: 'received',
@@ -90,7 +95,7 @@ function lineState(phase: SentPhase, recipients: readonly SentRecipient[]): File
   if (phase === 'preparing') return 'offered';
   if (phase !== 'offered' || recipients.length === 0) return 'cancelled';
   if (recipients.some((r) => r.state === 'transferring')) return 'transferring';
-  if (recipients.some((r) => r.state === 'waiting' || r.state === 'offered')) return 'offered';
+  if (recipients.some((r) => r.state === 'waiting' || r.state === 'offered' || r.state === 'away')) return 'offered';
   if (recipients.every((r) => r.state === 'declined')) return 'declined';
   return FINAL_ORDER.find((state) => recipients.some((r) => r.state === state)) ?? 'cancelled';
 }

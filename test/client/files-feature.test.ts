@@ -3,13 +3,14 @@
 // messages passed through the real parser and chunks through stand-in data channels.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { test } from 'node:test';
+import { mock, test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { MemberHandle, SlotKey } from '../../client/feature.ts';
 import { createFiles } from '../../client/features/files.ts';
 import type { FileLine, FileLineActions, FileLineInfo, FileState } from '../../client/files/line.ts';
 import type { ProgressSnapshot } from '../../client/files/progress.ts';
+import { AWAY_MS } from '../../client/files/sending.ts';
 import { labelText } from '../../client/files/sent-line.ts';
 import { type ChannelMessage, encodeChannelMessage, parseChannelMessage } from '../../protocol/index.ts';
 
@@ -399,17 +400,46 @@ test('a flood of offers from one member: four are taken, the rest refused with o
   assert.match(bob.notices[0] ?? '', /more than 4 files at once/);
 });
 
-test('a member who leaves cancels its transfers on both sides', async () => {
+test('a member who leaves: its receiving side is cancelled; the sender holds the file for its return, then lets it go', async (t) => {
   const [alice, bob] = room('alice-00001', 'bob-0000001') as [Page, Page];
   bob.acceptLimit = 0;
   const [id] = await alice.files.sendFiles([fileOf(100)]);
   assert.ok(id);
   await until(() => lineOf(bob, id)?.asking === true, 'bob is asked');
+  mock.timers.enable({ apis: ['setTimeout'] });
+  t.after(() => mock.timers.reset());
   bob.members.get(alice.id)?.dispose();
   alice.members.get(bob.id)?.dispose();
   assert.equal(stateOf(bob, id), 'cancelled');
   assert.match(lineOf(bob, id)?.status ?? '', /alice-00001 left/);
+  assert.equal(stateOf(alice, id), 'offered', 'held for its return');
+  assert.deepEqual(lineOf(alice, id)?.recipients, ['bob-0000001 left (it goes again if they are back)']);
+  mock.timers.tick(AWAY_MS);
   assert.equal(stateOf(alice, id), 'cancelled');
+  assert.deepEqual(lineOf(alice, id)?.recipients, ['bob-0000001 left']);
+});
+
+test('a member who reloads mid-transfer, back under its peer id, gets the file again and verifies it', async () => {
+  const [alice, bob] = room('alice-00001', 'bob-0000001') as [Page, Page];
+  bob.acceptLimit = 0;
+  const file = fileOf(300_000);
+  const [id] = await alice.files.sendFiles([file]);
+  assert.ok(id);
+  await until(() => lineOf(bob, id)?.asking === true, 'bob is asked');
+  bob.members.get(alice.id)?.dispose();
+  alice.members.get(bob.id)?.dispose();
+  // Its reloaded page: no record of the transfer, the same peer id (its resume ticket).
+  const again = createPage('bob-0000001');
+  link(alice, again);
+  const toAgain = alice.members.get(again.id);
+  assert.ok(toAgain);
+  alice.files.feature.opened?.(toAgain);
+  await until(() => stateOf(alice, id) === 'verified', 'sent again and received');
+  assert.equal(stateOf(again, id), 'verified');
+  const received = lineOf(again, id)?.file;
+  assert.ok(received);
+  assert.equal(await sha(received), await sha(file));
+  assert.deepEqual(lineOf(alice, id)?.recipients, ['bob-0000001 ✓ received']);
 });
 
 test('a sender whose bytes do not match the hash is caught; the file is not offered', async () => {
