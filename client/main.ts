@@ -360,6 +360,7 @@ function drawCall(): void {
     self: calls.self(),
     selfName: name,
     preview: calls.preview(),
+    screenPreview: calls.screenPreview(),
     participants: calls.participants(),
     devices: calls.devices(),
     relayed: (peerId) => paths.get(peerId) ?? false,

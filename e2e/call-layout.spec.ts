@@ -2,7 +2,15 @@
 // runs, and a member without a camera is a small tile (name and state), not a black box.
 
 import { fakeMediaArgs } from './support/browser.ts';
-import { joinCall, tileOf, waitForTiles, waitForVideo } from './support/calls.ts';
+import {
+  clickControl,
+  joinCall,
+  tileOf,
+  unseenBecause,
+  waitForScreenPicture,
+  waitForTiles,
+  waitForVideo,
+} from './support/calls.ts';
 import { fileLine, makeFile, sendFiles } from './support/files.ts';
 import { expect, sharedTest as test } from './support/fixtures.ts';
 import { newRoomLink, openUser, sendMessage, waitForMesh, waitForMessage } from './support/users.ts';
@@ -83,4 +91,32 @@ test('on a phone a call of three (one camera, two microphones) leaves the chat a
   const wide = await tileOf(page, bob.id).boundingBox();
   expect(wide?.height ?? 0, 'height of a tile without video, wide screen').toBeLessThanOrEqual(compactTileMaxPx);
   await page.screenshot({ path: testInfo.outputPath('desktop-call.png') });
+});
+
+test("on a phone a screen shared next to a camera is seen whole inside the call’s bounded area, larger than a camera tile, with the sharer’s name", async ({
+  server,
+  browsers,
+}, testInfo) => {
+  const link = newRoomLink(server.url);
+  const alice = await openUser(await browsers.newContext({ label: 'alice' }), link, 'Alice');
+  const carol = await openUser(await browsers.newContext({ label: 'carol', options: phone }), link, 'Carol');
+  await waitForMesh([alice, carol]);
+  await joinCall(alice, true);
+  await joinCall(carol, false);
+  await waitForVideo(carol, [alice]);
+  await clickControl(alice, 'call-screen-add');
+  const screen = '[data-testid=call-screen-video]';
+  await waitForScreenPicture(carol, screen);
+  await carol.page.screenshot({ path: testInfo.outputPath('phone-screen-too.png') });
+  await expect.poll(() => unseenBecause(carol.page, screen), { message: "carol sees alice's screen" }).toBe('');
+  await expect(carol.page.getByTestId('call-screen-tile')).toContainText('Alice');
+  // Larger than a camera tile of the strip: a screen is for reading.
+  const cameraBox = await tileOf(carol.page, alice.id).boundingBox();
+  const screenBox = await carol.page.locator(screen).boundingBox();
+  expect(screenBox?.width ?? 0).toBeGreaterThan(1.5 * (cameraBox?.width ?? Number.POSITIVE_INFINITY));
+  // Within the call's bound (35dvh, styles.css): the screen costs the chat no more than that.
+  const call = await carol.page.locator('#call').boundingBox();
+  expect(call?.height ?? Number.POSITIVE_INFINITY, 'height of the call').toBeLessThanOrEqual(
+    phone.viewport.height * 0.35 + 1,
+  );
 });

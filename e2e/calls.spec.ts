@@ -9,11 +9,13 @@ import {
   joinCall,
   tileOf,
   transceiversOf,
+  unseenBecause,
+  waitForScreenPicture,
   waitForTiles,
   waitForVideo,
 } from './support/calls.ts';
 import { expect, sharedTest as test } from './support/fixtures.ts';
-import { everyoneHearsEveryone, openRoom, openUser, shareLink, waitForMesh } from './support/users.ts';
+import { everyoneHearsEveryone, newRoomLink, openRoom, openUser, shareLink, waitForMesh } from './support/users.ts';
 
 /**
  * The fake devices with more cameras: fake_device_0, _1 and _2 (the microphones are three
@@ -151,6 +153,52 @@ test.describe('with a fake camera and microphone', () => {
     await waitForVideo(alice, [dave]);
   });
 
+  test("a screen shared next to the camera is a large tile of its own, with the sharer's name, that another member and a late joiner see whole; the sharer sees a small preview", async ({
+    server,
+    browsers,
+  }, testInfo) => {
+    const link = newRoomLink(server.url);
+    const alice = await openUser(await browsers.newContext({ label: 'alice' }), link, 'alice');
+    const bob = await openUser(await browsers.newContext({ label: 'bob' }), link, 'bob');
+    await waitForMesh([alice, bob]);
+    await Promise.all([joinCall(alice), joinCall(bob, false)]);
+    await waitForVideo(bob, [alice], 'camera');
+    await clickControl(alice, 'call-screen-add');
+    await expect(tileOf(bob.page, alice.id)).toHaveAttribute('data-screen', 'true');
+    const screen = '[data-testid=call-screen-video]';
+    await waitForScreenPicture(bob, screen);
+    await bob.page.screenshot({ path: testInfo.outputPath('desktop-screen-too.png') });
+    // Seen whole: not clipped by its tile or the grid, nothing over its middle.
+    await expect.poll(() => unseenBecause(bob.page, screen), { message: "bob sees alice's screen" }).toBe('');
+    const bobsScreenTile = bob.page.locator(`[data-testid=call-screen-tile][data-peer-id="${alice.id}"]`);
+    await expect(bobsScreenTile).toContainText('alice');
+    // A screen is for reading: it spans the tiles' grid, wider than a camera tile.
+    const cameraBox = await tileOf(bob.page, alice.id).boundingBox();
+    const screenBox = await bobsScreenTile.boundingBox();
+    expect(screenBox?.width ?? 0).toBeGreaterThan(1.5 * (cameraBox?.width ?? Number.POSITIVE_INFINITY));
+
+    // Alice sees a small preview of what she shares, not mirrored, next to her camera.
+    const preview = alice.page.locator('[data-testid=call-screen-tile][data-self=true]');
+    await expect(preview).toContainText('Your screen');
+    await waitForScreenPicture(alice, `[data-testid=call-screen-tile][data-self=true] video`);
+    await expect.poll(() => unseenBecause(alice.page, screen), { message: 'alice sees her screen' }).toBe('');
+    const ownCamera = await alice.page.locator('[data-testid=call-tile][data-self=true]').boundingBox();
+    expect((await preview.boundingBox())?.width ?? 0).toBeLessThanOrEqual((ownCamera?.width ?? 0) + 1);
+
+    // Carol opens the room and joins after the share began: she sees the screen as well.
+    const carol = await openUser(await browsers.newContext({ label: 'carol' }), link, 'carol');
+    await waitForMesh([alice, bob, carol]);
+    await joinCall(carol, false);
+    await waitForTiles(carol, [alice.id, bob.id]);
+    await waitForScreenPicture(carol, screen);
+    await expect.poll(() => unseenBecause(carol.page, screen), { message: "carol sees alice's screen" }).toBe('');
+
+    // Stopped: the screen's tile goes, on every page; the cameras stay.
+    await clickControl(alice, 'call-screen');
+    for (const user of [alice, bob, carol]) await expect(user.page.getByTestId('call-screen-tile')).toHaveCount(0);
+    await expect(tileOf(bob.page, alice.id)).toHaveAttribute('data-screen', 'false');
+  });
+
   test.describe('with several cameras', () => {
     test.use({ browserArgs: severalCamerasArgs });
 
@@ -205,7 +253,7 @@ test.describe('with a fake camera and microphone', () => {
       await waitForVideo(bob, [alice], 'camera');
       expect(await mLines()).toEqual(before);
 
-      // The other choice: the screen next to the camera, as a second video in alice's tile.
+      // The other choice: the screen next to the camera, as a second video on a tile of its own.
       await clickControl(alice, 'call-screen-add');
       await expect(tileOf(bob.page, alice.id)).toHaveAttribute('data-screen', 'true');
       await bob.page.waitForFunction(
@@ -216,7 +264,7 @@ test.describe('with a fake camera and microphone', () => {
                 querySelector(s: string): { hidden: boolean; videoWidth: number; videoHeight: number } | null;
               };
             }
-          ).document.querySelector(`[data-testid=call-tile][data-peer-id="${id}"] [data-testid=call-screen-video]`);
+          ).document.querySelector(`[data-testid=call-screen-tile][data-peer-id="${id}"] video`);
           return video !== null && !video.hidden && video.videoHeight > 0 && video.videoWidth / video.videoHeight > 1.6;
         },
         alice.id,
@@ -224,7 +272,7 @@ test.describe('with a fake camera and microphone', () => {
       );
       await waitForVideo(bob, [alice], 'camera');
       await clickControl(alice, 'call-screen');
-      await expect(tileOf(bob.page, alice.id).getByTestId('call-screen-video')).toBeHidden();
+      await expect(bob.page.getByTestId('call-screen-tile')).toHaveCount(0);
       await expect(tileOf(bob.page, alice.id)).toHaveAttribute('data-screen', 'false');
       await waitForVideo(bob, [alice], 'camera');
     });

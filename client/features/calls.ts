@@ -129,6 +129,8 @@ export function createCalls({
    * (see join): the members in it send to us meanwhile, and we show and hear them.
    */
   let joining = false;
+  /** What screenPreview() last gave: a stream made again only for another track. */
+  let screenPreview: MediaStream | null = null;
 
   /** The member's slot, started over when its link (hence its connection) was replaced. */
   function slotOf(member: MemberHandle): CallPeerState {
@@ -430,6 +432,13 @@ export function createCalls({
     busy: () => busy,
     /** Our own camera's stream, once it is open. */
     preview: () => (self.inCall && !joining ? media.stream : null),
+    /** Our screen shared next to our camera, for our own preview of it (the same stream while the track is). */
+    screenPreview(): MediaStream | null {
+      const track = self.inCall && !joining ? media.extra() : null;
+      if (!track) screenPreview = null;
+      else if (screenPreview?.getVideoTracks()[0] !== track) screenPreview = new MediaStream([track]);
+      return screenPreview;
+    },
     /** Members in the call, with what to show for each. */
     participants(): CallParticipant[] {
       const out: CallParticipant[] = [];

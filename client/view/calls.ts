@@ -1,5 +1,6 @@
 // The call: its controls, a line saying who is in it, a plain message when media cannot be
-// opened, and one tile per member in the call (ours mirrored). Tiles and their <video>
+// opened, one tile per member in the call (ours mirrored), and a tile of its own for each
+// screen shared next to a camera (large; ours small, a preview). Tiles and their <video>
 // elements persist across renders, so playback never restarts because something else changed.
 import type { CallState } from '../../protocol/index.ts';
 import { type EnergySample, energyOf, levelBetween } from '../calls/audio-level.ts';
@@ -43,6 +44,8 @@ export interface CallsModel {
   selfName: string;
   /** Our own camera (null until it is open): the mirrored tile. */
   preview: MediaStream | null;
+  /** Our screen shared next to our camera, while we share one: a small preview tile. */
+  screenPreview: MediaStream | null;
   participants: readonly CallParticipant[];
   /** Microphones and cameras to pick from, and the deviceIds in use. */
   devices: { list: readonly DeviceChoice[]; audio: string | null; video: string | null };
@@ -58,8 +61,6 @@ export interface CallsView {
 interface Tile {
   root: HTMLElement;
   video: HTMLVideoElement;
-  /** A screen shared next to the camera (made when first needed). */
-  screen: HTMLVideoElement | null;
   /** A member's sound (null on our own tile: never play our microphone back to us). */
   sound: HTMLAudioElement | null;
   /** The caption's two parts: the member's name, and muted / camera off / … */
@@ -71,6 +72,15 @@ interface Tile {
   energy: EnergySample | null;
   /** When the member's audio was last above SPEAKING_LEVEL (performance.now()). */
   loudAt: number;
+}
+
+/**
+ * A screen shared next to a member's camera, on a tile of its own: inside the camera's tile
+ * (4:3, overflow hidden) it was clipped away whole, and nobody saw it.
+ */
+interface ScreenTile {
+  root: HTMLElement;
+  video: HTMLVideoElement;
 }
 
 function stateWords(state: CallState, relayed: boolean): string {
@@ -161,13 +171,7 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
     const captionState = el('span', { className: 'call-state' });
     caption.append(captionName, captionState);
     const tools = el('div', { className: 'call-tile-tools' });
-    const full = el('button', { className: 'call-tile-button' });
-    full.append(icon(FULL_SCREEN_ICON));
-    full.type = 'button';
-    full.title = 'Full screen';
-    full.setAttribute('aria-label', 'Full screen');
-    full.addEventListener('click', () => void root.requestFullscreen?.().catch(() => undefined));
-    tools.append(full);
+    tools.append(fullScreenButton(root));
     let quality: HTMLElement | null = null;
     if (!own) {
       const info = el('button', { className: 'call-tile-button', testId: 'call-quality-button' });
@@ -190,7 +194,6 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
     return {
       root,
       video,
-      screen: null,
       sound,
       name: captionName,
       state: captionState,
@@ -201,19 +204,44 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
     };
   }
 
-  function showScreen(tile: Tile, screen: MediaStream | null): void {
-    if (screen && !tile.screen) {
-      const video = el('video', { className: 'call-screen-video', testId: 'call-screen-video' });
+  function fullScreenButton(root: HTMLElement): HTMLButtonElement {
+    const full = el('button', { className: 'call-tile-button' });
+    full.append(icon(FULL_SCREEN_ICON));
+    full.type = 'button';
+    full.title = 'Full screen';
+    full.setAttribute('aria-label', 'Full screen');
+    full.addEventListener('click', () => void root.requestFullscreen?.().catch(() => undefined));
+    return full;
+  }
+
+  const screens = new Map<string, ScreenTile>();
+
+  /** The tile of the screen `id` shares next to its camera ('self': ours), made when first needed. */
+  function showScreen(id: string, own: boolean, name: string, stream: MediaStream): ScreenTile {
+    let tile = screens.get(id);
+    if (!tile) {
+      const root = el('figure', { className: 'call-tile call-screen-tile', testId: 'call-screen-tile' });
+      if (own) root.dataset.self = 'true';
+      else root.dataset.peerId = id;
+      const video = el('video', { testId: 'call-screen-video' });
       video.autoplay = true;
       video.playsInline = true;
-      // Its sound, if any, is in the main video's stream.
+      // Pictures only: the member's sound plays from their camera's tile.
       video.muted = true;
-      tile.video.after(video);
-      tile.screen = video;
+      const caption = el('figcaption', { className: 'call-caption' });
+      caption.append(
+        el('span', { className: 'call-name', text: own ? 'Your screen' : name }),
+        el('span', { className: 'call-state', text: own ? '' : 'screen' }),
+      );
+      const tools = el('div', { className: 'call-tile-tools' });
+      tools.append(fullScreenButton(root));
+      root.append(video, caption, tools);
+      tile = { root, video };
+      screens.set(id, tile);
     }
-    if (!tile.screen) return;
-    if (tile.screen.srcObject !== screen) tile.screen.srcObject = screen;
-    tile.screen.hidden = screen === null;
+    if (!own) setText(tile.root.querySelector('.call-name') as HTMLElement, name);
+    if (tile.video.srcObject !== stream) tile.video.srcObject = stream;
+    return tile;
   }
 
   function show(id: string, own: boolean, name: string, state: CallState, stream: MediaStream, relayed: boolean): Tile {
@@ -321,12 +349,17 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
       );
 
       const wanted = new Set<string>();
+      const wantedScreens = new Set<string>();
       const order: HTMLElement[] = [];
       // Our tile once our camera is open; the members' from the click on (we are in the
       // call while our media opens: features/calls.ts, join).
       if (self.inCall && model.preview) {
         wanted.add('self');
         order.push(show('self', true, `${model.selfName} (you)`, self, model.preview, false).root);
+      }
+      if (self.inCall && model.preview && model.screenPreview) {
+        wantedScreens.add('self');
+        order.push(showScreen('self', true, model.selfName, model.screenPreview).root);
       }
       if (self.inCall) {
         for (const p of model.participants) {
@@ -336,23 +369,35 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
             tile.audio = p.audio;
             tile.energy = null;
           }
-          showScreen(tile, p.screen);
           order.push(tile.root);
+          if (p.screen) {
+            wantedScreens.add(p.id);
+            order.push(showScreen(p.id, false, p.name, p.screen).root);
+          }
         }
       }
       for (const [id, tile] of tiles) {
         if (wanted.has(id)) continue;
         tile.video.srcObject = null;
         if (tile.sound) tile.sound.srcObject = null;
-        if (tile.screen) tile.screen.srcObject = null;
         tile.root.remove();
         tiles.delete(id);
       }
+      for (const [id, tile] of screens) {
+        if (wantedScreens.has(id)) continue;
+        tile.video.srcObject = null;
+        tile.root.remove();
+        screens.delete(id);
+      }
       // Only new tiles are inserted: taking a playing <video> out of the page pauses it. Ours
-      // comes first, also when it comes after the members' (our camera opened later).
+      // comes first, also when it comes after the members' (our camera opened later), and the
+      // preview of our screen right after it. The members' screens go first by CSS (order).
+      const own = tiles.get('self')?.root;
+      const ownScreen = screens.get('self')?.root;
       for (const root of order) {
         if (root.parentElement === grid) continue;
-        if (root === tiles.get('self')?.root) grid.prepend(root);
+        if (root === own) grid.prepend(root);
+        else if (root === ownScreen && own?.parentElement === grid) own.after(root);
         else grid.append(root);
       }
       setHidden(grid, order.length === 0);

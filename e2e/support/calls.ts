@@ -146,3 +146,73 @@ export async function waitForVideo(user: User, from: readonly User[], picture: P
       throw new Error(`${user.name} stopped decoding frames from ${from.map((o) => o.name).join(', ')}: ${error}`);
     });
 }
+
+/**
+ * Whether the element `selector` finds is really seen: '' if so, else why not. Present,
+ * with an area; inside the viewport; inside every ancestor that clips what overflows it
+ * (overflow hidden, clip, auto or scroll: a tile's overflow hidden hid a whole screen
+ * before); and the topmost thing at its centre (nothing painted over it). Asked inside the
+ * page in one round trip.
+ */
+export async function unseenBecause(page: Page, selector: string): Promise<string> {
+  return page.evaluate((selector) => {
+    interface Box {
+      left: number;
+      top: number;
+      right: number;
+      bottom: number;
+      width: number;
+      height: number;
+    }
+    interface Node {
+      tagName: string;
+      className: string;
+      parentElement: Node | null;
+      getBoundingClientRect(): Box;
+    }
+    const win = globalThis as unknown as {
+      innerWidth: number;
+      innerHeight: number;
+      document: { querySelector(s: string): Node | null; elementFromPoint(x: number, y: number): Node | null };
+      getComputedStyle(node: Node): { overflowX: string; overflowY: string };
+    };
+    const doc = win.document;
+    const element = doc.querySelector(selector);
+    if (!element) return 'not in the page';
+    const box = element.getBoundingClientRect();
+    if (box.width < 2 || box.height < 2) return `no area (${box.width}×${box.height})`;
+    const inside = (outer: Omit<Box, 'width' | 'height'>) =>
+      box.left >= outer.left - 1 &&
+      box.top >= outer.top - 1 &&
+      box.right <= outer.right + 1 &&
+      box.bottom <= outer.bottom + 1;
+    if (!inside({ left: 0, top: 0, right: win.innerWidth, bottom: win.innerHeight }))
+      return `outside the viewport (${Math.round(box.left)},${Math.round(box.top)} ${Math.round(box.width)}×${Math.round(box.height)})`;
+    for (let node = element.parentElement; node; node = node.parentElement) {
+      const style = win.getComputedStyle(node);
+      const clips = (value: string) => value !== 'visible';
+      if (!clips(style.overflowX) && !clips(style.overflowY)) continue;
+      if (!inside(node.getBoundingClientRect()))
+        return `clipped by ${node.tagName.toLowerCase()}.${node.className} (overflow ${style.overflowX}/${style.overflowY})`;
+    }
+    const top = doc.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+    if (top !== element) return `covered at its centre by ${top?.tagName.toLowerCase()}.${top?.className}`;
+    return '';
+  }, selector);
+}
+
+/** Waits until the page's `selector` <video> decodes a screen (16:9; the fake camera is 4:3). */
+export async function waitForScreenPicture(user: User, selector: string): Promise<void> {
+  await user.page.waitForFunction(
+    (selector) => {
+      const video = (
+        globalThis as unknown as {
+          document: { querySelector(s: string): { videoWidth: number; videoHeight: number } | null };
+        }
+      ).document.querySelector(selector);
+      return video !== null && video.videoHeight > 0 && video.videoWidth / video.videoHeight > 1.6;
+    },
+    selector,
+    { polling: 250, timeout: mediaTimeoutMs },
+  );
+}
