@@ -93,7 +93,7 @@ test('on a phone a call of three (one camera, two microphones) leaves the chat a
   await page.screenshot({ path: testInfo.outputPath('desktop-call.png') });
 });
 
-test("on a phone a screen shared next to a camera is seen whole inside the call’s bounded area, larger than a camera tile, with the sharer’s name", async ({
+test('on a phone a screen shared next to a camera is seen whole inside the call’s bounded area, larger than a camera tile, with the sharer’s name', async ({
   server,
   browsers,
 }, testInfo) => {

@@ -153,6 +153,56 @@ test.describe('with a fake camera and microphone', () => {
     await waitForVideo(alice, [dave]);
   });
 
+  test("by keyboard: Enter on Join call leaves focus on Mute, Enter on Hang up on Join call; the call's status is a polite live region written once per change", async ({
+    server,
+    browsers,
+  }) => {
+    const [alice, bob] = await openRoom(browsers, server.url, ['alice', 'bob']);
+    if (!alice || !bob) throw new Error('two users');
+    await waitForMesh([alice, bob]);
+    const page = alice.page;
+    const status = page.getByTestId('call-status');
+    await expect(status).toHaveAttribute('role', 'status');
+    await expect(status).toHaveAttribute('aria-live', 'polite');
+    // Every write of the status's text, as a screen reader would hear it.
+    await status.evaluate((node) => {
+      const heard: string[] = [];
+      (globalThis as unknown as { heardStatus: string[] }).heardStatus = heard;
+      const { MutationObserver } = globalThis as unknown as {
+        MutationObserver: new (
+          callback: () => void,
+        ) => { observe(node: unknown, options: Record<string, boolean>): void };
+      };
+      new MutationObserver(() => heard.push(node.textContent ?? '')).observe(node, {
+        childList: true,
+        characterData: true,
+        subtree: true,
+      });
+    });
+
+    await page.getByTestId('call-join-audio').focus();
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('call-mute')).toBeFocused({ timeout: 60_000 });
+    await expect(status).toHaveText('You are in the call. Nobody else yet.');
+    await joinCall(bob, false);
+    await expect(status).toHaveText('In the call with bob.');
+    // Redraws that change nothing in the status (bob mutes and unmutes) write nothing.
+    await clickControl(bob, 'call-mute');
+    await expect(tileOf(page, bob.id)).toHaveAttribute('data-muted', 'true');
+    await clickControl(bob, 'call-mute');
+    await expect(tileOf(page, bob.id)).toHaveAttribute('data-muted', 'false');
+    const heard = await page.evaluate(() => (globalThis as unknown as { heardStatus: string[] }).heardStatus);
+    expect(
+      heard.filter((text, i) => text === heard[i - 1]),
+      `heard: ${heard.join(' / ')}`,
+    ).toEqual([]);
+    expect(heard.at(-1)).toBe('In the call with bob.');
+
+    await page.getByTestId('call-leave').focus();
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('call-join-audio')).toBeFocused();
+  });
+
   test("a screen shared next to the camera is a large tile of its own, with the sharer's name, that another member and a late joiner see whole; the sharer sees a small preview", async ({
     server,
     browsers,

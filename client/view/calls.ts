@@ -94,6 +94,10 @@ function stateWords(state: CallState, relayed: boolean): string {
 
 export function createCallsView(handlers: CallsViewHandlers): CallsView {
   const status = byTestId<HTMLElement>('call-status');
+  // Joining, and others joining or leaving, said by screen readers: a polite status, its text
+  // written only when it changes (setText), so each change is said once, not each redraw.
+  status.setAttribute('role', 'status');
+  status.setAttribute('aria-live', 'polite');
   const message = byTestId<HTMLElement>('call-message');
   const grid = document.getElementById('call-tiles') as HTMLElement;
   const buttons = {
@@ -123,6 +127,7 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
     video: devicePicker('video', 'Camera', 'call-camera-select'),
   };
   buttons.leave.before(pickers.audio, pickers.video);
+  const bar = buttons.leave.parentElement as HTMLElement;
 
   /** A list of the devices of one kind; shown only when there is a choice to make. */
   function devicePicker(kind: 'audio' | 'video', label: string, testId: string): HTMLSelectElement {
@@ -148,6 +153,26 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
       );
     }
     if (current !== null && select.value !== current) select.value = current;
+  }
+
+  /**
+   * Where focus goes when the control that had it is hidden by what it did (Join call, Hang
+   * up, Share screen too): without this it fell to <body>. Held until that control can take
+   * it (Mute stays disabled while our microphone opens), unless focus went elsewhere meanwhile.
+   */
+  let focusNext: HTMLElement | null = null;
+
+  function keepFocus(focused: Element | null, inCall: boolean): void {
+    if (focused instanceof HTMLElement && focused.hidden && bar.contains(focused)) {
+      focusNext = focused === screenAlongside ? buttons.screen : inCall ? buttons.mute : buttons.joinAudio;
+    }
+    if (!focusNext) return;
+    const active = document.activeElement;
+    if (active !== null && active !== document.body && active !== focused) focusNext = null;
+    else if (!focusNext.hidden && !(focusNext as HTMLButtonElement).disabled) {
+      focusNext.focus();
+      focusNext = null;
+    }
   }
 
   const tiles = new Map<string, Tile>();
@@ -313,6 +338,7 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
   return {
     render(model) {
       const { self } = model;
+      const focused = document.activeElement;
       const noScreen = !self.inCall || !navigator.mediaDevices?.getDisplayMedia;
       for (const button of [buttons.joinAudio, buttons.joinVideo]) setHidden(button, self.inCall);
       for (const button of [buttons.mute, buttons.camera, buttons.leave]) setHidden(button, !self.inCall);
@@ -331,6 +357,7 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
         showDevices(pickers[kind], choices, model.devices[kind]);
         setDisabled(pickers[kind], model.busy);
       }
+      keepFocus(focused, self.inCall);
 
       const names = model.participants.map((p) => p.name);
       setData(status, 'count', String(names.length + (self.inCall ? 1 : 0)));
