@@ -203,6 +203,25 @@ test.describe('with a fake camera and microphone', () => {
     await expect(page.getByTestId('call-join-audio')).toBeFocused();
   });
 
+  test('the microphone list has a visible label, and the full name of the one in use on hover', async ({
+    server,
+    browsers,
+  }) => {
+    const [alice] = await openRoom(browsers, server.url, ['alice']);
+    if (!alice) throw new Error('alice');
+    const page = alice.page;
+    await joinCall(alice, false);
+    // The microphone list (three fake microphones): a visible label, the full name on hover.
+    const mic = page.getByTestId('call-mic-select');
+    await expect(page.getByText('Mic', { exact: true })).toBeVisible();
+    await expect(page.getByLabel('Microphone')).toBeVisible();
+    const chosen = await mic.evaluate((select: { selectedOptions: ArrayLike<{ text: string }> }) =>
+      Array.from(select.selectedOptions, (option) => option.text).join(),
+    );
+    expect(chosen).not.toBe('');
+    await expect(mic).toHaveAttribute('title', chosen);
+  });
+
   test("a screen shared next to the camera is a large tile of its own, with the sharer's name, that another member and a late joiner see whole; the sharer sees a small preview", async ({
     server,
     browsers,

@@ -123,24 +123,29 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
   buttons.leave.addEventListener('click', () => handlers.leave());
   if (!navigator.mediaDevices?.getDisplayMedia) buttons.screen.hidden = true;
   const pickers = {
-    audio: devicePicker('audio', 'Microphone', 'call-mic-select'),
-    video: devicePicker('video', 'Camera', 'call-camera-select'),
+    audio: devicePicker('audio', 'Mic', 'Microphone', 'call-mic-select'),
+    video: devicePicker('video', 'Camera', 'Camera', 'call-camera-select'),
   };
-  buttons.leave.before(pickers.audio, pickers.video);
+  buttons.leave.before(pickers.audio.parentElement as HTMLElement, pickers.video.parentElement as HTMLElement);
   const bar = buttons.leave.parentElement as HTMLElement;
 
-  /** A list of the devices of one kind; shown only when there is a choice to make. */
-  function devicePicker(kind: 'audio' | 'video', label: string, testId: string): HTMLSelectElement {
+  /**
+   * A list of the devices of one kind, in a label with a short visible name (`shown`; `name`
+   * for screen readers); shown only when there is a choice to make. Its title is the full
+   * name of the device in use: a long one is cut short in the list.
+   */
+  function devicePicker(kind: 'audio' | 'video', shown: string, name: string, testId: string): HTMLSelectElement {
+    const label = el('label', { className: 'call-device-label' });
     const select = el('select', { className: 'call-device', testId });
-    select.title = label;
-    select.setAttribute('aria-label', label);
-    select.hidden = true;
+    select.setAttribute('aria-label', name);
+    label.append(el('span', { text: shown }), select);
+    label.hidden = true;
     select.addEventListener('change', () => handlers.device(kind, select.value));
     return select;
   }
 
   function showDevices(select: HTMLSelectElement, choices: readonly DeviceChoice[], current: string | null): void {
-    setHidden(select, choices.length < 2 || current === null);
+    setHidden(select.parentElement as HTMLElement, choices.length < 2 || current === null);
     const key = choices.map((c) => `${c.deviceId}\t${c.label}`).join('\n');
     if (select.dataset.devices !== key) {
       select.dataset.devices = key;
@@ -153,6 +158,7 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
       );
     }
     if (current !== null && select.value !== current) select.value = current;
+    setAttr(select, 'title', select.selectedOptions[0]?.text ?? '');
   }
 
   /**
