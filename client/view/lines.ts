@@ -5,6 +5,7 @@
 import { MAX_CLOCK_SKEW_MS } from '../../protocol/limits.ts';
 import type { ChatLine } from '../features/chat.ts';
 import { isolatedParts } from '../isolate.ts';
+import { type ChatAnnouncer, pageAnnouncer } from './announcer.ts';
 import { createClock } from './clock.ts';
 import { el } from './dom.ts';
 import { createFollow } from './follow.ts';
@@ -63,7 +64,12 @@ export interface LinesView {
   whenDropped(item: HTMLLIElement, undo: () => void): void;
 }
 
-export function createLinesView(): LinesView {
+export interface LinesViewOptions {
+  /** What a screen reader is told of new lines (announcer.ts); the page's by default. */
+  announcer?: ChatAnnouncer;
+}
+
+export function createLinesView({ announcer = pageAnnouncer() }: LinesViewOptions = {}): LinesView {
   const messages = document.getElementById('messages') as HTMLOListElement;
   /** Lines made and not yet on the page, oldest first (at most MAX_LINES of them). */
   let waiting: Waiting[] = [];
@@ -215,9 +221,17 @@ export function createLinesView(): LinesView {
       const item = build(line, senderName);
       // System lines ("X joined") are not counted as new messages.
       appendItem(item, line.own, !line.own && line.kind === 'chat', line.text.length);
+      // Told to a screen reader once, as news: not our own lines (the page's answers to what
+      // we did, such as "You are now Bob", are news to us all the same), not history (history.ts
+      // sums it up), never again when the line comes back on the page (scrollback.ts).
+      if (line.kind === 'system') announcer.notice(line.text);
+      else if (!line.own) announcer.line(senderName, line.text, line.privateFrom !== undefined);
       return item;
     },
-    appendItem: (item, own) => appendItem(item, own, !own),
+    appendItem(item, own) {
+      appendItem(item, own, !own);
+      if (!own) announcer.file(partText(item, '.line-sender'), partText(item, '[data-testid=message-text]'));
+    },
     counts: () => scrollback.counts(),
     whenDropped(item, undo) {
       const registered = undos.get(item);
@@ -234,6 +248,11 @@ export function createLinesView(): LinesView {
       queueMicrotask(flush);
     }
   }
+}
+
+/** The text of one part of a line another view part built (a file line: its sender, its file's name). */
+function partText(item: HTMLElement, selector: string): string {
+  return item.querySelector(selector)?.textContent ?? '';
 }
 
 /** Only for a line whose sender's clock is off: made on the first such line. */

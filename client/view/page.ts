@@ -2,6 +2,7 @@
 // and on a phone the toggle that brings the member list and name over the chat.
 import { isolatedParts } from '../isolate.ts';
 import type { SignalingStatus } from '../signaling.ts';
+import { pageAnnouncer } from './announcer.ts';
 import { byTestId, el } from './dom.ts';
 import { createShareView } from './share.ts';
 
@@ -46,10 +47,8 @@ export function createPageView(handlers: PageHandlers): PageView {
   const messageInput = byTestId<HTMLInputElement>('message-input');
   const sendButton = byTestId<HTMLButtonElement>('send-button');
   const status = byTestId<HTMLElement>('signaling-status');
-  const announcer = document.getElementById('announcer') as HTMLElement;
-  const share = createShareView((message) => {
-    announcer.textContent = message;
-  });
+  const announcer = pageAnnouncer();
+  const share = createShareView((message) => announcer.say(message));
   watchPeopleToggle();
 
   // Nobody waits for a prompt: the message box works (and has focus) from the first moment.

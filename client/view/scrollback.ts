@@ -110,10 +110,9 @@ export function createScrollback(list: HTMLElement, maxLines: number, handlers: 
       const range = document.createRange();
       range.setStartBefore(earlier.children[earlier.childElementCount - count] as Element);
       range.setEndAfter(earlier.lastElementChild as Element);
-      // The list is a live region: lines coming back are not news, and are not read out.
-      list.setAttribute('aria-busy', 'true');
+      // Lines coming back are not news: the list is no live region (announcer.ts), and nothing
+      // here tells the announcer, so they are not read out again.
       list.prepend(range.extractContents());
-      setTimeout(() => list.removeAttribute('aria-busy'));
       handlers.changed(counts());
       // The browser's scroll anchoring keeps the view in place, except at offset 0 (where it
       // does not anchor): the view moves down by what the line at its top moved, if at all.

@@ -30,7 +30,7 @@ export class FakeElement {
     return this.children.length;
   }
   /** Appends nodes; a fragment gives its children, as in the DOM. */
-  append(...nodes: FakeElement[]): void {
+  append(...nodes: Array<FakeElement | string>): void {
     this.insert(this.children.length, nodes);
   }
   prepend(...nodes: FakeElement[]): void {
@@ -58,17 +58,42 @@ export class FakeElement {
   getAttribute(name: string): string | null {
     return this.attributes.get(name) ?? null;
   }
+  /** The first descendant matching `.class` or `[data-testid=name]`: the selectors the lines view reads. */
+  querySelector(selector: string): FakeElement | null {
+    const className = /^\.([\w-]+)$/.exec(selector)?.[1];
+    const testId = /^\[data-testid=([\w-]+)\]$/.exec(selector)?.[1];
+    if (className === undefined && testId === undefined) throw new Error(`the fake page cannot find ${selector}`);
+    for (const child of this.children) {
+      if (
+        className !== undefined ? child.className.split(' ').includes(className) : child.dataset['testid'] === testId
+      ) {
+        return child;
+      }
+      const found = child.querySelector(selector);
+      if (found) return found;
+    }
+    return null;
+  }
   getBoundingClientRect(): { top: number } {
     return { top: 0 };
   }
   focus(): void {}
 
-  private insert(at: number, nodes: FakeElement[]): void {
-    const moved = nodes.flatMap((node) => (node.tagName === '#fragment' ? node.children.splice(0) : [node]));
+  private insert(at: number, nodes: Array<FakeElement | string>): void {
+    const moved = nodes.flatMap((node) =>
+      typeof node === 'string' ? [textNode(node)] : node.tagName === '#fragment' ? node.children.splice(0) : [node],
+    );
     for (const node of moved) node.remove();
     this.children.splice(at, 0, ...moved);
     for (const node of moved) node.parentNode = this;
   }
+}
+
+/** A string appended: a node of its own, as the DOM's text node. */
+function textNode(text: string): FakeElement {
+  const node = new FakeElement('#text');
+  node.textContent = text;
+  return node;
 }
 
 /** A range over siblings: from before one child to after another, of the same parent. */

@@ -1,0 +1,77 @@
+// What the lines view (client/view/lines.ts) tells a screen reader through its announcer
+// (announcer.ts): a line from someone else, private marked; a line the page writes about the
+// room; a file someone sends. Never our own lines, history (history.ts sums it up), or lines
+// coming back on the page.
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, test } from 'node:test';
+import type { ChatLine } from '../../client/features/chat.ts';
+import { isolate } from '../../client/isolate.ts';
+import type { ChatAnnouncer } from '../../client/view/announcer.ts';
+import { createLinesView, type LinesView } from '../../client/view/lines.ts';
+import { type FakeDom, FakeElement, installFakeDom } from './fake-dom.ts';
+
+let dom: FakeDom;
+let lines: LinesView;
+let told: string[];
+beforeEach(() => {
+  dom = installFakeDom(['messages', 'earlier', 'newer']);
+  told = [];
+  const announcer: ChatAnnouncer = {
+    line: (name, text, privately) => told.push(`line ${name} ${privately ? 'privately ' : ''}${text}`),
+    file: (name, fileName) => told.push(`file ${name} ${fileName}`),
+    notice: (text) => told.push(`notice ${text}`),
+    earlier: (count) => told.push(`earlier ${count}`),
+    say: (text) => told.push(`say ${text}`),
+  };
+  lines = createLinesView({ announcer });
+});
+afterEach(() => dom.restore());
+
+const chatLine = (text: string, more: Partial<ChatLine> = {}): ChatLine => ({
+  kind: 'chat',
+  id: text,
+  from: 'bob-id',
+  ts: Date.now(),
+  text,
+  own: false,
+  ...more,
+});
+
+test('a line from someone else is told once, with its author; a private one says so', () => {
+  lines.append(chatLine('hello'), 'Bob');
+  lines.append(chatLine('just us', { privateFrom: 'bob-id' }), 'Bob');
+  assert.deepEqual(told, ['line Bob hello', 'line Bob privately just us']);
+});
+
+test('our own lines, private ones too, and history lines are not told', () => {
+  lines.append(chatLine('mine', { own: true, from: 'me' }), 'Alice');
+  lines.append(chatLine('mine, to Bob', { own: true, from: 'me', privateTo: 'bob-id' }), 'Alice');
+  lines.build(chatLine('from before', { history: { verified: 'true', relayedBy: 'Carol' } }), 'Bob');
+  assert.deepEqual(told, []);
+});
+
+test('a line the page writes about the room is told as written', () => {
+  lines.append(
+    { kind: 'system', id: 's', from: 'bob-id', ts: Date.now(), text: `${isolate('Bob')} joined`, own: false },
+    '',
+  );
+  assert.deepEqual(told, [`notice ${isolate('Bob')} joined`]);
+});
+
+test('a file from someone else is told with its sender and name; ours is not', () => {
+  const fileLine = (sender: string, name: string): HTMLLIElement => {
+    const item = new FakeElement('li');
+    const who = new FakeElement('span');
+    who.className = 'line-sender';
+    who.textContent = sender;
+    const what = new FakeElement('span');
+    what.className = 'line-text file-name';
+    what.dataset['testid'] = 'message-text';
+    what.textContent = name;
+    item.append(who, new FakeElement('time'), what);
+    return item as unknown as HTMLLIElement;
+  };
+  lines.appendItem(fileLine('Bob', 'photo.jpg'), false);
+  lines.appendItem(fileLine('You', 'mine.pdf'), true);
+  assert.deepEqual(told, ['file Bob photo.jpg']);
+});
