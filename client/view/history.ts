@@ -3,6 +3,7 @@
 // lives (only in the browsers of the people in the room).
 import type { ChatLine } from '../features/chat.ts';
 import { compareLines, lineKey } from '../features/transcript.ts';
+import { pageAnnouncer } from './announcer.ts';
 import { el } from './dom.ts';
 
 export const HISTORY_NOTE =
@@ -20,6 +21,12 @@ export interface HistoryViewOptions {
   whenDropped?(item: HTMLLIElement, undo: () => void): void;
   /** A history line went for good: what the feature keeps for it can go too (history.ts `forget`). */
   dropped?(from: string, id: string): void;
+  /**
+   * `count` new lines were placed (a better copy of one placed is not new): a screen reader
+   * hears one sentence for them all once they stop coming ("42 earlier messages loaded",
+   * announcer.ts), never the lines themselves. The page's announcer by default.
+   */
+  earlier?(count: number): void;
 }
 
 export interface HistoryView {
@@ -31,6 +38,7 @@ export interface HistoryView {
 }
 
 export function createHistoryView(options: HistoryViewOptions = {}): HistoryView {
+  const earlier = options.earlier ?? ((count: number) => pageAnnouncer().earlier(count));
   const messages = document.getElementById('messages') as HTMLOListElement;
   /** The lines placed and not gone for good, in order: what a new line is placed among. */
   const placed: Placed[] = [];
@@ -98,6 +106,7 @@ export function createHistoryView(options: HistoryViewOptions = {}): HistoryView
       if (known && known.element !== element) known.element.remove();
       placed.splice(at, 0, entry);
       byKey.set(key, entry);
+      if (!known) earlier(1);
       options.whenDropped?.(element, () => {
         // Only if still this copy's: a replaced copy went with its element.
         if (byKey.get(key) !== entry) return;

@@ -164,3 +164,16 @@ test('a line that goes for good is forgotten, and reported; a copy of it that co
   assert.deepEqual(messages.names(), ['second, again', 'newer']);
   assert.equal(second.parentNode, null);
 });
+
+test('each new history line is counted for the one sentence a screen reader hears; a better copy, or a line that goes with its block, is not', () => {
+  let counted = 0;
+  const view = createHistoryView({ earlier: (count) => (counted += count) });
+  place(view, 'first', 1);
+  place(view, 'second', 2, 'false');
+  assert.equal(counted, 2);
+  place(view, 'second', 2);
+  assert.equal(counted, 2, 'the verified copy of a line placed is the same line');
+  messages.children[0]?.remove(); // the marker went for good: the block is gone
+  place(view, 'late', 0);
+  assert.equal(counted, 2);
+});
