@@ -201,6 +201,30 @@ test.describe('with a fake camera and microphone', () => {
     await page.getByTestId('call-leave').focus();
     await page.keyboard.press('Enter');
     await expect(page.getByTestId('call-join-audio')).toBeFocused();
+
+    // Join again while the microphone takes its time to open (held here), and go on typing
+    // in the message box meanwhile: once it is open, the keyboard stays where the user put it.
+    await page.evaluate(() => {
+      const scope = globalThis as unknown as {
+        navigator: { mediaDevices: { getUserMedia(c: unknown): Promise<unknown> } };
+        releaseMedia?: () => void;
+      };
+      const devices = scope.navigator.mediaDevices;
+      const open = devices.getUserMedia.bind(devices);
+      devices.getUserMedia = (constraints) =>
+        new Promise((resolve) => {
+          scope.releaseMedia = () => resolve(open(constraints));
+        });
+    });
+    await page.getByTestId('call-join-audio').focus();
+    await page.keyboard.press('Enter');
+    const input = page.getByTestId('message-input');
+    await input.focus();
+    await page.keyboard.type('still typing');
+    await page.evaluate(() => (globalThis as unknown as { releaseMedia?: () => void }).releaseMedia?.());
+    await expect(page.getByTestId('call-mute')).toBeEnabled();
+    await expect(input).toBeFocused();
+    await expect(input).toHaveValue('still typing');
   });
 
   test('the microphone list has a visible label, and the full name of the one in use on hover', async ({

@@ -395,7 +395,14 @@ export function createSending(options: SendingOptions) {
       // Back under the same peer id (its reload): what it left before it had it goes again.
       for (const record of sent.values()) {
         const recipient = record.recipients.get(member.id);
-        if (recipient?.state !== 'away' || record.cancelled) continue;
+        if (!recipient || record.cancelled || isFinal(recipient.state)) continue;
+        if (recipient.state === 'waiting' && recipient.member !== member && recipient.member.disposed) {
+          // Gone and back while the file was hashed (or waiting its turn): this is its handle now.
+          recipient.member = member;
+          if (record.sha256 !== null) member.slot(sendSlot).queue.push(record.id);
+          continue;
+        }
+        if (recipient.state !== 'away') continue;
         if (recipient.awayTimer !== null) clearTimeout(recipient.awayTimer);
         recipient.awayTimer = null;
         recipient.member = member;

@@ -167,17 +167,26 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
    * it (Mute stays disabled while our microphone opens), unless focus went elsewhere meanwhile.
    */
   let focusNext: HTMLElement | null = null;
+  /** The control that had focus when it hid itself: focus is still "ours" while it is there or on <body>. */
+  let focusFrom: Element | null = null;
 
   function keepFocus(focused: Element | null, inCall: boolean): void {
     if (focused instanceof HTMLElement && focused.hidden && bar.contains(focused)) {
       focusNext = focused === screenAlongside ? buttons.screen : inCall ? buttons.mute : buttons.joinAudio;
+      focusFrom = focused;
     }
     if (!focusNext) return;
     const active = document.activeElement;
-    if (active !== null && active !== document.body && active !== focused) focusNext = null;
-    else if (!focusNext.hidden && !(focusNext as HTMLButtonElement).disabled) {
+    // The user put the keyboard somewhere since (the message box, say): it stays there. (The
+    // check is against the control that hid itself, not this render's: the move can be held
+    // for seconds while the microphone opens, over many renders.)
+    if (active !== null && active !== document.body && active !== focusFrom) {
+      focusNext = null;
+      focusFrom = null;
+    } else if (!focusNext.hidden && !(focusNext as HTMLButtonElement).disabled) {
       focusNext.focus();
       focusNext = null;
+      focusFrom = null;
     }
   }
 

@@ -7,12 +7,15 @@ import { type FileLine, type FileLineActions, type FileLineInfo, isFinal, type S
 import { PREVIEW_MAX_HEIGHT, PREVIEW_MAX_WIDTH, previewDecoding } from '../files/preview.ts';
 import { formatBytes, formatProgress } from '../files/progress.ts';
 import type { RecipientLabel } from '../files/sent-line.ts';
+import { pageAnnouncer } from './announcer.ts';
 import { byTestId, el } from './dom.ts';
 import { type LinesView, timeElement } from './lines.ts';
 import { byName } from './members.ts';
 
 export interface FilesViewHandlers {
   send(files: File[]): void;
+  /** Tells screen readers (the page's announcer by default): the chat list is not a live region. */
+  say?(text: string): void;
 }
 
 /** Default of the "ask before receiving files over" field, in MB. */
@@ -57,7 +60,8 @@ export function createFilesView(lines: LinesView, handlers: FilesViewHandlers): 
   });
 
   return {
-    showLine: (info, actions) => createFileLine(lines, info, actions),
+    showLine: (info, actions) =>
+      createFileLine(lines, info, actions, handlers.say ?? ((text) => pageAnnouncer().say(text))),
     acceptLimit() {
       const mb = limitInput.valueAsNumber;
       return (Number.isFinite(mb) && mb >= 0 ? mb : DEFAULT_ACCEPT_LIMIT_MB) * 1_000_000;
@@ -72,7 +76,12 @@ export function createFilesView(lines: LinesView, handlers: FilesViewHandlers): 
 const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/i;
 export const shownType = (type: string): string => (MEDIA_TYPE.test(type) ? type : 'unknown type');
 
-function createFileLine(lines: LinesView, info: FileLineInfo, actions: FileLineActions): FileLine {
+function createFileLine(
+  lines: LinesView,
+  info: FileLineInfo,
+  actions: FileLineActions,
+  say: (text: string) => void,
+): FileLine {
   const item = el('li', { className: `line line-file${info.own ? ' own' : ''}`, testId: 'message' });
   item.dataset.id = info.id;
   item.dataset.fileId = info.id;
@@ -91,14 +100,16 @@ function createFileLine(lines: LinesView, info: FileLineInfo, actions: FileLineA
   progress.max = Math.max(1, info.size);
   progress.value = 0;
   progress.setAttribute('aria-label', `${info.name}: progress`);
-  // The chat is a polite live region: the words of a line's status are said when they change,
-  // its bytes, speed and time left (four times a second) are not.
+  // Screen readers hear the words of a line's status when they change (through the page's
+  // announcer: a received file's every change, ours when it ends), never its bytes, speed
+  // and time left (four times a second).
   const status = el('span', { className: 'file-status', testId: 'file-status' });
   const words = el('span', { className: 'file-status-words' });
   const numbers = el('span', { className: 'file-numbers', testId: 'file-progress-text' });
   numbers.setAttribute('aria-live', 'off');
   status.append(words, numbers);
-  const recipients = createRecipientList();
+  // Where each recipient stands, said as it changes ("data.bin: Carol received").
+  const recipients = createRecipientList((label) => say(`${info.name}: ${label}`));
   const buttons = el('span', { className: 'file-actions' });
   const button = (text: string, testId: string, run: (() => void) | undefined) => {
     const b = el('button', { text, testId });
@@ -135,7 +146,11 @@ function createFileLine(lines: LinesView, info: FileLineInfo, actions: FileLineA
   return {
     state(state, text) {
       item.dataset.state = state;
+      const changed = words.textContent !== text;
       words.textContent = text;
+      if (changed && text !== '' && state !== 'transferring' && (!info.own || isFinal(state))) {
+        say(`${info.name}: ${text}`);
+      }
       if (state !== 'transferring') numbers.textContent = '';
       if (isFinal(state)) {
         cancel.hidden = true;
@@ -176,7 +191,7 @@ function createFileLine(lines: LinesView, info: FileLineInfo, actions: FileLineA
  * name): "Bob waiting to accept · Carol ✓ received". Each entry is read whole when its words change (aria-atomic), the mark is for the
  * eye only; an entry whose words did not change is not touched, so it is not said again.
  */
-function createRecipientList() {
+function createRecipientList(changed: (text: string) => void) {
   const element = el('span', { className: 'file-status file-recipients', testId: 'file-recipients' });
   element.hidden = true;
   let entries = new Map<string, { item: HTMLElement; mark: HTMLElement; words: HTMLElement }>();
@@ -215,6 +230,8 @@ function createRecipientList() {
         const entry = entries.get(label.id);
         if (!entry || (entry.item.dataset.state === label.state && entry.words.textContent === ` ${label.words}`))
           continue;
+        // Said when it changes, not when first shown (everyone "queued" as the file goes out).
+        if (entry.item.dataset.state !== undefined) changed(`${label.name} ${label.words}`);
         entry.item.dataset.state = label.state;
         entry.mark.textContent = label.mark === '' ? '' : ` ${label.mark}`;
         entry.words.textContent = ` ${label.words}`;

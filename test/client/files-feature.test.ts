@@ -419,7 +419,7 @@ test('a member who leaves: its receiving side is cancelled; the sender holds the
   assert.deepEqual(lineOf(alice, id)?.recipients, ['bob-0000001 left']);
 });
 
-test('a member who reloads mid-transfer, back under its peer id, gets the file again and verifies it', async () => {
+test('a member who reloads while asked to accept, back under its peer id, gets the file again and verifies it', async () => {
   const [alice, bob] = room('alice-00001', 'bob-0000001') as [Page, Page];
   bob.acceptLimit = 0;
   const file = fileOf(300_000);
@@ -440,6 +440,24 @@ test('a member who reloads mid-transfer, back under its peer id, gets the file a
   assert.ok(received);
   assert.equal(await sha(received), await sha(file));
   assert.deepEqual(lineOf(alice, id)?.recipients, ['bob-0000001 ✓ received']);
+});
+
+test('a member who reloads while the file is still hashed, back under its peer id, is offered it then', async () => {
+  const [alice, bob] = room('alice-00001', 'bob-0000001') as [Page, Page];
+  const file = fileOf(8 * 1024 * 1024);
+  const sending = alice.files.sendFiles([file]);
+  // Its page reloads before the hash is done: gone, and back under the same peer id.
+  bob.members.get(alice.id)?.dispose();
+  alice.members.get(bob.id)?.dispose();
+  const again = createPage('bob-0000001');
+  link(alice, again);
+  const toAgain = alice.members.get(again.id);
+  assert.ok(toAgain);
+  alice.files.feature.opened?.(toAgain);
+  const [id] = await sending;
+  assert.ok(id);
+  await until(() => stateOf(alice, id) === 'verified', `bob, back, has it (${lineOf(alice, id)?.recipients})`);
+  assert.equal(stateOf(again, id), 'verified');
 });
 
 test('a sender whose bytes do not match the hash is caught; the file is not offered', async () => {

@@ -19,8 +19,8 @@ afterEach(() => dom.restore());
 
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-function showFile(own: boolean): { line: FileLine; item: () => FakeElement } {
-  const files = createFilesView(lines, { send: () => {} });
+function showFile(own: boolean, said: string[] = []): { line: FileLine; item: () => FakeElement } {
+  const files = createFilesView(lines, { send: () => {}, say: (text) => said.push(text) });
   const info = { id: 'f1', from: 'alice', own, senderName: 'Alice', name: 'big.bin', size: 40_000_000, type: '' };
   const line = files.showLine({ ...info, nameChanged: false, privateWith: null }, { cancel: () => {} });
   const item = () => {
@@ -111,4 +111,27 @@ test('bytes, speed and time left are shown apart from the status words, and not 
     assert.equal(byTestId(item(), 'file-recipients')[0]?.hidden, true, 'no recipients were given');
     dom.byId('messages').children.splice(0);
   }
+});
+
+test('screen readers are told a file line’s status words as they change: each change of a file sent to us, ours as it ends and as each recipient moves on; never progress', async () => {
+  const heard: string[] = [];
+  const received = showFile(false, heard).line;
+  received.state('offered', 'waiting for you to accept');
+  received.state('offered', 'waiting for you to accept');
+  received.state('transferring', 'starting…');
+  received.progress({ done: 1_000, total: 40_000_000, speed: 1_000, secondsLeft: 40 });
+  received.state('verified', 'verified');
+  assert.deepEqual(heard, ['big.bin: waiting for you to accept', 'big.bin: verified']);
+
+  const ours: string[] = [];
+  const sent = showFile(true, ours).line;
+  sent.state('offered', 'preparing…');
+  const bob = (state: SentRecipient['state']): RecipientLabel =>
+    recipientLabel({ id: 'bob', name: 'Bob', state, note: null, done: 0, speed: 0 });
+  sent.recipients([bob('waiting')]);
+  sent.recipients([bob('offered')]);
+  sent.recipients([bob('offered')]);
+  sent.recipients([bob('verified')]);
+  sent.state('verified', '');
+  assert.deepEqual(ours, ['big.bin: Bob waiting to accept', 'big.bin: Bob received']);
 });
