@@ -310,7 +310,7 @@ const receipts = createReceipts({
   member: (id) => mesh.member(id),
   changed: (lineId, receipt) => receiptsView.update(lineId, receipt),
 });
-const receiptsView = createReceiptsView(calm);
+const receiptsView = createReceiptsView(calm, (peerId) => mesh.member(peerId)?.name ?? 'someone who left');
 const readWatch = createReadWatch();
 const reactions = createReactions({
   selfId: () => selfId ?? '',

@@ -151,8 +151,11 @@ test('receipts count up to "delivered to all", then "read by k" as tabs show the
   await setHidden(bob.page, false);
   await expect(mine).toHaveAttribute('data-receipt', 'read');
   await expect(mine.getByTestId('receipt')).toHaveText('read by 1');
+  // Who read it, on the note's detail (its title), and how far it got to the others.
+  await expect(mine.getByTestId('receipt')).toHaveAttribute('title', 'Read by bob');
   await setHidden(carol.page, false);
   await expect(mine.getByTestId('receipt')).toHaveText('read by 2');
+  await expect(mine.getByTestId('receipt')).toHaveAttribute('title', 'Read by bob, carol');
   // Lines of others carry no receipt.
   await expect(lineOf(bob.page, alice.id, text).getByTestId('receipt')).toHaveCount(0);
 

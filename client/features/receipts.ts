@@ -35,6 +35,8 @@ export interface Receipt {
   recipients: number;
   delivered: number;
   read: number;
+  /** Who read it (peer ids, in the order they did): only its author learns, on its note. */
+  readBy: readonly string[];
 }
 
 interface OwnLine {
@@ -53,7 +55,7 @@ export function receiptOf(line: OwnLine): Receipt {
   if (read > 0) state = 'read';
   else if (recipients > 0 && delivered >= recipients) state = 'delivered-all';
   else if (delivered > 0) state = 'delivered-some';
-  return { state, recipients, delivered, read };
+  return { state, recipients, delivered, read, readBy: [...line.read] };
 }
 
 export function receiptText(receipt: Receipt): string {

@@ -4,7 +4,7 @@
 import { dropOldest } from '../bounded.ts';
 import { type Receipt, receiptText } from '../features/receipts.ts';
 import type { CalmLane } from './calm.ts';
-import { el, setData, setText } from './dom.ts';
+import { el, setAttr, setData, setText } from './dom.ts';
 
 /** Notes kept for this many of our latest lines (the receipts feature tracks as many). */
 const MAX_NOTES = 2_000;
@@ -23,7 +23,18 @@ export interface ReceiptsView {
  * page two frames more on top of its own (at 20 lines a second, a fifth to a quarter of the
  * sending page's main thread).
  */
-export function createReceiptsView(calm: CalmLane): ReceiptsView {
+/**
+ * The note's detail, on hover (its title) and for screen readers on the note itself: who
+ * read the line, and how far it got to those who have not, which "read by k" hides.
+ */
+export function receiptDetail(receipt: Receipt, nameOf: (peerId: string) => string): string {
+  if (receipt.state !== 'read') return '';
+  const got =
+    receipt.delivered < receipt.recipients ? ` · delivered to ${receipt.delivered} of ${receipt.recipients}` : '';
+  return `Read by ${receipt.readBy.map(nameOf).join(', ')}${got}`;
+}
+
+export function createReceiptsView(calm: CalmLane, nameOf: (peerId: string) => string = () => 'someone'): ReceiptsView {
   const notes = new Map<string, { item: HTMLElement; note: HTMLElement }>();
   const pending = new Map<string, Receipt>();
 
@@ -34,6 +45,7 @@ export function createReceiptsView(calm: CalmLane): ReceiptsView {
       // Only what changed is written: the same text written again is still a change to lay out.
       setData(shown.item, 'receipt', receipt.state);
       setText(shown.note, receiptText(receipt));
+      setAttr(shown.note, 'title', receiptDetail(receipt, nameOf));
     }
     pending.clear();
   }

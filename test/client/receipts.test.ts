@@ -9,10 +9,12 @@ import {
   RELAYED_READ_RESENDS,
   RELAYED_READ_RETRY_MS,
   type Receipt,
+  receiptOf,
   receiptText,
 } from '../../client/features/receipts.ts';
 import { createTranscript } from '../../client/features/transcript.ts';
 import { createIdentity } from '../../client/identity.ts';
+import { receiptDetail } from '../../client/view/receipts.ts';
 import { manualClock, openMember } from './fake-member.ts';
 
 const LINE = 'line-aaaaaaaaaaaaaaaa';
@@ -168,4 +170,24 @@ test('a private line waits for its one recipient to come back; a member shut out
   receipts.feature.shut?.(carol);
   assert.equal(text(receipts.receipt(LINE)), 'delivered-all: delivered to all');
   assert.equal(receipts.receipt(TO_CAROL)?.recipients, 0);
+});
+
+test('the author learns who read its line, on the note’s detail, with how far it got to the others', () => {
+  const names: Record<string, string> = { b: 'Bob', c: 'Carol' };
+  const nameOf = (id: string) => names[id] ?? 'someone who left';
+  const line = {
+    recipients: new Set(['b', 'c', 'd']),
+    delivered: new Set(['b', 'c']),
+    read: new Set(['c']),
+    privately: false,
+  };
+  const receipt = receiptOf(line);
+  assert.equal(receiptText(receipt), 'read by 1');
+  assert.deepEqual(receipt.readBy, ['c']);
+  assert.equal(receiptDetail(receipt, nameOf), 'Read by Carol · delivered to 2 of 3');
+  line.delivered.add('d');
+  line.read.add('d');
+  assert.equal(receiptDetail(receiptOf(line), nameOf), 'Read by Carol, someone who left');
+  line.read.clear();
+  assert.equal(receiptDetail(receiptOf(line), nameOf), '', 'nothing more to say than "delivered to all"');
 });
