@@ -122,15 +122,20 @@ export function createSending(options: SendingOptions) {
     });
   }
 
-  function end(record: Sent, recipient: Recipient, state: FileState): void {
-    if (isFinal(recipient.state)) return;
-    recipient.state = state;
+  /** Its pump and channel stop, and its wait for a return (away), if any. */
+  function halt(recipient: Recipient): void {
     if (recipient.awayTimer !== null) clearTimeout(recipient.awayTimer);
     recipient.awayTimer = null;
     recipient.pump?.stop();
     recipient.pump = null;
     recipient.channel?.close();
     recipient.channel = null;
+  }
+
+  function end(record: Sent, recipient: Recipient, state: FileState): void {
+    if (isFinal(recipient.state)) return;
+    recipient.state = state;
+    halt(recipient);
     const member = recipient.member;
     if (!member.disposed) {
       member.slot(sendSlot).active.delete(record.id);
@@ -141,10 +146,7 @@ export function createSending(options: SendingOptions) {
 
   /** It left before the file was over for it: held for its return (AWAY_MS), then over. */
   function goAway(record: Sent, recipient: Recipient): void {
-    recipient.pump?.stop();
-    recipient.pump = null;
-    recipient.channel?.close();
-    recipient.channel = null;
+    halt(recipient);
     recipient.state = 'away';
     recipient.awayTimer = setTimeout(() => {
       recipient.awayTimer = null;
@@ -393,24 +395,20 @@ export function createSending(options: SendingOptions) {
         if (record?.recipients.get(member.id)?.state === 'offered') offer(member, record);
       }
       // Back under the same peer id (its reload): what it left before it had it goes again.
+      // (Or gone and back while the file was hashed or waited its turn, on the old handle.)
       for (const record of sent.values()) {
         const recipient = record.recipients.get(member.id);
-        if (!recipient || record.cancelled || isFinal(recipient.state)) continue;
-        if (recipient.state === 'waiting' && recipient.member !== member && recipient.member.disposed) {
-          // Gone and back while the file was hashed (or waiting its turn): this is its handle now.
-          recipient.member = member;
-          if (record.sha256 !== null) member.slot(sendSlot).queue.push(record.id);
-          continue;
-        }
-        if (recipient.state !== 'away') continue;
-        if (recipient.awayTimer !== null) clearTimeout(recipient.awayTimer);
-        recipient.awayTimer = null;
+        if (!recipient || record.cancelled || recipient.member === member) continue;
+        const back = recipient.state === 'away' || (recipient.state === 'waiting' && recipient.member.disposed);
+        if (!back) continue;
+        halt(recipient);
         recipient.member = member;
         recipient.state = 'waiting';
         recipient.acked = 0;
         recipient.from = 0;
         recipient.speed = 0;
-        member.slot(sendSlot).queue.push(record.id);
+        // Hashed already: its turn with this member (send() queues it once the hash is done).
+        if (record.sha256 !== null) member.slot(sendSlot).queue.push(record.id);
         refresh(record);
       }
       offerNext(member);

@@ -4,7 +4,6 @@
 // the newest few hundred are on the page (scrollback.ts).
 import { MAX_CLOCK_SKEW_MS } from '../../protocol/limits.ts';
 import type { ChatLine } from '../features/chat.ts';
-import { isolatedParts } from '../isolate.ts';
 import { type ChatAnnouncer, pageAnnouncer } from './announcer.ts';
 import { createClock } from './clock.ts';
 import { el } from './dom.ts';
@@ -13,7 +12,7 @@ import { type Queued, takeTurns } from './line-turns.ts';
 import { createNewer } from './newer.ts';
 import { watchGoingUp } from './reader-intent.ts';
 import { createScrollback, MOVE_LINES, type ScrollbackCounts } from './scrollback.ts';
-import { renderText } from './text.ts';
+import { renderText, sentenceNodes } from './text.ts';
 
 /** Within this many pixels of the bottom the chat counts as "at the newest message". */
 const STICK_TO_BOTTOM_PX = 48;
@@ -201,9 +200,7 @@ export function createLinesView({ announcer = pageAnnouncer() }: LinesViewOption
     } else {
       // The page's own sentence, in its own direction, the names in it isolated (isolate.ts).
       text.dir = 'ltr';
-      for (const part of isolatedParts(line.text)) {
-        text.append(part.name ? el('bdi', { text: part.text }) : part.text);
-      }
+      text.append(...sentenceNodes(line.text));
     }
     if (line.kind === 'chat') {
       const sender = el('span', { className: 'line-sender', text: line.own ? 'You' : senderName });

@@ -1,10 +1,10 @@
 // The page around the chat: connection status, inviting people, your name, the composer,
 // and on a phone the toggle that brings the member list and name over the chat.
-import { isolatedParts } from '../isolate.ts';
 import type { SignalingStatus } from '../signaling.ts';
 import { pageAnnouncer } from './announcer.ts';
 import { byTestId, el } from './dom.ts';
 import { createShareView } from './share.ts';
+import { sentenceNodes } from './text.ts';
 
 const STATUS_TEXT: Record<SignalingStatus, string> = {
   connecting: 'Connecting to the server…',
@@ -58,14 +58,9 @@ export function createPageView(handlers: PageHandlers): PageView {
 
   // A box stops at its maxlength: typing or pasting past it is dropped by the browser, so
   // the page says so (the message box under itself, the name box in its hint).
-  const composerNote = el('p', { className: 'hint composer-note', testId: 'composer-note' });
-  composerNote.style.flexBasis = '100%';
-  composerNote.setAttribute('aria-live', 'polite');
-  composerNote.hidden = true;
-  const keyNote = el('p', { className: 'hint invalid composer-note', testId: 'key-note' });
-  keyNote.style.flexBasis = '100%';
-  keyNote.setAttribute('role', 'alert');
-  keyNote.hidden = true;
+  const composerNote = composerLine('hint composer-note', 'composer-note', ['aria-live', 'polite']);
+  // A warning by the message box that what we write reaches no one (key-doubt.ts).
+  const keyNote = composerLine('hint invalid composer-note', 'key-note', ['role', 'alert']);
   composer.append(composerNote, keyNote);
   messageInput.addEventListener('input', () => {
     const full = messageInput.value.length >= messageInput.maxLength;
@@ -116,13 +111,7 @@ export function createPageView(handlers: PageHandlers): PageView {
     nameInput.setAttribute('aria-invalid', invalid ? 'true' : 'false');
     nameHint.classList.toggle('invalid', invalid);
     // Names in the sentence are drawn isolated, as in the chat's system lines (isolate.ts).
-    nameHint.replaceChildren(
-      ...parts.flatMap((part) =>
-        typeof part === 'string'
-          ? isolatedParts(part).map((piece) => (piece.name ? el('bdi', { text: piece.text }) : piece.text))
-          : [part],
-      ),
-    );
+    nameHint.replaceChildren(...parts.flatMap((part) => (typeof part === 'string' ? sentenceNodes(part) : [part])));
   }
 
   return {
@@ -228,6 +217,14 @@ function watchPeopleToggle(): void {
   new MutationObserver(() => {
     toggleCount.textContent = listCount.textContent;
   }).observe(listCount, { childList: true, characterData: true, subtree: true });
+}
+
+/** A note under the message box, hidden until it has something to say. */
+function composerLine(className: string, testId: string, [name, value]: [string, string]): HTMLElement {
+  const note = el('p', { className, testId });
+  note.setAttribute(name, value);
+  note.hidden = true;
+  return note;
 }
 
 /** 4000 as "4,000", without Intl (its first use loads locale data; see clock.ts). */

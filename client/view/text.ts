@@ -1,5 +1,8 @@
-// Message text for the page: plain text, except that http(s) URLs become links. Built with
-// DOM calls only — the text is never parsed as HTML, and no other markup exists.
+// Message text for the page: plain text, except that http(s) URLs become links; and the
+// page's own sentences, with the names in them isolated. Built with DOM calls only — the text
+// is never parsed as HTML, and no other markup exists.
+import { isolatedParts } from '../isolate.ts';
+import { el } from './dom.ts';
 
 /** A run of characters that starts like a web address; where it ends is decided below. */
 const URL_CANDIDATE = /\bhttps?:\/\/[^\s<>"'`]+/gi;
@@ -75,6 +78,14 @@ const MARKS_PAST_MAX = new RegExp(`(\\p{M}{${MAX_MARKS_SHOWN}})\\p{M}+`, 'gu');
 
 /** The text as shown: runs of combining marks cut to MAX_MARKS_SHOWN. */
 export const shownText = (text: string): string => text.replace(MARKS_PAST_MAX, '$1');
+
+/**
+ * A sentence the page writes ("Bob is now דוד"), as nodes: its text, and each name marked in
+ * it (isolate.ts) in a <bdi> of its own, the marks dropped.
+ */
+export function sentenceNodes(text: string): (string | HTMLElement)[] {
+  return isolatedParts(text).map((part) => (part.name ? el('bdi', { text: part.text }) : part.text));
+}
 
 /** Fills `into` with the message text, links made real `<a>` elements. */
 export function renderText(into: HTMLElement, raw: string): void {
