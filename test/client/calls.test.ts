@@ -627,7 +627,12 @@ test('a member in and out of the call within one exchange gets nothing from us; 
   assert.deepEqual(sending(back), ['audio', 'video']);
 });
 
-test('a state held back by the rate bound is not applied to the link that replaced its own', async () => {
+/**
+ * We and a member, both in the call; it clicks fast, and the 11th of its states (in the call)
+ * is held back by the rate bound for the window's end. `meanwhile` runs once the window has
+ * ended, before the held-back state's timer fires (a busy or hidden tab fires it late).
+ */
+async function heldBackState(meanwhile: (calls: ReturnType<typeof callsWith>, peer: FakeMember) => void) {
   fakeDevices();
   let now = 0;
   const peer = fakeMember('peer-0-000000');
@@ -637,17 +642,23 @@ test('a state held back by the rate bound is not applied to the link that replac
   await calls.join(true);
   mock.timers.enable({ apis: ['setTimeout'] });
   try {
-    // A member clicking fast: the states past the bound wait for the next window.
     for (let i = 0; i < 11; i++) calls.feature.receive(peer, stateOf(true, { audio: i % 2 === 0 }) as never);
-    // Its page reloads before then: a new connection, a page that never joined.
-    const fresh = fakePc();
-    Object.assign(peer, { fakePc: fresh, pc: fresh as unknown as RTCPeerConnection });
     now = 1_000;
+    meanwhile(calls, peer);
     mock.timers.tick(1_001);
   } finally {
     mock.timers.reset();
   }
   await settled();
+  return { calls, peer };
+}
+
+test('a state held back by the rate bound is not applied to the link that replaced its own', async () => {
+  const { calls, peer } = await heldBackState((_calls, peer) => {
+    // Its page reloads meanwhile: a new connection, a page that never joined.
+    const fresh = fakePc();
+    Object.assign(peer, { fakePc: fresh, pc: fresh as unknown as RTCPeerConnection });
+  });
   assert.deepEqual(calls.participants(), [], 'not shown in the call');
   assert.deepEqual(sending(peer), [], 'nothing sent to the page that never joined');
 });
@@ -1035,27 +1046,11 @@ test('a camera whose frames have no format because their pixels are on the GPU i
 });
 
 test('a state held back by the rate bound does not overwrite a newer one applied meanwhile', async () => {
-  fakeDevices();
-  let now = 0;
-  const peer = fakeMember('peer-0-000000');
-  const calls = callsWith([peer], { now: () => now });
-  calls.feature.added?.(peer);
-  calls.feature.opened?.(peer);
-  await calls.join(true);
-  mock.timers.enable({ apis: ['setTimeout'] });
-  try {
-    // A member clicking fast: 10 states pass, the 11th (still in the call) waits for the window's end.
-    for (let i = 0; i < 11; i++) calls.feature.receive(peer, stateOf(true, { audio: i % 2 === 0 }) as never);
-    // The window ends; before the held-back timer runs (a busy or hidden tab fires it late),
-    // the member hangs up: that newer state fits the new window and is applied at once.
-    now = 1_000;
+  const { calls, peer } = await heldBackState((calls, peer) => {
+    // The member hangs up meanwhile: that newer state fits the new window and is applied at once.
     calls.feature.receive(peer, stateOf(false) as never);
     assert.deepEqual(calls.participants(), []);
-    mock.timers.tick(1_001);
-  } finally {
-    mock.timers.reset();
-  }
-  await settled();
+  });
   assert.deepEqual(calls.participants(), [], 'not shown in the call again');
   assert.deepEqual(sending(peer), [], 'our microphone and camera do not go to a member who left');
 });

@@ -234,6 +234,21 @@ const sha = async (blob: Blob) =>
     .update(new Uint8Array(await blob.arrayBuffer()))
     .digest('hex');
 
+/**
+ * `page` reloads: gone from `other` (and `other` from it), then back as a new page with no
+ * record of anything, under the same peer id (its resume ticket); `other` hears its link open.
+ */
+function reload(other: Page, page: Page): Page {
+  page.members.get(other.id)?.dispose();
+  other.members.get(page.id)?.dispose();
+  const again = createPage(page.id);
+  link(other, again);
+  const toAgain = other.members.get(again.id);
+  assert.ok(toAgain);
+  other.files.feature.opened?.(toAgain);
+  return again;
+}
+
 function room(...ids: string[]): Page[] {
   const pages = ids.map(createPage);
   for (let i = 0; i < pages.length; i++)
@@ -426,14 +441,7 @@ test('a member who reloads while asked to accept, back under its peer id, gets t
   const [id] = await alice.files.sendFiles([file]);
   assert.ok(id);
   await until(() => lineOf(bob, id)?.asking === true, 'bob is asked');
-  bob.members.get(alice.id)?.dispose();
-  alice.members.get(bob.id)?.dispose();
-  // Its reloaded page: no record of the transfer, the same peer id (its resume ticket).
-  const again = createPage('bob-0000001');
-  link(alice, again);
-  const toAgain = alice.members.get(again.id);
-  assert.ok(toAgain);
-  alice.files.feature.opened?.(toAgain);
+  const again = reload(alice, bob);
   await until(() => stateOf(alice, id) === 'verified', 'sent again and received');
   assert.equal(stateOf(again, id), 'verified');
   const received = lineOf(again, id)?.file;
@@ -447,13 +455,7 @@ test('a member who reloads while the file is still hashed, back under its peer i
   const file = fileOf(8 * 1024 * 1024);
   const sending = alice.files.sendFiles([file]);
   // Its page reloads before the hash is done: gone, and back under the same peer id.
-  bob.members.get(alice.id)?.dispose();
-  alice.members.get(bob.id)?.dispose();
-  const again = createPage('bob-0000001');
-  link(alice, again);
-  const toAgain = alice.members.get(again.id);
-  assert.ok(toAgain);
-  alice.files.feature.opened?.(toAgain);
+  const again = reload(alice, bob);
   const [id] = await sending;
   assert.ok(id);
   await until(() => stateOf(alice, id) === 'verified', `bob, back, has it (${lineOf(alice, id)?.recipients})`);

@@ -355,12 +355,17 @@ test('a member that says bye and offers again is the same sender: asked once, at
   assert.equal(history.counts().asked, 1);
 });
 
-test('a member that asks again and again through new member objects is answered three times a minute; one that reloads now and then, every time', (t) => {
+/**
+ * A page that holds one line and answers history requests, on a clock the test moves: `time`
+ * alone (the timers stay put), or both with `advance`. setTimeout is mocked, so nothing runs
+ * on its own.
+ */
+function answering(t: { after(fn: () => void): void }) {
   mock.timers.enable({ apis: ['setTimeout'] });
   t.after(() => mock.timers.reset());
   const transcript = createTranscript();
   transcript.keep({ from: 'bob-00000001', name: 'bob', id: 'line-0000000001', ts: 1, text: 'hi' });
-  let clock = 0;
+  const time = { now: 0 };
   const history = createHistory({
     selfId: () => SELF,
     selfName: () => 'me',
@@ -368,8 +373,17 @@ test('a member that asks again and again through new member objects is answered 
     members: () => [],
     transcript,
     show: () => {},
-    now: () => clock,
+    now: () => time.now,
   });
+  const advance = (ms: number) => {
+    time.now += ms;
+    mock.timers.tick(ms);
+  };
+  return { history, time, advance };
+}
+
+test('a member that asks again and again through new member objects is answered three times a minute; one that reloads now and then, every time', (t) => {
+  const { history, time } = answering(t);
   const ask = () => {
     const asker = fakeMember('asker-000001', null, true);
     history.feature.receive(asker, { t: 'history:req' });
@@ -377,36 +391,19 @@ test('a member that asks again and again through new member objects is answered 
   };
   const burst = Array.from({ length: 6 }, ask);
   assert.deepEqual(burst, [true, true, true, false, false, false], 'three answers within the window');
-  // The three over the cap wait for the window (the answer to the latest is below); a minute on, a tab reloaded every 25 s (the same peer id, through its resume ticket):
-  // answered each time.
-  clock += 60_000;
+  // (The three over the cap wait for the window: see the next test.) A minute on, a tab
+  // reloaded every 25 s (the same peer id, through its resume ticket): answered each time.
+  time.now += 60_000;
   const reloads = Array.from({ length: 6 }, () => {
-    clock += 25_000;
+    time.now += 25_000;
     return ask();
   });
   assert.deepEqual(reloads, [true, true, true, true, true, true]);
 });
 
 test('a request over the cap is answered, its latest only, once the window allows; not when its member object is gone', (t) => {
-  mock.timers.enable({ apis: ['setTimeout'] });
-  t.after(() => mock.timers.reset());
-  const transcript = createTranscript();
-  transcript.keep({ from: 'bob-00000001', name: 'bob', id: 'line-0000000001', ts: 1, text: 'hi' });
-  let clock = 0;
-  const history = createHistory({
-    selfId: () => SELF,
-    selfName: () => 'me',
-    ownKey: async () => null,
-    members: () => [],
-    transcript,
-    show: () => {},
-    now: () => clock,
-  });
+  const { history, advance: tick } = answering(t);
   const answered = (m: FakeMember) => m.wire.filter((x) => x.t === 'history:lines');
-  const tick = (ms: number) => {
-    clock += ms;
-    mock.timers.tick(ms);
-  };
   // A tab reloaded four times within a minute: each reload is a new member object, same id.
   const tabs = Array.from({ length: 4 }, () => fakeMember('asker-000001', null, true));
   for (const [i, tab] of tabs.entries()) {

@@ -106,9 +106,11 @@ test('the side that waits for offers keeps the warning until the fresh offer, th
   assert.deepEqual(notices, ['intercepted']);
 });
 
-test('the side that waits sees the link close before its own check failed: the same member, and the second failure holds it', async () => {
-  // The offering side found the mismatch first and closed the link for a fresh one while our
-  // check of its hello still ran: that close is not a departure.
+/**
+ * Our page (the side that waits for the first offer) and Bob, whose hellos' proofs are checked
+ * only when the test settles each check (`checks`, in order).
+ */
+function checkedByHand() {
   const checks: Array<(result: Verification) => void> = [];
   const { factory, made } = fakeLinks();
   const notices: string[] = [];
@@ -126,6 +128,13 @@ test('the side that waits sees the link close before its own check failed: the s
   });
   mesh.setSelf('cccccccccccc');
   mesh.peerJoined({ id: OTHER, name: 'Bob' });
+  return { mesh, made, checks, notices };
+}
+
+test('the side that waits sees the link close before its own check failed: the same member, and the second failure holds it', async () => {
+  // The offering side found the mismatch first and closed the link for a fresh one while our
+  // check of its hello still ran: that close is not a departure.
+  const { mesh, made, checks, notices } = checkedByHand();
   const reason = () => mesh.members()[0]?.reason?.code ?? null;
   mesh.signal({ from: OTHER, description: { type: 'offer', sdp: 'first session' } });
   made[0]?.openChannel();
@@ -152,22 +161,7 @@ test('the side that waits sees the link close before its own check failed: the s
 });
 
 test('a link that closes while its hello is checked, and proves the key, was a departure', async () => {
-  const checks: Array<(result: Verification) => void> = [];
-  const { factory, made } = fakeLinks();
-  const mesh = createMesh({
-    links: fakeLinkConfig(factory),
-    handshake: {
-      canProve: true,
-      hello: async () => ({ t: 'hello', v: 2, proof: 'p' }),
-      check: () => new Promise<Verification>((resolve) => checks.push(resolve)),
-    },
-    router: createRouter([]),
-    sendSignal: () => {},
-    changed: () => {},
-    notice: () => {},
-  });
-  mesh.setSelf('cccccccccccc');
-  mesh.peerJoined({ id: OTHER, name: 'Bob' });
+  const { mesh, made, checks } = checkedByHand();
   made[0]?.openChannel();
   await settle();
   made[0]?.deliver({ t: 'hello', v: 2, proof: 'good' });
