@@ -33,6 +33,14 @@ export function createFilesView(lines: LinesView, handlers: FilesViewHandlers): 
   const chat = document.getElementById('chat') as HTMLElement;
   const messageInput = byTestId<HTMLInputElement>('message-input');
 
+  // The Files control is a label around a hidden file input, which the keyboard reaches:
+  // Space opens the chooser, Enter only now and then (1 press in 10 did nothing in
+  // Chromium, in the e2e). Enter opens it too, as on a button.
+  input.addEventListener('keydown', (event) => {
+    if (event.key !== 'Enter' || event.repeat) return;
+    event.preventDefault();
+    input.click();
+  });
   input.addEventListener('change', () => {
     const files = [...(input.files ?? [])];
     input.value = ''; // the same file can be picked again
