@@ -10,8 +10,27 @@ import { summarize } from '../stats.ts';
 export type MeshSteps = Record<string, number>;
 
 /** In the order they happen; the per-member ones take the page's last member. */
-const PAGE_STEPS = ['boot', 'socket-connected', 'join-ack', 'main', 'ready', 'key-ready', 'clock-warm'] as const;
-const MEMBER_STEPS = ['channel-open', 'hello-checked', 'features-opened', 'line-shown'] as const;
+const PAGE_STEPS = [
+  'socket-start',
+  'boot',
+  'socket-connected',
+  'join-sent',
+  'join-ack',
+  'main',
+  'ready',
+  'key-ready',
+  'clock-warm',
+] as const;
+const MEMBER_STEPS = [
+  'peer-joined',
+  'link-made',
+  'channel-open',
+  'hello-sent',
+  'hello-heard',
+  'hello-checked',
+  'features-opened',
+  'line-shown',
+] as const;
 
 interface PageTiming {
   getEntriesByType(type: string): Array<{ name: string; startTime: number }>;
