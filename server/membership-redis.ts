@@ -144,7 +144,7 @@ end
 
 // KEYS: members, names. ARGV: peer, name, nameKey, node, socket, cap, force ('1': a
 // write-back, no cap or name check), keys (the announced keys, as stored; '' for none).
-// Returns {'ok', HGETALL members} | {'room_full'} | {'name_taken', HKEYS names} |
+// Returns {'ok', HGETALL members} | {'room_full'} | {'name_taken', HKEYS names, holder} |
 // {'held'}: a write-back found the peer id held by another node's or socket's entry (a
 // resume there while this node was away from Redis): that entry stays, and this node's
 // connection is the replaced one. A write-back leaves the name index to another member
@@ -159,7 +159,7 @@ if force then
     if node ~= ARGV[4] or sock ~= ARGV[5] then return {'held'} end
   end
 elseif holder and holder ~= ARGV[1] then
-  return {'name_taken', redis.call('HKEYS', KEYS[2])}
+  return {'name_taken', redis.call('HKEYS', KEYS[2]), holder}
 end
 if old then
   local _, _, oldKey = string.match(old, '^([^\t]*)\t([^\t]*)\t([^\t]*)\t')
@@ -175,14 +175,14 @@ return {'ok', redis.call('HGETALL', KEYS[1])}
 `}`;
 
 // KEYS: members, names. ARGV: peer, socket, name, nameKey.
-// Returns {'ok'} | {'not_in_room'} | {'name_taken', HKEYS names}.
+// Returns {'ok'} | {'not_in_room'} | {'name_taken', HKEYS names, holder}.
 const RENAME = `${RELEASE}${String.raw`
 local rec = redis.call('HGET', KEYS[1], ARGV[1])
 if not rec then return {'not_in_room'} end
 local node, sock, oldKey = string.match(rec, '^([^\t]*)\t([^\t]*)\t([^\t]*)\t')
 if sock ~= ARGV[2] then return {'not_in_room'} end
 local holder = redis.call('HGET', KEYS[2], ARGV[4])
-if holder and holder ~= ARGV[1] then return {'name_taken', redis.call('HKEYS', KEYS[2])} end
+if holder and holder ~= ARGV[1] then return {'name_taken', redis.call('HKEYS', KEYS[2]), holder} end
 if oldKey ~= ARGV[4] then release(oldKey, ARGV[1]) end
 local keys = string.match(rec, '^[^\t]*\t[^\t]*\t[^\t]*\t[^\t]*\t([^\t]*)$') or ''
 redis.call('HSET', KEYS[1], ARGV[1], node .. '\t' .. sock .. '\t' .. ARGV[4] .. '\t' .. ARGV[3] .. '\t' .. keys)
@@ -376,7 +376,12 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
     options.onFallback?.();
   };
   const nameTakenFrom = (reply: unknown[], name: string) =>
-    ({ ok: false, code: 'name_taken', suggestion: freeVariant(name, stringSet(reply[1])) }) as const;
+    ({
+      ok: false,
+      code: 'name_taken',
+      suggestion: freeVariant(name, stringSet(reply[1])),
+      holder: typeof reply[2] === 'string' ? reply[2] : '',
+    }) as const;
 
   const admitArgs = (claim: MemberClaim, cap: number, force: boolean) => [
     claim.peerId,

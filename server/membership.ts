@@ -28,7 +28,8 @@ export function peerInfo(id: string, name: string, keys: PeerKeys | undefined | 
 export const storedKeys = (keys: PeerKeys | undefined): string => (keys ? encodePeerKeys(keys) : '');
 export const loadedKeys = (text: string | undefined): PeerKeys | undefined => decodePeerKeys(text) ?? undefined;
 
-export type NameTaken = { ok: false; code: 'name_taken'; suggestion: string };
+/** `holder`: the peer id that holds the name (a resume's own earlier id, or someone else). */
+export type NameTaken = { ok: false; code: 'name_taken'; suggestion: string; holder: string };
 /** A taking back of a peer id (claimResume): refused while another stands, which ends within endsWithinMs. */
 export type ResumeClaim = { ok: true } | { ok: false; endsWithinMs: number };
 /**
@@ -137,6 +138,7 @@ export function createRoomTable(): RoomTable {
     ok: false,
     code: 'name_taken',
     suggestion: freeVariant(name, new Set(room.names.keys())),
+    holder: room.names.get(nameKey(name)) ?? '',
   });
   const put = (room: Room, peerId: string, entry: Entry) => {
     const old = room.entries.get(peerId);

@@ -10,7 +10,6 @@
 // before any error is answered.
 import { nanoid } from 'nanoid';
 import { PEER_ID_LENGTH } from '../protocol/limits.ts';
-import { nameKey } from '../protocol/name-key.ts';
 import {
   type ClientEvent,
   type ErrorCode,
@@ -94,9 +93,9 @@ const RESUME_RETRY_SLACK_MS = 250;
 
 /**
  * Whether a join's ticket takes its peer id back. When its owner's connection still looks
- * alive, `owner` says by what name, and in how long it will have missed its heartbeat.
+ * alive (or its node did not answer), `owner` says in how long to ask again.
  */
-type ResumeVerdict = { resumed: true } | { resumed: false; owner?: { name: string | undefined; retryAfterMs: number } };
+type ResumeVerdict = { resumed: true } | { resumed: false; owner?: { retryAfterMs: number } };
 
 /** What a client cut off by its guard is told, by reason. */
 const CUT_MESSAGES: Record<Exclude<CutReason, 'slow_reader'>, string> = {
@@ -237,12 +236,7 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
    * back once the question would have been answered, as when its own connection still holds
    * its name.
    */
-  const mayResume = async (
-    socket: RoomSocket,
-    roomId: string,
-    name: string,
-    ticket: ResumeTicket,
-  ): Promise<ResumeVerdict> => {
+  const mayResume = async (socket: RoomSocket, roomId: string, ticket: ResumeTicket): Promise<ResumeVerdict> => {
     if (!deps.resume.verify(roomId, ticket)) return { resumed: false };
     if (await deps.revocations.revoked(roomId, ticket.id)) return { resumed: false };
     const { pingInterval = DEFAULT_PING_INTERVAL_MS, pingTimeout = DEFAULT_PING_TIMEOUT_MS } = io.engine.opts;
@@ -256,7 +250,7 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
     const everywhere = reachable ? await withTimeout(io.in(address).fetchSockets(), OWNER_QUERY_TIMEOUT_MS) : undefined;
     if (reachable && everywhere === undefined) {
       log.info({ socketId: socket.id, roomId, peerId: ticket.id }, 'resume refused: not every node answered');
-      return { resumed: false, owner: { name, retryAfterMs: OWNER_QUERY_TIMEOUT_MS } };
+      return { resumed: false, owner: { retryAfterMs: OWNER_QUERY_TIMEOUT_MS } };
     }
     const holders = everywhere ?? (await io.local.in(address).fetchSockets());
     const now = Date.now();
@@ -266,7 +260,7 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
     log.info({ socketId: socket.id, roomId, peerId: ticket.id }, 'resume refused: its connection is alive');
     const lastHeard = Math.max(...live.map((s) => s.data.heardAt ?? 0));
     const retryAfterMs = Math.max(0, lastHeard + silentAfterMs - now) + RESUME_RETRY_SLACK_MS;
-    return { resumed: false, owner: { name: owner.data.name, retryAfterMs } };
+    return { resumed: false, owner: { retryAfterMs } };
   };
 
   const join: Handler = async (conn, args, ack) => {
@@ -305,7 +299,7 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
     try {
       // A ticket that may not be used is not an error: the user still gets in, as a new peer.
       const verdict: ResumeVerdict =
-        resume !== undefined ? await mayResume(socket, roomId, name, resume) : { resumed: false };
+        resume !== undefined ? await mayResume(socket, roomId, resume) : { resumed: false };
       // One join at a time takes a peer id back, on any node (the store's claim). Two with
       // the same ticket at once both passed mayResume (neither holds the id yet): both were
       // admitted, the store kept the later socket, and the first to finish cut the other,
@@ -347,9 +341,11 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
           return reject(conn, 'room:join', ack, protocolError('room_full', `this room already has ${cap} members`));
         }
         // Taken by our own earlier connection (a network change: the old one has not missed
-        // its heartbeat yet): the same join, ticket and all, gets the id and name back soon.
+        // its heartbeat yet, or its node did not answer): the same join, ticket and all, gets
+        // the id and name back soon. The store says who holds the name: someone else's is
+        // just taken, even while a node's silence kept us from our id.
         const owner = verdict.resumed ? undefined : verdict.owner;
-        if (owner?.name !== undefined && nameKey(owner.name) === nameKey(name)) {
+        if (owner !== undefined && admission.code === 'name_taken' && admission.holder === resume?.id) {
           return reject(conn, 'room:join', ack, {
             code: 'name_taken',
             message: 'your earlier connection still holds this name until it times out',

@@ -78,12 +78,14 @@ function rules(name: string, open: () => Promise<[MembershipStore, MembershipSto
         ok: false,
         code: 'name_taken',
         suggestion: 'ＡＬＩＣＥ 2',
+        holder: 'p1',
       });
       assert.equal((await b.admit(room, claim('p2', 'Alice 2'), 3)).ok, true);
       assert.deepEqual(await a.admit(room, claim('p3', 'alice'), 3), {
         ok: false,
         code: 'name_taken',
         suggestion: 'alice 3',
+        holder: 'p1',
       });
       const third = await a.admit(room, claim('p3', 'Carol'), 3);
       assert.ok(third.ok);
@@ -116,6 +118,7 @@ function rules(name: string, open: () => Promise<[MembershipStore, MembershipSto
         ok: false,
         code: 'name_taken',
         suggestion: 'ALICE 2',
+        holder: 'p1',
       });
       assert.deepEqual(await b.rename(room, claim('p2', 'Robert')), { ok: true });
       assert.deepEqual(await a.rename(room, claim('p2', 'Mallory', 'not-the-holder')), {
@@ -726,11 +729,18 @@ describe('a node back from an outage of its own, writing its members back', () =
       ] as const) {
         // Both keep it; nobody new takes it, nor a seat, while the room is over its cap.
         assert.deepEqual(await ids(room), ['pa', 'pb', 'qa']);
-        assert.deepEqual(await b.admit(room, claim('x', 'CAROL'), 4), taken);
+        const refused = await b.admit(room, claim('x', 'CAROL'), 4);
+        assert.ok(!refused.ok && refused.code === 'name_taken', JSON.stringify(refused));
+        assert.deepEqual({ ...refused, holder: undefined }, { ...taken, holder: undefined });
+        assert.ok(([first, second] as string[]).includes(refused.holder), `held by ${refused.holder}`);
         assert.deepEqual(await b.admit(room, claim('y', 'Yann'), 2), { ok: false, code: 'room_full' });
         // One leaves, with Redis up on both nodes: the other still holds the name.
         assert.equal(await (first === 'pa' ? a : b).leave(room, first, `s-${first}`), true);
-        assert.deepEqual(await b.admit(room, claim('x', 'CAROL'), 4), taken, `${first} left first`);
+        assert.deepEqual(
+          await b.admit(room, claim('x', 'CAROL'), 4),
+          { ...taken, holder: second },
+          `${first} left first`,
+        );
         assert.equal(await (second === 'pa' ? a : b).leave(room, second, `s-${second}`), true);
         assert.equal((await b.admit(room, claim('x', 'CAROL'), 4)).ok, true, 'the name is free once both left');
       }

@@ -255,13 +255,18 @@ describe('resume tickets across two nodes on a real redis-server', () => {
     stalled.pause();
     t.after(() => stalled.resume());
     // B asks every node who holds the id; the stalled one cannot answer within 2 s.
-    const replayer = await connectClient(b.url);
-    const replay = await replayer
-      .timeout(10_000)
-      .emitWithAck('room:join', { roomId: room, name: 'Mallory', resume: ack.resume });
+    const [replayer, clasher] = await Promise.all([connectClient(b.url), connectClient(b.url)]);
+    const [replay, clash] = await Promise.all([
+      replayer.timeout(10_000).emitWithAck('room:join', { roomId: room, name: 'Mallory', resume: ack.resume }),
+      // The same unanswered question, and a name someone else holds: taken, not "yours, wait".
+      clasher.timeout(10_000).emitWithAck('room:join', { roomId: room, name: 'watcher', resume: ack.resume }),
+    ]);
     stalled.resume();
     assert.ok(replay.ok, JSON.stringify(replay));
     assert.notEqual(replay.self.id, ack.self.id, 'the replay took the id of an owner B could not hear from');
+    assert.ok(!clash.ok && clash.error.code === 'name_taken', JSON.stringify(clash));
+    assert.equal(clash.error.retryAfterMs, undefined, JSON.stringify(clash));
+    assert.equal(clash.error.suggestion, 'watcher 2');
     // The owner is still connected and still reached at its id.
     const toOwner = waitForEvent(owner, 'signal', 10_000);
     watcher.emit('signal', { to: ack.self.id, description: OFFER });

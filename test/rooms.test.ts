@@ -67,7 +67,12 @@ test('a rename is checked like a join, frees the old name, and only the holding 
   const table = createRoomTable();
   table.admit(ROOM, claim('a', 'Alice'), 10);
   table.admit(ROOM, claim('b', 'Bob'), 10);
-  assert.deepEqual(table.rename(ROOM, claim('b', 'alice')), { ok: false, code: 'name_taken', suggestion: 'alice 2' });
+  assert.deepEqual(table.rename(ROOM, claim('b', 'alice')), {
+    ok: false,
+    code: 'name_taken',
+    suggestion: 'alice 2',
+    holder: 'a',
+  });
   assert.deepEqual(table.rename(ROOM, claim('b', 'Bobby', 'someone-else')), { ok: false, code: 'not_in_room' });
   assert.deepEqual(table.rename(ROOM, claim('b', 'Bobby')), { ok: true });
   assert.deepEqual(table.members(ROOM), [
