@@ -126,6 +126,7 @@ export const createLink: LinkFactory = (options) => {
     polite: options.polite,
     offersFirst: options.offersFirst,
     send: (signal) => events.signal(signal),
+    onRestart: () => linkCounters.iceRestarts++,
     onFailure(stage, error) {
       // Said at once, not 12 s later as "no path": the user sees what actually broke.
       const detail = error instanceof Error ? error.message : String(error);
@@ -208,7 +209,6 @@ export const createLink: LinkFactory = (options) => {
       console.debug('roomlink: ICE configuration refresh failed', error);
     }
     // Goes through negotiationneeded, hence through perfect negotiation: no glare.
-    linkCounters.iceRestarts++;
     negotiator.restartIce();
   }
 

@@ -42,6 +42,8 @@ export interface NegotiatorOptions {
    * cannot work as negotiated. Candidates that fail are not reported (see addCandidate).
    */
   onFailure(stage: NegotiationStage, error: unknown): void;
+  /** ICE was restarted (not a restart skipped while the first offer is awaited): for counters. */
+  onRestart?(): void;
 }
 
 export type NegotiationStage = 'offer' | 'answer' | 'remote-description' | 'restart';
@@ -53,7 +55,14 @@ export type NegotiationStage = 'offer' | 'answer' | 'remote-description' | 'rest
  */
 export const MAX_PENDING_CANDIDATES = 200;
 
-export function createNegotiator({ pc, polite, offersFirst, send, onFailure }: NegotiatorOptions): Negotiator {
+export function createNegotiator({
+  pc,
+  polite,
+  offersFirst,
+  send,
+  onFailure,
+  onRestart,
+}: NegotiatorOptions): Negotiator {
   let makingOffer = false;
   // The side that does not offer first ignores its own negotiationneeded (fired by the
   // negotiated data channel) until the first offer arrives. Should that offer be lost, the
@@ -188,6 +197,7 @@ export function createNegotiator({ pc, polite, offersFirst, send, onFailure }: N
         .then(async () => {
           if (pc.signalingState === 'closed' || awaitingFirstOffer) return;
           pc.restartIce();
+          onRestart?.();
           // negotiationneeded fires only from 'stable'; from 'have-local-offer' we offer
           // ourselves (an offer being made right now is answered first, then the restart
           // follows through negotiationneeded).

@@ -42,12 +42,14 @@ const settle = () => new Promise((resolve) => setImmediate(resolve));
 test('a restart on the side that waits for the first offer makes no offer of its own, until that offer came', async () => {
   const pc = fakePc();
   const sent: string[] = [];
+  let counted = 0;
   const negotiator = createNegotiator({
     pc: pc as unknown as RTCPeerConnection,
     polite: true,
     offersFirst: false,
     send: (signal) => sent.push(signal.description?.type ?? 'candidate'),
     onFailure: () => {},
+    onRestart: () => counted++,
   });
   // A rejoin restarts the link in the task that made it, before the browser's
   // negotiationneeded for its negotiated channel.
@@ -57,6 +59,7 @@ test('a restart on the side that waits for the first offer makes no offer of its
   await settle();
   assert.equal(pc.offers, 0, 'the other side offers first: two offers would collide');
   assert.equal(pc.iceRestarts, 0, 'no ICE to restart yet');
+  assert.equal(counted, 0, 'a skipped restart is not counted');
 
   negotiator.receive({ description: { type: 'offer', sdp: 'v=0 first offer' } });
   await settle();
@@ -66,6 +69,7 @@ test('a restart on the side that waits for the first offer makes no offer of its
   pc.fire('negotiationneeded');
   await settle();
   assert.equal(pc.iceRestarts, 1, 'once the link is negotiated, a restart restarts ICE');
+  assert.equal(counted, 1);
   assert.deepEqual(sent, ['answer', 'offer']);
 });
 
