@@ -251,8 +251,9 @@ export function createReceiving(options: ReceivingOptions) {
     const slot = member.slot(receiveSlot);
     const known = slot.transfers.get(message.id);
     if (known) {
-      // Sent again after a reconnect: our answer is to come, or, if we accepted, it never
-      // reached the sender (a sender offers again only what nobody accepted): ask again.
+      // Sent again after a reconnect: our answer is to come; or we asked for a channel that
+      // has not come (our ask, or the channel, may have been lost with the link): ask again.
+      // A transfer whose channel is here, or whose resume is on its way (askToResume), goes on.
       if (known.asked !== null && known.channel === null) ask(member, known, known.asked.from);
       return;
     }

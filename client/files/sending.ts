@@ -386,13 +386,18 @@ export function createSending(options: SendingOptions) {
   return {
     send,
     receive,
-    /** The chat channel is open (again): offers that may not have arrived go again. */
+    /**
+     * The chat channel is open (again): offers that may not have arrived go again, and so do
+     * those of transfers under way, whose verdict (or cancel) may have been lost in the buffer
+     * of the channel that closed: the receiver says again how one ended, or goes on with it.
+     */
     opened(member: MemberHandle): void {
       const { untold } = member.slot(sendSlot);
       for (const [id, reason] of [...untold]) if (member.send({ t: 'file:cancel', id, reason })) untold.delete(id);
       for (const id of member.slot(sendSlot).active) {
         const record = sent.get(id);
-        if (record?.recipients.get(member.id)?.state === 'offered') offer(member, record);
+        const state = record?.recipients.get(member.id)?.state;
+        if (record && (state === 'offered' || state === 'transferring')) offer(member, record);
       }
       // Back under the same peer id (its reload): what it left before it had it goes again.
       // (Or gone and back while the file was hashed or waited its turn, on the old handle.)

@@ -373,6 +373,28 @@ test('an answer lost with the link is said again: when the sender offers again, 
   await until(() => stateOf(alice, third) === 'declined', 'alice hears the third');
 });
 
+test('a verdict lost in the buffer of a channel that closed is had again once the link is back: the sender does not show "receiving" for good', async () => {
+  const [alice, bob] = room('alice-00001', 'bob-0000001') as [Page, Page];
+  const bobToAlice = bob.members.get(alice.id);
+  const aliceToBob = alice.members.get(bob.id);
+  assert.ok(bobToAlice && aliceToBob);
+  const send = bobToAlice.send;
+  // Taken by the channel, then lost with it: the link dropped under the message.
+  bobToAlice.send = (message) => message.t === 'file:done' || send(message);
+  const [id] = await alice.files.sendFiles([fileOf(20_000)]);
+  assert.ok(id);
+  await until(() => stateOf(bob, id) === 'verified', 'bob has it');
+  await turns(20);
+  assert.equal(stateOf(alice, id), 'transferring', 'alice never heard');
+  bobToAlice.send = send;
+  // The link is back: each side hears it open.
+  alice.files.feature.opened?.(aliceToBob);
+  bob.files.feature.opened?.(bobToAlice);
+  await until(() => stateOf(alice, id) === 'verified', 'alice hears the verdict');
+  assert.deepEqual(lineOf(alice, id)?.recipients, ['bob-0000001 ✓ received']);
+  assert.equal(bob.lines.length, 1, 'one line on bob’s page');
+});
+
 test('the sender keeps at most 4 transfers per member going; the rest wait their turn', async () => {
   const [alice, bob] = room('alice-00001', 'bob-0000001') as [Page, Page];
   bob.acceptLimit = 0;
