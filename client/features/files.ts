@@ -62,6 +62,10 @@ export function createFiles(options: FilesOptions) {
       receiving.opened(member);
     },
     dataChannel: (member, channel) => receiving.take(member, channel),
+    shut(member) {
+      sending.shut(member);
+      receiving.shut(member);
+    },
     removed(member) {
       sending.removed(member);
       receiving.removed(member);

@@ -388,6 +388,12 @@ export function createReceiving(options: ReceivingOptions) {
         if (record.channel === null || record.channel.readyState !== 'open') void askToResume(member, record);
       }
     },
+    /** The member is shut out (held, or without the room key): nothing more is taken from it. */
+    shut(member: MemberHandle): void {
+      for (const record of [...member.slot(receiveSlot).transfers.values()]) {
+        stop(member, record, `cancelled: this page hears nothing more from ${member.name}`, 'cancelled');
+      }
+    },
     removed(member: MemberHandle): void {
       for (const record of [...member.slot(receiveSlot).transfers.values()]) {
         stop(member, record, `cancelled: ${member.name} left`, null);

@@ -76,6 +76,9 @@ const CANCEL_TEXT: Record<CancelReason, string> = {
   unavailable: 'stopped: the file could not be read',
 };
 
+/** A recipient this page shut out, as its status says it after its name. */
+const SHUT_OUT_TEXT = 'stopped: this page sends it nothing more';
+
 export interface SendingOptions {
   selfId(): string;
   selfName(): string;
@@ -315,7 +318,8 @@ export function createSending(options: SendingOptions) {
 
   async function send(file: File, members: readonly MemberHandle[], to: MemberHandle | null): Promise<string> {
     const id = nanoid();
-    const targets = to ? [to] : members;
+    // Not to a member this page shut out (held, or without the room key): nothing goes to it.
+    const targets = (to ? [to] : members).filter((member) => !member.shut);
     const record: Sent = {
       id,
       file,
@@ -417,6 +421,19 @@ export function createSending(options: SendingOptions) {
         refresh(record);
       }
       offerNext(member);
+    },
+    /**
+     * The member is shut out (held, or without the room key): nothing more goes to it, a file
+     * under way or offered included. Its cancel goes should the member be heard again.
+     */
+    shut(member: MemberHandle): void {
+      for (const record of [...sent.values()]) {
+        const recipient = record.recipients.get(member.id);
+        if (!recipient || recipient.member !== member || isFinal(recipient.state)) continue;
+        if (recipient.state !== 'waiting') tellCancel(member, record.id, 'cancelled');
+        recipient.note = SHUT_OUT_TEXT;
+        end(record, recipient, 'cancelled');
+      }
     },
     removed(member: MemberHandle): void {
       for (const record of [...sent.values()]) {

@@ -395,6 +395,42 @@ test('a verdict lost in the buffer of a channel that closed is had again once th
   assert.equal(bob.lines.length, 1, 'one line on bob’s page');
 });
 
+/** `page` shuts `other` out (held for flooding or an intercepted link, or without the room key). */
+function shutOut(page: Page, other: Page): void {
+  const member = page.members.get(other.id);
+  assert.ok(member);
+  (member as { shut: boolean }).shut = true;
+  member.send = () => false; // nothing goes to it any more (member.ts)
+  page.files.feature.shut?.(member);
+}
+
+test('a member this page shut out is offered no file, and what was under way with it ends on both sides, said so', async () => {
+  const [alice, bob, carol] = room('alice-00001', 'bob-0000001', 'carol-00001') as [Page, Page, Page];
+  bob.acceptLimit = 0;
+  alice.acceptLimit = 0;
+  const [toBob] = await alice.files.sendFiles([fileOf(300, 'b')], alice.members.get(bob.id) ?? null);
+  const [fromCarol] = await carol.files.sendFiles([fileOf(300, 'c')], carol.members.get(alice.id) ?? null);
+  assert.ok(toBob && fromCarol);
+  await until(() => lineOf(bob, toBob)?.asking === true && lineOf(alice, fromCarol)?.asking === true, 'both asked');
+  shutOut(alice, bob);
+  shutOut(alice, carol);
+  assert.equal(stateOf(alice, toBob), 'cancelled', 'not "waiting to accept" for good');
+  assert.match(lineOf(alice, toBob)?.recipients[0] ?? '', /^bob-0000001 stopped/);
+  assert.equal(stateOf(alice, fromCarol), 'cancelled', 'nothing more is taken from it');
+  assert.equal(lineOf(alice, fromCarol)?.status, 'cancelled: this page hears nothing more from carol-00001');
+  assert.equal(lineOf(alice, fromCarol)?.asking, false);
+  // A file to the room now goes to nobody of the two; one to a member shut out, to nobody.
+  const [later, privately] = [
+    ...(await alice.files.sendFiles([fileOf(300, 'r')])),
+    ...(await alice.files.sendFiles([fileOf(300, 'p')], alice.members.get(bob.id) ?? null)),
+  ];
+  assert.ok(later && privately);
+  await turns(10);
+  assert.equal(lineOf(bob, later), undefined);
+  assert.deepEqual(lineOf(alice, later)?.recipients, []);
+  assert.equal(lineOf(alice, privately)?.status, 'nobody to send it to');
+});
+
 test('the sender keeps at most 4 transfers per member going; the rest wait their turn', async () => {
   const [alice, bob] = room('alice-00001', 'bob-0000001') as [Page, Page];
   bob.acceptLimit = 0;
