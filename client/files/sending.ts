@@ -76,6 +76,10 @@ const CANCEL_TEXT: Record<CancelReason, string> = {
   unavailable: 'stopped: the file could not be read',
 };
 
+/** A transfer channel opening or open: bytes go, or are about to, from the byte it was asked for. */
+const live = (channel: RTCDataChannel | null): boolean =>
+  channel?.readyState === 'connecting' || channel?.readyState === 'open';
+
 /** A recipient this page shut out, as its status says it after its name. */
 const SHUT_OUT_TEXT = 'stopped: this page sends it nothing more';
 
@@ -266,9 +270,12 @@ export function createSending(options: SendingOptions) {
           end(record, recipient, 'cancelled');
           return;
         }
-        // The same ask again while its channel is still opening (the receiver heard the link
-        // come back meanwhile): that channel answers both; a new one would start it over.
-        if (recipient.channel?.readyState === 'connecting' && recipient.from === message.from) return;
+        // The same ask again while its channel is opening or open (the receiver heard the link
+        // come back, or the offer again, before that channel reached it): that channel answers
+        // both. A new one would start it over, behind chunks the first may have brought, which
+        // the receiver then takes for out of range. (A receiver that lost the channel asks
+        // from what it has, and that channel is closed on this side too.)
+        if (live(recipient.channel) && recipient.from === message.from) return;
         recipient.state = 'transferring';
         startChannel(record, recipient, message.from);
         refresh(record);

@@ -8,7 +8,13 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { MemberHandle, SlotKey } from '../../client/feature.ts';
 import { createFiles } from '../../client/features/files.ts';
-import type { FileLine, FileLineActions, FileLineInfo, FileState } from '../../client/files/line.ts';
+import {
+  type FileLine,
+  type FileLineActions,
+  type FileLineInfo,
+  type FileState,
+  isFinal,
+} from '../../client/files/line.ts';
 import type { ProgressSnapshot } from '../../client/files/progress.ts';
 import { AWAY_MS } from '../../client/files/sending.ts';
 import { labelText } from '../../client/files/sent-line.ts';
@@ -606,6 +612,26 @@ test('the receiver hearing the link again while the channel it asked for is comi
   toAlice.send = (message) => send(message) && (message.t !== 'file:accept' || send(message));
   await until(() => stateOf(alice, again) === 'verified', 'the second is verified');
   assert.deepEqual(alice.channelsMade, [`file:${id}`, `file:${again}`]);
+});
+
+test('the same ask again once the channel it asked for is open (the receiver heard an offer again meanwhile): the transfer goes on, not over', async () => {
+  const [alice, bob] = room('alice-00001', 'bob-0000001') as [Page, Page];
+  const toAlice = bob.members.get(alice.id);
+  assert.ok(toAlice);
+  const send = toAlice.send;
+  toAlice.send = (message) => {
+    const sent = send(message);
+    // The same ask reaches alice again a little later: her channel for the first is open by then.
+    if (message.t === 'file:accept') turns(4).then(() => send(message));
+    return sent;
+  };
+  const file = fileOf(600_000);
+  const [id] = await alice.files.sendFiles([file]);
+  assert.ok(id);
+  await until(() => isFinal(stateOf(bob, id) ?? 'offered') && stateOf(alice, id) !== 'transferring', 'over');
+  assert.equal(stateOf(bob, id), 'verified', `bob's line: ${lineOf(bob, id)?.status}`);
+  assert.equal(await sha(lineOf(bob, id)?.file ?? new Blob()), await sha(file));
+  assert.deepEqual(alice.channelsMade, [`file:${id}`], 'one channel: the transfer never started over');
 });
 
 test('the sender’s bar counts only what a recipient took: one that declines does not fill it, nor add its size', async () => {
