@@ -55,7 +55,7 @@ export function createBulk(links: () => Iterable<RTCPeerConnection>) {
         channel.binaryType = 'arraybuffer';
         channel.addEventListener('open', () => {
           record.openedAt = now();
-          startPump({ id: 'bench', file, channel, from: 0, confirmed: () => file.size, sent: () => {} });
+          startPump({ id: 'bench', file, channel, from: 0, confirmed: () => file.size });
         });
       },
       record: () => record,

@@ -9,7 +9,7 @@
 //   even against a receiver whose marks lie;
 // - the receiver's window (bytes sent but not yet confirmed stored, so a slow disk on the
 //   other side never makes it hold much in memory).
-// Then it says how many bytes it sent.
+// Then it sends file:end with how many bytes it sent.
 import { decodeArrivalMark, encodeChannelMessage, encodeChunk } from '../../protocol/index.ts';
 
 /**
@@ -67,8 +67,6 @@ export interface PumpOptions {
   from: number;
   /** Bytes the receiver has confirmed (read on each step). */
   confirmed(): number;
-  /** Bytes put on the channel so far. */
-  sent(bytes: number): void;
   /** People in the room are talking: keep TALKING_ON_THE_WAY_BYTES on the way (read on each step). */
   talking?(): boolean;
 }
@@ -126,7 +124,6 @@ export function startPump(options: PumpOptions): Pump {
         if (!live()) return 'interrupted';
         channel.send(encodeChunk(position, block.subarray(at, at + CHUNK_BYTES)));
         position += Math.min(CHUNK_BYTES, block.byteLength - at);
-        options.sent(position);
       }
     }
     if (!live()) return 'interrupted';

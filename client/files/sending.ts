@@ -237,7 +237,6 @@ export function createSending(options: SendingOptions) {
         channel,
         from,
         confirmed: () => recipient.acked,
-        sent: () => {},
         ...(options.talking ? { talking: options.talking } : {}),
       });
       recipient.pump = pump;

@@ -18,12 +18,6 @@ export interface ReceiptsView {
 }
 
 /**
- * Receipt changes are shown with the page's other calm draws (calm.ts): a line's "delivered"
- * and "read" come a few ms apart from each member, and shown one by one, every line cost the
- * page two frames more on top of its own (at 20 lines a second, a fifth to a quarter of the
- * sending page's main thread).
- */
-/**
  * The note's detail, on hover (its title) and for screen readers on the note itself: who
  * read the line, and how far it got to those who have not, which "read by k" hides.
  */
@@ -34,6 +28,12 @@ export function receiptDetail(receipt: Receipt, nameOf: (peerId: string) => stri
   return `Read by ${receipt.readBy.map(nameOf).join(', ')}${got}`;
 }
 
+/**
+ * Receipt changes are shown with the page's other calm draws (calm.ts): a line's "delivered"
+ * and "read" come a few ms apart from each member, and shown one by one, every line cost the
+ * page two frames more on top of its own (at 20 lines a second, a fifth to a quarter of the
+ * sending page's main thread).
+ */
 export function createReceiptsView(calm: CalmLane, nameOf: (peerId: string) => string = () => 'someone'): ReceiptsView {
   const notes = new Map<string, { item: HTMLElement; note: HTMLElement }>();
   const pending = new Map<string, Receipt>();

@@ -267,7 +267,6 @@ function pumpOn(channel: ReturnType<typeof fakeChannel>, content: ReturnType<typ
     channel,
     from: 0,
     confirmed: () => content.byteLength,
-    sent: () => {},
     ...(talking ? { talking } : {}),
   });
 }
@@ -300,7 +299,6 @@ test('the pump stops at the receiver window and goes on when acks move it', asyn
     channel,
     from: 0,
     confirmed: () => confirmed,
-    sent: () => {},
   });
   // The channel drains and the receiver takes everything at once; only the window holds the pump.
   const drain = setInterval(() => {
@@ -392,7 +390,6 @@ test('a resumed pump starts at the byte the receiver asks for', async () => {
     channel,
     from: 3 * CHUNK_BYTES,
     confirmed: () => 3 * CHUNK_BYTES,
-    sent: () => {},
   });
   assert.equal(await pump.done, 'sent');
   assert.deepEqual(
@@ -410,7 +407,6 @@ test('a closed channel ends the pump as interrupted', async () => {
     channel,
     from: 0,
     confirmed: () => 0,
-    sent: () => {},
   });
   await settle();
   channel.readyState = 'closed';
