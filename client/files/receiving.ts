@@ -374,7 +374,12 @@ export function createReceiving(options: ReceivingOptions) {
         return;
       }
       const record = member.slot(receiveSlot).transfers.get(message.id);
-      if (record) stop(member, record, `cancelled by ${member.name}`, null);
+      // 'unavailable': its page was reloaded (the file went with it), or can no longer read it.
+      const why =
+        message.reason === 'unavailable'
+          ? `cancelled: ${member.name} no longer has the file`
+          : `cancelled by ${member.name}`;
+      if (record) stop(member, record, why, null);
     },
     take,
     /** The chat channel is open again: transfers cut with it continue where they stopped. */

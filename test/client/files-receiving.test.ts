@@ -127,6 +127,20 @@ test('transfers that ended leave room: four cancelled, the next four are taken, 
   assert.ok(!bob.wire.some((m) => m.t === 'file:decline'));
 });
 
+test('a sender that no longer has the file is not said to have cancelled it', () => {
+  const { receiving, lines } = harness();
+  const bob = openMember('bob-00000001');
+  receiving.receive(bob, offer(1, 'a.txt'));
+  receiving.receive(bob, offer(2, 'b.txt'));
+  // Its page was reloaded (the file went with it), or the file can no longer be read there.
+  receiving.receive(bob, { t: 'file:cancel', id: offerId(1), reason: 'unavailable' });
+  receiving.receive(bob, { t: 'file:cancel', id: offerId(2), reason: 'cancelled' });
+  assert.deepEqual(
+    lines.map((line) => `${line.state}: ${line.status}`),
+    ['cancelled: cancelled: bob-00000001 no longer has the file', 'cancelled: cancelled by bob-00000001'],
+  );
+});
+
 const turns = async (n: number) => {
   for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
 };
