@@ -237,12 +237,14 @@ export function createReceiving(options: ReceivingOptions) {
     // A channel is on its way for our last ask: a second ask would make the sender close it
     // and start over from where we stood then, behind bytes that channel may have brought.
     if (record.asked !== null) return;
+    await incoming.settled();
+    if (incoming.finished || member.disposed || record.asked !== null || record.channel !== null) return;
+    // Counted here, where an ask goes: a drop that closes the channel and the link at once
+    // calls this twice, and only one of them asks.
     if (++record.resumes > MAX_RESUMES) {
       stop(member, record, 'cancelled: the link kept dropping', 'cancelled');
       return;
     }
-    await incoming.settled();
-    if (incoming.finished || member.disposed || record.asked !== null || record.channel !== null) return;
     ask(member, record, incoming.received);
   }
 

@@ -272,3 +272,20 @@ test('one ask at a time: hearing the link again while the channel is coming asks
   assert.deepEqual(acceptsOn(alice).at(-1), { t: 'file:accept', id, from: 400 });
   receiving.removed(alice);
 });
+
+test('a drop that closes the channel and the link at once counts as one resume, not two', async () => {
+  const content = new Uint8Array(1_000);
+  const { receiving, lines, alice, id } = await offeredAndTaken(content);
+  // 15 drops: under the limit of 20 resumes, were each counted once.
+  for (let drop = 1; drop <= 15; drop++) {
+    const channel = openChannel(id);
+    assert.ok(receiving.take(alice, channel as unknown as RTCDataChannel));
+    channel.readyState = 'closed';
+    channel.emit('close');
+    receiving.opened(alice); // the link is heard again in the same moment
+    for (let i = 0; i < 50 && acceptsOn(alice).length === drop; i++) await turns(5);
+    assert.equal(acceptsOn(alice).length, drop + 1, `one ask after drop ${drop}`);
+  }
+  assert.equal(lines[0]?.state, 'transferring', lines[0]?.status ?? 'no line');
+  receiving.removed(alice);
+});
