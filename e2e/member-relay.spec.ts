@@ -1,7 +1,8 @@
 // Relay through members (issue 14), in the NAT lab: alice and bob each behind a
 // port-randomising NAT, carol on an open address, no TURN. Alice and bob cannot link, so
 // their chat goes through carol, sealed: each sees the other "via carol", receipts come
-// back the same way, a private line arrives and carol's page never holds its text (the
+// back the same way; a file cannot go through a relay, and the sender's line says so until
+// the direct link offers it; a private line arrives and carol's page never holds its text (the
 // bytes it forwarded are checked); carol altering what she forwards is caught; when carol
 // leaves, each shows the other unreachable with the reason; dave, who then joins on the
 // open network, becomes their relay; when their NATs become cone NATs (a network change),
@@ -171,6 +172,20 @@ test('members who cannot link chat through one who reaches both, sealed; the rou
     )
     .toBe(2);
 
+  // A file alice sends bob privately cannot go through carol: her line says he was not
+  // offered it and why, not that he is "waiting to accept" something he never saw.
+  await alice.page.evaluate(
+    (to) =>
+      (
+        globalThis as unknown as { roomlink: { sendFiles(picked: unknown[], to: string): Promise<unknown> } }
+      ).roomlink.sendFiles([new File(['for bob'], 'for-bob.txt', { type: 'text/plain' })], to),
+    bob.id,
+  );
+  await expect(
+    alice.page.locator('[data-testid=message]').filter({ hasText: 'for-bob.txt' }).getByTestId('file-recipient'),
+  ).toHaveText('bob not offered yet: reached only through another member, and files need a direct link or TURN');
+  await expect(bob.page.locator('[data-testid=message]').filter({ hasText: 'for-bob.txt' })).toHaveCount(0);
+
   // A private line alice → bob: it arrives, is read (the receipt came back through carol),
   // and carol's page never held its text: not shown, not in any byte it forwarded.
   const secret = `for bob only ${tag()}`;
@@ -271,5 +286,10 @@ test('members who cannot link chat through one who reaches both, sealed; the rou
   await waitForMessages(bob.page, [direct]);
   // Dave is still there and links to both, yet nothing more reached bob through a relay.
   expect((await relayStats(bob.page)).received).toBe(relayedToBob);
+  // The file alice could not offer him through a relay is offered now, on the direct link.
+  await expect(bob.page.locator('[data-testid=message]').filter({ hasText: 'for-bob.txt' })).toHaveCount(1);
+  await expect(
+    alice.page.locator('[data-testid=message]').filter({ hasText: 'for-bob.txt' }).getByTestId('file-recipient'),
+  ).not.toContainText('not offered');
   await expect(entry(dave.page, alice.id)).toHaveAttribute('data-state', 'connected');
 });

@@ -18,6 +18,11 @@ interface Recipient {
   state: SendState;
   /** Why it ended, when the bare state says too little ("left", "could not save it"). */
   note: string | null;
+  /**
+   * Offered, but the offer did not go: no link that carries files (none now, or only through
+   * another member, which passes chat on but not files). It goes when the link opens.
+   */
+  unsent: boolean;
   acked: number;
   /** Its own pace (each recipient takes the file at its own speed), and the last speed it gave. */
   meter: ProgressMeter;
@@ -117,8 +122,9 @@ export function createSending(options: SendingOptions) {
     const { file } = record;
     if (record.sha256 === null) return;
     const to = record.to === null ? {} : { to: record.to };
-    // If it cannot go now it goes when the channel opens (see opened).
-    member.send({
+    const recipient = record.recipients.get(member.id);
+    // If it cannot go now it goes when the channel opens (see opened); the line says so meanwhile.
+    const sent = member.send({
       t: 'file:offer',
       id: record.id,
       name: file.name,
@@ -127,6 +133,7 @@ export function createSending(options: SendingOptions) {
       sha256: record.sha256,
       ...to,
     });
+    if (recipient) recipient.unsent = !sent;
   }
 
   /** Its pump and channel stop, and its wait for a return (away), if any. */
@@ -215,8 +222,9 @@ export function createSending(options: SendingOptions) {
     record.line.progress(line.progress);
   }
 
-  function entry({ member, state, note, acked, speed }: Recipient): SentRecipient {
-    return { id: member.id, name: member.name, state, note, done: acked, speed };
+  function entry({ member, state, note, unsent, acked, speed }: Recipient): SentRecipient {
+    const unreached = state === 'offered' && unsent ? (member.relayed ? 'relayed' : 'no-link') : null;
+    return { id: member.id, name: member.name, state, note, unreached, done: acked, speed };
   }
 
   function startChannel(record: Sent, recipient: Recipient, from: number): void {
@@ -338,6 +346,7 @@ export function createSending(options: SendingOptions) {
             member,
             state: 'waiting',
             note: null,
+            unsent: false,
             acked: 0,
             meter: createProgressMeter(file.size),
             speed: 0,

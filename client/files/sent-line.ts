@@ -12,12 +12,20 @@ import type { ProgressSnapshot } from './progress.ts';
  */
 export type SendState = 'waiting' | 'away' | FileState;
 
+/**
+ * Why an offer has not reached its recipient yet: it is reached only through another member
+ * (relay.ts), who passes chat on but never files, or there is no link to it now.
+ */
+export type Unreached = 'relayed' | 'no-link';
+
 export interface SentRecipient {
   id: string;
   name: string;
   state: SendState;
   /** Why it ended, when the bare state says too little ("left", "could not be saved there"). */
   note: string | null;
+  /** Offered, but the offer could not go yet (null: it went, or the state is another). */
+  unreached: Unreached | null;
   /** Bytes it confirmed it stored. */
   done: number;
   /** Its own smoothed bytes per second; 0 while unknown. */
@@ -58,10 +66,22 @@ const WORDS: Record<SendState, string> = {
   cancelled: 'cancelled',
 };
 
+/** An offer that has not gone: not "waiting to accept", since the recipient has not been asked. */
+const UNREACHED_WORDS: Record<Unreached, string> = {
+  relayed: 'not offered yet: reached only through another member, and files need a direct link or TURN',
+  'no-link': 'not offered yet: no link to them now',
+};
+
 export function recipientLabel(recipient: SentRecipient): RecipientLabel {
-  const { id, state, name } = recipient;
+  const { id, state, name, unreached } = recipient;
   const mark = state === 'verified' ? '✓' : state === 'corrupt' ? '✗' : '';
-  return { id, state, name, mark, words: state === 'cancelled' ? (recipient.note ?? WORDS.cancelled) : WORDS[state] };
+  const words =
+    state === 'cancelled'
+      ? (recipient.note ?? WORDS.cancelled)
+      : unreached !== null
+        ? UNREACHED_WORDS[unreached]
+        : WORDS[state];
+  return { id, state, name, mark, words };
 }
 
 /** The label as one line of text: "Carol ✓ received". */

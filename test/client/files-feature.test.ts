@@ -792,3 +792,32 @@ test('the sender’s progress is of the file’s own size, toward those receivin
   assert.equal(stateOf(alice, id), 'transferring');
   assert.deepEqual(lineOf(alice, id)?.progress, { done: 1024 * 1024, total: size });
 });
+
+test('an offer that cannot go says why, not "waiting to accept": no link, or only one through another member; it goes when the link opens', async () => {
+  const [alice, bob, carol] = room('alice-00001', 'bob-0000001', 'carol-00001') as [Page, Page, Page];
+  bob.acceptLimit = 0;
+  const aliceToBob = alice.members.get(bob.id);
+  assert.ok(aliceToBob);
+  // No link to bob at all: the offer does not go.
+  const send = aliceToBob.send;
+  aliceToBob.send = () => false;
+  const [id] = await alice.files.sendFiles([fileOf(300)]);
+  assert.ok(id);
+  await until(() => stateOf(carol, id) === 'verified', 'carol has it');
+  await until(() => seen(alice, id).includes('carol-00001 ✓ received'), 'alice hears from carol');
+  assert.equal(seen(alice, id), 'bob-0000001 not offered yet: no link to them now · carol-00001 ✓ received');
+  // A route through carol opens (relay.ts): chat goes that way, files do not.
+  (aliceToBob as { relayed: boolean }).relayed = true;
+  alice.files.feature.opened?.(aliceToBob);
+  assert.equal(
+    seen(alice, id),
+    'bob-0000001 not offered yet: reached only through another member, and files need a direct link or TURN · carol-00001 ✓ received',
+  );
+  assert.equal(lineOf(bob, id), undefined, 'bob was never asked');
+  // The direct link opens: the offer goes, and bob is asked.
+  (aliceToBob as { relayed: boolean }).relayed = false;
+  aliceToBob.send = send;
+  alice.files.feature.opened?.(aliceToBob);
+  await until(() => lineOf(bob, id)?.asking === true, 'bob is asked');
+  assert.equal(seen(alice, id), 'bob-0000001 waiting to accept · carol-00001 ✓ received');
+});

@@ -11,6 +11,7 @@ const recipient = (name: string, state: SentRecipient['state'], done = 0, speed 
   name,
   state,
   note,
+  unreached: null,
   done,
   speed,
 });
