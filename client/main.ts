@@ -353,7 +353,8 @@ let callDrawn = false;
 
 function drawCall(): void {
   callDrawn = calls.running();
-  const paths = new Map(mesh.members().map((m) => [m.id, m.path?.relayed ?? false]));
+  const members = mesh.members();
+  const paths = new Map(members.map((m) => [m.id, m.path?.relayed ?? false]));
   callsView.render({
     supported: calls.supported(),
     busy: calls.busy(),
@@ -364,6 +365,7 @@ function drawCall(): void {
     participants: calls.participants(),
     devices: calls.devices(),
     relayed: (peerId) => paths.get(peerId) ?? false,
+    throughOthers: members.flatMap((m) => (m.visible && m.via ? [{ name: m.name, via: m.via.name }] : [])),
   });
 }
 

@@ -2,7 +2,7 @@
 // port-randomising NAT, carol on an open address, no TURN. Alice and bob cannot link, so
 // their chat goes through carol, sealed: each sees the other "via carol", receipts come
 // back the same way; a file cannot go through a relay, and the sender's line says so until
-// the direct link offers it; a private line arrives and carol's page never holds its text (the
+// the direct link offers it; nor can a call, and the call status says so; a private line arrives and carol's page never holds its text (the
 // bytes it forwarded are checked); carol altering what she forwards is caught; when carol
 // leaves, each shows the other unreachable with the reason; dave, who then joins on the
 // open network, becomes their relay; when their NATs become cone NATs (a network change),
@@ -10,7 +10,7 @@
 
 import { randomBytes } from 'node:crypto';
 import type { BrowserContext, Page } from '@playwright/test';
-import type { BrowserPool } from './support/browser.ts';
+import { type BrowserPool, fakeMediaArgs } from './support/browser.ts';
 import { privatePeerRanges } from './support/coturn.ts';
 import { createNatLab, type NatLab, setNat } from './support/natlab.ts';
 import { closeAllLinks, memberPath, memberReason } from './support/rooms.ts';
@@ -91,7 +91,7 @@ async function twoHomesAndAnOpenHost(services: Services): Promise<Lab> {
     env: { STUN_URLS: coturn.stunUrl },
   });
   // Plain http on a public address: treated as secure, as behind https (crypto.subtle).
-  const args = [`--unsafely-treat-insecure-origin-as-secure=${server.url}`];
+  const args = [`--unsafely-treat-insecure-origin-as-secure=${server.url}`, ...fakeMediaArgs];
   const [home1, home2] = lab.homes;
   const open = services.browsers(lab.publicNetns, { args }, 'browser on the open network');
   const carol = await user(open, `${server.url}/`, 'carol', (context) => context.addInitScript(watchForwarding));
@@ -185,6 +185,15 @@ test('members who cannot link chat through one who reaches both, sealed; the rou
     alice.page.locator('[data-testid=message]').filter({ hasText: 'for-bob.txt' }).getByTestId('file-recipient'),
   ).toHaveText('bob not offered yet: reached only through another member, and files need a direct link or TURN');
   await expect(bob.page.locator('[data-testid=message]').filter({ hasText: 'for-bob.txt' })).toHaveCount(0);
+
+  // Nor can a call: alice in one is told bob cannot join her, and why, not only "Nobody else yet".
+  await alice.context.grantPermissions(['microphone'], { origin: new URL(alice.page.url()).origin });
+  await alice.page.getByTestId('call-join-audio').click();
+  await expect(alice.page.getByTestId('call-status')).toHaveText(
+    'You are in the call. Nobody else yet. bob cannot join you: reached only through carol, and calls need a direct link or TURN.',
+  );
+  await alice.page.getByTestId('call-leave').click();
+  await expect(alice.page.getByTestId('call-status')).toHaveText('No call running.');
 
   // A private line alice → bob: it arrives, is read (the receipt came back through carol),
   // and carol's page never held its text: not shown, not in any byte it forwarded.

@@ -51,6 +51,13 @@ export interface CallsModel {
   devices: { list: readonly DeviceChoice[]; audio: string | null; video: string | null };
   /** Member id → relayed through TURN. */
   relayed(peerId: string): boolean;
+  /** Members reached only through another member (relay.ts), by name, with that member's: no call reaches them. */
+  throughOthers: readonly OutOfReach[];
+}
+
+export interface OutOfReach {
+  name: string;
+  via: string;
 }
 
 export interface CallsView {
@@ -90,6 +97,29 @@ function stateWords(state: CallState, relayed: boolean): string {
   else if (!state.video) words.push('camera off');
   if (relayed) words.push('relayed');
   return words.join(' · ');
+}
+
+/**
+ * What the call status says: who is in the call (or that nobody is), and, while we are in it,
+ * who cannot join us at all. A member reached only through another member gets our chat but
+ * never our call: without the last sentence both sides sat in "a call" alone, each told
+ * "Nobody else yet", the other member in theirs.
+ */
+export function callStatusText(
+  inCall: boolean,
+  joining: boolean,
+  names: readonly string[],
+  throughOthers: readonly OutOfReach[],
+): string {
+  if (!inCall) {
+    return names.length === 0 ? 'No call running.' : `In the call: ${names.join(', ')}. Join with one click.`;
+  }
+  if (joining) return 'Joining: opening your camera and microphone…';
+  const who = names.length === 0 ? 'You are in the call. Nobody else yet.' : `In the call with ${names.join(', ')}.`;
+  const [only] = throughOthers;
+  if (only === undefined) return who;
+  const through = throughOthers.length === 1 ? only.via : 'other members';
+  return `${who} ${throughOthers.map((m) => m.name).join(', ')} cannot join you: reached only through ${through}, and calls need a direct link or TURN.`;
 }
 
 export function createCallsView(handlers: CallsViewHandlers): CallsView {
@@ -377,18 +407,7 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
       const names = model.participants.map((p) => p.name);
       setData(status, 'count', String(names.length + (self.inCall ? 1 : 0)));
       setData(status, 'inCall', String(self.inCall));
-      setText(
-        status,
-        self.inCall
-          ? !model.preview && model.busy
-            ? 'Joining: opening your camera and microphone…'
-            : names.length === 0
-              ? 'You are in the call. Nobody else yet.'
-              : `In the call with ${names.join(', ')}.`
-          : names.length === 0
-            ? 'No call running.'
-            : `In the call: ${names.join(', ')}. Join with one click.`,
-      );
+      setText(status, callStatusText(self.inCall, !model.preview && model.busy, names, model.throughOthers));
 
       const wanted = new Set<string>();
       const wantedScreens = new Set<string>();
