@@ -73,7 +73,7 @@ export interface OutboxOptions {
   direct(member: Member): boolean;
   /** Messages a second our messages go at through this relay (ours, or its own if lower). */
   paceThrough(relay: Member): number;
-  /** The pacing of `perSecond`, with its burst (relay.ts: the same as the relay side's). */
+  /** The pacing of `perSecond`, with its burst (relay.ts: a second less than the relay side's). */
   bucketRate(perSecond: number): { perSecond: number; burst: number };
   /** The pace a new member's bucket starts full at (our rate). */
   rate(): number;

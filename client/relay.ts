@@ -30,6 +30,14 @@ import { createRelayOutbox } from './relay-outbox.ts';
 export const RELAY_RATE = 50;
 /** A burst allowed on top (a resend after a reconnect), in seconds of the rate. */
 const BURST_SECONDS = 2;
+/**
+ * A sender's own burst through a relay, in seconds of the rate: a second less than the
+ * relay's, which leaves the relay's bucket a second of slack for what the network delivers
+ * bunched (first messages held back, the next on time). With the same burst on both sides,
+ * a sender that used its burst kept the relay's bucket empty, and any such bunching was
+ * dropped there as over the rate (then resent by the chat, and shown out of order).
+ */
+const SENDER_BURST_SECONDS = BURST_SECONDS - 1;
 /** Advertisements go out at most this often (and on every change of our direct links). */
 const ADVERTISE_MIN_INTERVAL_MS = 1_000;
 /** Round trips are compared in steps of this (ms): jitter alone does not re-advertise. */
@@ -120,8 +128,11 @@ export function createRelay(options: RelayOptions) {
   const wallClock = options.wallClock ?? (() => Date.now());
   /** Ours, per pair, for others (the page's setting; setRate changes it). */
   let rate = options.rate ?? RELAY_RATE;
-  /** A bucket's rate at `perSecond`: its burst is BURST_SECONDS of it. */
-  const bucketRate = (perSecond: number) => ({ perSecond, burst: Math.max(1, perSecond * BURST_SECONDS) });
+  /** A bucket's rate at `perSecond`: its burst is `seconds` of it (BURST_SECONDS on the relay side). */
+  const bucketRate = (perSecond: number, seconds = BURST_SECONDS) => ({
+    perSecond,
+    burst: Math.max(1, perSecond * seconds),
+  });
   const reachSlot = createSlot<Reach>('relay', () => ({ links: new Map(), rate: null }));
   /** The relay side: one bucket per (from, to) pair we pass messages on for. */
   const pairs = new Map<string, Bucket>();
@@ -167,7 +178,7 @@ export function createRelay(options: RelayOptions) {
     direct,
     // Ours, or the relay's own rate if that is lower.
     paceThrough: (relay) => Math.min(rate, relay.slot(reachSlot).rate ?? rate),
-    bucketRate,
+    bucketRate: (perSecond) => bucketRate(perSecond, SENDER_BURST_SECONDS),
     rate: () => rate,
     drained: options.drained,
     doubted: () => refresh(),

@@ -2,7 +2,8 @@
 // port-randomising NAT, carol on an open address, no TURN. Alice and bob cannot link, so
 // their chat goes through carol, sealed: each sees the other "via carol", receipts come
 // back the same way; a file cannot go through a relay, and the sender's line says so until
-// the direct link offers it; nor can a call, and the call status says so; a private line arrives and carol's page never holds its text (the
+// the direct link offers it; nor can a call, and the call status says so; lines paced to a
+// relay's low rate all get through it, in order; a private line arrives and carol's page never holds its text (the
 // bytes it forwarded are checked); carol altering what she forwards is caught; when carol
 // leaves, each shows the other unreachable with the reason; dave, who then joins on the
 // open network, becomes their relay; when their NATs become cone NATs (a network change),
@@ -15,7 +16,15 @@ import { privatePeerRanges } from './support/coturn.ts';
 import { createNatLab, type NatLab, setNat } from './support/natlab.ts';
 import { closeAllLinks, memberPath, memberReason } from './support/rooms.ts';
 import { expect, type Services, test } from './support/services.ts';
-import { openUser, sendMessage, shareLink, type User, waitForMessages, waitForPeers } from './support/users.ts';
+import {
+  chatTexts,
+  openUser,
+  sendMessage,
+  shareLink,
+  type User,
+  waitForMessages,
+  waitForPeers,
+} from './support/users.ts';
 
 /** Alice and bob route through carol as soon as carol links to both (tens of seconds loaded). */
 const routeWithinMs = 60_000;
@@ -119,6 +128,7 @@ interface RelayStats {
   sent: number;
   received: number;
   forwarded: number;
+  overRate: number;
   refused: number;
 }
 const relayStats = (page: Page): Promise<RelayStats> =>
@@ -194,6 +204,26 @@ test('members who cannot link chat through one who reaches both, sealed; the rou
   );
   await alice.page.getByTestId('call-leave').click();
   await expect(alice.page.getByTestId('call-status')).toHaveText('No call running.');
+
+  // Carol relays at most 1 message a second for each pair (her setting): alice's lines,
+  // paced to it, all get through her, none dropped on the way (and so none resent and shown
+  // out of order), however the network bunches them.
+  await carol.page.getByTestId('relay-rate').fill('1');
+  await carol.page.getByTestId('relay-rate').press('Enter');
+  const overRate = (await relayStats(carol.page)).overRate;
+  // Her page tells alice's at once (at most one advertisement a second): alice paces to it.
+  await alice.page.waitForTimeout(2_000);
+  const paced = Array.from({ length: 6 }, (_, i) => `paced through carol ${i} ${tag()}`);
+  for (const text of paced) await sendMessage(alice.page, text);
+  await waitForMessages(
+    bob.page,
+    paced.map((text) => ({ from: alice.id, text })),
+    60_000,
+  );
+  expect((await chatTexts(bob.page)).filter((text) => text.startsWith('paced through carol'))).toEqual(paced);
+  expect((await relayStats(carol.page)).overRate).toBe(overRate);
+  await carol.page.getByTestId('relay-rate').fill('50');
+  await carol.page.getByTestId('relay-rate').press('Enter');
 
   // A private line alice → bob: it arrives, is read (the receipt came back through carol),
   // and carol's page never held its text: not shown, not in any byte it forwarded.
