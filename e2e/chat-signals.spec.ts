@@ -170,15 +170,34 @@ test('receipts count up to "delivered to all", then "read by k" as tabs show the
   }
   await expect(thumbsOn(bob)).toHaveAttribute('aria-pressed', 'true');
 
-  // Alice adds hers by clicking the chip; Bob takes his back by clicking again.
-  await thumbsOn(alice).click();
+  // Alice adds hers from the keyboard (Enter on the chip); Bob takes his back the same way.
+  // Each change draws the chips anew: the keyboard stays on the chip, on both pages, rather
+  // than falling to <body> (Alice's moves while Bob's click changes her chip's count).
+  await thumbsOn(alice).focus();
+  await alice.page.keyboard.press('Enter');
   await expect(thumbsOn(carol)).toHaveAttribute('data-count', '2');
   await expect(thumbsOn(carol)).toHaveAttribute('title', 'bob, alice');
-  await thumbsOn(bob).click();
+  await expect(thumbsOn(alice)).toBeFocused();
+  await thumbsOn(bob).focus();
+  await bob.page.keyboard.press('Enter');
   await expect(thumbsOn(carol)).toHaveAttribute('title', 'alice');
   await expect(thumbsOn(alice)).toHaveAttribute('data-count', '1');
   await expect(thumbsOn(alice)).toHaveAttribute('aria-pressed', 'true');
   await expect(thumbsOn(bob)).toHaveAttribute('aria-pressed', 'false');
+  await expect(thumbsOn(bob)).toBeFocused();
+  await expect(thumbsOn(alice)).toBeFocused();
+  // A chip that goes with the reaction taken back hands the keyboard to ☺ beside it.
+  const heartOnBob = onBob.locator('[data-testid=reaction][data-emoji="❤️"]');
+  await onBob.getByTestId('react-button').focus();
+  await bob.page.keyboard.press('Enter');
+  await bob.page.keyboard.press('Tab');
+  await bob.page.keyboard.press('Enter');
+  await expect(heartOnBob).toHaveAttribute('aria-pressed', 'true');
+  await expect(onBob.getByTestId('react-button')).toBeFocused();
+  await heartOnBob.focus();
+  await bob.page.keyboard.press('Enter');
+  await expect(heartOnBob).toHaveCount(0);
+  await expect(onBob.getByTestId('react-button')).toBeFocused();
 
   // Who reacted, where no title shows: a right click, and a touch held on the chip (timed by
   // the page: iOS fires no contextmenu). The click that ends the press toggles nothing.

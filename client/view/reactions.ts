@@ -164,8 +164,13 @@ export function createReactionsView(toggle: (author: string, id: string, emoji: 
     update(author, id, summary) {
       const bar = bars.get(keyOf(author, id));
       if (!bar) return;
+      // The chips are drawn anew: one that had focus (Enter on it took our reaction back, or
+      // someone else's changed its count) hands it to its successor, or to ☺ when it is gone,
+      // rather than to <body>, where the keyboard would start the page over.
+      const focused = chipOf(document.activeElement);
+      const focusedEmoji = focused && bar.contains(focused) ? focused.dataset.emoji : undefined;
       for (const chip of bar.querySelectorAll('[data-testid=reaction]')) chip.remove();
-      const open = bar.querySelector('[data-testid=react-button]');
+      const open = bar.querySelector<HTMLElement>('[data-testid=react-button]');
       for (const reaction of summary) {
         const who = reaction.names.join(', ');
         const chip = el('button', {
@@ -180,7 +185,9 @@ export function createReactionsView(toggle: (author: string, id: string, emoji: 
         chip.setAttribute('aria-pressed', String(reaction.mine));
         chip.setAttribute('aria-label', `${EMOJI_NAMES[reaction.emoji]} ${reaction.count}: ${who}`);
         bar.insertBefore(chip, open);
+        if (reaction.emoji === focusedEmoji) chip.focus();
       }
+      if (focusedEmoji !== undefined && !bar.contains(document.activeElement)) open?.focus();
     },
   };
 }
