@@ -87,9 +87,14 @@ test('a name can be changed any time, through the server, and the others see the
   await messageInput.fill('');
   await expect(bob.page.getByTestId('composer-note')).toBeHidden();
 
+  // Alice has the keyboard on bob's ✉ meanwhile: his entry is drawn anew with his new name,
+  // and the keyboard stays on its ✉ (it fell to <body>).
+  const privately = (name: string) => alice.page.getByRole('button', { name: `Private message to ${name}` });
+  await privately('bob').focus();
   await nameInput.fill('  Robert  ');
   await nameInput.press('Enter');
   await expect(alice.page.getByTestId('peer').filter({ hasText: 'Robert' })).toHaveCount(1);
+  await expect(privately('Robert')).toBeFocused();
   await expect(alice.page.getByTestId('message').filter({ hasText: 'bob is now Robert' })).toHaveCount(1);
 
   // Remembered: a new tab in the same browser joins (another room) under the new name.
@@ -106,6 +111,12 @@ test('a name can be changed any time, through the server, and the others see the
   await expect(renamed).toHaveCount(1);
   await expect(renamed.locator('bdi')).toHaveText(['Robert', 'דוד 2']);
   await expect(renamed.getByTestId('message-text')).toHaveAttribute('dir', 'ltr');
+
+  // Bob leaves while Alice is on his ✉: with nobody else listed, the message box takes it.
+  await privately('דוד 2').focus();
+  await bob.context.close();
+  await expect(alice.page.getByTestId('peer')).toHaveCount(0);
+  await expect(alice.page.getByTestId('message-input')).toBeFocused();
 });
 
 test('a malformed room id in a link is reported, not swapped for another room; what cannot work there is off, and a new room is one click away', async ({

@@ -122,7 +122,18 @@ export function createMembersView(): MembersView {
         const here = new Set(shown.map((m) => m.id));
         for (const id of drawn.keys()) if (!here.has(id)) drawn.delete(id);
       }
+      // An entry is made anew when its member looks different (a new name, another state):
+      // its ✉, if it had the keyboard, hands it to the new entry's, or to the next member's
+      // when this one went, rather than to <body>, where the keyboard would start over.
+      const focused = document.activeElement?.closest<HTMLElement>('[data-testid=peer]');
+      const was = focused?.parentElement === list ? [...list.children].indexOf(focused) : -1;
       placeChildren(list, entries);
+      if (focused && was >= 0 && !focused.isConnected) {
+        const next = entries.find((entry) => entry.dataset.peerId === focused.dataset.peerId) ?? entries[was];
+        const button = (next ?? entries.at(-1))?.querySelector<HTMLElement>('.member-private');
+        if (button) button.focus();
+        else byTestId<HTMLInputElement>('message-input').focus();
+      }
       setText(count, String(shown.length + 1));
     },
     setSelected(id) {
