@@ -3,6 +3,7 @@
 // hostile senders caught.
 
 import { crc32, deflateSync } from 'node:zlib';
+import type { Page } from '@playwright/test';
 import {
   download,
   fileLine,
@@ -93,21 +94,40 @@ test('decline and cancel, from each side', async ({ server, browsers }) => {
   await makeFile(alice.page, { name: 'small.bin', size: 64 * 1024 });
   await makeFile(alice.page, { name: 'large.bin', size: 40 * 1024 * 1024 });
 
-  // Above bob's limit a file waits for him: he declines one; alice withdraws another.
+  // Above bob's limit a file waits for him: he declines one; alice withdraws another; he
+  // takes a third. All from the keyboard: a button that hides once pressed hands the keyboard
+  // to its line (read whole), or to what comes next in it, never to <body>.
+  const press = async (page: Page, id: string, button: string) => {
+    await fileLine(page, id).getByTestId(button).focus();
+    await page.keyboard.press('Enter');
+  };
   await bob.page.getByTestId('file-accept-limit').fill('0');
   const [declined] = await sendFiles(alice.page, ['small.bin']);
   if (!declined) throw new Error('no transfer id');
   await expect(fileLine(bob.page, declined).getByTestId('file-accept')).toBeVisible();
-  await fileLine(bob.page, declined).getByTestId('file-decline').click();
+  await press(bob.page, declined, 'file-decline');
   await waitForFileState(alice.page, declined, 'declined');
   await waitForFileState(bob.page, declined, 'declined');
+  await expect(fileLine(bob.page, declined)).toBeFocused();
 
   const [withdrawn] = await sendFiles(alice.page, ['small.bin']);
   if (!withdrawn) throw new Error('no transfer id');
   await expect(fileLine(bob.page, withdrawn).getByTestId('file-accept')).toBeVisible();
-  await fileLine(alice.page, withdrawn).getByTestId('file-cancel').click();
+  await fileLine(bob.page, withdrawn).getByTestId('file-accept').focus();
+  await press(alice.page, withdrawn, 'file-cancel');
   await waitForFileState(bob.page, withdrawn, 'cancelled');
   await expect(fileLine(bob.page, withdrawn).getByTestId('file-accept')).toBeHidden();
+  await expect(fileLine(alice.page, withdrawn)).toBeFocused();
+  // Bob was on Accept when alice withdrew it: the keyboard stays on its line.
+  await expect(fileLine(bob.page, withdrawn)).toBeFocused();
+
+  // Accept goes on to Cancel while the file comes, and to its download once it is here.
+  const [taken] = await sendFiles(alice.page, ['small.bin']);
+  if (!taken) throw new Error('no transfer id');
+  await expect(fileLine(bob.page, taken).getByTestId('file-accept')).toBeVisible();
+  await press(bob.page, taken, 'file-accept');
+  await waitForFileState(bob.page, taken, 'verified');
+  await expect(fileLine(bob.page, taken).getByTestId('file-download')).toBeFocused();
 
   // Mid-transfer: bob stops confirming, so alice stops at her window with the file half sent.
   await bob.page.getByTestId('file-accept-limit').fill('100');
@@ -121,9 +141,10 @@ test('decline and cancel, from each side', async ({ server, browsers }) => {
     });
     await waitForFileState(alice.page, id, 'transferring');
     const canceller = side === 'receiver' ? bob : alice;
-    await fileLine(canceller.page, id).getByTestId('file-cancel').click();
+    await press(canceller.page, id, 'file-cancel');
     await waitForFileState(alice.page, id, 'cancelled');
     await waitForFileState(bob.page, id, 'cancelled');
+    await expect(fileLine(canceller.page, id)).toBeFocused();
     await expect(fileLine(bob.page, id).getByTestId('file-download')).toHaveCount(0);
   }
 });

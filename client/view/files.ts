@@ -131,6 +131,23 @@ function createFileLine(
   const decline = button('Decline', 'file-decline', actions.decline);
   const cancel = button('Cancel', 'file-cancel', actions.cancel);
   cancel.hidden = false;
+  /**
+   * Hides buttons of the line. One that had the keyboard (Accept, Decline or Cancel pressed,
+   * or the transfer ending under it) hands it on within the line, to a button still shown
+   * (Cancel, once Accept started the transfer) or to the line itself, read whole by a screen
+   * reader, rather than to <body>, where the keyboard would start the page over.
+   */
+  const hide = (...which: HTMLButtonElement[]) => {
+    const had = which.some((b) => b === document.activeElement);
+    for (const b of which) b.hidden = true;
+    if (!had) return;
+    const next = [...buttons.children].find((b): b is HTMLElement => b instanceof HTMLElement && !b.hidden);
+    if (next) next.focus();
+    else {
+      item.tabIndex = -1;
+      item.focus();
+    }
+  };
   item.append(sender, time, name, meta, progress, status, recipients.element, buttons);
   lines.appendItem(item, info.own);
   // A download's object URL keeps the whole file alive until revoked, link or no link (its
@@ -160,11 +177,7 @@ function createFileLine(
         say(`${info.name}: ${text}`);
       }
       if (state !== 'transferring') numbers.textContent = '';
-      if (isFinal(state)) {
-        cancel.hidden = true;
-        accept.hidden = true;
-        decline.hidden = true;
-      }
+      if (isFinal(state)) hide(cancel, accept, decline);
     },
     progress(snapshot) {
       progress.max = Math.max(1, snapshot.total);
@@ -176,8 +189,8 @@ function createFileLine(
     },
     recipients: recipients.show,
     ask(asking) {
-      accept.hidden = !asking;
-      decline.hidden = !asking;
+      if (!asking) hide(accept, decline);
+      else accept.hidden = decline.hidden = false;
     },
     ready(file, removeFile) {
       if (dropped) return void removeFile();
@@ -189,6 +202,8 @@ function createFileLine(
       link.download = info.name;
       link.rel = 'noopener';
       item.append(link);
+      // The keyboard was on Cancel when the file came whole (hide): the download is next.
+      if (document.activeElement === item) link.focus();
       void preview(item, file);
     },
   };
