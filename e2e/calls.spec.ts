@@ -184,7 +184,7 @@ test.describe('with a fake camera and microphone', () => {
     await page.keyboard.press('Enter');
     await expect(page.getByTestId('call-mute')).toBeFocused({ timeout: 60_000 });
     await expect(status).toHaveText('You are in the call. Nobody else yet.');
-    await joinCall(bob, false);
+    await joinCall(bob, true);
     await expect(status).toHaveText('In the call with bob.');
     // Redraws that change nothing in the status (bob mutes and unmutes) write nothing.
     await clickControl(bob, 'call-mute');
@@ -197,6 +197,25 @@ test.describe('with a fake camera and microphone', () => {
       `heard: ${heard.join(' / ')}`,
     ).toEqual([]);
     expect(heard.at(-1)).toBe('In the call with bob.');
+
+    // Alice's keyboard on a button of Bob's tile: the button goes when his camera does (a tile
+    // without video has none), and with the tile when he hangs up. Each time the keyboard
+    // goes to Mute (it fell to <body>).
+    const mute = page.getByTestId('call-mute');
+    const quality = tileOf(page, bob.id).getByTestId('call-quality-button');
+    await quality.focus();
+    await expect(quality).toBeFocused();
+    await clickControl(bob, 'call-camera');
+    await expect(tileOf(page, bob.id)).toHaveAttribute('data-camera', 'off');
+    await expect(mute).toBeFocused();
+    await clickControl(bob, 'call-camera');
+    await expect(tileOf(page, bob.id)).toHaveAttribute('data-camera', 'on');
+    const fullScreen = tileOf(page, bob.id).getByRole('button', { name: 'Full screen' });
+    await fullScreen.focus();
+    await expect(fullScreen).toBeFocused();
+    await clickControl(bob, 'call-leave');
+    await expect(tileOf(page, bob.id)).toHaveCount(0);
+    await expect(mute).toBeFocused();
 
     await page.getByTestId('call-leave').focus();
     await page.keyboard.press('Enter');

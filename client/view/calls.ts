@@ -384,6 +384,7 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
     render(model) {
       const { self } = model;
       const focused = document.activeElement;
+      const onTile = focused instanceof HTMLElement && grid.contains(focused);
       const noScreen = !self.inCall || !navigator.mediaDevices?.getDisplayMedia;
       for (const button of [buttons.joinAudio, buttons.joinVideo]) setHidden(button, self.inCall);
       for (const button of [buttons.mute, buttons.camera, buttons.leave]) setHidden(button, !self.inCall);
@@ -462,6 +463,14 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
         else grid.append(root);
       }
       setHidden(grid, order.length === 0);
+      // The keyboard on a tile's button that went with its tile (its member hung up, a screen
+      // stopped) or was hidden (a tile without video has no tools) goes to the call's first
+      // control, as from a control that hid itself: it fell to <body>.
+      if (onTile && (!focused.isConnected || focused.getClientRects().length === 0)) {
+        focusNext = self.inCall ? buttons.mute : buttons.joinAudio;
+        focusFrom = focused;
+        keepFocus(null, self.inCall);
+      }
       if (tiles.size > 0) speakingTimer ??= setInterval(() => void pollSpeaking(), SPEAKING_POLL_MS);
       else if (speakingTimer !== undefined) {
         clearInterval(speakingTimer);
