@@ -184,6 +184,13 @@ test.describe('with a fake camera and microphone', () => {
     await page.keyboard.press('Enter');
     await expect(page.getByTestId('call-mute')).toBeFocused({ timeout: 60_000 });
     await expect(status).toHaveText('You are in the call. Nobody else yet.');
+    // Mute says what a press does, and nothing besides: it was "Unmute, pressed" once muted,
+    // which a screen reader says as if the microphone were on.
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('button', { name: 'Unmute' })).toBeFocused();
+    await expect(page.getByRole('region', { name: 'Call' }).getByRole('button', { pressed: true })).toHaveCount(0);
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('button', { name: 'Mute', exact: true })).toBeFocused();
     await joinCall(bob, true);
     await expect(status).toHaveText('In the call with bob.');
     // Redraws that change nothing in the status (bob mutes and unmutes) write nothing.

@@ -394,8 +394,9 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
       setDisabled(screenAlongside, model.busy);
       for (const button of Object.values(buttons)) setDisabled(button, !model.supported || model.busy);
       setDisabled(buttons.leave, false);
+      // Each button says what a press does, as Camera off / on does: no aria-pressed besides,
+      // which made a muted microphone "Unmute, toggle button, pressed", as if it were on.
       setText(buttons.mute, self.audio ? 'Mute' : 'Unmute');
-      setAttr(buttons.mute, 'aria-pressed', String(!self.audio));
       setText(buttons.camera, self.video ? 'Camera off' : 'Camera on');
       setText(buttons.screen, self.screen ? 'Stop sharing' : 'Share screen');
       for (const kind of ['audio', 'video'] as const) {
