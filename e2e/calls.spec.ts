@@ -196,6 +196,8 @@ test.describe('with a fake camera and microphone', () => {
     // Redraws that change nothing in the status (bob mutes and unmutes) write nothing.
     await clickControl(bob, 'call-mute');
     await expect(tileOf(page, bob.id)).toHaveAttribute('data-muted', 'true');
+    // Name and state are two words to a screen reader too (it had "bobmuted").
+    await expect(tileOf(page, bob.id)).toHaveAccessibleName('bob, muted');
     await clickControl(bob, 'call-mute');
     await expect(tileOf(page, bob.id)).toHaveAttribute('data-muted', 'false');
     const heard = await page.evaluate(() => (globalThis as unknown as { heardStatus: string[] }).heardStatus);
