@@ -105,6 +105,10 @@ test('decline and cancel, from each side', async ({ server, browsers }) => {
   const [declined] = await sendFiles(alice.page, ['small.bin']);
   if (!declined) throw new Error('no transfer id');
   await expect(fileLine(bob.page, declined).getByTestId('file-accept')).toBeVisible();
+  // Each button names its file: several offers are not a row of the same "Accept".
+  for (const name of ['Accept small.bin', 'Decline small.bin', 'Cancel small.bin']) {
+    await expect(fileLine(bob.page, declined).getByRole('button', { name, exact: true })).toBeVisible();
+  }
   await press(bob.page, declined, 'file-decline');
   await waitForFileState(alice.page, declined, 'declined');
   await waitForFileState(bob.page, declined, 'declined');

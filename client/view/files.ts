@@ -122,6 +122,8 @@ function createFileLine(
   const button = (text: string, testId: string, run: (() => void) | undefined) => {
     const b = el('button', { text, testId });
     b.type = 'button';
+    // Named with the file: a screen reader's list of buttons had "Accept" once per offer.
+    b.setAttribute('aria-label', `${text} ${info.name}`);
     b.hidden = true;
     if (run) b.addEventListener('click', run);
     buttons.append(b);
