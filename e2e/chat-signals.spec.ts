@@ -156,6 +156,17 @@ test('receipts count up to "delivered to all", then "read by k" as tabs show the
   await setHidden(carol.page, false);
   await expect(mine.getByTestId('receipt')).toHaveText('read by 2');
   await expect(mine.getByTestId('receipt')).toHaveAttribute('title', 'Read by bob, carol');
+  // The keyboard learns it too: the note is a button that shows the detail under the line,
+  // and hides it again (a title shows only to a pointer).
+  const receiptButton = mine.getByRole('button', { name: '✓ read by 2' });
+  await receiptButton.focus();
+  await alice.page.keyboard.press('Enter');
+  await expect(receiptButton).toHaveAttribute('aria-expanded', 'true');
+  await expect(mine.getByTestId('receipt-detail')).toHaveText('Read by bob, carol');
+  await expect(mine.getByTestId('receipt-detail')).toBeVisible();
+  await alice.page.keyboard.press('Enter');
+  await expect(mine.getByTestId('receipt-detail')).toHaveCount(0);
+  await expect(receiptButton).toBeFocused();
   // Lines of others carry no receipt.
   await expect(lineOf(bob.page, alice.id, text).getByTestId('receipt')).toHaveCount(0);
 

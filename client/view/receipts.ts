@@ -35,17 +35,44 @@ export function receiptDetail(receipt: Receipt, nameOf: (peerId: string) => stri
  * sending page's main thread).
  */
 export function createReceiptsView(calm: CalmLane, nameOf: (peerId: string) => string = () => 'someone'): ReceiptsView {
-  const notes = new Map<string, { item: HTMLElement; note: HTMLElement }>();
+  const notes = new Map<string, { item: HTMLElement; note: HTMLElement; shown: HTMLElement | null }>();
   const pending = new Map<string, Receipt>();
+
+  /**
+   * A note with a detail (someone read the line) becomes a button that shows it under the
+   * line and hides it again: a title shows only to a pointer, and the keyboard could not
+   * learn who read a line. The note is made a button only then: a line nobody read yet adds
+   * no stop to the keyboard's way through the chat.
+   */
+  function pressable(entry: { item: HTMLElement; note: HTMLElement; shown: HTMLElement | null }): void {
+    if (entry.note instanceof HTMLButtonElement) return;
+    const button = el('button', { className: 'line-receipt', text: entry.note.textContent ?? '', testId: 'receipt' });
+    button.type = 'button';
+    button.setAttribute('aria-expanded', 'false');
+    button.addEventListener('click', () => {
+      const open = entry.shown === null;
+      entry.shown?.remove();
+      entry.shown = open
+        ? el('span', { className: 'receipt-detail', text: button.title, testId: 'receipt-detail' })
+        : null;
+      if (entry.shown) button.after(entry.shown);
+      button.setAttribute('aria-expanded', String(open));
+    });
+    entry.note.replaceWith(button);
+    entry.note = button;
+  }
 
   function flush(): void {
     for (const [lineId, receipt] of pending) {
       const shown = notes.get(lineId);
       if (!shown) continue; // a line no longer kept
+      const detail = receiptDetail(receipt, nameOf);
+      if (detail !== '') pressable(shown);
       // Only what changed is written: the same text written again is still a change to lay out.
       setData(shown.item, 'receipt', receipt.state);
       setText(shown.note, receiptText(receipt));
-      setAttr(shown.note, 'title', receiptDetail(receipt, nameOf));
+      setAttr(shown.note, 'title', detail);
+      if (shown.shown) setText(shown.shown, detail);
     }
     pending.clear();
   }
@@ -55,7 +82,7 @@ export function createReceiptsView(calm: CalmLane, nameOf: (peerId: string) => s
       const note = el('span', { className: 'line-receipt', text: 'sent', testId: 'receipt' });
       item.dataset.receipt = 'sent';
       item.append(note);
-      notes.set(lineId, { item, note });
+      notes.set(lineId, { item, note, shown: null });
       dropOldest(notes, MAX_NOTES);
     },
     update(lineId, receipt) {
