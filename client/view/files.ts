@@ -33,14 +33,8 @@ export function createFilesView(lines: LinesView, handlers: FilesViewHandlers): 
   const chat = document.getElementById('chat') as HTMLElement;
   const messageInput = byTestId<HTMLInputElement>('message-input');
 
-  // The Files control is a label around a hidden file input, which the keyboard reaches:
-  // Space opens the chooser, Enter only now and then (1 press in 10 did nothing in
-  // Chromium, in the e2e). Enter opens it too, as on a button.
-  input.addEventListener('keydown', (event) => {
-    if (event.key !== 'Enter' || event.repeat) return;
-    event.preventDefault();
-    input.click();
-  });
+  // The Files control is a label around a visually hidden file input, which the keyboard
+  // reaches: Enter and Space open the chooser, the browser's own behaviour (e2e/files.spec.ts).
   input.addEventListener('change', () => {
     const files = [...(input.files ?? [])];
     input.value = ''; // the same file can be picked again
