@@ -4,6 +4,7 @@
 import { fakeMediaArgs } from './support/browser.ts';
 import {
   clickControl,
+  croppedShare,
   joinCall,
   tileOf,
   unseenBecause,
@@ -119,4 +120,37 @@ test('on a phone a screen shared next to a camera is seen whole inside the callâ
   expect(call?.height ?? Number.POSITIVE_INFINITY, 'height of the call').toBeLessThanOrEqual(
     phone.viewport.height * 0.35 + 1,
   );
+});
+
+test('a screen shared in place of the camera is seen whole, first and larger than a camera tile: on a phone and on a wide screen', async ({
+  server,
+  browsers,
+}, testInfo) => {
+  const link = newRoomLink(server.url);
+  const alice = await openUser(await browsers.newContext({ label: 'alice' }), link, 'Alice');
+  const bob = await openUser(await browsers.newContext({ label: 'bob', options: phone }), link, 'Bob');
+  await waitForMesh([alice, bob]);
+  await joinCall(alice, true);
+  await joinCall(bob, false);
+  await waitForVideo(bob, [alice]);
+  const camera = await tileOf(bob.page, alice.id).boundingBox();
+  await clickControl(alice, 'call-screen');
+  await expect(tileOf(bob.page, alice.id)).toHaveAttribute('data-screen', 'true');
+  await waitForVideo(bob, [alice], 'screen');
+  const video = `[data-testid=call-tile][data-peer-id="${alice.id}"] video`;
+  await bob.page.screenshot({ path: testInfo.outputPath('phone-screen-in-place.png') });
+  // Whole: a 16:9 screen cropped to a camera's 4:3 lost a quarter of its width.
+  await expect.poll(() => croppedShare(bob.page, video), { message: 'share of the screen cut off' }).toBe(0);
+  await expect.poll(() => unseenBecause(bob.page, video), { message: "bob sees alice's screen" }).toBe('');
+  const shared = await tileOf(bob.page, alice.id).boundingBox();
+  expect(shared?.width ?? 0).toBeGreaterThan(1.5 * (camera?.width ?? Number.POSITIVE_INFINITY));
+
+  await bob.page.setViewportSize({ width: 1280, height: 800 });
+  await expect.poll(() => croppedShare(bob.page, video), { message: 'share cut off, wide screen' }).toBe(0);
+  await expect.poll(() => unseenBecause(bob.page, video), { message: 'seen, wide screen' }).toBe('');
+  // Across the tiles' grid, as a screen shared next to a camera is.
+  const grid = await bob.page.locator('#call-tiles').boundingBox();
+  const wide = await tileOf(bob.page, alice.id).boundingBox();
+  expect(wide?.width ?? 0).toBeGreaterThan(0.9 * (grid?.width ?? Number.POSITIVE_INFINITY));
+  await bob.page.screenshot({ path: testInfo.outputPath('desktop-screen-in-place.png') });
 });

@@ -328,6 +328,9 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
     tile.root.dataset.muted = String(!state.audio);
     tile.root.dataset.camera = state.video || state.screen ? 'on' : 'off';
     tile.root.dataset.screen = String(state.screen);
+    // What its <video> shows: a screen shared in place of the camera is laid out as a screen
+    // (whole, first, across: styles.css), not cropped to a camera's 4:3 like a face.
+    tile.root.dataset.picture = state.screen && state.screenAlongside !== true ? 'screen' : 'camera';
     tile.root.dataset.relayed = String(relayed);
     setText(tile.name, name);
     setText(tile.state, stateWords(state, relayed));

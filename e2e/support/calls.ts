@@ -216,3 +216,30 @@ export async function waitForScreenPicture(user: User, selector: string): Promis
     { polling: 250, timeout: mediaTimeoutMs },
   );
 }
+
+/**
+ * How much of the picture the page's `selector` <video> hides by its object-fit: 0 when shown
+ * whole (contain, or a box of the picture's own shape), else the share of its width or height
+ * cut off (cover of a 16:9 screen in a 4:3 box: 0.25).
+ */
+export async function croppedShare(page: Page, selector: string): Promise<number> {
+  return page.evaluate((selector) => {
+    const win = globalThis as unknown as {
+      document: {
+        querySelector(s: string): {
+          videoWidth: number;
+          videoHeight: number;
+          getBoundingClientRect(): { width: number; height: number };
+        } | null;
+      };
+      getComputedStyle(node: unknown): { objectFit: string };
+    };
+    const video = win.document.querySelector(selector);
+    if (!video || video.videoHeight === 0) return Number.NaN;
+    const box = video.getBoundingClientRect();
+    if (win.getComputedStyle(video).objectFit !== 'cover' || box.height === 0) return 0;
+    const boxRatio = box.width / box.height;
+    const pictureRatio = video.videoWidth / video.videoHeight;
+    return 1 - Math.min(boxRatio / pictureRatio, pictureRatio / boxRatio);
+  }, selector);
+}
