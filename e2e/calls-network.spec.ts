@@ -27,7 +27,11 @@ test.describe("when a member's network goes away during a call", () => {
     away = null;
   });
 
-  test('the call goes on after the ICE restart, on the same connection', async ({ netns, server, browsers }) => {
+  test('while it is away each side says the other is not responding (its picture is the last it sent); the call goes on after the ICE restart, on the same connection', async ({
+    netns,
+    server,
+    browsers,
+  }) => {
     const [alice] = await openRoom(browsers, server.url, ['alice']);
     if (!alice) throw new Error('alice');
     away = await attachNetns(netns);
@@ -49,11 +53,22 @@ test.describe("when a member's network goes away during a call", () => {
       const before = await counters();
 
       await away.cutNetwork();
+      // Not shown as if all were well: the tile and the call's status say so, on both sides.
+      for (const [viewer, other] of [
+        [alice, erin],
+        [erin, alice],
+      ] as const) {
+        await expect(tileOf(viewer.page, other.id)).toHaveAttribute('data-heard', 'false', { timeout: recoveryMs });
+        await expect(tileOf(viewer.page, other.id)).toContainText('not responding');
+        await expect(viewer.page.getByTestId('call-status')).toContainText(`${other.name} (not responding)`);
+      }
       await expect
         .poll(async () => (await counters()).iceRestarts, { timeout: recoveryMs, message: 'erin restarts ICE' })
         .toBeGreaterThan(before.iceRestarts);
       await away.restoreNetwork();
       await waitForMesh([alice, erin], recoveryMs);
+      await expect(tileOf(alice.page, erin.id)).toHaveAttribute('data-heard', 'true');
+      await expect(tileOf(alice.page, erin.id)).not.toContainText('not responding');
       // Frames flow again both ways, on the connection the call started on.
       await waitForVideo(erin, [alice]);
       await waitForVideo(alice, [erin]);

@@ -66,6 +66,12 @@ export interface CallParticipant {
   screen: MediaStream | null;
   /** Its audio receiver, for the speaking indicator. */
   audio: RTCRtpReceiver | null;
+  /**
+   * We hear it (its channel's heartbeat): false while it is silent (its network gone, its
+   * tab frozen), when what its tile shows is the last picture it sent, until it is heard
+   * again or dropped.
+   */
+  heard: boolean;
 }
 
 export interface CallsOptions {
@@ -447,7 +453,15 @@ export function createCalls({
         const slot = slotOf(member);
         const audio = member.pc.getReceivers().find((r) => r.track.kind === 'audio') ?? null;
         const screen = slot.remote.screenAlongside === true ? slot.screenStream : null;
-        out.push({ id: member.id, name: member.name, state: slot.remote, stream: slot.stream, screen, audio });
+        out.push({
+          id: member.id,
+          name: member.name,
+          state: slot.remote,
+          stream: slot.stream,
+          screen,
+          audio,
+          heard: member.open,
+        });
       }
       return out;
     },

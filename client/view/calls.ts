@@ -90,8 +90,17 @@ interface ScreenTile {
   video: HTMLVideoElement;
 }
 
-function stateWords(state: CallState, relayed: boolean): string {
+/** What a tile says of its member besides its name (ours is always heard, never relayed). */
+interface TileLook {
+  state: CallState;
+  relayed: boolean;
+  /** False while its link is silent: the picture is the last it sent (CallParticipant.heard). */
+  heard: boolean;
+}
+
+function stateWords({ state, relayed, heard }: TileLook): string {
   const words = [];
+  if (!heard) words.push('not responding');
   if (!state.audio) words.push('muted');
   if (state.screen) words.push('sharing screen');
   else if (!state.video) words.push('camera off');
@@ -314,7 +323,8 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
     return tile;
   }
 
-  function show(id: string, own: boolean, name: string, state: CallState, stream: MediaStream, relayed: boolean): Tile {
+  function show(id: string, own: boolean, name: string, stream: MediaStream, look: TileLook): Tile {
+    const { state } = look;
     let tile = tiles.get(id);
     if (!tile) {
       tile = makeTile(id, own);
@@ -331,9 +341,10 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
     // What its <video> shows: a screen shared in place of the camera is laid out as a screen
     // (whole, first, across: styles.css), not cropped to a camera's 4:3 like a face.
     tile.root.dataset.picture = state.screen && state.screenAlongside !== true ? 'screen' : 'camera';
-    tile.root.dataset.relayed = String(relayed);
+    tile.root.dataset.relayed = String(look.relayed);
+    tile.root.dataset.heard = String(look.heard);
     setText(tile.name, name);
-    setText(tile.state, stateWords(state, relayed));
+    setText(tile.state, stateWords(look));
     return tile;
   }
 
@@ -409,7 +420,8 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
       }
       keepFocus(focused, self.inCall);
 
-      const names = model.participants.map((p) => p.name);
+      // A member we do not hear is said so here too: its tile shows only its last picture.
+      const names = model.participants.map((p) => (p.heard ? p.name : `${p.name} (not responding)`));
       setData(status, 'count', String(names.length + (self.inCall ? 1 : 0)));
       setData(status, 'inCall', String(self.inCall));
       setText(status, callStatusText(self.inCall, !model.preview && model.busy, names, model.throughOthers));
@@ -421,7 +433,8 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
       // call while our media opens: features/calls.ts, join).
       if (self.inCall && model.preview) {
         wanted.add('self');
-        order.push(show('self', true, `${model.selfName} (you)`, self, model.preview, false).root);
+        const look = { state: self, relayed: false, heard: true };
+        order.push(show('self', true, `${model.selfName} (you)`, model.preview, look).root);
       }
       if (self.inCall && model.preview && model.screenPreview) {
         wantedScreens.add('self');
@@ -430,7 +443,11 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
       if (self.inCall) {
         for (const p of model.participants) {
           wanted.add(p.id);
-          const tile = show(p.id, false, p.name, p.state, p.stream, model.relayed(p.id));
+          const tile = show(p.id, false, p.name, p.stream, {
+            state: p.state,
+            relayed: model.relayed(p.id),
+            heard: p.heard,
+          });
           if (tile.audio !== p.audio) {
             tile.audio = p.audio;
             tile.energy = null;

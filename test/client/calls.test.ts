@@ -1135,13 +1135,7 @@ test('holding Enter on Mute (a click per key repeat) never takes an honest membe
 });
 
 test('a member this page holds (cut for flooding, link intercepted) or hears nothing from is not shown in the call, nor sent to', async () => {
-  fakeDevices();
-  const peer = fakeMember('peer-0-000000');
-  const calls = callsWith([peer]);
-  calls.feature.added?.(peer);
-  calls.feature.opened?.(peer);
-  calls.feature.receive(peer, stateOf(true) as never);
-  await calls.join(true);
+  const { peer, calls } = await inCallWithOne();
   await settled();
   assert.deepEqual(sending(peer), ['audio', 'video']);
   // member.ts hold(): shut, its link closed, kept in the list.
@@ -1152,6 +1146,27 @@ test('a member this page holds (cut for flooding, link intercepted) or hears not
   assert.deepEqual(sending(peer), [], 'our tracks stop going to it');
   calls.leave();
   assert.equal(calls.running(), false, 'no call on in the room as this page sees it');
+});
+
+test('a member gone silent (its network lost, its tab frozen) stays in the call, said not to be heard; heard again, as before', async () => {
+  const { peer, calls } = await inCallWithOne();
+  assert.deepEqual(
+    calls.participants().map((p) => [p.id, p.heard]),
+    [[peer.id, true]],
+  );
+  // member.ts: the link's heartbeat went quiet (link.ts silent()); open is false until heard.
+  peer.open = false;
+  assert.deepEqual(
+    calls.participants().map((p) => [p.id, p.heard]),
+    [[peer.id, false]],
+    'its tile stays, showing its last picture, and the view says it is not responding',
+  );
+  peer.open = true;
+  assert.deepEqual(
+    calls.participants().map((p) => [p.id, p.heard]),
+    [[peer.id, true]],
+  );
+  calls.leave();
 });
 
 test('hanging up while the camera prompt is open: no camera is checked or kept (its light stays off)', async (t) => {
