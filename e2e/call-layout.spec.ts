@@ -1,7 +1,8 @@
 // How a call sits on the page: on a phone the chat keeps most of the screen while a call
 // runs, and a member without a camera is a small tile (name and state), not a black box.
 
-import { fakeMediaArgs } from './support/browser.ts';
+import type { BrowserContextOptions } from '@playwright/test';
+import { type BrowserPool, fakeMediaArgs } from './support/browser.ts';
 import {
   clickControl,
   croppedShare,
@@ -14,12 +15,38 @@ import {
 } from './support/calls.ts';
 import { fileLine, makeFile, sendFiles } from './support/files.ts';
 import { expect, sharedTest as test } from './support/fixtures.ts';
-import { newRoomLink, openUser, sendMessage, waitForMesh, waitForMessage } from './support/users.ts';
+import { newRoomLink, openUser, sendMessage, type User, waitForMesh, waitForMessage } from './support/users.ts';
 
 /** An iPhone 12â€“15's screen in CSS pixels, with touch, as the exploratory test used. */
 const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } as const;
+/** The same phone held sideways: wider than the upright layout's 719px, and low. */
+const phoneSideways = { viewport: { width: 844, height: 390 }, isMobile: true, hasTouch: true } as const;
 /** A tile without video is about one line of text high. */
 const compactTileMaxPx = 56;
+
+/**
+ * Alice on camera (a desktop) and a viewer on its microphone alone, with `options` (a phone's
+ * viewport, touch), both in the call; resolves once the viewer decodes Alice's camera.
+ */
+async function cameraAndViewer(
+  browsers: BrowserPool,
+  serverUrl: string,
+  viewerName: string,
+  options: BrowserContextOptions,
+): Promise<{ alice: User; viewer: User }> {
+  const link = newRoomLink(serverUrl);
+  const alice = await openUser(await browsers.newContext({ label: 'alice' }), link, 'Alice');
+  const viewer = await openUser(
+    await browsers.newContext({ label: viewerName.toLowerCase(), options }),
+    link,
+    viewerName,
+  );
+  await waitForMesh([alice, viewer]);
+  await joinCall(alice, true);
+  await joinCall(viewer, false);
+  await waitForVideo(viewer, [alice]);
+  return { alice, viewer };
+}
 
 // Media on 2 shared cores: three Chromium pages, one of them encoding video.
 test.describe.configure({ timeout: 240_000 });
@@ -98,13 +125,7 @@ test('on a phone a screen shared next to a camera is seen whole inside the callâ
   server,
   browsers,
 }, testInfo) => {
-  const link = newRoomLink(server.url);
-  const alice = await openUser(await browsers.newContext({ label: 'alice' }), link, 'Alice');
-  const carol = await openUser(await browsers.newContext({ label: 'carol', options: phone }), link, 'Carol');
-  await waitForMesh([alice, carol]);
-  await joinCall(alice, true);
-  await joinCall(carol, false);
-  await waitForVideo(carol, [alice]);
+  const { alice, viewer: carol } = await cameraAndViewer(browsers, server.url, 'Carol', phone);
   await clickControl(alice, 'call-screen-add');
   const screen = '[data-testid=call-screen-video]';
   await waitForScreenPicture(carol, screen);
@@ -126,13 +147,7 @@ test('a screen shared in place of the camera is seen whole, first and larger tha
   server,
   browsers,
 }, testInfo) => {
-  const link = newRoomLink(server.url);
-  const alice = await openUser(await browsers.newContext({ label: 'alice' }), link, 'Alice');
-  const bob = await openUser(await browsers.newContext({ label: 'bob', options: phone }), link, 'Bob');
-  await waitForMesh([alice, bob]);
-  await joinCall(alice, true);
-  await joinCall(bob, false);
-  await waitForVideo(bob, [alice]);
+  const { alice, viewer: bob } = await cameraAndViewer(browsers, server.url, 'Bob', phone);
   const camera = await tileOf(bob.page, alice.id).boundingBox();
   await clickControl(alice, 'call-screen');
   await expect(tileOf(bob.page, alice.id)).toHaveAttribute('data-screen', 'true');
@@ -153,4 +168,20 @@ test('a screen shared in place of the camera is seen whole, first and larger tha
   const wide = await tileOf(bob.page, alice.id).boundingBox();
   expect(wide?.width ?? 0).toBeGreaterThan(0.9 * (grid?.width ?? Number.POSITIVE_INFINITY));
   await bob.page.screenshot({ path: testInfo.outputPath('desktop-screen-in-place.png') });
+});
+
+test('on a phone held sideways a call with a camera leaves the chat room for its lines, with the message box in view', async ({
+  server,
+  browsers,
+}, testInfo) => {
+  const { alice, viewer: bob } = await cameraAndViewer(browsers, server.url, 'Bob', phoneSideways);
+  const line = { from: alice.id, text: 'still reading the chat?' };
+  await sendMessage(alice.page, line.text);
+  await waitForMessage(bob.page, line);
+  await bob.page.screenshot({ path: testInfo.outputPath('phone-sideways-call.png') });
+  // The grid of videos took all but 24px of the list and pushed the message box off the screen.
+  await expect(bob.page.getByTestId('message-input')).toBeInViewport({ ratio: 1 });
+  await expect(bob.page.getByTestId('message').filter({ hasText: line.text })).toBeInViewport({ ratio: 1 });
+  const messages = await bob.page.locator('#messages').boundingBox();
+  expect(messages?.height ?? 0, 'height of the message list').toBeGreaterThanOrEqual(phoneSideways.viewport.height / 4);
 });
