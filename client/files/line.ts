@@ -22,6 +22,7 @@ export interface FileLineInfo {
   privateWith: string | null;
 }
 
+/** What the line's buttons do; the line lets go of them once its state is final. */
 export interface FileLineActions {
   accept?(): void;
   decline?(): void;

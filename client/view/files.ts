@@ -113,19 +113,25 @@ function createFileLine(
   // Where each recipient stands, said as it changes ("data.bin: Carol received").
   const recipients = createRecipientList((label) => say(`${info.name}: ${label}`));
   const buttons = el('span', { className: 'file-actions' });
-  const button = (text: string, testId: string, run: (() => void) | undefined) => {
+  // The line stays long after its transfer ends (among the last MAX_LINES), and the actions
+  // hold the transfer and the member it is with (its link, its channels, every feature's
+  // state of it): once the transfer is over the line lets them go, or every member that
+  // sent a file and left would stay in memory as long as its line is shown. No function
+  // here names `actions`: one that did would keep it in the scope they all share.
+  let live: FileLineActions | null = actions;
+  const button = (text: string, testId: string, run: 'accept' | 'decline' | 'cancel' | null) => {
     const b = el('button', { text, testId });
     b.type = 'button';
     // Named with the file: a screen reader's list of buttons had "Accept" once per offer.
     b.setAttribute('aria-label', `${text} ${info.name}`);
     b.hidden = true;
-    if (run) b.addEventListener('click', run);
+    if (run) b.addEventListener('click', () => live?.[run]?.());
     buttons.append(b);
     return b;
   };
-  const accept = button('Accept', 'file-accept', actions.accept);
-  const decline = button('Decline', 'file-decline', actions.decline);
-  const cancel = button('Cancel', 'file-cancel', actions.cancel);
+  const accept = button('Accept', 'file-accept', actions.accept ? 'accept' : null);
+  const decline = button('Decline', 'file-decline', actions.decline ? 'decline' : null);
+  const cancel = button('Cancel', 'file-cancel', 'cancel');
   cancel.hidden = false;
   /**
    * Hides buttons of the line. One that had the keyboard (Accept, Decline or Cancel pressed,
@@ -161,7 +167,7 @@ function createFileLine(
     // A file still coming for a line that is gone for good would have nowhere to go (no
     // download is made for it): the transfer decides what to stop (FileLineActions.gone).
     // A file we send goes on: the line is gone from our page only, and the others want it.
-    if (!info.own) actions.gone?.();
+    if (!info.own) live?.gone?.();
   });
 
   return {
@@ -173,7 +179,10 @@ function createFileLine(
         say(`${info.name}: ${text}`);
       }
       if (state !== 'transferring') numbers.textContent = '';
-      if (isFinal(state)) hide(cancel, accept, decline);
+      if (isFinal(state)) {
+        hide(cancel, accept, decline);
+        live = null;
+      }
     },
     progress(snapshot) {
       progress.max = Math.max(1, snapshot.total);

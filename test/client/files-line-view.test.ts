@@ -3,6 +3,8 @@
 // are in a part of the line that is not said at every update (the chat is a polite live region).
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { FileLine } from '../../client/files/line.ts';
 import { type RecipientLabel, recipientLabel, type SentRecipient } from '../../client/files/sent-line.ts';
 import { createFilesView } from '../../client/view/files.ts';
@@ -134,4 +136,40 @@ test('screen readers are told a file line’s status words as they change: each 
   sent.recipients([bob('verified')]);
   sent.state('verified', '');
   assert.deepEqual(ours, ['big.bin: Bob waiting to accept', 'big.bin: Bob received']);
+});
+
+test('a file line whose transfer is over lets go of its actions, and so of the member they hold', async () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const files = createFilesView(lines, { send: () => {}, say: () => {} });
+  const shown: FileLine[] = [];
+  const members: Array<WeakRef<object>> = [];
+  for (const [n, end] of [
+    ['1', 'verified'],
+    ['2', 'declined'],
+    ['3', 'cancelled'],
+  ] as const) {
+    // Stands for the member the receiving side's actions close over (its link, its state).
+    const member = { id: `bob-${n}`, state: new Array(1_000).fill(n) };
+    members.push(new WeakRef(member));
+    const info = { id: `f${n}`, from: member.id, own: false, senderName: 'Bob', name: 'a.bin', size: 10, type: '' };
+    const line = files.showLine(
+      { ...info, nameChanged: false, privateWith: null },
+      { accept: () => member.state.pop(), decline: () => member.state.pop(), cancel: () => member.state.pop() },
+    );
+    line.state('transferring', 'starting…');
+    line.state(end, end);
+    shown.push(line);
+  }
+  // Let go of the references this function's own frames held, then collect.
+  await settle();
+  gc();
+  gc();
+  assert.equal(dom.byId('messages').children.length, 3, 'the lines are still shown');
+  assert.equal(shown.length, 3);
+  assert.deepEqual(
+    members.map((member) => member.deref() === undefined),
+    [true, true, true],
+    'no member is kept by a line whose transfer is over',
+  );
 });
