@@ -310,7 +310,10 @@ const receipts = createReceipts({
   member: (id) => mesh.member(id),
   changed: (lineId, receipt) => receiptsView.update(lineId, receipt),
 });
-const receiptsView = createReceiptsView(calm, (peerId) => mesh.member(peerId)?.name ?? 'someone who left');
+const receiptsView = createReceiptsView(calm, {
+  nameOf: (peerId) => mesh.member(peerId)?.name ?? 'someone who left',
+  whenDropped: lines.whenDropped,
+});
 const readWatch = createReadWatch();
 const reactions = createReactions({
   selfId: () => selfId ?? '',
@@ -320,7 +323,9 @@ const reactions = createReactions({
   known: (peerId) => history.author(peerId),
   changed: (author, id, summary) => reactionsView.update(author, id, summary),
 });
-const reactionsView = createReactionsView((author, id, emoji) => reactions.toggle(author, id, emoji));
+const reactionsView = createReactionsView((author, id, emoji) => reactions.toggle(author, id, emoji), {
+  whenDropped: lines.whenDropped,
+});
 const attention = createAttention();
 
 const filesView = createFilesView(lines, {

@@ -27,7 +27,7 @@ const EMOJI_NAMES: Record<ReactionEmoji, string> = {
 
 export interface ReactionsView {
   /** A chat line that can take reactions. */
-  attach(item: HTMLElement, author: string, id: string): void;
+  attach(item: HTMLLIElement, author: string, id: string): void;
   update(author: string, id: string, summary: readonly ReactionSummary[]): void;
 }
 
@@ -35,7 +35,19 @@ const keyOf = (author: string, id: string) => `${author}/${id}`;
 const isEmoji = (value: string | undefined): value is ReactionEmoji =>
   (REACTION_EMOJI as readonly string[]).includes(value ?? '');
 
-export function createReactionsView(toggle: (author: string, id: string, emoji: ReactionEmoji) => void): ReactionsView {
+export interface ReactionsViewOptions {
+  /**
+   * Runs `undo` once a line goes for good (lines.ts whenDropped). A bar kept past its line
+   * keeps the line's whole element with it: the bars would hold up to MAX_BARS lines'
+   * elements while the page keeps MAX_LINES.
+   */
+  whenDropped?(item: HTMLLIElement, undo: () => void): void;
+}
+
+export function createReactionsView(
+  toggle: (author: string, id: string, emoji: ReactionEmoji) => void,
+  options: ReactionsViewOptions = {},
+): ReactionsView {
   const messages = document.getElementById('messages') as HTMLElement;
   const bars = new Map<string, HTMLElement>();
   const picker = el('div', { className: 'reaction-picker', testId: 'reaction-picker' });
@@ -160,6 +172,9 @@ export function createReactionsView(toggle: (author: string, id: string, emoji: 
       const key = keyOf(author, id);
       bars.set(key, bar);
       dropOldest(bars, MAX_BARS);
+      options.whenDropped?.(item, () => {
+        if (bars.get(key) === bar) bars.delete(key);
+      });
     },
     update(author, id, summary) {
       const bar = bars.get(keyOf(author, id));

@@ -13,7 +13,7 @@ const SEEN_RATIO = 0.5;
 
 export interface ReceiptsView {
   /** Our own line: it gets a receipt note, "sent" until told otherwise. */
-  own(item: HTMLElement, lineId: string): void;
+  own(item: HTMLLIElement, lineId: string): void;
   update(lineId: string, receipt: Receipt): void;
 }
 
@@ -28,13 +28,25 @@ export function receiptDetail(receipt: Receipt, nameOf: (peerId: string) => stri
   return `Read by ${receipt.readBy.map(nameOf).join(', ')}${got}`;
 }
 
+export interface ReceiptsViewOptions {
+  /** The name shown for a reader (its peer id). */
+  nameOf?(peerId: string): string;
+  /**
+   * Runs `undo` once a line goes for good (lines.ts whenDropped). A note kept past its line
+   * keeps the line's whole element with it: the notes would hold up to MAX_NOTES of our
+   * lines' elements, however few of them the page still keeps.
+   */
+  whenDropped?(item: HTMLLIElement, undo: () => void): void;
+}
+
 /**
  * Receipt changes are shown with the page's other calm draws (calm.ts): a line's "delivered"
  * and "read" come a few ms apart from each member, and shown one by one, every line cost the
  * page two frames more on top of its own (at 20 lines a second, a fifth to a quarter of the
  * sending page's main thread).
  */
-export function createReceiptsView(calm: CalmLane, nameOf: (peerId: string) => string = () => 'someone'): ReceiptsView {
+export function createReceiptsView(calm: CalmLane, options: ReceiptsViewOptions = {}): ReceiptsView {
+  const nameOf = options.nameOf ?? (() => 'someone');
   const notes = new Map<string, { item: HTMLElement; note: HTMLElement; shown: HTMLElement | null }>();
   const pending = new Map<string, Receipt>();
 
@@ -82,8 +94,12 @@ export function createReceiptsView(calm: CalmLane, nameOf: (peerId: string) => s
       const note = el('span', { className: 'line-receipt', text: 'sent', testId: 'receipt' });
       item.dataset.receipt = 'sent';
       item.append(note);
-      notes.set(lineId, { item, note, shown: null });
+      const entry = { item, note, shown: null };
+      notes.set(lineId, entry);
       dropOldest(notes, MAX_NOTES);
+      options.whenDropped?.(item, () => {
+        if (notes.get(lineId) === entry) notes.delete(lineId);
+      });
     },
     update(lineId, receipt) {
       // Our line's note is made (own(), when the line is shown) before its first receipt,

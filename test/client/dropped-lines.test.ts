@@ -6,9 +6,14 @@
 import assert from 'node:assert/strict';
 import { resolveObjectURL } from 'node:buffer';
 import { afterEach, beforeEach, test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { FileLine, FileLineActions } from '../../client/files/line.ts';
+import { createCalmLane } from '../../client/view/calm.ts';
 import { createFilesView } from '../../client/view/files.ts';
 import { createLinesView, type LinesView, MAX_LINES } from '../../client/view/lines.ts';
+import { createReactionsView } from '../../client/view/reactions.ts';
+import { createReceiptsView } from '../../client/view/receipts.ts';
 import { PAGE_LINES } from '../../client/view/scrollback.ts';
 import { type FakeDom, FakeElement, installFakeDom } from './fake-dom.ts';
 
@@ -159,4 +164,33 @@ test('an undo that throws costs the other lines nothing', async () => {
   } finally {
     globalThis.reportError = report;
   }
+});
+
+test('a line that went for good is not kept by its reaction bar or its receipt note', async () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const reactionsView = createReactionsView(() => {}, { whenDropped: lines.whenDropped });
+  const receiptsView = createReceiptsView(createCalmLane(), { whenDropped: lines.whenDropped });
+  // Our own lines, as main.ts shows them: a bar and a note each; then MAX_LINES newer ones.
+  // Made in a function of their own: this one's suspended frame would hold the last.
+  const showOwn = (n: number): WeakRef<object> => {
+    const item = line();
+    lines.appendItem(item, true);
+    reactionsView.attach(item, 'me', `line-${n}`);
+    receiptsView.own(item, `line-${n}`);
+    return new WeakRef(item);
+  };
+  const kept = Array.from({ length: 10 }, (_, n) => showOwn(n));
+  await settle();
+  appendLines(MAX_LINES);
+  await settle();
+  await settle();
+  gc();
+  gc();
+  assert.equal(lines.counts().onPage + lines.counts().earlier, MAX_LINES);
+  assert.deepEqual(
+    kept.map((item) => item.deref() === undefined),
+    Array(10).fill(true),
+    'no element of a line that went for good is held',
+  );
 });

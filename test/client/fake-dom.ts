@@ -141,6 +141,7 @@ export function installFakeDom(ids: readonly string[]): FakeDom {
       createElement: (tag: string) => new FakeElement(tag),
       createDocumentFragment: () => new FakeElement('#fragment'),
       createRange: () => new FakeRange(),
+      addEventListener: () => {},
     },
     ResizeObserver: class {
       observe(): void {}
