@@ -17,6 +17,12 @@ export type DisposeReason =
   | 'ERR_PAGE_CLOSED'; // this page is going away
 
 /**
+ * Removals after which the member cannot come back to the same lines under the same id: we
+ * got a new id (it knows us by the old one), or this page is going away.
+ */
+export const GONE_FOR_GOOD: ReadonlySet<DisposeReason> = new Set(['ERR_SELF_RESET', 'ERR_PAGE_CLOSED']);
+
+/**
  * A typed place on a member object for one feature's per-member state. Made once per
  * feature with createSlot; `member.slot(key)` creates the value on first use.
  */

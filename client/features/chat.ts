@@ -32,7 +32,7 @@ import {
   type MessageOf,
 } from '../../protocol/index.ts';
 import { dropOldest } from '../bounded.ts';
-import { createSlot, type DisposeReason, defineFeature, type MemberHandle, type Route } from '../feature.ts';
+import { createSlot, defineFeature, GONE_FOR_GOOD, type MemberHandle, type Route } from '../feature.ts';
 import { type Identity, verifyLine } from '../identity.ts';
 import { createPacedSenders, createPacer, type Pacer } from '../pacer.ts';
 import { mark } from '../timeline.ts';
@@ -95,8 +95,6 @@ export const RESEND_MAX_MS = 60_000;
 const ORPHAN_KEEP_MS = 10 * 60_000;
 const ORPHAN_LINES = 100;
 const ORPHAN_MEMBERS = 64;
-/** Removals after which the member cannot come back to the same lines under the same id. */
-const FOR_GOOD: ReadonlySet<DisposeReason> = new Set(['ERR_SELF_RESET', 'ERR_PAGE_CLOSED']);
 
 /** A line we sent: the peer ids it was queued for (its receipt's recipients). */
 export interface SentLine extends ChatLine {
@@ -441,7 +439,7 @@ export function createChat({ selfId, selfName, members, display, identity, trans
       const { resendTimer, queue } = member.slot(chatSlot);
       if (resendTimer !== null) clearTimeout(resendTimer);
       const privately = queue.filter((message) => message.to === member.id).slice(-ORPHAN_LINES);
-      if (privately.length === 0 || FOR_GOOD.has(reason) || member.shut) return;
+      if (privately.length === 0 || GONE_FOR_GOOD.has(reason) || member.shut) return;
       orphans.delete(member.id);
       orphans.set(member.id, { lines: privately, at: clock() });
       dropOldest(orphans, ORPHAN_MEMBERS);

@@ -13,7 +13,7 @@
 // resends would be needed all the same.)
 import { MAX_READ_IDS } from '../../protocol/index.ts';
 import { dropOldest } from '../bounded.ts';
-import { createSlot, defineFeature, type MemberHandle } from '../feature.ts';
+import { createSlot, defineFeature, GONE_FOR_GOOD, type MemberHandle } from '../feature.ts';
 import { createRateCap, type RateCap } from '../rate-cap.ts';
 
 /** Receipts kept for this many of our latest lines; older lines keep what they show. */
@@ -27,7 +27,7 @@ export const RELAYED_READ_RETRY_MS = 5_000;
 /** … this many times while the route stays (each route that opens sends them once more). */
 export const RELAYED_READ_RESENDS = 3;
 
-export type ReceiptState = 'sent' | 'delivered-some' | 'delivered-all' | 'read';
+export type ReceiptState = 'sent' | 'delivered-some' | 'delivered-all' | 'read' | 'undelivered';
 
 export interface Receipt {
   state: ReceiptState;
@@ -37,12 +37,16 @@ export interface Receipt {
   read: number;
   /** Who read it (peer ids, in the order they did): only its author learns, on its note. */
   readBy: readonly string[];
+  /** Members it was written to who went for good without it (peer ids). */
+  missed: readonly string[];
 }
 
 interface OwnLine {
   recipients: Set<string>;
   delivered: Set<string>;
   read: Set<string>;
+  /** Recipients that went for good without it (left, shut out): no longer counted in `recipients`. */
+  missed: Set<string>;
   /** To one member alone: it stays a recipient when it goes (the chat keeps the line for its return). */
   privately: boolean;
 }
@@ -52,10 +56,12 @@ export function receiptOf(line: OwnLine): Receipt {
   const delivered = line.delivered.size;
   const read = line.read.size;
   let state: ReceiptState = 'sent';
-  if (read > 0) state = 'read';
+  // Everyone it was for went without it: "sent" would wait for good.
+  if (recipients === 0 && line.missed.size > 0) state = 'undelivered';
+  else if (read > 0) state = 'read';
   else if (recipients > 0 && delivered >= recipients) state = 'delivered-all';
   else if (delivered > 0) state = 'delivered-some';
-  return { state, recipients, delivered, read, readBy: [...line.read] };
+  return { state, recipients, delivered, read, readBy: [...line.read], missed: [...line.missed] };
 }
 
 export function receiptText(receipt: Receipt): string {
@@ -68,6 +74,8 @@ export function receiptText(receipt: Receipt): string {
       return 'delivered to all';
     case 'read':
       return `read by ${receipt.read}`;
+    case 'undelivered':
+      return 'not delivered';
   }
 }
 
@@ -148,6 +156,7 @@ export function createReceipts({ member: memberById, changed, now = () => perfor
       if (!line.recipients.has(member.id) || line.delivered.has(member.id)) continue;
       if (line.privately && !privateToo) continue;
       line.recipients.delete(member.id);
+      line.missed.add(member.id);
       report(id, line);
     }
   }
@@ -180,15 +189,16 @@ export function createReceipts({ member: memberById, changed, now = () => perfor
       // It will get nothing more from us: "delivered to all" means all we still send to.
       notRecipient(member, true);
     },
-    removed(member) {
+    removed(member, reason) {
       const timer = readTimers.get(member);
       if (timer !== undefined) clearTimeout(timer);
       readTimers.delete(member);
       const { retryTimer } = member.slot(receiptSlot);
       if (retryTimer !== null) clearTimeout(retryTimer);
       // It left without our line: "delivered to all" means all who are still here. A private
-      // line waits for its one recipient to come back (chat.ts keeps it for a reload).
-      notRecipient(member, member.shut);
+      // line waits for its one recipient to come back (chat.ts keeps it for a reload), unless
+      // it cannot come back to it: we got a new id (the chat drops the line then).
+      notRecipient(member, member.shut || GONE_FOR_GOOD.has(reason));
     },
   });
 
@@ -196,7 +206,13 @@ export function createReceipts({ member: memberById, changed, now = () => perfor
     feature,
     /** We wrote a line to these members (`privately`: a private line, to one member). */
     sent(lineId: string, recipients: Iterable<string>, privately = false): void {
-      const line: OwnLine = { recipients: new Set(recipients), delivered: new Set(), read: new Set(), privately };
+      const line: OwnLine = {
+        recipients: new Set(recipients),
+        delivered: new Set(),
+        read: new Set(),
+        missed: new Set(),
+        privately,
+      };
       own.set(lineId, line);
       dropOldest(own, MAX_TRACKED_LINES);
       report(lineId, line);

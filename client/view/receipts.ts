@@ -19,9 +19,11 @@ export interface ReceiptsView {
 
 /**
  * The note's detail, on hover (its title) and for screen readers on the note itself: who
- * read the line, and how far it got to those who have not, which "read by k" hides.
+ * read the line, and how far it got to those who have not, which "read by k" hides; or,
+ * when nobody it was for got it, who they were.
  */
 export function receiptDetail(receipt: Receipt, nameOf: (peerId: string) => string): string {
+  if (receipt.state === 'undelivered') return `Not delivered to ${receipt.missed.map(nameOf).join(', ')}`;
   if (receipt.state !== 'read') return '';
   const got =
     receipt.delivered < receipt.recipients ? ` · delivered to ${receipt.delivered} of ${receipt.recipients}` : '';

@@ -170,6 +170,28 @@ test('a private line waits for its one recipient to come back; a member shut out
   receipts.feature.shut?.(carol);
   assert.equal(text(receipts.receipt(LINE)), 'delivered-all: delivered to all');
   assert.equal(receipts.receipt(TO_CAROL)?.recipients, 0);
+  assert.equal(text(receipts.receipt(TO_CAROL)), 'undelivered: not delivered');
+});
+
+test('a line nobody it was for will get says "not delivered", and to whom: not "sent" for good', () => {
+  const { receipts, alice, bob, carol } = harness();
+  const names: Record<string, string> = { [alice.id]: 'Alice', [bob.id]: 'Bob' };
+  const nameOf = (id: string) => names[id] ?? 'someone';
+  // Everyone it was written to left before it arrived.
+  receipts.sent(LINE, [alice.id, bob.id]);
+  receipts.feature.removed?.(alice, 'ERR_PEER_LEFT');
+  assert.equal(text(receipts.receipt(LINE)), 'sent: sent', 'bob may still get it');
+  receipts.feature.removed?.(bob, 'ERR_RETURN_TIMEOUT');
+  const receipt = receipts.receipt(LINE);
+  assert.equal(text(receipt), 'undelivered: not delivered');
+  assert.ok(receipt);
+  assert.equal(receiptDetail(receipt, nameOf), 'Not delivered to Alice, Bob');
+  // A private line when we get a new id: the chat drops it (its recipient knows us by the
+  // old id), so it is not delivered either, not waiting for a return that cannot bring it.
+  const PRIVATE = 'private-ccccccccccccc';
+  receipts.sent(PRIVATE, [carol.id], true);
+  receipts.feature.removed?.(carol, 'ERR_SELF_RESET');
+  assert.equal(text(receipts.receipt(PRIVATE)), 'undelivered: not delivered');
 });
 
 test('the author learns who read its line, on the note’s detail, with how far it got to the others', () => {
@@ -179,6 +201,7 @@ test('the author learns who read its line, on the note’s detail, with how far 
     recipients: new Set(['b', 'c', 'd']),
     delivered: new Set(['b', 'c']),
     read: new Set(['c']),
+    missed: new Set<string>(),
     privately: false,
   };
   const receipt = receiptOf(line);
