@@ -153,6 +153,12 @@ async function room(
     to.openChannel();
     await until(() => to.sent.some((msg) => msg.t === 'hello'), 'our hello went');
     to.deliver({ t: 'hello', v: 2, key: await other.identity.publicKey().then((k) => k ?? '') });
+    // Its proof is checked asynchronously: until then the link is not direct, and a relay
+    // passes nothing on over it (on a loaded machine a test went on before, and saw nothing).
+    await until(
+      () => [...m.objects()].some((o) => o.link === to && o.verification === 'verified'),
+      'its hello checked',
+    );
   }
   /** Carol links to us and tells us she links to Bob. */
   async function viaCarol(): Promise<void> {
