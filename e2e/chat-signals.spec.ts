@@ -209,6 +209,12 @@ test('receipts count up to "delivered to all", then "read by k" as tabs show the
   await bob.page.keyboard.press('Enter');
   await expect(heartOnBob).toHaveCount(0);
   await expect(onBob.getByTestId('react-button')).toBeFocused();
+  // Tab past the picker's last emoji closes it, as leaving a menu does.
+  await bob.page.keyboard.press('Enter');
+  await expect(onBob.getByTestId('reaction-picker')).toBeVisible();
+  await onBob.getByTestId('reaction-option').last().focus();
+  await bob.page.keyboard.press('Tab');
+  await expect(onBob.getByTestId('reaction-picker')).toHaveCount(0);
 
   // Who reacted, where no title shows: a right click, and a touch held on the chip (timed by
   // the page: iOS fires no contextmenu). The click that ends the press toggles nothing.

@@ -107,6 +107,14 @@ export function createReactionsView(
   picker.addEventListener('keydown', (event) => {
     if (event.key === 'Escape') closePicker(true);
   });
+  // The keyboard leaving the picker (Tab past its last emoji) closes it, as a menu does; it
+  // stayed open behind. Not when it goes to ☺, whose own press opens and closes it.
+  picker.addEventListener('focusout', (event) => {
+    const to = event.relatedTarget;
+    if (!(to instanceof Node) || picker.contains(to)) return;
+    const opener = picker.parentElement?.querySelector('[data-testid=react-button]');
+    if (!opener?.contains(to)) closePicker(false);
+  });
   // A click anywhere else closes an open picker, as a menu does.
   document.addEventListener('click', (event) => {
     if (!picker.isConnected || !(event.target instanceof Node)) return;
