@@ -1,9 +1,9 @@
 // How a call sits on the page: on a phone the chat keeps most of the screen while a call
 // runs, and a member without a camera is a small tile (name and state), not a black box.
 
-import type { BrowserContextOptions } from '@playwright/test';
-import { type BrowserPool, fakeMediaArgs } from './support/browser.ts';
+import { fakeMediaArgs } from './support/browser.ts';
 import {
+  cameraAndViewer,
   clickControl,
   croppedShare,
   joinCall,
@@ -15,7 +15,7 @@ import {
 } from './support/calls.ts';
 import { fileLine, makeFile, sendFiles } from './support/files.ts';
 import { expect, sharedTest as test } from './support/fixtures.ts';
-import { newRoomLink, openUser, sendMessage, type User, waitForMesh, waitForMessage } from './support/users.ts';
+import { newRoomLink, openUser, sendMessage, waitForMesh, waitForMessage } from './support/users.ts';
 
 /** An iPhone 12–15's screen in CSS pixels, with touch, as the exploratory test used. */
 const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } as const;
@@ -23,30 +23,6 @@ const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch:
 const phoneSideways = { viewport: { width: 844, height: 390 }, isMobile: true, hasTouch: true } as const;
 /** A tile without video is about one line of text high. */
 const compactTileMaxPx = 56;
-
-/**
- * Alice on camera (a desktop) and a viewer on its microphone alone, with `options` (a phone's
- * viewport, touch), both in the call; resolves once the viewer decodes Alice's camera.
- */
-async function cameraAndViewer(
-  browsers: BrowserPool,
-  serverUrl: string,
-  viewerName: string,
-  options: BrowserContextOptions,
-): Promise<{ alice: User; viewer: User }> {
-  const link = newRoomLink(serverUrl);
-  const alice = await openUser(await browsers.newContext({ label: 'alice' }), link, 'Alice');
-  const viewer = await openUser(
-    await browsers.newContext({ label: viewerName.toLowerCase(), options }),
-    link,
-    viewerName,
-  );
-  await waitForMesh([alice, viewer]);
-  await joinCall(alice, true);
-  await joinCall(viewer, false);
-  await waitForVideo(viewer, [alice]);
-  return { alice, viewer };
-}
 
 // Media on 2 shared cores: three Chromium pages, one of them encoding video.
 test.describe.configure({ timeout: 240_000 });

@@ -5,6 +5,7 @@ import type { Page } from '@playwright/test';
 import { deniedMediaArgs, fakeMediaArgs } from './support/browser.ts';
 import {
   callTiles,
+  cameraAndViewer,
   clickControl,
   joinCall,
   tileOf,
@@ -15,7 +16,7 @@ import {
   waitForVideo,
 } from './support/calls.ts';
 import { expect, sharedTest as test } from './support/fixtures.ts';
-import { everyoneHearsEveryone, newRoomLink, openRoom, openUser, shareLink, waitForMesh } from './support/users.ts';
+import { everyoneHearsEveryone, openRoom, openUser, shareLink, waitForMesh } from './support/users.ts';
 
 /**
  * The fake devices with more cameras: fake_device_0, _1 and _2 (the microphones are three
@@ -278,12 +279,7 @@ test.describe('with a fake camera and microphone', () => {
     server,
     browsers,
   }, testInfo) => {
-    const link = newRoomLink(server.url);
-    const alice = await openUser(await browsers.newContext({ label: 'alice' }), link, 'alice');
-    const bob = await openUser(await browsers.newContext({ label: 'bob' }), link, 'bob');
-    await waitForMesh([alice, bob]);
-    await Promise.all([joinCall(alice), joinCall(bob, false)]);
-    await waitForVideo(bob, [alice], 'camera');
+    const { alice, viewer: bob } = await cameraAndViewer(browsers, server.url, 'Bob', {});
     await clickControl(alice, 'call-screen-add');
     await expect(tileOf(bob.page, alice.id)).toHaveAttribute('data-screen', 'true');
     const screen = '[data-testid=call-screen-video]';
@@ -292,7 +288,7 @@ test.describe('with a fake camera and microphone', () => {
     // Seen whole: not clipped by its tile or the grid, nothing over its middle.
     await expect.poll(() => unseenBecause(bob.page, screen), { message: "bob sees alice's screen" }).toBe('');
     const bobsScreenTile = bob.page.locator(`[data-testid=call-screen-tile][data-peer-id="${alice.id}"]`);
-    await expect(bobsScreenTile).toContainText('alice');
+    await expect(bobsScreenTile).toContainText('Alice');
     // A screen is for reading: it spans the tiles' grid, wider than a camera tile.
     const cameraBox = await tileOf(bob.page, alice.id).boundingBox();
     const screenBox = await bobsScreenTile.boundingBox();
@@ -307,7 +303,7 @@ test.describe('with a fake camera and microphone', () => {
     expect((await preview.boundingBox())?.width ?? 0).toBeLessThanOrEqual((ownCamera?.width ?? 0) + 1);
 
     // Carol opens the room and joins after the share began: she sees the screen as well.
-    const carol = await openUser(await browsers.newContext({ label: 'carol' }), link, 'carol');
+    const carol = await openUser(await browsers.newContext({ label: 'carol' }), await shareLink(alice.page), 'carol');
     await waitForMesh([alice, bob, carol]);
     await joinCall(carol, false);
     await waitForTiles(carol, [alice.id, bob.id]);

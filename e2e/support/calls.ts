@@ -2,8 +2,9 @@
 // call-join-video, call-mute, call-camera, call-screen, call-leave, call-tile[data-peer-id]
 // [data-muted][data-camera] holding a <video>, and the own call-tile[data-self=true].
 
-import { expect, type Page } from '@playwright/test';
-import type { User } from './users.ts';
+import { type BrowserContextOptions, expect, type Page } from '@playwright/test';
+import type { BrowserPool } from './browser.ts';
+import { newRoomLink, openUser, type User, waitForMesh } from './users.ts';
 
 /** Media setup and renegotiation on 2 busy cores: generous; speed is the bench's business. */
 const mediaTimeoutMs = 90_000;
@@ -34,6 +35,30 @@ export async function joinCall(user: User, video = true): Promise<void> {
   await expect(user.page.locator('[data-testid=call-tile][data-self=true]')).toHaveCount(1, {
     timeout: mediaTimeoutMs,
   });
+}
+
+/**
+ * Alice on camera (a desktop) and a viewer on its microphone alone, with `options` (a phone's
+ * viewport, touch), both in the call; resolves once the viewer decodes Alice's camera.
+ */
+export async function cameraAndViewer(
+  browsers: BrowserPool,
+  serverUrl: string,
+  viewerName: string,
+  options: BrowserContextOptions,
+): Promise<{ alice: User; viewer: User }> {
+  const link = newRoomLink(serverUrl);
+  const alice = await openUser(await browsers.newContext({ label: 'alice' }), link, 'Alice');
+  const viewer = await openUser(
+    await browsers.newContext({ label: viewerName.toLowerCase(), options }),
+    link,
+    viewerName,
+  );
+  await waitForMesh([alice, viewer]);
+  await joinCall(alice, true);
+  await joinCall(viewer, false);
+  await waitForVideo(viewer, [alice]);
+  return { alice, viewer };
 }
 
 /**
