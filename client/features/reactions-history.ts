@@ -67,7 +67,10 @@ export interface PendingReaction<State> {
   state: State & { ts: number };
 }
 
-/** History reactions for lines not on the page yet (a line waits for its author's key). */
+/**
+ * Reaction states for lines not on the page yet: from history (a line waits for its
+ * author's key), or live from a reactor heard before the line's author.
+ */
 export function createPendingReactions<State>() {
   const waiting = new Map<string, PendingReaction<State>[]>();
   return {

@@ -1,6 +1,8 @@
 // Emoji reactions on chat lines: who reacted with what, ours included, for the lines this
-// page shows. A reaction to a line we do not show is dropped, and so is anything over the
-// per-member cap. Names are kept as they were when the reaction came, so a reaction stays
+// page shows. A reaction to a line we do not show yet is kept (bounded) until the line
+// shows: a member who reacted at once may be heard before the line itself, which comes on
+// its author's link (a link under repair resends it later). Anything over the per-member
+// cap is dropped. Names are kept as they were when the reaction came, so a reaction stays
 // readable after its member left.
 //
 // Every reaction state is signed by its reactor (identity.ts) with its time, and checked
@@ -121,6 +123,11 @@ export function createReactions({
   const ours = new Map<string, { change: ReactionChange; privateWith: string | null }>();
   /** Checked reaction states from history answers, for lines not shown yet. */
   const pending = createPendingReactions<ReactorState>();
+  /**
+   * Checked live changes (each from its reactor) for lines not shown yet. Apart from
+   * `pending`: those may only take a public line, these also a private line's other party's.
+   */
+  const early = createPendingReactions<ReactorState>();
   const counts: ReactionCounts = { forged: 0, relayed: 0 };
   /** Signature checks under way (tests wait for them). */
   const checking = new Set<Promise<void>>();
@@ -192,7 +199,9 @@ export function createReactions({
     track(
       checkChange(member, change).then((state) => {
         if (state === null) counts.forged++;
-        else apply(change.author, change.id, change.emoji, member.id, state);
+        else if (lines.has(lineKey(change.author, change.id)))
+          apply(change.author, change.id, change.emoji, member.id, state);
+        else early.add(lineKey(change.author, change.id), { by: member.id, emoji: change.emoji, state });
       }),
     );
   }
@@ -292,6 +301,9 @@ export function createReactions({
       }
       lines.set(key, { reactions: new Map(), privateWith });
       dropOldest(lines, MAX_REACTABLE_LINES);
+      // Live changes first: apply() keeps a private line's to its other party, and the
+      // latest state of each reactor wins whichever store held it.
+      for (const { by, emoji, state } of early.take(key)) apply(author, id, emoji, by, state);
       const waiting = pending.take(key);
       // History never has a private line: what came for its key is not its reactions.
       if (privateWith !== null) return;

@@ -1,6 +1,6 @@
 // Reactions: toggled by clicking again, counted per emoji with who reacted, broadcast to
 // every member (to a private line's other party only: no third member may learn of it); a
-// reaction to a line we do not show, or over 10 a second, is ignored. Every
+// reaction to a line we do not show yet waits for it; over 10 a second, one is ignored. Every
 // reaction state is signed by its reactor and checked against the reactor's key, however it
 // came (its link, a relay, a history answer); the latest state per reactor and emoji wins.
 import assert from 'node:assert/strict';
@@ -142,13 +142,30 @@ test('an old signed "on" replayed after the "off" changes nothing: the latest st
   assert.equal(reactions.counts().forged, 0);
 });
 
-test('a reaction to a line we do not show is dropped', async () => {
-  const { reactions, alice, updates, receive } = await harness();
-  await receive(alice.member, await alice.change(SELF, LINE, '👍', true, 1));
-  reactions.toggle(SELF, LINE, '👍');
+test('a reaction heard before its line waits for the line, and shows with it; our click on a line not shown does nothing', async () => {
+  const { reactions, alice, bob, updates, receive } = await harness();
+  // Bob reacted as soon as Alice's line reached him; her line reaches us later (our link to
+  // her was being repaired, and the line is resent once it is back).
+  await receive(bob.member, await bob.change(alice.member.id, LINE, '👍', true, 1));
+  reactions.toggle(alice.member.id, LINE, '🎉');
   await reactions.idle();
   assert.deepEqual(updates, []);
-  assert.deepEqual(alice.member.wire, [], 'nothing to react to: nothing sent');
+  assert.deepEqual(reactions.of(alice.member.id, LINE), []);
+  assert.deepEqual(bob.member.wire, [], 'nothing to react to yet: nothing sent');
+  // A later "off" from Bob before the line shows wins over the "on", as on a shown line.
+  await receive(alice.member, await alice.change(alice.member.id, LINE, '😂', true, 2));
+  await receive(alice.member, await alice.change(alice.member.id, LINE, '😂', false, 3));
+  reactions.shown(alice.member.id, LINE);
+  assert.deepEqual(reactions.of(alice.member.id, LINE), [{ emoji: '👍', count: 1, names: ['Bob'], mine: false }]);
+  assert.equal(reactions.counts().forged, 0);
+});
+
+test('a reaction heard before a private line shows is taken from its other party only', async () => {
+  const { reactions, alice, bob, receive } = await harness();
+  await receive(alice.member, await alice.change(alice.member.id, LINE, '❤️', true, 1));
+  await receive(bob.member, await bob.change(alice.member.id, LINE, '👍', true, 2));
+  reactions.shown(alice.member.id, LINE, alice.member.id); // Alice wrote it to us only
+  assert.deepEqual(reactions.of(alice.member.id, LINE), [{ emoji: '❤️', count: 1, names: ['Alice'], mine: false }]);
 });
 
 test('a member over 10 reactions a second is ignored until a second has passed', async () => {
