@@ -12,6 +12,15 @@ import {
 import { type Bucket, MUTE_MS, refill, type Verdict } from './budget.ts';
 import type { DisposeReason, MemberHandle, SlotKey } from './feature.ts';
 import type { Link, LinkFactory, LinkState, UnreachableReason } from './link.ts';
+import {
+  ANNOUNCED_KEY_MISMATCH,
+  FLOODING,
+  INTERCEPTED,
+  KEY_CHANGED,
+  type MemberProblem,
+  NEW_SESSION_FLOOD,
+  shownProblem,
+} from './member-problems.ts';
 import type { SignalBody } from './negotiation.ts';
 import { type PathInfo, samePath } from './path.ts';
 import { rolesFor } from './roles.ts';
@@ -31,6 +40,8 @@ export interface RelayRoute {
   readonly writable: boolean;
 }
 
+export type { MemberProblem } from './member-problems.ts';
+
 /** What the member list shows of a member (a copy; the member object owns the truth). */
 export interface MemberView {
   id: string;
@@ -47,43 +58,6 @@ export interface MemberView {
   visible: boolean;
 }
 
-/**
- * Why a member is not (fully) heard: a link problem; a room-key mismatch; muted for sending
- * too fast; or its link cut for flooding. The last two are this page's decision, shown on
- * the member's entry where the member itself cannot fake them.
- */
-export interface MemberProblem {
-  code:
-    | UnreachableReason['code']
-    | 'room-key-mismatch'
-    | 'intercepted'
-    | 'key-mismatch'
-    | 'no-room-key'
-    | 'muted'
-    | 'flooding';
-  text: string;
-}
-
-const MUTED: MemberProblem = { code: 'muted', text: 'muted for a while: it sends too much, too fast' };
-const FLOODING: MemberProblem = { code: 'flooding', text: 'link dropped: it kept sending too much, too fast' };
-const NEW_SESSION_FLOOD: MemberProblem = { code: 'flooding', text: 'link dropped: it kept starting new connections' };
-const NO_ROOM_KEY: MemberProblem = { code: 'no-room-key', text: 'no room key: can’t see messages' };
-const ANNOUNCED_KEY_MISMATCH: MemberProblem = {
-  code: 'key-mismatch',
-  text: 'its link carries another key than the one it announced: the link may be intercepted',
-};
-const KEY_CHANGED: MemberProblem = {
-  code: 'key-mismatch',
-  text: 'its link changed its signing key: the link may be intercepted',
-};
-const KEY_MISMATCH: MemberProblem = {
-  code: 'room-key-mismatch',
-  text: 'could not prove it holds the room key: the link may be intercepted; trying a fresh link',
-};
-const INTERCEPTED: MemberProblem = {
-  code: 'intercepted',
-  text: 'intercepted: two links to it failed the room-key proof (someone in between, or a wrong or old link on one side); nothing is sent to it',
-};
 /**
  * New sessions a member may start with us (a description from another DTLS session: its
  * reload, its fresh offer after a failed proof): each costs this page a new
@@ -507,16 +481,14 @@ export function createMember(options: MemberOptions): Member {
   }
 
   function problem(): MemberProblem | null {
-    const unproven = !held && isShut();
-    // From the first failed proof until a later link proves the key: a warning on the entry.
-    const suspect = mismatches > 0 && verification !== 'verified';
-    return (
-      held ??
-      (suspect ? KEY_MISMATCH : null) ??
-      (mutedTimer !== null ? MUTED : null) ??
-      (unproven ? NO_ROOM_KEY : null) ??
-      linkProblem
-    );
+    return shownProblem({
+      held,
+      // From the first failed proof until a later link proves the key: a warning on the entry.
+      suspect: mismatches > 0 && verification !== 'verified',
+      muted: mutedTimer !== null,
+      unproven: !held && isShut(),
+      link: linkProblem,
+    });
   }
 
   function cancelReturn(): void {
