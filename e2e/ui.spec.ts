@@ -386,3 +386,60 @@ test('a long chat keeps a few hundred lines on the page while following; scrolli
   await expect.poll(() => lines.count()).toBeLessThanOrEqual(mostOnPage);
   await expect.poll(() => gapBelow(bob.page)).toBeLessThanOrEqual(1);
 });
+
+test('a message of several lines: Shift+Enter starts a line, Enter sends; the box grows to eight rows, then scrolls; a long one is folded under Show all', async ({
+  server,
+  browsers,
+}) => {
+  const [alice, bob] = await openRoom(browsers, server.url, ['alice', 'bob']);
+  if (!alice || !bob) throw new Error('openRoom returned fewer users');
+  await waitForMesh([alice, bob]);
+  const box = alice.page.getByTestId('message-input');
+  const height = async () => (await box.boundingBox())?.height ?? 0;
+  const oneRow = await height();
+
+  await box.pressSequentially('first line');
+  await box.press('Shift+Enter');
+  await alice.page.keyboard.insertText('  second line\n    third');
+  await expect(box, 'Shift+Enter wrote a new line, nothing was sent').toHaveValue(
+    'first line\n  second line\n    third',
+  );
+  const threeRows = await height();
+  const row = (threeRows - oneRow) / 2;
+  expect(row, 'three rows').toBeGreaterThan(oneRow / 3);
+  await box.press('Enter');
+  await expect(box).toHaveValue('');
+  await expect.poll(height, { message: 'one row again once sent' }).toBe(oneRow);
+  const text = 'first line\n  second line\n    third';
+  await waitForMessage(bob.page, { from: alice.id, text });
+  const shown = bob.page.getByTestId('message').filter({ hasText: 'first line' }).getByTestId('message-text');
+  // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is the point: its breaks are drawn, not collapsed
+  expect(await shown.innerText(), 'drawn on three rows').toBe(text);
+
+  // Thirty rows in the box: it stops at eight and scrolls.
+  await box.fill(Array.from({ length: 30 }, (_, i) => `row ${i + 1}`).join('\n'));
+  const tall = await box.evaluate((element) => ({
+    height: element.getBoundingClientRect().height,
+    scrolls: element.scrollHeight > element.clientHeight,
+  }));
+  const rows = 1 + (tall.height - oneRow) / row;
+  expect(rows).toBeGreaterThan(7.5);
+  expect(rows).toBeLessThan(8.5);
+  expect(tall.scrolls).toBe(true);
+
+  // Sent, it is folded on the others' pages: its first rows and a button for all 30.
+  await box.press('Enter');
+  const long = bob.page.getByTestId('message').filter({ hasText: 'row 30' });
+  const unfold = long.getByTestId('unfold');
+  await expect(unfold).toHaveText('Show all 30 lines');
+  await expect(unfold).toHaveAttribute('aria-expanded', 'false');
+  const cut = () =>
+    long.getByTestId('message-text').evaluate((element) => element.scrollHeight > element.clientHeight + 1);
+  expect(await cut(), 'folded').toBe(true);
+  await unfold.click();
+  await expect(unfold).toHaveText('Show less');
+  await expect(unfold).toHaveAttribute('aria-expanded', 'true');
+  expect(await cut(), 'whole').toBe(false);
+  // A short line has no button.
+  await expect(bob.page.getByTestId('message').filter({ hasText: 'first line' }).getByTestId('unfold')).toHaveCount(0);
+});

@@ -29,7 +29,7 @@ const recorder = createRecorder(config.peers);
  * the key.
  */
 function send(text: string): number {
-  const input = document.querySelector<HTMLInputElement>('[data-testid="message-input"]');
+  const input = document.querySelector<HTMLTextAreaElement>('[data-testid="message-input"]');
   if (!input) throw new Error('bench probe: no message box on the page');
   input.value = text;
   const enter = new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true });

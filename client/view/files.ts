@@ -31,7 +31,7 @@ export function createFilesView(lines: LinesView, handlers: FilesViewHandlers): 
   const input = byTestId<HTMLInputElement>('file-input');
   const limitInput = byTestId<HTMLInputElement>('file-accept-limit');
   const chat = document.getElementById('chat') as HTMLElement;
-  const messageInput = byTestId<HTMLInputElement>('message-input');
+  const messageInput = byTestId<HTMLTextAreaElement>('message-input');
 
   // The Files control is a label around a visually hidden file input, which the keyboard
   // reaches: Enter and Space open the chooser, the browser's own behaviour (e2e/files.spec.ts).

@@ -9,6 +9,7 @@ import { createClock } from './clock.ts';
 import { el } from './dom.ts';
 import { createFollow } from './follow.ts';
 import { type Queued, takeTurns } from './line-turns.ts';
+import { foldLongText } from './long-text.ts';
 import { createNewer } from './newer.ts';
 import { watchGoingUp } from './reader-intent.ts';
 import { createScrollback, MOVE_LINES, type ScrollbackCounts } from './scrollback.ts';
@@ -206,6 +207,8 @@ export function createLinesView({ announcer = pageAnnouncer() }: LinesViewOption
       const sender = el('span', { className: 'line-sender', text: line.own ? 'You' : senderName });
       sender.dir = 'auto';
       item.append(sender, time, text);
+      const unfold = foldLongText(text, line.text);
+      if (unfold) item.append(unfold);
     } else {
       item.append(time, text);
     }

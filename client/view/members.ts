@@ -132,7 +132,7 @@ export function createMembersView(): MembersView {
         const next = entries.find((entry) => entry.dataset.peerId === focused.dataset.peerId) ?? entries[was];
         const button = (next ?? entries.at(-1))?.querySelector<HTMLElement>('.member-private');
         if (button) button.focus();
-        else byTestId<HTMLInputElement>('message-input').focus();
+        else byTestId<HTMLTextAreaElement>('message-input').focus();
       }
       setText(count, String(shown.length + 1));
     },

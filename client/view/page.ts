@@ -2,6 +2,7 @@
 // and on a phone the toggle that brings the member list and name over the chat.
 import type { SignalingStatus } from '../signaling.ts';
 import { pageAnnouncer } from './announcer.ts';
+import { fitToContent, sendsOnEnter, textToSend } from './composer-box.ts';
 import { byTestId, el } from './dom.ts';
 import { createShareView } from './share.ts';
 import { sentenceNodes } from './text.ts';
@@ -44,7 +45,8 @@ export function createPageView(handlers: PageHandlers): PageView {
   const nameInput = byTestId<HTMLInputElement>('name-input');
   const nameHint = document.getElementById('name-hint') as HTMLElement;
   const composer = document.getElementById('composer') as HTMLFormElement;
-  const messageInput = byTestId<HTMLInputElement>('message-input');
+  const messageInput = byTestId<HTMLTextAreaElement>('message-input');
+  const fitMessageBox = fitToContent(messageInput);
   const sendButton = byTestId<HTMLButtonElement>('send-button');
   const status = byTestId<HTMLElement>('signaling-status');
   const announcer = pageAnnouncer();
@@ -80,10 +82,11 @@ export function createPageView(handlers: PageHandlers): PageView {
     handlers.rename(nameInput.value);
   });
   function sendWritten(): void {
-    const text = messageInput.value;
-    if (!text.trim()) return;
+    const text = textToSend(messageInput.value);
+    if (!text) return;
     if (!handlers.send(text)) return;
     messageInput.value = '';
+    fitMessageBox();
     composerNote.hidden = true;
     if (document.activeElement !== messageInput) messageInput.focus();
   }
@@ -91,9 +94,9 @@ export function createPageView(handlers: PageHandlers): PageView {
   // a form makes Chromium extract it for autofill and lay the whole page out first, which
   // cost 3 ms a message with 300 lines on the page (4.2 ms for requestSubmit() against
   // 1.1 ms for the same handler run from an event) and grows with the chat.
+  // Shift+Enter is left to the box: a new line.
   messageInput.addEventListener('keydown', (event) => {
-    // 229: a key that an input method is still composing (Safari reports isComposing late).
-    if (event.key !== 'Enter' || event.isComposing || event.keyCode === 229) return;
+    if (!sendsOnEnter(event)) return;
     event.preventDefault();
     sendWritten();
   });
@@ -200,7 +203,7 @@ function watchPeopleToggle(): void {
   // with the panel: it closes, and the keyboard goes to the message box, where the private
   // line is written.
   const list = document.getElementById('members') as HTMLElement;
-  const messageInput = byTestId<HTMLInputElement>('message-input');
+  const messageInput = byTestId<HTMLTextAreaElement>('message-input');
   list.addEventListener('click', (event) => {
     if (!(event.target instanceof Element) || !event.target.closest('[data-testid=peer]')) return;
     if (toggle.getAttribute('aria-expanded') !== 'true' || getComputedStyle(toggle).display === 'none') return;

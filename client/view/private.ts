@@ -13,7 +13,7 @@ export interface PrivateView {
 export function createPrivateView(handlers: { choose(peerId: string | null): void }): PrivateView {
   const list = document.getElementById('members') as HTMLUListElement;
   const composer = document.getElementById('composer') as HTMLFormElement;
-  const input = composer.querySelector<HTMLInputElement>('[data-testid=message-input]');
+  const input = composer.querySelector<HTMLTextAreaElement>('[data-testid=message-input]');
   const bar = el('div', { className: 'recipient', testId: 'private-recipient' });
   bar.hidden = true;
   bar.setAttribute('role', 'status');

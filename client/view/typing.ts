@@ -24,7 +24,7 @@ export interface ComposerKeys {
 
 export function createTypingView(keys: ComposerKeys): TypingView {
   const indicator = byTestId<HTMLElement>('typing');
-  const input = byTestId<HTMLInputElement>('message-input');
+  const input = byTestId<HTMLTextAreaElement>('message-input');
   input.addEventListener('input', () => {
     if (input.value.trim() === '') keys.emptied();
     else keys.keystroke();

@@ -1,0 +1,31 @@
+// The message box: a textarea of one row that grows with what is written, up to eight rows
+// (the stylesheet's max-height), then scrolls. Enter sends and Shift+Enter starts a new
+// line, as in the chat apps people know; a pasted text keeps its line breaks. Where the
+// browser sizes the box itself (CSS field-sizing: Chromium), nothing is done here; elsewhere
+// the box is fitted to its content as it changes.
+
+/** The text a line carries: without blank lines before it or white space after it. */
+export function textToSend(written: string): string {
+  // Indentation on its first line is kept (a pasted snippet of code).
+  return written.replace(/^(?:[ \t]*\r?\n)+/, '').trimEnd();
+}
+
+/** Whether this key press sends (Enter alone, not while an input method composes). */
+export function sendsOnEnter(event: Pick<KeyboardEvent, 'key' | 'shiftKey' | 'isComposing' | 'keyCode'>): boolean {
+  // 229: a key that an input method is still composing (Safari reports isComposing late).
+  return event.key === 'Enter' && !event.shiftKey && !event.isComposing && event.keyCode !== 229;
+}
+
+/** Fits the box to what it holds now (call after the value changed from script). */
+export type Fit = () => void;
+
+export function fitToContent(box: HTMLTextAreaElement): Fit {
+  if (typeof CSS !== 'undefined' && CSS.supports('field-sizing', 'content')) return () => {};
+  const fit = () => {
+    box.style.height = 'auto';
+    // scrollHeight leaves out the border; the stylesheet's max-height caps the result.
+    box.style.height = `${box.scrollHeight + box.offsetHeight - box.clientHeight}px`;
+  };
+  box.addEventListener('input', fit);
+  return fit;
+}
