@@ -4,7 +4,16 @@
 import type { Page } from '@playwright/test';
 import { fileLine, makePng, sendFiles } from './support/files.ts';
 import { expect, sharedTest as test } from './support/fixtures.ts';
-import { openRoom, selfId, sendMessage, shareLink, waitForMesh, waitForMessage } from './support/users.ts';
+import {
+  newRoomLink,
+  openRoom,
+  openUser,
+  selfId,
+  sendMessage,
+  shareLink,
+  waitForMesh,
+  waitForMessage,
+} from './support/users.ts';
 
 test('opening / makes a new room: an unguessable id and a key in the address, copied whole by Copy link', async ({
   server,
@@ -391,8 +400,11 @@ test('a message of several lines: Shift+Enter starts a line, Enter sends; the bo
   server,
   browsers,
 }) => {
-  const [alice, bob] = await openRoom(browsers, server.url, ['alice', 'bob']);
-  if (!alice || !bob) throw new Error('openRoom returned fewer users');
+  // Bob is on a phone: a touch screen without a mouse.
+  const link = newRoomLink(server.url);
+  const alice = await openUser(await browsers.newContext({ label: 'alice' }), link, 'alice');
+  const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } as const;
+  const bob = await openUser(await browsers.newContext({ label: 'bob', options: phone }), link, 'bob');
   await waitForMesh([alice, bob]);
   const box = alice.page.getByTestId('message-input');
   const height = async () => (await box.boundingBox())?.height ?? 0;
@@ -442,4 +454,16 @@ test('a message of several lines: Shift+Enter starts a line, Enter sends; the bo
   expect(await cut(), 'whole').toBe(false);
   // A short line has no button.
   await expect(bob.page.getByTestId('message').filter({ hasText: 'first line' }).getByTestId('unfold')).toHaveCount(0);
+
+  // On the phone, whose keyboard has no Shift+Enter, Enter starts a line and Send sends.
+  const phoneBox = bob.page.getByTestId('message-input');
+  await expect(phoneBox).toHaveAttribute('enterkeyhint', 'enter');
+  await expect(box).toHaveAttribute('enterkeyhint', 'send');
+  await phoneBox.tap();
+  await bob.page.keyboard.type('from the phone');
+  await bob.page.keyboard.press('Enter');
+  await bob.page.keyboard.type('on two lines');
+  await expect(phoneBox).toHaveValue('from the phone\non two lines');
+  await bob.page.getByTestId('send-button').tap();
+  await waitForMessage(alice.page, { from: bob.id, text: 'from the phone\non two lines' });
 });

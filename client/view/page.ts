@@ -94,9 +94,17 @@ export function createPageView(handlers: PageHandlers): PageView {
   // a form makes Chromium extract it for autofill and lay the whole page out first, which
   // cost 3 ms a message with 300 lines on the page (4.2 ms for requestSubmit() against
   // 1.1 ms for the same handler run from an event) and grows with the chat.
-  // Shift+Enter is left to the box: a new line.
+  // Shift+Enter is left to the box: a new line. So is Enter on a touch screen without a
+  // mouse (a phone), whose keyboard has no Shift+Enter: there Send sends, as in the chat apps
+  // of phones, and the keyboard's key says "return" rather than "send".
+  const touchOnly = matchMedia('(hover: none) and (pointer: coarse)');
+  const enterKeyHint = () => {
+    messageInput.enterKeyHint = touchOnly.matches ? 'enter' : 'send';
+  };
+  enterKeyHint();
+  touchOnly.addEventListener('change', enterKeyHint);
   messageInput.addEventListener('keydown', (event) => {
-    if (!sendsOnEnter(event)) return;
+    if (touchOnly.matches || !sendsOnEnter(event)) return;
     event.preventDefault();
     sendWritten();
   });
