@@ -67,6 +67,8 @@ export interface PumpOptions {
   from: number;
   /** Bytes the receiver has confirmed (read on each step). */
   confirmed(): number;
+  /** The receiver took these bytes off the channel (its latest arrival mark). */
+  arrived?(bytes: number): void;
   /** People in the room are talking: keep TALKING_ON_THE_WAY_BYTES on the way (read on each step). */
   talking?(): boolean;
 }
@@ -98,6 +100,7 @@ export function startPump(options: PumpOptions): Pump {
     const mark = decodeArrivalMark(data);
     if (mark === null || mark <= taken) return;
     taken = Math.min(mark, position);
+    options.arrived?.(taken);
     poke();
   };
   channel.addEventListener('bufferedamountlow', poke);

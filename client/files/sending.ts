@@ -23,7 +23,13 @@ interface Recipient {
    * another member, which passes chat on but not files). It goes when the link opens.
    */
   unsent: boolean;
+  /** Bytes it confirmed it stored (file:ack, a MiB apart: the pump's window moves on them). */
   acked: number;
+  /**
+   * Bytes it took off the channel (its arrival marks, every chunk): what its own line shows.
+   * The bar follows these, so a slow link does not show 0 until a whole MiB is stored.
+   */
+  arrived: number;
   /** Its own pace (each recipient takes the file at its own speed), and the last speed it gave. */
   meter: ProgressMeter;
   speed: number;
@@ -222,9 +228,16 @@ export function createSending(options: SendingOptions) {
     record.line.progress(line.progress);
   }
 
-  function entry({ member, state, note, unsent, acked, speed }: Recipient): SentRecipient {
+  function entry({ member, state, note, unsent, acked, arrived, speed }: Recipient): SentRecipient {
     const unreached = state === 'offered' && unsent ? (member.relayed ? 'relayed' : 'no-link') : null;
-    return { id: member.id, name: member.name, state, note, unreached, done: acked, speed };
+    return { id: member.id, name: member.name, state, note, unreached, done: Math.max(acked, arrived), speed };
+  }
+
+  /** The recipient has more of the file (stored, or taken off the channel): its pace and the line. */
+  function progressed(record: Sent, recipient: Recipient): void {
+    const done = Math.max(recipient.acked, recipient.arrived);
+    recipient.speed = recipient.meter.update(done)?.speed ?? recipient.speed;
+    refresh(record);
   }
 
   function startChannel(record: Sent, recipient: Recipient, from: number): void {
@@ -234,6 +247,7 @@ export function createSending(options: SendingOptions) {
     channel.binaryType = 'arraybuffer';
     recipient.channel = channel;
     recipient.acked = from;
+    recipient.arrived = from;
     recipient.from = from;
     recipient.meter = createProgressMeter(record.file.size);
     recipient.speed = 0;
@@ -245,6 +259,11 @@ export function createSending(options: SendingOptions) {
         channel,
         from,
         confirmed: () => recipient.acked,
+        arrived(bytes) {
+          if (recipient.pump !== pump || isFinal(recipient.state)) return;
+          recipient.arrived = Math.min(record.file.size, Math.max(recipient.arrived, bytes));
+          progressed(record, recipient);
+        },
         ...(options.talking ? { talking: options.talking } : {}),
       });
       recipient.pump = pump;
@@ -289,9 +308,8 @@ export function createSending(options: SendingOptions) {
         return;
       case 'file:ack':
         recipient.acked = Math.min(record.file.size, Math.max(recipient.acked, message.bytes));
-        recipient.speed = recipient.meter.update(recipient.acked)?.speed ?? recipient.speed;
         recipient.pump?.poke();
-        refresh(record);
+        progressed(record, recipient);
         return;
       case 'file:decline':
         end(record, recipient, 'declined');
@@ -348,6 +366,7 @@ export function createSending(options: SendingOptions) {
             note: null,
             unsent: false,
             acked: 0,
+            arrived: 0,
             meter: createProgressMeter(file.size),
             speed: 0,
             from: 0,
@@ -429,6 +448,7 @@ export function createSending(options: SendingOptions) {
         recipient.member = member;
         recipient.state = 'waiting';
         recipient.acked = 0;
+        recipient.arrived = 0;
         recipient.from = 0;
         recipient.speed = 0;
         // Hashed already: its turn with this member (send() queues it once the hash is done).
