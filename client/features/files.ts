@@ -6,6 +6,7 @@ import { defineFeature, type MemberHandle } from '../feature.ts';
 import type { ShowFileLine } from '../files/line.ts';
 import { createReceiving, DEFAULT_ACCEPT_LIMIT } from '../files/receiving.ts';
 import { createSending } from '../files/sending.ts';
+import { watchForStalls } from '../files/stall-watch.ts';
 import { openStore, type StoreOpener } from '../files/store.ts';
 
 export interface FilesOptions {
@@ -24,16 +25,17 @@ export interface FilesOptions {
 
 export function createFiles(options: FilesOptions) {
   const concurrent = options.concurrent === undefined ? {} : { concurrent: options.concurrent };
+  const showLine = watchForStalls(options.showLine);
   const sending = createSending({
     selfId: options.selfId,
     selfName: options.selfName,
-    showLine: options.showLine,
+    showLine,
     ...(options.talking ? { talking: options.talking } : {}),
     ...concurrent,
   });
   const receiving = createReceiving({
     selfId: options.selfId,
-    showLine: options.showLine,
+    showLine,
     notice: options.notice,
     openStore: options.openStore ?? openStore,
     acceptLimit: options.acceptLimit ?? (() => DEFAULT_ACCEPT_LIMIT),

@@ -6,6 +6,8 @@
  * transfer's chunks and the chat: ten a second cost more than a bar moving smoothly is worth.
  */
 export const PROGRESS_INTERVAL_MS = 250;
+/** No progress for this long while transferring: the line says the transfer is stalled (stall-watch.ts). */
+export const STALL_MS = 5_000;
 /** Weight of the newest sample in the smoothed speed. */
 const SPEED_SMOOTHING = 0.3;
 
@@ -16,6 +18,8 @@ export interface ProgressSnapshot {
   speed: number;
   /** Seconds left at that speed, or null while unknown. */
   secondsLeft: number | null;
+  /** Nothing came for STALL_MS: no speed, no time left, and the words say so. */
+  stalled?: true;
 }
 
 export interface ProgressMeter {
@@ -58,6 +62,7 @@ export function formatBytes(bytes: number): string {
 
 export function formatProgress(snapshot: ProgressSnapshot): string {
   const parts = [`${formatBytes(snapshot.done)} of ${formatBytes(snapshot.total)}`];
+  if (snapshot.stalled) return [...parts, 'stalled'].join(' · ');
   if (snapshot.speed > 0) parts.push(`${formatBytes(snapshot.speed)}/s`);
   if (snapshot.secondsLeft !== null && snapshot.secondsLeft > 0)
     parts.push(`${formatDuration(snapshot.secondsLeft)} left`);

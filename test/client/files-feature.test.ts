@@ -15,7 +15,7 @@ import {
   type FileState,
   isFinal,
 } from '../../client/files/line.ts';
-import type { ProgressSnapshot } from '../../client/files/progress.ts';
+import { formatProgress, type ProgressSnapshot, STALL_MS } from '../../client/files/progress.ts';
 import { AWAY_MS } from '../../client/files/sending.ts';
 import { labelText } from '../../client/files/sent-line.ts';
 import { type ChannelMessage, encodeChannelMessage, parseChannelMessage } from '../../protocol/index.ts';
@@ -842,4 +842,29 @@ test('an offer that cannot go says why, not "waiting to accept": no link, or onl
   alice.files.feature.opened?.(aliceToBob);
   await until(() => lineOf(bob, id)?.asking === true, 'bob is asked');
   assert.equal(seen(alice, id), 'bob-0000001 waiting to accept · carol-00001 ✓ received');
+});
+
+test('a transfer whose bytes stop (a dead spot) says stalled on both lines, without the speed and time left it had', async () => {
+  const [alice, bob] = room('alice-00001', 'bob-0000001') as [Page, Page];
+  // Bob confirms nothing stored: the sender stops at its window, and no byte moves after that.
+  holdAcksAfter(bob, alice, 0);
+  const [id] = await alice.files.sendFiles([largeFileOf(20_000_000)]);
+  assert.ok(id);
+  const words = (page: Page) => {
+    const snapshot = lineOf(page, id)?.snapshot;
+    return snapshot ? formatProgress(snapshot) : '';
+  };
+  const says = () => `alice: "${words(alice)}", bob: "${words(bob)}"`;
+  await untilWithin(
+    () => / left$/.test(words(alice)) && / left$/.test(words(bob)),
+    'both lines show a time left',
+    says,
+  );
+  // STALL_MS after the last byte moved.
+  const stalled = (page: Page) => /^[\d.]+ MB of 20 MB · stalled$/.test(words(page));
+  await untilWithin(() => stalled(alice) && stalled(bob), 'both lines say stalled', says, STALL_MS * 6);
+  for (const page of [alice, bob]) {
+    assert.equal(stateOf(page, id), 'transferring');
+    assert.equal(lineOf(page, id)?.snapshot?.secondsLeft, null);
+  }
 });
