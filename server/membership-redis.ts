@@ -63,6 +63,7 @@ import {
   type MemberClaim,
   type MembershipMode,
   type MembershipStore,
+  type PeerHolder,
   peerInfo,
   RESUME_CLAIM_MS,
   type RenameResult,
@@ -241,6 +242,7 @@ interface Commands {
   sMembers(key: string): Promise<string[]>;
   set(key: string, value: string, options: { PX: number; NX?: true; GET?: true }): Promise<string | null>;
   getDel(key: string): Promise<string | null>;
+  hGet(key: string, field: string): Promise<string | null>;
   exists(key: string): Promise<number>;
   mGet(keys: string[]): Promise<Array<string | null>>;
   del(key: string): Promise<unknown>;
@@ -465,6 +467,20 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
     async members(roomId) {
       const reply = await ask(MEMBERS, roomId, []);
       return Array.isArray(reply) ? pairsToMembers(reply) : own.members(roomId);
+    },
+    async holder(roomId, peerId): Promise<PeerHolder | null> {
+      // Redis's view is the room's only while it is in step with this node's.
+      if (closed || !redis.isReady || stale.all || stale.rooms.has(roomId)) return null;
+      try {
+        const record = await deadline(redis.hGet(membersKey(roomId), peerId), timeoutMs);
+        if (record === null) return { at: 'none' };
+        const [node = '', socketId = ''] = record.split('\t');
+        if (node === nodeId) return { at: 'here', socketId };
+        // A node that stopped beating (stalled, or dead and not yet swept) answers nothing.
+        return { at: 'node', alive: (await deadline(redis.exists(aliveKey(node)), timeoutMs)) === 1 };
+      } catch {
+        return null;
+      }
     },
     mode: (): MembershipMode => (redis.isReady && !isStale() ? 'shared' : 'degraded'),
     async ready(waitMs) {

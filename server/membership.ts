@@ -40,6 +40,12 @@ export type ResumeClaim = { ok: true } | { ok: false; endsWithinMs: number };
 export const RESUME_CLAIM_MS = 10_000;
 export type AdmitResult = { ok: true; members: PeerInfo[] } | { ok: false; code: 'room_full' } | NameTaken;
 export type RenameResult = { ok: true } | { ok: false; code: 'not_in_room' } | NameTaken;
+/**
+ * Who holds a peer id's entry, as far as the store knows: nobody; a socket of this node;
+ * or another node, which beats (`alive`: it answers questions) or has stopped beating (it
+ * stalled or died: it answers nothing until it is back).
+ */
+export type PeerHolder = { at: 'none' } | { at: 'here'; socketId: string } | { at: 'node'; alive: boolean };
 
 /** 'local': one node by design; 'shared': across nodes; 'degraded': Redis away, this node's members only. */
 export type MembershipMode = 'local' | 'shared' | 'degraded';
@@ -51,6 +57,11 @@ export interface MembershipStore {
   /** Removes the entry if `socketId` still holds it; true if the peer is now gone from the room. */
   leave(roomId: string, peerId: string, socketId: string): Promise<boolean>;
   members(roomId: string): Promise<PeerInfo[]>;
+  /**
+   * Who holds this peer id in the room (a resume asks before it takes the id back), or null
+   * when the store cannot say now (Redis away or slow, or the room not written back yet).
+   */
+  holder(roomId: string, peerId: string): Promise<PeerHolder | null>;
   /**
    * Claims, for this socket, the taking back of a peer id with its ticket: refused while
    * another join is taking it back, on any node (with how long that claim can still stand). Two joins with one ticket at once would
@@ -105,6 +116,8 @@ export interface RoomTable {
   rename(roomId: string, claim: MemberClaim): RenameResult;
   leave(roomId: string, peerId: string, socketId: string): boolean;
   members(roomId: string): PeerInfo[];
+  /** The socket that holds this peer id's entry, if any. */
+  socketOf(roomId: string, peerId: string): string | undefined;
   /** Writes the entry whatever the cap and names say (mirroring what Redis decided). */
   put(roomId: string, claim: MemberClaim): void;
   /**
@@ -186,6 +199,7 @@ export function createRoomTable(): RoomTable {
       return true;
     },
     put: mirror,
+    socketOf: (roomId, peerId) => rooms.get(roomId)?.entries.get(peerId)?.socketId,
     members(roomId) {
       const room = rooms.get(roomId);
       return room ? membersOf(room) : [];
@@ -218,6 +232,10 @@ export function createMemoryMembership(): MembershipStore {
     rename: async (roomId, claim) => table.rename(roomId, claim),
     leave: async (roomId, peerId, socketId) => table.leave(roomId, peerId, socketId),
     members: async (roomId) => table.members(roomId),
+    holder: async (roomId, peerId) => {
+      const socketId = table.socketOf(roomId, peerId);
+      return socketId === undefined ? { at: 'none' } : { at: 'here', socketId };
+    },
     mode: () => 'local',
     close: async () => {},
   };

@@ -230,23 +230,34 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
    * A replayed ticket must not cut off its owner: a live connection answers every ping, so
    * one that has sent nothing for a ping interval and half a ping timeout has missed its
    * heartbeat (a tab that reconnected through a new network while its old connection is
-   * not yet timed out). If the other nodes cannot be asked (Redis is away), only this
-   * node's holders count; if they can but one does not answer in time (a node stalled), the
-   * owner may be alive there: no taking back (a new id), and the same join is told to come
-   * back once the question would have been answered, as when its own connection still holds
-   * its name.
+   * not yet timed out). The store says who holds the id, and only that holder is asked
+   * about: nobody (the usual reload: the old connection's disconnect removed it), a node
+   * that has stopped beating (stalled or dead: whatever it holds is cut when it is back, by
+   * this join's own cut of the id's other connections and by its write-back), or a
+   * connection here: no question to any other node. Only a holder on another live node
+   * makes us ask every node; if one does not answer in time (a third node stalled), the
+   * owner may be alive: no taking back (a new id), and the same join is told to come back
+   * once the question would have been answered. Asked of every node, a question that one
+   * stalled node could not answer held every resume on every node for its timeout, and
+   * refused it, for as long as the stall lasted. When the store cannot say (Redis away),
+   * this node's holders count, and every node's too when they can be asked.
    */
   const mayResume = async (socket: RoomSocket, roomId: string, ticket: ResumeTicket): Promise<ResumeVerdict> => {
     if (!deps.resume.verify(roomId, ticket)) return { resumed: false };
     if (await deps.revocations.revoked(roomId, ticket.id)) return { resumed: false };
+    const holder = await membership.holder(roomId, ticket.id);
+    if (holder?.at === 'none') return { resumed: true };
+    if (holder?.at === 'node' && !holder.alive) {
+      log.info({ socketId: socket.id, roomId, peerId: ticket.id }, 'resume: its holder’s node has stopped beating');
+      return { resumed: true };
+    }
     const { pingInterval = DEFAULT_PING_INTERVAL_MS, pingTimeout = DEFAULT_PING_TIMEOUT_MS } = io.engine.opts;
     const silentAfterMs = pingInterval + pingTimeout / 2;
     const address = peerAddress(roomId, ticket.id);
-    // Every node's holders when the others can be asked; else (Redis away) this node's,
-    // which are known without asking anyone: the owner's live connection here must still
-    // count. Asked and not answered in time (a node stalled, its owner maybe alive there):
-    // a replayed ticket must not take the owner's id then either.
-    const reachable = deps.othersReachable?.() ?? true;
+    // Every node's holders when the holder may be on another node and the others can be
+    // asked; else this node's, which are known without asking anyone: the owner's live
+    // connection here must still count.
+    const reachable = holder?.at !== 'here' && (deps.othersReachable?.() ?? true);
     const everywhere = reachable ? await withTimeout(io.in(address).fetchSockets(), OWNER_QUERY_TIMEOUT_MS) : undefined;
     if (reachable && everywhere === undefined) {
       log.info({ socketId: socket.id, roomId, peerId: ticket.id }, 'resume refused: not every node answered');

@@ -4,6 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
+import type { JoinAck, JoinRequest } from '../protocol/signaling.ts';
 import { createResumeTokens } from '../server/resume.ts';
 import { startNodeProcess } from './node-process.ts';
 import { cuttablePath, type RedisProcess, startRedis } from './redis-support.ts';
@@ -48,6 +49,12 @@ function pings(client: Client, count: number): Promise<void> {
     };
     client.io.engine.on('ping', onPing);
   });
+}
+
+/** A join on a new connection, given the time a question to every node may take (2 s) and more. */
+async function joinPatiently(url: string, roomId: string, name: string, resume: JoinRequest['resume']) {
+  const client = await connectClient(url);
+  return client.timeout(10_000).emitWithAck('room:join', { roomId, name, ...(resume && { resume }) });
 }
 
 describe('resume tickets on one node', () => {
@@ -186,6 +193,16 @@ describe('resume tickets across two nodes on a real redis-server', () => {
   });
   after(() => redis.stop());
   const node = () => startServer({ redisUrl: redis.url, clusterTimeoutMs: 1_000 }, { heartbeat: HEARTBEAT });
+  /** A node in a process of its own, to be stalled (SIGSTOP) without stalling this one; killed after the test. */
+  const stallableNode = async (t: { after(fn: () => Promise<void>): void }) => {
+    const stalled = await startNodeProcess({
+      REDIS_URL: redis.url,
+      ROOMLINK_SECRET: TEST_SECRET,
+      CLUSTER_TIMEOUT_MS: '1000',
+    });
+    t.after(() => stalled.kill());
+    return stalled;
+  };
 
   test('a leave on one node revokes the ticket on the other', async () => {
     const [a, b] = await Promise.all([node(), node()]);
@@ -240,13 +257,7 @@ describe('resume tickets across two nodes on a real redis-server', () => {
 
   test('a replay while the owner’s node does not answer (stalled) gets a new id, and the owner stays', async (t) => {
     const b = await node();
-    // The owner's node in a process of its own, to be stalled (SIGSTOP) without stalling B.
-    const stalled = await startNodeProcess({
-      REDIS_URL: redis.url,
-      ROOMLINK_SECRET: TEST_SECRET,
-      CLUSTER_TIMEOUT_MS: '1000',
-    });
-    t.after(() => stalled.kill());
+    const stalled = await stallableNode(t);
     const room = newRoomId();
     const owner = await connectClient(stalled.url);
     const ack = await joinOk(owner, room, 'Alice');
@@ -272,6 +283,60 @@ describe('resume tickets across two nodes on a real redis-server', () => {
     watcher.emit('signal', { to: ack.self.id, description: OFFER });
     assert.equal((await toOwner).description?.type, 'offer');
     assert.equal(owner.connected, true);
+  });
+
+  test('a reload while another node is stalled takes its id back: nobody holds it, nobody is asked', async (t) => {
+    const b = await node();
+    const stalled = await stallableNode(t);
+    const room = newRoomId();
+    const reloader = await connectClient(b.url);
+    const ack = await joinOk(reloader, room, 'Alice');
+    const watcher = await connectClient(b.url);
+    await joinOk(watcher, room, 'Watcher');
+    // The reload: the old connection is gone (and so is its entry) before the page is back.
+    const left = waitForEvent(watcher, 'peer:left');
+    reloader.disconnect();
+    assert.equal((await left).id, ack.self.id);
+    stalled.pause();
+    t.after(() => stalled.resume());
+    const back = await joinPatiently(b.url, room, 'Alice', ack.resume);
+    assert.ok(back.ok, JSON.stringify(back));
+    assert.equal(back.self.id, ack.self.id, 'the reload got a new id because a stalled node did not answer');
+  });
+
+  test('a resume whose old connection is on a stalled node gets its id back once that node stops beating', async (t) => {
+    const b = await node();
+    const stalled = await stallableNode(t);
+    const room = newRoomId();
+    const owner = await connectClient(stalled.url);
+    const ack = await joinOk(owner, room, 'Alice');
+    await joinOk(await connectClient(b.url), room, 'Watcher');
+    stalled.pause();
+    t.after(() => stalled.resume());
+    // The page on another network, through the other node: told to wait while the stalled
+    // node may still answer for its old connection, then given its id (and name) back,
+    // within the stall (30 s at most here: stalls of 5–30 s are what an operator sees).
+    const stalledUntil = Date.now() + 30_000;
+    const refusals: string[] = [];
+    let back: Extract<JoinAck, { ok: true }> | undefined;
+    while (Date.now() < stalledUntil) {
+      const answer = await joinPatiently(b.url, room, 'Alice', ack.resume);
+      if (answer.ok) {
+        back = answer;
+        break;
+      }
+      refusals.push(answer.error.code);
+      assert.equal(answer.error.code, 'name_taken', JSON.stringify(answer));
+      assert.equal(typeof answer.error.retryAfterMs, 'number', 'a clear wait, not a variant');
+      await new Promise((resolve) => setTimeout(resolve, answer.error.retryAfterMs));
+    }
+    assert.ok(back, `still refused while the node stalled: ${refusals.join(', ')}`);
+    assert.equal(back.self.id, ack.self.id);
+    assert.equal(back.self.name, 'Alice');
+    // Back from its stall, the node cuts the connection it held for that id.
+    const cut = disconnected(owner, 20_000);
+    stalled.resume();
+    await cut;
   });
 
   test('a replay on a node with one room’s write-back pending still asks the other nodes', async () => {
