@@ -6,6 +6,8 @@
 // needs; rooms spread over the shards):
 //   roomlink:{R}:members   hash  peerId → "node \t socket \t nameKey \t name \t keys"
 //   roomlink:{R}:names     hash  nameKey → peerId
+//   roomlink:{R}:away      hash  peerId → "until(ms) \t nameKey": members swept with their node,
+//                                whose names stay theirs until then (expires with the last)
 //   roomlink:{nodes}                   set of node ids that hold or held members
 //   roomlink:{nodes}:alive:N           set with an expiry, refreshed by node N every second
 //   roomlink:node:N:rooms              set of rooms where node N has (had) members
@@ -100,6 +102,15 @@ const PREFIX = 'roomlink';
 
 const membersKey = (roomId: string) => `${PREFIX}:{${roomId}}:members`;
 const namesKey = (roomId: string) => `${PREFIX}:{${roomId}}:names`;
+const awayKey = (roomId: string) => `${PREFIX}:{${roomId}}:away`;
+/**
+ * How long a member swept with its node (it died, or stalled past its TTL) keeps its name
+ * from others: past Socket.IO's ping interval and timeout (25 s + 20 s), by which its page
+ * has noticed and come back with its ticket (its id, so its name), or its node is back and
+ * has written it back. Freed at once, the name went to whoever joined in the gap, and the
+ * member came back to "Dave 2", or, its node back from a stall, the room had two "Dave"s.
+ */
+const NAME_HOLD_MS = 60_000;
 /** The {nodes} hash tag puts every heartbeat in one slot (see above). */
 const NODES_KEY = `${PREFIX}:{nodes}`;
 const aliveKey = (node: string) => `${PREFIX}:{nodes}:alive:${node}`;
@@ -123,7 +134,7 @@ const END_RESUME = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.c
 const sweepLockKey = (node: string) => `${PREFIX}:node:${node}:sweeping`;
 const sweptKey = (node: string) => `${PREFIX}:node:${node}:swept`;
 
-// Lua shared by the scripts below (KEYS: members, names). A member gives up the name it
+// Lua shared by the scripts below (KEYS: members, names, away). A member gives up the name it
 // holds in the index: the index passes to another member here with the same name key, if
 // any, else the entry goes. Two members hold one name only after an outage, when two nodes
 // admitted it apart (ADMIT's write-back below); without this, the first to leave freed the
@@ -141,9 +152,29 @@ local function release(key, peer)
   end
   redis.call('HDEL', KEYS[2], key)
 end
+local function nowMs()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+-- Whether the holder of a name in the index still holds it: a member, or a member swept
+-- with its node whose hold has not ended.
+local function holds(holder)
+  if redis.call('HEXISTS', KEYS[1], holder) == 1 then return true end
+  local away = redis.call('HGET', KEYS[3], holder)
+  return away ~= false and tonumber(string.match(away, '^([^\t]*)')) > nowMs()
+end
+-- The peer is back (a resume, its node's write-back): its hold ends, and the name it held,
+-- if it comes back under another, is given up.
+local function back(peer, key)
+  local away = redis.call('HGET', KEYS[3], peer)
+  if not away then return end
+  redis.call('HDEL', KEYS[3], peer)
+  local awayKey = string.match(away, '\t(.*)$')
+  if awayKey ~= key then release(awayKey, peer) end
+end
 `;
 
-// KEYS: members, names. ARGV: peer, name, nameKey, node, socket, cap, force ('1': a
+// KEYS: members, names, away. ARGV: peer, name, nameKey, node, socket, cap, force ('1': a
 // write-back, no cap or name check), keys (the announced keys, as stored; '' for none).
 // Returns {'ok', HGETALL members} | {'room_full'} | {'name_taken', HKEYS names, holder} |
 // {'held'}: a write-back found the peer id held by another node's or socket's entry (a
@@ -159,7 +190,7 @@ if force then
     local node, sock = string.match(old, '^([^\t]*)\t([^\t]*)\t')
     if node ~= ARGV[4] or sock ~= ARGV[5] then return {'held'} end
   end
-elseif holder and holder ~= ARGV[1] then
+elseif holder and holder ~= ARGV[1] and holds(holder) then
   return {'name_taken', redis.call('HKEYS', KEYS[2]), holder}
 end
 if old then
@@ -168,6 +199,7 @@ if old then
 elseif not force and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[6]) then
   return {'room_full'}
 end
+back(ARGV[1], ARGV[3])
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[4] .. '\t' .. ARGV[5] .. '\t' .. ARGV[3] .. '\t' .. ARGV[2] .. '\t' .. ARGV[8])
 if not (holder and holder ~= ARGV[1] and redis.call('HEXISTS', KEYS[1], holder) == 1) then
   redis.call('HSET', KEYS[2], ARGV[3], ARGV[1])
@@ -175,7 +207,7 @@ end
 return {'ok', redis.call('HGETALL', KEYS[1])}
 `}`;
 
-// KEYS: members, names. ARGV: peer, socket, name, nameKey.
+// KEYS: members, names, away. ARGV: peer, socket, name, nameKey.
 // Returns {'ok'} | {'not_in_room'} | {'name_taken', HKEYS names, holder}.
 const RENAME = `${RELEASE}${String.raw`
 local rec = redis.call('HGET', KEYS[1], ARGV[1])
@@ -183,7 +215,7 @@ if not rec then return {'not_in_room'} end
 local node, sock, oldKey = string.match(rec, '^([^\t]*)\t([^\t]*)\t([^\t]*)\t')
 if sock ~= ARGV[2] then return {'not_in_room'} end
 local holder = redis.call('HGET', KEYS[2], ARGV[4])
-if holder and holder ~= ARGV[1] then return {'name_taken', redis.call('HKEYS', KEYS[2]), holder} end
+if holder and holder ~= ARGV[1] and holds(holder) then return {'name_taken', redis.call('HKEYS', KEYS[2]), holder} end
 if oldKey ~= ARGV[4] then release(oldKey, ARGV[1]) end
 local keys = string.match(rec, '^[^\t]*\t[^\t]*\t[^\t]*\t[^\t]*\t([^\t]*)$') or ''
 redis.call('HSET', KEYS[1], ARGV[1], node .. '\t' .. sock .. '\t' .. ARGV[4] .. '\t' .. ARGV[3] .. '\t' .. keys)
@@ -203,21 +235,28 @@ release(key, ARGV[1])
 return 1
 `}`;
 
-// KEYS: members, names. ARGV: node, then the sockets of that node to keep.
+// KEYS: members, names, away. ARGV: node, how long their names are held for them (ms; '0':
+// given up at once), then the sockets of that node to keep.
 // Removes the node's other entries in the room; returns their peer ids.
 const SWEEP = `${RELEASE}${String.raw`
+local hold = tonumber(ARGV[2])
 local keep = {}
-for i = 2, #ARGV do keep[ARGV[i]] = true end
+for i = 3, #ARGV do keep[ARGV[i]] = true end
 local removed = {}
 local all = redis.call('HGETALL', KEYS[1])
 for i = 1, #all, 2 do
   local node, sock, key = string.match(all[i + 1], '^([^\t]*)\t([^\t]*)\t([^\t]*)\t')
   if node == ARGV[1] and not keep[sock] then
     redis.call('HDEL', KEYS[1], all[i])
-    release(key, all[i])
+    if hold > 0 then
+      redis.call('HSET', KEYS[3], all[i], string.format('%d', nowMs() + hold) .. '\t' .. key)
+    else
+      release(key, all[i])
+    end
     removed[#removed + 1] = all[i]
   end
 end
+if hold > 0 and #removed > 0 then redis.call('PEXPIRE', KEYS[3], hold) end
 return removed
 `}`;
 
@@ -270,6 +309,8 @@ export interface RedisMembershipOptions {
   nodeId?: string;
   /** Default HEARTBEAT_INTERVAL_MS (the node TTL is three of them). */
   heartbeatMs?: number;
+  /** How long a swept member's name is held for it (default NAME_HOLD_MS). */
+  nameHoldMs?: number;
 }
 
 export interface RedisMembership extends MembershipStore {
@@ -303,6 +344,7 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
   const log = logger.child({ component: 'membership' });
   const nodeId = options.nodeId ?? randomBytes(8).toString('hex');
   const heartbeatMs = options.heartbeatMs ?? HEARTBEAT_INTERVAL_MS;
+  const nameHoldMs = options.nameHoldMs ?? NAME_HOLD_MS;
   const nodeTtlMs = (NODE_TTL_MS / HEARTBEAT_INTERVAL_MS) * heartbeatMs;
   const mainSilenceLimitMs = MAIN_SILENCE_TTLS * nodeTtlMs;
   const claimMs = Math.max(RESUME_CLAIM_MS, RESUME_CLAIM_TIMEOUTS * timeoutMs);
@@ -352,7 +394,7 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
       sha = sha1(script);
       shas.set(script, sha);
     }
-    const call = { keys: [membersKey(roomId), namesKey(roomId)], arguments: args };
+    const call = { keys: [membersKey(roomId), namesKey(roomId), awayKey(roomId)], arguments: args };
     try {
       return await redis.evalSha(sha, call);
     } catch (error) {
@@ -522,7 +564,8 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
   const reconcileRoom = (roomId: string): Promise<void> =>
     writingBack(roomId, async () => {
       const claims = own.claims(roomId);
-      await run(SWEEP, roomId, [nodeId, ...claims.map((c) => c.socketId)]);
+      // Entries this node no longer holds: their members left, their names are free.
+      await run(SWEEP, roomId, [nodeId, '0', ...claims.map((c) => c.socketId)]);
       for (const claim of claims) {
         const reply = await run(ADMIT, roomId, admitArgs(claim, 0, true));
         if (!Array.isArray(reply) || reply[0] !== 'held') continue;
@@ -566,7 +609,7 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
     await redis.set(sweptKey(dead), nodeId, { PX: SWEPT_MARK_MS });
     const rooms = await redis.sMembers(roomsKey(dead));
     for (const roomId of rooms) {
-      const removed = await run(SWEEP, roomId, [dead]);
+      const removed = await run(SWEEP, roomId, [dead, String(nameHoldMs)]);
       const ids = [...stringSet(removed)];
       if (ids.length > 0) onGone(roomId, ids);
     }

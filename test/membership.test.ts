@@ -51,6 +51,7 @@ async function redisStore(
   gone: (roomId: string, ids: string[]) => void = () => {},
   url = redis.url,
   heartbeatMs = HEARTBEAT_MS,
+  nameHoldMs?: number,
 ): Promise<RedisMembership> {
   const store = createRedisMembership({
     target: { kind: 'single', url },
@@ -59,6 +60,7 @@ async function redisStore(
     onGone: gone,
     onBack: () => {},
     heartbeatMs,
+    ...(nameHoldMs !== undefined && { nameHoldMs }),
   });
   stores.push(store);
   assert.equal(await store.ready(3_000), true);
@@ -156,10 +158,22 @@ rules('Redis store, one node', async () => {
 });
 rules('Redis store, two nodes sharing one Redis', async () => [await redisStore(), await redisStore()]);
 
+/** The store's member `peerId` dies with it (no goodbye); resolves once another node swept it. */
+async function sweptWith(doomed: MembershipStore, gone: Array<[string, string[]]>, roomId: string, peerId: string) {
+  const stopped = Date.now();
+  await doomed.close(); // no goodbye: its heartbeat just stops, like a SIGKILL or a SIGSTOP
+  const here = () => gone.filter(([room]) => room === roomId).flatMap(([, ids]) => ids);
+  while (!here().includes(peerId)) {
+    assert.ok(Date.now() - stopped < SWEEP_DEADLINE_MS, 'the dead node was never swept');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 describe('a node that dies', () => {
   test('its members are removed by another node within a few seconds, and their rooms are told', async () => {
     const gone: Array<[string, string[]]> = [];
-    const survivor = await redisStore((roomId, ids) => gone.push([roomId, ids]));
+    // Names held for a second, not the minute a deployment holds them: then free (below).
+    const survivor = await redisStore((roomId, ids) => gone.push([roomId, ids]), redis.url, HEARTBEAT_MS, 1_000);
     const doomed = await redisStore();
     const room = newRoomId();
     await survivor.admit(room, claim('stays', 'Stays'), 6);
@@ -180,8 +194,35 @@ describe('a node that dies', () => {
     assert.ok(took >= 2 * HEARTBEAT_MS, `swept after ${took} ms: before the node's key expired`);
     assert.deepEqual(here().sort(), ['dies1', 'dies2']);
     assert.deepEqual((await survivor.members(room)).map((m) => m.id).sort(), ['moved', 'stays']);
-    // Their names are free again.
-    assert.equal((await survivor.admit(room, claim('new', 'Dies 1'), 6)).ok, true);
+    // Their names are free again once their hold ends.
+    while (!(await survivor.admit(room, claim('new', 'Dies 1'), 6)).ok) {
+      assert.ok(Date.now() - stopped < SWEEP_DEADLINE_MS, 'the name was never freed');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  });
+
+  test('a member swept with its node keeps its name a while: a newcomer gets a variant, the member back gets its own', async () => {
+    const gone: Array<[string, string[]]> = [];
+    const survivor = await redisStore((roomId, ids) => gone.push([roomId, ids]));
+    const doomed = await redisStore();
+    const room = newRoomId();
+    await survivor.admit(room, claim('stays', 'Stays'), 6);
+    await doomed.admit(room, claim('dave', 'Dave'), 6);
+    await doomed.admit(room, claim('erin', 'Erin'), 6);
+    await sweptWith(doomed, gone, room, 'dave');
+    assert.deepEqual((await survivor.members(room)).map((m) => m.id).sort(), ['stays']);
+    // Someone new picks the name in the gap (a node stalled or dead for seconds).
+    const newcomer = await survivor.admit(room, claim('new', 'dave'), 6);
+    assert.ok(!newcomer.ok && newcomer.code === 'name_taken', JSON.stringify(newcomer));
+    assert.equal(newcomer.suggestion, 'dave 2');
+    const renamed = await survivor.admit(room, claim('new', 'Newcomer'), 6);
+    assert.equal(renamed.ok, true);
+    assert.equal((await survivor.rename(room, claim('new', 'DAVE', 's-new'))).ok, false);
+    // Dave's page comes back with its ticket (its id), on the node that is left: its name.
+    assert.equal((await survivor.admit(room, claim('dave', 'Dave', 'reconnected'), 6)).ok, true);
+    // Erin comes back under another name: hers is given up.
+    assert.equal((await survivor.admit(room, claim('erin', 'Erin B', 'reconnected'), 6)).ok, true);
+    assert.equal((await survivor.rename(room, claim('new', 'Erin', 's-new'))).ok, true);
   });
 });
 
