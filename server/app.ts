@@ -401,7 +401,9 @@ export function createApp(config: Config, options: AppOptions = {}): App {
         httpServer.listen(config.port, config.host, () => {
           httpServer.off('error', reject);
           const address = httpServer.address() as AddressInfo;
-          logger.info({ host: address.address, port: address.port }, 'listening');
+          // With Redis, the node's id too: the other nodes' logs name a node they took for dead
+          // by it ("dead"), and this line is where an operator finds which node that was.
+          logger.info({ host: address.address, port: address.port, node: sharedMembership?.nodeId }, 'listening');
           resolve({ port: address.port, host: address.address });
         });
       });

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { type AddressInfo, connect as connectTcp, createServer, type Socket } from 'node:net';
 import { after, afterEach, before, describe, test } from 'node:test';
+import { pino } from 'pino';
 import { createClient } from 'redis';
 import type { AppOptions } from '../server/app.ts';
 import { startNodeProcess } from './node-process.ts';
@@ -118,6 +119,22 @@ async function assertCrossNodeSignal(a: TestServer, b: TestServer): Promise<void
 }
 
 describe('two nodes on one Redis', () => {
+  test('each node names its id when it starts listening: the id other nodes log when they take it for dead', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
+    await Promise.all([node(redis.url, {}, { logger }), node(redis.url, {}, { logger })]);
+    const ids = lines
+      .map((line) => JSON.parse(line) as { msg?: string; node?: unknown })
+      .filter((entry) => entry.msg === 'listening')
+      .map((entry) => entry.node);
+    assert.equal(ids.length, 2);
+    assert.ok(
+      ids.every((id) => typeof id === 'string' && id.length > 0),
+      `listening lines without a node id: ${ids.join(', ')}`,
+    );
+    assert.notEqual(ids[0], ids[1]);
+  });
+
   test('peers on different nodes share a room: peer lists, peer:joined, signals both ways, peer:left', async () => {
     const [a, b] = await Promise.all([node(), node()]);
     const status = await health(a);
