@@ -364,6 +364,8 @@ function drawCall(): void {
     supported: calls.supported(),
     busy: calls.busy(),
     self: calls.self(),
+    cameraOn: calls.cameraOn(),
+    cameraOpening: calls.cameraOpening(),
     selfName: name,
     preview: calls.preview(),
     screenPreview: calls.screenPreview(),

@@ -35,8 +35,16 @@ export interface LocalMedia {
    * says no (hung up while a prompt was open), what opened is stopped and nothing more is tried.
    */
   open(video: boolean, stillWanted?: () => boolean): Promise<Opened>;
-  /** Opens the camera alone (someone who joined with audio turns it on), as open() picks it. */
+  /**
+   * Opens the camera alone (Camera on): the one chosen (cameraChoice), and only that one; with
+   * none chosen yet (joined with audio), as open() picks it.
+   */
   openCamera(stillWanted?: () => boolean): Promise<Opened>;
+  /**
+   * Camera off: the camera is stopped (its light goes out, the device is free for other apps)
+   * and kept as the choice Camera on opens again.
+   */
+  closeCamera(): void;
   /** Opens a microphone (the one in use was lost: unplugged, or its permission withdrawn). */
   openMic(): Promise<Opened>;
   /**
@@ -55,7 +63,10 @@ export interface LocalMedia {
    * A camera whose picture cannot be sent is refused as one that will not open.
    */
   switchDevice(kind: 'audio' | 'video', deviceId: string): Promise<Opened>;
-  /** The deviceId of the microphone or camera in use, or null. */
+  /**
+   * The deviceId of the microphone or camera in use, or null; with the camera off, the camera
+   * Camera on will open (the last one used, or the one picked since), if any.
+   */
   deviceOf(kind: 'audio' | 'video'): string | null;
 }
 
@@ -109,6 +120,12 @@ export function createLocalMedia(lost: (kind: 'audio' | 'video') => void = () =>
   let screen: MediaStreamTrack | null = null;
   let screenAlongside = false;
   let stream = new MediaStream();
+  /**
+   * The camera Camera on opens: the last one used, or the one picked in the list while the
+   * camera was off. Null until a camera was open, and after one was lost (unplugged: Camera on
+   * then opens whichever camera there is, as joining does).
+   */
+  let cameraChoice: string | null = null;
   const video = () => (screenAlongside ? camera : (screen ?? camera));
 
   /** Our microphone or camera from now on: watched for the browser ending it. */
@@ -116,7 +133,10 @@ export function createLocalMedia(lost: (kind: 'audio' | 'video') => void = () =>
     track?.addEventListener?.('ended', () => {
       if (kind === 'audio' ? mic !== track : camera !== track) return; // replaced or closed already
       if (kind === 'audio') mic = null;
-      else camera = null;
+      else {
+        camera = null;
+        cameraChoice = null;
+      }
       restream();
       lost(kind);
     });
@@ -213,14 +233,17 @@ export function createLocalMedia(lost: (kind: 'audio' | 'video') => void = () =>
       return asked && !picked ? { ok: true, problem: 'unsendable' } : { ok: true };
     },
     async openCamera(stillWanted = () => true) {
-      const got = await ask((d) => d.getUserMedia({ video: CAMERA }));
+      const chosen = cameraChoice;
+      // The camera chosen and no other: the one the user turned off, or picked since. Gone
+      // (unplugged while off) or now refused, it is said so and nothing else is opened.
+      const got = await (chosen === null ? ask((d) => d.getUserMedia({ video: CAMERA })) : openDevice('video', chosen));
       if (typeof got === 'string') return { ok: false, problem: got };
       const asked = got.getVideoTracks()[0] ?? null;
       if (!stillWanted()) {
         asked?.stop();
         return { ok: true };
       }
-      const picked = asked && (await sendableCamera(asked, stillWanted));
+      const picked = chosen === null ? asked && (await sendableCamera(asked, stillWanted)) : asked;
       if (!stillWanted()) {
         picked?.stop();
         return { ok: true };
@@ -258,6 +281,13 @@ export function createLocalMedia(lost: (kind: 'audio' | 'video') => void = () =>
       screenAlongside = false;
       restream();
     },
+    closeCamera() {
+      if (!camera) return;
+      cameraChoice = camera.getSettings?.().deviceId || cameraChoice;
+      camera.stop();
+      camera = null;
+      restream();
+    },
     closeAll() {
       for (const track of [mic, camera, screen]) track?.stop();
       mic = camera = screen = null;
@@ -266,6 +296,11 @@ export function createLocalMedia(lost: (kind: 'audio' | 'video') => void = () =>
     },
     async switchDevice(kind, deviceId) {
       const current = kind === 'audio' ? mic : camera;
+      // Picked with the camera off: Camera on opens it, and nothing opens now.
+      if (!current && kind === 'video' && cameraChoice !== null) {
+        cameraChoice = deviceId;
+        return { ok: true };
+      }
       if (!current) return { ok: false, problem: 'no-device' };
       let got = await openDevice(kind, deviceId);
       // Phones often open one camera at a time: free the current one and ask again.
@@ -306,7 +341,8 @@ export function createLocalMedia(lost: (kind: 'audio' | 'video') => void = () =>
     },
     deviceOf(kind) {
       const track = kind === 'audio' ? mic : camera;
-      return track?.getSettings?.().deviceId ?? null;
+      const inUse = track?.getSettings?.().deviceId ?? null;
+      return kind === 'video' && !track ? cameraChoice : inUse;
     },
   };
 }

@@ -35,3 +35,20 @@ export function mediaProblem(error: unknown): MediaProblem {
       return 'failed';
   }
 }
+
+/**
+ * Why Camera on left the camera off. The call goes on (only joining leaves it when nothing
+ * opens), so each says the camera stays off and what would let it on again.
+ */
+export const CAMERA_ON_PROBLEM_TEXT: Record<MediaProblem, string> = {
+  insecure: MEDIA_PROBLEM_TEXT.insecure,
+  denied:
+    'Your camera stays off: the browser is no longer allowed to use it. Allow it in the site settings (the icon by the address) and press Camera on again. You are still in the call.',
+  'no-device':
+    'Your camera stays off: it is not there any more (unplugged?). Plug it in or pick another camera, and press Camera on again. You are still in the call.',
+  'in-use':
+    'Your camera stays off: another app or tab is using it. Close it there and press Camera on again. You are still in the call.',
+  unsendable:
+    'Your camera stays off: that camera gives a picture the others cannot receive (an infrared or depth camera?). Pick another camera. You are still in the call.',
+  failed: 'Your camera stays off: it could not be started. Press Camera on to try again. You are still in the call.',
+};

@@ -12,7 +12,7 @@ import {
   parseVideoSenderCap,
 } from '../../protocol/index.ts';
 import { createLocalMedia, type DeviceChoice, listDevices, mediaDevices } from '../calls/local-media.ts';
-import { MEDIA_PROBLEM_TEXT, type MediaProblem } from '../calls/media-errors.ts';
+import { CAMERA_ON_PROBLEM_TEXT, MEDIA_PROBLEM_TEXT, type MediaProblem } from '../calls/media-errors.ts';
 import {
   acceptMedia,
   createSenders,
@@ -135,6 +135,13 @@ export function createCalls({
    * (see join): the members in it send to us meanwhile, and we show and hear them.
    */
   let joining = false;
+  /**
+   * Camera on is opening the camera (a prompt may be open). Presses meanwhile only change
+   * cameraWanted: never a second open, and the camera ends as the last press said.
+   */
+  let cameraOpening: Promise<void> | null = null;
+  /** The last press while the camera opens: on (keep it) or off (stop it once open). */
+  let cameraWanted = false;
   /** What screenPreview() last gave: a stream made again only for another track. */
   let screenPreview: MediaStream | null = null;
 
@@ -554,25 +561,41 @@ export function createCalls({
         sendToAll();
       });
     },
-    /** Camera off keeps the track (enabled = false sends black); on again, or open one. */
+    /**
+     * The camera as the Camera button shows it: on (a press turns it off) while open, or while
+     * opening unless a press since said off.
+     */
+    cameraOn: () => (cameraOpening ? cameraWanted : media.camera !== null),
+    /** Camera on is opening the camera: presses of the Camera button are taken meanwhile. */
+    cameraOpening: () => cameraOpening !== null,
+    /**
+     * Camera off stops the camera (its light goes out) and sends nothing in its place: the
+     * members' tiles show us as camera off from our state, not from frames that stop. Camera
+     * on opens the camera chosen again and sends it on the same senders (no renegotiation).
+     */
     toggleCamera(): Promise<void> {
-      return serve(async () => {
-        if (!self.inCall) return;
-        const camera = media.camera;
-        // On again counts against the cap as opening one does; off never does.
-        if (!camera?.enabled && videoCapReached()) return;
-        if (camera) {
-          camera.enabled = !camera.enabled;
-          setSelf({ ...self, video: camera.enabled });
-          return;
-        }
-        const opened = await media.openCamera(() => self.inCall);
-        if (!opened.ok) return problem(opened.problem);
-        // Hung up while the prompt was open: nothing may stay open.
-        if (!self.inCall) return media.closeAll();
-        setSelf({ ...self, video: true });
-        sendToAll();
+      if (!self.inCall) return Promise.resolve();
+      if (cameraOpening) {
+        cameraWanted = !cameraWanted;
+        changed();
+        return cameraOpening;
+      }
+      if (busy) return Promise.resolve();
+      if (media.camera) {
+        cameraOff();
+        return Promise.resolve();
+      }
+      // On counts against the cap as joining with video does; off never does.
+      if (videoCapReached()) return Promise.resolve();
+      cameraWanted = true;
+      const opening = serve(openWantedCamera).finally(() => {
+        cameraOpening = null;
+        changed();
       });
+      cameraOpening = opening;
+      // Drawn now: the button says Camera off while the camera opens (a prompt may stay open).
+      changed();
+      return opening;
     },
     /**
      * Shares a screen in place of the camera (or as the video, joined with audio), or with
@@ -592,6 +615,30 @@ export function createCalls({
       });
     },
   };
+
+  function cameraOff(): void {
+    media.closeCamera();
+    setSelf({ ...self, video: false });
+    sendToAll();
+  }
+
+  /**
+   * Opens the camera for Camera on. Presses meanwhile only change cameraWanted, which
+   * openCamera reads once the camera is open: off pressed last, it stops what opened.
+   */
+  async function openWantedCamera(): Promise<void> {
+    const opened = await media.openCamera(() => self.inCall && cameraWanted);
+    // Hung up while the prompt was open: nothing may stay open.
+    if (!self.inCall) return media.closeAll();
+    if (!opened.ok) {
+      if (cameraWanted) notify(CAMERA_ON_PROBLEM_TEXT[opened.problem]);
+      return;
+    }
+    if (!media.camera) return;
+    notify(null);
+    setSelf({ ...self, video: true });
+    sendToAll();
+  }
 
   function stopScreen(): void {
     if (!media.screen) return;

@@ -2,7 +2,7 @@
 // opened, one tile per member in the call (ours mirrored), and a tile of its own for each
 // screen shared next to a camera (large; ours small, a preview). Tiles and their <video>
 // elements persist across renders, so playback never restarts because something else changed.
-import type { CallState } from '../../protocol/index.ts';
+import { type CallState, callPicture } from '../../protocol/index.ts';
 import { type EnergySample, energyOf, levelBetween } from '../calls/audio-level.ts';
 import type { DeviceChoice } from '../calls/local-media.ts';
 import type { CallParticipant } from '../features/calls.ts';
@@ -41,6 +41,10 @@ export interface CallsModel {
   supported: boolean;
   busy: boolean;
   self: CallState;
+  /** Our camera as the Camera button shows it: on (a press turns it off), also while it opens. */
+  cameraOn: boolean;
+  /** Our camera is opening: the Camera button still takes presses (the last one counts). */
+  cameraOpening: boolean;
   selfName: string;
   /** Our own camera (null until it is open): the mirrored tile. */
   preview: MediaStream | null;
@@ -103,7 +107,7 @@ function stateWords({ state, relayed, heard }: TileLook): string {
   if (!heard) words.push('not responding');
   if (!state.audio) words.push('muted');
   if (state.screen) words.push('sharing screen');
-  else if (!state.video) words.push('camera off');
+  if (callPicture(state) === 'none') words.push('camera off');
   if (relayed) words.push('relayed');
   return words.join(' · ');
 }
@@ -335,12 +339,14 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
     }
     if (tile.video.srcObject !== stream) tile.video.srcObject = stream;
     if (tile.sound) hear(tile.sound, stream.getAudioTracks()[0] ?? null);
+    const picture = callPicture(state);
     tile.root.dataset.muted = String(!state.audio);
-    tile.root.dataset.camera = state.video || state.screen ? 'on' : 'off';
+    // Off: the name tile, from the member's word (call:state) at once, never a last frame.
+    tile.root.dataset.camera = picture === 'none' ? 'off' : 'on';
     tile.root.dataset.screen = String(state.screen);
     // What its <video> shows: a screen shared in place of the camera is laid out as a screen
     // (whole, first, across: styles.css), not cropped to a camera's 4:3 like a face.
-    tile.root.dataset.picture = state.screen && state.screenAlongside !== true ? 'screen' : 'camera';
+    tile.root.dataset.picture = picture === 'screen' ? 'screen' : 'camera';
     tile.root.dataset.relayed = String(look.relayed);
     tile.root.dataset.heard = String(look.heard);
     setText(tile.name, name);
@@ -408,10 +414,12 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
       setDisabled(screenAlongside, model.busy);
       for (const button of Object.values(buttons)) setDisabled(button, !model.supported || model.busy);
       setDisabled(buttons.leave, false);
+      // While our camera opens, Camera off (or on again) is still taken: the last press counts.
+      if (model.cameraOpening) setDisabled(buttons.camera, false);
       // Each button says what a press does, as Camera off / on does: no aria-pressed besides,
       // which made a muted microphone "Unmute, toggle button, pressed", as if it were on.
       setText(buttons.mute, self.audio ? 'Mute' : 'Unmute');
-      setText(buttons.camera, self.video ? 'Camera off' : 'Camera on');
+      setText(buttons.camera, model.cameraOn ? 'Camera off' : 'Camera on');
       setText(buttons.screen, self.screen ? 'Stop sharing' : 'Share screen');
       for (const kind of ['audio', 'video'] as const) {
         const choices = self.inCall ? model.devices.list.filter((d) => d.kind === kind) : [];

@@ -7,7 +7,7 @@ import type { BrowserPool } from './browser.ts';
 import { newRoomLink, openUser, type User, waitForMesh } from './users.ts';
 
 /** Media setup and renegotiation on 2 busy cores: generous; speed is the bench's business. */
-const mediaTimeoutMs = 90_000;
+export const mediaTimeoutMs = 90_000;
 
 export interface CallTile {
   readonly peerId: string;

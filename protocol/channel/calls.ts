@@ -52,6 +52,16 @@ export function normalizeCallState(state: CallState): CallState {
 }
 
 /**
+ * What the sender's camera tile shows: a screen shared in place of its camera, its camera, or
+ * nothing (camera off, also while a screen shared next to the camera has a tile of its own).
+ */
+export function callPicture(state: CallState): 'screen' | 'camera' | 'none' {
+  if (!state.inCall) return 'none';
+  if (state.screen && state.screenAlongside !== true) return 'screen';
+  return state.video ? 'camera' : 'none';
+}
+
+/**
  * The link-level budget (client/budget.ts): a state message goes out on each change and on
  * each link opening (once in a call); the feature itself ignores more than a few a second
  * per member.

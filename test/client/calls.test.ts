@@ -11,7 +11,13 @@ import { acceptMedia, createSenders, prepareMedia, sendTrack, stopSending } from
 import { createWindowCounter } from '../../client/calls/state-rate.ts';
 import type { MemberHandle, SlotKey } from '../../client/feature.ts';
 import { createCalls, MAX_REMOTE_TRACKS } from '../../client/features/calls.ts';
-import { type CallState, type ChannelMessage, normalizeCallState, parseChannelMessage } from '../../protocol/index.ts';
+import {
+  type CallState,
+  type ChannelMessage,
+  callPicture,
+  normalizeCallState,
+  parseChannelMessage,
+} from '../../protocol/index.ts';
 
 // --- stand-ins for what exists only in a browser -------------------------------------------
 
@@ -372,6 +378,16 @@ test('out of the call nothing counts as on, and a screen alongside needs a scree
     screen: true,
     screenAlongside: true,
   });
+});
+
+test("a member's camera tile shows its camera, a screen in its place, or nothing: camera off also while a screen next to the camera has a tile of its own", () => {
+  const inCall = { inCall: true, audio: true };
+  assert.equal(callPicture({ ...inCall, video: true, screen: false }), 'camera');
+  assert.equal(callPicture({ ...inCall, video: false, screen: false }), 'none');
+  assert.equal(callPicture({ ...inCall, video: false, screen: true }), 'screen');
+  assert.equal(callPicture({ ...inCall, video: true, screen: true, screenAlongside: true }), 'camera');
+  assert.equal(callPicture({ ...inCall, video: false, screen: true, screenAlongside: true }), 'none');
+  assert.equal(callPicture({ inCall: false, audio: false, video: true, screen: false }), 'none');
 });
 
 test('media errors map to plain problems by their DOMException name', () => {
@@ -737,7 +753,7 @@ test('a camera turned on again, or a screen shared, counts against the bound as 
   const [first, second] = peers as [FakeMember, FakeMember];
   calls.feature.receive(first, stateOf(true, { video: false }) as never);
   await calls.join(true); // with our camera: one of two
-  await calls.toggleCamera(); // off: the track is kept
+  await calls.toggleCamera(); // off
   assert.equal(calls.self().video, false);
   // Meanwhile two members turn their cameras on: the bound is reached without us.
   calls.feature.receive(first, stateOf(true) as never);
@@ -753,15 +769,15 @@ test('a camera turned on again, or a screen shared, counts against the bound as 
   assert.equal(calls.self().video, true);
 });
 
-/** We and one member, both in the call with camera and microphone, on a prepared link. */
-async function inCallWithOne() {
-  fakeDevices();
-  const { calls, peers } = harness(1);
+/** We and one member, both in the call with microphone and (unless not `video`) camera, on a prepared link. */
+async function inCallWithOne(video = true) {
+  const opened = fakeDevices();
+  const { calls, peers, notes } = harness(1);
   const [peer] = peers as [FakeMember];
   calls.feature.opened?.(peer);
   calls.feature.receive(peer, stateOf(true) as never);
-  await calls.join(true);
-  return { calls, peer };
+  await calls.join(video);
+  return { calls, peer, opened, notes };
 }
 
 test('device changes are watched only in a call: out of it no listener (it would start the browser’s capture service), in it a change lists the devices again', async () => {
@@ -1192,4 +1208,149 @@ test('hanging up while the camera prompt is open: no camera is checked or kept (
     'everything opened is stopped',
   );
   assert.equal(calls.self().inCall, false);
+});
+
+// --- Camera off and on -----------------------------------------------------------------------
+
+/** The track on our video sender to this member (the camera, or null: nothing goes). */
+const sentCamera = (peer: FakeMember) =>
+  peer.fakePc.getTransceivers().find((t) => t.receiver.track.kind === 'video')?.sender.track ?? null;
+
+/** getUserMedia held open until release() (a permission prompt, a slow camera), counting asks. */
+function holdCameraOpens() {
+  const devices = navigator.mediaDevices as unknown as { getUserMedia(c: unknown): Promise<unknown> };
+  const open = devices.getUserMedia.bind(devices);
+  const held: Array<() => void> = [];
+  let asked = 0;
+  devices.getUserMedia = (constraints) => {
+    asked++;
+    return new Promise((resolve) => held.push(() => resolve(open(constraints))));
+  };
+  return {
+    asked: () => asked,
+    async release() {
+      for (const go of held.splice(0)) go();
+      await settled();
+    },
+  };
+}
+
+test('Camera off stops the camera and sends nothing in its place; Camera on opens the same camera again on the same sender; neither renegotiates', async () => {
+  const { calls, peer } = await inCallWithOne();
+  await settled();
+  const camera = sentCamera(peer);
+  assert.equal(camera?.deviceId, 'cam-0');
+  const changesBefore = peer.fakePc.directionChanges;
+  const transceiversBefore = peer.fakePc.getTransceivers().length;
+
+  await calls.toggleCamera();
+  await settled();
+  assert.equal(camera?.stopped, true, 'the camera is stopped (its light goes out)');
+  assert.equal(sentCamera(peer), null, 'the video sender sends nothing, not black frames');
+  assert.equal(calls.self().video, false);
+  assert.equal(calls.cameraOn(), false);
+  assert.deepEqual(lastState(peer), stateOf(true, { video: false }), 'the members are told at once');
+  assert.equal(sending(peer).join(), 'audio', 'the microphone goes on');
+  assert.equal(calls.devices().video, 'cam-0', 'the picker shows the camera Camera on opens');
+
+  await calls.toggleCamera();
+  await settled();
+  const again = sentCamera(peer);
+  assert.equal(again?.deviceId, 'cam-0', 'the camera used before');
+  assert.notEqual(again, camera, 'a new track');
+  assert.equal(again?.readyState, 'live');
+  assert.equal(calls.self().video, true);
+  assert.deepEqual(lastState(peer), stateOf(true));
+  assert.equal(peer.fakePc.directionChanges, changesBefore, 'nothing to renegotiate');
+  assert.equal(peer.fakePc.getTransceivers().length, transceiversBefore);
+  calls.leave();
+});
+
+test('a camera picked in the list while the camera is off opens nothing then, and Camera on opens it', async () => {
+  const { calls, peer, opened } = await inCallWithOne();
+  await calls.toggleCamera();
+  const opens = opened.length;
+  await calls.switchDevice('video', 'cam-1');
+  assert.equal(opened.length, opens, 'no camera opened while off');
+  assert.equal(calls.devices().video, 'cam-1');
+  assert.equal(calls.self().video, false);
+  await calls.toggleCamera();
+  await settled();
+  assert.equal(sentCamera(peer)?.deviceId, 'cam-1');
+  calls.leave();
+});
+
+test('Camera on whose camera is gone or now refused says so, and we stay in the call with the camera off', async () => {
+  for (const [refusal, words] of [
+    ['OverconstrainedError', /stays off: it is not there any more/],
+    ['NotAllowedError', /stays off: the browser is no longer allowed/],
+  ] as const) {
+    const { calls, peer, notes } = await inCallWithOne();
+    await calls.toggleCamera();
+    const devices = navigator.mediaDevices as unknown as { getUserMedia(c: unknown): Promise<unknown> };
+    devices.getUserMedia = async () => {
+      throw Object.assign(new Error(refusal), { name: refusal });
+    };
+    await calls.toggleCamera();
+    await settled();
+    assert.match(notes.at(-1) ?? '', words, refusal);
+    assert.equal(calls.self().inCall, true, 'still in the call');
+    assert.equal(calls.self().video, false);
+    assert.equal(calls.cameraOn(), false);
+    assert.deepEqual(sending(peer), ['audio'], 'the microphone still goes');
+    assert.deepEqual(lastState(peer), stateOf(true, { video: false }));
+    calls.leave();
+  }
+});
+
+test('presses while the camera opens: no second open, and the camera ends as the last press said', async () => {
+  for (const presses of [2, 3, 4]) {
+    const { calls, peer } = await inCallWithOne(false);
+    const held = holdCameraOpens();
+    const done = Promise.all(Array.from({ length: presses }, () => calls.toggleCamera()));
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    assert.equal(held.asked(), 1, `${presses} presses: one open`);
+    const on = presses % 2 === 1;
+    assert.equal(calls.cameraOn(), on, 'the button says what the last press asked for');
+    await held.release();
+    await done;
+    await settled();
+    assert.equal(held.asked(), 1, `${presses} presses: still one open`);
+    assert.equal(calls.self().video, on);
+    assert.equal(sentCamera(peer)?.readyState ?? null, on ? 'live' : null);
+    calls.leave();
+  }
+});
+
+test('Camera off while the camera opens: the camera that opens is stopped, and nothing goes', async () => {
+  const { calls, peer, opened } = await inCallWithOne(false);
+  const held = holdCameraOpens();
+  const first = calls.toggleCamera();
+  await new Promise((resolve) => setTimeout(resolve, 1));
+  void calls.toggleCamera(); // off while it opens
+  await held.release();
+  await first;
+  assert.equal(calls.self().video, false);
+  assert.equal(sentCamera(peer), null);
+  assert.equal(held.asked(), 1);
+  const cameras = opened.flatMap((stream) => stream.getVideoTracks());
+  assert.ok(cameras.length === 1 && cameras[0]?.stopped, 'the camera that opened is stopped');
+  calls.leave();
+});
+
+test('Camera on is drawn at once: the button says Camera off while the camera opens, not only once something else redraws', async () => {
+  fakeDevices();
+  const peer = fakeMember('peer-0-000000');
+  let draws = 0;
+  const calls = createCalls({ selfId: () => SELF_ID, members: () => [peer], changed: () => draws++, notify: () => {} });
+  await calls.join(false);
+  const held = holdCameraOpens();
+  const drawn = draws;
+  const opening = calls.toggleCamera();
+  assert.ok(draws > drawn, 'a draw asked for');
+  assert.equal(calls.cameraOn(), true);
+  assert.equal(calls.cameraOpening(), true);
+  await held.release();
+  await opening;
+  calls.leave();
 });
