@@ -5,6 +5,7 @@
 // negotiation renegotiates: there is no call signaling besides the state message.
 import {
   type CallState,
+  callPicture,
   DEFAULT_MAX_VIDEO_SENDERS,
   type MessageOf,
   NOT_IN_CALL,
@@ -348,6 +349,11 @@ export function createCalls({
     const before = slot.remote;
     slot.remote = normalizeCallState(next);
     const joined = slot.remote.inCall && !before.inCall;
+    // Its camera (or a screen in its place) back on: a new stream object, so that its tile's
+    // <video> drops the last frame it showed before the camera went off (shown again until a
+    // new frame came, a frozen picture).
+    if (callPicture(slot.remote) !== 'none' && callPicture(before) === 'none')
+      slot.stream = new MediaStream(slot.stream.getTracks());
     if (joined) mark('call-state-in', member.id);
     if (joined) prepareAllWhenCallOn();
     if (self.inCall && joined) startSending(member);

@@ -1338,6 +1338,18 @@ test('Camera off while the camera opens: the camera that opens is stopped, and n
   calls.leave();
 });
 
+test("a member's camera back on gives its tile a new stream, so that the last frame from before is not shown again", () => {
+  const peer = fakeMember('peer-0-000000');
+  const calls = callsWith([peer]);
+  calls.feature.added?.(peer);
+  calls.feature.receive(peer, stateOf(true) as never);
+  const before = calls.participants()[0]?.stream;
+  calls.feature.receive(peer, stateOf(true, { video: false }) as never);
+  assert.equal(calls.participants()[0]?.stream, before, 'off: nothing to reload');
+  calls.feature.receive(peer, stateOf(true) as never);
+  assert.notEqual(calls.participants()[0]?.stream, before, 'on again: a new stream');
+});
+
 test('Camera on is drawn at once: the button says Camera off while the camera opens, not only once something else redraws', async () => {
   fakeDevices();
   const peer = fakeMember('peer-0-000000');
