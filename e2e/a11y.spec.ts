@@ -119,7 +119,8 @@ test('axe finds no violation on the room page: light and dark, desktop and phone
           (list: { scrollHeight: number; clientHeight: number }) => list.scrollHeight > list.clientHeight,
         ),
       ).toBe(true);
-      // Scanned with the picker open on the history line and Bartholomew typing.
+      // Scanned with the picker open on the history line (the list's current line then,
+      // named and described for a screen reader: list-focus.ts) and Bartholomew typing.
       await chatLine(page, bob.id, line.text).getByTestId('react-button').click();
       await expect(page.getByTestId('reaction-picker')).toBeVisible();
       await typingShown(alice, bob);

@@ -133,11 +133,14 @@ function createFileLine(
   const decline = button('Decline', 'file-decline', actions.decline ? 'decline' : null);
   const cancel = button('Cancel', 'file-cancel', 'cancel');
   cancel.hidden = false;
+  /** The keyboard was handed from a hidden button to the line (hide): the download, once made, takes it. */
+  let handedToLine = false;
   /**
    * Hides buttons of the line. One that had the keyboard (Accept, Decline or Cancel pressed,
    * or the transfer ending under it) hands it on within the line, to a button still shown
    * (Cancel, once Accept started the transfer) or to the line itself, read whole by a screen
-   * reader, rather than to <body>, where the keyboard would start the page over.
+   * reader, rather than to <body>, where the keyboard would start the page over. (Every line
+   * takes focus: list-focus.ts.)
    */
   const hide = (...which: HTMLButtonElement[]) => {
     const had = which.some((b) => b === document.activeElement);
@@ -146,7 +149,7 @@ function createFileLine(
     const next = [...buttons.children].find((b): b is HTMLElement => b instanceof HTMLElement && !b.hidden);
     if (next) next.focus();
     else {
-      item.tabIndex = -1;
+      handedToLine = true;
       item.focus();
     }
   };
@@ -207,8 +210,9 @@ function createFileLine(
       link.download = info.name;
       link.rel = 'noopener';
       item.append(link);
-      // The keyboard was on Cancel when the file came whole (hide): the download is next.
-      if (document.activeElement === item) link.focus();
+      // The keyboard was on Cancel when the file came whole (hide): the download is next. (Not
+      // for a reader who only moved to the line: the keyboard stays where they put it.)
+      if (handedToLine && document.activeElement === item) link.focus();
       void preview(item, file);
     },
   };

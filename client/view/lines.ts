@@ -9,6 +9,7 @@ import { createClock } from './clock.ts';
 import { el } from './dom.ts';
 import { createFollow } from './follow.ts';
 import { type Queued, takeTurns } from './line-turns.ts';
+import { createListFocus } from './list-focus.ts';
 import { foldLongText } from './long-text.ts';
 import { createNewer } from './newer.ts';
 import { watchGoingUp } from './reader-intent.ts';
@@ -112,8 +113,13 @@ export function createLinesView({ announcer = pageAnnouncer() }: LinesViewOption
     follow.followed(messages.scrollTop);
     newer.caughtUp();
   };
+  // One line is the keyboard's stop in the list; keys move it (list-focus.ts). Moving up is
+  // the reader leaving the newest line, as a wheel turned up is; moving to it, coming back.
+  const listFocus = createListFocus(messages, { goingUp: () => readerUp(), atNewest: toNewest });
   // A reader who scrolled up is told how many messages came in below, and can jump to them.
-  const newer = createNewer(document.getElementById('newer') as HTMLButtonElement, messages, toNewest, MAX_LINES);
+  const newer = createNewer(document.getElementById('newer') as HTMLButtonElement, toNewest, MAX_LINES, () =>
+    listFocus.focusNewest(),
+  );
   messages.addEventListener(
     'scroll',
     () => {
@@ -125,12 +131,13 @@ export function createLinesView({ announcer = pageAnnouncer() }: LinesViewOption
     },
     { passive: true },
   );
-  // The reader's wish to go up is known before the scroll it causes (follow.ts, leaving).
-  watchGoingUp(
-    messages,
-    () => messages.scrollTop > 0,
-    () => follow.leaving(),
-  );
+  // The reader's wish to go up is known before the scroll it causes (follow.ts, leaving):
+  // a wheel, a finger (reader-intent.ts), or a key moving up from a line (list-focus.ts).
+  const canGoUp = (): boolean => messages.scrollTop > 0;
+  function readerUp(): void {
+    if (canGoUp()) follow.leaving();
+  }
+  watchGoingUp(messages, canGoUp, readerUp);
   // The scroll to the newest line comes when a watched line changes size: when it is first laid
   // out, and when it grows (its text wraps anew, a preview comes). The browser reports that
   // after laying the page out, once a frame at most, so the scroll reads a layout that is

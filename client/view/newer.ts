@@ -10,11 +10,16 @@ export interface Newer {
 }
 
 /**
- * `jump` scrolls to the newest line (and calls caughtUp); `list` takes the keyboard's place
- * when the button goes while it has focus. Past `maxShown` the count says "2,000+": no more
- * lines than that are kept.
+ * `jump` scrolls to the newest line (and calls caughtUp); `keepFocus` gives the keyboard a
+ * place when the button goes while it has focus. Past `maxShown` the count says "2,000+": no
+ * more lines than that are kept.
  */
-export function createNewer(button: HTMLButtonElement, list: HTMLElement, jump: () => void, maxShown: number): Newer {
+export function createNewer(
+  button: HTMLButtonElement,
+  jump: () => void,
+  maxShown: number,
+  keepFocus: () => void,
+): Newer {
   let unseen = 0;
   button.addEventListener('click', jump);
   return {
@@ -28,9 +33,9 @@ export function createNewer(button: HTMLButtonElement, list: HTMLElement, jump: 
     caughtUp() {
       if (unseen === 0) return;
       unseen = 0;
-      // A keyboard user on the button keeps a place: the list, which scrolls with the arrow
-      // keys. (Only then: a tap on a phone must not take focus from the message box.)
-      if (document.activeElement === button) list.focus({ preventScroll: true });
+      // A keyboard user on the button keeps a place: the newest line, where the arrow keys go
+      // on from. (Only then: a tap on a phone must not take focus from the message box.)
+      if (document.activeElement === button) keepFocus();
       button.hidden = true;
     },
   };

@@ -1,10 +1,9 @@
 // The reader's wish to go up, known before the scroll it causes (follow.ts, leaving): a wheel
-// turned up, a key that goes up, a finger drawn down on the chat's list.
+// turned up, a finger drawn down on the chat's list. (A key that goes up moves the current
+// line, list-focus.ts, which says so itself.)
 
 /** A finger moved down this far is a drag, not a tap. */
 const TOUCH_SLOP_PX = 10;
-/** Keys that scroll a focused list up. */
-const UP_KEYS = new Set(['ArrowUp', 'PageUp', 'Home']);
 
 /**
  * Calls `goingUp` when the reader asks `list` to go up, if `canGoUp` (the list is not at its
@@ -18,9 +17,8 @@ export function watchGoingUp(
   const wish = (): void => {
     if (canGoUp()) goingUp();
   };
-  // (Not a wheel with Ctrl, which zooms the page, nor a key a control inside a line kept.)
+  // (Not a wheel with Ctrl, which zooms the page.)
   list.addEventListener('wheel', (event) => event.deltaY < 0 && !event.ctrlKey && wish(), { passive: true });
-  list.addEventListener('keydown', (event) => UP_KEYS.has(event.key) && !event.defaultPrevented && wish());
   // On a touch screen, a finger drawn down drags the lines down: the reader is going up. One
   // finger (two pinch), and past a slop, so that a tap on a line's buttons is not taken for it.
   let touchTopY: number | null = null;

@@ -1,7 +1,7 @@
 // A stand-in DOM for the chat's lines (view/lines.ts, scrollback.ts, files.ts) in Node: elements
 // that keep their children in order, fragments and ranges that move them as the DOM does, and
-// the few globals the lines view reads (document, ResizeObserver, requestAnimationFrame). No
-// layout: every size is 0, and nothing is ever observed to resize.
+// the few globals the lines view reads (document, ResizeObserver, MutationObserver,
+// requestAnimationFrame). No layout: every size is 0, and nothing is ever observed to resize.
 
 type Listener = (event: Record<string, unknown>) => void;
 
@@ -131,7 +131,7 @@ export function installFakeDom(ids: readonly string[]): FakeDom {
     if (!found) throw new Error(`no element ${id} in the fake page`);
     return found;
   };
-  const names = ['document', 'ResizeObserver', 'requestAnimationFrame'] as const;
+  const names = ['document', 'ResizeObserver', 'MutationObserver', 'requestAnimationFrame'] as const;
   Object.assign(globalThis, {
     document: {
       hidden: false,
@@ -146,6 +146,10 @@ export function installFakeDom(ids: readonly string[]): FakeDom {
     ResizeObserver: class {
       observe(): void {}
       unobserve(): void {}
+    },
+    // The keyboard's current line (list-focus.ts) is followed in a real browser (e2e/keyboard.spec.ts).
+    MutationObserver: class {
+      observe(): void {}
     },
     requestAnimationFrame: (run: () => void) => setTimeout(run, 0),
   });

@@ -1,6 +1,6 @@
-// watchGoingUp (client/view/reader-intent.ts): a wheel turned up, a key that goes up or a
-// finger drawn down on the chat's list is the reader going up, known before any scroll, unless
-// the list is at its top already. Zooming, a key a line's control kept, a tap and a pinch are not.
+// watchGoingUp (client/view/reader-intent.ts): a wheel turned up or a finger drawn down on the
+// chat's list is the reader going up, known before any scroll, unless the list is at its top
+// already. Zooming, a tap and a pinch are not. Keys are the current line's (list-focus.ts).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { watchGoingUp } from '../../client/view/reader-intent.ts';
@@ -17,13 +17,6 @@ function list(list: EventTarget = new EventTarget()) {
 }
 
 const wheel = (deltaY: number, ctrlKey = false): Event => Object.assign(new Event('wheel'), { deltaY, ctrlKey });
-
-/** A key pressed in the list; `kept`: a control inside a line handled it first. */
-function key(name: string, kept = false): Event {
-  const event = Object.assign(new Event('keydown', { cancelable: true }), { key: name });
-  if (kept) event.preventDefault();
-  return event;
-}
 
 /** A touch event with a finger at each of `ys` (none: the last finger lifted). */
 const touch = (type: 'touchstart' | 'touchmove', ...ys: number[]): Event =>
@@ -48,31 +41,16 @@ test('a wheel turned up with Ctrl zooms the page: not going up', () => {
   assert.equal(state.calls, 0);
 });
 
-test('ArrowUp, PageUp and Home are each the reader going up', () => {
-  for (const name of ['ArrowUp', 'PageUp', 'Home']) {
-    const { state, send } = list();
-    send(key(name));
-    assert.equal(state.calls, 1, name);
-  }
-});
-
-test('keys that go down, or nowhere, are not', () => {
+test('keys are not watched here: a key moves the current line, which says so itself', () => {
   const { state, send } = list();
-  for (const name of ['ArrowDown', 'PageDown', 'End', 'a', 'Enter']) send(key(name));
+  for (const name of ['ArrowUp', 'PageUp', 'Home']) send(Object.assign(new Event('keydown'), { key: name }));
   assert.equal(state.calls, 0);
 });
 
-test('an ArrowUp that a control inside a line handled is not', () => {
-  const { state, send } = list();
-  send(key('ArrowUp', true));
-  assert.equal(state.calls, 0);
-});
-
-test('a list at its top cannot go up: wheel, key and finger say nothing, until it has scrolled down', () => {
+test('a list at its top cannot go up: wheel and finger say nothing, until it has scrolled down', () => {
   const { state, send } = list();
   state.atTop = true;
   send(wheel(-100));
-  send(key('ArrowUp'));
   send(touch('touchstart', 100));
   send(touch('touchmove', 200));
   assert.equal(state.calls, 0);

@@ -1,0 +1,50 @@
+// What a screen reader hears of the focused chat line (list-focus.ts): a name with who wrote
+// it, when and what ("Bob, 14:02: see you"), and a description with its state — private,
+// signed or not, how far it got, who reacted — in words, instead of every button's label
+// read in turn ("Add a reaction, button; party 2, toggle button; …").
+
+/** A line's parts as the page shows them (their text, and what their titles say). */
+export interface LineParts {
+  readonly kind: 'chat' | 'file' | 'system';
+  readonly sender: string;
+  readonly time: string;
+  /** The time's title: set when the sender's clock is off (lines.ts). */
+  readonly timeNote: string;
+  /** The message, the file's name, or the system line's sentence. */
+  readonly text: string;
+  /** Each mark's text and title ("✓ signed", and what that means). */
+  readonly marks: ReadonlyArray<readonly [string, string]>;
+  /** A file line's details: size and type, status, where each recipient stands. */
+  readonly file: readonly string[];
+  /** Our own line's receipt note and its detail ("read by 2", "Read by Bob, Carol"). */
+  readonly receipt: readonly [string, string];
+  /** Each reaction chip's label ("party 2: Bob, Carol"). */
+  readonly reactions: readonly string[];
+}
+
+export interface LineAbout {
+  readonly name: string;
+  readonly description: string;
+}
+
+/** The text and, when it says more, the title ("✓ signed: Signed by its author…"). */
+const withTitle = ([text, title]: readonly [string, string]): string =>
+  title === '' || title === text ? text : text === '' ? title : `${text}: ${title}`;
+
+export function lineAbout(parts: LineParts): LineAbout {
+  const when = parts.time === '' ? '' : `, ${parts.time}`;
+  const what = parts.kind === 'file' ? `file ${parts.text}` : parts.text;
+  const name =
+    parts.kind === 'system'
+      ? `${parts.time === '' ? '' : `${parts.time}: `}${what}`
+      : `${parts.sender}${when}: ${what}`;
+  const reactions = parts.reactions.filter((reaction) => reaction !== '');
+  const description = [
+    ...parts.marks.map(withTitle),
+    parts.timeNote,
+    ...parts.file,
+    withTitle(parts.receipt),
+    reactions.length > 0 ? `Reactions: ${reactions.join('; ')}` : '',
+  ].filter((part) => part !== '');
+  return { name, description: description.join('. ') };
+}
