@@ -5,7 +5,8 @@
 // leaves the newest line as scrolling up does, End comes back and follows again; lines that
 // come move neither the focus nor the view; a click picks a line; a line that goes hands the
 // stop, and the keyboard, on. Keys typed in the message box do none of it. And what a screen
-// reader is told of a focused line: who, when, what, and its state, by Chromium's own tree.
+// reader is told of a focused line: who, when, what, and its state, by Chromium's own tree;
+// and a reaction chip with the keyboard on it shows who reacted, as its title does for a mouse.
 
 import type { Locator, Page } from '@playwright/test';
 import { fileLine, makeFile, sendFiles, waitForFileState } from './support/files.ts';
@@ -309,7 +310,10 @@ async function accessible(page: Page, selector: string): Promise<{ role: string;
   }
 }
 
-test('a focused line is read as who, when, what and its state', async ({ server, browsers }) => {
+test('a focused line is read as who, when, what and its state; a chip shows who reacted on focus', async ({
+  server,
+  browsers,
+}) => {
   const { alice, bob, aliceId, bobId } = await aliceAndBob(browsers, server.url);
   const page = bob.page;
   // Bob's line, read by Alice, with her reaction; and a private line from her.
@@ -335,4 +339,12 @@ test('a focused line is read as who, when, what and its state', async ({ server,
   expect(own.description).toBe('read by 1: Read by alice. Reactions: thumbs up 1: alice');
   // Not every button's label in turn: the ☺ is not part of it.
   expect(`${own.name} ${own.description}`).not.toContain('Add a reaction');
+
+  // On the chip itself, who reacted shows beside it while it has the keyboard.
+  const chip = reactionChip(page, bobId, 'are we meeting today', '👍');
+  await page.keyboard.press('Tab');
+  await expect(chip).toBeFocused();
+  await expect(page.getByTestId('reaction-who')).toHaveText('alice');
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('reaction-who')).toHaveCount(0);
 });

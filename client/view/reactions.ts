@@ -1,5 +1,6 @@
 // Reactions under each chat line: a chip per emoji with its count (who reacted in its title,
-// or shown for a moment on a long press / right click), and a button that opens the picker.
+// shown while it has the keyboard, or for a moment on a long press / right click), and a
+// button that opens the picker.
 // One click listener for the whole chat and one picker, moved to the line it is opened on.
 
 import { REACTION_EMOJI, type ReactionEmoji } from '../../protocol/index.ts';
@@ -124,15 +125,31 @@ export function createReactionsView(
   const chipOf = (target: EventTarget | null): HTMLElement | null =>
     target instanceof Element ? target.closest<HTMLElement>('[data-testid=reaction]') : null;
 
-  /** Shows who reacted with this chip next to it, for a moment (the title is not seen on touch). */
-  function showWho(chip: HTMLElement): void {
+  /**
+   * Shows who reacted with this chip next to it (the title is seen only under a mouse): for a
+   * moment after a long press, or while the chip has the keyboard (`whileFocused`).
+   */
+  function showWho(chip: HTMLElement, whileFocused = false): void {
     const line = barOf(chip);
     if (!line) return;
     line.bar.querySelector('.reaction-who')?.remove();
     const who = el('span', { className: 'reaction-who', text: chip.title, testId: 'reaction-who' });
     line.bar.append(who);
-    setTimeout(() => who.remove(), WHO_SHOWN_MS);
+    if (!whileFocused) setTimeout(() => who.remove(), WHO_SHOWN_MS);
   }
+
+  // On the keyboard, a chip says who reacted while it has focus: its label says it to a
+  // screen reader, the note to the eye. (Not after a click: the mouse has the title.)
+  messages.addEventListener('focusin', (event) => {
+    const chip = chipOf(event.target);
+    if (chip?.matches(':focus-visible')) showWho(chip, true);
+  });
+  messages.addEventListener('focusout', (event) => {
+    // (A chip drawn anew in its place, update, shows it again as it takes the focus.)
+    const chip = chipOf(event.target);
+    const line = chip ? barOf(chip) : null;
+    line?.bar.querySelector('.reaction-who')?.remove();
+  });
 
   // A right click, or a long press where it opens the context menu (Android): who reacted.
   messages.addEventListener('contextmenu', (event) => {
