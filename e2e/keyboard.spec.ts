@@ -6,7 +6,8 @@
 // come move neither the focus nor the view; a click picks a line; a line that goes hands the
 // stop, and the keyboard, on. Keys typed in the message box do none of it. And what a screen
 // reader is told of a focused line: who, when, what, and its state, by Chromium's own tree;
-// and a reaction chip with the keyboard on it shows who reacted, as its title does for a mouse.
+// a reaction chip with the keyboard on it shows who reacted, as its title does for a mouse;
+// and the ✓ by a member's name is named, with its meaning as its description.
 
 import type { Locator, Page } from '@playwright/test';
 import { fileLine, makeFile, sendFiles, waitForFileState } from './support/files.ts';
@@ -310,7 +311,7 @@ async function accessible(page: Page, selector: string): Promise<{ role: string;
   }
 }
 
-test('a focused line is read as who, when, what and its state; a chip shows who reacted on focus', async ({
+test('a focused line is read as who, when, what and its state; a chip shows who reacted on focus; the ✓ badge says what it means', async ({
   server,
   browsers,
 }) => {
@@ -347,4 +348,13 @@ test('a focused line is read as who, when, what and its state; a chip shows who 
   await expect(page.getByTestId('reaction-who')).toHaveText('alice');
   await page.keyboard.press('Tab');
   await expect(page.getByTestId('reaction-who')).toHaveCount(0);
+
+  // The ✓ by a member's name: named, and its meaning as its description.
+  const badge = `[data-testid=peer][data-peer-id="${aliceId}"] .verified`;
+  await expect(page.locator(badge)).toBeVisible();
+  expect(await accessible(page, badge)).toEqual({
+    role: 'image',
+    name: 'verified',
+    description: 'Proved it holds this room’s key: nobody sits in the middle',
+  });
 });
