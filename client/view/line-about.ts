@@ -1,7 +1,9 @@
 // What a screen reader hears of the focused chat line (list-focus.ts): a name with who wrote
 // it, when and what ("Bob, 14:02: see you"), and a description with its state — private,
 // signed or not, how far it got, who reacted — in words, instead of every button's label
-// read in turn ("Add a reaction, button; party 2, toggle button; …").
+// read in turn ("Add a reaction, button; party 2, toggle button; …"). Read from the line's
+// parts as the views that made them left them: lines.ts, line-marks.ts, files.ts,
+// receipts.ts, reactions.ts.
 
 /** A line's parts as the page shows them (their text, and what their titles say). */
 export interface LineParts {
@@ -47,4 +49,25 @@ export function lineAbout(parts: LineParts): LineAbout {
     reactions.length > 0 ? `Reactions: ${reactions.join('; ')}` : '',
   ].filter((part) => part !== '');
   return { name, description: description.join('. ') };
+}
+
+/** A line's parts, as the page shows them now. */
+export function lineParts(line: HTMLElement): LineParts {
+  const text = (selector: string): string => line.querySelector(selector)?.textContent?.trim() ?? '';
+  const time = line.querySelector<HTMLElement>('.line-time');
+  const receipt = line.querySelector<HTMLElement>('[data-testid=receipt]');
+  const kind = line.dataset.kind;
+  return {
+    kind: kind === 'chat' || kind === 'file' ? kind : 'system',
+    sender: text('.line-sender'),
+    time: time?.textContent?.trim() ?? '',
+    timeNote: time?.title ?? '',
+    text: text('[data-testid=message-text]') || (line.textContent?.trim() ?? ''),
+    marks: [...line.querySelectorAll<HTMLElement>('.line-mark')].map((mark) => [mark.textContent ?? '', mark.title]),
+    file: [text('.file-meta'), text('.file-status-words'), text('[data-testid=file-recipients]')],
+    receipt: receipt ? [receipt.textContent ?? '', receipt.title] : ['', ''],
+    reactions: [...line.querySelectorAll('[data-testid=reaction]')].map(
+      (chip) => chip.getAttribute('aria-label') ?? '',
+    ),
+  };
 }

@@ -10,7 +10,7 @@
 // in the list, the newest line is. Lines that come never move it; one that goes (past the
 // lines kept, off the page, a history line replaced by a better copy) hands it on to its
 // replacement or a neighbour, and the keyboard with it if it had it, never to <body>.
-import { type LineParts, lineAbout } from './line-about.ts';
+import { lineAbout, lineParts } from './line-about.ts';
 
 /** Keys that move the current line. */
 export type MoveKey = 'ArrowUp' | 'ArrowDown' | 'PageUp' | 'PageDown' | 'Home' | 'End';
@@ -106,7 +106,7 @@ export function createListFocus(list: HTMLElement, hooks: ListFocusHooks): ListF
 
   /** Names and describes the focused line for a screen reader: who, when, what, and its state. */
   function label(line: HTMLElement): void {
-    const { name, description } = lineAbout(partsOf(line));
+    const { name, description } = lineAbout(lineParts(line));
     line.setAttribute('aria-label', name);
     if (!about) {
       about = document.createElement('span');
@@ -236,26 +236,5 @@ export function createListFocus(list: HTMLElement, hooks: ListFocusHooks): ListF
       const newest = list.lastElementChild;
       if (newest instanceof HTMLElement) moveTo(newest, true);
     },
-  };
-}
-
-/** A line's parts as the views made them (lines.ts, line-marks.ts, files.ts, receipts.ts, reactions.ts). */
-function partsOf(line: HTMLElement): LineParts {
-  const text = (selector: string): string => line.querySelector(selector)?.textContent?.trim() ?? '';
-  const time = line.querySelector<HTMLElement>('.line-time');
-  const receipt = line.querySelector<HTMLElement>('[data-testid=receipt]');
-  const kind = line.dataset.kind;
-  return {
-    kind: kind === 'chat' || kind === 'file' ? kind : 'system',
-    sender: text('.line-sender'),
-    time: time?.textContent?.trim() ?? '',
-    timeNote: time?.title ?? '',
-    text: text('[data-testid=message-text]') || (line.textContent?.trim() ?? ''),
-    marks: [...line.querySelectorAll<HTMLElement>('.line-mark')].map((mark) => [mark.textContent ?? '', mark.title]),
-    file: [text('.file-meta'), text('.file-status-words'), text('[data-testid=file-recipients]')],
-    receipt: receipt ? [receipt.textContent ?? '', receipt.title] : ['', ''],
-    reactions: [...line.querySelectorAll('[data-testid=reaction]')].map(
-      (chip) => chip.getAttribute('aria-label') ?? '',
-    ),
   };
 }
