@@ -59,7 +59,18 @@ export function createTyping({
   const addressed = (member: MemberHandle, to: string | null): boolean =>
     !member.disposed && (to === null || member.id === to);
 
+  /**
+   * A member neither heard on its link nor reached through another: what we send it waits on
+   * the link (its network, or ours, dropped) and all of it arrives at once when the link is
+   * back. Twenty-odd starts and stops from a minute of writing through a dead spot went past
+   * its typing budget there, which muted us, and the chat lines resent in the same moment
+   * were ignored and never sent again. A start or stop is stale by then: it hears we type
+   * when its link opens again (`opened`), and a start it had expires on its own.
+   */
+  const unreachable = (member: MemberHandle): boolean => !member.open && !member.relayed;
+
   function start(member: MemberHandle): void {
+    if (unreachable(member)) return;
     member.send({ t: 'typing', active: true });
     told.add(member.id);
   }
@@ -69,7 +80,7 @@ export function createTyping({
     const stopped: MessageOf<'typing'> = { t: 'typing', active: false };
     for (const member of members()) {
       if (member.disposed || !told.has(member.id) || keep(member)) continue;
-      member.send(stopped);
+      if (!unreachable(member)) member.send(stopped);
       told.delete(member.id);
     }
   }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mock, test } from 'node:test';
 import { createTyping, TYPING_IDLE_MS, TYPING_STALE_MS } from '../../client/features/typing.ts';
 import { typingText } from '../../client/view/typing.ts';
-import type { ChannelMessage } from '../../protocol/index.ts';
+import { CHANNEL_RATES, type ChannelMessage } from '../../protocol/index.ts';
 import { type FakeMember, manualClock, openMember } from './fake-member.ts';
 
 function harness(t: { after(fn: () => void): void }) {
@@ -186,4 +186,25 @@ test('the indicator names one or two, and says "several" for more', () => {
   assert.equal(typingText(['Alice']), 'Alice is typing…');
   assert.equal(typingText(['Alice', 'Bob']), 'Alice and Bob are typing…');
   assert.equal(typingText(['Alice', 'Bob', 'Carol']), 'Several people are typing…');
+});
+
+test('a member whose link went quiet gets no starts or stops meanwhile (they would reach it all at once, past its budget); it hears we type once its link opens again', (t) => {
+  const { typing, peers, advance } = harness(t);
+  const [alice, bob] = peers;
+  assert.ok(alice && bob);
+  // Bob's link is silent (his network dropped): its channel still takes what we send, and
+  // holds it until the link is back.
+  Object.defineProperty(bob, 'open', { get: () => false });
+  // Twenty lines written through the dead spot, a little over a second apart.
+  for (let line = 0; line < 20; line++) {
+    typing.keystroke();
+    advance(1_200);
+    typing.stop();
+  }
+  assert.ok(typingOf(alice).length > CHANNEL_RATES.typing.burst, 'more than the budget takes at once');
+  assert.deepEqual(typingOf(bob), []);
+  typing.keystroke();
+  Object.defineProperty(bob, 'open', { get: () => true });
+  typing.feature.opened?.(bob);
+  assert.deepEqual(typingOf(bob), [{ t: 'typing', active: true }]);
 });
