@@ -88,9 +88,12 @@ export const RESEND_FIRST_MS = 3_000;
 export const RESEND_MAX_MS = 60_000;
 
 /**
- * Private lines a member went without acknowledging are kept for its return under the same
- * peer id (a reload resumes it), this long and this many: a private line is in no history,
- * so nothing else would bring it. Public lines come back with history.
+ * Lines a member went without acknowledging are kept for its return under the same peer id
+ * (a reload resumes it, and so does a page whose network was gone past the server's
+ * heartbeat and the return grace), this long and this many. A private line is in no history;
+ * and a page whose network dropped kept us as a member all along, so it does not ask for
+ * history again: in the NAT lab, a phone back from an 80 s dead spot never got the 8 public
+ * lines written to it meanwhile. The receiver drops the copies it has.
  */
 const ORPHAN_KEEP_MS = 10 * 60_000;
 const ORPHAN_LINES = 100;
@@ -167,7 +170,7 @@ export function createChat({ selfId, selfName, members, display, identity, trans
   }));
   const ackTimers = new Map<MemberHandle, ReturnType<typeof setTimeout>>();
   const clock = now ?? (() => performance.now());
-  /** Per peer id: our private lines it left without acknowledging (ORPHAN_KEEP_MS). */
+  /** Per peer id: our lines it left without acknowledging (ORPHAN_KEEP_MS). */
   const orphans = new Map<string, { lines: ChatMessage[]; at: number }>();
   /** Members whose next line waits for their chat budget to refill. */
   const paced = createPacedSenders<MemberHandle>();
@@ -409,7 +412,7 @@ export function createChat({ selfId, selfName, members, display, identity, trans
       const kept = orphans.get(member.id);
       if (!kept) return;
       orphans.delete(member.id);
-      // Back under the same id (a reload): its private lines go first, once its channel opens.
+      // Back under the same id (a reload, a network back): what it went without goes first, once its channel opens.
       if (clock() - kept.at <= ORPHAN_KEEP_MS) box.queue.unshift(...kept.lines);
     },
     shut(member) {
@@ -438,10 +441,10 @@ export function createChat({ selfId, selfName, members, display, identity, trans
       paced.cancel(member);
       const { resendTimer, queue } = member.slot(chatSlot);
       if (resendTimer !== null) clearTimeout(resendTimer);
-      const privately = queue.filter((message) => message.to === member.id).slice(-ORPHAN_LINES);
-      if (privately.length === 0 || GONE_FOR_GOOD.has(reason) || member.shut) return;
+      const unacknowledged = queue.slice(-ORPHAN_LINES);
+      if (unacknowledged.length === 0 || GONE_FOR_GOOD.has(reason) || member.shut) return;
       orphans.delete(member.id);
-      orphans.set(member.id, { lines: privately, at: clock() });
+      orphans.set(member.id, { lines: unacknowledged, at: clock() });
       dropOldest(orphans, ORPHAN_MEMBERS);
     },
   });
