@@ -199,8 +199,9 @@ test('the sender’s line says where each of three stands: one received, one dec
   await expect(recipient(cut, carol)).toHaveText('carol ✓ received');
   await expect(recipient(cut, bob)).toHaveText('bob receiving');
   await waitForFileState(alice.page, cut, 'transferring');
-  // Of the file's own size (21 MB, not 42), toward bob, the one still receiving.
-  await expect(fileLine(alice.page, cut).getByTestId('file-progress-text')).toHaveText(/^0 B of 21 MB\b/);
+  // Of the file's own size (21 MB, not 42), toward bob, the one still receiving: what he
+  // took off his channel, though he confirmed none of it stored.
+  await expect(fileLine(alice.page, cut).getByTestId('file-progress-text')).toHaveText(/^[1-9][\d.]* MB of 21 MB\b/);
   await expect(fileLine(alice.page, cut).getByTestId('file-progress-text')).toHaveAttribute('aria-live', 'off');
   await expect(fileLine(alice.page, cut).getByTestId('file-progress')).toHaveJSProperty('max', large.size);
   await fileLine(bob.page, cut).getByTestId('file-cancel').click();
