@@ -16,12 +16,14 @@
 // dropped there.
 //
 // A direct channel is reliable and ordered: a line on it arrives, or the channel closes and
-// the outbox goes again on the next one (`opened`). A relay is not: it may drop a line (over
-// its rate, its own link to the member down, or on purpose) while our route through it stays
-// up, and nothing else would tell us. So while a member is reached through a relay, a line
-// not acknowledged after RESEND_FIRST_MS goes again, and again after twice as long each time
-// nothing came back (relay.ts notices the same line handed to the same relay twice, and
-// prefers another relay from then on).
+// the outbox goes again on the next one (`opened`). But the receiver may drop what arrives:
+// while it holds us muted for going over a budget (budget.ts, MUTE_MS), everything we send is
+// dropped, the channel staying open. And a relay may drop a line (over its rate, its own link
+// to the member down, or on purpose) while our route through it stays up. Nothing else would
+// tell us of either. So a line not acknowledged after RESEND_FIRST_MS through a relay, or
+// DIRECT_RESEND_FIRST_MS on a direct channel (past a mute), goes again, and again after twice
+// as long each time nothing came back (relay.ts notices the same line handed to the same
+// relay twice, and prefers another relay from then on).
 import { nanoid } from 'nanoid';
 import {
   CHANNEL_RATES,
@@ -32,6 +34,7 @@ import {
   type MessageOf,
 } from '../../protocol/index.ts';
 import { dropOldest } from '../bounded.ts';
+import { MUTE_MS } from '../budget.ts';
 import { createSlot, defineFeature, GONE_FOR_GOOD, type MemberHandle, type Route } from '../feature.ts';
 import { type Identity, verifyLine } from '../identity.ts';
 import { createPacedSenders, createPacer, type Pacer } from '../pacer.ts';
@@ -86,6 +89,14 @@ const ACK_DELAY_MS = 40;
  */
 export const RESEND_FIRST_MS = 3_000;
 export const RESEND_MAX_MS = 60_000;
+/**
+ * On a direct channel a line is acknowledged within a round trip and 40 ms, unless the
+ * receiver dropped it: it holds us muted for MUTE_MS after we went over one of its budgets
+ * (in the NAT lab, a backlog of typing starts released at once when a link came back from a
+ * dead spot muted its sender, and the lines that came with it were lost for good). A line
+ * not acknowledged this long goes again, once the mute is surely over.
+ */
+export const DIRECT_RESEND_FIRST_MS = MUTE_MS + RESEND_FIRST_MS;
 
 /**
  * Lines a member went without acknowledging are kept for its return under the same peer id
@@ -232,21 +243,21 @@ export function createChat({ selfId, selfName, members, display, identity, trans
       mark('line-sent', member.id);
       box.sent++;
     }
-    // Only through a relay: a direct channel delivers or closes, and `opened` repairs that.
-    if (box.sent > 0 && box.resendTimer === null && member.relayed) armResend(member, box);
+    if (box.sent > 0 && box.resendTimer === null) armResend(member, box);
   }
 
   function armResend(member: MemberHandle, box: ChatPeerState): void {
     box.resendHead = box.queue[0]?.id ?? null;
+    box.resendWait = Math.max(box.resendWait, member.relayed ? RESEND_FIRST_MS : DIRECT_RESEND_FIRST_MS);
     box.resendTimer = setTimeout(() => resendDue(member), box.resendWait);
   }
 
-  /** The resend timer: our oldest line through a relay not acknowledged in time goes again. */
+  /** The resend timer: our oldest line not acknowledged in time goes again. */
   function resendDue(member: MemberHandle): void {
     const box = member.slot(chatSlot);
     box.resendTimer = null;
-    // Direct again, or nothing out unacknowledged: no timer until a line goes through a relay.
-    if (member.disposed || !member.relayed || box.sent === 0) return;
+    // Nothing out unacknowledged: no timer until a line goes.
+    if (member.disposed || box.sent === 0) return;
     if (box.queue[0]?.id !== box.resendHead) {
       // The line the timer was set for was acknowledged: the relay delivers. The oldest one
       // now gets a wait of its own, from the start.

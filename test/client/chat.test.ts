@@ -3,9 +3,15 @@
 // outbox, lines are signed and checked, a private line goes to its one recipient only, and a
 // burst goes out within the chat budget the receiver holds us to.
 import assert from 'node:assert/strict';
-import { mock, test } from 'node:test';
-import { createBudget } from '../../client/budget.ts';
-import { type ChatLine, createChat, RESEND_FIRST_MS, RESEND_MAX_MS } from '../../client/features/chat.ts';
+import { afterEach, mock, test } from 'node:test';
+import { createBudget, MUTE_MS } from '../../client/budget.ts';
+import {
+  type ChatLine,
+  createChat,
+  DIRECT_RESEND_FIRST_MS,
+  RESEND_FIRST_MS,
+  RESEND_MAX_MS,
+} from '../../client/features/chat.ts';
 import { createTranscript } from '../../client/features/transcript.ts';
 import { createIdentity, type Identity, verifyLine } from '../../client/identity.ts';
 import {
@@ -19,6 +25,17 @@ import {
 import { type FakeMember, fakeMember } from './fake-member.ts';
 
 const SELF = 'me-000000001';
+
+/**
+ * Every harness's chat and members, ended after each test: a line never acknowledged keeps
+ * a resend timer (on a direct channel too), which would keep the test process alive.
+ */
+const harnesses: { chat: ReturnType<typeof createChat>; peers: FakeMember[] }[] = [];
+afterEach(() => {
+  for (const { chat, peers } of harnesses.splice(0)) {
+    for (const peer of peers) if (!peer.disposed) chat.feature.removed?.(peer, 'ERR_PAGE_CLOSED');
+  }
+});
 
 function harness(peers: FakeMember[] = [fakeMember('peer-0000001')], now?: () => number) {
   const shown: ChatLine[] = [];
@@ -34,6 +51,7 @@ function harness(peers: FakeMember[] = [fakeMember('peer-0000001')], now?: () =>
     transcript,
   });
   for (const peer of peers) chat.feature.added?.(peer);
+  harnesses.push({ chat, peers });
   const peer = peers[0] as FakeMember;
   return { chat, peer, peers, shown, transcript, identity };
 }
@@ -170,7 +188,7 @@ test('nothing unsigned goes through a relay: a relayed member gets the line once
   assert.ok(line?.t === 'chat' && line.text === 'through carol' && typeof line.sig === 'string');
 });
 
-test('through a relay an unacknowledged line goes again, later each time, until acknowledged; on a direct channel never', async () => {
+test('through a relay an unacknowledged line goes again, later each time, until acknowledged; on a direct channel acknowledged, never', async () => {
   mock.timers.enable({ apis: ['setTimeout'] });
   const relayed = fakeMember('peer-0000001', null, true);
   relayed.relayed = true;
@@ -183,6 +201,7 @@ test('through a relay an unacknowledged line goes again, later each time, until 
     await chat.idle();
     const copies = (member: FakeMember) => texts(member.wire).length;
     assert.deepEqual([copies(relayed), copies(direct)], [1, 1]);
+    chat.feature.receive(direct, { t: 'ack', ids: [line.id] });
     // The relay may have dropped it: nothing else would tell.
     mock.timers.tick(RESEND_FIRST_MS - 1);
     assert.equal(copies(relayed), 1);
@@ -197,6 +216,33 @@ test('through a relay an unacknowledged line goes again, later each time, until 
     assert.deepEqual([copies(relayed), copies(direct)], [3, 1], 'acknowledged: no more; direct: once');
   } finally {
     chat.feature.removed?.(relayed, 'ERR_PAGE_CLOSED');
+    mock.timers.reset();
+  }
+});
+
+test('on a direct channel a line the receiver dropped (it held us muted) goes again once the mute is surely over, until acknowledged', async () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  const { chat, peer } = harness();
+  peer.isOpen = true;
+  try {
+    const line = chat.send('through the dead spot');
+    assert.ok(line);
+    mock.timers.tick(0);
+    await chat.idle();
+    const copies = () => texts(peer.wire).length;
+    assert.equal(copies(), 1);
+    // The receiver dropped it (muted us: budget.ts), the channel open all along.
+    mock.timers.tick(DIRECT_RESEND_FIRST_MS - 1);
+    assert.equal(copies(), 1, 'not within a mute');
+    assert.ok(DIRECT_RESEND_FIRST_MS > MUTE_MS);
+    mock.timers.tick(1);
+    assert.equal(copies(), 2, 'again after DIRECT_RESEND_FIRST_MS');
+    mock.timers.tick(2 * DIRECT_RESEND_FIRST_MS);
+    assert.equal(copies(), 3, 'then after twice as long');
+    chat.feature.receive(peer, { t: 'ack', ids: [line.id] });
+    mock.timers.tick(4 * RESEND_MAX_MS);
+    assert.equal(copies(), 3, 'acknowledged: no more');
+  } finally {
     mock.timers.reset();
   }
 });
@@ -534,6 +580,8 @@ test('a burst over the receiver’s chat budget waits here, and every line gets 
         const verdict = budget.admit('chat', encodeChannelMessage(message).length);
         verdicts.set(verdict, (verdicts.get(verdict) ?? 0) + 1);
         arrived.push(message.text);
+        // Acknowledged as a page does: a line never acknowledged would go again.
+        chat.feature.receive(peer, { t: 'ack', ids: [message.id] });
       }
     };
     receive();
