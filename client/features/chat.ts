@@ -259,8 +259,9 @@ export function createChat({ selfId, selfName, members, display, identity, trans
     // Nothing out unacknowledged: no timer until a line goes.
     if (member.disposed || box.sent === 0) return;
     if (box.queue[0]?.id !== box.resendHead) {
-      // The line the timer was set for was acknowledged: the relay delivers. The oldest one
-      // now gets a wait of its own, from the start.
+      // The line the timer was set for was acknowledged: the path delivers (the relay, or
+      // the receiver no longer drops). The oldest one now gets a wait of its own, from the
+      // start (armResend keeps a direct channel's longer first wait).
       box.resendWait = RESEND_FIRST_MS;
       armResend(member, box);
       return;
