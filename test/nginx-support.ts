@@ -1,7 +1,7 @@
 // nginx in front of roomlink nodes, as deploy/nginx.conf.template renders it: its own process
 // on a free port of 127.0.0.1, its files in a temporary folder, stopped by pid. (e2e/cluster.spec.ts
 // runs it in a network namespace with browsers; tests that only need HTTP through it use this.)
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { renderNginxConf } from '../deploy/nginx.ts';
 import { findTool } from '../scripts/ensure-system.ts';
 import { accepts, freePort } from './redis-support.ts';
+import { spawnTied } from './tied-child.ts';
 
 const START_TIMEOUT_MS = 10_000;
 
@@ -25,7 +26,7 @@ export async function startNginx(nodes: readonly string[]): Promise<NginxProcess
   const dir = mkdtempSync(join(tmpdir(), 'rl-nginx-'));
   chmodSync(dir, 0o755); // its workers run as nobody
   writeFileSync(join(dir, 'nginx.conf'), renderNginxConf({ listen: `127.0.0.1:${port}`, nodes }));
-  const child: ChildProcess = spawn(nginx, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'], {
+  const child: ChildProcess = spawnTied(nginx, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let output = '';

@@ -1,12 +1,14 @@
 // A real redis-server for the scale-out tests: its own process on a free port of 127.0.0.1,
-// no persistence, stopped by pid (also if the test process dies first). Not skipped when
+// no persistence, stopped by pid (and dying with the test process, however it ends:
+// tied-child.ts). Not skipped when
 // redis-server is missing: the tests fail and say how to install it.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnTied } from './tied-child.ts';
 
 const START_TIMEOUT_MS = 5_000;
 
@@ -80,7 +82,7 @@ const serverArgs = (port: number): string[] => [
  * cause, not a proven one.)
  */
 async function spawnOn(binary: string, port: number): Promise<ChildProcess> {
-  const proc = spawn(binary, [...serverArgs(port), '--daemonize', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawnTied(binary, [...serverArgs(port), '--daemonize', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(proc);
   proc.once('exit', () => running.delete(proc));
   let output = '';
@@ -229,7 +231,7 @@ export async function startRedisCluster(
   }
   const children = new Map<number, ChildProcess>();
   for (const port of ports) {
-    const proc = spawn(
+    const proc = spawnTied(
       binary,
       [
         ...serverArgs(port),

@@ -1,8 +1,8 @@
 // A throwaway redis-server on a free loopback port, no persistence, stopped by pid.
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { onProcessExit } from '../../e2e/support/exit-cleanup.ts';
 import { RECOMMENDED_PUBSUB_LIMIT } from '../../server/redis-limits.ts';
+import { spawnTied } from '../../test/tied-child.ts';
 
 const READY_TIMEOUT_MS = 10_000;
 
@@ -33,7 +33,7 @@ export function freePort(): Promise<number> {
 
 export async function startRedis(): Promise<RedisServer> {
   const port = await freePort();
-  const child = spawn(
+  const child = spawnTied(
     'redis-server',
     [
       '--port',
@@ -58,11 +58,11 @@ export async function startRedis(): Promise<RedisServer> {
   const version = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`redis-server did not start:\n${output}`)), READY_TIMEOUT_MS);
     child.once('error', (error) => reject(error));
-    child.stdout.on('data', (chunk: Buffer) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString('utf8');
       if (/Ready to accept connections/.test(output)) {
         clearTimeout(timer);
-        resolve(/Redis version=(\S+)/.exec(output)?.[1] ?? /v=(\S+)/.exec(output)?.[1] ?? 'unknown');
+        resolve(/Redis version=([^,\s]+)/.exec(output)?.[1] ?? /v=([^,\s]+)/.exec(output)?.[1] ?? 'unknown');
       }
     });
   });
