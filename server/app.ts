@@ -256,7 +256,9 @@ export function createApp(config: Config, options: AppOptions = {}): App {
         status,
         redis: redisNow,
         uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
-        sockets: io.engine.clientsCount,
+        // Socket.IO connections, as roomlink_connected_sockets counts them: engine.io's own
+        // count also holds transport sessions that never connected (a handshake left open).
+        sockets: io.of('/').sockets.size,
         shuttingDown,
       });
   });

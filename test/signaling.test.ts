@@ -336,6 +336,22 @@ describe('HTTP', () => {
     assert.equal(typeof body['uptimeSeconds'], 'number');
   });
 
+  test("/healthz's sockets are Socket.IO connections, as the metric counts them, not transport sessions that never joined", async () => {
+    const server = await startServer();
+    await connectClient(server.url);
+    // An engine.io handshake without a Socket.IO connect: a half-open polling session (a page
+    // still loading, a scanner, a client that gave up) that engine.io keeps for its ping timeout.
+    for (let i = 0; i < 3; i += 1) {
+      const handshake = await fetch(`${server.url}/socket.io/?EIO=4&transport=polling`);
+      assert.equal(handshake.status, 200);
+      assert.match(await handshake.text(), /"sid"/);
+    }
+    const body = (await (await fetch(`${server.url}/healthz`)).json()) as Record<string, unknown>;
+    assert.equal(body['sockets'], 1);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    assert.match(metrics, /^roomlink_connected_sockets 1$/m);
+  });
+
   test('unknown paths are 404 with a plain message; malformed URLs do not crash', async () => {
     const server = await startServer();
     const response = await fetch(`${server.url}/no/such/page`);
