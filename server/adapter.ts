@@ -43,7 +43,7 @@ export const ADAPTER_ENGINES: readonly AdapterEngine[] = ['sharded', 'pubsub', '
 /**
  * On one Redis the classic adapter won each of the four 10k runs on two nodes of 2026-11-30
  * and 12-01 (join-ack p99 269–2,495 ms against 846–2,885 for sharded; its storms finished in
- * time where sharded's ran late); the eleven of 2026-12-03 and 12-04 split between the two (README,
+ * time where sharded's ran late); the thirteen of 2026-12-03 and 12-04 split between the two (README,
  * "Choosing the adapter"). One PSUBSCRIBE per node, where the sharded adapter subscribes to a
  * channel per room a node has members in, and a join waits for that. Sharding only pays on a
  * Cluster, whose shards each carry their channels; classic PUBLISH there is copied to every
