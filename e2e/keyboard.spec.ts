@@ -13,7 +13,7 @@ import type { Locator, Page } from '@playwright/test';
 import { fileLine, makeFile, sendFiles, waitForFileState } from './support/files.ts';
 import { expect, sharedTest as test } from './support/fixtures.ts';
 import { chatLine, react, reactionChip } from './support/history.ts';
-import { openRoom, selfId, sendMessage, waitForMesh, waitForMessage } from './support/users.ts';
+import { openRoom, openUser, selfId, sendMessage, shareLink, waitForMesh, waitForMessage } from './support/users.ts';
 
 // What the tests read in the page (the e2e code is type-checked without the DOM's types).
 interface ElementLike {
@@ -60,13 +60,14 @@ async function pressesTo(page: Page, target: Locator, key: 'Tab' | 'Shift+Tab'):
 const stopLine = (page: Page) => page.locator('#messages > li[tabindex="0"]');
 /** The focused line (not a control in it). */
 const focusedLine = (page: Page) => page.locator('#messages > li:focus');
-/** Everything in the list that Tab can reach. */
-function tabbableInList(page: Page): Promise<number> {
-  return page.locator('#messages').evaluate((list: ListLike) => {
+/** Everything in the list `selector` that Tab can reach. */
+function tabbableIn(page: Page, selector: string): Promise<number> {
+  return page.locator(selector).evaluate((list: ListLike) => {
     const all = list.querySelectorAll('li, button, a[href], input, select, textarea');
     return Array.from(all).filter((element) => element.tabIndex >= 0 && !element.hidden).length;
   });
 }
+const tabbableInList = (page: Page) => tabbableIn(page, '#messages');
 /** The position of the focused line among the lines on the page (-1: none has focus). */
 function focusedIndex(page: Page): Promise<number> {
   return page
@@ -311,10 +312,11 @@ async function accessible(page: Page, selector: string): Promise<{ role: string;
   }
 }
 
-test('a focused line is read as who, when, what and its state; a chip shows who reacted on focus; the ✓ badge says what it means', async ({
+test('a focused line is read as who, when, what and its state; a chip shows who reacted on focus; the member list is one stop, read as name and state; the ✓ badge says what it means', async ({
   server,
   browsers,
 }) => {
+  test.setTimeout(180_000);
   const { alice, bob, aliceId, bobId } = await aliceAndBob(browsers, server.url);
   const page = bob.page;
   // Bob's line, read by Alice, with her reaction; and a private line from her.
@@ -357,4 +359,48 @@ test('a focused line is read as who, when, what and its state; a chip shows who 
     name: 'verified',
     description: 'Proved it holds this room’s key: nobody sits in the middle',
   });
+
+  // The member list is one stop too, whatever its size: with Carol in, Tab goes from our own
+  // entry to the setting below the list at once (each member's ✉ was a stop).
+  const carol = await openUser(await browsers.newContext({ label: 'carol' }), await shareLink(page), 'carol');
+  await waitForMesh([alice, bob, carol]);
+  const entry = (id: string) => page.locator(`[data-testid=peer][data-peer-id="${id}"]`);
+  await expect(entry(carol.id)).toHaveAttribute('data-verified', 'verified');
+  await expect(entry(aliceId).locator('[data-path=direct]')).toBeVisible();
+  expect(await tabbableIn(page, '#members')).toBe(1);
+  await page.getByTestId('join-button').focus();
+  expect(await pressesTo(page, page.getByTestId('self'), 'Tab'), 'from Rename to the list').toBeLessThanOrEqual(3);
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('file-accept-limit')).toBeFocused();
+  // ↓ to Alice: read as her name and state, in words; Tab reaches her ✉, and only hers.
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('ArrowDown');
+  await expect(entry(aliceId)).toBeFocused();
+  const aliceRead = await accessible(page, `[data-testid=peer][data-peer-id="${aliceId}"]`);
+  expect(aliceRead.role).toBe('listitem');
+  expect(aliceRead.name).toMatch(/^alice: verified, connected, direct · (<1|\d+) ms$/);
+  expect(aliceRead.description).toBe('Verified: Proved it holds this room’s key: nobody sits in the middle');
+  expect(await tabbableIn(page, '#members')).toBe(2);
+  await page.keyboard.press('Tab');
+  await expect(entry(aliceId).getByRole('button', { name: 'Private message to alice' })).toBeFocused();
+  // Her entry is drawn anew (she renames herself): the keyboard stays on her ✉.
+  await alice.page.getByTestId('name-input').fill('Alicia');
+  await alice.page.getByTestId('name-input').press('Enter');
+  await expect(entry(aliceId).getByRole('button', { name: 'Private message to Alicia' })).toBeFocused();
+  await page.keyboard.press('Shift+Tab');
+  await expect(entry(aliceId)).toBeFocused();
+  for (const [key, to] of [
+    ['End', entry(carol.id)],
+    ['Home', page.getByTestId('self')],
+    ['ArrowDown', entry(aliceId)],
+    ['ArrowDown', entry(carol.id)],
+  ] as const) {
+    await page.keyboard.press(key);
+    await expect(to, key).toBeFocused();
+  }
+  // Carol leaves while her entry has the keyboard: the stop and the keyboard go to Alicia's.
+  await carol.page.close();
+  await expect(entry(carol.id)).toHaveCount(0);
+  await expect(entry(aliceId)).toBeFocused();
+  expect(await tabbableIn(page, '#members')).toBe(2);
 });

@@ -1,7 +1,10 @@
-// The member list: one entry per member with its link state, path and problems.
+// The member list: one entry per member with its link state, path and problems, one stop
+// for the keyboard.
 import { foldName } from '../../protocol/index.ts';
 import type { MemberView } from '../member.ts';
 import { byTestId, el, placeChildren, setText } from './dom.ts';
+import { memberAbout, memberParts } from './member-about.ts';
+import { createRovingList } from './roving-list.ts';
 
 const STATE_LABEL: Record<MemberView['state'], string> = {
   connecting: 'connecting…',
@@ -34,6 +37,13 @@ export function createMembersView(): MembersView {
   const list = document.getElementById('members') as HTMLUListElement;
   const count = document.getElementById('member-count') as HTMLElement;
   let selected: string | null = null;
+  // One stop for the keyboard, the current entry (ourselves until the reader has been in the
+  // list): ↑ ↓ Home End move it, Tab reaches its ✉. With 8–20 members, each ✉ was a stop.
+  createRovingList(list, {
+    start: 'first',
+    about: (entry) => memberAbout(memberParts(entry)),
+    key: (entry) => entry.dataset.peerId,
+  });
 
   function item(member: MemberView): HTMLLIElement {
     const entry = el('li', { className: 'member', testId: 'peer' });
@@ -127,17 +137,8 @@ export function createMembersView(): MembersView {
         for (const id of drawn.keys()) if (!here.has(id)) drawn.delete(id);
       }
       // An entry is made anew when its member looks different (a new name, another state):
-      // its ✉, if it had the keyboard, hands it to the new entry's, or to the next member's
-      // when this one went, rather than to <body>, where the keyboard would start over.
-      const focused = document.activeElement?.closest<HTMLElement>('[data-testid=peer]');
-      const was = focused?.parentElement === list ? [...list.children].indexOf(focused) : -1;
+      // the keyboard's stop, and the keyboard, go to the new entry (roving-list.ts).
       placeChildren(list, entries);
-      if (focused && was >= 0 && !focused.isConnected) {
-        const next = entries.find((entry) => entry.dataset.peerId === focused.dataset.peerId) ?? entries[was];
-        const button = (next ?? entries.at(-1))?.querySelector<HTMLElement>('.member-private');
-        if (button) button.focus();
-        else byTestId<HTMLTextAreaElement>('message-input').focus();
-      }
       setText(count, String(shown.length + 1));
     },
     setSelected(id) {

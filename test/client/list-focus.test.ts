@@ -1,11 +1,11 @@
-// moveTarget (client/view/list-focus.ts): where a key takes the chat's current line — one
+// moveTarget (client/view/roving-list.ts): where a key takes the chat's current line — one
 // line up or down, the first or the last, or about a screen up or down (at least one line),
 // never past either end. And lineAbout (client/view/line-about.ts): what a screen reader hears
 // of a focused line — who, when, what in its name, its state in words in its description.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type LineParts, lineAbout } from '../../client/view/line-about.ts';
-import { type MoveKey, moveTarget } from '../../client/view/list-focus.ts';
+import { type MoveKey, moveTarget } from '../../client/view/roving-list.ts';
 
 /** Lines `height` px tall each: line i's top. */
 const evenly = (height: number) => (index: number) => index * height;
