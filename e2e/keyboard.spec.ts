@@ -312,7 +312,7 @@ async function accessible(page: Page, selector: string): Promise<{ role: string;
   }
 }
 
-test('a focused line is read as who, when, what and its state; a chip shows who reacted on focus; the member list is one stop, read as name and state; the ✓ badge says what it means', async ({
+test('a focused line is read as who, when, what and its state; a chip shows who reacted on focus; the picker moves by arrows; the member list is one stop, read as name and state; the ✓ badge says what it means', async ({
   server,
   browsers,
 }) => {
@@ -350,6 +350,44 @@ test('a focused line is read as who, when, what and its state; a chip shows who 
   await expect(page.getByTestId('reaction-who')).toHaveText('alice');
   await page.keyboard.press('Tab');
   await expect(page.getByTestId('reaction-who')).toHaveCount(0);
+
+  // The reaction picker is a toolbar: one stop, ← → go round its emoji, Home and End to either
+  // end, Enter picks, Escape closes; the keyboard goes back to the ☺ that opened it.
+  const line = chatLine(page, bobId, 'are we meeting today');
+  const opener = line.getByTestId('react-button');
+  const option = (name: string) => line.getByRole('button', { name: `React with ${name}` });
+  await opener.focus();
+  await page.keyboard.press('Enter');
+  await expect(option('thumbs up')).toBeFocused();
+  expect((await accessible(page, '[data-testid=reaction-picker]')).role).toBe('toolbar');
+  // One stop from the start: the chat list's own roving (roving-list.ts) leaves its emoji be.
+  await expect(line.locator('[data-testid=reaction-option][tabindex="-1"]')).toHaveCount(5);
+  for (const [key, name] of [
+    ['ArrowLeft', 'party'],
+    ['ArrowRight', 'thumbs up'],
+    ['ArrowRight', 'heart'],
+    ['End', 'party'],
+    ['Home', 'thumbs up'],
+    ['ArrowDown', 'heart'],
+    ['ArrowRight', 'laughing'],
+  ] as const) {
+    await page.keyboard.press(key);
+    await expect(option(name), `${key} to ${name}`).toBeFocused();
+    await expect(line.locator('[data-testid=reaction-option][tabindex="0"]')).toHaveCount(1);
+  }
+  // The arrows moved the picker's focus, not the chat list's current line.
+  await expect(stopLine(page)).toHaveAttribute('data-id', (await line.getAttribute('data-id')) ?? '');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('reaction-picker')).toHaveCount(0);
+  await expect(opener).toBeFocused();
+  await expect(reactionChip(page, bobId, 'are we meeting today', '😂')).toHaveAttribute('aria-pressed', 'true');
+  await page.keyboard.press('Space');
+  await expect(option('thumbs up')).toBeFocused();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('reaction-picker')).toHaveCount(0);
+  await expect(opener).toBeFocused();
+  await expect(reactionChip(page, bobId, 'are we meeting today', '❤️')).toHaveCount(0);
 
   // The ✓ by a member's name: named, and its meaning as its description.
   const badge = `[data-testid=peer][data-peer-id="${aliceId}"] .verified`;

@@ -52,14 +52,23 @@ export function createReactionsView(
   const messages = document.getElementById('messages') as HTMLElement;
   const bars = new Map<string, HTMLElement>();
   const picker = el('div', { className: 'reaction-picker', testId: 'reaction-picker' });
-  picker.setAttribute('role', 'group');
+  // A toolbar (WAI-ARIA APG): one stop for Tab, the arrow keys move between the emoji.
+  picker.setAttribute('role', 'toolbar');
   picker.setAttribute('aria-label', 'Pick a reaction');
-  for (const emoji of REACTION_EMOJI) {
+  const choices = REACTION_EMOJI.map((emoji) => {
     const option = el('button', { className: 'reaction-option', text: emoji, testId: 'reaction-option' });
     option.type = 'button';
     option.dataset.emoji = emoji;
     option.setAttribute('aria-label', `React with ${EMOJI_NAMES[emoji]}`);
-    picker.append(option);
+    return option;
+  });
+  picker.append(...choices);
+
+  /** Gives the keyboard, and the picker's one tab stop, to `choice`. */
+  function choose(choice: HTMLButtonElement | undefined): void {
+    if (!choice) return;
+    for (const option of choices) option.tabIndex = option === choice ? 0 : -1;
+    choice.focus();
   }
 
   function barOf(target: Element): { bar: HTMLElement; author: string; id: string } | null {
@@ -93,7 +102,7 @@ export function createReactionsView(
           closePicker(false);
           line.bar.append(picker);
           target.setAttribute('aria-expanded', 'true');
-          picker.querySelector<HTMLElement>('button')?.focus();
+          choose(choices[0]);
         }
         return;
       case 'reaction-option':
@@ -105,8 +114,20 @@ export function createReactionsView(
         return;
     }
   });
+  // ← → (and ↑ ↓, for a picker wrapped on a narrow screen) go round the emoji, Home and End to
+  // either end; Enter and Space press the one with focus, as any button; Escape closes.
   picker.addEventListener('keydown', (event) => {
-    if (event.key === 'Escape') closePicker(true);
+    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    if (event.key === 'Escape') {
+      closePicker(true);
+      return;
+    }
+    const at = choices.indexOf(event.target as HTMLButtonElement);
+    const last = choices.length - 1;
+    const to = pickerMove(event.key, at, last);
+    if (at < 0 || to === null) return;
+    event.preventDefault();
+    choose(choices[to]);
   });
   // The keyboard leaving the picker (Tab past its last emoji) closes it, as a menu does; it
   // stayed open behind. Not when it goes to ☺, whose own press opens and closes it.
@@ -230,4 +251,22 @@ export function createReactionsView(
       if (focusedEmoji !== undefined && !bar.contains(document.activeElement)) open?.focus();
     },
   };
+}
+
+/** Where a key takes the picker's focus from emoji `at` (0..`last`), going round; null: not a picker key. */
+export function pickerMove(key: string, at: number, last: number): number | null {
+  switch (key) {
+    case 'ArrowRight':
+    case 'ArrowDown':
+      return at >= last ? 0 : at + 1;
+    case 'ArrowLeft':
+    case 'ArrowUp':
+      return at <= 0 ? last : at - 1;
+    case 'Home':
+      return 0;
+    case 'End':
+      return last;
+    default:
+      return null;
+  }
 }

@@ -16,8 +16,13 @@ export type MoveKey = 'ArrowUp' | 'ArrowDown' | 'PageUp' | 'PageDown' | 'Home' |
 const MOVE_KEYS: ReadonlySet<string> = new Set<MoveKey>(['ArrowUp', 'ArrowDown', 'PageUp', 'PageDown', 'Home', 'End']);
 /** What the keyboard reaches inside an item: taken out of the tab order while the item is not current. */
 const CONTROLS = 'button, a[href], input, select, textarea';
-/** Where keys keep their own meaning: typing, and the reaction picker (reactions.ts). */
-const OWN_KEYS = 'input, textarea, select, [contenteditable], .reaction-picker';
+/**
+ * A widget inside an item that keeps its own tab stop and arrow keys (the reaction picker,
+ * reactions.ts): its controls are left as it set them.
+ */
+const OWN_WIDGET = '[role=toolbar]';
+/** Where keys keep their own meaning: typing, and such a widget. */
+const OWN_KEYS = `input, textarea, select, [contenteditable], ${OWN_WIDGET}`;
 
 /**
  * The item a key moves to from item `from` of `count`: one up or down, the first or the last,
@@ -96,10 +101,10 @@ export function createRovingList(list: HTMLElement, options: RovingListOptions):
     const item = options.start === 'first' ? list.firstElementChild : list.lastElementChild;
     return item instanceof HTMLElement ? item : null;
   };
-  const controlsOf = (within: Element): Element[] => [
-    ...(within.matches(CONTROLS) ? [within] : []),
-    ...within.querySelectorAll(CONTROLS),
-  ];
+  const controlsOf = (within: Element): Element[] =>
+    [...(within.matches(CONTROLS) ? [within] : []), ...within.querySelectorAll(CONTROLS)].filter(
+      (control) => !control.closest(OWN_WIDGET),
+    );
 
   /** Puts `within` (an item, or a control added to one) in the tab order or takes it out. */
   function reachable(within: Element, inOrder: boolean): void {
