@@ -8,6 +8,7 @@ import {
   cameraAndViewer,
   clickControl,
   joinCall,
+  mediaTimeoutMs,
   tileOf,
   transceiversOf,
   unseenBecause,
@@ -219,7 +220,8 @@ test.describe('with a fake camera and microphone', () => {
     await expect(tileOf(page, bob.id)).toHaveAttribute('data-camera', 'off');
     await expect(mute).toBeFocused();
     await clickControl(bob, 'call-camera');
-    await expect(tileOf(page, bob.id)).toHaveAttribute('data-camera', 'on');
+    // Shown once a frame of his camera is decoded (a keyframe, on a busy machine seconds).
+    await expect(tileOf(page, bob.id)).toHaveAttribute('data-camera', 'on', { timeout: mediaTimeoutMs });
     const fullScreen = tileOf(page, bob.id).getByRole('button', { name: 'Full screen' });
     await fullScreen.focus();
     await expect(fullScreen).toBeFocused();

@@ -124,6 +124,64 @@ async function aliceAndBob(browsers: BrowserPool, serverUrl: string): Promise<{ 
 
 const ownTile = (page: Page) => page.locator('[data-testid=call-tile][data-self=true]');
 
+/** What a tile's <video> held at the moment the tile showed it (data-camera went to 'on'). */
+interface PictureSwitch {
+  tile: string;
+  readyState: number;
+  videoWidth: number;
+}
+
+/**
+ * Records, in the page, every call tile that starts showing its <video> (data-camera 'on', set
+ * or a tile put in with it), with the state of that <video> at that moment: a video with no
+ * frame decoded (readyState below HAVE_CURRENT_DATA, no size) shows as a black tile.
+ */
+async function watchPictureSwitches(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    interface TileLike {
+      getAttribute(name: string): string | null;
+      matches(selector: string): boolean;
+      querySelector(selector: string): { readyState: number; videoWidth: number } | null;
+    }
+    const scope = globalThis as unknown as {
+      pictureSwitches: PictureSwitch[];
+      document: { getElementById(id: string): unknown };
+      MutationObserver: new (
+        callback: (
+          records: { type: string; target: TileLike; oldValue: string | null; addedNodes: ArrayLike<TileLike> }[],
+        ) => void,
+      ) => { observe(target: unknown, options: object): void };
+    };
+    scope.pictureSwitches = [];
+    const record = (tile: TileLike) => {
+      if (!tile.matches?.('[data-testid=call-tile][data-camera=on]')) return;
+      const video = tile.querySelector('video');
+      scope.pictureSwitches.push({
+        tile: tile.getAttribute('data-peer-id') ?? 'self',
+        readyState: video?.readyState ?? -1,
+        videoWidth: video?.videoWidth ?? -1,
+      });
+    };
+    new scope.MutationObserver((records) => {
+      for (const change of records) {
+        if (change.type !== 'attributes') for (const added of Array.from(change.addedNodes)) record(added);
+        // A write of the same value is a record too: only a change from off counts.
+        else if (change.oldValue !== 'on') record(change.target);
+      }
+    }).observe(scope.document.getElementById('call-tiles'), {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      attributeFilter: ['data-camera'],
+      attributeOldValue: true,
+    });
+  });
+}
+
+async function pictureSwitches(page: Page): Promise<PictureSwitch[]> {
+  return page.evaluate(() => (globalThis as unknown as { pictureSwitches: PictureSwitch[] }).pictureSwitches);
+}
+
 test('Camera off stops the camera and sends nothing, every tile shows camera off; a member back from a reload sees it off; Camera on opens a new camera the others decode', async ({
   server,
   browsers,
@@ -151,15 +209,29 @@ test('Camera off stops the camera and sends nothing, every tile shows camera off
   await waitForTiles(bob, [alice.id]);
   await expect(tileOf(bob.page, alice.id)).toHaveAttribute('data-camera', 'off');
 
+  // Camera on: Bob's tile of Alice, and her own preview, stay name tiles until their <video>
+  // has a frame of the new camera; they were black from her word to the first frame.
+  await Promise.all([watchPictureSwitches(bob.page), watchPictureSwitches(alice.page)]);
   await clickControl(alice, 'call-camera');
   await expect(alice.page.getByTestId('call-camera')).toHaveText('Camera off');
   await expect
     .poll(() => cameraLog(alice.page), { timeout: mediaTimeoutMs })
     .toEqual({ states: ['ended', 'live'], asks: 2 });
-  await expect(tileOf(bob.page, alice.id)).toHaveAttribute('data-camera', 'on');
   await waitForVideo(bob, [alice]);
-  await expect(ownTile(alice.page)).toHaveAttribute('data-camera', 'on');
+  await expect(tileOf(bob.page, alice.id)).toHaveAttribute('data-camera', 'on');
+  await expect(ownTile(alice.page)).toHaveAttribute('data-camera', 'on', { timeout: mediaTimeoutMs });
   await expect.poll(() => videoSent(alice.page, bob.id)).toBe('live');
+  for (const [viewer, tile] of [
+    [bob, alice.id],
+    [alice, 'self'],
+  ] as const) {
+    const switches = await pictureSwitches(viewer.page);
+    expect(switches.map((change) => change.tile)).toEqual([tile]);
+    for (const change of switches) {
+      expect(change.readyState, `${viewer.name}'s tile shows a video with a frame`).toBeGreaterThanOrEqual(2);
+      expect(change.videoWidth).toBeGreaterThan(0);
+    }
+  }
 });
 
 test('Camera on whose camera is refused or gone says so and stays in the call with the camera off; presses while the camera opens make one open, and the last press counts', async ({
@@ -237,8 +309,8 @@ test('with the camera off, a screen shared in its place goes and, stopped, leave
 
   // In place of the camera, with the camera off: Bob sees the screen, then camera off again.
   await clickControl(alice, 'call-screen');
-  await expect(tileOf(bob.page, alice.id)).toHaveAttribute('data-camera', 'on');
   await waitForVideo(bob, [alice], 'screen');
+  await expect(tileOf(bob.page, alice.id)).toHaveAttribute('data-camera', 'on');
   await clickControl(alice, 'call-screen');
   await expect(tileOf(bob.page, alice.id)).toHaveAttribute('data-camera', 'off');
   await expect.poll(() => videoSent(alice.page, bob.id)).toBe('none');

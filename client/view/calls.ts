@@ -83,6 +83,10 @@ interface Tile {
   energy: EnergySample | null;
   /** When the member's audio was last above SPEAKING_LEVEL (performance.now()). */
   loudAt: number;
+  /** The member says its camera (or a screen in its place) is on: callPicture. */
+  picture: boolean;
+  /** The stream the <video> has shown a frame of: none yet while it differs from srcObject. */
+  framed: MediaStream | null;
 }
 
 /**
@@ -284,7 +288,37 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
       audio: null,
       energy: null,
       loudAt: Number.NEGATIVE_INFINITY,
+      picture: false,
+      framed: null,
     };
+  }
+
+  /**
+   * The picture once there is one: a camera just turned on (its member's word, or our own
+   * camera opened) shows the name tile until its <video> has a frame of the stream it now
+   * plays. The word comes before the first frame (a keyframe to wait for, the camera's own
+   * start), and the tile was black meanwhile.
+   */
+  function showPicture(tile: Tile): void {
+    const framed = tile.framed !== null && tile.framed === tile.video.srcObject;
+    setData(tile.root, 'camera', tile.picture && framed ? 'on' : 'off');
+  }
+
+  /**
+   * Watches for the first frame of each stream the tile's <video> plays: its size known and a
+   * frame to show (HAVE_CURRENT_DATA). These come from the media pipeline, so they come for
+   * the <video> undisplayed on the name tile too, as a frame painted would not.
+   */
+  function watchFrames(tile: Tile): void {
+    const seen = () => {
+      const { video } = tile;
+      if (video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA || video.videoWidth === 0) return;
+      if (!(video.srcObject instanceof MediaStream) || tile.framed === video.srcObject) return;
+      tile.framed = video.srcObject;
+      showPicture(tile);
+    };
+    tile.video.addEventListener('loadeddata', seen);
+    tile.video.addEventListener('resize', seen);
   }
 
   function fullScreenButton(root: HTMLElement): HTMLButtonElement {
@@ -332,6 +366,7 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
     let tile = tiles.get(id);
     if (!tile) {
       tile = makeTile(id, own);
+      watchFrames(tile);
       tiles.set(id, tile);
       mark('call-tile', id);
       // When this tile's video first has a frame to show (bench and developers: timeline.ts).
@@ -342,7 +377,9 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
     const picture = callPicture(state);
     tile.root.dataset.muted = String(!state.audio);
     // Off: the name tile, from the member's word (call:state) at once, never a last frame.
-    tile.root.dataset.camera = picture === 'none' ? 'off' : 'on';
+    // On: once the <video> has a frame to show (showPicture).
+    tile.picture = picture !== 'none';
+    showPicture(tile);
     tile.root.dataset.screen = String(state.screen);
     // What its <video> shows: a screen shared in place of the camera is laid out as a screen
     // (whole, first, across: styles.css), not cropped to a camera's 4:3 like a face.
