@@ -32,9 +32,11 @@ import { createRelay, RELAY_RATE, refusalText } from './relay.ts';
 import { createRouter } from './router.ts';
 import type { SignalingHandlers } from './signaling.ts';
 import {
+  loadCamera,
   loadRelayEnabled,
   loadRelayRate,
   RELAY_RATE_RANGE,
+  saveCamera,
   saveName,
   saveRelayEnabled,
   saveRelayRate,
@@ -349,6 +351,7 @@ const calls = createCalls({
   members: () => mesh.all(),
   changed: () => renderCall(),
   notify: (text) => callsView.message(text),
+  cameraMemory: { load: loadCamera, save: saveCamera },
 });
 
 /** Redraws the call (tiles, controls) on the next frame, with whatever has changed by then. */

@@ -1,4 +1,5 @@
-// What the page remembers. localStorage: the display name (asked once, for every room).
+// What the page remembers. localStorage: the display name (asked once, for every room), and
+// the camera last picked in a call.
 // sessionStorage: the resume ticket for this tab and room, so a reload takes its old peer id
 // back instead of leaving a ghost behind.
 // Not the protocol's index: this module is part of the small entry script (boot.ts).
@@ -95,4 +96,20 @@ export function loadRelayRate(): number | undefined {
 
 export function saveRelayRate(rate: number): void {
   safely(() => localStorage.setItem(RELAY_RATE_KEY, String(rate)), undefined);
+}
+
+const CAMERA_KEY = 'roomlink:camera';
+/** A deviceId as browsers make them (Chromium: 64 hex digits), with room to spare; longer is not one. */
+const MAX_DEVICE_ID = 256;
+
+/** The camera last picked in a call (its deviceId), for the next call to open, or null. */
+export function loadCamera(): string | null {
+  return safely(() => {
+    const stored = localStorage.getItem(CAMERA_KEY);
+    return stored !== null && stored !== '' && stored.length <= MAX_DEVICE_ID ? stored : null;
+  }, null);
+}
+
+export function saveCamera(deviceId: string): void {
+  safely(() => localStorage.setItem(CAMERA_KEY, deviceId), undefined);
 }

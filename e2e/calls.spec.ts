@@ -346,6 +346,7 @@ test.describe('with a fake camera and microphone', () => {
       expect(await mLines()).toEqual(before);
 
       // Switching camera: another fake camera goes out on the same sender, no new m-line.
+      // (The page remembers it: the end of this test.)
       const picker = alice.page.getByTestId('call-camera-select');
       await expect(picker.locator('option')).toHaveCount(3);
       const cameras = await picker
@@ -393,6 +394,33 @@ test.describe('with a fake camera and microphone', () => {
       await clickControl(alice, 'call-screen');
       await expect(bob.page.getByTestId('call-screen-tile')).toHaveCount(0);
       await expect(tileOf(bob.page, alice.id)).toHaveAttribute('data-screen', 'false');
+      await waitForVideo(bob, [alice], 'camera');
+
+      // The camera picked is remembered: after a reload, Join with video opens it, not the default.
+      await alice.page.reload();
+      await waitForMesh([alice, bob]);
+      await joinCall(alice);
+      await expect(picker).toHaveValue(next);
+      const sentVideo = async () =>
+        (await transceiversOf(alice.page, bob.id)).filter((t) => t.includes(` video `)).join();
+      await expect
+        .poll(sentVideo, { message: 'alice sends the camera picked before', timeout: 60_000 })
+        .toContain(`device=${next}`);
+      await waitForVideo(bob, [alice], 'camera');
+      await expect(alice.page.getByTestId('call-message')).toBeHidden();
+      // One that is gone (its id no longer known): the default camera, and the page says so.
+      await clickControl(alice, 'call-leave');
+      await alice.page.evaluate(() =>
+        (globalThis as unknown as { localStorage: { setItem(key: string, value: string): void } }).localStorage.setItem(
+          'roomlink:camera',
+          'a-camera-unplugged',
+        ),
+      );
+      await joinCall(alice);
+      await expect(alice.page.getByTestId('call-message')).toContainText(
+        'The camera you picked last time is not there',
+      );
+      await expect(picker).toHaveValue(current);
       await waitForVideo(bob, [alice], 'camera');
     });
   });

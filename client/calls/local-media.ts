@@ -6,8 +6,11 @@
 import { type MediaProblem, mediaProblem } from './media-errors.ts';
 import { pictureSendable } from './sendable-picture.ts';
 
-/** Opened, perhaps with something to say (the camera asked for could not be sent); or not. */
-export type Opened = { ok: true; problem?: MediaProblem } | { ok: false; problem: MediaProblem };
+/**
+ * Opened, perhaps with something to say (the camera asked for could not be sent; the camera
+ * preferred is not there, and another opened: `otherCamera`); or not.
+ */
+export type Opened = { ok: true; problem?: MediaProblem; otherCamera?: true } | { ok: false; problem: MediaProblem };
 
 /** A microphone or camera the user can pick. */
 export interface DeviceChoice {
@@ -29,17 +32,19 @@ export interface LocalMedia {
   /** The stream our tracks are announced in (and the preview shows). */
   readonly stream: MediaStream;
   /**
-   * Opens the microphone, and the camera too when `video`. A camera whose picture cannot be
+   * Opens the microphone, and the camera too when `video`: the `preferred` one (the camera
+   * last picked, remembered by the page) if it is there, else the browser's default, and
+   * then says `otherCamera`. A camera whose picture cannot be
    * sent (sendable-picture.ts) gives way to the first other camera whose picture can; if
    * there is none, the microphone alone is open, and the problem says why. Once `stillWanted`
    * says no (hung up while a prompt was open), what opened is stopped and nothing more is tried.
    */
-  open(video: boolean, stillWanted?: () => boolean): Promise<Opened>;
+  open(video: boolean, stillWanted?: () => boolean, preferred?: string | null): Promise<Opened>;
   /**
    * Opens the camera alone (Camera on): the one chosen (cameraChoice), and only that one; with
-   * none chosen yet (joined with audio), as open() picks it.
+   * none chosen yet (joined with audio), as open() picks it, `preferred` first.
    */
-  openCamera(stillWanted?: () => boolean): Promise<Opened>;
+  openCamera(stillWanted?: () => boolean, preferred?: string | null): Promise<Opened>;
   /**
    * Camera off: the camera is stopped (its light goes out, the device is free for other apps)
    * and kept as the choice Camera on opens again.
@@ -182,6 +187,24 @@ export function createLocalMedia(lost: (kind: 'audio' | 'video') => void = () =>
     return 'unsendable';
   }
 
+  /**
+   * The microphone (with `audio`) and a camera, when none is chosen in this call: the
+   * `preferred` one, and only if that one is not there (unplugged, or its id forgotten with
+   * the site's data) the browser's default, then `otherCamera`. Exact, not ideal: asked for
+   * as ideal, the third of Chromium's fake cameras was passed over for its default one.
+   */
+  async function askWithCamera(
+    audio: boolean,
+    preferred: string | null,
+  ): Promise<{ got: MediaStream | MediaProblem; otherCamera: boolean }> {
+    const withCamera = (video: MediaTrackConstraints) => ask((d) => d.getUserMedia({ audio, video }));
+    if (preferred !== null) {
+      const got = await withCamera({ ...CAMERA, deviceId: { exact: preferred } });
+      if (got !== 'no-device') return { got, otherCamera: false };
+    }
+    return { got: await withCamera(CAMERA), otherCamera: preferred !== null };
+  }
+
   async function ask(get: (devices: MediaDevices) => Promise<MediaStream>): Promise<MediaStream | MediaProblem> {
     const devices = mediaDevices();
     if (!devices) return 'insecure';
@@ -210,8 +233,10 @@ export function createLocalMedia(lost: (kind: 'audio' | 'video') => void = () =>
     },
     video,
     extra: () => (screenAlongside ? screen : null),
-    async open(video, stillWanted = () => true) {
-      const got = await ask((d) => d.getUserMedia({ audio: true, video: video ? CAMERA : false }));
+    async open(video, stillWanted = () => true, preferred = null) {
+      const { got, otherCamera } = video
+        ? await askWithCamera(true, preferred)
+        : { got: await ask((d) => d.getUserMedia({ audio: true, video: false })), otherCamera: false };
       if (typeof got === 'string') return { ok: false, problem: got };
       // Hung up while the prompt was open: no camera is checked (its light would come on).
       if (!stillWanted()) {
@@ -230,13 +255,17 @@ export function createLocalMedia(lost: (kind: 'audio' | 'video') => void = () =>
       }
       camera = watched(picked, 'video');
       restream();
-      return asked && !picked ? { ok: true, problem: 'unsendable' } : { ok: true };
+      if (asked && !picked) return { ok: true, problem: 'unsendable' };
+      return otherCamera && picked ? { ok: true, otherCamera } : { ok: true };
     },
-    async openCamera(stillWanted = () => true) {
+    async openCamera(stillWanted = () => true, preferred = null) {
       const chosen = cameraChoice;
       // The camera chosen and no other: the one the user turned off, or picked since. Gone
       // (unplugged while off) or now refused, it is said so and nothing else is opened.
-      const got = await (chosen === null ? ask((d) => d.getUserMedia({ video: CAMERA })) : openDevice('video', chosen));
+      const { got, otherCamera } =
+        chosen === null
+          ? await askWithCamera(false, preferred)
+          : { got: await openDevice('video', chosen), otherCamera: false };
       if (typeof got === 'string') return { ok: false, problem: got };
       const asked = got.getVideoTracks()[0] ?? null;
       if (!stillWanted()) {
@@ -250,7 +279,8 @@ export function createLocalMedia(lost: (kind: 'audio' | 'video') => void = () =>
       }
       camera = watched(picked, 'video');
       restream();
-      return camera ? { ok: true } : { ok: false, problem: asked ? 'unsendable' : 'failed' };
+      if (!camera) return { ok: false, problem: asked ? 'unsendable' : 'failed' };
+      return otherCamera ? { ok: true, otherCamera } : { ok: true };
     },
     async openMic() {
       const got = await ask((d) => d.getUserMedia({ audio: true }));

@@ -52,3 +52,7 @@ export const CAMERA_ON_PROBLEM_TEXT: Record<MediaProblem, string> = {
     'Your camera stays off: that camera gives a picture the others cannot receive (an infrared or depth camera?). Pick another camera. You are still in the call.',
   failed: 'Your camera stays off: it could not be started. Press Camera on to try again. You are still in the call.',
 };
+
+/** The camera picked last time (remembered: storage.ts) did not open, and the default did. */
+export const OTHER_CAMERA_TEXT =
+  'The camera you picked last time is not there (unplugged?), so your default camera is on. Pick another in the Camera list.';

@@ -13,7 +13,12 @@ import {
   parseVideoSenderCap,
 } from '../../protocol/index.ts';
 import { createLocalMedia, type DeviceChoice, listDevices, mediaDevices } from '../calls/local-media.ts';
-import { CAMERA_ON_PROBLEM_TEXT, MEDIA_PROBLEM_TEXT, type MediaProblem } from '../calls/media-errors.ts';
+import {
+  CAMERA_ON_PROBLEM_TEXT,
+  MEDIA_PROBLEM_TEXT,
+  type MediaProblem,
+  OTHER_CAMERA_TEXT,
+} from '../calls/media-errors.ts';
 import {
   acceptMedia,
   createSenders,
@@ -87,6 +92,13 @@ export interface CallsOptions {
   maxVideoSenders?: number;
   /** Clock for the call-state bound (tests pass their own). */
   now?: () => number;
+  /** The camera the user picked last (its deviceId), kept across calls and visits (storage.ts). */
+  cameraMemory?: CameraMemory;
+}
+
+export interface CameraMemory {
+  load(): string | null;
+  save(deviceId: string): void;
 }
 
 export function createCalls({
@@ -96,6 +108,7 @@ export function createCalls({
   notify,
   maxVideoSenders: initialCap = DEFAULT_MAX_VIDEO_SENDERS,
   now = () => performance.now(),
+  cameraMemory = { load: () => null, save: () => {} },
 }: CallsOptions) {
   let maxVideoSenders = initialCap;
   const callSlot = createSlot<CallPeerState>('calls', () => ({
@@ -501,7 +514,7 @@ export function createCalls({
         mark('call-state-sent');
         prepareAllWhenCallOn();
         const opened = await media
-          .open(withVideo, () => self.inCall)
+          .open(withVideo, () => self.inCall, withVideo ? cameraMemory.load() : null)
           .finally(() => {
             joining = false;
           });
@@ -513,7 +526,7 @@ export function createCalls({
         }
         mark('call-media-open');
         // The camera asked for could not be sent (and no other could): joined with audio.
-        notify(opened.problem ? MEDIA_PROBLEM_TEXT[opened.problem] : note);
+        notify(opened.problem ? MEDIA_PROBLEM_TEXT[opened.problem] : opened.otherCamera ? OTHER_CAMERA_TEXT : note);
         setSelf({ inCall: true, audio: media.mic !== null, video: media.camera !== null, screen: false });
         sendToAll();
         await refreshDevices();
@@ -529,6 +542,8 @@ export function createCalls({
       return serve(async () => {
         if (!self.inCall || deviceId === media.deviceOf(kind)) return;
         const switched = await media.switchDevice(kind, deviceId);
+        // Picked, and it works (or waits for Camera on): the next call opens it too.
+        if (switched.ok && kind === 'video') cameraMemory.save(deviceId);
         if (!self.inCall) return media.closeAll();
         if (!switched.ok) {
           // The device in use may have been freed for it, then opened again or lost
@@ -633,7 +648,7 @@ export function createCalls({
    * openCamera reads once the camera is open: off pressed last, it stops what opened.
    */
   async function openWantedCamera(): Promise<void> {
-    const opened = await media.openCamera(() => self.inCall && cameraWanted);
+    const opened = await media.openCamera(() => self.inCall && cameraWanted, cameraMemory.load());
     // Hung up while the prompt was open: nothing may stay open.
     if (!self.inCall) return media.closeAll();
     if (!opened.ok) {
@@ -641,7 +656,7 @@ export function createCalls({
       return;
     }
     if (!media.camera) return;
-    notify(null);
+    notify(opened.otherCamera ? OTHER_CAMERA_TEXT : null);
     setSelf({ ...self, video: true });
     sendToAll();
   }

@@ -6,11 +6,11 @@
 // bound shown.
 import assert from 'node:assert/strict';
 import { mock, test } from 'node:test';
-import { mediaProblem } from '../../client/calls/media-errors.ts';
+import { mediaProblem, OTHER_CAMERA_TEXT } from '../../client/calls/media-errors.ts';
 import { acceptMedia, createSenders, prepareMedia, sendTrack, stopSending } from '../../client/calls/senders.ts';
 import { createWindowCounter } from '../../client/calls/state-rate.ts';
 import type { MemberHandle, SlotKey } from '../../client/feature.ts';
-import { createCalls, MAX_REMOTE_TRACKS } from '../../client/features/calls.ts';
+import { type CameraMemory, createCalls, MAX_REMOTE_TRACKS } from '../../client/features/calls.ts';
 import {
   type CallState,
   type ChannelMessage,
@@ -258,6 +258,8 @@ function fakeMember(id: string): FakeMember {
 
 type FakeConstraint = boolean | { deviceId?: { exact: string } } | undefined;
 const askedDevice = (c: FakeConstraint) => (typeof c === 'object' ? c.deviceId?.exact : undefined);
+/** A camera asked for by an id no fake device has, as the browser refuses it (an unplugged camera). */
+const GONE_CAMERA = 'cam-unplugged';
 
 /** The devicechange listeners on the fake navigator.mediaDevices (see fakeDevices). */
 const deviceListeners = new Set<() => void>();
@@ -275,6 +277,9 @@ function fakeDevices(refuse: string | null = null) {
     },
     async getUserMedia(constraints: { audio?: FakeConstraint; video?: FakeConstraint }) {
       if (refuse) throw Object.assign(new Error(refuse), { name: refuse });
+      if (askedDevice(constraints.video) === GONE_CAMERA) {
+        throw Object.assign(new Error('no such camera'), { name: 'OverconstrainedError' });
+      }
       const stream = new FakeStream([
         ...(constraints.audio ? [new FakeTrack('audio', undefined, askedDevice(constraints.audio))] : []),
         ...(constraints.video ? [new FakeTrack('video', undefined, askedDevice(constraints.video))] : []),
@@ -314,7 +319,7 @@ function callsWith(
   });
 }
 
-function harness(count = 2) {
+function harness(count = 2, cameraMemory?: CameraMemory) {
   const peers = Array.from({ length: count }, (_, i) => fakeMember(`peer-${i}-000000`));
   const notes: (string | null)[] = [];
   const calls = createCalls({
@@ -322,6 +327,7 @@ function harness(count = 2) {
     members: () => peers,
     changed: () => {},
     notify: (text) => notes.push(text),
+    ...(cameraMemory ? { cameraMemory } : {}),
   });
   for (const peer of peers) calls.feature.added?.(peer);
   return { calls, peers, notes };
@@ -770,9 +776,9 @@ test('a camera turned on again, or a screen shared, counts against the bound as 
 });
 
 /** We and one member, both in the call with microphone and (unless not `video`) camera, on a prepared link. */
-async function inCallWithOne(video = true) {
+async function inCallWithOne(video = true, cameraMemory?: CameraMemory) {
   const opened = fakeDevices();
-  const { calls, peers, notes } = harness(1);
+  const { calls, peers, notes } = harness(1, cameraMemory);
   const [peer] = peers as [FakeMember];
   calls.feature.opened?.(peer);
   calls.feature.receive(peer, stateOf(true) as never);
@@ -1264,6 +1270,57 @@ test('Camera off stops the camera and sends nothing in its place; Camera on open
   assert.equal(peer.fakePc.directionChanges, changesBefore, 'nothing to renegotiate');
   assert.equal(peer.fakePc.getTransceivers().length, transceiversBefore);
   calls.leave();
+});
+
+/** A page's memory of the camera last picked (storage.ts), in a variable. */
+function cameraMemory(stored: string | null = null) {
+  const memory = {
+    stored,
+    load: () => memory.stored,
+    save: (deviceId: string) => {
+      memory.stored = deviceId;
+    },
+  };
+  return memory;
+}
+
+test('the camera picked is remembered: Join with video and Camera on open it in the next call; one that is gone opens the default and says so', async () => {
+  const memory = cameraMemory();
+  const first = await inCallWithOne(true, memory);
+  await settled();
+  assert.equal(sentCamera(first.peer)?.deviceId, 'cam-0', 'nothing picked yet: the default');
+  await first.calls.switchDevice('video', 'cam-1');
+  assert.equal(memory.stored, 'cam-1');
+  first.calls.leave();
+
+  // The next call: the camera picked opens, nothing said.
+  const next = await inCallWithOne(true, memory);
+  await settled();
+  assert.equal(sentCamera(next.peer)?.deviceId, 'cam-1');
+  assert.equal(next.calls.devices().video, 'cam-1');
+  assert.deepEqual(next.notes, [null]);
+  next.calls.leave();
+  // Joined with audio: Camera on opens it as well.
+  const audio = await inCallWithOne(false, memory);
+  await audio.calls.toggleCamera();
+  await settled();
+  assert.equal(sentCamera(audio.peer)?.deviceId, 'cam-1');
+  audio.calls.leave();
+
+  // Gone (unplugged, or the browser forgot its id): the default camera, and a plain word why;
+  // the choice stays for when it is back.
+  memory.stored = GONE_CAMERA;
+  const gone = await inCallWithOne(true, memory);
+  await settled();
+  assert.equal(sentCamera(gone.peer)?.deviceId, 'cam-0');
+  assert.equal(gone.calls.self().video, true);
+  assert.deepEqual(gone.notes, [OTHER_CAMERA_TEXT]);
+  assert.equal(memory.stored, GONE_CAMERA);
+  gone.calls.leave();
+  const off = await inCallWithOne(false, memory);
+  await off.calls.toggleCamera();
+  assert.equal(off.notes.at(-1), OTHER_CAMERA_TEXT);
+  off.calls.leave();
 });
 
 test('a camera picked in the list while the camera is off opens nothing then, and Camera on opens it', async () => {
