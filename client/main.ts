@@ -299,6 +299,10 @@ const typing = createTyping({
   changed(list) {
     if (list.length > 0) conversation.spoke();
     typingView.show(list.map((member) => member.name));
+    members.setDoing(
+      'typing',
+      list.map((member) => member.id),
+    );
   },
 });
 const typingView = createTypingView({
@@ -361,8 +365,13 @@ let callDrawn = false;
 
 function drawCall(): void {
   callDrawn = calls.running();
-  const members = mesh.members();
-  const paths = new Map(members.map((m) => [m.id, m.path?.relayed ?? false]));
+  const list = mesh.members();
+  const paths = new Map(list.map((m) => [m.id, m.path?.relayed ?? false]));
+  const participants = calls.participants();
+  members.setDoing(
+    'call',
+    participants.map((p) => p.id),
+  );
   callsView.render({
     supported: calls.supported(),
     busy: calls.busy(),
@@ -372,10 +381,10 @@ function drawCall(): void {
     selfName: name,
     preview: calls.preview(),
     screenPreview: calls.screenPreview(),
-    participants: calls.participants(),
+    participants,
     devices: calls.devices(),
     relayed: (peerId) => paths.get(peerId) ?? false,
-    throughOthers: members.flatMap((m) => (m.visible && m.via ? [{ name: m.name, via: m.via.name }] : [])),
+    throughOthers: list.flatMap((m) => (m.visible && m.via ? [{ name: m.name, via: m.via.name }] : [])),
   });
 }
 

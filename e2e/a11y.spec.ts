@@ -150,6 +150,8 @@ test('axe finds no violation on the room page: light and dark, desktop and phone
   await joinCall(bob, false);
   await waitForTiles(alice, [bob.id]);
   await expect(tileOf(page, bob.id)).toHaveAttribute('data-camera', 'off');
+  // The member list says who is in the call too.
+  await expect(page.locator(`[data-testid=peer][data-peer-id="${bob.id}"] [data-doing=call]`)).toHaveText('in call');
   await expect(page.getByTestId('call-leave')).toBeEnabled();
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });

@@ -436,6 +436,13 @@ test('a focused line is read as who, when, what and its state; a chip shows who 
     await page.keyboard.press(key);
     await expect(to, key).toBeFocused();
   }
+  // Carol types: her entry says so where it stands, and is read so; the keyboard stays on it.
+  await carol.page.getByTestId('message-input').press('a');
+  await expect(entry(carol.id).locator('.member-doing[data-doing=typing]')).toHaveText('typing…');
+  await expect(entry(carol.id)).toBeFocused();
+  expect((await accessible(page, `[data-testid=peer][data-peer-id="${carol.id}"]`)).name).toMatch(
+    /^carol: verified, connected, (direct · (<1|\d+) ms, )?typing…$/,
+  );
   // Carol leaves while her entry has the keyboard: the stop and the keyboard go to Alicia's.
   await carol.page.close();
   await expect(entry(carol.id)).toHaveCount(0);

@@ -1,5 +1,5 @@
 // What a screen reader hears of the focused member entry (members.ts, a roving list): its
-// name with the member's state in words ("Bob: verified, connected, direct · 3 ms"), and what
+// name with the member's state in words ("Bob: verified, connected, direct · 3 ms, in call"), and what
 // those words mean as its description, instead of the name, a "verified" image and the ✉
 // button's label read in turn. Read from the entry's parts as members.ts drew them.
 
@@ -12,6 +12,8 @@ export interface MemberParts {
   readonly state: string;
   /** How it is reached: "direct · 3 ms", "via Carol · 12 ms", or ''. */
   readonly path: string;
+  /** What it is doing, as its entry shows it: "in call", "typing…". */
+  readonly doing: readonly string[];
   /** A note on what does not go that way ("files and calls need a direct link or TURN"), or ''. */
   readonly note: string;
   /** Why it cannot be reached, and, for a warning about the link, what that means. */
@@ -29,7 +31,7 @@ export function memberAbout(parts: MemberParts): MemberAbout {
   const [reason, warning] = parts.reason;
   // "via Carol" as the state, then "via Carol · 12 ms" as the path: said once.
   const state = parts.path.startsWith(parts.state) ? '' : parts.state;
-  const words = [parts.verified === '' ? '' : 'verified', state, parts.path, reason, parts.note].filter(
+  const words = [parts.verified === '' ? '' : 'verified', state, parts.path, ...parts.doing, reason, parts.note].filter(
     (word) => word !== '',
   );
   const description = [
@@ -56,6 +58,7 @@ export function memberParts(entry: HTMLElement): MemberParts {
     verified: badge?.title ?? '',
     state: text('.member-state'),
     path: text('.member-path'),
+    doing: [...entry.querySelectorAll('.member-doing')].map((mark) => mark.textContent ?? ''),
     note: text('.member-note'),
     reason: [reason?.textContent?.replace(/^⚠\s*/, 'warning: ').trim() ?? '', reason?.title ?? ''],
     privately: entry.classList.contains('selected'),

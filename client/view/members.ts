@@ -25,11 +25,17 @@ const SECURITY_WARNINGS: ReadonlyMap<string, string> = new Map([
   ],
 ]);
 
+/** What a member is doing that its entry shows besides its link: in the call, typing. */
+export type Doing = 'call' | 'typing';
+const DOING_WORDS: Record<Doing, string> = { call: 'in call', typing: 'typing…' };
+
 export interface MembersView {
   setSelf(id: string | null, name: string): void;
   render(members: readonly MemberView[]): void;
   /** Marks the member chosen for private messages (null: none). */
   setSelected(id: string | null): void;
+  /** The members in the call, or typing, now: marked in their entries, which are not drawn anew. */
+  setDoing(doing: Doing, ids: readonly string[]): void;
 }
 
 export function createMembersView(): MembersView {
@@ -37,6 +43,7 @@ export function createMembersView(): MembersView {
   const list = document.getElementById('members') as HTMLUListElement;
   const count = document.getElementById('member-count') as HTMLElement;
   let selected: string | null = null;
+  const doing: Record<Doing, Set<string>> = { call: new Set(), typing: new Set() };
   // One stop for the keyboard, the current entry (ourselves until the reader has been in the
   // list): ↑ ↓ Home End move it, Tab reaches its ✉. With 8–20 members, each ✉ was a stop.
   createRovingList(list, {
@@ -54,6 +61,7 @@ export function createMembersView(): MembersView {
     const label = member.via ? `via ${member.via.name}` : STATE_LABEL[member.state];
     const state = el('span', { className: `member-state state-${member.state}`, text: label });
     entry.append(name, state);
+    for (const what of ['call', 'typing'] as const) if (doing[what].has(member.id)) entry.append(doingMark(what));
     // Clicking the entry chooses the member for private messages (view/private.ts); the
     // button is the same for keyboards.
     const privately = el('button', { className: 'member-private', text: '✉' });
@@ -105,6 +113,12 @@ export function createMembersView(): MembersView {
     return entry;
   }
 
+  function doingMark(what: Doing): HTMLElement {
+    const mark = el('span', { className: 'member-doing', text: DOING_WORDS[what] });
+    mark.dataset.doing = what;
+    return mark;
+  }
+
   /**
    * Each member's entry as last drawn, and what it showed. The list is redrawn on every change
    * of any member (a room of 8 forming: dozens of times); an entry whose member looks the
@@ -140,6 +154,24 @@ export function createMembersView(): MembersView {
       // the keyboard's stop, and the keyboard, go to the new entry (roving-list.ts).
       placeChildren(list, entries);
       setText(count, String(shown.length + 1));
+    },
+    setDoing(what, ids) {
+      const now = new Set(ids);
+      const was = doing[what];
+      if (now.size === was.size && ids.every((id) => was.has(id))) return;
+      doing[what] = now;
+      // In place: an entry drawn anew each time someone starts or stops typing would move
+      // the keyboard, and a screen reader would read the entry again.
+      for (const entry of list.querySelectorAll<HTMLElement>('[data-testid=peer]')) {
+        const shown = entry.querySelector(`.member-doing[data-doing=${what}]`);
+        const wanted = now.has(entry.dataset.peerId ?? '');
+        if (shown && !wanted) shown.remove();
+        if (wanted && !shown) {
+          // In the call before typing, after the link's state, as item() puts them.
+          const after = what === 'call' ? entry.querySelector('.member-state') : entry.querySelector('.member-doing');
+          (after ?? entry.querySelector('.member-state'))?.after(doingMark(what));
+        }
+      }
     },
     setSelected(id) {
       selected = id;

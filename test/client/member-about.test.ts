@@ -11,6 +11,7 @@ const bob: MemberParts = {
   verified: '',
   state: 'connecting…',
   path: '',
+  doing: [],
   note: '',
   reason: ['', ''],
   privately: false,
@@ -26,6 +27,11 @@ test('verified and linked: the ✓ as a word, the path, and what verified means'
   const about = memberAbout({ ...bob, verified: VERIFIED, state: 'connected', path: 'direct · 3 ms' });
   assert.equal(about.name, 'Bob: verified, connected, direct · 3 ms');
   assert.equal(about.description, `Verified: ${VERIFIED}`);
+});
+
+test('in the call and typing, after its link', () => {
+  const about = memberAbout({ ...bob, state: 'connected', path: 'direct · 3 ms', doing: ['in call', 'typing…'] });
+  assert.equal(about.name, 'Bob: connected, direct · 3 ms, in call, typing…');
 });
 
 test('unreachable with its reason; a warning about the link says what it means', () => {
