@@ -4,13 +4,16 @@
 // (history for late joiners) cannot alter it or put words in another member's mouth.
 //
 // What is signed is the line's author peer id, message id, sender time, text and private
-// recipient, in one unambiguous JSON array: changing any of them breaks the signature.
+// recipient, and for a reply the line it answers (author, id, name, excerpt), in one
+// unambiguous JSON array: changing any of them breaks the signature. A line without a reply
+// is signed as before replies existed, so older pages check it.
 // Reactions are signed the same way, under a context of their own (see SignedReaction).
 //
 // The tab keeps its pair for the room next to its resume ticket (sessionStorage): a reload
 // takes its peer id back, and with the same key its earlier lines, which other members
 // still hold and relay, keep checking as its own instead of looking forged.
 
+import type { ReplyRef } from '../protocol/index.ts';
 import { dropOldest } from './bounded.ts';
 import { mark } from './timeline.ts';
 
@@ -31,6 +34,8 @@ export interface SignedLine {
   text: string;
   /** Peer id of the one recipient of a private line. */
   to?: string | undefined;
+  /** The line it answers. */
+  re?: ReplyRef | undefined;
 }
 
 /**
@@ -71,7 +76,10 @@ export interface Identity {
 const encoder = new TextEncoder();
 
 function signedBytes(line: SignedLine): Uint8Array<ArrayBuffer> {
-  return encoder.encode(JSON.stringify([CONTEXT, line.from, line.id, line.ts, line.text, line.to ?? null]));
+  const signed = [CONTEXT, line.from, line.id, line.ts, line.text, line.to ?? null];
+  const { re } = line;
+  if (re) signed.push(re.from, re.id, re.name, re.text);
+  return encoder.encode(JSON.stringify(signed));
 }
 
 function reactionBytes(r: SignedReaction): Uint8Array<ArrayBuffer> {

@@ -17,8 +17,10 @@ export const ROOM_KEY_LENGTH = 22;
  * schemas (channel/core.ts) so that the page's entry script, which makes hellos' proofs,
  * imports a constant instead of every channel schema and zod with them. 3: history requests
  * and answers carry a request number (channel/history.ts), sent only to members that said 3.
+ * 4: a chat line may carry the line it answers (`re`, channel/chat.ts), sent only to members
+ * that said 4.
  */
-export const CHANNEL_PROTOCOL_VERSION = 3;
+export const CHANNEL_PROTOCOL_VERSION = 4;
 
 export const NAME_MIN_LENGTH = 1;
 export const NAME_MAX_LENGTH = 32;

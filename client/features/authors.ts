@@ -86,9 +86,9 @@ export function createAuthors(): Authors {
 export async function checkLine(line: HistoryLine, author: Author | undefined): Promise<LineVerification> {
   if (!author || author.keys.size === 0) return 'relayed';
   if (line.sig === undefined) return 'false';
-  const { from, id, ts, text } = line;
+  const { from, id, ts, text, re } = line;
   for (const key of author.keys) {
-    if (await verifyLine(key, line.sig, { from, id, ts, text })) return 'true';
+    if (await verifyLine(key, line.sig, { from, id, ts, text, re })) return 'true';
   }
   return 'false';
 }

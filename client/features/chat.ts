@@ -15,6 +15,13 @@
 // the chat budget the receiver holds us to (pacer.ts): a burst waits here rather than being
 // dropped there.
 //
+// A reply carries the line it answers (`re`), signed with the line. A member whose hello said
+// a version before REPLY_VERSION would refuse such a line whole: it gets the line without
+// `re`, with a signature of its own over the line without it (made only when such a member is
+// among the recipients), so it still reads the text. A member reached only through a relay has
+// said no hello to us: it is taken to be on our version (it opened the page from the same
+// server).
+//
 // A direct channel is reliable and ordered: a line on it arrives, or the channel closes and
 // the outbox goes again on the next one (`opened`). But the receiver may drop what arrives:
 // while it holds us muted for going over a budget (budget.ts, MUTE_MS), everything we send is
@@ -32,6 +39,8 @@ import {
   MAX_ACK_IDS,
   MAX_CHAT_LENGTH,
   type MessageOf,
+  REPLY_VERSION,
+  type ReplyRef,
 } from '../../protocol/index.ts';
 import { dropOldest } from '../bounded.ts';
 import { MUTE_MS } from '../budget.ts';
@@ -62,6 +71,8 @@ export interface ChatLine {
   privateFrom?: string;
   /** A line from before we joined, relayed to us by a member. */
   history?: { verified: LineVerification; relayedBy: string };
+  /** The line it answers, as its author wrote it (view/reply-quote.ts checks it against what we hold). */
+  re?: ReplyRef;
 }
 
 /**
@@ -109,6 +120,13 @@ export const DIRECT_RESEND_FIRST_MS = MUTE_MS + RESEND_FIRST_MS;
 const ORPHAN_KEEP_MS = 10 * 60_000;
 const ORPHAN_LINES = 100;
 const ORPHAN_MEMBERS = 64;
+
+/**
+ * Whether a member parses a line's `re`: not one whose hello said an older version (one that
+ * said none, reached only through a relay, is taken to be on ours: see above).
+ */
+export const takesReplies = (member: Pick<MemberHandle, 'version'>): boolean =>
+  member.version === null || member.version >= REPLY_VERSION;
 
 /** A line we sent: the peer ids it was queued for (its receipt's recipients). */
 export interface SentLine extends ChatLine {
@@ -292,8 +310,8 @@ export function createChat({ selfId, selfName, members, display, identity, trans
     const key = member.key;
     if (key === null) return message.sig === undefined;
     if (message.sig === undefined) return false;
-    const { id, ts, text, to } = message;
-    return verifyLine(key, message.sig, { from: member.id, id, ts, text, to });
+    const { id, ts, text, to, re } = message;
+    return verifyLine(key, message.sig, { from: member.id, id, ts, text, to, re });
   }
 
   /** Puts a received line on the page, once (resends and copies are dropped here). */
@@ -302,6 +320,7 @@ export function createChat({ selfId, selfName, members, display, identity, trans
     const { id, ts, text } = message;
     const line: ChatLine = { kind: 'chat', id, from: member.id, ts, text, own: false, receivedAt: Date.now() };
     if (message.to !== undefined) line.privateFrom = member.id;
+    if (message.re !== undefined) line.re = message.re;
     mark('line-shown', member.id);
     display(line);
     return true;
@@ -310,8 +329,8 @@ export function createChat({ selfId, selfName, members, display, identity, trans
   /** A public line is handed to newcomers with its signature (history.ts checks it there). */
   function keep(member: MemberHandle, name: string, message: ChatMessage): void {
     if (message.to !== undefined) return;
-    const { id, ts, text, sig } = message;
-    transcript.keep({ from: member.id, name, id, ts, text, ...(sig ? { sig } : {}) }, 'live');
+    const { id, ts, text, sig, re } = message;
+    transcript.keep({ from: member.id, name, id, ts, text, ...(re ? { re } : {}), ...(sig ? { sig } : {}) }, 'live');
   }
 
   function track(work: Promise<void>): void {
@@ -470,10 +489,10 @@ export function createChat({ selfId, selfName, members, display, identity, trans
     feature,
     /**
      * Sends our line, signed, to everyone — or, with `to`, only to that member (a private
-     * line) — and shows it in the next task. Null when there is nothing to send or no such
-     * member.
+     * line) — and shows it in the next task; with `re`, as an answer to that line. Null when
+     * there is nothing to send or no such member.
      */
-    send(raw: string, to?: string): SentLine | null {
+    send(raw: string, to?: string, re?: ReplyRef): SentLine | null {
       const text = raw.trim();
       if (!text || text.length > MAX_CHAT_LENGTH) return null;
       // Not to a member this page has shut out (held, or without the room key): nothing goes
@@ -487,6 +506,7 @@ export function createChat({ selfId, selfName, members, display, identity, trans
       transcript.markShown(from, id);
       const line: ChatLine = { kind: 'chat', id, from, ts, text, own: true };
       if (to !== undefined) line.privateTo = to;
+      if (re !== undefined) line.re = re;
       mark('line-written');
       signing.add(id);
       // Out on the channels in this task and nothing else; our page shows the line and
@@ -494,11 +514,15 @@ export function createChat({ selfId, selfName, members, display, identity, trans
       // and signed in the send's own task, the line reached the other page later: latency
       // p50 2.25 ms against 1.89 with both in the next task (medians of ten alternated rounds
       // of 200 lines, two pages on two shared cores; the bare page 0.93 ms).
-      const message: ChatMessage = { t: 'chat', id, ts, text, ...(to !== undefined ? { to } : {}) };
+      const plain: ChatMessage = { t: 'chat', id, ts, text, ...(to !== undefined ? { to } : {}) };
+      const message: ChatMessage = re === undefined ? plain : { ...plain, re };
+      /** What each member gets: the line, or for a member before replies the line without `re`. */
+      const sentAs = (member: MemberHandle): ChatMessage => (takesReplies(member) ? message : plain);
       for (const member of sentTo) {
-        member.slot(chatSlot).queue.push(message);
+        member.slot(chatSlot).queue.push(sentAs(member));
         flush(member);
       }
+      const plainNeeded = message !== plain && sentTo.some((member) => sentAs(member) === plain);
       const signature = afterThisTask().then(() => {
         try {
           display(line);
@@ -507,22 +531,29 @@ export function createChat({ selfId, selfName, members, display, identity, trans
           // as signing would hold every later line to a member reached through a relay.
           console.error('roomlink: showing our line failed', error);
         }
-        return identity.sign({ from, id, ts, text, to }).catch(() => null);
+        return Promise.all([
+          identity.sign({ from, id, ts, text, to, re }).catch(() => null),
+          plainNeeded ? identity.sign({ from, id, ts, text, to }).catch(() => null) : null,
+        ]);
       });
       const name = selfName();
       outgoing = outgoing
         .then(async () => {
-          const sig = await signature;
+          const [fullSig, plainSig] = await signature;
           signing.delete(id);
-          if (to === undefined) transcript.keep({ from, name, id, ts, text, ...(sig ? { sig } : {}) }, 'live');
-          const signed: ChatMessage = sig ? { ...message, sig } : message;
+          if (to === undefined) {
+            const kept = { from, name, id, ts, text, ...(re ? { re } : {}), ...(fullSig ? { sig: fullSig } : {}) };
+            transcript.keep(kept, 'live');
+          }
           for (const member of sentTo) {
             if (member.disposed) continue;
             const box = member.slot(chatSlot);
-            const index = box.queue.indexOf(message);
+            const sent = sentAs(member);
+            const sig = sent === message ? fullSig : plainSig;
+            const index = box.queue.indexOf(sent);
             if (index < 0) continue; // acknowledged already: it had no signature to wait for
             // Sent again from now on with its signature inline (a reconnect, a relay).
-            box.queue[index] = signed;
+            box.queue[index] = sig ? { ...sent, sig } : sent;
             if (index >= box.sent) flush(member);
             else if (sig && to === undefined) member.send({ t: 'chat:sig', id, sig });
           }

@@ -1,6 +1,8 @@
 // Our answer to a history request: the public lines we hold, oldest first, at most
 // MAX_HISTORY_LINES, with their reactions, in chunks that each fit one channel message; the
-// last chunk says done. Every chunk carries the request's number, when it had one.
+// last chunk says done. Every chunk carries the request's number, when it had one. A member on
+// a version before replies gets no reply (its schema would refuse the whole chunk, and the
+// line's signature covers its `re`).
 import {
   encodeChannelMessage,
   type HistoryLine,
@@ -32,6 +34,8 @@ export interface ChunkOptions {
   relayed?: boolean;
   /** The request's number (`n`), echoed in every chunk; absent: the request had none. */
   request?: number | undefined;
+  /** The asker parses a line's `re` (channel/chat.ts, REPLY_VERSION); absent: it does. */
+  replies?: boolean;
 }
 /** What a line's reactions add around the states themselves. */
 const REACTIONS_FIELD = ',"reactions":[]';
@@ -56,7 +60,9 @@ export function historyChunks(
   let current = empty();
   let size = emptySize;
   for (const line of kept.slice(-MAX_HISTORY_LINES)) {
+    if (line.re !== undefined && options.replies === false) continue;
     const wire: HistoryLine = { from: line.from, name: line.name, id: line.id, ts: line.ts, text: line.text };
+    if (line.re !== undefined) wire.re = line.re;
     if (line.sig !== undefined) wire.sig = line.sig;
     let lineSize = measure(JSON.stringify(wire)) + 1;
     // Signed reaction states are ~150 characters each: on a line of escaped text they are

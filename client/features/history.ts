@@ -23,7 +23,7 @@ import { createPacedSenders, createPacer, type Pacer } from '../pacer.ts';
 import { createRateCap, type RateCap } from '../rate-cap.ts';
 import { mark } from '../timeline.ts';
 import { type Author, checkLine, createAuthors, nameIsHere } from './authors.ts';
-import type { ChatLine, LineVerification } from './chat.ts';
+import { type ChatLine, type LineVerification, takesReplies } from './chat.ts';
 import { type HistoryLinesMessage, historyChunks } from './history-answer.ts';
 import { answersRequest, createHistoryRequests, type Expected, expectedFor } from './history-request.ts';
 import { type KeptLine, lineKey, type Transcript } from './transcript.ts';
@@ -186,7 +186,7 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
    * check runs: seven answers cost one check per line, not seven.
    */
   function checkOnce(line: HistoryLine): Promise<Checked> {
-    const copy = JSON.stringify([line.from, line.id, line.ts, line.text, line.sig ?? null]);
+    const copy = JSON.stringify([line.from, line.id, line.ts, line.text, line.re ?? null, line.sig ?? null]);
     const running = checking.get(copy);
     if (running) return running;
     const made = check(line);
@@ -217,6 +217,7 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
     // never checked it, and a hostile member's 200 invented lines would push out real ones.
     if (verified === 'true') {
       const kept: KeptLine = { from: line.from, name, id: line.id, ts: line.ts, text: line.text };
+      if (line.re !== undefined) kept.re = line.re;
       if (line.sig !== undefined) kept.sig = line.sig;
       // On a member's word: a time beyond ours counts as now (transcript.ts, keptAt).
       transcript.keep(kept, 'history');
@@ -230,6 +231,7 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
       own: line.from === selfId(),
       history: { verified, relayedBy },
     };
+    if (line.re !== undefined) shown.re = line.re;
     // A time in our future was never when it was written: shown, and placed, as written when it
     // reached us, saying so (view/lines.ts), as a live line from a clock that far off is. A past
     // time is believed: history is from before we came.
@@ -337,7 +339,11 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
     // Through a relay, chunks that each seal whole (history-answer.ts); the route is taken
     // as it is now: if a direct link comes up meanwhile, smaller chunks only cost a few more.
     // Each chunk echoes the request's number, if it had one.
-    outbox.chunks = historyChunks(transcript.recent(), reactions?.forHistory, { relayed: member.relayed, request });
+    outbox.chunks = historyChunks(transcript.recent(), reactions?.forHistory, {
+      relayed: member.relayed,
+      request,
+      replies: takesReplies(member),
+    });
     pump(member);
   }
 

@@ -2,7 +2,7 @@
 // (lines from before we joined): which lines were shown, keyed by (author, id) — never by
 // id alone, or one member could suppress another's line by reusing its id — and the most
 // recent public lines with their signatures, to hand to the next newcomer.
-import { MAX_CLOCK_SKEW_MS, MAX_HISTORY_LINES } from '../../protocol/index.ts';
+import { MAX_CLOCK_SKEW_MS, MAX_HISTORY_LINES, type ReplyRef } from '../../protocol/index.ts';
 import { dropOldest } from '../bounded.ts';
 
 /** A public line as kept for newcomers. */
@@ -14,6 +14,8 @@ export interface KeptLine {
   id: string;
   ts: number;
   text: string;
+  /** The line it answers (its signature covers it). */
+  re?: ReplyRef;
   /** Author's signature (absent when the author could not sign). */
   sig?: string;
 }

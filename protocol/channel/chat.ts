@@ -7,8 +7,14 @@
 // signature follows as `chat:sig`: the link already says who wrote it, and the line need not
 // wait for WebCrypto. Anything that goes through a relay or is sent again carries its
 // signature inline.
+//
+// Since channel protocol 4 (limits.ts) a line may answer another: `re` names the line it
+// answers (its author and id) with the author's name and the start of its text as the writer
+// saw them, and the signature covers it, so nobody can forge a reply or move it to another
+// line. A member whose hello said an older version would refuse the whole line (its schema is
+// strict): it gets the line without `re`, signed without it (features/chat.ts).
 import * as z from 'zod/mini';
-import { MAX_CHAT_LENGTH, PEER_ID_PATTERN } from '../limits.ts';
+import { MAX_CHAT_LENGTH, NAME_MAX_LENGTH, PEER_ID_PATTERN } from '../limits.ts';
 import type { ChannelRate } from './rates.ts';
 
 /** Acks are batched: one message acknowledges up to this many chat messages. */
@@ -29,11 +35,31 @@ export const MAX_TIMESTAMP_MS = 8.64e15;
 export const lineTimeSchema = z.number().check(z.gte(0), z.lte(MAX_TIMESTAMP_MS));
 export const chatTextSchema = z.string().check(z.minLength(1), z.maxLength(MAX_CHAT_LENGTH));
 
+/** The first channel protocol version (a member's hello says its own) that takes a line's `re`. */
+export const REPLY_VERSION = 4;
+/** A reply's excerpt of the line it answers, as pages write it: its first characters. */
+export const REPLY_EXCERPT_LENGTH = 120;
+/**
+ * An excerpt on the wire, at most: room for a page that cuts differently, not for a second
+ * copy of the line (the page shows REPLY_EXCERPT_LENGTH of it whatever comes).
+ */
+export const MAX_REPLY_EXCERPT_LENGTH = 280;
+
+/** What a reply says of the line it answers: its author, its id, its author's name and its start. */
+export const replySchema = z.strictObject({
+  from: peerIdSchema,
+  id: messageIdSchema,
+  name: z.string().check(z.minLength(1), z.maxLength(NAME_MAX_LENGTH)),
+  text: z.string().check(z.minLength(1), z.maxLength(MAX_REPLY_EXCERPT_LENGTH)),
+});
+export type ReplyRef = z.infer<typeof replySchema>;
+
 export const chatSchemas = [
   /**
    * A chat line. ts is the sender's clock (ms since epoch). `to` makes it private: it went
    * only to that member. `sig` is the author's signature (absent when the author's browser
-   * cannot sign: no WebCrypto outside a secure context).
+   * cannot sign: no WebCrypto outside a secure context). `re`: the line it answers (since
+   * REPLY_VERSION; the signature covers it).
    */
   z.strictObject({
     t: z.literal('chat'),
@@ -41,6 +67,7 @@ export const chatSchemas = [
     ts: lineTimeSchema,
     text: chatTextSchema,
     to: z.optional(peerIdSchema),
+    re: z.optional(replySchema),
     sig: z.optional(signatureSchema),
   }),
   /**

@@ -11,7 +11,7 @@
 // strict schema would refuse the request) and answers without one, as before.
 import * as z from 'zod/mini';
 import { NAME_MAX_LENGTH } from '../limits.ts';
-import { chatTextSchema, lineTimeSchema, messageIdSchema, peerIdSchema, signatureSchema } from './chat.ts';
+import { chatTextSchema, lineTimeSchema, messageIdSchema, peerIdSchema, replySchema, signatureSchema } from './chat.ts';
 import { counterSchema } from './core.ts';
 import type { ChannelRate } from './rates.ts';
 import { historyReactionSchema, MAX_HISTORY_LINE_REACTIONS } from './reactions.ts';
@@ -31,6 +31,8 @@ const historyLineSchema = z.strictObject({
   id: messageIdSchema,
   ts: lineTimeSchema,
   text: chatTextSchema,
+  /** The line it answers (since REPLY_VERSION, chat.ts): a member on an older version gets no such line. */
+  re: z.optional(replySchema),
   sig: z.optional(signatureSchema),
   /** Reactions to the line, as the relaying member knows them (absent: none). */
   reactions: z.optional(z.array(historyReactionSchema).check(z.maxLength(MAX_HISTORY_LINE_REACTIONS))),

@@ -10,7 +10,7 @@ import { type ChatLine, createChat } from '../../client/features/chat.ts';
 import { createReactions } from '../../client/features/reactions.ts';
 import { createReceipts } from '../../client/features/receipts.ts';
 import { createTranscript } from '../../client/features/transcript.ts';
-import { createIdentity, type Identity } from '../../client/identity.ts';
+import { createIdentity, type Identity, verifyLine } from '../../client/identity.ts';
 import type { Handshake } from '../../client/member.ts';
 import { createMesh, type Mesh } from '../../client/mesh.ts';
 import { createRelay, RELAY_RATE } from '../../client/relay.ts';
@@ -270,6 +270,38 @@ test('a relayed line opens as its author’s, is checked against its announced k
   r.toCarol.deliver({ t: 'relay:deliver', from: BOB, sealed: forged });
   await r.chat.idle();
   assert.equal(r.shown.length, 1, 'a line that does not check against the announced key is not shown');
+});
+
+test('a reply goes through a relay with what it answers, sealed and signed with it; one from the member behind it shows with it', async () => {
+  const r = await room();
+  await r.viaCarol();
+  // Bob said no hello to us (reached only through Carol): he is taken to read replies.
+  const re = { from: BOB, id: 'message-from-bob-0', name: 'Bob', text: 'the question nobody else reads' };
+  r.chat.send('the answer', undefined, re);
+  await r.chat.idle();
+  await until(() => r.toCarol.sent.some((m) => m.t === 'relay:fwd'), 'a sealed message went to carol');
+  for (const message of r.toCarol.sent) assert.ok(!JSON.stringify(message).includes('nobody else'));
+  const line = (await r.openedByBob()).find((m) => m.t === 'chat' && m.text === 'the answer');
+  assert.ok(line?.t === 'chat' && line.sig !== undefined);
+  assert.deepEqual(line.re, re);
+  const { id, ts, text } = line;
+  const ourKey = await r.me.identity.publicKey();
+  assert.ok(ourKey);
+  assert.equal(await verifyLine(ourKey, line.sig, { from: ME, id, ts, text, re }), true);
+
+  const answer = { t: 'chat', id: 'reply-from-bob-001', ts: Date.now(), text: 'thanks' } as const;
+  const answered = { from: ME, id, name: 'me', text: 'the answer' };
+  const sig = (await r.bob.identity.sign({ from: BOB, ...answer, re: answered })) ?? undefined;
+  const sealed = await r.bob.announcement.seal(
+    BOB,
+    ME,
+    r.me.keys,
+    encodeChannelMessage({ ...answer, re: answered, ...(sig ? { sig } : {}) }),
+  );
+  assert.ok(sealed);
+  r.toCarol.deliver({ t: 'relay:deliver', from: BOB, sealed });
+  await until(() => r.shown.some((shown) => shown.text === 'thanks'), 'the reply is shown');
+  assert.deepEqual(r.shown.find((shown) => shown.text === 'thanks')?.re, answered);
 });
 
 test('a relayed reaction is checked against its reactor’s announced key: signed by another, it is dropped', async () => {
