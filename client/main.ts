@@ -57,6 +57,8 @@ import { createPageView } from './view/page.ts';
 import { createPrivateView } from './view/private.ts';
 import { createReactionsView } from './view/reactions.ts';
 import { createReadWatch, createReceiptsView } from './view/receipts.ts';
+import { createReplies } from './view/replies.ts';
+import type { ReplyTarget } from './view/reply-compose.ts';
 import { createTypingView } from './view/typing.ts';
 
 /** Received files a closed tab left behind are swept this long after the page starts. */
@@ -185,16 +187,28 @@ async function rename(raw: string): Promise<void> {
 
 const page = createPageView({
   rename: (raw) => void rename(raw),
-  send(text) {
+  send(text, reply) {
     const destination = privateTarget.destination();
     if (destination === 'gone') return false;
-    return sendLine(text, destination.to?.id) !== null;
+    const to = destination.to?.id;
+    // A reply to a private line goes to its other party alone (startReply chose it, and
+    // choosing anyone else cancelled the reply): never its excerpt to anyone else.
+    const re = reply !== null && (reply.privateWith === null || reply.privateWith === to) ? reply.re : undefined;
+    return sendLine(text, to, re) !== null;
   },
 });
 
+/** Starts a reply: to a private line, privately to its other party. */
+function startReply(target: ReplyTarget): void {
+  if (target.privateWith !== null && privateTarget.current() !== target.privateWith) {
+    privateTarget.choose(target.privateWith);
+  }
+  page.reply(target);
+}
+
 /** Sends a line to the room, or privately to one member; its id, or null if it cannot go. */
-function sendLine(text: string, to?: string): string | null {
-  const line = chat.send(text, to);
+function sendLine(text: string, to?: string, re?: ReplyTarget['re']): string | null {
+  const line = chat.send(text, to, re);
   typing.stop();
   // The chat queued it for exactly these members: they are its recipients.
   if (line) receipts.sent(line.id, line.sentTo, to !== undefined);
@@ -221,6 +235,10 @@ function warmClockOnceSettled(list: readonly MemberView[]): void {
   whenIdle(warmClock, WARM_CLOCK_WITHIN_MS);
 }
 const lines = createLinesView();
+const replies = createReplies(document.getElementById('messages') as HTMLElement, {
+  start: startReply,
+  reveal: lines.reveal,
+});
 // A history line that goes for good is forgotten by the feature too (its shownAs).
 const historyView = createHistoryView({
   whenDropped: lines.whenDropped,
@@ -231,6 +249,9 @@ const privateTarget = createPrivateTarget({
   shown(target) {
     members.setSelected(target?.id ?? null);
     privateView.show(target);
+    // A reply to a private line is for its other party alone.
+    const reply = page.replyTarget();
+    if (reply && reply.privateWith !== null && reply.privateWith !== target?.id) page.cancelReply();
     // Those told we type and no longer written to hear we stopped, now.
     typing.audienceChanged();
   },
@@ -263,10 +284,13 @@ function showLine(line: ChatLine, senderName: string): HTMLLIElement {
   if (!line.history) conversation.spoke();
   markLine(item, line, nameOf);
   if (line.kind !== 'chat') return item;
+  if (line.re) item.prepend(replies.quote(line.re));
   // The bar first: shown() may apply reactions that came with the line (history) at once.
   reactionsView.attach(item, line.from, line.id);
   // A private line's reactions are only for its other party (our recipient, or its author).
   reactions.shown(line.from, line.id, line.privateTo ?? line.privateFrom ?? null);
+  const privateWith = line.privateTo ?? line.privateFrom ?? null;
+  replies.shown(item, { from: line.from, id: line.id, name: senderName, text: line.text, privateWith });
   if (line.history) return item;
   if (line.own) {
     receiptsView.own(item, line.id);

@@ -143,17 +143,17 @@ test('the chat list is one tab stop: Tab crosses 150 lines in a few presses, arr
   const newer = page.getByTestId('newer');
   expect(await page.locator('#messages > li').count()).toBeGreaterThan(150);
 
-  // One line in the tab order, and only its own controls (the newest line: its ☺).
+  // One line in the tab order, and only its own controls (the newest line: its ☺ and Reply).
   await expect(stopLine(page)).toHaveCount(1);
-  expect(await tabbableInList(page)).toBe(2);
-  // Tab from the call controls: the newest line (Bob has not been in the list), its ☺, the
-  // message box. Each line's ☺, chips, receipts and download were a stop each before.
+  expect(await tabbableInList(page)).toBe(3);
+  // Tab from the call controls: the newest line (Bob has not been in the list), its ☺, its
+  // Reply, the message box. Each line's ☺, chips, receipts and download were a stop each before.
   await page.getByTestId('call-join-video').focus();
   await page.keyboard.press('Tab');
   await expect(newest).toBeFocused();
   await page.getByTestId('call-join-video').focus();
-  expect(await pressesTo(page, input, 'Tab'), 'Tab presses from the call controls to the message box').toBe(3);
-  expect(await pressesTo(page, page.getByTestId('call-join-video'), 'Shift+Tab'), 'and back').toBe(3);
+  expect(await pressesTo(page, input, 'Tab'), 'Tab presses from the call controls to the message box').toBe(4);
+  expect(await pressesTo(page, page.getByTestId('call-join-video'), 'Shift+Tab'), 'and back').toBe(4);
   // From Alice's entry in the member list: the settings below it, the call controls, the list.
   await page.locator(`[data-testid=peer][data-peer-id="${aliceId}"] button`).focus();
   expect(
@@ -230,10 +230,11 @@ test('the chat list is one tab stop: Tab crosses 150 lines in a few presses, arr
   await page.getByTestId('call-join-video').focus();
   await page.keyboard.press('Tab');
   await expect(bobsLine).toBeFocused();
-  // Then the line's controls, in order: its chip, its ☺, its receipt note; then out of the list.
+  // Then the line's controls, in order: its chip, its ☺, its Reply, its receipt note; then out of the list.
   for (const control of [
     reactionChip(page, bobId, 'bob one', '🎉'),
     bobsLine.getByTestId('react-button'),
+    bobsLine.getByTestId('reply'),
     bobsLine.getByTestId('receipt'),
   ]) {
     await page.keyboard.press('Tab');

@@ -1,9 +1,9 @@
 // What a screen reader hears of the focused chat line (list-focus.ts): a name with who wrote
-// it, when and what ("Bob, 14:02: see you"), and a description with its state — private,
-// signed or not, how far it got, who reacted — in words, instead of every button's label
-// read in turn ("Add a reaction, button; party 2, toggle button; …"). Read from the line's
-// parts as the views that made them left them: lines.ts, line-marks.ts, files.ts,
-// receipts.ts, reactions.ts.
+// it, when and what ("Bob, 14:02: see you"), and a description with what it answers and its
+// state — private, signed or not, how far it got, who reacted — in words,
+// instead of every button's label read in turn ("Add a reaction, button; party 2, toggle
+// button; …"). Read from the line's parts as the views that made them left them: lines.ts,
+// line-marks.ts, reply-quote.ts, files.ts, receipts.ts, reactions.ts.
 
 /** A line's parts as the page shows them (their text, and what their titles say). */
 export interface LineParts {
@@ -14,6 +14,8 @@ export interface LineParts {
   readonly timeNote: string;
   /** The message, the file's name, or the system line's sentence. */
   readonly text: string;
+  /** What a reply answers, as its quote shows it ("Bob: shall we…"); '' for no reply. */
+  readonly reply: string;
   /** Each mark's text and title ("✓ signed", and what that means). */
   readonly marks: ReadonlyArray<readonly [string, string]>;
   /** A file line's details: size and type, status, where each recipient stands. */
@@ -42,13 +44,19 @@ export function lineAbout(parts: LineParts): LineAbout {
       : `${parts.sender}${when}: ${what}`;
   const reactions = parts.reactions.filter((reaction) => reaction !== '');
   const description = [
+    parts.reply === '' ? '' : `In reply to ${parts.reply}`,
     ...parts.marks.map(withTitle),
     parts.timeNote,
     ...parts.file,
     withTitle(parts.receipt),
     reactions.length > 0 ? `Reactions: ${reactions.join('; ')}` : '',
   ].filter((part) => part !== '');
-  return { name, description: description.join('. ') };
+  // A part that ends a sentence itself (a quoted question, "…") is not given a second stop.
+  const joined = description.reduce(
+    (text, part) => (text === '' ? part : `${text}${/[.?!…]$/.test(text) ? ' ' : '. '}${part}`),
+    '',
+  );
+  return { name, description: joined };
 }
 
 /** A line's parts, as the page shows them now. */
@@ -63,6 +71,7 @@ export function lineParts(line: HTMLElement): LineParts {
     time: time?.textContent?.trim() ?? '',
     timeNote: time?.title ?? '',
     text: text('[data-testid=message-text]') || (line.textContent?.trim() ?? ''),
+    reply: line.querySelector('.reply-quote') ? `${text('.reply-quote-name')}: ${text('.reply-quote-text')}` : '',
     marks: [...line.querySelectorAll<HTMLElement>('.line-mark')].map((mark) => [mark.textContent ?? '', mark.title]),
     file: [text('.file-meta'), text('.file-status-words'), text('[data-testid=file-recipients]')],
     receipt: receipt ? [receipt.textContent ?? '', receipt.title] : ['', ''],

@@ -63,6 +63,8 @@ export interface LinesView {
    * A line that only waits off the page (scrollback.ts) keeps it: it may come back.
    */
   whenDropped(item: HTMLLIElement, undo: () => void): void;
+  /** Makes the line of this author and id current and gives it the keyboard; false when it is not on the page. */
+  reveal(from: string, id: string): boolean;
 }
 
 export interface LinesViewOptions {
@@ -244,6 +246,15 @@ export function createLinesView({ announcer = pageAnnouncer() }: LinesViewOption
       const registered = undos.get(item);
       if (registered) registered.push(undo);
       else undos.set(item, [undo]);
+    },
+    reveal(from, id) {
+      const line = [...messages.children].find(
+        (child): child is HTMLElement =>
+          child instanceof HTMLElement && child.dataset.from === from && child.dataset.id === id,
+      );
+      if (!line) return false;
+      listFocus.focusLine(line);
+      return true;
     },
   };
 

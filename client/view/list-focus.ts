@@ -11,6 +11,9 @@
 import { lineAbout, lineParts } from './line-about.ts';
 import { createRovingList } from './roving-list.ts';
 
+/** Where keys keep their own meaning (typing, the reaction picker): a line's shortcuts do not fire there. */
+export { OWN_KEYS } from './roving-list.ts';
+
 export interface ListFocusHooks {
   /** The reader moves up from the current line (the chat stops following: follow.ts). */
   goingUp(): void;
@@ -21,6 +24,8 @@ export interface ListFocusHooks {
 export interface ListFocus {
   /** Makes the newest line current and gives it the keyboard ("N new messages" pressed). */
   focusNewest(): void;
+  /** Makes `line` current and gives it the keyboard, showing it (a reply's quote pressed). */
+  focusLine(line: HTMLElement): void;
 }
 
 export function createListFocus(list: HTMLElement, hooks: ListFocusHooks): ListFocus {
@@ -31,5 +36,5 @@ export function createListFocus(list: HTMLElement, hooks: ListFocusHooks): ListF
     goingUp: hooks.goingUp,
     atLast: hooks.atNewest,
   });
-  return { focusNewest: roving.focusLast };
+  return { focusNewest: roving.focusLast, focusLine: roving.focusItem };
 }

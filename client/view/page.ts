@@ -4,6 +4,7 @@ import type { SignalingStatus } from '../signaling.ts';
 import { pageAnnouncer } from './announcer.ts';
 import { fitToContent, sendsOnEnter, textToSend } from './composer-box.ts';
 import { byTestId, el } from './dom.ts';
+import { createReplyCompose, type ReplyTarget } from './reply-compose.ts';
 import { createShareView } from './share.ts';
 import { sentenceNodes } from './text.ts';
 
@@ -17,8 +18,8 @@ const STATUS_TEXT: Record<SignalingStatus, string> = {
 
 export interface PageHandlers {
   rename(name: string): void;
-  /** Sends a line; false when it could not go (the text then stays in the box). */
-  send(text: string): boolean;
+  /** Sends a line, answering `reply` if not null; false when it could not go (the text then stays in the box). */
+  send(text: string, reply: ReplyTarget | null): boolean;
 }
 
 export interface PageView {
@@ -38,6 +39,11 @@ export interface PageView {
   fatal(message: string): void;
   /** A warning by the message box that what we write reaches no one (key-doubt.ts), or null. */
   keyNote(message: string | null): void;
+  /** The next line answers this one (reply-compose.ts); the message box takes the keyboard. */
+  reply(target: ReplyTarget): void;
+  /** What the next line answers, if anything. */
+  replyTarget(): ReplyTarget | null;
+  cancelReply(): void;
 }
 
 export function createPageView(handlers: PageHandlers): PageView {
@@ -64,6 +70,7 @@ export function createPageView(handlers: PageHandlers): PageView {
   // A warning by the message box that what we write reaches no one (key-doubt.ts).
   const keyNote = composerLine('hint invalid composer-note', 'key-note', ['role', 'alert']);
   composer.append(composerNote, keyNote);
+  const replyCompose = createReplyCompose(composer, messageInput, (text) => announcer.say(text));
   messageInput.addEventListener('input', () => {
     const full = messageInput.value.length >= messageInput.maxLength;
     composerNote.hidden = !full;
@@ -84,7 +91,8 @@ export function createPageView(handlers: PageHandlers): PageView {
   function sendWritten(): void {
     const text = textToSend(messageInput.value);
     if (!text) return;
-    if (!handlers.send(text)) return;
+    if (!handlers.send(text, replyCompose.current())) return;
+    replyCompose.cancel();
     messageInput.value = '';
     fitMessageBox();
     composerNote.hidden = true;
@@ -148,6 +156,9 @@ export function createPageView(handlers: PageHandlers): PageView {
       });
       hint([`${message} `, take], true);
     },
+    reply: (target) => replyCompose.start(target),
+    replyTarget: () => replyCompose.current(),
+    cancelReply: () => replyCompose.cancel(),
     keyNote(message) {
       keyNote.hidden = message === null;
       keyNote.textContent = message ?? '';

@@ -22,7 +22,7 @@ const CONTROLS = 'button, a[href], input, select, textarea';
  */
 const OWN_WIDGET = '[role=toolbar]';
 /** Where keys keep their own meaning: typing, and such a widget. */
-const OWN_KEYS = `input, textarea, select, [contenteditable], ${OWN_WIDGET}`;
+export const OWN_KEYS = `input, textarea, select, [contenteditable], ${OWN_WIDGET}`;
 
 /**
  * The item a key moves to from item `from` of `count`: one up or down, the first or the last,
@@ -80,6 +80,8 @@ export interface RovingListOptions {
 export interface RovingList {
   /** Makes the last item current and gives it the keyboard. */
   focusLast(): void;
+  /** Makes `item` current and gives it the keyboard, showing it; above the last, the reader went up. */
+  focusItem(item: HTMLElement): void;
 }
 
 export function createRovingList(list: HTMLElement, options: RovingListOptions): RovingList {
@@ -269,6 +271,13 @@ export function createRovingList(list: HTMLElement, options: RovingListOptions):
     focusLast() {
       const last = list.lastElementChild;
       if (last instanceof HTMLElement) moveTo(last, true);
+    },
+    focusItem(item) {
+      if (item.parentNode !== list) return;
+      chosen = true;
+      const last = item === list.lastElementChild;
+      if (!last) options.goingUp?.();
+      moveTo(item, last);
     },
   };
 }

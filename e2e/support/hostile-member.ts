@@ -34,18 +34,22 @@ export const hostileMemberScript = `(() => {
     send: (index, message) => captured[index].channel.send(JSON.stringify(message)),
     /** Puts a chat line with whatever id, ts and text on channel #index, signed with this
      *  page's own per-join key (the pair the page keeps in sessionStorage), as the member it
-     *  is: a member may sign its own lies. Signed as identity.ts signs. */
+     *  is: a member may sign its own lies. Signed as identity.ts signs, with the line it
+     *  answers (re) when it has one. */
     async sendSigned(index, line) {
       const stored = Object.keys(sessionStorage).find((key) => key.startsWith('roomlink:signing:'));
       if (!stored) throw new Error('no signing key in this tab');
       const algorithm = { name: 'ECDSA', namedCurve: 'P-256' };
       const privateKey = await crypto.subtle.importKey(
         'jwk', JSON.parse(sessionStorage.getItem(stored)).privateKey, algorithm, false, ['sign']);
-      const signed = JSON.stringify(['roomlink/1 line', window.roomlink.selfId(), line.id, line.ts, line.text, null]);
+      const parts = ['roomlink/1 line', window.roomlink.selfId(), line.id, line.ts, line.text, null];
+      if (line.re) parts.push(line.re.from, line.re.id, line.re.name, line.re.text);
+      const signed = JSON.stringify(parts);
       const bytes = new Uint8Array(await crypto.subtle.sign(
         { name: 'ECDSA', hash: 'SHA-256' }, privateKey, new TextEncoder().encode(signed)));
       const sig = btoa(String.fromCharCode(...bytes)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
-      captured[index].channel.send(JSON.stringify({ t: 'chat', id: line.id, ts: line.ts, text: line.text, sig }));
+      const re = line.re ? { re: line.re } : {};
+      captured[index].channel.send(JSON.stringify({ t: 'chat', id: line.id, ts: line.ts, text: line.text, ...re, sig }));
     },
     /** Sends chat lines (4,000 characters, fresh ids) or pings on channel #index as fast as
      *  it takes them, until it closes or max went out. */
@@ -107,7 +111,7 @@ export function sendCrafted(page: Page, index: number, message: unknown): Promis
 export function sendSignedLine(
   page: Page,
   index: number,
-  line: { id: string; ts: number; text: string },
+  line: { id: string; ts: number; text: string; re?: { from: string; id: string; name: string; text: string } },
 ): Promise<void> {
   return page.evaluate(
     ([i, l]) =>

@@ -55,6 +55,7 @@ const chat: LineParts = {
   time: '14:02',
   timeNote: '',
   text: 'see you at noon',
+  reply: '',
   marks: [],
   file: [],
   receipt: ['', ''],
@@ -84,6 +85,12 @@ test('its state is described in words: marks with their meaning, the receipt wit
     'private · to Carol. ✓ signed: Signed by its author: checked against the key the author gave us. ' +
       'read by 2: Read by Carol, Dana. Reactions: thumbs up 2: Carol, Dana; party 1: Carol',
   );
+});
+
+test('a reply is described by what it answers, before its state', () => {
+  const about = lineAbout({ ...chat, reply: 'Carol: lunch at noon?', marks: [['private · to you', '']] });
+  assert.equal(about.name, 'Bob, 14:02: see you at noon');
+  assert.equal(about.description, 'In reply to Carol: lunch at noon? private · to you', 'no stop after a question');
 });
 
 test('a sender’s clock that is off is said, as its title says it', () => {

@@ -1,0 +1,98 @@
+// Replies on the chat's lines: each message gets a Reply button (and R on the current line
+// of the list, list-focus.ts, never while typing: the keys of fields are their own), and a
+// reply gets its quote above its text (reply-quote.ts). This module holds what the quotes
+// check against: the author name and text of the messages shown, by (author, id), as many as
+// the page keeps lines; and the quotes of lines not shown (yet): history may place a reply
+// before the line it answers (each waits for its own author's key), whose quote is then drawn
+// again once the original is here.
+import type { ReplyRef } from '../../protocol/index.ts';
+import { dropOldest } from '../bounded.ts';
+import { lineKey } from '../features/transcript.ts';
+import { el } from './dom.ts';
+import { MAX_LINES } from './lines.ts';
+import { OWN_KEYS } from './list-focus.ts';
+import type { ReplyTarget } from './reply-compose.ts';
+import { excerptOf, fillQuote, type Original, quoteElement } from './reply-quote.ts';
+
+/** A message as a reply to it needs it. */
+export interface Repliable {
+  readonly from: string;
+  readonly id: string;
+  /** Its author's name as the page shows it (ours, not "You", for our own). */
+  readonly name: string;
+  readonly text: string;
+  /** The other party of a private line; null for a public one. */
+  readonly privateWith: string | null;
+}
+
+/** Quotes of one line waiting for it, at most: a member may send any number of replies to one id. */
+const MAX_WAITING_QUOTES = 16;
+
+export interface Replies {
+  /** A message was shown in `item`: it gets its Reply button, and quotes of it check against it. */
+  shown(item: HTMLElement, line: Repliable): void;
+  /** The quote for a reply (lines.ts puts it above the text). */
+  quote(re: ReplyRef): HTMLElement;
+}
+
+export interface RepliesOptions {
+  /** Starts a reply to this line (the composer, reply-compose.ts). */
+  start(target: ReplyTarget): void;
+  /** Takes the reader to the line, if on the page (lines.ts). */
+  reveal(from: string, id: string): boolean;
+}
+
+export function createReplies(list: HTMLElement, { start, reveal }: RepliesOptions): Replies {
+  const originals = new Map<string, Original>();
+  /** Quotes of lines not shown, by the line's (author, id): as many as lines kept, the oldest forgotten. */
+  const unresolved = new Map<string, { quote: HTMLElement; re: ReplyRef }[]>();
+  const targets = new WeakMap<Element, ReplyTarget>();
+
+  function reply(item: Element): boolean {
+    const target = targets.get(item);
+    if (target) start(target);
+    return target !== undefined;
+  }
+
+  list.addEventListener('keydown', (event) => {
+    if (event.key !== 'r' && event.key !== 'R') return;
+    if (event.altKey || event.ctrlKey || event.metaKey || event.defaultPrevented) return;
+    const at = event.target instanceof Element ? event.target : null;
+    if (!at || at.closest(OWN_KEYS)) return;
+    const item = at.closest('#messages > li');
+    if (item && reply(item)) event.preventDefault();
+  });
+
+  return {
+    shown(item, line) {
+      const key = lineKey(line.from, line.id);
+      const original = { name: line.name, text: line.text };
+      originals.delete(key);
+      originals.set(key, original);
+      dropOldest(originals, MAX_LINES);
+      for (const { quote, re } of unresolved.get(key) ?? []) fillQuote(quote, re, original);
+      unresolved.delete(key);
+      const re: ReplyRef = { from: line.from, id: line.id, name: line.name, text: excerptOf(line.text) };
+      targets.set(item, { re, privateWith: line.privateWith });
+      const button = el('button', { className: 'line-reply', testId: 'reply', text: 'Reply' });
+      button.type = 'button';
+      button.setAttribute('aria-keyshortcuts', 'R');
+      button.title = 'Reply (R)';
+      button.addEventListener('click', () => reply(item));
+      // In the row of the line's ☺ (reactions.ts), when it has one: not a row of its own.
+      (item.querySelector('[data-testid=reactions]') ?? item).append(button);
+    },
+    quote(re) {
+      const key = lineKey(re.from, re.id);
+      const original = originals.get(key) ?? null;
+      const quote = quoteElement(re, original, () => reveal(re.from, re.id));
+      if (original === null) {
+        const waiting = unresolved.get(key) ?? [];
+        unresolved.delete(key);
+        unresolved.set(key, [...waiting, { quote, re }].slice(-MAX_WAITING_QUOTES));
+        dropOldest(unresolved, MAX_LINES);
+      }
+      return quote;
+    },
+  };
+}

@@ -1,0 +1,67 @@
+// The quote above a reply: the name of the line it answers and its first words, a button
+// that takes the reader to that line (or says it is no longer on the page). What the reply
+// says of its original is its author's word; when this page holds the original, the quote
+// shows the original's real author and text instead, so a member cannot put a line in
+// someone else's mouth by naming them in a reply. Everything is drawn as text.
+import { REPLY_EXCERPT_LENGTH, type ReplyRef } from '../../protocol/index.ts';
+import { el } from './dom.ts';
+
+/** The composer's reply bar draws it (reply-compose.ts); lines hold no drawing (e2e/xss.spec.ts counts them). */
+export const REPLY_ICON = ['M6.5 3.5 2.5 7.5l4 4', 'M2.5 7.5h7a4 4 0 0 1 4 4v1'];
+
+/** The line a reply answers, as this page holds it. */
+export interface Original {
+  /** Its author's name as this page showed it. */
+  readonly name: string;
+  readonly text: string;
+}
+
+/**
+ * The start of a line to quote: white space run together, at most REPLY_EXCERPT_LENGTH
+ * characters (UTF-16 units, never half a pair), "…" where it was cut.
+ */
+export function excerptOf(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (flat.length <= REPLY_EXCERPT_LENGTH) return flat;
+  let cut = flat.slice(0, REPLY_EXCERPT_LENGTH - 1);
+  // A high surrogate left alone at the end is half a character.
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut.trimEnd()}…`;
+}
+
+/** Who and what a quote shows: the original as held here, else what the reply says of it. */
+export function quoted(re: ReplyRef, original: Original | null): { name: string; text: string; known: boolean } {
+  return original
+    ? { name: original.name, text: excerptOf(original.text), known: true }
+    : { name: re.name, text: excerptOf(re.text), known: false };
+}
+
+/**
+ * The quote's element. `jump` takes the reader to the original: false when it is not on
+ * the page, which the quote then says.
+ */
+export function quoteElement(re: ReplyRef, original: Original | null, jump: () => boolean): HTMLButtonElement {
+  const quote = el('button', { className: 'reply-quote', testId: 'reply-quote' });
+  quote.type = 'button';
+  quote.dataset.reFrom = re.from;
+  quote.dataset.reId = re.id;
+  fillQuote(quote, re, original);
+  quote.title = 'Go to the message this answers';
+  quote.addEventListener('click', () => {
+    if (jump()) return;
+    if (!quote.querySelector('.reply-gone')) {
+      quote.append(el('span', { className: 'reply-gone', testId: 'reply-gone', text: ' · no longer on the page' }));
+    }
+  });
+  return quote;
+}
+
+/** Draws who and what the quote shows: again when the original comes after the reply (history). */
+export function fillQuote(quote: HTMLElement, re: ReplyRef, original: Original | null): void {
+  const { name, text, known } = quoted(re, original);
+  quote.dataset.known = String(known);
+  const who = el('bdi', { className: 'reply-quote-name', text: name });
+  const what = el('span', { className: 'reply-quote-text', text });
+  what.dir = 'auto';
+  quote.replaceChildren(who, el('span', { className: 'reply-quote-colon', text: ': ' }), what);
+}

@@ -1,0 +1,28 @@
+// What a reply's quote shows (client/view/reply-quote.ts): the start of the line it answers,
+// cut safely, and the original's real author and text where the page holds it, whatever the
+// reply claims.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { excerptOf, quoted } from '../../client/view/reply-quote.ts';
+import { REPLY_EXCERPT_LENGTH } from '../../protocol/index.ts';
+
+test('a quote shows the start of a line, white space run together, cut with "…", never half a character', () => {
+  assert.equal(excerptOf('  shall\n\nwe   meet?  '), 'shall we meet?');
+  const long = excerptOf('a'.repeat(500));
+  assert.equal(long.length, REPLY_EXCERPT_LENGTH);
+  assert.ok(long.endsWith('…'));
+  const emoji = excerptOf(`${'a'.repeat(REPLY_EXCERPT_LENGTH - 2)}😀😀😀`);
+  assert.ok(!/[\uD800-\uDBFF]…$/.test(emoji), 'no lone high surrogate before the ellipsis');
+  assert.ok(emoji.length <= REPLY_EXCERPT_LENGTH);
+});
+
+test('a quote names the original’s real author and text when the page holds it, else what the reply says', () => {
+  const re = { from: 'alice-000001', id: 'line-0000000001', name: 'Carol', text: 'I never said this' };
+  assert.deepEqual(quoted(re, { name: 'alice', text: 'lunch at noon?' }), {
+    name: 'alice',
+    text: 'lunch at noon?',
+    known: true,
+  });
+  assert.deepEqual(quoted(re, null), { name: 'Carol', text: 'I never said this', known: false });
+  assert.equal(quoted({ ...re, text: 'y'.repeat(280) }, null).text.length, REPLY_EXCERPT_LENGTH);
+});
