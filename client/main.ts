@@ -53,6 +53,7 @@ import { createHistoryView } from './view/history.ts';
 import { markLine } from './view/line-marks.ts';
 import { clock, createLinesView } from './view/lines.ts';
 import { createMembersView } from './view/members.ts';
+import { mentionsYou } from './view/mentions.ts';
 import { createPageView } from './view/page.ts';
 import { createPrivateView } from './view/private.ts';
 import { createReactionsView } from './view/reactions.ts';
@@ -196,6 +197,7 @@ const page = createPageView({
     const re = reply !== null && (reply.privateWith === null || reply.privateWith === to) ? reply.re : undefined;
     return sendLine(text, to, re) !== null;
   },
+  mentionable: () => memberNames(),
 });
 
 /** Starts a reply: to a private line, privately to its other party. */
@@ -234,7 +236,8 @@ function warmClockOnceSettled(list: readonly MemberView[]): void {
   clockWarming = true;
   whenIdle(warmClock, WARM_CLOCK_WITHIN_MS);
 }
-const lines = createLinesView();
+// What a reader scrolled up missed (mentions, attention.ts) is seen once back at the newest line.
+const lines = createLinesView({ caughtUp: () => attention.caughtUp() });
 const replies = createReplies(document.getElementById('messages') as HTMLElement, {
   start: startReply,
   reveal: lines.reveal,
@@ -273,16 +276,18 @@ const ice = createIce({
 });
 
 const nameOf = (peerId: string): string => mesh.member(peerId)?.name ?? 'Someone';
+const memberNames = (): string[] => mesh.members().map((member) => member.name);
 
 /** Whether people are talking now; file transfers step back while they do. */
 const conversation = createConversation();
 
 /** A line for the page, with what goes around it: marks, reactions, receipts, attention. */
 function showLine(line: ChatLine, senderName: string): HTMLLIElement {
+  const mention = line.kind === 'chat' && !line.own && mentionsYou(line.text, name, memberNames());
   // History lines are placed by the history view; every other line goes after the newest.
-  const item = line.history ? lines.build(line, senderName) : lines.append(line, senderName);
+  const item = line.history ? lines.build(line, senderName) : lines.append(line, senderName, mention);
   if (!line.history) conversation.spoke();
-  markLine(item, line, nameOf);
+  markLine(item, line, nameOf, mention);
   if (line.kind !== 'chat') return item;
   if (line.re) item.prepend(replies.quote(line.re));
   // The bar first: shown() may apply reactions that came with the line (history) at once.
@@ -301,7 +306,7 @@ function showLine(line: ChatLine, senderName: string): HTMLLIElement {
   // A line that goes for good unseen (past the lines kept, a tab in the background) is not
   // watched for ever: the watch would keep its element and all it holds.
   lines.whenDropped(item, () => readWatch.unwatch(item));
-  attention.incoming(senderName, line.text);
+  attention.incoming(senderName, line.text, mention);
   return item;
 }
 
@@ -356,7 +361,7 @@ const reactions = createReactions({
 const reactionsView = createReactionsView((author, id, emoji) => reactions.toggle(author, id, emoji), {
   whenDropped: lines.whenDropped,
 });
-const attention = createAttention();
+const attention = createAttention(() => lines.following());
 
 const filesView = createFilesView(lines, {
   // To the member chosen for private messages, if there is one; else to the room.

@@ -1,17 +1,21 @@
-// Replies as people meet them. A reply made with the mouse shows its quote on the other
-// side, and the quote takes the reader to the line it answers; a late joiner gets it with its
-// quote in history, signed. A hostile member's signed replies with bogus references (an
-// original's author misnamed, an unknown id, markup, an overlong excerpt) are shown safely:
-// the real author where the original is here, text never markup, a reference too long
-// dropped with its line and nothing else. From the keyboard alone: R on the current line of
-// the list starts a reply, Escape cancels it; a reply to a private line stays private to the
-// same member.
+// Replies and mentions as people meet them. A reply made with the mouse shows its quote on
+// the other side, and the quote takes the reader to the line it answers; a late joiner gets
+// it with its quote in history, signed. A hostile member's signed replies with bogus
+// references (an original's author misnamed, an unknown id, markup, an overlong excerpt) are
+// shown safely: the real author where the original is here, text never markup, a reference
+// too long dropped with its line and nothing else. From the keyboard alone: R on the
+// current line of the list starts a reply, "@" offers the members' names (↓, Enter),
+// Escape closes the names, then cancels the reply. A line that mentions you is marked, said
+// to a screen reader as mentioning you, counted in the title while the tab is hidden and
+// while you are scrolled up, and by "N new messages"; a reply to a private line stays
+// private to the same member.
 
 import type { Locator, Page } from '@playwright/test';
 import { expect, sharedTest as test } from './support/fixtures.ts';
-import { sendPrivate, waitForHistory } from './support/history.ts';
+import { sendMany, sendPrivate, waitForHistory } from './support/history.ts';
 import { hostileMemberScript, sendSignedLine } from './support/hostile-member.ts';
 import { openRoom, openUser, sendMessage, shareLink, waitForMesh, waitForMessage } from './support/users.ts';
+import { controlVisibility, setHidden } from './support/visibility.ts';
 
 /** The chat line from `from` whose own text (not a quote in it) is `text`. */
 function line(page: Page, from: string, text: string): Locator {
@@ -114,9 +118,36 @@ test('a reply shows its quote on the other side and in a late joiner’s history
   await expect(reply).toHaveAttribute('data-verified', 'true');
   await expect(reply.getByTestId('reply-quote')).toHaveText('alice: lunch at noon?');
   await expect(line(carol.page, mallory.id, 'misnamed').getByTestId('reply-quote')).toHaveText('alice: lunch at noon?');
+
+  // "@" offers Carol everyone here, in order; ↓ and ↑ move the choice (round at the ends), and
+  // a click takes one.
+  const box = carol.page.getByTestId('message-input');
+  await box.click();
+  await carol.page.keyboard.type('thanks @');
+  const options = carol.page.getByTestId('mention-list').getByRole('option');
+  await expect(options).toHaveText(['@alice', '@bob', '@mallory']);
+  const chosen = carol.page.getByTestId('mention-list').getByRole('option', { selected: true });
+  await expect(chosen).toHaveText('@alice');
+  await expect(box).toHaveAttribute('aria-activedescendant', (await options.first().getAttribute('id')) ?? '');
+  await carol.page.keyboard.press('ArrowUp');
+  await expect(chosen).toHaveText('@mallory');
+  await carol.page.keyboard.press('ArrowDown');
+  await expect(chosen).toHaveText('@alice');
+  await carol.page.keyboard.press('ArrowDown');
+  await expect(chosen).toHaveText('@bob');
+  await carol.page.keyboard.type('B');
+  await expect(options).toHaveText(['@bob']);
+  await options.first().click();
+  await expect(box).toHaveValue('thanks @bob ');
+  await expect(box).toBeFocused();
+  await carol.page.keyboard.type('and all');
+  await carol.page.keyboard.press('Enter');
+  await waitForMessage(bob.page, { from: carol.id, text: 'thanks @bob and all' });
+  await expect(line(bob.page, carol.id, 'thanks @bob and all')).toHaveAttribute('data-mentions-you', 'true');
+  await expect(line(alice.page, carol.id, 'thanks @bob and all')).not.toHaveAttribute('data-mentions-you', 'true');
 });
 
-test('from the keyboard alone: R on the current line replies and Escape cancels; a private line’s reply stays private', async ({
+test('from the keyboard alone: R replies, @ offers names, Escape closes them and then cancels; a mention is marked, said and counted; a private line’s reply stays private', async ({
   server,
   browsers,
 }) => {
@@ -124,6 +155,8 @@ test('from the keyboard alone: R on the current line replies and Escape cancels;
   const ana = 'Ana María';
   const [alice, bob] = await openRoom(browsers, server.url, [ana, 'bob']);
   if (!alice || !bob) throw new Error('openRoom returned fewer users');
+  await controlVisibility(alice.context);
+  await alice.page.reload();
   await waitForMesh([alice, bob]);
 
   await sendMessage(alice.page, 'who is in?');
@@ -142,19 +175,74 @@ test('from the keyboard alone: R on the current line replies and Escape cancels;
   // An R typed in the box is an R.
   await bob.page.keyboard.type('r');
   await expect(box).toHaveValue('r');
+  await box.fill('');
+
+  // "@" and a few letters: the names that fit, the first chosen; ↓ and ↑ move, Escape closes
+  // the list and leaves the reply; a second Escape cancels it.
+  await bob.page.keyboard.type('@a');
+  const list = bob.page.getByTestId('mention-list');
+  await expect(list.getByRole('option')).toHaveText([`@${ana}`]);
+  await expect(list.getByRole('option', { selected: true })).toHaveText(`@${ana}`);
+  await bob.page.keyboard.press('Escape');
+  await expect(list).toBeHidden();
+  await expect(bob.page.getByTestId('reply-bar')).toBeVisible();
   await bob.page.keyboard.press('Escape');
   await expect(bob.page.getByTestId('reply-bar')).toBeHidden();
+  await expect(box).toHaveValue('@a');
 
-  // Again, and this time sent: R on the line, Enter sends.
+  // Again, and this time sent: R on the line, the name taken with Enter, Enter sends.
   await box.fill('');
   await current.focus();
   await bob.page.keyboard.press('r');
-  await bob.page.keyboard.type('me, and you?');
+  await bob.page.keyboard.type('me, @AN');
+  await expect(list.getByRole('option')).toHaveText([`@${ana}`]);
+  await bob.page.keyboard.press('ArrowDown'); // one name: ↓ stays on it
   await bob.page.keyboard.press('Enter');
-  const text = 'me, and you?';
+  await expect(box).toHaveValue(`me, @${ana} `);
+  await bob.page.keyboard.type('and you?');
+  await bob.page.keyboard.press('Enter');
+  const text = `me, @${ana} and you?`;
   await waitForMessage(alice.page, { from: bob.id, text });
-  await expect(line(alice.page, bob.id, text).getByTestId('reply-quote')).toHaveText(`${ana}: who is in?`);
-  await expect(bob.page.getByTestId('reply-bar')).toBeHidden();
+  const mention = line(alice.page, bob.id, text);
+  await expect(mention).toHaveAttribute('data-mentions-you', 'true');
+  await expect(mention.getByTestId('reply-quote')).toHaveText(`${ana}: who is in?`);
+  await expect(alice.page.getByTestId('announcer')).toContainText(`bob, mentions you: ${text}`);
+  // Bob's own line mentions Ana, not him.
+  await expect(line(bob.page, bob.id, text)).not.toHaveAttribute('data-mentions-you', 'true');
+
+  // Hidden, Ana's title counts lines and mentions apart: any case, word-bounded.
+  const baseTitle = await alice.page.title();
+  await setHidden(alice.page, true);
+  await sendMessage(bob.page, '@ana maría, still there?');
+  await sendMessage(bob.page, '@Ana Maríanne is someone else');
+  await waitForMessage(alice.page, { from: bob.id, text: '@Ana Maríanne is someone else' });
+  await expect(alice.page).toHaveTitle(`(2 · @1) ${baseTitle}`);
+  await setHidden(alice.page, false);
+  await expect(alice.page).toHaveTitle(baseTitle);
+
+  // Scrolled up, a mention below counts in the title and in "N new messages" until she is back.
+  await sendMany(
+    bob.page,
+    Array.from({ length: 40 }, (_, i) => `filler ${i}`),
+  );
+  await waitForMessage(alice.page, { from: bob.id, text: 'filler 39' });
+  const messages = alice.page.locator('#messages');
+  const gapBelow = () =>
+    messages.evaluate(
+      (el: { scrollTop: number; scrollHeight: number; clientHeight: number }) =>
+        el.scrollHeight - el.scrollTop - el.clientHeight,
+    );
+  // At the newest line once the lines are laid out, then up with the wheel, well away from it.
+  await expect.poll(gapBelow).toBeLessThanOrEqual(1);
+  await messages.hover();
+  await alice.page.mouse.wheel(0, -1_500);
+  await expect.poll(gapBelow).toBeGreaterThan(400);
+  await sendMessage(bob.page, `look, @${ana}`);
+  const newer = alice.page.getByTestId('newer');
+  await expect(newer).toHaveText('1 new message, 1 mentions you');
+  await expect(alice.page).toHaveTitle(`(@1) ${baseTitle}`);
+  await newer.click();
+  await expect(alice.page).toHaveTitle(baseTitle);
 
   // A reply to a private line goes privately to the same member.
   await sendPrivate(bob.page, alice.id, 'just between us');

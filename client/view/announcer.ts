@@ -32,8 +32,8 @@ const SAID_KEPT_MS = 10_000;
 const NAMES_SAID = 3;
 
 export interface ChatAnnouncer {
-  /** A live chat line from someone else (never ours, never history). */
-  line(name: string, text: string, privately: boolean): void;
+  /** A live chat line from someone else (never ours, never history); `mentionsYou`: it names us (mentions.ts). */
+  line(name: string, text: string, privately: boolean, mentionsYou?: boolean): void;
   /** A file someone else sends. */
   file(name: string, fileName: string): void;
   /** A line the page writes about the room ("Bob joined", "Bob is back"): said as written. */
@@ -49,6 +49,8 @@ interface Heard {
   /** The author, for a message or a file; null for a notice. */
   from: string | null;
   privately: boolean;
+  /** A message that mentions us: a summary says how many did. */
+  mention?: boolean;
 }
 
 export interface AnnouncerClock {
@@ -111,8 +113,9 @@ export function createChatAnnouncer(say: (text: string) => void, clock: Announce
   }
 
   return {
-    line(name, text, privately) {
-      heard({ spoken: `${name}${privately ? ' (private)' : ''}: ${text}`, from: name, privately });
+    line(name, text, privately, mentionsYou = false) {
+      const marks = `${privately ? ' (private)' : ''}${mentionsYou ? ', mentions you' : ''}`;
+      heard({ spoken: `${name}${marks}: ${text}`, from: name, privately, mention: mentionsYou });
     },
     file(name, fileName) {
       heard({ spoken: `${name} sent a file: ${fileName}`, from: name, privately: false });
@@ -144,9 +147,11 @@ function summary(burst: readonly Heard[]): string {
   if (messages.length > 0) {
     const names = [...new Set(messages.map((one) => one.from ?? ''))];
     const privately = messages.filter((one) => one.privately).length;
+    const mentions = messages.filter((one) => one.mention).length;
     parts.push(
       `${messages.length} more ${messages.length === 1 ? 'message' : 'messages'} from ${nameList(names)}` +
-        (privately > 0 ? `, ${privately} of them private` : ''),
+        (privately > 0 ? `, ${privately} of them private` : '') +
+        (mentions > 0 ? `, ${mentions} ${mentions === 1 ? 'mentions' : 'mention'} you` : ''),
     );
   }
   if (notices.length > 0 && notices.length < BURST_READ) parts.push(...notices.map((one) => one.spoken));

@@ -1,6 +1,9 @@
 // Getting attention while the tab is hidden: the unread count in the title ("(3) roomlink…")
 // and, if the user opted in, a desktop notification — naming the sender, and carrying the
-// message text only if the user allowed that too. Nothing happens while the tab is visible.
+// message text only if the user allowed that too. Lines that mention us (mentions.ts) are
+// counted apart ("(3 · @1) roomlink…"), also while the tab is visible and the reader is
+// scrolled up, away from them, until the reader is back at the newest line. Otherwise
+// nothing happens while the tab is visible.
 import { byTestId } from './dom.ts';
 
 const NOTIFY_KEY = 'roomlink:notify';
@@ -10,8 +13,10 @@ const BODY_MAX = 140;
 type NotifyChoice = 'off' | 'on' | 'text';
 
 export interface Attention {
-  /** A chat line from someone else arrived. */
-  incoming(senderName: string, text: string): void;
+  /** A chat line from someone else arrived; `mentionsYou`: it names us. */
+  incoming(senderName: string, text: string, mentionsYou?: boolean): void;
+  /** The reader is at the newest line: the mentions below are seen. */
+  caughtUp(): void;
   /** Notifications shown so far and the last one (debug handle, tests). */
   notified(): { count: number; last: { title: string; body: string } | null };
 }
@@ -33,7 +38,8 @@ function saveChoice(choice: NotifyChoice): void {
   }
 }
 
-export function createAttention(): Attention {
+/** `following`: whether the reader is at the newest line, and sees a line as it comes (lines.ts). */
+export function createAttention(following: () => boolean = () => true): Attention {
   const baseTitle = document.title;
   const toggle = byTestId<HTMLInputElement>('notify-toggle');
   const withText = byTestId<HTMLInputElement>('notify-text');
@@ -45,6 +51,8 @@ export function createAttention(): Attention {
   const stored = loadChoice();
   let choice: NotifyChoice = stored !== 'off' && supported && Notification.permission === 'granted' ? stored : 'off';
   let unread = 0;
+  /** Lines that mention us, come while the reader was away from them (hidden, or scrolled up). */
+  let mentions = 0;
   let count = 0;
   let last: { title: string; body: string } | null = null;
 
@@ -92,15 +100,21 @@ export function createAttention(): Attention {
     choice = withText.checked ? 'text' : 'on';
     saveChoice(choice);
   });
+  function showCounts(): void {
+    const counts = [...(unread > 0 ? [String(unread)] : []), ...(mentions > 0 ? [`@${mentions}`] : [])];
+    document.title = counts.length > 0 ? `(${counts.join(' · ')}) ${baseTitle}` : baseTitle;
+  }
   document.addEventListener('visibilitychange', () => {
     if (hidden()) return;
     unread = 0;
-    document.title = baseTitle;
+    // Mentions scrolled past while away stay counted until the reader is down to them.
+    if (following()) mentions = 0;
+    showCounts();
   });
 
-  function notify(senderName: string, text: string): void {
+  function notify(senderName: string, text: string, mentionsYou: boolean): void {
     if (!supported || choice === 'off' || Notification.permission !== 'granted') return;
-    const title = `${senderName} — roomlink`;
+    const title = `${senderName}${mentionsYou ? ' mentioned you' : ''} — roomlink`;
     const body = choice === 'text' ? text.slice(0, BODY_MAX) : `${unread} new message${unread === 1 ? '' : 's'}`;
     try {
       const shown = new Notification(title, { body, tag: 'roomlink' });
@@ -116,11 +130,17 @@ export function createAttention(): Attention {
   }
 
   return {
-    incoming(senderName, text) {
-      if (!hidden()) return;
-      unread++;
-      document.title = `(${unread}) ${baseTitle}`;
-      notify(senderName, text);
+    incoming(senderName, text, mentionsYou = false) {
+      const away = hidden();
+      if (mentionsYou && (away || !following())) mentions++;
+      if (away) unread++;
+      showCounts();
+      if (away) notify(senderName, text, mentionsYou);
+    },
+    caughtUp() {
+      if (mentions === 0 || hidden()) return;
+      mentions = 0;
+      showCounts();
     },
     notified: () => ({ count, last }),
   };

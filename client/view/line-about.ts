@@ -1,6 +1,6 @@
 // What a screen reader hears of the focused chat line (list-focus.ts): a name with who wrote
 // it, when and what ("Bob, 14:02: see you"), and a description with what it answers and its
-// state — private, signed or not, how far it got, who reacted — in words,
+// state — private, signed or not, mentions you, how far it got, who reacted — in words,
 // instead of every button's label read in turn ("Add a reaction, button; party 2, toggle
 // button; …"). Read from the line's parts as the views that made them left them: lines.ts,
 // line-marks.ts, reply-quote.ts, files.ts, receipts.ts, reactions.ts.

@@ -5,7 +5,18 @@ import type { ChatLine } from '../features/chat.ts';
 import { el } from './dom.ts';
 
 /** Adds the line's private and history marks to its element (made by the lines view). */
-export function markLine(item: HTMLElement, line: ChatLine, nameOf: (peerId: string) => string): void {
+export function markLine(
+  item: HTMLElement,
+  line: ChatLine,
+  nameOf: (peerId: string) => string,
+  mentionsYou = false,
+): void {
+  if (mentionsYou) {
+    // Said in words too (line-about.ts reads the marks), not by colour alone.
+    item.dataset.mentionsYou = 'true';
+    item.classList.add('line-mention');
+    item.append(el('span', { className: 'line-mark line-mark-mention', text: '@ mentions you' }));
+  }
   if (line.privateTo !== undefined) {
     item.dataset.privateTo = line.privateTo;
     item.classList.add('line-private');

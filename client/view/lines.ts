@@ -42,11 +42,16 @@ interface Waiting extends Queued {
   own: boolean;
   /** Counted by "N new messages" (newer.ts): a message or a file from someone else. */
   news: boolean;
+  /** A message that mentions us (mentions.ts): counted apart by "N new messages". */
+  mention: boolean;
 }
 
 export interface LinesView {
-  /** Puts the line on the page (within this task) and returns its element. */
-  append(line: ChatLine, senderName: string): HTMLLIElement;
+  /**
+   * Puts the line on the page (within this task) and returns its element; one that mentions
+   * us is marked, said so to a screen reader and counted apart while the reader is up.
+   */
+  append(line: ChatLine, senderName: string, mentionsYou?: boolean): HTMLLIElement;
   /**
    * The element for a line that another view part puts on the page itself (history lines go
    * in sender-time order under their marker): not queued behind the newest lines.
@@ -63,6 +68,8 @@ export interface LinesView {
    * A line that only waits off the page (scrollback.ts) keeps it: it may come back.
    */
   whenDropped(item: HTMLLIElement, undo: () => void): void;
+  /** Whether the view follows the newest line (the reader sees what comes). */
+  following(): boolean;
   /** Makes the line of this author and id current and gives it the keyboard; false when it is not on the page. */
   reveal(from: string, id: string): boolean;
 }
@@ -70,9 +77,11 @@ export interface LinesView {
 export interface LinesViewOptions {
   /** What a screen reader is told of new lines (announcer.ts); the page's by default. */
   announcer?: ChatAnnouncer;
+  /** The reader is at the newest line again (attention.ts clears what it counted meanwhile). */
+  caughtUp?: () => void;
 }
 
-export function createLinesView({ announcer = pageAnnouncer() }: LinesViewOptions = {}): LinesView {
+export function createLinesView({ announcer = pageAnnouncer(), caughtUp }: LinesViewOptions = {}): LinesView {
   const messages = document.getElementById('messages') as HTMLOListElement;
   /** Lines made and not yet on the page, oldest first (at most MAX_LINES of them). */
   let waiting: Waiting[] = [];
@@ -113,7 +122,11 @@ export function createLinesView({ announcer = pageAnnouncer() }: LinesViewOption
   const toNewest = (): void => {
     messages.scrollTop = messages.scrollHeight;
     follow.followed(messages.scrollTop);
+    atNewest();
+  };
+  const atNewest = (): void => {
     newer.caughtUp();
+    caughtUp?.();
   };
   // One line is the keyboard's stop in the list; keys move it (list-focus.ts). Moving up is
   // the reader leaving the newest line, as a wheel turned up is; moving to it, coming back.
@@ -127,7 +140,7 @@ export function createLinesView({ announcer = pageAnnouncer() }: LinesViewOption
     () => {
       const top = messages.scrollTop;
       follow.scrolled(top, () => messages.scrollHeight - top - messages.clientHeight);
-      if (follow.following) newer.caughtUp();
+      if (follow.following) atNewest();
       // Within a screen of the top: the earlier lines, if any, come back above.
       if (top < messages.clientHeight) scrollback.bringBack();
     },
@@ -172,7 +185,9 @@ export function createLinesView({ announcer = pageAnnouncer() }: LinesViewOption
     }
     if (taken.length > 0) {
       messages.append(batch);
-      if (!follow.following && !toOwnLine) newer.came(taken.filter((next) => next.news).length);
+      if (!follow.following && !toOwnLine) {
+        newer.came(taken.filter((next) => next.news).length, taken.filter((next) => next.mention).length);
+      }
       for (const next of taken) sized.observe(next.item);
       for (const settled of watched.splice(0, Math.max(0, watched.length - WATCHED_LINES))) sized.unobserve(settled);
       if (scrollback.trim(follow.following)) follow.shifted();
@@ -226,15 +241,15 @@ export function createLinesView({ announcer = pageAnnouncer() }: LinesViewOption
 
   return {
     build,
-    append(line, senderName) {
+    append(line, senderName, mentionsYou = false) {
       const item = build(line, senderName);
       // System lines ("X joined") are not counted as new messages.
-      appendItem(item, line.own, !line.own && line.kind === 'chat', line.text.length);
+      appendItem(item, line.own, !line.own && line.kind === 'chat', line.text.length, mentionsYou);
       // Told to a screen reader once, as news: not our own lines (the page's answers to what
       // we did, such as "You are now Bob", are news to us all the same), not history (history.ts
       // sums it up), never again when the line comes back on the page (scrollback.ts).
       if (line.kind === 'system') announcer.notice(line.text);
-      else if (!line.own) announcer.line(senderName, line.text, line.privateFrom !== undefined);
+      else if (!line.own) announcer.line(senderName, line.text, line.privateFrom !== undefined, mentionsYou);
       return item;
     },
     appendItem(item, own) {
@@ -247,6 +262,7 @@ export function createLinesView({ announcer = pageAnnouncer() }: LinesViewOption
       if (registered) registered.push(undo);
       else undos.set(item, [undo]);
     },
+    following: () => follow.following,
     reveal(from, id) {
       const line = [...messages.children].find(
         (child): child is HTMLElement =>
@@ -258,8 +274,14 @@ export function createLinesView({ announcer = pageAnnouncer() }: LinesViewOption
     },
   };
 
-  function appendItem(item: HTMLLIElement, own: boolean, news: boolean, chars = item.textContent?.length ?? 0): void {
-    waiting.push({ item, chars, own, news, sender: own ? '' : (item.dataset.from ?? '') });
+  function appendItem(
+    item: HTMLLIElement,
+    own: boolean,
+    news: boolean,
+    chars = item.textContent?.length ?? 0,
+    mention = false,
+  ): void {
+    waiting.push({ item, chars, own, news, mention, sender: own ? '' : (item.dataset.from ?? '') });
     // Lines are put on the page together, once per task (or per frame, when many).
     if (!flushScheduled) {
       flushScheduled = true;

@@ -4,6 +4,7 @@ import type { SignalingStatus } from '../signaling.ts';
 import { pageAnnouncer } from './announcer.ts';
 import { fitToContent, sendsOnEnter, textToSend } from './composer-box.ts';
 import { byTestId, el } from './dom.ts';
+import { createMentionBox } from './mention-box.ts';
 import { createReplyCompose, type ReplyTarget } from './reply-compose.ts';
 import { createShareView } from './share.ts';
 import { sentenceNodes } from './text.ts';
@@ -20,6 +21,8 @@ export interface PageHandlers {
   rename(name: string): void;
   /** Sends a line, answering `reply` if not null; false when it could not go (the text then stays in the box). */
   send(text: string, reply: ReplyTarget | null): boolean;
+  /** The names the message box offers after "@" (mention-box.ts). */
+  mentionable(): readonly string[];
 }
 
 export interface PageView {
@@ -71,6 +74,7 @@ export function createPageView(handlers: PageHandlers): PageView {
   const keyNote = composerLine('hint invalid composer-note', 'key-note', ['role', 'alert']);
   composer.append(composerNote, keyNote);
   const replyCompose = createReplyCompose(composer, messageInput, (text) => announcer.say(text));
+  createMentionBox(composer, messageInput, handlers.mentionable, fitMessageBox);
   messageInput.addEventListener('input', () => {
     const full = messageInput.value.length >= messageInput.maxLength;
     composerNote.hidden = !full;

@@ -114,3 +114,14 @@ test('history arriving does not hold up or join the live lines', () => {
   mock.timers.tick(EARLIER_QUIET_MS);
   assert.deepEqual(said, ['Bob: hi', '100 earlier messages loaded']);
 });
+
+test('a line that mentions you says so, alone or counted in a summary', () => {
+  const { said, chat } = announcer();
+  chat.line('Bob', '@Ana lunch?', false, true);
+  assert.deepEqual(said, ['Bob, mentions you: @Ana lunch?']);
+  chat.line('Bob', 'one', false);
+  chat.line('Carol', '@ana two', true, true);
+  chat.line('Bob', 'three', false);
+  mock.timers.tick(BURST_MS);
+  assert.deepEqual(said.slice(1), ['3 more messages from Bob and Carol, 1 of them private, 1 mentions you']);
+});

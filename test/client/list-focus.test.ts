@@ -87,10 +87,21 @@ test('its state is described in words: marks with their meaning, the receipt wit
   );
 });
 
-test('a reply is described by what it answers, before its state', () => {
-  const about = lineAbout({ ...chat, reply: 'Carol: lunch at noon?', marks: [['private · to you', '']] });
+test('a reply is described by what it answers, before its state; a mention of us is a mark like the others', () => {
+  const about = lineAbout({
+    ...chat,
+    reply: 'Carol: lunch at noon?',
+    marks: [
+      ['private · to you', ''],
+      ['@ mentions you', ''],
+    ],
+  });
   assert.equal(about.name, 'Bob, 14:02: see you at noon');
-  assert.equal(about.description, 'In reply to Carol: lunch at noon? private · to you', 'no stop after a question');
+  assert.equal(
+    about.description,
+    'In reply to Carol: lunch at noon? private · to you. @ mentions you',
+    'no stop after a question',
+  );
 });
 
 test('a sender’s clock that is off is said, as its title says it', () => {

@@ -1,0 +1,103 @@
+// Mentions: who a line names after "@" (word-bounded, any case, names with spaces and
+// unusual characters, the longest name that fits), and what the message box offers while
+// one is typed (mention-suggest.ts): the "@…" at the caret, the names that fit, the text
+// once one is picked.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  complete,
+  MAX_SUGGESTIONS,
+  mentionAt,
+  mentionsAt,
+  offerAt,
+  suggest,
+} from '../../client/view/mention-suggest.ts';
+import { mentionsIn, mentionsYou } from '../../client/view/mentions.ts';
+
+const others = ['Bob', 'Bob 2', 'Carol'];
+
+test('a line mentions you by your name after "@", in any case, ending at a word’s end', () => {
+  assert.equal(mentionsYou('hi @Ana', 'Ana', others), true);
+  assert.equal(mentionsYou('@ana, lunch?', 'Ana', others), true);
+  assert.equal(mentionsYou('@ANA!', 'Ana', others), true);
+  assert.equal(mentionsYou('(@Ana)', 'Ana', others), true);
+  assert.equal(mentionsYou('hi Ana', 'Ana', others), false, 'no "@": not a mention');
+  assert.equal(mentionsYou('@Anastasia', 'Ana', others), false, 'a longer word');
+  assert.equal(mentionsYou('@An', 'Ana', others), false, 'a shorter one');
+  assert.equal(mentionsYou('@Ana_b', 'Ana', others), false);
+  assert.equal(mentionsYou('mail ana@Ana.example', 'Ana', others), false, 'an address');
+  assert.equal(mentionsYou('', 'Ana', others), false);
+  assert.equal(mentionsYou('@', '', others), false);
+});
+
+test('names with spaces and unusual characters match as text, never as a pattern', () => {
+  assert.equal(mentionsYou('ok @ana maría?', 'Ana María', others), true);
+  assert.equal(mentionsYou('ok @Ana Maríanne', 'Ana María', others), false);
+  assert.equal(mentionsYou('@a.b*c (d)+ yes', 'a.b*c (d)+', others), true);
+  assert.equal(mentionsYou('@aXb*c (d)+ yes', 'a.b*c (d)+', others), false, '"." is a dot, not any character');
+  assert.equal(mentionsYou('@Zoë, @李雷', '李雷', others), true);
+  assert.equal(mentionsYou('@李雷雷', '李雷', others), false);
+  assert.equal(mentionsYou('@Bob!', 'Bob!', others), true, 'a name ending in a mark');
+});
+
+test('where two names fit at one "@", the longer one is meant', () => {
+  assert.deepEqual(
+    mentionsIn('@Bob 2 and @bob and @Carol', others).map((m) => m.name),
+    ['Bob 2', 'Bob', 'Carol'],
+  );
+  assert.equal(mentionsYou('@Bob 2 look', 'Bob', others), false, 'Bob 2 is meant, not Bob');
+  assert.equal(mentionsYou('@Bob 2 look', 'Bob 2', ['Bob', 'Carol']), true);
+  assert.equal(mentionsYou('@Bob 23', 'Bob', others), true, '"Bob 2" does not end there: Bob is meant');
+  assert.deepEqual(mentionsIn('@Bob 2', others)[0], { start: 0, end: 6, name: 'Bob 2' });
+});
+
+test('the mention being typed is the "@…" before the caret, on its line, not in an address', () => {
+  assert.deepEqual(mentionAt('hi @an', 6), { start: 3, query: 'an' });
+  assert.deepEqual(mentionAt('@', 1), { start: 0, query: '' });
+  assert.deepEqual(mentionAt('@Ana Ma', 7), { start: 0, query: 'Ana Ma' }, 'names hold spaces');
+  assert.deepEqual(mentionAt('@an and more', 3), { start: 0, query: 'an' }, 'the caret decides, not the end');
+  assert.equal(mentionAt('mail bob@exa', 12), null);
+  assert.equal(mentionAt('@an\nnext', 8), null, 'another line');
+  assert.equal(mentionAt(`@${'x'.repeat(33)}`, 34), null, 'longer than any name');
+  assert.equal(mentionAt('no at sign', 10), null);
+});
+
+test('the names offered: starting with what is typed first, then with a word that does, any case', () => {
+  const names = ['Carol', 'bob', 'Ana María', 'María José', 'Bobby'];
+  assert.deepEqual(suggest('', names), ['Ana María', 'bob', 'Bobby', 'Carol', 'María José']);
+  assert.deepEqual(suggest('b', names), ['bob', 'Bobby']);
+  assert.deepEqual(suggest('MAR', names), ['María José', 'Ana María']);
+  assert.deepEqual(suggest('ana m', names), ['Ana María']);
+  assert.deepEqual(suggest('zed', names), []);
+  assert.deepEqual(suggest('bob', names), ['bob', 'Bobby'], 'still continued by another');
+  assert.deepEqual(suggest('bobby', names), [], 'typed whole, nothing to complete: Enter sends');
+  const many = Array.from({ length: 20 }, (_, i) => `Member ${i}`);
+  assert.equal(suggest('m', many).length, MAX_SUGGESTIONS);
+});
+
+test('picking a name puts "@name " in place of what was typed, the caret after it', () => {
+  const typed = 'hey @an, see';
+  const at = mentionAt(typed, 7);
+  assert.ok(at);
+  assert.deepEqual(complete(typed, at, 7, 'Ana María'), { value: 'hey @Ana María , see', caret: 15 });
+  const end = 'hey @b';
+  const atEnd = mentionAt(end, end.length);
+  assert.ok(atEnd);
+  assert.deepEqual(complete(end, atEnd, end.length, 'bob'), { value: 'hey @bob ', caret: 9 });
+  const before = 'hey @b there';
+  const atBefore = mentionAt(before, 6);
+  assert.ok(atBefore);
+  assert.deepEqual(complete(before, atBefore, 6, 'bob'), { value: 'hey @bob there', caret: 9 }, 'no second space');
+});
+
+test('a name that holds an "@" is offered and matched as any other', () => {
+  const names = ['a@b', 'Carol'];
+  assert.deepEqual(offerAt('hi @a@', 6, names), { mention: { start: 3, query: 'a@' }, names: ['a@b'] });
+  assert.deepEqual(offerAt('hi @ca', 6, names), { mention: { start: 3, query: 'ca' }, names: ['Carol'] });
+  assert.equal(offerAt('hi @zz', 6, names), null);
+  assert.deepEqual(mentionsAt('@x @y', 5), [
+    { start: 3, query: 'y' },
+    { start: 0, query: 'x @y' },
+  ]);
+  assert.equal(mentionsYou('ping @A@B!', 'a@b', ['Carol']), true);
+});
