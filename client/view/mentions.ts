@@ -8,26 +8,12 @@
 /** A character that continues a word: a mention must not be followed by one (nor its "@" preceded). */
 const WORD = /[\p{L}\p{N}\p{M}_]/u;
 
-export interface Mention {
-  /** Where its "@" is, in UTF-16 code units. */
-  readonly start: number;
-  /** Just past the name. */
-  readonly end: number;
-  /** The name it matched, as given. */
-  readonly name: string;
-}
-
-/** The names mentioned in `text`, longest fit at each "@", in order. */
-export function mentionsIn(text: string, names: Iterable<string>): Mention[] {
-  const candidates = [...new Set(names)].filter((name) => name !== '').sort((a, b) => b.length - a.length);
-  const found: Mention[] = [];
-  for (let at = text.indexOf('@'); at >= 0; at = text.indexOf('@', at + 1)) {
-    // An address (bob@example.org) is not a mention.
-    if (at > 0 && WORD.test(text.charAt(at - 1))) continue;
-    const name = candidates.find((candidate) => fitsAt(text, at + 1, candidate));
-    if (name !== undefined) found.push({ start: at, end: at + 1 + name.length, name });
-  }
-  return found;
+/** WORD, without a Unicode regex for ASCII (a hostile line's thousands of "@" ask it each time). */
+function continuesWord(char: string): boolean {
+  const code = char.charCodeAt(0);
+  if (code < 0x80)
+    return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
+  return WORD.test(char);
 }
 
 function fitsAt(text: string, from: number, name: string): boolean {
@@ -35,11 +21,30 @@ function fitsAt(text: string, from: number, name: string): boolean {
   if (written.length !== name.length || written.toLowerCase() !== name.toLowerCase()) return false;
   const next = text.charAt(from + name.length);
   // A name that ends in a word character must end the word; one ending in a mark ("Bob!") ends anyway.
-  return next === '' || !(WORD.test(next) && WORD.test(name.charAt(name.length - 1)));
+  return next === '' || !(continuesWord(next) && continuesWord(name.charAt(name.length - 1)));
 }
 
-/** Whether `text` mentions `self` (our name now), given the others' names (a longer one that fits wins). */
+/**
+ * Whether `text` mentions `self` (our name now), given the others' names: a longer one that
+ * fits at the same "@" is the one meant ("@Bob 2" is not Bob).
+ *
+ * Every line that comes is read here, a hostile one of 4,000 "@" too: an "@" whose next
+ * character cannot start our name costs nothing more. (Comparing every name at every "@" took
+ * 6.9 ms for such a line, with 16 names.)
+ */
 export function mentionsYou(text: string, self: string, others: Iterable<string>): boolean {
   if (self === '' || !text.includes('@')) return false;
-  return mentionsIn(text, [self, ...others]).some((mention) => mention.name === self);
+  const folded = self.toLowerCase();
+  const longer = [...others].filter(
+    (name) => name.length > self.length && name.slice(0, self.length).toLowerCase() === folded,
+  );
+  const first = self.charAt(0).toLowerCase();
+  for (let at = text.indexOf('@'); at >= 0; at = text.indexOf('@', at + 1)) {
+    if (text.charAt(at + 1).toLowerCase() !== first) continue;
+    // An address (bob@example.org) is not a mention.
+    if (at > 0 && continuesWord(text.charAt(at - 1))) continue;
+    if (!fitsAt(text, at + 1, self)) continue;
+    if (!longer.some((name) => fitsAt(text, at + 1, name))) return true;
+  }
+  return false;
 }
