@@ -25,13 +25,18 @@ export interface Repliable {
   readonly privateWith: string | null;
 }
 
-/** Quotes of one line waiting for it, at most: a member may send any number of replies to one id. */
-const MAX_WAITING_QUOTES = 16;
+/**
+ * Lines whose quotes wait for them, and quotes waiting for one line, at most: a member may send
+ * any number of replies to ids nobody wrote, and a waiting quote holds its line's element.
+ * Together no more than the page keeps lines (MAX_LINES); history brings 200 lines.
+ */
+const MAX_AWAITED_LINES = 256;
+const MAX_WAITING_QUOTES = 8;
 
 export interface Replies {
   /** A message was shown in `item`: it gets its Reply button, and quotes of it check against it. */
   shown(item: HTMLElement, line: Repliable): void;
-  /** The quote for a reply (lines.ts puts it above the text). */
+  /** The quote for a reply (main.ts puts it first in the line, above its text). */
   quote(re: ReplyRef): HTMLElement;
 }
 
@@ -44,7 +49,7 @@ export interface RepliesOptions {
 
 export function createReplies(list: HTMLElement, { start, reveal }: RepliesOptions): Replies {
   const originals = new Map<string, Original>();
-  /** Quotes of lines not shown, by the line's (author, id): as many as lines kept, the oldest forgotten. */
+  /** Quotes of lines not shown, by the line's (author, id), the oldest forgotten. */
   const unresolved = new Map<string, { quote: HTMLElement; re: ReplyRef }[]>();
   const targets = new WeakMap<Element, ReplyTarget>();
 
@@ -90,7 +95,7 @@ export function createReplies(list: HTMLElement, { start, reveal }: RepliesOptio
         const waiting = unresolved.get(key) ?? [];
         unresolved.delete(key);
         unresolved.set(key, [...waiting, { quote, re }].slice(-MAX_WAITING_QUOTES));
-        dropOldest(unresolved, MAX_LINES);
+        dropOldest(unresolved, MAX_AWAITED_LINES);
       }
       return quote;
     },

@@ -36,6 +36,10 @@ export class FakeElement {
   prepend(...nodes: FakeElement[]): void {
     this.insert(0, nodes);
   }
+  replaceChildren(...nodes: Array<FakeElement | string>): void {
+    for (const child of [...this.children]) child.remove();
+    this.append(...nodes);
+  }
   remove(): void {
     const parent = this.parentNode;
     if (!parent) return;
