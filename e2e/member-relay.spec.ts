@@ -1,7 +1,7 @@
 // Relay through members (issue 14), in the NAT lab: alice and bob each behind a
 // port-randomising NAT, carol on an open address, no TURN. Alice and bob cannot link, so
 // their chat goes through carol, sealed: each sees the other "via carol", receipts come
-// back the same way; a file cannot go through a relay, and the sender's line says so until
+// back the same way, a reply arrives with its quote; a file cannot go through a relay, and the sender's line says so until
 // the direct link offers it; nor can a call, and the call status says so; lines paced to a
 // relay's low rate all get through it, in order; a private line arrives and carol's page never holds its text (the
 // bytes it forwarded are checked); carol altering what she forwards is caught; when carol
@@ -181,6 +181,23 @@ test('members who cannot link chat through one who reaches both, sealed; the rou
       ),
     )
     .toBe(2);
+
+  // A reply goes through carol with what it answers: bob answers alice's line, and her page
+  // shows the quote (signed with the line, sealed to her).
+  await bob.page
+    .locator(`#messages > li[data-from="${alice.id}"]`)
+    .filter({ hasText: fromAlice.text })
+    .getByTestId('reply')
+    .click();
+  const answer = { from: bob.id, text: `answered through carol ${tag()}` };
+  await sendMessage(bob.page, answer.text);
+  await waitForMessages(alice.page, [answer]);
+  await expect(
+    alice.page
+      .locator(`#messages > li[data-from="${bob.id}"]`)
+      .filter({ hasText: answer.text })
+      .getByTestId('reply-quote'),
+  ).toHaveText(`alice: ${fromAlice.text}`);
 
   // A file alice sends bob privately cannot go through carol: her line says he was not
   // offered it and why, not that he is "waiting to accept" something he never saw.
