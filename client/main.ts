@@ -32,11 +32,11 @@ import { createRelay, RELAY_RATE, refusalText } from './relay.ts';
 import { createRouter } from './router.ts';
 import type { SignalingHandlers } from './signaling.ts';
 import {
-  loadCamera,
+  loadDevice,
   loadRelayEnabled,
   loadRelayRate,
   RELAY_RATE_RANGE,
-  saveCamera,
+  saveDevice,
   saveName,
   saveRelayEnabled,
   saveRelayRate,
@@ -384,7 +384,7 @@ const calls = createCalls({
   members: () => mesh.all(),
   changed: () => renderCall(),
   notify: (text) => callsView.message(text),
-  cameraMemory: { load: loadCamera, save: saveCamera },
+  deviceMemory: { load: loadDevice, save: saveDevice },
 });
 
 /** Redraws the call (tiles, controls) on the next frame, with whatever has changed by then. */

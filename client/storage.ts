@@ -1,10 +1,11 @@
 // What the page remembers. localStorage: the display name (asked once, for every room), and
-// the camera last picked in a call.
+// the microphone and camera last picked in a call.
 // sessionStorage: the resume ticket for this tab and room, so a reload takes its old peer id
 // back instead of leaving a ghost behind.
 // Not the protocol's index: this module is part of the small entry script (boot.ts).
 import { normalizeName } from '../protocol/name.ts';
 import type { ResumeTicket } from '../protocol/signaling.ts';
+import type { MediaKind } from './calls/senders.ts';
 import type { KeyStore, StoredKeyPair } from './identity.ts';
 
 const NAME_KEY = 'roomlink:name';
@@ -98,18 +99,19 @@ export function saveRelayRate(rate: number): void {
   safely(() => localStorage.setItem(RELAY_RATE_KEY, String(rate)), undefined);
 }
 
-const CAMERA_KEY = 'roomlink:camera';
+/** Where the microphone and the camera last picked are kept ('roomlink:camera' came first). */
+const DEVICE_KEYS = { audio: 'roomlink:microphone', video: 'roomlink:camera' } as const;
 /** A deviceId as browsers make them (Chromium: 64 hex digits), with room to spare; longer is not one. */
 const MAX_DEVICE_ID = 256;
 
-/** The camera last picked in a call (its deviceId), for the next call to open, or null. */
-export function loadCamera(): string | null {
+/** The microphone or camera last picked in a call (its deviceId), for the next call to open, or null. */
+export function loadDevice(kind: MediaKind): string | null {
   return safely(() => {
-    const stored = localStorage.getItem(CAMERA_KEY);
+    const stored = localStorage.getItem(DEVICE_KEYS[kind]);
     return stored !== null && stored !== '' && stored.length <= MAX_DEVICE_ID ? stored : null;
   }, null);
 }
 
-export function saveCamera(deviceId: string): void {
-  safely(() => localStorage.setItem(CAMERA_KEY, deviceId), undefined);
+export function saveDevice(kind: MediaKind, deviceId: string): void {
+  safely(() => localStorage.setItem(DEVICE_KEYS[kind], deviceId), undefined);
 }

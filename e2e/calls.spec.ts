@@ -258,7 +258,7 @@ test.describe('with a fake camera and microphone', () => {
     await expect(input).toHaveValue('still typing');
   });
 
-  test('the microphone list has a visible label, and the full name of the one in use on hover', async ({
+  test('the microphone list has a visible label, and the full name of the one in use on hover; the microphone picked is remembered: after a reload, Join call opens it by its id, and one that is gone opens the default and says so', async ({
     server,
     browsers,
   }) => {
@@ -275,6 +275,36 @@ test.describe('with a fake camera and microphone', () => {
     );
     expect(chosen).not.toBe('');
     await expect(mic).toHaveAttribute('title', chosen);
+
+    // The microphone picked is remembered. Chromium's fake microphones are three, with ids that
+    // hold across a reload (the several-cameras test relies on the same for its cameras).
+    await expect(mic.locator('option')).toHaveCount(3);
+    const first = await mic.inputValue();
+    const ids = await mic.locator('option').evaluateAll((options: { value: string }[]) => options.map((o) => o.value));
+    const picked = ids.find((id) => id !== first) ?? '';
+    await mic.selectOption(picked, { force: true });
+    await expect(mic).toHaveValue(picked);
+
+    // The next call, after a reload: the microphone picked opens (what the list shows is the
+    // open track's own deviceId), and nothing is said.
+    await page.reload();
+    await joinCall(alice, false);
+    await expect(mic).toHaveValue(picked);
+    await expect(page.getByTestId('call-message')).toBeHidden();
+
+    // One that is gone (its id no longer known): the default microphone, and the page says so.
+    await clickControl(alice, 'call-leave');
+    await page.evaluate(() =>
+      (globalThis as unknown as { localStorage: { setItem(key: string, value: string): void } }).localStorage.setItem(
+        'roomlink:microphone',
+        'a-microphone-unplugged',
+      ),
+    );
+    await joinCall(alice, false);
+    await expect(page.getByTestId('call-message')).toContainText(
+      'The microphone you picked last time is not there (unplugged?), so your default microphone is on.',
+    );
+    await expect(mic).toHaveValue(first);
   });
 
   test("a screen shared next to the camera is a large tile of its own, with the sharer's name, that another member and a late joiner see whole; the sharer sees a small preview", async ({
@@ -422,6 +452,20 @@ test.describe('with a fake camera and microphone', () => {
       );
       await expect(picker).toHaveValue(current);
       await waitForVideo(bob, [alice], 'camera');
+      // The microphone gone too: one message says both (neither hides the other).
+      await clickControl(alice, 'call-leave');
+      await alice.page.evaluate(() => {
+        const { localStorage } = globalThis as unknown as {
+          localStorage: { setItem(key: string, value: string): void };
+        };
+        localStorage.setItem('roomlink:camera', 'a-camera-unplugged');
+        localStorage.setItem('roomlink:microphone', 'a-microphone-unplugged');
+      });
+      await joinCall(alice);
+      await expect(alice.page.getByTestId('call-message')).toContainText(
+        'The microphone and the camera you picked last time are not there (unplugged?), so your default microphone and camera are on.',
+      );
+      await expect(picker).toHaveValue(current);
     });
   });
 

@@ -5,16 +5,22 @@
 // video (extra()).
 import { type MediaProblem, mediaProblem } from './media-errors.ts';
 import { pictureSendable } from './sendable-picture.ts';
+import type { MediaKind } from './senders.ts';
+
+/** The microphone and camera to open rather than the default ones (the ones last picked), by deviceId. */
+export type Preferred = Partial<Record<MediaKind, string | null>>;
 
 /**
- * Opened, perhaps with something to say (the camera asked for could not be sent; the camera
- * preferred is not there, and another opened: `otherCamera`); or not.
+ * Opened, perhaps with something to say: the camera asked for could not be sent, or (`gone`)
+ * the microphone or camera preferred is not there, and the default opened instead. Or not.
  */
-export type Opened = { ok: true; problem?: MediaProblem; otherCamera?: true } | { ok: false; problem: MediaProblem };
+export type Opened =
+  | { ok: true; problem?: MediaProblem; gone?: readonly MediaKind[] }
+  | { ok: false; problem: MediaProblem };
 
 /** A microphone or camera the user can pick. */
 export interface DeviceChoice {
-  kind: 'audio' | 'video';
+  kind: MediaKind;
   deviceId: string;
   label: string;
 }
@@ -32,14 +38,14 @@ export interface LocalMedia {
   /** The stream our tracks are announced in (and the preview shows). */
   readonly stream: MediaStream;
   /**
-   * Opens the microphone, and the camera too when `video`: the `preferred` one (the camera
+   * Opens the microphone, and the camera too when `video`: each the `preferred` one (the one
    * last picked, remembered by the page) if it is there, else the browser's default, and
-   * then says `otherCamera`. A camera whose picture cannot be
+   * then says so (`gone`). A camera whose picture cannot be
    * sent (sendable-picture.ts) gives way to the first other camera whose picture can; if
    * there is none, the microphone alone is open, and the problem says why. Once `stillWanted`
    * says no (hung up while a prompt was open), what opened is stopped and nothing more is tried.
    */
-  open(video: boolean, stillWanted?: () => boolean, preferred?: string | null): Promise<Opened>;
+  open(video: boolean, stillWanted?: () => boolean, preferred?: Preferred): Promise<Opened>;
   /**
    * Opens the camera alone (Camera on): the one chosen (cameraChoice), and only that one; with
    * none chosen yet (joined with audio), as open() picks it, `preferred` first.
@@ -188,21 +194,29 @@ export function createLocalMedia(lost: (kind: 'audio' | 'video') => void = () =>
   }
 
   /**
-   * The microphone (with `audio`) and a camera, when none is chosen in this call: the
-   * `preferred` one, and only if that one is not there (unplugged, or its id forgotten with
-   * the site's data) the browser's default, then `otherCamera`. Exact, not ideal: asked for
-   * as ideal, the third of Chromium's fake cameras was passed over for its default one.
+   * What `wanted` asks for (a microphone, a camera, or both), each kind the `preferred` device
+   * by exact id, and only if that one is not there (unplugged, or its id forgotten with the
+   * site's data) the browser's default: the kinds that fell back are `gone`. One getUserMedia
+   * for all (one prompt); refused for a missing device, it does not say which, so it is asked
+   * again with fewer preferred, most kept first (both, the camera, the microphone, none).
+   * Exact, not ideal: asked for as ideal, the third of Chromium's fake cameras was passed
+   * over for its default one.
    */
-  async function askWithCamera(
-    audio: boolean,
-    preferred: string | null,
-  ): Promise<{ got: MediaStream | MediaProblem; otherCamera: boolean }> {
-    const withCamera = (video: MediaTrackConstraints) => ask((d) => d.getUserMedia({ audio, video }));
-    if (preferred !== null) {
-      const got = await withCamera({ ...CAMERA, deviceId: { exact: preferred } });
-      if (got !== 'no-device') return { got, otherCamera: false };
+  async function askPreferring(
+    wanted: Partial<Record<MediaKind, MediaTrackConstraints>>,
+    preferred: Preferred,
+  ): Promise<{ got: MediaStream | MediaProblem; gone: MediaKind[] }> {
+    const kinds = (['audio', 'video'] as const).filter((kind) => wanted[kind] && preferred[kind]);
+    // Which preferences a try keeps, one bit per kind: all of them first, none last.
+    for (let keep = 2 ** kinds.length - 1; ; keep--) {
+      const kept = kinds.filter((_, bit) => keep & (1 << bit));
+      const constraint = (kind: MediaKind) => {
+        const id = preferred[kind];
+        return kept.includes(kind) && id ? { ...wanted[kind], deviceId: { exact: id } } : (wanted[kind] ?? false);
+      };
+      const got = await ask((d) => d.getUserMedia({ audio: constraint('audio'), video: constraint('video') }));
+      if (got !== 'no-device' || keep === 0) return { got, gone: kinds.filter((kind) => !kept.includes(kind)) };
     }
-    return { got: await withCamera(CAMERA), otherCamera: preferred !== null };
   }
 
   async function ask(get: (devices: MediaDevices) => Promise<MediaStream>): Promise<MediaStream | MediaProblem> {
@@ -233,10 +247,8 @@ export function createLocalMedia(lost: (kind: 'audio' | 'video') => void = () =>
     },
     video,
     extra: () => (screenAlongside ? screen : null),
-    async open(video, stillWanted = () => true, preferred = null) {
-      const { got, otherCamera } = video
-        ? await askWithCamera(true, preferred)
-        : { got: await ask((d) => d.getUserMedia({ audio: true, video: false })), otherCamera: false };
+    async open(video, stillWanted = () => true, preferred = {}) {
+      const { got, gone } = await askPreferring(video ? { audio: {}, video: CAMERA } : { audio: {} }, preferred);
       if (typeof got === 'string') return { ok: false, problem: got };
       // Hung up while the prompt was open: no camera is checked (its light would come on).
       if (!stillWanted()) {
@@ -255,17 +267,21 @@ export function createLocalMedia(lost: (kind: 'audio' | 'video') => void = () =>
       }
       camera = watched(picked, 'video');
       restream();
-      if (asked && !picked) return { ok: true, problem: 'unsendable' };
-      return otherCamera && picked ? { ok: true, otherCamera } : { ok: true };
+      const fellBack = gone.filter((kind) => (kind === 'audio' ? mic : picked));
+      return {
+        ok: true,
+        ...(asked && !picked ? { problem: 'unsendable' } : {}),
+        ...(fellBack.length > 0 ? { gone: fellBack } : {}),
+      };
     },
     async openCamera(stillWanted = () => true, preferred = null) {
       const chosen = cameraChoice;
       // The camera chosen and no other: the one the user turned off, or picked since. Gone
       // (unplugged while off) or now refused, it is said so and nothing else is opened.
-      const { got, otherCamera } =
+      const { got, gone } =
         chosen === null
-          ? await askWithCamera(false, preferred)
-          : { got: await openDevice('video', chosen), otherCamera: false };
+          ? await askPreferring({ video: CAMERA }, { video: preferred })
+          : { got: await openDevice('video', chosen), gone: [] };
       if (typeof got === 'string') return { ok: false, problem: got };
       const asked = got.getVideoTracks()[0] ?? null;
       if (!stillWanted()) {
@@ -280,7 +296,7 @@ export function createLocalMedia(lost: (kind: 'audio' | 'video') => void = () =>
       camera = watched(picked, 'video');
       restream();
       if (!camera) return { ok: false, problem: asked ? 'unsendable' : 'failed' };
-      return otherCamera ? { ok: true, otherCamera } : { ok: true };
+      return gone.length > 0 ? { ok: true, gone } : { ok: true };
     },
     async openMic() {
       const got = await ask((d) => d.getUserMedia({ audio: true }));

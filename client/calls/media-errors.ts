@@ -1,5 +1,6 @@
 // Why the camera, microphone or screen could not be opened, in plain words. getUserMedia and
 // getDisplayMedia reject with DOMExceptions whose names are the only stable part.
+import type { MediaKind } from './senders.ts';
 
 export type MediaProblem = 'insecure' | 'denied' | 'no-device' | 'in-use' | 'unsendable' | 'failed';
 
@@ -53,6 +54,20 @@ export const CAMERA_ON_PROBLEM_TEXT: Record<MediaProblem, string> = {
   failed: 'Your camera stays off: it could not be started. Press Camera on to try again. You are still in the call.',
 };
 
-/** The camera picked last time (remembered: storage.ts) did not open, and the default did. */
-export const OTHER_CAMERA_TEXT =
-  'The camera you picked last time is not there (unplugged?), so your default camera is on. Pick another in the Camera list.';
+/** What a kind of device is called, and the list it is picked in (its visible label). */
+const DEVICE_WORDS: Record<MediaKind, { name: string; list: string }> = {
+  audio: { name: 'microphone', list: 'Mic' },
+  video: { name: 'camera', list: 'Camera' },
+};
+
+/**
+ * The microphone or camera picked last time (remembered: storage.ts), or both, did not open,
+ * and the default did: one message for all that fell back, so none hides another.
+ */
+export function otherDeviceText(gone: readonly MediaKind[]): string {
+  const names = gone.map((kind) => DEVICE_WORDS[kind].name);
+  const lists = gone.map((kind) => DEVICE_WORDS[kind].list).join(' and ');
+  return names.length === 1
+    ? `The ${names[0]} you picked last time is not there (unplugged?), so your default ${names[0]} is on. Pick another in the ${lists} list.`
+    : `The ${names.join(' and the ')} you picked last time are not there (unplugged?), so your default ${names.join(' and ')} are on. Pick others in the ${lists} lists.`;
+}

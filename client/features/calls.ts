@@ -17,7 +17,7 @@ import {
   CAMERA_ON_PROBLEM_TEXT,
   MEDIA_PROBLEM_TEXT,
   type MediaProblem,
-  OTHER_CAMERA_TEXT,
+  otherDeviceText,
 } from '../calls/media-errors.ts';
 import {
   acceptMedia,
@@ -92,13 +92,13 @@ export interface CallsOptions {
   maxVideoSenders?: number;
   /** Clock for the call-state bound (tests pass their own). */
   now?: () => number;
-  /** The camera the user picked last (its deviceId), kept across calls and visits (storage.ts). */
-  cameraMemory?: CameraMemory;
+  /** The microphone and camera the user picked last (deviceIds), kept across calls and visits (storage.ts). */
+  deviceMemory?: DeviceMemory;
 }
 
-export interface CameraMemory {
-  load(): string | null;
-  save(deviceId: string): void;
+export interface DeviceMemory {
+  load(kind: MediaKind): string | null;
+  save(kind: MediaKind, deviceId: string): void;
 }
 
 export function createCalls({
@@ -108,7 +108,7 @@ export function createCalls({
   notify,
   maxVideoSenders: initialCap = DEFAULT_MAX_VIDEO_SENDERS,
   now = () => performance.now(),
-  cameraMemory = { load: () => null, save: () => {} },
+  deviceMemory = { load: () => null, save: () => {} },
 }: CallsOptions) {
   let maxVideoSenders = initialCap;
   const callSlot = createSlot<CallPeerState>('calls', () => ({
@@ -514,7 +514,7 @@ export function createCalls({
         mark('call-state-sent');
         prepareAllWhenCallOn();
         const opened = await media
-          .open(withVideo, () => self.inCall, withVideo ? cameraMemory.load() : null)
+          .open(withVideo, () => self.inCall, { audio: deviceMemory.load('audio'), video: deviceMemory.load('video') })
           .finally(() => {
             joining = false;
           });
@@ -525,8 +525,11 @@ export function createCalls({
           return problem(opened.problem);
         }
         mark('call-media-open');
-        // The camera asked for could not be sent (and no other could): joined with audio.
-        notify(opened.problem ? MEDIA_PROBLEM_TEXT[opened.problem] : opened.otherCamera ? OTHER_CAMERA_TEXT : note);
+        // The camera asked for could not be sent (and no other could): joined with audio. And
+        // what opened in place of the devices picked last time, in the same message.
+        const said = opened.problem ? MEDIA_PROBLEM_TEXT[opened.problem] : note;
+        const gone = opened.gone ? otherDeviceText(opened.gone) : null;
+        notify(said && gone ? `${said} ${gone}` : (said ?? gone));
         setSelf({ inCall: true, audio: media.mic !== null, video: media.camera !== null, screen: false });
         sendToAll();
         await refreshDevices();
@@ -543,7 +546,7 @@ export function createCalls({
         if (!self.inCall || deviceId === media.deviceOf(kind)) return;
         const switched = await media.switchDevice(kind, deviceId);
         // Picked, and it works (or waits for Camera on): the next call opens it too.
-        if (switched.ok && kind === 'video') cameraMemory.save(deviceId);
+        if (switched.ok) deviceMemory.save(kind, deviceId);
         if (!self.inCall) return media.closeAll();
         if (!switched.ok) {
           // The device in use may have been freed for it, then opened again or lost
@@ -648,7 +651,7 @@ export function createCalls({
    * openCamera reads once the camera is open: off pressed last, it stops what opened.
    */
   async function openWantedCamera(): Promise<void> {
-    const opened = await media.openCamera(() => self.inCall && cameraWanted, cameraMemory.load());
+    const opened = await media.openCamera(() => self.inCall && cameraWanted, deviceMemory.load('video'));
     // Hung up while the prompt was open: nothing may stay open.
     if (!self.inCall) return media.closeAll();
     if (!opened.ok) {
@@ -656,7 +659,7 @@ export function createCalls({
       return;
     }
     if (!media.camera) return;
-    notify(opened.otherCamera ? OTHER_CAMERA_TEXT : null);
+    notify(opened.gone ? otherDeviceText(opened.gone) : null);
     setSelf({ ...self, video: true });
     sendToAll();
   }

@@ -6,11 +6,11 @@
 // bound shown.
 import assert from 'node:assert/strict';
 import { mock, test } from 'node:test';
-import { mediaProblem, OTHER_CAMERA_TEXT } from '../../client/calls/media-errors.ts';
+import { mediaProblem, otherDeviceText } from '../../client/calls/media-errors.ts';
 import { acceptMedia, createSenders, prepareMedia, sendTrack, stopSending } from '../../client/calls/senders.ts';
 import { createWindowCounter } from '../../client/calls/state-rate.ts';
 import type { MemberHandle, SlotKey } from '../../client/feature.ts';
-import { type CameraMemory, createCalls, MAX_REMOTE_TRACKS } from '../../client/features/calls.ts';
+import { createCalls, type DeviceMemory, MAX_REMOTE_TRACKS } from '../../client/features/calls.ts';
 import {
   type CallState,
   type ChannelMessage,
@@ -260,6 +260,8 @@ type FakeConstraint = boolean | { deviceId?: { exact: string } } | undefined;
 const askedDevice = (c: FakeConstraint) => (typeof c === 'object' ? c.deviceId?.exact : undefined);
 /** A camera asked for by an id no fake device has, as the browser refuses it (an unplugged camera). */
 const GONE_CAMERA = 'cam-unplugged';
+/** The same for a microphone. */
+const GONE_MIC = 'mic-unplugged';
 
 /** The devicechange listeners on the fake navigator.mediaDevices (see fakeDevices). */
 const deviceListeners = new Set<() => void>();
@@ -277,8 +279,8 @@ function fakeDevices(refuse: string | null = null) {
     },
     async getUserMedia(constraints: { audio?: FakeConstraint; video?: FakeConstraint }) {
       if (refuse) throw Object.assign(new Error(refuse), { name: refuse });
-      if (askedDevice(constraints.video) === GONE_CAMERA) {
-        throw Object.assign(new Error('no such camera'), { name: 'OverconstrainedError' });
+      if (askedDevice(constraints.video) === GONE_CAMERA || askedDevice(constraints.audio) === GONE_MIC) {
+        throw Object.assign(new Error('no such device'), { name: 'OverconstrainedError' });
       }
       const stream = new FakeStream([
         ...(constraints.audio ? [new FakeTrack('audio', undefined, askedDevice(constraints.audio))] : []),
@@ -319,7 +321,7 @@ function callsWith(
   });
 }
 
-function harness(count = 2, cameraMemory?: CameraMemory) {
+function harness(count = 2, deviceMemory?: DeviceMemory) {
   const peers = Array.from({ length: count }, (_, i) => fakeMember(`peer-${i}-000000`));
   const notes: (string | null)[] = [];
   const calls = createCalls({
@@ -327,7 +329,7 @@ function harness(count = 2, cameraMemory?: CameraMemory) {
     members: () => peers,
     changed: () => {},
     notify: (text) => notes.push(text),
-    ...(cameraMemory ? { cameraMemory } : {}),
+    ...(deviceMemory ? { deviceMemory } : {}),
   });
   for (const peer of peers) calls.feature.added?.(peer);
   return { calls, peers, notes };
@@ -776,9 +778,9 @@ test('a camera turned on again, or a screen shared, counts against the bound as 
 });
 
 /** We and one member, both in the call with microphone and (unless not `video`) camera, on a prepared link. */
-async function inCallWithOne(video = true, cameraMemory?: CameraMemory) {
+async function inCallWithOne(video = true, deviceMemory?: DeviceMemory) {
   const opened = fakeDevices();
-  const { calls, peers, notes } = harness(1, cameraMemory);
+  const { calls, peers, notes } = harness(1, deviceMemory);
   const [peer] = peers as [FakeMember];
   calls.feature.opened?.(peer);
   calls.feature.receive(peer, stateOf(true) as never);
@@ -1272,26 +1274,45 @@ test('Camera off stops the camera and sends nothing in its place; Camera on open
   calls.leave();
 });
 
-/** A page's memory of the camera last picked (storage.ts), in a variable. */
-function cameraMemory(stored: string | null = null) {
-  const memory = {
+/** A page's memory of the microphone and camera last picked (storage.ts), in variables. */
+function deviceMemory(camera: string | null = null, microphone: string | null = null) {
+  const stored: Record<'audio' | 'video', string | null> = { audio: microphone, video: camera };
+  return {
     stored,
-    load: () => memory.stored,
-    save: (deviceId: string) => {
-      memory.stored = deviceId;
+    load: (kind: 'audio' | 'video') => stored[kind],
+    save: (kind: 'audio' | 'video', deviceId: string) => {
+      stored[kind] = deviceId;
     },
   };
-  return memory;
+}
+
+/** The track on our audio sender to this member (the microphone). */
+const sentMic = (peer: FakeMember) =>
+  peer.fakePc.getTransceivers().find((t) => t.receiver.track.kind === 'audio')?.sender.track ?? null;
+
+/** Joins with what `memory` holds and hangs up: the microphone and camera sent, and what was said in the call. */
+async function joinAndLeave(memory: DeviceMemory, video: boolean) {
+  const { calls, peer, notes } = await inCallWithOne(video, memory);
+  await settled();
+  const sent = { mic: sentMic(peer)?.deviceId, camera: sentCamera(peer)?.deviceId ?? null, notes: [...notes] };
+  calls.leave();
+  return sent;
+}
+
+/** Joins with what `memory` holds, picks `deviceId` in the list and hangs up: the device sent before the pick. */
+async function pickAndLeave(memory: DeviceMemory, video: boolean, kind: 'audio' | 'video', deviceId: string) {
+  const { calls, peer } = await inCallWithOne(video, memory);
+  await settled();
+  const before = (kind === 'audio' ? sentMic(peer) : sentCamera(peer))?.deviceId;
+  await calls.switchDevice(kind, deviceId);
+  calls.leave();
+  return before;
 }
 
 test('the camera picked is remembered: Join with video and Camera on open it in the next call; one that is gone opens the default and says so', async () => {
-  const memory = cameraMemory();
-  const first = await inCallWithOne(true, memory);
-  await settled();
-  assert.equal(sentCamera(first.peer)?.deviceId, 'cam-0', 'nothing picked yet: the default');
-  await first.calls.switchDevice('video', 'cam-1');
-  assert.equal(memory.stored, 'cam-1');
-  first.calls.leave();
+  const memory = deviceMemory();
+  assert.equal(await pickAndLeave(memory, true, 'video', 'cam-1'), 'cam-0', 'nothing picked yet: the default');
+  assert.equal(memory.stored.video, 'cam-1');
 
   // The next call: the camera picked opens, nothing said.
   const next = await inCallWithOne(true, memory);
@@ -1309,18 +1330,52 @@ test('the camera picked is remembered: Join with video and Camera on open it in 
 
   // Gone (unplugged, or the browser forgot its id): the default camera, and a plain word why;
   // the choice stays for when it is back.
-  memory.stored = GONE_CAMERA;
-  const gone = await inCallWithOne(true, memory);
-  await settled();
-  assert.equal(sentCamera(gone.peer)?.deviceId, 'cam-0');
-  assert.equal(gone.calls.self().video, true);
-  assert.deepEqual(gone.notes, [OTHER_CAMERA_TEXT]);
-  assert.equal(memory.stored, GONE_CAMERA);
-  gone.calls.leave();
+  memory.stored.video = GONE_CAMERA;
+  const gone = await joinAndLeave(memory, true);
+  assert.deepEqual(gone, { mic: 'mic-0', camera: 'cam-0', notes: [otherDeviceText(['video'])] });
+  assert.match(gone.notes[0] ?? '', /^The camera you picked last time is not there/);
+  assert.equal(memory.stored.video, GONE_CAMERA);
   const off = await inCallWithOne(false, memory);
   await off.calls.toggleCamera();
-  assert.equal(off.notes.at(-1), OTHER_CAMERA_TEXT);
+  assert.equal(off.notes.at(-1), otherDeviceText(['video']));
   off.calls.leave();
+});
+
+test('the microphone picked is remembered: Join call and Join with video open it in the next call; one that is gone opens the default and says so, and both gone say both in one message', async () => {
+  const memory = deviceMemory();
+  assert.equal(await pickAndLeave(memory, false, 'audio', 'mic-1'), 'mic-0', 'nothing picked yet: the default');
+  assert.equal(memory.stored.audio, 'mic-1');
+  assert.equal(memory.stored.video, null, 'a microphone picked is no camera');
+
+  // The next call, with audio or with video: the microphone picked opens, nothing said.
+  assert.deepEqual(await joinAndLeave(memory, false), { mic: 'mic-1', camera: null, notes: [null] });
+  assert.deepEqual(await joinAndLeave(memory, true), { mic: 'mic-1', camera: 'cam-0', notes: [null] });
+
+  // Gone: the default microphone, and a plain word why; the choice stays for when it is back.
+  memory.stored.audio = GONE_MIC;
+  const gone = await joinAndLeave(memory, false);
+  assert.deepEqual(gone, { mic: 'mic-0', camera: null, notes: [otherDeviceText(['audio'])] });
+  assert.match(
+    gone.notes[0] ?? '',
+    /^The microphone you picked last time is not there \(unplugged\?\), so your default microphone is on/,
+  );
+  assert.equal(memory.stored.audio, GONE_MIC);
+  // Gone with the camera picked still there: that camera opens, and only the microphone is spoken of.
+  memory.stored.video = 'cam-1';
+  assert.deepEqual(await joinAndLeave(memory, true), {
+    mic: 'mic-0',
+    camera: 'cam-1',
+    notes: [otherDeviceText(['audio'])],
+  });
+
+  // Both gone: the defaults, and one message that says both.
+  memory.stored.video = GONE_CAMERA;
+  const both = await joinAndLeave(memory, true);
+  assert.deepEqual(both, { mic: 'mic-0', camera: 'cam-0', notes: [otherDeviceText(['audio', 'video'])] });
+  assert.match(
+    both.notes[0] ?? '',
+    /^The microphone and the camera you picked last time are not there .*your default microphone and camera are on/,
+  );
 });
 
 test('a camera picked in the list while the camera is off opens nothing then, and Camera on opens it', async () => {
