@@ -44,10 +44,12 @@ export function createMembersView(): MembersView {
   const count = document.getElementById('member-count') as HTMLElement;
   let selected: string | null = null;
   const doing: Record<Doing, Set<string>> = { call: new Set(), typing: new Set() };
-  // One stop for the keyboard, the current entry (ourselves until the reader has been in the
-  // list): ↑ ↓ Home End move it, Tab reaches its ✉. With 8–20 members, each ✉ was a stop.
+  // One stop for the keyboard, the current entry (until the reader has been in the list, the
+  // first other member, or ourselves when alone): ↑ ↓ Home End move it, Tab reaches its ✉.
+  // With 8–20 members, each ✉ was a stop.
   createRovingList(list, {
     start: 'first',
+    passOver: (entry) => entry === self,
     about: (entry) => memberAbout(memberParts(entry)),
     key: (entry) => entry.dataset.peerId,
   });

@@ -7,7 +7,8 @@
 //
 // This module alone says which item is current. An item becomes current when anything in it
 // gets focus (a click, Tab, a key here, a view handing focus on); until the reader has been
-// in the list, the first or the last item is (`start`). Items that come never move it; one
+// in the list, the first or the last item is (`start`), passing over one with nothing to do
+// on it (`passOver`) while there is another. Items that come never move it; one
 // that goes (removed, or drawn anew) hands it on to its replacement (same `key`) or a
 // neighbour, and the keyboard with it if it had it, never to <body>.
 
@@ -67,6 +68,11 @@ export interface ItemAbout {
 export interface RovingListOptions {
   /** Which item is current until the reader has been in the list. */
   start: 'first' | 'last';
+  /**
+   * An item that start passes over while there is another (our own member entry: it has no
+   * controls, so a stop on it led nowhere).
+   */
+  passOver?(item: HTMLElement): boolean;
   /** The focused item's name and description, read from the item as its view drew it. */
   about(item: HTMLElement): ItemAbout;
   /** What an item stands for (a line, a member): a copy drawn in its place takes over from it. */
@@ -100,8 +106,12 @@ export function createRovingList(list: HTMLElement, options: RovingListOptions):
     return at instanceof HTMLElement ? at : null;
   };
   const starting = (): HTMLElement | null => {
-    const item = options.start === 'first' ? list.firstElementChild : list.lastElementChild;
-    return item instanceof HTMLElement ? item : null;
+    const first = options.start === 'first';
+    const end = first ? list.firstElementChild : list.lastElementChild;
+    for (let item = end; item; item = first ? item.nextElementSibling : item.previousElementSibling) {
+      if (item instanceof HTMLElement && !options.passOver?.(item)) return item;
+    }
+    return end instanceof HTMLElement ? end : null;
   };
   const controlsOf = (within: Element): Element[] =>
     [...(within.matches(CONTROLS) ? [within] : []), ...within.querySelectorAll(CONTROLS)].filter(
