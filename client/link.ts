@@ -8,15 +8,12 @@ import {
   encodeChannelMessage,
   parseChannelMessage,
 } from '../protocol/index.ts';
+import { HEARTBEAT_CHECK_MS, HEARTBEAT_INTERVAL_MS, HEARTBEAT_TIMEOUT_MS, pingDue } from './heartbeat.ts';
 import { createNegotiator, type SignalBody, sdpFingerprints } from './negotiation.ts';
 import { createPathReader, type PathInfo } from './path.ts';
 import { createSilenceWatch } from './silence-watch.ts';
 import { pageTicker } from './ticker.ts';
 
-const HEARTBEAT_INTERVAL_MS = 1_000;
-/** Silence after which a peer counts as gone: 3 missed pings, inside the 5 s target. */
-const HEARTBEAT_TIMEOUT_MS = 3_500;
-const HEARTBEAT_CHECK_MS = 250;
 /** 'disconnected' often heals by itself within a second or two; after this, restart ICE. */
 const DISCONNECTED_GRACE_MS = 2_000;
 /** A link that never connected is called unreachable after this long (and keeps retrying). */
@@ -300,8 +297,7 @@ export const createLink: LinkFactory = (options) => {
   });
 
   const stopHeartbeat = pageTicker.every(HEARTBEAT_INTERVAL_MS, () => {
-    if (channel.readyState !== 'open') return;
-    send({ t: 'ping', n: pingCounter++ });
+    if (pingDue(channel.readyState === 'open', silent)) send({ t: 'ping', n: pingCounter++ });
   });
   const stopWatchdog = pageTicker.every(HEARTBEAT_CHECK_MS, () => {
     // Checked on every tick, even while closed or silent: a stall is measured tick to tick.

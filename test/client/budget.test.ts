@@ -32,6 +32,15 @@ test('a burst within budget passes, and the bucket refills at its rate', () => {
   assert.deepEqual(new Set(admitMany(() => budget.admit('ack', 10), 10)), new Set(['pass']));
 });
 
+test('a member silent for a while has its whole burst again, and no more', () => {
+  const time = clock();
+  const budget = createBudget(rates, time.now);
+  admitMany(() => budget.admit('ack', 10), 20);
+  time.advance(10 * 60_000);
+  assert.deepEqual(new Set(admitMany(() => budget.admit('ack', 10), 20)), new Set(['pass']));
+  assert.equal(budget.admit('ack', 10), 'mute', 'the silence refills up to the burst, not beyond');
+});
+
 test('over budget the member is muted for a while, then heard again once its debt is paid', () => {
   const time = clock();
   const budget = createBudget(rates, time.now);
