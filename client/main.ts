@@ -23,14 +23,16 @@ import { joined } from './joined.ts';
 import { createKeyDoubt } from './key-doubt.ts';
 import { createLink, linkCounters } from './link.ts';
 import type { MemberView } from './member.ts';
+import { WHILE_OFFLINE } from './member-problems.ts';
 import { createMesh, type MeshNotice } from './mesh.ts';
 import { freeNameVariant } from './name-variant.ts';
+import { createOutageWatch, createSilenceNotices, PROBE_TIMEOUT_MS } from './outage.ts';
 import { selectedPath } from './path.ts';
 import { startPathPolls } from './path-polls.ts';
 import { createPrivateTarget } from './private-target.ts';
 import { createRelay, RELAY_RATE, refusalText } from './relay.ts';
 import { createRouter } from './router.ts';
-import type { SignalingHandlers } from './signaling.ts';
+import type { SignalingHandlers, SignalingStatus } from './signaling.ts';
 import {
   loadDevice,
   loadRelayEnabled,
@@ -135,13 +137,45 @@ const signalingHandlers: SignalingHandlers = {
     return true;
   },
   onStatus(status, error) {
-    if (status === 'rejected' && error) {
-      page.setStatus(status, `Could not join: ${error.message}`);
-      return;
-    }
-    page.setStatus(status);
+    signalingStatus = status;
+    statusDetail = status === 'rejected' && error ? `Could not join: ${error.message}` : undefined;
+    watchOutage();
+    showStatus();
   },
 };
+
+/** The socket's state, and its words when they are not the usual ones (a refusal's reason). */
+let signalingStatus: SignalingStatus = 'connecting';
+let statusDetail: string | undefined;
+/** The page status: that we seem offline, before anything the socket says. */
+function showStatus(): void {
+  if (outage.offline()) page.setStatus('offline');
+  else page.setStatus(signalingStatus, statusDetail);
+}
+
+/** Our own outage (outage.ts): said in the page status, members kept listed, lines queued. */
+const outage = createOutageWatch({
+  // Any answer from the server will do: it is our path to it that is in question.
+  probe: () =>
+    fetch('/healthz', { method: 'HEAD', cache: 'no-store', signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) }).then(
+      () => true,
+      () => false,
+    ),
+  changed(offline) {
+    showStatus();
+    calm.cancel(renderMembers);
+    renderMembers.now();
+    if (!offline) receipts.back();
+  },
+});
+const silenceNotices = createSilenceNotices(outage);
+function watchOutage(): void {
+  outage.update({
+    browserOnline: navigator.onLine,
+    socketUp: signalingStatus === 'joined',
+    members: mesh.members().map((m) => ({ id: m.id, heard: m.state === 'connected' || m.state === 'relayed' })),
+  });
+}
 
 async function rename(raw: string): Promise<void> {
   const result = normalizeName(raw);
@@ -213,7 +247,7 @@ function sendLine(text: string, to?: string, re?: ReplyTarget['re']): string | n
   const line = chat.send(text, to, re);
   typing.stop();
   // The chat queued it for exactly these members: they are its recipients.
-  if (line) receipts.sent(line.id, line.sentTo, to !== undefined);
+  if (line) receipts.sent(line.id, line.sentTo, to !== undefined, outage.offline());
   return line?.id ?? null;
 }
 const members = createMembersView();
@@ -222,10 +256,15 @@ const calm = createCalmLane();
 /** Redraws the member list on the next frame, from the mesh as it is then (asked through `calm`). */
 const renderMembers = perFrame(() => {
   const list = mesh.members();
-  members.render(list);
+  // While we seem offline, everyone we cannot hear stays listed, as out of our reach.
+  members.render(outage.offline() ? list.map(whileOffline) : list);
   keyDoubt.check(list);
   warmClockOnceSettled(list);
 });
+function whileOffline(member: MemberView): MemberView {
+  if (member.state === 'connected' || member.state === 'relayed') return member;
+  return { ...member, visible: true, state: 'unreachable', via: null, path: null, reason: WHILE_OFFLINE };
+}
 let clockWarming = false;
 function warmClock(): void {
   mark('clock-warm');
@@ -490,14 +529,20 @@ const mesh = createMesh({
     // Members change the call area only while a call runs, and once more as it ends.
     if (callDrawn || calls.running()) renderCall();
     relay.refresh();
+    watchOutage();
   },
   notice: (notice) => {
     if (notice.kind === 'left') privateTarget.left(notice.id, notice.name);
     else if (notice.kind === 'renamed') privateTarget.renamed(notice.id);
     const text = noticeText(notice);
     if (!text) return;
-    if (notice.kind === 'left') departures.left(notice.id, text);
-    else if (notice.kind !== 'joined' || !departures.returned(notice.id, `${isolate(notice.name)} is back`)) {
+    // Silent and back again may be our own outage's doing, not the member's (outage.ts).
+    if (notice.kind === 'silent') silenceNotices.silent(notice.id, () => system(text, notice.id));
+    else if (notice.kind === 'back') silenceNotices.back(notice.id, () => system(text, notice.id));
+    else if (notice.kind === 'left') {
+      silenceNotices.gone(notice.id);
+      departures.left(notice.id, text);
+    } else if (notice.kind !== 'joined' || !departures.returned(notice.id, `${isolate(notice.name)} is back`)) {
       system(text, notice.id);
     }
   },
@@ -612,7 +657,11 @@ window.addEventListener('pageshow', (event) => {
   // Restored from the back/forward cache with every link closed: start afresh.
   if (event.persisted) window.location.reload();
 });
-window.addEventListener('online', () => mesh.retryAll());
+window.addEventListener('online', () => {
+  mesh.retryAll();
+  watchOutage();
+});
+window.addEventListener('offline', watchOutage);
 
 // Debug and test handle (stable: the e2e tests and benchmarks use it).
 declare global {

@@ -15,9 +15,13 @@ export interface MemberProblem {
     | 'key-mismatch'
     | 'no-room-key'
     | 'muted'
-    | 'flooding';
+    | 'flooding'
+    | 'offline';
   text: string;
 }
+
+/** Any member we cannot hear while our own network seems gone (outage.ts): not its doing. */
+export const WHILE_OFFLINE: MemberProblem = { code: 'offline', text: 'out of reach while you’re offline' };
 
 const MUTED: MemberProblem = { code: 'muted', text: 'muted for a while: it sends too much, too fast' };
 export const FLOODING: MemberProblem = { code: 'flooding', text: 'link dropped: it kept sending too much, too fast' };

@@ -124,7 +124,9 @@ test.describe("when one user's network goes away", () => {
       await away.cutNetwork();
       // The others stop hearing her heartbeat; she stops hearing theirs.
       await waitForPeers(alice.page, [bob.id], 'connected', recoveryMs);
-      await waitForPeers(erin.page, 0, null, recoveryMs);
+      // Erin's page sees her own network gone: it keeps the others listed, out of her reach.
+      await waitForPeers(erin.page, [alice.id, bob.id], 'unreachable', recoveryMs);
+      await expect(erin.page.getByTestId('signaling-status')).toHaveAttribute('data-state', 'offline');
       await sendMessage(alice.page, 'sent while erin was away');
 
       await away.restoreNetwork();

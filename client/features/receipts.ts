@@ -27,7 +27,8 @@ export const RELAYED_READ_RETRY_MS = 5_000;
 /** … this many times while the route stays (each route that opens sends them once more). */
 export const RELAYED_READ_RESENDS = 3;
 
-export type ReceiptState = 'sent' | 'delivered-some' | 'delivered-all' | 'read' | 'undelivered';
+/** 'queued': written while we seemed offline (outage.ts), and nobody has it yet: it goes once we are back. */
+export type ReceiptState = 'queued' | 'sent' | 'delivered-some' | 'delivered-all' | 'read' | 'undelivered';
 
 export interface Receipt {
   state: ReceiptState;
@@ -49,13 +50,15 @@ interface OwnLine {
   missed: Set<string>;
   /** To one member alone: it stays a recipient when it goes (the chat keeps the line for its return). */
   privately: boolean;
+  /** Written while we seemed offline, and we have not been back since (absent: not). */
+  queued?: boolean;
 }
 
 export function receiptOf(line: OwnLine): Receipt {
   const recipients = line.recipients.size;
   const delivered = line.delivered.size;
   const read = line.read.size;
-  let state: ReceiptState = 'sent';
+  let state: ReceiptState = line.queued ? 'queued' : 'sent';
   // Everyone it was for went without it: "sent" would wait for good.
   if (recipients === 0 && line.missed.size > 0) state = 'undelivered';
   else if (read > 0) state = 'read';
@@ -66,6 +69,8 @@ export function receiptOf(line: OwnLine): Receipt {
 
 export function receiptText(receipt: Receipt): string {
   switch (receipt.state) {
+    case 'queued':
+      return 'waiting to send';
     case 'sent':
       return 'sent';
     case 'delivered-some':
@@ -204,18 +209,30 @@ export function createReceipts({ member: memberById, changed, now = () => perfor
 
   return {
     feature,
-    /** We wrote a line to these members (`privately`: a private line, to one member). */
-    sent(lineId: string, recipients: Iterable<string>, privately = false): void {
+    /**
+     * We wrote a line to these members (`privately`: a private line, to one member; `queued`:
+     * while we seemed offline).
+     */
+    sent(lineId: string, recipients: Iterable<string>, privately = false, queued = false): void {
       const line: OwnLine = {
         recipients: new Set(recipients),
         delivered: new Set(),
         read: new Set(),
         missed: new Set(),
         privately,
+        queued,
       };
       own.set(lineId, line);
       dropOldest(own, MAX_TRACKED_LINES);
       report(lineId, line);
+    },
+    /** We are back from seeming offline: lines written meanwhile are on their way now. */
+    back(): void {
+      for (const [lineId, line] of own) {
+        if (!line.queued) continue;
+        line.queued = false;
+        report(lineId, line);
+      }
     },
     /** The chat's ack: this member has our line. */
     delivered(lineId: string, member: MemberHandle): void {

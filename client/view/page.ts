@@ -9,12 +9,16 @@ import { createReplyCompose, type ReplyTarget } from './reply-compose.ts';
 import { createShareView } from './share.ts';
 import { sentenceNodes } from './text.ts';
 
-const STATUS_TEXT: Record<SignalingStatus, string> = {
+/** What the page status says: the socket's state, or that our own network seems gone (outage.ts). */
+export type PageStatus = SignalingStatus | 'offline';
+
+const STATUS_TEXT: Record<PageStatus, string> = {
   connecting: 'Connecting to the server…',
   joined: '',
   reconnecting: 'Server unreachable — chat still works with connected members. Reconnecting…',
   replaced: 'This room was opened in another tab with the same identity. Reload to use it here.',
   rejected: 'The server refused to let you in.',
+  offline: 'You seem to be offline — messages you write will be sent when you’re back.',
 };
 
 export interface PageHandlers {
@@ -30,7 +34,7 @@ export interface PageView {
   /** The name field shows this (the name in use, or the one being tried). */
   /** Our name in the name box (left alone while the user is typing there, unless `replace`). */
   setName(name: string, replace?: boolean): void;
-  setStatus(status: SignalingStatus, detail?: string): void;
+  setStatus(status: PageStatus, detail?: string): void;
   /** A hint under the name field: why a name was refused, or what was chosen for you. */
   nameHint(message: string | null, invalid?: boolean): void;
   /** The name was refused as taken: say so and offer a free variant, one click away. */

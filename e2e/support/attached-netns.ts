@@ -8,12 +8,18 @@
 // default route; they are local addresses over there, so no forwarding is needed.
 
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { findTool } from '../../scripts/ensure-system.ts';
 import { type BareNetns, createBareNetns } from './netns.ts';
 
 const execFileAsync = promisify(execFile);
 const ip = findTool('ip') ?? 'ip';
+const nft = findTool('nft') ?? 'nft';
+/** The table that drops the namespace's traffic while it is loaded (dropTraffic). */
+const DROP_TABLE = 'roomlink_cut';
 
 let attached = 0;
 
@@ -24,6 +30,27 @@ export interface AttachedNetns extends BareNetns {
   serverUrl(port: number): string;
   cutNetwork(): Promise<void>;
   restoreNetwork(): Promise<void>;
+  /**
+   * A dead spot: every packet in or out on eth0 is dropped (nft), the interface staying up,
+   * so the browser is told nothing (navigator.onLine stays true) and learns only from
+   * silence, as on a train in a tunnel. allowTraffic() ends it.
+   */
+  dropTraffic(): Promise<void>;
+  allowTraffic(): Promise<void>;
+}
+
+function dropRuleset(): string {
+  return `table inet ${DROP_TABLE} {
+  chain input {
+    type filter hook input priority filter; policy accept;
+    iifname "eth0" drop
+  }
+  chain output {
+    type filter hook output priority filter; policy accept;
+    oifname "eth0" drop
+  }
+}
+`;
 }
 
 async function ipCommand(args: readonly string[]): Promise<void> {
@@ -70,5 +97,16 @@ export async function attachNetns(room: Pick<BareNetns, 'name'>): Promise<Attach
     // Down on the user's side only: to her it is a pulled cable; the room sees silence.
     cutNetwork: () => ipCommand(['-n', bare.name, 'link', 'set', 'eth0', 'down']),
     restoreNetwork: restore,
+    async dropTraffic() {
+      const dir = mkdtempSync(join(tmpdir(), 'rl-cut-'));
+      try {
+        const file = join(dir, 'cut.nft');
+        writeFileSync(file, dropRuleset());
+        await bare.run(nft, ['-f', file]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    allowTraffic: () => bare.run(nft, ['delete', 'table', 'inet', DROP_TABLE]).then(() => {}),
   };
 }

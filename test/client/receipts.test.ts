@@ -53,6 +53,16 @@ test('a line counts up from sent to delivered to all, then read by k', () => {
   assert.equal(text(receipts.receipt(LINE)), 'read: read by 2');
 });
 
+test('a line written while we seem offline waits to send, not failed, and counts up as any once we are back', () => {
+  const { receipts, alice, bob } = harness();
+  receipts.sent(LINE, [alice.id, bob.id], false, true);
+  assert.equal(text(receipts.receipt(LINE)), 'queued: waiting to send');
+  receipts.back();
+  assert.equal(text(receipts.receipt(LINE)), 'sent: sent');
+  receipts.delivered(LINE, alice);
+  assert.equal(text(receipts.receipt(LINE)), 'delivered-some: delivered to 1 of 2');
+});
+
 test('a line written to nobody stays "sent"; one whose only missing member left is delivered to all', () => {
   const { receipts, alice, bob } = harness();
   receipts.sent('alone-aaaaaaaaaaaaaaa', []);

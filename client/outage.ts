@@ -1,0 +1,169 @@
+// Is it our own network that is gone (a train in a tunnel, a Wi-Fi dead spot, a laptop lid)?
+// Then every member falls silent at once, and the page must not say that each of them is
+// "not responding" or let them vanish from the list as if they had left: it says that we
+// seem to be offline, and keeps them. We seem offline when the browser says so
+// (navigator.onLine), or when no member we heard is heard any more and the server cannot be
+// reached either: the socket is down, or, while it still looks up (it notices a dead network
+// only after up to 45 s of the server's heartbeat), a request to the server fails. One
+// member alone going quiet, or all of them while the server answers, is about them, not us.
+// We are back as soon as anything is heard again.
+
+/** How long the server has to answer a check before we take it as unreachable. */
+export const PROBE_TIMEOUT_MS = 4_000;
+/** While we seem offline on a failed check alone, the server is checked again this often. */
+export const PROBE_AGAIN_MS = 5_000;
+/**
+ * A member's "not responding" waits this long before it is said: members fall silent within
+ * a heartbeat of each other when our own network goes, and the check of the server takes a
+ * few seconds more; said at once, each would be told before the page knew it was us.
+ */
+export const SILENT_NOTICE_HOLD_MS = 2_000;
+
+export interface OutageFacts {
+  /** navigator.onLine. */
+  browserOnline: boolean;
+  /** The signaling socket is in the room. */
+  socketUp: boolean;
+  /** The members listed now, and whether each is heard (its link, or a relay, carries now). */
+  members: ReadonlyArray<{ id: string; heard: boolean }>;
+}
+
+export interface OutageWatchOptions {
+  /** Resolves true when the server answers (any answer), false when it does not in time. */
+  probe(): Promise<boolean>;
+  /** We seem offline, or not any more. */
+  changed(offline: boolean): void;
+}
+
+export function createOutageWatch(options: OutageWatchOptions) {
+  let facts: OutageFacts = { browserOnline: true, socketUp: false, members: [] };
+  /** Members heard at some time: their silence is evidence, a never-connected one's is not. */
+  const everHeard = new Set<string>();
+  /** The server failed a check since we last heard anyone (reset when anything is heard). */
+  let serverUnreachable = false;
+  let probing = false;
+  let again: ReturnType<typeof setTimeout> | undefined;
+  let offline = false;
+  /** Told with each verdict the probe settles (the notices waiting on it). */
+  const settled = new Set<() => void>();
+
+  /** Every member we heard is silent, and there is one. */
+  function allSilent(): boolean {
+    let known = 0;
+    for (const member of facts.members) {
+      if (member.heard) return false;
+      if (everHeard.has(member.id)) known++;
+    }
+    return known > 0;
+  }
+
+  function decide(): void {
+    const now = !facts.browserOnline || (allSilent() && (!facts.socketUp || serverUnreachable));
+    if (allSilent() && facts.socketUp && !serverUnreachable) check();
+    if (now === offline) return;
+    offline = now;
+    options.changed(offline);
+  }
+
+  function check(): void {
+    if (probing) return;
+    probing = true;
+    clearTimeout(again);
+    void options.probe().then((answered) => {
+      probing = false;
+      serverUnreachable = !answered && allSilent();
+      if (serverUnreachable) again = setTimeout(check, PROBE_AGAIN_MS);
+      decide();
+      for (const tell of [...settled]) tell();
+    });
+  }
+
+  return {
+    update(next: OutageFacts): void {
+      facts = next;
+      for (const member of next.members) if (member.heard) everHeard.add(member.id);
+      if (!allSilent()) {
+        serverUnreachable = false;
+        clearTimeout(again);
+      }
+      decide();
+    },
+    offline: (): boolean => offline,
+    /** A check of the server is under way: its verdict is still to come. */
+    checking: (): boolean => probing,
+    /** Runs `tell` after each check of the server settles, until the returned function is called. */
+    afterCheck(tell: () => void): () => void {
+      settled.add(tell);
+      return () => {
+        settled.delete(tell);
+      };
+    },
+    stop(): void {
+      clearTimeout(again);
+      settled.clear();
+    },
+  };
+}
+
+export type OutageWatch = ReturnType<typeof createOutageWatch>;
+
+/**
+ * The chat's "not responding" and "is back" for members, while our own outage may be why:
+ * "not responding" waits SILENT_NOTICE_HOLD_MS, and a check of the server under way, and is
+ * not said at all if by then we seem offline (nor its "is back"); a member back before it
+ * was said is said neither.
+ */
+export function createSilenceNotices(watch: Pick<OutageWatch, 'offline' | 'checking' | 'afterCheck'>) {
+  /** "Not responding" held back, by member id: how to say it. */
+  const held = new Map<string, { say: () => void; stop: () => void }>();
+  /** Members whose silence was ours: their "is back" is not said. */
+  const unsaid = new Set<string>();
+
+  function settle(id: string): void {
+    const entry = held.get(id);
+    if (!entry) return;
+    held.delete(id);
+    entry.stop();
+    if (watch.offline()) unsaid.add(id);
+    else entry.say();
+  }
+
+  return {
+    silent(id: string, say: () => void): void {
+      if (watch.offline()) {
+        unsaid.add(id);
+        return;
+      }
+      held.get(id)?.stop();
+      let stopCheck = (): void => {};
+      const timer = setTimeout(() => {
+        // A check of the server under way: its verdict settles it.
+        if (watch.checking()) stopCheck = watch.afterCheck(() => settle(id));
+        else settle(id);
+      }, SILENT_NOTICE_HOLD_MS);
+      held.set(id, {
+        say,
+        stop: () => {
+          clearTimeout(timer);
+          stopCheck();
+        },
+      });
+    },
+    back(id: string, say: () => void): void {
+      const entry = held.get(id);
+      if (entry) {
+        entry.stop();
+        held.delete(id);
+        return;
+      }
+      if (unsaid.delete(id)) return;
+      say();
+    },
+    /** The member went for good: nothing more is said of its silence. */
+    gone(id: string): void {
+      held.get(id)?.stop();
+      held.delete(id);
+      unsaid.delete(id);
+    },
+  };
+}

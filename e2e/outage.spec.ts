@@ -1,0 +1,181 @@
+// A dead spot: one member's network drops every packet for 20 s (a train in a tunnel; the
+// interface stays up, so the browser is told nothing) while both members write. Afterwards
+// each has every line, in the order its author wrote them, none twice; the member cut off
+// was told it seemed offline while it was (the other member still listed, out of its reach,
+// never "not responding"; what it wrote meanwhile waiting to send, not failed), and is not
+// told so any more.
+
+import { randomBytes } from 'node:crypto';
+import type { Page } from '@playwright/test';
+import { type AttachedNetns, attachNetns } from './support/attached-netns.ts';
+import { type BrowserPool, createBrowserPool } from './support/browser.ts';
+import { expect, test } from './support/fixtures.ts';
+import { chatLine } from './support/history.ts';
+import type { Netns } from './support/netns.ts';
+import type { RoomServer } from './support/server.ts';
+import {
+  chatMessages,
+  chatTexts,
+  openRoom,
+  openUser,
+  sendMessage,
+  shareLink,
+  type User,
+  waitForMesh,
+  waitForPeers,
+} from './support/users.ts';
+
+/** The dead spot, and the lines each side writes through it (one every CUT_MS / LINES). */
+const CUT_MS = 20_000;
+const LINES = 8;
+/** Behaviour budget for everything to arrive once the network is back (speed is the bench's). */
+const recoveryMs = 90_000;
+
+let away: AttachedNetns | null = null;
+test.afterEach(async () => {
+  await away?.destroy();
+  away = null;
+});
+
+/** Records every state and text the page status takes from now on (window.__statuses). */
+async function recordStatus(page: Page): Promise<void> {
+  await page.getByTestId('signaling-status').evaluate((status) => {
+    const g = globalThis as unknown as {
+      __statuses: string[];
+      MutationObserver: new (f: () => void) => { observe(t: unknown, o: object): void };
+    };
+    const read = () => `${status.getAttribute('data-state')}|${status.textContent ?? ''}`;
+    g.__statuses = [read()];
+    new g.MutationObserver(() => {
+      const now = read();
+      if (g.__statuses.at(-1) !== now) g.__statuses.push(now);
+    }).observe(status, { attributes: true, childList: true, characterData: true, subtree: true });
+  });
+}
+
+const statuses = (page: Page): Promise<string[]> =>
+  page.evaluate(() => (globalThis as unknown as { __statuses: string[] }).__statuses);
+
+interface ElementText {
+  readonly textContent: string | null;
+}
+
+/** Resolves once the page shows every one of `texts` (polled in the page, so the time is close). */
+async function whenShown(page: Page, texts: readonly string[]): Promise<number> {
+  await page.waitForFunction(
+    (wanted) => {
+      const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): Iterable<ElementText> } })
+        .document;
+      const shown = new Set(
+        [...doc.querySelectorAll('[data-testid=message][data-kind=chat] [data-testid=message-text]')].map(
+          (el) => el.textContent,
+        ),
+      );
+      return wanted.every((text) => shown.has(text));
+    },
+    texts,
+    { polling: 50, timeout: recoveryMs },
+  );
+  return Date.now();
+}
+
+/** Each user's lines shown, in the order shown, with the other's: each author's in order, once. */
+async function expectInOrderOnce(users: readonly User[], lines: Record<string, readonly string[]>): Promise<void> {
+  for (const user of users) {
+    const texts = await chatTexts(user.page);
+    for (const [prefix, written] of Object.entries(lines)) {
+      expect(texts.filter((text) => text.startsWith(prefix))).toEqual(written);
+    }
+  }
+}
+
+/**
+ * Alice in the room's namespace and erin in one attached to it, whose network the test
+ * cuts; `run` gets both once they are linked (erin's page status recorded from then on).
+ */
+async function withErinAway(
+  fixtures: { netns: Netns; server: RoomServer; browsers: BrowserPool },
+  run: (alice: User, erin: User, cut: AttachedNetns) => Promise<void>,
+): Promise<void> {
+  const [alice] = await openRoom(fixtures.browsers, fixtures.server.url, ['alice']);
+  if (!alice) throw new Error('openRoom returned no user');
+  const cut = await attachNetns(fixtures.netns);
+  away = cut;
+  const erinBrowsers = createBrowserPool(cut, {
+    args: [`--unsafely-treat-insecure-origin-as-secure=${cut.serverUrl(fixtures.server.port)}`],
+  });
+  try {
+    const link = new URL(await shareLink(alice.page));
+    const erinUrl = `${cut.serverUrl(fixtures.server.port)}${link.pathname}${link.search}${link.hash}`;
+    const erin = await openUser(await erinBrowsers.newContext({ label: 'erin' }), erinUrl, 'erin');
+    await waitForMesh([alice, erin]);
+    await recordStatus(erin.page);
+    await run(alice, erin, cut);
+  } finally {
+    await erinBrowsers.close();
+  }
+}
+
+test('a member cut off for 20 s and the member it talks to both get every line, in order, once', async ({
+  netns,
+  server,
+  browsers,
+}) => {
+  test.setTimeout(300_000);
+  await withErinAway({ netns, server, browsers }, async (alice, erin, cut) => {
+    const tag = randomBytes(3).toString('hex');
+    const fromAlice = Array.from({ length: LINES }, (_, i) => `alice ${tag} ${i + 1}`);
+    const fromErin = Array.from({ length: LINES }, (_, i) => `erin ${tag} ${i + 1}`);
+    await cut.dropTraffic();
+    // Both write through the dead spot, a line each every CUT_MS / LINES: the scenario's own
+    // pace, not a wait for anything.
+    for (let i = 0; i < LINES; i++) {
+      await sendMessage(alice.page, fromAlice[i] ?? '');
+      await sendMessage(erin.page, fromErin[i] ?? '');
+      await alice.page.waitForTimeout(CUT_MS / LINES);
+    }
+    // Still cut off: erin's page says she seems offline, keeps alice listed as out of her
+    // reach, and a line she writes now visibly waits to be sent.
+    const status = erin.page.getByTestId('signaling-status');
+    await expect(status).toHaveAttribute('data-state', 'offline');
+    await expect(status).toContainText('offline');
+    await waitForPeers(erin.page, [alice.id], 'unreachable');
+    await expect(
+      erin.page.locator(`[data-testid=peer][data-peer-id="${alice.id}"] [data-reason=offline]`),
+    ).toBeVisible();
+    const waiting = `erin ${tag} waiting`;
+    fromErin.push(waiting);
+    await sendMessage(erin.page, waiting);
+    await expect(chatLine(erin.page, erin.id, waiting)).toHaveAttribute('data-receipt', 'queued');
+    await expect(chatLine(erin.page, erin.id, waiting).getByTestId('receipt')).toHaveText('waiting to send');
+    const offlineMeanwhile = await statuses(erin.page);
+    await cut.allowTraffic();
+    const back = Date.now();
+
+    const [aliceDone, erinDone] = await Promise.all([whenShown(alice.page, fromErin), whenShown(erin.page, fromAlice)]);
+    // Measured, not judged (speed is the benchmarks' business): in the test's output.
+    console.log(
+      `outage: every missed line on alice ${aliceDone - back} ms and on erin ${erinDone - back} ms after the network came back`,
+    );
+    test.info().annotations.push({
+      type: 'recovery',
+      description: `alice ${aliceDone - back} ms, erin ${erinDone - back} ms`,
+    });
+
+    await expectInOrderOnce([alice, erin], { [`alice ${tag}`]: fromAlice, [`erin ${tag}`]: fromErin });
+    // Erin was told she seemed offline while she was, in the page status...
+    expect(offlineMeanwhile.some((entry) => entry.startsWith('offline|') && /offline/i.test(entry))).toBe(true);
+    // ...never that alice was not responding or back (it was erin's network, not alice)...
+    const said = (await chatMessages(erin.page)).filter((line) => line.kind === 'system').map((line) => line.text);
+    expect(said.filter((text) => /not responding|is back/.test(text))).toEqual([]);
+    // ...and what she wrote offline went once she was back.
+    await expect(chatLine(erin.page, erin.id, waiting)).toHaveAttribute('data-receipt', /^(delivered-all|read)$/, {
+      timeout: recoveryMs,
+    });
+    // ...and once back the status clears by itself.
+    await expect(erin.page.getByTestId('signaling-status')).not.toHaveAttribute('data-state', 'offline', {
+      timeout: recoveryMs,
+    });
+    await expect(erin.page.getByTestId('signaling-status')).toBeHidden();
+  });
+});

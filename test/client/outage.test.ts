@@ -1,0 +1,114 @@
+// Our own outage, told from the members' (outage.ts): we seem offline when the browser says
+// so, or when every member we heard is silent and the server cannot be reached either (the
+// socket is down, or a check of it fails); a member alone going quiet, or all of them while
+// the server answers, is theirs. The chat's "not responding" waits for that verdict.
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, mock, test } from 'node:test';
+import {
+  createOutageWatch,
+  createSilenceNotices,
+  type OutageFacts,
+  PROBE_AGAIN_MS,
+  SILENT_NOTICE_HOLD_MS,
+} from '../../client/outage.ts';
+
+beforeEach(() => mock.timers.enable({ apis: ['setTimeout'] }));
+afterEach(() => mock.timers.reset());
+
+/** Lets the probe's promise settle and what it starts run. */
+const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function harness() {
+  const verdicts: boolean[] = [];
+  const probes: Array<(answered: boolean) => void> = [];
+  const watch = createOutageWatch({
+    probe: () => new Promise<boolean>((resolve) => probes.push(resolve)),
+    changed: (offline) => verdicts.push(offline),
+  });
+  const facts = (members: Record<string, boolean>, more: Partial<OutageFacts> = {}): OutageFacts => ({
+    browserOnline: true,
+    socketUp: true,
+    members: Object.entries(members).map(([id, heard]) => ({ id, heard })),
+    ...more,
+  });
+  return { watch, verdicts, probes, facts };
+}
+
+test('the browser saying it is offline is enough, and online again ends it', () => {
+  const h = harness();
+  h.watch.update(h.facts({}, { browserOnline: false }));
+  assert.equal(h.watch.offline(), true);
+  h.watch.update(h.facts({}));
+  assert.deepEqual(h.verdicts, [true, false]);
+});
+
+test('every member silent at once and the server not answering: offline, until a member is heard again', async () => {
+  const h = harness();
+  h.watch.update(h.facts({ bob: true, carol: true }));
+  h.watch.update(h.facts({ bob: false, carol: true }));
+  assert.equal(h.probes.length, 0, 'one member quiet: its own business');
+  h.watch.update(h.facts({ bob: false, carol: false }));
+  assert.equal(h.probes.length, 1, 'all quiet, the socket still up: the server is checked');
+  assert.equal(h.watch.checking(), true);
+  h.probes[0]?.(false);
+  await settle();
+  assert.equal(h.watch.offline(), true);
+  mock.timers.tick(PROBE_AGAIN_MS);
+  assert.equal(h.probes.length, 2, 'checked again while it seems so');
+  h.watch.update(h.facts({ bob: true, carol: false }));
+  assert.deepEqual(h.verdicts, [true, false]);
+});
+
+test('every member silent while the server answers: they are, we are not', async () => {
+  const h = harness();
+  h.watch.update(h.facts({ bob: true }));
+  h.watch.update(h.facts({ bob: false }));
+  h.probes[0]?.(true);
+  await settle();
+  assert.equal(h.watch.offline(), false);
+  assert.deepEqual(h.verdicts, []);
+});
+
+test('every member silent and the socket down: offline without a check', () => {
+  const h = harness();
+  h.watch.update(h.facts({ bob: true }));
+  h.watch.update(h.facts({ bob: false }, { socketUp: false }));
+  assert.equal(h.watch.offline(), true);
+  assert.equal(h.probes.length, 0);
+});
+
+test('members never heard (never linked) say nothing about our network', () => {
+  const h = harness();
+  h.watch.update(h.facts({ bob: false }, { socketUp: false }));
+  assert.equal(h.watch.offline(), false);
+});
+
+test('"not responding" is said after a short hold when it is the member’s silence, not when it was ours', async () => {
+  const h = harness();
+  const notices = createSilenceNotices(h.watch);
+  const said: string[] = [];
+  h.watch.update(h.facts({ bob: true, carol: true }));
+  // Bob alone goes quiet: said once the hold is over.
+  notices.silent('bob', () => said.push('bob silent'));
+  h.watch.update(h.facts({ bob: false, carol: true }));
+  mock.timers.tick(SILENT_NOTICE_HOLD_MS);
+  assert.deepEqual(said, ['bob silent']);
+  notices.back('bob', () => said.push('bob back'));
+  h.watch.update(h.facts({ bob: true, carol: true }));
+  // Both go quiet at once and the server does not answer: neither is said, nor their return.
+  notices.silent('bob', () => said.push('bob silent'));
+  notices.silent('carol', () => said.push('carol silent'));
+  h.watch.update(h.facts({ bob: false, carol: false }));
+  mock.timers.tick(SILENT_NOTICE_HOLD_MS);
+  h.probes[0]?.(false);
+  await settle();
+  assert.equal(h.watch.offline(), true);
+  h.watch.update(h.facts({ bob: true, carol: true }));
+  notices.back('bob', () => said.push('bob back'));
+  notices.back('carol', () => said.push('carol back'));
+  // A blip shorter than the hold: neither said.
+  notices.silent('carol', () => said.push('carol silent'));
+  notices.back('carol', () => said.push('carol back'));
+  mock.timers.tick(SILENT_NOTICE_HOLD_MS);
+  assert.deepEqual(said, ['bob silent', 'bob back']);
+});
