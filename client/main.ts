@@ -8,6 +8,7 @@ import { describeQuality, incomingVideoQuality, type MediaQuality } from './call
 import { createConversation } from './conversation.ts';
 import { createDepartures } from './departures.ts';
 import { createCalls } from './features/calls.ts';
+import { createCatchUpDecision } from './features/catch-up.ts';
 import { type ChatLine, createChat } from './features/chat.ts';
 import { createFiles } from './features/files.ts';
 import { createHistory } from './features/history.ts';
@@ -113,6 +114,7 @@ const signalingHandlers: SignalingHandlers = {
     // Back on signaling, the sync repairs the links that are down; those it just made or
     // replaced are left to negotiate (a restart would make both sides offer).
     mesh.sync(ack.peers, rejoin);
+    if (rejoin) cameBack();
     if (pendingName !== null) {
       const wanted = pendingName;
       pendingName = null;
@@ -139,6 +141,7 @@ const signalingHandlers: SignalingHandlers = {
   onStatus(status, error) {
     signalingStatus = status;
     statusDetail = status === 'rejected' && error ? `Could not join: ${error.message}` : undefined;
+    if (status === 'reconnecting') catchUp.wentAway();
     watchOutage();
     showStatus();
   },
@@ -165,7 +168,12 @@ const outage = createOutageWatch({
     showStatus();
     calm.cancel(renderMembers);
     renderMembers.now();
-    if (!offline) receipts.back();
+    if (offline) {
+      catchUp.wentAway();
+      return;
+    }
+    receipts.back();
+    cameBack();
   },
 });
 const silenceNotices = createSilenceNotices(outage);
@@ -175,6 +183,17 @@ function watchOutage(): void {
     socketUp: signalingStatus === 'joined',
     members: mesh.members().map((m) => ({ id: m.id, heard: m.state === 'connected' || m.state === 'relayed' })),
   });
+}
+
+/** Back from an outage of ours: the lines missed meanwhile are asked for (catch-up.ts). */
+const catchUp = createCatchUpDecision();
+function cameBack(): void {
+  const plan = catchUp.cameBack();
+  if (plan)
+    setTimeout(() => {
+      const since = catchUp.run();
+      if (since !== null) history.catchUp(since);
+    }, plan.afterMs);
 }
 
 async function rename(raw: string): Promise<void> {
@@ -479,6 +498,7 @@ const history = createHistory({
   members: () => mesh.all(),
   transcript,
   show: (line, authorName) => historyView.place(line, showLine(line, line.own ? name : authorName)),
+  showMissed: (line) => void showLine(line, line.own ? name : nameOf(line.from)),
   reactions,
 });
 
@@ -530,6 +550,7 @@ const mesh = createMesh({
     if (callDrawn || calls.running()) renderCall();
     relay.refresh();
     watchOutage();
+    history.recheck();
   },
   notice: (notice) => {
     if (notice.kind === 'left') privateTarget.left(notice.id, notice.name);

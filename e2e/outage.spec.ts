@@ -3,7 +3,8 @@
 // each has every line, in the order its author wrote them, none twice; the member cut off
 // was told it seemed offline while it was (the other member still listed, out of its reach,
 // never "not responding"; what it wrote meanwhile waiting to send, not failed), and is not
-// told so any more.
+// told so any more. Cut off past the server's grace, when the other page let it go and wrote
+// on without it, the member back asks again for what it missed, and gets it.
 
 import { randomBytes } from 'node:crypto';
 import type { Page } from '@playwright/test';
@@ -177,5 +178,39 @@ test('a member cut off for 20 s and the member it talks to both get every line, 
       timeout: recoveryMs,
     });
     await expect(erin.page.getByTestId('signaling-status')).toBeHidden();
+  });
+});
+
+test('a member cut off past the server’s grace gets, once back, what was written while the room had let it go', async ({
+  netns,
+  server,
+  browsers,
+}) => {
+  // Past the server's heartbeat and return grace (about a minute and a quarter): alice's page
+  // drops erin as a member, and what alice writes then is written to nobody for erin. Erin's
+  // page kept alice all along, so nothing but asking again brings those lines.
+  test.setTimeout(420_000);
+  await withErinAway({ netns, server, browsers }, async (alice, erin, cut) => {
+    const tag = randomBytes(3).toString('hex');
+    const fromAlice = [`alice ${tag} before erin went`, `alice ${tag} while erin was gone`];
+    const fromErin = [`erin ${tag} while cut off`];
+    await cut.dropTraffic();
+    await sendMessage(alice.page, fromAlice[0] ?? '');
+    await sendMessage(erin.page, fromErin[0] ?? '');
+    // Alice's page let erin go (the server said she left): a condition, not a guess at how long.
+    await expect(
+      alice.page.locator(`[data-testid=message][data-kind=system][data-from="${erin.id}"]`).filter({ hasText: 'left' }),
+    ).toBeVisible({ timeout: 150_000 });
+    await sendMessage(alice.page, fromAlice[1] ?? '');
+    await cut.allowTraffic();
+    const back = Date.now();
+    const [aliceDone, erinDone] = await Promise.all([whenShown(alice.page, fromErin), whenShown(erin.page, fromAlice)]);
+    console.log(
+      `outage past the grace: every missed line on alice ${aliceDone - back} ms and on erin ${erinDone - back} ms after the network came back`,
+    );
+    test
+      .info()
+      .annotations.push({ type: 'recovery', description: `alice ${aliceDone - back} ms, erin ${erinDone - back} ms` });
+    await expectInOrderOnce([alice, erin], { [`alice ${tag}`]: fromAlice, [`erin ${tag}`]: fromErin });
   });
 });

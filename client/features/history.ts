@@ -9,6 +9,10 @@
 // A line whose author is here but not linked yet waits for the author's hello. A link that
 // drops mid-answer is asked again once it reopens; only the answer to the latest request is
 // taken, not the rest of an earlier one (history-request.ts).
+// A page back from an outage of its own asks the members here again (catchUp): what it
+// missed meanwhile, lines written since shortly before it went away (catch-up.ts), is shown
+// among the live lines, after them and in the order written, once; only lines that check
+// against their author's key, as a live line would.
 import {
   CHANNEL_RATES,
   encodeChannelMessage,
@@ -56,6 +60,12 @@ interface Source {
   /** The chunks that answer our latest request to it (history-request.ts). */
   expected: Expected;
   /**
+   * Null: the history of our join (shown under "Before you joined"). A time (Date.now()
+   * clock): a catch-up after an outage of ours, of the lines written since then, shown as
+   * missed live lines.
+   */
+  since: number | null;
+  /**
    * The lines (author, id) taken from it this join, capped at MAX_HISTORY_LINES. A line it
    * sends again is not counted again: asked again after a repair, it answers from the top.
    */
@@ -87,6 +97,9 @@ export interface HistoryCounts {
   /** Lines ignored: duplicates, over the cap, unsolicited or answering an earlier request. */
   duplicate: number;
   ignored: number;
+  /** Catch-ups after an outage of ours, and the missed lines they showed. */
+  catchUps: number;
+  missed: number;
 }
 
 export interface HistoryOptions {
@@ -100,6 +113,8 @@ export interface HistoryOptions {
   transcript: Transcript;
   /** Shows (or replaces, same author and id) a history line. */
   show(line: ChatLine, authorName: string): void;
+  /** Shows a line missed while we were away (catchUp) as a live line, after those shown. */
+  showMissed?(line: ChatLine): void;
   /** Reactions travel with history lines: ours to send, theirs to take (features/reactions.ts). */
   reactions?: {
     forHistory(author: string, id: string): HistoryReaction[];
@@ -113,6 +128,8 @@ export interface HistoryOptions {
 interface Ready {
   line: HistoryLine;
   relayedBy: string;
+  /** It answers a catch-up: shown as a missed live line, or not at all. */
+  missed: boolean;
 }
 
 interface Waiting extends Ready {
@@ -124,7 +141,17 @@ interface Checked {
   verified: LineVerification;
 }
 
-export function createHistory({ selfId, selfName, ownKey, members, transcript, show, reactions, now }: HistoryOptions) {
+export function createHistory({
+  selfId,
+  selfName,
+  ownKey,
+  members,
+  transcript,
+  show,
+  showMissed,
+  reactions,
+  now,
+}: HistoryOptions) {
   const clock = now ?? (() => performance.now());
   /** Members whose answer waits for its budget to refill. */
   const paced = createPacedSenders<MemberHandle>();
@@ -152,6 +179,8 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
     relayed: 0,
     duplicate: 0,
     ignored: 0,
+    catchUps: 0,
+    missed: 0,
   };
 
   const present = (id: string): MemberHandle | undefined => {
@@ -196,8 +225,12 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
   }
 
   /** Shows a checked line (or counts it as a duplicate); synchronous, so a batch shows at once. */
-  function apply(line: HistoryLine, relayedBy: string, { author, verified }: Checked): void {
+  function apply({ line, relayedBy, missed }: Ready, { author, verified }: Checked): void {
     const key = lineKey(line.from, line.id);
+    if (missed) {
+      showOnceMissed(line, author, verified);
+      return;
+    }
     const before = shownAs.get(key);
     // A good copy wins over a forged or unverifiable one; otherwise the first copy stays.
     if (transcript.wasShown(line.from, line.id) || (before !== undefined && verified !== 'true')) {
@@ -211,33 +244,54 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
     shownAs.set(key, verified);
     counts[verified === 'true' ? 'verified' : verified === 'false' ? 'forged' : 'relayed']++;
     const name = author?.name ?? line.name;
-    if (verified === 'true') transcript.markShown(line.from, line.id);
-    // Passed on to later newcomers only when checked here against its author's key: a line
-    // taken on a member's word would reach them as relayed by us, vouched for by a member who
-    // never checked it, and a hostile member's 200 invented lines would push out real ones.
-    if (verified === 'true') {
-      const kept: KeptLine = { from: line.from, name, id: line.id, ts: line.ts, text: line.text };
-      if (line.re !== undefined) kept.re = line.re;
-      if (line.sig !== undefined) kept.sig = line.sig;
-      // On a member's word: a time beyond ours counts as now (transcript.ts, keptAt).
-      transcript.keep(kept, 'history');
-    }
-    const shown: ChatLine = {
-      kind: 'chat',
-      id: line.id,
-      from: line.from,
-      ts: line.ts,
-      text: line.text,
-      own: line.from === selfId(),
-      history: { verified, relayedBy },
-    };
-    if (line.re !== undefined) shown.re = line.re;
+    if (verified === 'true') keepChecked(line, name);
+    const shown: ChatLine = { ...chatLineOf(line), history: { verified, relayedBy } };
     // A time in our future was never when it was written: shown, and placed, as written when it
     // reached us, saying so (view/lines.ts), as a live line from a clock that far off is. A past
     // time is believed: history is from before we came.
     const now = Date.now();
     if (line.ts - now > MAX_CLOCK_SKEW_MS) shown.receivedAt = now;
     show(shown, name);
+  }
+
+  /** The chat line a history line shows as. */
+  function chatLineOf(line: HistoryLine): ChatLine {
+    const { id, from, ts, text } = line;
+    const shown: ChatLine = { kind: 'chat', id, from, ts, text, own: from === selfId() };
+    if (line.re !== undefined) shown.re = line.re;
+    return shown;
+  }
+
+  /**
+   * Marks a line checked against its author's key as shown, and keeps it for later
+   * newcomers. Only such lines are passed on: a line taken on a member's word would reach them
+   * as relayed by us, vouched for by a member who never checked it, and a hostile member's
+   * 200 invented lines would push out real ones.
+   */
+  function keepChecked(line: HistoryLine, name: string): void {
+    transcript.markShown(line.from, line.id);
+    const kept: KeptLine = { from: line.from, name, id: line.id, ts: line.ts, text: line.text };
+    if (line.re !== undefined) kept.re = line.re;
+    if (line.sig !== undefined) kept.sig = line.sig;
+    // On a member's word: a time beyond ours counts as now (transcript.ts, keptAt).
+    transcript.keep(kept, 'history');
+  }
+
+  /**
+   * A line we missed while away, shown as the live line it was: only if its author's key
+   * checks it (a line on the relaying member's word is no live line of anyone's) and it was
+   * not shown already (its author's resend, or another member's answer, came first).
+   */
+  function showOnceMissed(line: HistoryLine, author: Author | undefined, verified: LineVerification): void {
+    if (verified !== 'true' || transcript.wasShown(line.from, line.id)) {
+      counts[verified === 'true' ? 'duplicate' : 'ignored']++;
+      return;
+    }
+    keepChecked(line, author?.name ?? line.name);
+    counts.missed++;
+    const shown: ChatLine = { ...chatLineOf(line), receivedAt: Date.now() };
+    if (showMissed) showMissed(shown);
+    else show({ ...shown, history: { verified, relayedBy: '' } }, author?.name ?? line.name);
   }
 
   /**
@@ -248,8 +302,7 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
     if (batch.length === 0) return;
     const work = Promise.all(batch.map(({ line }) => checkOnce(line))).then((results) => {
       results.forEach((result, i) => {
-        const { line, relayedBy } = batch[i] as Ready;
-        apply(line, relayedBy, result);
+        apply(batch[i] as Ready, result);
       });
     });
     settling.add(work);
@@ -257,7 +310,7 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
   }
 
   /** Takes a line into the merge: ready to check now, waiting for its author's key, or a duplicate. */
-  function merge(line: HistoryLine, relayer: MemberHandle, ready: Ready[]): void {
+  function merge(line: HistoryLine, relayer: MemberHandle, missed: boolean, ready: Ready[]): void {
     if (transcript.wasShown(line.from, line.id) || shownAs.get(lineKey(line.from, line.id)) === 'true') {
       counts.duplicate++;
       return;
@@ -270,6 +323,7 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
         const entry: Waiting = {
           line,
           relayedBy: relayer.name,
+          missed,
           timer: setTimeout(() => release(line.from, entry), AUTHOR_KEY_WAIT_MS),
         };
         list.push(entry);
@@ -280,7 +334,7 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
       // now, not after the link, which may be the last of the newcomer's to open.
       authors.learn(author);
     }
-    ready.push({ line, relayedBy: relayer.name });
+    ready.push({ line, relayedBy: relayer.name, missed });
   }
 
   /** Settles waiting lines of this author (all of them, or one that waited too long). */
@@ -305,12 +359,14 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
     return asker;
   }
 
-  /** What we took from an id we may ask (undefined for any other: it is never asked). */
+  /**
+   * What we took from an id we may ask: one that was here when we joined, or one asked to
+   * catch up (undefined for any other: it is never asked).
+   */
   function sourceOf(id: string): Source | undefined {
-    if (!askable.has(id)) return undefined;
     let source = sources.get(id);
-    if (!source) {
-      source = { asked: false, done: false, expected: 'any', taken: new Set() };
+    if (!source && askable.has(id)) {
+      source = { asked: false, done: false, expected: 'any', taken: new Set(), since: null };
       sources.set(id, source);
     }
     return source;
@@ -406,7 +462,13 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
       counts.received++;
       // Every copy's reactions count (a duplicate line may carry its relayer's own).
       if (line.reactions) reactions?.fromHistory(member, line.from, line.id, line.reactions);
-      merge(line, member, ready);
+      // A catch-up wants what was written while we were away: older lines we never had are
+      // from before we joined, and would land at the bottom of the chat as if new.
+      if (state.since !== null && line.ts < state.since) {
+        counts.ignored++;
+        continue;
+      }
+      merge(line, member, state.since !== null, ready);
     }
     settle(ready);
     if (message.done) {
@@ -448,8 +510,38 @@ export function createHistory({ selfId, selfName, ownKey, members, transcript, s
     },
   });
 
+  /** Asks a member for what it holds if we may and have not yet, on whatever path reaches it now. */
+  function askIfReachable(member: MemberHandle): void {
+    if (member.disposed || member.shut || !(member.open || member.relayed)) return;
+    const state = sources.get(member.id);
+    if (state && !state.asked && !state.done) ask(member);
+  }
+
   return {
     feature,
+    /**
+     * Our page is back from an outage of its own (catch-up.ts): every member here now is asked
+     * for the lines written since `since` (ms, Date.now() clock), those reachable now at once,
+     * the others once their link opens or they are heard again (recheck). A member whose
+     * answer to our join is still to come is left to it: that answer holds everything.
+     */
+    catchUp(since: number): void {
+      counts.catchUps++;
+      for (const member of members()) {
+        if (member.disposed || member.shut || member.id === selfId()) continue;
+        const before = sources.get(member.id);
+        if (before?.since === null && !before.done) continue;
+        const from = before && !before.done && before.since !== null ? Math.min(before.since, since) : since;
+        sources.delete(member.id);
+        sources.set(member.id, { asked: false, done: false, expected: 'any', taken: new Set(), since: from });
+        dropOldest(sources, ANSWERED_LIMIT);
+        askIfReachable(member);
+      }
+    },
+    /** Members became reachable (a link heard again, a relay found): those still to ask are asked. */
+    recheck(): void {
+      for (const member of members()) askIfReachable(member);
+    },
     /**
      * Our first join's member list: these members were here before us, so they may hold
      * lines we have not seen. Later joiners are newer than us and are not asked.

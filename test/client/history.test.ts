@@ -45,6 +45,8 @@ async function writer(id: string) {
 
 function harness(present: FakeMember[], now?: () => number) {
   const shown: Array<{ line: ChatLine; name: string }> = [];
+  /** Lines shown as missed while we were away (catch-ups), in the order shown. */
+  const missed: ChatLine[] = [];
   const transcript = createTranscript();
   const history = createHistory({
     selfId: () => SELF,
@@ -53,6 +55,7 @@ function harness(present: FakeMember[], now?: () => number) {
     members: () => present,
     transcript,
     show: (line, name) => shown.push({ line, name }),
+    showMissed: (line) => missed.push(line),
     ...(now && { now }),
   });
   history.joined(present.map((m) => m.id));
@@ -66,7 +69,7 @@ function harness(present: FakeMember[], now?: () => number) {
   const answer = (member: FakeMember, lines: HistoryLine[], done = true) =>
     history.feature.receive(member, { t: 'history:lines', lines, done });
   const marks = () => shown.map(({ line }) => `${line.text}:${line.history?.verified}`);
-  return { history, transcript, shown, link, answer, marks };
+  return { history, transcript, shown, missed, link, answer, marks };
 }
 
 test('answers from several members are merged by (author, id): each line once, checked against its author', async () => {
@@ -825,4 +828,91 @@ test('an answer to a member reached through a relay goes in chunks that each sea
   assert.ok(sentRelayed.length > 0);
   for (const chunk of sentRelayed) assert.ok(sealedSize(chunk) <= MAX_SEALED_LENGTH);
   assert.ok(answerTo(false).some((chunk) => sealedSize(chunk) > MAX_SEALED_LENGTH));
+});
+
+/** The numbered request a member was sent last (a member whose hello says it reads numbers). */
+function lastRequest(member: FakeMember): MessageOf<'history:req'> | undefined {
+  return member.wire.filter((m): m is MessageOf<'history:req'> => m.t === 'history:req').at(-1);
+}
+
+test('a page back from an outage asks the members here again and shows what it missed once, in order, as live lines', async () => {
+  const alice = await writer('alice-000001');
+  const bob = await writer('bob-00000001');
+  alice.member.version = CHANNEL_PROTOCOL_VERSION;
+  bob.member.version = CHANNEL_PROTOCOL_VERSION;
+  const h = harness([alice.member, bob.member]);
+  h.link(alice.member);
+  h.link(bob.member);
+  const before = await alice.line('before the outage', 1_700_000_000_000);
+  const ancient = await alice.line('long before we joined, never sent to us', 1_699_000_000_000);
+  const answerOf = (member: FakeMember, lines: HistoryLine[]) =>
+    h.history.feature.receive(member, { t: 'history:lines', n: lastRequest(member)?.n, lines, done: true });
+  answerOf(alice.member, [before]);
+  answerOf(bob.member, []);
+  await h.history.idle();
+  assert.equal(h.shown.length, 1);
+  // Away from 1_700_000_100_000 on: the others wrote meanwhile, and no resend brought it.
+  const m1 = await bob.line('missed one', 1_700_000_200_000);
+  const m2 = await alice.line('missed two', 1_700_000_201_000);
+  const m3 = await bob.line('missed three', 1_700_000_202_000);
+  const requests = alice.member.wire.length + bob.member.wire.length;
+  h.history.catchUp(1_700_000_100_000);
+  assert.equal(alice.member.wire.length + bob.member.wire.length, requests + 2, 'each member here is asked again');
+  answerOf(alice.member, [ancient, before, m1, m2, m3]);
+  await h.history.idle();
+  answerOf(bob.member, [before, m1, m2, m3]);
+  await h.history.idle();
+  assert.deepEqual(
+    h.missed.map((line) => line.text),
+    ['missed one', 'missed two', 'missed three'],
+  );
+  assert.ok(
+    h.missed.every((line) => line.history === undefined && line.receivedAt !== undefined),
+    'shown as the live lines they were',
+  );
+  assert.equal(h.shown.length, 1, 'nothing more under "Before you joined"');
+  // Checked against their authors, so passed on to later newcomers; a resend of one now is a copy.
+  assert.ok(h.transcript.wasShown(bob.member.id, m1.id));
+  assert.deepEqual(
+    h.transcript.recent().map((line) => line.text),
+    ['before the outage', 'missed one', 'missed two', 'missed three'],
+  );
+  assert.equal(h.history.counts().missed, 3);
+});
+
+test('a missed line on a relaying member’s word alone is not shown as live, nor a forged one', async () => {
+  const alice = await writer('alice-000001');
+  const dana = await writer('dana-0000001');
+  const h = harness([alice.member]);
+  h.link(alice.member);
+  h.answer(alice.member, []);
+  h.history.catchUp(1_700_000_000_000);
+  const real = await dana.line('dana, who left before we knew her key', 1_700_000_100_000);
+  const forged = { ...(await alice.line('alice said this', 1_700_000_100_001)), text: 'alice said that' };
+  h.answer(alice.member, [real, forged]);
+  await h.history.idle();
+  assert.deepEqual(h.missed, []);
+  assert.deepEqual(h.shown, []);
+});
+
+test('a member out of reach when we come back is asked once it is reachable again, once', async () => {
+  const alice = await writer('alice-000001');
+  const h = harness([alice.member]);
+  h.link(alice.member);
+  h.answer(alice.member, []);
+  alice.member.isOpen = false;
+  const asked = () => alice.member.wire.filter((m) => m.t === 'history:req').length;
+  h.history.catchUp(1_700_000_000_000);
+  assert.equal(asked(), 1, 'not reachable: not asked yet');
+  alice.member.isOpen = true; // its link heard again, without a new channel
+  h.history.recheck();
+  h.history.recheck();
+  assert.equal(asked(), 2);
+  const missed = await alice.line('written while we were away', 1_700_000_100_000);
+  h.answer(alice.member, [missed]);
+  await h.history.idle();
+  assert.deepEqual(
+    h.missed.map((line) => line.text),
+    ['written while we were away'],
+  );
 });
