@@ -4,7 +4,9 @@
 // was told it seemed offline while it was (the other member still listed, out of its reach,
 // never "not responding"; what it wrote meanwhile waiting to send, not failed), and is not
 // told so any more. Cut off past the server's grace, when the other page let it go and wrote
-// on without it, the member back asks again for what it missed, and gets it.
+// on without it, the member back asks again for what it missed, and gets it. Its peer link
+// alone silent for over a minute (the server still reached), nobody is muted for the
+// backlog when the link comes back, and nobody seems offline.
 
 import { randomBytes } from 'node:crypto';
 import type { Page } from '@playwright/test';
@@ -212,5 +214,58 @@ test('a member cut off past the server’s grace gets, once back, what was writt
       .info()
       .annotations.push({ type: 'recovery', description: `alice ${aliceDone - back} ms, erin ${erinDone - back} ms` });
     await expectInOrderOnce([alice, erin], { [`alice ${tag}`]: fromAlice, [`erin ${tag}`]: fromErin });
+  });
+});
+
+/** From now on, window.__muted says whether the page ever showed a member muted. */
+async function recordMuted(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const g = globalThis as unknown as {
+      __muted: boolean;
+      document: { querySelector(s: string): unknown };
+      setInterval(f: () => void, ms: number): void;
+    };
+    g.__muted = false;
+    g.setInterval(() => {
+      if (g.document.querySelector('[data-reason=muted]') !== null) g.__muted = true;
+    }, 50);
+  });
+}
+
+test('a link silent for over a minute while the server answers: nobody is muted when it comes back, nobody seemed offline', async ({
+  netns,
+  server,
+  browsers,
+}) => {
+  // Only UDP is dropped, the peer link's: both sockets to the server carry on, so neither page
+  // lets the other go, and the link's channel holds what went into it through the silence,
+  // delivered at once when the path is back. Pings sent every second through it were more
+  // than the receiver's budget lets through at once past a minute, and it muted the sender.
+  test.setTimeout(300_000);
+  await withErinAway({ netns, server, browsers }, async (alice, erin, cut) => {
+    await Promise.all([recordMuted(alice.page), recordMuted(erin.page)]);
+    const tag = randomBytes(3).toString('hex');
+    const fromAlice = [`alice ${tag} through the silence`];
+    const fromErin = [`erin ${tag} through the silence`];
+    await cut.dropTraffic('udp');
+    // Each page stops hearing the other (the entry is hidden while silent).
+    await Promise.all([waitForPeers(alice.page, 0, null, recoveryMs), waitForPeers(erin.page, 0, null, recoveryMs)]);
+    await sendMessage(alice.page, fromAlice[0] ?? '');
+    await sendMessage(erin.page, fromErin[0] ?? '');
+    // The silence lasts past a minute of pings: the scenario's length, not a wait for anything.
+    await alice.page.waitForTimeout(75_000);
+    await cut.allowTraffic();
+    const back = Date.now();
+    const [aliceDone, erinDone] = await Promise.all([whenShown(alice.page, fromErin), whenShown(erin.page, fromAlice)]);
+    console.log(
+      `link silence: every missed line on alice ${aliceDone - back} ms and on erin ${erinDone - back} ms after the network came back`,
+    );
+    await waitForMesh([alice, erin], recoveryMs);
+    await expectInOrderOnce([alice, erin], { [`alice ${tag}`]: fromAlice, [`erin ${tag}`]: fromErin });
+    const muted = (user: User) => user.page.evaluate(() => (globalThis as unknown as { __muted: boolean }).__muted);
+    expect(await muted(alice)).toBe(false);
+    expect(await muted(erin)).toBe(false);
+    // The server answered all along: erin's page never said she seemed offline.
+    expect((await statuses(erin.page)).filter((entry) => entry.startsWith('offline|'))).toEqual([]);
   });
 });

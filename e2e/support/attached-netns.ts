@@ -35,19 +35,26 @@ export interface AttachedNetns extends BareNetns {
    * so the browser is told nothing (navigator.onLine stays true) and learns only from
    * silence, as on a train in a tunnel. allowTraffic() ends it.
    */
-  dropTraffic(): Promise<void>;
+  dropTraffic(what?: DroppedTraffic): Promise<void>;
   allowTraffic(): Promise<void>;
 }
 
-function dropRuleset(): string {
+/**
+ * 'all': every packet. 'udp': only UDP, which is what the browser's peer links use here (no
+ * TURN over TCP): the links go silent while the socket to the server, over TCP, carries on.
+ */
+export type DroppedTraffic = 'all' | 'udp';
+
+function dropRuleset(what: DroppedTraffic): string {
+  const match = what === 'udp' ? ' meta l4proto udp' : '';
   return `table inet ${DROP_TABLE} {
   chain input {
     type filter hook input priority filter; policy accept;
-    iifname "eth0" drop
+    iifname "eth0"${match} drop
   }
   chain output {
     type filter hook output priority filter; policy accept;
-    oifname "eth0" drop
+    oifname "eth0"${match} drop
   }
 }
 `;
@@ -97,11 +104,11 @@ export async function attachNetns(room: Pick<BareNetns, 'name'>): Promise<Attach
     // Down on the user's side only: to her it is a pulled cable; the room sees silence.
     cutNetwork: () => ipCommand(['-n', bare.name, 'link', 'set', 'eth0', 'down']),
     restoreNetwork: restore,
-    async dropTraffic() {
+    async dropTraffic(what = 'all') {
       const dir = mkdtempSync(join(tmpdir(), 'rl-cut-'));
       try {
         const file = join(dir, 'cut.nft');
-        writeFileSync(file, dropRuleset());
+        writeFileSync(file, dropRuleset(what));
         await bare.run(nft, ['-f', file]);
       } finally {
         rmSync(dir, { recursive: true, force: true });
