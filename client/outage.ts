@@ -39,8 +39,12 @@ export function createOutageWatch(options: OutageWatchOptions) {
   let facts: OutageFacts = { browserOnline: true, socketUp: false, members: [] };
   /** Members heard at some time: their silence is evidence, a never-connected one's is not. */
   const everHeard = new Set<string>();
-  /** The server failed a check since we last heard anyone (reset when anything is heard). */
-  let serverUnreachable = false;
+  /**
+   * What the check of the server found since we last heard anyone (back to 'unknown' when
+   * anything is heard): checked once per silence while it answers, every PROBE_AGAIN_MS while
+   * it does not.
+   */
+  let server: 'unknown' | 'answered' | 'unreachable' = 'unknown';
   let probing = false;
   let again: ReturnType<typeof setTimeout> | undefined;
   let offline = false;
@@ -58,8 +62,8 @@ export function createOutageWatch(options: OutageWatchOptions) {
   }
 
   function decide(): void {
-    const now = !facts.browserOnline || (allSilent() && (!facts.socketUp || serverUnreachable));
-    if (allSilent() && facts.socketUp && !serverUnreachable) check();
+    const now = !facts.browserOnline || (allSilent() && (!facts.socketUp || server === 'unreachable'));
+    if (allSilent() && facts.socketUp && server === 'unknown') check();
     if (now === offline) return;
     offline = now;
     options.changed(offline);
@@ -71,8 +75,8 @@ export function createOutageWatch(options: OutageWatchOptions) {
     clearTimeout(again);
     void options.probe().then((answered) => {
       probing = false;
-      serverUnreachable = !answered && allSilent();
-      if (serverUnreachable) again = setTimeout(check, PROBE_AGAIN_MS);
+      server = !allSilent() ? 'unknown' : answered ? 'answered' : 'unreachable';
+      if (server === 'unreachable') again = setTimeout(check, PROBE_AGAIN_MS);
       decide();
       for (const tell of [...settled]) tell();
     });
@@ -83,7 +87,7 @@ export function createOutageWatch(options: OutageWatchOptions) {
       facts = next;
       for (const member of next.members) if (member.heard) everHeard.add(member.id);
       if (!allSilent()) {
-        serverUnreachable = false;
+        server = 'unknown';
         clearTimeout(again);
       }
       decide();

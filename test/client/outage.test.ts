@@ -67,6 +67,12 @@ test('every member silent while the server answers: they are, we are not', async
   await settle();
   assert.equal(h.watch.offline(), false);
   assert.deepEqual(h.verdicts, []);
+  h.watch.update(h.facts({ bob: false }));
+  mock.timers.tick(PROBE_AGAIN_MS);
+  assert.equal(h.probes.length, 1, 'checked once for this silence');
+  h.watch.update(h.facts({ bob: true }));
+  h.watch.update(h.facts({ bob: false }));
+  assert.equal(h.probes.length, 2, 'a new silence, a new check');
 });
 
 test('every member silent and the socket down: offline without a check', () => {
