@@ -102,10 +102,6 @@ export function createOutageWatch(options: OutageWatchOptions) {
         settled.delete(tell);
       };
     },
-    stop(): void {
-      clearTimeout(again);
-      settled.clear();
-    },
   };
 }
 
