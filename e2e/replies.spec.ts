@@ -8,8 +8,10 @@
 // Escape closes the names, then cancels the reply. A line that mentions you is marked, said
 // to a screen reader as mentioning you, counted in the title while the tab is hidden and
 // while you are scrolled up, and by "N new messages"; a reply to a private line stays
-// private to the same member.
+// private to the same member. Axe finds nothing on the reply bar, the names offered, a quote
+// or a line marked as mentioning you, in light and dark.
 
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
 import { expect, sharedTest as test } from './support/fixtures.ts';
 import { sendMany, sendPrivate, waitForHistory } from './support/history.ts';
@@ -22,6 +24,20 @@ function line(page: Page, from: string, text: string): Locator {
   return page
     .locator(`#messages > li[data-kind=chat][data-from="${from}"]`)
     .filter({ has: page.getByTestId('message-text').getByText(text, { exact: true }) });
+}
+
+/** What axe finds on the page in light and in dark, one line per failing node (a11y.spec.ts scans the rest). */
+async function violations(page: Page): Promise<string[]> {
+  const found: string[] = [];
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    const result = await new AxeBuilder({ page }).setLegacyMode(true).analyze();
+    for (const violation of result.violations) {
+      for (const node of violation.nodes) found.push(`${colorScheme}: ${violation.id} at ${node.target.join(' ')}`);
+    }
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  return found;
 }
 
 /** Whether the element has the keyboard. */
@@ -183,6 +199,9 @@ test('from the keyboard alone: R replies, @ offers names, Escape closes them and
   const list = bob.page.getByTestId('mention-list');
   await expect(list.getByRole('option')).toHaveText([`@${ana}`]);
   await expect(list.getByRole('option', { selected: true })).toHaveText(`@${ana}`);
+  // The reply bar and the names offered, as axe sees them.
+  expect(await violations(bob.page)).toEqual([]);
+  await expect(box).toBeFocused();
   await bob.page.keyboard.press('Escape');
   await expect(list).toBeHidden();
   await expect(bob.page.getByTestId('reply-bar')).toBeVisible();
@@ -207,6 +226,8 @@ test('from the keyboard alone: R replies, @ offers names, Escape closes them and
   await expect(mention).toHaveAttribute('data-mentions-you', 'true');
   await expect(mention.getByTestId('reply-quote')).toHaveText(`${ana}: who is in?`);
   await expect(alice.page.getByTestId('announcer')).toContainText(`bob, mentions you: ${text}`);
+  // A line marked as mentioning her, with its quote, as axe sees it.
+  expect(await violations(alice.page)).toEqual([]);
   // Bob's own line mentions Ana, not him.
   await expect(line(bob.page, bob.id, text)).not.toHaveAttribute('data-mentions-you', 'true');
 
