@@ -70,7 +70,10 @@ export interface LinesView {
   whenDropped(item: HTMLLIElement, undo: () => void): void;
   /** Whether the view follows the newest line (the reader sees what comes). */
   following(): boolean;
-  /** Makes the line of this author and id current and gives it the keyboard; false when it is not on the page. */
+  /**
+   * Makes the line of this author and id current and gives it the keyboard, bringing it back
+   * on the page first if it waits off it (scrollback.ts); false when the page no longer has it.
+   */
   reveal(from: string, id: string): boolean;
 }
 
@@ -264,10 +267,15 @@ export function createLinesView({ announcer = pageAnnouncer(), caughtUp }: Lines
     },
     following: () => follow.following,
     reveal(from, id) {
-      const line = [...messages.children].find(
-        (child): child is HTMLElement =>
-          child instanceof HTMLElement && child.dataset.from === from && child.dataset.id === id,
-      );
+      const isIt = (child: Element): child is HTMLElement =>
+        child instanceof HTMLElement && child.dataset.from === from && child.dataset.id === id;
+      const onPage = (): HTMLElement | undefined => [...messages.children].find(isIt);
+      let line = onPage();
+      // Off the page, it comes back with the lines after it, a batch at a time, as scrolling up would bring them.
+      while (!line && scrollback.holds(isIt)) {
+        scrollback.bringBack();
+        line = onPage();
+      }
       if (!line) return false;
       listFocus.focusLine(line);
       return true;

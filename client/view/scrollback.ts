@@ -62,6 +62,8 @@ export interface Scrollback {
    * the view on the line that was at its top.
    */
   bringBack(): void;
+  /** Whether a line off the page, waiting to come back, is one that `match` picks. */
+  holds(match: (line: Element) => boolean): boolean;
 }
 
 export interface ScrollbackHandlers {
@@ -118,5 +120,6 @@ export function createScrollback(list: HTMLElement, maxLines: number, handlers: 
       // does not anchor): the view moves down by what the line at its top moved, if at all.
       if (first) list.scrollTop += first.getBoundingClientRect().top - topBefore;
     },
+    holds: (match) => Array.prototype.some.call(earlier.children, match) as boolean,
   };
 }

@@ -35,3 +35,23 @@ test('the earlier-messages button says how many come back: "100 earlier messages
   await settle();
   assert.equal(earlier.hidden, true);
 });
+
+test('a line waiting off the page is brought back when a reply’s quote asks for it, with the lines after it', async () => {
+  const made: FakeElement[] = [];
+  for (let i = 0; i < PAGE_LINES + 2 * MOVE_LINES + 1; i++) {
+    const line = new FakeElement('li');
+    line.dataset.from = 'bob-00000001';
+    line.dataset.id = `line-${String(i).padStart(12, '0')}`;
+    made.push(line);
+    lines.appendItem(line as unknown as HTMLLIElement, false);
+  }
+  await settle();
+  const messages = dom.byId('messages');
+  const first = made[0] as FakeElement;
+  assert.notEqual(first.parentNode, messages, 'the first line waits off the page');
+  assert.equal(lines.reveal('bob-00000001', 'line-000000000000'), true);
+  assert.equal(first.parentNode, messages, 'back on the page');
+  assert.equal(lines.counts().earlier, 0);
+  assert.equal(lines.reveal('bob-00000001', 'never-written-0001'), false, 'a line the page does not have');
+  assert.equal(lines.reveal('carol-000001', 'line-000000000000'), false, 'by author and id, never id alone');
+});

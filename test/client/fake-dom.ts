@@ -82,6 +82,14 @@ export class FakeElement {
     return { top: 0 };
   }
   focus(): void {}
+  scrollIntoView(): void {}
+  /** Only what the keyboard's current line asks of a line: it holds no controls here. */
+  matches(): boolean {
+    return false;
+  }
+  querySelectorAll(): FakeElement[] {
+    return [];
+  }
 
   private insert(at: number, nodes: Array<FakeElement | string>): void {
     const moved = nodes.flatMap((node) =>
@@ -135,7 +143,7 @@ export function installFakeDom(ids: readonly string[]): FakeDom {
     if (!found) throw new Error(`no element ${id} in the fake page`);
     return found;
   };
-  const names = ['document', 'ResizeObserver', 'MutationObserver', 'requestAnimationFrame'] as const;
+  const names = ['document', 'ResizeObserver', 'MutationObserver', 'requestAnimationFrame', 'HTMLElement'] as const;
   Object.assign(globalThis, {
     document: {
       hidden: false,
@@ -156,6 +164,8 @@ export function installFakeDom(ids: readonly string[]): FakeDom {
       observe(): void {}
     },
     requestAnimationFrame: (run: () => void) => setTimeout(run, 0),
+    // Every element here is one (`instanceof HTMLElement` in the views).
+    HTMLElement: FakeElement,
   });
   return {
     byId,
