@@ -5,10 +5,23 @@
 // browser sizes the box itself (CSS field-sizing: Chromium), nothing is done here; elsewhere
 // the box is fitted to its content as it changes.
 
-/** The text a line carries: without blank lines before it or white space after it. */
+/** Control characters but tab and line feed (a pasted terminal's escapes, a stray NUL). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what it is for.
+const CONTROLS = /[\u0000-\u0008\u000b-\u001f]/g;
+/** Half of a surrogate pair: no character (a paste cut mid-emoji). */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * The text a line carries: without blank lines before it or white space after it, without
+ * control characters (\r\n is \n), and with a half surrogate pair as U+FFFD. JSON writes each
+ * of those as six bytes (\u0001): a line of them was over the size a relay can seal (the
+ * relay's outbox refused it, and the lines behind it waited for good); without them the
+ * longest line, with the longest reply, fits (composer-box.test.ts).
+ */
 export function textToSend(written: string): string {
+  const clean = written.replace(/\r\n?/g, '\n').replace(CONTROLS, '').replace(LONE_SURROGATE, '\ufffd');
   // Indentation on its first line is kept (a pasted snippet of code).
-  return written.replace(/^(?:[ \t]*\r?\n)+/, '').trimEnd();
+  return clean.replace(/^(?:[ \t]*\n)+/, '').trimEnd();
 }
 
 /** Whether this key press sends (Enter alone, not while an input method composes). */

@@ -3,8 +3,17 @@
 // line; a line of many rows is shown folded past 15.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { sealedLength } from '../../client/announce.ts';
 import { sendsOnEnter, textToSend } from '../../client/view/composer-box.ts';
 import { textLines } from '../../client/view/long-text.ts';
+import {
+  type ChannelMessage,
+  encodeChannelMessage,
+  MAX_CHAT_LENGTH,
+  MAX_REPLY_EXCERPT_LENGTH,
+  MAX_SEALED_LENGTH,
+  NAME_MAX_LENGTH,
+} from '../../protocol/index.ts';
 
 const key = { key: 'Enter', shiftKey: false, isComposing: false, keyCode: 13 };
 
@@ -28,4 +37,32 @@ test('a message’s lines are counted by its breaks, a trailing break adding non
   assert.equal(textLines('one\ntwo'), 2);
   assert.equal(textLines('one\n'), 1);
   assert.equal(textLines('\n'.repeat(3_999)), 3_999);
+});
+
+test('what is sent has no control characters but tab and line break (a lone CR is one), and no half of a surrogate pair', () => {
+  assert.equal(textToSend('a\u0000b\u0007c\u001bd\r\ne\rf\u007f'), 'abcd\ne\nf\u007f');
+  assert.equal(textToSend('tab\there'), 'tab\there');
+  assert.equal(textToSend('x\ud83dy\ude00z 😀'), 'x\ufffdy\ufffdz 😀');
+  assert.equal(textToSend('\u0001\u0002\n\u0003'), '');
+});
+
+test('the longest line a page sends, with the longest reply, seals whole for a relay', () => {
+  // Written as control characters (six bytes each in JSON) it did not: the relay's outbox
+  // refused the line, and the lines after it to that member waited behind it for good.
+  const id = 'A'.repeat(21);
+  const peer = 'B'.repeat(32);
+  for (const unit of ['\u0001', '"', '\\', '丁', '\ud83d', '😀', '\u2028']) {
+    const text = textToSend(`x${unit.repeat(MAX_CHAT_LENGTH)}`).slice(0, MAX_CHAT_LENGTH);
+    const line: ChannelMessage = {
+      t: 'chat',
+      id,
+      ts: Date.now(),
+      text,
+      to: peer,
+      re: { from: peer, id, name: '\u0001'.repeat(NAME_MAX_LENGTH), text: '\u0001'.repeat(MAX_REPLY_EXCERPT_LENGTH) },
+      sig: 'S'.repeat(200),
+    };
+    const length = sealedLength(encodeChannelMessage(line));
+    assert.ok(length <= MAX_SEALED_LENGTH, `${JSON.stringify(unit)}: ${length} > ${MAX_SEALED_LENGTH}`);
+  }
 });
