@@ -242,9 +242,12 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
    * refused it, for as long as the stall lasted. When the store cannot say (Redis away),
    * this node's holders count, and every node's too when they can be asked.
    */
+  /** A ticket this node issued for this room, not revoked since: it may ask for its id back. */
+  const ticketHolds = async (roomId: string, ticket: ResumeTicket): Promise<boolean> =>
+    deps.resume.verify(roomId, ticket) && !(await deps.revocations.revoked(roomId, ticket.id));
+
+  /** Asked with the id's claim held (claimResume): whoever holds the id now is final. */
   const mayResume = async (socket: RoomSocket, roomId: string, ticket: ResumeTicket): Promise<ResumeVerdict> => {
-    if (!deps.resume.verify(roomId, ticket)) return { resumed: false };
-    if (await deps.revocations.revoked(roomId, ticket.id)) return { resumed: false };
     const holder = await membership.holder(roomId, ticket.id);
     if (holder?.at === 'none') return { resumed: true };
     if (holder?.at === 'node' && !holder.alive) {
@@ -309,18 +312,16 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
     let resumingId: string | undefined;
     try {
       // A ticket that may not be used is not an error: the user still gets in, as a new peer.
-      const verdict: ResumeVerdict =
-        resume !== undefined ? await mayResume(socket, roomId, resume) : { resumed: false };
+      const ticket = resume !== undefined && (await ticketHolds(roomId, resume)) ? resume : undefined;
       // One join at a time takes a peer id back, on any node (the store's claim). Two with
-      // the same ticket at once both passed mayResume (neither holds the id yet): both were
-      // admitted, the store kept the later socket, and the first to finish cut the other,
-      // whose departure then took the store's entry with it, leaving the survivor outside
-      // the cap and the names. The second one is told so, and how long the claim can still
-      // stand: the page asks again meanwhile, keeping its ticket and name. (Told name_taken
-      // with no suggestion, as it once was, a page whose claim was left behind by a node
-      // that died mid-join renamed itself "Alice 2", "Alice 3"… and gave up.)
-      const taking =
-        verdict.resumed && resume !== undefined ? await membership.claimResume(roomId, resume.id, socket.id) : null;
+      // the same ticket at once were both admitted, the store kept the later socket, and the
+      // first to finish cut the other, whose departure then took the store's entry with it,
+      // leaving the survivor outside the cap and the names. The second one is told so, and
+      // how long the claim can still stand: the page asks again meanwhile, keeping its ticket
+      // and name. (Told name_taken with no suggestion, as it once was, a page whose claim was
+      // left behind by a node that died mid-join renamed itself "Alice 2", "Alice 3"… and
+      // gave up.)
+      const taking = ticket !== undefined ? await membership.claimResume(roomId, ticket.id, socket.id) : null;
       if (taking !== null && !taking.ok) {
         return reject(conn, 'room:join', ack, {
           code: 'name_taken',
@@ -329,9 +330,20 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
           resuming: true,
         });
       }
-      const resumed = taking?.ok === true && resume !== undefined;
-      if (resumed) resumingId = resume.id;
-      const peerId = resumed ? resume.id : nanoid(PEER_ID_LENGTH);
+      if (taking?.ok && ticket !== undefined) resumingId = ticket.id;
+      // Who holds the id is asked with the claim held, so that a join with the same ticket
+      // just before ours is seen holding it. Asked before the claim, the store said "nobody"
+      // to both of two joins a moment apart; the second then took the id from the first,
+      // cutting it before its own join had answered (membership.test.ts, 5 runs in 11 under
+      // load), or was refused as if the name were someone else's.
+      const verdict: ResumeVerdict =
+        taking?.ok && ticket !== undefined ? await mayResume(socket, roomId, ticket) : { resumed: false };
+      const resumed = verdict.resumed && ticket !== undefined;
+      if (!resumed && resumingId !== undefined) {
+        membership.endResume(roomId, resumingId, socket.id);
+        resumingId = undefined;
+      }
+      const peerId = resumed ? ticket.id : nanoid(PEER_ID_LENGTH);
       // In the Socket.IO rooms before the store decides: a member admitted right after us
       // announces itself to the room, and we must already be there to hear it.
       await enterRoom(socket, roomId, peerId);
@@ -356,7 +368,7 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
         // the id and name back soon. The store says who holds the name: someone else's is
         // just taken, even while a node's silence kept us from our id.
         const owner = verdict.resumed ? undefined : verdict.owner;
-        if (owner !== undefined && admission.code === 'name_taken' && admission.holder === resume?.id) {
+        if (owner !== undefined && admission.code === 'name_taken' && admission.holder === ticket?.id) {
           return reject(conn, 'room:join', ack, {
             code: 'name_taken',
             message: 'your earlier connection still holds this name until it times out',

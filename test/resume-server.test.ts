@@ -267,11 +267,14 @@ describe('resume tickets across two nodes on a real redis-server', () => {
     t.after(() => stalled.resume());
     // B asks every node who holds the id; the stalled one cannot answer within 2 s.
     const [replayer, clasher] = await Promise.all([connectClient(b.url), connectClient(b.url)]);
-    const [replay, clash] = await Promise.all([
-      replayer.timeout(10_000).emitWithAck('room:join', { roomId: room, name: 'Mallory', resume: ack.resume }),
-      // The same unanswered question, and a name someone else holds: taken, not "yours, wait".
-      clasher.timeout(10_000).emitWithAck('room:join', { roomId: room, name: 'watcher', resume: ack.resume }),
-    ]);
+    // One after the other: two at once, one is told the other is taking the id back (its claim).
+    const replay = await replayer
+      .timeout(10_000)
+      .emitWithAck('room:join', { roomId: room, name: 'Mallory', resume: ack.resume });
+    // The same unanswered question, and a name someone else holds: taken, not "yours, wait".
+    const clash = await clasher
+      .timeout(10_000)
+      .emitWithAck('room:join', { roomId: room, name: 'watcher', resume: ack.resume });
     stalled.resume();
     assert.ok(replay.ok, JSON.stringify(replay));
     assert.notEqual(replay.self.id, ack.self.id, 'the replay took the id of an owner B could not hear from');
