@@ -50,6 +50,7 @@ export function createMembersView(): MembersView {
   createRovingList(list, {
     start: 'first',
     passOver: (entry) => entry === self,
+    leaveTo: () => byTestId<HTMLTextAreaElement>('message-input'),
     about: (entry) => memberAbout(memberParts(entry)),
     key: (entry) => entry.dataset.peerId,
   });

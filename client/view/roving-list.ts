@@ -73,6 +73,12 @@ export interface RovingListOptions {
    * controls, so a stop on it led nowhere).
    */
   passOver?(item: HTMLElement): boolean;
+  /**
+   * Where the keyboard goes when what had it went with its item and only an item passed
+   * over is left to take it (the member list: the message box, when the last other member
+   * leaves), rather than onto an item with nothing to do on it.
+   */
+  leaveTo?(): HTMLElement;
   /** The focused item's name and description, read from the item as its view drew it. */
   about(item: HTMLElement): ItemAbout;
   /** What an item stands for (a line, a member): a copy drawn in its place takes over from it. */
@@ -243,6 +249,8 @@ export function createRovingList(list: HTMLElement, options: RovingListOptions):
     const same = at >= 0 && current && options.key(current) === options.key(gone as HTMLElement);
     const control = same && current ? controlsOf(current)[at] : undefined;
     if (control instanceof HTMLElement) control.focus({ preventScroll: true });
+    else if (current && options.passOver?.(current) && options.leaveTo)
+      options.leaveTo().focus({ preventScroll: true });
     else current?.focus({ preventScroll: true });
   }
 
