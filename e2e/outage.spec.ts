@@ -34,6 +34,11 @@ const LINES = 8;
 /** Behaviour budget for everything to arrive once the network is back (speed is the bench's). */
 const recoveryMs = 90_000;
 
+// Two of these tests spend over a minute and a half each waiting out a scenario (a server's
+// grace, a minute of silence) with the machine idle: each may run on its own worker, beside
+// the rest of the suite, instead of one after the other at its end.
+test.describe.configure({ mode: 'parallel' });
+
 let away: AttachedNetns | null = null;
 test.afterEach(async () => {
   await away?.destroy();
