@@ -8,16 +8,12 @@
 // default route; they are local addresses over there, so no forwarding is needed.
 
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { findTool } from '../../scripts/ensure-system.ts';
-import { type BareNetns, createBareNetns } from './netns.ts';
+import { type BareNetns, createBareNetns, loadNftRuleset, nft } from './netns.ts';
 
 const execFileAsync = promisify(execFile);
 const ip = findTool('ip') ?? 'ip';
-const nft = findTool('nft') ?? 'nft';
 /** The table that drops the namespace's traffic while it is loaded (dropTraffic). */
 const DROP_TABLE = 'roomlink_cut';
 
@@ -104,16 +100,7 @@ export async function attachNetns(room: Pick<BareNetns, 'name'>): Promise<Attach
     // Down on the user's side only: to her it is a pulled cable; the room sees silence.
     cutNetwork: () => ipCommand(['-n', bare.name, 'link', 'set', 'eth0', 'down']),
     restoreNetwork: restore,
-    async dropTraffic(what = 'all') {
-      const dir = mkdtempSync(join(tmpdir(), 'rl-cut-'));
-      try {
-        const file = join(dir, 'cut.nft');
-        writeFileSync(file, dropRuleset(what));
-        await bare.run(nft, ['-f', file]);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
+    dropTraffic: (what = 'all') => loadNftRuleset(bare, dropRuleset(what)),
     allowTraffic: () => bare.run(nft, ['delete', 'table', 'inet', DROP_TABLE]).then(() => {}),
   };
 }

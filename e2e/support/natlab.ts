@@ -14,16 +14,12 @@
 // The public side has no route to the homes: coturn there must deny private peers.
 
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { findTool } from '../../scripts/ensure-system.ts';
-import { type BareNetns, createBareNetns } from './netns.ts';
+import { type BareNetns, createBareNetns, loadNftRuleset, nft } from './netns.ts';
 
 const execFileAsync = promisify(execFile);
 const ip = findTool('ip') ?? 'ip';
-const nft = findTool('nft') ?? 'nft';
 
 export type NatKind = 'cone' | 'symmetric';
 
@@ -78,14 +74,7 @@ function ruleset(kind: NatKind): string {
 }
 
 async function loadRuleset(router: BareNetns, kind: NatKind): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'rl-nft-'));
-  try {
-    const file = join(dir, 'nat.nft');
-    writeFileSync(file, ruleset(kind));
-    await router.run(nft, ['-f', file]);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  await loadNftRuleset(router, ruleset(kind));
 }
 
 /**

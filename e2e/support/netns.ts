@@ -4,7 +4,9 @@
 // the namespace. The server and every browser of a test run inside it.
 
 import { type ChildProcess, execFile, execFileSync, type SpawnOptions, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { findTool } from '../../scripts/ensure-system.ts';
 import { onProcessExit, sleepSync } from './exit-cleanup.ts';
@@ -210,4 +212,19 @@ export async function setLinks(name: string, state: LinkState): Promise<void> {
   await ipCommand(['-n', name, 'link', 'set', 'veth0', state]);
   await ipCommand(['-n', name, 'link', 'set', 'veth1', state]);
   if (state === 'up') await ipCommand(['-n', name, 'route', 'replace', 'default', 'dev', 'veth0']);
+}
+
+/** nftables, as Debian installs it. */
+export const nft = findTool('nft') ?? 'nft';
+
+/** Loads an nftables ruleset into the namespace (`nft -f` reads it from a file of its own). */
+export async function loadNftRuleset(netns: Pick<BareNetns, 'run'>, ruleset: string): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'rl-nft-'));
+  try {
+    const file = join(dir, 'rules.nft');
+    writeFileSync(file, ruleset);
+    await netns.run(nft, ['-f', file]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
