@@ -35,8 +35,8 @@ const LINES = 8;
 const recoveryMs = 90_000;
 
 // Two of these tests spend over a minute and a half each waiting out a scenario (a server's
-// grace, a minute of silence) with the machine idle: each may run on its own worker, beside
-// the rest of the suite, instead of one after the other at its end.
+// grace, a minute of silence) with the machine idle: tagged @waits, they run on workers of
+// their own beside the rest of the suite (playwright.config.ts), each on its own.
 test.describe.configure({ mode: 'parallel' });
 
 let away: AttachedNetns | null = null;
@@ -124,11 +124,9 @@ async function withErinAway(
   }
 }
 
-test('a member cut off for 20 s and the member it talks to both get every line, in order, once', async ({
-  netns,
-  server,
-  browsers,
-}) => {
+test('a member cut off for 20 s and the member it talks to both get every line, in order, once', {
+  tag: '@waits',
+}, async ({ netns, server, browsers }) => {
   test.setTimeout(300_000);
   await withErinAway({ netns, server, browsers }, async (alice, erin, cut) => {
     const tag = randomBytes(3).toString('hex');
@@ -188,11 +186,9 @@ test('a member cut off for 20 s and the member it talks to both get every line, 
   });
 });
 
-test('a member cut off past the server’s grace gets, once back, what was written while the room had let it go', async ({
-  netns,
-  server,
-  browsers,
-}) => {
+test('a member cut off past the server’s grace gets, once back, what was written while the room had let it go', {
+  tag: '@waits',
+}, async ({ netns, server, browsers }) => {
   // Past the server's heartbeat and return grace (about a minute and a quarter): alice's page
   // drops erin as a member, and what alice writes then is written to nobody for erin. Erin's
   // page kept alice all along, so nothing but asking again brings those lines.
@@ -237,11 +233,9 @@ async function recordMuted(page: Page): Promise<void> {
   });
 }
 
-test('a link silent for over a minute while the server answers: nobody is muted when it comes back, nobody seemed offline', async ({
-  netns,
-  server,
-  browsers,
-}) => {
+test('a link silent for over a minute while the server answers: nobody is muted when it comes back, nobody seemed offline', {
+  tag: '@waits',
+}, async ({ netns, server, browsers }) => {
   // Only UDP is dropped, the peer link's: both sockets to the server carry on, so neither page
   // lets the other go, and the link's channel holds what went into it through the silence,
   // delivered at once when the path is back. Pings sent every second through it were more
