@@ -168,6 +168,8 @@ const outage = createOutageWatch({
     showStatus();
     calm.cancel(renderMembers);
     renderMembers.now();
+    // The call's tiles and status word a member we do not hear by our outage too.
+    if (callDrawn) renderCall();
     if (offline) {
       catchUp.wentAway();
       return;
@@ -471,6 +473,7 @@ function drawCall(): void {
     participants,
     devices: calls.devices(),
     relayed: (peerId) => paths.get(peerId) ?? false,
+    offline: outage.offline(),
     throughOthers: list.flatMap((m) => (m.visible && m.via ? [{ name: m.name, via: m.via.name }] : [])),
   });
 }

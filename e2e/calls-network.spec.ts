@@ -27,7 +27,7 @@ test.describe("when a member's network goes away during a call", () => {
     away = null;
   });
 
-  test('while it is away each side says the other is not responding (its picture is the last it sent); the call goes on after the ICE restart, on the same connection', async ({
+  test('while it is away the other side says it is not responding (its picture is the last it sent), and its own page that the other is out of reach while it is offline; the call goes on after the ICE restart, on the same connection', async ({
     netns,
     server,
     browsers,
@@ -54,14 +54,19 @@ test.describe("when a member's network goes away during a call", () => {
 
       await away.cutNetwork();
       // Not shown as if all were well: the tile and the call's status say so, on both sides.
-      for (const [viewer, other] of [
-        [alice, erin],
-        [erin, alice],
+      // Alice (the server answers her) says erin is not responding; erin's page finds that it
+      // is her own network that went (outage.ts) and says alice is out of her reach, as her
+      // member list does: never that alice is not responding.
+      for (const [viewer, other, words] of [
+        [alice, erin, 'not responding'],
+        [erin, alice, 'out of reach while you’re offline'],
       ] as const) {
         await expect(tileOf(viewer.page, other.id)).toHaveAttribute('data-heard', 'false', { timeout: recoveryMs });
-        await expect(tileOf(viewer.page, other.id)).toContainText('not responding');
-        await expect(viewer.page.getByTestId('call-status')).toContainText(`${other.name} (not responding)`);
+        await expect(tileOf(viewer.page, other.id)).toContainText(words, { timeout: recoveryMs });
+        await expect(viewer.page.getByTestId('call-status')).toContainText(`${other.name} (${words})`);
       }
+      await expect(erin.page.getByTestId('signaling-status')).toHaveAttribute('data-state', 'offline');
+      await expect(tileOf(erin.page, alice.id)).not.toContainText('not responding');
       await expect
         .poll(async () => (await counters()).iceRestarts, { timeout: recoveryMs, message: 'erin restarts ICE' })
         .toBeGreaterThan(before.iceRestarts);
@@ -69,6 +74,10 @@ test.describe("when a member's network goes away during a call", () => {
       await waitForMesh([alice, erin], recoveryMs);
       await expect(tileOf(alice.page, erin.id)).toHaveAttribute('data-heard', 'true');
       await expect(tileOf(alice.page, erin.id)).not.toContainText('not responding');
+      // Erin back online: alice's tile and the status say neither.
+      await expect(tileOf(erin.page, alice.id)).toHaveAttribute('data-heard', 'true');
+      await expect(tileOf(erin.page, alice.id)).not.toContainText('offline');
+      await expect(erin.page.getByTestId('call-status')).not.toContainText('offline');
       // Frames flow again both ways, on the connection the call started on.
       await waitForVideo(erin, [alice]);
       await waitForVideo(alice, [erin]);

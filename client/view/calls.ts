@@ -6,6 +6,7 @@ import { type CallState, callPicture } from '../../protocol/index.ts';
 import { type EnergySample, energyOf, levelBetween } from '../calls/audio-level.ts';
 import type { DeviceChoice } from '../calls/local-media.ts';
 import type { CallParticipant } from '../features/calls.ts';
+import { WHILE_OFFLINE } from '../member-problems.ts';
 import { mark } from '../timeline.ts';
 import { byTestId, el, icon, setAttr, setData, setDisabled, setHidden, setText } from './dom.ts';
 
@@ -55,6 +56,11 @@ export interface CallsModel {
   devices: { list: readonly DeviceChoice[]; audio: string | null; video: string | null };
   /** Member id → relayed through TURN. */
   relayed(peerId: string): boolean;
+  /**
+   * We seem offline (outage.ts): a member we do not hear is out of our reach, not silent of
+   * its own doing, and its tile says so in the member list's words.
+   */
+  offline: boolean;
   /** Members reached only through another member (relay.ts), by name, with that member's: no call reaches them. */
   throughOthers: readonly OutOfReach[];
 }
@@ -99,16 +105,28 @@ interface ScreenTile {
 }
 
 /** What a tile says of its member besides its name (ours is always heard, never relayed). */
-interface TileLook {
+export interface TileLook {
   state: CallState;
   relayed: boolean;
   /** False while its link is silent: the picture is the last it sent (CallParticipant.heard). */
   heard: boolean;
+  /** We seem offline: its silence is our network's (CallsModel.offline). */
+  offline: boolean;
 }
 
-function stateWords({ state, relayed, heard }: TileLook): string {
+/**
+ * A member we do not hear, in the tile and the call's status: "not responding", or while our
+ * own network seems gone, what the member list says of everyone then (never "not responding",
+ * which would blame each member for our outage).
+ */
+export function unheardWords(offline: boolean): string {
+  return offline ? WHILE_OFFLINE.text : 'not responding';
+}
+
+/** The state line of a member's tile: muted, camera off, … */
+export function tileStateText({ state, relayed, heard, offline }: TileLook): string {
   const words = [];
-  if (!heard) words.push('not responding');
+  if (!heard) words.push(unheardWords(offline));
   if (!state.audio) words.push('muted');
   if (state.screen) words.push('sharing screen');
   if (callPicture(state) === 'none') words.push('camera off');
@@ -387,7 +405,7 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
     tile.root.dataset.relayed = String(look.relayed);
     tile.root.dataset.heard = String(look.heard);
     setText(tile.name, name);
-    setText(tile.state, stateWords(look));
+    setText(tile.state, tileStateText(look));
     return tile;
   }
 
@@ -466,7 +484,7 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
       keepFocus(focused, self.inCall);
 
       // A member we do not hear is said so here too: its tile shows only its last picture.
-      const names = model.participants.map((p) => (p.heard ? p.name : `${p.name} (not responding)`));
+      const names = model.participants.map((p) => (p.heard ? p.name : `${p.name} (${unheardWords(model.offline)})`));
       setData(status, 'count', String(names.length + (self.inCall ? 1 : 0)));
       setData(status, 'inCall', String(self.inCall));
       setText(status, callStatusText(self.inCall, !model.preview && model.busy, names, model.throughOthers));
@@ -478,7 +496,7 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
       // call while our media opens: features/calls.ts, join).
       if (self.inCall && model.preview) {
         wanted.add('self');
-        const look = { state: self, relayed: false, heard: true };
+        const look = { state: self, relayed: false, heard: true, offline: false };
         order.push(show('self', true, `${model.selfName} (you)`, model.preview, look).root);
       }
       if (self.inCall && model.preview && model.screenPreview) {
@@ -492,6 +510,7 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
             state: p.state,
             relayed: model.relayed(p.id),
             heard: p.heard,
+            offline: model.offline,
           });
           if (tile.audio !== p.audio) {
             tile.audio = p.audio;
