@@ -56,8 +56,12 @@ export interface LocalMedia {
    * and kept as the choice Camera on opens again.
    */
   closeCamera(): void;
-  /** Opens a microphone (the one in use was lost: unplugged, or its permission withdrawn). */
-  openMic(): Promise<Opened>;
+  /**
+   * Opens a microphone (the one in use was lost: unplugged, or its permission withdrawn): the
+   * `preferred` one (the one last picked) if it is there, else the default, and then says so
+   * (`gone`), as open() does.
+   */
+  openMic(preferred?: string | null): Promise<Opened>;
   /**
    * Asks for a screen, to go in place of the camera or (`alongside`, with a camera open) next
    * to it; `ended` runs when the browser's "stop sharing" ends it.
@@ -298,15 +302,15 @@ export function createLocalMedia(lost: (kind: 'audio' | 'video') => void = () =>
       if (!camera) return { ok: false, problem: asked ? 'unsendable' : 'failed' };
       return gone.length > 0 ? { ok: true, gone } : { ok: true };
     },
-    async openMic() {
-      const got = await ask((d) => d.getUserMedia({ audio: true }));
+    async openMic(preferred = null) {
+      const { got, gone } = await askPreferring({ audio: {} }, { audio: preferred });
       if (typeof got === 'string') return { ok: false, problem: got };
       const opened = got.getAudioTracks()[0] ?? null;
       if (!opened) return { ok: false, problem: 'failed' };
       mic?.stop();
       mic = watched(opened, 'audio');
       restream();
-      return { ok: true };
+      return gone.length > 0 ? { ok: true, gone } : { ok: true };
     },
     async openScreen(ended, alongside = false) {
       const got = await ask((d) => d.getDisplayMedia({ video: SCREEN }));

@@ -575,12 +575,13 @@ export function createCalls({
         setSelf({ ...self, audio: mic.enabled });
         return;
       }
-      // Ours was lost (lost()), or none opened: Unmute opens one.
+      // Ours was lost (lost()), or none opened: Unmute opens one, the one picked last if it
+      // is there, as joining does (a headset that dropped out and is back, not the laptop's).
       void serve(async () => {
-        const opened = await media.openMic();
-        if (!opened.ok) return problem(opened.problem);
+        const opened = await media.openMic(deviceMemory.load('audio'));
         if (!self.inCall) return media.closeAll();
-        notify(null);
+        if (!opened.ok) return problem(opened.problem);
+        notify(opened.gone ? otherDeviceText(opened.gone) : null);
         setSelf({ ...self, audio: true });
         sendToAll();
       });

@@ -1378,6 +1378,35 @@ test('the microphone picked is remembered: Join call and Join with video open it
   );
 });
 
+test('Unmute after the microphone was lost opens the one picked, not the default; one that is gone opens the default and says so', async () => {
+  const memory = deviceMemory(null, 'mic-1');
+  const { calls, peer, notes } = await inCallWithOne(false, memory);
+  await settled();
+  assert.equal(sentMic(peer)?.deviceId, 'mic-1');
+  // The microphone drops out (a headset's radio, a loose plug) and is back: Unmute opens it.
+  (sentMic(peer) as FakeTrack).unplug();
+  await settled();
+  assert.equal(calls.self().audio, false);
+  calls.toggleMute();
+  await settled();
+  assert.equal(calls.self().audio, true);
+  assert.equal(sentMic(peer)?.deviceId, 'mic-1', 'the microphone picked, by its id');
+  assert.equal(calls.devices().audio, 'mic-1');
+  assert.equal(notes.at(-1), null, 'nothing to say');
+
+  // Gone for good: the default microphone, and the one plain message why; the choice stays.
+  memory.stored.audio = GONE_MIC;
+  (sentMic(peer) as FakeTrack).unplug();
+  await settled();
+  calls.toggleMute();
+  await settled();
+  assert.equal(calls.self().audio, true);
+  assert.equal(sentMic(peer)?.deviceId, 'mic-0');
+  assert.equal(notes.at(-1), otherDeviceText(['audio']));
+  assert.equal(memory.stored.audio, GONE_MIC);
+  calls.leave();
+});
+
 test('a camera picked in the list while the camera is off opens nothing then, and Camera on opens it', async () => {
   const { calls, peer, opened } = await inCallWithOne();
   await calls.toggleCamera();
