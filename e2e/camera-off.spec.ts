@@ -107,8 +107,14 @@ async function waitForFramesToStop(viewer: User, from: User): Promise<void> {
     .toBe(0);
 }
 
-/** Alice (camera on, her cameras logged) and Bob (microphone) in a call; Bob decodes Alice. */
-async function aliceAndBob(browsers: BrowserPool, serverUrl: string): Promise<{ alice: User; bob: User }> {
+/** Alice (camera on, her cameras logged) and Bob (microphone) in a call. */
+interface Call {
+  alice: User;
+  bob: User;
+}
+
+/** The call every step starts from: Bob decodes Alice's camera, the only one her log holds. */
+async function aliceAndBob(browsers: BrowserPool, serverUrl: string): Promise<Call> {
   const link = newRoomLink(serverUrl);
   const aliceContext = await browsers.newContext({ label: 'alice' });
   await logCameras(aliceContext);
@@ -182,12 +188,7 @@ async function pictureSwitches(page: Page): Promise<PictureSwitch[]> {
   return page.evaluate(() => (globalThis as unknown as { pictureSwitches: PictureSwitch[] }).pictureSwitches);
 }
 
-test('Camera off stops the camera and sends nothing, every tile shows camera off; a member back from a reload sees it off; Camera on opens a new camera the others decode', async ({
-  server,
-  browsers,
-}) => {
-  const { alice, bob } = await aliceAndBob(browsers, server.url);
-
+async function cameraOffAndOn({ alice, bob }: Call): Promise<void> {
   await clickControl(alice, 'call-camera');
   await expect(alice.page.getByTestId('call-camera')).toHaveText('Camera on');
   await expect.poll(() => cameraLog(alice.page), { timeout: mediaTimeoutMs }).toEqual({ states: ['ended'], asks: 1 });
@@ -232,13 +233,9 @@ test('Camera off stops the camera and sends nothing, every tile shows camera off
       expect(change.videoWidth).toBeGreaterThan(0);
     }
   }
-});
+}
 
-test('Camera on whose camera is refused or gone says so and stays in the call with the camera off; presses while the camera opens make one open, and the last press counts', async ({
-  server,
-  browsers,
-}) => {
-  const { alice, bob } = await aliceAndBob(browsers, server.url);
+async function refusedAndQuickPresses({ alice, bob }: Call): Promise<void> {
   const button = alice.page.getByTestId('call-camera');
   await clickControl(alice, 'call-camera');
   await expect(tileOf(bob.page, alice.id)).toHaveAttribute('data-camera', 'off');
@@ -287,13 +284,9 @@ test('Camera on whose camera is refused or gone says so and stays in the call wi
   await expect(button).toHaveText('Camera on');
   await expect(tileOf(bob.page, alice.id)).toHaveAttribute('data-camera', 'off');
   await expect.poll(() => videoSent(alice.page, bob.id)).toBe('none');
-});
+}
 
-test('with the camera off, a screen shared in its place goes and, stopped, leaves the camera off; a screen shared next to the camera stays when the camera goes off', async ({
-  server,
-  browsers,
-}) => {
-  const { alice, bob } = await aliceAndBob(browsers, server.url);
+async function screensWithTheCameraOff({ alice, bob }: Call): Promise<void> {
   // Next to the camera: Camera off leaves Bob the screen's tile, and Alice's as camera off.
   await clickControl(alice, 'call-screen-add');
   await waitForScreenPicture(bob, '[data-testid=call-screen-video]');
@@ -320,4 +313,35 @@ test('with the camera off, a screen shared in its place goes and, stopped, leave
   });
   await clickControl(alice, 'call-camera');
   await waitForVideo(bob, [alice], 'camera');
+}
+
+/**
+ * Back to where every step starts (aliceAndBob): Alice's camera on and decoded by Bob, and her
+ * log started over with that camera as its first track.
+ */
+async function cameraOnAgain({ alice, bob }: Call, press: boolean): Promise<void> {
+  if (press) await clickControl(alice, 'call-camera');
+  await expect(alice.page.getByTestId('call-camera')).toHaveText('Camera off');
+  await waitForVideo(bob, [alice]);
+  await expect.poll(() => videoSent(alice.page, bob.id)).toBe('live');
+  await alice.page.evaluate(() => {
+    const log = (globalThis as unknown as { mediaLog: MediaLog }).mediaLog;
+    log.tracks = log.tracks.filter((track) => track.readyState === 'live');
+    log.cameraAsks = log.tracks.length;
+  });
+  expect(await cameraLog(alice.page)).toEqual({ states: ['live'], asks: 1 });
+}
+
+// One room and one call for the three steps, set up once rather than once each (two pages, a
+// mesh, a call, Bob decoding Alice). Each step starts where aliceAndBob leaves it.
+test('Camera off and on, refused, pressed quickly, and with a screen, in one call', async ({ server, browsers }) => {
+  const call = await aliceAndBob(browsers, server.url);
+  await test.step('Camera off stops the camera and sends nothing, every tile shows camera off; a member back from a reload sees it off; Camera on opens a new camera the others decode', () =>
+    cameraOffAndOn(call));
+  await cameraOnAgain(call, false);
+  await test.step('Camera on whose camera is refused or gone says so and stays in the call with the camera off; presses while the camera opens make one open, and the last press counts', () =>
+    refusedAndQuickPresses(call));
+  await cameraOnAgain(call, true);
+  await test.step('with the camera off, a screen shared in its place goes and, stopped, leaves the camera off; a screen shared next to the camera stays when the camera goes off', () =>
+    screensWithTheCameraOff(call));
 });
