@@ -54,6 +54,27 @@ export const CAMERA_ON_PROBLEM_TEXT: Record<MediaProblem, string> = {
   failed: 'Your camera stays off: it could not be started. Press Camera on to try again. You are still in the call.',
 };
 
+const MIC_FAILED =
+  'You stay muted: your microphone could not be started. Press Unmute to try again. You are still in the call.';
+
+/**
+ * Why Unmute left us muted (our microphone was lost, and none opens again). As for Camera on,
+ * the call goes on: each says so, and what would let Unmute work, never "join with audio
+ * only" to someone in the call already.
+ */
+export const UNMUTE_PROBLEM_TEXT: Record<MediaProblem, string> = {
+  insecure: MEDIA_PROBLEM_TEXT.insecure,
+  denied:
+    'You stay muted: the browser is no longer allowed to use your microphone. Allow it in the site settings (the icon by the address) and press Unmute again. You are still in the call.',
+  'no-device':
+    'You stay muted: no microphone was found (unplugged?). Plug one in and press Unmute again. You are still in the call.',
+  'in-use':
+    'You stay muted: another app or tab is using your microphone. Close it there and press Unmute again. You are still in the call.',
+  // Only cameras are refused for their picture; a microphone never is.
+  unsendable: MIC_FAILED,
+  failed: MIC_FAILED,
+};
+
 /** What a kind of device is called, and the list it is picked in (its visible label). */
 const DEVICE_WORDS: Record<MediaKind, { name: string; list: string }> = {
   audio: { name: 'microphone', list: 'Mic' },

@@ -18,6 +18,7 @@ import {
   MEDIA_PROBLEM_TEXT,
   type MediaProblem,
   otherDeviceText,
+  UNMUTE_PROBLEM_TEXT,
 } from '../calls/media-errors.ts';
 import {
   acceptMedia,
@@ -580,7 +581,7 @@ export function createCalls({
       void serve(async () => {
         const opened = await media.openMic(deviceMemory.load('audio'));
         if (!self.inCall) return media.closeAll();
-        if (!opened.ok) return problem(opened.problem);
+        if (!opened.ok) return notify(UNMUTE_PROBLEM_TEXT[opened.problem]);
         notify(opened.gone ? otherDeviceText(opened.gone) : null);
         setSelf({ ...self, audio: true });
         sendToAll();

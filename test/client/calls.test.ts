@@ -1407,6 +1407,28 @@ test('Unmute after the microphone was lost opens the one picked, not the default
   calls.leave();
 });
 
+test('Unmute that finds no microphone, or is no longer allowed to, says why in the words of someone still in the call, and we stay in it, muted', async () => {
+  for (const [refusal, words] of [
+    ['NotFoundError', /^You stay muted: no microphone was found/],
+    ['NotAllowedError', /^You stay muted: the browser is no longer allowed/],
+  ] as const) {
+    const { calls, peer, notes } = await inCallWithOne(false);
+    await settled();
+    (sentMic(peer) as FakeTrack).unplug();
+    await settled();
+    fakeDevices(refusal);
+    calls.toggleMute();
+    await settled();
+    assert.equal(calls.self().inCall, true);
+    assert.equal(calls.self().audio, false);
+    const said = notes.at(-1) ?? '';
+    assert.match(said, words);
+    assert.match(said, /Unmute again\. You are still in the call\.$/);
+    assert.doesNotMatch(said, /join with audio only/, 'not the words for someone joining');
+    calls.leave();
+  }
+});
+
 test('a camera picked in the list while the camera is off opens nothing then, and Camera on opens it', async () => {
   const { calls, peer, opened } = await inCallWithOne();
   await calls.toggleCamera();
