@@ -48,7 +48,7 @@ import {
 import { mark } from './timeline.ts';
 import { createHandshake } from './verify.ts';
 import { createAttention } from './view/attention.ts';
-import { createCallsView } from './view/calls.ts';
+import { createCallsView, silenceOf } from './view/calls.ts';
 import { createCalmLane } from './view/calm.ts';
 import { createFilesView } from './view/files.ts';
 import { perFrame } from './view/frame.ts';
@@ -179,6 +179,10 @@ const outage = createOutageWatch({
   },
 });
 const silenceNotices = createSilenceNotices(outage);
+// A check of the server settled: the call's tiles say whose silence it was (view/calls.ts).
+outage.afterCheck(() => {
+  if (callDrawn) renderCall();
+});
 function watchOutage(): void {
   outage.update({
     browserOnline: navigator.onLine,
@@ -473,7 +477,7 @@ function drawCall(): void {
     participants,
     devices: calls.devices(),
     relayed: (peerId) => paths.get(peerId) ?? false,
-    offline: outage.offline(),
+    silence: silenceOf(outage),
     throughOthers: list.flatMap((m) => (m.visible && m.via ? [{ name: m.name, via: m.via.name }] : [])),
   });
 }

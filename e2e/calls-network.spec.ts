@@ -3,6 +3,7 @@
 // relay through TURN (coturn) see and hear each other, with "relayed" on their tiles.
 
 import { randomBytes } from 'node:crypto';
+import type { Page } from '@playwright/test';
 import { type AttachedNetns, attachNetns } from './support/attached-netns.ts';
 import { createBrowserPool, fakeMediaArgs } from './support/browser.ts';
 import { joinCall, tileOf, waitForTiles, waitForVideo } from './support/calls.ts';
@@ -12,6 +13,24 @@ import { test as servicesTest } from './support/services.ts';
 import { openRoom, openUser, shareLink, waitForMesh } from './support/users.ts';
 
 const recoveryMs = 90_000;
+
+/** Records every text the call's status takes from now on (window.__callStatuses). */
+async function recordCallStatus(page: Page): Promise<void> {
+  await page.getByTestId('call-status').evaluate((status) => {
+    const g = globalThis as unknown as {
+      __callStatuses: string[];
+      MutationObserver: new (f: () => void) => { observe(t: unknown, o: object): void };
+    };
+    g.__callStatuses = [status.textContent ?? ''];
+    new g.MutationObserver(() => {
+      const now = status.textContent ?? '';
+      if (g.__callStatuses.at(-1) !== now) g.__callStatuses.push(now);
+    }).observe(status, { childList: true, characterData: true, subtree: true });
+  });
+}
+
+const callStatuses = (page: Page): Promise<string[]> =>
+  page.evaluate(() => (globalThis as unknown as { __callStatuses: string[] }).__callStatuses);
 
 interface LinkCounters {
   created: number;
@@ -51,8 +70,9 @@ test.describe("when a member's network goes away during a call", () => {
           (globalThis as unknown as { roomlink: { counters(): LinkCounters } }).roomlink.counters(),
         );
       const before = await counters();
+      await recordCallStatus(erin.page);
 
-      await away.cutNetwork();
+      await away.dropTraffic();
       // Not shown as if all were well: the tile and the call's status say so, on both sides.
       // Alice (the server answers her) says erin is not responding; erin's page finds that it
       // is her own network that went (outage.ts) and says alice is out of her reach, as her
@@ -67,10 +87,12 @@ test.describe("when a member's network goes away during a call", () => {
       }
       await expect(erin.page.getByTestId('signaling-status')).toHaveAttribute('data-state', 'offline');
       await expect(tileOf(erin.page, alice.id)).not.toContainText('not responding');
+      // Nor was it said before her page knew (the status is read out by screen readers).
+      expect((await callStatuses(erin.page)).filter((text) => text.includes('not responding'))).toEqual([]);
       await expect
         .poll(async () => (await counters()).iceRestarts, { timeout: recoveryMs, message: 'erin restarts ICE' })
         .toBeGreaterThan(before.iceRestarts);
-      await away.restoreNetwork();
+      await away.allowTraffic();
       await waitForMesh([alice, erin], recoveryMs);
       await expect(tileOf(alice.page, erin.id)).toHaveAttribute('data-heard', 'true');
       await expect(tileOf(alice.page, erin.id)).not.toContainText('not responding');

@@ -7,6 +7,7 @@ import { type EnergySample, energyOf, levelBetween } from '../calls/audio-level.
 import type { DeviceChoice } from '../calls/local-media.ts';
 import type { CallParticipant } from '../features/calls.ts';
 import { WHILE_OFFLINE } from '../member-problems.ts';
+import type { OutageWatch } from '../outage.ts';
 import { mark } from '../timeline.ts';
 import { byTestId, el, icon, setAttr, setData, setDisabled, setHidden, setText } from './dom.ts';
 
@@ -56,11 +57,8 @@ export interface CallsModel {
   devices: { list: readonly DeviceChoice[]; audio: string | null; video: string | null };
   /** Member id → relayed through TURN. */
   relayed(peerId: string): boolean;
-  /**
-   * We seem offline (outage.ts): a member we do not hear is out of our reach, not silent of
-   * its own doing, and its tile says so in the member list's words.
-   */
-  offline: boolean;
+  /** Whose doing the silence of a member we do not hear is (silenceOf). */
+  silence: Silence;
   /** Members reached only through another member (relay.ts), by name, with that member's: no call reaches them. */
   throughOthers: readonly OutOfReach[];
 }
@@ -110,23 +108,39 @@ export interface TileLook {
   relayed: boolean;
   /** False while its link is silent: the picture is the last it sent (CallParticipant.heard). */
   heard: boolean;
-  /** We seem offline: its silence is our network's (CallsModel.offline). */
-  offline: boolean;
+  /** Whose doing its silence is, if it is silent (CallsModel.silence). */
+  silence: Silence;
 }
 
 /**
- * A member we do not hear, in the tile and the call's status: "not responding", or while our
- * own network seems gone, what the member list says of everyone then (never "not responding",
- * which would blame each member for our outage).
+ * Whose doing it is that a member is not heard: its own, ours (we seem offline), or not known
+ * yet (every member fell silent and the server is being checked: outage.ts).
  */
-export function unheardWords(offline: boolean): string {
-  return offline ? WHILE_OFFLINE.text : 'not responding';
+export type Silence = 'theirs' | 'ours' | 'unknown';
+
+/**
+ * Ours while we seem offline; not known while the check of the server that decides it is under
+ * way (it starts as every member we heard falls silent, and takes up to PROBE_TIMEOUT_MS).
+ */
+export function silenceOf(outage: Pick<OutageWatch, 'offline' | 'checking'>): Silence {
+  return outage.offline() ? 'ours' : outage.checking() ? 'unknown' : 'theirs';
+}
+
+/**
+ * A member we do not hear, in the tile and the call's status: "not responding"; while our own
+ * network seems gone, what the member list says of everyone then; nothing while that is not
+ * known yet (said at once, "not responding" blamed each member for our outage, the status
+ * read out to screen readers, until the check of the server said it was ours).
+ */
+export function unheardWords(silence: Silence): string | null {
+  return silence === 'ours' ? WHILE_OFFLINE.text : silence === 'theirs' ? 'not responding' : null;
 }
 
 /** The state line of a member's tile: muted, camera off, … */
-export function tileStateText({ state, relayed, heard, offline }: TileLook): string {
+export function tileStateText({ state, relayed, heard, silence }: TileLook): string {
   const words = [];
-  if (!heard) words.push(unheardWords(offline));
+  const unheard = heard ? null : unheardWords(silence);
+  if (unheard) words.push(unheard);
   if (!state.audio) words.push('muted');
   if (state.screen) words.push('sharing screen');
   if (callPicture(state) === 'none') words.push('camera off');
@@ -484,7 +498,10 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
       keepFocus(focused, self.inCall);
 
       // A member we do not hear is said so here too: its tile shows only its last picture.
-      const names = model.participants.map((p) => (p.heard ? p.name : `${p.name} (${unheardWords(model.offline)})`));
+      const names = model.participants.map((p) => {
+        const unheard = p.heard ? null : unheardWords(model.silence);
+        return unheard ? `${p.name} (${unheard})` : p.name;
+      });
       setData(status, 'count', String(names.length + (self.inCall ? 1 : 0)));
       setData(status, 'inCall', String(self.inCall));
       setText(status, callStatusText(self.inCall, !model.preview && model.busy, names, model.throughOthers));
@@ -496,7 +513,7 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
       // call while our media opens: features/calls.ts, join).
       if (self.inCall && model.preview) {
         wanted.add('self');
-        const look = { state: self, relayed: false, heard: true, offline: false };
+        const look = { state: self, relayed: false, heard: true, silence: 'theirs' } as const;
         order.push(show('self', true, `${model.selfName} (you)`, model.preview, look).root);
       }
       if (self.inCall && model.preview && model.screenPreview) {
@@ -510,7 +527,7 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
             state: p.state,
             relayed: model.relayed(p.id),
             heard: p.heard,
-            offline: model.offline,
+            silence: model.silence,
           });
           if (tile.audio !== p.audio) {
             tile.audio = p.audio;

@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { WHILE_OFFLINE } from '../../client/member-problems.ts';
-import { callStatusText, tileStateText, unheardWords } from '../../client/view/calls.ts';
+import { createOutageWatch } from '../../client/outage.ts';
+import { callStatusText, silenceOf, tileStateText, unheardWords } from '../../client/view/calls.ts';
 
 test('out of a call: whether one runs, and with whom', () => {
   assert.equal(callStatusText(false, false, [], []), 'No call running.');
@@ -32,18 +33,41 @@ test('in a call, a member reached only through another member is said to be out 
   );
 });
 
-test('a member we do not hear is "not responding"; while we seem offline, out of our reach in the member list’s words, never "not responding"', () => {
+test('a member we do not hear is "not responding"; while we seem offline, out of our reach in the member list’s words; while that is being found out, neither', () => {
   const state = { inCall: true, audio: true, video: true, screen: false };
   const silent = { state, relayed: false, heard: false };
-  assert.equal(tileStateText({ ...silent, offline: false }), 'not responding');
-  assert.equal(tileStateText({ ...silent, offline: true }), WHILE_OFFLINE.text);
-  assert.equal(tileStateText({ ...silent, offline: true }), 'out of reach while you’re offline');
-  // Heard, it is said neither way, offline or not (a member still heard is no outage's).
-  assert.equal(tileStateText({ ...silent, heard: true, offline: true }), '');
+  assert.equal(tileStateText({ ...silent, silence: 'theirs' }), 'not responding');
+  assert.equal(tileStateText({ ...silent, silence: 'ours' }), WHILE_OFFLINE.text);
+  assert.equal(tileStateText({ ...silent, silence: 'ours' }), 'out of reach while you’re offline');
+  assert.equal(tileStateText({ ...silent, silence: 'unknown' }), '');
+  // Heard, it is said neither way (a member still heard is no outage's).
+  assert.equal(tileStateText({ ...silent, heard: true, silence: 'ours' }), '');
   assert.equal(
-    tileStateText({ state: { ...state, audio: false, video: false }, relayed: true, heard: false, offline: true }),
+    tileStateText({ state: { ...state, audio: false, video: false }, relayed: true, heard: false, silence: 'ours' }),
     'out of reach while you’re offline · muted · camera off · relayed',
   );
-  assert.equal(unheardWords(false), 'not responding');
-  assert.equal(unheardWords(true), WHILE_OFFLINE.text);
+  assert.equal(unheardWords('theirs'), 'not responding');
+  assert.equal(unheardWords('ours'), WHILE_OFFLINE.text);
+  assert.equal(unheardWords('unknown'), null);
+});
+
+test('whose silence it is follows the outage watch: unknown while the server is checked, then ours (no answer) or theirs (an answer)', async () => {
+  for (const answered of [false, true]) {
+    const probes: Array<(answered: boolean) => void> = [];
+    const watch = createOutageWatch({
+      probe: () => new Promise<boolean>((resolve) => probes.push(resolve)),
+      changed: () => {},
+    });
+    const facts = (heard: boolean) => ({ browserOnline: true, socketUp: true, members: [{ id: 'bob', heard }] });
+    watch.update(facts(true));
+    assert.equal(silenceOf(watch), 'theirs');
+    // Bob, the only member, falls silent: our network or his? The server is asked.
+    watch.update(facts(false));
+    assert.equal(silenceOf(watch), 'unknown', 'never "not responding" before the verdict');
+    const checked = new Promise<void>((resolve) => watch.afterCheck(resolve));
+    probes[0]?.(answered);
+    await checked;
+    assert.equal(silenceOf(watch), answered ? 'theirs' : 'ours');
+    watch.update(facts(true));
+  }
 });
