@@ -82,6 +82,16 @@ const DEVICE_WORDS: Record<MediaKind, { name: string; list: string }> = {
 };
 
 /**
+ * A microphone or camera picked in the list mid-call that is not there any more (unplugged
+ * since the list was read): the one in use goes on. Not the joining words ("…or join with
+ * audio only"), which told someone in a call how to join one.
+ */
+export function pickedGoneText(kind: MediaKind): string {
+  const { name, list } = DEVICE_WORDS[kind];
+  return `That ${name} is not there any more (unplugged?). Pick another in the ${list} list.`;
+}
+
+/**
  * The microphone or camera picked last time (remembered: storage.ts), or both, did not open,
  * and the default did: one message for all that fell back, so none hides another.
  */

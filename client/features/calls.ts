@@ -18,6 +18,7 @@ import {
   MEDIA_PROBLEM_TEXT,
   type MediaProblem,
   otherDeviceText,
+  pickedGoneText,
   UNMUTE_PROBLEM_TEXT,
 } from '../calls/media-errors.ts';
 import {
@@ -555,7 +556,7 @@ export function createCalls({
           if (kind === 'audio' && !media.mic) setSelf({ ...self, audio: false });
           if (kind === 'video' && !media.camera) setSelf({ ...self, video: false });
           sendToAll();
-          return problem(switched.problem);
+          return switched.problem === 'no-device' ? notify(pickedGoneText(kind)) : problem(switched.problem);
         }
         sendToAll();
       });

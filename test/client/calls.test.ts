@@ -842,6 +842,21 @@ test('a camera that will not open even once the current one is freed: the curren
   }
 });
 
+test('a microphone or camera picked in the list that is not there any more is said so, in words for someone in a call; the one in use goes on', async () => {
+  const { calls, peer, notes } = await inCallWithOne();
+  await settled();
+  await calls.switchDevice('audio', GONE_MIC);
+  await calls.switchDevice('video', GONE_CAMERA);
+  await settled();
+  assert.deepEqual(notes.slice(-2), [
+    'That microphone is not there any more (unplugged?). Pick another in the Mic list.',
+    'That camera is not there any more (unplugged?). Pick another in the Camera list.',
+  ]);
+  assert.deepEqual([sentMic(peer)?.deviceId, sentCamera(peer)?.deviceId], ['mic-0', 'cam-0']);
+  assert.deepEqual([calls.self().audio, calls.self().video], [true, true]);
+  calls.leave();
+});
+
 test('switching camera or microphone replaces the track on the same senders: no renegotiation, muted stays muted, the old device is stopped', async () => {
   const { calls, peer } = await inCallWithOne();
   await settled();
