@@ -359,7 +359,8 @@ function showLine(line: ChatLine, senderName: string): HTMLLIElement {
   // A private line's reactions are only for its other party (our recipient, or its author).
   reactions.shown(line.from, line.id, line.privateTo ?? line.privateFrom ?? null);
   const privateWith = line.privateTo ?? line.privateFrom ?? null;
-  replies.shown(item, { from: line.from, id: line.id, name: senderName, text: line.text, privateWith });
+  const checked = line.history === undefined || line.history.verified === 'true';
+  replies.shown(item, { from: line.from, id: line.id, name: senderName, text: line.text, privateWith, checked });
   if (line.history) return item;
   if (line.own) {
     receiptsView.own(item, line.id);

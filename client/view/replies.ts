@@ -1,10 +1,11 @@
 // Replies on the chat's lines: each message gets a Reply button (and R on the current line
 // of the list, list-focus.ts, never while typing: the keys of fields are their own), and a
 // reply gets its quote above its text (reply-quote.ts). This module holds what the quotes
-// check against: the author name and text of the messages shown, by (author, id), as many as
-// the page keeps lines; and the quotes of lines not shown (yet): history may place a reply
-// before the line it answers (each waits for its own author's key), whose quote is then drawn
-// again once the original is here.
+// check against: the author name and text of the messages shown as their authors' (not those
+// only on a relaying member's word), by (author, id), as many as the page keeps lines; and
+// the quotes of lines not shown (yet): history may place a reply before the line it answers
+// (each waits for its own author's key), whose quote is then drawn again once the original
+// is here.
 import type { ReplyRef } from '../../protocol/index.ts';
 import { dropOldest } from '../bounded.ts';
 import { lineKey } from '../features/transcript.ts';
@@ -23,6 +24,13 @@ export interface Repliable {
   readonly text: string;
   /** The other party of a private line; null for a public one. */
   readonly privateWith: string | null;
+  /**
+   * The line is its author's as far as this page can tell: live, or history checked against
+   * its author's key. One only on the word of the member who relayed it (forged, or its author
+   * gone before we learned its key) is no original for quotes: it would put its words over
+   * what a signed reply says of the line.
+   */
+  readonly checked: boolean;
 }
 
 /**
@@ -34,7 +42,7 @@ const MAX_AWAITED_LINES = 256;
 const MAX_WAITING_QUOTES = 8;
 
 export interface Replies {
-  /** A message was shown in `item`: it gets its Reply button, and quotes of it check against it. */
+  /** A message was shown in `item`: it gets its Reply button, and quotes of it check against it if `checked`. */
   shown(item: HTMLElement, line: Repliable): void;
   /** The quote for a reply (main.ts puts it first in the line, above its text). */
   quote(re: ReplyRef): HTMLElement;
@@ -71,12 +79,14 @@ export function createReplies(list: HTMLElement, { start, reveal }: RepliesOptio
   return {
     shown(item, line) {
       const key = lineKey(line.from, line.id);
-      const original = { name: line.name, text: line.text };
-      originals.delete(key);
-      originals.set(key, original);
-      dropOldest(originals, MAX_LINES);
-      for (const { quote, re } of unresolved.get(key) ?? []) fillQuote(quote, re, original);
-      unresolved.delete(key);
+      if (line.checked) {
+        const original = { name: line.name, text: line.text };
+        originals.delete(key);
+        originals.set(key, original);
+        dropOldest(originals, MAX_LINES);
+        for (const { quote, re } of unresolved.get(key) ?? []) fillQuote(quote, re, original);
+        unresolved.delete(key);
+      }
       const re: ReplyRef = { from: line.from, id: line.id, name: line.name, text: excerptOf(line.text) };
       targets.set(item, { re, privateWith: line.privateWith });
       const button = el('button', { className: 'line-reply', testId: 'reply', text: 'Reply' });

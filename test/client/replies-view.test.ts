@@ -22,9 +22,10 @@ function setUp() {
   const quote = (re: ReplyRef) => replies.quote(re) as unknown as FakeElement;
   /** What a quote shows: "name: text". */
   const shows = (element: FakeElement) => element.children.map((part) => part.textContent).join('');
-  const original = (id: string, text = 'the real text') => {
+  /** Alice's line shown; `checked`: as hers (live, or its signature fits), not only a relaying member's word. */
+  const original = (id: string, text = 'the real text', checked = true) => {
     const item = document.createElement('li');
-    replies.shown(item, { from: 'alice-000001', id, name: 'alice', text, privateWith: null });
+    replies.shown(item, { from: 'alice-000001', id, name: 'alice', text, privateWith: null, checked });
     return item as unknown as FakeElement;
   };
   return { replies, started, quote, shows, original };
@@ -73,5 +74,35 @@ test('quotes waiting for originals that never come are bounded: the oldest lines
     many.map((one) => one.dataset.known),
     [...Array(4).fill('false'), ...Array(8).fill('true')],
     'the last 8 quotes of one line wait for it',
+  );
+});
+
+test('a line only on a member’s word (forged in history, or relayed for an author who left) is no original for quotes: an honest reply keeps its own words', () => {
+  const { quote, shows, original } = setUp();
+  // Bob's reply, signed by Bob, quotes what Alice wrote.
+  const honest: ReplyRef = { from: 'alice-000001', id: 'line-forged-00001', name: 'alice', text: 'see you at noon' };
+  const before = quote(honest);
+  // Mallory answers history with a line under Alice's id whose signature does not fit.
+  original('line-forged-00001', 'I hate you all', false);
+  assert.equal(shows(before), 'alice: see you at noon', 'a quote waiting for the line is not drawn from the forgery');
+  const after = quote(honest);
+  assert.equal(shows(after), 'alice: see you at noon', 'nor is a quote made after it');
+  assert.equal(after.dataset.known, 'false');
+  // The real line, checked against Alice's key, comes after all: quotes show it.
+  original('line-forged-00001', 'see you at noon!');
+  assert.equal(shows(before), 'alice: see you at noon!');
+  assert.equal(shows(quote(honest)), 'alice: see you at noon!');
+});
+
+test('a reply to itself, or with markup in what it claims of a line nobody wrote, shows as text, once', () => {
+  const { quote, shows, original } = setUp();
+  const own = quote({ from: 'alice-000001', id: 'line-itself-0001', name: 'alice', text: 'x' });
+  original('line-itself-0001', 'a reply to itself');
+  assert.equal(shows(own), 'alice: a reply to itself', 'it quotes itself, and nothing loops');
+  const markup = quote({ ...claim('line-nowhere-001'), name: '<b>bob</b>', text: '<img src=x onerror=alert(1)>' });
+  assert.equal(shows(markup), '<b>bob</b>: <img src=x onerror=alert(1)>');
+  assert.ok(
+    markup.children.every((part) => part.children.length === 0),
+    'drawn as text: no elements made from it',
   );
 });
