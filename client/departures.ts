@@ -2,31 +2,70 @@
 // joins again under the same peer id (its resume ticket) a second or two later. The chat
 // then says "X is back" once, instead of "X left" and "X joined". The member list shows the
 // going and the coming at once, as always; only the chat's line waits.
+//
+// A member that keeps going and coming (a flaky network, or a server that lies about who is
+// here: it can say so every second) would fill the chat with those lines, push real lines out
+// of the ones the page keeps, and have a screen reader read each: each time it comes back, its
+// next "left" waits twice as long (up to MAX_WAIT_MS; the usual wait again once it has stayed
+// QUIET_MS), and its "is back" is said once per QUIET_MS at most.
+import { dropOldest } from './bounded.ts';
 
 /** How long a "left" line waits for its member to come back. */
 export const RETURN_WITHIN_MS = 5_000;
+/** The longest a "left" line waits, for a member that came back again and again. */
+const MAX_WAIT_MS = 5 * 60_000;
+/** A member's "is back" is said once in this long at most; staying this long ends the longer waits. */
+export const QUIET_MS = 60_000;
+/** Members whose comings and goings are remembered, at most (the oldest forgotten). */
+const MAX_REMEMBERED = 1_000;
 
-export function createDepartures(say: (text: string, about: string) => void, waitMs = RETURN_WITHIN_MS) {
-  const waiting = new Map<string, ReturnType<typeof setTimeout>>();
+interface Comings {
+  /** Its "left" line waiting to be said. */
+  timer: ReturnType<typeof setTimeout> | undefined;
+  /** Times it came back since it last stayed QUIET_MS: its next wait doubles with each. */
+  returns: number;
+  /** When it last came back, and when its "is back" was last said. */
+  returnedAt: number;
+  backSaidAt: number;
+}
+
+export function createDepartures(
+  say: (text: string, about: string) => void,
+  waitMs = RETURN_WITHIN_MS,
+  now: () => number = () => performance.now(),
+) {
+  const members = new Map<string, Comings>();
   return {
     /** A member left: `text` is said once it has not come back within the wait. */
     left(id: string, text: string): void {
-      clearTimeout(waiting.get(id));
-      waiting.set(
-        id,
-        setTimeout(() => {
-          waiting.delete(id);
-          say(text, id);
-        }, waitMs),
-      );
+      const comings = members.get(id) ?? { timer: undefined, returns: 0, returnedAt: 0, backSaidAt: -Infinity };
+      members.delete(id);
+      members.set(id, comings);
+      dropOldest(members, MAX_REMEMBERED);
+      clearTimeout(comings.timer);
+      if (now() - comings.returnedAt >= QUIET_MS) comings.returns = 0;
+      const wait = Math.min(waitMs * 2 ** Math.min(comings.returns, 16), MAX_WAIT_MS);
+      comings.timer = setTimeout(() => {
+        comings.timer = undefined;
+        say(text, id);
+      }, wait);
     },
-    /** A member joined: true (and `backText` said) if it is one whose "left" still waits. */
+    /**
+     * A member joined: true if it is one whose "left" still waits (and `backText` is said, unless
+     * it was said for it within QUIET_MS); false for a newcomer, or one whose "left" was said.
+     */
     returned(id: string, backText: string): boolean {
-      const timer = waiting.get(id);
-      if (timer === undefined) return false;
-      clearTimeout(timer);
-      waiting.delete(id);
-      say(backText, id);
+      const comings = members.get(id);
+      if (comings === undefined) return false;
+      comings.returns++;
+      comings.returnedAt = now();
+      if (comings.timer === undefined) return false;
+      clearTimeout(comings.timer);
+      comings.timer = undefined;
+      if (comings.returnedAt - comings.backSaidAt >= QUIET_MS) {
+        comings.backSaidAt = comings.returnedAt;
+        say(backText, id);
+      }
       return true;
     },
   };

@@ -20,3 +20,63 @@ test('a member back within the wait is "back", once; one that stays away is said
   mock.timers.tick(RETURN_WITHIN_MS);
   assert.deepEqual(said, ['bob: Bob is back', 'carol: Carol left']);
 });
+
+/** Departures on the mocked clock, and what they said. */
+function recorded() {
+  const said: string[] = [];
+  return {
+    said,
+    departures: createDepartures(
+      (text) => said.push(text),
+      RETURN_WITHIN_MS,
+      () => Date.now(),
+    ),
+  };
+}
+
+/** Lines said while `bob` leaves and comes back every `cycleMs` (away `awayMs` of it) for `forMs`. */
+function flapping(cycleMs: number, awayMs: number, forMs: number): string[] {
+  const { said, departures } = recorded();
+  for (let at = 0; at < forMs; at += cycleMs) {
+    departures.left('bob', 'Bob left');
+    mock.timers.tick(awayMs);
+    if (!departures.returned('bob', 'Bob is back')) said.push('Bob joined');
+    mock.timers.tick(cycleMs - awayMs);
+  }
+  return said;
+}
+
+test('a server that says a member left and came back every second, or every few, does not fill the chat: at most a line a minute', (t) => {
+  mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+  t.after(() => mock.timers.reset());
+  const everySecond = flapping(1_000, 500, 5 * 60_000);
+  assert.ok(
+    everySecond.length <= 5,
+    `${everySecond.length} lines in 5 minutes: ${everySecond.slice(0, 6).join(', ')}…`,
+  );
+  assert.equal(everySecond[0], 'Bob is back', 'the first return is said');
+  const pastTheWait = flapping(RETURN_WITHIN_MS + 2_000, RETURN_WITHIN_MS + 1_000, 5 * 60_000);
+  assert.ok(
+    pastTheWait.length <= 8,
+    `${pastTheWait.length} lines in 5 minutes: ${pastTheWait.slice(0, 6).join(', ')}…`,
+  );
+});
+
+test('a member that flapped and then stays away is still said to have left; one that stayed a while is back to the short wait', (t) => {
+  mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+  t.after(() => mock.timers.reset());
+  const { said, departures } = recorded();
+  for (let i = 0; i < 20; i++) {
+    departures.left('bob', 'Bob left');
+    mock.timers.tick(100);
+    departures.returned('bob', 'Bob is back');
+  }
+  departures.left('bob', 'Bob left');
+  mock.timers.tick(10 * 60_000);
+  assert.deepEqual(said, ['Bob is back', 'Bob left']);
+  departures.returned('bob', 'Bob is back');
+  mock.timers.tick(2 * 60_000);
+  departures.left('bob', 'Bob left');
+  mock.timers.tick(RETURN_WITHIN_MS);
+  assert.deepEqual(said, ['Bob is back', 'Bob left', 'Bob left'], 'after two quiet minutes, the usual wait');
+});
