@@ -4,17 +4,30 @@
 // counted apart ("(3 · @1) roomlink…"), also while the tab is visible and the reader is
 // scrolled up, away from them, until the reader is back at the newest line. Otherwise
 // nothing happens while the tab is visible.
+//
+// Notifications share one tag, so each replaces the one before: a member writing (or
+// mentioning us) hundreds of times a minute would make as many, and an honest member's
+// "Bob mentioned you" would be gone under them at once. Each author gets a few a minute,
+// mentions apart from other lines (a real product rate-limits them per author too); the title
+// still counts every line.
+import { dropOldest } from '../bounded.ts';
+import { createRateCap, type RateCap } from '../rate-cap.ts';
 import { byTestId } from './dom.ts';
 
 const NOTIFY_KEY = 'roomlink:notify';
 /** Notification bodies are cut to this many characters. */
 const BODY_MAX = 140;
+/** Notifications per author (and as many more for its mentions of us) within NOTIFY_WINDOW_MS. */
+const NOTIFY_PER_AUTHOR = 3;
+const NOTIFY_WINDOW_MS = 60_000;
+/** Authors whose notifications are counted, at most (the oldest forgotten). */
+const MAX_NOTIFYING_AUTHORS = 1_000;
 
 type NotifyChoice = 'off' | 'on' | 'text';
 
 export interface Attention {
-  /** A chat line from someone else arrived; `mentionsYou`: it names us. */
-  incoming(senderName: string, text: string, mentionsYou?: boolean): void;
+  /** A chat line from someone else (`from`: its author's peer id) arrived; `mentionsYou`: it names us. */
+  incoming(from: string, senderName: string, text: string, mentionsYou?: boolean): void;
   /** The reader is at the newest line: the mentions below are seen. */
   caughtUp(): void;
   /** Notifications shown so far and the last one (debug handle, tests). */
@@ -38,8 +51,14 @@ function saveChoice(choice: NotifyChoice): void {
   }
 }
 
-/** `following`: whether the reader is at the newest line, and sees a line as it comes (lines.ts). */
-export function createAttention(following: () => boolean = () => true): Attention {
+/**
+ * `following`: whether the reader is at the newest line, and sees a line as it comes (lines.ts);
+ * `now`: the clock of the per-author caps.
+ */
+export function createAttention(
+  following: () => boolean = () => true,
+  now: () => number = () => performance.now(),
+): Attention {
   const baseTitle = document.title;
   const toggle = byTestId<HTMLInputElement>('notify-toggle');
   const withText = byTestId<HTMLInputElement>('notify-text');
@@ -55,6 +74,8 @@ export function createAttention(following: () => boolean = () => true): Attentio
   let mentions = 0;
   let count = 0;
   let last: { title: string; body: string } | null = null;
+  /** Per author, and per author for its mentions of us: what it may still make notify. */
+  const caps = new Map<string, RateCap>();
 
   const hidden = () => document.visibilityState === 'hidden';
   const say = (text: string) => {
@@ -112,8 +133,21 @@ export function createAttention(following: () => boolean = () => true): Attentio
     showCounts();
   });
 
-  function notify(senderName: string, text: string, mentionsYou: boolean): void {
+  /** Counts a notification for this author (and kind) if its cap allows one now. */
+  function allowed(from: string, mentionsYou: boolean): boolean {
+    const key = `${mentionsYou ? '@' : ''}${from}`;
+    let cap = caps.get(key);
+    if (!cap) {
+      cap = createRateCap(NOTIFY_PER_AUTHOR, NOTIFY_WINDOW_MS, now);
+      caps.set(key, cap);
+      dropOldest(caps, MAX_NOTIFYING_AUTHORS);
+    }
+    return cap.allow();
+  }
+
+  function notify(from: string, senderName: string, text: string, mentionsYou: boolean): void {
     if (!supported || choice === 'off' || Notification.permission !== 'granted') return;
+    if (!allowed(from, mentionsYou)) return;
     const title = `${senderName}${mentionsYou ? ' mentioned you' : ''} — roomlink`;
     const body = choice === 'text' ? text.slice(0, BODY_MAX) : `${unread} new message${unread === 1 ? '' : 's'}`;
     try {
@@ -130,12 +164,12 @@ export function createAttention(following: () => boolean = () => true): Attentio
   }
 
   return {
-    incoming(senderName, text, mentionsYou = false) {
+    incoming(from, senderName, text, mentionsYou = false) {
       const away = hidden();
       if (mentionsYou && (away || !following())) mentions++;
       if (away) unread++;
       showCounts();
-      if (away) notify(senderName, text, mentionsYou);
+      if (away) notify(from, senderName, text, mentionsYou);
     },
     caughtUp() {
       if (mentions === 0 || hidden()) return;
