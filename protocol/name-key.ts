@@ -17,10 +17,13 @@ export function skeleton(text: string): string {
  * The form in which two names are compared for uniqueness in a room: NFKC (so "Ａlice" and
  * "Alice" meet), invisible characters removed, case folded, look-alikes made one by their
  * TR39 skeleton, inner spaces collapsed. Case is folded before the skeleton is taken, so
- * "ALICE" and "alice" meet; an upper-case "I" then passes for "i", not for "l".
+ * "ALICE" and "alice" meet; an upper-case "I" is then an "i", yet in most sans-serif fonts it
+ * is drawn as an "l": "AIice" would join a room with "Alice", list as her and take her
+ * mentions from anyone who picks the wrong one. So "i" and "l" are one letter here, at the
+ * cost of a rare honest pair ("Ali" and "All": the second is offered "All 2").
  */
 export function nameKey(name: string): string {
-  return skeleton(foldName(name)).toLowerCase().replace(/\s+/gu, ' ').trim();
+  return skeleton(foldName(name)).toLowerCase().replace(/\s+/gu, ' ').replace(/i/g, 'l').trim();
 }
 
 /** A trailing " 2", " 3"…: stripped before numbering, so "Alice 2" taken suggests "Alice 3". */

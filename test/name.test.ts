@@ -162,6 +162,18 @@ test('look-alike names share a key: skeletons, case, width and invisibles', () =
   assert.notEqual(nameKey('Zoë'), nameKey('Zoe'));
 });
 
+test('an upper-case I passes for an l as a lower-case i does not: "AIice" cannot join a room with "Alice" (or take mentions of her)', () => {
+  for (const [a, b] of [
+    ['AIice', 'Alice'],
+    ['PayPaI', 'paypal'],
+    ['BILL', 'bill'],
+    ['AIICE', 'alice'],
+  ] as const) {
+    assert.equal(nameKey(a), nameKey(b), `${a} / ${b}`);
+  }
+  assert.notEqual(nameKey('Alice'), nameKey('Alica'));
+});
+
 test('"You", the label of our own lines and reactions, is no member’s name; names that contain it are', () => {
   for (const name of ['You', 'you', ' YOU ', 'Ｙｏｕ']) assert.ok(refused(name), JSON.stringify(name));
   assert.match((normalizeName('You') as { reason: string }).reason, /own lines/);
