@@ -40,7 +40,7 @@ async function writer(id: string) {
     const sig = await identity.sign({ from: id, id: lineId, ts, text });
     return { from: id, name: member.name, id: lineId, ts, text, ...(sig ? { sig } : {}) };
   };
-  return { member, line };
+  return { member, line, identity };
 }
 
 function harness(present: FakeMember[], now?: () => number) {
@@ -915,4 +915,44 @@ test('a member out of reach when we come back is asked once it is reachable agai
     h.missed.map((line) => line.text),
     ['written while we were away'],
   );
+});
+
+test('a hostile member answering a catch-up: another’s private line passed off as public, hundreds of its own, an answer that never ends, lines nobody asked for', async () => {
+  const alice = await writer('alice-000001');
+  const mallory = await writer('mall-0000001');
+  const h = harness([alice.member, mallory.member]);
+  h.link(alice.member);
+  h.link(mallory.member);
+  h.answer(alice.member, []);
+  h.answer(mallory.member, []);
+  h.history.catchUp(1_700_000_000_000);
+  h.answer(alice.member, []);
+  // Alice's private line to Mallory, signed for Mallory alone, handed on as a public line.
+  const ts = 1_700_000_100_000;
+  const text = 'for mallory only';
+  const to = mallory.member.id;
+  const sig = (await alice.identity.sign({ from: alice.member.id, id: 'alic-private-0001', ts, text, to })) ?? '';
+  const leaked: HistoryLine = { from: alice.member.id, name: 'alice', id: 'alic-private-0001', ts, text, sig };
+  const own = await Promise.all(Array.from({ length: 300 }, (_, i) => mallory.line(`spam ${i}`, ts + 1 + i)));
+  h.answer(mallory.member, [leaked], false);
+  for (let i = 0; i < own.length; i += 50) h.answer(mallory.member, own.slice(i, i + 50), false);
+  // Alice's answer was complete: what she sends after it is unsolicited.
+  h.answer(alice.member, [await alice.line('nobody asked', ts + 5)]);
+  await h.history.idle();
+  assert.ok(!h.missed.some((line) => line.text === text), 'a private line never shows as public');
+  assert.ok(!h.missed.some((line) => line.text === 'nobody asked'));
+  assert.equal(
+    h.missed.length,
+    MAX_HISTORY_LINES - 1,
+    'her own lines, up to the cap of an answer (the leaked one counted)',
+  );
+  // Her answer never ends: the next catch-up asks her again, and takes at most as much.
+  const asked = () => mallory.member.wire.filter((m) => m.t === 'history:req').length;
+  const before = asked();
+  h.history.catchUp(1_700_000_050_000);
+  assert.equal(asked(), before + 1);
+  const more = await Promise.all(Array.from({ length: 250 }, (_, i) => mallory.line(`more ${i}`, ts + 1_000 + i)));
+  for (let i = 0; i < more.length; i += 50) h.answer(mallory.member, more.slice(i, i + 50), false);
+  await h.history.idle();
+  assert.equal(h.missed.length, 2 * MAX_HISTORY_LINES - 1);
 });
