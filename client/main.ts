@@ -353,7 +353,7 @@ function showLine(line: ChatLine, senderName: string): HTMLLIElement {
   if (!line.history) conversation.spoke();
   markLine(item, line, nameOf, mention);
   if (line.kind !== 'chat') return item;
-  if (line.re) item.prepend(replies.quote(line.re));
+  if (line.re) item.prepend(replies.quote(line.re, senderName));
   // The bar first: shown() may apply reactions that came with the line (history) at once.
   reactionsView.attach(item, line.from, line.id);
   // A private line's reactions are only for its other party (our recipient, or its author).

@@ -71,7 +71,10 @@ export function lineParts(line: HTMLElement): LineParts {
     time: time?.textContent?.trim() ?? '',
     timeNote: time?.title ?? '',
     text: text('[data-testid=message-text]') || (line.textContent?.trim() ?? ''),
-    reply: line.querySelector('.reply-quote') ? `${text('.reply-quote-name')}: ${text('.reply-quote-text')}` : '',
+    // A quote of a line not held here says whose word it is (reply-quote.ts).
+    reply: line.querySelector('.reply-quote')
+      ? [`${text('.reply-quote-name')}: ${text('.reply-quote-text')}`, text('.reply-quote-claim')].join(' ').trim()
+      : '',
     marks: [...line.querySelectorAll<HTMLElement>('.line-mark')].map((mark) => [mark.textContent ?? '', mark.title]),
     file: [text('.file-meta'), text('.file-status-words'), text('[data-testid=file-recipients]')],
     receipt: receipt ? [receipt.textContent ?? '', receipt.title] : ['', ''],

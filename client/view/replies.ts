@@ -44,8 +44,8 @@ const MAX_WAITING_QUOTES = 8;
 export interface Replies {
   /** A message was shown in `item`: it gets its Reply button, and quotes of it check against it if `checked`. */
   shown(item: HTMLElement, line: Repliable): void;
-  /** The quote for a reply (main.ts puts it first in the line, above its text). */
-  quote(re: ReplyRef): HTMLElement;
+  /** The quote for a reply by `by`, its author's name (main.ts puts it first in the line, above its text). */
+  quote(re: ReplyRef, by: string): HTMLElement;
 }
 
 export interface RepliesOptions {
@@ -58,7 +58,7 @@ export interface RepliesOptions {
 export function createReplies(list: HTMLElement, { start, reveal }: RepliesOptions): Replies {
   const originals = new Map<string, Original>();
   /** Quotes of lines not shown, by the line's (author, id), the oldest forgotten. */
-  const unresolved = new Map<string, { quote: HTMLElement; re: ReplyRef }[]>();
+  const unresolved = new Map<string, { quote: HTMLElement; re: ReplyRef; by: string }[]>();
   const targets = new WeakMap<Element, ReplyTarget>();
 
   function reply(item: Element): boolean {
@@ -84,7 +84,7 @@ export function createReplies(list: HTMLElement, { start, reveal }: RepliesOptio
         originals.delete(key);
         originals.set(key, original);
         dropOldest(originals, MAX_LINES);
-        for (const { quote, re } of unresolved.get(key) ?? []) fillQuote(quote, re, original);
+        for (const { quote, re, by } of unresolved.get(key) ?? []) fillQuote(quote, re, original, by);
         unresolved.delete(key);
       }
       const re: ReplyRef = { from: line.from, id: line.id, name: line.name, text: excerptOf(line.text) };
@@ -97,14 +97,14 @@ export function createReplies(list: HTMLElement, { start, reveal }: RepliesOptio
       // In the row of the line's ☺ (reactions.ts), when it has one: not a row of its own.
       (item.querySelector('[data-testid=reactions]') ?? item).append(button);
     },
-    quote(re) {
+    quote(re, by) {
       const key = lineKey(re.from, re.id);
       const original = originals.get(key) ?? null;
-      const quote = quoteElement(re, original, () => reveal(re.from, re.id));
+      const quote = quoteElement(re, original, by, () => reveal(re.from, re.id));
       if (original === null) {
         const waiting = unresolved.get(key) ?? [];
         unresolved.delete(key);
-        unresolved.set(key, [...waiting, { quote, re }].slice(-MAX_WAITING_QUOTES));
+        unresolved.set(key, [...waiting, { quote, re, by }].slice(-MAX_WAITING_QUOTES));
         dropOldest(unresolved, MAX_AWAITED_LINES);
       }
       return quote;

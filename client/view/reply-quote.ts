@@ -2,7 +2,10 @@
 // that takes the reader to that line (or says it is no longer on the page). What the reply
 // says of its original is its author's word; when this page holds the original, the quote
 // shows the original's real author and text instead, so a member cannot put a line in
-// someone else's mouth by naming them in a reply. Everything is drawn as text.
+// someone else's mouth by naming them in a reply. When it does not (a line from before we
+// came, past the lines kept, or one never written), the quote says whose word it is ("as
+// Mallory quotes it"): it would otherwise look the same as a real one. Everything is drawn
+// as text.
 import { REPLY_EXCERPT_LENGTH, type ReplyRef } from '../../protocol/index.ts';
 import { el } from './dom.ts';
 
@@ -37,15 +40,20 @@ export function quoted(re: ReplyRef, original: Original | null): { name: string;
 }
 
 /**
- * The quote's element. `jump` takes the reader to the original: false when it is not on
- * the page, which the quote then says.
+ * The quote's element, in a reply by `by` (its author's name). `jump` takes the reader to the
+ * original: false when it is not on the page, which the quote then says.
  */
-export function quoteElement(re: ReplyRef, original: Original | null, jump: () => boolean): HTMLButtonElement {
+export function quoteElement(
+  re: ReplyRef,
+  original: Original | null,
+  by: string,
+  jump: () => boolean,
+): HTMLButtonElement {
   const quote = el('button', { className: 'reply-quote', testId: 'reply-quote' });
   quote.type = 'button';
   quote.dataset.reFrom = re.from;
   quote.dataset.reId = re.id;
-  fillQuote(quote, re, original);
+  fillQuote(quote, re, original, by);
   quote.title = 'Go to the message this answers';
   quote.addEventListener('click', () => {
     if (jump()) return;
@@ -56,12 +64,17 @@ export function quoteElement(re: ReplyRef, original: Original | null, jump: () =
   return quote;
 }
 
-/** Draws who and what the quote shows: again when the original comes after the reply (history). */
-export function fillQuote(quote: HTMLElement, re: ReplyRef, original: Original | null): void {
+/**
+ * Draws who and what the quote shows, in a reply by `by`: again when the original comes after
+ * the reply (history).
+ */
+export function fillQuote(quote: HTMLElement, re: ReplyRef, original: Original | null, by: string): void {
   const { name, text, known } = quoted(re, original);
   quote.dataset.known = String(known);
   const who = el('bdi', { className: 'reply-quote-name', text: name });
   const what = el('span', { className: 'reply-quote-text', text });
   what.dir = 'auto';
   quote.replaceChildren(who, el('span', { className: 'reply-quote-colon', text: ': ' }), what);
+  if (!known)
+    quote.append(el('span', { className: 'reply-quote-claim', testId: 'reply-claim', text: ` (as ${by} quotes it)` }));
 }

@@ -19,7 +19,8 @@ function setUp() {
     start: (target) => started.push(target),
     reveal: () => false,
   });
-  const quote = (re: ReplyRef) => replies.quote(re) as unknown as FakeElement;
+  /** The quote of a reply by `by` (its author's name). */
+  const quote = (re: ReplyRef, by = 'mallory') => replies.quote(re, by) as unknown as FakeElement;
   /** What a quote shows: "name: text". */
   const shows = (element: FakeElement) => element.children.map((part) => part.textContent).join('');
   /** Alice's line shown; `checked`: as hers (live, or its signature fits), not only a relaying member's word. */
@@ -40,11 +41,23 @@ test('a quote shows the original held here over what the reply claims, and is dr
   assert.equal(shows(known), 'alice: lunch at noon?');
   assert.equal(known.dataset.known, 'true');
   const early = quote(claim('line-later-000001'));
-  assert.equal(shows(early), 'carol: made up');
+  assert.equal(shows(early), 'carol: made up (as mallory quotes it)');
   assert.equal(early.dataset.known, 'false');
   original('line-later-000001', 'came after its reply');
   assert.equal(shows(early), 'alice: came after its reply');
   assert.equal(early.dataset.known, 'true');
+});
+
+test('a quote of a line this page does not hold says whose word it is: a reply cannot put words in another’s mouth unmarked', () => {
+  const { quote, shows, original } = setUp();
+  const lie = quote({ from: 'alice-000001', id: 'never-written-01', name: 'alice', text: 'I owe Mallory 100 €' });
+  assert.equal(shows(lie), 'alice: I owe Mallory 100 € (as mallory quotes it)');
+  const claimPart = (quote: FakeElement) => quote.children.find((part) => part.dataset.testid === 'reply-claim');
+  assert.ok(claimPart(lie), 'a part of its own (line-about.ts reads it too)');
+  const real = quote(claim('line-real-000001'));
+  original('line-real-000001', 'lunch at noon?');
+  assert.equal(shows(real), 'alice: lunch at noon?', 'once the original is here, it is what shows');
+  assert.equal(claimPart(real), undefined);
 });
 
 test('a shown message gets a Reply button that starts a reply to it, with its excerpt', () => {
@@ -65,7 +78,11 @@ test('quotes waiting for originals that never come are bounded: the oldest lines
   const { quote, shows, original } = setUp();
   const waiting = Array.from({ length: 300 }, (_, i) => quote(claim(`never-${String(i).padStart(12, '0')}`)));
   original(`never-${'0'.padStart(12, '0')}`);
-  assert.equal(shows(waiting[0] as FakeElement), 'carol: made up', 'the oldest awaited line was forgotten');
+  assert.equal(
+    shows(waiting[0] as FakeElement),
+    'carol: made up (as mallory quotes it)',
+    'the oldest awaited line was forgotten',
+  );
   original(`never-${'299'.padStart(12, '0')}`);
   assert.equal(shows(waiting[299] as FakeElement), 'alice: the real text', 'the newest still waits');
   const many = Array.from({ length: 12 }, () => quote(claim('many-replies-0001')));
@@ -81,17 +98,18 @@ test('a line only on a member’s word (forged in history, or relayed for an aut
   const { quote, shows, original } = setUp();
   // Bob's reply, signed by Bob, quotes what Alice wrote.
   const honest: ReplyRef = { from: 'alice-000001', id: 'line-forged-00001', name: 'alice', text: 'see you at noon' };
-  const before = quote(honest);
+  const before = quote(honest, 'bob');
   // Mallory answers history with a line under Alice's id whose signature does not fit.
   original('line-forged-00001', 'I hate you all', false);
-  assert.equal(shows(before), 'alice: see you at noon', 'a quote waiting for the line is not drawn from the forgery');
-  const after = quote(honest);
-  assert.equal(shows(after), 'alice: see you at noon', 'nor is a quote made after it');
+  const bobs = 'alice: see you at noon (as bob quotes it)';
+  assert.equal(shows(before), bobs, 'a quote waiting for the line is not drawn from the forgery');
+  const after = quote(honest, 'bob');
+  assert.equal(shows(after), bobs, 'nor is a quote made after it');
   assert.equal(after.dataset.known, 'false');
   // The real line, checked against Alice's key, comes after all: quotes show it.
   original('line-forged-00001', 'see you at noon!');
   assert.equal(shows(before), 'alice: see you at noon!');
-  assert.equal(shows(quote(honest)), 'alice: see you at noon!');
+  assert.equal(shows(quote(honest, 'bob')), 'alice: see you at noon!');
 });
 
 test('a reply to itself, or with markup in what it claims of a line nobody wrote, shows as text, once', () => {
@@ -100,7 +118,7 @@ test('a reply to itself, or with markup in what it claims of a line nobody wrote
   original('line-itself-0001', 'a reply to itself');
   assert.equal(shows(own), 'alice: a reply to itself', 'it quotes itself, and nothing loops');
   const markup = quote({ ...claim('line-nowhere-001'), name: '<b>bob</b>', text: '<img src=x onerror=alert(1)>' });
-  assert.equal(shows(markup), '<b>bob</b>: <img src=x onerror=alert(1)>');
+  assert.equal(shows(markup), '<b>bob</b>: <img src=x onerror=alert(1)> (as mallory quotes it)');
   assert.ok(
     markup.children.every((part) => part.children.length === 0),
     'drawn as text: no elements made from it',
