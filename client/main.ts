@@ -353,12 +353,12 @@ function showLine(line: ChatLine, senderName: string): HTMLLIElement {
   if (!line.history) conversation.spoke();
   markLine(item, line, nameOf, mention);
   if (line.kind !== 'chat') return item;
-  if (line.re) item.prepend(replies.quote(line.re, senderName));
+  const privateWith = line.privateTo ?? line.privateFrom ?? null;
+  if (line.re) item.prepend(replies.quote(line.re, { by: senderName, privateWith }));
   // The bar first: shown() may apply reactions that came with the line (history) at once.
   reactionsView.attach(item, line.from, line.id);
   // A private line's reactions are only for its other party (our recipient, or its author).
-  reactions.shown(line.from, line.id, line.privateTo ?? line.privateFrom ?? null);
-  const privateWith = line.privateTo ?? line.privateFrom ?? null;
+  reactions.shown(line.from, line.id, privateWith);
   const checked = line.history === undefined || line.history.verified === 'true';
   replies.shown(item, { from: line.from, id: line.id, name: senderName, text: line.text, privateWith, checked });
   if (line.history) return item;

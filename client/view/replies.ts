@@ -44,9 +44,30 @@ const MAX_WAITING_QUOTES = 8;
 export interface Replies {
   /** A message was shown in `item`: it gets its Reply button, and quotes of it check against it if `checked`. */
   shown(item: HTMLElement, line: Repliable): void;
-  /** The quote for a reply by `by`, its author's name (main.ts puts it first in the line, above its text). */
-  quote(re: ReplyRef, by: string): HTMLElement;
+  /** The quote for a reply (main.ts puts it first in the line, above its text). */
+  quote(re: ReplyRef, reply: Quoting): HTMLElement;
 }
+
+/** A reply, as its quote needs it. */
+export interface Quoting {
+  /** Its author's name as the page shows it. */
+  readonly by: string;
+  /** The other party of a private reply; null for a public one. */
+  readonly privateWith: string | null;
+}
+
+/** An original as held here, and who else may see it. */
+interface Held extends Original {
+  readonly privateWith: string | null;
+}
+
+/**
+ * Whether a reply may show `held` as its quote: a public line, or a private one with the same
+ * member. A public reply to a private line (its id seen by a relay, say) shows what it claims,
+ * not the private text in the middle of the public conversation.
+ */
+const quotable = (held: Held, reply: Quoting): boolean =>
+  held.privateWith === null || held.privateWith === reply.privateWith;
 
 export interface RepliesOptions {
   /** Starts a reply to this line (the composer, reply-compose.ts). */
@@ -56,9 +77,9 @@ export interface RepliesOptions {
 }
 
 export function createReplies(list: HTMLElement, { start, reveal }: RepliesOptions): Replies {
-  const originals = new Map<string, Original>();
+  const originals = new Map<string, Held>();
   /** Quotes of lines not shown, by the line's (author, id), the oldest forgotten. */
-  const unresolved = new Map<string, { quote: HTMLElement; re: ReplyRef; by: string }[]>();
+  const unresolved = new Map<string, { quote: HTMLElement; re: ReplyRef; reply: Quoting }[]>();
   const targets = new WeakMap<Element, ReplyTarget>();
 
   function reply(item: Element): boolean {
@@ -80,11 +101,13 @@ export function createReplies(list: HTMLElement, { start, reveal }: RepliesOptio
     shown(item, line) {
       const key = lineKey(line.from, line.id);
       if (line.checked) {
-        const original = { name: line.name, text: line.text };
+        const held = { name: line.name, text: line.text, privateWith: line.privateWith };
         originals.delete(key);
-        originals.set(key, original);
+        originals.set(key, held);
         dropOldest(originals, MAX_LINES);
-        for (const { quote, re, by } of unresolved.get(key) ?? []) fillQuote(quote, re, original, by);
+        for (const { quote, re, reply } of unresolved.get(key) ?? []) {
+          if (quotable(held, reply)) fillQuote(quote, re, held, reply.by);
+        }
         unresolved.delete(key);
       }
       const re: ReplyRef = { from: line.from, id: line.id, name: line.name, text: excerptOf(line.text) };
@@ -97,14 +120,15 @@ export function createReplies(list: HTMLElement, { start, reveal }: RepliesOptio
       // In the row of the line's ☺ (reactions.ts), when it has one: not a row of its own.
       (item.querySelector('[data-testid=reactions]') ?? item).append(button);
     },
-    quote(re, by) {
+    quote(re, reply) {
       const key = lineKey(re.from, re.id);
-      const original = originals.get(key) ?? null;
-      const quote = quoteElement(re, original, by, () => reveal(re.from, re.id));
-      if (original === null) {
+      const held = originals.get(key);
+      const original = held && quotable(held, reply) ? held : null;
+      const quote = quoteElement(re, original, reply.by, () => reveal(re.from, re.id));
+      if (held === undefined) {
         const waiting = unresolved.get(key) ?? [];
         unresolved.delete(key);
-        unresolved.set(key, [...waiting, { quote, re, by }].slice(-MAX_WAITING_QUOTES));
+        unresolved.set(key, [...waiting, { quote, re, reply }].slice(-MAX_WAITING_QUOTES));
         dropOldest(unresolved, MAX_AWAITED_LINES);
       }
       return quote;

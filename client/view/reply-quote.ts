@@ -36,7 +36,8 @@ export function excerptOf(text: string): string {
 export function quoted(re: ReplyRef, original: Original | null): { name: string; text: string; known: boolean } {
   return original
     ? { name: original.name, text: excerptOf(original.text), known: true }
-    : { name: re.name, text: excerptOf(re.text), known: false };
+    : // A claimed name is drawn on one line (.reply-quote-name keeps its spaces).
+      { name: re.name.replace(/\s+/g, ' ').trim(), text: excerptOf(re.text), known: false };
 }
 
 /**

@@ -19,14 +19,18 @@ function setUp() {
     start: (target) => started.push(target),
     reveal: () => false,
   });
-  /** The quote of a reply by `by` (its author's name). */
-  const quote = (re: ReplyRef, by = 'mallory') => replies.quote(re, by) as unknown as FakeElement;
+  /** The quote of a reply by `by` (its author's name), private with `privateWith` or public. */
+  const quote = (re: ReplyRef, by = 'mallory', privateWith: string | null = null) =>
+    replies.quote(re, { by, privateWith }) as unknown as FakeElement;
   /** What a quote shows: "name: text". */
   const shows = (element: FakeElement) => element.children.map((part) => part.textContent).join('');
-  /** Alice's line shown; `checked`: as hers (live, or its signature fits), not only a relaying member's word. */
-  const original = (id: string, text = 'the real text', checked = true) => {
+  /**
+   * Alice's line shown; `checked`: as hers (live, or its signature fits), not only a relaying
+   * member's word; `privateWith`: private between her and us.
+   */
+  const original = (id: string, text = 'the real text', checked = true, privateWith: string | null = null) => {
     const item = document.createElement('li');
-    replies.shown(item, { from: 'alice-000001', id, name: 'alice', text, privateWith: null, checked });
+    replies.shown(item, { from: 'alice-000001', id, name: 'alice', text, privateWith, checked });
     return item as unknown as FakeElement;
   };
   return { replies, started, quote, shows, original };
@@ -58,6 +62,22 @@ test('a quote of a line this page does not hold says whose word it is: a reply c
   original('line-real-000001', 'lunch at noon?');
   assert.equal(shows(real), 'alice: lunch at noon?', 'once the original is here, it is what shows');
   assert.equal(claimPart(real), undefined);
+});
+
+test('a public reply’s quote never shows a private line held here; a private reply between the same two does', () => {
+  const { quote, shows, original } = setUp();
+  // Alice's private line to us, named by a public reply (only its two parties know its id: her page, modified).
+  const ref: ReplyRef = { from: 'alice-000001', id: 'line-private-0001', name: 'alice', text: 'nothing to see' };
+  const inPublic = quote(ref);
+  original('line-private-0001', 'my door code is 4711', true, 'alice-000001');
+  assert.equal(
+    shows(inPublic),
+    'alice: nothing to see (as mallory quotes it)',
+    'drawn again: still not the private text',
+  );
+  assert.equal(shows(quote(ref)), 'alice: nothing to see (as mallory quotes it)');
+  assert.equal(shows(quote(ref, 'mallory', 'mallory-00001')), 'alice: nothing to see (as mallory quotes it)');
+  assert.equal(shows(quote(ref, 'alice', 'alice-000001')), 'alice: my door code is 4711');
 });
 
 test('a shown message gets a Reply button that starts a reply to it, with its excerpt', () => {

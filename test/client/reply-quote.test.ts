@@ -26,3 +26,8 @@ test('a quote names the original’s real author and text when the page holds it
   assert.deepEqual(quoted(re, null), { name: 'Carol', text: 'I never said this', known: false });
   assert.equal(quoted({ ...re, text: 'y'.repeat(280) }, null).text.length, REPLY_EXCERPT_LENGTH);
 });
+
+test('a claimed name is drawn on one line: its white space run together', () => {
+  const re = { from: 'alice-000001', id: 'line-0000000001', name: 'mal\n\n\n\n\tlory ', text: 'hi' };
+  assert.equal(quoted(re, null).name, 'mal lory');
+});
