@@ -2,8 +2,11 @@
 // regard to case and ending at a word's end ("@Al" is not Alice, "@Alice" in "@Alicia" is
 // not either). Names may hold spaces and any character a name may (protocol/name.ts): they
 // are compared as text, never as a pattern. Where two names fit at one "@" ("Bob" and
-// "Bob 2"), the longer one is meant. The line keeps its text as written: a mention of a name
-// changed since still reads as it was typed, and only matches the names of now.
+// "Bob 2"), the longer one is meant; but not a name that is the other with only punctuation
+// after it ("Ana." beside "Ana"): "thanks @Ana." reads as Ana's either way, and such a name
+// would take Ana's mentions at every sentence's end. The line keeps its text as written: a
+// mention of a name changed since still reads as it was typed, and only matches the names of
+// now.
 
 /** A character that continues a word: a mention must not be followed by one (nor its "@" preceded). */
 const WORD = /[\p{L}\p{N}\p{M}_]/u;
@@ -15,6 +18,9 @@ function continuesWord(char: string): boolean {
     return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
   return WORD.test(char);
 }
+
+/** Only punctuation: what a name adds to another that does not make it the one meant. */
+const PUNCTUATION_ONLY = /^\p{P}+$/u;
 
 function fitsAt(text: string, from: number, name: string): boolean {
   const written = text.slice(from, from + name.length);
@@ -36,7 +42,10 @@ export function mentionsYou(text: string, self: string, others: Iterable<string>
   if (self === '' || !text.includes('@')) return false;
   const folded = self.toLowerCase();
   const longer = [...others].filter(
-    (name) => name.length > self.length && name.slice(0, self.length).toLowerCase() === folded,
+    (name) =>
+      name.length > self.length &&
+      name.slice(0, self.length).toLowerCase() === folded &&
+      !PUNCTUATION_ONLY.test(name.slice(self.length)),
   );
   const first = self.charAt(0).toLowerCase();
   for (let at = text.indexOf('@'); at >= 0; at = text.indexOf('@', at + 1)) {

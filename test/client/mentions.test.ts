@@ -47,6 +47,16 @@ test('where two names fit at one "@", the longer one is meant', () => {
   assert.equal(mentionsYou('@Bob 23', 'Bob', others), true, '"Bob 2" does not end there: Bob is meant');
 });
 
+test('a name that is yours with punctuation after it does not take your mentions: both are meant', () => {
+  // Mallory joins as "Ana." and "Ana,": "thanks @Ana." and "@Ana, lunch?" still reach Ana.
+  const squatters = [...others, 'Ana.', 'Ana,', 'Ana!?'];
+  assert.equal(mentionsYou('thanks @Ana.', 'Ana', squatters), true);
+  assert.equal(mentionsYou('@Ana, lunch?', 'Ana', squatters), true);
+  assert.equal(mentionsYou('@Ana!? really', 'Ana', squatters), true);
+  assert.equal(mentionsYou('thanks @Ana.', 'Ana.', ['Ana', ...others]), true, 'the other is meant too');
+  assert.equal(mentionsYou('@Ana 2 look', 'Ana', [...squatters, 'Ana 2']), false, 'more than punctuation: the longer');
+});
+
 test('a hostile line of thousands of "@" is read through, and still found to mention you at its end', () => {
   const names = Array.from({ length: 15 }, (_, i) => `Member ${i}`);
   assert.equal(mentionsYou('@'.repeat(3_990), 'Ana', names), false);
