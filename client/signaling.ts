@@ -17,6 +17,7 @@ import type {
   ResumeTicket,
   ServerToClientEvents,
 } from '../protocol/index.ts';
+import { parseIncomingSignal, parsePeerInfo, parsePeerJoined, parsePeerLeft } from '../protocol/server-events.ts';
 import { routeKey } from './route-key.ts';
 import { mark } from './timeline.ts';
 
@@ -148,6 +149,13 @@ export function createSignaling({ roomId, resume, keys, url, ...options }: Signa
     if (inRoom) deliver();
     else early.push(deliver);
   };
+  /** Server events dropped as malformed, each kind said once in the console. */
+  const malformedSeen = new Set<string>();
+  const malformed = (event: string): void => {
+    if (malformedSeen.has(event)) return;
+    malformedSeen.add(event);
+    console.warn('roomlink: the server sent a malformed event, dropped', event);
+  };
 
   function join(nameRetries = NAME_RETRIES): void {
     if (!keys) sendJoin(nameRetries, null);
@@ -240,13 +248,28 @@ export function createSignaling({ roomId, resume, keys, url, ...options }: Signa
   socket.on('server:shutdown', () => {
     shuttingDown = true;
   });
-  socket.on('peer:joined', (peer) => {
+  // What the server says is parsed as anything from outside is (protocol/signaling.ts).
+  socket.on('peer:joined', (raw) => {
+    const peer = parsePeerJoined(raw);
+    if (peer === null) return malformed('peer:joined');
     mark('peer-joined', peer.id);
     heard((to) => whenInRoom(() => to.onPeerJoined(peer)));
   });
-  socket.on('peer:left', (peerLeft) => heard((to) => whenInRoom(() => to.onPeerLeft(peerLeft))));
-  socket.on('peer:renamed', (peer) => heard((to) => whenInRoom(() => to.onPeerRenamed(peer))));
-  socket.on('signal', (signal) => heard((to) => whenInRoom(() => to.onSignal(signal))));
+  socket.on('peer:left', (raw) => {
+    const peerLeft = parsePeerLeft(raw);
+    if (peerLeft === null) return malformed('peer:left');
+    heard((to) => whenInRoom(() => to.onPeerLeft(peerLeft)));
+  });
+  socket.on('peer:renamed', (raw) => {
+    const peer = parsePeerInfo(raw);
+    if (peer === null) return malformed('peer:renamed');
+    heard((to) => whenInRoom(() => to.onPeerRenamed(peer)));
+  });
+  socket.on('signal', (raw) => {
+    const signal = parseIncomingSignal(raw);
+    if (signal === null) return malformed('signal');
+    heard((to) => whenInRoom(() => to.onSignal(signal)));
+  });
   socket.on('error', (error) => {
     // A rejected event. Logged for the curious; the mesh recovers through its own timers.
     console.warn('roomlink: server rejected an event', error.code, error.message);

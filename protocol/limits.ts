@@ -30,6 +30,13 @@ export const DEFAULT_MAX_ROOM_SIZE = 16;
 /** An SDP for one data channel is ~1 KB; with many candidates inline it stays well under this. */
 export const MAX_SDP_LENGTH = 16_000;
 export const MAX_CANDIDATE_LENGTH = 1_024;
+/** An ICE candidate's other fields: its media id, m-line index and ICE username fragment. */
+export const MAX_SDP_MID_LENGTH = 64;
+export const MAX_M_LINE_INDEX = 1_024;
+export const MAX_USERNAME_FRAGMENT_LENGTH = 256;
+/** A member's announced keys: raw P-256 public keys (65 bytes) in base64url are 87 characters; HMAC-SHA256 is 43. */
+export const PUBLIC_KEY_PATTERN = /^[A-Za-z0-9_-]{80,100}$/;
+export const KEY_PROOF_PATTERN = /^[A-Za-z0-9_-]{40,64}$/;
 /** Socket.IO's maxHttpBufferSize: far below its 1 MB default (OWASP suggests <= 64 KB). */
 export const MAX_SOCKET_PAYLOAD_BYTES = 64 * 1024;
 

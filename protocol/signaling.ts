@@ -3,7 +3,17 @@
 // because TypeScript types say nothing about what a hostile client actually sends.
 // zod/mini: the same parsers, tree-shaken; the classic API would add ~450 KB to the bundle.
 import * as z from 'zod/mini';
-import { MAX_CANDIDATE_LENGTH, MAX_SDP_LENGTH, PEER_ID_PATTERN, ROOM_ID_PATTERN } from './limits.ts';
+import {
+  KEY_PROOF_PATTERN,
+  MAX_CANDIDATE_LENGTH,
+  MAX_M_LINE_INDEX,
+  MAX_SDP_LENGTH,
+  MAX_SDP_MID_LENGTH,
+  MAX_USERNAME_FRAGMENT_LENGTH,
+  PEER_ID_PATTERN,
+  PUBLIC_KEY_PATTERN,
+  ROOM_ID_PATTERN,
+} from './limits.ts';
 import { normalizeName } from './name.ts';
 
 /** Every rejection carries one of these codes; clients and tests rely on them. */
@@ -219,10 +229,6 @@ const resumeSchema = z.strictObject({
   token: z.string().check(z.minLength(16), z.maxLength(128)),
 });
 
-/** Raw P-256 public keys (65 bytes) in base64url are 87 characters; HMAC-SHA256 is 43. */
-const PUBLIC_KEY_PATTERN = /^[A-Za-z0-9_-]{80,100}$/;
-const KEY_PROOF_PATTERN = /^[A-Za-z0-9_-]{40,64}$/;
-
 export const peerKeysSchema = z.strictObject({
   sign: z.string().check(z.regex(PUBLIC_KEY_PATTERN)),
   ecdh: z.string().check(z.regex(PUBLIC_KEY_PATTERN)),
@@ -255,9 +261,9 @@ const descriptionSchema = z.strictObject({
 
 const candidateSchema = z.strictObject({
   candidate: z.string().check(z.maxLength(MAX_CANDIDATE_LENGTH)),
-  sdpMid: z.optional(z.nullable(z.string().check(z.maxLength(64)))),
-  sdpMLineIndex: z.optional(z.nullable(z.int().check(z.gte(0), z.lte(1024)))),
-  usernameFragment: z.optional(z.nullable(z.string().check(z.maxLength(256)))),
+  sdpMid: z.optional(z.nullable(z.string().check(z.maxLength(MAX_SDP_MID_LENGTH)))),
+  sdpMLineIndex: z.optional(z.nullable(z.int().check(z.gte(0), z.lte(MAX_M_LINE_INDEX)))),
+  usernameFragment: z.optional(z.nullable(z.string().check(z.maxLength(MAX_USERNAME_FRAGMENT_LENGTH)))),
 });
 
 const outgoingSignalSchema = z

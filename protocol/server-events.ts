@@ -1,0 +1,103 @@
+// What the signaling server sends a page, checked by the page as everything from outside is:
+// a hostile or broken server must not break it. Unchecked, a member name that was no string
+// could make the mention check throw on every line with an "@", and a throw in a socket
+// listener makes Socket.IO drop the connection ("parse error"). Malformed events are dropped. The same rules as the
+// server's own parsers (signaling.ts), written without zod: the page's entry parses these
+// before its join, and must not carry the schemas (scripts/build-client.ts). Extra fields
+// are let through unread: a newer server may add some.
+import * as limits from './limits.ts';
+import { normalizeName } from './name.ts';
+import type {
+  IceCandidate,
+  IncomingSignal,
+  PeerInfo,
+  PeerJoined,
+  PeerKeys,
+  PeerLeft,
+  SessionDescription,
+} from './signaling.ts';
+
+type Fields = Record<string, unknown>;
+
+const isFields = (raw: unknown): raw is Fields => typeof raw === 'object' && raw !== null && !Array.isArray(raw);
+const matches = (raw: unknown, pattern: RegExp): raw is string => typeof raw === 'string' && pattern.test(raw);
+const shortString = (raw: unknown, max: number): raw is string => typeof raw === 'string' && raw.length <= max;
+/** Absent, null, or passing `check`. */
+const optional = (raw: unknown, check: (value: unknown) => boolean): boolean =>
+  raw === undefined || raw === null || check(raw);
+
+const DESCRIPTION_TYPES: ReadonlySet<unknown> = new Set<SessionDescription['type']>([
+  'offer',
+  'answer',
+  'pranswer',
+  'rollback',
+]);
+const LEFT_REASONS: ReadonlySet<unknown> = new Set<PeerLeft['reason']>(['leave', 'disconnect']);
+
+function keysOf(raw: Fields): PeerKeys | null {
+  const { sign, ecdh, proof } = raw;
+  if (!matches(sign, limits.PUBLIC_KEY_PATTERN) || !matches(ecdh, limits.PUBLIC_KEY_PATTERN)) return null;
+  return matches(proof, limits.KEY_PROOF_PATTERN) ? { sign, ecdh, proof } : null;
+}
+
+/** A member as the server describes it (peer:joined, peer:renamed), its name checked and normalized; null if malformed. */
+export function parsePeerInfo(raw: unknown): PeerInfo | null {
+  if (!isFields(raw) || !matches(raw.id, limits.PEER_ID_PATTERN)) return null;
+  const name = normalizeName(raw.name);
+  if (!name.ok) return null;
+  const peer: PeerInfo = { id: raw.id, name: name.name };
+  if (raw.keys === undefined) return peer;
+  const keys = isFields(raw.keys) ? keysOf(raw.keys) : null;
+  if (keys === null) return null;
+  peer.keys = keys;
+  return peer;
+}
+
+/** A peer:joined payload; null if malformed. */
+export function parsePeerJoined(raw: unknown): PeerJoined | null {
+  const peer = parsePeerInfo(raw);
+  if (peer === null) return null;
+  return (raw as Fields).resumed === true ? { ...peer, resumed: true } : peer;
+}
+
+/** A peer:left payload; null if malformed. */
+export function parsePeerLeft(raw: unknown): PeerLeft | null {
+  if (!isFields(raw) || !matches(raw.id, limits.PEER_ID_PATTERN) || !LEFT_REASONS.has(raw.reason)) return null;
+  return { id: raw.id, reason: raw.reason as PeerLeft['reason'] };
+}
+
+function descriptionOf(raw: unknown): SessionDescription | null {
+  if (!isFields(raw) || !DESCRIPTION_TYPES.has(raw.type) || !shortString(raw.sdp, limits.MAX_SDP_LENGTH)) return null;
+  return { type: raw.type as SessionDescription['type'], sdp: raw.sdp };
+}
+
+function candidateOf(raw: unknown): IceCandidate | null {
+  if (!isFields(raw) || !shortString(raw.candidate, limits.MAX_CANDIDATE_LENGTH)) return null;
+  const { sdpMid, sdpMLineIndex, usernameFragment } = raw;
+  const index = (value: unknown) =>
+    Number.isInteger(value) && (value as number) >= 0 && (value as number) <= limits.MAX_M_LINE_INDEX;
+  if (
+    !optional(sdpMid, (value) => shortString(value, limits.MAX_SDP_MID_LENGTH)) ||
+    !optional(sdpMLineIndex, index) ||
+    !optional(usernameFragment, (value) => shortString(value, limits.MAX_USERNAME_FRAGMENT_LENGTH))
+  ) {
+    return null;
+  }
+  const candidate: IceCandidate = { candidate: raw.candidate };
+  if (sdpMid !== undefined) candidate.sdpMid = sdpMid as string | null;
+  if (sdpMLineIndex !== undefined) candidate.sdpMLineIndex = sdpMLineIndex as number | null;
+  if (usernameFragment !== undefined) candidate.usernameFragment = usernameFragment as string | null;
+  return candidate;
+}
+
+/** A signal as the server relays it: from a peer id, exactly one of a description or a candidate; null if malformed. */
+export function parseIncomingSignal(raw: unknown): IncomingSignal | null {
+  if (!isFields(raw) || !matches(raw.from, limits.PEER_ID_PATTERN)) return null;
+  if ((raw.description === undefined) === (raw.candidate === undefined)) return null;
+  if (raw.description !== undefined) {
+    const description = descriptionOf(raw.description);
+    return description ? { from: raw.from, description } : null;
+  }
+  const candidate = candidateOf(raw.candidate);
+  return candidate ? { from: raw.from, candidate } : null;
+}

@@ -1,0 +1,104 @@
+// A hostile or broken signaling server, as the page's signaling client (client/signaling.ts,
+// run here in Node) meets it: the server is trusted to introduce members, not to send
+// well-formed events. What it says of members (peer:joined, peer:renamed, peer:left) and the
+// signals it relays are parsed like everything else a page takes from outside; malformed ones
+// never reach the page. Unparsed, a member whose name is not a string could make the page's
+// mention check throw on every line with an "@", and a throw in a socket listener makes
+// Socket.IO drop the connection ("parse error").
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { test } from 'node:test';
+import { Server } from 'socket.io';
+import { createSignaling, type SignalingStatus } from '../client/signaling.ts';
+import type { IncomingSignal, PeerInfo, PeerJoined, PeerLeft } from '../protocol/signaling.ts';
+
+const ROOM = 'room-hostile-server-0001';
+const SELF = 'self-00000000001';
+const BOB = 'bob-000000000001';
+
+/** A server that admits the join, then sends `events` (name, payload) and a last good peer:left. */
+async function hostileServer(events: ReadonlyArray<readonly [string, unknown]>) {
+  const http = createServer();
+  const io = new Server(http);
+  io.on('connection', (socket) => {
+    socket.on('room:join', (_request: unknown, ack: (response: unknown) => void) => {
+      ack({
+        ok: true,
+        self: { id: SELF, name: 'Alice' },
+        resume: { id: SELF, token: 'x'.repeat(32) },
+        peers: [],
+        iceServers: [],
+        iceExpiresAt: 0,
+      });
+      for (const [event, payload] of events) socket.emit(event, payload);
+      socket.emit('peer:left', { id: BOB, reason: 'leave' });
+    });
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  return { url, close: () => new Promise<void>((resolve) => io.close(() => resolve())) };
+}
+
+test('what a server says of members, and the signals it relays, reach the page only when well-formed', async (t) => {
+  const description = { type: 'offer', sdp: 'v=0\r\n' };
+  const candidate = { candidate: 'candidate:1 1 udp 1 10.1.2.3 9 typ host', sdpMid: '0', sdpMLineIndex: 0 };
+  const server = await hostileServer([
+    ['peer:joined', null],
+    ['peer:joined', 'bob'],
+    ['peer:joined', { id: BOB, name: 42 }],
+    ['peer:joined', { id: BOB, name: { length: 3 } }],
+    ['peer:joined', { id: BOB, name: 'x'.repeat(100_000) }],
+    ['peer:joined', { id: BOB, name: 'bo\u202Eb' }],
+    ['peer:joined', { id: 'not a peer id!', name: 'Bob' }],
+    ['peer:joined', { id: BOB, name: 'Bob', keys: 'not keys' }],
+    ['peer:joined', { id: BOB, name: '  Bob  ', resumed: true }],
+    ['peer:renamed', { id: BOB, name: ['Bobby'] }],
+    ['peer:renamed', { id: BOB, name: 'Bobby' }],
+    ['signal', { from: BOB }],
+    ['signal', { from: BOB, description: { type: 'offer', sdp: 7 } }],
+    ['signal', { from: BOB, description, candidate: { candidate: '' } }],
+    ['signal', { from: 7, description }],
+    ['signal', { from: BOB, description }],
+    ['signal', { from: BOB, candidate: { ...candidate, sdpMLineIndex: -1 } }],
+    ['signal', { from: BOB, candidate: { ...candidate, sdpMid: { toString: null } } }],
+    ['signal', { from: BOB, candidate }],
+    ['peer:left', { id: BOB, reason: 'gone for good' }],
+    ['peer:left', { id: undefined, reason: 'leave' }],
+  ]);
+  t.after(() => server.close());
+  const joined: PeerJoined[] = [];
+  const renamed: PeerInfo[] = [];
+  const signals: IncomingSignal[] = [];
+  const statuses: SignalingStatus[] = [];
+  const done = new Promise<PeerLeft[]>((resolve) => {
+    const left: PeerLeft[] = [];
+    const signaling = createSignaling({ roomId: ROOM, name: () => 'Alice', resume: () => undefined, url: server.url });
+    t.after(() => signaling.close());
+    signaling.attach(
+      {
+        onJoined() {},
+        onPeerJoined: (peer) => joined.push(peer),
+        onPeerLeft(peer) {
+          left.push(peer);
+          // The server's last word: everything before it was handled (Socket.IO keeps order).
+          if (peer.reason === 'leave') resolve(left);
+        },
+        onPeerRenamed: (peer) => renamed.push(peer),
+        onNameTaken: () => false,
+        onSignal: (signal) => signals.push(signal),
+        onStatus: (status) => statuses.push(status),
+      },
+      () => 'Alice',
+    );
+  });
+  const left = await done;
+  assert.deepEqual(joined, [{ id: BOB, name: 'Bob', resumed: true }], 'the one well-formed join, its name trimmed');
+  assert.deepEqual(renamed, [{ id: BOB, name: 'Bobby' }]);
+  assert.deepEqual(signals, [
+    { from: BOB, description },
+    { from: BOB, candidate },
+  ]);
+  assert.deepEqual(left, [{ id: BOB, reason: 'leave' }]);
+  assert.deepEqual(statuses, ['joined'], 'the connection was never dropped');
+});
