@@ -17,7 +17,13 @@ import type {
   ResumeTicket,
   ServerToClientEvents,
 } from '../protocol/index.ts';
-import { parseIncomingSignal, parsePeerInfo, parsePeerJoined, parsePeerLeft } from '../protocol/server-events.ts';
+import {
+  parseIncomingSignal,
+  parseJoinAck,
+  parsePeerInfo,
+  parsePeerJoined,
+  parsePeerLeft,
+} from '../protocol/server-events.ts';
 import { routeKey } from './route-key.ts';
 import { mark } from './timeline.ts';
 
@@ -166,10 +172,12 @@ export function createSignaling({ roomId, resume, keys, url, ...options }: Signa
     const request = { roomId, name: name(), ...withResume(resume()), ...(announced ? { keys: announced } : {}) };
     mark('join-sent');
     attempted();
-    socket.timeout(ACK_TIMEOUT_MS).emit('room:join', request, (err, ack) =>
+    socket.timeout(ACK_TIMEOUT_MS).emit('room:join', request, (err, raw) =>
       heard((handlers) => {
-        if (err) {
-          // No answer: the connection is half-broken. Reconnecting rejoins.
+        const ack = err ? null : parseJoinAck(raw);
+        if (ack === null) {
+          if (!err) malformed('room:join ack');
+          // No answer (or none that parses): the connection is half-broken. Reconnecting rejoins.
           socket.disconnect().connect();
           return;
         }

@@ -37,6 +37,9 @@ export const MAX_USERNAME_FRAGMENT_LENGTH = 256;
 /** A member's announced keys: raw P-256 public keys (65 bytes) in base64url are 87 characters; HMAC-SHA256 is 43. */
 export const PUBLIC_KEY_PATTERN = /^[A-Za-z0-9_-]{80,100}$/;
 export const KEY_PROOF_PATTERN = /^[A-Za-z0-9_-]{40,64}$/;
+/** A resume ticket's token (server/resume.ts makes them). */
+export const MIN_RESUME_TOKEN_LENGTH = 16;
+export const MAX_RESUME_TOKEN_LENGTH = 128;
 /** Socket.IO's maxHttpBufferSize: far below its 1 MB default (OWASP suggests <= 64 KB). */
 export const MAX_SOCKET_PAYLOAD_BYTES = 64 * 1024;
 

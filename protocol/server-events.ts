@@ -9,11 +9,14 @@ import * as limits from './limits.ts';
 import { normalizeName } from './name.ts';
 import type {
   IceCandidate,
+  IceServer,
   IncomingSignal,
+  JoinAck,
   PeerInfo,
   PeerJoined,
   PeerKeys,
   PeerLeft,
+  ProtocolError,
   SessionDescription,
 } from './signaling.ts';
 
@@ -100,4 +103,74 @@ export function parseIncomingSignal(raw: unknown): IncomingSignal | null {
   }
   const candidate = candidateOf(raw.candidate);
   return candidate ? { from: raw.from, candidate } : null;
+}
+
+/** A join ack's lists, at most: a room holds far fewer members, a server gives a few ICE servers. */
+const MAX_ACK_PEERS = 1_000;
+const MAX_ICE_SERVERS = 32;
+const MAX_ICE_FIELD_LENGTH = 1_024;
+const ICE_URL = /^(stun|stuns|turn|turns):/;
+
+function iceServerOf(raw: unknown): IceServer | null {
+  if (!isFields(raw)) return null;
+  const urls = typeof raw.urls === 'string' ? [raw.urls] : raw.urls;
+  if (!Array.isArray(urls) || urls.length === 0) return null;
+  if (!urls.every((url) => shortString(url, MAX_ICE_FIELD_LENGTH) && ICE_URL.test(url))) return null;
+  const server: IceServer = { urls: urls as string[] };
+  for (const field of ['username', 'credential'] as const) {
+    const value = raw[field];
+    if (value === undefined) continue;
+    if (!shortString(value, MAX_ICE_FIELD_LENGTH)) return null;
+    server[field] = value;
+  }
+  return server;
+}
+
+/** What each list holds that parses, the rest dropped; [] for no list. */
+function each<T>(raw: unknown, max: number, parse: (item: unknown) => T | null): T[] {
+  if (!Array.isArray(raw)) return [];
+  return raw.slice(0, max).flatMap((item) => parse(item) ?? []);
+}
+
+function errorOf(raw: unknown): ProtocolError | null {
+  if (!isFields(raw) || typeof raw.code !== 'string' || !shortString(raw.message, MAX_ICE_FIELD_LENGTH)) return null;
+  const error: ProtocolError = { code: raw.code as ProtocolError['code'], message: raw.message };
+  if (raw.suggestion !== undefined) {
+    const name = normalizeName(raw.suggestion);
+    if (name.ok) error.suggestion = name.name;
+  }
+  if (typeof raw.retryAfterMs === 'number' && Number.isFinite(raw.retryAfterMs)) error.retryAfterMs = raw.retryAfterMs;
+  if (raw.resuming === true) error.resuming = true;
+  return error;
+}
+
+/**
+ * A join ack: ours (`self`) and the resume ticket must parse, members and ICE servers that do
+ * not are left out; null when it is no ack at all (taken as no answer: the page reconnects).
+ */
+export function parseJoinAck(raw: unknown): JoinAck | null {
+  if (!isFields(raw)) return null;
+  if (raw.ok === false) {
+    const error = errorOf(raw.error);
+    return error ? { ok: false, error } : null;
+  }
+  const self = parsePeerInfo(raw.self);
+  const resume = raw.resume;
+  if (raw.ok !== true || self === null || !isFields(resume) || !matches(resume.id, limits.PEER_ID_PATTERN)) return null;
+  const { token } = resume;
+  if (typeof token !== 'string' || token.length < limits.MIN_RESUME_TOKEN_LENGTH) return null;
+  if (token.length > limits.MAX_RESUME_TOKEN_LENGTH) return null;
+  const iceExpiresAt = typeof raw.iceExpiresAt === 'number' && raw.iceExpiresAt >= 0 ? raw.iceExpiresAt : 0;
+  const ack: JoinAck = {
+    ok: true,
+    self,
+    resume: { id: resume.id, token },
+    peers: each(raw.peers, MAX_ACK_PEERS, parsePeerInfo),
+    iceServers: each(raw.iceServers, MAX_ICE_SERVERS, iceServerOf),
+    iceExpiresAt: Number.isFinite(iceExpiresAt) ? iceExpiresAt : 0,
+  };
+  if (Number.isInteger(raw.maxVideoSenders) && (raw.maxVideoSenders as number) >= 0) {
+    ack.maxVideoSenders = raw.maxVideoSenders as number;
+  }
+  return ack;
 }

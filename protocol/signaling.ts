@@ -7,9 +7,11 @@ import {
   KEY_PROOF_PATTERN,
   MAX_CANDIDATE_LENGTH,
   MAX_M_LINE_INDEX,
+  MAX_RESUME_TOKEN_LENGTH,
   MAX_SDP_LENGTH,
   MAX_SDP_MID_LENGTH,
   MAX_USERNAME_FRAGMENT_LENGTH,
+  MIN_RESUME_TOKEN_LENGTH,
   PEER_ID_PATTERN,
   PUBLIC_KEY_PATTERN,
   ROOM_ID_PATTERN,
@@ -226,7 +228,7 @@ const peerIdSchema = z.string().check(z.regex(PEER_ID_PATTERN));
 
 const resumeSchema = z.strictObject({
   id: peerIdSchema,
-  token: z.string().check(z.minLength(16), z.maxLength(128)),
+  token: z.string().check(z.minLength(MIN_RESUME_TOKEN_LENGTH), z.maxLength(MAX_RESUME_TOKEN_LENGTH)),
 });
 
 export const peerKeysSchema = z.strictObject({

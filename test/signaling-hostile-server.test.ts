@@ -10,27 +10,33 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { Server } from 'socket.io';
-import { createSignaling, type SignalingStatus } from '../client/signaling.ts';
-import type { IncomingSignal, PeerInfo, PeerJoined, PeerLeft } from '../protocol/signaling.ts';
+import { createSignaling, type SignalingHandlers, type SignalingStatus } from '../client/signaling.ts';
+import type { IncomingSignal, JoinAck, PeerInfo, PeerJoined, PeerLeft } from '../protocol/signaling.ts';
 
 const ROOM = 'room-hostile-server-0001';
 const SELF = 'self-00000000001';
 const BOB = 'bob-000000000001';
 
-/** A server that admits the join, then sends `events` (name, payload) and a last good peer:left. */
-async function hostileServer(events: ReadonlyArray<readonly [string, unknown]>) {
+const GOOD_ACK = {
+  ok: true,
+  self: { id: SELF, name: 'Alice' },
+  resume: { id: SELF, token: 'x'.repeat(32) },
+  peers: [],
+  iceServers: [],
+  iceExpiresAt: 0,
+};
+
+/**
+ * A server that answers each join with the next of `acks` (the last one again and again), then
+ * sends `events` (name, payload) and a last good peer:left.
+ */
+async function hostileServer(events: ReadonlyArray<readonly [string, unknown]>, acks: readonly unknown[] = [GOOD_ACK]) {
   const http = createServer();
   const io = new Server(http);
+  let joins = 0;
   io.on('connection', (socket) => {
     socket.on('room:join', (_request: unknown, ack: (response: unknown) => void) => {
-      ack({
-        ok: true,
-        self: { id: SELF, name: 'Alice' },
-        resume: { id: SELF, token: 'x'.repeat(32) },
-        peers: [],
-        iceServers: [],
-        iceExpiresAt: 0,
-      });
+      ack(acks[Math.min(joins++, acks.length - 1)]);
       for (const [event, payload] of events) socket.emit(event, payload);
       socket.emit('peer:left', { id: BOB, reason: 'leave' });
     });
@@ -38,6 +44,26 @@ async function hostileServer(events: ReadonlyArray<readonly [string, unknown]>) 
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   return { url, close: () => new Promise<void>((resolve) => io.close(() => resolve())) };
+}
+
+/** The page's signaling client on `url`, handing what it takes to `handlers` (the rest ignored). */
+function page(t: { after(fn: () => void): void }, url: string, handlers: Partial<SignalingHandlers>): void {
+  const signaling = createSignaling({ roomId: ROOM, name: () => 'Alice', resume: () => undefined, url });
+  t.after(() => signaling.close());
+  const ignore = () => {};
+  signaling.attach(
+    {
+      onJoined: ignore,
+      onPeerJoined: ignore,
+      onPeerLeft: ignore,
+      onPeerRenamed: ignore,
+      onNameTaken: () => false,
+      onSignal: ignore,
+      onStatus: ignore,
+      ...handlers,
+    },
+    () => 'Alice',
+  );
 }
 
 test('what a server says of members, and the signals it relays, reach the page only when well-formed', async (t) => {
@@ -73,24 +99,17 @@ test('what a server says of members, and the signals it relays, reach the page o
   const statuses: SignalingStatus[] = [];
   const done = new Promise<PeerLeft[]>((resolve) => {
     const left: PeerLeft[] = [];
-    const signaling = createSignaling({ roomId: ROOM, name: () => 'Alice', resume: () => undefined, url: server.url });
-    t.after(() => signaling.close());
-    signaling.attach(
-      {
-        onJoined() {},
-        onPeerJoined: (peer) => joined.push(peer),
-        onPeerLeft(peer) {
-          left.push(peer);
-          // The server's last word: everything before it was handled (Socket.IO keeps order).
-          if (peer.reason === 'leave') resolve(left);
-        },
-        onPeerRenamed: (peer) => renamed.push(peer),
-        onNameTaken: () => false,
-        onSignal: (signal) => signals.push(signal),
-        onStatus: (status) => statuses.push(status),
+    page(t, server.url, {
+      onPeerJoined: (peer) => joined.push(peer),
+      onPeerLeft(peer) {
+        left.push(peer);
+        // The server's last word: everything before it was handled (Socket.IO keeps order).
+        if (peer.reason === 'leave') resolve(left);
       },
-      () => 'Alice',
-    );
+      onPeerRenamed: (peer) => renamed.push(peer),
+      onSignal: (signal) => signals.push(signal),
+      onStatus: (status) => statuses.push(status),
+    });
   });
   const left = await done;
   assert.deepEqual(joined, [{ id: BOB, name: 'Bob', resumed: true }], 'the one well-formed join, its name trimmed');
@@ -101,4 +120,26 @@ test('what a server says of members, and the signals it relays, reach the page o
   ]);
   assert.deepEqual(left, [{ id: BOB, reason: 'leave' }]);
   assert.deepEqual(statuses, ['joined'], 'the connection was never dropped');
+});
+
+test('a join answered with junk is asked again; members and ICE servers that do not parse are left out of the ack', async (t) => {
+  const bob = { id: BOB, name: 'Bob' };
+  const stun = { urls: ['stun:10.1.2.3:3478'] };
+  const server = await hostileServer(
+    [],
+    [
+      null,
+      { ok: true, self: { id: SELF, name: 7 }, resume: GOOD_ACK.resume },
+      { ok: false, error: { code: 7 } },
+      {
+        ...GOOD_ACK,
+        peers: [bob, null, { id: 'x', name: 'Carol' }, { id: 'carol-000000001', name: { length: 99 } }],
+        iceServers: [stun, { urls: 'javascript:alert(1)' }, { urls: [42] }, null],
+        iceExpiresAt: 'soon',
+      },
+    ],
+  );
+  t.after(() => server.close());
+  const ack = await new Promise<JoinAck>((resolve) => page(t, server.url, { onJoined: resolve }));
+  assert.deepEqual(ack, { ...GOOD_ACK, peers: [bob], iceServers: [stun], iceExpiresAt: 0 });
 });
