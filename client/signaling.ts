@@ -18,11 +18,13 @@ import type {
   ServerToClientEvents,
 } from '../protocol/index.ts';
 import {
+  parseIceRefreshAck,
   parseIncomingSignal,
   parseJoinAck,
   parsePeerInfo,
   parsePeerJoined,
   parsePeerLeft,
+  parseRenameAck,
 } from '../protocol/server-events.ts';
 import { routeKey } from './route-key.ts';
 import { mark } from './timeline.ts';
@@ -162,6 +164,11 @@ export function createSignaling({ roomId, resume, keys, url, ...options }: Signa
     malformedSeen.add(event);
     console.warn('roomlink: the server sent a malformed event, dropped', event);
   };
+  /** An ack that does not parse: a refusal of our own words, as if the server had not answered. */
+  const unparsed = (event: string): { ok: false; error: ProtocolError } => {
+    malformed(event);
+    return { ok: false, error: { code: 'internal', message: 'the server answered with something else' } };
+  };
 
   function join(nameRetries = NAME_RETRIES): void {
     if (!keys) sendJoin(nameRetries, null);
@@ -297,10 +304,12 @@ export function createSignaling({ roomId, resume, keys, url, ...options }: Signa
     async rename(next) {
       if (!inRoom)
         return { ok: false, error: { code: 'not_in_room', message: 'not connected to the server right now' } };
-      return socket.timeout(ACK_TIMEOUT_MS).emitWithAck('room:rename', { name: next });
+      const raw: unknown = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('room:rename', { name: next });
+      return parseRenameAck(raw) ?? unparsed('room:rename ack');
     },
-    refreshIce() {
-      return socket.timeout(ACK_TIMEOUT_MS).emitWithAck('ice:refresh');
+    async refreshIce() {
+      const raw: unknown = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('ice:refresh');
+      return parseIceRefreshAck(raw) ?? unparsed('ice:refresh ack');
     },
     close() {
       left = true;

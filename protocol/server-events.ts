@@ -9,6 +9,7 @@ import * as limits from './limits.ts';
 import { normalizeName } from './name.ts';
 import type {
   IceCandidate,
+  IceRefreshAck,
   IceServer,
   IncomingSignal,
   JoinAck,
@@ -17,6 +18,7 @@ import type {
   PeerKeys,
   PeerLeft,
   ProtocolError,
+  RenameAck,
   SessionDescription,
 } from './signaling.ts';
 
@@ -126,6 +128,15 @@ function iceServerOf(raw: unknown): IceServer | null {
   return server;
 }
 
+/** The ICE servers that parse, and when their credentials expire (0: never, or not said). */
+function iceGrantOf(raw: Fields): { iceServers: IceServer[]; iceExpiresAt: number } {
+  const expires = raw.iceExpiresAt;
+  return {
+    iceServers: each(raw.iceServers, MAX_ICE_SERVERS, iceServerOf),
+    iceExpiresAt: typeof expires === 'number' && Number.isFinite(expires) && expires >= 0 ? expires : 0,
+  };
+}
+
 /** What each list holds that parses, the rest dropped; [] for no list. */
 function each<T>(raw: unknown, max: number, parse: (item: unknown) => T | null): T[] {
   if (!Array.isArray(raw)) return [];
@@ -150,27 +161,43 @@ function errorOf(raw: unknown): ProtocolError | null {
  */
 export function parseJoinAck(raw: unknown): JoinAck | null {
   if (!isFields(raw)) return null;
-  if (raw.ok === false) {
-    const error = errorOf(raw.error);
-    return error ? { ok: false, error } : null;
-  }
+  if (raw.ok !== true) return refusalOf(raw);
   const self = parsePeerInfo(raw.self);
   const resume = raw.resume;
-  if (raw.ok !== true || self === null || !isFields(resume) || !matches(resume.id, limits.PEER_ID_PATTERN)) return null;
+  if (self === null || !isFields(resume) || !matches(resume.id, limits.PEER_ID_PATTERN)) return null;
   const { token } = resume;
   if (typeof token !== 'string' || token.length < limits.MIN_RESUME_TOKEN_LENGTH) return null;
   if (token.length > limits.MAX_RESUME_TOKEN_LENGTH) return null;
-  const iceExpiresAt = typeof raw.iceExpiresAt === 'number' && raw.iceExpiresAt >= 0 ? raw.iceExpiresAt : 0;
   const ack: JoinAck = {
     ok: true,
     self,
     resume: { id: resume.id, token },
     peers: each(raw.peers, MAX_ACK_PEERS, parsePeerInfo),
-    iceServers: each(raw.iceServers, MAX_ICE_SERVERS, iceServerOf),
-    iceExpiresAt: Number.isFinite(iceExpiresAt) ? iceExpiresAt : 0,
+    ...iceGrantOf(raw),
   };
   if (Number.isInteger(raw.maxVideoSenders) && (raw.maxVideoSenders as number) >= 0) {
     ack.maxVideoSenders = raw.maxVideoSenders as number;
   }
   return ack;
+}
+
+/** A refusal, or null when `raw` is no answer of this shape at all. */
+function refusalOf(raw: Fields): { ok: false; error: ProtocolError } | null {
+  const error = raw.ok === false ? errorOf(raw.error) : null;
+  return error ? { ok: false, error } : null;
+}
+
+/** A room:rename ack: the name the server accepted, checked; null when it is no ack at all. */
+export function parseRenameAck(raw: unknown): RenameAck | null {
+  if (!isFields(raw)) return null;
+  if (raw.ok !== true) return refusalOf(raw);
+  const name = normalizeName(raw.name);
+  return name.ok ? { ok: true, name: name.name } : null;
+}
+
+/** An ice:refresh ack: the ICE servers that parse; null when it is no ack at all. */
+export function parseIceRefreshAck(raw: unknown): IceRefreshAck | null {
+  if (!isFields(raw)) return null;
+  if (raw.ok !== true) return refusalOf(raw);
+  return { ok: true, ...iceGrantOf(raw) };
 }

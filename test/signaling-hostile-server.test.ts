@@ -10,7 +10,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { Server } from 'socket.io';
-import { createSignaling, type SignalingHandlers, type SignalingStatus } from '../client/signaling.ts';
+import { createSignaling, type Signaling, type SignalingHandlers, type SignalingStatus } from '../client/signaling.ts';
 import type { IncomingSignal, JoinAck, PeerInfo, PeerJoined, PeerLeft } from '../protocol/signaling.ts';
 
 const ROOM = 'room-hostile-server-0001';
@@ -28,18 +28,27 @@ const GOOD_ACK = {
 
 /**
  * A server that answers each join with the next of `acks` (the last one again and again), then
- * sends `events` (name, payload) and a last good peer:left.
+ * sends `events` (name, payload) and a last good peer:left; each rename and ICE refresh with the
+ * next of `answers`.
  */
-async function hostileServer(events: ReadonlyArray<readonly [string, unknown]>, acks: readonly unknown[] = [GOOD_ACK]) {
+async function hostileServer(
+  events: ReadonlyArray<readonly [string, unknown]>,
+  acks: readonly unknown[] = [GOOD_ACK],
+  answers: readonly unknown[] = [],
+) {
   const http = createServer();
   const io = new Server(http);
   let joins = 0;
+  let answered = 0;
   io.on('connection', (socket) => {
     socket.on('room:join', (_request: unknown, ack: (response: unknown) => void) => {
       ack(acks[Math.min(joins++, acks.length - 1)]);
       for (const [event, payload] of events) socket.emit(event, payload);
       socket.emit('peer:left', { id: BOB, reason: 'leave' });
     });
+    const answer = (...args: unknown[]) => (args.at(-1) as (response: unknown) => void)(answers[answered++]);
+    socket.on('room:rename', answer);
+    socket.on('ice:refresh', answer);
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
@@ -47,7 +56,7 @@ async function hostileServer(events: ReadonlyArray<readonly [string, unknown]>, 
 }
 
 /** The page's signaling client on `url`, handing what it takes to `handlers` (the rest ignored). */
-function page(t: { after(fn: () => void): void }, url: string, handlers: Partial<SignalingHandlers>): void {
+function page(t: { after(fn: () => void): void }, url: string, handlers: Partial<SignalingHandlers>): Signaling {
   const signaling = createSignaling({ roomId: ROOM, name: () => 'Alice', resume: () => undefined, url });
   t.after(() => signaling.close());
   const ignore = () => {};
@@ -64,6 +73,7 @@ function page(t: { after(fn: () => void): void }, url: string, handlers: Partial
     },
     () => 'Alice',
   );
+  return signaling;
 }
 
 test('what a server says of members, and the signals it relays, reach the page only when well-formed', async (t) => {
@@ -142,4 +152,28 @@ test('a join answered with junk is asked again; members and ICE servers that do 
   t.after(() => server.close());
   const ack = await new Promise<JoinAck>((resolve) => page(t, server.url, { onJoined: resolve }));
   assert.deepEqual(ack, { ...GOOD_ACK, peers: [bob], iceServers: [stun], iceExpiresAt: 0 });
+});
+
+test('a rename or ICE refresh answered with junk is a refusal; ICE servers that do not parse are left out', async (t) => {
+  const stun = { urls: ['stun:10.1.2.3:3478'] };
+  const server = await hostileServer(
+    [],
+    [GOOD_ACK],
+    [
+      { ok: true, name: { length: 99 } },
+      { ok: true, name: ' Alicia ' },
+      'ok',
+      { ok: true, iceServers: [{ urls: 42 }, stun], iceExpiresAt: Number.NaN },
+    ],
+  );
+  t.after(() => server.close());
+  let signaling: Signaling | undefined;
+  await new Promise<unknown>((resolve) => {
+    signaling = page(t, server.url, { onJoined: resolve });
+  });
+  const refused = { ok: false, error: { code: 'internal', message: 'the server answered with something else' } };
+  assert.deepEqual(await signaling?.rename('Alicia'), refused);
+  assert.deepEqual(await signaling?.rename('Alicia'), { ok: true, name: 'Alicia' });
+  assert.deepEqual(await signaling?.refreshIce(), refused);
+  assert.deepEqual(await signaling?.refreshIce(), { ok: true, iceServers: [stun], iceExpiresAt: 0 });
 });
