@@ -715,7 +715,9 @@ async function untilWithin(check: () => boolean, what: string, shown = () => '',
   const deadline = Date.now() + ms;
   while (!check()) {
     if (Date.now() > deadline) assert.fail(`never happened: ${what} (${shown()})`);
-    await new Promise((resolve) => setImmediate(resolve));
+    // A few milliseconds between looks, not a spin: this waits seconds (a stall is STALL_MS
+    // of nothing), and a spin held a core the other test files running beside it need.
+    await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
 
