@@ -6,7 +6,10 @@
 // What is signed is the line's author peer id, message id, sender time, text and private
 // recipient, and for a reply the line it answers (author, id, name, excerpt), in one
 // unambiguous JSON array: changing any of them breaks the signature. A line without a reply
-// is signed as before replies existed, so older pages check it.
+// is signed as before replies existed, so older pages check it. An edited line is signed
+// again by its author, as it now stands, with the edit's time after a marker (so an edit's
+// signature never checks as the line's, nor the reverse); a deletion under a context of its
+// own (SignedDeletion), without the text, which is gone.
 // Reactions are signed the same way, under a context of their own (see SignedReaction).
 //
 // The tab keeps its pair for the room next to its resume ticket (sessionStorage): a reload
@@ -23,6 +26,8 @@ const SIGNATURE: EcdsaParams = { name: 'ECDSA', hash: 'SHA-256' };
 const CONTEXT = 'roomlink/1 line';
 /** The same for reactions: a line's signature never checks as a reaction's, nor the reverse. */
 const REACTION_CONTEXT = 'roomlink/1 reaction';
+/** The same for deletions. */
+const DELETION_CONTEXT = 'roomlink/1 deletion';
 /** Imported public keys kept for verifying (one per member per join; bounded anyway). */
 const KEY_CACHE_LIMIT = 256;
 
@@ -36,6 +41,17 @@ export interface SignedLine {
   to?: string | undefined;
   /** The line it answers. */
   re?: ReplyRef | undefined;
+  /** When its author last edited it (their clock): `text` is the edited text. */
+  edited?: number | undefined;
+}
+
+/** Its author deleted the line `id` (written at `ts`, private to `to` if so) at its time `at`. */
+export interface SignedDeletion {
+  from: string;
+  id: string;
+  ts: number;
+  to?: string | undefined;
+  at: number;
 }
 
 /**
@@ -71,6 +87,8 @@ export interface Identity {
   sign(line: SignedLine): Promise<string | null>;
   /** Our signature over our reaction (`by` is us), or null where WebCrypto is missing. */
   signReaction(reaction: SignedReaction): Promise<string | null>;
+  /** Our signature over the deletion of our line, or null where WebCrypto is missing. */
+  signDeletion(deletion: SignedDeletion): Promise<string | null>;
 }
 
 const encoder = new TextEncoder();
@@ -79,7 +97,12 @@ function signedBytes(line: SignedLine): Uint8Array<ArrayBuffer> {
   const signed = [CONTEXT, line.from, line.id, line.ts, line.text, line.to ?? null];
   const { re } = line;
   if (re) signed.push(re.from, re.id, re.name, re.text);
+  if (line.edited !== undefined) signed.push('edited', line.edited);
   return encoder.encode(JSON.stringify(signed));
+}
+
+function deletionBytes(d: SignedDeletion): Uint8Array<ArrayBuffer> {
+  return encoder.encode(JSON.stringify([DELETION_CONTEXT, d.from, d.id, d.ts, d.to ?? null, d.at]));
 }
 
 function reactionBytes(r: SignedReaction): Uint8Array<ArrayBuffer> {
@@ -159,6 +182,7 @@ export function createIdentity(store?: KeyStore): Identity {
     publicKey: () => exported,
     sign: (line) => signBytes(signedBytes(line)),
     signReaction: (reaction) => signBytes(reactionBytes(reaction)),
+    signDeletion: (deletion) => signBytes(deletionBytes(deletion)),
   };
 }
 
@@ -189,6 +213,11 @@ export function verifyLine(publicKey: string, signature: string, line: SignedLin
 /** True only when `signature` is the holder of `publicKey` signing exactly this reaction state. */
 export function verifyReaction(publicKey: string, signature: string, reaction: SignedReaction): Promise<boolean> {
   return verifyBytes(publicKey, signature, reactionBytes(reaction));
+}
+
+/** True only when `signature` is the holder of `publicKey` deleting exactly this line. */
+export function verifyDeletion(publicKey: string, signature: string, deletion: SignedDeletion): Promise<boolean> {
+  return verifyBytes(publicKey, signature, deletionBytes(deletion));
 }
 
 async function verifyBytes(publicKey: string, signature: string, bytes: Uint8Array<ArrayBuffer>): Promise<boolean> {

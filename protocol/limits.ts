@@ -18,9 +18,10 @@ export const ROOM_KEY_LENGTH = 22;
  * imports a constant instead of every channel schema and zod with them. 3: history requests
  * and answers carry a request number (channel/history.ts), sent only to members that said 3.
  * 4: a chat line may carry the line it answers (`re`, channel/chat.ts), sent only to members
- * that said 4.
+ * that said 4. 5: a line's author may edit or delete it (`chat:edit`, channel/edits.ts; history
+ * lines carry `edited` and `deleted`), sent only to members that said 5.
  */
-export const CHANNEL_PROTOCOL_VERSION = 4;
+export const CHANNEL_PROTOCOL_VERSION = 5;
 
 export const NAME_MIN_LENGTH = 1;
 export const NAME_MAX_LENGTH = 32;

@@ -5,7 +5,7 @@
 import { foldName, type HistoryLine, normalizeName } from '../../protocol/index.ts';
 import { dropOldest } from '../bounded.ts';
 import type { MemberHandle } from '../feature.ts';
-import { verifyLine } from '../identity.ts';
+import { verifyDeletion, verifyLine } from '../identity.ts';
 import type { LineVerification } from './chat.ts';
 
 /** Authors remembered (members seen during this page's life; oldest forgotten first). */
@@ -86,9 +86,15 @@ export function createAuthors(): Authors {
 export async function checkLine(line: HistoryLine, author: Author | undefined): Promise<LineVerification> {
   if (!author || author.keys.size === 0) return 'relayed';
   if (line.sig === undefined) return 'false';
-  const { from, id, ts, text, re } = line;
+  const { sig } = line;
+  const { from, id, ts, text, re, edited, deleted } = line;
+  // A deleted line's signature is its deletion's; an edited one's, its edit's (identity.ts).
+  const fits = async (key: string): Promise<boolean> => {
+    if (deleted !== undefined) return verifyDeletion(key, sig, { from, id, ts, at: deleted });
+    return text !== undefined && verifyLine(key, sig, { from, id, ts, text, re, edited });
+  };
   for (const key of author.keys) {
-    if (await verifyLine(key, line.sig, { from, id, ts, text, re })) return 'true';
+    if (await fits(key)) return 'true';
   }
   return 'false';
 }

@@ -73,6 +73,10 @@ export interface ChatLine {
   history?: { verified: LineVerification; relayedBy: string };
   /** The line it answers, as its author wrote it (view/reply-quote.ts checks it against what we hold). */
   re?: ReplyRef;
+  /** A history line its author edited since (their clock): `text` is the edited text. */
+  edited?: number;
+  /** A history line its author deleted (their clock): `text` is empty. */
+  deleted?: number;
 }
 
 /**

@@ -2,7 +2,7 @@
 // MAX_HISTORY_LINES, with their reactions, in chunks that each fit one channel message; the
 // last chunk says done. Every chunk carries the request's number, when it had one. A member on
 // a version before replies gets no reply (its schema would refuse the whole chunk, and the
-// line's signature covers its `re`).
+// line's signature covers its `re`), and one before edits no edited or deleted line.
 import {
   encodeChannelMessage,
   type HistoryLine,
@@ -36,6 +36,8 @@ export interface ChunkOptions {
   request?: number | undefined;
   /** The asker parses a line's `re` (channel/chat.ts, REPLY_VERSION); absent: it does. */
   replies?: boolean;
+  /** The asker parses `edited` and `deleted` (channel/edits.ts, EDIT_VERSION); absent: it does. */
+  edits?: boolean;
 }
 /** What a line's reactions add around the states themselves. */
 const REACTIONS_FIELD = ',"reactions":[]';
@@ -61,15 +63,23 @@ export function historyChunks(
   let size = emptySize;
   for (const line of kept.slice(-MAX_HISTORY_LINES)) {
     if (line.re !== undefined && options.replies === false) continue;
-    const wire: HistoryLine = { from: line.from, name: line.name, id: line.id, ts: line.ts, text: line.text };
-    if (line.re !== undefined) wire.re = line.re;
+    const { edited, deleted } = line;
+    // Its signature is the edit's or the deletion's, which an older page cannot check.
+    if ((edited !== undefined || deleted !== undefined) && options.edits === false) continue;
+    const wire: HistoryLine = { from: line.from, name: line.name, id: line.id, ts: line.ts };
+    // A deleted line goes without its text, its reply's excerpt or its reactions: only that it was deleted.
+    if (deleted === undefined) wire.text = line.text;
+    if (line.re !== undefined && deleted === undefined) wire.re = line.re;
+    if (edited !== undefined) wire.edited = edited;
+    if (deleted !== undefined) wire.deleted = deleted;
     if (line.sig !== undefined) wire.sig = line.sig;
     let lineSize = measure(JSON.stringify(wire)) + 1;
     // Signed reaction states are ~150 characters each: on a line of escaped text they are
     // what has to give, the last first (signed "off" states come after every "on").
     const reactions: HistoryReaction[] = [];
     lineSize += REACTIONS_FIELD.length;
-    for (const reaction of reactionsOf(line.from, line.id).slice(0, MAX_HISTORY_LINE_REACTIONS)) {
+    const states = deleted === undefined ? reactionsOf(line.from, line.id) : [];
+    for (const reaction of states.slice(0, MAX_HISTORY_LINE_REACTIONS)) {
       const reactionSize = measure(JSON.stringify(reaction)) + 1;
       if (lineSize + reactionSize > budget) break;
       reactions.push(reaction);

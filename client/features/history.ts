@@ -28,6 +28,7 @@ import { createRateCap, type RateCap } from '../rate-cap.ts';
 import { mark } from '../timeline.ts';
 import { type Author, checkLine, createAuthors, nameIsHere } from './authors.ts';
 import { type ChatLine, type LineVerification, takesReplies } from './chat.ts';
+import { takesEdits } from './edits.ts';
 import { type HistoryLinesMessage, historyChunks } from './history-answer.ts';
 import { answersRequest, createHistoryRequests, type Expected, expectedFor } from './history-request.ts';
 import { type KeptLine, lineKey, type Transcript } from './transcript.ts';
@@ -115,6 +116,12 @@ export interface HistoryOptions {
   show(line: ChatLine, authorName: string): void;
   /** Shows a line missed while we were away (catchUp) as a live line, after those shown. */
   showMissed?(line: ChatLine): void;
+  /**
+   * A copy of a line already shown, checked against its author's key, says its author edited
+   * or deleted it (an answer after an outage of ours, or a second member's answer): edits.ts
+   * takes it if it is newer than what we hold.
+   */
+  revised?(line: HistoryLine): void;
   /** Reactions travel with history lines: ours to send, theirs to take (features/reactions.ts). */
   reactions?: {
     forHistory(author: string, id: string): HistoryReaction[];
@@ -123,6 +130,9 @@ export interface HistoryOptions {
   /** The clock of the pacer and of the answers' window (tests); performance.now by default. */
   now?: () => number;
 }
+
+/** A line its author edited or deleted since writing it. */
+const isRevised = (line: HistoryLine): boolean => line.edited !== undefined || line.deleted !== undefined;
 
 /** A line to check and show, with the name of the member who relayed it. */
 interface Ready {
@@ -149,6 +159,7 @@ export function createHistory({
   transcript,
   show,
   showMissed,
+  revised,
   reactions,
   now,
 }: HistoryOptions) {
@@ -215,7 +226,8 @@ export function createHistory({
    * check runs: seven answers cost one check per line, not seven.
    */
   function checkOnce(line: HistoryLine): Promise<Checked> {
-    const copy = JSON.stringify([line.from, line.id, line.ts, line.text, line.re ?? null, line.sig ?? null]);
+    const { from, id, ts, text, re, edited, deleted, sig } = line;
+    const copy = JSON.stringify([from, id, ts, text ?? null, re ?? null, edited ?? null, deleted ?? null, sig ?? null]);
     const running = checking.get(copy);
     if (running) return running;
     const made = check(line);
@@ -227,6 +239,7 @@ export function createHistory({
   /** Shows a checked line (or counts it as a duplicate); synchronous, so a batch shows at once. */
   function apply({ line, relayedBy, missed }: Ready, { author, verified }: Checked): void {
     const key = lineKey(line.from, line.id);
+    if (transcript.wasShown(line.from, line.id) && verified === 'true' && isRevised(line)) revised?.(line);
     if (missed) {
       showOnceMissed(line, author, verified);
       return;
@@ -256,9 +269,11 @@ export function createHistory({
 
   /** The chat line a history line shows as. */
   function chatLineOf(line: HistoryLine): ChatLine {
-    const { id, from, ts, text } = line;
+    const { id, from, ts, text = '' } = line;
     const shown: ChatLine = { kind: 'chat', id, from, ts, text, own: from === selfId() };
     if (line.re !== undefined) shown.re = line.re;
+    if (line.edited !== undefined) shown.edited = line.edited;
+    if (line.deleted !== undefined) shown.deleted = line.deleted;
     return shown;
   }
 
@@ -270,8 +285,10 @@ export function createHistory({
    */
   function keepChecked(line: HistoryLine, name: string): void {
     transcript.markShown(line.from, line.id);
-    const kept: KeptLine = { from: line.from, name, id: line.id, ts: line.ts, text: line.text };
+    const kept: KeptLine = { from: line.from, name, id: line.id, ts: line.ts, text: line.text ?? '' };
     if (line.re !== undefined) kept.re = line.re;
+    if (line.edited !== undefined) kept.edited = line.edited;
+    if (line.deleted !== undefined) kept.deleted = line.deleted;
     if (line.sig !== undefined) kept.sig = line.sig;
     // On a member's word: a time beyond ours counts as now (transcript.ts, keptAt).
     transcript.keep(kept, 'history');
@@ -311,7 +328,9 @@ export function createHistory({
 
   /** Takes a line into the merge: ready to check now, waiting for its author's key, or a duplicate. */
   function merge(line: HistoryLine, relayer: MemberHandle, missed: boolean, ready: Ready[]): void {
-    if (transcript.wasShown(line.from, line.id) || shownAs.get(lineKey(line.from, line.id)) === 'true') {
+    const shown = transcript.wasShown(line.from, line.id) || shownAs.get(lineKey(line.from, line.id)) === 'true';
+    // A copy of a line we have counts only for an edit or a deletion it may carry (apply).
+    if (shown && !isRevised(line)) {
       counts.duplicate++;
       return;
     }
@@ -399,6 +418,7 @@ export function createHistory({
       relayed: member.relayed,
       request,
       replies: takesReplies(member),
+      edits: takesEdits(member),
     });
     pump(member);
   }
@@ -463,8 +483,10 @@ export function createHistory({
       // Every copy's reactions count (a duplicate line may carry its relayer's own).
       if (line.reactions) reactions?.fromHistory(member, line.from, line.id, line.reactions);
       // A catch-up wants what was written while we were away: older lines we never had are
-      // from before we joined, and would land at the bottom of the chat as if new.
-      if (state.since !== null && line.ts < state.since) {
+      // from before we joined, and would land at the bottom of the chat as if new. An older
+      // line we hold may have been edited or deleted meanwhile: that copy counts (apply).
+      const revisesOurs = isRevised(line) && transcript.wasShown(line.from, line.id);
+      if (state.since !== null && line.ts < state.since && !revisesOurs) {
         counts.ignored++;
         continue;
       }

@@ -16,12 +16,34 @@ export interface KeptLine {
   text: string;
   /** The line it answers (its signature covers it). */
   re?: ReplyRef;
-  /** Author's signature (absent when the author could not sign). */
+  /** Author's signature (absent when the author could not sign): of the edit or deletion, if any. */
   sig?: string;
+  /** When its author last edited it: `text` is the edited text. */
+  edited?: number;
+  /** When its author deleted it: `text` is empty. */
+  deleted?: number;
+}
+
+/** An author's latest edit of a line: its time, the new text (null: deleted) and its signature. */
+export interface Revision {
+  at: number;
+  text: string | null;
+  sig?: string | undefined;
+}
+
+/** A kept line as revised: the new text and the edit's signature, or no text and the deletion's. */
+export function revisedLine(line: KeptLine, revision: Revision): KeptLine {
+  const { edited: _edited, deleted: _deleted, sig: _sig, ...rest } = line;
+  const sig = revision.sig === undefined ? {} : { sig: revision.sig };
+  return revision.text === null
+    ? { ...rest, text: '', deleted: revision.at, ...sig }
+    : { ...rest, text: revision.text, edited: revision.at, ...sig };
 }
 
 /** How many (author, id) pairs are remembered to drop duplicates (resends, history). */
 const SEEN_LIMIT = 20_000;
+/** Revisions of lines not kept (yet) remembered, at most: as many as the page keeps lines. */
+const REVISIONS_LIMIT = 2_000;
 
 /**
  * How a line came: `live` from its author as it was written (directly or through a relay),
@@ -40,6 +62,11 @@ export interface Transcript {
   keep(line: KeptLine, arrival?: Arrival): void;
   /** The kept lines, oldest first. */
   recent(): readonly KeptLine[];
+  /**
+   * Its author edited or deleted the line (checked against their key, edits.ts): kept so,
+   * now or when the line comes to be kept (its signature's check may still be under way).
+   */
+  revise(from: string, id: string, revision: Revision): void;
 }
 
 /**
@@ -90,6 +117,8 @@ export function createTranscript(limit = MAX_HISTORY_LINES, now: () => number = 
   const keptKeys = new Set<string>();
   /** kept's lines, made again only after a change. */
   let lines: KeptLine[] | null = null;
+  /** The latest revision of lines not kept yet, applied when they are (the newest remembered). */
+  const revisions = new Map<string, Revision>();
 
   return {
     markShown(from, id) {
@@ -103,7 +132,12 @@ export function createTranscript(limit = MAX_HISTORY_LINES, now: () => number = 
     keep(line, arrival = 'history') {
       const key = lineKey(line.from, line.id);
       if (keptKeys.has(key)) return;
-      const entry: Kept = { line, ts: keptAt(line.ts, now(), arrival), from: line.from, id: line.id };
+      const revision = revisions.get(key);
+      revisions.delete(key);
+      // A deletion is final: nothing revises a deleted line.
+      const newer = revision !== undefined && line.deleted === undefined && revision.at > (line.edited ?? -1);
+      const revised = newer ? revisedLine(line, revision) : line;
+      const entry: Kept = { line: revised, ts: keptAt(line.ts, now(), arrival), from: line.from, id: line.id };
       // Lines mostly arrive in order: search from the end.
       let at = kept.length;
       while (at > 0 && compareKept(kept[at - 1] as Kept, entry) > 0) at--;
@@ -119,6 +153,19 @@ export function createTranscript(limit = MAX_HISTORY_LINES, now: () => number = 
     recent() {
       lines ??= kept.map((entry) => entry.line);
       return lines;
+    },
+    revise(from, id, revision) {
+      const key = lineKey(from, id);
+      const entry = keptKeys.has(key) ? kept.find((k) => k.from === from && k.id === id) : undefined;
+      if (entry === undefined) {
+        revisions.delete(key);
+        revisions.set(key, revision);
+        dropOldest(revisions, REVISIONS_LIMIT);
+        return;
+      }
+      if (entry.line.deleted !== undefined || revision.at <= (entry.line.edited ?? -1)) return;
+      entry.line = revisedLine(entry.line, revision);
+      lines = null;
     },
   };
 }

@@ -23,20 +23,38 @@ export const MAX_HISTORY_CHUNK_LINES = 50;
 /** The first channel protocol version (a member's hello says its own) that takes a request's `n`. */
 export const HISTORY_REQUEST_NUMBER_VERSION = 3;
 
-const historyLineSchema = z.strictObject({
-  /** The author's peer id. */
-  from: peerIdSchema,
-  /** The author's name as the relaying member knew it (shown only for authors who left). */
-  name: z.string().check(z.minLength(1), z.maxLength(NAME_MAX_LENGTH)),
-  id: messageIdSchema,
-  ts: lineTimeSchema,
-  text: chatTextSchema,
-  /** The line it answers (since REPLY_VERSION, chat.ts): a member on an older version gets no such line. */
-  re: z.optional(replySchema),
-  sig: z.optional(signatureSchema),
-  /** Reactions to the line, as the relaying member knows them (absent: none). */
-  reactions: z.optional(z.array(historyReactionSchema).check(z.maxLength(MAX_HISTORY_LINE_REACTIONS))),
-});
+const historyLineSchema = z
+  .strictObject({
+    /** The author's peer id. */
+    from: peerIdSchema,
+    /** The author's name as the relaying member knew it (shown only for authors who left). */
+    name: z.string().check(z.minLength(1), z.maxLength(NAME_MAX_LENGTH)),
+    id: messageIdSchema,
+    ts: lineTimeSchema,
+    /** Absent only for a deleted line. */
+    text: z.optional(chatTextSchema),
+    /** The line it answers (since REPLY_VERSION, chat.ts): a member on an older version gets no such line. */
+    re: z.optional(replySchema),
+    /**
+     * Since EDIT_VERSION (edits.ts), when its author last edited it (the author's clock): `text`
+     * is the edited text and `sig` the author's signature over the edit. A member on an older
+     * version gets no edited or deleted line.
+     */
+    edited: z.optional(lineTimeSchema),
+    /** Since EDIT_VERSION, when its author deleted it: no text, and `sig` signs the deletion. */
+    deleted: z.optional(lineTimeSchema),
+    sig: z.optional(signatureSchema),
+    /** Reactions to the line, as the relaying member knows them (absent: none). */
+    reactions: z.optional(z.array(historyReactionSchema).check(z.maxLength(MAX_HISTORY_LINE_REACTIONS))),
+  })
+  .check(
+    // A deleted line has no text and nothing else does; it is not also edited.
+    z.refine(
+      (line) =>
+        (line.deleted === undefined) === (line.text !== undefined) &&
+        !(line.deleted !== undefined && line.edited !== undefined),
+    ),
+  );
 
 export const historySchemas = [
   /** Please send me the recent public lines you hold; `n` numbers the request (fresh each time). */

@@ -10,6 +10,7 @@ import { MAX_CHANNEL_MESSAGE_LENGTH } from '../limits.ts';
 import { type CallProtocolMessage, callRates, callSchemas } from './calls.ts';
 import { type ChatProtocolMessage, chatRates, chatSchemas } from './chat.ts';
 import { type CoreMessage, coreRates, coreSchemas } from './core.ts';
+import { type EditMessage, editRates, editSchemas } from './edits.ts';
 import { type FileMessage, fileRates, fileSchemas } from './files.ts';
 import { type HistoryMessage, historyRates, historySchemas } from './history.ts';
 import type { ChannelRate } from './rates.ts';
@@ -21,6 +22,7 @@ import { type TypingMessage, typingRates, typingSchemas } from './typing.ts';
 export * from './calls.ts';
 export * from './chat.ts';
 export * from './core.ts';
+export * from './edits.ts';
 export * from './files.ts';
 export * from './history.ts';
 export * from './rates.ts';
@@ -32,6 +34,7 @@ export * from './typing.ts';
 const channelMessageSchema = z.discriminatedUnion('t', [
   ...coreSchemas,
   ...chatSchemas,
+  ...editSchemas,
   ...historySchemas,
   ...typingSchemas,
   ...receiptSchemas,
@@ -44,6 +47,7 @@ const channelMessageSchema = z.discriminatedUnion('t', [
 export type ChannelMessage =
   | CoreMessage
   | ChatProtocolMessage
+  | EditMessage
   | HistoryMessage
   | TypingMessage
   | ReceiptMessage
@@ -59,6 +63,7 @@ export type MessageOf<T extends ChannelMessageType> = Extract<ChannelMessage, { 
 export const CHANNEL_RATES: Readonly<Record<ChannelMessageType, ChannelRate>> = {
   ...coreRates,
   ...chatRates,
+  ...editRates,
   ...historyRates,
   ...typingRates,
   ...receiptRates,

@@ -49,7 +49,7 @@ export const relaySchemas = [
 export type RelayMessage = z.infer<(typeof relaySchemas)[number]>;
 
 /**
- * Message types that may travel through a relay: what chat needs end to end (lines, acks,
+ * Message types that may travel through a relay: what chat needs end to end (lines, their edits, acks,
  * typing, read receipts, reactions and their resync when a route opens, history). Link-level
  * messages (hello, heartbeat, goodbye), relay messages themselves (one hop only), files and
  * calls (direct links only) never do.
@@ -57,6 +57,7 @@ export type RelayMessage = z.infer<(typeof relaySchemas)[number]>;
 export const RELAYABLE_TYPES: ReadonlySet<string> = new Set([
   'chat',
   'chat:sig',
+  'chat:edit',
   'ack',
   'typing',
   'receipt:read',

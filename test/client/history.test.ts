@@ -8,7 +8,7 @@ import { mock, test } from 'node:test';
 import { sealedLength } from '../../client/announce.ts';
 import { createBudget } from '../../client/budget.ts';
 import type { ChatLine } from '../../client/features/chat.ts';
-import { createHistory } from '../../client/features/history.ts';
+import { createHistory, type HistoryOptions } from '../../client/features/history.ts';
 import { historyChunks } from '../../client/features/history-answer.ts';
 import { createTranscript } from '../../client/features/transcript.ts';
 import { createIdentity } from '../../client/identity.ts';
@@ -35,7 +35,7 @@ async function writer(id: string) {
   const member = fakeMember(id, await identity.publicKey());
   member.name = id.split('-')[0] ?? id;
   let n = 0;
-  const line = async (text: string, ts = 1_700_000_000_000 + n): Promise<HistoryLine> => {
+  const line = async (text: string, ts = 1_700_000_000_000 + n): Promise<HistoryLine & { text: string }> => {
     const lineId = `${id.slice(0, 4)}-${String(++n).padStart(12, '0')}`;
     const sig = await identity.sign({ from: id, id: lineId, ts, text });
     return { from: id, name: member.name, id: lineId, ts, text, ...(sig ? { sig } : {}) };
@@ -43,7 +43,7 @@ async function writer(id: string) {
   return { member, line, identity };
 }
 
-function harness(present: FakeMember[], now?: () => number) {
+function harness(present: FakeMember[], now?: () => number, revised?: HistoryOptions['revised']) {
   const shown: Array<{ line: ChatLine; name: string }> = [];
   /** Lines shown as missed while we were away (catch-ups), in the order shown. */
   const missed: ChatLine[] = [];
@@ -57,6 +57,7 @@ function harness(present: FakeMember[], now?: () => number) {
     show: (line, name) => shown.push({ line, name }),
     showMissed: (line) => missed.push(line),
     ...(now && { now }),
+    ...(revised && { revised }),
   });
   history.joined(present.map((m) => m.id));
   for (const member of present) history.feature.added?.(member);
@@ -878,6 +879,36 @@ test('a page back from an outage asks the members here again and shows what it m
     ['before the outage', 'missed one', 'missed two', 'missed three'],
   );
   assert.equal(h.history.counts().missed, 3);
+});
+
+test('back from an outage, a line we hold that its author edited or deleted meanwhile comes revised; a relayer’s forged edit does not', async () => {
+  const alice = await writer('alice-000001');
+  const bob = await writer('bob-00000001');
+  alice.member.version = CHANNEL_PROTOCOL_VERSION;
+  bob.member.version = CHANNEL_PROTOCOL_VERSION;
+  const revised: HistoryLine[] = [];
+  const h = harness([alice.member, bob.member], undefined, (line) => revised.push(line));
+  h.link(alice.member);
+  h.link(bob.member);
+  const answerOf = (member: FakeMember, lines: HistoryLine[]) =>
+    h.history.feature.receive(member, { t: 'history:lines', n: lastRequest(member)?.n, lines, done: true });
+  const typo = await alice.line('teh plan', 1_700_000_000_000);
+  answerOf(alice.member, [typo]);
+  answerOf(bob.member, []);
+  await h.history.idle();
+  // While we were away (from 1_700_000_100_000) Alice fixed it: an old line, a new edit.
+  const at = 1_700_000_200_000;
+  const sig =
+    (await alice.identity.sign({ from: typo.from, id: typo.id, ts: typo.ts, text: 'the plan', edited: at })) ?? '';
+  const fixed: HistoryLine = { ...typo, text: 'the plan', edited: at, sig };
+  h.history.catchUp(1_700_000_100_000);
+  answerOf(bob.member, [{ ...fixed, text: 'bob’s plan' }]);
+  answerOf(alice.member, [fixed]);
+  await h.history.idle();
+  assert.deepEqual(
+    revised.map((line) => line.text),
+    ['the plan'],
+  );
 });
 
 test('a missed line on a relaying member’s word alone is not shown as live, nor a forged one', async () => {

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { type Announcement, createAnnouncement } from '../../client/announce.ts';
 import { type ChatLine, createChat } from '../../client/features/chat.ts';
+import { createEdits } from '../../client/features/edits.ts';
 import { createReactions } from '../../client/features/reactions.ts';
 import { createReceipts } from '../../client/features/receipts.ts';
 import { createTranscript } from '../../client/features/transcript.ts';
@@ -96,10 +97,21 @@ async function room(
     selfId: () => ME,
     selfName: () => 'Me',
     members: () => mesh?.all() ?? [],
-    display: (line) => shown.push(line),
+    display: (line) => {
+      shown.push(line);
+      edits.seen(line);
+    },
     identity: me.identity,
     transcript: createTranscript(),
     delivered: (lineId, member) => receipts.delivered(lineId, member),
+  });
+  const revised: Array<{ from: string; id: string; text: string | null }> = [];
+  const edits = createEdits({
+    selfId: () => ME,
+    members: () => mesh?.all() ?? [],
+    identity: me.identity,
+    transcript: createTranscript(),
+    revised: (from, id, revision) => revised.push({ from, id, text: revision.text }),
   });
   const relay = createRelay({
     selfId: () => ME,
@@ -121,7 +133,7 @@ async function room(
     known: () => undefined,
     changed: () => {},
   });
-  router = createRouter([chat.feature, receipts.feature, reactions.feature, relay.feature]);
+  router = createRouter([chat.feature, edits.feature, receipts.feature, reactions.feature, relay.feature]);
   mesh = createMesh({
     links: fakeLinkConfig(factory),
     handshake: provingHandshake(me.announcement),
@@ -200,6 +212,8 @@ async function room(
   return {
     mesh,
     chat,
+    edits,
+    revised,
     receipts,
     reactions,
     relay,
@@ -302,6 +316,45 @@ test('a reply goes through a relay with what it answers, sealed and signed with 
   r.toCarol.deliver({ t: 'relay:deliver', from: BOB, sealed });
   await until(() => r.shown.some((shown) => shown.text === 'thanks'), 'the reply is shown');
   assert.deepEqual(r.shown.find((shown) => shown.text === 'thanks')?.re, answered);
+});
+
+test('an edit and a deletion go through a relay sealed and signed; the relay cannot forge one in the author’s name', async () => {
+  const r = await room();
+  await r.viaCarol();
+  r.chat.send('the first words');
+  await r.chat.idle();
+  const id = r.shown.find((line) => line.text === 'the first words')?.id ?? '';
+  assert.equal(await r.edits.edit(id, 'the second words nobody else reads'), true);
+  assert.equal(await r.edits.delete(id), true);
+  await until(() => r.toCarol.sent.filter((m) => m.t === 'relay:fwd').length >= 3, 'sealed edits went to carol');
+  for (const message of r.toCarol.sent) assert.ok(!JSON.stringify(message).includes('nobody else'));
+  const sent = (await r.openedByBob()).filter((m) => m.t === 'chat:edit');
+  assert.deepEqual(
+    sent.map((m) => m.t === 'chat:edit' && m.text),
+    ['the second words nobody else reads', undefined],
+  );
+
+  // Bob's line, then his edit of it, through Carol; and Carol's own edit in Bob's name, signed by her.
+  const line = await bobSays(r.bob, 'bob’s words', 'message-from-bob-1');
+  const through = async (message: ChannelMessage): Promise<void> => {
+    const sealed = await r.bob.announcement.seal(BOB, ME, r.me.keys, encodeChannelMessage(message));
+    assert.ok(sealed);
+    r.toCarol.deliver({ t: 'relay:deliver', from: BOB, sealed });
+  };
+  await through(line);
+  await until(() => r.shown.some((shown) => shown.text === 'bob’s words'), 'bob’s line is shown');
+  const at = line.ts + 1;
+  const edited = { from: BOB, id: line.id, ts: line.ts, text: 'carol’s words', edited: at };
+  const forged = (await r.carol.identity.sign(edited)) ?? '';
+  await through({ t: 'chat:edit', id: line.id, ts: line.ts, at, text: edited.text, sig: forged });
+  await until(() => r.edits.counts().forged === 1, 'the forged edit is counted');
+  const genuine = (await r.bob.identity.sign({ ...edited, text: 'bob’s second words' })) ?? '';
+  await through({ t: 'chat:edit', id: line.id, ts: line.ts, at, text: 'bob’s second words', sig: genuine });
+  await until(() => r.revised.some((x) => x.from === BOB), 'bob’s edit is taken');
+  assert.deepEqual(
+    r.revised.filter((x) => x.from === BOB),
+    [{ from: BOB, id: line.id, text: 'bob’s second words' }],
+  );
 });
 
 test('a relayed reaction is checked against its reactor’s announced key: signed by another, it is dropped', async () => {

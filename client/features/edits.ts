@@ -1,0 +1,315 @@
+// Editing and deleting one's own lines (protocol/channel/edits.ts). This module owns every
+// line's edit state on this page: what the page shows of each line it holds (its time, its
+// recipient, the line it answers, and its latest revision), our own edits, and edits that
+// came before their line.
+//
+// An edit names only a line id: its sender is the line's author (the link's room-key proof,
+// or the seal of a relayed message), so a member can only edit its own lines; one naming a
+// line of someone else's names a line of its own that does not exist, and is dropped with
+// the edits that wait for lines (below). Each is signed by the author over the line as it
+// now stands and checked against the key that author's link proved, however it came; then
+// the latest `at` wins, and a deletion is final. An edit that does not match the line it
+// names (another time, recipient or quoted line) is dropped: it is not that line's.
+//
+// An edit may come before its line: on a relayed route the line may still wait for its
+// signature while the edit, signed already, goes; after an outage the author's resync comes
+// when the link opens, the line with the history that catch-up asks for. Such an edit waits
+// (checked only once the line is here), EARLY_KEEP_MS at most and EARLY_LIMIT in all.
+//
+// Our own latest edits (the newest MAX_EDIT_SYNC) are sent again whenever a link opens, as
+// reactions are (a lost edit arrives after the repair); a private line's only to its other
+// party. History carries lines as revised (transcript.ts), and a copy that says a line we hold
+// was revised since comes here (fromHistory) once checked against its author's key.
+import { EDIT_VERSION, MAX_EDIT_SYNC, type MessageOf, type ReplyRef } from '../../protocol/index.ts';
+import { dropOldest } from '../bounded.ts';
+import { defineFeature, type MemberHandle, type Route } from '../feature.ts';
+import { type Identity, verifyDeletion, verifyLine } from '../identity.ts';
+import type { ChatLine } from './chat.ts';
+import { lineKey, type Revision, type Transcript } from './transcript.ts';
+
+type EditMessage = MessageOf<'chat:edit'>;
+
+/** Lines whose edit state is kept: as many as the page keeps lines (view/lines.ts MAX_LINES). */
+const LINES_LIMIT = 2_000;
+/** Edits waiting for their line, at most, and how long each waits. */
+export const EARLY_LIMIT = 256;
+export const EARLY_KEEP_MS = 60_000;
+
+/**
+ * Whether a member takes `chat:edit` and edited lines in history: not one whose hello said an
+ * older version (one that said none, reached only through a relay, is taken to be on ours).
+ */
+export const takesEdits = (member: Pick<MemberHandle, 'version'>): boolean =>
+  member.version === null || member.version >= EDIT_VERSION;
+
+/** What an edit must match of its line: the parts the author's signature covers. */
+interface Held {
+  from: string;
+  id: string;
+  ts: number;
+  /** A private line's recipient (ours: the member we wrote to; theirs: us). */
+  to: string | undefined;
+  re: ReplyRef | undefined;
+  /** Our own line's text as it now reads (to edit it, and to send nothing for no change); null for others'. */
+  text: string | null;
+  revision: Revision | undefined;
+}
+
+/** Why an edit was not taken (counts, for tests and the debug handle). */
+export interface EditCounts {
+  applied: number;
+  /** Its signature does not fit its author's key. */
+  forged: number;
+  /** It names a line of its author's that never came (waited EARLY_KEEP_MS, or pushed out). */
+  unknown: number;
+  /** Its line was deleted, or a later edit is held. */
+  stale: number;
+  /** Another time, recipient or quoted line than the line's own. */
+  mismatched: number;
+}
+
+export interface EditsOptions {
+  selfId(): string;
+  members(): Iterable<MemberHandle>;
+  identity: Pick<Identity, 'sign' | 'signDeletion'>;
+  transcript: Transcript;
+  /** The line of this author and id now reads `text` (null: deleted) since `at`. */
+  revised(from: string, id: string, revision: Revision): void;
+  /** Wall clock for our edits' times (tests pass their own). */
+  wallClock?: () => number;
+  /** Clock for how long an early edit waits (ms). */
+  now?: () => number;
+}
+
+export function createEdits({
+  selfId,
+  members,
+  identity,
+  transcript,
+  revised,
+  wallClock = () => Date.now(),
+  now = () => performance.now(),
+}: EditsOptions) {
+  const held = new Map<string, Held>();
+  /** Edits that came before their line, by the line's key, with when they came. */
+  const early = new Map<string, { member: MemberHandle; message: EditMessage; at: number }>();
+  /** Our latest edit of each line, oldest first: what goes again when a link opens. */
+  const ours = new Map<string, EditMessage>();
+  const counts: EditCounts = { applied: 0, forged: 0, unknown: 0, stale: 0, mismatched: 0 };
+  const checking = new Set<Promise<void>>();
+  /** Our edits' times strictly increase, so the latest of two quick edits wins everywhere. */
+  let lastAt = 0;
+
+  /** Whether the revision is newer than what is held (a deletion is final). */
+  const newer = (line: Held, at: number): boolean =>
+    line.revision?.text !== null && at > (line.revision?.at ?? Number.NEGATIVE_INFINITY);
+
+  function apply(line: Held, revision: Revision): void {
+    line.revision = revision;
+    if (line.text !== null) line.text = revision.text ?? '';
+    counts.applied++;
+    // Only public lines are kept for newcomers; the transcript ignores the rest.
+    if (line.to === undefined) transcript.revise(line.from, line.id, revision);
+    revised(line.from, line.id, revision);
+  }
+
+  /** Whether the edit is of this line as held: its time, recipient and quoted line. */
+  function matches(line: Held, message: EditMessage): boolean {
+    if (message.ts !== line.ts || message.to !== line.to) return false;
+    // A deletion says nothing of the quoted line (its signature does not cover it).
+    if (message.text === undefined) return message.re === undefined;
+    return JSON.stringify(message.re ?? null) === JSON.stringify(line.re ?? null);
+  }
+
+  async function authentic(member: MemberHandle, message: EditMessage): Promise<boolean> {
+    const key = member.key;
+    // Unsigned only from a member whose browser cannot sign, as its lines are (chat.ts).
+    if (key === null) return message.sig === undefined;
+    if (message.sig === undefined) return false;
+    const { id, ts, at, text, to, re } = message;
+    if (text === undefined) return verifyDeletion(key, message.sig, { from: member.id, id, ts, to, at });
+    return verifyLine(key, message.sig, { from: member.id, id, ts, text, to, re, edited: at });
+  }
+
+  function receive(member: MemberHandle, message: EditMessage): void {
+    const key = lineKey(member.id, message.id);
+    const line = held.get(key);
+    if (line === undefined) {
+      wait(key, member, message);
+      return;
+    }
+    if (!matches(line, message)) {
+      counts.mismatched++;
+      return;
+    }
+    if (!newer(line, message.at)) {
+      counts.stale++;
+      return;
+    }
+    const work = authentic(member, message)
+      .catch(() => false)
+      .then((ok) => {
+        if (!ok) {
+          counts.forged++;
+          return;
+        }
+        // Another edit may have been taken while this one was checked (or the line shown
+        // again, as a better history copy: the same line).
+        const now = held.get(key);
+        if (now === undefined || !newer(now, message.at)) {
+          counts.stale++;
+          return;
+        }
+        apply(now, { at: message.at, text: message.text ?? null, sig: message.sig });
+      });
+    checking.add(work);
+    void work.finally(() => checking.delete(work));
+  }
+
+  /** An edit of a line not held (yet): kept for it, the latest per line, a bounded few. */
+  function wait(key: string, member: MemberHandle, message: EditMessage): void {
+    const time = now();
+    for (const [waitingKey, entry] of early) {
+      if (time - entry.at <= EARLY_KEEP_MS) break;
+      early.delete(waitingKey);
+      counts.unknown++;
+    }
+    // The latest per line, and a deletion over any edit (it is final once its line comes).
+    const before = early.get(key)?.message;
+    if (before !== undefined && (before.text === undefined || before.at >= message.at)) return;
+    early.delete(key);
+    early.set(key, { member, message, at: time });
+    if (early.size > EARLY_LIMIT) counts.unknown += early.size - EARLY_LIMIT;
+    dropOldest(early, EARLY_LIMIT);
+  }
+
+  /** Sends our edit to the members the line went to (a private line's other party only). */
+  function sendOut(message: EditMessage): void {
+    for (const member of members()) {
+      if (member.disposed || member.shut || !takesEdits(member)) continue;
+      if (message.to !== undefined && member.id !== message.to) continue;
+      // Not sent now (a channel down or full): it goes when the link opens again (opened).
+      member.send(message);
+    }
+  }
+
+  async function editOwn(id: string, text: string | null): Promise<boolean> {
+    const from = selfId();
+    const key = lineKey(from, id);
+    const line = held.get(key);
+    if (line?.text == null || line.revision?.text === null) return false;
+    if (text === line.text) return false;
+    const at = Math.max(wallClock(), lastAt + 1, line.ts + 1);
+    lastAt = at;
+    const { ts, to, re } = line;
+    const sig =
+      text === null
+        ? await identity.signDeletion({ from, id, ts, to, at }).catch(() => null)
+        : await identity.sign({ from, id, ts, text, to, re, edited: at }).catch(() => null);
+    // Another edit of ours may have been made while this one was signed.
+    if (!newer(line, at)) return false;
+    const message: EditMessage = {
+      t: 'chat:edit',
+      id,
+      ts,
+      at,
+      ...(text === null ? {} : { text }),
+      ...(to === undefined ? {} : { to }),
+      ...(re === undefined || text === null ? {} : { re }),
+      ...(sig === null ? {} : { sig }),
+    };
+    apply(line, { at, text, sig: sig ?? undefined });
+    ours.delete(key);
+    ours.set(key, message);
+    dropOldest(ours, MAX_EDIT_SYNC);
+    sendOut(message);
+    return true;
+  }
+
+  const feature = defineFeature({
+    name: 'edits',
+    types: ['chat:edit'],
+    receive(member, message, _route?: Route) {
+      receive(member, message);
+    },
+    opened(member) {
+      if (!takesEdits(member)) return;
+      for (const message of ours.values()) {
+        if (message.to === undefined || message.to === member.id) member.send(message);
+      }
+    },
+  });
+
+  return {
+    feature,
+    /**
+     * A chat line is on the page: edits of it are taken from now on (one that waited for it
+     * first). A history line may come revised already (`edited`, `deleted`).
+     */
+    seen(line: ChatLine): void {
+      if (line.kind !== 'chat') return;
+      const key = lineKey(line.from, line.id);
+      const before = held.get(key);
+      const to = line.privateTo ?? (line.privateFrom === undefined ? undefined : selfId());
+      const revision: Revision | undefined =
+        line.deleted !== undefined
+          ? { at: line.deleted, text: null }
+          : line.edited !== undefined
+            ? { at: line.edited, text: line.text }
+            : undefined;
+      // Shown again (a history line replaced by a better copy): the newer of the two states.
+      const kept = before?.revision;
+      const latest = kept !== undefined && (kept.text === null || kept.at >= (revision?.at ?? -1)) ? kept : revision;
+      const text = line.own && line.from === selfId() ? (latest ? (latest.text ?? '') : line.text) : null;
+      const entry: Held = { from: line.from, id: line.id, ts: line.ts, to, re: line.re, text, revision: latest };
+      held.delete(key);
+      held.set(key, entry);
+      dropOldest(held, LINES_LIMIT);
+      const waiting = early.get(key);
+      if (waiting === undefined) return;
+      early.delete(key);
+      if (!waiting.member.disposed) receive(waiting.member, waiting.message);
+    },
+    /** A checked history copy of a line we hold says its author revised it (history.ts). */
+    fromHistory(copy: {
+      from: string;
+      id: string;
+      ts: number;
+      text?: string | undefined;
+      re?: ReplyRef | undefined;
+      edited?: number | undefined;
+      deleted?: number | undefined;
+      sig?: string | undefined;
+    }): void {
+      const line = held.get(lineKey(copy.from, copy.id));
+      const at = copy.deleted ?? copy.edited;
+      if (line === undefined || at === undefined || line.to !== undefined || copy.ts !== line.ts) return;
+      if (copy.deleted === undefined && JSON.stringify(copy.re ?? null) !== JSON.stringify(line.re ?? null)) return;
+      if (!newer(line, at)) return;
+      apply(line, { at, text: copy.deleted === undefined ? (copy.text ?? null) : null, sig: copy.sig });
+    },
+    /** Edits our line to read `text`; false when it is not ours, is deleted, or would not change. */
+    edit: (id: string, text: string): Promise<boolean> => editOwn(id, text),
+    /** Deletes our line everywhere; false when it is not ours or deleted already. */
+    delete: (id: string): Promise<boolean> => editOwn(id, null),
+    /** Our latest line that can be edited (↑ in an empty message box), newest first: its id and text. */
+    lastOwn(): { id: string; text: string } | null {
+      let last: Held | undefined;
+      for (const line of held.values()) {
+        if (line.text === null || line.revision?.text === null) continue;
+        if (last === undefined || line.ts >= last.ts) last = line;
+      }
+      return last?.text == null ? null : { id: last.id, text: last.text };
+    },
+    /** Our line's text as it now reads, or null when it is not ours or is deleted. */
+    ownText(id: string): string | null {
+      const line = held.get(lineKey(selfId(), id));
+      return line?.revision?.text === null ? null : (line?.text ?? null);
+    },
+    counts: (): EditCounts => ({ ...counts }),
+    /** Resolves once every edit received so far is checked (tests). */
+    async idle(): Promise<void> {
+      while (checking.size > 0) await Promise.all([...checking]);
+    },
+  };
+}

@@ -1,0 +1,284 @@
+// Editing and deleting one's own lines: `chat:edit` parsed strictly, signed by the line's
+// author over the line as it now stands (an edit's signature never checks as the line's, a
+// deletion's has no text), taken only from the line's author, the latest winning and a
+// deletion final, an edit that came before its line applied when it comes, sent only to
+// members on EDIT_VERSION (a private line's to its other party alone) and again when a link
+// opens; history carries lines as revised, checked against the author's key, and never to a
+// member on an older version; a flood of edits mutes its sender.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createBudget } from '../../client/budget.ts';
+import { checkLine } from '../../client/features/authors.ts';
+import type { ChatLine } from '../../client/features/chat.ts';
+import { createEdits, EARLY_KEEP_MS } from '../../client/features/edits.ts';
+import { historyChunks } from '../../client/features/history-answer.ts';
+import { createTranscript, type Revision } from '../../client/features/transcript.ts';
+import { createIdentity, verifyDeletion, verifyLine } from '../../client/identity.ts';
+import {
+  CHANNEL_RATES,
+  EDIT_VERSION,
+  MAX_CHAT_LENGTH,
+  type MessageOf,
+  parseChannelMessage,
+  type ReplyRef,
+} from '../../protocol/index.ts';
+import { type FakeMember, fakeMember, manualClock } from './fake-member.ts';
+
+const SELF = 'me-000000001';
+const ALICE = 'alice-000001';
+const TS = 1_700_000_000_000;
+const re: ReplyRef = { from: 'bob-00000001', id: 'original-line-0001', name: 'Bob', text: 'noon?' };
+
+type Edit = MessageOf<'chat:edit'>;
+
+test('chat:edit parses; an oversize, empty or malformed one is refused whole, as is a history line deleted with its text', () => {
+  const edit = { t: 'chat:edit', id: 'line-000000000001', ts: TS, at: TS + 5, text: 'fixed' };
+  assert.deepEqual(parseChannelMessage(JSON.stringify(edit)), edit);
+  const deletion = { t: 'chat:edit', id: 'line-000000000001', ts: TS, at: TS + 5 };
+  assert.deepEqual(parseChannelMessage(JSON.stringify(deletion)), deletion);
+  assert.ok(parseChannelMessage(JSON.stringify({ ...edit, text: 'x'.repeat(MAX_CHAT_LENGTH) })));
+  const refused = [
+    { ...edit, text: 'x'.repeat(MAX_CHAT_LENGTH + 1) },
+    { ...edit, text: '' },
+    { ...edit, id: 'no spaces in ids' },
+    { ...edit, at: -1 },
+    { ...edit, at: 'later' },
+    { ...edit, to: '<b>' },
+    { ...edit, html: '<img src=x>' },
+    { ...edit, re: { ...re, extra: 1 } },
+  ];
+  for (const bad of refused) assert.equal(parseChannelMessage(JSON.stringify(bad)), null, JSON.stringify(bad));
+  const history = (line: object) =>
+    parseChannelMessage(JSON.stringify({ t: 'history:lines', lines: [line], done: true }));
+  const base = { from: ALICE, name: 'Alice', id: 'line-000000000001', ts: TS };
+  assert.ok(history({ ...base, text: 'edited', edited: TS + 1 }));
+  assert.ok(history({ ...base, deleted: TS + 1 }));
+  assert.equal(history({ ...base, text: 'still here', deleted: TS + 1 }), null);
+  assert.equal(history({ ...base }), null);
+  assert.equal(history({ ...base, deleted: TS + 1, edited: TS + 2 }), null);
+});
+
+test('an edit’s signature covers the line as it stands and its time; it never checks as the line’s, nor a deletion’s as either', async () => {
+  const identity = createIdentity();
+  const key = (await identity.publicKey()) ?? '';
+  const line = { from: ALICE, id: 'line-000000000001', ts: TS, text: 'fixed', re };
+  const editSig = (await identity.sign({ ...line, edited: TS + 5 })) ?? '';
+  assert.equal(await verifyLine(key, editSig, { ...line, edited: TS + 5 }), true);
+  assert.equal(await verifyLine(key, editSig, line), false);
+  assert.equal(await verifyLine(key, editSig, { ...line, edited: TS + 6 }), false);
+  assert.equal(await verifyLine(key, editSig, { ...line, text: 'altered', edited: TS + 5 }), false);
+  assert.equal(await verifyLine(key, editSig, { ...line, re: undefined, edited: TS + 5 }), false);
+  const lineSig = (await identity.sign(line)) ?? '';
+  assert.equal(await verifyLine(key, lineSig, { ...line, edited: TS + 5 }), false);
+  const deletion = { from: ALICE, id: line.id, ts: TS, at: TS + 7 };
+  const deleteSig = (await identity.signDeletion(deletion)) ?? '';
+  assert.equal(await verifyDeletion(key, deleteSig, deletion), true);
+  assert.equal(await verifyDeletion(key, deleteSig, { ...deletion, id: 'line-000000000002' }), false);
+  assert.equal(await verifyDeletion(key, deleteSig, { ...deletion, to: SELF }), false);
+  assert.equal(await verifyDeletion(key, editSig, { ...deletion, at: TS + 5 }), false);
+});
+
+/** A member whose page signs with its own key: its lines, and its edits of them. */
+async function author(id: string) {
+  const identity = createIdentity();
+  const member = fakeMember(id, await identity.publicKey(), true);
+  member.version = EDIT_VERSION;
+  async function edit(line: ChatLine, text: string | null, at: number): Promise<Edit> {
+    const to = line.privateFrom === undefined ? undefined : SELF;
+    const sig =
+      text === null
+        ? await identity.signDeletion({ from: id, id: line.id, ts: line.ts, to, at })
+        : await identity.sign({ from: id, id: line.id, ts: line.ts, text, to, re: line.re, edited: at });
+    return {
+      t: 'chat:edit',
+      id: line.id,
+      ts: line.ts,
+      at,
+      ...(text === null ? {} : { text }),
+      ...(to === undefined ? {} : { to }),
+      ...(line.re === undefined || text === null ? {} : { re: line.re }),
+      ...(sig ? { sig } : {}),
+    };
+  }
+  return { member, identity, edit };
+}
+
+function harness(peers: FakeMember[], now = () => 0) {
+  const transcript = createTranscript();
+  const revised: Array<{ from: string; id: string; revision: Revision }> = [];
+  const identity = createIdentity();
+  let wall = TS + 1_000;
+  const edits = createEdits({
+    selfId: () => SELF,
+    members: () => peers,
+    identity,
+    transcript,
+    revised: (from, id, revision) => revised.push({ from, id, revision }),
+    wallClock: () => wall++,
+    now,
+  });
+  return { edits, transcript, revised, identity };
+}
+
+const chatLine = (from: string, id: string, text: string, extra: Partial<ChatLine> = {}): ChatLine => ({
+  kind: 'chat',
+  id,
+  from,
+  ts: TS,
+  text,
+  own: from === SELF,
+  ...extra,
+});
+
+test('an edit from the line’s author is taken, the latest wins, and a deletion is final', async () => {
+  const alice = await author(ALICE);
+  const { edits, revised } = harness([alice.member]);
+  const line = chatLine(ALICE, 'line-000000000001', 'helo', { re });
+  edits.seen(line);
+  edits.feature.receive(alice.member, await alice.edit(line, 'hello', TS + 10));
+  await edits.idle();
+  assert.deepEqual(revised.at(-1)?.revision.text, 'hello');
+  // An older edit replayed after it changes nothing.
+  edits.feature.receive(alice.member, await alice.edit(line, 'hel', TS + 5));
+  edits.feature.receive(alice.member, await alice.edit(line, null, TS + 20));
+  await edits.idle();
+  assert.deepEqual(revised.at(-1)?.revision, { at: TS + 20, text: null, sig: revised.at(-1)?.revision.sig });
+  // Deleted, then edited (a later time): the deletion stays.
+  edits.feature.receive(alice.member, await alice.edit(line, 'back from the dead', TS + 30));
+  await edits.idle();
+  assert.equal(revised.length, 2);
+  assert.equal(edits.counts().stale, 2);
+});
+
+test('a forged edit, one of a line that is not its sender’s, and one that does not match its line are dropped', async () => {
+  const alice = await author(ALICE);
+  const mallory = await author('mallory-0001');
+  const { edits, revised } = harness([alice.member, mallory.member], manualClock().now);
+  const line = chatLine(ALICE, 'line-000000000001', 'pay Alice');
+  edits.seen(line);
+  // Mallory signs an edit of Alice's line with her own key, sent as Alice would (a relay
+  // cannot pretend to be Alice: the seal names the sender): it does not check.
+  const forged = await mallory.edit(line, 'pay Mallory', TS + 10);
+  edits.feature.receive(alice.member, forged);
+  // Sent as herself, it names a line of Mallory's that does not exist: it waits, and applies to nothing of Alice's.
+  edits.feature.receive(mallory.member, forged);
+  // Alice's own edit, but of another time or quoting another line: not that line's.
+  edits.feature.receive(alice.member, { ...(await alice.edit(line, 'x', TS + 11)), ts: TS + 1 });
+  edits.feature.receive(alice.member, await alice.edit({ ...line, re }, 'x', TS + 12));
+  // Unsigned, from a member with a key.
+  const { sig: _sig, ...unsigned } = await alice.edit(line, 'unsigned', TS + 13);
+  edits.feature.receive(alice.member, unsigned);
+  await edits.idle();
+  assert.deepEqual(revised, []);
+  assert.deepEqual(edits.counts(), { applied: 0, forged: 2, unknown: 0, stale: 0, mismatched: 2 });
+});
+
+test('an edit that came before its line waits for it and is applied when it comes; one whose line never comes goes', async () => {
+  const clock = manualClock();
+  const alice = await author(ALICE);
+  const { edits, revised, transcript } = harness([alice.member], clock.now);
+  const line = chatLine(ALICE, 'line-000000000001', 'first words');
+  edits.feature.receive(alice.member, await alice.edit(line, 'second words', TS + 10));
+  const never = chatLine(ALICE, 'line-000000000002', 'never came');
+  edits.feature.receive(alice.member, await alice.edit(never, 'nor its edit', TS + 10));
+  await edits.idle();
+  assert.equal(revised.length, 0);
+  edits.seen(line);
+  await edits.idle();
+  assert.equal(revised[0]?.revision.text, 'second words');
+  // The line kept for newcomers after its own signature's check is kept as edited.
+  transcript.keep({ from: ALICE, name: 'Alice', id: line.id, ts: TS, text: 'first words', sig: 'line-signature' });
+  assert.equal(transcript.recent()[0]?.text, 'second words');
+  assert.equal(transcript.recent()[0]?.edited, TS + 10);
+  clock.advance(EARLY_KEEP_MS + 1);
+  edits.feature.receive(alice.member, await alice.edit(chatLine(ALICE, 'line-000000000003', 'x'), 'y', TS + 11));
+  assert.equal(edits.counts().unknown, 1);
+});
+
+test('our edit goes to members on EDIT_VERSION only, a private line’s to its other party alone; no change sends nothing; a link that opens gets it again', async () => {
+  const bob = fakeMember('bob-00000001', null, true);
+  bob.version = EDIT_VERSION;
+  const old = fakeMember('old-00000001', null, true);
+  old.version = EDIT_VERSION - 1;
+  const relayed = fakeMember('far-00000001', null, true);
+  const { edits, transcript } = harness([bob, old, relayed]);
+  const mine = chatLine(SELF, 'line-000000000001', 'my words');
+  edits.seen(mine);
+  transcript.keep({ from: SELF, name: 'Me', id: mine.id, ts: TS, text: 'my words' });
+  assert.equal(await edits.edit(mine.id, 'my words'), false);
+  assert.deepEqual(edits.lastOwn(), { id: mine.id, text: 'my words' });
+  assert.equal(await edits.edit(mine.id, 'my new words'), true);
+  const sent = (member: FakeMember) => member.wire.filter((m) => m.t === 'chat:edit') as Edit[];
+  assert.equal(sent(bob)[0]?.text, 'my new words');
+  assert.equal(sent(relayed).length, 1);
+  assert.equal(sent(old).length, 0);
+  assert.equal(edits.ownText(mine.id), 'my new words');
+  assert.equal(transcript.recent()[0]?.text, 'my new words');
+  // Someone else's line is not ours to edit.
+  edits.seen(chatLine('bob-00000001', 'line-000000000009', 'his'));
+  assert.equal(await edits.edit('line-000000000009', 'mine now'), false);
+
+  const secret = chatLine(SELF, 'line-000000000002', 'just for bob', { privateTo: bob.id });
+  edits.seen(secret);
+  assert.equal(await edits.delete(secret.id), true);
+  assert.equal(sent(bob).at(-1)?.to, bob.id);
+  assert.equal(sent(relayed).length, 1);
+  assert.equal(await edits.edit(secret.id, 'undeleted'), false);
+  assert.equal(edits.ownText(secret.id), null);
+  // Bob's link opens again: both edits again; the relayed member only the public one.
+  edits.feature.opened?.(bob);
+  edits.feature.opened?.(relayed);
+  assert.equal(sent(bob).length, 4);
+  assert.equal(sent(relayed).length, 2);
+});
+
+test('history carries lines as revised, checked against the author’s key; a relayer cannot forge an edit; older pages get none of them', async () => {
+  const alice = await author(ALICE);
+  const { edits, transcript } = harness([alice.member]);
+  const kept = (id: string, text: string) => ({ from: ALICE, name: 'Alice', id, ts: TS, text });
+  const edited = chatLine(ALICE, 'line-000000000001', 'draft');
+  const gone = chatLine(ALICE, 'line-000000000002', 'secret words');
+  for (const line of [edited, gone]) {
+    edits.seen(line);
+    transcript.keep(kept(line.id, line.text), 'live');
+  }
+  edits.feature.receive(alice.member, await alice.edit(edited, 'final', TS + 10));
+  edits.feature.receive(alice.member, await alice.edit(gone, null, TS + 10));
+  await edits.idle();
+  const [chunk] = historyChunks(transcript.recent());
+  const [first, second] = chunk?.lines ?? [];
+  assert.equal(first?.text, 'final');
+  assert.equal(first?.edited, TS + 10);
+  assert.equal(second?.text, undefined);
+  assert.equal(second?.deleted, TS + 10);
+  assert.ok(!JSON.stringify(chunk).includes('secret words'));
+  const keys = { keys: new Set([alice.member.key ?? '']), name: 'Alice', heard: true };
+  assert.equal(first && (await checkLine(first, keys)), 'true');
+  assert.equal(second && (await checkLine(second, keys)), 'true');
+  // A relayer that changes the edited text, its time, or turns the deletion back: not from its author.
+  if (!first || !second) throw new Error('no lines');
+  assert.equal(await checkLine({ ...first, text: 'forged' }, keys), 'false');
+  assert.equal(await checkLine({ ...first, edited: TS + 11 }, keys), 'false');
+  assert.equal(await checkLine({ ...second, deleted: undefined, text: 'secret words' }, keys), 'false');
+  // An older page gets neither: it could not check their signatures.
+  const [older] = historyChunks(transcript.recent(), undefined, { edits: false });
+  assert.deepEqual(older?.lines, []);
+  // A checked copy of a line we hold that says it was edited since revises it (catch-up, a second answer).
+  const { edits: newcomer, revised } = harness([]);
+  newcomer.seen(edited);
+  newcomer.fromHistory(first);
+  newcomer.fromHistory({ ...first, text: 'older', edited: TS + 1 });
+  assert.deepEqual(
+    revised.map((r) => r.revision.text),
+    ['final'],
+  );
+});
+
+test('a flood of edits mutes its sender (the link budget)', () => {
+  const time = manualClock();
+  const budget = createBudget(CHANNEL_RATES, time.now);
+  const rate = CHANNEL_RATES['chat:edit'];
+  const verdicts = Array.from({ length: rate.burst + 1 }, () => budget.admit('chat:edit', 100));
+  assert.deepEqual(new Set(verdicts.slice(0, rate.burst)), new Set(['pass']));
+  assert.equal(verdicts.at(-1), 'mute');
+});
