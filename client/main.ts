@@ -10,6 +10,7 @@ import { createDepartures } from './departures.ts';
 import { createCalls } from './features/calls.ts';
 import { createCatchUpDecision } from './features/catch-up.ts';
 import { type ChatLine, createChat } from './features/chat.ts';
+import { createEdits } from './features/edits.ts';
 import { createFiles } from './features/files.ts';
 import { createHistory } from './features/history.ts';
 import { createReactions } from './features/reactions.ts';
@@ -53,6 +54,7 @@ import { createCalmLane } from './view/calm.ts';
 import { createFilesView } from './view/files.ts';
 import { perFrame } from './view/frame.ts';
 import { createHistoryView } from './view/history.ts';
+import { createLineEdits } from './view/line-edits.ts';
 import { markLine } from './view/line-marks.ts';
 import { clock, createLinesView } from './view/lines.ts';
 import { createMembersView } from './view/members.ts';
@@ -257,7 +259,18 @@ const page = createPageView({
     return sendLine(text, to, re) !== null;
   },
   mentionable: () => memberNames(),
+  saveEdit(id, text) {
+    void edits.edit(id, text);
+    return true;
+  },
+  lastOwnLine: () => edits.lastOwn(),
 });
+
+/** Our line goes to the message box to be edited (its Edit button, or E on it in the list). */
+function startEdit(id: string): void {
+  const text = edits.ownText(id);
+  if (text !== null) page.edit({ id, text });
+}
 
 /** Starts a reply: to a private line, privately to its other party. */
 function startReply(target: ReplyTarget): void {
@@ -305,6 +318,11 @@ const lines = createLinesView({ caughtUp: () => attention.caughtUp() });
 const replies = createReplies(document.getElementById('messages') as HTMLElement, {
   start: startReply,
   reveal: lines.reveal,
+});
+const lineEdits = createLineEdits(document.getElementById('messages') as HTMLElement, {
+  edit: startEdit,
+  remove: (id) => edits.delete(id),
+  whenDropped: lines.whenDropped,
 });
 // A history line that goes for good is forgotten by the feature too (its shownAs).
 const historyView = createHistoryView({
@@ -360,7 +378,12 @@ function showLine(line: ChatLine, senderName: string): HTMLLIElement {
   // A private line's reactions are only for its other party (our recipient, or its author).
   reactions.shown(line.from, line.id, privateWith);
   const checked = line.history === undefined || line.history.verified === 'true';
-  replies.shown(item, { from: line.from, id: line.id, name: senderName, text: line.text, privateWith, checked });
+  const text = line.deleted === undefined ? line.text : '';
+  replies.shown(item, { from: line.from, id: line.id, name: senderName, text, privateWith, checked });
+  // Edits of it are taken from now on; ours gets its Edit and Delete (after Reply, in its row).
+  edits.seen(line);
+  lineEdits.shown(item, line);
+  if (line.deleted !== undefined) replies.revised(line.from, line.id, null);
   if (line.history) return item;
   if (line.own) {
     receiptsView.own(item, line.id);
@@ -385,6 +408,16 @@ const chat = createChat({
   identity,
   transcript,
   delivered: (lineId, member) => receipts.delivered(lineId, member),
+});
+const edits = createEdits({
+  selfId: () => selfId ?? '',
+  members: () => mesh.all(),
+  identity,
+  transcript,
+  revised(from, id, revision) {
+    lineEdits.revised(from, id, revision);
+    replies.revised(from, id, revision.text);
+  },
 });
 const typing = createTyping({
   members: () => mesh.all(),
@@ -507,6 +540,7 @@ const history = createHistory({
   transcript,
   show: (line, authorName) => historyView.place(line, showLine(line, line.own ? name : authorName)),
   showMissed: (line) => void showLine(line, line.own ? name : nameOf(line.from)),
+  revised: (line) => edits.fromHistory(line),
   reactions,
 });
 
@@ -527,6 +561,7 @@ const relay = createRelay({
 });
 const router = createRouter([
   chat.feature,
+  edits.feature,
   history.feature,
   typing.feature,
   receipts.feature,
@@ -708,6 +743,8 @@ declare global {
       history(): ReturnType<typeof history.counts>;
       /** Reactions: states dropped for a bad signature, and taken on a relaying member's word. */
       reactions(): ReturnType<typeof reactions.counts>;
+      /** Edits and deletions: taken, and dropped by reason (features/edits.ts). */
+      edits(): ReturnType<typeof edits.counts>;
       receipt(lineId: string): Receipt | null;
       notified(): { count: number; last: { title: string; body: string } | null };
       /** Sends files to the room, or to one member (by peer id); resolves to the transfer ids. */
@@ -735,6 +772,7 @@ window.roomlink = {
   sendPrivate: (peerId, text) => sendLine(text, peerId),
   history: () => history.counts(),
   reactions: () => reactions.counts(),
+  edits: () => edits.counts(),
   receipt: (lineId) => receipts.receipt(lineId),
   notified: () => attention.notified(),
   sendFiles(picked, to) {

@@ -230,11 +230,14 @@ test('the chat list is one tab stop: Tab crosses 150 lines in a few presses, arr
   await page.getByTestId('call-join-video').focus();
   await page.keyboard.press('Tab');
   await expect(bobsLine).toBeFocused();
-  // Then the line's controls, in order: its chip, its ☺, its Reply, its receipt note; then out of the list.
+  // Then the line's controls, in order: its chip, its ☺, its Reply, Edit and Delete (Bob's
+  // own line), its receipt note; then out of the list.
   for (const control of [
     reactionChip(page, bobId, 'bob one', '🎉'),
     bobsLine.getByTestId('react-button'),
     bobsLine.getByTestId('reply'),
+    bobsLine.getByTestId('edit'),
+    bobsLine.getByTestId('delete'),
     bobsLine.getByTestId('receipt'),
   ]) {
     await page.keyboard.press('Tab');

@@ -9,13 +9,15 @@
 // to a screen reader as mentioning you, counted in the title while the tab is hidden and
 // while you are scrolled up, and by "N new messages"; a reply to a private line stays
 // private to the same member. Axe finds nothing on the reply bar, the names offered, a quote
-// or a line marked as mentioning you, in light and dark.
+// or a line marked as mentioning you, in light and dark. Alice edits a line (↑ in the empty
+// box) and deletes another after confirming: Bob and a late joiner see the new text marked
+// edited and "message deleted", a reply's quote of it too, and the deleted words nowhere.
 
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
 import { expect, sharedTest as test } from './support/fixtures.ts';
 import { sendMany, sendPrivate, waitForHistory } from './support/history.ts';
-import { hostileMemberScript, sendSignedLine } from './support/hostile-member.ts';
+import { hostileMemberScript, sendCrafted, sendSignedLine } from './support/hostile-member.ts';
 import { openRoom, openUser, sendMessage, shareLink, waitForMesh, waitForMessage } from './support/users.ts';
 import { controlVisibility, setHidden } from './support/visibility.ts';
 
@@ -128,13 +130,58 @@ test('a reply shows its quote on the other side and in a late joiner’s history
     await expect(line(page, mallory.id, 'overlong excerpt')).toHaveCount(0);
   }
 
-  // Carol comes late: history carries the reply, signed, with its quote.
+  // Alice edits her latest line with ↑ in the empty box, and deletes one Bob answered, once
+  // she confirms; Mallory's edit of Alice's line (an edit names only an id: hers) changes nothing.
+  await sendMessage(alice.page, 'meet at the gate');
+  await sendMessage(alice.page, 'bring the tickts');
+  await waitForMessage(bob.page, { from: alice.id, text: 'bring the tickts' });
+  await line(bob.page, alice.id, 'meet at the gate').getByTestId('reply').click();
+  await sendMessage(bob.page, 'which gate?');
+  await waitForMessage(alice.page, { from: bob.id, text: 'which gate?' });
+  const gateId = (await line(alice.page, alice.id, 'meet at the gate').getAttribute('data-id')) ?? '';
+  await sendCrafted(mallory.page, 0, { t: 'chat:edit', id: gateId, ts: Date.now(), at: Date.now(), text: 'forged' });
+  const aliceBox = alice.page.getByTestId('message-input');
+  await aliceBox.press('ArrowUp');
+  await expect(alice.page.getByTestId('edit-bar')).toBeVisible();
+  await expect(aliceBox).toHaveValue('bring the tickts');
+  await aliceBox.fill('bring the tickets');
+  // Mid-edit, she deletes the other line: the dialog asks first (axe finds nothing on it or
+  // on the edit bar), and the keyboard goes back to the line.
+  await line(alice.page, alice.id, 'meet at the gate').getByTestId('delete').click();
+  await expect(alice.page.getByTestId('delete-dialog')).toBeVisible();
+  expect(await violations(alice.page)).toEqual([]);
+  await alice.page.getByTestId('delete-confirm').click();
+  await expect(alice.page.locator(`#messages > li[data-id="${gateId}"]`)).toBeFocused();
+  await aliceBox.press('Enter');
+  await expect(aliceBox).toHaveValue('');
+  for (const page of [alice.page, bob.page]) {
+    const edited = line(page, alice.id, 'bring the tickets');
+    await expect(edited.getByTestId('edited')).toHaveText('(edited)');
+    await expect(edited.getByTestId('edited')).toHaveAttribute('title', /^Edited by its author on /);
+    await expect(page.locator(`#messages > li[data-id="${gateId}"] [data-testid=message-text]`)).toHaveText(
+      'message deleted',
+    );
+    await expect(line(page, bob.id, 'which gate?').getByTestId('reply-quote')).toHaveText('alice: message deleted');
+    await expect(page.locator('#messages')).not.toContainText('meet at the gate');
+    await expect(page.locator('#messages')).not.toContainText('forged');
+  }
+
+  // Carol comes late: history carries the reply, signed, with its quote, and the lines as
+  // edited and deleted, checked against Alice's key.
   const carol = await openUser(await browsers.newContext({ label: 'carol' }), link, 'carol');
   await waitForHistory(carol.page, 3);
   const reply = line(carol.page, bob.id, 'yes, see you there');
   await expect(reply).toHaveAttribute('data-verified', 'true');
   await expect(reply.getByTestId('reply-quote')).toHaveText('alice: lunch at noon?');
   await expect(line(carol.page, mallory.id, 'misnamed').getByTestId('reply-quote')).toHaveText('alice: lunch at noon?');
+  const edited = line(carol.page, alice.id, 'bring the tickets');
+  await expect(edited).toHaveAttribute('data-verified', 'true');
+  await expect(edited.getByTestId('edited')).toHaveText('(edited)');
+  const deleted = carol.page.locator(`#messages > li[data-id="${gateId}"]`);
+  await expect(deleted).toHaveAttribute('data-verified', 'true');
+  await expect(deleted.getByTestId('message-text')).toHaveText('message deleted');
+  await expect(line(carol.page, bob.id, 'which gate?').getByTestId('reply-quote')).toHaveText('alice: message deleted');
+  await expect(carol.page.locator('#messages')).not.toContainText('meet at the gate');
 
   // "@" offers Carol everyone here, in order; ↓ and ↑ move the choice (round at the ends), and
   // a click takes one.

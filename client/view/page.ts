@@ -4,6 +4,7 @@ import type { SignalingStatus } from '../signaling.ts';
 import { pageAnnouncer } from './announcer.ts';
 import { fitToContent, sendsOnEnter, textToSend } from './composer-box.ts';
 import { byTestId, el } from './dom.ts';
+import { createEditCompose, type EditTarget } from './edit-compose.ts';
 import { createMentionBox } from './mention-box.ts';
 import { createReplyCompose, type ReplyTarget } from './reply-compose.ts';
 import { createShareView } from './share.ts';
@@ -27,6 +28,10 @@ export interface PageHandlers {
   send(text: string, reply: ReplyTarget | null): boolean;
   /** The names the message box offers after "@" (mention-box.ts). */
   mentionable(): readonly string[];
+  /** Saves the edit of our line (edit-compose.ts); false when it could not be made. */
+  saveEdit(id: string, text: string): boolean;
+  /** Our latest line that can be edited (↑ in the empty message box), or null. */
+  lastOwnLine(): EditTarget | null;
 }
 
 export interface PageView {
@@ -51,6 +56,8 @@ export interface PageView {
   /** What the next line answers, if anything. */
   replyTarget(): ReplyTarget | null;
   cancelReply(): void;
+  /** The message box edits our line (edit-compose.ts): Enter saves, Escape cancels. */
+  edit(target: EditTarget): void;
 }
 
 export function createPageView(handlers: PageHandlers): PageView {
@@ -79,6 +86,7 @@ export function createPageView(handlers: PageHandlers): PageView {
   composer.append(composerNote, keyNote);
   const replyCompose = createReplyCompose(composer, messageInput, (text) => announcer.say(text));
   createMentionBox(composer, messageInput, handlers.mentionable, fitMessageBox);
+  const editCompose = createEditCompose(composer, messageInput, fitMessageBox, (text) => announcer.say(text));
   messageInput.addEventListener('input', () => {
     const full = messageInput.value.length >= messageInput.maxLength;
     composerNote.hidden = !full;
@@ -98,6 +106,14 @@ export function createPageView(handlers: PageHandlers): PageView {
   });
   function sendWritten(): void {
     const text = textToSend(messageInput.value);
+    const editing = editCompose.current();
+    if (editing !== null) {
+      // An edit that changes nothing sends nothing, and ends all the same.
+      if (!text || (text !== editing.text && !handlers.saveEdit(editing.id, text))) return;
+      editCompose.end();
+      composerNote.hidden = true;
+      return;
+    }
     if (!text) return;
     if (!handlers.send(text, replyCompose.current())) return;
     replyCompose.cancel();
@@ -119,6 +135,19 @@ export function createPageView(handlers: PageHandlers): PageView {
   };
   enterKeyHint();
   touchOnly.addEventListener('change', enterKeyHint);
+  // ↑ in the empty box edits our latest line, as in the chat apps people know.
+  messageInput.addEventListener('keydown', (event) => {
+    if (event.key !== 'ArrowUp' || messageInput.value !== '' || event.defaultPrevented) return;
+    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    const last = handlers.lastOwnLine();
+    if (last === null) return;
+    event.preventDefault();
+    startEdit(last);
+  });
+  function startEdit(target: EditTarget): void {
+    replyCompose.cancel();
+    editCompose.start(target);
+  }
   messageInput.addEventListener('keydown', (event) => {
     if (touchOnly.matches || !sendsOnEnter(event)) return;
     event.preventDefault();
@@ -164,7 +193,11 @@ export function createPageView(handlers: PageHandlers): PageView {
       });
       hint([`${message} `, take], true);
     },
-    reply: (target) => replyCompose.start(target),
+    reply(target) {
+      editCompose.end();
+      replyCompose.start(target);
+    },
+    edit: startEdit,
     replyTarget: () => replyCompose.current(),
     cancelReply: () => replyCompose.cancel(),
     keyNote(message) {

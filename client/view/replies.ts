@@ -40,12 +40,19 @@ export interface Repliable {
  */
 const MAX_AWAITED_LINES = 256;
 const MAX_WAITING_QUOTES = 8;
+/** What a quote of a deleted message says in its place. */
+const DELETED_TEXT = 'message deleted';
 
 export interface Replies {
   /** A message was shown in `item`: it gets its Reply button, and quotes of it check against it if `checked`. */
   shown(item: HTMLElement, line: Repliable): void;
   /** The quote for a reply (main.ts puts it first in the line, above its text). */
   quote(re: ReplyRef, reply: Quoting): HTMLElement;
+  /**
+   * Its author edited the message (`text`) or deleted it (null): quotes of it and replies to
+   * it from now on show that, never the words it had.
+   */
+  revised(from: string, id: string, text: string | null): void;
 }
 
 /** A reply, as its quote needs it. */
@@ -81,11 +88,16 @@ export function createReplies(list: HTMLElement, { start, reveal }: RepliesOptio
   /** Quotes of lines not shown, by the line's (author, id), the oldest forgotten. */
   const unresolved = new Map<string, { quote: HTMLElement; re: ReplyRef; reply: Quoting }[]>();
   const targets = new WeakMap<Element, ReplyTarget>();
+  /** Quotes drawn of each line (a few per line, as many lines as the page keeps), to draw again when it is revised. */
+  const drawn = new Map<string, { ref: WeakRef<HTMLElement>; reply: Quoting }[]>();
 
   function reply(item: Element): boolean {
     const target = targets.get(item);
-    if (target) start(target);
-    return target !== undefined;
+    if (!target || item.getAttribute('data-deleted') === 'true') return false;
+    // The message as it reads now: edited since it was shown, the excerpt is of the new text.
+    const original = originals.get(lineKey(target.re.from, target.re.id));
+    start(original ? { ...target, re: { ...target.re, text: excerptOf(original.text) } } : target);
+    return true;
   }
 
   list.addEventListener('keydown', (event) => {
@@ -125,6 +137,10 @@ export function createReplies(list: HTMLElement, { start, reveal }: RepliesOptio
       const held = originals.get(key);
       const original = held && quotable(held, reply) ? held : null;
       const quote = quoteElement(re, original, reply.by, () => reveal(re.from, re.id));
+      const quotes = drawn.get(key) ?? [];
+      drawn.delete(key);
+      drawn.set(key, [...quotes, { ref: new WeakRef(quote), reply }].slice(-MAX_WAITING_QUOTES));
+      dropOldest(drawn, MAX_LINES);
       if (held === undefined) {
         const waiting = unresolved.get(key) ?? [];
         unresolved.delete(key);
@@ -132,6 +148,21 @@ export function createReplies(list: HTMLElement, { start, reveal }: RepliesOptio
         dropOldest(unresolved, MAX_AWAITED_LINES);
       }
       return quote;
+    },
+    revised(from, id, text) {
+      const key = lineKey(from, id);
+      const before = originals.get(key);
+      if (!before) return;
+      const held = { name: before.name, text: text ?? DELETED_TEXT, privateWith: before.privateWith };
+      originals.set(key, held);
+      for (const { ref, reply } of drawn.get(key) ?? []) {
+        const quote = ref.deref();
+        const from = quote?.dataset.reFrom;
+        const id = quote?.dataset.reId;
+        if (!quote || from === undefined || id === undefined || !quotable(held, reply)) continue;
+        fillQuote(quote, { from, id, name: held.name, text: held.text }, held, reply.by);
+        if (text === null) quote.dataset.deleted = 'true';
+      }
     },
   };
 }

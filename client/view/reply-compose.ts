@@ -1,13 +1,12 @@
 // The reply being written: "Replying to Bob: shall we…" above the message box, with a ✕
-// that cancels it (so does Escape in the box). It holds what the next line answers until
-// that line is sent, cancelled, or another reply is started. A reply to a private line stays
-// private to the same member: starting one chooses that member (main.ts), and choosing
+// that cancels it (so does Escape in the box: composer-bar.ts). It holds what the next line
+// answers until that line is sent, cancelled, or another reply is started. A reply to a
+// private line stays private to the same member: starting one chooses that member (main.ts), and choosing
 // anyone else cancels it, so an excerpt of a private line never goes to others.
 import type { ReplyRef } from '../../protocol/index.ts';
+import { createComposerBar } from './composer-bar.ts';
 import { el, icon } from './dom.ts';
 import { excerptOf, REPLY_ICON } from './reply-quote.ts';
-
-const CLOSE_ICON = ['M4 4l8 8', 'M12 4l-8 8'];
 
 /** What the next line answers: the reference it carries, and the member it is private with. */
 export interface ReplyTarget {
@@ -29,37 +28,23 @@ export function createReplyCompose(
   say: (text: string) => void,
 ): ReplyCompose {
   let target: ReplyTarget | null = null;
-  const bar = el('div', { className: 'reply-bar', testId: 'reply-bar' });
-  bar.id = 'reply-bar';
-  bar.hidden = true;
-  const words = el('span', { className: 'reply-bar-words' });
-  const cancelButton = el('button', { className: 'reply-cancel', testId: 'reply-cancel' });
-  cancelButton.type = 'button';
-  cancelButton.setAttribute('aria-label', 'Cancel reply');
-  cancelButton.title = 'Cancel reply (Escape)';
-  cancelButton.append(icon(CLOSE_ICON));
-  bar.append(icon(REPLY_ICON), words, cancelButton);
-  composer.prepend(bar);
   // The box is described by the reply too: a screen reader on it hears what it answers.
-  const describedBy = box.getAttribute('aria-describedby') ?? '';
+  const bar = createComposerBar(composer, box, {
+    id: 'reply-bar',
+    className: 'reply-bar',
+    cancelLabel: 'Cancel reply',
+    cancelled: 'Reply cancelled',
+    lead: icon(REPLY_ICON),
+    end: cancel,
+    say,
+  });
 
   function cancel(): void {
     if (target === null) return;
     target = null;
-    bar.hidden = true;
-    words.replaceChildren();
-    box.setAttribute('aria-describedby', describedBy);
+    bar.hide();
+    bar.words.replaceChildren();
   }
-  cancelButton.addEventListener('click', () => {
-    cancel();
-    box.focus();
-  });
-  box.addEventListener('keydown', (event) => {
-    if (event.key !== 'Escape' || target === null || event.defaultPrevented) return;
-    event.preventDefault();
-    cancel();
-    say('Reply cancelled');
-  });
 
   return {
     start(next) {
@@ -67,9 +52,8 @@ export function createReplyCompose(
       const name = el('bdi', { className: 'reply-bar-name', text: next.re.name });
       const text = el('span', { className: 'reply-bar-text', text: excerptOf(next.re.text) });
       text.dir = 'auto';
-      words.replaceChildren('Replying to ', name, ': ', text);
-      bar.hidden = false;
-      box.setAttribute('aria-describedby', `${bar.id} ${describedBy}`.trim());
+      bar.words.replaceChildren('Replying to ', name, ': ', text);
+      bar.show();
       box.focus();
     },
     current: () => target,

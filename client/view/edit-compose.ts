@@ -1,0 +1,62 @@
+// Editing one of our lines in the message box: "Editing your message" above the box, with a
+// ✕ that cancels (so does Escape in the box: composer-bar.ts). The box takes the line's text
+// and the keyboard; what was being written there waits and comes back once the edit is saved
+// or cancelled.
+import { createComposerBar } from './composer-bar.ts';
+
+/** The line being edited: our own line's id and its text when the edit began. */
+export interface EditTarget {
+  readonly id: string;
+  readonly text: string;
+}
+
+export interface EditCompose {
+  /** The box shows the line's text to edit; the draft in it waits. */
+  start(target: EditTarget): void;
+  current(): EditTarget | null;
+  /** The edit is over (saved, or cancelled): the draft comes back into the box. */
+  end(): void;
+}
+
+export function createEditCompose(
+  composer: HTMLElement,
+  box: HTMLTextAreaElement,
+  refit: () => void,
+  say: (text: string) => void,
+): EditCompose {
+  let target: EditTarget | null = null;
+  /** What the box held when the edit began. */
+  let draft = '';
+  const bar = createComposerBar(composer, box, {
+    id: 'edit-bar',
+    className: 'reply-bar edit-bar',
+    cancelLabel: 'Cancel editing',
+    cancelled: 'Edit cancelled',
+    end,
+    say,
+  });
+  bar.words.textContent = 'Editing your message · Enter saves, Escape cancels';
+
+  function end(): void {
+    if (target === null) return;
+    target = null;
+    bar.hide();
+    box.value = draft;
+    draft = '';
+    refit();
+  }
+
+  return {
+    start(next) {
+      if (target === null) draft = box.value;
+      target = next;
+      bar.show();
+      box.value = next.text;
+      refit();
+      box.focus();
+      box.setSelectionRange(box.value.length, box.value.length);
+    },
+    current: () => target,
+    end,
+  };
+}

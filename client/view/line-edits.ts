@@ -1,0 +1,160 @@
+// Editing and deleting our own lines, as the page shows them: an Edit and a Delete button
+// on each of our messages (in the row of its ☺ and Reply; E and Delete on the current line of
+// the list, list-focus.ts, never in a field), the confirmation a deletion asks for (a modal
+// <dialog>: the keyboard stays in it, Escape cancels), and every line as its author revised
+// it: the new text with "(edited)" (its title says when; a screen reader hears it among the
+// line's marks, line-about.ts), or "message deleted" in place of the text, with nothing of
+// it left in the line (its quote, its reactions, its buttons).
+
+import { dropOldest } from '../bounded.ts';
+import type { ChatLine } from '../features/chat.ts';
+import { lineKey, type Revision } from '../features/transcript.ts';
+import { el } from './dom.ts';
+import { MAX_LINES } from './lines.ts';
+import { OWN_KEYS } from './list-focus.ts';
+import { foldLongText } from './long-text.ts';
+import { renderText } from './text.ts';
+
+export interface LineEditsOptions {
+  /** Starts editing our line (the message box, edit-compose.ts). */
+  edit(id: string): void;
+  /** Deletes our line, once confirmed; settles once it is deleted on our page. */
+  remove(id: string): Promise<unknown>;
+  /** Runs `undo` when the line goes for good (lines.ts). */
+  whenDropped(item: HTMLElement, undo: () => void): void;
+}
+
+export interface LineEdits {
+  /** A chat line was put in `item`: ours gets Edit and Delete; one revised already is drawn so. */
+  shown(item: HTMLElement, line: ChatLine): void;
+  /** The line now reads as revised (edits.ts). */
+  revised(from: string, id: string, revision: Revision): void;
+}
+
+let dateFormat: Intl.DateTimeFormat | undefined;
+function editedTitle(at: number): string {
+  const date = new Date(at);
+  if (!Number.isFinite(date.getTime())) return 'Edited by its author';
+  dateFormat ??= new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return `Edited by its author on ${dateFormat.format(date)}`;
+}
+
+/** Draws the line as revised: its new text marked "(edited)", or "message deleted". */
+export function drawRevision(item: HTMLElement, revision: Revision): void {
+  const text = item.querySelector<HTMLElement>('[data-testid=message-text]');
+  if (!text) return;
+  item.querySelector('.line-unfold')?.remove();
+  text.classList.remove('folded');
+  if (revision.text === null) {
+    item.dataset.deleted = 'true';
+    item.classList.add('line-deleted');
+    text.replaceChildren('message deleted');
+    // Nothing of it stays: what it answered, what it said of us, its reactions, its buttons.
+    for (const part of item.querySelectorAll(
+      '.reply-quote, .line-mark-edited, .line-mark-mention, [data-testid=reactions]',
+    )) {
+      part.remove();
+    }
+    delete item.dataset.mentionsYou;
+    item.classList.remove('line-mention');
+    return;
+  }
+  item.dataset.edited = String(revision.at);
+  renderText(text, revision.text);
+  const unfold = foldLongText(text, revision.text);
+  let mark = item.querySelector<HTMLElement>('.line-mark-edited');
+  if (!mark) {
+    mark = el('span', { className: 'line-mark line-mark-edited', testId: 'edited', text: '(edited)' });
+    text.after(mark);
+  }
+  mark.title = editedTitle(revision.at);
+  if (unfold) text.after(unfold);
+}
+
+export function createLineEdits(list: HTMLElement, { edit, remove, whenDropped }: LineEditsOptions): LineEdits {
+  /** The lines shown, by (author, id): the newest MAX_LINES. */
+  const items = new Map<string, HTMLElement>();
+  /** Our lines' ids, by their element. */
+  const ours = new WeakMap<Element, string>();
+  const dialog = document.getElementById('delete-dialog') as HTMLDialogElement | null;
+
+  /** Asks first; the keyboard goes back where it was (the line's Delete, or the line once that is gone). */
+  function confirmDelete(id: string, from: HTMLElement): void {
+    if (!dialog) return;
+    dialog.returnValue = '';
+    dialog.showModal();
+    dialog.addEventListener(
+      'close',
+      () => {
+        const line = from.closest<HTMLElement>('#messages > li');
+        const back = (): void => (from.isConnected ? from : line)?.focus();
+        // Deleted once its deletion is signed (edits.ts), its button gone with its text.
+        if (dialog.returnValue === 'delete') void remove(id).then(back, back);
+        else back();
+      },
+      { once: true },
+    );
+  }
+  // A click on the backdrop (outside the dialog's box) cancels, as people expect.
+  dialog?.addEventListener('click', (event) => {
+    if (event.target !== dialog) return;
+    const box = dialog.getBoundingClientRect();
+    const inside =
+      event.clientX >= box.left &&
+      event.clientX <= box.right &&
+      event.clientY >= box.top &&
+      event.clientY <= box.bottom;
+    if (!inside) dialog.close('cancel');
+  });
+
+  list.addEventListener('keydown', (event) => {
+    const editKey = event.key === 'e' || event.key === 'E';
+    if (!editKey && event.key !== 'Delete') return;
+    if (event.altKey || event.ctrlKey || event.metaKey || event.defaultPrevented) return;
+    const at = event.target instanceof HTMLElement ? event.target : null;
+    if (!at || at.closest(OWN_KEYS)) return;
+    const item = at.closest('#messages > li');
+    const id = item ? ours.get(item) : undefined;
+    if (id === undefined || item?.getAttribute('data-deleted') === 'true') return;
+    event.preventDefault();
+    if (editKey) edit(id);
+    else confirmDelete(id, at);
+  });
+
+  function button(text: string, testId: string, key: string, title: string, press: (b: HTMLElement) => void) {
+    const made = el('button', { className: 'line-reply line-edit', testId, text });
+    made.type = 'button';
+    made.setAttribute('aria-keyshortcuts', key);
+    made.title = title;
+    made.addEventListener('click', () => press(made));
+    return made;
+  }
+
+  return {
+    shown(item, line) {
+      const key = lineKey(line.from, line.id);
+      items.delete(key);
+      items.set(key, item);
+      dropOldest(items, MAX_LINES);
+      whenDropped(item, () => {
+        if (items.get(key) === item) items.delete(key);
+      });
+      if (line.deleted !== undefined) {
+        drawRevision(item, { at: line.deleted, text: null });
+        return;
+      }
+      if (line.edited !== undefined) drawRevision(item, { at: line.edited, text: line.text });
+      if (!line.own) return;
+      ours.set(item, line.id);
+      const row = item.querySelector('[data-testid=reactions]') ?? item;
+      row.append(
+        button('Edit', 'edit', 'E', 'Edit (E)', () => edit(line.id)),
+        button('Delete', 'delete', 'Delete', 'Delete (Delete)', (from) => confirmDelete(line.id, from)),
+      );
+    },
+    revised(from, id, revision) {
+      const item = items.get(lineKey(from, id));
+      if (item) drawRevision(item, revision);
+    },
+  };
+}
