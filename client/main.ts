@@ -321,7 +321,10 @@ const replies = createReplies(document.getElementById('messages') as HTMLElement
 });
 const lineEdits = createLineEdits(document.getElementById('messages') as HTMLElement, {
   edit: startEdit,
-  remove: (id) => edits.delete(id),
+  remove: async (id) => {
+    // Deleted first (signed), then never sent again to a member still without it (chat.ts).
+    if (await edits.delete(id)) chat.withdraw(id);
+  },
   whenDropped: lines.whenDropped,
 });
 // A history line that goes for good is forgotten by the feature too (its shownAs).

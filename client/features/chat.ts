@@ -566,6 +566,24 @@ export function createChat({ selfId, selfName, members, display, identity, trans
         .catch((error) => console.error('roomlink: sending our signed line failed', error));
       return { ...line, sentTo: sentTo.map((member) => member.id) };
     },
+    /**
+     * Our line was deleted (edits.ts): it is sent to no one any more, not again to a member
+     * that has not acknowledged it (on a channel that reopens, to a member back under its id),
+     * so that its words never reach a page after their deletion. Such a member gets the
+     * deletion only, which names a line it never had and changes nothing there.
+     */
+    withdraw(id: string): void {
+      const unsent = (queue: ChatMessage[]): ChatMessage[] => queue.filter((message) => message.id !== id);
+      for (const member of members()) {
+        if (member.disposed) continue;
+        const box = member.slot(chatSlot);
+        const index = box.queue.findIndex((message) => message.id === id);
+        if (index < 0) continue;
+        box.queue = unsent(box.queue);
+        if (index < box.sent) box.sent--;
+      }
+      for (const kept of orphans.values()) kept.lines = unsent(kept.lines);
+    },
     /** Lines not yet acknowledged by this member (debug handle, tests). */
     pending(member: MemberHandle | undefined): number {
       return member?.slot(chatSlot).queue.length ?? 0;

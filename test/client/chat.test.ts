@@ -115,6 +115,29 @@ test('unacknowledged messages are sent again on a new channel; acknowledged ones
   assert.deepEqual(texts(peer.wire), ['b']);
 });
 
+test('a deleted line of ours is not sent again: not on a channel that reopens, nor to a member back under its id', async () => {
+  const away = fakeMember('away-0000001');
+  const { chat, peer } = harness([fakeMember('peer-0000001'), away]);
+  peer.isOpen = true;
+  chat.feature.opened?.(peer);
+  const gone = chat.send('sent to the wrong room');
+  chat.send('kept');
+  await chat.idle();
+  assert.deepEqual(texts(peer.wire), ['sent to the wrong room', 'kept']);
+  chat.feature.removed?.(away, 'ERR_PEER_LEFT');
+  chat.withdraw(gone?.id ?? '');
+  peer.wire.length = 0;
+  chat.feature.opened?.(peer);
+  assert.deepEqual(texts(peer.wire), ['kept']);
+  assert.equal(chat.pending(peer), 1);
+  // Back under the same id: what it went without goes, but not the deleted line.
+  const back = fakeMember('away-0000001', null, true);
+  chat.feature.added?.(back);
+  chat.feature.opened?.(back);
+  assert.deepEqual(texts(back.wire), ['kept']);
+  chat.feature.removed?.(back, 'ERR_PAGE_CLOSED');
+});
+
 test('a full channel keeps the rest queued, in order, until it drains', async () => {
   const { chat, peer } = harness();
   chat.send('1');
