@@ -11,7 +11,8 @@
 // private to the same member. Axe finds nothing on the reply bar, the names offered, a quote
 // or a line marked as mentioning you, in light and dark. Alice edits a line (↑ in the empty
 // box) and deletes another after confirming: Bob and a late joiner see the new text marked
-// edited and "message deleted", a reply's quote of it too, and the deleted words nowhere.
+// edited and "message deleted", a reply's quote of it too, and the deleted words nowhere;
+// from the keyboard, E edits a private line (privately) and Delete asks first.
 
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
@@ -323,4 +324,26 @@ test('from the keyboard alone: R replies, @ offers names, Escape closes them and
   const privateReply = line(bob.page, alice.id, 'agreed');
   await expect(privateReply).toHaveAttribute('data-private-from', alice.id);
   await expect(privateReply.getByTestId('reply-quote')).toHaveText('bob: just between us');
+
+  // E on her own line edits it (privately still: only Bob gets the edit); Delete on his asks
+  // first, with Cancel ready, and Escape keeps the line.
+  const agreed = line(alice.page, alice.id, 'agreed');
+  await agreed.getByTestId('message-text').click();
+  await expect(agreed).toBeFocused();
+  await alice.page.keyboard.press('e');
+  const aliceBox = alice.page.getByTestId('message-input');
+  await expect(aliceBox).toHaveValue('agreed');
+  await expect(aliceBox).toBeFocused();
+  await aliceBox.fill('agreed, see you');
+  await alice.page.keyboard.press('Enter');
+  await expect(line(bob.page, alice.id, 'agreed, see you').getByTestId('edited')).toBeVisible();
+  await expect(line(bob.page, alice.id, 'agreed, see you')).toHaveAttribute('data-private-from', alice.id);
+  const secret = line(bob.page, bob.id, 'just between us');
+  await secret.getByTestId('message-text').click();
+  await bob.page.keyboard.press('Delete');
+  await expect(bob.page.getByTestId('delete-cancel')).toBeFocused();
+  await bob.page.keyboard.press('Escape');
+  await expect(bob.page.getByTestId('delete-dialog')).toBeHidden();
+  await expect(secret).toBeFocused();
+  await expect(line(alice.page, bob.id, 'just between us')).toBeVisible();
 });
