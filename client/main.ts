@@ -383,9 +383,9 @@ function showLine(line: ChatLine, senderName: string): HTMLLIElement {
   const checked = line.history === undefined || line.history.verified === 'true';
   const text = line.deleted === undefined ? line.text : '';
   replies.shown(item, { from: line.from, id: line.id, name: senderName, text, privateWith, checked });
-  // Edits of it are taken from now on; ours gets its Edit and Delete (after Reply, in its row).
-  edits.seen(line);
+  // Ours gets its Edit and Delete (after Reply, in its row); edits of it are taken from now on.
   lineEdits.shown(item, line);
+  edits.seen(line);
   if (line.deleted !== undefined) replies.revised(line.from, line.id, null);
   if (line.history) return item;
   if (line.own) {

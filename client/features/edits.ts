@@ -53,6 +53,13 @@ interface Held {
   /** Our own line's text as it now reads (to edit it, and to send nothing for no change); null for others'. */
   text: string | null;
   revision: Revision | undefined;
+  /**
+   * The revision was checked against its author's key (an edit taken, ours, a checked history
+   * copy's): it outlives the line being shown again. One that came with a line on a relaying
+   * member's word only does not: a forged copy "deleted" must not make the genuine copy that
+   * replaces it uneditable.
+   */
+  checked: boolean;
 }
 
 /** Why an edit was not taken (counts, for tests and the debug handle). */
@@ -106,6 +113,7 @@ export function createEdits({
 
   function apply(line: Held, revision: Revision): void {
     line.revision = revision;
+    line.checked = true;
     if (line.text !== null) line.text = revision.text ?? '';
     counts.applied++;
     // Only public lines are kept for newcomers; the transcript ignores the rest.
@@ -243,8 +251,9 @@ export function createEdits({
   return {
     feature,
     /**
-     * A chat line is on the page: edits of it are taken from now on (one that waited for it
-     * first). A history line may come revised already (`edited`, `deleted`).
+     * A chat line is on the page (its view parts made: a revision held may be drawn on it at
+     * once): edits of it are taken from now on (one that waited for it first). A history line
+     * may come revised already (`edited`, `deleted`).
      */
     seen(line: ChatLine): void {
       if (line.kind !== 'chat') return;
@@ -257,14 +266,27 @@ export function createEdits({
           : line.edited !== undefined
             ? { at: line.edited, text: line.text }
             : undefined;
-      // Shown again (a history line replaced by a better copy): the newer of the two states.
-      const kept = before?.revision;
-      const latest = kept !== undefined && (kept.text === null || kept.at >= (revision?.at ?? -1)) ? kept : revision;
+      // Shown again (a history line replaced by a better copy): a checked revision we hold
+      // stays if it is newer (or a deletion), and the line is drawn so again.
+      const kept = before?.checked ? before.revision : undefined;
+      const keep = kept !== undefined && (kept.text === null || kept.at > (revision?.at ?? -1));
+      const latest = keep ? kept : revision;
       const text = line.own && line.from === selfId() ? (latest ? (latest.text ?? '') : line.text) : null;
-      const entry: Held = { from: line.from, id: line.id, ts: line.ts, to, re: line.re, text, revision: latest };
+      const checked = keep || line.history === undefined || line.history.verified === 'true';
+      const entry: Held = {
+        from: line.from,
+        id: line.id,
+        ts: line.ts,
+        to,
+        re: line.re,
+        text,
+        revision: latest,
+        checked,
+      };
       held.delete(key);
       held.set(key, entry);
       dropOldest(held, LINES_LIMIT);
+      if (keep && kept !== undefined) revised(line.from, line.id, kept);
       const waiting = early.get(key);
       if (waiting === undefined) return;
       early.delete(key);

@@ -274,6 +274,27 @@ test('history carries lines as revised, checked against the author’s key; a re
   );
 });
 
+test('a line a relayer forged as deleted, replaced by its genuine copy, takes its author’s edits; a checked edit outlives a copy shown again', async () => {
+  const alice = await author(ALICE);
+  const { edits, revised } = harness([alice.member]);
+  const line = chatLine(ALICE, 'line-000000000001', 'genuine');
+  const relayed = (verified: 'true' | 'false') => ({ history: { verified, relayedBy: 'Mallory' } });
+  edits.seen({ ...line, text: '', deleted: TS + 50, ...relayed('false') });
+  edits.seen({ ...line, ...relayed('true') });
+  edits.feature.receive(alice.member, await alice.edit(line, 'edited by alice', TS + 10));
+  await edits.idle();
+  assert.deepEqual(
+    revised.map((r) => r.revision.text),
+    ['edited by alice'],
+  );
+  // Shown once more (another copy, unedited): the checked edit stays, and is drawn again.
+  edits.seen({ ...line, ...relayed('true') });
+  assert.deepEqual(
+    revised.map((r) => r.revision.text),
+    ['edited by alice', 'edited by alice'],
+  );
+});
+
 test('a flood of edits mutes its sender (the link budget)', () => {
   const time = manualClock();
   const budget = createBudget(CHANNEL_RATES, time.now);
