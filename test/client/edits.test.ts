@@ -7,6 +7,7 @@
 // member on an older version; a flood of edits mutes its sender.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { sealedLength } from '../../client/announce.ts';
 import { createBudget } from '../../client/budget.ts';
 import { checkLine } from '../../client/features/authors.ts';
 import type { ChatLine } from '../../client/features/chat.ts';
@@ -14,11 +15,16 @@ import { createEdits, EARLY_KEEP_MS } from '../../client/features/edits.ts';
 import { historyChunks } from '../../client/features/history-answer.ts';
 import { createTranscript, type Revision } from '../../client/features/transcript.ts';
 import { createIdentity, verifyDeletion, verifyLine } from '../../client/identity.ts';
+import { textToSend } from '../../client/view/composer-box.ts';
 import {
   CHANNEL_RATES,
   EDIT_VERSION,
+  encodeChannelMessage,
   MAX_CHAT_LENGTH,
+  MAX_REPLY_EXCERPT_LENGTH,
+  MAX_SEALED_LENGTH,
   type MessageOf,
+  NAME_MAX_LENGTH,
   parseChannelMessage,
   type ReplyRef,
 } from '../../protocol/index.ts';
@@ -293,6 +299,23 @@ test('a line a relayer forged as deleted, replaced by its genuine copy, takes it
     revised.map((r) => r.revision.text),
     ['edited by alice', 'edited by alice'],
   );
+});
+
+test('the longest edit a page sends, of the longest reply, seals whole for a relay', () => {
+  const id = 'A'.repeat(21);
+  const peer = 'B'.repeat(32);
+  for (const unit of ['\u0001', '"', '丁', '\ud83d', '😀']) {
+    const text = textToSend(`x${unit.repeat(MAX_CHAT_LENGTH)}`).slice(0, MAX_CHAT_LENGTH);
+    const long = {
+      from: peer,
+      id,
+      name: '\u0001'.repeat(NAME_MAX_LENGTH),
+      text: '\u0001'.repeat(MAX_REPLY_EXCERPT_LENGTH),
+    };
+    const edit: Edit = { t: 'chat:edit', id, ts: TS, at: TS, text, to: peer, re: long, sig: 'S'.repeat(200) };
+    const length = sealedLength(encodeChannelMessage(edit));
+    assert.ok(length <= MAX_SEALED_LENGTH, `${JSON.stringify(unit)}: ${length} > ${MAX_SEALED_LENGTH}`);
+  }
 });
 
 test('a flood of edits mutes its sender (the link budget)', () => {
