@@ -418,7 +418,9 @@ const edits = createEdits({
   identity,
   transcript,
   revised(from, id, revision) {
-    lineEdits.revised(from, id, revision);
+    // Marked as its new text mentions us; not notified or counted again (an edit is not news).
+    const mention = revision.text !== null && from !== selfId && mentionsYou(revision.text, name, memberNames());
+    lineEdits.revised(from, id, revision, mention);
     replies.revised(from, id, revision.text);
   },
 });

@@ -145,7 +145,7 @@ test('a reply shows its quote on the other side and in a late joiner’s history
   await aliceBox.press('ArrowUp');
   await expect(alice.page.getByTestId('edit-bar')).toBeVisible();
   await expect(aliceBox).toHaveValue('bring the tickts');
-  await aliceBox.fill('bring the tickets');
+  await aliceBox.fill('bring the tickets, @bob');
   // Mid-edit, she deletes the other line: the dialog asks first (axe finds nothing on it or
   // on the edit bar), and the keyboard goes back to the line.
   await line(alice.page, alice.id, 'meet at the gate').getByTestId('delete').click();
@@ -156,9 +156,11 @@ test('a reply shows its quote on the other side and in a late joiner’s history
   await aliceBox.press('Enter');
   await expect(aliceBox).toHaveValue('');
   for (const page of [alice.page, bob.page]) {
-    const edited = line(page, alice.id, 'bring the tickets');
+    const edited = line(page, alice.id, 'bring the tickets, @bob');
     await expect(edited.getByTestId('edited')).toHaveText('(edited)');
     await expect(edited.getByTestId('edited')).toHaveAttribute('title', /^Edited by its author on /);
+    // Its new text mentions Bob: marked for him (not for Alice, its author).
+    if (page === bob.page) await expect(edited).toHaveAttribute('data-mentions-you', 'true');
     await expect(page.locator(`#messages > li[data-id="${gateId}"] [data-testid=message-text]`)).toHaveText(
       'message deleted',
     );
@@ -175,7 +177,7 @@ test('a reply shows its quote on the other side and in a late joiner’s history
   await expect(reply).toHaveAttribute('data-verified', 'true');
   await expect(reply.getByTestId('reply-quote')).toHaveText('alice: lunch at noon?');
   await expect(line(carol.page, mallory.id, 'misnamed').getByTestId('reply-quote')).toHaveText('alice: lunch at noon?');
-  const edited = line(carol.page, alice.id, 'bring the tickets');
+  const edited = line(carol.page, alice.id, 'bring the tickets, @bob');
   await expect(edited).toHaveAttribute('data-verified', 'true');
   await expect(edited.getByTestId('edited')).toHaveText('(edited)');
   const deleted = carol.page.locator(`#messages > li[data-id="${gateId}"]`);

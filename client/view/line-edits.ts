@@ -10,6 +10,7 @@ import { dropOldest } from '../bounded.ts';
 import type { ChatLine } from '../features/chat.ts';
 import { lineKey, type Revision } from '../features/transcript.ts';
 import { el } from './dom.ts';
+import { markMention } from './line-marks.ts';
 import { MAX_LINES } from './lines.ts';
 import { OWN_KEYS } from './list-focus.ts';
 import { foldLongText } from './long-text.ts';
@@ -27,8 +28,8 @@ export interface LineEditsOptions {
 export interface LineEdits {
   /** A chat line was put in `item`: ours gets Edit and Delete; one revised already is drawn so. */
   shown(item: HTMLElement, line: ChatLine): void;
-  /** The line now reads as revised (edits.ts). */
-  revised(from: string, id: string, revision: Revision): void;
+  /** The line now reads as revised (edits.ts), mentioning us or not. */
+  revised(from: string, id: string, revision: Revision, mentionsYou: boolean): void;
 }
 
 let dateFormat: Intl.DateTimeFormat | undefined;
@@ -39,8 +40,11 @@ function editedTitle(at: number): string {
   return `Edited by its author on ${dateFormat.format(date)}`;
 }
 
-/** Draws the line as revised: its new text marked "(edited)", or "message deleted". */
-export function drawRevision(item: HTMLElement, revision: Revision): void {
+/**
+ * Draws the line as revised: its new text marked "(edited)", or "message deleted"; marked as
+ * mentioning us as its new text does (never notified again: an edit is not news).
+ */
+export function drawRevision(item: HTMLElement, revision: Revision, mentionsYou = false): void {
   const text = item.querySelector<HTMLElement>('[data-testid=message-text]');
   if (!text) return;
   item.querySelector('.line-unfold')?.remove();
@@ -50,15 +54,13 @@ export function drawRevision(item: HTMLElement, revision: Revision): void {
     item.classList.add('line-deleted');
     text.replaceChildren('message deleted');
     // Nothing of it stays: what it answered, what it said of us, its reactions, its buttons.
-    for (const part of item.querySelectorAll(
-      '.reply-quote, .line-mark-edited, .line-mark-mention, [data-testid=reactions]',
-    )) {
+    for (const part of item.querySelectorAll('.reply-quote, .line-mark-edited, [data-testid=reactions]')) {
       part.remove();
     }
-    delete item.dataset.mentionsYou;
-    item.classList.remove('line-mention');
+    markMention(item, false);
     return;
   }
+  markMention(item, mentionsYou);
   item.dataset.edited = String(revision.at);
   renderText(text, revision.text);
   const unfold = foldLongText(text, revision.text);
@@ -143,7 +145,9 @@ export function createLineEdits(list: HTMLElement, { edit, remove, whenDropped }
         drawRevision(item, { at: line.deleted, text: null });
         return;
       }
-      if (line.edited !== undefined) drawRevision(item, { at: line.edited, text: line.text });
+      // Its mark of a mention is the page's, from the text it came with (main.ts, markLine).
+      const mentioned = item.dataset.mentionsYou === 'true';
+      if (line.edited !== undefined) drawRevision(item, { at: line.edited, text: line.text }, mentioned);
       if (!line.own) return;
       ours.set(item, line.id);
       const row = item.querySelector('[data-testid=reactions]') ?? item;
@@ -152,9 +156,9 @@ export function createLineEdits(list: HTMLElement, { edit, remove, whenDropped }
         button('Delete', 'delete', 'Delete', 'Delete (Delete)', (from) => confirmDelete(line.id, from)),
       );
     },
-    revised(from, id, revision) {
+    revised(from, id, revision, mentionsYou) {
       const item = items.get(lineKey(from, id));
-      if (item) drawRevision(item, revision);
+      if (item) drawRevision(item, revision, mentionsYou);
     },
   };
 }

@@ -11,12 +11,7 @@ export function markLine(
   nameOf: (peerId: string) => string,
   mentionsYou = false,
 ): void {
-  if (mentionsYou) {
-    // Said in words too (line-about.ts reads the marks), not by colour alone.
-    item.dataset.mentionsYou = 'true';
-    item.classList.add('line-mention');
-    item.append(el('span', { className: 'line-mark line-mark-mention', text: '@ mentions you' }));
-  }
+  if (mentionsYou) markMention(item, true);
   if (line.privateTo !== undefined) {
     item.dataset.privateTo = line.privateTo;
     item.classList.add('line-private');
@@ -47,4 +42,20 @@ export function markLine(
       break;
   }
   item.append(mark);
+}
+
+/** Marks the line as mentioning us, or not (again after its author edited it: line-edits.ts). */
+export function markMention(item: HTMLElement, mentionsYou: boolean): void {
+  const mark = item.querySelector('.line-mark-mention');
+  if (!mentionsYou) {
+    mark?.remove();
+    delete item.dataset.mentionsYou;
+    item.classList.remove('line-mention');
+    return;
+  }
+  if (mark) return;
+  // Said in words too (line-about.ts reads the marks), not by colour alone.
+  item.dataset.mentionsYou = 'true';
+  item.classList.add('line-mention');
+  item.append(el('span', { className: 'line-mark line-mark-mention', text: '@ mentions you' }));
 }
