@@ -22,7 +22,7 @@
 // was revised since comes here (fromHistory) once checked against its author's key.
 import { EDIT_VERSION, MAX_EDIT_SYNC, type MessageOf, type ReplyRef } from '../../protocol/index.ts';
 import { dropOldest } from '../bounded.ts';
-import { defineFeature, type MemberHandle, type Route } from '../feature.ts';
+import { defineFeature, type MemberHandle } from '../feature.ts';
 import { type Identity, verifyDeletion, verifyLine } from '../identity.ts';
 import type { ChatLine } from './chat.ts';
 import { lineKey, type Revision, type Transcript } from './transcript.ts';
@@ -237,9 +237,8 @@ export function createEdits({
   const feature = defineFeature({
     name: 'edits',
     types: ['chat:edit'],
-    receive(member, message, _route?: Route) {
-      receive(member, message);
-    },
+    // However it came (its author's link, or sealed through a relay), it is checked the same.
+    receive: (member, message) => receive(member, message),
     opened(member) {
       if (!takesEdits(member)) return;
       for (const message of ours.values()) {
