@@ -18,6 +18,7 @@ import { createReceipts, type Receipt } from './features/receipts.ts';
 import { createTranscript } from './features/transcript.ts';
 import { createTyping } from './features/typing.ts';
 import { sweepStaleFiles } from './files/sink.ts';
+import { keyCode } from './fingerprint.ts';
 import { createIce } from './ice.ts';
 import { whenIdle } from './idle.ts';
 import { isolate } from './isolate.ts';
@@ -47,6 +48,7 @@ import {
   saveResume,
 } from './storage.ts';
 import { mark } from './timeline.ts';
+import { createTwins, meetingText, tagText } from './twins.ts';
 import { createHandshake } from './verify.ts';
 import { createAttention } from './view/attention.ts';
 import { createCallsView, silenceOf } from './view/calls.ts';
@@ -57,7 +59,7 @@ import { createHistoryView } from './view/history.ts';
 import { createLineEdits } from './view/line-edits.ts';
 import { markLine } from './view/line-marks.ts';
 import { clock, createLinesView } from './view/lines.ts';
-import { createMembersView } from './view/members.ts';
+import { createMembersView, type ListedMember } from './view/members.ts';
 import { mentionsYou } from './view/mentions.ts';
 import { createPageView } from './view/page.ts';
 import { createPrivateView } from './view/private.ts';
@@ -65,6 +67,7 @@ import { createReactionsView } from './view/reactions.ts';
 import { createReadWatch, createReceiptsView } from './view/receipts.ts';
 import { createReplies } from './view/replies.ts';
 import type { ReplyTarget } from './view/reply-compose.ts';
+import { tagLine, tagLines } from './view/twin-tag.ts';
 import { createTypingView } from './view/typing.ts';
 
 /** Received files a closed tab left behind are swept this long after the page starts. */
@@ -106,7 +109,7 @@ const signalingHandlers: SignalingHandlers = {
     mesh.setSelf(ack.self.id);
     ice.set(ack);
     calls.setMaxVideoSenders(ack.maxVideoSenders);
-    members.setSelf(selfId, name);
+    showSelf();
     page.setName(name);
     if (!rejoin) {
       system(joinedLine(ack.peers));
@@ -242,7 +245,7 @@ async function rename(raw: string): Promise<void> {
   saveName(name);
   page.nameHint(null);
   page.setName(name);
-  members.setSelf(selfId, name);
+  showSelf();
   renderCall(); // our own tile's caption
   system(`You are now ${isolate(name)}`);
 }
@@ -258,7 +261,8 @@ const page = createPageView({
     const re = reply !== null && (reply.privateWith === null || reply.privateWith === to) ? reply.re : undefined;
     return sendLine(text, to, re) !== null;
   },
-  mentionable: () => memberNames(),
+  // Members who share a name are offered each with its tag, which the mention then carries.
+  mentionable: () => mesh.members().map((member) => taggedName(member.id, member.name)),
   saveEdit(id, text) {
     void edits.edit(id, text);
     return true;
@@ -294,11 +298,53 @@ const calm = createCalmLane();
 /** Redraws the member list on the next frame, from the mesh as it is then (asked through `calm`). */
 const renderMembers = perFrame(() => {
   const list = mesh.members();
+  checkTwins();
   // While we seem offline, everyone we cannot hear stays listed, as out of our reach.
-  members.render(outage.offline() ? list.map(whileOffline) : list);
+  members.render((outage.offline() ? list.map(whileOffline) : list).map(listed));
   keyDoubt.check(list);
   warmClockOnceSettled(list);
 });
+/** Members the server gave one name (twins.ts): told apart by their key codes, and said once. */
+const twins = createTwins();
+/** Our public signing key, once made (for our own key code). */
+let ownKey: string | null = null;
+void identity.publicKey().then((key) => {
+  ownKey = key;
+  calm(renderMembers);
+});
+/** A key's code (fingerprint.ts), or null for no key yet. */
+const codeOf = (key: string | null): string | null => (key === null ? null : keyCode(key));
+/** The twins' tags as last drawn in the lines, our entry and the private bar (twins.version). */
+let twinsDrawn = 0;
+function checkTwins(): void {
+  const people = [...mesh.all()].map(({ id, name, key }) => ({ id, name, key }));
+  if (selfId !== null) people.unshift({ id: selfId, name, key: ownKey });
+  for (const meeting of twins.update(people, selfId)) system(meetingText(meeting));
+  if (twins.version === twinsDrawn) return;
+  twinsDrawn = twins.version;
+  showSelf();
+  tagLines(document.getElementById('messages') as HTMLElement, othersTag);
+  // The private bar says the chosen member's name again, with its tag.
+  const chosen = privateTarget.current();
+  if (chosen !== null) privateTarget.renamed(chosen);
+}
+/** A member's tag, where another member has its name; never on our own lines ("You"). */
+const othersTag = (peerId: string): string | null => (peerId === selfId ? null : twins.tag(peerId));
+/** A member's name as text, with its tag where another member has that name. */
+function taggedName(peerId: string, name: string): string {
+  const tag = twins.tag(peerId);
+  return tag === null ? name : `${name} ${tagText(tag)}`;
+}
+function listed(member: MemberView): ListedMember {
+  const key = mesh.member(member.id)?.key ?? null;
+  return { ...member, code: codeOf(key), twin: twins.tag(member.id) };
+}
+function showSelf(): void {
+  members.setSelf(selfId, name, {
+    code: codeOf(ownKey),
+    twin: selfId === null ? null : twins.tag(selfId),
+  });
+}
 function whileOffline(member: MemberView): MemberView {
   if (member.state === 'connected' || member.state === 'relayed') return member;
   return { ...member, visible: true, state: 'unreachable', via: null, path: null, reason: WHILE_OFFLINE };
@@ -336,7 +382,7 @@ const privateTarget = createPrivateTarget({
   member: (peerId) => mesh.member(peerId),
   shown(target) {
     members.setSelected(target?.id ?? null);
-    privateView.show(target);
+    privateView.show(target && { ...target, name: taggedName(target.id, target.name) });
     // A reply to a private line is for its other party alone.
     const reply = page.replyTarget();
     if (reply && reply.privateWith !== null && reply.privateWith !== target?.id) page.cancelReply();
@@ -368,11 +414,13 @@ const conversation = createConversation();
 
 /** A line for the page, with what goes around it: marks, reactions, receipts, attention. */
 function showLine(line: ChatLine, senderName: string): HTMLLIElement {
-  const mention = line.kind === 'chat' && !line.own && mentionsYou(line.text, name, memberNames());
+  const mention = line.kind === 'chat' && !line.own && mentionsYou(line.text, name, memberNames(), codeOf(ownKey));
   // History lines are placed by the history view; every other line goes after the newest.
   const item = line.history ? lines.build(line, senderName) : lines.append(line, senderName, mention);
   if (!line.history) conversation.spoke();
-  markLine(item, line, nameOf, mention);
+  const tag = othersTag(line.from);
+  if (tag !== null) tagLine(item, tag);
+  markLine(item, line, (peerId) => taggedName(peerId, nameOf(peerId)), mention);
   if (line.kind !== 'chat') return item;
   const privateWith = line.privateTo ?? line.privateFrom ?? null;
   if (line.re) item.prepend(replies.quote(line.re, { by: senderName, privateWith }));
@@ -397,7 +445,7 @@ function showLine(line: ChatLine, senderName: string): HTMLLIElement {
   // A line that goes for good unseen (past the lines kept, a tab in the background) is not
   // watched for ever: the watch would keep its element and all it holds.
   lines.whenDropped(item, () => readWatch.unwatch(item));
-  attention.incoming(line.from, senderName, line.text, mention);
+  attention.incoming(line.from, taggedName(line.from, senderName), line.text, mention);
   return item;
 }
 
@@ -419,7 +467,8 @@ const edits = createEdits({
   transcript,
   revised(from, id, revision) {
     // Marked as its new text mentions us; not notified or counted again (an edit is not news).
-    const mention = revision.text !== null && from !== selfId && mentionsYou(revision.text, name, memberNames());
+    const mention =
+      revision.text !== null && from !== selfId && mentionsYou(revision.text, name, memberNames(), codeOf(ownKey));
     lineEdits.revised(from, id, revision, mention);
     replies.revised(from, id, revision.text);
   },
@@ -656,7 +705,7 @@ function joinedLine(peers: readonly PeerInfo[]): string {
 
 page.setShareLink(link.shareUrl);
 page.setName(name);
-members.setSelf(null, name);
+showSelf();
 if (link.invalidRoomId !== null) {
   page.fatal('This link’s room id is malformed. Check the link, or start a new room.');
 } else {

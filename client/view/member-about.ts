@@ -20,6 +20,8 @@ export interface MemberParts {
   readonly reason: readonly [string, string];
   /** Our private lines go to this member. */
   readonly privately: boolean;
+  /** Its key code (fingerprint.ts), to compare with what the member's own page shows; absent: none known. */
+  readonly code?: string;
 }
 
 export interface MemberAbout {
@@ -38,6 +40,7 @@ export function memberAbout(parts: MemberParts): MemberAbout {
     parts.privately ? 'Your messages go to this member alone' : '',
     warning,
     parts.verified === '' ? '' : `Verified: ${parts.verified}`,
+    parts.code === undefined ? '' : `Key code ${parts.code}`,
   ].filter((part) => part !== '');
   return {
     name: words.length === 0 ? parts.name : `${parts.name}: ${words.join(', ')}`,
@@ -62,5 +65,6 @@ export function memberParts(entry: HTMLElement): MemberParts {
     note: text('.member-note'),
     reason: [reason?.textContent?.replace(/^⚠\s*/, 'warning: ').trim() ?? '', reason?.title ?? ''],
     privately: entry.classList.contains('selected'),
+    ...(entry.dataset.code ? { code: entry.dataset.code } : {}),
   };
 }

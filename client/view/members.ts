@@ -5,6 +5,7 @@ import type { MemberView } from '../member.ts';
 import { byTestId, el, placeChildren, setText } from './dom.ts';
 import { memberAbout, memberParts } from './member-about.ts';
 import { createRovingList } from './roving-list.ts';
+import { twinTag } from './twin-tag.ts';
 
 const STATE_LABEL: Record<MemberView['state'], string> = {
   connecting: 'connecting…',
@@ -29,9 +30,24 @@ const SECURITY_WARNINGS: ReadonlyMap<string, string> = new Map([
 export type Doing = 'call' | 'typing';
 const DOING_WORDS: Record<Doing, string> = { call: 'in call', typing: 'typing…' };
 
+/**
+ * A member as the list shows it: its view, its key code (fingerprint.ts) for its details, and
+ * the tag that tells it apart from another member of its name (twins.ts).
+ */
+export interface ListedMember extends MemberView {
+  readonly code?: string | null;
+  readonly twin?: string | null;
+}
+
+/** Our key code, and our tag while another member has our name. */
+export interface SelfMarks {
+  readonly code: string | null;
+  readonly twin: string | null;
+}
+
 export interface MembersView {
-  setSelf(id: string | null, name: string): void;
-  render(members: readonly MemberView[]): void;
+  setSelf(id: string | null, name: string, marks?: SelfMarks): void;
+  render(members: readonly ListedMember[]): void;
   /** Marks the member chosen for private messages (null: none). */
   setSelected(id: string | null): void;
   /** The members in the call, or typing, now: marked in their entries, which are not drawn anew. */
@@ -55,12 +71,17 @@ export function createMembersView(): MembersView {
     key: (entry) => entry.dataset.peerId,
   });
 
-  function item(member: MemberView): HTMLLIElement {
+  function item(member: ListedMember): HTMLLIElement {
     const entry = el('li', { className: 'member', testId: 'peer' });
     entry.dataset.peerId = member.id;
     entry.dataset.state = member.state;
     entry.dataset.verified = member.verification;
     const name = el('span', { className: 'member-name', text: member.name });
+    if (member.twin) name.append(' ', twinTag(member.twin));
+    if (member.code) {
+      entry.dataset.code = member.code;
+      name.title = `Key code ${member.code}: the same as the one their page shows as theirs, if this is them`;
+    }
     const label = member.via ? `via ${member.via.name}` : STATE_LABEL[member.state];
     const state = el('span', { className: `member-state state-${member.state}`, text: label });
     entry.append(name, state);
@@ -130,9 +151,9 @@ export function createMembersView(): MembersView {
    */
   const drawn = new Map<string, { looks: string; entry: HTMLLIElement }>();
 
-  function entryFor(member: MemberView): HTMLLIElement {
-    const { id, name, state, verification, via, path, reason } = member;
-    const looks = JSON.stringify([name, state, verification, id === selected, via, path, reason]);
+  function entryFor(member: ListedMember): HTMLLIElement {
+    const { id, name, state, verification, via, path, reason, code, twin } = member;
+    const looks = JSON.stringify([name, state, verification, id === selected, via, path, reason, code, twin]);
     const last = drawn.get(id);
     if (last?.looks === looks) return last.entry;
     const entry = item(member);
@@ -141,10 +162,14 @@ export function createMembersView(): MembersView {
   }
 
   return {
-    setSelf(id, name) {
+    setSelf(id, name, marks) {
       if (id === null) delete self.dataset.peerId;
       else self.dataset.peerId = id;
-      self.textContent = `${name} (you)`;
+      self.replaceChildren(name, ...(marks?.twin ? [' ', twinTag(marks.twin)] : []), ' (you)');
+      if (marks?.code) {
+        self.dataset.code = marks.code;
+        self.title = `Your key code: ${marks.code}. Someone who sees the same one after your name knows it is you.`;
+      }
     },
     render(members) {
       const shown = members.filter((m) => m.visible).sort(byName);

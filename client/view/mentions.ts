@@ -38,7 +38,12 @@ function fitsAt(text: string, from: number, name: string): boolean {
  * character cannot start our name costs nothing more. (Comparing every name at every "@" took
  * 6.9 ms for such a line, with 16 names.)
  */
-export function mentionsYou(text: string, self: string, others: Iterable<string>): boolean {
+export function mentionsYou(
+  text: string,
+  self: string,
+  others: Iterable<string>,
+  ownCode: string | null = null,
+): boolean {
   if (self === '' || !text.includes('@')) return false;
   const folded = self.toLowerCase();
   const longer = [...others].filter(
@@ -53,7 +58,20 @@ export function mentionsYou(text: string, self: string, others: Iterable<string>
     // An address (bob@example.org) is not a mention.
     if (at > 0 && continuesWord(text.charAt(at - 1))) continue;
     if (!fitsAt(text, at + 1, self)) continue;
+    if (taggedForAnother(text.slice(at + 1 + self.length), ownCode)) continue;
     if (!longer.some((name) => fitsAt(text, at + 1, name))) return true;
   }
   return false;
+}
+
+/** A twin's tag as the message box puts it after a mention: " #" and one to four groups of its key code. */
+const TAG = /^ #([0-9a-f]{4}(?: [0-9a-f]{4}){0,3})(?![\p{L}\p{N}_])/u;
+
+/**
+ * The mention goes on with a tag (twins.ts: another member has our name) that is not the start
+ * of our key code: it means the other one. Without a code of ours, no tag is ours.
+ */
+function taggedForAnother(after: string, ownCode: string | null): boolean {
+  const tag = TAG.exec(after)?.[1];
+  return tag !== undefined && !(ownCode ?? '').startsWith(tag);
 }

@@ -1,0 +1,134 @@
+// Members who share a name on this page. Names are unique in a room because the server checks
+// them (protocol/name-key.ts); a lying or compromised server can still introduce a second
+// "Alice" (or an "AIice") beside her, and the page would show two Alices, with mentions,
+// replies and private lines open to go to the wrong one. The page does not take the server's
+// word for it: members whose names meet as the server compares them (we among them) are told
+// apart by their key codes (fingerprint.ts), each shown after the name as far as it takes to
+// tell them apart ("#3f2a"), and the page says so once for each such name.
+import { nameKey } from '../protocol/name-key.ts';
+import { dropOldest } from './bounded.ts';
+import { CODE_GROUPS, keyCode } from './fingerprint.ts';
+import { isolate } from './isolate.ts';
+
+export interface Person {
+  readonly id: string;
+  readonly name: string;
+  /** Its public signing key as far as this page vouches for it (MemberHandle.key), or null. */
+  readonly key: string | null;
+}
+
+/** A twin's tag while its key is not known (its link's proof not in yet, or a page without WebCrypto). */
+export const NO_KEY = 'no key yet';
+/** What a twin's tag says when another twin announced the very same key: one of them copied it. */
+export const SAME_KEY = 'same key as another';
+
+/** A tag as the page writes it after a name: "#3f2a", or "(no key yet)". */
+export const tagText = (tag: string): string => (tag === NO_KEY ? `(${NO_KEY})` : `#${tag}`);
+
+/** Names that met for the first time on this page: what it says about them. */
+export interface Meeting {
+  /** The names as they are shown, ours first. */
+  readonly names: readonly string[];
+  /** How many members share it (we included). */
+  readonly count: number;
+  /** We are one of them. */
+  readonly withYou: boolean;
+}
+
+export interface Twins {
+  /** Who is here now, ourselves included (`selfId`): the names that met since this page last said so. */
+  update(people: readonly Person[], selfId: string | null): Meeting[];
+  /** What tells this member apart from the others of its name ("3f2a"), or null when its name is its own. */
+  tag(id: string): string | null;
+  /** Bumped whenever a tag came, changed or went (for views that draw tags in place). */
+  readonly version: number;
+}
+
+/** Name keys kept (the skeleton is costly: a name is compared on every redraw of the list). */
+const KEYS_KEPT = 1_000;
+/** Names the page said were shared, kept: a server that flaps a twin in and out is told of once. */
+const SAID_KEPT = 256;
+
+export function createTwins(): Twins {
+  const keys = new Map<string, string>();
+  const said = new Set<string>();
+  let tags = new Map<string, string>();
+  let version = 0;
+
+  function keyOf(name: string): string {
+    let key = keys.get(name);
+    if (key === undefined) {
+      key = nameKey(name);
+      keys.set(name, key);
+      dropOldest(keys, KEYS_KEPT);
+    }
+    return key;
+  }
+
+  return {
+    update(people, selfId) {
+      const groups = new Map<string, Person[]>();
+      for (const person of people) {
+        const key = keyOf(person.name);
+        const group = groups.get(key);
+        if (group) group.push(person);
+        else groups.set(key, [person]);
+      }
+      const next = new Map<string, string>();
+      const met: Meeting[] = [];
+      for (const [key, group] of groups) {
+        if (group.length < 2) continue;
+        for (const [id, tag] of tagsOf(group)) next.set(id, tag);
+        if (said.has(key)) continue;
+        said.add(key);
+        dropOldest(said, SAID_KEPT);
+        const ours = group.find((person) => person.id === selfId);
+        const names = [...new Set((ours ? [ours, ...group] : group).map((person) => person.name))];
+        met.push({ names, count: group.length, withYou: ours !== undefined });
+      }
+      if (next.size !== tags.size || [...next].some(([id, tag]) => tags.get(id) !== tag)) version += 1;
+      tags = next;
+      return met;
+    },
+    tag: (id) => tags.get(id) ?? null,
+    get version() {
+      return version;
+    },
+  };
+}
+
+/**
+ * Each twin's tag: as many groups of its key code as it takes for no two of the group to
+ * look the same (one, unless two codes start alike; a code is 64 bits, which no key can be
+ * made to match).
+ */
+function tagsOf(group: readonly Person[]): Map<string, string> {
+  const codes = group.map((person) => (person.key === null ? null : keyCode(person.key)));
+  const known = codes.filter((code): code is string => code !== null);
+  const groupsOf = (code: string, n: number) => code.split(' ').slice(0, n).join(' ');
+  let shown = 1;
+  while (shown < CODE_GROUPS && new Set(known.map((code) => groupsOf(code, shown))).size < known.length) shown += 1;
+  const tags = new Map<string, string>();
+  group.forEach((person, i) => {
+    const code = codes[i] ?? null;
+    if (code === null) tags.set(person.id, NO_KEY);
+    else if (known.indexOf(code) !== known.lastIndexOf(code)) tags.set(person.id, `${code} (${SAME_KEY})`);
+    else tags.set(person.id, groupsOf(code, shown));
+  });
+  return tags;
+}
+
+/** The page's one line about names that met: what happened, why it matters, what to do. */
+export function meetingText(meeting: Meeting): string {
+  const names = meeting.names.map(isolate);
+  const others = meeting.count - 1;
+  const who =
+    names.length === 1
+      ? meeting.withYou
+        ? `${others === 1 ? 'Someone else here is' : `${others} others here are`} named ${names[0]} too`
+        : `${meeting.count} members here are named ${names[0]}`
+      : meeting.withYou
+        ? `${others === 1 ? 'Someone else here has a name' : `${others} others here have names`} that look like yours (${names.join(', ')})`
+        : `${meeting.count} members here have names that look alike (${names.join(', ')})`;
+  return `${who}. The server should never allow that, so one of them may not be who the name says. Each is shown with the start of its key code after the name (#…): ask the person you mean for their code another way (their details in the member list show it) before trusting a line, a mention or a private message.`;
+}

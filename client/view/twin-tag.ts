@@ -1,0 +1,33 @@
+// The tag after a name that another member here shares (twins.ts): "#3f2a", the start of
+// that member's key code. Drawn apart from the name, so that a member named "Alice #3f2a"
+// does not look like the tagged Alice.
+import { tagText } from '../twins.ts';
+import { el } from './dom.ts';
+
+const TAG_TITLE =
+  'Another member here has this name: this is the start of this one’s key code, which no server gives out';
+
+export function twinTag(tag: string): HTMLElement {
+  const mark = el('span', { className: 'name-twin', text: tagText(tag) });
+  mark.dataset.twin = tag;
+  mark.title = TAG_TITLE;
+  return mark;
+}
+
+/** Puts a line's author tag after its sender's name, or updates the one there. */
+export function tagLine(item: HTMLElement, tag: string): void {
+  const shown = item.querySelector<HTMLElement>('.name-twin');
+  if (shown) {
+    if (shown.dataset.twin !== tag) shown.replaceWith(twinTag(tag));
+    return;
+  }
+  item.querySelector('.line-sender')?.after(' ', twinTag(tag));
+}
+
+/** Tags the lines on the page of each member `tag` names (a name shared since they came). */
+export function tagLines(root: ParentNode, tag: (peerId: string) => string | null): void {
+  for (const item of root.querySelectorAll<HTMLElement>('li[data-from]')) {
+    const found = tag(item.dataset.from ?? '');
+    if (found !== null) tagLine(item, found);
+  }
+}

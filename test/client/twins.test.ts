@@ -1,0 +1,157 @@
+// Two members with one name (client/twins.ts, client/fingerprint.ts): names are unique in a
+// room only because the server says so, and a lying server can introduce Mallory as "Alice"
+// (or "AIice") beside Alice. The page tells them apart by their key codes (SHA-256 of each
+// member's per-join signing key), says so once, and a mention carrying one twin's tag is not
+// the other's. Real keys (WebCrypto P-256), the real nameKey.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { test } from 'node:test';
+import { keyCode } from '../../client/fingerprint.ts';
+import { toBase64Url } from '../../client/identity.ts';
+import { createTwins, meetingText, NO_KEY, type Person, SAME_KEY, tagText } from '../../client/twins.ts';
+import { type MemberParts, memberAbout } from '../../client/view/member-about.ts';
+import { offerAt } from '../../client/view/mention-suggest.ts';
+import { mentionsYou } from '../../client/view/mentions.ts';
+
+async function signingKey(): Promise<string> {
+  const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
+  return toBase64Url(new Uint8Array(await crypto.subtle.exportKey('raw', pair.publicKey)));
+}
+
+const CODE = /^[0-9a-f]{4}( [0-9a-f]{4}){3}$/;
+
+test('a key code is the start of SHA-256 over the raw public key, in four groups of four hex digits', async () => {
+  const key = await signingKey();
+  const code = keyCode(key);
+  assert.match(code ?? '', CODE);
+  const raw = Buffer.from(key, 'base64url');
+  const hex = createHash('sha256').update(raw).digest('hex').slice(0, 16);
+  assert.equal(code?.replaceAll(' ', ''), hex);
+  assert.equal(keyCode(key), code, 'the same key, the same code');
+  assert.notEqual(keyCode(await signingKey()), code);
+  assert.equal(keyCode(''), null, 'not a key');
+  assert.equal(keyCode('!!!'), null);
+});
+
+test('a server that gives another member our name: both are tagged apart, and the page says so once', async () => {
+  const alice: Person = { id: 'alice', name: 'Alice', key: await signingKey() };
+  const mallory: Person = { id: 'mallory', name: 'Alice', key: await signingKey() };
+  const bob: Person = { id: 'bob', name: 'Bob', key: await signingKey() };
+  const twins = createTwins();
+  assert.deepEqual(twins.update([alice, bob], 'alice'), [], 'names of their own: nothing to say');
+  assert.equal(twins.tag('alice'), null);
+  const before = twins.version;
+
+  const met = twins.update([alice, bob, mallory], 'alice');
+  assert.deepEqual(met, [{ names: ['Alice'], count: 2, withYou: true }]);
+  const text = meetingText(met[0] as (typeof met)[0]);
+  assert.match(text, /Someone else here is named \u2068Alice\u2069 too/);
+  assert.match(text, /server should never allow that/);
+  const [ours, theirs] = [twins.tag('alice'), twins.tag('mallory')];
+  assert.ok(ours !== null && theirs !== null);
+  assert.notEqual(ours, theirs);
+  assert.ok(keyCode(alice.key ?? '')?.startsWith(ours), 'the tag is the start of the key code');
+  assert.equal(twins.tag('bob'), null, 'Bob’s name is his own');
+  assert.notEqual(twins.version, before, 'views redraw their tags');
+
+  // Said once: the same twins again, or a server that flaps Mallory out and in, say nothing more.
+  const tagged = twins.version;
+  assert.deepEqual(twins.update([alice, bob, mallory], 'alice'), []);
+  assert.equal(twins.version, tagged, 'nothing changed');
+  assert.deepEqual(twins.update([alice, bob], 'alice'), []);
+  assert.equal(twins.tag('alice'), null, 'once alone again, her name is hers');
+  assert.deepEqual(twins.update([alice, bob, mallory], 'alice'), []);
+  assert.equal(twins.tag('mallory'), theirs);
+});
+
+test('names that meet as the server compares them are twins too: case, width, a capital I for an l', async () => {
+  const twins = createTwins();
+  const people: Person[] = [
+    { id: 'a', name: 'Alice', key: await signingKey() },
+    { id: 'b', name: 'AIice', key: await signingKey() },
+    { id: 'c', name: 'ＡLICE', key: await signingKey() },
+    { id: 'd', name: 'Alicia', key: await signingKey() },
+  ];
+  const met = twins.update(people, 'd');
+  assert.deepEqual(met, [{ names: ['Alice', 'AIice', 'ＡLICE'], count: 3, withYou: false }]);
+  assert.match(meetingText(met[0] as (typeof met)[0]), /^3 members here have names that look alike/);
+  assert.equal(new Set(['a', 'b', 'c'].map((id) => twins.tag(id))).size, 3);
+  assert.equal(twins.tag('d'), null);
+});
+
+test('a twin whose key is not known yet says so; two that announce one key are both flagged', async () => {
+  const twins = createTwins();
+  const key = await signingKey();
+  twins.update(
+    [
+      { id: 'a', name: 'Alice', key },
+      { id: 'b', name: 'Alice', key: null },
+    ],
+    null,
+  );
+  assert.equal(twins.tag('b'), NO_KEY);
+  assert.equal(tagText(NO_KEY), '(no key yet)');
+  assert.equal(twins.tag('a')?.length, 4, 'one group tells a code from none');
+  twins.update(
+    [
+      { id: 'a', name: 'Alice', key },
+      { id: 'b', name: 'Alice', key },
+    ],
+    null,
+  );
+  assert.equal(twins.tag('a'), `${keyCode(key)} (${SAME_KEY})`);
+  assert.equal(twins.tag('b'), twins.tag('a'));
+});
+
+test('codes that start alike are shown as far as they differ', () => {
+  // Two "keys" whose SHA-256 share their first four hex digits (found by trying).
+  const first = Buffer.from('key-0');
+  const prefix = createHash('sha256').update(first).digest('hex').slice(0, 4);
+  let n = 1;
+  while (createHash('sha256').update(`key-${n}`).digest('hex').slice(0, 4) !== prefix) n += 1;
+  const keys = [first, Buffer.from(`key-${n}`)].map((bytes) => bytes.toString('base64url'));
+  const twins = createTwins();
+  twins.update(
+    keys.map((key, i) => ({ id: `m${i}`, name: 'Alice', key })),
+    null,
+  );
+  const tags = [twins.tag('m0'), twins.tag('m1')];
+  assert.ok(
+    tags.every((tag) => tag?.startsWith(prefix) && tag.length === 9),
+    `two groups: ${tags.join(', ')}`,
+  );
+  assert.notEqual(tags[0], tags[1]);
+});
+
+test('the message box offers each twin with its tag, and a mention with a tag is only its twin’s', async () => {
+  const [ours, theirs] = [keyCode(await signingKey()), keyCode(await signingKey())];
+  assert.ok(ours !== null && theirs !== null);
+  const oursTag = ours.slice(0, 4);
+  const theirsTag = theirs.slice(0, 4);
+  // On Bob's page: both Alices are offered, each with its tag.
+  const offered = offerAt('hi @Alice', 9, [`Alice #${oursTag}`, `Alice #${theirsTag}`, 'Bob']);
+  assert.deepEqual(offered?.names.sort(), [`Alice #${oursTag}`, `Alice #${theirsTag}`].sort());
+  // On Alice's page: the mention Bob picked for the other Alice is not hers; hers is, and so
+  // is one without a tag (written by someone who does not see two).
+  assert.equal(mentionsYou(`hi @Alice #${theirsTag} lunch?`, 'Alice', ['Bob'], ours), false);
+  assert.equal(mentionsYou(`hi @Alice #${oursTag} lunch?`, 'Alice', ['Bob'], ours), true);
+  assert.equal(mentionsYou(`hi @Alice #${ours} lunch?`, 'Alice', ['Bob'], ours), true, 'the whole code');
+  assert.equal(mentionsYou('hi @Alice lunch?', 'Alice', ['Bob'], ours), true);
+  assert.equal(mentionsYou('hi @Alice #topic', 'Alice', ['Bob'], ours), true, 'a hashtag is no tag');
+  assert.equal(mentionsYou(`hi @Alice #${theirsTag}`, 'Alice', ['Bob']), false, 'no code of ours: not ours');
+});
+
+test('a member’s details carry its key code, to compare out of band', () => {
+  const parts: MemberParts = {
+    name: 'Alice #3f2a',
+    verified: '',
+    state: 'connected',
+    path: '',
+    doing: [],
+    note: '',
+    reason: ['', ''],
+    privately: false,
+    code: '3f2a 91c0 77de 0b12',
+  };
+  assert.deepEqual(memberAbout(parts), { name: 'Alice #3f2a: connected', description: 'Key code 3f2a 91c0 77de 0b12' });
+});
