@@ -565,7 +565,7 @@ function drawCall(): void {
     participants,
     devices: calls.devices(),
     relayed: (peerId) => paths.get(peerId) ?? false,
-    silence: silenceOf(outage),
+    silence: silenceOf(outage, silenceNotices),
     throughOthers: list.flatMap((m) => (m.visible && m.via ? [{ name: m.name, via: m.via.name }] : [])),
   });
 }
@@ -655,8 +655,13 @@ const mesh = createMesh({
     const text = noticeText(notice);
     if (!text) return;
     // Silent and back again may be our own outage's doing, not the member's (outage.ts).
-    if (notice.kind === 'silent') silenceNotices.silent(notice.id, () => system(text, notice.id));
-    else if (notice.kind === 'back') silenceNotices.back(notice.id, () => system(text, notice.id));
+    // The call's tiles and status hold the word as long (view/calls.ts, silenceOf).
+    if (notice.kind === 'silent') {
+      silenceNotices.silent(notice.id, () => {
+        system(text, notice.id);
+        if (callDrawn) renderCall();
+      });
+    } else if (notice.kind === 'back') silenceNotices.back(notice.id, () => system(text, notice.id));
     else if (notice.kind === 'left') {
       silenceNotices.gone(notice.id);
       departures.left(notice.id, text);

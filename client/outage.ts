@@ -159,6 +159,8 @@ export function createSilenceNotices(watch: Pick<OutageWatch, 'offline' | 'check
       if (unsaid.delete(id)) return;
       say();
     },
+    /** Its "not responding" is held back still: whose silence it is is not known yet. */
+    holding: (id: string): boolean => held.has(id),
     /** The member went for good: nothing more is said of its silence. */
     gone(id: string): void {
       held.get(id)?.stop();
@@ -167,3 +169,5 @@ export function createSilenceNotices(watch: Pick<OutageWatch, 'offline' | 'check
     },
   };
 }
+
+export type SilenceNotices = ReturnType<typeof createSilenceNotices>;

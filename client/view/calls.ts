@@ -7,7 +7,7 @@ import { type EnergySample, energyOf, levelBetween } from '../calls/audio-level.
 import type { DeviceChoice } from '../calls/local-media.ts';
 import type { CallParticipant } from '../features/calls.ts';
 import { WHILE_OFFLINE } from '../member-problems.ts';
-import type { OutageWatch } from '../outage.ts';
+import type { OutageWatch, SilenceNotices } from '../outage.ts';
 import { mark } from '../timeline.ts';
 import { byTestId, el, icon, setAttr, setData, setDisabled, setHidden, setText } from './dom.ts';
 
@@ -57,8 +57,8 @@ export interface CallsModel {
   devices: { list: readonly DeviceChoice[]; audio: string | null; video: string | null };
   /** Member id → relayed through TURN. */
   relayed(peerId: string): boolean;
-  /** Whose doing the silence of a member we do not hear is (silenceOf). */
-  silence: Silence;
+  /** Whose doing the silence of a member we do not hear is, by member id (silenceOf). */
+  silence(peerId: string): Silence;
   /** Members reached only through another member (relay.ts), by name, with that member's: no call reaches them. */
   throughOthers: readonly OutOfReach[];
 }
@@ -119,11 +119,18 @@ export interface TileLook {
 export type Silence = 'theirs' | 'ours' | 'unknown';
 
 /**
- * Ours while we seem offline; not known while the check of the server that decides it is under
- * way (it starts as every member we heard falls silent, and takes up to PROBE_TIMEOUT_MS).
+ * Whose a member's silence is: ours while we seem offline; not known while the check of the
+ * server that decides it is under way (it starts as every member we heard falls silent, and
+ * takes up to PROBE_TIMEOUT_MS), nor while the chat still holds back its "not responding"
+ * (outage.ts, SILENT_NOTICE_HOLD_MS): in a call of three or more, the first member to fall
+ * silent as our network goes was called "not responding" at once, while the others were
+ * still heard and nothing was being checked.
  */
-export function silenceOf(outage: Pick<OutageWatch, 'offline' | 'checking'>): Silence {
-  return outage.offline() ? 'ours' : outage.checking() ? 'unknown' : 'theirs';
+export function silenceOf(
+  outage: Pick<OutageWatch, 'offline' | 'checking'>,
+  notices: Pick<SilenceNotices, 'holding'>,
+): (peerId: string) => Silence {
+  return (peerId) => (outage.offline() ? 'ours' : outage.checking() || notices.holding(peerId) ? 'unknown' : 'theirs');
 }
 
 /**
@@ -499,7 +506,7 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
 
       // A member we do not hear is said so here too: its tile shows only its last picture.
       const names = model.participants.map((p) => {
-        const unheard = p.heard ? null : unheardWords(model.silence);
+        const unheard = p.heard ? null : unheardWords(model.silence(p.id));
         return unheard ? `${p.name} (${unheard})` : p.name;
       });
       setData(status, 'count', String(names.length + (self.inCall ? 1 : 0)));
@@ -527,7 +534,7 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
             state: p.state,
             relayed: model.relayed(p.id),
             heard: p.heard,
-            silence: model.silence,
+            silence: model.silence(p.id),
           });
           if (tile.audio !== p.audio) {
             tile.audio = p.audio;

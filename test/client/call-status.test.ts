@@ -2,9 +2,9 @@
 // cannot join us because only chat reaches them, through another member (relay.ts); and how
 // a tile words a member we do not hear, by its silence or by our own outage (outage.ts).
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { mock, test } from 'node:test';
 import { WHILE_OFFLINE } from '../../client/member-problems.ts';
-import { createOutageWatch } from '../../client/outage.ts';
+import { createOutageWatch, createSilenceNotices, SILENT_NOTICE_HOLD_MS } from '../../client/outage.ts';
 import { callStatusText, silenceOf, tileStateText, unheardWords } from '../../client/view/calls.ts';
 
 test('out of a call: whether one runs, and with whom', () => {
@@ -51,6 +51,9 @@ test('a member we do not hear is "not responding"; while we seem offline, out of
   assert.equal(unheardWords('unknown'), null);
 });
 
+/** No member's "not responding" held back by the chat. */
+const nothingHeld = { holding: () => false };
+
 test('whose silence it is follows the outage watch: unknown while the server is checked, then ours (no answer) or theirs (an answer)', async () => {
   for (const answered of [false, true]) {
     const probes: Array<(answered: boolean) => void> = [];
@@ -60,14 +63,57 @@ test('whose silence it is follows the outage watch: unknown while the server is 
     });
     const facts = (heard: boolean) => ({ browserOnline: true, socketUp: true, members: [{ id: 'bob', heard }] });
     watch.update(facts(true));
-    assert.equal(silenceOf(watch), 'theirs');
+    assert.equal(silenceOf(watch, nothingHeld)('bob'), 'theirs');
     // Bob, the only member, falls silent: our network or his? The server is asked.
     watch.update(facts(false));
-    assert.equal(silenceOf(watch), 'unknown', 'never "not responding" before the verdict');
+    assert.equal(silenceOf(watch, nothingHeld)('bob'), 'unknown', 'never "not responding" before the verdict');
     const checked = new Promise<void>((resolve) => watch.afterCheck(resolve));
     probes[0]?.(answered);
     await checked;
-    assert.equal(silenceOf(watch), answered ? 'theirs' : 'ours');
+    assert.equal(silenceOf(watch, nothingHeld)('bob'), answered ? 'theirs' : 'ours');
     watch.update(facts(true));
+  }
+});
+
+test('in a call of three or more, the first member to fall silent is "not responding" only once the chat would say so', () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    const watch = createOutageWatch({ probe: () => new Promise<boolean>(() => {}), changed: () => {} });
+    const notices = createSilenceNotices(watch);
+    const silence = silenceOf(watch, notices);
+    const said: string[] = [];
+    const facts = (bob: boolean) => ({
+      browserOnline: true,
+      socketUp: true,
+      members: [
+        { id: 'bob', heard: bob },
+        { id: 'carol', heard: true },
+        { id: 'dana', heard: true },
+      ],
+    });
+    watch.update(facts(true));
+    // Bob falls silent first; Carol and Dana are still heard, so nothing checks the server yet:
+    // it may be our network going, and they are next.
+    watch.update(facts(false));
+    notices.silent('bob', () => said.push('Bob is not responding'));
+    assert.equal(silence('bob'), 'unknown');
+    const bobsTile = { state: { inCall: true, audio: true, video: true, screen: false }, relayed: false, heard: false };
+    assert.equal(tileStateText({ ...bobsTile, silence: silence('bob') }), '', 'nothing said of Bob yet');
+    assert.equal(silence('carol'), 'theirs', 'others are held only when they fall silent');
+    mock.timers.tick(SILENT_NOTICE_HOLD_MS);
+    assert.deepEqual(said, ['Bob is not responding']);
+    assert.equal(tileStateText({ ...bobsTile, silence: silence('bob') }), 'not responding', 'said with the chat');
+    // Heard again within the hold: said neither in the chat nor in the call.
+    watch.update(facts(true));
+    notices.back('bob', () => said.push('Bob is back'));
+    watch.update(facts(false));
+    notices.silent('bob', () => said.push('Bob is not responding'));
+    assert.equal(silence('bob'), 'unknown');
+    notices.back('bob', () => {});
+    watch.update(facts(true));
+    assert.equal(silence('bob'), 'theirs');
+    assert.deepEqual(said, ['Bob is not responding', 'Bob is back']);
+  } finally {
+    mock.timers.reset();
   }
 });
