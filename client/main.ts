@@ -5,6 +5,7 @@
 import { normalizeName, type PeerInfo } from '../protocol/index.ts';
 import { MEDIA_PROBLEM_TEXT } from './calls/media-errors.ts';
 import { describeQuality, incomingVideoQuality, type MediaQuality } from './calls/stats.ts';
+import { loadSkeleton } from './confusables.ts';
 import { createConversation } from './conversation.ts';
 import { createDepartures } from './departures.ts';
 import { createCalls } from './features/calls.ts';
@@ -767,6 +768,20 @@ setTimeout(() => void sweepStaleFiles().catch(() => {}), SWEEP_AFTER_MS);
 signaling?.attach(signalingHandlers, () => name);
 mark('ready');
 setTimeout(() => whenIdle(warmClock, WARM_CLOCK_WITHIN_MS), WARM_CLOCK_AFTER_MS);
+// Look-alike names (twins.ts) once the join is done with: the table is fetched, and its
+// pattern compiled (~10 ms) at an idle moment.
+setTimeout(
+  () =>
+    void loadSkeleton().then((skeleton) => {
+      if (skeleton)
+        whenIdle(() => {
+          skeleton('warm');
+          twins.useSkeleton(skeleton);
+          calm(renderMembers);
+        }, WARM_CLOCK_WITHIN_MS);
+    }),
+  WARM_CLOCK_AFTER_MS,
+);
 window.addEventListener('pagehide', () => {
   for (const member of mesh.all()) member.send({ t: 'bye' });
   signaling?.close();

@@ -4,8 +4,10 @@
 // replies and private lines open to go to the wrong one. The page does not take the server's
 // word for it: members whose names meet as the server compares them (we among them) are told
 // apart by their key codes (fingerprint.ts), each shown after the name as far as it takes to
-// tell them apart ("#3f2a"), and the page says so once for each such name.
-import { nameKey } from '../protocol/name-key.ts';
+// tell them apart ("#3f2a"), and the page says so once for each such name. Names are compared
+// as the server compares them (nameKey), with the confusables table once the page has it
+// (confusables.ts): until then, without it.
+import { keyWithSkeleton, type Skeleton } from '../protocol/name-skeleton.ts';
 import { dropOldest } from './bounded.ts';
 import { CODE_GROUPS, keyCode } from './fingerprint.ts';
 import { isolate } from './isolate.ts';
@@ -42,6 +44,8 @@ export interface Twins {
   tag(id: string): string | null;
   /** Bumped whenever a tag came, changed or went (for views that draw tags in place). */
   readonly version: number;
+  /** The confusables table came: names are compared with it from the next update on. */
+  useSkeleton(skeleton: Skeleton): void;
 }
 
 /** Name keys kept (the skeleton is costly: a name is compared on every redraw of the list). */
@@ -51,6 +55,7 @@ const SAID_KEPT = 256;
 
 export function createTwins(): Twins {
   const keys = new Map<string, string>();
+  let skeleton: Skeleton = (text) => text.normalize('NFD');
   const said = new Set<string>();
   let tags = new Map<string, string>();
   let version = 0;
@@ -58,7 +63,7 @@ export function createTwins(): Twins {
   function keyOf(name: string): string {
     let key = keys.get(name);
     if (key === undefined) {
-      key = nameKey(name);
+      key = keyWithSkeleton(name, skeleton);
       keys.set(name, key);
       dropOldest(keys, KEYS_KEPT);
     }
@@ -94,6 +99,10 @@ export function createTwins(): Twins {
     get version() {
       return version;
     },
+    useSkeleton(next) {
+      skeleton = next;
+      keys.clear();
+    },
   };
 }
 
@@ -122,13 +131,15 @@ function tagsOf(group: readonly Person[]): Map<string, string> {
 export function meetingText(meeting: Meeting): string {
   const names = meeting.names.map(isolate);
   const others = meeting.count - 1;
-  const who =
-    names.length === 1
-      ? meeting.withYou
-        ? `${others === 1 ? 'Someone else here is' : `${others} others here are`} named ${names[0]} too`
-        : `${meeting.count} members here are named ${names[0]}`
-      : meeting.withYou
-        ? `${others === 1 ? 'Someone else here has a name' : `${others} others here have names`} that look like yours (${names.join(', ')})`
-        : `${meeting.count} members here have names that look alike (${names.join(', ')})`;
-  return `${who}. The server should never allow that, so one of them may not be who the name says. Each is shown with the start of its key code after the name (#…): ask the person you mean for their code another way (their details in the member list show it) before trusting a line, a mention or a private message.`;
+  const one = others === 1;
+  const who = meeting.withYou
+    ? `${one ? 'Someone else here' : `${others} others here`} ${
+        names.length === 1
+          ? `${one ? 'is' : 'are'} also named ${names[0]}`
+          : `${one ? 'has a name that looks' : 'have names that look'} like yours (${names.join(', ')})`
+      }`
+    : `${meeting.count} members here ${
+        names.length === 1 ? `are named ${names[0]}` : `have names that look alike (${names.join(', ')})`
+      }`;
+  return `${who}. The server should never allow that: one may be passing for another. Each is shown with the start of its key code after the name (#…); to know who is who, compare codes with them another way (a member's whole code is in its details, yours on your own entry).`;
 }

@@ -2,7 +2,8 @@
 // protocol/index.ts: the confusables table it needs is 100 KB the page does not need).
 import unhomoglyph from 'unhomoglyph';
 import { NAME_MAX_LENGTH } from './limits.ts';
-import { foldName, stripInvisible } from './name.ts';
+import { stripInvisible } from './name.ts';
+import { keyWithSkeleton } from './name-skeleton.ts';
 
 /**
  * The TR39 skeleton of a text (NFD, each character replaced by its prototype from Unicode's
@@ -23,7 +24,7 @@ export function skeleton(text: string): string {
  * cost of a rare honest pair ("Ali" and "All": the second is offered "All 2").
  */
 export function nameKey(name: string): string {
-  return skeleton(foldName(name)).toLowerCase().replace(/\s+/gu, ' ').replace(/i/g, 'l').trim();
+  return keyWithSkeleton(name, skeleton);
 }
 
 /** A trailing " 2", " 3"…: stripped before numbering, so "Alice 2" taken suggests "Alice 3". */

@@ -10,6 +10,8 @@
 // are bundles of their own.
 // esbuild, because it does this in tens of milliseconds with no config.
 
+import { copyFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
@@ -57,7 +59,10 @@ export async function buildClient(options: { minify?: boolean } = {}): Promise<v
   const bundles = results.flatMap((result) =>
     Object.keys(result.metafile?.outputs ?? {}).filter((out) => out.endsWith('.js')),
   );
-  const paths = bundles.map((out) => join(root, out));
+  // The confusables table the page fetches once joined (client/confusables.ts), as the server has it.
+  const confusables = join(root, 'public/confusables.json');
+  await copyFile(createRequire(import.meta.url).resolve('unhomoglyph/data.json'), confusables);
+  const paths = [...bundles.map((out) => join(root, out)), confusables];
   await Promise.all([precompress(paths), removeStaleCompressed(paths)]);
 }
 

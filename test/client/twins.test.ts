@@ -5,17 +5,29 @@
 // the other's. Real keys (WebCrypto P-256), the real nameKey.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { test } from 'node:test';
+import { tableOf } from '../../client/confusables.ts';
 import { keyCode } from '../../client/fingerprint.ts';
 import { toBase64Url } from '../../client/identity.ts';
 import { createTwins, meetingText, NO_KEY, type Person, SAME_KEY, tagText } from '../../client/twins.ts';
 import { type MemberParts, memberAbout } from '../../client/view/member-about.ts';
 import { offerAt } from '../../client/view/mention-suggest.ts';
 import { mentionsYou } from '../../client/view/mentions.ts';
+import { nameKey, skeleton } from '../../protocol/name-key.ts';
+import { keyWithSkeleton, skeletonWith } from '../../protocol/name-skeleton.ts';
+
+/** The confusables table as the build hands it to the page (public/confusables.json). */
+const TABLE: Record<string, string> = createRequire(import.meta.url)('unhomoglyph/data.json');
 
 async function signingKey(): Promise<string> {
   const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
   return toBase64Url(new Uint8Array(await crypto.subtle.exportKey('raw', pair.publicKey)));
+}
+
+/** Members a, b, c… with these names, each with a key of its own. */
+async function named(...names: string[]): Promise<Person[]> {
+  return Promise.all(names.map(async (name, i) => ({ id: 'abcdefgh'.charAt(i), name, key: await signingKey() })));
 }
 
 const CODE = /^[0-9a-f]{4}( [0-9a-f]{4}){3}$/;
@@ -45,8 +57,8 @@ test('a server that gives another member our name: both are tagged apart, and th
   const met = twins.update([alice, bob, mallory], 'alice');
   assert.deepEqual(met, [{ names: ['Alice'], count: 2, withYou: true }]);
   const text = meetingText(met[0] as (typeof met)[0]);
-  assert.match(text, /Someone else here is named \u2068Alice\u2069 too/);
-  assert.match(text, /server should never allow that/);
+  assert.match(text, /^Someone else here is also named \u2068Alice\u2069\./);
+  assert.match(text, /The server should never allow that/);
   const [ours, theirs] = [twins.tag('alice'), twins.tag('mallory')];
   assert.ok(ours !== null && theirs !== null);
   assert.notEqual(ours, theirs);
@@ -64,14 +76,37 @@ test('a server that gives another member our name: both are tagged apart, and th
   assert.equal(twins.tag('mallory'), theirs);
 });
 
+test('the page compares names as the server does, with the table it fetches', () => {
+  const pageSkeleton = skeletonWith(tableOf(TABLE));
+  for (const key of Object.keys(TABLE)) assert.equal(pageSkeleton(key), skeleton(key), `U+${key.codePointAt(0)}`);
+  for (const name of ['Alice', 'Аlice', 'AIice', 'ＡLICE', 'rnary', 'Zoë', 'Ana María', '李雷', 'paypal', 'раураl']) {
+    assert.equal(keyWithSkeleton(name, pageSkeleton), nameKey(name), name);
+  }
+});
+
+test('a table that is not text for text is taken only as far as it is', () => {
+  const table = tableOf(JSON.parse('{"а":"a","__proto__":"x","n":1,"m":null}'));
+  assert.deepEqual(Object.keys(table), ['а', '__proto__']);
+  assert.equal(Object.getPrototypeOf(table), Object.prototype);
+  assert.equal(skeletonWith(table)('аb'), 'ab');
+  for (const junk of [null, 'a', [1], 42]) assert.deepEqual(tableOf(junk), {});
+});
+
+test('look-alikes ("rn" for "m", a name all in Cyrillic) are twins once the page has the confusables table', async () => {
+  const twins = createTwins();
+  const people = await named('Emma', 'Ernma', 'cope', '\u0441\u043e\u0440\u0435'); // "соре", in Cyrillic
+  assert.deepEqual(twins.update(people, 'a'), [], 'without the table, not yet');
+  twins.useSkeleton(skeletonWith(tableOf(TABLE)));
+  assert.deepEqual(twins.update(people, 'a'), [
+    { names: ['Emma', 'Ernma'], count: 2, withYou: true },
+    { names: ['cope', '\u0441\u043e\u0440\u0435'], count: 2, withYou: false },
+  ]);
+  assert.ok(['a', 'b', 'c', 'd'].every((id) => twins.tag(id) !== null));
+});
+
 test('names that meet as the server compares them are twins too: case, width, a capital I for an l', async () => {
   const twins = createTwins();
-  const people: Person[] = [
-    { id: 'a', name: 'Alice', key: await signingKey() },
-    { id: 'b', name: 'AIice', key: await signingKey() },
-    { id: 'c', name: 'ＡLICE', key: await signingKey() },
-    { id: 'd', name: 'Alicia', key: await signingKey() },
-  ];
+  const people = await named('Alice', 'AIice', 'ＡLICE', 'Alicia');
   const met = twins.update(people, 'd');
   assert.deepEqual(met, [{ names: ['Alice', 'AIice', 'ＡLICE'], count: 3, withYou: false }]);
   assert.match(meetingText(met[0] as (typeof met)[0]), /^3 members here have names that look alike/);
