@@ -417,7 +417,9 @@ const conversation = createConversation();
 function showLine(line: ChatLine, senderName: string): HTMLLIElement {
   const mention = line.kind === 'chat' && !line.own && mentionsYou(line.text, name, memberNames(), codeOf(ownKey));
   // History lines are placed by the history view; every other line goes after the newest.
-  const item = line.history ? lines.build(line, senderName) : lines.append(line, senderName, mention);
+  // A twin is heard with its tag, as it is seen (twins.ts).
+  const spoken = taggedName(line.from, senderName);
+  const item = line.history ? lines.build(line, senderName) : lines.append(line, senderName, mention, spoken);
   if (!line.history) conversation.spoke();
   const tag = othersTag(line.from);
   if (tag !== null) tagLine(item, tag);

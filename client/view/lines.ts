@@ -50,8 +50,10 @@ export interface LinesView {
   /**
    * Puts the line on the page (within this task) and returns its element; one that mentions
    * us is marked, said so to a screen reader and counted apart while the reader is up.
+   * `spokenName` is the author as a screen reader hears it, when it is more than the name
+   * shown (a twin's tag, twins.ts, drawn beside the name by twin-tag.ts).
    */
-  append(line: ChatLine, senderName: string, mentionsYou?: boolean): HTMLLIElement;
+  append(line: ChatLine, senderName: string, mentionsYou?: boolean, spokenName?: string): HTMLLIElement;
   /**
    * The element for a line that another view part puts on the page itself (history lines go
    * in sender-time order under their marker): not queued behind the newest lines.
@@ -244,7 +246,7 @@ export function createLinesView({ announcer = pageAnnouncer(), caughtUp }: Lines
 
   return {
     build,
-    append(line, senderName, mentionsYou = false) {
+    append(line, senderName, mentionsYou = false, spokenName = senderName) {
       const item = build(line, senderName);
       // System lines ("X joined") are not counted as new messages.
       appendItem(item, line.own, !line.own && line.kind === 'chat', line.text.length, mentionsYou);
@@ -252,7 +254,7 @@ export function createLinesView({ announcer = pageAnnouncer(), caughtUp }: Lines
       // we did, such as "You are now Bob", are news to us all the same), not history (history.ts
       // sums it up), never again when the line comes back on the page (scrollback.ts).
       if (line.kind === 'system') announcer.notice(line.text);
-      else if (!line.own) announcer.line(senderName, line.text, line.privateFrom !== undefined, mentionsYou);
+      else if (!line.own) announcer.line(spokenName, line.text, line.privateFrom !== undefined, mentionsYou);
       return item;
     },
     appendItem(item, own) {

@@ -43,6 +43,11 @@ test('a line from someone else is told once, with its author; a private one says
   assert.deepEqual(told, ['line Bob hello', 'line Bob privately just us']);
 });
 
+test('a line from a member the server named like another is told with the tag it is shown with', () => {
+  lines.append(chatLine('it is me'), 'Alice', false, 'Alice #3f2a');
+  assert.deepEqual(told, ['line Alice #3f2a it is me']);
+});
+
 test('our own lines, private ones too, and history lines are not told', () => {
   lines.append(chatLine('mine', { own: true, from: 'me' }), 'Alice');
   lines.append(chatLine('mine, to Bob', { own: true, from: 'me', privateTo: 'bob-id' }), 'Alice');
