@@ -268,7 +268,8 @@ const page = createPageView({
     void edits.edit(id, text);
     return true;
   },
-  lastOwnLine: () => edits.lastOwn(),
+  // ↑ edits our latest line where we are writing: the room, or the private conversation open.
+  lastOwnLine: () => edits.lastOwn(privateTarget.current()),
 });
 
 /** Our line goes to the message box to be edited (its Edit button, or E on it in the list). */

@@ -313,11 +313,14 @@ export function createEdits({
     edit: (id: string, text: string): Promise<boolean> => editOwn(id, text),
     /** Deletes our line everywhere; false when it is not ours or deleted already. */
     delete: (id: string): Promise<boolean> => editOwn(id, null),
-    /** Our latest line that can be edited (↑ in an empty message box), newest first: its id and text. */
-    lastOwn(): { id: string; text: string } | null {
+    /**
+     * Our latest line that can be edited (↑ in an empty message box) in the conversation being
+     * written in: the room's (`to` null) or the private one with `to`. Its id and text.
+     */
+    lastOwn(to: string | null = null): { id: string; text: string } | null {
       let last: Held | undefined;
       for (const line of held.values()) {
-        if (line.text === null || line.revision?.text === null) continue;
+        if (line.text === null || line.revision?.text === null || (line.to ?? null) !== to) continue;
         if (last === undefined || line.ts >= last.ts) last = line;
       }
       return last?.text == null ? null : { id: last.id, text: last.text };

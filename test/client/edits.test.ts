@@ -226,6 +226,10 @@ test('our edit goes to members on EDIT_VERSION only, a private line’s to its o
 
   const secret = chatLine(SELF, 'line-000000000002', 'just for bob', { privateTo: bob.id });
   edits.seen(secret);
+  // ↑ takes the latest line of the conversation being written in, not the latest of all.
+  assert.deepEqual(edits.lastOwn(), { id: mine.id, text: 'my new words' });
+  assert.deepEqual(edits.lastOwn(bob.id), { id: secret.id, text: 'just for bob' });
+  assert.equal(edits.lastOwn(old.id), null);
   assert.equal(await edits.delete(secret.id), true);
   assert.equal(sent(bob).at(-1)?.to, bob.id);
   assert.equal(sent(relayed).length, 1);
