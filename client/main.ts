@@ -449,7 +449,7 @@ function showLine(line: ChatLine, senderName: string): HTMLLIElement {
   // A line that goes for good unseen (past the lines kept, a tab in the background) is not
   // watched for ever: the watch would keep its element and all it holds.
   lines.whenDropped(item, () => readWatch.unwatch(item));
-  attention.incoming(line.from, taggedName(line.from, senderName), line.text, mention);
+  attention.incoming(line.from, spoken, line.text, mention);
   return item;
 }
 

@@ -88,6 +88,12 @@ export interface EditsOptions {
   now?: () => number;
 }
 
+/** Whether two copies of a line quote the same line the same way (or both quote none). */
+const sameQuote = (a: ReplyRef | undefined, b: ReplyRef | undefined): boolean =>
+  a === undefined || b === undefined
+    ? a === b
+    : a.from === b.from && a.id === b.id && a.name === b.name && a.text === b.text;
+
 export function createEdits({
   selfId,
   members,
@@ -126,7 +132,7 @@ export function createEdits({
     if (message.ts !== line.ts || message.to !== line.to) return false;
     // A deletion says nothing of the quoted line (its signature does not cover it).
     if (message.text === undefined) return message.re === undefined;
-    return JSON.stringify(message.re ?? null) === JSON.stringify(line.re ?? null);
+    return sameQuote(message.re, line.re);
   }
 
   async function authentic(member: MemberHandle, message: EditMessage): Promise<boolean> {
@@ -305,7 +311,7 @@ export function createEdits({
       const line = held.get(lineKey(copy.from, copy.id));
       const at = copy.deleted ?? copy.edited;
       if (line === undefined || at === undefined || line.to !== undefined || copy.ts !== line.ts) return;
-      if (copy.deleted === undefined && JSON.stringify(copy.re ?? null) !== JSON.stringify(line.re ?? null)) return;
+      if (copy.deleted === undefined && !sameQuote(copy.re, line.re)) return;
       if (!newer(line, at)) return;
       apply(line, { at, text: copy.deleted === undefined ? (copy.text ?? null) : null, sig: copy.sig });
     },

@@ -43,6 +43,7 @@ import {
   signedReaction,
 } from './reaction-checks.ts';
 import { createPendingReactions, type KnownReactor, type ReactorLookup } from './reactions-history.ts';
+import { lineKey } from './transcript.ts';
 
 /** Reactions are kept for this many of the latest lines shown. */
 const MAX_REACTABLE_LINES = 5_000;
@@ -96,8 +97,6 @@ export interface ReactionsOptions {
   now?: () => number;
   wallClock?: () => number;
 }
-
-const lineKey = (author: string, id: string): string => `${author}/${id}`;
 
 export function createReactions({
   selfId,
