@@ -7,6 +7,7 @@
 // succeeding (it died and is being started again; its connection is still finding a Cluster
 // shard's new master), the main thread beats itself with `beatOnce` (membership-redis.ts) on
 // its own connection, so the key never waits on the thread.
+import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -15,7 +16,7 @@ import type { Logger } from './logger.ts';
 
 export interface HeartbeatConfig {
   target: RedisTarget;
-  /** The key refreshed each beat (SET … PX ttlMs GET). */
+  /** The key refreshed each beat (BEAT: its expiry pushed back, or the key written anew). */
   key: string;
   ttlMs: number;
   intervalMs: number;
@@ -24,8 +25,12 @@ export interface HeartbeatConfig {
 }
 
 export type BeatResult =
-  /** The key was written; `lapsed`: it had expired since the last beat (or never existed). */
-  | { type: 'beat'; lapsed: boolean }
+  /**
+   * The key is there for another TTL. `lapsed`: it had expired since the last beat (or never
+   * existed) and this beat wrote it anew, under a new `generation` (its value, which beats
+   * that find it there keep).
+   */
+  | { type: 'beat'; lapsed: boolean; generation: string }
   /** The command failed (the shard failed over, or the connection broke meanwhile). */
   | { type: 'failed'; message: string }
   /** No connection: nothing was sent. */
@@ -42,15 +47,35 @@ export const monotonicNow = (): number => performance.timeOrigin + performance.n
 /** What a beat needs of a Redis connection. */
 export interface BeatCommands {
   readonly isReady: boolean;
-  set(key: string, value: string, options: { PX: number; GET: true }): Promise<string | null>;
+  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
 }
+
+/**
+ * One beat, atomic: a key that is there keeps its value (its generation) and gets another
+ * TTL; a missing one is written with the generation given. The reply says which, and the
+ * generation the key now holds. A node's upkeep (membership-redis.ts) reads its own key's
+ * generation: a new one means the key lapsed and was written anew, even before the beat
+ * that did it has been reported (the heartbeat thread's report is a message that the main
+ * thread may read after its next read of Redis).
+ */
+const BEAT = `local generation = redis.call('GET', KEYS[1])
+if generation then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return {0, generation}
+end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return {1, ARGV[1]}`;
 
 /** One beat: refreshes the key and says whether it had lapsed. */
 export async function beatOnce(redis: BeatCommands, key: string, ttlMs: number): Promise<BeatResult> {
   if (!redis.isReady) return { type: 'down' };
   try {
-    const before = await redis.set(key, '1', { PX: ttlMs, GET: true });
-    return { type: 'beat', lapsed: before === null };
+    const reply = await redis.eval(BEAT, {
+      keys: [key],
+      arguments: [randomBytes(9).toString('base64url'), String(ttlMs)],
+    });
+    if (!Array.isArray(reply) || typeof reply[1] !== 'string') throw new Error('unexpected reply to a beat');
+    return { type: 'beat', lapsed: reply[0] === 1, generation: reply[1] };
   } catch (error) {
     return { type: 'failed', message: error instanceof Error ? error.message : String(error) };
   }

@@ -27,7 +27,7 @@
 // when the main thread has not run for MAIN_SILENCE_TTLS node TTLs: one stuck for good is
 // dead. A node frozen whole (SIGSTOP, a suspended VM) or stuck that long looks dead from
 // outside and is swept while its members may still be connected to it. Each heartbeat reads
-// the key's old value as it writes it (SET … GET): an expired key means this node may have
+// whether the key was there (heartbeat.ts's BEAT): an expired key means this node may have
 // been taken for dead. It then waits for a sweep of it to end (the lock), and if it was swept
 // (the mark) writes its members back and announces them as back (onBack: peer:joined,
 // resumed) to the rooms that were told they left. The sweeper checks the node's key again
@@ -630,6 +630,11 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
   /** It was swept: once its members are written back, their rooms hear they are back. */
   let swept = false;
   /**
+   * Our key's generation as last reported by a beat or read by the upkeep: another one read
+   * means the key lapsed and was written anew, whether or not that beat's report has come.
+   */
+  let ownGeneration: string | null = null;
+  /**
    * Others' keys may be missing for the reason ours was (Redis lost its keys, or we stalled):
    * no sweep until our beats have held for the longer steady window, counted from now.
    */
@@ -638,21 +643,32 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
     recovering = true;
   };
 
+  /**
+   * Our key expired: we stalled, or Redis lost its keys (a restart) between two beats without
+   * a failure seen here. Either way others' keys may be missing for the same reason.
+   */
+  const lapse = (): void => {
+    if (!beatenOnce || lapsed) return;
+    lapsed = true;
+    waitLong();
+    log.warn({ nodeTtlMs }, 'membership: this node missed its heartbeat; another node may have removed its members');
+  };
+  /**
+   * Our key as a beat or the upkeep found it. Under a generation other than the last one we
+   * knew, it lapsed and a beat wrote it anew: whichever beat it was (the heartbeat thread's,
+   * whose report may come after this thread's own reads, or this thread's), it is a lapse.
+   */
+  const sawGeneration = (generation: string, lapsedHere: boolean): void => {
+    const rewritten = lapsedHere || (ownGeneration !== null && generation !== ownGeneration);
+    ownGeneration = generation;
+    if (rewritten) lapse();
+  };
+
   /** What a beat found (this thread's own, or a successful one of the heartbeat thread). */
   const heard = (result: BeatResult): void => {
     if (closed) return;
     if (result.type === 'beat') {
-      if (result.lapsed && beatenOnce && !lapsed) {
-        lapsed = true;
-        // Our key expired: we stalled, or Redis lost its keys (a restart) between two beats
-        // without a failure seen here. Either way others' keys may be missing for the same
-        // reason.
-        waitLong();
-        log.warn(
-          { nodeTtlMs },
-          'membership: this node missed its heartbeat; another node may have removed its members',
-        );
-      }
+      sawGeneration(result.generation, result.lapsed);
       beatenOnce = true;
       beatingSince ??= Date.now();
       return;
@@ -718,6 +734,10 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
     log,
   );
 
+  /** Our beats have held long enough to take another node's missing key for a dead node. */
+  const steady = (): boolean =>
+    beatingSince !== null && Date.now() - beatingSince >= (recovering ? RECOVERY_TTLS : 1) * nodeTtlMs;
+
   let maintaining = false;
   /** Each heartbeat interval: come back from a sweep, write back what is stale, sweep dead nodes. */
   const maintain = async (): Promise<void> => {
@@ -751,8 +771,7 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
       }
       // Until then another node's key may be missing only because the shard was away, or
       // because that node's client is still finding the shard again after it was away.
-      const steadyNeededMs = recovering ? RECOVERY_TTLS * nodeTtlMs : nodeTtlMs;
-      if (beatingSince === null || Date.now() - beatingSince < steadyNeededMs) return;
+      if (!steady()) return;
       // Ours and every other node's alive key in one read (one hash slot, {nodes}): read
       // apart, a loss of every key landing between two reads looked like another node lapsing
       // alone, and a live node was swept (the test that deletes the keys failed so once in a
@@ -764,7 +783,17 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
       // a failure seen here, and the others' keys are missing for the same reason: the long
       // window, from now. (Our next beat would find the lapse too, but this upkeep may run
       // first: it did in about half the runs of the test that deletes the keys.)
-      if (ours === null) return waitLong();
+      if (ours === null || ours === undefined) return waitLong();
+      // There under a generation we have not heard of: it was lost the same way, and a beat
+      // has written it anew whose report (a message from the heartbeat thread) this thread
+      // has not read yet. Taken for our steady key, it made the others' missing keys look
+      // like dead nodes, and a live node was swept (a clean clone's run, once).
+      const known = ownGeneration;
+      sawGeneration(ours, false);
+      if (known !== ownGeneration) return;
+      // A lapse heard while this upkeep waited on Redis (a beat of this thread's found our key
+      // written anew) counts too: that beat took the new generation first.
+      if (!steady()) return;
       recovering = false;
       for (const [index, other] of others.entries()) {
         if (theirs[index] === null) await sweep(other);

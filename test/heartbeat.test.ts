@@ -60,6 +60,9 @@ test('a main thread busy for twice the TTL: the key is refreshed all along and n
       [],
       'every beat found the key alive',
     );
+    // A key that is there keeps its generation: only one written anew gets another.
+    const generations = new Set(results.map((r) => (r.type === 'beat' ? r.generation : '')));
+    assert.deepEqual([...generations], [await client.get(key)]);
   } finally {
     heartbeat.close();
   }
@@ -70,6 +73,7 @@ test('a main thread silent past the limit: the beats stop and the key expires, t
   const limitMs = 3 * INTERVAL_MS;
   const { heartbeat, results } = await beating(key, limitMs);
   try {
+    const generationBefore = await client.get(key);
     stall(limitMs + 4 * TTL_MS);
     // What the thread said meanwhile is read now that this thread runs.
     const deadline = Date.now() + 5_000;
@@ -78,8 +82,11 @@ test('a main thread silent past the limit: the beats stop and the key expires, t
     while (!beatAfter() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     assert.ok(held() >= 0, `results: ${JSON.stringify(results)}`);
     // Running again: the next beat finds the key gone, so it expired while the thread held
-    // (read by that beat's SET … GET, not by a separate read that a beat may precede).
-    assert.deepEqual(beatAfter(), { type: 'beat', lapsed: true });
+    // (found by the beat's own script, not by a separate read that a beat may precede), and
+    // writes it under a new generation.
+    const after = beatAfter();
+    assert.equal(after?.type === 'beat' && after.lapsed, true, JSON.stringify(after));
+    assert.ok(after?.type === 'beat' && after.generation !== generationBefore, 'a new generation');
   } finally {
     heartbeat.close();
   }

@@ -598,6 +598,84 @@ describe("every alive key lost between a node reading its own and reading anothe
   });
 });
 
+describe("every alive key lost, and written anew by the node's heartbeat thread before its upkeep reads it", () => {
+  test('the node does not take the other for dead before the thread reports the lapse', async () => {
+    // The order a clean clone's run once met by chance, made on purpose: every key is deleted
+    // just before A's heartbeat thread beats, so that beat writes A's key anew; its reply (and
+    // so the thread's report that the key had lapsed) is held until A's main thread has read
+    // the keys. A's own key is there then, B's is not (B is cut off): only the key's new
+    // generation tells A that its key lapsed too. Without it, A swept live B at once (and so
+    // it did when A's main thread, the thread's beats late, beat itself and heard the new
+    // generation while its upkeep was waiting for the read: that lapse must count too).
+    const heartbeatMs = 400;
+    const ttlMs = 3 * heartbeatMs;
+    const client = createClient({ url: redis.url });
+    await client.connect();
+    const keys: string[] = [];
+    let armed = false;
+    /** A's main connection (it reads the alive keys) and its heartbeat thread's (it beats). */
+    let mainConnection: Socket | null = null;
+    let threadConnection: Socket | null = null;
+    /**
+     * watching: until both connections are known; deleted: every key gone, the thread's beat
+     * on its way; rewritten: the beat wrote A's key anew (its answer held); reading: A's main
+     * connection asked for the keys; read: it was answered; done: it sent its next command
+     * (the read was acted on: a sweep's lock, or the next upkeep), and the answer is let go.
+     */
+    let phase: 'watching' | 'deleted' | 'rewritten' | 'reading' | 'read' | 'done' = 'watching';
+    let releaseReport: () => void = () => {};
+    const reportReleased = new Promise<void>((resolve) => {
+      releaseReport = resolve;
+    });
+    const pathA = await cuttablePath(
+      redis.port,
+      async (chunk, connection) => {
+        const text = chunk.toString('latin1');
+        if (connection === mainConnection && phase === 'read') {
+          phase = 'done';
+          return releaseReport();
+        }
+        if (!armed || !text.includes(keys[0] ?? '\0')) return;
+        if (/MGET/i.test(text)) {
+          mainConnection = connection;
+          if (phase === 'rewritten') phase = 'reading';
+          return;
+        }
+        if (connection === mainConnection) return;
+        threadConnection = connection;
+        // The thread's beat: every key goes just before it, once A's reads are known.
+        if (phase === 'watching' && mainConnection !== null) {
+          assert.equal(await client.del(keys), 2);
+          phase = 'deleted';
+        }
+      },
+      async (_chunk, connection) => {
+        if (connection === mainConnection && phase === 'reading') phase = 'read';
+        if (connection !== threadConnection || phase === 'watching' || phase === 'done') return;
+        if (phase === 'deleted') phase = 'rewritten';
+        await reportReleased;
+      },
+    );
+    const pathB = await cuttablePath(redis.port);
+    try {
+      const { a, b, room, goneHere } = await twoNodesInOneRoom(pathA.url, pathB.url, heartbeatMs);
+      keys.push(`roomlink:{nodes}:alive:${a.nodeId}`, `roomlink:{nodes}:alive:${b.nodeId}`);
+      await until(() => a.beatsOnItsThread() && b.beatsOnItsThread(), 'both heartbeat threads beating', 30_000);
+      // Past A's first steady window, so that only what A reads can hold a sweep back.
+      await new Promise((resolve) => setTimeout(resolve, 2 * ttlMs));
+      pathB.cut();
+      armed = true;
+      await until(() => phase === 'done', "A's read between the key's rewrite and the thread's report", 10_000);
+      await backWithinTheLongWindow(pathB, heartbeatMs, { a, room, goneHere });
+    } finally {
+      releaseReport();
+      pathA.close();
+      pathB.close();
+      await client.quit();
+    }
+  });
+});
+
 describe('an outage of the shard that holds the heartbeats', () => {
   test('a node back first does not take one still reconnecting for dead', async () => {
     // Slower beats than the other tests (TTL 1.2 s), so that the gap between the two nodes'

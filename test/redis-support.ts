@@ -372,11 +372,13 @@ export type Outgoing = (chunk: Buffer, connection: Socket) => Promise<void> | vo
 
 /**
  * A TCP path to redis-server that the test can cut (every connection dropped, new ones
- * refused) and mend, and that shows it what the clients send (`outgoing`) first.
+ * refused) and mend, and that shows it what the clients send (`outgoing`) and what Redis
+ * answers them (`incoming`, with the client's end as the connection) first.
  */
 export async function cuttablePath(
   port: number,
   outgoing?: Outgoing,
+  incoming?: Outgoing,
 ): Promise<{ url: string; cut(): void; mend(): void; close(): void }> {
   const sockets = new Set<Socket>();
   let open = true;
@@ -388,11 +390,12 @@ export async function cuttablePath(
       [upstream, client],
     ] as const) {
       sockets.add(from);
-      if (from === client && outgoing) {
+      const shown = from === client ? outgoing : incoming;
+      if (shown) {
         // In order: the connection is paused while a chunk waits.
         from.on('data', (chunk: Buffer) => {
           from.pause();
-          void Promise.resolve(outgoing(chunk, client)).then(() => {
+          void Promise.resolve(shown(chunk, client)).then(() => {
             if (!to.destroyed) to.write(chunk);
             from.resume();
           });
