@@ -1,0 +1,136 @@
+// Checking history lines against their authors' keys, never against the word of the member
+// who relayed them. A line whose author is here but not linked yet waits for the author's
+// hello (up to AUTHOR_KEY_WAIT_MS, then it counts as relayed); the same copy, sent by
+// several members, is checked once while its check runs; a batch (an answer's chunk) is
+// checked in parallel and handed on together. What a checked line becomes is not decided
+// here: `apply` (history-show.ts) shows it, counts it or drops it.
+import type { HistoryLine } from '../../protocol/index.ts';
+import type { MemberHandle } from '../feature.ts';
+import { type Author, type Authors, checkLine } from './authors.ts';
+import type { LineVerification } from './chat.ts';
+
+/** A line whose author is in the room waits this long for the author's key, then counts as relayed. */
+const AUTHOR_KEY_WAIT_MS = 15_000;
+
+/** A line to check and show, with the name of the member who relayed it. */
+export interface Ready {
+  line: HistoryLine;
+  relayedBy: string;
+  /** It answers a catch-up: shown as a missed live line, or not at all. */
+  missed: boolean;
+}
+
+interface Waiting extends Ready {
+  timer: ReturnType<typeof setTimeout>;
+}
+
+export interface Checked {
+  author: Author | undefined;
+  verified: LineVerification;
+}
+
+export interface HistoryChecksOptions {
+  selfId(): string;
+  /** Our own public key: after a reload, our earlier lines come back in history. */
+  ownKey(): Promise<string | null>;
+  /** The authors' keys (createHistory owns them and learns them from the members' hellos). */
+  authors: Authors;
+  /** The live member object of this id, if it is here. */
+  present(id: string): MemberHandle | undefined;
+  /** Shows a checked line (or counts it as a duplicate); synchronous, so a batch shows at once. */
+  apply(ready: Ready, checked: Checked): void;
+}
+
+export function createHistoryChecks({ selfId, ownKey, authors, present, apply }: HistoryChecksOptions) {
+  /** Lines whose author is here but whose key we do not know yet, by author id. */
+  const waiting = new Map<string, Waiting[]>();
+  const settling = new Set<Promise<void>>();
+  /** Checks under way, by the copy they check (see checkOnce). */
+  const checking = new Map<string, Promise<Checked>>();
+
+  /** A line's author as far as we know, and how its signature checks against that. */
+  async function check(line: HistoryLine): Promise<Checked> {
+    let author = authors.get(line.from);
+    if (line.from === selfId()) {
+      const key = await ownKey();
+      author = { keys: new Set(key ? [key] : []), name: line.name, heard: true };
+    }
+    return { author, verified: await checkLine(line, author) };
+  }
+
+  /**
+   * The same copy (every member holds the same signed line) is checked once while its
+   * check runs: seven answers cost one check per line, not seven.
+   */
+  function checkOnce(line: HistoryLine): Promise<Checked> {
+    const { from, id, ts, text, re, edited, deleted, sig } = line;
+    const copy = JSON.stringify([from, id, ts, text ?? null, re ?? null, edited ?? null, deleted ?? null, sig ?? null]);
+    const running = checking.get(copy);
+    if (running) return running;
+    const made = check(line);
+    checking.set(copy, made);
+    void made.finally(() => checking.delete(copy));
+    return made;
+  }
+
+  /**
+   * Checks a batch of lines (an answer's chunk) in parallel and shows them together, in
+   * one task: the page lays out the batch once, not once per line.
+   */
+  function settle(batch: readonly Ready[]): void {
+    if (batch.length === 0) return;
+    const work = Promise.all(batch.map(({ line }) => checkOnce(line))).then((results) => {
+      results.forEach((result, i) => {
+        apply(batch[i] as Ready, result);
+      });
+    });
+    settling.add(work);
+    void work.finally(() => settling.delete(work));
+  }
+
+  /** Takes a line to check: into the batch to check now, or waiting for its author's key. */
+  function take(entry: Ready, batch: Ready[]): void {
+    const { line } = entry;
+    const author = present(line.from);
+    if (author && !authors.get(line.from)?.heard) {
+      if (author.key === null) {
+        // Its author is in the room and not linked yet: its hello will tell us its key.
+        const list = waiting.get(line.from) ?? [];
+        const held: Waiting = {
+          ...entry,
+          timer: setTimeout(() => release(line.from, held), AUTHOR_KEY_WAIT_MS),
+        };
+        list.push(held);
+        waiting.set(line.from, list);
+        return;
+      }
+      // Not linked yet, but its key came with its join, proven with the room key: checked
+      // now, not after the link, which may be the last of the newcomer's to open.
+      authors.learn(author);
+    }
+    batch.push(entry);
+  }
+
+  /** Settles waiting lines of this author (all of them, or one that waited too long). */
+  function release(authorId: string, only?: Waiting): void {
+    const list = waiting.get(authorId);
+    if (!list) return;
+    const now = only ? list.filter((w) => w === only) : list;
+    const rest = only ? list.filter((w) => w !== only) : [];
+    if (rest.length > 0) waiting.set(authorId, rest);
+    else waiting.delete(authorId);
+    for (const entry of now) clearTimeout(entry.timer);
+    settle(now);
+  }
+
+  return {
+    take,
+    settle,
+    /** The author's key is known now, or never will be (it left): its waiting lines are checked. */
+    release: (authorId: string): void => release(authorId),
+    /** Resolves once every line taken so far is checked and shown, or waits for its author (tests). */
+    async idle(): Promise<void> {
+      await Promise.all([...settling]);
+    },
+  };
+}

@@ -1,0 +1,147 @@
+// What a checked history line becomes: shown under "Before you joined" (a good copy
+// replacing a forged or unverifiable one shown first), shown as a missed live line (a
+// catch-up's), handed to edits.ts as a revision of a line already shown, or dropped and
+// counted (a duplicate; a line on a relaying member's word passing for someone here). Lines
+// checked against their author's key are kept for later newcomers. Owns what was shown of
+// each line (shownAs), which the merge (history.ts) consults and the view makes it forget.
+import { type HistoryLine, MAX_CLOCK_SKEW_MS } from '../../protocol/index.ts';
+import type { MemberHandle } from '../feature.ts';
+import { type Author, nameIsHere } from './authors.ts';
+import type { ChatLine, LineVerification } from './chat.ts';
+import type { Checked, Ready } from './history-checks.ts';
+import type { HistoryCounts } from './history-counts.ts';
+import { type KeptLine, lineKey, type Transcript } from './transcript.ts';
+
+/** A line its author edited or deleted since writing it. */
+export const isRevised = (line: HistoryLine): boolean => line.edited !== undefined || line.deleted !== undefined;
+
+export interface HistoryShowOptions {
+  selfId(): string;
+  /** Our name now: a relayed line may not pass for ours by taking it. */
+  selfName(): string;
+  /** The live member objects (to know who is here). */
+  members(): Iterable<MemberHandle>;
+  /** The live member object of this id, if it is here. */
+  present(id: string): MemberHandle | undefined;
+  transcript: Transcript;
+  counts: HistoryCounts;
+  /** Shows (or replaces, same author and id) a history line. */
+  show(line: ChatLine, authorName: string): void;
+  /** Shows a line missed while we were away (catchUp) as a live line, after those shown. */
+  showMissed?: ((line: ChatLine) => void) | undefined;
+  /** A copy of a line already shown, checked against its author's key, says it was edited or deleted. */
+  revised?: ((line: HistoryLine) => void) | undefined;
+}
+
+export function createHistoryShow({
+  selfId,
+  selfName,
+  members,
+  present,
+  transcript,
+  counts,
+  show,
+  showMissed,
+  revised,
+}: HistoryShowOptions) {
+  /** Best verification shown so far per (author, id): a 'true' copy replaces any other. */
+  const shownAs = new Map<string, LineVerification>();
+
+  /**
+   * Whether a line taken on a member's word would pass for ours or a present member's: its
+   * author is us or someone here (whose key did not check it: a member here answers with its
+   * own lines once its link opens), or its name is, folded, ours or a present member's. Such
+   * a line is no one's word but the relaying member's: it would put words in that member's
+   * mouth, so it is dropped. (A member who left may have had a name someone here took since;
+   * that line is lost, which is the safe way.)
+   */
+  function passesForPresent(line: HistoryLine): boolean {
+    return line.from === selfId() || present(line.from) !== undefined || nameIsHere(line.name, selfName(), members());
+  }
+
+  /** Shows a checked line (or counts it as a duplicate); synchronous, so a batch shows at once. */
+  function apply({ line, relayedBy, missed }: Ready, { author, verified }: Checked): void {
+    const key = lineKey(line.from, line.id);
+    if (transcript.wasShown(line.from, line.id) && verified === 'true' && isRevised(line)) revised?.(line);
+    if (missed) {
+      showOnceMissed(line, author, verified);
+      return;
+    }
+    const before = shownAs.get(key);
+    // A good copy wins over a forged or unverifiable one; otherwise the first copy stays.
+    if (transcript.wasShown(line.from, line.id) || (before !== undefined && verified !== 'true')) {
+      counts.duplicate++;
+      return;
+    }
+    if (verified === 'relayed' && passesForPresent(line)) {
+      counts.ignored++;
+      return;
+    }
+    shownAs.set(key, verified);
+    counts[verified === 'true' ? 'verified' : verified === 'false' ? 'forged' : 'relayed']++;
+    const name = author?.name ?? line.name;
+    if (verified === 'true') keepChecked(line, name);
+    const shown: ChatLine = { ...chatLineOf(line), history: { verified, relayedBy } };
+    // A time in our future was never when it was written: shown, and placed, as written when it
+    // reached us, saying so (view/lines.ts), as a live line from a clock that far off is. A past
+    // time is believed: history is from before we came.
+    const now = Date.now();
+    if (line.ts - now > MAX_CLOCK_SKEW_MS) shown.receivedAt = now;
+    show(shown, name);
+  }
+
+  /** The chat line a history line shows as. */
+  function chatLineOf(line: HistoryLine): ChatLine {
+    const { id, from, ts, text = '' } = line;
+    const shown: ChatLine = { kind: 'chat', id, from, ts, text, own: from === selfId() };
+    if (line.re !== undefined) shown.re = line.re;
+    if (line.edited !== undefined) shown.edited = line.edited;
+    if (line.deleted !== undefined) shown.deleted = line.deleted;
+    return shown;
+  }
+
+  /**
+   * Marks a line checked against its author's key as shown, and keeps it for later
+   * newcomers. Only such lines are passed on: a line taken on a member's word would reach them
+   * as relayed by us, vouched for by a member who never checked it, and a hostile member's
+   * 200 invented lines would push out real ones.
+   */
+  function keepChecked(line: HistoryLine, name: string): void {
+    transcript.markShown(line.from, line.id);
+    const kept: KeptLine = { from: line.from, name, id: line.id, ts: line.ts, text: line.text ?? '' };
+    if (line.re !== undefined) kept.re = line.re;
+    if (line.edited !== undefined) kept.edited = line.edited;
+    if (line.deleted !== undefined) kept.deleted = line.deleted;
+    if (line.sig !== undefined) kept.sig = line.sig;
+    // On a member's word: a time beyond ours counts as now (transcript.ts, keptAt).
+    transcript.keep(kept, 'history');
+  }
+
+  /**
+   * A line we missed while away, shown as the live line it was: only if its author's key
+   * checks it (a line on the relaying member's word is no live line of anyone's) and it was
+   * not shown already (its author's resend, or another member's answer, came first).
+   */
+  function showOnceMissed(line: HistoryLine, author: Author | undefined, verified: LineVerification): void {
+    if (verified !== 'true' || transcript.wasShown(line.from, line.id)) {
+      counts[verified === 'true' ? 'duplicate' : 'ignored']++;
+      return;
+    }
+    keepChecked(line, author?.name ?? line.name);
+    counts.missed++;
+    const shown: ChatLine = { ...chatLineOf(line), receivedAt: Date.now() };
+    if (showMissed) showMissed(shown);
+    else show({ ...shown, history: { verified, relayedBy: '' } }, author?.name ?? line.name);
+  }
+
+  return {
+    apply,
+    /** Whether this line is shown: live, or a copy checked against its author's key. */
+    alreadyShown: (line: HistoryLine): boolean =>
+      transcript.wasShown(line.from, line.id) || shownAs.get(lineKey(line.from, line.id)) === 'true',
+    /** A history line went for good: what was shown of it is forgotten with it. */
+    forget(from: string, id: string): void {
+      shownAs.delete(lineKey(from, id));
+    },
+  };
+}
