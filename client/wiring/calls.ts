@@ -1,0 +1,109 @@
+// The call's wiring: the calls feature (features/calls.ts) and the call area's view
+// (view/calls.ts) made together, and the call drawn from the members as they are on the
+// next frame (tiles, controls, who is in the call in the member list, whose silence it is).
+// Separate from main.ts because it is one job with its own state (whether a running call is
+// drawn): the rest of the page only asks for a redraw and reads that.
+import { MEDIA_PROBLEM_TEXT } from '../calls/media-errors.ts';
+import { describeQuality, incomingVideoQuality, type MediaQuality } from '../calls/stats.ts';
+import type { MemberHandle } from '../feature.ts';
+import { createCalls } from '../features/calls.ts';
+import type { MemberView } from '../member.ts';
+import type { OutageWatch, SilenceNotices } from '../outage.ts';
+import { loadDevice, saveDevice } from '../storage.ts';
+import { createCallsView, silenceOf } from '../view/calls.ts';
+import { perFrame } from '../view/frame.ts';
+import type { MembersView } from '../view/members.ts';
+
+export interface CallWiringOptions {
+  selfId(): string;
+  selfName(): string;
+  /** The member objects (features/calls.ts), and the members as listed (mesh.ts). */
+  all(): Iterable<MemberHandle>;
+  listed(): MemberView[];
+  /** The link to a member, for the quality of the video it sends us. */
+  pc(peerId: string): RTCPeerConnection | undefined;
+  members: MembersView;
+  outage: OutageWatch;
+  silenceNotices: SilenceNotices;
+}
+
+export function wireCalls({
+  selfId,
+  selfName,
+  all,
+  listed,
+  pc: pcOf,
+  members,
+  outage,
+  silenceNotices,
+}: CallWiringOptions) {
+  const callsView = createCallsView({
+    join: (video) => void calls.join(video),
+    mute: () => calls.toggleMute(),
+    camera: () => void calls.toggleCamera(),
+    screen: (alongside) => void calls.toggleScreen(alongside),
+    leave: () => calls.leave(),
+    device: (kind, deviceId) => void calls.switchDevice(kind, deviceId),
+    quality: async (peerId) => describeQuality(await callQuality(peerId)),
+  });
+  const calls = createCalls({
+    selfId,
+    members: all,
+    changed: () => renderCall(),
+    notify: (text) => callsView.message(text),
+    deviceMemory: { load: loadDevice, save: saveDevice },
+  });
+
+  /** Redraws the call (tiles, controls) on the next frame, with whatever has changed by then. */
+  const renderCall = perFrame(drawCall);
+  /** The call area last drew a running call (members in it, or us). */
+  let callDrawn = false;
+  // A check of the server settled: the call's tiles say whose silence it was (view/calls.ts).
+  outage.afterCheck(() => {
+    if (callDrawn) renderCall();
+  });
+
+  function drawCall(): void {
+    callDrawn = calls.running();
+    const list = listed();
+    const paths = new Map(list.map((m) => [m.id, m.path?.relayed ?? false]));
+    const participants = calls.participants();
+    members.setDoing(
+      'call',
+      participants.map((p) => p.id),
+    );
+    callsView.render({
+      supported: calls.supported(),
+      busy: calls.busy(),
+      self: calls.self(),
+      cameraOn: calls.cameraOn(),
+      cameraOpening: calls.cameraOpening(),
+      selfName: selfName(),
+      preview: calls.preview(),
+      screenPreview: calls.screenPreview(),
+      participants,
+      devices: calls.devices(),
+      relayed: (peerId) => paths.get(peerId) ?? false,
+      silence: silenceOf(outage, silenceNotices),
+      throughOthers: list.flatMap((m) => (m.visible && m.via ? [{ name: m.name, via: m.via.name }] : [])),
+    });
+  }
+
+  async function callQuality(peerId: string): Promise<MediaQuality | null> {
+    const pc = pcOf(peerId);
+    return pc ? incomingVideoQuality(pc) : null;
+  }
+
+  return {
+    calls,
+    renderCall,
+    /** The call area last drew a running call: members' changes redraw it while this holds. */
+    drawn: (): boolean => callDrawn,
+    callQuality,
+    /** The call area's first drawing, and why calls cannot run here, if they cannot. */
+    start(): void {
+      renderCall();
+      if (!calls.supported()) callsView.message(MEDIA_PROBLEM_TEXT.insecure);
+    },
+  };
+}

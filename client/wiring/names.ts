@@ -1,0 +1,85 @@
+// Names as the page shows them: members the server gave one name told apart by their key
+// codes (twins.ts), said once in the chat, and tagged wherever a name is drawn (the member
+// list, our own entry, the lines, the private bar, what @ offers). Separate from main.ts
+// because it owns the state of that (the twins, our own key once made, which tags were last
+// drawn) and everything else only asks it for a name, a tag or a redraw.
+import { keyCode } from '../fingerprint.ts';
+import type { Identity } from '../identity.ts';
+import type { MemberView } from '../member.ts';
+import type { Mesh } from '../mesh.ts';
+import { createTwins, meetingText, tagText } from '../twins.ts';
+import type { ListedMember, MembersView } from '../view/members.ts';
+import { tagLines } from '../view/twin-tag.ts';
+
+export interface NamesOptions {
+  selfId(): string | null;
+  selfName(): string;
+  /** The member objects, with the keys they announced (bound lazily: the mesh comes later). */
+  mesh: Pick<Mesh, 'all' | 'member'>;
+  members: MembersView;
+  identity: Identity;
+  /** The member list is to be drawn again (our key code came). */
+  redraw(): void;
+  /** Says a line in the chat (two members met under one name). */
+  say(text: string): void;
+  /** The member chosen for private messages, whose bar says its name with its tag. */
+  privateBar: { current(): string | null; renamed(peerId: string): void };
+}
+
+export function wireNames({ selfId, selfName, mesh, members, identity, redraw, say, privateBar }: NamesOptions) {
+  /** Members the server gave one name (twins.ts): told apart by their key codes, and said once. */
+  const twins = createTwins();
+  /** Our public signing key, once made (for our own key code). */
+  let ownKey: string | null = null;
+  void identity.publicKey().then((key) => {
+    ownKey = key;
+    redraw();
+  });
+  /** A key's code (fingerprint.ts), or null for no key yet. */
+  const codeOf = (key: string | null): string | null => (key === null ? null : keyCode(key));
+  /** The twins' tags as last drawn in the lines, our entry and the private bar (twins.version). */
+  let twinsDrawn = 0;
+  function checkTwins(): void {
+    const people = [...mesh.all()].map(({ id, name, key }) => ({ id, name, key }));
+    const self = selfId();
+    if (self !== null) people.unshift({ id: self, name: selfName(), key: ownKey });
+    for (const meeting of twins.update(people, self)) say(meetingText(meeting));
+    if (twins.version === twinsDrawn) return;
+    twinsDrawn = twins.version;
+    showSelf();
+    tagLines(document.getElementById('messages') as HTMLElement, othersTag);
+    // The private bar says the chosen member's name again, with its tag.
+    const chosen = privateBar.current();
+    if (chosen !== null) privateBar.renamed(chosen);
+  }
+  /** A member's tag, where another member has its name; never on our own lines ("You"). */
+  const othersTag = (peerId: string): string | null => (peerId === selfId() ? null : twins.tag(peerId));
+  /** A member's name as text, with its tag where another member has that name. */
+  function taggedName(peerId: string, name: string): string {
+    const tag = twins.tag(peerId);
+    return tag === null ? name : `${name} ${tagText(tag)}`;
+  }
+  function listed(member: MemberView): ListedMember {
+    const key = mesh.member(member.id)?.key ?? null;
+    return { ...member, code: codeOf(key), twin: twins.tag(member.id) };
+  }
+  function showSelf(): void {
+    const self = selfId();
+    members.setSelf(self, selfName(), {
+      code: codeOf(ownKey),
+      twin: self === null ? null : twins.tag(self),
+    });
+  }
+
+  return {
+    checkTwins,
+    othersTag,
+    taggedName,
+    listed,
+    showSelf,
+    /** Our own key code, once our key is made (a mention may carry it). */
+    ownCode: (): string | null => codeOf(ownKey),
+    /** The confusables table came (confusables.ts): look-alike names are twins too. */
+    useSkeleton: twins.useSkeleton,
+  };
+}

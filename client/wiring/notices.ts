@@ -1,0 +1,81 @@
+// What the chat says about the room itself: who joined, left, is back, went silent or
+// renamed (the mesh's notices), our own join, and what this page cannot do about the room
+// key. Separate from main.ts because the routing of a notice is its own small policy: a
+// "left" waits for a reload's return (departures.ts), and "not responding" and "back" wait
+// for our own outage's verdict (outage.ts), as the call's tiles do.
+import type { PeerInfo } from '../../protocol/index.ts';
+import type { createDepartures } from '../departures.ts';
+import { isolate } from '../isolate.ts';
+import type { MeshNotice } from '../mesh.ts';
+import type { SilenceNotices } from '../outage.ts';
+import type { PrivateTarget } from '../private-target.ts';
+
+export interface NoticesOptions {
+  /** Says a line in the chat, about a member (its id) or none. */
+  say(text: string, about?: string): void;
+  silenceNotices: SilenceNotices;
+  departures: ReturnType<typeof createDepartures>;
+  /** The private bar follows its member's leaving and renaming (bound lazily). */
+  privateTarget: Pick<PrivateTarget, 'left' | 'renamed'>;
+  /** A member's silence was said: the call's tiles and status say it too, if a call is drawn. */
+  silenceSaid(): void;
+}
+
+/** The mesh's notices (mesh.ts), said in the chat as they should be. */
+export function wireNotices({ say: system, silenceNotices, departures, privateTarget, silenceSaid }: NoticesOptions) {
+  return (notice: MeshNotice): void => {
+    if (notice.kind === 'left') privateTarget.left(notice.id, notice.name);
+    else if (notice.kind === 'renamed') privateTarget.renamed(notice.id);
+    const text = noticeText(notice);
+    if (!text) return;
+    // Silent and back again may be our own outage's doing, not the member's (outage.ts).
+    // The call's tiles and status hold the word as long (view/calls.ts, silenceOf).
+    if (notice.kind === 'silent') {
+      silenceNotices.silent(notice.id, () => {
+        system(text, notice.id);
+        silenceSaid();
+      });
+    } else if (notice.kind === 'back') silenceNotices.back(notice.id, () => system(text, notice.id));
+    else if (notice.kind === 'left') {
+      silenceNotices.gone(notice.id);
+      departures.left(notice.id, text);
+    } else if (notice.kind !== 'joined' || !departures.returned(notice.id, `${isolate(notice.name)} is back`)) {
+      system(text, notice.id);
+    }
+  };
+}
+
+function noticeText(notice: MeshNotice): string | null {
+  switch (notice.kind) {
+    case 'joined':
+      return `${isolate(notice.name)} joined`;
+    case 'left':
+      return `${isolate(notice.name)} left`;
+    case 'silent':
+      return `${isolate(notice.name)} is not responding`;
+    case 'back':
+      return `${isolate(notice.name)} is back`;
+    case 'renamed':
+      return `${isolate(notice.previous)} is now ${isolate(notice.name)}`;
+    case 'intercepted':
+      return null; // shown on the member's entry, where a peer cannot fake it
+  }
+}
+
+/** Our first join, said in the chat: who is here, or how to invite people. */
+export function joinedLine(peers: readonly PeerInfo[], selfId: string | null, name: string): string {
+  const others = peers.filter((p) => p.id !== selfId);
+  if (others.length === 0) return 'You started this room. Share the link to invite people.';
+  return `You joined as ${isolate(name)}. Here: ${others.map((p) => isolate(p.name)).join(', ')}.`;
+}
+
+/** What this page cannot do about the room key, in plain words (nothing when all is well). */
+export function roomKeyNotice(hasKey: boolean, canCrypto: boolean): string | null {
+  if (!hasKey) {
+    return 'You opened this room without its key (the part of the link after “#k=”). Others can’t tell you from an eavesdropper, so they send you no messages: ask for the full link.';
+  }
+  if (!canCrypto) {
+    return 'This page is on a plain http address, so it can’t prove it holds the room key or check that others do: nothing here stops someone in the middle. Open the room over https (or with --tunnel) for that protection.';
+  }
+  return null;
+}

@@ -1,0 +1,98 @@
+// The page's status and our own outages: what the socket says (connecting, joined,
+// reconnecting, a refusal's reason), overridden by "you seem offline" while our own
+// network is gone (outage.ts); the member list keeping everyone listed meanwhile; the
+// chat's "not responding" held back while a silence may be ours (silence notices); and,
+// back from an outage, the lines missed meanwhile asked for (catch-up.ts). Separate from
+// main.ts because it owns that state (the socket's status, the outage watch, the
+// catch-up decision); the page only tells it what changed.
+import type { ProtocolError } from '../../protocol/index.ts';
+import { createCatchUpDecision } from '../features/catch-up.ts';
+import type { MemberView } from '../member.ts';
+import { WHILE_OFFLINE } from '../member-problems.ts';
+import { createOutageWatch, createSilenceNotices, PROBE_TIMEOUT_MS } from '../outage.ts';
+import type { SignalingStatus } from '../signaling.ts';
+import type { PageView } from '../view/page.ts';
+
+export interface StatusOptions {
+  /** The page's status line (bound lazily: the page view comes later). */
+  page: Pick<PageView, 'setStatus'>;
+  /** The members as listed now, and whether each is heard. */
+  listed(): MemberView[];
+  /** Our outage began or ended: the member list and the call are drawn again at once. */
+  redraw(): void;
+  /** Back from an outage: our lines' receipts go on. */
+  back(): void;
+  /** Asks the members here for the lines written since `since` (features/history.ts). */
+  catchUp(since: number): void;
+}
+
+export function wireStatus({ page, listed, redraw, back, catchUp: askSince }: StatusOptions) {
+  /** The socket's state, and its words when they are not the usual ones (a refusal's reason). */
+  let signalingStatus: SignalingStatus = 'connecting';
+  let statusDetail: string | undefined;
+  /** The page status: that we seem offline, before anything the socket says. */
+  function showStatus(): void {
+    if (outage.offline()) page.setStatus('offline');
+    else page.setStatus(signalingStatus, statusDetail);
+  }
+
+  /** Our own outage (outage.ts): said in the page status, members kept listed, lines queued. */
+  const outage = createOutageWatch({
+    // Any answer from the server will do: it is our path to it that is in question.
+    probe: () =>
+      fetch('/healthz', { method: 'HEAD', cache: 'no-store', signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) }).then(
+        () => true,
+        () => false,
+      ),
+    changed(offline) {
+      showStatus();
+      redraw();
+      if (offline) {
+        catchUp.wentAway();
+        return;
+      }
+      back();
+      cameBack();
+    },
+  });
+  const silenceNotices = createSilenceNotices(outage);
+  function watchOutage(): void {
+    outage.update({
+      browserOnline: navigator.onLine,
+      socketUp: signalingStatus === 'joined',
+      members: listed().map((m) => ({ id: m.id, heard: m.state === 'connected' || m.state === 'relayed' })),
+    });
+  }
+
+  /** Back from an outage of ours: the lines missed meanwhile are asked for (catch-up.ts). */
+  const catchUp = createCatchUpDecision();
+  function cameBack(): void {
+    const plan = catchUp.cameBack();
+    if (plan)
+      setTimeout(() => {
+        const since = catchUp.run();
+        if (since !== null) askSince(since);
+      }, plan.afterMs);
+  }
+
+  return {
+    outage,
+    silenceNotices,
+    watchOutage,
+    cameBack,
+    /** The socket's status changed (signaling.ts), with the error of a refusal. */
+    signalingChanged(status: SignalingStatus, error?: ProtocolError): void {
+      signalingStatus = status;
+      statusDetail = status === 'rejected' && error ? `Could not join: ${error.message}` : undefined;
+      if (status === 'reconnecting') catchUp.wentAway();
+      watchOutage();
+      showStatus();
+    },
+  };
+}
+
+/** A member we cannot hear while we seem offline: listed as out of our reach, not as gone. */
+export function whileOffline(member: MemberView): MemberView {
+  if (member.state === 'connected' || member.state === 'relayed') return member;
+  return { ...member, visible: true, state: 'unreachable', via: null, path: null, reason: WHILE_OFFLINE };
+}
