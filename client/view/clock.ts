@@ -3,7 +3,7 @@
 // first local time of day the time-zone data (~20 ms, even for Date.getHours): in a room of
 // two, either one made on the way (the join ack's "You joined" line, or on idle while the
 // page waited) held up the page's first offer or answer by that much. So a line shown before
-// the page has its links (warm, main.ts) gets its time only then: the element carries the
+// the page has its links (warm, wiring/deferred.ts) gets its time only then: the element carries the
 // instant (dateTime, in UTC, which needs neither) and its text is filled in when warm.
 import { dropOldest } from '../bounded.ts';
 

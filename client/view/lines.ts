@@ -27,7 +27,7 @@ export const MAX_LINES = 2_000;
  * it is no longer watched.
  */
 const WATCHED_LINES = 60;
-/** The page's line times (file lines too): main.ts warms it once the page has its links. */
+/** The page's line times (file lines too): wiring/deferred.ts warms it once the page has its links. */
 export const clock = createClock({ maxWaiting: MAX_LINES });
 /**
  * Characters put on the page per frame at most: laying out one line of 4,000 takes several
