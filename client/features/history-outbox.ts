@@ -2,7 +2,7 @@
 // times per ANSWER_WINDOW_MS per asker (a request over the cap later, not never), its chunks
 // (history-answer.ts) sent paced within the budget the asker's page holds us to, and only
 // while the channel has room. Separate from the asking and merging side (history.ts): the
-// two share nothing but the transcript our answers are made of.
+// two share only the transcript our answers are made of, and the reactions that go with them.
 import { CHANNEL_RATES, encodeChannelMessage, type HistoryReaction } from '../../protocol/index.ts';
 import { dropOldest } from '../bounded.ts';
 import { createSlot, type MemberHandle } from '../feature.ts';
