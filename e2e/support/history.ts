@@ -2,6 +2,7 @@
 // message[data-history][data-verified], message[data-private-to|data-private-from],
 // window.roomlink.history() and window.roomlink.sendPrivate().
 import { expect, type Page } from '@playwright/test';
+import type { HistoryCounts } from '../../client/features/history-counts.ts';
 
 const historyTimeoutMs = 90_000;
 
@@ -34,17 +35,6 @@ export async function shownLines(page: Page): Promise<ShownLine[]> {
       privateFrom: el.getAttribute('data-private-from'),
     })),
   );
-}
-
-export interface HistoryCounts {
-  asked: number;
-  answered: number;
-  received: number;
-  verified: number;
-  forged: number;
-  relayed: number;
-  duplicate: number;
-  ignored: number;
 }
 
 export async function historyCounts(page: Page): Promise<HistoryCounts> {
