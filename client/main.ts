@@ -235,6 +235,7 @@ const names = wireNames({
   identity,
   redraw: () => calm(renderMembers),
   say: (text) => system(text),
+  keptLines: () => lines.kept(),
   privateBar: { current: () => privateTarget.current(), renamed: (peerId) => privateTarget.renamed(peerId) },
 });
 const { taggedName, othersTag } = names;

@@ -77,6 +77,12 @@ export interface LinesView {
    * on the page first if it waits off it (scrollback.ts); false when the page no longer has it.
    */
   reveal(from: string, id: string): boolean;
+  /**
+   * Every line kept, oldest first: off the page (scrollback.ts), on it, and made but not on it
+   * yet. For what changes in lines already shown (a member's tag, twin-tag.ts), which the lines
+   * off the page must show too when they come back.
+   */
+  kept(): Element[];
 }
 
 export interface LinesViewOptions {
@@ -268,6 +274,7 @@ export function createLinesView({ announcer = pageAnnouncer(), caughtUp }: Lines
       else undos.set(item, [undo]);
     },
     following: () => follow.following,
+    kept: () => [...scrollback.offPage(), ...messages.children, ...waiting.map(({ item }) => item)],
     reveal(from, id) {
       const isIt = (child: Element): child is HTMLElement =>
         child instanceof HTMLElement && child.dataset.from === from && child.dataset.id === id;

@@ -64,6 +64,8 @@ export interface Scrollback {
   bringBack(): void;
   /** Whether a line off the page, waiting to come back, is one that `match` picks. */
   holds(match: (line: Element) => boolean): boolean;
+  /** The lines off the page, waiting to come back, oldest first: to redraw what they show. */
+  offPage(): Element[];
 }
 
 export interface ScrollbackHandlers {
@@ -121,5 +123,6 @@ export function createScrollback(list: HTMLElement, maxLines: number, handlers: 
       if (first) list.scrollTop += first.getBoundingClientRect().top - topBefore;
     },
     holds: (match) => Array.prototype.some.call(earlier.children, match) as boolean,
+    offPage: () => [...earlier.children],
   };
 }

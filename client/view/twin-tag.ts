@@ -24,10 +24,11 @@ export function tagLine(item: HTMLElement, tag: string): void {
   item.querySelector('.line-sender')?.after(' ', twinTag(tag));
 }
 
-/** Tags the lines on the page of each member `tag` names (a name shared since they came). */
-export function tagLines(root: ParentNode, tag: (peerId: string) => string | null): void {
-  for (const item of root.querySelectorAll<HTMLElement>('li[data-from]')) {
-    const found = tag(item.dataset.from ?? '');
+/** Tags the lines of each member `tag` names (a name shared since they came). */
+export function tagLines(lines: Iterable<Element>, tag: (peerId: string) => string | null): void {
+  for (const item of lines) {
+    if (!(item instanceof HTMLElement) || item.dataset.from === undefined) continue;
+    const found = tag(item.dataset.from);
     if (found !== null) tagLine(item, found);
   }
 }

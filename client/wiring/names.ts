@@ -22,11 +22,23 @@ export interface NamesOptions {
   redraw(): void;
   /** Says a line in the chat (two members met under one name). */
   say(text: string): void;
+  /** Every chat line kept (lines.ts), on the page or waiting off it to come back. */
+  keptLines(): Iterable<Element>;
   /** The member chosen for private messages, whose bar says its name with its tag. */
   privateBar: { current(): string | null; renamed(peerId: string): void };
 }
 
-export function wireNames({ selfId, selfName, mesh, members, identity, redraw, say, privateBar }: NamesOptions) {
+export function wireNames({
+  selfId,
+  selfName,
+  mesh,
+  members,
+  identity,
+  redraw,
+  say,
+  keptLines,
+  privateBar,
+}: NamesOptions) {
   /** Members the server gave one name (twins.ts): told apart by their key codes, and said once. */
   const twins = createTwins();
   /** Our public signing key, once made (for our own key code). */
@@ -47,7 +59,8 @@ export function wireNames({ selfId, selfName, mesh, members, identity, redraw, s
     if (twins.version === twinsDrawn) return;
     twinsDrawn = twins.version;
     showSelf();
-    tagLines(document.getElementById('messages') as HTMLElement, othersTag);
+    // Lines off the page too: scrolled back to, they must show the tag the page shows.
+    tagLines(keptLines(), othersTag);
     // The private bar says the chosen member's name again, with its tag.
     const chosen = privateBar.current();
     if (chosen !== null) privateBar.renamed(chosen);
