@@ -355,6 +355,8 @@ const edits = createEdits({
       revision.text !== null && from !== selfId && mentionsYou(revision.text, name, memberNames(), names.ownCode());
     lineEdits.revised(from, id, revision, mention);
     replies.revised(from, id, revision.text);
+    // Ours deleted goes to no one more (chat.withdraw): its receipt would wait for good.
+    if (revision.text === null && from === selfId) receipts.withdrawn(id);
   },
 });
 const typing = createTyping({

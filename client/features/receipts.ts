@@ -97,7 +97,8 @@ interface ReceiptPeerState {
 
 export interface ReceiptsOptions {
   member(id: string): MemberHandle | undefined;
-  changed(lineId: string, receipt: Receipt): void;
+  /** The line's receipt is now this; null: it has none any more (we deleted the line). */
+  changed(lineId: string, receipt: Receipt | null): void;
   now?: () => number;
 }
 
@@ -233,6 +234,15 @@ export function createReceipts({ member: memberById, changed, now = () => perfor
         line.queued = false;
         report(lineId, line);
       }
+    },
+    /**
+     * We deleted our line: it goes to nobody any more (chat.ts withdraw), so a member still
+     * without it would be waited for for good ("delivered to 2 of 3" for ever). It stops
+     * counting and carries no receipt: what reached whom says nothing of a line that is gone.
+     */
+    withdrawn(lineId: string): void {
+      if (!own.delete(lineId)) return;
+      changed(lineId, null);
     },
     /** The chat's ack: this member has our line. */
     delivered(lineId: string, member: MemberHandle): void {

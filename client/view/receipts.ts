@@ -14,7 +14,8 @@ const SEEN_RATIO = 0.5;
 export interface ReceiptsView {
   /** Our own line: it gets a receipt note, "sent" until told otherwise. */
   own(item: HTMLLIElement, lineId: string): void;
-  update(lineId: string, receipt: Receipt): void;
+  /** Its receipt is now this; null: it has none any more (deleted), and its note goes. */
+  update(lineId: string, receipt: Receipt | null): void;
 }
 
 /**
@@ -50,7 +51,7 @@ export interface ReceiptsViewOptions {
 export function createReceiptsView(calm: CalmLane, options: ReceiptsViewOptions = {}): ReceiptsView {
   const nameOf = options.nameOf ?? (() => 'someone');
   const notes = new Map<string, { item: HTMLElement; note: HTMLElement; shown: HTMLElement | null }>();
-  const pending = new Map<string, Receipt>();
+  const pending = new Map<string, Receipt | null>();
 
   /**
    * A note with a detail (someone read the line) becomes a button that shows it under the
@@ -80,6 +81,14 @@ export function createReceiptsView(calm: CalmLane, options: ReceiptsViewOptions 
     for (const [lineId, receipt] of pending) {
       const shown = notes.get(lineId);
       if (!shown) continue; // a line no longer kept
+      if (receipt === null) {
+        // A screen reader's description of the line (line-about.ts) reads the note: none now.
+        notes.delete(lineId);
+        shown.note.remove();
+        shown.shown?.remove();
+        delete shown.item.dataset.receipt;
+        continue;
+      }
       const detail = receiptDetail(receipt, nameOf);
       if (detail !== '') pressable(shown);
       // Only what changed is written: the same text written again is still a change to lay out.

@@ -1,6 +1,7 @@
 // Receipts: our lines count up from "sent" through "delivered to k of n" to "delivered to
 // all" and "read by k"; the chat's acks drive delivery; members we did not write to, ids we
-// never sent and floods are ignored; read receipts go back to the author in batches.
+// never sent and floods are ignored; read receipts go back to the author in batches; a line
+// we deleted carries no receipt.
 import assert from 'node:assert/strict';
 import { mock, test } from 'node:test';
 import { createChat } from '../../client/features/chat.ts';
@@ -14,19 +15,26 @@ import {
 } from '../../client/features/receipts.ts';
 import { createTranscript } from '../../client/features/transcript.ts';
 import { createIdentity } from '../../client/identity.ts';
-import { receiptDetail } from '../../client/view/receipts.ts';
+import type { CalmLane } from '../../client/view/calm.ts';
+import { lineAbout, lineParts } from '../../client/view/line-about.ts';
+import { createReceiptsView, receiptDetail } from '../../client/view/receipts.ts';
+import { installFakeDom } from './fake-dom.ts';
 import { manualClock, openMember } from './fake-member.ts';
 
 const LINE = 'line-aaaaaaaaaaaaaaaa';
 
-function harness() {
+/** `draw`: what the page does with each change (a receipts view), beside recording it. */
+function harness(draw?: (lineId: string, receipt: Receipt | null) => void) {
   const clock = manualClock(0);
   const peers = [openMember('alice-000001'), openMember('bob-00000001'), openMember('carol-000001')];
   const byId = new Map(peers.map((p) => [p.id, p]));
-  const updates: Array<[string, Receipt]> = [];
+  const updates: Array<[string, Receipt | null]> = [];
   const receipts = createReceipts({
     member: (id) => byId.get(id),
-    changed: (lineId, receipt) => updates.push([lineId, receipt]),
+    changed(lineId, receipt) {
+      updates.push([lineId, receipt]);
+      draw?.(lineId, receipt);
+    },
     now: clock.now,
   });
   const [alice, bob, carol] = peers;
@@ -223,4 +231,43 @@ test('the author learns who read its line, on the note’s detail, with how far 
   assert.equal(receiptDetail(receiptOf(line), nameOf), 'Read by Carol, someone who left');
   line.read.clear();
   assert.equal(receiptDetail(receiptOf(line), nameOf), '', 'nothing more to say than "delivered to all"');
+});
+
+test('a line we deleted carries no receipt: it stops counting, its note goes, and a screen reader hears none', () => {
+  const dom = installFakeDom([]);
+  try {
+    // Drawn at once: the calm lane's batching is not what this checks.
+    const calm: CalmLane = Object.assign((draw: () => void) => draw(), { cancel: () => {} });
+    const view = createReceiptsView(calm);
+    const { receipts, alice, bob, carol, updates } = harness((lineId, receipt) => view.update(lineId, receipt));
+    const item = document.createElement('li');
+    item.dataset.kind = 'chat';
+    const words = document.createElement('span');
+    words.dataset.testid = 'message-text';
+    words.textContent = 'message deleted';
+    item.append(words);
+    view.own(item, LINE);
+    receipts.sent(LINE, [alice.id, bob.id, carol.id]);
+    receipts.delivered(LINE, alice);
+    receipts.delivered(LINE, bob);
+    assert.equal(item.dataset.receipt, 'delivered-some');
+    // (The stand-in page keeps a title as an attribute only: the note's detail reads undefined.)
+    assert.match(lineAbout(lineParts(item)).description, /^delivered to 2 of 3/);
+    // Deleted before Carol got it: the chat sends it to her no more, so she never would.
+    receipts.withdrawn(LINE);
+    assert.equal(receipts.receipt(LINE), null);
+    assert.equal(item.querySelector('[data-testid=receipt]'), null);
+    assert.equal(item.dataset.receipt, undefined);
+    assert.equal(lineAbout(lineParts(item)).description, '');
+    // What still comes of it changes nothing: a late ack, a read receipt, Carol leaving.
+    const before = updates.length;
+    receipts.delivered(LINE, carol);
+    receipts.feature.receive(bob, { t: 'receipt:read', ids: [LINE] });
+    receipts.feature.removed?.(carol, 'ERR_PEER_LEFT');
+    receipts.withdrawn(LINE);
+    assert.equal(updates.length, before);
+    assert.equal(item.querySelector('[data-testid=receipt]'), null);
+  } finally {
+    dom.restore();
+  }
 });
