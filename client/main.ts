@@ -246,6 +246,13 @@ const lines = createLinesView({ caughtUp: () => attention.caughtUp() });
 const replies = createReplies(document.getElementById('messages') as HTMLElement, {
   start: startReply,
   reveal: lines.reveal,
+  deleted(from, id) {
+    const gone = edits.deleted(from, id);
+    if (gone === null) return null;
+    // A private line's other party: its recipient, if it was ours; else its author.
+    const privateWith = gone.to === undefined ? null : from === selfId ? gone.to : from;
+    return { name: from === selfId ? name : nameOf(from), privateWith };
+  },
 });
 const lineEdits = createLineEdits(document.getElementById('messages') as HTMLElement, {
   edit: startEdit,

@@ -15,6 +15,12 @@
 // signature while the edit, signed already, goes; after an outage the author's resync comes
 // when the link opens, the line with the history that catch-up asks for. Such an edit waits
 // (checked only once the line is here), EARLY_KEEP_MS at most and EARLY_LIMIT in all.
+// A deletion needs nothing of its line to be checked (its signature covers the author, the
+// id, the line's time and recipient): one of a line not held is checked at once, and a
+// reply quoting the line says it is gone even where the line never comes (a newcomer's
+// history is the latest 200 lines; the author sends its latest edits to every link that
+// opens). It is kept, the newest GONE_PER_AUTHOR of each author (a member deleting lines of
+// its own by the thousand pushes out only its own), until the line comes, however late.
 //
 // Our own latest edits (the newest MAX_EDIT_SYNC) are sent again whenever a link opens, as
 // reactions are (a lost edit arrives after the repair); a private line's only to its other
@@ -34,6 +40,9 @@ const LINES_LIMIT = 2_000;
 /** Edits waiting for their line, at most, and how long each waits. */
 export const EARLY_LIMIT = 256;
 export const EARLY_KEEP_MS = 60_000;
+/** Deletions of lines not held kept, at most: of each author, and authors (a room holds 16). */
+export const GONE_PER_AUTHOR = 200;
+const GONE_AUTHORS = 32;
 
 /**
  * Whether a member takes `chat:edit` and edited lines in history: not one whose hello said an
@@ -80,7 +89,10 @@ export interface EditsOptions {
   members(): Iterable<MemberHandle>;
   identity: Pick<Identity, 'sign' | 'signDeletion'>;
   transcript: Transcript;
-  /** The line of this author and id now reads `text` (null: deleted) since `at`. */
+  /**
+   * The line of this author and id now reads `text` (null: deleted) since `at`. A deletion is
+   * told also of a line not held (yet): `deleted` then says so.
+   */
   revised(from: string, id: string, revision: Revision): void;
   /** Wall clock for our edits' times (tests pass their own). */
   wallClock?: () => number;
@@ -106,6 +118,8 @@ export function createEdits({
   const held = new Map<string, Held>();
   /** Edits that came before their line, by the line's key, with when they came. */
   const early = new Map<string, { member: MemberHandle; message: EditMessage; at: number }>();
+  /** Checked deletions of lines not held, by author then line id, the newest last. */
+  const gone = new Map<string, Map<string, EditMessage>>();
   /** Our latest edit of each line, oldest first: what goes again when a link opens. */
   const ours = new Map<string, EditMessage>();
   const counts: EditCounts = { applied: 0, forged: 0, unknown: 0, stale: 0, mismatched: 0 };
@@ -125,6 +139,49 @@ export function createEdits({
     // Only public lines are kept for newcomers; the transcript ignores the rest.
     if (line.to === undefined) transcript.revise(line.from, line.id, revision);
     revised(line.from, line.id, revision);
+  }
+
+  /** Runs an edit's check, for idle() to wait on. */
+  function checkThen(member: MemberHandle, message: EditMessage, then: (ok: boolean) => void): void {
+    const work = authentic(member, message)
+      .catch(() => false)
+      .then((ok) => {
+        if (!ok) counts.forged++;
+        then(ok);
+      });
+    checking.add(work);
+    void work.finally(() => checking.delete(work));
+  }
+
+  /** Takes a checked edit of a line held, unless another was taken meanwhile (or it does not match). */
+  function take(line: Held, message: EditMessage): void {
+    if (!matches(line, message)) counts.mismatched++;
+    else if (!newer(line, message.at)) counts.stale++;
+    else apply(line, { at: message.at, text: message.text ?? null, sig: message.sig });
+  }
+
+  /** A deletion of a line not held: checked now, kept for the line, and told (quotes of it). */
+  function deletedUnheld(member: MemberHandle, message: EditMessage): void {
+    checkThen(member, message, (ok) => {
+      if (!ok) return;
+      const key = lineKey(member.id, message.id);
+      // The line came while this was checked: taken as any edit of it.
+      const line = held.get(key);
+      if (line !== undefined) {
+        take(line, message);
+        return;
+      }
+      // An edit of the line that waits for it would come after a final deletion.
+      if (early.delete(key)) counts.stale++;
+      const mine = gone.get(member.id) ?? new Map<string, EditMessage>();
+      gone.delete(member.id);
+      gone.set(member.id, mine);
+      dropOldest(gone, GONE_AUTHORS);
+      mine.delete(message.id);
+      mine.set(message.id, message);
+      dropOldest(mine, GONE_PER_AUTHOR);
+      revised(member.id, message.id, { at: message.at, text: null, sig: message.sig });
+    });
   }
 
   /** Whether the edit is of this line as held: its time, recipient and quoted line. */
@@ -149,7 +206,8 @@ export function createEdits({
     const key = lineKey(member.id, message.id);
     const line = held.get(key);
     if (line === undefined) {
-      wait(key, member, message);
+      if (message.text === undefined) deletedUnheld(member, message);
+      else wait(key, member, message);
       return;
     }
     if (!matches(line, message)) {
@@ -160,24 +218,14 @@ export function createEdits({
       counts.stale++;
       return;
     }
-    const work = authentic(member, message)
-      .catch(() => false)
-      .then((ok) => {
-        if (!ok) {
-          counts.forged++;
-          return;
-        }
-        // Another edit may have been taken while this one was checked (or the line shown
-        // again, as a better history copy: the same line).
-        const now = held.get(key);
-        if (now === undefined || !newer(now, message.at)) {
-          counts.stale++;
-          return;
-        }
-        apply(now, { at: message.at, text: message.text ?? null, sig: message.sig });
-      });
-    checking.add(work);
-    void work.finally(() => checking.delete(work));
+    checkThen(member, message, (ok) => {
+      if (!ok) return;
+      // Another edit may have been taken while this one was checked (or the line shown
+      // again, as a better history copy: the same line).
+      const now = held.get(key);
+      if (now === undefined) counts.stale++;
+      else take(now, message);
+    });
   }
 
   /** An edit of a line not held (yet): kept for it, the latest per line, a bounded few. */
@@ -188,9 +236,9 @@ export function createEdits({
       early.delete(waitingKey);
       counts.unknown++;
     }
-    // The latest per line, and a deletion over any edit (it is final once its line comes).
+    // The latest per line (a deletion never waits here: it is checked at once, deletedUnheld).
     const before = early.get(key)?.message;
-    if (before !== undefined && (before.text === undefined || before.at >= message.at)) return;
+    if (before !== undefined && before.at >= message.at) return;
     early.delete(key);
     early.set(key, { member, message, at: time });
     if (early.size > EARLY_LIMIT) counts.unknown += early.size - EARLY_LIMIT;
@@ -292,6 +340,12 @@ export function createEdits({
       held.set(key, entry);
       dropOldest(held, LINES_LIMIT);
       if (keep && kept !== undefined) revised(line.from, line.id, kept);
+      // Deleted before it came (checked then): it is final, however late the line.
+      const deletion = gone.get(line.from)?.get(line.id);
+      if (deletion !== undefined) {
+        gone.get(line.from)?.delete(line.id);
+        take(entry, deletion);
+      }
       const waiting = early.get(key);
       if (waiting === undefined) return;
       early.delete(key);
@@ -330,6 +384,16 @@ export function createEdits({
         if (last === undefined || line.ts >= last.ts) last = line;
       }
       return last?.text == null ? null : { id: last.id, text: last.text };
+    },
+    /**
+     * Whether the author of this line deleted it, checked against its key, held here or not (a
+     * copy only on a relaying member's word that says so is not): its recipient, if private.
+     */
+    deleted(from: string, id: string): { to: string | undefined } | null {
+      const line = held.get(lineKey(from, id));
+      if (line !== undefined) return line.checked && line.revision?.text === null ? { to: line.to } : null;
+      const deletion = gone.get(from)?.get(id);
+      return deletion === undefined ? null : { to: deletion.to };
     },
     /** Our line's text as it now reads, or null when it is not ours or is deleted. */
     ownText(id: string): string | null {

@@ -5,7 +5,9 @@
 // only on a relaying member's word), by (author, id), as many as the page keeps lines; and
 // the quotes of lines not shown (yet): history may place a reply before the line it answers
 // (each waits for its own author's key), whose quote is then drawn again once the original
-// is here.
+// is here. A quote of a line its author deleted says "message deleted", also where the page
+// does not hold the line: the excerpt inside the reply is only the replier's word of what the
+// line said, and the author's signed deletion (edits.ts) outweighs it.
 import type { ReplyRef } from '../../protocol/index.ts';
 import { dropOldest } from '../bounded.ts';
 import { lineKey } from '../features/transcript.ts';
@@ -81,15 +83,28 @@ export interface RepliesOptions {
   start(target: ReplyTarget): void;
   /** Takes the reader to the line, if on the page (lines.ts). */
   reveal(from: string, id: string): boolean;
+  /**
+   * A line not held here as its author's that its author deleted (its deletion checked against
+   * the author's key, edits.ts): who wrote it, and its other party if private; else null.
+   */
+  deleted?(from: string, id: string): Omit<Held, 'text'> | null;
 }
 
-export function createReplies(list: HTMLElement, { start, reveal }: RepliesOptions): Replies {
+export function createReplies(list: HTMLElement, { start, reveal, deleted = () => null }: RepliesOptions): Replies {
   const originals = new Map<string, Held>();
   /** Quotes of lines not shown, by the line's (author, id), the oldest forgotten. */
   const unresolved = new Map<string, { quote: HTMLElement; re: ReplyRef; reply: Quoting }[]>();
   const targets = new WeakMap<Element, ReplyTarget>();
   /** Quotes drawn of each line (a few per line, as many lines as the page keeps), to draw again when it is revised. */
   const drawn = new Map<string, { ref: WeakRef<HTMLElement>; reply: Quoting }[]>();
+
+  /** The original as this page holds it; or, deleted by its author, that it is gone. */
+  function originalOf(from: string, id: string): Held | undefined {
+    const held = originals.get(lineKey(from, id));
+    if (held !== undefined) return held;
+    const gone = deleted(from, id);
+    return gone === null ? undefined : { ...gone, text: DELETED_TEXT };
+  }
 
   function reply(item: Element): boolean {
     const target = targets.get(item);
@@ -134,7 +149,7 @@ export function createReplies(list: HTMLElement, { start, reveal }: RepliesOptio
     },
     quote(re, reply) {
       const key = lineKey(re.from, re.id);
-      const held = originals.get(key);
+      const held = originalOf(re.from, re.id);
       const original = held && quotable(held, reply) ? held : null;
       const quote = quoteElement(re, original, reply.by, () => reveal(re.from, re.id));
       const quotes = drawn.get(key) ?? [];
@@ -151,10 +166,10 @@ export function createReplies(list: HTMLElement, { start, reveal }: RepliesOptio
     },
     revised(from, id, text) {
       const key = lineKey(from, id);
-      const before = originals.get(key);
+      const before = originalOf(from, id);
       if (!before) return;
       const held = { name: before.name, text: text ?? DELETED_TEXT, privateWith: before.privateWith };
-      originals.set(key, held);
+      if (originals.has(key)) originals.set(key, held);
       for (const { ref, reply } of drawn.get(key) ?? []) {
         const quote = ref.deref();
         const from = quote?.dataset.reFrom;

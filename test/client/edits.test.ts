@@ -4,7 +4,10 @@
 // deletion final, an edit that came before its line applied when it comes, sent only to
 // members on EDIT_VERSION (a private line's to its other party alone) and again when a link
 // opens; history carries lines as revised, checked against the author's key, and never to a
-// member on an older version; a flood of edits mutes its sender.
+// member on an older version; a flood of edits mutes its sender. A reply's quote of a line
+// its author deleted says so on a page that never held the line (a newcomer's, the line older
+// than its history), whether the deletion comes before the reply or after; a forged one
+// hides nothing.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sealedLength } from '../../client/announce.ts';
@@ -16,6 +19,7 @@ import { historyChunks } from '../../client/features/history-answer.ts';
 import { createTranscript, type Revision } from '../../client/features/transcript.ts';
 import { createIdentity, verifyDeletion, verifyLine } from '../../client/identity.ts';
 import { textToSend } from '../../client/view/composer-box.ts';
+import { createReplies } from '../../client/view/replies.ts';
 import {
   CHANNEL_RATES,
   EDIT_VERSION,
@@ -28,6 +32,7 @@ import {
   parseChannelMessage,
   type ReplyRef,
 } from '../../protocol/index.ts';
+import { type FakeElement, installFakeDom } from './fake-dom.ts';
 import { type FakeMember, fakeMember, manualClock } from './fake-member.ts';
 
 const SELF = 'me-000000001';
@@ -329,4 +334,105 @@ test('a flood of edits mutes its sender (the link budget)', () => {
   const verdicts = Array.from({ length: rate.burst + 1 }, () => budget.admit('chat:edit', 100));
   assert.deepEqual(new Set(verdicts.slice(0, rate.burst)), new Set(['pass']));
   assert.equal(verdicts.at(-1), 'mute');
+});
+
+/**
+ * A page's edits and reply quotes, wired as main.ts wires them, on a stand-in page: quotes
+ * of a line not held show what its author's checked deletion says.
+ */
+function quotingPage(self: string, peers: FakeMember[], names: Record<string, string>, now = () => 0) {
+  const replies = createReplies(document.createElement('ul'), {
+    start: () => {},
+    reveal: () => false,
+    deleted(from, id) {
+      const gone = edits.deleted(from, id);
+      return gone && { name: names[from] ?? 'someone', privateWith: gone.to === undefined ? null : from };
+    },
+  });
+  const edits = createEdits({
+    selfId: () => self,
+    members: () => peers,
+    identity: createIdentity(),
+    transcript: createTranscript(),
+    revised: (from, id, revision) => replies.revised(from, id, revision.text),
+    now,
+  });
+  /** What a reply by `by` quoting `re` shows: "name: text", and whose word it is if not known. */
+  const quote = (re: ReplyRef, by: string) => replies.quote(re, { by, privateWith: null }) as unknown as FakeElement;
+  return { edits, replies, quote };
+}
+const shows = (quote: FakeElement) => quote.children.map((part) => part.textContent).join('');
+
+test('a quote of a line its author deleted says so where the line was never held, before the reply or after it; a forged deletion hides nothing', async () => {
+  const dom = installFakeDom([]);
+  try {
+    const clock = manualClock();
+    const alice = await author(ALICE);
+    const mallory = await author('mallory-0001');
+    const page = quotingPage(SELF, [alice.member, mallory.member], { [ALICE]: 'alice' }, clock.now);
+    // Two lines of Alice's from before this page came, older than the history it got.
+    const gate = chatLine(ALICE, 'line-000000000001', 'meet at the gate');
+    const noon = chatLine(ALICE, 'line-000000000002', 'lunch at noon');
+    const quoteOf = (line: ChatLine): ReplyRef => ({ from: ALICE, id: line.id, name: 'alice', text: line.text });
+    const early = page.quote(quoteOf(gate), 'bob');
+    assert.equal(shows(early), 'alice: meet at the gate (as bob quotes it)');
+    // Mallory's deletion of it: signed by her and passed off as Alice's (a relay's seal names
+    // its real sender, so only Alice's link could carry it), then sent as her own (naming a
+    // line of hers); a relayer's history copy of it "deleted" that does not check.
+    const forged = await mallory.edit(gate, null, TS + 10);
+    page.edits.feature.receive(alice.member, forged);
+    page.edits.feature.receive(mallory.member, forged);
+    page.edits.seen({ ...noon, text: '', deleted: TS + 10, history: { verified: 'false', relayedBy: 'Mallory' } });
+    page.replies.revised(ALICE, noon.id, null);
+    await page.edits.idle();
+    assert.equal(shows(early), 'alice: meet at the gate (as bob quotes it)');
+    assert.equal(shows(page.quote(quoteOf(noon), 'bob')), 'alice: lunch at noon (as bob quotes it)');
+    assert.equal(page.edits.deleted(ALICE, gate.id), null);
+    assert.equal(page.edits.deleted(ALICE, noon.id), null);
+    // Alice deletes it: the quote drawn before says so, and so does one drawn after, as hers.
+    page.edits.feature.receive(alice.member, await alice.edit(gate, null, TS + 20));
+    await page.edits.idle();
+    assert.equal(shows(early), 'alice: message deleted');
+    assert.equal(early.dataset.known, 'true');
+    const late = page.quote({ ...quoteOf(gate), name: 'carol', text: 'something else' }, 'mallory');
+    assert.equal(shows(late), 'alice: message deleted');
+    // The line itself comes long after (a catch-up): deleted as it is shown, however late.
+    clock.advance(EARLY_KEEP_MS * 10);
+    page.edits.seen(gate);
+    assert.deepEqual(page.edits.deleted(ALICE, gate.id), { to: undefined });
+    assert.equal(page.edits.counts().forged, 1);
+  } finally {
+    dom.restore();
+  }
+});
+
+test('a newcomer whose history ends after a deleted line gets the deletion from its author, and a reply in history quotes it as deleted', async () => {
+  const dom = installFakeDom([]);
+  try {
+    // Our page deleted a line of ours, long ago (past the 200 lines a newcomer's history holds).
+    const newcomer = fakeMember('newcomer-001', null, false);
+    newcomer.version = EDIT_VERSION;
+    const { edits, identity } = harness([newcomer]);
+    const mine = chatLine(SELF, 'line-000000000001', 'the old plan');
+    edits.seen(mine);
+    assert.equal(await edits.delete(mine.id), true);
+    // The newcomer's link opens: our latest edits go to it, this deletion among them.
+    newcomer.isOpen = true;
+    edits.feature.opened?.(newcomer);
+    const [deletion, ...more] = newcomer.wire.filter((m): m is Edit => m.t === 'chat:edit');
+    assert.ok(deletion);
+    assert.equal(more.length, 0);
+    // On the newcomer's page, checked against our key (its link's), with no line to match.
+    const us = fakeMember(SELF, await identity.publicKey(), true);
+    const page = quotingPage('newcomer-001', [us], { [SELF]: 'me' });
+    page.edits.feature.receive(us, deletion);
+    await page.edits.idle();
+    // Bob's reply to it comes in history.
+    assert.equal(
+      shows(page.quote({ from: SELF, id: mine.id, name: 'me', text: 'the old plan' }, 'bob')),
+      'me: message deleted',
+    );
+  } finally {
+    dom.restore();
+  }
 });
