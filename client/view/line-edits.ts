@@ -12,7 +12,7 @@ import { lineKey, type Revision } from '../features/transcript.ts';
 import { el } from './dom.ts';
 import { markMention } from './line-marks.ts';
 import { MAX_LINES } from './lines.ts';
-import { OWN_KEYS } from './list-focus.ts';
+import { onLineKey } from './list-focus.ts';
 import { foldLongText } from './long-text.ts';
 import { renderText } from './text.ts';
 
@@ -109,18 +109,12 @@ export function createLineEdits(list: HTMLElement, { edit, remove, whenDropped }
     if (!inside) dialog.close('cancel');
   });
 
-  list.addEventListener('keydown', (event) => {
-    const editKey = event.key === 'e' || event.key === 'E';
-    if (!editKey && event.key !== 'Delete') return;
-    if (event.altKey || event.ctrlKey || event.metaKey || event.defaultPrevented) return;
-    const at = event.target instanceof HTMLElement ? event.target : null;
-    if (!at || at.closest(OWN_KEYS)) return;
-    const item = at.closest('#messages > li');
-    const id = item ? ours.get(item) : undefined;
-    if (id === undefined || item?.getAttribute('data-deleted') === 'true') return;
-    event.preventDefault();
-    if (editKey) edit(id);
-    else confirmDelete(id, at);
+  onLineKey(list, ['e', 'E', 'Delete'], (key, item, at) => {
+    const id = ours.get(item);
+    if (id === undefined || item.dataset.deleted === 'true') return false;
+    if (key === 'Delete') confirmDelete(id, at);
+    else edit(id);
+    return true;
   });
 
   function button(text: string, testId: string, key: string, title: string, press: (b: HTMLElement) => void) {

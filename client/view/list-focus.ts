@@ -9,10 +9,29 @@
 // history line by a better copy: same author and id) hands the stop on to its copy. Moving up
 // is the reader leaving the newest line; moving to it, coming back (follow.ts).
 import { lineAbout, lineParts } from './line-about.ts';
-import { createRovingList } from './roving-list.ts';
+import { createRovingList, OWN_KEYS } from './roving-list.ts';
 
-/** Where keys keep their own meaning (typing, the reaction picker): a line's shortcuts do not fire there. */
-export { OWN_KEYS } from './roving-list.ts';
+/**
+ * A shortcut on the current line (R replies, E edits, Delete deletes): `act` runs for one of
+ * `keys` pressed on a line of the chat list or on one of its controls, never without the
+ * line, with Alt, Ctrl or Meta, or where keys keep their own meaning (typing, the reaction
+ * picker: OWN_KEYS). It gets the key, the line and where the key was pressed, and says
+ * whether it acted: only then is the key's default prevented.
+ */
+export function onLineKey(
+  list: HTMLElement,
+  keys: readonly string[],
+  act: (key: string, line: HTMLElement, at: HTMLElement) => boolean,
+): void {
+  list.addEventListener('keydown', (event) => {
+    if (!keys.includes(event.key)) return;
+    if (event.altKey || event.ctrlKey || event.metaKey || event.defaultPrevented) return;
+    const at = event.target instanceof HTMLElement ? event.target : null;
+    if (!at || at.closest(OWN_KEYS)) return;
+    const line = at.closest<HTMLElement>('#messages > li');
+    if (line && act(event.key, line, at)) event.preventDefault();
+  });
+}
 
 export interface ListFocusHooks {
   /** The reader moves up from the current line (the chat stops following: follow.ts). */

@@ -13,7 +13,7 @@ import { dropOldest } from '../bounded.ts';
 import { lineKey } from '../features/transcript.ts';
 import { el } from './dom.ts';
 import { MAX_LINES } from './lines.ts';
-import { OWN_KEYS } from './list-focus.ts';
+import { onLineKey } from './list-focus.ts';
 import type { ReplyTarget } from './reply-compose.ts';
 import { excerptOf, fillQuote, type Original, quoteElement } from './reply-quote.ts';
 
@@ -115,14 +115,7 @@ export function createReplies(list: HTMLElement, { start, reveal, deleted = () =
     return true;
   }
 
-  list.addEventListener('keydown', (event) => {
-    if (event.key !== 'r' && event.key !== 'R') return;
-    if (event.altKey || event.ctrlKey || event.metaKey || event.defaultPrevented) return;
-    const at = event.target instanceof Element ? event.target : null;
-    if (!at || at.closest(OWN_KEYS)) return;
-    const item = at.closest('#messages > li');
-    if (item && reply(item)) event.preventDefault();
-  });
+  onLineKey(list, ['r', 'R'], (_key, item) => reply(item));
 
   return {
     shown(item, line) {
