@@ -30,7 +30,7 @@ import { createPrivateTarget } from './private-target.ts';
 import { createRelay, refusalText } from './relay.ts';
 import { createRouter } from './router.ts';
 import type { SignalingHandlers } from './signaling.ts';
-import { saveName, saveResume } from './storage.ts';
+import { editStore, saveName, saveResume } from './storage.ts';
 import { mark } from './timeline.ts';
 import { createHandshake } from './verify.ts';
 import { createAttention } from './view/attention.ts';
@@ -356,6 +356,8 @@ const edits = createEdits({
   members: () => mesh.all(),
   identity,
   transcript,
+  // A reload sends our latest edits again: a member without one yet still gets it.
+  store: editStore(link.roomId),
   revised(from, id, revision) {
     // Marked as its new text mentions us; not notified or counted again (an edit is not news).
     const mention =

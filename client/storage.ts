@@ -1,16 +1,19 @@
 // What the page remembers. localStorage: the display name (asked once, for every room), and
 // the microphone and camera last picked in a call.
 // sessionStorage: the resume ticket for this tab and room, so a reload takes its old peer id
-// back instead of leaving a ghost behind.
+// back instead of leaving a ghost behind; with it the tab's signing key, and its latest edits
+// (sent again after the reload).
 // Not the protocol's index: this module is part of the small entry script (boot.ts).
 import { normalizeName } from '../protocol/name.ts';
 import type { ResumeTicket } from '../protocol/signaling.ts';
 import type { MediaKind } from './calls/senders.ts';
+import type { EditStore } from './features/edits.ts';
 import type { KeyStore, StoredKeyPair } from './identity.ts';
 
 const NAME_KEY = 'roomlink:name';
 const resumeKey = (roomId: string) => `roomlink:resume:${roomId}`;
 const signingKey = (roomId: string) => `roomlink:signing:${roomId}`;
+const editsKey = (roomId: string) => `roomlink:edits:${roomId}`;
 
 function safely<T>(read: () => T, fallback: T): T {
   // Storage throws in some privacy modes and when full; the app works without it.
@@ -70,6 +73,14 @@ export function signingKeyStore(roomId: string): KeyStore {
         return { privateKey, publicKey };
       }, null),
     save: (pair) => safely(() => sessionStorage.setItem(signingKey(roomId), JSON.stringify(pair)), undefined),
+  };
+}
+
+/** The tab's latest edits in this room, kept as long as its signing key (edits.ts parses them). */
+export function editStore(roomId: string): EditStore {
+  return {
+    load: () => safely(() => JSON.parse(sessionStorage.getItem(editsKey(roomId)) ?? 'null') as unknown, null),
+    save: (saved) => safely(() => sessionStorage.setItem(editsKey(roomId), JSON.stringify(saved)), undefined),
   };
 }
 

@@ -24,9 +24,19 @@
 //
 // Our own latest edits (the newest MAX_EDIT_SYNC) are sent again whenever a link opens, as
 // reactions are (a lost edit arrives after the repair); a private line's only to its other
-// party. History carries lines as revised (transcript.ts), and a copy that says a line we hold
+// party. They outlive a reload of the tab (`store`: its sessionStorage, kept as long as the
+// tab's peer id and signing key), so that a member that had not got one (its link down, or our
+// line still on its way) gets it once its link to the reloaded page opens, and the page shows
+// our lines as we left them when history brings them back as first written. History carries lines as revised (transcript.ts), and a copy that says a line we hold
 // was revised since comes here (fromHistory) once checked against its author's key.
-import { EDIT_VERSION, MAX_EDIT_SYNC, type MessageOf, type ReplyRef } from '../../protocol/index.ts';
+import {
+  EDIT_VERSION,
+  encodeChannelMessage,
+  MAX_EDIT_SYNC,
+  type MessageOf,
+  parseChannelMessage,
+  type ReplyRef,
+} from '../../protocol/index.ts';
 import { dropOldest } from '../bounded.ts';
 import { defineFeature, type MemberHandle } from '../feature.ts';
 import { type Identity, verifyDeletion, verifyLine } from '../identity.ts';
@@ -84,6 +94,23 @@ export interface EditCounts {
   mismatched: number;
 }
 
+/** Where our latest edits are kept across a reload (storage.ts): what `save` was given, or anything. */
+export interface EditStore {
+  load(): unknown;
+  save(saved: { from: string; edits: string[] }): void;
+}
+
+/** Our edits as saved, if they are ours (`from`: a reload that got a new peer id cannot send them). */
+function savedEdits(saved: unknown, from: string): EditMessage[] {
+  if (typeof saved !== 'object' || saved === null) return [];
+  const { from: savedFrom, edits } = saved as { from?: unknown; edits?: unknown };
+  if (savedFrom !== from || !Array.isArray(edits)) return [];
+  return edits
+    .slice(-MAX_EDIT_SYNC)
+    .map(parseChannelMessage)
+    .filter((message): message is EditMessage => message?.t === 'chat:edit');
+}
+
 export interface EditsOptions {
   selfId(): string;
   members(): Iterable<MemberHandle>;
@@ -94,6 +121,8 @@ export interface EditsOptions {
    * told also of a line not held (yet): `deleted` then says so.
    */
   revised(from: string, id: string, revision: Revision): void;
+  /** Keeps our latest edits across a reload of the tab (none: not kept). */
+  store?: EditStore;
   /** Wall clock for our edits' times (tests pass their own). */
   wallClock?: () => number;
   /** Clock for how long an early edit waits (ms). */
@@ -112,6 +141,7 @@ export function createEdits({
   identity,
   transcript,
   revised,
+  store,
   wallClock = () => Date.now(),
   now = () => performance.now(),
 }: EditsOptions) {
@@ -126,6 +156,19 @@ export function createEdits({
   const checking = new Set<Promise<void>>();
   /** Our edits' times strictly increase, so the latest of two quick edits wins everywhere. */
   let lastAt = 0;
+  /** What the store held before this page made an edit: taken once our peer id is known. */
+  let stored = store?.load();
+
+  /** Our edits from before a reload, once we know our peer id (they are ours only under the same one). */
+  function restore(): void {
+    const from = selfId();
+    if (stored === undefined || from === '') return;
+    for (const message of savedEdits(stored, from)) {
+      ours.set(lineKey(from, message.id), message);
+      lastAt = Math.max(lastAt, message.at);
+    }
+    stored = undefined;
+  }
 
   /** Whether the revision is newer than what is held (a deletion is final). */
   const newer = (line: Held, at: number): boolean =>
@@ -256,6 +299,7 @@ export function createEdits({
   }
 
   async function editOwn(id: string, text: string | null): Promise<boolean> {
+    restore();
     const from = selfId();
     const key = lineKey(from, id);
     const line = held.get(key);
@@ -284,6 +328,7 @@ export function createEdits({
     ours.delete(key);
     ours.set(key, message);
     dropOldest(ours, MAX_EDIT_SYNC);
+    store?.save({ from, edits: [...ours.values()].map(encodeChannelMessage) });
     sendOut(message);
     return true;
   }
@@ -294,6 +339,7 @@ export function createEdits({
     // However it came (its author's link, or sealed through a relay), it is checked the same.
     receive: (member, message) => receive(member, message),
     opened(member) {
+      restore();
       if (!takesEdits(member)) return;
       for (const message of ours.values()) {
         if (message.to === undefined || message.to === member.id) member.send(message);
@@ -310,6 +356,7 @@ export function createEdits({
      */
     seen(line: ChatLine): void {
       if (line.kind !== 'chat') return;
+      restore();
       const key = lineKey(line.from, line.id);
       const before = held.get(key);
       const to = line.privateTo ?? (line.privateFrom === undefined ? undefined : selfId());
@@ -346,6 +393,9 @@ export function createEdits({
         gone.get(line.from)?.delete(line.id);
         take(entry, deletion);
       }
+      // Ours, back in history after a reload as a member held it: as we last made it.
+      const mine = ours.get(key);
+      if (mine !== undefined && line.from === selfId() && newer(entry, mine.at)) take(entry, mine);
       const waiting = early.get(key);
       if (waiting === undefined) return;
       early.delete(key);

@@ -7,17 +7,19 @@
 // member on an older version; a flood of edits mutes its sender. A reply's quote of a line
 // its author deleted says so on a page that never held the line (a newcomer's, the line older
 // than its history), whether the deletion comes before the reply or after; a forged one
-// hides nothing.
+// hides nothing. Our latest edits outlive a reload of the tab, and go to a member that had
+// not got them once its link opens.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sealedLength } from '../../client/announce.ts';
 import { createBudget } from '../../client/budget.ts';
 import { checkLine } from '../../client/features/authors.ts';
 import type { ChatLine } from '../../client/features/chat.ts';
-import { createEdits, EARLY_KEEP_MS } from '../../client/features/edits.ts';
+import { createEdits, EARLY_KEEP_MS, type EditsOptions } from '../../client/features/edits.ts';
 import { historyChunks } from '../../client/features/history-answer.ts';
 import { createTranscript, type Revision } from '../../client/features/transcript.ts';
 import { createIdentity, verifyDeletion, verifyLine } from '../../client/identity.ts';
+import { editStore } from '../../client/storage.ts';
 import { textToSend } from '../../client/view/composer-box.ts';
 import { createReplies } from '../../client/view/replies.ts';
 import {
@@ -435,4 +437,70 @@ test('a newcomer whose history ends after a deleted line gets the deletion from 
   } finally {
     dom.restore();
   }
+});
+
+test('our latest edits outlive a reload of the tab: a member that had not got one gets it when its link opens, and our page shows our lines as we left them', async (t) => {
+  // The tab's sessionStorage, as the reload finds it (storage.ts keeps the edits there).
+  const session = new Map<string, string>();
+  Object.assign(globalThis, {
+    sessionStorage: {
+      getItem: (k: string) => session.get(k) ?? null,
+      setItem: (k: string, v: string) => session.set(k, v),
+    },
+  });
+  t.after(() => Reflect.deleteProperty(globalThis, 'sessionStorage'));
+  const store = editStore('room-000000000000000001');
+  const bob = fakeMember('bob-00000001', null, false);
+  bob.version = EDIT_VERSION;
+  const identity = createIdentity();
+  const page = (self: string, revised: EditsOptions['revised'] = () => {}) =>
+    createEdits({ selfId: () => self, members: () => [bob], identity, transcript: createTranscript(), revised, store });
+  const before = page(SELF);
+  const plan = chatLine(SELF, 'line-000000000001', 'meet at 5');
+  const secret = chatLine(SELF, 'line-000000000002', 'my door code is 4711');
+  before.seen(plan);
+  before.seen(secret);
+  // Bob's link is down (our lines wait for him): neither edit reaches him before we reload.
+  assert.equal(await before.edit(plan.id, 'meet at 6'), true);
+  assert.equal(await before.delete(secret.id), true);
+  assert.equal(bob.wire.length, 0);
+
+  const revised: Array<{ id: string; text: string | null }> = [];
+  const reloaded = page(SELF, (_from, id, revision) => revised.push({ id, text: revision.text }));
+  // History brings our lines back as a member held them, first written: shown as we left them.
+  reloaded.seen({ ...plan, history: { verified: 'true', relayedBy: 'Carol' } });
+  reloaded.seen({ ...secret, history: { verified: 'true', relayedBy: 'Carol' } });
+  assert.deepEqual(revised, [
+    { id: plan.id, text: 'meet at 6' },
+    { id: secret.id, text: null },
+  ]);
+  assert.equal(reloaded.ownText(plan.id), 'meet at 6');
+  // Bob's link opens: both edits go to him, signed as they were.
+  bob.isOpen = true;
+  reloaded.feature.opened?.(bob);
+  const sent = bob.wire.filter((m): m is Edit => m.t === 'chat:edit');
+  assert.deepEqual(
+    sent.map((m) => [m.id, m.text ?? null]),
+    [
+      [plan.id, 'meet at 6'],
+      [secret.id, null],
+    ],
+  );
+  const key = (await identity.publicKey()) ?? '';
+  const deletion = sent[1];
+  assert.ok(deletion?.sig);
+  assert.equal(await verifyDeletion(key, deletion.sig, { from: SELF, id: secret.id, ts: TS, at: deletion.at }), true);
+
+  // A reload that got another peer id cannot send them (they name lines of the old one); what
+  // the storage holds that is not our edits (spoilt, another version's) is nothing.
+  bob.wire.length = 0;
+  page('me-000000002').feature.opened?.(bob);
+  const [stored] = session.keys();
+  for (const junk of [{ from: SELF, edits: ['{"t":"chat","id":1}', 42, 'not json'] }, 'x', [1], { from: SELF }]) {
+    session.set(stored ?? '', JSON.stringify(junk));
+    page(SELF).feature.opened?.(bob);
+  }
+  session.set(stored ?? '', '{not json');
+  page(SELF).feature.opened?.(bob);
+  assert.equal(bob.wire.length, 0);
 });
