@@ -6,7 +6,7 @@
 // An edit names only a line id: its sender is the line's author (the link's room-key proof,
 // or the seal of a relayed message), so a member can only edit its own lines; one naming a
 // line of someone else's names a line of its own that does not exist, and is dropped with
-// the edits that wait for lines (below). Each is signed by the author over the line as it
+// the edits that wait for lines, or kept as a deletion of a line of its own (below). Each is signed by the author over the line as it
 // now stands and checked against the key that author's link proved, however it came; then
 // the latest `at` wins, and a deletion is final. An edit that does not match the line it
 // names (another time, recipient or quoted line) is dropped: it is not that line's.
@@ -27,7 +27,9 @@
 // party. They outlive a reload of the tab (`store`: its sessionStorage, kept as long as the
 // tab's peer id and signing key), so that a member that had not got one (its link down, or our
 // line still on its way) gets it once its link to the reloaded page opens, and the page shows
-// our lines as we left them when history brings them back as first written. History carries lines as revised (transcript.ts), and a copy that says a line we hold
+// our lines as we left them when history brings them back as first written.
+//
+// History carries lines as revised (transcript.ts), and a copy that says a line we hold
 // was revised since comes here (fromHistory) once checked against its author's key.
 import {
   EDIT_VERSION,
