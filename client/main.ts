@@ -2,12 +2,12 @@
 // features → view. The socket started before this module was evaluated (boot.ts,
 // joining.ts): joining is what the page waits on longest. Its events are attached at the
 // end, once everything they reach exists. Groups of wiring with state of their own are in
-// wiring/: the page status and our outages (status.ts), names and twins' key codes
-// (names.ts), the call (calls.ts), the mesh's notices in the chat (notices.ts), the relay
-// settings (relay-settings.ts), what waits until the join is done (deferred.ts) and the
-// debug handle (debug-handle.ts). What they need from objects made later is passed as
-// functions that reach those objects only when called, after this module has run.
-import { normalizeName } from '../protocol/index.ts';
+// wiring/: our own name (own-name.ts), the page status and our outages (status.ts), names
+// and twins' key codes (names.ts), the call (calls.ts), the mesh's notices in the chat
+// (notices.ts), the relay settings (relay-settings.ts), what waits until the join is done
+// (deferred.ts) and the debug handle (debug-handle.ts). What they need from objects made
+// later is passed as functions that reach those objects only when called, after this module
+// has run.
 import { createConversation } from './conversation.ts';
 import { createDepartures } from './departures.ts';
 import { type ChatLine, createChat } from './features/chat.ts';
@@ -24,13 +24,12 @@ import { joined } from './joined.ts';
 import { createKeyDoubt } from './key-doubt.ts';
 import { createLink } from './link.ts';
 import { createMesh } from './mesh.ts';
-import { freeNameVariant } from './name-variant.ts';
 import { startPathPolls } from './path-polls.ts';
 import { createPrivateTarget } from './private-target.ts';
 import { createRelay, refusalText } from './relay.ts';
 import { createRouter } from './router.ts';
 import type { SignalingHandlers } from './signaling.ts';
-import { editStore, saveName, saveResume } from './storage.ts';
+import { editStore, saveResume } from './storage.ts';
 import { mark } from './timeline.ts';
 import { createHandshake } from './verify.ts';
 import { createAttention } from './view/attention.ts';
@@ -56,30 +55,46 @@ import { exposeDebugHandle } from './wiring/debug-handle.ts';
 import { createDeferred } from './wiring/deferred.ts';
 import { wireNames } from './wiring/names.ts';
 import { joinedLine, roomKeyNotice, wireNotices } from './wiring/notices.ts';
+import { createOwnName } from './wiring/own-name.ts';
 import { createRelaySettings } from './wiring/relay-settings.ts';
 import { whileOffline, wireStatus } from './wiring/status.ts';
 
 mark('main');
 // Joining started in the entry script, before this module was even evaluated (boot.ts).
 const { link, signaling, identity, announcement, ...joining } = joined();
-let name = joining.name;
 let selfId: string | null = null;
-/** A name chosen while the join was in flight: applied by a rename once joined. */
-let pendingName: string | null = null;
+/** Our own name: the server's word once joined (wiring/own-name.ts). */
+const ownName = createOwnName({
+  initial: joining.name,
+  inRoom: () => selfId !== null && signaling !== null,
+  ask: (wanted) => signaling?.rename(wanted).catch(() => null) ?? Promise.resolve(null),
+  page: {
+    setName: (next, replace) => page.setName(next, replace),
+    nameHint: (message, invalid) => page.nameHint(message, invalid),
+    offerName: (message, variant) => page.offerName(message, variant),
+  },
+  others: () => mesh.members().map((member) => member.name),
+  say: (text) => system(text),
+  renamed() {
+    names.showSelf();
+    renderCall(); // our own tile's caption
+  },
+});
+const selfName = ownName.current;
 
 /** What the server tells us about the room; attached below, once everything here exists. */
 const signalingHandlers: SignalingHandlers = {
   onJoined(ack, rejoin) {
     selfId = ack.self.id;
-    name = ack.self.name;
+    ownName.joined(ack.self.name);
     saveResume(link.roomId, ack.resume);
     mesh.setSelf(ack.self.id);
     ice.set(ack);
     calls.setMaxVideoSenders(ack.maxVideoSenders);
     names.showSelf();
-    page.setName(name);
+    page.setName(selfName());
     if (!rejoin) {
-      system(joinedLine(ack.peers, selfId, name));
+      system(joinedLine(ack.peers, selfId, selfName()));
       // Those here before us may hold lines we have not seen: ask them.
       history.joined(ack.peers.map((peer) => peer.id));
     }
@@ -87,27 +102,14 @@ const signalingHandlers: SignalingHandlers = {
     // replaced are left to negotiate (a restart would make both sides offer).
     mesh.sync(ack.peers, rejoin);
     if (rejoin) pageStatus.cameBack();
-    if (pendingName !== null) {
-      const wanted = pendingName;
-      pendingName = null;
-      void rename(wanted);
-    }
+    ownName.askChosen();
   },
   onPeerJoined: (peer) => mesh.peerJoined(peer),
   onPeerLeft: (left) => mesh.peerLeft(left),
   onPeerRenamed: (peer) => mesh.peerRenamed(peer),
   onSignal: (signal) => mesh.signal(signal),
   onNameTaken(error) {
-    const taken = name;
-    name = error.suggestion ?? freeNameVariant(taken, [taken]);
-    // Not remembered: the variant is for this room while the name is taken (by this
-    // browser's other tab, say); the next room, or this one once it is free, gets the
-    // name the user chose.
-    page.setName(name);
-    const told = `“${isolate(taken)}” is taken in this room, so you are “${isolate(name)}”. Change it any time.`;
-    page.nameHint(told);
-    // Also in the chat: on a phone the name form is behind the People toggle.
-    system(told);
+    ownName.taken(error);
     return true;
   },
   onStatus: (status, error) => pageStatus.signalingChanged(status, error),
@@ -128,51 +130,8 @@ const pageStatus = wireStatus({
 });
 const { outage, silenceNotices, watchOutage } = pageStatus;
 
-async function rename(raw: string): Promise<void> {
-  const result = normalizeName(raw);
-  if (!result.ok) {
-    page.nameHint(`That name does not work: ${result.reason}.`, true);
-    return;
-  }
-  if (result.name === name) return;
-  if (selfId === null || !signaling) {
-    // Not in the room yet: the join carries it, or a rename right after the join does.
-    name = result.name;
-    pendingName = name;
-    saveName(name);
-    page.nameHint(null);
-    return;
-  }
-  const ack = await signaling.rename(result.name).catch(() => null);
-  if (!ack?.ok) {
-    const error = ack?.error;
-    // The box shows the name we have, not the one refused (the hint says which that was).
-    page.setName(name, true);
-    if (error?.code === 'name_taken') {
-      const known = [name, ...mesh.members().map((member) => member.name)];
-      page.offerName(
-        `Someone here is already “${isolate(result.name)}”; you are still “${isolate(name)}”.`,
-        error.suggestion ?? freeNameVariant(result.name, known),
-      );
-      return;
-    }
-    page.nameHint(
-      `Could not rename to “${isolate(result.name)}”: ${error?.message ?? 'the server did not answer'}. You are still “${isolate(name)}”.`,
-      true,
-    );
-    return;
-  }
-  name = ack.name;
-  saveName(name);
-  page.nameHint(null);
-  page.setName(name);
-  names.showSelf();
-  renderCall(); // our own tile's caption
-  system(`You are now ${isolate(name)}`);
-}
-
 const page = createPageView({
-  rename: (raw) => void rename(raw),
+  rename: (raw) => void ownName.rename(raw),
   send(text, reply) {
     const destination = privateTarget.destination();
     if (destination === 'gone') return false;
@@ -229,7 +188,7 @@ const renderMembers = perFrame(() => {
 /** Names as shown: members the server gave one name told apart by their key codes, and said once. */
 const names = wireNames({
   selfId: () => selfId,
-  selfName: () => name,
+  selfName,
   mesh: { all: () => mesh.all(), member: (peerId) => mesh.member(peerId) },
   members,
   identity,
@@ -251,7 +210,7 @@ const replies = createReplies(document.getElementById('messages') as HTMLElement
     if (gone === null) return null;
     // A private line's other party: its recipient, if it was ours; else its author.
     const privateWith = gone.to === undefined ? null : from === selfId ? gone.to : from;
-    return { name: from === selfId ? name : nameOf(from), privateWith };
+    return { name: from === selfId ? selfName() : nameOf(from), privateWith };
   },
 });
 const lineEdits = createLineEdits(document.getElementById('messages') as HTMLElement, {
@@ -303,7 +262,8 @@ const conversation = createConversation();
 
 /** A line for the page, with what goes around it: marks, reactions, receipts, attention. */
 function showLine(line: ChatLine, senderName: string): HTMLLIElement {
-  const mention = line.kind === 'chat' && !line.own && mentionsYou(line.text, name, memberNames(), names.ownCode());
+  const mention =
+    line.kind === 'chat' && !line.own && mentionsYou(line.text, selfName(), memberNames(), names.ownCode());
   // History lines are placed by the history view; every other line goes after the newest.
   // A twin is heard with its tag, as it is seen (twins.ts).
   const spoken = taggedName(line.from, senderName);
@@ -344,9 +304,9 @@ const transcript = createTranscript();
 
 const chat = createChat({
   selfId: () => selfId ?? '',
-  selfName: () => name,
+  selfName,
   members: () => mesh.all(),
-  display: (line) => void showLine(line, line.own ? name : nameOf(line.from)),
+  display: (line) => void showLine(line, line.own ? selfName() : nameOf(line.from)),
   identity,
   transcript,
   delivered: (lineId, member) => receipts.delivered(lineId, member),
@@ -361,7 +321,9 @@ const edits = createEdits({
   revised(from, id, revision) {
     // Marked as its new text mentions us; not notified or counted again (an edit is not news).
     const mention =
-      revision.text !== null && from !== selfId && mentionsYou(revision.text, name, memberNames(), names.ownCode());
+      revision.text !== null &&
+      from !== selfId &&
+      mentionsYou(revision.text, selfName(), memberNames(), names.ownCode());
     lineEdits.revised(from, id, revision, mention);
     replies.revised(from, id, revision.text);
     // Ours deleted goes to no one more (chat.withdraw): its receipt would wait for good.
@@ -399,7 +361,7 @@ const receiptsView = createReceiptsView(calm, {
 const readWatch = createReadWatch();
 const reactions = createReactions({
   selfId: () => selfId ?? '',
-  selfName: () => name,
+  selfName,
   members: () => mesh.all(),
   identity,
   known: (peerId) => history.author(peerId),
@@ -420,7 +382,7 @@ const filesView = createFilesView(lines, {
 /** The call: the feature and its view, drawn on the next frame from the members as they are then. */
 const callWiring = wireCalls({
   selfId: () => selfId ?? '',
-  selfName: () => name,
+  selfName,
   all: () => mesh.all(),
   listed: () => mesh.members(),
   pc: (peerId) => mesh.member(peerId)?.pc,
@@ -432,7 +394,7 @@ const { calls, renderCall, callQuality } = callWiring;
 
 const files = createFiles({
   selfId: () => selfId ?? '',
-  selfName: () => name,
+  selfName,
   members: () => mesh.all(),
   showLine: filesView.showLine,
   acceptLimit: filesView.acceptLimit,
@@ -443,12 +405,12 @@ const files = createFiles({
 
 const history = createHistory({
   selfId: () => selfId ?? '',
-  selfName: () => name,
+  selfName,
   ownKey: () => identity.publicKey(),
   members: () => mesh.all(),
   transcript,
-  show: (line, authorName) => historyView.place(line, showLine(line, line.own ? name : authorName)),
-  showMissed: (line) => void showLine(line, line.own ? name : nameOf(line.from)),
+  show: (line, authorName) => historyView.place(line, showLine(line, line.own ? selfName() : authorName)),
+  showMissed: (line) => void showLine(line, line.own ? selfName() : nameOf(line.from)),
   revised: (line) => edits.fromHistory(line),
   reactions,
 });
@@ -528,7 +490,7 @@ function system(text: string, about = ''): void {
 }
 
 page.setShareLink(link.shareUrl);
-page.setName(name);
+page.setName(selfName());
 names.showSelf();
 if (link.invalidRoomId !== null) {
   page.fatal('This link’s room id is malformed. Check the link, or start a new room.');
@@ -548,7 +510,7 @@ callWiring.start();
 deferred.sweepLater();
 
 // Everything the server's events reach exists now: hear them (and what came already).
-signaling?.attach(signalingHandlers, () => name);
+signaling?.attach(signalingHandlers, selfName);
 mark('ready');
 deferred.afterReady((skeleton) => {
   names.useSkeleton(skeleton);

@@ -1,0 +1,109 @@
+// client/wiring/own-name.ts: our own name, as the server accepted it. A name chosen while the
+// join is in flight is asked for once joined; a rename the server refuses leaves the name we
+// have (a taken one offers a free variant); a join whose name was taken takes the server's
+// variant and says so; bad input never reaches the server.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createOwnName } from '../../client/wiring/own-name.ts';
+import type { RenameAck } from '../../protocol/index.ts';
+
+function setUp(answer: (name: string) => RenameAck | null = (name) => ({ ok: true, name })) {
+  const said: string[] = [];
+  const asked: string[] = [];
+  const shown: string[] = [];
+  const hints: Array<string | null> = [];
+  const offers: string[] = [];
+  let inRoom = false;
+  let renamed = 0;
+  const own = createOwnName({
+    initial: 'Brave Otter',
+    inRoom: () => inRoom,
+    ask: async (name) => {
+      asked.push(name);
+      return answer(name);
+    },
+    page: {
+      setName: (name) => shown.push(name),
+      nameHint: (message) => hints.push(message),
+      offerName: (_message, variant) => offers.push(variant),
+    },
+    others: () => ['Alice'],
+    say: (text) => said.push(text),
+    renamed: () => renamed++,
+  });
+  return {
+    own,
+    said,
+    asked,
+    shown,
+    hints,
+    offers,
+    join(accepted: string) {
+      inRoom = true;
+      own.joined(accepted);
+    },
+    renamed: () => renamed,
+  };
+}
+
+test('a name chosen before the join is done is the name meanwhile, and asked for once joined', async () => {
+  const page = setUp();
+  await page.own.rename('  Carol ');
+  assert.equal(page.own.current(), 'Carol');
+  assert.deepEqual(page.asked, [], 'nothing asked before the join');
+  // The join went with the name we had when it left.
+  page.join('Brave Otter');
+  assert.equal(page.own.current(), 'Brave Otter', 'the server’s word');
+  page.own.askChosen();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(page.asked, ['Carol']);
+  assert.equal(page.own.current(), 'Carol');
+  assert.equal(page.renamed(), 1);
+  page.own.askChosen();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(page.asked, ['Carol'], 'asked once');
+});
+
+test('a rename the server refuses leaves our name; a taken one offers a free variant', async () => {
+  const page = setUp((name) =>
+    name === 'Alice'
+      ? { ok: false, error: { code: 'name_taken', message: 'taken', suggestion: 'Alice 2' } }
+      : { ok: false, error: { code: 'rate_limited', message: 'too many renames' } },
+  );
+  page.join('Brave Otter');
+  await page.own.rename('Alice');
+  assert.equal(page.own.current(), 'Brave Otter');
+  assert.deepEqual(page.offers, ['Alice 2']);
+  await page.own.rename('Zed');
+  assert.equal(page.own.current(), 'Brave Otter');
+  assert.match(page.hints.at(-1) ?? '', /too many renames.*still “.*Brave Otter/);
+  assert.deepEqual(page.said, [], 'nothing said in the chat');
+  assert.equal(page.renamed(), 0);
+});
+
+test('a server that does not answer leaves our name and says so', async () => {
+  const page = setUp(() => null);
+  page.join('Brave Otter');
+  await page.own.rename('Zed');
+  assert.equal(page.own.current(), 'Brave Otter');
+  assert.match(page.hints.at(-1) ?? '', /did not answer/);
+});
+
+test('a name that is no name is refused on the page, never asked for', async () => {
+  const page = setUp();
+  page.join('Brave Otter');
+  await page.own.rename('   ');
+  await page.own.rename('x'.repeat(100));
+  assert.deepEqual(page.asked, []);
+  assert.equal(page.own.current(), 'Brave Otter');
+  assert.equal(page.hints.length, 2);
+});
+
+test('joining under a taken name: the server’s variant, shown and said in the chat', () => {
+  const page = setUp();
+  page.own.taken({ code: 'name_taken', message: 'taken', suggestion: 'Brave Otter 2' });
+  assert.equal(page.own.current(), 'Brave Otter 2');
+  assert.deepEqual(page.shown, ['Brave Otter 2']);
+  assert.equal(page.said.length, 1);
+  assert.match(page.said[0] ?? '', /is taken in this room, so you are/);
+});
