@@ -67,13 +67,24 @@ export function createPrivateTarget({ member, shown, say }: PrivateTargetOptions
     current: (): string | null => chosen,
     /**
      * Where what we send now goes: the chosen member, or everyone (null). 'gone' when the
-     * chosen member is not here: nothing may go (the composer keeps the text), and private
-     * mode stays.
+     * chosen member is not here, or is here but shut (MemberHandle.shut): nothing may go (the
+     * composer keeps the text, and the chat says why), and private mode stays.
      */
     destination(): Destination {
-      if (here()) return { to: chosen === null ? null : (member(chosen) ?? null) };
-      say(`${isolate(chosenName)} is not here: nothing was sent, and your message is still in the box.`);
-      return 'gone';
+      if (!here()) {
+        say(`${isolate(chosenName)} is not here: nothing was sent, and your message is still in the box.`);
+        return 'gone';
+      }
+      const to = chosen === null ? null : (member(chosen) ?? null);
+      // Here but shut (no room key, or held: the member list says which): the chat would
+      // queue nothing for it, and Enter did nothing the user could see.
+      if (to?.shut) {
+        say(
+          `${isolate(chosenName)} can’t receive messages now (the member list says why): nothing was sent, and your message is still in the box.`,
+        );
+        return 'gone';
+      }
+      return { to };
     },
     /**
      * The member list changed: its member went or came back. Looked at once this task is

@@ -121,3 +121,19 @@ test('our new peer id (every member dropped and listed again in one join ack) te
   assert.equal(said.length, 1);
   assert.match(said[0] ?? '', /Bob.* is no longer here/);
 });
+
+test('a member here that receives nothing (no room key, or held): nothing goes, and it says why', () => {
+  const { here, target, said } = harness();
+  here.set('eve', { id: 'eve', name: 'Eve', shut: true } as MemberHandle);
+  target.choose('eve');
+  // The chat would queue the line for nobody: before, Enter did nothing and said nothing.
+  assert.equal(target.destination(), 'gone', 'not to everyone instead');
+  assert.equal(target.current(), 'eve', 'private mode stays');
+  assert.deepEqual(said, [
+    'Eve can’t receive messages now (the member list says why): nothing was sent, and your message is still in the box.',
+  ]);
+  here.set('eve', { id: 'eve', name: 'Eve', shut: false } as MemberHandle); // a later link proved the key
+  const destination = target.destination();
+  assert.ok(destination !== 'gone');
+  assert.equal(destination.to?.id, 'eve');
+});
