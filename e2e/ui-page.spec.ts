@@ -234,10 +234,12 @@ test('on a phone, ✉ in the People panel closes the panel and puts the keyboard
   await page.setViewportSize({ width: 390, height: 844 });
   const toggle = page.getByTestId('people-toggle');
   await toggle.click();
-  await page
+  const privately = page
     .locator(`[data-testid=peer][data-peer-id="${bob.id}"]`)
-    .getByRole('button', { name: 'Private message to Bob' })
-    .click();
+    .getByRole('button', { name: 'Private message to Bob' });
+  // ✉ says what it does on hover too, not only to a screen reader.
+  await expect(privately).toHaveAttribute('title', 'Private message to Bob');
+  await privately.click();
   await expect(page.getByTestId('private-recipient')).toContainText('Private to Bob');
   await expect(toggle).toHaveAttribute('aria-expanded', 'false');
   await expect(page.getByTestId('name-input')).toBeHidden();

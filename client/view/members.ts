@@ -91,6 +91,8 @@ export function createMembersView(): MembersView {
     const privately = el('button', { className: 'member-private', text: '✉' });
     privately.type = 'button';
     privately.setAttribute('aria-label', `Private message to ${member.name}`);
+    // A mouse sees the same words on hover: ✉ alone does not say what it does.
+    privately.title = `Private message to ${member.name}`;
     privately.setAttribute('aria-pressed', String(member.id === selected));
     if (member.id === selected) entry.classList.add('selected');
     entry.append(privately);

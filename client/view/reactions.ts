@@ -212,6 +212,8 @@ export function createReactionsView(
       const open = el('button', { className: 'react-button', text: '☺', testId: 'react-button' });
       open.type = 'button';
       open.setAttribute('aria-label', 'Add a reaction');
+      // On hover too, as Reply, Edit and Delete beside it have theirs: ☺ alone says little.
+      open.title = 'Add a reaction';
       open.setAttribute('aria-expanded', 'false');
       bar.append(open);
       item.append(bar);
