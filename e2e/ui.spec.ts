@@ -54,6 +54,12 @@ test('a first-time visitor joins at once under a generated name, with the messag
   await expect(page.getByTestId('message-input')).toHaveCSS('caret-animation', 'manual');
   const generated = await page.getByTestId('name-input').inputValue();
   expect(generated).toMatch(/^[A-Z][a-z]+ [A-Z][a-z]+$/);
+  // Files sits level with Send beside it, as tall: it stood 14 px shorter, at the bottom.
+  const send = await page.getByTestId('send-button').boundingBox();
+  const files = await page.locator('label.file-button').boundingBox();
+  if (!send || !files) throw new Error('Send or Files is not shown');
+  expect(files.height).toBeCloseTo(send.height, 0);
+  expect(files.y).toBeCloseTo(send.y, 0);
   // Relaying for others: on at 50 a second per pair until the user says otherwise.
   await expect(page.getByTestId('relay-toggle')).toBeChecked();
   await expect(page.getByTestId('relay-rate')).toHaveValue('50');
