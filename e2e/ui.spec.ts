@@ -60,6 +60,16 @@ test('a first-time visitor joins at once under a generated name, with the messag
   if (!send || !files) throw new Error('Send or Files is not shown');
   expect(files.height).toBeCloseTo(send.height, 0);
   expect(files.y).toBeCloseTo(send.y, 0);
+  // The panel's settings read in one size: the file limit's was the body's, larger.
+  const relaySize = await page
+    .locator('label:has([data-testid=relay-toggle])')
+    .evaluate(
+      (label) =>
+        (globalThis as unknown as { getComputedStyle(node: object): { fontSize: string } }).getComputedStyle(label)
+          .fontSize,
+    );
+  await expect(page.locator('label[for=file-accept-limit]')).toHaveCSS('font-size', relaySize);
+  await expect(page.locator('label:has([data-testid=notify-toggle])')).toHaveCSS('font-size', relaySize);
   // Relaying for others: on at 50 a second per pair until the user says otherwise.
   await expect(page.getByTestId('relay-toggle')).toBeChecked();
   await expect(page.getByTestId('relay-rate')).toHaveValue('50');
