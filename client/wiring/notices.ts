@@ -72,7 +72,7 @@ export function joinedLine(peers: readonly PeerInfo[], selfId: string | null, na
 /** What this page cannot do about the room key, in plain words (nothing when all is well). */
 export function roomKeyNotice(hasKey: boolean, canCrypto: boolean): string | null {
   if (!hasKey) {
-    return 'You opened this room without its key (the part of the link after “#k=”). Others can’t tell you from an eavesdropper, so they send you no messages: ask for the full link.';
+    return 'You opened this room without its key (the part of the link after “#k=”). Others can’t tell you from an eavesdropper, so they send you no messages and don’t show yours: ask for the full link.';
   }
   if (!canCrypto) {
     return 'This page is on a plain http address, so it can’t prove it holds the room key or check that others do: nothing here stops someone in the middle. Open the room over https (or with --tunnel) for that protection.';
