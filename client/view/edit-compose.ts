@@ -1,7 +1,7 @@
 // Editing one of our lines in the message box: "Editing your message" above the box, with a
-// ✕ that cancels (so does Escape in the box: composer-bar.ts). The box takes the line's text
-// and the keyboard; what was being written there waits and comes back once the edit is saved
-// or cancelled.
+// ✕ that cancels (so does Escape in the box: composer-bar.ts), and Send saying Save. The box
+// takes the line's text and the keyboard; what was being written there waits and comes back
+// once the edit is saved or cancelled.
 import { createComposerBar } from './composer-bar.ts';
 
 /** The line being edited: our own line's id and its text when the edit began. */
@@ -21,6 +21,8 @@ export interface EditCompose {
 export function createEditCompose(
   composer: HTMLElement,
   box: HTMLTextAreaElement,
+  /** Send: it saves the edit meanwhile, and says so, as the bar does ("Enter saves"). */
+  sendButton: HTMLElement,
   refit: () => void,
   say: (text: string) => void,
 ): EditCompose {
@@ -41,6 +43,7 @@ export function createEditCompose(
     if (target === null) return;
     target = null;
     bar.hide();
+    sendButton.textContent = 'Send';
     box.value = draft;
     draft = '';
     refit();
@@ -51,6 +54,7 @@ export function createEditCompose(
       if (target === null) draft = box.value;
       target = next;
       bar.show();
+      sendButton.textContent = 'Save';
       box.value = next.text;
       refit();
       box.focus();

@@ -86,7 +86,9 @@ export function createPageView(handlers: PageHandlers): PageView {
   composer.append(composerNote, keyNote);
   const replyCompose = createReplyCompose(composer, messageInput, (text) => announcer.say(text));
   createMentionBox(composer, messageInput, handlers.mentionable, fitMessageBox);
-  const editCompose = createEditCompose(composer, messageInput, fitMessageBox, (text) => announcer.say(text));
+  const editCompose = createEditCompose(composer, messageInput, sendButton, fitMessageBox, (text) =>
+    announcer.say(text),
+  );
   messageInput.addEventListener('input', () => {
     const full = messageInput.value.length >= messageInput.maxLength;
     composerNote.hidden = !full;

@@ -151,6 +151,8 @@ export function installFakeDom(ids: readonly string[]): FakeDom {
       getElementById: (id: string) => elements.get(id) ?? null,
       querySelector: (selector: string) => elements.get(/^\[data-testid="(.+)"\]$/.exec(selector)?.[1] ?? '') ?? null,
       createElement: (tag: string) => new FakeElement(tag),
+      // The composer's bars draw their ✕ as an SVG icon (view/dom.ts icon).
+      createElementNS: (_namespace: string, tag: string) => new FakeElement(tag),
       createDocumentFragment: () => new FakeElement('#fragment'),
       createRange: () => new FakeRange(),
       addEventListener: () => {},
