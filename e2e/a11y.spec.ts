@@ -153,6 +153,9 @@ test('axe finds no violation on the room page: light and dark, desktop and phone
   // The member list says who is in the call too.
   await expect(page.locator(`[data-testid=peer][data-peer-id="${bob.id}"] [data-doing=call]`)).toHaveText('in call');
   await expect(page.getByTestId('call-leave')).toBeEnabled();
+  // Share screen says on hover how it differs from Share screen too beside it (which has its title).
+  await expect(page.getByTestId('call-screen')).toHaveAttribute('title', /in place of your camera/);
+  await expect(bob.page.getByTestId('call-screen')).toHaveAttribute('title', 'Share a screen with the others');
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     for (const [screenName, viewport] of Object.entries(screens)) {

@@ -68,6 +68,12 @@ export interface OutOfReach {
   via: string;
 }
 
+/** What Share screen (or Stop sharing) does, on hover. */
+function screenTitle(sharing: boolean, cameraOn: boolean): string {
+  if (sharing) return 'Stop sharing your screen';
+  return cameraOn ? 'Share a screen in place of your camera (it comes back after)' : 'Share a screen with the others';
+}
+
 export interface CallsView {
   render(model: CallsModel): void;
   message(text: string | null): void;
@@ -497,6 +503,8 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
       setText(buttons.mute, self.audio ? 'Mute' : 'Unmute');
       setText(buttons.camera, model.cameraOn ? 'Camera off' : 'Camera on');
       setText(buttons.screen, self.screen ? 'Stop sharing' : 'Share screen');
+      // Beside Share screen too (whose title says it keeps the camera), this one says how it differs.
+      setAttr(buttons.screen, 'title', screenTitle(self.screen, model.cameraOn));
       for (const kind of ['audio', 'video'] as const) {
         const choices = self.inCall ? model.devices.list.filter((d) => d.kind === kind) : [];
         showDevices(pickers[kind], choices, model.devices[kind]);
