@@ -450,9 +450,14 @@ test('a focused line is read as who, when, what and its state; a chip shows who 
     await expect(to, key).toBeFocused();
   }
   // Carol types: her entry says so where it stands, and is read so; the keyboard stays on it.
+  // Her ✉ stays where it was, in line with Alicia's: it moved along as "typing…" came.
+  const carolsButton = entry(carol.id).locator('.member-private');
+  const before = await carolsButton.boundingBox();
   await carol.page.getByTestId('message-input').press('a');
   await expect(entry(carol.id).locator('.member-doing[data-doing=typing]')).toHaveText('typing…');
   await expect(entry(carol.id)).toBeFocused();
+  expect(await carolsButton.boundingBox()).toEqual(before);
+  expect((await entry(aliceId).locator('.member-private').boundingBox())?.x).toBe(before?.x);
   expect((await accessible(page, `[data-testid=peer][data-peer-id="${carol.id}"]`)).name).toMatch(
     /^carol: verified, connected, (direct · (<1|\d+) ms, )?typing…$/,
   );
