@@ -160,6 +160,9 @@ test('a malformed room id in a link is reported, not swapped for another room; w
   await expect(page.getByTestId('call-join-audio')).toBeHidden();
   await expect(page.getByTestId('call-join-video')).toBeHidden();
   await expect(page.getByTestId('file-input')).toBeDisabled();
+  // Nor is there a room to be listed in ("In this room 1", oneself in it).
+  await expect(page.locator('#members')).toBeHidden();
+  await expect(page.getByRole('heading', { name: /In this room/ })).toBeHidden();
   // The way out, where the keyboard already is: a new room of one's own.
   const start = page.getByRole('link', { name: 'Start a new room' });
   await expect(start).toBeVisible();
@@ -169,6 +172,7 @@ test('a malformed room id in a link is reported, not swapped for another room; w
   await selfId(page);
   await expect(page.getByTestId('copy-button')).toBeEnabled();
   await expect(page.getByTestId('call-join-audio')).toBeVisible();
+  await expect(page.getByTestId('self')).toBeVisible();
 });
 
 /** The chat list, as far as these tests read and move it. */

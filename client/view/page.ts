@@ -224,10 +224,14 @@ export function createPageView(handlers: PageHandlers): PageView {
 
 /**
  * What needs a room goes: the call (its bar is redrawn on every change, so it is hidden, not
- * disabled) and files, picked, dropped on the chat or pasted.
+ * disabled), files, picked, dropped on the chat or pasted, and the member list.
  */
 function withoutRoom(): void {
   (document.getElementById('call') as HTMLElement).hidden = true;
+  // Nor the member list: "In this room 1" and ourselves listed, as if we were in one.
+  (document.getElementById('members') as HTMLElement).hidden = true;
+  const heading = document.getElementById('member-count')?.parentElement;
+  if (heading) heading.hidden = true;
   byTestId<HTMLInputElement>('file-input').disabled = true;
   // Caught on the way down, before the files view's listeners on the chat. A file dropped
   // is refused (not opened by the browser in place of the page).
