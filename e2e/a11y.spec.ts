@@ -156,6 +156,19 @@ test('axe finds no violation on the room page: light and dark, desktop and phone
   // Share screen says on hover how it differs from Share screen too beside it (which has its title).
   await expect(page.getByTestId('call-screen')).toHaveAttribute('title', /in place of your camera/);
   await expect(bob.page.getByTestId('call-screen')).toHaveAttribute('title', 'Share a screen with the others');
+  // The microphone list reads in the size and colours of the buttons and fields around it.
+  const mic = page.getByTestId('call-mic-select');
+  const look = (element: object) => {
+    const style = (
+      globalThis as unknown as {
+        getComputedStyle(node: object): { fontSize: string; backgroundColor: string; borderTopLeftRadius: string };
+      }
+    ).getComputedStyle(element);
+    return [style.fontSize, style.backgroundColor, style.borderTopLeftRadius];
+  };
+  const [muteSize, , muteRadius] = await page.getByTestId('call-mute').evaluate(look);
+  const [, fieldBackground] = await page.getByTestId('message-input').evaluate(look);
+  expect(await mic.evaluate(look)).toEqual([muteSize, fieldBackground, muteRadius]);
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     for (const [screenName, viewport] of Object.entries(screens)) {
