@@ -250,8 +250,23 @@ export function createLinesView({ announcer = pageAnnouncer(), caughtUp }: Lines
     return item;
   }
 
+  /** Lines went on the page above the newest this frame (history): the scroll to it is queued. */
+  let aboveQueued = false;
   return {
-    build,
+    build(line, senderName) {
+      // A history line goes in above the others (history.ts places it), where no watched line
+      // changes size: a following reader was left where the list began, the newest lines
+      // below the fold and nothing saying so (a late joiner on a phone, whose lines wrap to
+      // the width they had already). Once this frame's lines are in, it goes to the newest.
+      if (follow.following && !aboveQueued) {
+        aboveQueued = true;
+        requestAnimationFrame(() => {
+          aboveQueued = false;
+          if (follow.following) toNewest();
+        });
+      }
+      return build(line, senderName);
+    },
     append(line, senderName, mentionsYou = false, spokenName = senderName) {
       const item = build(line, senderName);
       // System lines ("X joined") are not counted as new messages.
