@@ -70,7 +70,7 @@ const ownName = createOwnName({
   ask: (wanted) => signaling?.rename(wanted).catch(() => null) ?? Promise.resolve(null),
   page: {
     setName: (next, replace) => page.setName(next, replace),
-    nameHint: (message, invalid) => page.nameHint(message, invalid),
+    nameHint: (message, problem) => page.nameHint(message, problem),
     offerName: (message, variant) => page.offerName(message, variant),
   },
   others: () => mesh.members().map((member) => member.name),

@@ -34,14 +34,21 @@ export interface PageHandlers {
   lastOwnLine(): EditTarget | null;
 }
 
+/** What is wrong, as a name hint says it (PageView.nameHint). */
+export type NameProblem = 'invalid' | 'refused';
+
 export interface PageView {
   setShareLink(url: string): void;
-  /** The name field shows this (the name in use, or the one being tried). */
   /** Our name in the name box (left alone while the user is typing there, unless `replace`). */
   setName(name: string, replace?: boolean): void;
   setStatus(status: PageStatus, detail?: string): void;
-  /** A hint under the name field: why a name was refused, or what was chosen for you. */
-  nameHint(message: string | null, invalid?: boolean): void;
+  /**
+   * A hint under the name field: why a name was refused, or what was chosen for you.
+   * `problem`: 'invalid', the text in the field is no name (the field is marked so);
+   * 'refused', the server said no and the field shows the name we still have, which is not
+   * marked invalid (it is valid: a red field around it said otherwise).
+   */
+  nameHint(message: string | null, problem?: NameProblem): void;
   /** The name was refused as taken: say so and offer a free variant, one click away. */
   offerName(message: string, variant: string): void;
   /**
@@ -98,8 +105,8 @@ export function createPageView(handlers: PageHandlers): PageView {
   });
   const nameLimit = () => `${thousands(nameInput.maxLength)} characters at most.`;
   nameInput.addEventListener('input', () => {
-    if (nameInput.value.length >= nameInput.maxLength) hint([nameLimit()], false);
-    else if (nameHint.textContent === nameLimit()) hint([], false);
+    if (nameInput.value.length >= nameInput.maxLength) hint([nameLimit()], null);
+    else if (nameHint.textContent === nameLimit()) hint([], null);
   });
 
   nameForm.addEventListener('submit', (event) => {
@@ -165,9 +172,9 @@ export function createPageView(handlers: PageHandlers): PageView {
     sendWritten();
   });
 
-  function hint(parts: (string | HTMLElement)[], invalid: boolean): void {
-    nameInput.setAttribute('aria-invalid', invalid ? 'true' : 'false');
-    nameHint.classList.toggle('invalid', invalid);
+  function hint(parts: (string | HTMLElement)[], problem: NameProblem | null): void {
+    nameInput.setAttribute('aria-invalid', problem === 'invalid' ? 'true' : 'false');
+    nameHint.classList.toggle('invalid', problem !== null);
     // Names in the sentence are drawn isolated, as in the chat's system lines (isolate.ts).
     nameHint.replaceChildren(...parts.flatMap((part) => (typeof part === 'string' ? sentenceNodes(part) : [part])));
   }
@@ -182,8 +189,8 @@ export function createPageView(handlers: PageHandlers): PageView {
       status.textContent = detail ?? STATUS_TEXT[state];
       status.hidden = status.textContent === '';
     },
-    nameHint(message, invalid = false) {
-      hint(message === null ? [] : [message], invalid);
+    nameHint(message, problem) {
+      hint(message === null ? [] : [message], problem ?? null);
     },
     offerName(message, variant) {
       const take = el('button', { className: 'name-offer', testId: 'name-suggestion', text: `Use “${variant}”` });
@@ -193,7 +200,7 @@ export function createPageView(handlers: PageHandlers): PageView {
         nameInput.value = variant;
         handlers.rename(variant);
       });
-      hint([`${message} `, take], true);
+      hint([`${message} `, take], 'refused');
     },
     reply(target) {
       editCompose.end();

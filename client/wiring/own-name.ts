@@ -47,7 +47,7 @@ export function createOwnName({ initial, inRoom, ask, page, others, say, renamed
   async function rename(raw: string): Promise<void> {
     const result = normalizeName(raw);
     if (!result.ok) {
-      page.nameHint(`That name does not work: ${result.reason}.`, true);
+      page.nameHint(`That name does not work: ${result.reason}.`, 'invalid');
       return;
     }
     if (result.name === name) return;
@@ -74,7 +74,7 @@ export function createOwnName({ initial, inRoom, ask, page, others, say, renamed
       }
       page.nameHint(
         `Could not rename to “${isolate(result.name)}”: ${error?.message ?? 'the server did not answer'}. You are still “${isolate(name)}”.`,
-        true,
+        'refused',
       );
       return;
     }

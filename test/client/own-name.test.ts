@@ -12,6 +12,7 @@ function setUp(answer: (name: string) => RenameAck | null = (name) => ({ ok: tru
   const asked: string[] = [];
   const shown: string[] = [];
   const hints: Array<string | null> = [];
+  const problems: Array<string | undefined> = [];
   const offers: string[] = [];
   let inRoom = false;
   let renamed = 0;
@@ -24,7 +25,10 @@ function setUp(answer: (name: string) => RenameAck | null = (name) => ({ ok: tru
     },
     page: {
       setName: (name) => shown.push(name),
-      nameHint: (message) => hints.push(message),
+      nameHint: (message, problem) => {
+        hints.push(message);
+        problems.push(problem);
+      },
       offerName: (_message, variant) => offers.push(variant),
     },
     others: () => ['Alice'],
@@ -37,6 +41,7 @@ function setUp(answer: (name: string) => RenameAck | null = (name) => ({ ok: tru
     asked,
     shown,
     hints,
+    problems,
     offers,
     join(accepted: string) {
       inRoom = true;
@@ -77,6 +82,8 @@ test('a rename the server refuses leaves our name; a taken one offers a free var
   await page.own.rename('Zed');
   assert.equal(page.own.current(), 'Brave Otter');
   assert.match(page.hints.at(-1) ?? '', /too many renames.*still “.*Brave Otter/);
+  // The field shows the name we still have, a valid one: refused, not invalid.
+  assert.equal(page.problems.at(-1), 'refused');
   assert.deepEqual(page.said, [], 'nothing said in the chat');
   assert.equal(page.renamed(), 0);
 });
@@ -97,6 +104,7 @@ test('a name that is no name is refused on the page, never asked for', async () 
   assert.deepEqual(page.asked, []);
   assert.equal(page.own.current(), 'Brave Otter');
   assert.equal(page.hints.length, 2);
+  assert.deepEqual(page.problems, ['invalid', 'invalid'], 'the text in the field is no name');
 });
 
 test('joining under a taken name: the server’s variant, shown and said in the chat', () => {
