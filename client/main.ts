@@ -149,6 +149,7 @@ const page = createPageView({
   },
   // ↑ edits our latest line where we are writing: the room, or the private conversation open.
   lastOwnLine: () => edits.lastOwn(privateTarget.current()),
+  editing: (id) => lineEdits.editing(id),
 });
 
 /** Our line goes to the message box to be edited (its Edit button, or E on it in the list). */

@@ -1,7 +1,8 @@
 // Editing one of our lines in the message box: "Editing your message" above the box, with a
 // ✕ that cancels (so does Escape in the box: composer-bar.ts), and Send saying Save. The box
 // takes the line's text and the keyboard; what was being written there waits and comes back
-// once the edit is saved or cancelled.
+// once the edit is saved or cancelled. The line being edited is marked in the list (told
+// through `editing`), so that it is plain which one the box holds.
 import { createComposerBar } from './composer-bar.ts';
 
 /** The line being edited: our own line's id and its text when the edit began. */
@@ -25,6 +26,8 @@ export function createEditCompose(
   sendButton: HTMLElement,
   refit: () => void,
   say: (text: string) => void,
+  /** The line being edited changed: its id, or null once the edit is over. */
+  editing: (id: string | null) => void = () => {},
 ): EditCompose {
   let target: EditTarget | null = null;
   /** What the box held when the edit began. */
@@ -42,6 +45,7 @@ export function createEditCompose(
   function end(): void {
     if (target === null) return;
     target = null;
+    editing(null);
     bar.hide();
     sendButton.textContent = 'Send';
     box.value = draft;
@@ -53,6 +57,7 @@ export function createEditCompose(
     start(next) {
       if (target === null) draft = box.value;
       target = next;
+      editing(next.id);
       bar.show();
       sendButton.textContent = 'Save';
       box.value = next.text;

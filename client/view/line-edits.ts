@@ -30,6 +30,8 @@ export interface LineEdits {
   shown(item: HTMLElement, line: ChatLine): void;
   /** The line now reads as revised (edits.ts), mentioning us or not. */
   revised(from: string, id: string, revision: Revision, mentionsYou: boolean): void;
+  /** The message box is editing this line of ours (marked in the list), or none (null). */
+  editing(id: string | null): void;
 }
 
 let dateFormat: Intl.DateTimeFormat | undefined;
@@ -79,6 +81,10 @@ export function createLineEdits(list: HTMLElement, { edit, remove, whenDropped }
   /** Our lines' ids, by their element. */
   const ours = new WeakMap<Element, string>();
   const dialog = document.getElementById('delete-dialog') as HTMLDialogElement | null;
+  /** Our line the message box is editing, marked (`line-editing`), and its id. */
+  let editingId: string | null = null;
+  const marked = (): HTMLElement | undefined =>
+    editingId === null ? undefined : [...items.values()].find((item) => ours.get(item) === editingId);
 
   /** Asks first; the keyboard goes back where it was (the line's Delete, or the line once that is gone). */
   function confirmDelete(id: string, from: HTMLElement): void {
@@ -144,6 +150,7 @@ export function createLineEdits(list: HTMLElement, { edit, remove, whenDropped }
       if (line.edited !== undefined) drawRevision(item, { at: line.edited, text: line.text }, mentioned);
       if (!line.own) return;
       ours.set(item, line.id);
+      if (line.id === editingId) item.classList.add('line-editing');
       const row = item.querySelector('[data-testid=reactions]') ?? item;
       row.append(
         button('Edit', 'edit', 'E', 'Edit (E)', () => edit(line.id)),
@@ -153,6 +160,11 @@ export function createLineEdits(list: HTMLElement, { edit, remove, whenDropped }
     revised(from, id, revision, mentionsYou) {
       const item = items.get(lineKey(from, id));
       if (item) drawRevision(item, revision, mentionsYou);
+    },
+    editing(id) {
+      marked()?.classList.remove('line-editing');
+      editingId = id;
+      marked()?.classList.add('line-editing');
     },
   };
 }

@@ -32,6 +32,8 @@ export interface PageHandlers {
   saveEdit(id: string, text: string): boolean;
   /** Our latest line that can be edited (↑ in the empty message box), or null. */
   lastOwnLine(): EditTarget | null;
+  /** The line the message box is editing: its id, or null once the edit is over. */
+  editing(id: string | null): void;
 }
 
 /** What is wrong, as a name hint says it (PageView.nameHint). */
@@ -93,8 +95,13 @@ export function createPageView(handlers: PageHandlers): PageView {
   composer.append(composerNote, keyNote);
   const replyCompose = createReplyCompose(composer, messageInput, (text) => announcer.say(text));
   createMentionBox(composer, messageInput, handlers.mentionable, fitMessageBox);
-  const editCompose = createEditCompose(composer, messageInput, sendButton, fitMessageBox, (text) =>
-    announcer.say(text),
+  const editCompose = createEditCompose(
+    composer,
+    messageInput,
+    sendButton,
+    fitMessageBox,
+    (text) => announcer.say(text),
+    handlers.editing,
   );
   messageInput.addEventListener('input', () => {
     const full = messageInput.value.length >= messageInput.maxLength;

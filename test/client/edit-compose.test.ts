@@ -1,9 +1,12 @@
 // Editing one of our lines in the message box (client/view/edit-compose.ts), on a stand-in DOM
 // (fake-dom.ts): the box takes the line's text, Send says Save while it does, and what was
-// being written comes back once the edit is over.
+// being written comes back once the edit is over; the line being edited is marked in the list
+// (line-edits.ts `editing`).
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, test } from 'node:test';
+import type { ChatLine } from '../../client/features/chat.ts';
 import { createEditCompose } from '../../client/view/edit-compose.ts';
+import { createLineEdits } from '../../client/view/line-edits.ts';
 import { type FakeDom, FakeElement, installFakeDom } from './fake-dom.ts';
 
 let dom: FakeDom;
@@ -12,7 +15,7 @@ beforeEach(() => {
 });
 afterEach(() => dom.restore());
 
-function composer() {
+function composer(editing: (id: string | null) => void = () => {}) {
   const form = new FakeElement('form');
   const box = Object.assign(new FakeElement('textarea'), { value: 'a draft', setSelectionRange() {} });
   const send = new FakeElement('button');
@@ -24,6 +27,7 @@ function composer() {
     send as unknown as HTMLElement,
     () => {},
     () => {},
+    editing,
   );
   return { box, send, edit };
 }
@@ -44,4 +48,35 @@ test('a cancelled edit (Escape in the box) gives Send its word back too', () => 
   box.dispatch('keydown', { key: 'Escape', defaultPrevented: false, preventDefault() {} });
   assert.equal(edit.current(), null);
   assert.equal(send.textContent, 'Send');
+});
+
+test('the line being edited is marked in the list while the box holds it, and only that one', () => {
+  const list = new FakeElement('ol');
+  const lineEdits = createLineEdits(list as unknown as HTMLElement, {
+    edit() {},
+    remove: async () => {},
+    whenDropped() {},
+  });
+  const ownLine = (id: string): FakeElement => {
+    const item = new FakeElement('li');
+    const text = new FakeElement('span');
+    text.dataset['testid'] = 'message-text';
+    item.append(text);
+    list.append(item);
+    const line: ChatLine = { kind: 'chat', id, from: 'me', ts: 0, text: id, own: true };
+    lineEdits.shown(item as unknown as HTMLElement, line);
+    return item;
+  };
+  const first = ownLine('line-1');
+  const second = ownLine('line-2');
+  const { edit } = composer((id) => lineEdits.editing(id));
+  const marked = () => [first, second].map((item) => item.classList.contains('line-editing'));
+
+  edit.start({ id: 'line-1', text: 'line-1' });
+  assert.deepEqual(marked(), [true, false]);
+  // ↑ or E on another line while editing: that one is the line now.
+  edit.start({ id: 'line-2', text: 'line-2' });
+  assert.deepEqual(marked(), [false, true]);
+  edit.end();
+  assert.deepEqual(marked(), [false, false], 'saved or cancelled: no line marked');
 });

@@ -11,7 +11,26 @@ export class FakeElement {
   readonly dataset: Record<string, string> = {};
   readonly attributes = new Map<string, string>();
   readonly listeners = new Map<string, Listener[]>();
-  readonly classList = { add: () => {}, remove: () => {} };
+  /** Over `className`, as the DOM's is. */
+  readonly classList = {
+    add: (...names: string[]): void =>
+      this.setClasses((classes) => {
+        for (const name of names) classes.add(name);
+      }),
+    remove: (...names: string[]): void =>
+      this.setClasses((classes) => {
+        for (const name of names) classes.delete(name);
+      }),
+    contains: (name: string): boolean => this.className.split(' ').includes(name),
+    toggle: (name: string, force?: boolean): boolean => {
+      const on = force ?? !this.classList.contains(name);
+      this.setClasses((classes) => {
+        if (on) classes.add(name);
+        else classes.delete(name);
+      });
+      return on;
+    },
+  };
   className = '';
   textContent = '';
   hidden = false;
@@ -89,6 +108,12 @@ export class FakeElement {
   }
   querySelectorAll(): FakeElement[] {
     return [];
+  }
+
+  private setClasses(change: (classes: Set<string>) => void): void {
+    const classes = new Set(this.className.split(' ').filter(Boolean));
+    change(classes);
+    this.className = [...classes].join(' ');
   }
 
   private insert(at: number, nodes: Array<FakeElement | string>): void {
