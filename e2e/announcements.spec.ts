@@ -82,7 +82,11 @@ test('a screen reader hears a line from someone else once, a burst summed up, wh
   await waitForMesh([alice, bob]);
   const carol = await openUser(await browsers.newContext({ label: 'carol' }), link, 'Carol');
   await waitForMesh([alice, bob, carol]);
-  const toAlice: string[] = ['You started this room. Share the link to invite people.', 'Bob joined', 'Carol joined'];
+  const toAlice: string[] = [
+    'You started this room. Share the link to invite people: what you write, send and say here goes from browser to browser, encrypted; the server only introduces you.',
+    'Bob joined',
+    'Carol joined',
+  ];
   await expect.poll(async () => withoutStatus(await announced(alice.page))).toEqual(toAlice);
   const statusHeard = (await announced(alice.page)).filter((text) => withoutStatus([text]).length === 0);
   const expectAlice = (more: readonly string[]) => {

@@ -62,10 +62,18 @@ function noticeText(notice: MeshNotice): string | null {
   }
 }
 
+/**
+ * The first line of a room we started: what to do, and what this is, for someone who opened
+ * the site for the first time and sees an empty room (the new-user pass: it said only the
+ * first sentence, and nothing told a newcomer what roomlink does with their words).
+ */
+const FIRST_LINE =
+  'You started this room. Share the link to invite people: what you write, send and say here goes from browser to browser, encrypted; the server only introduces you.';
+
 /** Our first join, said in the chat: who is here, or how to invite people. */
 export function joinedLine(peers: readonly PeerInfo[], selfId: string | null, name: string): string {
   const others = peers.filter((p) => p.id !== selfId);
-  if (others.length === 0) return 'You started this room. Share the link to invite people.';
+  if (others.length === 0) return FIRST_LINE;
   return `You joined as ${isolate(name)}. Here: ${others.map((p) => isolate(p.name)).join(', ')}.`;
 }
 
