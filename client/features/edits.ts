@@ -19,8 +19,10 @@
 // id, the line's time and recipient): one of a line not held is checked at once, and a
 // reply quoting the line says it is gone even where the line never comes (a newcomer's
 // history is the latest 200 lines; the author sends its latest edits to every link that
-// opens). It is kept, the newest GONE_PER_AUTHOR of each author (a member deleting lines of
-// its own by the thousand pushes out only its own), until the line comes, however late.
+// opens). So is one of a line held only as a relaying member's copy that is not the line
+// (another time: forged), which must neither take the deletion nor drop it. It is kept, the
+// newest GONE_PER_AUTHOR of each author (a member deleting lines of its own by the thousand
+// pushes out only its own), until the line comes, however late.
 //
 // Our own latest edits (the newest MAX_EDIT_SYNC) are sent again whenever a link opens, as
 // reactions are (a lost edit arrives after the repair); a private line's only to its other
@@ -212,7 +214,7 @@ export function createEdits({
       const key = lineKey(member.id, message.id);
       // The line came while this was checked: taken as any edit of it.
       const line = held.get(key);
-      if (line !== undefined) {
+      if (line !== undefined && names(line, message)) {
         take(line, message);
         return;
       }
@@ -228,6 +230,14 @@ export function createEdits({
       revised(member.id, message.id, { at: message.at, text: null, sig: message.sig });
     });
   }
+
+  /**
+   * Whether the line held is the one the edit names: its author's (live, or checked against its
+   * key), or a copy on a relaying member's word that matches it. Another such copy (a forged
+   * one, its time not the line's) is no line of the author's: a deletion of it is kept for the
+   * genuine line, as one of a line not held is, and quotes of it still say it is gone.
+   */
+  const names = (line: Held, message: EditMessage): boolean => line.checked || matches(line, message);
 
   /** Whether the edit is of this line as held: its time, recipient and quoted line. */
   function matches(line: Held, message: EditMessage): boolean {
@@ -250,9 +260,12 @@ export function createEdits({
   function receive(member: MemberHandle, message: EditMessage): void {
     const key = lineKey(member.id, message.id);
     const line = held.get(key);
+    if (message.text === undefined && (line === undefined || !names(line, message))) {
+      deletedUnheld(member, message);
+      return;
+    }
     if (line === undefined) {
-      if (message.text === undefined) deletedUnheld(member, message);
-      else wait(key, member, message);
+      wait(key, member, message);
       return;
     }
     if (!matches(line, message)) {
@@ -391,7 +404,7 @@ export function createEdits({
       if (keep && kept !== undefined) revised(line.from, line.id, kept);
       // Deleted before it came (checked then): it is final, however late the line.
       const deletion = gone.get(line.from)?.get(line.id);
-      if (deletion !== undefined) {
+      if (deletion !== undefined && names(entry, deletion)) {
         gone.get(line.from)?.delete(line.id);
         take(entry, deletion);
       }
@@ -443,7 +456,7 @@ export function createEdits({
      */
     deleted(from: string, id: string): { to: string | undefined } | null {
       const line = held.get(lineKey(from, id));
-      if (line !== undefined) return line.checked && line.revision?.text === null ? { to: line.to } : null;
+      if (line?.checked) return line.revision?.text === null ? { to: line.to } : null;
       const deletion = gone.get(from)?.get(id);
       return deletion === undefined ? null : { to: deletion.to };
     },

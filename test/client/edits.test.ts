@@ -408,6 +408,40 @@ test('a quote of a line its author deleted says so where the line was never held
   }
 });
 
+test('a relayer’s copy of a deleted line, another time than the line’s, neither takes the deletion nor blocks it: quotes say deleted, and the genuine line comes deleted', async () => {
+  const dom = installFakeDom([]);
+  try {
+    const alice = await author(ALICE);
+    const page = quotingPage(SELF, [alice.member], { [ALICE]: 'alice' });
+    const gate = chatLine(ALICE, 'line-000000000001', 'meet at the gate');
+    const noon = chatLine(ALICE, 'line-000000000002', 'lunch at noon');
+    const quoteOf = (line: ChatLine): ReplyRef => ({ from: ALICE, id: line.id, name: 'alice', text: line.text });
+    // Mallory's history copies of Alice's lines: her own words, and not the lines' times.
+    const forgedCopy = (line: ChatLine): ChatLine => ({
+      ...line,
+      ts: TS - 1,
+      text: 'Mallory was right',
+      history: { verified: 'false', relayedBy: 'Mallory' },
+    });
+    // Alice's deletion comes before the copy of one line, after the copy of the other.
+    page.edits.feature.receive(alice.member, await alice.edit(gate, null, TS + 20));
+    await page.edits.idle();
+    page.edits.seen(forgedCopy(gate));
+    page.edits.seen(forgedCopy(noon));
+    page.edits.feature.receive(alice.member, await alice.edit(noon, null, TS + 20));
+    await page.edits.idle();
+    for (const line of [gate, noon]) {
+      assert.deepEqual(page.edits.deleted(ALICE, line.id), { to: undefined }, line.id);
+      assert.equal(shows(page.quote(quoteOf(line), 'bob')), 'alice: message deleted', line.id);
+      // The genuine line comes after all (a checked history copy): deleted.
+      page.edits.seen({ ...line, history: { verified: 'true', relayedBy: 'Bob' } });
+      assert.deepEqual(page.edits.deleted(ALICE, line.id), { to: undefined }, line.id);
+    }
+  } finally {
+    dom.restore();
+  }
+});
+
 test('a newcomer whose history ends after a deleted line gets the deletion from its author, and a reply in history quotes it as deleted', async () => {
   const dom = installFakeDom([]);
   try {
