@@ -54,7 +54,7 @@ const LINES_LIMIT = 2_000;
 /** Edits waiting for their line, at most, and how long each waits. */
 export const EARLY_LIMIT = 256;
 export const EARLY_KEEP_MS = 60_000;
-/** Deletions of lines not held kept, at most: of each author, and authors (a room holds 16). */
+/** Deletions of lines not held kept, at most: of each author, and authors (a room holds 16; those here go last). */
 export const GONE_PER_AUTHOR = 200;
 const GONE_AUTHORS = 32;
 
@@ -223,7 +223,7 @@ export function createEdits({
       const mine = gone.get(member.id) ?? new Map<string, EditMessage>();
       gone.delete(member.id);
       gone.set(member.id, mine);
-      dropOldest(gone, GONE_AUTHORS);
+      if (gone.size > GONE_AUTHORS) dropLeastNeeded();
       mine.delete(message.id);
       mine.set(message.id, message);
       dropOldest(mine, GONE_PER_AUTHOR);
@@ -238,6 +238,19 @@ export function createEdits({
    * genuine line, as one of a line not held is, and quotes of it still say it is gone.
    */
   const names = (line: Held, message: EditMessage): boolean => line.checked || matches(line, message);
+
+  /**
+   * Forgets the kept deletions of one author: the one longest without a deletion of those no
+   * longer here, else of all. A member rejoining under new ids (deleting a line of its own
+   * under each) pushes out its old ids and others gone, never a member here: a room holds
+   * fewer than GONE_AUTHORS.
+   */
+  function dropLeastNeeded(): void {
+    const here = new Set<string>();
+    for (const member of members()) if (!member.disposed) here.add(member.id);
+    const author = [...gone.keys()].find((id) => !here.has(id)) ?? gone.keys().next().value;
+    if (author !== undefined) gone.delete(author);
+  }
 
   /** Whether the edit is of this line as held: its time, recipient and quoted line. */
   function matches(line: Held, message: EditMessage): boolean {

@@ -442,6 +442,34 @@ test('a relayer’s copy of a deleted line, another time than the line’s, neit
   }
 });
 
+test('a member rejoining under new ids, deleting a line of its own under each, pushes out no deletion of a member still here', async () => {
+  const dom = installFakeDom([]);
+  try {
+    const alice = await author(ALICE);
+    const peers: FakeMember[] = [alice.member];
+    const page = quotingPage(SELF, peers, { [ALICE]: 'alice' });
+    const gate = chatLine(ALICE, 'line-000000000001', 'meet at the gate');
+    page.edits.feature.receive(alice.member, await alice.edit(gate, null, TS + 20));
+    // Mallory's page without a signing key (her deletions go unsigned), under 40 ids in turn.
+    for (let i = 0; i < 40; i++) {
+      const mallory = fakeMember(`mallory-${String(i).padStart(4, '0')}`, null, true);
+      mallory.version = EDIT_VERSION;
+      peers.push(mallory);
+      page.edits.feature.receive(mallory, { t: 'chat:edit', id: 'line-000000000009', ts: TS, at: TS + 1 });
+      await page.edits.idle();
+      peers.splice(peers.indexOf(mallory), 1);
+      mallory.disposed = true;
+    }
+    assert.deepEqual(page.edits.deleted(ALICE, gate.id), { to: undefined });
+    assert.equal(
+      shows(page.quote({ from: ALICE, id: gate.id, name: 'alice', text: gate.text }, 'bob')),
+      'alice: message deleted',
+    );
+  } finally {
+    dom.restore();
+  }
+});
+
 test('a newcomer whose history ends after a deleted line gets the deletion from its author, and a reply in history quotes it as deleted', async () => {
   const dom = installFakeDom([]);
   try {
