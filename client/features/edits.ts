@@ -255,8 +255,8 @@ export function createEdits({
   /** Whether the edit is of this line as held: its time, recipient and quoted line. */
   function matches(line: Held, message: EditMessage): boolean {
     if (message.ts !== line.ts || message.to !== line.to) return false;
-    // A deletion says nothing of the quoted line (its signature does not cover it).
-    if (message.text === undefined) return message.re === undefined;
+    // A deletion says nothing of the quoted line (the protocol refuses one that does).
+    if (message.text === undefined) return true;
     return sameQuote(message.re, line.re);
   }
 

@@ -26,16 +26,22 @@ export const editSchemas = [
    * recipient, the line it answers), as its signature covers them. `sig` is absent only
    * when the author's browser cannot sign (no WebCrypto).
    */
-  z.strictObject({
-    t: z.literal('chat:edit'),
-    id: messageIdSchema,
-    ts: lineTimeSchema,
-    at: lineTimeSchema,
-    text: z.optional(chatTextSchema),
-    to: z.optional(peerIdSchema),
-    re: z.optional(replySchema),
-    sig: z.optional(signatureSchema),
-  }),
+  z
+    .strictObject({
+      t: z.literal('chat:edit'),
+      id: messageIdSchema,
+      ts: lineTimeSchema,
+      at: lineTimeSchema,
+      text: z.optional(chatTextSchema),
+      to: z.optional(peerIdSchema),
+      re: z.optional(replySchema),
+      sig: z.optional(signatureSchema),
+    })
+    .check(
+      // A deletion says nothing of the quoted line: its signature does not cover one, so a quote
+      // with it is no part of the author's word, and no deletion of the line it names.
+      z.refine((edit) => edit.text !== undefined || edit.re === undefined),
+    ),
 ] as const;
 
 export type EditMessage = z.infer<(typeof editSchemas)[number]>;

@@ -44,7 +44,7 @@ const re: ReplyRef = { from: 'bob-00000001', id: 'original-line-0001', name: 'Bo
 
 type Edit = MessageOf<'chat:edit'>;
 
-test('chat:edit parses; an oversize, empty or malformed one is refused whole, as is a history line deleted with its text', () => {
+test('chat:edit parses; an oversize, empty or malformed one is refused whole, as are a deletion with a quote and a history line deleted with its text', () => {
   const edit = { t: 'chat:edit', id: 'line-000000000001', ts: TS, at: TS + 5, text: 'fixed' };
   assert.deepEqual(parseChannelMessage(JSON.stringify(edit)), edit);
   const deletion = { t: 'chat:edit', id: 'line-000000000001', ts: TS, at: TS + 5 };
@@ -61,6 +61,10 @@ test('chat:edit parses; an oversize, empty or malformed one is refused whole, as
     { ...edit, re: { ...re, extra: 1 } },
   ];
   for (const bad of refused) assert.equal(parseChannelMessage(JSON.stringify(bad)), null, JSON.stringify(bad));
+  // A deletion with a quote: its signature does not cover one, so it would be kept as the
+  // author's deletion of the line and then not match it when it came (quotes said deleted, the
+  // line did not).
+  assert.equal(parseChannelMessage(JSON.stringify({ ...deletion, re })), null);
   const history = (line: object) =>
     parseChannelMessage(JSON.stringify({ t: 'history:lines', lines: [line], done: true }));
   const base = { from: ALICE, name: 'Alice', id: 'line-000000000001', ts: TS };
