@@ -399,8 +399,12 @@ export function createEdits({
       const kept = before?.checked ? before.revision : undefined;
       const keep = kept !== undefined && (kept.text === null || kept.at > (revision?.at ?? -1));
       const latest = keep ? kept : revision;
-      const text = line.own && line.from === selfId() ? (latest ? (latest.text ?? '') : line.text) : null;
       const checked = keep || line.history === undefined || line.history.verified === 'true';
+      // Ours only as checked against our key: a member's history copy "of ours" that is not
+      // (forged) is no line of ours to edit. Editing it would sign its words, time and quote
+      // with our key, which its sender could then pass on as ours.
+      const own = line.own && line.from === selfId() && checked;
+      const text = own ? (latest ? (latest.text ?? '') : line.text) : null;
       const entry: Held = {
         from: line.from,
         id: line.id,

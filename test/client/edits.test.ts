@@ -316,6 +316,38 @@ test('a line a relayer forged as deleted, replaced by its genuine copy, takes it
   );
 });
 
+test('a history copy of a line of ours that does not check against our key is not ours to edit or delete: we sign none of its words', async () => {
+  const bob = fakeMember('bob-00000001', null, true);
+  bob.version = EDIT_VERSION;
+  const { edits, identity } = harness([bob]);
+  const signed: unknown[] = [];
+  const { sign, signDeletion } = identity;
+  identity.sign = (line) => {
+    signed.push(line);
+    return sign(line);
+  };
+  identity.signDeletion = (deletion) => {
+    signed.push(deletion);
+    return signDeletion(deletion);
+  };
+  // Mallory's answer to our history request: "our" line, her words and quote, the newest.
+  const planted = chatLine(SELF, 'line-000000000007', 'I owe Mallory 100 euros', {
+    ts: TS + 60_000,
+    re,
+    history: { verified: 'false', relayedBy: 'Mallory' },
+  });
+  edits.seen(planted);
+  assert.equal(edits.lastOwn(), null);
+  assert.equal(edits.ownText(planted.id), null);
+  assert.equal(await edits.edit(planted.id, 'I owe Mallory 100 euros.'), false);
+  assert.equal(await edits.delete(planted.id), false);
+  assert.deepEqual(signed, []);
+  assert.equal(bob.wire.length, 0);
+  // Our genuine line (checked against our key) is ours.
+  edits.seen({ ...chatLine(SELF, 'line-000000000008', 'mine'), history: { verified: 'true', relayedBy: 'Bob' } });
+  assert.deepEqual(edits.lastOwn(), { id: 'line-000000000008', text: 'mine' });
+});
+
 test('the longest edit a page sends, of the longest reply, seals whole for a relay', () => {
   const id = 'A'.repeat(21);
   const peer = 'B'.repeat(32);
