@@ -81,7 +81,7 @@ export function createHistoryShow({
     counts[verified === 'true' ? 'verified' : verified === 'false' ? 'forged' : 'relayed']++;
     const name = author?.name ?? line.name;
     if (verified === 'true') keepChecked(line, name);
-    const shown: ChatLine = { ...chatLineOf(line), history: { verified, relayedBy } };
+    const shown: ChatLine = { ...chatLineOf(line, verified), history: { verified, relayedBy } };
     // A time in our future was never when it was written: shown, and placed, as written when it
     // reached us, saying so (view/lines.ts), as a live line from a clock that far off is. A past
     // time is believed: history is from before we came.
@@ -90,10 +90,14 @@ export function createHistoryShow({
     show(shown, name);
   }
 
-  /** The chat line a history line shows as. */
-  function chatLineOf(line: HistoryLine): ChatLine {
+  /**
+   * The chat line a history line shows as. Ours only if our key checks it: a copy under our id
+   * that does not (forged) is shown as its sender's claim, not as "You" with our Edit and
+   * Delete on it.
+   */
+  function chatLineOf(line: HistoryLine, verified: LineVerification): ChatLine {
     const { id, from, ts, text = '' } = line;
-    const shown: ChatLine = { kind: 'chat', id, from, ts, text, own: from === selfId() };
+    const shown: ChatLine = { kind: 'chat', id, from, ts, text, own: from === selfId() && verified === 'true' };
     if (line.re !== undefined) shown.re = line.re;
     if (line.edited !== undefined) shown.edited = line.edited;
     if (line.deleted !== undefined) shown.deleted = line.deleted;
@@ -129,7 +133,7 @@ export function createHistoryShow({
     }
     keepChecked(line, author?.name ?? line.name);
     counts.missed++;
-    const shown: ChatLine = { ...chatLineOf(line), receivedAt: Date.now() };
+    const shown: ChatLine = { ...chatLineOf(line, verified), receivedAt: Date.now() };
     if (showMissed) showMissed(shown);
     else show({ ...shown, history: { verified, relayedBy: '' } }, author?.name ?? line.name);
   }

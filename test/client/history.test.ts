@@ -154,6 +154,33 @@ test('a verified line is not replaced by a later forged copy', async () => {
   assert.deepEqual(h.marks(), ['true words:true']);
 });
 
+test('a forged copy of a line of ours is not shown as ours (no "You", no Edit); our genuine copy is', async () => {
+  const us = await writer(SELF);
+  const mallory = await writer('mallory-0001');
+  const shown: ChatLine[] = [];
+  const history = createHistory({
+    selfId: () => SELF,
+    selfName: () => 'newcomer',
+    ownKey: () => us.identity.publicKey(),
+    members: () => [mallory.member],
+    transcript: createTranscript(),
+    show: (line) => shown.push(line),
+  });
+  history.joined([mallory.member.id]);
+  history.feature.added?.(mallory.member);
+  mallory.member.isOpen = true;
+  history.feature.verified?.(mallory.member);
+  history.feature.opened?.(mallory.member);
+  const genuine = await us.line('see you at noon');
+  const planted = { ...(await us.line('placeholder')), text: 'I owe mallory 100 €' };
+  history.feature.receive(mallory.member, { t: 'history:lines', lines: [genuine, planted], done: true });
+  await history.idle();
+  assert.deepEqual(shown.map((line) => [line.text, line.history?.verified, line.own]).sort(), [
+    ['I owe mallory 100 €', 'false', false],
+    ['see you at noon', 'true', true],
+  ]);
+});
+
 test('a line whose author left before we learned its key is shown as relayed by the member who sent it', async () => {
   const gone = await writer('gone-0000001');
   const alice = await writer('alice-000001');
