@@ -234,8 +234,8 @@ export function createEdits({
   /**
    * Whether the line held is the one the edit names: its author's (live, or checked against its
    * key), or a copy on a relaying member's word that matches it. Another such copy (a forged
-   * one, its time not the line's) is no line of the author's: a deletion of it is kept for the
-   * genuine line, as one of a line not held is, and quotes of it still say it is gone.
+   * one, its time not the line's) is no line of the author's: an edit of it waits for the
+   * genuine line and a deletion is kept for it, as for a line not held (quotes say it is gone).
    */
   const names = (line: Held, message: EditMessage): boolean => line.checked || matches(line, message);
 
@@ -273,12 +273,9 @@ export function createEdits({
   function receive(member: MemberHandle, message: EditMessage): void {
     const key = lineKey(member.id, message.id);
     const line = held.get(key);
-    if (message.text === undefined && (line === undefined || !names(line, message))) {
-      deletedUnheld(member, message);
-      return;
-    }
-    if (line === undefined) {
-      wait(key, member, message);
+    if (line === undefined || !names(line, message)) {
+      if (message.text === undefined) deletedUnheld(member, message);
+      else wait(key, member, message);
       return;
     }
     if (!matches(line, message)) {

@@ -478,6 +478,23 @@ test('a relayer’s copy of a deleted line, another time than the line’s, neit
   }
 });
 
+test('an edit of a line held only as a relayer’s forged copy (another time) waits for the genuine line and is taken then', async () => {
+  const alice = await author(ALICE);
+  const { edits, revised } = harness([alice.member]);
+  const line = chatLine(ALICE, 'line-000000000001', 'meet at the gate');
+  edits.seen({ ...line, ts: TS - 1, text: 'Mallory was right', history: { verified: 'false', relayedBy: 'Mallory' } });
+  edits.feature.receive(alice.member, await alice.edit(line, 'meet at the north gate', TS + 10));
+  await edits.idle();
+  assert.equal(revised.length, 0);
+  edits.seen({ ...line, history: { verified: 'true', relayedBy: 'Bob' } });
+  await edits.idle();
+  assert.deepEqual(
+    revised.map((r) => r.revision.text),
+    ['meet at the north gate'],
+  );
+  assert.equal(edits.counts().mismatched, 0);
+});
+
 test('a member rejoining under new ids, deleting a line of its own under each, pushes out no deletion of a member still here', async () => {
   const dom = installFakeDom([]);
   try {
