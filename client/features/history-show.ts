@@ -124,7 +124,10 @@ export function createHistoryShow({
   /**
    * A line we missed while away, shown as the live line it was: only if its author's key
    * checks it (a line on the relaying member's word is no live line of anyone's) and it was
-   * not shown already (its author's resend, or another member's answer, came first).
+   * not shown already (its author's resend, or another member's answer, came first). A line
+   * of ours is never one: we hold every line we wrote since this page opened, so one we have
+   * not shown is from before a reload, and shown as history (a live line of ours would wait
+   * for receipts nobody will send, "sent" for ever).
    */
   function showOnceMissed(line: HistoryLine, author: Author | undefined, verified: LineVerification): void {
     if (verified !== 'true' || transcript.wasShown(line.from, line.id)) {
@@ -134,7 +137,7 @@ export function createHistoryShow({
     keepChecked(line, author?.name ?? line.name);
     counts.missed++;
     const shown: ChatLine = { ...chatLineOf(line, verified), receivedAt: Date.now() };
-    if (showMissed) showMissed(shown);
+    if (showMissed && line.from !== selfId()) showMissed(shown);
     else show({ ...shown, history: { verified, relayedBy: '' } }, author?.name ?? line.name);
   }
 

@@ -43,7 +43,12 @@ async function writer(id: string) {
   return { member, line, identity };
 }
 
-function harness(present: FakeMember[], now?: () => number, revised?: HistoryOptions['revised']) {
+function harness(
+  present: FakeMember[],
+  now?: () => number,
+  revised?: HistoryOptions['revised'],
+  ownKey: HistoryOptions['ownKey'] = async () => null,
+) {
   const shown: Array<{ line: ChatLine; name: string }> = [];
   /** Lines shown as missed while we were away (catch-ups), in the order shown. */
   const missed: ChatLine[] = [];
@@ -51,7 +56,7 @@ function harness(present: FakeMember[], now?: () => number, revised?: HistoryOpt
   const history = createHistory({
     selfId: () => SELF,
     selfName: () => 'newcomer',
-    ownKey: async () => null,
+    ownKey,
     members: () => present,
     transcript,
     show: (line, name) => shown.push({ line, name }),
@@ -951,6 +956,23 @@ test('a missed line on a relaying member’s word alone is not shown as live, no
   await h.history.idle();
   assert.deepEqual(h.missed, []);
   assert.deepEqual(h.shown, []);
+});
+
+test('a line of ours a catch-up brings, from before a reload, is shown as history, not as a live line of ours', async () => {
+  const me = await writer(SELF);
+  const alice = await writer('alice-000001');
+  const h = harness([alice.member], undefined, undefined, () => me.identity.publicKey());
+  h.link(alice.member);
+  h.answer(alice.member, []);
+  h.history.catchUp(1_700_000_000_000);
+  const ours = await me.line('written before this page reloaded', 1_700_000_100_000);
+  h.answer(alice.member, [ours]);
+  await h.history.idle();
+  assert.deepEqual(h.missed, [], 'no live line of ours: its receipt would say "sent" for ever');
+  assert.deepEqual(
+    h.shown.map(({ line }) => [line.text, line.own, line.history?.verified]),
+    [['written before this page reloaded', true, 'true']],
+  );
 });
 
 test('a member out of reach when we come back is asked once it is reachable again, once', async () => {
