@@ -1,0 +1,186 @@
+// Every alive key lost while a node's connection to Redis stays up (a restart from a
+// snapshot, a FLUSHALL), at the worst moments made on purpose through a cuttable path: the
+// node that finds its own key gone waits the long window, and never takes a live node for
+// dead. The other heartbeat cases are membership-heartbeats.test.ts.
+import assert from 'node:assert/strict';
+import type { Socket } from 'node:net';
+import { describe, test } from 'node:test';
+import { createClient } from 'redis';
+import type { RedisMembership } from '../server/membership-redis.ts';
+import { membershipBed } from './membership-support.ts';
+import { cuttablePath } from './redis-support.ts';
+import { until } from './support.ts';
+
+const bed = membershipBed();
+const { twoNodesInOneRoom } = bed;
+
+/**
+ * B away for a TTL and a half plus an upkeep pass, then back (its client reconnects within
+ * about a second), within the four TTLs A waits after finding its own key lapsed: B is
+ * never swept, and A still sees both members.
+ */
+async function backWithinTheLongWindow(
+  pathB: { mend(): void },
+  heartbeatMs: number,
+  { a, room, goneHere }: { a: RedisMembership; room: string; goneHere: () => string[] },
+): Promise<void> {
+  const ttlMs = 3 * heartbeatMs;
+  await new Promise((resolve) => setTimeout(resolve, 1.5 * ttlMs + heartbeatMs));
+  pathB.mend();
+  await new Promise((resolve) => setTimeout(resolve, 4 * ttlMs));
+  assert.deepEqual(goneHere(), [], 'a live node was swept');
+  assert.deepEqual((await a.members(room)).map((m) => m.id).sort(), ['on-a', 'on-b']);
+}
+
+describe('every alive key lost between two heartbeats, without a failure seen (a restart from a snapshot)', () => {
+  test('a node that finds its own key gone waits the long window before taking another for dead', async () => {
+    // The keys vanish while A's connection stays up (Redis restarted from its snapshot, where
+    // the short-lived alive keys had expired, or a FLUSHALL): A sees no failure, only its own
+    // key missing at its next beat. B cannot reach Redis for a while, longer than a TTL and a
+    // sweep pass, shorter than the four TTLs a node waits after an outage of its own. Taken
+    // for a short hiccup, A would sweep B at its next upkeep: B's key is missing.
+    const heartbeatMs = 400;
+    const ttlMs = 3 * heartbeatMs;
+    const pathB = await cuttablePath(bed.redis.port);
+    const client = createClient({ url: bed.redis.url });
+    await client.connect();
+    try {
+      const { a, b, room, goneHere } = await twoNodesInOneRoom(bed.redis.url, pathB.url, heartbeatMs);
+      await until(() => a.beatsOnItsThread() && b.beatsOnItsThread(), 'both heartbeat threads beating', 30_000);
+      // Past A's first steady window, so that only the lapse can hold a sweep back.
+      await new Promise((resolve) => setTimeout(resolve, 2 * ttlMs));
+      pathB.cut();
+      assert.equal(await client.del([`roomlink:{nodes}:alive:${a.nodeId}`, `roomlink:{nodes}:alive:${b.nodeId}`]), 2);
+      await backWithinTheLongWindow(pathB, heartbeatMs, { a, room, goneHere });
+    } finally {
+      pathB.close();
+      await client.quit();
+    }
+  });
+});
+
+describe("every alive key lost between a node reading its own and reading another's", () => {
+  test('the node does not take the other for dead: it reads both keys at one instant', async () => {
+    // The worst moment for the loss above, made on purpose: A's upkeep has read its own key
+    // (there), and every key is deleted before A's next command. Read apart, the other
+    // node's key then looked missing on its own and A swept a live node (this failed once
+    // in a full run before the reads became one MGET; read together, the loss lands after
+    // the read, and A's next upkeep finds its own key gone too). B is cut off meanwhile, so
+    // that it cannot write its key back before A reads it.
+    const heartbeatMs = 400;
+    const ttlMs = 3 * heartbeatMs;
+    const client = createClient({ url: bed.redis.url });
+    await client.connect();
+    let ownKey: string | null = null;
+    /** The connection whose next command the deletion goes before, once A read its own key. */
+    let deleteBeforeNextOn: Socket | null = null;
+    let deleted = false;
+    const keys: string[] = [];
+    const pathA = await cuttablePath(bed.redis.port, async (chunk, connection) => {
+      if (deleted) return;
+      if (deleteBeforeNextOn === connection) {
+        assert.equal(await client.del(keys), 2);
+        deleted = true;
+        return;
+      }
+      const text = chunk.toString('latin1');
+      // A's upkeep reading its own key (EXISTS before 86b106a, the MGET of every alive key
+      // since); the heartbeat's SET on the thread's connection writes it, and is not matched.
+      if (ownKey !== null && /EXISTS|MGET/i.test(text) && text.includes(ownKey)) deleteBeforeNextOn = connection;
+    });
+    const pathB = await cuttablePath(bed.redis.port);
+    try {
+      const { a, b, room, goneHere } = await twoNodesInOneRoom(pathA.url, pathB.url, heartbeatMs);
+      keys.push(`roomlink:{nodes}:alive:${a.nodeId}`, `roomlink:{nodes}:alive:${b.nodeId}`);
+      await until(() => a.beatsOnItsThread() && b.beatsOnItsThread(), 'both heartbeat threads beating', 30_000);
+      // Past A's first steady window, so that only what A reads can hold a sweep back.
+      await new Promise((resolve) => setTimeout(resolve, 2 * ttlMs));
+      pathB.cut();
+      ownKey = keys[0] ?? null;
+      await until(() => deleted, "every key deleted between A's reads", 10_000);
+      await backWithinTheLongWindow(pathB, heartbeatMs, { a, room, goneHere });
+    } finally {
+      pathA.close();
+      pathB.close();
+      await client.quit();
+    }
+  });
+});
+
+describe("every alive key lost, and written anew by the node's heartbeat thread before its upkeep reads it", () => {
+  test('the node does not take the other for dead before the thread reports the lapse', async () => {
+    // The order a clean clone's run once met by chance, made on purpose: every key is deleted
+    // just before A's heartbeat thread beats, so that beat writes A's key anew; its reply (and
+    // so the thread's report that the key had lapsed) is held until A's main thread has read
+    // the keys. A's own key is there then, B's is not (B is cut off): only the key's new
+    // generation tells A that its key lapsed too. Without it, A swept live B at once (and so
+    // it did when A's main thread, the thread's beats late, beat itself and heard the new
+    // generation while its upkeep was waiting for the read: that lapse must count too).
+    const heartbeatMs = 400;
+    const ttlMs = 3 * heartbeatMs;
+    const client = createClient({ url: bed.redis.url });
+    await client.connect();
+    const keys: string[] = [];
+    let armed = false;
+    /** A's main connection (it reads the alive keys) and its heartbeat thread's (it beats). */
+    let mainConnection: Socket | null = null;
+    let threadConnection: Socket | null = null;
+    /**
+     * watching: until both connections are known; deleted: every key gone, the thread's beat
+     * on its way; rewritten: the beat wrote A's key anew (its answer held); reading: A's main
+     * connection asked for the keys; read: it was answered; done: it sent its next command
+     * (the read was acted on: a sweep's lock, or the next upkeep), and the answer is let go.
+     */
+    let phase: 'watching' | 'deleted' | 'rewritten' | 'reading' | 'read' | 'done' = 'watching';
+    let releaseReport: () => void = () => {};
+    const reportReleased = new Promise<void>((resolve) => {
+      releaseReport = resolve;
+    });
+    const pathA = await cuttablePath(
+      bed.redis.port,
+      async (chunk, connection) => {
+        const text = chunk.toString('latin1');
+        if (connection === mainConnection && phase === 'read') {
+          phase = 'done';
+          return releaseReport();
+        }
+        if (!armed || !text.includes(keys[0] ?? '\0')) return;
+        if (/MGET/i.test(text)) {
+          mainConnection = connection;
+          if (phase === 'rewritten') phase = 'reading';
+          return;
+        }
+        if (connection === mainConnection) return;
+        threadConnection = connection;
+        // The thread's beat: every key goes just before it, once A's reads are known.
+        if (phase === 'watching' && mainConnection !== null) {
+          assert.equal(await client.del(keys), 2);
+          phase = 'deleted';
+        }
+      },
+      async (_chunk, connection) => {
+        if (connection === mainConnection && phase === 'reading') phase = 'read';
+        if (connection !== threadConnection || phase === 'watching' || phase === 'done') return;
+        if (phase === 'deleted') phase = 'rewritten';
+        await reportReleased;
+      },
+    );
+    const pathB = await cuttablePath(bed.redis.port);
+    try {
+      const { a, b, room, goneHere } = await twoNodesInOneRoom(pathA.url, pathB.url, heartbeatMs);
+      keys.push(`roomlink:{nodes}:alive:${a.nodeId}`, `roomlink:{nodes}:alive:${b.nodeId}`);
+      await until(() => a.beatsOnItsThread() && b.beatsOnItsThread(), 'both heartbeat threads beating', 30_000);
+      // Past A's first steady window, so that only what A reads can hold a sweep back.
+      await new Promise((resolve) => setTimeout(resolve, 2 * ttlMs));
+      pathB.cut();
+      armed = true;
+      await until(() => phase === 'done', "A's read between the key's rewrite and the thread's report", 10_000);
+      await backWithinTheLongWindow(pathB, heartbeatMs, { a, room, goneHere });
+    } finally {
+      releaseReport();
+      pathA.close();
+      pathB.close();
+      await client.quit();
+    }
+  });
+});
