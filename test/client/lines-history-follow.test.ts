@@ -3,20 +3,11 @@
 // reader who scrolled up stays where they are. On a stand-in DOM (fake-dom.ts), whose frames
 // are timers.
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import type { ChatLine } from '../../client/features/chat.ts';
-import { createLinesView, type LinesView } from '../../client/view/lines.ts';
-import { type FakeDom, installFakeDom } from './fake-dom.ts';
+import { linesViewEachTest } from './lines-view-each-test.ts';
 
-let dom: FakeDom;
-let lines: LinesView;
-beforeEach(() => {
-  dom = installFakeDom(['messages', 'earlier', 'newer']);
-  lines = createLinesView({
-    announcer: { line() {}, file() {}, notice() {}, earlier() {}, say() {} },
-  });
-});
-afterEach(() => dom.restore());
+const each = linesViewEachTest();
 
 const frame = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 5));
 const fromBefore = (id: string): ChatLine => ({
@@ -30,20 +21,20 @@ const fromBefore = (id: string): ChatLine => ({
 });
 
 test('history placed above a following reader’s lines takes the view to the newest line', async () => {
-  const messages = dom.byId('messages');
+  const messages = each.dom().byId('messages');
   // A late joiner on a phone: "You joined…" was the one line; then history filled the list
   // above it, taller than the view, and no line the page watches changed size.
-  for (const id of ['a', 'b', 'c']) messages.prepend(lines.build(fromBefore(id), 'Bob') as never);
+  for (const id of ['a', 'b', 'c']) messages.prepend(each.lines().build(fromBefore(id), 'Bob') as never);
   messages.scrollHeight = 1_026;
   await frame();
   assert.equal(messages.scrollTop, 1_026, 'at the newest line, not at the top of the history');
 });
 
 test('a reader who scrolled up is left where they are', async () => {
-  const messages = dom.byId('messages');
+  const messages = each.dom().byId('messages');
   messages.scrollTop = 300;
   messages.dispatch('wheel', { deltaY: -100, ctrlKey: false }); // going up (reader-intent.ts)
-  lines.build(fromBefore('a'), 'Bob');
+  each.lines().build(fromBefore('a'), 'Bob');
   messages.scrollHeight = 2_000;
   await frame();
   assert.equal(messages.scrollTop, 300);

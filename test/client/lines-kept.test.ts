@@ -3,21 +3,12 @@
 // What changes in lines already shown (a member's twin tag, wiring/names.ts) is drawn over
 // these: a line scrolled back to must show what the page shows.
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import type { ChatLine } from '../../client/features/chat.ts';
-import { createLinesView, type LinesView } from '../../client/view/lines.ts';
 import { PAGE_LINES } from '../../client/view/scrollback.ts';
-import { type FakeDom, installFakeDom } from './fake-dom.ts';
+import { linesViewEachTest } from './lines-view-each-test.ts';
 
-let dom: FakeDom;
-let lines: LinesView;
-beforeEach(() => {
-  dom = installFakeDom(['messages', 'earlier', 'newer']);
-  lines = createLinesView({
-    announcer: { line() {}, file() {}, notice() {}, earlier() {}, say() {} },
-  });
-});
-afterEach(() => dom.restore());
+const each = linesViewEachTest();
 
 const chatLine = (n: number): ChatLine => ({
   kind: 'chat',
@@ -31,12 +22,15 @@ const ids = (items: Element[]): string[] => items.map((item) => (item as HTMLEle
 const range = (from: number, to: number): string[] => Array.from({ length: to - from }, (_, i) => `l${from + i}`);
 
 test('lines taken off the page are kept with the rest, oldest first, and so are lines not on the page yet', async () => {
-  for (let n = 0; n < 2 * PAGE_LINES; n++) lines.append(chatLine(n), 'Bob');
-  assert.deepEqual(ids(lines.kept()), range(0, 2 * PAGE_LINES), 'made, not on the page yet');
+  for (let n = 0; n < 2 * PAGE_LINES; n++) each.lines().append(chatLine(n), 'Bob');
+  assert.deepEqual(ids(each.lines().kept()), range(0, 2 * PAGE_LINES), 'made, not on the page yet');
   // Put on the page (a task later), and the page cut back to its size while following.
   await new Promise((resolve) => setTimeout(resolve, 0));
-  assert.ok(lines.counts().earlier > 0, `some lines went off the page: ${JSON.stringify(lines.counts())}`);
-  assert.deepEqual(ids(lines.kept()), range(0, 2 * PAGE_LINES), 'off the page and on it');
-  lines.append(chatLine(2 * PAGE_LINES), 'Bob');
-  assert.deepEqual(ids(lines.kept()), range(0, 2 * PAGE_LINES + 1));
+  assert.ok(
+    each.lines().counts().earlier > 0,
+    `some lines went off the page: ${JSON.stringify(each.lines().counts())}`,
+  );
+  assert.deepEqual(ids(each.lines().kept()), range(0, 2 * PAGE_LINES), 'off the page and on it');
+  each.lines().append(chatLine(2 * PAGE_LINES), 'Bob');
+  assert.deepEqual(ids(each.lines().kept()), range(0, 2 * PAGE_LINES + 1));
 });
