@@ -32,6 +32,31 @@ async function backWithinTheLongWindow(
   assert.deepEqual((await a.members(room)).map((m) => m.id).sort(), ['on-a', 'on-b']);
 }
 
+const HEARTBEAT_MS = 400;
+const TTL_MS = 3 * HEARTBEAT_MS;
+const aliveKey = (node: string) => `roomlink:{nodes}:alive:${node}`;
+
+/**
+ * Two nodes in one room, A through `urlA` and B through a path cut meanwhile, both beating
+ * and past A's first steady window (so that only the loss can hold a sweep back); then B is
+ * cut off, `lose` makes every alive key go at the moment its test chooses (`keys` holds them
+ * by then) and settles once they went, and B comes back within the long window.
+ */
+async function keysLostWhileBIsAway(urlA: string, keys: string[], lose: () => Promise<void>): Promise<void> {
+  const pathB = await cuttablePath(bed.redis.port);
+  try {
+    const { a, b, room, goneHere } = await twoNodesInOneRoom(urlA, pathB.url, HEARTBEAT_MS);
+    keys.push(aliveKey(a.nodeId), aliveKey(b.nodeId));
+    await until(() => a.beatsOnItsThread() && b.beatsOnItsThread(), 'both heartbeat threads beating', 30_000);
+    await new Promise((resolve) => setTimeout(resolve, 2 * TTL_MS));
+    pathB.cut();
+    await lose();
+    await backWithinTheLongWindow(pathB, HEARTBEAT_MS, { a, room, goneHere });
+  } finally {
+    pathB.close();
+  }
+}
+
 describe('every alive key lost between two heartbeats, without a failure seen (a restart from a snapshot)', () => {
   test('a node that finds its own key gone waits the long window before taking another for dead', async () => {
     // The keys vanish while A's connection stays up (Redis restarted from its snapshot, where
@@ -39,21 +64,14 @@ describe('every alive key lost between two heartbeats, without a failure seen (a
     // key missing at its next beat. B cannot reach Redis for a while, longer than a TTL and a
     // sweep pass, shorter than the four TTLs a node waits after an outage of its own. Taken
     // for a short hiccup, A would sweep B at its next upkeep: B's key is missing.
-    const heartbeatMs = 400;
-    const ttlMs = 3 * heartbeatMs;
-    const pathB = await cuttablePath(bed.redis.port);
     const client = createClient({ url: bed.redis.url });
     await client.connect();
+    const keys: string[] = [];
     try {
-      const { a, b, room, goneHere } = await twoNodesInOneRoom(bed.redis.url, pathB.url, heartbeatMs);
-      await until(() => a.beatsOnItsThread() && b.beatsOnItsThread(), 'both heartbeat threads beating', 30_000);
-      // Past A's first steady window, so that only the lapse can hold a sweep back.
-      await new Promise((resolve) => setTimeout(resolve, 2 * ttlMs));
-      pathB.cut();
-      assert.equal(await client.del([`roomlink:{nodes}:alive:${a.nodeId}`, `roomlink:{nodes}:alive:${b.nodeId}`]), 2);
-      await backWithinTheLongWindow(pathB, heartbeatMs, { a, room, goneHere });
+      await keysLostWhileBIsAway(bed.redis.url, keys, async () => {
+        assert.equal(await client.del(keys), 2);
+      });
     } finally {
-      pathB.close();
       await client.quit();
     }
   });
@@ -67,8 +85,6 @@ describe("every alive key lost between a node reading its own and reading anothe
     // in a full run before the reads became one MGET; read together, the loss lands after
     // the read, and A's next upkeep finds its own key gone too). B is cut off meanwhile, so
     // that it cannot write its key back before A reads it.
-    const heartbeatMs = 400;
-    const ttlMs = 3 * heartbeatMs;
     const client = createClient({ url: bed.redis.url });
     await client.connect();
     let ownKey: string | null = null;
@@ -88,20 +104,13 @@ describe("every alive key lost between a node reading its own and reading anothe
       // since); the heartbeat's SET on the thread's connection writes it, and is not matched.
       if (ownKey !== null && /EXISTS|MGET/i.test(text) && text.includes(ownKey)) deleteBeforeNextOn = connection;
     });
-    const pathB = await cuttablePath(bed.redis.port);
     try {
-      const { a, b, room, goneHere } = await twoNodesInOneRoom(pathA.url, pathB.url, heartbeatMs);
-      keys.push(`roomlink:{nodes}:alive:${a.nodeId}`, `roomlink:{nodes}:alive:${b.nodeId}`);
-      await until(() => a.beatsOnItsThread() && b.beatsOnItsThread(), 'both heartbeat threads beating', 30_000);
-      // Past A's first steady window, so that only what A reads can hold a sweep back.
-      await new Promise((resolve) => setTimeout(resolve, 2 * ttlMs));
-      pathB.cut();
-      ownKey = keys[0] ?? null;
-      await until(() => deleted, "every key deleted between A's reads", 10_000);
-      await backWithinTheLongWindow(pathB, heartbeatMs, { a, room, goneHere });
+      await keysLostWhileBIsAway(pathA.url, keys, async () => {
+        ownKey = keys[0] ?? null;
+        await until(() => deleted, "every key deleted between A's reads", 10_000);
+      });
     } finally {
       pathA.close();
-      pathB.close();
       await client.quit();
     }
   });
@@ -116,8 +125,6 @@ describe("every alive key lost, and written anew by the node's heartbeat thread 
     // generation tells A that its key lapsed too. Without it, A swept live B at once (and so
     // it did when A's main thread, the thread's beats late, beat itself and heard the new
     // generation while its upkeep was waiting for the read: that lapse must count too).
-    const heartbeatMs = 400;
-    const ttlMs = 3 * heartbeatMs;
     const client = createClient({ url: bed.redis.url });
     await client.connect();
     const keys: string[] = [];
@@ -165,21 +172,14 @@ describe("every alive key lost, and written anew by the node's heartbeat thread 
         await reportReleased;
       },
     );
-    const pathB = await cuttablePath(bed.redis.port);
     try {
-      const { a, b, room, goneHere } = await twoNodesInOneRoom(pathA.url, pathB.url, heartbeatMs);
-      keys.push(`roomlink:{nodes}:alive:${a.nodeId}`, `roomlink:{nodes}:alive:${b.nodeId}`);
-      await until(() => a.beatsOnItsThread() && b.beatsOnItsThread(), 'both heartbeat threads beating', 30_000);
-      // Past A's first steady window, so that only what A reads can hold a sweep back.
-      await new Promise((resolve) => setTimeout(resolve, 2 * ttlMs));
-      pathB.cut();
-      armed = true;
-      await until(() => phase === 'done', "A's read between the key's rewrite and the thread's report", 10_000);
-      await backWithinTheLongWindow(pathB, heartbeatMs, { a, room, goneHere });
+      await keysLostWhileBIsAway(pathA.url, keys, async () => {
+        armed = true;
+        await until(() => phase === 'done', "A's read between the key's rewrite and the thread's report", 10_000);
+      });
     } finally {
       releaseReport();
       pathA.close();
-      pathB.close();
       await client.quit();
     }
   });
