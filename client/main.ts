@@ -206,12 +206,12 @@ const lines = createLinesView({ caughtUp: () => attention.caughtUp() });
 const replies = createReplies(document.getElementById('messages') as HTMLElement, {
   start: startReply,
   reveal: lines.reveal,
-  deleted(from, id) {
-    const gone = edits.deleted(from, id);
-    if (gone === null) return null;
+  revision(from, id) {
+    const revised = edits.revision(from, id);
+    if (revised === null) return null;
     // A private line's other party: its recipient, if it was ours; else its author.
-    const privateWith = gone.to === undefined ? null : from === selfId ? gone.to : from;
-    return { name: from === selfId ? selfName() : nameOf(from), privateWith };
+    const privateWith = revised.to === undefined ? null : from === selfId ? revised.to : from;
+    return { name: from === selfId ? selfName() : nameOf(from), privateWith, text: revised.text };
   },
 });
 const lineEdits = createLineEdits(document.getElementById('messages') as HTMLElement, {

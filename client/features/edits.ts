@@ -13,16 +13,15 @@
 //
 // An edit may come before its line: on a relayed route the line may still wait for its
 // signature while the edit, signed already, goes; after an outage the author's resync comes
-// when the link opens, the line with the history that catch-up asks for. Such an edit waits
-// (checked only once the line is here), EARLY_KEEP_MS at most and EARLY_LIMIT in all.
-// A deletion needs nothing of its line to be checked (its signature covers the author, the
-// id, the line's time and recipient): one of a line not held is checked at once, and a
-// reply quoting the line says it is gone even where the line never comes (a newcomer's
-// history is the latest 200 lines; the author sends its latest edits to every link that
-// opens). So is one of a line held only as a relaying member's copy that is not the line
-// (another time: forged), which must neither take the deletion nor drop it. It is kept, the
-// newest GONE_PER_AUTHOR of each author (a member deleting lines of its own by the thousand
-// pushes out only its own), until the line comes, however late.
+// when the link opens, the line with the history that catch-up asks for; a newcomer's history
+// is the latest 200 lines, and the author sends its latest edits to every link that opens. An
+// edit or deletion needs nothing of its line to be checked (its signature covers the author,
+// the id, the line's time and recipient, and an edit's text and quoted line): one of a line
+// not held is checked at once and kept (edits-unheld.ts, bounded) for the line however late it
+// comes, and a reply quoting the line shows what its author made of it (the new text, or that
+// it is gone) even where the line never comes. So is one of a line held only as a relaying
+// member's copy that is not the line (another time: forged), which must neither take the edit
+// nor drop it.
 //
 // Our own latest edits (the newest MAX_EDIT_SYNC) are sent again whenever a link opens, as
 // reactions are (a lost edit arrives after the repair); a private line's only to its other
@@ -45,18 +44,13 @@ import { dropOldest } from '../bounded.ts';
 import { defineFeature, type MemberHandle } from '../feature.ts';
 import { type Identity, verifyDeletion, verifyLine } from '../identity.ts';
 import type { ChatLine } from './chat.ts';
+import { createUnheld } from './edits-unheld.ts';
 import { lineKey, type Revision, type Transcript } from './transcript.ts';
 
 type EditMessage = MessageOf<'chat:edit'>;
 
 /** Lines whose edit state is kept: as many as the page keeps lines (view/lines.ts MAX_LINES). */
 const LINES_LIMIT = 2_000;
-/** Edits waiting for their line, at most, and how long each waits. */
-export const EARLY_LIMIT = 256;
-export const EARLY_KEEP_MS = 60_000;
-/** Deletions of lines not held kept, at most: of each author, and authors (a room holds 16; those here go last). */
-export const GONE_PER_AUTHOR = 200;
-const GONE_AUTHORS = 32;
 
 /**
  * Whether a member takes `chat:edit` and edited lines in history: not one whose hello said an
@@ -90,7 +84,7 @@ export interface EditCounts {
   applied: number;
   /** Its signature does not fit its author's key. */
   forged: number;
-  /** It names a line of its author's that never came (waited EARLY_KEEP_MS, or pushed out). */
+  /** It names a line not held, and was pushed out (edits-unheld.ts) before the line came. */
   unknown: number;
   /** Its line was deleted, or a later edit is held. */
   stale: number;
@@ -129,8 +123,6 @@ export interface EditsOptions {
   store?: EditStore;
   /** Wall clock for our edits' times (tests pass their own). */
   wallClock?: () => number;
-  /** Clock for how long an early edit waits (ms). */
-  now?: () => number;
 }
 
 /** Whether two copies of a line quote the same line the same way (or both quote none). */
@@ -147,13 +139,16 @@ export function createEdits({
   revised,
   store,
   wallClock = () => Date.now(),
-  now = () => performance.now(),
 }: EditsOptions) {
   const held = new Map<string, Held>();
-  /** Edits that came before their line, by the line's key, with when they came. */
-  const early = new Map<string, { member: MemberHandle; message: EditMessage; at: number }>();
-  /** Checked deletions of lines not held, by author then line id, the newest last. */
-  const gone = new Map<string, Map<string, EditMessage>>();
+  /** Checked edits and deletions of lines not held (or held only as a forged copy). */
+  const unheld = createUnheld({
+    here() {
+      const here = new Set<string>();
+      for (const member of members()) if (!member.disposed) here.add(member.id);
+      return here;
+    },
+  });
   /** Our latest edit of each line, oldest first: what goes again when a link opens. */
   const ours = new Map<string, EditMessage>();
   const counts: EditCounts = { applied: 0, forged: 0, unknown: 0, stale: 0, mismatched: 0 };
@@ -207,50 +202,31 @@ export function createEdits({
     else apply(line, { at: message.at, text: message.text ?? null, sig: message.sig });
   }
 
-  /** A deletion of a line not held: checked now, kept for the line, and told (quotes of it). */
-  function deletedUnheld(member: MemberHandle, message: EditMessage): void {
+  /** An edit or deletion of a line not held: checked now, kept for the line, and told (quotes of it). */
+  function unheldRevision(member: MemberHandle, message: EditMessage): void {
     checkThen(member, message, (ok) => {
       if (!ok) return;
-      const key = lineKey(member.id, message.id);
       // The line came while this was checked: taken as any edit of it.
-      const line = held.get(key);
+      const line = held.get(lineKey(member.id, message.id));
       if (line !== undefined && names(line, message)) {
         take(line, message);
         return;
       }
-      // An edit of the line that waits for it would come after a final deletion.
-      if (early.delete(key)) counts.stale++;
-      const mine = gone.get(member.id) ?? new Map<string, EditMessage>();
-      gone.delete(member.id);
-      gone.set(member.id, mine);
-      if (gone.size > GONE_AUTHORS) dropLeastNeeded();
-      mine.delete(message.id);
-      mine.set(message.id, message);
-      dropOldest(mine, GONE_PER_AUTHOR);
-      revised(member.id, message.id, { at: message.at, text: null, sig: message.sig });
+      if (!unheld.keep(member.id, message)) {
+        counts.stale++;
+        return;
+      }
+      revised(member.id, message.id, { at: message.at, text: message.text ?? null, sig: message.sig });
     });
   }
 
   /**
    * Whether the line held is the one the edit names: its author's (live, or checked against its
    * key), or a copy on a relaying member's word that matches it. Another such copy (a forged
-   * one, its time not the line's) is no line of the author's: an edit of it waits for the
-   * genuine line and a deletion is kept for it, as for a line not held (quotes say it is gone).
+   * one, its time not the line's) is no line of the author's: its edits are kept as for a line
+   * not held, for the genuine line (quotes show them meanwhile).
    */
   const names = (line: Held, message: EditMessage): boolean => line.checked || matches(line, message);
-
-  /**
-   * Forgets the kept deletions of one author: the one longest without a deletion of those no
-   * longer here, else of all. A member rejoining under new ids (deleting a line of its own
-   * under each) pushes out its old ids and others gone, never a member here: a room holds
-   * fewer than GONE_AUTHORS.
-   */
-  function dropLeastNeeded(): void {
-    const here = new Set<string>();
-    for (const member of members()) if (!member.disposed) here.add(member.id);
-    const author = [...gone.keys()].find((id) => !here.has(id)) ?? gone.keys().next().value;
-    if (author !== undefined) gone.delete(author);
-  }
 
   /** Whether the edit is of this line as held: its time, recipient and quoted line. */
   function matches(line: Held, message: EditMessage): boolean {
@@ -274,8 +250,7 @@ export function createEdits({
     const key = lineKey(member.id, message.id);
     const line = held.get(key);
     if (line === undefined || !names(line, message)) {
-      if (message.text === undefined) deletedUnheld(member, message);
-      else wait(key, member, message);
+      unheldRevision(member, message);
       return;
     }
     if (!matches(line, message)) {
@@ -294,23 +269,6 @@ export function createEdits({
       if (now === undefined) counts.stale++;
       else take(now, message);
     });
-  }
-
-  /** An edit of a line not held (yet): kept for it, the latest per line, a bounded few. */
-  function wait(key: string, member: MemberHandle, message: EditMessage): void {
-    const time = now();
-    for (const [waitingKey, entry] of early) {
-      if (time - entry.at <= EARLY_KEEP_MS) break;
-      early.delete(waitingKey);
-      counts.unknown++;
-    }
-    // The latest per line (a deletion never waits here: it is checked at once, deletedUnheld).
-    const before = early.get(key)?.message;
-    if (before !== undefined && before.at >= message.at) return;
-    early.delete(key);
-    early.set(key, { member, message, at: time });
-    if (early.size > EARLY_LIMIT) counts.unknown += early.size - EARLY_LIMIT;
-    dropOldest(early, EARLY_LIMIT);
   }
 
   /** Sends our edit to the members the line went to (a private line's other party only). */
@@ -416,19 +374,15 @@ export function createEdits({
       held.set(key, entry);
       dropOldest(held, LINES_LIMIT);
       if (keep && kept !== undefined) revised(line.from, line.id, kept);
-      // Deleted before it came (checked then): it is final, however late the line.
-      const deletion = gone.get(line.from)?.get(line.id);
-      if (deletion !== undefined && names(entry, deletion)) {
-        gone.get(line.from)?.delete(line.id);
-        take(entry, deletion);
+      // Edited or deleted before it came (checked then), however late the line.
+      const early = unheld.get(line.from, line.id);
+      if (early !== undefined && names(entry, early)) {
+        unheld.forget(line.from, line.id);
+        take(entry, early);
       }
       // Ours, back in history after a reload as a member held it: as we last made it.
       const mine = ours.get(key);
       if (mine !== undefined && line.from === selfId() && newer(entry, mine.at)) take(entry, mine);
-      const waiting = early.get(key);
-      if (waiting === undefined) return;
-      early.delete(key);
-      if (!waiting.member.disposed) receive(waiting.member, waiting.message);
     },
     /** A checked history copy of a line we hold says its author revised it (history.ts). */
     fromHistory(copy: {
@@ -465,21 +419,22 @@ export function createEdits({
       return last?.text == null ? null : { id: last.id, text: last.text };
     },
     /**
-     * Whether the author of this line deleted it, checked against its key, held here or not (a
-     * copy only on a relaying member's word that says so is not): its recipient, if private.
+     * What the author of this line made of it since writing it, checked against its key, held
+     * here or not (a copy only on a relaying member's word that says so is not): its text now
+     * (null: deleted) and its recipient, if private; null when nothing checked says it changed.
      */
-    deleted(from: string, id: string): { to: string | undefined } | null {
+    revision(from: string, id: string): { text: string | null; to: string | undefined } | null {
       const line = held.get(lineKey(from, id));
-      if (line?.checked) return line.revision?.text === null ? { to: line.to } : null;
-      const deletion = gone.get(from)?.get(id);
-      return deletion === undefined ? null : { to: deletion.to };
+      if (line?.checked) return line.revision === undefined ? null : { text: line.revision.text, to: line.to };
+      const kept = unheld.get(from, id);
+      return kept === undefined ? null : { text: kept.text ?? null, to: kept.to };
     },
     /** Our line's text as it now reads, or null when it is not ours or is deleted. */
     ownText(id: string): string | null {
       const line = held.get(lineKey(selfId(), id));
       return line?.revision?.text === null ? null : (line?.text ?? null);
     },
-    counts: (): EditCounts => ({ ...counts }),
+    counts: (): EditCounts => ({ ...counts, unknown: unheld.pushedOut() }),
     /** Resolves once every edit received so far is checked (tests). */
     async idle(): Promise<void> {
       while (checking.size > 0) await Promise.all([...checking]);

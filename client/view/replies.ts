@@ -5,9 +5,9 @@
 // only on a relaying member's word), by (author, id), as many as the page keeps lines; and
 // the quotes of lines not shown (yet): history may place a reply before the line it answers
 // (each waits for its own author's key), whose quote is then drawn again once the original
-// is here. A quote of a line its author deleted says "message deleted", also where the page
-// does not hold the line: the excerpt inside the reply is only the replier's word of what the
-// line said, and the author's signed deletion (edits.ts) outweighs it.
+// is here. A quote of a line its author edited shows the new text, of one deleted "message
+// deleted", also where the page does not hold the line: the excerpt inside the reply is only
+// the replier's word of what the line said, and the author's signed edit (edits.ts) outweighs it.
 import type { ReplyRef } from '../../protocol/index.ts';
 import { dropOldest } from '../bounded.ts';
 import { lineKey } from '../features/transcript.ts';
@@ -84,13 +84,14 @@ export interface RepliesOptions {
   /** Takes the reader to the line, if on the page (lines.ts). */
   reveal(from: string, id: string): boolean;
   /**
-   * A line not held here as its author's that its author deleted (its deletion checked against
-   * the author's key, edits.ts): who wrote it, and its other party if private; else null.
+   * A line not held here as its author's that its author edited or deleted (checked against
+   * the author's key, edits.ts): who wrote it, its other party if private, and its text now
+   * (null: deleted); else null.
    */
-  deleted?(from: string, id: string): Omit<Held, 'text'> | null;
+  revision?(from: string, id: string): (Omit<Held, 'text'> & { text: string | null }) | null;
 }
 
-export function createReplies(list: HTMLElement, { start, reveal, deleted = () => null }: RepliesOptions): Replies {
+export function createReplies(list: HTMLElement, { start, reveal, revision = () => null }: RepliesOptions): Replies {
   const originals = new Map<string, Held>();
   /** Quotes of lines not shown, by the line's (author, id), the oldest forgotten. */
   const unresolved = new Map<string, { quote: HTMLElement; re: ReplyRef; reply: Quoting }[]>();
@@ -98,12 +99,12 @@ export function createReplies(list: HTMLElement, { start, reveal, deleted = () =
   /** Quotes drawn of each line (a few per line, as many lines as the page keeps), to draw again when it is revised. */
   const drawn = new Map<string, { ref: WeakRef<HTMLElement>; reply: Quoting }[]>();
 
-  /** The original as this page holds it; or, deleted by its author, that it is gone. */
+  /** The original as this page holds it; or, revised by its author, as it now reads (or that it is gone). */
   function originalOf(from: string, id: string): Held | undefined {
     const held = originals.get(lineKey(from, id));
     if (held !== undefined) return held;
-    const gone = deleted(from, id);
-    return gone === null ? undefined : { ...gone, text: DELETED_TEXT };
+    const revised = revision(from, id);
+    return revised === null ? undefined : { ...revised, text: revised.text ?? DELETED_TEXT };
   }
 
   function reply(item: Element): boolean {

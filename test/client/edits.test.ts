@@ -15,7 +15,8 @@ import { sealedLength } from '../../client/announce.ts';
 import { createBudget } from '../../client/budget.ts';
 import { checkLine } from '../../client/features/authors.ts';
 import type { ChatLine } from '../../client/features/chat.ts';
-import { createEdits, EARLY_KEEP_MS, type EditsOptions } from '../../client/features/edits.ts';
+import { createEdits, type EditsOptions } from '../../client/features/edits.ts';
+import { PER_AUTHOR } from '../../client/features/edits-unheld.ts';
 import { historyChunks } from '../../client/features/history-answer.ts';
 import { createTranscript, type Revision } from '../../client/features/transcript.ts';
 import { createIdentity, verifyDeletion, verifyLine } from '../../client/identity.ts';
@@ -120,7 +121,7 @@ async function author(id: string) {
   return { member, identity, edit };
 }
 
-function harness(peers: FakeMember[], now = () => 0) {
+function harness(peers: FakeMember[]) {
   const transcript = createTranscript();
   const revised: Array<{ from: string; id: string; revision: Revision }> = [];
   const identity = createIdentity();
@@ -132,7 +133,6 @@ function harness(peers: FakeMember[], now = () => 0) {
     transcript,
     revised: (from, id, revision) => revised.push({ from, id, revision }),
     wallClock: () => wall++,
-    now,
   });
   return { edits, transcript, revised, identity };
 }
@@ -170,14 +170,14 @@ test('an edit from the line’s author is taken, the latest wins, and a deletion
 test('a forged edit, one of a line that is not its sender’s, and one that does not match its line are dropped', async () => {
   const alice = await author(ALICE);
   const mallory = await author('mallory-0001');
-  const { edits, revised } = harness([alice.member, mallory.member], manualClock().now);
+  const { edits, revised } = harness([alice.member, mallory.member]);
   const line = chatLine(ALICE, 'line-000000000001', 'pay Alice');
   edits.seen(line);
   // Mallory signs an edit of Alice's line with her own key, sent as Alice would (a relay
   // cannot pretend to be Alice: the seal names the sender): it does not check.
   const forged = await mallory.edit(line, 'pay Mallory', TS + 10);
   edits.feature.receive(alice.member, forged);
-  // Sent as herself, it names a line of Mallory's that does not exist: it waits, and applies to nothing of Alice's.
+  // Sent as herself, it names a line of Mallory's that does not exist: kept as hers, and applies to nothing of Alice's.
   edits.feature.receive(mallory.member, forged);
   // Alice's own edit, but of another time or quoting another line: not that line's.
   edits.feature.receive(alice.member, { ...(await alice.edit(line, 'x', TS + 11)), ts: TS + 1 });
@@ -186,30 +186,46 @@ test('a forged edit, one of a line that is not its sender’s, and one that does
   const { sig: _sig, ...unsigned } = await alice.edit(line, 'unsigned', TS + 13);
   edits.feature.receive(alice.member, unsigned);
   await edits.idle();
-  assert.deepEqual(revised, []);
+  assert.deepEqual(
+    revised.map((r) => [r.from, r.revision.text]),
+    [['mallory-0001', 'pay Mallory']],
+  );
   assert.deepEqual(edits.counts(), { applied: 0, forged: 2, unknown: 0, stale: 0, mismatched: 2 });
 });
 
-test('an edit that came before its line waits for it and is applied when it comes; one whose line never comes goes', async () => {
-  const clock = manualClock();
+test('an edit that came before its line is checked at once, kept, and applied when the line comes, however late; the oldest of an author’s go past PER_AUTHOR', async () => {
   const alice = await author(ALICE);
-  const { edits, revised, transcript } = harness([alice.member], clock.now);
+  const { edits, revised, transcript } = harness([alice.member]);
   const line = chatLine(ALICE, 'line-000000000001', 'first words');
   edits.feature.receive(alice.member, await alice.edit(line, 'second words', TS + 10));
-  const never = chatLine(ALICE, 'line-000000000002', 'never came');
-  edits.feature.receive(alice.member, await alice.edit(never, 'nor its edit', TS + 10));
   await edits.idle();
-  assert.equal(revised.length, 0);
+  // Told at once (quotes of the line show it), as a line not held.
+  assert.deepEqual(edits.revision(ALICE, line.id), { text: 'second words', to: undefined });
+  assert.deepEqual(
+    revised.map((r) => r.revision.text),
+    ['second words'],
+  );
+  // An older edit replayed after it is stale, not kept over it.
+  edits.feature.receive(alice.member, await alice.edit(line, 'older words', TS + 5));
+  await edits.idle();
+  assert.equal(edits.revision(ALICE, line.id)?.text, 'second words');
+  assert.equal(edits.counts().stale, 1);
   edits.seen(line);
-  await edits.idle();
-  assert.equal(revised[0]?.revision.text, 'second words');
+  assert.deepEqual(
+    revised.map((r) => r.revision.text),
+    ['second words', 'second words'],
+  );
   // The line kept for newcomers after its own signature's check is kept as edited.
   transcript.keep({ from: ALICE, name: 'Alice', id: line.id, ts: TS, text: 'first words', sig: 'line-signature' });
   assert.equal(transcript.recent()[0]?.text, 'second words');
   assert.equal(transcript.recent()[0]?.edited, TS + 10);
-  clock.advance(EARLY_KEEP_MS + 1);
-  edits.feature.receive(alice.member, await alice.edit(chatLine(ALICE, 'line-000000000003', 'x'), 'y', TS + 11));
+  // Edits of lines that never come: an author's newest PER_AUTHOR are kept, the oldest pushed out.
+  const never = (n: number) => chatLine(ALICE, `line-${String(n + 2).padStart(12, '0')}`, 'never came');
+  for (let n = 0; n <= PER_AUTHOR; n++) edits.feature.receive(alice.member, await alice.edit(never(n), 'x', TS + 11));
+  await edits.idle();
   assert.equal(edits.counts().unknown, 1);
+  assert.equal(edits.revision(ALICE, never(0).id), null);
+  assert.equal(edits.revision(ALICE, never(PER_AUTHOR).id)?.text, 'x');
 });
 
 test('our edit goes to members on EDIT_VERSION only, a private line’s to its other party alone; no change sends nothing; a link that opens gets it again', async () => {
@@ -378,13 +394,19 @@ test('a flood of edits mutes its sender (the link budget)', () => {
  * A page's edits and reply quotes, wired as main.ts wires them, on a stand-in page: quotes
  * of a line not held show what its author's checked deletion says.
  */
-function quotingPage(self: string, peers: FakeMember[], names: Record<string, string>, now = () => 0) {
+function quotingPage(self: string, peers: FakeMember[], names: Record<string, string>) {
   const replies = createReplies(document.createElement('ul'), {
     start: () => {},
     reveal: () => false,
-    deleted(from, id) {
-      const gone = edits.deleted(from, id);
-      return gone && { name: names[from] ?? 'someone', privateWith: gone.to === undefined ? null : from };
+    revision(from, id) {
+      const revised = edits.revision(from, id);
+      return (
+        revised && {
+          name: names[from] ?? 'someone',
+          privateWith: revised.to === undefined ? null : from,
+          text: revised.text,
+        }
+      );
     },
   });
   const edits = createEdits({
@@ -393,7 +415,6 @@ function quotingPage(self: string, peers: FakeMember[], names: Record<string, st
     identity: createIdentity(),
     transcript: createTranscript(),
     revised: (from, id, revision) => replies.revised(from, id, revision.text),
-    now,
   });
   /** What a reply by `by` quoting `re` shows: "name: text", and whose word it is if not known. */
   const quote = (re: ReplyRef, by: string) => replies.quote(re, { by, privateWith: null }) as unknown as FakeElement;
@@ -404,10 +425,9 @@ const shows = (quote: FakeElement) => quote.children.map((part) => part.textCont
 test('a quote of a line its author deleted says so where the line was never held, before the reply or after it; a forged deletion hides nothing', async () => {
   const dom = installFakeDom([]);
   try {
-    const clock = manualClock();
     const alice = await author(ALICE);
     const mallory = await author('mallory-0001');
-    const page = quotingPage(SELF, [alice.member, mallory.member], { [ALICE]: 'alice' }, clock.now);
+    const page = quotingPage(SELF, [alice.member, mallory.member], { [ALICE]: 'alice' });
     // Two lines of Alice's from before this page came, older than the history it got.
     const gate = chatLine(ALICE, 'line-000000000001', 'meet at the gate');
     const noon = chatLine(ALICE, 'line-000000000002', 'lunch at noon');
@@ -425,8 +445,8 @@ test('a quote of a line its author deleted says so where the line was never held
     await page.edits.idle();
     assert.equal(shows(early), 'alice: meet at the gate (as bob quotes it)');
     assert.equal(shows(page.quote(quoteOf(noon), 'bob')), 'alice: lunch at noon (as bob quotes it)');
-    assert.equal(page.edits.deleted(ALICE, gate.id), null);
-    assert.equal(page.edits.deleted(ALICE, noon.id), null);
+    assert.equal(page.edits.revision(ALICE, gate.id), null);
+    assert.equal(page.edits.revision(ALICE, noon.id), null);
     // Alice deletes it: the quote drawn before says so, and so does one drawn after, as hers.
     page.edits.feature.receive(alice.member, await alice.edit(gate, null, TS + 20));
     await page.edits.idle();
@@ -435,10 +455,45 @@ test('a quote of a line its author deleted says so where the line was never held
     const late = page.quote({ ...quoteOf(gate), name: 'carol', text: 'something else' }, 'mallory');
     assert.equal(shows(late), 'alice: message deleted');
     // The line itself comes long after (a catch-up): deleted as it is shown, however late.
-    clock.advance(EARLY_KEEP_MS * 10);
     page.edits.seen(gate);
-    assert.deepEqual(page.edits.deleted(ALICE, gate.id), { to: undefined });
+    assert.deepEqual(page.edits.revision(ALICE, gate.id), { text: null, to: undefined });
     assert.equal(page.edits.counts().forged, 1);
+  } finally {
+    dom.restore();
+  }
+});
+
+test('a quote of a line its author edited shows the new text where the line was never held, before the reply or after it; a forged edit changes nothing', async () => {
+  const dom = installFakeDom([]);
+  try {
+    const alice = await author(ALICE);
+    const mallory = await author('mallory-0001');
+    const page = quotingPage(SELF, [alice.member, mallory.member], { [ALICE]: 'alice' });
+    // A line of Alice's from before this page came, older than the history it got.
+    const phone = chatLine(ALICE, 'line-000000000001', 'call me on 555 0100');
+    const quoteOf = (line: ChatLine): ReplyRef => ({ from: ALICE, id: line.id, name: 'alice', text: line.text });
+    const early = page.quote(quoteOf(phone), 'bob');
+    assert.equal(shows(early), 'alice: call me on 555 0100 (as bob quotes it)');
+    // Mallory's edit of it, signed by her: passed off as Alice's, and sent as her own.
+    const forged = await mallory.edit(phone, 'Mallory is right', TS + 10);
+    page.edits.feature.receive(alice.member, forged);
+    page.edits.feature.receive(mallory.member, forged);
+    await page.edits.idle();
+    assert.equal(shows(early), 'alice: call me on 555 0100 (as bob quotes it)');
+    assert.equal(page.edits.revision(ALICE, phone.id), null);
+    // Alice takes her number out: the quote drawn before shows her words now, as hers, and so
+    // does one drawn after, whatever its reply claims.
+    page.edits.feature.receive(alice.member, await alice.edit(phone, 'call me', TS + 20));
+    await page.edits.idle();
+    assert.equal(shows(early), 'alice: call me');
+    assert.equal(early.dataset.known, 'true');
+    assert.equal(shows(page.quote({ ...quoteOf(phone), text: 'something else' }, 'carol')), 'alice: call me');
+    // Then deletes it: final, the later edit replayed or not.
+    page.edits.feature.receive(alice.member, await alice.edit(phone, null, TS + 30));
+    page.edits.feature.receive(alice.member, await alice.edit(phone, 'call me', TS + 20));
+    await page.edits.idle();
+    assert.equal(shows(early), 'alice: message deleted');
+    assert.deepEqual(page.edits.revision(ALICE, phone.id), { text: null, to: undefined });
   } finally {
     dom.restore();
   }
@@ -467,30 +522,32 @@ test('a relayer’s copy of a deleted line, another time than the line’s, neit
     page.edits.feature.receive(alice.member, await alice.edit(noon, null, TS + 20));
     await page.edits.idle();
     for (const line of [gate, noon]) {
-      assert.deepEqual(page.edits.deleted(ALICE, line.id), { to: undefined }, line.id);
+      assert.deepEqual(page.edits.revision(ALICE, line.id), { text: null, to: undefined }, line.id);
       assert.equal(shows(page.quote(quoteOf(line), 'bob')), 'alice: message deleted', line.id);
       // The genuine line comes after all (a checked history copy): deleted.
       page.edits.seen({ ...line, history: { verified: 'true', relayedBy: 'Bob' } });
-      assert.deepEqual(page.edits.deleted(ALICE, line.id), { to: undefined }, line.id);
+      assert.deepEqual(page.edits.revision(ALICE, line.id), { text: null, to: undefined }, line.id);
     }
   } finally {
     dom.restore();
   }
 });
 
-test('an edit of a line held only as a relayer’s forged copy (another time) waits for the genuine line and is taken then', async () => {
+test('an edit of a line held only as a relayer’s forged copy (another time) is kept for the genuine line and taken then', async () => {
   const alice = await author(ALICE);
   const { edits, revised } = harness([alice.member]);
   const line = chatLine(ALICE, 'line-000000000001', 'meet at the gate');
   edits.seen({ ...line, ts: TS - 1, text: 'Mallory was right', history: { verified: 'false', relayedBy: 'Mallory' } });
   edits.feature.receive(alice.member, await alice.edit(line, 'meet at the north gate', TS + 10));
   await edits.idle();
-  assert.equal(revised.length, 0);
+  // Told as an edit of a line not held (quotes of it), not taken by the forged copy.
+  assert.deepEqual(edits.revision(ALICE, line.id), { text: 'meet at the north gate', to: undefined });
+  assert.equal(revised.length, 1);
   edits.seen({ ...line, history: { verified: 'true', relayedBy: 'Bob' } });
   await edits.idle();
   assert.deepEqual(
     revised.map((r) => r.revision.text),
-    ['meet at the north gate'],
+    ['meet at the north gate', 'meet at the north gate'],
   );
   assert.equal(edits.counts().mismatched, 0);
 });
@@ -513,7 +570,7 @@ test('a member rejoining under new ids, deleting a line of its own under each, p
       peers.splice(peers.indexOf(mallory), 1);
       mallory.disposed = true;
     }
-    assert.deepEqual(page.edits.deleted(ALICE, gate.id), { to: undefined });
+    assert.deepEqual(page.edits.revision(ALICE, gate.id), { text: null, to: undefined });
     assert.equal(
       shows(page.quote({ from: ALICE, id: gate.id, name: 'alice', text: gate.text }, 'bob')),
       'alice: message deleted',
