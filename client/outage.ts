@@ -2,11 +2,16 @@
 // Then every member falls silent at once, and the page must not say that each of them is
 // "not responding" or let them vanish from the list as if they had left: it says that we
 // seem to be offline, and keeps them. We seem offline when the browser says so
-// (navigator.onLine), or when no member we heard is heard any more and the server cannot be
-// reached either: the socket is down, or, while it still looks up (it notices a dead network
-// only after up to 45 s of the server's heartbeat), a request to the server fails. One
-// member alone going quiet, or all of them while the server answers, is about them, not us.
-// We are back as soon as anything is heard again.
+// (navigator.onLine) and the server is not reachable, or when no member we heard is heard any
+// more and the server cannot be reached either: the socket is down, or, while it still looks
+// up (it notices a dead network only after up to 45 s of the server's heartbeat), a request to
+// the server fails. One member alone going quiet, or all of them while the server answers, is
+// about them, not us. We are back as soon as anything is heard again.
+//
+// The browser's word alone is not enough: it says offline whenever no network but loopback is
+// up, also where the server runs on this machine and everything works (a laptop with no Wi-Fi
+// running roomlink for a few tabs). So it is checked: a request to the server, made when the
+// browser says so (a dead network fails it at once), or the socket joining while it says so.
 
 /** How long the server has to answer a check before we take it as unreachable. */
 export const PROBE_TIMEOUT_MS = 4_000;
@@ -47,6 +52,12 @@ export function createOutageWatch(options: OutageWatchOptions) {
   let server: 'unknown' | 'answered' | 'unreachable' = 'unknown';
   let probing = false;
   let again: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * Whether the server was reached since the browser last said it is offline (a check, or the
+   * socket joining meanwhile): 'none' before a check, back to it when the browser is online.
+   */
+  let reachedWhileBrowserOffline: 'none' | 'checking' | 'yes' | 'no' = 'none';
+  let browserChecks = 0;
   let offline = false;
   /** Told with each verdict the probe settles (the notices waiting on it). */
   const settled = new Set<() => void>();
@@ -62,7 +73,9 @@ export function createOutageWatch(options: OutageWatchOptions) {
   }
 
   function decide(): void {
-    const now = !facts.browserOnline || (allSilent() && (!facts.socketUp || server === 'unreachable'));
+    const browserOffline = !facts.browserOnline && reachedWhileBrowserOffline === 'no';
+    const now = browserOffline || (allSilent() && (!facts.socketUp || server === 'unreachable'));
+    if (!facts.browserOnline && reachedWhileBrowserOffline === 'none') checkBrowserWord();
     if (allSilent() && facts.socketUp && server === 'unknown') check();
     if (now === offline) return;
     offline = now;
@@ -82,8 +95,23 @@ export function createOutageWatch(options: OutageWatchOptions) {
     });
   }
 
+  /** The browser says it is offline: is the server out of reach too? */
+  function checkBrowserWord(): void {
+    reachedWhileBrowserOffline = 'checking';
+    const asked = ++browserChecks;
+    void options.probe().then((answered) => {
+      // Only the latest check's, and only while nothing else settled it.
+      if (asked !== browserChecks || reachedWhileBrowserOffline !== 'checking') return;
+      reachedWhileBrowserOffline = answered ? 'yes' : 'no';
+      decide();
+    });
+  }
+
   return {
     update(next: OutageFacts): void {
+      if (next.browserOnline) reachedWhileBrowserOffline = 'none';
+      // The socket joined while the browser says offline: the server is in reach.
+      else if (next.socketUp && !facts.socketUp) reachedWhileBrowserOffline = 'yes';
       facts = next;
       for (const member of next.members) if (member.heard) everHeard.add(member.id);
       if (!allSilent()) {

@@ -1,5 +1,5 @@
 // Our own outage, told from the members' (outage.ts): we seem offline when the browser says
-// so, or when every member we heard is silent and the server cannot be reached either (the
+// so and the server is out of reach too, or when every member we heard is silent and the server cannot be reached either (the
 // socket is down, or a check of it fails); a member alone going quiet, or all of them while
 // the server answers, is theirs. The chat's "not responding" waits for that verdict.
 import assert from 'node:assert/strict';
@@ -34,12 +34,48 @@ function harness() {
   return { watch, verdicts, probes, facts };
 }
 
-test('the browser saying it is offline is enough, and online again ends it', () => {
+test('the browser saying it is offline is enough once a check finds the server out of reach too, and online again ends it', async () => {
   const h = harness();
-  h.watch.update(h.facts({}, { browserOnline: false }));
+  h.watch.update(h.facts({ bob: true }));
+  h.watch.update(h.facts({ bob: true }, { browserOnline: false }));
+  assert.equal(h.probes.length, 1, 'the server is checked at once');
+  h.probes[0]?.(false);
+  await settle();
   assert.equal(h.watch.offline(), true);
-  h.watch.update(h.facts({}));
+  h.watch.update(h.facts({ bob: true }, { browserOnline: false }));
+  assert.equal(h.probes.length, 1, 'checked once while the browser says so');
+  h.watch.update(h.facts({ bob: true }));
   assert.deepEqual(h.verdicts, [true, false]);
+});
+
+test('the browser saying it is offline while the server answers (on this machine, over loopback) is not an outage', async () => {
+  const h = harness();
+  // The page opened with no network but loopback: the socket joins, a member is heard.
+  h.watch.update(h.facts({}, { browserOnline: false, socketUp: false }));
+  h.watch.update(h.facts({ bob: true }, { browserOnline: false }));
+  // The check made when it said so answers too, late: nothing changes.
+  h.probes[0]?.(true);
+  await settle();
+  assert.equal(h.watch.offline(), false);
+  // Said while the socket was already up: the check answers.
+  h.watch.update(h.facts({ bob: true }));
+  h.watch.update(h.facts({ bob: true }, { browserOnline: false }));
+  assert.equal(h.probes.length, 2);
+  h.probes[1]?.(true);
+  await settle();
+  assert.equal(h.watch.offline(), false);
+  assert.deepEqual(h.verdicts, []);
+  // A check that came back from an earlier time the browser said so counts for nothing now.
+  h.watch.update(h.facts({ bob: true }));
+  h.watch.update(h.facts({ bob: true }, { browserOnline: false }));
+  h.watch.update(h.facts({ bob: true }));
+  h.watch.update(h.facts({ bob: true }, { browserOnline: false }));
+  h.probes[2]?.(false);
+  await settle();
+  assert.equal(h.watch.offline(), false);
+  h.probes[3]?.(false);
+  await settle();
+  assert.deepEqual(h.verdicts, [true]);
 });
 
 test('every member silent at once and the server not answering: offline, until a member is heard again', async () => {
