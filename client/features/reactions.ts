@@ -78,9 +78,12 @@ export interface ReactionCounts {
 /** Reactors of one line: emoji → reactor id → its latest state. */
 type LineReactions = Map<ReactionEmoji, Map<string, ReactorState>>;
 
-/** A line shown: its reactions, and for a private line the one other member who has it. */
+/**
+ * A line shown: its reactions (none until the first: most lines never get one, and a page
+ * holds MAX_REACTABLE_LINES of them), and for a private line the one other member who has it.
+ */
 interface ShownLine {
-  reactions: LineReactions;
+  reactions: LineReactions | undefined;
   privateWith: string | null;
 }
 
@@ -133,13 +136,13 @@ export function createReactions({
   /** Our changes go out in the order made, each once its signature is made. */
   let outgoing: Promise<void> = Promise.resolve();
 
-  function summary(reactions: LineReactions): ReactionSummary[] {
+  function summary(reactions: LineReactions | undefined): ReactionSummary[] {
     const self = selfId();
     const result: ReactionSummary[] = [];
     for (const emoji of REACTION_EMOJI) {
       const names: string[] = [];
       let mine = false;
-      for (const [by, state] of reactions.get(emoji) ?? []) {
+      for (const [by, state] of reactions?.get(emoji) ?? []) {
         if (!state.on) continue;
         names.push(state.relayedBy ? `${state.name} (relayed by ${state.relayedBy})` : state.name);
         mine ||= by === self;
@@ -150,7 +153,7 @@ export function createReactions({
   }
 
   const stateOf = (author: string, id: string, emoji: ReactionEmoji, by: string): ReactorState | undefined =>
-    lines.get(lineKey(author, id))?.reactions.get(emoji)?.get(by);
+    lines.get(lineKey(author, id))?.reactions?.get(emoji)?.get(by);
 
   /** The line, if shown and this member may react to it: anyone, or a private line's two parties. */
   function reactable(author: string, id: string, by: string): ShownLine | undefined {
@@ -166,8 +169,9 @@ export function createReactions({
 
   /** Takes one reactor's state if it is newer; false when the line is not reactable by it or it is not. */
   function apply(author: string, id: string, emoji: ReactionEmoji, by: string, next: ReactorState): boolean {
-    const reactions = reactable(author, id, by)?.reactions;
-    if (!reactions) return false;
+    const line = reactable(author, id, by);
+    if (!line) return false;
+    const reactions: LineReactions = line.reactions ?? new Map();
     const who = reactions.get(emoji) ?? new Map<string, ReactorState>();
     const before = who.get(by);
     if (!isNewer(before, next)) return false;
@@ -175,6 +179,7 @@ export function createReactions({
     if (next.on && !before?.on) who.delete(by);
     who.set(by, next);
     reactions.set(emoji, who);
+    line.reactions = reactions;
     const visible = (before?.on ?? false) !== next.on || (next.on && before?.relayedBy !== next.relayedBy);
     if (visible) changed(author, id, summary(reactions));
     return true;
@@ -298,7 +303,7 @@ export function createReactions({
         if (now.length > 0) changed(author, id, now);
         return;
       }
-      lines.set(key, { reactions: new Map(), privateWith });
+      lines.set(key, { reactions: undefined, privateWith });
       dropOldest(lines, MAX_REACTABLE_LINES);
       // Live changes first: apply() keeps a private line's to its other party, and the
       // latest state of each reactor wins whichever store held it.
@@ -342,7 +347,7 @@ export function createReactions({
       const self = selfId();
       const on: HistoryReaction[] = [];
       const off: HistoryReaction[] = [];
-      for (const [emoji, who] of reactions) {
+      for (const [emoji, who] of reactions ?? []) {
         for (const [by, state] of who) {
           // Only what we checked against its reactor's key (or had from the reactor itself)
           // goes on, as for lines (history.ts): a state taken on a relaying member's word
