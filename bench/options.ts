@@ -13,6 +13,7 @@ export const BROWSER_PARTS = [
   'files',
   'flood',
   'idle',
+  'long',
 ] as const;
 export const PARTS = [...BROWSER_PARTS, 'signaling', 'redis', 'hostile', 'relay'] as const;
 export type Part = (typeof PARTS)[number];

@@ -15,6 +15,7 @@ import { runFloodPart } from './parts/flood.ts';
 import { runHistoryPart } from './parts/history.ts';
 import { runHostilePart } from './parts/hostile.ts';
 import { runIdlePart } from './parts/idle.ts';
+import { runLongPart } from './parts/long.ts';
 import { runRelayPart } from './parts/relay.ts';
 import { runRedisPart, runSignalingPart } from './parts/signaling.ts';
 import { runStagesPart } from './parts/stages.ts';
@@ -63,6 +64,7 @@ async function browserParts(
     if (wants('files')) results.push(await runFilesPart(env, filesSizes(options.quick)));
     if (wants('flood')) results.push(await runFloodPart(env, options.runs, options.quick));
     if (wants('idle')) results.push(await runIdlePart(env, options.runs, options.quick));
+    if (wants('long')) results.push(await runLongPart(env, options.quick));
   } finally {
     await env.close();
   }

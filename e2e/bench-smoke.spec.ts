@@ -2,9 +2,10 @@
 // `npm run bench` cannot rot: mesh_ms(2) for roomlink and the bare page once, 20 messages of
 // latency (20 more between bare pages that draw each line, and 20 with each browser pinned
 // to a core of its own) and a burst of 100, the stages of 20 lines on roomlink's page, a
-// second of an idle room of two, and a call of two (the bench's own fake-media browsers). It
-// checks that every message arrived, was stamped at each stage, the idle figures were read,
-// and every frame was shown, not how fast.
+// second of an idle room of two, a call of two (the bench's own fake-media browsers), and a
+// long chat of 200 lines with both pages' heaps read after each 100. It checks that every
+// message arrived, was stamped at each stage, the idle and heap figures were read, and every
+// frame was shown, not how fast.
 // Every part has rooms of its own (the pinned and call parts browsers of their own too), so
 // the parts run in two lanes side by side, and both flavors of a part at once: one after
 // another they took 59-66 s beside other tests' browsers, 53-55 s this way (all eleven at
@@ -13,6 +14,7 @@
 import { measureCallOnce } from '../bench/browser/calls.ts';
 import { createBrowserBenchEnv } from '../bench/browser/env.ts';
 import { measureIdleOnce } from '../bench/browser/idle.ts';
+import { measureLongOnce } from '../bench/browser/long.ts';
 import { measureMeshOnce } from '../bench/browser/mesh.ts';
 import { measureDrawingBareLatency, measureMessaging, measurePinnedLatency } from '../bench/browser/messaging.ts';
 import type { Flavor } from '../bench/browser/room.ts';
@@ -31,7 +33,7 @@ async function allParts(parts: readonly Promise<void>[]): Promise<void> {
   if (failed) throw failed.reason;
 }
 
-test('the browser benchmark measures a mesh of two, latency, a burst, an idle room and a call of two', async ({
+test('the browser benchmark measures a mesh of two, latency, a burst, an idle room, a call of two and a long chat', async ({
   netns,
   server,
   browsers,
@@ -82,6 +84,16 @@ test('the browser benchmark measures a mesh of two, latency, a burst, an idle ro
             const call = await measureCallOnce(env, flavor, 2, null);
             expect(call.firstFrameMs, `${flavor}: the joiner shows the other's video`).toBeGreaterThan(0);
             expect(call.seenByAllMs, `${flavor}: the other shows the joiner's video`).toBeGreaterThan(0);
+          }),
+        );
+        await allParts(
+          flavors.map(async (flavor) => {
+            const long = await measureLongOnce(env, flavor, 2, 100);
+            expect(long?.received, `${flavor}: every line of the long chat arrived`).toBe(200);
+            for (const side of [long?.sender, long?.receiver]) {
+              expect(side?.map((reading) => reading.lines)).toEqual([0, 100, 200]);
+              for (const reading of side ?? []) expect(reading.heapMb * reading.domNodes).toBeGreaterThan(0);
+            }
           }),
         );
       })(),
