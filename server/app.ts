@@ -36,7 +36,7 @@ import { createMemoryMembership, type MembershipStore } from './membership.ts';
 import { createRedisMembership, type RedisMembership } from './membership-redis.ts';
 import { createMetrics } from './metrics.ts';
 import { checkOrigin } from './origin.ts';
-import { pageFilesIn, servePageFiles } from './page-files.ts';
+import { chooseEncoding, pageFilesIn, servePageFiles } from './page-files.ts';
 import { clientAddress, type TrustFn } from './proxy.ts';
 import { createAddressLimits, createSocketLimiter, LIMITED_EVENTS } from './rate-limit.ts';
 import { createResumeTokens } from './resume.ts';
@@ -316,6 +316,11 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const precompressed = expressStaticGzip(publicDir, { enableBrotli: true, orderPreference: ['br', 'gz'] });
   web.use((req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    // express-static-gzip takes a `*` for Brotli even beside `br;q=0` (the client refused
+    // it): the encoding is chosen as for the page's files, and it is shown only that one.
+    const encoding = chooseEncoding(req.get('Accept-Encoding'));
+    if (encoding === 'identity') return next();
+    req.headers['accept-encoding'] = encoding;
     precompressed(req, res, (error?: unknown) => {
       res.removeHeader('Content-Encoding');
       next(error);

@@ -506,33 +506,44 @@ describe('HTTP', () => {
     const dir = mkdtempSync(joinPath(tmpdir(), 'roomlink-public-'));
     t.after(() => rmSync(dir, { recursive: true, force: true }));
     const bundle = `console.log(${JSON.stringify('roomlink '.repeat(10_000))});\n`;
-    const file = joinPath(dir, 'main.js');
-    writeFileSync(file, bundle);
-    await precompress([file]);
+    // main.js is one of the page's first files (from memory, page-files.ts); a worker is
+    // served from disk (express-static-gzip).
+    const files = ['main.js', 'hash-worker.js'].map((name) => joinPath(dir, name));
+    for (const file of files) writeFileSync(file, bundle);
+    await precompress(files);
     const server = await startServer({}, { publicDir: dir });
-    const br = await rawGet(`${server.url}/main.js`, 'gzip, deflate, br, zstd');
-    assert.equal(br.encoding, 'br');
-    assert.match(br.type ?? '', /^text\/javascript/);
-    assert.match(br.vary ?? '', /Accept-Encoding/i);
-    // Byte for byte the build's file (the middleware's own Brotli, at quality 4, differs).
-    assert.deepEqual(br.body, readFileSync(`${file}.br`));
-    assert.equal(decodedBody(br), bundle);
-    const gz = await rawGet(`${server.url}/main.js`, 'gzip');
-    assert.equal(gz.encoding, 'gzip');
-    assert.deepEqual(gz.body, readFileSync(`${file}.gz`));
-    assert.equal(decodedBody(gz), bundle);
-    const plain = await rawGet(`${server.url}/main.js`, 'identity');
-    assert.equal(plain.encoding, undefined);
-    assert.equal(plain.body.toString(), bundle);
+    for (const file of files) {
+      const url = `${server.url}/${file.slice(dir.length + 1)}`;
+      const br = await rawGet(url, 'gzip, deflate, br, zstd');
+      assert.equal(br.encoding, 'br', url);
+      assert.match(br.type ?? '', /^text\/javascript/);
+      assert.match(br.vary ?? '', /Accept-Encoding/i);
+      // Byte for byte the build's file (the middleware's own Brotli, at quality 4, differs).
+      assert.deepEqual(br.body, readFileSync(`${file}.br`));
+      assert.equal(decodedBody(br), bundle);
+      const gz = await rawGet(url, 'gzip');
+      assert.equal(gz.encoding, 'gzip', url);
+      assert.deepEqual(gz.body, readFileSync(`${file}.gz`));
+      // Brotli refused by name is refused, whatever else `*` accepts (the worker was sent
+      // Brotli until 2026-12-06).
+      for (const refusing of ['br;q=0, *', '*, br;q=0', 'gzip, br;q=0']) {
+        const noBrotli = await rawGet(url, refusing);
+        assert.equal(noBrotli.encoding, 'gzip', `${url} ${refusing}`);
+        assert.deepEqual(noBrotli.body, readFileSync(`${file}.gz`));
+      }
+      const plain = await rawGet(url, 'identity');
+      assert.equal(plain.encoding, undefined, url);
+      assert.equal(plain.body.toString(), bundle);
+    }
 
     // Nothing else goes out labelled as compressed: another method gets a plain 404...
-    const post = await rawGet(`${server.url}/main.js`, 'br', 'POST');
+    const post = await rawGet(`${server.url}/hash-worker.js`, 'br', 'POST');
     assert.equal(post.status, 404);
     assert.equal(post.encoding, undefined);
     assert.equal(post.body.toString(), 'Not found\n');
     // ...and a compressed copy gone since the server started leaves the plain file.
-    rmSync(`${file}.br`);
-    const gone = await rawGet(`${server.url}/main.js`, 'br');
+    rmSync(`${files[1]}.br`);
+    const gone = await rawGet(`${server.url}/hash-worker.js`, 'br');
     assert.equal(gone.status, 200);
     assert.equal(gone.encoding === undefined || gone.encoding === 'br', true);
     assert.equal(decodedBody(gone), bundle);
