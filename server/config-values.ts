@@ -156,16 +156,26 @@ function proxyListError(list: string[]): string | null {
     return error instanceof Error ? error.message : String(error);
   }
 }
+/** A longer chain of proxies of one's own is no deployment; a bigger count is a typo. */
+const MAX_PROXY_HOPS = 99;
 export const trustProxyValue = z.string().transform((v, ctx): TrustProxy => {
   const s = v.trim().toLowerCase();
   if (['0', 'false', 'no', 'off', ''].includes(s)) return false;
   if (['true', 'yes', 'on'].includes(s)) return true;
-  if (/^\d{1,2}$/.test(s)) return Number(s);
+  // Digits alone are a hop count, however many: proxy-addr would take `100` for the address
+  // 0.0.0.100, and `2130706433` for 127.0.0.1.
+  if (/^\d+$/.test(s)) {
+    if (Number(s) <= MAX_PROXY_HOPS) return Number(s);
+    ctx.addIssue({ code: 'custom', message: `a hop count must be at most ${MAX_PROXY_HOPS}` });
+    return z.NEVER;
+  }
   const list = s
     .split(',')
     .map((x) => x.trim())
     .filter((x) => x !== '');
-  const wrong = list.length > 0 && list.every((x) => PROXY_NAME.test(x)) ? proxyListError(list) : '';
+  // A hop count stands alone: in a list, digits would be read as an address too.
+  const named = list.length > 0 && list.every((x) => PROXY_NAME.test(x) && !/^\d+$/.test(x));
+  const wrong = named ? proxyListError(list) : '';
   if (wrong === null) return list;
   ctx.addIssue({
     code: 'custom',

@@ -130,6 +130,17 @@ test('TRUST_PROXY addresses and subnets that Express cannot compile are refused,
   }
 });
 
+test('TRUST_PROXY digits are a hop count up to 99, never an address; in a list they are an error', () => {
+  // proxy-addr reads digits as an IPv4 number: these were trusted addresses, silently.
+  assert.equal(ok({ TRUST_PROXY: '007' }).trustProxy, 7);
+  assert.equal(ok({ TRUST_PROXY: '99' }).trustProxy, 99);
+  assert.match(errors({ TRUST_PROXY: '100' }).join('\n'), /^TRUST_PROXY: a hop count must be at most 99/);
+  assert.match(errors({}, ['--trust-proxy', '2130706433']).join('\n'), /^--trust-proxy: a hop count/);
+  for (const bad of ['1,2', 'loopback, 1', '10.0.0.1,100']) {
+    assert.match(errors({ TRUST_PROXY: bad }).join('\n'), /^TRUST_PROXY: must be false, true, a hop count/, bad);
+  }
+});
+
 test('HOST is an IP address or a host name that listen() can bind, or an error naming HOST', () => {
   for (const good of ['0.0.0.0', '127.0.0.1', '::', '::1', 'localhost', 'my-host.lan']) {
     assert.equal(ok({ HOST: good }).host, good);
