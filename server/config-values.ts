@@ -157,7 +157,7 @@ function proxyListError(list: string[]): string | null {
   }
 }
 /** A longer chain of proxies of one's own is no deployment; a bigger count is a typo. */
-const MAX_PROXY_HOPS = 99;
+export const MAX_PROXY_HOPS = 99;
 export const trustProxyValue = z.string().transform((v, ctx): TrustProxy => {
   const s = v.trim().toLowerCase();
   if (['0', 'false', 'no', 'off', ''].includes(s)) return false;

@@ -2,6 +2,7 @@
 // for every bad value an error that names the setting, so the operator knows what to fix.
 
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { type Config, DEFAULT_STUN_URL, type Env, parseConfig } from '../server/config.ts';
 
@@ -318,6 +319,59 @@ test('--help returns the usage text listing every flag and variable', () => {
     'METRICS_TOKEN',
   ]) {
     assert.ok(result.text.includes(word), word);
+  }
+  // Each setting's range, where it has one, as the checks apply it.
+  const lines = result.text.split('\n');
+  for (const [flag, range] of Object.entries({
+    '--port': '0..65535',
+    '--secret': 'at least 16 characters',
+    '--turn-ttl': '60..604800',
+    '--tunnel-subdomain': '4–63 lowercase letters',
+    '--cluster-timeout-ms': '50..60000',
+    '--trust-proxy': 'a hop count 1..99',
+    '--metrics-token': 'at least 8 characters',
+  })) {
+    const line = lines.find((l) => l.trimStart().startsWith(`${flag} `)) ?? '';
+    assert.ok(line.includes(range), `${flag}: ${line}`);
+  }
+});
+
+/** Each `--flag  VARIABLE  meaning` line of --help: its flag, variable and stated default. */
+function helpRows(): Array<{ flag: string; env: string; default?: string }> {
+  const result = parseConfig({}, ['--help']);
+  assert.equal(result.kind, 'help');
+  if (result.kind !== 'help') return [];
+  return result.text.split('\n').flatMap((line) => {
+    const row = /^\s+--([a-z-]+)(?: <value>)?\s+([A-Z_]+)\s+(.*)$/.exec(line);
+    if (row === null) return [];
+    const stated = /\(default ([^;,)]+)/.exec(row[3] ?? '')?.[1];
+    return [{ flag: `--${row[1]}`, env: row[2] ?? '', ...(stated !== undefined && { default: stated }) }];
+  });
+}
+
+test("the README's Configuration table names every setting, with the default --help states", () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const section = readme.slice(readme.indexOf('\n## Configuration\n'), readme.indexOf('\n## Across networks\n'));
+  const documented = new Map<string, string | undefined>();
+  for (const line of section.split('\n').filter((l) => l.startsWith('| `--'))) {
+    const [flags = '', envs = '', defaults = ''] = line.split('|').slice(1, 4);
+    const names = (cell: string) => [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1] ?? '');
+    const values = defaults.trim().split(/,\s*/);
+    names(flags).forEach((flag, i) => {
+      documented.set(flag, (values.length > 1 ? values[i] : values[0])?.replaceAll('`', ''));
+    });
+    assert.equal(names(flags).length, names(envs).length, line);
+  }
+  const rows = helpRows();
+  assert.ok(rows.length > 20, `only ${rows.length} settings read from --help`);
+  assert.deepEqual([...documented.keys()].sort(), rows.map((r) => r.flag).sort());
+  for (const row of rows) {
+    assert.ok(section.includes(`\`${row.env}\``), `${row.env} in the README`);
+    const readmeDefault = documented.get(row.flag) ?? '';
+    // Where both state a plain value (a number, a rate, a word), they agree.
+    if (row.default !== undefined && /^[\w./]+$/.test(readmeDefault)) {
+      assert.equal(readmeDefault, row.default, row.flag);
+    }
   }
 });
 
