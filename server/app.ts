@@ -292,6 +292,14 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       .type(metrics.registry.contentType)
       .send(await metrics.registry.metrics());
   });
+  // Everything Express serves is read-only (Engine.IO takes /socket.io/ before it): any other
+  // method is refused as one (405, or OPTIONS answered), not taken for a missing page (404).
+  web.use((req, res, next) => {
+    if (req.method === 'GET' || req.method === 'HEAD') return next();
+    res.set('Allow', 'GET, HEAD');
+    if (req.method === 'OPTIONS') res.status(204).end();
+    else res.status(405).type('text/plain').send('Method not allowed\n');
+  });
   const publicDir = options.publicDir ?? PUBLIC_DIR;
   // The page and what it loads first, from memory (page-files.ts).
   web.use(servePageFiles(pageFilesIn(publicDir, NORMALIZE_CSS)));

@@ -536,11 +536,11 @@ describe('HTTP', () => {
       assert.equal(plain.body.toString(), bundle);
     }
 
-    // Nothing else goes out labelled as compressed: another method gets a plain 404...
+    // Nothing else goes out labelled as compressed: another method gets a plain 405...
     const post = await rawGet(`${server.url}/hash-worker.js`, 'br', 'POST');
-    assert.equal(post.status, 404);
+    assert.equal(post.status, 405);
     assert.equal(post.encoding, undefined);
-    assert.equal(post.body.toString(), 'Not found\n');
+    assert.equal(post.body.toString(), 'Method not allowed\n');
     // ...and a compressed copy gone since the server started leaves the plain file.
     rmSync(`${files[1]}.br`);
     const gone = await rawGet(`${server.url}/hash-worker.js`, 'br');

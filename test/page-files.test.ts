@@ -83,5 +83,5 @@ test('the page and its first files come from memory, with ETags, 304s, HEAD and 
   assert.equal(worker.status, 200);
   assert.equal(worker.body.toString(), 'self.onmessage = () => {};\n');
   // Another method is not answered from memory.
-  assert.equal((await raw(`${server.url}/app.js`, { 'Accept-Encoding': 'br' }, 'POST')).status, 404);
+  assert.equal((await raw(`${server.url}/app.js`, { 'Accept-Encoding': 'br' }, 'POST')).status, 405);
 });
