@@ -103,20 +103,23 @@ export const originList = z
   .string()
   .transform((s) => commaSeparated(s).map((o) => o.replace(/\/$/, '')))
   .pipe(
-    z.array(
-      z
-        .string()
-        .refine(
-          (o) => o === '*' || ORIGIN.test(o),
-          'each origin must look like https://host[:port] (comma-separated), or *',
-        )
-        .refine((o) => o === '*' || portInRange(ORIGIN.exec(o)?.[1]), PORT_RANGE)
-        // What passes the pattern may still be no URL (http://1.2.3.256, http://[::::]).
-        .refine((o) => o === '*' || URL.canParse(o), 'each origin must be a valid URL (is its host an address?)')
-        // As browsers send it: lowercase, without the scheme's default port (https://a.com:443
-        // is Origin https://a.com).
-        .transform((o) => (o === '*' ? o : new URL(o).origin)),
-    ),
+    z
+      .array(
+        z
+          .string()
+          .refine(
+            (o) => o === '*' || ORIGIN.test(o),
+            'each origin must look like https://host[:port] (comma-separated), or *',
+          )
+          .refine((o) => o === '*' || portInRange(ORIGIN.exec(o)?.[1]), PORT_RANGE)
+          // What passes the pattern may still be no URL (http://1.2.3.256, http://[::::]).
+          .refine((o) => o === '*' || URL.canParse(o), 'each origin must be a valid URL (is its host an address?)')
+          // As browsers send it: lowercase, without the scheme's default port (https://a.com:443
+          // is Origin https://a.com).
+          .transform((o) => (o === '*' ? o : new URL(o).origin)),
+      )
+      // Commas alone are a mistake, not "same origin only" (which is the variable unset).
+      .min(1, 'must list at least one origin (https://host[:port]), or *'),
   );
 
 /**

@@ -183,6 +183,12 @@ test('a STUN or TURN list with no URL in it is an error: only none turns STUN of
   assert.match(errors({ TURN_URLS: ',', TURN_SECRET: 's' }).join('\n'), /^TURN_URLS: must list at least one turn: URL/);
 });
 
+test('an ALLOWED_ORIGINS list with no origin in it is an error, not same origin only', () => {
+  assert.match(errors({ ALLOWED_ORIGINS: ' , ' }).join('\n'), /^ALLOWED_ORIGINS: must list at least one origin/);
+  assert.match(errors({}, ['--allowed-origins', ',']).join('\n'), /^--allowed-origins: must list at least one origin/);
+  assert.deepEqual(ok({ ALLOWED_ORIGINS: '' }).allowedOrigins, [], 'an empty variable is unset');
+});
+
 test('allowed origins are kept as browsers send them: lowercase, no default port, no slash', () => {
   assert.deepEqual(
     ok({
