@@ -509,9 +509,12 @@ function isLoopback(address: string): boolean {
   return /^(?:127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3})$/.test(address);
 }
 
+/** RFC 9110: the scheme's case is not significant ("bearer" is "Bearer"). */
+const BEARER = /^bearer +/i;
+
 function bearerMatches(header: string | undefined, token: string): boolean {
-  if (header === undefined || !header.startsWith('Bearer ')) return false;
-  const given = createHash('sha256').update(header.slice('Bearer '.length).trim()).digest();
+  if (header === undefined || !BEARER.test(header)) return false;
+  const given = createHash('sha256').update(header.replace(BEARER, '').trim()).digest();
   const expected = createHash('sha256').update(token).digest();
   return timingSafeEqual(given, expected);
 }

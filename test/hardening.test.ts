@@ -641,6 +641,17 @@ describe('HTTP', () => {
     const ok = await fetch(`${server.url}/metrics`, { headers: { Authorization: 'Bearer scrape-secret-123' } });
     assert.equal(ok.status, 200);
     assert.match(await ok.text(), /roomlink_connected_sockets/);
+    // The scheme's case is not significant (RFC 9110); the token's is.
+    for (const [header, status] of [
+      ['bearer scrape-secret-123', 200],
+      ['BEARER  scrape-secret-123', 200],
+      ['Bearer SCRAPE-SECRET-123', 401],
+      ['Basic scrape-secret-123', 401],
+      ['Bearerscrape-secret-123', 401],
+    ] as const) {
+      const answer = await fetch(`${server.url}/metrics`, { headers: { Authorization: header } });
+      assert.equal(answer.status, status, header);
+    }
   });
 
   test('payloads up to 64 KB are parsed (and refused if invalid); beyond it the connection closes', async () => {
