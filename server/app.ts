@@ -1,7 +1,7 @@
 // Builds the whole server — Express for the page, Socket.IO for signaling — without
 // listening, and returns a handle that tests and server.ts can start and stop.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { createServer, type Server as HttpServer, type IncomingMessage } from 'node:http';
+import { createServer, type Server as HttpServer, type IncomingMessage, STATUS_CODES } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -338,8 +338,10 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   web.use((_req, res) => {
     res.status(404).type('text/plain').send('Not found\n');
   });
-  // Malformed URLs (bad percent-encoding) arrive here as 400s; nothing reaches the default
-  // handler, which would print a stack trace to the client in development mode.
+  // Malformed URLs (bad percent-encoding: 400) and the static files' refusals (a range past
+  // the end: 416, a failed If-Match: 412) arrive here, each said in plain text; nothing
+  // reaches the default handler, which would print a stack trace to the client in
+  // development mode.
   web.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
     const status = httpStatusOf(error);
     if (status >= 500) logger.error({ err: error, path: req.path }, 'http request failed');
@@ -347,7 +349,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     res
       .status(status)
       .type('text/plain')
-      .send(status < 500 ? 'Bad request\n' : 'Internal error\n');
+      .send(status < 500 ? `${refusalText(status)}\n` : 'Internal error\n');
   });
 
   const signalingDeps: SignalingDeps = {
@@ -517,6 +519,12 @@ function bearerMatches(header: string | undefined, token: string): boolean {
   const given = createHash('sha256').update(header.replace(BEARER, '').trim()).digest();
   const expected = createHash('sha256').update(token).digest();
   return timingSafeEqual(given, expected);
+}
+
+/** A 4xx in words, as the status line says it ("Range not satisfiable"), not all "Bad request". */
+function refusalText(status: number): string {
+  const reason = STATUS_CODES[status] ?? 'Bad request';
+  return reason.charAt(0) + reason.slice(1).toLowerCase();
 }
 
 function httpStatusOf(error: unknown): number {

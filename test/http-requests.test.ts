@@ -142,6 +142,11 @@ test('ranges: a file from disk answers the bytes asked (206, 416 past its end); 
   const past = await send('GET /hash-worker.js HTTP/1.1\nRange: bytes=99999-');
   assert.equal(past.status, 416);
   assert.equal(past.headers.get('content-range'), `bytes */${WORKER.length}`);
+  assert.equal(past.body, 'Range not satisfiable\n');
+  // A condition that fails is said as such too (each was "Bad request").
+  const stale = await send('GET /hash-worker.js HTTP/1.1\nIf-Match: "another"');
+  assert.equal(stale.status, 412);
+  assert.equal(stale.body, 'Precondition failed\n');
   const nonsense = await send('GET /hash-worker.js HTTP/1.1\nAccept-Encoding: identity\nRange: apples=1-2');
   assert.equal(nonsense.status, 200);
   assert.equal(nonsense.body, WORKER);
