@@ -318,12 +318,15 @@ const SETTINGS: Setting[] = [
     env: 'METRICS_TOKEN',
     flag: 'metrics-token',
     type: 'string',
-    help: `/metrics requires "Authorization: Bearer <token>", at least ${MIN_METRICS_TOKEN_LENGTH} characters (default: loopback only, no token)`,
+    help: `/metrics requires "Authorization: Bearer <token>", at least ${MIN_METRICS_TOKEN_LENGTH} characters of printable ASCII (default: loopback only, no token)`,
     schema: z
       .string()
       .min(MIN_METRICS_TOKEN_LENGTH, `must be at least ${MIN_METRICS_TOKEN_LENGTH} characters`)
       // A header value arrives without its outer whitespace, so such a token never matches.
-      .refine((token) => token.trim() === token, 'must not start or end with whitespace'),
+      .refine((token) => token.trim() === token, 'must not start or end with whitespace')
+      // Node reads a header as Latin-1, and scrapers and curl send UTF-8: a token with other
+      // characters than printable ASCII would never match what they send.
+      .regex(/^[\x20-\x7e]*$/, 'must be printable ASCII (letters, digits, punctuation, spaces)'),
     secret: true,
   },
   rateSetting('rateJoinSocket', 'JOIN_RATE_SOCKET', 'room:join per socket'),

@@ -269,6 +269,9 @@ test('every bad value gives a message naming its variable', () => {
     // HTTP drops a header value's outer whitespace: such a token could never match.
     [{ METRICS_TOKEN: ' long-enough-token' }, 'METRICS_TOKEN'],
     [{ METRICS_TOKEN: 'long-enough-token\t' }, 'METRICS_TOKEN'],
+    // Sent as UTF-8 by curl and scrapers, read as Latin-1: such a token could never match.
+    [{ METRICS_TOKEN: 'pässwörd-for-metrics' }, 'METRICS_TOKEN'],
+    [{ METRICS_TOKEN: 'token-with\u0000-nul' }, 'METRICS_TOKEN'],
     [{ SIGNAL_RATE_SOCKET: 'fast' }, 'SIGNAL_RATE_SOCKET'],
     [{ SIGNAL_RATE_SOCKET: '50' }, 'SIGNAL_RATE_SOCKET'],
     [{ JOIN_RATE_IP: '0/10' }, 'JOIN_RATE_IP'],
