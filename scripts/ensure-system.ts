@@ -5,7 +5,7 @@
 //   node --import tsx scripts/ensure-system.ts        (exit 1 with a message when not ready)
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,22 +17,31 @@ export interface SystemTool {
   readonly name: string;
   /** The executable looked up on PATH (or an absolute path). */
   readonly command: string;
-  /** The Debian package that provides it. */
-  readonly debianPackage: string;
+  /** The Debian package that provides it; null for a binary the user chose (CHROMIUM_PATH). */
+  readonly debianPackage: string | null;
   /** What needs it, for the message. */
   readonly usedFor: string;
 }
 
-export function chromiumPath(): string {
-  return process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** CHROMIUM_PATH, or Debian's Chromium; an empty variable counts as unset. */
+export function chromiumPath(env: Env = process.env): string {
+  return chosenChromium(env) ?? '/usr/bin/chromium';
 }
 
-export function systemTools(): SystemTool[] {
+function chosenChromium(env: Env): string | undefined {
+  const chosen = env['CHROMIUM_PATH'];
+  return chosen === '' ? undefined : chosen;
+}
+
+export function systemTools(env: Env = process.env): SystemTool[] {
   return [
     {
       name: 'chromium',
-      command: chromiumPath(),
-      debianPackage: 'chromium',
+      command: chromiumPath(env),
+      // Debian's package cannot provide a binary at a path the user chose.
+      debianPackage: chosenChromium(env) === undefined ? 'chromium' : null,
       usedFor: 'end-to-end tests (Playwright drives it)',
     },
     { name: 'ip', command: 'ip', debianPackage: 'iproute2', usedFor: 'network namespaces for the end-to-end tests' },
@@ -54,10 +63,11 @@ export function systemTools(): SystemTool[] {
   ];
 }
 
+/** A file we may run: a directory passes access(X_OK) too (and an empty name, joined, is one). */
 function isExecutable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
-    return true;
+    return statSync(path).isFile();
   } catch {
     return false;
   }
@@ -76,6 +86,27 @@ export function findTool(command: string): string | null {
 
 function missingTools(): SystemTool[] {
   return systemTools().filter((tool) => findTool(tool.command) === null);
+}
+
+function packagesFor(tools: SystemTool[]): string[] {
+  return [...new Set(tools.flatMap((tool) => (tool.debianPackage === null ? [] : [tool.debianPackage])))];
+}
+
+/** What to tell the user about tools still missing: each, and what to do about it. */
+export function missingToolProblems(missing: SystemTool[]): string[] {
+  const problems: string[] = [];
+  for (const tool of missing) {
+    problems.push(
+      tool.debianPackage === null
+        ? `CHROMIUM_PATH is ${JSON.stringify(tool.command)}, which is no executable file: point it at a Chromium or Chrome binary, or unset it for Debian's`
+        : `missing ${tool.name} (${tool.command}), needed for ${tool.usedFor}`,
+    );
+  }
+  const packages = packagesFor(missing);
+  if (packages.length === 0) return problems;
+  problems.push(`install them as root: apt-get update && apt-get install -y ${packages.join(' ')}`);
+  if (packages.includes('chromium')) problems.push('or point CHROMIUM_PATH at an existing Chromium/Chrome binary');
+  return problems;
 }
 
 function installWithApt(packages: string[]): boolean {
@@ -134,20 +165,9 @@ export interface SystemCheck {
 export function ensureSystem(options: { install?: boolean } = {}): SystemCheck {
   const problems: string[] = [];
   let missing = missingTools();
-  if (missing.length > 0 && options.install !== false) {
-    const packages = [...new Set(missing.map((tool) => tool.debianPackage))];
-    if (installWithApt(packages)) missing = missingTools();
-  }
-  if (missing.length > 0) {
-    const packages = [...new Set(missing.map((tool) => tool.debianPackage))];
-    for (const tool of missing) {
-      problems.push(`missing ${tool.name} (${tool.command}), needed for ${tool.usedFor}`);
-    }
-    problems.push(`install them as root: apt-get update && apt-get install -y ${packages.join(' ')}`);
-    if (missing.some((tool) => tool.name === 'chromium')) {
-      problems.push('or point CHROMIUM_PATH at an existing Chromium/Chrome binary');
-    }
-  }
+  const packages = packagesFor(missing);
+  if (packages.length > 0 && options.install !== false && installWithApt(packages)) missing = missingTools();
+  problems.push(...missingToolProblems(missing));
   const netnsProblem = checkNetnsPermission();
   if (netnsProblem !== null) {
     problems.push(`cannot create a network namespace: ${netnsProblem}`);
