@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { type AddressInfo, createServer } from 'node:net';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
@@ -77,6 +78,26 @@ test('server.ts exits 1 at start when WIRE_LOG cannot be written, naming WIRE_LO
   ]);
   assert.equal(code, 1, JSON.stringify(server.output()));
   assert.match(server.output().stderr, /WIRE_LOG: cannot open ".*" for appending \(ENOENT\)/);
+});
+
+test('server.ts exits 1 with one line naming HOST and PORT when the port is taken, no stack trace', async (t) => {
+  const taken = createServer();
+  taken.listen(0, '127.0.0.1');
+  await once(taken, 'listening');
+  t.after(() => taken.close());
+  const { port } = taken.address() as AddressInfo;
+  const server = runServer(['--port', String(port), '--host', '127.0.0.1', '--log-level', 'silent'], {
+    ROOMLINK_SECRET: 'entry-test-secret-0123',
+  });
+  t.after(() => server.child.kill('SIGKILL'));
+  assert.equal(await server.exited, 1);
+  const { stdout, stderr } = server.output();
+  assert.equal(
+    stderr,
+    `roomlink: cannot listen on 127.0.0.1:${port} (EADDRINUSE): check HOST and PORT\n`,
+    JSON.stringify({ stdout, stderr }),
+  );
+  assert.doesNotMatch(stdout, /\n\s+at /);
 });
 
 test('server.ts --help prints usage and exits 0', async () => {
