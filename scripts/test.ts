@@ -27,6 +27,8 @@ interface Tally {
   lines: string[];
 }
 
+const USAGE = 'usage: npm test [-- --only=unit|e2e]   (CHROMIUM_PATH: another Chromium than /usr/bin/chromium)';
+
 function parseArgs(argv: readonly string[]): Set<Part> {
   const parts = new Set<Part>(['unit', 'e2e']);
   for (const arg of argv) {
@@ -34,8 +36,11 @@ function parseArgs(argv: readonly string[]): Set<Part> {
     if (only === 'unit' || only === 'e2e') {
       parts.clear();
       parts.add(only);
+    } else if (arg === '--help' || arg === '-h') {
+      console.log(USAGE);
+      process.exit(0);
     } else {
-      console.error(`unknown argument ${arg}\nusage: npm test [-- --only=unit|e2e]`);
+      console.error(`unknown argument ${arg}\n${USAGE}`);
       process.exit(2);
     }
   }
