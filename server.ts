@@ -19,6 +19,8 @@ if (parsed.kind === 'invalid' || errors.length > 0) {
   process.exit(1);
 }
 
+for (const warning of parsed.warnings) console.error(`roomlink: warning: ${warning}`);
+
 const app = createApp(parsed.config);
 const { port, host } = await app.listen().catch((error: unknown) => {
   const code = (error as NodeJS.ErrnoException).code;

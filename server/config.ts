@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { DEFAULT_MAX_VIDEO_SENDERS, MAX_VIDEO_SENDERS_LIMIT } from '../protocol/channel/calls.ts';
 import { DEFAULT_MAX_ROOM_SIZE } from '../protocol/limits.ts';
+import { crossChecks, withoutEffect } from './config-checks.ts';
 import {
   booleanValue,
   hostPortList,
@@ -76,7 +77,8 @@ export interface Config {
 }
 
 export type ConfigResult =
-  | { kind: 'config'; config: Config }
+  /** warnings: settings given that have no effect here (the server starts, and says so). */
+  | { kind: 'config'; config: Config; warnings: string[] }
   | { kind: 'help'; text: string }
   | { kind: 'invalid'; errors: string[] };
 
@@ -383,6 +385,7 @@ export function parseConfig(env: Env, argv: readonly string[]): ConfigResult {
 
   const config: Config = { ...DEFAULTS, stunUrls: [...DEFAULTS.stunUrls], turnUrls: [], allowedOrigins: [] };
   const errors: string[] = [];
+  const given = new Set<keyof Config>();
   const values = config as unknown as Record<string, unknown>;
   for (const s of SETTINGS) {
     const fromFlag = flags[s.flag];
@@ -394,35 +397,14 @@ export function parseConfig(env: Env, argv: readonly string[]): ConfigResult {
     const source = fromFlag !== undefined ? `--${s.flag}` : s.env;
     if (parsed.success) {
       values[s.key] = parsed.data;
+      given.add(s.key);
       continue;
     }
     const got = s.secret ? '' : ` (got ${JSON.stringify(raw)})`;
     errors.push(`${source}: ${parsed.error.issues[0]?.message ?? 'invalid'}${got}`);
   }
   errors.push(...crossChecks(config));
-  return errors.length > 0 ? { kind: 'invalid', errors } : { kind: 'config', config };
-}
-
-/** Rules that involve more than one setting. */
-function crossChecks(c: Config): string[] {
-  const errors: string[] = [];
-  if (c.redisUrl !== undefined && c.redisClusterNodes !== undefined) {
-    errors.push(
-      'REDIS_URL (--redis-url) and REDIS_CLUSTER_NODES (--redis-cluster-nodes) are mutually exclusive: one Redis or a Cluster',
-    );
-  }
-  const hasStatic = c.turnUsername !== undefined || c.turnCredential !== undefined;
-  if (c.turnSecret !== undefined && hasStatic) {
-    errors.push('TURN_SECRET (--turn-secret) and TURN_USERNAME/TURN_CREDENTIAL are mutually exclusive: pick one');
-  }
-  if ((c.turnUsername === undefined) !== (c.turnCredential === undefined)) {
-    errors.push('TURN_USERNAME (--turn-username) and TURN_CREDENTIAL (--turn-credential) go together');
-  }
-  if (c.turnUrls.length > 0 && c.turnSecret === undefined && !hasStatic) {
-    errors.push('TURN_URLS (--turn-urls) needs TURN_SECRET or TURN_USERNAME + TURN_CREDENTIAL');
-  }
-  if (c.turnUrls.length === 0 && (c.turnSecret !== undefined || hasStatic)) {
-    errors.push('TURN_SECRET / TURN_USERNAME / TURN_CREDENTIAL are set but TURN_URLS (--turn-urls) is empty');
-  }
-  return errors;
+  return errors.length > 0
+    ? { kind: 'invalid', errors }
+    : { kind: 'config', config, warnings: withoutEffect(config, given) };
 }

@@ -216,6 +216,32 @@ test('the video-sender cap is a whole number from 1 to 256, by variable or flag'
     assert.match(errors({ MAX_VIDEO_SENDERS: bad }).join('\n'), /^MAX_VIDEO_SENDERS: /);
 });
 
+test('a setting that does nothing without another starts the server with a warning naming both', () => {
+  const warningsOf = (env: Env, argv: string[] = []) => {
+    const result = parseConfig(env, argv);
+    assert.equal(result.kind, 'config');
+    return result.kind === 'config' ? result.warnings : [];
+  };
+  assert.deepEqual(warningsOf({}), []);
+  assert.deepEqual(warningsOf({ TUNNEL_HOST: 'https://lt.example.org', TUNNEL_SUBDOMAIN: 'my-room' }), [
+    'TUNNEL_HOST (--tunnel-host) is set but TUNNEL (--tunnel) is off: no tunnel is opened',
+    'TUNNEL_SUBDOMAIN (--tunnel-subdomain) is set but TUNNEL (--tunnel) is off: no tunnel is opened',
+  ]);
+  assert.deepEqual(warningsOf({ TUNNEL_HOST: 'https://lt.example.org' }, ['--tunnel']), []);
+  assert.match(
+    warningsOf({}, ['--turn-ttl', '600']).join(),
+    /^TURN_TTL \(--turn-ttl\) does nothing without TURN_SECRET/,
+  );
+  assert.deepEqual(warningsOf({ TURN_TTL: '600', TURN_SECRET: 's', TURN_URLS: 'turn:a' }), []);
+  assert.match(
+    warningsOf({ CLUSTER_TIMEOUT_MS: '500' }).join(),
+    /^CLUSTER_TIMEOUT_MS .* without REDIS_URL or REDIS_CLUSTER_NODES/,
+  );
+  assert.deepEqual(warningsOf({ CLUSTER_TIMEOUT_MS: '500', REDIS_URL: 'redis://127.0.0.1:1' }), []);
+  // Defaults are not "set": an empty variable neither.
+  assert.deepEqual(warningsOf({ TUNNEL_HOST: '', TURN_TTL: '' }), []);
+});
+
 test('an empty variable counts as unset', () => {
   assert.equal(ok({ PORT: '', STUN_URLS: '' }).port, 3000);
 });

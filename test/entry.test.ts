@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { type AddressInfo, createServer } from 'node:net';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { until } from './support.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const START_TIMEOUT_MS = 15_000;
@@ -98,6 +99,21 @@ test('server.ts exits 1 with one line naming HOST and PORT when the port is take
     JSON.stringify({ stdout, stderr }),
   );
   assert.doesNotMatch(stdout, /\n\s+at /);
+});
+
+test('server.ts says at start which settings it was given do nothing, and serves', async (t) => {
+  const server = runServer(['--port', '0', '--host', '127.0.0.1', '--log-level', 'silent'], {
+    ROOMLINK_SECRET: 'entry-test-secret-0123',
+    TUNNEL_HOST: 'https://lt.example.org',
+  });
+  t.after(() => server.child.kill('SIGKILL'));
+  await until(() => server.output().stdout.includes('roomlink listening on'), 'listening', START_TIMEOUT_MS);
+  assert.equal(
+    server.output().stderr,
+    'roomlink: warning: TUNNEL_HOST (--tunnel-host) is set but TUNNEL (--tunnel) is off: no tunnel is opened\n',
+  );
+  server.child.kill('SIGTERM');
+  assert.equal(await server.exited, 0);
 });
 
 test('server.ts --help prints usage and exits 0', async () => {
