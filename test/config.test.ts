@@ -372,7 +372,7 @@ test('--help returns the usage text listing every flag and variable', () => {
 });
 
 /** Each `--flag  VARIABLE  meaning` line of --help: its flag, variable and stated default. */
-function helpRows(): Array<{ flag: string; env: string; default?: string }> {
+function helpRows(): Array<{ flag: string; env: string; meaning: string; default?: string }> {
   const result = parseConfig({}, ['--help']);
   assert.equal(result.kind, 'help');
   if (result.kind !== 'help') return [];
@@ -380,7 +380,8 @@ function helpRows(): Array<{ flag: string; env: string; default?: string }> {
     const row = /^\s+--([a-z-]+)(?: <value>)?\s+([A-Z_]+)\s+(.*)$/.exec(line);
     if (row === null) return [];
     const stated = /\(default ([^;,)]+)/.exec(row[3] ?? '')?.[1];
-    return [{ flag: `--${row[1]}`, env: row[2] ?? '', ...(stated !== undefined && { default: stated }) }];
+    const meaning = row[3] ?? '';
+    return [{ flag: `--${row[1]}`, env: row[2] ?? '', meaning, ...(stated !== undefined && { default: stated }) }];
   });
 }
 
@@ -388,12 +389,16 @@ test("the README's Configuration table names every setting, with the default --h
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
   const section = readme.slice(readme.indexOf('\n## Configuration\n'), readme.indexOf('\n## Across networks\n'));
   const documented = new Map<string, string | undefined>();
+  /** A range the README's meaning states ("2–256", "50–60,000 ms"), as --help writes it. */
+  const ranges = new Map<string, string>();
   for (const line of section.split('\n').filter((l) => l.startsWith('| `--'))) {
-    const [flags = '', envs = '', defaults = ''] = line.split('|').slice(1, 4);
+    const [flags = '', envs = '', defaults = '', meaning = ''] = line.split('|').slice(1, 5);
     const names = (cell: string) => [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1] ?? '');
     const values = defaults.trim().split(/,\s*/);
+    const range = /(\d[\d,]*)–(\d[\d,]*)/.exec(meaning);
     names(flags).forEach((flag, i) => {
       documented.set(flag, (values.length > 1 ? values[i] : values[0])?.replaceAll('`', ''));
+      if (range) ranges.set(flag, `${range[1]}..${range[2]}`.replaceAll(',', ''));
     });
     assert.equal(names(flags).length, names(envs).length, line);
   }
@@ -407,7 +412,13 @@ test("the README's Configuration table names every setting, with the default --h
     if (row.default !== undefined && /^[\w./]+$/.test(readmeDefault)) {
       assert.equal(readmeDefault, row.default, row.flag);
     }
+    const range = ranges.get(row.flag);
+    if (range !== undefined) {
+      const whole = new RegExp(`(?<!\\d)${range.replace('..', '\\.\\.')}(?!\\d)`);
+      assert.match(row.meaning, whole, `${row.flag}: ${range}`);
+    }
   }
+  assert.ok(ranges.size >= 3, `only ${ranges.size} ranges read from the README`);
 });
 
 test('REDIS_CLUSTER_NODES is a list of host:port seeds, and is an error together with REDIS_URL', () => {
