@@ -85,7 +85,26 @@ export interface AppOptions {
   upgradeTimeoutMs?: number;
   /** How long a resume ticket works (default resume.ts's TICKET_LIFETIME_MS). */
   ticketLifetimeMs?: number;
+  /** How long a client has to send a request's headers, and all of it (default HTTP_TIMEOUTS); tests shorten them. */
+  httpTimeouts?: HttpTimeouts;
 }
+
+export interface HttpTimeouts {
+  headersMs: number;
+  requestMs: number;
+  /** How often Node looks for connections past them. */
+  checkEveryMs: number;
+}
+
+/**
+ * A browser sends a request's headers at once and our requests have small bodies (a
+ * long-polling POST of at most a socket payload), so a client still sending its headers
+ * after 10 s, or its request after 30, is holding a connection, not using it (Node's defaults
+ * are 60 s and 300 s, checked every 30 s). The response is not limited: a long-polling GET
+ * waits for its answer up to Socket.IO's ping interval. A proxy in front (deploy/nginx.conf)
+ * has its own.
+ */
+export const HTTP_TIMEOUTS: HttpTimeouts = { headersMs: 10_000, requestMs: 30_000, checkEveryMs: 2_000 };
 
 export interface App {
   httpServer: HttpServer;
@@ -174,7 +193,15 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     return refusal;
   };
 
-  const httpServer = createServer(web);
+  const timeouts = options.httpTimeouts ?? HTTP_TIMEOUTS;
+  const httpServer = createServer(
+    {
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: timeouts.requestMs,
+      connectionsCheckingInterval: timeouts.checkEveryMs,
+    },
+    web,
+  );
   const io: RoomServer = new Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>(
     httpServer,
     {
