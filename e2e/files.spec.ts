@@ -20,6 +20,26 @@ import { openRoom, sendMessage, waitForMesh, waitForMessages } from './support/u
 // Three browsers moving tens of megabytes on two shared cores: room for a slow machine.
 test.describe.configure({ timeout: 240_000 });
 
+interface Box {
+  clientWidth: number;
+  getBoundingClientRect(): { width: number };
+}
+
+/** How many pixels a file line’s progress bar is narrower (or wider) than the line’s inner width (0: across it). */
+function barMisfit(page: Page, id: string): Promise<number> {
+  return fileLine(page, id).evaluate((line: Box & { querySelector(s: string): Box | null }) => {
+    const style = (globalThis as unknown as { getComputedStyle(e: Box): Record<string, string> }).getComputedStyle(
+      line,
+    );
+    const inner =
+      line.clientWidth -
+      Number.parseFloat(style['paddingLeft'] ?? '0') -
+      Number.parseFloat(style['paddingRight'] ?? '0');
+    const bar = line.querySelector('[data-testid=file-progress]')?.getBoundingClientRect().width ?? 0;
+    return Math.abs(Math.round(inner - bar));
+  });
+}
+
 test('a 50 MB file reaches a room of three verified at both, while chat lines still arrive', async ({
   server,
   browsers,
@@ -167,9 +187,13 @@ test('the sender’s line says where each of three stands: one received, one dec
   const recipient = (id: string, who: { id: string }) =>
     fileLine(alice.page, id).locator(`[data-testid=file-recipient][data-member="${who.id}"]`);
 
-  // Bob asks before taking anything; carol takes it and verifies it.
+  // Bob asks before taking anything; carol takes it and verifies it. Its name is long enough
+  // to widen its line past 24rem, where the bar used to stop short of the line's edge.
   await bob.page.getByTestId('file-accept-limit').fill('0');
-  const small = await makeFile(alice.page, { name: 'small.bin', size: 3 * 1024 * 1024 });
+  const small = await makeFile(alice.page, {
+    name: 'small-file-whose-name-is-longer-than-its-bar-was.bin',
+    size: 3 * 1024 * 1024,
+  });
   const [asked] = await sendFiles(alice.page, [small.name]);
   if (!asked) throw new Error('no transfer id');
   await expect(fileLine(bob.page, asked).getByTestId('file-accept')).toBeVisible();
@@ -183,9 +207,13 @@ test('the sender’s line says where each of three stands: one received, one dec
   // The bar is of the file's own size, full: the one who took it has it all.
   await expect(fileLine(alice.page, asked).getByTestId('file-progress')).toHaveJSProperty('max', small.size);
   await expect(fileLine(alice.page, asked).getByTestId('file-progress')).toHaveJSProperty('value', small.size);
+  await expect.poll(() => barMisfit(alice.page, asked), { message: 'sender, one deciding' }).toBe(0);
+  await expect.poll(() => barMisfit(bob.page, asked), { message: 'receiver, asked' }).toBe(0);
   await fileLine(bob.page, asked).getByTestId('file-decline').click();
   await expect(recipient(asked, bob)).toHaveText('bob declined');
   await waitForFileState(alice.page, asked, 'verified');
+  await expect.poll(() => barMisfit(bob.page, asked), { message: 'receiver, declined' }).toBe(0);
+  await expect.poll(() => barMisfit(carol.page, asked), { message: 'receiver, verified' }).toBe(0);
   await expect(fileLine(alice.page, asked).getByTestId('file-cancel')).toBeHidden();
 
   // Bob takes the next one but never confirms what he stores: alice stops at her window, his
