@@ -24,8 +24,19 @@ export const NO_KEY = 'no key yet';
 /** What a twin's tag says when another twin announced the very same key: one of them copied it. */
 export const SAME_KEY = 'same key as another';
 
-/** A tag as the page writes it after a name: "#3f2a", or "(no key yet)". */
-export const tagText = (tag: string): string => (tag === NO_KEY ? `(${NO_KEY})` : `#${tag}`);
+/**
+ * The tag of a twin whose key is not known, with the twin's number among those of its name in
+ * the order this page met them ("no key yet, 2"): without it, two twins that came before
+ * either's key read alike in the list and on every line until the keys came. The number
+ * claims nothing about who is who, only which of the two on this page.
+ */
+export const noKeyTag = (arrival: number): string => `${NO_KEY}, ${arrival}`;
+
+/** A tag that says the twin's key is not known yet (noKeyTag), rather than its key code. */
+export const isNoKeyTag = (tag: string): boolean => tag.startsWith(NO_KEY);
+
+/** A tag as the page writes it after a name: "#3f2a", or "(no key yet, 2)". */
+export const tagText = (tag: string): string => (isNoKeyTag(tag) ? `(${tag})` : `#${tag}`);
 
 /** Names that met for the first time on this page: what it says about them. */
 export interface Meeting {
@@ -52,6 +63,14 @@ export interface Twins {
 const KEYS_KEPT = 1_000;
 /** Names the page said were shared, kept: a server that flaps a twin in and out is told of once. */
 const SAID_KEPT = 256;
+/** Twins' numbers kept (noKeyTag): as many as the name keys. */
+const ARRIVALS_KEPT = KEYS_KEPT;
+
+/** A twin's number among those of its name on this page, and that name's key (a rename starts over). */
+interface Arrival {
+  readonly key: string;
+  readonly number: number;
+}
 
 export function createTwins(): Twins {
   const keys = new Map<string, string>();
@@ -59,6 +78,25 @@ export function createTwins(): Twins {
   const said = new Set<string>();
   let tags = new Map<string, string>();
   let version = 0;
+  /**
+   * Each twin's number, given once, in the order this page met them (people's order), and
+   * kept while it stays a twin of that name: one that leaves does not pass its number on, so
+   * a number on an earlier line still means that member.
+   */
+  const arrivals = new Map<string, Arrival>();
+  /** The last number given for each name key. */
+  const lastNumber = new Map<string, number>();
+
+  function arrival(person: Person, key: string): number {
+    const known = arrivals.get(person.id);
+    if (known?.key === key) return known.number;
+    const number = (lastNumber.get(key) ?? 0) + 1;
+    lastNumber.set(key, number);
+    dropOldest(lastNumber, ARRIVALS_KEPT);
+    arrivals.set(person.id, { key, number });
+    dropOldest(arrivals, ARRIVALS_KEPT);
+    return number;
+  }
 
   function keyOf(name: string): string {
     let key = keys.get(name);
@@ -83,7 +121,8 @@ export function createTwins(): Twins {
       const met: Meeting[] = [];
       for (const [key, group] of groups) {
         if (group.length < 2) continue;
-        for (const [id, tag] of tagsOf(group)) next.set(id, tag);
+        const numbers = group.map((person) => arrival(person, key));
+        for (const [id, tag] of tagsOf(group, numbers)) next.set(id, tag);
         if (said.has(key)) continue;
         said.add(key);
         dropOldest(said, SAID_KEPT);
@@ -109,9 +148,9 @@ export function createTwins(): Twins {
 /**
  * Each twin's tag: as many groups of its key code as it takes for no two of the group to
  * look the same (one, unless two codes start alike; a code is 64 bits, which no key can be
- * made to match).
+ * made to match); without a key, its number (`numbers`, in the group's order).
  */
-function tagsOf(group: readonly Person[]): Map<string, string> {
+function tagsOf(group: readonly Person[], numbers: readonly number[]): Map<string, string> {
   const codes = group.map((person) => (person.key === null ? null : keyCode(person.key)));
   const known = codes.filter((code): code is string => code !== null);
   const groupsOf = (code: string, n: number) => code.split(' ').slice(0, n).join(' ');
@@ -120,7 +159,7 @@ function tagsOf(group: readonly Person[]): Map<string, string> {
   const tags = new Map<string, string>();
   group.forEach((person, i) => {
     const code = codes[i] ?? null;
-    if (code === null) tags.set(person.id, NO_KEY);
+    if (code === null) tags.set(person.id, noKeyTag(numbers[i] ?? 0));
     else if (known.indexOf(code) !== known.lastIndexOf(code)) tags.set(person.id, `${code} (${SAME_KEY})`);
     else tags.set(person.id, groupsOf(code, shown));
   });

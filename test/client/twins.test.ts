@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import { tableOf } from '../../client/confusables.ts';
 import { keyCode } from '../../client/fingerprint.ts';
 import { toBase64Url } from '../../client/identity.ts';
-import { createTwins, meetingText, NO_KEY, type Person, SAME_KEY, tagText } from '../../client/twins.ts';
+import { createTwins, isNoKeyTag, meetingText, noKeyTag, type Person, SAME_KEY, tagText } from '../../client/twins.ts';
 import { type MemberParts, memberAbout } from '../../client/view/member-about.ts';
 import { offerAt } from '../../client/view/mention-suggest.ts';
 import { mentionsYou } from '../../client/view/mentions.ts';
@@ -124,8 +124,8 @@ test('a twin whose key is not known yet says so; two that announce one key are b
     ],
     null,
   );
-  assert.equal(twins.tag('b'), NO_KEY);
-  assert.equal(tagText(NO_KEY), '(no key yet)');
+  assert.equal(twins.tag('b'), noKeyTag(2));
+  assert.equal(tagText(noKeyTag(2)), '(no key yet, 2)');
   assert.equal(twins.tag('a')?.length, 4, 'one group tells a code from none');
   twins.update(
     [
@@ -136,6 +136,38 @@ test('a twin whose key is not known yet says so; two that announce one key are b
   );
   assert.equal(twins.tag('a'), `${keyCode(key)} (${SAME_KEY})`);
   assert.equal(twins.tag('b'), twins.tag('a'));
+});
+
+test('twins that come before their keys are told apart by the order this page met them, a number never passed on; each key code once known', async () => {
+  const twins = createTwins();
+  const carol: Person = { id: 'carol', name: 'Carol', key: await signingKey() };
+  const first: Person = { id: 'a1', name: 'Alice', key: null };
+  const second: Person = { id: 'a2', name: 'AIice', key: null };
+  twins.update([carol, first], 'carol');
+  assert.equal(twins.tag('a1'), null, 'alone, her name is hers');
+  twins.update([carol, first, second], 'carol');
+  const [one, two] = [twins.tag('a1'), twins.tag('a2')];
+  assert.equal(one, noKeyTag(1));
+  assert.equal(two, noKeyTag(2));
+  assert.deepEqual(
+    [one, two].map((tag) => tagText(tag ?? '')),
+    ['(no key yet, 1)', '(no key yet, 2)'],
+  );
+  assert.ok([one, two].every((tag) => isNoKeyTag(tag ?? '')));
+
+  // The first one's key comes: her code; the second keeps his number.
+  const key = await signingKey();
+  twins.update([carol, { ...first, key }, second], 'carol');
+  assert.equal(twins.tag('a1'), keyCode(key)?.slice(0, 4));
+  assert.equal(isNoKeyTag(twins.tag('a1') ?? ''), false);
+  assert.equal(twins.tag('a2'), noKeyTag(2));
+
+  // She leaves and a third comes without a key: a number of his own, not hers, which earlier
+  // lines still show for her.
+  const third: Person = { id: 'a3', name: 'Alice', key: null };
+  twins.update([carol, second, third], 'carol');
+  assert.equal(twins.tag('a2'), noKeyTag(2));
+  assert.equal(twins.tag('a3'), noKeyTag(3));
 });
 
 test('codes that start alike are shown as far as they differ', () => {
