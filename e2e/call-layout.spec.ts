@@ -21,6 +21,10 @@ import { newRoomLink, openUser, sendMessage, waitForMesh, waitForMessage } from 
 const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } as const;
 /** The same phone held sideways: wider than the upright layout's 719px, and low. */
 const phoneSideways = { viewport: { width: 844, height: 390 }, isMobile: true, hasTouch: true } as const;
+/** What a function run in the page reads (the root tsconfig has no DOM lib). */
+interface PageDocument {
+  document: { querySelector(selector: string): { textContent: string | null } | null };
+}
 /** A tile without video is about one line of text high. */
 const compactTileMaxPx = 56;
 
@@ -52,6 +56,38 @@ test('on a phone a call of three (one camera, two microphones) leaves the chat a
   await waitForVideo(carol, [alice]);
   await expect(tileOf(page, bob.id)).toHaveAttribute('data-camera', 'off');
   await page.screenshot({ path: testInfo.outputPath('phone-call.png') });
+
+  // A compact bar: Mute, Camera, More and Hang up on one row under the status; sharing and the
+  // device lists behind More (in the bar they took four of its six rows).
+  const tops = await Promise.all(
+    ['call-mute', 'call-camera', 'call-more-toggle', 'call-leave'].map(
+      async (id) => (await page.getByTestId(id).boundingBox())?.y,
+    ),
+  );
+  expect(new Set(tops).size, `rows of Mute, Camera, More and Hang up (tops ${tops.join(', ')})`).toBe(1);
+  for (const id of ['call-screen', 'call-mic-select']) await expect(page.getByTestId(id)).toBeHidden();
+  const more = page.getByRole('button', { name: 'More call controls' });
+  await expect(more).toHaveAttribute('aria-expanded', 'false');
+  await more.tap();
+  await expect(more).toHaveAttribute('aria-expanded', 'true');
+  for (const id of ['call-screen', 'call-mic-select']) await expect(page.getByTestId(id)).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath('phone-call-more.png') });
+  // Escape in the panel closes it, and the keyboard is back on More.
+  await page.getByTestId('call-screen').focus();
+  await page.keyboard.press('Escape');
+  await expect(more).toHaveAttribute('aria-expanded', 'false');
+  await expect(more).toBeFocused();
+  await expect(page.getByTestId('call-screen')).toBeHidden();
+  // Who speaks is named beside the status: in the strip, their tile may be out of view.
+  await page.waitForFunction(
+    () =>
+      /^Speaking: .*Bob/.test(
+        (globalThis as unknown as PageDocument).document.querySelector('[data-testid=call-speaking]')?.textContent ??
+          '',
+      ),
+    undefined,
+    { polling: 50, timeout: 60_000 },
+  );
 
   // Members without a camera (Bob, and Carol herself) are small tiles with their name and state.
   for (const tile of [tileOf(page, bob.id), page.locator('[data-testid=call-tile][data-self=true]')]) {
@@ -94,6 +130,11 @@ test('on a phone a call of three (one camera, two microphones) leaves the chat a
   await expect(tileOf(page, alice.id)).toBeVisible();
   const wide = await tileOf(page, bob.id).boundingBox();
   expect(wide?.height ?? 0, 'height of a tile without video, wide screen').toBeLessThanOrEqual(compactTileMaxPx);
+  // The bar as it was: every control in it, no More, no speaker's name (the tiles are all in view).
+  await expect(page.getByTestId('call-screen')).toBeVisible();
+  await expect(page.getByTestId('call-mic-select')).toBeVisible();
+  await expect(page.getByTestId('call-more-toggle')).toBeHidden();
+  await expect(page.getByTestId('call-speaking')).toBeHidden();
   await page.screenshot({ path: testInfo.outputPath('desktop-call.png') });
 });
 
@@ -157,6 +198,8 @@ test('on a phone held sideways a call with a camera leaves the chat room for its
   await bob.page.screenshot({ path: testInfo.outputPath('phone-sideways-call.png') });
   // The grid of videos took all but 24px of the list and pushed the message box off the screen.
   await expect(bob.page.getByTestId('message-input')).toBeInViewport({ ratio: 1 });
+  // The bar and a row of tiles fit the call's bound: the videos were below its fold, to scroll to.
+  await expect(tileOf(bob.page, alice.id)).toBeInViewport({ ratio: 1 });
   await expect(bob.page.getByTestId('message').filter({ hasText: line.text })).toBeInViewport({ ratio: 1 });
   const messages = await bob.page.locator('#messages').boundingBox();
   expect(messages?.height ?? 0, 'height of the message list').toBeGreaterThanOrEqual(phoneSideways.viewport.height / 4);

@@ -9,6 +9,7 @@ import type { CallParticipant } from '../features/calls.ts';
 import { WHILE_OFFLINE } from '../member-problems.ts';
 import type { OutageWatch, SilenceNotices } from '../outage.ts';
 import { mark } from '../timeline.ts';
+import { createCallMore } from './call-more.ts';
 import { byTestId, el, icon, setAttr, setData, setDisabled, setHidden, setText } from './dom.ts';
 
 /**
@@ -191,6 +192,12 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
   status.setAttribute('role', 'status');
   status.setAttribute('aria-live', 'polite');
   const message = byTestId<HTMLElement>('call-message');
+  // Who is speaking, by name, beside the status on a narrow screen (styles.css), where the
+  // strip of tiles scrolls sideways and the speaker's green outline may be out of view. For
+  // the eye only, like the outline: read out, it would be said five times a second.
+  const speakers = el('span', { className: 'call-speaking', testId: 'call-speaking' });
+  speakers.setAttribute('aria-hidden', 'true');
+  status.after(speakers);
   const grid = document.getElementById('call-tiles') as HTMLElement;
   const buttons = {
     joinAudio: byTestId<HTMLButtonElement>('call-join-audio'),
@@ -218,7 +225,14 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
     audio: devicePicker('audio', 'Mic', 'Microphone', 'call-mic-select'),
     video: devicePicker('video', 'Camera', 'Camera', 'call-camera-select'),
   };
-  buttons.leave.before(pickers.audio.parentElement as HTMLElement, pickers.video.parentElement as HTMLElement);
+  // Behind More on a narrow screen (call-more.ts): sharing a screen and the device lists.
+  const more = createCallMore(buttons.leave);
+  more.hold(
+    buttons.screen,
+    screenAlongside,
+    pickers.audio.parentElement as HTMLElement,
+    pickers.video.parentElement as HTMLElement,
+  );
   const bar = buttons.leave.parentElement as HTMLElement;
 
   /**
@@ -472,11 +486,14 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
       const shown = [...tiles.values()];
       await Promise.all(shown.map(readLevel));
       const now = performance.now();
+      const names: string[] = [];
       for (const tile of shown) {
-        const speaking = String(tile.root.dataset.muted !== 'true' && now - tile.loudAt < SPEAKING_HOLD_MS);
+        const speaking = tile.root.dataset.muted !== 'true' && now - tile.loudAt < SPEAKING_HOLD_MS;
         // Written only on a change: a style recalculation on every read otherwise.
-        setData(tile.root, 'speaking', speaking);
+        setData(tile.root, 'speaking', String(speaking));
+        if (speaking && tile.sound && tile.root.isConnected) names.push(tile.name.textContent ?? '');
       }
+      setText(speakers, names.length === 0 ? '' : `Speaking: ${names.join(', ')}`);
     } finally {
       reading = false;
     }
@@ -510,6 +527,7 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
         showDevices(pickers[kind], choices, model.devices[kind]);
         setDisabled(pickers[kind], model.busy);
       }
+      more.render(self.inCall);
       keepFocus(focused, self.inCall);
 
       // A member we do not hear is said so here too: its tile shows only its last picture.
@@ -592,6 +610,7 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
       else if (speakingTimer !== undefined) {
         clearInterval(speakingTimer);
         speakingTimer = undefined;
+        setText(speakers, '');
       }
     },
     message(text) {

@@ -55,6 +55,10 @@ export class FakeElement {
   prepend(...nodes: FakeElement[]): void {
     this.insert(0, nodes);
   }
+  /** Puts nodes before this one in its parent (the call's More button: view/call-more.ts). */
+  before(...nodes: FakeElement[]): void {
+    this.parentNode?.insert(this.parentNode.children.indexOf(this), nodes);
+  }
   replaceChildren(...nodes: Array<FakeElement | string>): void {
     for (const child of [...this.children]) child.remove();
     this.append(...nodes);
@@ -114,6 +118,11 @@ export class FakeElement {
     const classes = new Set(this.className.split(' ').filter(Boolean));
     change(classes);
     this.className = [...classes].join(' ');
+  }
+
+  /** No layout: nothing is drawn, as an element of `display: none`. */
+  getClientRects(): unknown[] {
+    return [];
   }
 
   private insert(at: number, nodes: Array<FakeElement | string>): void {
