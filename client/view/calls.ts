@@ -24,6 +24,8 @@ const SPEAKING_HOLD_MS = 600;
 
 /** Four corners: full screen. */
 const FULL_SCREEN_ICON = ['M2 6V2h4', 'M10 2h4v4', 'M14 10v4h-4', 'M6 14H2v-4'];
+/** A loudspeaker sending sound: who is speaking. */
+const SPEAKER_ICON = ['M2 6h2.5L8 3v10L4.5 10H2z', 'M10.5 5.5a3.5 3.5 0 0 1 0 5', 'M12.5 3.5a6.5 6.5 0 0 1 0 9'];
 /** An i in a circle: more about this tile. */
 const INFO_ICON = ['M8 1.5a6.5 6.5 0 1 0 0 13a6.5 6.5 0 1 0 0-13', 'M8 7v4.5', 'M8 4.6v.1'];
 
@@ -195,9 +197,15 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
   // Who is speaking, by name, beside the status on a narrow screen (styles.css), where the
   // strip of tiles scrolls sideways and the speaker's green outline may be out of view. For
   // the eye only, like the outline: read out, it would be said five times a second.
-  const speakers = el('span', { className: 'call-speaking', testId: 'call-speaking' });
-  speakers.setAttribute('aria-hidden', 'true');
-  status.after(speakers);
+  // A speaker's sign and their names: a few characters of room beside the status, not a
+  // word's ("Speaking:" took a quarter of a phone's row, and the status a line more).
+  const speaking = el('span', { className: 'call-speaking' });
+  speaking.setAttribute('aria-hidden', 'true');
+  const speakers = el('span', { testId: 'call-speaking' });
+  const sign = icon(SPEAKER_ICON);
+  sign.classList.add('call-speaking-sign');
+  speaking.append(sign, speakers);
+  status.after(speaking);
   const grid = document.getElementById('call-tiles') as HTMLElement;
   const buttons = {
     joinAudio: byTestId<HTMLButtonElement>('call-join-audio'),
@@ -493,7 +501,7 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
         setData(tile.root, 'speaking', String(speaking));
         if (speaking && tile.sound && tile.root.isConnected) names.push(tile.name.textContent ?? '');
       }
-      setText(speakers, names.length === 0 ? '' : `Speaking: ${names.join(', ')}`);
+      setText(speakers, names.join(', '));
     } finally {
       reading = false;
     }
