@@ -39,7 +39,27 @@ test('on a phone a call of three (one camera, two microphones) leaves the chat a
   const link = newRoomLink(server.url);
   const alice = await openUser(await browsers.newContext({ label: 'alice' }), link, 'Alice');
   const bob = await openUser(await browsers.newContext({ label: 'bob' }), link, 'Bob');
-  const carol = await openUser(await browsers.newContext({ label: 'carol', options: phone }), link, 'Carol');
+  // Carol's phone is an iPhone's Safari as far as the call goes: no screen to share, no
+  // element full screen, only a <video>'s own (webkitEnterFullscreen, counted here).
+  const carolContext = await browsers.newContext({ label: 'carol', options: phone });
+  await carolContext.addInitScript(() => {
+    // Optional: a document that is no secure context has no MediaDevices.
+    const g = globalThis as unknown as {
+      Element?: { prototype: Record<string, unknown> };
+      MediaDevices?: { prototype: Record<string, unknown> };
+      HTMLVideoElement?: { prototype: Record<string, unknown> };
+      videoFullScreens: number;
+    };
+    delete g.Element?.prototype['requestFullscreen'];
+    delete g.MediaDevices?.prototype['getDisplayMedia'];
+    g.videoFullScreens = 0;
+    if (g.HTMLVideoElement) {
+      g.HTMLVideoElement.prototype['webkitEnterFullscreen'] = () => {
+        g.videoFullScreens += 1;
+      };
+    }
+  });
+  const carol = await openUser(carolContext, link, 'Carol');
   await waitForMesh([alice, bob, carol]);
   const page = carol.page;
   // Carol asks before taking any file, so a file offer waits for her Accept or Decline. The
@@ -57,8 +77,9 @@ test('on a phone a call of three (one camera, two microphones) leaves the chat a
   await expect(tileOf(page, bob.id)).toHaveAttribute('data-camera', 'off');
   await page.screenshot({ path: testInfo.outputPath('phone-call.png') });
 
-  // A compact bar: Mute, Camera, More and Hang up on one row under the status; sharing and the
-  // device lists behind More (in the bar they took four of its six rows).
+  // A compact bar: Mute, Camera, More and Hang up on one row under the status; the device
+  // lists (and sharing, where a browser can share a screen) behind More (in the bar they took
+  // four of its six rows).
   const tops = await Promise.all(
     ['call-mute', 'call-camera', 'call-more-toggle', 'call-leave'].map(
       async (id) => (await page.getByTestId(id).boundingBox())?.y,
@@ -70,14 +91,22 @@ test('on a phone a call of three (one camera, two microphones) leaves the chat a
   await expect(more).toHaveAttribute('aria-expanded', 'false');
   await more.tap();
   await expect(more).toHaveAttribute('aria-expanded', 'true');
-  for (const id of ['call-screen', 'call-mic-select']) await expect(page.getByTestId(id)).toBeVisible();
+  await expect(page.getByTestId('call-mic-select')).toBeVisible();
+  // This browser cannot share a screen: it is not offered.
+  await expect(page.getByTestId('call-screen')).toBeHidden();
   await page.screenshot({ path: testInfo.outputPath('phone-call-more.png') });
   // Escape in the panel closes it, and the keyboard is back on More.
-  await page.getByTestId('call-screen').focus();
+  await page.getByTestId('call-mic-select').focus();
   await page.keyboard.press('Escape');
   await expect(more).toHaveAttribute('aria-expanded', 'false');
   await expect(more).toBeFocused();
-  await expect(page.getByTestId('call-screen')).toBeHidden();
+  await expect(page.getByTestId('call-mic-select')).toBeHidden();
+  // Full screen on Alice's tile plays her video full screen, as an iPhone can (a tile's own
+  // full screen did nothing there).
+  await tileOf(page, alice.id).getByRole('button', { name: 'Full screen' }).tap();
+  await expect
+    .poll(() => page.evaluate(() => (globalThis as unknown as { videoFullScreens: number }).videoFullScreens))
+    .toBe(1);
   // Who speaks is named beside the status: in the strip, their tile may be out of view.
   await page.waitForFunction(
     () =>
@@ -130,9 +159,10 @@ test('on a phone a call of three (one camera, two microphones) leaves the chat a
   await expect(tileOf(page, alice.id)).toBeVisible();
   const wide = await tileOf(page, bob.id).boundingBox();
   expect(wide?.height ?? 0, 'height of a tile without video, wide screen').toBeLessThanOrEqual(compactTileMaxPx);
-  // The bar as it was: every control in it, no More, no speaker's name (the tiles are all in view).
-  await expect(page.getByTestId('call-screen')).toBeVisible();
+  // The bar as it was: every control in it, no More, no speaker's name (the tiles are all in
+  // view); still no Share screen in a browser that cannot share one.
   await expect(page.getByTestId('call-mic-select')).toBeVisible();
+  await expect(page.getByTestId('call-screen')).toBeHidden();
   await expect(page.getByTestId('call-more-toggle')).toBeHidden();
   await expect(page.getByTestId('call-speaking')).toBeHidden();
   await page.screenshot({ path: testInfo.outputPath('desktop-call.png') });

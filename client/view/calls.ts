@@ -11,6 +11,7 @@ import type { OutageWatch, SilenceNotices } from '../outage.ts';
 import { mark } from '../timeline.ts';
 import { createCallMore } from './call-more.ts';
 import { byTestId, el, icon, setAttr, setData, setDisabled, setHidden, setText } from './dom.ts';
+import { fullScreenWay } from './full-screen.ts';
 
 /**
  * How often the speaking indicators read the receivers' audio energy (calls/audio-level.ts):
@@ -325,7 +326,7 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
     const captionState = el('span', { className: 'call-state' });
     caption.append(captionName, captionState);
     const tools = el('div', { className: 'call-tile-tools' });
-    tools.append(fullScreenButton(root));
+    tools.append(...fullScreenButton(root, video));
     let quality: HTMLElement | null = null;
     if (!own) {
       const info = el('button', { className: 'call-tile-button', testId: 'call-quality-button' });
@@ -388,14 +389,17 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
     tile.video.addEventListener('resize', seen);
   }
 
-  function fullScreenButton(root: HTMLElement): HTMLButtonElement {
+  /** The tile's Full screen button, where this browser has a way to do it (full-screen.ts). */
+  function fullScreenButton(root: HTMLElement, video: HTMLVideoElement): HTMLButtonElement[] {
+    const go = fullScreenWay(root, video, document.fullscreenEnabled);
+    if (!go) return [];
     const full = el('button', { className: 'call-tile-button' });
     full.append(icon(FULL_SCREEN_ICON));
     full.type = 'button';
     full.title = 'Full screen';
     full.setAttribute('aria-label', 'Full screen');
-    full.addEventListener('click', () => void root.requestFullscreen?.().catch(() => undefined));
-    return full;
+    full.addEventListener('click', go);
+    return [full];
   }
 
   const screens = new Map<string, ScreenTile>();
@@ -418,7 +422,7 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
         el('span', { className: 'call-state', text: own ? '' : 'screen' }),
       );
       const tools = el('div', { className: 'call-tile-tools' });
-      tools.append(fullScreenButton(root));
+      tools.append(...fullScreenButton(root, video));
       root.append(video, caption, tools);
       tile = { root, video };
       screens.set(id, tile);
