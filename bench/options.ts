@@ -39,6 +39,7 @@ export interface BenchOptions {
 }
 
 export const USAGE = `usage: npm run bench -- [options]
+  --help                   this text
   --only=${PARTS.join(',')}   parts to run (default: all)
   --sizes=2,4,6,8          room sizes for mesh_ms(N)
   --clients=1000,5000,10000  concurrent signaling clients K (rooms of 6)
@@ -66,6 +67,9 @@ function single(flag: string, value: string, min: number): number {
   if (list.length !== 1) throw new Error(`${flag} wants one number (got ${value})`);
   return list[0] as number;
 }
+
+/** `--help` (or `-h`) anywhere: the usage is printed and nothing runs. */
+export const wantsHelp = (argv: readonly string[]): boolean => argv.includes('--help') || argv.includes('-h');
 
 export function parseOptions(argv: readonly string[], defaultOut: string): BenchOptions {
   const quick = argv.includes('--quick');

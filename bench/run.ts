@@ -7,7 +7,7 @@ import { buildBundles } from '../scripts/build.ts';
 import { createBrowserBenchEnv } from './browser/env.ts';
 import { chartInput } from './chart.ts';
 import { finishMachineInfo, machineInfo } from './machine.ts';
-import { type BenchOptions, BROWSER_PARTS, parseOptions, USAGE } from './options.ts';
+import { type BenchOptions, BROWSER_PARTS, parseOptions, USAGE, wantsHelp } from './options.ts';
 import { type MeshSize, type MessagingData, runLeavePart, runMeshPart, runMessagingParts } from './parts/browser.ts';
 import { runCallsPart } from './parts/calls.ts';
 import { filesSizes, runFilesPart } from './parts/files.ts';
@@ -92,6 +92,10 @@ async function signalingParts(options: BenchOptions, results: PartResult[]): Pro
 }
 
 async function main(): Promise<void> {
+  if (wantsHelp(process.argv.slice(2))) {
+    console.log(USAGE);
+    return;
+  }
   let options: BenchOptions;
   try {
     options = parseOptions(process.argv.slice(2), defaultOut);
