@@ -85,6 +85,15 @@ export type ConfigResult =
 export type Env = Readonly<Record<string, string | undefined>>;
 
 const MIN_SECRET_LENGTH = 16;
+/**
+ * A secret or credential: at least `min` characters, and not whitespace only (sixteen spaces
+ * pass a length check, and a key anyone can guess is none).
+ */
+const secretText = (min: number, message?: string) =>
+  z
+    .string()
+    .min(min, message)
+    .refine((value) => value.trim() !== '', 'must not be only whitespace');
 const MIN_METRICS_TOKEN_LENGTH = 8;
 /** TURN credentials live from a minute to a week. */
 const TURN_TTL_S = { min: 60, max: 7 * 24 * 3600 };
@@ -181,7 +190,7 @@ const SETTINGS: Setting[] = [
     flag: 'secret',
     type: 'string',
     help: `key for resume tokens, at least ${MIN_SECRET_LENGTH} characters (default: random at each start); set it so resume survives restarts and works across nodes`,
-    schema: z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`),
+    schema: secretText(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`),
     secret: true,
   },
   {
@@ -220,7 +229,7 @@ const SETTINGS: Setting[] = [
     flag: 'turn-secret',
     type: 'string',
     help: "coturn's static-auth-secret (short-lived credentials)",
-    schema: z.string().min(1),
+    schema: secretText(1),
     secret: true,
   },
   {
@@ -237,7 +246,7 @@ const SETTINGS: Setting[] = [
     flag: 'turn-username',
     type: 'string',
     help: 'static TURN username (instead of TURN_SECRET)',
-    schema: z.string().min(1),
+    schema: secretText(1),
   },
   {
     key: 'turnCredential',
@@ -245,7 +254,7 @@ const SETTINGS: Setting[] = [
     flag: 'turn-credential',
     type: 'string',
     help: 'static TURN password (with TURN_USERNAME)',
-    schema: z.string().min(1),
+    schema: secretText(1),
     secret: true,
   },
   {

@@ -329,6 +329,20 @@ test('secrets are never echoed in error messages', () => {
   assert.doesNotMatch(unusable, /hunter2/);
 });
 
+test('a secret or TURN credential of whitespace only is an error naming it', () => {
+  const message = errors({
+    ROOMLINK_SECRET: ' '.repeat(16),
+    TURN_URLS: 'turn:turn.example.com:3478',
+    TURN_USERNAME: '\t',
+    TURN_CREDENTIAL: '   ',
+  }).join('\n');
+  for (const name of ['ROOMLINK_SECRET', 'TURN_USERNAME', 'TURN_CREDENTIAL']) {
+    assert.match(message, new RegExp(`${name}.*must not be only whitespace`), name);
+  }
+  assert.match(errors({}, ['--turn-secret', '    ', '--turn-urls', 'turn:t.example.com']).join(), /only whitespace/);
+  assert.equal(parseConfig({ ROOMLINK_SECRET: ' a secret with spaces ' }, []).kind, 'config');
+});
+
 test('unknown flags, stray arguments and missing flag values are errors', () => {
   assert.match(errors({}, ['--prot', '3000']).join(), /--prot/);
   assert.ok(errors({}, ['serve']).length > 0);
