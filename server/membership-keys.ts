@@ -1,0 +1,168 @@
+// What membership keeps in Redis, and the Lua scripts that change it: each script is one
+// atomic step (a room's keys share one Cluster slot through the {roomId} hash tag, which a
+// script needs), so the cap, the name check and the write cannot interleave with another
+// node's. The behaviour around them (who calls what, when, and what a failure means) is
+// membership-redis.ts's.
+//
+// Layout (the {roomId} hash tag keeps a room's two keys in one Cluster slot, which a script
+// needs; rooms spread over the shards):
+//   roomlink:{R}:members   hash  peerId → "node \t socket \t nameKey \t name \t keys"
+//   roomlink:{R}:names     hash  nameKey → peerId
+//   roomlink:{R}:away      hash  peerId → "until(ms) \t nameKey": members swept with their node,
+//                                whose names stay theirs until then (expires with the last)
+//   roomlink:{nodes}                   set of node ids that hold or held members
+//   roomlink:{nodes}:alive:N           set with an expiry, refreshed by node N every second
+//   roomlink:node:N:rooms              set of rooms where node N has (had) members
+//   roomlink:node:N:sweeping           a sweep of node N is under way (lock, with an expiry)
+//   roomlink:node:N:swept              node N was swept (kept until N comes back, or a day)
+// (Names cannot contain a tab: normalizeName refuses control characters.)
+
+const PREFIX = 'roomlink';
+
+export const membersKey = (roomId: string) => `${PREFIX}:{${roomId}}:members`;
+export const namesKey = (roomId: string) => `${PREFIX}:{${roomId}}:names`;
+export const awayKey = (roomId: string) => `${PREFIX}:{${roomId}}:away`;
+/** The {nodes} hash tag puts every heartbeat in one slot (membership-redis.ts says why). */
+export const NODES_KEY = `${PREFIX}:{nodes}`;
+export const aliveKey = (node: string) => `${PREFIX}:{nodes}:alive:${node}`;
+export const roomsKey = (node: string) => `${PREFIX}:node:${node}:rooms`;
+/** A join taking this peer id back with its ticket (claimResume): in the room's hash slot. */
+export const resumingKey = (roomId: string, peerId: string) => `${PREFIX}:{${roomId}}:resuming:${peerId}`;
+// KEYS: the claim. ARGV: the socket, the claim's life (ms). Returns -1 if claimed, else how
+// long the claim that stands has left (ms).
+export const CLAIM_RESUME =
+  "if redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return -1 end return redis.call('PTTL', KEYS[1])";
+// KEYS: the claim. ARGV: the socket. Ends the claim if that socket still holds it.
+export const END_RESUME =
+  "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+export const sweepLockKey = (node: string) => `${PREFIX}:node:${node}:sweeping`;
+export const sweptKey = (node: string) => `${PREFIX}:node:${node}:swept`;
+
+// Lua shared by the scripts below (KEYS: members, names, away). A member gives up the name it
+// holds in the index: the index passes to another member here with the same name key, if
+// any, else the entry goes. Two members hold one name only after an outage, when two nodes
+// admitted it apart (ADMIT's write-back below); without this, the first to leave freed the
+// name while the other still held it, and a third took it with Redis up, for good. It reads
+// the room (at most the cap's few hundred entries) only when the leaver held the entry.
+export const RELEASE = String.raw`
+local function release(key, peer)
+  if redis.call('HGET', KEYS[2], key) ~= peer then return end
+  local all = redis.call('HGETALL', KEYS[1])
+  for i = 1, #all, 2 do
+    if all[i] ~= peer and string.match(all[i + 1], '^[^\t]*\t[^\t]*\t([^\t]*)\t') == key then
+      redis.call('HSET', KEYS[2], key, all[i])
+      return
+    end
+  end
+  redis.call('HDEL', KEYS[2], key)
+end
+local function nowMs()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+-- Whether the holder of a name in the index still holds it: a member, or a member swept
+-- with its node whose hold has not ended.
+local function holds(holder)
+  if redis.call('HEXISTS', KEYS[1], holder) == 1 then return true end
+  local away = redis.call('HGET', KEYS[3], holder)
+  return away ~= false and tonumber(string.match(away, '^([^\t]*)')) > nowMs()
+end
+-- The peer is back (a resume, its node's write-back): its hold ends, and the name it held,
+-- if it comes back under another, is given up.
+local function back(peer, key)
+  local away = redis.call('HGET', KEYS[3], peer)
+  if not away then return end
+  redis.call('HDEL', KEYS[3], peer)
+  local awayKey = string.match(away, '\t(.*)$')
+  if awayKey ~= key then release(awayKey, peer) end
+end
+`;
+
+// KEYS: members, names, away. ARGV: peer, name, nameKey, node, socket, cap, force ('1': a
+// write-back, no cap or name check), keys (the announced keys, as stored; '' for none).
+// Returns {'ok', HGETALL members} | {'room_full'} | {'name_taken', HKEYS names, holder} |
+// {'held'}: a write-back found the peer id held by another node's or socket's entry (a
+// resume there while this node was away from Redis): that entry stays, and this node's
+// connection is the replaced one. A write-back leaves the name index to another member
+// here who holds the name too (two nodes admitted it apart): both keep it (RELEASE).
+export const ADMIT = `${RELEASE}${String.raw`
+local holder = redis.call('HGET', KEYS[2], ARGV[3])
+local force = ARGV[7] == '1'
+local old = redis.call('HGET', KEYS[1], ARGV[1])
+if force then
+  if old then
+    local node, sock = string.match(old, '^([^\t]*)\t([^\t]*)\t')
+    if node ~= ARGV[4] or sock ~= ARGV[5] then return {'held'} end
+  end
+elseif holder and holder ~= ARGV[1] and holds(holder) then
+  return {'name_taken', redis.call('HKEYS', KEYS[2]), holder}
+end
+if old then
+  local _, _, oldKey = string.match(old, '^([^\t]*)\t([^\t]*)\t([^\t]*)\t')
+  if oldKey ~= ARGV[3] then release(oldKey, ARGV[1]) end
+elseif not force and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[6]) then
+  return {'room_full'}
+end
+back(ARGV[1], ARGV[3])
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[4] .. '\t' .. ARGV[5] .. '\t' .. ARGV[3] .. '\t' .. ARGV[2] .. '\t' .. ARGV[8])
+if not (holder and holder ~= ARGV[1] and redis.call('HEXISTS', KEYS[1], holder) == 1) then
+  redis.call('HSET', KEYS[2], ARGV[3], ARGV[1])
+end
+return {'ok', redis.call('HGETALL', KEYS[1])}
+`}`;
+
+// KEYS: members, names, away. ARGV: peer, socket, name, nameKey.
+// Returns {'ok'} | {'not_in_room'} | {'name_taken', HKEYS names, holder}.
+export const RENAME = `${RELEASE}${String.raw`
+local rec = redis.call('HGET', KEYS[1], ARGV[1])
+if not rec then return {'not_in_room'} end
+local node, sock, oldKey = string.match(rec, '^([^\t]*)\t([^\t]*)\t([^\t]*)\t')
+if sock ~= ARGV[2] then return {'not_in_room'} end
+local holder = redis.call('HGET', KEYS[2], ARGV[4])
+if holder and holder ~= ARGV[1] and holds(holder) then return {'name_taken', redis.call('HKEYS', KEYS[2]), holder} end
+if oldKey ~= ARGV[4] then release(oldKey, ARGV[1]) end
+local keys = string.match(rec, '^[^\t]*\t[^\t]*\t[^\t]*\t[^\t]*\t([^\t]*)$') or ''
+redis.call('HSET', KEYS[1], ARGV[1], node .. '\t' .. sock .. '\t' .. ARGV[4] .. '\t' .. ARGV[3] .. '\t' .. keys)
+redis.call('HSET', KEYS[2], ARGV[4], ARGV[1])
+return {'ok'}
+`}`;
+
+// KEYS: members, names. ARGV: peer, socket. Returns 1 if removed (that socket held it), 0
+// if another socket holds the peer id, -1 if nobody does.
+export const LEAVE = `${RELEASE}${String.raw`
+local rec = redis.call('HGET', KEYS[1], ARGV[1])
+if not rec then return -1 end
+local _, sock, key = string.match(rec, '^([^\t]*)\t([^\t]*)\t([^\t]*)\t')
+if sock ~= ARGV[2] then return 0 end
+redis.call('HDEL', KEYS[1], ARGV[1])
+release(key, ARGV[1])
+return 1
+`}`;
+
+// KEYS: members, names, away. ARGV: node, how long their names are held for them (ms; '0':
+// given up at once), then the sockets of that node to keep.
+// Removes the node's other entries in the room; returns their peer ids.
+export const SWEEP = `${RELEASE}${String.raw`
+local hold = tonumber(ARGV[2])
+local keep = {}
+for i = 3, #ARGV do keep[ARGV[i]] = true end
+local removed = {}
+local all = redis.call('HGETALL', KEYS[1])
+for i = 1, #all, 2 do
+  local node, sock, key = string.match(all[i + 1], '^([^\t]*)\t([^\t]*)\t([^\t]*)\t')
+  if node == ARGV[1] and not keep[sock] then
+    redis.call('HDEL', KEYS[1], all[i])
+    if hold > 0 then
+      redis.call('HSET', KEYS[3], all[i], string.format('%d', nowMs() + hold) .. '\t' .. key)
+    else
+      release(key, all[i])
+    end
+    removed[#removed + 1] = all[i]
+  end
+end
+if hold > 0 and #removed > 0 then redis.call('PEXPIRE', KEYS[3], hold) end
+return removed
+`}`;
+
+// KEYS: members, names. Returns HGETALL members (a read outside a join).
+export const MEMBERS = "return redis.call('HGETALL', KEYS[1])";
