@@ -50,6 +50,7 @@ import { createReplies } from './view/replies.ts';
 import type { ReplyTarget } from './view/reply-compose.ts';
 import { tagLine } from './view/twin-tag.ts';
 import { createTypingView } from './view/typing.ts';
+import { createUnreadMarker } from './view/unread-marker.ts';
 import { wireCalls } from './wiring/calls.ts';
 import { exposeDebugHandle } from './wiring/debug-handle.ts';
 import { createDeferred } from './wiring/deferred.ts';
@@ -203,6 +204,8 @@ const { taggedName, othersTag } = names;
 const deferred = createDeferred();
 // What a reader scrolled up missed (mentions, attention.ts) is seen once back at the newest line.
 const lines = createLinesView({ caughtUp: () => attention.caughtUp() });
+/** The first message that came while the tab was hidden starts with "New messages". */
+const unreadMarker = createUnreadMarker();
 const replies = createReplies(document.getElementById('messages') as HTMLElement, {
   start: startReply,
   reveal: lines.reveal,
@@ -290,6 +293,7 @@ function showLine(line: ChatLine, senderName: string): HTMLLIElement {
   if (line.history) return item;
   if (line.own) {
     receiptsView.own(item, line.id);
+    unreadMarker.seen();
     return item;
   }
   typing.lineFrom(mesh.member(line.from));
@@ -298,6 +302,7 @@ function showLine(line: ChatLine, senderName: string): HTMLLIElement {
   // watched for ever: the watch would keep its element and all it holds.
   lines.whenDropped(item, () => readWatch.unwatch(item));
   attention.incoming(line.from, spoken, line.text, mention);
+  unreadMarker.incoming(item);
   return item;
 }
 

@@ -151,6 +151,10 @@ test('receipts count up to "delivered to all", then "read by k" as tabs show the
   await setHidden(bob.page, false);
   await expect(mine).toHaveAttribute('data-receipt', 'read');
   await expect(mine.getByTestId('receipt')).toHaveText('read by 1');
+  // Back in his tab, Bob finds where he left off: "New messages" above the line, in view.
+  const firstNew = lineOf(bob.page, alice.id, text).getByTestId('unread-divider');
+  await expect(firstNew).toHaveText('New messages');
+  await expect(firstNew).toBeInViewport();
   // Who read it, on the note's detail (its title), and how far it got to the others.
   await expect(mine.getByTestId('receipt')).toHaveAttribute('title', 'Read by bob');
   await setHidden(carol.page, false);
