@@ -52,8 +52,9 @@ export function offerAt(
 /**
  * The names that fit what is typed, without regard to case: those that start with it first,
  * then those with a word that does; each group in alphabetical order. Nothing typed: all.
- * A name typed whole that no other name continues is offered nothing more: the list would
- * only take the Enter that sends "thanks @Bob".
+ * A name typed whole that no other name continues is offered nothing more, not even names
+ * with a later word that starts with it ("Anna Bob" for "@Bob"): the list would only take the
+ * Enter that sends "thanks @Bob".
  */
 export function suggest(query: string, names: Iterable<string>, max = MAX_SUGGESTIONS): string[] {
   const typed = query.toLowerCase();
@@ -67,7 +68,7 @@ export function suggest(query: string, names: Iterable<string>, max = MAX_SUGGES
   }
   const order = (a: string, b: string) => a.localeCompare(b);
   const fits = [...starts.sort(order), ...within.sort(order)];
-  if (fits.length === 1 && fits[0]?.toLowerCase() === typed) return [];
+  if (starts.length === 1 && starts[0]?.toLowerCase() === typed) return [];
   return fits.slice(0, max);
 }
 

@@ -85,6 +85,11 @@ test('the names offered: starting with what is typed first, then with a word tha
   assert.deepEqual(suggest('zed', names), []);
   assert.deepEqual(suggest('bob', names), ['bob', 'Bobby'], 'still continued by another');
   assert.deepEqual(suggest('bobby', names), [], 'typed whole, nothing to complete: Enter sends');
+  assert.deepEqual(
+    suggest('maría', ['María', 'Ana María']),
+    [],
+    'typed whole: a name with a later word that starts with it does not take the Enter either',
+  );
   const many = Array.from({ length: 20 }, (_, i) => `Member ${i}`);
   assert.equal(suggest('m', many).length, MAX_SUGGESTIONS);
 });
