@@ -4,7 +4,7 @@
 // stored, so the sender can move its window and a cut transfer can resume from the last
 // confirmed byte. A member may lie: anything that does not fit the offer ends the transfer
 // with a reason.
-import { type CancelReason, decodeChunk, isPreviewableType } from '../../protocol/index.ts';
+import { type CancelReason, decodeChunk, isPreviewableType, MIN_CHUNK_BYTES } from '../../protocol/index.ts';
 import type { Store } from './store.ts';
 import { STORED_REPORT_BYTES } from './store-service.ts';
 
@@ -43,7 +43,10 @@ export interface IncomingOptions {
 }
 
 export interface Incoming {
-  /** A binary message from the transfer's channel. Its buffer is the transfer's from now on. */
+  /**
+   * A message from the transfer's channel, but its file:end: a chunk, whose buffer is the
+   * transfer's from now on; anything else ends the transfer as out of range.
+   */
   chunk(frame: unknown): void;
   /** The sender says it sent `size` bytes in all. */
   end(size: number): void;
@@ -102,6 +105,10 @@ export function createIncoming(options: IncomingOptions): Incoming {
       if (chunk === null || chunk.offset !== received) return finish({ ok: false, reason: 'out-of-range' });
       const length = chunk.bytes.byteLength;
       if (received + length > size) return finish({ ok: false, reason: 'size-mismatch' });
+      // Only the file's last chunk may be short (never empty): a stream of tiny ones would
+      // cost this page a task each, a flood no budget sees (MIN_CHUNK_BYTES).
+      if (length === 0 || (length < MIN_CHUNK_BYTES && received + length < size))
+        return finish({ ok: false, reason: 'out-of-range' });
       received += length;
       if (length > 0) store.write(chunk.offset, chunk.bytes);
     },

@@ -10,14 +10,15 @@
 // - the receiver's window (bytes sent but not yet confirmed stored, so a slow disk on the
 //   other side never makes it hold much in memory).
 // Then it sends file:end with how many bytes it sent.
-import { decodeArrivalMark, encodeChannelMessage, encodeChunk } from '../../protocol/index.ts';
+import { decodeArrivalMark, encodeChannelMessage, encodeChunk, MIN_CHUNK_BYTES } from '../../protocol/index.ts';
 
 /**
  * Payload bytes per chunk (plus an 8-byte header). Without message interleaving SCTP sends a
  * message whole before the next one on any channel: a chat line can wait for the rest of the
- * chunk being sent, so chunks are small.
+ * chunk being sent, so chunks are small; but no smaller than a receiver takes (all but a
+ * file's last: MIN_CHUNK_BYTES).
  */
-export const CHUNK_BYTES = 16 * 1024;
+export const CHUNK_BYTES = MIN_CHUNK_BYTES;
 /** Bytes read from the file at a time, then cut into chunks. */
 const READ_BYTES = 1024 * 1024;
 /**

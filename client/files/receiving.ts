@@ -9,6 +9,7 @@ import {
   type CancelReason,
   encodeArrivalMark,
   type FileOffer,
+  MAX_FILE_END_LENGTH,
   type MessageOf,
   parseChannelMessage,
   sanitizeFileName,
@@ -348,8 +349,12 @@ export function createReceiving(options: ReceivingOptions) {
       // transfer stood when it was opened, not where it stands now.
       if (record.channel !== channel) return;
       if (typeof data === 'string') {
-        const message = parseChannelMessage(data);
+        // The one string a transfer's channel carries is its file:end. Any other is no chunk
+        // either, and ends the transfer as one out of range: a stream of them would cost this
+        // page a task (and a parse) each, a flood no budget sees.
+        const message = data.length <= MAX_FILE_END_LENGTH ? parseChannelMessage(data) : null;
         if (message?.t === 'file:end' && message.id === record.id) incoming.end(message.size);
+        else incoming.chunk(data);
         return;
       }
       incoming.chunk(data);

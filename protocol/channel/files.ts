@@ -20,6 +20,15 @@ export const MAX_FILE_TYPE_LENGTH = 255;
 export const FILE_CHANNEL_PREFIX = 'file:';
 /** Bytes of a chunk's header: the offset of its first byte, a big-endian float64. */
 export const CHUNK_HEADER_BYTES = 8;
+/**
+ * Payload bytes of every chunk but a file's last, at least (the pump sends this much; the
+ * first version sent 64 KiB). Each message costs the receiving page a task, whatever it
+ * carries: a member that put empty or one-byte chunks on a transfer's channel as fast as it
+ * took them (some 17,000 a second) held the receiver's timers up to 7 s.
+ */
+export const MIN_CHUNK_BYTES = 16 * 1024;
+/** A file:end is far shorter (an id of 32 characters, a size of 13 digits): a longer string is not one. */
+export const MAX_FILE_END_LENGTH = 200;
 
 /** Why a receiver said no to an offer. Stable codes; the view words them. */
 export const DECLINE_REASONS = ['declined', 'busy', 'too-large', 'no-storage', 'invalid'] as const;

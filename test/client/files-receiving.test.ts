@@ -11,7 +11,13 @@ import type { FileLineInfo, FileState } from '../../client/files/line.ts';
 import { AUTO_ACCEPT_BUDGET, createReceiving } from '../../client/files/receiving.ts';
 import { createMemorySink } from '../../client/files/sink.ts';
 import { openStoreOnThisThread } from '../../client/files/store.ts';
-import { encodeChunk, type FileOffer, MAX_FILE_NAME_LENGTH, MAX_WIRE_FILE_NAME_LENGTH } from '../../protocol/index.ts';
+import {
+  encodeChunk,
+  type FileOffer,
+  MAX_FILE_NAME_LENGTH,
+  MAX_WIRE_FILE_NAME_LENGTH,
+  MIN_CHUNK_BYTES,
+} from '../../protocol/index.ts';
 import { type FakeMember, openMember } from './fake-member.ts';
 
 interface Shown {
@@ -244,9 +250,28 @@ test('a chunk still on its way on a channel that was replaced is dropped, not ta
   assert.equal(lines[0]?.state, 'verified', lines[0]?.status ?? 'no line');
 });
 
+test('a transfer’s channel carries one string, its file:end: any other, or one too long to be it, ends the transfer unparsed', async () => {
+  const content = new Uint8Array(3 * MIN_CHUNK_BYTES);
+  for (const junk of [
+    'x'.repeat(60_000),
+    JSON.stringify({ t: 'file:end', id: offerId(7), size: content.byteLength, pad: 'x'.repeat(1_000) }),
+    JSON.stringify({ t: 'ping', n: 1 }),
+    JSON.stringify({ t: 'file:end', id: offerId(8), size: content.byteLength }),
+  ]) {
+    const { receiving, lines, alice, id } = await offeredAndTaken(content);
+    const channel = openChannel(id);
+    assert.ok(receiving.take(alice, channel as unknown as RTCDataChannel));
+    channel.emit('message', { data: encodeChunk(0, content.slice(0, MIN_CHUNK_BYTES)) });
+    channel.emit('message', { data: junk });
+    assert.equal(lines[0]?.state, 'corrupt', junk.slice(0, 40));
+    assert.equal(channel.readyState, 'closed', 'its channel is closed: nothing more is read from it');
+    assert.deepEqual(alice.wire.at(-1), { t: 'file:cancel', id, reason: 'out-of-range' });
+  }
+});
+
 test('one ask at a time: hearing the link again while the channel is coming asks nothing; an offer again, or a channel long overdue, does', async (t: TestContext) => {
   t.mock.timers.enable({ apis: ['setTimeout'] });
-  const content = new Uint8Array(1_000);
+  const content = new Uint8Array(3 * MIN_CHUNK_BYTES);
   const { receiving, lines, alice, id } = await offeredAndTaken(content);
   receiving.opened(alice); // heard again after a silence
   await turns(10);
@@ -262,14 +287,14 @@ test('one ask at a time: hearing the link again while the channel is coming asks
   // Once a channel came, a link heard again asks nothing; its close asks from where it stopped.
   const channel = openChannel(id);
   assert.ok(receiving.take(alice, channel as unknown as RTCDataChannel));
-  channel.emit('message', { data: encodeChunk(0, content.slice(0, 400)) });
+  channel.emit('message', { data: encodeChunk(0, content.slice(0, MIN_CHUNK_BYTES)) });
   receiving.opened(alice);
   await turns(10);
   assert.equal(acceptsOn(alice).length, 3);
   channel.readyState = 'closed';
   channel.emit('close');
   for (let i = 0; i < 50 && acceptsOn(alice).length === 3; i++) await turns(5);
-  assert.deepEqual(acceptsOn(alice).at(-1), { t: 'file:accept', id, from: 400 });
+  assert.deepEqual(acceptsOn(alice).at(-1), { t: 'file:accept', id, from: MIN_CHUNK_BYTES });
   receiving.removed(alice);
 });
 

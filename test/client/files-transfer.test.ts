@@ -161,15 +161,37 @@ test('garbage frames are out of range', async () => {
   assert.deepEqual(result(), { ok: false, reason: 'out-of-range' });
 });
 
+test('a stream of tiny chunks ends at the first: only the file’s last chunk may be short, and none empty', async () => {
+  const content = bytesOf(3 * CHUNK_BYTES);
+  const tiny = await receiver(content);
+  tiny.incoming.chunk(encodeChunk(0, content.subarray(0, 1)));
+  assert.deepEqual(tiny.result(), { ok: false, reason: 'out-of-range' }, 'one byte, mid-file');
+
+  const empty = await receiver(content);
+  empty.incoming.chunk(encodeChunk(0, content.subarray(0, CHUNK_BYTES)));
+  empty.incoming.chunk(encodeChunk(CHUNK_BYTES, new Uint8Array()));
+  assert.deepEqual(empty.result(), { ok: false, reason: 'out-of-range' }, 'an empty chunk');
+
+  // The pump's chunks: whole ones, then a short last one, verify.
+  const tail = bytesOf(2 * CHUNK_BYTES + 5);
+  const honest = await receiver(tail);
+  for (let at = 0; at < tail.byteLength; at += CHUNK_BYTES)
+    honest.incoming.chunk(encodeChunk(at, tail.subarray(at, at + CHUNK_BYTES)));
+  honest.incoming.end(tail.byteLength);
+  await honest.incoming.settled();
+  assert.equal(honest.result()?.ok, true);
+});
+
 test('more bytes than declared, or fewer before the end, is a size mismatch', async () => {
   const content = bytesOf(1000);
   const over = await receiver(content, createMemorySink(), 999);
   over.incoming.chunk(encodeChunk(0, content));
   assert.deepEqual(over.result(), { ok: false, reason: 'size-mismatch' });
 
-  const under = await receiver(content);
-  under.incoming.chunk(encodeChunk(0, content.subarray(0, 500)));
-  under.incoming.end(500);
+  const whole = bytesOf(2 * CHUNK_BYTES);
+  const under = await receiver(whole);
+  under.incoming.chunk(encodeChunk(0, whole.subarray(0, CHUNK_BYTES)));
+  under.incoming.end(CHUNK_BYTES);
   assert.deepEqual(under.result(), { ok: false, reason: 'size-mismatch' });
 
   const lying = await receiver(content);
