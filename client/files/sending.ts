@@ -91,6 +91,9 @@ const CANCEL_TEXT: Record<CancelReason, string> = {
 const live = (channel: RTCDataChannel | null): boolean =>
   channel?.readyState === 'connecting' || channel?.readyState === 'open';
 
+/** A recipient whose page put on the transfer's channel what no page does (pump.ts), as its status says it. */
+const REFUSED_TEXT = 'stopped: its page sent what no page sends';
+
 /** A recipient this page shut out, as its status says it after its name. */
 const SHUT_OUT_TEXT = 'stopped: this page sends it nothing more';
 
@@ -265,6 +268,12 @@ export function createSending(options: SendingOptions) {
           progressed(record, recipient);
         },
         ...(options.talking ? { talking: options.talking } : {}),
+        refused() {
+          if (recipient.pump !== pump || isFinal(recipient.state)) return;
+          recipient.note = REFUSED_TEXT;
+          tellCancel(recipient.member, record.id, 'cancelled');
+          end(record, recipient, 'cancelled');
+        },
       });
       recipient.pump = pump;
       void pump.done.then((outcome) => {

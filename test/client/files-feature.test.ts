@@ -876,3 +876,30 @@ test('a transfer whose bytes stop (a dead spot) says stalled on both lines, with
     assert.equal(lineOf(page, id)?.snapshot?.secondsLeft, null);
   }
 });
+
+test('a recipient whose page puts on the transfer’s channel what no page does is sent no more of it, and told so; the other recipient goes on', async () => {
+  const [alice, bob, carol] = room('alice-00001', 'bob-0000001', 'carol-00001') as [Page, Page, Page];
+  // Bob's end of each transfer channel Alice opens to him, as his page takes it.
+  const bobsEnds: ChannelEnd[] = [];
+  const take = bob.files.feature.dataChannel;
+  bob.files.feature.dataChannel = (member, channel) => {
+    bobsEnds.push(channel as unknown as ChannelEnd);
+    return take?.(member, channel) ?? false;
+  };
+  const file = largeFileOf(4_000_000);
+  const [id] = await alice.files.sendFiles([file]);
+  assert.ok(id);
+  await until(() => bobsEnds[0]?.readyState === 'open', 'a channel to bob is open');
+  // An 8-byte frame that marks nothing new: a stream of them would cost Alice's page a task each.
+  bobsEnds[0]?.send(new ArrayBuffer(8));
+  const aliceSays = () => `alice’s line: "${seen(alice, id)}"`;
+  await untilWithin(
+    () => seen(alice, id).includes('bob-0000001 stopped: its page sent what no page sends'),
+    'alice stops sending to bob, and says why',
+    aliceSays,
+  );
+  await until(() => stateOf(bob, id) === 'cancelled', 'bob is told');
+  assert.equal(lineOf(bob, id)?.status, 'cancelled by alice-00001');
+  await untilWithin(() => stateOf(carol, id) === 'verified', 'carol has the file', aliceSays);
+  assert.equal(await sha(lineOf(carol, id)?.file as Blob), await sha(file));
+});

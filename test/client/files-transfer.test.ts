@@ -19,6 +19,7 @@ import {
   CHUNK_BYTES,
   type ChunkChannel,
   ON_THE_WAY_BYTES,
+  type PumpOptions,
   RECEIVER_WINDOW,
   startPump,
   TALKING_ON_THE_WAY_BYTES,
@@ -243,6 +244,7 @@ test('after a cut the transfer resumes from the last byte received and still ver
  */
 function fakeChannel() {
   const listeners = new Map<string, Set<(event: { data: unknown }) => void>>();
+  let marked = 0;
   const channel = {
     readyState: 'open' as RTCDataChannelState,
     bufferedAmount: 0,
@@ -266,6 +268,17 @@ function fakeChannel() {
     mark: (bytes: number) => {
       for (const listener of listeners.get('message') ?? []) listener({ data: encodeArrivalMark(bytes) });
     },
+    /** Any message from the receiver, as it is. */
+    emit: (event: { data: unknown }) => {
+      for (const listener of listeners.get('message') ?? []) listener(event);
+    },
+    /** The receiver says it took everything sent so far, if that is more than its last mark said. */
+    markAllSent: () => {
+      const upTo = channel.sentUpTo();
+      if (upTo <= marked) return;
+      marked = upTo;
+      channel.mark(upTo);
+    },
     /** Bytes of chunk payload sent so far (from offset `from`). */
     sentUpTo: (from = 0) => {
       const last = channel.frames.findLast((frame) => typeof frame !== 'string');
@@ -282,21 +295,29 @@ const settle = () => new Promise((resolve) => setImmediate(resolve));
 const BLOB_READ_MS = 30_000;
 
 /** A pump of the whole content on a fake channel, with everything confirmed stored at once. */
-function pumpOn(channel: ReturnType<typeof fakeChannel>, content: ReturnType<typeof bytesOf>, talking?: () => boolean) {
+function pumpOn(
+  channel: ReturnType<typeof fakeChannel>,
+  content: ReturnType<typeof bytesOf>,
+  more: Pick<PumpOptions, 'talking' | 'refused'> = {},
+) {
   return startPump({
     id: 'V1StGXR8_Z5jdHi6B-myT',
     file: new Blob([content]),
     channel,
     from: 0,
     confirmed: () => content.byteLength,
-    ...(talking ? { talking } : {}),
+    ...more,
   });
 }
 
 /** A pump on a fake channel that drains at once, so that only the receiver's marks hold it. */
-function markedPump(t: TestContext, content: ReturnType<typeof bytesOf>, talking?: () => boolean) {
+function markedPump(
+  t: TestContext,
+  content: ReturnType<typeof bytesOf>,
+  more: Pick<PumpOptions, 'talking' | 'refused'> = {},
+) {
   const channel = fakeChannel();
-  const pump = pumpOn(channel, content, talking);
+  const pump = pumpOn(channel, content, more);
   const drain = setInterval(() => {
     channel.bufferedAmount = 0;
   }, 1);
@@ -326,7 +347,7 @@ test('the pump stops at the receiver window and goes on when acks move it', asyn
   const drain = setInterval(() => {
     channel.bufferedAmount = 0;
     channel.fire('bufferedamountlow');
-    channel.mark(channel.sentUpTo());
+    channel.markAllSent();
   }, 1);
   try {
     const held = RECEIVER_WINDOW / CHUNK_BYTES + 1;
@@ -354,18 +375,41 @@ test('the pump keeps at most ON_THE_WAY_BYTES unmarked, and goes on at the next 
   await sendsUpTo(channel, ON_THE_WAY_BYTES, 'the pump put the window on the way');
   channel.mark(ARRIVAL_MARK_EVERY_BYTES);
   await sendsUpTo(channel, ON_THE_WAY_BYTES + ARRIVAL_MARK_EVERY_BYTES, 'the pump went on by what the mark freed');
-  // A mark beyond what was sent counts as what was sent, no more.
-  channel.mark(content.byteLength);
+  channel.markAllSent();
   await sendsUpTo(channel, 2 * ON_THE_WAY_BYTES + ARRIVAL_MARK_EVERY_BYTES, 'the pump went on by a window');
   pump.stop();
   assert.equal(await pump.done, 'interrupted');
   assert.equal(channel.listening('message'), 0, 'listener removed');
 });
 
+test('a receiver that sends what no receiver sends stops the pump: a mark of bytes not sent, one that does not move on, anything else', async (t) => {
+  const content = bytesOf(4 * ON_THE_WAY_BYTES);
+  const junk: [string, (channel: ReturnType<typeof fakeChannel>) => void][] = [
+    ['a mark past what was sent', (channel) => channel.mark(content.byteLength)],
+    ['the same mark again', (channel) => channel.mark(ARRIVAL_MARK_EVERY_BYTES)],
+    ['a mark a byte on', (channel) => channel.mark(ARRIVAL_MARK_EVERY_BYTES + 1)],
+    ['an empty frame', (channel) => channel.emit({ data: new ArrayBuffer(0) })],
+    ['a string', (channel) => channel.emit({ data: 'x'.repeat(1_000) })],
+  ];
+  for (const [what, send] of junk) {
+    let refused = 0;
+    const { channel, pump } = markedPump(t, content, { refused: () => refused++ });
+    await sendsUpTo(channel, ON_THE_WAY_BYTES, 'the pump put the window on the way');
+    channel.mark(ARRIVAL_MARK_EVERY_BYTES); // an honest mark first
+    await sendsUpTo(channel, ON_THE_WAY_BYTES + ARRIVAL_MARK_EVERY_BYTES, 'the pump went on by what the mark freed');
+    send(channel);
+    await until(() => refused > 0, `${what}: refused`);
+    assert.equal(await pump.done, 'interrupted', what);
+    assert.equal(channel.listening('message'), 0, `${what}: nothing more is heard from the channel`);
+    send(channel);
+    assert.equal(refused, 1, `${what}: said once`);
+  }
+});
+
 test('while people talk the pump keeps TALKING_ON_THE_WAY_BYTES unmarked, and the full window once they stop', async (t) => {
   const content = bytesOf(4 * ON_THE_WAY_BYTES);
   let talking = true;
-  const { channel, pump } = markedPump(t, content, () => talking);
+  const { channel, pump } = markedPump(t, content, { talking: () => talking });
   await sendsUpTo(channel, TALKING_ON_THE_WAY_BYTES, 'the pump put the small window on the way');
   channel.mark(ARRIVAL_MARK_EVERY_BYTES);
   await sendsUpTo(channel, TALKING_ON_THE_WAY_BYTES + ARRIVAL_MARK_EVERY_BYTES, 'a mark freed what it marks');
@@ -381,8 +425,8 @@ test('the pump waits on a full channel for bufferedamountlow, whatever the recei
   const content = bytesOf(12 * 1024 * 1024);
   const channel = fakeChannel();
   const pump = pumpOn(channel, content);
-  // A receiver that says it took everything at once, while nothing leaves the channel.
-  const marking = setInterval(() => channel.mark(content.byteLength), 1);
+  // A receiver that says it took everything sent at once, while nothing leaves the channel.
+  const marking = setInterval(() => channel.markAllSent(), 1);
   try {
     await until(() => channel.bufferedAmount > CHANNEL_HIGH_WATER, 'the pump filled the channel', BLOB_READ_MS);
     for (let i = 0; i < 20; i++) await settle();
