@@ -64,6 +64,16 @@ export function acceptMedia(pc: RTCPeerConnection, transceiver: RTCRtpTransceive
   transceiver.direction = 'sendrecv';
 }
 
+/**
+ * A transceiver the other side's offer made that we take nothing from (a member adding more
+ * than a call has: calls.ts MAX_REMOTE_TRACKS): made inactive before the answer is made, so
+ * the answer turns its media down and the member sends nothing on it. Left receive-only, its
+ * RTP would still come in, and be decoded, unseen. One we send on is left as it is.
+ */
+export function refuseMedia(transceiver: RTCRtpTransceiver): void {
+  if (transceiver.direction === 'recvonly') transceiver.direction = 'inactive';
+}
+
 /** The senders our other slots hold: a slot never takes another's transceiver, even while it sends nothing. */
 function otherSenders(senders: Senders, slot: SenderSlot): Set<RTCRtpSender> {
   return new Set([...senders.byKind].filter(([other]) => other !== slot).map(([, sender]) => sender));

@@ -27,6 +27,7 @@ import {
   hasMediaLines,
   type MediaKind,
   prepareMedia,
+  refuseMedia,
   type Senders,
   sendTrack,
   stopSending,
@@ -38,8 +39,9 @@ import { mark } from '../timeline.ts';
 
 /**
  * Distinct remote tracks taken from one member on one connection (its microphone, its camera
- * and a screen shared next to it, and one more); tracks beyond this are ignored: a hostile
- * member cannot make us play dozens. A replaced link starts the count over.
+ * and a screen shared next to it, and one more); tracks beyond this are refused (refuseMedia):
+ * a hostile member cannot make us play, or receive and decode, dozens. A replaced link starts
+ * the count over.
  */
 export const MAX_REMOTE_TRACKS = 4;
 
@@ -423,7 +425,7 @@ export function createCalls({
       }
       const track = event.track;
       if (!slot.seenTracks.has(track.id)) {
-        if (slot.seenTracks.size >= MAX_REMOTE_TRACKS) return;
+        if (slot.seenTracks.size >= MAX_REMOTE_TRACKS) return refuseMedia(event.transceiver);
         slot.seenTracks.add(track.id);
       }
       if (isExtraVideo(member.pc, event.transceiver)) {

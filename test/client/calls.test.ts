@@ -962,7 +962,7 @@ test('a flood of call states is bounded, and the last one still counts', () => {
   mock.timers.reset();
 });
 
-test('a member adding dozens of tracks gets no more than the bound into the tile', () => {
+test('a member adding dozens of tracks gets no more than the bound into the tile, and nothing sent on the rest', () => {
   // It made the link's first offer (its id sorts first), so the m-lines are its to add.
   const peer = fakeMember('aa-000000000');
   const calls = callsWith([peer]);
@@ -980,6 +980,11 @@ test('a member adding dozens of tracks gets no more than the bound into the tile
   assert.equal(seen.length, 2, 'one audio and one video shown');
   arrive('video');
   assert.deepEqual(shown(), seen, `tracks beyond ${MAX_REMOTE_TRACKS} are ignored`);
+  // Our answer turns the rest down: left receive-only, their media would still come in, and
+  // be decoded, unseen.
+  const directions = peer.fakePc.getTransceivers().map((t) => t.direction);
+  assert.equal(directions.filter((d) => d === 'inactive').length, 41 - MAX_REMOTE_TRACKS, 'the rest are inactive');
+  assert.equal(directions.filter((d) => d === 'recvonly').length, MAX_REMOTE_TRACKS - 2, 'within the bound: received');
 });
 
 /** In a call with one member, our devices as fakeDevices() has them, the cameras in `infrared` giving frames no encoder takes. */
