@@ -4,7 +4,8 @@
 // spoilt it, we cannot tell), charged to its author's quota through that relay (budget.ts,
 // Quota: a relay decides when it delivers, so it must not be able to get an author muted or
 // cut), and handed to the features in its author's order. One owner for this per-author
-// state: a slot of its own on the author's member object.
+// state: a slot of its own on the author's member object; the nonces already opened, which
+// must outlive that object, are the inbox's own, by author id.
 import {
   CHANNEL_RATES,
   type ChannelMessage,
@@ -13,6 +14,7 @@ import {
   RELAYABLE_TYPES,
 } from '../protocol/index.ts';
 import type { Announcement } from './announce.ts';
+import { dropOldest } from './bounded.ts';
 import { createQuota, type Quota } from './budget.ts';
 import { createSlot } from './feature.ts';
 import type { Member } from './member.ts';
@@ -27,6 +29,8 @@ export const REPLAY_WINDOW_MS = 5 * 60_000;
 export const REFUSED_NOTICE_MS = 10_000;
 /** Nonces remembered per sender (within the window) to refuse replays. */
 const SEEN_LIMIT = 20_000;
+/** Senders whose nonces are remembered, at most (a room holds at most 256 members). */
+const SEEN_AUTHORS = 256;
 /**
  * Relayed messages opened and waiting for the others that arrived with them, at most: then
  * they go to the features as they are, so that a stream of them cannot hold them back.
@@ -83,8 +87,6 @@ interface Inbox {
   arriving: number;
   /** Opened and within budget, waiting for those that came with them (ORDER_BATCH_LIMIT). */
   ready: ChannelMessage[];
-  /** Nonces of its relayed messages we opened, with their sender time. */
-  seen: Map<string, number>;
   /** What its messages through each relay (by id) may cost us. */
   quotas: Map<string, Quota>;
   /** When a refusal of its messages through each relay (by id) was last reported. */
@@ -97,7 +99,6 @@ export function createRelayInbox(options: InboxOptions) {
     opening: Promise.resolve(),
     arriving: 0,
     ready: [],
-    seen: new Map(),
     quotas: new Map(),
     refusalNoticed: new Map(),
   }));
@@ -131,16 +132,39 @@ export function createRelayInbox(options: InboxOptions) {
     }
   }
 
+  /**
+   * Nonces of each author's relayed messages we opened, with their sender time, by peer id:
+   * not in the author's member slot, which is made anew when the member comes back under the
+   * same id with the same keys (its signaling blipped, its page stayed), and a relay could then
+   * pass on again, within the window, what it carried before.
+   */
+  const seenBy = new Map<string, Map<string, number>>();
+
+  function seenOf(author: string, wall: number): Map<string, number> {
+    const known = seenBy.get(author);
+    if (known) return known;
+    // A new author: what the others' maps hold past the window goes (nothing there to refuse),
+    // and the maps left empty with it, so those of authors gone for good do not pile up.
+    for (const [id, seen] of seenBy) {
+      for (const [nonce, at] of seen) if (wall - at > REPLAY_WINDOW_MS) seen.delete(nonce);
+      if (seen.size === 0) seenBy.delete(id);
+    }
+    const seen = new Map<string, number>();
+    seenBy.set(author, seen);
+    dropOldest(seenBy, SEEN_AUTHORS);
+    return seen;
+  }
+
   /** Remembers a nonce; expired ones go, and if the window still holds too many, the oldest tenth. */
-  function remember(inbox: Inbox, nonce: string, ts: number, wall: number): void {
-    inbox.seen.set(nonce, ts);
-    if (inbox.seen.size <= SEEN_LIMIT) return;
+  function remember(seen: Map<string, number>, nonce: string, ts: number, wall: number): void {
+    seen.set(nonce, ts);
+    if (seen.size <= SEEN_LIMIT) return;
     // A full scan then comes once per SEEN_LIMIT / 10 messages, not on every one (an author
     // flooding through several relays kept the map full, and each message scanned it all).
-    for (const [seen, at] of inbox.seen) if (wall - at > REPLAY_WINDOW_MS) inbox.seen.delete(seen);
-    for (const seen of inbox.seen.keys()) {
-      if (inbox.seen.size <= SEEN_LIMIT * 0.9) break;
-      inbox.seen.delete(seen);
+    for (const [old, at] of seen) if (wall - at > REPLAY_WINDOW_MS) seen.delete(old);
+    for (const old of seen.keys()) {
+      if (seen.size <= SEEN_LIMIT * 0.9) break;
+      seen.delete(old);
     }
   }
 
@@ -173,8 +197,9 @@ export function createRelayInbox(options: InboxOptions) {
           if (opened === null) return refuse('altered');
           const wall = options.wallClock();
           if (Math.abs(wall - opened.ts) > REPLAY_WINDOW_MS) return refuse('stale');
-          if (inbox.seen.has(opened.nonce)) return refuse('replayed');
-          remember(inbox, opened.nonce, opened.ts, wall);
+          const seen = seenOf(author.id, wall);
+          if (seen.has(opened.nonce)) return refuse('replayed');
+          remember(seen, opened.nonce, opened.ts, wall);
           const inner = parseChannelMessage(opened.text);
           if (inner === null || !RELAYABLE_TYPES.has(inner.t)) return refuse('malformed');
           let quota = inbox.quotas.get(via.id);

@@ -1025,3 +1025,26 @@ test('what waits for a member reached through a relay goes once its announced ke
     return false;
   }, 'the ack goes, sealed to the new keys');
 });
+
+test('a relayed message is opened once however often its author comes and goes: a relay replaying it after the author’s blip is refused', async () => {
+  const r = await room();
+  await r.viaCarol();
+  const typing = await sealedByBob(r, { t: 'typing', active: true });
+  const line = await bobSays(r.bob, 'said once', 'message-from-bob-9');
+  const sealed = await sealedByBob(r, line);
+  r.toCarol.deliver({ t: 'relay:deliver', from: BOB, sealed: typing });
+  r.toCarol.deliver({ t: 'relay:deliver', from: BOB, sealed });
+  await until(() => r.shown.some((l) => l.text === 'said once'), 'the relayed line is shown');
+  // Bob's signaling blips (its page, and its keys, stay): this page lets its member go and
+  // makes it anew when the server says it is back.
+  r.mesh.peerLeft({ id: BOB, reason: 'disconnect' });
+  r.mesh.peerJoined({ id: BOB, name: 'Bob', keys: r.bob.keys, resumed: true });
+  await until(() => r.mesh.object(BOB)?.announced !== null, 'keys checked again');
+  const refusedBefore = r.relay.stats().refused;
+  // Carol passes on again what she carried before: both copies are refused as replays.
+  r.toCarol.deliver({ t: 'relay:deliver', from: BOB, sealed: typing });
+  r.toCarol.deliver({ t: 'relay:deliver', from: BOB, sealed });
+  await until(() => r.relay.stats().refused === refusedBefore + 2, 'both replays are refused');
+  await r.chat.idle();
+  assert.equal(r.shown.filter((l) => l.text === 'said once').length, 1);
+});
