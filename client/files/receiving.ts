@@ -36,6 +36,13 @@ export const AUTO_ACCEPT_BUDGET = 500_000_000;
 /** The budget is at least this many files at the accept limit, for someone who raised it. */
 const AUTO_ACCEPT_BUDGET_FILES = 5;
 /**
+ * Bytes taken without a click from everyone, in all, at most: this many members' budgets
+ * (2 GB by default). A member budget is per peer id, and a member that joins again in a new
+ * tab has a new one: with no bound for the page, each rejoin could fill another 500 MB of this
+ * browser's storage. Past it, every file waits for accept.
+ */
+export const PAGE_AUTO_ACCEPT_MEMBERS = 4;
+/**
  * After a file:accept, a channel for it is due within this long: meanwhile a link that is
  * heard again does not ask again (the sender would start the transfer over). Past it, the
  * channel is taken to have been lost with the link, and we ask again.
@@ -126,6 +133,8 @@ export function createReceiving(options: ReceivingOptions) {
    * says bye and offers again would get anew, its budget with it.
    */
   const autoAccepted = new Map<string, number>();
+  /** Bytes taken without a click from everyone, for the page's life (PAGE_AUTO_ACCEPT_MEMBERS). */
+  let autoAcceptedOnPage = 0;
   const concurrent = options.concurrent ?? DEFAULT_CONCURRENT_TRANSFERS;
 
   function setState(member: MemberHandle, record: Received, state: FileState, status: string): void {
@@ -322,14 +331,20 @@ export function createReceiving(options: ReceivingOptions) {
     const budget = options.autoAcceptBudget?.() ?? Math.max(AUTO_ACCEPT_BUDGET, AUTO_ACCEPT_BUDGET_FILES * limit);
     const taken = autoAccepted.get(member.id) ?? 0;
     const withinBudget = taken + message.size <= budget;
-    if (message.size <= limit && withinBudget) {
+    const withinPageBudget = autoAcceptedOnPage + message.size <= PAGE_AUTO_ACCEPT_MEMBERS * budget;
+    if (message.size <= limit && withinBudget && withinPageBudget) {
       autoAccepted.delete(member.id); // re-inserted as the newest
       autoAccepted.set(member.id, taken + message.size);
       dropOldest(autoAccepted, AUTO_ACCEPTED_IDS);
+      autoAcceptedOnPage += message.size;
       void accept(member, record);
       return;
     }
-    const why = withinBudget ? '' : ` (${formatBytes(taken)} from ${member.name} already taken without asking)`;
+    const why = !withinBudget
+      ? ` (${formatBytes(taken)} from ${member.name} already taken without asking)`
+      : !withinPageBudget
+        ? ` (${formatBytes(autoAcceptedOnPage)} from this room already taken without asking)`
+        : '';
     record.line.state('offered', `waiting for you to accept${why}`);
     record.line.ask(true);
   }

@@ -8,7 +8,7 @@ import { type TestContext, test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { FileLineInfo, FileState } from '../../client/files/line.ts';
-import { AUTO_ACCEPT_BUDGET, createReceiving } from '../../client/files/receiving.ts';
+import { AUTO_ACCEPT_BUDGET, createReceiving, PAGE_AUTO_ACCEPT_MEMBERS } from '../../client/files/receiving.ts';
 import { createMemorySink } from '../../client/files/sink.ts';
 import { openStoreOnThisThread } from '../../client/files/store.ts';
 import {
@@ -188,6 +188,40 @@ test('files just under the accept limit are taken without a click only up to a b
   assert.equal(acceptsOn(again).length, 0, 'a new member object with the same id gets no fresh budget');
   assert.equal(lines.at(-1)?.asking, true);
   receiving.removed(again);
+});
+
+test('a member joining again under new ids gets a budget each, but the page takes no more than four budgets in all without a click', async () => {
+  const limit = 100_000_000;
+  const { receiving, lines } = harness(limit);
+  const files = AUTO_ACCEPT_BUDGET / limit;
+  let n = 0;
+  const taken: number[] = [];
+  // Mallory in tab after tab: each join a new peer id, each offering its whole budget.
+  for (let tab = 0; tab < PAGE_AUTO_ACCEPT_MEMBERS + 1; tab++) {
+    const mallory = openMember(`mallory-${String(tab).padStart(4, '0')}`);
+    for (let i = 0; i < files; i++) {
+      receiving.receive(mallory, { ...offer(n, `${n}.bin`), size: limit });
+      await turns(5);
+      receiving.receive(mallory, { t: 'file:cancel', id: offerId(n), reason: 'cancelled' });
+      n++;
+    }
+    taken.push(acceptsOn(mallory).length);
+    receiving.removed(mallory);
+  }
+  assert.deepEqual(taken, [...Array(PAGE_AUTO_ACCEPT_MEMBERS).fill(files), 0], 'four budgets taken, no more');
+  // Bob's next file waits too, and says why.
+  const bob = openMember('bob-00000001');
+  receiving.receive(bob, { ...offer(n, 'photo.jpg'), size: 3_000_000 });
+  await turns(5);
+  assert.equal(acceptsOn(bob).length, 0);
+  assert.match(
+    lines.at(-1)?.status ?? '',
+    /^waiting for you to accept \(2.0 GB from this room already taken without asking\)$/,
+  );
+  lines.at(-1)?.accept?.();
+  await turns(5);
+  assert.equal(acceptsOn(bob).length, 1, 'a click still takes it');
+  receiving.removed(bob);
 });
 
 test('the budget grows with the limit: five files at a limit someone raised are taken', async () => {
