@@ -120,7 +120,7 @@ const bmp: Reader = (bytes, view) => {
 
 /**
  * AVIF (ISO BMFF): every image spatial extent ('ispe', meta → iprp → ipco), the largest: a
- * grid image's own extent is larger than its tiles'. An image sequence without one gets none.
+ * grid image's own extent is larger than its tiles'. An image sequence gets none (READERS).
  */
 const avif: Reader = (bytes, view) => {
   const meta = findBox(bytes, view, 0, bytes.length, 'meta');
@@ -172,6 +172,14 @@ const READERS: readonly (readonly [readonly number[], Reader])[] = [
   [ascii('GIF8'), gif],
   [ascii('RIFF'), webp],
   [ascii('BM'), bmp],
-  // An ISO BMFF file starts with its 'ftyp' box: 4 bytes of size, then the type.
-  [[], (bytes, view) => (startsWith(bytes, ascii('ftyp'), 4) ? avif(bytes, view) : null)],
+  // An ISO BMFF file starts with its 'ftyp' box: 4 bytes of size, then the type, then the
+  // major brand. Only 'avif': a decoder told nothing else (libavif's AUTO source, Chromium's)
+  // takes the frames of an image sequence ('avis', or any other brand with a track) over the
+  // still image, and a sequence's frames declare their size in the track (which may lie past
+  // what is read here), not in the 'ispe' a hostile file can make small beside them.
+  [
+    [],
+    (bytes, view) =>
+      startsWith(bytes, ascii('ftyp'), 4) && startsWith(bytes, ascii('avif'), 8) ? avif(bytes, view) : null,
+  ],
 ];

@@ -140,6 +140,22 @@ test('AVIF: the largest image spatial extent, a grid’s own over its tiles', ()
   assert.equal(readImageSize(avif()), null, 'no extent: no size');
 });
 
+test('AVIF: an image sequence gets no size, whatever still image it carries beside its frames', () => {
+  const still = box('meta', [0, 0, 0, 0], box('hdlr', new Uint8Array(24)), box('iprp', box('ipco', ispe(64, 64))));
+  // The browser decodes a sequence's frames, sized in its track (here 16,384 × 16,384: 1 GiB
+  // as RGBA), not the small still image whose extent the file declares in front of them.
+  const track = box('moov', box('trak', box('tkhd', new Uint8Array(76), u32be(16_384 << 16), u32be(16_384 << 16))));
+  for (const brand of ['avis', 'mif1', 'msf1']) {
+    const file = bytes(box('ftyp', ascii(brand), [0, 0, 0, 0], ascii('avif'), ascii('avis')), still, track);
+    assert.equal(readImageSize(file), null, `major brand ${brand}`);
+  }
+  // A still image (major brand avif) is read as before.
+  assert.deepEqual(readImageSize(bytes(box('ftyp', ascii('avif'), [0, 0, 0, 0], ascii('mif1')), still)), {
+    width: 64,
+    height: 64,
+  });
+});
+
 test('hostile or cut headers never throw; anything unreadable is null', () => {
   const samples = [
     b64(REAL_PNG),
