@@ -10,6 +10,7 @@ import {
   encodeArrivalMark,
   type FileOffer,
   MAX_FILE_END_LENGTH,
+  MAX_TRANSFER_RESUMES,
   type MessageOf,
   parseChannelMessage,
   sanitizeFileName,
@@ -50,8 +51,6 @@ export const PAGE_AUTO_ACCEPT_MEMBERS = 4;
 const CHANNEL_DUE_MS = 10_000;
 /** Transfers from one member at a time (offered or running), by default. */
 export const DEFAULT_CONCURRENT_TRANSFERS = 4;
-/** A transfer whose channel keeps dropping is given up after this many resumes. */
-const MAX_RESUMES = 20;
 /** One "refused" notice per member in this interval, however many offers it floods. */
 const REFUSED_NOTICE_MS = 10_000;
 /**
@@ -251,7 +250,7 @@ export function createReceiving(options: ReceivingOptions) {
     if (incoming.finished || member.disposed || record.asked !== null || record.channel !== null) return;
     // Counted here, where an ask goes: a drop that closes the channel and the link at once
     // calls this twice, and only one of them asks.
-    if (++record.resumes > MAX_RESUMES) {
+    if (++record.resumes > MAX_TRANSFER_RESUMES) {
       stop(member, record, 'cancelled: the link kept dropping', 'cancelled');
       return;
     }

@@ -4,7 +4,7 @@
 // the rest wait their turn here rather than being refused there. A record is let go once it
 // is over for every recipient: its line keeps only its id (a pasted image is in memory).
 import { nanoid } from 'nanoid';
-import { type CancelReason, fileChannelLabel, type MessageOf } from '../../protocol/index.ts';
+import { type CancelReason, fileChannelLabel, MAX_TRANSFER_RESUMES, type MessageOf } from '../../protocol/index.ts';
 import { createSlot, type MemberHandle } from '../feature.ts';
 import { hashFile } from './hash.ts';
 import { type FileLine, type FileLineActions, type FileState, isFinal, type ShowFileLine } from './line.ts';
@@ -35,6 +35,12 @@ interface Recipient {
   speed: number;
   /** The byte the current channel starts from (the accept it answers). */
   from: number;
+  /**
+   * Channels started for it: the first and one per resume. Each reads the file again from its
+   * byte, so a recipient asking over and over, with a new byte each time, would have us read
+   * and send without end; past the first and MAX_TRANSFER_RESUMES it gets no more.
+   */
+  starts: number;
   channel: RTCDataChannel | null;
   pump: Pump | null;
   /** While away: when we stop holding the file for its return (AWAY_MS). */
@@ -93,6 +99,9 @@ const live = (channel: RTCDataChannel | null): boolean =>
 
 /** A recipient whose page put on the transfer's channel what no page does (pump.ts), as its status says it. */
 const REFUSED_TEXT = 'stopped: its page sent what no page sends';
+
+/** A recipient that asked for the file over again more often than a dropping link makes a page ask. */
+const RESTARTED_TEXT = 'stopped: it asked for the file over and over';
 
 /** A recipient this page shut out, as its status says it after its name. */
 const SHUT_OUT_TEXT = 'stopped: this page sends it nothing more';
@@ -311,6 +320,12 @@ export function createSending(options: SendingOptions) {
         // the receiver then takes for out of range. (A receiver that lost the channel asks
         // from what it has, and that channel is closed on this side too.)
         if (live(recipient.channel) && recipient.from === message.from) return;
+        if (++recipient.starts > 1 + MAX_TRANSFER_RESUMES) {
+          recipient.note = RESTARTED_TEXT;
+          tellCancel(member, record.id, 'cancelled');
+          end(record, recipient, 'cancelled');
+          return;
+        }
         recipient.state = 'transferring';
         startChannel(record, recipient, message.from);
         refresh(record);
@@ -379,6 +394,7 @@ export function createSending(options: SendingOptions) {
             meter: createProgressMeter(file.size),
             speed: 0,
             from: 0,
+            starts: 0,
             channel: null,
             pump: null,
             awayTimer: null,

@@ -27,6 +27,12 @@ export const CHUNK_HEADER_BYTES = 8;
  * took them (some 17,000 a second) held the receiver's timers up to 7 s.
  */
 export const MIN_CHUNK_BYTES = 16 * 1024;
+/**
+ * A transfer whose channel keeps dropping is given up after this many resumes (each a
+ * file:accept from the byte the receiver has): the receiver asks no more, and the sender
+ * starts no more channels for one recipient than the first and these.
+ */
+export const MAX_TRANSFER_RESUMES = 20;
 /** A file:end is far shorter (an id of 32 characters, a size of 13 digits): a longer string is not one. */
 export const MAX_FILE_END_LENGTH = 200;
 

@@ -18,7 +18,12 @@ import {
 import { formatProgress, type ProgressSnapshot, STALL_MS } from '../../client/files/progress.ts';
 import { AWAY_MS } from '../../client/files/sending.ts';
 import { labelText } from '../../client/files/sent-line.ts';
-import { type ChannelMessage, encodeChannelMessage, parseChannelMessage } from '../../protocol/index.ts';
+import {
+  type ChannelMessage,
+  encodeChannelMessage,
+  MAX_TRANSFER_RESUMES,
+  parseChannelMessage,
+} from '../../protocol/index.ts';
 
 interface ShownLine {
   info: FileLineInfo;
@@ -902,4 +907,27 @@ test('a recipient whose page puts on the transfer’s channel what no page does 
   assert.equal(lineOf(bob, id)?.status, 'cancelled by alice-00001');
   await untilWithin(() => stateOf(carol, id) === 'verified', 'carol has the file', aliceSays);
   assert.equal(await sha(lineOf(carol, id)?.file as Blob), await sha(file));
+});
+
+test('a recipient that asks for the file over and over, from a new byte each time, gets no more channels past the first and MAX_TRANSFER_RESUMES, and is told so', async () => {
+  const [alice, bob] = room('alice-00001', 'bob-0000001') as [Page, Page];
+  const bobOnAlice = alice.members.get(bob.id);
+  assert.ok(bobOnAlice);
+  const file = largeFileOf(4_000_000);
+  const [id] = await alice.files.sendFiles([file]);
+  assert.ok(id);
+  await until(() => alice.channelsMade.length === 1, 'the first channel');
+  // Bob's page asks again and again, each time from another byte: each would be read and
+  // sent anew on a channel of its own.
+  for (let ask = 1; ask <= MAX_TRANSFER_RESUMES + 5; ask++) {
+    alice.files.feature.receive(bobOnAlice, { t: 'file:accept', id, from: (ask % 2) * 16_384 + ask });
+    await turns(2);
+  }
+  await untilWithin(
+    () => seen(alice, id).includes('bob-0000001 stopped: it asked for the file over and over'),
+    'alice stops sending to bob, and says why',
+    () => `alice’s line: "${seen(alice, id)}"`,
+  );
+  assert.equal(alice.channelsMade.length, 1 + MAX_TRANSFER_RESUMES, 'the first and one per resume, no more');
+  await until(() => stateOf(bob, id) === 'cancelled', 'bob is told');
 });
