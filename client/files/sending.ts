@@ -36,9 +36,9 @@ interface Recipient {
   /** The byte the current channel starts from (the accept it answers). */
   from: number;
   /**
-   * Channels started for it: the first and one per resume. Each reads the file again from its
-   * byte, so a recipient asking over and over, with a new byte each time, would have us read
-   * and send without end; past the first and MAX_TRANSFER_RESUMES it gets no more.
+   * Channels started for it: the first and one per resume, each reading the file again from
+   * its byte. A recipient asking over and over, a new byte each time, would have us read and
+   * send without end: past MAX_STARTS it gets no more.
    */
   starts: number;
   channel: RTCDataChannel | null;
@@ -102,6 +102,12 @@ const REFUSED_TEXT = 'stopped: its page sent what no page sends';
 
 /** A recipient that asked for the file over again more often than a dropping link makes a page ask. */
 const RESTARTED_TEXT = 'stopped: it asked for the file over and over';
+/**
+ * Channels started for one recipient of a file, at most: the first and the receiver's
+ * MAX_TRANSFER_RESUMES, twice over, since a drop may bring its ask twice (its resume, and its
+ * answer to the offer said again when the link is back, if the channel closed meanwhile).
+ */
+const MAX_STARTS = 2 * (1 + MAX_TRANSFER_RESUMES);
 
 /** A recipient this page shut out, as its status says it after its name. */
 const SHUT_OUT_TEXT = 'stopped: this page sends it nothing more';
@@ -320,7 +326,7 @@ export function createSending(options: SendingOptions) {
         // the receiver then takes for out of range. (A receiver that lost the channel asks
         // from what it has, and that channel is closed on this side too.)
         if (live(recipient.channel) && recipient.from === message.from) return;
-        if (++recipient.starts > 1 + MAX_TRANSFER_RESUMES) {
+        if (++recipient.starts > MAX_STARTS) {
           recipient.note = RESTARTED_TEXT;
           tellCancel(member, record.id, 'cancelled');
           end(record, recipient, 'cancelled');
