@@ -136,6 +136,9 @@ test('decline and cancel, from each side', async ({ server, browsers }) => {
   await waitForFileState(alice.page, declined, 'declined');
   await waitForFileState(bob.page, declined, 'declined');
   await expect(fileLine(bob.page, declined)).toBeFocused();
+  // Nothing will move on its bar: it is gone from both lines (an empty bar stayed).
+  for (const page of [alice.page, bob.page])
+    await expect(fileLine(page, declined).getByTestId('file-progress')).toBeHidden();
 
   const [withdrawn] = await sendFiles(alice.page, ['small.bin']);
   if (!withdrawn) throw new Error('no transfer id');
@@ -173,7 +176,11 @@ test('decline and cancel, from each side', async ({ server, browsers }) => {
     await waitForFileState(bob.page, id, 'cancelled');
     await expect(fileLine(canceller.page, id)).toBeFocused();
     await expect(fileLine(bob.page, id).getByTestId('file-download')).toHaveCount(0);
+    for (const page of [alice.page, bob.page])
+      await expect(fileLine(page, id).getByTestId('file-progress')).toBeHidden();
   }
+  // A file received keeps its bar, full.
+  await expect(fileLine(bob.page, taken).getByTestId('file-progress')).toBeVisible();
 });
 
 test('the sender’s line says where each of three stands: one received, one deciding, then declined or cancelled', async ({

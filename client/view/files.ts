@@ -182,6 +182,9 @@ function createFileLine(
         say(`${info.name}: ${text}`);
       }
       if (state !== 'transferring') numbers.textContent = '';
+      // Nothing will move on the bar of a file declined, cancelled or discarded: an empty (or
+      // stopped) bar there read as a transfer still to come. A received file keeps it, full.
+      progress.hidden = isFinal(state) && state !== 'verified';
       if (isFinal(state)) {
         hide(cancel, accept, decline);
         live = null;

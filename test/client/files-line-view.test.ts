@@ -115,6 +115,21 @@ test('bytes, speed and time left are shown apart from the status words, and not 
   }
 });
 
+test('a file line’s bar is hidden once nothing will move on it (declined, cancelled, discarded); a received file keeps it', async () => {
+  for (const own of [true, false])
+    for (const end of ['declined', 'cancelled', 'corrupt', 'verified'] as const) {
+      const { line, item } = showFile(own);
+      await settle();
+      const bar = () => byTestId(item(), 'file-progress')[0];
+      assert.equal(bar()?.hidden, false, 'shown while the file is offered');
+      line.state('transferring', 'starting…');
+      line.progress({ done: 1_000, total: 40_000_000, speed: 1_000, secondsLeft: 40 });
+      line.state(end, end);
+      assert.equal(bar()?.hidden, end !== 'verified', `${own ? 'sent' : 'received'}, ${end}`);
+      dom.byId('messages').children.splice(0);
+    }
+});
+
 test('screen readers are told a file line’s status words as they change: each change of a file sent to us, ours as it ends and as each recipient moves on; never progress', async () => {
   const heard: string[] = [];
   const received = showFile(false, heard).line;
