@@ -233,4 +233,19 @@ test('on a phone held sideways a call with a camera leaves the chat room for its
   await expect(bob.page.getByTestId('message').filter({ hasText: line.text })).toBeInViewport({ ratio: 1 });
   const messages = await bob.page.locator('#messages').boundingBox();
   expect(messages?.height ?? 0, 'height of the message list').toBeGreaterThanOrEqual(phoneSideways.viewport.height / 4);
+  // The phone's single column, not the desktop's two: the People column took 272px of the 844.
+  await expect(bob.page.getByTestId('people-toggle')).toBeVisible();
+  expect(messages?.width ?? 0, 'width of the message list').toBeGreaterThan(0.9 * phoneSideways.viewport.width);
+  // The status and the controls on one row (on two, the tiles were 55px high).
+  const status = await bob.page.getByTestId('call-status').boundingBox();
+  const hangUp = await bob.page.getByTestId('call-leave').boundingBox();
+  expect(hangUp?.y ?? Number.POSITIVE_INFINITY, 'Hang up beside the status').toBeLessThan(
+    (status?.y ?? 0) + (status?.height ?? 0),
+  );
+  // So the tile is tall enough that its Full screen and quality buttons leave most of the
+  // picture in view (they covered 45% of a 73x55 tile).
+  const tile = await tileOf(bob.page, alice.id).boundingBox();
+  const tools = await tileOf(bob.page, alice.id).locator('.call-tile-tools').boundingBox();
+  const share = ((tools?.width ?? 0) * (tools?.height ?? 0)) / ((tile?.width ?? 1) * (tile?.height ?? 1));
+  expect(share, 'share of the picture under its buttons').toBeLessThan(0.25);
 });

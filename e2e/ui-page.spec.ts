@@ -153,7 +153,15 @@ async function horizontalOverflow(page: Page): Promise<string[]> {
   });
 }
 
-test('on a 360 px phone the chat gets the screen, people and name sit behind a toggle, and nothing overflows', async ({
+/** Whether the elements sit on one row: each one's box overlaps every other's vertically. */
+async function sameRow(page: Page, selectors: readonly string[]): Promise<boolean> {
+  const boxes = await Promise.all(selectors.map((selector) => page.locator(selector).boundingBox()));
+  const tops = boxes.map((box) => box?.y ?? Number.NaN);
+  const bottoms = boxes.map((box) => (box ? box.y + box.height : Number.NaN));
+  return Math.max(...tops) < Math.min(...bottoms);
+}
+
+test('on a 360 px phone, upright and sideways, the chat gets the screen under a one-row header, people and name sit behind a toggle, and nothing overflows', async ({
   server,
   browsers,
 }) => {
@@ -178,6 +186,17 @@ test('on a 360 px phone the chat gets the screen, people and name sit behind a t
   await expect(page.getByTestId('message-input')).toBeVisible();
   await expect(page.getByTestId('copy-button')).toBeVisible();
   await expect(page.getByTestId('qr-button')).toBeVisible();
+  // The header is one row (it took two, 109px of an upright phone): the logo, People and the
+  // link's buttons side by side; the word "roomlink" is left to screen readers.
+  expect(
+    await sameRow(page, [
+      '.logo',
+      '[data-testid=people-toggle]',
+      '[data-testid=copy-button]',
+      '[data-testid=qr-button]',
+    ]),
+  ).toBe(true);
+  await expect(page.getByRole('heading', { level: 1, name: 'roomlink' })).toBeAttached();
   // The chat has most of the screen: the list of lines is well over half of its height.
   const messagesBox = await page.locator('#messages').boundingBox();
   expect(messagesBox?.height ?? 0).toBeGreaterThan(phone.height / 2);
@@ -194,6 +213,36 @@ test('on a 360 px phone the chat gets the screen, people and name sit behind a t
   await expect(toggle).toHaveAttribute('aria-expanded', 'false');
   await expect(toggle).toBeFocused();
   await expect(page.getByTestId('name-input')).toBeHidden();
+
+  // Held sideways (844x390): the same single column, not the desktop's two (the People
+  // column took 272px of the 844); the header one row, the link field in it too; the open
+  // panel lies over the chat within the screen (below the header it pushed the message box
+  // out of it), and Escape closes it.
+  await page.setViewportSize({ width: 844, height: 390 });
+  await expect(toggle).toBeVisible();
+  await expect(page.getByTestId('name-input')).toBeHidden();
+  expect((await page.locator('#messages').boundingBox())?.width ?? 0).toBeGreaterThan(0.9 * 844);
+  expect(
+    await sameRow(page, [
+      '.logo',
+      '[data-testid=people-toggle]',
+      '[data-testid=share-link]',
+      '[data-testid=qr-button]',
+    ]),
+  ).toBe(true);
+  await toggle.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('name-input')).toBeFocused();
+  await expect(page.getByTestId('name-input')).toBeInViewport({ ratio: 1 });
+  const pageHeight = () =>
+    (globalThis as unknown as { document: { documentElement: { scrollHeight: number } } }).document.documentElement
+      .scrollHeight;
+  expect(await page.evaluate(pageHeight)).toBeLessThanOrEqual(390);
+  expect(await horizontalOverflow(page)).toEqual([]);
+  await page.keyboard.press('Escape');
+  await expect(toggle).toBeFocused();
+  await expect(page.getByTestId('name-input')).toBeHidden();
+  await expect(page.getByTestId('message-input')).toBeInViewport({ ratio: 1 });
 
   // Back on a wide screen the list is always there and the toggle is gone.
   await page.setViewportSize({ width: 1280, height: 800 });
