@@ -219,7 +219,8 @@ test('the sender’s line says where each of three stands: one received, one dec
   await fileLine(bob.page, asked).getByTestId('file-decline').click();
   await expect(recipient(asked, bob)).toHaveText('bob declined');
   await waitForFileState(alice.page, asked, 'verified');
-  await expect.poll(() => barMisfit(bob.page, asked), { message: 'receiver, declined' }).toBe(0);
+  // Declined: nothing will move on bob's bar, so it is gone; alice's and carol's stay full.
+  await expect(fileLine(bob.page, asked).getByTestId('file-progress')).toBeHidden();
   await expect.poll(() => barMisfit(carol.page, asked), { message: 'receiver, verified' }).toBe(0);
   await expect(fileLine(alice.page, asked).getByTestId('file-cancel')).toBeHidden();
 
