@@ -75,7 +75,7 @@ test('the QR code holds the full share link, key included, in light and dark; Es
   await expect(alice.page.getByTestId('qr-code')).toBeHidden();
 });
 
-test('Share… is offered only where the browser has a share sheet, and it shares the full link', async ({
+test('Share… is offered only where the browser has a share sheet, and it shares the full link; on a phone the header keeps one row with it', async ({
   server,
   browsers,
 }) => {
@@ -106,6 +106,15 @@ test('Share… is offered only where the browser has a share sheet, and it share
   await expect
     .poll(() => bob.page.evaluate(() => (globalThis as unknown as { sharedWith: { url?: string }[] }).sharedWith))
     .toEqual([expect.objectContaining({ url: link })]);
+
+  // On a 360px phone, as phones have a share sheet: the header still one row (with the words
+  // it took two), Share… and QR code by their icons, named as before, nothing sticking out.
+  await bob.page.setViewportSize(phone);
+  const header = ['.logo', '[data-testid=people-toggle]', '[data-testid=copy-button]', '[data-testid=share-button]'];
+  expect(await sameRow(bob.page, [...header, '[data-testid=qr-button]'])).toBe(true);
+  for (const name of ['Copy link', 'Share…', 'QR code'])
+    await expect(bob.page.getByRole('button', { name, exact: true })).toBeInViewport({ ratio: 1 });
+  expect(await horizontalOverflow(bob.page)).toEqual([]);
 });
 
 /**
