@@ -248,4 +248,13 @@ test('on a phone held sideways a call with a camera leaves the chat room for its
   const tools = await tileOf(bob.page, alice.id).locator('.call-tile-tools').boundingBox();
   const share = ((tools?.width ?? 0) * (tools?.height ?? 0)) / ((tile?.width ?? 1) * (tile?.height ?? 1));
   expect(share, 'share of the picture under its buttons').toBeLessThan(0.25);
+  // More opens a row of its own under the bar; the status keeps its one line beside the
+  // controls (it was squeezed to three, the controls taking the panel's width).
+  await bob.page.getByRole('button', { name: 'More call controls' }).tap();
+  await expect(bob.page.getByTestId('call-mic-select')).toBeVisible();
+  const statusOpen = await bob.page.getByTestId('call-status').boundingBox();
+  const mute = await bob.page.getByTestId('call-mute').boundingBox();
+  expect(statusOpen?.height ?? Number.POSITIVE_INFINITY, 'height of the status, More open').toBeLessThan(
+    mute?.height ?? 0,
+  );
 });
