@@ -29,6 +29,18 @@ const { port, host } = await app.listen().catch((error: unknown) => {
   );
   process.exit(1);
 });
+// Before anything is printed: whoever reads "listening" (an operator's script, a test) may
+// stop the server at once, and a signal before its handler would kill it without closing.
+let tunnel: ReturnType<typeof startTunnel> | null = null;
+const stop = (signal: string) => {
+  console.log(`roomlink: ${signal}, shutting down`);
+  Promise.all([tunnel?.close(), app.close()]).then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
+};
+process.once('SIGTERM', () => stop('SIGTERM'));
+process.once('SIGINT', () => stop('SIGINT'));
 // A wildcard address is not something to open in a browser; localhost reaches it.
 const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
 console.log(`roomlink listening on http://${shown}:${port}`);
@@ -40,7 +52,7 @@ console.log(
 );
 
 const { tunnelHost, tunnelSubdomain } = parsed.config;
-const tunnel = parsed.config.tunnel
+tunnel = parsed.config.tunnel
   ? startTunnel({
       port,
       listenHost: host,
@@ -48,13 +60,3 @@ const tunnel = parsed.config.tunnel
       ...(tunnelSubdomain === undefined ? {} : { subdomain: tunnelSubdomain }),
     })
   : null;
-
-const stop = (signal: string) => {
-  console.log(`roomlink: ${signal}, shutting down`);
-  Promise.all([tunnel?.close(), app.close()]).then(
-    () => process.exit(0),
-    () => process.exit(1),
-  );
-};
-process.once('SIGTERM', () => stop('SIGTERM'));
-process.once('SIGINT', () => stop('SIGINT'));
