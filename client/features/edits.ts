@@ -151,7 +151,8 @@ export function createEdits({
   });
   /** Our latest edit of each line, oldest first: what goes again when a link opens. */
   const ours = new Map<string, EditMessage>();
-  const counts: EditCounts = { applied: 0, forged: 0, unknown: 0, stale: 0, mismatched: 0 };
+  /** What this module counts itself; `unknown` is the store of lines not held's (edits-unheld.ts). */
+  const counts: Omit<EditCounts, 'unknown'> = { applied: 0, forged: 0, stale: 0, mismatched: 0 };
   const checking = new Set<Promise<void>>();
   /** Our edits' times strictly increase, so the latest of two quick edits wins everywhere. */
   let lastAt = 0;
