@@ -9,15 +9,21 @@
 // probe records every line it gets as ours does (pages/shared.ts), so its growth is the
 // probe's, and ours beyond it is the page's.
 import type { CDPSession } from '@playwright/test';
-import type { BenchPageApi } from '../pages/shared.ts';
 import type { BrowserBenchEnv } from './env.ts';
-import { closeUsers, createUsers, type Flavor, navigateAll, roomUrl, waitForCount, waitMeshDone } from './room.ts';
+import {
+  type BenchWindow,
+  closeUsers,
+  createUsers,
+  type Flavor,
+  navigateAll,
+  roomUrl,
+  waitForCount,
+  waitMeshDone,
+} from './room.ts';
 
 const FORM_TIMEOUT_MS = 45_000;
 /** A burst is over when nothing new arrived for this long. */
 const STALL_MS = 10_000;
-
-type BenchWindow = { __bench: BenchPageApi };
 
 /** One page's reading after a number of lines. */
 export interface LongReading {

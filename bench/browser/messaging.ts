@@ -7,11 +7,12 @@
 // arrivals give messages/s, losses and order. The burst has a room of its own: the
 // latency lines before it would count against the receiver's line cap and budget.
 import type { Page } from '@playwright/test';
-import type { BenchPageApi, PageRecord } from '../pages/shared.ts';
+import type { PageRecord } from '../pages/shared.ts';
 import { type Summary, summarize } from '../stats.ts';
 import { type BrowserBenchEnv, createBenchPool } from './env.ts';
 import { pinToCore } from './pin.ts';
 import {
+  type BenchWindow,
   closeUsers,
   createUsers,
   type Flavor,
@@ -26,8 +27,6 @@ const LATENCY_INTERVAL_MS = 10;
 const MESH_TIMEOUT_MS = 30_000;
 /** A burst is over when nothing new arrived for this long. */
 const STALL_MS = 5_000;
-
-type BenchWindow = { __bench: BenchPageApi };
 
 export interface LatencyResult {
   flavor: Flavor;

@@ -22,7 +22,8 @@ export interface RoomOptions {
   readonly freezable?: readonly number[];
 }
 
-type BenchWindow = { __bench: BenchPageApi };
+/** The window of a page the bench probes (pages/shared.ts). */
+export type BenchWindow = { __bench: BenchPageApi };
 
 const urlSafe = (length: number): string => randomBytes(length).toString('base64url').slice(0, length);
 
