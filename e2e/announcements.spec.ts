@@ -11,6 +11,10 @@ import { expect, sharedTest as test } from './support/fixtures.ts';
 import { chatLine, react, reactionChip, sendMany, sendPrivate, waitForHistory } from './support/history.ts';
 import { newRoomLink, openUser, sendMessage, waitForMesh, waitForMessage } from './support/users.ts';
 
+// The full browser: Carol's leaving is said when her tab closes, and the headless shell closes
+// one without telling the others (she was "not responding" instead).
+test.use({ fullBrowser: true });
+
 // Four browsers on two shared cores.
 test.setTimeout(180_000);
 

@@ -10,6 +10,10 @@ import { sendMany } from './support/history.ts';
 import { openUser, sendMessage, shareLink, type User, waitForMesh, waitForMessage } from './support/users.ts';
 import { controlVisibility, setHidden } from './support/visibility.ts';
 
+// The full browser: notifications are the browser's own (the headless shell's permission
+// checkbox never turned on).
+test.use({ fullBrowser: true });
+
 interface TabsOptions {
   /** Users with a browser of their own, to freeze (BrowserPool.freeze). */
   readonly freezable?: readonly string[];

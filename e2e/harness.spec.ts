@@ -37,6 +37,10 @@ const test = base.extend<{ pageUrl: string }>({
   },
 });
 
+// The full browser: the namespace's links change under a loading page, which the headless
+// shell aborts with ERR_NETWORK_CHANGED.
+test.use({ fullBrowser: true });
+
 // Page scripts are strings: the root tsconfig has no DOM types.
 const setUpPeer = `(() => {
   const pc = new RTCPeerConnection();

@@ -10,6 +10,10 @@ import { ADJECTIVES, ANIMALS } from '../client/friendly-name.ts';
 import { expect, sharedTest as test } from './support/fixtures.ts';
 import { openRoom, openUser, selfId, sendMessage, shareLink, waitForMesh, waitForMessage } from './support/users.ts';
 
+// The full browser: the tab's icon is asked for by the browser's own UI, which the headless
+// shell has not.
+test.use({ fullBrowser: true });
+
 const phone = { width: 360, height: 740 } as const;
 
 test('the first load logs no console error, fails no request, is cross-origin isolated, and the browser finds its icon', async ({

@@ -35,15 +35,50 @@ function chosenChromium(env: Env): string | undefined {
   return chosen === '' ? undefined : chosen;
 }
 
+/** Debian's chromium-headless-shell: the same Chromium build in its old headless mode. */
+export const HEADLESS_SHELL_PATH = '/usr/lib/chromium/chromium-headless-shell';
+
+/**
+ * The Chromium an end-to-end test launches with these flags. CHROMIUM_PATH, when set, for
+ * every test. Otherwise Debian's headless shell, unless the test asks for the full browser
+ * (`fullBrowser`) or uses the fake camera and microphone. The shell is the same engine
+ * (Blink, V8, WebRTC) without the desktop browser's layer, and what Playwright itself runs
+ * for headless Chromium. The suite is CPU-bound on two cores (0 % idle through its
+ * end-to-end phase), and the shell ran the same pages on 22 % less CPU (ui, history and
+ * replies: 85 CPU-s against 110; the whole end-to-end phase 9.5 min against 12.0).
+ * What the browser itself does stays with the full one, where the shell differs: what a
+ * closed tab tells the others, losing the network (it aborts loads with
+ * ERR_NETWORK_CHANGED), notifications, the tab's icon, and the fake devices the call tests
+ * were written against (there the shell saved nothing: 157 CPU-s against 160). The
+ * benchmarks measure the full browser, what users run (chromiumPath()).
+ */
+export function testChromium(args: readonly string[], fullBrowser: boolean, env: Env = process.env): string {
+  const chosen = chosenChromium(env);
+  if (chosen !== undefined) return chosen;
+  const media = args.some((arg) => arg.startsWith('--use-fake-device-for-media-stream'));
+  return fullBrowser || media ? chromiumPath(env) : HEADLESS_SHELL_PATH;
+}
+
 export function systemTools(env: Env = process.env): SystemTool[] {
+  // Debian's packages cannot provide a binary at a path the user chose.
+  const debian = chosenChromium(env) === undefined;
   return [
     {
       name: 'chromium',
       command: chromiumPath(env),
-      // Debian's package cannot provide a binary at a path the user chose.
-      debianPackage: chosenChromium(env) === undefined ? 'chromium' : null,
-      usedFor: 'end-to-end tests (Playwright drives it)',
+      debianPackage: debian ? 'chromium' : null,
+      usedFor: 'end-to-end tests (Playwright drives it) and benchmarks',
     },
+    ...(debian
+      ? [
+          {
+            name: 'chromium-headless-shell',
+            command: HEADLESS_SHELL_PATH,
+            debianPackage: 'chromium-headless-shell',
+            usedFor: 'end-to-end tests of the page alone (scripts/ensure-system.ts testChromium)',
+          },
+        ]
+      : []),
     { name: 'ip', command: 'ip', debianPackage: 'iproute2', usedFor: 'network namespaces for the end-to-end tests' },
     { name: 'nft', command: 'nft', debianPackage: 'nftables', usedFor: 'NAT inside test namespaces' },
     {

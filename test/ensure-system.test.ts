@@ -1,9 +1,16 @@
 // The system check's advice (scripts/ensure-system.ts): what it installs and what it tells
-// the user, for Debian's Chromium and for one CHROMIUM_PATH names.
+// the user, for Debian's Chromium and for one CHROMIUM_PATH names; which of them a test runs.
 import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
 import { test } from 'node:test';
-import { chromiumPath, findTool, missingToolProblems, systemTools } from '../scripts/ensure-system.ts';
+import {
+  chromiumPath,
+  findTool,
+  HEADLESS_SHELL_PATH,
+  missingToolProblems,
+  systemTools,
+  testChromium,
+} from '../scripts/ensure-system.ts';
 
 const chromiumOf = (env: Record<string, string>) => systemTools(env).find((tool) => tool.name === 'chromium');
 
@@ -39,4 +46,21 @@ test('a directory is no tool, and an empty name is none (both were found: access
   assert.equal(findTool(tmpdir()), null);
   assert.equal(findTool(''), null);
   assert.match(findTool('sh') ?? '', /\/sh$/, 'a real one is still found on PATH');
+});
+
+test("the tests run Debian's headless shell, the full browser when asked or with the fake camera; CHROMIUM_PATH runs everywhere", () => {
+  const fakeMedia = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
+  const moreCameras = ['--use-fake-device-for-media-stream=device-count=3'];
+  assert.equal(testChromium([], false, {}), HEADLESS_SHELL_PATH);
+  assert.equal(testChromium(['--lang=fr'], false, { CHROMIUM_PATH: '' }), HEADLESS_SHELL_PATH);
+  assert.equal(testChromium([], true, {}), '/usr/bin/chromium');
+  assert.equal(testChromium(fakeMedia, false, {}), '/usr/bin/chromium');
+  assert.equal(testChromium(moreCameras, false, {}), '/usr/bin/chromium');
+  for (const args of [[], fakeMedia])
+    for (const full of [false, true])
+      assert.equal(testChromium(args, full, { CHROMIUM_PATH: '/opt/chrome' }), '/opt/chrome');
+  // Both Debian packages are checked for, and neither when CHROMIUM_PATH chose the binary.
+  const packages = (env: Record<string, string>) => systemTools(env).map((tool) => tool.debianPackage);
+  assert.ok(packages({}).includes('chromium') && packages({}).includes('chromium-headless-shell'));
+  assert.ok(!packages({ CHROMIUM_PATH: '/opt/chrome' }).some((name) => name?.startsWith('chromium')));
 });

@@ -198,6 +198,8 @@ export interface PoolOptions {
    * page tens of milliseconds while it forms its links, which users' pages do not pay.
    */
   readonly rtcTrace?: boolean;
+  /** The Chromium binary its browsers run (default: chromiumPath(), the full browser). */
+  readonly binary?: string;
 }
 
 /**
@@ -205,18 +207,18 @@ export interface PoolOptions {
  * (the fake camera, a blocked one), each launched on first use.
  */
 export interface BrowserHost {
-  browser(args: readonly string[]): Promise<LaunchedBrowser>;
+  browser(args: readonly string[], binary?: string): Promise<LaunchedBrowser>;
   close(): Promise<void>;
 }
 
 export function createBrowserHost(netns: Pick<BareNetns, 'name'>): BrowserHost {
   const launching = new Map<string, Promise<LaunchedBrowser>>();
   return {
-    browser: (args) => {
-      const key = args.join('\n');
+    browser: (args, binary = chromiumPath()) => {
+      const key = [binary, ...args].join('\n');
       let browser = launching.get(key);
       if (browser === undefined) {
-        browser = launchInNetns(netns, args);
+        browser = launchInNetns(netns, args, binary);
         launching.set(key, browser);
       }
       return browser;
@@ -235,7 +237,12 @@ export function createBrowserHost(netns: Pick<BareNetns, 'name'>): BrowserHost {
  * wrapper, which writes Chromium's main pid to pidFile. For chromium.launch and
  * chromium.launchPersistentContext alike (the files benchmark needs OPFS on disk).
  */
-export function netnsLaunchOptions(netns: Pick<BareNetns, 'name'>, pidFile: string, extraArgs: readonly string[]) {
+export function netnsLaunchOptions(
+  netns: Pick<BareNetns, 'name'>,
+  pidFile: string,
+  extraArgs: readonly string[],
+  binary: string = chromiumPath(),
+) {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
   return {
@@ -248,16 +255,20 @@ export function netnsLaunchOptions(netns: Pick<BareNetns, 'name'>, pidFile: stri
       RL_NETNS: netns.name,
       RL_PIDFILE: pidFile,
       RL_IP: findTool('ip') ?? 'ip',
-      CHROMIUM_PATH: chromiumPath(),
+      CHROMIUM_PATH: binary,
     },
   };
 }
 
-async function launchInNetns(netns: Pick<BareNetns, 'name'>, extraArgs: readonly string[]): Promise<LaunchedBrowser> {
+async function launchInNetns(
+  netns: Pick<BareNetns, 'name'>,
+  extraArgs: readonly string[],
+  binary: string = chromiumPath(),
+): Promise<LaunchedBrowser> {
   const dir = mkdtempSync(join(tmpdir(), 'rl-chromium-'));
   const pidFile = join(dir, 'pid');
   try {
-    const browser = await chromium.launch(netnsLaunchOptions(netns, pidFile, extraArgs));
+    const browser = await chromium.launch(netnsLaunchOptions(netns, pidFile, extraArgs, binary));
     const pid = Number(readFileSync(pidFile, 'utf8').trim());
     const unregister = onProcessExit(() => signalTree(pid, 'SIGKILL'));
     return { browser, pid, frozen: false, unregister };
@@ -300,12 +311,14 @@ export function createBrowserPool(netns: Pick<BareNetns, 'name'>, poolOptions: P
     async newContext(options = {}) {
       let owner: LaunchedBrowser;
       if (options.freezable === true) {
-        const launching = launchInNetns(netns, extraArgs);
+        const launching = launchInNetns(netns, extraArgs, poolOptions.binary);
         launched.push(launching);
         owner = await launching;
       } else {
         if (shared === null) {
-          shared = host ? host.browser(extraArgs) : launchInNetns(netns, extraArgs);
+          shared = host
+            ? host.browser(extraArgs, poolOptions.binary)
+            : launchInNetns(netns, extraArgs, poolOptions.binary);
           if (!host) launched.push(shared);
         }
         owner = await shared;

@@ -4,12 +4,14 @@
 // With `sharedTest`, tests that need nothing of their own (a default server they neither
 // restart nor read the logs of, a network they do not cut) share one namespace, server and
 // browser per worker (one per set of flags: the fake camera, a blocked one), each in rooms
-// and browser contexts of its own: a second saved per test.
+// and browser contexts of its own: a second saved per test. Browsers are Debian's headless
+// shell unless a test sets fullBrowser (scripts/ensure-system.ts testChromium says why).
 //
 //   import { test, expect } from "./support/fixtures.ts";
 //   test.use({ serverEnv: { MAX_ROOM_SIZE: "4" } });
 
 import { test as base, type TestInfo } from '@playwright/test';
+import { testChromium } from '../../scripts/ensure-system.ts';
 import { type BrowserHost, type BrowserPool, createBrowserHost, createBrowserPool } from './browser.ts';
 import { createNetns, type Netns } from './netns.ts';
 import { type RoomServer, startServer } from './server.ts';
@@ -26,6 +28,12 @@ export interface RoomlinkFixtures {
   serverEnv: Readonly<Record<string, string>>;
   /** Extra Chromium flags for the test's browsers (option: set with test.use). */
   browserArgs: readonly string[];
+  /**
+   * The full browser instead of the headless shell (option): for what the browser itself does,
+   * where the two differ (a closed tab, a network that goes away, notifications; see
+   * testChromium in scripts/ensure-system.ts). Tests with the fake camera get it anyway.
+   */
+  fullBrowser: boolean;
   netns: Netns;
   server: RoomServer;
   browsers: BrowserPool;
@@ -96,6 +104,7 @@ async function withPool(
 export const test = base.extend<RoomlinkFixtures>({
   serverEnv: [{}, { option: true }],
   browserArgs: [[], { option: true }],
+  fullBrowser: [false, { option: true }],
 
   netns: async ({}, use) => {
     const netns = await createNetns();
@@ -116,8 +125,9 @@ export const test = base.extend<RoomlinkFixtures>({
     }
   },
 
-  browsers: async ({ netns, browserArgs }, use, testInfo) => {
-    await withPool(createBrowserPool(netns, { args: browserArgs }), use, testInfo);
+  browsers: async ({ netns, browserArgs, fullBrowser }, use, testInfo) => {
+    const binary = testChromium(browserArgs, fullBrowser);
+    await withPool(createBrowserPool(netns, { args: browserArgs, binary }), use, testInfo);
   },
 });
 
@@ -155,7 +165,8 @@ export const sharedTest = test.extend<object, { lab: Lab }>({
     await use(lab.server);
     if (failed(testInfo)) await report(testInfo, 'server output (shared by this worker)', lab.server.output());
   },
-  browsers: async ({ lab, browserArgs }, use, testInfo) => {
-    await withPool(createBrowserPool(lab.netns, { args: browserArgs, host: lab.host }), use, testInfo);
+  browsers: async ({ lab, browserArgs, fullBrowser }, use, testInfo) => {
+    const binary = testChromium(browserArgs, fullBrowser);
+    await withPool(createBrowserPool(lab.netns, { args: browserArgs, host: lab.host, binary }), use, testInfo);
   },
 });

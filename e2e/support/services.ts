@@ -8,6 +8,7 @@
 //     const coturn = await services.coturn({ netns, ip: netns.addresses[0], secret });
 //     const server = await services.server({ netns, env: { TURN_URLS: coturn.turnUrl } });
 
+import { testChromium } from '../../scripts/ensure-system.ts';
 import { type BrowserPool, createBrowserPool, type PoolOptions } from './browser.ts';
 import { type Coturn, type CoturnOptions, startCoturn } from './coturn.ts';
 import { test as base } from './fixtures.ts';
@@ -25,7 +26,7 @@ export interface Services {
   coturn(options: CoturnOptions, label?: string): Promise<Coturn>;
   /** Any other long-running process in a namespace (tunnel server, proxy). */
   process(netns: Pick<BareNetns, 'spawn'>, spec: ProcessSpec): Promise<NetnsProcess>;
-  /** A pool of Chromium browsers inside `netns` (closed before everything else). */
+  /** A pool of Chromium browsers inside `netns` (closed before everything else); the headless shell unless fullBrowser. */
   browsers(netns: Pick<BareNetns, 'name'>, options?: PoolOptions, label?: string): BrowserPool;
   /** Runs `stop` at teardown, in reverse order of registration. */
   defer(label: string, stop: () => Promise<void>, output?: () => string): void;
@@ -38,7 +39,7 @@ interface Started {
 }
 
 export const test = base.extend<{ services: Services }>({
-  services: async ({}, use, testInfo) => {
+  services: async ({ fullBrowser }, use, testInfo) => {
     const started: Started[] = [];
     const pools: Started[] = [];
     let servers = 0;
@@ -59,7 +60,7 @@ export const test = base.extend<{ services: Services }>({
         return handle;
       },
       browsers(netns, options = {}, label = `browsers in ${netns.name}`) {
-        const pool = createBrowserPool(netns, options);
+        const pool = createBrowserPool(netns, { binary: testChromium(options.args ?? [], fullBrowser), ...options });
         pools.push({ label, stop: () => pool.close(), output: () => pool.consoleLog() });
         return pool;
       },
