@@ -46,10 +46,11 @@ export const HEADLESS_SHELL_PATH = '/usr/lib/chromium/chromium-headless-shell';
  * for headless Chromium. The suite is CPU-bound on two cores (0 % idle through its
  * end-to-end phase), and the shell ran the same pages on 22 % less CPU (ui, history and
  * replies: 85 CPU-s against 110; the whole end-to-end phase 9.5 min against 12.0).
- * What the browser itself does stays with the full one, where the shell differs: what a
- * closed tab tells the others, losing the network (it aborts loads with
- * ERR_NETWORK_CHANGED), notifications, the tab's icon, and the fake devices the call tests
- * were written against (there the shell saved nothing: 157 CPU-s against 160). The
+ * What the browser itself does stays with the full one, where the shell failed: what a
+ * closed tab tells the others, a network that goes away and comes back (files-resume,
+ * resilience and the outage scenarios), notifications, the tab's icon, and the fake devices
+ * the call tests were written against (there the shell saved nothing: 157 CPU-s against
+ * 160). The
  * benchmarks measure the full browser, what users run (chromiumPath()).
  */
 export function testChromium(args: readonly string[], fullBrowser: boolean, env: Env = process.env): string {

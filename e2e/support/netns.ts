@@ -153,6 +153,21 @@ export async function createBareNetns(): Promise<BareNetns> {
     unregister();
     throw error;
   }
+  // No duplicate address detection on the links this namespace will get. Each link's IPv6
+  // address stays tentative for ~1.2 s after the link comes up; when it turns valid, Chromium
+  // takes that for a network change and aborts any page load under way with
+  // ERR_NETWORK_CHANGED (a clean clone's room of eight failed so, its browser started right
+  // after its namespace). Without DAD the addresses are valid as the links come up (12 ms),
+  // before any browser starts, and after restoreNetwork too. Nothing on these private links
+  // could hold the same address. A kernel without IPv6 has nothing to turn off.
+  await execFileAsync(ip, [
+    'netns',
+    'exec',
+    name,
+    'sh',
+    '-c',
+    'for scope in all default; do echo 0 > /proc/sys/net/ipv6/conf/$scope/accept_dad; done',
+  ]).catch(() => undefined);
 
   let destroyed = false;
   return {
