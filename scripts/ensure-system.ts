@@ -50,8 +50,7 @@ export const HEADLESS_SHELL_PATH = '/usr/lib/chromium/chromium-headless-shell';
  * closed tab tells the others, a network that goes away and comes back (files-resume,
  * resilience and the outage scenarios), notifications, the tab's icon, and the fake devices
  * the call tests were written against (there the shell saved nothing: 157 CPU-s against
- * 160). The
- * benchmarks measure the full browser, what users run (chromiumPath()).
+ * 160). The benchmarks measure the full browser, what users run (chromiumPath()).
  */
 export function testChromium(args: readonly string[], fullBrowser: boolean, env: Env = process.env): string {
   const chosen = chosenChromium(env);
