@@ -37,6 +37,13 @@ export const AUTO_ACCEPT_BUDGET = 500_000_000;
 /** The budget is at least this many files at the accept limit, for someone who raised it. */
 const AUTO_ACCEPT_BUDGET_FILES = 5;
 /**
+ * Files one member may have taken without a click, in all, at most, however small: a file costs
+ * more than its bytes (a line in the chat, a store opened, a channel), and empty files cost no
+ * bytes at all, so without a count a member could send them for as long as it liked. 500 is a
+ * folder of source files or an afternoon of photos; past it, each waits for accept.
+ */
+export const AUTO_ACCEPT_FILES = 500;
+/**
  * Bytes taken without a click from everyone, in all, at most: this many members' budgets
  * (2 GB by default). A member budget is per peer id, and a member that joins again in a new
  * tab has a new one: with no bound for the page, each rejoin could fill another 500 MB of this
@@ -125,15 +132,32 @@ function sendQuietly(channel: RTCDataChannel, data: ArrayBuffer): void {
 /** Peer ids whose auto-accepted bytes are remembered (the oldest forgotten first). */
 const AUTO_ACCEPTED_IDS = 1_000;
 
+/** What was taken without a click: bytes against a budget, files against AUTO_ACCEPT_FILES. */
+interface Taken {
+  bytes: number;
+  files: number;
+}
+
+/** Whether one more file of `size` fits what was taken, and if not, which bound it passes. */
+function roomFor(taken: Taken, size: number, bytes: number, files: number): 'room' | 'bytes' | 'files' {
+  if (taken.bytes + size > bytes) return 'bytes';
+  return taken.files + 1 > files ? 'files' : 'room';
+}
+
+/** What was taken, as the bound it passed counts it: "500 MB", or "500 files". */
+function tally(taken: Taken, bound: 'bytes' | 'files'): string {
+  return bound === 'bytes' ? formatBytes(taken.bytes) : `${taken.files} files`;
+}
+
 export function createReceiving(options: ReceivingOptions) {
   /**
-   * Bytes of each member's files taken without a click (AUTO_ACCEPT_BUDGET), however they
-   * ended, by peer id for the page's life: not in the member's slot, which a member that
+   * Each member's files taken without a click (AUTO_ACCEPT_BUDGET, AUTO_ACCEPT_FILES), however
+   * they ended, by peer id for the page's life: not in the member's slot, which a member that
    * says bye and offers again would get anew, its budget with it.
    */
-  const autoAccepted = new Map<string, number>();
-  /** Bytes taken without a click from everyone, for the page's life (PAGE_AUTO_ACCEPT_MEMBERS). */
-  let autoAcceptedOnPage = 0;
+  const autoAccepted = new Map<string, Taken>();
+  /** Taken without a click from everyone, for the page's life (PAGE_AUTO_ACCEPT_MEMBERS budgets). */
+  const autoAcceptedOnPage: Taken = { bytes: 0, files: 0 };
   const concurrent = options.concurrent ?? DEFAULT_CONCURRENT_TRANSFERS;
 
   function setState(member: MemberHandle, record: Received, state: FileState, status: string): void {
@@ -328,22 +352,29 @@ export function createReceiving(options: ReceivingOptions) {
     slot.transfers.set(message.id, record);
     const limit = options.acceptLimit();
     const budget = options.autoAcceptBudget?.() ?? Math.max(AUTO_ACCEPT_BUDGET, AUTO_ACCEPT_BUDGET_FILES * limit);
-    const taken = autoAccepted.get(member.id) ?? 0;
-    const withinBudget = taken + message.size <= budget;
-    const withinPageBudget = autoAcceptedOnPage + message.size <= PAGE_AUTO_ACCEPT_MEMBERS * budget;
-    if (message.size <= limit && withinBudget && withinPageBudget) {
+    const taken = autoAccepted.get(member.id) ?? { bytes: 0, files: 0 };
+    const memberRoom = roomFor(taken, message.size, budget, AUTO_ACCEPT_FILES);
+    const pageRoom = roomFor(
+      autoAcceptedOnPage,
+      message.size,
+      PAGE_AUTO_ACCEPT_MEMBERS * budget,
+      PAGE_AUTO_ACCEPT_MEMBERS * AUTO_ACCEPT_FILES,
+    );
+    if (message.size <= limit && memberRoom === 'room' && pageRoom === 'room') {
       autoAccepted.delete(member.id); // re-inserted as the newest
-      autoAccepted.set(member.id, taken + message.size);
+      autoAccepted.set(member.id, { bytes: taken.bytes + message.size, files: taken.files + 1 });
       dropOldest(autoAccepted, AUTO_ACCEPTED_IDS);
-      autoAcceptedOnPage += message.size;
+      autoAcceptedOnPage.bytes += message.size;
+      autoAcceptedOnPage.files += 1;
       void accept(member, record);
       return;
     }
-    const why = !withinBudget
-      ? ` (${formatBytes(taken)} from ${member.name} already taken without asking)`
-      : !withinPageBudget
-        ? ` (${formatBytes(autoAcceptedOnPage)} from this room already taken without asking)`
-        : '';
+    const why =
+      memberRoom !== 'room'
+        ? ` (${tally(taken, memberRoom)} from ${member.name} already taken without asking)`
+        : pageRoom !== 'room'
+          ? ` (${tally(autoAcceptedOnPage, pageRoom)} from this room already taken without asking)`
+          : '';
     record.line.state('offered', `waiting for you to accept${why}`);
     record.line.ask(true);
   }

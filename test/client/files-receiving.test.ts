@@ -8,7 +8,12 @@ import { type TestContext, test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { FileLineInfo, FileState } from '../../client/files/line.ts';
-import { AUTO_ACCEPT_BUDGET, createReceiving, PAGE_AUTO_ACCEPT_MEMBERS } from '../../client/files/receiving.ts';
+import {
+  AUTO_ACCEPT_BUDGET,
+  AUTO_ACCEPT_FILES,
+  createReceiving,
+  PAGE_AUTO_ACCEPT_MEMBERS,
+} from '../../client/files/receiving.ts';
 import { createMemorySink } from '../../client/files/sink.ts';
 import { openStoreOnThisThread } from '../../client/files/store.ts';
 import {
@@ -222,6 +227,65 @@ test('a member joining again under new ids gets a budget each, but the page take
   await turns(5);
   assert.equal(acceptsOn(bob).length, 1, 'a click still takes it');
   receiving.removed(bob);
+});
+
+test('empty files are counted too: a member has 500 taken without a click, the page four times that', async () => {
+  const { receiving, lines } = harness(100_000_000);
+  const empty = (n: number): FileOffer => ({ ...offer(n, `${n}.txt`), size: 0 });
+  let n = 0;
+  const taken: number[] = [];
+  // Mallory in tab after tab, each offering empty file after empty file, each cancelled to make
+  // room for the next (the concurrent limit is not what stops them).
+  for (let tab = 0; tab < PAGE_AUTO_ACCEPT_MEMBERS + 1; tab++) {
+    const mallory = openMember(`mallory-${String(tab).padStart(4, '0')}`);
+    for (let i = 0; i < AUTO_ACCEPT_FILES + 1; i++) {
+      receiving.receive(mallory, empty(n));
+      await turns(3);
+      receiving.receive(mallory, { t: 'file:cancel', id: offerId(n), reason: 'cancelled' });
+      n++;
+    }
+    taken.push(acceptsOn(mallory).length);
+    if (tab === 0) {
+      assert.match(
+        lines.at(-1)?.status ?? '',
+        /^cancelled/,
+        'the 501st was waiting for accept until its sender cancelled it',
+      );
+      assert.equal(lines.at(-1)?.asking, false);
+    }
+    receiving.removed(mallory);
+  }
+  assert.deepEqual(taken, [...Array(PAGE_AUTO_ACCEPT_MEMBERS).fill(AUTO_ACCEPT_FILES), 0]);
+  // The next member's small file waits, and the line says it is the count, not the bytes.
+  const bob = openMember('bob-00000001');
+  receiving.receive(bob, { ...offer(n, 'notes.txt'), size: 100 });
+  await turns(5);
+  assert.equal(acceptsOn(bob).length, 0);
+  assert.equal(lines.at(-1)?.asking, true);
+  assert.equal(
+    lines.at(-1)?.status,
+    `waiting for you to accept (${PAGE_AUTO_ACCEPT_MEMBERS * AUTO_ACCEPT_FILES} files from this room already taken without asking)`,
+  );
+  receiving.removed(bob);
+});
+
+test('a member past its count is told so by the count', async () => {
+  const { receiving, lines } = harness(100_000_000);
+  const mallory = openMember('mallory-0001');
+  for (let n = 0; n <= AUTO_ACCEPT_FILES; n++) {
+    receiving.receive(mallory, { ...offer(n, `${n}.txt`), size: 0 });
+    await turns(3);
+    if (n < AUTO_ACCEPT_FILES) receiving.receive(mallory, { t: 'file:cancel', id: offerId(n), reason: 'cancelled' });
+  }
+  assert.equal(acceptsOn(mallory).length, AUTO_ACCEPT_FILES);
+  assert.equal(
+    lines.at(-1)?.status,
+    `waiting for you to accept (${AUTO_ACCEPT_FILES} files from mallory-0001 already taken without asking)`,
+  );
+  lines.at(-1)?.accept?.();
+  await turns(5);
+  assert.equal(acceptsOn(mallory).length, AUTO_ACCEPT_FILES + 1, 'a click still takes it');
+  receiving.removed(mallory);
 });
 
 test('the budget grows with the limit: five files at a limit someone raised are taken', async () => {
