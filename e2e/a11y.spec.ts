@@ -111,11 +111,6 @@ test('axe finds no violation on the room page: light and dark, desktop and phone
     for (const [screenName, viewport] of Object.entries(screens)) {
       const combo = `${scheme} ${screenName}`;
       await page.setViewportSize(viewport);
-      if (screenName === 'phone') {
-        // Open, the panel shows everything the closed page shows (toggle, chat) and more.
-        await page.getByTestId('people-toggle').click();
-        await expect(page.getByTestId('name-input')).toBeVisible();
-      }
       const messages = page.locator('#messages');
       expect(
         await messages.evaluate(
@@ -131,6 +126,10 @@ test('axe finds no violation on the room page: light and dark, desktop and phone
       await page.keyboard.press('Escape');
       await expect(page.getByTestId('reaction-picker')).toHaveCount(0);
       if (screenName === 'phone') {
+        // The People panel, which lies over the chat on a phone, scanned open.
+        await page.getByTestId('people-toggle').click();
+        await expect(page.getByTestId('name-input')).toBeVisible();
+        found.push(...(await violations(page, `${combo}, People open`)));
         await page.getByTestId('people-toggle').click();
         await expect(page.getByTestId('name-input')).toBeHidden();
       }

@@ -216,15 +216,29 @@ test('on a 360 px phone, upright and sideways, the chat gets the screen under a 
   expect(await horizontalOverflow(page)).toEqual([]);
 
   // Keyboard: the toggle opens the panel and moves focus into it; Escape closes it again.
+  // The open panel lies over the chat: the lines and the message box stay where they were
+  // (under the header it pushed them down by its height), and the message box stays in view.
+  const inputBox = await page.getByTestId('message-input').boundingBox();
   await toggle.focus();
   await page.keyboard.press('Enter');
   await expect(toggle).toHaveAttribute('aria-expanded', 'true');
   await expect(page.getByTestId('name-input')).toBeFocused();
   await expect(page.getByTestId('peer').filter({ hasText: longName })).toBeVisible();
   expect(await horizontalOverflow(page)).toEqual([]);
+  expect(await page.locator('#messages').boundingBox()).toEqual(messagesBox);
+  expect(await page.getByTestId('message-input').boundingBox()).toEqual(inputBox);
+  await expect(page.getByTestId('message-input')).toBeInViewport({ ratio: 1 });
+  const panelBox = await page.locator('#side').boundingBox();
+  expect((panelBox?.y ?? 0) + (panelBox?.height ?? 0)).toBeLessThanOrEqual(inputBox?.y ?? 0);
   await page.keyboard.press('Escape');
   await expect(toggle).toHaveAttribute('aria-expanded', 'false');
   await expect(toggle).toBeFocused();
+  await expect(page.getByTestId('name-input')).toBeHidden();
+  // A tap on the chat closes it too, as a tap beside anything that lies over a page does.
+  await toggle.click();
+  await expect(page.getByTestId('name-input')).toBeVisible();
+  await page.locator('#messages').click({ position: { x: 20, y: (messagesBox?.height ?? 0) - 20 } });
+  await expect(toggle).toHaveAttribute('aria-expanded', 'false');
   await expect(page.getByTestId('name-input')).toBeHidden();
 
   // Held sideways (844x390): the same single column, not the desktop's two (the People

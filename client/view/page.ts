@@ -290,6 +290,13 @@ function watchPeopleToggle(): void {
     setOpen(false);
     messageInput.focus();
   });
+  // On a phone the open panel lies over the chat (styles.css): a tap on the chat, as on
+  // anything that lies over a page, closes it.
+  const chat = document.getElementById('chat') as HTMLElement;
+  chat.addEventListener('pointerdown', () => {
+    if (toggle.getAttribute('aria-expanded') !== 'true' || getComputedStyle(toggle).display === 'none') return;
+    setOpen(false);
+  });
   // Escape inside the open panel closes it and gives the keyboard back to the toggle.
   side.addEventListener('keydown', (event) => {
     if (event.key !== 'Escape' || toggle.getAttribute('aria-expanded') !== 'true') return;
