@@ -257,4 +257,23 @@ test('on a phone held sideways a call with a camera leaves the chat room for its
   expect(statusOpen?.height ?? Number.POSITIVE_INFINITY, 'height of the status, More open').toBeLessThan(
     mute?.height ?? 0,
   );
+  await bob.page.getByRole('button', { name: 'More call controls' }).tap();
+
+  // The keyboard open (844x220): too low for pictures. The call keeps its bar, the chat its
+  // lines and the message box, and nothing goes under the keyboard (the tiles had shrunk to
+  // ~40px, the list to no line, and the page overflowed by 8px). Alice is still heard.
+  await bob.page.setViewportSize({ width: phoneSideways.viewport.width, height: 220 });
+  await expect(tileOf(bob.page, alice.id)).toBeHidden();
+  await expect(bob.page.getByTestId('call-leave')).toBeInViewport({ ratio: 1 });
+  await expect(bob.page.getByTestId('message-input')).toBeInViewport({ ratio: 1 });
+  await expect(bob.page.getByTestId('message').filter({ hasText: line.text })).toBeInViewport();
+  const pageHeight = () =>
+    (globalThis as unknown as { document: { documentElement: { scrollHeight: number } } }).document.documentElement
+      .scrollHeight;
+  expect(await bob.page.evaluate(pageHeight), 'height of the page').toBeLessThanOrEqual(220);
+  const sound = tileOf(bob.page, alice.id).locator('audio');
+  expect(await sound.evaluate((audio: { paused: boolean }) => audio.paused), 'Alice’s sound paused').toBe(false);
+  // The keyboard closed: the pictures are back.
+  await bob.page.setViewportSize(phoneSideways.viewport);
+  await expect(tileOf(bob.page, alice.id)).toBeInViewport({ ratio: 1 });
 });
