@@ -17,10 +17,6 @@ import {
   waitForPeers,
 } from './support/users.ts';
 
-// The full browser: the network goes away under the transfer, which the headless shell
-// handles differently (testChromium in scripts/ensure-system.ts).
-test.use({ fullBrowser: true });
-
 const recoveryMs = 90_000;
 /**
  * Large enough to be mid-transfer when the network goes (it goes at the first progress,

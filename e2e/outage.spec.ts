@@ -28,10 +28,6 @@ import {
   waitForPeers,
 } from './support/users.ts';
 
-// The full browser: the network goes away, which the headless shell handles differently
-// (testChromium in scripts/ensure-system.ts).
-test.use({ fullBrowser: true });
-
 /** The dead spot, and the lines each side writes through it (one every CUT_MS / LINES). */
 const CUT_MS = 20_000;
 const LINES = 8;

@@ -18,10 +18,6 @@ import {
   waitForPeers,
 } from './support/users.ts';
 
-// The full browser: the network and the server go away, which the headless shell handles
-// differently (testChromium in scripts/ensure-system.ts).
-test.use({ fullBrowser: true });
-
 /** Behaviour budgets, generous on purpose: speed is the benchmarks' business. */
 const signalingBackMs = 20_000;
 const recoveryMs = 60_000;

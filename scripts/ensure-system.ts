@@ -47,10 +47,12 @@ export const HEADLESS_SHELL_PATH = '/usr/lib/chromium/chromium-headless-shell';
  * end-to-end phase), and the shell ran the same pages on 22 % less CPU (ui, history and
  * replies: 85 CPU-s against 110; the whole end-to-end phase 9.5 min against 12.0).
  * What the browser itself does stays with the full one, where the shell failed: what a
- * closed tab tells the others, a network that goes away and comes back (files-resume,
- * resilience and the outage scenarios), notifications, the tab's icon, and the fake devices
- * the call tests were written against (there the shell saved nothing: 157 CPU-s against
- * 160). The benchmarks measure the full browser, what users run (chromiumPath()).
+ * closed tab tells the others, notifications, the tab's icon, and the fake devices the call
+ * tests were written against (there the shell saved nothing: 157 CPU-s against 160). A
+ * network that goes away and comes back (files-resume, resilience, outage) failed on the
+ * shell before the test namespaces turned IPv6 duplicate address detection off
+ * (e2e/support/netns.ts), and runs there since, on 103 CPU-s against 126. The benchmarks
+ * measure the full browser, what users run (chromiumPath()).
  */
 export function testChromium(args: readonly string[], fullBrowser: boolean, env: Env = process.env): string {
   const chosen = chosenChromium(env);
