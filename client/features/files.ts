@@ -44,7 +44,16 @@ export function createFiles(options: FilesOptions) {
 
   const feature = defineFeature({
     name: 'files',
-    types: ['file:offer', 'file:accept', 'file:decline', 'file:cancel', 'file:ack', 'file:end', 'file:done'],
+    types: [
+      'file:offer',
+      'file:accept',
+      'file:decline',
+      'file:asking',
+      'file:cancel',
+      'file:ack',
+      'file:end',
+      'file:done',
+    ],
     receive(member, message) {
       switch (message.t) {
         case 'file:offer':

@@ -23,29 +23,66 @@ export interface ProgressSnapshot {
 }
 
 export interface ProgressMeter {
-  /** A snapshot to show, or null when the previous one is too recent. */
+  /**
+   * A snapshot to show, or null when the previous one is too recent: then the `trailing`
+   * callback, if any, gets one once the interval is over, unless an update gave one first.
+   */
   update(done: number): ProgressSnapshot | null;
 }
 
-export function createProgressMeter(total: number, now: () => number = () => performance.now()): ProgressMeter {
+export interface ProgressMeterOptions {
+  now?: () => number;
+  /**
+   * Gets the update that was dropped last, once the meter allows it. Without it, bytes that
+   * came in a burst shorter than the interval and then stopped (a full send window, a dead
+   * spot) were never shown: the line kept the burst's first figure, and no speed.
+   */
+  trailing?: (snapshot: ProgressSnapshot) => void;
+}
+
+export function createProgressMeter(total: number, options: ProgressMeterOptions = {}): ProgressMeter {
+  const now = options.now ?? (() => performance.now());
   let lastAt: number | null = null;
   let lastDone = 0;
   let speed = 0;
-  return {
-    update(done) {
-      const at = now();
-      const finished = done >= total;
-      if (lastAt !== null && at - lastAt < PROGRESS_INTERVAL_MS && !finished) return null;
-      if (lastAt !== null && at > lastAt && done >= lastDone) {
-        const sample = ((done - lastDone) * 1000) / (at - lastAt);
-        speed = speed === 0 ? sample : speed + SPEED_SMOOTHING * (sample - speed);
-      }
-      lastAt = at;
-      lastDone = done;
-      const secondsLeft = finished ? 0 : speed > 0 ? (total - done) / speed : null;
-      return { done, total, speed, secondsLeft };
-    },
-  };
+  /** The last update dropped since a snapshot was given, for `trailing`. */
+  let dropped: number | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+
+  function later(wait: number): void {
+    const { trailing } = options;
+    if (!trailing || timer !== null) return;
+    timer = setTimeout(() => {
+      timer = null;
+      if (dropped === null) return;
+      // Dropped again if the timer came early by the meter's clock: update() waits anew.
+      const snapshot = update(dropped);
+      if (snapshot) trailing(snapshot);
+    }, wait);
+  }
+
+  function update(done: number): ProgressSnapshot | null {
+    const at = now();
+    const finished = done >= total;
+    if (lastAt !== null && at - lastAt < PROGRESS_INTERVAL_MS && !finished) {
+      dropped = done;
+      later(lastAt + PROGRESS_INTERVAL_MS - at);
+      return null;
+    }
+    dropped = null;
+    // Not held for nothing: the callback's closure may hold a whole file.
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+    if (lastAt !== null && at > lastAt && done >= lastDone) {
+      const sample = ((done - lastDone) * 1000) / (at - lastAt);
+      speed = speed === 0 ? sample : speed + SPEED_SMOOTHING * (sample - speed);
+    }
+    lastAt = at;
+    lastDone = done;
+    const secondsLeft = finished ? 0 : speed > 0 ? (total - done) / speed : null;
+    return { done, total, speed, secondsLeft };
+  }
+  return { update };
 }
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];

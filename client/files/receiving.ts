@@ -290,6 +290,9 @@ export function createReceiving(options: ReceivingOptions) {
       // has not come (our ask, or the channel, may have been lost with the link): ask again.
       // A transfer whose channel is here, or whose resume is on its way (askToResume), goes on.
       if (known.asked !== null && known.channel === null) ask(member, known, known.asked.from);
+      // Still waiting for a click (an offer taken without one is transferring at once): say
+      // so again, in case that was lost with the link.
+      if (known.state === 'offered') member.send({ t: 'file:asking', id: known.id });
       return;
     }
     if (slot.ended.has(message.id)) {
@@ -321,7 +324,11 @@ export function createReceiving(options: ReceivingOptions) {
       incoming: null,
       channel: null,
       asked: null,
-      meter: createProgressMeter(message.size),
+      meter: createProgressMeter(message.size, {
+        trailing: (snapshot) => {
+          if (record.state === 'transferring' && !record.incoming?.finished) record.line.progress(snapshot);
+        },
+      }),
       resumes: 0,
       answer: null,
       line: options.showLine(
@@ -377,6 +384,7 @@ export function createReceiving(options: ReceivingOptions) {
           : '';
     record.line.state('offered', `waiting for you to accept${why}`);
     record.line.ask(true);
+    member.send({ t: 'file:asking', id: record.id });
   }
 
   function take(member: MemberHandle, channel: RTCDataChannel): boolean {

@@ -23,6 +23,8 @@ interface Recipient {
    * another member, which passes chat on but not files). It goes when the link opens.
    */
   unsent: boolean;
+  /** Offered, and its page said it waits for a click (file:asking). */
+  asking: boolean;
   /** Bytes it confirmed it stored (file:ack, a MiB apart: the pump's window moves on them). */
   acked: number;
   /**
@@ -157,7 +159,10 @@ export function createSending(options: SendingOptions) {
       sha256: record.sha256,
       ...to,
     });
-    if (recipient) recipient.unsent = !sent;
+    if (recipient) {
+      recipient.unsent = !sent;
+      recipient.asking = false; // said again by its page, if it still waits for a click
+    }
   }
 
   /** Its pump and channel stop, and its wait for a return (away), if any. */
@@ -246,9 +251,10 @@ export function createSending(options: SendingOptions) {
     record.line.progress(line.progress);
   }
 
-  function entry({ member, state, note, unsent, acked, arrived, speed }: Recipient): SentRecipient {
+  function entry({ member, state, note, unsent, asking, acked, arrived, speed }: Recipient): SentRecipient {
     const unreached = state === 'offered' && unsent ? (member.relayed ? 'relayed' : 'no-link') : null;
-    return { id: member.id, name: member.name, state, note, unreached, done: Math.max(acked, arrived), speed };
+    const done = Math.max(acked, arrived);
+    return { id: member.id, name: member.name, state, note, unreached, asking, done, speed };
   }
 
   /** The recipient has more of the file (stored, or taken off the channel): its pace and the line. */
@@ -267,7 +273,15 @@ export function createSending(options: SendingOptions) {
     recipient.acked = from;
     recipient.arrived = from;
     recipient.from = from;
-    recipient.meter = createProgressMeter(record.file.size);
+    const meter = createProgressMeter(record.file.size, {
+      // What came in a burst that then stopped (a full window) gets its speed too.
+      trailing(snapshot) {
+        if (recipient.meter !== meter || recipient.state !== 'transferring') return;
+        recipient.speed = snapshot.speed;
+        refresh(record);
+      },
+    });
+    recipient.meter = meter;
     recipient.speed = 0;
     channel.addEventListener('open', () => {
       if (recipient.channel !== channel || isFinal(recipient.state)) return;
@@ -301,7 +315,7 @@ export function createSending(options: SendingOptions) {
 
   function receive(
     member: MemberHandle,
-    message: MessageOf<'file:accept' | 'file:decline' | 'file:cancel' | 'file:ack' | 'file:done'>,
+    message: MessageOf<'file:accept' | 'file:decline' | 'file:asking' | 'file:cancel' | 'file:ack' | 'file:done'>,
   ): void {
     const record = sent.get(message.id);
     const recipient = record?.recipients.get(member.id);
@@ -343,6 +357,11 @@ export function createSending(options: SendingOptions) {
         return;
       case 'file:decline':
         end(record, recipient, 'declined');
+        return;
+      case 'file:asking':
+        if (recipient.state !== 'offered' || recipient.asking) return;
+        recipient.asking = true;
+        refresh(record);
         return;
       case 'file:cancel':
         recipient.note = CANCEL_TEXT[message.reason];
@@ -395,6 +414,7 @@ export function createSending(options: SendingOptions) {
             state: 'waiting',
             note: null,
             unsent: false,
+            asking: false,
             acked: 0,
             arrived: 0,
             meter: createProgressMeter(file.size),

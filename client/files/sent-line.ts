@@ -26,6 +26,8 @@ export interface SentRecipient {
   note: string | null;
   /** Offered, but the offer could not go yet (null: it went, or the state is another). */
   unreached: Unreached | null;
+  /** Offered, and its page said it waits for a click: until then, no answer is all we know. */
+  asking: boolean;
   /** Bytes it confirmed it stored. */
   done: number;
   /** Its own smoothed bytes per second; 0 while unknown. */
@@ -58,7 +60,7 @@ export interface SentLine {
 const WORDS: Record<SendState, string> = {
   waiting: 'queued',
   away: 'left (it goes again if they are back)',
-  offered: 'waiting to accept',
+  offered: 'no answer yet',
   transferring: 'receiving',
   verified: 'received',
   corrupt: 'corrupted, discarded',
@@ -80,7 +82,9 @@ export function recipientLabel(recipient: SentRecipient): RecipientLabel {
       ? (recipient.note ?? WORDS.cancelled)
       : unreached !== null
         ? UNREACHED_WORDS[unreached]
-        : WORDS[state];
+        : state === 'offered' && recipient.asking
+          ? 'waiting to accept'
+          : WORDS[state];
   return { id, state, name, mark, words };
 }
 

@@ -67,6 +67,12 @@ export const fileSchemas = [
   /** The receiver takes it: send from byte `from` on (0, or where an interrupted one stopped). */
   z.strictObject({ t: z.literal('file:accept'), id: transferId, from: byteCount }),
   z.strictObject({ t: z.literal('file:decline'), id: transferId, reason: z.enum(DECLINE_REASONS) }),
+  /**
+   * The receiver waits for its person to accept (the file is large, or past what it takes
+   * without a click): until then the sender cannot tell a click still to come from an
+   * accept on its way.
+   */
+  z.strictObject({ t: z.literal('file:asking'), id: transferId }),
   /** Either side stops the transfer. */
   z.strictObject({ t: z.literal('file:cancel'), id: transferId, reason: z.enum(CANCEL_REASONS) }),
   /** The receiver has stored bytes [0, bytes): the sender's window moves, and a resume starts there. */
@@ -174,6 +180,7 @@ export const fileRates = {
   'file:offer': { perSecond: 10, burst: 40 },
   'file:accept': { perSecond: 20, burst: 40 },
   'file:decline': { perSecond: 20, burst: 40 },
+  'file:asking': { perSecond: 20, burst: 40 },
   'file:cancel': { perSecond: 20, burst: 40 },
   'file:ack': { perSecond: 600, burst: 1_200 },
   'file:end': { perSecond: 20, burst: 40 },

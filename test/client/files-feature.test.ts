@@ -36,6 +36,8 @@ interface ShownLine {
   snapshot: ProgressSnapshot | null;
   /** A file we send: each recipient's status as the line reads it ("bob-0000001 ✓ received"). */
   recipients: string[];
+  /** Every recipient's status each time the line showed them, in order. */
+  said: string[];
 }
 
 type Listener = (event: { data?: unknown }) => void;
@@ -131,6 +133,7 @@ function createPage(id: string): Page {
         progress: null,
         snapshot: null,
         recipients: [],
+        said: [],
       };
       page.lines.push(shown);
       return {
@@ -144,6 +147,7 @@ function createPage(id: string): Page {
         },
         recipients(labels) {
           shown.recipients = labels.map(labelText);
+          shown.said.push(...shown.recipients);
         },
         ask(asking) {
           shown.asking = asking;
@@ -671,6 +675,24 @@ test('a cancel made while the link was down reaches the receiver once it is back
   assert.equal(lineOf(bob, id)?.asking, false);
 });
 
+test('the sender’s line says a recipient waits to accept only once its page says so: one taking files without a click is never said to', async () => {
+  const [alice, bob, carol] = room('alice-00001', 'bob-0000001', 'carol-00001') as [Page, Page, Page];
+  carol.acceptLimit = 0;
+  const [id] = await alice.files.sendFiles([fileOf(2_000)]);
+  assert.ok(id);
+  await until(() => stateOf(bob, id) === 'verified' && lineOf(carol, id)?.asking === true, 'bob has it, carol asked');
+  await until(() => seen(alice, id) === 'bob-0000001 ✓ received · carol-00001 waiting to accept', 'alice hears both');
+  const said = lineOf(alice, id)?.said ?? [];
+  // Each recipient's statuses from its offer on (before it, "queued" while the file was
+  // hashed), each once however often the line was drawn.
+  const of = (name: string) =>
+    said
+      .filter((text) => text.startsWith(name) && !text.endsWith(' queued'))
+      .filter((text, i, all) => i === 0 || all[i - 1] !== text);
+  assert.deepEqual(of('bob'), ['bob-0000001 no answer yet', 'bob-0000001 receiving', 'bob-0000001 ✓ received']);
+  assert.deepEqual(of('carol'), ['carol-00001 no answer yet', 'carol-00001 waiting to accept']);
+});
+
 test('a file sent is let go once it is over for everyone: its line keeps only its id', async () => {
   const [alice, bob, carol] = room('alice-00001', 'bob-0000001', 'carol-00001') as [Page, Page, Page];
   carol.acceptLimit = 0;
@@ -848,7 +870,10 @@ test('an offer that cannot go says why, not "waiting to accept": no link, or onl
   aliceToBob.send = send;
   alice.files.feature.opened?.(aliceToBob);
   await until(() => lineOf(bob, id)?.asking === true, 'bob is asked');
-  assert.equal(seen(alice, id), 'bob-0000001 waiting to accept · carol-00001 ✓ received');
+  await until(
+    () => seen(alice, id) === 'bob-0000001 waiting to accept · carol-00001 ✓ received',
+    'alice hears that bob is asked',
+  );
 });
 
 test('a transfer whose bytes stop (a dead spot) says stalled on both lines, without the speed and time left it had', async () => {

@@ -32,6 +32,8 @@ interface Shown {
   asking: boolean;
   decline?: () => void;
   accept?: () => void;
+  /** Bytes done in each progress the line was given, in order. */
+  progress: number[];
 }
 
 /** `acceptLimit`: bytes taken without asking. Files are received into memory, whatever their size. */
@@ -48,6 +50,7 @@ function harness(acceptLimit = 0) {
         state: 'offered',
         status: '',
         asking: false,
+        progress: [],
         ...(actions.decline ? { decline: actions.decline } : {}),
         ...(actions.accept ? { accept: actions.accept } : {}),
       };
@@ -57,7 +60,9 @@ function harness(acceptLimit = 0) {
           shown.state = state;
           shown.status = status;
         },
-        progress() {},
+        progress(snapshot) {
+          shown.progress.push(snapshot.done);
+        },
         recipients() {},
         ask(asking) {
           shown.asking = asking;
@@ -111,13 +116,26 @@ test('a declined offer is dropped too, and an offer sent again after it ended is
   assert.equal(receiving.held(bob), 2);
   lines[0]?.decline?.();
   assert.equal(receiving.held(bob), 1);
+  // Each waits for a click, and the sender is told so; then a is declined.
   assert.deepEqual(
-    bob.wire.map((m) => m.t),
-    ['file:decline'],
+    bob.wire.map((m) => [m.t, 'id' in m ? m.id : null]),
+    [
+      ['file:asking', offerId(1)],
+      ['file:asking', offerId(2)],
+      ['file:decline', offerId(1)],
+    ],
   );
-  // Sent again after a reconnect (our decline may have been lost with the channel).
+  // Sent again after a reconnect (what we said may have been lost with the channel): a is
+  // declined again, b still waits for a click, and says so again; neither is shown twice.
   receiving.receive(bob, offer(1, 'a.txt'));
   receiving.receive(bob, offer(2, 'b.txt'));
+  assert.deepEqual(
+    bob.wire.slice(3).map((m) => [m.t, 'id' in m ? m.id : null]),
+    [
+      ['file:decline', offerId(1)],
+      ['file:asking', offerId(2)],
+    ],
+  );
   assert.equal(lines.length, 2);
   receiving.removed(bob);
   assert.equal(receiving.held(bob), 0);
@@ -346,6 +364,24 @@ test('a chunk still on its way on a channel that was replaced is dropped, not ta
   second.emit('message', { data: JSON.stringify({ t: 'file:end', id, size: content.byteLength }) });
   for (let i = 0; i < 50 && lines[0]?.state === 'transferring'; i++) await turns(5);
   assert.equal(lines[0]?.state, 'verified', lines[0]?.status ?? 'no line');
+});
+
+test('bytes that come in a burst and then stop are shown: the line does not keep the burst’s first chunk', async () => {
+  const content = Uint8Array.from({ length: 1_000_000 }, (_, i) => i % 251);
+  const { receiving, lines, alice, id } = await offeredAndTaken(content);
+  const channel = openChannel(id);
+  assert.ok(receiving.take(alice, channel as unknown as RTCDataChannel));
+  // Four chunks within one progress interval, then nothing (the sender's window is full).
+  for (let offset = 0; offset < 4 * 16_384; offset += 16_384) {
+    channel.emit('message', { data: encodeChunk(offset, content.slice(offset, offset + 16_384)) });
+  }
+  const deadline = Date.now() + 5_000;
+  while (lines[0]?.progress.at(-1) !== 4 * 16_384 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  assert.deepEqual(lines[0]?.progress, [16_384, 4 * 16_384], 'the first chunk at once, the rest once the meter allows');
+  channel.close();
+  receiving.removed(alice);
 });
 
 test('a transfer’s channel carries one string, its file:end: any other, or one too long to be it, ends the transfer unparsed', async () => {

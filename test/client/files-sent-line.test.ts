@@ -6,12 +6,14 @@ import { formatProgress } from '../../client/files/progress.ts';
 import { labelText, type SentRecipient, sentLine } from '../../client/files/sent-line.ts';
 
 const MB = 1_000_000;
+/** An offered recipient is one whose page said it waits for a click (file:asking) unless told. */
 const recipient = (name: string, state: SentRecipient['state'], done = 0, speed = 0, note: string | null = null) => ({
   id: `${name}-id`,
   name,
   state,
   note,
   unreached: null,
+  asking: state === 'offered',
   done,
   speed,
 });
@@ -26,6 +28,12 @@ test('a 40 MB file to two, one still deciding: "of 40 MB", time left from the on
   assert.deepEqual(line.progress, { done: 4.2 * MB, total: 40 * MB, speed: 2 * MB, secondsLeft: 17.9 });
   assert.equal(formatProgress(line.progress), '4.2 MB of 40 MB · 2.0 MB/s · 18 s left');
   assert.deepEqual(texts(line), ['Bob waiting to accept', 'Carol receiving']);
+});
+
+test('an offer not answered yet is not said to wait for a click: the recipient may take it without one', () => {
+  const line = sentLine(3 * MB, 'offered', [{ ...recipient('Bob', 'offered'), asking: false }]);
+  assert.deepEqual(texts(line), ['Bob no answer yet']);
+  assert.equal(line.state, 'offered');
 });
 
 test('two receiving: the bar is where the one furthest behind is, time left is when the last has it', () => {

@@ -480,9 +480,36 @@ test('a closed channel ends the pump as interrupted', async () => {
   assert.equal(await pump.done, 'interrupted');
 });
 
+test('an update the meter dropped is given once the interval is over, unless one came first', async () => {
+  let now = 0;
+  const trailing: { done: number; speed: number }[] = [];
+  const meter = createProgressMeter(1000, {
+    now: () => now,
+    trailing: ({ done, speed }) => trailing.push({ done, speed }),
+  });
+  meter.update(0);
+  now = 10;
+  assert.equal(meter.update(300), null);
+  assert.equal(meter.update(500), null, 'a burst, then nothing');
+  now = PROGRESS_INTERVAL_MS;
+  await new Promise((resolve) => setTimeout(resolve, PROGRESS_INTERVAL_MS + 50));
+  assert.deepEqual(
+    trailing,
+    [{ done: 500, speed: (500 * 1000) / PROGRESS_INTERVAL_MS }],
+    'the last one, with its speed',
+  );
+  // One that a later update gave anyway is not given again.
+  now = 2 * PROGRESS_INTERVAL_MS - 10;
+  assert.equal(meter.update(600), null);
+  now = 2 * PROGRESS_INTERVAL_MS;
+  assert.equal(meter.update(700)?.done, 700);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(trailing.length, 1);
+});
+
 test('progress is reported at most every PROGRESS_INTERVAL_MS, with speed and time left, and always at the end', () => {
   let now = 0;
-  const meter = createProgressMeter(1000, () => now);
+  const meter = createProgressMeter(1000, { now: () => now });
   assert.deepEqual(meter.update(0), { done: 0, total: 1000, speed: 0, secondsLeft: null });
   now = PROGRESS_INTERVAL_MS / 2;
   assert.equal(meter.update(100), null);
