@@ -384,7 +384,19 @@ export function parseConfig(env: Env, argv: readonly string[]): ConfigResult {
   try {
     const options: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' } };
     for (const s of SETTINGS) options[s.flag] = { type: s.type };
-    flags = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
+    const parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false, tokens: true });
+    // parseArgs keeps the last of a flag given twice; which one was meant is anyone's guess
+    // (a script's default and the person's own, one overriding the other unseen).
+    const repeated = [...new Set(parsed.tokens.filter((t) => t.kind === 'option').map((t) => t.name))].filter(
+      (name) => parsed.tokens.filter((t) => t.kind === 'option' && t.name === name).length > 1,
+    );
+    if (repeated.length > 0) {
+      return {
+        kind: 'invalid',
+        errors: repeated.map((name) => `--${name} is given more than once: give it once (see --help)`),
+      };
+    }
+    flags = parsed.values;
   } catch (error) {
     // parseArgs names the offending flag ("Unknown option '--prot'"); add where to look.
     const message = error instanceof Error ? error.message : String(error);

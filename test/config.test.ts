@@ -349,6 +349,16 @@ test('unknown flags, stray arguments and missing flag values are errors', () => 
   assert.ok(errors({}, ['--port']).length > 0);
 });
 
+test('a flag given twice is an error naming it, in either form, not the last one silently', () => {
+  assert.deepEqual(errors({}, ['--port', '3000', '--port=4000']), [
+    '--port is given more than once: give it once (see --help)',
+  ]);
+  assert.deepEqual(errors({}, ['--tunnel', '--port', '3000', '--tunnel']), [
+    '--tunnel is given more than once: give it once (see --help)',
+  ]);
+  assert.deepEqual(parseConfig({}, ['--port', '3000', '--host', '127.0.0.1']).kind, 'config');
+});
+
 test('--help returns the usage text listing every flag and variable', () => {
   const result = parseConfig({ PORT: 'bad' }, ['--help']);
   assert.equal(result.kind, 'help');
