@@ -35,10 +35,16 @@ test('opening / makes a new room: an unguessable id and a key in the address, co
   );
   expect(copied).toBe(link);
 
-  // A second visit to / is a different room.
-  const other = await context.newPage();
-  await other.goto(`${server.url}/`);
+  // Start another room (the People panel) opens a different room in a new tab, and this
+  // page stays in its own.
+  const opened = context.waitForEvent('page');
+  await page.getByRole('link', { name: 'Start another room' }).click();
+  const other = await opened;
+  await expect(other).toHaveURL(/\/\?roomId=[A-Za-z0-9_-]{21}#k=[A-Za-z0-9_-]{22}$/);
   expect(new URL(other.url()).searchParams.get('roomId')).not.toBe(new URL(link).searchParams.get('roomId'));
+  await expect(other.getByTestId('self')).toBeVisible();
+  expect(page.url()).toBe(link);
+  await expect(page.getByTestId('new-room')).toHaveAccessibleDescription('in a new tab: you stay in this one');
 });
 
 test('a first-time visitor joins at once under a generated name, with the message box focused', async ({
