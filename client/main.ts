@@ -145,12 +145,18 @@ const page = createPageView({
   // Members who share a name are offered each with its tag, which the mention then carries.
   mentionable: () => mesh.members().map((member) => taggedName(member.id, member.name)),
   saveEdit(id, text) {
+    // As a sent line does: "is typing…" went on for 5 s after an edit was saved. Before the
+    // edit, which waits for its signature: the others hear the stop first.
+    typing.stop();
     void edits.edit(id, text);
     return true;
   },
   // ↑ edits our latest line where we are writing: the room, or the private conversation open.
   lastOwnLine: () => edits.lastOwn(privateTarget.current()),
-  editing: (id) => lineEdits.editing(id),
+  editing(id) {
+    lineEdits.editing(id);
+    if (id === null) typing.stop(); // saved, or given up: nothing more is being typed
+  },
 });
 
 /** Our line goes to the message box to be edited (its Edit button, or E on it in the list). */

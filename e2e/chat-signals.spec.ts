@@ -53,8 +53,8 @@ function lineOf(page: Page, from: string, text: string): Locator {
 }
 
 /**
- * In the page before its script: stamps (performance.now) every typing message that arrives
- * on a chat channel, and every change of the typing indicator, in one log.
+ * In the page before its script: stamps (performance.now) every typing and edit message that
+ * arrives on a chat channel, and every change of the typing indicator, in one log.
  */
 const typingLogScript = `(() => {
   const log = [];
@@ -64,7 +64,9 @@ const typingLogScript = `(() => {
     const channel = original.call(this, label, init);
     // Added before the page's own listener: a message is logged before the page acts on it.
     channel.addEventListener('message', (event) => {
-      if (typeof event.data !== 'string' || !event.data.startsWith('{"t":"typing"')) return;
+      if (typeof event.data !== 'string') return;
+      if (event.data.startsWith('{"t":"chat:edit"')) log.push({ at: performance.now(), kind: 'edit' });
+      if (!event.data.startsWith('{"t":"typing"')) return;
       log.push({ at: performance.now(), kind: JSON.parse(event.data).active ? 'start' : 'stop' });
     });
     return channel;
@@ -78,7 +80,7 @@ const typingLogScript = `(() => {
 
 interface TypingLogEntry {
   at: number;
-  kind: 'start' | 'stop' | 'shown';
+  kind: 'start' | 'stop' | 'shown' | 'edit';
   text?: string;
 }
 
@@ -126,6 +128,28 @@ test('typing shows on the other pages, names two typists, then "several", and cl
   await bob.page.getByTestId('message-input').press('Enter');
   await waitForMessage(alice.page, { from: bob.id, text: 'half a thought, done' });
   await expect(typingOnAlice).toHaveText('');
+
+  // Editing it (↑ in the empty box), then saving: the stop comes with the edit, ahead of it,
+  // not 5 s after the last key (it came then, "is typing…" showing all along).
+  const input = bob.page.getByTestId('message-input');
+  await input.press('ArrowUp');
+  await expect(bob.page.getByTestId('edit-bar')).toBeVisible();
+  await input.press('End');
+  // At a person's pace: a start goes at most once a second, and the last went with "ht, done".
+  await input.pressSequentially(', really', { delay: 200 });
+  await expect(typingOnAlice).toHaveText('bob is typing…');
+  await input.press('Enter');
+  await expect(lineOf(alice.page, bob.id, 'half a thought, done, really').getByTestId('edited')).toBeVisible();
+  await expect(typingOnAlice).toHaveText('');
+  const after = await alice.page.evaluate(
+    () => (globalThis as unknown as { __typingLog: TypingLogEntry[] }).__typingLog,
+  );
+  const editAt = after.find((entry) => entry.kind === 'edit')?.at ?? Number.NaN;
+  const lastStart = after.findLast((entry) => entry.kind === 'start' && entry.at < editAt)?.at ?? Number.NaN;
+  expect(
+    after.some((entry) => entry.kind === 'stop' && entry.at > lastStart && entry.at <= editAt),
+    'a stop between the last start and the edit',
+  ).toBe(true);
 });
 
 test('receipts count up to "delivered to all", then "read by k" as tabs show the line, and only lines on screen; "delivered to 1 of 2" while a member is frozen; reactions round-trip', async ({

@@ -76,7 +76,8 @@ export function receiptText(receipt: Receipt): string {
     case 'delivered-some':
       return `delivered to ${receipt.delivered} of ${receipt.recipients}`;
     case 'delivered-all':
-      return 'delivered to all';
+      // "All" of one (a private line, a room of two) reads as if others had it too.
+      return receipt.recipients === 1 ? 'delivered' : 'delivered to all';
     case 'read':
       return `read by ${receipt.read}`;
     case 'undelivered':
