@@ -234,9 +234,13 @@ test('on a 360 px phone, upright and sideways, the chat gets the screen under a 
   await expect(toggle).toHaveAttribute('aria-expanded', 'false');
   await expect(toggle).toBeFocused();
   await expect(page.getByTestId('name-input')).toBeHidden();
-  // A tap on the chat closes it too, as a tap beside anything that lies over a page does.
+  // Opened by a tap, it takes the keyboard but not into the name box, which would bring a
+  // phone's keyboard up over the list; a tap on the chat closes it, as a tap beside anything
+  // that lies over a page does.
   await toggle.click();
   await expect(page.getByTestId('name-input')).toBeVisible();
+  await expect(page.getByTestId('name-input')).not.toBeFocused();
+  await expect(page.locator('#side')).toBeFocused();
   await page.locator('#messages').click({ position: { x: 20, y: (messagesBox?.height ?? 0) - 20 } });
   await expect(toggle).toHaveAttribute('aria-expanded', 'false');
   await expect(page.getByTestId('name-input')).toBeHidden();

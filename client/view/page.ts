@@ -274,10 +274,15 @@ function watchPeopleToggle(): void {
     toggle.setAttribute('aria-expanded', String(open));
     side.classList.toggle('open', open);
   }
-  toggle.addEventListener('click', () => {
+  side.tabIndex = -1;
+  toggle.addEventListener('click', (event) => {
     const open = toggle.getAttribute('aria-expanded') !== 'true';
     setOpen(open);
-    if (open) side.querySelector<HTMLElement>('input, button')?.focus();
+    if (!open) return;
+    // From the keyboard (a click of detail 0), into its first field. A tap goes to the panel
+    // itself: the name box put a phone's keyboard over the list the tap opened it to see.
+    if (event.detail === 0) side.querySelector<HTMLElement>('input, button')?.focus();
+    else side.focus({ preventScroll: true });
   });
   // Choosing a member to write to privately (their entry or its ✉: view/private.ts) is done
   // with the panel: it closes, and the keyboard goes to the message box, where the private

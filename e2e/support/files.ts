@@ -168,8 +168,11 @@ export async function tamperOutgoing(
   }, rule);
 }
 
-/** Pastes (into message-input) or drops (on the chat) a file made by makeFile/makePng. */
-export async function pasteOrDrop(page: Page, how: 'paste' | 'drop', name: string): Promise<void> {
+/**
+ * Pastes (into message-input) or drops (on the chat) a file made by makeFile/makePng; or only
+ * drags it over the chat, not letting go.
+ */
+export async function pasteOrDrop(page: Page, how: 'paste' | 'drop' | 'drag', name: string): Promise<void> {
   await page.evaluate(
     ({ how, name }) => {
       interface Target {
@@ -191,7 +194,7 @@ export async function pasteOrDrop(page: Page, how: 'paste' | 'drop', name: strin
       } else {
         const chat = g.document.querySelector('#messages');
         chat?.dispatchEvent(new g.DragEvent('dragover', { ...init, dataTransfer: data }));
-        chat?.dispatchEvent(new g.DragEvent('drop', { ...init, dataTransfer: data }));
+        if (how === 'drop') chat?.dispatchEvent(new g.DragEvent('drop', { ...init, dataTransfer: data }));
       }
     },
     { how, name },
