@@ -66,6 +66,14 @@ test('a first-time visitor joins at once under a generated name, with the messag
   if (!send || !files) throw new Error('Send or Files is not shown');
   expect(files.height).toBeCloseTo(send.height, 0);
   expect(files.y).toBeCloseTo(send.y, 0);
+  // Send on a blank box sends nothing and gives the keyboard back to the box (it stayed on
+  // Send); the blanks stay where they were typed.
+  await page.getByTestId('message-input').fill('   ');
+  await page.getByTestId('send-button').click();
+  await expect(page.getByTestId('message-input')).toBeFocused();
+  await expect(page.getByTestId('message-input')).toHaveValue('   ');
+  await expect(page.locator('[data-testid=message][data-kind=chat]')).toHaveCount(0);
+  await page.getByTestId('message-input').fill('');
   // The panel's settings read in one size: the file limit's was the body's, larger.
   const relaySize = await page
     .locator('label:has([data-testid=relay-toggle])')

@@ -130,7 +130,11 @@ export function createPageView(handlers: PageHandlers): PageView {
       composerNote.hidden = true;
       return;
     }
-    if (!text) return;
+    if (!text) {
+      // Nothing to send (Send pressed on an empty or blank box): back to writing.
+      if (document.activeElement !== messageInput) messageInput.focus();
+      return;
+    }
     if (!handlers.send(text, replyCompose.current())) return;
     replyCompose.cancel();
     messageInput.value = '';

@@ -1,11 +1,17 @@
-// Message text for the page: plain text, except that http(s) URLs become links; and the
+// Message text for the page: plain text, except that http(s) URLs (and addresses starting
+// www.) become links; and the
 // page's own sentences, with the names in them isolated. Built with DOM calls only — the text
 // is never parsed as HTML, and no other markup exists.
 import { isolatedParts } from '../isolate.ts';
 import { el } from './dom.ts';
 
-/** A run of characters that starts like a web address; where it ends is decided below. */
-const URL_CANDIDATE = /\bhttps?:\/\/[^\s<>"'`]+/gi;
+/**
+ * A run of characters that starts like a web address (a scheme, or "www." as people write
+ * one: it stayed plain text); where it ends is decided below.
+ */
+const URL_CANDIDATE = /\b(?:https?:\/\/|www\.(?=[\p{L}\p{N}]))[^\s<>"'`]+/giu;
+/** Text that may hold one (the fast path of renderText). */
+const MAY_HOLD_URL = /https?:\/\/|\bwww\./i;
 /**
  * A longer candidate stays plain text: no real link is this long (browsers cap what they
  * show of one near here), and a peer's 4,000-character "link" is not worth laying out as one.
@@ -55,7 +61,8 @@ export function splitLinks(text: string): TextPart[] {
   for (const match of text.matchAll(URL_CANDIDATE)) {
     if (match[0].length > MAX_LINK_LENGTH) continue;
     const shown = trimUrl(match[0]);
-    const href = linkTarget(shown);
+    // "www.…" is a web address without its scheme: https, as a browser's address bar takes it.
+    const href = linkTarget(/^www\./i.test(shown) ? `https://${shown}` : shown);
     if (href === null) continue;
     if (match.index > plainFrom) parts.push({ text: text.slice(plainFrom, match.index) });
     parts.push({ text: shown, href });
@@ -91,7 +98,7 @@ export function sentenceNodes(text: string): (string | HTMLElement)[] {
 export function renderText(into: HTMLElement, raw: string): void {
   const text = shownText(raw);
   // Most lines have no link: one text node, as fast as before.
-  if (!/https?:\/\//i.test(text)) {
+  if (!MAY_HOLD_URL.test(text)) {
     into.textContent = text;
     return;
   }

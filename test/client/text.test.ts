@@ -14,6 +14,18 @@ test('http and https URLs are found, with the sentence punctuation left out', ()
   ]);
 });
 
+test('an address starting www. is a link too, to https, and the sentence’s punctuation is left out', () => {
+  assert.deepEqual(splitLinks('try www.example.org/a?b=1. or WWW.Example.org, not awww.x.test or www.'), [
+    { text: 'try ' },
+    { text: 'www.example.org/a?b=1', href: 'https://www.example.org/a?b=1' },
+    { text: '. or ' },
+    { text: 'WWW.Example.org', href: 'https://www.example.org/' },
+    { text: ', not awww.x.test or www.' },
+  ]);
+  // With its scheme, it is found once, as before.
+  assert.deepEqual(splitLinks('http://www.x.test'), [{ text: 'http://www.x.test', href: 'http://www.x.test/' }]);
+});
+
 test('text without a link is one plain part', () => {
   assert.deepEqual(splitLinks('no links here: example.org, ftp://x.test'), [
     { text: 'no links here: example.org, ftp://x.test' },
