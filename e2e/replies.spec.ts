@@ -83,9 +83,14 @@ test('a reply shows its quote on the other side and in a late joiner’s history
     await expect(quote).toHaveText('alice: lunch at noon?');
     await expect(quote).toHaveAttribute('data-re-id', originalId);
   }
-  // Alice's quote takes her to her own line, which gets the keyboard.
+  // Alice's quote takes her to her own line, which gets the keyboard and becomes the list's
+  // current line: the one in the tab order, described (it stayed out of the order, the reply
+  // in it, so Tab skipped its buttons).
   await line(alice.page, bob.id, 'yes, see you there').getByTestId('reply-quote').click();
   await expect.poll(() => focused(line(alice.page, alice.id, 'lunch at noon?'))).toBe(true);
+  await expect(line(alice.page, alice.id, 'lunch at noon?')).toHaveAttribute('tabindex', '0');
+  await expect(line(alice.page, bob.id, 'yes, see you there')).toHaveAttribute('tabindex', '-1');
+  await expect(line(alice.page, alice.id, 'lunch at noon?')).toHaveAttribute('aria-describedby', /.+/);
 
   // Mallory signs her own lies: replies that name Alice's line with another author and text,
   // an id nobody wrote, markup, and excerpts at and past the limit.

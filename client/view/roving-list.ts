@@ -193,13 +193,17 @@ export function createRovingList(list: HTMLElement, options: RovingListOptions):
       if (focused === from && list.contains(from as Node) && document.activeElement !== from) focused = null;
     });
   });
-  // A click that focuses nothing (a browser that does not focus buttons on click) still picks the item.
+  // A click that focuses nothing (a browser that does not focus buttons on click) still picks
+  // the item; one whose action gave the keyboard to another item (a reply's quote, pressed)
+  // leaves that one current: made current by its focus, it lost its place in the tab order
+  // and its description to the item clicked, the keyboard left on it.
   list.addEventListener('click', (event) => {
     const item = itemOf(event.target as Node);
-    if (item) {
-      chosen = true;
-      makeCurrent(item);
-    }
+    if (!item) return;
+    const holding = itemOf(document.activeElement);
+    if (holding !== null && holding !== item) return;
+    chosen = true;
+    makeCurrent(item);
   });
 
   list.addEventListener('keydown', (event) => {
