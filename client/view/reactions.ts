@@ -117,6 +117,10 @@ export function createReactionsView(
   // ← → (and ↑ ↓, for a picker wrapped on a narrow screen) go round the emoji, Home and End to
   // either end; Enter and Space press the one with focus, as any button; Escape closes.
   picker.addEventListener('keydown', (event) => {
+    if (event.key === 'Tab' && !event.altKey && !event.ctrlKey && !event.metaKey) {
+      leaveByTab(event);
+      return;
+    }
     if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
     if (event.key === 'Escape') {
       closePicker(true);
@@ -129,8 +133,26 @@ export function createReactionsView(
     event.preventDefault();
     choose(choices[to]);
   });
-  // The keyboard leaving the picker (Tab past its last emoji) closes it, as a menu does; it
-  // stayed open behind. Not when it goes to ☺, whose own press opens and closes it.
+  /**
+   * Tab out of the picker closes it, as out of a menu, and goes on from ☺ as if it had not
+   * been open: to the control after ☺ (Reply), or back to ☺ with Shift. Left to the browser,
+   * the keyboard landed on the line itself, before the picker, the picker gone under it.
+   */
+  function leaveByTab(event: KeyboardEvent): void {
+    const opener = picker.parentElement?.querySelector<HTMLElement>('[data-testid=react-button]');
+    const line = picker.closest('li');
+    if (!opener || !line) return;
+    const stops = [...line.querySelectorAll<HTMLElement>('button, a[href], [tabindex]')].filter(
+      (stop) => stop.tabIndex >= 0 && !picker.contains(stop) && stop.getClientRects().length > 0,
+    );
+    const to = event.shiftKey ? opener : stops[stops.indexOf(opener) + 1];
+    if (!to) return; // nothing after ☺ in the line: the browser goes on, and focusout closes it
+    event.preventDefault();
+    closePicker(false);
+    to.focus();
+  }
+  // The keyboard leaving the picker otherwise (a click elsewhere) closes it, as a menu does;
+  // it stayed open behind. Not when it goes to ☺, whose own press opens and closes it.
   picker.addEventListener('focusout', (event) => {
     const to = event.relatedTarget;
     if (!(to instanceof Node) || picker.contains(to)) return;
