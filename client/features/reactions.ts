@@ -276,6 +276,24 @@ export function createReactions({
         receiveChange(member, change);
       }
     },
+    /**
+     * Who reacted is said as they are known now: a member's reactions take its new name, as
+     * the member list does (a reaction is a state, not a line written under a name then).
+     * Not one taken on a relaying member's word: its name is that member's claim.
+     */
+    renamed(member) {
+      for (const [key, line] of lines) {
+        let shownAnew = false;
+        for (const who of line.reactions?.values() ?? []) {
+          const state = who.get(member.id);
+          if (!state || state.relayedBy !== undefined || state.name === member.name) continue;
+          who.set(member.id, { ...state, name: member.name }); // keeps its place: reaction order
+          shownAnew ||= state.on;
+        }
+        const [author, id] = key.split(' ');
+        if (shownAnew && line.reactions && author && id) changed(author, id, summary(line.reactions));
+      }
+    },
     opened(member) {
       const all: ReactionChange[] = [];
       for (const { change, privateWith } of ours.values()) {

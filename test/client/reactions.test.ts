@@ -109,6 +109,23 @@ test('reactions of others are counted per emoji, with who reacted, in picker ord
   assert.deepEqual(reactions.of(SELF, LINE)[0], { emoji: '👍', count: 1, names: ['Bob'], mine: false });
 });
 
+test('a reactor who renames is named anew on the lines it reacted to, in its place; nothing else changes', async () => {
+  const { reactions, alice, bob, updates, receive } = await harness();
+  reactions.shown(SELF, LINE);
+  reactions.shown(SELF, 'line-bbbbbbbbbbbbbbbb');
+  await receive(bob.member, await bob.change(SELF, LINE, '👍', true, 1));
+  await receive(alice.member, await alice.change(SELF, LINE, '👍', true, 1));
+  await receive(alice.member, await alice.change(SELF, 'line-bbbbbbbbbbbbbbbb', '🎉', true, 1));
+  const before = updates.length;
+  bob.member.name = 'Robert';
+  reactions.feature.renamed?.(bob.member);
+  assert.deepEqual(reactions.of(SELF, LINE), [{ emoji: '👍', count: 2, names: ['Robert', 'Alice'], mine: false }]);
+  assert.equal(updates.length, before + 1, 'the one line Bob reacted to is drawn anew, once');
+  assert.deepEqual(updates.at(-1), reactions.of(SELF, LINE));
+  reactions.feature.renamed?.(bob.member); // the same name again: nothing to draw
+  assert.equal(updates.length, before + 1);
+});
+
 test('a tampered emoji, another reactor’s key, or a missing signature is dropped and counted', async () => {
   const { reactions, alice, bob, receive } = await harness();
   reactions.shown(SELF, LINE);
