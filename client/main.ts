@@ -18,6 +18,8 @@ import { createReactions } from './features/reactions.ts';
 import { createReceipts } from './features/receipts.ts';
 import { createTranscript } from './features/transcript.ts';
 import { createTyping } from './features/typing.ts';
+import { keptFiles } from './files/kept.ts';
+import { reopenStoredFile } from './files/store.ts';
 import { createIce } from './ice.ts';
 import { isolate } from './isolate.ts';
 import { joined } from './joined.ts';
@@ -29,7 +31,7 @@ import { createPrivateTarget } from './private-target.ts';
 import { createRelay, refusalText } from './relay.ts';
 import { createRouter } from './router.ts';
 import type { SignalingHandlers } from './signaling.ts';
-import { editStore, saveResume } from './storage.ts';
+import { editStore, saveResume, tabStorage } from './storage.ts';
 import { mark } from './timeline.ts';
 import { createHandshake } from './verify.ts';
 import { createAttention } from './view/attention.ts';
@@ -404,12 +406,15 @@ const callWiring = wireCalls({
 });
 const { calls, renderCall, callQuality } = callWiring;
 
+/** Files this tab received to disk: a reload shows their lines again (files/kept.ts). */
+const keptList = keptFiles(link.roomId, tabStorage());
 const files = createFiles({
   selfId: () => selfId ?? '',
   selfName,
   members: () => mesh.all(),
   showLine: filesView.showLine,
   acceptLimit: filesView.acceptLimit,
+  kept: keptList,
   notice: (member, text) => system(text, member.id),
   // A member shown typing is talking for as long as it is shown (its starts refresh it).
   talking: () => conversation.talking() || typing.anyoneTyping(),
@@ -426,6 +431,21 @@ const history = createHistory({
   revised: (line) => edits.fromHistory(line),
   reactions,
 });
+
+// What this tab received before a reload, back among the history lines by when it was
+// offered, each with its download; one no longer on disk drops off the list.
+for (const kept of keptList.list()) {
+  void reopenStoredFile(kept.entry).then((stored) => {
+    if (stored === null) return keptList.forget(kept.id);
+    const remove = () => {
+      keptList.forget(kept.id);
+      return stored.remove();
+    };
+    filesView.showKept(kept, stored.file, remove, (item) =>
+      historyView.place({ ts: kept.at, from: kept.from, id: kept.id }, item),
+    );
+  });
+}
 
 const relaySettings = createRelaySettings();
 const relay = createRelay({

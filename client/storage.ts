@@ -2,7 +2,7 @@
 // the microphone and camera last picked in a call.
 // sessionStorage: the resume ticket for this tab and room, so a reload takes its old peer id
 // back instead of leaving a ghost behind; with it the tab's signing key, and its latest edits
-// (sent again after the reload).
+// (sent again after the reload). The files it received are listed there too, by files/kept.ts.
 // Not the protocol's index: this module is part of the small entry script (boot.ts).
 import { normalizeName } from '../protocol/name.ts';
 import type { ResumeTicket } from '../protocol/signaling.ts';
@@ -74,6 +74,11 @@ export function signingKeyStore(roomId: string): KeyStore {
       }, null),
     save: (pair) => safely(() => sessionStorage.setItem(signingKey(roomId), JSON.stringify(pair)), undefined),
   };
+}
+
+/** This tab's sessionStorage, or null where touching it throws (some privacy modes). */
+export function tabStorage(): Storage | null {
+  return safely(() => sessionStorage, null);
 }
 
 /** The tab's latest edits in this room, kept as long as its signing key (edits.ts parses them). */

@@ -15,7 +15,7 @@ import {
   waitForFileState,
 } from './support/files.ts';
 import { expect, sharedTest as test } from './support/fixtures.ts';
-import { openRoom, sendMessage, waitForMesh, waitForMessages } from './support/users.ts';
+import { openRoom, selfId, sendMessage, waitForMesh, waitForMessages } from './support/users.ts';
 
 // Three browsers moving tens of megabytes on two shared cores: room for a slow machine.
 test.describe.configure({ timeout: 240_000 });
@@ -99,6 +99,27 @@ test('a private send reaches one member only', async ({ server, browsers }) => {
   await waitForMessages(carol.page, [{ from: alice.id, text: 'after the private file' }]);
   await expect(carol.page.locator('[data-testid=message][data-kind=file]')).toHaveCount(0);
   await expect(fileLine(bob.page, id)).toContainText('only to you');
+  // Bob reloads: history brings chat lines back, never files, and his file's line was gone.
+  // The tab lists what it received to disk, and the line comes back among the earlier lines,
+  // with the same bytes to download.
+  await bob.page.reload();
+  await selfId(bob.page);
+  await waitForFileState(bob.page, id, 'verified');
+  await expect(fileLine(bob.page, id)).toContainText('only to you');
+  await expect(fileLine(bob.page, id)).toContainText('for-bob.bin');
+  expect(await download(bob.page, id)).toEqual({ name: 'for-bob.bin', sha256: made.sha256 });
+  expect(
+    await bob.page.getByTestId('history-marker').evaluate((marker, fileId) => {
+      const line = (
+        globalThis as unknown as { document: { querySelector(s: string): object | null } }
+      ).document.querySelector(`[data-file-id="${fileId}"]`);
+      return (
+        line !== null &&
+        (marker as unknown as { compareDocumentPosition(o: object): number }).compareDocumentPosition(line) === 4
+      );
+    }, id),
+    'under "Before you joined"',
+  ).toBe(true);
   // From the keyboard, Enter on Files opens the chooser, as Space does. Listened for before
   // the focus: the listener turns Playwright's chooser interception on without waiting for
   // it, and a key pressed in the next breath could open the chooser before (1 run in 5 on a

@@ -3,6 +3,7 @@
 // sending.ts — and hands incoming transfer channels to the receiving side.
 
 import { defineFeature, type MemberHandle } from '../feature.ts';
+import type { KeptFiles } from '../files/kept.ts';
 import type { ShowFileLine } from '../files/line.ts';
 import { createReceiving, DEFAULT_ACCEPT_LIMIT } from '../files/receiving.ts';
 import { createSending } from '../files/sending.ts';
@@ -21,6 +22,8 @@ export interface FilesOptions {
   concurrent?: number;
   /** People in the room are talking: our transfers keep less on the way meanwhile. */
   talking?(): boolean;
+  /** Files received to disk, listed for this tab's next load (files/kept.ts). */
+  kept?: Pick<KeptFiles, 'add' | 'forget'>;
 }
 
 export function createFiles(options: FilesOptions) {
@@ -40,6 +43,7 @@ export function createFiles(options: FilesOptions) {
     openStore: options.openStore ?? openStore,
     acceptLimit: options.acceptLimit ?? (() => DEFAULT_ACCEPT_LIMIT),
     ...concurrent,
+    ...(options.kept ? { kept: options.kept } : {}),
   });
 
   const feature = defineFeature({

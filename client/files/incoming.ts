@@ -26,7 +26,7 @@ export function receivedType(declared: string): string {
 
 export type IncomingResult =
   /** `remove`: takes the file off the device once it is no longer offered (store.ts StoreResult). */
-  | { ok: true; file: File; remove(): Promise<void> }
+  | { ok: true; file: File; entry: string | null; remove(): Promise<void> }
   | { ok: false; reason: Extract<CancelReason, 'size-mismatch' | 'out-of-range' | 'storage-failed'> | 'corrupt' };
 
 export interface IncomingOptions {
@@ -93,7 +93,7 @@ export function createIncoming(options: IncomingOptions): Incoming {
       if (!result.ok) return finish(result);
       // Named and typed for download; wrapping the file on disk does not read it.
       const file = new File([result.file], options.name, { type: receivedType(options.type) });
-      finish({ ok: true, file, remove: result.remove });
+      finish({ ok: true, file, entry: result.entry, remove: result.remove });
     },
   });
 

@@ -19,6 +19,7 @@ import {
 import { dropOldest } from '../bounded.ts';
 import { createSlot, type MemberHandle } from '../feature.ts';
 import { createIncoming, type Incoming, type IncomingResult } from './incoming.ts';
+import type { KeptFile, KeptFiles } from './kept.ts';
 import { type FileLine, type FileState, isFinal, type ShowFileLine } from './line.ts';
 import { createProgressMeter, formatBytes, type ProgressMeter } from './progress.ts';
 import { ARRIVAL_MARK_EVERY_BYTES } from './pump.ts';
@@ -84,6 +85,8 @@ interface Received {
   resumes: number;
   /** What we last told the sender about how the transfer ended, if we told it anything. */
   answer: FinalAnswer | null;
+  /** What its line is drawn from again after a reload, once the file is on disk (kept.ts). */
+  keep: Omit<KeptFile, 'entry'>;
 }
 
 /** How we tell a sender that its transfer is over on our side. */
@@ -108,6 +111,8 @@ export interface ReceivingOptions {
   showLine: ShowFileLine;
   openStore: StoreOpener;
   acceptLimit(): number;
+  /** Files received to disk, listed for this tab's next load (kept.ts); none: not listed. */
+  kept?: Pick<KeptFiles, 'add' | 'forget'>;
   /** Bytes of a member's files taken without a click, at most (default: see AUTO_ACCEPT_BUDGET). */
   autoAcceptBudget?(): number;
   concurrent?: number;
@@ -249,7 +254,17 @@ export function createReceiving(options: ReceivingOptions) {
       const snapshot = record.meter.update(record.offer.size);
       if (snapshot) record.line.progress(snapshot);
       setState(member, record, 'verified', 'verified');
-      record.line.ready(result.file, result.remove);
+      const { kept } = options;
+      const { entry } = result;
+      if (kept === undefined || entry === null) {
+        record.line.ready(result.file, result.remove);
+        return;
+      }
+      kept.add({ ...record.keep, entry });
+      record.line.ready(result.file, () => {
+        kept.forget(record.id);
+        return result.remove();
+      });
       return;
     }
     if (result.reason === 'corrupt') answer(member, record, { t: 'file:done', id: record.id, result: 'corrupt' });
@@ -331,6 +346,16 @@ export function createReceiving(options: ReceivingOptions) {
       }),
       resumes: 0,
       answer: null,
+      keep: {
+        id: message.id,
+        from: member.id,
+        senderName: member.name,
+        name,
+        size,
+        type,
+        privateWith: message.to === undefined ? null : member.name,
+        at: Date.now(),
+      },
       line: options.showLine(
         {
           id: message.id,

@@ -110,6 +110,18 @@ export async function removeStoredFile(entry: string): Promise<void> {
   } catch {}
 }
 
+/** A received file's entry as it is on disk now (kept.ts), or null if it is not there. */
+export async function readStoredFile(entry: string): Promise<File | null> {
+  try {
+    if (!navigator.storage?.getDirectory) return null;
+    const root = await navigator.storage.getDirectory();
+    const folder = await root.getDirectoryHandle(OPFS_FOLDER);
+    return await (await folder.getFileHandle(entry)).getFile();
+  } catch {
+    return null;
+  }
+}
+
 /** Received files older than this are removed from OPFS when a page starts. */
 const STALE_AFTER_MS = 24 * 60 * 60 * 1000;
 /** The Web Lock a page holds for each stored file it offers: this prefix, then the entry. */

@@ -3,7 +3,7 @@
 // and hashes them (store-service.ts), so the page's main thread — chat, the UI, the other
 // transfers — only checks each chunk and passes it on. Where workers are unavailable, the same service runs
 // on this thread, in memory (small files only).
-import { holdStoredFile, removeStoredFile, type Sink } from './sink.ts';
+import { holdStoredFile, readStoredFile, removeStoredFile, type Sink } from './sink.ts';
 import { createStoreService, type DiskOpener, type StoreReply, type StoreRequest } from './store-service.ts';
 
 /** Where the build puts the worker (scripts/build-client.ts). */
@@ -22,26 +22,38 @@ type ServiceResult = Extract<StoreReply, { kind: 'finished' }>['result'];
 /**
  * The verdict as the page sees it. `remove`: takes the file off the device once the page no
  * longer offers it (its OPFS entry: sink.ts removeStoredFile; nothing for one in memory).
- * Never rejects, and is safe more than once.
+ * Never rejects, and is safe more than once. `entry`: where it is kept in OPFS (null: in
+ * memory, gone with the page), which a reload of this tab finds it by (kept.ts).
  */
-export type StoreResult = { ok: true; file: Blob; remove(): Promise<void> } | Extract<ServiceResult, { ok: false }>;
+export type StoreResult =
+  | { ok: true; file: Blob; entry: string | null; remove(): Promise<void> }
+  | Extract<ServiceResult, { ok: false }>;
 
 const nothingToRemove = (): Promise<void> => Promise.resolve();
 
 function pageResult(result: ServiceResult): StoreResult {
   if (!result.ok) return result;
   const { file, entry } = result;
-  if (entry === null) return { ok: true, file, remove: nothingToRemove };
-  // Held while offered, so that no other tab's sweep removes it (sink.ts).
+  if (entry === null) return { ok: true, file, entry, remove: nothingToRemove };
+  return { ok: true, file, entry, remove: offered(entry) };
+}
+
+/** Holds an entry while this page offers it, so that no other tab's sweep removes it (sink.ts); the returned remove lets it go. */
+function offered(entry: string): () => Promise<void> {
   const release = holdStoredFile(entry);
-  return {
-    ok: true,
-    file,
-    remove() {
-      release();
-      return removeStoredFile(entry);
-    },
+  return () => {
+    release();
+    return removeStoredFile(entry);
   };
+}
+
+/**
+ * A file this tab received before it was reloaded, still in OPFS under `entry`: the file and
+ * its remove, held as a file just received is; null if it is gone (removed, swept).
+ */
+export async function reopenStoredFile(entry: string): Promise<{ file: File; remove(): Promise<void> } | null> {
+  const file = await readStoredFile(entry);
+  return file === null ? null : { file, remove: offered(entry) };
 }
 
 export interface StoreEvents {

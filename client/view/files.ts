@@ -3,6 +3,8 @@
 // verified — a download link. Nothing received is rendered inline except a raster image
 // preview, decoded by createImageBitmap (only when its header declares a sane size:
 // files/preview.ts) and drawn on a canvas; names and types go on the page as text only.
+
+import type { KeptFile } from '../files/kept.ts';
 import { type FileLine, type FileLineActions, type FileLineInfo, isFinal, type ShowFileLine } from '../files/line.ts';
 import { PREVIEW_MAX_HEIGHT, PREVIEW_MAX_WIDTH, previewDecoding } from '../files/preview.ts';
 import { formatBytes, formatProgress } from '../files/progress.ts';
@@ -23,6 +25,11 @@ const DEFAULT_ACCEPT_LIMIT_MB = 100;
 
 export interface FilesView {
   showLine: ShowFileLine;
+  /**
+   * The line of a file this tab received before it was reloaded (files/kept.ts), with its
+   * download, put on the page by `place` (among the history lines, by its time).
+   */
+  showKept(kept: KeptFile, file: File, remove: () => Promise<void>, place: (item: HTMLLIElement) => void): void;
   /** Bytes above which a received file waits for accept (the field, in MB). */
   acceptLimit(): number;
 }
@@ -61,9 +68,16 @@ export function createFilesView(lines: LinesView, handlers: FilesViewHandlers): 
     handlers.send(files);
   });
 
+  const say = handlers.say ?? ((text: string) => pageAnnouncer().say(text));
   return {
-    showLine: (info, actions) =>
-      createFileLine(lines, info, actions, handlers.say ?? ((text) => pageAnnouncer().say(text))),
+    showLine: (info, actions) => createFileLine(lines, info, actions, say),
+    showKept(kept, file, remove, place) {
+      const info = { ...kept, own: false, nameChanged: false };
+      // Over already: nothing to accept, decline or cancel, and nothing to announce again.
+      const line = createFileLine(lines, info, { cancel() {} }, () => {}, { at: new Date(kept.at), put: place });
+      line.state('verified', 'verified');
+      line.ready(file, remove);
+    },
     acceptLimit() {
       const mb = limitInput.valueAsNumber;
       return (Number.isFinite(mb) && mb >= 0 ? mb : DEFAULT_ACCEPT_LIMIT_MB) * 1_000_000;
@@ -78,11 +92,18 @@ export function createFilesView(lines: LinesView, handlers: FilesViewHandlers): 
 const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/i;
 export const shownType = (type: string): string => (MEDIA_TYPE.test(type) ? type : 'unknown type');
 
+/** Where a file's line goes and what time it shows: the newest, now, unless told. */
+interface FileLinePlace {
+  at: Date;
+  put(item: HTMLLIElement): void;
+}
+
 function createFileLine(
   lines: LinesView,
   info: FileLineInfo,
   actions: FileLineActions,
   say: (text: string) => void,
+  place?: FileLinePlace,
 ): FileLine {
   const item = el('li', { className: `line line-file${info.own ? ' own' : ''}`, testId: 'message' });
   item.dataset.id = info.id;
@@ -91,7 +112,7 @@ function createFileLine(
   item.dataset.kind = 'file';
   item.dataset.size = String(info.size);
   item.dataset.state = 'offered';
-  const time = timeElement(new Date());
+  const time = timeElement(place?.at ?? new Date());
   const sender = el('span', { className: 'line-sender', text: info.own ? 'You' : info.senderName });
   const name = el('span', { className: 'line-text file-name', text: info.name, testId: 'message-text' });
   const details = [formatBytes(info.size), shownType(info.type)];
@@ -154,7 +175,8 @@ function createFileLine(
     }
   };
   item.append(sender, time, name, meta, progress, status, recipients.element, buttons);
-  lines.appendItem(item, info.own);
+  if (place) place.put(item);
+  else lines.appendItem(item, info.own);
   // A download's object URL keeps the whole file alive until revoked, link or no link (its
   // bytes in memory, or its file in OPFS), and a file received to disk stays in OPFS until
   // removed: when the line goes for good (past

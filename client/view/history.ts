@@ -31,10 +31,11 @@ export interface HistoryViewOptions {
 
 export interface HistoryView {
   /**
-   * Places a history line (made by the lines view) in order; a line with the same author and
-   * id (a better copy) takes the place its own time gives it, and the earlier copy goes.
+   * Places a history line (made by the lines view; or a file's line a reload brought back,
+   * files/kept.ts) in order; a line with the same author and id (a better copy) takes the
+   * place its own time gives it, and the earlier copy goes.
    */
-  place(line: ChatLine, element: HTMLLIElement): void;
+  place(line: Pick<ChatLine, 'ts' | 'from' | 'id' | 'receivedAt'>, element: HTMLLIElement): void;
 }
 
 export function createHistoryView(options: HistoryViewOptions = {}): HistoryView {

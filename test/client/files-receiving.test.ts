@@ -7,12 +7,14 @@ import { createHash } from 'node:crypto';
 import { type TestContext, test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import type { KeptFile } from '../../client/files/kept.ts';
 import type { FileLineInfo, FileState } from '../../client/files/line.ts';
 import {
   AUTO_ACCEPT_BUDGET,
   AUTO_ACCEPT_FILES,
   createReceiving,
   PAGE_AUTO_ACCEPT_MEMBERS,
+  type ReceivingOptions,
 } from '../../client/files/receiving.ts';
 import { createMemorySink } from '../../client/files/sink.ts';
 import { openStoreOnThisThread } from '../../client/files/store.ts';
@@ -34,16 +36,22 @@ interface Shown {
   accept?: () => void;
   /** Bytes done in each progress the line was given, in order. */
   progress: number[];
+  /** What the line's going for good runs once its file is ready. */
+  remove?: () => Promise<void>;
 }
 
-/** `acceptLimit`: bytes taken without asking. Files are received into memory, whatever their size. */
-function harness(acceptLimit = 0) {
+/**
+ * `acceptLimit`: bytes taken without asking. Files are received into memory, whatever their
+ * size, unless `more` says otherwise.
+ */
+function harness(acceptLimit = 0, more: Partial<ReceivingOptions> = {}) {
   const lines: Shown[] = [];
   const receiving = createReceiving({
     selfId: () => 'me-000000001',
     notice: () => {},
     acceptLimit: () => acceptLimit,
     openStore: (id, size) => openStoreOnThisThread(id, size, async () => createMemorySink()),
+    ...more,
     showLine(info, actions) {
       const shown: Shown = {
         info,
@@ -67,7 +75,9 @@ function harness(acceptLimit = 0) {
         ask(asking) {
           shown.asking = asking;
         },
-        ready() {},
+        ready(_file, remove) {
+          shown.remove = remove;
+        },
       };
     },
   });
@@ -348,6 +358,56 @@ async function offeredAndTaken(content: Uint8Array) {
   assert.equal(acceptsOn(alice).length, 1);
   return { receiving, lines, alice, id };
 }
+
+test('a file received to disk is listed for the next load of the tab, and taken off the list when its line goes; one in memory is not', async () => {
+  const listed: KeptFile[] = [];
+  const forgotten: string[] = [];
+  let onDisk = true;
+  const { receiving, lines } = harness(1e9, {
+    kept: { add: (file) => listed.push(file), forget: (id) => forgotten.push(id) },
+    // A disk sink as OPFS gives one (sink.ts): its own entry name.
+    openStore: (id, size) =>
+      openStoreOnThisThread(id, size, async () =>
+        onDisk ? { ...createMemorySink(), kind: 'disk', entry: `${id}-abcdefgh` } : createMemorySink(),
+      ),
+  });
+  const bob = openMember('bob-00000001');
+  bob.name = 'Bob';
+  const content = new TextEncoder().encode('kept across a reload');
+  const sha256 = createHash('sha256').update(content).digest('hex');
+  const before = Date.now();
+  for (const n of [1, 2]) {
+    onDisk = n === 1;
+    receiving.receive(bob, { ...offer(n, `notes-${n}.txt`), size: content.byteLength, sha256, type: 'text/plain' });
+    await turns(10);
+    const channel = openChannel(offerId(n));
+    assert.ok(receiving.take(bob, channel as unknown as RTCDataChannel));
+    channel.emit('message', { data: encodeChunk(0, content) });
+    channel.emit('message', { data: JSON.stringify({ t: 'file:end', id: offerId(n), size: content.byteLength }) });
+    for (let i = 0; i < 50 && lines[n - 1]?.state !== 'verified'; i++) await turns(5);
+    assert.equal(lines[n - 1]?.state, 'verified');
+  }
+  assert.equal(listed.length, 1, 'the file in memory goes with the page: not listed');
+  const [kept] = listed;
+  assert.deepEqual(
+    { ...kept, at: 0 },
+    {
+      id: offerId(1),
+      from: 'bob-00000001',
+      senderName: 'Bob',
+      name: 'notes-1.txt',
+      size: content.byteLength,
+      type: 'text/plain',
+      privateWith: null,
+      entry: `${offerId(1)}-abcdefgh`,
+      at: 0,
+    },
+  );
+  assert.ok((kept?.at ?? 0) >= before && (kept?.at ?? 0) <= Date.now(), 'when it was offered');
+  await lines[0]?.remove?.();
+  assert.deepEqual(forgotten, [offerId(1)], 'its line gone for good: off the list');
+  receiving.removed(bob);
+});
 
 test('a chunk still on its way on a channel that was replaced is dropped, not taken for the transfer', async () => {
   const content = Uint8Array.from({ length: 64 * 1024 }, (_, i) => i % 251);

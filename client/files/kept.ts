@@ -1,0 +1,80 @@
+// Files this tab received, kept on disk (OPFS) and listed in sessionStorage, so that a reload
+// of the tab shows their lines again, each with its download. History brings chat lines back
+// after a reload, never files: a received file's line was simply gone, its bytes still on
+// disk until the sweep (sink.ts). A file's line that goes for good (past the lines the page
+// keeps) removes the file and takes it off the list; so does the tab's end (sessionStorage
+// goes with it, and the sweep takes the file a day later).
+
+/** What a kept file's line is drawn from again. Names were made safe when it was received. */
+export interface KeptFile {
+  id: string;
+  /** Sender's peer id, and its name then (the server's). */
+  from: string;
+  senderName: string;
+  name: string;
+  size: number;
+  type: string;
+  /** The one member it came to privately (us): the sender's name; null for the room. */
+  privateWith: string | null;
+  /** Where the file is in OPFS (sink.ts). */
+  entry: string;
+  /** When it was offered to us (ms since the epoch): where its line goes among the others. */
+  at: number;
+}
+
+/** Files listed, at most (the newest kept): about 25 KB of sessionStorage. */
+export const MAX_KEPT_FILES = 100;
+
+export interface KeptFiles {
+  /** The files listed, oldest first; any entry that does not read as one is left out. */
+  list(): KeptFile[];
+  add(file: KeptFile): void;
+  forget(id: string): void;
+}
+
+/** The list for one room in this tab. Storage that throws (full, or off) keeps nothing. */
+export function keptFiles(roomId: string, storage: Pick<Storage, 'getItem' | 'setItem'> | null): KeptFiles {
+  const key = `roomlink:files:${roomId}`;
+  function list(): KeptFile[] {
+    try {
+      const raw: unknown = JSON.parse(storage?.getItem(key) ?? '[]');
+      return Array.isArray(raw) ? raw.filter(isKeptFile) : [];
+    } catch {
+      return [];
+    }
+  }
+  function save(files: KeptFile[]): void {
+    try {
+      storage?.setItem(key, JSON.stringify(files.slice(-MAX_KEPT_FILES)));
+    } catch {}
+  }
+  return {
+    list,
+    add: (file) => save([...list().filter((kept) => kept.id !== file.id), file]),
+    forget(id) {
+      const files = list();
+      const left = files.filter((kept) => kept.id !== id);
+      if (left.length !== files.length) save(left);
+    },
+  };
+}
+
+const isString = (value: unknown, max: number): value is string => typeof value === 'string' && value.length <= max;
+const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+
+/** The stored list is this page's own writing, but storage outlives versions of the page. */
+function isKeptFile(value: unknown): value is KeptFile {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    isString(v['id'], 64) &&
+    isString(v['from'], 64) &&
+    isString(v['senderName'], 64) &&
+    isString(v['name'], 512) &&
+    isCount(v['size']) &&
+    isString(v['type'], 256) &&
+    (v['privateWith'] === null || isString(v['privateWith'], 64)) &&
+    isString(v['entry'], 256) &&
+    isCount(v['at'])
+  );
+}

@@ -1,0 +1,86 @@
+// The list of files a tab received to disk, kept in sessionStorage for the tab's next load
+// (client/files/kept.ts): added and forgotten by id, bounded, and whatever else is stored under
+// its key (an older page's, a hand's) read as nothing rather than thrown on.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { type KeptFile, keptFiles, MAX_KEPT_FILES } from '../../client/files/kept.ts';
+
+function memoryStorage() {
+  const items = new Map<string, string>();
+  return {
+    items,
+    getItem: (key: string) => items.get(key) ?? null,
+    setItem: (key: string, value: string) => void items.set(key, value),
+  };
+}
+
+const file = (n: number): KeptFile => ({
+  id: `file-${String(n).padStart(16, '0')}`,
+  from: 'bob-00000001',
+  senderName: 'Bob',
+  name: `photo ${n}.jpg`,
+  size: 3_000_000 + n,
+  type: 'image/jpeg',
+  privateWith: n % 2 === 0 ? 'Bob' : null,
+  entry: `file-${n}-abcdefgh`,
+  at: 1_700_000_000_000 + n,
+});
+
+test('files are listed in the order received, once each, and forgotten by id; rooms apart', () => {
+  const storage = memoryStorage();
+  const kept = keptFiles('room-a', storage);
+  kept.add(file(1));
+  kept.add(file(2));
+  kept.add(file(1)); // again: one entry, now the newest
+  assert.deepEqual(kept.list(), [file(2), file(1)]);
+  kept.forget(file(2).id);
+  kept.forget('no-such-file');
+  assert.deepEqual(kept.list(), [file(1)]);
+  assert.deepEqual(keptFiles('room-b', storage).list(), [], 'another room has its own list');
+  assert.deepEqual(keptFiles('room-a', storage).list(), [file(1)], 'read again, as the next load does');
+});
+
+test(`at most ${MAX_KEPT_FILES} are listed: the newest`, () => {
+  const kept = keptFiles('room-a', memoryStorage());
+  for (let n = 0; n < MAX_KEPT_FILES + 5; n++) kept.add(file(n));
+  const listed = kept.list();
+  assert.equal(listed.length, MAX_KEPT_FILES);
+  assert.equal(listed[0]?.id, file(5).id);
+  assert.equal(listed.at(-1)?.id, file(MAX_KEPT_FILES + 4).id);
+});
+
+test('what does not read as a kept file is left out; unreadable or throwing storage keeps nothing, and throws nothing', () => {
+  const storage = memoryStorage();
+  const key = 'roomlink:files:room-a';
+  for (const junk of ['not json', '{"id":1}', 'null', '"a string"']) {
+    storage.items.set(key, junk);
+    assert.deepEqual(keptFiles('room-a', storage).list(), [], junk);
+  }
+  const { size: _, ...sizeless } = file(2);
+  storage.items.set(
+    key,
+    JSON.stringify([
+      file(1),
+      sizeless,
+      { ...file(3), size: -1 },
+      { ...file(4), name: 'x'.repeat(600) },
+      null,
+      7,
+      file(5),
+    ]),
+  );
+  assert.deepEqual(keptFiles('room-a', storage).list(), [file(1), file(5)]);
+  const throwing = {
+    getItem(): string | null {
+      throw new Error('denied');
+    },
+    setItem(): void {
+      throw new Error('quota');
+    },
+  };
+  const kept = keptFiles('room-a', throwing);
+  kept.add(file(1));
+  kept.forget(file(1).id);
+  assert.deepEqual(kept.list(), []);
+  assert.deepEqual(keptFiles('room-a', null).list(), [], 'no storage at all');
+});
