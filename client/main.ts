@@ -433,16 +433,18 @@ const history = createHistory({
 });
 
 // What this tab received before a reload, back among the history lines by when it was
-// offered, each with its download; one no longer on disk drops off the list.
+// offered, each with its download; one no longer on disk, or shown by another tab (a
+// duplicated one), drops off this tab's list.
+// (Placed under an id no chat line can have: one with the file's id would replace it.)
 for (const kept of keptList.list()) {
-  void reopenStoredFile(kept.entry).then((stored) => {
-    if (stored === null) return keptList.forget(kept.id);
+  void reopenStoredFile(kept).then((stored) => {
+    if (stored === null) return keptList.forget(kept.from, kept.id);
     const remove = () => {
-      keptList.forget(kept.id);
+      keptList.forget(kept.from, kept.id);
       return stored.remove();
     };
     filesView.showKept(kept, stored.file, remove, (item) =>
-      historyView.place({ ts: kept.at, from: kept.from, id: kept.id }, item),
+      historyView.place({ ts: kept.at, from: kept.from, id: `file:${kept.id}` }, item),
     );
   });
 }

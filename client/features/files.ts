@@ -23,7 +23,7 @@ export interface FilesOptions {
   /** People in the room are talking: our transfers keep less on the way meanwhile. */
   talking?(): boolean;
   /** Files received to disk, listed for this tab's next load (files/kept.ts). */
-  kept?: Pick<KeptFiles, 'add' | 'forget'>;
+  kept?: Pick<KeptFiles, 'add' | 'forget' | 'has'>;
 }
 
 export function createFiles(options: FilesOptions) {

@@ -22,15 +22,27 @@ export interface KeptFile {
   at: number;
 }
 
-/** Files listed, at most (the newest kept): about 25 KB of sessionStorage. */
+/**
+ * Files listed, at most (the newest kept): up to ~80 KB of sessionStorage with the longest
+ * names. One pushed off stays on the page while its line does; after a reload, on disk until
+ * the sweep.
+ */
 export const MAX_KEPT_FILES = 100;
 
+/**
+ * A file is known by its sender and id together: ids are the sender's to choose, and a member
+ * could offer a file under the id of someone else's it saw offered to the room.
+ */
 export interface KeptFiles {
   /** The files listed, oldest first; any entry that does not read as one is left out. */
   list(): KeptFile[];
   add(file: KeptFile): void;
-  forget(id: string): void;
+  forget(from: string, id: string): void;
+  /** Whether this file, from this sender, is listed (received before a reload). */
+  has(from: string, id: string): boolean;
 }
+
+const same = (kept: KeptFile, from: string, id: string): boolean => kept.from === from && kept.id === id;
 
 /** The list for one room in this tab. Storage that throws (full, or off) keeps nothing. */
 export function keptFiles(roomId: string, storage: Pick<Storage, 'getItem' | 'setItem'> | null): KeptFiles {
@@ -50,12 +62,13 @@ export function keptFiles(roomId: string, storage: Pick<Storage, 'getItem' | 'se
   }
   return {
     list,
-    add: (file) => save([...list().filter((kept) => kept.id !== file.id), file]),
-    forget(id) {
+    add: (file) => save([...list().filter((kept) => !same(kept, file.from, file.id)), file]),
+    forget(from, id) {
       const files = list();
-      const left = files.filter((kept) => kept.id !== id);
+      const left = files.filter((kept) => !same(kept, from, id));
       if (left.length !== files.length) save(left);
     },
+    has: (from, id) => list().some((kept) => same(kept, from, id)),
   };
 }
 
@@ -75,6 +88,9 @@ function isKeptFile(value: unknown): value is KeptFile {
     isString(v['type'], 256) &&
     (v['privateWith'] === null || isString(v['privateWith'], 64)) &&
     isString(v['entry'], 256) &&
+    // The entry sink.ts made for this transfer: `${id}-` and its own suffix, nothing else.
+    v['entry'].startsWith(`${v['id']}-`) &&
+    !/[/\\]/.test(v['entry']) &&
     isCount(v['at'])
   );
 }

@@ -112,7 +112,7 @@ export interface ReceivingOptions {
   openStore: StoreOpener;
   acceptLimit(): number;
   /** Files received to disk, listed for this tab's next load (kept.ts); none: not listed. */
-  kept?: Pick<KeptFiles, 'add' | 'forget'>;
+  kept?: Pick<KeptFiles, 'add' | 'forget' | 'has'>;
   /** Bytes of a member's files taken without a click, at most (default: see AUTO_ACCEPT_BUDGET). */
   autoAcceptBudget?(): number;
   concurrent?: number;
@@ -262,7 +262,7 @@ export function createReceiving(options: ReceivingOptions) {
       }
       kept.add({ ...record.keep, entry });
       record.line.ready(result.file, () => {
-        kept.forget(record.id);
+        kept.forget(member.id, record.id);
         return result.remove();
       });
       return;
@@ -308,6 +308,12 @@ export function createReceiving(options: ReceivingOptions) {
       // Still waiting for a click (an offer taken without one is transferring at once): say
       // so again, in case that was lost with the link.
       if (known.state === 'offered') member.send({ t: 'file:asking', id: known.id });
+      return;
+    }
+    if (options.kept?.has(member.id, message.id)) {
+      // Received before this tab was reloaded (its line is back: kept.ts), our answer lost
+      // with the old page: the sender offers it again. Said again, not taken again.
+      member.send({ t: 'file:done', id: message.id, result: 'verified' });
       return;
     }
     if (slot.ended.has(message.id)) {

@@ -110,6 +110,28 @@ export async function removeStoredFile(entry: string): Promise<void> {
   } catch {}
 }
 
+/**
+ * As holdStoredFile, for a file a reload brings back (kept.ts), but only if no other page
+ * holds it: a duplicated tab copies the list, and each tab would remove the file the other
+ * still offers. Resolves to the release, or null when another page has it. Without Web Locks,
+ * as holdStoredFile: nothing to hold.
+ */
+export function holdStoredFileIfFree(entry: string): Promise<(() => void) | null> {
+  const locks = globalThis.navigator?.locks;
+  if (!locks) return Promise.resolve(() => {});
+  return new Promise((resolve) => {
+    let release = () => {};
+    const held = new Promise<void>((done) => (release = done));
+    locks
+      .request(OFFERED_LOCK_PREFIX + entry, { ifAvailable: true }, (lock) => {
+        if (lock === null) return resolve(null);
+        resolve(release);
+        return held;
+      })
+      .catch(() => resolve(null));
+  });
+}
+
 /** A received file's entry as it is on disk now (kept.ts), or null if it is not there. */
 export async function readStoredFile(entry: string): Promise<File | null> {
   try {

@@ -3,7 +3,9 @@
 // and hashes them (store-service.ts), so the page's main thread — chat, the UI, the other
 // transfers — only checks each chunk and passes it on. Where workers are unavailable, the same service runs
 // on this thread, in memory (small files only).
-import { holdStoredFile, readStoredFile, removeStoredFile, type Sink } from './sink.ts';
+import { sanitizeFileName } from '../../protocol/index.ts';
+import { receivedType } from './incoming.ts';
+import { holdStoredFile, holdStoredFileIfFree, readStoredFile, removeStoredFile, type Sink } from './sink.ts';
 import { createStoreService, type DiskOpener, type StoreReply, type StoreRequest } from './store-service.ts';
 
 /** Where the build puts the worker (scripts/build-client.ts). */
@@ -48,12 +50,30 @@ function offered(entry: string): () => Promise<void> {
 }
 
 /**
- * A file this tab received before it was reloaded, still in OPFS under `entry`: the file and
- * its remove, held as a file just received is; null if it is gone (removed, swept).
+ * A file this tab received before it was reloaded, still in OPFS (kept.ts): the file, named
+ * and typed for download as when it came (the entry has neither), and its remove, held as a
+ * file just received is. Null if it is gone (removed, swept) or another page offers it.
  */
-export async function reopenStoredFile(entry: string): Promise<{ file: File; remove(): Promise<void> } | null> {
-  const file = await readStoredFile(entry);
-  return file === null ? null : { file, remove: offered(entry) };
+export async function reopenStoredFile(kept: {
+  entry: string;
+  name: string;
+  type: string;
+}): Promise<{ file: File; remove(): Promise<void> } | null> {
+  const release = await holdStoredFileIfFree(kept.entry);
+  if (release === null) return null;
+  const stored = await readStoredFile(kept.entry);
+  if (stored === null) {
+    release();
+    return null;
+  }
+  const file = new File([stored], sanitizeFileName(kept.name).name, { type: receivedType(kept.type) });
+  return {
+    file,
+    remove() {
+      release();
+      return removeStoredFile(kept.entry);
+    },
+  };
 }
 
 export interface StoreEvents {

@@ -14,15 +14,16 @@ function memoryStorage() {
   };
 }
 
+const fileId = (n: number) => `file-${String(n).padStart(16, '0')}`;
 const file = (n: number): KeptFile => ({
-  id: `file-${String(n).padStart(16, '0')}`,
+  id: fileId(n),
   from: 'bob-00000001',
   senderName: 'Bob',
   name: `photo ${n}.jpg`,
   size: 3_000_000 + n,
   type: 'image/jpeg',
   privateWith: n % 2 === 0 ? 'Bob' : null,
-  entry: `file-${n}-abcdefgh`,
+  entry: `${fileId(n)}-abcdefgh`,
   at: 1_700_000_000_000 + n,
 });
 
@@ -33,11 +34,24 @@ test('files are listed in the order received, once each, and forgotten by id; ro
   kept.add(file(2));
   kept.add(file(1)); // again: one entry, now the newest
   assert.deepEqual(kept.list(), [file(2), file(1)]);
-  kept.forget(file(2).id);
-  kept.forget('no-such-file');
+  kept.forget(file(2).from, file(2).id);
+  kept.forget(file(2).from, 'no-such-file');
   assert.deepEqual(kept.list(), [file(1)]);
+  assert.equal(kept.has(file(1).from, file(1).id), true);
   assert.deepEqual(keptFiles('room-b', storage).list(), [], 'another room has its own list');
   assert.deepEqual(keptFiles('room-a', storage).list(), [file(1)], 'read again, as the next load does');
+});
+
+test('a file is known by its sender and id: another member offering under the same id is another file', () => {
+  const kept = keptFiles('room-a', memoryStorage());
+  const alices = { ...file(1), from: 'alice-000001' };
+  const mallorys = { ...file(1), from: 'mallory-0001', name: 'not alice’s.jpg' };
+  kept.add(alices);
+  kept.add(mallorys);
+  assert.deepEqual(kept.list(), [alices, mallorys], 'Alice’s is not replaced');
+  kept.forget(mallorys.from, mallorys.id);
+  assert.deepEqual(kept.list(), [alices], 'nor forgotten with Mallory’s');
+  assert.equal(kept.has('mallory-0001', alices.id), false);
 });
 
 test(`at most ${MAX_KEPT_FILES} are listed: the newest`, () => {
@@ -64,6 +78,8 @@ test('what does not read as a kept file is left out; unreadable or throwing stor
       sizeless,
       { ...file(3), size: -1 },
       { ...file(4), name: 'x'.repeat(600) },
+      { ...file(6), entry: 'someone-elses-entry' },
+      { ...file(7), entry: `${file(7).id}-../../x` },
       null,
       7,
       file(5),
@@ -80,7 +96,7 @@ test('what does not read as a kept file is left out; unreadable or throwing stor
   };
   const kept = keptFiles('room-a', throwing);
   kept.add(file(1));
-  kept.forget(file(1).id);
+  kept.forget(file(1).from, file(1).id);
   assert.deepEqual(kept.list(), []);
   assert.deepEqual(keptFiles('room-a', null).list(), [], 'no storage at all');
 });

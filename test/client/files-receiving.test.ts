@@ -364,7 +364,11 @@ test('a file received to disk is listed for the next load of the tab, and taken 
   const forgotten: string[] = [];
   let onDisk = true;
   const { receiving, lines } = harness(1e9, {
-    kept: { add: (file) => listed.push(file), forget: (id) => forgotten.push(id) },
+    kept: {
+      add: (file) => listed.push(file),
+      forget: (from, id) => forgotten.push(`${from} ${id}`),
+      has: (from, id) => from === 'bob-00000001' && id === offerId(9),
+    },
     // A disk sink as OPFS gives one (sink.ts): its own entry name.
     openStore: (id, size) =>
       openStoreOnThisThread(id, size, async () =>
@@ -405,7 +409,15 @@ test('a file received to disk is listed for the next load of the tab, and taken 
   );
   assert.ok((kept?.at ?? 0) >= before && (kept?.at ?? 0) <= Date.now(), 'when it was offered');
   await lines[0]?.remove?.();
-  assert.deepEqual(forgotten, [offerId(1)], 'its line gone for good: off the list');
+  assert.deepEqual(forgotten, [`bob-00000001 ${offerId(1)}`], 'its line gone for good: off the list');
+  // Offered again, one received before the tab was reloaded (its line is back): said done,
+  // not taken again.
+  const shown = lines.length;
+  const wired = bob.wire.length;
+  receiving.receive(bob, { ...offer(9, 'again.txt'), size: content.byteLength, sha256 });
+  await turns(5);
+  assert.equal(lines.length, shown, 'no second line');
+  assert.deepEqual(bob.wire.slice(wired), [{ t: 'file:done', id: offerId(9), result: 'verified' }]);
   receiving.removed(bob);
 });
 
