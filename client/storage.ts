@@ -1,5 +1,6 @@
-// What the page remembers. localStorage: the display name (asked once, for every room), and
-// the microphone and camera last picked in a call.
+// What the page remembers. localStorage: the display name (asked once, for every room), the
+// relay and file settings of the People panel, and the microphone and camera last picked in
+// a call.
 // sessionStorage: the resume ticket for this tab and room, so a reload takes its old peer id
 // back instead of leaving a ghost behind; with it the tab's signing key, and its latest edits
 // (sent again after the reload). The files it received are listed there too, by files/kept.ts.
@@ -113,6 +114,20 @@ export function loadRelayRate(): number | undefined {
 
 export function saveRelayRate(rate: number): void {
   safely(() => localStorage.setItem(RELAY_RATE_KEY, String(rate)), undefined);
+}
+
+const FILE_LIMIT_KEY = 'roomlink:file-accept-limit';
+
+/** "Ask before receiving files over", in MB, as last set in this browser (view/files.ts). */
+export function loadFileLimitMb(): number | undefined {
+  return safely(() => {
+    const mb = Number(localStorage.getItem(FILE_LIMIT_KEY) ?? Number.NaN);
+    return Number.isFinite(mb) && mb >= 0 ? mb : undefined;
+  }, undefined);
+}
+
+export function saveFileLimitMb(mb: number): void {
+  safely(() => localStorage.setItem(FILE_LIMIT_KEY, String(mb)), undefined);
 }
 
 /** Where the microphone and the camera last picked are kept ('roomlink:camera' came first). */

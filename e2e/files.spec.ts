@@ -149,10 +149,12 @@ test('decline and cancel, from each side', async ({ server, browsers }) => {
   const [declined] = await sendFiles(alice.page, ['small.bin']);
   if (!declined) throw new Error('no transfer id');
   await expect(fileLine(bob.page, declined).getByTestId('file-accept')).toBeVisible();
-  // Each button names its file: several offers are not a row of the same "Accept".
-  for (const name of ['Accept small.bin', 'Decline small.bin', 'Cancel small.bin']) {
+  // Each button names its file: several offers are not a row of the same "Accept". Waiting
+  // for him, it is Accept or Decline: Cancel beside them said no twice.
+  for (const name of ['Accept small.bin', 'Decline small.bin']) {
     await expect(fileLine(bob.page, declined).getByRole('button', { name, exact: true })).toBeVisible();
   }
+  await expect(fileLine(bob.page, declined).getByTestId('file-cancel')).toBeHidden();
   await press(bob.page, declined, 'file-decline');
   await waitForFileState(alice.page, declined, 'declined');
   await waitForFileState(bob.page, declined, 'declined');
@@ -177,6 +179,7 @@ test('decline and cancel, from each side', async ({ server, browsers }) => {
   if (!taken) throw new Error('no transfer id');
   await expect(fileLine(bob.page, taken).getByTestId('file-accept')).toBeVisible();
   await press(bob.page, taken, 'file-accept');
+  await expect(fileLine(bob.page, taken).getByRole('button', { name: 'Cancel small.bin', exact: true })).toBeAttached();
   await waitForFileState(bob.page, taken, 'verified');
   await expect(fileLine(bob.page, taken).getByTestId('file-download')).toBeFocused();
 

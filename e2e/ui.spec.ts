@@ -93,13 +93,16 @@ test('a first-time visitor joins at once under a generated name, with the messag
   await page.getByTestId('relay-rate').fill('20');
   await page.getByTestId('relay-rate').dispatchEvent('change');
   await page.getByTestId('relay-toggle').uncheck();
-  // Remembered: the next visit uses the same name and the same relay settings.
+  await expect(page.getByTestId('file-accept-limit')).toHaveValue('100');
+  await page.getByTestId('file-accept-limit').fill('7');
+  // Remembered: the next visit uses the same name, the same relay settings and file limit.
   const again = await page.context().newPage();
   await again.goto(`${server.url}/`);
   await selfId(again);
   await expect(again.getByTestId('name-input')).toHaveValue(generated);
   await expect(again.getByTestId('relay-toggle')).not.toBeChecked();
   await expect(again.getByTestId('relay-rate')).toHaveValue('20');
+  await expect(again.getByTestId('file-accept-limit')).toHaveValue('7');
 });
 
 test('a name can be changed any time, through the server, and the others see the change', async ({

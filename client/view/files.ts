@@ -9,6 +9,7 @@ import { type FileLine, type FileLineActions, type FileLineInfo, isFinal, type S
 import { PREVIEW_MAX_HEIGHT, PREVIEW_MAX_WIDTH, previewDecoding } from '../files/preview.ts';
 import { formatBytes, formatProgress } from '../files/progress.ts';
 import type { RecipientLabel } from '../files/sent-line.ts';
+import { loadFileLimitMb, saveFileLimitMb } from '../storage.ts';
 import { pageAnnouncer } from './announcer.ts';
 import { byTestId, el } from './dom.ts';
 import { type LinesView, timeElement } from './lines.ts';
@@ -37,6 +38,13 @@ export interface FilesView {
 export function createFilesView(lines: LinesView, handlers: FilesViewHandlers): FilesView {
   const input = byTestId<HTMLInputElement>('file-input');
   const limitInput = byTestId<HTMLInputElement>('file-accept-limit');
+  // A setting, kept as the relay's are: it went back to 100 MB with every reload.
+  const savedLimit = loadFileLimitMb();
+  if (savedLimit !== undefined) limitInput.value = String(savedLimit);
+  limitInput.addEventListener('input', () => {
+    const mb = limitInput.valueAsNumber;
+    if (Number.isFinite(mb) && mb >= 0) saveFileLimitMb(mb);
+  });
   const chat = document.getElementById('chat') as HTMLElement;
   const messageInput = byTestId<HTMLTextAreaElement>('message-input');
 
@@ -222,8 +230,15 @@ function createFileLine(
     },
     recipients: recipients.show,
     ask(asking) {
-      if (!asking) hide(accept, decline);
-      else accept.hidden = decline.hidden = false;
+      if (asking) {
+        // Decline says no to an offer waiting for us; Cancel beside it said the same twice.
+        accept.hidden = decline.hidden = false;
+        cancel.hidden = true;
+        return;
+      }
+      // Accepted (the transfer starts): Cancel is back, and takes the keyboard from Accept.
+      if (!isFinal(item.dataset.state ?? '')) cancel.hidden = false;
+      hide(accept, decline);
     },
     ready(file, removeFile) {
       if (dropped) return void removeFile();
