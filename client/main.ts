@@ -18,7 +18,7 @@ import { createReactions } from './features/reactions.ts';
 import { createReceipts } from './features/receipts.ts';
 import { createTranscript } from './features/transcript.ts';
 import { createTyping } from './features/typing.ts';
-import { keptFiles } from './files/kept.ts';
+import { forgetting, keptFiles } from './files/kept.ts';
 import { reopenStoredFile } from './files/store.ts';
 import { createIce } from './ice.ts';
 import { isolate } from './isolate.ts';
@@ -439,10 +439,7 @@ const history = createHistory({
 for (const kept of keptList.list()) {
   void reopenStoredFile(kept).then((stored) => {
     if (stored === null) return keptList.forget(kept.from, kept.id);
-    const remove = () => {
-      keptList.forget(kept.from, kept.id);
-      return stored.remove();
-    };
+    const remove = forgetting(keptList, kept.from, kept.id, stored.remove);
     filesView.showKept(kept, stored.file, remove, (item) =>
       historyView.place({ ts: kept.at, from: kept.from, id: `file:${kept.id}` }, item),
     );

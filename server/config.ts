@@ -387,9 +387,11 @@ export function parseConfig(env: Env, argv: readonly string[]): ConfigResult {
     const parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false, tokens: true });
     // parseArgs keeps the last of a flag given twice; which one was meant is anyone's guess
     // (a script's default and the person's own, one overriding the other unseen).
-    const repeated = [...new Set(parsed.tokens.filter((t) => t.kind === 'option').map((t) => t.name))].filter(
-      (name) => parsed.tokens.filter((t) => t.kind === 'option' && t.name === name).length > 1,
-    );
+    const given = new Map<string, number>();
+    for (const token of parsed.tokens) {
+      if (token.kind === 'option') given.set(token.name, (given.get(token.name) ?? 0) + 1);
+    }
+    const repeated = [...given].filter(([, times]) => times > 1).map(([name]) => name);
     if (repeated.length > 0) {
       return {
         kind: 'invalid',

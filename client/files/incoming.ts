@@ -24,6 +24,11 @@ export function receivedType(declared: string): string {
   return isPreviewableType(declared) ? declared.trim().toLowerCase() : DOWNLOAD_TYPE;
 }
 
+/** A received file's bytes, named and typed for download; wrapping a file on disk does not read it. */
+export function downloadable(bytes: Blob, name: string, declaredType: string): File {
+  return new File([bytes], name, { type: receivedType(declaredType) });
+}
+
 export type IncomingResult =
   /** `remove`: takes the file off the device once it is no longer offered (store.ts StoreResult). */
   | { ok: true; file: File; entry: string | null; remove(): Promise<void> }
@@ -91,8 +96,7 @@ export function createIncoming(options: IncomingOptions): Incoming {
     },
     finished(result) {
       if (!result.ok) return finish(result);
-      // Named and typed for download; wrapping the file on disk does not read it.
-      const file = new File([result.file], options.name, { type: receivedType(options.type) });
+      const file = downloadable(result.file, options.name, options.type);
       finish({ ok: true, file, entry: result.entry, remove: result.remove });
     },
   });

@@ -44,10 +44,15 @@ export interface KeptFiles {
 
 const same = (kept: KeptFile, from: string, id: string): boolean => kept.from === from && kept.id === id;
 
-/** The list for one room in this tab. Storage that throws (full, or off) keeps nothing. */
+/**
+ * The list for one room in this tab, read from storage once (this page is its only writer:
+ * a duplicated tab gets a copy of its own) and written through. Storage that throws (full,
+ * or off) keeps nothing past the page.
+ */
 export function keptFiles(roomId: string, storage: Pick<Storage, 'getItem' | 'setItem'> | null): KeptFiles {
   const key = `roomlink:files:${roomId}`;
-  function list(): KeptFile[] {
+  let files = read();
+  function read(): KeptFile[] {
     try {
       const raw: unknown = JSON.parse(storage?.getItem(key) ?? '[]');
       return Array.isArray(raw) ? raw.filter(isKeptFile) : [];
@@ -55,20 +60,33 @@ export function keptFiles(roomId: string, storage: Pick<Storage, 'getItem' | 'se
       return [];
     }
   }
-  function save(files: KeptFile[]): void {
+  function save(next: KeptFile[]): void {
+    files = next.slice(-MAX_KEPT_FILES);
     try {
-      storage?.setItem(key, JSON.stringify(files.slice(-MAX_KEPT_FILES)));
+      storage?.setItem(key, JSON.stringify(files));
     } catch {}
   }
   return {
-    list,
-    add: (file) => save([...list().filter((kept) => !same(kept, file.from, file.id)), file]),
+    list: () => [...files],
+    add: (file) => save([...files.filter((kept) => !same(kept, file.from, file.id)), file]),
     forget(from, id) {
-      const files = list();
       const left = files.filter((kept) => !same(kept, from, id));
       if (left.length !== files.length) save(left);
     },
-    has: (from, id) => list().some((kept) => same(kept, from, id)),
+    has: (from, id) => files.some((kept) => same(kept, from, id)),
+  };
+}
+
+/** A kept file's remove: what its line runs when it goes for good takes it off the list too. */
+export function forgetting(
+  kept: Pick<KeptFiles, 'forget'>,
+  from: string,
+  id: string,
+  remove: () => Promise<void>,
+): () => Promise<void> {
+  return () => {
+    kept.forget(from, id);
+    return remove();
   };
 }
 

@@ -19,7 +19,7 @@ import {
 import { dropOldest } from '../bounded.ts';
 import { createSlot, type MemberHandle } from '../feature.ts';
 import { createIncoming, type Incoming, type IncomingResult } from './incoming.ts';
-import type { KeptFile, KeptFiles } from './kept.ts';
+import { forgetting, type KeptFile, type KeptFiles } from './kept.ts';
 import { type FileLine, type FileState, isFinal, type ShowFileLine } from './line.ts';
 import { createProgressMeter, formatBytes, type ProgressMeter } from './progress.ts';
 import { ARRIVAL_MARK_EVERY_BYTES } from './pump.ts';
@@ -261,10 +261,7 @@ export function createReceiving(options: ReceivingOptions) {
         return;
       }
       kept.add({ ...record.keep, entry });
-      record.line.ready(result.file, () => {
-        kept.forget(member.id, record.id);
-        return result.remove();
-      });
+      record.line.ready(result.file, forgetting(kept, member.id, record.id, result.remove));
       return;
     }
     if (result.reason === 'corrupt') answer(member, record, { t: 'file:done', id: record.id, result: 'corrupt' });

@@ -4,7 +4,7 @@
 // transfers — only checks each chunk and passes it on. Where workers are unavailable, the same service runs
 // on this thread, in memory (small files only).
 import { sanitizeFileName } from '../../protocol/index.ts';
-import { receivedType } from './incoming.ts';
+import { downloadable } from './incoming.ts';
 import { holdStoredFile, holdStoredFileIfFree, readStoredFile, removeStoredFile, type Sink } from './sink.ts';
 import { createStoreService, type DiskOpener, type StoreReply, type StoreRequest } from './store-service.ts';
 
@@ -37,12 +37,12 @@ function pageResult(result: ServiceResult): StoreResult {
   if (!result.ok) return result;
   const { file, entry } = result;
   if (entry === null) return { ok: true, file, entry, remove: nothingToRemove };
-  return { ok: true, file, entry, remove: offered(entry) };
+  // Held while offered, so that no other tab's sweep removes it (sink.ts).
+  return { ok: true, file, entry, remove: letGo(entry, holdStoredFile(entry)) };
 }
 
-/** Holds an entry while this page offers it, so that no other tab's sweep removes it (sink.ts); the returned remove lets it go. */
-function offered(entry: string): () => Promise<void> {
-  const release = holdStoredFile(entry);
+/** The remove of an entry this page holds (`release`): the hold goes, then the file. */
+function letGo(entry: string, release: () => void): () => Promise<void> {
   return () => {
     release();
     return removeStoredFile(entry);
@@ -66,13 +66,9 @@ export async function reopenStoredFile(kept: {
     release();
     return null;
   }
-  const file = new File([stored], sanitizeFileName(kept.name).name, { type: receivedType(kept.type) });
   return {
-    file,
-    remove() {
-      release();
-      return removeStoredFile(kept.entry);
-    },
+    file: downloadable(stored, sanitizeFileName(kept.name).name, kept.type),
+    remove: letGo(kept.entry, release),
   };
 }
 

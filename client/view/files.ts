@@ -41,9 +41,14 @@ export function createFilesView(lines: LinesView, handlers: FilesViewHandlers): 
   // A setting, kept as the relay's are: it went back to 100 MB with every reload.
   const savedLimit = loadFileLimitMb();
   if (savedLimit !== undefined) limitInput.value = String(savedLimit);
-  limitInput.addEventListener('input', () => {
+  /** The field's MB, or null while it holds none (empty, or not a size). */
+  const limitMb = (): number | null => {
     const mb = limitInput.valueAsNumber;
-    if (Number.isFinite(mb) && mb >= 0) saveFileLimitMb(mb);
+    return Number.isFinite(mb) && mb >= 0 ? mb : null;
+  };
+  limitInput.addEventListener('input', () => {
+    const mb = limitMb();
+    if (mb !== null) saveFileLimitMb(mb);
   });
   const chat = document.getElementById('chat') as HTMLElement;
   const messageInput = byTestId<HTMLTextAreaElement>('message-input');
@@ -86,10 +91,7 @@ export function createFilesView(lines: LinesView, handlers: FilesViewHandlers): 
       line.state('verified', 'verified');
       line.ready(file, remove);
     },
-    acceptLimit() {
-      const mb = limitInput.valueAsNumber;
-      return (Number.isFinite(mb) && mb >= 0 ? mb : DEFAULT_ACCEPT_LIMIT_MB) * 1_000_000;
-    },
+    acceptLimit: () => (limitMb() ?? DEFAULT_ACCEPT_LIMIT_MB) * 1_000_000,
   };
 }
 

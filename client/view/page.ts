@@ -278,6 +278,9 @@ function watchPeopleToggle(): void {
     toggle.setAttribute('aria-expanded', String(open));
     side.classList.toggle('open', open);
   }
+  /** The panel is open as a panel: a phone's, behind the toggle (a wide screen has no toggle, and no panel to close). */
+  const panelOpen = (): boolean =>
+    toggle.getAttribute('aria-expanded') === 'true' && getComputedStyle(toggle).display !== 'none';
   side.tabIndex = -1;
   toggle.addEventListener('click', (event) => {
     const open = toggle.getAttribute('aria-expanded') !== 'true';
@@ -295,7 +298,7 @@ function watchPeopleToggle(): void {
   const messageInput = byTestId<HTMLTextAreaElement>('message-input');
   list.addEventListener('click', (event) => {
     if (!(event.target instanceof Element) || !event.target.closest('[data-testid=peer]')) return;
-    if (toggle.getAttribute('aria-expanded') !== 'true' || getComputedStyle(toggle).display === 'none') return;
+    if (!panelOpen()) return;
     setOpen(false);
     messageInput.focus();
   });
@@ -303,13 +306,11 @@ function watchPeopleToggle(): void {
   // anything that lies over a page, closes it.
   const chat = document.getElementById('chat') as HTMLElement;
   chat.addEventListener('pointerdown', () => {
-    if (toggle.getAttribute('aria-expanded') !== 'true' || getComputedStyle(toggle).display === 'none') return;
-    setOpen(false);
+    if (panelOpen()) setOpen(false);
   });
   // Escape inside the open panel closes it and gives the keyboard back to the toggle.
   side.addEventListener('keydown', (event) => {
-    if (event.key !== 'Escape' || toggle.getAttribute('aria-expanded') !== 'true') return;
-    if (getComputedStyle(toggle).display === 'none') return; // wide screen: no panel to close
+    if (event.key !== 'Escape' || !panelOpen()) return;
     setOpen(false);
     toggle.focus();
   });
