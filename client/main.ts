@@ -31,7 +31,7 @@ import { createPrivateTarget } from './private-target.ts';
 import { createRelay, refusalText } from './relay.ts';
 import { createRouter } from './router.ts';
 import type { SignalingHandlers } from './signaling.ts';
-import { editStore, saveResume, tabStorage } from './storage.ts';
+import { editStore, receiptStore, saveResume, tabStorage } from './storage.ts';
 import { mark } from './timeline.ts';
 import { createHandshake } from './verify.ts';
 import { createAttention } from './view/attention.ts';
@@ -39,6 +39,7 @@ import { createCalmLane } from './view/calm.ts';
 import { createFilesView } from './view/files.ts';
 import { perFrame } from './view/frame.ts';
 import { createHistoryView } from './view/history.ts';
+import { showHistoryWaiting } from './view/history-waiting.ts';
 import { createLineEdits } from './view/line-edits.ts';
 import { markLine } from './view/line-marks.ts';
 import { createLinesView } from './view/lines.ts';
@@ -298,6 +299,8 @@ function showLine(line: ChatLine, senderName: string): HTMLLIElement {
   lineEdits.shown(item, line);
   edits.seen(line);
   if (line.deleted !== undefined) replies.revised(line.from, line.id, null);
+  // Ours, back with history after a reload: with its receipt, if this tab kept one.
+  if (line.history && line.own && receipts.restore(line.id)) receiptsView.own(item, line.id);
   if (line.history) return item;
   if (line.own) {
     receiptsView.own(item, line.id);
@@ -367,6 +370,8 @@ const typingView = createTypingView({
 const receipts = createReceipts({
   member: (id) => mesh.member(id),
   changed: (lineId, receipt) => receiptsView.update(lineId, receipt),
+  store: receiptStore(link.roomId),
+  selfId: () => selfId ?? '',
 });
 const receiptsView = createReceiptsView(calm, {
   nameOf: (peerId) => mesh.member(peerId)?.name ?? 'someone who left',
@@ -391,6 +396,11 @@ const filesView = createFilesView(lines, {
   send(picked) {
     const destination = privateTarget.destination();
     if (destination !== 'gone') void files.sendFiles(picked, destination.to);
+  },
+  // A file takes reactions as a message does (a private one's, its two parties' alone).
+  shown(item, { from, id, privateWithId }) {
+    reactionsView.attach(item, from, id);
+    reactions.shown(from, id, privateWithId);
   },
 });
 /** The call: the feature and its view, drawn on the next frame from the members as they are then. */
@@ -430,6 +440,11 @@ const history = createHistory({
   showMissed: (line) => void showLine(line, line.own ? selfName() : nameOf(line.from)),
   revised: (line) => edits.fromHistory(line),
   reactions,
+});
+
+showHistoryWaiting({
+  waitingFor: () => history.waitingFor().map((member) => taggedName(member.id, member.name)),
+  element: document.getElementById('history-waiting') as HTMLElement,
 });
 
 // What this tab received before a reload, back among the history lines by when it was
@@ -548,6 +563,7 @@ deferred.afterReady((skeleton) => {
   calm(renderMembers);
 });
 window.addEventListener('pagehide', () => {
+  receipts.keep();
   for (const member of mesh.all()) member.send({ t: 'bye' });
   signaling?.close();
   calls.leave();

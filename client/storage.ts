@@ -2,19 +2,22 @@
 // relay and file settings of the People panel, and the microphone and camera last picked in
 // a call.
 // sessionStorage: the resume ticket for this tab and room, so a reload takes its old peer id
-// back instead of leaving a ghost behind; with it the tab's signing key, and its latest edits
-// (sent again after the reload). The files it received are listed there too, by files/kept.ts.
+// back instead of leaving a ghost behind; with it the tab's signing key, its latest edits
+// (sent again after the reload) and its newest lines' receipts (shown again when history
+// brings the lines back). The files it received are listed there too, by files/kept.ts.
 // Not the protocol's index: this module is part of the small entry script (boot.ts).
 import { normalizeName } from '../protocol/name.ts';
 import type { ResumeTicket } from '../protocol/signaling.ts';
 import type { MediaKind } from './calls/senders.ts';
 import type { EditStore } from './features/edits.ts';
+import type { ReceiptStore } from './features/receipts-kept.ts';
 import type { KeyStore, StoredKeyPair } from './identity.ts';
 
 const NAME_KEY = 'roomlink:name';
 const resumeKey = (roomId: string) => `roomlink:resume:${roomId}`;
 const signingKey = (roomId: string) => `roomlink:signing:${roomId}`;
 const editsKey = (roomId: string) => `roomlink:edits:${roomId}`;
+const receiptsKey = (roomId: string) => `roomlink:receipts:${roomId}`;
 
 function safely<T>(read: () => T, fallback: T): T {
   // Storage throws in some privacy modes and when full; the app works without it.
@@ -87,6 +90,14 @@ export function editStore(roomId: string): EditStore {
   return {
     load: () => safely(() => JSON.parse(sessionStorage.getItem(editsKey(roomId)) ?? 'null') as unknown, null),
     save: (saved) => safely(() => sessionStorage.setItem(editsKey(roomId), JSON.stringify(saved)), undefined),
+  };
+}
+
+/** What reached whom of the tab's newest lines in this room, kept as long as its signing key (receipts-kept.ts parses it). */
+export function receiptStore(roomId: string): ReceiptStore {
+  return {
+    load: () => safely(() => JSON.parse(sessionStorage.getItem(receiptsKey(roomId)) ?? 'null') as unknown, null),
+    save: (saved) => safely(() => sessionStorage.setItem(receiptsKey(roomId), JSON.stringify(saved)), undefined),
   };
 }
 

@@ -99,6 +99,14 @@ test('a private send reaches one member only', async ({ server, browsers }) => {
   await waitForMessages(carol.page, [{ from: alice.id, text: 'after the private file' }]);
   await expect(carol.page.locator('[data-testid=message][data-kind=file]')).toHaveCount(0);
   await expect(fileLine(bob.page, id)).toContainText('only to you');
+  // A file takes reactions as a message does: Bob's 👍 reaches Alice, under the download.
+  const onBob = fileLine(bob.page, id);
+  await onBob.getByTestId('react-button').click();
+  await onBob.getByTestId('reaction-picker').getByRole('button', { name: 'React with thumbs up' }).click();
+  const thumbs = fileLine(alice.page, id).locator('[data-testid=reaction][data-emoji="👍"]');
+  await expect(thumbs).toHaveAttribute('title', 'bob');
+  await expect(thumbs).toHaveAttribute('aria-pressed', 'false');
+  await expect(onBob.locator('[data-testid=reaction][data-emoji="👍"]')).toHaveAttribute('aria-pressed', 'true');
   // Bob reloads: history brings chat lines back, never files, and his file's line was gone.
   // The tab lists what it received to disk, and the line comes back among the earlier lines,
   // with the same bytes to download.

@@ -211,7 +211,7 @@ test('a member who alters or invents another member’s line in the history it r
   expect(ghost.every((line) => line.verified === 'relayed')).toBe(true);
 });
 
-test('a member who reloads keeps its key: its earlier lines come back to it, and to a newcomer, as verified; once it left, as relayed', async ({
+test('a member who reloads keeps its key: its earlier lines come back to it, with their receipts, and to a newcomer, as verified; once it left, as relayed', async ({
   server,
   browsers,
 }) => {
@@ -220,6 +220,8 @@ test('a member who reloads keeps its key: its earlier lines come back to it, and
   await waitForMesh([alice, bob], meshTimeoutMs);
   await sendMany(bob.page, ['said before the reload']);
   await waitForLinesFrom(alice.page, bob.id, 1);
+  const receipt = () => chatLine(bob.page, bob.id, 'said before the reload').getByTestId('receipt');
+  await expect(receipt()).toHaveText('read by 1');
 
   await bob.page.reload();
   // The reload resumes its peer id; its new page asks Alice for history.
@@ -230,6 +232,9 @@ test('a member who reloads keeps its key: its earlier lines come back to it, and
   expect(back.map((line) => [line.from, line.text, line.verified])).toEqual([
     [bob.id, 'said before the reload', 'true'],
   ]);
+  // What reached whom came back with it (the tab kept it), and who read it.
+  await expect(receipt()).toHaveText('read by 1');
+  await expect(receipt()).toHaveAttribute('title', 'Read by alice');
 
   const carol = await openUser(await browsers.newContext({ label: 'carol' }), await shareLink(alice.page), 'carol');
   await waitForMesh([alice, bob, carol], meshTimeoutMs);

@@ -14,6 +14,12 @@ import { answersRequest, createHistoryRequests, type Expected, expectedFor } fro
 
 /** Members asked to catch up, remembered by peer id (the oldest forgotten first). */
 const SOURCES_LIMIT = 1_000;
+/**
+ * How long after we asked a member its answer is said to be on its way (`waiting`): a member
+ * over its answers' cap answers within a minute (history-outbox.ts); one that has not by then
+ * will not (a hostile member, or a request whose link went and that was not asked again).
+ */
+export const ANSWER_AWAITED_MS = 75_000;
 
 /** What we took from a member that was here before us, by peer id, for this page's join. */
 export interface Source {
@@ -21,6 +27,8 @@ export interface Source {
   asked: boolean;
   /** Its answer is complete; anything more is unsolicited. */
   done: boolean;
+  /** When we last asked it (the history clock), if we did. */
+  askedAt: number | undefined;
   /** The chunks that answer our latest request to it (history-request.ts). */
   expected: Expected;
   /**
@@ -41,9 +49,12 @@ export interface HistorySourcesOptions {
   /** The live member objects (to know who is here). */
   members(): Iterable<MemberHandle>;
   counts: HistoryCounts;
+  /** The history clock (performance.now by default). */
+  now?: (() => number) | undefined;
 }
 
-export function createHistorySources({ selfId, members, counts }: HistorySourcesOptions) {
+export function createHistorySources({ selfId, members, counts, now }: HistorySourcesOptions) {
+  const clock = now ?? (() => performance.now());
   /** Members that were in the room when we joined: the ones worth asking. */
   let askable = new Set<string>();
   /** What each of those gave us (made when first asked): only askable ids, so a bounded few. */
@@ -57,7 +68,7 @@ export function createHistorySources({ selfId, members, counts }: HistorySources
   function sourceOf(id: string): Source | undefined {
     let source = sources.get(id);
     if (!source && askable.has(id)) {
-      source = { asked: false, done: false, expected: 'any', taken: new Set(), since: null };
+      source = { asked: false, done: false, askedAt: undefined, expected: 'any', taken: new Set(), since: null };
       sources.set(id, source);
     }
     return source;
@@ -72,6 +83,7 @@ export function createHistorySources({ selfId, members, counts }: HistorySources
     // Not sent: the earlier request (if any) is still the one whose answer may come.
     if (sent) state.expected = expectedFor(request);
     state.asked = sent || state.asked;
+    if (sent) state.askedAt = clock();
     if (state.asked) mark('history-asked', member.id);
   }
 
@@ -111,10 +123,33 @@ export function createHistorySources({ selfId, members, counts }: HistorySources
         if (before?.since === null && !before.done) continue;
         const from = before && !before.done && before.since !== null ? Math.min(before.since, since) : since;
         sources.delete(member.id);
-        sources.set(member.id, { asked: false, done: false, expected: 'any', taken: new Set(), since: from });
+        sources.set(member.id, {
+          asked: false,
+          done: false,
+          askedAt: undefined,
+          expected: 'any',
+          taken: new Set(),
+          since: from,
+        });
         dropOldest(sources, SOURCES_LIMIT);
         askIfReachable(member);
       }
+    },
+    /**
+     * The members here whose answer to our join's request is on its way: asked within
+     * ANSWER_AWAITED_MS, not done. (A catch-up's answer is not waited for in view: what it
+     * brings comes as live lines.)
+     */
+    waiting(): MemberHandle[] {
+      const at = clock();
+      const waited: MemberHandle[] = [];
+      for (const member of members()) {
+        if (member.disposed || member.shut) continue;
+        const state = sources.get(member.id);
+        if (state?.since !== null || !state.asked || state.done || state.askedAt === undefined) continue;
+        if (at - state.askedAt < ANSWER_AWAITED_MS) waited.push(member);
+      }
+      return waited;
     },
     /** Our first join's member list: these members were here before us. */
     joined(peerIds: readonly string[]): void {

@@ -72,7 +72,7 @@ export function createHistory(options: HistoryOptions) {
     return undefined;
   };
 
-  const sources = createHistorySources({ selfId, members, counts });
+  const sources = createHistorySources({ selfId, members, counts, now });
   const shown = createHistoryShow({ ...options, present, counts });
   const checks = createHistoryChecks({ selfId, ownKey, authors, present, apply: shown.apply });
   const outbox = createHistoryOutbox({ transcript, reactionsOf: reactions?.forHistory, now });
@@ -179,6 +179,12 @@ export function createHistory(options: HistoryOptions) {
      * lines we have not seen. Later joiners are newer than us and are not asked.
      */
     joined: sources.joined,
+    /**
+     * The members here whose answer to our join we still wait for (asked, not done, not given
+     * up on): the page says it is getting earlier messages from them.
+     */
+    waitingFor: (): Array<{ id: string; name: string }> =>
+      sources.waiting().map((member) => ({ id: member.id, name: member.name })),
     counts: (): HistoryCounts => ({ ...counts }),
     /**
      * A history line went for good (view/history.ts: past the lines the page keeps, or too late

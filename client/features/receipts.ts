@@ -15,6 +15,7 @@ import { MAX_READ_IDS } from '../../protocol/index.ts';
 import { dropOldest } from '../bounded.ts';
 import { createSlot, defineFeature, GONE_FOR_GOOD, type MemberHandle } from '../feature.ts';
 import { createRateCap, type RateCap } from '../rate-cap.ts';
+import { KEPT_RECEIPTS, type KeptReceipt, keptReceipts, type ReceiptStore } from './receipts-kept.ts';
 
 /** Receipts kept for this many of our latest lines; older lines keep what they show. */
 const MAX_TRACKED_LINES = 2_000;
@@ -26,6 +27,8 @@ const READ_CAP_PER_SECOND = 20;
 export const RELAYED_READ_RETRY_MS = 5_000;
 /** … this many times while the route stays (each route that opens sends them once more). */
 export const RELAYED_READ_RESENDS = 3;
+/** Changes are kept (`store`) this long after them: a line's acks and reads come together. */
+export const KEEP_DELAY_MS = 500;
 
 /** 'queued': written while we seemed offline (outage.ts), and nobody has it yet: it goes once we are back. */
 export type ReceiptState = 'queued' | 'sent' | 'delivered-some' | 'delivered-all' | 'read' | 'undelivered';
@@ -101,9 +104,19 @@ export interface ReceiptsOptions {
   /** The line's receipt is now this; null: it has none any more (we deleted the line). */
   changed(lineId: string, receipt: Receipt | null): void;
   now?: () => number;
+  /** Where our newest public lines' receipts outlive a reload of the tab (receipts-kept.ts). */
+  store?: ReceiptStore;
+  /** Our peer id ('' until known): kept receipts are ours only under the same id. */
+  selfId?(): string;
 }
 
-export function createReceipts({ member: memberById, changed, now = () => performance.now() }: ReceiptsOptions) {
+export function createReceipts({
+  member: memberById,
+  changed,
+  now = () => performance.now(),
+  store,
+  selfId = () => '',
+}: ReceiptsOptions) {
   const receiptSlot = createSlot<ReceiptPeerState>('receipts', () => ({
     cap: createRateCap(READ_CAP_PER_SECOND, 1_000, now),
     readDue: [],
@@ -114,7 +127,35 @@ export function createReceipts({ member: memberById, changed, now = () => perfor
   const own = new Map<string, OwnLine>();
   const readTimers = new Map<MemberHandle, ReturnType<typeof setTimeout>>();
 
-  const report = (lineId: string, line: OwnLine) => changed(lineId, receiptOf(line));
+  /** What an earlier page of this tab kept and no line of ours took back yet (read once our id is known). */
+  let kept: Map<string, KeptReceipt> | undefined;
+  let keepTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const report = (lineId: string, line: OwnLine) => {
+    changed(lineId, receiptOf(line));
+    if (store && keepTimer === undefined) keepTimer = setTimeout(keep, KEEP_DELAY_MS);
+  };
+
+  function keptNow(): Map<string, KeptReceipt> {
+    kept ??= store && selfId() !== '' ? keptReceipts(store.load(), selfId()) : new Map();
+    return kept;
+  }
+
+  /** Writes our newest public lines' receipts (and those kept not yet taken back) to the store. */
+  function keep(): void {
+    clearTimeout(keepTimer);
+    keepTimer = undefined;
+    const from = selfId();
+    if (!store || from === '') return;
+    const lines: Array<[string, KeptReceipt]> = [...keptNow()];
+    for (const [id, line] of own) {
+      // A line written offline and not sent yet goes with the page: there is nothing to keep.
+      if (line.privately || line.queued) continue;
+      const { recipients, delivered, read, missed } = line;
+      lines.push([id, { to: [...recipients], got: [...delivered], read: [...read], missed: [...missed] }]);
+    }
+    store.save({ from, lines: lines.slice(-KEPT_RECEIPTS) });
+  }
 
   function sendReads(member: MemberHandle): void {
     // Also run at once when the channel opens: the batch's timer then has nothing left to do.
@@ -242,6 +283,7 @@ export function createReceipts({ member: memberById, changed, now = () => perfor
      * counting and carries no receipt: what reached whom says nothing of a line that is gone.
      */
     withdrawn(lineId: string): void {
+      kept?.delete(lineId);
       if (!own.delete(lineId)) return;
       changed(lineId, null);
     },
@@ -265,6 +307,41 @@ export function createReceipts({ member: memberById, changed, now = () => perfor
           setTimeout(() => sendReads(author), READ_BATCH_DELAY_MS),
         );
     },
+    /**
+     * Our line came back with history after a reload of the tab: its receipt is as the earlier
+     * page kept it, if it kept one (false: none), and it counts from here on. A member it was
+     * written to that is no longer here and did not get it went without it meanwhile.
+     */
+    restore(lineId: string): boolean {
+      // Shown again (a better copy replaced the first): the receipt it has, for its new note.
+      const known = own.get(lineId);
+      if (known) {
+        report(lineId, known);
+        return true;
+      }
+      const saved = keptNow().get(lineId);
+      if (!saved) return false;
+      kept?.delete(lineId);
+      const line: OwnLine = {
+        recipients: new Set(saved.to),
+        delivered: new Set(saved.got),
+        read: new Set(saved.read),
+        missed: new Set(saved.missed),
+        privately: false,
+      };
+      for (const id of saved.to) {
+        const member = memberById(id);
+        if (line.delivered.has(id) || (member && !member.disposed && !member.shut)) continue;
+        line.recipients.delete(id);
+        line.missed.add(id);
+      }
+      own.set(lineId, line);
+      dropOldest(own, MAX_TRACKED_LINES);
+      report(lineId, line);
+      return true;
+    },
+    /** Keeps what the receipts say now, before the page goes (pagehide): not KEEP_DELAY_MS later. */
+    keep,
     /** The receipt of one of our lines (tests, debug handle). */
     receipt(lineId: string): Receipt | null {
       const line = own.get(lineId);

@@ -20,6 +20,8 @@ export interface FileLineInfo {
   nameChanged: boolean;
   /** For a private transfer: the name of the only member it goes to (or comes from). */
   privateWith: string | null;
+  /** … and its peer id: the line's reactions are that member's and ours alone (features/reactions.ts). */
+  privateWithId: string | null;
 }
 
 /** What the line's buttons do; the line lets go of them once its state is final. */

@@ -370,6 +370,7 @@ export function createReceiving(options: ReceivingOptions) {
           type: message.type,
           nameChanged: changed,
           privateWith: message.to === undefined ? null : member.name,
+          privateWithId: message.to === undefined ? null : member.id,
         },
         {
           accept: () => void accept(member, record),

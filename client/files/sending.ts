@@ -443,6 +443,7 @@ export function createSending(options: SendingOptions) {
           type: file.type,
           nameChanged: false,
           privateWith: to?.name ?? null,
+          privateWithId: to?.id ?? null,
         },
         lineActions(id),
       ),

@@ -19,6 +19,8 @@ export interface FilesViewHandlers {
   send(files: File[]): void;
   /** Tells screen readers (the page's announcer by default): the chat list is not a live region. */
   say?(text: string): void;
+  /** A file's line is on the page: it takes reactions, as a message does (main.ts). */
+  shown?(item: HTMLLIElement, info: FileLineInfo): void;
 }
 
 /** Default of the "ask before receiving files over" field, in MB. */
@@ -83,11 +85,20 @@ export function createFilesView(lines: LinesView, handlers: FilesViewHandlers): 
 
   const say = handlers.say ?? ((text: string) => pageAnnouncer().say(text));
   return {
-    showLine: (info, actions) => createFileLine(lines, info, actions, say),
+    showLine: (info, actions) => createFileLine(lines, info, actions, say, handlers.shown),
     showKept(kept, file, remove, place) {
-      const info = { ...kept, own: false, nameChanged: false };
+      // Came to us: a private one is between us and its sender.
+      const info = {
+        ...kept,
+        own: false,
+        nameChanged: false,
+        privateWithId: kept.privateWith === null ? null : kept.from,
+      };
       // Over already: nothing to accept, decline or cancel, and nothing to announce again.
-      const line = createFileLine(lines, info, { cancel() {} }, () => {}, { at: new Date(kept.at), put: place });
+      const line = createFileLine(lines, info, { cancel() {} }, () => {}, handlers.shown, {
+        at: new Date(kept.at),
+        put: place,
+      });
       line.state('verified', 'verified');
       line.ready(file, remove);
     },
@@ -113,6 +124,7 @@ function createFileLine(
   info: FileLineInfo,
   actions: FileLineActions,
   say: (text: string) => void,
+  shown: FilesViewHandlers['shown'],
   place?: FileLinePlace,
 ): FileLine {
   const item = el('li', { className: `line line-file${info.own ? ' own' : ''}`, testId: 'message' });
@@ -187,6 +199,13 @@ function createFileLine(
   item.append(sender, time, name, meta, progress, status, recipients.element, buttons);
   if (place) place.put(item);
   else lines.appendItem(item, info.own);
+  shown?.(item, info);
+  /** The download and the preview come later: above the reactions, which stay last, as on a message. */
+  const addAboveReactions = (node: HTMLElement): void => {
+    const bar = item.querySelector('.reactions');
+    if (bar) bar.before(node);
+    else item.append(node);
+  };
   // A download's object URL keeps the whole file alive until revoked, link or no link (its
   // bytes in memory, or its file in OPFS), and a file received to disk stays in OPFS until
   // removed: when the line goes for good (past
@@ -251,11 +270,11 @@ function createFileLine(
       link.href = url;
       link.download = info.name;
       link.rel = 'noopener';
-      item.append(link);
+      addAboveReactions(link);
       // The keyboard was on Cancel when the file came whole (hide): the download is next. (Not
       // for a reader who only moved to the line: the keyboard stays where they put it.)
       if (handedToLine && document.activeElement === item) link.focus();
-      void preview(item, file);
+      void preview(addAboveReactions, file);
     },
   };
 }
@@ -321,12 +340,12 @@ function createRecipientList(changed: (text: string) => void) {
 let decoding: Promise<void> = Promise.resolve();
 
 /** Decodes the image (a raster format only) and draws a thumbnail; a bad image gets none. */
-function preview(item: HTMLElement, file: File): Promise<void> {
-  decoding = decoding.then(() => drawPreview(item, file)).catch(() => {});
+function preview(put: (canvas: HTMLElement) => void, file: File): Promise<void> {
+  decoding = decoding.then(() => drawPreview(put, file)).catch(() => {});
   return decoding;
 }
 
-async function drawPreview(item: HTMLElement, file: File): Promise<void> {
+async function drawPreview(put: (canvas: HTMLElement) => void, file: File): Promise<void> {
   let bitmap: ImageBitmap;
   try {
     const options = await previewDecoding(file);
@@ -344,5 +363,5 @@ async function drawPreview(item: HTMLElement, file: File): Promise<void> {
   canvas.height = Math.max(1, Math.round(bitmap.height * scale));
   canvas.getContext('2d')?.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
   bitmap.close();
-  item.append(canvas);
+  put(canvas);
 }

@@ -74,7 +74,10 @@ function showFile(
 ): FileLine {
   const files = createFilesView(lines, { send: () => {} });
   const info = { id, from: 'alice', own, senderName: 'Alice', name, size, type: 'text/plain' };
-  return files.showLine({ ...info, nameChanged: false, privateWith: null }, { cancel: () => {}, ...actions });
+  return files.showLine(
+    { ...info, nameChanged: false, privateWith: null, privateWithId: null },
+    { cancel: () => {}, ...actions },
+  );
 }
 
 test('a received file’s download URL and stored file are kept while its line is, on the page or off it, and go when the line goes for good', async () => {

@@ -9,7 +9,7 @@ import type { FileLine } from '../../client/files/line.ts';
 import { type RecipientLabel, recipientLabel, type SentRecipient } from '../../client/files/sent-line.ts';
 import { createFilesView } from '../../client/view/files.ts';
 import { createLinesView, type LinesView } from '../../client/view/lines.ts';
-import { type FakeDom, type FakeElement, installFakeDom } from './fake-dom.ts';
+import { type FakeDom, FakeElement, installFakeDom } from './fake-dom.ts';
 
 let dom: FakeDom;
 let lines: LinesView;
@@ -24,7 +24,10 @@ const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolv
 function showFile(own: boolean, said: string[] = []): { line: FileLine; item: () => FakeElement } {
   const files = createFilesView(lines, { send: () => {}, say: (text) => said.push(text) });
   const info = { id: 'f1', from: 'alice', own, senderName: 'Alice', name: 'big.bin', size: 40_000_000, type: '' };
-  const line = files.showLine({ ...info, nameChanged: false, privateWith: null }, { cancel: () => {} });
+  const line = files.showLine(
+    { ...info, nameChanged: false, privateWith: null, privateWithId: null },
+    { cancel: () => {} },
+  );
   const item = () => {
     const found = dom.byId('messages').children.find((child) => child.dataset.fileId === 'f1');
     assert.ok(found, 'the file line is on the page');
@@ -169,7 +172,7 @@ test('a file line whose transfer is over lets go of its actions, and so of the m
     members.push(new WeakRef(member));
     const info = { id: `f${n}`, from: member.id, own: false, senderName: 'Bob', name: 'a.bin', size: 10, type: '' };
     const line = files.showLine(
-      { ...info, nameChanged: false, privateWith: null },
+      { ...info, nameChanged: false, privateWith: null, privateWithId: null },
       { accept: () => member.state.pop(), decline: () => member.state.pop(), cancel: () => member.state.pop() },
     );
     line.state('transferring', 'starting…');
@@ -187,4 +190,42 @@ test('a file line whose transfer is over lets go of its actions, and so of the m
     [true, true, true],
     'no member is kept by a line whose transfer is over',
   );
+});
+
+test('a file line takes reactions as a message does: handed to the page once shown, its download above them', async () => {
+  const shown: Array<{ item: FakeElement; from: string; id: string; privateWithId: string | null }> = [];
+  const files = createFilesView(lines, {
+    send: () => {},
+    say: () => {},
+    shown(item, info) {
+      shown.push({
+        item: item as unknown as FakeElement,
+        from: info.from,
+        id: info.id,
+        privateWithId: info.privateWithId,
+      });
+      // As the reactions view does (view/reactions.ts attach): its bar goes last.
+      const bar = new FakeElement('div');
+      bar.className = 'reactions';
+      item.append(bar as unknown as HTMLElement);
+    },
+  });
+  const info = { id: 'f2', from: 'bob', own: false, senderName: 'Bob', name: 'notes.txt', size: 5, type: 'text/plain' };
+  const line = files.showLine(
+    { ...info, nameChanged: false, privateWith: 'Bob', privateWithId: 'bob' },
+    { cancel: () => {} },
+  );
+  await settle();
+  assert.deepEqual(
+    shown.map(({ from, id, privateWithId }) => [from, id, privateWithId]),
+    [['bob', 'f2', 'bob']],
+    'a private file: its reactions are between us and its sender',
+  );
+  const item = shown[0]?.item;
+  assert.ok(item);
+  line.state('verified', 'verified');
+  line.ready(new File(['hello'], 'notes.txt', { type: 'text/plain' }), async () => {});
+  const classes = item.children.map((child) => child.className);
+  assert.ok(classes.indexOf('file-download') >= 0, 'its download is on the line');
+  assert.equal(classes.at(-1), 'reactions', 'the reactions stay last, under the download');
 });

@@ -465,6 +465,41 @@ test('a request over the cap is answered, its latest only, once the window allow
   assert.equal(answered(gone).length, 0);
 });
 
+test('the members whose answer to our join is on its way: asked and not done, here, and asked under 75 s ago', async () => {
+  const alice = await writer('alice-000001');
+  const bob = await writer('bob-00000001');
+  const carol = await writer('carol-000001');
+  const time = { now: 0 };
+  const h = harness([alice.member, bob.member, carol.member], () => time.now);
+  const waiting = () => h.history.waitingFor().map((member) => member.name);
+  assert.deepEqual(waiting(), [], 'nobody asked yet: nothing on its way');
+  for (const m of [alice.member, bob.member, carol.member]) h.link(m);
+  assert.deepEqual(waiting(), ['alice', 'bob', 'carol']);
+  // A chunk that is not the last leaves the answer on its way; the last ends it.
+  h.answer(alice.member, [await bob.line('one')], false);
+  assert.deepEqual(waiting(), ['alice', 'bob', 'carol']);
+  h.answer(alice.member, [], true);
+  assert.deepEqual(waiting(), ['bob', 'carol']);
+  // A member gone is not waited for.
+  bob.member.disposed = true;
+  assert.deepEqual(waiting(), ['carol']);
+  // Asked again after its link reopened: waited for from then.
+  time.now = 70_000;
+  h.link(carol.member);
+  time.now = 140_000;
+  assert.deepEqual(waiting(), ['carol']);
+  // An answer that has not come within 75 s of the request will not: no longer said to be coming.
+  time.now = 145_000;
+  assert.deepEqual(waiting(), []);
+  // A catch-up after an outage of ours is not a join's history: its answer is not waited for in view.
+  const h2 = harness([alice.member]);
+  h2.link(alice.member);
+  h2.answer(alice.member, [], true);
+  h2.history.catchUp(Date.now());
+  assert.ok(alice.member.wire.filter((m) => m.t === 'history:req').length >= 2, 'asked to catch up');
+  assert.deepEqual(h2.history.waitingFor(), []);
+});
+
 test('asked again after a repair, a member answers from the top: lines it sent before do not count twice', async () => {
   const bob = await writer('bob-00000001');
   const alice = await writer('alice-000001');

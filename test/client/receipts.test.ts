@@ -271,3 +271,98 @@ test('a line we deleted carries no receipt: it stops counting, its note goes, an
     dom.restore();
   }
 });
+
+/** A tab's sessionStorage for receipts (storage.ts receiptStore), as JSON, as it keeps them. */
+function tabStore(initial: unknown = null) {
+  let raw = JSON.stringify(initial);
+  return {
+    load: () => JSON.parse(raw) as unknown,
+    save: (saved: unknown) => {
+      raw = JSON.stringify(saved);
+    },
+    raw: () => raw,
+  };
+}
+
+test('receipts outlive a reload: our line back with history shows what reached whom, and counts reads from then on', (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const store = tabStore();
+  const [alice, bob, carol] = ['alice-000001', 'bob-00000001', 'carol-000001'].map(openMember);
+  assert.ok(alice && bob && carol);
+  const here = new Map([alice, bob, carol].map((m) => [m.id, m]));
+  const page = (self: string) =>
+    createReceipts({ member: (id) => here.get(id), changed: () => {}, store, selfId: () => self });
+  const before = page('me-000000001');
+  before.sent(LINE, [alice.id, bob.id, carol.id]);
+  before.delivered(LINE, alice);
+  before.feature.receive(bob, { t: 'receipt:read', ids: [LINE] });
+  // Private lines do not come back with history; a line written offline goes with the page.
+  before.sent('private-aaaaaaaaaaa', [alice.id], true);
+  before.sent('queued-aaaaaaaaaaaa', [alice.id], false, true);
+  assert.equal(store.raw(), 'null', 'kept a moment after the change, not at each ack');
+  t.mock.timers.tick(500);
+  assert.deepEqual(
+    (JSON.parse(store.raw()) as { lines: Array<[string]> }).lines.map(([id]) => id),
+    [LINE],
+  );
+  // The reload: Carol left meanwhile, without the line.
+  here.delete(carol.id);
+  const after = page('me-000000001');
+  assert.equal(after.restore('other-aaaaaaaaaaaa'), false, 'a line it kept nothing for has no receipt');
+  assert.equal(after.restore(LINE), true);
+  assert.equal(text(after.receipt(LINE)), 'read: read by 1');
+  assert.deepEqual(after.receipt(LINE)?.missed, [carol.id]);
+  after.feature.receive(alice, { t: 'receipt:read', ids: [LINE] });
+  assert.equal(text(after.receipt(LINE)), 'read: read by 2');
+  assert.deepEqual(after.receipt(LINE)?.readBy, [bob.id, alice.id]);
+  // Shown again (a better copy of the history line): the same receipt, for its new note.
+  assert.equal(after.restore(LINE), true);
+  t.mock.timers.tick(500);
+  // A reload that got a new peer id takes nothing: members' reads name the old one.
+  assert.equal(page('me-000000002').restore(LINE), false);
+  // Kept again with what came since, and taken back by the next reload under our id.
+  const again = page('me-000000001');
+  assert.equal(again.restore(LINE), true);
+  assert.deepEqual(again.receipt(LINE)?.readBy, [bob.id, alice.id]);
+});
+
+test('kept receipts: the newest 200 lines, one deleted not kept, and what is malformed or not ours left out', (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const store = tabStore();
+  const alice = openMember('alice-000001');
+  const page = () =>
+    createReceipts({
+      member: (id) => (id === alice.id ? alice : undefined),
+      changed: () => {},
+      store,
+      selfId: () => 'me-000000001',
+    });
+  const before = page();
+  const id = (n: number) => `line-${String(n).padStart(16, '0')}`;
+  for (let n = 0; n < 250; n++) before.sent(id(n), [alice.id]);
+  before.withdrawn(id(249));
+  before.keep();
+  const kept = (JSON.parse(store.raw()) as { lines: Array<[string]> }).lines.map(([line]) => line);
+  assert.equal(kept.length, 200);
+  assert.deepEqual([kept[0], kept.at(-1)], [id(49), id(248)]);
+  const after = page();
+  assert.equal(after.restore(id(48)), false);
+  assert.equal(after.restore(id(49)), true);
+  // Written by something else into the tab's storage: no receipt from it, and nothing thrown.
+  for (const junk of [
+    'nonsense',
+    { from: 'me-000000001', lines: 'x' },
+    { from: 'me-000000001', lines: [[id(1), { to: ['<b>'], got: [], read: [], missed: [] }]] },
+    { from: 'me-000000001', lines: [['<img>', { to: [], got: [], read: [], missed: [] }]] },
+    { from: 'me-000000001', lines: [[id(1), { to: Array(300).fill(alice.id), got: [], read: [], missed: [] }]] },
+    { from: 'me-000000001', lines: [[id(1), null]] },
+  ]) {
+    const odd = createReceipts({
+      member: () => alice,
+      changed: () => {},
+      store: tabStore(junk),
+      selfId: () => 'me-000000001',
+    });
+    assert.equal(odd.restore(id(1)), false, JSON.stringify(junk).slice(0, 60));
+  }
+});

@@ -1,0 +1,61 @@
+// Our lines' receipts outlive a reload of the tab. History brings our lines back (history.ts
+// knows them by our key), but they came back bare: "read by 2" gone, and a member reading one
+// after the reload was not counted (the page knew of no such line of ours). So what reached
+// whom is kept in the tab's sessionStorage (storage.ts), beside its signing key, for our
+// newest public lines: those a member's history answer holds. Private lines do not come back
+// with history, and a reload that got a new peer id takes nothing: receipts and the reads
+// members send name us by id.
+import { MAX_HISTORY_LINES, MESSAGE_ID_PATTERN, PEER_ID_PATTERN } from '../../protocol/index.ts';
+
+/** Lines whose receipts are kept: as many as a member's history answer holds. */
+export const KEPT_RECEIPTS = MAX_HISTORY_LINES;
+/** The most members a room can have (server/config.ts MAX_ROOM_SIZE): a longer list is not ours. */
+const MAX_MEMBERS = 256;
+
+/** What reached whom, by peer id (receipts.ts OwnLine, as kept). */
+export interface KeptReceipt {
+  to: string[];
+  got: string[];
+  read: string[];
+  missed: string[];
+}
+
+export interface ReceiptStore {
+  load(): unknown;
+  save(saved: { from: string; lines: Array<[string, KeptReceipt]> }): void;
+}
+
+const peerIds = (value: unknown): string[] | null =>
+  Array.isArray(value) &&
+  value.length <= MAX_MEMBERS &&
+  value.every((id) => typeof id === 'string' && PEER_ID_PATTERN.test(id))
+    ? (value as string[])
+    : null;
+
+function keptReceipt(value: unknown): KeptReceipt | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { to, got, read, missed } = value as Record<string, unknown>;
+  const lists = [peerIds(to), peerIds(got), peerIds(read), peerIds(missed)] as const;
+  if (lists.some((list) => list === null)) return null;
+  const [toIds, gotIds, readIds, missedIds] = lists as unknown as [string[], string[], string[], string[]];
+  return { to: toIds, got: gotIds, read: readIds, missed: missedIds };
+}
+
+/**
+ * The receipts kept by an earlier page of this tab, by line id, if they are ours (`from`: our
+ * peer id now). Anything malformed is left out (the storage is the tab's, but a page of an
+ * older version, or an extension, may have written it).
+ */
+export function keptReceipts(saved: unknown, from: string): Map<string, KeptReceipt> {
+  const kept = new Map<string, KeptReceipt>();
+  if (typeof saved !== 'object' || saved === null) return kept;
+  const { from: savedFrom, lines } = saved as { from?: unknown; lines?: unknown };
+  if (savedFrom !== from || !Array.isArray(lines)) return kept;
+  for (const entry of lines.slice(-KEPT_RECEIPTS)) {
+    if (!Array.isArray(entry) || entry.length !== 2) continue;
+    const [id, value] = entry as [unknown, unknown];
+    const receipt = keptReceipt(value);
+    if (typeof id === 'string' && MESSAGE_ID_PATTERN.test(id) && receipt) kept.set(id, receipt);
+  }
+  return kept;
+}
