@@ -77,6 +77,8 @@ export function createFiles(options: FilesOptions) {
       receiving.opened(member);
     },
     dataChannel: (member, channel) => receiving.take(member, channel),
+    // Our lines name each recipient where it stands: by the name it has now.
+    renamed: (member) => sending.renamed(member),
     shut(member) {
       sending.shut(member);
       receiving.shut(member);

@@ -476,6 +476,10 @@ export function createSending(options: SendingOptions) {
   return {
     send,
     receive,
+    /** A recipient took a new name: the lines of our files to it say it (they were drawn with the old one until its status changed). */
+    renamed(member: MemberHandle): void {
+      for (const record of sent.values()) if (record.recipients.has(member.id)) show(record);
+    },
     /**
      * The chat channel is open (again): offers that may not have arrived go again, and so do
      * those of transfers under way, whose verdict (or cancel) may have been lost in the buffer

@@ -693,6 +693,19 @@ test('the sender’s line says a recipient waits to accept only once its page sa
   assert.deepEqual(of('carol'), ['carol-00001 no answer yet', 'carol-00001 waiting to accept']);
 });
 
+test('a recipient who renames is named anew on the sender’s line at once, not at its next change', async () => {
+  const [alice, carol] = room('alice-00001', 'carol-00001') as [Page, Page];
+  carol.acceptLimit = 0;
+  const [id] = await alice.files.sendFiles([fileOf(2_000)]);
+  assert.ok(id);
+  await until(() => seen(alice, id) === 'carol-00001 waiting to accept', 'alice hears carol asks');
+  const onAlice = alice.members.get(carol.id);
+  assert.ok(onAlice);
+  onAlice.name = 'Caz';
+  alice.files.feature.renamed?.(onAlice);
+  assert.equal(seen(alice, id), 'Caz waiting to accept');
+});
+
 test('a file sent is let go once it is over for everyone: its line keeps only its id', async () => {
   const [alice, bob, carol] = room('alice-00001', 'bob-0000001', 'carol-00001') as [Page, Page, Page];
   carol.acceptLimit = 0;
