@@ -23,8 +23,8 @@ export interface KeptFile {
 }
 
 /**
- * Files listed, at most (the newest kept): up to ~80 KB of sessionStorage with the longest
- * names. One pushed off stays on the page while its line does; after a reload, on disk until
+ * Files listed, at most (the oldest of whoever sent the most go first): up to ~80 KB of
+ * sessionStorage with the longest names. One pushed off stays on the page while its line does; after a reload, on disk until
  * the sweep.
  */
 export const MAX_KEPT_FILES = 100;
@@ -61,7 +61,7 @@ export function keptFiles(roomId: string, storage: Pick<Storage, 'getItem' | 'se
     }
   }
   function save(next: KeptFile[]): void {
-    files = next.slice(-MAX_KEPT_FILES);
+    files = withinLimit(next);
     try {
       storage?.setItem(key, JSON.stringify(files));
     } catch {}
@@ -75,6 +75,24 @@ export function keptFiles(roomId: string, storage: Pick<Storage, 'getItem' | 'se
     },
     has: (from, id) => files.some((kept) => same(kept, from, id)),
   };
+}
+
+/**
+ * The list within MAX_KEPT_FILES: over it, the oldest file of whoever sent the most goes
+ * first. By age alone, one member's hundred small files pushed everyone else's off.
+ */
+function withinLimit(files: KeptFile[]): KeptFile[] {
+  const kept = [...files];
+  while (kept.length > MAX_KEPT_FILES) {
+    const counts = new Map<string, number>();
+    for (const file of kept) counts.set(file.from, (counts.get(file.from) ?? 0) + 1);
+    const most = Math.max(...counts.values());
+    kept.splice(
+      kept.findIndex((file) => counts.get(file.from) === most),
+      1,
+    );
+  }
+  return kept;
 }
 
 /** A kept file's remove: what its line runs when it goes for good takes it off the list too. */

@@ -63,6 +63,23 @@ test(`at most ${MAX_KEPT_FILES} are listed: the newest`, () => {
   assert.equal(listed.at(-1)?.id, file(MAX_KEPT_FILES + 4).id);
 });
 
+test(`over ${MAX_KEPT_FILES}, the oldest of whoever sent the most go first: one member's many files do not push the others' off`, () => {
+  const kept = keptFiles('room-a', memoryStorage());
+  const alices = [1, 2, 3].map((n) => ({ ...file(n), from: 'alice-000001' }));
+  kept.add(alices[0] as KeptFile);
+  for (let n = 10; n < 10 + MAX_KEPT_FILES; n++) kept.add(file(n));
+  kept.add(alices[1] as KeptFile);
+  kept.add(alices[2] as KeptFile);
+  const listed = kept.list();
+  assert.equal(listed.length, MAX_KEPT_FILES);
+  assert.deepEqual(
+    listed.filter((one) => one.from === 'alice-000001'),
+    alices,
+    'all three of Alice’s stay',
+  );
+  assert.equal(listed.find((one) => one.from === 'bob-00000001')?.id, file(13).id, 'Bob’s oldest went');
+});
+
 test('what does not read as a kept file is left out; unreadable or throwing storage keeps nothing, and throws nothing', () => {
   const storage = memoryStorage();
   const key = 'roomlink:files:room-a';
