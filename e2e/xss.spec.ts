@@ -1,4 +1,5 @@
-// Names and messages are text: markup and script from another user render inert.
+// Names and messages are text: markup and script from another user render inert; chat's
+// own formatting (bold, code, …) is built by the page, never parsed from the text.
 
 import { expect, sharedTest as test } from './support/fixtures.ts';
 import { openRoom, sendMessage, waitForMesh, waitForMessage } from './support/users.ts';
@@ -42,6 +43,19 @@ test('names and messages full of markup and script render as inert text', async 
   });
   expect(injected).toEqual({ elements: 0, pwned: null });
   expect(dialogs).toEqual([]);
+
+  // Chat's own formatting is made of elements the page builds, never of the text's markup:
+  // markup inside a code span or block is shown as the characters typed.
+  await sendMessage(mallory.page, '*bold* _and_ `<b>code</b>` then\n```\n<script>window.__pwned = 1</script>\n```');
+  const formatted = alice.page
+    .locator(`[data-testid=message][data-from="${mallory.id}"] [data-testid=message-text]`)
+    .filter({ has: alice.page.locator('strong') });
+  await expect(formatted.locator('strong')).toHaveText('bold');
+  await expect(formatted.locator('em')).toHaveText('and');
+  await expect(formatted.locator('code.line-code')).toHaveText('<b>code</b>');
+  await expect(formatted.locator('code.line-code-block')).toHaveText('<script>window.__pwned = 1</script>');
+  await expect(alice.page.locator('#messages b, #messages script')).toHaveCount(0);
+  expect(await alice.page.evaluate(() => (globalThis as unknown as { __pwned?: unknown }).__pwned ?? null)).toBe(null);
 
   // A "Zalgo" line: one letter under 3,960 combining marks, a single grapheme no line break
   // can split. It is shown with a few marks, inside its line, and the list does not scroll

@@ -2,7 +2,8 @@
 // and nothing else (other schemes, markup) is treated as anything but text.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { linkTarget, MAX_LINK_LENGTH, MAX_MARKS_SHOWN, shownText, splitLinks } from '../../client/view/text.ts';
+import { linkTarget, MAX_LINK_LENGTH, splitLinks } from '../../client/view/links.ts';
+import { MAX_MARKS_SHOWN, shownText } from '../../client/view/text.ts';
 
 test('http and https URLs are found, with the sentence punctuation left out', () => {
   assert.deepEqual(splitLinks('see https://example.org/a?b=1&c=2. and (http://x.test/path_(1)), ok'), [

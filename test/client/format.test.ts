@@ -1,0 +1,109 @@
+// Chat's little formatting (view/format.ts): what becomes bold, italic, struck, code and a
+// block of code, what stays text as typed, links kept whole, and a peer's hostile text read
+// in one pass.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { formatText, type Piece } from '../../client/view/format.ts';
+
+/** The pieces as a short string: <b>…</b>, <i>…</i>, <s>…</s>, `…`, ```…```, [text](href). */
+function shown(pieces: readonly Piece[]): string {
+  return pieces
+    .map((piece) => {
+      switch (piece.kind) {
+        case 'text':
+          return piece.text;
+        case 'link':
+          return `[${piece.text}](${piece.href})`;
+        case 'code':
+          return `\`${piece.text}\``;
+        case 'block':
+          return `\`\`\`${piece.text}\`\`\``;
+        case 'strong':
+          return `<b>${shown(piece.pieces)}</b>`;
+        case 'em':
+          return `<i>${shown(piece.pieces)}</i>`;
+        default:
+          return `<s>${shown(piece.pieces)}</s>`;
+      }
+    })
+    .join('');
+}
+const format = (text: string): string => shown(formatText(text));
+
+test('bold, italic and struck, as chat apps write them, and nested', () => {
+  assert.equal(format('this is *very* good'), 'this is <b>very</b> good');
+  assert.equal(format('this is **very** good'), 'this is <b>very</b> good');
+  assert.equal(format('_really_, you think?'), '<i>really</i>, you think?');
+  assert.equal(format('it costs ~10~ 5 €'), 'it costs <s>10</s> 5 €');
+  assert.equal(format('~~gone~~ here'), '<s>gone</s> here');
+  assert.equal(format('*bold and _italic_ too*'), '<b>bold and <i>italic</i> too</b>');
+  assert.equal(format('(*in brackets*)'), '(<b>in brackets</b>)');
+  assert.equal(format('*два* _слова_'), '<b>два</b> <i>слова</i>');
+});
+
+test('what is not formatting stays as typed: inside words, around spaces, across lines, unclosed', () => {
+  for (const text of [
+    'snake_case_name and 2*3*4',
+    'a * b * c',
+    '* not a list item *',
+    '*across\nlines*',
+    '*unclosed and _unclosed too',
+    '**',
+    '__init__',
+    '~ ~',
+    '1. first\n# 3\n> quoted',
+    '<b>not html</b> &amp;',
+  ]) {
+    assert.equal(format(text), text, text);
+  }
+});
+
+test('code: a span on one line, a block between fences; nothing in them is formatted or linked', () => {
+  assert.equal(format('run `npm *test*` now'), 'run `npm *test*` now');
+  assert.equal(format('`https://example.test/`'), '`https://example.test/`');
+  assert.equal(format('``'), '``');
+  assert.equal(format('`a\nb`'), '`a\nb`');
+  assert.equal(
+    format('see:\n```\nconst a = *b*;\n  indented\n```\ndone'),
+    'see:\n```const a = *b*;\n  indented```done',
+  );
+  assert.equal(format('```one line```'), '```one line```');
+  assert.equal(format('``` unclosed *bold*'), '``` unclosed <b>bold</b>');
+  assert.equal(format('``````'), '``````', 'an empty block is text');
+  assert.equal(format('```a``` and ```b```'), '```a``` and ```b```');
+});
+
+test('links stay whole: an underscore or asterisk in an address formats nothing; formatting around one keeps it a link', () => {
+  assert.equal(
+    format('see https://example.test/_private_/x_y_ now'),
+    'see [https://example.test/_private_/x_y_](https://example.test/_private_/x_y_) now',
+  );
+  assert.equal(format('*https://example.test/a*'), '<b>[https://example.test/a](https://example.test/a)</b>');
+  assert.equal(
+    format('_read www.example.test today_'),
+    '<i>read [www.example.test](https://www.example.test/) today</i>',
+  );
+  assert.equal(format('plain https://example.test/'), 'plain [https://example.test/](https://example.test/)');
+});
+
+test('a peer’s hostile text: thousands of markers read once, nesting bounded, every character kept', () => {
+  const hostile = [
+    '*a '.repeat(1_400),
+    `${'*'.repeat(2_000)}x${'*'.repeat(2_000)}`,
+    '_*~'.repeat(1_300),
+    '`'.repeat(4_000),
+    '```'.repeat(1_333),
+    `${'*_~'.repeat(10)}deep${'~_*'.repeat(10)}`,
+  ];
+  assert.equal(format(hostile[0] as string), hostile[0], 'no marker closes after a space: all text');
+  for (const text of hostile) {
+    const pieces = formatText(text);
+    const flat = (list: readonly Piece[]): string =>
+      list.map((p) => ('pieces' in p ? flat(p.pieces) : p.text)).join('');
+    // Markers that formatted something are gone; nothing else is lost or invented.
+    assert.ok(flat(pieces).length <= text.length);
+  }
+  const depth = (list: readonly Piece[]): number =>
+    Math.max(0, ...list.map((p) => ('pieces' in p ? 1 + depth(p.pieces) : 0)));
+  assert.ok(depth(formatText(`*_~**${'x'}**~_*`)) <= 3);
+});
