@@ -19,6 +19,7 @@ import { createReceipts } from './features/receipts.ts';
 import { createTranscript } from './features/transcript.ts';
 import { createTyping } from './features/typing.ts';
 import { forgetting, keptFiles } from './files/kept.ts';
+import { sentFiles } from './files/sent-kept.ts';
 import { reopenStoredFile } from './files/store.ts';
 import { createIce } from './ice.ts';
 import { isolate } from './isolate.ts';
@@ -418,6 +419,8 @@ const { calls, renderCall, callQuality } = callWiring;
 
 /** Files this tab received to disk: a reload shows their lines again (files/kept.ts). */
 const keptList = keptFiles(link.roomId, tabStorage());
+/** Files this tab sent, as their lines ended: a reload shows those lines again (files/sent-kept.ts). */
+const sentList = sentFiles(link.roomId, tabStorage());
 const files = createFiles({
   selfId: () => selfId ?? '',
   selfName,
@@ -425,6 +428,7 @@ const files = createFiles({
   showLine: filesView.showLine,
   acceptLimit: filesView.acceptLimit,
   kept: keptList,
+  sent: sentList,
   notice: (member, text) => system(text, member.id),
   // A member shown typing is talking for as long as it is shown (its starts refresh it).
   talking: () => conversation.talking() || typing.anyoneTyping(),
@@ -458,6 +462,15 @@ for (const kept of keptList.list()) {
     filesView.showKept(kept, stored.file, remove, (item) =>
       historyView.place({ ts: kept.at, from: kept.from, id: `file:${kept.id}` }, item),
     );
+  });
+}
+
+// And what it sent, as each line ended (no download: the file was not kept). A line that goes
+// for good goes from the list too.
+for (const sent of sentList.list()) {
+  filesView.showSent(sent, selfName(), (item) => {
+    historyView.place({ ts: sent.at, from: sent.from, id: `file:${sent.id}` }, item);
+    lines.whenDropped(item, () => sentList.forget(sent.id));
   });
 }
 

@@ -128,6 +128,16 @@ test('a private send reaches one member only', async ({ server, browsers }) => {
     }, id),
     'under "Before you joined"',
   ).toBe(true);
+  // Alice reloads too: the line of the file she sent comes back as it ended (the file itself
+  // was not kept: no download), among the earlier lines.
+  await alice.page.reload();
+  await selfId(alice.page);
+  const sentLine = fileLine(alice.page, id);
+  await expect(sentLine).toHaveAttribute('data-state', 'verified');
+  await expect(sentLine).toContainText('only to bob');
+  await expect(sentLine.getByTestId('file-recipients')).toHaveText('bob ✓ received');
+  await expect(sentLine.getByTestId('file-download')).toHaveCount(0);
+  await expect(sentLine.getByTestId('file-cancel')).toBeHidden();
   // From the keyboard, Enter on Files opens the chooser, as Space does. Listened for before
   // the focus: the listener turns Playwright's chooser interception on without waiting for
   // it, and a key pressed in the next breath could open the chooser before (1 run in 5 on a

@@ -7,6 +7,7 @@ import type { KeptFiles } from '../files/kept.ts';
 import type { ShowFileLine } from '../files/line.ts';
 import { createReceiving, DEFAULT_ACCEPT_LIMIT } from '../files/receiving.ts';
 import { createSending } from '../files/sending.ts';
+import type { SentFiles } from '../files/sent-kept.ts';
 import { watchForStalls } from '../files/stall-watch.ts';
 import { openStore, type StoreOpener } from '../files/store.ts';
 
@@ -24,6 +25,8 @@ export interface FilesOptions {
   talking?(): boolean;
   /** Files received to disk, listed for this tab's next load (files/kept.ts). */
   kept?: Pick<KeptFiles, 'add' | 'forget' | 'has'>;
+  /** Files we sent, as their lines ended, listed for this tab's next load (files/sent-kept.ts). */
+  sent?: Pick<SentFiles, 'add'>;
 }
 
 export function createFiles(options: FilesOptions) {
@@ -34,6 +37,7 @@ export function createFiles(options: FilesOptions) {
     selfName: options.selfName,
     showLine,
     ...(options.talking ? { talking: options.talking } : {}),
+    ...(options.sent ? { keep: options.sent.add } : {}),
     ...concurrent,
   });
   const receiving = createReceiving({

@@ -108,8 +108,9 @@ export function forgetting(
   };
 }
 
-const isString = (value: unknown, max: number): value is string => typeof value === 'string' && value.length <= max;
-const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+export const isString = (value: unknown, max: number): value is string =>
+  typeof value === 'string' && value.length <= max;
+export const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
 
 /** The stored list is this page's own writing, but storage outlives versions of the page. */
 function isKeptFile(value: unknown): value is KeptFile {

@@ -11,7 +11,8 @@ import { type FileLine, type FileLineActions, type FileState, isFinal, type Show
 import { createProgressMeter, PROGRESS_INTERVAL_MS, type ProgressMeter } from './progress.ts';
 import { type Pump, startPump } from './pump.ts';
 import { DEFAULT_CONCURRENT_TRANSFERS } from './receiving.ts';
-import { type SendState, type SentPhase, type SentRecipient, sentLine } from './sent-line.ts';
+import type { SentFile } from './sent-kept.ts';
+import { type SendState, type SentLine, type SentPhase, type SentRecipient, sentLine } from './sent-line.ts';
 
 interface Recipient {
   member: MemberHandle;
@@ -73,6 +74,8 @@ interface Sent {
   cancelled: boolean;
   /** Hashing could not read the file: it was never offered. */
   unreadable: boolean;
+  /** When it was sent (ms since the epoch). */
+  at: number;
 }
 
 /**
@@ -121,6 +124,8 @@ export interface SendingOptions {
   /** People in the room are talking: transfers step back (pump.ts). */
   talking?(): boolean;
   concurrent?: number;
+  /** A file we sent is over for everyone: its line as it ended, for this tab's next load (sent-kept.ts). */
+  keep?(file: SentFile): void;
 }
 
 export function createSending(options: SendingOptions) {
@@ -207,9 +212,23 @@ export function createSending(options: SendingOptions) {
 
   /** Shows where the record stands, and lets it go once it is over for everyone. */
   function refresh(record: Sent): void {
-    show(record);
+    const line = show(record);
     if (!over(record)) return;
     sent.delete(record.id);
+    const { file } = record;
+    options.keep?.({
+      id: record.id,
+      from: options.selfId(),
+      name: file.name,
+      size: file.size,
+      type: file.type,
+      privateWith: record.to === null ? null : (record.recipients.get(record.to)?.member.name ?? null),
+      privateWithId: record.to,
+      at: record.at,
+      state: line.state,
+      status: line.status,
+      recipients: line.recipients,
+    });
     if (record.pending !== null) clearTimeout(record.pending);
     record.pending = null;
   }
@@ -219,7 +238,7 @@ export function createSending(options: SendingOptions) {
     return settled && [...record.recipients.values()].every((r) => isFinal(r.state));
   }
 
-  function show(record: Sent): void {
+  function show(record: Sent): SentLine {
     const phase: SentPhase = record.unreadable
       ? 'unreadable'
       : record.cancelled
@@ -240,7 +259,7 @@ export function createSending(options: SendingOptions) {
         record.pending = null;
         if (sent.has(record.id)) show(record);
       }, wait);
-      return;
+      return line;
     }
     record.shownAt = now;
     if (changed) {
@@ -249,6 +268,7 @@ export function createSending(options: SendingOptions) {
       record.line.recipients(line.recipients);
     }
     record.line.progress(line.progress);
+    return line;
   }
 
   function entry({ member, state, note, unsent, asking, acked, arrived, speed }: Recipient): SentRecipient {
@@ -406,6 +426,7 @@ export function createSending(options: SendingOptions) {
       file,
       sha256: null,
       to: to?.id ?? null,
+      at: Date.now(),
       recipients: new Map(
         targets.map((member) => [
           member.id,

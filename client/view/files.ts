@@ -8,6 +8,7 @@ import type { KeptFile } from '../files/kept.ts';
 import { type FileLine, type FileLineActions, type FileLineInfo, isFinal, type ShowFileLine } from '../files/line.ts';
 import { PREVIEW_MAX_HEIGHT, PREVIEW_MAX_WIDTH, previewDecoding } from '../files/preview.ts';
 import { formatBytes, formatProgress } from '../files/progress.ts';
+import type { SentFile } from '../files/sent-kept.ts';
 import type { RecipientLabel } from '../files/sent-line.ts';
 import { loadFileLimitMb, saveFileLimitMb } from '../storage.ts';
 import { pageAnnouncer } from './announcer.ts';
@@ -33,6 +34,11 @@ export interface FilesView {
    * download, put on the page by `place` (among the history lines, by its time).
    */
   showKept(kept: KeptFile, file: File, remove: () => Promise<void>, place: (item: HTMLLIElement) => void): void;
+  /**
+   * The line of a file this tab sent before it was reloaded (files/sent-kept.ts), as it ended:
+   * no download (the file was not kept), put on the page by `place`.
+   */
+  showSent(sent: SentFile, senderName: string, place: (item: HTMLLIElement) => void): void;
   /** Bytes above which a received file waits for accept (the field, in MB). */
   acceptLimit(): number;
 }
@@ -101,6 +107,17 @@ export function createFilesView(lines: LinesView, handlers: FilesViewHandlers): 
       });
       line.state('verified', 'verified');
       line.ready(file, remove);
+    },
+    showSent(sent, senderName, place) {
+      const info = { ...sent, own: true, senderName, nameChanged: false };
+      // Over already: nothing to cancel, and nothing to announce again.
+      const line = createFileLine(lines, info, { cancel() {} }, () => {}, handlers.shown, {
+        at: new Date(sent.at),
+        put: place,
+      });
+      line.state(sent.state, sent.status);
+      line.recipients(sent.recipients);
+      if (sent.state === 'verified') line.progress({ done: sent.size, total: sent.size, speed: 0, secondsLeft: null });
     },
     acceptLimit: () => (limitMb() ?? DEFAULT_ACCEPT_LIMIT_MB) * 1_000_000,
   };

@@ -17,6 +17,7 @@ import {
 } from '../../client/files/line.ts';
 import { formatProgress, type ProgressSnapshot, STALL_MS } from '../../client/files/progress.ts';
 import { AWAY_MS } from '../../client/files/sending.ts';
+import type { SentFile } from '../../client/files/sent-kept.ts';
 import { labelText } from '../../client/files/sent-line.ts';
 import {
   type ChannelMessage,
@@ -104,6 +105,8 @@ interface Page {
   acceptLimit: number;
   /** Labels of the transfer channels this page opened, in order. */
   channelsMade: string[];
+  /** Files it sent, as their lines ended (what it lists for its next load). */
+  sent: SentFile[];
 }
 
 function createPage(id: string): Page {
@@ -114,6 +117,7 @@ function createPage(id: string): Page {
     members: new Map(),
     acceptLimit: 100_000_000,
     channelsMade: [],
+    sent: [],
     files: null as unknown as ReturnType<typeof createFiles>,
   };
   page.files = createFiles({
@@ -122,6 +126,7 @@ function createPage(id: string): Page {
     members: () => page.members.values(),
     notice: (_member, text) => page.notices.push(text),
     acceptLimit: () => page.acceptLimit,
+    sent: { add: (file) => page.sent.push(file) },
     showLine(info, actions): FileLine {
       const shown: ShownLine = {
         info,
@@ -704,6 +709,42 @@ test('a recipient who renames is named anew on the sender’s line at once, not 
   (onAlice as { name: string }).name = 'Caz'; // as the mesh's member does on a rename
   alice.files.feature.renamed?.(onAlice);
   assert.equal(seen(alice, id), 'Caz waiting to accept');
+});
+
+test('a file sent is listed for the next load once it is over for everyone, as its line ended; not before', async () => {
+  const [alice, bob, carol] = room('alice-00001', 'bob-0000001', 'carol-00001') as [Page, Page, Page];
+  carol.acceptLimit = 0;
+  const before = Date.now();
+  const [id] = await alice.files.sendFiles([new File(['x'.repeat(2_000)], 'notes.txt', { type: 'text/plain' })]);
+  assert.ok(id);
+  await until(() => stateOf(bob, id) === 'verified' && lineOf(carol, id)?.asking === true, 'bob has it, carol asked');
+  assert.equal(alice.sent.length, 0, 'not over for carol yet');
+  lineOf(carol, id)?.actions.decline?.();
+  await until(() => alice.sent.length === 1, 'listed once over');
+  const [listed] = alice.sent;
+  assert.ok(listed && listed.at >= before && listed.at <= Date.now());
+  assert.deepEqual(
+    { ...listed, at: 0, recipients: listed.recipients.map(labelText) },
+    {
+      id,
+      from: 'alice-00001',
+      name: 'notes.txt',
+      size: 2_000,
+      type: 'text/plain',
+      privateWith: null,
+      privateWithId: null,
+      at: 0,
+      state: 'verified',
+      status: '',
+      recipients: ['bob-0000001 ✓ received', 'carol-00001 declined'],
+    },
+  );
+  const [privately] = await alice.files.sendFiles([fileOf(10)], alice.members.get(bob.id) ?? null);
+  await until(() => alice.sent.length === 2, 'a private one too');
+  assert.deepEqual(
+    [alice.sent[1]?.id, alice.sent[1]?.privateWith, alice.sent[1]?.privateWithId],
+    [privately, 'bob-0000001', 'bob-0000001'],
+  );
 });
 
 test('a file sent is let go once it is over for everyone: its line keeps only its id', async () => {

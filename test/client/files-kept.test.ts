@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type KeptFile, keptFiles, MAX_KEPT_FILES } from '../../client/files/kept.ts';
+import { MAX_SENT_KEPT, type SentFile, sentFiles } from '../../client/files/sent-kept.ts';
 
 function memoryStorage() {
   const items = new Map<string, string>();
@@ -116,4 +117,51 @@ test('what does not read as a kept file is left out; unreadable or throwing stor
   kept.forget(file(1).from, file(1).id);
   assert.deepEqual(kept.list(), []);
   assert.deepEqual(keptFiles('room-a', null).list(), [], 'no storage at all');
+});
+
+const sentFile = (n: number): SentFile => ({
+  id: fileId(n),
+  from: 'alice-000001',
+  name: `report ${n}.pdf`,
+  size: 1_000 + n,
+  type: 'application/pdf',
+  privateWith: null,
+  privateWithId: null,
+  at: 1_700_000_000_000 + n,
+  state: 'verified',
+  status: '',
+  recipients: [{ id: 'bob-00000001', name: 'Bob', state: 'verified', mark: '✓', words: 'received' }],
+});
+
+test(`the files a tab sent are listed as their lines ended, the newest ${MAX_SENT_KEPT}, forgotten by id; junk left out`, () => {
+  const storage = memoryStorage();
+  const sent = sentFiles('room-a', storage);
+  for (let n = 0; n < MAX_SENT_KEPT + 3; n++) sent.add(sentFile(n));
+  sent.forget(sentFile(MAX_SENT_KEPT + 2).id);
+  const listed = sentFiles('room-a', storage).list();
+  assert.equal(listed.length, MAX_SENT_KEPT - 1);
+  assert.deepEqual([listed[0]?.id, listed.at(-1)?.id], [sentFile(3).id, sentFile(MAX_SENT_KEPT + 1).id]);
+  assert.deepEqual(sentFiles('room-b', storage).list(), [], 'another room has its own list');
+  const key = 'roomlink:sent:room-a';
+  storage.items.set(
+    key,
+    JSON.stringify([
+      sentFile(1),
+      { ...sentFile(2), state: 'transferring' },
+      { ...sentFile(3), recipients: [{ id: 'x', name: '<b>', state: 'hacked', mark: '', words: '' }] },
+      { ...sentFile(4), recipients: 'Bob' },
+      { ...sentFile(5), status: 'x'.repeat(300) },
+      { ...sentFile(6), privateWithId: 7 },
+      null,
+      sentFile(7),
+    ]),
+  );
+  assert.deepEqual(
+    sentFiles('room-a', storage)
+      .list()
+      .map((one) => one.id),
+    [sentFile(1).id, sentFile(7).id],
+  );
+  storage.items.set(key, 'not json');
+  assert.deepEqual(sentFiles('room-a', storage).list(), []);
 });

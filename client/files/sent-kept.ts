@@ -1,0 +1,113 @@
+// The files this tab sent, as their lines ended, kept for its next load: a reload brought back
+// the lines of files received (kept.ts), but those we sent were gone, and with them what
+// reached whom. The file itself is not kept (it was read from the picked file, or a pasted
+// image in memory): the line comes back without a download, saying how it ended. Listed in
+// sessionStorage, per room, like the received ones; only transfers that were over when they
+// were listed (one cut by the reload is not: its recipients are told it stopped).
+
+import { isCount, isString } from './kept.ts';
+import { type FileState, isFinal } from './line.ts';
+import type { RecipientLabel } from './sent-line.ts';
+
+/** Sent files listed, at most (the oldest go first). */
+export const MAX_SENT_KEPT = 100;
+/** Recipients a line lists, at most: a room holds 256 members at most (server/config.ts). */
+const MAX_RECIPIENTS = 256;
+
+export interface SentFile {
+  id: string;
+  /** Our peer id when we sent it (a reload keeps it). */
+  from: string;
+  name: string;
+  size: number;
+  type: string;
+  /** The one member it went to privately (its name then, and its peer id); null for the room. */
+  privateWith: string | null;
+  privateWithId: string | null;
+  /** When it was sent (ms since the epoch): where its line goes among the others. */
+  at: number;
+  /** How the line ended: its state, its words, and where each recipient stood. */
+  state: FileState;
+  status: string;
+  recipients: RecipientLabel[];
+}
+
+export interface SentFiles {
+  list(): SentFile[];
+  add(file: SentFile): void;
+  forget(id: string): void;
+}
+
+/** The list for one room in this tab, read once and written through (storage that throws keeps nothing). */
+export function sentFiles(roomId: string, storage: Pick<Storage, 'getItem' | 'setItem'> | null): SentFiles {
+  const key = `roomlink:sent:${roomId}`;
+  let files = read();
+  function read(): SentFile[] {
+    try {
+      const raw: unknown = JSON.parse(storage?.getItem(key) ?? '[]');
+      return Array.isArray(raw) ? raw.filter(isSentFile).slice(-MAX_SENT_KEPT) : [];
+    } catch {
+      return [];
+    }
+  }
+  function save(next: SentFile[]): void {
+    files = next.slice(-MAX_SENT_KEPT);
+    try {
+      storage?.setItem(key, JSON.stringify(files));
+    } catch {}
+  }
+  return {
+    list: () => [...files],
+    add: (file) => save([...files.filter((kept) => kept.id !== file.id), file]),
+    forget(id) {
+      const left = files.filter((kept) => kept.id !== id);
+      if (left.length !== files.length) save(left);
+    },
+  };
+}
+
+const SEND_STATES: ReadonlySet<string> = new Set([
+  'waiting',
+  'away',
+  'offered',
+  'transferring',
+  'verified',
+  'corrupt',
+  'declined',
+  'cancelled',
+]);
+
+function isLabel(value: unknown): value is RecipientLabel {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    isString(v['id'], 64) &&
+    isString(v['name'], 64) &&
+    typeof v['state'] === 'string' &&
+    SEND_STATES.has(v['state']) &&
+    isString(v['mark'], 2) &&
+    isString(v['words'], 200)
+  );
+}
+
+/** The stored list is this page's own writing, but storage outlives versions of the page. */
+function isSentFile(value: unknown): value is SentFile {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    isString(v['id'], 64) &&
+    isString(v['from'], 64) &&
+    isString(v['name'], 512) &&
+    isCount(v['size']) &&
+    isString(v['type'], 256) &&
+    (v['privateWith'] === null || isString(v['privateWith'], 64)) &&
+    (v['privateWithId'] === null || isString(v['privateWithId'], 64)) &&
+    isCount(v['at']) &&
+    typeof v['state'] === 'string' &&
+    isFinal(v['state']) &&
+    isString(v['status'], 200) &&
+    Array.isArray(v['recipients']) &&
+    v['recipients'].length <= MAX_RECIPIENTS &&
+    v['recipients'].every(isLabel)
+  );
+}
