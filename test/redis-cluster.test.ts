@@ -44,7 +44,11 @@ describe('two nodes on a Redis Cluster of 3 masters', () => {
 
   test('rooms on every shard: peer lists, peer:joined, signals both ways, peer:left', async () => {
     const [a, b] = await Promise.all([node(), node()]);
-    // One read: its uptime may tick between two.
+    // A node listens after 3 s without Redis (server/app.ts): on a loaded machine, before it
+    // connected. One read once it has: its uptime may tick between two.
+    const deadline = Date.now() + 8_000;
+    while ((await health(a)).redis !== 'up' && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 25));
     const { status, redis } = await health(a);
     assert.deepEqual({ status, redis }, { status: 'ok', redis: 'up' });
     // Enough rooms that their keys land on all three masters (16384 slots, 3 ranges).
