@@ -101,6 +101,12 @@ test('on a phone a call of three (one camera, two microphones) leaves the chat a
   await expect(more).toHaveAttribute('aria-expanded', 'false');
   await expect(more).toBeFocused();
   await expect(page.getByTestId('call-mic-select')).toBeHidden();
+  // Opened from the keyboard, the keyboard stays on More: Escape there closes it too.
+  await page.keyboard.press('Enter');
+  await expect(more).toHaveAttribute('aria-expanded', 'true');
+  await page.keyboard.press('Escape');
+  await expect(more).toHaveAttribute('aria-expanded', 'false');
+  await expect(more).toBeFocused();
   // Full screen on Alice's tile plays her video full screen, as an iPhone can (a tile's own
   // full screen did nothing there).
   await tileOf(page, alice.id).getByRole('button', { name: 'Full screen' }).tap();

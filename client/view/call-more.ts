@@ -3,7 +3,7 @@
 // took four of the call bar's six rows and left the chat less of the screen. Mute, Camera and
 // Hang up stay at hand. On a wide screen the button is not shown and the controls stand in
 // the bar as before (the panel is `display: contents` there). The controls keep their names;
-// the panel follows its button in the tab order, and Escape in it closes it, back to the button.
+// the panel follows its button in the tab order, and Escape in it or on the button closes it.
 import { el, icon, setAttr, setHidden } from './dom.ts';
 
 export interface CallMore {
@@ -39,12 +39,16 @@ export function createCallMore(before: HTMLElement): CallMore {
   }
   show(false);
   toggle.addEventListener('click', () => show(!open));
-  panel.addEventListener('keydown', (event) => {
+  // Escape in the panel, or on the button itself (where the keyboard is after opening it, and
+  // after a tap), closes it, back to the button.
+  const closeOnEscape = (event: KeyboardEvent): void => {
     // Only where the button is shown (a narrow screen): on a wide one there is nothing to close.
     if (event.key !== 'Escape' || !open || toggle.getClientRects().length === 0) return;
     show(false);
     toggle.focus();
-  });
+  };
+  panel.addEventListener('keydown', closeOnEscape);
+  toggle.addEventListener('keydown', closeOnEscape);
 
   return {
     hold(...controls) {

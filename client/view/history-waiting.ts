@@ -5,7 +5,6 @@
 // room had no history. The usual answer lands within a second, before the line would show.
 import { isolate } from '../isolate.ts';
 import { pageTicker, type Ticker } from '../ticker.ts';
-import { setHidden } from './dom.ts';
 import { sentenceNodes } from './text.ts';
 
 /** The page's ticker period it looks on (shared with every link's heartbeat). */
@@ -42,11 +41,12 @@ export function showHistoryWaiting({ waitingFor, element, ticker = pageTicker }:
     const names = waitingFor();
     looks = names.length === 0 ? 0 : looks + 1;
     const text = looks >= SHOWN_AFTER_LOOKS ? historyWaitingText(names) : '';
-    // Written only when it changes: it is a status region, and a rewrite is said again.
+    // Written only when it changes: it is a status region, and a rewrite is said again. Never
+    // hidden, only emptied (it takes no room then, styles.css): a live region that appears
+    // with its text in it is not said by many screen readers.
     if (text !== said) {
       said = text;
       element.replaceChildren(...sentenceNodes(text));
     }
-    setHidden(element, text === '');
   });
 }
