@@ -234,6 +234,14 @@ test('on a 360 px phone, upright and sideways, the chat gets the screen under a 
   await expect(toggle).toHaveAttribute('aria-expanded', 'false');
   await expect(toggle).toBeFocused();
   await expect(page.getByTestId('name-input')).toBeHidden();
+  // Tab on past its last field closes it too: the keyboard went on to the buttons it lay over.
+  await page.keyboard.press('Enter');
+  await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+  await page.getByTestId('relay-rate').focus();
+  await page.keyboard.press('Tab');
+  await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+  await expect(page.getByTestId('relay-rate')).toBeHidden();
+  await expect(page.locator(':focus')).toBeInViewport();
   // Opened by a tap, it takes the keyboard but not into the name box, which would bring a
   // phone's keyboard up over the list; a tap on the chat closes it, as a tap beside anything
   // that lies over a page does.

@@ -314,6 +314,15 @@ function watchPeopleToggle(): void {
     setOpen(false);
     toggle.focus();
   });
+  // The keyboard going on past the panel (Tab from its last field, to the call's buttons and
+  // the chat it lies over) closes it, as a tap on the chat does: it stayed open, over the
+  // very buttons the keyboard was on, and Escape there did nothing. Back to the toggle
+  // (Shift+Tab from its first field) it stays; nowhere (the window lost focus), it stays.
+  side.addEventListener('focusout', (event) => {
+    const to = event.relatedTarget;
+    if (!(to instanceof Node) || side.contains(to) || toggle.contains(to) || !panelOpen()) return;
+    setOpen(false);
+  });
   new MutationObserver(() => {
     toggleCount.textContent = listCount.textContent;
   }).observe(listCount, { childList: true, characterData: true, subtree: true });
