@@ -399,6 +399,8 @@ export function createSending(options: SendingOptions) {
     for (const recipient of record.recipients.values()) {
       if (isFinal(recipient.state)) continue;
       if (recipient.state !== 'waiting') tellCancel(recipient.member, record.id, 'cancelled');
+      // Said of what became of the file for each, not "Bob cancelled": they did nothing.
+      recipient.note = recipient.state === 'transferring' ? 'stopped partway' : 'not sent';
       end(record, recipient, 'cancelled');
     }
     refresh(record);

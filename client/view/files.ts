@@ -308,13 +308,15 @@ function createRecipientList(changed: (text: string) => void) {
   let order = '';
 
   function build(labels: readonly RecipientLabel[]): void {
-    while (element.lastElementChild) element.lastElementChild.remove();
+    element.replaceChildren();
     entries = new Map();
     labels.forEach((label, i) => {
       if (i > 0) {
-        const separator = el('span', { text: ' · ' });
+        // The dot is for the eye; the spaces around it are not hidden, or a screen reader
+        // read the entries as one run of words ("Bob waiting to acceptCarol received").
+        const separator = el('span', { text: '·' });
         separator.setAttribute('aria-hidden', 'true');
-        element.append(separator);
+        element.append(' ', separator, ' ');
       }
       const item = el('span', { className: 'file-recipient', testId: 'file-recipient' });
       item.dataset.member = label.id;

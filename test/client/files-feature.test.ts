@@ -324,7 +324,7 @@ test('accepting a waiting file transfers it', async () => {
   await until(() => stateOf(alice, id) === 'verified', 'verified');
 });
 
-test('the sender cancels an offer, and the receiver cancels one: both sides say cancelled', async () => {
+test('the sender cancels an offer, and the receiver cancels one: both sides say cancelled, each recipient as it stands', async () => {
   const [alice, bob] = room('alice-00001', 'bob-0000001') as [Page, Page];
   bob.acceptLimit = 0;
   const [first, second] = await alice.files.sendFiles([fileOf(100, 'a'), fileOf(100, 'b')]);
@@ -333,6 +333,8 @@ test('the sender cancels an offer, and the receiver cancels one: both sides say 
   lineOf(alice, first)?.actions.cancel();
   await until(() => stateOf(bob, first) === 'cancelled', 'bob sees the sender cancel');
   assert.equal(stateOf(alice, first), 'cancelled');
+  // Alice's line says what became of the file for Bob, not that Bob cancelled it.
+  assert.deepEqual(lineOf(alice, first)?.recipients, ['bob-0000001 not sent']);
   lineOf(bob, second)?.actions.cancel();
   await until(() => stateOf(alice, second) === 'cancelled', 'alice sees the receiver cancel');
   assert.deepEqual(lineOf(alice, second)?.recipients, ['bob-0000001 cancelled']);

@@ -61,6 +61,8 @@ test('a sender’s line shows each recipient as text, by name, said whole, the m
   assert.ok(list);
   assert.equal(list.hidden, false);
   assert.equal(textOf(list), 'Bob waiting to accept · Carol ✓ received · Dana <b>x</b> declined');
+  // Read as a whole, the entries are apart (the dots between them are for the eye alone).
+  assert.equal(spokenOf(list), 'Bob waiting to accept  Carol received  Dana <b>x</b> declined');
   const entries = byTestId(list, 'file-recipient');
   assert.deepEqual(
     entries.map((entry) => [
