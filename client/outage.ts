@@ -6,12 +6,16 @@
 // more and the server cannot be reached either: the socket is down, or, while it still looks
 // up (it notices a dead network only after up to 45 s of the server's heartbeat), a request to
 // the server fails. One member alone going quiet, or all of them while the server answers, is
-// about them, not us. We are back as soon as anything is heard again.
+// about them, not us. We are back as soon as anything is heard again: on the browser's word, as
+// soon as a member is heard past the time its link would have fallen silent.
 //
 // The browser's word alone is not enough: it says offline whenever no network but loopback is
 // up, also where the server runs on this machine and everything works (a laptop with no Wi-Fi
 // running roomlink for a few tabs). So it is checked: a request to the server, made when the
 // browser says so (a dead network fails it at once), or the socket joining while it says so.
+
+import { HEARTBEAT_TIMEOUT_MS } from './heartbeat.ts';
+import { STALL_SLACK_MS } from './silence-watch.ts';
 
 /** How long the server has to answer a check before we take it as unreachable. */
 export const PROBE_TIMEOUT_MS = 4_000;
@@ -23,6 +27,11 @@ export const PROBE_AGAIN_MS = 5_000;
  * few seconds more; said at once, each would be told before the page knew it was us.
  */
 export const SILENT_NOTICE_HOLD_MS = 2_000;
+/**
+ * A member still heard this long after the browser said it is offline has a link that
+ * carries: a dead one falls silent within HEARTBEAT_TIMEOUT_MS and the silence check's slack.
+ */
+export const LINKS_OUTLIVE_MS = HEARTBEAT_TIMEOUT_MS + STALL_SLACK_MS + 1_500;
 
 export interface OutageFacts {
   /** navigator.onLine. */
@@ -58,6 +67,9 @@ export function createOutageWatch(options: OutageWatchOptions) {
    */
   let reachedWhileBrowserOffline: 'none' | 'checking' | 'yes' | 'no' = 'none';
   let browserChecks = 0;
+  /** The browser has said it is offline for LINKS_OUTLIVE_MS (and still says so). */
+  let browserWordOutlived = false;
+  let browserWordTimer: ReturnType<typeof setTimeout> | undefined;
   let offline = false;
   /** Told with each verdict the probe settles (the notices waiting on it). */
   const settled = new Set<() => void>();
@@ -73,7 +85,12 @@ export function createOutageWatch(options: OutageWatchOptions) {
   }
 
   function decide(): void {
-    const browserOffline = !facts.browserOnline && reachedWhileBrowserOffline === 'no';
+    // The browser's word, checked, is enough at once (links fall silent only seconds later);
+    // but not once a member is still heard past that silence: its link carries our lines, and
+    // "offline — messages will be sent when you're back", said of lines delivered and read,
+    // was untrue (a link that outlives what the browser calls the network).
+    const linksCarry = browserWordOutlived && facts.members.some((member) => member.heard);
+    const browserOffline = !facts.browserOnline && reachedWhileBrowserOffline === 'no' && !linksCarry;
     const now = browserOffline || (allSilent() && (!facts.socketUp || server === 'unreachable'));
     if (!facts.browserOnline && reachedWhileBrowserOffline === 'none') checkBrowserWord();
     if (allSilent() && facts.socketUp && server === 'unknown') check();
@@ -109,6 +126,16 @@ export function createOutageWatch(options: OutageWatchOptions) {
 
   return {
     update(next: OutageFacts): void {
+      if (next.browserOnline) {
+        clearTimeout(browserWordTimer);
+        browserWordTimer = undefined;
+        browserWordOutlived = false;
+      } else if (facts.browserOnline) {
+        browserWordTimer = setTimeout(() => {
+          browserWordOutlived = true;
+          decide();
+        }, LINKS_OUTLIVE_MS);
+      }
       if (next.browserOnline) reachedWhileBrowserOffline = 'none';
       // The socket joined while the browser says offline: the server is in reach.
       else if (next.socketUp && !facts.socketUp) reachedWhileBrowserOffline = 'yes';

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, mock, test } from 'node:test';
 import {
   createOutageWatch,
   createSilenceNotices,
+  LINKS_OUTLIVE_MS,
   type OutageFacts,
   PROBE_AGAIN_MS,
   SILENT_NOTICE_HOLD_MS,
@@ -46,6 +47,24 @@ test('the browser saying it is offline is enough once a check finds the server o
   assert.equal(h.probes.length, 1, 'checked once while the browser says so');
   h.watch.update(h.facts({ bob: true }));
   assert.deepEqual(h.verdicts, [true, false]);
+});
+
+test('the browser saying it is offline, but a member still heard after its link would have gone silent: not an outage; one falling silent then is', async () => {
+  const h = harness();
+  h.watch.update(h.facts({ bob: true }));
+  h.watch.update(h.facts({ bob: true }, { browserOnline: false }));
+  h.probes[0]?.(false);
+  await settle();
+  assert.equal(h.watch.offline(), true, 'at once, on the browser’s word');
+  mock.timers.tick(LINKS_OUTLIVE_MS - 1);
+  assert.equal(h.watch.offline(), true);
+  mock.timers.tick(1);
+  assert.equal(h.watch.offline(), false, 'Bob’s link carries: our lines reach him');
+  h.watch.update(h.facts({ bob: false }, { browserOnline: false }));
+  assert.equal(h.watch.offline(), true, 'nobody heard, the browser offline, the server out of reach');
+  h.watch.update(h.facts({ bob: true }, { browserOnline: false }));
+  assert.equal(h.watch.offline(), false, 'back as soon as he is heard again');
+  assert.deepEqual(h.verdicts, [true, false, true, false]);
 });
 
 test('the browser saying it is offline while the server answers (on this machine, over loopback) is not an outage', async () => {
