@@ -71,8 +71,43 @@ export async function pictureSendable(track: MediaStreamTrack, waitMs = FIRST_FR
     return true;
   } finally {
     clearTimeout(timer);
-    reader?.cancel().catch(() => {});
     probe.stop();
+    if (reader) void letGo(reader);
+  }
+}
+
+/** Frames a reader takes, at most, while it is let go: a camera queues a few at most. */
+const DRAIN_LIMIT = 8;
+
+/**
+ * Closes every frame still queued in the reader (the probe's track is stopped: its stream
+ * ends), then cancels it. Cancelled at once, a frame the processor had queued meanwhile was
+ * left to the garbage collector, which Chromium warns of ("A VideoFrame was garbage
+ * collected without being closed"): a camera waits for its frames to be closed.
+ */
+async function letGo(reader: FrameReader): Promise<void> {
+  try {
+    for (let i = 0; i < DRAIN_LIMIT; i++) {
+      const reading = reader.read();
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const next = await Promise.race([
+        reading,
+        new Promise<null>((resolve) => {
+          timer = setTimeout(() => resolve(null), ENCODE_WAIT_MS);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (next === null) {
+        // A stream that does not end: a frame it gives later is closed all the same.
+        reading.then((late) => late.value?.close()).catch(() => {});
+        break;
+      }
+      if (next.done) return;
+      next.value?.close();
+    }
+    await reader.cancel();
+  } catch {
+    // A stream that errors has nothing more to give.
   }
 }
 
