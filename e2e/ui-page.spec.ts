@@ -282,6 +282,18 @@ test('on a 360 px phone, upright and sideways, the chat gets the screen under a 
   await expect(toggle).toBeFocused();
   await expect(page.getByTestId('name-input')).toBeHidden();
   await expect(page.getByTestId('message-input')).toBeInViewport({ ratio: 1 });
+  // A smaller phone held sideways (568x320): the header one row still, the link field as
+  // narrow as the row needs (at its own width it wrapped the header to two rows, 82px of 320).
+  await page.setViewportSize({ width: 568, height: 320 });
+  expect(
+    await sameRow(page, [
+      '.logo',
+      '[data-testid=people-toggle]',
+      '[data-testid=copy-button]',
+      '[data-testid=qr-button]',
+    ]),
+  ).toBe(true);
+  expect(await horizontalOverflow(page)).toEqual([]);
 
   // Back on a wide screen the list is always there and the toggle is gone.
   await page.setViewportSize({ width: 1280, height: 800 });
