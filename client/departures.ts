@@ -10,8 +10,12 @@
 // QUIET_MS), and its "is back" is said once per QUIET_MS at most.
 import { dropOldest } from './bounded.ts';
 
-/** How long a "left" line waits for its member to come back. */
-export const RETURN_WITHIN_MS = 5_000;
+/**
+ * How long a "left" line waits for its member to come back: a reload on a phone, or on a
+ * busy computer (8.7 s seen beside a three-way video call on two cores), takes longer than
+ * the 5 s this was, and read as "Bob left", then "Bob joined".
+ */
+export const RETURN_WITHIN_MS = 10_000;
 /** The longest a "left" line waits, for a member that came back again and again. */
 const MAX_WAIT_MS = 5 * 60_000;
 /** A member's "is back" is said once in this long at most; staying this long ends the longer waits. */

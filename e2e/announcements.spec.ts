@@ -149,7 +149,7 @@ test('a screen reader hears a line from someone else once, a burst summed up, wh
     .poll(async () => withoutStatus(await announced(dana.page)))
     .toEqual([joinedLine, '44 earlier messages loaded']);
 
-  // Carol leaves: said once its five seconds are over.
+  // Carol leaves: said once its ten seconds are over.
   await carol.context.close();
   await expectAlice(['Carol left']);
 
