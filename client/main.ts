@@ -295,7 +295,7 @@ function showLine(line: ChatLine, senderName: string): HTMLLIElement {
   reactions.shown(line.from, line.id, privateWith);
   const checked = line.history === undefined || line.history.verified === 'true';
   const text = line.deleted === undefined ? line.text : '';
-  replies.shown(item, { from: line.from, id: line.id, name: senderName, text, privateWith, checked });
+  replies.shown(item, { from: line.from, id: line.id, name: senderName, text, privateWith, checked, own: line.own });
   // Ours gets its Edit and Delete (after Reply, in its row); edits of it are taken from now on.
   lineEdits.shown(item, line);
   edits.seen(line);

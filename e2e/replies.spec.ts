@@ -91,6 +91,11 @@ test('a reply shows its quote on the other side and in a late joiner’s history
   await expect(line(alice.page, alice.id, 'lunch at noon?')).toHaveAttribute('tabindex', '0');
   await expect(line(alice.page, bob.id, 'yes, see you there')).toHaveAttribute('tabindex', '-1');
   await expect(line(alice.page, alice.id, 'lunch at noon?')).toHaveAttribute('aria-describedby', /.+/);
+  // A reply to her own line is "to yourself" (her lines say "You", not "alice").
+  await line(alice.page, alice.id, 'lunch at noon?').getByTestId('reply').click();
+  await expect(alice.page.getByTestId('reply-bar')).toContainText('Replying to yourself: lunch at noon?');
+  await alice.page.keyboard.press('Escape');
+  await expect(alice.page.getByTestId('reply-bar')).toBeHidden();
 
   // Mallory signs her own lies: replies that name Alice's line with another author and text,
   // an id nobody wrote, markup, and excerpts at and past the limit.

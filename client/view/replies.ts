@@ -26,6 +26,8 @@ export interface Repliable {
   readonly text: string;
   /** The other party of a private line; null for a public one. */
   readonly privateWith: string | null;
+  /** Our own line: a reply to it is "to yourself" in the composer. */
+  readonly own?: boolean;
   /**
    * The line is its author's as far as this page can tell: live, or history checked against
    * its author's key. One only on the word of the member who relayed it (forged, or its author
@@ -132,7 +134,7 @@ export function createReplies(list: HTMLElement, { start, reveal, revision = () 
         unresolved.delete(key);
       }
       const re: ReplyRef = { from: line.from, id: line.id, name: line.name, text: excerptOf(line.text) };
-      targets.set(item, { re, privateWith: line.privateWith });
+      targets.set(item, { re, privateWith: line.privateWith, own: line.own === true });
       const button = el('button', { className: 'line-reply', testId: 'reply', text: 'Reply' });
       button.type = 'button';
       button.setAttribute('aria-keyshortcuts', 'R');

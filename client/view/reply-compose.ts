@@ -13,6 +13,8 @@ export interface ReplyTarget {
   readonly re: ReplyRef;
   /** The peer id of the other party of a private line; null for a public one. */
   readonly privateWith: string | null;
+  /** Our own line (absent: not). */
+  readonly own?: boolean;
 }
 
 export interface ReplyCompose {
@@ -49,7 +51,8 @@ export function createReplyCompose(
   return {
     start(next) {
       target = next;
-      const name = el('bdi', { className: 'reply-bar-name', text: next.re.name });
+      // Our own line is shown as "You": the bar named us as the others see us.
+      const name = el('bdi', { className: 'reply-bar-name', text: next.own === true ? 'yourself' : next.re.name });
       const text = el('span', { className: 'reply-bar-text', text: excerptOf(next.re.text) });
       text.dir = 'auto';
       bar.words.replaceChildren('Replying to ', name, ': ', text);
