@@ -3,6 +3,9 @@
 import type { ProgressSnapshot } from './progress.ts';
 import type { RecipientLabel } from './sent-line.ts';
 
+/** What a received file's line says once its bytes checked against the sender's SHA-256. */
+export const RECEIVED_WORDS = 'received and checked';
+
 /** data-state of a file line: a stable test hook. */
 export type FileState = 'offered' | 'transferring' | 'verified' | 'corrupt' | 'declined' | 'cancelled';
 

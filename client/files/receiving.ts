@@ -20,7 +20,7 @@ import { dropOldest } from '../bounded.ts';
 import { createSlot, type MemberHandle } from '../feature.ts';
 import { createIncoming, type Incoming, type IncomingResult } from './incoming.ts';
 import { forgetting, type KeptFile, type KeptFiles } from './kept.ts';
-import { type FileLine, type FileState, isFinal, type ShowFileLine } from './line.ts';
+import { type FileLine, type FileState, isFinal, RECEIVED_WORDS, type ShowFileLine } from './line.ts';
 import { createProgressMeter, formatBytes, type ProgressMeter } from './progress.ts';
 import { ARRIVAL_MARK_EVERY_BYTES } from './pump.ts';
 import type { StoreOpener } from './store.ts';
@@ -253,7 +253,9 @@ export function createReceiving(options: ReceivingOptions) {
       answer(member, record, { t: 'file:done', id: record.id, result: 'verified' });
       const snapshot = record.meter.update(record.offer.size);
       if (snapshot) record.line.progress(snapshot);
-      setState(member, record, 'verified', 'verified');
+      // Plain words for a file whose bytes checked against the sender's SHA-256 ("verified"
+      // was the protocol's word, and what a screen reader said of a file come whole).
+      setState(member, record, 'verified', RECEIVED_WORDS);
       const { kept } = options;
       const { entry } = result;
       if (kept === undefined || entry === null) {

@@ -5,7 +5,14 @@
 // files/preview.ts) and drawn on a canvas; names and types go on the page as text only.
 
 import type { KeptFile } from '../files/kept.ts';
-import { type FileLine, type FileLineActions, type FileLineInfo, isFinal, type ShowFileLine } from '../files/line.ts';
+import {
+  type FileLine,
+  type FileLineActions,
+  type FileLineInfo,
+  isFinal,
+  RECEIVED_WORDS,
+  type ShowFileLine,
+} from '../files/line.ts';
 import { PREVIEW_MAX_HEIGHT, PREVIEW_MAX_WIDTH, previewDecoding } from '../files/preview.ts';
 import { formatBytes, formatProgress } from '../files/progress.ts';
 import type { SentFile } from '../files/sent-kept.ts';
@@ -105,7 +112,7 @@ export function createFilesView(lines: LinesView, handlers: FilesViewHandlers): 
         at: new Date(kept.at),
         put: place,
       });
-      line.state('verified', 'verified');
+      line.state('verified', RECEIVED_WORDS);
       line.ready(file, remove);
     },
     showSent(sent, senderName, place) {

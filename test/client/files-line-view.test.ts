@@ -114,7 +114,7 @@ test('bytes, speed and time left are shown apart from the status words, and not 
     assert.equal(numbers.getAttribute('aria-live'), 'off');
     assert.equal(textOf(status), '4.2 MB of 40 MB · 2.0 MB/s · 18 s left', 'the numbers take the place of "starting…"');
     line.state('verified', 'verified');
-    assert.equal(textOf(status), 'verified');
+    assert.equal(textOf(status), 'verified'); // the words the test gave
     assert.equal(byTestId(item(), 'file-recipients')[0]?.hidden, true, 'no recipients were given');
     dom.byId('messages').children.splice(0);
   }
