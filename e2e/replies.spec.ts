@@ -203,6 +203,11 @@ test('a reply shows its quote on the other side and in a late joiner’s history
   await carol.page.keyboard.type('thanks @');
   const options = carol.page.getByTestId('mention-list').getByRole('option');
   await expect(options).toHaveText(['@alice', '@bob', '@mallory']);
+  // A screen reader is told the list opened, and what Enter does now (a textarea cannot say
+  // it is an expanded combobox).
+  await expect(carol.page.locator('#announcer')).toContainText(
+    '3 names to mention: up and down arrows choose, Enter puts one in',
+  );
   const chosen = carol.page.getByTestId('mention-list').getByRole('option', { selected: true });
   await expect(chosen).toHaveText('@alice');
   await expect(box).toHaveAttribute('aria-activedescendant', (await options.first().getAttribute('id')) ?? '');

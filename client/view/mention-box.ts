@@ -7,12 +7,21 @@
 import { el } from './dom.ts';
 import { complete, type MentionQuery, offerAt } from './mention-suggest.ts';
 
-/** `names`: who can be mentioned now (the room's members, ourselves left out). */
+/**
+ * What a screen reader is told as the list opens: a textarea cannot be a combobox (nor say
+ * it is expanded), so without it nothing said that Enter now puts a name in rather than sends.
+ */
+export function mentionListOpened(count: number): string {
+  return `${count} ${count === 1 ? 'name' : 'names'} to mention: up and down arrows choose, Enter puts one in`;
+}
+
+/** `names`: who can be mentioned now (the room's members, ourselves left out). `say`: tells a screen reader. */
 export function createMentionBox(
   composer: HTMLElement,
   box: HTMLTextAreaElement,
   names: () => readonly string[],
   fit: () => void,
+  say: (text: string) => void = () => {},
 ): void {
   const list = el('ul', { className: 'mention-list', testId: 'mention-list' });
   list.id = 'mention-list';
@@ -39,6 +48,7 @@ export function createMentionBox(
   }
 
   function draw(): void {
+    if (list.hidden) say(mentionListOpened(offered.length));
     list.replaceChildren(
       ...offered.map((name, index) => {
         const option = el('li', { className: 'mention-option', testId: 'mention-option' });

@@ -94,7 +94,7 @@ export function createPageView(handlers: PageHandlers): PageView {
   const keyNote = composerLine('hint invalid composer-note', 'key-note', ['role', 'alert']);
   composer.append(composerNote, keyNote);
   const replyCompose = createReplyCompose(composer, messageInput, (text) => announcer.say(text));
-  createMentionBox(composer, messageInput, handlers.mentionable, fitMessageBox);
+  createMentionBox(composer, messageInput, handlers.mentionable, fitMessageBox, (text) => announcer.say(text));
   const editCompose = createEditCompose(
     composer,
     messageInput,
