@@ -14,6 +14,7 @@
 // running roomlink for a few tabs). So it is checked: a request to the server, made when the
 // browser says so (a dead network fails it at once), or the socket joining while it says so.
 
+import { dropOldest } from './bounded.ts';
 import { HEARTBEAT_TIMEOUT_MS } from './heartbeat.ts';
 import { STALL_SLACK_MS } from './silence-watch.ts';
 
@@ -163,24 +164,45 @@ export function createOutageWatch(options: OutageWatchOptions) {
 export type OutageWatch = ReturnType<typeof createOutageWatch>;
 
 /**
+ * A member's "not responding" (and its "is back") is said once in this long at most: a link
+ * that keeps dropping and coming back filled the chat with the pair, and had a screen reader
+ * read each (the member list shows every change all the same).
+ */
+export const SILENCE_SAID_EVERY_MS = 60_000;
+/** Members whose last "not responding" is remembered, at most (the oldest forgotten). */
+const SAID_REMEMBERED = 1_000;
+
+/**
  * The chat's "not responding" and "is back" for members, while our own outage may be why:
  * "not responding" waits SILENT_NOTICE_HOLD_MS, and a check of the server under way, and is
  * not said at all if by then we seem offline (nor its "is back"); a member back before it
- * was said is said neither.
+ * was said is said neither; nor one whose silence was said within SILENCE_SAID_EVERY_MS.
  */
-export function createSilenceNotices(watch: Pick<OutageWatch, 'offline' | 'checking' | 'afterCheck'>) {
+export function createSilenceNotices(
+  watch: Pick<OutageWatch, 'offline' | 'checking' | 'afterCheck'>,
+  now: () => number = () => performance.now(),
+) {
   /** "Not responding" held back, by member id: how to say it. */
   const held = new Map<string, { say: () => void; stop: () => void }>();
-  /** Members whose silence was ours: their "is back" is not said. */
+  /** Members whose silence was ours, or said a moment ago: their "is back" is not said. */
   const unsaid = new Set<string>();
+  /** When each member's "not responding" was last said. */
+  const saidAt = new Map<string, number>();
 
   function settle(id: string): void {
     const entry = held.get(id);
     if (!entry) return;
     held.delete(id);
     entry.stop();
-    if (watch.offline()) unsaid.add(id);
-    else entry.say();
+    const last = saidAt.get(id);
+    if (watch.offline() || (last !== undefined && now() - last < SILENCE_SAID_EVERY_MS)) {
+      unsaid.add(id);
+      return;
+    }
+    saidAt.delete(id);
+    saidAt.set(id, now());
+    dropOldest(saidAt, SAID_REMEMBERED);
+    entry.say();
   }
 
   return {

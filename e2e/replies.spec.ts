@@ -81,6 +81,8 @@ test('a reply shows its quote on the other side and in a late joiner’s history
   for (const page of [alice.page, bob.page]) {
     const quote = line(page, bob.id, 'yes, see you there').getByTestId('reply-quote');
     await expect(quote).toHaveText('alice: lunch at noon?');
+    // Named as it reads (from its parts, each a flex item, it was "alice : lunch at noon?").
+    await expect(quote).toHaveAccessibleName('alice: lunch at noon?');
     await expect(quote).toHaveAttribute('data-re-id', originalId);
   }
   // Alice's quote takes her to her own line, which gets the keyboard and becomes the list's

@@ -76,6 +76,8 @@ export function fillQuote(quote: HTMLElement, re: ReplyRef, original: Original |
   const what = el('span', { className: 'reply-quote-text', text });
   what.dir = 'auto';
   quote.replaceChildren(who, el('span', { className: 'reply-quote-colon', text: ': ' }), what);
-  if (!known)
-    quote.append(el('span', { className: 'reply-quote-claim', testId: 'reply-claim', text: ` (as ${by} quotes it)` }));
+  const claim = known ? '' : ` (as ${by} quotes it)`;
+  if (!known) quote.append(el('span', { className: 'reply-quote-claim', testId: 'reply-claim', text: claim }));
+  // Its name as written: from its parts, each a flex item, a screen reader heard "Bob : …".
+  quote.setAttribute('aria-label', `${name}: ${text}${claim}`);
 }

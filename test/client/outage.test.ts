@@ -10,6 +10,7 @@ import {
   LINKS_OUTLIVE_MS,
   type OutageFacts,
   PROBE_AGAIN_MS,
+  SILENCE_SAID_EVERY_MS,
   SILENT_NOTICE_HOLD_MS,
 } from '../../client/outage.ts';
 
@@ -146,7 +147,7 @@ test('members never heard (never linked) say nothing about our network', () => {
 
 test('"not responding" is said after a short hold when it is the member’s silence, not when it was ours', async () => {
   const h = harness();
-  const notices = createSilenceNotices(h.watch);
+  const notices = createSilenceNotices(h.watch, () => 0);
   const said: string[] = [];
   h.watch.update(h.facts({ bob: true, carol: true }));
   // Bob alone goes quiet: said once the hold is over.
@@ -172,4 +173,24 @@ test('"not responding" is said after a short hold when it is the member’s sile
   notices.back('carol', () => said.push('carol back'));
   mock.timers.tick(SILENT_NOTICE_HOLD_MS);
   assert.deepEqual(said, ['bob silent', 'bob back']);
+});
+
+test('a member whose link keeps dropping: its "not responding" and "is back" are said once a minute at most', () => {
+  const h = harness();
+  const clock = { now: 0 };
+  const notices = createSilenceNotices(h.watch, () => clock.now);
+  const said: string[] = [];
+  h.watch.update(h.facts({ bob: true, carol: true }));
+  const flap = () => {
+    notices.silent('bob', () => said.push(`silent at ${clock.now}`));
+    mock.timers.tick(SILENT_NOTICE_HOLD_MS);
+    clock.now += 5_000;
+    notices.back('bob', () => said.push(`back at ${clock.now}`));
+    clock.now += 10_000;
+  };
+  for (let i = 0; i < 4; i++) flap(); // at 0, 15, 30 and 45 s
+  assert.deepEqual(said, ['silent at 0', 'back at 5000'], 'the first pair only, within the minute');
+  clock.now = SILENCE_SAID_EVERY_MS;
+  flap();
+  assert.deepEqual(said.slice(2), [`silent at ${SILENCE_SAID_EVERY_MS}`, `back at ${SILENCE_SAID_EVERY_MS + 5_000}`]);
 });
