@@ -32,7 +32,7 @@ import { createPrivateTarget } from './private-target.ts';
 import { createRelay, refusalText } from './relay.ts';
 import { createRouter } from './router.ts';
 import type { SignalingHandlers } from './signaling.ts';
-import { editStore, receiptStore, saveResume, tabStorage } from './storage.ts';
+import { editStore, loadResume, receiptStore, saveResume, tabStorage } from './storage.ts';
 import { mark } from './timeline.ts';
 import { createHandshake } from './verify.ts';
 import { createAttention } from './view/attention.ts';
@@ -68,6 +68,12 @@ mark('main');
 // Joining started in the entry script, before this module was even evaluated (boot.ts).
 const { link, signaling, identity, announcement, ...joining } = joined();
 let selfId: string | null = null;
+/**
+ * The id this tab had in the room before (its resume ticket, read before the join's answer
+ * replaces it), and whether the server gave it back: a reload, said as such in the chat.
+ */
+const returningId = loadResume(link.roomId)?.id;
+let back = false;
 /** Our own name: the server's word once joined (wiring/own-name.ts). */
 const ownName = createOwnName({
   initial: joining.name,
@@ -99,7 +105,8 @@ const signalingHandlers: SignalingHandlers = {
     names.showSelf();
     page.setName(selfName());
     if (!rejoin) {
-      system(joinedLine(ack.peers, selfId, selfName()));
+      back = returningId === ack.self.id;
+      system(joinedLine(ack.peers, selfId, selfName(), back));
       // Those here before us may hold lines we have not seen: ask them.
       history.joined(ack.peers.map((peer) => peer.id));
     }
@@ -238,6 +245,7 @@ const lineEdits = createLineEdits(document.getElementById('messages') as HTMLEle
 // A history line that goes for good is forgotten by the feature too (its shownAs).
 const historyView = createHistoryView({
   whenDropped: lines.whenDropped,
+  back: () => back,
   dropped: (from, id) => history.forget(from, id),
 });
 const privateTarget = createPrivateTarget({

@@ -232,6 +232,7 @@ test('a member who reloads keeps its key: its earlier lines come back to it, wit
   expect(back.map((line) => [line.from, line.text, line.verified])).toEqual([
     [bob.id, 'said before the reload', 'true'],
   ]);
+  await expect(bob.page.getByTestId('history-marker')).toHaveText(/^Earlier in this room — /);
   // What reached whom came back with it (the tab kept it), and who read it.
   await expect(receipt()).toHaveText('read by 1');
   await expect(receipt()).toHaveAttribute('title', 'Read by alice');

@@ -43,6 +43,10 @@ test('a user who reloads keeps exactly one entry in every other list and connect
         .toEqual(expected),
     ),
   );
+  // In his own chat too: he is back (he never left), and what came before is earlier in the room.
+  await expect(bob.page.locator('[data-testid=message][data-kind=system]').first()).toHaveText(
+    /You're back as bob\. Here: (alice, carol|carol, alice)\.$/,
+  );
   // In the others' chat the reload is one line, "bob is back", not "bob left" and "bob joined".
   for (const user of [alice, carol]) {
     const system = user.page.locator('[data-testid=message][data-kind=system]');

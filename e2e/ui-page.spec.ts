@@ -252,6 +252,13 @@ test('on a 360 px phone, upright and sideways, the chat gets the screen under a 
   await page.locator('#messages').click({ position: { x: 20, y: (messagesBox?.height ?? 0) - 20 } });
   await expect(toggle).toHaveAttribute('aria-expanded', 'false');
   await expect(page.getByTestId('name-input')).toBeHidden();
+  // Private to the long name: the empty box's hint is cut short on its one row (wrapped, it
+  // grew the box to two).
+  await toggle.click();
+  await page.getByTestId('peer').filter({ hasText: longName }).click();
+  await expect(page.getByTestId('message-input')).toHaveAttribute('placeholder', `Private message to ${longName}…`);
+  expect((await page.getByTestId('message-input').boundingBox())?.height).toBe(inputBox?.height);
+  await page.getByTestId('private-clear').click();
 
   // Held sideways (844x390): the same single column, not the desktop's two (the People
   // column took 272px of the 844); the header one row, the link field in it too; the open

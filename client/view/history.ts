@@ -8,6 +8,9 @@ import { el } from './dom.ts';
 
 export const HISTORY_NOTE =
   'Before you joined — history is kept only in the browsers of the people in this room, never on the server.';
+/** The same, for a tab back in the room (a reload): it had not left, so nothing was "before" it. */
+export const HISTORY_NOTE_BACK =
+  'Earlier in this room — history is kept only in the browsers of the people in this room, never on the server.';
 
 interface Placed {
   ts: number;
@@ -27,6 +30,8 @@ export interface HistoryViewOptions {
    * announcer.ts), never the lines themselves. The page's announcer by default.
    */
   earlier?(count: number): void;
+  /** This tab is back in the room (a reload): the marker says "Earlier in this room". */
+  back?(): boolean;
 }
 
 export interface HistoryView {
@@ -50,7 +55,8 @@ export function createHistoryView(options: HistoryViewOptions = {}): HistoryView
     // Made once. It stays on the page or among the earlier lines off it (scrollback.ts)
     // until it goes for good, and then place() takes no more new lines.
     if (marker) return marker;
-    marker = el('li', { className: 'line line-system history-marker', text: HISTORY_NOTE, testId: 'history-marker' });
+    const text = options.back?.() === true ? HISTORY_NOTE_BACK : HISTORY_NOTE;
+    marker = el('li', { className: 'line line-system history-marker', text, testId: 'history-marker' });
     messages.prepend(marker);
     return marker;
   }

@@ -70,11 +70,17 @@ function noticeText(notice: MeshNotice): string | null {
 const FIRST_LINE =
   'You started this room. Share the link to invite people: what you write, send and say here goes from browser to browser, encrypted; the server only introduces you.';
 
-/** Our first join, said in the chat: who is here, or how to invite people. */
-export function joinedLine(peers: readonly PeerInfo[], selfId: string | null, name: string): string {
+/**
+ * Our first join, said in the chat: who is here, or how to invite people. `back`: this tab was
+ * in the room before and took its id back (a reload): "You joined" read as if we had left.
+ */
+export function joinedLine(peers: readonly PeerInfo[], selfId: string | null, name: string, back = false): string {
   const others = peers.filter((p) => p.id !== selfId);
+  const here = others.map((p) => isolate(p.name)).join(', ');
+  if (back)
+    return `You're back as ${isolate(name)}. ${others.length === 0 ? 'Nobody else is here now.' : `Here: ${here}.`}`;
   if (others.length === 0) return FIRST_LINE;
-  return `You joined as ${isolate(name)}. Here: ${others.map((p) => isolate(p.name)).join(', ')}.`;
+  return `You joined as ${isolate(name)}. Here: ${here}.`;
 }
 
 /** What this page cannot do about the room key, in plain words (nothing when all is well). */

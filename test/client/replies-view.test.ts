@@ -90,6 +90,7 @@ test('a shown message gets a Reply button that starts a reply to it, with its ex
     {
       re: { from: 'alice-000001', id: 'line-reply-000001', name: 'alice', text: 'shall we meet?' },
       privateWith: null,
+      own: false,
     },
   ]);
 });
