@@ -21,6 +21,9 @@ test('a private message reaches only its recipient, marked on both sides, and st
   // Alice clicks Bob's entry: the composer says so, and her next line goes to Bob alone.
   await alice.page.locator(`[data-testid=peer][data-peer-id="${bob.id}"]`).click();
   await expect(alice.page.getByTestId('private-recipient')).toHaveText(/Private to bob/);
+  // Files picked now go to Bob alone too: the Files button says so.
+  const filesButton = alice.page.locator('label.file-button');
+  await expect(filesButton).toHaveAttribute('title', 'Send files to bob alone (or drop them on the chat)');
   // A draft written privately stays with Bob when Alice goes back to everyone (left in the
   // box, Enter would send it to the room), and comes back with him.
   const input = alice.page.getByTestId('message-input');
@@ -28,6 +31,7 @@ test('a private message reaches only its recipient, marked on both sides, and st
   await alice.page.getByTestId('private-clear').click();
   await expect(input).toHaveValue('');
   await expect(input).toBeFocused();
+  await expect(filesButton).toHaveAttribute('title', 'Send files (or drop them on the chat)');
   await alice.page.locator(`[data-testid=peer][data-peer-id="${bob.id}"]`).click();
   await expect(input).toHaveValue('a draft for bob');
   await input.fill('');

@@ -10,10 +10,14 @@ export interface PrivateView {
   show(recipient: Recipient | null): void;
 }
 
+/** The Files button's title while writing to everyone (index.html). */
+const FILES_TITLE = 'Send files (or drop them on the chat)';
+
 export function createPrivateView(handlers: { choose(peerId: string | null): void }): PrivateView {
   const list = document.getElementById('members') as HTMLUListElement;
   const composer = document.getElementById('composer') as HTMLFormElement;
   const input = composer.querySelector<HTMLTextAreaElement>('[data-testid=message-input]');
+  const fileButton = composer.querySelector<HTMLElement>('.file-button');
   const bar = el('div', { className: 'recipient', testId: 'private-recipient' });
   bar.hidden = true;
   bar.setAttribute('role', 'status');
@@ -61,6 +65,12 @@ export function createPrivateView(handlers: { choose(peerId: string | null): voi
       label.textContent = recipient
         ? `Private to ${recipient.name}${recipient.away ? ' (not here: nothing is sent until they are back)' : ''}`
         : '';
+      // Files picked or dropped now go to that member alone too: said where they are picked
+      // (a user sent two files privately by mistake, the bar above the box the only hint).
+      fileButton?.setAttribute(
+        'title',
+        recipient ? `Send files to ${recipient.name} alone (or drop them on the chat)` : FILES_TITLE,
+      );
       input?.setAttribute(
         'placeholder',
         recipient ? `Private message to ${recipient.name}${recipient.away ? ' (not here)' : ''}…` : 'Write a message…',
