@@ -73,7 +73,6 @@ let selfId: string | null = null;
  * replaces it), and whether the server gave it back: a reload, said as such in the chat.
  */
 const returningId = loadResume(link.roomId)?.id;
-let back = false;
 /** Our own name: the server's word once joined (wiring/own-name.ts). */
 const ownName = createOwnName({
   initial: joining.name,
@@ -105,7 +104,8 @@ const signalingHandlers: SignalingHandlers = {
     names.showSelf();
     page.setName(selfName());
     if (!rejoin) {
-      back = returningId === ack.self.id;
+      const back = returningId === ack.self.id;
+      historyView.setBack(back);
       system(joinedLine(ack.peers, selfId, selfName(), back));
       // Those here before us may hold lines we have not seen: ask them.
       history.joined(ack.peers.map((peer) => peer.id));
@@ -245,7 +245,6 @@ const lineEdits = createLineEdits(document.getElementById('messages') as HTMLEle
 // A history line that goes for good is forgotten by the feature too (its shownAs).
 const historyView = createHistoryView({
   whenDropped: lines.whenDropped,
-  back: () => back,
   dropped: (from, id) => history.forget(from, id),
 });
 const privateTarget = createPrivateTarget({
@@ -309,7 +308,10 @@ function showLine(line: ChatLine, senderName: string): HTMLLIElement {
   edits.seen(line);
   if (line.deleted !== undefined) replies.revised(line.from, line.id, null);
   // Ours, back with history after a reload: with its receipt, if this tab kept one.
-  if (line.history && line.own && receipts.restore(line.id)) receiptsView.own(item, line.id);
+  // (Not one deleted: it carries no receipt.)
+  if (line.history && line.own && line.deleted === undefined && receipts.restore(line.id, line.ts)) {
+    receiptsView.own(item, line.id);
+  }
   if (line.history) return item;
   if (line.own) {
     receiptsView.own(item, line.id);

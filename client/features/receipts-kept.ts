@@ -9,6 +9,8 @@ import { MAX_HISTORY_LINES, MESSAGE_ID_PATTERN, PEER_ID_PATTERN } from '../../pr
 
 /** Lines whose receipts are kept: as many as a member's history answer holds. */
 export const KEPT_RECEIPTS = MAX_HISTORY_LINES;
+/** Characters of them kept, at most (the newest lines first): a few percent of the tab's storage. */
+export const KEPT_CHARS = 150_000;
 /** The most members a room can have (server/config.ts MAX_ROOM_SIZE): a longer list is not ours. */
 const MAX_MEMBERS = 256;
 
@@ -18,6 +20,8 @@ export interface KeptReceipt {
   got: string[];
   read: string[];
   missed: string[];
+  /** When the line was written (ms since the epoch). */
+  at: number;
 }
 
 export interface ReceiptStore {
@@ -34,11 +38,11 @@ const peerIds = (value: unknown): string[] | null =>
 
 function keptReceipt(value: unknown): KeptReceipt | null {
   if (typeof value !== 'object' || value === null) return null;
-  const { to, got, read, missed } = value as Record<string, unknown>;
+  const { to, got, read, missed, at } = value as Record<string, unknown>;
   const lists = [peerIds(to), peerIds(got), peerIds(read), peerIds(missed)] as const;
-  if (lists.some((list) => list === null)) return null;
+  if (lists.some((list) => list === null) || !Number.isSafeInteger(at) || (at as number) < 0) return null;
   const [toIds, gotIds, readIds, missedIds] = lists as unknown as [string[], string[], string[], string[]];
-  return { to: toIds, got: gotIds, read: readIds, missed: missedIds };
+  return { to: toIds, got: gotIds, read: readIds, missed: missedIds, at: at as number };
 }
 
 /**

@@ -15,7 +15,7 @@ import { MAX_READ_IDS } from '../../protocol/index.ts';
 import { dropOldest } from '../bounded.ts';
 import { createSlot, defineFeature, GONE_FOR_GOOD, type MemberHandle } from '../feature.ts';
 import { createRateCap, type RateCap } from '../rate-cap.ts';
-import { KEPT_RECEIPTS, type KeptReceipt, keptReceipts, type ReceiptStore } from './receipts-kept.ts';
+import { KEPT_CHARS, KEPT_RECEIPTS, type KeptReceipt, keptReceipts, type ReceiptStore } from './receipts-kept.ts';
 
 /** Receipts kept for this many of our latest lines; older lines keep what they show. */
 const MAX_TRACKED_LINES = 2_000;
@@ -55,6 +55,8 @@ interface OwnLine {
   privately: boolean;
   /** Written while we seemed offline, and we have not been back since (absent: not). */
   queued?: boolean;
+  /** When it was written (ms since the epoch): the newest are kept across a reload. */
+  at: number;
 }
 
 export function receiptOf(line: OwnLine): Receipt {
@@ -130,10 +132,18 @@ export function createReceipts({
   /** What an earlier page of this tab kept and no line of ours took back yet (read once our id is known). */
   let kept: Map<string, KeptReceipt> | undefined;
   let keepTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Something changed since the store was last written. */
+  let dirty = false;
+
+  /** The store is written KEEP_DELAY_MS from now, with whatever changed meanwhile. */
+  function keepSoon(): void {
+    dirty = true;
+    if (store && keepTimer === undefined) keepTimer = setTimeout(keep, KEEP_DELAY_MS);
+  }
 
   const report = (lineId: string, line: OwnLine) => {
     changed(lineId, receiptOf(line));
-    if (store && keepTimer === undefined) keepTimer = setTimeout(keep, KEEP_DELAY_MS);
+    keepSoon();
   };
 
   function keptNow(): Map<string, KeptReceipt> {
@@ -141,20 +151,35 @@ export function createReceipts({
     return kept;
   }
 
-  /** Writes our newest public lines' receipts (and those kept not yet taken back) to the store. */
+  /**
+   * Writes our newest public lines' receipts (and those kept not yet taken back), by when each
+   * was written, to the store: KEPT_RECEIPTS at most, and no more than KEPT_CHARS of it (in a
+   * room of 256, 200 lines' lists of ids would fill the tab's storage, which the resume
+   * ticket, edits and file lists share). Only when something changed.
+   */
   function keep(): void {
     clearTimeout(keepTimer);
     keepTimer = undefined;
     const from = selfId();
-    if (!store || from === '') return;
-    const lines: Array<[string, KeptReceipt]> = [...keptNow()];
+    if (!store || from === '' || !dirty) return;
+    dirty = false;
+    const candidates: Array<[string, KeptReceipt]> = [...keptNow()];
     for (const [id, line] of own) {
       // A line written offline and not sent yet goes with the page: there is nothing to keep.
       if (line.privately || line.queued) continue;
-      const { recipients, delivered, read, missed } = line;
-      lines.push([id, { to: [...recipients], got: [...delivered], read: [...read], missed: [...missed] }]);
+      const { recipients, delivered, read, missed, at } = line;
+      candidates.push([id, { to: [...recipients], got: [...delivered], read: [...read], missed: [...missed], at }]);
     }
-    store.save({ from, lines: lines.slice(-KEPT_RECEIPTS) });
+    // Newest first; of lines written in the same millisecond, the later listed (stable sort, reversed).
+    const newest = candidates.reverse().sort(([, a], [, b]) => b.at - a.at);
+    const lines: Array<[string, KeptReceipt]> = [];
+    let chars = 0;
+    for (const entry of newest.slice(0, KEPT_RECEIPTS)) {
+      chars += JSON.stringify(entry).length;
+      if (chars > KEPT_CHARS) break;
+      lines.push(entry);
+    }
+    store.save({ from, lines: lines.reverse() });
   }
 
   function sendReads(member: MemberHandle): void {
@@ -264,6 +289,7 @@ export function createReceipts({
         missed: new Set(),
         privately,
         queued,
+        at: Date.now(),
       };
       own.set(lineId, line);
       dropOldest(own, MAX_TRACKED_LINES);
@@ -283,8 +309,10 @@ export function createReceipts({
      * counting and carries no receipt: what reached whom says nothing of a line that is gone.
      */
     withdrawn(lineId: string): void {
-      kept?.delete(lineId);
+      // Off the store too, soon: a tab discarded without pagehide must not bring it back.
+      if (kept?.delete(lineId)) keepSoon();
       if (!own.delete(lineId)) return;
+      keepSoon();
       changed(lineId, null);
     },
     /** The chat's ack: this member has our line. */
@@ -312,7 +340,7 @@ export function createReceipts({
      * page kept it, if it kept one (false: none), and it counts from here on. A member it was
      * written to that is no longer here and did not get it went without it meanwhile.
      */
-    restore(lineId: string): boolean {
+    restore(lineId: string, at: number): boolean {
       // Shown again (a better copy replaced the first): the receipt it has, for its new note.
       const known = own.get(lineId);
       if (known) {
@@ -328,6 +356,7 @@ export function createReceipts({
         read: new Set(saved.read),
         missed: new Set(saved.missed),
         privately: false,
+        at,
       };
       for (const id of saved.to) {
         const member = memberById(id);

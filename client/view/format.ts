@@ -34,8 +34,15 @@ const MARKERS = [
   { token: '~', kind: 'del' },
 ] as const;
 
-const WORD = /[\p{L}\p{N}_]/u;
-const isWord = (char: string | undefined): boolean => char !== undefined && WORD.test(char);
+/**
+ * What may stand before an opening marker and after a closing one: a row's edge, white space,
+ * or the punctuation around words (brackets, quotes; after, a sentence's too). Not a letter
+ * (snake_case, 2*3*4) nor other signs: "(*_*)", "^_^", "-_-" and a glob's "src/**" stay as typed.
+ */
+const BEFORE_OPENING = /[\s([{"'“‘«]/u;
+const AFTER_CLOSING = /[\s)\]}"'”’».,;:!?-]/u;
+/** A span holds a letter or a digit: markers around signs alone are a face or a path. */
+const HAS_WORD = /[\p{L}\p{N}]/u;
 const isSpace = (char: string | undefined): boolean => char === undefined || /\s/.test(char);
 
 /** The message in pieces: blocks of code, then code spans, then emphasis in what is left. */
@@ -49,11 +56,11 @@ export function formatText(text: string): Piece[] {
     const body = close === -1 ? '' : blockBody(text.slice(open + FENCE.length, close));
     // An unclosed or empty fence is text, as typed.
     if (close === -1 || body === '') {
-      pieces.push(...codeSpans(text.slice(from, close === -1 ? text.length : close + FENCE.length)));
+      pieces.push(...emphasis(text.slice(from, close === -1 ? text.length : close + FENCE.length), 1));
       from = close === -1 ? text.length : close + FENCE.length;
       continue;
     }
-    if (open > from) pieces.push(...codeSpans(text.slice(from, open)));
+    if (open > from) pieces.push(...emphasis(text.slice(from, open), 1));
     pieces.push({ kind: 'block', text: body });
     // The block ends its own row: the line break typed after its fence would add an empty one.
     from = close + FENCE.length + (text[close + FENCE.length] === '\n' ? 1 : 0);
@@ -66,34 +73,51 @@ function blockBody(inside: string): string {
   return inside.replace(/^[^\S\n]*\n/, '').replace(/\n[^\S\n]*$/, '');
 }
 
-/** `code` spans (on one line, not empty) and the emphasis around them. */
-function codeSpans(text: string): Piece[] {
-  const pieces: Piece[] = [];
-  let plainFrom = 0;
+/** Where `code` spans are: [start, end) of each, backticks included (on one line, not empty). */
+function codeRanges(text: string): Array<[number, number]> {
+  const ranges: Array<[number, number]> = [];
   let at = text.indexOf('`');
   while (at !== -1) {
     const end = text.indexOf('`', at + 1);
     if (end === -1) break;
-    const inside = text.slice(at + 1, end);
-    // Not a span: this backtick stays text, and the next one may open one.
-    if (inside === '' || inside.includes('\n')) {
+    // Not a span (empty, or across a row): this backtick stays text, and the next may open one.
+    if (end === at + 1 || text.slice(at + 1, end).includes('\n')) {
       at = end;
       continue;
     }
-    if (at > plainFrom) pieces.push(...emphasis(text.slice(plainFrom, at), 1));
-    pieces.push({ kind: 'code', text: inside });
-    plainFrom = end + 1;
-    at = text.indexOf('`', plainFrom);
+    ranges.push([at, end + 1]);
+    at = text.indexOf('`', end + 1);
   }
-  if (plainFrom < text.length) pieces.push(...emphasis(text.slice(plainFrom), 1));
+  return ranges;
+}
+
+/** Text with no emphasis in it: its code spans, and web addresses as links in the rest. */
+function atoms(text: string): Piece[] {
+  if (!text.includes('`')) return linked(text);
+  const pieces: Piece[] = [];
+  let plainFrom = 0;
+  for (const [start, end] of codeRanges(text)) {
+    if (start > plainFrom) pieces.push(...linked(text.slice(plainFrom, start)));
+    pieces.push({ kind: 'code', text: text.slice(start + 1, end - 1) });
+    plainFrom = end;
+  }
+  if (plainFrom < text.length) pieces.push(...linked(text.slice(plainFrom)));
   return pieces;
 }
 
 /**
  * Where each marker may close, for every position: the first closing `token` at or after it,
- * or -1; and the first line break at or after it. Built from the end, once per pass.
+ * or -1; and the first line break, and letter or digit, at or after it. Built from the end,
+ * once per pass.
  */
-function closersOf(text: string, inLink: Uint8Array): { next: Map<string, Int32Array>; nextBreak: Int32Array } {
+/** Where each marker may close from each position on, and the next line break and letter or digit. */
+interface Closers {
+  next: Map<string, Int32Array>;
+  nextBreak: Int32Array;
+  nextWord: Int32Array;
+}
+
+function closersOf(text: string, inLink: Uint8Array): Closers {
   const next = new Map<string, Int32Array>();
   for (const { token } of MARKERS) {
     const table = new Int32Array(text.length + 1).fill(-1);
@@ -103,45 +127,50 @@ function closersOf(text: string, inLink: Uint8Array): { next: Map<string, Int32A
     next.set(token, table);
   }
   const nextBreak = new Int32Array(text.length + 1).fill(-1);
-  for (let i = text.length - 1; i >= 0; i--) nextBreak[i] = text[i] === '\n' ? i : (nextBreak[i + 1] ?? -1);
-  return { next, nextBreak };
+  const nextWord = new Int32Array(text.length + 1).fill(-1);
+  for (let i = text.length - 1; i >= 0; i--) {
+    nextBreak[i] = text[i] === '\n' ? i : (nextBreak[i + 1] ?? -1);
+    nextWord[i] = HAS_WORD.test(text[i] as string) ? i : (nextWord[i + 1] ?? -1);
+  }
+  return { next, nextBreak, nextWord };
 }
 
-/** `token` at `i` may close a span: after a non-space, before a non-word, not doubled. */
+/** `token` at `i` may close a span: after a non-space, before a row's end, a space or punctuation. */
 function closesAt(text: string, i: number, token: string): boolean {
   if (!text.startsWith(token, i)) return false;
   const after = text[i + token.length];
-  return !isSpace(text[i - 1]) && !isWord(after) && after !== token[0];
+  return !isSpace(text[i - 1]) && (after === undefined || AFTER_CLOSING.test(after));
 }
 
-/** `token` at `i` may open a span: after a non-word, before a non-space, not doubled. */
+/** `token` at `i` may open a span: after a row's start, a space or an opening bracket or quote; before a non-space. */
 function opensAt(text: string, i: number, token: string): boolean {
   if (!text.startsWith(token, i)) return false;
+  const before = text[i - 1];
   const after = text[i + token.length];
-  return !isWord(text[i - 1]) && text[i - 1] !== token[0] && !isSpace(after) && after !== token[0];
+  return (before === undefined || BEFORE_OPENING.test(before)) && !isSpace(after) && after !== token[0];
 }
 
 /** *bold*, _italic_ and ~struck~ in plain text (no code in it): spans end on their line. */
 function emphasis(text: string, depth: number): Piece[] {
-  if (depth > MAX_DEPTH || !/[*_~]/.test(text)) return linked(text);
-  const inLink = linkMask(text);
-  const { next, nextBreak } = closersOf(text, inLink);
+  if (depth > MAX_DEPTH || !/[*_~]/.test(text)) return atoms(text);
+  const inLink = atomMask(text);
+  const closers = closersOf(text, inLink);
   const pieces: Piece[] = [];
   let plainFrom = 0;
   let i = 0;
   while (i < text.length) {
-    const span = inLink[i] === 0 ? spanAt(text, i, next, nextBreak) : null;
+    const span = inLink[i] === 0 ? spanAt(text, i, closers) : null;
     if (span === null) {
       i++;
       continue;
     }
-    if (i > plainFrom) pieces.push(...linked(text.slice(plainFrom, i)));
+    if (i > plainFrom) pieces.push(...atoms(text.slice(plainFrom, i)));
     const inner = text.slice(i + span.token.length, span.close);
     pieces.push({ kind: span.kind, pieces: emphasis(inner, depth + 1) });
     i = span.close + span.token.length;
     plainFrom = i;
   }
-  if (plainFrom < text.length) pieces.push(...linked(text.slice(plainFrom)));
+  if (plainFrom < text.length) pieces.push(...atoms(text.slice(plainFrom)));
   return pieces;
 }
 
@@ -153,9 +182,13 @@ function linked(text: string): Piece[] {
   );
 }
 
-/** 1 where a character is part of a web address: no marker there opens or closes a span. */
-function linkMask(text: string): Uint8Array {
+/**
+ * 1 where a character is part of a code span or a web address: no marker there opens or
+ * closes a span (emphasis goes around them whole: "*see `npm test`*").
+ */
+function atomMask(text: string): Uint8Array {
   const mask = new Uint8Array(text.length);
+  for (const [start, end] of codeRanges(text)) mask.fill(1, start, end);
   if (!MAY_HOLD_URL.test(text)) return mask;
   let at = 0;
   for (const part of splitLinks(text)) {
@@ -165,17 +198,19 @@ function linkMask(text: string): Uint8Array {
   return mask;
 }
 
+/** The span opening at `i`: closed on its row, with a letter or digit in it ("(*_*)" is a face). */
 function spanAt(
   text: string,
   i: number,
-  next: Map<string, Int32Array>,
-  nextBreak: Int32Array,
+  { next, nextBreak, nextWord }: Closers,
 ): { token: string; kind: 'strong' | 'em' | 'del'; close: number } | null {
   for (const { token, kind } of MARKERS) {
     if (!opensAt(text, i, token)) continue;
     const close = next.get(token)?.[i + token.length + 1] ?? -1;
     const lineEnd = nextBreak[i] ?? -1;
-    if (close !== -1 && (lineEnd === -1 || close < lineEnd)) return { token, kind, close };
+    const word = nextWord[i + token.length] ?? -1;
+    if (close !== -1 && (lineEnd === -1 || close < lineEnd) && word !== -1 && word < close)
+      return { token, kind, close };
   }
   return null;
 }

@@ -30,8 +30,6 @@ export interface HistoryViewOptions {
    * announcer.ts), never the lines themselves. The page's announcer by default.
    */
   earlier?(count: number): void;
-  /** This tab is back in the room (a reload): the marker says "Earlier in this room". */
-  back?(): boolean;
 }
 
 export interface HistoryView {
@@ -41,6 +39,12 @@ export interface HistoryView {
    * place its own time gives it, and the earlier copy goes.
    */
   place(line: Pick<ChatLine, 'ts' | 'from' | 'id' | 'receivedAt'>, element: HTMLLIElement): void;
+  /**
+   * Our join said whether this tab is back in the room (a reload that took its id back): the
+   * marker says "Earlier in this room" then. Told when the join is answered, which may be
+   * after lines were placed (the files a reload brings back are placed at once).
+   */
+  setBack(back: boolean): void;
 }
 
 export function createHistoryView(options: HistoryViewOptions = {}): HistoryView {
@@ -50,13 +54,14 @@ export function createHistoryView(options: HistoryViewOptions = {}): HistoryView
   const placed: Placed[] = [];
   const byKey = new Map<string, Placed>();
   let marker: HTMLElement | null = null;
+  let back = false;
+  const noteText = (): string => (back ? HISTORY_NOTE_BACK : HISTORY_NOTE);
 
   function header(): HTMLElement {
     // Made once. It stays on the page or among the earlier lines off it (scrollback.ts)
     // until it goes for good, and then place() takes no more new lines.
     if (marker) return marker;
-    const text = options.back?.() === true ? HISTORY_NOTE_BACK : HISTORY_NOTE;
-    marker = el('li', { className: 'line line-system history-marker', text, testId: 'history-marker' });
+    marker = el('li', { className: 'line line-system history-marker', text: noteText(), testId: 'history-marker' });
     messages.prepend(marker);
     return marker;
   }
@@ -81,6 +86,10 @@ export function createHistoryView(options: HistoryViewOptions = {}): HistoryView
   }
 
   return {
+    setBack(next) {
+      back = next;
+      if (marker) marker.textContent = noteText();
+    },
     place(line, element) {
       const key = lineKey(line.from, line.id);
       const known = byKey.get(key);

@@ -14,8 +14,11 @@ export const MAY_HOLD_URL = /https?:\/\/|\bwww\./i;
  * show of one near here), and a peer's 4,000-character "link" is not worth laying out as one.
  */
 export const MAX_LINK_LENGTH = 2_048;
-/** Punctuation that usually ends the sentence around a URL rather than the URL itself. */
-const TRAILING_PUNCTUATION = new Set(['.', ',', ';', ':', '!', '?', '*']);
+/**
+ * Punctuation that usually ends the sentence around a URL rather than the URL itself; and the
+ * formatting markers that close around one (format.ts: "_see www.example.test_").
+ */
+const TRAILING_PUNCTUATION = new Set(['.', ',', ';', ':', '!', '?', '*', '_', '~']);
 const CLOSERS: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
 const BRACKETS = new Set(['(', ')', '[', ']', '{', '}']);
 

@@ -38,11 +38,17 @@ test('bold, italic and struck, as chat apps write them, and nested', () => {
   assert.equal(format('~~gone~~ here'), '<s>gone</s> here');
   assert.equal(format('*bold and _italic_ too*'), '<b>bold and <i>italic</i> too</b>');
   assert.equal(format('(*in brackets*)'), '(<b>in brackets</b>)');
+  assert.equal(format('“*quoted*”, and *bold*-ish'), '“<b>quoted</b>”, and <b>bold</b>-ish');
+  // Code inside emphasis stays code, the emphasis around it whole.
+  assert.equal(format('*run `npm test` first*'), '<b>run `npm test` first</b>');
   assert.equal(format('*два* _слова_'), '<b>два</b> <i>слова</i>');
 });
 
-test('what is not formatting stays as typed: inside words, around spaces, across lines, unclosed', () => {
+test('what is not formatting stays as typed: inside words, around spaces, across lines, unclosed, faces and globs', () => {
   for (const text of [
+    '(*_*) and ^_^ and -_- ugh -_- and >_< >_<',
+    'src/**/*.ts and lib/**/*.js',
+    '*.txt, *.md',
     'snake_case_name and 2*3*4',
     'a * b * c',
     '* not a list item *',
@@ -75,9 +81,12 @@ test('code: a span on one line, a block between fences; nothing in them is forma
 
 test('links stay whole: an underscore or asterisk in an address formats nothing; formatting around one keeps it a link', () => {
   assert.equal(
-    format('see https://example.test/_private_/x_y_ now'),
-    'see [https://example.test/_private_/x_y_](https://example.test/_private_/x_y_) now',
+    format('see https://example.test/_private_/x_y now'),
+    'see [https://example.test/_private_/x_y](https://example.test/_private_/x_y) now',
   );
+  // A marker closing right after an address closes the span: it is not the address's.
+  assert.equal(format('_see www.example.test_'), '<i>see [www.example.test](https://www.example.test/)</i>');
+  assert.equal(format('~see https://example.test~'), '<s>see [https://example.test](https://example.test/)</s>');
   assert.equal(format('*https://example.test/a*'), '<b>[https://example.test/a](https://example.test/a)</b>');
   assert.equal(
     format('_read www.example.test today_'),
@@ -96,12 +105,12 @@ test('a peer’s hostile text: thousands of markers read once, nesting bounded, 
     `${'*_~'.repeat(10)}deep${'~_*'.repeat(10)}`,
   ];
   assert.equal(format(hostile[0] as string), hostile[0], 'no marker closes after a space: all text');
-  for (const text of hostile) {
-    const pieces = formatText(text);
-    const flat = (list: readonly Piece[]): string =>
-      list.map((p) => ('pieces' in p ? flat(p.pieces) : p.text)).join('');
-    // Markers that formatted something are gone; nothing else is lost or invented.
-    assert.ok(flat(pieces).length <= text.length);
+  const flat = (list: readonly Piece[]): string => list.map((p) => ('pieces' in p ? flat(p.pieces) : p.text)).join('');
+  /** The text but for markers and line breaks (those a fence or a span takes). */
+  const bare = (text: string): string => text.replace(/[*_~`\n]/g, '');
+  for (const text of [...hostile, 'a *b* _c_ ~d~ `e` ```\nf\n``` https://x.test/_g_ (*_*)']) {
+    // Markers that formatted something are gone; no other character is lost, added or moved.
+    assert.equal(bare(flat(formatText(text))), bare(text), text.slice(0, 40));
   }
   const depth = (list: readonly Piece[]): number =>
     Math.max(0, ...list.map((p) => ('pieces' in p ? 1 + depth(p.pieces) : 0)));

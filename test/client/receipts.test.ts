@@ -7,12 +7,14 @@ import { mock, test } from 'node:test';
 import { createChat } from '../../client/features/chat.ts';
 import {
   createReceipts,
+  KEEP_DELAY_MS,
   RELAYED_READ_RESENDS,
   RELAYED_READ_RETRY_MS,
   type Receipt,
   receiptOf,
   receiptText,
 } from '../../client/features/receipts.ts';
+import { KEPT_CHARS, KEPT_RECEIPTS } from '../../client/features/receipts-kept.ts';
 import { createTranscript } from '../../client/features/transcript.ts';
 import { createIdentity } from '../../client/identity.ts';
 import type { CalmLane } from '../../client/view/calm.ts';
@@ -221,6 +223,7 @@ test('the author learns who read its line, on the note’s detail, with how far 
     read: new Set(['c']),
     missed: new Set<string>(),
     privately: false,
+    at: 0,
   };
   const receipt = receiptOf(line);
   assert.equal(receiptText(receipt), 'read by 1');
@@ -308,21 +311,21 @@ test('receipts outlive a reload: our line back with history shows what reached w
   // The reload: Carol left meanwhile, without the line.
   here.delete(carol.id);
   const after = page('me-000000001');
-  assert.equal(after.restore('other-aaaaaaaaaaaa'), false, 'a line it kept nothing for has no receipt');
-  assert.equal(after.restore(LINE), true);
+  assert.equal(after.restore('other-aaaaaaaaaaaa', 1), false, 'a line it kept nothing for has no receipt');
+  assert.equal(after.restore(LINE, 1), true);
   assert.equal(text(after.receipt(LINE)), 'read: read by 1');
   assert.deepEqual(after.receipt(LINE)?.missed, [carol.id]);
   after.feature.receive(alice, { t: 'receipt:read', ids: [LINE] });
   assert.equal(text(after.receipt(LINE)), 'read: read by 2');
   assert.deepEqual(after.receipt(LINE)?.readBy, [bob.id, alice.id]);
   // Shown again (a better copy of the history line): the same receipt, for its new note.
-  assert.equal(after.restore(LINE), true);
+  assert.equal(after.restore(LINE, 1), true);
   t.mock.timers.tick(500);
   // A reload that got a new peer id takes nothing: members' reads name the old one.
-  assert.equal(page('me-000000002').restore(LINE), false);
+  assert.equal(page('me-000000002').restore(LINE, 1), false);
   // Kept again with what came since, and taken back by the next reload under our id.
   const again = page('me-000000001');
-  assert.equal(again.restore(LINE), true);
+  assert.equal(again.restore(LINE, 1), true);
   assert.deepEqual(again.receipt(LINE)?.readBy, [bob.id, alice.id]);
 });
 
@@ -346,15 +349,16 @@ test('kept receipts: the newest 200 lines, one deleted not kept, and what is mal
   assert.equal(kept.length, 200);
   assert.deepEqual([kept[0], kept.at(-1)], [id(49), id(248)]);
   const after = page();
-  assert.equal(after.restore(id(48)), false);
-  assert.equal(after.restore(id(49)), true);
+  assert.equal(after.restore(id(48), 1), false);
+  assert.equal(after.restore(id(49), 1), true);
   // Written by something else into the tab's storage: no receipt from it, and nothing thrown.
   for (const junk of [
     'nonsense',
     { from: 'me-000000001', lines: 'x' },
-    { from: 'me-000000001', lines: [[id(1), { to: ['<b>'], got: [], read: [], missed: [] }]] },
-    { from: 'me-000000001', lines: [['<img>', { to: [], got: [], read: [], missed: [] }]] },
-    { from: 'me-000000001', lines: [[id(1), { to: Array(300).fill(alice.id), got: [], read: [], missed: [] }]] },
+    { from: 'me-000000001', lines: [[id(1), { to: ['<b>'], got: [], read: [], missed: [], at: 1 }]] },
+    { from: 'me-000000001', lines: [['<img>', { to: [], got: [], read: [], missed: [], at: 1 }]] },
+    { from: 'me-000000001', lines: [[id(1), { to: Array(300).fill(alice.id), got: [], read: [], missed: [], at: 1 }]] },
+    { from: 'me-000000001', lines: [[id(1), { to: [], got: [], read: [], missed: [], at: -5 }]] },
     { from: 'me-000000001', lines: [[id(1), null]] },
   ]) {
     const odd = createReceipts({
@@ -363,6 +367,40 @@ test('kept receipts: the newest 200 lines, one deleted not kept, and what is mal
       store: tabStore(junk),
       selfId: () => 'me-000000001',
     });
-    assert.equal(odd.restore(id(1)), false, JSON.stringify(junk).slice(0, 60));
+    assert.equal(odd.restore(id(1), 1), false, JSON.stringify(junk).slice(0, 60));
   }
+});
+
+test('kept receipts are our newest lines by when written, not by when history brought them back; a deletion is written soon; a huge room keeps fewer', (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const alice = openMember('alice-000001');
+  const id = (n: number) => `line-${String(n).padStart(16, '0')}`;
+  const written = (at: number) => ({ to: [alice.id], got: [alice.id], read: [], missed: [], at });
+  // An earlier page kept one old line; this page writes 200 new ones, then history brings the old one back.
+  const store = tabStore({ from: 'me-000000001', lines: [[id(0), written(1_000)]] });
+  const page = createReceipts({ member: () => alice, changed: () => {}, store, selfId: () => 'me-000000001' });
+  for (let n = 1; n <= KEPT_RECEIPTS; n++) page.sent(id(n), [alice.id]);
+  assert.equal(page.restore(id(0), 1_000), true);
+  page.keep();
+  const kept = () => (JSON.parse(store.raw()) as { lines: Array<[string]> }).lines.map(([line]) => line);
+  assert.equal(kept().length, KEPT_RECEIPTS);
+  assert.ok(!kept().includes(id(0)), 'the old line gave way to the newer ones');
+  // Deleted: off the store a moment later, without waiting for the page to go.
+  page.withdrawn(id(KEPT_RECEIPTS));
+  t.mock.timers.tick(KEEP_DELAY_MS);
+  assert.ok(!kept().includes(id(KEPT_RECEIPTS)));
+  // Nothing changed: not written again.
+  const before = store.raw();
+  page.keep();
+  assert.equal(store.raw(), before);
+  // A room of 256: the newest lines' lists of ids fill the share of storage before 200 lines do.
+  const crowd = Array.from({ length: 256 }, (_, n) => `member-${String(n).padStart(5, '0')}`);
+  const big = tabStore();
+  const busy = createReceipts({ member: () => alice, changed: () => {}, store: big, selfId: () => 'me-000000001' });
+  for (let n = 1; n <= KEPT_RECEIPTS; n++) busy.sent(id(n), crowd);
+  busy.keep();
+  const lines = (JSON.parse(big.raw()) as { lines: Array<[string]> }).lines;
+  assert.ok(lines.length > 0 && lines.length < KEPT_RECEIPTS, `${lines.length} lines kept`);
+  assert.ok(big.raw().length <= KEPT_CHARS + 100);
+  assert.equal(lines.at(-1)?.[0], id(KEPT_RECEIPTS), 'the newest kept');
 });
