@@ -188,21 +188,46 @@ export function createSilenceNotices(
   const unsaid = new Set<string>();
   /** When each member's "not responding" was last said. */
   const saidAt = new Map<string, number>();
+  /**
+   * "Not responding" not said for being too soon after the last: said once the minute is
+   * over if the member is silent still, or the chat's last word of it would be "is back".
+   */
+  const deferred = new Map<string, ReturnType<typeof setTimeout>>();
+
+  function sayNow(id: string, say: () => void): void {
+    saidAt.delete(id);
+    saidAt.set(id, now());
+    dropOldest(saidAt, SAID_REMEMBERED);
+    say();
+  }
 
   function settle(id: string): void {
     const entry = held.get(id);
     if (!entry) return;
     held.delete(id);
     entry.stop();
-    const last = saidAt.get(id);
-    if (watch.offline() || (last !== undefined && now() - last < SILENCE_SAID_EVERY_MS)) {
+    if (watch.offline()) {
       unsaid.add(id);
       return;
     }
-    saidAt.delete(id);
-    saidAt.set(id, now());
-    dropOldest(saidAt, SAID_REMEMBERED);
-    entry.say();
+    const last = saidAt.get(id);
+    const wait = last === undefined ? 0 : last + SILENCE_SAID_EVERY_MS - now();
+    if (wait <= 0) {
+      sayNow(id, entry.say);
+      return;
+    }
+    unsaid.add(id);
+    clearTimeout(deferred.get(id));
+    deferred.set(
+      id,
+      setTimeout(() => {
+        deferred.delete(id);
+        // Back meanwhile (its "is back" went unsaid with it), or our own outage now: nothing.
+        if (!unsaid.has(id) || watch.offline()) return;
+        unsaid.delete(id);
+        sayNow(id, entry.say);
+      }, wait),
+    );
   }
 
   return {
@@ -233,6 +258,8 @@ export function createSilenceNotices(
         held.delete(id);
         return;
       }
+      clearTimeout(deferred.get(id));
+      deferred.delete(id);
       if (unsaid.delete(id)) return;
       say();
     },
@@ -242,6 +269,8 @@ export function createSilenceNotices(
     gone(id: string): void {
       held.get(id)?.stop();
       held.delete(id);
+      clearTimeout(deferred.get(id));
+      deferred.delete(id);
       unsaid.delete(id);
     },
   };

@@ -194,3 +194,27 @@ test('a member whose link keeps dropping: its "not responding" and "is back" are
   flap();
   assert.deepEqual(said.slice(2), [`silent at ${SILENCE_SAID_EVERY_MS}`, `back at ${SILENCE_SAID_EVERY_MS + 5_000}`]);
 });
+
+test('a "not responding" held back for the minute is said once it is over, if the member is silent still', () => {
+  const h = harness();
+  const clock = { now: 0 };
+  const notices = createSilenceNotices(h.watch, () => clock.now);
+  const said: string[] = [];
+  h.watch.update(h.facts({ bob: true, carol: true }));
+  notices.silent('bob', () => said.push('silent'));
+  mock.timers.tick(SILENT_NOTICE_HOLD_MS);
+  clock.now = 5_000;
+  notices.back('bob', () => said.push('back'));
+  clock.now = 10_000;
+  notices.silent('bob', () => said.push('silent'));
+  mock.timers.tick(SILENT_NOTICE_HOLD_MS);
+  clock.now = 12_000;
+  assert.deepEqual(said, ['silent', 'back'], 'too soon: held');
+  mock.timers.tick(SILENCE_SAID_EVERY_MS - 10_000 - 1);
+  assert.deepEqual(said, ['silent', 'back'], 'not yet');
+  mock.timers.tick(1);
+  clock.now = SILENCE_SAID_EVERY_MS;
+  assert.deepEqual(said, ['silent', 'back', 'silent'], 'the chat’s last word is not "is back" while he is silent');
+  notices.back('bob', () => said.push('back'));
+  assert.deepEqual(said, ['silent', 'back', 'silent', 'back']);
+});
