@@ -587,6 +587,7 @@ deferred.afterReady((skeleton) => {
 });
 window.addEventListener('pagehide', () => {
   receipts.keep();
+  files.keepUnfinished();
   for (const member of mesh.all()) member.send({ t: 'bye' });
   signaling?.close();
   calls.leave();

@@ -128,10 +128,21 @@ test('a private send reaches one member only', async ({ server, browsers }) => {
     }, id),
     'under "Before you joined"',
   ).toBe(true);
+  // A file to Carol, who asks before every file, waits for her when Alice reloads.
+  await carol.page.getByTestId('file-accept-limit').fill('0');
+  const waiting = await makeFile(alice.page, { name: 'for-carol.bin', size: 1024 });
+  const [unanswered] = await sendFiles(alice.page, [waiting.name], carol.id);
+  if (!unanswered) throw new Error('no transfer id');
+  await expect(fileLine(carol.page, unanswered).getByTestId('file-accept')).toBeVisible();
   // Alice reloads too: the line of the file she sent comes back as it ended (the file itself
-  // was not kept: no download), among the earlier lines.
+  // was not kept: no download), among the earlier lines; the one still waiting, as it stood,
+  // stopped by the reload.
   await alice.page.reload();
   await selfId(alice.page);
+  await expect(fileLine(alice.page, unanswered)).toHaveAttribute('data-state', 'cancelled');
+  await expect(fileLine(alice.page, unanswered).getByTestId('file-recipients')).toHaveText(
+    'carol not sent: this page was reloaded',
+  );
   const sentLine = fileLine(alice.page, id);
   await expect(sentLine).toHaveAttribute('data-state', 'verified');
   await expect(sentLine).toContainText('only to bob');

@@ -95,6 +95,8 @@ export function createFiles(options: FilesOptions) {
 
   return {
     feature,
+    /** The page goes: files we send that are still under way are listed as they stand (sending.ts). */
+    keepUnfinished: (): void => sending.keepUnfinished(),
     /** Sends each file to the room, or to one member only. */
     sendFiles(files: Iterable<File>, to: MemberHandle | null = null): Promise<string[]> {
       const members = [...options.members()].filter((member) => !member.disposed);

@@ -12,7 +12,14 @@ import { createProgressMeter, PROGRESS_INTERVAL_MS, type ProgressMeter } from '.
 import { type Pump, startPump } from './pump.ts';
 import { DEFAULT_CONCURRENT_TRANSFERS } from './receiving.ts';
 import type { SentFile } from './sent-kept.ts';
-import { type SendState, type SentLine, type SentPhase, type SentRecipient, sentLine } from './sent-line.ts';
+import {
+  type RecipientLabel,
+  type SendState,
+  type SentLine,
+  type SentPhase,
+  type SentRecipient,
+  sentLine,
+} from './sent-line.ts';
 
 interface Recipient {
   member: MemberHandle;
@@ -215,8 +222,33 @@ export function createSending(options: SendingOptions) {
     const line = show(record);
     if (!over(record)) return;
     sent.delete(record.id);
+    options.keep?.(kept(record, line));
+    if (record.pending !== null) clearTimeout(record.pending);
+    record.pending = null;
+  }
+
+  function over(record: Sent): boolean {
+    const settled = record.sha256 !== null || record.cancelled || record.unreadable;
+    return settled && [...record.recipients.values()].every((r) => isFinal(r.state));
+  }
+
+  /** What the record's line says now. */
+  function lineOf(record: Sent): SentLine {
+    const phase: SentPhase = record.unreadable
+      ? 'unreadable'
+      : record.cancelled
+        ? 'cancelled'
+        : record.sha256 === null
+          ? 'preparing'
+          : 'offered';
+    const offered = record.sha256 === null ? [] : [...record.recipients.values()].map(entry);
+    return sentLine(record.file.size, phase, offered);
+  }
+
+  /** The record's line as kept for the tab's next load (sent-kept.ts). */
+  function kept(record: Sent, line: SentLine): SentFile {
     const { file } = record;
-    options.keep?.({
+    return {
       id: record.id,
       from: options.selfId(),
       name: file.name,
@@ -228,26 +260,11 @@ export function createSending(options: SendingOptions) {
       state: line.state,
       status: line.status,
       recipients: line.recipients,
-    });
-    if (record.pending !== null) clearTimeout(record.pending);
-    record.pending = null;
-  }
-
-  function over(record: Sent): boolean {
-    const settled = record.sha256 !== null || record.cancelled || record.unreadable;
-    return settled && [...record.recipients.values()].every((r) => isFinal(r.state));
+    };
   }
 
   function show(record: Sent): SentLine {
-    const phase: SentPhase = record.unreadable
-      ? 'unreadable'
-      : record.cancelled
-        ? 'cancelled'
-        : record.sha256 === null
-          ? 'preparing'
-          : 'offered';
-    const offered = record.sha256 === null ? [] : [...record.recipients.values()].map(entry);
-    const line = sentLine(record.file.size, phase, offered);
+    const line = lineOf(record);
     const shown = JSON.stringify([line.state, line.status, line.recipients]);
     const changed = shown !== record.shown;
     const now = performance.now();
@@ -499,6 +516,30 @@ export function createSending(options: SendingOptions) {
   return {
     send,
     receive,
+    /**
+     * The page goes (pagehide): files still under way are kept for its next load as they
+     * stand, every recipient without the file stopped by the reload (the file itself goes with
+     * the page); their recipients are told the transfer ended as the links close.
+     */
+    keepUnfinished(): void {
+      for (const record of sent.values()) {
+        const line = lineOf(record);
+        const recipients = line.recipients.map((label): RecipientLabel => {
+          if (isFinal(label.state)) return label;
+          const words = label.state === 'transferring' ? 'stopped partway' : 'not sent';
+          return { ...label, state: 'cancelled', mark: '', words: `${words}: this page was reloaded` };
+        });
+        const state = recipients.some((label) => label.state === 'verified') ? 'verified' : 'cancelled';
+        options.keep?.(
+          kept(record, {
+            ...line,
+            state,
+            status: state === 'verified' ? '' : 'stopped: this page was reloaded',
+            recipients,
+          }),
+        );
+      }
+    },
     /** A recipient took a new name: the lines of our files to it say it (they were drawn with the old one until its status changed). */
     renamed(member: MemberHandle): void {
       for (const record of sent.values()) if (record.recipients.has(member.id)) show(record);

@@ -2,8 +2,9 @@
 // the lines of files received (kept.ts), but those we sent were gone, and with them what
 // reached whom. The file itself is not kept (it was read from the picked file, or a pasted
 // image in memory): the line comes back without a download, saying how it ended. Listed in
-// sessionStorage, per room, like the received ones; only transfers that were over when they
-// were listed (one cut by the reload is not: its recipients are told it stopped).
+// sessionStorage, per room, like the received ones: each once it is over for everyone, and
+// those still under way when the page goes as they stand then, every recipient without the
+// file "stopped" by the reload (sending.ts keepUnfinished).
 
 import { isCount, isString } from './kept.ts';
 import { type FileState, isFinal } from './line.ts';

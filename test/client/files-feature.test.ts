@@ -749,6 +749,25 @@ test('a file sent is listed for the next load once it is over for everyone, as i
   );
 });
 
+test('a page that goes with files still under way lists them as they stand, those without the file stopped by the reload', async () => {
+  const [alice, bob, carol] = room('alice-00001', 'bob-0000001', 'carol-00001') as [Page, Page, Page];
+  carol.acceptLimit = 0;
+  const [id] = await alice.files.sendFiles([fileOf(2_000)]);
+  assert.ok(id);
+  await until(() => stateOf(bob, id) === 'verified' && lineOf(carol, id)?.asking === true, 'bob has it, carol asked');
+  const [nobody] = await alice.files.sendFiles([fileOf(10)], alice.members.get(carol.id) ?? null);
+  await until(() => lineOf(carol, nobody ?? '')?.asking === true, 'carol asked again');
+  assert.equal(alice.sent.length, 0);
+  alice.files.keepUnfinished();
+  assert.deepEqual(
+    alice.sent.map((file) => [file.id, file.state, file.status, file.recipients.map(labelText)]),
+    [
+      [id, 'verified', '', ['bob-0000001 ✓ received', 'carol-00001 not sent: this page was reloaded']],
+      [nobody, 'cancelled', 'stopped: this page was reloaded', ['carol-00001 not sent: this page was reloaded']],
+    ],
+  );
+});
+
 test('a file sent is let go once it is over for everyone: its line keeps only its id', async () => {
   const [alice, bob, carol] = room('alice-00001', 'bob-0000001', 'carol-00001') as [Page, Page, Page];
   carol.acceptLimit = 0;
