@@ -34,8 +34,8 @@ const NAMES_SAID = 3;
 export interface ChatAnnouncer {
   /** A live chat line from someone else (never ours, never history); `mentionsYou`: it names us (mentions.ts). */
   line(name: string, text: string, privately: boolean, mentionsYou?: boolean): void;
-  /** A file someone else sends. */
-  file(name: string, fileName: string): void;
+  /** A file someone else sends, with its line's first status if it has one ("waiting for you to accept"). */
+  file(name: string, fileName: string, status?: string): void;
   /** A line the page writes about the room ("Bob joined", "Bob is back"): said as written. */
   notice(text: string): void;
   /** `count` history lines were placed: said together, once they stop coming. */
@@ -117,8 +117,9 @@ export function createChatAnnouncer(say: (text: string) => void, clock: Announce
       const marks = `${privately ? ' (private)' : ''}${mentionsYou ? ', mentions you' : ''}`;
       heard({ spoken: `${name}${marks}: ${text}`, from: name, privately, mention: mentionsYou });
     },
-    file(name, fileName) {
-      heard({ spoken: `${name} sent a file: ${fileName}`, from: name, privately: false });
+    file(name, fileName, status = '') {
+      const spoken = `${name} sent a file: ${fileName}${status === '' ? '' : `, ${status}`}`;
+      heard({ spoken, from: name, privately: false });
     },
     notice(text) {
       heard({ spoken: plain(text), from: null, privately: false });

@@ -223,6 +223,15 @@ function createFileLine(
   item.append(sender, time, name, meta, progress, status, recipients.element, buttons);
   if (place) place.put(item);
   else lines.appendItem(item, info.own);
+  /**
+   * A status given in the task that made the line is said with the line's own announcement
+   * (lines.ts appendItem), not apart; from the next on, each change is said.
+   */
+  let firstTask = place === undefined && !info.own;
+  if (firstTask)
+    queueMicrotask(() => {
+      firstTask = false;
+    });
   shown?.(item, info);
   /** The download and the preview come later: above the reactions, which stay last, as on a message. */
   const addAboveReactions = (node: HTMLElement): void => {
@@ -253,7 +262,7 @@ function createFileLine(
       item.dataset.state = state;
       const changed = words.textContent !== text;
       words.textContent = text;
-      if (changed && text !== '' && state !== 'transferring' && (!info.own || isFinal(state))) {
+      if (changed && !firstTask && text !== '' && state !== 'transferring' && (!info.own || isFinal(state))) {
         say(`${info.name}: ${text}`);
       }
       if (state !== 'transferring') numbers.textContent = '';

@@ -60,6 +60,7 @@ export interface LinesView {
    */
   build(line: ChatLine, senderName: string): HTMLLIElement;
   /** A line another view part built (a file transfer), shown in order with the rest; someone else's counts as new. */
+  /** A file's line (view/files.ts); one from someone else is announced with its first status. */
   appendItem(item: HTMLLIElement, own: boolean): void;
   /** Lines kept: on the page, and off it above (scrollback.ts). */
   counts(): ScrollbackCounts;
@@ -280,7 +281,17 @@ export function createLinesView({ announcer = pageAnnouncer(), caughtUp }: Lines
     },
     appendItem(item, own) {
       appendItem(item, own, !own);
-      if (!own) announcer.file(partText(item, '.line-sender'), partText(item, '[data-testid=message-text]'));
+      // Said once the task that made the line is over, with the status it was given in it: a
+      // screen reader heard "Bob sent a file: x", then "x: waiting for you to accept" apart.
+      if (!own) {
+        queueMicrotask(() =>
+          announcer.file(
+            partText(item, '.line-sender'),
+            partText(item, '[data-testid=message-text]'),
+            partText(item, '.file-status-words'),
+          ),
+        );
+      }
     },
     counts: () => scrollback.counts(),
     whenDropped(item, undo) {

@@ -18,7 +18,7 @@ beforeEach(() => {
   told = [];
   const announcer: ChatAnnouncer = {
     line: (name, text, privately) => told.push(`line ${name} ${privately ? 'privately ' : ''}${text}`),
-    file: (name, fileName) => told.push(`file ${name} ${fileName}`),
+    file: (name, fileName, status) => told.push(`file ${name} ${fileName}${status ? ` (${status})` : ''}`),
     notice: (text) => told.push(`notice ${text}`),
     earlier: (count) => told.push(`earlier ${count}`),
     say: (text) => told.push(`say ${text}`),
@@ -63,8 +63,8 @@ test('a line the page writes about the room is told as written', () => {
   assert.deepEqual(told, [`notice ${isolate('Bob')} joined`]);
 });
 
-test('a file from someone else is told with its sender and name; ours is not', () => {
-  const fileLine = (sender: string, name: string): HTMLLIElement => {
+test('a file from someone else is told with its sender, name and the status it was given at once; ours is not', async () => {
+  const fileLine = (sender: string, name: string, status = ''): HTMLLIElement => {
     const item = new FakeElement('li');
     const who = new FakeElement('span');
     who.className = 'line-sender';
@@ -73,10 +73,19 @@ test('a file from someone else is told with its sender and name; ours is not', (
     what.className = 'line-text file-name';
     what.dataset['testid'] = 'message-text';
     what.textContent = name;
-    item.append(who, new FakeElement('time'), what);
-    return item as unknown as HTMLLIElement;
+    const words = new FakeElement('span');
+    words.className = 'file-status-words';
+    item.append(who, new FakeElement('time'), what, words);
+    return Object.assign(item, { words }) as unknown as HTMLLIElement & { words: FakeElement };
   };
   lines.appendItem(fileLine('Bob', 'photo.jpg'), false);
   lines.appendItem(fileLine('You', 'mine.pdf'), true);
-  assert.deepEqual(told, ['file Bob photo.jpg']);
+  // The status the line is given in the task that made it ("waiting for you to accept") is
+  // said with it, once that task is over: not as a second sentence.
+  const big = fileLine('Carol', 'big.bin') as HTMLLIElement & { words: FakeElement };
+  lines.appendItem(big, false);
+  big.words.textContent = 'waiting for you to accept';
+  assert.deepEqual(told, [], 'said once the task is over');
+  await Promise.resolve();
+  assert.deepEqual(told, ['file Bob photo.jpg', 'file Carol big.bin (waiting for you to accept)']);
 });
