@@ -465,13 +465,13 @@ showHistoryWaiting({
 // offered, each with its download; one no longer on disk, or shown by another tab (a
 // duplicated one), drops off this tab's list.
 // (Placed under an id no chat line can have: one with the file's id would replace it.)
+const placeFile = (file: { at: number; from: string; id: string }, item: HTMLLIElement): void =>
+  historyView.place({ ts: file.at, from: file.from, id: `file:${file.id}` }, item);
 for (const kept of keptList.list()) {
   void reopenStoredFile(kept).then((stored) => {
     if (stored === null) return keptList.forget(kept.from, kept.id);
     const remove = forgetting(keptList, kept.from, kept.id, stored.remove);
-    filesView.showKept(kept, stored.file, remove, (item) =>
-      historyView.place({ ts: kept.at, from: kept.from, id: `file:${kept.id}` }, item),
-    );
+    filesView.showKept(kept, stored.file, remove, (item) => placeFile(kept, item));
   });
 }
 
@@ -479,7 +479,7 @@ for (const kept of keptList.list()) {
 // for good goes from the list too.
 for (const sent of sentList.list()) {
   filesView.showSent(sent, selfName(), (item) => {
-    historyView.place({ ts: sent.at, from: sent.from, id: `file:${sent.id}` }, item);
+    placeFile(sent, item);
     lines.whenDropped(item, () => sentList.forget(sent.id));
   });
 }

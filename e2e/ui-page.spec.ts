@@ -16,6 +16,9 @@ test.use({ fullBrowser: true });
 
 const phone = { width: 360, height: 740 } as const;
 
+/** The header's row on a phone: the logo, People and the link's buttons side by side. */
+const PHONE_HEADER = ['.logo', '[data-testid=people-toggle]', '[data-testid=copy-button]', '[data-testid=qr-button]'];
+
 test('the first load logs no console error, fails no request, is cross-origin isolated, and the browser finds its icon', async ({
   server,
   browsers,
@@ -201,14 +204,7 @@ test('on a 360 px phone, upright and sideways, the chat gets the screen under a 
   await expect(page.getByTestId('qr-button')).toBeVisible();
   // The header is one row (it took two, 109px of an upright phone): the logo, People and the
   // link's buttons side by side; the word "roomlink" is left to screen readers.
-  expect(
-    await sameRow(page, [
-      '.logo',
-      '[data-testid=people-toggle]',
-      '[data-testid=copy-button]',
-      '[data-testid=qr-button]',
-    ]),
-  ).toBe(true);
+  expect(await sameRow(page, PHONE_HEADER)).toBe(true);
   await expect(page.getByRole('heading', { level: 1, name: 'roomlink' })).toBeAttached();
   // The chat has most of the screen: the list of lines is well over half of its height.
   const messagesBox = await page.locator('#messages').boundingBox();
@@ -292,14 +288,7 @@ test('on a 360 px phone, upright and sideways, the chat gets the screen under a 
   // A smaller phone held sideways (568x320): the header one row still, the link field as
   // narrow as the row needs (at its own width it wrapped the header to two rows, 82px of 320).
   await page.setViewportSize({ width: 568, height: 320 });
-  expect(
-    await sameRow(page, [
-      '.logo',
-      '[data-testid=people-toggle]',
-      '[data-testid=copy-button]',
-      '[data-testid=qr-button]',
-    ]),
-  ).toBe(true);
+  expect(await sameRow(page, PHONE_HEADER)).toBe(true);
   expect(await horizontalOverflow(page)).toEqual([]);
 
   // Back on a wide screen the list is always there and the toggle is gone.

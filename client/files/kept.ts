@@ -44,36 +44,53 @@ export interface KeptFiles {
 
 const same = (kept: KeptFile, from: string, id: string): boolean => kept.from === from && kept.id === id;
 
+/** A tab's sessionStorage as these lists use it; null where touching it throws. */
+export type TabStorage = Pick<Storage, 'getItem' | 'setItem'> | null;
+
 /**
- * The list for one room in this tab, read from storage once (this page is its only writer:
- * a duplicated tab gets a copy of its own) and written through. Storage that throws (full,
- * or off) keeps nothing past the page.
+ * A list of entries under `key`, read from storage once (this page is its only writer: a
+ * duplicated tab gets a copy of its own) and written through, `bound` applied both ways;
+ * whatever does not read as an entry is left out. Storage that throws (full, or off) keeps
+ * nothing past the page. Shared by the files received (here) and sent (sent-kept.ts).
  */
-export function keptFiles(roomId: string, storage: Pick<Storage, 'getItem' | 'setItem'> | null): KeptFiles {
-  const key = `roomlink:files:${roomId}`;
-  let files = read();
-  function read(): KeptFile[] {
+export function tabList<T>(
+  key: string,
+  storage: TabStorage,
+  isEntry: (value: unknown) => value is T,
+  bound: (entries: T[]) => T[],
+): { entries(): readonly T[]; save(next: T[]): void } {
+  let entries = read();
+  function read(): T[] {
     try {
       const raw: unknown = JSON.parse(storage?.getItem(key) ?? '[]');
-      return Array.isArray(raw) ? raw.filter(isKeptFile) : [];
+      return Array.isArray(raw) ? bound(raw.filter(isEntry)) : [];
     } catch {
       return [];
     }
   }
-  function save(next: KeptFile[]): void {
-    files = withinLimit(next);
-    try {
-      storage?.setItem(key, JSON.stringify(files));
-    } catch {}
-  }
   return {
-    list: () => [...files],
-    add: (file) => save([...files.filter((kept) => !same(kept, file.from, file.id)), file]),
-    forget(from, id) {
-      const left = files.filter((kept) => !same(kept, from, id));
-      if (left.length !== files.length) save(left);
+    entries: () => entries,
+    save(next) {
+      entries = bound(next);
+      try {
+        storage?.setItem(key, JSON.stringify(entries));
+      } catch {}
     },
-    has: (from, id) => files.some((kept) => same(kept, from, id)),
+  };
+}
+
+/** The list for one room in this tab (tabList). */
+export function keptFiles(roomId: string, storage: TabStorage): KeptFiles {
+  const stored = tabList(`roomlink:files:${roomId}`, storage, isKeptFile, withinLimit);
+  return {
+    list: () => [...stored.entries()],
+    add: (file) => stored.save([...stored.entries().filter((kept) => !same(kept, file.from, file.id)), file]),
+    forget(from, id) {
+      const files = stored.entries();
+      const left = files.filter((kept) => !same(kept, from, id));
+      if (left.length !== files.length) stored.save(left);
+    },
+    has: (from, id) => stored.entries().some((kept) => same(kept, from, id)),
   };
 }
 

@@ -6,7 +6,7 @@
 // those still under way when the page goes as they stand then, every recipient without the
 // file "stopped" by the reload (sending.ts keepUnfinished).
 
-import { isCount, isString } from './kept.ts';
+import { isCount, isString, type TabStorage, tabList } from './kept.ts';
 import { type FileState, isFinal } from './line.ts';
 import type { RecipientLabel } from './sent-line.ts';
 
@@ -39,30 +39,16 @@ export interface SentFiles {
   forget(id: string): void;
 }
 
-/** The list for one room in this tab, read once and written through (storage that throws keeps nothing). */
-export function sentFiles(roomId: string, storage: Pick<Storage, 'getItem' | 'setItem'> | null): SentFiles {
-  const key = `roomlink:sent:${roomId}`;
-  let files = read();
-  function read(): SentFile[] {
-    try {
-      const raw: unknown = JSON.parse(storage?.getItem(key) ?? '[]');
-      return Array.isArray(raw) ? raw.filter(isSentFile).slice(-MAX_SENT_KEPT) : [];
-    } catch {
-      return [];
-    }
-  }
-  function save(next: SentFile[]): void {
-    files = next.slice(-MAX_SENT_KEPT);
-    try {
-      storage?.setItem(key, JSON.stringify(files));
-    } catch {}
-  }
+/** The list for one room in this tab (kept.ts tabList), the newest MAX_SENT_KEPT. */
+export function sentFiles(roomId: string, storage: TabStorage): SentFiles {
+  const stored = tabList(`roomlink:sent:${roomId}`, storage, isSentFile, (files) => files.slice(-MAX_SENT_KEPT));
   return {
-    list: () => [...files],
-    add: (file) => save([...files.filter((kept) => kept.id !== file.id), file]),
+    list: () => [...stored.entries()],
+    add: (file) => stored.save([...stored.entries().filter((kept) => kept.id !== file.id), file]),
     forget(id) {
+      const files = stored.entries();
       const left = files.filter((kept) => kept.id !== id);
-      if (left.length !== files.length) save(left);
+      if (left.length !== files.length) stored.save(left);
     },
   };
 }

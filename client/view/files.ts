@@ -97,31 +97,23 @@ export function createFilesView(lines: LinesView, handlers: FilesViewHandlers): 
   });
 
   const say = handlers.say ?? ((text: string) => pageAnnouncer().say(text));
+  /**
+   * The line of a file a reload brought back, shown when it came (`at`) and put by `place`:
+   * over already, nothing to accept, decline or cancel, and nothing to announce again.
+   */
+  const pastLine = (info: FileLineInfo, at: number, place: (item: HTMLLIElement) => void): FileLine =>
+    createFileLine(lines, info, { cancel() {} }, () => {}, handlers.shown, { at: new Date(at), put: place });
   return {
     showLine: (info, actions) => createFileLine(lines, info, actions, say, handlers.shown),
     showKept(kept, file, remove, place) {
       // Came to us: a private one is between us and its sender.
-      const info = {
-        ...kept,
-        own: false,
-        nameChanged: false,
-        privateWithId: kept.privateWith === null ? null : kept.from,
-      };
-      // Over already: nothing to accept, decline or cancel, and nothing to announce again.
-      const line = createFileLine(lines, info, { cancel() {} }, () => {}, handlers.shown, {
-        at: new Date(kept.at),
-        put: place,
-      });
+      const privateWithId = kept.privateWith === null ? null : kept.from;
+      const line = pastLine({ ...kept, own: false, nameChanged: false, privateWithId }, kept.at, place);
       line.state('verified', RECEIVED_WORDS);
       line.ready(file, remove);
     },
     showSent(sent, senderName, place) {
-      const info = { ...sent, own: true, senderName, nameChanged: false };
-      // Over already: nothing to cancel, and nothing to announce again.
-      const line = createFileLine(lines, info, { cancel() {} }, () => {}, handlers.shown, {
-        at: new Date(sent.at),
-        put: place,
-      });
+      const line = pastLine({ ...sent, own: true, senderName, nameChanged: false }, sent.at, place);
       line.state(sent.state, sent.status);
       line.recipients(sent.recipients);
       if (sent.state === 'verified') line.progress({ done: sent.size, total: sent.size, speed: 0, secondsLeft: null });
