@@ -32,7 +32,7 @@ import { createPrivateTarget } from './private-target.ts';
 import { createRelay, refusalText } from './relay.ts';
 import { createRouter } from './router.ts';
 import type { SignalingHandlers } from './signaling.ts';
-import { editStore, loadResume, receiptStore, saveResume, tabStorage } from './storage.ts';
+import { editStore, loadResume, reactionStore, receiptStore, saveResume, tabStorage } from './storage.ts';
 import { mark } from './timeline.ts';
 import { createHandshake } from './verify.ts';
 import { createAttention } from './view/attention.ts';
@@ -396,6 +396,7 @@ const reactions = createReactions({
   identity,
   known: (peerId) => history.author(peerId),
   changed: (author, id, summary) => reactionsView.update(author, id, summary),
+  store: reactionStore(link.roomId),
 });
 const reactionsView = createReactionsView((author, id, emoji) => reactions.toggle(author, id, emoji), {
   whenDropped: lines.whenDropped,

@@ -2,14 +2,16 @@
 // relay and file settings of the People panel, and the microphone and camera last picked in
 // a call.
 // sessionStorage: the resume ticket for this tab and room, so a reload takes its old peer id
-// back instead of leaving a ghost behind; with it the tab's signing key, its latest edits
-// (sent again after the reload) and its newest lines' receipts (shown again when history
-// brings the lines back). The files it received are listed there too, by files/kept.ts.
+// back instead of leaving a ghost behind; with it the tab's signing key, its latest edits and
+// reactions (sent again after the reload) and its newest lines' receipts (shown again when
+// history brings the lines back). The files it sent and received are listed there too, by
+// files/kept.ts.
 // Not the protocol's index: this module is part of the small entry script (boot.ts).
 import { normalizeName } from '../protocol/name.ts';
 import type { ResumeTicket } from '../protocol/signaling.ts';
 import type { MediaKind } from './calls/senders.ts';
 import type { EditStore } from './features/edits.ts';
+import type { ReactionStore } from './features/reactions-kept.ts';
 import type { ReceiptStore } from './features/receipts-kept.ts';
 import type { KeyStore, StoredKeyPair } from './identity.ts';
 
@@ -18,6 +20,7 @@ const resumeKey = (roomId: string) => `roomlink:resume:${roomId}`;
 const signingKey = (roomId: string) => `roomlink:signing:${roomId}`;
 const editsKey = (roomId: string) => `roomlink:edits:${roomId}`;
 const receiptsKey = (roomId: string) => `roomlink:receipts:${roomId}`;
+const reactionsKey = (roomId: string) => `roomlink:reactions:${roomId}`;
 
 function safely<T>(read: () => T, fallback: T): T {
   // Storage throws in some privacy modes and when full; the app works without it.
@@ -85,21 +88,25 @@ export function tabStorage(): Storage | null {
   return safely(() => sessionStorage, null);
 }
 
-/** The tab's latest edits in this room, kept as long as its signing key (edits.ts parses them). */
-export function editStore(roomId: string): EditStore {
+/**
+ * A JSON value kept in the tab's sessionStorage under `key`, as long as its signing key: what
+ * was saved, or anything (its reader parses it), null when there is none or it cannot be read.
+ */
+function tabJson<T>(key: string): { load(): unknown; save(value: T): void } {
   return {
-    load: () => safely(() => JSON.parse(sessionStorage.getItem(editsKey(roomId)) ?? 'null') as unknown, null),
-    save: (saved) => safely(() => sessionStorage.setItem(editsKey(roomId), JSON.stringify(saved)), undefined),
+    load: () => safely(() => JSON.parse(sessionStorage.getItem(key) ?? 'null') as unknown, null),
+    save: (value) => safely(() => sessionStorage.setItem(key, JSON.stringify(value)), undefined),
   };
 }
 
-/** What reached whom of the tab's newest lines in this room, kept as long as its signing key (receipts-kept.ts parses it). */
-export function receiptStore(roomId: string): ReceiptStore {
-  return {
-    load: () => safely(() => JSON.parse(sessionStorage.getItem(receiptsKey(roomId)) ?? 'null') as unknown, null),
-    save: (saved) => safely(() => sessionStorage.setItem(receiptsKey(roomId), JSON.stringify(saved)), undefined),
-  };
-}
+/** The tab's latest edits in this room (edits.ts parses them). */
+export const editStore = (roomId: string): EditStore => tabJson(editsKey(roomId));
+
+/** What reached whom of the tab's newest lines in this room (receipts-kept.ts parses it). */
+export const receiptStore = (roomId: string): ReceiptStore => tabJson(receiptsKey(roomId));
+
+/** The tab's latest reactions in this room (reactions-kept.ts parses them). */
+export const reactionStore = (roomId: string): ReactionStore => tabJson(reactionsKey(roomId));
 
 const RELAY_KEY = 'roomlink:relay';
 const RELAY_RATE_KEY = 'roomlink:relay-rate';

@@ -115,6 +115,11 @@ test('a private send reaches one member only', async ({ server, browsers }) => {
   await waitForFileState(bob.page, id, 'verified');
   await expect(fileLine(bob.page, id)).toContainText('only to you');
   await expect(fileLine(bob.page, id)).toContainText('for-bob.bin');
+  // His 👍 on it too: a file line is in no history, so the tab kept it.
+  await expect(fileLine(bob.page, id).locator('[data-testid=reaction][data-emoji="👍"]')).toHaveAttribute(
+    'aria-pressed',
+    'true',
+  );
   expect(await download(bob.page, id)).toEqual({ name: 'for-bob.bin', sha256: made.sha256 });
   expect(
     await bob.page.getByTestId('history-marker').evaluate((marker, fileId) => {
@@ -148,6 +153,8 @@ test('a private send reaches one member only', async ({ server, browsers }) => {
   await expect(sentLine).toContainText('only to bob');
   await expect(sentLine.getByTestId('file-recipients')).toHaveText('bob ✓ received');
   await expect(sentLine.getByTestId('file-download')).toHaveCount(0);
+  // With Bob's 👍, which his page sent again when their link opened (kept over his reload).
+  await expect(sentLine.locator('[data-testid=reaction][data-emoji="👍"]')).toHaveAttribute('title', 'bob');
   await expect(sentLine.getByTestId('file-cancel')).toBeHidden();
   // From the keyboard, Enter on Files opens the chooser, as Space does. Listened for before
   // the focus: the listener turns Playwright's chooser interception on without waiting for

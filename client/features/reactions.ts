@@ -15,7 +15,8 @@
 // a newcomer takes them once the line is shown (reaction-checks.ts checks each state against
 // its reactor's key, reactions-history.ts says whose key counts).
 // Our own changes are kept (the newest MAX_REACTION_SYNC) and sent again whenever a link
-// opens (react:sync), so a reaction lost with a dropped link arrives after the repair.
+// opens (react:sync), so a reaction lost with a dropped link arrives after the repair; they
+// outlive a reload of the tab too (reactions-kept.ts), and show again on the lines they are on.
 //
 // A private line (chat.ts) is known to its two parties only, and so are its reactions: ours
 // go to the other party alone, in react and in react:sync; only that party's are taken; and
@@ -43,6 +44,7 @@ import {
   signedReaction,
 } from './reaction-checks.ts';
 import { createPendingReactions, type KnownReactor, type ReactorLookup } from './reactions-history.ts';
+import { keepForm, keptReactions, type ReactionStore } from './reactions-kept.ts';
 import { lineKey } from './transcript.ts';
 
 /** Reactions are kept for this many of the latest lines shown. */
@@ -97,6 +99,8 @@ export interface ReactionsOptions {
   /** A member seen during this page's life, with the keys it announced (features/authors.ts). */
   known(id: string): KnownReactor | undefined;
   changed(author: string, id: string, summary: readonly ReactionSummary[]): void;
+  /** Keeps our latest changes across a reload of the tab (none: not kept). */
+  store?: ReactionStore;
   now?: () => number;
   wallClock?: () => number;
 }
@@ -108,6 +112,7 @@ export function createReactions({
   identity,
   known,
   changed,
+  store,
   now = () => performance.now(),
   wallClock = () => Date.now(),
 }: ReactionsOptions) {
@@ -135,6 +140,8 @@ export function createReactions({
   const checking = new Set<Promise<void>>();
   /** Our changes go out in the order made, each once its signature is made. */
   let outgoing: Promise<void> = Promise.resolve();
+  /** What the store held before this page reacted: taken once our peer id is known. */
+  let stored = store?.load();
 
   function summary(reactions: LineReactions | undefined): ReactionSummary[] {
     const self = selfId();
@@ -190,6 +197,27 @@ export function createReactions({
     ours.delete(key); // re-inserted as the newest
     ours.set(key, { change, privateWith });
     dropOldest(ours, MAX_REACTION_SYNC);
+  }
+
+  /**
+   * Our changes from before a reload, once we know our peer id (they are ours only under the
+   * same one): synced again like any of ours, and shown on their lines (those shown later
+   * take them when they are). Signed by the key the tab kept, so history answers carry them.
+   */
+  function restore(): void {
+    const self = selfId();
+    if (stored === undefined || self === '') return;
+    const saved = stored;
+    stored = undefined;
+    for (const { change, privateWith } of keptReactions(saved, self)) {
+      const key = `${lineKey(change.author, change.id)}/${change.emoji}`;
+      // One made on this page already is newer.
+      if (!ours.has(key)) ours.set(key, { change, privateWith });
+      const state: ReactorState = { name: 'You', on: change.on, ts: change.ts };
+      if (change.sig !== undefined) state.sig = change.sig;
+      if (lines.has(lineKey(change.author, change.id))) apply(change.author, change.id, change.emoji, self, state);
+      else early.add(lineKey(change.author, change.id), { by: self, emoji: change.emoji, state });
+    }
   }
 
   /** Runs a check, counted in `checking` until it is done. */
@@ -295,6 +323,7 @@ export function createReactions({
       }
     },
     opened(member) {
+      restore();
       const all: ReactionChange[] = [];
       for (const { change, privateWith } of ours.values()) {
         if (privateWith === null || privateWith === member.id) all.push(change);
@@ -314,6 +343,7 @@ export function createReactions({
      * bar): its reactions are drawn again.
      */
     shown(author: string, id: string, privateWith: string | null = null): void {
+      restore();
       const key = lineKey(author, id);
       const known = lines.get(key);
       if (known) {
@@ -388,6 +418,7 @@ export function createReactions({
     },
     /** Our click on an emoji of a line: adds our reaction, or takes it back. */
     toggle(author: string, id: string, emoji: ReactionEmoji): void {
+      restore();
       const self = selfId();
       const privateWith = lines.get(lineKey(author, id))?.privateWith ?? null;
       const before = stateOf(author, id, emoji, self);
@@ -410,6 +441,7 @@ export function createReactions({
           change.sig = sig;
         }
         remember(change, privateWith);
+        store?.save(keepForm(self, ours.values()));
         for (const member of members()) {
           if (member.disposed || (privateWith !== null && member.id !== privateWith)) continue;
           member.send({ t: 'react', ...change });

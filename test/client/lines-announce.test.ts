@@ -64,7 +64,7 @@ test('a line the page writes about the room is told as written', () => {
 });
 
 test('a file from someone else is told with its sender, name and the status it was given at once; ours is not', async () => {
-  const fileLine = (sender: string, name: string, status = ''): HTMLLIElement => {
+  const fileLine = (sender: string, name: string): HTMLLIElement => {
     const item = new FakeElement('li');
     const who = new FakeElement('span');
     who.className = 'line-sender';

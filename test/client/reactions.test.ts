@@ -531,3 +531,142 @@ test('a line shown again (a better history copy, on a new element) has its react
   assert.equal(updates.length, before + 1);
   assert.deepEqual(updates.at(-1), [{ emoji: '👍', count: 1, names: ['Bob'], mine: false }]);
 });
+
+/** The tab's sessionStorage for reactions, as storage.ts keeps it: JSON in, JSON out. */
+function tabStore(initial: unknown = null) {
+  let raw = JSON.stringify(initial);
+  return {
+    load: (): unknown => JSON.parse(raw),
+    save: (saved: unknown) => {
+      raw = JSON.stringify(saved);
+    },
+    get raw() {
+      return raw;
+    },
+  };
+}
+
+/** A page of this tab: its reactions, over the store, under peer id `id` (empty until joined). */
+function reloadable(store: ReturnType<typeof tabStore>, identity: Identity, members: FakeMember[], id = () => SELF) {
+  let wall = 1_700_000_000_000;
+  const updates: Array<[string, ReactionSummary[]]> = [];
+  const reactions = createReactions({
+    selfId: id,
+    selfName: () => 'Me',
+    members: () => members,
+    identity,
+    known: () => undefined,
+    changed: (_author, lineId, summary) => updates.push([lineId, [...summary]]),
+    store,
+    wallClock: () => wall++,
+  });
+  return { reactions, updates };
+}
+
+test('our reactions outlive a reload: shown again on lines in no history (a file, a private line), also on lines shown later, and synced again', async () => {
+  const identity = createIdentity();
+  const alice = openMember('alice-000001');
+  const bob = openMember('bob-00000001');
+  const store = tabStore();
+  const FILE = 'file-aaaaaaaaaaaaaaaa';
+  const PRIVATE = 'line-private00000001';
+  const before = reloadable(store, identity, [alice, bob]).reactions;
+  before.shown(alice.id, FILE);
+  before.shown(bob.id, PRIVATE, bob.id);
+  before.toggle(alice.id, FILE, '👍');
+  before.toggle(bob.id, PRIVATE, '❤️');
+  before.toggle(alice.id, FILE, '🎉');
+  before.toggle(alice.id, FILE, '🎉'); // taken back: after the reload too
+  await before.idle();
+
+  // The reload: a new page of the same tab, before it has joined (no peer id yet).
+  let joined = '';
+  const { reactions: after, updates } = reloadable(store, identity, [alice, bob], () => joined);
+  after.shown(alice.id, 'line-shownbefore0001');
+  assert.deepEqual(updates, [], 'nothing is taken before the page knows it is us');
+  joined = SELF;
+  after.shown(alice.id, FILE);
+  assert.deepEqual(after.of(alice.id, FILE), [{ emoji: '👍', count: 1, names: ['You'], mine: true }]);
+  after.shown(bob.id, PRIVATE, bob.id);
+  assert.deepEqual(after.of(bob.id, PRIVATE), [{ emoji: '❤️', count: 1, names: ['You'], mine: true }]);
+
+  // Synced again when the links open, signed as before, the private one to its other party only.
+  alice.wire.length = 0;
+  bob.wire.length = 0;
+  after.feature.opened?.(alice);
+  after.feature.opened?.(bob);
+  const synced = (member: FakeMember) =>
+    member.wire.flatMap((m) => (m.t === 'react:sync' ? m.reactions.map((r) => [r.id, r.emoji, r.on]) : []));
+  assert.deepEqual(synced(alice), [
+    [FILE, '👍', true],
+    [FILE, '🎉', false],
+  ]);
+  assert.deepEqual(synced(bob), [
+    [FILE, '👍', true],
+    [PRIVATE, '❤️', true],
+    [FILE, '🎉', false],
+  ]);
+  const key = (await identity.publicKey()) ?? '';
+  const sync = bob.wire[0];
+  assert.ok(sync?.t === 'react:sync');
+  for (const r of sync.reactions) assert.equal(await verifyReaction(key, r.sig ?? '', { ...r, by: SELF }), true);
+
+  // A click after the reload is later than what came before it: taken back, and kept so.
+  after.toggle(alice.id, FILE, '👍');
+  await after.idle();
+  assert.deepEqual(after.of(alice.id, FILE), []);
+  const again = reloadable(store, identity, [alice, bob]).reactions;
+  again.shown(alice.id, FILE);
+  again.shown(bob.id, PRIVATE, bob.id);
+  assert.deepEqual(again.of(alice.id, FILE), []);
+  assert.equal(again.of(bob.id, PRIVATE)[0]?.mine, true);
+
+  // A reload that got another peer id reacts as someone else: nothing kept is taken.
+  const other = reloadable(store, identity, [alice, bob], () => 'me-000000002').reactions;
+  other.shown(bob.id, PRIVATE, bob.id);
+  assert.deepEqual(other.of(bob.id, PRIVATE), []);
+});
+
+test('what the store holds is read as a member’s react would be: anything malformed or not ours is left out, nothing throws', async () => {
+  const LINE_OK = 'line-kept0000000001';
+  const good = JSON.stringify({
+    t: 'react',
+    author: 'alice-000001',
+    id: LINE_OK,
+    emoji: '👍',
+    on: true,
+    ts: 1_700_000_000_000,
+  });
+  const store = tabStore({
+    from: SELF,
+    reactions: [
+      [good, null],
+      [JSON.stringify({ t: 'react', author: 'alice-000001', id: LINE, emoji: '💩', on: true, ts: 1 }), null],
+      ['{not json', null],
+      [good.replace(LINE_OK, LINE), 'not a peer id!'],
+      [good.replace(LINE_OK, LINE), 42],
+      [{ t: 'react' }, null],
+      'a string',
+      [good],
+      null,
+    ],
+  });
+  const { reactions } = reloadable(store, createIdentity(), []);
+  reactions.shown('alice-000001', LINE_OK);
+  reactions.shown('alice-000001', LINE);
+  assert.deepEqual(reactions.of('alice-000001', LINE_OK), [{ emoji: '👍', count: 1, names: ['You'], mine: true }]);
+  assert.deepEqual(reactions.of('alice-000001', LINE), []);
+  for (const saved of [
+    null,
+    'text',
+    7,
+    [],
+    { from: SELF },
+    { from: SELF, reactions: 'x' },
+    { from: 'someone-else', reactions: [[good, null]] },
+  ]) {
+    const page = reloadable(tabStore(saved), createIdentity(), []).reactions;
+    page.shown('alice-000001', LINE_OK);
+    assert.deepEqual(page.of('alice-000001', LINE_OK), [], JSON.stringify(saved));
+  }
+});
