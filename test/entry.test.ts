@@ -1,21 +1,19 @@
-// server.ts as an operator runs it: it prints where it listens, answers, stops cleanly on
-// SIGTERM with exit code 0, and refuses a bad configuration with exit code 1 and a message
-// naming the setting.
+// The server as an operator runs it (`npm start`: dist/server.mjs, built from server.ts): it
+// prints where it listens, answers, stops cleanly on SIGTERM with exit code 0, and refuses a
+// bad configuration with exit code 1 and a message naming the setting.
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { type AddressInfo, createServer } from 'node:net';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { builtServer } from './built-server.ts';
 import { until } from './support.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const START_TIMEOUT_MS = 15_000;
 
 function runServer(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts', ...args], {
-    cwd: ROOT,
+  const child = spawn(process.execPath, [builtServer(), ...args], {
     env: { PATH: process.env['PATH'] ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -27,7 +25,7 @@ function runServer(args: string[], env: Record<string, string> = {}) {
   return { child, exited, output: () => ({ stdout, stderr }) };
 }
 
-test('server.ts prints its URL, serves, and exits 0 on SIGTERM', async (t) => {
+test('the server prints its URL, serves, and exits 0 on SIGTERM', async (t) => {
   const server = runServer([
     '--port',
     '0',
@@ -59,7 +57,7 @@ test('server.ts prints its URL, serves, and exits 0 on SIGTERM', async (t) => {
   assert.equal(await server.exited, 0);
 });
 
-test('server.ts exits 1 on a bad configuration, naming the setting', async () => {
+test('the server exits 1 on a bad configuration, naming the setting', async () => {
   const server = runServer(['--max-room-size', '1'], { PORT: 'eighty' });
   assert.equal(await server.exited, 1);
   const { stderr } = server.output();
@@ -67,7 +65,7 @@ test('server.ts exits 1 on a bad configuration, naming the setting', async () =>
   assert.match(stderr, /--max-room-size/);
 });
 
-test('server.ts exits 1 at start when WIRE_LOG cannot be written, naming WIRE_LOG', async (t) => {
+test('the server exits 1 at start when WIRE_LOG cannot be written, naming WIRE_LOG', async (t) => {
   const server = runServer(['--port', '0', '--host', '127.0.0.1', '--log-level', 'silent'], {
     WIRE_LOG: '/nonexistent-roomlink-dir/wire.jsonl',
   });
@@ -81,7 +79,7 @@ test('server.ts exits 1 at start when WIRE_LOG cannot be written, naming WIRE_LO
   assert.match(server.output().stderr, /WIRE_LOG: cannot open ".*" for appending \(ENOENT\)/);
 });
 
-test('server.ts exits 1 with one line naming HOST and PORT when the port is taken, no stack trace', async (t) => {
+test('the server exits 1 with one line naming HOST and PORT when the port is taken, no stack trace', async (t) => {
   const taken = createServer();
   taken.listen(0, '127.0.0.1');
   await once(taken, 'listening');
@@ -101,7 +99,7 @@ test('server.ts exits 1 with one line naming HOST and PORT when the port is take
   assert.doesNotMatch(stdout, /\n\s+at /);
 });
 
-test('server.ts says at start which settings it was given do nothing, and serves', async (t) => {
+test('the server says at start which settings it was given do nothing, and serves', async (t) => {
   const server = runServer(['--port', '0', '--host', '127.0.0.1', '--log-level', 'silent'], {
     ROOMLINK_SECRET: 'entry-test-secret-0123',
     TUNNEL_HOST: 'https://lt.example.org',
@@ -116,7 +114,7 @@ test('server.ts says at start which settings it was given do nothing, and serves
   assert.equal(await server.exited, 0);
 });
 
-test('server.ts --help prints usage and exits 0', async () => {
+test('the server --help prints usage and exits 0', async () => {
   const server = runServer(['--help']);
   assert.equal(await server.exited, 0);
   assert.match(server.output().stdout, /--max-room-size/);
