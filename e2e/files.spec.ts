@@ -107,6 +107,11 @@ test('a private send reaches one member only', async ({ server, browsers }) => {
   await expect(thumbs).toHaveAttribute('title', 'bob');
   await expect(thumbs).toHaveAttribute('aria-pressed', 'false');
   await expect(onBob.locator('[data-testid=reaction][data-emoji="👍"]')).toHaveAttribute('aria-pressed', 'true');
+  // And Alice's ❤️ on it, which her page syncs to Bob's when their link opens again.
+  const onAlice = fileLine(alice.page, id);
+  await onAlice.getByTestId('react-button').click();
+  await onAlice.getByTestId('reaction-picker').getByRole('button', { name: 'React with heart' }).click();
+  await expect(onBob.locator('[data-testid=reaction][data-emoji="❤️"]')).toHaveAttribute('title', 'alice');
   // Bob reloads: history brings chat lines back, never files, and his file's line was gone.
   // The tab lists what it received to disk, and the line comes back among the earlier lines,
   // with the same bytes to download.
@@ -115,10 +120,15 @@ test('a private send reaches one member only', async ({ server, browsers }) => {
   await waitForFileState(bob.page, id, 'verified');
   await expect(fileLine(bob.page, id)).toContainText('only to you');
   await expect(fileLine(bob.page, id)).toContainText('for-bob.bin');
-  // His 👍 on it too: a file line is in no history, so the tab kept it.
+  // His 👍 on it too: a file line is in no history, so the tab kept it. And Alice's ❤️, though
+  // her sync came before the line was back (its stored copy is found after the link opens).
   await expect(fileLine(bob.page, id).locator('[data-testid=reaction][data-emoji="👍"]')).toHaveAttribute(
     'aria-pressed',
     'true',
+  );
+  await expect(fileLine(bob.page, id).locator('[data-testid=reaction][data-emoji="❤️"]')).toHaveAttribute(
+    'title',
+    'alice',
   );
   expect(await download(bob.page, id)).toEqual({ name: 'for-bob.bin', sha256: made.sha256 });
   expect(

@@ -47,6 +47,11 @@ import { createPendingReactions, type KnownReactor, type ReactorLookup } from '.
 import { keepForm, keptReactions, type ReactionStore } from './reactions-kept.ts';
 import { lineKey } from './transcript.ts';
 
+/**
+ * Our changes go out at most this many a second: half what a member takes from us
+ * (REACTION_CAP_PER_SECOND), so that a link's jitter bunching them up does not pass its cap.
+ */
+const SEND_PER_SECOND = REACTION_CAP_PER_SECOND / 2;
 /** Reactions are kept for this many of the latest lines shown. */
 const MAX_REACTABLE_LINES = 5_000;
 /**
@@ -116,9 +121,10 @@ export function createReactions({
   now = () => performance.now(),
   wallClock = () => Date.now(),
 }: ReactionsOptions) {
-  const reactionSlot = createSlot<{ cap: RateCap; historyChecks: number }>('reactions', () => ({
+  const reactionSlot = createSlot<{ cap: RateCap; historyChecks: number; synced: Set<string> }>('reactions', () => ({
     cap: createRateCap(REACTION_CAP_PER_SECOND, 1_000, now),
     historyChecks: 0,
+    synced: new Set(),
   }));
   /** Every line shown that can take reactions, with its reactions (most recent last). */
   const lines = new Map<string, ShownLine>();
@@ -135,11 +141,25 @@ export function createReactions({
    * `pending`: those may only take a public line, these also a private line's other party's.
    */
   const early = createPendingReactions<ReactorState>();
+  /**
+   * What members' react:syncs say of lines not shown yet, unchecked, by line and member: a
+   * sync comes when a link opens, and after our reload that is often before the lines it is
+   * about (a received file's line comes back once its stored copy is found, a file still
+   * waiting for an answer once its sender offers it again). Checked when the line shows: a
+   * signature check is paid only for lines this page shows. A member's next sync replaces
+   * what its last one left here (each carries its latest MAX_REACTION_SYNC changes), so a
+   * member holds at most that many.
+   */
+  const synced = new Map<string, Map<MemberHandle, ReactionChange[]>>();
   const counts: ReactionCounts = { forged: 0, relayed: 0 };
   /** Signature checks under way (tests wait for them). */
   const checking = new Set<Promise<void>>();
   /** Our changes go out in the order made, each once its signature is made. */
   let outgoing: Promise<void> = Promise.resolve();
+  /** Our changes made and not sent yet, by line and emoji (sendUnsent). */
+  const unsent = new Map<string, { change: ReactionChange; privateWith: string | null }>();
+  const sendCap = createRateCap(SEND_PER_SECOND, 1_000, now);
+  let sendTimer: ReturnType<typeof setTimeout> | undefined;
   /** What the store held before this page reacted: taken once our peer id is known. */
   let stored = store?.load();
 
@@ -192,6 +212,28 @@ export function createReactions({
     return true;
   }
 
+  /**
+   * Sends our changes not sent yet, oldest first, as fast as SEND_PER_SECOND allows; the rest
+   * when it does. A member takes REACTION_CAP_PER_SECOND of them and ignores the others:
+   * fourteen clicks on one emoji within a second left the others showing a state we had
+   * clicked past, until the link next opened (exploratory pass).
+   */
+  function sendUnsent(): void {
+    clearTimeout(sendTimer);
+    sendTimer = undefined;
+    for (const [key, { change, privateWith }] of unsent) {
+      if (!sendCap.allow()) {
+        sendTimer = setTimeout(sendUnsent, sendCap.waitMs());
+        return;
+      }
+      unsent.delete(key);
+      for (const member of members()) {
+        if (member.disposed || (privateWith !== null && member.id !== privateWith)) continue;
+        member.send({ t: 'react', ...change });
+      }
+    }
+  }
+
   function remember(change: ReactionChange, privateWith: string | null): void {
     const key = `${lineKey(change.author, change.id)}/${change.emoji}`;
     ours.delete(key); // re-inserted as the newest
@@ -224,6 +266,30 @@ export function createReactions({
   function track(work: Promise<void>): void {
     checking.add(work);
     void work.finally(() => checking.delete(work));
+  }
+
+  /** Forgets what this member's syncs left for lines not shown. */
+  function dropSynced(member: MemberHandle): void {
+    const slot = member.slot(reactionSlot);
+    for (const key of slot.synced) {
+      const byMember = synced.get(key);
+      byMember?.delete(member);
+      if (byMember?.size === 0) synced.delete(key);
+    }
+    slot.synced.clear();
+  }
+
+  /** What a sync says of lines not shown yet, kept for them (replacing the member's last). */
+  function keepSynced(member: MemberHandle, changes: readonly ReactionChange[]): void {
+    dropSynced(member);
+    const slot = member.slot(reactionSlot);
+    for (const change of changes) {
+      const key = lineKey(change.author, change.id);
+      const byMember = synced.get(key) ?? new Map<MemberHandle, ReactionChange[]>();
+      byMember.set(member, [...(byMember.get(member) ?? []), change]);
+      synced.set(key, byMember);
+      slot.synced.add(key);
+    }
   }
 
   /** A member's own change (its link, or through a relay): checked against its key, then taken. */
@@ -297,13 +363,21 @@ export function createReactions({
       }
       // A sync repeats what we mostly have already: only the changes it makes count against
       // the cap, each as a reaction, so up to MAX_REACTION_SYNC at a time cannot pass it.
+      // What it says of lines not shown yet waits for them, unchecked (`synced`).
+      const shown = (change: ReactionChange) => lines.has(lineKey(change.author, change.id));
+      keepSynced(
+        member,
+        message.reactions.filter((change) => !shown(change)),
+      );
       for (const change of message.reactions) {
+        if (!shown(change)) continue;
         const next: ReactorState = { name: member.name, on: change.on, ts: change.ts };
         if (!wouldChange(change.author, change.id, change.emoji, member.id, next)) continue;
         if (!cap.allow()) return;
         receiveChange(member, change);
       }
     },
+    removed: dropSynced,
     /**
      * Who reacted is said as they are known now: a member's reactions take its new name, as
      * the member list does (a reaction is a state, not a line written under a name then).
@@ -356,6 +430,14 @@ export function createReactions({
       // Live changes first: apply() keeps a private line's to its other party, and the
       // latest state of each reactor wins whichever store held it.
       for (const { by, emoji, state } of early.take(key)) apply(author, id, emoji, by, state);
+      // What members' syncs said of it before it showed, checked now as a live change is.
+      const fromSyncs = synced.get(key);
+      synced.delete(key);
+      for (const [member, changes] of fromSyncs ?? []) {
+        member.slot(reactionSlot).synced.delete(key);
+        if (member.disposed) continue;
+        for (const change of changes) receiveChange(member, change);
+      }
       const waiting = pending.take(key);
       // History never has a private line: what came for its key is not its reactions.
       if (privateWith !== null) return;
@@ -442,10 +524,9 @@ export function createReactions({
         }
         remember(change, privateWith);
         store?.save(keepForm(self, ours.values()));
-        for (const member of members()) {
-          if (member.disposed || (privateWith !== null && member.id !== privateWith)) continue;
-          member.send({ t: 'react', ...change });
-        }
+        // Its place in the queue kept, its state the latest: clicks quicker than we send coalesce.
+        unsent.set(`${lineKey(author, id)}/${emoji}`, { change, privateWith });
+        sendUnsent();
       });
       track(outgoing);
     },

@@ -4,7 +4,7 @@
 // reaction state is signed by its reactor and checked against the reactor's key, however it
 // came (its link, a relay, a history answer); the latest state per reactor and emoji wins.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { mock, test } from 'node:test';
 import { createReactions, type ReactionSummary } from '../../client/features/reactions.ts';
 import type { KnownReactor } from '../../client/features/reactions-history.ts';
 import { createIdentity, type Identity, verifyReaction } from '../../client/identity.ts';
@@ -67,7 +67,19 @@ async function harness(known: (id: string) => KnownReactor | undefined = () => u
     reactions.feature.receive(from, message);
     await reactions.idle();
   }
-  return { reactions, alice, bob, self, updates, clock, receive };
+  /**
+   * Lets time pass until every change of ours is sent: they go out at most five a second
+   * (timers mocked by the caller).
+   */
+  async function sendAll(): Promise<void> {
+    for (let second = 0; second < MAX_REACTION_SYNC; second++) {
+      await reactions.idle();
+      clock.advance(1_000);
+      mock.timers.tick(1_000);
+    }
+    await reactions.idle();
+  }
+  return { reactions, alice, bob, self, updates, clock, receive, sendAll };
 }
 
 test('our reaction is added at once, sent signed to everyone, and taken back by a second click', async () => {
@@ -203,6 +215,21 @@ test('a member over 10 reactions a second is ignored until a second has passed',
   assert.notEqual(reactions.of(SELF, LINE).length, before);
 });
 
+test('our clicks go out at most five a second, quicker ones coalesced: a member, which takes ten, ends with our latest', async (t) => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  t.after(() => mock.timers.reset());
+  const { reactions, alice, sendAll } = await harness();
+  reactions.shown(alice.member.id, LINE);
+  // Fourteen clicks within a second, ending with the reaction taken back.
+  for (let click = 0; click < 14; click++) reactions.toggle(alice.member.id, LINE, '😮');
+  await reactions.idle();
+  const sent = () => alice.member.wire.flatMap((m) => (m.t === 'react' ? [m.on] : []));
+  assert.deepEqual(sent(), [true, false, true, false, true], 'five in the first second');
+  await sendAll();
+  assert.deepEqual(sent(), [true, false, true, false, true, false], 'then the latest alone');
+  assert.deepEqual(reactions.of(alice.member.id, LINE), []);
+});
+
 test('our latest change per line and emoji goes again, signed, in react:sync whenever a link opens', async () => {
   const { reactions, alice, bob, self } = await harness();
   reactions.shown(alice.member.id, LINE);
@@ -226,14 +253,16 @@ test('our latest change per line and emoji goes again, signed, in react:sync whe
   for (const r of sync.reactions) assert.equal(await verifyReaction(key, r.sig ?? '', { ...r, by: SELF }), true);
 });
 
-test('a full sync of signed changes goes in parts that each fit a channel message', async () => {
-  const { reactions, bob } = await harness();
+test('a full sync of signed changes goes in parts that each fit a channel message', async (t) => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  t.after(() => mock.timers.reset());
+  const { reactions, bob, sendAll } = await harness();
   for (let n = 0; n < MAX_REACTION_SYNC; n++) {
     const line = `line-${String(n).padStart(16, '0')}`;
     reactions.shown(bob.member.id, line);
     reactions.toggle(bob.member.id, line, '❤️');
   }
-  await reactions.idle();
+  await sendAll();
   bob.member.wire.length = 0;
   reactions.feature.opened?.(bob.member);
   assert.ok(bob.member.wire.length > 1);
@@ -259,6 +288,50 @@ test('a react:sync is applied like the reactions in it, and again changes nothin
   assert.equal(updates.length, 1);
   reactions.feature.opened?.(bob.member);
   assert.deepEqual(bob.member.wire, [], 'nothing of ours to sync');
+});
+
+test('a react:sync about lines not shown yet is checked and taken when they show (a file line after our reload); the member’s next sync replaces it', async () => {
+  const { reactions, alice, bob, receive } = await harness();
+  const FILE = 'file-aaaaaaaaaaaaaaaa';
+  const LATER = 'file-bbbbbbbbbbbbbbbb';
+  const strip = ({ t: _, ...change }: Change) => change;
+  // Bob's link opens before the lines are back: his sync says 👍 on one, 🎉 then taken back on another.
+  await receive(bob.member, {
+    t: 'react:sync',
+    reactions: [
+      strip(await bob.change(alice.member.id, FILE, '👍', true, 1)),
+      strip(await bob.change(alice.member.id, LATER, '🎉', true, 1)),
+    ],
+  });
+  // Alice's sync forges one of Bob's: it is hers to sign for only.
+  const forged = strip(await bob.change(alice.member.id, FILE, '❤️', true, 1));
+  await receive(alice.member, { t: 'react:sync', reactions: [{ ...forged, emoji: '😮' }] });
+  reactions.shown(alice.member.id, FILE);
+  await reactions.idle();
+  assert.deepEqual(reactions.of(alice.member.id, FILE), [{ emoji: '👍', count: 1, names: ['Bob'], mine: false }]);
+  assert.equal(reactions.counts().forged, 1, 'checked when the line showed');
+  // His next sync (the link opened again) carries his latest: the 🎉 taken back.
+  await receive(bob.member, {
+    t: 'react:sync',
+    reactions: [
+      strip(await bob.change(alice.member.id, FILE, '👍', true, 1)),
+      strip(await bob.change(alice.member.id, LATER, '🎉', false, 2)),
+    ],
+  });
+  reactions.shown(alice.member.id, LATER);
+  await reactions.idle();
+  assert.deepEqual(reactions.of(alice.member.id, LATER), []);
+  // A member gone before the line shows: what its sync said goes with it.
+  const GONE = 'file-cccccccccccccccc';
+  await receive(bob.member, {
+    t: 'react:sync',
+    reactions: [strip(await bob.change(alice.member.id, GONE, '😢', true, 3))],
+  });
+  bob.member.disposed = true;
+  reactions.feature.removed?.(bob.member, 'ERR_PEER_LEFT');
+  reactions.shown(alice.member.id, GONE);
+  await reactions.idle();
+  assert.deepEqual(reactions.of(alice.member.id, GONE), []);
 });
 
 test('a react:sync passes the cap no more than reactions do: its changes count, its repeats do not', async () => {
