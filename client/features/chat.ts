@@ -187,6 +187,12 @@ export interface ChatOptions {
  */
 const afterThisTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
+/**
+ * A line as it is sent: without blank rows before it or white space after it; the first row's
+ * indentation stays (a pasted snippet of code). Empty when there is nothing but white space.
+ */
+export const trimmedLine = (text: string): string => text.replace(/^(?:[ \t]*\n)+/, '').trimEnd();
+
 export function createChat({ selfId, selfName, members, display, identity, transcript, delivered, now }: ChatOptions) {
   const chatSlot = createSlot<ChatPeerState>('chat', () => ({
     queue: [],
@@ -497,7 +503,7 @@ export function createChat({ selfId, selfName, members, display, identity, trans
      * there is nothing to send or no such member.
      */
     send(raw: string, to?: string, re?: ReplyRef): SentLine | null {
-      const text = raw.trim();
+      const text = trimmedLine(raw);
       if (!text || text.length > MAX_CHAT_LENGTH) return null;
       // Not to a member this page has shut out (held, or without the room key): nothing goes
       // to it, and it is not counted as a recipient.

@@ -5,6 +5,8 @@
 // browser sizes the box itself (CSS field-sizing: Chromium), nothing is done here; elsewhere
 // the box is fitted to its content as it changes.
 
+import { trimmedLine } from '../features/chat.ts';
+
 /** Control characters but tab and line feed (a pasted terminal's escapes, a stray NUL). */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what it is for.
 const CONTROLS = /[\u0000-\u0008\u000b-\u001f]/g;
@@ -20,8 +22,7 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
  */
 export function textToSend(written: string): string {
   const clean = written.replace(/\r\n?/g, '\n').replace(CONTROLS, '').replace(LONE_SURROGATE, '\ufffd');
-  // Indentation on its first line is kept (a pasted snippet of code).
-  return clean.replace(/^(?:[ \t]*\n)+/, '').trimEnd();
+  return trimmedLine(clean);
 }
 
 /** Whether this key press sends (Enter alone, not while an input method composes). */

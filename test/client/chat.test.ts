@@ -99,6 +99,17 @@ test('a message written before the channel opens is delivered when it opens', as
   assert.deepEqual(texts(peer.wire), ['first', 'second']);
 });
 
+test('a line keeps its first row’s indentation (pasted code); blank rows before it and white space after it go; white space alone is not sent', async () => {
+  const { chat, peer } = harness();
+  peer.isOpen = true;
+  chat.feature.opened?.(peer);
+  chat.send('    def f(x):\n        return x * 2\n\n');
+  chat.send('\n \n\t  hi  \n');
+  assert.equal(chat.send(' \n\t \n '), null);
+  await chat.idle();
+  assert.deepEqual(texts(peer.wire), ['    def f(x):\n        return x * 2', '\t  hi']);
+});
+
 test('unacknowledged messages are sent again on a new channel; acknowledged ones are not', async () => {
   const { chat, peer } = harness();
   peer.isOpen = true;
