@@ -115,7 +115,16 @@ interface Closers {
   next: Map<string, Int32Array>;
   nextBreak: Int32Array;
   nextWord: Int32Array;
+  /** For * and ~: the next run of them inside a word ("really*like", "2*3"), which no span of them crosses. */
+  nextInWord: Map<string, Int32Array>;
 }
+
+/**
+ * Characters whose run inside a word ends any span of them it is in: "I *really*like it and
+ * *this* too" bolds "this" only, not "really*like it and *this" (the first * that cannot close
+ * is not skipped over). Not _, which joins the words of names: "_snake_case_" is italic.
+ */
+const IN_WORD_ENDS = ['*', '~'] as const;
 
 function closersOf(text: string, inLink: Uint8Array): Closers {
   const next = new Map<string, Int32Array>();
@@ -132,7 +141,21 @@ function closersOf(text: string, inLink: Uint8Array): Closers {
     nextBreak[i] = text[i] === '\n' ? i : (nextBreak[i + 1] ?? -1);
     nextWord[i] = HAS_WORD.test(text[i] as string) ? i : (nextWord[i + 1] ?? -1);
   }
-  return { next, nextBreak, nextWord };
+  const nextInWord = new Map<string, Int32Array>();
+  for (const char of IN_WORD_ENDS) {
+    const inWord = new Uint8Array(text.length);
+    for (let start = text.indexOf(char); start !== -1; ) {
+      let end = start;
+      while (text[end] === char) end++;
+      const word = (at: number) => at >= 0 && at < text.length && HAS_WORD.test(text[at] as string);
+      if (word(start - 1) && word(end) && inLink[start] === 0) inWord.fill(1, start, end);
+      start = text.indexOf(char, end);
+    }
+    const table = new Int32Array(text.length + 1).fill(-1);
+    for (let i = text.length - 1; i >= 0; i--) table[i] = inWord[i] === 1 ? i : (table[i + 1] ?? -1);
+    nextInWord.set(char, table);
+  }
+  return { next, nextBreak, nextWord, nextInWord };
 }
 
 /** `token` at `i` may close a span: after a non-space, before a row's end, a space or punctuation. */
@@ -202,14 +225,16 @@ function atomMask(text: string): Uint8Array {
 function spanAt(
   text: string,
   i: number,
-  { next, nextBreak, nextWord }: Closers,
+  { next, nextBreak, nextWord, nextInWord }: Closers,
 ): { token: string; kind: 'strong' | 'em' | 'del'; close: number } | null {
   for (const { token, kind } of MARKERS) {
     if (!opensAt(text, i, token)) continue;
     const close = next.get(token)?.[i + token.length + 1] ?? -1;
+    if (close === -1) continue;
     const lineEnd = nextBreak[i] ?? -1;
     const word = nextWord[i + token.length] ?? -1;
-    if (close !== -1 && (lineEnd === -1 || close < lineEnd) && word !== -1 && word < close)
+    const inWord = nextInWord.get(token[0] as string)?.[i + token.length] ?? -1;
+    if ((lineEnd === -1 || close < lineEnd) && word !== -1 && word < close && (inWord === -1 || inWord > close))
       return { token, kind, close };
   }
   return null;

@@ -44,6 +44,18 @@ test('bold, italic and struck, as chat apps write them, and nested', () => {
   assert.equal(format('*два* _слова_'), '<b>два</b> <i>слова</i>');
 });
 
+test('a * or ~ inside a word ends any span of it: the first that cannot close is not skipped over; _ in a name is', () => {
+  assert.equal(format('I *really*like it and *this* too'), 'I *really*like it and <b>this</b> too');
+  assert.equal(format('**bold**text and *bold*text and text*bold*'), '**bold**text and *bold*text and text*bold*');
+  assert.equal(format('*a*b c*'), '*a*b c*');
+  assert.equal(format('~was~is and ~gone~'), '~was~is and <s>gone</s>');
+  assert.equal(format('*is 2*3 six?*'), '*is 2*3 six?*');
+  // Around spaces, or inside code or an address, a marker is no word's: the span holds it.
+  assert.equal(format('*a * b*'), '<b>a * b</b>');
+  assert.equal(format('*run `a*b` now*'), '<b>run `a*b` now</b>');
+  assert.equal(format('_snake_case_ and _init_ok_'), '<i>snake_case</i> and <i>init_ok</i>');
+});
+
 test('what is not formatting stays as typed: inside words, around spaces, across lines, unclosed, faces and globs', () => {
   for (const text of [
     '(*_*) and ^_^ and -_- ugh -_- and >_< >_<',
