@@ -156,7 +156,11 @@ test('a private send reaches one member only', async ({ server, browsers }) => {
   await selfId(alice.page);
   await expect(fileLine(alice.page, unanswered)).toHaveAttribute('data-state', 'cancelled');
   await expect(fileLine(alice.page, unanswered).getByTestId('file-recipients')).toHaveText(
-    'carol not sent: this page was reloaded',
+    'carol not sent: you reloaded the page',
+  );
+  // Carol's page was told as Alice's went, not left to say Alice left.
+  await expect(fileLine(carol.page, unanswered).getByTestId('file-status')).toContainText(
+    'cancelled: alice no longer has the file',
   );
   const sentLine = fileLine(alice.page, id);
   await expect(sentLine).toHaveAttribute('data-state', 'verified');

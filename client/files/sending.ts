@@ -519,7 +519,8 @@ export function createSending(options: SendingOptions) {
     /**
      * The page goes (pagehide): files still under way are kept for its next load as they
      * stand, every recipient without the file stopped by the reload (the file itself goes with
-     * the page); their recipients are told the transfer ended as the links close.
+     * the page), and told so before the links close: else each said "cancelled: alice left",
+     * then went on saying it after "alice is back" (exploratory pass).
      */
     keepUnfinished(): void {
       for (const record of sent.values()) {
@@ -527,14 +528,18 @@ export function createSending(options: SendingOptions) {
         const recipients = line.recipients.map((label): RecipientLabel => {
           if (isFinal(label.state)) return label;
           const words = label.state === 'transferring' ? 'stopped partway' : 'not sent';
-          return { ...label, state: 'cancelled', mark: '', words: `${words}: this page was reloaded` };
+          return { ...label, state: 'cancelled', mark: '', words: `${words}: you reloaded the page` };
         });
+        for (const recipient of record.recipients.values()) {
+          if (!isFinal(recipient.state))
+            recipient.member.send({ t: 'file:cancel', id: record.id, reason: 'unavailable' });
+        }
         const state = recipients.some((label) => label.state === 'verified') ? 'verified' : 'cancelled';
         options.keep?.(
           kept(record, {
             ...line,
             state,
-            status: state === 'verified' ? '' : 'stopped: this page was reloaded',
+            status: state === 'verified' ? '' : 'stopped: you reloaded the page',
             recipients,
           }),
         );

@@ -762,10 +762,14 @@ test('a page that goes with files still under way lists them as they stand, thos
   assert.deepEqual(
     alice.sent.map((file) => [file.id, file.state, file.status, file.recipients.map(labelText)]),
     [
-      [id, 'verified', '', ['bob-0000001 ✓ received', 'carol-00001 not sent: this page was reloaded']],
-      [nobody, 'cancelled', 'stopped: this page was reloaded', ['carol-00001 not sent: this page was reloaded']],
+      [id, 'verified', '', ['bob-0000001 ✓ received', 'carol-00001 not sent: you reloaded the page']],
+      [nobody, 'cancelled', 'stopped: you reloaded the page', ['carol-00001 not sent: you reloaded the page']],
     ],
   );
+  // Carol is told the file went with the page, before the link closes: not that alice left.
+  await until(() => stateOf(carol, id) === 'cancelled' && stateOf(carol, nobody ?? '') === 'cancelled', 'carol told');
+  assert.equal(lineOf(carol, id)?.status, 'cancelled: alice-00001 no longer has the file');
+  assert.equal(stateOf(bob, id), 'verified');
 });
 
 test('a file sent is let go once it is over for everyone: its line keeps only its id', async () => {
