@@ -250,3 +250,17 @@ function merged(pieces: Piece[]): Piece[] {
   }
   return out;
 }
+
+/**
+ * The text the pieces show, row by row: markers gone, each block of code on rows of its own
+ * (it is laid out as a block: the text before it ends a row, the text after it starts one).
+ */
+export function shownRows(pieces: readonly Piece[]): string {
+  let rows = '';
+  for (const piece of pieces) {
+    if (piece.kind === 'block') rows += `${rows === '' || rows.endsWith('\n') ? '' : '\n'}${piece.text}\n`;
+    else if (piece.kind === 'text' || piece.kind === 'link' || piece.kind === 'code') rows += piece.text;
+    else rows += shownRows(piece.pieces);
+  }
+  return rows;
+}

@@ -3,6 +3,7 @@
 // screen and push the conversation out of view. Counted in line breaks: a line without them
 // is at most 4,000 characters, laid out as wide as the list.
 import { el } from './dom.ts';
+import { formatText, shownRows } from './format.ts';
 
 /** Lines of text past which a line is shown folded. */
 export const FOLD_PAST_LINES = 15;
@@ -21,7 +22,10 @@ export function textLines(text: string): number {
  * returns the button that unfolds and folds it again, to put after it, or null.
  */
 export function foldLongText(text: HTMLElement, message: string): HTMLButtonElement | null {
-  const lines = textLines(message);
+  // As shown: a block of code's fences take no rows ("Show all 22 lines" for 20 was wrong).
+  // Never more rows than typed, so most lines are not formatted twice.
+  if (textLines(message) <= FOLD_PAST_LINES) return null;
+  const lines = textLines(shownRows(formatText(message)));
   if (lines <= FOLD_PAST_LINES) return null;
   text.classList.add('folded');
   const button = el('button', { className: 'line-unfold', text: `Show all ${lines} lines`, testId: 'unfold' });

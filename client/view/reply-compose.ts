@@ -6,7 +6,7 @@
 import type { ReplyRef } from '../../protocol/index.ts';
 import { createComposerBar } from './composer-bar.ts';
 import { el, icon } from './dom.ts';
-import { excerptOf, REPLY_ICON } from './reply-quote.ts';
+import { asRead, REPLY_ICON } from './reply-quote.ts';
 
 /** What the next line answers: the reference it carries, and the member it is private with. */
 export interface ReplyTarget {
@@ -53,7 +53,7 @@ export function createReplyCompose(
       target = next;
       // Our own line is shown as "You": the bar named us as the others see us.
       const name = el('bdi', { className: 'reply-bar-name', text: next.own === true ? 'yourself' : next.re.name });
-      const text = el('span', { className: 'reply-bar-text', text: excerptOf(next.re.text) });
+      const text = el('span', { className: 'reply-bar-text', text: asRead(next.re.text) });
       text.dir = 'auto';
       bar.words.replaceChildren('Replying to ', name, ': ', text);
       bar.show();

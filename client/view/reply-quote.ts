@@ -8,6 +8,7 @@
 // as text.
 import { REPLY_EXCERPT_LENGTH, type ReplyRef } from '../../protocol/index.ts';
 import { el } from './dom.ts';
+import { formatText, shownRows } from './format.ts';
 
 /** The composer's reply bar draws it (reply-compose.ts); lines hold no drawing (e2e/xss.spec.ts counts them). */
 export const REPLY_ICON = ['M6.5 3.5 2.5 7.5l4 4', 'M2.5 7.5h7a4 4 0 0 1 4 4v1'];
@@ -32,12 +33,15 @@ export function excerptOf(text: string): string {
   return `${cut.trimEnd()}…`;
 }
 
+/** A quote's words as the line reads: its formatting's markers gone ("who wants cake?", not "*cake*"). */
+export const asRead = (text: string): string => excerptOf(shownRows(formatText(text)));
+
 /** Who and what a quote shows: the original as held here, else what the reply says of it. */
 export function quoted(re: ReplyRef, original: Original | null): { name: string; text: string; known: boolean } {
   return original
-    ? { name: original.name, text: excerptOf(original.text), known: true }
+    ? { name: original.name, text: asRead(original.text), known: true }
     : // A claimed name is drawn on one line (.reply-quote-name keeps its spaces).
-      { name: re.name.replace(/\s+/g, ' ').trim(), text: excerptOf(re.text), known: false };
+      { name: re.name.replace(/\s+/g, ' ').trim(), text: asRead(re.text), known: false };
 }
 
 /**

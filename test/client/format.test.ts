@@ -3,7 +3,9 @@
 // in one pass.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatText, type Piece } from '../../client/view/format.ts';
+import { formatText, type Piece, shownRows } from '../../client/view/format.ts';
+import { foldLongText, textLines } from '../../client/view/long-text.ts';
+import { installFakeDom } from './fake-dom.ts';
 
 /** The pieces as a short string: <b>…</b>, <i>…</i>, <s>…</s>, `…`, ```…```, [text](href). */
 function shown(pieces: readonly Piece[]): string {
@@ -127,4 +129,27 @@ test('a peer’s hostile text: thousands of markers read once, nesting bounded, 
   const depth = (list: readonly Piece[]): number =>
     Math.max(0, ...list.map((p) => ('pieces' in p ? 1 + depth(p.pieces) : 0)));
   assert.ok(depth(formatText(`*_~**${'x'}**~_*`)) <= 3);
+});
+
+test('rows as shown: markers gone, a block of code on rows of its own, its fences taking none (what a long line’s fold counts)', () => {
+  const rows = (text: string) => shownRows(formatText(text));
+  const block = Array.from({ length: 20 }, (_, n) => `row ${n}`).join('\n');
+  assert.equal(textLines(`\`\`\`\n${block}\n\`\`\``), 22, 'as typed');
+  assert.equal(textLines(rows(`\`\`\`\n${block}\n\`\`\``)), 20, 'as shown');
+  assert.equal(rows('before ```inline``` after'), 'before \ninline\n after');
+  assert.equal(rows('*bold* _it_ ~s~ `c` www.x.test\nnext'), 'bold it s c www.x.test\nnext');
+  assert.equal(textLines(rows('intro\n```\na\nb\n```\nend')), 4);
+});
+
+test('a long line’s fold counts its rows as shown: a block of 20 rows says 20, and one of 15 between fences is not folded', () => {
+  const dom = installFakeDom([]);
+  try {
+    const block = (count: number) =>
+      `\`\`\`\n${Array.from({ length: count }, (_, n) => `row ${n}`).join('\n')}\n\`\`\``;
+    const text = document.createElement('div');
+    assert.equal(foldLongText(text, block(20))?.textContent, 'Show all 20 lines');
+    assert.equal(foldLongText(document.createElement('div'), block(15)), null, '17 rows typed, 15 shown');
+  } finally {
+    dom.restore();
+  }
 });

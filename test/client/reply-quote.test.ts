@@ -27,6 +27,17 @@ test('a quote names the original’s real author and text when the page holds it
   assert.equal(quoted({ ...re, text: 'y'.repeat(280) }, null).text.length, REPLY_EXCERPT_LENGTH);
 });
 
+test('a quote reads as its line does: formatting markers gone, a block of code on its rows run together', () => {
+  const re = { from: 'alice-000001', id: 'line-0000000001', name: 'Dave', text: 'can you _review_ this PR?' };
+  assert.equal(quoted(re, null).text, 'can you review this PR?');
+  assert.equal(
+    quoted(re, { name: 'alice', text: 'who wants *cake*? run ```\nnpm test\n``` first' }).text,
+    'who wants cake? run npm test first',
+  );
+  // Cut mid-span by the replier's page: the marker left open stays as typed.
+  assert.equal(quoted({ ...re, text: 'who wants *ca…' }, null).text, 'who wants *ca…');
+});
+
 test('a claimed name is drawn on one line: its white space run together', () => {
   const re = { from: 'alice-000001', id: 'line-0000000001', name: 'mal\n\n\n\n\tlory ', text: 'hi' };
   assert.equal(quoted(re, null).name, 'mal lory');
