@@ -52,6 +52,9 @@ import { lineKey } from './transcript.ts';
  * (REACTION_CAP_PER_SECOND), so that a link's jitter bunching them up does not pass its cap.
  */
 const SEND_PER_SECOND = REACTION_CAP_PER_SECOND / 2;
+/** Our changes are kept, and sent, by line and emoji: the latest of each is what counts. */
+const changeKey = (change: Pick<ReactionChange, 'author' | 'id' | 'emoji'>): string =>
+  `${lineKey(change.author, change.id)}/${change.emoji}`;
 /** Reactions are kept for this many of the latest lines shown. */
 const MAX_REACTABLE_LINES = 5_000;
 /**
@@ -235,7 +238,7 @@ export function createReactions({
   }
 
   function remember(change: ReactionChange, privateWith: string | null): void {
-    const key = `${lineKey(change.author, change.id)}/${change.emoji}`;
+    const key = changeKey(change);
     ours.delete(key); // re-inserted as the newest
     ours.set(key, { change, privateWith });
     dropOldest(ours, MAX_REACTION_SYNC);
@@ -252,7 +255,7 @@ export function createReactions({
     const saved = stored;
     stored = undefined;
     for (const { change, privateWith } of keptReactions(saved, self)) {
-      const key = `${lineKey(change.author, change.id)}/${change.emoji}`;
+      const key = changeKey(change);
       // One made on this page already is newer.
       if (!ours.has(key)) ours.set(key, { change, privateWith });
       const state: ReactorState = { name: 'You', on: change.on, ts: change.ts };
@@ -525,7 +528,7 @@ export function createReactions({
         remember(change, privateWith);
         store?.save(keepForm(self, ours.values()));
         // Its place in the queue kept, its state the latest: clicks quicker than we send coalesce.
-        unsent.set(`${lineKey(author, id)}/${emoji}`, { change, privateWith });
+        unsent.set(changeKey(change), { change, privateWith });
         sendUnsent();
       });
       track(outgoing);
