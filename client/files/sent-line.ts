@@ -95,18 +95,23 @@ export function labelText(label: RecipientLabel): string {
 
 /**
  * Bytes of the file's own size that every recipient receiving it now has (the furthest
- * behind), their speed together, and the time until the last of them has it all. With
- * nobody receiving, the bar is full if anyone got the file, and empty otherwise.
+ * behind), their speed together, and the time until the last of them has it all. One gone
+ * partway (its page reloading, its link down) and waited for still counts where it stopped,
+ * with no time left to say: else the bar jumped to whoever was ahead, and fell back when it
+ * came back (exploratory pass). With nobody receiving, the bar is full if anyone got the
+ * file, and empty otherwise.
  */
 export function sentProgress(size: number, recipients: readonly SentRecipient[]): ProgressSnapshot {
-  const receiving = recipients.filter((r) => r.state === 'transferring');
+  const receiving = recipients.filter(
+    (r) => r.state === 'transferring' || (r.state === 'away' && r.done > 0 && r.done < size),
+  );
   if (receiving.length === 0) {
     const got = recipients.some((r) => r.state === 'verified');
     return { done: got ? size : 0, total: size, speed: 0, secondsLeft: got ? 0 : null };
   }
   const done = Math.min(...receiving.map((r) => Math.min(size, r.done)));
-  const speed = receiving.reduce((sum, r) => sum + r.speed, 0);
-  const unknown = receiving.some((r) => r.speed <= 0 && r.done < size);
+  const speed = receiving.reduce((sum, r) => sum + (r.state === 'away' ? 0 : r.speed), 0);
+  const unknown = receiving.some((r) => (r.state === 'away' || r.speed <= 0) && r.done < size);
   const secondsLeft = unknown
     ? null
     : Math.max(...receiving.map((r) => (r.done >= size ? 0 : (size - r.done) / r.speed)));

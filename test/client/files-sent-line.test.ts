@@ -50,6 +50,20 @@ test('two receiving: the bar is where the one furthest behind is, time left is w
   assert.equal(starting.progress.secondsLeft, null);
 });
 
+test('one gone partway (its page reloading) holds the bar where it stopped, with no time left, until it is back or given up', () => {
+  const away = sentLine(40 * MB, 'offered', [
+    recipient('Bob', 'away', 2 * MB, 3 * MB),
+    recipient('Carol', 'transferring', 8 * MB, 4 * MB),
+  ]);
+  assert.deepEqual(away.progress, { done: 2 * MB, total: 40 * MB, speed: 4 * MB, secondsLeft: null });
+  // Gone before any byte arrived: nothing to hold; the bar is Carol's.
+  const early = sentLine(40 * MB, 'offered', [
+    recipient('Bob', 'away'),
+    recipient('Carol', 'transferring', 8 * MB, 4 * MB),
+  ]);
+  assert.equal(early.progress.done, 8 * MB);
+});
+
 test('one has verified while another has not accepted: the line says so, not "offered"', () => {
   const line = sentLine(3 * MB, 'offered', [recipient('Bob', 'offered'), recipient('Carol', 'verified', 3 * MB)]);
   assert.deepEqual(texts(line), ['Bob waiting to accept', 'Carol ✓ received']);
