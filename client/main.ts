@@ -14,6 +14,7 @@ import { type ChatLine, createChat } from './features/chat.ts';
 import { createEdits } from './features/edits.ts';
 import { createFiles } from './features/files.ts';
 import { createHistory } from './features/history.ts';
+import { createPrivateKeeper, restoredLine } from './features/private-kept.ts';
 import { createReactions } from './features/reactions.ts';
 import { createReceipts } from './features/receipts.ts';
 import { createTranscript } from './features/transcript.ts';
@@ -32,7 +33,7 @@ import { createPrivateTarget } from './private-target.ts';
 import { createRelay, refusalText } from './relay.ts';
 import { createRouter } from './router.ts';
 import type { SignalingHandlers } from './signaling.ts';
-import { editStore, loadResume, reactionStore, receiptStore, saveResume, tabStorage } from './storage.ts';
+import { editStore, loadResume, privateStore, reactionStore, receiptStore, saveResume, tabStorage } from './storage.ts';
 import { mark } from './timeline.ts';
 import { createHandshake } from './verify.ts';
 import { createAttention } from './view/attention.ts';
@@ -107,6 +108,12 @@ const signalingHandlers: SignalingHandlers = {
       const back = returningId === ack.self.id;
       historyView.setBack(back);
       system(joinedLine(ack.peers, selfId, selfName(), back));
+      // Our private lines from before the reload: no history brings them back.
+      for (const kept of privateLines.restore(back)) {
+        const line = restoredLine(kept, ack.self.id);
+        transcript.markShown(line.from, line.id);
+        historyView.place(line, showLine(line, line.own ? selfName() : kept.name));
+      }
       // Those here before us may hold lines we have not seen: ask them.
       history.joined(ack.peers.map((peer) => peer.id));
     }
@@ -288,8 +295,11 @@ function showLine(line: ChatLine, senderName: string): HTMLLIElement {
   // History lines are placed by the history view; every other line goes after the newest.
   // A twin is heard with its tag, as it is seen (twins.ts).
   const spoken = taggedName(line.from, senderName);
-  const item = line.history ? lines.build(line, senderName) : lines.append(line, senderName, mention, spoken);
-  if (!line.history) conversation.spoke();
+  // A private line back from before a reload is placed among the earlier lines, as history is.
+  const earlier = line.history !== undefined || line.kept === true;
+  const item = earlier ? lines.build(line, senderName) : lines.append(line, senderName, mention, spoken);
+  if (!earlier) conversation.spoke();
+  privateLines.keep(line, senderName);
   const tag = othersTag(line.from);
   if (tag !== null) tagLine(item, tag);
   markLine(item, line, (peerId) => taggedName(peerId, nameOf(peerId)), mention);
@@ -312,7 +322,7 @@ function showLine(line: ChatLine, senderName: string): HTMLLIElement {
   if (line.history && line.own && line.deleted === undefined && receipts.restore(line.id, line.ts)) {
     receiptsView.own(item, line.id);
   }
-  if (line.history) return item;
+  if (earlier) return item;
   if (line.own) {
     receiptsView.own(item, line.id);
     unreadMarker.seen();
@@ -329,6 +339,8 @@ function showLine(line: ChatLine, senderName: string): HTMLLIElement {
 }
 
 const transcript = createTranscript();
+/** The private lines this tab showed, kept for its next load (no history has them). */
+const privateLines = createPrivateKeeper(privateStore(link.roomId), () => selfId ?? '');
 
 const chat = createChat({
   selfId: () => selfId ?? '',
@@ -354,6 +366,7 @@ const edits = createEdits({
       mentionsYou(revision.text, selfName(), memberNames(), names.ownCode());
     lineEdits.revised(from, id, revision, mention);
     replies.revised(from, id, revision.text);
+    privateLines.revise(from, id, revision.text, revision.at);
     // Ours deleted goes to no one more (chat.withdraw): its receipt would wait for good.
     if (revision.text === null && from === selfId) receipts.withdrawn(id);
   },

@@ -3,14 +3,15 @@
 // a call.
 // sessionStorage: the resume ticket for this tab and room, so a reload takes its old peer id
 // back instead of leaving a ghost behind; with it the tab's signing key, its latest edits and
-// reactions (sent again after the reload) and its newest lines' receipts (shown again when
-// history brings the lines back). The files it sent and received are listed there too, by
+// reactions (sent again after the reload), its newest lines' receipts (shown again when
+// history brings the lines back) and its private lines (shown again: no history has them). The files it sent and received are listed there too, by
 // files/kept.ts.
 // Not the protocol's index: this module is part of the small entry script (boot.ts).
 import { normalizeName } from '../protocol/name.ts';
 import type { ResumeTicket } from '../protocol/signaling.ts';
 import type { MediaKind } from './calls/senders.ts';
 import type { EditStore } from './features/edits.ts';
+import type { PrivateStore } from './features/private-kept.ts';
 import type { ReactionStore } from './features/reactions-kept.ts';
 import type { ReceiptStore } from './features/receipts-kept.ts';
 import type { KeyStore, StoredKeyPair } from './identity.ts';
@@ -21,6 +22,7 @@ const signingKey = (roomId: string) => `roomlink:signing:${roomId}`;
 const editsKey = (roomId: string) => `roomlink:edits:${roomId}`;
 const receiptsKey = (roomId: string) => `roomlink:receipts:${roomId}`;
 const reactionsKey = (roomId: string) => `roomlink:reactions:${roomId}`;
+const privateKey = (roomId: string) => `roomlink:private:${roomId}`;
 
 function safely<T>(read: () => T, fallback: T): T {
   // Storage throws in some privacy modes and when full; the app works without it.
@@ -107,6 +109,9 @@ export const receiptStore = (roomId: string): ReceiptStore => tabJson(receiptsKe
 
 /** The tab's latest reactions in this room (reactions-kept.ts parses them). */
 export const reactionStore = (roomId: string): ReactionStore => tabJson(reactionsKey(roomId));
+
+/** The private lines the tab showed in this room (private-kept.ts parses them). */
+export const privateStore = (roomId: string): PrivateStore => tabJson(privateKey(roomId));
 
 const RELAY_KEY = 'roomlink:relay';
 const RELAY_RATE_KEY = 'roomlink:relay-rate';

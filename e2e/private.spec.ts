@@ -76,6 +76,16 @@ test('a private message reaches only its recipient, marked on both sides, and st
   await expect(alice.page.getByTestId('message-input')).toHaveValue('for bob while he was away');
   await bob.page.goto(bobLink);
   expect(await selfId(bob.page)).toBe(bob.id);
+  // Back under his id, his page shows the private exchange again, once each, still private
+  // (no history has it: his tab kept it).
+  await waitForMessage(bob.page, { from: alice.id, text: 'secret for bob' });
+  const backOnBob = await shownLines(bob.page);
+  expect(backOnBob.filter((line) => line.text === 'secret for bob').map((line) => line.privateFrom)).toEqual([
+    alice.id,
+  ]);
+  expect(backOnBob.filter((line) => line.text === 'reply for alice only').map((line) => line.privateTo)).toEqual([
+    alice.id,
+  ]);
   await expect(bar).toHaveAttribute('data-away', 'false');
   await alice.page.getByTestId('message-input').press('Enter');
   await waitForMessage(bob.page, { from: alice.id, text: 'for bob while he was away' });

@@ -1,0 +1,129 @@
+// Private lines outlive a reload of the tab (features/private-kept.ts): kept as they read now
+// (edited, gone when deleted), the newest 100, and given back once under the same peer id;
+// what the store holds is read as untrusted.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { ChatLine } from '../../client/features/chat.ts';
+import {
+  createPrivateKeeper,
+  keptPrivateLines,
+  MAX_KEPT_PRIVATE,
+  type PrivateStore,
+  restoredLine,
+} from '../../client/features/private-kept.ts';
+
+const ME = 'me-000000001';
+const BOB = 'bob-00000001';
+const CAROL = 'carol-000001';
+
+/** The tab's sessionStorage for them, as storage.ts keeps it: JSON in, JSON out. */
+function tabStore(initial: unknown = null): PrivateStore & { raw(): unknown } {
+  let raw = JSON.stringify(initial);
+  return {
+    load: () => JSON.parse(raw),
+    save: (saved) => {
+      raw = JSON.stringify(saved);
+    },
+    raw: () => JSON.parse(raw),
+  };
+}
+
+const line = (id: string, from: string, extra: Partial<ChatLine> = {}): ChatLine => ({
+  kind: 'chat',
+  id,
+  from,
+  ts: 1_700_000_000_000,
+  text: `text of ${id}`,
+  own: from === ME,
+  ...extra,
+});
+
+test('private lines shown are kept as they read now, and given back after a reload under the same peer id, oldest first', () => {
+  const store = tabStore();
+  const before = createPrivateKeeper(store, () => ME);
+  before.keep(line('line-mine000000001', ME, { privateTo: BOB }), 'me');
+  before.keep(
+    line('line-bobs000000001', BOB, {
+      privateFrom: BOB,
+      re: { from: ME, id: 'line-mine000000001', name: 'me', text: 'text' },
+    }),
+    'bob',
+  );
+  before.keep(line('line-edited0000001', BOB, { privateFrom: BOB }), 'bob');
+  before.keep(line('line-deleted000001', BOB, { privateFrom: BOB }), 'bob');
+  // Not kept: public lines, history, system lines.
+  before.keep(line('line-public0000001', BOB), 'bob');
+  before.keep(line('line-history000001', BOB, { history: { verified: 'true', relayedBy: '' } }), 'bob');
+  before.revise(BOB, 'line-edited0000001', 'now it says this', 1_700_000_001_000);
+  before.revise(BOB, 'line-deleted000001', null, 1_700_000_002_000);
+  before.revise(BOB, 'line-public0000001', 'an edit of a line not kept', 1_700_000_003_000);
+
+  const after = createPrivateKeeper(store, () => ME).restore(true);
+  assert.deepEqual(
+    after.map((kept) => [kept.id, kept.name, kept.with, kept.text, kept.edited]),
+    [
+      ['line-mine000000001', 'me', BOB, 'text of line-mine000000001', undefined],
+      ['line-bobs000000001', 'bob', BOB, 'text of line-bobs000000001', undefined],
+      ['line-edited0000001', 'bob', BOB, 'now it says this', 1_700_000_001_000],
+    ],
+  );
+  // Shown again as private between us: ours to Bob, Bob's to us, with its quote and its edit.
+  const [mine, bobs, edited] = after.map((kept) => restoredLine(kept, ME));
+  assert.deepEqual([mine?.own, mine?.privateTo, mine?.privateFrom, mine?.kept], [true, BOB, undefined, true]);
+  assert.deepEqual([bobs?.own, bobs?.privateFrom, bobs?.re?.id], [false, BOB, 'line-mine000000001']);
+  assert.equal(edited?.edited, 1_700_000_001_000);
+
+  // Back under another peer id: the lines named us by the old one; nothing is given, and the store starts anew.
+  const elsewhere = createPrivateKeeper(store, () => 'me-000000002');
+  assert.deepEqual(elsewhere.restore(true), []);
+  const notBack = createPrivateKeeper(store, () => ME);
+  assert.deepEqual(notBack.restore(false), []);
+  notBack.keep(line('line-fresh00000001', CAROL, { privateFrom: CAROL }), 'carol');
+  assert.deepEqual(
+    createPrivateKeeper(store, () => ME)
+      .restore(true)
+      .map((kept) => kept.id),
+    ['line-fresh00000001'],
+  );
+});
+
+test('the newest 100 are kept', () => {
+  const store = tabStore();
+  const keeper = createPrivateKeeper(store, () => ME);
+  for (let n = 0; n < MAX_KEPT_PRIVATE + 5; n++) {
+    keeper.keep(line(`line-${String(n).padStart(14, '0')}`, BOB, { privateFrom: BOB }), 'bob');
+  }
+  const kept = createPrivateKeeper(store, () => ME).restore(true);
+  assert.equal(kept.length, MAX_KEPT_PRIVATE);
+  assert.equal(kept[0]?.id, `line-${String(5).padStart(14, '0')}`);
+});
+
+test('what the store holds is read as untrusted: anything malformed, or not between us and another, is left out', () => {
+  const good = { id: 'line-good00000001', from: BOB, name: 'bob', with: BOB, ts: 1, text: 'hi' };
+  const saved = {
+    from: ME,
+    lines: [
+      good,
+      { ...good, id: 'x' },
+      { ...good, from: 'not a peer id!' },
+      { ...good, name: '' },
+      { ...good, text: 'y'.repeat(5_000) },
+      { ...good, ts: -1 },
+      { ...good, edited: 'yesterday' },
+      { ...good, re: { from: ME, id: 'line-x', name: 'me', text: 'quoted', extra: 1 } },
+      // Between two others: not ours to show.
+      { ...good, id: 'line-others0000001', from: CAROL, with: BOB },
+      // Ours to ourselves: no such private line.
+      { ...good, id: 'line-self00000001', from: ME, with: ME },
+      'a string',
+      null,
+    ],
+  };
+  assert.deepEqual(
+    keptPrivateLines(saved, ME).map((kept) => kept.id),
+    ['line-good00000001'],
+  );
+  for (const junk of [null, 'text', 7, [], { from: ME }, { from: ME, lines: 'x' }, { from: CAROL, lines: [good] }]) {
+    assert.deepEqual(keptPrivateLines(junk, ME), [], JSON.stringify(junk));
+  }
+});
