@@ -108,18 +108,21 @@ const signalingHandlers: SignalingHandlers = {
       const back = returningId === ack.self.id;
       historyView.setBack(back);
       system(joinedLine(ack.peers, selfId, selfName(), back));
-      // Our private lines from before the reload: no history brings them back.
-      for (const kept of privateLines.restore(back)) {
-        const line = restoredLine(kept, ack.self.id);
-        transcript.markShown(line.from, line.id);
-        historyView.place(line, showLine(line, line.own ? selfName() : kept.name));
-      }
       // Those here before us may hold lines we have not seen: ask them.
       history.joined(ack.peers.map((peer) => peer.id));
     }
     // Back on signaling, the sync repairs the links that are down; those it just made or
     // replaced are left to negotiate (a restart would make both sides offer).
     mesh.sync(ack.peers, rejoin);
+    // Our private lines from before the reload (no history brings them back), once the
+    // members are known: a line to one of them names it.
+    if (!rejoin) {
+      for (const kept of privateLines.restore(returningId === ack.self.id)) {
+        const line = restoredLine(kept, ack.self.id);
+        transcript.markShown(line.from, line.id);
+        historyView.place(line, showLine(line, line.own ? selfName() : kept.name));
+      }
+    }
     if (rejoin) pageStatus.cameBack();
     ownName.askChosen();
   },

@@ -86,6 +86,7 @@ test('a private message reaches only its recipient, marked on both sides, and st
   expect(backOnBob.filter((line) => line.text === 'reply for alice only').map((line) => line.privateTo)).toEqual([
     alice.id,
   ]);
+  await expect(bob.page.locator(`[data-private-to="${alice.id}"]`)).toContainText('private · to alice');
   await expect(bar).toHaveAttribute('data-away', 'false');
   await alice.page.getByTestId('message-input').press('Enter');
   await waitForMessage(bob.page, { from: alice.id, text: 'for bob while he was away' });
