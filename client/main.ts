@@ -299,13 +299,16 @@ function showLine(line: ChatLine, senderName: string): HTMLLIElement {
   // A twin is heard with its tag, as it is seen (twins.ts).
   const spoken = taggedName(line.from, senderName);
   // A private line back from before a reload is placed among the earlier lines, as history is.
-  const earlier = line.history !== undefined || line.kept === true;
+  const earlier = line.history !== undefined || line.kept !== undefined;
   const item = earlier ? lines.build(line, senderName) : lines.append(line, senderName, mention, spoken);
   if (!earlier) conversation.spoke();
-  privateLines.keep(line, senderName);
+  privateLines.keep(line, senderName, nameOf(line.privateTo ?? line.privateFrom ?? ''));
   const tag = othersTag(line.from);
   if (tag !== null) tagLine(item, tag);
-  markLine(item, line, (peerId) => taggedName(peerId, nameOf(peerId)), mention);
+  // A private line back from before a reload names a member gone since as it was named then.
+  const named = (peerId: string) =>
+    line.kept && mesh.member(peerId) === undefined ? line.kept.withName : taggedName(peerId, nameOf(peerId));
+  markLine(item, line, named, mention);
   if (line.kind !== 'chat') return item;
   const privateWith = line.privateTo ?? line.privateFrom ?? null;
   if (line.re) item.prepend(replies.quote(line.re, { by: senderName, privateWith }));

@@ -71,8 +71,11 @@ export interface ChatLine {
   privateFrom?: string;
   /** A line from before we joined, relayed to us by a member. */
   history?: { verified: LineVerification; relayedBy: string };
-  /** A private line this tab showed before a reload, shown again from its storage (private-kept.ts). */
-  kept?: true;
+  /**
+   * A private line this tab showed before a reload, shown again from its storage
+   * (private-kept.ts), with the other party's name as it was then (it may be gone now).
+   */
+  kept?: { withName: string };
   /** The line it answers, as its author wrote it (view/reply-quote.ts checks it against what we hold). */
   re?: ReplyRef;
   /** A history line its author edited since (their clock): `text` is the edited text. */

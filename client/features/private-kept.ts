@@ -26,6 +26,8 @@ export interface KeptPrivateLine {
   name: string;
   /** The other party: its recipient when we wrote it, else its author. */
   with: string;
+  /** The other party's name as this page showed it (it may be gone when the line comes back). */
+  withName?: string;
   ts: number;
   text: string;
   /** When its author last edited it (their clock), if they did. */
@@ -42,16 +44,19 @@ const isTime = (value: unknown): value is number => Number.isSafeInteger(value) 
 
 function keptLine(value: unknown): KeptPrivateLine | null {
   if (typeof value !== 'object' || value === null) return null;
-  const { id, from, name, with: other, ts, text, edited, re } = value as Record<string, unknown>;
+  const { id, from, name, with: other, withName, ts, text, edited, re } = value as Record<string, unknown>;
   if (typeof id !== 'string' || !MESSAGE_ID_PATTERN.test(id)) return null;
   if (typeof from !== 'string' || !PEER_ID_PATTERN.test(from)) return null;
   if (typeof other !== 'string' || !PEER_ID_PATTERN.test(other)) return null;
-  if (typeof name !== 'string' || name.length === 0 || name.length > NAME_MAX_LENGTH) return null;
+  const isName = (value: unknown): value is string =>
+    typeof value === 'string' && value.length > 0 && value.length <= NAME_MAX_LENGTH;
+  if (!isName(name) || (withName !== undefined && !isName(withName))) return null;
   if (typeof text !== 'string' || text.length === 0 || text.length > MAX_CHAT_LENGTH) return null;
   if (!isTime(ts) || (edited !== undefined && !isTime(edited))) return null;
   const reply = re === undefined ? undefined : replySchema.safeParse(re);
   if (reply !== undefined && !reply.success) return null;
   const line: KeptPrivateLine = { id, from, name, with: other, ts, text };
+  if (withName !== undefined) line.withName = withName;
   if (edited !== undefined) line.edited = edited;
   if (reply?.success) line.re = reply.data;
   return line;
@@ -80,7 +85,15 @@ export function keptPrivateLines(saved: unknown, self: string): KeptPrivateLine[
 /** The line to show again: private between us and its other party, as it read. */
 export function restoredLine(kept: KeptPrivateLine, self: string): ChatLine {
   const own = kept.from === self;
-  const line: ChatLine = { kind: 'chat', id: kept.id, from: kept.from, ts: kept.ts, text: kept.text, own, kept: true };
+  const line: ChatLine = {
+    kind: 'chat',
+    id: kept.id,
+    from: kept.from,
+    ts: kept.ts,
+    text: kept.text,
+    own,
+    kept: { withName: kept.withName ?? kept.name },
+  };
   if (own) line.privateTo = kept.with;
   else line.privateFrom = kept.from;
   if (kept.edited !== undefined) line.edited = kept.edited;
@@ -119,12 +132,20 @@ export function createPrivateKeeper(store: PrivateStore, selfId: () => string) {
       }
       return [...all().values()];
     },
-    /** A private line shown live (ours sent, or one to us), under its author's name. */
-    keep(line: ChatLine, name: string): void {
+    /** A private line shown live (ours sent, or one to us), under its author's name; `withName`: the other party's. */
+    keep(line: ChatLine, name: string, withName: string): void {
       const other = line.privateTo ?? line.privateFrom;
       if (line.kind !== 'chat' || other === undefined || line.history !== undefined || line.kept) return;
       const lines = all();
-      const entry: KeptPrivateLine = { id: line.id, from: line.from, name, with: other, ts: line.ts, text: line.text };
+      const entry: KeptPrivateLine = {
+        id: line.id,
+        from: line.from,
+        name,
+        with: other,
+        withName,
+        ts: line.ts,
+        text: line.text,
+      };
       if (line.re !== undefined) entry.re = line.re;
       lines.set(keyOf(line.from, line.id), entry);
       while (lines.size > MAX_KEPT_PRIVATE) lines.delete(lines.keys().next().value as string);

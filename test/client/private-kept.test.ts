@@ -41,19 +41,20 @@ const line = (id: string, from: string, extra: Partial<ChatLine> = {}): ChatLine
 test('private lines shown are kept as they read now, and given back after a reload under the same peer id, oldest first', () => {
   const store = tabStore();
   const before = createPrivateKeeper(store, () => ME);
-  before.keep(line('line-mine000000001', ME, { privateTo: BOB }), 'me');
+  before.keep(line('line-mine000000001', ME, { privateTo: BOB }), 'me', 'bob');
   before.keep(
     line('line-bobs000000001', BOB, {
       privateFrom: BOB,
       re: { from: ME, id: 'line-mine000000001', name: 'me', text: 'text' },
     }),
     'bob',
+    'bob',
   );
-  before.keep(line('line-edited0000001', BOB, { privateFrom: BOB }), 'bob');
-  before.keep(line('line-deleted000001', BOB, { privateFrom: BOB }), 'bob');
+  before.keep(line('line-edited0000001', BOB, { privateFrom: BOB }), 'bob', 'bob');
+  before.keep(line('line-deleted000001', BOB, { privateFrom: BOB }), 'bob', 'bob');
   // Not kept: public lines, history, system lines.
-  before.keep(line('line-public0000001', BOB), 'bob');
-  before.keep(line('line-history000001', BOB, { history: { verified: 'true', relayedBy: '' } }), 'bob');
+  before.keep(line('line-public0000001', BOB), 'bob', 'bob');
+  before.keep(line('line-history000001', BOB, { history: { verified: 'true', relayedBy: '' } }), 'bob', 'bob');
   before.revise(BOB, 'line-edited0000001', 'now it says this', 1_700_000_001_000);
   before.revise(BOB, 'line-deleted000001', null, 1_700_000_002_000);
   before.revise(BOB, 'line-public0000001', 'an edit of a line not kept', 1_700_000_003_000);
@@ -69,7 +70,11 @@ test('private lines shown are kept as they read now, and given back after a relo
   );
   // Shown again as private between us: ours to Bob, Bob's to us, with its quote and its edit.
   const [mine, bobs, edited] = after.map((kept) => restoredLine(kept, ME));
-  assert.deepEqual([mine?.own, mine?.privateTo, mine?.privateFrom, mine?.kept], [true, BOB, undefined, true]);
+  // With the other party's name as it was, for when it is gone by then.
+  assert.deepEqual(
+    [mine?.own, mine?.privateTo, mine?.privateFrom, mine?.kept],
+    [true, BOB, undefined, { withName: 'bob' }],
+  );
   assert.deepEqual([bobs?.own, bobs?.privateFrom, bobs?.re?.id], [false, BOB, 'line-mine000000001']);
   assert.equal(edited?.edited, 1_700_000_001_000);
 
@@ -78,7 +83,7 @@ test('private lines shown are kept as they read now, and given back after a relo
   assert.deepEqual(elsewhere.restore(true), []);
   const notBack = createPrivateKeeper(store, () => ME);
   assert.deepEqual(notBack.restore(false), []);
-  notBack.keep(line('line-fresh00000001', CAROL, { privateFrom: CAROL }), 'carol');
+  notBack.keep(line('line-fresh00000001', CAROL, { privateFrom: CAROL }), 'carol', 'carol');
   assert.deepEqual(
     createPrivateKeeper(store, () => ME)
       .restore(true)
@@ -91,7 +96,7 @@ test('the newest 100 are kept', () => {
   const store = tabStore();
   const keeper = createPrivateKeeper(store, () => ME);
   for (let n = 0; n < MAX_KEPT_PRIVATE + 5; n++) {
-    keeper.keep(line(`line-${String(n).padStart(14, '0')}`, BOB, { privateFrom: BOB }), 'bob');
+    keeper.keep(line(`line-${String(n).padStart(14, '0')}`, BOB, { privateFrom: BOB }), 'bob', 'bob');
   }
   const kept = createPrivateKeeper(store, () => ME).restore(true);
   assert.equal(kept.length, MAX_KEPT_PRIVATE);
@@ -110,6 +115,7 @@ test('what the store holds is read as untrusted: anything malformed, or not betw
       { ...good, text: 'y'.repeat(5_000) },
       { ...good, ts: -1 },
       { ...good, edited: 'yesterday' },
+      { ...good, withName: '' },
       { ...good, re: { from: ME, id: 'line-x', name: 'me', text: 'quoted', extra: 1 } },
       // Between two others: not ours to show.
       { ...good, id: 'line-others0000001', from: CAROL, with: BOB },
