@@ -302,7 +302,6 @@ function showLine(line: ChatLine, senderName: string): HTMLLIElement {
   const earlier = line.history !== undefined || line.kept !== undefined;
   const item = earlier ? lines.build(line, senderName) : lines.append(line, senderName, mention, spoken);
   if (!earlier) conversation.spoke();
-  privateLines.keep(line, senderName, nameOf(line.privateTo ?? line.privateFrom ?? ''));
   const tag = othersTag(line.from);
   if (tag !== null) tagLine(item, tag);
   // A private line back from before a reload names a member gone since as it was named then.
@@ -311,6 +310,7 @@ function showLine(line: ChatLine, senderName: string): HTMLLIElement {
   markLine(item, line, named, mention);
   if (line.kind !== 'chat') return item;
   const privateWith = line.privateTo ?? line.privateFrom ?? null;
+  if (privateWith !== null) privateLines.keep(line, senderName, nameOf(privateWith));
   if (line.re) item.prepend(replies.quote(line.re, { by: senderName, privateWith }));
   // The bar first: shown() may apply reactions that came with the line (history) at once.
   reactionsView.attach(item, line.from, line.id);
@@ -607,6 +607,7 @@ deferred.afterReady((skeleton) => {
 });
 window.addEventListener('pagehide', () => {
   receipts.keep();
+  privateLines.flush();
   files.keepUnfinished();
   for (const member of mesh.all()) member.send({ t: 'bye' });
   signaling?.close();

@@ -4,8 +4,8 @@
 // sessionStorage: the resume ticket for this tab and room, so a reload takes its old peer id
 // back instead of leaving a ghost behind; with it the tab's signing key, its latest edits and
 // reactions (sent again after the reload), its newest lines' receipts (shown again when
-// history brings the lines back) and its private lines (shown again: no history has them). The files it sent and received are listed there too, by
-// files/kept.ts.
+// history brings the lines back) and its private lines (shown again: no history has them).
+// The files it received and sent are listed there too (files/kept.ts, files/sent-kept.ts).
 // Not the protocol's index: this module is part of the small entry script (boot.ts).
 import { normalizeName } from '../protocol/name.ts';
 import type { ResumeTicket } from '../protocol/signaling.ts';
@@ -99,6 +99,17 @@ function tabJson<T>(key: string): { load(): unknown; save(value: T): void } {
     load: () => safely(() => JSON.parse(sessionStorage.getItem(key) ?? 'null') as unknown, null),
     save: (value) => safely(() => sessionStorage.setItem(key, JSON.stringify(value)), undefined),
   };
+}
+
+/**
+ * What an earlier page of this tab saved as `{ from, [field]: [...] }`: the newest `max`
+ * entries, unread (their owner parses each), if `from` is our peer id now (`self`); else none:
+ * what a tab keeps names it by the id it had, and a reload that got another id is someone else.
+ */
+export function ownEntries(saved: unknown, self: string, field: string, max: number): unknown[] {
+  if (typeof saved !== 'object' || saved === null) return [];
+  const { from, [field]: entries } = saved as Record<string, unknown>;
+  return from === self && Array.isArray(entries) ? entries.slice(-max) : [];
 }
 
 /** The tab's latest edits in this room (edits.ts parses them). */

@@ -43,6 +43,7 @@ import {
 import { dropOldest } from '../bounded.ts';
 import { defineFeature, type MemberHandle } from '../feature.ts';
 import { type Identity, verifyDeletion, verifyLine } from '../identity.ts';
+import { ownEntries } from '../storage.ts';
 import type { ChatLine } from './chat.ts';
 import { createUnheld } from './edits-unheld.ts';
 import { lineKey, type Revision, type Transcript } from './transcript.ts';
@@ -100,11 +101,7 @@ export interface EditStore {
 
 /** Our edits as saved, if they are ours (`from`: a reload that got a new peer id cannot send them). */
 function savedEdits(saved: unknown, from: string): EditMessage[] {
-  if (typeof saved !== 'object' || saved === null) return [];
-  const { from: savedFrom, edits } = saved as { from?: unknown; edits?: unknown };
-  if (savedFrom !== from || !Array.isArray(edits)) return [];
-  return edits
-    .slice(-MAX_EDIT_SYNC)
+  return ownEntries(saved, from, 'edits', MAX_EDIT_SYNC)
     .map(parseChannelMessage)
     .filter((message): message is EditMessage => message?.t === 'chat:edit');
 }

@@ -13,10 +13,13 @@ import {
   type ReplyRef,
   replySchema,
 } from '../../protocol/index.ts';
+import { ownEntries } from '../storage.ts';
 import type { ChatLine } from './chat.ts';
 
 /** Private lines kept, the newest. */
 export const MAX_KEPT_PRIVATE = 100;
+/** Changes are written to the store this long after the first of them (and when the page goes). */
+const SAVE_DELAY_MS = 500;
 
 /** One private line as kept: who wrote it, to whom (the other party when it is ours), as it reads now. */
 export interface KeptPrivateLine {
@@ -69,11 +72,7 @@ function keptLine(value: unknown): KeptPrivateLine | null {
  * have written it.
  */
 export function keptPrivateLines(saved: unknown, self: string): KeptPrivateLine[] {
-  if (typeof saved !== 'object' || saved === null) return [];
-  const { from, lines } = saved as { from?: unknown; lines?: unknown };
-  if (from !== self || !Array.isArray(lines)) return [];
-  return lines
-    .slice(-MAX_KEPT_PRIVATE)
+  return ownEntries(saved, self, 'lines', MAX_KEPT_PRIVATE)
     .map(keptLine)
     .filter(
       (line): line is KeptPrivateLine =>
@@ -118,9 +117,21 @@ export function createPrivateKeeper(store: PrivateStore, selfId: () => string) {
     return kept;
   }
 
-  function save(): void {
+  let saveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Writes the store now, if a change waits (pagehide; else SAVE_DELAY_MS after the first). */
+  function flush(): void {
+    if (saveTimer === undefined) return;
+    clearTimeout(saveTimer);
+    saveTimer = undefined;
     const self = selfId();
     if (self !== '') store.save({ from: self, lines: [...all().values()] });
+  }
+  /**
+   * The store is written SAVE_DELAY_MS from now, with whatever changed meanwhile: each write is
+   * the whole list (up to ~400,000 characters), and a member may send private lines quickly.
+   */
+  function save(): void {
+    saveTimer ??= setTimeout(flush, SAVE_DELAY_MS);
   }
 
   return {
@@ -151,6 +162,7 @@ export function createPrivateKeeper(store: PrivateStore, selfId: () => string) {
       while (lines.size > MAX_KEPT_PRIVATE) lines.delete(lines.keys().next().value as string);
       save();
     },
+    flush,
     /** A line's author edited it (text) or deleted it (null): kept as it reads now, or no more. */
     revise(from: string, id: string, text: string | null, at: number): void {
       const lines = all();

@@ -6,6 +6,7 @@
 // tab's sessionStorage (storage.ts), beside its signing key, and taken back under the same
 // peer id: a reload that got a new one reacts as someone else.
 import { encodeChannelMessage, MAX_REACTION_SYNC, PEER_ID_PATTERN, parseChannelMessage } from '../../protocol/index.ts';
+import { ownEntries } from '../storage.ts';
 import type { ReactionChange } from './reaction-checks.ts';
 
 /** One of our changes, and for a private line the other party it goes to (null: everyone). */
@@ -38,11 +39,8 @@ export function keepForm(
  * written it. Anything else is left out.
  */
 export function keptReactions(saved: unknown, from: string): KeptReaction[] {
-  if (typeof saved !== 'object' || saved === null) return [];
-  const { from: savedFrom, reactions } = saved as { from?: unknown; reactions?: unknown };
-  if (savedFrom !== from || !Array.isArray(reactions)) return [];
   const kept: KeptReaction[] = [];
-  for (const entry of reactions.slice(-MAX_REACTION_SYNC)) {
+  for (const entry of ownEntries(saved, from, 'reactions', MAX_REACTION_SYNC)) {
     if (!Array.isArray(entry) || entry.length !== 2) continue;
     const [encoded, privateWith] = entry as [unknown, unknown];
     const message = parseChannelMessage(encoded);

@@ -6,6 +6,7 @@
 // with history, and a reload that got a new peer id takes nothing: receipts and the reads
 // members send name us by id.
 import { MAX_HISTORY_LINES, MESSAGE_ID_PATTERN, PEER_ID_PATTERN } from '../../protocol/index.ts';
+import { ownEntries } from '../storage.ts';
 
 /** Lines whose receipts are kept: as many as a member's history answer holds. */
 export const KEPT_RECEIPTS = MAX_HISTORY_LINES;
@@ -52,10 +53,7 @@ function keptReceipt(value: unknown): KeptReceipt | null {
  */
 export function keptReceipts(saved: unknown, from: string): Map<string, KeptReceipt> {
   const kept = new Map<string, KeptReceipt>();
-  if (typeof saved !== 'object' || saved === null) return kept;
-  const { from: savedFrom, lines } = saved as { from?: unknown; lines?: unknown };
-  if (savedFrom !== from || !Array.isArray(lines)) return kept;
-  for (const entry of lines.slice(-KEPT_RECEIPTS)) {
+  for (const entry of ownEntries(saved, from, 'lines', KEPT_RECEIPTS)) {
     if (!Array.isArray(entry) || entry.length !== 2) continue;
     const [id, value] = entry as [unknown, unknown];
     const receipt = keptReceipt(value);

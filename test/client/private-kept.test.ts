@@ -58,6 +58,9 @@ test('private lines shown are kept as they read now, and given back after a relo
   before.revise(BOB, 'line-edited0000001', 'now it says this', 1_700_000_001_000);
   before.revise(BOB, 'line-deleted000001', null, 1_700_000_002_000);
   before.revise(BOB, 'line-public0000001', 'an edit of a line not kept', 1_700_000_003_000);
+  // Written once, a moment after the changes or when the page goes (pagehide), not per line.
+  assert.equal(store.raw(), null);
+  before.flush();
 
   const after = createPrivateKeeper(store, () => ME).restore(true);
   assert.deepEqual(
@@ -84,6 +87,7 @@ test('private lines shown are kept as they read now, and given back after a relo
   const notBack = createPrivateKeeper(store, () => ME);
   assert.deepEqual(notBack.restore(false), []);
   notBack.keep(line('line-fresh00000001', CAROL, { privateFrom: CAROL }), 'carol', 'carol');
+  notBack.flush();
   assert.deepEqual(
     createPrivateKeeper(store, () => ME)
       .restore(true)
@@ -98,6 +102,7 @@ test('the newest 100 are kept', () => {
   for (let n = 0; n < MAX_KEPT_PRIVATE + 5; n++) {
     keeper.keep(line(`line-${String(n).padStart(14, '0')}`, BOB, { privateFrom: BOB }), 'bob', 'bob');
   }
+  keeper.flush();
   const kept = createPrivateKeeper(store, () => ME).restore(true);
   assert.equal(kept.length, MAX_KEPT_PRIVATE);
   assert.equal(kept[0]?.id, `line-${String(5).padStart(14, '0')}`);
