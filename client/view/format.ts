@@ -105,11 +105,6 @@ function atoms(text: string): Piece[] {
   return pieces;
 }
 
-/**
- * Where each marker may close, for every position: the first closing `token` at or after it,
- * or -1; and the first line break, and letter or digit, at or after it. Built from the end,
- * once per pass.
- */
 /** Where each marker may close from each position on, and the next line break and letter or digit. */
 interface Closers {
   next: Map<string, Int32Array>;
@@ -126,36 +121,48 @@ interface Closers {
  */
 const IN_WORD_ENDS = ['*', '~'] as const;
 
+/** For every position, the first at or after it where `holds` is true, or -1: built from the end. */
+function nextWhere(length: number, holds: (i: number) => boolean): Int32Array {
+  const table = new Int32Array(length + 1).fill(-1);
+  for (let i = length - 1; i >= 0; i--) table[i] = holds(i) ? i : (table[i + 1] ?? -1);
+  return table;
+}
+
+/**
+ * Where each marker may close, for every position: the first closing `token` at or after it,
+ * or -1; the first line break, letter or digit, and run of * or ~ inside a word, at or after
+ * it. Built from the end, once per pass.
+ */
 function closersOf(text: string, inLink: Uint8Array): Closers {
+  const { length } = text;
   const next = new Map<string, Int32Array>();
   for (const { token } of MARKERS) {
-    const table = new Int32Array(text.length + 1).fill(-1);
-    for (let i = text.length - 1; i >= 0; i--) {
-      table[i] = inLink[i] === 0 && closesAt(text, i, token) ? i : (table[i + 1] ?? -1);
-    }
-    next.set(token, table);
+    next.set(
+      token,
+      nextWhere(length, (i) => inLink[i] === 0 && closesAt(text, i, token)),
+    );
   }
-  const nextBreak = new Int32Array(text.length + 1).fill(-1);
-  const nextWord = new Int32Array(text.length + 1).fill(-1);
-  for (let i = text.length - 1; i >= 0; i--) {
-    nextBreak[i] = text[i] === '\n' ? i : (nextBreak[i + 1] ?? -1);
-    nextWord[i] = HAS_WORD.test(text[i] as string) ? i : (nextWord[i + 1] ?? -1);
-  }
+  const isWord = (at: number) => at >= 0 && at < length && HAS_WORD.test(text[at] as string);
   const nextInWord = new Map<string, Int32Array>();
   for (const char of IN_WORD_ENDS) {
-    const inWord = new Uint8Array(text.length);
+    const inWord = new Uint8Array(length);
     for (let start = text.indexOf(char); start !== -1; ) {
       let end = start;
       while (text[end] === char) end++;
-      const word = (at: number) => at >= 0 && at < text.length && HAS_WORD.test(text[at] as string);
-      if (word(start - 1) && word(end) && inLink[start] === 0) inWord.fill(1, start, end);
+      if (isWord(start - 1) && isWord(end) && inLink[start] === 0) inWord.fill(1, start, end);
       start = text.indexOf(char, end);
     }
-    const table = new Int32Array(text.length + 1).fill(-1);
-    for (let i = text.length - 1; i >= 0; i--) table[i] = inWord[i] === 1 ? i : (table[i + 1] ?? -1);
-    nextInWord.set(char, table);
+    nextInWord.set(
+      char,
+      nextWhere(length, (i) => inWord[i] === 1),
+    );
   }
-  return { next, nextBreak, nextWord, nextInWord };
+  return {
+    next,
+    nextBreak: nextWhere(length, (i) => text[i] === '\n'),
+    nextWord: nextWhere(length, isWord),
+    nextInWord,
+  };
 }
 
 /** `token` at `i` may close a span: after a non-space, before a row's end, a space or punctuation. */
