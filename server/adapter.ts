@@ -30,6 +30,7 @@ import type { Namespace } from 'socket.io';
 import {
   connectUntilUp,
   createRedisConnection,
+  everyShardUp,
   firstFailure,
   type RedisConnection,
   type RedisTarget,
@@ -88,6 +89,13 @@ export interface RedisLink {
   /** The Socket.IO `adapter` option. */
   adapter: (nsp: Namespace) => unknown;
   state(): RedisState;
+  /**
+   * Up, and on a Cluster every shard's connections too (cluster.ts, everyShardUp): what this
+   * node publishes reaches the others and what they publish reaches it. Not so for a while
+   * after a shard fails over, with state() 'up' all along. /healthz reads this; the resume
+   * check keeps reading state(): a shard away must not make a node ask only its own sockets.
+   */
+  everyShardUp(): boolean;
   /** Waits until connected, at most timeoutMs; true if it got there. */
   ready(timeoutMs: number): Promise<boolean>;
   /**
@@ -264,6 +272,7 @@ export function createRedisLink(
       update();
       return state;
     },
+    everyShardUp: () => !closed && connections.length > 0 && connections.every(everyShardUp),
     async ready(timeoutMs) {
       const deadline = Date.now() + timeoutMs;
       update();

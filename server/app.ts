@@ -265,10 +265,13 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     target !== undefined
       ? createRedisRevocations({ target, logger, lifetimeMs: resume.lifetimeMs, timeoutMs: config.clusterTimeoutMs })
       : createMemoryRevocations(resume.lifetimeMs);
-  /** 'up' only when both the adapter and the membership store are connected and in step. */
+  /**
+   * 'up' only when both the adapter (every shard of a Cluster) and the membership store are
+   * connected and in step.
+   */
   const redisState = (): 'up' | 'down' | 'disabled' => {
     if (!redis) return 'disabled';
-    return redis.state() === 'up' && membership.mode() === 'shared' ? 'up' : 'down';
+    return redis.state() === 'up' && redis.everyShardUp() && membership.mode() === 'shared' ? 'up' : 'down';
   };
   if (config.wireLog !== undefined) attachWireLog(config.wireLog, io, httpServer, logger);
 

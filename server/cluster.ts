@@ -12,6 +12,13 @@ export type RedisTarget = { kind: 'single'; url: string } | { kind: 'cluster'; n
 const RECONNECT_BASE_MS = 50;
 const RECONNECT_MAX_MS = 1_000;
 const CONNECT_TIMEOUT_MS = 2_000;
+/**
+ * A Cluster client asks for the slot map again this long after one of its connections
+ * started reconnecting, and again each time as long as one still is (node-redis: 5 s by
+ * default). A shard's master that died stays in the map until then, with every command and
+ * subscription for its slots: after its replica is promoted, up to this long lost on top.
+ */
+const TOPOLOGY_REFRESH_MS = 1_000;
 
 /**
  * A client of one Redis or of a Cluster, as the rest of the server sees it: what it reads
@@ -71,6 +78,7 @@ export function createRedisConnection(target: RedisTarget, options: ConnectionOp
           rootNodes: target.nodes.map((node) => ({ url: `redis://${node}` })),
           defaults: { socket, ...offline, ...commands },
           ...commands,
+          topologyRefreshOnReconnectionAttemptStrategy: TOPOLOGY_REFRESH_MS,
         });
   return connection as RedisConnection;
 }
@@ -99,9 +107,30 @@ export async function connectUntilUp(
   }
 }
 
-/** Connected and able to take commands (for a Cluster: the slot map is known). */
-export function isReady(connection: RedisConnection): boolean {
-  return connection.isReady;
+/**
+ * What a Cluster client shows of its shards (node-redis's public `masters`): each master's
+ * connection, and its sharded pub/sub connection once something subscribed to a channel
+ * whose slot it serves.
+ */
+interface ClusterShards {
+  readonly masters?: ReadonlyArray<{
+    readonly client?: { readonly isReady: boolean };
+    readonly pubSub?: { readonly client: { readonly isReady: boolean } };
+  }>;
+}
+
+/**
+ * Connected, and for a Cluster every shard's connections too: its master's, and its sharded
+ * pub/sub one. A Cluster client says it is ready while a shard's master is gone: after a
+ * failover it keeps sending that shard's commands (SPUBLISH among them) to the dead master,
+ * and its SSUBSCRIBEs stay there, until a topology refresh moves them to the promoted
+ * replica. Until then what this node publishes there fails, and what other nodes publish
+ * there never reaches it (seen: a peer:joined never heard after a failover, /healthz 'ok').
+ */
+export function everyShardUp(connection: RedisConnection): boolean {
+  if (!connection.isReady) return false;
+  const { masters = [] } = connection as ClusterShards;
+  return masters.every((master) => master.client?.isReady === true && (master.pubSub?.client.isReady ?? true));
 }
 
 /**

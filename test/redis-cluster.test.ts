@@ -156,8 +156,9 @@ describe('a Redis Cluster shard failing over (3 masters, a replica each)', () =>
 
     await cluster.failOver(HEARTBEATS_KEY);
     // Promotion takes longer than a heartbeat (the node timeout, then an election), so both
-    // nodes have had a heartbeat fail by now: 'ok' again means each found the new master
-    // and wrote its members back.
+    // nodes have had a heartbeat fail by now: 'ok' again means each found the new master,
+    // wrote its members back, and has its connections to every shard up, the sharded
+    // subscriptions moved to the new master among them (server/cluster.ts, everyShardUp).
     for (const server of [a, b]) {
       const deadline = Date.now() + RECOVERY_TIMEOUT_MS;
       while ((await health(server)).status !== 'ok') {
