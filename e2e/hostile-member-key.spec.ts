@@ -134,6 +134,8 @@ test('a member whose link changes its signing key after proving it is held, with
   await expect(reason).toHaveClass(/member-warning/);
   await expect(reason).toContainText('⚠ its link changed its signing key');
   await expect(reason).toHaveAttribute('title', /another key/);
+  // Whatever its link proved before, no ✓ "nobody sits in the middle" beside the warning.
+  await expect(entry.locator('.verified')).toHaveCount(0);
 });
 
 test('a link with another key than the room’s (old or mistyped) is told so, and the members see a key that does not match', async ({

@@ -96,7 +96,11 @@ export function createMembersView(): MembersView {
     privately.setAttribute('aria-pressed', String(member.id === selected));
     if (member.id === selected) entry.classList.add('selected');
     entry.append(privately);
-    if (member.verification === 'verified') {
+    // A link in doubt (a warning below: its key changed, a proof failed) has no ✓ beside it,
+    // whatever it proved before: "nobody sits in the middle" next to "may be intercepted"
+    // would contradict the warning, and a screen reader would say "verified" first.
+    const inDoubt = member.reason !== null && SECURITY_WARNINGS.has(member.reason.code);
+    if (member.verification === 'verified' && !inDoubt) {
       // Named and described for a screen reader, not only titled for a mouse: the title of
       // an element named otherwise is its description.
       const badge = el('span', { className: 'verified', text: '✓' });
