@@ -57,6 +57,8 @@ export interface Twins {
   readonly version: number;
   /** The confusables table came: names are compared with it from the next update on. */
   useSkeleton(skeleton: Skeleton): void;
+  /** A name's key as the server compares names (nameKey), with the table once it came. */
+  keyOf(name: string): string;
 }
 
 /** Name keys kept (the skeleton is costly: a name is compared on every redraw of the list). */
@@ -142,6 +144,7 @@ export function createTwins(): Twins {
       skeleton = next;
       keys.clear();
     },
+    keyOf,
   };
 }
 

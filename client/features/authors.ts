@@ -2,7 +2,8 @@
 // with its server-accepted name and the signing keys this page vouched for as its own (a
 // hello whose room-key proof checked, or its proven join announcement: member.ts). History
 // lines are checked against these keys, never against the member who relays them.
-import { foldName, type HistoryLine, normalizeName } from '../../protocol/index.ts';
+import { type HistoryLine, normalizeName } from '../../protocol/index.ts';
+import { keyWithSkeleton } from '../../protocol/name-skeleton.ts';
 import { dropOldest } from '../bounded.ts';
 import type { MemberHandle } from '../feature.ts';
 import { verifyDeletion, verifyLine } from '../identity.ts';
@@ -18,18 +19,28 @@ const DIRECTORY_LIMIT = 1_000;
  */
 export const MAX_KEYS_PER_AUTHOR = 4;
 
+/** Names compared as the server compares them, before the confusables table came (twins.ts). */
+export const nameKeyWithoutTable = (name: string): string => keyWithSkeleton(name, (text) => text.normalize('NFD'));
+
 /**
- * Whether `name` is, folded, ours or that of a member here: something taken on a relaying
- * member's word under it (a history line, a history reaction) would pass for theirs. So is
+ * Whether `name` looks like ours or that of a member here, compared as the server compares
+ * names (`nameKey`: case, width, "I" for "l", and look-alike letters once the page has the
+ * confusables table): something taken on a relaying member's word under it (a history line,
+ * a history reaction) would pass for theirs. "AIice" with a capital I reads as "Alice". So is
  * a name no member could have (the server refuses it: mixed look-alike scripts, invisible
- * characters): "Bоb" with a Cyrillic о folds apart from "Bob" but reads the same, and only
- * a relaying member's invention carries it.
+ * characters): "Bоb" with a Cyrillic о reads as "Bob", and only a relaying member's
+ * invention carries it.
  */
-export function nameIsHere(name: string, selfName: string, members: Iterable<MemberHandle>): boolean {
+export function nameIsHere(
+  name: string,
+  selfName: string,
+  members: Iterable<MemberHandle>,
+  nameKey: (name: string) => string = nameKeyWithoutTable,
+): boolean {
   if (!normalizeName(name).ok) return true;
-  const claimed = foldName(name);
-  if (foldName(selfName) === claimed) return true;
-  for (const member of members) if (!member.disposed && foldName(member.name) === claimed) return true;
+  const claimed = nameKey(name);
+  if (nameKey(selfName) === claimed) return true;
+  for (const member of members) if (!member.disposed && nameKey(member.name) === claimed) return true;
   return false;
 }
 

@@ -15,6 +15,11 @@ export interface HistoryCounts {
   /** Lines ignored: duplicates, over the cap, unsolicited or answering an earlier request. */
   duplicate: number;
   ignored: number;
+  /**
+   * Lines received and checked, then dropped: not checked by their author's key and passing
+   * for someone here or us (history-show.ts), or not a live line we missed.
+   */
+  dropped: number;
   /** Catch-ups after an outage of ours, and the missed lines they showed. */
   catchUps: number;
   missed: number;
@@ -29,6 +34,7 @@ export const createHistoryCounts = (): HistoryCounts => ({
   relayed: 0,
   duplicate: 0,
   ignored: 0,
+  dropped: 0,
   catchUps: 0,
   missed: 0,
 });

@@ -21,6 +21,8 @@ export interface HistoryShowOptions {
   selfName(): string;
   /** The live member objects (to know who is here). */
   members(): Iterable<MemberHandle>;
+  /** Names compared as they look (authors.ts, nameIsHere); without the confusables table if not given. */
+  nameKey?: ((name: string) => string) | undefined;
   /** The live member object of this id, if it is here. */
   present(id: string): MemberHandle | undefined;
   transcript: Transcript;
@@ -37,6 +39,7 @@ export function createHistoryShow({
   selfId,
   selfName,
   members,
+  nameKey,
   present,
   transcript,
   counts,
@@ -48,15 +51,20 @@ export function createHistoryShow({
   const shownAs = new Map<string, LineVerification>();
 
   /**
-   * Whether a line taken on a member's word would pass for ours or a present member's: its
-   * author is us or someone here (whose key did not check it: a member here answers with its
-   * own lines once its link opens), or its name is, folded, ours or a present member's. Such
-   * a line is no one's word but the relaying member's: it would put words in that member's
-   * mouth, so it is dropped. (A member who left may have had a name someone here took since;
-   * that line is lost, which is the safe way.)
+   * Whether a line its author's key did not check (on a member's word, or forged) would pass
+   * for ours or a present member's: its author is us or someone here (a member here answers
+   * with its own lines once its link opens), or its name looks like ours or a present
+   * member's. Such a line is no one's word but the relaying member's: it would put words in
+   * that member's mouth, under their name, so it is dropped, whatever mark it would carry.
+   * (A member who left may have had a name someone here took since; that line is lost, which
+   * is the safe way.)
    */
   function passesForPresent(line: HistoryLine): boolean {
-    return line.from === selfId() || present(line.from) !== undefined || nameIsHere(line.name, selfName(), members());
+    return (
+      line.from === selfId() ||
+      present(line.from) !== undefined ||
+      nameIsHere(line.name, selfName(), members(), nameKey)
+    );
   }
 
   /** Shows a checked line (or counts it as a duplicate); synchronous, so a batch shows at once. */
@@ -73,8 +81,8 @@ export function createHistoryShow({
       counts.duplicate++;
       return;
     }
-    if (verified === 'relayed' && passesForPresent(line)) {
-      counts.ignored++;
+    if (verified !== 'true' && passesForPresent(line)) {
+      counts.dropped++;
       return;
     }
     shownAs.set(key, verified);
@@ -131,7 +139,7 @@ export function createHistoryShow({
    */
   function showOnceMissed(line: HistoryLine, author: Author | undefined, verified: LineVerification): void {
     if (verified !== 'true' || transcript.wasShown(line.from, line.id)) {
-      counts[verified === 'true' ? 'duplicate' : 'ignored']++;
+      counts[verified === 'true' ? 'duplicate' : 'dropped']++;
       return;
     }
     keepChecked(line, author?.name ?? line.name);

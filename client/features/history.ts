@@ -42,6 +42,8 @@ export interface HistoryOptions {
   ownKey(): Promise<string | null>;
   /** The live member objects (to know who is here). */
   members(): Iterable<MemberHandle>;
+  /** Names compared as they look (authors.ts, nameIsHere). */
+  nameKey?(name: string): string;
   transcript: Transcript;
   /** Shows (or replaces, same author and id) a history line. */
   show(line: ChatLine, authorName: string): void;

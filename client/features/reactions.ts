@@ -102,6 +102,8 @@ export interface ReactionsOptions {
   /** Our name as others know it (our reactions in the history we relay carry it). */
   selfName(): string;
   members(): Iterable<MemberHandle>;
+  /** Names compared as they look (authors.ts, nameIsHere). */
+  nameKey?(name: string): string;
   /** Signs our reactions; its public key checks our own reactions coming back in history. */
   identity: Pick<Identity, 'signReaction' | 'publicKey'>;
   /** A member seen during this page's life, with the keys it announced (features/authors.ts). */
@@ -117,6 +119,7 @@ export function createReactions({
   selfId,
   selfName,
   members,
+  nameKey,
   identity,
   known,
   changed,
@@ -314,7 +317,7 @@ export function createReactions({
       ownKey,
       present: (peerId) => [...members()].find((m) => m.id === peerId && !m.disposed),
       known,
-      nameTaken: (name) => nameIsHere(name, selfName(), members()),
+      nameTaken: (name) => nameIsHere(name, selfName(), members(), nameKey),
     };
   }
 

@@ -94,5 +94,7 @@ export function wireNames({
     ownCode: (): string | null => codeOf(ownKey),
     /** The confusables table came (confusables.ts): look-alike names are twins too. */
     useSkeleton: twins.useSkeleton,
+    /** Names compared as they look (twins.ts): a relayed line under a look-alike of a name here is dropped. */
+    nameKey: twins.keyOf,
   };
 }

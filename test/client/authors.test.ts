@@ -8,6 +8,7 @@ import { createHistory } from '../../client/features/history.ts';
 import { createTranscript } from '../../client/features/transcript.ts';
 import { createIdentity, type Identity } from '../../client/identity.ts';
 import type { HistoryLine } from '../../protocol/index.ts';
+import { keyWithSkeleton, skeletonWith } from '../../protocol/name-skeleton.ts';
 import { fakeMember } from './fake-member.ts';
 
 test('a member saying hello with a fresh key every time: only its newest keys are kept', () => {
@@ -71,7 +72,7 @@ test('history lines are checked against the newest keys only: a line of a forgot
   assert.equal(await checkLine(await signedBy(identities[0], 'line-0000000002'), author), 'false');
 });
 
-test('a name is taken for a present one when it folds to it, and so is a name no member could have', () => {
+test('a name is taken for a present one when it looks like it, as the server compares names, and so is a name no member could have', () => {
   const bob = { id: 'bob-00000001', name: 'Bob', disposed: false } as MemberHandle;
   assert.equal(nameIsHere('BOB', 'Ann', [bob]), true);
   assert.equal(nameIsHere('ann', 'Ann', [bob]), true, 'ours');
@@ -79,4 +80,14 @@ test('a name is taken for a present one when it folds to it, and so is a name no
   // A Cyrillic о: folds apart from "Bob", reads the same; the server refuses such a name.
   assert.equal(nameIsHere('B\u043Eb', 'Ann', [bob]), true);
   assert.equal(nameIsHere('Ca\u200Brol', 'Ann', [bob]), true, 'an invisible character');
+  // Compared as the server compares names (nameKey): "I" reads as "l", full width as narrow.
+  const alice = { id: 'alice-000001', name: 'Alice', disposed: false } as MemberHandle;
+  assert.equal(nameIsHere('AIice', 'Ann', [alice]), true, 'a capital I');
+  assert.equal(nameIsHere('\uFF21lice', 'Ann', [alice]), true, 'a full-width A');
+  // With the confusables table (the page's, once fetched): whole-script look-alikes too.
+  const cyrillic = skeletonWith({ '\u0430': 'a', '\u0441': 'c', '\u0435': 'e', '\u0440': 'p' });
+  const pace = { id: 'pace-0000001', name: 'pace', disposed: false } as MemberHandle;
+  const key = (name: string) => keyWithSkeleton(name, cyrillic);
+  assert.equal(nameIsHere('\u0440\u0430\u0441\u0435', 'Ann', [pace]), false, 'without the table');
+  assert.equal(nameIsHere('\u0440\u0430\u0441\u0435', 'Ann', [pace], key), true, 'with it');
 });

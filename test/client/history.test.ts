@@ -98,7 +98,7 @@ test('answers from several members are merged by (author, id): each line once, c
   assert.ok(['alice', 'carol'].includes(h.shown.find((s) => s.line.text === 'one')?.line.history?.relayedBy ?? ''));
 });
 
-test('a line altered or invented by the member relaying it is shown as not verified; the true copy wins', async () => {
+test('a line of a member here altered or invented by the member relaying it is dropped (it would pass for theirs); the true copy is shown', async () => {
   const bob = await writer('bob-00000001');
   const alice = await writer('alice-000001');
   const mallory = await writer('mallory-0001');
@@ -108,17 +108,14 @@ test('a line altered or invented by the member relaying it is shown as not verif
   const altered = { ...real, text: 'meet at midnight' };
   const invented = { ...(await bob.line('placeholder')), text: 'I owe mallory 100 €' };
   const stripped = { ...(await bob.line('unsigned now')), sig: undefined } as HistoryLine;
-  h.answer(mallory.member, [altered, invented, stripped]);
+  const junk = { ...(await bob.line('junk signature')), text: 'sign here', sig: 'S'.repeat(86) };
+  h.answer(mallory.member, [altered, invented, stripped, junk]);
   await h.history.idle();
-  // Checks finish in any order; the view sorts by sender time.
-  assert.deepEqual(h.marks().sort(), ['I owe mallory 100 €:false', 'meet at midnight:false', 'unsigned now:false']);
-  assert.equal(h.shown[0]?.line.history?.relayedBy, 'mallory');
+  assert.deepEqual(h.marks(), []);
+  assert.deepEqual([h.history.counts().forged, h.history.counts().dropped], [0, 4]);
   h.answer(alice.member, [real]);
   await h.history.idle();
-  // The same (author, id) shown again: the view replaces the forged element with this one.
-  assert.deepEqual(h.marks().at(-1), 'meet at noon:true');
-  assert.equal(h.shown.at(-1)?.line.id, altered.id);
-  assert.equal(h.history.counts().forged, 3);
+  assert.deepEqual(h.marks(), ['meet at noon:true']);
   // The good copy is kept for the next newcomer; forgeries are not.
   assert.deepEqual(
     h.transcript.recent().map((l) => l.text),
@@ -159,7 +156,7 @@ test('a verified line is not replaced by a later forged copy', async () => {
   assert.deepEqual(h.marks(), ['true words:true']);
 });
 
-test('a forged copy of a line of ours is not shown as ours (no "You", no Edit); our genuine copy is', async () => {
+test('a forged copy of a line of ours is dropped (no "You", no Edit, no words of ours); our genuine copy is shown as ours', async () => {
   const us = await writer(SELF);
   const mallory = await writer('mallory-0001');
   const shown: ChatLine[] = [];
@@ -180,10 +177,27 @@ test('a forged copy of a line of ours is not shown as ours (no "You", no Edit); 
   const planted = { ...(await us.line('placeholder')), text: 'I owe mallory 100 €' };
   history.feature.receive(mallory.member, { t: 'history:lines', lines: [genuine, planted], done: true });
   await history.idle();
-  assert.deepEqual(shown.map((line) => [line.text, line.history?.verified, line.own]).sort(), [
-    ['I owe mallory 100 €', 'false', false],
-    ['see you at noon', 'true', true],
-  ]);
+  assert.deepEqual(
+    shown.map((line) => [line.text, line.history?.verified, line.own]),
+    [['see you at noon', 'true', true]],
+  );
+  assert.equal(history.counts().dropped, 1);
+});
+
+test('a forged line of an author who left, whose key we learned, is shown marked as not from its author', async () => {
+  const bob = await writer('bob-00000001');
+  const mallory = await writer('mallory-0001');
+  const present = [bob.member, mallory.member];
+  const h = harness(present);
+  h.link(bob.member);
+  h.link(mallory.member);
+  present.splice(0, 1);
+  bob.member.disposed = true;
+  h.history.feature.removed?.(bob.member, 'ERR_PEER_LEFT');
+  h.answer(mallory.member, [{ ...(await bob.line('real words')), text: 'bob owes mallory' }]);
+  await h.history.idle();
+  assert.deepEqual(h.marks(), ['bob owes mallory:false']);
+  assert.equal(h.shown[0]?.line.history?.relayedBy, 'mallory');
 });
 
 test('a line whose author left before we learned its key is shown as relayed by the member who sent it', async () => {
@@ -265,12 +279,14 @@ test('a relayed line under the name of someone here (or ours) is dropped: it wou
     invented('fake-0000001', 'ALICE', 'alice never said this'),
     invented('fake-0000002', 'newcomer', 'nor did we'),
     invented('fake-0000003', 'zoe', 'someone who left'),
+    // "AIice" with a capital I reads as "Alice": the server takes it for her name.
+    invented('fake-0000004', 'AIice', 'nor with a capital I'),
     // Under our own id: we have no key to check it with (this harness's page cannot sign).
     invented(SELF, 'zed', 'words in our mouth'),
   ]);
   await h.history.idle();
   assert.deepEqual(h.marks(), ['someone who left:relayed']);
-  assert.equal(h.history.counts().ignored, 3);
+  assert.equal(h.history.counts().dropped, 4);
 });
 
 test('a line under the id of a member here whose key never came is dropped after the wait: it would pass for theirs', async (t) => {
@@ -286,7 +302,7 @@ test('a line under the id of a member here whose key never came is dropped after
   time.advance(60_000);
   await h.history.idle();
   assert.deepEqual(h.marks(), []);
-  assert.equal(h.history.counts().ignored, 1);
+  assert.equal(h.history.counts().dropped, 1);
 });
 
 test('a line whose author is here but not linked yet waits for the author’s hello', async () => {
@@ -312,7 +328,7 @@ test('a line whose author is here, not linked yet, but with a proven announced k
   h.link(alice.member);
   h.answer(alice.member, [await bob.line('no need to wait'), { ...(await bob.line('altered')), text: 'ALTERED' }]);
   await h.history.idle();
-  assert.deepEqual(h.marks(), ['no need to wait:true', 'ALTERED:false']);
+  assert.deepEqual(h.marks(), ['no need to wait:true'], 'the altered one dropped: bob is here');
 });
 
 test('at most 200 history lines per sender per join; unsolicited history is ignored', async () => {
