@@ -85,6 +85,7 @@ const ownName = createOwnName({
     offerName: (message, variant) => page.offerName(message, variant),
   },
   others: () => mesh.members().map((member) => member.name),
+  nameKey: (name) => names.nameKey(name),
   say: (text) => system(text),
   renamed() {
     names.showSelf();

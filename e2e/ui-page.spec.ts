@@ -361,7 +361,7 @@ test('a name already used in the room is refused, and a free variant is offered 
   await nameInput.fill('alice');
   await nameInput.press('Enter');
   const hint = bob.page.locator('#name-hint');
-  await expect(hint).toContainText('Someone here is already “alice”; you are still “Bob”.');
+  await expect(hint).toContainText('Someone here is already “Alice”; you are still “Bob”.');
   await expect(nameInput, 'the box shows the name Bob has, not the one refused').toHaveValue('Bob');
   // Which is a valid name: the refusal is the hint's, the field is not marked invalid.
   await expect(nameInput).toHaveAttribute('aria-invalid', 'false');

@@ -18,8 +18,10 @@ export interface OwnNameOptions {
   /** Asks the server for the name; null when it did not answer. */
   ask(name: string): Promise<RenameAck | null>;
   page: Pick<PageView, 'setName' | 'nameHint' | 'offerName'>;
-  /** The names of the members here (to offer a free variant of a taken one). */
+  /** The names of the members here (to offer a free variant of a taken one, and name its holder). */
   others(): string[];
+  /** Names compared as the server compares them (twins.ts keyOf). */
+  nameKey(name: string): string;
   /** Says a line in the chat. */
   say(text: string): void;
   /** The server accepted a new name: what draws ours (the member list, our call tile) again. */
@@ -39,7 +41,7 @@ export interface OwnName {
   rename(raw: string): Promise<void>;
 }
 
-export function createOwnName({ initial, inRoom, ask, page, others, say, renamed }: OwnNameOptions): OwnName {
+export function createOwnName({ initial, inRoom, ask, page, others, nameKey, say, renamed }: OwnNameOptions): OwnName {
   let name = initial;
   /** A name chosen while the join was in flight: applied by a rename once joined. */
   let pendingName: string | null = null;
@@ -66,8 +68,11 @@ export function createOwnName({ initial, inRoom, ask, page, others, say, renamed
       page.setName(name, true);
       if (error?.code === 'name_taken') {
         const known = [name, ...others()];
+        // The name as its holder has it ("Sam" when "Ｓam" was asked): the one to tell apart.
+        const wanted = nameKey(result.name);
+        const holder = others().find((other) => nameKey(other) === wanted) ?? result.name;
         page.offerName(
-          `Someone here is already “${isolate(result.name)}”; you are still “${isolate(name)}”.`,
+          `Someone here is already “${isolate(holder)}”; you are still “${isolate(name)}”.`,
           error.suggestion ?? freeNameVariant(result.name, known),
         );
         return;

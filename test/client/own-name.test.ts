@@ -4,6 +4,7 @@
 // variant and says so; bad input never reaches the server.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { nameKeyWithoutTable } from '../../client/features/authors.ts';
 import { createOwnName } from '../../client/wiring/own-name.ts';
 import type { RenameAck } from '../../protocol/index.ts';
 
@@ -14,6 +15,7 @@ function setUp(answer: (name: string) => RenameAck | null = (name) => ({ ok: tru
   const hints: Array<string | null> = [];
   const problems: Array<string | undefined> = [];
   const offers: string[] = [];
+  const messages: string[] = [];
   let inRoom = false;
   let renamed = 0;
   const own = createOwnName({
@@ -29,9 +31,13 @@ function setUp(answer: (name: string) => RenameAck | null = (name) => ({ ok: tru
         hints.push(message);
         problems.push(problem);
       },
-      offerName: (_message, variant) => offers.push(variant),
+      offerName: (message, variant) => {
+        messages.push(message);
+        offers.push(variant);
+      },
     },
-    others: () => ['Alice'],
+    others: () => ['Alice', 'Sam'],
+    nameKey: nameKeyWithoutTable,
     say: (text) => said.push(text),
     renamed: () => renamed++,
   });
@@ -43,6 +49,7 @@ function setUp(answer: (name: string) => RenameAck | null = (name) => ({ ok: tru
     hints,
     problems,
     offers,
+    messages,
     join(accepted: string) {
       inRoom = true;
       own.joined(accepted);
@@ -86,6 +93,18 @@ test('a rename the server refuses leaves our name; a taken one offers a free var
   assert.equal(page.problems.at(-1), 'refused');
   assert.deepEqual(page.said, [], 'nothing said in the chat');
   assert.equal(page.renamed(), 0);
+});
+
+test('a taken name is told by the name its holder has, which may only look like the one asked', async () => {
+  const page = setUp(() => ({ ok: false, error: { code: 'name_taken', message: 'taken' } }));
+  page.join('Brave Otter');
+  await page.own.rename('\uFF33am'); // a full-width S
+  assert.equal(
+    page.messages.at(-1),
+    'Someone here is already “\u2068Sam\u2069”; you are still “\u2068Brave Otter\u2069”.',
+  );
+  await page.own.rename('Zoe'); // a holder this page does not list (one reloading): the name asked
+  assert.match(page.messages.at(-1) ?? '', /already “\u2068Zoe\u2069”/);
 });
 
 test('a server that does not answer leaves our name and says so', async () => {
