@@ -136,9 +136,28 @@ const PHASE_STATUS: Record<SentPhase, string> = {
   offered: '',
 };
 
+/**
+ * Every recipient here has it, and the rest left before it was over for them: the line stays
+ * open (it goes to them again if they are back, and Cancel stops that), but says the sending
+ * is done as far as anyone here goes, or it looked unfinished for as long as it waits for
+ * them (exploratory pass: "Bob ✓ received · Carol left", Cancel, nothing more, for minutes).
+ */
+const DONE_HERE = 'everyone here has it';
+const doneHere = (recipients: readonly SentRecipient[]): boolean =>
+  recipients.some((r) => r.state === 'verified') &&
+  recipients.some((r) => r.state === 'away') &&
+  recipients.every((r) => r.state !== 'waiting' && r.state !== 'offered' && r.state !== 'transferring');
+
 /** `recipients`: those the file was offered to (none before its hash is known, or if it never is). */
 export function sentLine(size: number, phase: SentPhase, recipients: readonly SentRecipient[]): SentLine {
-  const status = recipients.length === 0 && phase === 'offered' ? 'nobody to send it to' : PHASE_STATUS[phase];
+  const status =
+    phase !== 'offered'
+      ? PHASE_STATUS[phase]
+      : recipients.length === 0
+        ? 'nobody to send it to'
+        : doneHere(recipients)
+          ? DONE_HERE
+          : PHASE_STATUS.offered;
   return {
     state: lineState(phase, recipients),
     status,

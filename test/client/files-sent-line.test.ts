@@ -73,6 +73,27 @@ test('one has verified while another has not accepted: the line says so, not "of
   assert.equal(line.recipients[1]?.mark, '✓', 'the mark is apart from the words a screen reader says');
 });
 
+test('everyone here has it, the rest left partway: the line says so, and stays open for their return', () => {
+  const line = sentLine(50 * MB, 'offered', [
+    recipient('Bob', 'verified', 50 * MB),
+    recipient('Carol', 'away', 17 * MB, 0),
+  ]);
+  assert.equal(line.status, 'everyone here has it');
+  assert.deepEqual(texts(line), ['Bob ✓ received', 'Carol left (it goes again if they are back)']);
+  assert.equal(line.state, 'offered', 'Cancel stays: it stops the file going to Carol again');
+  // Not while anyone here still may take it, nor when nobody got it.
+  const open = (...states: SentRecipient['state'][]) =>
+    sentLine(
+      MB,
+      'offered',
+      states.map((state, i) => recipient(`m${i}`, state)),
+    ).status;
+  assert.equal(open('verified', 'away', 'offered'), '');
+  assert.equal(open('verified', 'away', 'transferring'), '');
+  assert.equal(open('away', 'declined'), '');
+  assert.equal(open('verified', 'declined'), '', 'nobody away: the line is done, its state says it');
+});
+
 test('a recipient who cancels is said at once, and drops out of the bytes and the time left', () => {
   const line = sentLine(240 * MB, 'offered', [
     recipient('Bob', 'transferring', 100 * MB, 2 * MB),
