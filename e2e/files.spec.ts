@@ -416,6 +416,9 @@ test('a hostile file name and an SVG are inert; only a raster image is previewed
 
   for (const id of [svgId, htmlId, pngId, namedId]) await waitForFileState(bob.page, id, 'verified');
   await expect(fileLine(bob.page, pngId).getByTestId('file-preview')).toHaveCount(1);
+  // The sender sees it too; and, as Bob, only the image.
+  await expect(fileLine(mallory.page, pngId).getByTestId('file-preview')).toHaveCount(1);
+  for (const id of [svgId, htmlId]) await expect(fileLine(mallory.page, id).getByTestId('file-preview')).toHaveCount(0);
   // A picture for screen readers too, named by the file.
   await expect(fileLine(bob.page, pngId).getByRole('img', { name: 'Preview of red.png' })).toHaveCount(1);
   for (const id of [svgId, htmlId, namedId]) {

@@ -54,6 +54,8 @@ export interface FileLine {
    * takes it off the device (its OPFS entry) for when the line goes for good; it never rejects.
    */
   ready(file: File, remove: () => Promise<void>): void;
+  /** A file we send: previewed at once as its recipients will see it (we have it), if a raster image. */
+  preview(file: File): void;
 }
 
 export type ShowFileLine = (info: FileLineInfo, actions: FileLineActions) => FileLine;

@@ -490,6 +490,9 @@ export function createSending(options: SendingOptions) {
     };
     sent.set(id, record);
     show(record);
+    // The sender sees the picture it sent, as its recipients will (an exploratory pass: only
+    // theirs had one).
+    record.line.preview(file);
     const sha256 = await hashFile(file, undefined, () => record.cancelled);
     if (record.cancelled) return id;
     // A folder dropped on the chat, a file deleted or moved since it was picked.

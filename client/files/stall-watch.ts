@@ -40,6 +40,7 @@ export function watchForStalls(show: ShowFileLine): ShowFileLine {
       recipients: (labels) => line.recipients(labels),
       ask: (asking) => line.ask(asking),
       ready: (file, remove) => line.ready(file, remove),
+      preview: (file) => line.preview(file),
     };
     return watched;
   };

@@ -286,6 +286,9 @@ function createFileLine(
       if (!isFinal(item.dataset.state ?? '')) cancel.hidden = false;
       hide(accept, decline);
     },
+    preview(file) {
+      if (!dropped) void preview(addAboveReactions, file);
+    },
     ready(file, removeFile) {
       if (dropped) return void removeFile();
       remove = removeFile;

@@ -33,6 +33,8 @@ interface ShownLine {
   status: string;
   asking: boolean;
   file: File | null;
+  /** A file we send, handed to its line to preview: its name (the line keeps no file: it would hold it). */
+  previewed?: string;
   progress: { done: number; total: number } | null;
   snapshot: ProgressSnapshot | null;
   /** A file we send: each recipient's status as the line reads it ("bob-0000001 ✓ received"). */
@@ -159,6 +161,9 @@ function createPage(id: string): Page {
         },
         ready(file) {
           shown.file = file;
+        },
+        preview(file) {
+          shown.previewed = file.name;
         },
       };
     },
@@ -290,6 +295,7 @@ test('a file to the room arrives verified at every member, with the same bytes',
     assert.equal(received.name, 'data.bin');
   }
   assert.deepEqual(lineOf(alice, id)?.recipients, ['bob-0000001 ✓ received', 'carol-00001 ✓ received']);
+  assert.equal(lineOf(alice, id)?.previewed, file.name, 'the sender’s line previews what it sends');
 });
 
 test('a private file goes to one member only', async () => {
