@@ -157,7 +157,15 @@ test('a reply shows its quote on the other side and in a late joiner’s history
   await aliceBox.press('ArrowUp');
   await expect(alice.page.getByTestId('edit-bar')).toBeVisible();
   await expect(aliceBox).toHaveValue('bring the tickts');
+  // Emptied and Enter: nothing saved, and the note under the box says why and what to do.
+  await aliceBox.fill('  ');
+  await aliceBox.press('Enter');
+  await expect(alice.page.getByTestId('composer-note')).toHaveText(
+    /^An empty message is not saved: to remove it, use Delete/,
+  );
+  await expect(alice.page.getByTestId('edit-bar')).toBeVisible();
   await aliceBox.fill('bring the tickets, @bob');
+  await expect(alice.page.getByTestId('composer-note')).toBeHidden();
   // Mid-edit, she deletes the other line: the dialog asks first (axe finds nothing on it or
   // on the edit bar), and the keyboard goes back to the line.
   await line(alice.page, alice.id, 'meet at the gate').getByTestId('delete').click();

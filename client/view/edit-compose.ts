@@ -5,6 +5,10 @@
 // through `editing`), so that it is plain which one the box holds.
 import { createComposerBar } from './composer-bar.ts';
 
+/** Enter on an edit emptied to nothing: the note under the box (page.ts), said by its live region. */
+export const EMPTY_EDIT =
+  'An empty message is not saved: to remove it, use Delete on the message; Escape keeps it as it was.';
+
 /** The line being edited: our own line's id and its text when the edit began. */
 export interface EditTarget {
   readonly id: string;

@@ -4,7 +4,7 @@ import type { SignalingStatus } from '../signaling.ts';
 import { pageAnnouncer } from './announcer.ts';
 import { fitToContent, sendsOnEnter, textToSend } from './composer-box.ts';
 import { byTestId, el } from './dom.ts';
-import { createEditCompose, type EditTarget } from './edit-compose.ts';
+import { createEditCompose, type EditTarget, EMPTY_EDIT } from './edit-compose.ts';
 import { createMentionBox } from './mention-box.ts';
 import { createReplyCompose, type ReplyTarget } from './reply-compose.ts';
 import { createShareView } from './share.ts';
@@ -124,8 +124,14 @@ export function createPageView(handlers: PageHandlers): PageView {
     const text = textToSend(messageInput.value);
     const editing = editCompose.current();
     if (editing !== null) {
+      if (!text) {
+        // Emptied: no empty message is saved, and saying nothing read as a broken Enter.
+        composerNote.textContent = EMPTY_EDIT;
+        composerNote.hidden = false;
+        return;
+      }
       // An edit that changes nothing sends nothing, and ends all the same.
-      if (!text || (text !== editing.text && !handlers.saveEdit(editing.id, text))) return;
+      if (text !== editing.text && !handlers.saveEdit(editing.id, text)) return;
       editCompose.end();
       composerNote.hidden = true;
       return;
