@@ -128,6 +128,16 @@ test('a name can be changed any time, through the server, and the others see the
   await expect(bob.page.getByTestId('composer-note')).toContainText('4,000 characters at most');
   await messageInput.fill('');
   await expect(bob.page.getByTestId('composer-note')).toBeHidden();
+  // Put there past the limit by a script (maxlength stops only typing): not sent cut, but said.
+  await messageInput.evaluate((box: { value: string }) => {
+    box.value = 'z'.repeat(4_500);
+  });
+  await messageInput.press('Enter');
+  await expect(bob.page.getByTestId('composer-note')).toHaveText(
+    '4,500 characters: 4,000 at most in one message. Shorten it to send it.',
+  );
+  await expect(messageInput).toHaveValue('z'.repeat(4_500));
+  await messageInput.fill('');
 
   // Alice has the keyboard on bob's ✉ meanwhile: his entry is drawn anew with his new name,
   // and the keyboard stays on its ✉ (it fell to <body>).

@@ -122,6 +122,13 @@ export function createPageView(handlers: PageHandlers): PageView {
   });
   function sendWritten(): void {
     const text = textToSend(messageInput.value);
+    if (text.length > messageInput.maxLength) {
+      // Put in the box past its limit without typing (by a script, an extension's autofill):
+      // maxlength stops only typing and pasting. Cut on the way it lost its end unsaid.
+      composerNote.textContent = `${thousands(text.length)} characters: ${thousands(messageInput.maxLength)} at most in one message. Shorten it to send it.`;
+      composerNote.hidden = false;
+      return;
+    }
     const editing = editCompose.current();
     if (editing !== null) {
       if (!text) {
