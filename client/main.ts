@@ -324,9 +324,9 @@ function showLine(line: ChatLine, senderName: string): HTMLLIElement {
   lineEdits.shown(item, line);
   edits.seen(line);
   if (line.deleted !== undefined) replies.revised(line.from, line.id, null);
-  // Ours, back with history after a reload: with its receipt, if this tab kept one.
-  // (Not one deleted: it carries no receipt.)
-  if (line.history && line.own && line.deleted === undefined && receipts.restore(line.id, line.ts)) {
+  // Ours, back after a reload (with history, or a private one this tab kept): with its
+  // receipt, if this tab kept one. (Not one deleted: it carries no receipt.)
+  if (earlier && line.own && line.deleted === undefined && receipts.restore(line.id, line.ts)) {
     receiptsView.own(item, line.id);
   }
   if (earlier) return item;

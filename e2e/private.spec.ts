@@ -67,6 +67,9 @@ test('a private message reaches only its recipient, marked on both sides, and st
   // nothing goes to anyone meanwhile, and once he is back under his peer id her line goes
   // to him alone, never to Carol.
   const bobLink = bob.page.url();
+  // Alice read Bob's private reply: his line says so, and will again after his reload.
+  const bobsReceipt = () => bob.page.locator(`[data-private-to="${alice.id}"]`).getByTestId('receipt');
+  await expect(bobsReceipt()).toHaveText('read by 1');
   await alice.page.locator(`[data-testid=peer][data-peer-id="${bob.id}"]`).click();
   await bob.page.goto('about:blank');
   const bar = alice.page.getByTestId('private-recipient');
@@ -87,6 +90,7 @@ test('a private message reaches only its recipient, marked on both sides, and st
     alice.id,
   ]);
   await expect(bob.page.locator(`[data-private-to="${alice.id}"]`)).toContainText('private · to alice');
+  await expect(bobsReceipt()).toHaveText('read by 1');
   await expect(bar).toHaveAttribute('data-away', 'false');
   await alice.page.getByTestId('message-input').press('Enter');
   await waitForMessage(bob.page, { from: alice.id, text: 'for bob while he was away' });

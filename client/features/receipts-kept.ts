@@ -2,9 +2,9 @@
 // knows them by our key), but they came back bare: "read by 2" gone, and a member reading one
 // after the reload was not counted (the page knew of no such line of ours). So what reached
 // whom is kept in the tab's sessionStorage (storage.ts), beside its signing key, for our
-// newest public lines: those a member's history answer holds. Private lines do not come back
-// with history, and a reload that got a new peer id takes nothing: receipts and the reads
-// members send name us by id.
+// newest lines: those a member's history answer holds, and private ones, which come back from
+// the tab's own keeping (private-kept.ts). A reload that got a new peer id takes nothing:
+// receipts and the reads members send name us by id.
 import { MAX_HISTORY_LINES, MESSAGE_ID_PATTERN, PEER_ID_PATTERN } from '../../protocol/index.ts';
 import { ownEntries } from '../storage.ts';
 
@@ -23,6 +23,8 @@ export interface KeptReceipt {
   missed: string[];
   /** When the line was written (ms since the epoch). */
   at: number;
+  /** A private line (to one member): its receipt reads as one (receipts.ts). Kept only when true. */
+  privately?: true;
 }
 
 export interface ReceiptStore {
@@ -39,11 +41,14 @@ const peerIds = (value: unknown): string[] | null =>
 
 function keptReceipt(value: unknown): KeptReceipt | null {
   if (typeof value !== 'object' || value === null) return null;
-  const { to, got, read, missed, at } = value as Record<string, unknown>;
+  const { to, got, read, missed, at, privately } = value as Record<string, unknown>;
   const lists = [peerIds(to), peerIds(got), peerIds(read), peerIds(missed)] as const;
   if (lists.some((list) => list === null) || !Number.isSafeInteger(at) || (at as number) < 0) return null;
+  if (privately !== undefined && privately !== true) return null;
   const [toIds, gotIds, readIds, missedIds] = lists as unknown as [string[], string[], string[], string[]];
-  return { to: toIds, got: gotIds, read: readIds, missed: missedIds, at: at as number };
+  const receipt: KeptReceipt = { to: toIds, got: gotIds, read: readIds, missed: missedIds, at: at as number };
+  if (privately === true) receipt.privately = true;
+  return receipt;
 }
 
 /**

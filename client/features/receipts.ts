@@ -106,7 +106,7 @@ export interface ReceiptsOptions {
   /** The line's receipt is now this; null: it has none any more (we deleted the line). */
   changed(lineId: string, receipt: Receipt | null): void;
   now?: () => number;
-  /** Where our newest public lines' receipts outlive a reload of the tab (receipts-kept.ts). */
+  /** Where our newest lines' receipts outlive a reload of the tab (receipts-kept.ts). */
   store?: ReceiptStore;
   /** Our peer id ('' until known): kept receipts are ours only under the same id. */
   selfId?(): string;
@@ -152,7 +152,7 @@ export function createReceipts({
   }
 
   /**
-   * Writes our newest public lines' receipts (and those kept not yet taken back), by when each
+   * Writes our newest lines' receipts (and those kept not yet taken back), by when each
    * was written, to the store: KEPT_RECEIPTS at most, and no more than KEPT_CHARS of it (in a
    * room of 256, 200 lines' lists of ids would fill the tab's storage, which the resume
    * ticket, edits and file lists share). Only when something changed.
@@ -166,9 +166,11 @@ export function createReceipts({
     const candidates: Array<[string, KeptReceipt]> = [...keptNow()];
     for (const [id, line] of own) {
       // A line written offline and not sent yet goes with the page: there is nothing to keep.
-      if (line.privately || line.queued) continue;
+      if (line.queued) continue;
       const { recipients, delivered, read, missed, at } = line;
-      candidates.push([id, { to: [...recipients], got: [...delivered], read: [...read], missed: [...missed], at }]);
+      const kept: KeptReceipt = { to: [...recipients], got: [...delivered], read: [...read], missed: [...missed], at };
+      if (line.privately) kept.privately = true;
+      candidates.push([id, kept]);
     }
     // Newest first; of lines written in the same millisecond, the later listed (stable sort, reversed).
     const newest = candidates.reverse().sort(([, a], [, b]) => b.at - a.at);
@@ -355,7 +357,7 @@ export function createReceipts({
         delivered: new Set(saved.got),
         read: new Set(saved.read),
         missed: new Set(saved.missed),
-        privately: false,
+        privately: saved.privately === true,
         at,
       };
       for (const id of saved.to) {

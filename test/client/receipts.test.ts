@@ -299,19 +299,26 @@ test('receipts outlive a reload: our line back with history shows what reached w
   before.sent(LINE, [alice.id, bob.id, carol.id]);
   before.delivered(LINE, alice);
   before.feature.receive(bob, { t: 'receipt:read', ids: [LINE] });
-  // Private lines do not come back with history; a line written offline goes with the page.
-  before.sent('private-aaaaaaaaaaa', [alice.id], true);
+  // A private line comes back too (private-kept.ts), read by its one recipient; a line
+  // written offline goes with the page.
+  const PRIVATE = 'private-aaaaaaaaaaa';
+  before.sent(PRIVATE, [alice.id], true);
+  before.feature.receive(alice, { t: 'receipt:read', ids: [PRIVATE] });
   before.sent('queued-aaaaaaaaaaaa', [alice.id], false, true);
   assert.equal(store.raw(), 'null', 'kept a moment after the change, not at each ack');
   t.mock.timers.tick(500);
   assert.deepEqual(
     (JSON.parse(store.raw()) as { lines: Array<[string]> }).lines.map(([id]) => id),
-    [LINE],
+    [LINE, PRIVATE],
   );
+  const keptPrivate = (JSON.parse(store.raw()) as { lines: Array<[string, { privately?: boolean }]> }).lines[1];
+  assert.equal(keptPrivate?.[1].privately, true, 'kept as private: its receipt reads as one');
   // The reload: Carol left meanwhile, without the line.
   here.delete(carol.id);
   const after = page('me-000000001');
   assert.equal(after.restore('other-aaaaaaaaaaaa', 1), false, 'a line it kept nothing for has no receipt');
+  assert.equal(after.restore(PRIVATE, 1), true);
+  assert.equal(text(after.receipt(PRIVATE)), 'read: read by 1');
   assert.equal(after.restore(LINE, 1), true);
   assert.equal(text(after.receipt(LINE)), 'read: read by 1');
   assert.deepEqual(after.receipt(LINE)?.missed, [carol.id]);
@@ -360,6 +367,7 @@ test('kept receipts: the newest 200 lines, one deleted not kept, and what is mal
     { from: 'me-000000001', lines: [[id(1), { to: Array(300).fill(alice.id), got: [], read: [], missed: [], at: 1 }]] },
     { from: 'me-000000001', lines: [[id(1), { to: [], got: [], read: [], missed: [], at: -5 }]] },
     { from: 'me-000000001', lines: [[id(1), null]] },
+    { from: 'me-000000001', lines: [[id(1), { to: [], got: [], read: [], missed: [], at: 1, privately: 'yes' }]] },
   ]) {
     const odd = createReceipts({
       member: () => alice,
