@@ -14,6 +14,7 @@ import {
   replySchema,
 } from '../../protocol/index.ts';
 import { ownEntries } from '../storage.ts';
+import { writeSoon } from '../write-soon.ts';
 import type { ChatLine } from './chat.ts';
 
 /** Private lines kept, the newest. */
@@ -117,22 +118,13 @@ export function createPrivateKeeper(store: PrivateStore, selfId: () => string) {
     return kept;
   }
 
-  let saveTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Writes the store now, if a change waits (pagehide; else SAVE_DELAY_MS after the first). */
-  function flush(): void {
-    if (saveTimer === undefined) return;
-    clearTimeout(saveTimer);
-    saveTimer = undefined;
+  // Each write is the whole list (up to ~400,000 characters), and a member may send private
+  // lines quickly: written SAVE_DELAY_MS after a change, and when the page goes (flush).
+  const saving = writeSoon(SAVE_DELAY_MS, () => {
     const self = selfId();
     if (self !== '') store.save({ from: self, lines: [...all().values()] });
-  }
-  /**
-   * The store is written SAVE_DELAY_MS from now, with whatever changed meanwhile: each write is
-   * the whole list (up to ~400,000 characters), and a member may send private lines quickly.
-   */
-  function save(): void {
-    saveTimer ??= setTimeout(flush, SAVE_DELAY_MS);
-  }
+  });
+  const save = saving.soon;
 
   return {
     /** The lines an earlier page of this tab kept, if we are back under its peer id (else none: they are dropped). */
@@ -162,7 +154,8 @@ export function createPrivateKeeper(store: PrivateStore, selfId: () => string) {
       while (lines.size > MAX_KEPT_PRIVATE) lines.delete(lines.keys().next().value as string);
       save();
     },
-    flush,
+    /** Writes the store now, if a change waits (pagehide). */
+    flush: saving.now,
     /** A line's author edited it (text) or deleted it (null): kept as it reads now, or no more. */
     revise(from: string, id: string, text: string | null, at: number): void {
       const lines = all();

@@ -15,6 +15,7 @@ import { MAX_READ_IDS } from '../../protocol/index.ts';
 import { dropOldest } from '../bounded.ts';
 import { createSlot, defineFeature, GONE_FOR_GOOD, type MemberHandle } from '../feature.ts';
 import { createRateCap, type RateCap } from '../rate-cap.ts';
+import { writeSoon } from '../write-soon.ts';
 import { KEPT_CHARS, KEPT_RECEIPTS, type KeptReceipt, keptReceipts, type ReceiptStore } from './receipts-kept.ts';
 
 /** Receipts kept for this many of our latest lines; older lines keep what they show. */
@@ -131,15 +132,9 @@ export function createReceipts({
 
   /** What an earlier page of this tab kept and no line of ours took back yet (read once our id is known). */
   let kept: Map<string, KeptReceipt> | undefined;
-  let keepTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Something changed since the store was last written. */
-  let dirty = false;
-
-  /** The store is written KEEP_DELAY_MS from now, with whatever changed meanwhile. */
-  function keepSoon(): void {
-    dirty = true;
-    if (store && keepTimer === undefined) keepTimer = setTimeout(keep, KEEP_DELAY_MS);
-  }
+  /** The store is written KEEP_DELAY_MS after a change, with whatever changed meanwhile. */
+  const keeping = writeSoon(KEEP_DELAY_MS, write);
+  const keepSoon = keeping.soon;
 
   const report = (lineId: string, line: OwnLine) => {
     changed(lineId, receiptOf(line));
@@ -157,12 +152,9 @@ export function createReceipts({
    * room of 256, 200 lines' lists of ids would fill the tab's storage, which the resume
    * ticket, edits and file lists share). Only when something changed.
    */
-  function keep(): void {
-    clearTimeout(keepTimer);
-    keepTimer = undefined;
+  function write(): void {
     const from = selfId();
-    if (!store || from === '' || !dirty) return;
-    dirty = false;
+    if (!store || from === '') return;
     const candidates: Array<[string, KeptReceipt]> = [...keptNow()];
     for (const [id, line] of own) {
       // A line written offline and not sent yet goes with the page: there is nothing to keep.
@@ -372,7 +364,7 @@ export function createReceipts({
       return true;
     },
     /** Keeps what the receipts say now, before the page goes (pagehide): not KEEP_DELAY_MS later. */
-    keep,
+    keep: keeping.now,
     /** The receipt of one of our lines (tests, debug handle). */
     receipt(lineId: string): Receipt | null {
       const line = own.get(lineId);
