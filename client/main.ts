@@ -33,7 +33,16 @@ import { createPrivateTarget } from './private-target.ts';
 import { createRelay, refusalText } from './relay.ts';
 import { createRouter } from './router.ts';
 import type { SignalingHandlers } from './signaling.ts';
-import { editStore, loadResume, privateStore, reactionStore, receiptStore, saveResume, tabStorage } from './storage.ts';
+import {
+  callMemory,
+  editStore,
+  loadResume,
+  privateStore,
+  reactionStore,
+  receiptStore,
+  saveResume,
+  tabStorage,
+} from './storage.ts';
 import { mark } from './timeline.ts';
 import { createHandshake } from './verify.ts';
 import { createAttention } from './view/attention.ts';
@@ -446,6 +455,7 @@ const callWiring = wireCalls({
   members,
   outage,
   silenceNotices,
+  memory: callMemory(link.roomId),
 });
 const { calls, renderCall, callQuality } = callWiring;
 

@@ -23,6 +23,7 @@ const editsKey = (roomId: string) => `roomlink:edits:${roomId}`;
 const receiptsKey = (roomId: string) => `roomlink:receipts:${roomId}`;
 const reactionsKey = (roomId: string) => `roomlink:reactions:${roomId}`;
 const privateKey = (roomId: string) => `roomlink:private:${roomId}`;
+const inCallKey = (roomId: string) => `roomlink:in-call:${roomId}`;
 
 function safely<T>(read: () => T, fallback: T): T {
   // Storage throws in some privacy modes and when full; the app works without it.
@@ -66,6 +67,32 @@ export function loadResume(roomId: string): ResumeTicket | undefined {
 
 export function saveResume(roomId: string, ticket: ResumeTicket): void {
   safely(() => sessionStorage.setItem(resumeKey(roomId), JSON.stringify(ticket)), undefined);
+}
+
+/**
+ * Whether this tab was in the room's call when its page went: a reload ends the call (the
+ * camera and the links go with the page), and the next page says so instead of leaving the
+ * person wondering why they are out of it.
+ */
+export interface CallMemory {
+  /** Whether the page before this one was in the call; forgotten once read. */
+  wasInCall(): boolean;
+  inCall(now: boolean): void;
+}
+
+export function callMemory(roomId: string): CallMemory {
+  const key = inCallKey(roomId);
+  return {
+    wasInCall: () =>
+      safely(() => {
+        const was = sessionStorage.getItem(key) === 'true';
+        sessionStorage.removeItem(key);
+        return was;
+      }, false),
+    inCall(now) {
+      safely(() => (now ? sessionStorage.setItem(key, 'true') : sessionStorage.removeItem(key)), undefined);
+    },
+  };
 }
 
 /** The tab's signing key pair for this room, kept as long as its resume ticket. */

@@ -297,9 +297,12 @@ test.describe('with a fake camera and microphone', () => {
       )
       .toBe(picked);
 
-    // The next call, after a reload: the microphone picked opens (what the list shows is the
-    // open track's own deviceId), and nothing is said.
+    // The next call, after a reload: the page says the reload ended the call; the microphone
+    // picked opens (what the list shows is the open track's own deviceId), and nothing is said.
     await page.reload();
+    await expect(page.getByTestId('call-message')).toHaveText(
+      'Reloading the page ended your call. Join again with one click.',
+    );
     await joinCall(alice, false);
     await expect(mic).toHaveValue(picked);
     await expect(page.getByTestId('call-message')).toBeHidden();

@@ -9,7 +9,7 @@ import type { MemberHandle } from '../feature.ts';
 import { createCalls } from '../features/calls.ts';
 import type { MemberView } from '../member.ts';
 import type { OutageWatch, SilenceNotices } from '../outage.ts';
-import { loadDevice, saveDevice } from '../storage.ts';
+import { type CallMemory, loadDevice, saveDevice } from '../storage.ts';
 import { createCallsView, silenceOf } from '../view/calls.ts';
 import { perFrame } from '../view/frame.ts';
 import type { MembersView } from '../view/members.ts';
@@ -25,7 +25,12 @@ export interface CallWiringOptions {
   members: MembersView;
   outage: OutageWatch;
   silenceNotices: SilenceNotices;
+  /** Whether we are in the call, kept for the next page of this tab (storage.ts). */
+  memory?: CallMemory;
 }
+
+/** Said in the call area when the page before this one was in the call. */
+export const ENDED_BY_RELOAD = 'Reloading the page ended your call. Join again with one click.';
 
 export function wireCalls({
   selfId,
@@ -36,6 +41,7 @@ export function wireCalls({
   members,
   outage,
   silenceNotices,
+  memory,
 }: CallWiringOptions) {
   const callsView = createCallsView({
     join: (video) => void calls.join(video),
@@ -50,7 +56,10 @@ export function wireCalls({
     selfId,
     members: all,
     changed: () => renderCall(),
-    notify: (text) => callsView.message(text),
+    notify(text) {
+      endedSaid = false;
+      callsView.message(text);
+    },
     deviceMemory: { load: loadDevice, save: saveDevice },
   });
 
@@ -63,8 +72,19 @@ export function wireCalls({
     if (callDrawn) renderCall();
   });
 
+  /** Whether we were in the call when memory was last told. */
+  let inCall = false;
+  /** The call area says ENDED_BY_RELOAD: until we join (any other message replaces it). */
+  let endedSaid = false;
+
   function drawCall(): void {
     callDrawn = calls.running();
+    if (calls.self().inCall !== inCall) {
+      inCall = calls.self().inCall;
+      memory?.inCall(inCall);
+      if (inCall && endedSaid) callsView.message(null);
+      endedSaid = false;
+    }
     const list = listed();
     const paths = new Map(list.map((m) => [m.id, m.path?.relayed ?? false]));
     const participants = calls.participants();
@@ -104,6 +124,10 @@ export function wireCalls({
     start(): void {
       renderCall();
       if (!calls.supported()) callsView.message(MEDIA_PROBLEM_TEXT.insecure);
+      else if (memory?.wasInCall()) {
+        callsView.message(ENDED_BY_RELOAD);
+        endedSaid = true;
+      }
     },
   };
 }
