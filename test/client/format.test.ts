@@ -107,6 +107,12 @@ test('links stay whole: an underscore or asterisk in an address formats nothing;
     '<i>read [www.example.test](https://www.example.test/) today</i>',
   );
   assert.equal(format('plain https://example.test/'), 'plain [https://example.test/](https://example.test/)');
+  // Right after the marker that opens the span, and a marker that ends an address opened nothing.
+  assert.equal(format('_https://example.test/x_ y'), '<i>[https://example.test/x](https://example.test/x)</i> y');
+  assert.equal(
+    format('see https://example.test/wiki/Foo_ and https://example.test/~user~'),
+    'see [https://example.test/wiki/Foo_](https://example.test/wiki/Foo_) and [https://example.test/~user~](https://example.test/~user~)',
+  );
 });
 
 test('a peer’s hostile text: thousands of markers read once, nesting bounded, every character kept', () => {
