@@ -68,9 +68,13 @@ export function formatText(text: string): Piece[] {
   return merged(pieces);
 }
 
-/** A block's text without the line break after its opening fence and before its closing one. */
+/**
+ * A block's text without the line break after its opening fence and before its closing one,
+ * and without a language tag on the fence's row ("```js", as people paste code from GitHub or
+ * Discord): one word alone there names the code, it is not a row of it.
+ */
 function blockBody(inside: string): string {
-  return inside.replace(/^[^\S\n]*\n/, '').replace(/\n[^\S\n]*$/, '');
+  return inside.replace(/^[^\S\n]*(?:[\w+#.-]{1,20}[^\S\n]*)?\n(?=[\s\S]*\S)/, '').replace(/\n[^\S\n]*$/, '');
 }
 
 /** Where `code` spans are: [start, end) of each, backticks included (on one line, not empty). */

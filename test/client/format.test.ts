@@ -91,6 +91,11 @@ test('code: a span on one line, a block between fences; nothing in them is forma
   assert.equal(format('``` unclosed *bold*'), '``` unclosed <b>bold</b>');
   assert.equal(format('``````'), '``````', 'an empty block is text');
   assert.equal(format('```a``` and ```b```'), '```a``` and ```b```');
+  // A language tag alone on the fence's row names the code: not a row of it.
+  assert.equal(format('```js\nconst a = 1;\n```'), '```const a = 1;```');
+  assert.equal(format('```c++ \nint a;\n```'), '```int a;```');
+  assert.equal(format('```x = 1\ny\n```'), '```x = 1\ny```', 'code on the fence’s row stays');
+  assert.equal(format('```js\n```'), '```js```', 'a tag with nothing after it is the code');
 });
 
 test('links stay whole: an underscore or asterisk in an address formats nothing; formatting around one keeps it a link', () => {
