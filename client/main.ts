@@ -149,7 +149,10 @@ const signalingHandlers: SignalingHandlers = {
 
 /** The page status and our own outages: offline said, members kept listed, missed lines asked for. */
 const pageStatus = wireStatus({
-  page: { setStatus: (status, detail) => page.setStatus(status, detail) },
+  page: {
+    setStatus: (status, detail) => page.setStatus(status, detail),
+    setOutside: (outside) => page.setOutside(outside),
+  },
   listed: () => mesh.members(),
   redraw() {
     calm.cancel(renderMembers);
@@ -188,6 +191,7 @@ const page = createPageView({
     lineEdits.editing(id);
     if (id === null) typing.stop(); // saved, or given up: nothing more is being typed
   },
+  retryJoin: () => signaling?.retryNow() ?? false,
 });
 
 /** Our line goes to the message box to be edited (its Edit button, or E on it in the list). */

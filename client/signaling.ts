@@ -26,6 +26,7 @@ import {
   parsePeerLeft,
   parseRenameAck,
 } from '../protocol/server-events.ts';
+import { JOIN_RETRY_MIN_GAP_MS, joinRetryDelay, refusalPasses } from './join-retry.ts';
 import { routeKey } from './route-key.ts';
 import { mark } from './timeline.ts';
 
@@ -60,7 +61,8 @@ export type SignalingStatus =
   | 'joined' // in the room
   | 'reconnecting' // lost the server; peers with open channels keep chatting
   | 'replaced' // another tab took over this peer id
-  | 'rejected'; // the server refused the join (room full, bad name, …)
+  | 'refused' // the server keeps us out for now (room full, …): the join is sent again by itself (join-retry.ts)
+  | 'rejected'; // the server refused the join for good (a name that is not one, …)
 
 export type JoinedAck = Extract<JoinAck, { ok: true }>;
 
@@ -75,6 +77,7 @@ export interface SignalingHandlers {
    */
   onNameTaken(error: ProtocolError): boolean;
   onSignal(signal: IncomingSignal): void;
+  /** With 'refused' and 'rejected': the server's refusal. */
   onStatus(status: SignalingStatus, error?: ProtocolError): void;
 }
 
@@ -99,6 +102,13 @@ export interface Signaling {
   send(signal: OutgoingSignal): void;
   rename(name: string): Promise<RenameAck>;
   refreshIce(): Promise<IceRefreshAck>;
+  /**
+   * Refused for now ('refused'): sends the join again now rather than when its wait is over
+   * (at most one a JOIN_RETRY_MIN_GAP_MS, the server's pace). False when there is nothing to
+   * try again (in the room, refused for good, no connection: reconnecting joins by itself) or
+   * it is on its way already (asked for, or sent).
+   */
+  retryNow(): boolean;
   /**
    * Closes the connection without leaving the room: the server announces us gone at once,
    * and our resume ticket stays good, so a reload of this tab takes our peer id back.
@@ -149,6 +159,28 @@ export function createSignaling({ roomId, resume, keys, url, ...options }: Signa
   let claimWaitUntil: number | undefined;
   let shuttingDown = false;
   let left = false;
+  /** A join is on its way (from join() to its answer): another would be refused as already_joined. */
+  let asking = false;
+  /** When the last join was sent (Date.now()), for the pace of one asked for by hand. */
+  let lastJoinAt = 0;
+  /** Refusals that waiting can end, in a row, and the next join after one (join-retry.ts). */
+  let refusals = 0;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The next join was brought forward by retryNow(): asking again changes nothing. */
+  let hurried = false;
+  const cancelRetry = (): void => {
+    clearTimeout(retryTimer);
+    retryTimer = undefined;
+    hurried = false;
+  };
+  const retryIn = (ms: number): void => {
+    cancelRetry();
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      hurried = false;
+      if (!left && !inRoom && !asking && socket.connected) join();
+    }, ms);
+  };
   // Room events that arrive before our join ack: possible when two people join at once
   // (the other one may learn of us and signal before our own ack is processed). They are
   // held and replayed right after the ack, when we know our id and may send answers.
@@ -170,17 +202,32 @@ export function createSignaling({ roomId, resume, keys, url, ...options }: Signa
     return { ok: false, error: { code: 'internal', message: 'the server answered with something else' } };
   };
 
+  /** Counts join() calls: only the latest sends, once the keys are there (one join at a time). */
+  let joins = 0;
   function join(nameRetries = NAME_RETRIES): void {
+    asking = true;
+    const attempt = ++joins;
     if (!keys) sendJoin(nameRetries, null);
-    else void keys().then((announced) => !left && socket.connected && sendJoin(nameRetries, announced));
+    else
+      void keys().then((announced) => {
+        if (attempt !== joins) return;
+        if (!left && socket.connected) sendJoin(nameRetries, announced);
+        else asking = false;
+      });
   }
+  /** Joins after a wait, unless something joined meanwhile or the connection went. */
+  const joinLater = (nameRetries: number, ms: number): void => {
+    setTimeout(() => !left && !inRoom && !asking && socket.connected && join(nameRetries), ms);
+  };
 
   function sendJoin(nameRetries: number, announced: PeerKeys | null): void {
     const request = { roomId, name: name(), ...withResume(resume()), ...(announced ? { keys: announced } : {}) };
     mark('join-sent');
     attempted();
+    lastJoinAt = Date.now();
     socket.timeout(ACK_TIMEOUT_MS).emit('room:join', request, (err, raw) =>
       heard((handlers) => {
+        asking = false;
         const ack = err ? null : parseJoinAck(raw);
         if (ack === null) {
           if (!err) malformed('room:join ack');
@@ -195,24 +242,25 @@ export function createSignaling({ roomId, resume, keys, url, ...options }: Signa
             claimWaitUntil ??= now + Math.min(Math.max(0, retryAfterMs), CLAIM_MAX_WAIT_MS) + RESUME_POLL_MS;
             if (now < claimWaitUntil) {
               handlers.onStatus('reconnecting');
-              setTimeout(
-                () => !left && !inRoom && socket.connected && join(nameRetries),
-                Math.min(RESUME_POLL_MS, claimWaitUntil - now),
-              );
+              joinLater(nameRetries, Math.min(RESUME_POLL_MS, claimWaitUntil - now));
               return;
             }
           }
           if (ack.error.code === 'name_taken' && typeof retryAfterMs === 'number' && ownNameWaits > 0) {
             ownNameWaits -= 1;
             handlers.onStatus('reconnecting');
-            setTimeout(
-              () => !left && !inRoom && socket.connected && join(nameRetries),
-              Math.min(Math.max(0, retryAfterMs), OWN_NAME_MAX_WAIT_MS),
-            );
+            joinLater(nameRetries, Math.min(Math.max(0, retryAfterMs), OWN_NAME_MAX_WAIT_MS));
             return;
           }
           if (ack.error.code === 'name_taken' && nameRetries > 0 && handlers.onNameTaken(ack.error)) {
             join(nameRetries - 1);
+            return;
+          }
+          // Out for now (the room is full, …): the same join again later, by itself.
+          if (refusalPasses(ack.error.code)) {
+            refusals += 1;
+            retryIn(joinRetryDelay(refusals));
+            handlers.onStatus('refused', ack.error);
             return;
           }
           handlers.onStatus('rejected', ack.error);
@@ -221,6 +269,7 @@ export function createSignaling({ roomId, resume, keys, url, ...options }: Signa
         inRoom = true;
         ownNameWaits = OWN_NAME_WAITS;
         claimWaitUntil = undefined;
+        refusals = 0;
         mark('join-ack');
         handlers.onJoined(ack, joinedOnce);
         joinedOnce = true;
@@ -234,9 +283,13 @@ export function createSignaling({ roomId, resume, keys, url, ...options }: Signa
     mark('socket-connected');
     shuttingDown = false;
     claimWaitUntil = undefined;
+    cancelRetry(); // joined now instead
     if (!left) join();
   });
-  socket.on('disconnect', (reason) =>
+  socket.on('disconnect', (reason) => {
+    // A join on its way is lost with the connection, and the next connection joins afresh.
+    asking = false;
+    cancelRetry();
     heard((handlers) => {
       inRoom = false;
       early = [];
@@ -252,8 +305,8 @@ export function createSignaling({ roomId, resume, keys, url, ...options }: Signa
         return;
       }
       handlers.onStatus('reconnecting');
-    }),
-  );
+    });
+  });
   socket.on('connect_error', () => {
     attempted();
     heard((handlers) => {
@@ -311,8 +364,15 @@ export function createSignaling({ roomId, resume, keys, url, ...options }: Signa
       const raw: unknown = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('ice:refresh');
       return parseIceRefreshAck(raw) ?? unparsed('ice:refresh ack');
     },
+    retryNow() {
+      if (left || inRoom || asking || hurried || retryTimer === undefined || !socket.connected) return false;
+      retryIn(Math.max(0, lastJoinAt + JOIN_RETRY_MIN_GAP_MS - Date.now()));
+      hurried = true;
+      return true;
+    },
     close() {
       left = true;
+      cancelRetry();
       socket.disconnect();
     },
   };

@@ -152,6 +152,9 @@ function errorOf(raw: unknown): ProtocolError | null {
   }
   if (typeof raw.retryAfterMs === 'number' && Number.isFinite(raw.retryAfterMs)) error.retryAfterMs = raw.retryAfterMs;
   if (raw.resuming === true) error.resuming = true;
+  if (Number.isSafeInteger(raw.maxRoomSize) && (raw.maxRoomSize as number) > 0) {
+    error.maxRoomSize = raw.maxRoomSize as number;
+  }
   return error;
 }
 

@@ -51,6 +51,11 @@ export interface ProtocolError {
    * retryAfterMs it waits, as it always did.
    */
   resuming?: true;
+  /**
+   * With room_full: the most members a room may have on this server (its MAX_ROOM_SIZE), for
+   * the page to say. The message says it too, in words.
+   */
+  maxRoomSize?: number;
 }
 
 /**

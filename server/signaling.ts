@@ -361,7 +361,10 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
         await leaveRoom(socket, roomId, peerId);
         if (admission.code === 'room_full') {
           log.info({ socketId: socket.id, roomId, peerId, cap }, 'join refused: room full');
-          return reject(conn, 'room:join', ack, protocolError('room_full', `this room already has ${cap} members`));
+          return reject(conn, 'room:join', ack, {
+            ...protocolError('room_full', `this room already has ${cap} members`),
+            maxRoomSize: cap,
+          });
         }
         // Taken by our own earlier connection (a network change: the old one has not missed
         // its heartbeat yet, or its node did not answer): the same join, ticket and all, gets

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { normalizeName, parseChannelMessage, parseJoinRequest, parseOutgoingSignal } from '../protocol/index.ts';
+import { parseJoinAck } from '../protocol/server-events.ts';
 
 const ROOM = 'Abcdefghijklmnop_-12';
 const PEER = 'peer_ABC-1234';
@@ -98,6 +99,21 @@ test('parseJoinRequest rejects bad names with invalid_name', () => {
     const result = parseJoinRequest({ roomId: ROOM, name });
     assert.equal(result.ok, false, JSON.stringify(name)?.slice(0, 40));
     if (!result.ok) assert.equal(result.error.code, 'invalid_name');
+  }
+});
+
+test('a room_full refusal keeps the room’s cap when it is a whole number of members, and drops anything else', () => {
+  const refusal = (maxRoomSize: unknown) =>
+    parseJoinAck({ ok: false, error: { code: 'room_full', message: 'this room already has 3 members', maxRoomSize } });
+  assert.deepEqual(refusal(3), {
+    ok: false,
+    error: { code: 'room_full', message: 'this room already has 3 members', maxRoomSize: 3 },
+  });
+  for (const junk of [0, -3, 2.5, '3', Number.NaN, Number.POSITIVE_INFINITY, null, { n: 3 }]) {
+    assert.deepEqual(refusal(junk), {
+      ok: false,
+      error: { code: 'room_full', message: 'this room already has 3 members' },
+    });
   }
 });
 

@@ -84,7 +84,11 @@ describe('joining a room', () => {
     await joinOk(b!, room, 'B');
     await bJoined;
     const quiet = Promise.all([expectNoEvent(a!, 'peer:joined'), expectNoEvent(b!, 'peer:joined')]);
-    assertRefused(await join(c!, room, 'C'), 'room_full');
+    const refused = await join(c!, room, 'C');
+    assertRefused(refused, 'room_full');
+    // The cap comes with the refusal, for the page to say (and the message says it in words).
+    assert.equal(!refused.ok && refused.error.maxRoomSize, 2);
+    assert.equal(!refused.ok && refused.error.message, 'this room already has 2 members');
     await quiet;
     // The refused socket is not a member: signaling is still refused, a join elsewhere works.
     const error = waitForEvent(c!, 'error');

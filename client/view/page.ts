@@ -18,6 +18,7 @@ const STATUS_TEXT: Record<PageStatus, string> = {
   joined: '',
   reconnecting: 'Server unreachable — chat still works with connected members. Reconnecting…',
   replaced: 'This room was opened in another tab with the same identity. Reload to use it here.',
+  refused: 'You are not in this room: the server keeps you out for now. Trying again by itself…',
   rejected: 'The server refused to let you in.',
   offline: 'You seem to be offline — messages you write will be sent when you’re back.',
 };
@@ -34,6 +35,8 @@ export interface PageHandlers {
   lastOwnLine(): EditTarget | null;
   /** The line the message box is editing: its id, or null once the edit is over. */
   editing(id: string | null): void;
+  /** "Try again", refused for now ('refused'): the join goes again now; false if it cannot. */
+  retryJoin(): boolean;
 }
 
 /** What is wrong, as a name hint says it (PageView.nameHint). */
@@ -43,7 +46,14 @@ export interface PageView {
   setShareLink(url: string): void;
   /** Our name in the name box (left alone while the user is typing there, unless `replace`). */
   setName(name: string, replace?: boolean): void;
+  /** The status line; with 'refused', a "Try again" button after its words. */
   setStatus(status: PageStatus, detail?: string): void;
+  /**
+   * The server keeps us out of the room (full, or a refusal for good): what needs a room is
+   * turned off — the message box (what is written in it stays there), Send, files, the call,
+   * renaming — and the member list hidden, until `false` (joined) turns them on again.
+   */
+  setOutside(outside: boolean): void;
   /**
    * A hint under the name field: why a name was refused, or what was chosen for you.
    * `problem`: 'invalid', the text in the field is no name (the field is marked so);
@@ -78,6 +88,7 @@ export function createPageView(handlers: PageHandlers): PageView {
   const fitMessageBox = fitToContent(messageInput);
   const sendButton = byTestId<HTMLButtonElement>('send-button');
   const status = byTestId<HTMLElement>('signaling-status');
+  const room = roomParts();
   const announcer = pageAnnouncer();
   const share = createShareView((message) => announcer.say(message));
   watchPeopleToggle();
@@ -121,6 +132,8 @@ export function createPageView(handlers: PageHandlers): PageView {
     handlers.rename(nameInput.value);
   });
   function sendWritten(): void {
+    // Out of the room (setOutside): the form can still be submitted by a script or a tool.
+    if (messageInput.disabled) return;
     const text = textToSend(messageInput.value);
     if (text.length > messageInput.maxLength) {
       // Put in the box past its limit without typing (by a script, an extension's autofill):
@@ -209,9 +222,43 @@ export function createPageView(handlers: PageHandlers): PageView {
       if (replace || document.activeElement !== nameInput) nameInput.value = name;
     },
     setStatus(state, detail) {
+      const text = detail ?? STATUS_TEXT[state];
+      const retry = status.querySelector<HTMLButtonElement>('.retry-join');
+      // The same words again (each refusal while the page keeps trying): left as they are,
+      // not read out again by a screen reader (a live region), the button usable again.
+      if (status.dataset.state === state && status.dataset.text === text) {
+        if (retry) retry.disabled = false;
+        return;
+      }
+      const hadFocus = retry !== null && document.activeElement === retry;
       status.dataset.state = state;
-      status.textContent = detail ?? STATUS_TEXT[state];
-      status.hidden = status.textContent === '';
+      status.dataset.text = text;
+      status.textContent = text;
+      status.hidden = text === '';
+      if (state !== 'refused') return;
+      const again = el('button', { className: 'retry-join', testId: 'retry-join', text: 'Try again' });
+      again.type = 'button';
+      again.addEventListener('click', () => {
+        again.disabled = handlers.retryJoin();
+      });
+      status.append(' ', again);
+      if (hadFocus) again.focus();
+    },
+    setOutside(outside) {
+      const focused = document.activeElement;
+      const wasWriting = focused === messageInput || focused === sendButton;
+      room.set(outside);
+      messageInput.disabled = outside;
+      sendButton.disabled = outside;
+      if (outside) {
+        // The keyboard was in the message box, now off: to the way in, "Try again".
+        if (wasWriting) status.querySelector<HTMLElement>('.retry-join')?.focus();
+        return;
+      }
+      // Back from the status line (its button is gone) or from nowhere: to the message box.
+      if (focused === null || focused === document.body || !focused.isConnected || status.contains(focused)) {
+        messageInput.focus();
+      }
     },
     nameHint(message, problem) {
       hint(message === null ? [] : [message], problem ?? null);
@@ -247,33 +294,51 @@ export function createPageView(handlers: PageHandlers): PageView {
       messageInput.disabled = true;
       sendButton.disabled = true;
       share.disable();
-      withoutRoom();
+      room.set(true);
       start.focus();
     },
   };
 }
 
 /**
- * What needs a room goes: the call (its bar is redrawn on every change, so it is hidden, not
- * disabled), files, picked, dropped on the chat or pasted, and the member list.
+ * What needs a room, besides the message box: the call (its bar is redrawn on every change,
+ * so it is hidden, not disabled), files, picked, dropped on the chat or pasted, renaming, and
+ * the member list. Off while the page is in no room (set(true)), on again with set(false).
  */
-function withoutRoom(): void {
-  (document.getElementById('call') as HTMLElement).hidden = true;
-  // Nor the member list: "In this room 1" and ourselves listed, as if we were in one.
-  (document.getElementById('members') as HTMLElement).hidden = true;
+function roomParts(): { set(outside: boolean): void } {
+  const call = document.getElementById('call') as HTMLElement;
+  const list = document.getElementById('members') as HTMLElement;
   const heading = document.getElementById('member-count')?.parentElement;
-  if (heading) heading.hidden = true;
-  byTestId<HTMLInputElement>('file-input').disabled = true;
+  const toggleCount = document.getElementById('people-count') as HTMLElement;
+  const fileInput = byTestId<HTMLInputElement>('file-input');
+  const nameInput = byTestId<HTMLInputElement>('name-input');
+  const renameButton = byTestId<HTMLButtonElement>('join-button');
+  let outside = false;
   // Caught on the way down, before the files view's listeners on the chat. A file dropped
   // is refused (not opened by the browser in place of the page).
   const refuse = (event: DragEvent): void => {
+    if (!outside) return;
     event.stopPropagation();
     event.preventDefault();
     if (event.dataTransfer) event.dataTransfer.dropEffect = 'none';
   };
   window.addEventListener('dragover', refuse, { capture: true });
   window.addEventListener('drop', refuse, { capture: true });
-  window.addEventListener('paste', (event) => event.stopPropagation(), { capture: true });
+  window.addEventListener('paste', (event) => outside && event.stopPropagation(), { capture: true });
+  return {
+    set(now) {
+      outside = now;
+      call.hidden = now;
+      // Nor the member list: "In this room 1" and ourselves listed, as if we were in one.
+      list.hidden = now;
+      if (heading) heading.hidden = now;
+      toggleCount.hidden = now; // its copy on a phone's People toggle
+      fileInput.disabled = now;
+      // A name is the room's to accept: a rename asked for here would go nowhere.
+      nameInput.disabled = now;
+      renameButton.disabled = now;
+    },
+  };
 }
 
 /**

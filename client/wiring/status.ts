@@ -14,8 +14,8 @@ import type { SignalingStatus } from '../signaling.ts';
 import type { PageView } from '../view/page.ts';
 
 export interface StatusOptions {
-  /** The page's status line (bound lazily: the page view comes later). */
-  page: Pick<PageView, 'setStatus'>;
+  /** The page's status line, and what needs a room (bound lazily: the page view comes later). */
+  page: Pick<PageView, 'setStatus' | 'setOutside'>;
   /** The members as listed now, and whether each is heard. */
   listed(): MemberView[];
   /** Our outage began or ended: the member list and the call are drawn again at once. */
@@ -83,12 +83,35 @@ export function wireStatus({ page, listed, redraw, back, catchUp: askSince }: St
     /** The socket's status changed (signaling.ts), with the error of a refusal. */
     signalingChanged(status: SignalingStatus, error?: ProtocolError): void {
       signalingStatus = status;
-      statusDetail = status === 'rejected' && error ? `Could not join: ${error.message}` : undefined;
-      if (status === 'reconnecting') catchUp.wentAway();
+      statusDetail = statusWords(status, error);
+      if (status === 'reconnecting' || status === 'refused') catchUp.wentAway();
       watchOutage();
       showStatus();
+      // Kept out of the room: nothing may look as if it reached anyone. A connection lost
+      // meanwhile (reconnecting) leaves us out all the same, until we are in. (After the
+      // status: its "Try again" is where the keyboard goes from the message box.)
+      if (status === 'refused' || status === 'rejected') page.setOutside(true);
+      else if (status === 'joined') page.setOutside(false);
     },
   };
+}
+
+/**
+ * The status line's words when they are not the usual ones (view/page.ts STATUS_TEXT): why
+ * the server keeps us out, and for a room full, how many it holds.
+ */
+export function statusWords(status: SignalingStatus, error?: ProtocolError): string | undefined {
+  if (error === undefined) return undefined;
+  if (status === 'rejected') return `Could not join: ${error.message}.`;
+  if (status === 'refused' && error.code === 'room_full') {
+    const full =
+      error.maxRoomSize === undefined
+        ? `This room is full (${error.message})`
+        : `This room is full: it holds ${error.maxRoomSize} members at most`;
+    return `${full}, and you are not in it. You will join by yourself as soon as someone leaves.`;
+  }
+  if (status === 'refused') return `You are not in this room yet: ${error.message}. Trying again by itself…`;
+  return undefined;
 }
 
 /** A member we cannot hear while we seem offline: listed as out of our reach, not as gone. */

@@ -60,11 +60,13 @@ export async function selfId(page: Page, timeout = joinTimeoutMs): Promise<strin
   return id;
 }
 
-/** Opens `url` in a new page of `context`, enters `name` and waits until joined. */
-export async function openUser(context: BrowserContext, url: string, name: string): Promise<User> {
+/**
+ * Opens `url` in a new page of `context` as a returning user who is `name`: the page joins at
+ * once under the name it remembers (a first-time visitor would join under a generated one;
+ * see ui.spec.ts). Does not wait for the join (a full room refuses it: room-full.spec.ts).
+ */
+export async function openPage(context: BrowserContext, url: string, name: string): Promise<Page> {
   const page = await context.newPage();
-  // A returning user: the page joins at once under the name it remembers (a first-time
-  // visitor would join under a generated one; see ui.spec.ts).
   await page.addInitScript((remembered) => {
     (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem(
       'roomlink:name',
@@ -72,6 +74,12 @@ export async function openUser(context: BrowserContext, url: string, name: strin
     );
   }, name);
   await page.goto(url);
+  return page;
+}
+
+/** Opens `url` in a new page of `context` as `name` (openPage) and waits until joined. */
+export async function openUser(context: BrowserContext, url: string, name: string): Promise<User> {
+  const page = await openPage(context, url, name);
   const id = await selfId(page);
   await expect(page.getByTestId('self')).toContainText(name, { timeout: joinTimeoutMs });
   return { name, id, page, context };

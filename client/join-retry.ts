@@ -1,0 +1,41 @@
+// A join the server refused for a reason that waiting can end (the room is full, we joined too
+// often, the server is going away or failed) is sent again by itself, paced here: soon at
+// first, then less and less often, never more than JOIN_RETRY_MAX_MS apart, each wait drawn at
+// random between half of it and all of it, so that pages refused together (a full room that
+// many open at once, a server restart) do not come back together. Part of the page's entry
+// script (signaling.ts): it imports nothing.
+import type { ErrorCode } from '../protocol/index.ts';
+
+/** The first wait after a refusal (before jitter). */
+export const JOIN_RETRY_FIRST_MS = 2_000;
+/** Each wait is this many times the one before it… */
+export const JOIN_RETRY_GROWTH = 1.5;
+/** …up to this (a seat that frees is taken within this, at worst). */
+export const JOIN_RETRY_MAX_MS = 15_000;
+/**
+ * A join asked for by hand ("Try again") waits this long after the last one sent: the server
+ * takes one join a second from a connection (a burst of 10), and answers a connection that
+ * earns refusals faster than five a second by cutting it off (server/rate-limit.ts, guard.ts).
+ */
+export const JOIN_RETRY_MIN_GAP_MS = 1_000;
+
+/**
+ * Refusals that waiting can end. The others (a name that is not one, a malformed request, a
+ * join on a connection already in a room) would be refused again, word for word.
+ */
+const PASSING: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['room_full', 'rate_limited', 'shutting_down', 'internal']);
+
+export function refusalPasses(code: ErrorCode): boolean {
+  return PASSING.has(code);
+}
+
+/**
+ * How long to wait before the next join, after `refusals` refusals in a row (1 for the first);
+ * `random` in [0, 1). Never under half of JOIN_RETRY_FIRST_MS: one join a second at most.
+ */
+export function joinRetryDelay(refusals: number, random: number = Math.random()): number {
+  const steps = Math.max(0, refusals - 1);
+  const ceiling = Math.min(JOIN_RETRY_MAX_MS, JOIN_RETRY_FIRST_MS * JOIN_RETRY_GROWTH ** steps);
+  const share = random >= 0 && random <= 1 ? random : 0; // NaN too
+  return Math.round(ceiling * (0.5 + 0.5 * share));
+}

@@ -1,0 +1,72 @@
+// A full room keeps a newcomer out, and the page says so instead of looking like a chat: it
+// names the cap, turns off what needs a room (the message box keeps what was written in it),
+// and keeps trying by itself; once a member leaves, the newcomer is in without a reload, gets
+// the room's history and chats both ways.
+
+import { expect, test } from './support/fixtures.ts';
+import { openPage, openRoom, selfId, sendMessage, waitForMesh, waitForMessage } from './support/users.ts';
+
+test.use({ serverEnv: { MAX_ROOM_SIZE: '3' } });
+
+/** Waits on conditions, not a clock: a seat freed is taken within the page's longest wait (15 s). */
+const inTimeoutMs = 40_000;
+
+test('a fourth member is kept out of a room of three with the room turned off, and is in by himself once one leaves', async ({
+  server,
+  browsers,
+}) => {
+  const [alice, bob, carol] = await openRoom(browsers, server.url, ['alice', 'bob', 'carol']);
+  if (!alice || !bob || !carol) throw new Error('openRoom returned fewer users');
+  await waitForMesh([alice, bob, carol]);
+  const link = alice.page.url();
+
+  const dave = await openPage(await browsers.newContext({ label: 'dave' }), link, 'dave');
+  const status = dave.getByTestId('signaling-status');
+  await expect(status).toHaveAttribute('data-state', 'refused');
+  await expect(status).toContainText('This room is full: it holds 3 members at most, and you are not in it.');
+  // Nothing that needs the room can be used: nothing is "sent" to nobody, no camera opens.
+  await expect(dave.getByTestId('message-input')).toBeDisabled();
+  await expect(dave.getByTestId('send-button')).toBeDisabled();
+  await expect(dave.getByTestId('file-input')).toBeDisabled();
+  await expect(dave.getByTestId('name-input')).toBeDisabled();
+  await expect(dave.getByTestId('call-join-audio')).toBeHidden();
+  await expect(dave.getByTestId('call-join-video')).toBeHidden();
+  await expect(dave.getByTestId('self')).toBeHidden();
+  // What was written before the refusal came stays in the box, for when he is in.
+  const draft = 'hello from dave, written while the room was full';
+  await dave.getByTestId('message-input').evaluate((box, text) => {
+    (box as unknown as { value: string }).value = text;
+  }, draft);
+
+  // "Try again" asks now, and is answered as the page's own tries are: still full.
+  const again = dave.getByTestId('retry-join');
+  await again.click();
+  await expect(again).toBeEnabled();
+  await expect(status).toHaveAttribute('data-state', 'refused');
+  // Said meanwhile in the room: his history brings it once he is in.
+  const before = { from: alice.id, text: 'said before dave got in' };
+  await sendMessage(alice.page, before.text);
+
+  // Carol goes: a seat is free, and Dave takes it by himself.
+  await carol.page.close();
+  const freedAt = Date.now();
+  const daveId = await selfId(dave, inTimeoutMs);
+  test.info().annotations.push({ type: 'in after a seat freed', description: `${Date.now() - freedAt} ms` });
+  await expect(status).toBeHidden();
+  await expect(dave.getByTestId('self')).toContainText('dave');
+  const daveUser = { name: 'dave', id: daveId, page: dave, context: dave.context() };
+  await waitForMesh([alice, bob, daveUser]);
+  await waitForMessage(dave, before);
+  const box = dave.getByTestId('message-input');
+  await expect(box).toBeEnabled();
+  await expect(box).toHaveValue(draft);
+  await expect(dave.getByTestId('call-join-audio')).toBeVisible();
+  await expect(dave.getByTestId('name-input')).toBeEnabled();
+
+  // And the chat works both ways: his draft goes out, Alice's answer comes in.
+  await box.press('Enter');
+  await waitForMessage(alice.page, { from: daveId, text: draft });
+  await waitForMessage(bob.page, { from: daveId, text: draft });
+  await sendMessage(alice.page, 'welcome, dave');
+  await waitForMessage(dave, { from: alice.id, text: 'welcome, dave' });
+});
