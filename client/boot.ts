@@ -26,10 +26,13 @@ const loadMain = (): void => {
   clearTimeout(waitingAtMost);
   void import('./main.js');
 };
-const whenParsed = (): void => {
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', loadMain, { once: true });
-  else loadMain();
-};
+// Not before the tab's state is settled (tab-claim.ts: at once on a reload, a few
+// milliseconds on a duplicate, ANSWER_WAIT_MS at most): main.js reads what the tab kept.
+const whenParsed = (): void =>
+  void joining.tab.then(() => {
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', loadMain, { once: true });
+    else loadMain();
+  });
 if (joining.signaling === null) whenParsed();
 else {
   void joining.signaling.firstAttempt.then(whenParsed);

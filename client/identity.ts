@@ -158,14 +158,15 @@ async function makePair(subtle: SubtleCrypto, store: KeyStore | undefined): Prom
 }
 
 /**
- * Our key pair (made lazily, once): a fresh one, or the one this tab kept for the room.
- * Without crypto.subtle every answer is null.
+ * Our key pair (made lazily, once): a fresh one, or the one this tab kept for the room, read
+ * once `ready` has settled (until then the tab's storage may be a copy of another tab's:
+ * tab-claim.ts). Without crypto.subtle every answer is null.
  */
-export function createIdentity(store?: KeyStore): Identity {
+export function createIdentity(store?: KeyStore, ready: Promise<unknown> = Promise.resolve()): Identity {
   // crypto.subtle exists only in secure contexts (https, localhost).
   const subtle = globalThis.crypto?.subtle;
   const pair: Promise<CryptoKeyPair | null> = subtle
-    ? makePair(subtle, store).catch(() => null)
+    ? ready.then(() => makePair(subtle, store)).catch(() => null)
     : Promise.resolve(null);
   const exported: Promise<string | null> = pair.then(async (keys) => {
     if (!keys || !subtle) return null;

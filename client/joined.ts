@@ -6,6 +6,7 @@ import type { Announcement } from './announce.ts';
 import type { Identity } from './identity.ts';
 import type { RoomLink } from './room-link.ts';
 import type { Signaling } from './signaling.ts';
+import type { TabState } from './tab-claim.ts';
 
 export interface Joining {
   link: RoomLink;
@@ -17,6 +18,12 @@ export interface Joining {
   identity: Identity;
   /** Our per-join ECDH key and the proof over our public keys, announced with the join. */
   announcement: Announcement;
+  /**
+   * Whose the tab's sessionStorage for the room is (tab-claim.ts): settled before main.js
+   * runs, so that what it reads there (what the tab kept for a reload) is never a copy of
+   * another live tab's.
+   */
+  tab: Promise<TabState>;
 }
 
 const SLOT = Symbol.for('roomlink:joining');

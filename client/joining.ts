@@ -8,7 +8,8 @@ import { createIdentity } from './identity.ts';
 import { type Joining, keepJoining } from './joined.ts';
 import { resolveRoomLink } from './room-link.ts';
 import { createSignaling } from './signaling.ts';
-import { loadName, loadResume, saveName, signingKeyStore } from './storage.ts';
+import { forgetTab, loadName, loadResume, markLeft, saveName, signingKeyStore, takeLeft } from './storage.ts';
+import { claimTab, TAB_CHANNEL, type TabState } from './tab-claim.ts';
 import { mark } from './timeline.ts';
 
 /** Starts joining (the page's one join) and hands it to main.js through joined.ts. */
@@ -19,23 +20,49 @@ export function startJoining(): Joining {
   // The socket first: its handshake runs in the network while the page reads its storage
   // (the first read waits on the browser process, which is busiest while pages load) and
   // makes the keys below. The join, once connected, asks for the name and the keys
-  // through these functions.
+  // through these functions; not before the tab's state is known to be its own (below).
   const signaling = valid
     ? createSignaling({
         roomId: link.roomId,
         name: () => name,
         resume: () => loadResume(link.roomId),
-        keys: () => announcement.keys(),
+        keys: () => tab.then(() => announcement.keys()),
       })
     : null;
+  // A duplicated tab's copy of the original's ticket and key is dropped before either is
+  // used (tab-claim.ts); a reload keeps its own.
+  const tab: Promise<TabState> = valid ? claimOwnTab(link.roomId) : Promise.resolve('fresh');
+  // Going, the page says which peer id it held: the tab's next page (a reload) is its own.
+  if (valid) window.addEventListener('pagehide', () => markHeld(link.roomId));
   // A first-time visitor gets a friendly name at once (and keeps it); nobody is prompted.
   const name = loadName() ?? friendlyName();
   saveName(name);
   // Generated (or restored) while the socket connects: the join announces it (with a
   // per-join ECDH key, for what members relay to us) and the first hello needs it.
-  const identity = createIdentity(valid ? signingKeyStore(link.roomId) : undefined);
+  const identity = createIdentity(valid ? signingKeyStore(link.roomId) : undefined, tab);
   const announcement = createAnnouncement(link.key, identity);
-  const joining = { link, name, signaling, identity, announcement };
+  const joining = { link, name, signaling, identity, announcement, tab };
   keepJoining(joining);
   return joining;
+}
+
+/** Whose the tab's state for the room is; a copy is forgotten before the join (tab-claim.ts). */
+function claimOwnTab(roomId: string): Promise<TabState> {
+  const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(TAB_CHANNEL) : null;
+  return claimTab({
+    roomId,
+    ticketId: loadResume(roomId)?.id,
+    leftId: takeLeft(roomId),
+    holding: () => loadResume(roomId)?.id,
+    forget: () => forgetTab(roomId),
+    channel,
+  }).then((state) => {
+    mark(`tab-${state}`);
+    return state;
+  });
+}
+
+function markHeld(roomId: string): void {
+  const held = loadResume(roomId)?.id;
+  if (held !== undefined) markLeft(roomId, held);
 }

@@ -37,9 +37,11 @@ const NAME_RETRIES = 5;
 /**
  * Our name held by our own earlier connection (a network change; it has not missed its
  * heartbeat yet): the same join is retried when the server says, at most this often in a
- * row. The server's wait is until that connection counts as silent, so one is enough; the
- * second covers a last packet of it still in flight. A tab duplicated with its ticket meets
- * a connection that stays alive, and then takes another name like anyone else.
+ * row, the page saying so ('reclaiming': the server answers, it is not unreachable). The
+ * server's wait is until that connection counts as silent, so one is enough; the second
+ * covers a last packet of it still in flight. A duplicated tab drops its copy of the ticket
+ * before it joins (tab-claim.ts); one whose original did not answer in time meets a
+ * connection that stays alive, and then takes another name like anyone else.
  */
 const OWN_NAME_WAITS = 2;
 /** The longest such wait we accept from the server (its heartbeat is 35 s by default). */
@@ -60,6 +62,7 @@ export type SignalingStatus =
   | 'connecting' // first connection, not yet in the room
   | 'joined' // in the room
   | 'reconnecting' // lost the server; peers with open channels keep chatting
+  | 'reclaiming' // the server is reachable, but our earlier connection still holds our place: waiting it out
   | 'replaced' // another tab took over this peer id
   | 'refused' // the server keeps us out for now (room full, …): the join is sent again by itself (join-retry.ts)
   | 'rejected'; // the server refused the join for good (a name that is not one, …)
@@ -77,7 +80,7 @@ export interface SignalingHandlers {
    */
   onNameTaken(error: ProtocolError): boolean;
   onSignal(signal: IncomingSignal): void;
-  /** With 'refused' and 'rejected': the server's refusal. */
+  /** With 'refused', 'rejected' and 'reclaiming': the server's refusal. */
   onStatus(status: SignalingStatus, error?: ProtocolError): void;
 }
 
@@ -241,14 +244,14 @@ export function createSignaling({ roomId, resume, keys, url, ...options }: Signa
             const now = Date.now();
             claimWaitUntil ??= now + Math.min(Math.max(0, retryAfterMs), CLAIM_MAX_WAIT_MS) + RESUME_POLL_MS;
             if (now < claimWaitUntil) {
-              handlers.onStatus('reconnecting');
+              handlers.onStatus('reclaiming', ack.error);
               joinLater(nameRetries, Math.min(RESUME_POLL_MS, claimWaitUntil - now));
               return;
             }
           }
           if (ack.error.code === 'name_taken' && typeof retryAfterMs === 'number' && ownNameWaits > 0) {
             ownNameWaits -= 1;
-            handlers.onStatus('reconnecting');
+            handlers.onStatus('reclaiming', ack.error);
             joinLater(nameRetries, Math.min(Math.max(0, retryAfterMs), OWN_NAME_MAX_WAIT_MS));
             return;
           }

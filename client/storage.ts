@@ -6,6 +6,8 @@
 // reactions (sent again after the reload), its newest lines' receipts (shown again when
 // history brings the lines back) and its private lines (shown again: no history has them).
 // The files it received and sent are listed there too (files/kept.ts, files/sent-kept.ts).
+// All of it is the tab's for one room, under `roomlink:<what>:<roomId>`: a duplicated tab,
+// which the browser gives a copy of it all, drops it (forgetTab; tab-claim.ts tells).
 // Not the protocol's index: this module is part of the small entry script (boot.ts).
 import { normalizeName } from '../protocol/name.ts';
 import type { ResumeTicket } from '../protocol/signaling.ts';
@@ -24,6 +26,7 @@ const receiptsKey = (roomId: string) => `roomlink:receipts:${roomId}`;
 const reactionsKey = (roomId: string) => `roomlink:reactions:${roomId}`;
 const privateKey = (roomId: string) => `roomlink:private:${roomId}`;
 const inCallKey = (roomId: string) => `roomlink:in-call:${roomId}`;
+const leftKey = (roomId: string) => `roomlink:left:${roomId}`;
 
 function safely<T>(read: () => T, fallback: T): T {
   // Storage throws in some privacy modes and when full; the app works without it.
@@ -93,6 +96,38 @@ export function callMemory(roomId: string): CallMemory {
       safely(() => (now ? sessionStorage.setItem(key, 'true') : sessionStorage.removeItem(key)), undefined);
     },
   };
+}
+
+/** The page goes (pagehide) holding this peer id in the room: the tab's next page is a reload (tab-claim.ts). */
+export function markLeft(roomId: string, peerId: string): void {
+  safely(() => sessionStorage.setItem(leftKey(roomId), peerId), undefined);
+}
+
+/** The peer id the tab's page before this one held when it went, if it said; read once (it is gone after). */
+export function takeLeft(roomId: string): string | null {
+  return safely(() => {
+    const id = sessionStorage.getItem(leftKey(roomId));
+    sessionStorage.removeItem(leftKey(roomId));
+    return id;
+  }, null);
+}
+
+/**
+ * Forgets everything the tab keeps for this room (every `roomlink:<what>:<roomId>`): its
+ * ticket, its signing key and what it keeps for a reload. For a duplicated tab, whose copy of
+ * them is another live tab's: it joins as a member of its own.
+ */
+export function forgetTab(
+  roomId: string,
+  storage: Pick<Storage, 'key' | 'length' | 'removeItem'> | null = tabStorage(),
+): void {
+  safely(() => {
+    if (storage === null) return;
+    const keys = Array.from({ length: storage.length }, (_, i) => storage.key(i));
+    for (const key of keys) {
+      if (key?.startsWith('roomlink:') && key.endsWith(`:${roomId}`)) storage.removeItem(key);
+    }
+  }, undefined);
 }
 
 /** The tab's signing key pair for this room, kept as long as its resume ticket. */

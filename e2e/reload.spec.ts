@@ -1,8 +1,9 @@
-// A reload is a rejoin, not a second member: nobody sees a ghost or a duplicate.
+// A reload is a rejoin, not a second member: nobody sees a ghost or a duplicate. A duplicated
+// tab is a second member: at once, under a name of its own, and the original keeps its place.
 
 import type { Page } from '@playwright/test';
 import { expect, sharedTest as test } from './support/fixtures.ts';
-import { openRoom, peersOf, selfId, type User, waitForMesh } from './support/users.ts';
+import { everyoneHearsEveryone, openRoom, peersOf, selfId, type User, waitForMesh } from './support/users.ts';
 
 /** "bob:connected" for each entry of the page's member list, by which user's name it shows. */
 async function listedNames(page: Page, users: readonly User[]): Promise<string[]> {
@@ -53,4 +54,74 @@ test('a user who reloads keeps exactly one entry in every other list and connect
     await expect(system.filter({ hasText: 'bob is back' })).toHaveCount(1);
     await expect(system.filter({ hasText: 'bob left' })).toHaveCount(0);
   }
+});
+
+/** Milliseconds from the page's start (its mark `boot`) to its mark `roomlink:<name>` (client/timeline.ts). */
+function sinceBoot(name: string): number {
+  const at = (mark: string) => performance.getEntriesByName(`roomlink:${mark}`)[0]?.startTime ?? Number.NaN;
+  return at(name) - at('boot');
+}
+
+/** The key code a member list shows for `peerId` (the start of the SHA-256 of its signing key). */
+async function keyCode(page: Page, peerId: string): Promise<string | null> {
+  const entry = page.locator(`[data-testid=peer][data-peer-id="${peerId}"]`);
+  await expect(entry).toHaveAttribute('data-code', /.+/);
+  return entry.getAttribute('data-code');
+}
+
+test('a duplicated tab joins at once as a member of its own under another name; the original keeps its place, and its reload still takes it back', async ({
+  server,
+  browsers,
+}) => {
+  const users = await openRoom(browsers, server.url, ['alice', 'bob']);
+  const [alice, bob] = users;
+  if (!alice || !bob) throw new Error('openRoom returned fewer users');
+  await waitForMesh(users);
+
+  // The browser's "Duplicate tab": a new tab of the same profile whose sessionStorage is a
+  // copy of the original's (its resume ticket, signing key, what it keeps for a reload),
+  // opening the same address. Copied once: a reload of the copy would not copy again.
+  const copied = await alice.page.evaluate(() => Object.entries(sessionStorage));
+  const page = await alice.context.newPage();
+  await page.addInitScript((entries) => {
+    if (sessionStorage.getItem('e2e:duplicated') !== null) return;
+    sessionStorage.setItem('e2e:duplicated', '1');
+    for (const [key, value] of entries) sessionStorage.setItem(key, value);
+  }, copied);
+  const openedAt = Date.now();
+  await page.goto(alice.page.url());
+  const copy: User = { name: 'alice 2', id: await selfId(page), page, context: alice.context };
+  const tookMs = Date.now() - openedAt;
+  // When the page knew it was a copy (after its start): the original's answer on the channel.
+  const knewMs = await page.evaluate(sinceBoot, 'tab-copy');
+  test.info().annotations.push({
+    type: 'duplicate',
+    description: `in the room ${tookMs} ms after it was opened; knew it was a copy ${Math.round(knewMs)} ms after its start`,
+  });
+  expect(copy.id).not.toBe(alice.id);
+  await expect(page.getByTestId('self')).toContainText('alice 2');
+  await expect(page.getByTestId('signaling-status')).toBeHidden();
+  await waitForMesh([alice, bob, copy]);
+  // A member of its own, down to its signing key: Bob sees two key codes.
+  expect(await keyCode(bob.page, copy.id)).not.toBe(await keyCode(bob.page, alice.id));
+
+  // The original never noticed: same id, same name, still in the room, and they all talk.
+  expect(await selfId(alice.page)).toBe(alice.id);
+  await expect(alice.page.getByTestId('self')).not.toContainText('alice 2');
+  await expect(alice.page.getByTestId('signaling-status')).toBeHidden();
+  await everyoneHearsEveryone([alice, bob, copy], 'beside the duplicate');
+
+  // The original's reload is a reload still, with its duplicate open beside it.
+  await alice.page.reload();
+  expect(await selfId(alice.page)).toBe(alice.id);
+  // Known at once, from what its page before said as it went: no question to wait out.
+  const ownMs = await alice.page.evaluate(sinceBoot, 'tab-own');
+  test.info().annotations.push({
+    type: 'reload',
+    description: `knew the tab was its own ${Math.round(ownMs)} ms after its start`,
+  });
+  await expect(alice.page.locator('[data-testid=message][data-kind=system]').first()).toHaveText(
+    /You're back as alice\. Here: /,
+  );
+  await waitForMesh([alice, bob, copy]);
 });

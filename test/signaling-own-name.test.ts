@@ -70,8 +70,9 @@ test('after a network change the page waits out its own ghost and keeps its id a
   const back = await page.joined;
   assert.deepEqual(back.self, { id: ack.self.id, name: 'Alice' });
   assert.equal(page.namesOffered(), 0, 'no other name was asked for');
-  // It was refused at first and waited (shown as reconnecting), then joined.
-  assert.deepEqual(page.statuses, ['reconnecting', 'joined']);
+  // It was refused at first and waited (shown as taking its place back, not as a server out of
+  // reach: the server answers), then joined.
+  assert.deepEqual(page.statuses, ['reclaiming', 'joined']);
 });
 
 test('a claim on its peer id left by a node that died mid-join: the page waits it out and keeps its id and name', async (t) => {

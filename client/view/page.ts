@@ -17,6 +17,9 @@ const STATUS_TEXT: Record<PageStatus, string> = {
   connecting: 'Connecting to the server…',
   joined: '',
   reconnecting: 'Server unreachable — chat still works with connected members. Reconnecting…',
+  // The server answers: it is our own earlier connection that it still counts (wiring/status.ts says for how long).
+  reclaiming:
+    'Rejoining: the server still counts your earlier connection as here. Chat still works with connected members.',
   replaced: 'This room was opened in another tab with the same identity. Reload to use it here.',
   refused: 'You are not in this room: the server keeps you out for now. Trying again by itself…',
   rejected: 'The server refused to let you in.',

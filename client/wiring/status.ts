@@ -84,7 +84,7 @@ export function wireStatus({ page, listed, redraw, back, catchUp: askSince }: St
     signalingChanged(status: SignalingStatus, error?: ProtocolError): void {
       signalingStatus = status;
       statusDetail = statusWords(status, error);
-      if (status === 'reconnecting' || status === 'refused') catchUp.wentAway();
+      if (status === 'reconnecting' || status === 'reclaiming' || status === 'refused') catchUp.wentAway();
       watchOutage();
       showStatus();
       // Kept out of the room: nothing may look as if it reached anyone. A connection lost
@@ -98,7 +98,8 @@ export function wireStatus({ page, listed, redraw, back, catchUp: askSince }: St
 
 /**
  * The status line's words when they are not the usual ones (view/page.ts STATUS_TEXT): why
- * the server keeps us out, and for a room full, how many it holds.
+ * the server keeps us out, and for a room full, how many it holds; how long our earlier
+ * connection may still hold our place.
  */
 export function statusWords(status: SignalingStatus, error?: ProtocolError): string | undefined {
   if (error === undefined) return undefined;
@@ -111,6 +112,10 @@ export function statusWords(status: SignalingStatus, error?: ProtocolError): str
     return `${full}, and you are not in it. You will join by yourself as soon as someone leaves.`;
   }
   if (status === 'refused') return `You are not in this room yet: ${error.message}. Trying again by itself…`;
+  if (status === 'reclaiming' && error.resuming !== true && error.retryAfterMs !== undefined) {
+    const seconds = Math.max(1, Math.ceil(error.retryAfterMs / 1000));
+    return `Rejoining: the server still counts your earlier connection as here, for up to ${seconds} s more. Chat still works with connected members.`;
+  }
   return undefined;
 }
 

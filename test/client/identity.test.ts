@@ -76,6 +76,33 @@ test('a tab that kept its key pair signs as before after a reload; a damaged cop
   assert.equal(await verifyLine(freshKey, (await fresh.sign(line)) ?? '', line), true);
 });
 
+test('the kept pair is read only once the tab knows it is its own: a duplicated tab’s copy, dropped meanwhile, is never used', async () => {
+  let kept: StoredKeyPair | null = null;
+  const store: KeyStore = { load: () => kept, save: (pair) => (kept = pair) };
+  const originalKey = (await createIdentity(store).publicKey()) ?? '';
+  // The copy's tab-claim.ts settles after its identity was made: it forgets what it copied.
+  let settle: () => void = () => {};
+  const settled = new Promise<void>((resolve) => (settle = resolve));
+  let reads = 0;
+  const copy = createIdentity(
+    {
+      load: () => {
+        reads++;
+        return kept;
+      },
+      save: (pair) => (kept = pair),
+    },
+    settled,
+  );
+  const key = copy.publicKey();
+  await Promise.resolve();
+  assert.equal(reads, 0, 'nothing read before the tab’s state is settled');
+  kept = null;
+  settle();
+  assert.notEqual(await key, originalKey, 'a key of its own');
+  assert.equal(reads, 1);
+});
+
 test('a kept pair whose halves come from two pairs is replaced: our lines must check with the key we announce', async () => {
   const algorithm = { name: 'ECDSA', namedCurve: 'P-256' };
   const [one, two] = await Promise.all([

@@ -1,5 +1,6 @@
-// What the page's status line says when the server keeps us out (client/wiring/status.ts
-// statusWords): a full room names its cap and that we are not in it.
+// What the page's status line says when the server keeps us out, or still holds our place
+// (client/wiring/status.ts statusWords): a full room names its cap and that we are not in it;
+// a wait for our earlier connection says so, for how long, and never "Server unreachable".
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { statusWords } from '../../client/wiring/status.ts';
@@ -30,4 +31,24 @@ test('other refusals say the server’s reason; one that waiting ends says the p
     statusWords('rejected', { code: 'invalid_name', message: 'name is empty' }),
     'Could not join: name is empty.',
   );
+});
+
+test('waiting for our earlier connection: the server answers, so it is not said to be unreachable', () => {
+  const words = statusWords('reclaiming', {
+    code: 'name_taken',
+    message: 'your earlier connection still holds this name until it times out',
+    retryAfterMs: 34_200,
+  });
+  assert.match(
+    words ?? '',
+    /^Rejoining: the server still counts your earlier connection as here, for up to 35 s more\./,
+  );
+  assert.doesNotMatch(words ?? '', /unreachable/i);
+  // Another join taking our id back: the page's usual words for it (view/page.ts), no time.
+  assert.equal(
+    statusWords('reclaiming', { code: 'name_taken', message: 'x', retryAfterMs: 9_000, resuming: true }),
+    undefined,
+  );
+  assert.equal(statusWords('joined'), undefined);
+  assert.equal(statusWords('reconnecting'), undefined);
 });
