@@ -18,6 +18,7 @@ import type {
   ServerToClientEvents,
 } from '../protocol/index.ts';
 import {
+  parseCutNotice,
   parseIceRefreshAck,
   parseIncomingSignal,
   parseJoinAck,
@@ -57,6 +58,8 @@ const RESUME_POLL_MS = 1_000;
 const CLAIM_MAX_WAIT_MS = 10 * 60_000;
 /** After the server says it is shutting down, wait this long before reconnecting. */
 const SHUTDOWN_RECONNECT_MS = 300;
+/** Added to a cut's wait, drawn at random: pages cut together (a server's false alarm) come back apart. */
+const CUT_JITTER_MS = 1_000;
 
 export type SignalingStatus =
   | 'connecting' // first connection, not yet in the room
@@ -64,6 +67,7 @@ export type SignalingStatus =
   | 'reconnecting' // lost the server; peers with open channels keep chatting
   | 'reclaiming' // the server is reachable, but our earlier connection still holds our place: waiting it out
   | 'replaced' // another tab took over this peer id
+  | 'cut' // the server cut this connection for sending too much, too fast: back once it lets us
   | 'refused' // the server keeps us out for now (room full, …): the join is sent again by itself (join-retry.ts)
   | 'rejected'; // the server refused the join for good (a name that is not one, …)
 
@@ -161,6 +165,8 @@ export function createSignaling({ roomId, resume, keys, url, ...options }: Signa
   /** Until when a claim on our peer id may stand (name_taken, resuming), while we wait it out. */
   let claimWaitUntil: number | undefined;
   let shuttingDown = false;
+  /** The server said it is cutting this connection off: how long until we may connect again. */
+  let cutRetryMs: number | null = null;
   let left = false;
   /** A join is on its way (from join() to its answer): another would be refused as already_joined. */
   let asking = false;
@@ -285,6 +291,7 @@ export function createSignaling({ roomId, resume, keys, url, ...options }: Signa
   socket.on('connect', () => {
     mark('socket-connected');
     shuttingDown = false;
+    cutRetryMs = null;
     claimWaitUntil = undefined;
     cancelRetry(); // joined now instead
     if (!left) join();
@@ -301,8 +308,14 @@ export function createSignaling({ roomId, resume, keys, url, ...options }: Signa
         if (shuttingDown) {
           setTimeout(() => socket.connect(), SHUTDOWN_RECONNECT_MS);
           handlers.onStatus('reconnecting');
+        } else if (cutRetryMs !== null) {
+          // Cut off (server:cut came first): Socket.IO does not reconnect after a server's
+          // disconnect, and the server refuses our address until the wait is over.
+          setTimeout(() => !left && socket.connect(), cutRetryMs + Math.random() * CUT_JITTER_MS);
+          cutRetryMs = null;
+          handlers.onStatus('cut');
         } else {
-          // The server only disconnects a socket itself when another tab resumed our id.
+          // Otherwise the server disconnects a socket itself only when another tab resumed our id.
           handlers.onStatus('replaced');
         }
         return;
@@ -318,6 +331,11 @@ export function createSignaling({ roomId, resume, keys, url, ...options }: Signa
   });
   socket.on('server:shutdown', () => {
     shuttingDown = true;
+  });
+  socket.on('server:cut', (raw) => {
+    const notice = parseCutNotice(raw);
+    if (notice === null) return malformed('server:cut');
+    cutRetryMs = notice.retryAfterMs;
   });
   // What the server says is parsed as anything from outside is (protocol/signaling.ts).
   socket.on('peer:joined', (raw) => {

@@ -58,3 +58,9 @@ export const MAX_SEALED_LENGTH = MAX_CHANNEL_MESSAGE_LENGTH - 256;
  * counts for history, as written when it reached us (view/lines.ts, features/transcript.ts).
  */
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * The longest wait a server:cut notice may ask for (server-events.ts parseCutNotice): a
+ * longer one is not a server's.
+ */
+export const MAX_CUT_WAIT_MS = 60_000;

@@ -8,6 +8,7 @@
 import * as limits from './limits.ts';
 import { normalizeName } from './name.ts';
 import type {
+  CutNotice,
   IceCandidate,
   IceRefreshAck,
   IceServer,
@@ -63,6 +64,17 @@ export function parsePeerJoined(raw: unknown): PeerJoined | null {
   const peer = parsePeerInfo(raw);
   if (peer === null) return null;
   return (raw as Fields).resumed === true ? { ...peer, resumed: true } : peer;
+}
+
+/** A server:cut payload (a whole number of ms, at most limits.MAX_CUT_WAIT_MS); null if malformed. */
+export function parseCutNotice(raw: unknown): CutNotice | null {
+  if (!isFields(raw)) return null;
+  const { retryAfterMs } = raw;
+  return Number.isSafeInteger(retryAfterMs) &&
+    (retryAfterMs as number) >= 0 &&
+    (retryAfterMs as number) <= limits.MAX_CUT_WAIT_MS
+    ? { retryAfterMs: retryAfterMs as number }
+    : null;
 }
 
 /** A peer:left payload; null if malformed. */

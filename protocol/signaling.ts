@@ -197,8 +197,17 @@ export interface ServerToClientEvents {
   error: (error: ProtocolError) => void;
   /** The server is shutting down; reconnect in a moment (to another node if there is one). */
   'server:shutdown': () => void;
+  /**
+   * This connection is being cut off for sending too much, too fast (its guard): the
+   * disconnect follows. Connect again no sooner than `retryAfterMs` from now.
+   */
+  'server:cut': (notice: CutNotice) => void;
   /** A member's name changed (the server accepted it): the only source of names. */
   'peer:renamed': (peer: PeerInfo) => void;
+}
+
+export interface CutNotice {
+  retryAfterMs: number;
 }
 
 /** Events between server nodes through an adapter (none yet; the adapter relays rooms). */

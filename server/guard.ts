@@ -99,7 +99,7 @@ export interface GuardHooks {
    * Called once, before the transport is cut: the last chance to say why. Except for
    * 'slow_reader' it should also disconnect the socket politely (the client may be reading).
    */
-  beforeCut(reason: CutReason): void;
+  beforeCut(reason: CutReason, retryAfterMs: number): void;
 }
 
 function sizeOf(packet: OutgoingPacket): number {
@@ -225,7 +225,7 @@ class Guard implements ConnectionGuard {
     if (this.cut) return;
     this.cut = true;
     this.onCut(this.address, reason);
-    this.hooks?.beforeCut(reason);
+    this.hooks?.beforeCut(reason, this.settings.cutPenaltyMs);
     // A slow reader would not read a goodbye, and before the namespace there is nobody to
     // say one to.
     if (reason === 'slow_reader' || this.hooks === undefined) {

@@ -147,11 +147,14 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
   };
 
   /** The guard's hook (guard.ts): the last word before the transport is cut. */
-  function beforeCut(this: Connection, reason: CutReason): void {
+  function beforeCut(this: Connection, reason: CutReason, retryAfterMs: number): void {
     const { socket } = this;
     log.info({ ...idsOf(socket), reason }, 'connection cut off');
     if (reason === 'slow_reader') return; // it would not read a goodbye either
     socket.emit('error', protocolError('rate_limited', CUT_MESSAGES[reason]));
+    // Told apart from a disconnect for another tab taking our id over, which is for good: a
+    // page cut off comes back once its address may connect again.
+    socket.emit('server:cut', { retryAfterMs });
     socket.disconnect(true);
   }
 

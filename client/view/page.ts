@@ -21,6 +21,7 @@ const STATUS_TEXT: Record<PageStatus, string> = {
   reclaiming:
     'Rejoining: the server still counts your earlier connection as here. Chat still works with connected members.',
   replaced: 'This room was opened in another tab with the same identity. Reload to use it here.',
+  cut: 'The server cut this connection off for sending too much, too fast. Reconnecting in a few seconds; chat still works with connected members.',
   refused: 'You are not in this room: the server keeps you out for now. Trying again by itself…',
   rejected: 'The server refused to let you in.',
   offline: 'You seem to be offline — messages you write will be sent when you’re back.',

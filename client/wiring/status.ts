@@ -84,13 +84,15 @@ export function wireStatus({ page, listed, redraw, back, catchUp: askSince }: St
     signalingChanged(status: SignalingStatus, error?: ProtocolError): void {
       signalingStatus = status;
       statusDetail = statusWords(status, error);
-      if (status === 'reconnecting' || status === 'reclaiming' || status === 'refused') catchUp.wentAway();
+      if (status === 'reconnecting' || status === 'reclaiming' || status === 'refused' || status === 'cut')
+        catchUp.wentAway();
       watchOutage();
       showStatus();
       // Kept out of the room: nothing may look as if it reached anyone. A connection lost
       // meanwhile (reconnecting) leaves us out all the same, until we are in. (After the
       // status: its "Try again" is where the keyboard goes from the message box.)
-      if (status === 'refused' || status === 'rejected') page.setOutside(true);
+      // So is a tab another took our place from: its links go to that tab now.
+      if (status === 'refused' || status === 'rejected' || status === 'replaced') page.setOutside(true);
       else if (status === 'joined') page.setOutside(false);
     },
   };
