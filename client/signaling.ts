@@ -165,6 +165,8 @@ export function createSignaling({ roomId, resume, keys, url, ...options }: Signa
   /** Until when a claim on our peer id may stand (name_taken, resuming), while we wait it out. */
   let claimWaitUntil: number | undefined;
   let shuttingDown = false;
+  /** Join answers in a row that did not parse: the next reconnection waits longer (join-retry.ts). */
+  let junkAcks = 0;
   /** The server said it is cutting this connection off: how long until we may connect again. */
   let cutRetryMs: number | null = null;
   let left = false;
@@ -239,11 +241,21 @@ export function createSignaling({ roomId, resume, keys, url, ...options }: Signa
         asking = false;
         const ack = err ? null : parseJoinAck(raw);
         if (ack === null) {
-          if (!err) malformed('room:join ack');
-          // No answer (or none that parses): the connection is half-broken. Reconnecting rejoins.
-          socket.disconnect().connect();
+          // No answer (or none that parses): the connection is half-broken. Reconnecting rejoins:
+          // at once after a silence (the ack's deadline was the wait) or a first junk answer;
+          // after more junk in a row, paced as refusals are. A broken or hostile server may
+          // answer every join with junk: at once each time, that was a reconnection loop as
+          // fast as the network.
+          socket.disconnect();
+          if (!err) {
+            malformed('room:join ack');
+            junkAcks += 1;
+          }
+          const wait = err || junkAcks <= 1 ? 0 : joinRetryDelay(junkAcks - 1);
+          setTimeout(() => !left && socket.connect(), wait);
           return;
         }
+        junkAcks = 0;
         if (!ack.ok) {
           const { retryAfterMs } = ack.error;
           if (ack.error.resuming === true && typeof retryAfterMs === 'number') {

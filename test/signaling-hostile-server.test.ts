@@ -52,7 +52,7 @@ async function hostileServer(
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-  return { url, close: () => new Promise<void>((resolve) => io.close(() => resolve())) };
+  return { url, joins: () => joins, close: () => new Promise<void>((resolve) => io.close(() => resolve())) };
 }
 
 /** The page's signaling client on `url`, handing what it takes to `handlers` (the rest ignored). */
@@ -152,6 +152,15 @@ test('a join answered with junk is asked again; members and ICE servers that do 
   t.after(() => server.close());
   const ack = await new Promise<JoinAck>((resolve) => page(t, server.url, { onJoined: resolve }));
   assert.deepEqual(ack, { ...GOOD_ACK, peers: [bob], iceServers: [stun], iceExpiresAt: 0 });
+});
+
+test('a server that answers every join with junk is asked again less and less often, not in a loop', async (t) => {
+  const server = await hostileServer([], [{ ok: 'maybe' }]);
+  t.after(() => server.close());
+  page(t, server.url, {});
+  await new Promise((resolve) => setTimeout(resolve, 4_000));
+  // At once, then after 1-2 s, then 1.5-3 s: at most four joins in 4 s (it was hundreds).
+  assert.ok(server.joins() >= 2 && server.joins() <= 4, `${server.joins()} joins`);
 });
 
 test('a rename or ICE refresh answered with junk is a refusal; ICE servers that do not parse are left out', async (t) => {
