@@ -9,8 +9,8 @@
 // microphone only): its controls (Hang up, white on red, was 2.19:1 in dark mode), a video
 // tile and a tile without video.
 
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
+import { violations } from './support/axe.ts';
 import { fakeMediaArgs } from './support/browser.ts';
 import { joinCall, tileOf, waitForTiles } from './support/calls.ts';
 import { expect, sharedTest as test } from './support/fixtures.ts';
@@ -21,23 +21,6 @@ const screens = {
   desktop: { width: 1280, height: 800 },
   phone: { width: 360, height: 740 },
 } as const;
-
-/** What axe found, one line per failing node, so a failure says what to fix. */
-async function violations(page: Page, label: string): Promise<string[]> {
-  // Legacy mode runs axe in the page itself: the page has no frames, and the default mode
-  // opens an extra page per scan to merge frame results, which only adds time here.
-  // With target-size (WCAG 2.2 AA, 2.5.8), which axe leaves out by default: a receipt under
-  // Delete, each under 24px and touching, was missed without it.
-  const result = await new AxeBuilder({ page })
-    .setLegacyMode(true)
-    .options({ rules: { 'target-size': { enabled: true } } })
-    .analyze();
-  return result.violations.flatMap((violation) =>
-    violation.nodes.map(
-      (node) => `${label}: ${violation.id} (${violation.impact}) at ${node.target.join(' ')}: ${node.failureSummary}`,
-    ),
-  );
-}
 
 /** Relative luminance (WCAG) of a computed CSS colour such as "rgb(18, 21, 27)". */
 function luminance(color: string): number {

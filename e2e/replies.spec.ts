@@ -14,8 +14,8 @@
 // edited and "message deleted", a reply's quote of it too, and the deleted words nowhere;
 // from the keyboard, E edits a private line (privately) and Delete asks first.
 
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
+import { violationsInBothSchemes } from './support/axe.ts';
 import { expect, sharedTest as test } from './support/fixtures.ts';
 import { sendMany, sendPrivate, waitForHistory } from './support/history.ts';
 import { hostileMemberScript, sendCrafted, sendSignedLine } from './support/hostile-member.ts';
@@ -27,20 +27,6 @@ function line(page: Page, from: string, text: string): Locator {
   return page
     .locator(`#messages > li[data-kind=chat][data-from="${from}"]`)
     .filter({ has: page.getByTestId('message-text').getByText(text, { exact: true }) });
-}
-
-/** What axe finds on the page in light and in dark, one line per failing node (a11y.spec.ts scans the rest). */
-async function violations(page: Page): Promise<string[]> {
-  const found: string[] = [];
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    const result = await new AxeBuilder({ page }).setLegacyMode(true).analyze();
-    for (const violation of result.violations) {
-      for (const node of violation.nodes) found.push(`${colorScheme}: ${violation.id} at ${node.target.join(' ')}`);
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  return found;
 }
 
 /** Whether the element has the keyboard. */
@@ -170,7 +156,7 @@ test('a reply shows its quote on the other side and in a late joiner’s history
   // on the edit bar), and the keyboard goes back to the line.
   await line(alice.page, alice.id, 'meet at the gate').getByTestId('delete').click();
   await expect(alice.page.getByTestId('delete-dialog')).toBeVisible();
-  expect(await violations(alice.page)).toEqual([]);
+  expect(await violationsInBothSchemes(alice.page)).toEqual([]);
   await alice.page.getByTestId('delete-confirm').click();
   await expect(alice.page.locator(`#messages > li[data-id="${gateId}"]`)).toBeFocused();
   await aliceBox.press('Enter');
@@ -276,7 +262,7 @@ test('from the keyboard alone: R replies, @ offers names, Escape closes them and
   await expect(list.getByRole('option')).toHaveText([`@${ana}`]);
   await expect(list.getByRole('option', { selected: true })).toHaveText(`@${ana}`);
   // The reply bar and the names offered, as axe sees them.
-  expect(await violations(bob.page)).toEqual([]);
+  expect(await violationsInBothSchemes(bob.page)).toEqual([]);
   await expect(box).toBeFocused();
   await bob.page.keyboard.press('Escape');
   await expect(list).toBeHidden();
@@ -303,7 +289,7 @@ test('from the keyboard alone: R replies, @ offers names, Escape closes them and
   await expect(mention.getByTestId('reply-quote')).toHaveText(`${ana}: who is in?`);
   await expect(alice.page.getByTestId('announcer')).toContainText(`bob, mentions you: ${text}`);
   // A line marked as mentioning her, with its quote, as axe sees it.
-  expect(await violations(alice.page)).toEqual([]);
+  expect(await violationsInBothSchemes(alice.page)).toEqual([]);
   // Bob's own line mentions Ana, not him.
   await expect(line(bob.page, bob.id, text)).not.toHaveAttribute('data-mentions-you', 'true');
 

@@ -3,6 +3,7 @@
 // and keeps trying by itself; once a member leaves, the newcomer is in without a reload, gets
 // the room's history and chats both ways.
 
+import { violationsInBothSchemes } from './support/axe.ts';
 import { expect, test } from './support/fixtures.ts';
 import { openPage, openRoom, selfId, sendMessage, waitForMesh, waitForMessage } from './support/users.ts';
 
@@ -32,6 +33,9 @@ test('a fourth member is kept out of a room of three with the room turned off, a
   await expect(dave.getByTestId('call-join-audio')).toBeHidden();
   await expect(dave.getByTestId('call-join-video')).toBeHidden();
   await expect(dave.getByTestId('self')).toBeHidden();
+  // Nothing for axe to find on the page kept out, in light or dark (its status, Try again, the
+  // controls turned off).
+  expect(await violationsInBothSchemes(dave)).toEqual([]);
   // What was written before the refusal came stays in the box, for when he is in.
   const draft = 'hello from dave, written while the room was full';
   await dave.getByTestId('message-input').evaluate((box, text) => {
