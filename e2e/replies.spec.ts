@@ -150,8 +150,13 @@ test('a reply shows its quote on the other side and in a late joiner’s history
     /^An empty message is not saved: to remove it, use Delete/,
   );
   await expect(alice.page.getByTestId('edit-bar')).toBeVisible();
-  await aliceBox.fill('bring the tickets, @bob');
+  // Cancelled: the edit is over, and so is the note about it.
+  await aliceBox.press('Escape');
+  await expect(alice.page.getByTestId('edit-bar')).toBeHidden();
   await expect(alice.page.getByTestId('composer-note')).toBeHidden();
+  await aliceBox.press('ArrowUp');
+  await expect(aliceBox).toHaveValue('bring the tickts');
+  await aliceBox.fill('bring the tickets, @bob');
   // Mid-edit, she deletes the other line: the dialog asks first (axe finds nothing on it or
   // on the edit bar), and the keyboard goes back to the line.
   await line(alice.page, alice.id, 'meet at the gate').getByTestId('delete').click();

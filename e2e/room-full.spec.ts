@@ -46,6 +46,7 @@ test('a fourth member is kept out of a room of three with the room turned off, a
   const again = dave.getByTestId('retry-join');
   await again.click();
   await expect(again).toBeEnabled();
+  await expect(again, 'the keyboard stays on it').toBeFocused();
   await expect(status).toHaveAttribute('data-state', 'refused');
   // Said meanwhile in the room: his history brings it once he is in.
   const before = { from: alice.id, text: 'said before dave got in' };

@@ -116,7 +116,11 @@ export function createPageView(handlers: PageHandlers): PageView {
     sendButton,
     fitMessageBox,
     (text) => announcer.say(text),
-    handlers.editing,
+    (id) => {
+      // The edit is over (saved, cancelled): what the note said of it no longer holds.
+      if (id === null && composerNote.textContent === EMPTY_EDIT) composerNote.hidden = true;
+      handlers.editing(id);
+    },
   );
   messageInput.addEventListener('input', () => {
     const full = messageInput.value.length >= messageInput.maxLength;
@@ -231,7 +235,7 @@ export function createPageView(handlers: PageHandlers): PageView {
       // The same words again (each refusal while the page keeps trying): left as they are,
       // not read out again by a screen reader (a live region), the button usable again.
       if (status.dataset.state === state && status.dataset.text === text) {
-        if (retry) retry.disabled = false;
+        retry?.removeAttribute('aria-disabled');
         return;
       }
       const hadFocus = retry !== null && document.activeElement === retry;
@@ -242,8 +246,11 @@ export function createPageView(handlers: PageHandlers): PageView {
       if (state !== 'refused') return;
       const again = el('button', { className: 'retry-join', testId: 'retry-join', text: 'Try again' });
       again.type = 'button';
+      // Marked, not disabled, while its join is out: a disabled button drops the keyboard to
+      // the page's body (an exploratory pass: the next Tab landed on "Desktop notifications").
       again.addEventListener('click', () => {
-        again.disabled = handlers.retryJoin();
+        if (again.getAttribute('aria-disabled') === 'true') return;
+        if (handlers.retryJoin()) again.setAttribute('aria-disabled', 'true');
       });
       status.append(' ', again);
       if (hadFocus) again.focus();
