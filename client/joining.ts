@@ -8,7 +8,16 @@ import { createIdentity } from './identity.ts';
 import { type Joining, keepJoining } from './joined.ts';
 import { resolveRoomLink } from './room-link.ts';
 import { createSignaling } from './signaling.ts';
-import { forgetTab, loadName, loadResume, markLeft, saveName, signingKeyStore, takeLeft } from './storage.ts';
+import {
+  forgetTab,
+  loadName,
+  loadResume,
+  loadTabName,
+  markLeft,
+  saveName,
+  signingKeyStore,
+  takeLeft,
+} from './storage.ts';
 import { claimTab, TAB_CHANNEL, type TabState } from './tab-claim.ts';
 import { mark } from './timeline.ts';
 
@@ -34,9 +43,11 @@ export function startJoining(): Joining {
   const tab: Promise<TabState> = valid ? claimOwnTab(link.roomId) : Promise.resolve('fresh');
   // Going, the page says which peer id it held: the tab's next page (a reload) is its own.
   if (valid) window.addEventListener('pagehide', () => markHeld(link.roomId));
-  // A first-time visitor gets a friendly name at once (and keeps it); nobody is prompted.
-  const name = loadName() ?? friendlyName();
-  saveName(name);
+  // A reload takes back the name this tab had in the room; a first load, the browser's (a
+  // first-time visitor gets a friendly name at once, and keeps it); nobody is prompted.
+  const kept = valid ? loadTabName(link.roomId) : null;
+  const name = kept ?? loadName() ?? friendlyName();
+  if (kept === null) saveName(name);
   // Generated (or restored) while the socket connects: the join announces it (with a
   // per-join ECDH key, for what members relay to us) and the first hello needs it.
   const identity = createIdentity(valid ? signingKeyStore(link.roomId) : undefined, tab);

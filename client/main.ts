@@ -41,6 +41,7 @@ import {
   reactionStore,
   receiptStore,
   saveResume,
+  saveTabName,
   tabStorage,
 } from './storage.ts';
 import { mark } from './timeline.ts';
@@ -95,6 +96,7 @@ const ownName = createOwnName({
   },
   others: () => mesh.members().map((member) => member.name),
   nameKey: (name) => names.nameKey(name),
+  keepForTab: (name) => saveTabName(link.roomId, name),
   say: (text) => system(text),
   renamed() {
     names.showSelf();

@@ -26,6 +26,7 @@ const receiptsKey = (roomId: string) => `roomlink:receipts:${roomId}`;
 const reactionsKey = (roomId: string) => `roomlink:reactions:${roomId}`;
 const privateKey = (roomId: string) => `roomlink:private:${roomId}`;
 const inCallKey = (roomId: string) => `roomlink:in-call:${roomId}`;
+const tabNameKey = (roomId: string) => `roomlink:tab-name:${roomId}`;
 const leftKey = (roomId: string) => `roomlink:left:${roomId}`;
 
 function safely<T>(read: () => T, fallback: T): T {
@@ -43,6 +44,24 @@ export function loadName(): string | null {
     const result = normalizeName(stored);
     return result.ok ? result.name : null;
   }, null);
+}
+
+/**
+ * The name this tab has in the room, as the server accepted it, for its next load: a reload
+ * takes back its name with its id, not the browser's latest choice (localStorage, which
+ * another tab's rename changes: a duplicated tab renamed made the original come back under
+ * the copy's new name, and its members were never told). A duplicated tab's copy forgets it
+ * with the rest (forgetTab).
+ */
+export function loadTabName(roomId: string): string | null {
+  return safely(() => {
+    const result = normalizeName(sessionStorage.getItem(tabNameKey(roomId)));
+    return result.ok ? result.name : null;
+  }, null);
+}
+
+export function saveTabName(roomId: string, name: string): void {
+  safely(() => sessionStorage.setItem(tabNameKey(roomId), name), undefined);
 }
 
 export function saveName(name: string): void {

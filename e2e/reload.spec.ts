@@ -111,9 +111,27 @@ test('a duplicated tab joins at once as a member of its own under another name; 
   await expect(alice.page.getByTestId('signaling-status')).toBeHidden();
   await everyoneHearsEveryone([alice, bob, copy], 'beside the duplicate');
 
+  // The copy takes a name of its own; the browser remembers it as its latest choice, but the
+  // original's reload takes back the original's name, with its id (it came back as
+  // "alice phone 2" once, its members never told).
+  const copyName = page.getByTestId('name-input');
+  await copyName.fill('alice phone');
+  await copyName.press('Enter');
+  await expect(bob.page.getByTestId('peer').filter({ hasText: 'alice phone' })).toHaveCount(1);
+  // The harness sets each page's remembered name on every load (openPage): the original's is
+  // set as the copy's rename left it, the browser's latest choice.
+  await alice.page.addInitScript(() =>
+    (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem(
+      'roomlink:name',
+      'alice phone',
+    ),
+  );
+
   // The original's reload is a reload still, with its duplicate open beside it.
   await alice.page.reload();
   expect(await selfId(alice.page)).toBe(alice.id);
+  await expect(alice.page.getByTestId('self')).toContainText('alice');
+  await expect(alice.page.getByTestId('self')).not.toContainText('phone');
   // Known at once, from what its page before said as it went: no question to wait out.
   const ownMs = await alice.page.evaluate(sinceBoot, 'tab-own');
   test.info().annotations.push({

@@ -22,6 +22,8 @@ export interface OwnNameOptions {
   others(): string[];
   /** Names compared as the server compares them (twins.ts keyOf). */
   nameKey(name: string): string;
+  /** Keeps the name this tab has in the room now, for its next load (storage.ts saveTabName). */
+  keepForTab(name: string): void;
   /** Says a line in the chat. */
   say(text: string): void;
   /** The server accepted a new name: what draws ours (the member list, our call tile) again. */
@@ -41,7 +43,17 @@ export interface OwnName {
   rename(raw: string): Promise<void>;
 }
 
-export function createOwnName({ initial, inRoom, ask, page, others, nameKey, say, renamed }: OwnNameOptions): OwnName {
+export function createOwnName({
+  initial,
+  inRoom,
+  ask,
+  page,
+  others,
+  nameKey,
+  keepForTab,
+  say,
+  renamed,
+}: OwnNameOptions): OwnName {
   let name = initial;
   /** A name chosen while the join was in flight: applied by a rename once joined. */
   let pendingName: string | null = null;
@@ -85,6 +97,7 @@ export function createOwnName({ initial, inRoom, ask, page, others, nameKey, say
     }
     name = ack.name;
     saveName(name);
+    keepForTab(name);
     page.nameHint(null);
     page.setName(name);
     renamed();
@@ -95,6 +108,7 @@ export function createOwnName({ initial, inRoom, ask, page, others, nameKey, say
     current: () => name,
     joined(accepted) {
       name = accepted;
+      keepForTab(name);
     },
     askChosen() {
       if (pendingName === null) return;
@@ -105,9 +119,10 @@ export function createOwnName({ initial, inRoom, ask, page, others, nameKey, say
     taken(error) {
       const taken = name;
       name = error.suggestion ?? freeNameVariant(taken, [taken]);
-      // Not remembered: the variant is for this room while the name is taken (by this
-      // browser's other tab, say); the next room, or this one once it is free, gets the
-      // name the user chose.
+      // Not the browser's name: the variant is for this room while the name is taken (by
+      // this browser's other tab, say); the next room gets the name the user chose. This
+      // tab keeps it for its reloads (its members know it by it).
+      keepForTab(name);
       page.setName(name);
       const told = `“${isolate(taken)}” is taken in this room, so you are “${isolate(name)}”. Change it any time.`;
       page.nameHint(told);

@@ -16,6 +16,7 @@ function setUp(answer: (name: string) => RenameAck | null = (name) => ({ ok: tru
   const problems: Array<string | undefined> = [];
   const offers: string[] = [];
   const messages: string[] = [];
+  const keptForTab: string[] = [];
   let inRoom = false;
   let renamed = 0;
   const own = createOwnName({
@@ -38,6 +39,7 @@ function setUp(answer: (name: string) => RenameAck | null = (name) => ({ ok: tru
     },
     others: () => ['Alice', 'Sam'],
     nameKey: nameKeyWithoutTable,
+    keepForTab: (name) => keptForTab.push(name),
     say: (text) => said.push(text),
     renamed: () => renamed++,
   });
@@ -50,6 +52,7 @@ function setUp(answer: (name: string) => RenameAck | null = (name) => ({ ok: tru
     problems,
     offers,
     messages,
+    keptForTab,
     join(accepted: string) {
       inRoom = true;
       own.joined(accepted);
@@ -74,6 +77,8 @@ test('a name chosen before the join is done is the name meanwhile, and asked for
   page.own.askChosen();
   await new Promise((resolve) => setImmediate(resolve));
   assert.deepEqual(page.asked, ['Carol'], 'asked once');
+  // The tab keeps the name it has in the room each time it changes, for its reloads.
+  assert.deepEqual(page.keptForTab, ['Brave Otter', 'Carol']);
 });
 
 test('a rename the server refuses leaves our name; a taken one offers a free variant', async () => {
@@ -131,6 +136,7 @@ test('joining under a taken name: the server’s variant, shown and said in the 
   page.own.taken({ code: 'name_taken', message: 'taken', suggestion: 'Brave Otter 2' });
   assert.equal(page.own.current(), 'Brave Otter 2');
   assert.deepEqual(page.shown, ['Brave Otter 2']);
+  assert.deepEqual(page.keptForTab, ['Brave Otter 2'], 'the tab reloads under it: its members know it so');
   assert.equal(page.said.length, 1);
   assert.match(page.said[0] ?? '', /is taken in this room, so you are/);
 });
