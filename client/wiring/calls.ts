@@ -74,8 +74,10 @@ export function wireCalls({
 
   /** Whether we were in the call when memory was last told. */
   let inCall = false;
-  /** The call area says ENDED_BY_RELOAD: until we join (any other message replaces it). */
+  /** The call area says ENDED_BY_RELOAD: until we join or that call ends (any other message replaces it). */
   let endedSaid = false;
+  /** Since it was said, a call was seen running (members in it): its end ends the message too. */
+  let callSeen = false;
 
   function drawCall(): void {
     callDrawn = calls.running();
@@ -88,6 +90,12 @@ export function wireCalls({
     const list = listed();
     const paths = new Map(list.map((m) => [m.id, m.path?.relayed ?? false]));
     const participants = calls.participants();
+    if (endedSaid && participants.length > 0) callSeen = true;
+    else if (endedSaid && callSeen) {
+      // The call the reload ended is over: "Join again" would start a new one.
+      callsView.message(null);
+      endedSaid = false;
+    }
     members.setDoing(
       'call',
       participants.map((p) => p.id),
