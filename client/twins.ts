@@ -7,7 +7,7 @@
 // tell them apart ("#3f2a"), and the page says so once for each such name. Names are compared
 // as the server compares them (nameKey), with the confusables table once the page has it
 // (confusables.ts): until then, without it.
-import { keyWithSkeleton, type Skeleton } from '../protocol/name-skeleton.ts';
+import { keyWithSkeleton, NO_TABLE, type Skeleton } from '../protocol/name-skeleton.ts';
 import { dropOldest } from './bounded.ts';
 import { CODE_GROUPS, keyCode } from './fingerprint.ts';
 import { isolate } from './isolate.ts';
@@ -76,7 +76,7 @@ interface Arrival {
 
 export function createTwins(): Twins {
   const keys = new Map<string, string>();
-  let skeleton: Skeleton = (text) => text.normalize('NFD');
+  let skeleton: Skeleton = NO_TABLE;
   const said = new Set<string>();
   let tags = new Map<string, string>();
   let version = 0;

@@ -7,13 +7,16 @@ import { foldName } from './name.ts';
 /** A skeleton function: a text with each look-alike replaced by its prototype (TR39). */
 export type Skeleton = (text: string) => string;
 
+/** The skeleton without a table (the page's until it has fetched one): decomposed, nothing replaced. */
+export const NO_TABLE: Skeleton = (text) => text.normalize('NFD');
+
 /**
  * The TR39 skeleton by `table` (NFD, each character replaced by its prototype, NFD again), as
  * unhomoglyph makes it: one pattern of every key, in the table's order.
  */
 export function skeletonWith(table: Readonly<Record<string, string>>): Skeleton {
   const keys = Object.keys(table).filter((key) => key !== '');
-  if (keys.length === 0) return (text) => text.normalize('NFD');
+  if (keys.length === 0) return NO_TABLE;
   const pattern = new RegExp(keys.map((key) => key.replace(/[.?*+^$[\]\\(){}|-]/g, '\\$&')).join('|'), 'g');
   return (text) =>
     text

@@ -3,7 +3,7 @@
 // hello whose room-key proof checked, or its proven join announcement: member.ts). History
 // lines are checked against these keys, never against the member who relays them.
 import { type HistoryLine, normalizeName } from '../../protocol/index.ts';
-import { keyWithSkeleton } from '../../protocol/name-skeleton.ts';
+import { keyWithSkeleton, NO_TABLE } from '../../protocol/name-skeleton.ts';
 import { dropOldest } from '../bounded.ts';
 import type { MemberHandle } from '../feature.ts';
 import { verifyDeletion, verifyLine } from '../identity.ts';
@@ -20,7 +20,7 @@ const DIRECTORY_LIMIT = 1_000;
 export const MAX_KEYS_PER_AUTHOR = 4;
 
 /** Names compared as the server compares them, before the confusables table came (twins.ts). */
-export const nameKeyWithoutTable = (name: string): string => keyWithSkeleton(name, (text) => text.normalize('NFD'));
+export const nameKeyWithoutTable = (name: string): string => keyWithSkeleton(name, NO_TABLE);
 
 /**
  * Whether `name` looks like ours or that of a member here, compared as the server compares
