@@ -108,6 +108,11 @@ export function createPageView(handlers: PageHandlers): PageView {
   // A warning by the message box that what we write reaches no one (key-doubt.ts).
   const keyNote = composerLine('hint invalid composer-note', 'key-note', ['role', 'alert']);
   composer.append(composerNote, keyNote);
+  /** What the note under the message box says (its live region says it), or null: nothing, hidden. */
+  const noteUnderBox = (text: string | null): void => {
+    composerNote.textContent = text ?? '';
+    composerNote.hidden = text === null;
+  };
   const replyCompose = createReplyCompose(composer, messageInput, (text) => announcer.say(text));
   createMentionBox(composer, messageInput, handlers.mentionable, fitMessageBox, (text) => announcer.say(text));
   const editCompose = createEditCompose(
@@ -118,16 +123,17 @@ export function createPageView(handlers: PageHandlers): PageView {
     (text) => announcer.say(text),
     (id) => {
       // The edit is over (saved, cancelled): what the note said of it no longer holds.
-      if (id === null && composerNote.textContent === EMPTY_EDIT) composerNote.hidden = true;
+      if (id === null && composerNote.textContent === EMPTY_EDIT) noteUnderBox(null);
       handlers.editing(id);
     },
   );
   messageInput.addEventListener('input', () => {
     const full = messageInput.value.length >= messageInput.maxLength;
-    composerNote.hidden = !full;
-    composerNote.textContent = full
-      ? `${thousands(messageInput.maxLength)} characters at most in one message: anything past that was left out.`
-      : '';
+    noteUnderBox(
+      full
+        ? `${thousands(messageInput.maxLength)} characters at most in one message: anything past that was left out.`
+        : null,
+    );
   });
   const nameLimit = () => `${thousands(nameInput.maxLength)} characters at most.`;
   nameInput.addEventListener('input', () => {
@@ -146,22 +152,22 @@ export function createPageView(handlers: PageHandlers): PageView {
     if (text.length > messageInput.maxLength) {
       // Put in the box past its limit without typing (by a script, an extension's autofill):
       // maxlength stops only typing and pasting. Cut on the way it lost its end unsaid.
-      composerNote.textContent = `${thousands(text.length)} characters: ${thousands(messageInput.maxLength)} at most in one message. Shorten it to send it.`;
-      composerNote.hidden = false;
+      noteUnderBox(
+        `${thousands(text.length)} characters: ${thousands(messageInput.maxLength)} at most in one message. Shorten it to send it.`,
+      );
       return;
     }
     const editing = editCompose.current();
     if (editing !== null) {
       if (!text) {
         // Emptied: no empty message is saved, and saying nothing read as a broken Enter.
-        composerNote.textContent = EMPTY_EDIT;
-        composerNote.hidden = false;
+        noteUnderBox(EMPTY_EDIT);
         return;
       }
       // An edit that changes nothing sends nothing, and ends all the same.
       if (text !== editing.text && !handlers.saveEdit(editing.id, text)) return;
       editCompose.end();
-      composerNote.hidden = true;
+      noteUnderBox(null);
       return;
     }
     if (!text) {
@@ -173,7 +179,7 @@ export function createPageView(handlers: PageHandlers): PageView {
     replyCompose.cancel();
     messageInput.value = '';
     fitMessageBox();
-    composerNote.hidden = true;
+    noteUnderBox(null);
     if (document.activeElement !== messageInput) messageInput.focus();
   }
   // Enter and the Send button send directly, not through the form's submission: submitting
