@@ -105,12 +105,7 @@ export interface CallMemory {
 export function callMemory(roomId: string): CallMemory {
   const key = inCallKey(roomId);
   return {
-    wasInCall: () =>
-      safely(() => {
-        const was = sessionStorage.getItem(key) === 'true';
-        sessionStorage.removeItem(key);
-        return was;
-      }, false),
+    wasInCall: () => takeTabItem(key) === 'true',
     inCall(now) {
       safely(() => (now ? sessionStorage.setItem(key, 'true') : sessionStorage.removeItem(key)), undefined);
     },
@@ -124,10 +119,15 @@ export function markLeft(roomId: string, peerId: string): void {
 
 /** The peer id the tab's page before this one held when it went, if it said; read once (it is gone after). */
 export function takeLeft(roomId: string): string | null {
+  return takeTabItem(leftKey(roomId));
+}
+
+/** A note from the tab's page before this one, read once: it is gone after (null: none, or no storage). */
+function takeTabItem(key: string): string | null {
   return safely(() => {
-    const id = sessionStorage.getItem(leftKey(roomId));
-    sessionStorage.removeItem(leftKey(roomId));
-    return id;
+    const value = sessionStorage.getItem(key);
+    sessionStorage.removeItem(key);
+    return value;
   }, null);
 }
 

@@ -79,10 +79,11 @@ export function createOwnName({
       // The box shows the name we have, not the one refused (the hint says which that was).
       page.setName(name, true);
       if (error?.code === 'name_taken') {
-        const known = [name, ...others()];
+        const here = others();
+        const known = [name, ...here];
         // The name as its holder has it ("Sam" when "Ｓam" was asked): the one to tell apart.
         const wanted = nameKey(result.name);
-        const holder = others().find((other) => nameKey(other) === wanted) ?? result.name;
+        const holder = here.find((other) => nameKey(other) === wanted) ?? result.name;
         page.offerName(
           `Someone here is already “${isolate(holder)}”; you are still “${isolate(name)}”.`,
           error.suggestion ?? freeNameVariant(result.name, known),
