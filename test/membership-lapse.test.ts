@@ -32,7 +32,15 @@ async function backWithinTheLongWindow(
   assert.deepEqual((await a.members(room)).map((m) => m.id).sort(), ['on-a', 'on-b']);
 }
 
-const HEARTBEAT_MS = 400;
+/**
+ * B's way back does not scale with the beat (its client reconnects, then its thread beats:
+ * its key was back 0.6-0.95 s after the mend in 6 runs beside other work). At a 400 ms beat
+ * that left 1.6-2 s of A's 4.8 s window, and a starved run (27 s for a test of 12-21)
+ * outlasted it: "a live node was swept", in a clean clone's full run and 2 of ~20 runs under
+ * double load. At 600 ms, B is back ~4.3 s into a 7.2 s window; the file takes ~13 s more,
+ * waiting, beside the unit phase's other files.
+ */
+const HEARTBEAT_MS = 600;
 const TTL_MS = 3 * HEARTBEAT_MS;
 const aliveKey = (node: string) => `roomlink:{nodes}:alive:${node}`;
 
