@@ -224,9 +224,10 @@ const calm = createCalmLane();
 /** Redraws the member list on the next frame, from the mesh as it is then (asked through `calm`). */
 const renderMembers = perFrame(() => {
   const list = mesh.members();
-  names.checkTwins();
   // While we seem offline, everyone we cannot hear stays listed, as out of our reach.
-  members.render((outage.offline() ? list.map(whileOffline) : list).map(names.listed));
+  const shown = outage.offline() ? list.map(whileOffline) : list;
+  names.checkTwins(shown);
+  members.render(shown.map(names.listed));
   keyDoubt.check(list);
   deferred.membersDrawn(list);
 });
@@ -234,7 +235,7 @@ const renderMembers = perFrame(() => {
 const names = wireNames({
   selfId: () => selfId,
   selfName,
-  mesh: { all: () => mesh.all(), member: (peerId) => mesh.member(peerId) },
+  mesh: { member: (peerId) => mesh.member(peerId) },
   members,
   identity,
   redraw: () => calm(renderMembers),
