@@ -370,7 +370,7 @@ test('while the tab is hidden the title counts unread lines; notifications are o
   await expect.poll(async () => (await notified()).count).toBe(1);
   const plain = (await notified()).last;
   expect(plain?.title).toContain('alice');
-  expect(plain?.body).toBe('3 new messages');
+  expect(plain?.body).toBe('3 new messages in the room');
 
   // Text allowed too: now it carries the line.
   await bob.page.getByTestId('notify-text').check();

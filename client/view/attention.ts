@@ -5,16 +5,21 @@
 // scrolled up, away from them, until the reader is back at the newest line. Otherwise
 // nothing happens while the tab is visible.
 //
-// Notifications share one tag, so each replaces the one before: a member writing (or
-// mentioning us) hundreds of times a minute would make as many, and an honest member's
-// "Bob mentioned you" would be gone under them at once. Each author gets a few a minute,
-// mentions apart from other lines (a real product rate-limits them per author too); the title
-// still counts every line.
+// Notifications share a tag per kind, so each replaces the one before of its kind: a member
+// writing hundreds of lines a minute makes one notification, updated, not hundreds. Mentions
+// have a tag of their own and alert again (renotify): under the lines' tag, "Carol mentioned
+// you" was replaced by the next line from anyone (an exploratory pass), and a replacement
+// makes no sound. Each author gets a few a minute, mentions apart from other lines (a flood
+// of mentions would otherwise bury an honest member's under them); the title still counts
+// every line.
 import { dropOldest } from '../bounded.ts';
 import { createRateCap, type RateCap } from '../rate-cap.ts';
 import { byTestId } from './dom.ts';
 
 const NOTIFY_KEY = 'roomlink:notify';
+/** The tags of the two kinds of notification: each replaces the last of its own kind only. */
+const LINES_TAG = 'roomlink';
+const MENTION_TAG = 'roomlink-mention';
 /** Notification bodies are cut to this many characters. */
 const BODY_MAX = 140;
 /** Notifications per author (and as many more for its mentions of us) within NOTIFY_WINDOW_MS. */
@@ -24,6 +29,8 @@ const NOTIFY_WINDOW_MS = 60_000;
 const MAX_NOTIFYING_AUTHORS = 1_000;
 
 type NotifyChoice = 'off' | 'on' | 'text';
+/** With renotify, which the spec and Chromium have and TypeScript's DOM types leave out. */
+type AlertOptions = NotificationOptions & { renotify?: boolean };
 
 export interface Attention {
   /** A chat line from someone else (`from`: its author's peer id) arrived; `mentionsYou`: it names us. */
@@ -149,9 +156,12 @@ export function createAttention(
     if (!supported || choice === 'off' || Notification.permission !== 'granted') return;
     if (!allowed(from, mentionsYou)) return;
     const title = `${senderName}${mentionsYou ? ' mentioned you' : ''} — roomlink`;
-    const body = choice === 'text' ? text.slice(0, BODY_MAX) : `${unread} new message${unread === 1 ? '' : 's'}`;
+    // Without the text: the room's count, not the sender's (the title names the latest sender).
+    const body =
+      choice === 'text' ? text.slice(0, BODY_MAX) : `${unread} new message${unread === 1 ? '' : 's'} in the room`;
     try {
-      const shown = new Notification(title, { body, tag: 'roomlink' });
+      const options: AlertOptions = mentionsYou ? { body, tag: MENTION_TAG, renotify: true } : { body, tag: LINES_TAG };
+      const shown = new Notification(title, options);
       shown.addEventListener('click', () => {
         window.focus();
         shown.close();
