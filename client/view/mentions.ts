@@ -6,7 +6,11 @@
 // after it ("Ana." beside "Ana"): "thanks @Ana." reads as Ana's either way, and such a name
 // would take Ana's mentions at every sentence's end. The line keeps its text as written: a
 // mention of a name changed since still reads as it was typed, and only matches the names of
-// now.
+// now. A mention is read in the line as shown (format.ts): "_hi @Ana_" is one (the closing
+// "_" is formatting, not a letter of a longer word), and "@Ana" in `code`, in a block of
+// code or in an address (…/@Ana) is not, as it is not drawn as words either.
+
+import { formatText, type Piece } from './format.ts';
 
 /** A character that continues a word: a mention must not be followed by one (nor its "@" preceded). */
 const WORD = /[\p{L}\p{N}\p{M}_]/u;
@@ -45,6 +49,24 @@ export function mentionsYou(
   ownCode: string | null = null,
 ): boolean {
   if (self === '' || !text.includes('@')) return false;
+  return mentionsIn(asWords(formatText(text)), self, others, ownCode);
+}
+
+/**
+ * The line's words as shown: emphasis without its markers; code, blocks and addresses as a
+ * space, so that no mention is read in them or across them.
+ */
+function asWords(pieces: readonly Piece[]): string {
+  let words = '';
+  for (const piece of pieces) {
+    if (piece.kind === 'text') words += piece.text;
+    else if (piece.kind === 'strong' || piece.kind === 'em' || piece.kind === 'del') words += asWords(piece.pieces);
+    else words += ' ';
+  }
+  return words;
+}
+
+function mentionsIn(text: string, self: string, others: Iterable<string>, ownCode: string | null): boolean {
   const folded = self.toLowerCase();
   const longer = [...others].filter(
     (name) =>

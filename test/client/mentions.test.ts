@@ -30,6 +30,17 @@ test('a line mentions you by your name after "@", in any case, ending at a word�
   assert.equal(mentionsYou('@', '', others), false);
 });
 
+test('a mention is read in the line as shown: inside emphasis it counts; in code, a block or an address it does not', () => {
+  assert.equal(mentionsYou('_hi @Ana_', 'Ana', others), true, 'the closing "_" is formatting');
+  assert.equal(mentionsYou('*@Ana* look', 'Ana', others), true);
+  assert.equal(mentionsYou('~~@ana~~ done', 'Ana', others), true);
+  assert.equal(mentionsYou('run `@Ana` here', 'Ana', others), false, 'code');
+  assert.equal(mentionsYou('```\nping @Ana\n```', 'Ana', others), false, 'a block of code');
+  assert.equal(mentionsYou('see https://mastodon.example/@Ana', 'Ana', others), false, 'an address');
+  assert.equal(mentionsYou('`x` @Ana', 'Ana', others), true, 'after code, as written');
+  assert.equal(mentionsYou('@*Ana*', '*Ana*', others), true, 'a name with markers, which are not formatting after "@"');
+});
+
 test('names with spaces and unusual characters match as text, never as a pattern', () => {
   assert.equal(mentionsYou('ok @ana maría?', 'Ana María', others), true);
   assert.equal(mentionsYou('ok @Ana Maríanne', 'Ana María', others), false);
