@@ -35,6 +35,7 @@ import { createRouter } from './router.ts';
 import type { SignalingHandlers } from './signaling.ts';
 import {
   callMemory,
+  draftStore,
   editStore,
   loadResume,
   privateStore,
@@ -194,6 +195,8 @@ const page = createPageView({
     if (id === null) typing.stop(); // saved, or given up: nothing more is being typed
   },
   retryJoin: () => signaling?.retryNow() ?? false,
+  draft: draftStore(link.roomId),
+  writingToRoom: () => privateTarget.current() === null,
 });
 
 /** Our line goes to the message box to be edited (its Edit button, or E on it in the list). */

@@ -4,7 +4,8 @@
 // sessionStorage: the resume ticket for this tab and room, so a reload takes its old peer id
 // back instead of leaving a ghost behind; with it the tab's signing key, its latest edits and
 // reactions (sent again after the reload), its newest lines' receipts (shown again when
-// history brings the lines back) and its private lines (shown again: no history has them).
+// history brings the lines back), its private lines (shown again: no history has them) and
+// the line it was writing to the room (view/draft.ts).
 // The files it received and sent are listed there too (files/kept.ts, files/sent-kept.ts).
 // All of it is the tab's for one room, under `roomlink:<what>:<roomId>`: a duplicated tab,
 // which the browser gives a copy of it all, drops it (forgetTab; tab-claim.ts tells).
@@ -17,6 +18,7 @@ import type { PrivateStore } from './features/private-kept.ts';
 import type { ReactionStore } from './features/reactions-kept.ts';
 import type { ReceiptStore } from './features/receipts-kept.ts';
 import type { KeyStore, StoredKeyPair } from './identity.ts';
+import type { DraftStore } from './view/draft.ts';
 
 const NAME_KEY = 'roomlink:name';
 const resumeKey = (roomId: string) => `roomlink:resume:${roomId}`;
@@ -28,6 +30,7 @@ const privateKey = (roomId: string) => `roomlink:private:${roomId}`;
 const inCallKey = (roomId: string) => `roomlink:in-call:${roomId}`;
 const tabNameKey = (roomId: string) => `roomlink:tab-name:${roomId}`;
 const leftKey = (roomId: string) => `roomlink:left:${roomId}`;
+const draftKey = (roomId: string) => `roomlink:draft:${roomId}`;
 
 function safely<T>(read: () => T, fallback: T): T {
   // Storage throws in some privacy modes and when full; the app works without it.
@@ -147,6 +150,16 @@ export function forgetTab(
       if (key?.startsWith('roomlink:') && key.endsWith(`:${roomId}`)) storage.removeItem(key);
     }
   }, undefined);
+}
+
+/** The line this tab was writing to the room, for its next load (view/draft.ts). */
+export function draftStore(roomId: string): DraftStore {
+  const key = draftKey(roomId);
+  return {
+    load: () => safely(() => sessionStorage.getItem(key), null),
+    save: (text) =>
+      safely(() => (text === '' ? sessionStorage.removeItem(key) : sessionStorage.setItem(key, text)), undefined),
+  };
 }
 
 /** The tab's signing key pair for this room, kept as long as its resume ticket. */

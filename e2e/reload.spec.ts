@@ -16,7 +16,7 @@ async function listedNames(page: Page, users: readonly User[]): Promise<string[]
     .sort();
 }
 
-test('a user who reloads keeps exactly one entry in every other list and connects again', async ({
+test('a user who reloads keeps exactly one entry in every other list and connects again, his draft in his box', async ({
   server,
   browsers,
 }) => {
@@ -25,9 +25,12 @@ test('a user who reloads keeps exactly one entry in every other list and connect
   if (!alice || !bob || !carol) throw new Error('openRoom returned fewer users');
   await waitForMesh(users);
 
+  // What bob was writing to the room comes back in his box.
+  await bob.page.getByTestId('message-input').fill('half a thought');
   // The name is remembered, so the reloaded page joins again by itself.
   await bob.page.reload();
   await selfId(bob.page);
+  await expect(bob.page.getByTestId('message-input')).toHaveValue('half a thought');
 
   const expectations: [User, string[]][] = [
     [alice, ['bob:connected', 'carol:connected']],

@@ -1,9 +1,11 @@
 // The page around the chat: connection status, inviting people, your name, the composer,
 // and on a phone the toggle that brings the member list and name over the chat.
+
 import type { SignalingStatus } from '../signaling.ts';
 import { pageAnnouncer } from './announcer.ts';
 import { fitToContent, sendsOnEnter, textToSend } from './composer-box.ts';
 import { byTestId, el } from './dom.ts';
+import { type DraftStore, keepDraft } from './draft.ts';
 import { createEditCompose, type EditTarget, EMPTY_EDIT } from './edit-compose.ts';
 import { createMentionBox } from './mention-box.ts';
 import { createReplyCompose, type ReplyTarget } from './reply-compose.ts';
@@ -41,6 +43,10 @@ export interface PageHandlers {
   editing(id: string | null): void;
   /** "Try again", refused for now ('refused'): the join goes again now; false if it cannot. */
   retryJoin(): boolean;
+  /** Where the draft to the room is kept for the tab's next load (draft.ts). */
+  draft: DraftStore;
+  /** The box writes to the room, not privately to one member: only then is its draft kept. */
+  writingToRoom(): boolean;
 }
 
 /** What is wrong, as a name hint says it (PageView.nameHint). */
@@ -127,6 +133,13 @@ export function createPageView(handlers: PageHandlers): PageView {
       handlers.editing(id);
     },
   );
+  const draft = keepDraft(
+    messageInput,
+    handlers.draft,
+    () => editCompose.current() === null && handlers.writingToRoom(),
+    fitMessageBox,
+    (write) => window.addEventListener('pagehide', write),
+  );
   messageInput.addEventListener('input', () => {
     const full = messageInput.value.length >= messageInput.maxLength;
     noteUnderBox(
@@ -178,6 +191,7 @@ export function createPageView(handlers: PageHandlers): PageView {
     if (!handlers.send(text, replyCompose.current())) return;
     replyCompose.cancel();
     messageInput.value = '';
+    draft.sent();
     fitMessageBox();
     noteUnderBox(null);
     if (document.activeElement !== messageInput) messageInput.focus();
