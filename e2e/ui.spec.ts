@@ -164,6 +164,21 @@ test('a name can be changed any time, through the server, and the others see the
   await expect(renamed.locator('bdi')).toHaveText(['Robert', 'דוד 2']);
   await expect(renamed.getByTestId('message-text')).toHaveAttribute('dir', 'ltr');
 
+  // Copying several lines gives the lines, "who, time: words" a row, not every control's
+  // words glued to them (the page's DOM, in a string: this file is type-checked without it).
+  await sendMessage(alice.page, 'copy me *whole*');
+  const copied = await alice.page.evaluate<string>(`(() => {
+    const list = document.getElementById('messages');
+    getSelection().selectAllChildren(list);
+    const data = new DataTransfer();
+    list.dispatchEvent(new ClipboardEvent('copy', { clipboardData: data, bubbles: true, cancelable: true }));
+    getSelection().removeAllRanges();
+    return data.getData('text/plain');
+  })()`);
+  expect(copied).toMatch(/^You, .+: copy me whole$/m);
+  expect(copied).toMatch(/^.+: bob is now Robert$/m);
+  expect(copied).not.toMatch(/Reply|Edit|Delete|☺/);
+
   // Bob leaves while Alice is on his ✉: with nobody else listed, the message box takes it.
   await privately('דוד 2').focus();
   await bob.context.close();

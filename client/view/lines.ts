@@ -2,10 +2,12 @@
 // per frame, so a burst of thousands of lines stays fast. The newest MAX_LINES are kept, so
 // that memory is bounded whatever the room sends; of them, while the reader follows, only
 // the newest few hundred are on the page (scrollback.ts).
+
 import { MAX_CLOCK_SKEW_MS } from '../../protocol/limits.ts';
 import type { ChatLine } from '../features/chat.ts';
 import { type ChatAnnouncer, pageAnnouncer } from './announcer.ts';
 import { createClock } from './clock.ts';
+import { copyWholeLines } from './copy-lines.ts';
 import { el } from './dom.ts';
 import { createFollow } from './follow.ts';
 import { type Queued, takeTurns } from './line-turns.ts';
@@ -95,6 +97,7 @@ export interface LinesViewOptions {
 
 export function createLinesView({ announcer = pageAnnouncer(), caughtUp }: LinesViewOptions = {}): LinesView {
   const messages = document.getElementById('messages') as HTMLOListElement;
+  copyWholeLines(messages);
   /** Lines made and not yet on the page, oldest first (at most MAX_LINES of them). */
   let waiting: Waiting[] = [];
   /** Characters put on the page since the last frame. */
