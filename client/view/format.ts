@@ -10,6 +10,7 @@
 // from every opening one (a line of 4,000 "*a " would cost 4,000² steps that way).
 
 import { MAY_HOLD_URL, splitLinks } from './links.ts';
+import { closesAt, opensAt } from './marker-edges.ts';
 
 /** A run of a message as shown. */
 export type Piece =
@@ -34,16 +35,8 @@ const MARKERS = [
   { token: '~', kind: 'del' },
 ] as const;
 
-/**
- * What may stand before an opening marker and after a closing one: a row's edge, white space,
- * or the punctuation around words (brackets, quotes; after, a sentence's too). Not a letter
- * (snake_case, 2*3*4) nor other signs: "(*_*)", "^_^", "-_-" and a glob's "src/**" stay as typed.
- */
-const BEFORE_OPENING = /[\s([{"'“‘«]/u;
-const AFTER_CLOSING = /[\s)\]}"'”’».,;:!?-]/u;
 /** A span holds a letter or a digit: markers around signs alone are a face or a path. */
 const HAS_WORD = /[\p{L}\p{N}]/u;
-const isSpace = (char: string | undefined): boolean => char === undefined || /\s/.test(char);
 
 /** The message in pieces: blocks of code, then code spans, then emphasis in what is left. */
 export function formatText(text: string): Piece[] {
@@ -167,21 +160,6 @@ function closersOf(text: string, inLink: Uint8Array): Closers {
     nextWord: nextWhere(length, isWord),
     nextInWord,
   };
-}
-
-/** `token` at `i` may close a span: after a non-space, before a row's end, a space or punctuation. */
-function closesAt(text: string, i: number, token: string): boolean {
-  if (!text.startsWith(token, i)) return false;
-  const after = text[i + token.length];
-  return !isSpace(text[i - 1]) && (after === undefined || AFTER_CLOSING.test(after));
-}
-
-/** `token` at `i` may open a span: after a row's start, a space or an opening bracket or quote; before a non-space. */
-function opensAt(text: string, i: number, token: string): boolean {
-  if (!text.startsWith(token, i)) return false;
-  const before = text[i - 1];
-  const after = text[i + token.length];
-  return (before === undefined || BEFORE_OPENING.test(before)) && !isSpace(after) && after !== token[0];
 }
 
 /** *bold*, _italic_ and ~struck~ in plain text (no code in it): spans end on their line. */

@@ -120,6 +120,24 @@ test('links stay whole: an underscore or asterisk in an address formats nothing;
   );
 });
 
+test('an address ending in a marker inside a span of that marker keeps it when a later one closes the span: no stray marker shown', () => {
+  // The span closes after "now", as typed; the "_" after Foo is the address's (a wiki page "Foo_").
+  assert.equal(
+    format('_see https://example.org/wiki/Foo_ now_'),
+    '<i>see [https://example.org/wiki/Foo_](https://example.org/wiki/Foo_) now</i>',
+  );
+  assert.equal(format('*see https://x.test/a* now*'), '<b>see [https://x.test/a*](https://x.test/a*) now</b>');
+  // No later closer, or a later marker opens a span of its own: the one after the address closes.
+  assert.equal(
+    format('_see https://x.test/a_ and _b_'),
+    '<i>see [https://x.test/a](https://x.test/a)</i> and <i>b</i>',
+  );
+  assert.equal(format('_see https://x.test/a_\nnext_'), '<i>see [https://x.test/a](https://x.test/a)</i>\nnext_');
+  // Many such addresses on one row, each read from tables built once; inside the span none opened one.
+  const row = `_${'https://x.test/a_ '.repeat(200)}end_`;
+  assert.equal(format(row).match(/_\]/g)?.length, 200);
+});
+
 test('a peer’s hostile text: thousands of markers read once, nesting bounded, every character kept', () => {
   const hostile = [
     '*a '.repeat(1_400),
