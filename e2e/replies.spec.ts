@@ -194,6 +194,8 @@ test('a reply shows its quote on the other side and in a late joiner’s history
   const deleted = carol.page.locator(`#messages > li[data-id="${gateId}"]`);
   await expect(deleted).toHaveAttribute('data-verified', 'true');
   await expect(deleted.getByTestId('message-text')).toHaveText('message deleted');
+  // Its mark vouches for what is left, its author's signed deletion, not for text that is gone.
+  await expect(deleted.locator('.line-mark')).toHaveText(['✓ deletion signed']);
   await expect(line(carol.page, bob.id, 'which gate?').getByTestId('reply-quote')).toHaveText('alice: message deleted');
   await expect(carol.page.locator('#messages')).not.toContainText('meet at the gate');
 

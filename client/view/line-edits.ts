@@ -10,7 +10,7 @@ import { dropOldest } from '../bounded.ts';
 import type { ChatLine } from '../features/chat.ts';
 import { lineKey, type Revision } from '../features/transcript.ts';
 import { el } from './dom.ts';
-import { markMention } from './line-marks.ts';
+import { markDeletionSigned, markMention } from './line-marks.ts';
 import { MAX_LINES } from './lines.ts';
 import { onLineKey } from './list-focus.ts';
 import { foldLongText } from './long-text.ts';
@@ -55,6 +55,7 @@ export function drawRevision(item: HTMLElement, revision: Revision, mentionsYou 
     item.dataset.deleted = 'true';
     item.classList.add('line-deleted');
     text.replaceChildren('message deleted');
+    markDeletionSigned(item);
     // Nothing of it stays: what it answered, what it said of us, its reactions, its buttons.
     for (const part of item.querySelectorAll('.reply-quote, .line-mark-edited, [data-testid=reactions]')) {
       part.remove();

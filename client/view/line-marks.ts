@@ -30,6 +30,7 @@ export function markLine(
   const mark = el('span', { className: 'line-mark' });
   switch (history.verified) {
     case 'true':
+      mark.classList.add('line-mark-signed');
       mark.textContent = '✓ signed';
       mark.title = 'Signed by its author: checked against the key the author gave us';
       break;
@@ -42,6 +43,19 @@ export function markLine(
       break;
   }
   item.append(mark);
+}
+
+/**
+ * A signed line, deleted: its text is gone, so its mark no longer vouches for it, but for the
+ * deletion, which is checked as surely (edits.ts takes a deletion only with its author's
+ * signature; authors.ts checks a deleted history copy's): no relaying member can delete a
+ * line, and the mark says so instead of vanishing as if the line had never been checked.
+ */
+export function markDeletionSigned(item: HTMLElement): void {
+  const mark = item.querySelector<HTMLElement>('.line-mark-signed');
+  if (!mark) return;
+  mark.textContent = '✓ deletion signed';
+  mark.title = 'Deleted by its author: the deletion was checked against the key the author gave us';
 }
 
 /** Marks the line as mentioning us, or not (again after its author edited it: line-edits.ts). */

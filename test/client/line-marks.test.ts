@@ -1,0 +1,54 @@
+// A history line's mark (view/line-marks.ts) says what was checked of it: "✓ signed" for its
+// text, and once its author deleted it (view/line-edits.ts drawRevision), the deletion, since
+// the text it vouched for is gone.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { ChatLine } from '../../client/features/chat.ts';
+import { drawRevision } from '../../client/view/line-edits.ts';
+import { markLine } from '../../client/view/line-marks.ts';
+import { type FakeElement, installFakeDom } from './fake-dom.ts';
+
+const line = (verified: 'true' | 'relayed'): ChatLine => ({
+  kind: 'chat',
+  from: 'alice-000001',
+  id: 'line-000000000001',
+  ts: 1_700_000_000_000,
+  text: 'meet at the gate',
+  own: false,
+  history: { verified, relayedBy: 'Bob' },
+});
+
+/** A history line's element as the lines view makes it (its text), marked as the page marks it. */
+function shownLine(verified: 'true' | 'relayed'): FakeElement {
+  const item = document.createElement('li');
+  const text = document.createElement('div');
+  text.dataset.testid = 'message-text';
+  text.textContent = 'meet at the gate';
+  item.append(text);
+  markLine(item, line(verified), () => 'Alice');
+  return item as unknown as FakeElement;
+}
+const marks = (item: FakeElement) =>
+  item.children
+    .filter((child) => child.className.includes('line-mark'))
+    .map((m) => [m.textContent, (m as unknown as HTMLElement).title]);
+
+test('a signed history line its author deleted vouches for the deletion, not for text that is gone', () => {
+  const dom = installFakeDom([]);
+  try {
+    const deleted = shownLine('true');
+    assert.deepEqual(marks(deleted), [
+      ['✓ signed', 'Signed by its author: checked against the key the author gave us'],
+    ]);
+    drawRevision(deleted as unknown as HTMLElement, { at: 1_700_000_000_500, text: null });
+    assert.deepEqual(marks(deleted), [
+      ['✓ deletion signed', 'Deleted by its author: the deletion was checked against the key the author gave us'],
+    ]);
+    // A line relayed unchecked says so, deleted or not: that is still what is known of it.
+    const relayed = shownLine('relayed');
+    drawRevision(relayed as unknown as HTMLElement, { at: 1_700_000_000_500, text: null });
+    assert.equal(marks(relayed)[0]?.[0], 'relayed by Bob');
+  } finally {
+    dom.restore();
+  }
+});
