@@ -36,6 +36,14 @@ test('a fourth member is kept out of a room of three with the room turned off, a
   // Nothing for axe to find on the page kept out, in light or dark (its status, Try again, the
   // controls turned off).
   expect(await violationsInBothSchemes(dave)).toEqual([]);
+  // A newcomer whose name is taken as well (the join asked again under a free variant, then
+  // the room was full): nothing tells it it is "alice 2" now, or to "change it any time" with
+  // renaming off. It goes before a seat is free, so that seat is Dave's.
+  const namesake = await openPage(await browsers.newContext({ label: 'alice again' }), link, 'alice');
+  await expect(namesake.getByTestId('signaling-status')).toHaveAttribute('data-state', 'refused');
+  await expect(namesake.getByTestId('name-input')).toBeDisabled();
+  await expect(namesake.locator('body')).not.toContainText('is taken');
+  await namesake.context().close();
   // What was written before the refusal came stays in the box, for when he is in.
   const draft = 'hello from dave, written while the room was full';
   await dave.getByTestId('message-input').evaluate((box, text) => {

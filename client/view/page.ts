@@ -333,8 +333,9 @@ export function createPageView(handlers: PageHandlers): PageView {
 
 /**
  * What needs a room, besides the message box: the call (its bar is redrawn on every change,
- * so it is hidden, not disabled), files, picked, dropped on the chat or pasted, renaming, and
- * the member list. Off while the page is in no room (set(true)), on again with set(false).
+ * so it is hidden, not disabled), files, picked, dropped on the chat or pasted, renaming (and
+ * the hint under the name), and the member list. Off while the page is in no room
+ * (set(true)), on again with set(false).
  */
 function roomParts(): { set(outside: boolean): void } {
   const call = document.getElementById('call') as HTMLElement;
@@ -344,6 +345,7 @@ function roomParts(): { set(outside: boolean): void } {
   const fileInput = byTestId<HTMLInputElement>('file-input');
   const nameInput = byTestId<HTMLInputElement>('name-input');
   const renameButton = byTestId<HTMLButtonElement>('join-button');
+  const nameHint = document.getElementById('name-hint') as HTMLElement;
   let outside = false;
   // Caught on the way down, before the files view's listeners on the chat. A file dropped
   // is refused (not opened by the browser in place of the page).
@@ -368,6 +370,9 @@ function roomParts(): { set(outside: boolean): void } {
       // A name is the room's to accept: a rename asked for here would go nowhere.
       nameInput.disabled = now;
       renameButton.disabled = now;
+      // And what was said of the name in the room ("Change it any time", a free variant to
+      // take in one click): it invites what is off, and it was the room's word.
+      nameHint.hidden = now;
     },
   };
 }

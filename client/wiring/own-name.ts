@@ -37,7 +37,7 @@ export interface OwnName {
   joined(accepted: string): void;
   /** A name chosen while the join was in flight is asked for now (call once joined). */
   askChosen(): void;
-  /** The name we joined under is taken here: the server's variant, said on the page and in the chat. */
+  /** The name we join under is taken here: the server's variant, said on the page and in the chat once joined. */
   taken(error: ProtocolError): void;
   /** The user asks for `raw` as their name. */
   rename(raw: string): Promise<void>;
@@ -57,6 +57,12 @@ export function createOwnName({
   let name = initial;
   /** A name chosen while the join was in flight: applied by a rename once joined. */
   let pendingName: string | null = null;
+  /**
+   * The name we asked for, found taken, while the join under its variant is out: said once
+   * joined. Said at once, it told a page the room then refused (full) that it was the variant,
+   * and to "change it any time" with renaming off.
+   */
+  let takenName: string | null = null;
 
   async function rename(raw: string): Promise<void> {
     const result = normalizeName(raw);
@@ -110,6 +116,12 @@ export function createOwnName({
     joined(accepted) {
       name = accepted;
       keepForTab(name);
+      if (takenName === null) return;
+      const told = `“${isolate(takenName)}” is taken in this room, so you are “${isolate(name)}”. Change it any time.`;
+      takenName = null;
+      page.nameHint(told);
+      // Also in the chat: on a phone the name form is behind the People toggle.
+      say(told);
     },
     askChosen() {
       if (pendingName === null) return;
@@ -120,15 +132,13 @@ export function createOwnName({
     taken(error) {
       const taken = name;
       name = error.suggestion ?? freeNameVariant(taken, [taken]);
+      // The name asked for first, if the variant was taken too: the one the user chose.
+      takenName ??= taken;
       // Not the browser's name: the variant is for this room while the name is taken (by
       // this browser's other tab, say); the next room gets the name the user chose. This
-      // tab keeps it for its reloads (its members know it by it).
+      // tab keeps it for its reloads (its members know it by it). Told once joined under it.
       keepForTab(name);
       page.setName(name);
-      const told = `“${isolate(taken)}” is taken in this room, so you are “${isolate(name)}”. Change it any time.`;
-      page.nameHint(told);
-      // Also in the chat: on a phone the name form is behind the People toggle.
-      say(told);
     },
     rename,
   };

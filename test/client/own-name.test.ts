@@ -131,12 +131,32 @@ test('a name that is no name is refused on the page, never asked for', async () 
   assert.deepEqual(page.problems, ['invalid', 'invalid'], 'the text in the field is no name');
 });
 
-test('joining under a taken name: the server’s variant, shown and said in the chat', () => {
+test('joining under a taken name: the server’s variant, shown and said in the chat once joined under it', () => {
   const page = setUp();
   page.own.taken({ code: 'name_taken', message: 'taken', suggestion: 'Brave Otter 2' });
   assert.equal(page.own.current(), 'Brave Otter 2');
   assert.deepEqual(page.shown, ['Brave Otter 2']);
   assert.deepEqual(page.keptForTab, ['Brave Otter 2'], 'the tab reloads under it: its members know it so');
-  assert.equal(page.said.length, 1);
-  assert.match(page.said[0] ?? '', /is taken in this room, so you are/);
+  assert.deepEqual(page.said, [], 'not in yet: nothing to tell');
+  page.join('Brave Otter 2');
+  const told =
+    '“\u2068Brave Otter\u2069” is taken in this room, so you are “\u2068Brave Otter 2\u2069”. Change it any time.';
+  assert.deepEqual(page.said, [told]);
+  assert.equal(page.hints.at(-1), told);
+  page.join('Brave Otter 2');
+  assert.equal(page.said.length, 1, 'told once, not on a rejoin');
+});
+
+test('a join whose name was taken and that the room then refuses (full) says nothing of the name: renaming is off outside', () => {
+  const page = setUp();
+  page.own.taken({ code: 'name_taken', message: 'taken', suggestion: 'Brave Otter 2' });
+  // The variant was taken as well by the next try: the name asked for is still the one chosen.
+  page.own.taken({ code: 'name_taken', message: 'taken', suggestion: 'Brave Otter 3' });
+  assert.deepEqual(page.said, []);
+  assert.deepEqual(page.hints, []);
+  page.join('Brave Otter 3');
+  assert.match(
+    page.said.join(),
+    /^“\u2068Brave Otter\u2069” is taken in this room, so you are “\u2068Brave Otter 3\u2069”/,
+  );
 });
