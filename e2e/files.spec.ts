@@ -11,6 +11,8 @@ import {
   makePng,
   pasteOrDrop,
   sendFiles,
+  sendFileThenLine,
+  shownOrder,
   tamperOutgoing,
   waitForFileState,
 } from './support/files.ts';
@@ -52,8 +54,8 @@ test('a 50 MB file reaches a room of three verified at both, while chat lines st
   // The size the files issue names (the chat below happens mid-transfer, asserted); the
   // 1 GiB case and the speeds are the bench's.
   const made = await makeFile(alice.page, { name: 'big.bin', size: 50 * 1024 * 1024 });
-  const [id] = await sendFiles(alice.page, [made.name]);
-  if (!id) throw new Error('no transfer id');
+  // Said as it is sent: the same order on every page, as for a private file (below).
+  const id = await sendFileThenLine(alice.page, made.name, 'here comes the big one');
   // Chat while the bytes flow: once bob's line shows the transfer running, lines go both ways.
   await waitForFileState(bob.page, id, 'transferring');
   const lines = [
@@ -82,6 +84,7 @@ test('a 50 MB file reaches a room of three verified at both, while chat lines st
     expect(await download(receiver.page, id)).toEqual({ name: 'big.bin', sha256: made.sha256 });
   }
   await waitForFileState(alice.page, id, 'verified');
+  for (const user of users) expect(await shownOrder(user.page, id, 'here comes the big one')).toBe('line, file');
 });
 
 test('a private send reaches one member only', async ({ server, browsers }) => {
@@ -90,10 +93,15 @@ test('a private send reaches one member only', async ({ server, browsers }) => {
   if (!alice || !bob || !carol) throw new Error('openRoom returned fewer users');
   await waitForMesh(users);
   const made = await makeFile(alice.page, { name: 'for-bob.bin', size: 256 * 1024 });
-  const [id] = await sendFiles(alice.page, [made.name], bob.id);
-  if (!id) throw new Error('no transfer id');
+  // A line written right after it, while the file is hashed: the line goes at once, the offer
+  // once the hash is done, and both pages show them so (the sender's too, though it picked the
+  // file first: they showed opposite orders).
+  const id = await sendFileThenLine(alice.page, made.name, 'right after the file', bob.id);
   await waitForFileState(bob.page, id, 'verified');
   await waitForFileState(alice.page, id, 'verified');
+  await waitForMessages(bob.page, [{ from: alice.id, text: 'right after the file' }]);
+  for (const page of [alice.page, bob.page])
+    expect(await shownOrder(page, id, 'right after the file')).toBe('line, file');
   // Anything alice sent carol before this line would have arrived before it (one ordered channel).
   await sendMessage(alice.page, 'after the private file');
   await waitForMessages(carol.page, [{ from: alice.id, text: 'after the private file' }]);

@@ -56,6 +56,11 @@ export interface FileLine {
   ready(file: File, remove: () => Promise<void>): void;
   /** A file we send: previewed at once as its recipients will see it (we have it), if a raster image. */
   preview(file: File): void;
+  /**
+   * A file we send, offered at last: the offer waits for its hash, and its recipients show
+   * the line when the offer comes, after lines we sent meanwhile. Ours goes there too.
+   */
+  offered(): void;
 }
 
 export type ShowFileLine = (info: FileLineInfo, actions: FileLineActions) => FileLine;

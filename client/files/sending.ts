@@ -497,7 +497,13 @@ export function createSending(options: SendingOptions) {
     if (record.cancelled) return id;
     // A folder dropped on the chat, a file deleted or moved since it was picked.
     if (sha256 === null) record.unreadable = true;
-    else record.sha256 = sha256;
+    else {
+      record.sha256 = sha256;
+      // Sent now, as its recipients see it: after the lines we wrote while it was hashed
+      // (theirs went at once). Kept for a reload with this time, placed by it among the lines.
+      record.at = Date.now();
+      record.line.offered();
+    }
     for (const recipient of record.recipients.values()) {
       const { member } = recipient;
       if (isFinal(recipient.state)) continue; // it left while the file was hashed

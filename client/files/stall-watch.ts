@@ -41,6 +41,7 @@ export function watchForStalls(show: ShowFileLine): ShowFileLine {
       ask: (asking) => line.ask(asking),
       ready: (file, remove) => line.ready(file, remove),
       preview: (file) => line.preview(file),
+      offered: () => line.offered(),
     };
     return watched;
   };

@@ -289,6 +289,10 @@ function createFileLine(
     preview(file) {
       if (!dropped) void preview(addAboveReactions, file);
     },
+    offered() {
+      // A line a reload brought back is placed by its time already.
+      if (!dropped && place === undefined) lines.moveToNewest(item);
+    },
     ready(file, removeFile) {
       if (dropped) return void removeFile();
       remove = removeFile;

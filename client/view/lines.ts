@@ -64,6 +64,12 @@ export interface LinesView {
   /** A line another view part built (a file transfer), shown in order with the rest; someone else's counts as new. */
   /** A file's line (view/files.ts); one from someone else is announced with its first status. */
   appendItem(item: HTMLLIElement, own: boolean): void;
+  /**
+   * A line of ours given to appendItem goes after every line shown or waiting now: a file we
+   * send, whose offer went out only once it was hashed, is where its recipients show it. One
+   * gone off the page (scrollback.ts) or for good stays where it is.
+   */
+  moveToNewest(item: HTMLLIElement): void;
   /** Lines kept: on the page, and off it above (scrollback.ts). */
   counts(): ScrollbackCounts;
   /**
@@ -295,6 +301,26 @@ export function createLinesView({ announcer = pageAnnouncer(), caughtUp }: Lines
           ),
         );
       }
+    },
+    moveToNewest(item) {
+      const at = waiting.findIndex((next) => next.item === item);
+      if (at !== -1) {
+        waiting.push(...waiting.splice(at, 1));
+        return;
+      }
+      if (item.parentNode !== messages || item === messages.lastElementChild) return;
+      if (waiting.length > 0) {
+        // Lines came after it that are not on the page yet: it goes after them, as they go.
+        item.remove();
+        appendItem(item, true, false);
+        return;
+      }
+      // The keyboard on it (its Cancel) stays there: moving a node takes the focus off it.
+      const focused = document.activeElement;
+      const had = focused instanceof HTMLElement && item.contains(focused) ? focused : null;
+      messages.append(item);
+      had?.focus({ preventScroll: true });
+      if (follow.following) toNewest();
     },
     counts: () => scrollback.counts(),
     whenDropped(item, undo) {

@@ -15,7 +15,10 @@ interface PageGlobals {
     subtle: { digest(a: string, d: unknown): Promise<ArrayBuffer> };
   };
   File: new (parts: unknown[], name: string, options: { type: string }) => { size: number };
-  roomlink: { sendFiles(files: unknown[], to?: string): Promise<string[]> };
+  roomlink: {
+    sendFiles(files: unknown[], to?: string): Promise<string[]>;
+    sendPrivate(peerId: string, text: string): string | null;
+  };
   __testFiles?: Record<string, unknown>;
 }
 
@@ -68,6 +71,46 @@ export async function sendFiles(page: Page, names: readonly string[], to?: strin
       return to === undefined ? g.roomlink.sendFiles(files) : g.roomlink.sendFiles(files, to);
     },
     { names: [...names], ...(to === undefined ? {} : { to }) },
+  );
+}
+
+/**
+ * Sends a file made by makeFile and, in the same task (while the file is still being hashed),
+ * a line: to the room with Send (the line already in the message box), or privately to `to`.
+ * Returns the transfer's id.
+ */
+export async function sendFileThenLine(page: Page, name: string, text: string, to?: string): Promise<string> {
+  if (to === undefined) await page.getByTestId('message-input').fill(text);
+  const [id] = await page.evaluate(
+    ({ name, text, to }) => {
+      const g = globalThis as unknown as PageGlobals;
+      const ids =
+        to === undefined
+          ? g.roomlink.sendFiles([g.__testFiles?.[name]])
+          : g.roomlink.sendFiles([g.__testFiles?.[name]], to);
+      const page = globalThis as unknown as { document: { querySelector(s: string): { click(): void } | null } };
+      if (to === undefined) page.document.querySelector('[data-testid=send-button]')?.click();
+      else g.roomlink.sendPrivate(to, text);
+      return ids;
+    },
+    { name, text, ...(to === undefined ? {} : { to }) },
+  );
+  if (id === undefined) throw new Error('no transfer id');
+  return id;
+}
+
+/** In which order the page shows the file's line and the chat line with this text (null: either is missing). */
+export function shownOrder(page: Page, id: string, text: string): Promise<'file, line' | 'line, file' | null> {
+  return page.getByTestId('message').evaluateAll(
+    (lines: Array<{ dataset: Record<string, string | undefined>; textContent: string | null }>, { id, text }) => {
+      const file = lines.findIndex((line) => line.dataset['fileId'] === id);
+      const chat = lines.findIndex(
+        (line) => line.dataset['kind'] === 'chat' && (line.textContent ?? '').includes(text),
+      );
+      if (file === -1 || chat === -1) return null;
+      return file < chat ? 'file, line' : 'line, file';
+    },
+    { id, text },
   );
 }
 

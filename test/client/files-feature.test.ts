@@ -165,6 +165,7 @@ function createPage(id: string): Page {
         preview(file) {
           shown.previewed = file.name;
         },
+        offered() {},
       };
     },
   });

@@ -79,6 +79,7 @@ function harness(acceptLimit = 0, more: Partial<ReceivingOptions> = {}) {
           shown.remove = remove;
         },
         preview() {},
+        offered() {},
       };
     },
   });
