@@ -18,6 +18,7 @@ import {
   waitForVideo,
 } from './support/calls.ts';
 import { expect, sharedTest as test } from './support/fixtures.ts';
+import { hostileMemberScript, sendCrafted } from './support/hostile-member.ts';
 import { newRoomLink, openUser, selfId, type User, waitForMesh } from './support/users.ts';
 
 // Media on 2 shared cores: two Chromium pages, one of them encoding video.
@@ -209,6 +210,8 @@ async function cameraOffAndOn({ alice, bob }: Call): Promise<void> {
   await joinCall(bob, false);
   await waitForTiles(bob, [alice.id]);
   await expect(tileOf(bob.page, alice.id)).toHaveAttribute('data-camera', 'off');
+  // Her sound comes: her tile says only what she turned off.
+  await expect(tileOf(bob.page, alice.id).locator('.call-state')).toHaveText('camera off');
 
   // Camera on: Bob's tile of Alice, and her own preview, stay name tiles until their <video>
   // has a frame of the new camera; they were black from her word to the first frame.
@@ -222,6 +225,7 @@ async function cameraOffAndOn({ alice, bob }: Call): Promise<void> {
   await expect(tileOf(bob.page, alice.id)).toHaveAttribute('data-camera', 'on');
   await expect(ownTile(alice.page)).toHaveAttribute('data-camera', 'on', { timeout: mediaTimeoutMs });
   await expect.poll(() => videoSent(alice.page, bob.id)).toBe('live');
+  await expect(tileOf(bob.page, alice.id).locator('.call-state')).toHaveText('');
   for (const [viewer, tile] of [
     [bob, alice.id],
     [alice, 'self'],
@@ -344,4 +348,28 @@ test('Camera off and on, refused, pressed quickly, and with a screen, in one cal
   await cameraOnAgain(call, true);
   await test.step('with the camera off, a screen shared in its place goes and, stopped, leaves the camera off; a screen shared next to the camera stays when the camera goes off', () =>
     screensWithTheCameraOff(call));
+});
+
+test('a member that says it is in the call and sends nothing is in it, its tile saying so: no sound, no picture', async ({
+  server,
+  browsers,
+}) => {
+  const link = newRoomLink(server.url);
+  const alice = await openUser(await browsers.newContext({ label: 'alice' }), link, 'alice');
+  const malloryContext = await browsers.newContext({ label: 'mallory' });
+  await malloryContext.addInitScript(hostileMemberScript);
+  const mallory = await openUser(malloryContext, link, 'mallory');
+  await waitForMesh([alice, mallory]);
+  // Her word only: in the call, microphone and camera on; no track ever comes.
+  await sendCrafted(mallory.page, 0, { t: 'call:state', inCall: true, audio: true, video: true, screen: false });
+  await expect(alice.page.getByTestId('call-status')).toHaveText('In the call: mallory. Join with one click.');
+  await joinCall(alice, false);
+  // Listed and tiled alike, the tile as a member whose microphone and camera give nothing.
+  await expect(alice.page.getByTestId('call-status')).toHaveText('In the call with mallory.');
+  const tile = tileOf(alice.page, mallory.id);
+  await expect(tile).toHaveAttribute('data-camera', 'off');
+  await expect(tile.locator('.call-state')).toHaveText('no sound · no picture');
+  // Her word that both are off is taken as any member's.
+  await sendCrafted(mallory.page, 0, { t: 'call:state', inCall: true, audio: false, video: false, screen: false });
+  await expect(tile.locator('.call-state')).toHaveText('muted · camera off');
 });

@@ -101,6 +101,8 @@ interface Tile {
   picture: boolean;
   /** The stream the <video> has shown a frame of: none yet while it differs from srcObject. */
   framed: MediaStream | null;
+  /** What the tile says of its member now (show): its words are drawn again as its media comes. */
+  look: TileLook | null;
 }
 
 /**
@@ -153,14 +155,31 @@ export function unheardWords(silence: Silence): string | null {
   return silence === 'ours' ? WHILE_OFFLINE.text : silence === 'theirs' ? 'not responding' : null;
 }
 
-/** The state line of a member's tile: muted, camera off, … */
-export function tileStateText({ state, relayed, heard, silence }: TileLook): string {
+/** What reaches us of a member's media: a picture on its tile, its sound. */
+export interface Arriving {
+  picture: boolean;
+  sound: boolean;
+}
+
+/**
+ * The state line of a member's tile: muted, camera off, … Its word (call:state) says what it
+ * sends, `arriving` what comes: a member that says it is in the call is (one may be in it
+ * muted with its camera off, sending nothing), but a microphone or camera it says is on and
+ * that sends nothing is not shown as working ("no sound", "no picture"). A member that sent
+ * only the word had a tile that said nothing at all, as if all were well.
+ */
+export function tileStateText(
+  { state, relayed, heard, silence }: TileLook,
+  arriving: Arriving = { picture: true, sound: true },
+): string {
   const words = [];
   const unheard = heard ? null : unheardWords(silence);
   if (unheard) words.push(unheard);
   if (!state.audio) words.push('muted');
+  else if (!arriving.sound) words.push('no sound');
   if (state.screen) words.push('sharing screen');
   if (callPicture(state) === 'none') words.push('camera off');
+  else if (!arriving.picture) words.push('no picture');
   if (relayed) words.push('relayed');
   return words.join(' · ');
 }
@@ -358,7 +377,32 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
       loudAt: Number.NEGATIVE_INFINITY,
       picture: false,
       framed: null,
+      look: null,
     };
+  }
+
+  /**
+   * The tile's words as its media stands: a picture shown (a frame of what it plays), sound
+   * coming (its audio receiver's track has packets: a received track is muted until then, and
+   * again when they stop). Ours: its preview, and no sound of ours is played to us.
+   */
+  function sayState(tile: Tile): void {
+    if (tile.look === null) return;
+    const picture = tile.framed !== null && tile.framed === tile.video.srcObject;
+    const sound = tile.sound === null || (tile.audio !== null && !tile.audio.track.muted);
+    setText(tile.state, tileStateText(tile.look, { picture, sound }));
+  }
+
+  /** The member's sound as it comes and stops: its words follow (sayState). */
+  function hearFrom(tile: Tile, receiver: RTCRtpReceiver | null): void {
+    tile.audio = receiver;
+    tile.energy = null;
+    if (receiver === null) return;
+    const changed = () => {
+      if (tile.audio === receiver) sayState(tile);
+    };
+    receiver.track.addEventListener('mute', changed);
+    receiver.track.addEventListener('unmute', changed);
   }
 
   /**
@@ -370,6 +414,7 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
   function showPicture(tile: Tile): void {
     const framed = tile.framed !== null && tile.framed === tile.video.srcObject;
     setData(tile.root, 'camera', tile.picture && framed ? 'on' : 'off');
+    sayState(tile);
   }
 
   /**
@@ -458,7 +503,8 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
     tile.root.dataset.relayed = String(look.relayed);
     tile.root.dataset.heard = String(look.heard);
     setText(tile.name, name);
-    setText(tile.state, tileStateText(look));
+    tile.look = look;
+    sayState(tile);
     return tile;
   }
 
@@ -575,8 +621,8 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
             silence: model.silence(p.id),
           });
           if (tile.audio !== p.audio) {
-            tile.audio = p.audio;
-            tile.energy = null;
+            hearFrom(tile, p.audio);
+            sayState(tile);
           }
           order.push(tile.root);
           if (p.screen) {

@@ -51,6 +51,16 @@ test('a member we do not hear is "not responding"; while we seem offline, out of
   assert.equal(unheardWords('unknown'), null);
 });
 
+test('a tile says what comes of a member’s media: a microphone or camera said on that sends nothing is "no sound", "no picture"; one said off stays muted, camera off', () => {
+  const state = { inCall: true, audio: true, video: true, screen: false };
+  const look = { state, relayed: false, heard: true, silence: 'theirs' } as const;
+  assert.equal(tileStateText(look), '', 'all comes (the default)');
+  assert.equal(tileStateText(look, { picture: false, sound: false }), 'no sound · no picture');
+  assert.equal(tileStateText(look, { picture: true, sound: false }), 'no sound');
+  const off = { ...look, state: { ...state, audio: false, video: false } };
+  assert.equal(tileStateText(off, { picture: false, sound: false }), 'muted · camera off');
+});
+
 /** No member's "not responding" held back by the chat. */
 const nothingHeld = { holding: () => false };
 
