@@ -36,6 +36,14 @@ test('a fourth member is kept out of a room of three with the room turned off, a
   // Nothing for axe to find on the page kept out, in light or dark (its status, Try again, the
   // controls turned off).
   expect(await violationsInBothSchemes(dave)).toEqual([]);
+  // Nor on a phone: its People toggle counts nobody, and "dave (you)" is nowhere in view (an
+  // exploratory pass reported both; neither showed here, nor for a duplicated tab refused, nor
+  // for a member refused on reconnecting after its seat was taken).
+  const desktop = dave.viewportSize();
+  await dave.setViewportSize({ width: 390, height: 844 });
+  await expect(dave.getByTestId('people-toggle')).toHaveText('People', { useInnerText: true });
+  await expect(dave.getByText('(you)')).toBeHidden();
+  if (desktop) await dave.setViewportSize(desktop);
   // A newcomer whose name is taken as well (the join asked again under a free variant, then
   // the room was full): nothing tells it it is "alice 2" now, or to "change it any time" with
   // renaming off. It goes before a seat is free, so that seat is Dave's.
