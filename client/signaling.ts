@@ -17,6 +17,7 @@ import type {
   ResumeTicket,
   ServerToClientEvents,
 } from '../protocol/index.ts';
+import { RECONNECT_DELAY_MAX_MS } from '../protocol/limits.ts';
 import {
   parseCutNotice,
   parseIceRefreshAck,
@@ -142,7 +143,7 @@ export function createSignaling({ roomId, resume, keys, url, ...options }: Signa
     transports: ['websocket', 'polling'],
     tryAllTransports: true,
     reconnectionDelay: 250,
-    reconnectionDelayMax: 2_000,
+    reconnectionDelayMax: RECONNECT_DELAY_MAX_MS,
     randomizationFactor: 0.3,
     // Every request of the connection carries its room's routing key (route-key.ts), not
     // the room id: a proxy in front of several nodes sends a room's members to one node

@@ -28,6 +28,14 @@ export const NAME_MAX_LENGTH = 32;
 
 export const DEFAULT_MAX_ROOM_SIZE = 16;
 
+/**
+ * The page's longest wait between two attempts to reach the server again (Socket.IO's
+ * reconnectionDelayMax, client/signaling.ts). Socket.IO's randomization never takes a wait
+ * past it (its backoff clips at the max). Here because the server counts on it: after a
+ * restart, every page that was connected is back within it (server/returning.ts).
+ */
+export const RECONNECT_DELAY_MAX_MS = 2_000;
+
 /** An SDP for one data channel is ~1 KB; with many candidates inline it stays well under this. */
 export const MAX_SDP_LENGTH = 16_000;
 export const MAX_CANDIDATE_LENGTH = 1_024;

@@ -41,6 +41,7 @@ import { clientAddress, type TrustFn } from './proxy.ts';
 import { createAddressLimits, createSocketLimiter, LIMITED_EVENTS } from './rate-limit.ts';
 import { createResumeTokens } from './resume.ts';
 import { createMemoryRevocations, createRedisRevocations, type TicketRevocations } from './resume-revocations.ts';
+import { createReturning } from './returning.ts';
 import { disconnectReplaced, othersInRoom, type RoomServer, roomAddress } from './rooms.ts';
 import { securityHeaders } from './security.ts';
 import { createSignaling, type SignalingDeps } from './signaling.ts';
@@ -85,6 +86,8 @@ export interface AppOptions {
   upgradeTimeoutMs?: number;
   /** How long a resume ticket works (default resume.ts's TICKET_LIFETIME_MS). */
   ticketLifetimeMs?: number;
+  /** How long after the start a member from before it gets its seat back over the cap (default returning.ts's RESTART_GRACE_MS). */
+  restartGraceMs?: number;
   /** How long a client has to send a request's headers, and all of it (default HTTP_TIMEOUTS); tests shorten them. */
   httpTimeouts?: HttpTimeouts;
 }
@@ -121,6 +124,8 @@ export interface App {
 export function createApp(config: Config, options: AppOptions = {}): App {
   const logger = options.logger ?? createLogger(config.logLevel);
   const startedAt = Date.now();
+  /** When listen() began serving: the start that returning.ts compares tickets with. */
+  let servingSince: number | null = null;
   let shuttingDown = false;
   let closing: Promise<void> | undefined;
 
@@ -390,6 +395,11 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     ice: (peerId: string) => buildIceServers(config, peerId, Date.now()),
     isShuttingDown: () => shuttingDown,
     membership,
+    returning: createReturning({
+      issuedAt: resume.issuedAt,
+      startedAt: () => servingSince,
+      ...(options.restartGraceMs !== undefined && { graceMs: options.restartGraceMs }),
+    }),
     limiterFor: (socket) => createSocketLimiter(config, guardOf(socket.conn)?.address ?? '', addressLimits),
     guardFor: (socket, hooks) => {
       const guard = guardOf(socket.conn);
@@ -447,6 +457,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
         httpServer.once('error', reject);
         httpServer.listen(config.port, config.host, () => {
           httpServer.off('error', reject);
+          servingSince = Date.now();
           const address = httpServer.address() as AddressInfo;
           // With Redis, the node's id too: the other nodes' logs name a node they took for dead
           // by it ("dead"), and this line is where an operator finds which node that was.

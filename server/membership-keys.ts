@@ -79,7 +79,9 @@ end
 `;
 
 // KEYS: members, names, away. ARGV: peer, name, nameKey, node, socket, cap, force ('1': a
-// write-back, no cap or name check), keys (the announced keys, as stored; '' for none).
+// write-back, no cap or name check), keys (the announced keys, as stored; '' for none),
+// returning ('1': a member back after a node's restart, returning.ts: no cap check, names
+// checked as ever).
 // Returns {'ok', HGETALL members} | {'room_full'} | {'name_taken', HKEYS names, holder} |
 // {'held'}: a write-back found the peer id held by another node's or socket's entry (a
 // resume there while this node was away from Redis): that entry stays, and this node's
@@ -100,7 +102,7 @@ end
 if old then
   local _, _, oldKey = string.match(old, '^([^\t]*)\t([^\t]*)\t([^\t]*)\t')
   if oldKey ~= ARGV[3] then release(oldKey, ARGV[1]) end
-elseif not force and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[6]) then
+elseif not force and ARGV[9] ~= '1' and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[6]) then
   return {'room_full'}
 end
 back(ARGV[1], ARGV[3])

@@ -296,6 +296,7 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
     String(cap),
     force ? '1' : '0',
     storedKeys(claim.keys),
+    claim.returning ? '1' : '0',
   ];
 
   const quietly = (what: string, roomId: string, promise: Promise<unknown>) =>

@@ -17,6 +17,11 @@ export interface MemberClaim {
   socketId: string;
   /** The keys it announced with its join, carried to the others as given (issue 14). */
   keys?: PeerKeys;
+  /**
+   * A member from before this node started, back within the grace (returning.ts): seated even
+   * when the room is full. Read by admit only; never kept with the entry.
+   */
+  returning?: true;
 }
 
 /** A member as the others learn of it: its keys along, when it announced any. */
@@ -51,7 +56,10 @@ export type PeerHolder = { at: 'none' } | { at: 'here'; socketId: string } | { a
 export type MembershipMode = 'local' | 'shared' | 'degraded';
 
 export interface MembershipStore {
-  /** Admits the claim unless the room is full or its name is taken; members include it. */
+  /**
+   * Admits the claim unless the room is full (a returning claim never finds it full) or its
+   * name is taken; members include it.
+   */
   admit(roomId: string, claim: MemberClaim, cap: number): Promise<AdmitResult>;
   rename(roomId: string, claim: MemberClaim): Promise<RenameResult>;
   /** Removes the entry if `socketId` still holds it; true if the peer is now gone from the room. */
@@ -174,7 +182,8 @@ export function createRoomTable(): RoomTable {
       const room = rooms.get(roomId) ?? { entries: new Map(), names: new Map() };
       const key = nameKey(claim.name);
       if (takenByOther(room, key, claim.peerId)) return nameTaken(room, claim.name);
-      if (!room.entries.has(claim.peerId) && room.entries.size >= cap) return { ok: false, code: 'room_full' };
+      const seated = room.entries.has(claim.peerId) || claim.returning === true;
+      if (!seated && room.entries.size >= cap) return { ok: false, code: 'room_full' };
       put(room, claim.peerId, { name: claim.name, key, socketId: claim.socketId, keys: claim.keys });
       rooms.set(roomId, room);
       return { ok: true, members: membersOf(room) };

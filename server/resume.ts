@@ -24,6 +24,12 @@ export interface ResumeTokens {
   issue(roomId: string, peerId: string, now?: number): ResumeTicket;
   /** True only for a ticket issued for this room and id, in its canonical form, not expired. */
   verify(roomId: string, ticket: ResumeTicket, now?: number): boolean;
+  /**
+   * When a ticket (verified) was issued, as its expiry tells: expiry − lifetime. The expiry is
+   * rounded up to a whole second, so this is the true time or up to a second after it, never
+   * before: a ticket issued after some instant never reads as issued before it.
+   */
+  issuedAt(ticket: ResumeTicket): number;
 }
 
 export interface ResumeTokenOptions {
@@ -54,6 +60,10 @@ export function createResumeTokens(secret: string | Buffer, options: ResumeToken
       if (expiry * 1000 <= now) return false;
       // Lengths are equal (checked above), as timingSafeEqual needs; the length is no secret.
       return timingSafeEqual(given.subarray(EXPIRY_BYTES), mac(roomId, ticket.id, expiry));
+    },
+    issuedAt(ticket) {
+      const given = Buffer.from(ticket.token, 'base64url');
+      return given.length < EXPIRY_BYTES ? Number.NaN : given.readUInt32BE(0) * 1000 - lifetimeMs;
     },
   };
 }

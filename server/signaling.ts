@@ -28,7 +28,7 @@ import type { Config } from './config.ts';
 import type { ConnectionGuard, CutReason, GuardHooks } from './guard.ts';
 import type { IceGrant } from './ice.ts';
 import type { Logger } from './logger.ts';
-import { type MembershipStore, peerInfo } from './membership.ts';
+import { type MemberClaim, type MembershipStore, peerInfo } from './membership.ts';
 import type { KnownEvent, Metrics } from './metrics.ts';
 import type { LimitedEvent, SocketLimiter } from './rate-limit.ts';
 import type { ResumeTokens } from './resume.ts';
@@ -60,6 +60,11 @@ export interface SignalingDeps {
   isShuttingDown: () => boolean;
   /** Who is in which room: the cap, names and member lists (membership.ts). */
   membership: MembershipStore;
+  /**
+   * Whether a ticket taking its id back is a member back after this node's start, seated over
+   * the cap (returning.ts). Default: never.
+   */
+  returning?: (ticket: ResumeTicket) => boolean;
   /** This socket's rate limiter (rate-limit.ts). Default: none. */
   limiterFor?: (socket: RoomSocket) => SocketLimiter;
   metrics?: Metrics;
@@ -356,7 +361,13 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
       // subscription to our channel was in place went nowhere: the sharded adapter lost a
       // whole offer that way in the 10k benchmark.) Bounded by the cluster timeout.
       await deps.subscribed?.(addressesOf(roomId, peerId));
-      const claim = { peerId, name, socketId: socket.id, ...(keys ? { keys } : {}) };
+      const claim: MemberClaim = {
+        peerId,
+        name,
+        socketId: socket.id,
+        ...(keys ? { keys } : {}),
+        ...(resumed && deps.returning?.(ticket) && { returning: true as const }),
+      };
       const admitStartedAt = performance.now();
       const admission = await membership.admit(roomId, claim, cap);
       metrics?.admitDuration((performance.now() - admitStartedAt) / 1000);
@@ -427,7 +438,7 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
         ...(resumed && { resumed: true as const }),
       });
       metrics?.join(resumed ? 'resumed' : 'joined');
-      log.info({ socketId: socket.id, roomId, peerId, resumed }, 'peer joined');
+      log.info({ socketId: socket.id, roomId, peerId, resumed, returning: claim.returning === true }, 'peer joined');
     } finally {
       conn.joining = false;
       if (resumingId !== undefined) membership.endResume(roomId, resumingId, socket.id);
