@@ -10,7 +10,7 @@ import type { ErrorCode } from '../protocol/index.ts';
 export const JOIN_RETRY_FIRST_MS = 2_000;
 /** Each wait is this many times the one before it… */
 export const JOIN_RETRY_GROWTH = 1.5;
-/** …up to this (a seat that frees is taken within this, at worst). */
+/** …up to this (the server tells a page refused as full when a seat frees: room:seat-freed). */
 export const JOIN_RETRY_MAX_MS = 15_000;
 /**
  * A join asked for by hand ("Try again") waits this long after the last one sent: the server
@@ -18,6 +18,12 @@ export const JOIN_RETRY_MAX_MS = 15_000;
  * earns refusals faster than five a second by cutting it off (server/rate-limit.ts, guard.ts).
  */
 export const JOIN_RETRY_MIN_GAP_MS = 1_000;
+/**
+ * Told a seat freed (room:seat-freed), a page asks again after a wait drawn up to this, so
+ * that several waiting pages do not land together; one gets the seat, the others are
+ * refused again and wait again. Small next to a join's round trip plus the gap above.
+ */
+export const SEAT_FREED_JITTER_MS = 300;
 
 /**
  * Refusals that waiting can end. The others (a name that is not one, a malformed request, a
@@ -38,4 +44,14 @@ export function joinRetryDelay(refusals: number, random: number = Math.random())
   const ceiling = Math.min(JOIN_RETRY_MAX_MS, JOIN_RETRY_FIRST_MS * JOIN_RETRY_GROWTH ** steps);
   const share = random >= 0 && random <= 1 ? random : 0; // NaN too
   return Math.round(ceiling * (0.5 + 0.5 * share));
+}
+
+/**
+ * How long to wait before the join a freed seat asks for, `sinceLastJoinMs` after the last
+ * join was sent; `random` in [0, 1). Never under JOIN_RETRY_MIN_GAP_MS after that join: a
+ * room that churns cannot make its waiting pages ask more than one join a second each.
+ */
+export function seatFreedDelay(sinceLastJoinMs: number, random: number = Math.random()): number {
+  const share = random >= 0 && random <= 1 ? random : 0; // NaN too
+  return Math.round(Math.max(0, JOIN_RETRY_MIN_GAP_MS - sinceLastJoinMs) + SEAT_FREED_JITTER_MS * share);
 }

@@ -27,8 +27,9 @@ import {
   parsePeerJoined,
   parsePeerLeft,
   parseRenameAck,
+  parseSeatFreed,
 } from '../protocol/server-events.ts';
-import { JOIN_RETRY_MIN_GAP_MS, joinRetryDelay, refusalPasses } from './join-retry.ts';
+import { JOIN_RETRY_MIN_GAP_MS, joinRetryDelay, refusalPasses, seatFreedDelay } from './join-retry.ts';
 import { routeKey } from './route-key.ts';
 import { mark } from './timeline.ts';
 
@@ -178,6 +179,13 @@ export function createSignaling({ roomId, resume, keys, url, ...options }: Signa
   /** Refusals that waiting can end, in a row, and the next join after one (join-retry.ts). */
   let refusals = 0;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the retry timer fires (Date.now()), while it is set. */
+  let retryAt = 0;
+  /**
+   * A seat freed while our join was on its way: the server may have refused it before the
+   * seat freed, and then the join after the refusal goes as if told now.
+   */
+  let seatFreedMeanwhile = false;
   /** The next join was brought forward by retryNow(): asking again changes nothing. */
   let hurried = false;
   const cancelRetry = (): void => {
@@ -187,6 +195,7 @@ export function createSignaling({ roomId, resume, keys, url, ...options }: Signa
   };
   const retryIn = (ms: number): void => {
     cancelRetry();
+    retryAt = Date.now() + ms;
     retryTimer = setTimeout(() => {
       retryTimer = undefined;
       hurried = false;
@@ -237,6 +246,7 @@ export function createSignaling({ roomId, resume, keys, url, ...options }: Signa
     mark('join-sent');
     attempted();
     lastJoinAt = Date.now();
+    seatFreedMeanwhile = false;
     socket.timeout(ACK_TIMEOUT_MS).emit('room:join', request, (err, raw) =>
       heard((handlers) => {
         asking = false;
@@ -281,7 +291,8 @@ export function createSignaling({ roomId, resume, keys, url, ...options }: Signa
           // Out for now (the room is full, …): the same join again later, by itself.
           if (refusalPasses(ack.error.code)) {
             refusals += 1;
-            retryIn(joinRetryDelay(refusals));
+            const wait = joinRetryDelay(refusals);
+            retryIn(seatFreedMeanwhile ? Math.min(wait, seatFreedDelay(Date.now() - lastJoinAt)) : wait);
             handlers.onStatus('refused', ack.error);
             return;
           }
@@ -344,6 +355,18 @@ export function createSignaling({ roomId, resume, keys, url, ...options }: Signa
   });
   socket.on('server:shutdown', () => {
     shuttingDown = true;
+  });
+  // Waiting outside a full room: a seat has freed, so the join waiting on its backoff goes
+  // now (jittered, and a second after the last join at the soonest), unless it goes sooner.
+  socket.on('room:seat-freed', (raw) => {
+    const notice = parseSeatFreed(raw);
+    if (notice === null) return malformed('room:seat-freed');
+    if (notice.roomId !== roomId || left || inRoom) return;
+    if (asking) seatFreedMeanwhile = true;
+    if (asking || retryTimer === undefined) return;
+    const now = Date.now();
+    const wait = seatFreedDelay(now - lastJoinAt);
+    if (now + wait < retryAt) retryIn(wait);
   });
   socket.on('server:cut', (raw) => {
     const notice = parseCutNotice(raw);

@@ -20,6 +20,7 @@ import type {
   PeerLeft,
   ProtocolError,
   RenameAck,
+  SeatFreed,
   SessionDescription,
 } from './signaling.ts';
 
@@ -75,6 +76,11 @@ export function parseCutNotice(raw: unknown): CutNotice | null {
     (retryAfterMs as number) <= limits.MAX_CUT_WAIT_MS
     ? { retryAfterMs: retryAfterMs as number }
     : null;
+}
+
+/** A room:seat-freed payload (a room id); null if malformed. */
+export function parseSeatFreed(raw: unknown): SeatFreed | null {
+  return isFields(raw) && matches(raw.roomId, limits.ROOM_ID_PATTERN) ? { roomId: raw.roomId } : null;
 }
 
 /** A peer:left payload; null if malformed. */

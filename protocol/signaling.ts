@@ -204,10 +204,20 @@ export interface ServerToClientEvents {
   'server:cut': (notice: CutNotice) => void;
   /** A member's name changed (the server accepted it): the only source of names. */
   'peer:renamed': (peer: PeerInfo) => void;
+  /**
+   * A seat has just freed in the room this connection was last refused from as full: ask
+   * again now rather than at the end of the wait. Sent only to connections refused as full
+   * and not seated since; others may ask too, so a join may still be refused.
+   */
+  'room:seat-freed': (notice: SeatFreed) => void;
 }
 
 export interface CutNotice {
   retryAfterMs: number;
+}
+
+export interface SeatFreed {
+  roomId: string;
 }
 
 /** Events between server nodes through an adapter (none yet; the adapter relays rooms). */

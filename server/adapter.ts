@@ -116,10 +116,13 @@ export interface RedisLink {
  * Whether a join into these Socket.IO rooms waits for a subscription to this channel: yes
  * for the rooms' own channels (the sharded adapter names them `<prefix>#/#<room>#`) and for
  * channels that are no room's (the adapter's shared ones, subscribed at start), not for
- * other rooms' (rooms.ts names every room `room:…` or `peer:…`).
+ * other rooms' (rooms.ts names every room `room:…` or `peer:…`, waiting.ts a waiting list
+ * `waiting:…`, which a join never waits for: a refused connection enters one after its
+ * refusal, and taken for a shared channel it would hold every join on the node until
+ * subscribed).
  */
 export function neededFor(channel: string, rooms: readonly string[]): boolean {
-  if (!/#(room|peer):/.test(channel)) return true;
+  if (!/#(room|peer|waiting):/.test(channel)) return true;
   return rooms.some((room) => channel.endsWith(`#${room}#`));
 }
 

@@ -46,6 +46,7 @@ import { disconnectReplaced, othersInRoom, type RoomServer, roomAddress } from '
 import { securityHeaders } from './security.ts';
 import { createSignaling, type SignalingDeps } from './signaling.ts';
 import { closeListeners, dropUpgradeResponseListener } from './upgrade-response.ts';
+import { seatFreed } from './waiting.ts';
 import { GracefulWebSocketServer } from './websocket-server.ts';
 import { attachWireLog } from './wire-log.ts';
 
@@ -244,6 +245,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   // Members of a node that died, removed by the store: their rooms hear that they left.
   const announceGone = (roomId: string, peerIds: string[]) => {
     for (const id of peerIds) io.to(roomAddress(roomId)).emit('peer:left', { id, reason: 'disconnect' });
+    seatFreed(io, roomId);
   };
   // This node stalled and was taken for dead: its members, still here, are back for the
   // others (resumed: a member whose link is alive keeps it; one whose link dropped repairs it).

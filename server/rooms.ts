@@ -3,7 +3,8 @@
 // to it, so a signal can only reach a peer of the sender's own room). Who is a member — the
 // cap, the names, the member list — is the membership store's (membership.ts), not this.
 //
-// A socket is in no other room (but see disconnectOthersAt): Socket.IO puts each in a room
+// A socket is in no other room (but see disconnectOthersAt, and waiting.ts: a connection
+// refused from a full room waits on its waiting list): Socket.IO puts each in a room
 // named by its id, and every socket leaves it at once (leaveOwnRoom), because the personal
 // address is what reaches a member, on any node, across reloads. That room cost 0.20 KB a socket (heap-profile.ts at
 // 2,000 sockets). What Socket.IO builds on it is not used here: `socket.to()` and

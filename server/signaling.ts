@@ -49,6 +49,7 @@ import {
   roomAddress,
 } from './rooms.ts';
 import { withTimeout } from './timeout.ts';
+import { seatFreed, stopWaiting, waitForSeat } from './waiting.ts';
 
 export interface SignalingDeps {
   config: Pick<Config, 'maxRoomSize' | 'maxVideoSenders'>;
@@ -222,6 +223,7 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
     // saying it left would make the others tear down a live connection.
     if (!(await membership.leave(member.roomId, member.peerId, socket.id))) return;
     io.to(roomAddress(member.roomId)).emit('peer:left', { id: member.peerId, reason });
+    seatFreed(io, member.roomId);
     log.info({ socketId: socket.id, roomId: member.roomId, peerId: member.peerId, reason }, 'peer left');
   };
 
@@ -375,6 +377,7 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
         await leaveRoom(socket, roomId, peerId);
         if (admission.code === 'room_full') {
           log.info({ socketId: socket.id, roomId, peerId, cap }, 'join refused: room full');
+          waitForSeat(socket, roomId);
           return reject(conn, 'room:join', ack, {
             ...protocolError('room_full', `this room already has ${cap} members`),
             maxRoomSize: cap,
@@ -416,6 +419,7 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
         return;
       }
       Object.assign(socket.data, { roomId, peerId, name });
+      stopWaiting(socket);
       // The connection before a reload: the store gave its entry to us, so its disconnect
       // (on any node) finds nothing to remove and stays quiet.
       if (resumed) disconnectOthersAt(io, socket, roomId, peerId);

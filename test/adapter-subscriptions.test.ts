@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { neededFor } from '../server/adapter.ts';
 import { addressesOf } from '../server/rooms.ts';
+import { waitingAddress } from '../server/waiting.ts';
 import { freePort } from './redis-support.ts';
 import { startServer } from './support.ts';
 
@@ -18,6 +19,7 @@ test('a join waits for its room and personal channels and the shared ones, not f
   assert.equal(neededFor('roomlink#/#room:R2#', mine), false);
   assert.equal(neededFor('roomlink#/#peer:R1:p2#', mine), false, 'another member’s address');
   assert.equal(neededFor('roomlink#/#peer:R2:p1#', mine), false);
+  assert.equal(neededFor(`roomlink#/#${waitingAddress('R1')}#`, mine), false, 'a waiting list, its own room’s too');
 });
 
 test('closing a link that never reached Redis leaves no rejection unhandled, whatever the engine', async () => {

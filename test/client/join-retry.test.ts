@@ -9,6 +9,8 @@ import {
   JOIN_RETRY_MIN_GAP_MS,
   joinRetryDelay,
   refusalPasses,
+  SEAT_FREED_JITTER_MS,
+  seatFreedDelay,
 } from '../../client/join-retry.ts';
 
 test('the waits grow from the first to the cap and stay there', () => {
@@ -44,5 +46,17 @@ test('a full room, a rate limit, a server going away or failing pass; a bad name
     assert.ok(refusalPasses(code));
   for (const code of ['invalid_name', 'invalid_room', 'bad_request', 'already_joined', 'name_taken'] as const) {
     assert.equal(refusalPasses(code), false, code);
+  }
+});
+
+test('a freed seat is asked for at once, jittered, and never within a second of the last join', () => {
+  assert.equal(seatFreedDelay(60_000, 0), 0, 'long after the last join: at once');
+  assert.equal(seatFreedDelay(60_000, 0.999_999), SEAT_FREED_JITTER_MS);
+  for (const random of [0, 0.5, 0.999_999, -1, Number.NaN, 2]) {
+    for (const since of [0, 400, 999]) {
+      const ms = seatFreedDelay(since, random);
+      assert.ok(since + ms >= JOIN_RETRY_MIN_GAP_MS, `${since} ms after a join, ${random}: ${ms}`);
+      assert.ok(ms <= JOIN_RETRY_MIN_GAP_MS - since + SEAT_FREED_JITTER_MS);
+    }
   }
 });
