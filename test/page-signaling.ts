@@ -8,12 +8,22 @@ import type { ProtocolError } from '../protocol/signaling.ts';
 /** Generous: a deadline on a shared machine, not a speed bound. */
 export const DEADLINE_MS = 20_000;
 
-/** The page's signaling client in `room` under `name`, and what it was told. */
-export function page(t: { after(fn: () => void): void }, url: string, room: string, name: string) {
+/**
+ * The page's signaling client in `room` under `name`, and what it was told. With `keepTicket`
+ * it joins again with the ticket of its last join, as a page keeps it (client/storage.ts).
+ */
+export function page(
+  t: { after(fn: () => void): void },
+  url: string,
+  room: string,
+  name: string,
+  { keepTicket = false } = {},
+) {
   const statuses: Array<{ status: SignalingStatus; error?: ProtocolError }> = [];
   const waiters: Array<() => void> = [];
   let joined: JoinedAck | null = null;
-  const signaling: Signaling = createSignaling({ roomId: room, name: () => name, resume: () => undefined, url });
+  const resume = () => (keepTicket ? joined?.resume : undefined);
+  const signaling: Signaling = createSignaling({ roomId: room, name: () => name, resume, url });
   t.after(() => signaling.close());
   signaling.attach(
     {

@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { Config } from '../server/config.ts';
 import { createResumeTokens } from '../server/resume.ts';
+import { DEADLINE_MS, page } from './page-signaling.ts';
 import { type RedisProcess, startRedis } from './redis-support.ts';
 import {
   closeAll,
@@ -101,4 +102,39 @@ describe('a returning member’s seat, in a real redis-server', () => {
       { heartbeat: HEARTBEAT, restartGraceMs },
     ),
   );
+});
+
+test('restarted, the server seats the pages of a full room that come back after a waiting one', async (t) => {
+  const first = await startServer({ maxRoomSize: 2 });
+  const room = newRoomId();
+  const alice = page(t, first.url, room, 'Alice', { keepTicket: true });
+  const bob = page(t, first.url, room, 'Bob', { keepTicket: true });
+  await alice.told(1, 'joined');
+  await bob.told(1, 'joined');
+  const ids = [alice.joined()?.self.id, bob.joined()?.self.id];
+  // Their tickets read a whole second late at most (resume.ts issuedAt): the new server
+  // starts after that, as one restarted after members have chatted a while does.
+  const ticketsOlderThan = Date.now() + 1_000;
+  const before = [alice.statuses.length, bob.statuses.length];
+  await first.close();
+  await until(() => Date.now() > ticketsOlderThan, 'a second past the tickets', 2_000);
+  const port = Number(new URL(first.url).port);
+  const second = await startServer({ maxRoomSize: 2, port });
+  // Carl, who waited outside the full room, is back first and takes a seat (unless both
+  // pages' reconnections landed in the moment between the listen and his join: then the room
+  // is full for him, and the pages' seats are theirs anyway).
+  const carl = await join(await connectClient(second.url), room, 'Carl');
+  assert.ok(carl.ok || carl.error.code === 'room_full', JSON.stringify(carl));
+  // Both pages come back by themselves (Socket.IO's reconnection) with their tickets: in,
+  // with the ids they had, the room over its cap by Carl.
+  const pages = [alice, bob];
+  const since = (index: number) => pages[index]?.statuses.slice(before[index]).map((s) => s.status) ?? [];
+  const backIn = (index: number) => since(index).at(-1) === 'joined';
+  const refused = () => [0, 1].some((index) => since(index).includes('refused'));
+  await until(() => (backIn(0) && backIn(1)) || refused(), 'both back in, or one refused', DEADLINE_MS);
+  assert.deepEqual(
+    [since(0), since(1)].map((statuses) => statuses.filter((s) => s === 'refused')),
+    [[], []],
+  );
+  assert.deepEqual([alice.joined()?.self.id, bob.joined()?.self.id], ids);
 });
