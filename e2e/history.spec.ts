@@ -242,8 +242,10 @@ test('a member who reloads keeps its key: its earlier lines come back to it, wit
     [bob.id, 'said before the reload', 'true'],
   ]);
 
-  // Bob leaves. Carol reloads: her new page never heard Bob's key, so his line, which Alice
-  // relays, shows as relayed by Alice, not as verified.
+  // Bob reacts to his line, and leaves. Carol reloads: her new page never heard Bob's key, so
+  // his line, which Alice relays, shows as relayed by Alice, not as verified.
+  await react(bob.page, bob.id, 'said before the reload', 'heart');
+  await expect(reactionChip(alice.page, bob.id, 'said before the reload', '❤️')).toHaveAttribute('title', 'bob');
   await bob.page.close();
   await waitForPeers(alice.page, [carol.id]);
   await carol.page.reload();
@@ -255,4 +257,35 @@ test('a member who reloads keeps its key: its earlier lines come back to it, wit
     [bob.id, 'said before the reload', 'relayed'],
   ]);
   await expect(chatLine(carol.page, bob.id, 'said before the reload')).toContainText('relayed by alice');
+  await expect(reactionChip(carol.page, bob.id, 'said before the reload', '❤️')).toHaveAttribute(
+    'title',
+    'bob (relayed by alice)',
+  );
+
+  // Bob comes back in a new tab: "bob" again (the browser remembers his name), a new id and a
+  // new key. His earlier line and reaction are the room's still, on his new page and on
+  // Carol's after another reload, but under his name marked as the earlier Bob's: never as
+  // the Bob here now, whose key did not sign them.
+  const bobAgain = await openUser(bob.context, await shareLink(alice.page), 'bob');
+  expect(bobAgain.id).not.toBe(bob.id);
+  const shownAsEarlier = async (page: typeof alice.page) => {
+    const counts = await waitForHistory(page, 2);
+    expect(counts.dropped).toBe(0);
+    const line = chatLine(page, bob.id, 'said before the reload');
+    await expect(line).toHaveAttribute('data-earlier', 'true');
+    await expect(line).toHaveAttribute('data-verified', 'relayed');
+    await expect(line.locator('.name-earlier')).toHaveText('(earlier)');
+    await expect(line.locator('.name-earlier')).toHaveAttribute('title', /member who has since left/);
+    await expect(reactionChip(page, bob.id, 'said before the reload', '❤️')).toHaveAttribute(
+      'title',
+      'bob (earlier, relayed by alice)',
+    );
+  };
+  await waitForMesh([alice, carol, bobAgain], meshTimeoutMs);
+  await shownAsEarlier(bobAgain.page);
+  await carol.page.reload();
+  await waitForMesh([alice, carol, bobAgain], meshTimeoutMs);
+  await shownAsEarlier(carol.page);
+  // Nothing of it passes for the Bob here now: not his lines, not his reaction.
+  await expect(bobAgain.page.locator(`[data-testid=message][data-from="${bobAgain.id}"]`)).toHaveCount(0);
 });

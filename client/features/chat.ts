@@ -69,8 +69,12 @@ export interface ChatLine {
   privateTo?: string;
   /** A private line to us: the peer id of its sender. */
   privateFrom?: string;
-  /** A line from before we joined, relayed to us by a member. */
-  history?: { verified: LineVerification; relayedBy: string };
+  /**
+   * A line from before we joined, relayed to us by a member. `earlier`: on that member's word
+   * (relayed) under a name that looks like ours or a present member's, written by a member
+   * who has since left: shown under that name marked, never as the member here now.
+   */
+  history?: { verified: LineVerification; relayedBy: string; earlier?: true };
   /**
    * A private line this tab showed before a reload, shown again from its storage
    * (private-kept.ts), with the other party's name as it was then (it may be gone now).

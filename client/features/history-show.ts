@@ -1,10 +1,11 @@
 // What a checked history line becomes: shown under "Before you joined" (a good copy
 // replacing a forged or unverifiable one shown first), shown as a missed live line (a
 // catch-up's), handed to edits.ts as a revision of a line already shown, or dropped and
-// counted (a duplicate; a line on a relaying member's word passing for someone here). Lines
+// counted (a duplicate; a line its author's key did not check passing for us or someone
+// here; one on a member's word under such a name, by an author gone, is shown marked). Lines
 // checked against their author's key are kept for later newcomers. Owns what was shown of
 // each line (shownAs), which the merge (history.ts) consults and the view makes it forget.
-import { type HistoryLine, MAX_CLOCK_SKEW_MS } from '../../protocol/index.ts';
+import { type HistoryLine, MAX_CLOCK_SKEW_MS, normalizeName } from '../../protocol/index.ts';
 import type { MemberHandle } from '../feature.ts';
 import { type Author, nameIsHere } from './authors.ts';
 import type { ChatLine, LineVerification } from './chat.ts';
@@ -52,20 +53,27 @@ export function createHistoryShow({
 
   /**
    * Whether a line its author's key did not check (on a member's word, or forged) would pass
-   * for ours or a present member's: its author is us or someone here (a member here answers
-   * with its own lines once its link opens), or its name looks like ours or a present
-   * member's. Such a line is no one's word but the relaying member's: it would put words in
-   * that member's mouth, under their name, so it is dropped, whatever mark it would carry.
-   * (A member who left may have had a name someone here took since; that line is lost, which
-   * is the safe way.)
+   * for ours or a present member's, so is dropped: its author is us or someone here (a member
+   * here answers with its own lines once its link opens), or it is forged under a name that
+   * looks like ours or a present member's, or its name is one no member could have had (only
+   * a relaying member's invention carries it). It would put words in that member's mouth.
    */
-  function passesForPresent(line: HistoryLine): boolean {
+  function passesForPresent(line: HistoryLine, verified: LineVerification): boolean {
     return (
       line.from === selfId() ||
       present(line.from) !== undefined ||
-      nameIsHere(line.name, selfName(), members(), nameKey)
+      !normalizeName(line.name).ok ||
+      (verified === 'false' && nameIsHere(line.name, selfName(), members(), nameKey))
     );
   }
+
+  /**
+   * A line on a member's word whose author left (another id than anyone's here) under a name
+   * that looks like ours or a present member's: most often that very person, back in a new
+   * tab (a new id, a new key). Shown, for what was said is the room's, but marked "earlier"
+   * (view/line-marks.ts), so that it never passes for the member here now.
+   */
+  const nameTaken = (line: HistoryLine): boolean => nameIsHere(line.name, selfName(), members(), nameKey);
 
   /** Shows a checked line (or counts it as a duplicate); synchronous, so a batch shows at once. */
   function apply({ line, relayedBy, missed }: Ready, { author, verified }: Checked): void {
@@ -81,7 +89,7 @@ export function createHistoryShow({
       counts.duplicate++;
       return;
     }
-    if (verified !== 'true' && passesForPresent(line)) {
+    if (verified !== 'true' && passesForPresent(line, verified)) {
       counts.dropped++;
       return;
     }
@@ -89,7 +97,9 @@ export function createHistoryShow({
     counts[verified === 'true' ? 'verified' : verified === 'false' ? 'forged' : 'relayed']++;
     const name = author?.name ?? line.name;
     if (verified === 'true') keepChecked(line, name);
-    const shown: ChatLine = { ...chatLineOf(line, verified), history: { verified, relayedBy } };
+    const history: NonNullable<ChatLine['history']> = { verified, relayedBy };
+    if (verified === 'relayed' && nameTaken(line)) history.earlier = true;
+    const shown: ChatLine = { ...chatLineOf(line, verified), history };
     // A time in our future was never when it was written: shown, and placed, as written when it
     // reached us, saying so (view/lines.ts), as a live line from a clock that far off is. A past
     // time is believed: history is from before we came.

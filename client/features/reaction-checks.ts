@@ -17,6 +17,8 @@ export interface ReactorState {
   sig?: string;
   /** Taken on this member's word, not checked: we never learned the reactor's key. */
   relayedBy?: string;
+  /** On that word, under a name someone here has now: a reactor gone's (reactions-history.ts). */
+  earlier?: true;
 }
 
 export type ReactionChange = MessageOf<'react:sync'>['reactions'][number];
@@ -96,6 +98,7 @@ export async function checkHistoryReaction(
   const state = withSig({ name: trust.name, on: reaction.on, ts: reaction.ts }, reaction.sig);
   if (trust.kind === 'word') {
     if (trust.relayedBy !== null) state.relayedBy = trust.relayedBy;
+    if (trust.earlier) state.earlier = true;
     return state;
   }
   const { sig } = reaction;

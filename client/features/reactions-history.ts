@@ -3,7 +3,8 @@
 // its hello or its proven join announcement), or one we learned earlier from the reactor
 // itself (authors.ts), or our own. Only when we never learned the reactor's key (it left
 // before we came, or its browser cannot sign) is the relaying member's word all there is:
-// such a reaction is kept, marked as relayed by that member. A member here whose key we
+// such a reaction is kept, marked as relayed by that member (and, under a name someone here
+// has now, as a member gone's: "earlier"). A member here whose key we
 // do not know yet tells its own reactions when its link opens (react:sync).
 import { type HistoryReaction, MAX_HISTORY_LINE_REACTIONS } from '../../protocol/index.ts';
 import { dropOldest } from '../bounded.ts';
@@ -26,7 +27,7 @@ export interface ReactorLookup {
   present(id: string): MemberHandle | undefined;
   /** A member seen during this page's life, here or gone. */
   known(id: string): KnownReactor | undefined;
-  /** Whether a name is, folded, ours or a present member's (a relayer's word may not take it). */
+  /** Whether a name looks like ours or a present member's (authors.ts nameIsHere). */
   nameTaken?(name: string): boolean;
 }
 
@@ -37,7 +38,7 @@ export interface ReactorLookup {
  */
 export type HistoryTrust =
   | { kind: 'check'; keys: readonly string[]; name: string }
-  | { kind: 'word'; relayedBy: string | null; name: string }
+  | { kind: 'word'; relayedBy: string | null; name: string; earlier?: true }
   | null;
 
 export function historyTrust(reaction: HistoryReaction, relayer: MemberHandle, lookup: ReactorLookup): HistoryTrust {
@@ -55,9 +56,11 @@ export function historyTrust(reaction: HistoryReaction, relayer: MemberHandle, l
   if (member?.key) keys.add(member.key);
   if (keys.size > 0) return { kind: 'check', keys: [...keys], name: member?.name ?? known?.name ?? reaction.name };
   if (member) return null;
-  // On the relayer's word only: under our name or a present member's it would pass for theirs.
-  if (lookup.nameTaken?.(reaction.name)) return null;
-  return { kind: 'word', relayedBy: relayer.name, name: reaction.name };
+  // On the relayer's word only, from a reactor gone (no one here has its id). Under our name
+  // or a present member's (most often that very person, back in a new tab) it is marked as
+  // the earlier one's, so that it never passes for the member here now.
+  const word = { kind: 'word', relayedBy: relayer.name, name: reaction.name } as const;
+  return lookup.nameTaken?.(reaction.name) ? { ...word, earlier: true } : word;
 }
 
 /** A reaction state taken from history, waiting for its line: who, and what it says. */

@@ -169,6 +169,10 @@ export function createReactions({
   /** What the store held before this page reacted: taken once our peer id is known. */
   let stored = store?.load();
 
+  /** Who reacted, and on whose word: "Dana (relayed by Bob)", "Carol (earlier, relayed by Bob)". */
+  const nameOfState = ({ name, relayedBy, earlier }: ReactorState): string =>
+    relayedBy === undefined ? name : `${name} (${earlier ? 'earlier, ' : ''}relayed by ${relayedBy})`;
+
   function summary(reactions: LineReactions | undefined): ReactionSummary[] {
     const self = selfId();
     const result: ReactionSummary[] = [];
@@ -177,7 +181,7 @@ export function createReactions({
       let mine = false;
       for (const [by, state] of reactions?.get(emoji) ?? []) {
         if (!state.on) continue;
-        names.push(state.relayedBy ? `${state.name} (relayed by ${state.relayedBy})` : state.name);
+        names.push(nameOfState(state));
         mine ||= by === self;
       }
       if (names.length > 0) result.push({ emoji, count: names.length, names, mine });

@@ -67,7 +67,8 @@ export function lineParts(line: HTMLElement): LineParts {
   const kind = line.dataset.kind;
   return {
     kind: kind === 'chat' || kind === 'file' ? kind : 'system',
-    sender: text('.line-sender'),
+    // A name someone here has now, on a line of a member gone, is heard with its mark (line-marks.ts).
+    sender: [text('.line-sender'), text('.name-earlier')].join(' ').trim(),
     time: time?.textContent?.trim() ?? '',
     timeNote: time?.title ?? '',
     text: text('[data-testid=message-text]') || (line.textContent?.trim() ?? ''),

@@ -1,6 +1,7 @@
 // What a chat line says about where it came from: private (and with whom), and for lines
 // from before we joined, whether its author's signature was checked. Attributes are the
-// stable test hooks (data-private-to / data-private-from, data-history, data-verified).
+// stable test hooks (data-private-to / data-private-from, data-history, data-verified,
+// data-earlier).
 import type { ChatLine } from '../features/chat.ts';
 import { el } from './dom.ts';
 
@@ -27,6 +28,10 @@ export function markLine(
   item.dataset.history = 'true';
   item.dataset.verified = history.verified;
   item.classList.add('line-history', `verified-${history.verified}`);
+  if (history.earlier) {
+    item.dataset.earlier = 'true';
+    item.querySelector('.line-sender')?.after(' ', earlierTag(history.relayedBy));
+  }
   const mark = el('span', { className: 'line-mark' });
   switch (history.verified) {
     case 'true':
@@ -56,6 +61,18 @@ export function markDeletionSigned(item: HTMLElement): void {
   if (!mark) return;
   mark.textContent = '✓ deletion signed';
   mark.title = 'Deleted by its author: the deletion was checked against the key the author gave us';
+}
+
+/**
+ * The tag after the name of a line written under a name someone here has now, by a member
+ * who has since left (features/history-show.ts): "(earlier)", drawn apart from the name and
+ * boxed as a twin's tag is (twin-tag.ts), so that no name can look like it; read with the name
+ * (line-about.ts).
+ */
+export function earlierTag(relayedBy: string): HTMLElement {
+  const tag = el('span', { className: 'name-earlier', text: '(earlier)' });
+  tag.title = `Written under this name by a member who has since left, as ${relayedBy} relays it: not the member of this name here now`;
+  return tag;
 }
 
 /** Marks the line as mentioning us, or not (again after its author edited it: line-edits.ts). */

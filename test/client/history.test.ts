@@ -261,14 +261,15 @@ test('a history line stamped in our future shows as written when it reached us; 
   assert.equal(shown.get('from the past')?.receivedAt, undefined);
 });
 
-test('a relayed line under the name of someone here (or ours) is dropped: it would pass for theirs', async () => {
+test('a relayed line under the name of someone here (or ours) is shown marked as an earlier member’s, never as theirs; under our id or a name no one could have, dropped', async () => {
   const alice = await writer('alice-000001');
   const mallory = await writer('mallory-0001');
   const h = harness([alice.member, mallory.member]);
   h.link(alice.member);
   h.link(mallory.member);
-  // Invented by mallory: authors it never had, named like alice (case aside) and like us.
-  const invented = (from: string, name: string, text: string): HistoryLine => ({
+  // Authors gone before we came (no key learned): one named like alice (case aside), one like
+  // us (our own earlier tab: its new id and key, the same name), one like no one here.
+  const relayed = (from: string, name: string, text: string): HistoryLine => ({
     from,
     name,
     id: `${from.slice(0, 4)}-000000000001`,
@@ -276,17 +277,51 @@ test('a relayed line under the name of someone here (or ours) is dropped: it wou
     text,
   });
   h.answer(mallory.member, [
-    invented('fake-0000001', 'ALICE', 'alice never said this'),
-    invented('fake-0000002', 'newcomer', 'nor did we'),
-    invented('fake-0000003', 'zoe', 'someone who left'),
+    relayed('gone-0000001', 'ALICE', 'an earlier alice'),
+    relayed('gone-0000002', 'newcomer', 'our earlier tab'),
+    relayed('gone-0000003', 'zoe', 'someone who left'),
     // "AIice" with a capital I reads as "Alice": the server takes it for her name.
-    invented('fake-0000004', 'AIice', 'nor with a capital I'),
+    relayed('gone-0000004', 'AIice', 'with a capital I'),
+    // A name the server refuses (a Cyrillic о among Latin letters): no member ever had it.
+    relayed('gone-0000005', 'Bоb', 'invented'),
     // Under our own id: we have no key to check it with (this harness's page cannot sign).
-    invented(SELF, 'zed', 'words in our mouth'),
+    relayed(SELF, 'zed', 'words in our mouth'),
   ]);
   await h.history.idle();
-  assert.deepEqual(h.marks(), ['someone who left:relayed']);
-  assert.equal(h.history.counts().dropped, 4);
+  const earlier = (text: string) => h.shown.find(({ line }) => line.text === text)?.line.history?.earlier;
+  assert.deepEqual(h.marks().sort(), [
+    'an earlier alice:relayed',
+    'our earlier tab:relayed',
+    'someone who left:relayed',
+    'with a capital I:relayed',
+  ]);
+  assert.deepEqual(['an earlier alice', 'our earlier tab', 'with a capital I', 'someone who left'].map(earlier), [
+    true,
+    true,
+    true,
+    undefined,
+  ]);
+  assert.equal(h.shown.find(({ line }) => line.text === 'our earlier tab')?.line.own, false, 'not ours: another id');
+  const counts = h.history.counts();
+  assert.deepEqual([counts.relayed, counts.dropped], [4, 2], 'shown lines count as shown');
+});
+
+test('a forged line of an author who left, under the name of someone here, is dropped: it would pass for theirs', async () => {
+  const bob = await writer('bob-00000001');
+  const alice = await writer('alice-000001');
+  const mallory = await writer('mallory-0001');
+  const present = [bob.member, alice.member, mallory.member];
+  const h = harness(present);
+  for (const member of present) h.link(member);
+  // Bob leaves (we learned his key); a member named like him is here by then.
+  present.splice(0, 1);
+  bob.member.disposed = true;
+  h.history.feature.removed?.(bob.member, 'ERR_PEER_LEFT');
+  alice.member.name = 'BOB';
+  h.answer(mallory.member, [{ ...(await bob.line('real words')), text: 'bob owes mallory' }]);
+  await h.history.idle();
+  assert.deepEqual(h.marks(), []);
+  assert.equal(h.history.counts().dropped, 1);
 });
 
 test('a line under the id of a member here whose key never came is dropped after the wait: it would pass for theirs', async (t) => {

@@ -470,18 +470,18 @@ test('a history answer costs a bounded number of signature checks: the latest st
   }
 });
 
-test('a history reaction on the relayer’s word under our name or a present member’s is not taken: it would pass for theirs', async () => {
+test('a history reaction on the relayer’s word under our name or a present member’s is marked as an earlier member’s, never taken as theirs', async () => {
   const { reactions, alice } = await harness();
   reactions.fromHistory(alice.member, alice.member.id, LINE, [
-    { emoji: '👍', by: 'fake-0000001', name: 'BOB', on: true, ts: 1 }, // Bob is here
-    { emoji: '👍', by: 'fake-0000002', name: 'me', on: true, ts: 1 }, // our own name
+    { emoji: '👍', by: 'gone-0000001', name: 'BOB', on: true, ts: 1 }, // Bob is here; this one left
+    { emoji: '👍', by: 'gone-0000002', name: 'me', on: true, ts: 1 }, // our own name: our earlier tab
     { emoji: '👍', by: 'dana-0000001', name: 'Dana', on: true, ts: 1 }, // left before we came
   ]);
   await reactions.idle();
   reactions.shown(alice.member.id, LINE);
   assert.deepEqual(
     reactions.of(alice.member.id, LINE).map((r) => r.names),
-    [['Dana (relayed by Alice)']],
+    [['BOB (earlier, relayed by Alice)', 'me (earlier, relayed by Alice)', 'Dana (relayed by Alice)']],
   );
 });
 
