@@ -338,7 +338,11 @@ function showLine(line: ChatLine, senderName: string): HTMLLIElement {
   reactions.shown(line.from, line.id, privateWith);
   const checked = line.history === undefined || line.history.verified === 'true';
   const text = line.deleted === undefined ? line.text : '';
-  replies.shown(item, { from: line.from, id: line.id, name: senderName, text, privateWith, checked, own: line.own });
+  // Relayed for an author gone: quotes of it follow it as it reads here, as the relayer's word.
+  const relayedBy = line.history?.verified === 'relayed' ? line.history.relayedBy : undefined;
+  const earlierName = line.history?.earlier === true;
+  const { from, id, own } = line;
+  replies.shown(item, { from, id, name: senderName, text, privateWith, checked, own, relayedBy, earlier: earlierName });
   // Ours gets its Edit and Delete (after Reply, in its row); edits of it are taken from now on.
   lineEdits.shown(item, line);
   edits.seen(line);

@@ -11,7 +11,8 @@
 // private to the same member. Axe finds nothing on the reply bar, the names offered, a quote
 // or a line marked as mentioning you, in light and dark. Alice edits a line (↑ in the empty
 // box) and deletes another after confirming: Bob and a late joiner see the new text marked
-// edited and "message deleted", a reply's quote of it too, and the deleted words nowhere;
+// edited and "message deleted", a reply's quote of it too, and the deleted words nowhere; so
+// does one who joins once Alice left, who gets her lines only on the others' word (relayed);
 // from the keyboard, E edits a private line (privately) and Delete asks first.
 
 import type { Locator, Page } from '@playwright/test';
@@ -19,7 +20,15 @@ import { violationsInBothSchemes } from './support/axe.ts';
 import { expect, sharedTest as test } from './support/fixtures.ts';
 import { sendMany, sendPrivate, waitForHistory } from './support/history.ts';
 import { hostileMemberScript, sendCrafted, sendSignedLine } from './support/hostile-member.ts';
-import { openRoom, openUser, sendMessage, shareLink, waitForMesh, waitForMessage } from './support/users.ts';
+import {
+  openRoom,
+  openUser,
+  sendMessage,
+  shareLink,
+  waitForMesh,
+  waitForMessage,
+  waitForPeers,
+} from './support/users.ts';
 import { controlVisibility, setHidden } from './support/visibility.ts';
 
 /** The chat line from `from` whose own text (not a quote in it) is `text`. */
@@ -37,7 +46,7 @@ test('a reply shows its quote on the other side and in a late joiner’s history
   server,
   browsers,
 }) => {
-  test.setTimeout(150_000);
+  test.setTimeout(200_000);
   const [alice] = await openRoom(browsers, server.url, ['alice']);
   if (!alice) throw new Error('openRoom returned no user');
   const link = await shareLink(alice.page);
@@ -137,6 +146,9 @@ test('a reply shows its quote on the other side and in a late joiner’s history
   await line(bob.page, alice.id, 'meet at the gate').getByTestId('reply').click();
   await sendMessage(bob.page, 'which gate?');
   await waitForMessage(alice.page, { from: bob.id, text: 'which gate?' });
+  await line(bob.page, alice.id, 'bring the tickts').getByTestId('reply').click();
+  await sendMessage(bob.page, 'which tickets?');
+  await waitForMessage(alice.page, { from: bob.id, text: 'which tickets?' });
   const gateId = (await line(alice.page, alice.id, 'meet at the gate').getAttribute('data-id')) ?? '';
   await sendCrafted(mallory.page, 0, { t: 'chat:edit', id: gateId, ts: Date.now(), at: Date.now(), text: 'forged' });
   const aliceBox = alice.page.getByTestId('message-input');
@@ -176,6 +188,9 @@ test('a reply shows its quote on the other side and in a late joiner’s history
       'message deleted',
     );
     await expect(line(page, bob.id, 'which gate?').getByTestId('reply-quote')).toHaveText('alice: message deleted');
+    await expect(line(page, bob.id, 'which tickets?').getByTestId('reply-quote')).toHaveText(
+      'alice: bring the tickets, @bob',
+    );
     await expect(page.locator('#messages')).not.toContainText('meet at the gate');
     await expect(page.locator('#messages')).not.toContainText('forged');
   }
@@ -197,6 +212,9 @@ test('a reply shows its quote on the other side and in a late joiner’s history
   // Its mark vouches for what is left, its author's signed deletion, not for text that is gone.
   await expect(deleted.locator('.line-mark')).toHaveText(['✓ deletion signed']);
   await expect(line(carol.page, bob.id, 'which gate?').getByTestId('reply-quote')).toHaveText('alice: message deleted');
+  await expect(line(carol.page, bob.id, 'which tickets?').getByTestId('reply-quote')).toHaveText(
+    'alice: bring the tickets, @bob',
+  );
   await expect(carol.page.locator('#messages')).not.toContainText('meet at the gate');
 
   // "@" offers Carol everyone here, in order; ↓ and ↑ move the choice (round at the ends), and
@@ -230,6 +248,27 @@ test('a reply shows its quote on the other side and in a late joiner’s history
   await waitForMessage(bob.page, { from: carol.id, text: 'thanks @bob and all' });
   await expect(line(bob.page, carol.id, 'thanks @bob and all')).toHaveAttribute('data-mentions-you', 'true');
   await expect(line(alice.page, carol.id, 'thanks @bob and all')).not.toHaveAttribute('data-mentions-you', 'true');
+
+  // Alice leaves, and Dana comes later still: Alice's lines reach her only on the others' word
+  // (relayed: she never learned Alice's key), as they now read. The replies' quotes follow
+  // them, as that word, never the words Bob's signed excerpts carry from before the edit and
+  // the deletion.
+  await alice.page.close();
+  await waitForPeers(bob.page, [mallory.id, carol.id]);
+  const dana = await openUser(await browsers.newContext({ label: 'dana' }), link, 'dana');
+  await waitForHistory(dana.page, 3);
+  const gone = dana.page.locator(`#messages > li[data-id="${gateId}"]`);
+  await expect(gone).toHaveAttribute('data-verified', 'relayed');
+  await expect(gone.getByTestId('message-text')).toHaveText('message deleted');
+  const relayer = '(bob|mallory|carol)';
+  await expect(line(dana.page, bob.id, 'which gate?').getByTestId('reply-quote')).toHaveText(
+    new RegExp(`^alice: message deleted \\(as ${relayer} relays it\\)$`),
+  );
+  await expect(line(dana.page, bob.id, 'which tickets?').getByTestId('reply-quote')).toHaveText(
+    new RegExp(`^alice: bring the tickets, @bob \\(as ${relayer} relays it\\)$`),
+  );
+  await expect(dana.page.locator('#messages')).not.toContainText('meet at the gate');
+  await expect(dana.page.locator('#messages')).not.toContainText('tickts');
 });
 
 test('from the keyboard alone: R replies, @ offers names, Escape closes them and then cancels; a mention is marked, said and counted; a private line’s reply stays private', async ({

@@ -62,20 +62,21 @@ export function lineAbout(parts: LineParts): LineAbout {
 /** A line's parts, as the page shows them now. */
 export function lineParts(line: HTMLElement): LineParts {
   const text = (selector: string): string => line.querySelector(selector)?.textContent?.trim() ?? '';
+  // A name someone here has now, of a member gone, is heard with its mark (line-marks.ts):
+  // the line's own after its sender, a quote's after the quoted name.
+  const named = (name: string, mark: string): string => [text(name), text(mark)].join(' ').trim();
   const time = line.querySelector<HTMLElement>('.line-time');
   const receipt = line.querySelector<HTMLElement>('[data-testid=receipt]');
   const kind = line.dataset.kind;
+  const quoted = `${named('.reply-quote-name', '.reply-quote .name-earlier')}: ${text('.reply-quote-text')}`;
   return {
     kind: kind === 'chat' || kind === 'file' ? kind : 'system',
-    // A name someone here has now, on a line of a member gone, is heard with its mark (line-marks.ts).
-    sender: [text('.line-sender'), text('.name-earlier')].join(' ').trim(),
+    sender: named('.line-sender', ':scope > .name-earlier'),
     time: time?.textContent?.trim() ?? '',
     timeNote: time?.title ?? '',
     text: text('[data-testid=message-text]') || (line.textContent?.trim() ?? ''),
     // A quote of a line not held here says whose word it is (reply-quote.ts).
-    reply: line.querySelector('.reply-quote')
-      ? [`${text('.reply-quote-name')}: ${text('.reply-quote-text')}`, text('.reply-quote-claim')].join(' ').trim()
-      : '',
+    reply: line.querySelector('.reply-quote') ? [quoted, text('.reply-quote-claim')].join(' ').trim() : '',
     marks: [...line.querySelectorAll<HTMLElement>('.line-mark')].map((mark) => [mark.textContent ?? '', mark.title]),
     file: [text('.file-meta'), text('.file-status-words'), text('[data-testid=file-recipients]')],
     receipt: receipt ? [receipt.textContent ?? '', receipt.title] : ['', ''],

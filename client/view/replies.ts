@@ -1,13 +1,16 @@
 // Replies on the chat's lines: each message gets a Reply button (and R on the current line
 // of the list, list-focus.ts, never while typing: the keys of fields are their own), and a
 // reply gets its quote above its text (reply-quote.ts). This module holds what the quotes
-// check against: the author name and text of the messages shown as their authors' (not those
-// only on a relaying member's word), by (author, id), as many as the page keeps lines; and
-// the quotes of lines not shown (yet): history may place a reply before the line it answers
-// (each waits for its own author's key), whose quote is then drawn again once the original
-// is here. A quote of a line its author edited shows the new text, of one deleted "message
-// deleted", also where the page does not hold the line: the excerpt inside the reply is only
-// the replier's word of what the line said, and the author's signed edit (edits.ts) outweighs it.
+// check against: the author name and text of the messages shown as their authors', by
+// (author, id), as many as the page keeps lines, and apart those shown as relayed (history of an
+// author who left before we learned its key), which a quote shows as the relaying member's
+// word; and the quotes of lines not shown (yet): history may place a reply before the line it
+// answers (each waits for its own author's key), whose quote is then drawn again once the
+// original is here. A quote of a line its author edited shows the new text, of one deleted
+// "message deleted", also where the page does not hold the line: the excerpt inside the reply
+// is only the replier's word of what the line said, and the author's signed edit (edits.ts)
+// outweighs it. So does the line as history relays it (edited, or deleted), when its author left:
+// shown above the reply as it now reads, it is not quoted below it as it once read.
 import type { ReplyRef } from '../../protocol/index.ts';
 import { dropOldest } from '../bounded.ts';
 import { lineKey } from '../features/transcript.ts';
@@ -30,11 +33,17 @@ export interface Repliable {
   readonly own?: boolean;
   /**
    * The line is its author's as far as this page can tell: live, or history checked against
-   * its author's key. One only on the word of the member who relayed it (forged, or its author
-   * gone before we learned its key) is no original for quotes: it would put its words over
-   * what a signed reply says of the line.
+   * its author's key. One forged (its author's key does not check it) is no original for
+   * quotes: it would put its words over what a signed reply says of the line.
    */
   readonly checked: boolean;
+  /**
+   * Not checked, but relayed by this member: its author left before we learned its key. Quotes
+   * show it as it reads here (edited, deleted), as that member's word ("as Bob relays it").
+   */
+  readonly relayedBy?: string | undefined;
+  /** Relayed under a name someone here has now: quotes mark it as the line does ("(earlier)"). */
+  readonly earlier?: boolean | undefined;
 }
 
 /**
@@ -95,18 +104,31 @@ export interface RepliesOptions {
 
 export function createReplies(list: HTMLElement, { start, reveal, revision = () => null }: RepliesOptions): Replies {
   const originals = new Map<string, Held>();
+  /** Lines shown as relayed (Repliable.relayedBy), apart: a quote says whose word they are. */
+  const relayed = new Map<string, Held>();
   /** Quotes of lines not shown, by the line's (author, id), the oldest forgotten. */
   const unresolved = new Map<string, { quote: HTMLElement; re: ReplyRef; reply: Quoting }[]>();
   const targets = new WeakMap<Element, ReplyTarget>();
   /** Quotes drawn of each line (a few per line, as many lines as the page keeps), to draw again when it is revised. */
   const drawn = new Map<string, { ref: WeakRef<HTMLElement>; reply: Quoting }[]>();
 
-  /** The original as this page holds it; or, revised by its author, as it now reads (or that it is gone). */
+  /**
+   * The original as this page holds it; or, revised by its author, as it now reads (or that it
+   * is gone); or as a member relays it, for an author gone.
+   */
   function originalOf(from: string, id: string): Held | undefined {
     const held = originals.get(lineKey(from, id));
     if (held !== undefined) return held;
     const revised = revision(from, id);
-    return revised === null ? undefined : { ...revised, text: revised.text ?? DELETED_TEXT };
+    if (revised !== null) return { ...revised, text: revised.text ?? DELETED_TEXT };
+    return relayed.get(lineKey(from, id));
+  }
+
+  /** Draws the quotes waiting for this line with `held`. */
+  function fillWaiting(key: string, held: Held): void {
+    for (const { quote, re, reply } of unresolved.get(key) ?? []) {
+      if (quotable(held, reply)) fillQuote(quote, re, held, reply.by);
+    }
   }
 
   function reply(item: Element): boolean {
@@ -128,10 +150,17 @@ export function createReplies(list: HTMLElement, { start, reveal, revision = () 
         originals.delete(key);
         originals.set(key, held);
         dropOldest(originals, MAX_LINES);
-        for (const { quote, re, reply } of unresolved.get(key) ?? []) {
-          if (quotable(held, reply)) fillQuote(quote, re, held, reply.by);
-        }
+        relayed.delete(key);
+        fillWaiting(key, held);
         unresolved.delete(key);
+      } else if (line.relayedBy !== undefined && !originals.has(key)) {
+        const { name, text, privateWith, relayedBy } = line;
+        const held: Held = { name, text, privateWith, relayedBy, earlier: line.earlier === true };
+        relayed.delete(key);
+        relayed.set(key, held);
+        dropOldest(relayed, MAX_LINES);
+        // Its quotes still wait: a copy its author's key checks would be drawn over this.
+        fillWaiting(key, held);
       }
       const re: ReplyRef = { from: line.from, id: line.id, name: line.name, text: excerptOf(line.text) };
       targets.set(item, { re, privateWith: line.privateWith, own: line.own === true });
@@ -152,7 +181,7 @@ export function createReplies(list: HTMLElement, { start, reveal, revision = () 
       drawn.delete(key);
       drawn.set(key, [...quotes, { ref: new WeakRef(quote), reply }].slice(-MAX_WAITING_QUOTES));
       dropOldest(drawn, MAX_LINES);
-      if (held === undefined) {
+      if (held === undefined || held.relayedBy !== undefined) {
         const waiting = unresolved.get(key) ?? [];
         unresolved.delete(key);
         unresolved.set(key, [...waiting, { quote, re, reply }].slice(-MAX_WAITING_QUOTES));
@@ -164,8 +193,9 @@ export function createReplies(list: HTMLElement, { start, reveal, revision = () 
       const key = lineKey(from, id);
       const before = originalOf(from, id);
       if (!before) return;
-      const held = { name: before.name, text: text ?? DELETED_TEXT, privateWith: before.privateWith };
+      const held = { ...before, text: text ?? DELETED_TEXT };
       if (originals.has(key)) originals.set(key, held);
+      else if (relayed.has(key)) relayed.set(key, held);
       for (const { ref, reply } of drawn.get(key) ?? []) {
         const quote = ref.deref();
         const from = quote?.dataset.reFrom;

@@ -4,11 +4,13 @@
 // shows the original's real author and text instead, so a member cannot put a line in
 // someone else's mouth by naming them in a reply. When it does not (a line from before we
 // came, past the lines kept, or one never written), the quote says whose word it is ("as
-// Mallory quotes it"): it would otherwise look the same as a real one. Everything is drawn
-// as text.
+// Mallory quotes it"): it would otherwise look the same as a real one. An original held only as
+// a member relays it (its author left before we learned its key) is that member's word, and
+// the quote says so ("as Bob relays it"). Everything is drawn as text.
 import { REPLY_EXCERPT_LENGTH, type ReplyRef } from '../../protocol/index.ts';
 import { el } from './dom.ts';
 import { formatText, shownRows } from './format.ts';
+import { earlierTag } from './line-marks.ts';
 
 /** The composer's reply bar draws it (reply-compose.ts); lines hold no drawing (e2e/xss.spec.ts counts them). */
 export const REPLY_ICON = ['M6.5 3.5 2.5 7.5l4 4', 'M2.5 7.5h7a4 4 0 0 1 4 4v1'];
@@ -18,6 +20,10 @@ export interface Original {
   /** Its author's name as this page showed it. */
   readonly name: string;
   readonly text: string;
+  /** Held as this member relays it (history of an author gone), not checked against its key. */
+  readonly relayedBy?: string | undefined;
+  /** Under a name someone here has now, by a member gone: marked so (line-marks.ts earlierTag). */
+  readonly earlier?: boolean | undefined;
 }
 
 /**
@@ -75,13 +81,21 @@ export function quoteElement(
  */
 export function fillQuote(quote: HTMLElement, re: ReplyRef, original: Original | null, by: string): void {
   const { name, text, known } = quoted(re, original);
-  quote.dataset.known = String(known);
+  const relayedBy = original?.relayedBy;
+  quote.dataset.known = relayedBy === undefined ? String(known) : 'relayed';
   const who = el('bdi', { className: 'reply-quote-name', text: name });
   const what = el('span', { className: 'reply-quote-text', text });
   what.dir = 'auto';
-  quote.replaceChildren(who, el('span', { className: 'reply-quote-colon', text: ': ' }), what);
-  const claim = known ? '' : ` (as ${by} quotes it)`;
-  if (!known) quote.append(el('span', { className: 'reply-quote-claim', testId: 'reply-claim', text: claim }));
+  const earlier = original?.earlier === true;
+  quote.replaceChildren(
+    who,
+    // The space for the text copied (a flex container draws none: the tag's margin is the gap).
+    ...(earlier && relayedBy !== undefined ? [' ', earlierTag(relayedBy)] : []),
+    el('span', { className: 'reply-quote-colon', text: ': ' }),
+    what,
+  );
+  const claim = relayedBy !== undefined ? ` (as ${relayedBy} relays it)` : known ? '' : ` (as ${by} quotes it)`;
+  if (claim !== '') quote.append(el('span', { className: 'reply-quote-claim', testId: 'reply-claim', text: claim }));
   // Its name as written: from its parts, each a flex item, a screen reader heard "Bob : …".
-  quote.setAttribute('aria-label', `${name}: ${text}${claim}`);
+  quote.setAttribute('aria-label', `${name}${earlier ? ' (earlier)' : ''}: ${text}${claim}`);
 }

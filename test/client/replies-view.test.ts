@@ -33,7 +33,14 @@ function setUp() {
     replies.shown(item, { from: 'alice-000001', id, name: 'alice', text, privateWith, checked });
     return item as unknown as FakeElement;
   };
-  return { replies, started, quote, shows, original };
+  /** Alice's line from history relayed by `by`, her key unknown (she left): as main.ts shows it. */
+  const relayed = (id: string, text: string, by = 'bob', earlier = false) => {
+    replies.shown(document.createElement('li'), {
+      ...{ from: 'alice-000001', id, name: 'alice', text, privateWith: null, checked: false },
+      ...{ relayedBy: by, earlier },
+    });
+  };
+  return { replies, started, quote, shows, original, relayed };
 }
 
 const claim = (id: string): ReplyRef => ({ from: 'alice-000001', id, name: 'carol', text: 'made up' });
@@ -115,7 +122,7 @@ test('quotes waiting for originals that never come are bounded: the oldest lines
   );
 });
 
-test('a line only on a member’s word (forged in history, or relayed for an author who left) is no original for quotes: an honest reply keeps its own words', () => {
+test('a forged line (its author’s key does not check it) is no original for quotes: an honest reply keeps its own words', () => {
   const { quote, shows, original } = setUp();
   // Bob's reply, signed by Bob, quotes what Alice wrote.
   const honest: ReplyRef = { from: 'alice-000001', id: 'line-forged-00001', name: 'alice', text: 'see you at noon' };
@@ -144,4 +151,45 @@ test('a reply to itself, or with markup in what it claims of a line nobody wrote
     markup.children.every((part) => part.children.length === 0),
     'drawn as text: no elements made from it',
   );
+});
+
+test('a line relayed for an author who left is quoted as it now reads (edited, deleted), as its relayer’s word, whichever comes first', () => {
+  const { replies, quote, shows, relayed } = setUp();
+  // Carol's replies, signed by her, quote Alice's words as they were.
+  const ref = (id: string, text: string): ReplyRef => ({ from: 'alice-000001', id, name: 'alice', text });
+  // The reply first (history places it before the line it answers), then the line, deleted.
+  const before = quote(ref('line-deleted-0001', 'x2 deleted secret'), 'carol');
+  assert.equal(shows(before), 'alice: x2 deleted secret (as carol quotes it)');
+  relayed('line-deleted-0001', '');
+  replies.revised('alice-000001', 'line-deleted-0001', null); // main.ts, for a line shown deleted
+  assert.equal(shows(before), 'alice: message deleted (as bob relays it)');
+  assert.equal(before.dataset.known, 'relayed');
+  assert.equal(
+    shows(quote(ref('line-deleted-0001', 'x2 deleted secret'), 'carol')),
+    'alice: message deleted (as bob relays it)',
+  );
+  // The line first, edited, then the reply.
+  relayed('line-edited-00001', 'x1 NEW text');
+  assert.equal(
+    shows(quote(ref('line-edited-00001', 'x1 old secret'), 'carol')),
+    'alice: x1 NEW text (as bob relays it)',
+  );
+  // A copy its author's key checks comes after all: it is what quotes show, without a claim.
+  const later = quote(ref('line-edited-00001', 'x1 old secret'), 'carol');
+  replies.shown(document.createElement('li'), {
+    ...{ from: 'alice-000001', id: 'line-edited-00001', name: 'alice', text: 'x1 NEW text' },
+    ...{ privateWith: null, checked: true },
+  });
+  assert.equal(shows(later), 'alice: x1 NEW text');
+  assert.equal(later.dataset.known, 'true');
+  relayed('line-edited-00001', 'a relayed copy after the checked one');
+  assert.equal(shows(quote(ref('line-edited-00001', 'x'), 'carol')), 'alice: x1 NEW text');
+});
+
+test('a quote of a line relayed under a name someone here has now is marked as the line is: "(earlier)"', () => {
+  const { quote, shows, relayed } = setUp();
+  relayed('line-earlier-0001', 'c1', 'bob', true);
+  const marked = quote({ from: 'alice-000001', id: 'line-earlier-0001', name: 'alice', text: 'c1' }, 'dana');
+  assert.equal(shows(marked), 'alice (earlier): c1 (as bob relays it)');
+  assert.equal(marked.attributes.get('aria-label'), 'alice (earlier): c1 (as bob relays it)');
 });
