@@ -16,7 +16,7 @@ import {
   waitForHistory,
   waitForLinesFrom,
 } from './support/history.ts';
-import { openRoom, openUser, selfId, shareLink, waitForMesh, waitForPeers } from './support/users.ts';
+import { openRoom, openUser, selfId, sendMessage, shareLink, waitForMesh, waitForPeers } from './support/users.ts';
 
 // Four browsers and hundreds of lines on two shared cores: room to breathe under load.
 test.setTimeout(240_000);
@@ -283,9 +283,25 @@ test('a member who reloads keeps its key: its earlier lines come back to it, wit
   };
   await waitForMesh([alice, carol, bobAgain], meshTimeoutMs);
   await shownAsEarlier(bobAgain.page);
+  // He answers it: the reply bar marks it as the line does; Alice, who held it from him, quotes
+  // it as his, and Carol, who gets it relayed after a reload, as the earlier Bob's, on Alice's word.
+  await chatLine(bobAgain.page, bob.id, 'said before the reload').getByTestId('reply').click();
+  await expect(bobAgain.page.getByTestId('reply-bar')).toContainText(
+    'Replying to bob (earlier): said before the reload',
+  );
+  await sendMessage(bobAgain.page, 'still me');
+  await waitForLinesFrom(alice.page, bobAgain.id, 1);
+  await expect(chatLine(alice.page, bobAgain.id, 'still me').getByTestId('reply-quote')).toHaveText(
+    'bob: said before the reload',
+  );
   await carol.page.reload();
   await waitForMesh([alice, carol, bobAgain], meshTimeoutMs);
   await shownAsEarlier(carol.page);
-  // Nothing of it passes for the Bob here now: not his lines, not his reaction.
-  await expect(bobAgain.page.locator(`[data-testid=message][data-from="${bobAgain.id}"]`)).toHaveCount(0);
+  await expect(chatLine(carol.page, bobAgain.id, 'still me').getByTestId('reply-quote')).toHaveText(
+    'bob (earlier): said before the reload (as alice relays it)',
+  );
+  // Nothing of it passes for the Bob here now: his lines are the one he wrote in this tab.
+  await expect(
+    bobAgain.page.locator(`[data-testid=message][data-from="${bobAgain.id}"] [data-testid=message-text]`),
+  ).toHaveText(['still me']);
 });

@@ -163,7 +163,11 @@ export function createReplies(list: HTMLElement, { start, reveal, revision = () 
         fillWaiting(key, held);
       }
       const re: ReplyRef = { from: line.from, id: line.id, name: line.name, text: excerptOf(line.text) };
-      targets.set(item, { re, privateWith: line.privateWith, own: line.own === true });
+      const target: ReplyTarget = { re, privateWith: line.privateWith, own: line.own === true };
+      targets.set(
+        item,
+        line.earlier && line.relayedBy !== undefined ? { ...target, earlierBy: line.relayedBy } : target,
+      );
       const button = el('button', { className: 'line-reply', testId: 'reply', text: 'Reply' });
       button.type = 'button';
       button.setAttribute('aria-keyshortcuts', 'R');

@@ -6,6 +6,7 @@
 import type { ReplyRef } from '../../protocol/index.ts';
 import { createComposerBar } from './composer-bar.ts';
 import { el, icon } from './dom.ts';
+import { earlierTag } from './line-marks.ts';
 import { asRead, REPLY_ICON } from './reply-quote.ts';
 
 /** What the next line answers: the reference it carries, and the member it is private with. */
@@ -15,6 +16,11 @@ export interface ReplyTarget {
   readonly privateWith: string | null;
   /** Our own line (absent: not). */
   readonly own?: boolean;
+  /**
+   * A line relayed by this member under a name someone here has now, by a member gone
+   * (features/history-show.ts): the bar marks its name "(earlier)" as the line does.
+   */
+  readonly earlierBy?: string;
 }
 
 export interface ReplyCompose {
@@ -55,7 +61,8 @@ export function createReplyCompose(
       const name = el('bdi', { className: 'reply-bar-name', text: next.own === true ? 'yourself' : next.re.name });
       const text = el('span', { className: 'reply-bar-text', text: asRead(next.re.text) });
       text.dir = 'auto';
-      bar.words.replaceChildren('Replying to ', name, ': ', text);
+      const mark = next.earlierBy === undefined ? [] : [' ', earlierTag(next.earlierBy)];
+      bar.words.replaceChildren('Replying to ', name, ...mark, ': ', text);
       bar.show();
       box.focus();
     },

@@ -35,10 +35,12 @@ function setUp() {
   };
   /** Alice's line from history relayed by `by`, her key unknown (she left): as main.ts shows it. */
   const relayed = (id: string, text: string, by = 'bob', earlier = false) => {
-    replies.shown(document.createElement('li'), {
+    const item = document.createElement('li');
+    replies.shown(item, {
       ...{ from: 'alice-000001', id, name: 'alice', text, privateWith: null, checked: false },
       ...{ relayedBy: by, earlier },
     });
+    return item as unknown as FakeElement;
   };
   return { replies, started, quote, shows, original, relayed };
 }
@@ -186,9 +188,12 @@ test('a line relayed for an author who left is quoted as it now reads (edited, d
   assert.equal(shows(quote(ref('line-edited-00001', 'x'), 'carol')), 'alice: x1 NEW text');
 });
 
-test('a quote of a line relayed under a name someone here has now is marked as the line is: "(earlier)"', () => {
-  const { quote, shows, relayed } = setUp();
-  relayed('line-earlier-0001', 'c1', 'bob', true);
+test('a quote of a line relayed under a name someone here has now is marked as the line is: "(earlier)"; so is a reply to it being written', () => {
+  const { quote, shows, relayed, started } = setUp();
+  const item = relayed('line-earlier-0001', 'c1', 'bob', true);
+  item.children.find((child) => child.dataset.testid === 'reply')?.dispatch('click');
+  assert.equal(started[0]?.earlierBy, 'bob', 'the reply bar marks it (reply-compose.ts)');
+  assert.equal(started[0]?.re.name, 'alice', 'the reference carries the name alone: no name on the wire is longer');
   const marked = quote({ from: 'alice-000001', id: 'line-earlier-0001', name: 'alice', text: 'c1' }, 'dana');
   assert.equal(shows(marked), 'alice (earlier): c1 (as bob relays it)');
   assert.equal(marked.attributes.get('aria-label'), 'alice (earlier): c1 (as bob relays it)');
