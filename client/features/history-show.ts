@@ -1,5 +1,6 @@
 // What a checked history line becomes: shown under "Before you joined" (a good copy
-// replacing a forged or unverifiable one shown first), shown as a missed live line (a
+// replacing a forged or unverifiable one shown first, a relayed copy that says the line was
+// edited or deleted since replacing a relayed one that does not), shown as a missed live line (a
 // catch-up's), handed to edits.ts as a revision of a line already shown, or dropped and
 // counted (a duplicate; a line its author's key did not check passing for us or someone
 // here; one on a member's word under such a name, by an author gone, is shown marked). Lines
@@ -15,6 +16,10 @@ import { type KeptLine, lineKey, type Transcript } from './transcript.ts';
 
 /** A line its author edited or deleted since writing it. */
 export const isRevised = (line: HistoryLine): boolean => line.edited !== undefined || line.deleted !== undefined;
+
+/** How far a copy was revised, as edits.ts takes revisions: a deletion is final, a later edit wins. */
+const revisedAt = (line: HistoryLine): number =>
+  line.deleted !== undefined ? Number.POSITIVE_INFINITY : (line.edited ?? Number.NEGATIVE_INFINITY);
 
 export interface HistoryShowOptions {
   selfId(): string;
@@ -48,8 +53,11 @@ export function createHistoryShow({
   showMissed,
   revised,
 }: HistoryShowOptions) {
-  /** Best verification shown so far per (author, id): a 'true' copy replaces any other. */
-  const shownAs = new Map<string, LineVerification>();
+  /**
+   * Best verification shown so far per (author, id), and how far that copy was revised
+   * (revisedAt): a 'true' copy replaces any other; a relayed one, a relayed copy less revised.
+   */
+  const shownAs = new Map<string, { verified: LineVerification; revised: number }>();
 
   /**
    * Whether a line its author's key did not check (on a member's word, or forged) would pass
@@ -84,8 +92,12 @@ export function createHistoryShow({
       return;
     }
     const before = shownAs.get(key);
+    // A relayed copy that says its author edited the line since, or deleted it, where the one
+    // shown does not (its member had missed that), is shown over it: the deleted words must not
+    // stay because a member holding them answered first. Both are only their members' word.
+    const further = before?.verified === 'relayed' && verified === 'relayed' && revisedAt(line) > before.revised;
     // A good copy wins over a forged or unverifiable one; otherwise the first copy stays.
-    if (transcript.wasShown(line.from, line.id) || (before !== undefined && verified !== 'true')) {
+    if (transcript.wasShown(line.from, line.id) || (before !== undefined && verified !== 'true' && !further)) {
       counts.duplicate++;
       return;
     }
@@ -93,8 +105,10 @@ export function createHistoryShow({
       counts.dropped++;
       return;
     }
-    shownAs.set(key, verified);
-    counts[verified === 'true' ? 'verified' : verified === 'false' ? 'forged' : 'relayed']++;
+    shownAs.set(key, { verified, revised: revisedAt(line) });
+    // A copy shown over another is a copy of a line counted already.
+    if (further) counts.duplicate++;
+    else counts[verified === 'true' ? 'verified' : verified === 'false' ? 'forged' : 'relayed']++;
     const name = author?.name ?? line.name;
     if (verified === 'true') keepChecked(line, name);
     const history: NonNullable<ChatLine['history']> = { verified, relayedBy };
@@ -163,7 +177,7 @@ export function createHistoryShow({
     apply,
     /** Whether this line is shown: live, or a copy checked against its author's key. */
     alreadyShown: (line: HistoryLine): boolean =>
-      transcript.wasShown(line.from, line.id) || shownAs.get(lineKey(line.from, line.id)) === 'true',
+      transcript.wasShown(line.from, line.id) || shownAs.get(lineKey(line.from, line.id))?.verified === 'true',
     /** A history line went for good: what was shown of it is forgotten with it. */
     forget(from: string, id: string): void {
       shownAs.delete(lineKey(from, id));

@@ -306,6 +306,41 @@ test('a relayed line under the name of someone here (or ours) is shown marked as
   assert.deepEqual([counts.relayed, counts.dropped], [4, 2], 'shown lines count as shown');
 });
 
+test('a relayed copy that says the line was deleted or edited since is shown over the relayed copy shown first; a copy less revised is not', async () => {
+  const bob = await writer('bob-00000001');
+  const carol = await writer('carol-000001');
+  const dana = await writer('dana-0000001');
+  const h = harness([bob.member, carol.member, dana.member]);
+  for (const member of [bob.member, carol.member, dana.member]) h.link(member);
+  // Alice left before we came: every copy of her lines is its member's word.
+  const line = (id: string, text: string, more: Partial<HistoryLine> = {}): HistoryLine => ({
+    ...{ from: 'alice-000001', name: 'alice', id, ts: 1_700_000_000_000, text },
+    ...more,
+  });
+  // Bob had missed Alice's deletion of x2 and edit of x1; Carol had both.
+  h.answer(bob.member, [line('alic-000000000001', 'x1 old secret'), line('alic-000000000002', 'x2 deleted secret')]);
+  await h.history.idle();
+  h.answer(carol.member, [
+    line('alic-000000000001', 'x1 NEW text', { edited: 1_700_000_000_500 }),
+    { ...line('alic-000000000002', ''), text: undefined, deleted: 1_700_000_000_600 },
+  ]);
+  await h.history.idle();
+  // Dana holds an earlier edit of x1, and x2 undeleted: neither goes back.
+  h.answer(dana.member, [
+    line('alic-000000000001', 'x1 first edit', { edited: 1_700_000_000_400 }),
+    line('alic-000000000002', 'x2 deleted secret'),
+  ]);
+  await h.history.idle();
+  const latest = new Map(h.shown.map(({ line }) => [line.id, line]));
+  const x1 = latest.get('alic-000000000001');
+  const x2 = latest.get('alic-000000000002');
+  assert.deepEqual([x1?.text, x1?.edited, x1?.history?.relayedBy], ['x1 NEW text', 1_700_000_000_500, 'carol']);
+  assert.deepEqual([x2?.deleted, x2?.history?.relayedBy], [1_700_000_000_600, 'carol']);
+  assert.equal(h.shown.length, 4, 'each shown first, then shown again once');
+  const counts = h.history.counts();
+  assert.deepEqual([counts.received, counts.relayed, counts.duplicate], [6, 2, 4], 'two lines, each copy counted once');
+});
+
 test('a forged line of an author who left, under the name of someone here, is dropped: it would pass for theirs', async () => {
   const bob = await writer('bob-00000001');
   const alice = await writer('alice-000001');
