@@ -61,17 +61,22 @@ export function lineAbout(parts: LineParts): LineAbout {
 
 /** A line's parts, as the page shows them now. */
 export function lineParts(line: HTMLElement): LineParts {
-  const text = (selector: string): string => line.querySelector(selector)?.textContent?.trim() ?? '';
+  const textOf = (element: Element | null | undefined): string => element?.textContent?.trim() ?? '';
+  const text = (selector: string): string => textOf(line.querySelector(selector));
   // A name someone here has now, of a member gone, is heard with its mark (line-marks.ts):
-  // the line's own after its sender, a quote's after the quoted name.
-  const named = (name: string, mark: string): string => [text(name), text(mark)].join(' ').trim();
+  // the line's own after its sender (a child of the line), a quote's after the quoted name.
+  // Found by class, then by place: the lines' tests read them on a stand-in page
+  // (test/client/fake-dom.ts), which finds one class or test id, not a selector's path.
+  const named = (name: string, mark: Element | null | undefined): string => [text(name), textOf(mark)].join(' ').trim();
+  const ownMark = [...line.children].find((child) => child.classList.contains('name-earlier'));
+  const quoteMark = line.querySelector('.reply-quote')?.querySelector('.name-earlier');
   const time = line.querySelector<HTMLElement>('.line-time');
   const receipt = line.querySelector<HTMLElement>('[data-testid=receipt]');
   const kind = line.dataset.kind;
-  const quoted = `${named('.reply-quote-name', '.reply-quote .name-earlier')}: ${text('.reply-quote-text')}`;
+  const quoted = `${named('.reply-quote-name', quoteMark)}: ${text('.reply-quote-text')}`;
   return {
     kind: kind === 'chat' || kind === 'file' ? kind : 'system',
-    sender: named('.line-sender', ':scope > .name-earlier'),
+    sender: named('.line-sender', ownMark),
     time: time?.textContent?.trim() ?? '',
     timeNote: time?.title ?? '',
     text: text('[data-testid=message-text]') || (line.textContent?.trim() ?? ''),
