@@ -35,6 +35,9 @@ export function refusalPasses(code: ErrorCode): boolean {
   return PASSING.has(code);
 }
 
+/** A random draw as a share in [0, 1]: anything else (NaN too) counts as 0, the shortest wait. */
+const shareOf = (random: number): number => (random >= 0 && random <= 1 ? random : 0);
+
 /**
  * How long to wait before the next join, after `refusals` refusals in a row (1 for the first);
  * `random` in [0, 1). Never under half of JOIN_RETRY_FIRST_MS: one join a second at most.
@@ -42,8 +45,7 @@ export function refusalPasses(code: ErrorCode): boolean {
 export function joinRetryDelay(refusals: number, random: number = Math.random()): number {
   const steps = Math.max(0, refusals - 1);
   const ceiling = Math.min(JOIN_RETRY_MAX_MS, JOIN_RETRY_FIRST_MS * JOIN_RETRY_GROWTH ** steps);
-  const share = random >= 0 && random <= 1 ? random : 0; // NaN too
-  return Math.round(ceiling * (0.5 + 0.5 * share));
+  return Math.round(ceiling * (0.5 + 0.5 * shareOf(random)));
 }
 
 /**
@@ -52,6 +54,5 @@ export function joinRetryDelay(refusals: number, random: number = Math.random())
  * room that churns cannot make its waiting pages ask more than one join a second each.
  */
 export function seatFreedDelay(sinceLastJoinMs: number, random: number = Math.random()): number {
-  const share = random >= 0 && random <= 1 ? random : 0; // NaN too
-  return Math.round(Math.max(0, JOIN_RETRY_MIN_GAP_MS - sinceLastJoinMs) + SEAT_FREED_JITTER_MS * share);
+  return Math.round(Math.max(0, JOIN_RETRY_MIN_GAP_MS - sinceLastJoinMs) + SEAT_FREED_JITTER_MS * shareOf(random));
 }
