@@ -61,7 +61,9 @@ async function until(ready: () => boolean, what: string): Promise<void> {
   const deadline = performance.now() + 10_000;
   while (performance.now() < deadline) {
     if (ready()) return;
-    await new Promise((resolve) => setImmediate(resolve));
+    // A millisecond between looks, not the next turn: a spin would take a core from the
+    // suite's other files while WebCrypto works on the thread pool.
+    await new Promise((resolve) => setTimeout(resolve, 1));
   }
   assert.fail(`never happened: ${what}`);
 }
