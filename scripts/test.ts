@@ -256,7 +256,12 @@ async function main(): Promise<void> {
     } else {
       rmSync(e2eReport, { force: true });
       const e2eStarted = Date.now();
-      const code = await run(bin('playwright'), ['test'], { ...process.env, RL_E2E_JSON: e2eReport });
+      // The bundles were built above: the e2e global setup need not build them again.
+      const code = await run(bin('playwright'), ['test'], {
+        ...process.env,
+        RL_E2E_JSON: e2eReport,
+        RL_BUNDLES_BUILT: '1',
+      });
       addCounts(tally, `end-to-end (${secondsSince(e2eStarted)})`, code, countPlaywright(e2eReport));
     }
   }
