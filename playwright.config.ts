@@ -25,10 +25,10 @@ export default defineConfig({
     navigationTimeout: 30_000,
   },
   // Tests tagged @waits spend most of their time waiting out a scenario with the machine idle
-  // (a server's grace, a minute of link silence, links that must fail, a screen reader's
-  // quiet spells): they run on workers of their own beside the rest instead of holding one
-  // of its two for a minute and a half each (the run at b20dd37 spent 211 s of a worker's
-  // 11.7 min there). The limit of four is the two of `shared` plus two of these.
+  // (a server's grace, a minute of link silence): they run on workers of their own beside
+  // the rest instead of holding one of its two for a minute and a half each (the run at
+  // b20dd37 spent 211 s of a worker's 11.7 min there). The limit of four is the two of
+  // `shared` plus two of these.
   // Tests tagged @alone run after all the others, with the machine to themselves: the room
   // of eight takes 23 s alone and 65-90 s beside another test's browsers on two cores (it
   // went over its timeout in a CI run that way). It checks delivery, not speed; the bench

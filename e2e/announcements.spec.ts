@@ -76,11 +76,10 @@ async function heard(page: Page, expected: readonly string[]): Promise<void> {
 /** The page's connection status while it joins, as it may be heard before the chat starts. */
 const withoutStatus = (list: readonly string[]) => list.filter((text) => !text.startsWith('[status] '));
 
-// Mostly waiting (30 s alone on 20 CPU-s: the page's quiet spells before it speaks): @waits,
-// on the workers beside the CPU-bound rest (playwright.config.ts).
-test('a screen reader hears a line from someone else once, a burst summed up, who comes and goes, history in one sentence, and nothing else', {
-  tag: '@waits',
-}, async ({ server, browsers }) => {
+test('a screen reader hears a line from someone else once, a burst summed up, who comes and goes, history in one sentence, and nothing else', async ({
+  server,
+  browsers,
+}) => {
   const link = newRoomLink(server.url);
   const alice = await openUser(await listenedTo(await browsers.newContext({ label: 'alice' })), link, 'Alice');
   const bob = await openUser(await browsers.newContext({ label: 'bob' }), link, 'Bob');

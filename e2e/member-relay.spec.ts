@@ -137,11 +137,9 @@ const forwarded = (page: Page): Promise<string[]> =>
   page.evaluate(() => (globalThis as unknown as { __relayed: Relayed }).__relayed.sent);
 const tag = () => randomBytes(3).toString('hex');
 
-// Mostly waiting (45 s alone on 34 CPU-s: links that must fail, routes that must change):
-// @waits, on the workers beside the CPU-bound rest (playwright.config.ts).
-test('members who cannot link chat through one who reaches both, sealed; the route follows the relay and the direct path', {
-  tag: '@waits',
-}, async ({ services }) => {
+test('members who cannot link chat through one who reaches both, sealed; the route follows the relay and the direct path', async ({
+  services,
+}) => {
   test.setTimeout(300_000);
   const { lab, users, openUser: joinOpen } = await twoHomesAndAnOpenHost(services);
   const [alice, bob, carol] = users;
