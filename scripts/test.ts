@@ -86,9 +86,13 @@ let interrupted = false;
 /** Seconds since `started`, for the summary: what each suite costs of the 15-minute budget. */
 const secondsSince = (started: number): string => `${Math.round((Date.now() - started) / 1000)} s`;
 
+/** The command as the log shows it: `$ ` and the line, the repo's own path left out. */
+const commandLine = (command: string, args: readonly string[]): string =>
+  `\n$ ${[command.startsWith(repoRoot) ? command.slice(repoRoot.length) : command, ...args].join(' ')}`;
+
 /** Runs a command with inherited stdio; resolves with its exit code (signals count as 1). */
 function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  console.log(`\n$ ${[command.startsWith(repoRoot) ? command.slice(repoRoot.length) : command, ...args].join(' ')}`);
+  console.log(commandLine(command, args));
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: repoRoot, env, stdio: 'inherit' });
     child.once('error', (error) => {
@@ -110,8 +114,7 @@ function runQuietly(command: string, args: readonly string[]): Promise<number> {
     const done = (code: number, error?: string) => {
       if (settled) return;
       settled = true;
-      const shown = command.startsWith(repoRoot) ? command.slice(repoRoot.length) : command;
-      console.log(`\n$ ${[shown, ...args].join(' ')}`);
+      console.log(commandLine(command, args));
       process.stdout.write(Buffer.concat(output));
       if (error !== undefined) console.error(`could not run ${command}: ${error}`);
       resolve(code);
@@ -212,10 +215,12 @@ async function main(): Promise<void> {
     'test/client/tsconfig.json',
     'e2e/pages/tsconfig.json',
   ];
+  // Each lane takes the next project left when it is free.
+  const left = [...projects];
   const checked = await Promise.all(
-    [0, 1].map(async (lane) => {
+    [0, 1].map(async () => {
       let ok = true;
-      for (const project of projects.filter((_, i) => i % 2 === lane)) {
+      for (let project = left.shift(); project !== undefined; project = left.shift()) {
         if (interrupted) return false;
         ok = (await runQuietly(bin('tsc'), ['--noEmit', '-p', project])) === 0 && ok;
       }

@@ -61,8 +61,9 @@ function variantOf(body: Buffer): Variant {
  */
 const compressedByHash = new Map<string, Buffer>();
 
-function compressed(raw: Buffer, encoding: 'br' | 'gzip'): Buffer {
-  const key = `${encoding}:${createHash('sha256').update(raw).digest('base64url')}`;
+/** `raw` compressed; `etag` is raw's own (variantOf): its hash, the cache's key with the encoding. */
+function compressed(raw: Buffer, etag: string, encoding: 'br' | 'gzip'): Buffer {
+  const key = `${encoding}:${etag}`;
   let body = compressedByHash.get(key);
   if (body === undefined) {
     body =
@@ -82,11 +83,14 @@ function load(files: string[]): PageFile | null {
   const raw = Buffer.concat(files.map((f) => readFileSync(f)));
   // The build's compressed copy (scripts/precompress.ts) where there is one, of a single
   // file; else (the page, a concatenation) compressed now.
+  const identity = variantOf(raw);
   const copyOf = (suffix: '.br' | '.gz', encoding: 'br' | 'gzip') =>
-    files.length === 1 && existsSync(file + suffix) ? readFileSync(file + suffix) : compressed(raw, encoding);
+    files.length === 1 && existsSync(file + suffix)
+      ? readFileSync(file + suffix)
+      : compressed(raw, identity.etag, encoding);
   return {
     type,
-    variants: { identity: variantOf(raw), br: variantOf(copyOf('.br', 'br')), gzip: variantOf(copyOf('.gz', 'gzip')) },
+    variants: { identity, br: variantOf(copyOf('.br', 'br')), gzip: variantOf(copyOf('.gz', 'gzip')) },
   };
 }
 
