@@ -23,9 +23,10 @@
 //   through a view of the client, so a command cut off by a dying connection is not an
 //   unhandled rejection. The adapters themselves are used as published: no private method
 //   is replaced.
+
+import { ClientClosedError, ClientOfflineError } from '@redis/client';
 import { createAdapter as createPubSubAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
 import { createAdapter as createStreamsAdapter } from '@socket.io/redis-streams-adapter';
-import { ClientClosedError, ClientOfflineError } from 'redis';
 import type { Namespace } from 'socket.io';
 import {
   connectUntilUp,

@@ -4,7 +4,7 @@
 // connection has an 'error' listener and a reconnect strategy that never gives up (a client
 // that gives up is closed for good, and a node would never rejoin after a Redis restart);
 // connectUntilUp covers the one case that strategy does not, a Cluster's first connection.
-import { createClient, createCluster } from 'redis';
+import { createClient, createCluster } from '@redis/client';
 import type { Logger } from './logger.ts';
 
 export type RedisTarget = { kind: 'single'; url: string } | { kind: 'cluster'; nodes: string[] };

@@ -2,8 +2,8 @@
 // origin, a proxy list or a boolean may be, as zod schemas that turn the text of a variable or
 // flag into its value or a message saying what is wrong with it.
 import { isIP } from 'node:net';
+import { RedisClient } from '@redis/client';
 import express from 'express';
-import { RedisClient } from 'redis';
 import { z } from 'zod';
 import type { Rate, TrustProxy } from './config.ts';
 

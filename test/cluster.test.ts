@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { type AddressInfo, connect as connectTcp, createServer, type Socket } from 'node:net';
 import { after, afterEach, before, describe, test } from 'node:test';
+import { createClient } from '@redis/client';
 import { pino } from 'pino';
-import { createClient } from 'redis';
 import type { AppOptions } from '../server/app.ts';
 import { startNodeProcess } from './node-process.ts';
 import { type RedisProcess, startRedis } from './redis-support.ts';

@@ -2,7 +2,7 @@
 // main thread busy past the key's TTL keeps it; one silent past the limit lets it expire.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createClient } from 'redis';
+import { createClient } from '@redis/client';
 import { type BeatResult, startHeartbeat } from '../server/heartbeat.ts';
 import { createLogger } from '../server/logger.ts';
 import { type RedisProcess, startRedis } from './redis-support.ts';

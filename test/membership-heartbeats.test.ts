@@ -4,7 +4,7 @@
 // taken for dead. Every alive key lost without a failure seen is membership-lapse.test.ts.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createClient } from 'redis';
+import { createClient } from '@redis/client';
 import { createLogger } from '../server/logger.ts';
 import { createRedisMembership } from '../server/membership-redis.ts';
 import { claim, HEARTBEAT_MS, membershipBed, TIMEOUT_MS } from './membership-support.ts';

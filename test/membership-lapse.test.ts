@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
 import { describe, test } from 'node:test';
-import { createClient } from 'redis';
+import { createClient } from '@redis/client';
 import type { RedisMembership } from '../server/membership-redis.ts';
 import { membershipBed } from './membership-support.ts';
 import { cuttablePath } from './redis-support.ts';

@@ -4,7 +4,7 @@
 // after each test), and stores on that Redis with the tests' short timeout and heartbeat.
 import assert from 'node:assert/strict';
 import { after, afterEach, before } from 'node:test';
-import { createClient } from 'redis';
+import { createClient } from '@redis/client';
 import { createLogger } from '../server/logger.ts';
 import type { MembershipStore } from '../server/membership.ts';
 import { createRedisMembership, type RedisMembership } from '../server/membership-redis.ts';

@@ -5,7 +5,7 @@
 // between nodes are membership-heartbeats.test.ts and membership-lapse.test.ts.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createClient } from 'redis';
+import { createClient } from '@redis/client';
 import type { JoinAck } from '../protocol/index.ts';
 import type { AppOptions } from '../server/app.ts';
 import { createMemoryMembership, type MembershipStore } from '../server/membership.ts';

@@ -2,7 +2,7 @@
 // from CONFIG GET values, and a real redis-server's default and recommended settings.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createClient } from 'redis';
+import { createClient } from '@redis/client';
 import { createRedisConnection } from '../server/cluster.ts';
 import { configValue, pubSubLimitAdvice, RECOMMENDED_PUBSUB_LIMIT, watchPubSubLimit } from '../server/redis-limits.ts';
 import { type RedisProcess, startRedis } from './redis-support.ts';

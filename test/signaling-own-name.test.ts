@@ -5,7 +5,7 @@
 // when another join's claim on its peer id stands (name_taken, resuming), on a real Redis.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, test } from 'node:test';
-import { createClient } from 'redis';
+import { createClient } from '@redis/client';
 import { createSignaling, type JoinedAck, type SignalingStatus } from '../client/signaling.ts';
 import type { ResumeTicket } from '../protocol/signaling.ts';
 import { type RedisProcess, startRedis } from './redis-support.ts';
