@@ -7,7 +7,8 @@
 // succeeding (it died and is being started again; its connection is still finding a Cluster
 // shard's new master), the main thread beats itself with `beatOnce` (membership-redis.ts) on
 // its own connection, so the key never waits on the thread.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -96,13 +97,50 @@ const THREAD_URL = AS_TYPESCRIPT
 
 /**
  * A worker does not inherit the main thread's module hooks (Node 20), so under tsx the
- * thread loads its TypeScript through tsx's require API.
+ * thread's TypeScript is bundled, once per process, into a plain module in .tmp/ (named by
+ * its content, so processes share it and a change makes a new one), which a worker loads as
+ * it loads the built one. Loading the TypeScript through tsx in each worker cost ~1.4 CPU-s
+ * a thread, with tsx's own hooks thread (the unit phase starts ~110, on two busy cores), and
+ * tsx's `require` API namespaces what it compiles, so its disk cache never hit and grew by
+ * an entry a file a thread.
  */
 function newThread(config: HeartbeatConfig): Worker {
   if (!AS_TYPESCRIPT) return new Worker(THREAD_URL, { workerData: config });
-  const file = JSON.stringify(fileURLToPath(THREAD_URL));
-  const tsx = JSON.stringify(createRequire(import.meta.url).resolve('tsx/cjs/api'));
-  return new Worker(`require(${tsx}).require(${file}, ${file});`, { eval: true, workerData: config });
+  // Without this process's flags: a worker inherits them, and `--import tsx` loaded tsx and
+  // started its module-hooks thread for each (0.7 CPU-s more a thread) to load plain JavaScript.
+  return new Worker(bundledThread(), { workerData: config, execArgv: [] });
+}
+
+let bundledThreadUrl: URL | undefined;
+function bundledThread(): URL {
+  if (bundledThreadUrl !== undefined) return bundledThreadUrl;
+  // Loaded here only: esbuild is a build tool, and the server's bundle never takes this path.
+  const esbuild = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
+  const [output] = esbuild.buildSync({
+    entryPoints: [fileURLToPath(THREAD_URL)],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    // Dependencies stay imports, found in node_modules from .tmp/ as from the sources.
+    packages: 'external',
+    sourcemap: 'inline',
+    write: false,
+    logLevel: 'warning',
+  }).outputFiles;
+  if (output === undefined) throw new Error('esbuild wrote no heartbeat thread');
+  const name = createHash('sha256').update(output.contents).digest('hex').slice(0, 16);
+  const dir = new URL('../.tmp/heartbeat-thread/', import.meta.url);
+  const url = new URL(`${name}.mjs`, dir);
+  if (!existsSync(url)) {
+    mkdirSync(dir, { recursive: true });
+    // Written whole, then named: another process may be loading the same file.
+    const partial = new URL(`${name}.${process.pid}.partial`, dir);
+    writeFileSync(partial, output.contents);
+    renameSync(partial, url);
+  }
+  bundledThreadUrl = url;
+  return url;
 }
 
 export function startHeartbeat(
