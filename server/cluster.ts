@@ -4,7 +4,7 @@
 // connection has an 'error' listener and a reconnect strategy that never gives up (a client
 // that gives up is closed for good, and a node would never rejoin after a Redis restart);
 // connectUntilUp covers the one case that strategy does not, a Cluster's first connection.
-import { createClient, createCluster } from '@redis/client';
+import { RedisClient, RedisCluster } from '@redis/client';
 import type { Logger } from './logger.ts';
 
 export type RedisTarget = { kind: 'single'; url: string } | { kind: 'cluster'; nodes: string[] };
@@ -65,6 +65,17 @@ export interface ConnectionOptions {
   noCommandTimeout?: boolean;
 }
 
+/**
+ * node-redis builds a client class, every command on its prototype, for each options object
+ * it is given (createClient), remembering only the last one built: our connections differ in
+ * their options, so each built its own (~30 ms and its garbage; 1 of the 8.6 CPU-s of
+ * test/cluster.test.ts's own process). The class depends only on modules, functions,
+ * scripts and RESP, none of which we set: one for every connection, and one for every
+ * Cluster client (each builds its shards' from it).
+ */
+const newClient = RedisClient.factory({});
+const newCluster = RedisCluster.factory({});
+
 /** A new, not yet connected client for the target. Errors are the caller's to watch. */
 export function createRedisConnection(target: RedisTarget, options: ConnectionOptions = {}): RedisConnection {
   const socket = { connectTimeout: CONNECT_TIMEOUT_MS, reconnectStrategy: reconnectDelay };
@@ -73,8 +84,8 @@ export function createRedisConnection(target: RedisTarget, options: ConnectionOp
   const commands = options.noCommandTimeout === true ? { commandOptions: { timeout: 0 } } : {};
   const connection: unknown =
     target.kind === 'single'
-      ? createClient({ url: target.url, socket, ...offline, ...commands })
-      : createCluster({
+      ? newClient({ url: target.url, socket, ...offline, ...commands })
+      : newCluster({
           rootNodes: target.nodes.map((node) => ({ url: `redis://${node}` })),
           defaults: { socket, ...offline, ...commands },
           ...commands,
