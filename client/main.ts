@@ -363,7 +363,7 @@ function showLine(line: ChatLine, senderName: string): HTMLLIElement {
   // A line that goes for good unseen (past the lines kept, a tab in the background) is not
   // watched for ever: the watch would keep its element and all it holds.
   lines.whenDropped(item, () => readWatch.unwatch(item));
-  attention.incoming(line.from, spoken, line.text, mention);
+  attention.incoming(line, spoken, line.text, mention);
   unreadMarker.incoming(item);
   return item;
 }
@@ -396,6 +396,14 @@ const edits = createEdits({
       mentionsYou(revision.text, selfName(), memberNames(), names.ownCode());
     lineEdits.revised(from, id, revision, mention);
     replies.revised(from, id, revision.text);
+    page.replyRevised(from, id, revision.text);
+    // What the title and "N new messages" counted of it: taken back if it went, or no longer
+    // mentions us.
+    if (from !== selfId) {
+      const now = revision.text === null ? null : mention;
+      attention.revised(from, id, now);
+      lines.revised(from, id, now);
+    }
     privateLines.revise(from, id, revision.text, revision.at);
     // Ours deleted goes to no one more (chat.withdraw): its receipt would wait for good.
     if (revision.text === null && from === selfId) receipts.withdrawn(id);

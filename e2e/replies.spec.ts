@@ -7,11 +7,13 @@
 // current line of the list starts a reply, "@" offers the members' names (↓, Enter),
 // Escape closes the names, then cancels the reply. A line that mentions you is marked, said
 // to a screen reader as mentioning you, counted in the title while the tab is hidden and
-// while you are scrolled up, and by "N new messages"; a reply to a private line stays
+// while you are scrolled up, and by "N new messages", and not once its author deleted it
+// before you got to it; a reply to a private line stays
 // private to the same member. Axe finds nothing on the reply bar, the names offered, a quote
 // or a line marked as mentioning you, in light and dark. Alice edits a line (↑ in the empty
 // box) and deletes another after confirming: Bob and a late joiner see the new text marked
-// edited and "message deleted", a reply's quote of it too, and the deleted words nowhere; so
+// edited and "message deleted", a reply's quote of it too, a reply being written to it its
+// new words (or cancelled, said why), and the deleted words nowhere; so
 // does one who joins once Alice left, who gets her lines only on the others' word (relayed);
 // from the keyboard, E edits a private line (privately) and Delete asks first.
 
@@ -140,6 +142,7 @@ test('a reply shows its quote on the other side and in a late joiner’s history
 
   // Alice edits her latest line with ↑ in the empty box, and deletes one Bob answered, once
   // she confirms; Mallory's edit of Alice's line (an edit names only an id: hers) changes nothing.
+  // A reply Bob is writing follows the line it answers: its new words, or cancelled.
   await sendMessage(alice.page, 'meet at the gate');
   await sendMessage(alice.page, 'bring the tickts');
   await waitForMessage(bob.page, { from: alice.id, text: 'bring the tickts' });
@@ -149,6 +152,9 @@ test('a reply shows its quote on the other side and in a late joiner’s history
   await line(bob.page, alice.id, 'bring the tickts').getByTestId('reply').click();
   await sendMessage(bob.page, 'which tickets?');
   await waitForMessage(alice.page, { from: bob.id, text: 'which tickets?' });
+  // Bob starts another answer to the gate line, and leaves it open (its deletion ends it).
+  await line(bob.page, alice.id, 'meet at the gate').getByTestId('reply').click();
+  await expect(bar).toContainText('Replying to alice: meet at the gate');
   const gateId = (await line(alice.page, alice.id, 'meet at the gate').getAttribute('data-id')) ?? '';
   await sendCrafted(mallory.page, 0, { t: 'chat:edit', id: gateId, ts: Date.now(), at: Date.now(), text: 'forged' });
   const aliceBox = alice.page.getByTestId('message-input');
@@ -176,8 +182,17 @@ test('a reply shows its quote on the other side and in a late joiner’s history
   expect(await violationsInBothSchemes(alice.page)).toEqual([]);
   await alice.page.getByTestId('delete-confirm').click();
   await expect(alice.page.locator(`#messages > li[data-id="${gateId}"]`)).toBeFocused();
+  // A deleted line cannot be answered: Bob's reply to it is cancelled, and he is told why.
+  await expect(bar).toBeHidden();
+  await expect(bob.page.getByTestId('announcer')).toContainText('Reply cancelled: alice’s message was deleted');
+  // His answer to the line being edited reads its new words once she saves it.
+  await line(bob.page, alice.id, 'bring the tickts').getByTestId('reply').click();
+  await expect(bar).toContainText('Replying to alice: bring the tickts');
   await aliceBox.press('Enter');
   await expect(aliceBox).toHaveValue('');
+  await expect(bar).toContainText('Replying to alice: bring the tickets, @bob');
+  await bob.page.getByTestId('message-input').press('Escape');
+  await expect(bar).toBeHidden();
   for (const page of [alice.page, bob.page]) {
     const edited = line(page, alice.id, 'bring the tickets, @bob');
     await expect(edited.getByTestId('edited')).toHaveText('(edited)');
@@ -367,7 +382,13 @@ test('from the keyboard alone: R replies, @ offers names, Escape closes them and
   await alice.page.mouse.wheel(0, -1_500);
   await expect.poll(gapBelow).toBeGreaterThan(400);
   await sendMessage(bob.page, `look, @${ana}`);
+  await sendMessage(bob.page, `@${ana}, sent too soon`);
   const newer = alice.page.getByTestId('newer');
+  await expect(newer).toHaveText('2 new messages, 2 mention you');
+  await expect(alice.page).toHaveTitle(`(@2) ${baseTitle}`);
+  // Bob deletes one before she got to it: neither count promises it any more.
+  await line(bob.page, bob.id, `@${ana}, sent too soon`).getByTestId('delete').click();
+  await bob.page.getByTestId('delete-confirm').click();
   await expect(newer).toHaveText('1 new message, 1 mentions you');
   await expect(alice.page).toHaveTitle(`(@1) ${baseTitle}`);
   await newer.click();

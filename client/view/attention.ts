@@ -3,7 +3,10 @@
 // message text only if the user allowed that too. Lines that mention us (mentions.ts) are
 // counted apart ("(3 · @1) roomlink…"), also while the tab is visible and the reader is
 // scrolled up, away from them, until the reader is back at the newest line. Otherwise
-// nothing happens while the tab is visible.
+// nothing happens while the tab is visible. A line deleted by its author before the reader
+// came back is not counted any more, and its notification, if still on screen, goes; nor is
+// one edited so that it no longer names us counted as a mention (an edit that adds a mention
+// is not news, and counts nothing).
 //
 // Notifications share a tag per kind, so each replaces the one before of its kind: a member
 // writing hundreds of lines a minute makes one notification, updated, not hundreds. Mentions
@@ -13,6 +16,7 @@
 // of mentions would otherwise bury an honest member's under them); the title still counts
 // every line.
 import { dropOldest } from '../bounded.ts';
+import { lineKey } from '../features/transcript.ts';
 import { createRateCap, type RateCap } from '../rate-cap.ts';
 import { byTestId } from './dom.ts';
 
@@ -27,6 +31,8 @@ const NOTIFY_PER_AUTHOR = 3;
 const NOTIFY_WINDOW_MS = 60_000;
 /** Authors whose notifications are counted, at most (the oldest forgotten). */
 const MAX_NOTIFYING_AUTHORS = 1_000;
+/** Lines counted in the title that a deletion or an edit can still take back (the newest). */
+const MAX_COUNTED_LINES = 2_000;
 
 type NotifyChoice = 'off' | 'on' | 'text';
 /** With renotify, which the spec and Chromium have and TypeScript's DOM types leave out. */
@@ -34,7 +40,9 @@ type AlertOptions = NotificationOptions & { renotify?: boolean };
 
 export interface Attention {
   /** A chat line from someone else (`from`: its author's peer id) arrived; `mentionsYou`: it names us. */
-  incoming(from: string, senderName: string, text: string, mentionsYou?: boolean): void;
+  incoming(line: { from: string; id: string }, senderName: string, text: string, mentionsYou?: boolean): void;
+  /** A line from someone else was deleted (`mentionsYou` null) or edited: counted as it now is. */
+  revised(from: string, id: string, mentionsYou: boolean | null): void;
   /** The reader is at the newest line: the mentions below are seen. */
   caughtUp(): void;
   /** Notifications shown so far and the last one (debug handle, tests). */
@@ -79,6 +87,8 @@ export function createAttention(
   let unread = 0;
   /** Lines that mention us, come while the reader was away from them (hidden, or scrolled up). */
   let mentions = 0;
+  /** The lines counted now, by (author, id): in the unread count, in the mentions. */
+  const counted = new Map<string, { unread: boolean; mention: boolean }>();
   let count = 0;
   let last: { title: string; body: string } | null = null;
   /** Per author, and per author for its mentions of us: what it may still make notify. */
@@ -132,11 +142,20 @@ export function createAttention(
     const counts = [...(unread > 0 ? [String(unread)] : []), ...(mentions > 0 ? [`@${mentions}`] : [])];
     document.title = counts.length > 0 ? `(${counts.join(' · ')}) ${baseTitle}` : baseTitle;
   }
+  /** What the counts no longer hold is not taken back from them later. */
+  function forget(unreadToo: boolean): void {
+    for (const [key, line] of counted) {
+      if (unreadToo) line.unread = false;
+      if (mentions === 0) line.mention = false;
+      if (!line.unread && !line.mention) counted.delete(key);
+    }
+  }
   document.addEventListener('visibilitychange', () => {
     if (hidden()) return;
     unread = 0;
     // Mentions scrolled past while away stay counted until the reader is down to them.
     if (following()) mentions = 0;
+    forget(true);
     showCounts();
   });
 
@@ -152,7 +171,13 @@ export function createAttention(
     return cap.allow();
   }
 
-  function notify(from: string, senderName: string, text: string, mentionsYou: boolean): void {
+  /**
+   * The notification on screen of each kind (a new one of a kind replaces the last) and the
+   * line it tells of: its text, if shown, goes from the screen when its author deletes it.
+   */
+  const onScreen = new Map<string, { key: string; shown: Notification }>();
+
+  function notify(key: string, from: string, senderName: string, text: string, mentionsYou: boolean): void {
     if (!supported || choice === 'off' || Notification.permission !== 'granted') return;
     if (!allowed(from, mentionsYou)) return;
     const title = `${senderName}${mentionsYou ? ' mentioned you' : ''} — roomlink`;
@@ -166,6 +191,7 @@ export function createAttention(
         window.focus();
         shown.close();
       });
+      if (options.tag !== undefined) onScreen.set(options.tag, { key, shown });
       count++;
       last = { title, body };
     } catch {
@@ -174,16 +200,46 @@ export function createAttention(
   }
 
   return {
-    incoming(from, senderName, text, mentionsYou = false) {
+    incoming({ from, id }, senderName, text, mentionsYou = false) {
       const away = hidden();
-      if (mentionsYou && (away || !following())) mentions++;
+      const mention = mentionsYou && (away || !following());
+      if (mention) mentions++;
       if (away) unread++;
+      const key = lineKey(from, id);
+      if (mention || away) {
+        counted.delete(key);
+        counted.set(key, { unread: away, mention });
+        dropOldest(counted, MAX_COUNTED_LINES);
+      }
       showCounts();
-      if (away) notify(from, senderName, text, mentionsYou);
+      if (away) notify(key, from, senderName, text, mentionsYou);
+    },
+    revised(from, id, mentionsYou) {
+      const key = lineKey(from, id);
+      if (mentionsYou === null) {
+        for (const [tag, told] of onScreen) {
+          if (told.key !== key) continue;
+          told.shown.close();
+          onScreen.delete(tag);
+        }
+      }
+      const line = counted.get(key);
+      if (line === undefined) return;
+      if (line.mention && mentionsYou !== true) {
+        line.mention = false;
+        mentions--;
+      }
+      if (mentionsYou === null && line.unread) {
+        line.unread = false;
+        unread--;
+      }
+      if (!line.unread && !line.mention) counted.delete(key);
+      showCounts();
     },
     caughtUp() {
       if (mentions === 0 || hidden()) return;
       mentions = 0;
+      forget(false);
       showCounts();
     },
     notified: () => ({ count, last }),

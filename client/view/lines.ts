@@ -5,6 +5,7 @@
 
 import { MAX_CLOCK_SKEW_MS } from '../../protocol/limits.ts';
 import type { ChatLine } from '../features/chat.ts';
+import { lineKey } from '../features/transcript.ts';
 import { type ChatAnnouncer, pageAnnouncer } from './announcer.ts';
 import { createClock } from './clock.ts';
 import { copyWholeLines } from './copy-lines.ts';
@@ -87,6 +88,11 @@ export interface LinesView {
    */
   reveal(from: string, id: string): boolean;
   /**
+   * A message from someone else was deleted (`mentionsYou` null) or edited: "N new messages"
+   * counts it as it now is, if it counted it.
+   */
+  revised(from: string, id: string, mentionsYou: boolean | null): void;
+  /**
    * Every line kept, oldest first: off the page (scrollback.ts), on it, and made but not on it
    * yet. For what changes in lines already shown (a member's tag, twin-tag.ts), which the lines
    * off the page must show too when they come back.
@@ -99,6 +105,12 @@ export interface LinesViewOptions {
   announcer?: ChatAnnouncer;
   /** The reader is at the newest line again (attention.ts clears what it counted meanwhile). */
   caughtUp?: () => void;
+}
+
+/** The (author, id) key of a line's element, as edits name it; null for one without them. */
+function keyOf(item: HTMLElement): string | null {
+  const { from, id } = item.dataset;
+  return from === undefined || id === undefined ? null : lineKey(from, id);
 }
 
 export function createLinesView({ announcer = pageAnnouncer(), caughtUp }: LinesViewOptions = {}): LinesView {
@@ -207,7 +219,7 @@ export function createLinesView({ announcer = pageAnnouncer(), caughtUp }: Lines
     if (taken.length > 0) {
       messages.append(batch);
       if (!follow.following && !toOwnLine) {
-        newer.came(taken.filter((next) => next.news).length, taken.filter((next) => next.mention).length);
+        newer.came(taken.filter((next) => next.news).map((next) => ({ key: keyOf(next.item), mention: next.mention })));
       }
       for (const next of taken) sized.observe(next.item);
       for (const settled of watched.splice(0, Math.max(0, watched.length - WATCHED_LINES))) sized.unobserve(settled);
@@ -330,6 +342,7 @@ export function createLinesView({ announcer = pageAnnouncer(), caughtUp }: Lines
     },
     following: () => follow.following,
     kept: () => [...scrollback.offPage(), ...messages.children, ...waiting.map(({ item }) => item)],
+    revised: (from, id, mentionsYou) => newer.revised(lineKey(from, id), mentionsYou),
     reveal(from, id) {
       const isIt = (child: Element): child is HTMLElement =>
         child instanceof HTMLElement && child.dataset.from === from && child.dataset.id === id;

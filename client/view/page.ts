@@ -85,6 +85,8 @@ export interface PageView {
   /** What the next line answers, if anything. */
   replyTarget(): ReplyTarget | null;
   cancelReply(): void;
+  /** A line was edited (`text`) or deleted (null): the reply being written follows it. */
+  replyRevised(from: string, id: string, text: string | null): void;
   /** The message box edits our line (edit-compose.ts): Enter saves, Escape cancels. */
   edit(target: EditTarget): void;
 }
@@ -311,6 +313,7 @@ export function createPageView(handlers: PageHandlers): PageView {
     edit: startEdit,
     replyTarget: () => replyCompose.current(),
     cancelReply: () => replyCompose.cancel(),
+    replyRevised: (from, id, text) => replyCompose.revised(from, id, text),
     keyNote(message) {
       keyNote.hidden = message === null;
       keyNote.textContent = message ?? '';

@@ -2,12 +2,14 @@
 // that cancels it (so does Escape in the box: composer-bar.ts). It holds what the next line
 // answers until that line is sent, cancelled, or another reply is started. A reply to a
 // private line stays private to the same member: starting one chooses that member (main.ts), and choosing
-// anyone else cancels it, so an excerpt of a private line never goes to others.
+// anyone else cancels it, so an excerpt of a private line never goes to others. The line it
+// answers edited meanwhile, the bar reads (and the reply carries) its new words; deleted,
+// the reply is cancelled and said so, as a deleted line cannot be answered.
 import type { ReplyRef } from '../../protocol/index.ts';
 import { createComposerBar } from './composer-bar.ts';
 import { el, icon } from './dom.ts';
 import { earlierTag } from './line-marks.ts';
-import { asRead, REPLY_ICON } from './reply-quote.ts';
+import { asRead, excerptOf, REPLY_ICON } from './reply-quote.ts';
 
 /** What the next line answers: the reference it carries, and the member it is private with. */
 export interface ReplyTarget {
@@ -28,6 +30,8 @@ export interface ReplyCompose {
   start(target: ReplyTarget): void;
   current(): ReplyTarget | null;
   cancel(): void;
+  /** The author of this line edited it (`text`) or deleted it (null). */
+  revised(from: string, id: string, text: string | null): void;
 }
 
 export function createReplyCompose(
@@ -54,19 +58,33 @@ export function createReplyCompose(
     bar.words.replaceChildren();
   }
 
+  function show(next: ReplyTarget): void {
+    target = next;
+    // Our own line is shown as "You": the bar named us as the others see us.
+    const name = el('bdi', { className: 'reply-bar-name', text: next.own === true ? 'yourself' : next.re.name });
+    const text = el('span', { className: 'reply-bar-text', text: asRead(next.re.text) });
+    text.dir = 'auto';
+    const mark = next.earlierBy === undefined ? [] : [' ', earlierTag(next.earlierBy)];
+    bar.words.replaceChildren('Replying to ', name, ...mark, ': ', text);
+    bar.show();
+  }
+
   return {
     start(next) {
-      target = next;
-      // Our own line is shown as "You": the bar named us as the others see us.
-      const name = el('bdi', { className: 'reply-bar-name', text: next.own === true ? 'yourself' : next.re.name });
-      const text = el('span', { className: 'reply-bar-text', text: asRead(next.re.text) });
-      text.dir = 'auto';
-      const mark = next.earlierBy === undefined ? [] : [' ', earlierTag(next.earlierBy)];
-      bar.words.replaceChildren('Replying to ', name, ...mark, ': ', text);
-      bar.show();
+      show(next);
       box.focus();
     },
     current: () => target,
     cancel,
+    revised(from, id, text) {
+      if (target === null || target.re.from !== from || target.re.id !== id) return;
+      if (text !== null) {
+        show({ ...target, re: { ...target.re, text: excerptOf(text) } });
+        return;
+      }
+      const whose = target.own === true ? 'your' : `${target.re.name}’s`;
+      cancel();
+      say(`Reply cancelled: ${whose} message was deleted`);
+    },
   };
 }

@@ -1,0 +1,62 @@
+// The reply being written (client/view/reply-compose.ts), on a stand-in DOM (fake-dom.ts),
+// while the line it answers changes: edited, the bar reads its new words and the reply
+// carries them; deleted, the reply is cancelled and a screen reader is told why (a deleted
+// line cannot be answered: its Reply is gone). Another line's edit changes nothing.
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, test } from 'node:test';
+import { createReplyCompose } from '../../client/view/reply-compose.ts';
+import { type FakeDom, FakeElement, installFakeDom } from './fake-dom.ts';
+
+let dom: FakeDom;
+beforeEach(() => {
+  dom = installFakeDom([]);
+});
+afterEach(() => dom.restore());
+
+/** Everything an element shows, its children's words in order (textContent is its own only here). */
+function words(element: FakeElement | string): string {
+  if (typeof element === 'string') return element;
+  return element.textContent + element.children.map((child) => words(child)).join('');
+}
+
+function composer() {
+  const form = new FakeElement('form');
+  const box = Object.assign(new FakeElement('textarea'), { focus() {} });
+  form.append(box);
+  const said: string[] = [];
+  const reply = createReplyCompose(form as unknown as HTMLElement, box as unknown as HTMLTextAreaElement, (text) =>
+    said.push(text),
+  );
+  const bar = form.children[0];
+  if (bar === undefined) throw new Error('no reply bar');
+  return { reply, bar, said };
+}
+
+const bobsLine = { re: { from: 'bob-000000001', id: 'l1', name: 'Bob', text: 'lunch at noon?' }, privateWith: null };
+
+test('the line answered is edited: the bar reads, and the reply carries, its new words', () => {
+  const { reply, bar } = composer();
+  reply.start(bobsLine);
+  assert.match(words(bar), /Replying to Bob: lunch at noon\?/);
+  reply.revised('bob-000000001', 'l2', 'another line');
+  assert.match(words(bar), /lunch at noon\?/, "another line's edit changes nothing");
+  reply.revised('bob-000000001', 'l1', 'lunch at one?');
+  assert.match(words(bar), /Replying to Bob: lunch at one\?/);
+  assert.doesNotMatch(words(bar), /noon/);
+  assert.equal(reply.current()?.re.text, 'lunch at one?');
+  assert.equal(bar.hidden, false);
+});
+
+test('the line answered is deleted: the reply is cancelled, and said so', () => {
+  const { reply, bar, said } = composer();
+  reply.start(bobsLine);
+  reply.revised('bob-000000001', 'l1', null);
+  assert.equal(reply.current(), null);
+  assert.equal(bar.hidden, true);
+  assert.deepEqual(said, ['Reply cancelled: Bob’s message was deleted']);
+  reply.start({ ...bobsLine, own: true });
+  reply.revised('bob-000000001', 'l1', null);
+  assert.deepEqual(said.at(-1), 'Reply cancelled: your message was deleted');
+  reply.revised('bob-000000001', 'l1', null);
+  assert.equal(said.length, 2, 'nothing more once no reply is being written');
+});
