@@ -29,6 +29,14 @@ export const PROBE_AGAIN_MS = 5_000;
  */
 export const SILENT_NOTICE_HOLD_MS = 2_000;
 /**
+ * Back from our own outage, links take a while to carry again (ICE checks its paths anew,
+ * SCTP resends what waited, after timers that backed off while nothing got through): a member
+ * falling silent within this long of our return is given until then before "not responding"
+ * is said. Said at the usual hold, it was followed by "is back" seconds later (seen once in
+ * the outage test, under load): the silence was still ours.
+ */
+export const LINKS_RECOVER_MS = 10_000;
+/**
  * A member still heard this long after the browser said it is offline has a link that
  * carries: a dead one falls silent within HEARTBEAT_TIMEOUT_MS and the silence check's slack.
  */
@@ -74,6 +82,8 @@ export function createOutageWatch(options: OutageWatchOptions) {
   let offline = false;
   /** Told with each verdict the probe settles (the notices waiting on it). */
   const settled = new Set<() => void>();
+  /** Told each time we are back from an outage (the notices, which give links time then). */
+  const backs = new Set<() => void>();
 
   /** Every member we heard is silent, and there is one. */
   function allSilent(): boolean {
@@ -98,6 +108,7 @@ export function createOutageWatch(options: OutageWatchOptions) {
     if (now === offline) return;
     offline = now;
     options.changed(offline);
+    if (!offline) for (const tell of [...backs]) tell();
   }
 
   function check(): void {
@@ -158,6 +169,10 @@ export function createOutageWatch(options: OutageWatchOptions) {
         settled.delete(tell);
       };
     },
+    /** Runs `tell` each time we are back from an outage. */
+    whenBack(tell: () => void): void {
+      backs.add(tell);
+    },
   };
 }
 
@@ -174,14 +189,20 @@ const SAID_REMEMBERED = 1_000;
 
 /**
  * The chat's "not responding" and "is back" for members, while our own outage may be why:
- * "not responding" waits SILENT_NOTICE_HOLD_MS, and a check of the server under way, and is
- * not said at all if by then we seem offline (nor its "is back"); a member back before it
- * was said is said neither; nor one whose silence was said within SILENCE_SAID_EVERY_MS.
+ * "not responding" waits SILENT_NOTICE_HOLD_MS (LINKS_RECOVER_MS from our return, just back
+ * from an outage), and a check of the server under way, and is not said at all if by then we
+ * seem offline (nor its "is back"); a member back before it was said is said neither; nor
+ * one whose silence was said within SILENCE_SAID_EVERY_MS.
  */
 export function createSilenceNotices(
-  watch: Pick<OutageWatch, 'offline' | 'checking' | 'afterCheck'>,
+  watch: Pick<OutageWatch, 'offline' | 'checking' | 'afterCheck' | 'whenBack'>,
   now: () => number = () => performance.now(),
 ) {
+  /** When we were last back from an outage of ours. */
+  let backAt = Number.NEGATIVE_INFINITY;
+  watch.whenBack(() => {
+    backAt = now();
+  });
   /** "Not responding" held back, by member id: how to say it. */
   const held = new Map<string, { say: () => void; stop: () => void }>();
   /** Members whose silence was ours, or said a moment ago: their "is back" is not said. */
@@ -238,11 +259,14 @@ export function createSilenceNotices(
       }
       held.get(id)?.stop();
       let stopCheck = (): void => {};
-      const timer = setTimeout(() => {
-        // A check of the server under way: its verdict settles it.
-        if (watch.checking()) stopCheck = watch.afterCheck(() => settle(id));
-        else settle(id);
-      }, SILENT_NOTICE_HOLD_MS);
+      const timer = setTimeout(
+        () => {
+          // A check of the server under way: its verdict settles it.
+          if (watch.checking()) stopCheck = watch.afterCheck(() => settle(id));
+          else settle(id);
+        },
+        Math.max(SILENT_NOTICE_HOLD_MS, backAt + LINKS_RECOVER_MS - now()),
+      );
       held.set(id, {
         say,
         stop: () => {

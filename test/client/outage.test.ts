@@ -8,6 +8,7 @@ import {
   createOutageWatch,
   createSilenceNotices,
   LINKS_OUTLIVE_MS,
+  LINKS_RECOVER_MS,
   type OutageFacts,
   PROBE_AGAIN_MS,
   SILENCE_SAID_EVERY_MS,
@@ -34,6 +35,30 @@ function harness() {
     ...more,
   });
   return { watch, verdicts, probes, facts };
+}
+
+/**
+ * Bob and Carol go quiet at once and the server does not answer: our outage (checked); then
+ * the network is back and both are heard again. Nothing is said of either.
+ */
+async function outageOfOurs(
+  h: ReturnType<typeof harness>,
+  notices: ReturnType<typeof createSilenceNotices>,
+  said: string[],
+  backAt: () => void = () => {},
+): Promise<void> {
+  notices.silent('bob', () => said.push('bob silent'));
+  notices.silent('carol', () => said.push('carol silent'));
+  h.watch.update(h.facts({ bob: false, carol: false }));
+  mock.timers.tick(SILENT_NOTICE_HOLD_MS);
+  h.probes.at(-1)?.(false);
+  await settle();
+  assert.equal(h.watch.offline(), true);
+  backAt();
+  h.watch.update(h.facts({ bob: true, carol: true }));
+  assert.equal(h.watch.offline(), false);
+  notices.back('bob', () => said.push('bob back'));
+  notices.back('carol', () => said.push('carol back'));
 }
 
 test('the browser saying it is offline is enough once a check finds the server out of reach too, and online again ends it', async () => {
@@ -158,16 +183,7 @@ test('"not responding" is said after a short hold when it is the member’s sile
   notices.back('bob', () => said.push('bob back'));
   h.watch.update(h.facts({ bob: true, carol: true }));
   // Both go quiet at once and the server does not answer: neither is said, nor their return.
-  notices.silent('bob', () => said.push('bob silent'));
-  notices.silent('carol', () => said.push('carol silent'));
-  h.watch.update(h.facts({ bob: false, carol: false }));
-  mock.timers.tick(SILENT_NOTICE_HOLD_MS);
-  h.probes[0]?.(false);
-  await settle();
-  assert.equal(h.watch.offline(), true);
-  h.watch.update(h.facts({ bob: true, carol: true }));
-  notices.back('bob', () => said.push('bob back'));
-  notices.back('carol', () => said.push('carol back'));
+  await outageOfOurs(h, notices, said);
   // A blip shorter than the hold: neither said.
   notices.silent('carol', () => said.push('carol silent'));
   notices.back('carol', () => said.push('carol back'));
@@ -217,4 +233,36 @@ test('a "not responding" held back for the minute is said once it is over, if th
   assert.deepEqual(said, ['silent', 'back', 'silent'], 'the chat’s last word is not "is back" while he is silent');
   notices.back('bob', () => said.push('back'));
   assert.deepEqual(said, ['silent', 'back', 'silent', 'back']);
+});
+
+test('just back from an outage of ours, a member silent is given until its link could carry again before "not responding"', async () => {
+  const h = harness();
+  const clock = { now: 0 };
+  const notices = createSilenceNotices(h.watch, () => clock.now);
+  const said: string[] = [];
+  h.watch.update(h.facts({ bob: true, carol: true }));
+  // Our outage, and the network back at 30 s.
+  await outageOfOurs(h, notices, said, () => {
+    clock.now = 30_000;
+  });
+  // Their links stutter as they come back (a burst, then a gap): silent again, at once.
+  clock.now = 31_000;
+  notices.silent('bob', () => said.push('bob silent'));
+  notices.silent('carol', () => said.push('carol silent'));
+  h.watch.update(h.facts({ bob: false, carol: true }));
+  mock.timers.tick(SILENT_NOTICE_HOLD_MS);
+  clock.now += SILENT_NOTICE_HOLD_MS;
+  assert.equal(said.length, 0, 'not at the usual hold');
+  // Carol's link carries again within the time: nothing said of her, ever.
+  notices.back('carol', () => said.push('carol back'));
+  // Bob's does not: said once the time is over.
+  mock.timers.tick(LINKS_RECOVER_MS - 1_000 - SILENT_NOTICE_HOLD_MS - 1);
+  assert.equal(said.length, 0);
+  mock.timers.tick(1);
+  assert.deepEqual(said, ['bob silent']);
+  // Long after, the usual hold again.
+  clock.now = 100_000;
+  notices.silent('carol', () => said.push('carol silent'));
+  mock.timers.tick(SILENT_NOTICE_HOLD_MS);
+  assert.deepEqual(said, ['bob silent', 'carol silent']);
 });
