@@ -13,6 +13,7 @@ export type DisposeReason =
   | 'ERR_CHANNEL_CLOSED' // the other side closed the data channel (tab closed)
   | 'ERR_BYE' // it said goodbye on the channel
   | 'ERR_NOT_IN_ROOM' // after our rejoin the server no longer lists it
+  | 'ERR_NAME_TAKEN' // silent and off the server, its name given to a newcomer: it is gone
   | 'ERR_SELF_RESET' // we got a new peer id: every link starts over
   | 'ERR_PAGE_CLOSED'; // this page is going away
 

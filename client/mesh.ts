@@ -163,6 +163,7 @@ export function createMesh(options: MeshOptions): Mesh {
     roster.set(peer.id, peer);
     const entry = entries.get(peer.id);
     if (!entry) {
+      if (news) dropNameTaken(peer);
       const added = add(peer.id, peer.name, false);
       // Said before anything the member's keys may make it say.
       if (news) options.notice({ kind: 'joined', id: peer.id, name: peer.name });
@@ -179,6 +180,22 @@ export function createMesh(options: MeshOptions): Mesh {
       changed();
     }
     return entry;
+  }
+
+  /**
+   * A newcomer has the name of a member kept off the server and silent, awaiting its return
+   * (its browser crashed, or its network went: its link may yet come back). The server gives
+   * a name to one member at a time, so the one that had it is gone from the room: dropped now,
+   * before the newcomer is said to join, instead of "left" at the end of its grace, ~30 s
+   * after that (often the same person, opened again in a new browser: "Carol joined", then
+   * "Carol left" while she was here).
+   */
+  function dropNameTaken(peer: PeerInfo): void {
+    for (const [id, { member, offServer }] of entries) {
+      if (id === peer.id || !offServer || member.name !== peer.name) continue;
+      const { state } = member.view();
+      if (state !== 'connected' && state !== 'relayed') drop(id, 'ERR_NAME_TAKEN');
+    }
   }
 
   /**

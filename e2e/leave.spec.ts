@@ -1,5 +1,6 @@
-// Leaving is noticed by everyone: a closed tab, and a user who freezes without a word. One
-// room for both: opening a room is most of a test's time on two shared cores.
+// Leaving is noticed by everyone: a closed tab, and a user who freezes without a word, whose
+// "left" is said when he opens the room again after a crash, before his "joined". One room
+// for both: opening a room is most of a test's time on two shared cores.
 
 import { expect, sharedTest as test } from './support/fixtures.ts';
 import { openRoom, openUser, peersOf, shareLink, waitForMesh, waitForPeers } from './support/users.ts';
@@ -55,4 +56,12 @@ test('a user who closes their tab, then one whose browser freezes, disappear fro
   const entry = (await peersOf(alice.page)).find((peer) => peer.id === daveAgain.id);
   expect(entry?.text, 'the new dave, without a key code after his name').toMatch(/^dave(?!.*#)/);
   await expect(alice.page.getByTestId('message').filter({ hasText: 'should never allow' })).toHaveCount(0);
+  // The old dave went when the new one took his name: "dave left", then "dave joined" (his
+  // "left" came at the end of the old one's grace, ~30 s later, while dave was here).
+  const daveLines = (
+    await alice.page.locator('[data-testid=message][data-kind=system] [data-testid=message-text]').allTextContents()
+  )
+    .map((text) => text.replace(/[\u2066-\u2069]/g, ''))
+    .filter((text) => /^dave (left|joined)$/.test(text));
+  expect(daveLines).toEqual(['dave left', 'dave joined']);
 });

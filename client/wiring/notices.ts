@@ -38,7 +38,9 @@ export function wireNotices({ say: system, silenceNotices, departures, privateTa
     } else if (notice.kind === 'back') silenceNotices.back(notice.id, () => system(text, notice.id));
     else if (notice.kind === 'left') {
       silenceNotices.gone(notice.id);
-      departures.left(notice.id, text);
+      // Its name went to a newcomer (mesh.ts): gone for sure, and said before that one joins.
+      if (notice.reason === 'ERR_NAME_TAKEN') system(text, notice.id);
+      else departures.left(notice.id, text);
     } else if (notice.kind !== 'joined' || !departures.returned(notice.id, `${isolate(notice.name)} is back`)) {
       system(text, notice.id);
     }

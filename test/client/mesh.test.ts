@@ -602,3 +602,43 @@ test('a member dropped on its link’s word while the server still lists it come
   mesh.signal(offer(A, 'alice-again'));
   assert.equal(mesh.members().find((m) => m.id === A)?.name, '…');
 });
+
+test('a newcomer given the name of a member silent and off the server: that one is gone, said before the newcomer joins; one still heard stays', () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    const E = 'eeeeeeeeeeee';
+    const { mesh, made, notices } = harness(A);
+    mesh.sync(
+      [
+        { id: B, name: 'Bob' },
+        { id: C, name: 'Carol' },
+      ],
+      false,
+    );
+    // Bob's browser crashed (link and signaling gone, awaited for the grace); Carol's
+    // signaling dropped while her link still carries (P2P outlives the server).
+    made[0]?.openChannel();
+    made[0]?.dropChannel();
+    made[1]?.openChannel();
+    mesh.peerLeft({ id: B, reason: 'disconnect' });
+    mesh.peerLeft({ id: C, reason: 'disconnect' });
+    mesh.peerJoined({ id: D, name: 'Bob' });
+    mesh.peerJoined({ id: E, name: 'Carol' });
+    const comings = () =>
+      notices.flatMap((n) =>
+        n.kind === 'left' ? [`${n.id} left ${n.reason}`] : n.kind === 'joined' ? [`${n.id} joined`] : [],
+      );
+    assert.deepEqual(comings(), [`${B} left ERR_NAME_TAKEN`, `${D} joined`, `${E} joined`]);
+    assert.deepEqual(
+      mesh
+        .members()
+        .map((m) => m.id)
+        .sort(),
+      [C, D, E].sort(),
+    );
+    mock.timers.tick(60_000);
+    assert.deepEqual(comings().slice(3), [], 'nothing more of Bob at the end of his grace');
+  } finally {
+    mock.timers.reset();
+  }
+});
