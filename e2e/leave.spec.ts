@@ -63,5 +63,7 @@ test('a user who closes their tab, then one whose browser freezes, disappear fro
   )
     .map((text) => text.replace(/[\u2066-\u2069]/g, ''))
     .filter((text) => /^dave (left|joined)$/.test(text));
-  expect(daveLines).toEqual(['dave left', 'dave joined']);
+  // (Alice may have joined before dave or after him: his first "joined" is hers to say or not.)
+  expect(daveLines.slice(-2)).toEqual(['dave left', 'dave joined']);
+  expect(daveLines.filter((text) => text === 'dave left')).toHaveLength(1);
 });
