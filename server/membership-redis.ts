@@ -179,6 +179,11 @@ export interface RedisMembership extends MembershipStore {
   ready(timeoutMs: number): Promise<boolean>;
   /** Whether the heartbeat thread beats (before it does, and while it is restarted, this thread beats). */
   beatsOnItsThread(): boolean;
+  /**
+   * When this node last began the long window it waits after an outage or a lapse of its own
+   * before taking another node for dead (null outside it): what a test counts from.
+   */
+  longWindowSince(): number | null;
 }
 
 const sha1 = (script: string): string => createHash('sha1').update(script).digest('hex');
@@ -308,6 +313,7 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
   const store: RedisMembership = {
     nodeId,
     beatsOnItsThread: () => heartbeat.live(),
+    longWindowSince: () => (recovering ? beatingSince : null),
     async admit(roomId, claim, cap): Promise<AdmitResult> {
       const reply = await inTurn(roomId, () => ask(ADMIT, roomId, admitArgs(claim, cap, false)));
       if (!Array.isArray(reply)) {

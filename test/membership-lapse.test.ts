@@ -14,35 +14,57 @@ import { until } from './support.ts';
 const bed = membershipBed();
 const { twoNodesInOneRoom } = bed;
 
+/** RECOVERY_TTLS in server/membership-redis.ts: the long window is four TTLs. */
+const LONG_WINDOW_TTLS = 4;
+
 /**
- * B away for a TTL and a half plus an upkeep pass, then back (its client reconnects within
- * about a second), within the four TTLs A waits after finding its own key lapsed: B is
- * never swept, and A still sees both members.
+ * B away for a TTL and a beat (A's upkeeps find its key missing meanwhile), then back (its
+ * client reconnects within about a second), within the long window A waits after finding its
+ * own key lapsed: B is never swept, and A still sees both members. Counted from when A began
+ * that window (`longWindowSince`), not from the end of the test's own steps: in the test that
+ * holds the heartbeat thread's report, A can find the lapse itself well before those steps
+ * end, and counted from their end B once came back after A's window had closed ("a live node
+ * was swept", 25.5 s for a test of 18 under load).
  */
 async function backWithinTheLongWindow(
   pathB: { mend(): void },
-  heartbeatMs: number,
-  { a, room, goneHere }: { a: RedisMembership; room: string; goneHere: () => string[] },
+  lostAt: number,
+  { a, b, room, goneHere }: { a: RedisMembership; b: RedisMembership; room: string; goneHere: () => string[] },
 ): Promise<void> {
-  const ttlMs = 3 * heartbeatMs;
-  await new Promise((resolve) => setTimeout(resolve, 1.5 * ttlMs + heartbeatMs));
+  await until(() => (a.longWindowSince() ?? 0) >= lostAt, 'A waiting its long window after the loss', 10_000);
+  const since = a.longWindowSince() ?? lostAt;
+  const closes = since + LONG_WINDOW_TTLS * TTL_MS;
+  await sleepUntil(since + TTL_MS + HEARTBEAT_MS);
   pathB.mend();
-  await new Promise((resolve) => setTimeout(resolve, 4 * ttlMs));
+  const raw = createClient({ url: bed.redis.url });
+  await raw.connect();
+  try {
+    const giveUp = Date.now() + 10_000;
+    while ((await raw.exists(aliveKey(b.nodeId))) === 0) {
+      assert.ok(Date.now() < giveUp, "B's key not written again within 10 s of the mend");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    // Past this, A could have taken B for dead before B came back: the machine starved B's
+    // return, and the test proves nothing either way (said apart from a product failure).
+    const late = Date.now() - closes;
+    assert.ok(late < 0, `B came back ${late} ms after A's long window closed: the test's premise did not hold`);
+  } finally {
+    await raw.quit();
+  }
+  // Two upkeeps past the window's end: a sweep of B would have happened by then.
+  await sleepUntil(closes + 2 * HEARTBEAT_MS);
   assert.deepEqual(goneHere(), [], 'a live node was swept');
   assert.deepEqual((await a.members(room)).map((m) => m.id).sort(), ['on-a', 'on-b']);
 }
 
+const sleepUntil = (at: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, at - Date.now())));
+
 /**
  * B's way back does not scale with the beat (its client reconnects, then its thread beats:
- * its key was back 0.6-0.95 s after the mend in 6 runs beside other work). At a 400 ms beat
- * that left 1.6-2 s of A's 4.8 s window, and a starved run (27 s for a test of 12-21)
- * outlasted it: "a live node was swept", in a clean clone's full run and 2 of ~20 runs under
- * double load. At 600 ms, B was back ~4.3 s into a 7.2 s window, and the last test failed so
- * once more (2026-12-07: 25.5 s for a test of 18, the first unit run after a rebuild, four
- * Redis files at once). At 800 ms B is back ~5.3 s into a 9.6 s window; the file takes ~16 s
- * more than at 600, waiting (little CPU), beside the unit phase's other files.
+ * its key was back 0.6-0.95 s after the mend in 6 runs beside other work). At 600 ms, B is
+ * back ~3.4 s into A's 7.2 s window.
  */
-const HEARTBEAT_MS = 800;
+const HEARTBEAT_MS = 600;
 const TTL_MS = 3 * HEARTBEAT_MS;
 const aliveKey = (node: string) => `roomlink:{nodes}:alive:${node}`;
 
@@ -60,8 +82,9 @@ async function keysLostWhileBIsAway(urlA: string, keys: string[], lose: () => Pr
     await until(() => a.beatsOnItsThread() && b.beatsOnItsThread(), 'both heartbeat threads beating', 30_000);
     await new Promise((resolve) => setTimeout(resolve, 2 * TTL_MS));
     pathB.cut();
+    const lostAt = Date.now();
     await lose();
-    await backWithinTheLongWindow(pathB, HEARTBEAT_MS, { a, room, goneHere });
+    await backWithinTheLongWindow(pathB, lostAt, { a, b, room, goneHere });
   } finally {
     pathB.close();
   }
