@@ -436,7 +436,8 @@ const receipts = createReceipts({
   selfId: () => selfId ?? '',
 });
 const receiptsView = createReceiptsView(calm, {
-  nameOf: (peerId) => mesh.member(peerId)?.name ?? 'someone who left',
+  // Here: the name it goes by now; gone: the one it had when we last knew it.
+  nameOf: (peerId) => mesh.member(peerId)?.name ?? receipts.nameOf(peerId) ?? 'someone who left',
   whenDropped: lines.whenDropped,
 });
 const readWatch = createReadWatch();

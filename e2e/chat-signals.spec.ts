@@ -8,7 +8,15 @@ import type { Locator, Page } from '@playwright/test';
 import type { BrowserPool } from './support/browser.ts';
 import { expect, sharedTest as test } from './support/fixtures.ts';
 import { sendMany } from './support/history.ts';
-import { openUser, sendMessage, shareLink, type User, waitForMesh, waitForMessage } from './support/users.ts';
+import {
+  openUser,
+  sendMessage,
+  shareLink,
+  type User,
+  waitForMesh,
+  waitForMessage,
+  waitForPeers,
+} from './support/users.ts';
 import { controlVisibility, setHidden } from './support/visibility.ts';
 
 // The full browser: notifications are the browser's own (the headless shell's permission
@@ -304,6 +312,16 @@ test('receipts count up to "delivered to all", then "read by k" as tabs show the
   await expect(frozenLine.getByTestId('receipt')).toHaveText('delivered to 1 of 2');
   browsers.thaw(carol);
   await expect(frozenLine).toHaveAttribute('data-receipt', 'delivered-all');
+
+  // Carol leaves, then Alice reloads: her line comes back with history, its receipt with it,
+  // and who read it is still named (it said "someone who left" for Carol).
+  await carol.page.close();
+  await waitForPeers(alice.page, [bob.id]);
+  await alice.page.reload();
+  await expect(lineOf(alice.page, alice.id, text).getByTestId('receipt')).toHaveAttribute(
+    'title',
+    'Read by bob, carol',
+  );
 });
 
 /** Scrolls the chat to its oldest line, once any pending follow-the-newest scroll has run. */

@@ -5,7 +5,7 @@
 // newest lines: those a member's history answer holds, and private ones, which come back from
 // the tab's own keeping (private-kept.ts). A reload that got a new peer id takes nothing:
 // receipts and the reads members send name us by id.
-import { MAX_HISTORY_LINES, MESSAGE_ID_PATTERN, PEER_ID_PATTERN } from '../../protocol/index.ts';
+import { MAX_HISTORY_LINES, MESSAGE_ID_PATTERN, normalizeName, PEER_ID_PATTERN } from '../../protocol/index.ts';
 import { ownEntries } from '../storage.ts';
 
 /** Lines whose receipts are kept: as many as a member's history answer holds. */
@@ -29,7 +29,8 @@ export interface KeptReceipt {
 
 export interface ReceiptStore {
   load(): unknown;
-  save(saved: { from: string; lines: Array<[string, KeptReceipt]> }): void;
+  /** `names`: the name each member the kept lines name went by, as we last knew it. */
+  save(saved: { from: string; lines: Array<[string, KeptReceipt]>; names: Array<[string, string]> }): void;
 }
 
 const peerIds = (value: unknown): string[] | null =>
@@ -66,3 +67,22 @@ export function keptReceipts(saved: unknown, from: string): Map<string, KeptRece
   }
   return kept;
 }
+
+/**
+ * The names kept beside the receipts (by peer id): who read a line, or went without it, is
+ * still named after a reload when that member has left since. Only well-formed names.
+ */
+export function keptNames(saved: unknown, from: string): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const entry of ownEntries(saved, from, 'names', KEPT_NAMES)) {
+    if (!Array.isArray(entry) || entry.length !== 2) continue;
+    const [id, name] = entry as [unknown, unknown];
+    if (typeof id !== 'string' || !PEER_ID_PATTERN.test(id)) continue;
+    const checked = normalizeName(name);
+    if (checked.ok && checked.name === name) names.set(id, name);
+  }
+  return names;
+}
+
+/** Names kept at most: every member of the largest room, twice over (names of those who left too). */
+export const KEPT_NAMES = 2 * MAX_MEMBERS;

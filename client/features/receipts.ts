@@ -16,7 +16,15 @@ import { dropOldest } from '../bounded.ts';
 import { createSlot, defineFeature, GONE_FOR_GOOD, type MemberHandle } from '../feature.ts';
 import { createRateCap, type RateCap } from '../rate-cap.ts';
 import { writeSoon } from '../write-soon.ts';
-import { KEPT_CHARS, KEPT_RECEIPTS, type KeptReceipt, keptReceipts, type ReceiptStore } from './receipts-kept.ts';
+import {
+  KEPT_CHARS,
+  KEPT_NAMES,
+  KEPT_RECEIPTS,
+  type KeptReceipt,
+  keptNames,
+  keptReceipts,
+  type ReceiptStore,
+} from './receipts-kept.ts';
 
 /** Receipts kept for this many of our latest lines; older lines keep what they show. */
 const MAX_TRACKED_LINES = 2_000;
@@ -132,6 +140,19 @@ export function createReceipts({
 
   /** What an earlier page of this tab kept and no line of ours took back yet (read once our id is known). */
   let kept: Map<string, KeptReceipt> | undefined;
+  /**
+   * The name of each member our lines went to, as we last knew it: the note's detail names
+   * who read a line, or went without it, after they left (and after a reload, kept with the
+   * receipts). Without it, a reader who had left read as "someone who left" once anything
+   * about the line changed, and on every line after a reload.
+   */
+  const names = new Map<string, string>();
+  const learn = (member: MemberHandle | undefined): void => {
+    if (!member) return;
+    names.delete(member.id); // the newest last: the oldest go first
+    names.set(member.id, member.name);
+    dropOldest(names, KEPT_NAMES);
+  };
   /** The store is written KEEP_DELAY_MS after a change, with whatever changed meanwhile. */
   const keeping = writeSoon(KEEP_DELAY_MS, write);
   const keepSoon = keeping.soon;
@@ -142,7 +163,12 @@ export function createReceipts({
   };
 
   function keptNow(): Map<string, KeptReceipt> {
-    kept ??= store && selfId() !== '' ? keptReceipts(store.load(), selfId()) : new Map();
+    if (kept) return kept;
+    const saved = store && selfId() !== '' ? store.load() : undefined;
+    kept = saved === undefined ? new Map() : keptReceipts(saved, selfId());
+    // Under the names we knew since, if any (a member renamed after the earlier page kept them).
+    if (saved !== undefined)
+      for (const [id, name] of keptNames(saved, selfId())) if (!names.has(id)) names.set(id, name);
     return kept;
   }
 
@@ -167,13 +193,22 @@ export function createReceipts({
     // Newest first; of lines written in the same millisecond, the later listed (stable sort, reversed).
     const newest = candidates.reverse().sort(([, a], [, b]) => b.at - a.at);
     const lines: Array<[string, KeptReceipt]> = [];
+    /** The names of the members the kept lines name, counted in the same share. */
+    const named = new Map<string, string>();
     let chars = 0;
     for (const entry of newest.slice(0, KEPT_RECEIPTS)) {
-      chars += JSON.stringify(entry).length;
+      const [, line] = entry;
+      const fresh: Array<[string, string]> = [];
+      for (const id of [...line.to, ...line.missed]) {
+        const name = names.get(id);
+        if (name !== undefined && !named.has(id)) fresh.push([id, name]);
+      }
+      chars += JSON.stringify(entry).length + JSON.stringify(fresh).length;
       if (chars > KEPT_CHARS) break;
+      for (const [id, name] of fresh) named.set(id, name);
       lines.push(entry);
     }
-    store.save({ from, lines: lines.reverse() });
+    store.save({ from, lines: lines.reverse(), names: [...named] });
   }
 
   function sendReads(member: MemberHandle): void {
@@ -233,6 +268,7 @@ export function createReceipts({
     types: ['receipt:read'],
     receive(member, message) {
       if (!member.slot(receiptSlot).cap.allow()) return;
+      learn(member);
       for (const id of message.ids) {
         const line = own.get(id);
         // Only a member we wrote the line to can have read it; anything else is ignored.
@@ -262,6 +298,7 @@ export function createReceipts({
       readTimers.delete(member);
       const { retryTimer } = member.slot(receiptSlot);
       if (retryTimer !== null) clearTimeout(retryTimer);
+      learn(member); // the name it left under
       // It left without our line: "delivered to all" means all who are still here. A private
       // line waits for its one recipient to come back (chat.ts keeps it for a reload), unless
       // it cannot come back to it: we got a new id (the chat drops the line then).
@@ -285,6 +322,7 @@ export function createReceipts({
         queued,
         at: Date.now(),
       };
+      for (const id of line.recipients) learn(memberById(id));
       own.set(lineId, line);
       dropOldest(own, MAX_TRACKED_LINES);
       report(lineId, line);
@@ -313,6 +351,7 @@ export function createReceipts({
     delivered(lineId: string, member: MemberHandle): void {
       const line = own.get(lineId);
       if (!line?.recipients.has(member.id) || line.delivered.has(member.id)) return;
+      learn(member);
       line.delivered.add(member.id);
       report(lineId, line);
     },
@@ -365,6 +404,8 @@ export function createReceipts({
     },
     /** Keeps what the receipts say now, before the page goes (pagehide): not KEEP_DELAY_MS later. */
     keep: keeping.now,
+    /** The name a member our lines went to had when we last knew it (here or gone), if we did. */
+    nameOf: (peerId: string): string | undefined => names.get(peerId),
     /** The receipt of one of our lines (tests, debug handle). */
     receipt(lineId: string): Receipt | null {
       const line = own.get(lineId);

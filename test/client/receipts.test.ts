@@ -336,6 +336,60 @@ test('receipts outlive a reload: our line back with history shows what reached w
   assert.deepEqual(again.receipt(LINE)?.readBy, [bob.id, alice.id]);
 });
 
+test('a reader who left is still named on the note: at the next change, and after a reload', (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const store = tabStore();
+  const [alice, bob, carol] = ['alice-000001', 'bob-00000001', 'carol-000001'].map(openMember);
+  assert.ok(alice && bob && carol);
+  [alice.name, bob.name, carol.name] = ['Alice', 'Bob', 'Carol'];
+  const here = new Map([alice, bob, carol].map((m) => [m.id, m]));
+  const page = () =>
+    createReceipts({ member: (id) => here.get(id), changed: () => {}, store, selfId: () => 'me-000000001' });
+  // What the page's view asks (main.ts): a member here by its name now, one gone by the kept one.
+  const detail = (receipts: ReturnType<typeof page>) =>
+    receiptDetail(
+      receipts.receipt(LINE) ?? assert.fail('no receipt'),
+      (id) => here.get(id)?.name ?? receipts.nameOf(id) ?? 'someone who left',
+    );
+  const before = page();
+  before.sent(LINE, [alice.id, bob.id, carol.id]);
+  before.feature.receive(bob, { t: 'receipt:read', ids: [LINE] });
+  // Bob renames, then leaves; Carol leaves without the line; then Alice reads it.
+  bob.name = 'Bobby';
+  here.delete(bob.id);
+  before.feature.removed?.(bob, 'ERR_PEER_LEFT');
+  here.delete(carol.id);
+  before.feature.removed?.(carol, 'ERR_PEER_LEFT');
+  before.feature.receive(alice, { t: 'receipt:read', ids: [LINE] });
+  assert.equal(detail(before), 'Read by Bobby, Alice');
+  before.keep();
+  const kept = JSON.parse(store.raw()) as { names: Array<[string, string]> };
+  assert.deepEqual(
+    new Map(kept.names),
+    new Map([
+      [alice.id, 'Alice'],
+      [bob.id, 'Bobby'],
+      [carol.id, 'Carol'],
+    ]),
+  );
+  // The reload: Bob and Carol are still gone.
+  const after = page();
+  assert.equal(after.restore(LINE, 1), true);
+  assert.equal(detail(after), 'Read by Bobby, Alice');
+  assert.equal(after.nameOf(carol.id), 'Carol', 'who went without it is named too');
+  // Names written into the tab's storage by something else are not taken.
+  for (const name of ['', ' Bob', 'x'.repeat(40), '\u202eBob', 7]) {
+    const odd = createReceipts({
+      member: () => undefined,
+      changed: () => {},
+      store: tabStore({ from: 'me-000000001', lines: [], names: [[bob.id, name]] }),
+      selfId: () => 'me-000000001',
+    });
+    odd.restore(LINE, 1);
+    assert.equal(odd.nameOf(bob.id), undefined, JSON.stringify(name));
+  }
+});
+
 test('kept receipts: the newest 200 lines, one deleted not kept, and what is malformed or not ours left out', (t) => {
   t.mock.timers.enable({ apis: ['setTimeout'] });
   const store = tabStore();
