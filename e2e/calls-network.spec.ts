@@ -4,13 +4,12 @@
 
 import { randomBytes } from 'node:crypto';
 import type { Page } from '@playwright/test';
-import { type AttachedNetns, attachNetns } from './support/attached-netns.ts';
-import { createBrowserPool, fakeMediaArgs } from './support/browser.ts';
+import { fakeMediaArgs } from './support/browser.ts';
 import { joinCall, tileOf, waitForTiles, waitForVideo } from './support/calls.ts';
 import { expect, test } from './support/fixtures.ts';
 import { closeAllLinks, openRoomAcross, withRelay } from './support/rooms.ts';
 import { test as servicesTest } from './support/services.ts';
-import { openRoom, openUser, shareLink, waitForMesh } from './support/users.ts';
+import { openRoom, waitForMesh } from './support/users.ts';
 
 const recoveryMs = 90_000;
 
@@ -40,74 +39,58 @@ interface LinkCounters {
 test.describe("when a member's network goes away during a call", () => {
   test.describe.configure({ timeout: 300_000 });
   test.use({ browserArgs: fakeMediaArgs, actionTimeout: 60_000 });
-  let away: AttachedNetns | null = null;
-  test.afterEach(async () => {
-    await away?.destroy();
-    away = null;
-  });
-
   test('while it is away the other side says it is not responding (its picture is the last it sent), and its own page that the other is out of reach while it is offline; the call goes on after the ICE restart, on the same connection', async ({
-    netns,
     server,
     browsers,
+    openAway,
   }) => {
     const [alice] = await openRoom(browsers, server.url, ['alice']);
     if (!alice) throw new Error('alice');
-    away = await attachNetns(netns);
-    const erinBrowsers = createBrowserPool(away, {
-      args: [...fakeMediaArgs, `--unsafely-treat-insecure-origin-as-secure=${away.serverUrl(server.port)}`],
-    });
-    try {
-      const link = new URL(await shareLink(alice.page));
-      const erinUrl = `${away.serverUrl(server.port)}${link.pathname}${link.search}${link.hash}`;
-      const erin = await openUser(await erinBrowsers.newContext({ label: 'erin' }), erinUrl, 'erin');
-      await waitForMesh([alice, erin]);
-      await Promise.all([joinCall(alice), joinCall(erin)]);
-      await waitForVideo(erin, [alice]);
-      await waitForVideo(alice, [erin]);
-      const counters = () =>
-        erin.page.evaluate(() =>
-          (globalThis as unknown as { roomlink: { counters(): LinkCounters } }).roomlink.counters(),
-        );
-      const before = await counters();
-      await recordCallStatus(erin.page);
+    const { user: erin, cut: away } = await openAway(alice.page, 'erin', fakeMediaArgs);
+    await waitForMesh([alice, erin]);
+    await Promise.all([joinCall(alice), joinCall(erin)]);
+    await waitForVideo(erin, [alice]);
+    await waitForVideo(alice, [erin]);
+    const counters = () =>
+      erin.page.evaluate(() =>
+        (globalThis as unknown as { roomlink: { counters(): LinkCounters } }).roomlink.counters(),
+      );
+    const before = await counters();
+    await recordCallStatus(erin.page);
 
-      await away.dropTraffic();
-      // Not shown as if all were well: the tile and the call's status say so, on both sides.
-      // Alice (the server answers her) says erin is not responding; erin's page finds that it
-      // is her own network that went (outage.ts) and says alice is out of her reach, as her
-      // member list does: never that alice is not responding.
-      for (const [viewer, other, words] of [
-        [alice, erin, 'not responding'],
-        [erin, alice, 'out of reach while you’re offline'],
-      ] as const) {
-        await expect(tileOf(viewer.page, other.id)).toHaveAttribute('data-heard', 'false', { timeout: recoveryMs });
-        await expect(tileOf(viewer.page, other.id)).toContainText(words, { timeout: recoveryMs });
-        await expect(viewer.page.getByTestId('call-status')).toContainText(`${other.name} (${words})`);
-      }
-      await expect(erin.page.getByTestId('signaling-status')).toHaveAttribute('data-state', 'offline');
-      await expect(tileOf(erin.page, alice.id)).not.toContainText('not responding');
-      // Nor was it said before her page knew (the status is read out by screen readers).
-      expect((await callStatuses(erin.page)).filter((text) => text.includes('not responding'))).toEqual([]);
-      await expect
-        .poll(async () => (await counters()).iceRestarts, { timeout: recoveryMs, message: 'erin restarts ICE' })
-        .toBeGreaterThan(before.iceRestarts);
-      await away.allowTraffic();
-      await waitForMesh([alice, erin], recoveryMs);
-      await expect(tileOf(alice.page, erin.id)).toHaveAttribute('data-heard', 'true');
-      await expect(tileOf(alice.page, erin.id)).not.toContainText('not responding');
-      // Erin back online: alice's tile and the status say neither.
-      await expect(tileOf(erin.page, alice.id)).toHaveAttribute('data-heard', 'true');
-      await expect(tileOf(erin.page, alice.id)).not.toContainText('offline');
-      await expect(erin.page.getByTestId('call-status')).not.toContainText('offline');
-      // Frames flow again both ways, on the connection the call started on.
-      await waitForVideo(erin, [alice]);
-      await waitForVideo(alice, [erin]);
-      await expect(tileOf(alice.page, erin.id)).toHaveAttribute('data-camera', 'on');
-      expect((await counters()).created).toBe(before.created);
-    } finally {
-      await erinBrowsers.close();
+    await away.dropTraffic();
+    // Not shown as if all were well: the tile and the call's status say so, on both sides.
+    // Alice (the server answers her) says erin is not responding; erin's page finds that it
+    // is her own network that went (outage.ts) and says alice is out of her reach, as her
+    // member list does: never that alice is not responding.
+    for (const [viewer, other, words] of [
+      [alice, erin, 'not responding'],
+      [erin, alice, 'out of reach while you’re offline'],
+    ] as const) {
+      await expect(tileOf(viewer.page, other.id)).toHaveAttribute('data-heard', 'false', { timeout: recoveryMs });
+      await expect(tileOf(viewer.page, other.id)).toContainText(words, { timeout: recoveryMs });
+      await expect(viewer.page.getByTestId('call-status')).toContainText(`${other.name} (${words})`);
     }
+    await expect(erin.page.getByTestId('signaling-status')).toHaveAttribute('data-state', 'offline');
+    await expect(tileOf(erin.page, alice.id)).not.toContainText('not responding');
+    // Nor was it said before her page knew (the status is read out by screen readers).
+    expect((await callStatuses(erin.page)).filter((text) => text.includes('not responding'))).toEqual([]);
+    await expect
+      .poll(async () => (await counters()).iceRestarts, { timeout: recoveryMs, message: 'erin restarts ICE' })
+      .toBeGreaterThan(before.iceRestarts);
+    await away.allowTraffic();
+    await waitForMesh([alice, erin], recoveryMs);
+    await expect(tileOf(alice.page, erin.id)).toHaveAttribute('data-heard', 'true');
+    await expect(tileOf(alice.page, erin.id)).not.toContainText('not responding');
+    // Erin back online: alice's tile and the status say neither.
+    await expect(tileOf(erin.page, alice.id)).toHaveAttribute('data-heard', 'true');
+    await expect(tileOf(erin.page, alice.id)).not.toContainText('offline');
+    await expect(erin.page.getByTestId('call-status')).not.toContainText('offline');
+    // Frames flow again both ways, on the connection the call started on.
+    await waitForVideo(erin, [alice]);
+    await waitForVideo(alice, [erin]);
+    await expect(tileOf(alice.page, erin.id)).toHaveAttribute('data-camera', 'on');
+    expect((await counters()).created).toBe(before.created);
   });
 });
 

@@ -2,20 +2,10 @@
 // it continues from the last byte received (the progress never goes back) and verifies. A
 // reaction made while cut off arrives too.
 
-import { type AttachedNetns, attachNetns } from './support/attached-netns.ts';
-import { createBrowserPool } from './support/browser.ts';
 import { download, fileLine, makeFile, sendFiles, waitForFileState } from './support/files.ts';
 import { expect, test } from './support/fixtures.ts';
 import { react, reactionChip } from './support/history.ts';
-import {
-  openRoom,
-  openUser,
-  sendMessage,
-  shareLink,
-  waitForMesh,
-  waitForMessage,
-  waitForPeers,
-} from './support/users.ts';
+import { openRoom, sendMessage, waitForMesh, waitForMessage, waitForPeers } from './support/users.ts';
 
 const recoveryMs = 90_000;
 /**
@@ -26,88 +16,72 @@ const recoveryMs = 90_000;
 const fileBytes = 24 * 1024 * 1024;
 const transferMs = 180_000;
 
-let away: AttachedNetns | null = null;
-test.afterEach(async () => {
-  await away?.destroy();
-  away = null;
-});
-
 test('a file cut off mid-transfer resumes where it stopped once the network returns, and verifies', async ({
-  netns,
   server,
   browsers,
+  openAway,
 }) => {
   test.setTimeout(540_000);
   const [alice] = await openRoom(browsers, server.url, ['alice']);
   if (!alice) throw new Error('openRoom returned no user');
-  away = await attachNetns(netns);
-  const erinBrowsers = createBrowserPool(away, {
-    args: [`--unsafely-treat-insecure-origin-as-secure=${away.serverUrl(server.port)}`],
+  const { user: erin, cut: away } = await openAway(alice.page, 'erin');
+  await waitForMesh([alice, erin]);
+  await sendMessage(alice.page, 'react to me while away');
+  await waitForMessage(erin.page, { from: alice.id, text: 'react to me while away' });
+
+  const made = await makeFile(alice.page, { name: 'long.bin', size: fileBytes });
+  const [id] = await sendFiles(alice.page, [made.name]);
+  if (!id) throw new Error('no transfer id');
+  const progress = fileLine(erin.page, id).getByTestId('file-progress');
+  const value = () => progress.evaluate((p: { value: number }) => p.value);
+  // The network goes the moment bytes flow (polled in the page: no round trip to the test).
+  await progress.waitFor();
+  await progress.evaluate(
+    (p: { value: number }) =>
+      new Promise<void>((resolve) => {
+        const g = globalThis as unknown as {
+          setInterval(f: () => void, ms: number): number;
+          clearInterval(t: number): void;
+        };
+        const timer = g.setInterval(() => {
+          if (p.value > 0) {
+            g.clearInterval(timer);
+            resolve();
+          }
+        }, 10);
+      }),
+    undefined,
+    { timeout: 60_000 },
+  );
+  // From here on, the page records whether the bar ever goes back (a restart from zero).
+  await progress.evaluate((p: { value: number }) => {
+    const g = globalThis as unknown as {
+      __wentBack: boolean;
+      MutationObserver: new (f: () => void) => { observe(t: unknown, o: object): void };
+      setInterval(f: () => void, ms: number): void;
+    };
+    g.__wentBack = false;
+    let last = p.value;
+    g.setInterval(() => {
+      if (p.value < last) g.__wentBack = true;
+      last = p.value;
+    }, 20);
   });
-  try {
-    const link = new URL(await shareLink(alice.page));
-    const erinUrl = `${away.serverUrl(server.port)}${link.pathname}${link.search}${link.hash}`;
-    const erin = await openUser(await erinBrowsers.newContext({ label: 'erin' }), erinUrl, 'erin');
-    await waitForMesh([alice, erin]);
-    await sendMessage(alice.page, 'react to me while away');
-    await waitForMessage(erin.page, { from: alice.id, text: 'react to me while away' });
 
-    const made = await makeFile(alice.page, { name: 'long.bin', size: fileBytes });
-    const [id] = await sendFiles(alice.page, [made.name]);
-    if (!id) throw new Error('no transfer id');
-    const progress = fileLine(erin.page, id).getByTestId('file-progress');
-    const value = () => progress.evaluate((p: { value: number }) => p.value);
-    // The network goes the moment bytes flow (polled in the page: no round trip to the test).
-    await progress.waitFor();
-    await progress.evaluate(
-      (p: { value: number }) =>
-        new Promise<void>((resolve) => {
-          const g = globalThis as unknown as {
-            setInterval(f: () => void, ms: number): number;
-            clearInterval(t: number): void;
-          };
-          const timer = g.setInterval(() => {
-            if (p.value > 0) {
-              g.clearInterval(timer);
-              resolve();
-            }
-          }, 10);
-        }),
-      undefined,
-      { timeout: 60_000 },
-    );
-    // From here on, the page records whether the bar ever goes back (a restart from zero).
-    await progress.evaluate((p: { value: number }) => {
-      const g = globalThis as unknown as {
-        __wentBack: boolean;
-        MutationObserver: new (f: () => void) => { observe(t: unknown, o: object): void };
-        setInterval(f: () => void, ms: number): void;
-      };
-      g.__wentBack = false;
-      let last = p.value;
-      g.setInterval(() => {
-        if (p.value < last) g.__wentBack = true;
-        last = p.value;
-      }, 20);
-    });
+  await away.cutNetwork();
+  // Alice stops hearing erin (her entry is hidden while silent): the cut is real.
+  await waitForPeers(alice.page, 0, null, recoveryMs);
+  const atCut = await value();
+  await react(erin.page, alice.id, 'react to me while away', 'party');
+  await away.restoreNetwork();
+  await waitForMesh([alice, erin], recoveryMs);
 
-    await away.cutNetwork();
-    // Alice stops hearing erin (her entry is hidden while silent): the cut is real.
-    await waitForPeers(alice.page, 0, null, recoveryMs);
-    const atCut = await value();
-    await react(erin.page, alice.id, 'react to me while away', 'party');
-    await away.restoreNetwork();
-    await waitForMesh([alice, erin], recoveryMs);
-
-    await waitForFileState(erin.page, id, 'verified', transferMs);
-    await waitForFileState(alice.page, id, 'verified', recoveryMs);
-    expect(atCut).toBeLessThan(made.size);
-    expect(await erin.page.evaluate(() => (globalThis as { __wentBack?: boolean }).__wentBack)).toBe(false);
-    expect(await download(erin.page, id)).toEqual({ name: 'long.bin', sha256: made.sha256 });
-    const party = reactionChip(alice.page, alice.id, 'react to me while away', '🎉');
-    await expect(party).toHaveAttribute('data-count', '1');
-    await expect(party).toHaveAttribute('title', 'erin');
-  } finally {
-    await erinBrowsers.close();
-  }
+  await waitForFileState(erin.page, id, 'verified', transferMs);
+  await waitForFileState(alice.page, id, 'verified', recoveryMs);
+  expect(atCut).toBeLessThan(made.size);
+  expect(await erin.page.evaluate(() => (globalThis as { __wentBack?: boolean }).__wentBack)).toBe(false);
+  expect(await download(erin.page, id)).toEqual({ name: 'long.bin', sha256: made.sha256 });
+  const party = reactionChip(alice.page, alice.id, 'react to me while away', '🎉');
+  await expect(party).toHaveAttribute('data-count', '1');
+  await expect(party).toHaveAttribute('title', 'erin');
 });

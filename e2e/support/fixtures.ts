@@ -10,8 +10,9 @@
 //   import { test, expect } from "./support/fixtures.ts";
 //   test.use({ serverEnv: { MAX_ROOM_SIZE: "4" } });
 
-import { test as base, type TestInfo } from '@playwright/test';
+import { test as base, type Page, type TestInfo } from '@playwright/test';
 import { testChromium } from '../../scripts/ensure-system.ts';
+import { type AwayUser, openAwayUser } from './away-user.ts';
 import { type BrowserHost, type BrowserPool, createBrowserHost, createBrowserPool } from './browser.ts';
 import { createNetns, type Netns } from './netns.ts';
 import { type RoomServer, startServer } from './server.ts';
@@ -37,6 +38,11 @@ export interface RoomlinkFixtures {
   netns: Netns;
   server: RoomServer;
   browsers: BrowserPool;
+  /**
+   * Opens a member on a network of its own, in the room `roomPage` is in (away-user.ts);
+   * `args`: more Chromium flags. Closed after the test, its namespace with it.
+   */
+  openAway: (roomPage: Page, name: string, args?: readonly string[]) => Promise<AwayUser>;
 }
 
 function failed(testInfo: TestInfo): boolean {
@@ -128,6 +134,19 @@ export const test = base.extend<RoomlinkFixtures>({
   browsers: async ({ netns, browserArgs, fullBrowser }, use, testInfo) => {
     const binary = testChromium(browserArgs, fullBrowser);
     await withPool(createBrowserPool(netns, { args: browserArgs, binary }), use, testInfo);
+  },
+
+  openAway: async ({ netns, server }, use) => {
+    const opened: AwayUser[] = [];
+    try {
+      await use(async (roomPage, name, args = []) => {
+        const away = await openAwayUser(netns, server.port, roomPage, name, args);
+        opened.push(away);
+        return away;
+      });
+    } finally {
+      for (const away of opened) await away.close();
+    }
   },
 });
 
