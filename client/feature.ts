@@ -15,6 +15,7 @@ export type DisposeReason =
   | 'ERR_NOT_IN_ROOM' // after our rejoin the server no longer lists it
   | 'ERR_NAME_TAKEN' // silent and off the server, its name given to a newcomer: it is gone
   | 'ERR_SELF_RESET' // we got a new peer id: every link starts over
+  | 'ERR_SELF_OUTSIDE' // the server keeps us out of the room (full): we hold no links until we are in
   | 'ERR_PAGE_CLOSED'; // this page is going away
 
 /**

@@ -147,8 +147,26 @@ const signalingHandlers: SignalingHandlers = {
     ownName.taken(error);
     return true;
   },
-  onStatus: (status, error) => pageStatus.signalingChanged(status, error),
+  onStatus(status, error) {
+    if (status === 'refused' && error?.code === 'room_full') outsideTheRoom();
+    pageStatus.signalingChanged(status, error);
+  },
 };
+
+/**
+ * The server keeps us out of a full room we were in (our seat was taken while we were away
+ * from it: a waiting member got it). The page says we are not in the room, so we are not: our
+ * links go (with a goodbye, so that the members hear it at once) and so does our call; a seat
+ * that frees lets us in again by itself, with what was said meanwhile. Kept linked, the page
+ * went on receiving the room's lines while saying it was not in it, over the room's cap.
+ */
+function outsideTheRoom(): void {
+  if (mesh.members().length === 0) return;
+  calls.leave();
+  for (const member of mesh.all()) member.send({ t: 'bye' });
+  mesh.outside();
+  system('You are no longer in this room: it is full, and your place went to someone else while you were away.');
+}
 
 /** The page status and our own outages: offline said, members kept listed, missed lines asked for. */
 const pageStatus = wireStatus({

@@ -47,6 +47,12 @@ export interface Mesh {
   /** Our peer id from the join ack; a different one than before resets every link. */
   setSelf(id: string): void;
   /**
+   * The server keeps us out of the room (it is full: our seat was taken while we were away
+   * from it): every link goes, quietly, and the members we had are not news when we are let
+   * in again (the join ack lists them).
+   */
+  outside(): void;
+  /**
    * The join ack's member list. After a rejoin (the server restarted, our connection
    * dropped) links that are down are repaired; on the first join there is nothing to repair.
    */
@@ -86,6 +92,12 @@ interface Entry {
    */
   offServer: boolean;
 }
+
+/**
+ * Removals the chat does not announce ("X left"): ours, not the members' (we got a new id, the
+ * server keeps us out, this page is going away).
+ */
+const QUIET: ReadonlySet<DisposeReason> = new Set(['ERR_SELF_RESET', 'ERR_SELF_OUTSIDE', 'ERR_PAGE_CLOSED']);
 
 /** Name shown for a member we have a signal from but no peer:joined yet. */
 const UNANNOUNCED_NAME = '…';
@@ -140,7 +152,7 @@ export function createMesh(options: MeshOptions): Mesh {
     if (!entry) return;
     entries.delete(id);
     entry.member.dispose(reason);
-    const quiet = reason === 'ERR_SELF_RESET' || reason === 'ERR_PAGE_CLOSED' || entry.awaitingJoin;
+    const quiet = QUIET.has(reason) || entry.awaitingJoin;
     if (!quiet) options.notice({ kind: 'left', id, name: entry.member.name, reason });
     changed();
   }
@@ -215,17 +227,21 @@ export function createMesh(options: MeshOptions): Mesh {
     else member.replaceLink();
   }
 
+  /** Every member goes, quietly (the change is ours, not theirs); the next join ack's are not news. */
+  function dropAllQuietly(reason: DisposeReason): void {
+    beforeReset = new Set([...beforeReset, ...entries.keys()]);
+    for (const peerId of [...entries.keys()]) drop(peerId, reason);
+    roster.clear();
+  }
+
   return {
     setSelf(id) {
-      if (selfId && selfId !== id) {
-        // The server gave us a new id (our resume ticket was not accepted): every other
-        // member knows us under the old one, so every link starts over.
-        beforeReset = new Set(entries.keys());
-        for (const peerId of beforeReset) drop(peerId, 'ERR_SELF_RESET');
-        roster.clear();
-      }
+      // The server gave us a new id (our resume ticket was not accepted): every other
+      // member knows us under the old one, so every link starts over.
+      if (selfId && selfId !== id) dropAllQuietly('ERR_SELF_RESET');
       selfId = id;
     },
+    outside: () => dropAllQuietly('ERR_SELF_OUTSIDE'),
     sync(peers, rejoin) {
       roster.clear();
       const listed = new Set<string>();

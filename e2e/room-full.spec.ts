@@ -1,11 +1,25 @@
 // A full room keeps a newcomer out, and the page says so instead of looking like a chat: it
 // names the cap, turns off what needs a room (the message box keeps what was written in it),
 // and keeps trying by itself; once a member leaves, the newcomer is in without a reload, gets
-// the room's history and chats both ways.
+// the room's history and chats both ways. A member whose seat went to a waiting page while it
+// could not reach the server is out of the room as its page says: no links, no lines.
 
+import { randomBytes } from 'node:crypto';
+import type { Page } from '@playwright/test';
+import { RESTART_GRACE_MS } from '../server/returning.ts';
 import { violationsInBothSchemes } from './support/axe.ts';
 import { expect, test } from './support/fixtures.ts';
-import { openPage, openRoom, selfId, sendMessage, waitForMesh, waitForMessage } from './support/users.ts';
+import {
+  chatTexts,
+  openPage,
+  openRoom,
+  selfId,
+  sendMessage,
+  shareLink,
+  waitForMesh,
+  waitForMessage,
+  waitForPeers,
+} from './support/users.ts';
 
 test.use({ serverEnv: { MAX_ROOM_SIZE: '3' } });
 
@@ -90,4 +104,59 @@ test('a fourth member is kept out of a room of three with the room turned off, a
   await waitForMessage(bob.page, { from: daveId, text: draft });
   await sendMessage(alice.page, 'welcome, dave');
   await waitForMessage(dave, { from: alice.id, text: 'welcome, dave' });
+});
+
+test.describe('a seat lost while away from the server', () => {
+  // Two seats; the same secret across the restart, so that tickets from before it stay valid.
+  test.use({ serverEnv: { MAX_ROOM_SIZE: '2', ROOMLINK_SECRET: randomBytes(24).toString('base64url') } });
+
+  test('a member refused on its return, its seat taken meanwhile, leaves the mesh: nobody keeps it linked or sends it lines; it is back by itself once a seat frees', async ({
+    server,
+    browsers,
+    openAway,
+  }) => {
+    test.slow();
+    const [alice] = await openRoom(browsers, server.url, ['alice']);
+    if (!alice) throw new Error('openRoom returned no user');
+    // Bob on a network of his own, where new connections to the server can be refused while
+    // his peer link (UDP) carries on.
+    const { user: bob, cut } = await openAway(alice.page, 'bob');
+    await waitForMesh([alice, bob]);
+    const dave = await openPage(await browsers.newContext({ label: 'dave' }), await shareLink(alice.page), 'dave');
+    await expect(dave.getByTestId('signaling-status')).toHaveAttribute('data-state', 'refused');
+
+    // The server restarts while Bob cannot reach it again: Alice is back at once, with her
+    // seat; Dave, waiting, gets the other. Bob's link to Alice carries on meanwhile.
+    await cut.dropTraffic('new-tcp');
+    await server.restart();
+    const startedAt = Date.now();
+    const daveId = await selfId(dave, inTimeoutMs);
+    await waitForPeers(alice.page, [bob.id, daveId]);
+    // Past the time a member from before the restart gets its seat back over the cap.
+    await alice.page.waitForTimeout(Math.max(0, startedAt + RESTART_GRACE_MS - Date.now()));
+    await cut.allowTraffic();
+
+    // Bob's page asks again and is refused: it says he is out, and it is, for everyone.
+    const status = bob.page.getByTestId('signaling-status');
+    await expect(status).toHaveAttribute('data-state', 'refused', { timeout: inTimeoutMs });
+    const systemLine = (page: Page, text: string) =>
+      page.locator('[data-testid=message][data-kind=system]', { hasText: text });
+    await expect(systemLine(bob.page, 'You are no longer in this room')).toHaveCount(1);
+    await waitForPeers(bob.page, 0, null);
+    await waitForPeers(alice.page, [daveId]);
+    await expect(systemLine(alice.page, 'bob left')).toHaveCount(1);
+    const meanwhile = 'said while bob was out';
+    await sendMessage(alice.page, meanwhile);
+    await waitForMessage(dave, { from: alice.id, text: meanwhile });
+    expect(await chatTexts(bob.page)).not.toContain(meanwhile);
+
+    // Dave goes: Bob is in again by himself, under his id, and gets what he missed.
+    await dave.context().close();
+    await expect(status).toBeHidden({ timeout: inTimeoutMs });
+    expect(await selfId(bob.page)).toBe(bob.id);
+    await waitForMesh([alice, bob]);
+    await waitForMessage(bob.page, { from: alice.id, text: meanwhile });
+    // Joined when he first came, and now again.
+    await expect(systemLine(alice.page, 'bob joined')).toHaveCount(2);
+  });
 });

@@ -38,10 +38,20 @@ export interface AttachedNetns extends BareNetns {
 /**
  * 'all': every packet. 'udp': only UDP, which is what the browser's peer links use here (no
  * TURN over TCP): the links go silent while the socket to the server, over TCP, carries on.
+ * 'new-tcp': a new TCP connection out is refused at once (a reset), those open carry on, and
+ * so does UDP: a page that loses the server cannot reach it again while its peer links work.
  */
-export type DroppedTraffic = 'all' | 'udp';
+export type DroppedTraffic = 'all' | 'udp' | 'new-tcp';
 
 function dropRuleset(what: DroppedTraffic): string {
+  if (what === 'new-tcp')
+    return `table inet ${DROP_TABLE} {
+  chain output {
+    type filter hook output priority filter; policy accept;
+    oifname "eth0" tcp flags & (syn | ack) == syn reject with tcp reset
+  }
+}
+`;
   const match = what === 'udp' ? ' meta l4proto udp' : '';
   return `table inet ${DROP_TABLE} {
   chain input {

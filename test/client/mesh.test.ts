@@ -411,6 +411,34 @@ test('a new peer id for us starts every link over, quietly', () => {
   );
 });
 
+test('kept out of a full room, we drop every link, quietly; let in again, those we had are not news', () => {
+  const { mesh, made, notices } = harness(A);
+  mesh.sync([{ id: B, name: 'Bob' }], false);
+  mesh.peerJoined({ id: C, name: 'Carol' });
+  const before = notices.length;
+  mesh.outside();
+  assert.equal(mesh.members().length, 0);
+  assert.ok(
+    made.every((link) => link.closed),
+    'every link closed',
+  );
+  assert.deepEqual(notices.slice(before), [], 'no "left" for members who did not go');
+  // A seat frees: the join ack lists Bob and Carol, and Dave, who took our seat meanwhile.
+  mesh.sync(
+    [
+      { id: B, name: 'Bob' },
+      { id: C, name: 'Carol' },
+      { id: D, name: 'Dave' },
+    ],
+    true,
+  );
+  assert.equal(mesh.members().length, 3);
+  assert.deepEqual(
+    notices.slice(before).map((n) => `${n.kind} ${n.name}`),
+    ['joined Dave'],
+  );
+});
+
 test('renames come from the server only, and are announced', () => {
   const { mesh, notices } = harness(A);
   mesh.sync([{ id: B, name: 'Bob' }], false);
