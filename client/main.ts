@@ -268,7 +268,10 @@ const { taggedName, othersTag } = names;
 /** What waits until the join is done with: line times, look-alike names, stale files. */
 const deferred = createDeferred();
 // What a reader scrolled up missed (mentions, attention.ts) is seen once back at the newest line.
-const lines = createLinesView({ caughtUp: () => attention.caughtUp() });
+const lines = createLinesView({
+  caughtUp: () => attention.caughtUp(),
+  placedAbove: (item, passed) => unreadMarker.placedAbove(item, passed),
+});
 /** The first message that came while the tab was hidden starts with "New messages". */
 const unreadMarker = createUnreadMarker();
 const replies = createReplies(document.getElementById('messages') as HTMLElement, {

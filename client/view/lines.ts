@@ -14,6 +14,7 @@ import { createFollow } from './follow.ts';
 import { type Queued, takeTurns } from './line-turns.ts';
 import { createListFocus } from './list-focus.ts';
 import { foldLongText } from './long-text.ts';
+import { createNearOrder, type LineOrder } from './near-order.ts';
 import { createNewer } from './newer.ts';
 import { watchGoingUp } from './reader-intent.ts';
 import { createScrollback, MOVE_LINES, type ScrollbackCounts } from './scrollback.ts';
@@ -47,6 +48,8 @@ interface Waiting extends Queued {
   news: boolean;
   /** A message that mentions us (mentions.ts): counted apart by "N new messages". */
   mention: boolean;
+  /** A chat line: placed among the near ones by when it was written (near-order.ts). */
+  order: LineOrder | null;
 }
 
 export interface LinesView {
@@ -105,6 +108,8 @@ export interface LinesViewOptions {
   announcer?: ChatAnnouncer;
   /** The reader is at the newest line again (attention.ts clears what it counted meanwhile). */
   caughtUp?: () => void;
+  /** A chat line went above these, written before them (near-order.ts): unread-marker.ts. */
+  placedAbove?: (item: HTMLLIElement, passed: readonly Element[]) => void;
 }
 
 /** The (author, id) key of a line's element, as edits name it; null for one without them. */
@@ -113,11 +118,17 @@ function keyOf(item: HTMLElement): string | null {
   return from === undefined || id === undefined ? null : lineKey(from, id);
 }
 
-export function createLinesView({ announcer = pageAnnouncer(), caughtUp }: LinesViewOptions = {}): LinesView {
+export function createLinesView({
+  announcer = pageAnnouncer(),
+  caughtUp,
+  placedAbove,
+}: LinesViewOptions = {}): LinesView {
   const messages = document.getElementById('messages') as HTMLOListElement;
   copyWholeLines(messages);
   /** Lines made and not yet on the page, oldest first (at most MAX_LINES of them). */
   let waiting: Waiting[] = [];
+  /** Where a chat line goes among the near ones on the page (near-order.ts). */
+  const nearOrder = createNearOrder();
   /** Characters put on the page since the last frame. */
   let spent = 0;
   let flushScheduled = false;
@@ -206,18 +217,18 @@ export function createLinesView({ announcer = pageAnnouncer(), caughtUp }: Lines
     if (waiting.length > MAX_LINES) {
       for (const gone of waiting.splice(0, waiting.length - MAX_LINES)) dropped(gone.item);
     }
-    const batch = document.createDocumentFragment();
     const turn = takeTurns(waiting, spent, FRAME_BUDGET_CHARS);
     waiting = turn.rest;
     spent = turn.spent;
     const taken = turn.taken;
+    // One by one (no layout is read in between, so this lays out once, as a fragment did).
     for (const next of taken) {
       watched.push(next.item);
-      batch.append(next.item);
+      const passed = nearOrder.place(messages, next.item, next.order);
+      if (passed.length > 0) placedAbove?.(next.item, passed);
       toOwnLine ||= next.own;
     }
     if (taken.length > 0) {
-      messages.append(batch);
       if (!follow.following && !toOwnLine) {
         newer.came(taken.filter((next) => next.news).map((next) => ({ key: keyOf(next.item), mention: next.mention })));
       }
@@ -291,8 +302,9 @@ export function createLinesView({ announcer = pageAnnouncer(), caughtUp }: Lines
     },
     append(line, senderName, mentionsYou = false, spokenName = senderName) {
       const item = build(line, senderName);
+      const order = line.kind === 'chat' ? { ts: shownTime(line), from: line.from, id: line.id } : null;
       // System lines ("X joined") are not counted as new messages.
-      appendItem(item, line.own, !line.own && line.kind === 'chat', line.text.length, mentionsYou);
+      appendItem(item, line.own, !line.own && line.kind === 'chat', line.text.length, mentionsYou, order);
       // Told to a screen reader once, as news: not our own lines (the page's answers to what
       // we did, such as "You are now Bob", are news to us all the same), not history (history.ts
       // sums it up), never again when the line comes back on the page (scrollback.ts).
@@ -365,8 +377,9 @@ export function createLinesView({ announcer = pageAnnouncer(), caughtUp }: Lines
     news: boolean,
     chars = item.textContent?.length ?? 0,
     mention = false,
+    order: LineOrder | null = null,
   ): void {
-    waiting.push({ item, chars, own, news, mention, sender: own ? '' : (item.dataset.from ?? '') });
+    waiting.push({ item, chars, own, news, mention, order, sender: own ? '' : (item.dataset.from ?? '') });
     // Lines are put on the page together, once per task (or per frame, when many).
     if (!flushScheduled) {
       flushScheduled = true;
@@ -394,11 +407,17 @@ export function timeElement(date: Date): HTMLTimeElement {
   return time;
 }
 
+/** The sender's clock is far off: the line is shown, and placed, as written when it arrived here. */
+const skewedClock = (line: ChatLine): boolean =>
+  line.receivedAt !== undefined && Math.abs(line.ts - line.receivedAt) > MAX_CLOCK_SKEW_MS;
+
+/** The line's time as shown: the sender's, or when it arrived here if the sender's clock is far off. */
+const shownTime = (line: ChatLine): number => (skewedClock(line) ? (line.receivedAt ?? line.ts) : line.ts);
+
 /** The line's time: the sender's, or when it arrived here if the sender's clock is far off. */
 function timeOf(line: ChatLine): HTMLTimeElement {
-  const skewed = line.receivedAt !== undefined && Math.abs(line.ts - line.receivedAt) > MAX_CLOCK_SKEW_MS;
-  const shown = skewed && line.receivedAt !== undefined ? line.receivedAt : line.ts;
-  const time = timeElement(new Date(shown));
+  const skewed = skewedClock(line);
+  const time = timeElement(new Date(shownTime(line)));
   if (skewed) {
     time.dataset.clock = 'off';
     const claimed = new Date(line.ts);

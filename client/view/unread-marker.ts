@@ -21,6 +21,11 @@ export interface UnreadMarker {
   incoming(item: HTMLElement): void;
   /** We wrote: whatever was new is seen. */
   seen(): void;
+  /**
+   * A message went on the page above these lines, written before them (near-order.ts): if one
+   * has the divider and the tab is still hidden, the divider goes to it, the first unseen now.
+   */
+  placedAbove(item: HTMLElement, passed: readonly Element[]): void;
 }
 
 export function createUnreadMarker({
@@ -47,15 +52,25 @@ export function createUnreadMarker({
     } else armed = false;
   });
 
+  function mark(item: HTMLElement): void {
+    const made = el('div', { className: 'unread-divider', testId: 'unread-divider', text: UNREAD_TEXT });
+    item.prepend(made);
+    item.classList.add('line-first-new');
+    marked = new WeakRef(item);
+  }
+
   return {
     incoming(item) {
       if (!armed) return;
       armed = false;
-      const made = el('div', { className: 'unread-divider', testId: 'unread-divider', text: UNREAD_TEXT });
-      item.prepend(made);
-      item.classList.add('line-first-new');
-      marked = new WeakRef(item);
+      mark(item);
     },
     seen,
+    placedAbove(item, passed) {
+      const first = marked?.deref();
+      if (first === undefined || !passed.includes(first) || !hidden()) return;
+      seen();
+      mark(item);
+    },
   };
 }

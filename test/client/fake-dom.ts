@@ -45,6 +45,10 @@ export class FakeElement {
   get lastElementChild(): FakeElement | null {
     return this.children.at(-1) ?? null;
   }
+  get previousElementSibling(): FakeElement | null {
+    const siblings = this.parentNode?.children ?? [];
+    return siblings[siblings.indexOf(this) - 1] ?? null;
+  }
   get childElementCount(): number {
     return this.children.length;
   }

@@ -79,3 +79,30 @@ test('writing a line, or hiding the tab again, takes the divider away; hidden ag
     dom.restore();
   }
 });
+
+test('a message put above the first unseen one (written before it, near-order.ts) takes the divider while the tab is hidden', () => {
+  const dom = installFakeDom([]);
+  try {
+    const p = page();
+    p.setHidden(true);
+    const first = p.line();
+    p.incoming(first);
+    const other = p.line();
+    const earlier = p.line();
+    p.incoming(earlier);
+    p.marker.placedAbove(earlier as unknown as HTMLElement, [other as unknown as Element]);
+    assert.ok(p.divider(first), 'not above the line with the divider: nothing moves');
+    p.marker.placedAbove(earlier as unknown as HTMLElement, [first as unknown as Element]);
+    assert.equal(p.divider(first), null);
+    assert.ok(p.divider(earlier));
+    assert.ok(earlier.classList.contains('line-first-new'));
+    assert.ok(!first.classList.contains('line-first-new'));
+    // Back in the tab, a line put above it is seen as it comes: the divider stays.
+    p.setHidden(false);
+    const seen = p.line();
+    p.marker.placedAbove(seen as unknown as HTMLElement, [earlier as unknown as Element]);
+    assert.ok(p.divider(earlier));
+  } finally {
+    dom.restore();
+  }
+});

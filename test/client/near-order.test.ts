@@ -1,0 +1,108 @@
+// Lines written at nearly the same moment by different members (client/view/near-order.ts):
+// each page hears them in its own order, and puts them in the order they were written, as
+// history does, so that every page shows them alike; one's own lines keep their order, and
+// nothing moves past a system line or a line settled on the page for NEAR_MS. The lines view
+// places its chat lines so (view/lines.ts). On a stand-in DOM (fake-dom.ts).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { ChatLine } from '../../client/features/chat.ts';
+import { createNearOrder, type LineOrder, NEAR_MS } from '../../client/view/near-order.ts';
+import { FakeElement } from './fake-dom.ts';
+import { linesViewEachTest } from './lines-view-each-test.ts';
+
+/** A page's list of lines, placed at the times the test says. */
+function page() {
+  let now = 0;
+  const near = createNearOrder(() => now);
+  const list = new FakeElement('ol');
+  return {
+    at(ms: number) {
+      now = ms;
+    },
+    place(name: string, order: LineOrder | null) {
+      const item = new FakeElement('li');
+      item.dataset['name'] = name;
+      near.place(list as unknown as Element, item as unknown as Element, order);
+    },
+    names: () => list.children.map((item) => item.dataset['name']),
+  };
+}
+
+const line = (from: string, ts: number, id = `${from}-${ts}`): LineOrder => ({ from, ts, id });
+
+test('two lines written at nearly once show in the order they were written on both pages, whichever each heard first', () => {
+  const alice = page();
+  const bob = page();
+  // Each page has its own line first; the other's comes 150 ms later.
+  alice.place('alice', line('alice-00001', 1_000));
+  alice.at(150);
+  alice.place('bob', line('bob-0000001', 990));
+  bob.place('bob', line('bob-0000001', 990));
+  bob.at(150);
+  bob.place('alice', line('alice-00001', 1_000));
+  assert.deepEqual(alice.names(), ['bob', 'alice']);
+  assert.deepEqual(bob.names(), ['bob', 'alice']);
+  // The same time to the millisecond: by author, as history orders them (transcript.ts).
+  const [one, two] = [page(), page()];
+  one.place('zed', line('zed-0000001', 5_000));
+  one.place('amy', line('amy-0000001', 5_000));
+  two.place('amy', line('amy-0000001', 5_000));
+  two.place('zed', line('zed-0000001', 5_000));
+  assert.deepEqual(one.names(), two.names());
+  assert.deepEqual(one.names(), ['amy', 'zed']);
+});
+
+test('a line goes among the near ones by its time: between two, past several', () => {
+  const p = page();
+  p.place('a', line('aaaaaaaaaaa', 1_000));
+  p.place('b', line('bbbbbbbbbbb', 1_200));
+  p.place('c', line('ccccccccccc', 1_300));
+  p.at(300);
+  p.place('d', line('ddddddddddd', 1_100));
+  p.place('e', line('eeeeeeeeeee', 900));
+  assert.deepEqual(p.names(), ['e', 'a', 'd', 'b', 'c']);
+});
+
+test("an author's own lines keep their order; nothing moves past a system line, nor past a line settled for NEAR_MS", () => {
+  const own = page();
+  own.place('bob first', line('bob-0000001', 2_000, 'b1'));
+  own.place('bob second, his clock stepped back', line('bob-0000001', 1_500, 'b2'));
+  assert.deepEqual(own.names(), ['bob first', 'bob second, his clock stepped back']);
+
+  const system = page();
+  system.place('alice', line('alice-00001', 2_000));
+  system.place('carol joined', null);
+  system.place('bob', line('bob-0000001', 1_900));
+  assert.deepEqual(system.names(), ['alice', 'carol joined', 'bob']);
+
+  const settled = page();
+  settled.place('alice', line('alice-00001', 2_000));
+  settled.at(NEAR_MS + 1);
+  settled.place('bob, long after', line('bob-0000001', 1_900));
+  assert.deepEqual(settled.names(), ['alice', 'bob, long after']);
+});
+
+const view = linesViewEachTest();
+
+test('the lines view places chat lines so; a line whose sender clock is off goes by when it came', async () => {
+  const chat = (from: string, ts: number, extra: Partial<ChatLine> = {}): ChatLine => ({
+    kind: 'chat',
+    id: `${from}-line`.padEnd(12, '0'),
+    from,
+    ts,
+    text: `from ${from}`,
+    own: false,
+    ...extra,
+  });
+  const now = Date.now();
+  view.lines().append(chat('alice-00001', now), 'alice');
+  view.lines().append(chat('bob-0000001', now - 200), 'bob');
+  // Its clock an hour ahead: shown (and placed) as written when it came, now.
+  view.lines().append(chat('carol-00001', now + 3_600_000, { receivedAt: now + 100 }), 'carol');
+  await new Promise((resolve) => setImmediate(resolve));
+  const froms = view
+    .dom()
+    .byId('messages')
+    .children.map((item) => item.dataset['from']);
+  assert.deepEqual(froms, ['bob-0000001', 'alice-00001', 'carol-00001']);
+});
