@@ -8,16 +8,16 @@
 // exception is logged and answered with 'internal'. Every event, known or not, first passes
 // the connection's guard (guard.ts): its event budget before dispatch, and a refusal budget
 // before any error is answered.
+// The pieces, one concept a file, each built once here: connection.ts (what a socket holds),
+// refusals.ts (answering a refused event), dispatch.ts (the middleware that runs the
+// handlers). The handlers themselves are below.
 import { nanoid } from 'nanoid';
 import { PEER_ID_LENGTH } from '../protocol/limits.ts';
 import {
   type ClientEvent,
-  type ErrorCode,
   type IncomingSignal,
-  isClientEvent,
   type JoinAck,
   type PeerLeftReason,
-  type ProtocolError,
   parseJoinRequest,
   parseOutgoingSignal,
   parseRenameRequest,
@@ -25,12 +25,15 @@ import {
   type ResumeTicket,
 } from '../protocol/signaling.ts';
 import type { Config } from './config.ts';
-import type { ConnectionGuard, CutReason, GuardHooks } from './guard.ts';
+import { createConnections, type Handler, idsOf, protocolError } from './connection.ts';
+import { createDispatch } from './dispatch.ts';
+import type { ConnectionGuard, GuardHooks } from './guard.ts';
 import type { IceGrant } from './ice.ts';
 import type { Logger } from './logger.ts';
 import { type MemberClaim, type MembershipStore, peerInfo } from './membership.ts';
-import type { KnownEvent, Metrics } from './metrics.ts';
-import type { LimitedEvent, SocketLimiter } from './rate-limit.ts';
+import type { Metrics } from './metrics.ts';
+import type { SocketLimiter } from './rate-limit.ts';
+import { createRefusals } from './refusals.ts';
 import type { ResumeTokens } from './resume.ts';
 import type { TicketRevocations } from './resume-revocations.ts';
 import {
@@ -103,119 +106,16 @@ const RESUME_RETRY_SLACK_MS = 250;
  */
 type ResumeVerdict = { resumed: true } | { resumed: false; owner?: { retryAfterMs: number } };
 
-/** What a client cut off by its guard is told, by reason. */
-const CUT_MESSAGES: Record<Exclude<CutReason, 'slow_reader'>, string> = {
-  packet_flood: 'disconnected: too many packets',
-  refusals: 'disconnected: too many refused events',
-};
-
-type Ack = (response: { ok: false; error: ProtocolError }) => void;
-type Handler = (conn: Connection, args: unknown[], ack: Ack | undefined) => unknown;
-
-const protocolError = (code: ErrorCode, message: string): ProtocolError => ({ code, message });
-
-/** What one socket holds beyond socket.data (which other nodes read through fetchSockets). */
-interface Connection extends GuardHooks {
-  readonly socket: RoomSocket;
-  /** A join is being decided: a second room:join meanwhile is 'already_joined'. */
-  joining: boolean;
-  readonly limiter: SocketLimiter | undefined;
-  /** Set right after the Connection is made: the guard takes it as its hooks. */
-  guard: ConnectionGuard | undefined;
-}
-
-/** The ids a log line about this socket carries. */
-const idsOf = (socket: RoomSocket) => ({
-  socketId: socket.id,
-  roomId: socket.data.roomId,
-  peerId: socket.data.peerId,
-});
-
 /**
  * The signaling handlers of one server: call the result with each new socket. Every
- * handler and listener is created here, once; a socket adds its Connection, one middleware
- * (which runs the handlers) and two entries in its listener table (error, disconnect).
+ * handler and listener is created here, once (by the pieces' factories); a socket adds its
+ * Connection, one middleware (which runs the handlers) and two entries in its listener
+ * table (error, disconnect).
  */
 export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: RoomSocket) => void {
   const { logger: log, membership, metrics } = deps;
-
-  /**
-   * Answers a rejected event: through its ack if it has one, else with an 'error' event —
-   * unless the guard's refusal budget is spent, which cuts the connection off instead.
-   */
-  const reject = (conn: Connection, event: KnownEvent, ack: Ack | undefined, error: ProtocolError): void => {
-    log.debug({ ...idsOf(conn.socket), event, code: error.code }, 'rejected');
-    metrics?.rejected(event, error.code);
-    if (event === 'room:join') metrics?.join(error.code);
-    if (conn.guard && !conn.guard.refused()) return;
-    if (ack) ack({ ok: false, error });
-    else conn.socket.emit('error', error);
-  };
-
-  /** The guard's hook (guard.ts): the last word before the transport is cut. */
-  function beforeCut(this: Connection, reason: CutReason, retryAfterMs: number): void {
-    const { socket } = this;
-    log.info({ ...idsOf(socket), reason }, 'connection cut off');
-    if (reason === 'slow_reader') return; // it would not read a goodbye either
-    socket.emit('error', protocolError('rate_limited', CUT_MESSAGES[reason]));
-    // Told apart from a disconnect for another tab taking our id over, which is for good: a
-    // page cut off comes back once its address may connect again.
-    socket.emit('server:cut', { retryAfterMs });
-    socket.disconnect(true);
-  }
-
-  // Every event goes through here, the socket's one middleware: drop what arrives after a
-  // cut-off, refuse unknown names and anything over the connection's event budget, then run
-  // the event's handler. Dispatched here, not by a listener per event name on each socket:
-  // five more names in a socket's listener table made it 540 bytes instead of 250, at
-  // every socket (README, "Memory per socket"). `next` is never called, so Socket.IO emits
-  // nothing of its own.
-  const screen = (conn: Connection, packet: unknown[]) => {
-    if (conn.guard?.isCut()) return;
-    const [event] = packet;
-    const last = packet.at(-1);
-    const ack = typeof last === 'function' ? (last as Ack) : undefined;
-    // The unknown name is the client's free text: not something to copy into our logs.
-    if (!isClientEvent(event)) return reject(conn, '(unknown)', ack, protocolError('bad_request', 'unknown event'));
-    if (conn.guard && !conn.guard.takeEvent()) {
-      return reject(conn, event, ack, protocolError('rate_limited', 'too many events on this connection; slow down'));
-    }
-    // Marked now, not when the handler runs: a disconnect read right after it (a client that
-    // leaves and closes in one write) fires before the next tick, and run() then drops the leave.
-    const { data } = conn.socket;
-    if (event === 'room:leave' && packet.length === 1 && data.peerId !== undefined) data.leaving = data.peerId;
-    // In the next tick, as Socket.IO dispatches its own listeners.
-    process.nextTick(run, conn, event, packet.slice(1), ack);
-  };
-
-  /**
-   * Takes a token for the event; on refusal answers rate_limited, naming the event, and
-   * returns false. A rename costs a join token: it is announced to the whole room like one.
-   */
-  const allowed = (conn: Connection, event: LimitedEvent | 'room:rename', ack: Ack | undefined): boolean => {
-    const bucket: LimitedEvent = event === 'room:rename' ? 'room:join' : event;
-    const scope = conn.limiter?.take(bucket) ?? null;
-    if (scope === null) return true;
-    metrics?.rateLimited(bucket, scope);
-    reject(conn, event, ack, protocolError('rate_limited', `too many ${event} events; slow down`));
-    return false;
-  };
-
-  /** Runs the event's handler so that neither a throw nor a rejected promise escapes. */
-  const run = (conn: Connection, event: ClientEvent, args: unknown[], ack: Ack | undefined): void => {
-    // As Socket.IO's own dispatch: what arrived just before a disconnect is dropped.
-    if (!conn.socket.connected) return;
-    const fail = (error: unknown) => {
-      log.error({ ...idsOf(conn.socket), event, err: error }, 'handler failed');
-      reject(conn, event, ack, protocolError('internal', 'internal server error'));
-    };
-    try {
-      const result = handlers[event](conn, args, ack);
-      if (result instanceof Promise) result.catch(fail);
-    } catch (error) {
-      fail(error);
-    }
-  };
+  const refusals = createRefusals(deps);
+  const { reject, allowed } = refusals;
 
   /** Removes the entry if this socket still holds it, and tells the room the peer left. */
   const departed = async (socket: RoomSocket, member: Member, reason: PeerLeftReason): Promise<void> => {
@@ -530,24 +430,8 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
     'room:rename': rename,
     'ice:refresh': iceRefresh,
   };
-
-  // The guard's hook: when this connection last sent anything (a pong at least once per
-  // ping interval while it lives). Another node reads it through fetchSockets() before
-  // letting a ticket take the peer id over.
-  function heard(this: Connection): void {
-    this.socket.data.heardAt = Date.now();
-  }
-
-  // Socket.IO reports middleware errors and packets it cannot parse as 'error'; without a
-  // listener Node's EventEmitter would throw it as an uncaught exception. (A client's own
-  // 'error' event never gets here: the middleware refuses it as unknown.) Both are the
-  // client's doing, so the message is enough: no stack. (Run with --enable-source-maps, as
-  // the server once was, the first stack formatted parsed the bundle's source map, which
-  // stalled every room for 0.5–1.4 s on the loaded machine then (0.23 s on an idle one), on
-  // demand of any client sending one bad packet.)
-  function onError(this: RoomSocket, error: unknown): void {
-    if (error instanceof Error) log.debug({ ...idsOf(this), reason: error.message }, 'socket error');
-  }
+  const { screen, onError } = createDispatch(deps, refusals, handlers);
+  const connect = createConnections(deps);
 
   function onDisconnect(this: RoomSocket, reason: string): void {
     const member = memberOf(this.data);
@@ -577,17 +461,7 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
   }
 
   return (socket) => {
-    // Built field by field: the guard is made with the connection as its hooks.
-    const conn: Connection = {
-      socket,
-      joining: false,
-      limiter: deps.limiterFor?.(socket),
-      guard: undefined,
-      beforeCut,
-      heard,
-    };
-    conn.guard = deps.guardFor(socket, conn);
-    socket.data.heardAt = Date.now();
+    const conn = connect(socket);
     socket.use((packet) => screen(conn, packet));
     socket.on('error', onError);
     socket.on('disconnect', onDisconnect);
