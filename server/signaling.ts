@@ -10,26 +10,19 @@
 // before any error is answered.
 // The pieces, one concept a file, each built once here: connection.ts (what a socket holds),
 // refusals.ts (answering a refused event), dispatch.ts (the middleware that runs the
-// handlers). The handlers themselves are below.
+// handlers), member-events.ts (signal, room:rename, ice:refresh), departure.ts (room:leave
+// and disconnects). The join is below.
 import { nanoid } from 'nanoid';
 import { PEER_ID_LENGTH } from '../protocol/limits.ts';
-import {
-  type ClientEvent,
-  type IncomingSignal,
-  type JoinAck,
-  type PeerLeftReason,
-  parseJoinRequest,
-  parseOutgoingSignal,
-  parseRenameRequest,
-  type RenameAck,
-  type ResumeTicket,
-} from '../protocol/signaling.ts';
+import { type ClientEvent, type JoinAck, parseJoinRequest, type ResumeTicket } from '../protocol/signaling.ts';
 import type { Config } from './config.ts';
-import { createConnections, type Handler, idsOf, protocolError } from './connection.ts';
+import { createConnections, type Handler, protocolError } from './connection.ts';
+import { createDeparture } from './departure.ts';
 import { createDispatch } from './dispatch.ts';
 import type { ConnectionGuard, GuardHooks } from './guard.ts';
 import type { IceGrant } from './ice.ts';
 import type { Logger } from './logger.ts';
+import { createMemberEvents } from './member-events.ts';
 import { type MemberClaim, type MembershipStore, peerInfo } from './membership.ts';
 import type { Metrics } from './metrics.ts';
 import type { SocketLimiter } from './rate-limit.ts';
@@ -43,16 +36,14 @@ import {
   enterRoom,
   leaveOwnRoom,
   leaveRoom,
-  type Member,
   memberOf,
   othersInRoom,
   peerAddress,
   type RoomServer,
   type RoomSocket,
-  roomAddress,
 } from './rooms.ts';
 import { withTimeout } from './timeout.ts';
-import { seatFreed, stopWaiting, waitForSeat } from './waiting.ts';
+import { stopWaiting, waitForSeat } from './waiting.ts';
 
 export interface SignalingDeps {
   config: Pick<Config, 'maxRoomSize' | 'maxVideoSenders'>;
@@ -89,9 +80,6 @@ export interface SignalingDeps {
   guardFor: (socket: RoomSocket, hooks: GuardHooks) => ConnectionGuard | undefined;
 }
 
-/** Socket.IO's reason when our own io.close() ends a socket (app.close(), SIGTERM). */
-const SHUTDOWN_REASON = 'server shutting down';
-
 /** Engine.IO's defaults, for a server built without them set. */
 const DEFAULT_PING_INTERVAL_MS = 25_000;
 const DEFAULT_PING_TIMEOUT_MS = 20_000;
@@ -116,23 +104,9 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
   const { logger: log, membership, metrics } = deps;
   const refusals = createRefusals(deps);
   const { reject, allowed } = refusals;
-
-  /** Removes the entry if this socket still holds it, and tells the room the peer left. */
-  const departed = async (socket: RoomSocket, member: Member, reason: PeerLeftReason): Promise<void> => {
-    // false when another socket holds the peer id now (a resumed tab replaced this one):
-    // saying it left would make the others tear down a live connection.
-    if (!(await membership.leave(member.roomId, member.peerId, socket.id))) return;
-    io.to(roomAddress(member.roomId)).emit('peer:left', { id: member.peerId, reason });
-    seatFreed(io, member.roomId);
-    log.info({ socketId: socket.id, roomId: member.roomId, peerId: member.peerId, reason }, 'peer left');
-  };
-
-  /** A goodbye: the tickets die first, so no resume slips in before the others hear it. */
-  const goodbye = async (socket: RoomSocket, member: Member): Promise<void> => {
-    await deps.revocations.revoke(member.roomId, member.peerId);
-    await leaveRoom(socket, member.roomId, member.peerId);
-    await departed(socket, member, 'leave');
-  };
+  const departure = createDeparture(io, deps, refusals);
+  const { departed } = departure;
+  const memberEvents = createMemberEvents(io, deps, refusals);
 
   /**
    * Whether this ticket may take its peer id back now: issued here for this room, not
@@ -349,116 +323,17 @@ export function createSignaling(io: RoomServer, deps: SignalingDeps): (socket: R
     }
   };
 
-  const signal: Handler = (conn, args, ack) => {
-    if (!allowed(conn, 'signal', ack)) return;
-    const member = memberOf(conn.socket.data);
-    if (!member) return reject(conn, 'signal', ack, protocolError('not_in_room', 'join a room before signaling'));
-    if (args.length !== 1)
-      return reject(conn, 'signal', ack, protocolError('bad_request', 'signal expects one payload and no ack'));
-    const parsed = parseOutgoingSignal(args[0]);
-    if (!parsed.ok) return reject(conn, 'signal', ack, parsed.error);
-    const { to, description, candidate } = parsed.value;
-    if (to === member.peerId) return; // to oneself: nothing to negotiate
-    // Delivery by construction: the target address is built from the sender's own room, so
-    // a signal can never reach a peer outside it; `from` is ours to stamp, never the client's.
-    const delivered: IncomingSignal = { from: member.peerId };
-    if (description) delivered.description = description;
-    if (candidate) delivered.candidate = candidate;
-    const address = peerAddress(member.roomId, to);
-    // A peer id is held by one socket, on one node. On this node: delivered here, without a
-    // round trip through Redis (some adapters deliver locally only after their publish).
-    // Elsewhere (or nowhere): through the adapter, which reaches the node that holds it.
-    const here = io.of('/').adapter.rooms.get(address);
-    (here !== undefined && here.size > 0 ? io.local : io).to(address).emit('signal', delivered);
-    metrics?.signalRelayed();
-  };
-
-  const leave: Handler = async (conn, args, ack) => {
-    if (args.length !== 0) {
-      return reject(conn, 'room:leave', ack, protocolError('bad_request', 'room:leave takes no arguments'));
-    }
-    const { socket } = conn;
-    const member = memberOf(socket.data);
-    if (!member) return reject(conn, 'room:leave', ack, protocolError('not_in_room', 'not in a room'));
-    await goodbye(socket, member);
-  };
-
-  const rename: Handler = async (conn, args, ack) => {
-    if (!allowed(conn, 'room:rename', ack)) return;
-    if (args.length !== 2 || !ack) {
-      return reject(conn, 'room:rename', ack, protocolError('bad_request', 'room:rename expects (request, ack)'));
-    }
-    const parsed = parseRenameRequest(args[0]);
-    if (!parsed.ok) return reject(conn, 'room:rename', ack, parsed.error);
-    const { socket } = conn;
-    const member = memberOf(socket.data);
-    if (!member) return reject(conn, 'room:rename', ack, protocolError('not_in_room', 'join a room first'));
-    const { name } = parsed.value;
-    const renamed = await membership.rename(member.roomId, { peerId: member.peerId, name, socketId: socket.id });
-    if (!renamed.ok) {
-      if (renamed.code === 'not_in_room') {
-        return reject(conn, 'room:rename', ack, protocolError('not_in_room', 'join a room first'));
-      }
-      return reject(conn, 'room:rename', ack, {
-        code: 'name_taken',
-        message: 'someone in this room already uses that name',
-        suggestion: renamed.suggestion,
-      });
-    }
-    if (memberOf(socket.data)?.peerId !== member.peerId) return; // left meanwhile
-    socket.data.name = name;
-    (ack as (response: RenameAck) => void)({ ok: true, name });
-    othersInRoom(io, member.roomId, member.peerId).emit('peer:renamed', { id: member.peerId, name });
-  };
-
-  const iceRefresh: Handler = (conn, args, ack) => {
-    if (!allowed(conn, 'ice:refresh', ack)) return;
-    if (args.length !== 1 || !ack) {
-      return reject(conn, 'ice:refresh', ack, protocolError('bad_request', 'ice:refresh expects (ack)'));
-    }
-    const member = memberOf(conn.socket.data);
-    if (!member) return reject(conn, 'ice:refresh', ack, protocolError('not_in_room', 'join a room first'));
-    const grant = deps.ice(member.peerId);
-    (ack as (response: unknown) => void)({ ok: true, iceServers: grant.iceServers, iceExpiresAt: grant.iceExpiresAt });
-  };
-
   /** Every client event and its handler: one table for all sockets. */
   const handlers: Readonly<Record<ClientEvent, Handler>> = {
     'room:join': join,
-    signal,
-    'room:leave': leave,
-    'room:rename': rename,
-    'ice:refresh': iceRefresh,
+    signal: memberEvents.signal,
+    'room:leave': departure.leave,
+    'room:rename': memberEvents.rename,
+    'ice:refresh': memberEvents.iceRefresh,
   };
   const { screen, onError } = createDispatch(deps, refusals, handlers);
   const connect = createConnections(deps);
-
-  function onDisconnect(this: RoomSocket, reason: string): void {
-    const member = memberOf(this.data);
-    log.debug({ ...idsOf(this), reason }, 'disconnected');
-    if (!member) return;
-    // Its room:leave was read and is not done (dropped by run(), or awaiting the revocation):
-    // the member said goodbye, even while we shut down. Whichever of the two gets to the
-    // store first announces it; the other finds the entry gone.
-    if (this.data.leaving === member.peerId) {
-      goodbye(this, member).catch((error: unknown) => {
-        log.error(
-          { socketId: this.id, roomId: member.roomId, peerId: member.peerId, err: error },
-          'peer:left after leave failed',
-        );
-      });
-      return;
-    }
-    // Our own shutdown: the client reconnects (to another node) and resumes its id, and its
-    // data channels live on meanwhile; a peer:left would make the others tear them down.
-    if (reason === SHUTDOWN_REASON || deps.isShuttingDown()) return;
-    departed(this, member, 'disconnect').catch((error: unknown) => {
-      log.error(
-        { socketId: this.id, roomId: member.roomId, peerId: member.peerId, err: error },
-        'peer:left after disconnect failed',
-      );
-    });
-  }
+  const { onDisconnect } = departure;
 
   return (socket) => {
     const conn = connect(socket);

@@ -1,0 +1,78 @@
+// How a member leaves: room:leave (a goodbye: its tickets are revoked first), or its socket's
+// disconnect. The room hears peer:left only while this socket still holds the peer id, and
+// not for a disconnect of our own shutdown unless the member had said goodbye.
+import type { PeerLeftReason } from '../protocol/signaling.ts';
+import { type Handler, idsOf, protocolError } from './connection.ts';
+import type { Refusals } from './refusals.ts';
+import { leaveRoom, type Member, memberOf, type RoomServer, type RoomSocket, roomAddress } from './rooms.ts';
+import type { SignalingDeps } from './signaling.ts';
+import { seatFreed } from './waiting.ts';
+
+/** Socket.IO's reason when our own io.close() ends a socket (app.close(), SIGTERM). */
+const SHUTDOWN_REASON = 'server shutting down';
+
+export type Departure = ReturnType<typeof createDeparture>;
+
+export function createDeparture(
+  io: RoomServer,
+  deps: Pick<SignalingDeps, 'logger' | 'membership' | 'revocations' | 'isShuttingDown'>,
+  { reject }: Refusals,
+) {
+  const { logger: log, membership } = deps;
+
+  /** Removes the entry if this socket still holds it, and tells the room the peer left. */
+  const departed = async (socket: RoomSocket, member: Member, reason: PeerLeftReason): Promise<void> => {
+    // false when another socket holds the peer id now (a resumed tab replaced this one):
+    // saying it left would make the others tear down a live connection.
+    if (!(await membership.leave(member.roomId, member.peerId, socket.id))) return;
+    io.to(roomAddress(member.roomId)).emit('peer:left', { id: member.peerId, reason });
+    seatFreed(io, member.roomId);
+    log.info({ socketId: socket.id, roomId: member.roomId, peerId: member.peerId, reason }, 'peer left');
+  };
+
+  /** A goodbye: the tickets die first, so no resume slips in before the others hear it. */
+  const goodbye = async (socket: RoomSocket, member: Member): Promise<void> => {
+    await deps.revocations.revoke(member.roomId, member.peerId);
+    await leaveRoom(socket, member.roomId, member.peerId);
+    await departed(socket, member, 'leave');
+  };
+
+  const leave: Handler = async (conn, args, ack) => {
+    if (args.length !== 0) {
+      return reject(conn, 'room:leave', ack, protocolError('bad_request', 'room:leave takes no arguments'));
+    }
+    const { socket } = conn;
+    const member = memberOf(socket.data);
+    if (!member) return reject(conn, 'room:leave', ack, protocolError('not_in_room', 'not in a room'));
+    await goodbye(socket, member);
+  };
+
+  function onDisconnect(this: RoomSocket, reason: string): void {
+    const member = memberOf(this.data);
+    log.debug({ ...idsOf(this), reason }, 'disconnected');
+    if (!member) return;
+    // Its room:leave was read and is not done (dropped by run(), or awaiting the revocation):
+    // the member said goodbye, even while we shut down. Whichever of the two gets to the
+    // store first announces it; the other finds the entry gone.
+    if (this.data.leaving === member.peerId) {
+      goodbye(this, member).catch((error: unknown) => {
+        log.error(
+          { socketId: this.id, roomId: member.roomId, peerId: member.peerId, err: error },
+          'peer:left after leave failed',
+        );
+      });
+      return;
+    }
+    // Our own shutdown: the client reconnects (to another node) and resumes its id, and its
+    // data channels live on meanwhile; a peer:left would make the others tear them down.
+    if (reason === SHUTDOWN_REASON || deps.isShuttingDown()) return;
+    departed(this, member, 'disconnect').catch((error: unknown) => {
+      log.error(
+        { socketId: this.id, roomId: member.roomId, peerId: member.peerId, err: error },
+        'peer:left after disconnect failed',
+      );
+    });
+  }
+
+  return { departed, leave, onDisconnect };
+}
