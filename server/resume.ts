@@ -5,7 +5,7 @@
 // with expiry in unix seconds, 4 bytes big-endian. It is bound to one room (it cannot claim
 // the same id elsewhere) and stops working at its expiry. Revocation (room:leave) needs
 // state: resume-revocations.ts. Whether a live connection may be taken over is the
-// signaling handler's to decide (signaling.ts): a ticket only proves who you were.
+// join's to decide (resume-verdict.ts): a ticket only proves who you were.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { ResumeTicket } from '../protocol/signaling.ts';
 
