@@ -384,7 +384,15 @@ function showLine(line: ChatLine, senderName: string): HTMLLIElement {
   // A line that goes for good unseen (past the lines kept, a tab in the background) is not
   // watched for ever: the watch would keep its element and all it holds.
   lines.whenDropped(item, () => readWatch.unwatch(item));
-  attention.incoming(line, spoken, line.text, mention);
+  // Edited or deleted before it reached us (the revision came first, by another path, and
+  // edits.seen drew it so): the title, the @ count and a notification go by what it reads now,
+  // and a line already deleted counts for nothing (it counted, and notified its words).
+  const revision = edits.revision(line.from, line.id);
+  if (revision === null) attention.incoming(line, spoken, line.text, mention);
+  else if (revision.text !== null) {
+    const mentioned = mentionsYou(revision.text, selfName(), memberNames(), names.ownCode());
+    attention.incoming(line, spoken, revision.text, mentioned);
+  }
   unreadMarker.incoming(item);
   return item;
 }

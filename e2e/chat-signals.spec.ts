@@ -8,6 +8,7 @@ import type { Locator, Page } from '@playwright/test';
 import type { BrowserPool } from './support/browser.ts';
 import { expect, sharedTest as test } from './support/fixtures.ts';
 import { sendMany } from './support/history.ts';
+import { hostileMemberScript, sendSignedDeletion, sendSignedLine } from './support/hostile-member.ts';
 import {
   openUser,
   sendMessage,
@@ -353,7 +354,10 @@ test('while the tab is hidden the title counts unread lines; notifications are o
   server,
   browsers,
 }) => {
-  const [alice, bob] = await openRoomWithTabs(browsers, server.url, ['alice', 'bob']);
+  // Alice's page can also put lines on its channel as no page of ours sends them (below).
+  const [alice, bob] = await openRoomWithTabs(browsers, server.url, ['alice', 'bob'], {
+    scripts: { alice: hostileMemberScript },
+  });
   if (!alice || !bob) throw new Error('fewer users');
   await bob.context.grantPermissions(['notifications'], { origin: server.url });
   const notified = () =>
@@ -395,6 +399,17 @@ test('while the tab is hidden the title counts unread lines; notifications are o
   const shared = `fine to show ${tag()}`;
   await sendMessage(alice.page, shared);
   await expect.poll(async () => (await notified()).last?.body).toBe(shared);
+  // A line whose deletion came first (another path can bring them so; here Alice's page sends
+  // them so, on her only channel, to Bob): shown deleted, not counted, its words not shown.
+  const ts = Date.now();
+  await sendSignedDeletion(alice.page, 0, { id: 'deletedfirst', ts, at: ts + 1 });
+  await sendSignedLine(alice.page, 0, { id: 'deletedfirst', ts, text: 'words deleted before they came' });
+  await expect(bob.page.locator('[data-testid=message][data-id=deletedfirst]')).toHaveAttribute('data-deleted', 'true');
+  // A line after it is counted: had the deleted one been, the title would say 6.
+  await sendMessage(alice.page, `after the deleted one ${tag()}`);
+  await expect.poll(async () => (await notified()).count).toBe(3);
+  await expect(bob.page).toHaveTitle(`(5) ${title}`);
+  expect((await notified()).last?.body).not.toContain('deleted before');
 
   // Back to the tab: the count goes.
   await setHidden(bob.page, false);

@@ -26,6 +26,18 @@ export const hostileMemberScript = `(() => {
     return channel;
   };
   const text = 'x'.repeat(4000);
+  /** Signs these words with this page's own per-join key (the pair the page keeps in
+   *  sessionStorage), as identity.ts signs: base64url of the ECDSA signature. */
+  async function sign(words) {
+    const stored = Object.keys(sessionStorage).find((key) => key.startsWith('roomlink:signing:'));
+    if (!stored) throw new Error('no signing key in this tab');
+    const algorithm = { name: 'ECDSA', namedCurve: 'P-256' };
+    const privateKey = await crypto.subtle.importKey(
+      'jwk', JSON.parse(sessionStorage.getItem(stored)).privateKey, algorithm, false, ['sign']);
+    const bytes = new Uint8Array(await crypto.subtle.sign(
+      { name: 'ECDSA', hash: 'SHA-256' }, privateKey, new TextEncoder().encode(words)));
+    return btoa(String.fromCharCode(...bytes)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+  }
   window.__hostile = {
     states: () => captured.map((entry) => entry.channel.readyState),
     pongs: (index) => captured[index].pongs,
@@ -37,19 +49,18 @@ export const hostileMemberScript = `(() => {
      *  is: a member may sign its own lies. Signed as identity.ts signs, with the line it
      *  answers (re) when it has one. */
     async sendSigned(index, line) {
-      const stored = Object.keys(sessionStorage).find((key) => key.startsWith('roomlink:signing:'));
-      if (!stored) throw new Error('no signing key in this tab');
-      const algorithm = { name: 'ECDSA', namedCurve: 'P-256' };
-      const privateKey = await crypto.subtle.importKey(
-        'jwk', JSON.parse(sessionStorage.getItem(stored)).privateKey, algorithm, false, ['sign']);
       const parts = ['roomlink/1 line', window.roomlink.selfId(), line.id, line.ts, line.text, null];
       if (line.re) parts.push(line.re.from, line.re.id, line.re.name, line.re.text);
-      const signed = JSON.stringify(parts);
-      const bytes = new Uint8Array(await crypto.subtle.sign(
-        { name: 'ECDSA', hash: 'SHA-256' }, privateKey, new TextEncoder().encode(signed)));
-      const sig = btoa(String.fromCharCode(...bytes)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+      const sig = await sign(JSON.stringify(parts));
       const re = line.re ? { re: line.re } : {};
       captured[index].channel.send(JSON.stringify({ t: 'chat', id: line.id, ts: line.ts, text: line.text, ...re, sig }));
+    },
+    /** Puts the deletion of this page's own line (id, ts) as of 'at' on channel #index,
+     *  signed as identity.ts signs one: the line need not have gone before it. */
+    async sendSignedDeletion(index, deletion) {
+      const sig = await sign(JSON.stringify(
+        ['roomlink/1 deletion', window.roomlink.selfId(), deletion.id, deletion.ts, null, deletion.at]));
+      captured[index].channel.send(JSON.stringify({ t: 'chat:edit', id: deletion.id, ts: deletion.ts, at: deletion.at, sig }));
     },
     /** Sends chat lines (4,000 characters, fresh ids) or pings on channel #index as fast as
      *  it takes them, until it closes or max went out. */
@@ -119,6 +130,21 @@ export function sendSignedLine(
         globalThis as unknown as { __hostile: { sendSigned(i: number, l: unknown): Promise<void> } }
       ).__hostile.sendSigned(i, l),
     [index, line] as const,
+  );
+}
+
+/** The deletion of the hostile page's own line (id, ts) as of `at`, signed with its key, on channel #index. */
+export function sendSignedDeletion(
+  page: Page,
+  index: number,
+  deletion: { id: string; ts: number; at: number },
+): Promise<void> {
+  return page.evaluate(
+    ([i, d]) =>
+      (
+        globalThis as unknown as { __hostile: { sendSignedDeletion(i: number, d: unknown): Promise<void> } }
+      ).__hostile.sendSignedDeletion(i, d),
+    [index, deletion] as const,
   );
 }
 
