@@ -3,7 +3,16 @@
 // for both: opening a room is most of a test's time on two shared cores.
 
 import { expect, sharedTest as test } from './support/fixtures.ts';
-import { openRoom, openUser, peersOf, shareLink, waitForMesh, waitForPeers } from './support/users.ts';
+import {
+  openRoom,
+  openUser,
+  peersOf,
+  sendMessage,
+  shareLink,
+  waitForMesh,
+  waitForMessage,
+  waitForPeers,
+} from './support/users.ts';
 
 /** The heartbeat's target is 5 s; this is a behaviour test, not a benchmark. */
 const heartbeatBudgetMs = 15_000;
@@ -28,6 +37,11 @@ test('a user who closes their tab, then one whose browser freezes, disappear fro
       ),
     ),
   );
+
+  // Dave says something before his browser goes.
+  const before = 'dave, before the crash';
+  await sendMessage(dave.page, before);
+  await waitForMessage(alice.page, { from: dave.id, text: before });
 
   // Every process of dave's browser stops: no goodbye, no closed socket, no closed channel;
   // the heartbeat removes him.
@@ -66,4 +80,13 @@ test('a user who closes their tab, then one whose browser freezes, disappear fro
   // (Alice may have joined before dave or after him: his first "joined" is hers to say or not.)
   expect(daveLines.slice(-2)).toEqual(['dave left', 'dave joined']);
   expect(daveLines.filter((text) => text === 'dave left')).toHaveLength(1);
+  // His line from before is marked "(earlier)" now that someone here has his name: the old
+  // dave's, not the new one's (which may be another person); the new one's lines are not.
+  const daveLine = (id: string, text: string) =>
+    alice.page.locator(`[data-testid=message][data-from="${id}"]`).filter({ hasText: text });
+  await expect(daveLine(dave.id, before)).toHaveAttribute('data-earlier', 'true');
+  await expect(daveLine(dave.id, before).locator('.name-earlier')).toHaveText('(earlier)');
+  await sendMessage(daveAgain.page, 'dave, back');
+  await waitForMessage(alice.page, { from: daveAgain.id, text: 'dave, back' });
+  await expect(daveLine(daveAgain.id, 'dave, back')).not.toHaveAttribute('data-earlier', 'true');
 });

@@ -63,6 +63,10 @@ export class FakeElement {
   before(...nodes: FakeElement[]): void {
     this.parentNode?.insert(this.parentNode.children.indexOf(this), nodes);
   }
+  /** Puts nodes after this one in its parent (a line's "(earlier)" tag after its sender: line-marks.ts). */
+  after(...nodes: Array<FakeElement | string>): void {
+    this.parentNode?.insert(this.parentNode.children.indexOf(this) + 1, nodes);
+  }
   replaceChildren(...nodes: Array<FakeElement | string>): void {
     for (const child of [...this.children]) child.remove();
     this.append(...nodes);
