@@ -328,14 +328,15 @@ const ice = createIce({
 
 const nameOf = (peerId: string): string => mesh.member(peerId)?.name ?? 'Someone';
 const memberNames = (): string[] => mesh.members().map((member) => member.name);
+/** Whether these words name us, as the room's names are now (mentions.ts). */
+const namesUs = (text: string): boolean => mentionsYou(text, selfName(), memberNames(), names.ownCode());
 
 /** Whether people are talking now; file transfers step back while they do. */
 const conversation = createConversation();
 
 /** A line for the page, with what goes around it: marks, reactions, receipts, attention. */
 function showLine(line: ChatLine, senderName: string): HTMLLIElement {
-  const mention =
-    line.kind === 'chat' && !line.own && mentionsYou(line.text, selfName(), memberNames(), names.ownCode());
+  const mention = line.kind === 'chat' && !line.own && namesUs(line.text);
   // History lines are placed by the history view; every other line goes after the newest.
   // A twin is heard with its tag, as it is seen (twins.ts).
   const spoken = taggedName(line.from, senderName);
@@ -389,10 +390,7 @@ function showLine(line: ChatLine, senderName: string): HTMLLIElement {
   // and a line already deleted counts for nothing (it counted, and notified its words).
   const revision = edits.revision(line.from, line.id);
   if (revision === null) attention.incoming(line, spoken, line.text, mention);
-  else if (revision.text !== null) {
-    const mentioned = mentionsYou(revision.text, selfName(), memberNames(), names.ownCode());
-    attention.incoming(line, spoken, revision.text, mentioned);
-  }
+  else if (revision.text !== null) attention.incoming(line, spoken, revision.text, namesUs(revision.text));
   unreadMarker.incoming(item);
   return item;
 }
@@ -419,10 +417,7 @@ const edits = createEdits({
   store: editStore(link.roomId),
   revised(from, id, revision) {
     // Marked as its new text mentions us; not notified or counted again (an edit is not news).
-    const mention =
-      revision.text !== null &&
-      from !== selfId &&
-      mentionsYou(revision.text, selfName(), memberNames(), names.ownCode());
+    const mention = revision.text !== null && from !== selfId && namesUs(revision.text);
     lineEdits.revised(from, id, revision, mention);
     replies.revised(from, id, revision.text);
     page.replyRevised(from, id, revision.text);
