@@ -65,7 +65,7 @@ export function markDeletionSigned(item: HTMLElement): void {
 
 /**
  * The tag after the name of a line written under a name someone here has now, by a member
- * who has since left (features/history-show.ts, and markEarlierLines below): "(earlier)",
+ * who has since left (features/history-show.ts, and earlier-lines.ts): "(earlier)",
  * drawn apart from the name and boxed as a twin's tag is (twin-tag.ts), so that no name can
  * look like it; read with the name (line-about.ts). `relayedBy`: the member whose word it is.
  */
@@ -76,28 +76,6 @@ export function earlierTag(relayedBy?: string): HTMLElement {
       ? 'Written under this name by a member who has since left: not the member of this name here now'
       : `Written under this name by a member who has since left, as ${relayedBy} relays it: not the member of this name here now`;
   return tag;
-}
-
-/**
- * Marks "(earlier)" the kept lines written by a member no longer here (not `here`) under a
- * name that someone here has now (`nameHere`): a line shown before that name came (while its
- * author was here, or relayed before the newcomer joined) would otherwise pass for the
- * newcomer's. Run when the names here change; a line marked stays marked.
- */
-export function markEarlierLines(
-  lines: Iterable<Element>,
-  here: (peerId: string) => boolean,
-  nameHere: (name: string) => boolean,
-): void {
-  for (const item of lines) {
-    if (!(item instanceof HTMLElement) || item.dataset.kind !== 'chat' || item.dataset.earlier === 'true') continue;
-    const from = item.dataset.from;
-    const sender = item.querySelector('.line-sender');
-    if (from === undefined || here(from) || item.classList.contains('own') || !sender?.textContent) continue;
-    if (!nameHere(sender.textContent)) continue;
-    item.dataset.earlier = 'true';
-    sender.after(' ', earlierTag());
-  }
 }
 
 /** Marks the line as mentioning us, or not (again after its author edited it: line-edits.ts). */

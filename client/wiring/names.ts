@@ -8,7 +8,7 @@ import type { Identity } from '../identity.ts';
 import type { MemberView } from '../member.ts';
 import type { Mesh } from '../mesh.ts';
 import { createTwins, meetingText, tagText } from '../twins.ts';
-import { markEarlierLines } from '../view/line-marks.ts';
+import { createEarlierLines } from '../view/earlier-lines.ts';
 import type { ListedMember, MembersView } from '../view/members.ts';
 import { tagLines } from '../view/twin-tag.ts';
 
@@ -52,8 +52,8 @@ export function wireNames({
   const codeOf = (key: string | null): string | null => (key === null ? null : keyCode(key));
   /** The twins' tags as last drawn in the lines, our entry and the private bar (twins.version). */
   let twinsDrawn = 0;
-  /** The names here (as compared: twins.keyOf) when the kept lines were last marked "(earlier)". */
-  let namesMarked = '';
+  /** The kept lines of members gone, marked "(earlier)" once their name is here (earlier-lines.ts). */
+  const earlierLines = createEarlierLines(keptLines, twins.keyOf);
   /**
    * Compares the names of the members the list shows (`list` as drawn: a member silent for a
    * while is hidden, unless we seem offline). A tab that crashed stays in the mesh, silent and
@@ -68,7 +68,11 @@ export function wireNames({
     );
     const self = selfId();
     if (self !== null) people.unshift({ id: self, name: selfName(), key: ownKey });
-    markEarlier(people.map((person) => person.name));
+    // Every member listed is here, shown or not (a silent one awaiting its return).
+    earlierLines.update(
+      [...(self === null ? [] : [self]), ...list.map(({ id }) => id)],
+      people.map((person) => person.name),
+    );
     for (const meeting of twins.update(people, self)) say(meetingText(meeting));
     if (twins.version === twinsDrawn) return;
     twinsDrawn = twins.version;
@@ -78,22 +82,6 @@ export function wireNames({
     // The private bar says the chosen member's name again, with its tag.
     const chosen = privateBar.current();
     if (chosen !== null) privateBar.renamed(chosen);
-  }
-  /**
-   * A name here now that was not before: the kept lines of members gone that carry it are
-   * marked "(earlier)" (line-marks.ts). A member of the mesh, shown or not, is here.
-   */
-  function markEarlier(namesHere: readonly string[]): void {
-    const keys = new Set(namesHere.map(twins.keyOf));
-    const signature = [...keys].sort().join('\n');
-    if (signature === namesMarked) return;
-    namesMarked = signature;
-    const self = selfId();
-    markEarlierLines(
-      keptLines(),
-      (peerId) => peerId === self || mesh.member(peerId) !== undefined,
-      (name) => keys.has(twins.keyOf(name)),
-    );
   }
   /** A member's tag, where another member has its name; never on our own lines ("You"). */
   const othersTag = (peerId: string): string | null => (peerId === selfId() ? null : twins.tag(peerId));

@@ -1,12 +1,12 @@
-// "(earlier)" on kept lines once their name is here again (client/view/line-marks.ts
-// markEarlierLines, run by wiring/names.ts when the names here change): a line written by a
+// "(earlier)" on kept lines once their name is here again (client/view/earlier-lines.ts
+// markEarlierLines, run by wiring/names.ts when the members here or their names change): a line written by a
 // member who has since left, under a name a member here has now, is marked so that it does not
 // pass for that member's. Not the lines of members here, nor ours, nor system lines; a line
 // is marked once. On a stand-in DOM (fake-dom.ts).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { createEarlierLines, markEarlierLines } from '../../client/view/earlier-lines.ts';
 import { lineParts } from '../../client/view/line-about.ts';
-import { markEarlierLines } from '../../client/view/line-marks.ts';
 import { FakeElement, installFakeDom } from './fake-dom.ts';
 
 function line(from: string, name: string, kind = 'chat', own = false): FakeElement {
@@ -41,6 +41,31 @@ test('a line of a member gone, under a name here now, is marked "(earlier)"; oth
     assert.equal(lineParts(gone as unknown as HTMLElement).sender, 'Carol (earlier)');
     markEarlierLines(lines as unknown as Element[], here, nameHere);
     assert.equal(gone.children.filter((child) => child.className === 'name-earlier').length, 1, 'marked once');
+  } finally {
+    dom.restore();
+  }
+});
+
+test('the lines are looked through when the members here change, not only their names: a namesake who leaves after the newcomer came', () => {
+  const dom = installFakeDom([]);
+  try {
+    // Carol (old id) is still heard when a new Carol joins: both here, her lines unmarked.
+    const old = line('carol-old-01', 'Carol');
+    let looked = 0;
+    const kept = () => {
+      looked++;
+      return [old] as unknown as Element[];
+    };
+    const earlier = createEarlierLines(kept, (name) => name.toLowerCase());
+    earlier.update(['me-00000001', 'carol-old-01', 'carol-new-01'], ['You', 'Carol', 'Carol']);
+    assert.equal(old.dataset['earlier'], undefined);
+    // Nothing changed: the lines are not looked through again.
+    earlier.update(['carol-new-01', 'carol-old-01', 'me-00000001'], ['Carol', 'You', 'Carol']);
+    assert.equal(looked, 1);
+    // The old one goes; the names here are the same ("Carol"), the members are not.
+    earlier.update(['me-00000001', 'carol-new-01'], ['You', 'Carol']);
+    assert.equal(old.dataset['earlier'], 'true');
+    assert.equal(looked, 2);
   } finally {
     dom.restore();
   }
