@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUNDLED_RUNNER, prepareUnitTests } from './build-unit-tests.ts';
 import { ensureSystem } from './ensure-system.ts';
+import { playwrightFailures, tapFailures } from './failures.ts';
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 const reportDir = join(repoRoot, '.tmp');
@@ -67,6 +68,8 @@ const SLOW_UNIT_FILES = [
   'membership-heartbeats.test.ts',
   'entry.test.ts',
   'bench-smoke.test.ts',
+  // A Playwright run of its own: ~10 s.
+  'test-failures.test.ts',
   // The client's slowest: 16, 10 and 9 s; the others take under 5.
   'client/relay.test.ts',
   'client/files-feature.test.ts',
@@ -188,6 +191,20 @@ function addCounts(
   if (exitCode !== 0 && counts.failed === 0) tally.failed += 1;
 }
 
+/** What failed in the suites' reports, each with its error's first lines (scripts/failures.ts). */
+function failuresIn(parts: ReadonlySet<Part>): string[] {
+  const lines: string[] = [];
+  try {
+    if (parts.has('unit') && existsSync(unitReport)) lines.push(...tapFailures(readFileSync(unitReport, 'utf8')));
+    if (parts.has('e2e') && existsSync(e2eReport)) {
+      lines.push(...playwrightFailures(JSON.parse(readFileSync(e2eReport, 'utf8'))));
+    }
+  } catch (error) {
+    lines.push(`(could not read the reports: ${error instanceof Error ? error.message : error})`);
+  }
+  return lines;
+}
+
 async function main(): Promise<void> {
   const parts = parseArgs(process.argv.slice(2));
   const tally: Tally = { passed: 0, failed: 0, lines: [] };
@@ -304,6 +321,7 @@ async function main(): Promise<void> {
   heading(`summary (${secondsSince(started)})`);
   if (interrupted) step(tally, 'interrupted', false);
   for (const line of tally.lines) console.log(line);
+  if (tally.failed > 0) for (const line of failuresIn(parts)) console.log(line);
   console.log(`${tally.passed} passed, ${tally.failed} failed`);
   process.exitCode = tally.failed > 0 ? 1 : 0;
 }
