@@ -262,6 +262,7 @@ const names = wireNames({
   redraw: () => calm(renderMembers),
   say: (text) => system(text),
   keptLines: () => lines.kept(),
+  markedEarlier: (from, id) => replies.earlier(from, id),
   privateBar: { current: () => privateTarget.current(), renamed: (peerId) => privateTarget.renamed(peerId) },
 });
 const { taggedName, othersTag } = names;

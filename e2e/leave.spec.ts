@@ -42,6 +42,20 @@ test('a user who closes their tab, then one whose browser freezes, disappear fro
   const before = 'dave, before the crash';
   await sendMessage(dave.page, before);
   await waitForMessage(alice.page, { from: dave.id, text: before });
+  // Bob answers it: the quote above his reply names dave.
+  await waitForMessage(bob.page, { from: dave.id, text: before });
+  await bob.page
+    .locator(`[data-testid=message][data-from="${dave.id}"]`)
+    .filter({ hasText: before })
+    .getByTestId('reply')
+    .click();
+  await sendMessage(bob.page, 'noted, dave');
+  await waitForMessage(alice.page, { from: bob.id, text: 'noted, dave' });
+  const quote = alice.page
+    .locator(`[data-testid=message][data-from="${bob.id}"]`)
+    .filter({ hasText: 'noted, dave' })
+    .getByTestId('reply-quote');
+  await expect(quote).toHaveText(`dave: ${before}`);
 
   // Every process of dave's browser stops: no goodbye, no closed socket, no closed channel;
   // the heartbeat removes him.
@@ -86,6 +100,9 @@ test('a user who closes their tab, then one whose browser freezes, disappear fro
     alice.page.locator(`[data-testid=message][data-from="${id}"]`).filter({ hasText: text });
   await expect(daveLine(dave.id, before)).toHaveAttribute('data-earlier', 'true');
   await expect(daveLine(dave.id, before).locator('.name-earlier')).toHaveText('(earlier)');
+  // And so is the quote of it in Bob's reply: it would give the new dave the old one's words.
+  await expect(quote).toHaveText(`dave (earlier): ${before}`);
+  await expect(quote).toHaveAccessibleName(`dave (earlier): ${before}`);
   await sendMessage(daveAgain.page, 'dave, back');
   await waitForMessage(alice.page, { from: daveAgain.id, text: 'dave, back' });
   await expect(daveLine(daveAgain.id, 'dave, back')).not.toHaveAttribute('data-earlier', 'true');

@@ -42,7 +42,7 @@ export interface Repliable {
    * show it as it reads here (edited, deleted), as that member's word ("as Bob relays it").
    */
   readonly relayedBy?: string | undefined;
-  /** Relayed under a name someone here has now: quotes mark it as the line does ("(earlier)"). */
+  /** Under a name someone here has now, by a member gone: quotes mark it as the line does ("(earlier)"). */
   readonly earlier?: boolean | undefined;
 }
 
@@ -66,6 +66,11 @@ export interface Replies {
    * it from now on show that, never the words it had.
    */
   revised(from: string, id: string, text: string | null): void;
+  /**
+   * The line was marked "(earlier)" after it was shown (earlier-lines.ts: its author gone, its
+   * name someone's here now): its quotes, drawn and to come, are marked so too.
+   */
+  earlier(from: string, id: string): void;
 }
 
 /** A reply, as its quote needs it. */
@@ -108,7 +113,8 @@ export function createReplies(list: HTMLElement, { start, reveal, revision = () 
   const relayed = new Map<string, Held>();
   /** Quotes of lines not shown, by the line's (author, id), the oldest forgotten. */
   const unresolved = new Map<string, { quote: HTMLElement; re: ReplyRef; reply: Quoting }[]>();
-  const targets = new WeakMap<Element, ReplyTarget>();
+  /** What a reply to each line shown answers, and who relayed the line if it came on a member's word. */
+  const targets = new WeakMap<Element, ReplyTarget & { readonly relayedBy: string | undefined }>();
   /** Quotes drawn of each line (a few per line, as many lines as the page keeps), to draw again when it is revised. */
   const drawn = new Map<string, { ref: WeakRef<HTMLElement>; reply: Quoting }[]>();
 
@@ -132,12 +138,27 @@ export function createReplies(list: HTMLElement, { start, reveal, revision = () 
   }
 
   function reply(item: Element): boolean {
-    const target = targets.get(item);
-    if (!target || item.getAttribute('data-deleted') === 'true') return false;
+    const shownAs = targets.get(item);
+    if (!shownAs || item.getAttribute('data-deleted') === 'true') return false;
+    const { relayedBy, ...target } = shownAs;
+    // Marked "(earlier)" as it came, or since (earlier-lines.ts): the bar says so too.
+    const earlier = item.getAttribute('data-earlier') === 'true' ? { earlier: { relayedBy } } : {};
     // The message as it reads now: edited since it was shown, the excerpt is of the new text.
     const original = originals.get(lineKey(target.re.from, target.re.id));
-    start(original ? { ...target, re: { ...target.re, text: excerptOf(original.text) } } : target);
+    start({ ...target, ...earlier, ...(original ? { re: { ...target.re, text: excerptOf(original.text) } } : {}) });
     return true;
+  }
+
+  /** Draws the quotes drawn of this line again, with `held` (a quote marked deleted stays so). */
+  function redraw(key: string, held: Held, deleted: boolean): void {
+    for (const { ref, reply } of drawn.get(key) ?? []) {
+      const quote = ref.deref();
+      const from = quote?.dataset.reFrom;
+      const id = quote?.dataset.reId;
+      if (!quote || from === undefined || id === undefined || !quotable(held, reply)) continue;
+      fillQuote(quote, { from, id, name: held.name, text: held.text }, held, reply.by);
+      if (deleted) quote.dataset.deleted = 'true';
+    }
   }
 
   onLineKey(list, ['r', 'R'], (_key, item) => reply(item));
@@ -146,7 +167,12 @@ export function createReplies(list: HTMLElement, { start, reveal, revision = () 
     shown(item, line) {
       const key = lineKey(line.from, line.id);
       if (line.checked) {
-        const held = { name: line.name, text: line.text, privateWith: line.privateWith };
+        const held: Held = {
+          name: line.name,
+          text: line.text,
+          privateWith: line.privateWith,
+          earlier: line.earlier === true,
+        };
         originals.delete(key);
         originals.set(key, held);
         dropOldest(originals, MAX_LINES);
@@ -163,11 +189,7 @@ export function createReplies(list: HTMLElement, { start, reveal, revision = () 
         fillWaiting(key, held);
       }
       const re: ReplyRef = { from: line.from, id: line.id, name: line.name, text: excerptOf(line.text) };
-      const target: ReplyTarget = { re, privateWith: line.privateWith, own: line.own === true };
-      targets.set(
-        item,
-        line.earlier && line.relayedBy !== undefined ? { ...target, earlierBy: line.relayedBy } : target,
-      );
+      targets.set(item, { re, privateWith: line.privateWith, own: line.own === true, relayedBy: line.relayedBy });
       const button = el('button', { className: 'line-reply', testId: 'reply', text: 'Reply' });
       button.type = 'button';
       button.setAttribute('aria-keyshortcuts', 'R');
@@ -200,14 +222,16 @@ export function createReplies(list: HTMLElement, { start, reveal, revision = () 
       const held = { ...before, text: text ?? DELETED_TEXT };
       if (originals.has(key)) originals.set(key, held);
       else if (relayed.has(key)) relayed.set(key, held);
-      for (const { ref, reply } of drawn.get(key) ?? []) {
-        const quote = ref.deref();
-        const from = quote?.dataset.reFrom;
-        const id = quote?.dataset.reId;
-        if (!quote || from === undefined || id === undefined || !quotable(held, reply)) continue;
-        fillQuote(quote, { from, id, name: held.name, text: held.text }, held, reply.by);
-        if (text === null) quote.dataset.deleted = 'true';
-      }
+      redraw(key, held, text === null);
+    },
+    earlier(from, id) {
+      const key = lineKey(from, id);
+      const before = originals.get(key) ?? relayed.get(key);
+      if (!before || before.earlier) return;
+      const held = { ...before, earlier: true };
+      if (originals.has(key)) originals.set(key, held);
+      else relayed.set(key, held);
+      redraw(key, held, false);
     },
   };
 }

@@ -19,10 +19,11 @@ export interface ReplyTarget {
   /** Our own line (absent: not). */
   readonly own?: boolean;
   /**
-   * A line relayed by this member under a name someone here has now, by a member gone
-   * (features/history-show.ts): the bar marks its name "(earlier)" as the line does.
+   * A line under a name someone here has now, by a member gone (features/history-show.ts,
+   * earlier-lines.ts): the bar marks its name "(earlier)" as the line does, with who relayed
+   * it if it came on a member's word.
    */
-  readonly earlierBy?: string;
+  readonly earlier?: { readonly relayedBy?: string | undefined };
 }
 
 export interface ReplyCompose {
@@ -64,7 +65,7 @@ export function createReplyCompose(
     const name = el('bdi', { className: 'reply-bar-name', text: next.own === true ? 'yourself' : next.re.name });
     const text = el('span', { className: 'reply-bar-text', text: asRead(next.re.text) });
     text.dir = 'auto';
-    const mark = next.earlierBy === undefined ? [] : [' ', earlierTag(next.earlierBy)];
+    const mark = next.earlier === undefined ? [] : [' ', earlierTag(next.earlier.relayedBy)];
     bar.words.replaceChildren('Replying to ', name, ...mark, ': ', text);
     bar.show();
   }

@@ -22,7 +22,7 @@ export interface Original {
   readonly text: string;
   /** Held as this member relays it (history of an author gone), not checked against its key. */
   readonly relayedBy?: string | undefined;
-  /** Under a name someone here has now, by a member gone: marked so (line-marks.ts earlierTag). */
+  /** Under a name someone here has now, by a member gone: marked so (line-marks.ts earlierTag), as the line is. */
   readonly earlier?: boolean | undefined;
 }
 
@@ -90,7 +90,7 @@ export function fillQuote(quote: HTMLElement, re: ReplyRef, original: Original |
   quote.replaceChildren(
     who,
     // The space for the text copied (a flex container draws none: the tag's margin is the gap).
-    ...(earlier && relayedBy !== undefined ? [' ', earlierTag(relayedBy)] : []),
+    ...(earlier ? [' ', earlierTag(relayedBy)] : []),
     el('span', { className: 'reply-quote-colon', text: ': ' }),
     what,
   );

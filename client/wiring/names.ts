@@ -25,6 +25,8 @@ export interface NamesOptions {
   say(text: string): void;
   /** Every chat line kept (lines.ts), on the page or waiting off it to come back. */
   keptLines(): Iterable<Element>;
+  /** A kept line was marked "(earlier)" (earlier-lines.ts): its quotes are to be marked too. */
+  markedEarlier(from: string, id: string): void;
   /** The member chosen for private messages, whose bar says its name with its tag. */
   privateBar: { current(): string | null; renamed(peerId: string): void };
 }
@@ -38,6 +40,7 @@ export function wireNames({
   redraw,
   say,
   keptLines,
+  markedEarlier,
   privateBar,
 }: NamesOptions) {
   /** Members the server gave one name (twins.ts): told apart by their key codes, and said once. */
@@ -53,7 +56,7 @@ export function wireNames({
   /** The twins' tags as last drawn in the lines, our entry and the private bar (twins.version). */
   let twinsDrawn = 0;
   /** The kept lines of members gone, marked "(earlier)" once their name is here (earlier-lines.ts). */
-  const earlierLines = createEarlierLines(keptLines, twins.keyOf);
+  const earlierLines = createEarlierLines(keptLines, twins.keyOf, markedEarlier);
   /**
    * Compares the names of the members the list shows (`list` as drawn: a member silent for a
    * while is hidden, unless we seem offline). A tab that crashed stays in the mesh, silent and

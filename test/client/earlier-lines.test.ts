@@ -9,9 +9,12 @@ import { createEarlierLines, markEarlierLines } from '../../client/view/earlier-
 import { lineParts } from '../../client/view/line-about.ts';
 import { FakeElement, installFakeDom } from './fake-dom.ts';
 
+let lineCount = 0;
+
 function line(from: string, name: string, kind = 'chat', own = false): FakeElement {
   const item = new FakeElement('li');
   item.dataset['from'] = from;
+  item.dataset['id'] = `line-${String(++lineCount).padStart(11, '0')}`;
   item.dataset['kind'] = kind;
   if (own) item.classList.add('own');
   const sender = new FakeElement('span');
@@ -32,15 +35,19 @@ test('a line of a member gone, under a name here now, is marked "(earlier)"; oth
     const lines = [gone, present, otherName, ours, system];
     const here = (id: string) => id === 'carol-new-01' || id === 'me-00000001';
     const nameHere = (name: string) => name.toLowerCase() === 'carol';
-    markEarlierLines(lines as unknown as Element[], here, nameHere);
+    const told: string[] = [];
+    markEarlierLines(lines as unknown as Element[], here, nameHere, (from, id) => told.push(`${from}/${id}`));
     assert.deepEqual(
       lines.map((item) => item.dataset['earlier'] ?? ''),
       ['true', '', '', '', ''],
     );
+    // Its quotes are marked too (replies.ts): told of the one line marked.
+    assert.deepEqual(told, [`carol-old-01/${gone.dataset['id']}`]);
     // Heard with its mark, as a history line's (line-about.ts).
     assert.equal(lineParts(gone as unknown as HTMLElement).sender, 'Carol (earlier)');
-    markEarlierLines(lines as unknown as Element[], here, nameHere);
+    markEarlierLines(lines as unknown as Element[], here, nameHere, (from, id) => told.push(`${from}/${id}`));
     assert.equal(gone.children.filter((child) => child.className === 'name-earlier').length, 1, 'marked once');
+    assert.equal(told.length, 1, 'told once');
   } finally {
     dom.restore();
   }

@@ -5,6 +5,12 @@
 
 type Listener = (event: Record<string, unknown>) => void;
 
+/** The dataset key of a data-* attribute ('data-test-id' → 'testId'); null for another attribute. */
+function dataKey(name: string): string | null {
+  if (!name.startsWith('data-')) return null;
+  return name.slice(5).replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}
+
 export class FakeElement {
   parentNode: FakeElement | null = null;
   readonly children: FakeElement[] = [];
@@ -84,14 +90,20 @@ export class FakeElement {
   dispatch(type: string, event: Record<string, unknown> = {}): void {
     for (const listener of this.listeners.get(type) ?? []) listener(event);
   }
+  // data-* attributes are the dataset, as in a browser: code reads either.
   setAttribute(name: string, value: string): void {
-    this.attributes.set(name, value);
+    const key = dataKey(name);
+    if (key === null) this.attributes.set(name, value);
+    else this.dataset[key] = value;
   }
   removeAttribute(name: string): void {
-    this.attributes.delete(name);
+    const key = dataKey(name);
+    if (key === null) this.attributes.delete(name);
+    else delete this.dataset[key];
   }
   getAttribute(name: string): string | null {
-    return this.attributes.get(name) ?? null;
+    const key = dataKey(name);
+    return (key === null ? this.attributes.get(name) : this.dataset[key]) ?? null;
   }
   /** The first descendant matching `.class` or `[data-testid=name]`: the selectors the lines view reads. */
   querySelector(selector: string): FakeElement | null {

@@ -36,6 +36,8 @@ function setUp() {
   /** Alice's line from history relayed by `by`, her key unknown (she left): as main.ts shows it. */
   const relayed = (id: string, text: string, by = 'bob', earlier = false) => {
     const item = document.createElement('li');
+    // Marked as view/line-marks.ts marks it, before replies.ts sees it.
+    if (earlier) item.dataset.earlier = 'true';
     replies.shown(item, {
       ...{ from: 'alice-000001', id, name: 'alice', text, privateWith: null, checked: false },
       ...{ relayedBy: by, earlier },
@@ -192,9 +194,39 @@ test('a quote of a line relayed under a name someone here has now is marked as t
   const { quote, shows, relayed, started } = setUp();
   const item = relayed('line-earlier-0001', 'c1', 'bob', true);
   item.children.find((child) => child.dataset.testid === 'reply')?.dispatch('click');
-  assert.equal(started[0]?.earlierBy, 'bob', 'the reply bar marks it (reply-compose.ts)');
+  assert.deepEqual(started[0]?.earlier, { relayedBy: 'bob' }, 'the reply bar marks it (reply-compose.ts)');
   assert.equal(started[0]?.re.name, 'alice', 'the reference carries the name alone: no name on the wire is longer');
   const marked = quote({ from: 'alice-000001', id: 'line-earlier-0001', name: 'alice', text: 'c1' }, 'dana');
   assert.equal(shows(marked), 'alice (earlier): c1 (as bob relays it)');
   assert.equal(marked.attributes.get('aria-label'), 'alice (earlier): c1 (as bob relays it)');
+});
+
+test('a line marked "(earlier)" after it was shown (its author gone, a namesake here: earlier-lines.ts) has its quotes marked, those drawn and those to come, and a reply to it too', () => {
+  const { replies, quote, shows, original, started } = setUp();
+  // Alice's live line, as hers; a reply to it quotes it.
+  const item = original('line-live-000001', 'see you at noon');
+  const ref: ReplyRef = { from: 'alice-000001', id: 'line-live-000001', name: 'alice', text: 'see you at noon' };
+  const drawnBefore = quote(ref, 'carol');
+  assert.equal(shows(drawnBefore), 'alice: see you at noon');
+  // She left; another alice joined: the line is marked, and replies.ts told of it.
+  item.dataset.earlier = 'true';
+  replies.earlier('alice-000001', 'line-live-000001');
+  assert.equal(shows(drawnBefore), 'alice (earlier): see you at noon');
+  assert.equal(drawnBefore.attributes.get('aria-label'), 'alice (earlier): see you at noon');
+  assert.equal(drawnBefore.dataset.known, 'true', 'still her line, as checked');
+  assert.equal(shows(quote(ref, 'dana')), 'alice (earlier): see you at noon', 'a quote drawn after');
+  // Deleted by her after all: still marked, and deleted.
+  replies.revised('alice-000001', 'line-live-000001', null);
+  assert.equal(shows(drawnBefore), 'alice (earlier): message deleted');
+  assert.equal(drawnBefore.dataset.deleted, 'true');
+  replies.earlier('alice-000001', 'line-live-000001');
+  assert.equal(drawnBefore.dataset.deleted, 'true', 'marked again: nothing changes');
+  // A reply to a marked line: its bar says so, with no relayer.
+  const other = original('line-live-000002', 'bring cake');
+  other.dataset.earlier = 'true';
+  replies.earlier('alice-000001', 'line-live-000002');
+  other.children.find((child) => child.dataset.testid === 'reply')?.dispatch('click');
+  assert.deepEqual(started.at(-1)?.earlier, { relayedBy: undefined });
+  // One not marked is not: a line of another id is untouched.
+  assert.equal(shows(quote({ ...ref, id: 'line-live-000003', text: 'x' }, 'dana')), 'alice: x (as dana quotes it)');
 });
