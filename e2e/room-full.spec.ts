@@ -2,13 +2,15 @@
 // names the cap, turns off what needs a room (the message box keeps what was written in it),
 // and keeps trying by itself; once a member leaves, the newcomer is in without a reload, gets
 // the room's history and chats both ways. A member whose seat went to a waiting page while it
-// could not reach the server is out of the room as its page says: no links, no lines.
+// could not reach the server is out of the room as its page says: no links, no lines, no call.
 
 import { randomBytes } from 'node:crypto';
 import type { Page } from '@playwright/test';
 import { RETURN_WITHIN_MS } from '../client/departures.ts';
 import { RESTART_GRACE_MS } from '../server/returning.ts';
 import { violationsInBothSchemes } from './support/axe.ts';
+import { fakeMediaArgs } from './support/browser.ts';
+import { joinCall, waitForTiles } from './support/calls.ts';
 import { expect, test } from './support/fixtures.ts';
 import {
   chatTexts,
@@ -109,7 +111,11 @@ test('a fourth member is kept out of a room of three with the room turned off, a
 
 test.describe('a seat lost while away from the server', () => {
   // Two seats; the same secret across the restart, so that tickets from before it stay valid.
-  test.use({ serverEnv: { MAX_ROOM_SIZE: '2', ROOMLINK_SECRET: randomBytes(24).toString('base64url') } });
+  // The fake microphone, for the call Bob's refusal ends.
+  test.use({
+    serverEnv: { MAX_ROOM_SIZE: '2', ROOMLINK_SECRET: randomBytes(24).toString('base64url') },
+    browserArgs: fakeMediaArgs,
+  });
 
   test('a member refused on its return, its seat taken meanwhile, leaves the mesh: nobody keeps it linked or sends it lines; it is back by itself once a seat frees', async ({
     server,
@@ -121,8 +127,12 @@ test.describe('a seat lost while away from the server', () => {
     if (!alice) throw new Error('openRoom returned no user');
     // Bob on a network of his own, where new connections to the server can be refused while
     // his peer link (UDP) carries on.
-    const { user: bob, cut } = await openAway(alice.page, 'bob');
+    const { user: bob, cut } = await openAway(alice.page, 'bob', fakeMediaArgs);
     await waitForMesh([alice, bob]);
+    // In a call together (microphones only), which Bob's refusal is to end.
+    await joinCall(alice, false);
+    await joinCall(bob, false);
+    await Promise.all([waitForTiles(alice, [bob.id]), waitForTiles(bob, [alice.id])]);
     const dave = await openPage(await browsers.newContext({ label: 'dave' }), await shareLink(alice.page), 'dave');
     await expect(dave.getByTestId('signaling-status')).toHaveAttribute('data-state', 'refused');
 
@@ -145,6 +155,11 @@ test.describe('a seat lost while away from the server', () => {
     await expect(systemLine(bob.page, 'You are no longer in this room')).toHaveCount(1);
     await waitForPeers(bob.page, 0, null);
     await waitForPeers(alice.page, [daveId]);
+    // His call is over: no tiles, his own gone, the join buttons back; Alice's shows nobody.
+    await waitForTiles(bob, []);
+    await expect(bob.page.locator('[data-testid=call-tile][data-self=true]')).toHaveCount(0);
+    await expect(bob.page.getByTestId('call-join-audio')).toBeEnabled();
+    await waitForTiles(alice, []);
     const meanwhile = 'said while bob was out';
     await sendMessage(alice.page, meanwhile);
     await waitForMessage(dave, { from: alice.id, text: meanwhile });
