@@ -76,12 +76,14 @@ export function createHistoryShow({
   }
 
   /**
-   * A line on a member's word whose author left (another id than anyone's here) under a name
-   * that looks like ours or a present member's: most often that very person, back in a new
-   * tab (a new id, a new key). Shown, for what was said is the room's, but marked "earlier"
-   * (view/line-marks.ts), so that it never passes for the member here now.
+   * A line whose author left (another id than anyone's here) under a name that looks like ours
+   * or a present member's: most often that very person, back in a new tab (a new id, a new
+   * key). Shown, for what was said is the room's, but marked "earlier" (view/line-marks.ts),
+   * so that it never passes for the member here now: on a member's word, or checked against
+   * the key its author had (a line of Dave's from before his crash, once Dave is back).
    */
-  const nameTaken = (line: HistoryLine): boolean => nameIsHere(line.name, selfName(), members(), nameKey);
+  const nameTaken = (line: HistoryLine, name: string): boolean =>
+    line.from !== selfId() && present(line.from) === undefined && nameIsHere(name, selfName(), members(), nameKey);
 
   /** Shows a checked line (or counts it as a duplicate); synchronous, so a batch shows at once. */
   function apply({ line, relayedBy, missed }: Ready, { author, verified }: Checked): void {
@@ -112,7 +114,7 @@ export function createHistoryShow({
     const name = author?.name ?? line.name;
     if (verified === 'true') keepChecked(line, name);
     const history: NonNullable<ChatLine['history']> = { verified, relayedBy };
-    if (verified === 'relayed' && nameTaken(line)) history.earlier = true;
+    if (verified !== 'false' && nameTaken(line, name)) history.earlier = true;
     const shown: ChatLine = { ...chatLineOf(line, verified), history };
     // A time in our future was never when it was written: shown, and placed, as written when it
     // reached us, saying so (view/lines.ts), as a live line from a clock that far off is. A past

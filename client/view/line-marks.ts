@@ -30,7 +30,10 @@ export function markLine(
   item.classList.add('line-history', `verified-${history.verified}`);
   if (history.earlier) {
     item.dataset.earlier = 'true';
-    item.querySelector('.line-sender')?.after(' ', earlierTag(history.relayedBy));
+    // Whose word the line is, where it is a member's: one checked against its author's key is hers.
+    item
+      .querySelector('.line-sender')
+      ?.after(' ', earlierTag(history.verified === 'relayed' ? history.relayedBy : undefined));
   }
   const mark = el('span', { className: 'line-mark' });
   switch (history.verified) {

@@ -52,3 +52,29 @@ test('a signed history line its author deleted vouches for the deletion, not for
     dom.restore();
   }
 });
+
+test('"(earlier)" on a history line says whose word it is: the relaying member’s for a line relayed, nobody’s for one checked against its author’s key', () => {
+  const dom = installFakeDom([]);
+  try {
+    const titleOf = (verified: 'true' | 'relayed') => {
+      const item = document.createElement('li');
+      const sender = document.createElement('span');
+      sender.className = 'line-sender';
+      item.append(sender);
+      const earlier: ChatLine = { ...line(verified), history: { verified, relayedBy: 'Bob', earlier: true } };
+      markLine(item, earlier, () => 'Alice');
+      const tag = (item as unknown as FakeElement).children.find((child) => child.className === 'name-earlier');
+      return (tag as unknown as HTMLElement | undefined)?.title;
+    };
+    assert.equal(
+      titleOf('relayed'),
+      'Written under this name by a member who has since left, as Bob relays it: not the member of this name here now',
+    );
+    assert.equal(
+      titleOf('true'),
+      'Written under this name by a member who has since left: not the member of this name here now',
+    );
+  } finally {
+    dom.restore();
+  }
+});
