@@ -10,19 +10,16 @@
 
 import { randomBytes } from 'node:crypto';
 import type { Page } from '@playwright/test';
-import { type AttachedNetns, attachNetns } from './support/attached-netns.ts';
-import { type BrowserPool, createBrowserPool } from './support/browser.ts';
-import { expect, test } from './support/fixtures.ts';
+import type { AttachedNetns } from './support/attached-netns.ts';
+import type { BrowserPool } from './support/browser.ts';
+import { expect, type RoomlinkFixtures, test } from './support/fixtures.ts';
 import { chatLine } from './support/history.ts';
-import type { Netns } from './support/netns.ts';
 import type { RoomServer } from './support/server.ts';
 import {
   chatMessages,
   chatTexts,
   openRoom,
-  openUser,
   sendMessage,
-  shareLink,
   type User,
   waitForMesh,
   waitForPeers,
@@ -38,12 +35,6 @@ const recoveryMs = 90_000;
 // grace, a minute of silence) with the machine idle: tagged @waits, they run on workers of
 // their own beside the rest of the suite (playwright.config.ts), each on its own.
 test.describe.configure({ mode: 'parallel' });
-
-let away: AttachedNetns | null = null;
-test.afterEach(async () => {
-  await away?.destroy();
-  away = null;
-});
 
 /** Records every state and text the page status takes from now on (window.__statuses). */
 async function recordStatus(page: Page): Promise<void> {
@@ -101,34 +92,25 @@ async function expectInOrderOnce(users: readonly User[], lines: Record<string, r
  * Alice in the room's namespace and erin in one attached to it, whose network the test
  * cuts; `run` gets both once they are linked (erin's page status recorded from then on).
  */
+type OpenAway = RoomlinkFixtures['openAway'];
+
 async function withErinAway(
-  fixtures: { netns: Netns; server: RoomServer; browsers: BrowserPool },
+  { server, browsers, openAway }: { server: RoomServer; browsers: BrowserPool; openAway: OpenAway },
   run: (alice: User, erin: User, cut: AttachedNetns) => Promise<void>,
 ): Promise<void> {
-  const [alice] = await openRoom(fixtures.browsers, fixtures.server.url, ['alice']);
+  const [alice] = await openRoom(browsers, server.url, ['alice']);
   if (!alice) throw new Error('openRoom returned no user');
-  const cut = await attachNetns(fixtures.netns);
-  away = cut;
-  const erinBrowsers = createBrowserPool(cut, {
-    args: [`--unsafely-treat-insecure-origin-as-secure=${cut.serverUrl(fixtures.server.port)}`],
-  });
-  try {
-    const link = new URL(await shareLink(alice.page));
-    const erinUrl = `${cut.serverUrl(fixtures.server.port)}${link.pathname}${link.search}${link.hash}`;
-    const erin = await openUser(await erinBrowsers.newContext({ label: 'erin' }), erinUrl, 'erin');
-    await waitForMesh([alice, erin]);
-    await recordStatus(erin.page);
-    await run(alice, erin, cut);
-  } finally {
-    await erinBrowsers.close();
-  }
+  const { user: erin, cut } = await openAway(alice.page, 'erin');
+  await waitForMesh([alice, erin]);
+  await recordStatus(erin.page);
+  await run(alice, erin, cut);
 }
 
 test('a member cut off for 20 s and the member it talks to both get every line, in order, once', {
   tag: '@waits',
-}, async ({ netns, server, browsers }) => {
+}, async ({ server, browsers, openAway }) => {
   test.setTimeout(300_000);
-  await withErinAway({ netns, server, browsers }, async (alice, erin, cut) => {
+  await withErinAway({ server, browsers, openAway }, async (alice, erin, cut) => {
     const tag = randomBytes(3).toString('hex');
     const fromAlice = Array.from({ length: LINES }, (_, i) => `alice ${tag} ${i + 1}`);
     const fromErin = Array.from({ length: LINES }, (_, i) => `erin ${tag} ${i + 1}`);
@@ -188,12 +170,12 @@ test('a member cut off for 20 s and the member it talks to both get every line, 
 
 test('a member cut off past the server’s grace gets, once back, what was written while the room had let it go', {
   tag: '@waits',
-}, async ({ netns, server, browsers }) => {
+}, async ({ server, browsers, openAway }) => {
   // Past the server's heartbeat and return grace (about a minute and a quarter): alice's page
   // drops erin as a member, and what alice writes then is written to nobody for erin. Erin's
   // page kept alice all along, so nothing but asking again brings those lines.
   test.setTimeout(420_000);
-  await withErinAway({ netns, server, browsers }, async (alice, erin, cut) => {
+  await withErinAway({ server, browsers, openAway }, async (alice, erin, cut) => {
     const tag = randomBytes(3).toString('hex');
     const fromAlice = [`alice ${tag} before erin went`, `alice ${tag} while erin was gone`];
     const fromErin = [`erin ${tag} while cut off`];
@@ -235,13 +217,13 @@ async function recordMuted(page: Page): Promise<void> {
 
 test('a link silent for over a minute while the server answers: nobody is muted when it comes back, nobody seemed offline', {
   tag: '@waits',
-}, async ({ netns, server, browsers }) => {
+}, async ({ server, browsers, openAway }) => {
   // Only UDP is dropped, the peer link's: both sockets to the server carry on, so neither page
   // lets the other go, and the link's channel holds what went into it through the silence,
   // delivered at once when the path is back. Pings sent every second through it were more
   // than the receiver's budget lets through at once past a minute, and it muted the sender.
   test.setTimeout(300_000);
-  await withErinAway({ netns, server, browsers }, async (alice, erin, cut) => {
+  await withErinAway({ server, browsers, openAway }, async (alice, erin, cut) => {
     await Promise.all([recordMuted(alice.page), recordMuted(erin.page)]);
     const tag = randomBytes(3).toString('hex');
     const fromAlice = [`alice ${tag} through the silence`];
