@@ -3,9 +3,9 @@
 // and announced to the room. One refused for a full room waits for a seat (waiting.ts).
 import { nanoid } from 'nanoid';
 import { PEER_ID_LENGTH } from '../protocol/limits.ts';
-import { type JoinAck, parseJoinRequest } from '../protocol/signaling.ts';
 import { type Handler, protocolError } from './connection.ts';
 import type { Departure } from './departure.ts';
+import { createJoinChecks } from './join-request.ts';
 import { type MemberClaim, peerInfo } from './membership.ts';
 import type { Refusals } from './refusals.ts';
 import type { ResumeVerdict, ResumeVerdicts } from './resume-verdict.ts';
@@ -15,7 +15,6 @@ import {
   disconnectOthersAt,
   enterRoom,
   leaveRoom,
-  memberOf,
   othersInRoom,
   type RoomServer,
 } from './rooms.ts';
@@ -33,36 +32,17 @@ export function createJoin(
   { departed }: Departure,
 ): Handler {
   const { logger: log, membership, metrics } = deps;
+  const checkedJoin = createJoinChecks(deps, { reject, allowed });
 
   const join: Handler = async (conn, args, ack) => {
     const startedAt = performance.now();
     // Charged before any check: a flood of malformed joins is a flood all the same.
     if (!allowed(conn, 'room:join', ack)) return;
+    const checked = checkedJoin(conn, args, ack);
+    if (checked === null) return;
     const { socket } = conn;
-    const [payload] = args;
-    if (args.length !== 2 || !ack) {
-      return reject(conn, 'room:join', ack, protocolError('bad_request', 'room:join expects (request, ack)'));
-    }
-    const respond = ack as (response: JoinAck) => void;
-    if (deps.isShuttingDown()) {
-      return reject(
-        conn,
-        'room:join',
-        ack,
-        protocolError('shutting_down', 'the server is shutting down; reconnect shortly'),
-      );
-    }
-    const parsed = parseJoinWithoutBadTicket(payload);
-    if (!parsed.ok) return reject(conn, 'room:join', ack, parsed.error);
-    if (conn.joining || memberOf(socket.data)) {
-      return reject(
-        conn,
-        'room:join',
-        ack,
-        protocolError('already_joined', 'this connection is already in a room; leave it first'),
-      );
-    }
-    const { roomId, name, resume, keys } = parsed.value;
+    const { request, respond } = checked;
+    const { roomId, name, resume, keys } = request;
     const cap = deps.config.maxRoomSize;
 
     conn.joining = true;
@@ -197,17 +177,4 @@ export function createJoin(
   };
 
   return join;
-}
-
-/**
- * parseJoinRequest, except that a malformed resume ticket (a corrupted sessionStorage, an
- * old client) is dropped rather than refused: a bad ticket costs the old id, never entry.
- */
-function parseJoinWithoutBadTicket(payload: unknown): ReturnType<typeof parseJoinRequest> {
-  const parsed = parseJoinRequest(payload);
-  if (parsed.ok || parsed.error.code !== 'bad_request') return parsed;
-  if (typeof payload !== 'object' || payload === null || !Object.hasOwn(payload, 'resume')) return parsed;
-  const { resume: _dropped, ...rest } = payload as Record<string, unknown>;
-  const retried = parseJoinRequest(rest);
-  return retried.ok ? retried : parsed;
 }
