@@ -8,7 +8,8 @@ import type { Departure } from './departure.ts';
 import { createJoinChecks } from './join-request.ts';
 import { type MemberClaim, peerInfo } from './membership.ts';
 import type { Refusals } from './refusals.ts';
-import type { ResumeVerdict, ResumeVerdicts } from './resume-verdict.ts';
+import type { ResumeVerdicts } from './resume-verdict.ts';
+import { createResumptions, type Resumption } from './resumption.ts';
 import {
   addressesOf,
   disconnectAllAt,
@@ -28,11 +29,12 @@ export function createJoin(
     'config' | 'logger' | 'membership' | 'metrics' | 'resume' | 'ice' | 'isShuttingDown' | 'returning' | 'subscribed'
   >,
   { reject, allowed }: Refusals,
-  { ticketHolds, mayResume }: ResumeVerdicts,
+  verdicts: ResumeVerdicts,
   { departed }: Departure,
 ): Handler {
   const { logger: log, membership, metrics } = deps;
   const checkedJoin = createJoinChecks(deps, { reject, allowed });
+  const resumptionOf = createResumptions(deps, verdicts);
 
   const join: Handler = async (conn, args, ack) => {
     const startedAt = performance.now();
@@ -46,40 +48,23 @@ export function createJoin(
     const cap = deps.config.maxRoomSize;
 
     conn.joining = true;
-    let resumingId: string | undefined;
+    let resumption: Resumption | undefined;
     try {
-      // A ticket that may not be used is not an error: the user still gets in, as a new peer.
-      const ticket = resume !== undefined && (await ticketHolds(roomId, resume)) ? resume : undefined;
-      // One join at a time takes a peer id back, on any node (the store's claim). Two with
-      // the same ticket at once were both admitted, the store kept the later socket, and the
-      // first to finish cut the other, whose departure then took the store's entry with it,
-      // leaving the survivor outside the cap and the names. The second one is told so, and
-      // how long the claim can still stand: the page asks again meanwhile, keeping its ticket
-      // and name. (Told name_taken with no suggestion, as it once was, a page whose claim was
-      // left behind by a node that died mid-join renamed itself "Alice 2", "Alice 3"… and
-      // gave up.)
-      const taking = ticket !== undefined ? await membership.claimResume(roomId, ticket.id, socket.id) : null;
-      if (taking !== null && !taking.ok) {
+      resumption = await resumptionOf(socket, roomId, resume);
+      // The second of two joins with one ticket is told so, and how long the claim can
+      // still stand: the page asks again meanwhile, keeping its ticket and name. (Told
+      // name_taken with no suggestion, as it once was, a page whose claim was left behind by
+      // a node that died mid-join renamed itself "Alice 2", "Alice 3"… and gave up.)
+      if (resumption.busy) {
         return reject(conn, 'room:join', ack, {
           code: 'name_taken',
           message: 'another connection is taking this peer id back right now',
-          retryAfterMs: taking.endsWithinMs,
+          retryAfterMs: resumption.endsWithinMs,
           resuming: true,
         });
       }
-      if (taking?.ok && ticket !== undefined) resumingId = ticket.id;
-      // Who holds the id is asked with the claim held, so that a join with the same ticket
-      // just before ours is seen holding it. Asked before the claim, the store said "nobody"
-      // to both of two joins a moment apart; the second then took the id from the first,
-      // cutting it before its own join had answered (membership.test.ts, 5 runs in 11 under
-      // load), or was refused as if the name were someone else's.
-      const verdict: ResumeVerdict =
-        taking?.ok && ticket !== undefined ? await mayResume(socket, roomId, ticket) : { resumed: false };
-      const resumed = verdict.resumed && ticket !== undefined;
-      if (!resumed && resumingId !== undefined) {
-        membership.endResume(roomId, resumingId, socket.id);
-        resumingId = undefined;
-      }
+      const ticket = resumption.resumed;
+      const resumed = ticket !== undefined;
       const peerId = resumed ? ticket.id : nanoid(PEER_ID_LENGTH);
       // In the Socket.IO rooms before the store decides: a member admitted right after us
       // announces itself to the room, and we must already be there to hear it.
@@ -114,8 +99,8 @@ export function createJoin(
         // its heartbeat yet, or its node did not answer): the same join, ticket and all, gets
         // the id and name back soon. The store says who holds the name: someone else's is
         // just taken, even while a node's silence kept us from our id.
-        const owner = verdict.resumed ? undefined : verdict.owner;
-        if (owner !== undefined && admission.code === 'name_taken' && admission.holder === ticket?.id) {
+        const { owner } = resumption;
+        if (owner !== undefined && admission.code === 'name_taken' && admission.holder === owner.peerId) {
           return reject(conn, 'room:join', ack, {
             code: 'name_taken',
             message: 'your earlier connection still holds this name until it times out',
@@ -172,7 +157,7 @@ export function createJoin(
       log.info({ socketId: socket.id, roomId, peerId, resumed, returning: claim.returning === true }, 'peer joined');
     } finally {
       conn.joining = false;
-      if (resumingId !== undefined) membership.endResume(roomId, resumingId, socket.id);
+      resumption?.release();
     }
   };
 
