@@ -105,7 +105,7 @@ export interface RedisLink {
    * adapter subscribes to a room's channel when the room is created here, without waiting:
    * a member admitted before that subscription is in place can miss what another node sends
    * it or the room right after (seen: a peer:joined lost, and a whole offer from a member
-   * who found it in the shared list). join.ts waits for it before the admission.
+   * who found it in the shared list). admission.ts waits for it before the store admits.
    * Waits at most timeoutMs: a slow or absent Redis must not hold joins.
    */
   subscribed(rooms: readonly string[], timeoutMs: number): Promise<void>;

@@ -1,4 +1,5 @@
-// The resume half of a join (join.ts): may its ticket take its peer id back now?
+// The resume half of a join (join.ts, through resumption.ts): may its ticket take its peer
+// id back now?
 import type { ResumeTicket } from '../protocol/signaling.ts';
 import { peerAddress, type RoomServer, type RoomSocket } from './rooms.ts';
 import type { SignalingDeps } from './signaling.ts';

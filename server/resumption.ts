@@ -10,7 +10,7 @@ import type { SignalingDeps } from './signaling.ts';
  * A join's resume. `busy`: another join is taking the same peer id back, with a claim that
  * ends within endsWithinMs. Else `resumed` is the ticket whose id this join takes back (its
  * claim held until release), or undefined for a new id; then `owner`, when the ticket's own
- * earlier connection still holds the id, says in how long the same join may ask again.
+ * earlier connection may still be alive, says in how long the same join may ask again.
  * release() ends the claim if one is held: call it once the join is done, whatever its end.
  */
 export type Resumption = { release: () => void } & (
@@ -18,7 +18,10 @@ export type Resumption = { release: () => void } & (
   | { busy: false; resumed: ResumeTicket | undefined; owner: EarlierOwner | undefined }
 );
 
-/** The connection that held a ticket's peer id before this join, and still looks alive. */
+/**
+ * The connection that held a ticket's peer id before this join, and may still be alive: it
+ * looks so, or its node did not answer (resume-verdict.ts).
+ */
 export interface EarlierOwner {
   peerId: string;
   retryAfterMs: number;

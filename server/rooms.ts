@@ -58,7 +58,7 @@ export function addressesOf(roomId: string, peerId: string): string[] {
   return [roomAddress(roomId), peerAddress(roomId, peerId)];
 }
 
-/** Joins the room and the personal address (before admission: see join.ts). */
+/** Joins the room and the personal address (before admission: see admission.ts). */
 export async function enterRoom(socket: RoomSocket, roomId: string, peerId: string): Promise<void> {
   await socket.join(addressesOf(roomId, peerId));
 }

@@ -10,7 +10,8 @@
 // before any error is answered.
 // The pieces, one concept a file, each built once here: connection.ts (what a socket holds),
 // refusals.ts (answering a refused event), dispatch.ts (the middleware that runs the
-// handlers), join.ts and resume-verdict.ts (room:join), member-events.ts (signal,
+// handlers), join.ts (room:join, whose steps it builds: see its header) and
+// resume-verdict.ts (whether a ticket takes its peer id back), member-events.ts (signal,
 // room:rename, ice:refresh), departure.ts (room:leave and disconnects).
 import type { ClientEvent, ResumeTicket } from '../protocol/signaling.ts';
 import type { Config } from './config.ts';
