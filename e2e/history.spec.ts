@@ -284,15 +284,17 @@ test('a member who reloads keeps its key: its earlier lines come back to it, wit
   await waitForMesh([alice, carol, bobAgain], meshTimeoutMs);
   await shownAsEarlier(bobAgain.page);
   // He answers it: the reply bar marks it as the line does; Alice, who held it from him, quotes
-  // it as his, and Carol, who gets it relayed after a reload, as the earlier Bob's, on Alice's word.
+  // it as she shows it now, the earlier Bob's (her page marked it once a new Bob came: his key
+  // is another), and Carol, who gets it relayed after a reload, the same, on Alice's word.
   await chatLine(bobAgain.page, bob.id, 'said before the reload').getByTestId('reply').click();
   await expect(bobAgain.page.getByTestId('reply-bar')).toContainText(
     'Replying to bob (earlier): said before the reload',
   );
   await sendMessage(bobAgain.page, 'still me');
   await waitForLinesFrom(alice.page, bobAgain.id, 1);
+  await expect(chatLine(alice.page, bob.id, 'said before the reload')).toHaveAttribute('data-earlier', 'true');
   await expect(chatLine(alice.page, bobAgain.id, 'still me').getByTestId('reply-quote')).toHaveText(
-    'bob: said before the reload',
+    'bob (earlier): said before the reload',
   );
   await carol.page.reload();
   await waitForMesh([alice, carol, bobAgain], meshTimeoutMs);
