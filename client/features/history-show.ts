@@ -85,6 +85,17 @@ export function createHistoryShow({
   const nameTaken = (line: HistoryLine, name: string): boolean =>
     line.from !== selfId() && present(line.from) === undefined && nameIsHere(name, selfName(), members(), nameKey);
 
+  /**
+   * A member here holds a key the author signed with: the same person under a new id (a tab
+   * that kept its key but not its id), whose lines are not an earlier member's.
+   */
+  function keyHere(author: Author | undefined): boolean {
+    if (author === undefined) return false;
+    for (const member of members())
+      if (!member.disposed && member.key !== null && author.keys.has(member.key)) return true;
+    return false;
+  }
+
   /** Shows a checked line (or counts it as a duplicate); synchronous, so a batch shows at once. */
   function apply({ line, relayedBy, missed }: Ready, { author, verified }: Checked): void {
     const key = lineKey(line.from, line.id);
@@ -114,7 +125,8 @@ export function createHistoryShow({
     const name = author?.name ?? line.name;
     if (verified === 'true') keepChecked(line, name);
     const history: NonNullable<ChatLine['history']> = { verified, relayedBy };
-    if (verified !== 'false' && nameTaken(line, name)) history.earlier = true;
+    if (verified !== 'false' && nameTaken(line, name) && !(verified === 'true' && keyHere(author)))
+      history.earlier = true;
     const shown: ChatLine = { ...chatLineOf(line, verified), history };
     // A time in our future was never when it was written: shown, and placed, as written when it
     // reached us, saying so (view/lines.ts), as a live line from a clock that far off is. A past

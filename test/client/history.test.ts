@@ -306,7 +306,7 @@ test('a relayed line under the name of someone here (or ours) is shown marked as
   assert.deepEqual([counts.relayed, counts.dropped], [4, 2], 'shown lines count as shown');
 });
 
-test('a line checked against the key of an author who left, under a name someone here has now, is marked as an earlier member’s; one of an author here, or under a name nobody here has, is not', async () => {
+test('a line checked against the key of an author who left, under a name someone here has now, is marked as an earlier member’s; one of an author here, under a name nobody here has, or whose key is here under a new id, is not', async () => {
   // Dave was here (his key learned), wrote, and crashed; a new dave (another id and key) is
   // here now, and so is Alice, who holds the old dave's lines; so is Erin, who stays.
   const oldDave = await writer('dave-0000001');
@@ -314,23 +314,36 @@ test('a line checked against the key of an author who left, under a name someone
   const alice = await writer('alice-000001');
   const erin = await writer('erin-0000001');
   const zoe = await writer('zoe-00000001');
-  const present = [oldDave.member, zoe.member, newDave.member, alice.member, erin.member];
+  // Fay's tab kept its key but not its id (its ticket was gone): the same person.
+  const oldFay = await writer('fay-00000001');
+  const newFay = fakeMember('fay-00000002', oldFay.member.key);
+  newFay.name = 'fay';
+  const present = [oldDave.member, zoe.member, oldFay.member, newDave.member, alice.member, erin.member];
   const h = harness(present);
   for (const member of present) h.link(member);
   const lines = [
     await oldDave.line('before the crash'),
     await zoe.line('zoe, who left'),
     await erin.line('erin, still here'),
+    await oldFay.line('fay, same key'),
   ];
-  // The old dave and Zoe are gone from the room.
+  // The old dave, Zoe and the old Fay are gone from the room; the new Fay is here.
   oldDave.member.disposed = true;
   zoe.member.disposed = true;
+  oldFay.member.disposed = true;
+  present.push(newFay);
   h.answer(alice.member, lines);
   await h.history.idle();
   const earlier = (text: string) => h.shown.find(({ line }) => line.text === text)?.line.history?.earlier;
-  assert.deepEqual(h.marks().sort(), ['before the crash:true', 'erin, still here:true', 'zoe, who left:true']);
-  assert.deepEqual(['before the crash', 'zoe, who left', 'erin, still here'].map(earlier), [
+  assert.deepEqual(h.marks().sort(), [
+    'before the crash:true',
+    'erin, still here:true',
+    'fay, same key:true',
+    'zoe, who left:true',
+  ]);
+  assert.deepEqual(['before the crash', 'zoe, who left', 'erin, still here', 'fay, same key'].map(earlier), [
     true,
+    undefined,
     undefined,
     undefined,
   ]);
