@@ -1,11 +1,10 @@
 // Builds the whole server — Express for the page, Socket.IO for signaling — without
-// listening, and returns a handle that tests and server.ts can start and stop.
+// listening, and returns a handle that tests and server.ts can start and stop. The stores
+// and Redis are stores.ts's, the start listening.ts's and the shutdown shutdown.ts's.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server as HttpServer, type IncomingMessage, STATUS_CODES } from 'node:http';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import compression from 'compression';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -15,7 +14,6 @@ import { MAX_SOCKET_PAYLOAD_BYTES } from '../protocol/limits.ts';
 import type {
   ClientToServerEvents,
   InterServerEvents,
-  PeerInfo,
   ServerToClientEvents,
   SocketData,
 } from '../protocol/signaling.ts';
@@ -31,33 +29,23 @@ import {
   guardOf,
 } from './guard.ts';
 import { buildIceServers } from './ice.ts';
+import { createListening } from './listening.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { createMemoryMembership, type MembershipStore } from './membership.ts';
-import { createRedisMembership, type RedisMembership } from './membership-redis.ts';
 import { createMetrics } from './metrics.ts';
 import { checkOrigin } from './origin.ts';
 import { chooseEncoding, pageFilesIn, servePageFiles } from './page-files.ts';
 import { clientAddress, type TrustFn } from './proxy.ts';
 import { createAddressLimits, createSocketLimiter, LIMITED_EVENTS } from './rate-limit.ts';
 import { createResumeTokens } from './resume.ts';
-import { createMemoryRevocations, createRedisRevocations, type TicketRevocations } from './resume-revocations.ts';
 import { createReturning } from './returning.ts';
-import { disconnectReplaced, othersInRoom, type RoomServer, roomAddress } from './rooms.ts';
+import type { RoomServer } from './rooms.ts';
 import { securityHeaders } from './security.ts';
+import { createShutdown } from './shutdown.ts';
 import { createSignaling, type SignalingDeps } from './signaling.ts';
+import { createStores, type RedisHealth } from './stores.ts';
 import { closeListeners, dropUpgradeResponseListener } from './upgrade-response.ts';
-import { seatFreed } from './waiting.ts';
 import { GracefulWebSocketServer } from './websocket-server.ts';
 import { attachWireLog } from './wire-log.ts';
-
-/** Time for 'server:shutdown' to reach the clients before their connections close. */
-const SHUTDOWN_FLUSH_MS = 100;
-/** After this, connections still open (a stuck request) are cut. */
-const SHUTDOWN_GRACE_MS = 3_000;
-/** close() resolves by then whatever is still pending (the process may exit). */
-const SHUTDOWN_MAX_MS = 5_000;
-/** listen() waits this long for Redis before serving anyway (degraded, reconnecting). */
-const REDIS_STARTUP_WAIT_MS = 3_000;
 
 const PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url));
 const NORMALIZE_CSS = createRequire(import.meta.url).resolve('normalize.css/normalize.css');
@@ -116,7 +104,7 @@ export interface App {
   /** The /metrics registry's metrics, for tests. */
   metrics: ReturnType<typeof createMetrics>;
   /** 'disabled' without REDIS_URL. */
-  redisState(): 'up' | 'down' | 'disabled';
+  redisState(): RedisHealth;
   listen(): Promise<{ port: number; host: string }>;
   /** Graceful: tell every socket, refuse new joins, close within a few seconds. Idempotent. */
   close(): Promise<void>;
@@ -125,10 +113,6 @@ export interface App {
 export function createApp(config: Config, options: AppOptions = {}): App {
   const logger = options.logger ?? createLogger(config.logLevel);
   const startedAt = Date.now();
-  /** When listen() began serving: the start that returning.ts compares tickets with. */
-  let servingSince: number | null = null;
-  let shuttingDown = false;
-  let closing: Promise<void> | undefined;
 
   if (config.secret === undefined) {
     logger.warn(
@@ -183,7 +167,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     const known = decided.get(req);
     if (known !== undefined) return known;
     let refusal: string | null = null;
-    if (shuttingDown) {
+    if (shutdown.isShuttingDown()) {
       metrics.connectionRefused('shutting_down');
       refusal = 'shutting down';
     } else if (checkOrigin(req, allowedOrigins) === 'forbidden') {
@@ -240,50 +224,32 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   refuseWebSocketsWith403(httpServer, refusalOf);
   const metrics = createMetrics({
     io,
-    ...(redis && { redisUp: () => (redisState() === 'up' ? 1 : 0) }),
+    ...(redis && { redisUp: () => (stores.redisState() === 'up' ? 1 : 0) }),
   });
-  // Members of a node that died, removed by the store: their rooms hear that they left.
-  const announceGone = (roomId: string, peerIds: string[]) => {
-    for (const id of peerIds) io.to(roomAddress(roomId)).emit('peer:left', { id, reason: 'disconnect' });
-    seatFreed(io, roomId);
-  };
-  // This node stalled and was taken for dead: its members, still here, are back for the
-  // others (resumed: a member whose link is alive keeps it; one whose link dropped repairs it).
-  const announceBack = (roomId: string, peers: PeerInfo[]) => {
-    for (const peer of peers) {
-      othersInRoom(io, roomId, peer.id).emit('peer:joined', { ...peer, resumed: true });
-    }
-  };
-  const sharedMembership: RedisMembership | undefined =
-    target !== undefined
-      ? createRedisMembership({
-          target,
-          logger,
-          timeoutMs: config.clusterTimeoutMs,
-          onGone: announceGone,
-          onBack: announceBack,
-          onReplaced: (roomId, peerId, socketId) => disconnectReplaced(io, roomId, peerId, socketId),
-          onFallback: metrics.membershipFallback,
-          ...options.membershipNode,
-        })
-      : undefined;
-  const membership: MembershipStore = sharedMembership ?? createMemoryMembership();
-  const revocations: TicketRevocations =
-    target !== undefined
-      ? createRedisRevocations({ target, logger, lifetimeMs: resume.lifetimeMs, timeoutMs: config.clusterTimeoutMs })
-      : createMemoryRevocations(resume.lifetimeMs);
-  /**
-   * 'up' only when both the adapter (every shard of a Cluster) and the membership store are
-   * connected and in step.
-   */
-  const redisState = (): 'up' | 'down' | 'disabled' => {
-    if (!redis) return 'disabled';
-    return redis.state() === 'up' && redis.everyShardUp() && membership.mode() === 'shared' ? 'up' : 'down';
-  };
+  const stores = createStores({
+    target,
+    redis,
+    io,
+    logger,
+    metrics,
+    timeoutMs: config.clusterTimeoutMs,
+    ticketLifetimeMs: resume.lifetimeMs,
+    membershipNode: options.membershipNode,
+  });
+  const { redisState } = stores;
+  const shutdown = createShutdown({ io, httpServer, stores, logger, graceMs: options.shutdownGraceMs });
+  const listening = createListening({
+    httpServer,
+    config,
+    stores,
+    logger,
+    redisStartupWaitMs: options.redisStartupWaitMs,
+  });
   if (config.wireLog !== undefined) attachWireLog(config.wireLog, io, httpServer, logger);
 
   web.get('/healthz', (_req, res) => {
     const redisNow = redisState();
+    const shuttingDown = shutdown.isShuttingDown();
     // 'degraded' is still 200: the node serves its own rooms, a load balancer should keep it.
     const status = shuttingDown ? 'shutting_down' : redisNow === 'down' ? 'degraded' : 'ok';
     res
@@ -393,13 +359,13 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     config,
     logger,
     resume,
-    revocations,
+    revocations: stores.revocations,
     ice: (peerId: string) => buildIceServers(config, peerId, Date.now()),
-    isShuttingDown: () => shuttingDown,
-    membership,
+    isShuttingDown: shutdown.isShuttingDown,
+    membership: stores.membership,
     returning: createReturning({
       issuedAt: resume.issuedAt,
-      startedAt: () => servingSince,
+      startedAt: listening.servingSince,
       ...(options.restartGraceMs !== undefined && { graceMs: options.restartGraceMs }),
     }),
     limiterFor: (socket) => createSocketLimiter(config, guardOf(socket.conn)?.address ?? '', addressLimits),
@@ -444,58 +410,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   });
   io.on('connection', createSignaling(io, signalingDeps));
 
-  return {
-    httpServer,
-    io,
-    metrics,
-    redisState,
-    async listen() {
-      const waitMs = options.redisStartupWaitMs ?? REDIS_STARTUP_WAIT_MS;
-      const [adapterUp, membershipUp] = await Promise.all([redis?.ready(waitMs), sharedMembership?.ready(waitMs)]);
-      if (adapterUp === false || membershipUp === false) {
-        logger.warn('listening without Redis for now: this node serves its own rooms until it connects');
-      }
-      return new Promise((resolve, reject) => {
-        httpServer.once('error', reject);
-        httpServer.listen(config.port, config.host, () => {
-          httpServer.off('error', reject);
-          servingSince = Date.now();
-          const address = httpServer.address() as AddressInfo;
-          // With Redis, the node's id too: the other nodes' logs name a node they took for dead
-          // by it ("dead"), and this line is where an operator finds which node that was.
-          logger.info({ host: address.address, port: address.port, node: sharedMembership?.nodeId }, 'listening');
-          resolve({ port: address.port, host: address.address });
-        });
-      });
-    },
-    close() {
-      closing ??= (async () => {
-        shuttingDown = true;
-        if (io.engine.clientsCount > 0) {
-          // .local: with Redis, a plain emit would send every node's clients away.
-          io.local.emit('server:shutdown');
-          await delay(SHUTDOWN_FLUSH_MS);
-        }
-        const cut = setTimeout(() => httpServer.closeAllConnections(), options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS);
-        cut.unref();
-        // Disconnects every socket, closes the engine (and stops the adapter), then the
-        // HTTP server. Bounded: the process is told it may exit within SHUTDOWN_MAX_MS.
-        const done = io.close().catch((error: unknown) => logger.error({ err: error }, 'close failed'));
-        const late = delay(SHUTDOWN_MAX_MS - SHUTDOWN_FLUSH_MS, undefined, { ref: false }).then(() => 'late' as const);
-        const outcome = await Promise.race([done, late]);
-        clearTimeout(cut);
-        if (outcome === 'late') {
-          httpServer.closeAllConnections();
-          logger.warn('shutdown took too long; connections cut');
-        }
-        redis?.close();
-        await membership.close();
-        await revocations.close();
-        logger.info('closed');
-      })();
-      return closing;
-    },
-  };
+  return { httpServer, io, metrics, redisState, listen: listening.listen, close: shutdown.close };
 }
 
 /**

@@ -142,7 +142,7 @@ describe('two nodes on one Redis', () => {
 
   test('peers on different nodes share a room: peer lists, peer:joined, signals both ways, peer:left', async () => {
     const [a, b] = await Promise.all([node(), node()]);
-    // A node listens after 3 s without Redis (server/app.ts): on a loaded machine, before it connected.
+    // A node listens after 3 s without Redis (server/listening.ts): on a loaded machine, before it connected.
     await eventually('healthz reports redis up', async () => (await health(a)).redis === 'up');
     const status = await health(a);
     assert.deepEqual([status.status, status.redis], ['ok', 'up']);

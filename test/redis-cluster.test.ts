@@ -44,7 +44,7 @@ describe('two nodes on a Redis Cluster of 3 masters', () => {
 
   test('rooms on every shard: peer lists, peer:joined, signals both ways, peer:left', async () => {
     const [a, b] = await Promise.all([node(), node()]);
-    // A node listens after 3 s without Redis (server/app.ts): on a loaded machine, before it
+    // A node listens after 3 s without Redis (server/listening.ts): on a loaded machine, before it
     // connected. One read once it has: its uptime may tick between two.
     const deadline = Date.now() + 8_000;
     while ((await health(a)).redis !== 'up' && Date.now() < deadline)

@@ -1,0 +1,67 @@
+// The server's graceful shutdown: tell every socket, refuse new connections and joins, close
+// within a few seconds. Owns whether the shutdown has begun (read by the connection gate,
+// /healthz and signaling) and the one close in progress (close() is idempotent).
+import type { Server as HttpServer } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Logger } from './logger.ts';
+import type { RoomServer } from './rooms.ts';
+import type { Stores } from './stores.ts';
+
+/** Time for 'server:shutdown' to reach the clients before their connections close. */
+const SHUTDOWN_FLUSH_MS = 100;
+/** After this, connections still open (a stuck request) are cut. */
+const SHUTDOWN_GRACE_MS = 3_000;
+/** close() resolves by then whatever is still pending (the process may exit). */
+const SHUTDOWN_MAX_MS = 5_000;
+
+export interface ShutdownParts {
+  io: RoomServer;
+  httpServer: HttpServer;
+  stores: Pick<Stores, 'close'>;
+  logger: Logger;
+  /** On close(), connections still open after this are cut (default SHUTDOWN_GRACE_MS). */
+  graceMs: number | undefined;
+}
+
+export interface Shutdown {
+  isShuttingDown(): boolean;
+  /** Graceful: tell every socket, refuse new joins, close within a few seconds. Idempotent. */
+  close(): Promise<void>;
+}
+
+export function createShutdown(parts: ShutdownParts): Shutdown {
+  let shuttingDown = false;
+  let closing: Promise<void> | undefined;
+  return {
+    isShuttingDown: () => shuttingDown,
+    close() {
+      closing ??= (async () => {
+        shuttingDown = true;
+        await closeEverything(parts);
+      })();
+      return closing;
+    },
+  };
+}
+
+async function closeEverything({ io, httpServer, stores, logger, graceMs }: ShutdownParts): Promise<void> {
+  if (io.engine.clientsCount > 0) {
+    // .local: with Redis, a plain emit would send every node's clients away.
+    io.local.emit('server:shutdown');
+    await delay(SHUTDOWN_FLUSH_MS);
+  }
+  const cut = setTimeout(() => httpServer.closeAllConnections(), graceMs ?? SHUTDOWN_GRACE_MS);
+  cut.unref();
+  // Disconnects every socket, closes the engine (and stops the adapter), then the
+  // HTTP server. Bounded: the process is told it may exit within SHUTDOWN_MAX_MS.
+  const done = io.close().catch((error: unknown) => logger.error({ err: error }, 'close failed'));
+  const late = delay(SHUTDOWN_MAX_MS - SHUTDOWN_FLUSH_MS, undefined, { ref: false }).then(() => 'late' as const);
+  const outcome = await Promise.race([done, late]);
+  clearTimeout(cut);
+  if (outcome === 'late') {
+    httpServer.closeAllConnections();
+    logger.warn('shutdown took too long; connections cut');
+  }
+  await stores.close();
+  logger.info('closed');
+}
