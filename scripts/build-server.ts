@@ -5,7 +5,7 @@
 // files at each start, which the e2e suite pays once per test.
 //
 // dist/ sits one level below the repository root like server/, so `../public/` in
-// server/app.ts still names the page's directory, and `require` from dist/ still finds
+// server/web.ts still names the page's directory, and `require` from dist/ still finds
 // node_modules (normalize.css is read from there).
 
 import { fileURLToPath } from 'node:url';

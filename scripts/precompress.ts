@@ -1,7 +1,7 @@
 // The client bundles compressed once, when they are built, instead of on every request:
 // next to each bundle, `.br` (Brotli at its best quality) and `.gz` (gzip level 9), which the
 // server sends as they are to a browser that accepts them (express-static-gzip in
-// server/app.ts). main.js is ~150 KB: Brotli 11 makes it ~50 KB, where the per-request
+// server/web.ts). main.js is ~150 KB: Brotli 11 makes it ~50 KB, where the per-request
 // compression middleware (Brotli at quality 4, for speed) made ~57 KB and spent several ms
 // of the server's thread on every page load. Only the bundles: index.html and styles.css are
 // edited by hand and served as they are on disk, so a precompressed copy could go stale.

@@ -1,14 +1,10 @@
 // Builds the whole server — Express for the page, Socket.IO for signaling — without
-// listening, and returns a handle that tests and server.ts can start and stop. The stores
-// and Redis are stores.ts's, the start listening.ts's and the shutdown shutdown.ts's.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { createServer, type Server as HttpServer, type IncomingMessage, STATUS_CODES } from 'node:http';
-import { createRequire } from 'node:module';
+// listening, and returns a handle that tests and server.ts can start and stop. The Express
+// app is web.ts's and status-routes.ts's, the HTTP server http-server.ts's, the stores and
+// Redis stores.ts's, the start listening.ts's and the shutdown shutdown.ts's.
+import { randomBytes } from 'node:crypto';
+import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { fileURLToPath } from 'node:url';
-import compression from 'compression';
-import express, { type NextFunction, type Request, type Response } from 'express';
-import expressStaticGzip from 'express-static-gzip';
 import { Server } from 'socket.io';
 import { MAX_SOCKET_PAYLOAD_BYTES } from '../protocol/limits.ts';
 import type {
@@ -28,27 +24,25 @@ import {
   guardConnection,
   guardOf,
 } from './guard.ts';
+import { createHttpServer, HTTP_TIMEOUTS, type HttpTimeouts } from './http-server.ts';
 import { buildIceServers } from './ice.ts';
 import { createListening } from './listening.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { checkOrigin } from './origin.ts';
-import { chooseEncoding, pageFilesIn, servePageFiles } from './page-files.ts';
-import { clientAddress, type TrustFn } from './proxy.ts';
+import { clientAddress } from './proxy.ts';
 import { createAddressLimits, createSocketLimiter, LIMITED_EVENTS } from './rate-limit.ts';
 import { createResumeTokens } from './resume.ts';
 import { createReturning } from './returning.ts';
 import type { RoomServer } from './rooms.ts';
-import { securityHeaders } from './security.ts';
 import { createShutdown } from './shutdown.ts';
 import { createSignaling, type SignalingDeps } from './signaling.ts';
+import { serveStatus } from './status-routes.ts';
 import { createStores, type RedisHealth } from './stores.ts';
 import { closeListeners, dropUpgradeResponseListener } from './upgrade-response.ts';
+import { createWeb, serveFiles } from './web.ts';
 import { GracefulWebSocketServer } from './websocket-server.ts';
 import { attachWireLog } from './wire-log.ts';
-
-const PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url));
-const NORMALIZE_CSS = createRequire(import.meta.url).resolve('normalize.css/normalize.css');
 
 /** Socket.IO's path (the default, unchanged here): Engine.IO takes every request under it. */
 const ENGINE_PATH = '/socket.io/';
@@ -77,26 +71,9 @@ export interface AppOptions {
   ticketLifetimeMs?: number;
   /** How long after the start a member from before it gets its seat back over the cap (default returning.ts's RESTART_GRACE_MS). */
   restartGraceMs?: number;
-  /** How long a client has to send a request's headers, and all of it (default HTTP_TIMEOUTS); tests shorten them. */
+  /** How long a client has to send a request's headers, and all of it (default HTTP_TIMEOUTS, http-server.ts); tests shorten them. */
   httpTimeouts?: HttpTimeouts;
 }
-
-export interface HttpTimeouts {
-  headersMs: number;
-  requestMs: number;
-  /** How often Node looks for connections past them. */
-  checkEveryMs: number;
-}
-
-/**
- * A browser sends a request's headers at once and our requests have small bodies (a
- * long-polling POST of at most a socket payload), so a client still sending its headers
- * after 10 s, or its request after 30, is holding a connection, not using it (Node's defaults
- * are 60 s and 300 s, checked every 30 s). The response is not limited: a long-polling GET
- * waits for its answer up to Socket.IO's ping interval. A proxy in front (deploy/nginx.conf)
- * has its own.
- */
-export const HTTP_TIMEOUTS: HttpTimeouts = { headersMs: 10_000, requestMs: 30_000, checkEveryMs: 2_000 };
 
 export interface App {
   httpServer: HttpServer;
@@ -124,12 +101,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     options.ticketLifetimeMs === undefined ? {} : { lifetimeMs: options.ticketLifetimeMs },
   );
 
-  const web = express();
-  web.disable('x-powered-by');
-  // false by default: X-Forwarded-For is anyone's to write unless a proxy we trust sets it.
-  web.set('trust proxy', config.trustProxy);
-  const trust = web.get('trust proxy fn') as TrustFn;
-  web.use(securityHeaders());
+  const { web, trust } = createWeb(config);
 
   let warnedForwarded = false;
   /** The client's address; warns once when a proxy seems to be in front but is not trusted. */
@@ -184,14 +156,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   };
 
   const timeouts = options.httpTimeouts ?? HTTP_TIMEOUTS;
-  const httpServer = createServer(
-    {
-      headersTimeout: timeouts.headersMs,
-      requestTimeout: timeouts.requestMs,
-      connectionsCheckingInterval: timeouts.checkEveryMs,
-    },
-    web,
-  );
+  const httpServer = createHttpServer(web, timeouts);
   const io: RoomServer = new Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>(
     httpServer,
     {
@@ -247,113 +212,16 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   });
   if (config.wireLog !== undefined) attachWireLog(config.wireLog, io, httpServer, logger);
 
-  web.get('/healthz', (_req, res) => {
-    const redisNow = redisState();
-    const shuttingDown = shutdown.isShuttingDown();
-    // 'degraded' is still 200: the node serves its own rooms, a load balancer should keep it.
-    const status = shuttingDown ? 'shutting_down' : redisNow === 'down' ? 'degraded' : 'ok';
-    res
-      .status(shuttingDown ? 503 : 200)
-      .set('Cache-Control', 'no-store')
-      .json({
-        status,
-        redis: redisNow,
-        uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
-        // Socket.IO connections, as roomlink_connected_sockets counts them: engine.io's own
-        // count also holds transport sessions that never connected (a handshake left open).
-        sockets: io.of('/').sockets.size,
-        shuttingDown,
-      });
+  serveStatus(web, {
+    config,
+    startedAt,
+    io,
+    metrics,
+    redisState,
+    isShuttingDown: shutdown.isShuttingDown,
+    addressOf,
   });
-  web.get('/metrics', async (req, res) => {
-    if (config.metricsToken !== undefined && !bearerMatches(req.headers.authorization, config.metricsToken)) {
-      res.status(401).set('WWW-Authenticate', 'Bearer').type('text/plain').send('Unauthorized\n');
-      return;
-    }
-    // With --tunnel, the tunnel's visitors are loopback connections too: only a token tells
-    // a scraper on this machine from anyone with the link.
-    if (config.metricsToken === undefined && config.tunnel) {
-      res
-        .status(403)
-        .type('text/plain')
-        .send(
-          'Forbidden: with --tunnel, /metrics answers only with METRICS_TOKEN (tunnel visitors arrive from loopback)\n',
-        );
-      return;
-    }
-    // Without a token, only a scraper on this machine (the client's address as trust proxy
-    // sees it: behind a proxy, the forwarded one).
-    if (config.metricsToken === undefined && !isLoopback(addressOf(req))) {
-      res
-        .status(403)
-        .type('text/plain')
-        .send('Forbidden: /metrics answers loopback only unless METRICS_TOKEN is set\n');
-      return;
-    }
-    res
-      .set('Cache-Control', 'no-store')
-      .type(metrics.registry.contentType)
-      .send(await metrics.registry.metrics());
-  });
-  // Everything Express serves is read-only (Engine.IO takes /socket.io/ before it): any other
-  // method is refused as one (405, or OPTIONS answered), not taken for a missing page (404).
-  web.use((req, res, next) => {
-    if (req.method === 'GET' || req.method === 'HEAD') return next();
-    res.set('Allow', 'GET, HEAD');
-    if (req.method === 'OPTIONS') res.status(204).end();
-    else res.status(405).type('text/plain').send('Method not allowed\n');
-  });
-  const publicDir = options.publicDir ?? PUBLIC_DIR;
-  // The page and what it loads first, from memory (page-files.ts).
-  web.use(servePageFiles(pageFilesIn(publicDir, NORMALIZE_CSS)));
-  // What is not compressed at build time is compressed per request; registered after
-  // /healthz and /metrics, which stay plain for the tools that poll them.
-  web.use(compression());
-  // A path that does not decode is a bad request, answered below like any other (in plain
-  // text); express-static-gzip would answer it itself, in HTML.
-  web.use((req, _res, next) => {
-    try {
-      decodeURIComponent(req.path);
-      next();
-    } catch {
-      next(Object.assign(new URIError('malformed URL path'), { status: 400 }));
-    }
-  });
-  // The bundles as the build compressed them (scripts/precompress.ts), for a browser that
-  // accepts Brotli or gzip; every other file as it is on disk (below), compressed above on
-  // the fly. express-static-gzip labels the response (Content-Encoding) before it knows that
-  // the compressed file is there; when it is not (gone since the server started), the
-  // request goes on to the plain file, and nothing else goes out so labelled.
-  const precompressed = expressStaticGzip(publicDir, { enableBrotli: true, orderPreference: ['br', 'gz'] });
-  web.use((req, res, next) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
-    // express-static-gzip takes a `*` for Brotli even beside `br;q=0` (the client refused
-    // it): the encoding is chosen as for the page's files, and it is shown only that one.
-    const encoding = chooseEncoding(req.get('Accept-Encoding'));
-    if (encoding === 'identity') return next();
-    req.headers['accept-encoding'] = encoding;
-    precompressed(req, res, (error?: unknown) => {
-      res.removeHeader('Content-Encoding');
-      next(error);
-    });
-  });
-  web.use(express.static(publicDir));
-  web.use((_req, res) => {
-    res.status(404).type('text/plain').send('Not found\n');
-  });
-  // Malformed URLs (bad percent-encoding: 400) and the static files' refusals (a range past
-  // the end: 416, a failed If-Match: 412) arrive here, each said in plain text; nothing
-  // reaches the default handler, which would print a stack trace to the client in
-  // development mode.
-  web.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
-    const status = httpStatusOf(error);
-    if (status >= 500) logger.error({ err: error, path: req.path }, 'http request failed');
-    if (res.headersSent) return next(error);
-    res
-      .status(status)
-      .type('text/plain')
-      .send(status < 500 ? `${refusalText(status)}\n` : 'Internal error\n');
-  });
+  serveFiles(web, { publicDir: options.publicDir, logger });
 
   const signalingDeps: SignalingDeps = {
     config,
@@ -463,30 +331,4 @@ function tunnelLumpsAddresses(config: Config): boolean {
 function withoutAddressLimits(config: Config): Config {
   const off = Object.fromEntries(Object.values(LIMITED_EVENTS).map((limit) => [limit.ip, null]));
   return { ...config, ...off, rateConnectIp: null };
-}
-
-function isLoopback(address: string): boolean {
-  return /^(?:127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3})$/.test(address);
-}
-
-/** RFC 9110: the scheme's case is not significant ("bearer" is "Bearer"). */
-const BEARER = /^bearer +/i;
-
-function bearerMatches(header: string | undefined, token: string): boolean {
-  if (header === undefined || !BEARER.test(header)) return false;
-  const given = createHash('sha256').update(header.replace(BEARER, '').trim()).digest();
-  const expected = createHash('sha256').update(token).digest();
-  return timingSafeEqual(given, expected);
-}
-
-/** A 4xx in words, as the status line says it ("Range not satisfiable"), not all "Bad request". */
-function refusalText(status: number): string {
-  const reason = STATUS_CODES[status] ?? 'Bad request';
-  return reason.charAt(0) + reason.slice(1).toLowerCase();
-}
-
-function httpStatusOf(error: unknown): number {
-  const status =
-    typeof error === 'object' && error !== null && 'status' in error ? (error as { status: unknown }).status : 500;
-  return typeof status === 'number' && status >= 400 && status < 600 ? status : 500;
 }

@@ -149,7 +149,7 @@ const PROXY_NAME = /^(?:loopback|linklocal|uniquelocal|[0-9A-Fa-f:.]+(?:\/\d{1,3
 /**
  * Why Express (proxy-addr) refuses a list of addresses/subnets, or null. What passes the
  * pattern may still not compile (`10.0.0.0/99`, `999.1.1.1`, `1.2.3`): asked here, with the
- * code app.ts sets it with, rather than left to throw a stack trace at start.
+ * code web.ts sets it with, rather than left to throw a stack trace at start.
  */
 function proxyListError(list: string[]): string | null {
   try {

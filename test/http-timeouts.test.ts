@@ -1,12 +1,13 @@
 // A client that opens a connection and then sends its request slowly, or never finishes it,
 // holds a socket of the server's: it is answered 408 and cut once its headers, or its whole
-// request, take longer than the server allows (server/app.ts HTTP_TIMEOUTS, shortened here).
+// request, take longer than the server allows (server/http-server.ts HTTP_TIMEOUTS, shortened
+// here).
 // A long-polling GET, whose answer waits for the next ping, is a response held, not a request:
 // it is never cut.
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, test } from 'node:test';
-import { HTTP_TIMEOUTS } from '../server/app.ts';
+import { HTTP_TIMEOUTS } from '../server/http-server.ts';
 import { pollingSession } from './hostile.ts';
 import { closeAll, connectClient, joinOk, newRoomId, startServer } from './support.ts';
 
