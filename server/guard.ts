@@ -76,7 +76,7 @@ export interface EngineConnection {
 }
 
 export interface ConnectionGuard {
-  /** The client's address, as the per-address limits know it (app.ts), kept from the handshake. */
+  /** The client's address, as the per-address limits know it (addresses.ts), kept from the handshake. */
   readonly address: string;
   /** Charges one event to the event budget: false = refuse it. */
   takeEvent(): boolean;

@@ -1,6 +1,6 @@
 // What a connection keeps for its life (memory per socket, README): not its upgrade request
-// (server/upgrade-response.ts) nor Socket.IO's handshake record (app.ts), and its session
-// still ends when the WebSocket does.
+// (server/upgrade-response.ts) nor Socket.IO's handshake record (server/engine-connections.ts),
+// and its session still ends when the WebSocket does.
 import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
 import { after, test } from 'node:test';
