@@ -1,0 +1,272 @@
+// Pages for the files feature's tests (files-feature.test.ts, files-turns.test.ts): each runs
+// createFiles against stand-in members, with messages passed through the real parser and
+// chunks through stand-in data channels, and records what its file lines show.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import type { MemberHandle, SlotKey } from '../../client/feature.ts';
+import { createFiles } from '../../client/features/files.ts';
+import type { FileLine, FileLineActions, FileLineInfo, FileState } from '../../client/files/line.ts';
+import type { ProgressSnapshot } from '../../client/files/progress.ts';
+import type { SentFile } from '../../client/files/sent-kept.ts';
+import { labelText } from '../../client/files/sent-line.ts';
+import { type ChannelMessage, encodeChannelMessage, parseChannelMessage } from '../../protocol/index.ts';
+
+export interface ShownLine {
+  info: FileLineInfo;
+  actions: FileLineActions;
+  state: FileState;
+  status: string;
+  asking: boolean;
+  file: File | null;
+  /** A file we send, handed to its line to preview: its name (the line keeps no file: it would hold it). */
+  previewed?: string;
+  progress: { done: number; total: number } | null;
+  snapshot: ProgressSnapshot | null;
+  /** A file we send: each recipient's status as the line reads it ("bob-0000001 ✓ received"). */
+  recipients: string[];
+  /** Every recipient's status each time the line showed them, in order. */
+  said: string[];
+}
+
+type Listener = (event: { data?: unknown }) => void;
+
+export interface ChannelEnd {
+  label: string;
+  readyState: RTCDataChannelState;
+  bufferedAmount: number;
+  bufferedAmountLowThreshold: number;
+  binaryType: string;
+  peer: ChannelEnd | null;
+  addEventListener(type: string, listener: Listener): void;
+  removeEventListener(type: string, listener: Listener): void;
+  emit(type: string, event?: { data?: unknown }): void;
+  send(data: unknown): void;
+  close(): void;
+}
+
+/** One end of a stand-in RTCDataChannel; `peer` is the other end. */
+function channelEnd(label: string): ChannelEnd {
+  const listeners = new Map<string, Listener[]>();
+  const end: ChannelEnd = {
+    label,
+    readyState: 'connecting',
+    bufferedAmount: 0,
+    bufferedAmountLowThreshold: 0,
+    binaryType: 'arraybuffer',
+    peer: null,
+    addEventListener(type: string, listener: Listener) {
+      listeners.set(type, [...(listeners.get(type) ?? []), listener]);
+    },
+    removeEventListener(type: string, listener: Listener) {
+      listeners.set(
+        type,
+        (listeners.get(type) ?? []).filter((l) => l !== listener),
+      );
+    },
+    emit(type: string, event: { data?: unknown } = {}) {
+      for (const listener of listeners.get(type) ?? []) listener(event);
+    },
+    send(data: unknown) {
+      if (end.readyState !== 'open') throw new Error('not open');
+      const copy = data instanceof ArrayBuffer ? data.slice(0) : data;
+      setImmediate(() => end.peer?.readyState === 'open' && end.peer.emit('message', { data: copy }));
+    },
+    close() {
+      for (const side of [end, end.peer]) {
+        if (!side || side.readyState === 'closed') continue;
+        side.readyState = 'closed';
+        setImmediate(() => side.emit('close'));
+      }
+    },
+  };
+  return end;
+}
+
+export interface Page {
+  id: string;
+  files: ReturnType<typeof createFiles>;
+  lines: ShownLine[];
+  notices: string[];
+  /** This page's handle for each other page, by its id. */
+  members: Map<string, MemberHandle & { dispose(): void }>;
+  acceptLimit: number;
+  /** Labels of the transfer channels this page opened, in order. */
+  channelsMade: string[];
+  /** Files it sent, as their lines ended (what it lists for its next load). */
+  sent: SentFile[];
+}
+
+export function createPage(id: string): Page {
+  const page: Page = {
+    id,
+    lines: [],
+    notices: [],
+    members: new Map(),
+    acceptLimit: 100_000_000,
+    channelsMade: [],
+    sent: [],
+    files: null as unknown as ReturnType<typeof createFiles>,
+  };
+  page.files = createFiles({
+    selfId: () => id,
+    selfName: () => id,
+    members: () => page.members.values(),
+    notice: (_member, text) => page.notices.push(text),
+    acceptLimit: () => page.acceptLimit,
+    sent: { add: (file) => page.sent.push(file) },
+    showLine(info, actions): FileLine {
+      const shown: ShownLine = {
+        info,
+        actions,
+        state: 'offered',
+        status: '',
+        asking: false,
+        file: null,
+        progress: null,
+        snapshot: null,
+        recipients: [],
+        said: [],
+      };
+      page.lines.push(shown);
+      return {
+        state(state, status) {
+          shown.state = state;
+          shown.status = status;
+        },
+        progress(snapshot) {
+          shown.progress = { done: snapshot.done, total: snapshot.total };
+          shown.snapshot = snapshot;
+        },
+        recipients(labels) {
+          shown.recipients = labels.map(labelText);
+          shown.said.push(...shown.recipients);
+        },
+        ask(asking) {
+          shown.asking = asking;
+        },
+        ready(file) {
+          shown.file = file;
+        },
+        preview(file) {
+          shown.previewed = file.name;
+        },
+        offered() {},
+      };
+    },
+  });
+  return page;
+}
+
+/** Links two pages: messages go through encode/parse, channels through channelEnd pairs. */
+export function link(a: Page, b: Page): void {
+  const handle = (self: Page, other: Page) => {
+    const slots = new Map<SlotKey<unknown>, unknown>();
+    let disposed = false;
+    const member: MemberHandle & { dispose(): void } = {
+      id: other.id,
+      name: other.id,
+      state: 'connected',
+      verification: 'verified',
+      key: null,
+      version: null,
+      get disposed() {
+        return disposed;
+      },
+      shut: false,
+      get open() {
+        return !disposed;
+      },
+      relayed: false,
+      get writable() {
+        return !disposed;
+      },
+      send(message: ChannelMessage) {
+        if (disposed) return false;
+        const wire = encodeChannelMessage(message);
+        setImmediate(() => {
+          const back = other.members.get(self.id);
+          const parsed = parseChannelMessage(wire);
+          if (back && !back.disposed && parsed) other.files.feature.receive(back, parsed as never);
+        });
+        return true;
+      },
+      slot<T>(key: SlotKey<T>): T {
+        if (!slots.has(key)) slots.set(key, key.init());
+        return slots.get(key) as T;
+      },
+      pc: {
+        createDataChannel(label: string) {
+          self.channelsMade.push(label);
+          const local = channelEnd(label);
+          const remote = channelEnd(label);
+          local.peer = remote;
+          remote.peer = local;
+          setImmediate(() => {
+            const back = other.members.get(self.id);
+            if (!back || !other.files.feature.dataChannel?.(back, remote as unknown as RTCDataChannel)) {
+              local.close();
+              return;
+            }
+            local.readyState = 'open';
+            remote.readyState = 'open';
+            local.emit('open');
+            remote.emit('open');
+          });
+          return local;
+        },
+      } as unknown as RTCPeerConnection,
+      dispose() {
+        disposed = true;
+        self.files.feature.removed?.(member, 'ERR_PEER_LEFT');
+        slots.clear();
+      },
+    };
+    self.members.set(other.id, member);
+    self.files.feature.added?.(member);
+  };
+  handle(a, b);
+  handle(b, a);
+}
+
+export async function until(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 2000; i++) {
+    if (check()) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  assert.fail(`never happened: ${what}`);
+}
+
+export const lineOf = (page: Page, id: string) => page.lines.find((line) => line.info.id === id);
+export const stateOf = (page: Page, id: string) => lineOf(page, id)?.state;
+export const fileOf = (size: number, name = 'data.bin') =>
+  new File([Uint8Array.from({ length: size }, (_, i) => i % 253)], name, { type: 'application/octet-stream' });
+export const sha = async (blob: Blob) =>
+  createHash('sha256')
+    .update(new Uint8Array(await blob.arrayBuffer()))
+    .digest('hex');
+
+/**
+ * `page` reloads: gone from `other` (and `other` from it), then back as a new page with no
+ * record of anything, under the same peer id (its resume ticket); `other` hears its link open.
+ */
+export function reload(other: Page, page: Page): Page {
+  page.members.get(other.id)?.dispose();
+  other.members.get(page.id)?.dispose();
+  const again = createPage(page.id);
+  link(other, again);
+  const toAgain = other.members.get(again.id);
+  assert.ok(toAgain);
+  other.files.feature.opened?.(toAgain);
+  return again;
+}
+
+export function room(...ids: string[]): Page[] {
+  const pages = ids.map(createPage);
+  for (let i = 0; i < pages.length; i++)
+    for (let j = i + 1; j < pages.length; j++) link(pages[i] as Page, pages[j] as Page);
+  return pages;
+}
+
+export const turns = async (n: number) => {
+  for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
+};
