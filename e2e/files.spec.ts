@@ -355,20 +355,24 @@ test('a corrupted chunk from a hostile member is caught and the file discarded',
     await waitForFileState(mallory.page, liar, 'cancelled');
   }
 
-  // A flood of offers: four run at once (this one and three copies), the rest are refused.
+  // A flood of offers: 64 wait at once (this one and 63 copies), the rest are refused. Each
+  // waits for bob's click: taken without one, the copies (which mallory's page does not have)
+  // would run through bob's four turns as fast as mallory cancels them.
   const fileLines = bob.page.locator('[data-testid=message][data-kind=file]');
   const linesBefore = await fileLines.count();
   await makeFile(mallory.page, { name: 'flood.bin', size: 64 * 1024 });
-  await tamperOutgoing(mallory.page, { extraOffers: 6 });
+  await bob.page.getByTestId('file-accept-limit').fill('0');
+  await tamperOutgoing(mallory.page, { extraOffers: 70 });
   const [flood] = await sendFiles(mallory.page, ['flood.bin']);
   if (!flood) throw new Error('no transfer id');
   await expect(
-    bob.page.locator('[data-testid=message][data-kind=system]', { hasText: 'more than 4 files at once' }),
+    bob.page.locator('[data-testid=message][data-kind=system]', { hasText: 'more than 64 files at once' }),
   ).toHaveCount(1);
   // Everything mallory sent before this line has been handled (one ordered channel).
   await sendMessage(mallory.page, 'after the flood');
   await waitForMessages(bob.page, [{ from: mallory.id, text: 'after the flood' }]);
-  await expect(fileLines).toHaveCount(linesBefore + 4);
+  await expect(fileLines).toHaveCount(linesBefore + 64);
+  await fileLine(bob.page, flood).getByTestId('file-accept').click();
   await waitForFileState(bob.page, flood, 'verified');
 
   // Nothing else is affected: chat goes on, and a file picked with file-input goes through.

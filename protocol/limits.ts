@@ -19,9 +19,12 @@ export const ROOM_KEY_LENGTH = 22;
  * and answers carry a request number (channel/history.ts), sent only to members that said 3.
  * 4: a chat line may carry the line it answers (`re`, channel/chat.ts), sent only to members
  * that said 4. 5: a line's author may edit or delete it (`chat:edit`, channel/edits.ts; history
- * lines carry `edited` and `deleted`), sent only to members that said 5.
+ * lines carry `edited` and `deleted`), sent only to members that said 5. 6: the receiver of
+ * files decides when each starts (channel/files.ts FILE_QUEUE_VERSION): a member that said 6
+ * is offered every file at once and says `file:queued` of one it took but holds back; one
+ * that said less is offered 4 at a time, as before.
  */
-export const CHANNEL_PROTOCOL_VERSION = 5;
+export const CHANNEL_PROTOCOL_VERSION = 6;
 
 export const NAME_MIN_LENGTH = 1;
 export const NAME_MAX_LENGTH = 32;

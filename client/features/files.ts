@@ -57,6 +57,7 @@ export function createFiles(options: FilesOptions) {
       'file:accept',
       'file:decline',
       'file:asking',
+      'file:queued',
       'file:cancel',
       'file:ack',
       'file:end',

@@ -1,15 +1,19 @@
 // Files other members send us: one record per offer, kept in the sender's member slot (so it
 // goes with the member) while the transfer is offered or running, and dropped once it is over
 // (its line on the page says how it ended). Small files are taken at once until a member's
-// budget of them is spent, larger ones (and any past the budget) wait for accept; at most
-// `concurrent` from one member at a time, the rest refused with a reason. The bytes arrive on
-// the channel the sender opens for the transfer; a cut channel is asked to resume from the
-// last byte received.
+// budget of them is spent, larger ones (and any past the budget) wait for accept. Taken is
+// not started: at most `concurrent` from one member run at a time, and the rest wait their
+// turn here, in order of offer, each accepted as one before it ends (turns.ts); up to
+// MAX_PENDING_OFFERS offered or running from one member, any more refused with a reason. The
+// bytes arrive on the channel the sender opens for the transfer; a cut channel is asked to
+// resume from the last byte received.
 import {
   type CancelReason,
   encodeArrivalMark,
   type FileOffer,
   MAX_FILE_END_LENGTH,
+  MAX_PENDING_OFFERS,
+  MAX_RUNNING_TRANSFERS,
   MAX_TRANSFER_RESUMES,
   type MessageOf,
   parseChannelMessage,
@@ -24,6 +28,7 @@ import { type FileLine, type FileState, isFinal, RECEIVED_WORDS, type ShowFileLi
 import { createProgressMeter, formatBytes, type ProgressMeter } from './progress.ts';
 import { ARRIVAL_MARK_EVERY_BYTES } from './pump.ts';
 import type { StoreOpener } from './store.ts';
+import { due, queuesOffers } from './turns.ts';
 
 /** Files at most this large start at once; larger ones wait for the receiver (default). */
 export const DEFAULT_ACCEPT_LIMIT = 100_000_000;
@@ -57,8 +62,8 @@ export const PAGE_AUTO_ACCEPT_MEMBERS = 4;
  * channel is taken to have been lost with the link, and we ask again.
  */
 const CHANNEL_DUE_MS = 10_000;
-/** Transfers from one member at a time (offered or running), by default. */
-export const DEFAULT_CONCURRENT_TRANSFERS = 4;
+/** Transfers from one member running at a time, by default. */
+export const DEFAULT_CONCURRENT_TRANSFERS = MAX_RUNNING_TRANSFERS;
 /** One "refused" notice per member in this interval, however many offers it floods. */
 const REFUSED_NOTICE_MS = 10_000;
 /**
@@ -76,6 +81,11 @@ interface Received {
   /** The name as shown and saved: cleaned and at most MAX_FILE_NAME_LENGTH characters. */
   name: string;
   state: FileState;
+  /**
+   * Offered and taken (without a click, or with one), not started: it waits its turn, in
+   * order of offer, while `concurrent` from this member run.
+   */
+  taken: boolean;
   line: FileLine;
   incoming: Incoming | null;
   channel: RTCDataChannel | null;
@@ -184,6 +194,37 @@ export function createReceiving(options: ReceivingOptions) {
     slot.transfers.delete(record.id);
     slot.ended.set(record.id, record.answer);
     dropOldest(slot.ended, ENDED_IDS_KEPT);
+    startTurns(member);
+  }
+
+  /** Files taken and waiting their turn start, in order of offer, while fewer than `concurrent` run. */
+  function startTurns(member: MemberHandle): void {
+    if (member.disposed || member.shut) return;
+    const { transfers } = member.slot(receiveSlot);
+    const running = (record: Received) => record.state === 'transferring';
+    const waiting = (record: Received) => record.state === 'offered' && record.taken;
+    for (const record of due(transfers.values(), running, waiting, concurrent)) void start(member, record);
+  }
+
+  /**
+   * Yes to an offer (without a click, or with one): it starts now if fewer than `concurrent`
+   * from this member run, or else waits its turn, and says so.
+   */
+  function accept(member: MemberHandle, record: Received): void {
+    if (record.state !== 'offered' || record.taken) return;
+    record.taken = true;
+    startTurns(member);
+    if (record.state !== 'offered') return;
+    record.line.state('offered', `queued: starts by itself (${concurrent} files at a time from ${member.name})`);
+    record.line.ask(false);
+    sayWaiting(member, record);
+  }
+
+  /** Tells the sender what an offer still waits for here: a click, or its turn (not a page that would not parse it). */
+  function sayWaiting(member: MemberHandle, record: Received): void {
+    if (record.state !== 'offered') return;
+    if (!record.taken) member.send({ t: 'file:asking', id: record.id });
+    else if (queuesOffers(member)) member.send({ t: 'file:queued', id: record.id });
   }
 
   /** Tells the sender how the transfer ended, and keeps it to say again (see `ended`). */
@@ -199,7 +240,8 @@ export function createReceiving(options: ReceivingOptions) {
     setState(member, record, 'declined', 'declined');
   }
 
-  async function accept(member: MemberHandle, record: Received): Promise<void> {
+  /** Its turn came: a store for its bytes, and a file:accept. */
+  async function start(member: MemberHandle, record: Received): Promise<void> {
     if (record.state !== 'offered') return;
     setState(member, record, 'transferring', 'starting…');
     const store = await options.openStore(record.id, record.offer.size).catch(() => null);
@@ -304,9 +346,8 @@ export function createReceiving(options: ReceivingOptions) {
       // has not come (our ask, or the channel, may have been lost with the link): ask again.
       // A transfer whose channel is here, or whose resume is on its way (askToResume), goes on.
       if (known.asked !== null && known.channel === null) ask(member, known, known.asked.from);
-      // Still waiting for a click (an offer taken without one is transferring at once): say
-      // so again, in case that was lost with the link.
-      if (known.state === 'offered') member.send({ t: 'file:asking', id: known.id });
+      // Still waiting for a click, or its turn: say so again, in case that was lost with the link.
+      sayWaiting(member, known);
       return;
     }
     if (options.kept?.has(member.id, message.id)) {
@@ -322,14 +363,14 @@ export function createReceiving(options: ReceivingOptions) {
       if (said) member.send(said);
       return;
     }
-    if (slot.transfers.size >= concurrent) {
+    if (slot.transfers.size >= MAX_PENDING_OFFERS) {
       member.send({ t: 'file:decline', id: message.id, reason: 'busy' });
       const now = performance.now();
       if (now - slot.lastRefusedNotice >= REFUSED_NOTICE_MS) {
         slot.lastRefusedNotice = now;
         options.notice(
           member,
-          `${member.name} offered more than ${concurrent} files at once; the rest were refused (try again when these finish)`,
+          `${member.name} offered more than ${MAX_PENDING_OFFERS} files at once; the rest were refused (try again when these finish)`,
         );
       }
       return;
@@ -341,6 +382,7 @@ export function createReceiving(options: ReceivingOptions) {
       offer: { size, sha256, type },
       name,
       state: 'offered',
+      taken: false,
       incoming: null,
       channel: null,
       asked: null,
@@ -375,7 +417,7 @@ export function createReceiving(options: ReceivingOptions) {
           privateWithId: message.to === undefined ? null : member.id,
         },
         {
-          accept: () => void accept(member, record),
+          accept: () => accept(member, record),
           decline: () => decline(member, record),
           cancel: () => stop(member, record, 'cancelled by you', 'cancelled'),
           gone() {
@@ -404,7 +446,7 @@ export function createReceiving(options: ReceivingOptions) {
       dropOldest(autoAccepted, AUTO_ACCEPTED_IDS);
       autoAcceptedOnPage.bytes += message.size;
       autoAcceptedOnPage.files += 1;
-      void accept(member, record);
+      accept(member, record);
       return;
     }
     const why =
@@ -415,7 +457,7 @@ export function createReceiving(options: ReceivingOptions) {
           : '';
     record.line.state('offered', `waiting for you to accept${why}`);
     record.line.ask(true);
-    member.send({ t: 'file:asking', id: record.id });
+    sayWaiting(member, record);
   }
 
   function take(member: MemberHandle, channel: RTCDataChannel): boolean {

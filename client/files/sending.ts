@@ -1,8 +1,10 @@
 // Files we send: one record per file with one entry per recipient (the room, or one member).
 // The file is hashed (read in slices) before it is offered; each recipient that accepts gets
-// a data channel of its own and a pump. At most `concurrent` transfers run to one member;
-// the rest wait their turn here rather than being refused there. A record is let go once it
-// is over for every recipient: its line keeps only its id (a pasted image is in memory).
+// a data channel of its own and a pump. At most `concurrent` transfers run to one member
+// (turns.ts): one whose hello said FILE_QUEUE_VERSION is offered every file at once and
+// accepts each in its turn; an older one is offered that many at a time, the rest waiting
+// their turn here rather than being refused there. A record is let go once it is over for
+// every recipient: its line keeps only its id (a pasted image is in memory).
 import { nanoid } from 'nanoid';
 import { type CancelReason, fileChannelLabel, MAX_TRANSFER_RESUMES, type MessageOf } from '../../protocol/index.ts';
 import { createSlot, type MemberHandle } from '../feature.ts';
@@ -20,6 +22,7 @@ import {
   type SentRecipient,
   sentLine,
 } from './sent-line.ts';
+import { due, offersAtOnce } from './turns.ts';
 
 interface Recipient {
   member: MemberHandle;
@@ -31,8 +34,14 @@ interface Recipient {
    * another member, which passes chat on but not files). It goes when the link opens.
    */
   unsent: boolean;
-  /** Offered, and its page said it waits for a click (file:asking). */
-  asking: boolean;
+  /** Offered, and its page said it waits for a click (file:asking) or its turn (file:queued). */
+  waitsFor: SentRecipient['waitsFor'];
+  /**
+   * An accept that came while `concurrent` transfers ran to this member (the byte it asked
+   * from): started when one of them ends. An honest page accepts no more than that, but for an
+   * end and an accept crossing after a reconnect; a hostile one may accept every offer at once.
+   */
+  held: number | null;
   /** Bytes it confirmed it stored (file:ack, a MiB apart: the pump's window moves on them). */
   acked: number;
   /**
@@ -141,7 +150,8 @@ export function createSending(options: SendingOptions) {
 
   function offerNext(member: MemberHandle): void {
     const slot = member.slot(sendSlot);
-    while (slot.active.size < concurrent && slot.queue.length > 0) {
+    const limit = offersAtOnce(member, concurrent);
+    while (slot.active.size < limit && slot.queue.length > 0) {
       const id = slot.queue.shift() as string;
       const record = sent.get(id);
       const recipient = record?.recipients.get(member.id);
@@ -173,7 +183,7 @@ export function createSending(options: SendingOptions) {
     });
     if (recipient) {
       recipient.unsent = !sent;
-      recipient.asking = false; // said again by its page, if it still waits for a click
+      recipient.waitsFor = null; // said again by its page, if it still waits
     }
   }
 
@@ -194,8 +204,45 @@ export function createSending(options: SendingOptions) {
     const member = recipient.member;
     if (!member.disposed) {
       member.slot(sendSlot).active.delete(record.id);
+      startHeld(member);
       offerNext(member);
     }
+    refresh(record);
+  }
+
+  /** This member's recipient entries for our transfers offered or running to it, in order of offer. */
+  function activeWith(member: MemberHandle): Array<[Sent, Recipient]> {
+    const entries: Array<[Sent, Recipient]> = [];
+    for (const id of member.slot(sendSlot).active) {
+      const record = sent.get(id);
+      const recipient = record?.recipients.get(member.id);
+      if (record && recipient?.member === member) entries.push([record, recipient]);
+    }
+    return entries;
+  }
+
+  const running = ([, recipient]: [Sent, Recipient]): boolean => recipient.state === 'transferring';
+
+  /** Accepts held while `concurrent` transfers ran (Recipient.held) start, as many as there is room for. */
+  function startHeld(member: MemberHandle): void {
+    const held = ([, recipient]: [Sent, Recipient]) => recipient.state === 'offered' && recipient.held !== null;
+    for (const [record, recipient] of due(activeWith(member), running, held, concurrent)) {
+      if (recipient.state === 'offered' && recipient.held !== null) start(record, recipient, recipient.held);
+    }
+  }
+
+  /** The recipient's page accepted from byte `from`: a channel of its own goes (again) from there. */
+  function start(record: Sent, recipient: Recipient, from: number): void {
+    recipient.held = null;
+    if (++recipient.starts > MAX_STARTS) {
+      recipient.note = RESTARTED_TEXT;
+      tellCancel(recipient.member, record.id, 'cancelled');
+      end(record, recipient, 'cancelled');
+      return;
+    }
+    recipient.state = 'transferring';
+    recipient.waitsFor = null;
+    startChannel(record, recipient, from);
     refresh(record);
   }
 
@@ -288,10 +335,12 @@ export function createSending(options: SendingOptions) {
     return line;
   }
 
-  function entry({ member, state, note, unsent, asking, acked, arrived, speed }: Recipient): SentRecipient {
+  function entry({ member, state, note, unsent, waitsFor, held, acked, arrived, speed }: Recipient): SentRecipient {
     const unreached = state === 'offered' && unsent ? (member.relayed ? 'relayed' : 'no-link') : null;
     const done = Math.max(acked, arrived);
-    return { id: member.id, name: member.name, state, note, unreached, asking, done, speed };
+    // An accept held here waits its turn as one queued there does.
+    const waits = held === null ? waitsFor : 'turn';
+    return { id: member.id, name: member.name, state, note, unreached, waitsFor: waits, done, speed };
   }
 
   /** The recipient has more of the file (stored, or taken off the channel): its pace and the line. */
@@ -352,7 +401,9 @@ export function createSending(options: SendingOptions) {
 
   function receive(
     member: MemberHandle,
-    message: MessageOf<'file:accept' | 'file:decline' | 'file:asking' | 'file:cancel' | 'file:ack' | 'file:done'>,
+    message: MessageOf<
+      'file:accept' | 'file:decline' | 'file:asking' | 'file:queued' | 'file:cancel' | 'file:ack' | 'file:done'
+    >,
   ): void {
     const record = sent.get(message.id);
     const recipient = record?.recipients.get(member.id);
@@ -377,15 +428,13 @@ export function createSending(options: SendingOptions) {
         // the receiver then takes for out of range. (A receiver that lost the channel asks
         // from what it has, and that channel is closed on this side too.)
         if (live(recipient.channel) && recipient.from === message.from) return;
-        if (++recipient.starts > MAX_STARTS) {
-          recipient.note = RESTARTED_TEXT;
-          tellCancel(member, record.id, 'cancelled');
-          end(record, recipient, 'cancelled');
+        // Not started yet, while `concurrent` run to this member: it starts when one ends.
+        if (recipient.state === 'offered' && activeWith(member).filter(running).length >= concurrent) {
+          recipient.held = message.from;
+          refresh(record);
           return;
         }
-        recipient.state = 'transferring';
-        startChannel(record, recipient, message.from);
-        refresh(record);
+        start(record, recipient, message.from);
         return;
       case 'file:ack':
         recipient.acked = Math.min(record.file.size, Math.max(recipient.acked, message.bytes));
@@ -396,10 +445,13 @@ export function createSending(options: SendingOptions) {
         end(record, recipient, 'declined');
         return;
       case 'file:asking':
-        if (recipient.state !== 'offered' || recipient.asking) return;
-        recipient.asking = true;
+      case 'file:queued': {
+        const waitsFor = message.t === 'file:asking' ? 'click' : 'turn';
+        if (recipient.state !== 'offered' || recipient.waitsFor === waitsFor) return;
+        recipient.waitsFor = waitsFor;
         refresh(record);
         return;
+      }
       case 'file:cancel':
         recipient.note = CANCEL_TEXT[message.reason];
         end(record, recipient, 'cancelled');
@@ -454,7 +506,8 @@ export function createSending(options: SendingOptions) {
             state: 'waiting',
             note: null,
             unsent: false,
-            asking: false,
+            waitsFor: null,
+            held: null,
             acked: 0,
             arrived: 0,
             meter: createProgressMeter(file.size),
@@ -581,6 +634,8 @@ export function createSending(options: SendingOptions) {
         halt(recipient);
         recipient.member = member;
         recipient.state = 'waiting';
+        recipient.waitsFor = null;
+        recipient.held = null;
         recipient.acked = 0;
         recipient.arrived = 0;
         recipient.from = 0;

@@ -6,9 +6,10 @@ import type { FileState } from './line.ts';
 import type { ProgressSnapshot } from './progress.ts';
 
 /**
- * Where one recipient stands: `waiting` is our own queue (its turn, or the hash, has not
- * come); `away`, it left before the file was over for it, and the file goes to it again if it
- * comes back under the same peer id (a reload keeps it) while we hold the file.
+ * Where one recipient stands: `waiting` is our own queue (the hash has not come, or its turn:
+ * a member on an older version is offered a few files at a time); `away`, it left before the
+ * file was over for it, and the file goes to it again if it comes back under the same peer id
+ * (a reload keeps it) while we hold the file.
  */
 export type SendState = 'waiting' | 'away' | FileState;
 
@@ -26,8 +27,12 @@ export interface SentRecipient {
   note: string | null;
   /** Offered, but the offer could not go yet (null: it went, or the state is another). */
   unreached: Unreached | null;
-  /** Offered, and its page said it waits for a click: until then, no answer is all we know. */
-  asking: boolean;
+  /**
+   * Offered, and its page said what it waits for: its person's click (file:asking), or its
+   * turn, taken already (file:queued: it runs a few transfers from us at a time). Until then,
+   * no answer is all we know.
+   */
+  waitsFor: 'click' | 'turn' | null;
   /** Bytes it confirmed it stored. */
   done: number;
   /** Its own smoothed bytes per second; 0 while unknown. */
@@ -68,6 +73,12 @@ const WORDS: Record<SendState, string> = {
   cancelled: 'cancelled',
 };
 
+/**
+ * Offered, and its page took it but runs it after those before it (file:queued): not "waiting
+ * to accept", which asks its person for something, nor "queued", which is our own queue.
+ */
+const QUEUED_THERE = 'accepted, queued';
+
 /** An offer that has not gone: not "waiting to accept", since the recipient has not been asked. */
 const UNREACHED_WORDS: Record<Unreached, string> = {
   relayed: 'not offered yet: reached only through another member, and files need a direct link or TURN',
@@ -82,8 +93,10 @@ export function recipientLabel(recipient: SentRecipient): RecipientLabel {
       ? (recipient.note ?? WORDS.cancelled)
       : unreached !== null
         ? UNREACHED_WORDS[unreached]
-        : state === 'offered' && recipient.asking
-          ? 'waiting to accept'
+        : state === 'offered' && recipient.waitsFor !== null
+          ? recipient.waitsFor === 'click'
+            ? 'waiting to accept'
+            : QUEUED_THERE
           : WORDS[state];
   return { id, state, name, mark, words };
 }

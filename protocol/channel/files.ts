@@ -35,6 +35,24 @@ export const MIN_CHUNK_BYTES = 16 * 1024;
 export const MAX_TRANSFER_RESUMES = 20;
 /** A file:end is far shorter (an id of 32 characters, a size of 13 digits): a longer string is not one. */
 export const MAX_FILE_END_LENGTH = 200;
+/**
+ * From this version of the channel protocol (limits.ts CHANNEL_PROTOCOL_VERSION) on, the
+ * receiver decides when each file from a member starts: that member offers every file at
+ * once (up to MAX_PENDING_OFFERS), and the receiver accepts at most MAX_RUNNING_TRANSFERS of
+ * them at a time, the rest in order of offer as those end, saying `file:queued` of one it took
+ * but holds back. A member on an older version is offered MAX_RUNNING_TRANSFERS at a time, the
+ * rest waiting at the sender, since it refuses more than that at once ('busy').
+ */
+export const FILE_QUEUE_VERSION = 6;
+/** Transfers from one member to another running at once, at most (both sides hold to it). */
+export const MAX_RUNNING_TRANSFERS = 4;
+/**
+ * Files from one member offered to us or running at once, at most: an offer past it is refused
+ * ('busy'). Each costs a line in the chat and a record until it ends, and a sender could offer
+ * thousands; 64 is a folder of photos picked at once, or a day's worth of screenshots, and past
+ * it the sender keeps the rest and offers each as one of these ends.
+ */
+export const MAX_PENDING_OFFERS = 64;
 
 /** Why a receiver said no to an offer. Stable codes; the view words them. */
 export const DECLINE_REASONS = ['declined', 'busy', 'too-large', 'no-storage', 'invalid'] as const;
@@ -73,6 +91,12 @@ export const fileSchemas = [
    * accept on its way.
    */
   z.strictObject({ t: z.literal('file:asking'), id: transferId }),
+  /**
+   * The receiver takes it (without a click, or after one), once one of the sender's transfers
+   * running to it ends (MAX_RUNNING_TRANSFERS): a file:accept comes then. Sent only to members
+   * that said FILE_QUEUE_VERSION.
+   */
+  z.strictObject({ t: z.literal('file:queued'), id: transferId }),
   /** Either side stops the transfer. */
   z.strictObject({ t: z.literal('file:cancel'), id: transferId, reason: z.enum(CANCEL_REASONS) }),
   /** The receiver has stored bytes [0, bytes): the sender's window moves, and a resume starts there. */
@@ -172,16 +196,23 @@ export function isPreviewableType(type: string): boolean {
 }
 
 /**
- * The link-level budget (client/budget.ts). Offers are few (at most a handful of transfers
- * at once per member); acks come once per stored MiB per transfer, so fast transfers on
- * loopback send a few hundred a second.
+ * Offers, and the answers and cancels that go once per offer, come a whole set at once: every
+ * file picked (up to MAX_PENDING_OFFERS), and each said again when a link comes back.
+ */
+const PER_OFFER_BURST = 2 * MAX_PENDING_OFFERS;
+
+/**
+ * The link-level budget (client/budget.ts). Offers come in sets (a folder picked at once, up
+ * to MAX_PENDING_OFFERS), then one as each transfer ends; acks come once per stored MiB per
+ * transfer, so fast transfers on loopback send a few hundred a second.
  */
 export const fileRates = {
-  'file:offer': { perSecond: 10, burst: 40 },
+  'file:offer': { perSecond: 10, burst: PER_OFFER_BURST },
   'file:accept': { perSecond: 20, burst: 40 },
-  'file:decline': { perSecond: 20, burst: 40 },
-  'file:asking': { perSecond: 20, burst: 40 },
-  'file:cancel': { perSecond: 20, burst: 40 },
+  'file:decline': { perSecond: 20, burst: PER_OFFER_BURST },
+  'file:asking': { perSecond: 20, burst: PER_OFFER_BURST },
+  'file:queued': { perSecond: 20, burst: PER_OFFER_BURST },
+  'file:cancel': { perSecond: 20, burst: PER_OFFER_BURST },
   'file:ack': { perSecond: 600, burst: 1_200 },
   'file:end': { perSecond: 20, burst: 40 },
   'file:done': { perSecond: 20, burst: 40 },

@@ -1,6 +1,7 @@
-// The files feature end to end between stand-in members: offers, accept and decline, the
-// per-member limits on both sides, cancel from either side, and a member leaving — with
-// messages passed through the real parser and chunks through stand-in data channels.
+// The files feature end to end between stand-in members: offers, accept and decline, cancel
+// from either side, and a member leaving — with messages passed through the real parser and
+// chunks through stand-in data channels (files-pages.ts). The per-member limits on both sides
+// (how many run at once, how many wait) are files-turns.test.ts's.
 import assert from 'node:assert/strict';
 import { mock, test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
@@ -188,48 +189,6 @@ test('a member this page shut out is offered no file, and what was under way wit
   assert.equal(lineOf(bob, later), undefined);
   assert.deepEqual(lineOf(alice, later)?.recipients, []);
   assert.equal(lineOf(alice, privately)?.status, 'nobody to send it to');
-});
-
-test('the sender keeps at most 4 transfers per member going; the rest wait their turn', async () => {
-  const [alice, bob] = room('alice-00001', 'bob-0000001') as [Page, Page];
-  bob.acceptLimit = 0;
-  const ids = await alice.files.sendFiles(Array.from({ length: 6 }, (_, i) => fileOf(100, `f${i}`)));
-  await until(() => bob.lines.length === 4, 'four offers arrive');
-  for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
-  assert.equal(bob.lines.length, 4);
-  lineOf(bob, ids[0] ?? '')?.actions.decline?.();
-  await until(() => bob.lines.length === 5, 'the fifth is offered once one ends');
-  assert.deepEqual(bob.notices, []);
-});
-
-test('a flood of offers from one member: four are taken, the rest refused with one notice', async () => {
-  const [alice, bob] = room('alice-00001', 'bob-0000001') as [Page, Page];
-  bob.acceptLimit = 0;
-  const toBob = alice.members.get(bob.id);
-  assert.ok(toBob);
-  const refused: string[] = [];
-  const feature = alice.files.feature;
-  // Alice's page is hostile: raw offers, as many as it likes; watch bob's answers arrive.
-  const original = feature.receive;
-  feature.receive = (member, message) => {
-    if (message.t === 'file:decline') refused.push(`${message.id}:${message.reason}`);
-    original(member, message);
-  };
-  for (let i = 0; i < 10; i++) {
-    toBob.send({
-      t: 'file:offer',
-      id: `flood-offer-${String(i).padStart(4, '0')}`,
-      name: `f${i}`,
-      size: 10,
-      type: '',
-      sha256: '0'.repeat(64),
-    });
-  }
-  await until(() => refused.length === 6, 'six refusals');
-  assert.ok(refused.every((r) => r.endsWith(':busy')));
-  assert.equal(bob.lines.length, 4);
-  assert.equal(bob.notices.length, 1);
-  assert.match(bob.notices[0] ?? '', /more than 4 files at once/);
 });
 
 test('a member who leaves: its receiving side is cancelled; the sender holds the file for its return, then lets it go', async (t) => {

@@ -50,7 +50,7 @@ const spokenOf = (element: FakeElement): string =>
       : element.children.map(spokenOf).join('');
 
 const label = (name: string, state: SentRecipient['state'], note: string | null = null): RecipientLabel =>
-  recipientLabel({ id: `${name}-id`, name, state, note, unreached: null, asking: true, done: 0, speed: 0 });
+  recipientLabel({ id: `${name}-id`, name, state, note, unreached: null, waitsFor: 'click', done: 0, speed: 0 });
 
 test('a sender’s line shows each recipient as text, by name, said whole, the mark for the eye only', async () => {
   const { line, item } = showFile(true);
@@ -152,7 +152,16 @@ test('screen readers are told a file line’s status words as they change: each 
   const sent = showFile(true, ours).line;
   sent.state('offered', 'preparing…');
   const bob = (state: SentRecipient['state']): RecipientLabel =>
-    recipientLabel({ id: 'bob', name: 'Bob', state, note: null, unreached: null, asking: true, done: 0, speed: 0 });
+    recipientLabel({
+      id: 'bob',
+      name: 'Bob',
+      state,
+      note: null,
+      unreached: null,
+      waitsFor: 'click',
+      done: 0,
+      speed: 0,
+    });
   sent.recipients([bob('waiting')]);
   sent.recipients([bob('offered')]);
   sent.recipients([bob('offered')]);

@@ -94,6 +94,10 @@ export interface Page {
   channelsMade: string[];
   /** Files it sent, as their lines ended (what it lists for its next load). */
   sent: SentFile[];
+  /** Ids of the files whose lines went `transferring`, in the order they first did. */
+  started: string[];
+  /** The most lines `transferring` at once. */
+  mostRunning: number;
 }
 
 export function createPage(id: string): Page {
@@ -105,6 +109,8 @@ export function createPage(id: string): Page {
     acceptLimit: 100_000_000,
     channelsMade: [],
     sent: [],
+    started: [],
+    mostRunning: 0,
     files: null as unknown as ReturnType<typeof createFiles>,
   };
   page.files = createFiles({
@@ -130,8 +136,11 @@ export function createPage(id: string): Page {
       page.lines.push(shown);
       return {
         state(state, status) {
+          if (state === 'transferring' && !page.started.includes(info.id)) page.started.push(info.id);
           shown.state = state;
           shown.status = status;
+          const running = page.lines.filter((line) => line.state === 'transferring').length;
+          page.mostRunning = Math.max(page.mostRunning, running);
         },
         progress(snapshot) {
           shown.progress = { done: snapshot.done, total: snapshot.total };
@@ -258,6 +267,12 @@ export function reload(other: Page, page: Page): Page {
   assert.ok(toAgain);
   other.files.feature.opened?.(toAgain);
   return again;
+}
+
+/** Every page's hello to every other said `version` (MemberHandle.version; null: none heard). */
+export function hello(pages: readonly Page[], version: number | null): void {
+  for (const page of pages)
+    for (const member of page.members.values()) (member as { version: number | null }).version = version;
 }
 
 export function room(...ids: string[]): Page[] {

@@ -7,13 +7,19 @@ import { labelText, type SentRecipient, sentLine } from '../../client/files/sent
 
 const MB = 1_000_000;
 /** An offered recipient is one whose page said it waits for a click (file:asking) unless told. */
-const recipient = (name: string, state: SentRecipient['state'], done = 0, speed = 0, note: string | null = null) => ({
+const recipient = (
+  name: string,
+  state: SentRecipient['state'],
+  done = 0,
+  speed = 0,
+  note: string | null = null,
+): SentRecipient => ({
   id: `${name}-id`,
   name,
   state,
   note,
   unreached: null,
-  asking: state === 'offered',
+  waitsFor: state === 'offered' ? 'click' : null,
   done,
   speed,
 });
@@ -31,8 +37,18 @@ test('a 40 MB file to two, one still deciding: "of 40 MB", time left from the on
 });
 
 test('an offer not answered yet is not said to wait for a click: the recipient may take it without one', () => {
-  const line = sentLine(3 * MB, 'offered', [{ ...recipient('Bob', 'offered'), asking: false }]);
+  const line = sentLine(3 * MB, 'offered', [{ ...recipient('Bob', 'offered'), waitsFor: null }]);
   assert.deepEqual(texts(line), ['Bob no answer yet']);
+  assert.equal(line.state, 'offered');
+});
+
+test('an offer its recipient took but runs after others is "accepted, queued": not waiting for a click, nor our own queue', () => {
+  const line = sentLine(3 * MB, 'offered', [
+    { ...recipient('Bob', 'offered'), waitsFor: 'turn' },
+    recipient('Carol', 'offered'),
+    recipient('Dana', 'waiting'),
+  ]);
+  assert.deepEqual(texts(line), ['Bob accepted, queued', 'Carol waiting to accept', 'Dana queued']);
   assert.equal(line.state, 'offered');
 });
 
