@@ -7,6 +7,7 @@ import type { Page } from '@playwright/test';
 import {
   download,
   fileLine,
+  fileWatch,
   makeFile,
   makePng,
   pasteOrDrop,
@@ -15,6 +16,7 @@ import {
   shownOrder,
   tamperOutgoing,
   waitForFileState,
+  watchFileLines,
 } from './support/files.ts';
 import { expect, sharedTest as test } from './support/fixtures.ts';
 import { openRoom, selfId, sendMessage, waitForMesh, waitForMessages } from './support/users.ts';
@@ -263,6 +265,59 @@ test('decline and cancel, from each side', async ({ server, browsers }) => {
   }
   // A file received keeps its bar, full.
   await expect(fileLine(bob.page, taken).getByTestId('file-progress')).toBeVisible();
+});
+
+test('six files at once: every line shows at once, one accepted ahead of its turn starts first, four run at a time and the rest follow by themselves', async ({
+  server,
+  browsers,
+}) => {
+  const users = await openRoom(browsers, server.url, ['alice', 'bob']);
+  const [alice, bob] = users;
+  if (!alice || !bob) throw new Error('openRoom returned fewer users');
+  await waitForMesh(users);
+  // Past 1 MB a file waits for bob's click: five of the six do.
+  await bob.page.getByTestId('file-accept-limit').fill('1');
+  const made = [await makeFile(alice.page, { name: 'small.bin', size: 64 * 1024 })];
+  for (let i = 1; i <= 5; i++) made.push(await makeFile(alice.page, { name: `big-${i}.bin`, size: 1_500_000 }));
+  await watchFileLines(bob.page);
+  await watchFileLines(alice.page);
+  const ids = await sendFiles(
+    alice.page,
+    made.map((file) => file.name),
+  );
+  const [small, big1, big2, big3, big4, big5] = ids;
+  if (!small || !big1 || !big2 || !big3 || !big4 || !big5) throw new Error('no transfer ids');
+  // All six on bob's page at once, each with its name and size; the five big ones ask him.
+  for (const [i, id] of ids.entries()) {
+    await expect(fileLine(bob.page, id).getByTestId('message-text')).toHaveText(made[i]?.name ?? '');
+    await expect(fileLine(bob.page, id)).toHaveAttribute('data-size', String(made[i]?.size));
+  }
+  await waitForFileState(bob.page, small, 'verified');
+  for (const id of [big1, big2, big3, big4, big5])
+    await expect(fileLine(bob.page, id).getByTestId('file-accept')).toBeVisible();
+  // In one task, the last one sent first, then the rest: four start, the one clicked last
+  // waits its turn and says so.
+  const queued = await bob.page.evaluate(
+    (order) => {
+      const g = globalThis as unknown as {
+        document: { querySelector(s: string): { click(): void; textContent: string | null } | null };
+      };
+      for (const id of order) g.document.querySelector(`[data-file-id="${id}"] [data-testid=file-accept]`)?.click();
+      return g.document.querySelector(`[data-file-id="${order.at(-1)}"] .file-status-words`)?.textContent;
+    },
+    [big5, big1, big2, big3, big4],
+  );
+  expect(queued).toBe('queued: starts by itself (4 files at a time from alice)');
+  // Verified: each checked against the SHA-256 its offer carried.
+  for (const id of ids) await waitForFileState(bob.page, id, 'verified');
+  for (const id of ids) await waitForFileState(alice.page, id, 'verified');
+  const atBob = await fileWatch(bob.page);
+  expect(atBob.started).toEqual([small, big5, big1, big2, big3, big4]);
+  expect(atBob.most).toBe(4);
+  // Alice's line for the one queued said so, between "waiting to accept" and "receiving".
+  const steps = ['| bob waiting to accept', '| bob accepted, queued', '| bob receiving'];
+  const said = (await fileWatch(alice.page)).said[big4] ?? [];
+  expect(said.filter((words) => steps.includes(words))).toEqual(steps);
 });
 
 test('the sender’s line says where each of three stands: one received, one deciding, then declined or cancelled', async ({

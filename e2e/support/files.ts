@@ -243,3 +243,74 @@ export async function pasteOrDrop(page: Page, how: 'paste' | 'drop' | 'drag', na
     { how, name },
   );
 }
+
+/** What watchFileLines saw of the page's file lines since it began. */
+export interface FileWatch {
+  /** Ids of the lines that went `transferring`, in the order they did. */
+  started: string[];
+  /** The most lines `transferring` at once. */
+  most: number;
+  /** Each line's words as they changed (its status, then its recipients'), by id. */
+  said: Record<string, string[]>;
+}
+
+/**
+ * Watches the page's file lines from now on (a MutationObserver, so nothing is missed between
+ * two looks): read what it saw with fileWatch. Lines that start in one task are listed in the
+ * order they did; one already started when it comes onto the page, when it does.
+ */
+export async function watchFileLines(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    interface Line {
+      dataset: Record<string, string | undefined>;
+      querySelector(s: string): { textContent: string | null } | null;
+    }
+    interface Record_ {
+      type: string;
+      attributeName: string | null;
+      target: Line;
+    }
+    const g = globalThis as unknown as {
+      document: { body: unknown; querySelectorAll(s: string): Iterable<Line> };
+      MutationObserver: new (
+        callback: (records: Record_[]) => void,
+      ) => { observe(target: unknown, options: object): void };
+      __fileWatch?: { started: string[]; most: number; said: Record<string, string[]> };
+    };
+    const watch = { started: [] as string[], most: 0, said: {} as Record<string, string[]> };
+    g.__fileWatch = watch;
+    new g.MutationObserver((records) => {
+      for (const record of records) {
+        const { dataset } = record.target;
+        const id = dataset['fileId'];
+        if (record.attributeName !== 'data-state' || id === undefined) continue;
+        if (dataset['state'] === 'transferring' && !watch.started.includes(id)) watch.started.push(id);
+      }
+      const lines = [...g.document.querySelectorAll('[data-testid=message][data-kind=file]')];
+      // A line may come onto the page already started (its state changed before it was put there).
+      for (const line of lines) {
+        const id = line.dataset['fileId'] ?? '';
+        if (line.dataset['state'] === 'transferring' && !watch.started.includes(id)) watch.started.push(id);
+      }
+      watch.most = Math.max(watch.most, lines.filter((line) => line.dataset['state'] === 'transferring').length);
+      for (const line of lines) {
+        const id = line.dataset['fileId'] ?? '';
+        const words = ['.file-status-words', '[data-testid=file-recipients]']
+          .map((hook) => line.querySelector(hook)?.textContent?.trim() ?? '')
+          .join(' | ')
+          .trim();
+        const said = watch.said[id] ?? [];
+        watch.said[id] = said;
+        if (said.at(-1) !== words) said.push(words);
+      }
+    }).observe(g.document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+  });
+}
+
+export function fileWatch(page: Page): Promise<FileWatch> {
+  return page.evaluate(() => {
+    const watch = (globalThis as unknown as { __fileWatch?: FileWatch }).__fileWatch;
+    if (!watch) throw new Error('watchFileLines was not called on this page');
+    return watch;
+  });
+}
