@@ -39,6 +39,8 @@ export function createHashService(reply: (message: HashReply) => void): (request
         return;
       }
       case 'file':
+        // A worker serves file after file (worker-pool.ts): a cancel was for the one before.
+        cancelled = false;
         void hashWholeFile(request.file);
         return;
       case 'cancel':

@@ -9,11 +9,17 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { HashReply, HashRequest } from './hash-service.ts';
+import { createWorkerPool } from './worker-pool.ts';
 
 /** Progress of a whole file's hash is reported each time this many more bytes are hashed. */
 export const HASH_PROGRESS_BYTES = 4 * 1024 * 1024;
 /** Where the build puts the worker (scripts/build-client.ts). */
 const WORKER_URL = '/hash-worker.js';
+/**
+ * Hashing workers kept idle for the next file (worker-pool.ts). Files are hashed one after
+ * another as they are picked, so a few are enough.
+ */
+const workers = createWorkerPool(WORKER_URL, 2);
 
 export interface Hasher {
   update(bytes: Uint8Array): void;
@@ -29,23 +35,24 @@ export function createHasher(): Hasher {
   };
 }
 
-function startWorker(): Worker | null {
-  if (typeof Worker === 'undefined') return null;
-  try {
-    return new Worker(WORKER_URL, { type: 'module' });
-  } catch {
-    return null;
-  }
-}
-
-/** The worker's next digest: its hex, null (the file could not be read), or failed (no worker). */
+/**
+ * The worker's next digest: its hex, null (the file could not be read, or the hash was
+ * cancelled), or failed (no worker). Once it came, the worker goes back to the pool; one that
+ * failed is stopped.
+ */
 function digestOf(worker: Worker, progress: (done: number) => void = () => {}): Promise<string | null | 'failed'> {
   return new Promise((resolve) => {
-    worker.addEventListener('message', ({ data }: MessageEvent<HashReply>) => {
-      if (data.kind === 'progress') progress(data.done);
-      else resolve(data.hex);
-    });
-    worker.addEventListener('error', () => resolve('failed'));
+    worker.onmessage = ({ data }: MessageEvent<HashReply>) => {
+      if (data.kind === 'progress') return progress(data.done);
+      workers.give(worker);
+      resolve(data.hex);
+    };
+    worker.onerror = () => {
+      worker.onmessage = null;
+      worker.onerror = null;
+      worker.terminate();
+      resolve('failed');
+    };
   });
 }
 
@@ -54,13 +61,11 @@ let workersUsable: Promise<boolean> | null = null;
 /** Whether a hashing worker loads and answers here: asked once per page. */
 function canUseWorkers(): Promise<boolean> {
   workersUsable ??= (async () => {
-    const worker = startWorker();
+    const worker = workers.take();
     if (worker === null) return false;
     const digest = digestOf(worker);
     worker.postMessage({ kind: 'digest' } satisfies HashRequest);
-    const answer = await digest;
-    worker.terminate();
-    return answer !== 'failed';
+    return (await digest) !== 'failed';
   })();
   return workersUsable;
 }
@@ -71,7 +76,7 @@ export async function hashFile(
   progress: (done: number) => void = () => {},
   cancelled: () => boolean = () => false,
 ): Promise<string | null> {
-  const worker = (await canUseWorkers()) ? startWorker() : null;
+  const worker = (await canUseWorkers()) ? workers.take() : null;
   if (worker !== null) {
     const digest = digestOf(worker, (done) => {
       progress(done);
@@ -79,7 +84,6 @@ export async function hashFile(
     });
     worker.postMessage({ kind: 'file', file } satisfies HashRequest);
     const hex = await digest;
-    worker.terminate();
     if (hex !== 'failed') return cancelled() ? null : hex;
   }
   const hasher = createHasher();

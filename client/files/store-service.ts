@@ -10,9 +10,12 @@ import { createMemorySink, MEMORY_SINK_LIMIT, type Sink } from './sink.ts';
 /** Written bytes are confirmed to the page each time this many more are written, and at the end. */
 export const STORED_REPORT_BYTES = 1024 * 1024;
 
-/** Page → store. The parts of a write are transferred: the page no longer holds them. */
+/**
+ * Page → store. The parts of a write are transferred: the page no longer holds them. `session`
+ * numbers a file among those one worker serves in turn (store-worker.ts tags its replies with it).
+ */
 export type StoreRequest =
-  | { kind: 'open'; id: string; size: number }
+  | { kind: 'open'; id: string; size: number; session?: number }
   /** `parts` lie end to end from `offset`. */
   | { kind: 'write'; offset: number; parts: Uint8Array[] }
   | { kind: 'sync' }
@@ -36,6 +39,12 @@ export type StoreReply =
       result: { ok: true; file: Blob; entry: string | null } | { ok: false; reason: 'corrupt' | 'storage-failed' };
     }
   | { kind: 'discarded' };
+
+/**
+ * A reply as the worker posts it: tagged with its file's session, so that one the previous file
+ * left in flight (a 'discarded' after the verdict) never reaches the next file's page side.
+ */
+export type TaggedReply = StoreReply & { readonly session: number };
 
 export type DiskOpener = (id: string) => Promise<Sink | null>;
 

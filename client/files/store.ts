@@ -1,15 +1,26 @@
-// A received file's store, as the page sees it. Each chunk's bytes go to a worker of the
-// file's own, in batches, transferred rather than copied; the worker writes them to disk
+// A received file's store, as the page sees it. Each chunk's bytes go to a worker serving
+// that file alone while it comes (handed on to the next file after: worker-pool.ts), in batches, transferred rather than copied; the worker writes them to disk
 // and hashes them (store-service.ts), so the page's main thread — chat, the UI, the other
 // transfers — only checks each chunk and passes it on. Where workers are unavailable, the same service runs
 // on this thread, in memory (small files only).
 import { sanitizeFileName } from '../../protocol/index.ts';
 import { downloadable } from './incoming.ts';
 import { holdStoredFile, holdStoredFileIfFree, readStoredFile, removeStoredFile, type Sink } from './sink.ts';
-import { createStoreService, type DiskOpener, type StoreReply, type StoreRequest } from './store-service.ts';
+import {
+  createStoreService,
+  type DiskOpener,
+  type StoreReply,
+  type StoreRequest,
+  type TaggedReply,
+} from './store-service.ts';
+import { createWorkerPool } from './worker-pool.ts';
 
 /** Where the build puts the worker (scripts/build-client.ts). */
 const WORKER_URL = '/store-worker.js';
+/** Store workers kept idle for the next file: as many as run at once from one member. */
+const workers = createWorkerPool(WORKER_URL, 4);
+/** The last file given a worker (StoreRequest's session). */
+let sessions = 0;
 /**
  * Chunks are passed on in batches of this many bytes: a message to the worker costs about
  * the same for one 16 KiB chunk as for sixteen (profiled here: ~0.8 ms of the page's main
@@ -118,22 +129,32 @@ export async function openStoreOnThisThread(
 /** The way to a store service: its requests go through post(), its replies to `listen`. */
 interface Port {
   post(request: StoreRequest, transfer?: Transferable[]): void;
-  close(): void;
+  /** `done`: the service answered its last (a verdict, a discard, nowhere to put it), and may serve another file. */
+  close(done: boolean): void;
 }
 type Listener = (reply: StoreReply | 'broken') => void;
 
 function startWorker(listen: Listener): Port | null {
-  if (typeof Worker === 'undefined') return null;
-  let worker: Worker;
-  try {
-    worker = new Worker(WORKER_URL, { type: 'module' });
-  } catch {
-    return null;
-  }
-  worker.addEventListener('message', ({ data }: MessageEvent<StoreReply>) => listen(data));
+  const worker = workers.take();
+  if (worker === null) return null;
+  const session = ++sessions;
+  // Only this file's replies: the worker may have served another before.
+  worker.onmessage = ({ data }: MessageEvent<TaggedReply>) => {
+    if (data.session === session) listen(data);
+  };
   // It did not load, or it threw: either way no verdict will come from it.
-  worker.addEventListener('error', () => listen('broken'));
-  return { post: (request, transfer = []) => worker.postMessage(request, transfer), close: () => worker.terminate() };
+  worker.onerror = () => listen('broken');
+  let closed = false;
+  return {
+    post: (request, transfer = []) =>
+      worker.postMessage(request.kind === 'open' ? { ...request, session } : request, transfer),
+    close(done) {
+      if (closed) return;
+      closed = true;
+      if (done) workers.give(worker);
+      else worker.terminate();
+    },
+  };
 }
 
 function startOnThisThread(listen: Listener, openDisk: DiskOpener): Port {
@@ -179,25 +200,26 @@ async function connect(
       );
   }
 
-  function close(): void {
+  /** `done`: the service gave its last answer, and may serve another file. */
+  function close(done: boolean): void {
     over = true;
     postBatch(); // drops it
-    port?.close();
+    port?.close(done);
     for (const resolve of syncs.splice(0)) resolve();
   }
 
   /** While the file is being discarded, a verdict is dropped: the port closes once it is gone. */
-  function verdict(result: ServiceResult): void {
+  function verdict(result: ServiceResult, done = true): void {
     if (over) return;
     events?.finished(pageResult(result));
-    close();
+    close(done);
   }
 
   const port = start((reply) => {
     if (reply === 'broken') {
       opened('broken');
-      if (over) return close();
-      return verdict({ ok: false, reason: 'storage-failed' });
+      if (over) return close(false);
+      return verdict({ ok: false, reason: 'storage-failed' }, false);
     }
     switch (reply.kind) {
       case 'opened':
@@ -211,14 +233,14 @@ async function connect(
       case 'finished':
         return verdict(reply.result);
       case 'discarded':
-        return close();
+        return close(true);
     }
   });
   if (port === null) return 'broken';
   port.post({ kind: 'open', id, size });
   const where = await opening;
   if (where === null || where === 'broken') {
-    port.close();
+    port.close(where === null);
     return where;
   }
   return {
