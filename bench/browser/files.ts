@@ -5,6 +5,9 @@
 //   neither chats meanwhile, so the two move the same bytes under the same conditions;
 // - chat latency p50 while the same file goes again, with a chat line every 50 ms, against
 //   idle (the same two pages just before), and that transfer's throughput;
+// - SMALL_FILES files of SMALL_FILE_BYTES picked at once (a folder of notes): pick → the last
+//   verified, where each file's own costs (its hash, its offer and answer, its channel, its
+//   store) count, not its bytes;
 // - a large transfer (1 GB in the full run): peak JS heap and renderer RSS of both pages.
 // Both users are persistent browsers (OPFS on disk, see files-browsers.ts).
 import { randomFillSync } from 'node:crypto';
@@ -26,6 +29,11 @@ const CHAT_INTERVAL_MS = 50;
 const IDLE_MESSAGES = 60;
 /** Slowest a transfer may be before the run gives up on it (a loaded machine: 0.7 MB/s seen at load 30). */
 const MIN_BYTES_PER_SECOND = 256 * 1024;
+/** Small files picked at once, and the bytes of each: the per-file costs, measured together. */
+export const SMALL_FILES = 64;
+export const SMALL_FILE_BYTES = 1024;
+/** Longest the small files may take, all together (one took ~110 ms before workers were kept). */
+const SMALL_FILES_TIMEOUT_MS = 120_000;
 
 export interface FilesSizes {
   /** Bytes of the throughput file (app and bare). */
@@ -51,6 +59,8 @@ export interface FilesResult {
   busyLatency: Summary;
   /** Main-thread task time of each page during the app's transfer with chat, ms. */
   mainThread: { sender: number; receiver: number };
+  /** SMALL_FILES files picked at once: pick → the last verified. */
+  smallFiles: { count: number; bytes: number; totalMs: number };
   large: { bytes: number; totalMs: number; memory: MemoryPeak[] };
 }
 
@@ -220,6 +230,40 @@ async function appTransfer(sender: Page, receiver: Page, path: string, bytes: nu
   };
 }
 
+/**
+ * SMALL_FILES files of SMALL_FILE_BYTES picked at once through file-input; resolves with the
+ * time from the pick to the receiver's last verified once every one is.
+ */
+async function smallFilesTransfer(sender: Page, receiver: Page, dir: string): Promise<FilesResult['smallFiles']> {
+  const paths: string[] = [];
+  for (let i = 0; i < SMALL_FILES; i++) paths.push(await writeRandomFile(dir, `small-${i}.bin`, SMALL_FILE_BYTES));
+  const before = Object.keys((await fileWatch(receiver)).states);
+  await sender.getByTestId('file-input').setInputFiles(paths);
+  // The last verified (ms on the pages' clock) once every new line is final; -1: one was not verified.
+  const lastVerified = await receiver
+    .waitForFunction(
+      ({ known, count }) => {
+        const states = (globalThis as unknown as WatchGlobals).__fileWatch.states;
+        const fresh = Object.keys(states)
+          .filter((key) => !known.includes(key))
+          .map((key) => states[key] ?? {});
+        if (fresh.length < count) return false;
+        if (!fresh.every((seen) => (seen.verified ?? seen.corrupt ?? seen.cancelled ?? seen.declined) !== undefined))
+          return false;
+        return fresh.every((seen) => seen.verified !== undefined)
+          ? Math.max(...fresh.map((seen) => seen.verified ?? 0))
+          : -1;
+      },
+      { known: before, count: SMALL_FILES },
+      { polling: 100, timeout: SMALL_FILES_TIMEOUT_MS },
+    )
+    .then((handle) => handle.jsonValue() as Promise<number>);
+  for (const path of paths) rmSync(path, { force: true });
+  if (lastVerified < 0) throw new Error(`files: not every one of ${SMALL_FILES} small files was verified`);
+  const { pickedAt } = await fileWatch(sender);
+  return { count: SMALL_FILES, bytes: SMALL_FILE_BYTES, totalMs: lastVerified - (pickedAt ?? Number.NaN) };
+}
+
 /** The same file through the bare page: a new tab in each browser, pushed once the pair is linked. */
 async function bareTransfer(env: BrowserBenchEnv, browsers: readonly DiskBrowser[], path: string, bytes: number) {
   const url = roomUrl(env, 'bare', 2);
@@ -306,6 +350,7 @@ export async function measureFiles(env: BrowserBenchEnv, sizes: FilesSizes): Pro
     // then the chat's idle latency, and the app's transfer again with chat going on meanwhile.
     const app = await appTransfer(sender.page, receiver.page, throughputPath, sizes.throughput);
     const bare = await bareTransfer(env, browsers, throughputPath, sizes.throughput);
+    const smallFiles = await smallFilesTransfer(sender.page, receiver.page, dir);
     await sender.page.evaluate(
       ([count, interval]) => (globalThis as unknown as WatchGlobals).__bench.sendPaced(count, interval, 'idle'),
       [IDLE_MESSAGES, CHAT_INTERVAL_MS] as const,
@@ -348,6 +393,7 @@ export async function measureFiles(env: BrowserBenchEnv, sizes: FilesSizes): Pro
       idleLatency,
       busyLatency,
       mainThread,
+      smallFiles,
       large: { bytes: sizes.large, totalMs: largeTiming.totalMs, memory: peaks },
     };
   } finally {

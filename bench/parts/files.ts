@@ -84,6 +84,13 @@ export async function runFilesPart(env: BrowserBenchEnv, sizes: FilesSizes): Pro
           result: verdict(Number.isFinite(latencyRatio) ? latencyRatio <= LATENCY_TARGET : null),
         },
       ),
+      row(
+        'files',
+        `${data.smallFiles.count} files of ${fmt(data.smallFiles.bytes / 1024, 'KiB', 0)} picked at once, pick → the last verified (per file)`,
+        {
+          app: `${fmt(data.smallFiles.totalMs, 'ms', 0)} (${fmt(data.smallFiles.totalMs / data.smallFiles.count, 'ms', 0)})`,
+        },
+      ),
       row('files', `main-thread task time during the ${size} transfer with chat, per MiB: sender / receiver`, {
         app: `${fmt(data.mainThread.sender / (sizes.throughput / MB), 'ms')} / ${fmt(data.mainThread.receiver / (sizes.throughput / MB), 'ms')}`,
       }),
