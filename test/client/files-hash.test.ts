@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import { HASH_PROGRESS_BYTES } from '../../client/files/hash.ts';
+import { HASH_PROGRESS_BYTES, HASHES_AT_ONCE, hashFile } from '../../client/files/hash.ts';
 import { createHashService, type HashReply } from '../../client/files/hash-service.ts';
 
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -60,4 +60,54 @@ test('a cancelled file gives no digest; the next file the worker is handed is ha
   done = digest();
   handle({ kind: 'file', file: new Blob([content]) });
   assert.equal(await done, sha(content));
+});
+
+test('files picked together are hashed HASHES_AT_ONCE at a time, started in the order picked, each to its own digest', async () => {
+  let open = 0;
+  let most = 0;
+  const started: number[] = [];
+  // A file whose stream says when it is read: one part, a few ms later, then its end.
+  const slowFile = (index: number) => {
+    const bytes = content.subarray(index * 1000, index * 1000 + 1000);
+    return {
+      bytes,
+      blob: {
+        stream() {
+          started.push(index);
+          open += 1;
+          most = Math.max(most, open);
+          let sent = false;
+          return new ReadableStream<Uint8Array>({
+            async pull(controller) {
+              await new Promise((resolve) => setTimeout(resolve, 5));
+              if (sent) {
+                open -= 1;
+                controller.close();
+              } else {
+                sent = true;
+                controller.enqueue(bytes);
+              }
+            },
+          });
+        },
+      } as unknown as Blob,
+    };
+  };
+  const files = Array.from({ length: 6 }, (_, index) => slowFile(index));
+  const digests = await Promise.all(files.map((file) => hashFile(file.blob)));
+  assert.deepEqual(
+    digests,
+    files.map((file) => sha(file.bytes)),
+  );
+  assert.equal(most, HASHES_AT_ONCE, 'never more at once');
+  assert.deepEqual(started, [0, 1, 2, 3, 4, 5], 'in the order picked');
+  // A file cancelled while it waits its turn is never read.
+  const before = started.length;
+  const waiting = [
+    hashFile(slowFile(7).blob),
+    hashFile(slowFile(8).blob),
+    hashFile(slowFile(9).blob, undefined, () => true),
+  ];
+  assert.deepEqual((await Promise.all(waiting)).at(-1), null);
+  assert.deepEqual(started.slice(before), [7, 8]);
 });
