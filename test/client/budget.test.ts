@@ -8,7 +8,7 @@ import { createBudget, createQuota, MUTE_MS } from '../../client/budget.ts';
 import { defineFeature } from '../../client/feature.ts';
 import { createMesh } from '../../client/mesh.ts';
 import { createRouter } from '../../client/router.ts';
-import { CHANNEL_RATES, type ChannelMessageType, type ChannelRate } from '../../protocol/index.ts';
+import { CHANNEL_RATES, type ChannelMessageType, type ChannelRate, MAX_PENDING_OFFERS } from '../../protocol/index.ts';
 import { fakeLinkConfig, fakeLinks, trustingHandshake } from './fakes.ts';
 
 const rates = {
@@ -49,6 +49,20 @@ test('over budget the member is muted for a while, then heard again once its deb
   assert.equal(budget.admit('chat', 10), 'ignore', 'muted: every type is ignored');
   time.advance(MUTE_MS);
   assert.equal(budget.admit('ack', 10), 'pass');
+});
+
+test('a set of MAX_PENDING_OFFERS small files, each offered, accepted, ended and done within a second, stays within budget on both sides', () => {
+  const time = clock();
+  const sender = createBudget(CHANNEL_RATES, time.now);
+  const receiver = createBudget(CHANNEL_RATES, time.now);
+  const verdicts: string[] = [];
+  for (let i = 0; i < MAX_PENDING_OFFERS; i++) verdicts.push(receiver.admit('file:offer', 200));
+  // A file every 10 ms, four at a time: what a faster machine than the bench's does.
+  for (let i = 0; i < MAX_PENDING_OFFERS; i++) {
+    verdicts.push(sender.admit('file:accept', 60), receiver.admit('file:end', 60), sender.admit('file:done', 60));
+    time.advance(10);
+  }
+  assert.deepEqual(new Set(verdicts), new Set(['pass']));
 });
 
 test('a member that floods on while muted is cut', () => {
