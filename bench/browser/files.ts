@@ -150,7 +150,9 @@ async function fileWatch(page: Page): Promise<FileWatch> {
 async function writeRandomFile(dir: string, name: string, bytes: number): Promise<string> {
   const path = join(dir, name);
   const handle = await open(path, 'w');
-  const block = Buffer.alloc(16 * 1024 * 1024);
+  // No larger than the file: each of the 64 small files of 1 KiB would fill 16 MiB with
+  // random bytes to write one.
+  const block = Buffer.alloc(Math.min(bytes, 16 * 1024 * 1024));
   try {
     for (let done = 0; done < bytes; done += block.length) {
       randomFillSync(block);
