@@ -52,9 +52,7 @@ function digestOf(worker: Worker, progress: (done: number) => void = () => {}): 
       resolve(data.hex);
     };
     worker.onerror = () => {
-      worker.onmessage = null;
-      worker.onerror = null;
-      worker.terminate();
+      workers.drop(worker);
       resolve('failed');
     };
   });

@@ -152,7 +152,7 @@ function startWorker(listen: Listener): Port | null {
       if (closed) return;
       closed = true;
       if (done) workers.give(worker);
-      else worker.terminate();
+      else workers.drop(worker);
     },
   };
 }

@@ -17,10 +17,17 @@ export interface WorkerPool {
    * it is kept for the next take, or stopped when `keep` are idle already.
    */
   give(worker: Worker): void;
+  /** Not fit to serve another file (it failed, or its file stopped midway): cleared and stopped. */
+  drop(worker: Worker): void;
 }
 
 export function createWorkerPool(url: string, keep: number, idleMs = WORKER_IDLE_MS): WorkerPool {
   const idle: { worker: Worker; timer: ReturnType<typeof setTimeout> }[] = [];
+  const drop = (worker: Worker): void => {
+    worker.onmessage = null;
+    worker.onerror = null;
+    worker.terminate();
+  };
   return {
     take() {
       const kept = idle.pop();
@@ -36,12 +43,9 @@ export function createWorkerPool(url: string, keep: number, idleMs = WORKER_IDLE
       }
     },
     give(worker) {
+      if (idle.length >= keep) return drop(worker);
       worker.onmessage = null;
       worker.onerror = null;
-      if (idle.length >= keep) {
-        worker.terminate();
-        return;
-      }
       const entry = {
         worker,
         timer: setTimeout(() => {
@@ -52,5 +56,6 @@ export function createWorkerPool(url: string, keep: number, idleMs = WORKER_IDLE
       };
       idle.push(entry);
     },
+    drop,
   };
 }

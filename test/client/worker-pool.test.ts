@@ -1,6 +1,6 @@
 // client/files/worker-pool.ts: a worker handed back is the next one taken, with nothing of its
 // last user's handlers on it; past the number kept, or idle too long, it is stopped; where
-// there are no workers, none is made. On a stand-in Worker (node has none of the page's).
+// there are no workers, none is made; one dropped is stopped. On a stand-in Worker (node has none of the page's).
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { createWorkerPool } from '../../client/files/worker-pool.ts';
@@ -31,7 +31,7 @@ afterEach(() => {
 
 test('a worker given back is taken again, its handlers cleared; two at once are two workers', () => {
   scope.Worker = StandInWorker;
-  const pool = createWorkerPool('/store-worker.js', 2, 60_000);
+  const pool = createWorkerPool('/store-worker.js', 2, 20);
   const first = pool.take() as unknown as StandInWorker;
   assert.deepEqual([first.url, first.options], ['/store-worker.js', { type: 'module' }]);
   first.onmessage = () => {};
@@ -69,4 +69,17 @@ test('where there is no Worker, or making one throws, none is taken', () => {
     }
   };
   assert.equal(createWorkerPool('/store-worker.js', 2).take(), null);
+});
+
+test('a worker dropped is cleared and stopped, and never handed out again', () => {
+  scope.Worker = StandInWorker;
+  const pool = createWorkerPool('/hash-worker.js', 2, 20);
+  const broken = pool.take() as unknown as StandInWorker;
+  broken.onmessage = () => {};
+  broken.onerror = () => {};
+  pool.drop(broken as unknown as Worker);
+  assert.deepEqual([broken.onmessage, broken.onerror, broken.terminated], [null, null, true]);
+  const next = pool.take() as unknown as StandInWorker;
+  assert.notEqual(next, broken, 'a new one');
+  pool.give(next as unknown as Worker);
 });
