@@ -187,6 +187,23 @@ export async function waitForMesh(users: readonly User[], timeout = meshTimeoutM
   );
 }
 
+/**
+ * Two users in a room of their own (openRoom), each listing the other as connected
+ * (waitForMesh, with its `timeout`). `names`: Alice and Bob unless the test needs others.
+ */
+export async function openMeshedPair(
+  browsers: BrowserPool,
+  serverUrl: string,
+  names: readonly [string, string] = ['alice', 'bob'],
+  timeout = meshTimeoutMs,
+): Promise<[User, User]> {
+  const [first, second] = await openRoom(browsers, serverUrl, names);
+  if (!first || !second) throw new Error('openRoom returned fewer users');
+  const pair: [User, User] = [first, second];
+  await waitForMesh(pair, timeout);
+  return pair;
+}
+
 /** Types `text` into message-input and presses Enter. */
 export async function sendMessage(page: Page, text: string): Promise<void> {
   const input = page.getByTestId('message-input');
