@@ -10,7 +10,7 @@ import type { Page } from '@playwright/test';
 import { fileLine, makeFile, sendFiles, waitForFileState } from './support/files.ts';
 import { expect, sharedTest as test } from './support/fixtures.ts';
 import { sendMany } from './support/history.ts';
-import { openRoom, waitForMesh } from './support/users.ts';
+import { openMeshedPair } from './support/users.ts';
 
 /** Lines the page keeps (client/view/lines.ts MAX_LINES). */
 const MAX_LINES = 2_000;
@@ -81,9 +81,7 @@ test('a received file’s download URL is revoked and its entry on disk removed 
   server,
   browsers,
 }) => {
-  const [alice, bob] = await openRoom(browsers, server.url, ['alice', 'bob']);
-  if (!alice || !bob) throw new Error('openRoom returned fewer users');
-  await waitForMesh([alice, bob]);
+  const [alice, bob] = await openMeshedPair(browsers, server.url);
   await watchRevoked(bob.page);
 
   const made = await makeFile(alice.page, { name: 'kept.txt', type: 'text/plain', text: 'held by its link' });

@@ -19,7 +19,7 @@ import {
   watchFileLines,
 } from './support/files.ts';
 import { expect, sharedTest as test } from './support/fixtures.ts';
-import { openRoom, selfId, sendMessage, waitForMesh, waitForMessages } from './support/users.ts';
+import { openMeshedPair, openRoom, selfId, sendMessage, waitForMesh, waitForMessages } from './support/users.ts';
 
 // Three browsers moving tens of megabytes on two shared cores: room for a slow machine.
 test.describe.configure({ timeout: 240_000 });
@@ -191,10 +191,7 @@ test('a private send reaches one member only', async ({ server, browsers }) => {
 });
 
 test('decline and cancel, from each side', async ({ server, browsers }) => {
-  const users = await openRoom(browsers, server.url, ['alice', 'bob']);
-  const [alice, bob] = users;
-  if (!alice || !bob) throw new Error('openRoom returned fewer users');
-  await waitForMesh(users);
+  const [alice, bob] = await openMeshedPair(browsers, server.url);
   await makeFile(alice.page, { name: 'small.bin', size: 64 * 1024 });
   await makeFile(alice.page, { name: 'large.bin', size: 40 * 1024 * 1024 });
 
@@ -271,10 +268,7 @@ test('six files at once: every line shows at once, one accepted ahead of its tur
   server,
   browsers,
 }) => {
-  const users = await openRoom(browsers, server.url, ['alice', 'bob']);
-  const [alice, bob] = users;
-  if (!alice || !bob) throw new Error('openRoom returned fewer users');
-  await waitForMesh(users);
+  const [alice, bob] = await openMeshedPair(browsers, server.url);
   // Past 1 MB a file waits for bob's click: five of the six do.
   await bob.page.getByTestId('file-accept-limit').fill('1');
   const made = [await makeFile(alice.page, { name: 'small.bin', size: 64 * 1024 })];
@@ -385,10 +379,7 @@ test('the sender’s line says where each of three stands: one received, one dec
 });
 
 test('a corrupted chunk from a hostile member is caught and the file discarded', async ({ server, browsers }) => {
-  const users = await openRoom(browsers, server.url, ['mallory', 'bob']);
-  const [mallory, bob] = users;
-  if (!mallory || !bob) throw new Error('openRoom returned fewer users');
-  await waitForMesh(users);
+  const [mallory, bob] = await openMeshedPair(browsers, server.url, ['mallory', 'bob']);
   await makeFile(mallory.page, { name: 'tampered.bin', size: 2 * 1024 * 1024 });
   await tamperOutgoing(mallory.page, { corruptChunk: 5 });
   const [id] = await sendFiles(mallory.page, ['tampered.bin']);
@@ -463,10 +454,7 @@ test('a corrupted chunk from a hostile member is caught and the file discarded',
 });
 
 test('a hostile file name and an SVG are inert; only a raster image is previewed', async ({ server, browsers }) => {
-  const users = await openRoom(browsers, server.url, ['mallory', 'bob']);
-  const [mallory, bob] = users;
-  if (!mallory || !bob) throw new Error('openRoom returned fewer users');
-  await waitForMesh(users);
+  const [mallory, bob] = await openMeshedPair(browsers, server.url, ['mallory', 'bob']);
   const svg =
     '<svg xmlns="http://www.w3.org/2000/svg" onload="window.__pwned=1"><script>window.__pwned=1</script></svg>';
   await makeFile(mallory.page, { name: 'pic.svg', type: 'image/svg+xml', text: svg });
@@ -531,10 +519,7 @@ test('an image declaring more pixels than a preview may decode is offered as a d
   server,
   browsers,
 }) => {
-  const users = await openRoom(browsers, server.url, ['mallory', 'bob']);
-  const [mallory, bob] = users;
-  if (!mallory || !bob) throw new Error('openRoom returned fewer users');
-  await waitForMesh(users);
+  const [mallory, bob] = await openMeshedPair(browsers, server.url, ['mallory', 'bob']);
   // 8,000 × 8,000: 64 megapixels, 256 MB decoded, over the cap (files/preview.ts); 64 KB sent.
   const bomb = blackPng(8_000, 8_000);
   await mallory.page.evaluate((base64) => {

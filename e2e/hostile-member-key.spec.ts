@@ -7,7 +7,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { Page } from '@playwright/test';
 import { expect, sharedTest as test } from './support/fixtures.ts';
-import { openRoom, openUser, sendMessage, waitForMesh, waitForMessage, waitForPeers } from './support/users.ts';
+import { openMeshedPair, openRoom, openUser, sendMessage, waitForMessage, waitForPeers } from './support/users.ts';
 
 const pending = (page: Page, peerId: string): Promise<number> =>
   page.evaluate(
@@ -39,9 +39,7 @@ test('a member without the room key is listed as such and receives no chat; a sw
   browsers,
 }) => {
   test.setTimeout(150_000);
-  const [alice, bob] = await openRoom(browsers, server.url, ['alice', 'bob']);
-  if (!alice || !bob) throw new Error('openRoom returned fewer users');
-  await waitForMesh([alice, bob]);
+  const [alice, bob] = await openMeshedPair(browsers, server.url);
   const withoutKey = alice.page.url().replace(/#.*$/, '');
   const malloryContext = await browsers.newContext({ label: 'mallory' });
   await malloryContext.addInitScript(`(${swapHelloKey.toString()})(${JSON.stringify(strangerKey())})`);
@@ -143,9 +141,7 @@ test('a link with another key than the room’s (old or mistyped) is told so, an
   browsers,
 }) => {
   test.setTimeout(150_000);
-  const [alice, bob] = await openRoom(browsers, server.url, ['alice', 'bob']);
-  if (!alice || !bob) throw new Error('openRoom returned fewer users');
-  await waitForMesh([alice, bob]);
+  const [alice, bob] = await openMeshedPair(browsers, server.url);
   const wrongKey = alice.page.url().replace(/#.*$/, `#k=${randomBytes(16).toString('base64url')}`);
   const trudy = await openUser(await browsers.newContext({ label: 'trudy' }), wrongKey, 'trudy');
   // Each link to her fails the proof (her page offers a fresh one, which fails too).

@@ -7,7 +7,7 @@ import { expect, test } from './support/fixtures.ts';
 import { shownLines, waitForHistory } from './support/history.ts';
 import {
   type ExpectedMessage,
-  openRoom,
+  openMeshedPair,
   openUser,
   sendMessage,
   shareLink,
@@ -24,10 +24,8 @@ test('the server receives no chat text, nor the history a late joiner gets, whil
   const suffix = randomBytes(3).toString('hex');
   const names = ['alice', 'bob', 'carol'].map((name) => `${name} ${suffix}`);
   const [aliceName, bobName, carolName] = names as [string, string, string];
-  const first = await openRoom(browsers, server.url, [aliceName, bobName]);
+  const first = await openMeshedPair(browsers, server.url, [aliceName, bobName]);
   const [alice] = first;
-  if (!alice) throw new Error('openRoom returned fewer users');
-  await waitForMesh(first);
 
   // The random part is what must not appear anywhere, whatever the framing around it.
   const secrets = names.map(() => randomBytes(12).toString('hex'));
