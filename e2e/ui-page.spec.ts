@@ -8,7 +8,7 @@ import { PNG } from 'pngjs';
 import decodeQR from 'qr/decode.js';
 import { ADJECTIVES, ANIMALS } from '../client/friendly-name.ts';
 import { expect, sharedTest as test } from './support/fixtures.ts';
-import { openRoom, openUser, selfId, sendMessage, shareLink, waitForMesh, waitForMessage } from './support/users.ts';
+import { openMeshedPair, openUser, selfId, sendMessage, shareLink, waitForMessage } from './support/users.ts';
 
 // The full browser: the tab's icon is asked for by the browser's own UI, which the headless
 // shell has not.
@@ -182,9 +182,7 @@ test('on a 360 px phone, upright and sideways, the chat gets the screen under a 
   browsers,
 }) => {
   const longName = 'Maximiliana-Wolkenkratzerhausen';
-  const [alice, bob] = await openRoom(browsers, server.url, ['Alice', longName]);
-  if (!alice || !bob) throw new Error('openRoom returned fewer users');
-  await waitForMesh([alice, bob]);
+  const [alice, bob] = await openMeshedPair(browsers, server.url, ['Alice', longName]);
   const page = alice.page;
   await page.setViewportSize(phone);
   // Unbroken text is the usual way a layout gets pushed sideways.
@@ -323,9 +321,7 @@ test('on a phone, ✉ in the People panel closes the panel and puts the keyboard
   server,
   browsers,
 }) => {
-  const [alice, bob] = await openRoom(browsers, server.url, ['Alice', 'Bob']);
-  if (!alice || !bob) throw new Error('openRoom returned fewer users');
-  await waitForMesh([alice, bob]);
+  const [alice, bob] = await openMeshedPair(browsers, server.url, ['Alice', 'Bob']);
   const page = alice.page;
   await page.setViewportSize({ width: 390, height: 844 });
   const toggle = page.getByTestId('people-toggle');
@@ -352,9 +348,7 @@ test('a name already used in the room is refused, and a free variant is offered 
   server,
   browsers,
 }) => {
-  const [alice, bob] = await openRoom(browsers, server.url, ['Alice', 'Bob']);
-  if (!alice || !bob) throw new Error('openRoom returned fewer users');
-  await waitForMesh([alice, bob]);
+  const [alice, bob] = await openMeshedPair(browsers, server.url, ['Alice', 'Bob']);
 
   // Same name but for case: the server compares names case-folded, and says no.
   const nameInput = bob.page.getByTestId('name-input');

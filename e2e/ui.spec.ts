@@ -6,7 +6,7 @@ import { fileLine, makePng, sendFiles } from './support/files.ts';
 import { expect, sharedTest as test } from './support/fixtures.ts';
 import {
   newRoomLink,
-  openRoom,
+  openMeshedPair,
   openUser,
   selfId,
   sendMessage,
@@ -109,9 +109,7 @@ test('a name can be changed any time, through the server, and the others see the
   server,
   browsers,
 }) => {
-  const [alice, bob] = await openRoom(browsers, server.url, ['alice', 'bob']);
-  if (!alice || !bob) throw new Error('openRoom returned fewer users');
-  await waitForMesh([alice, bob]);
+  const [alice, bob] = await openMeshedPair(browsers, server.url);
 
   // Rejected names say why and change nothing.
   const nameInput = bob.page.getByTestId('name-input');
@@ -265,9 +263,7 @@ test('the chat follows its newest line and shows it whole: tall, in a quick run,
   server,
   browsers,
 }) => {
-  const [alice, bob] = await openRoom(browsers, server.url, ['alice', 'bob']);
-  if (!alice || !bob) throw new Error('openRoom returned fewer users');
-  await waitForMesh([alice, bob]);
+  const [alice, bob] = await openMeshedPair(browsers, server.url);
   const from = await selfId(alice.page);
   const atTheNewest = (page: Page) =>
     expect.poll(() => gapBelow(page), { message: 'the chat is not at its newest line' });
@@ -398,9 +394,7 @@ test('a long chat keeps a few hundred lines on the page while following; scrolli
   server,
   browsers,
 }) => {
-  const [alice, bob] = await openRoom(browsers, server.url, ['alice', 'bob']);
-  if (!alice || !bob) throw new Error('openRoom returned fewer users');
-  await waitForMesh([alice, bob]);
+  const [alice, bob] = await openMeshedPair(browsers, server.url);
   const from = await selfId(alice.page);
   const count = 700;
   // Lines the page holds while following: 300, taken off 100 at a time (client/view/scrollback.ts).
