@@ -13,7 +13,15 @@ import type { Locator, Page } from '@playwright/test';
 import { fileLine, makeFile, sendFiles, waitForFileState } from './support/files.ts';
 import { expect, sharedTest as test } from './support/fixtures.ts';
 import { chatLine, react, reactionChip } from './support/history.ts';
-import { openRoom, openUser, selfId, sendMessage, shareLink, waitForMesh, waitForMessage } from './support/users.ts';
+import {
+  openMeshedPair,
+  openRoom,
+  openUser,
+  sendMessage,
+  shareLink,
+  waitForMesh,
+  waitForMessage,
+} from './support/users.ts';
 
 // What the tests read in the page (the e2e code is type-checked without the DOM's types).
 interface ElementLike {
@@ -98,25 +106,16 @@ function sendRun(page: Page, prefix: string, count: number): Promise<void> {
   );
 }
 
-/** Alice and Bob in a room of their own, linked. */
-async function aliceAndBob(browsers: Parameters<typeof openRoom>[0], url: string) {
-  const [alice, bob] = await openRoom(browsers, url, ['alice', 'bob']);
-  if (!alice || !bob) throw new Error('openRoom returned fewer users');
-  await waitForMesh([alice, bob]);
-  const [aliceId, bobId] = await Promise.all([selfId(alice.page), selfId(bob.page)]);
-  return { alice, bob, aliceId, bobId };
-}
-
 /** Alice and Bob, and on Bob's page a long chat with everything a line can hold. */
 async function longChat(browsers: Parameters<typeof openRoom>[0], url: string) {
-  const { alice, bob, aliceId, bobId } = await aliceAndBob(browsers, url);
+  const [alice, bob] = await openMeshedPair(browsers, url);
   // Bob's own lines, which Alice reads: each gets a receipt note, a button once read.
   for (const text of ['bob one', 'bob two']) await sendMessage(bob.page, text);
-  await expect(chatLine(bob.page, bobId, 'bob two')).toHaveAttribute('data-receipt', 'read');
-  await expect(chatLine(bob.page, bobId, 'bob one').getByTestId('receipt')).toHaveJSProperty('tagName', 'BUTTON');
+  await expect(chatLine(bob.page, bob.id, 'bob two')).toHaveAttribute('data-receipt', 'read');
+  await expect(chatLine(bob.page, bob.id, 'bob one').getByTestId('receipt')).toHaveJSProperty('tagName', 'BUTTON');
   // A reaction on one of them; a file from Alice (Bob's line gets its download link).
-  await react(alice.page, bobId, 'bob one', 'party');
-  await expect(reactionChip(bob.page, bobId, 'bob one', '🎉')).toHaveAttribute('data-count', '1');
+  await react(alice.page, bob.id, 'bob one', 'party');
+  await expect(reactionChip(bob.page, bob.id, 'bob one', '🎉')).toHaveAttribute('data-count', '1');
   await makeFile(alice.page, { name: 'notes.txt', text: 'see you at noon' });
   const [fileId] = await sendFiles(alice.page, ['notes.txt']);
   if (!fileId) throw new Error('no transfer id');
@@ -126,9 +125,9 @@ async function longChat(browsers: Parameters<typeof openRoom>[0], url: string) {
   await alice.page.getByTestId('name-input').press('Enter');
   await expect(bob.page.getByTestId('message').filter({ hasText: 'is now Alicia' })).toHaveCount(1);
   await sendRun(alice.page, 'line', 150);
-  await waitForMessage(bob.page, { from: aliceId, text: 'line 149' });
+  await waitForMessage(bob.page, { from: alice.id, text: 'line 149' });
   await atTheNewest(bob.page);
-  return { alice, bob, aliceId, bobId, fileId };
+  return { alice, bob, fileId };
 }
 
 test('the chat list is one tab stop: Tab crosses 150 lines in a few presses, arrows, pages, Home and End move its current line, and the chat follows only at the newest', async ({
@@ -136,7 +135,7 @@ test('the chat list is one tab stop: Tab crosses 150 lines in a few presses, arr
   browsers,
 }) => {
   test.setTimeout(180_000);
-  const { alice, bob, aliceId, bobId, fileId } = await longChat(browsers, server.url);
+  const { alice, bob, fileId } = await longChat(browsers, server.url);
   const page = bob.page;
   const input = page.getByTestId('message-input');
   const newest = page.locator('#messages > li').last();
@@ -155,7 +154,7 @@ test('the chat list is one tab stop: Tab crosses 150 lines in a few presses, arr
   expect(await pressesTo(page, input, 'Tab'), 'Tab presses from the call controls to the message box').toBe(4);
   expect(await pressesTo(page, page.getByTestId('call-join-video'), 'Shift+Tab'), 'and back').toBe(4);
   // From Alice's entry in the member list: the settings below it, the call controls, the list.
-  await page.locator(`[data-testid=peer][data-peer-id="${aliceId}"] button`).focus();
+  await page.locator(`[data-testid=peer][data-peer-id="${alice.id}"] button`).focus();
   expect(
     await pressesTo(page, input, 'Tab'),
     'Tab presses from the member list to the message box',
@@ -173,7 +172,7 @@ test('the chat list is one tab stop: Tab crosses 150 lines in a few presses, arr
   const scrollTop = () => page.locator('#messages').evaluate((list: ListLike) => list.scrollTop);
   const readingAt = await scrollTop();
   await sendMessage(alice.page, 'while bob reads');
-  await waitForMessage(page, { from: aliceId, text: 'while bob reads' });
+  await waitForMessage(page, { from: alice.id, text: 'while bob reads' });
   await expect(newer).toHaveText('1 new message');
   await expect(above).toBeFocused();
   expect(await scrollTop()).toBe(readingAt);
@@ -181,7 +180,7 @@ test('the chat list is one tab stop: Tab crosses 150 lines in a few presses, arr
   // ↓ twice: the newest line, and the chat follows again.
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('ArrowDown');
-  await expect(chatLine(page, aliceId, 'while bob reads')).toBeFocused();
+  await expect(chatLine(page, alice.id, 'while bob reads')).toBeFocused();
   await atTheNewest(page);
   await expect(newer).toBeHidden();
 
@@ -210,7 +209,7 @@ test('the chat list is one tab stop: Tab crosses 150 lines in a few presses, arr
   await expect(newer).toHaveText('1 new message');
   expect(await focusedIndex(page)).toBe(0);
   await page.keyboard.press('End');
-  await expect(chatLine(page, aliceId, 'while bob is at the top')).toBeFocused();
+  await expect(chatLine(page, alice.id, 'while bob is at the top')).toBeFocused();
   await atTheNewest(page);
   await expect(newer).toBeHidden();
 
@@ -224,7 +223,7 @@ test('the chat list is one tab stop: Tab crosses 150 lines in a few presses, arr
   // Its own controls are reachable now: its download link.
   await page.keyboard.press('Tab');
   await expect(fileItem.getByTestId('file-download')).toBeFocused();
-  const bobsLine = chatLine(page, bobId, 'bob one');
+  const bobsLine = chatLine(page, bob.id, 'bob one');
   await bobsLine.getByTestId('receipt').click();
   await expect(stopLine(page)).toHaveAttribute('data-id', (await bobsLine.getAttribute('data-id')) ?? '');
   await page.getByTestId('call-join-video').focus();
@@ -233,7 +232,7 @@ test('the chat list is one tab stop: Tab crosses 150 lines in a few presses, arr
   // Then the line's controls, in order: its chip, its ☺, its Reply, Edit and Delete (Bob's
   // own line), its receipt note; then out of the list.
   for (const control of [
-    reactionChip(page, bobId, 'bob one', '🎉'),
+    reactionChip(page, bob.id, 'bob one', '🎉'),
     bobsLine.getByTestId('react-button'),
     bobsLine.getByTestId('reply'),
     bobsLine.getByTestId('edit'),
@@ -249,7 +248,7 @@ test('the chat list is one tab stop: Tab crosses 150 lines in a few presses, arr
   await page.keyboard.press('Shift+Tab');
   await expect(bobsLine.getByTestId('receipt')).toBeFocused();
   await page.keyboard.press('ArrowDown');
-  await expect(chatLine(page, bobId, 'bob two')).toBeFocused();
+  await expect(chatLine(page, bob.id, 'bob two')).toBeFocused();
 
   // Keys typed in the message box move nothing: not the current line, not the view.
   await page.keyboard.press('End');
@@ -260,7 +259,7 @@ test('the chat list is one tab stop: Tab crosses 150 lines in a few presses, arr
   for (const key of ['ArrowUp', 'Home', 'PageUp', 'ArrowDown', 'End']) await input.press(key);
   expect(await stopLine(page).getAttribute('data-id')).toBe(current);
   await sendMessage(alice.page, 'while bob types');
-  await waitForMessage(page, { from: aliceId, text: 'while bob types' });
+  await waitForMessage(page, { from: alice.id, text: 'while bob types' });
   await atTheNewest(page);
   await expect(input).toHaveValue('typing');
 });
@@ -270,14 +269,14 @@ test('a current line that goes hands the stop and the keyboard on to a neighbour
   browsers,
 }) => {
   test.setTimeout(180_000);
-  const { alice, bob, aliceId } = await aliceAndBob(browsers, server.url);
+  const [alice, bob] = await openMeshedPair(browsers, server.url);
   const page = bob.page;
   await sendRun(alice.page, 'first', 20);
-  await waitForMessage(page, { from: aliceId, text: 'first 19' });
+  await waitForMessage(page, { from: alice.id, text: 'first 19' });
   // Bob tabs into the list and stays on its newest line, which he follows.
   await page.getByTestId('call-join-video').focus();
   await page.keyboard.press('Tab');
-  const his = chatLine(page, aliceId, 'first 19');
+  const his = chatLine(page, alice.id, 'first 19');
   await expect(his).toBeFocused();
   // A line replaced (as a history line is, by a better copy): the copy takes the stop.
   await his.evaluate((line: LineLike) => line.replaceWith(line.cloneNode(true)));
@@ -286,8 +285,8 @@ test('a current line that goes hands the stop and the keyboard on to a neighbour
   // Hundreds of lines come while he follows: the page keeps its newest few hundred, and his
   // line goes off it. The stop goes to the line after it, with the keyboard.
   await sendRun(alice.page, 'flood', 500);
-  await waitForMessage(page, { from: aliceId, text: 'flood 499' });
-  await expect(chatLine(page, aliceId, 'first 19')).toHaveCount(0);
+  await waitForMessage(page, { from: alice.id, text: 'flood 499' });
+  await expect(chatLine(page, alice.id, 'first 19')).toHaveCount(0);
   await expect(stopLine(page)).toHaveCount(1);
   await expect(focusedLine(page)).toHaveCount(1);
   const inList = () =>
@@ -338,26 +337,26 @@ test('a focused line is read as who, when, what and its state; a chip shows who 
   browsers,
 }) => {
   test.setTimeout(180_000);
-  const { alice, bob, aliceId, bobId } = await aliceAndBob(browsers, server.url);
+  const [alice, bob] = await openMeshedPair(browsers, server.url);
   const page = bob.page;
   // Bob's line, read by Alice, with her reaction; and a private line from her.
   await sendMessage(page, 'are we meeting today');
-  await expect(chatLine(page, bobId, 'are we meeting today')).toHaveAttribute('data-receipt', 'read');
-  await react(alice.page, bobId, 'are we meeting today', 'thumbs up');
-  await expect(reactionChip(page, bobId, 'are we meeting today', '👍')).toHaveAttribute('data-count', '1');
-  await alice.page.locator(`[data-testid=peer][data-peer-id="${bobId}"]`).click();
+  await expect(chatLine(page, bob.id, 'are we meeting today')).toHaveAttribute('data-receipt', 'read');
+  await react(alice.page, bob.id, 'are we meeting today', 'thumbs up');
+  await expect(reactionChip(page, bob.id, 'are we meeting today', '👍')).toHaveAttribute('data-count', '1');
+  await alice.page.locator(`[data-testid=peer][data-peer-id="${bob.id}"]`).click();
   await sendMessage(alice.page, 'yes at noon');
-  await waitForMessage(page, { from: aliceId, text: 'yes at noon' });
+  await waitForMessage(page, { from: alice.id, text: 'yes at noon' });
 
   await page.getByTestId('call-join-video').focus();
   await page.keyboard.press('Tab');
-  await expect(chatLine(page, aliceId, 'yes at noon')).toBeFocused();
+  await expect(chatLine(page, alice.id, 'yes at noon')).toBeFocused();
   const privately = await accessible(page, '#messages > li:focus');
   expect(privately.role).toBe('listitem');
   expect(privately.name).toMatch(/^alice, .+: yes at noon$/);
   expect(privately.description).toBe('private · to you');
   await page.keyboard.press('ArrowUp');
-  await expect(chatLine(page, bobId, 'are we meeting today')).toBeFocused();
+  await expect(chatLine(page, bob.id, 'are we meeting today')).toBeFocused();
   const own = await accessible(page, '#messages > li:focus');
   expect(own.name).toMatch(/^You, .+: are we meeting today$/);
   expect(own.description).toBe('read by 1: Read by alice. Reactions: thumbs up 1: alice');
@@ -365,7 +364,7 @@ test('a focused line is read as who, when, what and its state; a chip shows who 
   expect(`${own.name} ${own.description}`).not.toContain('Add a reaction');
 
   // On the chip itself, who reacted shows beside it while it has the keyboard.
-  const chip = reactionChip(page, bobId, 'are we meeting today', '👍');
+  const chip = reactionChip(page, bob.id, 'are we meeting today', '👍');
   await page.keyboard.press('Tab');
   await expect(chip).toBeFocused();
   await expect(page.getByTestId('reaction-who')).toHaveText('alice');
@@ -374,7 +373,7 @@ test('a focused line is read as who, when, what and its state; a chip shows who 
 
   // The reaction picker is a toolbar: one stop, ← → go round its emoji, Home and End to either
   // end, Enter picks, Escape closes; the keyboard goes back to the ☺ that opened it.
-  const line = chatLine(page, bobId, 'are we meeting today');
+  const line = chatLine(page, bob.id, 'are we meeting today');
   const opener = line.getByTestId('react-button');
   const option = (name: string) => line.getByRole('button', { name: `React with ${name}` });
   await opener.focus();
@@ -401,14 +400,14 @@ test('a focused line is read as who, when, what and its state; a chip shows who 
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('reaction-picker')).toHaveCount(0);
   await expect(opener).toBeFocused();
-  await expect(reactionChip(page, bobId, 'are we meeting today', '😂')).toHaveAttribute('aria-pressed', 'true');
+  await expect(reactionChip(page, bob.id, 'are we meeting today', '😂')).toHaveAttribute('aria-pressed', 'true');
   await page.keyboard.press('Space');
   await expect(option('thumbs up')).toBeFocused();
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('reaction-picker')).toHaveCount(0);
   await expect(opener).toBeFocused();
-  await expect(reactionChip(page, bobId, 'are we meeting today', '❤️')).toHaveCount(0);
+  await expect(reactionChip(page, bob.id, 'are we meeting today', '❤️')).toHaveCount(0);
   // Tab out of it closes it and goes on from ☺ (to Reply), Shift+Tab back to ☺: the keyboard
   // had landed on the line, before the picker.
   await page.keyboard.press('Enter');
@@ -424,7 +423,7 @@ test('a focused line is read as who, when, what and its state; a chip shows who 
   await expect(opener).toBeFocused();
 
   // The ✓ by a member's name: named, and its meaning as its description.
-  const badge = `[data-testid=peer][data-peer-id="${aliceId}"] .verified`;
+  const badge = `[data-testid=peer][data-peer-id="${alice.id}"] .verified`;
   await expect(page.locator(badge)).toBeVisible();
   expect(await accessible(page, badge)).toEqual({
     role: 'image',
@@ -446,12 +445,12 @@ test('a focused line is read as who, when, what and its state; a chip shows who 
   await waitForMesh([alice, bob, carol]);
   const entry = (id: string) => page.locator(`[data-testid=peer][data-peer-id="${id}"]`);
   await expect(entry(carol.id)).toHaveAttribute('data-verified', 'verified');
-  await expect(entry(aliceId).locator('[data-path=direct]')).toBeVisible();
+  await expect(entry(alice.id).locator('[data-path=direct]')).toBeVisible();
   expect(await tabbableIn(page, '#members')).toBe(2);
   await page.getByTestId('join-button').focus();
-  expect(await pressesTo(page, entry(aliceId), 'Tab'), 'from Rename to the list').toBeLessThanOrEqual(3);
+  expect(await pressesTo(page, entry(alice.id), 'Tab'), 'from Rename to the list').toBeLessThanOrEqual(3);
   // Alice's entry, read as her name and state, in words; Tab reaches her ✉, and only hers.
-  const aliceRead = await accessible(page, `[data-testid=peer][data-peer-id="${aliceId}"]`);
+  const aliceRead = await accessible(page, `[data-testid=peer][data-peer-id="${alice.id}"]`);
   expect(aliceRead.role).toBe('listitem');
   expect(aliceRead.name).toMatch(/^alice: verified, connected, direct · (<1|\d+) ms$/);
   // Its whole key code follows, to compare out of band (twins.ts, member-about.ts).
@@ -459,21 +458,21 @@ test('a focused line is read as who, when, what and its state; a chip shows who 
     /^Verified: Proved it holds this room’s key: nobody sits in the middle\. Key code [0-9a-f]{4}( [0-9a-f]{4}){3}$/,
   );
   await page.keyboard.press('Tab');
-  await expect(entry(aliceId).getByRole('button', { name: 'Private message to alice' })).toBeFocused();
+  await expect(entry(alice.id).getByRole('button', { name: 'Private message to alice' })).toBeFocused();
   await page.keyboard.press('Tab');
   await expect(page.getByTestId('new-room')).toBeFocused();
   await page.keyboard.press('Shift+Tab');
-  await expect(entry(aliceId).getByRole('button', { name: 'Private message to alice' })).toBeFocused();
+  await expect(entry(alice.id).getByRole('button', { name: 'Private message to alice' })).toBeFocused();
   // Her entry is drawn anew (she renames herself): the keyboard stays on her ✉.
   await alice.page.getByTestId('name-input').fill('Alicia');
   await alice.page.getByTestId('name-input').press('Enter');
-  await expect(entry(aliceId).getByRole('button', { name: 'Private message to Alicia' })).toBeFocused();
+  await expect(entry(alice.id).getByRole('button', { name: 'Private message to Alicia' })).toBeFocused();
   await page.keyboard.press('Shift+Tab');
-  await expect(entry(aliceId)).toBeFocused();
+  await expect(entry(alice.id)).toBeFocused();
   for (const [key, to] of [
     ['End', entry(carol.id)],
     ['Home', page.getByTestId('self')],
-    ['ArrowDown', entry(aliceId)],
+    ['ArrowDown', entry(alice.id)],
     ['ArrowDown', entry(carol.id)],
   ] as const) {
     await page.keyboard.press(key);
@@ -493,13 +492,13 @@ test('a focused line is read as who, when, what and its state; a chip shows who 
   await expect(entry(carol.id).locator('.member-doing[data-doing=typing]')).toHaveText('typing…');
   await expect(entry(carol.id)).toBeFocused();
   await expect.poll(() => carolsButton.boundingBox()).toEqual(before);
-  await expect.poll(async () => (await entry(aliceId).locator('.member-private').boundingBox())?.x).toBe(before?.x);
+  await expect.poll(async () => (await entry(alice.id).locator('.member-private').boundingBox())?.x).toBe(before?.x);
   expect((await accessible(page, `[data-testid=peer][data-peer-id="${carol.id}"]`)).name).toMatch(
     /^carol: verified, connected, (direct · (<1|\d+) ms, )?typing…$/,
   );
   // Carol leaves while her entry has the keyboard: the stop and the keyboard go to Alicia's.
   await carol.page.close();
   await expect(entry(carol.id)).toHaveCount(0);
-  await expect(entry(aliceId)).toBeFocused();
+  await expect(entry(alice.id)).toBeFocused();
   expect(await tabbableIn(page, '#members')).toBe(2);
 });
