@@ -9,7 +9,7 @@ import { joinCall, tileOf, waitForTiles, waitForVideo } from './support/calls.ts
 import { expect, test } from './support/fixtures.ts';
 import { closeAllLinks, openRoomAcross, withRelay } from './support/rooms.ts';
 import { test as servicesTest } from './support/services.ts';
-import { openRoom, waitForMesh } from './support/users.ts';
+import { openMeshedPair, openRoom, waitForMesh } from './support/users.ts';
 
 const recoveryMs = 90_000;
 
@@ -136,10 +136,8 @@ test.describe('when the signaling server is down as a call starts', () => {
     server,
     browsers,
   }) => {
-    const users = await openRoom(browsers, server.url, ['alice', 'bob']);
+    const users = await openMeshedPair(browsers, server.url);
     const [alice, bob] = users;
-    if (!alice || !bob) throw new Error('openRoom returned fewer users');
-    await waitForMesh(users);
     await server.kill();
     for (const user of users) {
       await expect

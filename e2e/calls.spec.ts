@@ -17,7 +17,7 @@ import {
   waitForVideo,
 } from './support/calls.ts';
 import { expect, sharedTest as test } from './support/fixtures.ts';
-import { everyoneHearsEveryone, openRoom, openUser, shareLink, waitForMesh } from './support/users.ts';
+import { everyoneHearsEveryone, openMeshedPair, openRoom, openUser, shareLink, waitForMesh } from './support/users.ts';
 
 /**
  * The fake devices with more cameras: fake_device_0, _1 and _2 (the microphones are three
@@ -126,9 +126,7 @@ test.describe('with a fake camera and microphone', () => {
     server,
     browsers,
   }) => {
-    const [alice, bob] = await openRoom(browsers, server.url, ['alice', 'bob']);
-    if (!alice || !bob) throw new Error('two users');
-    await waitForMesh([alice, bob]);
+    const [alice, bob] = await openMeshedPair(browsers, server.url);
     await joinCall(alice);
     await joinCall(bob, false);
 
@@ -159,9 +157,7 @@ test.describe('with a fake camera and microphone', () => {
     server,
     browsers,
   }) => {
-    const [alice, bob] = await openRoom(browsers, server.url, ['alice', 'bob']);
-    if (!alice || !bob) throw new Error('two users');
-    await waitForMesh([alice, bob]);
+    const [alice, bob] = await openMeshedPair(browsers, server.url);
     const page = alice.page;
     const status = page.getByTestId('call-status');
     await expect(status).toHaveAttribute('role', 'status');
@@ -391,9 +387,7 @@ test.describe('with a fake camera and microphone', () => {
       server,
       browsers,
     }) => {
-      const [alice, bob] = await openRoom(browsers, server.url, ['alice', 'bob']);
-      if (!alice || !bob) throw new Error('two users');
-      await waitForMesh([alice, bob]);
+      const [alice, bob] = await openMeshedPair(browsers, server.url);
       await Promise.all([joinCall(alice), joinCall(bob)]);
       await waitForVideo(bob, [alice], 'camera');
       // Which m-lines carry what (mid and kind), not whether media flows at this instant.
@@ -522,10 +516,8 @@ test.describe('when the browser blocks the camera and microphone', () => {
   test.use({ browserArgs: deniedMediaArgs });
 
   test('joining shows a plain message, and chat goes on', async ({ server, browsers }) => {
-    const users = await openRoom(browsers, server.url, ['alice', 'bob']);
-    await waitForMesh(users);
-    const alice = users[0];
-    if (!alice) throw new Error('alice');
+    const users = await openMeshedPair(browsers, server.url);
+    const [alice] = users;
     await alice.page.getByTestId('call-join-video').click();
     await expect(alice.page.getByTestId('call-message')).toContainText('not allowed');
     await expect(alice.page.locator('[data-testid=call-tile]')).toHaveCount(0);

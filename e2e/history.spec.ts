@@ -16,7 +16,16 @@ import {
   waitForHistory,
   waitForLinesFrom,
 } from './support/history.ts';
-import { openRoom, openUser, selfId, sendMessage, shareLink, waitForMesh, waitForPeers } from './support/users.ts';
+import {
+  openMeshedPair,
+  openRoom,
+  openUser,
+  selfId,
+  sendMessage,
+  shareLink,
+  waitForMesh,
+  waitForPeers,
+} from './support/users.ts';
 
 // Four browsers and hundreds of lines on two shared cores: room to breathe under load.
 test.setTimeout(240_000);
@@ -26,9 +35,7 @@ test('a late joiner gets exactly the 200 most recent lines, once each, in order,
   server,
   browsers,
 }) => {
-  const [alice, bob] = await openRoom(browsers, server.url, ['alice', 'bob']);
-  if (!alice || !bob) throw new Error('openRoom returned too few users');
-  await waitForMesh([alice, bob], meshTimeoutMs);
+  const [alice, bob] = await openMeshedPair(browsers, server.url, ['alice', 'bob'], meshTimeoutMs);
 
   // Alice's 130 lines, then (once Bob has them all) Bob's 130: sender-time order is known.
   const fromAlice = Array.from({ length: 130 }, (_, i) => `alice line ${i}`);
@@ -212,9 +219,7 @@ test('a member who reloads keeps its key: its earlier lines come back to it, wit
   server,
   browsers,
 }) => {
-  const [alice, bob] = await openRoom(browsers, server.url, ['alice', 'bob']);
-  if (!alice || !bob) throw new Error('openRoom returned too few users');
-  await waitForMesh([alice, bob], meshTimeoutMs);
+  const [alice, bob] = await openMeshedPair(browsers, server.url, ['alice', 'bob'], meshTimeoutMs);
   await sendMany(bob.page, ['said before the reload']);
   await waitForLinesFrom(alice.page, bob.id, 1);
   const receipt = () => chatLine(bob.page, bob.id, 'said before the reload').getByTestId('receipt');

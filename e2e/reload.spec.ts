@@ -3,7 +3,15 @@
 
 import type { Page } from '@playwright/test';
 import { expect, sharedTest as test } from './support/fixtures.ts';
-import { everyoneHearsEveryone, openRoom, peersOf, selfId, type User, waitForMesh } from './support/users.ts';
+import {
+  everyoneHearsEveryone,
+  openMeshedPair,
+  openRoom,
+  peersOf,
+  selfId,
+  type User,
+  waitForMesh,
+} from './support/users.ts';
 
 /** "bob:connected" for each entry of the page's member list, by which user's name it shows. */
 async function listedNames(page: Page, users: readonly User[]): Promise<string[]> {
@@ -76,10 +84,7 @@ test('a duplicated tab joins at once as a member of its own under another name; 
   server,
   browsers,
 }) => {
-  const users = await openRoom(browsers, server.url, ['alice', 'bob']);
-  const [alice, bob] = users;
-  if (!alice || !bob) throw new Error('openRoom returned fewer users');
-  await waitForMesh(users);
+  const [alice, bob] = await openMeshedPair(browsers, server.url);
 
   // The browser's "Duplicate tab": a new tab of the same profile whose sessionStorage is a
   // copy of the original's (its resume ticket, signing key, what it keeps for a reload),

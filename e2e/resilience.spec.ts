@@ -7,6 +7,7 @@ import { createBrowserPool } from './support/browser.ts';
 import { expect, test } from './support/fixtures.ts';
 import {
   everyoneHearsEveryone,
+  openMeshedPair,
   openRoom,
   openUser,
   selfId,
@@ -104,9 +105,7 @@ test.describe("when one user's network goes away", () => {
     server,
     browsers,
   }) => {
-    const [alice, bob] = await openRoom(browsers, server.url, ['alice', 'bob']);
-    if (!alice || !bob) throw new Error('openRoom returned fewer users');
-    await waitForMesh([alice, bob]);
+    const [alice, bob] = await openMeshedPair(browsers, server.url);
 
     // Erin's browser lives in a namespace of her own, attached to the room's by one veth pair.
     away = await attachNetns(netns);
