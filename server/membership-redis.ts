@@ -40,7 +40,7 @@
 // room. An entry another node or socket took over meanwhile (a resume elsewhere) is not
 // overwritten: this node's connection for it is cut instead.
 import { createHash, randomBytes } from 'node:crypto';
-import { freeVariant, nameKey } from '../protocol/name-key.ts';
+import { nameKey } from '../protocol/name-key.ts';
 import type { PeerInfo } from '../protocol/signaling.ts';
 import { connectUntilUp, createRedisConnection, firstFailure, type RedisTarget } from './cluster.ts';
 import { type BeatResult, beatOnce, startHeartbeat } from './heartbeat.ts';
@@ -50,8 +50,6 @@ import {
   type AdmitResult,
   createResumeClaims,
   createRoomTable,
-  loadedKeys,
-  type MemberClaim,
   type MembershipMode,
   type MembershipStore,
   type PeerHolder,
@@ -59,7 +57,6 @@ import {
   RESUME_CLAIM_MS,
   type RenameResult,
   type ResumeClaim,
-  storedKeys,
 } from './membership.ts';
 import {
   ADMIT,
@@ -79,6 +76,7 @@ import {
   sweepLockKey,
   sweptKey,
 } from './membership-keys.ts';
+import { admitArgs, nameTakenFrom, pairsToMembers, stringSet } from './membership-records.ts';
 import { createRoomGate } from './room-gate.ts';
 import { deadline } from './timeout.ts';
 
@@ -188,22 +186,6 @@ export interface RedisMembership extends MembershipStore {
 
 const sha1 = (script: string): string => createHash('sha1').update(script).digest('hex');
 
-function pairsToMembers(flat: unknown): PeerInfo[] {
-  if (!Array.isArray(flat)) return [];
-  const members: PeerInfo[] = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) {
-    const id = flat[i];
-    const record = flat[i + 1];
-    if (typeof id !== 'string' || typeof record !== 'string') continue;
-    const [, , , name, keys] = record.split('\t');
-    if (name !== undefined) members.push(peerInfo(id, name, loadedKeys(keys)));
-  }
-  return members;
-}
-
-const stringSet = (value: unknown): Set<string> =>
-  new Set(Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
-
 export function createRedisMembership(options: RedisMembershipOptions): RedisMembership {
   const { logger, timeoutMs, onGone, onBack } = options;
   const log = logger.child({ component: 'membership' });
@@ -284,26 +266,6 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
     markStale(roomId);
     options.onFallback?.();
   };
-  const nameTakenFrom = (reply: unknown[], name: string) =>
-    ({
-      ok: false,
-      code: 'name_taken',
-      suggestion: freeVariant(name, stringSet(reply[1])),
-      holder: typeof reply[2] === 'string' ? reply[2] : '',
-    }) as const;
-
-  const admitArgs = (claim: MemberClaim, cap: number, force: boolean) => [
-    claim.peerId,
-    claim.name,
-    nameKey(claim.name),
-    nodeId,
-    claim.socketId,
-    String(cap),
-    force ? '1' : '0',
-    storedKeys(claim.keys),
-    claim.returning ? '1' : '0',
-  ];
-
   const quietly = (what: string, roomId: string, promise: Promise<unknown>) =>
     promise.catch((error: unknown) => {
       markStale(roomId);
@@ -315,7 +277,7 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
     beatsOnItsThread: () => heartbeat.live(),
     longWindowSince: () => (recovering ? beatingSince : null),
     async admit(roomId, claim, cap): Promise<AdmitResult> {
-      const reply = await inTurn(roomId, () => ask(ADMIT, roomId, admitArgs(claim, cap, false)));
+      const reply = await inTurn(roomId, () => ask(ADMIT, roomId, admitArgs(claim, nodeId, cap, false)));
       if (!Array.isArray(reply)) {
         fallback(roomId);
         return own.admit(roomId, claim, cap);
@@ -434,7 +396,7 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
       // Entries this node no longer holds: their members left, their names are free.
       await run(SWEEP, roomId, [nodeId, '0', ...claims.map((c) => c.socketId)]);
       for (const claim of claims) {
-        const reply = await run(ADMIT, roomId, admitArgs(claim, 0, true));
+        const reply = await run(ADMIT, roomId, admitArgs(claim, nodeId, 0, true));
         if (!Array.isArray(reply) || reply[0] !== 'held') continue;
         // Taken over elsewhere meanwhile: no longer ours, here either (nor written back
         // again, nor counted while Redis is away), and its connection is cut.
