@@ -39,12 +39,11 @@
 // and removes the entries it no longer holds; after a single command timed out, only in that
 // room. An entry another node or socket took over meanwhile (a resume elsewhere) is not
 // overwritten: this node's connection for it is cut instead.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { nameKey } from '../protocol/name-key.ts';
 import type { PeerInfo } from '../protocol/signaling.ts';
-import { connectUntilUp, createRedisConnection, firstFailure, type RedisTarget } from './cluster.ts';
+import type { RedisTarget } from './cluster.ts';
 import { type BeatResult, beatOnce, startHeartbeat } from './heartbeat.ts';
-import { burstLog } from './log-burst.ts';
 import type { Logger } from './logger.ts';
 import {
   type AdmitResult,
@@ -58,17 +57,16 @@ import {
   type RenameResult,
   type ResumeClaim,
 } from './membership.ts';
+import { openMembershipConnection } from './membership-connection.ts';
 import {
   ADMIT,
   aliveKey,
-  awayKey,
   CLAIM_RESUME,
   END_RESUME,
   LEAVE,
   MEMBERS,
   membersKey,
   NODES_KEY,
-  namesKey,
   RENAME,
   resumingKey,
   roomsKey,
@@ -77,6 +75,7 @@ import {
   sweptKey,
 } from './membership-keys.ts';
 import { admitArgs, nameTakenFrom, pairsToMembers, stringSet } from './membership-records.ts';
+import { createStaleRooms } from './membership-stale.ts';
 import { createRoomGate } from './room-gate.ts';
 import { deadline } from './timeout.ts';
 
@@ -101,8 +100,6 @@ const MAIN_SILENCE_TTLS = 10;
 const SWEEP_LOCK_MS = 10_000;
 /** A node frozen longer than this comes back to rooms that forgot it anyway: its clients have reconnected. */
 const SWEPT_MARK_MS = 24 * 60 * 60 * 1_000;
-/** "Served locally" warnings after the first of a burst are counted and logged this often. */
-const SERVED_LOCALLY_LOG_WINDOW_MS = 5_000;
 /**
  * How long a member swept with its node (it died, or stalled past its TTL) keeps its name
  * from others: past Socket.IO's ping interval and timeout (25 s + 20 s), by which its page
@@ -120,30 +117,6 @@ const NAME_HOLD_MS = 60_000;
  * ~3.3 s let a join outlive its claim, and a second join take the same id back meanwhile.
  */
 const RESUME_CLAIM_TIMEOUTS = 6;
-
-interface EvalArgs {
-  keys: string[];
-  arguments: string[];
-}
-
-/** The commands used here, as both a Redis client and a Cluster client offer them. */
-interface Commands {
-  isReady: boolean;
-  connect(): Promise<unknown>;
-  destroy(): void;
-  on(event: 'error' | 'ready', listener: (error?: unknown) => void): unknown;
-  evalSha(sha: string, args: EvalArgs): Promise<unknown>;
-  eval(script: string, args: EvalArgs): Promise<unknown>;
-  sAdd(key: string, member: string): Promise<unknown>;
-  sRem(key: string, member: string): Promise<unknown>;
-  sMembers(key: string): Promise<string[]>;
-  set(key: string, value: string, options: { PX: number; NX?: true; GET?: true }): Promise<string | null>;
-  getDel(key: string): Promise<string | null>;
-  hGet(key: string, field: string): Promise<string | null>;
-  exists(key: string): Promise<number>;
-  mGet(keys: string[]): Promise<Array<string | null>>;
-  del(key: string): Promise<unknown>;
-}
 
 export interface RedisMembershipOptions {
   target: RedisTarget;
@@ -184,8 +157,6 @@ export interface RedisMembership extends MembershipStore {
   longWindowSince(): number | null;
 }
 
-const sha1 = (script: string): string => createHash('sha1').update(script).digest('hex');
-
 export function createRedisMembership(options: RedisMembershipOptions): RedisMembership {
   const { logger, timeoutMs, onGone, onBack } = options;
   const log = logger.child({ component: 'membership' });
@@ -195,7 +166,6 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
   const nodeTtlMs = (NODE_TTL_MS / HEARTBEAT_INTERVAL_MS) * heartbeatMs;
   const mainSilenceLimitMs = MAIN_SILENCE_TTLS * nodeTtlMs;
   const claimMs = Math.max(RESUME_CLAIM_MS, RESUME_CLAIM_TIMEOUTS * timeoutMs);
-  const redis = createRedisConnection(options.target, { failFastWhenDown: true }) as unknown as Commands;
   /** This node's members: the mirror written back after an outage, and the fallback. */
   const own = createRoomTable();
   /** This node's takings-back of peer ids: always claimed here too (Redis may be away). */
@@ -204,73 +174,22 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
   /** A room's operation, after its write-back if one is under way (null: not in time). */
   const inTurn = <T>(roomId: string, operation: () => Promise<T>) => gate.inTurn(roomId, timeoutMs, operation);
   const writingBack = gate.alone;
-  const shas = new Map<string, string>();
   let closed = false;
-  /**
-   * Where Redis may not hold what this node holds, to be written back: every room after an
-   * outage (a restarted Redis is empty), one room after a command in it timed out (it may
-   * have run late, or not at all). Per room, so that a timeout on a loaded node costs that
-   * room's few commands, not thousands.
-   */
-  const stale = { all: false, rooms: new Set<string>() };
-  const markStale = (roomId?: string) => {
-    if (roomId === undefined) stale.all = true;
-    else stale.rooms.add(roomId);
-  };
-  const isStale = () => stale.all || stale.rooms.size > 0;
-  /** Many at once when a node loses many clients together: one line, then a count per window. */
-  const servedLocally = burstLog(log, 'membership: served locally', SERVED_LOCALLY_LOG_WINDOW_MS);
-  let lastError = '';
-
-  redis.on('error', (error) => {
-    const message = error instanceof Error ? error.message : String(error);
-    if (message !== lastError) log.warn({ err: { message } }, 'membership: redis error');
-    lastError = message;
-    markStale();
+  /** Where Redis may not hold what this node holds: written back by the upkeep. */
+  const stale = createStaleRooms();
+  const connection = openMembershipConnection({
+    target: options.target,
+    log,
+    timeoutMs,
+    stale,
+    closed: () => closed,
   });
-  redis.on('ready', () => {
-    lastError = '';
-    markStale();
-  });
-  void connectUntilUp(redis, () => closed, firstFailure(log, 'membership'));
+  const { redis, run, ask, quietly } = connection;
 
-  /** EVALSHA, loading the script on a NOSCRIPT (a restarted Redis, another Cluster shard). */
-  const run = async (script: string, roomId: string, args: string[]): Promise<unknown> => {
-    let sha = shas.get(script);
-    if (sha === undefined) {
-      sha = sha1(script);
-      shas.set(script, sha);
-    }
-    const call = { keys: [membersKey(roomId), namesKey(roomId), awayKey(roomId)], arguments: args };
-    try {
-      return await redis.evalSha(sha, call);
-    } catch (error) {
-      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      return redis.eval(script, call);
-    }
-  };
-
-  /** Redis's answer, or null when it cannot be had now (then: serve locally, reconcile later). */
-  const ask = async (script: string, roomId: string, args: string[]): Promise<unknown[] | number | null> => {
-    if (closed || !redis.isReady) return null;
-    try {
-      const reply = await deadline(run(script, roomId, args), timeoutMs);
-      return Array.isArray(reply) || typeof reply === 'number' ? reply : null;
-    } catch (error) {
-      markStale(roomId);
-      servedLocally.warn({ roomId, err: error instanceof Error ? { message: error.message } : undefined });
-      return null;
-    }
-  };
   const fallback = (roomId: string) => {
-    markStale(roomId);
+    stale.mark(roomId);
     options.onFallback?.();
   };
-  const quietly = (what: string, roomId: string, promise: Promise<unknown>) =>
-    promise.catch((error: unknown) => {
-      markStale(roomId);
-      log.debug({ what, err: error instanceof Error ? { message: error.message } : undefined }, 'membership: failed');
-    });
 
   const store: RedisMembership = {
     nodeId,
@@ -316,7 +235,7 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
     async claimResume(roomId, peerId, socketId): Promise<ResumeClaim> {
       // A join on this node holds it: it ends with that join, within a claim's life.
       if (!resumes.claim(roomId, peerId, socketId)) return { ok: false, endsWithinMs: claimMs };
-      if (closed || !redis.isReady) return { ok: true }; // this node's claim is all there is now
+      if (!connection.up()) return { ok: true }; // this node's claim is all there is now
       let left: unknown;
       try {
         const call = { keys: [resumingKey(roomId, peerId)], arguments: [socketId, String(claimMs)] };
@@ -330,7 +249,7 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
     },
     endResume(roomId, peerId, socketId) {
       resumes.end(roomId, peerId, socketId);
-      if (closed || !redis.isReady) return;
+      if (!connection.up()) return;
       const call = { keys: [resumingKey(roomId, peerId)], arguments: [socketId] };
       // Left to expire if this does not go through: it only makes a ticket wait that long.
       redis.eval(END_RESUME, call).catch(() => {});
@@ -341,7 +260,7 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
     },
     async holder(roomId, peerId): Promise<PeerHolder | null> {
       // Redis's view is the room's only while it is in step with this node's.
-      if (closed || !redis.isReady || stale.all || stale.rooms.has(roomId)) return null;
+      if (!connection.up() || stale.has(roomId)) return null;
       try {
         const record = await deadline(redis.hGet(membersKey(roomId), peerId), timeoutMs);
         if (record === null) return { at: 'none' };
@@ -353,7 +272,7 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
         return null;
       }
     },
-    mode: (): MembershipMode => (redis.isReady && !isStale() ? 'shared' : 'degraded'),
+    mode: (): MembershipMode => (redis.isReady && !stale.any() ? 'shared' : 'degraded'),
     async ready(waitMs) {
       const deadline = Date.now() + waitMs;
       while (!redis.isReady && Date.now() < deadline && !closed) await new Promise((r) => setTimeout(r, 10));
@@ -369,12 +288,7 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
       closed = true;
       clearInterval(timer);
       heartbeat.close();
-      servedLocally.close();
-      try {
-        redis.destroy();
-      } catch {
-        // already closed
-      }
+      connection.close();
     },
   };
 
@@ -409,17 +323,14 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
 
   /** Writes back what may be stale: every room this node holds or held, or the rooms marked. */
   const reconcile = async (): Promise<void> => {
-    const all = stale.all;
-    const marked = [...stale.rooms];
-    stale.all = false;
-    stale.rooms.clear();
+    const { all, rooms: marked } = stale.take();
     try {
       const rooms = all ? new Set([...own.entries().keys(), ...(await redis.sMembers(roomsKey(nodeId)))]) : marked;
       for (const roomId of rooms) await reconcileRoom(roomId);
     } catch (error) {
       // Whatever was not written back is written at the next heartbeat.
-      if (all) stale.all = true;
-      for (const roomId of marked) stale.rooms.add(roomId);
+      if (all) stale.mark();
+      for (const roomId of marked) stale.mark(roomId);
       throw error;
     }
     if (all) log.info('membership: shared across nodes (this node’s members written to redis)');
@@ -508,7 +419,7 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
     if (result.type === 'failed') {
       // The shard that holds the heartbeats failed: a failover or a restart may have lost
       // writes anywhere, so everything is written back once it answers again.
-      markStale();
+      stale.mark();
       log.debug({ err: { message: result.message } }, 'membership: heartbeat failed');
     }
   };
@@ -570,7 +481,7 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
   let maintaining = false;
   /** Each heartbeat interval: come back from a sweep, write back what is stale, sweep dead nodes. */
   const maintain = async (): Promise<void> => {
-    if (maintaining || closed || !redis.isReady || beatingSince === null) return;
+    if (maintaining || !connection.up() || beatingSince === null) return;
     maintaining = true;
     try {
       await redis.sAdd(NODES_KEY, nodeId);
@@ -579,11 +490,11 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
         if ((await redis.exists(sweepLockKey(nodeId))) === 1) return;
         if ((await redis.getDel(sweptKey(nodeId))) !== null) {
           swept = true;
-          markStale();
+          stale.mark();
         }
         lapsed = false;
       }
-      if (isStale()) await reconcile();
+      if (stale.any()) await reconcile();
       if (swept) {
         // Every member it holds was removed and announced as left (a member that joined
         // since was announced as joined: once more is harmless, as for any resume).

@@ -1,0 +1,133 @@
+// The Redis store's connection (membership-redis.ts), and the ways a room's script goes
+// through it: `run` (EVALSHA, the script loaded again where Redis lacks it), `ask` (within
+// the command timeout, or null: the store then serves from this node's members) and
+// `quietly` (a write whose failure only marks its room for the write-back). Every error,
+// and every connection made again, marks Redis stale (membership-stale.ts).
+import { createHash } from 'node:crypto';
+import { connectUntilUp, createRedisConnection, firstFailure, type RedisTarget } from './cluster.ts';
+import { burstLog } from './log-burst.ts';
+import type { Logger } from './logger.ts';
+import { awayKey, membersKey, namesKey } from './membership-keys.ts';
+import type { StaleRooms } from './membership-stale.ts';
+import { deadline } from './timeout.ts';
+
+/** "Served locally" warnings after the first of a burst are counted and logged this often. */
+const SERVED_LOCALLY_LOG_WINDOW_MS = 5_000;
+
+interface EvalArgs {
+  keys: string[];
+  arguments: string[];
+}
+
+/** The commands used by the store, as both a Redis client and a Cluster client offer them. */
+export interface Commands {
+  isReady: boolean;
+  connect(): Promise<unknown>;
+  destroy(): void;
+  on(event: 'error' | 'ready', listener: (error?: unknown) => void): unknown;
+  evalSha(sha: string, args: EvalArgs): Promise<unknown>;
+  eval(script: string, args: EvalArgs): Promise<unknown>;
+  sAdd(key: string, member: string): Promise<unknown>;
+  sRem(key: string, member: string): Promise<unknown>;
+  sMembers(key: string): Promise<string[]>;
+  set(key: string, value: string, options: { PX: number; NX?: true; GET?: true }): Promise<string | null>;
+  getDel(key: string): Promise<string | null>;
+  hGet(key: string, field: string): Promise<string | null>;
+  exists(key: string): Promise<number>;
+  mGet(keys: string[]): Promise<Array<string | null>>;
+  del(key: string): Promise<unknown>;
+}
+
+export interface MembershipConnectionOptions {
+  target: RedisTarget;
+  log: Logger;
+  /** A command not answered within this is served from this node's members. */
+  timeoutMs: number;
+  stale: StaleRooms;
+  /** The store was closed: stop connecting, ask nothing more. */
+  closed(): boolean;
+}
+
+export interface MembershipConnection {
+  /** The commands themselves, for what is not a room's script. */
+  readonly redis: Commands;
+  /** Not closed, and connected: Redis may be asked. */
+  up(): boolean;
+  /** A room's script (KEYS: its members, names and away keys), loaded again on a NOSCRIPT. */
+  run(script: string, roomId: string, args: string[]): Promise<unknown>;
+  /** Redis's answer, or null when it cannot be had now (then: serve locally, reconcile later). */
+  ask(script: string, roomId: string, args: string[]): Promise<unknown[] | number | null>;
+  /** A write left to run: failed, it marks its room stale and is logged at debug level. */
+  quietly(what: string, roomId: string, promise: Promise<unknown>): Promise<unknown>;
+  /** Logs what the served-locally burst still counts, and drops the connection. */
+  close(): void;
+}
+
+const sha1 = (script: string): string => createHash('sha1').update(script).digest('hex');
+
+export function openMembershipConnection(options: MembershipConnectionOptions): MembershipConnection {
+  const { log, timeoutMs, stale, closed } = options;
+  const redis = createRedisConnection(options.target, { failFastWhenDown: true }) as unknown as Commands;
+  const shas = new Map<string, string>();
+  /** Many at once when a node loses many clients together: one line, then a count per window. */
+  const servedLocally = burstLog(log, 'membership: served locally', SERVED_LOCALLY_LOG_WINDOW_MS);
+  let lastError = '';
+
+  redis.on('error', (error) => {
+    const message = error instanceof Error ? error.message : String(error);
+    if (message !== lastError) log.warn({ err: { message } }, 'membership: redis error');
+    lastError = message;
+    stale.mark();
+  });
+  redis.on('ready', () => {
+    lastError = '';
+    stale.mark();
+  });
+  void connectUntilUp(redis, closed, firstFailure(log, 'membership'));
+
+  /** EVALSHA, loading the script on a NOSCRIPT (a restarted Redis, another Cluster shard). */
+  const run = async (script: string, roomId: string, args: string[]): Promise<unknown> => {
+    let sha = shas.get(script);
+    if (sha === undefined) {
+      sha = sha1(script);
+      shas.set(script, sha);
+    }
+    const call = { keys: [membersKey(roomId), namesKey(roomId), awayKey(roomId)], arguments: args };
+    try {
+      return await redis.evalSha(sha, call);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+      return redis.eval(script, call);
+    }
+  };
+
+  return {
+    redis,
+    up: () => !closed() && redis.isReady,
+    run,
+    async ask(script, roomId, args) {
+      if (closed() || !redis.isReady) return null;
+      try {
+        const reply = await deadline(run(script, roomId, args), timeoutMs);
+        return Array.isArray(reply) || typeof reply === 'number' ? reply : null;
+      } catch (error) {
+        stale.mark(roomId);
+        servedLocally.warn({ roomId, err: error instanceof Error ? { message: error.message } : undefined });
+        return null;
+      }
+    },
+    quietly: (what, roomId, promise) =>
+      promise.catch((error: unknown) => {
+        stale.mark(roomId);
+        log.debug({ what, err: error instanceof Error ? { message: error.message } : undefined }, 'membership: failed');
+      }),
+    close() {
+      servedLocally.close();
+      try {
+        redis.destroy();
+      } catch {
+        // already closed
+      }
+    },
+  };
+}
