@@ -47,34 +47,29 @@ import { type BeatResult, beatOnce, startHeartbeat } from './heartbeat.ts';
 import type { Logger } from './logger.ts';
 import {
   type AdmitResult,
-  createResumeClaims,
   createRoomTable,
   type MembershipMode,
   type MembershipStore,
   type PeerHolder,
   peerInfo,
-  RESUME_CLAIM_MS,
   type RenameResult,
-  type ResumeClaim,
 } from './membership.ts';
 import { openMembershipConnection } from './membership-connection.ts';
 import {
   ADMIT,
   aliveKey,
-  CLAIM_RESUME,
-  END_RESUME,
   LEAVE,
   MEMBERS,
   membersKey,
   NODES_KEY,
   RENAME,
-  resumingKey,
   roomsKey,
   SWEEP,
   sweepLockKey,
   sweptKey,
 } from './membership-keys.ts';
 import { admitArgs, nameTakenFrom, pairsToMembers, stringSet } from './membership-records.ts';
+import { createSharedResumeClaims } from './membership-resume-claims.ts';
 import { createStaleRooms } from './membership-stale.ts';
 import { createRoomGate } from './room-gate.ts';
 import { deadline } from './timeout.ts';
@@ -108,15 +103,6 @@ const SWEPT_MARK_MS = 24 * 60 * 60 * 1_000;
  * member came back to "Dave 2", or, its node back from a stall, the room had two "Dave"s.
  */
 const NAME_HOLD_MS = 60_000;
-
-/**
- * A claim outlives the join it guards: that join may wait, after its claim, for its
- * subscriptions (one timeout), its admission (a room's write-back, then the script: two),
- * and, if its connection dropped meanwhile, its leave (two), each bounded by the command
- * timeout; one more for a main thread that ran late. With a 10 s claim a timeout over
- * ~3.3 s let a join outlive its claim, and a second join take the same id back meanwhile.
- */
-const RESUME_CLAIM_TIMEOUTS = 6;
 
 export interface RedisMembershipOptions {
   target: RedisTarget;
@@ -165,11 +151,8 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
   const nameHoldMs = options.nameHoldMs ?? NAME_HOLD_MS;
   const nodeTtlMs = (NODE_TTL_MS / HEARTBEAT_INTERVAL_MS) * heartbeatMs;
   const mainSilenceLimitMs = MAIN_SILENCE_TTLS * nodeTtlMs;
-  const claimMs = Math.max(RESUME_CLAIM_MS, RESUME_CLAIM_TIMEOUTS * timeoutMs);
   /** This node's members: the mirror written back after an outage, and the fallback. */
   const own = createRoomTable();
-  /** This node's takings-back of peer ids: always claimed here too (Redis may be away). */
-  const resumes = createResumeClaims();
   const gate = createRoomGate();
   /** A room's operation, after its write-back if one is under way (null: not in time). */
   const inTurn = <T>(roomId: string, operation: () => Promise<T>) => gate.inTurn(roomId, timeoutMs, operation);
@@ -185,6 +168,7 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
     closed: () => closed,
   });
   const { redis, run, ask, quietly } = connection;
+  const resumeClaims = createSharedResumeClaims(connection, timeoutMs);
 
   const fallback = (roomId: string) => {
     stale.mark(roomId);
@@ -232,28 +216,7 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
       // room not written back yet), and the member is gone all the same.
       return reply === 1 || (reply === -1 && mine);
     },
-    async claimResume(roomId, peerId, socketId): Promise<ResumeClaim> {
-      // A join on this node holds it: it ends with that join, within a claim's life.
-      if (!resumes.claim(roomId, peerId, socketId)) return { ok: false, endsWithinMs: claimMs };
-      if (!connection.up()) return { ok: true }; // this node's claim is all there is now
-      let left: unknown;
-      try {
-        const call = { keys: [resumingKey(roomId, peerId)], arguments: [socketId, String(claimMs)] };
-        left = await deadline(redis.eval(CLAIM_RESUME, call), timeoutMs);
-      } catch {
-        return { ok: true }; // not answered in time: as when Redis is away
-      }
-      if (left === -1) return { ok: true };
-      resumes.end(roomId, peerId, socketId);
-      return { ok: false, endsWithinMs: typeof left === 'number' && left > 0 ? left : claimMs };
-    },
-    endResume(roomId, peerId, socketId) {
-      resumes.end(roomId, peerId, socketId);
-      if (!connection.up()) return;
-      const call = { keys: [resumingKey(roomId, peerId)], arguments: [socketId] };
-      // Left to expire if this does not go through: it only makes a ticket wait that long.
-      redis.eval(END_RESUME, call).catch(() => {});
-    },
+    ...resumeClaims,
     async members(roomId) {
       const reply = await ask(MEMBERS, roomId, []);
       return Array.isArray(reply) ? pairsToMembers(reply) : own.members(roomId);
