@@ -71,6 +71,7 @@ import {
 import { admitArgs, nameTakenFrom, pairsToMembers, stringSet } from './membership-records.ts';
 import { createSharedResumeClaims } from './membership-resume-claims.ts';
 import { createStaleRooms } from './membership-stale.ts';
+import { createWriteBack } from './membership-write-back.ts';
 import { createRoomGate } from './room-gate.ts';
 import { deadline } from './timeout.ts';
 
@@ -156,7 +157,6 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
   const gate = createRoomGate();
   /** A room's operation, after its write-back if one is under way (null: not in time). */
   const inTurn = <T>(roomId: string, operation: () => Promise<T>) => gate.inTurn(roomId, timeoutMs, operation);
-  const writingBack = gate.alone;
   let closed = false;
   /** Where Redis may not hold what this node holds: written back by the upkeep. */
   const stale = createStaleRooms();
@@ -169,6 +169,7 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
   });
   const { redis, run, ask, quietly } = connection;
   const resumeClaims = createSharedResumeClaims(connection, timeoutMs);
+  const reconcile = createWriteBack({ connection, nodeId, own, gate, stale, log, onReplaced: options.onReplaced });
 
   const fallback = (roomId: string) => {
     stale.mark(roomId);
@@ -253,50 +254,6 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
       heartbeat.close();
       connection.close();
     },
-  };
-
-  /**
-   * Writes this node's members of one room back and drops the entries it no longer holds
-   * there, with the room to itself (writingBack): what it writes is the room as it is once
-   * the room's admissions, renames and leaves in flight are answered, and those that come
-   * meanwhile wait for it. Otherwise a member who left during the write-back would be
-   * written back for good (its leave finding nothing to remove yet), and one admitted just
-   * before the room's sweep would be swept from Redis while it stays here. An entry that
-   * another node or socket holds now is left to it (ADMIT's 'held'): this node's connection
-   * was replaced while it could not hear of it, and is cut (onReplaced). Overwritten, the
-   * replaced connection stayed, and its timeout later removed the live member and told the
-   * room it left.
-   */
-  const reconcileRoom = (roomId: string): Promise<void> =>
-    writingBack(roomId, async () => {
-      const claims = own.claims(roomId);
-      // Entries this node no longer holds: their members left, their names are free.
-      await run(SWEEP, roomId, [nodeId, '0', ...claims.map((c) => c.socketId)]);
-      for (const claim of claims) {
-        const reply = await run(ADMIT, roomId, admitArgs(claim, nodeId, 0, true));
-        if (!Array.isArray(reply) || reply[0] !== 'held') continue;
-        // Taken over elsewhere meanwhile: no longer ours, here either (nor written back
-        // again, nor counted while Redis is away), and its connection is cut.
-        own.leave(roomId, claim.peerId, claim.socketId);
-        options.onReplaced?.(roomId, claim.peerId, claim.socketId);
-      }
-      if (own.members(roomId).length > 0) await redis.sAdd(roomsKey(nodeId), roomId);
-      else await redis.sRem(roomsKey(nodeId), roomId);
-    });
-
-  /** Writes back what may be stale: every room this node holds or held, or the rooms marked. */
-  const reconcile = async (): Promise<void> => {
-    const { all, rooms: marked } = stale.take();
-    try {
-      const rooms = all ? new Set([...own.entries().keys(), ...(await redis.sMembers(roomsKey(nodeId)))]) : marked;
-      for (const roomId of rooms) await reconcileRoom(roomId);
-    } catch (error) {
-      // Whatever was not written back is written at the next heartbeat.
-      if (all) stale.mark();
-      for (const roomId of marked) stale.mark(roomId);
-      throw error;
-    }
-    if (all) log.info('membership: shared across nodes (this node’s members written to redis)');
   };
 
   /** Removes a dead node's members, once across all nodes (the lock), and tells their rooms. */
