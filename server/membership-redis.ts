@@ -55,22 +55,11 @@ import {
   type RenameResult,
 } from './membership.ts';
 import { openMembershipConnection } from './membership-connection.ts';
-import {
-  ADMIT,
-  aliveKey,
-  LEAVE,
-  MEMBERS,
-  membersKey,
-  NODES_KEY,
-  RENAME,
-  roomsKey,
-  SWEEP,
-  sweepLockKey,
-  sweptKey,
-} from './membership-keys.ts';
-import { admitArgs, nameTakenFrom, pairsToMembers, stringSet } from './membership-records.ts';
+import { ADMIT, aliveKey, LEAVE, MEMBERS, membersKey, NODES_KEY, RENAME, roomsKey } from './membership-keys.ts';
+import { admitArgs, nameTakenFrom, pairsToMembers } from './membership-records.ts';
 import { createSharedResumeClaims } from './membership-resume-claims.ts';
 import { createStaleRooms } from './membership-stale.ts';
+import { createSweeps, NAME_HOLD_MS } from './membership-sweep.ts';
 import { createWriteBack } from './membership-write-back.ts';
 import { createRoomGate } from './room-gate.ts';
 import { deadline } from './timeout.ts';
@@ -92,18 +81,6 @@ const RECOVERY_TTLS = 4;
  * is alive; one stuck for half a minute is not, and its members are removed.
  */
 const MAIN_SILENCE_TTLS = 10;
-/** One node sweeps a dead one; the lock outlives a sweep's worst case. */
-const SWEEP_LOCK_MS = 10_000;
-/** A node frozen longer than this comes back to rooms that forgot it anyway: its clients have reconnected. */
-const SWEPT_MARK_MS = 24 * 60 * 60 * 1_000;
-/**
- * How long a member swept with its node (it died, or stalled past its TTL) keeps its name
- * from others: past Socket.IO's ping interval and timeout (25 s + 20 s), by which its page
- * has noticed and come back with its ticket (its id, so its name), or its node is back and
- * has written it back. Freed at once, the name went to whoever joined in the gap, and the
- * member came back to "Dave 2", or, its node back from a stall, the room had two "Dave"s.
- */
-const NAME_HOLD_MS = 60_000;
 
 export interface RedisMembershipOptions {
   target: RedisTarget;
@@ -149,7 +126,6 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
   const log = logger.child({ component: 'membership' });
   const nodeId = options.nodeId ?? randomBytes(8).toString('hex');
   const heartbeatMs = options.heartbeatMs ?? HEARTBEAT_INTERVAL_MS;
-  const nameHoldMs = options.nameHoldMs ?? NAME_HOLD_MS;
   const nodeTtlMs = (NODE_TTL_MS / HEARTBEAT_INTERVAL_MS) * heartbeatMs;
   const mainSilenceLimitMs = MAIN_SILENCE_TTLS * nodeTtlMs;
   /** This node's members: the mirror written back after an outage, and the fallback. */
@@ -167,9 +143,10 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
     stale,
     closed: () => closed,
   });
-  const { redis, run, ask, quietly } = connection;
+  const { redis, ask, quietly } = connection;
   const resumeClaims = createSharedResumeClaims(connection, timeoutMs);
   const reconcile = createWriteBack({ connection, nodeId, own, gate, stale, log, onReplaced: options.onReplaced });
+  const sweeps = createSweeps({ connection, nodeId, nameHoldMs: options.nameHoldMs ?? NAME_HOLD_MS, onGone, log });
 
   const fallback = (roomId: string) => {
     stale.mark(roomId);
@@ -254,29 +231,6 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
       heartbeat.close();
       connection.close();
     },
-  };
-
-  /** Removes a dead node's members, once across all nodes (the lock), and tells their rooms. */
-  const sweep = async (dead: string): Promise<void> => {
-    if ((await redis.set(sweepLockKey(dead), nodeId, { PX: SWEEP_LOCK_MS, NX: true })) === null) return;
-    // Back between our look and the lock: it only stalled, and it has not reconciled (it
-    // waits for no lock it has seen). Leave it.
-    if ((await redis.exists(aliveKey(dead))) === 1) {
-      await redis.del(sweepLockKey(dead));
-      return;
-    }
-    // Marked first: if it comes back mid-sweep, it waits for the lock, then finds the mark.
-    await redis.set(sweptKey(dead), nodeId, { PX: SWEPT_MARK_MS });
-    const rooms = await redis.sMembers(roomsKey(dead));
-    for (const roomId of rooms) {
-      const removed = await run(SWEEP, roomId, [dead, String(nameHoldMs)]);
-      const ids = [...stringSet(removed)];
-      if (ids.length > 0) onGone(roomId, ids);
-    }
-    await redis.del(roomsKey(dead));
-    await redis.sRem(NODES_KEY, dead);
-    await redis.del(sweepLockKey(dead));
-    log.warn({ dead, rooms: rooms.length }, 'membership: removed the members of a node that stopped');
   };
 
   /** Since when every heartbeat of this node has succeeded; null after one failed. */
@@ -406,9 +360,9 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
     try {
       await redis.sAdd(NODES_KEY, nodeId);
       if (lapsed) {
-        // A sweep of this node under way would remove what it writes back: wait for its end.
-        if ((await redis.exists(sweepLockKey(nodeId))) === 1) return;
-        if ((await redis.getDel(sweptKey(nodeId))) !== null) {
+        const found = await sweeps.ofThisNode();
+        if (found === 'under way') return;
+        if (found === 'swept') {
           swept = true;
           stale.mark();
         }
@@ -456,7 +410,7 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
       if (!steady()) return;
       recovering = false;
       for (const [index, other] of others.entries()) {
-        if (theirs[index] === null) await sweep(other);
+        if (theirs[index] === null) await sweeps.sweep(other);
       }
     } catch (error) {
       log.debug({ err: error instanceof Error ? { message: error.message } : undefined }, 'membership: upkeep failed');
