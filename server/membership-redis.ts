@@ -43,7 +43,6 @@ import { randomBytes } from 'node:crypto';
 import { nameKey } from '../protocol/name-key.ts';
 import type { PeerInfo } from '../protocol/signaling.ts';
 import type { RedisTarget } from './cluster.ts';
-import { type BeatResult, beatOnce, startHeartbeat } from './heartbeat.ts';
 import type { Logger } from './logger.ts';
 import {
   type AdmitResult,
@@ -56,6 +55,7 @@ import {
 } from './membership.ts';
 import { openMembershipConnection } from './membership-connection.ts';
 import { ADMIT, aliveKey, LEAVE, MEMBERS, membersKey, NODES_KEY, RENAME, roomsKey } from './membership-keys.ts';
+import { HEARTBEAT_INTERVAL_MS, startLiveness } from './membership-liveness.ts';
 import { admitArgs, nameTakenFrom, pairsToMembers } from './membership-records.ts';
 import { createSharedResumeClaims } from './membership-resume-claims.ts';
 import { createStaleRooms } from './membership-stale.ts';
@@ -63,24 +63,6 @@ import { createSweeps, NAME_HOLD_MS } from './membership-sweep.ts';
 import { createWriteBack } from './membership-write-back.ts';
 import { createRoomGate } from './room-gate.ts';
 import { deadline } from './timeout.ts';
-
-const HEARTBEAT_INTERVAL_MS = 1_000;
-/** A node silent this long is dead: its members are removed. */
-const NODE_TTL_MS = 3_000;
-/**
- * After this node's own heartbeat failed (the shard failed over or restarted), how many
- * node TTLs its heartbeats must succeed before it takes a missing key for a dead node. The
- * nodes' Redis clients each find the shard again in their own time. With one TTL, a node
- * back first swept one whose connection came back 2.8 s later (test/membership.test.ts),
- * and the rooms heard its live members leave and come back.
- */
-const RECOVERY_TTLS = 4;
-/**
- * The heartbeat thread beats while the main thread has run within this many node TTLs (30 s
- * at the default TTL). A main thread busy for seconds (a storm, a GC on a starved machine)
- * is alive; one stuck for half a minute is not, and its members are removed.
- */
-const MAIN_SILENCE_TTLS = 10;
 
 export interface RedisMembershipOptions {
   target: RedisTarget;
@@ -126,8 +108,6 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
   const log = logger.child({ component: 'membership' });
   const nodeId = options.nodeId ?? randomBytes(8).toString('hex');
   const heartbeatMs = options.heartbeatMs ?? HEARTBEAT_INTERVAL_MS;
-  const nodeTtlMs = (NODE_TTL_MS / HEARTBEAT_INTERVAL_MS) * heartbeatMs;
-  const mainSilenceLimitMs = MAIN_SILENCE_TTLS * nodeTtlMs;
   /** This node's members: the mirror written back after an outage, and the fallback. */
   const own = createRoomTable();
   const gate = createRoomGate();
@@ -155,8 +135,8 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
 
   const store: RedisMembership = {
     nodeId,
-    beatsOnItsThread: () => heartbeat.live(),
-    longWindowSince: () => (recovering ? beatingSince : null),
+    beatsOnItsThread: () => liveness.onItsThread(),
+    longWindowSince: () => liveness.longWindowSince(),
     async admit(roomId, claim, cap): Promise<AdmitResult> {
       const reply = await inTurn(roomId, () => ask(ADMIT, roomId, admitArgs(claim, nodeId, cap, false)));
       if (!Array.isArray(reply)) {
@@ -220,7 +200,7 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
       if (redis.isReady) {
         // The heartbeat thread's connection comes up on its own: its first beat, then upkeep.
         // The first beat here: the heartbeat thread starts and connects in its own time.
-        await beatHere();
+        await liveness.beatHere();
         await maintain();
       }
       return redis.isReady;
@@ -228,145 +208,38 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
     async close() {
       closed = true;
       clearInterval(timer);
-      heartbeat.close();
+      liveness.close();
       connection.close();
     },
   };
 
-  /** Since when every heartbeat of this node has succeeded; null after one failed. */
-  let beatingSince: number | null = null;
-  /** A heartbeat of ours failed: the next steady window must be RECOVERY_TTLS long. */
-  let recovering = false;
-  /** This node wrote its key at least once: an expired key since means it was taken for dead. */
-  let beatenOnce = false;
-  /** Its key expired: until the sweep (if any) is over, it does not write its members back. */
-  let lapsed = false;
+  const liveness = startLiveness({
+    target: options.target,
+    connection,
+    nodeId,
+    heartbeatMs,
+    stale,
+    log,
+    closed: () => closed,
+  });
   /** It was swept: once its members are written back, their rooms hear they are back. */
   let swept = false;
-  /**
-   * Our key's generation as last reported by a beat or read by the upkeep: another one read
-   * means the key lapsed and was written anew, whether or not that beat's report has come.
-   */
-  let ownGeneration: string | null = null;
-  /**
-   * Others' keys may be missing for the reason ours was (Redis lost its keys, or we stalled):
-   * no sweep until our beats have held for the longer steady window, counted from now.
-   */
-  const waitLong = (): void => {
-    beatingSince = Date.now();
-    recovering = true;
-  };
-
-  /**
-   * Our key expired: we stalled, or Redis lost its keys (a restart) between two beats without
-   * a failure seen here. Either way others' keys may be missing for the same reason.
-   */
-  const lapse = (): void => {
-    if (!beatenOnce || lapsed) return;
-    lapsed = true;
-    waitLong();
-    log.warn({ nodeTtlMs }, 'membership: this node missed its heartbeat; another node may have removed its members');
-  };
-  /**
-   * Our key as a beat or the upkeep found it. Under a generation other than the last one we
-   * knew, it lapsed and a beat wrote it anew: whichever beat it was (the heartbeat thread's,
-   * whose report may come after this thread's own reads, or this thread's), it is a lapse.
-   */
-  const sawGeneration = (generation: string, lapsedHere: boolean): void => {
-    const rewritten = lapsedHere || (ownGeneration !== null && generation !== ownGeneration);
-    ownGeneration = generation;
-    if (rewritten) lapse();
-  };
-
-  /** What a beat found (this thread's own, or a successful one of the heartbeat thread). */
-  const heard = (result: BeatResult): void => {
-    if (closed) return;
-    if (result.type === 'beat') {
-      sawGeneration(result.generation, result.lapsed);
-      beatenOnce = true;
-      beatingSince ??= Date.now();
-      return;
-    }
-    beatingSince = null;
-    // Not at start: before its first heartbeat a node has no outage to recover from.
-    recovering = beatenOnce;
-    if (result.type === 'failed') {
-      // The shard that holds the heartbeats failed: a failover or a restart may have lost
-      // writes anywhere, so everything is written back once it answers again.
-      stale.mark();
-      log.debug({ err: { message: result.message } }, 'membership: heartbeat failed');
-    }
-  };
-  /** The heartbeat thread held its beats (the main thread silent too long): said once. */
-  let held = false;
-  /** The heartbeat thread's last result was a failure (its first one in a row counts). */
-  let threadFailing = false;
-  /** The heartbeat thread has beaten at least once (before that it is starting). */
-  let threadBeatOnce = false;
-  /**
-   * The heartbeat thread's results: its beats count as this node's; when they fail (its own
-   * connection is down or finding a new master) this thread beats instead (the timer below),
-   * and its own results decide, after the first failure of the thread's.
-   */
-  const heardFromThread = (result: BeatResult): void => {
-    const wasHeld = held;
-    held = result.type === 'held';
-    const wasFailing = threadFailing;
-    // Before its first beat the thread is only starting (connecting): not an outage.
-    threadFailing = threadBeatOnce && (result.type === 'failed' || result.type === 'down');
-    if (result.type === 'beat') {
-      threadBeatOnce = true;
-      heard(result);
-    }
-    // The first failure of an episode counts (an outage shorter than the main thread's wait
-    // for live() would otherwise go unseen, and a Redis restarted meanwhile would look
-    // steady); later ones do not, so that a thread whose connection alone is down does not
-    // undo the main thread's good beats each interval.
-    else if (threadFailing && !wasFailing) heard(result);
-    else if (held && !wasHeld && !closed) {
-      // Read once this thread runs again: the thread's results queue up meanwhile.
-      log.error(
-        { mainSilenceLimitMs },
-        'membership: the main thread has not run for too long; heartbeats stopped, so other nodes remove its members',
-      );
-    }
-  };
-  let beatingHere = false;
-  /** A beat from this thread, on the store's own connection (see the timer below). */
-  const beatHere = async (): Promise<void> => {
-    if (beatingHere || closed) return;
-    beatingHere = true;
-    try {
-      heard(await beatOnce(redis, aliveKey(nodeId), nodeTtlMs));
-    } finally {
-      beatingHere = false;
-    }
-  };
-  const heartbeat = startHeartbeat(
-    { target: options.target, key: aliveKey(nodeId), ttlMs: nodeTtlMs, intervalMs: heartbeatMs, mainSilenceLimitMs },
-    heardFromThread,
-    log,
-  );
-
-  /** Our beats have held long enough to take another node's missing key for a dead node. */
-  const steady = (): boolean =>
-    beatingSince !== null && Date.now() - beatingSince >= (recovering ? RECOVERY_TTLS : 1) * nodeTtlMs;
 
   let maintaining = false;
   /** Each heartbeat interval: come back from a sweep, write back what is stale, sweep dead nodes. */
   const maintain = async (): Promise<void> => {
-    if (maintaining || !connection.up() || beatingSince === null) return;
+    if (maintaining || !connection.up() || !liveness.beating()) return;
     maintaining = true;
     try {
       await redis.sAdd(NODES_KEY, nodeId);
-      if (lapsed) {
+      if (liveness.lapsed()) {
         const found = await sweeps.ofThisNode();
         if (found === 'under way') return;
         if (found === 'swept') {
           swept = true;
           stale.mark();
         }
-        lapsed = false;
+        liveness.lapseHandled();
       }
       if (stale.any()) await reconcile();
       if (swept) {
@@ -385,30 +258,14 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
       }
       // Until then another node's key may be missing only because the shard was away, or
       // because that node's client is still finding the shard again after it was away.
-      if (!steady()) return;
+      if (!liveness.steady()) return;
       // Ours and every other node's alive key in one read (one hash slot, {nodes}): read
       // apart, a loss of every key landing between two reads looked like another node lapsing
       // alone, and a live node was swept (the test that deletes the keys failed so once in a
       // full run under load). One round trip per upkeep, whatever the number of nodes.
       const others = (await redis.sMembers(NODES_KEY)).filter((other) => other !== nodeId);
       const [ours, ...theirs] = await redis.mGet([nodeId, ...others].map(aliveKey));
-      // Our own key is there whenever our beats succeed. Missing, Redis lost its keys since
-      // our last beat (a FLUSHALL, a restart from a snapshot in which they had expired) without
-      // a failure seen here, and the others' keys are missing for the same reason: the long
-      // window, from now. (Our next beat would find the lapse too, but this upkeep may run
-      // first: it did in about half the runs of the test that deletes the keys.)
-      if (ours === null || ours === undefined) return waitLong();
-      // There under a generation we have not heard of: it was lost the same way, and a beat
-      // has written it anew whose report (a message from the heartbeat thread) this thread
-      // has not read yet. Taken for our steady key, it made the others' missing keys look
-      // like dead nodes, and a live node was swept (a clean clone's run, once).
-      const known = ownGeneration;
-      sawGeneration(ours, false);
-      if (known !== ownGeneration) return;
-      // A lapse heard while this upkeep waited on Redis (a beat of this thread's found our key
-      // written anew) counts too: that beat took the new generation first.
-      if (!steady()) return;
-      recovering = false;
+      if (!liveness.trustsOwnKey(ours)) return;
       for (const [index, other] of others.entries()) {
         if (theirs[index] === null) await sweeps.sweep(other);
       }
@@ -422,7 +279,7 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
   // delays sweeps of other nodes and write-backs, never this node's own heartbeat. While the
   // thread is not reporting (starting, or started again after it died), this thread beats.
   const timer = setInterval(() => {
-    if (!heartbeat.live()) void beatHere();
+    if (!liveness.onItsThread()) void liveness.beatHere();
     void maintain();
   }, heartbeatMs);
   timer.unref();
