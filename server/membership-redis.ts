@@ -2,43 +2,25 @@
 // and the write are one atomic step whatever the number of nodes, and a join costs one
 // round trip (plus one fire-and-forget SADD), never a question to every node.
 //
-// The keys and the scripts are membership-keys.ts's.
+// This file is the store itself: its options, its operations, and the parts it is made of,
+// each in a file of its own:
+// - membership-keys.ts: the keys and the Lua scripts; membership-records.ts: a member's
+//   record as the scripts take and give it.
+// - membership-connection.ts: the connection, and a room's script run through it, within
+//   the command timeout or not at all.
+// - membership-resume-claims.ts: taking a peer id back with a ticket, one join at a time.
+// - membership-liveness.ts: this node's heartbeat (on a thread of its own, heartbeat.ts;
+//   membership-thread-reports.ts reads the thread's results), and when a missing key of
+//   another node's means that node is dead.
+// - membership-sweep.ts: a dead node's members removed and announced as left (onGone), and
+//   a node swept while alive finding out; its members are announced as back (onBack).
+// - membership-stale.ts and membership-write-back.ts: what Redis may have lost, and its
+//   write-back.
+// - membership-upkeep.ts: each heartbeat interval, the write-back and the sweeps.
 //
-// A node that dies stops refreshing its `alive` key. Every node looks each second; the first
-// to see a node's key gone takes a short lock, marks the node swept, removes its entries room
-// by room and announces them as left (onGone). So a dead node's members are gone within
-// NODE_TTL_MS + SWEEP_INTERVAL_MS.
-//
-// The heartbeat runs on a thread of its own (heartbeat.ts), so a main thread that is only
-// busy (a storm's signals relayed in one long loop iteration, a long GC: 4-6 s measured at
-// 10k sockets on two nodes, where the others used to take the node for dead mid-storm and
-// its rooms heard every member leave and come back) keeps its key. The thread stops beating
-// when the main thread has not run for MAIN_SILENCE_TTLS node TTLs: one stuck for good is
-// dead. A node frozen whole (SIGSTOP, a suspended VM) or stuck that long looks dead from
-// outside and is swept while its members may still be connected to it. Each heartbeat reads
-// whether the key was there (heartbeat.ts's BEAT): an expired key means this node may have
-// been taken for dead. It then waits for a sweep of it to end (the lock), and if it was swept
-// (the mark) writes its members back and announces them as back (onBack: peer:joined,
-// resumed) to the rooms that were told they left. The sweeper checks the node's key again
-// once it holds the lock, so a node back before that is not swept, and one back after waits
-// for the sweep to finish.
-//
-// A missing key means a dead node only if that node could have written it. Every `alive`
-// key lives in one hash slot ({nodes}), so all heartbeats go to one shard, and a node
-// sweeps others only once its own heartbeats have succeeded for a whole NODE_TTL_MS: the
-// shard was up that long for everyone. Without that, a failover of the shard (a Cluster
-// master killed, its replica promoted a few seconds later) or a Redis restart lets every
-// key expire, and the first node back would remove the members of nodes that are alive
-// and tell their rooms they left. After a heartbeat of its own failed, a node waits longer
-// (RECOVERY_TTLS): the other nodes' clients find the promoted master each in their own
-// time, and one still looking for it is alive, not dead.
-//
-// While Redis is away (or too slow) the node serves from its own members (the table below,
-// which mirrors every entry this node holds): the cap and names then cover this node only.
-// When Redis answers again, the node writes its members back (a restarted Redis is empty)
-// and removes the entries it no longer holds; after a single command timed out, only in that
-// room. An entry another node or socket took over meanwhile (a resume elsewhere) is not
-// overwritten: this node's connection for it is cut instead.
+// While Redis is away (or too slow) the node serves from its own members (`own` below,
+// which mirrors every entry this node holds): the cap and names then cover this node only,
+// until the write-back.
 import { randomBytes } from 'node:crypto';
 import { nameKey } from '../protocol/name-key.ts';
 import type { PeerInfo } from '../protocol/signaling.ts';
@@ -50,16 +32,16 @@ import {
   type MembershipMode,
   type MembershipStore,
   type PeerHolder,
-  peerInfo,
   type RenameResult,
 } from './membership.ts';
 import { openMembershipConnection } from './membership-connection.ts';
-import { ADMIT, aliveKey, LEAVE, MEMBERS, membersKey, NODES_KEY, RENAME, roomsKey } from './membership-keys.ts';
+import { ADMIT, aliveKey, LEAVE, MEMBERS, membersKey, RENAME, roomsKey } from './membership-keys.ts';
 import { HEARTBEAT_INTERVAL_MS, startLiveness } from './membership-liveness.ts';
 import { admitArgs, nameTakenFrom, pairsToMembers } from './membership-records.ts';
 import { createSharedResumeClaims } from './membership-resume-claims.ts';
 import { createStaleRooms } from './membership-stale.ts';
 import { createSweeps, NAME_HOLD_MS } from './membership-sweep.ts';
+import { startUpkeep } from './membership-upkeep.ts';
 import { createWriteBack } from './membership-write-back.ts';
 import { createRoomGate } from './room-gate.ts';
 import { deadline } from './timeout.ts';
@@ -127,13 +109,23 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
   const resumeClaims = createSharedResumeClaims(connection, timeoutMs);
   const reconcile = createWriteBack({ connection, nodeId, own, gate, stale, log, onReplaced: options.onReplaced });
   const sweeps = createSweeps({ connection, nodeId, nameHoldMs: options.nameHoldMs ?? NAME_HOLD_MS, onGone, log });
+  const liveness = startLiveness({
+    target: options.target,
+    connection,
+    nodeId,
+    heartbeatMs,
+    stale,
+    log,
+    closed: () => closed,
+  });
+  const upkeep = startUpkeep({ connection, nodeId, heartbeatMs, liveness, sweeps, reconcile, stale, own, onBack, log });
 
   const fallback = (roomId: string) => {
     stale.mark(roomId);
     options.onFallback?.();
   };
 
-  const store: RedisMembership = {
+  return {
     nodeId,
     beatsOnItsThread: () => liveness.onItsThread(),
     longWindowSince: () => liveness.longWindowSince(),
@@ -201,88 +193,15 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
         // The heartbeat thread's connection comes up on its own: its first beat, then upkeep.
         // The first beat here: the heartbeat thread starts and connects in its own time.
         await liveness.beatHere();
-        await maintain();
+        await upkeep.maintain();
       }
       return redis.isReady;
     },
     async close() {
       closed = true;
-      clearInterval(timer);
+      upkeep.stop();
       liveness.close();
       connection.close();
     },
   };
-
-  const liveness = startLiveness({
-    target: options.target,
-    connection,
-    nodeId,
-    heartbeatMs,
-    stale,
-    log,
-    closed: () => closed,
-  });
-  /** It was swept: once its members are written back, their rooms hear they are back. */
-  let swept = false;
-
-  let maintaining = false;
-  /** Each heartbeat interval: come back from a sweep, write back what is stale, sweep dead nodes. */
-  const maintain = async (): Promise<void> => {
-    if (maintaining || !connection.up() || !liveness.beating()) return;
-    maintaining = true;
-    try {
-      await redis.sAdd(NODES_KEY, nodeId);
-      if (liveness.lapsed()) {
-        const found = await sweeps.ofThisNode();
-        if (found === 'under way') return;
-        if (found === 'swept') {
-          swept = true;
-          stale.mark();
-        }
-        liveness.lapseHandled();
-      }
-      if (stale.any()) await reconcile();
-      if (swept) {
-        // Every member it holds was removed and announced as left (a member that joined
-        // since was announced as joined: once more is harmless, as for any resume).
-        swept = false;
-        let count = 0;
-        for (const [roomId, claims] of own.entries()) {
-          onBack(
-            roomId,
-            claims.map((claim) => peerInfo(claim.peerId, claim.name, claim.keys)),
-          );
-          count += claims.length;
-        }
-        log.warn({ members: count }, 'membership: this node was swept while alive; its members are back');
-      }
-      // Until then another node's key may be missing only because the shard was away, or
-      // because that node's client is still finding the shard again after it was away.
-      if (!liveness.steady()) return;
-      // Ours and every other node's alive key in one read (one hash slot, {nodes}): read
-      // apart, a loss of every key landing between two reads looked like another node lapsing
-      // alone, and a live node was swept (the test that deletes the keys failed so once in a
-      // full run under load). One round trip per upkeep, whatever the number of nodes.
-      const others = (await redis.sMembers(NODES_KEY)).filter((other) => other !== nodeId);
-      const [ours, ...theirs] = await redis.mGet([nodeId, ...others].map(aliveKey));
-      if (!liveness.trustsOwnKey(ours)) return;
-      for (const [index, other] of others.entries()) {
-        if (theirs[index] === null) await sweeps.sweep(other);
-      }
-    } catch (error) {
-      log.debug({ err: error instanceof Error ? { message: error.message } : undefined }, 'membership: upkeep failed');
-    } finally {
-      maintaining = false;
-    }
-  };
-  // The upkeep runs here, on the main thread: it waits while this thread is busy, which
-  // delays sweeps of other nodes and write-backs, never this node's own heartbeat. While the
-  // thread is not reporting (starting, or started again after it died), this thread beats.
-  const timer = setInterval(() => {
-    if (!liveness.onItsThread()) void liveness.beatHere();
-    void maintain();
-  }, heartbeatMs);
-  timer.unref();
-
-  return store;
 }

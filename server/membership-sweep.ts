@@ -1,14 +1,15 @@
 // A dead node's members removed, for the Redis store (membership-redis.ts). A node that dies
-// stops refreshing its `alive` key. Every node looks each second (its upkeep); the first to
-// see a node's key gone takes a short lock, marks the node swept, removes its entries room
-// by room and announces them as left (onGone). So a dead node's members are gone within
-// NODE_TTL_MS + HEARTBEAT_INTERVAL_MS.
+// stops refreshing its `alive` key (membership-liveness.ts). Every node looks each second
+// (membership-upkeep.ts); the first to see a node's key gone takes a short lock, marks the
+// node swept, removes its entries room by room and announces them as left (onGone). So a
+// dead node's members are gone within NODE_TTL_MS + HEARTBEAT_INTERVAL_MS.
 //
 // The other side: a node taken for dead while it was only stalled finds, once its key has
-// lapsed, whether a sweep of it is under way (the lock: it waits for its end) and whether it
-// was swept (the mark: it writes its members back and announces them as back). The sweeper
-// checks the node's key again once it holds the lock, so a node back before that is not
-// swept, and one back after waits for the sweep to finish.
+// lapsed, whether a sweep of it is under way (the lock: it waits for its end) and whether
+// it was swept (the mark: it writes its members back and announces them as back, onBack:
+// peer:joined, resumed, to the rooms that were told they left). The sweeper checks the
+// node's key again once it holds the lock, so a node back before that is not swept, and one
+// back after waits for the sweep to finish.
 import type { Logger } from './logger.ts';
 import type { MembershipConnection } from './membership-connection.ts';
 import { aliveKey, NODES_KEY, roomsKey, SWEEP, sweepLockKey, sweptKey } from './membership-keys.ts';

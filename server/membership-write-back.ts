@@ -3,7 +3,7 @@
 // back (a restarted Redis is empty) and removes the entries it no longer holds; after a
 // single command timed out, only in that room (membership-stale.ts says which). An entry
 // another node or socket took over meanwhile (a resume elsewhere) is not overwritten: this
-// node's connection for it is cut instead. The upkeep runs it, each heartbeat interval.
+// node's connection for it is cut instead. The upkeep (membership-upkeep.ts) runs it.
 import type { Logger } from './logger.ts';
 import type { RoomTable } from './membership.ts';
 import type { MembershipConnection } from './membership-connection.ts';
