@@ -5,8 +5,8 @@
 // Until the thread's beats succeed (it loads its code and connects in its own time: up to
 // 3 s seen under tsx on a loaded machine, longer than a node TTL) and whenever they stop
 // succeeding (it died and is being started again; its connection is still finding a Cluster
-// shard's new master), the main thread beats itself with `beatOnce` (membership-redis.ts) on
-// its own connection, so the key never waits on the thread.
+// shard's new master), the main thread beats itself with `beatOnce`
+// (membership-liveness.ts) on its own connection, so the key never waits on the thread.
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -54,7 +54,7 @@ export interface BeatCommands {
 /**
  * One beat, atomic: a key that is there keeps its value (its generation) and gets another
  * TTL; a missing one is written with the generation given. The reply says which, and the
- * generation the key now holds. A node's upkeep (membership-redis.ts) reads its own key's
+ * generation the key now holds. A node's upkeep (membership-upkeep.ts) reads its own key's
  * generation: a new one means the key lapsed and was written anew, even before the beat
  * that did it has been reported (the heartbeat thread's report is a message that the main
  * thread may read after its next read of Redis).

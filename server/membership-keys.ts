@@ -2,7 +2,7 @@
 // atomic step (a room's keys share one Cluster slot through the {roomId} hash tag, which a
 // script needs), so the cap, the name check and the write cannot interleave with another
 // node's. The behaviour around them (who calls what, when, and what a failure means) is
-// membership-redis.ts's.
+// membership-redis.ts's, and its parts' (its header lists them).
 //
 // Layout (the {roomId} hash tag keeps a room's two keys in one Cluster slot, which a script
 // needs; rooms spread over the shards):
@@ -22,7 +22,7 @@ const PREFIX = 'roomlink';
 export const membersKey = (roomId: string) => `${PREFIX}:{${roomId}}:members`;
 export const namesKey = (roomId: string) => `${PREFIX}:{${roomId}}:names`;
 export const awayKey = (roomId: string) => `${PREFIX}:{${roomId}}:away`;
-/** The {nodes} hash tag puts every heartbeat in one slot (membership-redis.ts says why). */
+/** The {nodes} hash tag puts every heartbeat in one slot (membership-liveness.ts says why). */
 export const NODES_KEY = `${PREFIX}:{nodes}`;
 export const aliveKey = (node: string) => `${PREFIX}:{nodes}:alive:${node}`;
 export const roomsKey = (node: string) => `${PREFIX}:node:${node}:rooms`;

@@ -116,7 +116,7 @@ interface Room {
 }
 
 /**
- * The same rules as the Lua scripts of membership-redis.ts, on Maps: the in-memory store,
+ * The same rules as the Lua scripts of membership-keys.ts, on Maps: the in-memory store,
  * and the Redis store's view of its own node's members (used while Redis is away).
  */
 export interface RoomTable {

@@ -1,5 +1,5 @@
 // Per room, the order between a node's Redis operations on it (admissions, renames, leaves)
-// and its write-back of the room after an outage (membership-redis.ts, reconcile). The
+// and its write-back of the room after an outage (membership-write-back.ts). The
 // operations run side by side as always; a write-back runs alone: it starts once the
 // operations in flight are answered, and the ones that come meanwhile wait for its end. So
 // what it writes is the room as it is, and nothing it writes overtakes or undoes an answer.

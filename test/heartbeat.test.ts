@@ -104,7 +104,7 @@ test('live() says whether the thread reports: false before its first beat and on
     () => {},
     createLogger('silent'),
   );
-  // The thread loads and connects first (the main thread beats meanwhile: membership-redis.ts).
+  // The thread loads and connects first (the main thread beats meanwhile: membership-upkeep.ts).
   assert.equal(heartbeat.live(), false);
   const deadline = Date.now() + 30_000;
   while (!heartbeat.live() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));

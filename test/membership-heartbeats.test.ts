@@ -1,4 +1,4 @@
-// Heartbeats between nodes sharing one redis-server (server/membership-redis.ts, its
+// Heartbeats between nodes sharing one redis-server (server/membership-liveness.ts, its
 // heartbeat thread): a node whose main thread is busy past its TTL, a Redis restarted between
 // two beats, an outage of the shard that holds the beats, none of which may get a live node
 // taken for dead. Every alive key lost without a failure seen is membership-lapse.test.ts.

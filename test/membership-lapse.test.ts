@@ -14,7 +14,7 @@ import { until } from './support.ts';
 const bed = membershipBed();
 const { twoNodesInOneRoom } = bed;
 
-/** RECOVERY_TTLS in server/membership-redis.ts: the long window is four TTLs. */
+/** RECOVERY_TTLS in server/membership-liveness.ts: the long window is four TTLs. */
 const LONG_WINDOW_TTLS = 4;
 
 /**

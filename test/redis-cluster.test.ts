@@ -123,7 +123,7 @@ describe('two nodes on a Redis Cluster of 3 masters', () => {
   });
 });
 
-/** Keys and channels of roomlink on a Cluster (server/membership-redis.ts, server/adapter.ts). */
+/** Keys and channels of roomlink on a Cluster (server/membership-keys.ts, server/adapter.ts). */
 const HEARTBEATS_KEY = 'roomlink:{nodes}';
 const membersKey = (roomId: string) => `roomlink:{${roomId}}:members`;
 const roomChannel = (roomId: string) => `roomlink#/#room:${roomId}#`;
