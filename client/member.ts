@@ -12,6 +12,7 @@ import {
 import { type Bucket, MUTE_MS, refill, type Verdict } from './budget.ts';
 import type { DisposeReason, MemberHandle, SlotKey } from './feature.ts';
 import type { Link, LinkFactory, LinkState, UnreachableReason } from './link.ts';
+import { createGate } from './member-gate.ts';
 import {
   ANNOUNCED_KEY_MISMATCH,
   FLOODING,
@@ -69,24 +70,6 @@ export interface MemberView {
 const NEW_SESSIONS = { burst: 4, perSecond: 1 / 5 };
 /** Mismatched proofs a member gets before its link is held as intercepted: one fresh try. */
 const MISMATCHES_BEFORE_HOLD = 2;
-/**
- * Feature messages kept while a link's hello is checked (what came right behind it), and
- * their characters. An honest member sends at most half of each budget's burst at once (its
- * pacers), and a check takes a second or two: its backlog after a reconnect (up to ~1,250
- * lines and their signatures) fits. Past either bound it is a flood, and cut as one: never a
- * silent drop of lines its sender takes for sent.
- */
-const HELD_BACK_MESSAGES = 4_096;
-const HELD_BACK_CHARS = 2_000_000;
-
-/**
- * What a link's feature messages get while this page can prove the room key: kept until the
- * member's hello is checked ('waiting'), handed to the features once it proved the key
- * ('open'), dropped when it did not ('shut'): a link that failed the proof never speaks in
- * the member's name, even while the entry shows the warning and a fresh link is tried.
- */
-type Gate = 'waiting' | 'open' | 'shut';
-
 /** The link's own messages, which go to every member, proof or not. */
 const LINK_TYPES: ReadonlySet<ChannelMessageType> = new Set(Object.keys(coreRates) as ChannelMessageType[]);
 
@@ -185,10 +168,8 @@ export function createMember(options: MemberOptions): Member {
   let helloOn: Link | null = null;
   let helloHeard = false;
   let verification: Verification = 'unverified';
-  let gate: Gate = 'waiting';
-  /** Feature messages that came on the current link while its gate was 'waiting'. */
-  let heldBack: ChannelMessage[] = [];
-  let heldBackChars = 0;
+  /** What the current link's feature messages get while its hello is checked (member-gate.ts). */
+  const gate = createGate();
   /** Proofs from this member that failed, on any of its links (a replaced one's included). */
   let mismatches = 0;
   let key: string | null = null;
@@ -348,11 +329,7 @@ export function createMember(options: MemberOptions): Member {
         verification = result;
         helloHeard = true;
         mark('hello-checked', id);
-        const waited = heldBack;
-        heldBack = [];
-        heldBackChars = 0;
-        // Shut stays shut: nothing more on this link, whatever it says next.
-        gate = gate !== 'shut' && result === 'verified' ? 'open' : 'shut';
+        const waited = gate.settle(result === 'verified');
         if (result === 'mismatch') {
           mismatched();
           return;
@@ -370,7 +347,7 @@ export function createMember(options: MemberOptions): Member {
         tellIfShut();
         options.changed();
         // What came right behind the hello, in order, now that it is known to be the member's.
-        if (gate === 'open') for (const waiting of waited) router.dispatch(handle, waiting);
+        if (gate.state === 'open') for (const waiting of waited) router.dispatch(handle, waiting);
         tellOpened(on);
         return;
       }
@@ -383,12 +360,8 @@ export function createMember(options: MemberOptions): Member {
         if (held) return;
         // Without the room key (or crypto) nobody proves anything: everyone is heard, as the
         // page says. With it, only a link whose hello proved the key speaks for the member.
-        if (!options.handshake.canProve || gate === 'open') router.dispatch(handle, message);
-        else if (gate === 'waiting') {
-          heldBackChars += size;
-          if (heldBack.length >= HELD_BACK_MESSAGES || heldBackChars > HELD_BACK_CHARS) hold(FLOODING);
-          else heldBack.push(message);
-        }
+        if (!options.handshake.canProve || gate.state === 'open') router.dispatch(handle, message);
+        else if (gate.state === 'waiting' && !gate.keep(message, size)) hold(FLOODING);
     }
   }
 
@@ -441,9 +414,7 @@ export function createMember(options: MemberOptions): Member {
   function hold(why: MemberProblem): void {
     if (held) return;
     held = why;
-    gate = 'shut';
-    heldBack = [];
-    heldBackChars = 0;
+    gate.shut();
     if (mutedTimer !== null) clearTimeout(mutedTimer);
     mutedTimer = null;
     link.close();
@@ -633,9 +604,7 @@ export function createMember(options: MemberOptions): Member {
       state = 'connecting';
       linkProblem = null;
       verification = 'unverified';
-      gate = 'waiting';
-      heldBack = [];
-      heldBackChars = 0;
+      gate.reset();
       helloOn = null;
       helloHeard = false;
       key = null;
