@@ -9,17 +9,16 @@ import {
   type HelloMessage,
   type PeerKeys,
 } from '../protocol/index.ts';
-import { type Bucket, MUTE_MS, refill, type Verdict } from './budget.ts';
 import type { DisposeReason, MemberHandle, SlotKey } from './feature.ts';
 import type { Link, LinkFactory, LinkState, UnreachableReason } from './link.ts';
 import { createGate } from './member-gate.ts';
+import { createHold } from './member-hold.ts';
 import {
   ANNOUNCED_KEY_MISMATCH,
   FLOODING,
   INTERCEPTED,
   KEY_CHANGED,
   type MemberProblem,
-  NEW_SESSION_FLOOD,
   shownProblem,
 } from './member-problems.ts';
 import type { SignalBody } from './negotiation.ts';
@@ -59,15 +58,6 @@ export interface MemberView {
   visible: boolean;
 }
 
-/**
- * New sessions a member may start with us (a description from another DTLS session: its
- * reload, its fresh offer after a failed proof): each costs this page a new
- * RTCPeerConnection, and its answer and candidates go through the server on our own
- * signaling allowance (50 signals a second for all we send: a member starting sessions
- * without end would have the server refuse our signals to everyone). A few at once (a
- * reload, a retry), then one every 5 s; past that the member is cut, as a flooder is.
- */
-const NEW_SESSIONS = { burst: 4, perSecond: 1 / 5 };
 /** Mismatched proofs a member gets before its link is held as intercepted: one fresh try. */
 const MISMATCHES_BEFORE_HOLD = 2;
 /** The link's own messages, which go to every member, proof or not. */
@@ -132,7 +122,8 @@ export interface Member extends MemberHandle {
   replaceLink(): void;
   /**
    * The other side started a new session (it reloaded, or someone between us answers in its
-   * name): a new link, with a proof of its own, within NEW_SESSIONS; past it, held as a flooder.
+   * name): a new link, with a proof of its own, within NEW_SESSIONS (member-hold.ts); past
+   * it, held as a flooder.
    */
   newSession(): void;
   /** Keeps the member for `ms` while it may come back; then calls onTimeout. */
@@ -158,9 +149,6 @@ export function createMember(options: MemberOptions): Member {
   let state: LinkState = 'connecting';
   /** Why the link is unreachable (from the link itself). */
   let linkProblem: MemberProblem | null = null;
-  /** Set when this page stopped listening to the member for good: its link stays closed. */
-  let held: MemberProblem | null = null;
-  let mutedTimer: ReturnType<typeof setTimeout> | null = null;
   /** The link our hello went on; the one features were told is open; its hello arrived. */
   let helloSentOn: Link | null = null;
   let openedOn: Link | null = null;
@@ -170,6 +158,18 @@ export function createMember(options: MemberOptions): Member {
   let verification: Verification = 'unverified';
   /** What the current link's feature messages get while its hello is checked (member-gate.ts). */
   const gate = createGate();
+  /** This page's verdicts on the member: muted, held for good, shut (member-hold.ts). */
+  const hold = createHold({
+    disposed: () => disposed,
+    unproven: () => options.handshake.canProve && helloHeard && verification === 'unverified',
+    changed: (now) => options.changed(now),
+    stop() {
+      gate.shut();
+      link.close();
+      state = 'unreachable';
+    },
+    tellShut: () => router.shut(handle),
+  });
   /** Proofs from this member that failed, on any of its links (a replaced one's included). */
   let mismatches = 0;
   let key: string | null = null;
@@ -184,7 +184,6 @@ export function createMember(options: MemberOptions): Member {
   let closedWhileChecked: Link | null = null;
   let disposed = false;
   let returnTimer: ReturnType<typeof setTimeout> | null = null;
-  const newSessions: Bucket = { tokens: NEW_SESSIONS.burst, at: performance.now() };
   /** Its announced keys (server-carried) and what their proof showed. */
   let announced: PeerKeys | null = null;
   let announcedCheck: Verification = 'unverified';
@@ -288,7 +287,7 @@ export function createMember(options: MemberOptions): Member {
   async function onMessage(on: Link, message: ChannelMessage, size: number): Promise<void> {
     const verdict = router.admit(handle, message.t, size);
     if (verdict !== 'pass') {
-      overBudget(verdict);
+      hold.overBudget(verdict);
       return;
     }
     switch (message.t) {
@@ -297,7 +296,7 @@ export function createMember(options: MemberOptions): Member {
           // A second hello on the same link (its channel opens once). Its key cannot change
           // mid-link: one that does was not sent by whoever proved the first.
           if ((message.key ?? null) !== key) {
-            hold(KEY_CHANGED);
+            hold.hold(KEY_CHANGED);
             options.notice('intercepted');
           }
           return;
@@ -340,11 +339,11 @@ export function createMember(options: MemberOptions): Member {
         }
         if (result === 'verified' && provenAnnouncement() && announced?.sign !== key) {
           // The link's proven key is not the one the server carried: one of them is forged.
-          hold(ANNOUNCED_KEY_MISMATCH);
+          hold.hold(ANNOUNCED_KEY_MISMATCH);
           options.notice('intercepted');
         }
         router.verified(handle);
-        tellIfShut();
+        hold.tellIfShut();
         options.changed();
         // What came right behind the hello, in order, now that it is known to be the member's.
         if (gate.state === 'open') for (const waiting of waited) router.dispatch(handle, waiting);
@@ -357,11 +356,11 @@ export function createMember(options: MemberOptions): Member {
       case 'ping':
         return; // heard by the link (liveness); nothing to answer
       default:
-        if (held) return;
+        if (hold.why) return;
         // Without the room key (or crypto) nobody proves anything: everyone is heard, as the
         // page says. With it, only a link whose hello proved the key speaks for the member.
         if (!options.handshake.canProve || gate.state === 'open') router.dispatch(handle, message);
-        else if (gate.state === 'waiting' && !gate.keep(message, size)) hold(FLOODING);
+        else if (gate.state === 'waiting' && !gate.keep(message, size)) hold.hold(FLOODING);
     }
   }
 
@@ -374,53 +373,13 @@ export function createMember(options: MemberOptions): Member {
    */
   function mismatched(): void {
     if (mismatches >= MISMATCHES_BEFORE_HOLD) {
-      hold(INTERCEPTED);
+      hold.hold(INTERCEPTED);
       options.notice('intercepted');
       return;
     }
     options.changed();
     if (rolesFor(options.selfId, id).offersFirst) handle.replaceLink();
     else awaitingFreshOffer = true;
-  }
-
-  function overBudget(verdict: Exclude<Verdict, 'pass'>): void {
-    if (verdict === 'mute' && mutedTimer === null) {
-      mutedTimer = setTimeout(() => {
-        mutedTimer = null;
-        if (!disposed) options.changed();
-      }, MUTE_MS);
-      options.changed(true);
-    } else if (verdict === 'cut') {
-      hold(FLOODING);
-    }
-  }
-
-  /** Held, or its link proved it has no room key: features send it nothing (MemberHandle.shut). */
-  const isShut = (): boolean =>
-    held !== null || (options.handshake.canProve && helloHeard && verification === 'unverified');
-  /** The features were told it is shut (until it is not: a later link may prove the key). */
-  let toldShut = false;
-  function tellIfShut(): void {
-    if (disposed || !isShut()) {
-      toldShut = false;
-      return;
-    }
-    if (toldShut) return;
-    toldShut = true;
-    router.shut(handle);
-  }
-
-  /** Stops listening to this member for good: its link is closed and not made again. */
-  function hold(why: MemberProblem): void {
-    if (held) return;
-    held = why;
-    gate.shut();
-    if (mutedTimer !== null) clearTimeout(mutedTimer);
-    mutedTimer = null;
-    link.close();
-    state = 'unreachable';
-    options.changed(true);
-    tellIfShut();
   }
 
   const provenAnnouncement = (): boolean => options.handshake.canProve && announcedCheck === 'verified';
@@ -435,14 +394,14 @@ export function createMember(options: MemberOptions): Member {
    * checks nothing, and takes the hello's key as it comes.
    */
   function vouchedKey(): string | null {
-    if (held === ANNOUNCED_KEY_MISMATCH) return null;
+    if (hold.why === ANNOUNCED_KEY_MISMATCH) return null;
     const announcedKey = provenAnnouncement() ? (announced?.sign ?? null) : null;
     if (!options.handshake.canProve || verification === 'verified') return key ?? announcedKey;
     return announcedKey;
   }
   /** Features talk over the direct link (else through the route, if there is one). */
   const directReady = (): boolean => link.open && helloSentOn === link && !awaitingProof();
-  const routed = (): boolean => route !== null && provenAnnouncement() && !held && !directReady();
+  const routed = (): boolean => route !== null && provenAnnouncement() && !hold.why && !directReady();
 
   /** Through a new relay (or the first): what waited for this member may go now. */
   function routeOpened(): void {
@@ -453,11 +412,11 @@ export function createMember(options: MemberOptions): Member {
 
   function problem(): MemberProblem | null {
     return shownProblem({
-      held,
+      held: hold.why,
       // From the first failed proof until a later link proves the key: a warning on the entry.
       suspect: mismatches > 0 && verification !== 'verified',
-      muted: mutedTimer !== null,
-      unproven: !held && isShut(),
+      muted: hold.muted,
+      unproven: !hold.why && hold.shut,
       link: linkProblem,
     });
   }
@@ -486,7 +445,7 @@ export function createMember(options: MemberOptions): Member {
     },
     get announced() {
       // Held for disagreeing with its link: neither may be used, nothing is taken through a relay.
-      return provenAnnouncement() && held !== ANNOUNCED_KEY_MISMATCH ? announced : null;
+      return provenAnnouncement() && hold.why !== ANNOUNCED_KEY_MISMATCH ? announced : null;
     },
     get rttMs() {
       return path?.rttMs ?? null;
@@ -495,10 +454,10 @@ export function createMember(options: MemberOptions): Member {
       return disposed;
     },
     get shut() {
-      return isShut();
+      return hold.shut;
     },
     get held() {
-      return held !== null;
+      return hold.why !== null;
     },
     get open() {
       return !disposed && link.open;
@@ -520,7 +479,7 @@ export function createMember(options: MemberOptions): Member {
       return link;
     },
     send(message) {
-      if (disposed || held) return false;
+      if (disposed || hold.why) return false;
       // The direct link whenever it works: traffic moves back to it as soon as it does.
       if (!LINK_TYPES.has(message.t) && routed()) return route?.send(message) ?? false;
       if (awaitingProof() && !LINK_TYPES.has(message.t)) return false;
@@ -562,7 +521,7 @@ export function createMember(options: MemberOptions): Member {
         announcedCheck = result;
         if (result !== 'verified') return;
         if (helloHeard && verification === 'verified' && key !== mine.sign) {
-          hold(ANNOUNCED_KEY_MISMATCH);
+          hold.hold(ANNOUNCED_KEY_MISMATCH);
           options.notice('intercepted');
           return;
         }
@@ -587,12 +546,12 @@ export function createMember(options: MemberOptions): Member {
       options.changed();
     },
     receiveSignal(body) {
-      if (disposed || held) return;
+      if (disposed || hold.why) return;
       mark(body.description ? `got-${body.description.type}` : 'got-candidate', id);
       link.receive(body);
     },
     replaceLink() {
-      if (disposed || held) return;
+      if (disposed || hold.why) return;
       link.close();
       awaitingFreshOffer = false;
       // Hidden while it was silent: a new link (its reload, a fresh negotiation) is a new
@@ -613,14 +572,8 @@ export function createMember(options: MemberOptions): Member {
       options.changed();
     },
     newSession() {
-      if (disposed || held) return;
-      refill(newSessions, NEW_SESSIONS, performance.now());
-      if (newSessions.tokens < 1) {
-        hold(NEW_SESSION_FLOOD);
-        return;
-      }
-      newSessions.tokens -= 1;
-      handle.replaceLink();
+      if (disposed || hold.why) return;
+      if (hold.newSession()) handle.replaceLink();
     },
     awaitReturn(ms, onTimeout) {
       if (disposed || returnTimer !== null) return;
@@ -641,8 +594,7 @@ export function createMember(options: MemberOptions): Member {
       if (disposed) return;
       disposed = true;
       cancelReturn();
-      if (mutedTimer !== null) clearTimeout(mutedTimer);
-      mutedTimer = null;
+      hold.dispose();
       route = null;
       link.close();
       router.removed(handle, reason);
