@@ -13,6 +13,7 @@ import type { DisposeReason, MemberHandle, SlotKey } from './feature.ts';
 import type { Link, LinkFactory, LinkState, UnreachableReason } from './link.ts';
 import { createGate } from './member-gate.ts';
 import { createHold } from './member-hold.ts';
+import { createPresence } from './member-presence.ts';
 import {
   ANNOUNCED_KEY_MISMATCH,
   FLOODING,
@@ -158,6 +159,12 @@ export function createMember(options: MemberOptions): Member {
   let verification: Verification = 'unverified';
   /** What the current link's feature messages get while its hello is checked (member-gate.ts). */
   const gate = createGate();
+  /** Heard, silent, or awaited back (member-presence.ts). */
+  const presence = createPresence({
+    disposed: () => disposed,
+    notice: (kind) => options.notice(kind),
+    changed: () => options.changed(),
+  });
   /** This page's verdicts on the member: muted, held for good, shut (member-hold.ts). */
   const hold = createHold({
     disposed: () => disposed,
@@ -176,14 +183,12 @@ export function createMember(options: MemberOptions): Member {
   /** The protocol version its latest hello said, on any link (not reset with the link). */
   let version: number | null = null;
   let path: PathInfo | null = null;
-  let visible = true;
   /** Our proof check of its hello failed and it offers first: a fresh offer is coming. */
   let awaitingFreshOffer = false;
   /** The link whose hello is being checked, and the one whose channel closed meanwhile. */
   let checkingOn: Link | null = null;
   let closedWhileChecked: Link | null = null;
   let disposed = false;
-  let returnTimer: ReturnType<typeof setTimeout> | null = null;
   /** Its announced keys (server-carried) and what their proof showed. */
   let announced: PeerKeys | null = null;
   let announcedCheck: Verification = 'unverified';
@@ -234,16 +239,11 @@ export function createMember(options: MemberOptions): Member {
         },
         silent() {
           if (!current(made)) return;
-          visible = false;
-          options.notice('silent');
-          options.changed();
+          presence.silent();
         },
         heard() {
           if (!current(made)) return;
-          cancelReturn();
-          visible = true;
-          options.notice('back');
-          options.changed();
+          presence.heard();
           // Back after a silence on the same channel: what went out meanwhile may have gone
           // nowhere (through a relay that lost it, or held for a route that went away). The
           // features hear it as a repair, as when a channel reopens: the chat resends what is
@@ -421,11 +421,6 @@ export function createMember(options: MemberOptions): Member {
     });
   }
 
-  function cancelReturn(): void {
-    if (returnTimer !== null) clearTimeout(returnTimer);
-    returnTimer = null;
-  }
-
   const handle: Member = {
     id,
     get name() {
@@ -500,7 +495,7 @@ export function createMember(options: MemberOptions): Member {
         // Reached only through a relay: proven by its announced keys, if they are.
         verification: via ? announcedCheck : verification,
         path,
-        visible,
+        visible: presence.visible,
       };
     },
     announce(keys) {
@@ -556,10 +551,7 @@ export function createMember(options: MemberOptions): Member {
       awaitingFreshOffer = false;
       // Hidden while it was silent: a new link (its reload, a fresh negotiation) is a new
       // start, and only a silence on that link hides it again.
-      if (!visible) {
-        visible = true;
-        options.notice('back');
-      }
+      presence.newLink();
       state = 'connecting';
       linkProblem = null;
       verification = 'unverified';
@@ -575,14 +567,8 @@ export function createMember(options: MemberOptions): Member {
       if (disposed || hold.why) return;
       if (hold.newSession()) handle.replaceLink();
     },
-    awaitReturn(ms, onTimeout) {
-      if (disposed || returnTimer !== null) return;
-      returnTimer = setTimeout(() => {
-        returnTimer = null;
-        if (!disposed) onTimeout();
-      }, ms);
-    },
-    cancelReturn,
+    awaitReturn: (ms, onTimeout) => presence.awaitReturn(ms, onTimeout),
+    cancelReturn: () => presence.cancelReturn(),
     async refreshPath() {
       if (disposed || state !== 'connected') return false;
       const next = await link.path().catch(() => null);
@@ -593,7 +579,7 @@ export function createMember(options: MemberOptions): Member {
     dispose(reason) {
       if (disposed) return;
       disposed = true;
-      cancelReturn();
+      presence.cancelReturn();
       hold.dispose();
       route = null;
       link.close();
