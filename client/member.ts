@@ -10,9 +10,10 @@ import {
   type PeerKeys,
 } from '../protocol/index.ts';
 import type { DisposeReason, MemberHandle, SlotKey } from './feature.ts';
-import type { Link, LinkFactory, LinkState, UnreachableReason } from './link.ts';
+import type { Link, LinkState } from './link.ts';
 import { createGate } from './member-gate.ts';
 import { createHold } from './member-hold.ts';
+import { createMemberLink, type LinkConfig } from './member-link.ts';
 import { createPresence } from './member-presence.ts';
 import {
   ANNOUNCED_KEY_MISMATCH,
@@ -23,7 +24,7 @@ import {
   shownProblem,
 } from './member-problems.ts';
 import type { SignalBody } from './negotiation.ts';
-import { type PathInfo, samePath } from './path.ts';
+import type { PathInfo } from './path.ts';
 import { rolesFor } from './roles.ts';
 import type { Router } from './router.ts';
 import { mark } from './timeline.ts';
@@ -42,6 +43,7 @@ export interface RelayRoute {
 }
 
 export type { MemberProblem } from './member-problems.ts';
+export type { LinkConfig };
 
 /** What the member list shows of a member (a copy; the member object owns the truth). */
 export interface MemberView {
@@ -78,14 +80,6 @@ export interface Handshake {
   check(link: Link, hello: HelloMessage): Promise<Verification>;
   /** Checks the keys a member announced with its join (announce.ts); absent: never proven. */
   checkKeys?(keys: PeerKeys): Promise<Verification>;
-}
-
-/** Everything about links that is the same for every member (ICE servers, wording). */
-export interface LinkConfig {
-  createLink: LinkFactory;
-  rtcConfig(): RTCConfiguration;
-  beforeRestart(): Promise<void>;
-  unreachableReason(lastIceError: string | null): UnreachableReason;
 }
 
 export type MemberNoticeKind = 'silent' | 'back' | 'intercepted';
@@ -147,9 +141,6 @@ export function createMember(options: MemberOptions): Member {
   const { id, router } = options;
   const slots = new Map<SlotKey<unknown>, unknown>();
   let name = options.name;
-  let state: LinkState = 'connecting';
-  /** Why the link is unreachable (from the link itself). */
-  let linkProblem: MemberProblem | null = null;
   /** The link our hello went on; the one features were told is open; its hello arrived. */
   let helloSentOn: Link | null = null;
   let openedOn: Link | null = null;
@@ -172,8 +163,7 @@ export function createMember(options: MemberOptions): Member {
     changed: (now) => options.changed(now),
     stop() {
       gate.shut();
-      link.close();
-      state = 'unreachable';
+      direct.stop();
     },
     tellShut: () => router.shut(handle),
   });
@@ -182,7 +172,6 @@ export function createMember(options: MemberOptions): Member {
   let key: string | null = null;
   /** The protocol version its latest hello said, on any link (not reset with the link). */
   let version: number | null = null;
-  let path: PathInfo | null = null;
   /** Our proof check of its hello failed and it offers first: a fresh offer is coming. */
   let awaitingFreshOffer = false;
   /** The link whose hello is being checked, and the one whose channel closed meanwhile. */
@@ -197,72 +186,44 @@ export function createMember(options: MemberOptions): Member {
   let route: RelayRoute | null = null;
   /** Features were told the member is open through this relay (by id). */
   let routeOpenedVia: string | null = null;
-  let link = makeLink();
-
-  function makeLink(): Link {
-    mark('link-made', id);
-    const roles = rolesFor(options.selfId, id);
-    const made: Link = options.links.createLink({
-      ...roles,
-      rtcConfig: options.links.rtcConfig,
-      beforeRestart: options.links.beforeRestart,
-      unreachableReason: options.links.unreachableReason,
-      events: {
-        // Every event of a replaced link is dropped: `made !== link` once it is replaced.
-        signal(body) {
-          if (!current(made)) return;
-          mark(body.description ? `sent-${body.description.type}` : 'sent-candidate', id);
-          options.sendSignal(id, body);
-        },
-        state(next, reason) {
-          if (!current(made)) return;
-          state = next;
-          mark(`link-${next}`, id);
-          linkProblem = next === 'unreachable' ? reason : null;
-          options.changed();
-        },
-        open() {
-          if (!current(made)) return;
-          mark('channel-open', id);
-          void sayHello(made);
-        },
-        message: (message, size) => current(made) && onMessage(made, message, size),
-        drain: () => current(made) && router.drained(handle),
-        closed() {
-          // The link whose proof failed here: the side that offers first closes it and sends
-          // a fresh offer (mismatched), so its close is that replacement, not a departure.
-          if (!current(made) || awaitingFreshOffer) return;
-          // That side may find the proof failed before we do: while ours is checked, the
-          // check says whether this close was a departure.
-          if (checkingOn === made) closedWhileChecked = made;
-          else options.gone('ERR_CHANNEL_CLOSED');
-        },
-        silent() {
-          if (!current(made)) return;
-          presence.silent();
-        },
-        heard() {
-          if (!current(made)) return;
-          presence.heard();
-          // Back after a silence on the same channel: what went out meanwhile may have gone
-          // nowhere (through a relay that lost it, or held for a route that went away). The
-          // features hear it as a repair, as when a channel reopens: the chat resends what is
-          // unacknowledged, and the receiver drops the copies it already has.
-          if (openedOn === made) {
-            openedOn = null;
-            tellOpened(made);
-          }
-        },
-        dataChannel(channel) {
-          if (!current(made) || !router.dataChannel(handle, channel)) channel.close();
-        },
-        track: (event) => current(made) && router.track(handle, event),
+  /** Its current link and how it stands (member-link.ts): only that link's events come here. */
+  const direct = createMemberLink({
+    selfId: options.selfId,
+    id,
+    config: options.links,
+    sendSignal: options.sendSignal,
+    disposed: () => disposed,
+    changed: () => options.changed(),
+    events: {
+      open: (on) => void sayHello(on),
+      message: (on, message, size) => onMessage(on, message, size),
+      drain: () => router.drained(handle),
+      closed(on) {
+        // The link whose proof failed here: the side that offers first closes it and sends
+        // a fresh offer (mismatched), so its close is that replacement, not a departure.
+        if (awaitingFreshOffer) return;
+        // That side may find the proof failed before we do: while ours is checked, the
+        // check says whether this close was a departure.
+        if (checkingOn === on) closedWhileChecked = on;
+        else options.gone('ERR_CHANNEL_CLOSED');
       },
-    });
-    return made;
-  }
-
-  const current = (candidate: Link): boolean => !disposed && candidate === link;
+      silent: () => presence.silent(),
+      heard(on) {
+        presence.heard();
+        // Back after a silence on the same channel: what went out meanwhile may have gone
+        // nowhere (through a relay that lost it, or held for a route that went away). The
+        // features hear it as a repair, as when a channel reopens: the chat resends what is
+        // unacknowledged, and the receiver drops the copies it already has.
+        if (openedOn === on) {
+          openedOn = null;
+          tellOpened(on);
+        }
+      },
+      dataChannel: (channel) => router.dataChannel(handle, channel),
+      track: (event) => router.track(handle, event),
+    },
+  });
+  const current = (on: Link): boolean => direct.current(on);
 
   async function sayHello(on: Link): Promise<void> {
     const hello = await options.handshake.hello(on);
@@ -400,7 +361,7 @@ export function createMember(options: MemberOptions): Member {
     return announcedKey;
   }
   /** Features talk over the direct link (else through the route, if there is one). */
-  const directReady = (): boolean => link.open && helloSentOn === link && !awaitingProof();
+  const directReady = (): boolean => direct.link.open && helloSentOn === direct.link && !awaitingProof();
   const routed = (): boolean => route !== null && provenAnnouncement() && !hold.why && !directReady();
 
   /** Through a new relay (or the first): what waited for this member may go now. */
@@ -417,7 +378,7 @@ export function createMember(options: MemberOptions): Member {
       suspect: mismatches > 0 && verification !== 'verified',
       muted: hold.muted,
       unproven: !hold.why && hold.shut,
-      link: linkProblem,
+      link: direct.problem,
     });
   }
 
@@ -427,7 +388,7 @@ export function createMember(options: MemberOptions): Member {
       return name;
     },
     get state() {
-      return state;
+      return direct.state;
     },
     get verification() {
       return verification;
@@ -443,7 +404,7 @@ export function createMember(options: MemberOptions): Member {
       return provenAnnouncement() && hold.why !== ANNOUNCED_KEY_MISMATCH ? announced : null;
     },
     get rttMs() {
-      return path?.rttMs ?? null;
+      return direct.path?.rttMs ?? null;
     },
     get disposed() {
       return disposed;
@@ -455,7 +416,7 @@ export function createMember(options: MemberOptions): Member {
       return hold.why !== null;
     },
     get open() {
-      return !disposed && link.open;
+      return !disposed && direct.link.open;
     },
     get relayed() {
       return !disposed && routed();
@@ -465,20 +426,20 @@ export function createMember(options: MemberOptions): Member {
       // key our hello carries, so nothing may overtake it.
       if (disposed) return false;
       if (routed()) return route?.writable ?? false;
-      return helloSentOn === link && link.writable && !awaitingProof();
+      return helloSentOn === direct.link && direct.link.writable && !awaitingProof();
     },
     get pc() {
-      return link.pc;
+      return direct.link.pc;
     },
     get link() {
-      return link;
+      return direct.link;
     },
     send(message) {
       if (disposed || hold.why) return false;
       // The direct link whenever it works: traffic moves back to it as soon as it does.
       if (!LINK_TYPES.has(message.t) && routed()) return route?.send(message) ?? false;
       if (awaitingProof() && !LINK_TYPES.has(message.t)) return false;
-      return link.send(message);
+      return direct.link.send(message);
     },
     slot<T>(key: SlotKey<T>): T {
       if (!slots.has(key)) slots.set(key, key.init());
@@ -489,12 +450,12 @@ export function createMember(options: MemberOptions): Member {
       return {
         id,
         name,
-        state: via ? 'relayed' : state,
+        state: via ? 'relayed' : direct.state,
         via,
         reason: problem(),
         // Reached only through a relay: proven by its announced keys, if they are.
         verification: via ? announcedCheck : verification,
-        path,
+        path: direct.path,
         visible: presence.visible,
       };
     },
@@ -542,25 +503,20 @@ export function createMember(options: MemberOptions): Member {
     },
     receiveSignal(body) {
       if (disposed || hold.why) return;
-      mark(body.description ? `got-${body.description.type}` : 'got-candidate', id);
-      link.receive(body);
+      direct.receiveSignal(body);
     },
     replaceLink() {
       if (disposed || hold.why) return;
-      link.close();
       awaitingFreshOffer = false;
       // Hidden while it was silent: a new link (its reload, a fresh negotiation) is a new
       // start, and only a silence on that link hides it again.
       presence.newLink();
-      state = 'connecting';
-      linkProblem = null;
       verification = 'unverified';
       gate.reset();
       helloOn = null;
       helloHeard = false;
       key = null;
-      path = null;
-      link = makeLink();
+      direct.replace();
       options.changed();
     },
     newSession() {
@@ -569,20 +525,14 @@ export function createMember(options: MemberOptions): Member {
     },
     awaitReturn: (ms, onTimeout) => presence.awaitReturn(ms, onTimeout),
     cancelReturn: () => presence.cancelReturn(),
-    async refreshPath() {
-      if (disposed || state !== 'connected') return false;
-      const next = await link.path().catch(() => null);
-      if (disposed || samePath(path, next)) return false;
-      path = next;
-      return true;
-    },
+    refreshPath: () => direct.refreshPath(),
     dispose(reason) {
       if (disposed) return;
       disposed = true;
       presence.cancelReturn();
       hold.dispose();
       route = null;
-      link.close();
+      direct.close();
       router.removed(handle, reason);
       slots.clear();
     },
