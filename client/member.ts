@@ -1,33 +1,18 @@
 // One object per remote member: it owns the member's link, its entry in the member list and
 // every feature's per-member state (slots). It is made and disposed through one path; after
 // dispose() every handler does nothing, and the reason code says why it went.
-import {
-  CHANNEL_PROTOCOL_VERSION,
-  type ChannelMessage,
-  type ChannelMessageType,
-  coreRates,
-  type HelloMessage,
-  type PeerKeys,
-} from '../protocol/index.ts';
+import { type ChannelMessage, type ChannelMessageType, coreRates, type PeerKeys } from '../protocol/index.ts';
 import type { DisposeReason, MemberHandle, SlotKey } from './feature.ts';
 import type { Link, LinkState } from './link.ts';
 import { createGate } from './member-gate.ts';
 import { createHold } from './member-hold.ts';
 import { createMemberLink, type LinkConfig } from './member-link.ts';
 import { createPresence } from './member-presence.ts';
-import {
-  ANNOUNCED_KEY_MISMATCH,
-  FLOODING,
-  INTERCEPTED,
-  KEY_CHANGED,
-  type MemberProblem,
-  shownProblem,
-} from './member-problems.ts';
+import { ANNOUNCED_KEY_MISMATCH, FLOODING, type MemberProblem, shownProblem } from './member-problems.ts';
+import { createProof, type Handshake } from './member-proof.ts';
 import type { SignalBody } from './negotiation.ts';
 import type { PathInfo } from './path.ts';
-import { rolesFor } from './roles.ts';
 import type { Router } from './router.ts';
-import { mark } from './timeline.ts';
 import type { Verification } from './verify.ts';
 
 /** A path to a member through another member, while there is no direct one (relay.ts). */
@@ -43,7 +28,7 @@ export interface RelayRoute {
 }
 
 export type { MemberProblem } from './member-problems.ts';
-export type { LinkConfig };
+export type { Handshake, LinkConfig };
 
 /** What the member list shows of a member (a copy; the member object owns the truth). */
 export interface MemberView {
@@ -61,26 +46,8 @@ export interface MemberView {
   visible: boolean;
 }
 
-/** Mismatched proofs a member gets before its link is held as intercepted: one fresh try. */
-const MISMATCHES_BEFORE_HOLD = 2;
 /** The link's own messages, which go to every member, proof or not. */
 const LINK_TYPES: ReadonlySet<ChannelMessageType> = new Set(Object.keys(coreRates) as ChannelMessageType[]);
-
-/** The room-key handshake (verify.ts in the page; a stand-in in unit tests). */
-export interface Handshake {
-  /**
-   * This page holds the room key and can prove it (crypto.subtle: a secure context). Then
-   * features talk only to members that proved they hold it too: whoever joins with the room
-   * id alone (the server's operator, say) sees nothing.
-   */
-  readonly canProve: boolean;
-  /** Our hello for this link (with a proof when we hold the key). */
-  hello(link: Link): Promise<HelloMessage>;
-  /** Checks the other side's hello against this link. */
-  check(link: Link, hello: HelloMessage): Promise<Verification>;
-  /** Checks the keys a member announced with its join (announce.ts); absent: never proven. */
-  checkKeys?(keys: PeerKeys): Promise<Verification>;
-}
 
 export type MemberNoticeKind = 'silent' | 'back' | 'intercepted';
 
@@ -141,13 +108,6 @@ export function createMember(options: MemberOptions): Member {
   const { id, router } = options;
   const slots = new Map<SlotKey<unknown>, unknown>();
   let name = options.name;
-  /** The link our hello went on; the one features were told is open; its hello arrived. */
-  let helloSentOn: Link | null = null;
-  let openedOn: Link | null = null;
-  /** The link whose hello arrived (checked or not): a member says hello once per link. */
-  let helloOn: Link | null = null;
-  let helloHeard = false;
-  let verification: Verification = 'unverified';
   /** What the current link's feature messages get while its hello is checked (member-gate.ts). */
   const gate = createGate();
   /** Heard, silent, or awaited back (member-presence.ts). */
@@ -159,7 +119,7 @@ export function createMember(options: MemberOptions): Member {
   /** This page's verdicts on the member: muted, held for good, shut (member-hold.ts). */
   const hold = createHold({
     disposed: () => disposed,
-    unproven: () => options.handshake.canProve && helloHeard && verification === 'unverified',
+    unproven: () => options.handshake.canProve && proof.heard && proof.verification === 'unverified',
     changed: (now) => options.changed(now),
     stop() {
       gate.shut();
@@ -167,16 +127,11 @@ export function createMember(options: MemberOptions): Member {
     },
     tellShut: () => router.shut(handle),
   });
-  /** Proofs from this member that failed, on any of its links (a replaced one's included). */
-  let mismatches = 0;
-  let key: string | null = null;
-  /** The protocol version its latest hello said, on any link (not reset with the link). */
-  let version: number | null = null;
-  /** Our proof check of its hello failed and it offers first: a fresh offer is coming. */
-  let awaitingFreshOffer = false;
-  /** The link whose hello is being checked, and the one whose channel closed meanwhile. */
-  let checkingOn: Link | null = null;
-  let closedWhileChecked: Link | null = null;
+  /** Its link may be intercepted: held for good, and the chat says so. */
+  function intercepted(why: MemberProblem): void {
+    hold.hold(why);
+    options.notice('intercepted');
+  }
   let disposed = false;
   /** Its announced keys (server-carried) and what their proof showed. */
   let announced: PeerKeys | null = null;
@@ -186,6 +141,30 @@ export function createMember(options: MemberOptions): Member {
   let route: RelayRoute | null = null;
   /** Features were told the member is open through this relay (by id). */
   let routeOpenedVia: string | null = null;
+  /** The room-key hello on each of its links (member-proof.ts). */
+  const proof = createProof({
+    selfId: options.selfId,
+    id,
+    handshake: options.handshake,
+    gate,
+    current: (on) => direct.current(on),
+    announcing: () => announcing,
+    checked() {
+      if (proof.verification === 'verified' && provenAnnouncement() && announced?.sign !== proof.key) {
+        // The link's proven key is not the one the server carried: one of them is forged.
+        intercepted(ANNOUNCED_KEY_MISMATCH);
+      }
+      router.verified(handle);
+      hold.tellIfShut();
+      options.changed();
+    },
+    dispatch: (message) => router.dispatch(handle, message),
+    opened: () => router.opened(handle),
+    intercepted,
+    replaceLink: () => handle.replaceLink(),
+    changed: () => options.changed(),
+    gone: (reason) => options.gone(reason),
+  });
   /** Its current link and how it stands (member-link.ts): only that link's events come here. */
   const direct = createMemberLink({
     selfId: options.selfId,
@@ -195,18 +174,10 @@ export function createMember(options: MemberOptions): Member {
     disposed: () => disposed,
     changed: () => options.changed(),
     events: {
-      open: (on) => void sayHello(on),
+      open: (on) => void proof.sayHello(on),
       message: (on, message, size) => onMessage(on, message, size),
       drain: () => router.drained(handle),
-      closed(on) {
-        // The link whose proof failed here: the side that offers first closes it and sends
-        // a fresh offer (mismatched), so its close is that replacement, not a departure.
-        if (awaitingFreshOffer) return;
-        // That side may find the proof failed before we do: while ours is checked, the
-        // check says whether this close was a departure.
-        if (checkingOn === on) closedWhileChecked = on;
-        else options.gone('ERR_CHANNEL_CLOSED');
-      },
+      closed: (on) => proof.closed(on),
       silent: () => presence.silent(),
       heard(on) {
         presence.heard();
@@ -214,37 +185,12 @@ export function createMember(options: MemberOptions): Member {
         // nowhere (through a relay that lost it, or held for a route that went away). The
         // features hear it as a repair, as when a channel reopens: the chat resends what is
         // unacknowledged, and the receiver drops the copies it already has.
-        if (openedOn === on) {
-          openedOn = null;
-          tellOpened(on);
-        }
+        proof.reopen(on);
       },
       dataChannel: (channel) => router.dataChannel(handle, channel),
       track: (event) => router.track(handle, event),
     },
   });
-  const current = (on: Link): boolean => direct.current(on);
-
-  async function sayHello(on: Link): Promise<void> {
-    const hello = await options.handshake.hello(on);
-    if (!current(on)) return;
-    on.send(hello);
-    mark('hello-sent', id);
-    helloSentOn = on;
-    tellOpened(on);
-  }
-
-  /** Features may talk to this member only once it proved it holds the room key (if we can check). */
-  const awaitingProof = (): boolean => options.handshake.canProve && verification !== 'verified';
-
-  /** Features hear that the link is open once our hello went and the member's proof is in. */
-  function tellOpened(on: Link): void {
-    if (!current(on) || helloSentOn !== on || openedOn === on || awaitingProof()) return;
-    openedOn = on;
-    mark('features-opened', id);
-    router.opened(handle);
-  }
-
   async function onMessage(on: Link, message: ChannelMessage, size: number): Promise<void> {
     const verdict = router.admit(handle, message.t, size);
     if (verdict !== 'pass') {
@@ -252,65 +198,8 @@ export function createMember(options: MemberOptions): Member {
       return;
     }
     switch (message.t) {
-      case 'hello': {
-        if (helloOn === on) {
-          // A second hello on the same link (its channel opens once). Its key cannot change
-          // mid-link: one that does was not sent by whoever proved the first.
-          if ((message.key ?? null) !== key) {
-            hold.hold(KEY_CHANGED);
-            options.notice('intercepted');
-          }
-          return;
-        }
-        helloOn = on;
-        if (message.v !== CHANNEL_PROTOCOL_VERSION) console.debug('roomlink: peer speaks channel protocol', message.v);
-        version = message.v;
-        // Kept at once (a second hello on this link is compared with it), but vouched for as
-        // the member's only once the proof below checks (vouchedKey): a history chunk merged
-        // meanwhile must not learn a key the proof may yet refuse.
-        key = message.key ?? null;
-        mark('hello-heard', id);
-        checkingOn = on;
-        let result: Verification;
-        // The announcement's check, if one is under way, settles first: the key the link
-        // proves is compared with the announced one before anything takes it.
-        try {
-          result = await options.handshake.check(on, message);
-          if (announcing !== null) await announcing;
-        } finally {
-          if (checkingOn === on) checkingOn = null;
-        }
-        const closedMeanwhile = closedWhileChecked === on;
-        if (closedMeanwhile) closedWhileChecked = null;
-        // Counted even when the link was replaced meanwhile: the other side's fresh offer
-        // can overtake our check of the first link, and that was the one fresh try.
-        if (result === 'mismatch') mismatches += 1;
-        if (!current(on)) return;
-        verification = result;
-        helloHeard = true;
-        mark('hello-checked', id);
-        const waited = gate.settle(result === 'verified');
-        if (result === 'mismatch') {
-          mismatched();
-          return;
-        }
-        if (closedMeanwhile) {
-          options.gone('ERR_CHANNEL_CLOSED');
-          return;
-        }
-        if (result === 'verified' && provenAnnouncement() && announced?.sign !== key) {
-          // The link's proven key is not the one the server carried: one of them is forged.
-          hold.hold(ANNOUNCED_KEY_MISMATCH);
-          options.notice('intercepted');
-        }
-        router.verified(handle);
-        hold.tellIfShut();
-        options.changed();
-        // What came right behind the hello, in order, now that it is known to be the member's.
-        if (gate.state === 'open') for (const waiting of waited) router.dispatch(handle, waiting);
-        tellOpened(on);
-        return;
-      }
+      case 'hello':
+        return proof.hello(on, message);
       case 'bye':
         options.gone('ERR_BYE');
         return;
@@ -323,24 +212,6 @@ export function createMember(options: MemberOptions): Member {
         if (!options.handshake.canProve || gate.state === 'open') router.dispatch(handle, message);
         else if (gate.state === 'waiting' && !gate.keep(message, size)) hold.hold(FLOODING);
     }
-  }
-
-  /**
-   * Someone between us (the signaling server, or a proxy in front of it) may have replaced
-   * a fingerprint; or a glitch. Features already send nothing over an unproven link. Once:
-   * a fresh negotiation, new DTLS certificates on both sides — the side that offers first
-   * starts it, the other takes it when the fresh offer comes (the mesh replaces a link on an
-   * offer from a new session). A second failure holds the link as intercepted.
-   */
-  function mismatched(): void {
-    if (mismatches >= MISMATCHES_BEFORE_HOLD) {
-      hold.hold(INTERCEPTED);
-      options.notice('intercepted');
-      return;
-    }
-    options.changed();
-    if (rolesFor(options.selfId, id).offersFirst) handle.replaceLink();
-    else awaitingFreshOffer = true;
   }
 
   const provenAnnouncement = (): boolean => options.handshake.canProve && announcedCheck === 'verified';
@@ -357,11 +228,11 @@ export function createMember(options: MemberOptions): Member {
   function vouchedKey(): string | null {
     if (hold.why === ANNOUNCED_KEY_MISMATCH) return null;
     const announcedKey = provenAnnouncement() ? (announced?.sign ?? null) : null;
-    if (!options.handshake.canProve || verification === 'verified') return key ?? announcedKey;
+    if (!options.handshake.canProve || proof.verification === 'verified') return proof.key ?? announcedKey;
     return announcedKey;
   }
   /** Features talk over the direct link (else through the route, if there is one). */
-  const directReady = (): boolean => direct.link.open && helloSentOn === direct.link && !awaitingProof();
+  const directReady = (): boolean => direct.link.open && proof.helloSent(direct.link) && !proof.awaitingProof();
   const routed = (): boolean => route !== null && provenAnnouncement() && !hold.why && !directReady();
 
   /** Through a new relay (or the first): what waited for this member may go now. */
@@ -375,7 +246,7 @@ export function createMember(options: MemberOptions): Member {
     return shownProblem({
       held: hold.why,
       // From the first failed proof until a later link proves the key: a warning on the entry.
-      suspect: mismatches > 0 && verification !== 'verified',
+      suspect: proof.failed && proof.verification !== 'verified',
       muted: hold.muted,
       unproven: !hold.why && hold.shut,
       link: direct.problem,
@@ -391,13 +262,13 @@ export function createMember(options: MemberOptions): Member {
       return direct.state;
     },
     get verification() {
-      return verification;
+      return proof.verification;
     },
     get key() {
       return vouchedKey();
     },
     get version() {
-      return version;
+      return proof.version;
     },
     get announced() {
       // Held for disagreeing with its link: neither may be used, nothing is taken through a relay.
@@ -426,7 +297,7 @@ export function createMember(options: MemberOptions): Member {
       // key our hello carries, so nothing may overtake it.
       if (disposed) return false;
       if (routed()) return route?.writable ?? false;
-      return helloSentOn === direct.link && direct.link.writable && !awaitingProof();
+      return proof.helloSent(direct.link) && direct.link.writable && !proof.awaitingProof();
     },
     get pc() {
       return direct.link.pc;
@@ -438,7 +309,7 @@ export function createMember(options: MemberOptions): Member {
       if (disposed || hold.why) return false;
       // The direct link whenever it works: traffic moves back to it as soon as it does.
       if (!LINK_TYPES.has(message.t) && routed()) return route?.send(message) ?? false;
-      if (awaitingProof() && !LINK_TYPES.has(message.t)) return false;
+      if (proof.awaitingProof() && !LINK_TYPES.has(message.t)) return false;
       return direct.link.send(message);
     },
     slot<T>(key: SlotKey<T>): T {
@@ -454,7 +325,7 @@ export function createMember(options: MemberOptions): Member {
         via,
         reason: problem(),
         // Reached only through a relay: proven by its announced keys, if they are.
-        verification: via ? announcedCheck : verification,
+        verification: via ? announcedCheck : proof.verification,
         path: direct.path,
         visible: presence.visible,
       };
@@ -476,9 +347,8 @@ export function createMember(options: MemberOptions): Member {
         if (disposed || announced !== mine) return;
         announcedCheck = result;
         if (result !== 'verified') return;
-        if (helloHeard && verification === 'verified' && key !== mine.sign) {
-          hold.hold(ANNOUNCED_KEY_MISMATCH);
-          options.notice('intercepted');
+        if (proof.heard && proof.verification === 'verified' && proof.key !== mine.sign) {
+          intercepted(ANNOUNCED_KEY_MISMATCH);
           return;
         }
         // History learns its key even if we never link (router → authors).
@@ -507,15 +377,10 @@ export function createMember(options: MemberOptions): Member {
     },
     replaceLink() {
       if (disposed || hold.why) return;
-      awaitingFreshOffer = false;
+      proof.reset();
       // Hidden while it was silent: a new link (its reload, a fresh negotiation) is a new
       // start, and only a silence on that link hides it again.
       presence.newLink();
-      verification = 'unverified';
-      gate.reset();
-      helloOn = null;
-      helloHeard = false;
-      key = null;
       direct.replace();
       options.changed();
     },
