@@ -57,8 +57,7 @@ export interface Proof {
   readonly verification: Verification;
   /**
    * The signing key its hello on the current link carried: kept at once (a second hello on
-   * the link is compared with it), vouched for only as `verification` says (vouchedKey in
-   * member.ts).
+   * the link is compared with it), vouched for only as `verification` says (member-key.ts).
    */
   readonly key: string | null;
   /** The protocol version its latest hello said, on any link (not reset with the link). */
@@ -166,8 +165,8 @@ export function createProof(options: ProofOptions): Proof {
       if (message.v !== CHANNEL_PROTOCOL_VERSION) console.debug('roomlink: peer speaks channel protocol', message.v);
       version = message.v;
       // Kept at once (a second hello on this link is compared with it), but vouched for as
-      // the member's only once the proof below checks (vouchedKey in member.ts): a history
-      // chunk merged meanwhile must not learn a key the proof may yet refuse.
+      // the member's only once the proof below checks (member-key.ts): a history chunk merged
+      // meanwhile must not learn a key the proof may yet refuse.
       key = message.key ?? null;
       mark('hello-heard', id);
       checkingOn = on;

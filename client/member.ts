@@ -4,8 +4,10 @@
 import { type ChannelMessage, type ChannelMessageType, coreRates, type PeerKeys } from '../protocol/index.ts';
 import type { DisposeReason, MemberHandle, SlotKey } from './feature.ts';
 import type { Link, LinkState } from './link.ts';
+import { createAnnouncedKeys } from './member-announced.ts';
 import { createGate } from './member-gate.ts';
 import { createHold } from './member-hold.ts';
+import { createMemberKey } from './member-key.ts';
 import { createMemberLink, type LinkConfig } from './member-link.ts';
 import { createPresence } from './member-presence.ts';
 import { ANNOUNCED_KEY_MISMATCH, FLOODING, type MemberProblem, shownProblem } from './member-problems.ts';
@@ -133,14 +135,24 @@ export function createMember(options: MemberOptions): Member {
     options.notice('intercepted');
   }
   let disposed = false;
-  /** Its announced keys (server-carried) and what their proof showed. */
-  let announced: PeerKeys | null = null;
-  let announcedCheck: Verification = 'unverified';
-  /** The check of its announced keys while under way: a hello's verdict waits for it. */
-  let announcing: Promise<unknown> | null = null;
   let route: RelayRoute | null = null;
   /** Features were told the member is open through this relay (by id). */
   let routeOpenedVia: string | null = null;
+  /** The keys it announced with its join, and their proof (member-announced.ts). */
+  const announced = createAnnouncedKeys({
+    handshake: options.handshake,
+    disposed: () => disposed,
+    proven(keys) {
+      if (signingKey.announcementDisagrees(keys)) {
+        intercepted(ANNOUNCED_KEY_MISMATCH);
+        return;
+      }
+      // History learns its key even if we never link (router → authors).
+      router.verified(handle);
+      routeOpened();
+      options.changed();
+    },
+  });
   /** The room-key hello on each of its links (member-proof.ts). */
   const proof = createProof({
     selfId: options.selfId,
@@ -148,12 +160,10 @@ export function createMember(options: MemberOptions): Member {
     handshake: options.handshake,
     gate,
     current: (on) => direct.current(on),
-    announcing: () => announcing,
+    announcing: () => announced.checking,
     checked() {
-      if (proof.verification === 'verified' && provenAnnouncement() && announced?.sign !== proof.key) {
-        // The link's proven key is not the one the server carried: one of them is forged.
-        intercepted(ANNOUNCED_KEY_MISMATCH);
-      }
+      // The link's proven key is not the one the server carried: one of them is forged.
+      if (signingKey.linkDisagrees()) intercepted(ANNOUNCED_KEY_MISMATCH);
       router.verified(handle);
       hold.tellIfShut();
       options.changed();
@@ -191,6 +201,9 @@ export function createMember(options: MemberOptions): Member {
       track: (event) => router.track(handle, event),
     },
   });
+  /** The signing key it is vouched for by, from its hello and its announcement (member-key.ts). */
+  const signingKey = createMemberKey({ canProve: options.handshake.canProve, proof, announced, hold });
+
   async function onMessage(on: Link, message: ChannelMessage, size: number): Promise<void> {
     const verdict = router.admit(handle, message.t, size);
     if (verdict !== 'pass') {
@@ -214,26 +227,9 @@ export function createMember(options: MemberOptions): Member {
     }
   }
 
-  const provenAnnouncement = (): boolean => options.handshake.canProve && announcedCheck === 'verified';
-
-  /**
-   * The signing key this page vouches for as the member's (what features check its lines
-   * and reactions with, and what history learns as its author's): the key of a hello whose
-   * room-key proof checked; else the key it announced, once that announcement's proof
-   * checked; else none. A link whose proven key is not the announced one leaves no key at
-   * all: one of the two is forged (a member in the middle, or the server swapping two
-   * members' announcements) and nothing tells which. A page that cannot prove the room key
-   * checks nothing, and takes the hello's key as it comes.
-   */
-  function vouchedKey(): string | null {
-    if (hold.why === ANNOUNCED_KEY_MISMATCH) return null;
-    const announcedKey = provenAnnouncement() ? (announced?.sign ?? null) : null;
-    if (!options.handshake.canProve || proof.verification === 'verified') return proof.key ?? announcedKey;
-    return announcedKey;
-  }
   /** Features talk over the direct link (else through the route, if there is one). */
   const directReady = (): boolean => direct.link.open && proof.helloSent(direct.link) && !proof.awaitingProof();
-  const routed = (): boolean => route !== null && provenAnnouncement() && !hold.why && !directReady();
+  const routed = (): boolean => route !== null && announced.proven && !hold.why && !directReady();
 
   /** Through a new relay (or the first): what waited for this member may go now. */
   function routeOpened(): void {
@@ -265,14 +261,13 @@ export function createMember(options: MemberOptions): Member {
       return proof.verification;
     },
     get key() {
-      return vouchedKey();
+      return signingKey.vouched;
     },
     get version() {
       return proof.version;
     },
     get announced() {
-      // Held for disagreeing with its link: neither may be used, nothing is taken through a relay.
-      return provenAnnouncement() && hold.why !== ANNOUNCED_KEY_MISMATCH ? announced : null;
+      return signingKey.announced;
     },
     get rttMs() {
       return direct.path?.rttMs ?? null;
@@ -325,38 +320,12 @@ export function createMember(options: MemberOptions): Member {
         via,
         reason: problem(),
         // Reached only through a relay: proven by its announced keys, if they are.
-        verification: via ? announcedCheck : proof.verification,
+        verification: via ? announced.check : proof.verification,
         path: direct.path,
         visible: presence.visible,
       };
     },
-    announce(keys) {
-      if (disposed || keys === undefined) return;
-      if (announced?.sign === keys.sign && announced.ecdh === keys.ecdh && announced.proof === keys.proof) return;
-      const mine = keys;
-      announced = mine;
-      announcedCheck = 'unverified';
-      const check = options.handshake.checkKeys?.(mine) ?? Promise.resolve<Verification>('unverified');
-      const checking = check
-        .catch(() => null)
-        .finally(() => {
-          if (announcing === checking) announcing = null;
-        });
-      announcing = checking;
-      void check.then((result) => {
-        if (disposed || announced !== mine) return;
-        announcedCheck = result;
-        if (result !== 'verified') return;
-        if (proof.heard && proof.verification === 'verified' && proof.key !== mine.sign) {
-          intercepted(ANNOUNCED_KEY_MISMATCH);
-          return;
-        }
-        // History learns its key even if we never link (router → authors).
-        router.verified(handle);
-        routeOpened();
-        options.changed();
-      });
-    },
+    announce: (keys) => announced.announce(keys),
     setRoute(next) {
       if (disposed) return;
       const before = route;
