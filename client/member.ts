@@ -12,25 +12,14 @@ import { createMemberLink, type LinkConfig } from './member-link.ts';
 import { createPresence } from './member-presence.ts';
 import { ANNOUNCED_KEY_MISMATCH, FLOODING, type MemberProblem, shownProblem } from './member-problems.ts';
 import { createProof, type Handshake } from './member-proof.ts';
+import { createMemberRoute, type RelayRoute } from './member-route.ts';
 import type { SignalBody } from './negotiation.ts';
 import type { PathInfo } from './path.ts';
 import type { Router } from './router.ts';
 import type { Verification } from './verify.ts';
 
-/** A path to a member through another member, while there is no direct one (relay.ts). */
-export interface RelayRoute {
-  /** The member that carries our messages. */
-  readonly relayId: string;
-  readonly relayName: string;
-  /** Our round trip to the relay plus the relay's to the member, when both are known. */
-  readonly rttMs: number | null;
-  /** Seals one message for the member and hands it to the relay; false when it cannot go now. */
-  send(message: ChannelMessage): boolean;
-  readonly writable: boolean;
-}
-
 export type { MemberProblem } from './member-problems.ts';
-export type { Handshake, LinkConfig };
+export type { Handshake, LinkConfig, RelayRoute };
 
 /** What the member list shows of a member (a copy; the member object owns the truth). */
 export interface MemberView {
@@ -135,9 +124,6 @@ export function createMember(options: MemberOptions): Member {
     options.notice('intercepted');
   }
   let disposed = false;
-  let route: RelayRoute | null = null;
-  /** Features were told the member is open through this relay (by id). */
-  let routeOpenedVia: string | null = null;
   /** The keys it announced with its join, and their proof (member-announced.ts). */
   const announced = createAnnouncedKeys({
     handshake: options.handshake,
@@ -149,7 +135,7 @@ export function createMember(options: MemberOptions): Member {
       }
       // History learns its key even if we never link (router → authors).
       router.verified(handle);
-      routeOpened();
+      route.tellOpened();
       options.changed();
     },
   });
@@ -229,14 +215,12 @@ export function createMember(options: MemberOptions): Member {
 
   /** Features talk over the direct link (else through the route, if there is one). */
   const directReady = (): boolean => direct.link.open && proof.helloSent(direct.link) && !proof.awaitingProof();
-  const routed = (): boolean => route !== null && announced.proven && !hold.why && !directReady();
-
-  /** Through a new relay (or the first): what waited for this member may go now. */
-  function routeOpened(): void {
-    if (!routed() || route === null || routeOpenedVia === route.relayId) return;
-    routeOpenedVia = route.relayId;
-    router.opened(handle);
-  }
+  /** Its route through a relay while there is no direct link (member-route.ts). */
+  const route = createMemberRoute({
+    usable: () => announced.proven && !hold.why && !directReady(),
+    opened: () => router.opened(handle),
+    changed: () => options.changed(),
+  });
 
   function problem(): MemberProblem | null {
     return shownProblem({
@@ -285,13 +269,14 @@ export function createMember(options: MemberOptions): Member {
       return !disposed && direct.link.open;
     },
     get relayed() {
-      return !disposed && routed();
+      return !disposed && route.inUse !== null;
     },
     get writable() {
+      if (disposed) return false;
+      const relay = route.inUse;
+      if (relay) return relay.writable;
       // Not before our hello went on this link: the other side checks each line against the
       // key our hello carries, so nothing may overtake it.
-      if (disposed) return false;
-      if (routed()) return route?.writable ?? false;
       return proof.helloSent(direct.link) && direct.link.writable && !proof.awaitingProof();
     },
     get pc() {
@@ -302,9 +287,12 @@ export function createMember(options: MemberOptions): Member {
     },
     send(message) {
       if (disposed || hold.why) return false;
-      // The direct link whenever it works: traffic moves back to it as soon as it does.
-      if (!LINK_TYPES.has(message.t) && routed()) return route?.send(message) ?? false;
-      if (proof.awaitingProof() && !LINK_TYPES.has(message.t)) return false;
+      if (!LINK_TYPES.has(message.t)) {
+        // The direct link whenever it works: traffic moves back to it as soon as it does.
+        const relay = route.inUse;
+        if (relay) return relay.send(message);
+        if (proof.awaitingProof()) return false;
+      }
       return direct.link.send(message);
     },
     slot<T>(key: SlotKey<T>): T {
@@ -312,7 +300,8 @@ export function createMember(options: MemberOptions): Member {
       return slots.get(key) as T;
     },
     view: () => {
-      const via = routed() && route ? { id: route.relayId, name: route.relayName, rttMs: route.rttMs } : null;
+      const relay = route.inUse;
+      const via = relay ? { id: relay.relayId, name: relay.relayName, rttMs: relay.rttMs } : null;
       return {
         id,
         name,
@@ -327,12 +316,7 @@ export function createMember(options: MemberOptions): Member {
     },
     announce: (keys) => announced.announce(keys),
     setRoute(next) {
-      if (disposed) return;
-      const before = route;
-      route = next;
-      if (next === null) routeOpenedVia = null;
-      routeOpened();
-      if (before?.relayId !== next?.relayId || before?.rttMs !== next?.rttMs) options.changed();
+      if (!disposed) route.set(next);
     },
     rename(next) {
       if (disposed || next === name) return;
@@ -365,7 +349,7 @@ export function createMember(options: MemberOptions): Member {
       disposed = true;
       presence.cancelReturn();
       hold.dispose();
-      route = null;
+      route.clear();
       direct.close();
       router.removed(handle, reason);
       slots.clear();
