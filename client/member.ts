@@ -1,7 +1,7 @@
 // One object per remote member: it owns the member's link, its entry in the member list and
 // every feature's per-member state (slots). It is made and disposed through one path; after
 // dispose() every handler does nothing, and the reason code says why it went.
-import { type ChannelMessage, type ChannelMessageType, coreRates, type PeerKeys } from '../protocol/index.ts';
+import type { PeerKeys } from '../protocol/index.ts';
 import type { DisposeReason, MemberHandle, SlotKey } from './feature.ts';
 import type { Link, LinkState } from './link.ts';
 import { createAnnouncedKeys } from './member-announced.ts';
@@ -9,8 +9,9 @@ import { createGate } from './member-gate.ts';
 import { createHold } from './member-hold.ts';
 import { createMemberKey } from './member-key.ts';
 import { createMemberLink, type LinkConfig } from './member-link.ts';
+import { createMemberMessages } from './member-messages.ts';
 import { createPresence } from './member-presence.ts';
-import { ANNOUNCED_KEY_MISMATCH, FLOODING, type MemberProblem, shownProblem } from './member-problems.ts';
+import { ANNOUNCED_KEY_MISMATCH, type MemberProblem, shownProblem } from './member-problems.ts';
 import { createProof, type Handshake } from './member-proof.ts';
 import { createMemberRoute, type RelayRoute } from './member-route.ts';
 import type { SignalBody } from './negotiation.ts';
@@ -36,9 +37,6 @@ export interface MemberView {
   /** False while the member is silent (no heartbeat): hidden until heard again. */
   visible: boolean;
 }
-
-/** The link's own messages, which go to every member, proof or not. */
-const LINK_TYPES: ReadonlySet<ChannelMessageType> = new Set(Object.keys(coreRates) as ChannelMessageType[]);
 
 export type MemberNoticeKind = 'silent' | 'back' | 'intercepted';
 
@@ -171,7 +169,7 @@ export function createMember(options: MemberOptions): Member {
     changed: () => options.changed(),
     events: {
       open: (on) => void proof.sayHello(on),
-      message: (on, message, size) => onMessage(on, message, size),
+      message: (on, message, size) => messages.receive(on, message, size),
       drain: () => router.drained(handle),
       closed: (on) => proof.closed(on),
       silent: () => presence.silent(),
@@ -190,29 +188,6 @@ export function createMember(options: MemberOptions): Member {
   /** The signing key it is vouched for by, from its hello and its announcement (member-key.ts). */
   const signingKey = createMemberKey({ canProve: options.handshake.canProve, proof, announced, hold });
 
-  async function onMessage(on: Link, message: ChannelMessage, size: number): Promise<void> {
-    const verdict = router.admit(handle, message.t, size);
-    if (verdict !== 'pass') {
-      hold.overBudget(verdict);
-      return;
-    }
-    switch (message.t) {
-      case 'hello':
-        return proof.hello(on, message);
-      case 'bye':
-        options.gone('ERR_BYE');
-        return;
-      case 'ping':
-        return; // heard by the link (liveness); nothing to answer
-      default:
-        if (hold.why) return;
-        // Without the room key (or crypto) nobody proves anything: everyone is heard, as the
-        // page says. With it, only a link whose hello proved the key speaks for the member.
-        if (!options.handshake.canProve || gate.state === 'open') router.dispatch(handle, message);
-        else if (gate.state === 'waiting' && !gate.keep(message, size)) hold.hold(FLOODING);
-    }
-  }
-
   /** Features talk over the direct link (else through the route, if there is one). */
   const directReady = (): boolean => direct.link.open && proof.helloSent(direct.link) && !proof.awaitingProof();
   /** Its route through a relay while there is no direct link (member-route.ts). */
@@ -220,6 +195,18 @@ export function createMember(options: MemberOptions): Member {
     usable: () => announced.proven && !hold.why && !directReady(),
     opened: () => router.opened(handle),
     changed: () => options.changed(),
+  });
+  /** Where its channel messages go, in and out (member-messages.ts). */
+  const messages = createMemberMessages({
+    canProve: options.handshake.canProve,
+    gate,
+    hold,
+    proof,
+    route,
+    link: () => direct.link,
+    admit: (type, size) => router.admit(handle, type, size),
+    dispatch: (message) => router.dispatch(handle, message),
+    gone: (reason) => options.gone(reason),
   });
 
   function problem(): MemberProblem | null {
@@ -272,12 +259,7 @@ export function createMember(options: MemberOptions): Member {
       return !disposed && route.inUse !== null;
     },
     get writable() {
-      if (disposed) return false;
-      const relay = route.inUse;
-      if (relay) return relay.writable;
-      // Not before our hello went on this link: the other side checks each line against the
-      // key our hello carries, so nothing may overtake it.
-      return proof.helloSent(direct.link) && direct.link.writable && !proof.awaitingProof();
+      return !disposed && messages.writable;
     },
     get pc() {
       return direct.link.pc;
@@ -285,16 +267,7 @@ export function createMember(options: MemberOptions): Member {
     get link() {
       return direct.link;
     },
-    send(message) {
-      if (disposed || hold.why) return false;
-      if (!LINK_TYPES.has(message.t)) {
-        // The direct link whenever it works: traffic moves back to it as soon as it does.
-        const relay = route.inUse;
-        if (relay) return relay.send(message);
-        if (proof.awaitingProof()) return false;
-      }
-      return direct.link.send(message);
-    },
+    send: (message) => !disposed && messages.send(message),
     slot<T>(key: SlotKey<T>): T {
       if (!slots.has(key)) slots.set(key, key.init());
       return slots.get(key) as T;
