@@ -1,9 +1,10 @@
 // One object per remote member: it owns the member's link, its entry in the member list and
 // every feature's per-member state (slots). It is made and disposed through one path; after
-// dispose() every handler does nothing, and the reason code says why it went.
-import type { PeerKeys } from '../protocol/index.ts';
+// dispose() every handler does nothing, and the reason code says why it went. Its parts are
+// modules of their own (member-*.ts), one concept each, wired together here.
+import type { ChannelMessage, PeerKeys } from '../protocol/index.ts';
 import type { DisposeReason, MemberHandle, SlotKey } from './feature.ts';
-import type { Link, LinkState } from './link.ts';
+import type { Link } from './link.ts';
 import { createAnnouncedKeys } from './member-announced.ts';
 import { createGate } from './member-gate.ts';
 import { createHold } from './member-hold.ts';
@@ -11,32 +12,15 @@ import { createMemberKey } from './member-key.ts';
 import { createMemberLink, type LinkConfig } from './member-link.ts';
 import { createMemberMessages } from './member-messages.ts';
 import { createPresence } from './member-presence.ts';
-import { ANNOUNCED_KEY_MISMATCH, type MemberProblem, shownProblem } from './member-problems.ts';
+import { ANNOUNCED_KEY_MISMATCH, type MemberProblem } from './member-problems.ts';
 import { createProof, type Handshake } from './member-proof.ts';
 import { createMemberRoute, type RelayRoute } from './member-route.ts';
+import { type MemberView, memberView } from './member-view.ts';
 import type { SignalBody } from './negotiation.ts';
-import type { PathInfo } from './path.ts';
 import type { Router } from './router.ts';
-import type { Verification } from './verify.ts';
 
 export type { MemberProblem } from './member-problems.ts';
-export type { Handshake, LinkConfig, RelayRoute };
-
-/** What the member list shows of a member (a copy; the member object owns the truth). */
-export interface MemberView {
-  id: string;
-  name: string;
-  /** The direct link's state, or 'relayed' while a relay carries our messages to it. */
-  state: LinkState | 'relayed';
-  /** The relay in use while there is no direct link, or null. */
-  via: { id: string; name: string; rttMs: number | null } | null;
-  /** Why it cannot be reached (data-reason in the page), or null. */
-  reason: MemberProblem | null;
-  verification: Verification;
-  path: PathInfo | null;
-  /** False while the member is silent (no heartbeat): hidden until heard again. */
-  visible: boolean;
-}
+export type { Handshake, LinkConfig, MemberView, RelayRoute };
 
 export type MemberNoticeKind = 'silent' | 'back' | 'intercepted';
 
@@ -94,22 +78,25 @@ export interface Member extends MemberHandle {
 }
 
 export function createMember(options: MemberOptions): Member {
-  const { id, router } = options;
+  const { id, router, handshake } = options;
   const slots = new Map<SlotKey<unknown>, unknown>();
   let name = options.name;
+  let disposed = false;
+  const isDisposed = (): boolean => disposed;
+  const changed = (now?: boolean): void => options.changed(now);
+  // What the features hear of this member (router.ts).
+  const dispatch = (message: ChannelMessage): void => router.dispatch(handle, message);
+  const opened = (): void => router.opened(handle);
+
   /** What the current link's feature messages get while its hello is checked (member-gate.ts). */
   const gate = createGate();
   /** Heard, silent, or awaited back (member-presence.ts). */
-  const presence = createPresence({
-    disposed: () => disposed,
-    notice: (kind) => options.notice(kind),
-    changed: () => options.changed(),
-  });
+  const presence = createPresence({ disposed: isDisposed, notice: options.notice, changed });
   /** This page's verdicts on the member: muted, held for good, shut (member-hold.ts). */
   const hold = createHold({
-    disposed: () => disposed,
-    unproven: () => options.handshake.canProve && proof.heard && proof.verification === 'unverified',
-    changed: (now) => options.changed(now),
+    disposed: isDisposed,
+    unproven: () => handshake.canProve && proof.heard && proof.verification === 'unverified',
+    changed,
     stop() {
       gate.shut();
       direct.stop();
@@ -121,11 +108,10 @@ export function createMember(options: MemberOptions): Member {
     hold.hold(why);
     options.notice('intercepted');
   }
-  let disposed = false;
   /** The keys it announced with its join, and their proof (member-announced.ts). */
   const announced = createAnnouncedKeys({
-    handshake: options.handshake,
-    disposed: () => disposed,
+    handshake,
+    disposed: isDisposed,
     proven(keys) {
       if (signingKey.announcementDisagrees(keys)) {
         intercepted(ANNOUNCED_KEY_MISMATCH);
@@ -134,14 +120,14 @@ export function createMember(options: MemberOptions): Member {
       // History learns its key even if we never link (router → authors).
       router.verified(handle);
       route.tellOpened();
-      options.changed();
+      changed();
     },
   });
   /** The room-key hello on each of its links (member-proof.ts). */
   const proof = createProof({
     selfId: options.selfId,
     id,
-    handshake: options.handshake,
+    handshake,
     gate,
     current: (on) => direct.current(on),
     announcing: () => announced.checking,
@@ -150,14 +136,14 @@ export function createMember(options: MemberOptions): Member {
       if (signingKey.linkDisagrees()) intercepted(ANNOUNCED_KEY_MISMATCH);
       router.verified(handle);
       hold.tellIfShut();
-      options.changed();
+      changed();
     },
-    dispatch: (message) => router.dispatch(handle, message),
-    opened: () => router.opened(handle),
+    dispatch,
+    opened,
     intercepted,
     replaceLink: () => handle.replaceLink(),
-    changed: () => options.changed(),
-    gone: (reason) => options.gone(reason),
+    changed,
+    gone: options.gone,
   });
   /** Its current link and how it stands (member-link.ts): only that link's events come here. */
   const direct = createMemberLink({
@@ -165,8 +151,8 @@ export function createMember(options: MemberOptions): Member {
     id,
     config: options.links,
     sendSignal: options.sendSignal,
-    disposed: () => disposed,
-    changed: () => options.changed(),
+    disposed: isDisposed,
+    changed,
     events: {
       open: (on) => void proof.sayHello(on),
       message: (on, message, size) => messages.receive(on, message, size),
@@ -185,40 +171,28 @@ export function createMember(options: MemberOptions): Member {
       track: (event) => router.track(handle, event),
     },
   });
-  /** The signing key it is vouched for by, from its hello and its announcement (member-key.ts). */
-  const signingKey = createMemberKey({ canProve: options.handshake.canProve, proof, announced, hold });
-
+  /** The signing key this page vouches for as its own, from its hello or its announcement (member-key.ts). */
+  const signingKey = createMemberKey({ canProve: handshake.canProve, proof, announced, hold });
   /** Features talk over the direct link (else through the route, if there is one). */
   const directReady = (): boolean => direct.link.open && proof.helloSent(direct.link) && !proof.awaitingProof();
   /** Its route through a relay while there is no direct link (member-route.ts). */
   const route = createMemberRoute({
     usable: () => announced.proven && !hold.why && !directReady(),
-    opened: () => router.opened(handle),
-    changed: () => options.changed(),
+    opened,
+    changed,
   });
   /** Where its channel messages go, in and out (member-messages.ts). */
   const messages = createMemberMessages({
-    canProve: options.handshake.canProve,
+    canProve: handshake.canProve,
     gate,
     hold,
     proof,
     route,
     link: () => direct.link,
     admit: (type, size) => router.admit(handle, type, size),
-    dispatch: (message) => router.dispatch(handle, message),
-    gone: (reason) => options.gone(reason),
+    dispatch,
+    gone: options.gone,
   });
-
-  function problem(): MemberProblem | null {
-    return shownProblem({
-      held: hold.why,
-      // From the first failed proof until a later link proves the key: a warning on the entry.
-      suspect: proof.failed && proof.verification !== 'verified',
-      muted: hold.muted,
-      unproven: !hold.why && hold.shut,
-      link: direct.problem,
-    });
-  }
 
   const handle: Member = {
     id,
@@ -272,21 +246,7 @@ export function createMember(options: MemberOptions): Member {
       if (!slots.has(key)) slots.set(key, key.init());
       return slots.get(key) as T;
     },
-    view: () => {
-      const relay = route.inUse;
-      const via = relay ? { id: relay.relayId, name: relay.relayName, rttMs: relay.rttMs } : null;
-      return {
-        id,
-        name,
-        state: via ? 'relayed' : direct.state,
-        via,
-        reason: problem(),
-        // Reached only through a relay: proven by its announced keys, if they are.
-        verification: via ? announced.check : proof.verification,
-        path: direct.path,
-        visible: presence.visible,
-      };
-    },
+    view: () => memberView({ id, name, direct, proof, announced, hold, presence, route }),
     announce: (keys) => announced.announce(keys),
     setRoute(next) {
       if (!disposed) route.set(next);
@@ -295,11 +255,10 @@ export function createMember(options: MemberOptions): Member {
       if (disposed || next === name) return;
       name = next;
       router.renamed(handle);
-      options.changed();
+      changed();
     },
     receiveSignal(body) {
-      if (disposed || hold.why) return;
-      direct.receiveSignal(body);
+      if (!disposed && !hold.why) direct.receiveSignal(body);
     },
     replaceLink() {
       if (disposed || hold.why) return;
@@ -308,7 +267,7 @@ export function createMember(options: MemberOptions): Member {
       // start, and only a silence on that link hides it again.
       presence.newLink();
       direct.replace();
-      options.changed();
+      changed();
     },
     newSession() {
       if (disposed || hold.why) return;
