@@ -253,7 +253,7 @@ export function createRelayOutbox(options: OutboxOptions) {
       ends.carried.clear();
     },
 
-    /** The route to `target` through `relay`, as member.ts sends on it. */
+    /** The route to `target` through `relay`, as member-messages.ts sends on it. */
     route(relay: Member, target: Member, rttMs: number | null): RelayRoute {
       const ends = target.slot(endsSlot);
       return {

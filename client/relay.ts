@@ -3,7 +3,7 @@
 // tells the ones it links to whom it links to (relay:links, with round-trip times); from
 // that each member picks, for every member it cannot reach directly, the relay with the
 // smallest total round trip, and switches when that relay goes or the direct link comes
-// back (member.ts prefers the direct link whenever it works).
+// back (member-route.ts: the direct link is preferred whenever it works).
 //
 // What travels is sealed end to end (announce.ts): a relay sees sizes, not contents, and
 // cannot alter, forge, redirect or replay what it carries. What we send through a relay

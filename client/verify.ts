@@ -81,7 +81,7 @@ export function constantTimeEqual(a: string, b: string): boolean {
   return diff === 0;
 }
 
-/** The room-key handshake over a link's hello messages (see member.ts). */
+/** The room-key handshake over a link's hello messages (see member-proof.ts). */
 export function createHandshake(roomKey: string | null, identity: Identity): Handshake {
   return {
     canProve: roomKey !== null && globalThis.crypto?.subtle !== undefined,

@@ -1,6 +1,6 @@
 // Who wrote what, as far as this page can tell: every member seen during the page's life,
 // with its server-accepted name and the signing keys this page vouched for as its own (a
-// hello whose room-key proof checked, or its proven join announcement: member.ts). History
+// hello whose room-key proof checked, or its proven join announcement: member-key.ts). History
 // lines are checked against these keys, never against the member who relays them.
 import { type HistoryLine, normalizeName } from '../../protocol/index.ts';
 import { keyWithSkeleton, NO_TABLE } from '../../protocol/name-skeleton.ts';
@@ -73,7 +73,7 @@ export function createAuthors(): Authors {
       }
       author.name = member.name;
       author.heard ||= heard;
-      // Only a key its page vouches for (member.ts): a link's key once it proved the room key
+      // Only a key its page vouches for (member-key.ts): a link's key once it proved the room key
       // and agrees with the announced one, or the announced key once its proof checked.
       if (member.key !== null) {
         // Heard again: the newest, the last to be forgotten.

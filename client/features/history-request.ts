@@ -4,7 +4,7 @@
 // last says `done`). So each request has a fresh number, every chunk of its answer echoes it
 // (history-answer.ts), and only chunks with the number of our latest request are taken.
 // What came right behind a new link's hello reaches the features before they may ask again
-// on it (member.ts): from that hello on, no chunk is taken until the new request went.
+// on it (member-proof.ts): from that hello on, no chunk is taken until the new request went.
 // A member whose hello said an older protocol (or that we never heard a hello from: reached
 // only through a relay) gets requests without a number, and its answers are taken as before.
 import { HISTORY_REQUEST_NUMBER_VERSION, type MessageOf } from '../../protocol/index.ts';

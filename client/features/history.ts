@@ -139,7 +139,7 @@ export function createHistory(options: HistoryOptions) {
       checks.release(member.id);
       // A new link's hello was checked (or the keys it announced were: at our join, or
       // with a reload of its page, a new link either way). What came right behind the hello
-      // is handed to us before the link is said open (member.ts), and so before we ask
+      // is handed to us before the link is said open (member-proof.ts), and so before we ask
       // again: the rest of the answer to our request on the old link is not the answer.
       sources.newLink(member.id);
     },

@@ -16,7 +16,7 @@ const STATE_LABEL: Record<MemberView['state'], string> = {
 };
 
 const PROOF_FAILED = 'The room-key proof failed on this link: someone may be relaying it. Nothing is sent to it.';
-/** Problems that are a security warning about the link (member.ts), with what they mean. */
+/** Problems that are a security warning about the link (member-problems.ts), with what they mean. */
 const SECURITY_WARNINGS: ReadonlyMap<string, string> = new Map([
   ['room-key-mismatch', PROOF_FAILED],
   ['intercepted', PROOF_FAILED],

@@ -1182,7 +1182,7 @@ test('a member this page holds (cut for flooding, link intercepted) or hears not
   const { peer, calls } = await inCallWithOne();
   await settled();
   assert.deepEqual(sending(peer), ['audio', 'video']);
-  // member.ts hold(): shut, its link closed, kept in the list.
+  // member-hold.ts hold(): shut, its link closed, kept in the list.
   Object.assign(peer, { shut: true, open: false });
   calls.feature.shut?.(peer);
   await settled();

@@ -160,7 +160,7 @@ function shutOut(page: Page, other: Page): void {
   const member = page.members.get(other.id);
   assert.ok(member);
   (member as { shut: boolean }).shut = true;
-  member.send = () => false; // nothing goes to it any more (member.ts)
+  member.send = () => false; // nothing goes to it any more (member-messages.ts)
   page.files.feature.shut?.(member);
 }
 

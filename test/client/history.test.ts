@@ -770,7 +770,7 @@ test('the rest of the first answer, right behind the new link’s hello, is not 
   r.drop();
   r.reopenOnBobsSide();
   // Our page checks Bob's hello; what came behind it is handed to the features before
-  // they hear the link open (member.ts), and so before our new request goes.
+  // they hear the link open (member-proof.ts), and so before our new request goes.
   r.bob.member.isOpen = true;
   r.h.history.feature.verified?.(r.bob.member);
   r.toNewcomer();
@@ -884,7 +884,7 @@ test('an answer of long lines goes paced within the budget the asker holds us to
   const newcomer = fakeMember('newcomer-003');
   const h = harness([alice.member], time.now);
   keepLongLines(h.transcript, alice.member.id);
-  // The asker's page charges each message as it arrives (member.ts does, per member).
+  // The asker's page charges each message as it arrives (member-messages.ts does, per member).
   const asker = createBudget(CHANNEL_RATES, time.now);
   const verdicts: string[] = [];
   const send = newcomer.send.bind(newcomer);
