@@ -54,6 +54,12 @@ export interface MemberHandle {
    */
   readonly key: string | null;
   /**
+   * `key` is this member's own: it signed for its current link with it (`key:held`,
+   * identity.ts KeyHold). Any member may announce another's public key; only its holder can
+   * sign. False for a key known only from the join's announcement, and for older pages.
+   */
+  readonly keyHeld: boolean;
+  /**
    * The channel protocol version its latest hello said (on any link: a replaced link keeps
    * it until the new one's hello); null while no hello was heard (reached only through a
    * relay, say). What it can parse: features send newer fields only to members that say so.

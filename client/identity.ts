@@ -28,6 +28,8 @@ const CONTEXT = 'roomlink/1 line';
 const REACTION_CONTEXT = 'roomlink/1 reaction';
 /** The same for deletions. */
 const DELETION_CONTEXT = 'roomlink/1 deletion';
+/** The same for a link's proof that its sender holds the key it announced (KeyHold). */
+const KEY_HOLD_CONTEXT = 'roomlink/1 key-held';
 /** Imported public keys kept for verifying (one per member per join; bounded anyway). */
 const KEY_CACHE_LIMIT = 256;
 
@@ -68,6 +70,22 @@ export interface SignedReaction {
   ts: number;
 }
 
+/**
+ * The sender of a hello holds the private half of the key it announced: its signature over
+ * the link's two DTLS fingerprints, its own first. The hello's room-key proof binds the key
+ * to the link, but any member holds the room key and may announce another's public key (it
+ * is in every hello it sent us); only the key's holder can sign for this very link, whose
+ * fingerprints no other link has. Nothing else rests on this: what a member's lines are
+ * checked with stays its announced key (a copied key signs nothing), but "a member here holds
+ * this author's key" (a line from before a crash, its author back under a new id) does.
+ */
+export interface KeyHold {
+  /** The DTLS fingerprint of the signer's end of the link. */
+  sender: string;
+  /** That of the other end. */
+  receiver: string;
+}
+
 /** A key pair as this tab keeps it across a reload (see storage.ts). */
 export interface StoredKeyPair {
   privateKey: JsonWebKey;
@@ -89,6 +107,8 @@ export interface Identity {
   signReaction(reaction: SignedReaction): Promise<string | null>;
   /** Our signature over the deletion of our line, or null where WebCrypto is missing. */
   signDeletion(deletion: SignedDeletion): Promise<string | null>;
+  /** Our signature saying we hold our key, for one link (KeyHold), or null where WebCrypto is missing. */
+  signKeyHold(hold: KeyHold): Promise<string | null>;
 }
 
 const encoder = new TextEncoder();
@@ -103,6 +123,10 @@ function signedBytes(line: SignedLine): Uint8Array<ArrayBuffer> {
 
 function deletionBytes(d: SignedDeletion): Uint8Array<ArrayBuffer> {
   return encoder.encode(JSON.stringify([DELETION_CONTEXT, d.from, d.id, d.ts, d.to ?? null, d.at]));
+}
+
+function keyHoldBytes(h: KeyHold): Uint8Array<ArrayBuffer> {
+  return encoder.encode(JSON.stringify([KEY_HOLD_CONTEXT, h.sender, h.receiver]));
 }
 
 function reactionBytes(r: SignedReaction): Uint8Array<ArrayBuffer> {
@@ -184,6 +208,7 @@ export function createIdentity(store?: KeyStore, ready: Promise<unknown> = Promi
     sign: (line) => signBytes(signedBytes(line)),
     signReaction: (reaction) => signBytes(reactionBytes(reaction)),
     signDeletion: (deletion) => signBytes(deletionBytes(deletion)),
+    signKeyHold: (hold) => signBytes(keyHoldBytes(hold)),
   };
 }
 
@@ -219,6 +244,11 @@ export function verifyReaction(publicKey: string, signature: string, reaction: S
 /** True only when `signature` is the holder of `publicKey` deleting exactly this line. */
 export function verifyDeletion(publicKey: string, signature: string, deletion: SignedDeletion): Promise<boolean> {
   return verifyBytes(publicKey, signature, deletionBytes(deletion));
+}
+
+/** True only when `signature` is the holder of `publicKey` signing for exactly this link. */
+export function verifyKeyHold(publicKey: string, signature: string, hold: KeyHold): Promise<boolean> {
+  return verifyBytes(publicKey, signature, keyHoldBytes(hold));
 }
 
 async function verifyBytes(publicKey: string, signature: string, bytes: Uint8Array<ArrayBuffer>): Promise<boolean> {

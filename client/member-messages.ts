@@ -1,5 +1,5 @@
 // Where a member's channel messages go. In: each is charged to its budget first, whatever
-// handles it (router.ts); the link's own (hello, bye, ping) are the member's business, the
+// handles it (router.ts); the link's own (hello, key:held, bye, ping) are the member's business, the
 // features' reach them only as the link's gate allows (member-gate.ts). Out: over the direct
 // link whenever it works, else through the relay route; nothing of the features' goes before
 // the member proved the room key, while the link's own always may.
@@ -9,6 +9,7 @@ import type { DisposeReason } from './feature.ts';
 import type { Link } from './link.ts';
 import type { Gate } from './member-gate.ts';
 import type { Hold } from './member-hold.ts';
+import type { KeyHold } from './member-key-hold.ts';
 import { FLOODING } from './member-problems.ts';
 import type { Proof } from './member-proof.ts';
 import type { MemberRoute } from './member-route.ts';
@@ -22,6 +23,7 @@ export interface MemberMessagesOptions {
   gate: Gate;
   hold: Hold;
   proof: Proof;
+  keyHold: KeyHold;
   route: MemberRoute;
   /** The member's current link. */
   link(): Link;
@@ -46,7 +48,7 @@ export interface MemberMessages {
 }
 
 export function createMemberMessages(options: MemberMessagesOptions): MemberMessages {
-  const { gate, hold, proof, route } = options;
+  const { gate, hold, proof, keyHold, route } = options;
   return {
     async receive(on, message, size) {
       const verdict = options.admit(message.t, size);
@@ -57,6 +59,9 @@ export function createMemberMessages(options: MemberMessagesOptions): MemberMess
       switch (message.t) {
         case 'hello':
           return proof.hello(on, message);
+        case 'key:held':
+          // Right behind its hello on this link (channels keep order): for the key it carried.
+          return keyHold.heard(on, message, proof.key);
         case 'bye':
           options.gone('ERR_BYE');
           return;

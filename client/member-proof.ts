@@ -2,7 +2,13 @@
 // checked against the link (a proof that both hold the room key, binding its signing key to
 // this link's DTLS fingerprints), and the features hear the link is open only once both are
 // done. A failed proof gets one fresh link; a second one holds the member as intercepted.
-import { CHANNEL_PROTOCOL_VERSION, type ChannelMessage, type HelloMessage, type PeerKeys } from '../protocol/index.ts';
+import {
+  CHANNEL_PROTOCOL_VERSION,
+  type ChannelMessage,
+  type HelloMessage,
+  type KeyHeldMessage,
+  type PeerKeys,
+} from '../protocol/index.ts';
 import type { DisposeReason } from './feature.ts';
 import type { Link } from './link.ts';
 import type { Gate } from './member-gate.ts';
@@ -28,6 +34,10 @@ export interface Handshake {
   check(link: Link, hello: HelloMessage): Promise<Verification>;
   /** Checks the keys a member announced with its join (announce.ts); absent: never proven. */
   checkKeys?(keys: PeerKeys): Promise<Verification>;
+  /** Our proof that we hold our signing key, for this link (member-key-hold.ts); null: none to give. */
+  keyHeld?(link: Link): Promise<KeyHeldMessage | null>;
+  /** Whether `sig` is the holder of `key` signing for this link (the other side's `key:held`). */
+  checkKeyHeld?(link: Link, key: string, sig: string): Promise<boolean>;
 }
 
 export interface ProofOptions {
@@ -46,6 +56,8 @@ export interface ProofOptions {
   dispatch(message: ChannelMessage): void;
   /** The features hear the link is open. */
   opened(): void;
+  /** Both hellos are on this link, ours and theirs (which said `version`): once per link. */
+  hellosExchanged(on: Link, version: number | null): void;
   /** The link may be intercepted: the member is held for `why`, and the chat says so. */
   intercepted(why: MemberProblem): void;
   replaceLink(): void;
@@ -152,6 +164,7 @@ export function createProof(options: ProofOptions): Proof {
       on.send(hello);
       mark('hello-sent', id);
       helloSentOn = on;
+      if (helloOn === on) options.hellosExchanged(on, version);
       tellOpened(on);
     },
     async hello(on, message) {
@@ -164,6 +177,7 @@ export function createProof(options: ProofOptions): Proof {
       helloOn = on;
       if (message.v !== CHANNEL_PROTOCOL_VERSION) console.debug('roomlink: peer speaks channel protocol', message.v);
       version = message.v;
+      if (helloSentOn === on) options.hellosExchanged(on, version);
       // Kept at once (a second hello on this link is compared with it), but vouched for as
       // the member's only once the proof below checks (member-key.ts): a history chunk merged
       // meanwhile must not learn a key the proof may yet refuse.

@@ -9,6 +9,7 @@ import { createAnnouncedKeys } from './member-announced.ts';
 import { createGate } from './member-gate.ts';
 import { createHold } from './member-hold.ts';
 import { createMemberKey } from './member-key.ts';
+import { createKeyHold } from './member-key-hold.ts';
 import { createMemberLink, type LinkConfig } from './member-link.ts';
 import { createMemberMessages } from './member-messages.ts';
 import { createPresence } from './member-presence.ts';
@@ -140,11 +141,14 @@ export function createMember(options: MemberOptions): Member {
     },
     dispatch,
     opened,
+    hellosExchanged: (on, version) => void keyHold.hellosExchanged(on, version),
     intercepted,
     replaceLink: () => handle.replaceLink(),
     changed,
     gone: options.gone,
   });
+  /** Whether it holds the key it announced, not only announced it (member-key-hold.ts). */
+  const keyHold = createKeyHold({ id, handshake, current: (on) => direct.current(on) });
   /** Its current link and how it stands (member-link.ts): only that link's events come here. */
   const direct = createMemberLink({
     selfId: options.selfId,
@@ -187,6 +191,7 @@ export function createMember(options: MemberOptions): Member {
     gate,
     hold,
     proof,
+    keyHold,
     route,
     link: () => direct.link,
     admit: (type, size) => router.admit(handle, type, size),
@@ -207,6 +212,9 @@ export function createMember(options: MemberOptions): Member {
     },
     get key() {
       return signingKey.vouched;
+    },
+    get keyHeld() {
+      return keyHold.holds(signingKey.vouched);
     },
     get version() {
       return proof.version;

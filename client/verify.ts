@@ -5,7 +5,7 @@
 // per-join signing key (identity.ts): whoever could swap that key could sign lines in the
 // sender's name.
 import { CHANNEL_PROTOCOL_VERSION } from '../protocol/limits.ts';
-import type { Identity } from './identity.ts';
+import { type Identity, verifyKeyHold } from './identity.ts';
 import type { Handshake } from './member.ts';
 
 export type Verification = 'verified' | 'unverified' | 'mismatch';
@@ -81,8 +81,14 @@ export function constantTimeEqual(a: string, b: string): boolean {
   return diff === 0;
 }
 
-/** The room-key handshake over a link's hello messages (see member-proof.ts). */
-export function createHandshake(roomKey: string | null, identity: Identity): Handshake {
+/** The page's handshake: it always gives and checks the proof that a member holds its key. */
+export type PageHandshake = Handshake & Required<Pick<Handshake, 'keyHeld' | 'checkKeyHeld'>>;
+
+/**
+ * The room-key handshake over a link's hello messages (member-proof.ts), and the proof of
+ * holding the signing key that follows them (member-key-hold.ts).
+ */
+export function createHandshake(roomKey: string | null, identity: Identity): PageHandshake {
   return {
     canProve: roomKey !== null && globalThis.crypto?.subtle !== undefined,
     async hello(link) {
@@ -97,6 +103,17 @@ export function createHandshake(roomKey: string | null, identity: Identity): Han
     },
     async check(link, hello) {
       return checkRoomKeyProof(roomKey, hello.proof, await link.fingerprints(), hello.key);
+    },
+    async keyHeld(link) {
+      const { local, remote } = await link.fingerprints();
+      if (!local || !remote) return null;
+      const sig = await identity.signKeyHold({ sender: local, receiver: remote });
+      return sig === null ? null : { t: 'key:held', sig };
+    },
+    async checkKeyHeld(link, key, sig) {
+      const { local, remote } = await link.fingerprints();
+      if (!local || !remote) return false;
+      return verifyKeyHold(key, sig, { sender: remote, receiver: local });
     },
   };
 }

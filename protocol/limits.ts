@@ -22,9 +22,11 @@ export const ROOM_KEY_LENGTH = 22;
  * lines carry `edited` and `deleted`), sent only to members that said 5. 6: the receiver of
  * files decides when each starts (channel/files.ts FILE_QUEUE_VERSION): a member that said 6
  * is offered every file at once and says `file:queued` of one it took but holds back; one
- * that said less is offered 4 at a time, as before.
+ * that said less is offered 4 at a time, as before. 7: after its hello, a member proves it
+ * holds the key it announced (`key:held`, channel/core.ts KEY_HOLD_VERSION), sent only to
+ * members that said 7.
  */
-export const CHANNEL_PROTOCOL_VERSION = 6;
+export const CHANNEL_PROTOCOL_VERSION = 7;
 
 export const NAME_MIN_LENGTH = 1;
 export const NAME_MAX_LENGTH = 32;

@@ -178,6 +178,7 @@ test('parseChannelMessage accepts each message kind', () => {
     },
     { t: 'ack', ids: [id] },
     { t: 'ping', n: 3 },
+    { t: 'key:held', sig: 's'.repeat(86) },
     { t: 'bye' },
     {
       t: 'relay:links',
@@ -192,6 +193,20 @@ test('parseChannelMessage accepts each message kind', () => {
     { t: 'relay:deliver', from: 'peer-0000001', sealed: 'A'.repeat(64) },
   ];
   for (const message of good) assert.deepEqual(parseChannelMessage(JSON.stringify(message)), message);
+});
+
+test('a key:held carries one signature, base64url of a sane length, and nothing else', () => {
+  for (const message of [
+    { t: 'key:held' },
+    { t: 'key:held', sig: '' },
+    { t: 'key:held', sig: 's'.repeat(129) },
+    { t: 'key:held', sig: 'not base64url!' },
+    { t: 'key:held', sig: 7 },
+    { t: 'key:held', sig: 's'.repeat(86), key: 'A'.repeat(87) },
+  ]) {
+    const raw = JSON.stringify(message);
+    assert.equal(parseChannelMessage(raw), null, raw);
+  }
 });
 
 test('a history request and every chunk of its answer may carry a request number: a non-negative safe integer, nothing else', () => {

@@ -55,6 +55,16 @@ export interface Author {
   heard: boolean;
 }
 
+/**
+ * A member here holds one of the author's keys (signed for its link with it: keyHeld), so is
+ * the author, whatever its id now: a tab that kept its key but not its id.
+ */
+export function authorHere(author: Author, members: Iterable<MemberHandle>): boolean {
+  for (const member of members)
+    if (!member.disposed && member.keyHeld && member.key !== null && author.keys.has(member.key)) return true;
+  return false;
+}
+
 export interface Authors {
   /** Takes the member's name and, once its hello was checked (`heard`), its key. */
   learn(member: MemberHandle, heard?: boolean): void;

@@ -8,7 +8,7 @@
 // each line (shownAs), which the merge (history.ts) consults and the view makes it forget.
 import { type HistoryLine, MAX_CLOCK_SKEW_MS, normalizeName } from '../../protocol/index.ts';
 import type { MemberHandle } from '../feature.ts';
-import { type Author, nameIsHere } from './authors.ts';
+import { type Author, authorHere, nameIsHere } from './authors.ts';
 import type { ChatLine, LineVerification } from './chat.ts';
 import type { Checked, Ready } from './history-checks.ts';
 import type { HistoryCounts } from './history-counts.ts';
@@ -87,13 +87,12 @@ export function createHistoryShow({
 
   /**
    * A member here holds a key the author signed with: the same person under a new id (a tab
-   * that kept its key but not its id), whose lines are not an earlier member's.
+   * that kept its key but not its id), whose lines are not an earlier member's. Holds it, not
+   * only announced it: anyone may announce a key seen in a hello, and a member who took a
+   * gone author's name and key would pass for them (MemberHandle.keyHeld).
    */
   function keyHere(author: Author | undefined): boolean {
-    if (author === undefined) return false;
-    for (const member of members())
-      if (!member.disposed && member.key !== null && author.keys.has(member.key)) return true;
-    return false;
+    return author !== undefined && authorHere(author, members());
   }
 
   /** Shows a checked line (or counts it as a duplicate); synchronous, so a batch shows at once. */

@@ -11,6 +11,14 @@ export const CHAT_CHANNEL_LABEL = 'roomlink';
 const PROOF_MAX_LENGTH = 128;
 /** Signing keys: a raw P-256 public key (65 bytes) in base64url is 87 characters. */
 export const SIGNING_KEY_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
+/** ECDSA P-256 signatures (raw r‖s, 64 bytes) in base64url are 86 characters. */
+const KEY_HOLD_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
+/**
+ * The first channel protocol version (a member's hello says its own) that takes `key:held`:
+ * sent only to members that said 7, once their hello came, for an older page's schema would
+ * refuse the message.
+ */
+export const KEY_HOLD_VERSION = 7;
 /** A count or sequence number: a non-negative safe integer (pings, history requests). */
 export const counterSchema = z.int().check(z.gte(0), z.lte(Number.MAX_SAFE_INTEGER));
 
@@ -33,12 +41,19 @@ export const coreSchemas = [
    * doubled an idle room's channel traffic for nothing.)
    */
   z.strictObject({ t: z.literal('ping'), n: counterSchema }),
+  /**
+   * The sender holds the private half of the key its hello announced: its signature over the
+   * link's two DTLS fingerprints, its own first (client/identity.ts KeyHold). The hello's
+   * proof binds the key to the link, but any member could announce another's public key.
+   */
+  z.strictObject({ t: z.literal('key:held'), sig: z.string().check(z.regex(KEY_HOLD_PATTERN)) }),
   /** Clean goodbye: the sender is leaving the room. */
   z.strictObject({ t: z.literal('bye') }),
 ] as const;
 
 export type CoreMessage = z.infer<(typeof coreSchemas)[number]>;
 export type HelloMessage = Extract<CoreMessage, { t: 'hello' }>;
+export type KeyHeldMessage = Extract<CoreMessage, { t: 'key:held' }>;
 
 /**
  * A hello comes once per channel (and once more per replaced link); pings once a second,
@@ -46,6 +61,7 @@ export type HelloMessage = Extract<CoreMessage, { t: 'hello' }>;
  */
 export const coreRates = {
   hello: { perSecond: 0.5, burst: 5 },
+  'key:held': { perSecond: 0.5, burst: 5 },
   ping: { perSecond: 4, burst: 60 },
   bye: { perSecond: 0.5, burst: 2 },
 } as const satisfies Record<CoreMessage['t'], ChannelRate>;

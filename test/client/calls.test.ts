@@ -235,6 +235,7 @@ function fakeMember(id: string): FakeMember {
     state: 'connected',
     verification: 'verified',
     key: null,
+    keyHeld: false,
     version: null,
     disposed: false,
     shut: false,

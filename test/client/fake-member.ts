@@ -1,5 +1,6 @@
 // A stand-in MemberHandle for feature tests: what the feature sends lands in `wire`, the
-// channel opens when the test says so, `key` and `version` play what its hello said, and
+// channel opens when the test says so, `key` and `version` play what its hello said (and
+// `keyHeld` whether it signed for the link with that key: yes, unless a test says not), and
 // `room` how many more messages its channel takes before it is full (backpressure).
 import type { MemberHandle, SlotKey } from '../../client/feature.ts';
 import type { ChannelMessage } from '../../protocol/index.ts';
@@ -8,6 +9,7 @@ export interface FakeMember extends MemberHandle {
   isOpen: boolean;
   wire: ChannelMessage[];
   key: string | null;
+  keyHeld: boolean;
   version: number | null;
   room: number;
   name: string;
@@ -26,6 +28,7 @@ export function fakeMember(id: string, key: string | null = null, open = false):
     state: 'connected',
     verification: 'unverified',
     key,
+    keyHeld: key !== null,
     version: null,
     room: Number.POSITIVE_INFINITY,
     disposed: false,

@@ -177,6 +177,7 @@ export function link(a: Page, b: Page): void {
       state: 'connected',
       verification: 'verified',
       key: null,
+      keyHeld: false,
       version: null,
       get disposed() {
         return disposed;

@@ -306,7 +306,7 @@ test('a relayed line under the name of someone here (or ours) is shown marked as
   assert.deepEqual([counts.relayed, counts.dropped], [4, 2], 'shown lines count as shown');
 });
 
-test('a line checked against the key of an author who left, under a name someone here has now, is marked as an earlier member’s; one of an author here, under a name nobody here has, or whose key is here under a new id, is not', async () => {
+test('a line checked against the key of an author who left, under a name someone here has now, is marked as an earlier member’s; one of an author here, under a name nobody here has, or whose key is here under a new id, is not, unless the member with the key only announced it', async () => {
   // Dave was here (his key learned), wrote, and crashed; a new dave (another id and key) is
   // here now, and so is Alice, who holds the old dave's lines; so is Erin, who stays.
   const oldDave = await writer('dave-0000001');
@@ -318,7 +318,13 @@ test('a line checked against the key of an author who left, under a name someone
   const oldFay = await writer('fay-00000001');
   const newFay = fakeMember('fay-00000002', oldFay.member.key);
   newFay.name = 'fay';
-  const present = [oldDave.member, zoe.member, oldFay.member, newDave.member, alice.member, erin.member];
+  // Gus left; a member took his name and announced his key (seen in his hellos), which it
+  // cannot sign with (keyHeld false): not the same person.
+  const oldGus = await writer('gus-00000001');
+  const copier = fakeMember('gus-00000002', oldGus.member.key);
+  copier.name = 'gus';
+  copier.keyHeld = false;
+  const present = [oldDave.member, zoe.member, oldFay.member, oldGus.member, newDave.member, alice.member, erin.member];
   const h = harness(present);
   for (const member of present) h.link(member);
   const lines = [
@@ -326,12 +332,15 @@ test('a line checked against the key of an author who left, under a name someone
     await zoe.line('zoe, who left'),
     await erin.line('erin, still here'),
     await oldFay.line('fay, same key'),
+    await oldGus.line('gus, key copied'),
   ];
-  // The old dave, Zoe and the old Fay are gone from the room; the new Fay is here.
+  // The old dave, Zoe, the old Fay and Gus are gone from the room; the new Fay is here, and
+  // the member with Gus's key.
   oldDave.member.disposed = true;
   zoe.member.disposed = true;
   oldFay.member.disposed = true;
-  present.push(newFay);
+  oldGus.member.disposed = true;
+  present.push(newFay, copier);
   h.answer(alice.member, lines);
   await h.history.idle();
   const earlier = (text: string) => h.shown.find(({ line }) => line.text === text)?.line.history?.earlier;
@@ -339,14 +348,13 @@ test('a line checked against the key of an author who left, under a name someone
     'before the crash:true',
     'erin, still here:true',
     'fay, same key:true',
+    'gus, key copied:true',
     'zoe, who left:true',
   ]);
-  assert.deepEqual(['before the crash', 'zoe, who left', 'erin, still here', 'fay, same key'].map(earlier), [
-    true,
-    undefined,
-    undefined,
-    undefined,
-  ]);
+  assert.deepEqual(
+    ['before the crash', 'zoe, who left', 'erin, still here', 'fay, same key', 'gus, key copied'].map(earlier),
+    [true, undefined, undefined, undefined, true],
+  );
 });
 
 test('a relayed copy that says the line was deleted or edited since is shown over the relayed copy shown first; a copy less revised is not', async () => {

@@ -1,8 +1,12 @@
 // Room-key proofs: a peer holding the key proves it over both DTLS fingerprints; a swapped
 // fingerprint (someone in the middle) is caught; missing pieces are "unverified", not alarms.
+// And a member's proof that it holds the signing key it announced (`key:held`): only for its
+// own link, only with its own key.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkRoomKeyProof, proveRoomKey } from '../../client/verify.ts';
+import { createIdentity } from '../../client/identity.ts';
+import type { Link } from '../../client/link.ts';
+import { checkRoomKeyProof, createHandshake, proveRoomKey } from '../../client/verify.ts';
 
 const key = 'Zm9vYmFyYmF6cXV4cXV1eA';
 const alice = 'sha-256 aa:aa';
@@ -48,4 +52,30 @@ test('the proof covers the sender’s signing key: a key swapped in between is a
     'mismatch',
   );
   assert.equal(await checkRoomKeyProof(key, proof, { local: bob, remote: alice }), 'mismatch');
+});
+
+/** A link as seen from one end: only its fingerprints matter here. */
+const linkSeenBy = (local: string, remote: string): Link =>
+  ({ fingerprints: async () => ({ local, remote }) }) as unknown as Link;
+
+test('a member proves it holds its signing key for its own link only: not for another link, and not with a key it only copied', async () => {
+  const aliceIdentity = createIdentity();
+  const aliceKey = (await aliceIdentity.publicKey()) ?? '';
+  const aliceSide = createHandshake(key, aliceIdentity);
+  const bobSide = createHandshake(key, createIdentity());
+  const held = await aliceSide.keyHeld(linkSeenBy(alice, bob));
+  assert.equal(held?.t, 'key:held');
+  const sig = held?.sig ?? '';
+  assert.equal(await bobSide.checkKeyHeld(linkSeenBy(bob, alice), aliceKey, sig), true, 'Alice’s, on her link to Bob');
+  // Mallory copied Alice's public key and her signature from that link: on Mallory's own link
+  // (another fingerprint) it does not check, nor does a signature Mallory makes with her own.
+  assert.equal(await bobSide.checkKeyHeld(linkSeenBy(bob, mallory), aliceKey, sig), false, 'replayed on another link');
+  const malloryHeld = await createHandshake(key, createIdentity()).keyHeld(linkSeenBy(mallory, bob));
+  assert.equal(await bobSide.checkKeyHeld(linkSeenBy(bob, mallory), aliceKey, malloryHeld?.sig ?? ''), false);
+  // Either end's fingerprint, reversed ends, garbage: false, never a throw.
+  assert.equal(await bobSide.checkKeyHeld(linkSeenBy(alice, bob), aliceKey, sig), false, 'ends reversed');
+  assert.equal(await bobSide.checkKeyHeld(linkSeenBy(bob, ''), aliceKey, sig), false, 'no fingerprint');
+  assert.equal(await bobSide.checkKeyHeld(linkSeenBy(bob, alice), 'not-a-key-000000', sig), false);
+  assert.equal(await bobSide.checkKeyHeld(linkSeenBy(bob, alice), aliceKey, '%%%'), false);
+  assert.equal(await aliceSide.keyHeld(linkSeenBy(alice, '')), null, 'nothing to sign for');
 });

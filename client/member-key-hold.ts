@@ -1,0 +1,50 @@
+// Whether a member holds the signing key it announced, not only announced it. Its hello's
+// room-key proof binds the key to the link, but every member holds the room key, and every
+// member's public key is in the hellos it sent: one could announce another's (a member gone,
+// whose name it then takes). So once both hellos are on a link, each side signs the link's two
+// DTLS fingerprints with its key (`key:held`, identity.ts KeyHold), which no other link has
+// and only the key's holder can sign. What rests on it is "a member here is this author": an
+// author's history line from before its tab lost its id is not marked as an earlier member's
+// while a member here holds its key (features/authors.ts authorHere). A member's own lines are
+// checked with its announced key whatever this says: a copied key signs nothing.
+import { KEY_HOLD_VERSION, type KeyHeldMessage } from '../protocol/index.ts';
+import type { Link } from './link.ts';
+import type { Handshake } from './member-proof.ts';
+import { mark } from './timeline.ts';
+
+export interface KeyHoldOptions {
+  id: string;
+  handshake: Handshake;
+  /** The member's current link (member-link.ts): what an older one says is void. */
+  current(on: Link): boolean;
+}
+
+export interface KeyHold {
+  /** Both hellos are on this link (ours went, theirs came, saying `version`): ours goes, if theirs takes it. */
+  hellosExchanged(on: Link, version: number | null): Promise<void>;
+  /** Its `key:held` on this link, for the key its hello there carried (`key`). */
+  heard(on: Link, message: KeyHeldMessage, key: string | null): Promise<void>;
+  /** It proved it holds `key` (on this or an earlier link of the same member). */
+  holds(key: string | null): boolean;
+}
+
+export function createKeyHold({ id, handshake, current }: KeyHoldOptions): KeyHold {
+  /** The last key it signed for a link with: a member's key stays its own across its links. */
+  let held: string | null = null;
+  return {
+    async hellosExchanged(on, version) {
+      // An older page's schema refuses a message type it does not know.
+      if (version === null || version < KEY_HOLD_VERSION || !handshake.keyHeld) return;
+      const message = await handshake.keyHeld(on);
+      if (message !== null && current(on)) on.send(message);
+    },
+    async heard(on, message, key) {
+      if (key === null || !handshake.checkKeyHeld) return;
+      const signed = await handshake.checkKeyHeld(on, key, message.sig);
+      if (!signed || !current(on)) return;
+      held = key;
+      mark('key-held', id);
+    },
+    holds: (key) => key !== null && key === held,
+  };
+}

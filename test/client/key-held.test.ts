@@ -1,0 +1,120 @@
+// A member proves it holds the signing key its hello announced (`key:held`, after both hellos
+// on a link): the page's own handshake (verify.ts) on a fake link, the other side played by
+// the test with real keys. A member that announces another's key, which every member can
+// (it is in that member's hellos) with a valid room-key proof, is vouched for with that key
+// but never holds it; an older page is sent no `key:held`, which its schema would refuse.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { defineFeature } from '../../client/feature.ts';
+import { createIdentity, type Identity } from '../../client/identity.ts';
+import { createMesh } from '../../client/mesh.ts';
+import { createRouter } from '../../client/router.ts';
+import { createHandshake, proveRoomKey } from '../../client/verify.ts';
+import { CHANNEL_PROTOCOL_VERSION, type ChannelMessage } from '../../protocol/index.ts';
+import { fakeLinkConfig, fakeLinks } from './fakes.ts';
+
+const ROOM_KEY = 'Zm9vYmFyYmF6cXV4cXV1eA';
+const OTHER = 'bbbbbbbbbbbb';
+/** The fake link's fingerprints as the other side sees them (fakes.ts: ours 'local', theirs 'remote'). */
+const THEIRS = { local: 'remote', remote: 'local' };
+
+function harness() {
+  const { factory, made } = fakeLinks();
+  const mesh = createMesh({
+    links: fakeLinkConfig(factory),
+    handshake: createHandshake(ROOM_KEY, createIdentity()),
+    router: createRouter([defineFeature({ name: 'chat', types: ['chat', 'ack'], receive: () => {} })]),
+    sendSignal: () => {},
+    changed: () => {},
+    notice: () => {},
+  });
+  mesh.setSelf('aaaaaaaaaaaa');
+  mesh.peerJoined({ id: OTHER, name: 'Bob' });
+  const link = made[0];
+  const member = mesh.member(OTHER);
+  assert.ok(link && member);
+  return { link, member };
+}
+
+/** Until every check under way (WebCrypto's) has settled. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** The other side's hello announcing `key`, with a room-key proof for this link. */
+async function helloWith(key: string, v = CHANNEL_PROTOCOL_VERSION): Promise<ChannelMessage> {
+  const proof = (await proveRoomKey(ROOM_KEY, THEIRS, key)) ?? '';
+  return { t: 'hello', v, proof, key };
+}
+
+/** `signer`'s `key:held` for this link. */
+async function keyHeldBy(signer: Identity): Promise<ChannelMessage> {
+  const sig = (await signer.signKeyHold({ sender: THEIRS.local, receiver: THEIRS.remote })) ?? '';
+  return { t: 'key:held', sig };
+}
+
+test('a member that signs for the link with the key it announced holds it; ours goes once both hellos are on the link', async () => {
+  const { link, member } = harness();
+  const bob = createIdentity();
+  const bobKey = (await bob.publicKey()) ?? '';
+  link.openChannel();
+  await settle();
+  assert.deepEqual(
+    link.sent.map((m) => m.t),
+    ['hello'],
+    'not before its hello',
+  );
+  link.deliver(await helloWith(bobKey));
+  link.deliver(await keyHeldBy(bob));
+  await settle();
+  assert.equal(member.key, bobKey);
+  assert.equal(member.keyHeld, true);
+  const ours = link.sent.find((m) => m.t === 'key:held');
+  assert.ok(ours?.t === 'key:held', 'ours went');
+  // It checks on Bob's side of the link, with our hello's key.
+  const ourHello = link.sent.find((m) => m.t === 'hello');
+  assert.ok(ourHello?.t === 'hello' && ourHello.key);
+  const bobSide = createHandshake(ROOM_KEY, bob);
+  const bobsView = { fingerprints: async () => THEIRS } as unknown as Parameters<typeof bobSide.checkKeyHeld>[0];
+  assert.equal(await bobSide.checkKeyHeld(bobsView, ourHello.key, ours.sig), true);
+});
+
+test('a member that announces another member’s key with a valid room-key proof is vouched for with it, but does not hold it', async () => {
+  const { link, member } = harness();
+  const alice = createIdentity();
+  const alicesKey = (await alice.publicKey()) ?? '';
+  const mallory = createIdentity();
+  link.openChannel();
+  link.deliver(await helloWith(alicesKey));
+  // What Mallory can sign, with her own key; and nothing at all.
+  link.deliver(await keyHeldBy(mallory));
+  await settle();
+  assert.equal(member.key, alicesKey, 'its hello proved the room key');
+  assert.equal(member.keyHeld, false);
+});
+
+test('a `key:held` for another key than the hello’s, or garbage, holds nothing; a member that never sends one holds nothing', async () => {
+  const { link, member } = harness();
+  const bob = createIdentity();
+  link.openChannel();
+  link.deliver(await helloWith((await bob.publicKey()) ?? ''));
+  await settle();
+  assert.equal(member.keyHeld, false, 'nothing sent yet');
+  link.deliver({ t: 'key:held', sig: 'AAAAAAAAAAAAAAAAAAAAAAAA' });
+  link.deliver(await keyHeldBy(createIdentity()));
+  await settle();
+  assert.equal(member.keyHeld, false);
+  assert.equal(member.state, 'connected', 'and the link goes on');
+});
+
+test('a member whose hello said an older version is sent no `key:held`', async () => {
+  const { link } = harness();
+  const bob = createIdentity();
+  link.openChannel();
+  link.deliver(await helloWith((await bob.publicKey()) ?? '', 6));
+  await settle();
+  assert.deepEqual(
+    link.sent.map((m) => m.t),
+    ['hello'],
+  );
+});
