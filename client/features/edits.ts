@@ -439,3 +439,5 @@ export function createEdits({
     },
   };
 }
+
+export type Edits = ReturnType<typeof createEdits>;

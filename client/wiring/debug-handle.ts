@@ -4,7 +4,7 @@
 // tools, not part of the page's wiring: it only reads what main.ts made, once all of it exists.
 import type { MediaQuality } from '../calls/stats.ts';
 import type { Chat } from '../features/chat.ts';
-import type { createEdits } from '../features/edits.ts';
+import type { Edits } from '../features/edits.ts';
 import type { Files } from '../features/files.ts';
 import type { History } from '../features/history.ts';
 import type { Reactions } from '../features/reactions.ts';
@@ -15,8 +15,6 @@ import { selectedPath } from '../path.ts';
 import type { Relay } from '../relay.ts';
 import type { Attention } from '../view/attention.ts';
 import type { LinesView } from '../view/lines.ts';
-
-type Edits = ReturnType<typeof createEdits>;
 
 // Debug and test handle (stable: the e2e tests and benchmarks use it).
 declare global {
