@@ -57,7 +57,6 @@ import { createLineEdits } from './view/line-edits.ts';
 import { markLine } from './view/line-marks.ts';
 import { createLinesView } from './view/lines.ts';
 import { createMembersView } from './view/members.ts';
-import { mentionsYou } from './view/mentions.ts';
 import { createPageView } from './view/page.ts';
 import { createPrivateView } from './view/private.ts';
 import { createReactionsView } from './view/reactions.ts';
@@ -256,7 +255,7 @@ const renderMembers = perFrame(() => {
 const names = wireNames({
   selfId: () => selfId,
   selfName,
-  mesh: { member: (peerId) => mesh.member(peerId) },
+  mesh: { member: (peerId) => mesh.member(peerId), members: () => mesh.members() },
   members,
   identity,
   redraw: () => calm(renderMembers),
@@ -327,10 +326,8 @@ const ice = createIce({
   updated: () => mesh.reconfigure(ice.rtcConfig()),
 });
 
-const nameOf = (peerId: string): string => mesh.member(peerId)?.name ?? 'Someone';
-const memberNames = (): string[] => mesh.members().map((member) => member.name);
-/** Whether these words name us, as the room's names are now (mentions.ts). */
-const namesUs = (text: string): boolean => mentionsYou(text, selfName(), memberNames(), names.ownCode());
+/** A member's name now, and whether words name us (wiring/names.ts). */
+const { nameOf, namesUs } = names;
 
 /** Whether people are talking now; file transfers step back while they do. */
 const conversation = createConversation();

@@ -1,8 +1,8 @@
 // Names as the page shows them: members the server gave one name told apart by their key
 // codes (twins.ts), said once in the chat, and tagged wherever a name is drawn (the member
-// list, our own entry, the lines, the private bar, what @ offers). Separate from main.ts
-// because it owns the state of that (the twins, our own key once made, which tags were last
-// drawn) and everything else only asks it for a name, a tag or a redraw.
+// list, our own entry, the lines, the private bar, what @ offers), and whether words name us.
+// Separate from main.ts because it owns the state of that (the twins, our own key once made,
+// which tags were last drawn) and everything else only asks it for a name, a tag or a redraw.
 import { keyCode } from '../fingerprint.ts';
 import type { Identity } from '../identity.ts';
 import type { MemberView } from '../member.ts';
@@ -10,13 +10,14 @@ import type { Mesh } from '../mesh.ts';
 import { createTwins, meetingText, tagText } from '../twins.ts';
 import { createEarlierLines } from '../view/earlier-lines.ts';
 import type { ListedMember, MembersView } from '../view/members.ts';
+import { mentionsYou } from '../view/mentions.ts';
 import { tagLines } from '../view/twin-tag.ts';
 
 export interface NamesOptions {
   selfId(): string | null;
   selfName(): string;
-  /** The member objects, with the keys they announced (bound lazily: the mesh comes later). */
-  mesh: Pick<Mesh, 'member'>;
+  /** The member objects, with the keys they announced, and the members listed (bound lazily: the mesh comes later). */
+  mesh: Pick<Mesh, 'member' | 'members'>;
   members: MembersView;
   identity: Identity;
   /** The member list is to be drawn again (our key code came). */
@@ -97,6 +98,16 @@ export function wireNames({
     const key = mesh.member(member.id)?.key ?? null;
     return { ...member, code: codeOf(key), twin: twins.tag(member.id) };
   }
+  /** A member's name now; 'Someone' for one the mesh no longer has. */
+  const nameOf = (peerId: string): string => mesh.member(peerId)?.name ?? 'Someone';
+  /** Whether these words name us, as the room's names are now (mentions.ts): with our key code, once made. */
+  const namesUs = (text: string): boolean =>
+    mentionsYou(
+      text,
+      selfName(),
+      mesh.members().map((member) => member.name),
+      codeOf(ownKey),
+    );
   function showSelf(): void {
     const self = selfId();
     members.setSelf(self, selfName(), {
@@ -110,12 +121,14 @@ export function wireNames({
     othersTag,
     taggedName,
     listed,
+    nameOf,
+    namesUs,
     showSelf,
-    /** Our own key code, once our key is made (a mention may carry it). */
-    ownCode: (): string | null => codeOf(ownKey),
     /** The confusables table came (confusables.ts): look-alike names are twins too. */
     useSkeleton: twins.useSkeleton,
     /** Names compared as they look (twins.ts): a relayed line under a look-alike of a name here is dropped. */
     nameKey: twins.keyOf,
   };
 }
+
+export type Names = ReturnType<typeof wireNames>;
