@@ -37,7 +37,6 @@ import {
   callMemory,
   draftStore,
   editStore,
-  loadResume,
   privateStore,
   reactionStore,
   receiptStore,
@@ -71,6 +70,7 @@ import { exposeDebugHandle } from './wiring/debug-handle.ts';
 import { createDeferred } from './wiring/deferred.ts';
 import { wireNames } from './wiring/names.ts';
 import { joinedLine, roomKeyNotice, wireNotices } from './wiring/notices.ts';
+import { createOwnId } from './wiring/own-id.ts';
 import { createOwnName } from './wiring/own-name.ts';
 import { createRelaySettings } from './wiring/relay-settings.ts';
 import { whileOffline, wireStatus } from './wiring/status.ts';
@@ -78,16 +78,12 @@ import { whileOffline, wireStatus } from './wiring/status.ts';
 mark('main');
 // Joining started in the entry script, before this module was even evaluated (boot.ts).
 const { link, signaling, identity, announcement, ...joining } = joined();
-let selfId: string | null = null;
-/**
- * The id this tab had in the room before (its resume ticket, read before the join's answer
- * replaces it), and whether the server gave it back: a reload, said as such in the chat.
- */
-const returningId = loadResume(link.roomId)?.id;
+/** Our id in the room: the server's to give, once joined (wiring/own-id.ts). */
+const ownId = createOwnId(link.roomId);
 /** Our own name: the server's word once joined (wiring/own-name.ts). */
 const ownName = createOwnName({
   initial: joining.name,
-  inRoom: () => selfId !== null && signaling !== null,
+  inRoom: () => ownId.current() !== null && signaling !== null,
   ask: (wanted) => signaling?.rename(wanted).catch(() => null) ?? Promise.resolve(null),
   page: {
     setName: (next, replace) => page.setName(next, replace),
@@ -108,7 +104,7 @@ const selfName = ownName.current;
 /** What the server tells us about the room; attached below, once everything here exists. */
 const signalingHandlers: SignalingHandlers = {
   onJoined(ack, rejoin) {
-    selfId = ack.self.id;
+    ownId.joined(ack.self.id);
     ownName.joined(ack.self.name);
     saveResume(link.roomId, ack.resume);
     mesh.setSelf(ack.self.id);
@@ -117,9 +113,9 @@ const signalingHandlers: SignalingHandlers = {
     names.showSelf();
     page.setName(selfName());
     if (!rejoin) {
-      const back = returningId === ack.self.id;
+      const back = ownId.returned();
       historyView.setBack(back);
-      system(joinedLine(ack.peers, selfId, selfName(), back));
+      system(joinedLine(ack.peers, ownId.current(), selfName(), back));
       // Those here before us may hold lines we have not seen: ask them.
       history.joined(ack.peers.map((peer) => peer.id));
     }
@@ -129,7 +125,7 @@ const signalingHandlers: SignalingHandlers = {
     // Our private lines from before the reload (no history brings them back), once the
     // members are known: a line to one of them names it.
     if (!rejoin) {
-      for (const kept of privateLines.restore(returningId === ack.self.id)) {
+      for (const kept of privateLines.restore(ownId.returned())) {
         const line = restoredLine(kept, ack.self.id);
         transcript.markShown(line.from, line.id);
         historyView.place(line, showLine(line, line.own ? selfName() : kept.name));
@@ -253,7 +249,7 @@ const renderMembers = perFrame(() => {
 });
 /** Names as shown: members the server gave one name told apart by their key codes, and said once. */
 const names = wireNames({
-  selfId: () => selfId,
+  selfId: () => ownId.current(),
   selfName,
   mesh: { member: (peerId) => mesh.member(peerId), members: () => mesh.members() },
   members,
@@ -280,6 +276,7 @@ const replies = createReplies(document.getElementById('messages') as HTMLElement
   revision(from, id) {
     const revised = edits.revision(from, id);
     if (revised === null) return null;
+    const selfId = ownId.current();
     // A private line's other party: its recipient, if it was ours; else its author.
     const privateWith = revised.to === undefined ? null : from === selfId ? revised.to : from;
     return { name: from === selfId ? selfName() : nameOf(from), privateWith, text: revised.text };
@@ -395,10 +392,10 @@ function showLine(line: ChatLine, senderName: string): HTMLLIElement {
 
 const transcript = createTranscript();
 /** The private lines this tab showed, kept for its next load (no history has them). */
-const privateLines = createPrivateKeeper(privateStore(link.roomId), () => selfId ?? '');
+const privateLines = createPrivateKeeper(privateStore(link.roomId), ownId.orEmpty);
 
 const chat = createChat({
-  selfId: () => selfId ?? '',
+  selfId: ownId.orEmpty,
   selfName,
   members: () => mesh.all(),
   display: (line) => void showLine(line, line.own ? selfName() : nameOf(line.from)),
@@ -407,13 +404,14 @@ const chat = createChat({
   delivered: (lineId, member) => receipts.delivered(lineId, member),
 });
 const edits = createEdits({
-  selfId: () => selfId ?? '',
+  selfId: ownId.orEmpty,
   members: () => mesh.all(),
   identity,
   transcript,
   // A reload sends our latest edits again: a member without one yet still gets it.
   store: editStore(link.roomId),
   revised(from, id, revision) {
+    const selfId = ownId.current();
     // Marked as its new text mentions us; not notified or counted again (an edit is not news).
     const mention = revision.text !== null && from !== selfId && namesUs(revision.text);
     lineEdits.revised(from, id, revision, mention);
@@ -455,7 +453,7 @@ const receipts = createReceipts({
   member: (id) => mesh.member(id),
   changed: (lineId, receipt) => receiptsView.update(lineId, receipt),
   store: receiptStore(link.roomId),
-  selfId: () => selfId ?? '',
+  selfId: ownId.orEmpty,
 });
 const receiptsView = createReceiptsView(calm, {
   // Here: the name it goes by now; gone: the one it had when we last knew it.
@@ -464,7 +462,7 @@ const receiptsView = createReceiptsView(calm, {
 });
 const readWatch = createReadWatch();
 const reactions = createReactions({
-  selfId: () => selfId ?? '',
+  selfId: ownId.orEmpty,
   selfName,
   members: () => mesh.all(),
   nameKey: names.nameKey,
@@ -492,7 +490,7 @@ const filesView = createFilesView(lines, {
 });
 /** The call: the feature and its view, drawn on the next frame from the members as they are then. */
 const callWiring = wireCalls({
-  selfId: () => selfId ?? '',
+  selfId: ownId.orEmpty,
   selfName,
   all: () => mesh.all(),
   listed: () => mesh.members(),
@@ -509,7 +507,7 @@ const keptList = keptFiles(link.roomId, tabStorage());
 /** Files this tab sent, as their lines ended: a reload shows those lines again (files/sent-kept.ts). */
 const sentList = sentFiles(link.roomId, tabStorage());
 const files = createFiles({
-  selfId: () => selfId ?? '',
+  selfId: ownId.orEmpty,
   selfName,
   members: () => mesh.all(),
   showLine: filesView.showLine,
@@ -522,7 +520,7 @@ const files = createFiles({
 });
 
 const history = createHistory({
-  selfId: () => selfId ?? '',
+  selfId: ownId.orEmpty,
   selfName,
   ownKey: () => identity.publicKey(),
   members: () => mesh.all(),
@@ -564,7 +562,7 @@ for (const sent of sentList.list()) {
 
 const relaySettings = createRelaySettings();
 const relay = createRelay({
-  selfId: () => selfId ?? '',
+  selfId: ownId.orEmpty,
   members: () => mesh.objects(),
   member: (id) => mesh.object(id),
   enabled: relaySettings.enabled,
@@ -687,7 +685,7 @@ window.addEventListener('offline', watchOutage);
 
 // Debug and test handle (stable: the e2e tests and benchmarks use it).
 exposeDebugHandle({
-  selfId: () => selfId,
+  selfId: () => ownId.current(),
   mesh,
   chat,
   history,
