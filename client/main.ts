@@ -50,24 +50,20 @@ import { createAttention } from './view/attention.ts';
 import { createCalmLane } from './view/calm.ts';
 import { createFilesView } from './view/files.ts';
 import { perFrame } from './view/frame.ts';
-import { createHistoryView } from './view/history.ts';
 import { showHistoryWaiting } from './view/history-waiting.ts';
-import { createLineEdits } from './view/line-edits.ts';
 import { markLine } from './view/line-marks.ts';
-import { createLinesView } from './view/lines.ts';
 import { createMembersView } from './view/members.ts';
 import { createPageView } from './view/page.ts';
 import { createPrivateView } from './view/private.ts';
 import { createReactionsView } from './view/reactions.ts';
 import { createReadWatch, createReceiptsView } from './view/receipts.ts';
-import { createReplies } from './view/replies.ts';
 import type { ReplyTarget } from './view/reply-compose.ts';
 import { tagLine } from './view/twin-tag.ts';
 import { createTypingView } from './view/typing.ts';
-import { createUnreadMarker } from './view/unread-marker.ts';
 import { wireCalls } from './wiring/calls.ts';
 import { exposeDebugHandle } from './wiring/debug-handle.ts';
 import { createDeferred } from './wiring/deferred.ts';
+import { wireLineViews } from './wiring/line-views.ts';
 import { wireNames } from './wiring/names.ts';
 import { joinedLine, roomKeyNotice, wireNotices } from './wiring/notices.ts';
 import { createOwnId } from './wiring/own-id.ts';
@@ -93,7 +89,7 @@ const ownName = createOwnName({
   others: () => mesh.members().map((member) => member.name),
   nameKey: (name) => names.nameKey(name),
   keepForTab: (name) => saveTabName(link.roomId, name),
-  say: (text) => system(text),
+  say: (text) => say(text),
   renamed() {
     names.showSelf();
     renderCall(); // our own tile's caption
@@ -115,7 +111,7 @@ const signalingHandlers: SignalingHandlers = {
     if (!rejoin) {
       const back = ownId.returned();
       historyView.setBack(back);
-      system(joinedLine(ack.peers, ownId.current(), selfName(), back));
+      say(joinedLine(ack.peers, ownId.current(), selfName(), back));
       // Those here before us may hold lines we have not seen: ask them.
       history.joined(ack.peers.map((peer) => peer.id));
     }
@@ -160,7 +156,7 @@ function outsideTheRoom(): void {
   calls.leave();
   for (const member of mesh.all()) member.send({ t: 'bye' });
   mesh.outside();
-  system('You are no longer in this room: it is full, and your place went to someone else while you were away.');
+  say('You are no longer in this room: it is full, and your place went to someone else while you were away.');
 }
 
 /** The page status and our own outages: offline said, members kept listed, missed lines asked for. */
@@ -255,46 +251,24 @@ const names = wireNames({
   members,
   identity,
   redraw: () => calm(renderMembers),
-  say: (text) => system(text),
+  say: (text) => say(text),
   keptLines: () => lines.kept(),
   markedEarlier: (from, id) => replies.earlier(from, id),
   privateBar: { current: () => privateTarget.current(), renamed: (peerId) => privateTarget.renamed(peerId) },
 });
-const { taggedName, othersTag } = names;
+const { taggedName, othersTag, nameOf, namesUs } = names;
 /** What waits until the join is done with: line times, look-alike names, stale files. */
 const deferred = createDeferred();
-// What a reader scrolled up missed (mentions, attention.ts) is seen once back at the newest line.
-const lines = createLinesView({
-  caughtUp: () => attention.caughtUp(),
-  placedAbove: (item, passed) => unreadMarker.placedAbove(item, passed),
+/** The chat's lines as shown, with replies' quotes, our lines' edits and history's order (wiring/line-views.ts). */
+const views = wireLineViews({
+  ownId,
+  selfName,
+  nameOf,
+  startEdit,
+  startReply,
+  later: () => ({ edits, chat, history, attention }),
 });
-/** The first message that came while the tab was hidden starts with "New messages". */
-const unreadMarker = createUnreadMarker();
-const replies = createReplies(document.getElementById('messages') as HTMLElement, {
-  start: startReply,
-  reveal: lines.reveal,
-  revision(from, id) {
-    const revised = edits.revision(from, id);
-    if (revised === null) return null;
-    const selfId = ownId.current();
-    // A private line's other party: its recipient, if it was ours; else its author.
-    const privateWith = revised.to === undefined ? null : from === selfId ? revised.to : from;
-    return { name: from === selfId ? selfName() : nameOf(from), privateWith, text: revised.text };
-  },
-});
-const lineEdits = createLineEdits(document.getElementById('messages') as HTMLElement, {
-  edit: startEdit,
-  remove: async (id) => {
-    // Deleted first (signed), then never sent again to a member still without it (chat.ts).
-    if (await edits.delete(id)) chat.withdraw(id);
-  },
-  whenDropped: lines.whenDropped,
-});
-// A history line that goes for good is forgotten by the feature too (its shownAs).
-const historyView = createHistoryView({
-  whenDropped: lines.whenDropped,
-  dropped: (from, id) => history.forget(from, id),
-});
+const { lines, unreadMarker, replies, lineEdits, historyView, say } = views;
 const privateTarget = createPrivateTarget({
   member: (peerId) => mesh.member(peerId),
   shown(target) {
@@ -306,10 +280,10 @@ const privateTarget = createPrivateTarget({
     // Those told we type and no longer written to hear we stopped, now.
     typing.audienceChanged();
   },
-  say: (text) => system(text),
+  say: (text) => say(text),
 });
 /** A reload's "left" and "joined" come out as one "is back" (departures.ts). */
-const departures = createDepartures(system);
+const departures = createDepartures(say);
 // Shown by the message box while no one here could confirm the room key in our link (key-doubt.ts).
 const keyDoubt = createKeyDoubt((text) => page.keyNote(text));
 const privateView = createPrivateView({ choose: (peerId) => privateTarget.choose(peerId) });
@@ -322,9 +296,6 @@ const ice = createIce({
   },
   updated: () => mesh.reconfigure(ice.rtcConfig()),
 });
-
-/** A member's name now, and whether words name us (wiring/names.ts). */
-const { nameOf, namesUs } = names;
 
 /** Whether people are talking now; file transfers step back while they do. */
 const conversation = createConversation();
@@ -514,7 +485,7 @@ const files = createFiles({
   acceptLimit: filesView.acceptLimit,
   kept: keptList,
   sent: sentList,
-  notice: (member, text) => system(text, member.id),
+  notice: (member, text) => say(text, member.id),
   // A member shown typing is talking for as long as it is shown (its starts refresh it).
   talking: () => conversation.talking() || typing.anyoneTyping(),
 });
@@ -571,7 +542,7 @@ const relay = createRelay({
   // Charged already, to its author's budget through that relay (relay.ts): never its own.
   deliver: (from, message) => router.dispatch(from, message, 'relayed'),
   drained: (member) => router.drained(member),
-  refused: (from, via, why) => system(refusalText(isolate(from.name), isolate(via.name), why), from.id),
+  refused: (from, via, why) => say(refusalText(isolate(from.name), isolate(via.name), why), from.id),
 });
 const router = createRouter([
   chat.feature,
@@ -610,7 +581,7 @@ const mesh = createMesh({
     history.recheck();
   },
   notice: wireNotices({
-    say: system,
+    say,
     silenceNotices,
     departures,
     privateTarget,
@@ -620,20 +591,6 @@ const mesh = createMesh({
   }),
 });
 
-function system(text: string, about = ''): void {
-  lines.append(
-    {
-      kind: 'system',
-      id: crypto.randomUUID?.() ?? String(Math.random()),
-      from: about,
-      ts: Date.now(),
-      text,
-      own: false,
-    },
-    '',
-  );
-}
-
 page.setShareLink(link.shareUrl);
 page.setName(selfName());
 names.showSelf();
@@ -642,7 +599,7 @@ if (link.invalidRoomId !== null) {
 } else {
   page.setStatus('connecting');
   const notice = roomKeyNotice(link.key !== null, globalThis.crypto?.subtle !== undefined);
-  if (notice) system(notice);
+  if (notice) say(notice);
 }
 
 const pathPolls = startPathPolls({

@@ -1,0 +1,88 @@
+// The chat's lines as the page shows them: the list (view/lines.ts) with "New messages" above
+// the first line that came while the tab was hidden (unread-marker.ts), the quotes of replies
+// (replies.ts), the Edit and Delete of our own lines (line-edits.ts), the history lines placed
+// in order (view/history.ts), and the page's own words in the chat (say). Separate from
+// main.ts because these views are made together and reach each other; the features and the
+// rest of the page reach them through this handle.
+import type { Chat } from '../features/chat.ts';
+import type { Edits } from '../features/edits.ts';
+import type { History } from '../features/history.ts';
+import type { Attention } from '../view/attention.ts';
+import { createHistoryView } from '../view/history.ts';
+import { createLineEdits } from '../view/line-edits.ts';
+import { createLinesView } from '../view/lines.ts';
+import { createReplies } from '../view/replies.ts';
+import type { ReplyTarget } from '../view/reply-compose.ts';
+import { createUnreadMarker } from '../view/unread-marker.ts';
+import type { OwnId } from './own-id.ts';
+
+export interface LineViewsOptions {
+  ownId: Pick<OwnId, 'current'>;
+  selfName(): string;
+  /** A member's name now (names.ts), for the quote of a line not held here. */
+  nameOf(peerId: string): string;
+  /** Our line goes to the message box to be edited; a reply starts there (message-box.ts). */
+  startEdit(id: string): void;
+  startReply(target: ReplyTarget): void;
+  /** Parts made after these views, reached only when called (once main.ts has run). */
+  later(): {
+    edits: Pick<Edits, 'revision' | 'delete'>;
+    chat: Pick<Chat, 'withdraw'>;
+    history: Pick<History, 'forget'>;
+    attention: Pick<Attention, 'caughtUp'>;
+  };
+}
+
+export function wireLineViews({ ownId, selfName, nameOf, startEdit, startReply, later }: LineViewsOptions) {
+  // What a reader scrolled up missed (mentions, attention.ts) is seen once back at the newest line.
+  const lines = createLinesView({
+    caughtUp: () => later().attention.caughtUp(),
+    placedAbove: (item, passed) => unreadMarker.placedAbove(item, passed),
+  });
+  /** The first message that came while the tab was hidden starts with "New messages". */
+  const unreadMarker = createUnreadMarker();
+  const replies = createReplies(document.getElementById('messages') as HTMLElement, {
+    start: startReply,
+    reveal: lines.reveal,
+    revision(from, id) {
+      const revised = later().edits.revision(from, id);
+      if (revised === null) return null;
+      const selfId = ownId.current();
+      // A private line's other party: its recipient, if it was ours; else its author.
+      const privateWith = revised.to === undefined ? null : from === selfId ? revised.to : from;
+      return { name: from === selfId ? selfName() : nameOf(from), privateWith, text: revised.text };
+    },
+  });
+  const lineEdits = createLineEdits(document.getElementById('messages') as HTMLElement, {
+    edit: startEdit,
+    remove: async (id) => {
+      // Deleted first (signed), then never sent again to a member still without it (chat.ts).
+      if (await later().edits.delete(id)) later().chat.withdraw(id);
+    },
+    whenDropped: lines.whenDropped,
+  });
+  // A history line that goes for good is forgotten by the feature too (its shownAs).
+  const historyView = createHistoryView({
+    whenDropped: lines.whenDropped,
+    dropped: (from, id) => later().history.forget(from, id),
+  });
+
+  /** Says a line in the chat from the page itself, about a member (its id) or none. */
+  function say(text: string, about = ''): void {
+    lines.append(
+      {
+        kind: 'system',
+        id: crypto.randomUUID?.() ?? String(Math.random()),
+        from: about,
+        ts: Date.now(),
+        text,
+        own: false,
+      },
+      '',
+    );
+  }
+
+  return { lines, unreadMarker, replies, lineEdits, historyView, say };
+}
+
+export type LineViews = ReturnType<typeof wireLineViews>;
