@@ -53,17 +53,16 @@ import { perFrame } from './view/frame.ts';
 import { showHistoryWaiting } from './view/history-waiting.ts';
 import { markLine } from './view/line-marks.ts';
 import { createMembersView } from './view/members.ts';
-import { createPageView } from './view/page.ts';
 import { createPrivateView } from './view/private.ts';
 import { createReactionsView } from './view/reactions.ts';
 import { createReadWatch, createReceiptsView } from './view/receipts.ts';
-import type { ReplyTarget } from './view/reply-compose.ts';
 import { tagLine } from './view/twin-tag.ts';
 import { createTypingView } from './view/typing.ts';
 import { wireCalls } from './wiring/calls.ts';
 import { exposeDebugHandle } from './wiring/debug-handle.ts';
 import { createDeferred } from './wiring/deferred.ts';
 import { wireLineViews } from './wiring/line-views.ts';
+import { wireMessageBox } from './wiring/message-box.ts';
 import { wireNames } from './wiring/names.ts';
 import { joinedLine, roomKeyNotice, wireNotices } from './wiring/notices.ts';
 import { createOwnId } from './wiring/own-id.ts';
@@ -177,59 +176,14 @@ const pageStatus = wireStatus({
 });
 const { outage, silenceNotices, watchOutage } = pageStatus;
 
-const page = createPageView({
-  rename: (raw) => void ownName.rename(raw),
-  send(text, reply) {
-    const destination = privateTarget.destination();
-    if (destination === 'gone') return false;
-    const to = destination.to?.id;
-    // A reply to a private line goes to its other party alone (startReply chose it, and
-    // choosing anyone else cancelled the reply): never its excerpt to anyone else.
-    const re = reply !== null && (reply.privateWith === null || reply.privateWith === to) ? reply.re : undefined;
-    return sendLine(text, to, re) !== null;
-  },
-  // Members who share a name are offered each with its tag, which the mention then carries.
-  mentionable: () => mesh.members().map((member) => taggedName(member.id, member.name)),
-  saveEdit(id, text) {
-    // As a sent line does: "is typing…" went on for 5 s after an edit was saved. Before the
-    // edit, which waits for its signature: the others hear the stop first.
-    typing.stop();
-    void edits.edit(id, text);
-    return true;
-  },
-  // ↑ edits our latest line where we are writing: the room, or the private conversation open.
-  lastOwnLine: () => edits.lastOwn(privateTarget.current()),
-  editing(id) {
-    lineEdits.editing(id);
-    if (id === null) typing.stop(); // saved, or given up: nothing more is being typed
-  },
-  retryJoin: () => signaling?.retryNow() ?? false,
+/** The page view, and what its message box sends: lines, edits, replies (wiring/message-box.ts). */
+const { page, startEdit, startReply, sendLine } = wireMessageBox({
+  ownName,
+  signaling,
+  outage,
   draft: draftStore(link.roomId),
-  writingToRoom: () => privateTarget.current() === null,
+  later: () => ({ mesh, names, privateTarget, chat, edits, typing, receipts, lineEdits }),
 });
-
-/** Our line goes to the message box to be edited (its Edit button, or E on it in the list). */
-function startEdit(id: string): void {
-  const text = edits.ownText(id);
-  if (text !== null) page.edit({ id, text });
-}
-
-/** Starts a reply: to a private line, privately to its other party. */
-function startReply(target: ReplyTarget): void {
-  if (target.privateWith !== null && privateTarget.current() !== target.privateWith) {
-    privateTarget.choose(target.privateWith);
-  }
-  page.reply(target);
-}
-
-/** Sends a line to the room, or privately to one member; its id, or null if it cannot go. */
-function sendLine(text: string, to?: string, re?: ReplyTarget['re']): string | null {
-  const line = chat.send(text, to, re);
-  typing.stop();
-  // The chat queued it for exactly these members: they are its recipients.
-  if (line) receipts.sent(line.id, line.sentTo, to !== undefined, outage.offline());
-  return line?.id ?? null;
-}
 const members = createMembersView();
 /** The member list and our lines' receipts are drawn together, a few times a second at most. */
 const calm = createCalmLane();
