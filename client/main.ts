@@ -25,7 +25,6 @@ import { reopenStoredFile } from './files/store.ts';
 import { createIce } from './ice.ts';
 import { isolate } from './isolate.ts';
 import { joined } from './joined.ts';
-import { createKeyDoubt } from './key-doubt.ts';
 import { createLink } from './link.ts';
 import { createMesh } from './mesh.ts';
 import { startPathPolls } from './path-polls.ts';
@@ -47,12 +46,9 @@ import {
 import { mark } from './timeline.ts';
 import { createHandshake } from './verify.ts';
 import { createAttention } from './view/attention.ts';
-import { createCalmLane } from './view/calm.ts';
 import { createFilesView } from './view/files.ts';
-import { perFrame } from './view/frame.ts';
 import { showHistoryWaiting } from './view/history-waiting.ts';
 import { markLine } from './view/line-marks.ts';
-import { createMembersView } from './view/members.ts';
 import { createPrivateView } from './view/private.ts';
 import { createReactionsView } from './view/reactions.ts';
 import { createReadWatch, createReceiptsView } from './view/receipts.ts';
@@ -62,13 +58,14 @@ import { wireCalls } from './wiring/calls.ts';
 import { exposeDebugHandle } from './wiring/debug-handle.ts';
 import { createDeferred } from './wiring/deferred.ts';
 import { wireLineViews } from './wiring/line-views.ts';
+import { wireMemberList } from './wiring/member-list.ts';
 import { wireMessageBox } from './wiring/message-box.ts';
 import { wireNames } from './wiring/names.ts';
 import { joinedLine, roomKeyNotice, wireNotices } from './wiring/notices.ts';
 import { createOwnId } from './wiring/own-id.ts';
 import { createOwnName } from './wiring/own-name.ts';
 import { createRelaySettings } from './wiring/relay-settings.ts';
-import { whileOffline, wireStatus } from './wiring/status.ts';
+import { wireStatus } from './wiring/status.ts';
 
 mark('main');
 // Joining started in the entry script, before this module was even evaluated (boot.ts).
@@ -166,8 +163,7 @@ const pageStatus = wireStatus({
   },
   listed: () => mesh.members(),
   redraw() {
-    calm.cancel(renderMembers);
-    renderMembers.now();
+    memberList.redrawNow();
     // The call's tiles and status word a member we do not hear by our outage too.
     if (callWiring.drawn()) renderCall();
   },
@@ -184,19 +180,9 @@ const { page, startEdit, startReply, sendLine } = wireMessageBox({
   draft: draftStore(link.roomId),
   later: () => ({ mesh, names, privateTarget, chat, edits, typing, receipts, lineEdits }),
 });
-const members = createMembersView();
-/** The member list and our lines' receipts are drawn together, a few times a second at most. */
-const calm = createCalmLane();
-/** Redraws the member list on the next frame, from the mesh as it is then (asked through `calm`). */
-const renderMembers = perFrame(() => {
-  const list = mesh.members();
-  // While we seem offline, everyone we cannot hear stays listed, as out of our reach.
-  const shown = outage.offline() ? list.map(whileOffline) : list;
-  names.checkTwins(shown);
-  members.render(shown.map(names.listed));
-  keyDoubt.check(list);
-  deferred.membersDrawn(list);
-});
+/** The member list, drawn a few times a second at most (wiring/member-list.ts). */
+const memberList = wireMemberList({ outage, page, later: () => ({ mesh, names, deferred }) });
+const { members, calm } = memberList;
 /** Names as shown: members the server gave one name told apart by their key codes, and said once. */
 const names = wireNames({
   selfId: () => ownId.current(),
@@ -204,7 +190,7 @@ const names = wireNames({
   mesh: { member: (peerId) => mesh.member(peerId), members: () => mesh.members() },
   members,
   identity,
-  redraw: () => calm(renderMembers),
+  redraw: () => memberList.redraw(),
   say: (text) => say(text),
   keptLines: () => lines.kept(),
   markedEarlier: (from, id) => replies.earlier(from, id),
@@ -238,8 +224,6 @@ const privateTarget = createPrivateTarget({
 });
 /** A reload's "left" and "joined" come out as one "is back" (departures.ts). */
 const departures = createDepartures(say);
-// Shown by the message box while no one here could confirm the room key in our link (key-doubt.ts).
-const keyDoubt = createKeyDoubt((text) => page.keyNote(text));
 const privateView = createPrivateView({ choose: (peerId) => privateTarget.choose(peerId) });
 
 const ice = createIce({
@@ -522,12 +506,8 @@ const mesh = createMesh({
   sendSignal: (to, body) => signaling?.send({ to, ...body }),
   changed(now) {
     privateTarget.membersChanged();
-    if (now) {
-      calm.cancel(renderMembers);
-      renderMembers.now();
-    } else {
-      calm(renderMembers);
-    }
+    if (now) memberList.redrawNow();
+    else memberList.redraw();
     // Members change the call area only while a call runs, and once more as it ends.
     if (callWiring.drawn() || calls.running()) renderCall();
     relay.refresh();
@@ -570,7 +550,7 @@ signaling?.attach(signalingHandlers, selfName);
 mark('ready');
 deferred.afterReady((skeleton) => {
   names.useSkeleton(skeleton);
-  calm(renderMembers);
+  memberList.redraw();
 });
 window.addEventListener('pagehide', () => {
   receipts.keep();
