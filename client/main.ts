@@ -9,7 +9,6 @@
 // later is passed as functions that reach those objects only when called, after this module
 // has run.
 import { createConversation } from './conversation.ts';
-import { createDepartures } from './departures.ts';
 import { type ChatLine, createChat } from './features/chat.ts';
 import { createEdits } from './features/edits.ts';
 import { createFiles } from './features/files.ts';
@@ -222,8 +221,6 @@ const privateTarget = createPrivateTarget({
   },
   say: (text) => say(text),
 });
-/** A reload's "left" and "joined" come out as one "is back" (departures.ts). */
-const departures = createDepartures(say);
 const privateView = createPrivateView({ choose: (peerId) => privateTarget.choose(peerId) });
 
 const ice = createIce({
@@ -517,7 +514,6 @@ const mesh = createMesh({
   notice: wireNotices({
     say,
     silenceNotices,
-    departures,
     privateTarget,
     silenceSaid() {
       if (callWiring.drawn()) renderCall();

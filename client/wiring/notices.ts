@@ -4,7 +4,7 @@
 // "left" waits for a reload's return (departures.ts), and "not responding" and "back" wait
 // for our own outage's verdict (outage.ts), as the call's tiles do.
 import type { PeerInfo } from '../../protocol/index.ts';
-import type { createDepartures } from '../departures.ts';
+import { createDepartures } from '../departures.ts';
 import { isolate } from '../isolate.ts';
 import type { MeshNotice } from '../mesh.ts';
 import type { SilenceNotices } from '../outage.ts';
@@ -14,7 +14,6 @@ export interface NoticesOptions {
   /** Says a line in the chat, about a member (its id) or none. */
   say(text: string, about?: string): void;
   silenceNotices: SilenceNotices;
-  departures: ReturnType<typeof createDepartures>;
   /** The private bar follows its member's leaving and renaming (bound lazily). */
   privateTarget: Pick<PrivateTarget, 'left' | 'renamed'>;
   /** A member's silence was said: the call's tiles and status say it too, if a call is drawn. */
@@ -22,7 +21,9 @@ export interface NoticesOptions {
 }
 
 /** The mesh's notices (mesh.ts), said in the chat as they should be. */
-export function wireNotices({ say: system, silenceNotices, departures, privateTarget, silenceSaid }: NoticesOptions) {
+export function wireNotices({ say: system, silenceNotices, privateTarget, silenceSaid }: NoticesOptions) {
+  /** A reload's "left" and "joined" come out as one "is back" (departures.ts). */
+  const departures = createDepartures(system);
   return (notice: MeshNotice): void => {
     if (notice.kind === 'left') privateTarget.left(notice.id, notice.name);
     else if (notice.kind === 'renamed') privateTarget.renamed(notice.id);
