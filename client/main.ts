@@ -27,7 +27,6 @@ import { joined } from './joined.ts';
 import { createLink } from './link.ts';
 import { createMesh } from './mesh.ts';
 import { startPathPolls } from './path-polls.ts';
-import { createPrivateTarget } from './private-target.ts';
 import { createRelay, refusalText } from './relay.ts';
 import { createRouter } from './router.ts';
 import type { SignalingHandlers } from './signaling.ts';
@@ -48,7 +47,6 @@ import { createAttention } from './view/attention.ts';
 import { createFilesView } from './view/files.ts';
 import { showHistoryWaiting } from './view/history-waiting.ts';
 import { markLine } from './view/line-marks.ts';
-import { createPrivateView } from './view/private.ts';
 import { createReactionsView } from './view/reactions.ts';
 import { createReadWatch, createReceiptsView } from './view/receipts.ts';
 import { tagLine } from './view/twin-tag.ts';
@@ -63,6 +61,7 @@ import { wireNames } from './wiring/names.ts';
 import { joinedLine, roomKeyNotice, wireNotices } from './wiring/notices.ts';
 import { createOwnId } from './wiring/own-id.ts';
 import { createOwnName } from './wiring/own-name.ts';
+import { wirePrivateTarget } from './wiring/private-target.ts';
 import { createRelaySettings } from './wiring/relay-settings.ts';
 import { wireStatus } from './wiring/status.ts';
 
@@ -208,20 +207,8 @@ const views = wireLineViews({
   later: () => ({ edits, chat, history, attention }),
 });
 const { lines, unreadMarker, replies, lineEdits, historyView, say } = views;
-const privateTarget = createPrivateTarget({
-  member: (peerId) => mesh.member(peerId),
-  shown(target) {
-    members.setSelected(target?.id ?? null);
-    privateView.show(target && { ...target, name: taggedName(target.id, target.name) });
-    // A reply to a private line is for its other party alone.
-    const reply = page.replyTarget();
-    if (reply && reply.privateWith !== null && reply.privateWith !== target?.id) page.cancelReply();
-    // Those told we type and no longer written to hear we stopped, now.
-    typing.audienceChanged();
-  },
-  say: (text) => say(text),
-});
-const privateView = createPrivateView({ choose: (peerId) => privateTarget.choose(peerId) });
+/** The member chosen for private messages, and the bar that says so (wiring/private-target.ts). */
+const privateTarget = wirePrivateTarget({ members, names, page, say, later: () => ({ mesh, typing }) });
 
 const ice = createIce({
   relayOnly: link.relayOnly,

@@ -1,0 +1,43 @@
+// The member chosen for private messages (private-target.ts keeps the choice) and how the page
+// shows it: the bar above the message box with the member's name and tag (view/private.ts),
+// the member selected in the list; a reply being written to a line private with someone else
+// is cancelled, and those told we type hear we stopped. Separate from main.ts because a
+// change of the choice reaches all of these at once; the rest only asks where a line goes.
+import type { Typing } from '../features/typing.ts';
+import type { Mesh } from '../mesh.ts';
+import { createPrivateTarget } from '../private-target.ts';
+import type { MembersView } from '../view/members.ts';
+import type { PageView } from '../view/page.ts';
+import { createPrivateView } from '../view/private.ts';
+import type { Names } from './names.ts';
+
+export interface PrivateTargetWiringOptions {
+  members: Pick<MembersView, 'setSelected'>;
+  names: Pick<Names, 'taggedName'>;
+  page: Pick<PageView, 'replyTarget' | 'cancelReply'>;
+  /** Says a line in the chat (the member written to is no longer here). */
+  say(text: string): void;
+  /** Parts made after the choice, reached only when called (once main.ts has run). */
+  later(): {
+    mesh: Pick<Mesh, 'member'>;
+    typing: Pick<Typing, 'audienceChanged'>;
+  };
+}
+
+export function wirePrivateTarget({ members, names, page, say, later }: PrivateTargetWiringOptions) {
+  const privateTarget = createPrivateTarget({
+    member: (peerId) => later().mesh.member(peerId),
+    shown(target) {
+      members.setSelected(target?.id ?? null);
+      privateView.show(target && { ...target, name: names.taggedName(target.id, target.name) });
+      // A reply to a private line is for its other party alone.
+      const reply = page.replyTarget();
+      if (reply && reply.privateWith !== null && reply.privateWith !== target?.id) page.cancelReply();
+      // Those told we type and no longer written to hear we stopped, now.
+      later().typing.audienceChanged();
+    },
+    say,
+  });
+  const privateView = createPrivateView({ choose: (peerId) => privateTarget.choose(peerId) });
+  return privateTarget;
+}
