@@ -9,14 +9,11 @@
 // later is passed as functions that reach those objects only when called, after this module
 // has run.
 import { createConversation } from './conversation.ts';
-import { type ChatLine, createChat } from './features/chat.ts';
-import { createEdits } from './features/edits.ts';
+import type { ChatLine } from './features/chat.ts';
 import { createFiles } from './features/files.ts';
 import { createHistory } from './features/history.ts';
-import { createPrivateKeeper, restoredLine } from './features/private-kept.ts';
 import { createReactions } from './features/reactions.ts';
 import { createReceipts } from './features/receipts.ts';
-import { createTranscript } from './features/transcript.ts';
 import { createTyping } from './features/typing.ts';
 import { forgetting, keptFiles } from './files/kept.ts';
 import { sentFiles } from './files/sent-kept.ts';
@@ -30,17 +27,7 @@ import { startPathPolls } from './path-polls.ts';
 import { createRelay, refusalText } from './relay.ts';
 import { createRouter } from './router.ts';
 import type { SignalingHandlers } from './signaling.ts';
-import {
-  callMemory,
-  draftStore,
-  editStore,
-  privateStore,
-  reactionStore,
-  receiptStore,
-  saveResume,
-  saveTabName,
-  tabStorage,
-} from './storage.ts';
+import { callMemory, draftStore, reactionStore, receiptStore, saveResume, saveTabName, tabStorage } from './storage.ts';
 import { mark } from './timeline.ts';
 import { createHandshake } from './verify.ts';
 import { createAttention } from './view/attention.ts';
@@ -52,6 +39,7 @@ import { createReadWatch, createReceiptsView } from './view/receipts.ts';
 import { tagLine } from './view/twin-tag.ts';
 import { createTypingView } from './view/typing.ts';
 import { wireCalls } from './wiring/calls.ts';
+import { wireChat } from './wiring/chat.ts';
 import { exposeDebugHandle } from './wiring/debug-handle.ts';
 import { createDeferred } from './wiring/deferred.ts';
 import { wireLineViews } from './wiring/line-views.ts';
@@ -114,13 +102,7 @@ const signalingHandlers: SignalingHandlers = {
     mesh.sync(ack.peers, rejoin);
     // Our private lines from before the reload (no history brings them back), once the
     // members are known: a line to one of them names it.
-    if (!rejoin) {
-      for (const kept of privateLines.restore(ownId.returned())) {
-        const line = restoredLine(kept, ack.self.id);
-        transcript.markShown(line.from, line.id);
-        historyView.place(line, showLine(line, line.own ? selfName() : kept.name));
-      }
-    }
+    if (!rejoin) restorePrivate(ownId.returned());
     if (rejoin) pageStatus.cameBack();
     ownName.askChosen();
   },
@@ -283,45 +265,18 @@ function showLine(line: ChatLine, senderName: string): HTMLLIElement {
   return item;
 }
 
-const transcript = createTranscript();
-/** The private lines this tab showed, kept for its next load (no history has them). */
-const privateLines = createPrivateKeeper(privateStore(link.roomId), ownId.orEmpty);
-
-const chat = createChat({
-  selfId: ownId.orEmpty,
+/** The chat's lines and their edits, and the private lines kept for a reload (wiring/chat.ts). */
+const chatWiring = wireChat({
+  roomId: link.roomId,
+  ownId,
   selfName,
-  members: () => mesh.all(),
-  display: (line) => void showLine(line, line.own ? selfName() : nameOf(line.from)),
   identity,
-  transcript,
-  delivered: (lineId, member) => receipts.delivered(lineId, member),
+  names,
+  views,
+  page,
+  later: () => ({ mesh, showLine, receipts, attention }),
 });
-const edits = createEdits({
-  selfId: ownId.orEmpty,
-  members: () => mesh.all(),
-  identity,
-  transcript,
-  // A reload sends our latest edits again: a member without one yet still gets it.
-  store: editStore(link.roomId),
-  revised(from, id, revision) {
-    const selfId = ownId.current();
-    // Marked as its new text mentions us; not notified or counted again (an edit is not news).
-    const mention = revision.text !== null && from !== selfId && namesUs(revision.text);
-    lineEdits.revised(from, id, revision, mention);
-    replies.revised(from, id, revision.text);
-    page.replyRevised(from, id, revision.text);
-    // What the title and "N new messages" counted of it: taken back if it went, or no longer
-    // mentions us.
-    if (from !== selfId) {
-      const now = revision.text === null ? null : mention;
-      attention.revised(from, id, now);
-      lines.revised(from, id, now);
-    }
-    privateLines.revise(from, id, revision.text, revision.at);
-    // Ours deleted goes to no one more (chat.withdraw): its receipt would wait for good.
-    if (revision.text === null && from === selfId) receipts.withdrawn(id);
-  },
-});
+const { transcript, privateLines, chat, edits, restorePrivate } = chatWiring;
 const typing = createTyping({
   members: () => mesh.all(),
   // Writing privately: only that member hears we type.
