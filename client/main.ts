@@ -12,9 +12,6 @@ import { createConversation } from './conversation.ts';
 import type { ChatLine } from './features/chat.ts';
 import { createFiles } from './features/files.ts';
 import { createHistory } from './features/history.ts';
-import { createReactions } from './features/reactions.ts';
-import { createReceipts } from './features/receipts.ts';
-import { createTyping } from './features/typing.ts';
 import { forgetting, keptFiles } from './files/kept.ts';
 import { sentFiles } from './files/sent-kept.ts';
 import { reopenStoredFile } from './files/store.ts';
@@ -27,19 +24,16 @@ import { startPathPolls } from './path-polls.ts';
 import { createRelay, refusalText } from './relay.ts';
 import { createRouter } from './router.ts';
 import type { SignalingHandlers } from './signaling.ts';
-import { callMemory, draftStore, reactionStore, receiptStore, saveResume, saveTabName, tabStorage } from './storage.ts';
+import { callMemory, draftStore, saveResume, saveTabName, tabStorage } from './storage.ts';
 import { mark } from './timeline.ts';
 import { createHandshake } from './verify.ts';
-import { createAttention } from './view/attention.ts';
 import { createFilesView } from './view/files.ts';
 import { showHistoryWaiting } from './view/history-waiting.ts';
 import { markLine } from './view/line-marks.ts';
-import { createReactionsView } from './view/reactions.ts';
-import { createReadWatch, createReceiptsView } from './view/receipts.ts';
 import { tagLine } from './view/twin-tag.ts';
-import { createTypingView } from './view/typing.ts';
 import { wireCalls } from './wiring/calls.ts';
 import { wireChat } from './wiring/chat.ts';
+import { wireChatSignals } from './wiring/chat-signals.ts';
 import { exposeDebugHandle } from './wiring/debug-handle.ts';
 import { createDeferred } from './wiring/deferred.ts';
 import { wireLineViews } from './wiring/line-views.ts';
@@ -162,7 +156,7 @@ const { page, startEdit, startReply, sendLine } = wireMessageBox({
 });
 /** The member list, drawn a few times a second at most (wiring/member-list.ts). */
 const memberList = wireMemberList({ outage, page, later: () => ({ mesh, names, deferred }) });
-const { members, calm } = memberList;
+const { members } = memberList;
 /** Names as shown: members the server gave one name told apart by their key codes, and said once. */
 const names = wireNames({
   selfId: () => ownId.current(),
@@ -277,52 +271,20 @@ const chatWiring = wireChat({
   later: () => ({ mesh, showLine, receipts, attention }),
 });
 const { transcript, privateLines, chat, edits, restorePrivate } = chatWiring;
-const typing = createTyping({
-  members: () => mesh.all(),
-  // Writing privately: only that member hears we type.
-  audience: () => privateTarget.current(),
-  changed(list) {
-    if (list.length > 0) conversation.spoke();
-    typingView.show(list.map((member) => member.name));
-    members.setDoing(
-      'typing',
-      list.map((member) => member.id),
-    );
-  },
-});
-const typingView = createTypingView({
-  keystroke() {
-    conversation.spoke();
-    typing.keystroke();
-  },
-  emptied: () => typing.stop(),
-});
-const receipts = createReceipts({
-  member: (id) => mesh.member(id),
-  changed: (lineId, receipt) => receiptsView.update(lineId, receipt),
-  store: receiptStore(link.roomId),
-  selfId: ownId.orEmpty,
-});
-const receiptsView = createReceiptsView(calm, {
-  // Here: the name it goes by now; gone: the one it had when we last knew it.
-  nameOf: (peerId) => mesh.member(peerId)?.name ?? receipts.nameOf(peerId) ?? 'someone who left',
-  whenDropped: lines.whenDropped,
-});
-const readWatch = createReadWatch();
-const reactions = createReactions({
-  selfId: ownId.orEmpty,
+/** Typing, receipts, reactions and the reader's attention (wiring/chat-signals.ts). */
+const signals = wireChatSignals({
+  roomId: link.roomId,
+  ownId,
   selfName,
-  members: () => mesh.all(),
-  nameKey: names.nameKey,
   identity,
-  known: (peerId) => history.author(peerId),
-  changed: (author, id, summary) => reactionsView.update(author, id, summary),
-  store: reactionStore(link.roomId),
+  names,
+  privateTarget,
+  conversation,
+  memberList,
+  lines,
+  later: () => ({ mesh, history }),
 });
-const reactionsView = createReactionsView((author, id, emoji) => reactions.toggle(author, id, emoji), {
-  whenDropped: lines.whenDropped,
-});
-const attention = createAttention(() => lines.following());
+const { typing, receipts, receiptsView, readWatch, reactions, reactionsView, attention } = signals;
 
 const filesView = createFilesView(lines, {
   // To the member chosen for private messages, if there is one; else to the room.

@@ -1,0 +1,98 @@
+// What a chat says besides the lines themselves: who is typing (features/typing.ts and its
+// view), how far each of our lines got (features/receipts.ts, drawn with the member list's
+// calm lane, and the read watch that says when a line was seen), emoji reactions
+// (features/reactions.ts and their bars), and what needs the reader's attention (the title's
+// unread count, notifications: view/attention.ts). Separate from main.ts because each is a
+// feature made with its view; the lines reach them through this handle as they are shown.
+import type { Conversation } from '../conversation.ts';
+import type { History } from '../features/history.ts';
+import { createReactions } from '../features/reactions.ts';
+import { createReceipts } from '../features/receipts.ts';
+import { createTyping } from '../features/typing.ts';
+import type { Identity } from '../identity.ts';
+import type { Mesh } from '../mesh.ts';
+import type { PrivateTarget } from '../private-target.ts';
+import { reactionStore, receiptStore } from '../storage.ts';
+import { createAttention } from '../view/attention.ts';
+import type { LinesView } from '../view/lines.ts';
+import { createReactionsView } from '../view/reactions.ts';
+import { createReadWatch, createReceiptsView } from '../view/receipts.ts';
+import { createTypingView } from '../view/typing.ts';
+import type { MemberList } from './member-list.ts';
+import type { Names } from './names.ts';
+import type { OwnId } from './own-id.ts';
+
+export interface ChatSignalsOptions {
+  roomId: string;
+  ownId: Pick<OwnId, 'orEmpty'>;
+  selfName(): string;
+  identity: Identity;
+  names: Pick<Names, 'nameKey'>;
+  /** Whom our typing is for: the member written to privately, or everyone. */
+  privateTarget: Pick<PrivateTarget, 'current'>;
+  /** Someone is talking now (a member typing, or we): file transfers step back meanwhile. */
+  conversation: Pick<Conversation, 'spoke'>;
+  /** The member list shows who is typing; receipts are drawn in its calm lane (member-list.ts). */
+  memberList: Pick<MemberList, 'members' | 'calm'>;
+  lines: Pick<LinesView, 'whenDropped' | 'following'>;
+  /** Parts made after these, reached only when called (once main.ts has run). */
+  later(): {
+    mesh: Pick<Mesh, 'all' | 'member'>;
+    history: Pick<History, 'author'>;
+  };
+}
+
+export function wireChatSignals(options: ChatSignalsOptions) {
+  const { roomId, ownId, selfName, identity, names, privateTarget, conversation, memberList, lines, later } = options;
+  const { members, calm } = memberList;
+  const typing = createTyping({
+    members: () => later().mesh.all(),
+    // Writing privately: only that member hears we type.
+    audience: () => privateTarget.current(),
+    changed(list) {
+      if (list.length > 0) conversation.spoke();
+      typingView.show(list.map((member) => member.name));
+      members.setDoing(
+        'typing',
+        list.map((member) => member.id),
+      );
+    },
+  });
+  const typingView = createTypingView({
+    keystroke() {
+      conversation.spoke();
+      typing.keystroke();
+    },
+    emptied: () => typing.stop(),
+  });
+  const receipts = createReceipts({
+    member: (id) => later().mesh.member(id),
+    changed: (lineId, receipt) => receiptsView.update(lineId, receipt),
+    store: receiptStore(roomId),
+    selfId: ownId.orEmpty,
+  });
+  const receiptsView = createReceiptsView(calm, {
+    // Here: the name it goes by now; gone: the one it had when we last knew it.
+    nameOf: (peerId) => later().mesh.member(peerId)?.name ?? receipts.nameOf(peerId) ?? 'someone who left',
+    whenDropped: lines.whenDropped,
+  });
+  const readWatch = createReadWatch();
+  const reactions = createReactions({
+    selfId: ownId.orEmpty,
+    selfName,
+    members: () => later().mesh.all(),
+    nameKey: names.nameKey,
+    identity,
+    known: (peerId) => later().history.author(peerId),
+    changed: (author, id, summary) => reactionsView.update(author, id, summary),
+    store: reactionStore(roomId),
+  });
+  const reactionsView = createReactionsView((author, id, emoji) => reactions.toggle(author, id, emoji), {
+    whenDropped: lines.whenDropped,
+  });
+  const attention = createAttention(() => lines.following());
+
+  return { typing, receipts, receiptsView, readWatch, reactions, reactionsView, attention };
+}
+
+export type ChatSignals = ReturnType<typeof wireChatSignals>;
