@@ -9,7 +9,6 @@
 // later is passed as functions that reach those objects only when called, after this module
 // has run.
 import { createConversation } from './conversation.ts';
-import type { ChatLine } from './features/chat.ts';
 import { createFiles } from './features/files.ts';
 import { createHistory } from './features/history.ts';
 import { forgetting, keptFiles } from './files/kept.ts';
@@ -29,8 +28,6 @@ import { mark } from './timeline.ts';
 import { createHandshake } from './verify.ts';
 import { createFilesView } from './view/files.ts';
 import { showHistoryWaiting } from './view/history-waiting.ts';
-import { markLine } from './view/line-marks.ts';
-import { tagLine } from './view/twin-tag.ts';
 import { wireCalls } from './wiring/calls.ts';
 import { wireChat } from './wiring/chat.ts';
 import { wireChatSignals } from './wiring/chat-signals.ts';
@@ -45,6 +42,7 @@ import { createOwnId } from './wiring/own-id.ts';
 import { createOwnName } from './wiring/own-name.ts';
 import { wirePrivateTarget } from './wiring/private-target.ts';
 import { createRelaySettings } from './wiring/relay-settings.ts';
+import { wireShowLine } from './wiring/show-line.ts';
 import { wireStatus } from './wiring/status.ts';
 
 mark('main');
@@ -170,7 +168,7 @@ const names = wireNames({
   markedEarlier: (from, id) => replies.earlier(from, id),
   privateBar: { current: () => privateTarget.current(), renamed: (peerId) => privateTarget.renamed(peerId) },
 });
-const { taggedName, othersTag, nameOf, namesUs } = names;
+const { taggedName, nameOf } = names;
 /** What waits until the join is done with: line times, look-alike names, stale files. */
 const deferred = createDeferred();
 /** The chat's lines as shown, with replies' quotes, our lines' edits and history's order (wiring/line-views.ts). */
@@ -182,7 +180,7 @@ const views = wireLineViews({
   startReply,
   later: () => ({ edits, chat, history, attention }),
 });
-const { lines, unreadMarker, replies, lineEdits, historyView, say } = views;
+const { lines, replies, lineEdits, historyView, say } = views;
 /** The member chosen for private messages, and the bar that says so (wiring/private-target.ts). */
 const privateTarget = wirePrivateTarget({ members, names, page, say, later: () => ({ mesh, typing }) });
 
@@ -197,67 +195,6 @@ const ice = createIce({
 
 /** Whether people are talking now; file transfers step back while they do. */
 const conversation = createConversation();
-
-/** A line for the page, with what goes around it: marks, reactions, receipts, attention. */
-function showLine(line: ChatLine, senderName: string): HTMLLIElement {
-  const mention = line.kind === 'chat' && !line.own && namesUs(line.text);
-  // History lines are placed by the history view; every other line goes after the newest.
-  // A twin is heard with its tag, as it is seen (twins.ts).
-  const spoken = taggedName(line.from, senderName);
-  // A private line back from before a reload is placed among the earlier lines, as history is.
-  const earlier = line.history !== undefined || line.kept !== undefined;
-  const item = earlier ? lines.build(line, senderName) : lines.append(line, senderName, mention, spoken);
-  if (!earlier) conversation.spoke();
-  const tag = othersTag(line.from);
-  if (tag !== null) tagLine(item, tag);
-  // A private line back from before a reload names a member gone since as it was named then.
-  const named = (peerId: string) =>
-    line.kept && mesh.member(peerId) === undefined ? line.kept.withName : taggedName(peerId, nameOf(peerId));
-  markLine(item, line, named, mention);
-  if (line.kind !== 'chat') return item;
-  const privateWith = line.privateTo ?? line.privateFrom ?? null;
-  if (privateWith !== null) privateLines.keep(line, senderName, nameOf(privateWith));
-  if (line.re) item.prepend(replies.quote(line.re, { by: senderName, privateWith }));
-  // The bar first: shown() may apply reactions that came with the line (history) at once.
-  reactionsView.attach(item, line.from, line.id);
-  // A private line's reactions are only for its other party (our recipient, or its author).
-  reactions.shown(line.from, line.id, privateWith);
-  const checked = line.history === undefined || line.history.verified === 'true';
-  const text = line.deleted === undefined ? line.text : '';
-  // Relayed for an author gone: quotes of it follow it as it reads here, as the relayer's word.
-  const relayedBy = line.history?.verified === 'relayed' ? line.history.relayedBy : undefined;
-  const earlierName = line.history?.earlier === true;
-  const { from, id, own } = line;
-  replies.shown(item, { from, id, name: senderName, text, privateWith, checked, own, relayedBy, earlier: earlierName });
-  // Ours gets its Edit and Delete (after Reply, in its row); edits of it are taken from now on.
-  lineEdits.shown(item, line);
-  edits.seen(line);
-  if (line.deleted !== undefined) replies.revised(line.from, line.id, null);
-  // Ours, back after a reload (with history, or a private one this tab kept): with its
-  // receipt, if this tab kept one. (Not one deleted: it carries no receipt.)
-  if (earlier && line.own && line.deleted === undefined && receipts.restore(line.id, line.ts)) {
-    receiptsView.own(item, line.id);
-  }
-  if (earlier) return item;
-  if (line.own) {
-    receiptsView.own(item, line.id);
-    unreadMarker.seen();
-    return item;
-  }
-  typing.lineFrom(mesh.member(line.from));
-  readWatch.watch(item, () => receipts.read(line.from, line.id));
-  // A line that goes for good unseen (past the lines kept, a tab in the background) is not
-  // watched for ever: the watch would keep its element and all it holds.
-  lines.whenDropped(item, () => readWatch.unwatch(item));
-  // Edited or deleted before it reached us (the revision came first, by another path, and
-  // edits.seen drew it so): the title, the @ count and a notification go by what it reads now,
-  // and a line already deleted counts for nothing (it counted, and notified its words).
-  const revision = edits.revision(line.from, line.id);
-  if (revision === null) attention.incoming(line, spoken, line.text, mention);
-  else if (revision.text !== null) attention.incoming(line, spoken, revision.text, namesUs(revision.text));
-  unreadMarker.incoming(item);
-  return item;
-}
 
 /** The chat's lines and their edits, and the private lines kept for a reload (wiring/chat.ts). */
 const chatWiring = wireChat({
@@ -284,7 +221,9 @@ const signals = wireChatSignals({
   lines,
   later: () => ({ mesh, history }),
 });
-const { typing, receipts, receiptsView, readWatch, reactions, reactionsView, attention } = signals;
+const { typing, receipts, reactions, reactionsView, attention } = signals;
+/** A line for the page, with what goes around it: marks, reactions, receipts, attention (wiring/show-line.ts). */
+const showLine = wireShowLine({ names, conversation, views, chat: chatWiring, signals, later: () => ({ mesh }) });
 
 const filesView = createFilesView(lines, {
   // To the member chosen for private messages, if there is one; else to the room.
