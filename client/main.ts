@@ -9,11 +9,7 @@
 // later is passed as functions that reach those objects only when called, after this module
 // has run.
 import { createConversation } from './conversation.ts';
-import { createFiles } from './features/files.ts';
 import { createHistory } from './features/history.ts';
-import { forgetting, keptFiles } from './files/kept.ts';
-import { sentFiles } from './files/sent-kept.ts';
-import { reopenStoredFile } from './files/store.ts';
 import { createIce } from './ice.ts';
 import { isolate } from './isolate.ts';
 import { joined } from './joined.ts';
@@ -23,16 +19,16 @@ import { startPathPolls } from './path-polls.ts';
 import { createRelay, refusalText } from './relay.ts';
 import { createRouter } from './router.ts';
 import type { SignalingHandlers } from './signaling.ts';
-import { callMemory, draftStore, saveResume, saveTabName, tabStorage } from './storage.ts';
+import { callMemory, draftStore, saveResume, saveTabName } from './storage.ts';
 import { mark } from './timeline.ts';
 import { createHandshake } from './verify.ts';
-import { createFilesView } from './view/files.ts';
 import { showHistoryWaiting } from './view/history-waiting.ts';
 import { wireCalls } from './wiring/calls.ts';
 import { wireChat } from './wiring/chat.ts';
 import { wireChatSignals } from './wiring/chat-signals.ts';
 import { exposeDebugHandle } from './wiring/debug-handle.ts';
 import { createDeferred } from './wiring/deferred.ts';
+import { wireFiles } from './wiring/files.ts';
 import { wireLineViews } from './wiring/line-views.ts';
 import { wireMemberList } from './wiring/member-list.ts';
 import { wireMessageBox } from './wiring/message-box.ts';
@@ -221,21 +217,21 @@ const signals = wireChatSignals({
   lines,
   later: () => ({ mesh, history }),
 });
-const { typing, receipts, reactions, reactionsView, attention } = signals;
+const { typing, receipts, reactions, attention } = signals;
 /** A line for the page, with what goes around it: marks, reactions, receipts, attention (wiring/show-line.ts). */
 const showLine = wireShowLine({ names, conversation, views, chat: chatWiring, signals, later: () => ({ mesh }) });
 
-const filesView = createFilesView(lines, {
-  // To the member chosen for private messages, if there is one; else to the room.
-  send(picked) {
-    const destination = privateTarget.destination();
-    if (destination !== 'gone') void files.sendFiles(picked, destination.to);
-  },
-  // A file takes reactions as a message does (a private one's, its two parties' alone).
-  shown(item, { from, id, privateWithId }) {
-    reactionsView.attach(item, from, id);
-    reactions.shown(from, id, privateWithId);
-  },
+/** Files, and the lines of those this tab received or sent before a reload (wiring/files.ts). */
+const { files, showEarlier } = wireFiles({
+  roomId: link.roomId,
+  ownId,
+  selfName,
+  views,
+  privateTarget,
+  signals,
+  say,
+  conversation,
+  later: () => ({ mesh }),
 });
 /** The call: the feature and its view, drawn on the next frame from the members as they are then. */
 const callWiring = wireCalls({
@@ -250,23 +246,6 @@ const callWiring = wireCalls({
   memory: callMemory(link.roomId),
 });
 const { calls, renderCall, callQuality } = callWiring;
-
-/** Files this tab received to disk: a reload shows their lines again (files/kept.ts). */
-const keptList = keptFiles(link.roomId, tabStorage());
-/** Files this tab sent, as their lines ended: a reload shows those lines again (files/sent-kept.ts). */
-const sentList = sentFiles(link.roomId, tabStorage());
-const files = createFiles({
-  selfId: ownId.orEmpty,
-  selfName,
-  members: () => mesh.all(),
-  showLine: filesView.showLine,
-  acceptLimit: filesView.acceptLimit,
-  kept: keptList,
-  sent: sentList,
-  notice: (member, text) => say(text, member.id),
-  // A member shown typing is talking for as long as it is shown (its starts refresh it).
-  talking: () => conversation.talking() || typing.anyoneTyping(),
-});
 
 const history = createHistory({
   selfId: ownId.orEmpty,
@@ -286,28 +265,7 @@ showHistoryWaiting({
   element: document.getElementById('history-waiting') as HTMLElement,
 });
 
-// What this tab received before a reload, back among the history lines by when it was
-// offered, each with its download; one no longer on disk, or shown by another tab (a
-// duplicated one), drops off this tab's list.
-// (Placed under an id no chat line can have: one with the file's id would replace it.)
-const placeFile = (file: { at: number; from: string; id: string }, item: HTMLLIElement): void =>
-  historyView.place({ ts: file.at, from: file.from, id: `file:${file.id}` }, item);
-for (const kept of keptList.list()) {
-  void reopenStoredFile(kept).then((stored) => {
-    if (stored === null) return keptList.forget(kept.from, kept.id);
-    const remove = forgetting(keptList, kept.from, kept.id, stored.remove);
-    filesView.showKept(kept, stored.file, remove, (item) => placeFile(kept, item));
-  });
-}
-
-// And what it sent, as each line ended (no download: the file was not kept). A line that goes
-// for good goes from the list too.
-for (const sent of sentList.list()) {
-  filesView.showSent(sent, selfName(), (item) => {
-    placeFile(sent, item);
-    lines.whenDropped(item, () => sentList.forget(sent.id));
-  });
-}
+showEarlier();
 
 const relaySettings = createRelaySettings();
 const relay = createRelay({

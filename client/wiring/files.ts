@@ -1,0 +1,99 @@
+// Files: the feature (features/files.ts) and its view (view/files.ts), sent to the member
+// chosen for private messages or to the room, taking reactions as a message does; and the
+// lines of files this tab received or sent before a reload, back among the history lines
+// (files/kept.ts, files/sent-kept.ts). Separate from main.ts because the files' lines are
+// kept and shown again on their own terms; the rest of the page only routes the feature's
+// messages and keeps unfinished transfers when the page goes.
+import type { Conversation } from '../conversation.ts';
+import { createFiles } from '../features/files.ts';
+import { forgetting, keptFiles } from '../files/kept.ts';
+import { sentFiles } from '../files/sent-kept.ts';
+import { reopenStoredFile } from '../files/store.ts';
+import type { Mesh } from '../mesh.ts';
+import type { PrivateTarget } from '../private-target.ts';
+import { tabStorage } from '../storage.ts';
+import { createFilesView } from '../view/files.ts';
+import type { ChatSignals } from './chat-signals.ts';
+import type { LineViews } from './line-views.ts';
+import type { OwnId } from './own-id.ts';
+
+export interface FilesWiringOptions {
+  roomId: string;
+  ownId: Pick<OwnId, 'orEmpty'>;
+  selfName(): string;
+  /** The chat's lines, where files' lines go too, and history's order, where a reload's go (line-views.ts). */
+  views: Pick<LineViews, 'lines' | 'historyView'>;
+  /** Where a file goes: the member chosen for private messages, or the room. */
+  privateTarget: Pick<PrivateTarget, 'destination'>;
+  /** A file takes reactions; a member typing is talking (chat-signals.ts). */
+  signals: Pick<ChatSignals, 'reactions' | 'reactionsView' | 'typing'>;
+  /** Says a line in the chat about a member. */
+  say(text: string, about: string): void;
+  /** Whether people are talking now: transfers step back while they do. */
+  conversation: Pick<Conversation, 'talking'>;
+  /** Parts made after the files, reached only when called (once main.ts has run). */
+  later(): { mesh: Pick<Mesh, 'all'> };
+}
+
+export function wireFiles(options: FilesWiringOptions) {
+  const { roomId, ownId, selfName, views, privateTarget, signals, say, conversation, later } = options;
+  const { lines, historyView } = views;
+  const { reactions, reactionsView, typing } = signals;
+  const filesView = createFilesView(lines, {
+    // To the member chosen for private messages, if there is one; else to the room.
+    send(picked) {
+      const destination = privateTarget.destination();
+      if (destination !== 'gone') void files.sendFiles(picked, destination.to);
+    },
+    // A file takes reactions as a message does (a private one's, its two parties' alone).
+    shown(item, { from, id, privateWithId }) {
+      reactionsView.attach(item, from, id);
+      reactions.shown(from, id, privateWithId);
+    },
+  });
+
+  /** Files this tab received to disk: a reload shows their lines again (files/kept.ts). */
+  const keptList = keptFiles(roomId, tabStorage());
+  /** Files this tab sent, as their lines ended: a reload shows those lines again (files/sent-kept.ts). */
+  const sentList = sentFiles(roomId, tabStorage());
+  const files = createFiles({
+    selfId: ownId.orEmpty,
+    selfName,
+    members: () => later().mesh.all(),
+    showLine: filesView.showLine,
+    acceptLimit: filesView.acceptLimit,
+    kept: keptList,
+    sent: sentList,
+    notice: (member, text) => say(text, member.id),
+    // A member shown typing is talking for as long as it is shown (its starts refresh it).
+    talking: () => conversation.talking() || typing.anyoneTyping(),
+  });
+
+  // (Placed under an id no chat line can have: one with the file's id would replace it.)
+  const placeFile = (file: { at: number; from: string; id: string }, item: HTMLLIElement): void =>
+    historyView.place({ ts: file.at, from: file.from, id: `file:${file.id}` }, item);
+
+  /**
+   * The files' lines from before a reload. What this tab received, back among the history
+   * lines by when it was offered, each with its download; one no longer on disk, or shown by
+   * another tab (a duplicated one), drops off this tab's list. And what it sent, as each line
+   * ended (no download: the file was not kept); a line that goes for good goes from the list too.
+   */
+  function showEarlier(): void {
+    for (const kept of keptList.list()) {
+      void reopenStoredFile(kept).then((stored) => {
+        if (stored === null) return keptList.forget(kept.from, kept.id);
+        const remove = forgetting(keptList, kept.from, kept.id, stored.remove);
+        filesView.showKept(kept, stored.file, remove, (item) => placeFile(kept, item));
+      });
+    }
+    for (const sent of sentList.list()) {
+      filesView.showSent(sent, selfName(), (item) => {
+        placeFile(sent, item);
+        lines.whenDropped(item, () => sentList.forget(sent.id));
+      });
+    }
+  }
+
+  return { files, showEarlier };
+}
