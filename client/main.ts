@@ -9,7 +9,6 @@
 // later is passed as functions that reach those objects only when called, after this module
 // has run.
 import { createConversation } from './conversation.ts';
-import { createHistory } from './features/history.ts';
 import { createIce } from './ice.ts';
 import { isolate } from './isolate.ts';
 import { joined } from './joined.ts';
@@ -22,13 +21,13 @@ import type { SignalingHandlers } from './signaling.ts';
 import { callMemory, draftStore, saveResume, saveTabName } from './storage.ts';
 import { mark } from './timeline.ts';
 import { createHandshake } from './verify.ts';
-import { showHistoryWaiting } from './view/history-waiting.ts';
 import { wireCalls } from './wiring/calls.ts';
 import { wireChat } from './wiring/chat.ts';
 import { wireChatSignals } from './wiring/chat-signals.ts';
 import { exposeDebugHandle } from './wiring/debug-handle.ts';
 import { createDeferred } from './wiring/deferred.ts';
 import { wireFiles } from './wiring/files.ts';
+import { wireHistory } from './wiring/history.ts';
 import { wireLineViews } from './wiring/line-views.ts';
 import { wireMemberList } from './wiring/member-list.ts';
 import { wireMessageBox } from './wiring/message-box.ts';
@@ -164,14 +163,13 @@ const names = wireNames({
   markedEarlier: (from, id) => replies.earlier(from, id),
   privateBar: { current: () => privateTarget.current(), renamed: (peerId) => privateTarget.renamed(peerId) },
 });
-const { taggedName, nameOf } = names;
 /** What waits until the join is done with: line times, look-alike names, stale files. */
 const deferred = createDeferred();
 /** The chat's lines as shown, with replies' quotes, our lines' edits and history's order (wiring/line-views.ts). */
 const views = wireLineViews({
   ownId,
   selfName,
-  nameOf,
+  nameOf: names.nameOf,
   startEdit,
   startReply,
   later: () => ({ edits, chat, history, attention }),
@@ -203,7 +201,7 @@ const chatWiring = wireChat({
   page,
   later: () => ({ mesh, showLine, receipts, attention }),
 });
-const { transcript, privateLines, chat, edits, restorePrivate } = chatWiring;
+const { privateLines, chat, edits, restorePrivate } = chatWiring;
 /** Typing, receipts, reactions and the reader's attention (wiring/chat-signals.ts). */
 const signals = wireChatSignals({
   roomId: link.roomId,
@@ -247,24 +245,18 @@ const callWiring = wireCalls({
 });
 const { calls, renderCall, callQuality } = callWiring;
 
-const history = createHistory({
-  selfId: ownId.orEmpty,
+/** Earlier lines for a newcomer, and whose answer is on its way (wiring/history.ts). */
+const history = wireHistory({
+  ownId,
   selfName,
-  ownKey: () => identity.publicKey(),
-  members: () => mesh.all(),
-  nameKey: names.nameKey,
-  transcript,
-  show: (line, authorName) => historyView.place(line, showLine(line, line.own ? selfName() : authorName)),
-  showMissed: (line) => void showLine(line, line.own ? selfName() : nameOf(line.from)),
-  revised: (line) => edits.fromHistory(line),
-  reactions,
+  identity,
+  names,
+  chat: chatWiring,
+  signals,
+  views,
+  showLine,
+  later: () => ({ mesh }),
 });
-
-showHistoryWaiting({
-  waitingFor: () => history.waitingFor().map((member) => taggedName(member.id, member.name)),
-  element: document.getElementById('history-waiting') as HTMLElement,
-});
-
 showEarlier();
 
 const relaySettings = createRelaySettings();
