@@ -10,12 +10,10 @@
 // has run.
 import { createConversation } from './conversation.ts';
 import { createIce } from './ice.ts';
-import { isolate } from './isolate.ts';
 import { joined } from './joined.ts';
 import { createLink } from './link.ts';
 import { createMesh } from './mesh.ts';
 import { startPathPolls } from './path-polls.ts';
-import { createRelay, refusalText } from './relay.ts';
 import { createRouter } from './router.ts';
 import type { SignalingHandlers } from './signaling.ts';
 import { callMemory, draftStore, saveResume, saveTabName } from './storage.ts';
@@ -36,7 +34,7 @@ import { joinedLine, roomKeyNotice, wireNotices } from './wiring/notices.ts';
 import { createOwnId } from './wiring/own-id.ts';
 import { createOwnName } from './wiring/own-name.ts';
 import { wirePrivateTarget } from './wiring/private-target.ts';
-import { createRelaySettings } from './wiring/relay-settings.ts';
+import { wireRelay } from './wiring/relay.ts';
 import { wireShowLine } from './wiring/show-line.ts';
 import { wireStatus } from './wiring/status.ts';
 
@@ -259,19 +257,8 @@ const history = wireHistory({
 });
 showEarlier();
 
-const relaySettings = createRelaySettings();
-const relay = createRelay({
-  selfId: ownId.orEmpty,
-  members: () => mesh.objects(),
-  member: (id) => mesh.object(id),
-  enabled: relaySettings.enabled,
-  rate: relaySettings.rate(),
-  announcement,
-  // Charged already, to its author's budget through that relay (relay.ts): never its own.
-  deliver: (from, message) => router.dispatch(from, message, 'relayed'),
-  drained: (member) => router.drained(member),
-  refused: (from, via, why) => say(refusalText(isolate(from.name), isolate(via.name), why), from.id),
-});
+/** Relaying through members, with the user's settings (wiring/relay.ts). */
+const { relay, bindSettings } = wireRelay({ ownId, announcement, say, later: () => ({ mesh, router }) });
 const router = createRouter([
   chat.feature,
   edits.feature,
@@ -330,7 +317,7 @@ const pathPolls = startPathPolls({
   hidden: () => document.visibilityState === 'hidden',
 });
 document.addEventListener('visibilitychange', () => pathPolls.visibilityChanged());
-relaySettings.bind(relay);
+bindSettings();
 callWiring.start();
 deferred.sweepLater();
 
