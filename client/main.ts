@@ -15,8 +15,7 @@ import { createLink } from './link.ts';
 import { createMesh } from './mesh.ts';
 import { startPathPolls } from './path-polls.ts';
 import { createRouter } from './router.ts';
-import type { SignalingHandlers } from './signaling.ts';
-import { callMemory, draftStore, saveResume, saveTabName } from './storage.ts';
+import { callMemory, draftStore, saveTabName } from './storage.ts';
 import { mark } from './timeline.ts';
 import { createHandshake } from './verify.ts';
 import { wireCalls } from './wiring/calls.ts';
@@ -30,11 +29,12 @@ import { wireLineViews } from './wiring/line-views.ts';
 import { wireMemberList } from './wiring/member-list.ts';
 import { wireMessageBox } from './wiring/message-box.ts';
 import { wireNames } from './wiring/names.ts';
-import { joinedLine, roomKeyNotice, wireNotices } from './wiring/notices.ts';
+import { roomKeyNotice, wireNotices } from './wiring/notices.ts';
 import { createOwnId } from './wiring/own-id.ts';
 import { createOwnName } from './wiring/own-name.ts';
 import { wirePrivateTarget } from './wiring/private-target.ts';
 import { wireRelay } from './wiring/relay.ts';
+import { roomEvents } from './wiring/room-events.ts';
 import { wireShowLine } from './wiring/show-line.ts';
 import { wireStatus } from './wiring/status.ts';
 
@@ -63,62 +63,6 @@ const ownName = createOwnName({
   },
 });
 const selfName = ownName.current;
-
-/** What the server tells us about the room; attached below, once everything here exists. */
-const signalingHandlers: SignalingHandlers = {
-  onJoined(ack, rejoin) {
-    ownId.joined(ack.self.id);
-    ownName.joined(ack.self.name);
-    saveResume(link.roomId, ack.resume);
-    mesh.setSelf(ack.self.id);
-    ice.set(ack);
-    calls.setMaxVideoSenders(ack.maxVideoSenders);
-    names.showSelf();
-    page.setName(selfName());
-    if (!rejoin) {
-      const back = ownId.returned();
-      historyView.setBack(back);
-      say(joinedLine(ack.peers, ownId.current(), selfName(), back));
-      // Those here before us may hold lines we have not seen: ask them.
-      history.joined(ack.peers.map((peer) => peer.id));
-    }
-    // Back on signaling, the sync repairs the links that are down; those it just made or
-    // replaced are left to negotiate (a restart would make both sides offer).
-    mesh.sync(ack.peers, rejoin);
-    // Our private lines from before the reload (no history brings them back), once the
-    // members are known: a line to one of them names it.
-    if (!rejoin) restorePrivate(ownId.returned());
-    if (rejoin) pageStatus.cameBack();
-    ownName.askChosen();
-  },
-  onPeerJoined: (peer) => mesh.peerJoined(peer),
-  onPeerLeft: (left) => mesh.peerLeft(left),
-  onPeerRenamed: (peer) => mesh.peerRenamed(peer),
-  onSignal: (signal) => mesh.signal(signal),
-  onNameTaken(error) {
-    ownName.taken(error);
-    return true;
-  },
-  onStatus(status, error) {
-    if (status === 'refused' && error?.code === 'room_full') outsideTheRoom();
-    pageStatus.signalingChanged(status, error);
-  },
-};
-
-/**
- * The server keeps us out of a full room we were in (our seat was taken while we were away
- * from it: a waiting member got it). The page says we are not in the room, so we are not: our
- * links go (with a goodbye, so that the members hear it at once) and so does our call; a seat
- * that frees lets us in again by itself, with what was said meanwhile. Kept linked, the page
- * went on receiving the room's lines while saying it was not in it, over the room's cap.
- */
-function outsideTheRoom(): void {
-  if (mesh.members().length === 0) return;
-  calls.leave();
-  for (const member of mesh.all()) member.send({ t: 'bye' });
-  mesh.outside();
-  say('You are no longer in this room: it is full, and your place went to someone else while you were away.');
-}
 
 /** The page status and our own outages: offline said, members kept listed, missed lines asked for. */
 const pageStatus = wireStatus({
@@ -172,7 +116,7 @@ const views = wireLineViews({
   startReply,
   later: () => ({ edits, chat, history, attention }),
 });
-const { lines, replies, lineEdits, historyView, say } = views;
+const { lines, replies, lineEdits, say } = views;
 /** The member chosen for private messages, and the bar that says so (wiring/private-target.ts). */
 const privateTarget = wirePrivateTarget({ members, names, page, say, later: () => ({ mesh, typing }) });
 
@@ -199,7 +143,7 @@ const chatWiring = wireChat({
   page,
   later: () => ({ mesh, showLine, receipts, attention }),
 });
-const { privateLines, chat, edits, restorePrivate } = chatWiring;
+const { privateLines, chat, edits } = chatWiring;
 /** Typing, receipts, reactions and the reader's attention (wiring/chat-signals.ts). */
 const signals = wireChatSignals({
   roomId: link.roomId,
@@ -322,7 +266,21 @@ callWiring.start();
 deferred.sweepLater();
 
 // Everything the server's events reach exists now: hear them (and what came already).
-signaling?.attach(signalingHandlers, selfName);
+const events = roomEvents({
+  roomId: link.roomId,
+  ownId,
+  ownName,
+  mesh,
+  ice,
+  calls,
+  names,
+  page,
+  history,
+  views,
+  chat: chatWiring,
+  pageStatus,
+});
+signaling?.attach(events, selfName);
 mark('ready');
 deferred.afterReady((skeleton) => {
   names.useSkeleton(skeleton);
