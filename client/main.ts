@@ -18,6 +18,7 @@ import { createRouter } from './router.ts';
 import { callMemory, draftStore, saveTabName } from './storage.ts';
 import { mark } from './timeline.ts';
 import { createHandshake } from './verify.ts';
+import { showBeforeJoin } from './wiring/before-join.ts';
 import { wireCalls } from './wiring/calls.ts';
 import { wireChat } from './wiring/chat.ts';
 import { wireChatSignals } from './wiring/chat-signals.ts';
@@ -29,7 +30,7 @@ import { wireLineViews } from './wiring/line-views.ts';
 import { wireMemberList } from './wiring/member-list.ts';
 import { wireMessageBox } from './wiring/message-box.ts';
 import { wireNames } from './wiring/names.ts';
-import { roomKeyNotice, wireNotices } from './wiring/notices.ts';
+import { wireNotices } from './wiring/notices.ts';
 import { createOwnId } from './wiring/own-id.ts';
 import { createOwnName } from './wiring/own-name.ts';
 import { wirePrivateTarget } from './wiring/private-target.ts';
@@ -245,16 +246,7 @@ const mesh = createMesh({
   }),
 });
 
-page.setShareLink(link.shareUrl);
-page.setName(selfName());
-names.showSelf();
-if (link.invalidRoomId !== null) {
-  page.fatal('This link’s room id is malformed. Check the link, or start a new room.');
-} else {
-  page.setStatus('connecting');
-  const notice = roomKeyNotice(link.key !== null, globalThis.crypto?.subtle !== undefined);
-  if (notice) say(notice);
-}
+showBeforeJoin({ link, page, names, selfName, say });
 
 const pathPolls = startPathPolls({
   read: () => mesh.refreshPaths(),
