@@ -33,6 +33,7 @@ import { wireNames } from './wiring/names.ts';
 import { wireNotices } from './wiring/notices.ts';
 import { createOwnId } from './wiring/own-id.ts';
 import { createOwnName } from './wiring/own-name.ts';
+import { watchPageLife } from './wiring/page-life.ts';
 import { wirePrivateTarget } from './wiring/private-target.ts';
 import { wireRelay } from './wiring/relay.ts';
 import { roomEvents } from './wiring/room-events.ts';
@@ -278,27 +279,7 @@ deferred.afterReady((skeleton) => {
   names.useSkeleton(skeleton);
   memberList.redraw();
 });
-window.addEventListener('pagehide', () => {
-  receipts.keep();
-  privateLines.flush();
-  files.keepUnfinished();
-  for (const member of mesh.all()) member.send({ t: 'bye' });
-  signaling?.close();
-  calls.leave();
-  pathPolls.stop();
-  ice.stop();
-  relay.stop();
-  mesh.closeAll('ERR_PAGE_CLOSED');
-});
-window.addEventListener('pageshow', (event) => {
-  // Restored from the back/forward cache with every link closed: start afresh.
-  if (event.persisted) window.location.reload();
-});
-window.addEventListener('online', () => {
-  mesh.retryAll();
-  watchOutage();
-});
-window.addEventListener('offline', watchOutage);
+watchPageLife({ receipts, privateLines, files, mesh, signaling, calls, pathPolls, ice, relay, watchOutage });
 
 // Debug and test handle (stable: the e2e tests and benchmarks use it).
 exposeDebugHandle({
