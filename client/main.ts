@@ -1,13 +1,11 @@
-// Wires the page together: room link → signaling → mesh (member objects, links) → router →
-// features → view. The socket started before this module was evaluated (boot.ts,
-// joining.ts): joining is what the page waits on longest. Its events are attached at the
-// end, once everything they reach exists. Groups of wiring with state of their own are in
-// wiring/: our own name (own-name.ts), the page status and our outages (status.ts), names
-// and twins' key codes (names.ts), the call (calls.ts), the mesh's notices in the chat
-// (notices.ts), the relay settings (relay-settings.ts), what waits until the join is done
-// (deferred.ts) and the debug handle (debug-handle.ts). What they need from objects made
-// later is passed as functions that reach those objects only when called, after this module
-// has run.
+// The page's composition root, and its table of contents: room link → signaling → mesh
+// (member objects, links) → router → features → view. Each part is made by a module of its
+// own, most in wiring/, and takes what it needs of the others as an options object. Views
+// take their elements and listeners as they are made, and are made in the order the page has
+// always made them; what a part needs of parts made after it is passed as functions (`later`,
+// or one per method) that reach those parts only when called, after this module has run. The
+// socket started before this module was evaluated (boot.ts, joining.ts): joining is what the
+// page waits on longest. Its events are attached at the end, once everything they reach exists.
 import { createConversation } from './conversation.ts';
 import { createIce } from './ice.ts';
 import { joined } from './joined.ts';
@@ -43,8 +41,9 @@ import { wireStatus } from './wiring/status.ts';
 mark('main');
 // Joining started in the entry script, before this module was even evaluated (boot.ts).
 const { link, signaling, identity, announcement, ...joining } = joined();
+const { roomId } = link;
 /** Our id in the room: the server's to give, once joined (wiring/own-id.ts). */
-const ownId = createOwnId(link.roomId);
+const ownId = createOwnId(roomId);
 /** Our own name: the server's word once joined (wiring/own-name.ts). */
 const ownName = createOwnName({
   initial: joining.name,
@@ -57,7 +56,7 @@ const ownName = createOwnName({
   },
   others: () => mesh.members().map((member) => member.name),
   nameKey: (name) => names.nameKey(name),
-  keepForTab: (name) => saveTabName(link.roomId, name),
+  keepForTab: (name) => saveTabName(roomId, name),
   say: (text) => say(text),
   renamed() {
     names.showSelf();
@@ -88,7 +87,7 @@ const { page, startEdit, startReply, sendLine } = wireMessageBox({
   ownName,
   signaling,
   outage,
-  draft: draftStore(link.roomId),
+  draft: draftStore(roomId),
   later: () => ({ mesh, names, privateTarget, chat, edits, typing, receipts, lineEdits }),
 });
 /** The member list, drawn a few times a second at most (wiring/member-list.ts). */
@@ -136,7 +135,7 @@ const conversation = createConversation();
 
 /** The chat's lines and their edits, and the private lines kept for a reload (wiring/chat.ts). */
 const chatWiring = wireChat({
-  roomId: link.roomId,
+  roomId,
   ownId,
   selfName,
   identity,
@@ -148,7 +147,7 @@ const chatWiring = wireChat({
 const { privateLines, chat, edits } = chatWiring;
 /** Typing, receipts, reactions and the reader's attention (wiring/chat-signals.ts). */
 const signals = wireChatSignals({
-  roomId: link.roomId,
+  roomId,
   ownId,
   selfName,
   identity,
@@ -165,7 +164,7 @@ const showLine = wireShowLine({ names, conversation, views, chat: chatWiring, si
 
 /** Files, and the lines of those this tab received or sent before a reload (wiring/files.ts). */
 const { files, showEarlier } = wireFiles({
-  roomId: link.roomId,
+  roomId,
   ownId,
   selfName,
   views,
@@ -185,7 +184,7 @@ const callWiring = wireCalls({
   members,
   outage,
   silenceNotices,
-  memory: callMemory(link.roomId),
+  memory: callMemory(roomId),
 });
 const { calls, renderCall, callQuality } = callWiring;
 
@@ -260,7 +259,7 @@ deferred.sweepLater();
 
 // Everything the server's events reach exists now: hear them (and what came already).
 const events = roomEvents({
-  roomId: link.roomId,
+  roomId,
   ownId,
   ownName,
   mesh,
