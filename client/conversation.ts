@@ -1,5 +1,5 @@
 // When the room last talked: a line shown (ours or a member's), a keystroke in our message
-// box, or a member starting to type (main.ts also counts a member as talking for as long as
+// box, or a member starting to type (wiring/files.ts also counts a member as talking for as long as
 // it is shown typing: its refreshes do not come here). Bulk traffic asks before it fills the links:
 // a file transfer keeps less on the way while people talk, so their lines do not wait behind
 // it (client/files/pump.ts). A keystroke counts so that the queue has drained by the time the

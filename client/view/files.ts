@@ -27,7 +27,7 @@ export interface FilesViewHandlers {
   send(files: File[]): void;
   /** Tells screen readers (the page's announcer by default): the chat list is not a live region. */
   say?(text: string): void;
-  /** A file's line is on the page: it takes reactions, as a message does (main.ts). */
+  /** A file's line is on the page: it takes reactions, as a message does (wiring/files.ts). */
   shown?(item: HTMLLIElement, info: FileLineInfo): void;
 }
 

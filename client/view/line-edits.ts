@@ -146,7 +146,7 @@ export function createLineEdits(list: HTMLElement, { edit, remove, whenDropped }
         drawRevision(item, { at: line.deleted, text: null });
         return;
       }
-      // Its mark of a mention is the page's, from the text it came with (main.ts, markLine).
+      // Its mark of a mention is the page's, from the text it came with (wiring/show-line.ts, markLine).
       const mentioned = item.dataset.mentionsYou === 'true';
       if (line.edited !== undefined) drawRevision(item, { at: line.edited, text: line.text }, mentioned);
       if (!line.own) return;

@@ -59,7 +59,7 @@ const DELETED_TEXT = 'message deleted';
 export interface Replies {
   /** A message was shown in `item`: it gets its Reply button, and quotes of it check against it if `checked`. */
   shown(item: HTMLElement, line: Repliable): void;
-  /** The quote for a reply (main.ts puts it first in the line, above its text). */
+  /** The quote for a reply (wiring/show-line.ts puts it first in the line, above its text). */
   quote(re: ReplyRef, reply: Quoting): HTMLElement;
   /**
    * Its author edited the message (`text`) or deleted it (null): quotes of it and replies to

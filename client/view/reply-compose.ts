@@ -1,7 +1,7 @@
 // The reply being written: "Replying to Bob: shall we…" above the message box, with a ✕
 // that cancels it (so does Escape in the box: composer-bar.ts). It holds what the next line
 // answers until that line is sent, cancelled, or another reply is started. A reply to a
-// private line stays private to the same member: starting one chooses that member (main.ts), and choosing
+// private line stays private to the same member: starting one chooses that member (wiring/message-box.ts), and choosing
 // anyone else cancels it, so an excerpt of a private line never goes to others. The line it
 // answers edited meanwhile, the bar reads (and the reply carries) its new words; deleted,
 // the reply is cancelled and said so, as a deleted line cannot be answered.

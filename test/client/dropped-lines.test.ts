@@ -174,7 +174,7 @@ test('a line that went for good is not kept by its reaction bar or its receipt n
   const gc = runInNewContext('gc') as () => void;
   const reactionsView = createReactionsView(() => {}, { whenDropped: lines.whenDropped });
   const receiptsView = createReceiptsView(createCalmLane(), { whenDropped: lines.whenDropped });
-  // Our own lines, as main.ts shows them: a bar and a note each; then MAX_LINES newer ones.
+  // Our own lines, as the page shows them (wiring/show-line.ts): a bar and a note each; then MAX_LINES newer ones.
   // Made in a function of their own: this one's suspended frame would hold the last.
   const showOwn = (n: number): WeakRef<object> => {
     const item = line();

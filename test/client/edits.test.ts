@@ -391,7 +391,7 @@ test('a flood of edits mutes its sender (the link budget)', () => {
 });
 
 /**
- * A page's edits and reply quotes, wired as main.ts wires them, on a stand-in page: quotes
+ * A page's edits and reply quotes, wired as the page wires them (wiring/line-views.ts, wiring/chat.ts), on a stand-in page: quotes
  * of a line not held show what its author's checked deletion says.
  */
 function quotingPage(self: string, peers: FakeMember[], names: Record<string, string>) {

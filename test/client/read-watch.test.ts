@@ -1,4 +1,4 @@
-// The read watch lets go of lines that go for good unseen (client/main.ts wires it to the
+// The read watch lets go of lines that go for good unseen (client/wiring/show-line.ts wires it to the
 // lines view's whenDropped): a tab in the background while the room talks, or a burst
 // larger than the page keeps, must not keep every line it ever received.
 import assert from 'node:assert/strict';

@@ -345,7 +345,7 @@ test('a reader who left is still named on the note: at the next change, and afte
   const here = new Map([alice, bob, carol].map((m) => [m.id, m]));
   const page = () =>
     createReceipts({ member: (id) => here.get(id), changed: () => {}, store, selfId: () => 'me-000000001' });
-  // What the page's view asks (main.ts): a member here by its name now, one gone by the kept one.
+  // What the page's view asks (wiring/chat-signals.ts): a member here by its name now, one gone by the kept one.
   const detail = (receipts: ReturnType<typeof page>) =>
     receiptDetail(
       receipts.receipt(LINE) ?? assert.fail('no receipt'),

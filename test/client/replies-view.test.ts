@@ -33,7 +33,7 @@ function setUp() {
     replies.shown(item, { from: 'alice-000001', id, name: 'alice', text, privateWith, checked });
     return item as unknown as FakeElement;
   };
-  /** Alice's line from history relayed by `by`, her key unknown (she left): as main.ts shows it. */
+  /** Alice's line from history relayed by `by`, her key unknown (she left): as the page shows it (wiring/show-line.ts). */
   const relayed = (id: string, text: string, by = 'bob', earlier = false) => {
     const item = document.createElement('li');
     // Marked as view/line-marks.ts marks it, before replies.ts sees it.
@@ -165,7 +165,7 @@ test('a line relayed for an author who left is quoted as it now reads (edited, d
   const before = quote(ref('line-deleted-0001', 'x2 deleted secret'), 'carol');
   assert.equal(shows(before), 'alice: x2 deleted secret (as carol quotes it)');
   relayed('line-deleted-0001', '');
-  replies.revised('alice-000001', 'line-deleted-0001', null); // main.ts, for a line shown deleted
+  replies.revised('alice-000001', 'line-deleted-0001', null); // show-line.ts, for a line shown deleted
   assert.equal(shows(before), 'alice: message deleted (as bob relays it)');
   assert.equal(before.dataset.known, 'relayed');
   assert.equal(
