@@ -5,9 +5,11 @@
 // DTLS fingerprints with its key (`key:held`, identity.ts KeyHold), which no other link has
 // and only the key's holder can sign. What rests on it is "a member here is this author": an
 // author's history line from before its tab lost its id is not marked as an earlier member's
-// while a member here holds its key (features/authors.ts authorHere). A member's own lines are
-// checked with its announced key whatever this says: a copied key signs nothing.
+// while a member here holds its key (features/authors.ts authorHere), and a member's key code
+// is shown only from a key it holds (heldKey). A member's own lines are checked with its
+// announced key whatever this says: a copied key signs nothing.
 import { KEY_HOLD_VERSION, type KeyHeldMessage } from '../protocol/index.ts';
+import type { MemberHandle } from './feature.ts';
 import type { Link } from './link.ts';
 import type { Handshake } from './member-proof.ts';
 import { mark } from './timeline.ts';
@@ -17,6 +19,8 @@ export interface KeyHoldOptions {
   handshake: Handshake;
   /** The member's current link (member-link.ts): what an older one says is void. */
   current(on: Link): boolean;
+  /** Something the member list shows changed: its key code, now that the key is its own. */
+  changed(): void;
 }
 
 export interface KeyHold {
@@ -28,7 +32,15 @@ export interface KeyHold {
   holds(key: string | null): boolean;
 }
 
-export function createKeyHold({ id, handshake, current }: KeyHoldOptions): KeyHold {
+/**
+ * The key a member's code is made of (the member list, twins' tags: names.ts): only one it
+ * holds. A code is for comparing another way before trusting a line; one from a key a member
+ * only announced would be another member's code.
+ */
+export const heldKey = (member: Pick<MemberHandle, 'key' | 'keyHeld'> | undefined): string | null =>
+  member?.keyHeld ? member.key : null;
+
+export function createKeyHold({ id, handshake, current, changed }: KeyHoldOptions): KeyHold {
   /** The last key it signed for a link with: a member's key stays its own across its links. */
   let held: string | null = null;
   return {
@@ -42,8 +54,10 @@ export function createKeyHold({ id, handshake, current }: KeyHoldOptions): KeyHo
       if (key === null || !handshake.checkKeyHeld) return;
       const signed = await handshake.checkKeyHeld(on, key, message.sig);
       if (!signed || !current(on)) return;
+      if (held === key) return;
       held = key;
       mark('key-held', id);
+      changed();
     },
     holds: (key) => key !== null && key === held,
   };

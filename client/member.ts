@@ -148,7 +148,7 @@ export function createMember(options: MemberOptions): Member {
     gone: options.gone,
   });
   /** Whether it holds the key it announced, not only announced it (member-key-hold.ts). */
-  const keyHold = createKeyHold({ id, handshake, current: (on) => direct.current(on) });
+  const keyHold = createKeyHold({ id, handshake, current: (on) => direct.current(on), changed });
   /** Its current link and how it stands (member-link.ts): only that link's events come here. */
   const direct = createMemberLink({
     selfId: options.selfId,

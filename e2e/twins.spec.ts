@@ -31,6 +31,8 @@ test('a member the server names like us is told apart by its key code, and the p
   await expect(warning).toContainText('Someone else here has a name that looks like yours (Emma, Ernma).');
   // Both entries carry a tag: the start of each one's key code, which the entry holds whole.
   const entry = emmaPage.locator(`[data-testid=peer][data-peer-id="${bob.id}"]`);
+  // Once Bob proved on his link that he holds his key (key:held), not only announced it.
+  await expect(entry).toHaveAttribute('data-code', /./);
   const code = await entry.getAttribute('data-code');
   expect(code).toMatch(/^[0-9a-f]{4}( [0-9a-f]{4}){3}$/);
   await expect(entry.locator('.name-twin')).toHaveText(`#${code?.slice(0, 4)}`);

@@ -6,6 +6,7 @@
 import { keyCode } from '../fingerprint.ts';
 import type { Identity } from '../identity.ts';
 import type { MemberView } from '../member.ts';
+import { heldKey } from '../member-key-hold.ts';
 import type { Mesh } from '../mesh.ts';
 import { createTwins, meetingText, tagText } from '../twins.ts';
 import { createEarlierLines } from '../view/earlier-lines.ts';
@@ -52,7 +53,7 @@ export function wireNames({
     ownKey = key;
     redraw();
   });
-  /** A key's code (fingerprint.ts), or null for no key yet. */
+  /** A key's code (fingerprint.ts), or null for no key yet: a member's, once it proved it holds it (heldKey). */
   const codeOf = (key: string | null): string | null => (key === null ? null : keyCode(key));
   /** The twins' tags as last drawn in the lines, our entry and the private bar (twins.version). */
   let twinsDrawn = 0;
@@ -68,7 +69,7 @@ export function wireNames({
    */
   function checkTwins(list: readonly Pick<MemberView, 'id' | 'name' | 'visible'>[]): void {
     const people = list.flatMap(({ id, name, visible }) =>
-      visible ? [{ id, name, key: mesh.member(id)?.key ?? null }] : [],
+      visible ? [{ id, name, key: heldKey(mesh.member(id)) }] : [],
     );
     const self = selfId();
     if (self !== null) people.unshift({ id: self, name: selfName(), key: ownKey });
@@ -95,8 +96,7 @@ export function wireNames({
     return tag === null ? name : `${name} ${tagText(tag)}`;
   }
   function listed(member: MemberView): ListedMember {
-    const key = mesh.member(member.id)?.key ?? null;
-    return { ...member, code: codeOf(key), twin: twins.tag(member.id) };
+    return { ...member, code: codeOf(heldKey(mesh.member(member.id))), twin: twins.tag(member.id) };
   }
   /** A member's name now; 'Someone' for one the mesh no longer has. */
   const nameOf = (peerId: string): string => mesh.member(peerId)?.name ?? 'Someone';

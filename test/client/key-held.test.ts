@@ -2,11 +2,13 @@
 // on a link): the page's own handshake (verify.ts) on a fake link, the other side played by
 // the test with real keys. A member that announces another's key, which every member can
 // (it is in that member's hellos) with a valid room-key proof, is vouched for with that key
-// but never holds it; an older page is sent no `key:held`, which its schema would refuse.
+// but never holds it, and shows no key code (Alice's would pass for Mallory's); an older page
+// is sent no `key:held`, which its schema would refuse.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { defineFeature } from '../../client/feature.ts';
 import { createIdentity, type Identity } from '../../client/identity.ts';
+import { heldKey } from '../../client/member-key-hold.ts';
 import { createMesh } from '../../client/mesh.ts';
 import { createRouter } from '../../client/router.ts';
 import { createHandshake, proveRoomKey } from '../../client/verify.ts';
@@ -20,12 +22,13 @@ const THEIRS = { local: 'remote', remote: 'local' };
 
 function harness() {
   const { factory, made } = fakeLinks();
+  let changes = 0;
   const mesh = createMesh({
     links: fakeLinkConfig(factory),
     handshake: createHandshake(ROOM_KEY, createIdentity()),
     router: createRouter([defineFeature({ name: 'chat', types: ['chat', 'ack'], receive: () => {} })]),
     sendSignal: () => {},
-    changed: () => {},
+    changed: () => changes++,
     notice: () => {},
   });
   mesh.setSelf('aaaaaaaaaaaa');
@@ -33,7 +36,7 @@ function harness() {
   const link = made[0];
   const member = mesh.member(OTHER);
   assert.ok(link && member);
-  return { link, member };
+  return { link, member, changes: () => changes };
 }
 
 /** Until every check under way (WebCrypto's) has settled. */
@@ -54,7 +57,7 @@ async function keyHeldBy(signer: Identity): Promise<ChannelMessage> {
 }
 
 test('a member that signs for the link with the key it announced holds it; ours goes once both hellos are on the link', async () => {
-  const { link, member } = harness();
+  const { link, member, changes } = harness();
   const bob = createIdentity();
   const bobKey = (await bob.publicKey()) ?? '';
   link.openChannel();
@@ -65,10 +68,14 @@ test('a member that signs for the link with the key it announced holds it; ours 
     'not before its hello',
   );
   link.deliver(await helloWith(bobKey));
+  await settle();
+  const before = changes();
   link.deliver(await keyHeldBy(bob));
   await settle();
+  assert.ok(changes() > before, 'the member list is drawn again, with its key code');
   assert.equal(member.key, bobKey);
   assert.equal(member.keyHeld, true);
+  assert.equal(heldKey(member), bobKey, 'its key code is shown');
   const ours = link.sent.find((m) => m.t === 'key:held');
   assert.ok(ours?.t === 'key:held', 'ours went');
   // It checks on Bob's side of the link, with our hello's key.
@@ -91,6 +98,7 @@ test('a member that announces another member’s key with a valid room-key proof
   await settle();
   assert.equal(member.key, alicesKey, 'its hello proved the room key');
   assert.equal(member.keyHeld, false);
+  assert.equal(heldKey(member), null, 'no key code: Alice’s would be shown for Mallory');
 });
 
 test('a `key:held` for another key than the hello’s, or garbage, holds nothing; a member that never sends one holds nothing', async () => {
