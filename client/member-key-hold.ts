@@ -10,9 +10,13 @@
 // announced key whatever this says: a copied key signs nothing.
 import { KEY_HOLD_VERSION, type KeyHeldMessage } from '../protocol/index.ts';
 import type { MemberHandle } from './feature.ts';
+import { whenIdle } from './idle.ts';
 import type { Link } from './link.ts';
 import type { Handshake } from './member-proof.ts';
 import { mark } from './timeline.ts';
+
+/** Our `key:held` waits for an idle moment at most this long. */
+const KEY_HOLD_IDLE_MS = 3_000;
 
 export interface KeyHoldOptions {
   id: string;
@@ -47,6 +51,10 @@ export function createKeyHold({ id, handshake, current, changed }: KeyHoldOption
     async hellosExchanged(on, version) {
       // An older page's schema refuses a message type it does not know.
       if (version === null || version < KEY_HOLD_VERSION || !handshake.keyHeld) return;
+      // Nothing waits for it (the features open on the hello's proof): not while links form,
+      // when every link's signing and checking took CPU from the others' setup.
+      await new Promise<void>((resolve) => whenIdle(resolve, KEY_HOLD_IDLE_MS));
+      if (!current(on)) return;
       const message = await handshake.keyHeld(on);
       if (message !== null && current(on)) on.send(message);
     },
