@@ -1,6 +1,7 @@
 // The link's own messages: the handshake, the heartbeat and a clean goodbye. Every feature
 // rides on a link that has said hello; none of these carries anything a user typed.
 import * as z from 'zod/mini';
+import { signatureSchema } from './chat.ts';
 import type { ChannelRate } from './rates.ts';
 
 /** Both peers create the chat channel with this id (negotiated: no in-band announcement). */
@@ -11,8 +12,6 @@ export const CHAT_CHANNEL_LABEL = 'roomlink';
 const PROOF_MAX_LENGTH = 128;
 /** Signing keys: a raw P-256 public key (65 bytes) in base64url is 87 characters. */
 export const SIGNING_KEY_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
-/** ECDSA P-256 signatures (raw r‖s, 64 bytes) in base64url are 86 characters. */
-const KEY_HOLD_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
 /**
  * The first channel protocol version (a member's hello says its own) that takes `key:held`:
  * sent only to members that said 7, once their hello came, for an older page's schema would
@@ -46,7 +45,7 @@ export const coreSchemas = [
    * link's two DTLS fingerprints, its own first (client/identity.ts KeyHold). The hello's
    * proof binds the key to the link, but any member could announce another's public key.
    */
-  z.strictObject({ t: z.literal('key:held'), sig: z.string().check(z.regex(KEY_HOLD_PATTERN)) }),
+  z.strictObject({ t: z.literal('key:held'), sig: signatureSchema }),
   /** Clean goodbye: the sender is leaving the room. */
   z.strictObject({ t: z.literal('bye') }),
 ] as const;
