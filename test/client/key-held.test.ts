@@ -18,8 +18,11 @@ import { fakeLinkConfig, fakeLinks } from './fakes.ts';
 
 const ROOM_KEY = 'Zm9vYmFyYmF6cXV4cXV1eA';
 const OTHER = 'bbbbbbbbbbbb';
-/** The fake link's fingerprints as the other side sees them (fakes.ts: ours 'local', theirs 'remote'). */
+/** The fake link's fingerprints as we see them (fakes.ts), and as the other side does. */
+const OURS = { local: 'local', remote: 'remote' };
 const THEIRS = { local: 'remote', remote: 'local' };
+/** The link as one end sees it: only its fingerprints matter to a `key:held`. */
+const linkSeenAs = (fingerprints: typeof OURS): Link => ({ fingerprints: async () => fingerprints }) as unknown as Link;
 
 function harness() {
   const { factory, made } = fakeLinks();
@@ -50,8 +53,8 @@ async function settle(): Promise<void> {
  * here after it (WebCrypto's, which a loaded machine takes its time with), then a settle.
  */
 async function checked(key: string, message: ChannelMessage): Promise<void> {
-  const view = { fingerprints: async () => ({ local: 'local', remote: 'remote' }) } as unknown as Link;
-  if (message.t === 'key:held') await createHandshake(ROOM_KEY, createIdentity()).checkKeyHeld(view, key, message.sig);
+  if (message.t === 'key:held')
+    await createHandshake(ROOM_KEY, createIdentity()).checkKeyHeld(linkSeenAs(OURS), key, message.sig);
   await settle();
 }
 
@@ -100,8 +103,7 @@ test('a member that signs for the link with the key it announced holds it; ours 
   const ourHello = link.sent.find((m) => m.t === 'hello');
   assert.ok(ourHello?.t === 'hello' && ourHello.key);
   const bobSide = createHandshake(ROOM_KEY, bob);
-  const bobsView = { fingerprints: async () => THEIRS } as unknown as Parameters<typeof bobSide.checkKeyHeld>[0];
-  assert.equal(await bobSide.checkKeyHeld(bobsView, ourHello.key, ours.sig), true);
+  assert.equal(await bobSide.checkKeyHeld(linkSeenAs(THEIRS), ourHello.key, ours.sig), true);
 });
 
 test('a member that announces another member’s key with a valid room-key proof is vouched for with it, but does not hold it', async () => {
