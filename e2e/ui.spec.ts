@@ -55,6 +55,8 @@ test('a first-time visitor joins at once under a generated name, with the messag
   await page.goto(`${server.url}/`);
   await selfId(page);
   await expect(page.getByTestId('self')).toHaveText(/^[A-Z][a-z]+ [A-Z][a-z]+ \(you\)$/);
+  // Its own key code, to compare with what the others' pages show for it, even alone.
+  await expect(page.getByTestId('self')).toHaveAttribute('data-code', /^[0-9a-f]{4}( [0-9a-f]{4}){3}$/);
   await expect(page.getByTestId('message-input')).toBeFocused();
   // Its caret stands still: blinking, it repainted the idle page twice a second (styles.css).
   await expect(page.getByTestId('message-input')).toHaveCSS('caret-animation', 'manual');

@@ -51,6 +51,9 @@ export function wireNames({
   let ownKey: string | null = null;
   void identity.publicKey().then((key) => {
     ownKey = key;
+    // Our own entry shows it (the list's redraw draws only the others'): it was left without
+    // one whenever the key came after the page first drew it and no twin or rename followed.
+    showSelf();
     redraw();
   });
   /** A key's code (fingerprint.ts), or null for no key yet: a member's, once it proved it holds it (heldKey). */
