@@ -2,7 +2,9 @@
 // through another member. Two members that never link directly never exchange a hello, so
 // they learn each other's keys from the server: each page sends, with its join, its
 // per-join ECDSA signing key, a per-join ECDH P-256 key and an HMAC with the room key over
-// both; the server hands them to the others as given (join ack, peer:joined).
+// both, and its signing key's signature over its ECDH key (PeerKeys.held: the proof that a
+// member reached only through a relay holds the signing key it announced); the server hands
+// them to the others as given (join ack, peer:joined).
 //
 // Why the server cannot cheat: it does not hold the room key (it travels only in the
 // link's fragment), so it cannot make a proof for keys of its own. A member that relays
@@ -21,7 +23,7 @@
 import type { PeerKeys } from '../protocol/index.ts';
 import { MAX_SEALED_LENGTH } from '../protocol/limits.ts';
 import { dropOldest } from './bounded.ts';
-import { fromBase64Url, type Identity, toBase64Url } from './identity.ts';
+import { fromBase64Url, type Identity, toBase64Url, verifyAnnouncedEcdh } from './identity.ts';
 import { constantTimeEqual, hmac, type Verification } from './verify.ts';
 
 const PROOF_CONTEXT = 'roomlink-key';
@@ -56,6 +58,11 @@ export interface Announcement {
   keys(): Promise<PeerKeys | null>;
   /** A member's announced keys: proven with the room key, or not. */
   check(keys: PeerKeys): Promise<Verification>;
+  /**
+   * The holder of the announced signing key vouched for the announced ECDH key
+   * (PeerKeys.held): a member whose sealed message opened with it holds the signing key.
+   */
+  vouchedEcdh(keys: PeerKeys): Promise<boolean>;
   /** `text` sealed from us (`from`) to the holder of `keys` (`to`); null when it cannot be. */
   seal(from: string, to: string, keys: PeerKeys, text: string): Promise<string | null>;
   /** A message sealed to us (`to`) by the holder of `keys` (`from`); null if it does not open. */
@@ -77,8 +84,9 @@ export function createAnnouncement(roomKey: string | null, identity: Identity): 
     const sign = await identity.publicKey();
     if (!keys || !subtle || sign === null || roomKey === null) return null;
     const ecdh = toBase64Url(new Uint8Array(await subtle.exportKey('raw', keys.publicKey)));
-    const proof = await hmac(roomKey, proofText(sign, ecdh));
-    return proof === null ? null : { sign, ecdh, proof };
+    const [proof, held] = await Promise.all([hmac(roomKey, proofText(sign, ecdh)), identity.signAnnouncedEcdh(ecdh)]);
+    if (proof === null) return null;
+    return held === null ? { sign, ecdh, proof } : { sign, ecdh, proof, held };
   })().catch(() => null);
   const derived = new Map<string, Promise<CryptoKey | null>>();
 
@@ -113,6 +121,9 @@ export function createAnnouncement(roomKey: string | null, identity: Identity): 
       const expected = await hmac(roomKey, proofText(keys.sign, keys.ecdh));
       if (expected === null) return 'unverified';
       return constantTimeEqual(expected, keys.proof) ? 'verified' : 'mismatch';
+    },
+    async vouchedEcdh(keys) {
+      return keys.held !== undefined && verifyAnnouncedEcdh(keys.sign, keys.held, keys.ecdh);
     },
     async seal(from, to, keys, text) {
       const key = await shared(keys.ecdh);

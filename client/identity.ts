@@ -30,6 +30,8 @@ const REACTION_CONTEXT = 'roomlink/1 reaction';
 const DELETION_CONTEXT = 'roomlink/1 deletion';
 /** The same for a link's proof that its sender holds the key it announced (KeyHold). */
 const KEY_HOLD_CONTEXT = 'roomlink/1 key-held';
+/** The same for the ECDH key a join announces beside our signing key (announce.ts). */
+const ANNOUNCED_ECDH_CONTEXT = 'roomlink/1 announced-ecdh';
 /** Imported public keys kept for verifying (one per member per join; bounded anyway). */
 const KEY_CACHE_LIMIT = 256;
 
@@ -109,6 +111,11 @@ export interface Identity {
   signDeletion(deletion: SignedDeletion): Promise<string | null>;
   /** Our signature saying we hold our key, for one link (KeyHold), or null where WebCrypto is missing. */
   signKeyHold(hold: KeyHold): Promise<string | null>;
+  /**
+   * Our signature over the ECDH public key we announce with this join (PeerKeys.held), or null
+   * where WebCrypto is missing. We sign only a key we just made ourselves.
+   */
+  signAnnouncedEcdh(ecdh: string): Promise<string | null>;
 }
 
 const encoder = new TextEncoder();
@@ -127,6 +134,10 @@ function deletionBytes(d: SignedDeletion): Uint8Array<ArrayBuffer> {
 
 function keyHoldBytes(h: KeyHold): Uint8Array<ArrayBuffer> {
   return encoder.encode(JSON.stringify([KEY_HOLD_CONTEXT, h.sender, h.receiver]));
+}
+
+function announcedEcdhBytes(ecdh: string): Uint8Array<ArrayBuffer> {
+  return encoder.encode(JSON.stringify([ANNOUNCED_ECDH_CONTEXT, ecdh]));
 }
 
 function reactionBytes(r: SignedReaction): Uint8Array<ArrayBuffer> {
@@ -209,6 +220,7 @@ export function createIdentity(store?: KeyStore, ready: Promise<unknown> = Promi
     signReaction: (reaction) => signBytes(reactionBytes(reaction)),
     signDeletion: (deletion) => signBytes(deletionBytes(deletion)),
     signKeyHold: (hold) => signBytes(keyHoldBytes(hold)),
+    signAnnouncedEcdh: (ecdh) => signBytes(announcedEcdhBytes(ecdh)),
   };
 }
 
@@ -249,6 +261,11 @@ export function verifyDeletion(publicKey: string, signature: string, deletion: S
 /** True only when `signature` is the holder of `publicKey` signing for exactly this link. */
 export function verifyKeyHold(publicKey: string, signature: string, hold: KeyHold): Promise<boolean> {
   return verifyBytes(publicKey, signature, keyHoldBytes(hold));
+}
+
+/** True only when `signature` is the holder of `publicKey` vouching for the ECDH key `ecdh` as its own. */
+export function verifyAnnouncedEcdh(publicKey: string, signature: string, ecdh: string): Promise<boolean> {
+  return verifyBytes(publicKey, signature, announcedEcdhBytes(ecdh));
 }
 
 async function verifyBytes(publicKey: string, signature: string, bytes: Uint8Array<ArrayBuffer>): Promise<boolean> {

@@ -223,7 +223,11 @@ const mesh = createMesh({
     beforeRestart: () => ice.refreshIfExpiring(),
     unreachableReason: (lastIceError) => ice.unreachableReason(lastIceError),
   },
-  handshake: { ...createHandshake(link.key, identity), checkKeys: (keys) => announcement.check(keys) },
+  handshake: {
+    ...createHandshake(link.key, identity),
+    checkKeys: (keys) => announcement.check(keys),
+    vouchedEcdh: (keys) => announcement.vouchedEcdh(keys),
+  },
   router,
   sendSignal: (to, body) => signaling?.send({ to, ...body }),
   changed(now) {

@@ -8,7 +8,15 @@
 // while a member here holds its key (features/authors.ts authorHere), and a member's key code
 // is shown only from a key it holds (heldKey). A member's own lines are checked with its
 // announced key whatever this says: a copied key signs nothing.
-import { KEY_HOLD_VERSION, type KeyHeldMessage } from '../protocol/index.ts';
+//
+// A member reached only through a relay never links, so never signs for a link. It proves
+// the key another way: its join announced, beside the signing key, an ECDH key signed with it
+// (PeerKeys.held), and its sealed messages open only with that ECDH key's private half. One of
+// them opening (relay-inbox.ts) shows the member holds the ECDH key its signing key vouched
+// for, which its holder made for this join and never lets out: so it holds the signing key.
+// A member that copied another's announcement whole holds neither private half: nothing it
+// seals opens. It proves so with its first message through the relay (an ack, a line).
+import { KEY_HOLD_VERSION, type KeyHeldMessage, type PeerKeys } from '../protocol/index.ts';
 import type { MemberHandle } from './feature.ts';
 import { whenIdle } from './idle.ts';
 import type { Link } from './link.ts';
@@ -23,6 +31,8 @@ export interface KeyHoldOptions {
   handshake: Handshake;
   /** The member's current link (member-link.ts): what an older one says is void. */
   current(on: Link): boolean;
+  /** These are still the keys it announced last (a check that took a while may be of older ones). */
+  announcedNow(keys: PeerKeys): boolean;
   /** Something the member list shows changed: its key code, now that the key is its own. */
   changed(): void;
 }
@@ -32,7 +42,9 @@ export interface KeyHold {
   hellosExchanged(on: Link, version: number | null): Promise<void>;
   /** Its `key:held` on this link, for the key its hello there carried (`key`). */
   heard(on: Link, message: KeyHeldMessage, key: string | null): Promise<void>;
-  /** It proved it holds `key` (on this or an earlier link of the same member). */
+  /** A message it sealed with the ECDH key of these announced keys opened (relay-inbox.ts). */
+  sealedOpened(keys: PeerKeys): Promise<void>;
+  /** It proved it holds `key` (on this or an earlier link of the same member, or through a relay). */
   holds(key: string | null): boolean;
 }
 
@@ -44,9 +56,14 @@ export interface KeyHold {
 export const heldKey = (member: Pick<MemberHandle, 'key' | 'keyHeld'> | undefined): string | null =>
   member?.keyHeld ? member.key : null;
 
-export function createKeyHold({ id, handshake, current, changed }: KeyHoldOptions): KeyHold {
-  /** The last key it signed for a link with: a member's key stays its own across its links. */
+export function createKeyHold({ id, handshake, current, announcedNow, changed }: KeyHoldOptions): KeyHold {
+  /** The last key it proved it holds: a member's key stays its own across its links. */
   let held: string | null = null;
+  const prove = (key: string): void => {
+    held = key;
+    mark('key-held', id);
+    changed();
+  };
   return {
     async hellosExchanged(on, version) {
       // An older page's schema refuses a message type it does not know.
@@ -62,10 +79,12 @@ export function createKeyHold({ id, handshake, current, changed }: KeyHoldOption
       if (key === null || !handshake.checkKeyHeld) return;
       const signed = await handshake.checkKeyHeld(on, key, message.sig);
       if (!signed || !current(on)) return;
-      if (held === key) return;
-      held = key;
-      mark('key-held', id);
-      changed();
+      if (held !== key) prove(key);
+    },
+    async sealedOpened(keys) {
+      if (held === keys.sign || !handshake.vouchedEcdh) return;
+      if (!(await handshake.vouchedEcdh(keys)) || !announcedNow(keys) || held === keys.sign) return;
+      prove(keys.sign);
     },
     holds: (key) => key !== null && key === held,
   };

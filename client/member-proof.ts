@@ -38,6 +38,8 @@ export interface Handshake {
   keyHeld?(link: Link): Promise<KeyHeldMessage | null>;
   /** Whether `sig` is the holder of `key` signing for this link (the other side's `key:held`). */
   checkKeyHeld?(link: Link, key: string, sig: string): Promise<boolean>;
+  /** Whether the announced signing key signed the announced ECDH key (PeerKeys.held; announce.ts). */
+  vouchedEcdh?(keys: PeerKeys): Promise<boolean>;
 }
 
 export interface ProofOptions {

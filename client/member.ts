@@ -71,6 +71,8 @@ export interface Member extends MemberHandle {
   announce(keys: PeerKeys | undefined): void;
   /** Its announced keys once proven with the room key, else null: what relaying needs. */
   readonly announced: PeerKeys | null;
+  /** A message it sealed with these announced keys opened: it may prove it holds its key (member-key-hold.ts). */
+  sealedOpened(keys: PeerKeys): void;
   /** The route relay.ts chose while there is no direct link (null: none). */
   setRoute(route: RelayRoute | null): void;
   /** Our direct link's round-trip time when known (relays are picked by it). */
@@ -148,7 +150,13 @@ export function createMember(options: MemberOptions): Member {
     gone: options.gone,
   });
   /** Whether it holds the key it announced, not only announced it (member-key-hold.ts). */
-  const keyHold = createKeyHold({ id, handshake, current: (on) => direct.current(on), changed });
+  const keyHold = createKeyHold({
+    id,
+    handshake,
+    current: (on) => direct.current(on),
+    announcedNow: (keys) => signingKey.announced === keys,
+    changed,
+  });
   /** Its current link and how it stands (member-link.ts): only that link's events come here. */
   const direct = createMemberLink({
     selfId: options.selfId,
@@ -256,6 +264,9 @@ export function createMember(options: MemberOptions): Member {
     },
     view: () => memberView({ id, name, direct, proof, announced, hold, presence, route }),
     announce: (keys) => announced.announce(keys),
+    sealedOpened(keys) {
+      if (!disposed) void keyHold.sealedOpened(keys);
+    },
     setRoute(next) {
       if (!disposed) route.set(next);
     },

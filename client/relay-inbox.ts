@@ -200,6 +200,8 @@ export function createRelayInbox(options: InboxOptions) {
           const seen = seenOf(author.id, wall);
           if (seen.has(opened.nonce)) return refuse('replayed');
           remember(seen, opened.nonce, opened.ts, wall);
+          // Only the holder of the ECDH key its signing key vouched for seals so.
+          author.sealedOpened(keys);
           const inner = parseChannelMessage(opened.text);
           if (inner === null || !RELAYABLE_TYPES.has(inner.t)) return refuse('malformed');
           let quota = inbox.quotas.get(via.id);

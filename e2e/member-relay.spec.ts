@@ -167,6 +167,18 @@ test('members who cannot link chat through one who reaches both, sealed; the rou
   await sendMessage(bob.page, fromBob.text);
   await waitForMessages(bob.page, [fromAlice]);
   await waitForMessages(alice.page, [fromBob]);
+  // What each sealed opened with the ECDH key its signing key signed at its join: each now
+  // shows the other's key code, the one the other's page shows as its own (never linked, so
+  // never a key:held).
+  for (const [one, other] of [
+    [alice, bob],
+    [bob, alice],
+  ] as const) {
+    const self = other.page.getByTestId('self');
+    await expect(self).toHaveAttribute('data-code', /^[0-9a-f]{4}( [0-9a-f]{4}){3}$/);
+    const own = await self.getAttribute('data-code');
+    await expect(entry(one.page, other.id)).toHaveAttribute('data-code', own ?? '');
+  }
   const aliceLine = ownLine(alice.page, alice.id, fromAlice.text);
   await expect(aliceLine).toHaveAttribute('data-receipt', /^(delivered-all|read)$/);
   const lineId = (await aliceLine.getAttribute('data-id')) ?? '';

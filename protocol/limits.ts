@@ -51,6 +51,8 @@ export const MAX_USERNAME_FRAGMENT_LENGTH = 256;
 /** A member's announced keys: raw P-256 public keys (65 bytes) in base64url are 87 characters; HMAC-SHA256 is 43. */
 export const PUBLIC_KEY_PATTERN = /^[A-Za-z0-9_-]{80,100}$/;
 export const KEY_PROOF_PATTERN = /^[A-Za-z0-9_-]{40,64}$/;
+/** ECDSA P-256 signatures (IEEE P1363, 64 bytes) in base64url: 86 characters. */
+export const SIGNATURE_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
 /** A resume ticket's token (server/resume.ts makes them). */
 export const MIN_RESUME_TOKEN_LENGTH = 16;
 export const MAX_RESUME_TOKEN_LENGTH = 128;

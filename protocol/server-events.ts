@@ -42,9 +42,11 @@ const DESCRIPTION_TYPES: ReadonlySet<unknown> = new Set<SessionDescription['type
 const LEFT_REASONS: ReadonlySet<unknown> = new Set<PeerLeft['reason']>(['leave', 'disconnect']);
 
 function keysOf(raw: Fields): PeerKeys | null {
-  const { sign, ecdh, proof } = raw;
+  const { sign, ecdh, proof, held } = raw;
   if (!matches(sign, limits.PUBLIC_KEY_PATTERN) || !matches(ecdh, limits.PUBLIC_KEY_PATTERN)) return null;
-  return matches(proof, limits.KEY_PROOF_PATTERN) ? { sign, ecdh, proof } : null;
+  if (!matches(proof, limits.KEY_PROOF_PATTERN)) return null;
+  // A malformed `held` proves nothing, and costs the member only that (member-key-hold.ts).
+  return matches(held, limits.SIGNATURE_PATTERN) ? { sign, ecdh, proof, held } : { sign, ecdh, proof };
 }
 
 /** A member as the server describes it (peer:joined, peer:renamed), its name checked and normalized; null if malformed. */

@@ -15,6 +15,7 @@ import {
   PEER_ID_PATTERN,
   PUBLIC_KEY_PATTERN,
   ROOM_ID_PATTERN,
+  SIGNATURE_PATTERN,
 } from './limits.ts';
 import { normalizeName } from './name.ts';
 
@@ -64,11 +65,18 @@ export interface ProtocolError {
  * through another member are sealed to it), and `proof`, an HMAC with the room key over
  * both. The server carries them as given: without the room key it cannot make a proof for
  * keys of its own, and a member that relays cannot change what the server delivers.
+ *
+ * `held`: the signing key's signature over the ECDH key (client/identity.ts, AnnouncedEcdh).
+ * Any member could announce another's signing key with a proof of its own; only the key's
+ * holder signs its ECDH key, and only the ECDH key's holder seals with it, so a member whose
+ * sealed message opened holds the signing key too: what a member reached only through a
+ * relay, never linked, proves it with (client/member-key-hold.ts). Absent from older pages.
  */
 export interface PeerKeys {
   sign: string;
   ecdh: string;
   proof: string;
+  held?: string | undefined;
 }
 
 export interface PeerInfo {
@@ -259,17 +267,19 @@ export const peerKeysSchema = z.strictObject({
   sign: z.string().check(z.regex(PUBLIC_KEY_PATTERN)),
   ecdh: z.string().check(z.regex(PUBLIC_KEY_PATTERN)),
   proof: z.string().check(z.regex(KEY_PROOF_PATTERN)),
+  held: z.optional(z.string().check(z.regex(SIGNATURE_PATTERN))),
 });
 
 /** A stored announcement, one string (membership stores keep it in a record field). */
 export function encodePeerKeys(keys: PeerKeys): string {
-  return `${keys.sign}.${keys.ecdh}.${keys.proof}`;
+  const stored = `${keys.sign}.${keys.ecdh}.${keys.proof}`;
+  return keys.held === undefined ? stored : `${stored}.${keys.held}`;
 }
 
 /** The stored form back; null for anything else (never throws). */
 export function decodePeerKeys(text: string | undefined): PeerKeys | null {
-  const [sign, ecdh, proof, ...rest] = (text ?? '').split('.');
-  const parsed = peerKeysSchema.safeParse({ sign, ecdh, proof });
+  const [sign, ecdh, proof, held, ...rest] = (text ?? '').split('.');
+  const parsed = peerKeysSchema.safeParse(held === undefined ? { sign, ecdh, proof } : { sign, ecdh, proof, held });
   return rest.length === 0 && parsed.success ? parsed.data : null;
 }
 

@@ -238,7 +238,13 @@ describe('names across two server nodes', () => {
   test('keys announced with a join are carried untouched across nodes: in peer:joined and in the join ack', async () => {
     const [a, b] = await Promise.all([node(), node()]);
     const room = newRoomId();
-    const keysOf = (c: string) => ({ sign: c.repeat(87), ecdh: c.toUpperCase().repeat(87), proof: c.repeat(43) });
+    // Alice's with the signature over her ECDH key (PeerKeys.held), Bob's without, as an older page's.
+    const keysOf = (c: string) => ({
+      sign: c.repeat(87),
+      ecdh: c.toUpperCase().repeat(87),
+      proof: c.repeat(43),
+      ...(c === 'a' ? { held: c.repeat(86) } : {}),
+    });
     const alice = await connectClient(a.url);
     const ackAlice = await alice
       .timeout(2_000)

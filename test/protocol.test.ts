@@ -3,8 +3,15 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { normalizeName, parseChannelMessage, parseJoinRequest, parseOutgoingSignal } from '../protocol/index.ts';
-import { parseJoinAck } from '../protocol/server-events.ts';
+import {
+  decodePeerKeys,
+  encodePeerKeys,
+  normalizeName,
+  parseChannelMessage,
+  parseJoinRequest,
+  parseOutgoingSignal,
+} from '../protocol/index.ts';
+import { parseJoinAck, parsePeerInfo } from '../protocol/server-events.ts';
 
 const ROOM = 'Abcdefghijklmnop_-12';
 const PEER = 'peer_ABC-1234';
@@ -193,6 +200,26 @@ test('parseChannelMessage accepts each message kind', () => {
     { t: 'relay:deliver', from: 'peer-0000001', sealed: 'A'.repeat(64) },
   ];
   for (const message of good) assert.deepEqual(parseChannelMessage(JSON.stringify(message)), message);
+});
+
+test('announced keys may carry the signing key’s signature over the ECDH key (held): joined, stored and read back with it or without it', () => {
+  const keys = { sign: 'S'.repeat(87), ecdh: 'E'.repeat(87), proof: 'P'.repeat(43) };
+  const held = { ...keys, held: 'h'.repeat(86) };
+  for (const announced of [keys, held]) {
+    const join = parseJoinRequest({ roomId: ROOM, name: 'alice', keys: announced });
+    assert.ok(join.ok);
+    assert.deepEqual(join.value.keys, announced);
+    assert.deepEqual(decodePeerKeys(encodePeerKeys(announced)), announced);
+    assert.deepEqual(parsePeerInfo({ id: PEER, name: 'alice', keys: announced })?.keys, announced);
+  }
+  // A join with a malformed one is refused, as any malformed key is; a stored form with a part
+  // too many is nothing.
+  for (const bad of ['', 'not base64url!', 'h'.repeat(129), 7]) {
+    assert.equal(parseJoinRequest({ roomId: ROOM, name: 'alice', keys: { ...keys, held: bad } }).ok, false);
+  }
+  assert.equal(decodePeerKeys(`${encodePeerKeys(held)}.extra`), null);
+  // From the server, a malformed one proves nothing: the member keeps its keys without it.
+  assert.deepEqual(parsePeerInfo({ id: PEER, name: 'alice', keys: { ...keys, held: 'no!' } })?.keys, keys);
 });
 
 test('a key:held carries one signature, base64url of a sane length, and nothing else', () => {

@@ -14,7 +14,7 @@
 // line. A member whose hello said an older version would refuse the whole line (its schema is
 // strict): it gets the line without `re`, signed without it (features/chat.ts).
 import * as z from 'zod/mini';
-import { MAX_CHAT_LENGTH, NAME_MAX_LENGTH, PEER_ID_PATTERN } from '../limits.ts';
+import { MAX_CHAT_LENGTH, NAME_MAX_LENGTH, PEER_ID_PATTERN, SIGNATURE_PATTERN } from '../limits.ts';
 import type { ChannelRate } from './rates.ts';
 
 /** Acks are batched: one message acknowledges up to this many chat messages. */
@@ -22,9 +22,6 @@ export const MAX_ACK_IDS = 512;
 
 /** Message ids: nanoid, 21 characters. */
 export const MESSAGE_ID_PATTERN = /^[A-Za-z0-9_-]{10,32}$/;
-
-/** ECDSA P-256 signatures (IEEE P1363, 64 bytes) in base64url: 86 characters. */
-export const SIGNATURE_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
 
 export const messageIdSchema = z.string().check(z.regex(MESSAGE_ID_PATTERN));
 export const peerIdSchema = z.string().check(z.regex(PEER_ID_PATTERN));

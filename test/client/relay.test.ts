@@ -53,6 +53,7 @@ function provingHandshake(announcement: Announcement): Handshake {
     hello: async () => ({ t: 'hello', v: 2 }),
     check: async () => 'verified',
     checkKeys: (keys) => announcement.check(keys),
+    vouchedEcdh: (keys) => announcement.vouchedEcdh(keys),
   };
 }
 
@@ -1049,4 +1050,50 @@ test('a relayed message is opened once however often its author comes and goes: 
   await until(() => r.relay.stats().refused === refusedBefore + 2, 'both replays are refused');
   await r.chat.idle();
   assert.equal(r.shown.filter((l) => l.text === 'said once').length, 1);
+});
+
+test('a member reached only through a relay proves it holds its announced key with what it seals; one that announced another’s key never does', async () => {
+  const r = await room();
+  // Mallory announces Bob's signing key beside an ECDH key of her own, with a valid room-key
+  // proof (she holds the room key): her page signs with her own key under Bob's public one.
+  const mallory = 'mmmmmmmmmmmm';
+  const malloryIdentity = createIdentity();
+  const forger: Identity = { ...malloryIdentity, publicKey: () => r.bob.identity.publicKey() };
+  const forged = createAnnouncement(ROOM_KEY, forger);
+  const forgedKeys = await forged.keys();
+  assert.ok(forgedKeys?.held && r.bob.keys.held);
+  assert.equal(forgedKeys.sign, r.bob.keys.sign);
+  // Eve copies Bob's announcement whole, his signature over his ECDH key too.
+  const eve = 'eeeeeeeeeeee';
+  const evesOwn = await party();
+  r.mesh.peerJoined({ id: mallory, name: 'Mallory', keys: forgedKeys });
+  r.mesh.peerJoined({ id: eve, name: 'Eve', keys: r.bob.keys });
+  await until(
+    () => [BOB, mallory, eve].every((id) => r.mesh.object(id)?.announced !== null),
+    'every announcement proves the room key',
+  );
+  await r.viaCarol();
+  r.toCarol.deliver({ t: 'relay:links', peers: [BOB, mallory, eve].map((id) => ({ id, rtt: 3 })) });
+  for (const id of [mallory, eve]) (r.mesh.object(id)?.link as FakeLink | undefined)?.fail();
+  await until(() => [mallory, eve].every((id) => r.view(id)?.state === 'relayed'), 'all three relayed');
+  const bob = r.mesh.object(BOB);
+  assert.equal(bob?.keyHeld, false, 'announced, not yet shown to be held');
+
+  // Each sends a typing notice through Carol, sealed with the ECDH key it holds.
+  r.toCarol.deliver({ t: 'relay:deliver', from: BOB, sealed: await sealedByBob(r, { t: 'typing', active: true }) });
+  const typing = encodeChannelMessage({ t: 'typing', active: true });
+  const byMallory = await forged.seal(mallory, ME, r.me.keys, typing);
+  const byEve = await evesOwn.announcement.seal(eve, ME, r.me.keys, typing);
+  assert.ok(byMallory && byEve);
+  const refusedBefore = r.relay.stats().refused;
+  r.toCarol.deliver({ t: 'relay:deliver', from: mallory, sealed: byMallory });
+  r.toCarol.deliver({ t: 'relay:deliver', from: eve, sealed: byEve });
+  await until(() => bob?.keyHeld === true, 'bob holds his key: his sealed message opened');
+  // Mallory's opens (her ECDH key is hers), but Bob's key never signed it; Eve's does not
+  // open at all (she holds no private half of what she announced).
+  await until(() => r.relay.stats().received >= 2 && r.relay.stats().refused === refusedBefore + 1, 'both heard');
+  await sleep(50);
+  assert.equal(r.mesh.object(mallory)?.keyHeld, false, 'mallory announced bob’s key, and holds none of it');
+  assert.equal(r.mesh.object(eve)?.keyHeld, false, 'eve copied bob’s announcement, and holds none of it');
+  assert.equal(r.mesh.object(mallory)?.key, r.bob.keys.sign, 'what her lines would be checked with: bob’s key');
 });
