@@ -10,7 +10,8 @@ import { createCalls } from '../features/calls.ts';
 import type { MemberView } from '../member.ts';
 import type { OutageWatch, SilenceNotices } from '../outage.ts';
 import { type CallMemory, loadDevice, saveDevice } from '../storage.ts';
-import { createCallsView, silenceOf } from '../view/calls.ts';
+import { silenceOf } from '../view/call-silence.ts';
+import { createCallsView } from '../view/calls.ts';
 import { perFrame } from '../view/frame.ts';
 import type { MembersView } from '../view/members.ts';
 

@@ -30,7 +30,7 @@ export function wireNotices({ say: system, silenceNotices, privateTarget, silenc
     const text = noticeText(notice);
     if (!text) return;
     // Silent and back again may be our own outage's doing, not the member's (outage.ts).
-    // The call's tiles and status hold the word as long (view/calls.ts, silenceOf).
+    // The call's tiles and status hold the word as long (view/call-silence.ts, silenceOf).
     if (notice.kind === 'silent') {
       silenceNotices.silent(notice.id, () => {
         system(text, notice.id);

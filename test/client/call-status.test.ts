@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { mock, test } from 'node:test';
 import { WHILE_OFFLINE } from '../../client/member-problems.ts';
 import { createOutageWatch, createSilenceNotices, SILENT_NOTICE_HOLD_MS } from '../../client/outage.ts';
-import { callStatusText, silenceOf, tileStateText, unheardWords } from '../../client/view/calls.ts';
+import { silenceOf, unheardWords } from '../../client/view/call-silence.ts';
+import { callStatusText, tileStateText } from '../../client/view/calls.ts';
 
 test('out of a call: whether one runs, and with whom', () => {
   assert.equal(callStatusText(false, false, [], []), 'No call running.');

@@ -1,0 +1,35 @@
+// Whose doing it is that a member of the call is not heard, and the words the call's tiles
+// and status give it (outage.ts watches our own network and the server's check).
+import { WHILE_OFFLINE } from '../member-problems.ts';
+import type { OutageWatch, SilenceNotices } from '../outage.ts';
+
+/**
+ * Whose doing it is that a member is not heard: its own, ours (we seem offline), or not known
+ * yet (every member fell silent and the server is being checked: outage.ts).
+ */
+export type Silence = 'theirs' | 'ours' | 'unknown';
+
+/**
+ * Whose a member's silence is: ours while we seem offline; not known while the check of the
+ * server that decides it is under way (it starts as every member we heard falls silent, and
+ * takes up to PROBE_TIMEOUT_MS), nor while the chat still holds back its "not responding"
+ * (outage.ts, SILENT_NOTICE_HOLD_MS): in a call of three or more, the first member to fall
+ * silent as our network goes was called "not responding" at once, while the others were
+ * still heard and nothing was being checked.
+ */
+export function silenceOf(
+  outage: Pick<OutageWatch, 'offline' | 'checking'>,
+  notices: Pick<SilenceNotices, 'holding'>,
+): (peerId: string) => Silence {
+  return (peerId) => (outage.offline() ? 'ours' : outage.checking() || notices.holding(peerId) ? 'unknown' : 'theirs');
+}
+
+/**
+ * A member we do not hear, in the tile and the call's status: "not responding"; while our own
+ * network seems gone, what the member list says of everyone then; nothing while that is not
+ * known yet (said at once, "not responding" blamed each member for our outage, the status
+ * read out to screen readers, until the check of the server said it was ours).
+ */
+export function unheardWords(silence: Silence): string | null {
+  return silence === 'ours' ? WHILE_OFFLINE.text : silence === 'theirs' ? 'not responding' : null;
+}
