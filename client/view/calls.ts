@@ -5,8 +5,8 @@
 import { type CallState, callPicture } from '../../protocol/index.ts';
 import { type EnergySample, energyOf, levelBetween } from '../calls/audio-level.ts';
 import type { DeviceChoice } from '../calls/local-media.ts';
-import type { CallParticipant } from '../features/calls.ts';
 import { mark } from '../timeline.ts';
+import type { CallsModel, CallsViewHandlers, OutOfReach } from './call-model.ts';
 import { createCallMore } from './call-more.ts';
 import { type Silence, unheardWords } from './call-silence.ts';
 import { byTestId, el, icon, setAttr, setData, setDisabled, setHidden, setText } from './dom.ts';
@@ -28,48 +28,6 @@ const FULL_SCREEN_ICON = ['M2 6V2h4', 'M10 2h4v4', 'M14 10v4h-4', 'M6 14H2v-4'];
 const SPEAKER_ICON = ['M2 6h2.5L8 3v10L4.5 10H2z', 'M10.5 5.5a3.5 3.5 0 0 1 0 5', 'M12.5 3.5a6.5 6.5 0 0 1 0 9'];
 /** An i in a circle: more about this tile. */
 const INFO_ICON = ['M8 1.5a6.5 6.5 0 1 0 0 13a6.5 6.5 0 1 0 0-13', 'M8 7v4.5', 'M8 4.6v.1'];
-
-export interface CallsViewHandlers {
-  join(video: boolean): void;
-  mute(): void;
-  camera(): void;
-  /** Shares a screen in place of the camera, or (`alongside`) next to it; or stops sharing. */
-  screen(alongside: boolean): void;
-  leave(): void;
-  /** Another microphone or camera picked from the list. */
-  device(kind: 'audio' | 'video', deviceId: string): void;
-  /** The quality line for a member's tile (on request). */
-  quality(peerId: string): Promise<string>;
-}
-
-export interface CallsModel {
-  supported: boolean;
-  busy: boolean;
-  self: CallState;
-  /** Our camera as the Camera button shows it: on (a press turns it off), also while it opens. */
-  cameraOn: boolean;
-  /** Our camera is opening: the Camera button still takes presses (the last one counts). */
-  cameraOpening: boolean;
-  selfName: string;
-  /** Our own camera (null until it is open): the mirrored tile. */
-  preview: MediaStream | null;
-  /** Our screen shared next to our camera, while we share one: a small preview tile. */
-  screenPreview: MediaStream | null;
-  participants: readonly CallParticipant[];
-  /** Microphones and cameras to pick from, and the deviceIds in use. */
-  devices: { list: readonly DeviceChoice[]; audio: string | null; video: string | null };
-  /** Member id → relayed through TURN. */
-  relayed(peerId: string): boolean;
-  /** Whose doing the silence of a member we do not hear is, by member id (silenceOf). */
-  silence(peerId: string): Silence;
-  /** Members reached only through another member (relay.ts), by name, with that member's: no call reaches them. */
-  throughOthers: readonly OutOfReach[];
-}
-
-export interface OutOfReach {
-  name: string;
-  via: string;
-}
 
 /** What Share screen (or Stop sharing) does, on hover. */
 function screenTitle(sharing: boolean, cameraOn: boolean): string {
