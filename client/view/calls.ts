@@ -2,13 +2,14 @@
 // opened, one tile per member in the call (ours mirrored), and a tile of its own for each
 // screen shared next to a camera (large; ours small, a preview). Tiles and their <video>
 // elements persist across renders, so playback never restarts because something else changed.
-import { type CallState, callPicture } from '../../protocol/index.ts';
+import { callPicture } from '../../protocol/index.ts';
 import { type EnergySample, energyOf, levelBetween } from '../calls/audio-level.ts';
 import type { DeviceChoice } from '../calls/local-media.ts';
 import { mark } from '../timeline.ts';
 import type { CallsModel, CallsViewHandlers, OutOfReach } from './call-model.ts';
 import { createCallMore } from './call-more.ts';
-import { type Silence, unheardWords } from './call-silence.ts';
+import { unheardWords } from './call-silence.ts';
+import { type TileLook, tileStateText } from './call-tile-state.ts';
 import { byTestId, el, icon, setAttr, setData, setDisabled, setHidden, setText } from './dom.ts';
 import { fullScreenWay } from './full-screen.ts';
 
@@ -69,45 +70,6 @@ interface Tile {
 interface ScreenTile {
   root: HTMLElement;
   video: HTMLVideoElement;
-}
-
-/** What a tile says of its member besides its name (ours is always heard, never relayed). */
-export interface TileLook {
-  state: CallState;
-  relayed: boolean;
-  /** False while its link is silent: the picture is the last it sent (CallParticipant.heard). */
-  heard: boolean;
-  /** Whose doing its silence is, if it is silent (CallsModel.silence). */
-  silence: Silence;
-}
-
-/** What reaches us of a member's media: a picture on its tile, its sound. */
-export interface Arriving {
-  picture: boolean;
-  sound: boolean;
-}
-
-/**
- * The state line of a member's tile: muted, camera off, … Its word (call:state) says what it
- * sends, `arriving` what comes: a member that says it is in the call is (one may be in it
- * muted with its camera off, sending nothing), but a microphone or camera it says is on and
- * that sends nothing is not shown as working ("no sound", "no picture"). A member that sent
- * only the word had a tile that said nothing at all, as if all were well.
- */
-export function tileStateText(
-  { state, relayed, heard, silence }: TileLook,
-  arriving: Arriving = { picture: true, sound: true },
-): string {
-  const words = [];
-  const unheard = heard ? null : unheardWords(silence);
-  if (unheard) words.push(unheard);
-  if (!state.audio) words.push('muted');
-  else if (!arriving.sound) words.push('no sound');
-  if (state.screen) words.push('sharing screen');
-  if (callPicture(state) === 'none') words.push('camera off');
-  else if (!arriving.picture) words.push('no picture');
-  if (relayed) words.push('relayed');
-  return words.join(' · ');
 }
 
 /**

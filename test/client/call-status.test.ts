@@ -6,7 +6,8 @@ import { mock, test } from 'node:test';
 import { WHILE_OFFLINE } from '../../client/member-problems.ts';
 import { createOutageWatch, createSilenceNotices, SILENT_NOTICE_HOLD_MS } from '../../client/outage.ts';
 import { silenceOf, unheardWords } from '../../client/view/call-silence.ts';
-import { callStatusText, tileStateText } from '../../client/view/calls.ts';
+import { tileStateText } from '../../client/view/call-tile-state.ts';
+import { callStatusText } from '../../client/view/calls.ts';
 
 test('out of a call: whether one runs, and with whom', () => {
   assert.equal(callStatusText(false, false, [], []), 'No call running.');
