@@ -6,9 +6,9 @@ import { callPicture } from '../../protocol/index.ts';
 import { type EnergySample, energyOf, levelBetween } from '../calls/audio-level.ts';
 import type { DeviceChoice } from '../calls/local-media.ts';
 import { mark } from '../timeline.ts';
-import type { CallsModel, CallsViewHandlers, OutOfReach } from './call-model.ts';
+import type { CallsModel, CallsViewHandlers } from './call-model.ts';
 import { createCallMore } from './call-more.ts';
-import { unheardWords } from './call-silence.ts';
+import { createCallStatus } from './call-status.ts';
 import { type TileLook, tileStateText } from './call-tile-state.ts';
 import { byTestId, el, icon, setAttr, setData, setDisabled, setHidden, setText } from './dom.ts';
 import { fullScreenWay } from './full-screen.ts';
@@ -72,35 +72,8 @@ interface ScreenTile {
   video: HTMLVideoElement;
 }
 
-/**
- * What the call status says: who is in the call (or that nobody is), and, while we are in it,
- * who cannot join us at all. A member reached only through another member gets our chat but
- * never our call: without the last sentence both sides sat in "a call" alone, each told
- * "Nobody else yet", the other member in theirs.
- */
-export function callStatusText(
-  inCall: boolean,
-  joining: boolean,
-  names: readonly string[],
-  throughOthers: readonly OutOfReach[],
-): string {
-  if (!inCall) {
-    return names.length === 0 ? 'No call running.' : `In the call: ${names.join(', ')}. Join with one click.`;
-  }
-  if (joining) return 'Joining: opening your camera and microphone…';
-  const who = names.length === 0 ? 'You are in the call. Nobody else yet.' : `In the call with ${names.join(', ')}.`;
-  const [only] = throughOthers;
-  if (only === undefined) return who;
-  const through = throughOthers.length === 1 ? only.via : 'other members';
-  return `${who} ${throughOthers.map((m) => m.name).join(', ')} cannot join you: reached only through ${through}, and calls need a direct link or TURN.`;
-}
-
 export function createCallsView(handlers: CallsViewHandlers): CallsView {
-  const status = byTestId<HTMLElement>('call-status');
-  // Joining, and others joining or leaving, said by screen readers: a polite status, its text
-  // written only when it changes (setText), so each change is said once, not each redraw.
-  status.setAttribute('role', 'status');
-  status.setAttribute('aria-live', 'polite');
+  const status = createCallStatus();
   const message = byTestId<HTMLElement>('call-message');
   // Who is speaking, by name, beside the status on a narrow screen (styles.css), where the
   // strip of tiles scrolls sideways and the speaker's green outline may be out of view. For
@@ -113,7 +86,7 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
   const sign = icon(SPEAKER_ICON);
   sign.classList.add('call-speaking-sign');
   speaking.append(sign, speakers);
-  status.after(speaking);
+  status.element.after(speaking);
   const grid = document.getElementById('call-tiles') as HTMLElement;
   const buttons = {
     joinAudio: byTestId<HTMLButtonElement>('call-join-audio'),
@@ -476,14 +449,7 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
       more.render(self.inCall);
       keepFocus(focused, self.inCall);
 
-      // A member we do not hear is said so here too: its tile shows only its last picture.
-      const names = model.participants.map((p) => {
-        const unheard = p.heard ? null : unheardWords(model.silence(p.id));
-        return unheard ? `${p.name} (${unheard})` : p.name;
-      });
-      setData(status, 'count', String(names.length + (self.inCall ? 1 : 0)));
-      setData(status, 'inCall', String(self.inCall));
-      setText(status, callStatusText(self.inCall, !model.preview && model.busy, names, model.throughOthers));
+      status.render(model);
 
       const wanted = new Set<string>();
       const wantedScreens = new Set<string>();

@@ -1,13 +1,14 @@
-// What the call status says (view/calls.ts): who is in the call, and, while we are in it, who
-// cannot join us because only chat reaches them, through another member (relay.ts); and how
-// a tile words a member we do not hear, by its silence or by our own outage (outage.ts).
+// What the call status says (view/call-status.ts): who is in the call, and, while we are in
+// it, who cannot join us because only chat reaches them, through another member (relay.ts);
+// and how a tile words a member we do not hear, by its silence or by our own outage
+// (view/call-tile-state.ts, view/call-silence.ts, outage.ts).
 import assert from 'node:assert/strict';
 import { mock, test } from 'node:test';
 import { WHILE_OFFLINE } from '../../client/member-problems.ts';
 import { createOutageWatch, createSilenceNotices, SILENT_NOTICE_HOLD_MS } from '../../client/outage.ts';
 import { silenceOf, unheardWords } from '../../client/view/call-silence.ts';
+import { callStatusText } from '../../client/view/call-status.ts';
 import { tileStateText } from '../../client/view/call-tile-state.ts';
-import { callStatusText } from '../../client/view/calls.ts';
 
 test('out of a call: whether one runs, and with whom', () => {
   assert.equal(callStatusText(false, false, [], []), 'No call running.');
