@@ -4,8 +4,8 @@
 // elements persist across renders, so playback never restarts because something else changed.
 import { callPicture } from '../../protocol/index.ts';
 import { type EnergySample, energyOf, levelBetween } from '../calls/audio-level.ts';
-import type { DeviceChoice } from '../calls/local-media.ts';
 import { mark } from '../timeline.ts';
+import { devicePicker, showDevices } from './call-devices.ts';
 import type { CallsModel, CallsViewHandlers } from './call-model.ts';
 import { createCallMore } from './call-more.ts';
 import { createCallStatus } from './call-status.ts';
@@ -111,8 +111,8 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
   buttons.leave.addEventListener('click', () => handlers.leave());
   if (!navigator.mediaDevices?.getDisplayMedia) buttons.screen.hidden = true;
   const pickers = {
-    audio: devicePicker('audio', 'Mic', 'Microphone', 'call-mic-select'),
-    video: devicePicker('video', 'Camera', 'Camera', 'call-camera-select'),
+    audio: devicePicker('audio', 'Mic', 'Microphone', 'call-mic-select', handlers),
+    video: devicePicker('video', 'Camera', 'Camera', 'call-camera-select', handlers),
   };
   // Behind More on a narrow screen (call-more.ts): sharing a screen and the device lists.
   const more = createCallMore(buttons.leave);
@@ -123,38 +123,6 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
     pickers.video.parentElement as HTMLElement,
   );
   const bar = buttons.leave.parentElement as HTMLElement;
-
-  /**
-   * A list of the devices of one kind, in a label with a short visible name (`shown`; `name`
-   * for screen readers); shown only when there is a choice to make. Its title is the full
-   * name of the device in use: a long one is cut short in the list.
-   */
-  function devicePicker(kind: 'audio' | 'video', shown: string, name: string, testId: string): HTMLSelectElement {
-    const label = el('label', { className: 'call-device-label' });
-    const select = el('select', { className: 'call-device', testId });
-    select.setAttribute('aria-label', name);
-    label.append(el('span', { text: shown }), select);
-    label.hidden = true;
-    select.addEventListener('change', () => handlers.device(kind, select.value));
-    return select;
-  }
-
-  function showDevices(select: HTMLSelectElement, choices: readonly DeviceChoice[], current: string | null): void {
-    setHidden(select.parentElement as HTMLElement, choices.length < 2 || current === null);
-    const key = choices.map((c) => `${c.deviceId}\t${c.label}`).join('\n');
-    if (select.dataset.devices !== key) {
-      select.dataset.devices = key;
-      select.replaceChildren(
-        ...choices.map((choice) => {
-          const option = el('option', { text: choice.label });
-          option.value = choice.deviceId;
-          return option;
-        }),
-      );
-    }
-    if (current !== null && select.value !== current) select.value = current;
-    setAttr(select, 'title', select.selectedOptions[0]?.text ?? '');
-  }
 
   /**
    * Where focus goes when the control that had it is hidden by what it did (Join call, Hang
