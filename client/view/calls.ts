@@ -6,6 +6,7 @@ import { callPicture } from '../../protocol/index.ts';
 import { type EnergySample, energyOf, levelBetween } from '../calls/audio-level.ts';
 import { mark } from '../timeline.ts';
 import { devicePicker, showDevices } from './call-devices.ts';
+import { createCallFocus } from './call-focus.ts';
 import type { CallsModel, CallsViewHandlers } from './call-model.ts';
 import { createCallMore } from './call-more.ts';
 import { createCallStatus } from './call-status.ts';
@@ -122,36 +123,7 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
     pickers.audio.parentElement as HTMLElement,
     pickers.video.parentElement as HTMLElement,
   );
-  const bar = buttons.leave.parentElement as HTMLElement;
-
-  /**
-   * Where focus goes when the control that had it is hidden by what it did (Join call, Hang
-   * up, Share screen too): without this it fell to <body>. Held until that control can take
-   * it (Mute stays disabled while our microphone opens), unless focus went elsewhere meanwhile.
-   */
-  let focusNext: HTMLElement | null = null;
-  /** The control that had focus when it hid itself: focus is still "ours" while it is there or on <body>. */
-  let focusFrom: Element | null = null;
-
-  function keepFocus(focused: Element | null, inCall: boolean): void {
-    if (focused instanceof HTMLElement && focused.hidden && bar.contains(focused)) {
-      focusNext = focused === screenAlongside ? buttons.screen : inCall ? buttons.mute : buttons.joinAudio;
-      focusFrom = focused;
-    }
-    if (!focusNext) return;
-    const active = document.activeElement;
-    // The user put the keyboard somewhere since (the message box, say): it stays there. (The
-    // check is against the control that hid itself, not this render's: the move can be held
-    // for seconds while the microphone opens, over many renders.)
-    if (active !== null && active !== document.body && active !== focusFrom) {
-      focusNext = null;
-      focusFrom = null;
-    } else if (!focusNext.hidden && !(focusNext as HTMLButtonElement).disabled) {
-      focusNext.focus();
-      focusNext = null;
-      focusFrom = null;
-    }
-  }
+  const focus = createCallFocus(buttons.leave.parentElement as HTMLElement, buttons, screenAlongside);
 
   const tiles = new Map<string, Tile>();
 
@@ -415,7 +387,7 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
         setDisabled(pickers[kind], model.busy);
       }
       more.render(self.inCall);
-      keepFocus(focused, self.inCall);
+      focus.keep(focused, self.inCall);
 
       status.render(model);
 
@@ -482,9 +454,7 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
       // stopped) or was hidden (a tile without video has no tools) goes to the call's first
       // control, as from a control that hid itself: it fell to <body>.
       if (onTile && (!focused.isConnected || focused.getClientRects().length === 0)) {
-        focusNext = self.inCall ? buttons.mute : buttons.joinAudio;
-        focusFrom = focused;
-        keepFocus(null, self.inCall);
+        focus.handOff(focused, self.inCall);
       }
       if (tiles.size > 0) speakingTimer ??= setInterval(() => void pollSpeaking(), SPEAKING_POLL_MS);
       else if (speakingTimer !== undefined) {
