@@ -5,13 +5,11 @@
 import { callPicture } from '../../protocol/index.ts';
 import { type EnergySample, energyOf, levelBetween } from '../calls/audio-level.ts';
 import { mark } from '../timeline.ts';
-import { devicePicker, showDevices } from './call-devices.ts';
-import { createCallFocus } from './call-focus.ts';
+import { createCallControls } from './call-controls.ts';
 import type { CallsModel, CallsViewHandlers } from './call-model.ts';
-import { createCallMore } from './call-more.ts';
 import { createCallStatus } from './call-status.ts';
 import { type TileLook, tileStateText } from './call-tile-state.ts';
-import { byTestId, el, icon, setAttr, setData, setDisabled, setHidden, setText } from './dom.ts';
+import { byTestId, el, icon, setData, setHidden, setText } from './dom.ts';
 import { fullScreenWay } from './full-screen.ts';
 
 /**
@@ -30,12 +28,6 @@ const FULL_SCREEN_ICON = ['M2 6V2h4', 'M10 2h4v4', 'M14 10v4h-4', 'M6 14H2v-4'];
 const SPEAKER_ICON = ['M2 6h2.5L8 3v10L4.5 10H2z', 'M10.5 5.5a3.5 3.5 0 0 1 0 5', 'M12.5 3.5a6.5 6.5 0 0 1 0 9'];
 /** An i in a circle: more about this tile. */
 const INFO_ICON = ['M8 1.5a6.5 6.5 0 1 0 0 13a6.5 6.5 0 1 0 0-13', 'M8 7v4.5', 'M8 4.6v.1'];
-
-/** What Share screen (or Stop sharing) does, on hover. */
-function screenTitle(sharing: boolean, cameraOn: boolean): string {
-  if (sharing) return 'Stop sharing your screen';
-  return cameraOn ? 'Share a screen in place of your camera (it comes back after)' : 'Share a screen with the others';
-}
 
 export interface CallsView {
   render(model: CallsModel): void;
@@ -89,41 +81,7 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
   speaking.append(sign, speakers);
   status.element.after(speaking);
   const grid = document.getElementById('call-tiles') as HTMLElement;
-  const buttons = {
-    joinAudio: byTestId<HTMLButtonElement>('call-join-audio'),
-    joinVideo: byTestId<HTMLButtonElement>('call-join-video'),
-    mute: byTestId<HTMLButtonElement>('call-mute'),
-    camera: byTestId<HTMLButtonElement>('call-camera'),
-    screen: byTestId<HTMLButtonElement>('call-screen'),
-    leave: byTestId<HTMLButtonElement>('call-leave'),
-  };
-  buttons.joinAudio.addEventListener('click', () => handlers.join(false));
-  buttons.joinVideo.addEventListener('click', () => handlers.join(true));
-  buttons.mute.addEventListener('click', () => handlers.mute());
-  buttons.camera.addEventListener('click', () => handlers.camera());
-  buttons.screen.addEventListener('click', () => handlers.screen(false));
-  // The other way to share: the screen next to the camera, both seen by the others.
-  const screenAlongside = el('button', { text: 'Share screen too', testId: 'call-screen-add' });
-  screenAlongside.type = 'button';
-  screenAlongside.title = 'Share a screen and keep your camera on for the others';
-  screenAlongside.hidden = true;
-  screenAlongside.addEventListener('click', () => handlers.screen(true));
-  buttons.screen.after(screenAlongside);
-  buttons.leave.addEventListener('click', () => handlers.leave());
-  if (!navigator.mediaDevices?.getDisplayMedia) buttons.screen.hidden = true;
-  const pickers = {
-    audio: devicePicker('audio', 'Mic', 'Microphone', 'call-mic-select', handlers),
-    video: devicePicker('video', 'Camera', 'Camera', 'call-camera-select', handlers),
-  };
-  // Behind More on a narrow screen (call-more.ts): sharing a screen and the device lists.
-  const more = createCallMore(buttons.leave);
-  more.hold(
-    buttons.screen,
-    screenAlongside,
-    pickers.audio.parentElement as HTMLElement,
-    pickers.video.parentElement as HTMLElement,
-  );
-  const focus = createCallFocus(buttons.leave.parentElement as HTMLElement, buttons, screenAlongside);
+  const controls = createCallControls(handlers);
 
   const tiles = new Map<string, Tile>();
 
@@ -363,31 +321,7 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
       const { self } = model;
       const focused = document.activeElement;
       const onTile = focused instanceof HTMLElement && grid.contains(focused);
-      const noScreen = !self.inCall || !navigator.mediaDevices?.getDisplayMedia;
-      for (const button of [buttons.joinAudio, buttons.joinVideo]) setHidden(button, self.inCall);
-      for (const button of [buttons.mute, buttons.camera, buttons.leave]) setHidden(button, !self.inCall);
-      setHidden(buttons.screen, noScreen);
-      // Next to the camera: only with a camera on, and not while a screen is shared already.
-      setHidden(screenAlongside, noScreen || self.screen || !self.video);
-      setDisabled(screenAlongside, model.busy);
-      for (const button of Object.values(buttons)) setDisabled(button, !model.supported || model.busy);
-      setDisabled(buttons.leave, false);
-      // While our camera opens, Camera off (or on again) is still taken: the last press counts.
-      if (model.cameraOpening) setDisabled(buttons.camera, false);
-      // Each button says what a press does, as Camera off / on does: no aria-pressed besides,
-      // which made a muted microphone "Unmute, toggle button, pressed", as if it were on.
-      setText(buttons.mute, self.audio ? 'Mute' : 'Unmute');
-      setText(buttons.camera, model.cameraOn ? 'Camera off' : 'Camera on');
-      setText(buttons.screen, self.screen ? 'Stop sharing' : 'Share screen');
-      // Beside Share screen too (whose title says it keeps the camera), this one says how it differs.
-      setAttr(buttons.screen, 'title', screenTitle(self.screen, model.cameraOn));
-      for (const kind of ['audio', 'video'] as const) {
-        const choices = self.inCall ? model.devices.list.filter((d) => d.kind === kind) : [];
-        showDevices(pickers[kind], choices, model.devices[kind]);
-        setDisabled(pickers[kind], model.busy);
-      }
-      more.render(self.inCall);
-      focus.keep(focused, self.inCall);
+      controls.render(model, focused);
 
       status.render(model);
 
@@ -454,7 +388,7 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
       // stopped) or was hidden (a tile without video has no tools) goes to the call's first
       // control, as from a control that hid itself: it fell to <body>.
       if (onTile && (!focused.isConnected || focused.getClientRects().length === 0)) {
-        focus.handOff(focused, self.inCall);
+        controls.handOff(focused, self.inCall);
       }
       if (tiles.size > 0) speakingTimer ??= setInterval(() => void pollSpeaking(), SPEAKING_POLL_MS);
       else if (speakingTimer !== undefined) {
