@@ -9,8 +9,8 @@ import { createCallControls } from './call-controls.ts';
 import type { CallsModel, CallsViewHandlers } from './call-model.ts';
 import { createCallStatus } from './call-status.ts';
 import { type TileLook, tileStateText } from './call-tile-state.ts';
+import { fullScreenButton, qualityButton } from './call-tile-tools.ts';
 import { byTestId, el, icon, setData, setHidden, setText } from './dom.ts';
-import { fullScreenWay } from './full-screen.ts';
 
 /**
  * How often the speaking indicators read the receivers' audio energy (calls/audio-level.ts):
@@ -22,12 +22,8 @@ const SPEAKING_LEVEL = 0.02;
 /** A member stays shown as speaking this long after their last loud interval: no flicker between words. */
 const SPEAKING_HOLD_MS = 600;
 
-/** Four corners: full screen. */
-const FULL_SCREEN_ICON = ['M2 6V2h4', 'M10 2h4v4', 'M14 10v4h-4', 'M6 14H2v-4'];
 /** A loudspeaker sending sound: who is speaking. */
 const SPEAKER_ICON = ['M2 6h2.5L8 3v10L4.5 10H2z', 'M10.5 5.5a3.5 3.5 0 0 1 0 5', 'M12.5 3.5a6.5 6.5 0 0 1 0 9'];
-/** An i in a circle: more about this tile. */
-const INFO_ICON = ['M8 1.5a6.5 6.5 0 1 0 0 13a6.5 6.5 0 1 0 0-13', 'M8 7v4.5', 'M8 4.6v.1'];
 
 export interface CallsView {
   render(model: CallsModel): void;
@@ -107,17 +103,7 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
     tools.append(...fullScreenButton(root, video));
     let quality: HTMLElement | null = null;
     if (!own) {
-      const info = el('button', { className: 'call-tile-button', testId: 'call-quality-button' });
-      info.append(icon(INFO_ICON));
-      info.type = 'button';
-      info.title = 'Show resolution, frame rate, bitrate and packet loss';
-      info.setAttribute('aria-label', 'Quality: resolution, frame rate, bitrate and packet loss');
-      const line = el('p', { className: 'call-quality', testId: 'call-quality' });
-      line.hidden = true;
-      info.addEventListener('click', async () => {
-        line.hidden = false;
-        line.textContent = await handlers.quality(id).catch(() => 'no statistics');
-      });
+      const { info, line } = qualityButton(() => handlers.quality(id));
       tools.append(info);
       quality = line;
     }
@@ -191,19 +177,6 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
     };
     tile.video.addEventListener('loadeddata', seen);
     tile.video.addEventListener('resize', seen);
-  }
-
-  /** The tile's Full screen button, where this browser has a way to do it (full-screen.ts). */
-  function fullScreenButton(root: HTMLElement, video: HTMLVideoElement): HTMLButtonElement[] {
-    const go = fullScreenWay(root, video, document.fullscreenEnabled);
-    if (!go) return [];
-    const full = el('button', { className: 'call-tile-button' });
-    full.append(icon(FULL_SCREEN_ICON));
-    full.type = 'button';
-    full.title = 'Full screen';
-    full.setAttribute('aria-label', 'Full screen');
-    full.addEventListener('click', go);
-    return [full];
   }
 
   const screens = new Map<string, ScreenTile>();
