@@ -5,10 +5,10 @@
 import { energyOf, levelBetween } from '../calls/audio-level.ts';
 import { createCallControls } from './call-controls.ts';
 import type { CallsModel, CallsViewHandlers } from './call-model.ts';
+import { createScreenTile, drawScreenTile, type ScreenTile } from './call-screen-tile.ts';
 import { createCallStatus } from './call-status.ts';
 import { createTile, drawTile, hearFrom, sayState, type Tile } from './call-tile.ts';
 import type { TileLook } from './call-tile-state.ts';
-import { fullScreenButton } from './call-tile-tools.ts';
 import { byTestId, el, icon, setData, setHidden, setText } from './dom.ts';
 
 /**
@@ -27,15 +27,6 @@ const SPEAKER_ICON = ['M2 6h2.5L8 3v10L4.5 10H2z', 'M10.5 5.5a3.5 3.5 0 0 1 0 5'
 export interface CallsView {
   render(model: CallsModel): void;
   message(text: string | null): void;
-}
-
-/**
- * A screen shared next to a member's camera, on a tile of its own: inside the camera's tile
- * (4:3, overflow hidden) it was clipped away whole, and nobody saw it.
- */
-interface ScreenTile {
-  root: HTMLElement;
-  video: HTMLVideoElement;
 }
 
 export function createCallsView(handlers: CallsViewHandlers): CallsView {
@@ -64,27 +55,10 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
   function showScreen(id: string, own: boolean, name: string, stream: MediaStream): ScreenTile {
     let tile = screens.get(id);
     if (!tile) {
-      const root = el('figure', { className: 'call-tile call-screen-tile', testId: 'call-screen-tile' });
-      if (own) root.dataset.self = 'true';
-      else root.dataset.peerId = id;
-      const video = el('video', { testId: 'call-screen-video' });
-      video.autoplay = true;
-      video.playsInline = true;
-      // Pictures only: the member's sound plays from their camera's tile.
-      video.muted = true;
-      const caption = el('figcaption', { className: 'call-caption' });
-      caption.append(
-        el('span', { className: 'call-name', text: own ? 'Your screen' : name }),
-        el('span', { className: 'call-state', text: own ? '' : 'screen' }),
-      );
-      const tools = el('div', { className: 'call-tile-tools' });
-      tools.append(...fullScreenButton(root, video));
-      root.append(video, caption, tools);
-      tile = { root, video };
+      tile = createScreenTile(id, own, name);
       screens.set(id, tile);
     }
-    if (!own) setText(tile.root.querySelector('.call-name') as HTMLElement, name);
-    if (tile.video.srcObject !== stream) tile.video.srcObject = stream;
+    drawScreenTile(tile, own, name, stream);
     return tile;
   }
 
