@@ -2,27 +2,14 @@
 // opened, one tile per member in the call (ours mirrored), and a tile of its own for each
 // screen shared next to a camera (large; ours small, a preview). Tiles and their <video>
 // elements persist across renders, so playback never restarts because something else changed.
-import { energyOf, levelBetween } from '../calls/audio-level.ts';
 import { createCallControls } from './call-controls.ts';
 import type { CallsModel, CallsViewHandlers } from './call-model.ts';
 import { createScreenTile, drawScreenTile, type ScreenTile } from './call-screen-tile.ts';
+import { createCallSpeaking } from './call-speaking.ts';
 import { createCallStatus } from './call-status.ts';
 import { createTile, drawTile, hearFrom, sayState, type Tile } from './call-tile.ts';
 import type { TileLook } from './call-tile-state.ts';
-import { byTestId, el, icon, setData, setHidden, setText } from './dom.ts';
-
-/**
- * How often the speaking indicators read the receivers' audio energy (calls/audio-level.ts):
- * the level over each interval, so no short sound is missed between two reads.
- */
-const SPEAKING_POLL_MS = 200;
-/** RMS audio level (0..1) over a poll interval above which a member counts as speaking. */
-const SPEAKING_LEVEL = 0.02;
-/** A member stays shown as speaking this long after their last loud interval: no flicker between words. */
-const SPEAKING_HOLD_MS = 600;
-
-/** A loudspeaker sending sound: who is speaking. */
-const SPEAKER_ICON = ['M2 6h2.5L8 3v10L4.5 10H2z', 'M10.5 5.5a3.5 3.5 0 0 1 0 5', 'M12.5 3.5a6.5 6.5 0 0 1 0 9'];
+import { byTestId, setHidden } from './dom.ts';
 
 export interface CallsView {
   render(model: CallsModel): void;
@@ -32,22 +19,10 @@ export interface CallsView {
 export function createCallsView(handlers: CallsViewHandlers): CallsView {
   const status = createCallStatus();
   const message = byTestId<HTMLElement>('call-message');
-  // Who is speaking, by name, beside the status on a narrow screen (styles.css), where the
-  // strip of tiles scrolls sideways and the speaker's green outline may be out of view. For
-  // the eye only, like the outline: read out, it would be said five times a second.
-  // A speaker's sign and their names: a few characters of room beside the status, not a
-  // word's ("Speaking:" took a quarter of a phone's row, and the status a line more).
-  const speaking = el('span', { className: 'call-speaking' });
-  speaking.setAttribute('aria-hidden', 'true');
-  const speakers = el('span', { testId: 'call-speaking' });
-  const sign = icon(SPEAKER_ICON);
-  sign.classList.add('call-speaking-sign');
-  speaking.append(sign, speakers);
-  status.element.after(speaking);
+  const tiles = new Map<string, Tile>();
+  const speaking = createCallSpeaking(status.element, () => tiles.values());
   const grid = document.getElementById('call-tiles') as HTMLElement;
   const controls = createCallControls(handlers);
-
-  const tiles = new Map<string, Tile>();
 
   const screens = new Map<string, ScreenTile>();
 
@@ -70,48 +45,6 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
     }
     drawTile(tile, name, stream, look);
     return tile;
-  }
-
-  // Speaking indicator: the audio energy each receiver reports (no audio graph needed).
-  // Polled only while tiles are shown (render starts and stops it): otherwise every page
-  // would wake 5 times a second outside any call. One read at a time: a slow getStats()
-  // (a busy machine) delays the next read instead of piling reads up.
-  let speakingTimer: ReturnType<typeof setInterval> | undefined;
-  let reading = false;
-  async function readLevel(tile: Tile): Promise<void> {
-    const receiver = tile.audio;
-    // Nothing to read while no audio arrives (a received track is muted until its first
-    // packets: the join's negotiation, which getStats would slow down by competing for
-    // WebRTC's threads) or while the member has muted themselves.
-    if (!receiver || receiver.track.muted || tile.root.dataset.muted === 'true') {
-      tile.energy = null;
-      return;
-    }
-    const sample = await energyOf(receiver);
-    // Its receiver changed meanwhile (a replaced link): the sample is of the old one.
-    if (tile.audio !== receiver || sample === null) return;
-    const level = levelBetween(tile.energy, sample);
-    tile.energy = sample;
-    if (level > SPEAKING_LEVEL) tile.loudAt = performance.now();
-  }
-  async function pollSpeaking(): Promise<void> {
-    if (reading) return;
-    reading = true;
-    try {
-      const shown = [...tiles.values()];
-      await Promise.all(shown.map(readLevel));
-      const now = performance.now();
-      const names: string[] = [];
-      for (const tile of shown) {
-        const speaking = tile.root.dataset.muted !== 'true' && now - tile.loudAt < SPEAKING_HOLD_MS;
-        // Written only on a change: a style recalculation on every read otherwise.
-        setData(tile.root, 'speaking', String(speaking));
-        if (speaking && tile.sound && tile.root.isConnected) names.push(tile.name.textContent ?? '');
-      }
-      setText(speakers, names.join(', '));
-    } finally {
-      reading = false;
-    }
   }
 
   return {
@@ -188,12 +121,7 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
       if (onTile && (!focused.isConnected || focused.getClientRects().length === 0)) {
         controls.handOff(focused, self.inCall);
       }
-      if (tiles.size > 0) speakingTimer ??= setInterval(() => void pollSpeaking(), SPEAKING_POLL_MS);
-      else if (speakingTimer !== undefined) {
-        clearInterval(speakingTimer);
-        speakingTimer = undefined;
-        setText(speakers, '');
-      }
+      speaking.follow(tiles.size > 0);
     },
     message(text) {
       message.textContent = text ?? '';
