@@ -2,14 +2,15 @@
 // opened, one tile per member in the call (ours mirrored), and a tile of its own for each
 // screen shared next to a camera (large; ours small, a preview). Tiles and their <video>
 // elements persist across renders, so playback never restarts because something else changed.
+// Each part is a module of its own: the bar (call-controls.ts), the status line
+// (call-status.ts), who is speaking (call-speaking.ts) and the tiles (call-grid.ts); this one
+// makes them and draws each in turn.
 import { createCallControls } from './call-controls.ts';
+import { createCallGrid } from './call-grid.ts';
 import type { CallsModel, CallsViewHandlers } from './call-model.ts';
-import { createScreenTile, drawScreenTile, type ScreenTile } from './call-screen-tile.ts';
 import { createCallSpeaking } from './call-speaking.ts';
 import { createCallStatus } from './call-status.ts';
-import { createTile, drawTile, hearFrom, sayState, type Tile } from './call-tile.ts';
-import type { TileLook } from './call-tile-state.ts';
-import { byTestId, setHidden } from './dom.ts';
+import { byTestId } from './dom.ts';
 
 export interface CallsView {
   render(model: CallsModel): void;
@@ -19,33 +20,9 @@ export interface CallsView {
 export function createCallsView(handlers: CallsViewHandlers): CallsView {
   const status = createCallStatus();
   const message = byTestId<HTMLElement>('call-message');
-  const tiles = new Map<string, Tile>();
-  const speaking = createCallSpeaking(status.element, () => tiles.values());
-  const grid = document.getElementById('call-tiles') as HTMLElement;
+  const grid = createCallGrid(handlers);
+  const speaking = createCallSpeaking(status.element, () => grid.tiles());
   const controls = createCallControls(handlers);
-
-  const screens = new Map<string, ScreenTile>();
-
-  /** The tile of the screen `id` shares next to its camera ('self': ours), made when first needed. */
-  function showScreen(id: string, own: boolean, name: string, stream: MediaStream): ScreenTile {
-    let tile = screens.get(id);
-    if (!tile) {
-      tile = createScreenTile(id, own, name);
-      screens.set(id, tile);
-    }
-    drawScreenTile(tile, own, name, stream);
-    return tile;
-  }
-
-  function show(id: string, own: boolean, name: string, stream: MediaStream, look: TileLook): Tile {
-    let tile = tiles.get(id);
-    if (!tile) {
-      tile = createTile(id, own, handlers);
-      tiles.set(id, tile);
-    }
-    drawTile(tile, name, stream, look);
-    return tile;
-  }
 
   return {
     render(model) {
@@ -53,75 +30,15 @@ export function createCallsView(handlers: CallsViewHandlers): CallsView {
       const focused = document.activeElement;
       const onTile = focused instanceof HTMLElement && grid.contains(focused);
       controls.render(model, focused);
-
       status.render(model);
-
-      const wanted = new Set<string>();
-      const wantedScreens = new Set<string>();
-      const order: HTMLElement[] = [];
-      // Our tile once our camera is open; the members' from the click on (we are in the
-      // call while our media opens: features/calls.ts, join).
-      if (self.inCall && model.preview) {
-        wanted.add('self');
-        const look = { state: self, relayed: false, heard: true, silence: 'theirs' } as const;
-        order.push(show('self', true, `${model.selfName} (you)`, model.preview, look).root);
-      }
-      if (self.inCall && model.preview && model.screenPreview) {
-        wantedScreens.add('self');
-        order.push(showScreen('self', true, model.selfName, model.screenPreview).root);
-      }
-      if (self.inCall) {
-        for (const p of model.participants) {
-          wanted.add(p.id);
-          const tile = show(p.id, false, p.name, p.stream, {
-            state: p.state,
-            relayed: model.relayed(p.id),
-            heard: p.heard,
-            silence: model.silence(p.id),
-          });
-          if (tile.audio !== p.audio) {
-            hearFrom(tile, p.audio);
-            sayState(tile);
-          }
-          order.push(tile.root);
-          if (p.screen) {
-            wantedScreens.add(p.id);
-            order.push(showScreen(p.id, false, p.name, p.screen).root);
-          }
-        }
-      }
-      for (const [id, tile] of tiles) {
-        if (wanted.has(id)) continue;
-        tile.video.srcObject = null;
-        if (tile.sound) tile.sound.srcObject = null;
-        tile.root.remove();
-        tiles.delete(id);
-      }
-      for (const [id, tile] of screens) {
-        if (wantedScreens.has(id)) continue;
-        tile.video.srcObject = null;
-        tile.root.remove();
-        screens.delete(id);
-      }
-      // Only new tiles are inserted: taking a playing <video> out of the page pauses it. Ours
-      // comes first, also when it comes after the members' (our camera opened later), and the
-      // preview of our screen right after it. The members' screens go first by CSS (order).
-      const own = tiles.get('self')?.root;
-      const ownScreen = screens.get('self')?.root;
-      for (const root of order) {
-        if (root.parentElement === grid) continue;
-        if (root === own) grid.prepend(root);
-        else if (root === ownScreen && own?.parentElement === grid) own.after(root);
-        else grid.append(root);
-      }
-      setHidden(grid, order.length === 0);
+      grid.render(model);
       // The keyboard on a tile's button that went with its tile (its member hung up, a screen
       // stopped) or was hidden (a tile without video has no tools) goes to the call's first
       // control, as from a control that hid itself: it fell to <body>.
       if (onTile && (!focused.isConnected || focused.getClientRects().length === 0)) {
         controls.handOff(focused, self.inCall);
       }
-      speaking.follow(tiles.size > 0);
+      speaking.follow(grid.hasTiles());
     },
     message(text) {
       message.textContent = text ?? '';
