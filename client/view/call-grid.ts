@@ -26,21 +26,14 @@ export function createCallGrid(handlers: Pick<CallsViewHandlers, 'quality'>): Ca
 
   /** The tile of the screen `id` shares next to its camera ('self': ours), made when first needed. */
   function showScreen(id: string, own: boolean, name: string, stream: MediaStream): ScreenTile {
-    let tile = screens.get(id);
-    if (!tile) {
-      tile = createScreenTile(id, own, name);
-      screens.set(id, tile);
-    }
+    const tile = kept(screens, id, () => createScreenTile(id, own, name));
     drawScreenTile(tile, own, name, stream);
     return tile;
   }
 
+  /** The tile of member `id` ('self': ours), made when first needed. */
   function show(id: string, own: boolean, name: string, stream: MediaStream, look: TileLook): Tile {
-    let tile = tiles.get(id);
-    if (!tile) {
-      tile = createTile(id, own, handlers);
-      tiles.set(id, tile);
-    }
+    const tile = kept(tiles, id, () => createTile(id, own, handlers));
     drawTile(tile, name, stream, look);
     return tile;
   }
@@ -112,4 +105,14 @@ export function createCallGrid(handlers: Pick<CallsViewHandlers, 'quality'>): Ca
     tiles: () => tiles.values(),
     hasTiles: () => tiles.size > 0,
   };
+}
+
+/** The tile kept for `id`, made and kept when there is none yet. */
+function kept<T>(tiles: Map<string, T>, id: string, make: () => T): T {
+  let tile = tiles.get(id);
+  if (!tile) {
+    tile = make();
+    tiles.set(id, tile);
+  }
+  return tile;
 }
