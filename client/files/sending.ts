@@ -9,62 +9,14 @@ import { nanoid } from 'nanoid';
 import { type CancelReason, fileChannelLabel, MAX_TRANSFER_RESUMES, type MessageOf } from '../../protocol/index.ts';
 import { createSlot, type MemberHandle } from '../feature.ts';
 import { hashFile } from './hash.ts';
-import { type FileLine, type FileLineActions, type FileState, isFinal, type ShowFileLine } from './line.ts';
-import { createProgressMeter, PROGRESS_INTERVAL_MS, type ProgressMeter } from './progress.ts';
-import { type Pump, startPump } from './pump.ts';
+import { type FileLineActions, type FileState, isFinal, type ShowFileLine } from './line.ts';
+import { createProgressMeter, PROGRESS_INTERVAL_MS } from './progress.ts';
+import { startPump } from './pump.ts';
 import { DEFAULT_CONCURRENT_TRANSFERS } from './receiving.ts';
+import { newRecipient, over, type Recipient, type Sent } from './sending-record.ts';
 import type { SentFile } from './sent-kept.ts';
-import {
-  type RecipientLabel,
-  type SendState,
-  type SentLine,
-  type SentPhase,
-  type SentRecipient,
-  sentLine,
-} from './sent-line.ts';
+import { type RecipientLabel, type SentLine, type SentPhase, type SentRecipient, sentLine } from './sent-line.ts';
 import { due, offersAtOnce } from './turns.ts';
-
-interface Recipient {
-  member: MemberHandle;
-  state: SendState;
-  /** Why it ended, when the bare state says too little ("left", "could not save it"). */
-  note: string | null;
-  /**
-   * Offered, but the offer did not go: no link that carries files (none now, or only through
-   * another member, which passes chat on but not files). It goes when the link opens.
-   */
-  unsent: boolean;
-  /** Offered, and its page said it waits for a click (file:asking) or its turn (file:queued). */
-  waitsFor: SentRecipient['waitsFor'];
-  /**
-   * An accept that came while `concurrent` transfers ran to this member (the byte it asked
-   * from): started when one of them ends. An honest page accepts no more than that, but for an
-   * end and an accept crossing after a reconnect; a hostile one may accept every offer at once.
-   */
-  held: number | null;
-  /** Bytes it confirmed it stored (file:ack, a MiB apart: the pump's window moves on them). */
-  acked: number;
-  /**
-   * Bytes it took off the channel (its arrival marks, every chunk): what its own line shows.
-   * The bar follows these, so a slow link does not show 0 until a whole MiB is stored.
-   */
-  arrived: number;
-  /** Its own pace (each recipient takes the file at its own speed), and the last speed it gave. */
-  meter: ProgressMeter;
-  speed: number;
-  /** The byte the current channel starts from (the accept it answers). */
-  from: number;
-  /**
-   * Channels started for it: the first and one per resume, each reading the file again from
-   * its byte. A recipient asking over and over, a new byte each time, would have us read and
-   * send without end: past MAX_STARTS it gets no more.
-   */
-  starts: number;
-  channel: RTCDataChannel | null;
-  pump: Pump | null;
-  /** While away: when we stop holding the file for its return (AWAY_MS). */
-  awayTimer: ReturnType<typeof setTimeout> | null;
-}
 
 /**
  * A recipient that left before the file was over for it (a reload, a dropped link) gets it
@@ -73,26 +25,6 @@ interface Recipient {
  * file is held meanwhile; a cancel ends the wait.
  */
 export const AWAY_MS = 10 * 60_000;
-
-interface Sent {
-  id: string;
-  file: File;
-  sha256: string | null;
-  to: string | null;
-  recipients: Map<string, Recipient>;
-  line: FileLine;
-  /** What the line shows now, to tell a change (shown at once) from progress (paced). */
-  shown: string;
-  /** When its progress was last shown (performance.now()). */
-  shownAt: number;
-  /** Shows the progress held back as too recent, should nothing come after it (a stall). */
-  pending: ReturnType<typeof setTimeout> | null;
-  cancelled: boolean;
-  /** Hashing could not read the file: it was never offered. */
-  unreadable: boolean;
-  /** When it was sent (ms since the epoch). */
-  at: number;
-}
 
 /**
  * Per member: our transfers to it that are offered or running, those waiting a turn, and the
@@ -272,11 +204,6 @@ export function createSending(options: SendingOptions) {
     options.keep?.(kept(record, line));
     if (record.pending !== null) clearTimeout(record.pending);
     record.pending = null;
-  }
-
-  function over(record: Sent): boolean {
-    const settled = record.sha256 !== null || record.cancelled || record.unreadable;
-    return settled && [...record.recipients.values()].every((r) => isFinal(r.state));
   }
 
   /** What the record's line says now. */
@@ -498,28 +425,7 @@ export function createSending(options: SendingOptions) {
       sha256: null,
       to: to?.id ?? null,
       at: Date.now(),
-      recipients: new Map(
-        targets.map((member) => [
-          member.id,
-          {
-            member,
-            state: 'waiting',
-            note: null,
-            unsent: false,
-            waitsFor: null,
-            held: null,
-            acked: 0,
-            arrived: 0,
-            meter: createProgressMeter(file.size),
-            speed: 0,
-            from: 0,
-            starts: 0,
-            channel: null,
-            pump: null,
-            awayTimer: null,
-          },
-        ]),
-      ),
+      recipients: new Map(targets.map((member) => [member.id, newRecipient(member, file.size)])),
       shown: '',
       shownAt: Number.NEGATIVE_INFINITY,
       pending: null,
