@@ -10,12 +10,12 @@ import { type CancelReason, fileChannelLabel, MAX_TRANSFER_RESUMES, type Message
 import { createSlot, type MemberHandle } from '../feature.ts';
 import { hashFile } from './hash.ts';
 import { type FileLineActions, type FileState, isFinal, type ShowFileLine } from './line.ts';
-import { createProgressMeter, PROGRESS_INTERVAL_MS } from './progress.ts';
+import { createProgressMeter } from './progress.ts';
 import { startPump } from './pump.ts';
 import { DEFAULT_CONCURRENT_TRANSFERS } from './receiving.ts';
+import { keptFile, lineOf, show, stoppedByReload } from './sending-line.ts';
 import { newRecipient, over, type Recipient, type Sent } from './sending-record.ts';
 import type { SentFile } from './sent-kept.ts';
-import { type RecipientLabel, type SentLine, type SentPhase, type SentRecipient, sentLine } from './sent-line.ts';
 import { due, offersAtOnce } from './turns.ts';
 
 /**
@@ -79,6 +79,8 @@ export interface SendingOptions {
 export function createSending(options: SendingOptions) {
   const concurrent = options.concurrent ?? DEFAULT_CONCURRENT_TRANSFERS;
   const sent = new Map<string, Sent>();
+  /** The record is still held here: not yet let go as over for everyone (refresh). */
+  const current = (record: Sent): boolean => sent.has(record.id);
 
   function offerNext(member: MemberHandle): void {
     const slot = member.slot(sendSlot);
@@ -198,76 +200,12 @@ export function createSending(options: SendingOptions) {
 
   /** Shows where the record stands, and lets it go once it is over for everyone. */
   function refresh(record: Sent): void {
-    const line = show(record);
+    const line = show(record, current);
     if (!over(record)) return;
     sent.delete(record.id);
-    options.keep?.(kept(record, line));
+    options.keep?.(keptFile(record, line, options.selfId()));
     if (record.pending !== null) clearTimeout(record.pending);
     record.pending = null;
-  }
-
-  /** What the record's line says now. */
-  function lineOf(record: Sent): SentLine {
-    const phase: SentPhase = record.unreadable
-      ? 'unreadable'
-      : record.cancelled
-        ? 'cancelled'
-        : record.sha256 === null
-          ? 'preparing'
-          : 'offered';
-    const offered = record.sha256 === null ? [] : [...record.recipients.values()].map(entry);
-    return sentLine(record.file.size, phase, offered);
-  }
-
-  /** The record's line as kept for the tab's next load (sent-kept.ts). */
-  function kept(record: Sent, line: SentLine): SentFile {
-    const { file } = record;
-    return {
-      id: record.id,
-      from: options.selfId(),
-      name: file.name,
-      size: file.size,
-      type: file.type,
-      privateWith: record.to === null ? null : (record.recipients.get(record.to)?.member.name ?? null),
-      privateWithId: record.to,
-      at: record.at,
-      state: line.state,
-      status: line.status,
-      recipients: line.recipients,
-    };
-  }
-
-  function show(record: Sent): SentLine {
-    const line = lineOf(record);
-    const shown = JSON.stringify([line.state, line.status, line.recipients]);
-    const changed = shown !== record.shown;
-    const now = performance.now();
-    // A change of state or of anyone's status shows at once; progress only as often as
-    // PROGRESS_INTERVAL_MS allows (acks come from every recipient, many a second).
-    const wait = record.shownAt + PROGRESS_INTERVAL_MS - now;
-    if (!changed && line.state === 'transferring' && wait > 0) {
-      record.pending ??= setTimeout(() => {
-        record.pending = null;
-        if (sent.has(record.id)) show(record);
-      }, wait);
-      return line;
-    }
-    record.shownAt = now;
-    if (changed) {
-      record.shown = shown;
-      record.line.state(line.state, line.status);
-      record.line.recipients(line.recipients);
-    }
-    record.line.progress(line.progress);
-    return line;
-  }
-
-  function entry({ member, state, note, unsent, waitsFor, held, acked, arrived, speed }: Recipient): SentRecipient {
-    const unreached = state === 'offered' && unsent ? (member.relayed ? 'relayed' : 'no-link') : null;
-    const done = Math.max(acked, arrived);
-    // An accept held here waits its turn as one queued there does.
-    const waits = held === null ? waitsFor : 'turn';
-    return { id: member.id, name: member.name, state, note, unreached, waitsFor: waits, done, speed };
   }
 
   /** The recipient has more of the file (stored, or taken off the channel): its pace and the line. */
@@ -448,7 +386,7 @@ export function createSending(options: SendingOptions) {
       ),
     };
     sent.set(id, record);
-    show(record);
+    show(record, current);
     // The sender sees the picture it sent, as its recipients will (an exploratory pass: only
     // theirs had one).
     record.line.preview(file);
@@ -492,30 +430,17 @@ export function createSending(options: SendingOptions) {
      */
     keepUnfinished(): void {
       for (const record of sent.values()) {
-        const line = lineOf(record);
-        const recipients = line.recipients.map((label): RecipientLabel => {
-          if (isFinal(label.state)) return label;
-          const words = label.state === 'transferring' ? 'stopped partway' : 'not sent';
-          return { ...label, state: 'cancelled', mark: '', words: `${words}: you reloaded the page` };
-        });
+        const line = stoppedByReload(lineOf(record));
         for (const recipient of record.recipients.values()) {
           if (!isFinal(recipient.state))
             recipient.member.send({ t: 'file:cancel', id: record.id, reason: 'unavailable' });
         }
-        const state = recipients.some((label) => label.state === 'verified') ? 'verified' : 'cancelled';
-        options.keep?.(
-          kept(record, {
-            ...line,
-            state,
-            status: state === 'verified' ? '' : 'stopped: you reloaded the page',
-            recipients,
-          }),
-        );
+        options.keep?.(keptFile(record, line, options.selfId()));
       }
     },
     /** A recipient took a new name: the lines of our files to it say it (they were drawn with the old one until its status changed). */
     renamed(member: MemberHandle): void {
-      for (const record of sent.values()) if (record.recipients.has(member.id)) show(record);
+      for (const record of sent.values()) if (record.recipients.has(member.id)) show(record, current);
     },
     /**
      * The chat channel is open (again): offers that may not have arrived go again, and so do

@@ -1,7 +1,7 @@
 // What the line of a file we send says, from where each recipient stands: one status per
 // recipient ("Carol ✓ received · Bob waiting to accept"), and a bar, bytes and time left of
 // the file's own size toward the recipients receiving it now. Recipients still deciding, or
-// done, add nothing to the bytes or the time left. Pure: sending.ts feeds it, the view shows it.
+// done, add nothing to the bytes or the time left. Pure: sending-line.ts feeds it, the view shows it.
 import type { FileState } from './line.ts';
 import type { ProgressSnapshot } from './progress.ts';
 

@@ -1,0 +1,96 @@
+// What the line of a file we send shows of its record: where it stands as a whole and for each
+// recipient (sent-line.ts words it), drawn at once when any of that changes and its progress
+// paced; and the line as kept for the tab's next load (sent-kept.ts), as it ended or as a
+// reload stopped it.
+import { isFinal } from './line.ts';
+import { PROGRESS_INTERVAL_MS } from './progress.ts';
+import type { Recipient, Sent } from './sending-record.ts';
+import type { SentFile } from './sent-kept.ts';
+import { type RecipientLabel, type SentLine, type SentPhase, type SentRecipient, sentLine } from './sent-line.ts';
+
+/** What the record's line says now. */
+export function lineOf(record: Sent): SentLine {
+  const phase: SentPhase = record.unreadable
+    ? 'unreadable'
+    : record.cancelled
+      ? 'cancelled'
+      : record.sha256 === null
+        ? 'preparing'
+        : 'offered';
+  const offered = record.sha256 === null ? [] : [...record.recipients.values()].map(entry);
+  return sentLine(record.file.size, phase, offered);
+}
+
+function entry({ member, state, note, unsent, waitsFor, held, acked, arrived, speed }: Recipient): SentRecipient {
+  const unreached = state === 'offered' && unsent ? (member.relayed ? 'relayed' : 'no-link') : null;
+  const done = Math.max(acked, arrived);
+  // An accept held here waits its turn as one queued there does.
+  const waits = held === null ? waitsFor : 'turn';
+  return { id: member.id, name: member.name, state, note, unreached, waitsFor: waits, done, speed };
+}
+
+/**
+ * Draws the record's line as it stands now, and returns it. `current`: the record is still
+ * ours (progress held back is drawn later only if it is).
+ */
+export function show(record: Sent, current: (record: Sent) => boolean): SentLine {
+  const line = lineOf(record);
+  const shown = JSON.stringify([line.state, line.status, line.recipients]);
+  const changed = shown !== record.shown;
+  const now = performance.now();
+  // A change of state or of anyone's status shows at once; progress only as often as
+  // PROGRESS_INTERVAL_MS allows (acks come from every recipient, many a second).
+  const wait = record.shownAt + PROGRESS_INTERVAL_MS - now;
+  if (!changed && line.state === 'transferring' && wait > 0) {
+    record.pending ??= setTimeout(() => {
+      record.pending = null;
+      if (current(record)) show(record, current);
+    }, wait);
+    return line;
+  }
+  record.shownAt = now;
+  if (changed) {
+    record.shown = shown;
+    record.line.state(line.state, line.status);
+    record.line.recipients(line.recipients);
+  }
+  record.line.progress(line.progress);
+  return line;
+}
+
+/** The record's line as kept for the tab's next load (sent-kept.ts); `from`: our peer id. */
+export function keptFile(record: Sent, line: SentLine, from: string): SentFile {
+  const { file } = record;
+  return {
+    id: record.id,
+    from,
+    name: file.name,
+    size: file.size,
+    type: file.type,
+    privateWith: record.to === null ? null : (record.recipients.get(record.to)?.member.name ?? null),
+    privateWithId: record.to,
+    at: record.at,
+    state: line.state,
+    status: line.status,
+    recipients: line.recipients,
+  };
+}
+
+/**
+ * The line of a file still under way as the page goes (pagehide): every recipient without the
+ * file stopped by the reload (the file itself goes with the page).
+ */
+export function stoppedByReload(line: SentLine): SentLine {
+  const recipients = line.recipients.map((label): RecipientLabel => {
+    if (isFinal(label.state)) return label;
+    const words = label.state === 'transferring' ? 'stopped partway' : 'not sent';
+    return { ...label, state: 'cancelled', mark: '', words: `${words}: you reloaded the page` };
+  });
+  const state = recipients.some((label) => label.state === 'verified') ? 'verified' : 'cancelled';
+  return {
+    ...line,
+    state,
+    status: state === 'verified' ? '' : 'stopped: you reloaded the page',
+    recipients,
+  };
+}
