@@ -7,16 +7,16 @@
 // every recipient: its line keeps only its id (a pasted image is in memory).
 import { nanoid } from 'nanoid';
 import { type CancelReason, fileChannelLabel, MAX_TRANSFER_RESUMES, type MessageOf } from '../../protocol/index.ts';
-import { createSlot, type MemberHandle } from '../feature.ts';
+import type { MemberHandle } from '../feature.ts';
 import { hashFile } from './hash.ts';
 import { type FileLineActions, type FileState, isFinal, type ShowFileLine } from './line.ts';
 import { createProgressMeter } from './progress.ts';
 import { startPump } from './pump.ts';
 import { DEFAULT_CONCURRENT_TRANSFERS } from './receiving.ts';
 import { keptFile, lineOf, show, stoppedByReload } from './sending-line.ts';
+import { createOffers } from './sending-offers.ts';
 import { newRecipient, over, type Recipient, type Sent } from './sending-record.ts';
 import type { SentFile } from './sent-kept.ts';
-import { due, offersAtOnce } from './turns.ts';
 
 /**
  * A recipient that left before the file was over for it (a reload, a dropped link) gets it
@@ -25,17 +25,6 @@ import { due, offersAtOnce } from './turns.ts';
  * file is held meanwhile; a cancel ends the wait.
  */
 export const AWAY_MS = 10 * 60_000;
-
-/**
- * Per member: our transfers to it that are offered or running, those waiting a turn, and the
- * cancels that found the link down (said again when it is back: the receiver would
- * otherwise wait for a file, or ask to accept one, that will never come).
- */
-const sendSlot = createSlot('files:send', () => ({
-  active: new Set<string>(),
-  queue: [] as string[],
-  untold: new Map<string, CancelReason>(),
-}));
 
 /** A recipient's reason to stop, as its status says it after its name ("Bob could not save it"). */
 const CANCEL_TEXT: Record<CancelReason, string> = {
@@ -81,45 +70,8 @@ export function createSending(options: SendingOptions) {
   const sent = new Map<string, Sent>();
   /** The record is still held here: not yet let go as over for everyone (refresh). */
   const current = (record: Sent): boolean => sent.has(record.id);
-
-  function offerNext(member: MemberHandle): void {
-    const slot = member.slot(sendSlot);
-    const limit = offersAtOnce(member, concurrent);
-    while (slot.active.size < limit && slot.queue.length > 0) {
-      const id = slot.queue.shift() as string;
-      const record = sent.get(id);
-      const recipient = record?.recipients.get(member.id);
-      if (!record || record.sha256 === null || recipient?.state !== 'waiting') continue;
-      slot.active.add(id);
-      recipient.state = 'offered';
-      offer(member, record);
-    }
-    for (const id of slot.active) {
-      const record = sent.get(id);
-      if (record) refresh(record);
-    }
-  }
-
-  function offer(member: MemberHandle, record: Sent): void {
-    const { file } = record;
-    if (record.sha256 === null) return;
-    const to = record.to === null ? {} : { to: record.to };
-    const recipient = record.recipients.get(member.id);
-    // If it cannot go now it goes when the channel opens (see opened); the line says so meanwhile.
-    const sent = member.send({
-      t: 'file:offer',
-      id: record.id,
-      name: file.name,
-      size: file.size,
-      type: file.type,
-      sha256: record.sha256,
-      ...to,
-    });
-    if (recipient) {
-      recipient.unsent = !sent;
-      recipient.waitsFor = null; // said again by its page, if it still waits
-    }
-  }
+  /** What goes to each member in turn: offers, held accepts, cancels (sending-offers.ts). */
+  const offers = createOffers({ concurrent, record: (id) => sent.get(id), start, refresh });
 
   /** Its pump and channel stop, and its wait for a return (away), if any. */
   function halt(recipient: Recipient): void {
@@ -135,34 +87,8 @@ export function createSending(options: SendingOptions) {
     if (isFinal(recipient.state)) return;
     recipient.state = state;
     halt(recipient);
-    const member = recipient.member;
-    if (!member.disposed) {
-      member.slot(sendSlot).active.delete(record.id);
-      startHeld(member);
-      offerNext(member);
-    }
+    offers.ended(recipient.member, record.id);
     refresh(record);
-  }
-
-  /** This member's recipient entries for our transfers offered or running to it, in order of offer. */
-  function activeWith(member: MemberHandle): Array<[Sent, Recipient]> {
-    const entries: Array<[Sent, Recipient]> = [];
-    for (const id of member.slot(sendSlot).active) {
-      const record = sent.get(id);
-      const recipient = record?.recipients.get(member.id);
-      if (record && recipient?.member === member) entries.push([record, recipient]);
-    }
-    return entries;
-  }
-
-  const running = ([, recipient]: [Sent, Recipient]): boolean => recipient.state === 'transferring';
-
-  /** Accepts held while `concurrent` transfers ran (Recipient.held) start, as many as there is room for. */
-  function startHeld(member: MemberHandle): void {
-    const held = ([, recipient]: [Sent, Recipient]) => recipient.state === 'offered' && recipient.held !== null;
-    for (const [record, recipient] of due(activeWith(member), running, held, concurrent)) {
-      if (recipient.state === 'offered' && recipient.held !== null) start(record, recipient, recipient.held);
-    }
   }
 
   /** The recipient's page accepted from byte `from`: a channel of its own goes (again) from there. */
@@ -170,7 +96,7 @@ export function createSending(options: SendingOptions) {
     recipient.held = null;
     if (++recipient.starts > MAX_STARTS) {
       recipient.note = RESTARTED_TEXT;
-      tellCancel(recipient.member, record.id, 'cancelled');
+      offers.tellCancel(recipient.member, record.id, 'cancelled');
       end(record, recipient, 'cancelled');
       return;
     }
@@ -190,12 +116,6 @@ export function createSending(options: SendingOptions) {
       end(record, recipient, 'cancelled');
     }, AWAY_MS);
     refresh(record);
-  }
-
-  /** Tells the member the transfer is off, now or once the link is back. */
-  function tellCancel(member: MemberHandle, id: string, reason: CancelReason): void {
-    if (!member.send({ t: 'file:cancel', id, reason }) && !member.disposed)
-      member.slot(sendSlot).untold.set(id, reason);
   }
 
   /** Shows where the record stands, and lets it go once it is over for everyone. */
@@ -251,14 +171,14 @@ export function createSending(options: SendingOptions) {
         refused() {
           if (recipient.pump !== pump || isFinal(recipient.state)) return;
           recipient.note = REFUSED_TEXT;
-          tellCancel(recipient.member, record.id, 'cancelled');
+          offers.tellCancel(recipient.member, record.id, 'cancelled');
           end(record, recipient, 'cancelled');
         },
       });
       recipient.pump = pump;
       void pump.done.then((outcome) => {
         if (outcome !== 'unreadable' || recipient.pump !== pump) return;
-        tellCancel(recipient.member, record.id, 'unavailable');
+        offers.tellCancel(recipient.member, record.id, 'unavailable');
         end(record, recipient, 'cancelled');
       });
     });
@@ -294,7 +214,7 @@ export function createSending(options: SendingOptions) {
         // from what it has, and that channel is closed on this side too.)
         if (live(recipient.channel) && recipient.from === message.from) return;
         // Not started yet, while `concurrent` run to this member: it starts when one ends.
-        if (recipient.state === 'offered' && activeWith(member).filter(running).length >= concurrent) {
+        if (recipient.state === 'offered' && offers.busy(member)) {
           recipient.held = message.from;
           refresh(record);
           return;
@@ -332,7 +252,7 @@ export function createSending(options: SendingOptions) {
     record.cancelled = true;
     for (const recipient of record.recipients.values()) {
       if (isFinal(recipient.state)) continue;
-      if (recipient.state !== 'waiting') tellCancel(recipient.member, record.id, 'cancelled');
+      if (recipient.state !== 'waiting') offers.tellCancel(recipient.member, record.id, 'cancelled');
       // Said of what became of the file for each, not "Bob cancelled": they did nothing.
       recipient.note = recipient.state === 'transferring' ? 'stopped partway' : 'not sent';
       end(record, recipient, 'cancelled');
@@ -412,8 +332,8 @@ export function createSending(options: SendingOptions) {
         goAway(record, recipient);
         continue;
       }
-      member.slot(sendSlot).queue.push(id);
-      offerNext(member);
+      offers.queue(member, id);
+      offers.next(member);
     }
     refresh(record);
     return id;
@@ -448,13 +368,7 @@ export function createSending(options: SendingOptions) {
      * of the channel that closed: the receiver says again how one ended, or goes on with it.
      */
     opened(member: MemberHandle): void {
-      const { untold } = member.slot(sendSlot);
-      for (const [id, reason] of [...untold]) if (member.send({ t: 'file:cancel', id, reason })) untold.delete(id);
-      for (const id of member.slot(sendSlot).active) {
-        const record = sent.get(id);
-        const state = record?.recipients.get(member.id)?.state;
-        if (record && (state === 'offered' || state === 'transferring')) offer(member, record);
-      }
+      offers.opened(member);
       // Back under the same peer id (its reload): what it left before it had it goes again.
       // (Or gone and back while the file was hashed or waited its turn, on the old handle.)
       for (const record of sent.values()) {
@@ -472,10 +386,10 @@ export function createSending(options: SendingOptions) {
         recipient.from = 0;
         recipient.speed = 0;
         // Hashed already: its turn with this member (send() queues it once the hash is done).
-        if (record.sha256 !== null) member.slot(sendSlot).queue.push(record.id);
+        if (record.sha256 !== null) offers.queue(member, record.id);
         refresh(record);
       }
-      offerNext(member);
+      offers.next(member);
     },
     /**
      * The member is shut out (held, or without the room key): nothing more goes to it, a file
@@ -485,7 +399,7 @@ export function createSending(options: SendingOptions) {
       for (const record of [...sent.values()]) {
         const recipient = record.recipients.get(member.id);
         if (!recipient || recipient.member !== member || isFinal(recipient.state)) continue;
-        if (recipient.state !== 'waiting') tellCancel(member, record.id, 'cancelled');
+        if (recipient.state !== 'waiting') offers.tellCancel(member, record.id, 'cancelled');
         recipient.note = SHUT_OUT_TEXT;
         end(record, recipient, 'cancelled');
       }
