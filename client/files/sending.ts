@@ -6,13 +6,12 @@
 // their turn here rather than being refused there. A record is let go once it is over for
 // every recipient: its line keeps only its id (a pasted image is in memory).
 import { nanoid } from 'nanoid';
-import { type CancelReason, fileChannelLabel, MAX_TRANSFER_RESUMES, type MessageOf } from '../../protocol/index.ts';
+import { type CancelReason, MAX_TRANSFER_RESUMES, type MessageOf } from '../../protocol/index.ts';
 import type { MemberHandle } from '../feature.ts';
 import { hashFile } from './hash.ts';
 import { type FileLineActions, type FileState, isFinal, type ShowFileLine } from './line.ts';
-import { createProgressMeter } from './progress.ts';
-import { startPump } from './pump.ts';
 import { DEFAULT_CONCURRENT_TRANSFERS } from './receiving.ts';
+import { createChannels } from './sending-channel.ts';
 import { keptFile, lineOf, show, stoppedByReload } from './sending-line.ts';
 import { createOffers } from './sending-offers.ts';
 import { newRecipient, over, type Recipient, type Sent } from './sending-record.ts';
@@ -72,15 +71,26 @@ export function createSending(options: SendingOptions) {
   const current = (record: Sent): boolean => sent.has(record.id);
   /** What goes to each member in turn: offers, held accepts, cancels (sending-offers.ts). */
   const offers = createOffers({ concurrent, record: (id) => sent.get(id), start, refresh });
+  /** Each recipient's transfer channel, its pump and its pace (sending-channel.ts). */
+  const channels = createChannels({
+    ...(options.talking ? { talking: options.talking } : {}),
+    refresh,
+    refused(record, recipient) {
+      recipient.note = REFUSED_TEXT;
+      offers.tellCancel(recipient.member, record.id, 'cancelled');
+      end(record, recipient, 'cancelled');
+    },
+    unreadable(record, recipient) {
+      offers.tellCancel(recipient.member, record.id, 'unavailable');
+      end(record, recipient, 'cancelled');
+    },
+  });
 
   /** Its pump and channel stop, and its wait for a return (away), if any. */
   function halt(recipient: Recipient): void {
     if (recipient.awayTimer !== null) clearTimeout(recipient.awayTimer);
     recipient.awayTimer = null;
-    recipient.pump?.stop();
-    recipient.pump = null;
-    recipient.channel?.close();
-    recipient.channel = null;
+    channels.close(recipient);
   }
 
   function end(record: Sent, recipient: Recipient, state: FileState): void {
@@ -102,7 +112,7 @@ export function createSending(options: SendingOptions) {
     }
     recipient.state = 'transferring';
     recipient.waitsFor = null;
-    startChannel(record, recipient, from);
+    channels.open(record, recipient, from);
     refresh(record);
   }
 
@@ -126,62 +136,6 @@ export function createSending(options: SendingOptions) {
     options.keep?.(keptFile(record, line, options.selfId()));
     if (record.pending !== null) clearTimeout(record.pending);
     record.pending = null;
-  }
-
-  /** The recipient has more of the file (stored, or taken off the channel): its pace and the line. */
-  function progressed(record: Sent, recipient: Recipient): void {
-    const done = Math.max(recipient.acked, recipient.arrived);
-    recipient.speed = recipient.meter.update(done)?.speed ?? recipient.speed;
-    refresh(record);
-  }
-
-  function startChannel(record: Sent, recipient: Recipient, from: number): void {
-    recipient.pump?.stop();
-    recipient.channel?.close();
-    const channel = recipient.member.pc.createDataChannel(fileChannelLabel(record.id), { ordered: true });
-    channel.binaryType = 'arraybuffer';
-    recipient.channel = channel;
-    recipient.acked = from;
-    recipient.arrived = from;
-    recipient.from = from;
-    const meter = createProgressMeter(record.file.size, {
-      // What came in a burst that then stopped (a full window) gets its speed too.
-      trailing(snapshot) {
-        if (recipient.meter !== meter || recipient.state !== 'transferring') return;
-        recipient.speed = snapshot.speed;
-        refresh(record);
-      },
-    });
-    recipient.meter = meter;
-    recipient.speed = 0;
-    channel.addEventListener('open', () => {
-      if (recipient.channel !== channel || isFinal(recipient.state)) return;
-      const pump = startPump({
-        id: record.id,
-        file: record.file,
-        channel,
-        from,
-        confirmed: () => recipient.acked,
-        arrived(bytes) {
-          if (recipient.pump !== pump || isFinal(recipient.state)) return;
-          recipient.arrived = Math.min(record.file.size, Math.max(recipient.arrived, bytes));
-          progressed(record, recipient);
-        },
-        ...(options.talking ? { talking: options.talking } : {}),
-        refused() {
-          if (recipient.pump !== pump || isFinal(recipient.state)) return;
-          recipient.note = REFUSED_TEXT;
-          offers.tellCancel(recipient.member, record.id, 'cancelled');
-          end(record, recipient, 'cancelled');
-        },
-      });
-      recipient.pump = pump;
-      void pump.done.then((outcome) => {
-        if (outcome !== 'unreadable' || recipient.pump !== pump) return;
-        offers.tellCancel(recipient.member, record.id, 'unavailable');
-        end(record, recipient, 'cancelled');
-      });
-    });
   }
 
   function receive(
@@ -222,9 +176,7 @@ export function createSending(options: SendingOptions) {
         start(record, recipient, message.from);
         return;
       case 'file:ack':
-        recipient.acked = Math.min(record.file.size, Math.max(recipient.acked, message.bytes));
-        recipient.pump?.poke();
-        progressed(record, recipient);
+        channels.stored(record, recipient, message.bytes);
         return;
       case 'file:decline':
         end(record, recipient, 'declined');
