@@ -22,7 +22,7 @@ export interface OffersOptions {
   concurrent: number;
   /** Our record of the file with this id, while it is held (sending.ts). */
   record(id: string): Sent | undefined;
-  /** An accept held while `concurrent` ran: its turn has come (sending.ts start). */
+  /** An accept held while `concurrent` ran: its turn has come (sending-recipients.ts start). */
   start(record: Sent, recipient: Recipient, from: number): void;
   /** Shows where the record stands (sending.ts). */
   refresh(record: Sent): void;

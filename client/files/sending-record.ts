@@ -40,12 +40,12 @@ export interface Recipient {
   /**
    * Channels started for it: the first and one per resume, each reading the file again from
    * its byte. A recipient asking over and over, a new byte each time, would have us read and
-   * send without end: past MAX_STARTS it gets no more.
+   * send without end: past MAX_STARTS (sending-recipients.ts) it gets no more.
    */
   starts: number;
   channel: RTCDataChannel | null;
   pump: Pump | null;
-  /** While away: when we stop holding the file for its return (AWAY_MS). */
+  /** While away: when we stop holding the file for its return (AWAY_MS, sending-recipients.ts). */
   awayTimer: ReturnType<typeof setTimeout> | null;
 }
 

@@ -6,24 +6,17 @@
 // their turn here rather than being refused there. A record is let go once it is over for
 // every recipient: its line keeps only its id (a pasted image is in memory).
 import { nanoid } from 'nanoid';
-import { type CancelReason, MAX_TRANSFER_RESUMES, type MessageOf } from '../../protocol/index.ts';
+import type { CancelReason, MessageOf } from '../../protocol/index.ts';
 import type { MemberHandle } from '../feature.ts';
 import { hashFile } from './hash.ts';
-import { type FileLineActions, type FileState, isFinal, type ShowFileLine } from './line.ts';
+import { type FileLineActions, isFinal, type ShowFileLine } from './line.ts';
 import { DEFAULT_CONCURRENT_TRANSFERS } from './receiving.ts';
 import { createChannels } from './sending-channel.ts';
 import { keptFile, lineOf, show, stoppedByReload } from './sending-line.ts';
 import { createOffers } from './sending-offers.ts';
-import { newRecipient, over, type Recipient, type Sent } from './sending-record.ts';
+import { createRecipients } from './sending-recipients.ts';
+import { newRecipient, over, type Sent } from './sending-record.ts';
 import type { SentFile } from './sent-kept.ts';
-
-/**
- * A recipient that left before the file was over for it (a reload, a dropped link) gets it
- * again if it is back under the same peer id within this long: its reloaded page has no
- * record of it (a page whose link only dropped resumes where it stopped, receiving.ts). The
- * file is held meanwhile; a cancel ends the wait.
- */
-export const AWAY_MS = 10 * 60_000;
 
 /** A recipient's reason to stop, as its status says it after its name ("Bob could not save it"). */
 const CANCEL_TEXT: Record<CancelReason, string> = {
@@ -37,18 +30,6 @@ const CANCEL_TEXT: Record<CancelReason, string> = {
 /** A transfer channel opening or open: bytes go, or are about to, from the byte it was asked for. */
 const live = (channel: RTCDataChannel | null): boolean =>
   channel?.readyState === 'connecting' || channel?.readyState === 'open';
-
-/** A recipient whose page put on the transfer's channel what no page does (pump.ts), as its status says it. */
-const REFUSED_TEXT = 'stopped: its page sent what no page sends';
-
-/** A recipient that asked for the file over again more often than a dropping link makes a page ask. */
-const RESTARTED_TEXT = 'stopped: it asked for the file over and over';
-/**
- * Channels started for one recipient of a file, at most: the first and the receiver's
- * MAX_TRANSFER_RESUMES, twice over, since a drop may bring its ask twice (its resume, and its
- * answer to the offer said again when the link is back, if the channel closed meanwhile).
- */
-const MAX_STARTS = 2 * (1 + MAX_TRANSFER_RESUMES);
 
 /** A recipient this page shut out, as its status says it after its name. */
 const SHUT_OUT_TEXT = 'stopped: this page sends it nothing more';
@@ -70,63 +51,21 @@ export function createSending(options: SendingOptions) {
   /** The record is still held here: not yet let go as over for everyone (refresh). */
   const current = (record: Sent): boolean => sent.has(record.id);
   /** What goes to each member in turn: offers, held accepts, cancels (sending-offers.ts). */
-  const offers = createOffers({ concurrent, record: (id) => sent.get(id), start, refresh });
+  const offers = createOffers({
+    concurrent,
+    record: (id) => sent.get(id),
+    start: (record, recipient, from) => recipients.start(record, recipient, from),
+    refresh,
+  });
   /** Each recipient's transfer channel, its pump and its pace (sending-channel.ts). */
   const channels = createChannels({
     ...(options.talking ? { talking: options.talking } : {}),
     refresh,
-    refused(record, recipient) {
-      recipient.note = REFUSED_TEXT;
-      offers.tellCancel(recipient.member, record.id, 'cancelled');
-      end(record, recipient, 'cancelled');
-    },
-    unreadable(record, recipient) {
-      offers.tellCancel(recipient.member, record.id, 'unavailable');
-      end(record, recipient, 'cancelled');
-    },
+    refused: (record, recipient) => recipients.refused(record, recipient),
+    unreadable: (record, recipient) => recipients.unreadable(record, recipient),
   });
-
-  /** Its pump and channel stop, and its wait for a return (away), if any. */
-  function halt(recipient: Recipient): void {
-    if (recipient.awayTimer !== null) clearTimeout(recipient.awayTimer);
-    recipient.awayTimer = null;
-    channels.close(recipient);
-  }
-
-  function end(record: Sent, recipient: Recipient, state: FileState): void {
-    if (isFinal(recipient.state)) return;
-    recipient.state = state;
-    halt(recipient);
-    offers.ended(recipient.member, record.id);
-    refresh(record);
-  }
-
-  /** The recipient's page accepted from byte `from`: a channel of its own goes (again) from there. */
-  function start(record: Sent, recipient: Recipient, from: number): void {
-    recipient.held = null;
-    if (++recipient.starts > MAX_STARTS) {
-      recipient.note = RESTARTED_TEXT;
-      offers.tellCancel(recipient.member, record.id, 'cancelled');
-      end(record, recipient, 'cancelled');
-      return;
-    }
-    recipient.state = 'transferring';
-    recipient.waitsFor = null;
-    channels.open(record, recipient, from);
-    refresh(record);
-  }
-
-  /** It left before the file was over for it: held for its return (AWAY_MS), then over. */
-  function goAway(record: Sent, recipient: Recipient): void {
-    halt(recipient);
-    recipient.state = 'away';
-    recipient.awayTimer = setTimeout(() => {
-      recipient.awayTimer = null;
-      recipient.note = 'left';
-      end(record, recipient, 'cancelled');
-    }, AWAY_MS);
-    refresh(record);
-  }
+  /** Where each recipient stands: started, ended, stopped, away, back (sending-recipients.ts). */
+  const recipients = createRecipients({ offers, channels, refresh });
 
   /** Shows where the record stands, and lets it go once it is over for everyone. */
   function refresh(record: Sent): void {
@@ -158,7 +97,7 @@ export function createSending(options: SendingOptions) {
     switch (message.t) {
       case 'file:accept':
         if (message.from > record.file.size) {
-          end(record, recipient, 'cancelled');
+          recipients.end(record, recipient, 'cancelled');
           return;
         }
         // The same ask again while its channel is opening or open (the receiver heard the link
@@ -173,13 +112,13 @@ export function createSending(options: SendingOptions) {
           refresh(record);
           return;
         }
-        start(record, recipient, message.from);
+        recipients.start(record, recipient, message.from);
         return;
       case 'file:ack':
         channels.stored(record, recipient, message.bytes);
         return;
       case 'file:decline':
-        end(record, recipient, 'declined');
+        recipients.end(record, recipient, 'declined');
         return;
       case 'file:asking':
       case 'file:queued': {
@@ -191,10 +130,10 @@ export function createSending(options: SendingOptions) {
       }
       case 'file:cancel':
         recipient.note = CANCEL_TEXT[message.reason];
-        end(record, recipient, 'cancelled');
+        recipients.end(record, recipient, 'cancelled');
         return;
       case 'file:done':
-        end(record, recipient, message.result);
+        recipients.end(record, recipient, message.result);
         return;
     }
   }
@@ -204,10 +143,8 @@ export function createSending(options: SendingOptions) {
     record.cancelled = true;
     for (const recipient of record.recipients.values()) {
       if (isFinal(recipient.state)) continue;
-      if (recipient.state !== 'waiting') offers.tellCancel(recipient.member, record.id, 'cancelled');
       // Said of what became of the file for each, not "Bob cancelled": they did nothing.
-      recipient.note = recipient.state === 'transferring' ? 'stopped partway' : 'not sent';
-      end(record, recipient, 'cancelled');
+      recipients.stop(record, recipient, recipient.state === 'transferring' ? 'stopped partway' : 'not sent');
     }
     refresh(record);
   }
@@ -277,11 +214,11 @@ export function createSending(options: SendingOptions) {
       const { member } = recipient;
       if (isFinal(recipient.state)) continue; // it left while the file was hashed
       if (record.unreadable) {
-        end(record, recipient, 'cancelled');
+        recipients.end(record, recipient, 'cancelled');
         continue;
       }
       if (member.disposed) {
-        goAway(record, recipient);
+        recipients.goAway(record, recipient);
         continue;
       }
       offers.queue(member, id);
@@ -324,19 +261,7 @@ export function createSending(options: SendingOptions) {
       // Back under the same peer id (its reload): what it left before it had it goes again.
       // (Or gone and back while the file was hashed or waited its turn, on the old handle.)
       for (const record of sent.values()) {
-        const recipient = record.recipients.get(member.id);
-        if (!recipient || record.cancelled || recipient.member === member) continue;
-        const back = recipient.state === 'away' || (recipient.state === 'waiting' && recipient.member.disposed);
-        if (!back) continue;
-        halt(recipient);
-        recipient.member = member;
-        recipient.state = 'waiting';
-        recipient.waitsFor = null;
-        recipient.held = null;
-        recipient.acked = 0;
-        recipient.arrived = 0;
-        recipient.from = 0;
-        recipient.speed = 0;
+        if (!recipients.back(record, member)) continue;
         // Hashed already: its turn with this member (send() queues it once the hash is done).
         if (record.sha256 !== null) offers.queue(member, record.id);
         refresh(record);
@@ -351,9 +276,7 @@ export function createSending(options: SendingOptions) {
       for (const record of [...sent.values()]) {
         const recipient = record.recipients.get(member.id);
         if (!recipient || recipient.member !== member || isFinal(recipient.state)) continue;
-        if (recipient.state !== 'waiting') offers.tellCancel(member, record.id, 'cancelled');
-        recipient.note = SHUT_OUT_TEXT;
-        end(record, recipient, 'cancelled');
+        recipients.stop(record, recipient, SHUT_OUT_TEXT);
       }
     },
     removed(member: MemberHandle): void {
@@ -361,7 +284,7 @@ export function createSending(options: SendingOptions) {
         const recipient = record.recipients.get(member.id);
         if (!recipient || isFinal(recipient.state) || recipient.state === 'away') continue;
         if (recipient.state === 'waiting' && record.sha256 === null) continue; // hashing: send() sees it gone
-        goAway(record, recipient);
+        recipients.goAway(record, recipient);
       }
     },
   };

@@ -8,7 +8,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { isFinal } from '../../client/files/line.ts';
 import { formatProgress, STALL_MS } from '../../client/files/progress.ts';
-import { AWAY_MS } from '../../client/files/sending.ts';
+import { AWAY_MS } from '../../client/files/sending-recipients.ts';
 import { labelText } from '../../client/files/sent-line.ts';
 import { type ChannelMessage, encodeChannelMessage, MAX_TRANSFER_RESUMES } from '../../protocol/index.ts';
 import { type ChannelEnd, fileOf, lineOf, type Page, reload, room, sha, stateOf, turns, until } from './files-pages.ts';
