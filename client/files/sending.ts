@@ -6,30 +6,17 @@
 // their turn here rather than being refused there. A record is let go once it is over for
 // every recipient: its line keeps only its id (a pasted image is in memory).
 import { nanoid } from 'nanoid';
-import type { CancelReason, MessageOf } from '../../protocol/index.ts';
 import type { MemberHandle } from '../feature.ts';
 import { hashFile } from './hash.ts';
 import { type FileLineActions, isFinal, type ShowFileLine } from './line.ts';
 import { DEFAULT_CONCURRENT_TRANSFERS } from './receiving.ts';
+import { createAnswers } from './sending-answers.ts';
 import { createChannels } from './sending-channel.ts';
 import { keptFile, lineOf, show, stoppedByReload } from './sending-line.ts';
 import { createOffers } from './sending-offers.ts';
 import { createRecipients } from './sending-recipients.ts';
 import { newRecipient, over, type Sent } from './sending-record.ts';
 import type { SentFile } from './sent-kept.ts';
-
-/** A recipient's reason to stop, as its status says it after its name ("Bob could not save it"). */
-const CANCEL_TEXT: Record<CancelReason, string> = {
-  cancelled: 'cancelled',
-  'size-mismatch': 'stopped: sizes did not match',
-  'out-of-range': 'stopped: a chunk went astray',
-  'storage-failed': 'could not save it',
-  unavailable: 'stopped: the file could not be read',
-};
-
-/** A transfer channel opening or open: bytes go, or are about to, from the byte it was asked for. */
-const live = (channel: RTCDataChannel | null): boolean =>
-  channel?.readyState === 'connecting' || channel?.readyState === 'open';
 
 /** A recipient this page shut out, as its status says it after its name. */
 const SHUT_OUT_TEXT = 'stopped: this page sends it nothing more';
@@ -66,6 +53,14 @@ export function createSending(options: SendingOptions) {
   });
   /** Where each recipient stands: started, ended, stopped, away, back (sending-recipients.ts). */
   const recipients = createRecipients({ offers, channels, refresh });
+  /** What a recipient's page answers to our offers (sending-answers.ts). */
+  const receive = createAnswers({
+    record: (id) => sent.get(id),
+    busy: (member) => offers.busy(member),
+    recipients,
+    channels,
+    refresh,
+  });
 
   /** Shows where the record stands, and lets it go once it is over for everyone. */
   function refresh(record: Sent): void {
@@ -75,67 +70,6 @@ export function createSending(options: SendingOptions) {
     options.keep?.(keptFile(record, line, options.selfId()));
     if (record.pending !== null) clearTimeout(record.pending);
     record.pending = null;
-  }
-
-  function receive(
-    member: MemberHandle,
-    message: MessageOf<
-      'file:accept' | 'file:decline' | 'file:asking' | 'file:queued' | 'file:cancel' | 'file:ack' | 'file:done'
-    >,
-  ): void {
-    const record = sent.get(message.id);
-    const recipient = record?.recipients.get(member.id);
-    if (!record || !recipient) {
-      // Asked to resume something this page does not have (it was reloaded): say so.
-      if (message.t === 'file:accept') member.send({ t: 'file:cancel', id: message.id, reason: 'unavailable' });
-      return;
-    }
-    if (isFinal(recipient.state)) {
-      if (message.t === 'file:accept') member.send({ t: 'file:cancel', id: message.id, reason: 'cancelled' });
-      return;
-    }
-    switch (message.t) {
-      case 'file:accept':
-        if (message.from > record.file.size) {
-          recipients.end(record, recipient, 'cancelled');
-          return;
-        }
-        // The same ask again while its channel is opening or open (the receiver heard the link
-        // come back, or the offer again, before that channel reached it): that channel answers
-        // both. A new one would start it over, behind chunks the first may have brought, which
-        // the receiver then takes for out of range. (A receiver that lost the channel asks
-        // from what it has, and that channel is closed on this side too.)
-        if (live(recipient.channel) && recipient.from === message.from) return;
-        // Not started yet, while `concurrent` run to this member: it starts when one ends.
-        if (recipient.state === 'offered' && offers.busy(member)) {
-          recipient.held = message.from;
-          refresh(record);
-          return;
-        }
-        recipients.start(record, recipient, message.from);
-        return;
-      case 'file:ack':
-        channels.stored(record, recipient, message.bytes);
-        return;
-      case 'file:decline':
-        recipients.end(record, recipient, 'declined');
-        return;
-      case 'file:asking':
-      case 'file:queued': {
-        const waitsFor = message.t === 'file:asking' ? 'click' : 'turn';
-        if (recipient.state !== 'offered' || recipient.waitsFor === waitsFor) return;
-        recipient.waitsFor = waitsFor;
-        refresh(record);
-        return;
-      }
-      case 'file:cancel':
-        recipient.note = CANCEL_TEXT[message.reason];
-        recipients.end(record, recipient, 'cancelled');
-        return;
-      case 'file:done':
-        recipients.end(record, recipient, message.result);
-        return;
-    }
   }
 
   function cancel(record: Sent): void {
