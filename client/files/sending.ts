@@ -4,7 +4,10 @@
 // (turns.ts): one whose hello said FILE_QUEUE_VERSION is offered every file at once and
 // accepts each in its turn; an older one is offered that many at a time, the rest waiting
 // their turn here rather than being refused there. A record is let go once it is over for
-// every recipient: its line keeps only its id (a pasted image is in memory).
+// every recipient: its line keeps only its id (a pasted image is in memory). The records are
+// held here, where a file is hashed and sent; the rest is in modules of their own, one concept
+// each, wired together here (sending-*.ts: the record, its line, the offers to each member, a
+// recipient's channel, where each recipient stands, what its page answers).
 import { nanoid } from 'nanoid';
 import type { MemberHandle } from '../feature.ts';
 import { hashFile } from './hash.ts';

@@ -4,7 +4,7 @@
 // image in memory): the line comes back without a download, saying how it ended. Listed in
 // sessionStorage, per room, like the received ones: each once it is over for everyone, and
 // those still under way when the page goes as they stand then, every recipient without the
-// file "stopped" by the reload (sending.ts keepUnfinished).
+// file "stopped" by the reload (sending.ts keepUnfinished, sending-line.ts stoppedByReload).
 
 import { isCount, isString, type TabStorage, tabList } from './kept.ts';
 import { type FileState, isFinal } from './line.ts';
