@@ -23,19 +23,18 @@ import {
 } from '../calls/media-errors.ts';
 import {
   acceptMedia,
-  createSenders,
   hasMediaLines,
   type MediaKind,
   prepareMedia,
   refuseMedia,
-  type Senders,
   sendTrack,
   stopSending,
 } from '../calls/senders.ts';
-import { createWindowCounter, SENT_CALL_STATES_PER_WINDOW, type WindowCounter } from '../calls/state-rate.ts';
-import { createSlot, defineFeature, type MemberHandle } from '../feature.ts';
+import { createWindowCounter, SENT_CALL_STATES_PER_WINDOW } from '../calls/state-rate.ts';
+import { defineFeature, type MemberHandle } from '../feature.ts';
 import { rolesFor } from '../roles.ts';
 import { mark } from '../timeline.ts';
+import { createCallSlots } from './calls-slots.ts';
 
 /**
  * Distinct remote tracks taken from one member on one connection (its microphone, its camera
@@ -44,27 +43,6 @@ import { mark } from '../timeline.ts';
  * the count over.
  */
 export const MAX_REMOTE_TRACKS = 4;
-
-interface CallPeerState {
-  /** The connection the rest of this slot belongs to; a replaced link starts it over. */
-  pc: RTCPeerConnection | null;
-  senders: Senders | null;
-  /** What the member last said (out of the call until it says otherwise). */
-  remote: CallState;
-  /** Its received tracks, in a stream of our own (never the one the member announced). */
-  stream: MediaStream;
-  /** A screen it shares next to its camera: video on a second video transceiver. */
-  screenStream: MediaStream | null;
-  seenTracks: Set<string>;
-  rate: WindowCounter;
-  /** The latest state refused by the rate bound, applied when its window ends. */
-  deferred: CallState | null;
-  deferTimer: ReturnType<typeof setTimeout> | null;
-  /** Our tracks wait for the m-lines the link's first offerer adds (see sendTo). */
-  awaitingLines: boolean;
-  /** What we send it is changed one step at a time, in order (see inOrder). */
-  sending: Promise<void>;
-}
 
 /** One member in the call, as the view shows it. */
 export interface CallParticipant {
@@ -115,19 +93,7 @@ export function createCalls({
   deviceMemory = { load: () => null, save: () => {} },
 }: CallsOptions) {
   let maxVideoSenders = initialCap;
-  const callSlot = createSlot<CallPeerState>('calls', () => ({
-    pc: null,
-    senders: null,
-    remote: { ...NOT_IN_CALL },
-    stream: new MediaStream(),
-    screenStream: null,
-    seenTracks: new Set(),
-    rate: createWindowCounter(undefined, undefined, now),
-    deferred: null,
-    deferTimer: null,
-    awaitingLines: false,
-    sending: Promise.resolve(),
-  }));
+  const slots = createCallSlots(now);
   const media = createLocalMedia(lost);
   let self: CallState = { ...NOT_IN_CALL };
   /**
@@ -163,39 +129,12 @@ export function createCalls({
   /** What screenPreview() last gave: a stream made again only for another track. */
   let screenPreview: MediaStream | null = null;
 
-  /** The member's slot, started over when its link (hence its connection) was replaced. */
-  function slotOf(member: MemberHandle): CallPeerState {
-    const slot = member.slot(callSlot);
-    if (slot.pc !== member.pc) {
-      slot.pc = member.pc;
-      slot.senders = createSenders(member.pc);
-      slot.remote = { ...NOT_IN_CALL };
-      slot.stream = new MediaStream();
-      slot.screenStream = null;
-      slot.seenTracks.clear();
-      slot.awaitingLines = false;
-      slot.sending = Promise.resolve();
-      // A state held back on the old connection said nothing about this one.
-      if (slot.deferTimer !== null) clearTimeout(slot.deferTimer);
-      slot.deferTimer = null;
-      slot.deferred = null;
-    }
-    return slot;
-  }
-
-  /**
-   * A member in the call, as far as we take its word: not one we no longer send to or hear
-   * (shut: held for flooding or an intercepted link, or without the room key).
-   */
-  const remoteInCall = (member: MemberHandle): boolean =>
-    !member.disposed && !member.shut && slotOf(member).remote.inCall;
-
-  const inCallWith = (member: MemberHandle): boolean => self.inCall && remoteInCall(member);
+  const inCallWith = (member: MemberHandle): boolean => self.inCall && slots.inCall(member);
 
   /** Someone in the room is in the call, as far as this page knows: we, or a member. */
   function callOn(): boolean {
     if (self.inCall) return true;
-    for (const member of members()) if (remoteInCall(member)) return true;
+    for (const member of members()) if (slots.inCall(member)) return true;
     return false;
   }
 
@@ -218,7 +157,7 @@ export function createCalls({
 
   /** Sends our current tracks to one member (both of us in the call). */
   async function sendTo(member: MemberHandle): Promise<void> {
-    const slot = slotOf(member);
+    const slot = slots.of(member);
     const senders = slot.senders;
     if (!senders) return;
     // Only a link's first offerer adds its media m-lines. The other side never adds its own
@@ -247,14 +186,14 @@ export function createCalls({
    * the call (a Join whose camera was refused says in and out within milliseconds).
    */
   function inOrder(member: MemberHandle, change: () => Promise<void>): Promise<void> {
-    const slot = slotOf(member);
+    const slot = slots.of(member);
     const run = slot.sending.then(change);
     slot.sending = run.catch(() => {});
     return run;
   }
 
   function stopSendingTo(member: MemberHandle): void {
-    const senders = slotOf(member).senders;
+    const senders = slots.of(member).senders;
     if (senders) void inOrder(member, () => stopSending(senders));
   }
 
@@ -332,8 +271,8 @@ export function createCalls({
   function videoSenders(): number {
     let count = 0;
     for (const member of members()) {
-      if (!remoteInCall(member)) continue;
-      const remote = slotOf(member).remote;
+      if (!slots.inCall(member)) continue;
+      const remote = slots.of(member).remote;
       if (remote.video || remote.screen) count++;
     }
     return count;
@@ -362,7 +301,7 @@ export function createCalls({
   }
 
   function applyRemote(member: MemberHandle, next: CallState): void {
-    const slot = slotOf(member);
+    const slot = slots.of(member);
     const before = slot.remote;
     slot.remote = normalizeCallState(next);
     const joined = slot.remote.inCall && !before.inCall;
@@ -382,10 +321,10 @@ export function createCalls({
     name: 'calls',
     types: ['call:state'],
     added: (member) => {
-      slotOf(member);
+      slots.of(member);
     },
     opened(member) {
-      slotOf(member);
+      slots.of(member);
       // The side that made the link's first offer adds the media m-lines, if a call is on.
       prepareWhenCallOn(member);
       // A member that arrives (or comes back) learns at once whether we are in the call, or
@@ -393,7 +332,7 @@ export function createCalls({
       if (everInCall) member.send({ t: 'call:state', ...self });
     },
     receive(member, message: MessageOf<'call:state'>) {
-      const slot = slotOf(member);
+      const slot = slots.of(member);
       const { t: _t, ...state } = message;
       if (slot.rate.take()) {
         // Newer than one held back: that one is spent (applied later, it would undo this).
@@ -415,7 +354,7 @@ export function createCalls({
     },
     track(member, event) {
       mark(`call-track-${event.track.kind}`, member.id);
-      const slot = slotOf(member);
+      const slot = slots.of(member);
       acceptMedia(member.pc, event.transceiver);
       // The first offerer's m-lines are here: the tracks that waited for them go now (every
       // track event of this offer fires before sendTo's first await, so all are accepted).
@@ -447,8 +386,7 @@ export function createCalls({
       changed();
     },
     removed(member) {
-      const slot = member.slot(callSlot);
-      if (slot.deferTimer !== null) clearTimeout(slot.deferTimer);
+      slots.removed(member);
       changed();
     },
   });
@@ -479,8 +417,8 @@ export function createCalls({
     participants(): CallParticipant[] {
       const out: CallParticipant[] = [];
       for (const member of members()) {
-        if (!remoteInCall(member)) continue;
-        const slot = slotOf(member);
+        if (!slots.inCall(member)) continue;
+        const slot = slots.of(member);
         const audio = member.pc.getReceivers().find((r) => r.track.kind === 'audio') ?? null;
         const screen = slot.remote.screenAlongside === true ? slot.screenStream : null;
         out.push({
