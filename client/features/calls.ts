@@ -30,10 +30,10 @@ import {
   sendTrack,
   stopSending,
 } from '../calls/senders.ts';
-import { createWindowCounter, SENT_CALL_STATES_PER_WINDOW } from '../calls/state-rate.ts';
 import { defineFeature, type MemberHandle } from '../feature.ts';
 import { rolesFor } from '../roles.ts';
 import { mark } from '../timeline.ts';
+import { createOwnCallState } from './calls-own-state.ts';
 import { createCallSlots } from './calls-slots.ts';
 
 /**
@@ -95,21 +95,7 @@ export function createCalls({
   let maxVideoSenders = initialCap;
   const slots = createCallSlots(now);
   const media = createLocalMedia(lost);
-  let self: CallState = { ...NOT_IN_CALL };
-  /**
-   * Our states go out at most SENT_CALL_STATES_PER_WINDOW a window, well inside what a
-   * member takes (state-rate.ts): a held Enter on Mute clicks ~30 times a second, and over a
-   * member's budget it would mute, then cut us, chat and all. Each state is the whole state,
-   * so one held back is replaced by the next, and the latest goes when the window allows.
-   */
-  const sentStates = createWindowCounter(SENT_CALL_STATES_PER_WINDOW, undefined, now);
-  let broadcastTimer: ReturnType<typeof setTimeout> | null = null;
-  /**
-   * We have been in a call since this page loaded. Until then every member takes us for out
-   * of it (its default), so a link that opens needs no call:state: in a room of eight that
-   * forms at once, 56 messages handled while the links still negotiate.
-   */
-  let everInCall = false;
+  const own = createOwnCallState({ members, changed, inCallSet: watchDevices, now });
   /** Microphones and cameras to pick from, read once media is open (labels need a permission). */
   let devices: DeviceChoice[] = [];
   /** A click is being served (a permission prompt may be open): further clicks wait. */
@@ -129,11 +115,11 @@ export function createCalls({
   /** What screenPreview() last gave: a stream made again only for another track. */
   let screenPreview: MediaStream | null = null;
 
-  const inCallWith = (member: MemberHandle): boolean => self.inCall && slots.inCall(member);
+  const inCallWith = (member: MemberHandle): boolean => own.state.inCall && slots.inCall(member);
 
   /** Someone in the room is in the call, as far as this page knows: we, or a member. */
   function callOn(): boolean {
-    if (self.inCall) return true;
+    if (own.state.inCall) return true;
     for (const member of members()) if (slots.inCall(member)) return true;
     return false;
   }
@@ -209,44 +195,24 @@ export function createCalls({
     for (const member of members()) if (inCallWith(member)) startSending(member);
   }
 
-  function broadcast(): void {
-    changed();
-    if (broadcastTimer !== null) return; // the latest goes when the window allows
-    if (!sentStates.take()) {
-      broadcastTimer = setTimeout(() => {
-        broadcastTimer = null;
-        broadcast();
-      }, sentStates.untilNextWindow() + 1);
-      return;
-    }
-    for (const member of members()) member.send({ t: 'call:state', ...self });
-  }
-
   /**
    * The browser ended our microphone or camera (unplugged, permission withdrawn): we say
    * so, and the user's Unmute or Camera on opens one again (the picker shows what is left).
    */
   function lost(kind: MediaKind): void {
-    if (!self.inCall) return;
+    if (!own.state.inCall) return;
     notify(
       kind === 'audio'
         ? 'Your microphone stopped (unplugged, or its permission was taken back): you are muted. Unmute opens one again.'
         : 'Your camera stopped (unplugged, or its permission was taken back): it is off. Camera on opens one again.',
     );
-    setSelf({ ...self, ...(kind === 'audio' ? { audio: false } : { video: false }) });
+    own.set({ ...own.state, ...(kind === 'audio' ? { audio: false } : { video: false }) });
     sendToAll();
     void refreshDevices();
   }
 
-  function setSelf(next: CallState): void {
-    self = normalizeCallState(next);
-    everInCall ||= self.inCall;
-    watchDevices(self.inCall);
-    broadcast();
-  }
-
   async function refreshDevices(): Promise<void> {
-    devices = self.inCall ? await listDevices() : [];
+    devices = own.state.inCall ? await listDevices() : [];
     changed();
   }
   const devicesChanged = () => void refreshDevices();
@@ -283,7 +249,7 @@ export function createCalls({
    * send none yet (our camera off, no screen). Says so when it refuses.
    */
   function videoCapReached(): boolean {
-    if (self.video || self.screen || videoSenders() < maxVideoSenders) return false;
+    if (own.state.video || own.state.screen || videoSenders() < maxVideoSenders) return false;
     notify(`${maxVideoSenders} cameras are already on: wait until someone turns theirs off.`);
     return true;
   }
@@ -312,8 +278,8 @@ export function createCalls({
       slot.stream = new MediaStream(slot.stream.getTracks());
     if (joined) mark('call-state-in', member.id);
     if (joined) prepareAllWhenCallOn();
-    if (self.inCall && joined) startSending(member);
-    if (self.inCall && !slot.remote.inCall && before.inCall) stopSendingTo(member);
+    if (own.state.inCall && joined) startSending(member);
+    if (own.state.inCall && !slot.remote.inCall && before.inCall) stopSendingTo(member);
     changed();
   }
 
@@ -327,9 +293,7 @@ export function createCalls({
       slots.of(member);
       // The side that made the link's first offer adds the media m-lines, if a call is on.
       prepareWhenCallOn(member);
-      // A member that arrives (or comes back) learns at once whether we are in the call, or
-      // that we left it while its link was down.
-      if (everInCall) member.send({ t: 'call:state', ...self });
+      own.greet(member);
     },
     receive(member, message: MessageOf<'call:state'>) {
       const slot = slots.of(member);
@@ -400,15 +364,15 @@ export function createCalls({
     maxVideoSenders: () => maxVideoSenders,
     /** Secure context present: calls can be offered at all. */
     supported: () => mediaDevices() !== null,
-    self: () => self,
+    self: () => own.state,
     /** Someone in the room is in the call, as far as this page knows (we, or a member). */
     running: callOn,
     busy: () => busy,
     /** Our own camera's stream, once it is open. */
-    preview: () => (self.inCall && !joining ? media.stream : null),
+    preview: () => (own.state.inCall && !joining ? media.stream : null),
     /** Our screen shared next to our camera, for our own preview of it (the same stream while the track is). */
     screenPreview(): MediaStream | null {
-      const track = self.inCall && !joining ? media.extra() : null;
+      const track = own.state.inCall && !joining ? media.extra() : null;
       if (!track) screenPreview = null;
       else if (screenPreview?.getVideoTracks()[0] !== track) screenPreview = new MediaStream([track]);
       return screenPreview;
@@ -436,7 +400,7 @@ export function createCalls({
     /** Joins the call with the microphone, and the camera when `video` (from a click). */
     join(video: boolean): Promise<void> {
       return serve(async () => {
-        if (self.inCall) return;
+        if (own.state.inCall) return;
         if (!mediaDevices()) return problem('insecure');
         let withVideo = video;
         let note: string | null = null;
@@ -452,18 +416,21 @@ export function createCalls({
         // first offerer, its m-lines go now, for our tracks to take; a link that opens
         // meanwhile gets them when it opens (prepareWhenCallOn).
         joining = true;
-        setSelf({ inCall: true, audio: false, video: false, screen: false });
+        own.set({ inCall: true, audio: false, video: false, screen: false });
         mark('call-state-sent');
         prepareAllWhenCallOn();
         const opened = await media
-          .open(withVideo, () => self.inCall, { audio: deviceMemory.load('audio'), video: deviceMemory.load('video') })
+          .open(withVideo, () => own.state.inCall, {
+            audio: deviceMemory.load('audio'),
+            video: deviceMemory.load('video'),
+          })
           .finally(() => {
             joining = false;
           });
         // Hung up while the camera opened: nothing may stay open.
-        if (!self.inCall) return media.closeAll();
+        if (!own.state.inCall) return media.closeAll();
         if (!opened.ok) {
-          setSelf({ ...NOT_IN_CALL });
+          own.set({ ...NOT_IN_CALL });
           return problem(opened.problem);
         }
         mark('call-media-open');
@@ -472,7 +439,7 @@ export function createCalls({
         const said = opened.problem ? MEDIA_PROBLEM_TEXT[opened.problem] : note;
         const gone = opened.gone ? otherDeviceText(opened.gone) : null;
         notify(said && gone ? `${said} ${gone}` : (said ?? gone));
-        setSelf({ inCall: true, audio: media.mic !== null, video: media.camera !== null, screen: false });
+        own.set({ inCall: true, audio: media.mic !== null, video: media.camera !== null, screen: false });
         sendToAll();
         await refreshDevices();
       });
@@ -485,16 +452,16 @@ export function createCalls({
      */
     switchDevice(kind: MediaKind, deviceId: string): Promise<void> {
       return serve(async () => {
-        if (!self.inCall || deviceId === media.deviceOf(kind)) return;
+        if (!own.state.inCall || deviceId === media.deviceOf(kind)) return;
         const switched = await media.switchDevice(kind, deviceId);
         // Picked, and it works (or waits for Camera on): the next call opens it too.
         if (switched.ok) deviceMemory.save(kind, deviceId);
-        if (!self.inCall) return media.closeAll();
+        if (!own.state.inCall) return media.closeAll();
         if (!switched.ok) {
           // The device in use may have been freed for it, then opened again or lost
           // (local-media.ts): what we send, and what we say we send, follow it.
-          if (kind === 'audio' && !media.mic) setSelf({ ...self, audio: false });
-          if (kind === 'video' && !media.camera) setSelf({ ...self, video: false });
+          if (kind === 'audio' && !media.mic) own.set({ ...own.state, audio: false });
+          if (kind === 'video' && !media.camera) own.set({ ...own.state, video: false });
           sendToAll();
           return switched.problem === 'no-device' ? notify(pickedGoneText(kind)) : problem(switched.problem);
         }
@@ -502,29 +469,29 @@ export function createCalls({
       });
     },
     leave(): void {
-      if (!self.inCall) return;
+      if (!own.state.inCall) return;
       media.closeAll();
       devices = [];
       for (const member of members()) stopSendingTo(member);
       notify(null);
-      setSelf({ ...NOT_IN_CALL });
+      own.set({ ...NOT_IN_CALL });
     },
     toggleMute(): void {
       const mic = media.mic;
-      if (!self.inCall) return;
+      if (!own.state.inCall) return;
       if (mic) {
         mic.enabled = !mic.enabled;
-        setSelf({ ...self, audio: mic.enabled });
+        own.set({ ...own.state, audio: mic.enabled });
         return;
       }
       // Ours was lost (lost()), or none opened: Unmute opens one, the one picked last if it
       // is there, as joining does (a headset that dropped out and is back, not the laptop's).
       void serve(async () => {
         const opened = await media.openMic(deviceMemory.load('audio'));
-        if (!self.inCall) return media.closeAll();
+        if (!own.state.inCall) return media.closeAll();
         if (!opened.ok) return notify(UNMUTE_PROBLEM_TEXT[opened.problem]);
         notify(opened.gone ? otherDeviceText(opened.gone) : null);
-        setSelf({ ...self, audio: true });
+        own.set({ ...own.state, audio: true });
         sendToAll();
       });
     },
@@ -541,7 +508,7 @@ export function createCalls({
      * on opens the camera chosen again and sends it on the same senders (no renegotiation).
      */
     toggleCamera(): Promise<void> {
-      if (!self.inCall) return Promise.resolve();
+      if (!own.state.inCall) return Promise.resolve();
       if (cameraOpening) {
         cameraWanted = !cameraWanted;
         changed();
@@ -570,14 +537,14 @@ export function createCalls({
      */
     toggleScreen(alongside = false): Promise<void> {
       return serve(async () => {
-        if (!self.inCall) return;
+        if (!own.state.inCall) return;
         if (media.screen) return stopScreen();
         if (videoCapReached()) return;
         const opened = await media.openScreen(stopScreen, alongside);
         // Closing the picker is a choice, not a failure worth a message.
         if (!opened.ok) return opened.problem === 'denied' ? undefined : problem(opened.problem);
-        if (!self.inCall) return media.closeAll();
-        setSelf({ ...self, screen: true, screenAlongside: media.screenAlongside });
+        if (!own.state.inCall) return media.closeAll();
+        own.set({ ...own.state, screen: true, screenAlongside: media.screenAlongside });
         sendToAll();
       });
     },
@@ -585,7 +552,7 @@ export function createCalls({
 
   function cameraOff(): void {
     media.closeCamera();
-    setSelf({ ...self, video: false });
+    own.set({ ...own.state, video: false });
     sendToAll();
   }
 
@@ -594,23 +561,23 @@ export function createCalls({
    * openCamera reads once the camera is open: off pressed last, it stops what opened.
    */
   async function openWantedCamera(): Promise<void> {
-    const opened = await media.openCamera(() => self.inCall && cameraWanted, deviceMemory.load('video'));
+    const opened = await media.openCamera(() => own.state.inCall && cameraWanted, deviceMemory.load('video'));
     // Hung up while the prompt was open: nothing may stay open.
-    if (!self.inCall) return media.closeAll();
+    if (!own.state.inCall) return media.closeAll();
     if (!opened.ok) {
       if (cameraWanted) notify(CAMERA_ON_PROBLEM_TEXT[opened.problem]);
       return;
     }
     if (!media.camera) return;
     notify(opened.gone ? otherDeviceText(opened.gone) : null);
-    setSelf({ ...self, video: true });
+    own.set({ ...own.state, video: true });
     sendToAll();
   }
 
   function stopScreen(): void {
     if (!media.screen) return;
     media.closeScreen();
-    setSelf({ ...self, screen: false });
+    own.set({ ...own.state, screen: false });
     sendToAll();
   }
 }
