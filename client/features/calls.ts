@@ -21,19 +21,11 @@ import {
   pickedGoneText,
   UNMUTE_PROBLEM_TEXT,
 } from '../calls/media-errors.ts';
-import {
-  acceptMedia,
-  hasMediaLines,
-  type MediaKind,
-  prepareMedia,
-  refuseMedia,
-  sendTrack,
-  stopSending,
-} from '../calls/senders.ts';
+import { acceptMedia, type MediaKind, refuseMedia } from '../calls/senders.ts';
 import { defineFeature, type MemberHandle } from '../feature.ts';
-import { rolesFor } from '../roles.ts';
 import { mark } from '../timeline.ts';
 import { createOwnCallState } from './calls-own-state.ts';
+import { createCallSending } from './calls-sending.ts';
 import { createCallSlots } from './calls-slots.ts';
 
 /**
@@ -96,6 +88,7 @@ export function createCalls({
   const slots = createCallSlots(now);
   const media = createLocalMedia(lost);
   const own = createOwnCallState({ members, changed, inCallSet: watchDevices, now });
+  const sending = createCallSending({ selfId, members, slots, own, media, callOn });
   /** Microphones and cameras to pick from, read once media is open (labels need a permission). */
   let devices: DeviceChoice[] = [];
   /** A click is being served (a permission prompt may be open): further clicks wait. */
@@ -115,84 +108,11 @@ export function createCalls({
   /** What screenPreview() last gave: a stream made again only for another track. */
   let screenPreview: MediaStream | null = null;
 
-  const inCallWith = (member: MemberHandle): boolean => own.state.inCall && slots.inCall(member);
-
   /** Someone in the room is in the call, as far as this page knows: we, or a member. */
   function callOn(): boolean {
     if (own.state.inCall) return true;
     for (const member of members()) if (slots.inCall(member)) return true;
     return false;
-  }
-
-  /**
-   * Links carry media m-lines only once a call is on in the room, added by each link's first
-   * offerer (prepareMedia, once per link): a room that only chats never negotiates media. A
-   * room of 8 forming with them on every link spent ~15 % more CPU (machine-wide, median of
-   * 4 runs: 30.0 s against 26.2 s). The first member to join a call renegotiates its links
-   * once; everyone who joins after finds the m-lines ready and only swaps tracks.
-   */
-  function prepareWhenCallOn(member: MemberHandle): void {
-    if (member.disposed || !member.open || !rolesFor(selfId(), member.id).offersFirst) return;
-    if (callOn()) prepareMedia(member.pc);
-  }
-
-  function prepareAllWhenCallOn(): void {
-    if (!callOn()) return;
-    for (const member of members()) prepareWhenCallOn(member);
-  }
-
-  /** Sends our current tracks to one member (both of us in the call). */
-  async function sendTo(member: MemberHandle): Promise<void> {
-    const slot = slots.of(member);
-    const senders = slot.senders;
-    if (!senders) return;
-    // Only a link's first offerer adds its media m-lines. The other side never adds its own
-    // (addTrack) while they are on their way: both adding at once made a collision that left
-    // the tracks of a three-member call muted under load. It sends once they arrive (track).
-    if (!rolesFor(selfId(), member.id).offersFirst && !hasMediaLines(member.pc)) {
-      slot.awaitingLines = true;
-      return;
-    }
-    const video = media.video();
-    for (const track of [media.mic, video]) {
-      if (track && inCallWith(member)) await sendTrack(senders, track, media.stream);
-    }
-    // A microphone or camera lost (lost()) leaves no ended track on its sender.
-    if (!media.mic && inCallWith(member)) await stopSending(senders, 'audio');
-    if (!video && inCallWith(member)) await stopSending(senders, 'video');
-    const extra = media.extra();
-    if (extra && inCallWith(member)) await sendTrack(senders, extra, media.stream, 'screen');
-    else await stopSending(senders, 'screen');
-  }
-
-  /**
-   * Runs a change of what we send to one member after the ones before it. replaceTrack
-   * changes sender.track only once it resolves: a stop run beside a send still on its way
-   * found nothing to stop, and the send then put our microphone on a member who had left
-   * the call (a Join whose camera was refused says in and out within milliseconds).
-   */
-  function inOrder(member: MemberHandle, change: () => Promise<void>): Promise<void> {
-    const slot = slots.of(member);
-    const run = slot.sending.then(change);
-    slot.sending = run.catch(() => {});
-    return run;
-  }
-
-  function stopSendingTo(member: MemberHandle): void {
-    const senders = slots.of(member).senders;
-    if (senders) void inOrder(member, () => stopSending(senders));
-  }
-
-  /** sendTo, marked on the timeline once our tracks are on their way to that member. */
-  function startSending(member: MemberHandle): void {
-    void inOrder(member, () => sendTo(member)).then(
-      () => mark('call-sending', member.id),
-      (error) => console.debug('roomlink: call track', error),
-    );
-  }
-
-  function sendToAll(): void {
-    for (const member of members()) if (inCallWith(member)) startSending(member);
   }
 
   /**
@@ -207,7 +127,7 @@ export function createCalls({
         : 'Your camera stopped (unplugged, or its permission was taken back): it is off. Camera on opens one again.',
     );
     own.set({ ...own.state, ...(kind === 'audio' ? { audio: false } : { video: false }) });
-    sendToAll();
+    sending.sendToAll();
     void refreshDevices();
   }
 
@@ -277,9 +197,9 @@ export function createCalls({
     if (callPicture(slot.remote) !== 'none' && callPicture(before) === 'none')
       slot.stream = new MediaStream(slot.stream.getTracks());
     if (joined) mark('call-state-in', member.id);
-    if (joined) prepareAllWhenCallOn();
-    if (own.state.inCall && joined) startSending(member);
-    if (own.state.inCall && !slot.remote.inCall && before.inCall) stopSendingTo(member);
+    if (joined) sending.prepareAllWhenCallOn();
+    if (own.state.inCall && joined) sending.startSending(member);
+    if (own.state.inCall && !slot.remote.inCall && before.inCall) sending.stopSendingTo(member);
     changed();
   }
 
@@ -292,7 +212,7 @@ export function createCalls({
     opened(member) {
       slots.of(member);
       // The side that made the link's first offer adds the media m-lines, if a call is on.
-      prepareWhenCallOn(member);
+      sending.prepareWhenCallOn(member);
       own.greet(member);
     },
     receive(member, message: MessageOf<'call:state'>) {
@@ -320,12 +240,10 @@ export function createCalls({
       mark(`call-track-${event.track.kind}`, member.id);
       const slot = slots.of(member);
       acceptMedia(member.pc, event.transceiver);
-      // The first offerer's m-lines are here: the tracks that waited for them go now (every
-      // track event of this offer fires before sendTo's first await, so all are accepted).
-      if (slot.awaitingLines && hasMediaLines(member.pc)) {
-        slot.awaitingLines = false;
-        if (inCallWith(member)) startSending(member);
-      }
+      // Accepted first: the first offerer's m-lines may be here, and the tracks that waited for
+      // them go now (every track event of this offer fires before sendTo's first await, so all
+      // are accepted).
+      sending.linesCame(member);
       const track = event.track;
       if (!slot.seenTracks.has(track.id)) {
         if (slot.seenTracks.size >= MAX_REMOTE_TRACKS) return refuseMedia(event.transceiver);
@@ -346,7 +264,7 @@ export function createCalls({
     },
     shut(member) {
       // No longer heard nor sent to: out of the call as this page shows it, our tracks with it.
-      stopSendingTo(member);
+      sending.stopSendingTo(member);
       changed();
     },
     removed(member) {
@@ -418,7 +336,7 @@ export function createCalls({
         joining = true;
         own.set({ inCall: true, audio: false, video: false, screen: false });
         mark('call-state-sent');
-        prepareAllWhenCallOn();
+        sending.prepareAllWhenCallOn();
         const opened = await media
           .open(withVideo, () => own.state.inCall, {
             audio: deviceMemory.load('audio'),
@@ -440,7 +358,7 @@ export function createCalls({
         const gone = opened.gone ? otherDeviceText(opened.gone) : null;
         notify(said && gone ? `${said} ${gone}` : (said ?? gone));
         own.set({ inCall: true, audio: media.mic !== null, video: media.camera !== null, screen: false });
-        sendToAll();
+        sending.sendToAll();
         await refreshDevices();
       });
     },
@@ -462,17 +380,17 @@ export function createCalls({
           // (local-media.ts): what we send, and what we say we send, follow it.
           if (kind === 'audio' && !media.mic) own.set({ ...own.state, audio: false });
           if (kind === 'video' && !media.camera) own.set({ ...own.state, video: false });
-          sendToAll();
+          sending.sendToAll();
           return switched.problem === 'no-device' ? notify(pickedGoneText(kind)) : problem(switched.problem);
         }
-        sendToAll();
+        sending.sendToAll();
       });
     },
     leave(): void {
       if (!own.state.inCall) return;
       media.closeAll();
       devices = [];
-      for (const member of members()) stopSendingTo(member);
+      for (const member of members()) sending.stopSendingTo(member);
       notify(null);
       own.set({ ...NOT_IN_CALL });
     },
@@ -492,7 +410,7 @@ export function createCalls({
         if (!opened.ok) return notify(UNMUTE_PROBLEM_TEXT[opened.problem]);
         notify(opened.gone ? otherDeviceText(opened.gone) : null);
         own.set({ ...own.state, audio: true });
-        sendToAll();
+        sending.sendToAll();
       });
     },
     /**
@@ -545,7 +463,7 @@ export function createCalls({
         if (!opened.ok) return opened.problem === 'denied' ? undefined : problem(opened.problem);
         if (!own.state.inCall) return media.closeAll();
         own.set({ ...own.state, screen: true, screenAlongside: media.screenAlongside });
-        sendToAll();
+        sending.sendToAll();
       });
     },
   };
@@ -553,7 +471,7 @@ export function createCalls({
   function cameraOff(): void {
     media.closeCamera();
     own.set({ ...own.state, video: false });
-    sendToAll();
+    sending.sendToAll();
   }
 
   /**
@@ -571,14 +489,14 @@ export function createCalls({
     if (!media.camera) return;
     notify(opened.gone ? otherDeviceText(opened.gone) : null);
     own.set({ ...own.state, video: true });
-    sendToAll();
+    sending.sendToAll();
   }
 
   function stopScreen(): void {
     if (!media.screen) return;
     media.closeScreen();
     own.set({ ...own.state, screen: false });
-    sendToAll();
+    sending.sendToAll();
   }
 }
 
