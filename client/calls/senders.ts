@@ -66,9 +66,10 @@ export function acceptMedia(pc: RTCPeerConnection, transceiver: RTCRtpTransceive
 
 /**
  * A transceiver the other side's offer made that we take nothing from (a member adding more
- * than a call has: calls.ts MAX_REMOTE_TRACKS): made inactive before the answer is made, so
- * the answer turns its media down and the member sends nothing on it. Left receive-only, its
- * RTP would still come in, and be decoded, unseen. One we send on is left as it is.
+ * than a call has: features/calls-remote-tracks.ts, MAX_REMOTE_TRACKS): made inactive before
+ * the answer is made, so the answer turns its media down and the member sends nothing on it.
+ * Left receive-only, its RTP would still come in, and be decoded, unseen. One we send on is
+ * left as it is.
  */
 export function refuseMedia(transceiver: RTCRtpTransceiver): void {
   if (transceiver.direction === 'recvonly') transceiver.direction = 'inactive';

@@ -3,15 +3,7 @@
 // are both in it send each other their tracks, so a member outside the call costs nobody
 // upload. Adding or swapping tracks fires negotiationneeded, and the link's perfect
 // negotiation renegotiates: there is no call signaling besides the state message.
-import {
-  type CallState,
-  callPicture,
-  DEFAULT_MAX_VIDEO_SENDERS,
-  type MessageOf,
-  NOT_IN_CALL,
-  normalizeCallState,
-  parseVideoSenderCap,
-} from '../../protocol/index.ts';
+import { type CallState, DEFAULT_MAX_VIDEO_SENDERS, NOT_IN_CALL, parseVideoSenderCap } from '../../protocol/index.ts';
 import { createLocalMedia, type DeviceChoice, listDevices, mediaDevices } from '../calls/local-media.ts';
 import {
   CAMERA_ON_PROBLEM_TEXT,
@@ -21,20 +13,14 @@ import {
   pickedGoneText,
   UNMUTE_PROBLEM_TEXT,
 } from '../calls/media-errors.ts';
-import { acceptMedia, type MediaKind, refuseMedia } from '../calls/senders.ts';
+import type { MediaKind } from '../calls/senders.ts';
 import { defineFeature, type MemberHandle } from '../feature.ts';
 import { mark } from '../timeline.ts';
 import { createOwnCallState } from './calls-own-state.ts';
+import { createRemoteState } from './calls-remote-state.ts';
+import { createRemoteTracks } from './calls-remote-tracks.ts';
 import { createCallSending } from './calls-sending.ts';
 import { createCallSlots } from './calls-slots.ts';
-
-/**
- * Distinct remote tracks taken from one member on one connection (its microphone, its camera
- * and a screen shared next to it, and one more); tracks beyond this are refused (refuseMedia):
- * a hostile member cannot make us play, or receive and decode, dozens. A replaced link starts
- * the count over.
- */
-export const MAX_REMOTE_TRACKS = 4;
 
 /** One member in the call, as the view shows it. */
 export interface CallParticipant {
@@ -89,6 +75,8 @@ export function createCalls({
   const media = createLocalMedia(lost);
   const own = createOwnCallState({ members, changed, inCallSet: watchDevices, now });
   const sending = createCallSending({ selfId, members, slots, own, media, callOn });
+  const remoteState = createRemoteState({ slots, own, sending, changed });
+  const remoteTracks = createRemoteTracks({ slots, sending, changed });
   /** Microphones and cameras to pick from, read once media is open (labels need a permission). */
   let devices: DeviceChoice[] = [];
   /** A click is being served (a permission prompt may be open): further clicks wait. */
@@ -186,23 +174,6 @@ export function createCalls({
     }
   }
 
-  function applyRemote(member: MemberHandle, next: CallState): void {
-    const slot = slots.of(member);
-    const before = slot.remote;
-    slot.remote = normalizeCallState(next);
-    const joined = slot.remote.inCall && !before.inCall;
-    // Its camera (or a screen in its place) back on: a new stream object, so that its tile's
-    // <video> drops the last frame it showed before the camera went off (shown again until a
-    // new frame came, a frozen picture).
-    if (callPicture(slot.remote) !== 'none' && callPicture(before) === 'none')
-      slot.stream = new MediaStream(slot.stream.getTracks());
-    if (joined) mark('call-state-in', member.id);
-    if (joined) sending.prepareAllWhenCallOn();
-    if (own.state.inCall && joined) sending.startSending(member);
-    if (own.state.inCall && !slot.remote.inCall && before.inCall) sending.stopSendingTo(member);
-    changed();
-  }
-
   const feature = defineFeature({
     name: 'calls',
     types: ['call:state'],
@@ -215,53 +186,8 @@ export function createCalls({
       sending.prepareWhenCallOn(member);
       own.greet(member);
     },
-    receive(member, message: MessageOf<'call:state'>) {
-      const slot = slots.of(member);
-      const { t: _t, ...state } = message;
-      if (slot.rate.take()) {
-        // Newer than one held back: that one is spent (applied later, it would undo this).
-        if (slot.deferTimer !== null) clearTimeout(slot.deferTimer);
-        slot.deferTimer = null;
-        slot.deferred = null;
-        applyRemote(member, state);
-        return;
-      }
-      slot.deferred = state;
-      // Held for this connection only: a replaced link (its page reloaded) starts afresh.
-      const heldFor = member.pc;
-      slot.deferTimer ??= setTimeout(() => {
-        slot.deferTimer = null;
-        const latest = slot.deferred;
-        slot.deferred = null;
-        if (latest && !member.disposed && member.pc === heldFor && slot.rate.take()) applyRemote(member, latest);
-      }, slot.rate.untilNextWindow() + 1);
-    },
-    track(member, event) {
-      mark(`call-track-${event.track.kind}`, member.id);
-      const slot = slots.of(member);
-      acceptMedia(member.pc, event.transceiver);
-      // Accepted first: the first offerer's m-lines may be here, and the tracks that waited for
-      // them go now (every track event of this offer fires before sendTo's first await, so all
-      // are accepted).
-      sending.linesCame(member);
-      const track = event.track;
-      if (!slot.seenTracks.has(track.id)) {
-        if (slot.seenTracks.size >= MAX_REMOTE_TRACKS) return refuseMedia(event.transceiver);
-        slot.seenTracks.add(track.id);
-      }
-      if (isExtraVideo(member.pc, event.transceiver)) {
-        // A screen next to the camera: shown apart, while the member says it shares one.
-        if (slot.screenStream?.getTrackById(track.id)) return;
-        slot.screenStream = new MediaStream([track]);
-        changed();
-        return;
-      }
-      if (slot.stream.getTrackById(track.id)) return;
-      for (const old of slot.stream.getTracks()) if (old.kind === track.kind) slot.stream.removeTrack(old);
-      // A new stream object, so that a <video> showing the old one picks the new track up.
-      slot.stream = new MediaStream([...slot.stream.getTracks(), track]);
-      changed();
-    },
+    receive: remoteState.receive,
+    track: remoteTracks.receive,
     shut(member) {
       // No longer heard nor sent to: out of the call as this page shows it, our tracks with it.
       sending.stopSendingTo(member);
@@ -498,16 +424,6 @@ export function createCalls({
     own.set({ ...own.state, screen: false });
     sending.sendToAll();
   }
-}
-
-/**
- * A video transceiver after the link's first one: the first carries the camera (or a screen
- * in its place), a later one a screen next to the camera.
- */
-function isExtraVideo(pc: RTCPeerConnection, transceiver: RTCRtpTransceiver): boolean {
-  if (transceiver.receiver.track.kind !== 'video') return false;
-  const first = pc.getTransceivers().find((t) => t.receiver.track.kind === 'video');
-  return first !== undefined && first !== transceiver;
 }
 
 export type Calls = ReturnType<typeof createCalls>;

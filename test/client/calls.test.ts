@@ -10,7 +10,8 @@ import { mediaProblem, otherDeviceText } from '../../client/calls/media-errors.t
 import { acceptMedia, createSenders, prepareMedia, sendTrack, stopSending } from '../../client/calls/senders.ts';
 import { createWindowCounter } from '../../client/calls/state-rate.ts';
 import type { MemberHandle, SlotKey } from '../../client/feature.ts';
-import { createCalls, type DeviceMemory, MAX_REMOTE_TRACKS } from '../../client/features/calls.ts';
+import { createCalls, type DeviceMemory } from '../../client/features/calls.ts';
+import { MAX_REMOTE_TRACKS } from '../../client/features/calls-remote-tracks.ts';
 import {
   type CallState,
   type ChannelMessage,
