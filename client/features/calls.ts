@@ -3,7 +3,7 @@
 // are both in it send each other their tracks, so a member outside the call costs nobody
 // upload. Adding or swapping tracks fires negotiationneeded, and the link's perfect
 // negotiation renegotiates: there is no call signaling besides the state message.
-import { type CallState, DEFAULT_MAX_VIDEO_SENDERS, NOT_IN_CALL, parseVideoSenderCap } from '../../protocol/index.ts';
+import { type CallState, DEFAULT_MAX_VIDEO_SENDERS, NOT_IN_CALL } from '../../protocol/index.ts';
 import { createLocalMedia, type DeviceChoice, listDevices, mediaDevices } from '../calls/local-media.ts';
 import {
   CAMERA_ON_PROBLEM_TEXT,
@@ -16,11 +16,13 @@ import {
 import type { MediaKind } from '../calls/senders.ts';
 import { defineFeature, type MemberHandle } from '../feature.ts';
 import { mark } from '../timeline.ts';
+import { createCallClicks } from './calls-clicks.ts';
 import { createOwnCallState } from './calls-own-state.ts';
 import { createRemoteState } from './calls-remote-state.ts';
 import { createRemoteTracks } from './calls-remote-tracks.ts';
 import { createCallSending } from './calls-sending.ts';
 import { createCallSlots } from './calls-slots.ts';
+import { createVideoCap } from './calls-video-cap.ts';
 
 /** One member in the call, as the view shows it. */
 export interface CallParticipant {
@@ -70,17 +72,16 @@ export function createCalls({
   now = () => performance.now(),
   deviceMemory = { load: () => null, save: () => {} },
 }: CallsOptions) {
-  let maxVideoSenders = initialCap;
   const slots = createCallSlots(now);
   const media = createLocalMedia(lost);
   const own = createOwnCallState({ members, changed, inCallSet: watchDevices, now });
   const sending = createCallSending({ selfId, members, slots, own, media, callOn });
   const remoteState = createRemoteState({ slots, own, sending, changed });
   const remoteTracks = createRemoteTracks({ slots, sending, changed });
+  const clicks = createCallClicks(changed);
+  const cap = createVideoCap({ initial: initialCap, members, slots, own, notify });
   /** Microphones and cameras to pick from, read once media is open (labels need a permission). */
   let devices: DeviceChoice[] = [];
-  /** A click is being served (a permission prompt may be open): further clicks wait. */
-  let busy = false;
   /**
    * Join was clicked and our camera and microphone are opening. We are in the call already
    * (see join): the members in it send to us meanwhile, and we show and hear them.
@@ -142,38 +143,6 @@ export function createCalls({
     notify(MEDIA_PROBLEM_TEXT[kind]);
   }
 
-  function videoSenders(): number {
-    let count = 0;
-    for (const member of members()) {
-      if (!slots.inCall(member)) continue;
-      const remote = slots.of(member).remote;
-      if (remote.video || remote.screen) count++;
-    }
-    return count;
-  }
-
-  /**
-   * Whether we may not start sending video now: the cap is reached by the others, and we
-   * send none yet (our camera off, no screen). Says so when it refuses.
-   */
-  function videoCapReached(): boolean {
-    if (own.state.video || own.state.screen || videoSenders() < maxVideoSenders) return false;
-    notify(`${maxVideoSenders} cameras are already on: wait until someone turns theirs off.`);
-    return true;
-  }
-
-  /** Runs one click's work; a second click while a prompt is open does nothing. */
-  async function serve(work: () => Promise<void>): Promise<void> {
-    if (busy) return;
-    busy = true;
-    try {
-      await work();
-    } finally {
-      busy = false;
-      changed();
-    }
-  }
-
   const feature = defineFeature({
     name: 'calls',
     types: ['call:state'],
@@ -202,16 +171,14 @@ export function createCalls({
   return {
     feature,
     /** The server's cap from the join ack; anything but a sane whole number keeps the current one. */
-    setMaxVideoSenders(value: unknown): void {
-      maxVideoSenders = parseVideoSenderCap(value) ?? maxVideoSenders;
-    },
-    maxVideoSenders: () => maxVideoSenders,
+    setMaxVideoSenders: cap.set,
+    maxVideoSenders: cap.value,
     /** Secure context present: calls can be offered at all. */
     supported: () => mediaDevices() !== null,
     self: () => own.state,
     /** Someone in the room is in the call, as far as this page knows (we, or a member). */
     running: callOn,
-    busy: () => busy,
+    busy: clicks.busy,
     /** Our own camera's stream, once it is open. */
     preview: () => (own.state.inCall && !joining ? media.stream : null),
     /** Our screen shared next to our camera, for our own preview of it (the same stream while the track is). */
@@ -243,14 +210,14 @@ export function createCalls({
     },
     /** Joins the call with the microphone, and the camera when `video` (from a click). */
     join(video: boolean): Promise<void> {
-      return serve(async () => {
+      return clicks.serve(async () => {
         if (own.state.inCall) return;
         if (!mediaDevices()) return problem('insecure');
         let withVideo = video;
         let note: string | null = null;
-        if (withVideo && videoSenders() >= maxVideoSenders) {
+        if (withVideo && cap.senders() >= cap.value()) {
           withVideo = false;
-          note = `${maxVideoSenders} cameras are already on, so you joined with audio only: in a mesh each camera is uploaded once per member. You can turn yours on when someone turns theirs off.`;
+          note = `${cap.value()} cameras are already on, so you joined with audio only: in a mesh each camera is uploaded once per member. You can turn yours on when someone turns theirs off.`;
         }
         mark('call-join');
         // In the call at once, as muted and camera off, while our media opens: the members in
@@ -295,7 +262,7 @@ export function createCalls({
      * it through replaceTrack on the same senders, so nothing is renegotiated.
      */
     switchDevice(kind: MediaKind, deviceId: string): Promise<void> {
-      return serve(async () => {
+      return clicks.serve(async () => {
         if (!own.state.inCall || deviceId === media.deviceOf(kind)) return;
         const switched = await media.switchDevice(kind, deviceId);
         // Picked, and it works (or waits for Camera on): the next call opens it too.
@@ -330,7 +297,7 @@ export function createCalls({
       }
       // Ours was lost (lost()), or none opened: Unmute opens one, the one picked last if it
       // is there, as joining does (a headset that dropped out and is back, not the laptop's).
-      void serve(async () => {
+      void clicks.serve(async () => {
         const opened = await media.openMic(deviceMemory.load('audio'));
         if (!own.state.inCall) return media.closeAll();
         if (!opened.ok) return notify(UNMUTE_PROBLEM_TEXT[opened.problem]);
@@ -358,15 +325,15 @@ export function createCalls({
         changed();
         return cameraOpening;
       }
-      if (busy) return Promise.resolve();
+      if (clicks.busy()) return Promise.resolve();
       if (media.camera) {
         cameraOff();
         return Promise.resolve();
       }
       // On counts against the cap as joining with video does; off never does.
-      if (videoCapReached()) return Promise.resolve();
+      if (cap.reached()) return Promise.resolve();
       cameraWanted = true;
-      const opening = serve(openWantedCamera).finally(() => {
+      const opening = clicks.serve(openWantedCamera).finally(() => {
         cameraOpening = null;
         changed();
       });
@@ -380,10 +347,10 @@ export function createCalls({
      * `alongside` next to the camera as a second video; and back.
      */
     toggleScreen(alongside = false): Promise<void> {
-      return serve(async () => {
+      return clicks.serve(async () => {
         if (!own.state.inCall) return;
         if (media.screen) return stopScreen();
-        if (videoCapReached()) return;
+        if (cap.reached()) return;
         const opened = await media.openScreen(stopScreen, alongside);
         // Closing the picker is a choice, not a failure worth a message.
         if (!opened.ok) return opened.problem === 'denied' ? undefined : problem(opened.problem);
