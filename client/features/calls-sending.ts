@@ -68,7 +68,7 @@ export function createCallSending({ selfId, members, slots, own, media, callOn }
     for (const track of [media.mic, video]) {
       if (track && inCallWith(member)) await sendTrack(senders, track, media.stream);
     }
-    // A microphone or camera lost (calls.ts, lost) leaves no ended track on its sender.
+    // A microphone or camera lost (calls-devices.ts, lost) leaves no ended track on its sender.
     if (!media.mic && inCallWith(member)) await stopSending(senders, 'audio');
     if (!video && inCallWith(member)) await stopSending(senders, 'video');
     const extra = media.extra();

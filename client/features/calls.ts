@@ -4,19 +4,18 @@
 // upload. Adding or swapping tracks fires negotiationneeded, and the link's perfect
 // negotiation renegotiates: there is no call signaling besides the state message.
 import { type CallState, DEFAULT_MAX_VIDEO_SENDERS, NOT_IN_CALL } from '../../protocol/index.ts';
-import { createLocalMedia, type DeviceChoice, listDevices, mediaDevices } from '../calls/local-media.ts';
+import { createLocalMedia, mediaDevices } from '../calls/local-media.ts';
 import {
   CAMERA_ON_PROBLEM_TEXT,
   MEDIA_PROBLEM_TEXT,
   type MediaProblem,
   otherDeviceText,
-  pickedGoneText,
   UNMUTE_PROBLEM_TEXT,
 } from '../calls/media-errors.ts';
-import type { MediaKind } from '../calls/senders.ts';
 import { defineFeature, type MemberHandle } from '../feature.ts';
 import { mark } from '../timeline.ts';
 import { createCallClicks } from './calls-clicks.ts';
+import { createCallDevices, type DeviceMemory } from './calls-devices.ts';
 import { createOwnCallState } from './calls-own-state.ts';
 import { createRemoteState } from './calls-remote-state.ts';
 import { createRemoteTracks } from './calls-remote-tracks.ts';
@@ -42,6 +41,8 @@ export interface CallParticipant {
   heard: boolean;
 }
 
+export type { DeviceMemory };
+
 export interface CallsOptions {
   /** Our peer id ('' until joined): who offers first on a link decides who prepares media. */
   selfId(): string;
@@ -58,11 +59,6 @@ export interface CallsOptions {
   deviceMemory?: DeviceMemory;
 }
 
-export interface DeviceMemory {
-  load(kind: MediaKind): string | null;
-  save(kind: MediaKind, deviceId: string): void;
-}
-
 export function createCalls({
   selfId,
   members,
@@ -73,15 +69,14 @@ export function createCalls({
   deviceMemory = { load: () => null, save: () => {} },
 }: CallsOptions) {
   const slots = createCallSlots(now);
-  const media = createLocalMedia(lost);
-  const own = createOwnCallState({ members, changed, inCallSet: watchDevices, now });
+  const media = createLocalMedia((kind) => devices.lost(kind));
+  const own = createOwnCallState({ members, changed, inCallSet: (inCall) => devices.watch(inCall), now });
   const sending = createCallSending({ selfId, members, slots, own, media, callOn });
   const remoteState = createRemoteState({ slots, own, sending, changed });
   const remoteTracks = createRemoteTracks({ slots, sending, changed });
   const clicks = createCallClicks(changed);
   const cap = createVideoCap({ initial: initialCap, members, slots, own, notify });
-  /** Microphones and cameras to pick from, read once media is open (labels need a permission). */
-  let devices: DeviceChoice[] = [];
+  const devices = createCallDevices({ media, own, sending, clicks, deviceMemory, changed, notify });
   /**
    * Join was clicked and our camera and microphone are opening. We are in the call already
    * (see join): the members in it send to us meanwhile, and we show and hear them.
@@ -102,41 +97,6 @@ export function createCalls({
     if (own.state.inCall) return true;
     for (const member of members()) if (slots.inCall(member)) return true;
     return false;
-  }
-
-  /**
-   * The browser ended our microphone or camera (unplugged, permission withdrawn): we say
-   * so, and the user's Unmute or Camera on opens one again (the picker shows what is left).
-   */
-  function lost(kind: MediaKind): void {
-    if (!own.state.inCall) return;
-    notify(
-      kind === 'audio'
-        ? 'Your microphone stopped (unplugged, or its permission was taken back): you are muted. Unmute opens one again.'
-        : 'Your camera stopped (unplugged, or its permission was taken back): it is off. Camera on opens one again.',
-    );
-    own.set({ ...own.state, ...(kind === 'audio' ? { audio: false } : { video: false }) });
-    sending.sendToAll();
-    void refreshDevices();
-  }
-
-  async function refreshDevices(): Promise<void> {
-    devices = own.state.inCall ? await listDevices() : [];
-    changed();
-  }
-  const devicesChanged = () => void refreshDevices();
-  let watchingDevices = false;
-  /**
-   * Device changes matter only in a call (its device pickers). A devicechange listener makes
-   * Chromium start its video capture service to watch the devices: ~0.2 CPU-s over a room of
-   * eight forming, for pages that mostly never join a call. So it is there only in a call.
-   */
-  function watchDevices(inCall: boolean): void {
-    if (inCall === watchingDevices) return;
-    watchingDevices = inCall;
-    const media = mediaDevices();
-    if (inCall) media?.addEventListener?.('devicechange', devicesChanged);
-    else media?.removeEventListener?.('devicechange', devicesChanged);
   }
 
   function problem(kind: MediaProblem): void {
@@ -252,37 +212,16 @@ export function createCalls({
         notify(said && gone ? `${said} ${gone}` : (said ?? gone));
         own.set({ inCall: true, audio: media.mic !== null, video: media.camera !== null, screen: false });
         sending.sendToAll();
-        await refreshDevices();
+        await devices.refresh();
       });
     },
     /** Microphones and cameras to pick from while in the call, and the ones in use. */
-    devices: () => ({ list: devices, audio: media.deviceOf('audio'), video: media.deviceOf('video') }),
-    /**
-     * Another microphone or camera in place of the current one: the members in the call get
-     * it through replaceTrack on the same senders, so nothing is renegotiated.
-     */
-    switchDevice(kind: MediaKind, deviceId: string): Promise<void> {
-      return clicks.serve(async () => {
-        if (!own.state.inCall || deviceId === media.deviceOf(kind)) return;
-        const switched = await media.switchDevice(kind, deviceId);
-        // Picked, and it works (or waits for Camera on): the next call opens it too.
-        if (switched.ok) deviceMemory.save(kind, deviceId);
-        if (!own.state.inCall) return media.closeAll();
-        if (!switched.ok) {
-          // The device in use may have been freed for it, then opened again or lost
-          // (local-media.ts): what we send, and what we say we send, follow it.
-          if (kind === 'audio' && !media.mic) own.set({ ...own.state, audio: false });
-          if (kind === 'video' && !media.camera) own.set({ ...own.state, video: false });
-          sending.sendToAll();
-          return switched.problem === 'no-device' ? notify(pickedGoneText(kind)) : problem(switched.problem);
-        }
-        sending.sendToAll();
-      });
-    },
+    devices: devices.choices,
+    switchDevice: devices.switchDevice,
     leave(): void {
       if (!own.state.inCall) return;
       media.closeAll();
-      devices = [];
+      devices.clear();
       for (const member of members()) sending.stopSendingTo(member);
       notify(null);
       own.set({ ...NOT_IN_CALL });
@@ -295,7 +234,7 @@ export function createCalls({
         own.set({ ...own.state, audio: mic.enabled });
         return;
       }
-      // Ours was lost (lost()), or none opened: Unmute opens one, the one picked last if it
+      // Ours was lost (devices.lost), or none opened: Unmute opens one, the one picked last if it
       // is there, as joining does (a headset that dropped out and is back, not the laptop's).
       void clicks.serve(async () => {
         const opened = await media.openMic(deviceMemory.load('audio'));
