@@ -1,30 +1,15 @@
 // Our microphones and cameras in the call: the list the pickers offer (read again as devices
 // come and go, watched only while we are in the call), another one picked in place of the
 // one in use, and one the browser ended.
-import { type DeviceChoice, type LocalMedia, listDevices, mediaDevices } from '../calls/local-media.ts';
+import { type DeviceChoice, listDevices, mediaDevices } from '../calls/local-media.ts';
 import { MEDIA_PROBLEM_TEXT, pickedGoneText } from '../calls/media-errors.ts';
 import type { MediaKind } from '../calls/senders.ts';
-import type { CallClicks } from './calls-clicks.ts';
-import type { OwnCallState } from './calls-own-state.ts';
-import type { CallSending } from './calls-sending.ts';
+import type { CallControlParts } from './calls-controls.ts';
 
-/** The microphone and camera the user picked last (deviceIds), kept across calls and visits (storage.ts). */
-export interface DeviceMemory {
-  load(kind: MediaKind): string | null;
-  save(kind: MediaKind, deviceId: string): void;
-}
-
-export interface CallDevicesOptions {
-  media: LocalMedia;
-  own: OwnCallState;
-  sending: CallSending;
-  clicks: CallClicks;
-  deviceMemory: DeviceMemory;
-  /** Something the call view shows changed. */
-  changed(): void;
-  /** A plain message for the user. */
-  notify(text: string): void;
-}
+export type CallDevicesOptions = Pick<
+  CallControlParts,
+  'media' | 'own' | 'sending' | 'clicks' | 'deviceMemory' | 'changed' | 'notify'
+>;
 
 export function createCallDevices({ media, own, sending, clicks, deviceMemory, changed, notify }: CallDevicesOptions) {
   /** Microphones and cameras to pick from, read once media is open (labels need a permission). */

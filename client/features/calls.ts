@@ -15,7 +15,8 @@ import {
 import { defineFeature, type MemberHandle } from '../feature.ts';
 import { mark } from '../timeline.ts';
 import { createCallClicks } from './calls-clicks.ts';
-import { createCallDevices, type DeviceMemory } from './calls-devices.ts';
+import type { DeviceMemory } from './calls-controls.ts';
+import { createCallDevices } from './calls-devices.ts';
 import { createOwnCallState } from './calls-own-state.ts';
 import { createRemoteState } from './calls-remote-state.ts';
 import { createRemoteTracks } from './calls-remote-tracks.ts';
