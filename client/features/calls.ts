@@ -5,17 +5,12 @@
 // negotiation renegotiates: there is no call signaling besides the state message.
 import { type CallState, DEFAULT_MAX_VIDEO_SENDERS, NOT_IN_CALL } from '../../protocol/index.ts';
 import { createLocalMedia, mediaDevices } from '../calls/local-media.ts';
-import {
-  CAMERA_ON_PROBLEM_TEXT,
-  MEDIA_PROBLEM_TEXT,
-  type MediaProblem,
-  otherDeviceText,
-  UNMUTE_PROBLEM_TEXT,
-} from '../calls/media-errors.ts';
+import { MEDIA_PROBLEM_TEXT, type MediaProblem, otherDeviceText, UNMUTE_PROBLEM_TEXT } from '../calls/media-errors.ts';
 import { defineFeature, type MemberHandle } from '../feature.ts';
 import { mark } from '../timeline.ts';
+import { createCallCamera } from './calls-camera.ts';
 import { createCallClicks } from './calls-clicks.ts';
-import type { DeviceMemory } from './calls-controls.ts';
+import type { CallControlParts, DeviceMemory } from './calls-controls.ts';
 import { createCallDevices } from './calls-devices.ts';
 import { createOwnCallState } from './calls-own-state.ts';
 import { createRemoteState } from './calls-remote-state.ts';
@@ -77,19 +72,14 @@ export function createCalls({
   const remoteTracks = createRemoteTracks({ slots, sending, changed });
   const clicks = createCallClicks(changed);
   const cap = createVideoCap({ initial: initialCap, members, slots, own, notify });
-  const devices = createCallDevices({ media, own, sending, clicks, deviceMemory, changed, notify });
+  const controls: CallControlParts = { media, own, sending, clicks, cap, deviceMemory, notify, changed };
+  const devices = createCallDevices(controls);
+  const camera = createCallCamera(controls);
   /**
    * Join was clicked and our camera and microphone are opening. We are in the call already
    * (see join): the members in it send to us meanwhile, and we show and hear them.
    */
   let joining = false;
-  /**
-   * Camera on is opening the camera (a prompt may be open). Presses meanwhile only change
-   * cameraWanted: never a second open, and the camera ends as the last press said.
-   */
-  let cameraOpening: Promise<void> | null = null;
-  /** The last press while the camera opens: on (keep it) or off (stop it once open). */
-  let cameraWanted = false;
   /** What screenPreview() last gave: a stream made again only for another track. */
   let screenPreview: MediaStream | null = null;
 
@@ -246,42 +236,10 @@ export function createCalls({
         sending.sendToAll();
       });
     },
-    /**
-     * The camera as the Camera button shows it: on (a press turns it off) while open, or while
-     * opening unless a press since said off.
-     */
-    cameraOn: () => (cameraOpening ? cameraWanted : media.camera !== null),
-    /** Camera on is opening the camera: presses of the Camera button are taken meanwhile. */
-    cameraOpening: () => cameraOpening !== null,
-    /**
-     * Camera off stops the camera (its light goes out) and sends nothing in its place: the
-     * members' tiles show us as camera off from our state, not from frames that stop. Camera
-     * on opens the camera chosen again and sends it on the same senders (no renegotiation).
-     */
-    toggleCamera(): Promise<void> {
-      if (!own.state.inCall) return Promise.resolve();
-      if (cameraOpening) {
-        cameraWanted = !cameraWanted;
-        changed();
-        return cameraOpening;
-      }
-      if (clicks.busy()) return Promise.resolve();
-      if (media.camera) {
-        cameraOff();
-        return Promise.resolve();
-      }
-      // On counts against the cap as joining with video does; off never does.
-      if (cap.reached()) return Promise.resolve();
-      cameraWanted = true;
-      const opening = clicks.serve(openWantedCamera).finally(() => {
-        cameraOpening = null;
-        changed();
-      });
-      cameraOpening = opening;
-      // Drawn now: the button says Camera off while the camera opens (a prompt may stay open).
-      changed();
-      return opening;
-    },
+    // The Camera button: what it shows, and a press (calls-camera.ts).
+    cameraOn: camera.on,
+    cameraOpening: camera.opening,
+    toggleCamera: camera.toggle,
     /**
      * Shares a screen in place of the camera (or as the video, joined with audio), or with
      * `alongside` next to the camera as a second video; and back.
@@ -300,30 +258,6 @@ export function createCalls({
       });
     },
   };
-
-  function cameraOff(): void {
-    media.closeCamera();
-    own.set({ ...own.state, video: false });
-    sending.sendToAll();
-  }
-
-  /**
-   * Opens the camera for Camera on. Presses meanwhile only change cameraWanted, which
-   * openCamera reads once the camera is open: off pressed last, it stops what opened.
-   */
-  async function openWantedCamera(): Promise<void> {
-    const opened = await media.openCamera(() => own.state.inCall && cameraWanted, deviceMemory.load('video'));
-    // Hung up while the prompt was open: nothing may stay open.
-    if (!own.state.inCall) return media.closeAll();
-    if (!opened.ok) {
-      if (cameraWanted) notify(CAMERA_ON_PROBLEM_TEXT[opened.problem]);
-      return;
-    }
-    if (!media.camera) return;
-    notify(opened.gone ? otherDeviceText(opened.gone) : null);
-    own.set({ ...own.state, video: true });
-    sending.sendToAll();
-  }
 
   function stopScreen(): void {
     if (!media.screen) return;
