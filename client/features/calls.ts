@@ -5,16 +5,18 @@
 // negotiation renegotiates: there is no call signaling besides the state message.
 import { type CallState, DEFAULT_MAX_VIDEO_SENDERS, NOT_IN_CALL } from '../../protocol/index.ts';
 import { createLocalMedia, mediaDevices } from '../calls/local-media.ts';
-import { MEDIA_PROBLEM_TEXT, type MediaProblem, otherDeviceText, UNMUTE_PROBLEM_TEXT } from '../calls/media-errors.ts';
+import { MEDIA_PROBLEM_TEXT, type MediaProblem, otherDeviceText } from '../calls/media-errors.ts';
 import { defineFeature, type MemberHandle } from '../feature.ts';
 import { mark } from '../timeline.ts';
 import { createCallCamera } from './calls-camera.ts';
 import { createCallClicks } from './calls-clicks.ts';
 import type { CallControlParts, DeviceMemory } from './calls-controls.ts';
 import { createCallDevices } from './calls-devices.ts';
+import { createCallMic } from './calls-mic.ts';
 import { createOwnCallState } from './calls-own-state.ts';
 import { createRemoteState } from './calls-remote-state.ts';
 import { createRemoteTracks } from './calls-remote-tracks.ts';
+import { createCallScreen } from './calls-screen.ts';
 import { createCallSending } from './calls-sending.ts';
 import { createCallSlots } from './calls-slots.ts';
 import { createVideoCap } from './calls-video-cap.ts';
@@ -74,7 +76,9 @@ export function createCalls({
   const cap = createVideoCap({ initial: initialCap, members, slots, own, notify });
   const controls: CallControlParts = { media, own, sending, clicks, cap, deviceMemory, notify, changed };
   const devices = createCallDevices(controls);
+  const mic = createCallMic(controls);
   const camera = createCallCamera(controls);
+  const screen = createCallScreen(controls);
   /**
    * Join was clicked and our camera and microphone are opening. We are in the call already
    * (see join): the members in it send to us meanwhile, and we show and hear them.
@@ -217,54 +221,14 @@ export function createCalls({
       notify(null);
       own.set({ ...NOT_IN_CALL });
     },
-    toggleMute(): void {
-      const mic = media.mic;
-      if (!own.state.inCall) return;
-      if (mic) {
-        mic.enabled = !mic.enabled;
-        own.set({ ...own.state, audio: mic.enabled });
-        return;
-      }
-      // Ours was lost (devices.lost), or none opened: Unmute opens one, the one picked last if it
-      // is there, as joining does (a headset that dropped out and is back, not the laptop's).
-      void clicks.serve(async () => {
-        const opened = await media.openMic(deviceMemory.load('audio'));
-        if (!own.state.inCall) return media.closeAll();
-        if (!opened.ok) return notify(UNMUTE_PROBLEM_TEXT[opened.problem]);
-        notify(opened.gone ? otherDeviceText(opened.gone) : null);
-        own.set({ ...own.state, audio: true });
-        sending.sendToAll();
-      });
-    },
+    toggleMute: mic.toggleMute,
     // The Camera button: what it shows, and a press (calls-camera.ts).
     cameraOn: camera.on,
     cameraOpening: camera.opening,
     toggleCamera: camera.toggle,
-    /**
-     * Shares a screen in place of the camera (or as the video, joined with audio), or with
-     * `alongside` next to the camera as a second video; and back.
-     */
-    toggleScreen(alongside = false): Promise<void> {
-      return clicks.serve(async () => {
-        if (!own.state.inCall) return;
-        if (media.screen) return stopScreen();
-        if (cap.reached()) return;
-        const opened = await media.openScreen(stopScreen, alongside);
-        // Closing the picker is a choice, not a failure worth a message.
-        if (!opened.ok) return opened.problem === 'denied' ? undefined : problem(opened.problem);
-        if (!own.state.inCall) return media.closeAll();
-        own.set({ ...own.state, screen: true, screenAlongside: media.screenAlongside });
-        sending.sendToAll();
-      });
-    },
+    /** A screen in place of the camera, or `alongside` it as a second video; and back (calls-screen.ts). */
+    toggleScreen: screen.toggle,
   };
-
-  function stopScreen(): void {
-    if (!media.screen) return;
-    media.closeScreen();
-    own.set({ ...own.state, screen: false });
-    sending.sendToAll();
-  }
 }
 
 export type Calls = ReturnType<typeof createCalls>;
