@@ -3,17 +3,17 @@
 // are both in it send each other their tracks, so a member outside the call costs nobody
 // upload. Adding or swapping tracks fires negotiationneeded, and the link's perfect
 // negotiation renegotiates: there is no call signaling besides the state message.
-import { type CallState, DEFAULT_MAX_VIDEO_SENDERS, NOT_IN_CALL } from '../../protocol/index.ts';
+import { DEFAULT_MAX_VIDEO_SENDERS } from '../../protocol/index.ts';
 import { createLocalMedia, mediaDevices } from '../calls/local-media.ts';
-import { MEDIA_PROBLEM_TEXT, type MediaProblem, otherDeviceText } from '../calls/media-errors.ts';
 import { defineFeature, type MemberHandle } from '../feature.ts';
-import { mark } from '../timeline.ts';
 import { createCallCamera } from './calls-camera.ts';
 import { createCallClicks } from './calls-clicks.ts';
 import type { CallControlParts, DeviceMemory } from './calls-controls.ts';
 import { createCallDevices } from './calls-devices.ts';
+import { createCallJoin } from './calls-join.ts';
 import { createCallMic } from './calls-mic.ts';
 import { createOwnCallState } from './calls-own-state.ts';
+import { type CallParticipant, createCallParticipants } from './calls-participants.ts';
 import { createRemoteState } from './calls-remote-state.ts';
 import { createRemoteTracks } from './calls-remote-tracks.ts';
 import { createCallScreen } from './calls-screen.ts';
@@ -21,25 +21,7 @@ import { createCallSending } from './calls-sending.ts';
 import { createCallSlots } from './calls-slots.ts';
 import { createVideoCap } from './calls-video-cap.ts';
 
-/** One member in the call, as the view shows it. */
-export interface CallParticipant {
-  id: string;
-  name: string;
-  state: CallState;
-  stream: MediaStream;
-  /** Its screen shared next to its camera, while it says so. */
-  screen: MediaStream | null;
-  /** Its audio receiver, for the speaking indicator. */
-  audio: RTCRtpReceiver | null;
-  /**
-   * We hear it (its channel's heartbeat): false while it is silent (its network gone, its
-   * tab frozen), when what its tile shows is the last picture it sent, until it is heard
-   * again or dropped.
-   */
-  heard: boolean;
-}
-
-export type { DeviceMemory };
+export type { CallParticipant, DeviceMemory };
 
 export interface CallsOptions {
   /** Our peer id ('' until joined): who offers first on a link decides who prepares media. */
@@ -76,26 +58,17 @@ export function createCalls({
   const cap = createVideoCap({ initial: initialCap, members, slots, own, notify });
   const controls: CallControlParts = { media, own, sending, clicks, cap, deviceMemory, notify, changed };
   const devices = createCallDevices(controls);
+  const joinLeave = createCallJoin({ ...controls, members, devices });
   const mic = createCallMic(controls);
   const camera = createCallCamera(controls);
   const screen = createCallScreen(controls);
-  /**
-   * Join was clicked and our camera and microphone are opening. We are in the call already
-   * (see join): the members in it send to us meanwhile, and we show and hear them.
-   */
-  let joining = false;
-  /** What screenPreview() last gave: a stream made again only for another track. */
-  let screenPreview: MediaStream | null = null;
+  const shown = createCallParticipants({ members, slots, own, media, joining: joinLeave.joining });
 
   /** Someone in the room is in the call, as far as this page knows: we, or a member. */
   function callOn(): boolean {
     if (own.state.inCall) return true;
     for (const member of members()) if (slots.inCall(member)) return true;
     return false;
-  }
-
-  function problem(kind: MediaProblem): void {
-    notify(MEDIA_PROBLEM_TEXT[kind]);
   }
 
   const feature = defineFeature({
@@ -134,93 +107,16 @@ export function createCalls({
     /** Someone in the room is in the call, as far as this page knows (we, or a member). */
     running: callOn,
     busy: clicks.busy,
-    /** Our own camera's stream, once it is open. */
-    preview: () => (own.state.inCall && !joining ? media.stream : null),
-    /** Our screen shared next to our camera, for our own preview of it (the same stream while the track is). */
-    screenPreview(): MediaStream | null {
-      const track = own.state.inCall && !joining ? media.extra() : null;
-      if (!track) screenPreview = null;
-      else if (screenPreview?.getVideoTracks()[0] !== track) screenPreview = new MediaStream([track]);
-      return screenPreview;
-    },
-    /** Members in the call, with what to show for each. */
-    participants(): CallParticipant[] {
-      const out: CallParticipant[] = [];
-      for (const member of members()) {
-        if (!slots.inCall(member)) continue;
-        const slot = slots.of(member);
-        const audio = member.pc.getReceivers().find((r) => r.track.kind === 'audio') ?? null;
-        const screen = slot.remote.screenAlongside === true ? slot.screenStream : null;
-        out.push({
-          id: member.id,
-          name: member.name,
-          state: slot.remote,
-          stream: slot.stream,
-          screen,
-          audio,
-          heard: member.open,
-        });
-      }
-      return out;
-    },
-    /** Joins the call with the microphone, and the camera when `video` (from a click). */
-    join(video: boolean): Promise<void> {
-      return clicks.serve(async () => {
-        if (own.state.inCall) return;
-        if (!mediaDevices()) return problem('insecure');
-        let withVideo = video;
-        let note: string | null = null;
-        if (withVideo && cap.senders() >= cap.value()) {
-          withVideo = false;
-          note = `${cap.value()} cameras are already on, so you joined with audio only: in a mesh each camera is uploaded once per member. You can turn yours on when someone turns theirs off.`;
-        }
-        mark('call-join');
-        // In the call at once, as muted and camera off, while our media opens: the members in
-        // it start sending to us now instead of after the camera is up (opening it took 1.4–
-        // 5.9 s on a busy machine in the calls bench, and a member's first frame to us about
-        // as long again after that). Our own tracks follow once open. Where we are a link's
-        // first offerer, its m-lines go now, for our tracks to take; a link that opens
-        // meanwhile gets them when it opens (prepareWhenCallOn).
-        joining = true;
-        own.set({ inCall: true, audio: false, video: false, screen: false });
-        mark('call-state-sent');
-        sending.prepareAllWhenCallOn();
-        const opened = await media
-          .open(withVideo, () => own.state.inCall, {
-            audio: deviceMemory.load('audio'),
-            video: deviceMemory.load('video'),
-          })
-          .finally(() => {
-            joining = false;
-          });
-        // Hung up while the camera opened: nothing may stay open.
-        if (!own.state.inCall) return media.closeAll();
-        if (!opened.ok) {
-          own.set({ ...NOT_IN_CALL });
-          return problem(opened.problem);
-        }
-        mark('call-media-open');
-        // The camera asked for could not be sent (and no other could): joined with audio. And
-        // what opened in place of the devices picked last time, in the same message.
-        const said = opened.problem ? MEDIA_PROBLEM_TEXT[opened.problem] : note;
-        const gone = opened.gone ? otherDeviceText(opened.gone) : null;
-        notify(said && gone ? `${said} ${gone}` : (said ?? gone));
-        own.set({ inCall: true, audio: media.mic !== null, video: media.camera !== null, screen: false });
-        sending.sendToAll();
-        await devices.refresh();
-      });
-    },
+    // What the call view shows (calls-participants.ts).
+    preview: shown.preview,
+    screenPreview: shown.screenPreview,
+    participants: shown.participants,
+    /** Joins the call with the microphone, and the camera when `video` (from a click; calls-join.ts). */
+    join: joinLeave.join,
     /** Microphones and cameras to pick from while in the call, and the ones in use. */
     devices: devices.choices,
     switchDevice: devices.switchDevice,
-    leave(): void {
-      if (!own.state.inCall) return;
-      media.closeAll();
-      devices.clear();
-      for (const member of members()) sending.stopSendingTo(member);
-      notify(null);
-      own.set({ ...NOT_IN_CALL });
-    },
+    leave: joinLeave.leave,
     toggleMute: mic.toggleMute,
     // The Camera button: what it shows, and a press (calls-camera.ts).
     cameraOn: camera.on,
