@@ -3,6 +3,18 @@
 // are both in it send each other their tracks, so a member outside the call costs nobody
 // upload. Adding or swapping tracks fires negotiationneeded, and the link's perfect
 // negotiation renegotiates: there is no call signaling besides the state message.
+// This module is the feature and the handle the page uses; its parts, each in a module of its own:
+//   calls-slots.ts          each member's part of the call, one slot per connection;
+//   calls-own-state.ts      what we say of ourselves, and to whom;
+//   calls-sending.ts        what we send each member (media m-lines, then our tracks, in order);
+//   calls-remote-state.ts   what each member says of itself, bounded;
+//   calls-remote-tracks.ts  the tracks each member sends us;
+//   calls-video-cap.ts      the cap on cameras in the call;
+//   calls-clicks.ts         one click's work at a time;
+//   calls-controls.ts       what the controls below work with;
+//   calls-join.ts, calls-mic.ts, calls-camera.ts, calls-screen.ts, calls-devices.ts
+//                           Join and Leave, Mute, Camera, Share screen, and the device pickers;
+//   calls-participants.ts   what the call view shows.
 import { DEFAULT_MAX_VIDEO_SENDERS } from '../../protocol/index.ts';
 import { createLocalMedia, mediaDevices } from '../calls/local-media.ts';
 import { defineFeature, type MemberHandle } from '../feature.ts';

@@ -45,7 +45,7 @@ export function createCallGrid(handlers: Pick<CallsViewHandlers, 'quality'>): Ca
       const wantedScreens = new Set<string>();
       const order: HTMLElement[] = [];
       // Our tile once our camera is open; the members' from the click on (we are in the
-      // call while our media opens: features/calls.ts, join).
+      // call while our media opens: features/calls-join.ts, join).
       if (self.inCall && model.preview) {
         wanted.add('self');
         const look = { state: self, relayed: false, heard: true, silence: 'theirs' } as const;

@@ -29,7 +29,10 @@ export interface NegotiationLab {
   /** Hold what this side sends (a slow signaling path) until released, then deliver it in order. */
   holdPipe(name: SideName): void;
   releasePipe(name: SideName): void;
-  /** What calls.ts does on a link once its channel is open (client/calls/senders.ts). */
+  /**
+   * What the calls feature does on a link once its channel is open (client/features/calls-sending.ts,
+   * with client/calls/senders.ts).
+   */
   prepareMedia(name: SideName): void;
   /** What sending a screen next to the camera does the first time: one video track, by addTrack. */
   addTrack(name: SideName): void;
