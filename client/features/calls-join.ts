@@ -14,17 +14,8 @@ export interface CallJoinOptions
   devices: CallDevices;
 }
 
-export function createCallJoin({
-  members,
-  devices,
-  media,
-  own,
-  sending,
-  clicks,
-  cap,
-  deviceMemory,
-  notify,
-}: CallJoinOptions) {
+export function createCallJoin(options: CallJoinOptions) {
+  const { members, devices, media, own, sending, clicks, cap, deviceMemory, notify } = options;
   /**
    * Join was clicked and our camera and microphone are opening. We are in the call already
    * (see join): the members in it send to us meanwhile, and we show and hear them.
