@@ -174,7 +174,7 @@ test('on a phone a call of three (one camera, two microphones) leaves the chat a
   await page.screenshot({ path: testInfo.outputPath('desktop-call.png') });
 });
 
-test('on a phone a screen shared next to a camera is seen whole inside the call’s bounded area, larger than a camera tile, with the sharer’s name', async ({
+test('a screen shared next to a camera is seen whole inside the call’s bounded area, larger than a camera tile, with the sharer’s name: on a phone, and on a laptop with the camera whole under it', async ({
   server,
   browsers,
 }, testInfo) => {
@@ -194,6 +194,17 @@ test('on a phone a screen shared next to a camera is seen whole inside the call�
   expect(call?.height ?? Number.POSITIVE_INFINITY, 'height of the call').toBeLessThanOrEqual(
     phone.viewport.height * 0.35 + 1,
   );
+
+  // A laptop's 1280x800: the screen across the grid, and the row of cameras under it whole in
+  // the call's scrolling area (it showed the top 90 px of a 135 px camera: an exploratory pass).
+  await carol.page.setViewportSize({ width: 1280, height: 800 });
+  const camera = `[data-testid=call-tile][data-peer-id="${alice.id}"] video`;
+  await expect.poll(() => unseenBecause(carol.page, screen), { message: 'the screen, laptop' }).toBe('');
+  await expect.poll(() => unseenBecause(carol.page, camera), { message: 'the camera, laptop' }).toBe('');
+  const grid = await carol.page.locator('#call-tiles').boundingBox();
+  const wideScreen = await carol.page.getByTestId('call-screen-tile').boundingBox();
+  expect(wideScreen?.width ?? 0, 'the screen across the grid').toBeGreaterThan(0.9 * (grid?.width ?? Infinity));
+  await carol.page.screenshot({ path: testInfo.outputPath('laptop-screen-too.png') });
 });
 
 test('a screen shared in place of the camera is seen whole, first and larger than a camera tile: on a phone and on a wide screen', async ({
