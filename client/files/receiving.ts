@@ -21,12 +21,13 @@ import {
   transferIdOfLabel,
 } from '../../protocol/index.ts';
 import { dropOldest } from '../bounded.ts';
-import { createSlot, type MemberHandle } from '../feature.ts';
-import { createIncoming, type Incoming, type IncomingResult } from './incoming.ts';
-import { forgetting, type KeptFile, type KeptFiles } from './kept.ts';
-import { type FileLine, type FileState, isFinal, RECEIVED_WORDS, type ShowFileLine } from './line.ts';
-import { createProgressMeter, formatBytes, type ProgressMeter } from './progress.ts';
+import type { MemberHandle } from '../feature.ts';
+import { createIncoming, type IncomingResult } from './incoming.ts';
+import { forgetting, type KeptFiles } from './kept.ts';
+import { type FileState, isFinal, RECEIVED_WORDS, type ShowFileLine } from './line.ts';
+import { createProgressMeter, formatBytes } from './progress.ts';
 import { ARRIVAL_MARK_EVERY_BYTES } from './pump.ts';
+import { type FinalAnswer, forget, type Received, receiveSlot } from './receiving-record.ts';
 import type { StoreOpener } from './store.ts';
 import { due, queuesOffers } from './turns.ts';
 
@@ -66,56 +67,6 @@ const CHANNEL_DUE_MS = 10_000;
 export const DEFAULT_CONCURRENT_TRANSFERS = MAX_RUNNING_TRANSFERS;
 /** One "refused" notice per member in this interval, however many offers it floods. */
 const REFUSED_NOTICE_MS = 10_000;
-/**
- * Transfers that are over, remembered per member (the newest), so that an offer sent again
- * after a reconnect does not come back as a second line, and is answered as before. Only the
- * id and our last answer (a small message): a member may offer and cancel ten files a second
- * for as long as it likes.
- */
-const ENDED_IDS_KEPT = 64;
-
-interface Received {
-  id: string;
-  /** What the transfer needs of the offer; never its raw name (up to 16,000 characters). */
-  offer: Pick<FileOffer, 'size' | 'sha256' | 'type'>;
-  /** The name as shown and saved: cleaned and at most MAX_FILE_NAME_LENGTH characters. */
-  name: string;
-  state: FileState;
-  /**
-   * Offered and taken (without a click, or with one), not started: it waits its turn, in
-   * order of offer, while `concurrent` from this member run.
-   */
-  taken: boolean;
-  line: FileLine;
-  incoming: Incoming | null;
-  channel: RTCDataChannel | null;
-  /** Our last file:accept, when no channel has come since (one is on its way). */
-  asked: { from: number; timer: ReturnType<typeof setTimeout> } | null;
-  meter: ProgressMeter;
-  resumes: number;
-  /** What we last told the sender about how the transfer ended, if we told it anything. */
-  answer: FinalAnswer | null;
-  /** What its line is drawn from again after a reload, once the file is on disk (kept.ts). */
-  keep: Omit<KeptFile, 'entry'>;
-}
-
-/** How we tell a sender that its transfer is over on our side. */
-type FinalAnswer = MessageOf<'file:decline' | 'file:cancel' | 'file:done'>;
-
-const receiveSlot = createSlot('files:receive', () => ({
-  /** Transfers offered or running; one that is over is dropped (see ended). */
-  transfers: new Map<string, Received>(),
-  /**
-   * The last ENDED_IDS_KEPT transfers that are over, oldest first, with what we told the
-   * sender. An offer that comes again for one of them is answered the same way: ours may
-   * have been lost with the link, and the sender offers again when the link is back.
-   */
-  ended: new Map<string, FinalAnswer | null>(),
-  /** Ended transfers whose answer found the link down: said again when it is back. */
-  unanswered: new Set<string>(),
-  lastRefusedNotice: Number.NEGATIVE_INFINITY,
-}));
-
 export interface ReceivingOptions {
   selfId(): string;
   showLine: ShowFileLine;
@@ -183,18 +134,8 @@ export function createReceiving(options: ReceivingOptions) {
       record.channel?.close();
       record.channel = null;
       channelCame(record);
-      forget(member, record);
+      if (forget(member, record)) startTurns(member);
     }
-  }
-
-  /** A transfer that is over: only its id is remembered. */
-  function forget(member: MemberHandle, record: Received): void {
-    const slot = member.slot(receiveSlot);
-    if (slot.transfers.get(record.id) !== record) return;
-    slot.transfers.delete(record.id);
-    slot.ended.set(record.id, record.answer);
-    dropOldest(slot.ended, ENDED_IDS_KEPT);
-    startTurns(member);
   }
 
   /** Files taken and waiting their turn start, in order of offer, while fewer than `concurrent` run. */
