@@ -5,7 +5,8 @@
 import { defineFeature, type MemberHandle } from '../feature.ts';
 import type { KeptFiles } from '../files/kept.ts';
 import type { ShowFileLine } from '../files/line.ts';
-import { createReceiving, DEFAULT_ACCEPT_LIMIT } from '../files/receiving.ts';
+import { createReceiving } from '../files/receiving.ts';
+import { DEFAULT_ACCEPT_LIMIT } from '../files/receiving-auto-accept.ts';
 import { createSending } from '../files/sending.ts';
 import type { SentFiles } from '../files/sent-kept.ts';
 import { watchForStalls } from '../files/stall-watch.ts';

@@ -20,43 +20,17 @@ import {
   sanitizeFileName,
   transferIdOfLabel,
 } from '../../protocol/index.ts';
-import { dropOldest } from '../bounded.ts';
 import type { MemberHandle } from '../feature.ts';
 import { createIncoming, type IncomingResult } from './incoming.ts';
 import { forgetting, type KeptFiles } from './kept.ts';
 import { type FileState, isFinal, RECEIVED_WORDS, type ShowFileLine } from './line.ts';
-import { createProgressMeter, formatBytes } from './progress.ts';
+import { createProgressMeter } from './progress.ts';
 import { ARRIVAL_MARK_EVERY_BYTES } from './pump.ts';
+import { type AutoAcceptOptions, createAutoAccept } from './receiving-auto-accept.ts';
 import { type FinalAnswer, forget, type Received, receiveSlot } from './receiving-record.ts';
 import type { StoreOpener } from './store.ts';
 import { due, queuesOffers } from './turns.ts';
 
-/** Files at most this large start at once; larger ones wait for the receiver (default). */
-export const DEFAULT_ACCEPT_LIMIT = 100_000_000;
-/**
- * Bytes of files one member may have taken without a click, in all, at least: past it, its
- * files wait for accept like large ones, so a member cannot fill the disk (or, without a
- * private file system, memory) with file after file just under the limit. 500 MB is an
- * afternoon of photos and clips from one person (a phone photo is 3–5 MB), and well within
- * what a browser lets a site store (Chromium: up to 60 % of the disk).
- */
-export const AUTO_ACCEPT_BUDGET = 500_000_000;
-/** The budget is at least this many files at the accept limit, for someone who raised it. */
-const AUTO_ACCEPT_BUDGET_FILES = 5;
-/**
- * Files one member may have taken without a click, in all, at most, however small: a file costs
- * more than its bytes (a line in the chat, a store opened, a channel), and empty files cost no
- * bytes at all, so without a count a member could send them for as long as it liked. 500 is a
- * folder of source files or an afternoon of photos; past it, each waits for accept.
- */
-export const AUTO_ACCEPT_FILES = 500;
-/**
- * Bytes taken without a click from everyone, in all, at most: this many members' budgets
- * (2 GB by default). A member budget is per peer id, and a member that joins again in a new
- * tab has a new one: with no bound for the page, each rejoin could fill another 500 MB of this
- * browser's storage. Past it, every file waits for accept.
- */
-export const PAGE_AUTO_ACCEPT_MEMBERS = 4;
 /**
  * After a file:accept, a channel for it is due within this long: meanwhile a link that is
  * heard again does not ask again (the sender would start the transfer over). Past it, the
@@ -67,15 +41,13 @@ const CHANNEL_DUE_MS = 10_000;
 export const DEFAULT_CONCURRENT_TRANSFERS = MAX_RUNNING_TRANSFERS;
 /** One "refused" notice per member in this interval, however many offers it floods. */
 const REFUSED_NOTICE_MS = 10_000;
-export interface ReceivingOptions {
+/** Besides these, acceptLimit and autoAcceptBudget: which offers are taken without a click (receiving-auto-accept.ts). */
+export interface ReceivingOptions extends AutoAcceptOptions {
   selfId(): string;
   showLine: ShowFileLine;
   openStore: StoreOpener;
-  acceptLimit(): number;
   /** Files received to disk, listed for this tab's next load (kept.ts); none: not listed. */
   kept?: Pick<KeptFiles, 'add' | 'forget' | 'has'>;
-  /** Bytes of a member's files taken without a click, at most (default: see AUTO_ACCEPT_BUDGET). */
-  autoAcceptBudget?(): number;
   concurrent?: number;
   /** A line in the chat about a member (refused offers). */
   notice(member: MemberHandle, text: string): void;
@@ -95,36 +67,10 @@ function sendQuietly(channel: RTCDataChannel, data: ArrayBuffer): void {
   } catch {}
 }
 
-/** Peer ids whose auto-accepted bytes are remembered (the oldest forgotten first). */
-const AUTO_ACCEPTED_IDS = 1_000;
-
-/** What was taken without a click: bytes against a budget, files against AUTO_ACCEPT_FILES. */
-interface Taken {
-  bytes: number;
-  files: number;
-}
-
-/** Whether one more file of `size` fits what was taken, and if not, which bound it passes. */
-function roomFor(taken: Taken, size: number, bytes: number, files: number): 'room' | 'bytes' | 'files' {
-  if (taken.bytes + size > bytes) return 'bytes';
-  return taken.files + 1 > files ? 'files' : 'room';
-}
-
-/** What was taken, as the bound it passed counts it: "500 MB", or "500 files". */
-function tally(taken: Taken, bound: 'bytes' | 'files'): string {
-  return bound === 'bytes' ? formatBytes(taken.bytes) : `${taken.files} files`;
-}
-
 export function createReceiving(options: ReceivingOptions) {
-  /**
-   * Each member's files taken without a click (AUTO_ACCEPT_BUDGET, AUTO_ACCEPT_FILES), however
-   * they ended, by peer id for the page's life: not in the member's slot, which a member that
-   * says bye and offers again would get anew, its budget with it.
-   */
-  const autoAccepted = new Map<string, Taken>();
-  /** Taken without a click from everyone, for the page's life (PAGE_AUTO_ACCEPT_MEMBERS budgets). */
-  const autoAcceptedOnPage: Taken = { bytes: 0, files: 0 };
   const concurrent = options.concurrent ?? DEFAULT_CONCURRENT_TRANSFERS;
+  /** Which offers are taken without a click, against each member's budget and the page's (receiving-auto-accept.ts). */
+  const autoAccept = createAutoAccept(options);
 
   function setState(member: MemberHandle, record: Received, state: FileState, status: string): void {
     record.state = state;
@@ -371,31 +317,11 @@ export function createReceiving(options: ReceivingOptions) {
       ),
     };
     slot.transfers.set(message.id, record);
-    const limit = options.acceptLimit();
-    const budget = options.autoAcceptBudget?.() ?? Math.max(AUTO_ACCEPT_BUDGET, AUTO_ACCEPT_BUDGET_FILES * limit);
-    const taken = autoAccepted.get(member.id) ?? { bytes: 0, files: 0 };
-    const memberRoom = roomFor(taken, message.size, budget, AUTO_ACCEPT_FILES);
-    const pageRoom = roomFor(
-      autoAcceptedOnPage,
-      message.size,
-      PAGE_AUTO_ACCEPT_MEMBERS * budget,
-      PAGE_AUTO_ACCEPT_MEMBERS * AUTO_ACCEPT_FILES,
-    );
-    if (message.size <= limit && memberRoom === 'room' && pageRoom === 'room') {
-      autoAccepted.delete(member.id); // re-inserted as the newest
-      autoAccepted.set(member.id, { bytes: taken.bytes + message.size, files: taken.files + 1 });
-      dropOldest(autoAccepted, AUTO_ACCEPTED_IDS);
-      autoAcceptedOnPage.bytes += message.size;
-      autoAcceptedOnPage.files += 1;
+    const why = autoAccept.take(member, message.size);
+    if (why === null) {
       accept(member, record);
       return;
     }
-    const why =
-      memberRoom !== 'room'
-        ? ` (${tally(taken, memberRoom)} from ${member.name} already taken without asking)`
-        : pageRoom !== 'room'
-          ? ` (${tally(autoAcceptedOnPage, pageRoom)} from this room already taken without asking)`
-          : '';
     record.line.state('offered', `waiting for you to accept${why}`);
     record.line.ask(true);
     sayWaiting(member, record);

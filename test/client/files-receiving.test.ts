@@ -9,13 +9,12 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { KeptFile } from '../../client/files/kept.ts';
 import type { FileLineInfo, FileState } from '../../client/files/line.ts';
+import { createReceiving, type ReceivingOptions } from '../../client/files/receiving.ts';
 import {
   AUTO_ACCEPT_BUDGET,
   AUTO_ACCEPT_FILES,
-  createReceiving,
   PAGE_AUTO_ACCEPT_MEMBERS,
-  type ReceivingOptions,
-} from '../../client/files/receiving.ts';
+} from '../../client/files/receiving-auto-accept.ts';
 import { createMemorySink } from '../../client/files/sink.ts';
 import { openStoreOnThisThread } from '../../client/files/store.ts';
 import {
