@@ -9,34 +9,23 @@
 // resume from the last byte received.
 import {
   type CancelReason,
-  encodeArrivalMark,
   type FileOffer,
-  MAX_FILE_END_LENGTH,
   MAX_PENDING_OFFERS,
   MAX_RUNNING_TRANSFERS,
-  MAX_TRANSFER_RESUMES,
   type MessageOf,
-  parseChannelMessage,
   sanitizeFileName,
-  transferIdOfLabel,
 } from '../../protocol/index.ts';
 import type { MemberHandle } from '../feature.ts';
 import { createIncoming, type IncomingResult } from './incoming.ts';
 import { forgetting, type KeptFiles } from './kept.ts';
 import { type FileState, isFinal, RECEIVED_WORDS, type ShowFileLine } from './line.ts';
 import { createProgressMeter } from './progress.ts';
-import { ARRIVAL_MARK_EVERY_BYTES } from './pump.ts';
 import { type AutoAcceptOptions, createAutoAccept } from './receiving-auto-accept.ts';
+import { createChannels } from './receiving-channel.ts';
 import { type FinalAnswer, forget, type Received, receiveSlot } from './receiving-record.ts';
 import type { StoreOpener } from './store.ts';
 import { due, queuesOffers } from './turns.ts';
 
-/**
- * After a file:accept, a channel for it is due within this long: meanwhile a link that is
- * heard again does not ask again (the sender would start the transfer over). Past it, the
- * channel is taken to have been lost with the link, and we ask again.
- */
-const CHANNEL_DUE_MS = 10_000;
 /** Transfers from one member running at a time, by default. */
 export const DEFAULT_CONCURRENT_TRANSFERS = MAX_RUNNING_TRANSFERS;
 /** One "refused" notice per member in this interval, however many offers it floods. */
@@ -60,26 +49,19 @@ const FAILURE_TEXT: Record<Exclude<IncomingResult, { ok: true }>['reason'], stri
   'storage-failed': 'could not be saved on this device',
 };
 
-/** send() throws when the channel is closing; the close handler takes it from there. */
-function sendQuietly(channel: RTCDataChannel, data: ArrayBuffer): void {
-  try {
-    channel.send(data);
-  } catch {}
-}
-
 export function createReceiving(options: ReceivingOptions) {
   const concurrent = options.concurrent ?? DEFAULT_CONCURRENT_TRANSFERS;
   /** Which offers are taken without a click, against each member's budget and the page's (receiving-auto-accept.ts). */
   const autoAccept = createAutoAccept(options);
+  /** The channels that bring each transfer's bytes: asked for, taken, resumed (receiving-channel.ts). */
+  const channels = createChannels({ stop: (member, record, status, tell) => stop(member, record, status, tell) });
 
   function setState(member: MemberHandle, record: Received, state: FileState, status: string): void {
     record.state = state;
     record.line.state(state, status);
     record.line.ask(false);
     if (isFinal(state)) {
-      record.channel?.close();
-      record.channel = null;
-      channelCame(record);
+      channels.close(record);
       if (forget(member, record)) startTurns(member);
     }
   }
@@ -151,29 +133,7 @@ export function createReceiving(options: ReceivingOptions) {
       stored: (bytes) => member.send({ t: 'file:ack', id: record.id, bytes }),
       finished: (result) => finished(member, record, result),
     });
-    ask(member, record, 0);
-  }
-
-  /**
-   * Asks the sender to send from byte `from` on a new channel. Until that channel comes, no
-   * other ask goes (see askToResume), but for one more after CHANNEL_DUE_MS: this one, or
-   * the channel, may have been lost with the link.
-   */
-  function ask(member: MemberHandle, record: Received, from: number): void {
-    channelCame(record);
-    const timer = setTimeout(() => {
-      if (record.asked?.timer !== timer) return;
-      record.asked = null;
-      if (record.channel === null) void askToResume(member, record);
-    }, CHANNEL_DUE_MS);
-    record.asked = { from, timer };
-    member.send({ t: 'file:accept', id: record.id, from });
-  }
-
-  /** The channel asked for came (or is not wanted any more). */
-  function channelCame(record: Received): void {
-    if (record.asked) clearTimeout(record.asked.timer);
-    record.asked = null;
+    channels.ask(member, record, 0);
   }
 
   function finished(member: MemberHandle, record: Received, result: IncomingResult): void {
@@ -207,23 +167,6 @@ export function createReceiving(options: ReceivingOptions) {
     setState(member, record, 'cancelled', status);
   }
 
-  async function askToResume(member: MemberHandle, record: Received): Promise<void> {
-    const incoming = record.incoming;
-    if (!incoming || incoming.finished || record.state !== 'transferring' || !member.open) return;
-    // A channel is on its way for our last ask: a second ask would make the sender close it
-    // and start over from where we stood then, behind bytes that channel may have brought.
-    if (record.asked !== null) return;
-    await incoming.settled();
-    if (incoming.finished || member.disposed || record.asked !== null || record.channel !== null) return;
-    // Counted here, where an ask goes: a drop that closes the channel and the link at once
-    // calls this twice, and only one of them asks.
-    if (++record.resumes > MAX_TRANSFER_RESUMES) {
-      stop(member, record, 'cancelled: the link kept dropping', 'cancelled');
-      return;
-    }
-    ask(member, record, incoming.received);
-  }
-
   function offer(member: MemberHandle, message: FileOffer): void {
     if (message.to !== undefined && message.to !== options.selfId()) return; // not ours
     const slot = member.slot(receiveSlot);
@@ -231,8 +174,9 @@ export function createReceiving(options: ReceivingOptions) {
     if (known) {
       // Sent again after a reconnect: our answer is to come; or we asked for a channel that
       // has not come (our ask, or the channel, may have been lost with the link): ask again.
-      // A transfer whose channel is here, or whose resume is on its way (askToResume), goes on.
-      if (known.asked !== null && known.channel === null) ask(member, known, known.asked.from);
+      // A transfer whose channel is here, or whose resume is on its way (askToResume, in
+      // receiving-channel.ts), goes on.
+      if (known.asked !== null && known.channel === null) channels.ask(member, known, known.asked.from);
       // Still waiting for a click, or its turn: say so again, in case that was lost with the link.
       sayWaiting(member, known);
       return;
@@ -327,46 +271,6 @@ export function createReceiving(options: ReceivingOptions) {
     sayWaiting(member, record);
   }
 
-  function take(member: MemberHandle, channel: RTCDataChannel): boolean {
-    const id = transferIdOfLabel(channel.label);
-    const record = id === null ? undefined : member.slot(receiveSlot).transfers.get(id);
-    const incoming = record?.incoming;
-    if (!record || !incoming || incoming.finished || record.state !== 'transferring') return false;
-    record.channel?.close();
-    record.channel = channel;
-    channelCame(record);
-    channel.binaryType = 'arraybuffer';
-    let marked = incoming.received;
-    channel.addEventListener('message', ({ data }) => {
-      // What was still coming on a channel that was replaced: its chunks start where the
-      // transfer stood when it was opened, not where it stands now.
-      if (record.channel !== channel) return;
-      if (typeof data === 'string') {
-        // The one string a transfer's channel carries is its file:end. Any other is no chunk
-        // either, and ends the transfer as one out of range: a stream of them would cost this
-        // page a task (and a parse) each, a flood no budget sees.
-        const message = data.length <= MAX_FILE_END_LENGTH ? parseChannelMessage(data) : null;
-        if (message?.t === 'file:end' && message.id === record.id) incoming.end(message.size);
-        else incoming.chunk(data);
-        return;
-      }
-      incoming.chunk(data);
-      // Taken off the channel: the sender may put more on the way (pump.ts).
-      if (!incoming.finished && incoming.received - marked >= ARRIVAL_MARK_EVERY_BYTES) {
-        marked = incoming.received;
-        sendQuietly(channel, encodeArrivalMark(marked));
-      }
-      const snapshot = record.meter.update(incoming.received);
-      if (snapshot && !incoming.finished) record.line.progress(snapshot);
-    });
-    channel.addEventListener('close', () => {
-      if (record.channel !== channel) return;
-      record.channel = null;
-      void askToResume(member, record);
-    });
-    return true;
-  }
-
   return {
     receive(member: MemberHandle, message: MessageOf<'file:offer' | 'file:cancel'>): void {
       if (message.t === 'file:offer') {
@@ -381,7 +285,7 @@ export function createReceiving(options: ReceivingOptions) {
           : `cancelled by ${member.name}`;
       if (record) stop(member, record, why, null);
     },
-    take,
+    take: channels.take,
     /** The chat channel is open again: transfers cut with it continue where they stopped. */
     opened(member: MemberHandle): void {
       const slot = member.slot(receiveSlot);
@@ -389,9 +293,7 @@ export function createReceiving(options: ReceivingOptions) {
         const said = slot.ended.get(id) ?? slot.transfers.get(id)?.answer;
         if (!said || member.send(said)) slot.unanswered.delete(id);
       }
-      for (const record of slot.transfers.values()) {
-        if (record.channel === null || record.channel.readyState !== 'open') void askToResume(member, record);
-      }
+      channels.opened(member);
     },
     /** The member is shut out (held, or without the room key): nothing more is taken from it. */
     shut(member: MemberHandle): void {
