@@ -36,7 +36,7 @@ function channelCame(record: Received): void {
 }
 
 export interface ChannelsOptions {
-  /** Stops the transfer, `status` on its line, the sender told `tell` if anything (receiving.ts). */
+  /** Stops the transfer, `status` on its line, the sender told `tell` if anything (receiving-states.ts). */
   stop(member: MemberHandle, record: Received, status: string, tell: CancelReason | null): void;
 }
 

@@ -8,7 +8,6 @@
 // bytes arrive on the channel the sender opens for the transfer; a cut channel is asked to
 // resume from the last byte received.
 import {
-  type CancelReason,
   type FileOffer,
   MAX_PENDING_OFFERS,
   MAX_RUNNING_TRANSFERS,
@@ -16,13 +15,14 @@ import {
   sanitizeFileName,
 } from '../../protocol/index.ts';
 import type { MemberHandle } from '../feature.ts';
-import { createIncoming, type IncomingResult } from './incoming.ts';
-import { forgetting, type KeptFiles } from './kept.ts';
-import { type FileState, isFinal, RECEIVED_WORDS, type ShowFileLine } from './line.ts';
+import { createIncoming } from './incoming.ts';
+import type { KeptFiles } from './kept.ts';
+import { isFinal, type ShowFileLine } from './line.ts';
 import { createProgressMeter } from './progress.ts';
 import { type AutoAcceptOptions, createAutoAccept } from './receiving-auto-accept.ts';
 import { createChannels } from './receiving-channel.ts';
-import { type FinalAnswer, forget, type Received, receiveSlot } from './receiving-record.ts';
+import { type Received, receiveSlot } from './receiving-record.ts';
+import { createStates } from './receiving-states.ts';
 import type { StoreOpener } from './store.ts';
 import { due, queuesOffers } from './turns.ts';
 
@@ -42,29 +42,20 @@ export interface ReceivingOptions extends AutoAcceptOptions {
   notice(member: MemberHandle, text: string): void;
 }
 
-const FAILURE_TEXT: Record<Exclude<IncomingResult, { ok: true }>['reason'], string> = {
-  corrupt: 'corrupted, discarded: the file does not match its SHA-256',
-  'size-mismatch': 'corrupted, discarded: the sender sent a different size than it declared',
-  'out-of-range': 'corrupted, discarded: the sender sent a chunk out of range',
-  'storage-failed': 'could not be saved on this device',
-};
-
 export function createReceiving(options: ReceivingOptions) {
   const concurrent = options.concurrent ?? DEFAULT_CONCURRENT_TRANSFERS;
   /** Which offers are taken without a click, against each member's budget and the page's (receiving-auto-accept.ts). */
   const autoAccept = createAutoAccept(options);
   /** The channels that bring each transfer's bytes: asked for, taken, resumed (receiving-channel.ts). */
-  const channels = createChannels({ stop: (member, record, status, tell) => stop(member, record, status, tell) });
-
-  function setState(member: MemberHandle, record: Received, state: FileState, status: string): void {
-    record.state = state;
-    record.line.state(state, status);
-    record.line.ask(false);
-    if (isFinal(state)) {
-      channels.close(record);
-      if (forget(member, record)) startTurns(member);
-    }
-  }
+  const channels = createChannels({
+    stop: (member, record, status, tell) => states.stop(member, record, status, tell),
+  });
+  /** Where each transfer stands, how it ends, and what the sender was told of it (receiving-states.ts). */
+  const states = createStates({
+    ...(options.kept ? { kept: options.kept } : {}),
+    channels,
+    ended: (member) => startTurns(member),
+  });
 
   /** Files taken and waiting their turn start, in order of offer, while fewer than `concurrent` run. */
   function startTurns(member: MemberHandle): void {
@@ -96,23 +87,10 @@ export function createReceiving(options: ReceivingOptions) {
     else if (queuesOffers(member)) member.send({ t: 'file:queued', id: record.id });
   }
 
-  /** Tells the sender how the transfer ended, and keeps it to say again (see `ended`). */
-  function answer(member: MemberHandle, record: Received, message: FinalAnswer): void {
-    record.answer = message;
-    if (!member.send(message)) member.slot(receiveSlot).unanswered.add(record.id);
-  }
-
-  /** No to an offer still waiting for us. */
-  function decline(member: MemberHandle, record: Received): void {
-    if (record.state !== 'offered') return;
-    answer(member, record, { t: 'file:decline', id: record.id, reason: 'declined' });
-    setState(member, record, 'declined', 'declined');
-  }
-
   /** Its turn came: a store for its bytes, and a file:accept. */
   async function start(member: MemberHandle, record: Received): Promise<void> {
     if (record.state !== 'offered') return;
-    setState(member, record, 'transferring', 'starting…');
+    states.set(member, record, 'transferring', 'starting…');
     const store = await options.openStore(record.id, record.offer.size).catch(() => null);
     // Cancelled (or the member left) while the store was opening.
     if (isFinal(record.state) || member.disposed) {
@@ -120,8 +98,8 @@ export function createReceiving(options: ReceivingOptions) {
       return;
     }
     if (store === null) {
-      answer(member, record, { t: 'file:decline', id: record.id, reason: 'no-storage' });
-      setState(member, record, 'declined', 'declined: this browser has no room to store a file this large');
+      states.answer(member, record, { t: 'file:decline', id: record.id, reason: 'no-storage' });
+      states.set(member, record, 'declined', 'declined: this browser has no room to store a file this large');
       return;
     }
     record.incoming = createIncoming({
@@ -131,40 +109,9 @@ export function createReceiving(options: ReceivingOptions) {
       type: record.offer.type,
       store,
       stored: (bytes) => member.send({ t: 'file:ack', id: record.id, bytes }),
-      finished: (result) => finished(member, record, result),
+      finished: (result) => states.finished(member, record, result),
     });
     channels.ask(member, record, 0);
-  }
-
-  function finished(member: MemberHandle, record: Received, result: IncomingResult): void {
-    if (isFinal(record.state)) return;
-    if (result.ok) {
-      answer(member, record, { t: 'file:done', id: record.id, result: 'verified' });
-      const snapshot = record.meter.update(record.offer.size);
-      if (snapshot) record.line.progress(snapshot);
-      // Plain words for a file whose bytes checked against the sender's SHA-256 ("verified"
-      // was the protocol's word, and what a screen reader said of a file come whole).
-      setState(member, record, 'verified', RECEIVED_WORDS);
-      const { kept } = options;
-      const { entry } = result;
-      if (kept === undefined || entry === null) {
-        record.line.ready(result.file, result.remove);
-        return;
-      }
-      kept.add({ ...record.keep, entry });
-      record.line.ready(result.file, forgetting(kept, member.id, record.id, result.remove));
-      return;
-    }
-    if (result.reason === 'corrupt') answer(member, record, { t: 'file:done', id: record.id, result: 'corrupt' });
-    else answer(member, record, { t: 'file:cancel', id: record.id, reason: result.reason });
-    setState(member, record, result.reason === 'storage-failed' ? 'cancelled' : 'corrupt', FAILURE_TEXT[result.reason]);
-  }
-
-  function stop(member: MemberHandle, record: Received, status: string, tell: CancelReason | null): void {
-    if (isFinal(record.state)) return;
-    record.incoming?.abort();
-    if (tell) answer(member, record, { t: 'file:cancel', id: record.id, reason: tell });
-    setState(member, record, 'cancelled', status);
   }
 
   function offer(member: MemberHandle, message: FileOffer): void {
@@ -249,12 +196,12 @@ export function createReceiving(options: ReceivingOptions) {
         },
         {
           accept: () => accept(member, record),
-          decline: () => decline(member, record),
-          cancel: () => stop(member, record, 'cancelled by you', 'cancelled'),
+          decline: () => states.decline(member, record),
+          cancel: () => states.stop(member, record, 'cancelled by you', 'cancelled'),
           gone() {
-            if (record.state === 'offered') decline(member, record);
+            if (record.state === 'offered') states.decline(member, record);
             else if (record.state === 'transferring' && (record.incoming?.received ?? 0) < record.offer.size) {
-              stop(member, record, 'cancelled: its line is gone', 'cancelled');
+              states.stop(member, record, 'cancelled: its line is gone', 'cancelled');
             }
           },
         },
@@ -283,27 +230,26 @@ export function createReceiving(options: ReceivingOptions) {
         message.reason === 'unavailable'
           ? `cancelled: ${member.name} no longer has the file`
           : `cancelled by ${member.name}`;
-      if (record) stop(member, record, why, null);
+      if (record) states.stop(member, record, why, null);
     },
     take: channels.take,
-    /** The chat channel is open again: transfers cut with it continue where they stopped. */
+    /**
+     * The chat channel is open again: our answers that found it down go, and transfers cut
+     * with it continue where they stopped.
+     */
     opened(member: MemberHandle): void {
-      const slot = member.slot(receiveSlot);
-      for (const id of [...slot.unanswered]) {
-        const said = slot.ended.get(id) ?? slot.transfers.get(id)?.answer;
-        if (!said || member.send(said)) slot.unanswered.delete(id);
-      }
+      states.opened(member);
       channels.opened(member);
     },
     /** The member is shut out (held, or without the room key): nothing more is taken from it. */
     shut(member: MemberHandle): void {
       for (const record of [...member.slot(receiveSlot).transfers.values()]) {
-        stop(member, record, `cancelled: this page hears nothing more from ${member.name}`, 'cancelled');
+        states.stop(member, record, `cancelled: this page hears nothing more from ${member.name}`, 'cancelled');
       }
     },
     removed(member: MemberHandle): void {
       for (const record of [...member.slot(receiveSlot).transfers.values()]) {
-        stop(member, record, `cancelled: ${member.name} left`, null);
+        states.stop(member, record, `cancelled: ${member.name} left`, null);
       }
     },
     /** Transfers from this member still offered or running (tests). */
