@@ -15,16 +15,15 @@ import {
   sanitizeFileName,
 } from '../../protocol/index.ts';
 import type { MemberHandle } from '../feature.ts';
-import { createIncoming } from './incoming.ts';
 import type { KeptFiles } from './kept.ts';
-import { isFinal, type ShowFileLine } from './line.ts';
+import type { ShowFileLine } from './line.ts';
 import { createProgressMeter } from './progress.ts';
 import { type AutoAcceptOptions, createAutoAccept } from './receiving-auto-accept.ts';
 import { createChannels } from './receiving-channel.ts';
 import { type Received, receiveSlot } from './receiving-record.ts';
 import { createStates } from './receiving-states.ts';
+import { createTurns } from './receiving-turns.ts';
 import type { StoreOpener } from './store.ts';
-import { due, queuesOffers } from './turns.ts';
 
 /** Transfers from one member running at a time, by default. */
 export const DEFAULT_CONCURRENT_TRANSFERS = MAX_RUNNING_TRANSFERS;
@@ -54,65 +53,10 @@ export function createReceiving(options: ReceivingOptions) {
   const states = createStates({
     ...(options.kept ? { kept: options.kept } : {}),
     channels,
-    ended: (member) => startTurns(member),
+    ended: (member) => turns.next(member),
   });
-
-  /** Files taken and waiting their turn start, in order of offer, while fewer than `concurrent` run. */
-  function startTurns(member: MemberHandle): void {
-    if (member.disposed || member.shut) return;
-    const { transfers } = member.slot(receiveSlot);
-    const running = (record: Received) => record.state === 'transferring';
-    const waiting = (record: Received) => record.state === 'offered' && record.taken;
-    for (const record of due(transfers.values(), running, waiting, concurrent)) void start(member, record);
-  }
-
-  /**
-   * Yes to an offer (without a click, or with one): it starts now if fewer than `concurrent`
-   * from this member run, or else waits its turn, and says so.
-   */
-  function accept(member: MemberHandle, record: Received): void {
-    if (record.state !== 'offered' || record.taken) return;
-    record.taken = true;
-    startTurns(member);
-    if (record.state !== 'offered') return;
-    record.line.state('offered', `queued: starts by itself (${concurrent} files at a time from ${member.name})`);
-    record.line.ask(false);
-    sayWaiting(member, record);
-  }
-
-  /** Tells the sender what an offer still waits for here: a click, or its turn (not a page that would not parse it). */
-  function sayWaiting(member: MemberHandle, record: Received): void {
-    if (record.state !== 'offered') return;
-    if (!record.taken) member.send({ t: 'file:asking', id: record.id });
-    else if (queuesOffers(member)) member.send({ t: 'file:queued', id: record.id });
-  }
-
-  /** Its turn came: a store for its bytes, and a file:accept. */
-  async function start(member: MemberHandle, record: Received): Promise<void> {
-    if (record.state !== 'offered') return;
-    states.set(member, record, 'transferring', 'starting…');
-    const store = await options.openStore(record.id, record.offer.size).catch(() => null);
-    // Cancelled (or the member left) while the store was opening.
-    if (isFinal(record.state) || member.disposed) {
-      store?.discard();
-      return;
-    }
-    if (store === null) {
-      states.answer(member, record, { t: 'file:decline', id: record.id, reason: 'no-storage' });
-      states.set(member, record, 'declined', 'declined: this browser has no room to store a file this large');
-      return;
-    }
-    record.incoming = createIncoming({
-      size: record.offer.size,
-      sha256: record.offer.sha256,
-      name: record.name,
-      type: record.offer.type,
-      store,
-      stored: (bytes) => member.send({ t: 'file:ack', id: record.id, bytes }),
-      finished: (result) => states.finished(member, record, result),
-    });
-    channels.ask(member, record, 0);
-  }
+  /** When each taken file starts, in order of offer, `concurrent` at a time (receiving-turns.ts). */
+  const turns = createTurns({ concurrent, openStore: options.openStore, states, channels });
 
   function offer(member: MemberHandle, message: FileOffer): void {
     if (message.to !== undefined && message.to !== options.selfId()) return; // not ours
@@ -125,7 +69,7 @@ export function createReceiving(options: ReceivingOptions) {
       // receiving-channel.ts), goes on.
       if (known.asked !== null && known.channel === null) channels.ask(member, known, known.asked.from);
       // Still waiting for a click, or its turn: say so again, in case that was lost with the link.
-      sayWaiting(member, known);
+      turns.sayWaiting(member, known);
       return;
     }
     if (options.kept?.has(member.id, message.id)) {
@@ -195,7 +139,7 @@ export function createReceiving(options: ReceivingOptions) {
           privateWithId: message.to === undefined ? null : member.id,
         },
         {
-          accept: () => accept(member, record),
+          accept: () => turns.accept(member, record),
           decline: () => states.decline(member, record),
           cancel: () => states.stop(member, record, 'cancelled by you', 'cancelled'),
           gone() {
@@ -210,12 +154,12 @@ export function createReceiving(options: ReceivingOptions) {
     slot.transfers.set(message.id, record);
     const why = autoAccept.take(member, message.size);
     if (why === null) {
-      accept(member, record);
+      turns.accept(member, record);
       return;
     }
     record.line.state('offered', `waiting for you to accept${why}`);
     record.line.ask(true);
-    sayWaiting(member, record);
+    turns.sayWaiting(member, record);
   }
 
   return {
