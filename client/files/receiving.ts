@@ -7,28 +7,20 @@
 // MAX_PENDING_OFFERS offered or running from one member, any more refused with a reason. The
 // bytes arrive on the channel the sender opens for the transfer; a cut channel is asked to
 // resume from the last byte received.
-import {
-  type FileOffer,
-  MAX_PENDING_OFFERS,
-  MAX_RUNNING_TRANSFERS,
-  type MessageOf,
-  sanitizeFileName,
-} from '../../protocol/index.ts';
+import { MAX_RUNNING_TRANSFERS, type MessageOf } from '../../protocol/index.ts';
 import type { MemberHandle } from '../feature.ts';
 import type { KeptFiles } from './kept.ts';
 import type { ShowFileLine } from './line.ts';
-import { createProgressMeter } from './progress.ts';
 import { type AutoAcceptOptions, createAutoAccept } from './receiving-auto-accept.ts';
 import { createChannels } from './receiving-channel.ts';
-import { type Received, receiveSlot } from './receiving-record.ts';
+import { createOffers } from './receiving-offers.ts';
+import { receiveSlot } from './receiving-record.ts';
 import { createStates } from './receiving-states.ts';
 import { createTurns } from './receiving-turns.ts';
 import type { StoreOpener } from './store.ts';
 
 /** Transfers from one member running at a time, by default. */
 export const DEFAULT_CONCURRENT_TRANSFERS = MAX_RUNNING_TRANSFERS;
-/** One "refused" notice per member in this interval, however many offers it floods. */
-const REFUSED_NOTICE_MS = 10_000;
 /** Besides these, acceptLimit and autoAcceptBudget: which offers are taken without a click (receiving-auto-accept.ts). */
 export interface ReceivingOptions extends AutoAcceptOptions {
   selfId(): string;
@@ -57,110 +49,17 @@ export function createReceiving(options: ReceivingOptions) {
   });
   /** When each taken file starts, in order of offer, `concurrent` at a time (receiving-turns.ts). */
   const turns = createTurns({ concurrent, openStore: options.openStore, states, channels });
-
-  function offer(member: MemberHandle, message: FileOffer): void {
-    if (message.to !== undefined && message.to !== options.selfId()) return; // not ours
-    const slot = member.slot(receiveSlot);
-    const known = slot.transfers.get(message.id);
-    if (known) {
-      // Sent again after a reconnect: our answer is to come; or we asked for a channel that
-      // has not come (our ask, or the channel, may have been lost with the link): ask again.
-      // A transfer whose channel is here, or whose resume is on its way (askToResume, in
-      // receiving-channel.ts), goes on.
-      if (known.asked !== null && known.channel === null) channels.ask(member, known, known.asked.from);
-      // Still waiting for a click, or its turn: say so again, in case that was lost with the link.
-      turns.sayWaiting(member, known);
-      return;
-    }
-    if (options.kept?.has(member.id, message.id)) {
-      // Received before this tab was reloaded (its line is back: kept.ts), our answer lost
-      // with the old page: the sender offers it again. Said again, not taken again.
-      member.send({ t: 'file:done', id: message.id, result: 'verified' });
-      return;
-    }
-    if (slot.ended.has(message.id)) {
-      // Sent again after a reconnect, for a transfer that is over here: say again how it
-      // ended, in case that was lost with the link (the sender would wait for it for good).
-      const said = slot.ended.get(message.id);
-      if (said) member.send(said);
-      return;
-    }
-    if (slot.transfers.size >= MAX_PENDING_OFFERS) {
-      member.send({ t: 'file:decline', id: message.id, reason: 'busy' });
-      const now = performance.now();
-      if (now - slot.lastRefusedNotice >= REFUSED_NOTICE_MS) {
-        slot.lastRefusedNotice = now;
-        options.notice(
-          member,
-          `${member.name} offered more than ${MAX_PENDING_OFFERS} files at once; the rest were refused (try again when these finish)`,
-        );
-      }
-      return;
-    }
-    const { name, changed } = sanitizeFileName(message.name);
-    const { size, sha256, type } = message;
-    const record: Received = {
-      id: message.id,
-      offer: { size, sha256, type },
-      name,
-      state: 'offered',
-      taken: false,
-      incoming: null,
-      channel: null,
-      asked: null,
-      meter: createProgressMeter(message.size, {
-        trailing: (snapshot) => {
-          if (record.state === 'transferring' && !record.incoming?.finished) record.line.progress(snapshot);
-        },
-      }),
-      resumes: 0,
-      answer: null,
-      keep: {
-        id: message.id,
-        from: member.id,
-        senderName: member.name,
-        name,
-        size,
-        type,
-        privateWith: message.to === undefined ? null : member.name,
-        at: Date.now(),
-      },
-      line: options.showLine(
-        {
-          id: message.id,
-          from: member.id,
-          own: false,
-          senderName: member.name,
-          name,
-          size: message.size,
-          type: message.type,
-          nameChanged: changed,
-          privateWith: message.to === undefined ? null : member.name,
-          privateWithId: message.to === undefined ? null : member.id,
-        },
-        {
-          accept: () => turns.accept(member, record),
-          decline: () => states.decline(member, record),
-          cancel: () => states.stop(member, record, 'cancelled by you', 'cancelled'),
-          gone() {
-            if (record.state === 'offered') states.decline(member, record);
-            else if (record.state === 'transferring' && (record.incoming?.received ?? 0) < record.offer.size) {
-              states.stop(member, record, 'cancelled: its line is gone', 'cancelled');
-            }
-          },
-        },
-      ),
-    };
-    slot.transfers.set(message.id, record);
-    const why = autoAccept.take(member, message.size);
-    if (why === null) {
-      turns.accept(member, record);
-      return;
-    }
-    record.line.state('offered', `waiting for you to accept${why}`);
-    record.line.ask(true);
-    turns.sayWaiting(member, record);
-  }
+  /** An offer from a member: known already, refused, or a new transfer's record and line (receiving-offers.ts). */
+  const offer = createOffers({
+    selfId: options.selfId,
+    showLine: options.showLine,
+    notice: options.notice,
+    ...(options.kept ? { kept: options.kept } : {}),
+    autoAccept,
+    turns,
+    states,
+    channels,
+  });
 
   return {
     receive(member: MemberHandle, message: MessageOf<'file:offer' | 'file:cancel'>): void {
