@@ -3,10 +3,18 @@
 // (its line on the page says how it ended). Small files are taken at once until a member's
 // budget of them is spent, larger ones (and any past the budget) wait for accept. Taken is
 // not started: at most `concurrent` from one member run at a time, and the rest wait their
-// turn here, in order of offer, each accepted as one before it ends (turns.ts); up to
+// turn on this page, in order of offer, each accepted as one before it ends (turns.ts); up to
 // MAX_PENDING_OFFERS offered or running from one member, any more refused with a reason. The
 // bytes arrive on the channel the sender opens for the transfer; a cut channel is asked to
 // resume from the last byte received.
+// This module is the handle the files feature uses, its parts wired together; each part is in
+// a module of its own:
+//   receiving-record.ts       a file a member sends us, and the member's slot of them;
+//   receiving-offers.ts       an offer: known already, refused, or a new record and its line;
+//   receiving-auto-accept.ts  which offers are taken without a click (the member's budget, the page's);
+//   receiving-turns.ts        when each taken file starts, `concurrent` at a time, in order of offer;
+//   receiving-channel.ts      the channel that brings its bytes: asked for, taken, resumed;
+//   receiving-states.ts       where it stands, how it ends, and what its sender was told.
 import { MAX_RUNNING_TRANSFERS, type MessageOf } from '../../protocol/index.ts';
 import type { MemberHandle } from '../feature.ts';
 import type { KeptFiles } from './kept.ts';
@@ -21,7 +29,11 @@ import type { StoreOpener } from './store.ts';
 
 /** Transfers from one member running at a time, by default. */
 export const DEFAULT_CONCURRENT_TRANSFERS = MAX_RUNNING_TRANSFERS;
-/** Besides these, acceptLimit and autoAcceptBudget: which offers are taken without a click (receiving-auto-accept.ts). */
+
+/**
+ * Besides these, acceptLimit and autoAcceptBudget: which offers are taken without a click
+ * (receiving-auto-accept.ts).
+ */
 export interface ReceivingOptions extends AutoAcceptOptions {
   selfId(): string;
   showLine: ShowFileLine;

@@ -12,8 +12,8 @@ import type { Recipient, Sent } from './sending-record.ts';
 /**
  * A recipient that left before the file was over for it (a reload, a dropped link) gets it
  * again if it is back under the same peer id within this long: its reloaded page has no
- * record of it (a page whose link only dropped resumes where it stopped, receiving.ts). The
- * file is held meanwhile; a cancel ends the wait.
+ * record of it (a page whose link only dropped resumes where it stopped,
+ * receiving-channel.ts). The file is held meanwhile; a cancel ends the wait.
  */
 export const AWAY_MS = 10 * 60_000;
 

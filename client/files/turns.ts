@@ -1,8 +1,8 @@
 // Whose turn it is among one member's files: at most MAX_RUNNING_TRANSFERS run between two
 // members at once (protocol/channel/files.ts). To a member whose hello said FILE_QUEUE_VERSION
-// the sender offers every file at once, and the receiver starts them (receiving.ts), in order
-// of offer among those it took; to an older member the sender offers that many at a time and
-// keeps the rest (sending-offers.ts), as before.
+// the sender offers every file at once, and the receiver starts them (receiving-turns.ts), in
+// order of offer among those it took; to an older member the sender offers that many at a time
+// and keeps the rest (sending-offers.ts), as before.
 import { FILE_QUEUE_VERSION, MAX_PENDING_OFFERS, MAX_RUNNING_TRANSFERS } from '../../protocol/index.ts';
 import type { MemberHandle } from '../feature.ts';
 

@@ -64,7 +64,7 @@ test('a reader scrolled up keeps every line on the page; past MAX_LINES its olde
   assert.equal(messages().children.includes(first as unknown as FakeElement), false);
 });
 
-/** A received file's line (files/receiving.ts shows it, and calls ready once it is verified). */
+/** A received file's line (files/receiving-offers.ts shows it; receiving-states.ts calls ready once it is verified). */
 function showFile(
   id: string,
   name: string,
