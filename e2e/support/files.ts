@@ -163,6 +163,8 @@ export async function makePng(page: Page, name: string): Promise<void> {
  * data channels — JSON text on the chat channel, binary chunks on file channels.
  * `lieAboutSize` adds that many bytes to the size the next offer declares; `extraOffers`
  * sends the next offer again that many times under fresh ids (a flood of offers).
+ * `holdAcks` keeps this page's file:acks (what it confirms stored) until releaseAcks: its
+ * senders stop at their window (client/files/pump.ts), the transfer under way, until then.
  */
 export async function tamperOutgoing(
   page: Page,
@@ -170,6 +172,7 @@ export async function tamperOutgoing(
     corruptChunk?: number;
     renameOffer?: string;
     dropAcks?: boolean;
+    holdAcks?: boolean;
     lieAboutSize?: number;
     extraOffers?: number;
   },
@@ -180,13 +183,27 @@ export async function tamperOutgoing(
     }
     const g = globalThis as unknown as {
       RTCDataChannel: { prototype: { send(this: ChannelLike, data: unknown): void } };
+      __releaseAcks?: () => void;
     };
     const original = g.RTCDataChannel.prototype.send;
     let chunks = 0;
     let offers = 0;
+    const held: { channel: ChannelLike; data: string }[] = [];
+    let holding = r.holdAcks === true;
+    if (holding) {
+      // Sent as they would have been, in order, each on its own channel.
+      g.__releaseAcks = () => {
+        holding = false;
+        for (const { channel, data } of held.splice(0)) original.call(channel, data);
+      };
+    }
     g.RTCDataChannel.prototype.send = function (this: ChannelLike, data: unknown) {
       if (typeof data === 'string') {
         if (r.dropAcks && data.includes('"t":"file:ack"')) return;
+        if (holding && data.includes('"t":"file:ack"')) {
+          held.push({ channel: this, data });
+          return;
+        }
         const tampersOffers =
           r.renameOffer !== undefined || r.lieAboutSize !== undefined || r.extraOffers !== undefined;
         if (tampersOffers && data.includes('"t":"file:offer"')) {
@@ -209,6 +226,15 @@ export async function tamperOutgoing(
       return original.call(this, data);
     };
   }, rule);
+}
+
+/** Sends the file:acks this page held (tamperOutgoing's holdAcks), and holds none from now on. */
+export async function releaseAcks(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const release = (globalThis as unknown as { __releaseAcks?: () => void }).__releaseAcks;
+    if (!release) throw new Error('tamperOutgoing({ holdAcks: true }) was not called on this page');
+    release();
+  });
 }
 
 /**
