@@ -13,6 +13,7 @@ import type { Locator, Page } from '@playwright/test';
 import { fileLine, makeFile, sendFiles, waitForFileState } from './support/files.ts';
 import { expect, sharedTest as test } from './support/fixtures.ts';
 import { chatLine, react, reactionChip } from './support/history.ts';
+import { keepTyping } from './support/typing.ts';
 import {
   openMeshedPair,
   openRoom,
@@ -88,6 +89,13 @@ function gapBelow(page: Page): Promise<number> {
 }
 const atTheNewest = (page: Page) =>
   expect.poll(() => gapBelow(page), { message: 'the chat is not at its newest line' }).toBeLessThanOrEqual(1);
+/** Resolves once two frames have passed in the page: the chat's scroll to its newest line, if any, ran. */
+function framesPassed(page: Page): Promise<void> {
+  return page.evaluate(async () => {
+    const scope = globalThis as unknown as { requestAnimationFrame(callback: () => void): void };
+    for (let frame = 0; frame < 2; frame++) await new Promise<void>((resolve) => scope.requestAnimationFrame(resolve));
+  });
+}
 
 /** Sends `count` short lines (`prefix 0`, `prefix 1`, …) from inside the page, 4 ms apart. */
 function sendRun(page: Page, prefix: string, count: number): Promise<void> {
@@ -175,6 +183,9 @@ test('the chat list is one tab stop: Tab crosses 150 lines in a few presses, arr
   await waitForMessage(page, { from: alice.id, text: 'while bob reads' });
   await expect(newer).toHaveText('1 new message');
   await expect(above).toBeFocused();
+  // Read once the frame that lays the line out has passed: a scroll to it would run there, after
+  // the line is on the page (read before it, the view had not moved yet whatever the page did).
+  await framesPassed(page);
   expect(await scrollTop()).toBe(readingAt);
   expect(await gapBelow(page)).toBeGreaterThan(1);
   // ↓ twice: the newest line, and the chat follows again.
@@ -488,7 +499,11 @@ test('a focused line is read as who, when, what and its state; a chip shows who 
     before = await carolsButton.boundingBox();
     expect(before).not.toBeNull();
   }).toPass();
+  // She goes on typing until all of it is looked at: "typing…" goes 5 s after her last key,
+  // and the looks below (polls, a read of the accessibility tree) can take that long on a
+  // loaded machine. (Gone, the ✉'s box matched the one from before typing, whatever typing did.)
   await carol.page.getByTestId('message-input').press('a');
+  const carolTyping = await keepTyping(carol.page);
   await expect(entry(carol.id).locator('.member-doing[data-doing=typing]')).toHaveText('typing…');
   await expect(entry(carol.id)).toBeFocused();
   await expect.poll(() => carolsButton.boundingBox()).toEqual(before);
@@ -496,6 +511,9 @@ test('a focused line is read as who, when, what and its state; a chip shows who 
   expect((await accessible(page, `[data-testid=peer][data-peer-id="${carol.id}"]`)).name).toMatch(
     /^carol: verified, connected, (direct · (<1|\d+) ms, )?typing…$/,
   );
+  // Still typing when the looks were done: they saw it so.
+  await expect(entry(carol.id).locator('.member-doing[data-doing=typing]')).toHaveText('typing…');
+  await carolTyping.stop();
   // Carol leaves while her entry has the keyboard: the stop and the keyboard go to Alicia's.
   await carol.page.close();
   await expect(entry(carol.id)).toHaveCount(0);
