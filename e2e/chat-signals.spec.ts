@@ -9,6 +9,7 @@ import type { BrowserPool } from './support/browser.ts';
 import { expect, sharedTest as test } from './support/fixtures.ts';
 import { sendMany } from './support/history.ts';
 import { hostileMemberScript, sendSignedDeletion, sendSignedLine } from './support/hostile-member.ts';
+import { keepTyping } from './support/typing.ts';
 import {
   openUser,
   sendMessage,
@@ -107,12 +108,18 @@ test('typing shows on the other pages, names two typists, then "several", and cl
   const typingOnAlice = alice.page.getByTestId('typing');
   await expect(typingOnAlice).toHaveText('');
 
+  // Each typist goes on typing (keys from inside its page, support/typing.ts) until the
+  // indicator has shown all three: each one's stop goes 5 s after its last key, and a
+  // pause that long between the test's steps on a loaded machine showed a typist fewer (and,
+  // one typing again after it, one stop more).
   await bob.page.getByTestId('message-input').pressSequentially('half a thou');
+  const bobTyping = await keepTyping(bob.page);
   await expect(typingOnAlice).toHaveText('bob is typing…');
   await expect(carol.page.getByTestId('typing')).toHaveText('bob is typing…');
   await expect(bob.page.getByTestId('typing'), 'nobody is told about their own typing').toHaveText('');
 
   await carol.page.getByTestId('message-input').pressSequentially('me too');
+  const carolTyping = await keepTyping(carol.page);
   await expect(typingOnAlice).toHaveText(/^(bob and carol|carol and bob) are typing…$/);
 
   // A third typist, while the first two go on typing.
@@ -121,7 +128,9 @@ test('typing shows on the other pages, names two typists, then "several", and cl
     bob.page.getByTestId('message-input').press('g'),
     carol.page.getByTestId('message-input').press('!'),
   ]);
+  const daveTyping = await keepTyping(dave.page);
   await expect(typingOnAlice).toHaveText('Several people are typing…');
+  await Promise.all([bobTyping, carolTyping, daveTyping].map((typist) => typist.stop()));
 
   // Nobody sends: 5 s after their last key each sends a stop, and the indicator clears on
   // the stops — not on the 8 s expiry meant for stops that are lost.
@@ -132,12 +141,15 @@ test('typing shows on the other pages, names two typists, then "several", and cl
   expect(stops.length, 'a stop from each of the three typists before the indicator cleared').toBe(3);
   await expect(alice.page.locator('[data-testid=message][data-kind=chat]')).toHaveCount(0);
 
-  // Typing again, then sending: cleared at once, the line arrives.
+  // Typing again, then sending: cleared at once, the line arrives. Looked at the moment the
+  // line is seen, not waited for: Bob's stop 5 s after his last key would clear it anyway,
+  // well within a wait. (The page clears it in the task that shows the line, if its stop,
+  // sent right behind the line, did not already: show-line.ts, message-box.ts.)
   await bob.page.getByTestId('message-input').pressSequentially('ht, done');
   await expect(typingOnAlice).toHaveText('bob is typing…');
   await bob.page.getByTestId('message-input').press('Enter');
   await waitForMessage(alice.page, { from: bob.id, text: 'half a thought, done' });
-  await expect(typingOnAlice).toHaveText('');
+  expect(await typingOnAlice.textContent(), 'cleared when the line came').toBe('');
 
   // Editing it (↑ in the empty box), then saving: the stop comes with the edit, ahead of it,
   // not 5 s after the last key (it came then, "is typing…" showing all along).
