@@ -73,6 +73,22 @@ async function heard(page: Page, expected: readonly string[]): Promise<void> {
   await expect.poll(() => announced(page), { timeout: 20_000 }).toEqual(expected);
 }
 
+/**
+ * Waits `ms` on the page's own clock: every timer the page set before, due sooner (a burst's
+ * second, BURST_MS in client/view/announcer.ts), has run by then, as timers run in the order
+ * they are due. A wait in the test (waitForTimeout) could end first on a loaded machine,
+ * where the page runs its timers late: the burst still open, the next line was held with it.
+ */
+function pageWait(page: Page, ms: number): Promise<void> {
+  return page.evaluate(
+    (wait) =>
+      new Promise<void>((resolve) =>
+        (globalThis as unknown as { setTimeout(run: () => void, ms: number): void }).setTimeout(resolve, wait),
+      ),
+    ms,
+  );
+}
+
 /** The page's connection status while it joins, as it may be heard before the chat starts. */
 const withoutStatus = (list: readonly string[]) => list.filter((text) => !text.startsWith('[status] '));
 
@@ -116,7 +132,7 @@ test('a screen reader hears a line from someone else once, a burst summed up, wh
   await expect(reactionChip(alice.page, bob.id, 'hello from Bob', '🎉')).toHaveAttribute('data-count', '2');
 
   // A private line says so.
-  await alice.page.waitForTimeout(1_500); // a burst's second is over
+  await pageWait(alice.page, 1_500); // a burst's second is over
   await sendPrivate(bob.page, alice.id, 'just between us');
   await expectAlice(['Bob (private): just between us']);
 
@@ -124,7 +140,7 @@ test('a screen reader hears a line from someone else once, a burst summed up, wh
   // once, so their lines reach Alice within the burst's second however loaded the machine is
   // (one after the other, Carol's could come a second after Bob's and be read as a burst of
   // their own); whose comes first is then up to the network.
-  await alice.page.waitForTimeout(1_500);
+  await pageWait(alice.page, 1_500);
   const fromBob = Array.from({ length: 40 }, (_, i) => `bob line ${i + 1}`);
   const before = (await announced(alice.page)).length;
   await Promise.all([sendMany(bob.page, fromBob), sendMany(carol.page, ['carol line 1', 'carol line 2'])]);
@@ -153,8 +169,9 @@ test('a screen reader hears a line from someone else once, a burst summed up, wh
   await carol.context.close();
   await expectAlice(['Carol left']);
 
-  // Nothing more comes: receipts, reactions, times filled in late.
-  await alice.page.waitForTimeout(2_000);
+  // Nothing more comes: receipts, reactions, times filled in late (the pages' timers due
+  // within the wait have run, on their own clocks).
+  await Promise.all([pageWait(alice.page, 2_000), pageWait(dana.page, 2_000)]);
   expect(await announced(alice.page)).toEqual([...statusHeard, ...toAlice]);
   expect(withoutStatus(await announced(dana.page))).toEqual([joinedLine, '44 earlier messages loaded', 'Carol left']);
 });
