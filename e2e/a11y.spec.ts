@@ -15,6 +15,7 @@ import { fakeMediaArgs } from './support/browser.ts';
 import { joinCall, tileOf, waitForTiles } from './support/calls.ts';
 import { expect, sharedTest as test } from './support/fixtures.ts';
 import { chatLine, react, reactionChip, waitForHistory } from './support/history.ts';
+import { keepTyping, type Typist } from './support/typing.ts';
 import { newRoomLink, openUser, sendMessage, type User, waitForMesh, waitForMessage } from './support/users.ts';
 
 const screens = {
@@ -43,10 +44,15 @@ async function pageColors(page: Page): Promise<{ background: string; text: strin
   });
 }
 
-/** Bob types a key, and Alice's page says he is typing (a typist is shown for a few seconds). */
-async function typingShown(alice: User, bob: User): Promise<void> {
+/**
+ * Bob types a key and goes on typing until `stop` (support/typing.ts), and Alice's page says he
+ * is typing: a typist is shown until 5 s after its last key, and a scan can take longer.
+ */
+async function typingShown(alice: User, bob: User): Promise<Typist> {
   await bob.page.getByTestId('message-input').press('a');
+  const typist = await keepTyping(bob.page);
   await expect(alice.page.getByTestId('typing')).toHaveText(/is typing…$/);
+  return typist;
 }
 
 // A fake camera and microphone for the call.
@@ -111,8 +117,11 @@ test('axe finds no violation on the room page: light and dark, desktop and phone
       // named and described for a screen reader: list-focus.ts) and Bartholomew typing.
       await chatLine(page, bob.id, line.text).getByTestId('react-button').click();
       await expect(page.getByTestId('reaction-picker')).toBeVisible();
-      await typingShown(alice, bob);
+      const typist = await typingShown(alice, bob);
       found.push(...(await violations(page, combo, only)));
+      // Typing all through the scan: the scan saw its line.
+      await expect(page.getByTestId('typing')).toHaveText(/is typing…$/);
+      await typist.stop();
       await page.keyboard.press('Escape');
       await expect(page.getByTestId('reaction-picker')).toHaveCount(0);
       if (screenName === 'phone') {
