@@ -2,16 +2,25 @@
 // it continues from the last byte received (the progress never goes back) and verifies. A
 // reaction made while cut off arrives too.
 
-import { download, fileLine, makeFile, sendFiles, waitForFileState } from './support/files.ts';
+import {
+  download,
+  fileLine,
+  makeFile,
+  releaseAcks,
+  sendFiles,
+  tamperOutgoing,
+  waitForFileState,
+} from './support/files.ts';
 import { expect, test } from './support/fixtures.ts';
 import { react, reactionChip } from './support/history.ts';
 import { openRoom, sendMessage, waitForMesh, waitForMessage, waitForPeers } from './support/users.ts';
 
 const recoveryMs = 90_000;
 /**
- * Large enough to be mid-transfer when the network goes (it goes at the first progress,
- * a few hundred ms in; a channel here moves at most ~10 MiB/s), small enough not to spend
- * the suite's minutes pushing bytes on two busy cores.
+ * Larger than the sender's window (16 MiB, client/files/pump.ts), which Erin's held acks keep
+ * it at: mid-transfer when the network goes (at the first progress, a few hundred ms in),
+ * however fast a channel moves here. Small enough not to spend the suite's minutes pushing
+ * bytes on two busy cores.
  */
 const fileBytes = 24 * 1024 * 1024;
 const transferMs = 180_000;
@@ -29,6 +38,11 @@ test('a file cut off mid-transfer resumes where it stopped once the network retu
   await sendMessage(alice.page, 'react to me while away');
   await waitForMessage(erin.page, { from: alice.id, text: 'react to me while away' });
 
+  // Erin holds what she confirms stored until the network is back: Alice stops at her window
+  // (16 MiB) short of the file's end, so the cut comes mid-file however fast the bytes go here
+  // (the file's size alone made it a bet on the channel's speed). A resumed channel starts its
+  // window from where Erin stopped (client/files/sending.ts), so the rest comes all the same.
+  await tamperOutgoing(erin.page, { holdAcks: true });
   const made = await makeFile(alice.page, { name: 'long.bin', size: fileBytes });
   const [id] = await sendFiles(alice.page, [made.name]);
   if (!id) throw new Error('no transfer id');
@@ -75,6 +89,7 @@ test('a file cut off mid-transfer resumes where it stopped once the network retu
   await react(erin.page, alice.id, 'react to me while away', 'party');
   await away.restoreNetwork();
   await waitForMesh([alice, erin], recoveryMs);
+  await releaseAcks(erin.page);
 
   await waitForFileState(erin.page, id, 'verified', transferMs);
   await waitForFileState(alice.page, id, 'verified', recoveryMs);

@@ -180,6 +180,7 @@ export async function tamperOutgoing(
   await page.evaluate((r) => {
     interface ChannelLike {
       label: string;
+      readyState: string;
     }
     const g = globalThis as unknown as {
       RTCDataChannel: { prototype: { send(this: ChannelLike, data: unknown): void } };
@@ -191,10 +192,11 @@ export async function tamperOutgoing(
     const held: { channel: ChannelLike; data: string }[] = [];
     let holding = r.holdAcks === true;
     if (holding) {
-      // Sent as they would have been, in order, each on its own channel.
+      // Sent as they would have been, in order, each on its own channel (if still open: on one
+      // closed meanwhile they are lost, as they would have been).
       g.__releaseAcks = () => {
         holding = false;
-        for (const { channel, data } of held.splice(0)) original.call(channel, data);
+        for (const { channel, data } of held.splice(0)) if (channel.readyState === 'open') original.call(channel, data);
       };
     }
     g.RTCDataChannel.prototype.send = function (this: ChannelLike, data: unknown) {
