@@ -36,6 +36,8 @@ const TAMPER_MIN_LENGTH = 1_500;
 interface Relayed {
   /** Every relay:deliver carol's page put on a data channel (as sent, after any tampering). */
   sent: string[];
+  /** The rate of every relay:links (its advertisement) carol's page put on a data channel. */
+  rates: (number | null)[];
   /** When set: alter the next relay:deliver at least this long. */
   tamperMinLength: number;
   tampered: number;
@@ -47,11 +49,14 @@ interface Relayed {
  */
 function watchForwarding(): void {
   const scope = globalThis as unknown as { __relayed: Relayed; RTCDataChannel: { prototype: { send: unknown } } };
-  const record: Relayed = { sent: [], tamperMinLength: 0, tampered: 0 };
+  const record: Relayed = { sent: [], rates: [], tamperMinLength: 0, tampered: 0 };
   scope.__relayed = record;
   const proto = scope.RTCDataChannel.prototype as { send(this: unknown, data: unknown): void };
   const original = proto.send;
   proto.send = function send(this: unknown, data: unknown) {
+    if (typeof data === 'string' && data.includes('"relay:links"')) {
+      record.rates.push((JSON.parse(data) as { rate?: number }).rate ?? null);
+    }
     if (typeof data === 'string' && data.includes('"relay:deliver"')) {
       let out = data;
       if (record.tamperMinLength > 0 && data.length >= record.tamperMinLength) {
@@ -241,7 +246,15 @@ test('members who cannot link chat through one who reaches both, sealed; the rou
   await carol.page.getByTestId('relay-rate').press('Enter');
   const overRate = (await relayStats(carol.page)).overRate;
   // Her page tells alice's at once (at most one advertisement a second): alice paces to it.
-  await alice.page.waitForTimeout(2_000);
+  // Once alice has it, not after a guessed two seconds (a loaded machine can take longer, and
+  // alice's lines then went at the old rate): carol's advertisement of 1 went out, and a line
+  // carol wrote after it is on alice's page (the same ordered channel, so it came first).
+  await expect
+    .poll(() => carol.page.evaluate(() => (globalThis as unknown as { __relayed: Relayed }).__relayed.rates))
+    .toContain(1);
+  const afterTheRate = { from: carol.id, text: `after the new rate ${tag()}` };
+  await sendMessage(carol.page, afterTheRate.text);
+  await waitForMessages(alice.page, [afterTheRate]);
   const paced = Array.from({ length: 6 }, (_, i) => `paced through carol ${i} ${tag()}`);
   for (const text of paced) await sendMessage(alice.page, text);
   await waitForMessages(
