@@ -191,6 +191,21 @@ test('receipts count up to "delivered to all", then "read by k" as tabs show the
   await sendMessage(alice.page, text);
   const mine = lineOf(alice.page, alice.id, text);
   await expect(mine).toHaveAttribute('data-receipt', /^(sent|delivered-some|delivered-all)$/);
+  // Every state its receipt takes from here on, recorded in Alice's page as it is drawn: a
+  // read from a hidden tab comes 150 ms or more after the line there (its batch), and a look
+  // right after the line came found "delivered" whether one was on its way or not.
+  await mine.evaluate((line: ReceiptLine) => {
+    const scope = globalThis as unknown as ReceiptScope;
+    const read = () => {
+      const note = line.querySelector('[data-testid=receipt]');
+      return `${line.dataset['receipt']}|${note?.textContent ?? ''}|${note?.title ?? ''}`;
+    };
+    scope.__receipts = [read()];
+    new scope.MutationObserver(() => {
+      if (scope.__receipts.at(-1) !== read()) scope.__receipts.push(read());
+    }).observe(line, { subtree: true, childList: true, attributes: true, characterData: true });
+  });
+  const receiptLog = () => alice.page.evaluate(() => (globalThis as unknown as ReceiptScope).__receipts);
   await expect(mine).toHaveAttribute('data-receipt', 'delivered-all');
   await expect(mine.getByTestId('receipt')).toHaveText('delivered to all');
   await waitForMessage(bob.page, { from: alice.id, text });
@@ -198,6 +213,7 @@ test('receipts count up to "delivered to all", then "read by k" as tabs show the
 
   // Hidden tabs had the line on screen but nobody looked: read only once a tab shows.
   await expect(mine).toHaveAttribute('data-receipt', 'delivered-all');
+  await alice.page.evaluate(() => (globalThis as unknown as ReceiptScope).__receipts.push('bob shows his tab'));
   await setHidden(bob.page, false);
   await expect(mine).toHaveAttribute('data-receipt', 'read');
   await expect(mine.getByTestId('receipt')).toHaveText('read by 1');
@@ -207,6 +223,17 @@ test('receipts count up to "delivered to all", then "read by k" as tabs show the
   await expect(firstNew).toBeInViewport();
   // Who read it, on the note's detail (its title), and how far it got to the others.
   await expect(mine.getByTestId('receipt')).toHaveAttribute('title', 'Read by bob');
+  // Nothing read before Bob's tab showed; nothing by Carol, hidden all along, to this moment.
+  const hiddenMeanwhile = await receiptLog();
+  const bobShows = hiddenMeanwhile.indexOf('bob shows his tab');
+  expect(
+    hiddenMeanwhile.slice(0, bobShows).filter((state) => state.startsWith('read|')),
+    `read while both tabs were hidden: ${hiddenMeanwhile.join(' / ')}`,
+  ).toEqual([]);
+  expect(
+    hiddenMeanwhile.filter((state) => /Read by .*carol/.test(state)),
+    `read by Carol while her tab was hidden: ${hiddenMeanwhile.join(' / ')}`,
+  ).toEqual([]);
   await setHidden(carol.page, false);
   await expect(mine.getByTestId('receipt')).toHaveText('read by 2');
   await expect(mine.getByTestId('receipt')).toHaveAttribute('title', 'Read by bob, carol');
@@ -336,6 +363,17 @@ test('receipts count up to "delivered to all", then "read by k" as tabs show the
     'Read by bob, carol',
   );
 });
+
+/** One of our own lines, as recorded in the page (the e2e tsconfig has no DOM types). */
+interface ReceiptLine {
+  dataset: Record<string, string | undefined>;
+  querySelector(selector: string): { textContent: string | null; title: string } | null;
+}
+
+interface ReceiptScope {
+  __receipts: string[];
+  MutationObserver: new (callback: () => void) => { observe(target: unknown, options: object): void };
+}
 
 /** Scrolls the chat to its oldest line, once any pending follow-the-newest scroll has run. */
 async function scrollToTop(page: Page): Promise<void> {
