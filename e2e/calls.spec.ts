@@ -100,18 +100,62 @@ test.describe('with a fake camera and microphone', () => {
       /^[1-9]\d*×[1-9]\d* · \d+ fps( · \d+ kbit\/s)? · [\d.]+% lost$/,
     );
 
+    // Bob's page says he muted but goes on sending his microphone (a member that lies, or a
+    // muted track that still carries sound): his track's `enabled` takes what is set without
+    // silencing it. What the others' pages get is a muted state with sound behind it.
+    await bob.page.evaluate(() => {
+      interface Track {
+        kind: string;
+      }
+      const proto = (globalThis as unknown as { MediaStreamTrack: { prototype: Track } }).MediaStreamTrack.prototype;
+      const real = Object.getOwnPropertyDescriptor(proto, 'enabled');
+      const claimed = new WeakMap<Track, boolean>();
+      Object.defineProperty(proto, 'enabled', {
+        configurable: true,
+        get(this: Track) {
+          return claimed.get(this) ?? real?.get?.call(this);
+        },
+        set(this: Track, value: boolean) {
+          if (this.kind === 'audio') claimed.set(this, value);
+          else real?.set?.call(this, value);
+        },
+      });
+    });
     await clickControl(bob, 'call-mute');
     await clickControl(carol, 'call-camera');
     for (const viewer of [alice, carol])
       await expect(tileOf(viewer.page, bob.id)).toHaveAttribute('data-muted', 'true');
+    // Every state Bob's tile takes on Alice's page from here, recorded as it is drawn.
+    await tileOf(alice.page, bob.id).evaluate((tile: { dataset: Record<string, string> }) => {
+      const scope = globalThis as unknown as {
+        MutationObserver: new (
+          run: () => void,
+        ) => { observe(target: unknown, options: { attributes: boolean; attributeFilter: string[] }): void };
+        speakingWhileMuted?: string[];
+      };
+      const seen: string[] = [];
+      scope.speakingWhileMuted = seen;
+      new scope.MutationObserver(() => {
+        if (tile.dataset['muted'] === 'true') seen.push(tile.dataset['speaking'] ?? '');
+      }).observe(tile, { attributes: true, attributeFilter: ['data-speaking', 'data-muted'] });
+    });
     for (const viewer of [alice, bob])
       await expect(tileOf(viewer.page, carol.id)).toHaveAttribute('data-camera', 'off');
     await expect(tileOf(alice.page, bob.id)).toHaveAttribute('data-camera', 'on');
     await expect(tileOf(alice.page, carol.id)).toHaveAttribute('data-muted', 'false');
-    // Muted: never shown as speaking, whatever arrives.
+    // Muted: never shown as speaking, whatever arrives. The fake microphone beeps several
+    // times in 3 s, and the page reads every 200 ms (view/call-speaking.ts).
+    await expect(tileOf(alice.page, bob.id)).toHaveAttribute('data-speaking', 'false');
+    await alice.page.waitForTimeout(3_000);
+    const whileMuted = await alice.page.evaluate(
+      () => (globalThis as unknown as { speakingWhileMuted?: string[] }).speakingWhileMuted ?? [],
+    );
+    expect(whileMuted, 'speaking shown while muted').not.toContain('true');
     await expect(tileOf(alice.page, bob.id)).toHaveAttribute('data-speaking', 'false');
     await clickControl(bob, 'call-mute');
     await expect(tileOf(alice.page, bob.id)).toHaveAttribute('data-muted', 'false');
+    // The sound was there all along: unmuted, he is shown speaking at the next beep.
+    await waitForSpeaking(alice.page, bob.id);
 
     await clickControl(carol, 'call-leave');
     await expect(carol.page.locator('[data-testid=call-tile]')).toHaveCount(0);
