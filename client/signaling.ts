@@ -1,9 +1,7 @@
 // The browser's side of the signaling contract: one Socket.IO connection that joins the room,
 // rejoins by itself with its resume ticket after every reconnect, and hands room events and
 // signals to the mesh. No chat text ever goes through here.
-import { io, type Socket } from 'socket.io-client';
 import type {
-  ClientToServerEvents,
   IceRefreshAck,
   IncomingSignal,
   JoinAck,
@@ -15,9 +13,7 @@ import type {
   ProtocolError,
   RenameAck,
   ResumeTicket,
-  ServerToClientEvents,
 } from '../protocol/index.ts';
-import { RECONNECT_DELAY_MAX_MS } from '../protocol/limits.ts';
 import {
   parseCutNotice,
   parseIceRefreshAck,
@@ -30,11 +26,10 @@ import {
   parseSeatFreed,
 } from '../protocol/server-events.ts';
 import { JOIN_RETRY_MIN_GAP_MS, joinRetryDelay, refusalPasses, seatFreedDelay } from './join-retry.ts';
-import { routeKey } from './route-key.ts';
+import { createMalformed } from './signaling-malformed.ts';
+import { ACK_TIMEOUT_MS, openSocket } from './signaling-socket.ts';
 import { mark } from './timeline.ts';
 
-/** How long a join or ICE refresh may take before we treat the connection as broken. */
-const ACK_TIMEOUT_MS = 8_000;
 /** A join refused for a taken name is retried with another name at most this often in a row. */
 const NAME_RETRIES = 5;
 /**
@@ -138,20 +133,7 @@ export function createSignaling({ roomId, resume, keys, url, ...options }: Signa
   const firstAttempt = new Promise<void>((resolve) => {
     attempted = resolve;
   });
-  const manager = {
-    // WebSocket first, long-polling if the upgrade is refused (some proxies and tunnels),
-    // and the other way round when long-polling is what is broken: try every transport.
-    transports: ['websocket', 'polling'],
-    tryAllTransports: true,
-    reconnectionDelay: 250,
-    reconnectionDelayMax: RECONNECT_DELAY_MAX_MS,
-    randomizationFactor: 0.3,
-    // Every request of the connection carries its room's routing key (route-key.ts), not
-    // the room id: a proxy in front of several nodes sends a room's members to one node
-    // (deploy/nginx.conf.template hashes it), where their signals stay on the node.
-    query: { route: routeKey(roomId) },
-  };
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = url === undefined ? io(manager) : io(url, manager);
+  const socket = openSocket(roomId, url);
   let name = options.name;
   let handlers: SignalingHandlers | null = null;
   /** Socket events that came before attach(), in order: replayed once the page listens. */
@@ -210,18 +192,7 @@ export function createSignaling({ roomId, resume, keys, url, ...options }: Signa
     if (inRoom) deliver();
     else early.push(deliver);
   };
-  /** Server events dropped as malformed, each kind said once in the console. */
-  const malformedSeen = new Set<string>();
-  const malformed = (event: string): void => {
-    if (malformedSeen.has(event)) return;
-    malformedSeen.add(event);
-    console.warn('roomlink: the server sent a malformed event, dropped', event);
-  };
-  /** An ack that does not parse: a refusal of our own words, as if the server had not answered. */
-  const unparsed = (event: string): { ok: false; error: ProtocolError } => {
-    malformed(event);
-    return { ok: false, error: { code: 'internal', message: 'the server answered with something else' } };
-  };
+  const { malformed, unparsed } = createMalformed();
 
   /** Counts join() calls: only the latest sends, once the keys are there (one join at a time). */
   let joins = 0;

@@ -35,8 +35,8 @@ export const DEFAULT_MAX_ROOM_SIZE = 16;
 
 /**
  * The page's longest wait between two attempts to reach the server again (Socket.IO's
- * reconnectionDelayMax, client/signaling.ts). Socket.IO's randomization never takes a wait
- * past it (its backoff clips at the max). Here because the server counts on it: after a
+ * reconnectionDelayMax, client/signaling-socket.ts). Socket.IO's randomization never takes
+ * a wait past it (its backoff clips at the max). Here because the server counts on it: after a
  * restart, every page that was connected is back within it (server/returning.ts).
  */
 export const RECONNECT_DELAY_MAX_MS = 2_000;
