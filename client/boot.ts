@@ -5,8 +5,8 @@
 // the join to be on the wire: evaluating it takes the main thread for hundreds of
 // milliseconds under load, and the socket's handshake needs that thread for a few short
 // turns. Once the join is sent, the server and the members already in the room work on it
-// while this page evaluates the rest; the answer waits for the page (signaling.ts replays
-// it).
+// while this page evaluates the rest; the answer waits for the page (signaling-page.ts
+// replays it).
 import { startJoining } from './joining.ts';
 
 /**

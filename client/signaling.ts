@@ -1,19 +1,7 @@
 // The browser's side of the signaling contract: one Socket.IO connection that joins the room,
 // rejoins by itself with its resume ticket after every reconnect, and hands room events and
 // signals to the mesh. No chat text ever goes through here.
-import type {
-  IceRefreshAck,
-  IncomingSignal,
-  JoinAck,
-  OutgoingSignal,
-  PeerInfo,
-  PeerJoined,
-  PeerKeys,
-  PeerLeft,
-  ProtocolError,
-  RenameAck,
-  ResumeTicket,
-} from '../protocol/index.ts';
+import type { IceRefreshAck, OutgoingSignal, PeerKeys, RenameAck, ResumeTicket } from '../protocol/index.ts';
 import {
   parseCutNotice,
   parseIceRefreshAck,
@@ -27,6 +15,7 @@ import {
 } from '../protocol/server-events.ts';
 import { JOIN_RETRY_MIN_GAP_MS, joinRetryDelay, refusalPasses, seatFreedDelay } from './join-retry.ts';
 import { createMalformed } from './signaling-malformed.ts';
+import { createSignalingPage, type JoinedAck, type SignalingHandlers, type SignalingStatus } from './signaling-page.ts';
 import { ACK_TIMEOUT_MS, openSocket } from './signaling-socket.ts';
 import { mark } from './timeline.ts';
 
@@ -58,32 +47,7 @@ const SHUTDOWN_RECONNECT_MS = 300;
 /** Added to a cut's wait, drawn at random: pages cut together (a server's false alarm) come back apart. */
 const CUT_JITTER_MS = 1_000;
 
-export type SignalingStatus =
-  | 'connecting' // first connection, not yet in the room
-  | 'joined' // in the room
-  | 'reconnecting' // lost the server; peers with open channels keep chatting
-  | 'reclaiming' // the server is reachable, but our earlier connection still holds our place: waiting it out
-  | 'replaced' // another tab took over this peer id
-  | 'cut' // the server cut this connection for sending too much, too fast: back once it lets us
-  | 'refused' // the server keeps us out for now (room full, …): the join is sent again by itself (join-retry.ts)
-  | 'rejected'; // the server refused the join for good (a name that is not one, …)
-
-export type JoinedAck = Extract<JoinAck, { ok: true }>;
-
-export interface SignalingHandlers {
-  onJoined(ack: JoinedAck, rejoin: boolean): void;
-  onPeerJoined(peer: PeerJoined): void;
-  onPeerLeft(left: PeerLeft): void;
-  onPeerRenamed(peer: PeerInfo): void;
-  /**
-   * The join was refused because the name is taken. Return true once name() gives another
-   * one to try (the server's suggestion, say): the join is retried at once.
-   */
-  onNameTaken(error: ProtocolError): boolean;
-  onSignal(signal: IncomingSignal): void;
-  /** With 'refused', 'rejected' and 'reclaiming': the server's refusal. */
-  onStatus(status: SignalingStatus, error?: ProtocolError): void;
-}
+export type { JoinedAck, SignalingHandlers, SignalingStatus };
 
 export interface SignalingOptions {
   roomId: string;
@@ -127,22 +91,16 @@ export interface Signaling {
   readonly firstAttempt: Promise<void>;
 }
 
-export function createSignaling({ roomId, resume, keys, url, ...options }: SignalingOptions): Signaling {
+export function createSignaling({ roomId, name, resume, keys, url }: SignalingOptions): Signaling {
   mark('socket-start');
   let attempted: () => void = () => {};
   const firstAttempt = new Promise<void>((resolve) => {
     attempted = resolve;
   });
   const socket = openSocket(roomId, url);
-  let name = options.name;
-  let handlers: SignalingHandlers | null = null;
-  /** Socket events that came before attach(), in order: replayed once the page listens. */
-  const unheard: Array<(to: SignalingHandlers) => void> = [];
-  /** Runs what an event does now, or once the page is attached: never out of order. */
-  const heard = (run: (to: SignalingHandlers) => void): void => {
-    if (handlers && unheard.length === 0) run(handlers);
-    else unheard.push(run);
-  };
+  /** What the page is told, held until it attaches (signaling-page.ts). */
+  const page = createSignalingPage(name);
+  const { heard } = page;
   let joinedOnce = false;
   let inRoom = false;
   let ownNameWaits = OWN_NAME_WAITS;
@@ -213,7 +171,7 @@ export function createSignaling({ roomId, resume, keys, url, ...options }: Signa
   };
 
   function sendJoin(nameRetries: number, announced: PeerKeys | null): void {
-    const request = { roomId, name: name(), ...withResume(resume()), ...(announced ? { keys: announced } : {}) };
+    const request = { roomId, name: page.name(), ...withResume(resume()), ...(announced ? { keys: announced } : {}) };
     mark('join-sent');
     attempted();
     lastJoinAt = Date.now();
@@ -373,12 +331,7 @@ export function createSignaling({ roomId, resume, keys, url, ...options }: Signa
 
   return {
     firstAttempt,
-    attach(page, pageName) {
-      name = pageName;
-      handlers = page;
-      // One at a time: an event a replayed one causes (a disconnect) queues behind the rest.
-      for (let run = unheard.shift(); run; run = unheard.shift()) run(page);
-    },
+    attach: page.attach,
     send(signal) {
       if (inRoom) socket.emit('signal', signal);
     },
