@@ -5,17 +5,14 @@ import type { IceRefreshAck, OutgoingSignal, PeerKeys, RenameAck, ResumeTicket }
 import {
   parseCutNotice,
   parseIceRefreshAck,
-  parseIncomingSignal,
   parseJoinAck,
-  parsePeerInfo,
-  parsePeerJoined,
-  parsePeerLeft,
   parseRenameAck,
   parseSeatFreed,
 } from '../protocol/server-events.ts';
 import { JOIN_RETRY_MIN_GAP_MS, joinRetryDelay, refusalPasses, seatFreedDelay } from './join-retry.ts';
 import { createMalformed } from './signaling-malformed.ts';
 import { createSignalingPage, type JoinedAck, type SignalingHandlers, type SignalingStatus } from './signaling-page.ts';
+import { createSignalingRoom } from './signaling-room.ts';
 import { ACK_TIMEOUT_MS, openSocket } from './signaling-socket.ts';
 import { mark } from './timeline.ts';
 
@@ -102,7 +99,6 @@ export function createSignaling({ roomId, name, resume, keys, url }: SignalingOp
   const page = createSignalingPage(name);
   const { heard } = page;
   let joinedOnce = false;
-  let inRoom = false;
   let ownNameWaits = OWN_NAME_WAITS;
   /** Until when a claim on our peer id may stand (name_taken, resuming), while we wait it out. */
   let claimWaitUntil: number | undefined;
@@ -139,18 +135,12 @@ export function createSignaling({ roomId, name, resume, keys, url }: SignalingOp
     retryTimer = setTimeout(() => {
       retryTimer = undefined;
       hurried = false;
-      if (!left && !inRoom && !asking && socket.connected) join();
+      if (!left && !room.inRoom() && !asking && socket.connected) join();
     }, ms);
   };
-  // Room events that arrive before our join ack: possible when two people join at once
-  // (the other one may learn of us and signal before our own ack is processed). They are
-  // held and replayed right after the ack, when we know our id and may send answers.
-  let early: Array<() => void> = [];
-  const whenInRoom = (deliver: () => void) => {
-    if (inRoom) deliver();
-    else early.push(deliver);
-  };
   const { malformed, unparsed } = createMalformed();
+  /** Whether we are in the room, and its events, held until we are (signaling-room.ts). */
+  const room = createSignalingRoom({ socket, heard, malformed });
 
   /** Counts join() calls: only the latest sends, once the keys are there (one join at a time). */
   let joins = 0;
@@ -167,7 +157,7 @@ export function createSignaling({ roomId, name, resume, keys, url }: SignalingOp
   }
   /** Joins after a wait, unless something joined meanwhile or the connection went. */
   const joinLater = (nameRetries: number, ms: number): void => {
-    setTimeout(() => !left && !inRoom && !asking && socket.connected && join(nameRetries), ms);
+    setTimeout(() => !left && !room.inRoom() && !asking && socket.connected && join(nameRetries), ms);
   };
 
   function sendJoin(nameRetries: number, announced: PeerKeys | null): void {
@@ -228,15 +218,15 @@ export function createSignaling({ roomId, name, resume, keys, url }: SignalingOp
           handlers.onStatus('rejected', ack.error);
           return;
         }
-        inRoom = true;
-        ownNameWaits = OWN_NAME_WAITS;
-        claimWaitUntil = undefined;
-        refusals = 0;
-        mark('join-ack');
-        handlers.onJoined(ack, joinedOnce);
-        joinedOnce = true;
-        handlers.onStatus('joined');
-        for (const deliver of early.splice(0)) deliver();
+        room.enter(() => {
+          ownNameWaits = OWN_NAME_WAITS;
+          claimWaitUntil = undefined;
+          refusals = 0;
+          mark('join-ack');
+          handlers.onJoined(ack, joinedOnce);
+          joinedOnce = true;
+          handlers.onStatus('joined');
+        });
       }),
     );
   }
@@ -254,8 +244,7 @@ export function createSignaling({ roomId, name, resume, keys, url }: SignalingOp
     asking = false;
     cancelRetry();
     heard((handlers) => {
-      inRoom = false;
-      early = [];
+      room.out();
       if (left) return;
       if (reason === 'io server disconnect') {
         if (shuttingDown) {
@@ -290,7 +279,7 @@ export function createSignaling({ roomId, name, resume, keys, url }: SignalingOp
   socket.on('room:seat-freed', (raw) => {
     const notice = parseSeatFreed(raw);
     if (notice === null) return malformed('room:seat-freed');
-    if (notice.roomId !== roomId || left || inRoom) return;
+    if (notice.roomId !== roomId || left || room.inRoom()) return;
     if (asking) seatFreedMeanwhile = true;
     if (asking || retryTimer === undefined) return;
     const now = Date.now();
@@ -302,28 +291,6 @@ export function createSignaling({ roomId, name, resume, keys, url }: SignalingOp
     if (notice === null) return malformed('server:cut');
     cutRetryMs = notice.retryAfterMs;
   });
-  // What the server says is parsed as anything from outside is (protocol/signaling.ts).
-  socket.on('peer:joined', (raw) => {
-    const peer = parsePeerJoined(raw);
-    if (peer === null) return malformed('peer:joined');
-    mark('peer-joined', peer.id);
-    heard((to) => whenInRoom(() => to.onPeerJoined(peer)));
-  });
-  socket.on('peer:left', (raw) => {
-    const peerLeft = parsePeerLeft(raw);
-    if (peerLeft === null) return malformed('peer:left');
-    heard((to) => whenInRoom(() => to.onPeerLeft(peerLeft)));
-  });
-  socket.on('peer:renamed', (raw) => {
-    const peer = parsePeerInfo(raw);
-    if (peer === null) return malformed('peer:renamed');
-    heard((to) => whenInRoom(() => to.onPeerRenamed(peer)));
-  });
-  socket.on('signal', (raw) => {
-    const signal = parseIncomingSignal(raw);
-    if (signal === null) return malformed('signal');
-    heard((to) => whenInRoom(() => to.onSignal(signal)));
-  });
   socket.on('error', (error) => {
     // A rejected event. Logged for the curious; the mesh recovers through its own timers.
     console.warn('roomlink: server rejected an event', error.code, error.message);
@@ -333,10 +300,10 @@ export function createSignaling({ roomId, name, resume, keys, url }: SignalingOp
     firstAttempt,
     attach: page.attach,
     send(signal) {
-      if (inRoom) socket.emit('signal', signal);
+      if (room.inRoom()) socket.emit('signal', signal);
     },
     async rename(next) {
-      if (!inRoom)
+      if (!room.inRoom())
         return { ok: false, error: { code: 'not_in_room', message: 'not connected to the server right now' } };
       const raw: unknown = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('room:rename', { name: next });
       return parseRenameAck(raw) ?? unparsed('room:rename ack');
@@ -346,7 +313,7 @@ export function createSignaling({ roomId, name, resume, keys, url }: SignalingOp
       return parseIceRefreshAck(raw) ?? unparsed('ice:refresh ack');
     },
     retryNow() {
-      if (left || inRoom || asking || hurried || retryTimer === undefined || !socket.connected) return false;
+      if (left || room.inRoom() || asking || hurried || retryTimer === undefined || !socket.connected) return false;
       retryIn(Math.max(0, lastJoinAt + JOIN_RETRY_MIN_GAP_MS - Date.now()));
       hurried = true;
       return true;
