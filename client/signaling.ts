@@ -2,16 +2,11 @@
 // rejoins by itself with its resume ticket after every reconnect, and hands room events and
 // signals to the mesh. No chat text ever goes through here.
 import type { IceRefreshAck, OutgoingSignal, PeerKeys, RenameAck, ResumeTicket } from '../protocol/index.ts';
-import {
-  parseCutNotice,
-  parseIceRefreshAck,
-  parseJoinAck,
-  parseRenameAck,
-  parseSeatFreed,
-} from '../protocol/server-events.ts';
-import { JOIN_RETRY_MIN_GAP_MS, joinRetryDelay, refusalPasses, seatFreedDelay } from './join-retry.ts';
+import { parseCutNotice, parseIceRefreshAck, parseJoinAck, parseRenameAck } from '../protocol/server-events.ts';
+import { joinRetryDelay, refusalPasses } from './join-retry.ts';
 import { createMalformed } from './signaling-malformed.ts';
 import { createSignalingPage, type JoinedAck, type SignalingHandlers, type SignalingStatus } from './signaling-page.ts';
+import { createJoinRetry } from './signaling-retry.ts';
 import { createSignalingRoom } from './signaling-room.ts';
 import { ACK_TIMEOUT_MS, openSocket } from './signaling-socket.ts';
 import { mark } from './timeline.ts';
@@ -110,37 +105,19 @@ export function createSignaling({ roomId, name, resume, keys, url }: SignalingOp
   let left = false;
   /** A join is on its way (from join() to its answer): another would be refused as already_joined. */
   let asking = false;
-  /** When the last join was sent (Date.now()), for the pace of one asked for by hand. */
-  let lastJoinAt = 0;
-  /** Refusals that waiting can end, in a row, and the next join after one (join-retry.ts). */
-  let refusals = 0;
-  let retryTimer: ReturnType<typeof setTimeout> | undefined;
-  /** When the retry timer fires (Date.now()), while it is set. */
-  let retryAt = 0;
-  /**
-   * A seat freed while our join was on its way: the server may have refused it before the
-   * seat freed, and then the join after the refusal goes as if told now.
-   */
-  let seatFreedMeanwhile = false;
-  /** The next join was brought forward by retryNow(): asking again changes nothing. */
-  let hurried = false;
-  const cancelRetry = (): void => {
-    clearTimeout(retryTimer);
-    retryTimer = undefined;
-    hurried = false;
-  };
-  const retryIn = (ms: number): void => {
-    cancelRetry();
-    retryAt = Date.now() + ms;
-    retryTimer = setTimeout(() => {
-      retryTimer = undefined;
-      hurried = false;
-      if (!left && !room.inRoom() && !asking && socket.connected) join();
-    }, ms);
-  };
   const { malformed, unparsed } = createMalformed();
   /** Whether we are in the room, and its events, held until we are (signaling-room.ts). */
   const room = createSignalingRoom({ socket, heard, malformed });
+  /** A join refused for now, sent again: by itself, on a freed seat, or by hand (signaling-retry.ts). */
+  const retry = createJoinRetry({
+    socket,
+    roomId,
+    left: () => left,
+    inRoom: room.inRoom,
+    asking: () => asking,
+    join: () => join(),
+    malformed,
+  });
 
   /** Counts join() calls: only the latest sends, once the keys are there (one join at a time). */
   let joins = 0;
@@ -164,8 +141,7 @@ export function createSignaling({ roomId, name, resume, keys, url }: SignalingOp
     const request = { roomId, name: page.name(), ...withResume(resume()), ...(announced ? { keys: announced } : {}) };
     mark('join-sent');
     attempted();
-    lastJoinAt = Date.now();
-    seatFreedMeanwhile = false;
+    retry.sent();
     socket.timeout(ACK_TIMEOUT_MS).emit('room:join', request, (err, raw) =>
       heard((handlers) => {
         asking = false;
@@ -209,9 +185,7 @@ export function createSignaling({ roomId, name, resume, keys, url }: SignalingOp
           }
           // Out for now (the room is full, …): the same join again later, by itself.
           if (refusalPasses(ack.error.code)) {
-            refusals += 1;
-            const wait = joinRetryDelay(refusals);
-            retryIn(seatFreedMeanwhile ? Math.min(wait, seatFreedDelay(Date.now() - lastJoinAt)) : wait);
+            retry.refused();
             handlers.onStatus('refused', ack.error);
             return;
           }
@@ -221,7 +195,7 @@ export function createSignaling({ roomId, name, resume, keys, url }: SignalingOp
         room.enter(() => {
           ownNameWaits = OWN_NAME_WAITS;
           claimWaitUntil = undefined;
-          refusals = 0;
+          retry.joined();
           mark('join-ack');
           handlers.onJoined(ack, joinedOnce);
           joinedOnce = true;
@@ -236,13 +210,13 @@ export function createSignaling({ roomId, name, resume, keys, url }: SignalingOp
     shuttingDown = false;
     cutRetryMs = null;
     claimWaitUntil = undefined;
-    cancelRetry(); // joined now instead
+    retry.cancel(); // joined now instead
     if (!left) join();
   });
   socket.on('disconnect', (reason) => {
     // A join on its way is lost with the connection, and the next connection joins afresh.
     asking = false;
-    cancelRetry();
+    retry.cancel();
     heard((handlers) => {
       room.out();
       if (left) return;
@@ -274,18 +248,6 @@ export function createSignaling({ roomId, name, resume, keys, url }: SignalingOp
   socket.on('server:shutdown', () => {
     shuttingDown = true;
   });
-  // Waiting outside a full room: a seat has freed, so the join waiting on its backoff goes
-  // now (jittered, and a second after the last join at the soonest), unless it goes sooner.
-  socket.on('room:seat-freed', (raw) => {
-    const notice = parseSeatFreed(raw);
-    if (notice === null) return malformed('room:seat-freed');
-    if (notice.roomId !== roomId || left || room.inRoom()) return;
-    if (asking) seatFreedMeanwhile = true;
-    if (asking || retryTimer === undefined) return;
-    const now = Date.now();
-    const wait = seatFreedDelay(now - lastJoinAt);
-    if (now + wait < retryAt) retryIn(wait);
-  });
   socket.on('server:cut', (raw) => {
     const notice = parseCutNotice(raw);
     if (notice === null) return malformed('server:cut');
@@ -312,15 +274,10 @@ export function createSignaling({ roomId, name, resume, keys, url }: SignalingOp
       const raw: unknown = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('ice:refresh');
       return parseIceRefreshAck(raw) ?? unparsed('ice:refresh ack');
     },
-    retryNow() {
-      if (left || room.inRoom() || asking || hurried || retryTimer === undefined || !socket.connected) return false;
-      retryIn(Math.max(0, lastJoinAt + JOIN_RETRY_MIN_GAP_MS - Date.now()));
-      hurried = true;
-      return true;
-    },
+    retryNow: retry.retryNow,
     close() {
       left = true;
-      cancelRetry();
+      retry.cancel();
       socket.disconnect();
     },
   };
