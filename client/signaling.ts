@@ -3,37 +3,15 @@
 // signals to the mesh. No chat text ever goes through here.
 import type { IceRefreshAck, OutgoingSignal, PeerKeys, RenameAck, ResumeTicket } from '../protocol/index.ts';
 import { parseCutNotice, parseIceRefreshAck, parseJoinAck, parseRenameAck } from '../protocol/server-events.ts';
-import { joinRetryDelay, refusalPasses } from './join-retry.ts';
+import { joinRetryDelay } from './join-retry.ts';
 import { createMalformed } from './signaling-malformed.ts';
 import { createSignalingPage, type JoinedAck, type SignalingHandlers, type SignalingStatus } from './signaling-page.ts';
+import { createRefusals, NAME_RETRIES } from './signaling-refusals.ts';
 import { createJoinRetry } from './signaling-retry.ts';
 import { createSignalingRoom } from './signaling-room.ts';
 import { ACK_TIMEOUT_MS, openSocket } from './signaling-socket.ts';
 import { mark } from './timeline.ts';
 
-/** A join refused for a taken name is retried with another name at most this often in a row. */
-const NAME_RETRIES = 5;
-/**
- * Our name held by our own earlier connection (a network change; it has not missed its
- * heartbeat yet): the same join is retried when the server says, at most this often in a
- * row, the page saying so ('reclaiming': the server answers, it is not unreachable). The
- * server's wait is until that connection counts as silent, so one is enough; the second
- * covers a last packet of it still in flight. A duplicated tab drops its copy of the ticket
- * before it joins (tab-claim.ts); one whose original did not answer in time meets a
- * connection that stays alive, and then takes another name like anyone else.
- */
-const OWN_NAME_WAITS = 2;
-/** The longest such wait we accept from the server (its heartbeat is 35 s by default). */
-const OWN_NAME_MAX_WAIT_MS = 60_000;
-/**
- * Another join is taking our peer id back (name_taken with `resuming`): usually a second tab
- * with our ticket, done in moments, or a claim left behind by a node that died mid-join,
- * which stands until it expires (the server says when at the latest: six of its cluster
- * timeouts, minutes with long ones). We ask again this often meanwhile, with the same ticket
- * and name, and stop waiting once that time is past (or CLAIM_MAX_WAIT_MS, whichever first).
- */
-const RESUME_POLL_MS = 1_000;
-const CLAIM_MAX_WAIT_MS = 10 * 60_000;
 /** After the server says it is shutting down, wait this long before reconnecting. */
 const SHUTDOWN_RECONNECT_MS = 300;
 /** Added to a cut's wait, drawn at random: pages cut together (a server's false alarm) come back apart. */
@@ -94,9 +72,6 @@ export function createSignaling({ roomId, name, resume, keys, url }: SignalingOp
   const page = createSignalingPage(name);
   const { heard } = page;
   let joinedOnce = false;
-  let ownNameWaits = OWN_NAME_WAITS;
-  /** Until when a claim on our peer id may stand (name_taken, resuming), while we wait it out. */
-  let claimWaitUntil: number | undefined;
   let shuttingDown = false;
   /** Join answers in a row that did not parse: the next reconnection waits longer (join-retry.ts). */
   let junkAcks = 0;
@@ -118,6 +93,8 @@ export function createSignaling({ roomId, name, resume, keys, url }: SignalingOp
     join: () => join(),
     malformed,
   });
+  /** What a refused join leads to (signaling-refusals.ts). */
+  const refusals = createRefusals({ join, joinLater: (nameRetries, ms) => joinLater(nameRetries, ms), retry });
 
   /** Counts join() calls: only the latest sends, once the keys are there (one join at a time). */
   let joins = 0;
@@ -163,38 +140,11 @@ export function createSignaling({ roomId, name, resume, keys, url }: SignalingOp
         }
         junkAcks = 0;
         if (!ack.ok) {
-          const { retryAfterMs } = ack.error;
-          if (ack.error.resuming === true && typeof retryAfterMs === 'number') {
-            const now = Date.now();
-            claimWaitUntil ??= now + Math.min(Math.max(0, retryAfterMs), CLAIM_MAX_WAIT_MS) + RESUME_POLL_MS;
-            if (now < claimWaitUntil) {
-              handlers.onStatus('reclaiming', ack.error);
-              joinLater(nameRetries, Math.min(RESUME_POLL_MS, claimWaitUntil - now));
-              return;
-            }
-          }
-          if (ack.error.code === 'name_taken' && typeof retryAfterMs === 'number' && ownNameWaits > 0) {
-            ownNameWaits -= 1;
-            handlers.onStatus('reclaiming', ack.error);
-            joinLater(nameRetries, Math.min(Math.max(0, retryAfterMs), OWN_NAME_MAX_WAIT_MS));
-            return;
-          }
-          if (ack.error.code === 'name_taken' && nameRetries > 0 && handlers.onNameTaken(ack.error)) {
-            join(nameRetries - 1);
-            return;
-          }
-          // Out for now (the room is full, …): the same join again later, by itself.
-          if (refusalPasses(ack.error.code)) {
-            retry.refused();
-            handlers.onStatus('refused', ack.error);
-            return;
-          }
-          handlers.onStatus('rejected', ack.error);
+          refusals.answer(ack.error, nameRetries, handlers);
           return;
         }
         room.enter(() => {
-          ownNameWaits = OWN_NAME_WAITS;
-          claimWaitUntil = undefined;
+          refusals.joined();
           retry.joined();
           mark('join-ack');
           handlers.onJoined(ack, joinedOnce);
@@ -209,7 +159,7 @@ export function createSignaling({ roomId, name, resume, keys, url }: SignalingOp
     mark('socket-connected');
     shuttingDown = false;
     cutRetryMs = null;
-    claimWaitUntil = undefined;
+    refusals.connected();
     retry.cancel(); // joined now instead
     if (!left) join();
   });
