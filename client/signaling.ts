@@ -2,11 +2,11 @@
 // rejoins by itself with its resume ticket after every reconnect, and hands room events and
 // signals to the mesh. No chat text ever goes through here.
 import type { IceRefreshAck, OutgoingSignal, PeerKeys, RenameAck, ResumeTicket } from '../protocol/index.ts';
-import { parseCutNotice, parseIceRefreshAck, parseJoinAck, parseRenameAck } from '../protocol/server-events.ts';
-import { joinRetryDelay } from './join-retry.ts';
+import { parseCutNotice, parseIceRefreshAck, parseRenameAck } from '../protocol/server-events.ts';
+import { createJoin } from './signaling-join.ts';
 import { createMalformed } from './signaling-malformed.ts';
 import { createSignalingPage, type JoinedAck, type SignalingHandlers, type SignalingStatus } from './signaling-page.ts';
-import { createRefusals, NAME_RETRIES } from './signaling-refusals.ts';
+import { createRefusals } from './signaling-refusals.ts';
 import { createJoinRetry } from './signaling-retry.ts';
 import { createSignalingRoom } from './signaling-room.ts';
 import { ACK_TIMEOUT_MS, openSocket } from './signaling-socket.ts';
@@ -71,15 +71,10 @@ export function createSignaling({ roomId, name, resume, keys, url }: SignalingOp
   /** What the page is told, held until it attaches (signaling-page.ts). */
   const page = createSignalingPage(name);
   const { heard } = page;
-  let joinedOnce = false;
   let shuttingDown = false;
-  /** Join answers in a row that did not parse: the next reconnection waits longer (join-retry.ts). */
-  let junkAcks = 0;
   /** The server said it is cutting this connection off: how long until we may connect again. */
   let cutRetryMs: number | null = null;
   let left = false;
-  /** A join is on its way (from join() to its answer): another would be refused as already_joined. */
-  let asking = false;
   const { malformed, unparsed } = createMalformed();
   /** Whether we are in the room, and its events, held until we are (signaling-room.ts). */
   const room = createSignalingRoom({ socket, heard, malformed });
@@ -89,71 +84,31 @@ export function createSignaling({ roomId, name, resume, keys, url }: SignalingOp
     roomId,
     left: () => left,
     inRoom: room.inRoom,
-    asking: () => asking,
-    join: () => join(),
+    asking: () => joining.asking(),
+    join: () => joining.join(),
     malformed,
   });
   /** What a refused join leads to (signaling-refusals.ts). */
-  const refusals = createRefusals({ join, joinLater: (nameRetries, ms) => joinLater(nameRetries, ms), retry });
+  const refusals = createRefusals({
+    join: (nameRetries) => joining.join(nameRetries),
+    joinLater: (nameRetries, ms) => joining.joinLater(nameRetries, ms),
+    retry,
+  });
 
-  /** Counts join() calls: only the latest sends, once the keys are there (one join at a time). */
-  let joins = 0;
-  function join(nameRetries = NAME_RETRIES): void {
-    asking = true;
-    const attempt = ++joins;
-    if (!keys) sendJoin(nameRetries, null);
-    else
-      void keys().then((announced) => {
-        if (attempt !== joins) return;
-        if (!left && socket.connected) sendJoin(nameRetries, announced);
-        else asking = false;
-      });
-  }
-  /** Joins after a wait, unless something joined meanwhile or the connection went. */
-  const joinLater = (nameRetries: number, ms: number): void => {
-    setTimeout(() => !left && !room.inRoom() && !asking && socket.connected && join(nameRetries), ms);
-  };
-
-  function sendJoin(nameRetries: number, announced: PeerKeys | null): void {
-    const request = { roomId, name: page.name(), ...withResume(resume()), ...(announced ? { keys: announced } : {}) };
-    mark('join-sent');
-    attempted();
-    retry.sent();
-    socket.timeout(ACK_TIMEOUT_MS).emit('room:join', request, (err, raw) =>
-      heard((handlers) => {
-        asking = false;
-        const ack = err ? null : parseJoinAck(raw);
-        if (ack === null) {
-          // No answer (or none that parses): the connection is half-broken. Reconnecting rejoins:
-          // at once after a silence (the ack's deadline was the wait) or a first junk answer;
-          // after more junk in a row, paced as refusals are. A broken or hostile server may
-          // answer every join with junk: at once each time, that was a reconnection loop as
-          // fast as the network.
-          socket.disconnect();
-          if (!err) {
-            malformed('room:join ack');
-            junkAcks += 1;
-          }
-          const wait = err || junkAcks <= 1 ? 0 : joinRetryDelay(junkAcks - 1);
-          setTimeout(() => !left && socket.connect(), wait);
-          return;
-        }
-        junkAcks = 0;
-        if (!ack.ok) {
-          refusals.answer(ack.error, nameRetries, handlers);
-          return;
-        }
-        room.enter(() => {
-          refusals.joined();
-          retry.joined();
-          mark('join-ack');
-          handlers.onJoined(ack, joinedOnce);
-          joinedOnce = true;
-          handlers.onStatus('joined');
-        });
-      }),
-    );
-  }
+  /** Our join and its answer (signaling-join.ts). */
+  const joining = createJoin({
+    socket,
+    roomId,
+    page,
+    resume,
+    keys,
+    left: () => left,
+    room,
+    refusals,
+    retry,
+    malformed,
+    attempted,
+  });
 
   socket.on('connect', () => {
     mark('socket-connected');
@@ -161,11 +116,11 @@ export function createSignaling({ roomId, name, resume, keys, url }: SignalingOp
     cutRetryMs = null;
     refusals.connected();
     retry.cancel(); // joined now instead
-    if (!left) join();
+    if (!left) joining.join();
   });
   socket.on('disconnect', (reason) => {
     // A join on its way is lost with the connection, and the next connection joins afresh.
-    asking = false;
+    joining.lost();
     retry.cancel();
     heard((handlers) => {
       room.out();
@@ -192,7 +147,7 @@ export function createSignaling({ roomId, name, resume, keys, url }: SignalingOp
   socket.on('connect_error', () => {
     attempted();
     heard((handlers) => {
-      if (!left && joinedOnce) handlers.onStatus('reconnecting');
+      if (!left && joining.joinedOnce()) handlers.onStatus('reconnecting');
     });
   });
   socket.on('server:shutdown', () => {
@@ -231,8 +186,4 @@ export function createSignaling({ roomId, name, resume, keys, url }: SignalingOp
       socket.disconnect();
     },
   };
-}
-
-function withResume(ticket: ResumeTicket | undefined): { resume?: ResumeTicket } {
-  return ticket ? { resume: ticket } : {};
 }
