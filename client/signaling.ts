@@ -2,7 +2,8 @@
 // rejoins by itself with its resume ticket after every reconnect, and hands room events and
 // signals to the mesh. No chat text ever goes through here.
 import type { IceRefreshAck, OutgoingSignal, PeerKeys, RenameAck, ResumeTicket } from '../protocol/index.ts';
-import { parseCutNotice, parseIceRefreshAck, parseRenameAck } from '../protocol/server-events.ts';
+import { parseIceRefreshAck, parseRenameAck } from '../protocol/server-events.ts';
+import { watchConnection } from './signaling-connection.ts';
 import { createJoin } from './signaling-join.ts';
 import { createMalformed } from './signaling-malformed.ts';
 import { createSignalingPage, type JoinedAck, type SignalingHandlers, type SignalingStatus } from './signaling-page.ts';
@@ -11,11 +12,6 @@ import { createJoinRetry } from './signaling-retry.ts';
 import { createSignalingRoom } from './signaling-room.ts';
 import { ACK_TIMEOUT_MS, openSocket } from './signaling-socket.ts';
 import { mark } from './timeline.ts';
-
-/** After the server says it is shutting down, wait this long before reconnecting. */
-const SHUTDOWN_RECONNECT_MS = 300;
-/** Added to a cut's wait, drawn at random: pages cut together (a server's false alarm) come back apart. */
-const CUT_JITTER_MS = 1_000;
 
 export type { JoinedAck, SignalingHandlers, SignalingStatus };
 
@@ -71,9 +67,6 @@ export function createSignaling({ roomId, name, resume, keys, url }: SignalingOp
   /** What the page is told, held until it attaches (signaling-page.ts). */
   const page = createSignalingPage(name);
   const { heard } = page;
-  let shuttingDown = false;
-  /** The server said it is cutting this connection off: how long until we may connect again. */
-  let cutRetryMs: number | null = null;
   let left = false;
   const { malformed, unparsed } = createMalformed();
   /** Whether we are in the room, and its events, held until we are (signaling-room.ts). */
@@ -110,54 +103,8 @@ export function createSignaling({ roomId, name, resume, keys, url }: SignalingOp
     attempted,
   });
 
-  socket.on('connect', () => {
-    mark('socket-connected');
-    shuttingDown = false;
-    cutRetryMs = null;
-    refusals.connected();
-    retry.cancel(); // joined now instead
-    if (!left) joining.join();
-  });
-  socket.on('disconnect', (reason) => {
-    // A join on its way is lost with the connection, and the next connection joins afresh.
-    joining.lost();
-    retry.cancel();
-    heard((handlers) => {
-      room.out();
-      if (left) return;
-      if (reason === 'io server disconnect') {
-        if (shuttingDown) {
-          setTimeout(() => socket.connect(), SHUTDOWN_RECONNECT_MS);
-          handlers.onStatus('reconnecting');
-        } else if (cutRetryMs !== null) {
-          // Cut off (server:cut came first): Socket.IO does not reconnect after a server's
-          // disconnect, and the server refuses our address until the wait is over.
-          setTimeout(() => !left && socket.connect(), cutRetryMs + Math.random() * CUT_JITTER_MS);
-          cutRetryMs = null;
-          handlers.onStatus('cut');
-        } else {
-          // Otherwise the server disconnects a socket itself only when another tab resumed our id.
-          handlers.onStatus('replaced');
-        }
-        return;
-      }
-      handlers.onStatus('reconnecting');
-    });
-  });
-  socket.on('connect_error', () => {
-    attempted();
-    heard((handlers) => {
-      if (!left && joining.joinedOnce()) handlers.onStatus('reconnecting');
-    });
-  });
-  socket.on('server:shutdown', () => {
-    shuttingDown = true;
-  });
-  socket.on('server:cut', (raw) => {
-    const notice = parseCutNotice(raw);
-    if (notice === null) return malformed('server:cut');
-    cutRetryMs = notice.retryAfterMs;
-  });
+  /** Connected, lost, cut: what the page hears and what comes next (signaling-connection.ts). */
+  watchConnection({ socket, left: () => left, heard, room, joining, refusals, retry, malformed, attempted });
   socket.on('error', (error) => {
     // A rejected event. Logged for the curious; the mesh recovers through its own timers.
     console.warn('roomlink: server rejected an event', error.code, error.message);
