@@ -3,7 +3,7 @@
 // first, then less and less often, never more than JOIN_RETRY_MAX_MS apart, each wait drawn at
 // random between half of it and all of it, so that pages refused together (a full room that
 // many open at once, a server restart) do not come back together. Part of the page's entry
-// script (signaling.ts): it imports nothing.
+// script (signaling-retry.ts, signaling-refusals.ts, signaling-join.ts): it imports nothing.
 import type { ErrorCode } from '../protocol/index.ts';
 
 /** The first wait after a refusal (before jitter). */

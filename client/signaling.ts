@@ -1,6 +1,16 @@
 // The browser's side of the signaling contract: one Socket.IO connection that joins the room,
 // rejoins by itself with its resume ticket after every reconnect, and hands room events and
 // signals to the mesh. No chat text ever goes through here.
+// This module is the handle the page uses (it sends the page's signals, rename and ICE
+// refresh itself); its parts, each in a module of its own, are made and wired here:
+//   signaling-socket.ts      the connection as opened: every transport, the room's routing key;
+//   signaling-page.ts        what the page is told, held until it attaches;
+//   signaling-room.ts        whether we are in the room, and its events, held until we are;
+//   signaling-join.ts        our join, one at a time, and its answer;
+//   signaling-refusals.ts    what a refused join leads to;
+//   signaling-retry.ts       a join refused for now, sent again: by itself, on a freed seat, or by hand;
+//   signaling-connection.ts  connected, lost, cut off: what the page is told and what comes next;
+//   signaling-malformed.ts   what the server sends that does not parse.
 import type { IceRefreshAck, OutgoingSignal, PeerKeys, RenameAck, ResumeTicket } from '../protocol/index.ts';
 import { parseIceRefreshAck, parseRenameAck } from '../protocol/server-events.ts';
 import { watchConnection } from './signaling-connection.ts';
@@ -64,47 +74,39 @@ export function createSignaling({ roomId, name, resume, keys, url }: SignalingOp
     attempted = resolve;
   });
   const socket = openSocket(roomId, url);
-  /** What the page is told, held until it attaches (signaling-page.ts). */
-  const page = createSignalingPage(name);
-  const { heard } = page;
   let left = false;
+  const isLeft = (): boolean => left;
   const { malformed, unparsed } = createMalformed();
-  /** Whether we are in the room, and its events, held until we are (signaling-room.ts). */
-  const room = createSignalingRoom({ socket, heard, malformed });
-  /** A join refused for now, sent again: by itself, on a freed seat, or by hand (signaling-retry.ts). */
+  const page = createSignalingPage(name);
+  const room = createSignalingRoom({ socket, heard: page.heard, malformed });
   const retry = createJoinRetry({
     socket,
     roomId,
-    left: () => left,
+    left: isLeft,
     inRoom: room.inRoom,
     asking: () => joining.asking(),
     join: () => joining.join(),
     malformed,
   });
-  /** What a refused join leads to (signaling-refusals.ts). */
   const refusals = createRefusals({
     join: (nameRetries) => joining.join(nameRetries),
     joinLater: (nameRetries, ms) => joining.joinLater(nameRetries, ms),
     retry,
   });
-
-  /** Our join and its answer (signaling-join.ts). */
   const joining = createJoin({
     socket,
     roomId,
     page,
     resume,
     keys,
-    left: () => left,
+    left: isLeft,
     room,
     refusals,
     retry,
     malformed,
     attempted,
   });
-
-  /** Connected, lost, cut: what the page hears and what comes next (signaling-connection.ts). */
-  watchConnection({ socket, left: () => left, heard, room, joining, refusals, retry, malformed, attempted });
+  watchConnection({ socket, left: isLeft, heard: page.heard, room, joining, refusals, retry, malformed, attempted });
   socket.on('error', (error) => {
     // A rejected event. Logged for the curious; the mesh recovers through its own timers.
     console.warn('roomlink: server rejected an event', error.code, error.message);
