@@ -26,8 +26,9 @@ const MIN_QUEUED = 32;
 const SEND_RETRY_MS = 250;
 /**
  * Our chat line handed again to the relay it went through at least this long before, with no
- * ack since: the relay does not deliver to that member (chat.ts resends after RESEND_FIRST_MS,
- * longer than this; a repair right after a route reopens is quicker, and not counted).
+ * ack since: the relay does not deliver to that member (chat-resend.ts resends after
+ * RESEND_FIRST_MS, longer than this; a repair right after a route reopens is quicker, and not
+ * counted).
  */
 const DOUBT_AFTER_MS = 2_000;
 /** A relay that did not deliver to a member is passed over for it this long, if another links to it. */

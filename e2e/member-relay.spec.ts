@@ -309,8 +309,8 @@ test('members who cannot link chat through one who reaches both, sealed; the rou
     `carol passed on a message said to be from alice that did not open (changed on the way, or sent that way)`,
   );
   expect((await relayStats(bob.page)).refused).toBe(1);
-  // No ack came back for it: alice's page sends it again through carol (chat.ts, 3 s), and
-  // this time it arrives as written, once; the altered copy was never shown.
+  // No ack came back for it: alice's page sends it again through carol (chat-resend.ts, 3 s),
+  // and this time it arrives as written, once; the altered copy was never shown.
   await waitForMessages(bob.page, [{ from: alice.id, text: altered }]);
   await expect(ownLine(bob.page, alice.id, 'altered on the way')).toHaveCount(1);
   expect((await relayStats(bob.page)).refused).toBe(1);

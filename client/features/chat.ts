@@ -11,9 +11,9 @@
 // it once the signature is there: until then the line stays in our outbox, and a resend
 // carries the signature inline. A line relayed through another member is shown only if its
 // signature fits the key the author announced, so nothing unsigned goes through a relay.
-// A private line goes only to its one recipient (on its channel, or sealed through a relay) and is never kept for history. Lines go out paced to
-// the chat budget the receiver holds us to (pacer.ts): a burst waits here rather than being
-// dropped there.
+// A private line goes only to its one recipient (on its channel, or sealed through a relay)
+// and is never kept for history. Our lines wait for each member in its outbox
+// (chat-outbox.ts), paced, and go again when not acknowledged in time (chat-resend.ts).
 //
 // A reply carries the line it answers (`re`), signed with the line. A member whose hello said
 // a version before REPLY_VERSION would refuse such a line whole: it gets the line without
@@ -21,21 +21,9 @@
 // among the recipients), so it still reads the text. A member reached only through a relay has
 // said no hello to us: it is taken to be on our version (it opened the page from the same
 // server).
-//
-// A direct channel is reliable and ordered: a line on it arrives, or the channel closes and
-// the outbox goes again on the next one (`opened`). But the receiver may drop what arrives:
-// while it holds us muted for going over a budget (budget.ts, MUTE_MS), everything we send is
-// dropped, the channel staying open. And a relay may drop a line (over its rate, its own link
-// to the member down, or on purpose) while our route through it stays up. Nothing else would
-// tell us of either. So a line not acknowledged after RESEND_FIRST_MS through a relay, or
-// DIRECT_RESEND_FIRST_MS on a direct channel (past a mute), goes again, and again after twice
-// as long each time nothing came back (relay.ts notices the same line handed to the same
-// relay twice, and prefers another relay from then on).
 import { nanoid } from 'nanoid';
 import {
-  CHANNEL_RATES,
   chatRates,
-  encodeChannelMessage,
   MAX_ACK_IDS,
   MAX_CHAT_LENGTH,
   type MessageOf,
@@ -43,15 +31,15 @@ import {
   type ReplyRef,
 } from '../../protocol/index.ts';
 import { dropOldest } from '../bounded.ts';
-import { MUTE_MS } from '../budget.ts';
 import { createSlot, defineFeature, GONE_FOR_GOOD, type MemberHandle, type Route } from '../feature.ts';
 import { type Identity, verifyLine } from '../identity.ts';
-import { createPacedSenders, createPacer, type Pacer } from '../pacer.ts';
 import { mark } from '../timeline.ts';
 import type { ChatLine, SentLine } from './chat-line.ts';
+import { createChatOutbox } from './chat-outbox.ts';
 import type { Transcript } from './transcript.ts';
 
 export type { ChatLine, LineVerification, SentLine } from './chat-line.ts';
+export { DIRECT_RESEND_FIRST_MS, RESEND_FIRST_MS, RESEND_MAX_MS } from './chat-resend.ts';
 
 type ChatMessage = MessageOf<'chat'>;
 
@@ -69,25 +57,6 @@ const MAX_AWAITING_SIGNATURE_CHARS = 2 * chatRates.chat.chars.burst;
  * nothing waits on them, and a burst of 2,000 lines then costs a handful of acks, not 2,000.
  */
 const ACK_DELAY_MS = 40;
-
-/**
- * Through a relay, our oldest line not acknowledged this long after the resend timer was set
- * goes again with everything after it (the receiver drops the copies it has); the wait
- * doubles each time it is still not acknowledged, up to RESEND_MAX_MS, and starts over once
- * a line is. A line counts as sent only once the relay's queue took it (relay.ts, at the
- * relay's pace), so this need only cover a round trip through the relay, the receiver's
- * signature check and the 40 ms its acks wait.
- */
-export const RESEND_FIRST_MS = 3_000;
-export const RESEND_MAX_MS = 60_000;
-/**
- * On a direct channel a line is acknowledged within a round trip and 40 ms, unless the
- * receiver dropped it: it holds us muted for MUTE_MS after we went over one of its budgets
- * (in the NAT lab, a backlog of typing starts released at once when a link came back from a
- * dead spot muted its sender, and the lines that came with it were lost for good). A line
- * not acknowledged this long goes again, once the mute is surely over.
- */
-export const DIRECT_RESEND_FIRST_MS = MUTE_MS + RESEND_FIRST_MS;
 
 /**
  * Lines a member went without acknowledging are kept for its return under the same peer id
@@ -109,10 +78,6 @@ export const takesReplies = (member: Pick<MemberHandle, 'version'>): boolean =>
   member.version === null || member.version >= REPLY_VERSION;
 
 interface ChatPeerState {
-  /** Unacknowledged lines in the order they were written. */
-  queue: ChatMessage[];
-  /** queue[0 .. sent) went out on the current channel; the rest wait for room in it. */
-  sent: number;
   /** Ids received and not yet acknowledged. */
   acksDue: string[];
   /**
@@ -126,14 +91,6 @@ interface ChatPeerState {
   awaitingSignature: Map<string, { message: ChatMessage; name: string }>;
   /** The characters of the lines in awaitingSignature. */
   awaitingChars: number;
-  /** Keeps what we send this member within its chat budget for us. */
-  pacer: Pacer;
-  /** While lines sent through a relay wait for their ack: when to send them again. */
-  resendTimer: ReturnType<typeof setTimeout> | null;
-  /** The wait the timer was set for (ms): doubles while nothing is acknowledged. */
-  resendWait: number;
-  /** The id of the oldest unacknowledged line when the timer was set. */
-  resendHead: string | null;
 }
 
 export interface ChatOptions {
@@ -166,26 +123,16 @@ export const trimmedLine = (text: string): string => text.replace(/^(?:[ \t]*\n)
 
 export function createChat({ selfId, selfName, members, display, identity, transcript, delivered, now }: ChatOptions) {
   const chatSlot = createSlot<ChatPeerState>('chat', () => ({
-    queue: [],
-    sent: 0,
     acksDue: [],
     shown: Promise.resolve(),
     checking: 0,
     awaitingSignature: new Map(),
     awaitingChars: 0,
-    pacer: createPacer(CHANNEL_RATES.chat, now),
-    resendTimer: null,
-    resendWait: RESEND_FIRST_MS,
-    resendHead: null,
   }));
   const ackTimers = new Map<MemberHandle, ReturnType<typeof setTimeout>>();
   const clock = now ?? (() => performance.now());
   /** Per peer id: our lines it left without acknowledging (ORPHAN_KEEP_MS). */
   const orphans = new Map<string, { lines: ChatMessage[]; at: number }>();
-  /** Members whose next line waits for their chat budget to refill. */
-  const paced = createPacedSenders<MemberHandle>();
-  /** Each line's size as the receiver counts it (one object goes to every member). */
-  const sizes = new WeakMap<ChatMessage, number>();
   /** Our lines' signatures, applied in the order the lines were written. */
   let outgoing: Promise<void> = Promise.resolve();
   /** Our lines whose signatures are not made yet: they do not go through a relay unsigned. */
@@ -193,6 +140,7 @@ export function createChat({ selfId, selfName, members, display, identity, trans
   /** Our sender times strictly increase, so that sender-time order is our writing order. */
   let lastTs = 0;
   const receiving = new Set<Promise<void>>();
+  const outbox = createChatOutbox({ signing: (id) => signing.has(id), delivered, now });
 
   /** Acknowledges a line soon, with whatever else is due to this member. */
   function ackSoon(member: MemberHandle, id: string): void {
@@ -213,77 +161,6 @@ export function createChat({ selfId, selfName, members, display, identity, trans
       // If the channel is gone the sender resends on the next one, and we ack that.
       member.send({ t: 'ack', ids: ids.slice(i, i + MAX_ACK_IDS) });
     }
-  }
-
-  function sizeOf(message: ChatMessage): number {
-    let size = sizes.get(message);
-    if (size === undefined) {
-      size = encodeChannelMessage(message).length;
-      sizes.set(message, size);
-    }
-    return size;
-  }
-
-  function flush(member: MemberHandle): void {
-    if (member.disposed || paced.waiting(member)) return;
-    const box = member.slot(chatSlot);
-    // Chat respects backpressure and the member's budget; acks are tiny and always go.
-    while (box.sent < box.queue.length && member.writable) {
-      const next = box.queue[box.sent];
-      if (next === undefined) break;
-      // A relay cannot vouch for the author: the line waits for its signature.
-      if (member.relayed && signing.has(next.id)) break;
-      const wait = box.pacer.take(sizeOf(next));
-      if (wait > 0) {
-        paced.resumeAfter(member, wait, flush);
-        break;
-      }
-      if (!member.send(next)) break;
-      mark('line-sent', member.id);
-      box.sent++;
-    }
-    if (box.sent > 0 && box.resendTimer === null) armResend(member, box);
-  }
-
-  function armResend(member: MemberHandle, box: ChatPeerState): void {
-    box.resendHead = box.queue[0]?.id ?? null;
-    box.resendWait = Math.max(box.resendWait, member.relayed ? RESEND_FIRST_MS : DIRECT_RESEND_FIRST_MS);
-    box.resendTimer = setTimeout(() => resendDue(member), box.resendWait);
-  }
-
-  /** The resend timer: our oldest line not acknowledged in time goes again. */
-  function resendDue(member: MemberHandle): void {
-    const box = member.slot(chatSlot);
-    box.resendTimer = null;
-    // Nothing out unacknowledged: no timer until a line goes.
-    if (member.disposed || box.sent === 0) return;
-    if (box.queue[0]?.id !== box.resendHead) {
-      // The line the timer was set for was acknowledged: the path delivers (the relay, or
-      // the receiver no longer drops). The oldest one now gets a wait of its own, from the
-      // start (armResend keeps a direct channel's longer first wait).
-      box.resendWait = RESEND_FIRST_MS;
-      armResend(member, box);
-      return;
-    }
-    box.resendWait = Math.min(box.resendWait * 2, RESEND_MAX_MS);
-    box.sent = 0;
-    flush(member);
-  }
-
-  function acknowledge(member: MemberHandle, ids: readonly string[]): void {
-    const box = member.slot(chatSlot);
-    const done = new Set(ids);
-    const before = box.sent;
-    const length = box.queue.length;
-    box.queue = box.queue.filter((m, index) => {
-      if (!done.has(m.id)) return true;
-      if (index < before) box.sent--;
-      delivered?.(m.id, member);
-      return false;
-    });
-    // Lines arrive (on whatever path): the next line through a relay waits the first wait
-    // again, not what a relay that dropped lines earlier had doubled it to.
-    if (box.queue.length < length) box.resendWait = RESEND_FIRST_MS;
   }
 
   /** A line's signature against its author's key; unsigned only from a member with no key. */
@@ -420,40 +297,25 @@ export function createChat({ selfId, selfName, members, display, identity, trans
     name: 'chat',
     types: ['chat', 'chat:sig', 'ack'],
     added(member) {
-      const box = member.slot(chatSlot);
+      outbox.added(member);
       const kept = orphans.get(member.id);
       if (!kept) return;
       orphans.delete(member.id);
       // Back under the same id (a reload, a network back): what it went without goes first, once its channel opens.
-      if (clock() - kept.at <= ORPHAN_KEEP_MS) box.queue.unshift(...kept.lines);
+      if (clock() - kept.at <= ORPHAN_KEEP_MS) outbox.putFirst(member, kept.lines);
     },
-    shut(member) {
-      // Nothing goes to it any more: what waited for it would only grow.
-      const box = member.slot(chatSlot);
-      box.queue = [];
-      box.sent = 0;
-      if (box.resendTimer !== null) clearTimeout(box.resendTimer);
-      box.resendTimer = null;
-    },
-    opened(member) {
-      // Whatever the old channel carried but was not acknowledged may be lost: resend it.
-      // The receiver drops the ones it already has.
-      member.slot(chatSlot).sent = 0;
-      flush(member);
-    },
-    drained: flush,
+    shut: outbox.shut,
+    opened: outbox.opened,
+    drained: outbox.flush,
     receive(member, message, route = 'direct') {
-      if (message.t === 'ack') acknowledge(member, message.ids);
+      if (message.t === 'ack') outbox.acknowledge(member, message.ids);
       else if (message.t === 'chat:sig') signatureCame(member, message.id, message.sig);
       else receiveLine(member, message, route);
     },
     removed(member, reason) {
       clearTimeout(ackTimers.get(member));
       ackTimers.delete(member);
-      paced.cancel(member);
-      const { resendTimer, queue } = member.slot(chatSlot);
-      if (resendTimer !== null) clearTimeout(resendTimer);
-      const unacknowledged = queue.slice(-ORPHAN_LINES);
+      const unacknowledged = outbox.removed(member).slice(-ORPHAN_LINES);
       if (unacknowledged.length === 0 || GONE_FOR_GOOD.has(reason) || member.shut) return;
       orphans.delete(member.id);
       orphans.set(member.id, { lines: unacknowledged, at: clock() });
@@ -499,10 +361,7 @@ export function createChat({ selfId, selfName, members, display, identity, trans
       const message: ChatMessage = re === undefined ? plain : { ...plain, re };
       /** What each member gets: the line, or for a member before replies the line without `re`. */
       const sentAs = (member: MemberHandle): ChatMessage => (takesReplies(member) ? message : plain);
-      for (const member of sentTo) {
-        member.slot(chatSlot).queue.push(sentAs(member));
-        flush(member);
-      }
+      for (const member of sentTo) outbox.push(member, sentAs(member));
       const plainNeeded = message !== plain && sentTo.some((member) => sentAs(member) === plain);
       const signature = afterThisTask().then(() => {
         try {
@@ -527,16 +386,8 @@ export function createChat({ selfId, selfName, members, display, identity, trans
             transcript.keep(kept, 'live');
           }
           for (const member of sentTo) {
-            if (member.disposed) continue;
-            const box = member.slot(chatSlot);
             const sent = sentAs(member);
-            const sig = sent === message ? fullSig : plainSig;
-            const index = box.queue.indexOf(sent);
-            if (index < 0) continue; // acknowledged already: it had no signature to wait for
-            // Sent again from now on with its signature inline (a reconnect, a relay).
-            box.queue[index] = sig ? { ...sent, sig } : sent;
-            if (index >= box.sent) flush(member);
-            else if (sig && to === undefined) member.send({ t: 'chat:sig', id, sig });
+            outbox.signed(member, sent, sent === message ? fullSig : plainSig);
           }
         })
         // One line's failure must not stop the lines after it.
@@ -550,21 +401,11 @@ export function createChat({ selfId, selfName, members, display, identity, trans
      * deletion only, which names a line it never had and changes nothing there.
      */
     withdraw(id: string): void {
-      const unsent = (queue: ChatMessage[]): ChatMessage[] => queue.filter((message) => message.id !== id);
-      for (const member of members()) {
-        if (member.disposed) continue;
-        const box = member.slot(chatSlot);
-        const index = box.queue.findIndex((message) => message.id === id);
-        if (index < 0) continue;
-        box.queue = unsent(box.queue);
-        if (index < box.sent) box.sent--;
-      }
-      for (const kept of orphans.values()) kept.lines = unsent(kept.lines);
+      for (const member of members()) outbox.withdraw(member, id);
+      for (const kept of orphans.values()) kept.lines = kept.lines.filter((message) => message.id !== id);
     },
     /** Lines not yet acknowledged by this member (debug handle, tests). */
-    pending(member: MemberHandle | undefined): number {
-      return member?.slot(chatSlot).queue.length ?? 0;
-    },
+    pending: outbox.pending,
     /** Resolves once every line written or received so far is sent or shown (tests). */
     async idle(): Promise<void> {
       await outgoing;
