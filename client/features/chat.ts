@@ -30,11 +30,11 @@ import {
   REPLY_VERSION,
   type ReplyRef,
 } from '../../protocol/index.ts';
-import { dropOldest } from '../bounded.ts';
-import { createSlot, defineFeature, GONE_FOR_GOOD, type MemberHandle, type Route } from '../feature.ts';
+import { createSlot, defineFeature, type MemberHandle, type Route } from '../feature.ts';
 import { type Identity, verifyLine } from '../identity.ts';
 import { mark } from '../timeline.ts';
 import type { ChatLine, SentLine } from './chat-line.ts';
+import { createChatOrphans } from './chat-orphans.ts';
 import { createChatOutbox } from './chat-outbox.ts';
 import type { Transcript } from './transcript.ts';
 
@@ -57,18 +57,6 @@ const MAX_AWAITING_SIGNATURE_CHARS = 2 * chatRates.chat.chars.burst;
  * nothing waits on them, and a burst of 2,000 lines then costs a handful of acks, not 2,000.
  */
 const ACK_DELAY_MS = 40;
-
-/**
- * Lines a member went without acknowledging are kept for its return under the same peer id
- * (a reload resumes it, and so does a page whose network was gone past the server's
- * heartbeat and the return grace), this long and this many. A private line is in no history;
- * and a page whose network dropped kept us as a member all along, so it does not ask for
- * history again: in the NAT lab, a phone back from an 80 s dead spot never got the 8 public
- * lines written to it meanwhile. The receiver drops the copies it has.
- */
-const ORPHAN_KEEP_MS = 10 * 60_000;
-const ORPHAN_LINES = 100;
-const ORPHAN_MEMBERS = 64;
 
 /**
  * Whether a member parses a line's `re`: not one whose hello said an older version (one that
@@ -130,9 +118,6 @@ export function createChat({ selfId, selfName, members, display, identity, trans
     awaitingChars: 0,
   }));
   const ackTimers = new Map<MemberHandle, ReturnType<typeof setTimeout>>();
-  const clock = now ?? (() => performance.now());
-  /** Per peer id: our lines it left without acknowledging (ORPHAN_KEEP_MS). */
-  const orphans = new Map<string, { lines: ChatMessage[]; at: number }>();
   /** Our lines' signatures, applied in the order the lines were written. */
   let outgoing: Promise<void> = Promise.resolve();
   /** Our lines whose signatures are not made yet: they do not go through a relay unsigned. */
@@ -141,6 +126,7 @@ export function createChat({ selfId, selfName, members, display, identity, trans
   let lastTs = 0;
   const receiving = new Set<Promise<void>>();
   const outbox = createChatOutbox({ signing: (id) => signing.has(id), delivered, now });
+  const orphans = createChatOrphans(now ?? (() => performance.now()));
 
   /** Acknowledges a line soon, with whatever else is due to this member. */
   function ackSoon(member: MemberHandle, id: string): void {
@@ -298,11 +284,9 @@ export function createChat({ selfId, selfName, members, display, identity, trans
     types: ['chat', 'chat:sig', 'ack'],
     added(member) {
       outbox.added(member);
-      const kept = orphans.get(member.id);
-      if (!kept) return;
-      orphans.delete(member.id);
       // Back under the same id (a reload, a network back): what it went without goes first, once its channel opens.
-      if (clock() - kept.at <= ORPHAN_KEEP_MS) outbox.putFirst(member, kept.lines);
+      const back = orphans.back(member.id);
+      if (back) outbox.putFirst(member, back);
     },
     shut: outbox.shut,
     opened: outbox.opened,
@@ -315,11 +299,7 @@ export function createChat({ selfId, selfName, members, display, identity, trans
     removed(member, reason) {
       clearTimeout(ackTimers.get(member));
       ackTimers.delete(member);
-      const unacknowledged = outbox.removed(member).slice(-ORPHAN_LINES);
-      if (unacknowledged.length === 0 || GONE_FOR_GOOD.has(reason) || member.shut) return;
-      orphans.delete(member.id);
-      orphans.set(member.id, { lines: unacknowledged, at: clock() });
-      dropOldest(orphans, ORPHAN_MEMBERS);
+      orphans.keep(member, reason, outbox.removed(member));
     },
   });
 
@@ -402,7 +382,7 @@ export function createChat({ selfId, selfName, members, display, identity, trans
      */
     withdraw(id: string): void {
       for (const member of members()) outbox.withdraw(member, id);
-      for (const kept of orphans.values()) kept.lines = kept.lines.filter((message) => message.id !== id);
+      orphans.withdraw(id);
     },
     /** Lines not yet acknowledged by this member (debug handle, tests). */
     pending: outbox.pending,

@@ -300,8 +300,8 @@ export function createReceipts({
       if (retryTimer !== null) clearTimeout(retryTimer);
       learn(member); // the name it left under
       // It left without our line: "delivered to all" means all who are still here. A private
-      // line waits for its one recipient to come back (chat.ts keeps it for a reload), unless
-      // it cannot come back to it: we got a new id (the chat drops the line then).
+      // line waits for its one recipient to come back (chat-orphans.ts keeps it for a reload),
+      // unless it cannot come back to it: we got a new id (the chat drops the line then).
       notRecipient(member, member.shut || GONE_FOR_GOOD.has(reason));
     },
   });
