@@ -44,7 +44,7 @@ test('a late joiner gets exactly the 200 most recent lines, once each, in order,
   await sendMany(alice.page, fromAlice);
   await waitForLinesFrom(bob.page, alice.id, fromAlice.length);
   // A burst's sender times run ahead of the clock (each line at least 1 ms after the one
-  // before, chat.ts), so Bob's come after Alice's only once his clock has passed hers.
+  // before, chat-send.ts), so Bob's come after Alice's only once his clock has passed hers.
   await bob.page.waitForFunction((last) => Date.now() > last, aliceStarted + fromAlice.length);
   await sendMany(bob.page, fromBob);
   await waitForLinesFrom(alice.page, bob.id, fromBob.length);

@@ -167,7 +167,7 @@ test('a name can be changed any time, through the server, and the others see the
   // Copying several lines gives the lines, "who, time: words" a row, not every control's
   // words glued to them (the page's DOM, in a string: this file is type-checked without it).
   await sendMessage(alice.page, 'copy me *whole*');
-  // Our own line is drawn in the task after it went (features/chat.ts): copied only once there.
+  // Our own line is drawn in the task after it went (features/chat-send.ts): copied only once there.
   await expect(alice.page.getByTestId('message').filter({ hasText: 'copy me whole' })).toHaveCount(1);
   const copied = await alice.page.evaluate<string>(`(() => {
     const list = document.getElementById('messages');

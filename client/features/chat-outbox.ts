@@ -21,7 +21,7 @@ interface Outbox {
 }
 
 export interface ChatOutboxOptions {
-  /** Our line's signature is not made yet (chat.ts): it does not go through a relay unsigned. */
+  /** Our line's signature is not made yet (chat-send.ts): it does not go through a relay unsigned. */
   signing(id: string): boolean;
   /** This member acknowledged our line (once per line and member): delivery receipts. */
   delivered?: ((lineId: string, member: MemberHandle) => void) | undefined;

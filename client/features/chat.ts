@@ -12,34 +12,22 @@
 // carries the signature inline. A line relayed through another member is shown only if its
 // signature fits the key the author announced, so nothing unsigned goes through a relay.
 // A private line goes only to its one recipient (on its channel, or sealed through a relay)
-// and is never kept for history. Our lines wait for each member in its outbox
-// (chat-outbox.ts), paced, and go again when not acknowledged in time (chat-resend.ts).
-//
-// A reply carries the line it answers (`re`), signed with the line. A member whose hello said
-// a version before REPLY_VERSION would refuse such a line whole: it gets the line without
-// `re`, with a signature of its own over the line without it (made only when such a member is
-// among the recipients), so it still reads the text. A member reached only through a relay has
-// said no hello to us: it is taken to be on our version (it opened the page from the same
-// server).
-import { nanoid } from 'nanoid';
-import {
-  chatRates,
-  MAX_ACK_IDS,
-  MAX_CHAT_LENGTH,
-  type MessageOf,
-  REPLY_VERSION,
-  type ReplyRef,
-} from '../../protocol/index.ts';
+// and is never kept for history. Our lines are written in chat-send.ts, wait for each member
+// in its outbox (chat-outbox.ts), paced, and go again when not acknowledged in time
+// (chat-resend.ts).
+import { chatRates, MAX_ACK_IDS, type MessageOf } from '../../protocol/index.ts';
 import { createSlot, defineFeature, type MemberHandle, type Route } from '../feature.ts';
-import { type Identity, verifyLine } from '../identity.ts';
+import { verifyLine } from '../identity.ts';
 import { mark } from '../timeline.ts';
-import type { ChatLine, SentLine } from './chat-line.ts';
+import type { ChatLine } from './chat-line.ts';
+import { afterThisTask } from './chat-next-task.ts';
 import { createChatOrphans } from './chat-orphans.ts';
-import { createChatOutbox } from './chat-outbox.ts';
-import type { Transcript } from './transcript.ts';
+import { type ChatOutboxOptions, createChatOutbox } from './chat-outbox.ts';
+import { type ChatSendOptions, createChatSend } from './chat-send.ts';
 
 export type { ChatLine, LineVerification, SentLine } from './chat-line.ts';
 export { DIRECT_RESEND_FIRST_MS, RESEND_FIRST_MS, RESEND_MAX_MS } from './chat-resend.ts';
+export { takesReplies, trimmedLine } from './chat-send.ts';
 
 type ChatMessage = MessageOf<'chat'>;
 
@@ -58,13 +46,6 @@ const MAX_AWAITING_SIGNATURE_CHARS = 2 * chatRates.chat.chars.burst;
  */
 const ACK_DELAY_MS = 40;
 
-/**
- * Whether a member parses a line's `re`: not one whose hello said an older version (one that
- * said none, reached only through a relay, is taken to be on ours: see above).
- */
-export const takesReplies = (member: Pick<MemberHandle, 'version'>): boolean =>
-  member.version === null || member.version >= REPLY_VERSION;
-
 interface ChatPeerState {
   /** Ids received and not yet acknowledged. */
   acksDue: string[];
@@ -81,33 +62,12 @@ interface ChatPeerState {
   awaitingChars: number;
 }
 
-export interface ChatOptions {
-  selfId(): string;
-  /** Our name as the server accepted it (kept with our lines for newcomers). */
-  selfName(): string;
-  members(): Iterable<MemberHandle>;
-  display(line: ChatLine): void;
-  identity: Identity;
-  transcript: Transcript;
-  /** This member acknowledged our line (once per line and member): delivery receipts. */
-  delivered?(lineId: string, member: MemberHandle): void;
-  /** The pacing clock (ms); tests pass their own. */
-  now?: () => number;
-}
-
 /**
- * The next task: for a received direct line's signature check, and for our own line's drawing
- * and signing. Started in the line's task, the check ran before the line reached the page
- * (WebCrypto verifies on the main thread, ~0.1-0.2 ms a line in a trace of the latency bench),
- * and the line's frame waited for it too.
+ * What the chat is made with: what our lines need on their way out (chat-send.ts: our id and
+ * name, the members, the page, our signing identity, the transcript), the hook that hears of
+ * their delivery and the pacing clock (chat-outbox.ts).
  */
-const afterThisTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
-
-/**
- * A line as it is sent: without blank rows before it or white space after it; the first row's
- * indentation stays (a pasted snippet of code). Empty when there is nothing but white space.
- */
-export const trimmedLine = (text: string): string => text.replace(/^(?:[ \t]*\n)+/, '').trimEnd();
+export type ChatOptions = Omit<ChatSendOptions, 'outbox'> & Pick<ChatOutboxOptions, 'delivered' | 'now'>;
 
 export function createChat({ selfId, selfName, members, display, identity, transcript, delivered, now }: ChatOptions) {
   const chatSlot = createSlot<ChatPeerState>('chat', () => ({
@@ -118,14 +78,9 @@ export function createChat({ selfId, selfName, members, display, identity, trans
     awaitingChars: 0,
   }));
   const ackTimers = new Map<MemberHandle, ReturnType<typeof setTimeout>>();
-  /** Our lines' signatures, applied in the order the lines were written. */
-  let outgoing: Promise<void> = Promise.resolve();
-  /** Our lines whose signatures are not made yet: they do not go through a relay unsigned. */
-  const signing = new Set<string>();
-  /** Our sender times strictly increase, so that sender-time order is our writing order. */
-  let lastTs = 0;
   const receiving = new Set<Promise<void>>();
-  const outbox = createChatOutbox({ signing: (id) => signing.has(id), delivered, now });
+  const outbox = createChatOutbox({ signing: (id) => sending.signing(id), delivered, now });
+  const sending = createChatSend({ selfId, selfName, members, display, identity, transcript, outbox });
   const orphans = createChatOrphans(now ?? (() => performance.now()));
 
   /** Acknowledges a line soon, with whatever else is due to this member. */
@@ -303,77 +258,10 @@ export function createChat({ selfId, selfName, members, display, identity, trans
     },
   });
 
-  function recipients(to: string | undefined): MemberHandle[] {
-    const all = [...members()];
-    return to === undefined ? all : all.filter((member) => member.id === to);
-  }
-
   return {
     feature,
-    /**
-     * Sends our line, signed, to everyone — or, with `to`, only to that member (a private
-     * line) — and shows it in the next task; with `re`, as an answer to that line. Null when
-     * there is nothing to send or no such member.
-     */
-    send(raw: string, to?: string, re?: ReplyRef): SentLine | null {
-      const text = trimmedLine(raw);
-      if (!text || text.length > MAX_CHAT_LENGTH) return null;
-      // Not to a member this page has shut out (held, or without the room key): nothing goes
-      // to it, and it is not counted as a recipient.
-      const sentTo = recipients(to).filter((member) => !member.disposed && !member.shut);
-      if (to !== undefined && sentTo.length === 0) return null;
-      const from = selfId();
-      const id = nanoid();
-      const ts = Math.max(Date.now(), lastTs + 1);
-      lastTs = ts;
-      transcript.markShown(from, id);
-      const line: ChatLine = { kind: 'chat', id, from, ts, text, own: true };
-      if (to !== undefined) line.privateTo = to;
-      if (re !== undefined) line.re = re;
-      mark('line-written');
-      signing.add(id);
-      // Out on the channels in this task and nothing else; our page shows the line and
-      // WebCrypto signs it in the next task, and the signature follows (`chat:sig`). Drawn
-      // and signed in the send's own task, the line reached the other page later: latency
-      // p50 2.25 ms against 1.89 with both in the next task (medians of ten alternated rounds
-      // of 200 lines, two pages on two shared cores; the bare page 0.93 ms).
-      const plain: ChatMessage = { t: 'chat', id, ts, text, ...(to !== undefined ? { to } : {}) };
-      const message: ChatMessage = re === undefined ? plain : { ...plain, re };
-      /** What each member gets: the line, or for a member before replies the line without `re`. */
-      const sentAs = (member: MemberHandle): ChatMessage => (takesReplies(member) ? message : plain);
-      for (const member of sentTo) outbox.push(member, sentAs(member));
-      const plainNeeded = message !== plain && sentTo.some((member) => sentAs(member) === plain);
-      const signature = afterThisTask().then(() => {
-        try {
-          display(line);
-        } catch (error) {
-          // Not drawn here, but it is out and gets signed all the same: a line still counted
-          // as signing would hold every later line to a member reached through a relay.
-          console.error('roomlink: showing our line failed', error);
-        }
-        return Promise.all([
-          identity.sign({ from, id, ts, text, to, re }).catch(() => null),
-          plainNeeded ? identity.sign({ from, id, ts, text, to }).catch(() => null) : null,
-        ]);
-      });
-      const name = selfName();
-      outgoing = outgoing
-        .then(async () => {
-          const [fullSig, plainSig] = await signature;
-          signing.delete(id);
-          if (to === undefined) {
-            const kept = { from, name, id, ts, text, ...(re ? { re } : {}), ...(fullSig ? { sig: fullSig } : {}) };
-            transcript.keep(kept, 'live');
-          }
-          for (const member of sentTo) {
-            const sent = sentAs(member);
-            outbox.signed(member, sent, sent === message ? fullSig : plainSig);
-          }
-        })
-        // One line's failure must not stop the lines after it.
-        .catch((error) => console.error('roomlink: sending our signed line failed', error));
-      return { ...line, sentTo: sentTo.map((member) => member.id) };
-    },
+    /** Sends our line to everyone, or to `to` alone, as an answer to `re` if given (chat-send.ts). */
+    send: sending.send,
     /**
      * Our line was deleted (edits.ts): it is sent to no one any more, not again to a member
      * that has not acknowledged it (on a channel that reopens, to a member back under its id),
@@ -388,7 +276,7 @@ export function createChat({ selfId, selfName, members, display, identity, trans
     pending: outbox.pending,
     /** Resolves once every line written or received so far is sent or shown (tests). */
     async idle(): Promise<void> {
-      await outgoing;
+      await sending.idle();
       // A line shown may start its signature's check only then: wait for that too.
       while (receiving.size > 0) await Promise.all([...receiving]);
     },

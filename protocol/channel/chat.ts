@@ -12,7 +12,7 @@
 // answers (its author and id) with the author's name and the start of its text as the writer
 // saw them, and the signature covers it, so nobody can forge a reply or move it to another
 // line. A member whose hello said an older version would refuse the whole line (its schema is
-// strict): it gets the line without `re`, signed without it (features/chat.ts).
+// strict): it gets the line without `re`, signed without it (features/chat-send.ts).
 import * as z from 'zod/mini';
 import { MAX_CHAT_LENGTH, NAME_MAX_LENGTH, PEER_ID_PATTERN, SIGNATURE_PATTERN } from '../limits.ts';
 import type { ChannelRate } from './rates.ts';
