@@ -15,10 +15,11 @@
 // and is never kept for history. Our lines are written in chat-send.ts, wait for each member
 // in its outbox (chat-outbox.ts), paced, and go again when not acknowledged in time
 // (chat-resend.ts).
-import { chatRates, MAX_ACK_IDS, type MessageOf } from '../../protocol/index.ts';
+import { chatRates, type MessageOf } from '../../protocol/index.ts';
 import { createSlot, defineFeature, type MemberHandle, type Route } from '../feature.ts';
 import { verifyLine } from '../identity.ts';
 import { mark } from '../timeline.ts';
+import { createChatAcks } from './chat-acks.ts';
 import type { ChatLine } from './chat-line.ts';
 import { afterThisTask } from './chat-next-task.ts';
 import { createChatOrphans } from './chat-orphans.ts';
@@ -40,15 +41,7 @@ type ChatMessage = MessageOf<'chat'>;
 const MAX_AWAITING_SIGNATURE = 2_500;
 const MAX_AWAITING_SIGNATURE_CHARS = 2 * chatRates.chat.chars.burst;
 
-/**
- * Acks wait this long to travel together: they only let the sender forget a message, so
- * nothing waits on them, and a burst of 2,000 lines then costs a handful of acks, not 2,000.
- */
-const ACK_DELAY_MS = 40;
-
 interface ChatPeerState {
-  /** Ids received and not yet acknowledged. */
-  acksDue: string[];
   /**
    * Relayed lines, shown in arrival order once their signatures are checked; a direct line
    * that comes while any is being checked waits its turn behind them.
@@ -71,38 +64,16 @@ export type ChatOptions = Omit<ChatSendOptions, 'outbox'> & Pick<ChatOutboxOptio
 
 export function createChat({ selfId, selfName, members, display, identity, transcript, delivered, now }: ChatOptions) {
   const chatSlot = createSlot<ChatPeerState>('chat', () => ({
-    acksDue: [],
     shown: Promise.resolve(),
     checking: 0,
     awaitingSignature: new Map(),
     awaitingChars: 0,
   }));
-  const ackTimers = new Map<MemberHandle, ReturnType<typeof setTimeout>>();
   const receiving = new Set<Promise<void>>();
   const outbox = createChatOutbox({ signing: (id) => sending.signing(id), delivered, now });
   const sending = createChatSend({ selfId, selfName, members, display, identity, transcript, outbox });
   const orphans = createChatOrphans(now ?? (() => performance.now()));
-
-  /** Acknowledges a line soon, with whatever else is due to this member. */
-  function ackSoon(member: MemberHandle, id: string): void {
-    member.slot(chatSlot).acksDue.push(id);
-    if (!ackTimers.has(member))
-      ackTimers.set(
-        member,
-        setTimeout(() => sendAcks(member), ACK_DELAY_MS),
-      );
-  }
-
-  function sendAcks(member: MemberHandle): void {
-    ackTimers.delete(member);
-    if (member.disposed) return;
-    const state = member.slot(chatSlot);
-    const ids = state.acksDue.splice(0);
-    for (let i = 0; i < ids.length; i += MAX_ACK_IDS) {
-      // If the channel is gone the sender resends on the next one, and we ack that.
-      member.send({ t: 'ack', ids: ids.slice(i, i + MAX_ACK_IDS) });
-    }
-  }
+  const acks = createChatAcks();
 
   /** A line's signature against its author's key; unsigned only from a member with no key. */
   async function authentic(member: MemberHandle, message: ChatMessage): Promise<boolean> {
@@ -143,7 +114,7 @@ export function createChat({ selfId, selfName, members, display, identity, trans
    */
   function settle(member: MemberHandle, name: string, message: ChatMessage): void {
     if (message.to !== undefined) {
-      ackSoon(member, message.id); // private: never passed on, so its signature does not matter
+      acks.soon(member, message.id); // private: never passed on, so its signature does not matter
       return;
     }
     if (message.sig === undefined && member.key !== null) {
@@ -157,11 +128,11 @@ export function createChat({ selfId, selfName, members, display, identity, trans
         const [oldest] = state.awaitingSignature.keys();
         if (oldest === undefined) break;
         stopAwaiting(state, oldest);
-        ackSoon(member, oldest);
+        acks.soon(member, oldest);
       }
       return;
     }
-    ackSoon(member, message.id);
+    acks.soon(member, message.id);
     track(afterThisTask().then(() => keepIfAuthentic(member, name, message)));
   }
 
@@ -184,7 +155,7 @@ export function createChat({ selfId, selfName, members, display, identity, trans
   function signatureCame(member: MemberHandle, id: string, sig: string): void {
     const entry = stopAwaiting(member.slot(chatSlot), id);
     if (entry === undefined) return; // not one we wait for: a copy, or never sent
-    ackSoon(member, id);
+    acks.soon(member, id);
     track(keepIfAuthentic(member, entry.name, { ...entry.message, sig }));
   }
 
@@ -193,13 +164,13 @@ export function createChat({ selfId, selfName, members, display, identity, trans
     const { id } = message;
     // A private line addressed to someone else never belonged on our channel.
     if (message.to !== undefined && message.to !== selfId()) {
-      ackSoon(member, id);
+      acks.soon(member, id);
       return;
     }
     if (transcript.wasShown(member.id, id)) {
       // A copy (a resend after a reconnect): ack it again, the first ack may be what got
       // lost; or, for a line still waiting for its signature, it brings that signature.
-      if (!state.awaitingSignature.has(id)) ackSoon(member, id);
+      if (!state.awaitingSignature.has(id)) acks.soon(member, id);
       else if (message.sig !== undefined) signatureCame(member, id, message.sig);
       return;
     }
@@ -220,7 +191,7 @@ export function createChat({ selfId, selfName, members, display, identity, trans
     // back and passes on a later one first still gets them shown in that order (we cannot
     // know an earlier line is on its way, and waiting for one would delay every relayed line).
     const direct = route === 'direct';
-    if (!direct) ackSoon(member, id);
+    if (!direct) acks.soon(member, id);
     const checked = direct ? null : authentic(member, message).catch(() => false);
     state.checking++;
     const shown = state.shown.then(async () => {
@@ -252,8 +223,7 @@ export function createChat({ selfId, selfName, members, display, identity, trans
       else receiveLine(member, message, route);
     },
     removed(member, reason) {
-      clearTimeout(ackTimers.get(member));
-      ackTimers.delete(member);
+      acks.removed(member);
       orphans.keep(member, reason, outbox.removed(member));
     },
   });
