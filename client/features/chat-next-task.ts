@@ -1,5 +1,5 @@
 // Where the chat's WebCrypto work waits: in the task after the one a line came or went in
-// (chat.ts, chat-send.ts), so that the line is not held up by it.
+// (chat-receive.ts, chat-send.ts), so that the line is not held up by it.
 
 /**
  * The next task: for a received direct line's signature check, and for our own line's drawing

@@ -236,7 +236,7 @@ export function createEdits({
 
   async function authentic(member: MemberHandle, message: EditMessage): Promise<boolean> {
     const key = member.key;
-    // Unsigned only from a member whose browser cannot sign, as its lines are (chat.ts).
+    // Unsigned only from a member whose browser cannot sign, as its lines are (chat-receive.ts).
     if (key === null) return message.sig === undefined;
     if (message.sig === undefined) return false;
     const { id, ts, at, text, to, re } = message;
