@@ -12,9 +12,17 @@
 // carries the signature inline. A line relayed through another member is shown only if its
 // signature fits the key the author announced, so nothing unsigned goes through a relay.
 // A private line goes only to its one recipient (on its channel, or sealed through a relay)
-// and is never kept for history. Our lines are written in chat-send.ts, wait for each member
-// in its outbox (chat-outbox.ts), paced, and go again when not acknowledged in time
-// (chat-resend.ts); members' lines are shown in chat-receive.ts.
+// and is never kept for history.
+// This module is the feature and the handle the page uses; its parts, each in a module of its own:
+//   chat-line.ts                what a line is to the page (ChatLine, SentLine);
+//   chat-send.ts                our line written: into the outboxes, then drawn and signed;
+//   chat-outbox.ts              each member's outbox, sent in order within its budget;
+//   chat-resend.ts              what is not acknowledged in time, sent again;
+//   chat-orphans.ts             what a member left unacknowledged, kept for its return;
+//   chat-receive.ts             a member's line shown once, in order, checked against its key;
+//   chat-awaiting-signature.ts  direct lines shown before their signature came;
+//   chat-acks.ts                our acks, batched;
+//   chat-next-task.ts           the task after this one, where the WebCrypto work waits.
 import { defineFeature } from '../feature.ts';
 import { createChatAcks } from './chat-acks.ts';
 import { createChatOrphans } from './chat-orphans.ts';
