@@ -7,7 +7,7 @@
 // peer id: a reload that got a new one reacts as someone else.
 import { encodeChannelMessage, MAX_REACTION_SYNC, PEER_ID_PATTERN, parseChannelMessage } from '../../protocol/index.ts';
 import { ownEntries } from '../storage.ts';
-import type { ReactionChange } from './reaction-checks.ts';
+import type { ReactionChange } from './reactions-checks.ts';
 
 /** One of our changes, and for a private line the other party it goes to (null: everyone). */
 export interface KeptReaction {

@@ -12,7 +12,7 @@
 // so an old "on" replayed after an "off" changes nothing.
 //
 // Reactions are part of history: a history answer carries each line's reaction states, and
-// a newcomer takes them once the line is shown (reaction-checks.ts checks each state against
+// a newcomer takes them once the line is shown (reactions-checks.ts checks each state against
 // its reactor's key, reactions-history.ts says whose key counts).
 // Our own changes are kept (the newest MAX_REACTION_SYNC) and sent again whenever a link
 // opens (react:sync), so a reaction lost with a dropped link arrives after the repair; they
@@ -42,7 +42,7 @@ import {
   type ReactionChange,
   type ReactorState,
   signedReaction,
-} from './reaction-checks.ts';
+} from './reactions-checks.ts';
 import { createPendingReactions, type KnownReactor, type ReactorLookup } from './reactions-history.ts';
 import { keepForm, keptReactions, type ReactionStore } from './reactions-kept.ts';
 import { lineKey } from './transcript.ts';
