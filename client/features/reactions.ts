@@ -45,7 +45,10 @@ import {
 } from './reactions-checks.ts';
 import { createPendingReactions, type KnownReactor, type ReactorLookup } from './reactions-history.ts';
 import { keepForm, keptReactions, type ReactionStore } from './reactions-kept.ts';
+import { type LineReactions, type ReactionSummary, summary } from './reactions-summary.ts';
 import { lineKey } from './transcript.ts';
+
+export type { ReactionSummary };
 
 /**
  * Our changes go out at most this many a second: half what a member takes from us
@@ -70,23 +73,12 @@ const SYNC_CHUNK = 100;
  */
 const HISTORY_CHECKS_PER_MEMBER = MAX_HISTORY_LINES * REACTION_EMOJI.length * 2;
 
-export interface ReactionSummary {
-  emoji: ReactionEmoji;
-  count: number;
-  /** Who reacted, in the order they did ("You" for us; "Dana (relayed by Bob)" on Bob's word). */
-  names: string[];
-  mine: boolean;
-}
-
 export interface ReactionCounts {
   /** Reaction states dropped because their signature did not check against the reactor's key. */
   forged: number;
   /** History reaction states taken on the relaying member's word (reactor's key unknown). */
   relayed: number;
 }
-
-/** Reactors of one line: emoji → reactor id → its latest state. */
-type LineReactions = Map<ReactionEmoji, Map<string, ReactorState>>;
 
 /**
  * A line shown: its reactions (none until the first: most lines never get one, and a page
@@ -169,26 +161,6 @@ export function createReactions({
   /** What the store held before this page reacted: taken once our peer id is known. */
   let stored = store?.load();
 
-  /** Who reacted, and on whose word: "Dana (relayed by Bob)", "Carol (earlier, relayed by Bob)". */
-  const nameOfState = ({ name, relayedBy, earlier }: ReactorState): string =>
-    relayedBy === undefined ? name : `${name} (${earlier ? 'earlier, ' : ''}relayed by ${relayedBy})`;
-
-  function summary(reactions: LineReactions | undefined): ReactionSummary[] {
-    const self = selfId();
-    const result: ReactionSummary[] = [];
-    for (const emoji of REACTION_EMOJI) {
-      const names: string[] = [];
-      let mine = false;
-      for (const [by, state] of reactions?.get(emoji) ?? []) {
-        if (!state.on) continue;
-        names.push(nameOfState(state));
-        mine ||= by === self;
-      }
-      if (names.length > 0) result.push({ emoji, count: names.length, names, mine });
-    }
-    return result;
-  }
-
   const stateOf = (author: string, id: string, emoji: ReactionEmoji, by: string): ReactorState | undefined =>
     lines.get(lineKey(author, id))?.reactions?.get(emoji)?.get(by);
 
@@ -218,7 +190,7 @@ export function createReactions({
     reactions.set(emoji, who);
     line.reactions = reactions;
     const visible = (before?.on ?? false) !== next.on || (next.on && before?.relayedBy !== next.relayedBy);
-    if (visible) changed(author, id, summary(reactions));
+    if (visible) changed(author, id, summary(reactions, selfId()));
     return true;
   }
 
@@ -403,7 +375,7 @@ export function createReactions({
           shownAnew ||= state.on;
         }
         const [author, id] = key.split(' ');
-        if (shownAnew && line.reactions && author && id) changed(author, id, summary(line.reactions));
+        if (shownAnew && line.reactions && author && id) changed(author, id, summary(line.reactions, selfId()));
       }
     },
     opened(member) {
@@ -431,7 +403,7 @@ export function createReactions({
       const key = lineKey(author, id);
       const known = lines.get(key);
       if (known) {
-        const now = summary(known.reactions);
+        const now = summary(known.reactions, selfId());
         if (now.length > 0) changed(author, id, now);
         return;
       }
@@ -543,7 +515,7 @@ export function createReactions({
     /** The reactions a line shows now (tests). */
     of(author: string, id: string): ReactionSummary[] {
       const line = lines.get(lineKey(author, id));
-      return line ? summary(line.reactions) : [];
+      return line ? summary(line.reactions, selfId()) : [];
     },
     counts: (): ReactionCounts => ({ ...counts }),
     /** Resolves once every reaction received or made so far is checked (or signed) and taken (tests). */
