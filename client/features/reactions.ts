@@ -45,7 +45,8 @@ import {
 } from './reactions-checks.ts';
 import { createPendingReactions, type KnownReactor, type ReactorLookup } from './reactions-history.ts';
 import { keepForm, keptReactions, type ReactionStore } from './reactions-kept.ts';
-import { type LineReactions, type ReactionSummary, summary } from './reactions-summary.ts';
+import { createReactionLines } from './reactions-lines.ts';
+import type { ReactionSummary } from './reactions-summary.ts';
 import { lineKey } from './transcript.ts';
 
 export type { ReactionSummary };
@@ -58,8 +59,6 @@ const SEND_PER_SECOND = REACTION_CAP_PER_SECOND / 2;
 /** Our changes are kept, and sent, by line and emoji: the latest of each is what counts. */
 const changeKey = (change: Pick<ReactionChange, 'author' | 'id' | 'emoji'>): string =>
   `${lineKey(change.author, change.id)}/${change.emoji}`;
-/** Reactions are kept for this many of the latest lines shown. */
-const MAX_REACTABLE_LINES = 5_000;
 /**
  * Changes per react:sync message: a full sync of signed changes does not fit in one. A part
  * of this many also seals whole for a relay (~27 K of the 32 K an envelope holds; checked in
@@ -78,15 +77,6 @@ export interface ReactionCounts {
   forged: number;
   /** History reaction states taken on the relaying member's word (reactor's key unknown). */
   relayed: number;
-}
-
-/**
- * A line shown: its reactions (none until the first: most lines never get one, and a page
- * holds MAX_REACTABLE_LINES of them), and for a private line the one other member who has it.
- */
-interface ShownLine {
-  reactions: LineReactions | undefined;
-  privateWith: string | null;
 }
 
 export interface ReactionsOptions {
@@ -124,8 +114,7 @@ export function createReactions({
     historyChecks: 0,
     synced: new Set(),
   }));
-  /** Every line shown that can take reactions, with its reactions (most recent last). */
-  const lines = new Map<string, ShownLine>();
+  const lines = createReactionLines({ selfId, changed });
   /**
    * Our own latest change per (line, emoji), oldest first: what react:sync sends, and to whom
    * (the other party of a private line; null for everyone). Kept here, not looked up on the
@@ -134,11 +123,6 @@ export function createReactions({
   const ours = new Map<string, { change: ReactionChange; privateWith: string | null }>();
   /** Checked reaction states from history answers, for lines not shown yet. */
   const pending = createPendingReactions<ReactorState>();
-  /**
-   * Checked live changes (each from its reactor) for lines not shown yet. Apart from
-   * `pending`: those may only take a public line, these also a private line's other party's.
-   */
-  const early = createPendingReactions<ReactorState>();
   /**
    * What members' react:syncs say of lines not shown yet, unchecked, by line and member: a
    * sync comes when a link opens, and after our reload that is often before the lines it is
@@ -160,39 +144,6 @@ export function createReactions({
   let sendTimer: ReturnType<typeof setTimeout> | undefined;
   /** What the store held before this page reacted: taken once our peer id is known. */
   let stored = store?.load();
-
-  const stateOf = (author: string, id: string, emoji: ReactionEmoji, by: string): ReactorState | undefined =>
-    lines.get(lineKey(author, id))?.reactions?.get(emoji)?.get(by);
-
-  /** The line, if shown and this member may react to it: anyone, or a private line's two parties. */
-  function reactable(author: string, id: string, by: string): ShownLine | undefined {
-    const line = lines.get(lineKey(author, id));
-    if (line === undefined || line.privateWith === null) return line;
-    return by === line.privateWith || by === selfId() ? line : undefined;
-  }
-
-  /** Whether apply() would take this state: the line is reactable by `by` and the state is newer. */
-  function wouldChange(author: string, id: string, emoji: ReactionEmoji, by: string, next: ReactorState): boolean {
-    return reactable(author, id, by) !== undefined && isNewer(stateOf(author, id, emoji, by), next);
-  }
-
-  /** Takes one reactor's state if it is newer; false when the line is not reactable by it or it is not. */
-  function apply(author: string, id: string, emoji: ReactionEmoji, by: string, next: ReactorState): boolean {
-    const line = reactable(author, id, by);
-    if (!line) return false;
-    const reactions: LineReactions = line.reactions ?? new Map();
-    const who = reactions.get(emoji) ?? new Map<string, ReactorState>();
-    const before = who.get(by);
-    if (!isNewer(before, next)) return false;
-    // A reactor who turns its reaction on again goes to the end: names are in reaction order.
-    if (next.on && !before?.on) who.delete(by);
-    who.set(by, next);
-    reactions.set(emoji, who);
-    line.reactions = reactions;
-    const visible = (before?.on ?? false) !== next.on || (next.on && before?.relayedBy !== next.relayedBy);
-    if (visible) changed(author, id, summary(reactions, selfId()));
-    return true;
-  }
 
   /**
    * Sends our changes not sent yet, oldest first, as fast as SEND_PER_SECOND allows; the rest
@@ -239,8 +190,7 @@ export function createReactions({
       if (!ours.has(key)) ours.set(key, { change, privateWith });
       const state: ReactorState = { name: 'You', on: change.on, ts: change.ts };
       if (change.sig !== undefined) state.sig = change.sig;
-      if (lines.has(lineKey(change.author, change.id))) apply(change.author, change.id, change.emoji, self, state);
-      else early.add(lineKey(change.author, change.id), { by: self, emoji: change.emoji, state });
+      lines.applyWhenShown(change.author, change.id, change.emoji, self, state);
     }
   }
 
@@ -279,9 +229,7 @@ export function createReactions({
     track(
       checkChange(member, change).then((state) => {
         if (state === null) counts.forged++;
-        else if (lines.has(lineKey(change.author, change.id)))
-          apply(change.author, change.id, change.emoji, member.id, state);
-        else early.add(lineKey(change.author, change.id), { by: member.id, emoji: change.emoji, state });
+        else lines.applyWhenShown(change.author, change.id, change.emoji, member.id, state);
       }),
     );
   }
@@ -318,7 +266,7 @@ export function createReactions({
     lookup: ReactorLookup,
   ): Promise<void> {
     // What we already hold as late (another member's answer, or the reactor itself) needs no check.
-    const held = stateOf(author, id, reaction.emoji, reaction.by);
+    const held = lines.stateOf(author, id, reaction.emoji, reaction.by);
     if (held && !isNewer(held, { name: reaction.name, on: reaction.on, ts: reaction.ts })) return;
     const state = await checkHistoryReaction(relayer, { author, id }, reaction, lookup, () => mayCheck(relayer));
     if (state === 'ignored') return;
@@ -326,11 +274,11 @@ export function createReactions({
       counts.forged++;
       return;
     }
-    const line = lines.get(lineKey(author, id));
+    const line = lines.get(author, id);
     // Private lines are never in history: a reaction to one comes from its other party alone.
     if (line !== undefined && line.privateWith !== null) return;
     if (state.relayedBy !== undefined) counts.relayed++;
-    if (line) apply(author, id, reaction.emoji, reaction.by, state);
+    if (line) lines.apply(author, id, reaction.emoji, reaction.by, state);
     else pending.add(lineKey(author, id), { by: reaction.by, emoji: reaction.emoji, state });
   }
 
@@ -346,7 +294,7 @@ export function createReactions({
       // A sync repeats what we mostly have already: only the changes it makes count against
       // the cap, each as a reaction, so up to MAX_REACTION_SYNC at a time cannot pass it.
       // What it says of lines not shown yet waits for them, unchecked (`synced`).
-      const shown = (change: ReactionChange) => lines.has(lineKey(change.author, change.id));
+      const shown = (change: ReactionChange) => lines.has(change.author, change.id);
       keepSynced(
         member,
         message.reactions.filter((change) => !shown(change)),
@@ -354,30 +302,13 @@ export function createReactions({
       for (const change of message.reactions) {
         if (!shown(change)) continue;
         const next: ReactorState = { name: member.name, on: change.on, ts: change.ts };
-        if (!wouldChange(change.author, change.id, change.emoji, member.id, next)) continue;
+        if (!lines.wouldChange(change.author, change.id, change.emoji, member.id, next)) continue;
         if (!cap.allow()) return;
         receiveChange(member, change);
       }
     },
     removed: dropSynced,
-    /**
-     * Who reacted is said as they are known now: a member's reactions take its new name, as
-     * the member list does (a reaction is a state, not a line written under a name then).
-     * Not one taken on a relaying member's word: its name is that member's claim.
-     */
-    renamed(member) {
-      for (const [key, line] of lines) {
-        let shownAnew = false;
-        for (const who of line.reactions?.values() ?? []) {
-          const state = who.get(member.id);
-          if (!state || state.relayedBy !== undefined || state.name === member.name) continue;
-          who.set(member.id, { ...state, name: member.name }); // keeps its place: reaction order
-          shownAnew ||= state.on;
-        }
-        const [author, id] = key.split(' ');
-        if (shownAnew && line.reactions && author && id) changed(author, id, summary(line.reactions, selfId()));
-      }
-    },
+    renamed: lines.renamed,
     opened(member) {
       restore();
       const all: ReactionChange[] = [];
@@ -400,18 +331,8 @@ export function createReactions({
      */
     shown(author: string, id: string, privateWith: string | null = null): void {
       restore();
+      if (!lines.show(author, id, privateWith)) return;
       const key = lineKey(author, id);
-      const known = lines.get(key);
-      if (known) {
-        const now = summary(known.reactions, selfId());
-        if (now.length > 0) changed(author, id, now);
-        return;
-      }
-      lines.set(key, { reactions: undefined, privateWith });
-      dropOldest(lines, MAX_REACTABLE_LINES);
-      // Live changes first: apply() keeps a private line's to its other party, and the
-      // latest state of each reactor wins whichever store held it.
-      for (const { by, emoji, state } of early.take(key)) apply(author, id, emoji, by, state);
       // What members' syncs said of it before it showed, checked now as a live change is.
       const fromSyncs = synced.get(key);
       synced.delete(key);
@@ -423,7 +344,7 @@ export function createReactions({
       const waiting = pending.take(key);
       // History never has a private line: what came for its key is not its reactions.
       if (privateWith !== null) return;
-      for (const { by, emoji, state } of waiting) apply(author, id, emoji, by, state);
+      for (const { by, emoji, state } of waiting) lines.apply(author, id, emoji, by, state);
     },
     /**
      * Reaction states a history answer carries for a line (shown now or later): each checked
@@ -452,7 +373,7 @@ export function createReactions({
      * member's word: on first, signed offs after.
      */
     forHistory(author: string, id: string): HistoryReaction[] {
-      const line = lines.get(lineKey(author, id));
+      const line = lines.get(author, id);
       // History answers carry public lines only (transcript.ts); a private line's reactions never.
       if (!line || line.privateWith !== null) return [];
       const { reactions } = line;
@@ -484,8 +405,8 @@ export function createReactions({
     toggle(author: string, id: string, emoji: ReactionEmoji): void {
       restore();
       const self = selfId();
-      const privateWith = lines.get(lineKey(author, id))?.privateWith ?? null;
-      const before = stateOf(author, id, emoji, self);
+      const privateWith = lines.get(author, id)?.privateWith ?? null;
+      const before = lines.stateOf(author, id, emoji, self);
       const change: ReactionChange = {
         author,
         id,
@@ -495,7 +416,7 @@ export function createReactions({
         ts: Math.max(Math.round(wallClock()), (before?.ts ?? 0) + 1),
       };
       const state: ReactorState = { name: 'You', on: change.on, ts: change.ts };
-      if (!apply(author, id, emoji, self, state)) return;
+      if (!lines.apply(author, id, emoji, self, state)) return;
       const signature = identity.signReaction(signedReaction(self, change)).catch(() => null);
       outgoing = outgoing.then(async () => {
         const sig = await signature;
@@ -513,10 +434,7 @@ export function createReactions({
       track(outgoing);
     },
     /** The reactions a line shows now (tests). */
-    of(author: string, id: string): ReactionSummary[] {
-      const line = lines.get(lineKey(author, id));
-      return line ? summary(line.reactions, selfId()) : [];
-    },
+    of: lines.of,
     counts: (): ReactionCounts => ({ ...counts }),
     /** Resolves once every reaction received or made so far is checked (or signed) and taken (tests). */
     async idle(): Promise<void> {
