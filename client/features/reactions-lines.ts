@@ -32,7 +32,8 @@ export function createReactionLines({ selfId, changed }: ReactionLinesOptions) {
   const lines = new Map<string, ShownLine>();
   /**
    * Checked live changes (each from its reactor) for lines not shown yet. Apart from history's
-   * (`pending`): those may only take a public line, these also a private line's other party's.
+   * (reactions-answers.ts `pending`): those may only take a public line, these also a private
+   * line's other party's.
    */
   const early = createPendingReactions<ReactorState>();
 

@@ -22,34 +22,21 @@
 // go to the other party alone, in react and in react:sync; only that party's are taken; and
 // none is ever carried in or taken from history (private lines are never in it). Anyone
 // else learning of one would learn that the private exchange exists, and when.
-import {
-  type HistoryReaction,
-  MAX_HISTORY_LINES,
-  MAX_REACTION_SYNC,
-  REACTION_CAP_PER_SECOND,
-  REACTION_EMOJI,
-  type ReactionEmoji,
-} from '../../protocol/index.ts';
+import { MAX_REACTION_SYNC, REACTION_CAP_PER_SECOND, type ReactionEmoji } from '../../protocol/index.ts';
 import { dropOldest } from '../bounded.ts';
 import { createSlot, defineFeature, type MemberHandle } from '../feature.ts';
 import type { Identity } from '../identity.ts';
 import { createRateCap, type RateCap } from '../rate-cap.ts';
-import { nameIsHere } from './authors.ts';
-import {
-  checkChange,
-  checkHistoryReaction,
-  isNewer,
-  type ReactionChange,
-  type ReactorState,
-  signedReaction,
-} from './reactions-checks.ts';
-import { createPendingReactions, type KnownReactor, type ReactorLookup } from './reactions-history.ts';
+import { createReactionAnswers } from './reactions-answers.ts';
+import { checkChange, type ReactionChange, type ReactorState, signedReaction } from './reactions-checks.ts';
+import { createReactionCounts, type ReactionCounts } from './reactions-counts.ts';
+import type { KnownReactor } from './reactions-history.ts';
 import { keepForm, keptReactions, type ReactionStore } from './reactions-kept.ts';
 import { createReactionLines } from './reactions-lines.ts';
 import type { ReactionSummary } from './reactions-summary.ts';
 import { lineKey } from './transcript.ts';
 
-export type { ReactionSummary };
+export type { ReactionCounts, ReactionSummary };
 
 /**
  * Our changes go out at most this many a second: half what a member takes from us
@@ -65,19 +52,6 @@ const changeKey = (change: Pick<ReactionChange, 'author' | 'id' | 'emoji'>): str
  * test/client/relay.test.ts), so a member reached through one is resynced too.
  */
 const SYNC_CHUNK = 100;
-/**
- * Signature checks one member's history answers may cost us, at most (per link): twice a
- * full answer's lines with every emoji on each. Past it, the reactions that member relays
- * are not taken; a reactor here resyncs its own when its link opens.
- */
-const HISTORY_CHECKS_PER_MEMBER = MAX_HISTORY_LINES * REACTION_EMOJI.length * 2;
-
-export interface ReactionCounts {
-  /** Reaction states dropped because their signature did not check against the reactor's key. */
-  forged: number;
-  /** History reaction states taken on the relaying member's word (reactor's key unknown). */
-  relayed: number;
-}
 
 export interface ReactionsOptions {
   selfId(): string;
@@ -109,9 +83,8 @@ export function createReactions({
   now = () => performance.now(),
   wallClock = () => Date.now(),
 }: ReactionsOptions) {
-  const reactionSlot = createSlot<{ cap: RateCap; historyChecks: number; synced: Set<string> }>('reactions', () => ({
+  const reactionSlot = createSlot<{ cap: RateCap; synced: Set<string> }>('reactions', () => ({
     cap: createRateCap(REACTION_CAP_PER_SECOND, 1_000, now),
-    historyChecks: 0,
     synced: new Set(),
   }));
   const lines = createReactionLines({ selfId, changed });
@@ -121,8 +94,6 @@ export function createReactions({
    * line: a line may be gone from `lines` while our change to it is still synced.
    */
   const ours = new Map<string, { change: ReactionChange; privateWith: string | null }>();
-  /** Checked reaction states from history answers, for lines not shown yet. */
-  const pending = createPendingReactions<ReactorState>();
   /**
    * What members' react:syncs say of lines not shown yet, unchecked, by line and member: a
    * sync comes when a link opens, and after our reload that is often before the lines it is
@@ -133,7 +104,7 @@ export function createReactions({
    * member holds at most that many.
    */
   const synced = new Map<string, Map<MemberHandle, ReactionChange[]>>();
-  const counts: ReactionCounts = { forged: 0, relayed: 0 };
+  const counts = createReactionCounts();
   /** Signature checks under way (tests wait for them). */
   const checking = new Set<Promise<void>>();
   /** Our changes go out in the order made, each once its signature is made. */
@@ -234,53 +205,17 @@ export function createReactions({
     );
   }
 
-  /** Whose keys history reactions are checked against (reactions-history.ts). */
-  function historyLookup(ownKey: string | null): ReactorLookup {
-    return {
-      selfId: selfId(),
-      ownKey,
-      present: (peerId) => [...members()].find((m) => m.id === peerId && !m.disposed),
-      known,
-      nameTaken: (name) => nameIsHere(name, selfName(), members(), nameKey),
-    };
-  }
-
-  /**
-   * Charges one signature check to what this member's history answers may cost us. Checks
-   * are that cost: 200 lines of 96 states, each by a reactor we know and at a time of its
-   * own, were ~19,000 checks (2.2 s in Node).
-   */
-  function mayCheck(relayer: MemberHandle): boolean {
-    const slot = relayer.slot(reactionSlot);
-    if (slot.historyChecks >= HISTORY_CHECKS_PER_MEMBER) return false;
-    slot.historyChecks++;
-    return true;
-  }
-
-  /** One history reaction state: checked against the reactor's key, or marked as the relayer's word. */
-  async function fromHistoryOne(
-    relayer: MemberHandle,
-    author: string,
-    id: string,
-    reaction: HistoryReaction,
-    lookup: ReactorLookup,
-  ): Promise<void> {
-    // What we already hold as late (another member's answer, or the reactor itself) needs no check.
-    const held = lines.stateOf(author, id, reaction.emoji, reaction.by);
-    if (held && !isNewer(held, { name: reaction.name, on: reaction.on, ts: reaction.ts })) return;
-    const state = await checkHistoryReaction(relayer, { author, id }, reaction, lookup, () => mayCheck(relayer));
-    if (state === 'ignored') return;
-    if (state === null) {
-      counts.forged++;
-      return;
-    }
-    const line = lines.get(author, id);
-    // Private lines are never in history: a reaction to one comes from its other party alone.
-    if (line !== undefined && line.privateWith !== null) return;
-    if (state.relayedBy !== undefined) counts.relayed++;
-    if (line) lines.apply(author, id, reaction.emoji, reaction.by, state);
-    else pending.add(lineKey(author, id), { by: reaction.by, emoji: reaction.emoji, state });
-  }
+  const answers = createReactionAnswers({
+    selfId,
+    selfName,
+    members,
+    nameKey,
+    identity,
+    known,
+    lines,
+    counts,
+    track,
+  });
 
   const feature = defineFeature({
     name: 'reactions',
@@ -341,66 +276,11 @@ export function createReactions({
         if (member.disposed) continue;
         for (const change of changes) receiveChange(member, change);
       }
-      const waiting = pending.take(key);
-      // History never has a private line: what came for its key is not its reactions.
-      if (privateWith !== null) return;
-      for (const { by, emoji, state } of waiting) lines.apply(author, id, emoji, by, state);
+      answers.shown(author, id, privateWith);
     },
-    /**
-     * Reaction states a history answer carries for a line (shown now or later): each checked
-     * against its reactor's key, or taken on the relayer's word when we never learned one.
-     */
-    fromHistory(relayer: MemberHandle, author: string, id: string, reactions: readonly HistoryReaction[]): void {
-      // Only the latest state of each reactor and emoji can count: the others are not checked.
-      const latest = new Map<string, HistoryReaction>();
-      for (const reaction of reactions) {
-        const key = `${reaction.by}\t${reaction.emoji}`;
-        const before = latest.get(key);
-        if (!before || reaction.ts > before.ts) latest.set(key, reaction);
-      }
-      track(
-        identity
-          .publicKey()
-          .then((ownKey) => {
-            const lookup = historyLookup(ownKey);
-            return Promise.all([...latest.values()].map((r) => fromHistoryOne(relayer, author, id, r, lookup)));
-          })
-          .then(() => undefined),
-      );
-    },
-    /**
-     * A line's reaction states as our history answer carries them, those not taken on another
-     * member's word: on first, signed offs after.
-     */
-    forHistory(author: string, id: string): HistoryReaction[] {
-      const line = lines.get(author, id);
-      // History answers carry public lines only (transcript.ts); a private line's reactions never.
-      if (!line || line.privateWith !== null) return [];
-      const { reactions } = line;
-      const self = selfId();
-      const on: HistoryReaction[] = [];
-      const off: HistoryReaction[] = [];
-      for (const [emoji, who] of reactions ?? []) {
-        for (const [by, state] of who) {
-          // Only what we checked against its reactor's key (or had from the reactor itself)
-          // goes on, as for lines (history.ts): a state taken on a relaying member's word
-          // would reach the next newcomer as relayed by us, vouched for by a page that never
-          // checked it. An unsigned "off" proves nothing to anyone: only signed ones beat a
-          // replayed "on".
-          if (state.relayedBy !== undefined || (!state.on && state.sig === undefined)) continue;
-          const item: HistoryReaction = {
-            emoji,
-            by,
-            name: by === self ? selfName() : state.name,
-            on: state.on,
-            ts: state.ts,
-          };
-          if (state.sig !== undefined) item.sig = state.sig;
-          (state.on ? on : off).push(item);
-        }
-      }
-      return [...on, ...off];
-    },
+    // What history answers carry (reactions-answers.ts).
+    fromHistory: answers.fromHistory,
+    forHistory: answers.forHistory,
     /** Our click on an emoji of a line: adds our reaction, or takes it back. */
     toggle(author: string, id: string, emoji: ReactionEmoji): void {
       restore();
