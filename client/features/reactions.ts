@@ -24,15 +24,16 @@
 // else learning of one would learn that the private exchange exists, and when.
 import { MAX_REACTION_SYNC, REACTION_CAP_PER_SECOND, type ReactionEmoji } from '../../protocol/index.ts';
 import { dropOldest } from '../bounded.ts';
-import { createSlot, defineFeature, type MemberHandle } from '../feature.ts';
+import { defineFeature, type MemberHandle } from '../feature.ts';
 import type { Identity } from '../identity.ts';
-import { createRateCap, type RateCap } from '../rate-cap.ts';
+import { createRateCap } from '../rate-cap.ts';
 import { createReactionAnswers } from './reactions-answers.ts';
-import { checkChange, type ReactionChange, type ReactorState, signedReaction } from './reactions-checks.ts';
+import { type ReactionChange, type ReactorState, signedReaction } from './reactions-checks.ts';
 import { createReactionCounts, type ReactionCounts } from './reactions-counts.ts';
 import type { KnownReactor } from './reactions-history.ts';
 import { keepForm, keptReactions, type ReactionStore } from './reactions-kept.ts';
 import { createReactionLines } from './reactions-lines.ts';
+import { createReceivedReactions } from './reactions-received.ts';
 import type { ReactionSummary } from './reactions-summary.ts';
 import { lineKey } from './transcript.ts';
 
@@ -83,10 +84,6 @@ export function createReactions({
   now = () => performance.now(),
   wallClock = () => Date.now(),
 }: ReactionsOptions) {
-  const reactionSlot = createSlot<{ cap: RateCap; synced: Set<string> }>('reactions', () => ({
-    cap: createRateCap(REACTION_CAP_PER_SECOND, 1_000, now),
-    synced: new Set(),
-  }));
   const lines = createReactionLines({ selfId, changed });
   /**
    * Our own latest change per (line, emoji), oldest first: what react:sync sends, and to whom
@@ -94,16 +91,6 @@ export function createReactions({
    * line: a line may be gone from `lines` while our change to it is still synced.
    */
   const ours = new Map<string, { change: ReactionChange; privateWith: string | null }>();
-  /**
-   * What members' react:syncs say of lines not shown yet, unchecked, by line and member: a
-   * sync comes when a link opens, and after our reload that is often before the lines it is
-   * about (a received file's line comes back once its stored copy is found, a file still
-   * waiting for an answer once its sender offers it again). Checked when the line shows: a
-   * signature check is paid only for lines this page shows. A member's next sync replaces
-   * what its last one left here (each carries its latest MAX_REACTION_SYNC changes), so a
-   * member holds at most that many.
-   */
-  const synced = new Map<string, Map<MemberHandle, ReactionChange[]>>();
   const counts = createReactionCounts();
   /** Signature checks under way (tests wait for them). */
   const checking = new Set<Promise<void>>();
@@ -171,40 +158,7 @@ export function createReactions({
     void work.finally(() => checking.delete(work));
   }
 
-  /** Forgets what this member's syncs left for lines not shown. */
-  function dropSynced(member: MemberHandle): void {
-    const slot = member.slot(reactionSlot);
-    for (const key of slot.synced) {
-      const byMember = synced.get(key);
-      byMember?.delete(member);
-      if (byMember?.size === 0) synced.delete(key);
-    }
-    slot.synced.clear();
-  }
-
-  /** What a sync says of lines not shown yet, kept for them (replacing the member's last). */
-  function keepSynced(member: MemberHandle, changes: readonly ReactionChange[]): void {
-    dropSynced(member);
-    const slot = member.slot(reactionSlot);
-    for (const change of changes) {
-      const key = lineKey(change.author, change.id);
-      const byMember = synced.get(key) ?? new Map<MemberHandle, ReactionChange[]>();
-      byMember.set(member, [...(byMember.get(member) ?? []), change]);
-      synced.set(key, byMember);
-      slot.synced.add(key);
-    }
-  }
-
-  /** A member's own change (its link, or through a relay): checked against its key, then taken. */
-  function receiveChange(member: MemberHandle, change: ReactionChange): void {
-    track(
-      checkChange(member, change).then((state) => {
-        if (state === null) counts.forged++;
-        else lines.applyWhenShown(change.author, change.id, change.emoji, member.id, state);
-      }),
-    );
-  }
-
+  const received = createReceivedReactions({ lines, counts, track, now });
   const answers = createReactionAnswers({
     selfId,
     selfName,
@@ -220,29 +174,8 @@ export function createReactions({
   const feature = defineFeature({
     name: 'reactions',
     types: ['react', 'react:sync'],
-    receive(member, message) {
-      const { cap } = member.slot(reactionSlot);
-      if (message.t === 'react') {
-        if (cap.allow()) receiveChange(member, message);
-        return;
-      }
-      // A sync repeats what we mostly have already: only the changes it makes count against
-      // the cap, each as a reaction, so up to MAX_REACTION_SYNC at a time cannot pass it.
-      // What it says of lines not shown yet waits for them, unchecked (`synced`).
-      const shown = (change: ReactionChange) => lines.has(change.author, change.id);
-      keepSynced(
-        member,
-        message.reactions.filter((change) => !shown(change)),
-      );
-      for (const change of message.reactions) {
-        if (!shown(change)) continue;
-        const next: ReactorState = { name: member.name, on: change.on, ts: change.ts };
-        if (!lines.wouldChange(change.author, change.id, change.emoji, member.id, next)) continue;
-        if (!cap.allow()) return;
-        receiveChange(member, change);
-      }
-    },
-    removed: dropSynced,
+    receive: received.receive,
+    removed: received.removed,
     renamed: lines.renamed,
     opened(member) {
       restore();
@@ -267,15 +200,7 @@ export function createReactions({
     shown(author: string, id: string, privateWith: string | null = null): void {
       restore();
       if (!lines.show(author, id, privateWith)) return;
-      const key = lineKey(author, id);
-      // What members' syncs said of it before it showed, checked now as a live change is.
-      const fromSyncs = synced.get(key);
-      synced.delete(key);
-      for (const [member, changes] of fromSyncs ?? []) {
-        member.slot(reactionSlot).synced.delete(key);
-        if (member.disposed) continue;
-        for (const change of changes) receiveChange(member, change);
-      }
+      received.shown(author, id);
       answers.shown(author, id, privateWith);
     },
     // What history answers carry (reactions-answers.ts).
