@@ -2,9 +2,9 @@
 // (signed by our key, which the tab keeps), but a file line is in no history, and a private
 // line neither: after a reload our 👍 on them was gone, while the others' came back with
 // their react:sync. And a change of ours lost with a dropped link was not sent again after
-// the reload. So the changes react:sync sends (reactions.ts `ours`, signed) are kept in the
-// tab's sessionStorage (storage.ts), beside its signing key, and taken back under the same
-// peer id: a reload that got a new one reacts as someone else.
+// the reload. So the changes react:sync sends (reactions-own.ts `ours`, signed) are kept in
+// the tab's sessionStorage (storage.ts), beside its signing key, and taken back under the
+// same peer id: a reload that got a new one reacts as someone else.
 import { encodeChannelMessage, MAX_REACTION_SYNC, PEER_ID_PATTERN, parseChannelMessage } from '../../protocol/index.ts';
 import { ownEntries } from '../storage.ts';
 import type { ReactionChange } from './reactions-checks.ts';

@@ -454,7 +454,7 @@ test('typing, reactions (a full resync too), read receipts and history go throug
   await r.viaCarol();
   const bob = r.mesh.object(BOB);
   assert.ok(bob);
-  // A resync as reactions.ts sends it when a route opens: 100 signed changes, the most in one.
+  // A resync as reactions-own.ts sends it when a route opens: 100 signed changes, the most in one.
   const change = (n: number) => ({
     author: BOB,
     id: `message-from-bob-${String(n).padStart(4, '0')}`,
