@@ -2,8 +2,8 @@
 // reaction states: each is checked against its reactor's key (reactions-history.ts says
 // whose key counts, reactions-checks.ts checks it), or taken on the relayer's word when we
 // never learned one, and waits for its line when the line is not shown yet. Our answers
-// carry the states we checked ourselves. Private lines are never in history, nor their
-// reactions.
+// carry the states we did not take on another member's word. Private lines are never in
+// history, nor their reactions.
 import { type HistoryReaction, MAX_HISTORY_LINES, REACTION_EMOJI } from '../../protocol/index.ts';
 import { createSlot, type MemberHandle } from '../feature.ts';
 import type { Identity } from '../identity.ts';
@@ -38,17 +38,8 @@ export interface ReactionAnswersOptions {
   track(work: Promise<void>): void;
 }
 
-export function createReactionAnswers({
-  selfId,
-  selfName,
-  members,
-  nameKey,
-  identity,
-  known,
-  lines,
-  counts,
-  track,
-}: ReactionAnswersOptions) {
+export function createReactionAnswers(options: ReactionAnswersOptions) {
+  const { selfId, selfName, members, nameKey, identity, known, lines, counts, track } = options;
   /** The signature checks each member's history answers cost us so far (mayCheck). */
   const checkSlot = createSlot('reactions:history-checks', () => ({ spent: 0 }));
   /** Checked reaction states from history answers, for lines not shown yet. */

@@ -1,7 +1,7 @@
-// What the reactions feature did with the states it did not simply take, counted: the parts
-// that check states (reactions-received.ts, reactions-answers.ts) add to the one record
-// createReactions owns, and the page hands out a copy (window.roomlink.reactions(): the
-// end-to-end tests read it). Its own module so the parts can name the record without
+// Reaction states dropped as forged, or taken on a relaying member's word, counted: the
+// parts that check states (reactions-received.ts, reactions-answers.ts) add to the one
+// record createReactions owns, and the page hands out a copy (window.roomlink.reactions():
+// the end-to-end tests read it). Its own module so the parts can name the record without
 // importing reactions.ts, which imports them.
 
 export interface ReactionCounts {
