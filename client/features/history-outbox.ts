@@ -41,7 +41,7 @@ const outboxSlot = createSlot<{ chunks: HistoryLinesMessage[] }>('history', () =
 
 export interface HistoryOutboxOptions {
   transcript: Transcript;
-  /** Our reactions to each line, sent with it (features/reactions.ts). */
+  /** Our reactions to each line, sent with it (features/reactions-answers.ts, forHistory). */
   reactionsOf?: ((author: string, id: string) => HistoryReaction[]) | undefined;
   /** The clock of the pacer and of the answers' window (tests); performance.now by default. */
   now?: (() => number) | undefined;

@@ -55,7 +55,7 @@ export interface HistoryOptions {
    * takes it if it is newer than what we hold.
    */
   revised?(line: HistoryLine): void;
-  /** Reactions travel with history lines: ours to send, theirs to take (features/reactions.ts). */
+  /** Reactions travel with history lines: ours to send, theirs to take (features/reactions-answers.ts). */
   reactions?: {
     forHistory(author: string, id: string): HistoryReaction[];
     fromHistory(relayer: MemberHandle, author: string, id: string, reactions: readonly HistoryReaction[]): void;

@@ -22,6 +22,18 @@
 // go to the other party alone, in react and in react:sync; only that party's are taken; and
 // none is ever carried in or taken from history (private lines are never in it). Anyone
 // else learning of one would learn that the private exchange exists, and when.
+// This module is the feature and the handle the page uses; its parts, each in a module of its own:
+//   reactions-lines.ts     the lines shown and who reacted on each (a live change waits for its line);
+//   reactions-summary.ts   what a line's bar shows;
+//   reactions-received.ts  what members tell us of their own reactions, checked and capped;
+//   reactions-synced.ts    what their syncs say of lines not shown yet, checked once they show;
+//   reactions-checks.ts    a reaction state checked against its reactor's key;
+//   reactions-answers.ts   what history answers carry: a member's states taken, ours given;
+//   reactions-history.ts   whose key counts for a history reaction, and what waits for its line;
+//   reactions-own.ts       our clicks, and our changes sent again when a link opens;
+//   reactions-sending.ts   our changes sent, paced below what a member takes;
+//   reactions-kept.ts      our changes kept across a reload of the tab;
+//   reactions-counts.ts    states dropped as forged, or taken on a relayer's word, counted.
 import { defineFeature, type MemberHandle } from '../feature.ts';
 import type { Identity } from '../identity.ts';
 import { createReactionAnswers } from './reactions-answers.ts';
