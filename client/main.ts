@@ -97,7 +97,8 @@ const { members } = memberList;
 const names = wireNames({
   selfId: () => ownId.current(),
   selfName,
-  mesh: { member: (peerId) => mesh.member(peerId), members: () => mesh.members() },
+  mesh: { member: (peerId) => mesh.member(peerId), members: () => mesh.members(), all: () => mesh.all() },
+  author: (peerId) => history.author(peerId),
   members,
   identity,
   redraw: () => memberList.redraw(),

@@ -215,6 +215,40 @@ test('a member who alters or invents another member’s line in the history it r
   expect(ghost.every((line) => line.verified === 'relayed')).toBe(true);
 });
 
+test('a member back under a new id with its key (its tab kept the key, not its ticket) is the author of its lines on a page that had them live: not marked "(earlier)"', async ({
+  server,
+  browsers,
+}) => {
+  const [alice, dave] = await openMeshedPair(browsers, server.url, ['alice', 'dave'], meshTimeoutMs);
+  await sendMany(dave.page, ['dave, before the crash']);
+  await waitForLinesFrom(alice.page, dave.id, 1);
+  // What a restored tab whose resume ticket ran out keeps: its signing key for the room.
+  const kept = await dave.page.evaluate(() =>
+    Object.entries(sessionStorage).filter(([key]) => key.startsWith('roomlink:signing:')),
+  );
+  expect(kept).toHaveLength(1);
+  await dave.page.close();
+  await waitForPeers(alice.page, 0);
+  const link = await shareLink(alice.page);
+  const context = await browsers.newContext({ label: 'dave again' });
+  await context.addInitScript((entries) => {
+    // Not in about:blank, the page before the room's, which has no storage to write.
+    if ((globalThis as unknown as { location: { protocol: string } }).location.protocol === 'about:') return;
+    for (const [key, value] of entries) sessionStorage.setItem(key, value);
+  }, kept);
+  const daveAgain = await openUser(context, link, 'dave');
+  expect(daveAgain.id).not.toBe(dave.id);
+  await waitForMesh([alice, daveAgain], meshTimeoutMs);
+  // Once he proved on his link that he holds the key (key:held: his key code shows), his line
+  // from before is his, not an earlier dave's. It waited for that proof unmarked: it was
+  // marked the moment he was listed.
+  const entry = (page: typeof alice.page) => page.locator(`[data-testid=peer][data-peer-id="${daveAgain.id}"]`);
+  await expect(entry(alice.page)).toHaveAttribute('data-code', /./);
+  const before = (page: typeof alice.page) => chatLine(page, dave.id, 'dave, before the crash');
+  await expect(before(alice.page)).toBeVisible();
+  await expect(before(alice.page)).not.toHaveAttribute('data-earlier', 'true');
+});
+
 test('a member who reloads keeps its key: its earlier lines come back to it, with their receipts, and to a newcomer, as verified; once it left, as relayed', async ({
   server,
   browsers,

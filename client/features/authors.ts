@@ -56,13 +56,36 @@ export interface Author {
 }
 
 /**
- * A member here holds one of the author's keys (signed for its link with it: keyHeld), so is
- * the author, whatever its id now: a tab that kept its key but not its id.
+ * A member here (`under` a name, if given) holds one of the author's keys (signed for its link
+ * with it, or sealed with the key that key signed: keyHeld), so is the author, whatever its id
+ * now: a tab that kept its key but not its id.
  */
-export function authorHere(author: Author, members: Iterable<MemberHandle>): boolean {
+export function authorHere(
+  author: Author,
+  members: Iterable<MemberHandle>,
+  under: (member: MemberHandle) => boolean = () => true,
+): boolean {
   for (const member of members)
-    if (!member.disposed && member.keyHeld && member.key !== null && author.keys.has(member.key)) return true;
+    if (!member.disposed && member.keyHeld && member.key !== null && author.keys.has(member.key) && under(member))
+      return true;
   return false;
+}
+
+/**
+ * The members here (`under` a name, if given) that carry one of the author's keys (announced
+ * it, or their link's hello did) without having proved they hold it yet (keyHeld): the author
+ * back under a new id, its proof on the way, or one that took its key to pass for it.
+ */
+export function authorCarriers(
+  author: Author,
+  members: Iterable<MemberHandle>,
+  under: (member: MemberHandle) => boolean = () => true,
+): MemberHandle[] {
+  const carriers: MemberHandle[] = [];
+  for (const member of members)
+    if (!member.disposed && !member.keyHeld && member.key !== null && author.keys.has(member.key) && under(member))
+      carriers.push(member);
+  return carriers;
 }
 
 export interface Authors {

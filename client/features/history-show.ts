@@ -8,7 +8,7 @@
 // each line (shownAs), which the merge (history.ts) consults and the view makes it forget.
 import { type HistoryLine, MAX_CLOCK_SKEW_MS, normalizeName } from '../../protocol/index.ts';
 import type { MemberHandle } from '../feature.ts';
-import { type Author, authorHere, nameIsHere } from './authors.ts';
+import { type Author, authorCarriers, authorHere, nameIsHere, nameKeyWithoutTable } from './authors.ts';
 import type { ChatLine, LineVerification } from './chat.ts';
 import type { Checked, Ready } from './history-checks.ts';
 import type { HistoryCounts } from './history-counts.ts';
@@ -39,6 +39,12 @@ export interface HistoryShowOptions {
   showMissed?: ((line: ChatLine) => void) | undefined;
   /** A copy of a line already shown, checked against its author's key, says it was edited or deleted. */
   revised?: ((line: HistoryLine) => void) | undefined;
+  /**
+   * A line shown unmarked while a member here under its name carries its author's key without
+   * having proved it holds it: the page marks it "(earlier)" if no proof comes in time
+   * (view/earlier-lines.ts).
+   */
+  earlierUnlessProved?: (() => void) | undefined;
 }
 
 export function createHistoryShow({
@@ -52,6 +58,7 @@ export function createHistoryShow({
   show,
   showMissed,
   revised,
+  earlierUnlessProved,
 }: HistoryShowOptions) {
   /**
    * Best verification shown so far per (author, id), and how far that copy was revised
@@ -85,14 +92,22 @@ export function createHistoryShow({
   const nameTaken = (line: HistoryLine, name: string): boolean =>
     line.from !== selfId() && present(line.from) === undefined && nameIsHere(name, selfName(), members(), nameKey);
 
+  /** Names compared as the server compares them (and as they look, once the table came). */
+  const sameName = (a: string, b: string): boolean =>
+    (nameKey ?? nameKeyWithoutTable)(a) === (nameKey ?? nameKeyWithoutTable)(b);
   /**
-   * A member here holds a key the author signed with: the same person under a new id (a tab
-   * that kept its key but not its id), whose lines are not an earlier member's. Holds it, not
-   * only announced it: anyone may announce a key seen in a hello, and a member who took a
-   * gone author's name and key would pass for them (MemberHandle.keyHeld).
+   * Whether the member here under the line's name is its author under a new id (a tab that kept
+   * its key but not its id), whose lines are not an earlier member's: it holds a key the
+   * author signed with ('held'), or carries one and has yet to prove it ('carried'). Holds it,
+   * not only announced it: anyone may announce a key seen in a hello, and a member who took a
+   * gone author's name and key would pass for them (MemberHandle.keyHeld). Under the line's
+   * name, and not ours: a holder under another name leaves the line to pass for whoever has it.
    */
-  function keyHere(author: Author | undefined): boolean {
-    return author !== undefined && authorHere(author, members());
+  function authorUnder(author: Author | undefined, name: string): 'held' | 'carried' | null {
+    if (author === undefined || sameName(selfName(), name)) return null;
+    const under = (member: MemberHandle) => sameName(member.name, name);
+    if (authorHere(author, members(), under)) return 'held';
+    return authorCarriers(author, members(), under).length > 0 ? 'carried' : null;
   }
 
   /** Shows a checked line (or counts it as a duplicate); synchronous, so a batch shows at once. */
@@ -124,8 +139,12 @@ export function createHistoryShow({
     const name = author?.name ?? line.name;
     if (verified === 'true') keepChecked(line, name);
     const history: NonNullable<ChatLine['history']> = { verified, relayedBy };
-    if (verified !== 'false' && nameTaken(line, name) && !(verified === 'true' && keyHere(author)))
-      history.earlier = true;
+    if (verified !== 'false' && nameTaken(line, name)) {
+      const here = verified === 'true' ? authorUnder(author, name) : null;
+      // Its author's proof on the way: the page marks it if none comes in time.
+      if (here === 'carried') earlierUnlessProved?.();
+      else if (here === null) history.earlier = true;
+    }
     const shown: ChatLine = { ...chatLineOf(line, verified), history };
     // A time in our future was never when it was written: shown, and placed, as written when it
     // reached us, saying so (view/lines.ts), as a live line from a clock that far off is. A past

@@ -55,6 +55,8 @@ export interface HistoryOptions {
    * takes it if it is newer than what we hold.
    */
   revised?(line: HistoryLine): void;
+  /** A line shown unmarked waits for its author's proof (history-show.ts): marked if none comes. */
+  earlierUnlessProved?(): void;
   /** Reactions travel with history lines: ours to send, theirs to take (features/reactions-answers.ts). */
   reactions?: {
     forHistory(author: string, id: string): HistoryReaction[];

@@ -20,7 +20,7 @@ export interface HistoryWiringOptions {
   selfName(): string;
   /** Our signing key: after a reload, our earlier lines come back in history as ours. */
   identity: Pick<Identity, 'publicKey'>;
-  names: Pick<Names, 'nameKey' | 'nameOf' | 'taggedName'>;
+  names: Pick<Names, 'nameKey' | 'nameOf' | 'taggedName' | 'earlierUnlessProved'>;
   /** The lines kept (both features keep them) and the edits a history line may carry (chat.ts). */
   chat: Pick<ChatWiring, 'transcript' | 'edits'>;
   /** Reactions travel with history lines (chat-signals.ts). */
@@ -46,6 +46,7 @@ export function wireHistory(options: HistoryWiringOptions) {
     show: (line, authorName) => historyView.place(line, showLine(line, line.own ? selfName() : authorName)),
     showMissed: (line) => void showLine(line, line.own ? selfName() : names.nameOf(line.from)),
     revised: (line) => chat.edits.fromHistory(line),
+    earlierUnlessProved: names.earlierUnlessProved,
     reactions: signals.reactions,
   });
   showHistoryWaiting({

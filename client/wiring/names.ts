@@ -3,6 +3,7 @@
 // list, our own entry, the lines, the private bar, what @ offers), and whether words name us.
 // Separate from main.ts because it owns the state of that (the twins, our own key once made,
 // which tags were last drawn) and everything else only asks it for a name, a tag or a redraw.
+import { type Author, authorCarriers, authorHere } from '../features/authors.ts';
 import { keyCode } from '../fingerprint.ts';
 import type { Identity } from '../identity.ts';
 import type { MemberView } from '../member.ts';
@@ -18,7 +19,9 @@ export interface NamesOptions {
   selfId(): string | null;
   selfName(): string;
   /** The member objects, with the keys they announced, and the members listed (bound lazily: the mesh comes later). */
-  mesh: Pick<Mesh, 'member' | 'members'>;
+  mesh: Pick<Mesh, 'member' | 'members' | 'all'>;
+  /** What history knows of an author by its peer id: the keys it signed with (features/authors.ts). */
+  author(peerId: string): Author | undefined;
   members: MembersView;
   identity: Identity;
   /** The member list is to be drawn again (our key code came). */
@@ -44,6 +47,7 @@ export function wireNames({
   keptLines,
   markedEarlier,
   privateBar,
+  author,
 }: NamesOptions) {
   /** Members the server gave one name (twins.ts): told apart by their key codes, and said once. */
   const twins = createTwins();
@@ -61,7 +65,23 @@ export function wireNames({
   /** The twins' tags as last drawn in the lines, our entry and the private bar (twins.version). */
   let twinsDrawn = 0;
   /** The kept lines of members gone, marked "(earlier)" once their name is here (earlier-lines.ts). */
-  const earlierLines = createEarlierLines(keptLines, twins.keyOf, markedEarlier);
+  /** Members here under this name, compared as twins are (not ours: a line under it passes for ours). */
+  const under = (name: string) => {
+    const key = twins.keyOf(name);
+    const ours = twins.keyOf(selfName()) === key;
+    return (member: { name: string }) => !ours && twins.keyOf(member.name) === key;
+  };
+  const earlierLines = createEarlierLines(keptLines, twins.keyOf, markedEarlier, {
+    held: (from, name) => {
+      const known = author(from);
+      return known !== undefined && authorHere(known, mesh.all(), under(name));
+    },
+    carrying: (from, name) => {
+      const known = author(from);
+      return known === undefined ? [] : authorCarriers(known, mesh.all(), under(name)).map((member) => member.id);
+    },
+    lookAgain: redraw,
+  });
   /**
    * Compares the names of the members the list shows (`list` as drawn: a member silent for a
    * while is hidden, unless we seem offline). A tab that crashed stays in the mesh, silent and
@@ -131,6 +151,8 @@ export function wireNames({
     useSkeleton: twins.useSkeleton,
     /** Names compared as they look (twins.ts): a relayed line under a look-alike of a name here is dropped. */
     nameKey: twins.keyOf,
+    /** A history line shown unmarked waits for its author's proof (earlier-lines.ts): looked at again. */
+    earlierUnlessProved: () => earlierLines.waiting(),
   };
 }
 

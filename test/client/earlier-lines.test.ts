@@ -5,7 +5,7 @@
 // is marked once. On a stand-in DOM (fake-dom.ts).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createEarlierLines, markEarlierLines } from '../../client/view/earlier-lines.ts';
+import { createEarlierLines, KEY_PROOF_WAIT_MS, markEarlierLines } from '../../client/view/earlier-lines.ts';
 import { lineParts } from '../../client/view/line-about.ts';
 import { FakeElement, installFakeDom } from './fake-dom.ts';
 
@@ -73,6 +73,88 @@ test('the lines are looked through when the members here change, not only their 
     earlier.update(['me-00000001', 'carol-new-01'], ['You', 'Carol']);
     assert.equal(old.dataset['earlier'], 'true');
     assert.equal(looked, 2);
+  } finally {
+    dom.restore();
+  }
+});
+
+test('the lines of an author back under a new id and its name, holding its key, are not marked; carrying it unproved, they wait for the proof, and are marked once the wait runs out', (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const dom = installFakeDom([]);
+  try {
+    // Dave's lines from before his browser crashed; Dave is back as dave-new-01 with his key.
+    const dave = line('dave-old-01', 'Dave');
+    // Gus's: a member under his name carries his key, not proved yet.
+    const gus = line('gus-old-001', 'Gus');
+    // Hal's: the member holding his key is here as Harold; another member is named Hal.
+    const hal = line('hal-old-001', 'Hal');
+    let clock = 1_000;
+    let held = new Set(['dave-old-01/Dave', 'hal-old-001/Harold']);
+    const carried = new Map([['gus-old-001/Gus', ['gus-new-001']]]);
+    let lookedAgain = 0;
+    const earlier = createEarlierLines(
+      () => [dave, gus, hal] as unknown as Element[],
+      (name) => name.toLowerCase(),
+      undefined,
+      {
+        held: (from, name) => held.has(`${from}/${name}`),
+        carrying: (from, name) => carried.get(`${from}/${name}`) ?? [],
+        lookAgain: () => lookedAgain++,
+      },
+      () => clock,
+    );
+    const ids = ['me-00000001', 'dave-new-01', 'gus-new-001', 'harold-0001', 'hal-new-001'];
+    const names = ['You', 'Dave', 'Gus', 'Harold', 'Hal'];
+    earlier.update(ids, names);
+    assert.deepEqual(
+      [dave, gus, hal].map((item) => item.dataset['earlier'] ?? ''),
+      ['', '', 'true'],
+    );
+    // Still waiting: every drawing looks again, though nothing changed.
+    clock += KEY_PROOF_WAIT_MS / 2;
+    earlier.update(ids, names);
+    assert.equal(gus.dataset['earlier'], undefined);
+    // The wait runs out: the page is asked to look again, and Gus's line is marked.
+    t.mock.timers.tick(KEY_PROOF_WAIT_MS / 2 - 1);
+    assert.equal(lookedAgain, 0, 'not before');
+    t.mock.timers.tick(1);
+    assert.equal(lookedAgain, 1, 'asked to look again when the wait ran out');
+    clock += KEY_PROOF_WAIT_MS / 2;
+    earlier.update(ids, names);
+    assert.equal(gus.dataset['earlier'], 'true');
+    // Dave's key holder leaves, and a newcomer takes the name: Dave's line is marked then.
+    held = new Set();
+    earlier.update(['me-00000001', 'dave-other-1'], ['You', 'Dave']);
+    assert.equal(dave.dataset['earlier'], 'true');
+  } finally {
+    dom.restore();
+  }
+});
+
+test('a proof that comes within the wait leaves the line unmarked for good', () => {
+  const dom = installFakeDom([]);
+  try {
+    const gus = line('gus-old-001', 'Gus');
+    let clock = 0;
+    let proved = false;
+    const earlier = createEarlierLines(
+      () => [gus] as unknown as Element[],
+      (name) => name.toLowerCase(),
+      undefined,
+      {
+        held: () => proved,
+        carrying: () => (proved ? [] : ['gus-new-001']),
+        lookAgain: () => {},
+      },
+      () => clock,
+    );
+    const ids = ['me-00000001', 'gus-new-001'];
+    earlier.update(ids, ['You', 'Gus']);
+    proved = true;
+    clock += KEY_PROOF_WAIT_MS * 2;
+    earlier.update(ids, ['You', 'Gus']);
+    earlier.update(ids, ['You', 'Gus']);
+    assert.equal(gus.dataset['earlier'], undefined);
   } finally {
     dom.restore();
   }

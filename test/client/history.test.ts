@@ -48,6 +48,7 @@ function harness(
   now?: () => number,
   revised?: HistoryOptions['revised'],
   ownKey: HistoryOptions['ownKey'] = async () => null,
+  earlierUnlessProved?: HistoryOptions['earlierUnlessProved'],
 ) {
   const shown: Array<{ line: ChatLine; name: string }> = [];
   /** Lines shown as missed while we were away (catch-ups), in the order shown. */
@@ -63,6 +64,7 @@ function harness(
     showMissed: (line) => missed.push(line),
     ...(now && { now }),
     ...(revised && { revised }),
+    ...(earlierUnlessProved && { earlierUnlessProved }),
   });
   history.joined(present.map((m) => m.id));
   for (const member of present) history.feature.added?.(member);
@@ -306,7 +308,7 @@ test('a relayed line under the name of someone here (or ours) is shown marked as
   assert.deepEqual([counts.relayed, counts.dropped], [4, 2], 'shown lines count as shown');
 });
 
-test('a line checked against the key of an author who left, under a name someone here has now, is marked as an earlier member’s; one of an author here, under a name nobody here has, or whose key is here under a new id, is not, unless the member with the key only announced it', async () => {
+test('a line checked against the key of an author who left, under a name someone here has now, is marked as an earlier member’s; one of an author here, under a name nobody here has, or whose key is here under a new id and that name, is not; one whose key a member under that name only announced waits for its proof', async () => {
   // Dave was here (his key learned), wrote, and crashed; a new dave (another id and key) is
   // here now, and so is Alice, who holds the old dave's lines; so is Erin, who stays.
   const oldDave = await writer('dave-0000001');
@@ -319,13 +321,32 @@ test('a line checked against the key of an author who left, under a name someone
   const newFay = fakeMember('fay-00000002', oldFay.member.key);
   newFay.name = 'fay';
   // Gus left; a member took his name and announced his key (seen in his hellos), which it
-  // cannot sign with (keyHeld false): not the same person.
+  // cannot sign with (keyHeld false): it may be Gus, its proof on the way, or someone passing
+  // for him. The line is shown unmarked and the page told: it marks it unless a proof comes
+  // in time (view/earlier-lines.ts).
   const oldGus = await writer('gus-00000001');
   const copier = fakeMember('gus-00000002', oldGus.member.key);
   copier.name = 'gus';
   copier.keyHeld = false;
-  const present = [oldDave.member, zoe.member, oldFay.member, oldGus.member, newDave.member, alice.member, erin.member];
-  const h = harness(present);
+  // Hal is back with his key, under another name; a new hal (another key) has his: the line
+  // would pass for the new hal's.
+  const oldHal = await writer('hal-00000001');
+  const harold = fakeMember('hal-00000002', oldHal.member.key);
+  harold.name = 'harold';
+  const newHal = await writer('hal-00000003');
+  const present = [
+    oldDave.member,
+    zoe.member,
+    oldFay.member,
+    oldGus.member,
+    oldHal.member,
+    newDave.member,
+    alice.member,
+    erin.member,
+    newHal.member,
+  ];
+  let waits = 0;
+  const h = harness(present, undefined, undefined, undefined, () => waits++);
   for (const member of present) h.link(member);
   const lines = [
     await oldDave.line('before the crash'),
@@ -333,6 +354,7 @@ test('a line checked against the key of an author who left, under a name someone
     await erin.line('erin, still here'),
     await oldFay.line('fay, same key'),
     await oldGus.line('gus, key copied'),
+    await oldHal.line('hal, key under another name'),
   ];
   // The old dave, Zoe, the old Fay and Gus are gone from the room; the new Fay is here, and
   // the member with Gus's key.
@@ -340,7 +362,8 @@ test('a line checked against the key of an author who left, under a name someone
   zoe.member.disposed = true;
   oldFay.member.disposed = true;
   oldGus.member.disposed = true;
-  present.push(newFay, copier);
+  oldHal.member.disposed = true;
+  present.push(newFay, copier, harold);
   h.answer(alice.member, lines);
   await h.history.idle();
   const earlier = (text: string) => h.shown.find(({ line }) => line.text === text)?.line.history?.earlier;
@@ -349,12 +372,21 @@ test('a line checked against the key of an author who left, under a name someone
     'erin, still here:true',
     'fay, same key:true',
     'gus, key copied:true',
+    'hal, key under another name:true',
     'zoe, who left:true',
   ]);
   assert.deepEqual(
-    ['before the crash', 'zoe, who left', 'erin, still here', 'fay, same key', 'gus, key copied'].map(earlier),
-    [true, undefined, undefined, undefined, true],
+    [
+      'before the crash',
+      'zoe, who left',
+      'erin, still here',
+      'fay, same key',
+      'gus, key copied',
+      'hal, key under another name',
+    ].map(earlier),
+    [true, undefined, undefined, undefined, undefined, true],
   );
+  assert.equal(waits, 1, 'the page is told that the line of gus waits for a proof');
 });
 
 test('a relayed copy that says the line was deleted or edited since is shown over the relayed copy shown first; a copy less revised is not', async () => {
