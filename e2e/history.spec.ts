@@ -215,7 +215,7 @@ test('a member who alters or invents another member’s line in the history it r
   expect(ghost.every((line) => line.verified === 'relayed')).toBe(true);
 });
 
-test('a member back under a new id with its key (its tab kept the key, not its ticket) is the author of its lines on a page that had them live: not marked "(earlier)"', async ({
+test('a member back under a new id with its key (its tab kept the key, not its ticket) is the author of its lines: not marked "(earlier)", neither where they were live nor for a newcomer', async ({
   server,
   browsers,
 }) => {
@@ -247,6 +247,18 @@ test('a member back under a new id with its key (its tab kept the key, not its t
   const before = (page: typeof alice.page) => chatLine(page, dave.id, 'dave, before the crash');
   await expect(before(alice.page)).toBeVisible();
   await expect(before(alice.page)).not.toHaveAttribute('data-earlier', 'true');
+
+  // A newcomer never learned the old dave's key, but the line is signed with the key the dave
+  // here holds: checked, and his (it was relayed and marked "(earlier)").
+  const carol = await openUser(await browsers.newContext({ label: 'carol' }), link, 'carol');
+  await waitForMesh([alice, daveAgain, carol], meshTimeoutMs);
+  await waitForHistory(carol.page, 2);
+  await expect(entry(carol.page)).toHaveAttribute('data-code', /./);
+  const onCarol = (await shownLines(carol.page)).filter((line) => line.history);
+  expect(onCarol.map((line) => [line.from, line.text, line.verified])).toEqual([
+    [dave.id, 'dave, before the crash', 'true'],
+  ]);
+  await expect(before(carol.page)).not.toHaveAttribute('data-earlier', 'true');
 });
 
 test('a member who reloads keeps its key: its earlier lines come back to it, with their receipts, and to a newcomer, as verified; once it left, as relayed', async ({

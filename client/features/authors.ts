@@ -91,32 +91,45 @@ export function authorCarriers(
 export interface Authors {
   /** Takes the member's name and, once its hello was checked (`heard`), its key. */
   learn(member: MemberHandle, heard?: boolean): void;
+  /**
+   * A key that checked a line of `id`'s (history-checks.ts, a key a member here carries): one
+   * it signed with, so one its other lines, edits and reactions are checked with too.
+   */
+  signedWith(id: string, name: string, key: string): void;
   get(id: string): Author | undefined;
 }
 
 export function createAuthors(): Authors {
   const authors = new Map<string, Author>();
+  function authorOf(id: string, name: string): Author {
+    let author = authors.get(id);
+    if (!author) {
+      author = { keys: new Set(), name, heard: false };
+      authors.set(id, author);
+      dropOldest(authors, DIRECTORY_LIMIT);
+    }
+    return author;
+  }
+  function addKey(author: Author, key: string): void {
+    // Heard again: the newest, the last to be forgotten.
+    author.keys.delete(key);
+    author.keys.add(key);
+    for (const oldest of author.keys) {
+      if (author.keys.size <= MAX_KEYS_PER_AUTHOR) break;
+      author.keys.delete(oldest);
+    }
+  }
   return {
     learn(member, heard = false) {
-      let author = authors.get(member.id);
-      if (!author) {
-        author = { keys: new Set(), name: member.name, heard: false };
-        authors.set(member.id, author);
-        dropOldest(authors, DIRECTORY_LIMIT);
-      }
+      const author = authorOf(member.id, member.name);
       author.name = member.name;
       author.heard ||= heard;
       // Only a key its page vouches for (member-key.ts): a link's key once it proved the room key
       // and agrees with the announced one, or the announced key once its proof checked.
-      if (member.key !== null) {
-        // Heard again: the newest, the last to be forgotten.
-        author.keys.delete(member.key);
-        author.keys.add(member.key);
-        for (const oldest of author.keys) {
-          if (author.keys.size <= MAX_KEYS_PER_AUTHOR) break;
-          author.keys.delete(oldest);
-        }
-      }
+      if (member.key !== null) addKey(author, member.key);
+    },
+    signedWith(id, name, key) {
+      addKey(authorOf(id, name), key);
     },
     get: (id) => authors.get(id),
   };

@@ -6,7 +6,7 @@
 // here: `apply` (history-show.ts) shows it, counts it or drops it.
 import type { HistoryLine } from '../../protocol/index.ts';
 import type { MemberHandle } from '../feature.ts';
-import { type Author, type Authors, checkLine } from './authors.ts';
+import { type Author, type Authors, checkLine, nameKeyWithoutTable } from './authors.ts';
 import type { LineVerification } from './chat.ts';
 
 /** A line whose author is in the room waits this long for the author's key, then counts as relayed. */
@@ -37,11 +37,23 @@ export interface HistoryChecksOptions {
   authors: Authors;
   /** The live member object of this id, if it is here. */
   present(id: string): MemberHandle | undefined;
+  /** The live member objects: a member under a gone author's name may carry its key. */
+  members(): Iterable<MemberHandle>;
+  /** Names compared as they look (authors.ts, nameIsHere); without the confusables table if not given. */
+  nameKey?: ((name: string) => string) | undefined;
   /** Shows a checked line (or counts it as a duplicate); synchronous, so a batch shows at once. */
   apply(ready: Ready, checked: Checked): void;
 }
 
-export function createHistoryChecks({ selfId, ownKey, authors, present, apply }: HistoryChecksOptions) {
+export function createHistoryChecks({
+  selfId,
+  ownKey,
+  authors,
+  present,
+  members,
+  nameKey,
+  apply,
+}: HistoryChecksOptions) {
   /** Lines whose author is here but whose key we do not know yet, by author id. */
   const waiting = new Map<string, Waiting[]>();
   const settling = new Set<Promise<void>>();
@@ -55,7 +67,24 @@ export function createHistoryChecks({ selfId, ownKey, authors, present, apply }:
       const key = await ownKey();
       author = { keys: new Set(key ? [key] : []), name: line.name, heard: true };
     }
-    return { author, verified: await checkLine(line, author) };
+    const verified = await checkLine(line, author);
+    if (verified !== 'relayed' || line.from === selfId()) return { author, verified };
+    // An author gone before we learned its key (its tab kept its key, lost its id, and is back
+    // under a new one and the same name): a member here under its name carries a key, and the
+    // line may be signed with it. Only the key's holder signs, so it is the author's key
+    // whoever carries it now; whether the member here is the author is for the page to say
+    // (it holds the key, or proves it in time: history-show.ts, view/earlier-lines.ts).
+    const key = nameKey ?? nameKeyWithoutTable;
+    const carried = new Set<string>();
+    for (const member of members())
+      if (!member.disposed && member.key !== null && key(member.name) === key(line.name)) carried.add(member.key);
+    if (carried.size === 0) return { author, verified };
+    for (const candidate of carried) {
+      if ((await checkLine(line, { keys: new Set([candidate]), name: line.name, heard: false })) !== 'true') continue;
+      authors.signedWith(line.from, line.name, candidate);
+      return { author: authors.get(line.from), verified: 'true' };
+    }
+    return { author, verified };
   }
 
   /**

@@ -78,7 +78,15 @@ export function createHistory(options: HistoryOptions) {
 
   const sources = createHistorySources({ selfId, members, counts, now });
   const shown = createHistoryShow({ ...options, present, counts });
-  const checks = createHistoryChecks({ selfId, ownKey, authors, present, apply: shown.apply });
+  const checks = createHistoryChecks({
+    selfId,
+    ownKey,
+    authors,
+    present,
+    members,
+    nameKey: options.nameKey,
+    apply: shown.apply,
+  });
   const outbox = createHistoryOutbox({ transcript, reactionsOf: reactions?.forHistory, now });
 
   /** Takes a line into the merge: ready to check now, waiting for its author's key, or a duplicate. */

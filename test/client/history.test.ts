@@ -389,6 +389,30 @@ test('a line checked against the key of an author who left, under a name someone
   assert.equal(waits, 1, 'the page is told that the line of gus waits for a proof');
 });
 
+test('a line of an author we never knew, signed with the key a member here under its name carries, is checked with that key: verified, and its author\u2019s; under another key it stays on the relayer\u2019s word', async () => {
+  // Ida wrote before we came and left; her tab kept its key and she is back under a new id and
+  // her name, holding it. Jon's line: the jon here now has another key.
+  const oldIda = await writer('ida-00000001');
+  const ida = fakeMember('ida-00000002', oldIda.member.key);
+  ida.name = 'ida';
+  const oldJon = await writer('jon-00000001');
+  const jon = await writer('jon-00000002');
+  const alice = await writer('alice-000001');
+  const present = [ida, jon.member, alice.member];
+  let waits = 0;
+  const h = harness(present, undefined, undefined, undefined, () => waits++);
+  for (const member of present) h.link(member);
+  h.answer(alice.member, [await oldIda.line('ida, before we came'), await oldJon.line('jon, before we came')]);
+  await h.history.idle();
+  assert.deepEqual(h.marks().sort(), ['ida, before we came:true', 'jon, before we came:relayed']);
+  const earlier = (text: string) => h.shown.find(({ line }) => line.text === text)?.line.history?.earlier;
+  assert.deepEqual([earlier('ida, before we came'), earlier('jon, before we came')], [undefined, true]);
+  assert.equal(waits, 0, 'ida holds the key: nothing waits');
+  // Her key is the old id's now, for its other lines, edits and reactions.
+  assert.ok(h.history.author('ida-00000001')?.keys.has(oldIda.member.key ?? ''));
+  assert.equal(h.history.author('jon-00000001'), undefined);
+});
+
 test('a relayed copy that says the line was deleted or edited since is shown over the relayed copy shown first; a copy less revised is not', async () => {
   const bob = await writer('bob-00000001');
   const carol = await writer('carol-000001');
