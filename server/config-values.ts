@@ -1,11 +1,14 @@
-// The value types of the settings (config.ts): what a host, a port, an ICE URL, a rate, an
-// origin, a proxy list or a boolean may be, as zod schemas that turn the text of a variable or
-// flag into its value or a message saying what is wrong with it.
+// The value types of the settings (config.ts): what a log level, a secret, a host, a port, an
+// ICE URL, a rate, an origin, a proxy list or a boolean may be, as zod schemas that turn the
+// text of a variable or flag into its value or a message saying what is wrong with it (the log
+// levels as the list their schema is made from).
 import { isIP } from 'node:net';
 import { RedisClient } from '@redis/client';
 import express from 'express';
 import { z } from 'zod';
 import type { Rate, TrustProxy } from './config.ts';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** A DNS name: dot-separated labels of letters, digits and inner dashes, 253 characters at most. */
 const HOST_NAME =
@@ -28,6 +31,16 @@ const PORT_RANGE = 'each port must be from 1 to 65535';
 const ICE_HOST = '(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+\\])(?::(\\d{1,5}))?';
 export const STUN_URL = new RegExp(`^stuns?:${ICE_HOST}$`);
 export const TURN_URL = new RegExp(String.raw`^turns?:${ICE_HOST}(?:\?transport=(?:udp|tcp))?$`);
+
+/**
+ * A secret or credential: at least `min` characters, and not whitespace only (sixteen spaces
+ * pass a length check, and a key anyone can guess is none).
+ */
+export const secretText = (min: number, message?: string) =>
+  z
+    .string()
+    .min(min, message)
+    .refine((value) => value.trim() !== '', 'must not be only whitespace');
 
 export const intIn = (min: number, max: number) =>
   z

@@ -11,18 +11,21 @@ import {
   booleanValue,
   hostPortList,
   intIn,
+  LOG_LEVELS,
   listenHost,
   MAX_PROXY_HOPS,
   originList,
   rateValue,
   redisUrl,
   STUN_URL,
+  secretText,
   TURN_URL,
   trustProxyValue,
   urlList,
 } from './config-values.ts';
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export { LOG_LEVELS };
+
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** A token bucket: refills `perSecond` tokens a second up to `burst`. null = no limit. */
@@ -85,15 +88,6 @@ export type ConfigResult =
 export type Env = Readonly<Record<string, string | undefined>>;
 
 const MIN_SECRET_LENGTH = 16;
-/**
- * A secret or credential: at least `min` characters, and not whitespace only (sixteen spaces
- * pass a length check, and a key anyone can guess is none).
- */
-const secretText = (min: number, message?: string) =>
-  z
-    .string()
-    .min(min, message)
-    .refine((value) => value.trim() !== '', 'must not be only whitespace');
 const MIN_METRICS_TOKEN_LENGTH = 8;
 /** TURN credentials live from a minute to a week. */
 const TURN_TTL_S = { min: 60, max: 7 * 24 * 3600 };
