@@ -4,9 +4,9 @@
 // parseConfig is pure (no process.env, no randomness) so tests can call it directly.
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { DEFAULT_MAX_VIDEO_SENDERS, MAX_VIDEO_SENDERS_LIMIT } from '../protocol/channel/calls.ts';
-import { DEFAULT_MAX_ROOM_SIZE } from '../protocol/limits.ts';
+import { MAX_VIDEO_SENDERS_LIMIT } from '../protocol/channel/calls.ts';
 import { crossChecks, withoutEffect } from './config-checks.ts';
+import { DEFAULT_STUN_URL, DEFAULTS } from './config-defaults.ts';
 import {
   booleanValue,
   hostPortList,
@@ -24,7 +24,7 @@ import {
   urlList,
 } from './config-values.ts';
 
-export { LOG_LEVELS };
+export { DEFAULT_STUN_URL, LOG_LEVELS };
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -92,37 +92,6 @@ const MIN_METRICS_TOKEN_LENGTH = 8;
 /** TURN credentials live from a minute to a week. */
 const TURN_TTL_S = { min: 60, max: 7 * 24 * 3600 };
 const CLUSTER_TIMEOUT_MS = { min: 50, max: 60_000 };
-
-/**
- * Handed to browsers when no STUN server is configured: without one, a browser behind NAT
- * offers only its private addresses and links across networks fail. A public server run by
- * Google, widely used for this; `--stun-urls none` turns it off.
- */
-export const DEFAULT_STUN_URL = 'stun:stun.l.google.com:19302';
-
-const DEFAULTS: Config = {
-  port: 3000,
-  host: '0.0.0.0',
-  maxRoomSize: DEFAULT_MAX_ROOM_SIZE,
-  maxVideoSenders: DEFAULT_MAX_VIDEO_SENDERS,
-  logLevel: 'info',
-  stunUrls: [DEFAULT_STUN_URL],
-  turnUrls: [],
-  turnTtl: 3600,
-  tunnel: false,
-  clusterTimeoutMs: 2_000,
-  allowedOrigins: [],
-  trustProxy: false,
-  // Sized so that a full room of 16 behind one NAT, meshing and ICE-restarting at once,
-  // stays well inside them (see README, "Limits"); a flood does not.
-  rateJoinSocket: { perSecond: 1, burst: 10 },
-  rateJoinIp: { perSecond: 10, burst: 100 },
-  rateSignalSocket: { perSecond: 50, burst: 200 },
-  rateSignalIp: { perSecond: 500, burst: 4_000 },
-  rateIceSocket: { perSecond: 1, burst: 20 },
-  rateIceIp: { perSecond: 20, burst: 200 },
-  rateConnectIp: { perSecond: 10, burst: 100 },
-};
 
 // One row per setting: its variable, its flag, and how to check it. The usage text and the
 // error messages are generated from this table so they cannot drift apart.
