@@ -1,31 +1,27 @@
-// The table of settings (config.ts): for each, its variable, its flag, its help and the schema
-// that checks its value, in the order --help lists them.
+// The table of settings that config.ts reads the environment and the command line by: for
+// each, its variable, its flag, its help and the schema that checks its value, in the order
+// --help lists them. The rows of STUN and TURN, of Redis and of the rate limits are in
+// config-ice.ts, config-redis.ts and config-rates.ts; the others are here.
 import { z } from 'zod';
 import { MAX_VIDEO_SENDERS_LIMIT } from '../protocol/channel/calls.ts';
-import type { Config, Rate } from './config.ts';
+import type { Config } from './config.ts';
 import { DEFAULTS } from './config-defaults.ts';
+import { ICE_SETTINGS } from './config-ice.ts';
+import { RATE_SETTINGS } from './config-rates.ts';
+import { REDIS_SETTINGS } from './config-redis.ts';
 import {
   booleanValue,
-  hostPortList,
   intIn,
   LOG_LEVELS,
   listenHost,
   MAX_PROXY_HOPS,
   originList,
-  rateValue,
-  redisUrl,
-  STUN_URL,
   secretText,
-  TURN_URL,
   trustProxyValue,
-  urlList,
 } from './config-values.ts';
 
 const MIN_SECRET_LENGTH = 16;
 const MIN_METRICS_TOKEN_LENGTH = 8;
-/** TURN credentials live from a minute to a week. */
-const TURN_TTL_S = { min: 60, max: 7 * 24 * 3600 };
-const CLUSTER_TIMEOUT_MS = { min: 50, max: 60_000 };
 
 // One row per setting: its variable, its flag, and how to check it. The usage text and the
 // error messages are generated from this table so they cannot drift apart.
@@ -98,62 +94,7 @@ export const SETTINGS: Setting[] = [
     help: 'debug: file to append every received Socket.IO packet to',
     schema: z.string().min(1),
   },
-  {
-    key: 'stunUrls',
-    env: 'STUN_URLS',
-    flag: 'stun-urls',
-    type: 'string',
-    help: `comma-separated stun: URLs handed to browsers (default ${DEFAULTS.stunUrls.join(',')}; none = no STUN)`,
-    schema: z.union([
-      z
-        .string()
-        .regex(/^\s*none\s*$/i)
-        .transform((): string[] => []),
-      urlList(STUN_URL, 'stun:', 'must list at least one stun: URL, or be none for no STUN'),
-    ]),
-  },
-  {
-    key: 'turnUrls',
-    env: 'TURN_URLS',
-    flag: 'turn-urls',
-    type: 'string',
-    help: 'comma-separated turn:/turns: URLs handed to browsers (with TURN_SECRET, or TURN_USERNAME + TURN_CREDENTIAL)',
-    schema: urlList(TURN_URL, 'turn:', 'must list at least one turn: URL'),
-  },
-  {
-    key: 'turnSecret',
-    env: 'TURN_SECRET',
-    flag: 'turn-secret',
-    type: 'string',
-    help: "coturn's static-auth-secret (short-lived credentials)",
-    schema: secretText(1),
-    secret: true,
-  },
-  {
-    key: 'turnTtl',
-    env: 'TURN_TTL',
-    flag: 'turn-ttl',
-    type: 'string',
-    help: `lifetime of TURN credentials in seconds (default ${DEFAULTS.turnTtl}, ${TURN_TTL_S.min}..${TURN_TTL_S.max})`,
-    schema: intIn(TURN_TTL_S.min, TURN_TTL_S.max),
-  },
-  {
-    key: 'turnUsername',
-    env: 'TURN_USERNAME',
-    flag: 'turn-username',
-    type: 'string',
-    help: 'static TURN username (instead of TURN_SECRET)',
-    schema: secretText(1),
-  },
-  {
-    key: 'turnCredential',
-    env: 'TURN_CREDENTIAL',
-    flag: 'turn-credential',
-    type: 'string',
-    help: 'static TURN password (with TURN_USERNAME)',
-    schema: secretText(1),
-    secret: true,
-  },
+  ...ICE_SETTINGS,
   {
     key: 'tunnel',
     env: 'TUNNEL',
@@ -180,31 +121,7 @@ export const SETTINGS: Setting[] = [
       .string()
       .regex(/^[a-z0-9](?:[a-z0-9-]{2,61}[a-z0-9])$/, 'must be 4–63 lowercase letters, digits or dashes'),
   },
-  {
-    key: 'redisUrl',
-    env: 'REDIS_URL',
-    flag: 'redis-url',
-    type: 'string',
-    help: 'redis://[user:pass@]host:port[/db]: share rooms with other nodes through one Redis',
-    schema: redisUrl,
-    secret: true,
-  },
-  {
-    key: 'redisClusterNodes',
-    env: 'REDIS_CLUSTER_NODES',
-    flag: 'redis-cluster-nodes',
-    type: 'string',
-    help: 'host:port,host:port,…: share rooms with other nodes through a Redis Cluster (its seed nodes; not with REDIS_URL)',
-    schema: hostPortList,
-  },
-  {
-    key: 'clusterTimeoutMs',
-    env: 'CLUSTER_TIMEOUT_MS',
-    flag: 'cluster-timeout-ms',
-    type: 'string',
-    help: `with Redis: wait at most this for a membership answer, then decide locally (default ${DEFAULTS.clusterTimeoutMs}, ${CLUSTER_TIMEOUT_MS.min}..${CLUSTER_TIMEOUT_MS.max})`,
-    schema: intIn(CLUSTER_TIMEOUT_MS.min, CLUSTER_TIMEOUT_MS.max),
-  },
+  ...REDIS_SETTINGS,
   {
     key: 'allowedOrigins',
     env: 'ALLOWED_ORIGINS',
@@ -237,25 +154,5 @@ export const SETTINGS: Setting[] = [
       .regex(/^[\x20-\x7e]*$/, 'must be printable ASCII (letters, digits, punctuation, spaces)'),
     secret: true,
   },
-  rateSetting('rateJoinSocket', 'JOIN_RATE_SOCKET', 'room:join per socket'),
-  rateSetting('rateJoinIp', 'JOIN_RATE_IP', 'room:join per client address'),
-  rateSetting('rateSignalSocket', 'SIGNAL_RATE_SOCKET', 'signal per socket'),
-  rateSetting('rateSignalIp', 'SIGNAL_RATE_IP', 'signal per client address'),
-  rateSetting('rateIceSocket', 'ICE_REFRESH_RATE_SOCKET', 'ice:refresh per socket'),
-  rateSetting('rateIceIp', 'ICE_REFRESH_RATE_IP', 'ice:refresh per client address'),
-  rateSetting('rateConnectIp', 'CONNECT_RATE_IP', 'new connections per client address'),
+  ...RATE_SETTINGS,
 ];
-
-type RateKey = { [K in keyof Config]-?: Config[K] extends Rate | null ? K : never }[keyof Config];
-
-function rateSetting(key: RateKey, env: string, what: string): Setting {
-  const rate = DEFAULTS[key];
-  return {
-    key,
-    env,
-    flag: env.toLowerCase().replaceAll('_', '-'),
-    type: 'string',
-    help: `${what}: PER_SECOND/BURST or off (default ${rate === null ? 'off' : `${rate.perSecond}/${rate.burst}`})`,
-    schema: rateValue,
-  };
-}
