@@ -2,12 +2,13 @@
 // over its variable) and checked with zod, so that a typo stops the server with a message
 // naming the setting instead of surfacing later as a strange runtime failure.
 // parseConfig is pure (no process.env, no randomness) so tests can call it directly.
-import { parseArgs } from 'node:util';
 import { crossChecks, withoutEffect } from './config-checks.ts';
+import { readFlags, usage } from './config-cli.ts';
 import { DEFAULTS } from './config-defaults.ts';
 import { SETTINGS } from './config-settings.ts';
 import type { LOG_LEVELS } from './config-values.ts';
 
+export { usage } from './config-cli.ts';
 export { DEFAULT_STUN_URL } from './config-defaults.ts';
 export { LOG_LEVELS } from './config-values.ts';
 
@@ -72,47 +73,10 @@ export type ConfigResult =
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-export function usage(): string {
-  const lines = SETTINGS.map((s) => {
-    const flag = s.type === 'boolean' ? `--${s.flag}` : `--${s.flag} <value>`;
-    return `  ${flag.padEnd(34)} ${s.env.padEnd(23)} ${s.help}`;
-  });
-  return [
-    'Usage: npm start -- [options]   (every option can also be set by its environment variable)',
-    '',
-    `  ${'flag'.padEnd(34)} ${'variable'.padEnd(23)} meaning`,
-    ...lines,
-    `  ${'--help'.padEnd(34)} ${''.padEnd(23)} print this text`,
-    '',
-    'A flag wins over its variable; an empty variable counts as unset; a rate of 0 means off.',
-  ].join('\n');
-}
-
 export function parseConfig(env: Env, argv: readonly string[]): ConfigResult {
-  let flags: Record<string, string | boolean | undefined>;
-  try {
-    const options: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' } };
-    for (const s of SETTINGS) options[s.flag] = { type: s.type };
-    const parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false, tokens: true });
-    // parseArgs keeps the last of a flag given twice; which one was meant is anyone's guess
-    // (a script's default and the person's own, one overriding the other unseen).
-    const given = new Map<string, number>();
-    for (const token of parsed.tokens) {
-      if (token.kind === 'option') given.set(token.name, (given.get(token.name) ?? 0) + 1);
-    }
-    const repeated = [...given].filter(([, times]) => times > 1).map(([name]) => name);
-    if (repeated.length > 0) {
-      return {
-        kind: 'invalid',
-        errors: repeated.map((name) => `--${name} is given more than once: give it once (see --help)`),
-      };
-    }
-    flags = parsed.values;
-  } catch (error) {
-    // parseArgs names the offending flag ("Unknown option '--prot'"); add where to look.
-    const message = error instanceof Error ? error.message : String(error);
-    return { kind: 'invalid', errors: [`${message} (see --help)`] };
-  }
+  const read = readFlags(argv);
+  if (read.kind === 'invalid') return read;
+  const { flags } = read;
   if (flags['help'] === true) return { kind: 'help', text: usage() };
 
   const config: Config = { ...DEFAULTS, stunUrls: [...DEFAULTS.stunUrls], turnUrls: [], allowedOrigins: [] };
