@@ -39,7 +39,7 @@ export function reconnectDelay(retries: number): number {
   return Math.min(RECONNECT_BASE_MS * 2 ** Math.min(retries, 10), RECONNECT_MAX_MS) + Math.floor(Math.random() * 50);
 }
 
-/** The target from the two settings; config.ts refuses both at once. */
+/** The target from the two settings; config-checks.ts refuses both at once. */
 export function redisTarget(config: { redisUrl?: string; redisClusterNodes?: string[] }): RedisTarget | undefined {
   if (config.redisClusterNodes !== undefined && config.redisClusterNodes.length > 0) {
     return { kind: 'cluster', nodes: config.redisClusterNodes };

@@ -1,5 +1,6 @@
-// The rules about settings together (config.ts checks each alone): pairs that contradict
-// each other stop the server; a setting that has no effect without another is said at start.
+// The rules about settings together (each alone is checked by its row, config-settings.ts):
+// pairs that contradict each other stop the server; a setting that has no effect without
+// another is said at start.
 import type { Config } from './config.ts';
 
 /** Rules that involve more than one setting. */

@@ -1,7 +1,7 @@
-// The value types of the settings (config.ts): what a log level, a secret, a host, a port, an
-// ICE URL, a rate, an origin, a proxy list or a boolean may be, as zod schemas that turn the
-// text of a variable or flag into its value or a message saying what is wrong with it (the log
-// levels as the list their schema is made from).
+// The value types of the settings (config-settings.ts): what a log level, a secret, a host, a
+// port, an ICE URL, a rate, an origin, a proxy list or a boolean may be, as zod schemas that
+// turn the text of a variable or flag into its value or a message saying what is wrong with it
+// (the log levels as the list their schema is made from).
 import { isIP } from 'node:net';
 import { RedisClient } from '@redis/client';
 import express from 'express';

@@ -2,6 +2,13 @@
 // over its variable) and checked with zod, so that a typo stops the server with a message
 // naming the setting instead of surfacing later as a strange runtime failure.
 // parseConfig is pure (no process.env, no randomness) so tests can call it directly.
+// Here: the types of the settings, and parseConfig, which gives each setting its value. Its parts:
+// - config-cli.ts: the command line (each flag given once) and the --help text
+// - config-settings.ts: the table, one row per setting (variable, flag, help, schema)
+// - config-ice.ts, config-redis.ts, config-rates.ts: the table's STUN/TURN, Redis and rate rows
+// - config-values.ts: the kinds of values (a host, an ICE URL, a rate…) as zod schemas
+// - config-defaults.ts: what a setting is when nothing gives it
+// - config-checks.ts: the rules about settings together: conflicts, and settings with no effect
 import { crossChecks, withoutEffect } from './config-checks.ts';
 import { readFlags, usage } from './config-cli.ts';
 import { DEFAULTS } from './config-defaults.ts';

@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 
 export type OriginVerdict = 'no_origin' | 'same_origin' | 'allowlisted' | 'forbidden';
 
-/** allowed: origins as browsers send them (config.ts: `new URL(o).origin`), or ['*']. */
+/** allowed: origins as browsers send them (config-values.ts: `new URL(o).origin`), or ['*']. */
 export function checkOrigin(req: IncomingMessage, allowed: readonly string[]): OriginVerdict {
   const origin = req.headers.origin;
   if (origin === undefined) return 'no_origin';

@@ -12,7 +12,7 @@ import { ownEntries } from '../storage.ts';
 export const KEPT_RECEIPTS = MAX_HISTORY_LINES;
 /** Characters of them kept, at most (the newest lines first): a few percent of the tab's storage. */
 export const KEPT_CHARS = 150_000;
-/** The most members a room can have (server/config.ts MAX_ROOM_SIZE): a longer list is not ours. */
+/** The most members a room can have (server/config-settings.ts MAX_ROOM_SIZE): a longer list is not ours. */
 const MAX_MEMBERS = 256;
 
 /** What reached whom, by peer id (receipts.ts OwnLine, as kept). */

@@ -12,7 +12,7 @@ import type { RecipientLabel } from './sent-line.ts';
 
 /** Sent files listed, at most (the oldest go first). */
 export const MAX_SENT_KEPT = 100;
-/** Recipients a line lists, at most: a room holds 256 members at most (server/config.ts). */
+/** Recipients a line lists, at most: a room holds 256 members at most (server/config-settings.ts). */
 const MAX_RECIPIENTS = 256;
 
 export interface SentFile {
