@@ -15,7 +15,7 @@ export const KEPT_CHARS = 150_000;
 /** The most members a room can have (server/config-settings.ts MAX_ROOM_SIZE): a longer list is not ours. */
 const MAX_MEMBERS = 256;
 
-/** What reached whom, by peer id (receipts.ts OwnLine, as kept). */
+/** What reached whom, by peer id (receipts-line.ts OwnLine, as kept). */
 export interface KeptReceipt {
   to: string[];
   got: string[];
