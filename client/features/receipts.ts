@@ -18,7 +18,6 @@ import { createRateCap, type RateCap } from '../rate-cap.ts';
 import { writeSoon } from '../write-soon.ts';
 import {
   KEPT_CHARS,
-  KEPT_NAMES,
   KEPT_RECEIPTS,
   type KeptReceipt,
   keptNames,
@@ -26,6 +25,7 @@ import {
   type ReceiptStore,
 } from './receipts-kept.ts';
 import { type OwnLine, type Receipt, receiptOf } from './receipts-line.ts';
+import { createReceiptNames } from './receipts-names.ts';
 
 export { type Receipt, type ReceiptState, receiptOf, receiptText } from './receipts-line.ts';
 
@@ -83,19 +83,7 @@ export function createReceipts({
 
   /** What an earlier page of this tab kept and no line of ours took back yet (read once our id is known). */
   let kept: Map<string, KeptReceipt> | undefined;
-  /**
-   * The name of each member our lines went to, as we last knew it: the note's detail names
-   * who read a line, or went without it, after they left (and after a reload, kept with the
-   * receipts). Without it, a reader who had left read as "someone who left" once anything
-   * about the line changed, and on every line after a reload.
-   */
-  const names = new Map<string, string>();
-  const learn = (member: MemberHandle | undefined): void => {
-    if (!member) return;
-    names.delete(member.id); // the newest last: the oldest go first
-    names.set(member.id, member.name);
-    dropOldest(names, KEPT_NAMES);
-  };
+  const names = createReceiptNames();
   /** The store is written KEEP_DELAY_MS after a change, with whatever changed meanwhile. */
   const keeping = writeSoon(KEEP_DELAY_MS, write);
   const keepSoon = keeping.soon;
@@ -109,9 +97,7 @@ export function createReceipts({
     if (kept) return kept;
     const saved = store && selfId() !== '' ? store.load() : undefined;
     kept = saved === undefined ? new Map() : keptReceipts(saved, selfId());
-    // Under the names we knew since, if any (a member renamed after the earlier page kept them).
-    if (saved !== undefined)
-      for (const [id, name] of keptNames(saved, selfId())) if (!names.has(id)) names.set(id, name);
+    if (saved !== undefined) names.takeKept(keptNames(saved, selfId()));
     return kept;
   }
 
@@ -143,7 +129,7 @@ export function createReceipts({
       const [, line] = entry;
       const fresh: Array<[string, string]> = [];
       for (const id of [...line.to, ...line.missed]) {
-        const name = names.get(id);
+        const name = names.of(id);
         if (name !== undefined && !named.has(id)) fresh.push([id, name]);
       }
       chars += JSON.stringify(entry).length + JSON.stringify(fresh).length;
@@ -211,7 +197,7 @@ export function createReceipts({
     types: ['receipt:read'],
     receive(member, message) {
       if (!member.slot(receiptSlot).cap.allow()) return;
-      learn(member);
+      names.learn(member);
       for (const id of message.ids) {
         const line = own.get(id);
         // Only a member we wrote the line to can have read it; anything else is ignored.
@@ -241,7 +227,7 @@ export function createReceipts({
       readTimers.delete(member);
       const { retryTimer } = member.slot(receiptSlot);
       if (retryTimer !== null) clearTimeout(retryTimer);
-      learn(member); // the name it left under
+      names.learn(member); // the name it left under
       // It left without our line: "delivered to all" means all who are still here. A private
       // line waits for its one recipient to come back (chat-orphans.ts keeps it for a reload),
       // unless it cannot come back to it: we got a new id (the chat drops the line then).
@@ -265,7 +251,7 @@ export function createReceipts({
         queued,
         at: Date.now(),
       };
-      for (const id of line.recipients) learn(memberById(id));
+      for (const id of line.recipients) names.learn(memberById(id));
       own.set(lineId, line);
       dropOldest(own, MAX_TRACKED_LINES);
       report(lineId, line);
@@ -294,7 +280,7 @@ export function createReceipts({
     delivered(lineId: string, member: MemberHandle): void {
       const line = own.get(lineId);
       if (!line?.recipients.has(member.id) || line.delivered.has(member.id)) return;
-      learn(member);
+      names.learn(member);
       line.delivered.add(member.id);
       report(lineId, line);
     },
@@ -348,7 +334,7 @@ export function createReceipts({
     /** Keeps what the receipts say now, before the page goes (pagehide): not KEEP_DELAY_MS later. */
     keep: keeping.now,
     /** The name a member our lines went to had when we last knew it (here or gone), if we did. */
-    nameOf: (peerId: string): string | undefined => names.get(peerId),
+    nameOf: names.of,
     /** The receipt of one of our lines (tests, debug handle). */
     receipt(lineId: string): Receipt | null {
       const line = own.get(lineId);
