@@ -15,18 +15,12 @@ import { MAX_READ_IDS } from '../../protocol/index.ts';
 import { dropOldest } from '../bounded.ts';
 import { createSlot, defineFeature, GONE_FOR_GOOD, type MemberHandle } from '../feature.ts';
 import { createRateCap, type RateCap } from '../rate-cap.ts';
-import { writeSoon } from '../write-soon.ts';
-import {
-  KEPT_CHARS,
-  KEPT_RECEIPTS,
-  type KeptReceipt,
-  keptNames,
-  keptReceipts,
-  type ReceiptStore,
-} from './receipts-kept.ts';
+import { createReceiptKeeping } from './receipts-keeping.ts';
+import type { ReceiptStore } from './receipts-kept.ts';
 import { type OwnLine, type Receipt, receiptOf } from './receipts-line.ts';
 import { createReceiptNames } from './receipts-names.ts';
 
+export { KEEP_DELAY_MS } from './receipts-keeping.ts';
 export { type Receipt, type ReceiptState, receiptOf, receiptText } from './receipts-line.ts';
 
 /** Receipts kept for this many of our latest lines; older lines keep what they show. */
@@ -39,8 +33,6 @@ const READ_CAP_PER_SECOND = 20;
 export const RELAYED_READ_RETRY_MS = 5_000;
 /** … this many times while the route stays (each route that opens sends them once more). */
 export const RELAYED_READ_RESENDS = 3;
-/** Changes are kept (`store`) this long after them: a line's acks and reads come together. */
-export const KEEP_DELAY_MS = 500;
 
 interface ReceiptPeerState {
   cap: RateCap;
@@ -81,64 +73,14 @@ export function createReceipts({
   const own = new Map<string, OwnLine>();
   const readTimers = new Map<MemberHandle, ReturnType<typeof setTimeout>>();
 
-  /** What an earlier page of this tab kept and no line of ours took back yet (read once our id is known). */
-  let kept: Map<string, KeptReceipt> | undefined;
   const names = createReceiptNames();
-  /** The store is written KEEP_DELAY_MS after a change, with whatever changed meanwhile. */
-  const keeping = writeSoon(KEEP_DELAY_MS, write);
+  const keeping = createReceiptKeeping({ store, selfId, names, tracked: () => own });
   const keepSoon = keeping.soon;
 
   const report = (lineId: string, line: OwnLine) => {
     changed(lineId, receiptOf(line));
     keepSoon();
   };
-
-  function keptNow(): Map<string, KeptReceipt> {
-    if (kept) return kept;
-    const saved = store && selfId() !== '' ? store.load() : undefined;
-    kept = saved === undefined ? new Map() : keptReceipts(saved, selfId());
-    if (saved !== undefined) names.takeKept(keptNames(saved, selfId()));
-    return kept;
-  }
-
-  /**
-   * Writes our newest lines' receipts (and those kept not yet taken back), by when each
-   * was written, to the store: KEPT_RECEIPTS at most, and no more than KEPT_CHARS of it (in a
-   * room of 256, 200 lines' lists of ids would fill the tab's storage, which the resume
-   * ticket, edits and file lists share). Only when something changed.
-   */
-  function write(): void {
-    const from = selfId();
-    if (!store || from === '') return;
-    const candidates: Array<[string, KeptReceipt]> = [...keptNow()];
-    for (const [id, line] of own) {
-      // A line written offline and not sent yet goes with the page: there is nothing to keep.
-      if (line.queued) continue;
-      const { recipients, delivered, read, missed, at } = line;
-      const kept: KeptReceipt = { to: [...recipients], got: [...delivered], read: [...read], missed: [...missed], at };
-      if (line.privately) kept.privately = true;
-      candidates.push([id, kept]);
-    }
-    // Newest first; of lines written in the same millisecond, the later listed (stable sort, reversed).
-    const newest = candidates.reverse().sort(([, a], [, b]) => b.at - a.at);
-    const lines: Array<[string, KeptReceipt]> = [];
-    /** The names of the members the kept lines name, counted in the same share. */
-    const named = new Map<string, string>();
-    let chars = 0;
-    for (const entry of newest.slice(0, KEPT_RECEIPTS)) {
-      const [, line] = entry;
-      const fresh: Array<[string, string]> = [];
-      for (const id of [...line.to, ...line.missed]) {
-        const name = names.of(id);
-        if (name !== undefined && !named.has(id)) fresh.push([id, name]);
-      }
-      chars += JSON.stringify(entry).length + JSON.stringify(fresh).length;
-      if (chars > KEPT_CHARS) break;
-      for (const [id, name] of fresh) named.set(id, name);
-      lines.push(entry);
-    }
-    store.save({ from, lines: lines.reverse(), names: [...named] });
-  }
 
   function sendReads(member: MemberHandle): void {
     // Also run at once when the channel opens: the batch's timer then has nothing left to do.
@@ -270,8 +212,7 @@ export function createReceipts({
      * counting and carries no receipt: what reached whom says nothing of a line that is gone.
      */
     withdrawn(lineId: string): void {
-      // Off the store too, soon: a tab discarded without pagehide must not bring it back.
-      if (kept?.delete(lineId)) keepSoon();
+      keeping.drop(lineId);
       if (!own.delete(lineId)) return;
       keepSoon();
       changed(lineId, null);
@@ -309,9 +250,8 @@ export function createReceipts({
         report(lineId, known);
         return true;
       }
-      const saved = keptNow().get(lineId);
+      const saved = keeping.take(lineId);
       if (!saved) return false;
-      kept?.delete(lineId);
       const line: OwnLine = {
         recipients: new Set(saved.to),
         delivered: new Set(saved.got),
