@@ -12,19 +12,17 @@
 // version never send, and reached only through a relay a member's version is not known: the
 // resends would be needed all the same.)
 import { MAX_READ_IDS } from '../../protocol/index.ts';
-import { dropOldest } from '../bounded.ts';
 import { createSlot, defineFeature, GONE_FOR_GOOD, type MemberHandle } from '../feature.ts';
 import { createRateCap, type RateCap } from '../rate-cap.ts';
 import { createReceiptKeeping } from './receipts-keeping.ts';
 import type { ReceiptStore } from './receipts-kept.ts';
-import { type OwnLine, type Receipt, receiptOf } from './receipts-line.ts';
+import type { Receipt } from './receipts-line.ts';
 import { createReceiptNames } from './receipts-names.ts';
+import { createTrackedLines, MAX_TRACKED_LINES } from './receipts-tracked.ts';
 
 export { KEEP_DELAY_MS } from './receipts-keeping.ts';
 export { type Receipt, type ReceiptState, receiptOf, receiptText } from './receipts-line.ts';
 
-/** Receipts kept for this many of our latest lines; older lines keep what they show. */
-const MAX_TRACKED_LINES = 2_000;
 /** Lines seen together (scrolling, a burst) are reported together. */
 const READ_BATCH_DELAY_MS = 150;
 /** Read receipts obeyed per member per second: an honest reader sends a few. */
@@ -70,17 +68,11 @@ export function createReceipts({
     resends: 0,
     retryTimer: null,
   }));
-  const own = new Map<string, OwnLine>();
   const readTimers = new Map<MemberHandle, ReturnType<typeof setTimeout>>();
 
   const names = createReceiptNames();
-  const keeping = createReceiptKeeping({ store, selfId, names, tracked: () => own });
-  const keepSoon = keeping.soon;
-
-  const report = (lineId: string, line: OwnLine) => {
-    changed(lineId, receiptOf(line));
-    keepSoon();
-  };
+  const keeping = createReceiptKeeping({ store, selfId, names, tracked: () => tracked.all() });
+  const tracked = createTrackedLines({ member: memberById, changed, names, keeping });
 
   function sendReads(member: MemberHandle): void {
     // Also run at once when the channel opens: the batch's timer then has nothing left to do.
@@ -123,31 +115,13 @@ export function createReceipts({
     state.retryTimer = setTimeout(() => resendUnsure(member), RELAYED_READ_RETRY_MS * 2 ** state.resends);
   }
 
-  /** Our lines it did not get stop counting it (and, unless `privateToo`, not private ones). */
-  function notRecipient(member: MemberHandle, privateToo: boolean): void {
-    for (const [id, line] of own) {
-      if (!line.recipients.has(member.id) || line.delivered.has(member.id)) continue;
-      if (line.privately && !privateToo) continue;
-      line.recipients.delete(member.id);
-      line.missed.add(member.id);
-      report(id, line);
-    }
-  }
-
   const feature = defineFeature({
     name: 'receipts',
     types: ['receipt:read'],
     receive(member, message) {
       if (!member.slot(receiptSlot).cap.allow()) return;
       names.learn(member);
-      for (const id of message.ids) {
-        const line = own.get(id);
-        // Only a member we wrote the line to can have read it; anything else is ignored.
-        if (!line?.recipients.has(member.id) || line.read.has(member.id)) continue;
-        line.read.add(member.id);
-        line.delivered.add(member.id);
-        report(id, line);
-      }
+      tracked.readBy(member, message.ids);
     },
     opened(member) {
       const state = member.slot(receiptSlot);
@@ -161,7 +135,7 @@ export function createReceipts({
     },
     shut(member) {
       // It will get nothing more from us: "delivered to all" means all we still send to.
-      notRecipient(member, true);
+      tracked.notRecipient(member, true);
     },
     removed(member, reason) {
       const timer = readTimers.get(member);
@@ -173,58 +147,19 @@ export function createReceipts({
       // It left without our line: "delivered to all" means all who are still here. A private
       // line waits for its one recipient to come back (chat-orphans.ts keeps it for a reload),
       // unless it cannot come back to it: we got a new id (the chat drops the line then).
-      notRecipient(member, member.shut || GONE_FOR_GOOD.has(reason));
+      tracked.notRecipient(member, member.shut || GONE_FOR_GOOD.has(reason));
     },
   });
 
   return {
     feature,
-    /**
-     * We wrote a line to these members (`privately`: a private line, to one member; `queued`:
-     * while we seemed offline).
-     */
-    sent(lineId: string, recipients: Iterable<string>, privately = false, queued = false): void {
-      const line: OwnLine = {
-        recipients: new Set(recipients),
-        delivered: new Set(),
-        read: new Set(),
-        missed: new Set(),
-        privately,
-        queued,
-        at: Date.now(),
-      };
-      for (const id of line.recipients) names.learn(memberById(id));
-      own.set(lineId, line);
-      dropOldest(own, MAX_TRACKED_LINES);
-      report(lineId, line);
-    },
-    /** We are back from seeming offline: lines written meanwhile are on their way now. */
-    back(): void {
-      for (const [lineId, line] of own) {
-        if (!line.queued) continue;
-        line.queued = false;
-        report(lineId, line);
-      }
-    },
-    /**
-     * We deleted our line: it goes to nobody any more (chat.ts withdraw), so a member still
-     * without it would be waited for for good ("delivered to 2 of 3" for ever). It stops
-     * counting and carries no receipt: what reached whom says nothing of a line that is gone.
-     */
-    withdrawn(lineId: string): void {
-      keeping.drop(lineId);
-      if (!own.delete(lineId)) return;
-      keepSoon();
-      changed(lineId, null);
-    },
-    /** The chat's ack: this member has our line. */
-    delivered(lineId: string, member: MemberHandle): void {
-      const line = own.get(lineId);
-      if (!line?.recipients.has(member.id) || line.delivered.has(member.id)) return;
-      names.learn(member);
-      line.delivered.add(member.id);
-      report(lineId, line);
-    },
+    // Our lines and how far each got (receipts-tracked.ts).
+    sent: tracked.sent,
+    back: tracked.back,
+    withdrawn: tracked.withdrawn,
+    delivered: tracked.delivered,
+    restore: tracked.restore,
+    receipt: tracked.receipt,
     /** We saw a line of `authorId` on a visible screen: tell its author (once per line). */
     read(authorId: string, lineId: string): void {
       const author = memberById(authorId);
@@ -238,48 +173,10 @@ export function createReceipts({
           setTimeout(() => sendReads(author), READ_BATCH_DELAY_MS),
         );
     },
-    /**
-     * Our line came back with history after a reload of the tab: its receipt is as the earlier
-     * page kept it, if it kept one (false: none), and it counts from here on. A member it was
-     * written to that is no longer here and did not get it went without it meanwhile.
-     */
-    restore(lineId: string, at: number): boolean {
-      // Shown again (a better copy replaced the first): the receipt it has, for its new note.
-      const known = own.get(lineId);
-      if (known) {
-        report(lineId, known);
-        return true;
-      }
-      const saved = keeping.take(lineId);
-      if (!saved) return false;
-      const line: OwnLine = {
-        recipients: new Set(saved.to),
-        delivered: new Set(saved.got),
-        read: new Set(saved.read),
-        missed: new Set(saved.missed),
-        privately: saved.privately === true,
-        at,
-      };
-      for (const id of saved.to) {
-        const member = memberById(id);
-        if (line.delivered.has(id) || (member && !member.disposed && !member.shut)) continue;
-        line.recipients.delete(id);
-        line.missed.add(id);
-      }
-      own.set(lineId, line);
-      dropOldest(own, MAX_TRACKED_LINES);
-      report(lineId, line);
-      return true;
-    },
     /** Keeps what the receipts say now, before the page goes (pagehide): not KEEP_DELAY_MS later. */
     keep: keeping.now,
     /** The name a member our lines went to had when we last knew it (here or gone), if we did. */
     nameOf: names.of,
-    /** The receipt of one of our lines (tests, debug handle). */
-    receipt(lineId: string): Receipt | null {
-      const line = own.get(lineId);
-      return line ? receiptOf(line) : null;
-    },
   };
 }
 
