@@ -17,7 +17,7 @@
 // honest backlog is not dropped on the way.
 //
 // Handing a message to a relay is no proof it arrives: the features repair what matters
-// (chat-resend.ts resends unacknowledged lines, receipts.ts read receipts).
+// (chat-resend.ts resends unacknowledged lines, receipts-relayed.ts read receipts).
 import type { ChannelMessage, MessageOf } from '../protocol/index.ts';
 import type { Announcement } from './announce.ts';
 import { type Bucket, refill } from './budget.ts';

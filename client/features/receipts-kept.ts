@@ -23,7 +23,7 @@ export interface KeptReceipt {
   missed: string[];
   /** When the line was written (ms since the epoch). */
   at: number;
-  /** A private line (to one member): its receipt reads as one (receipts.ts). Kept only when true. */
+  /** A private line (to one member): its receipt reads as one (receipts-line.ts). Kept only when true. */
   privately?: true;
 }
 

@@ -1,6 +1,14 @@
 // Delivery and read receipts. For our own lines: who was meant to get each line, who has it
 // (the chat's acks) and who saw it on a visible screen (their read receipts). For the lines
 // of others: which ones we saw, sent back to each author in batches.
+// This module is the feature and the handle the page uses; its parts, each in a module of its own:
+//   receipts-line.ts      one of our lines as the receipts see it, and the receipt it has, in words;
+//   receipts-tracked.ts   our lines and how far each got: written to, delivered, read, missed;
+//   receipts-names.ts     the name of each member our lines went to, as we last knew it;
+//   receipts-keeping.ts   our lines' receipts written for the tab's next load, and taken back;
+//   receipts-kept.ts      what is kept across a reload of the tab, and read back;
+//   receipts-reads.ts     our read receipts for others' lines, batched per author;
+//   receipts-relayed.ts   those that went through a relay, sent again in case it dropped them.
 import { createSlot, defineFeature, GONE_FOR_GOOD, type MemberHandle } from '../feature.ts';
 import { createRateCap } from '../rate-cap.ts';
 import { createReceiptKeeping } from './receipts-keeping.ts';
