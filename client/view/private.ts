@@ -34,7 +34,10 @@ export function createPrivateView(handlers: { choose(peerId: string | null): voi
    */
   const drafts = new Map<string, string>();
 
-  /** A choice made by the user: the message box takes the keyboard (a phone's People panel closes: page.ts). */
+  /**
+   * A choice made by the user: the message box takes the keyboard (a phone's People panel
+   * closes: people-toggle.ts).
+   */
   function chosen(peerId: string | null): void {
     const from = bar.dataset.peerId ?? '';
     handlers.choose(peerId);
