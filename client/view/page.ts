@@ -1,7 +1,6 @@
 // The page around the chat: connection status, inviting people, your name, the composer,
 // and on a phone the toggle that brings the member list and name over the chat.
 
-import type { SignalingStatus } from '../signaling.ts';
 import { pageAnnouncer } from './announcer.ts';
 import { fitToContent, sendsOnEnter, textToSend } from './composer-box.ts';
 import { byTestId, el } from './dom.ts';
@@ -12,24 +11,10 @@ import { watchPeopleToggle } from './people-toggle.ts';
 import { createReplyCompose, type ReplyTarget } from './reply-compose.ts';
 import { roomParts } from './room-parts.ts';
 import { createShareView } from './share.ts';
+import { createStatusLine, type PageStatus } from './status-line.ts';
 import { sentenceNodes } from './text.ts';
 
-/** What the page status says: the socket's state, or that our own network seems gone (outage.ts). */
-export type PageStatus = SignalingStatus | 'offline';
-
-const STATUS_TEXT: Record<PageStatus, string> = {
-  connecting: 'Connecting to the server…',
-  joined: '',
-  reconnecting: 'Server unreachable — chat still works with connected members. Reconnecting…',
-  // The server answers: it is our own earlier connection that it still counts (wiring/status.ts says for how long).
-  reclaiming:
-    'Rejoining: the server still counts your earlier connection as here. Chat still works with connected members.',
-  replaced: 'This room was opened in another tab with the same identity. Reload to use it here.',
-  cut: 'The server cut this connection off for sending too much, too fast. Reconnecting in a few seconds; chat still works with connected members.',
-  refused: 'You are not in this room: the server keeps you out for now. Trying again by itself…',
-  rejected: 'The server refused to let you in.',
-  offline: 'You seem to be offline — messages you write will be sent when you’re back.',
-};
+export type { PageStatus } from './status-line.ts';
 
 export interface PageHandlers {
   rename(name: string): void;
@@ -101,7 +86,7 @@ export function createPageView(handlers: PageHandlers): PageView {
   const messageInput = byTestId<HTMLTextAreaElement>('message-input');
   const fitMessageBox = fitToContent(messageInput);
   const sendButton = byTestId<HTMLButtonElement>('send-button');
-  const status = byTestId<HTMLElement>('signaling-status');
+  const status = createStatusLine(() => handlers.retryJoin());
   const room = roomParts();
   const announcer = pageAnnouncer();
   const share = createShareView((message) => announcer.say(message));
@@ -253,32 +238,7 @@ export function createPageView(handlers: PageHandlers): PageView {
     setName(name, replace = false) {
       if (replace || document.activeElement !== nameInput) nameInput.value = name;
     },
-    setStatus(state, detail) {
-      const text = detail ?? STATUS_TEXT[state];
-      const retry = status.querySelector<HTMLButtonElement>('.retry-join');
-      // The same words again (each refusal while the page keeps trying): left as they are,
-      // not read out again by a screen reader (a live region), the button usable again.
-      if (status.dataset.state === state && status.dataset.text === text) {
-        retry?.removeAttribute('aria-disabled');
-        return;
-      }
-      const hadFocus = retry !== null && document.activeElement === retry;
-      status.dataset.state = state;
-      status.dataset.text = text;
-      status.textContent = text;
-      status.hidden = text === '';
-      if (state !== 'refused') return;
-      const again = el('button', { className: 'retry-join', testId: 'retry-join', text: 'Try again' });
-      again.type = 'button';
-      // Marked, not disabled, while its join is out: a disabled button drops the keyboard to
-      // the page's body (an exploratory pass: the next Tab landed on "Desktop notifications").
-      again.addEventListener('click', () => {
-        if (again.getAttribute('aria-disabled') === 'true') return;
-        if (handlers.retryJoin()) again.setAttribute('aria-disabled', 'true');
-      });
-      status.append(' ', again);
-      if (hadFocus) again.focus();
-    },
+    setStatus: (state, detail) => status.set(state, detail),
     setOutside(outside) {
       const focused = document.activeElement;
       const wasWriting = focused === messageInput || focused === sendButton;
@@ -287,7 +247,7 @@ export function createPageView(handlers: PageHandlers): PageView {
       sendButton.disabled = outside;
       if (outside) {
         // The keyboard was in the message box, now off: to the way in, "Try again".
-        if (wasWriting) status.querySelector<HTMLElement>('.retry-join')?.focus();
+        if (wasWriting) status.focusRetry();
         return;
       }
       // Back from the status line (its button is gone) or from nowhere: to the message box.
@@ -321,16 +281,12 @@ export function createPageView(handlers: PageHandlers): PageView {
       keyNote.textContent = message ?? '';
     },
     fatal(message) {
-      status.dataset.state = 'rejected';
-      // The way out: a new room of one's own (/ makes one), where the keyboard already is.
-      const start = el('a', { className: 'start-room', text: 'Start a new room', testId: 'start-room' });
-      start.href = '/';
-      status.replaceChildren(`${message} `, start);
-      status.hidden = false;
+      const start = status.fatal(message);
       messageInput.disabled = true;
       sendButton.disabled = true;
       share.disable();
       room.set(true);
+      // The keyboard to the way out (status-line.ts), once what needs a room is off.
       start.focus();
     },
   };

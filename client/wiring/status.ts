@@ -99,9 +99,9 @@ export function wireStatus({ page, listed, redraw, back, catchUp: askSince }: St
 }
 
 /**
- * The status line's words when they are not the usual ones (view/page.ts STATUS_TEXT): why
- * the server keeps us out, and for a room full, how many it holds; how long our earlier
- * connection may still hold our place.
+ * The status line's words when they are not the usual ones (view/status-line.ts
+ * STATUS_TEXT): why the server keeps us out, and for a room full, how many it holds; how
+ * long our earlier connection may still hold our place.
  */
 export function statusWords(status: SignalingStatus, error?: ProtocolError): string | undefined {
   if (error === undefined) return undefined;

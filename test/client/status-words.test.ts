@@ -44,7 +44,7 @@ test('waiting for our earlier connection: the server answers, so it is not said 
     /^Rejoining: the server still counts your earlier connection as here, for up to 35 s more\./,
   );
   assert.doesNotMatch(words ?? '', /unreachable/i);
-  // Another join taking our id back: the page's usual words for it (view/page.ts), no time.
+  // Another join taking our id back: the page's usual words for it (view/status-line.ts), no time.
   assert.equal(
     statusWords('reclaiming', { code: 'name_taken', message: 'x', retryAfterMs: 9_000, resuming: true }),
     undefined,
