@@ -7,13 +7,15 @@ import { byTestId, el } from './dom.ts';
 import { type DraftStore, keepDraft } from './draft.ts';
 import { createEditCompose, type EditTarget, EMPTY_EDIT } from './edit-compose.ts';
 import { createMentionBox } from './mention-box.ts';
+import { createNameForm, type NameProblem } from './name-form.ts';
 import { watchPeopleToggle } from './people-toggle.ts';
 import { createReplyCompose, type ReplyTarget } from './reply-compose.ts';
 import { roomParts } from './room-parts.ts';
 import { createShareView } from './share.ts';
 import { createStatusLine, type PageStatus } from './status-line.ts';
-import { sentenceNodes } from './text.ts';
+import { thousands } from './text.ts';
 
+export type { NameProblem } from './name-form.ts';
 export type { PageStatus } from './status-line.ts';
 
 export interface PageHandlers {
@@ -35,9 +37,6 @@ export interface PageHandlers {
   /** The box writes to the room, not privately to one member: only then is its draft kept. */
   writingToRoom(): boolean;
 }
-
-/** What is wrong, as a name hint says it (PageView.nameHint). */
-export type NameProblem = 'invalid' | 'refused';
 
 export interface PageView {
   setShareLink(url: string): void;
@@ -79,9 +78,6 @@ export interface PageView {
 }
 
 export function createPageView(handlers: PageHandlers): PageView {
-  const nameForm = document.getElementById('name-form') as HTMLFormElement;
-  const nameInput = byTestId<HTMLInputElement>('name-input');
-  const nameHint = document.getElementById('name-hint') as HTMLElement;
   const composer = document.getElementById('composer') as HTMLFormElement;
   const messageInput = byTestId<HTMLTextAreaElement>('message-input');
   const fitMessageBox = fitToContent(messageInput);
@@ -137,16 +133,8 @@ export function createPageView(handlers: PageHandlers): PageView {
         : null,
     );
   });
-  const nameLimit = () => `${thousands(nameInput.maxLength)} characters at most.`;
-  nameInput.addEventListener('input', () => {
-    if (nameInput.value.length >= nameInput.maxLength) hint([nameLimit()], null);
-    else if (nameHint.textContent === nameLimit()) hint([], null);
-  });
+  const nameForm = createNameForm((name) => handlers.rename(name));
 
-  nameForm.addEventListener('submit', (event) => {
-    event.preventDefault();
-    handlers.rename(nameInput.value);
-  });
   function sendWritten(): void {
     // Out of the room (setOutside): the form can still be submitted by a script or a tool.
     if (messageInput.disabled) return;
@@ -226,18 +214,9 @@ export function createPageView(handlers: PageHandlers): PageView {
     sendWritten();
   });
 
-  function hint(parts: (string | HTMLElement)[], problem: NameProblem | null): void {
-    nameInput.setAttribute('aria-invalid', problem === 'invalid' ? 'true' : 'false');
-    nameHint.classList.toggle('invalid', problem !== null);
-    // Names in the sentence are drawn isolated, as in the chat's system lines (isolate.ts).
-    nameHint.replaceChildren(...parts.flatMap((part) => (typeof part === 'string' ? sentenceNodes(part) : [part])));
-  }
-
   return {
     setShareLink: (url) => share.setLink(url),
-    setName(name, replace = false) {
-      if (replace || document.activeElement !== nameInput) nameInput.value = name;
-    },
+    setName: (name, replace = false) => nameForm.set(name, replace),
     setStatus: (state, detail) => status.set(state, detail),
     setOutside(outside) {
       const focused = document.activeElement;
@@ -255,19 +234,8 @@ export function createPageView(handlers: PageHandlers): PageView {
         messageInput.focus();
       }
     },
-    nameHint(message, problem) {
-      hint(message === null ? [] : [message], problem ?? null);
-    },
-    offerName(message, variant) {
-      const take = el('button', { className: 'name-offer', testId: 'name-suggestion', text: `Use “${variant}”` });
-      take.type = 'button';
-      take.dataset.name = variant;
-      take.addEventListener('click', () => {
-        nameInput.value = variant;
-        handlers.rename(variant);
-      });
-      hint([`${message} `, take], 'refused');
-    },
+    nameHint: (message, problem) => nameForm.hint(message, problem ?? null),
+    offerName: (message, variant) => nameForm.offer(message, variant),
     reply(target) {
       editCompose.end();
       replyCompose.start(target);
@@ -298,9 +266,4 @@ function composerLine(className: string, testId: string, [name, value]: [string,
   note.setAttribute(name, value);
   note.hidden = true;
   return note;
-}
-
-/** 4000 as "4,000", without Intl (its first use loads locale data; see clock.ts). */
-function thousands(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+$)/g, ',');
 }

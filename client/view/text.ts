@@ -1,7 +1,7 @@
 // Message text for the page: plain text, with chat's little formatting (format.ts: bold,
 // italic, struck, code, blocks of code) and web addresses made links (links.ts); and the
-// page's own sentences, with the names in them isolated. Built with DOM calls only — the text
-// is never parsed as HTML, and no other markup exists.
+// page's own sentences, with the names in them isolated and its numbers grouped ("4,000").
+// Built with DOM calls only — the text is never parsed as HTML, and no other markup exists.
 import { isolatedParts } from '../isolate.ts';
 import { el } from './dom.ts';
 import { formatText, type Piece } from './format.ts';
@@ -26,6 +26,11 @@ export const shownText = (text: string): string => text.replace(MARKS_PAST_MAX, 
  */
 export function sentenceNodes(text: string): (string | HTMLElement)[] {
   return isolatedParts(text).map((part) => (part.name ? el('bdi', { text: part.text }) : part.text));
+}
+
+/** 4000 as "4,000", without Intl (its first use loads locale data; see clock.ts). */
+export function thousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+$)/g, ',');
 }
 
 /** Fills `into` with the message text: its formatting as elements, links made real `<a>` elements. */
