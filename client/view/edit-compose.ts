@@ -5,7 +5,7 @@
 // through `editing`), so that it is plain which one the box holds.
 import { createComposerBar } from './composer-bar.ts';
 
-/** Enter on an edit emptied to nothing: the note under the box (page.ts), said by its live region. */
+/** Enter on an edit emptied to nothing: the note under the box (composer-notes.ts), said by its live region. */
 export const EMPTY_EDIT =
   'An empty message is not saved: to remove it, use Delete on the message; Escape keeps it as it was.';
 

@@ -3,7 +3,8 @@
 
 import { pageAnnouncer } from './announcer.ts';
 import { fitToContent, sendsOnEnter, textToSend } from './composer-box.ts';
-import { byTestId, el } from './dom.ts';
+import { createComposerNotes } from './composer-notes.ts';
+import { byTestId } from './dom.ts';
 import { type DraftStore, keepDraft } from './draft.ts';
 import { createEditCompose, type EditTarget, EMPTY_EDIT } from './edit-compose.ts';
 import { createMentionBox } from './mention-box.ts';
@@ -93,17 +94,7 @@ export function createPageView(handlers: PageHandlers): PageView {
   sendButton.disabled = false;
   messageInput.focus();
 
-  // A box stops at its maxlength: typing or pasting past it is dropped by the browser, so
-  // the page says so (the message box under itself, the name box in its hint).
-  const composerNote = composerLine('hint composer-note', 'composer-note', ['aria-live', 'polite']);
-  // A warning by the message box that what we write reaches no one (key-doubt.ts).
-  const keyNote = composerLine('hint invalid composer-note', 'key-note', ['role', 'alert']);
-  composer.append(composerNote, keyNote);
-  /** What the note under the message box says (its live region says it), or null: nothing, hidden. */
-  const noteUnderBox = (text: string | null): void => {
-    composerNote.textContent = text ?? '';
-    composerNote.hidden = text === null;
-  };
+  const notes = createComposerNotes(composer);
   const replyCompose = createReplyCompose(composer, messageInput, (text) => announcer.say(text));
   createMentionBox(composer, messageInput, handlers.mentionable, fitMessageBox, (text) => announcer.say(text));
   const editCompose = createEditCompose(
@@ -114,7 +105,7 @@ export function createPageView(handlers: PageHandlers): PageView {
     (text) => announcer.say(text),
     (id) => {
       // The edit is over (saved, cancelled): what the note said of it no longer holds.
-      if (id === null && composerNote.textContent === EMPTY_EDIT) noteUnderBox(null);
+      if (id === null && notes.says(EMPTY_EDIT)) notes.under(null);
       handlers.editing(id);
     },
   );
@@ -127,7 +118,7 @@ export function createPageView(handlers: PageHandlers): PageView {
   );
   messageInput.addEventListener('input', () => {
     const full = messageInput.value.length >= messageInput.maxLength;
-    noteUnderBox(
+    notes.under(
       full
         ? `${thousands(messageInput.maxLength)} characters at most in one message: anything past that was left out.`
         : null,
@@ -142,7 +133,7 @@ export function createPageView(handlers: PageHandlers): PageView {
     if (text.length > messageInput.maxLength) {
       // Put in the box past its limit without typing (by a script, an extension's autofill):
       // maxlength stops only typing and pasting. Cut on the way it lost its end unsaid.
-      noteUnderBox(
+      notes.under(
         `${thousands(text.length)} characters: ${thousands(messageInput.maxLength)} at most in one message. Shorten it to send it.`,
       );
       return;
@@ -151,13 +142,13 @@ export function createPageView(handlers: PageHandlers): PageView {
     if (editing !== null) {
       if (!text) {
         // Emptied: no empty message is saved, and saying nothing read as a broken Enter.
-        noteUnderBox(EMPTY_EDIT);
+        notes.under(EMPTY_EDIT);
         return;
       }
       // An edit that changes nothing sends nothing, and ends all the same.
       if (text !== editing.text && !handlers.saveEdit(editing.id, text)) return;
       editCompose.end();
-      noteUnderBox(null);
+      notes.under(null);
       return;
     }
     if (!text) {
@@ -170,7 +161,7 @@ export function createPageView(handlers: PageHandlers): PageView {
     messageInput.value = '';
     draft.sent();
     fitMessageBox();
-    noteUnderBox(null);
+    notes.under(null);
     if (document.activeElement !== messageInput) messageInput.focus();
   }
   // Enter and the Send button send directly, not through the form's submission: submitting
@@ -244,10 +235,7 @@ export function createPageView(handlers: PageHandlers): PageView {
     replyTarget: () => replyCompose.current(),
     cancelReply: () => replyCompose.cancel(),
     replyRevised: (from, id, text) => replyCompose.revised(from, id, text),
-    keyNote(message) {
-      keyNote.hidden = message === null;
-      keyNote.textContent = message ?? '';
-    },
+    keyNote: (message) => notes.key(message),
     fatal(message) {
       const start = status.fatal(message);
       messageInput.disabled = true;
@@ -258,12 +246,4 @@ export function createPageView(handlers: PageHandlers): PageView {
       start.focus();
     },
   };
-}
-
-/** A note under the message box, hidden until it has something to say. */
-function composerLine(className: string, testId: string, [name, value]: [string, string]): HTMLElement {
-  const note = el('p', { className, testId });
-  note.setAttribute(name, value);
-  note.hidden = true;
-  return note;
 }
