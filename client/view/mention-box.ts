@@ -107,8 +107,8 @@ export function createMentionBox(
       update();
   });
   box.addEventListener('blur', close);
-  // Before the box's own keys (Enter sends, page.ts; Escape cancels a reply): the capture
-  // phase on the form runs first, and what the list takes goes no further.
+  // Before the box's own keys (Enter sends, composer-send.ts; Escape cancels a reply): the
+  // capture phase on the form runs first, and what the list takes goes no further.
   composer.addEventListener(
     'keydown',
     (event) => {

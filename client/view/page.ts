@@ -2,8 +2,9 @@
 // and on a phone the toggle that brings the member list and name over the chat.
 
 import { pageAnnouncer } from './announcer.ts';
-import { fitToContent, sendsOnEnter, textToSend } from './composer-box.ts';
+import { fitToContent } from './composer-box.ts';
 import { createComposerNotes } from './composer-notes.ts';
+import { type SendHandlers, wireSending } from './composer-send.ts';
 import { byTestId } from './dom.ts';
 import { type DraftStore, keepDraft } from './draft.ts';
 import { createEditCompose, type EditTarget, EMPTY_EDIT } from './edit-compose.ts';
@@ -19,14 +20,10 @@ import { thousands } from './text.ts';
 export type { NameProblem } from './name-form.ts';
 export type { PageStatus } from './status-line.ts';
 
-export interface PageHandlers {
+export interface PageHandlers extends SendHandlers {
   rename(name: string): void;
-  /** Sends a line, answering `reply` if not null; false when it could not go (the text then stays in the box). */
-  send(text: string, reply: ReplyTarget | null): boolean;
   /** The names the message box offers after "@" (mention-box.ts). */
   mentionable(): readonly string[];
-  /** Saves the edit of our line (edit-compose.ts); false when it could not be made. */
-  saveEdit(id: string, text: string): boolean;
   /** Our latest line that can be edited (↑ in the empty message box), or null. */
   lastOwnLine(): EditTarget | null;
   /** The line the message box is editing: its id, or null once the edit is over. */
@@ -126,57 +123,6 @@ export function createPageView(handlers: PageHandlers): PageView {
   });
   const nameForm = createNameForm((name) => handlers.rename(name));
 
-  function sendWritten(): void {
-    // Out of the room (setOutside): the form can still be submitted by a script or a tool.
-    if (messageInput.disabled) return;
-    const text = textToSend(messageInput.value);
-    if (text.length > messageInput.maxLength) {
-      // Put in the box past its limit without typing (by a script, an extension's autofill):
-      // maxlength stops only typing and pasting. Cut on the way it lost its end unsaid.
-      notes.under(
-        `${thousands(text.length)} characters: ${thousands(messageInput.maxLength)} at most in one message. Shorten it to send it.`,
-      );
-      return;
-    }
-    const editing = editCompose.current();
-    if (editing !== null) {
-      if (!text) {
-        // Emptied: no empty message is saved, and saying nothing read as a broken Enter.
-        notes.under(EMPTY_EDIT);
-        return;
-      }
-      // An edit that changes nothing sends nothing, and ends all the same.
-      if (text !== editing.text && !handlers.saveEdit(editing.id, text)) return;
-      editCompose.end();
-      notes.under(null);
-      return;
-    }
-    if (!text) {
-      // Nothing to send (Send pressed on an empty or blank box): back to writing.
-      if (document.activeElement !== messageInput) messageInput.focus();
-      return;
-    }
-    if (!handlers.send(text, replyCompose.current())) return;
-    replyCompose.cancel();
-    messageInput.value = '';
-    draft.sent();
-    fitMessageBox();
-    notes.under(null);
-    if (document.activeElement !== messageInput) messageInput.focus();
-  }
-  // Enter and the Send button send directly, not through the form's submission: submitting
-  // a form makes Chromium extract it for autofill and lay the whole page out first, which
-  // cost 3 ms a message with 300 lines on the page (4.2 ms for requestSubmit() against
-  // 1.1 ms for the same handler run from an event) and grows with the chat.
-  // Shift+Enter is left to the box: a new line. So is Enter on a touch screen without a
-  // mouse (a phone), whose keyboard has no Shift+Enter: there Send sends, as in the chat apps
-  // of phones, and the keyboard's key says "return" rather than "send".
-  const touchOnly = matchMedia('(hover: none) and (pointer: coarse)');
-  const enterKeyHint = () => {
-    messageInput.enterKeyHint = touchOnly.matches ? 'enter' : 'send';
-  };
-  enterKeyHint();
-  touchOnly.addEventListener('change', enterKeyHint);
   // ↑ in the empty box edits our latest line, as in the chat apps people know.
   messageInput.addEventListener('keydown', (event) => {
     if (event.key !== 'ArrowUp' || messageInput.value !== '' || event.defaultPrevented) return;
@@ -190,19 +136,16 @@ export function createPageView(handlers: PageHandlers): PageView {
     replyCompose.cancel();
     editCompose.start(target);
   }
-  messageInput.addEventListener('keydown', (event) => {
-    if (touchOnly.matches || !sendsOnEnter(event)) return;
-    event.preventDefault();
-    sendWritten();
-  });
-  sendButton.addEventListener('click', (event) => {
-    event.preventDefault();
-    sendWritten();
-  });
-  // Any other way the form is still submitted (an assistive tool, a script) sends too.
-  composer.addEventListener('submit', (event) => {
-    event.preventDefault();
-    sendWritten();
+  wireSending({
+    composer,
+    box: messageInput,
+    sendButton,
+    fit: fitMessageBox,
+    notes,
+    replyCompose,
+    editCompose,
+    draft,
+    handlers,
   });
 
   return {
