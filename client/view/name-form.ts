@@ -22,7 +22,7 @@ export function createNameForm(rename: (name: string) => void): NameForm {
   const nameInput = byTestId<HTMLInputElement>('name-input');
   const nameHint = document.getElementById('name-hint') as HTMLElement;
 
-  // The name box stops at its maxlength, as the message box does (page.ts): its hint says so.
+  // The name box stops at its maxlength, as the message box does (composer.ts): its hint says so.
   const nameLimit = () => `${thousands(nameInput.maxLength)} characters at most.`;
   nameInput.addEventListener('input', () => {
     if (nameInput.value.length >= nameInput.maxLength) hint([nameLimit()], null);

@@ -1,39 +1,30 @@
 // The page around the chat: connection status, inviting people, your name, the composer,
 // and on a phone the toggle that brings the member list and name over the chat.
-
+// Each part is a module of its own; this one makes them and answers for the page as a whole
+// (in a room or not, the keyboard between them):
+//   status-line.ts    the connection's state in words, "Try again", the way out of no room;
+//   room-parts.ts     what needs a room besides the message box, off while in none;
+//   share.ts          inviting people: the link, Copy, Share and its QR code;
+//   people-toggle.ts  on a phone, the toggle that brings the member list and name over the chat;
+//   composer.ts       the message box and what writes in it (replies, edits, "@", the draft);
+//   name-form.ts      your name, and the hint under it.
 import { pageAnnouncer } from './announcer.ts';
-import { fitToContent } from './composer-box.ts';
-import { createComposerNotes } from './composer-notes.ts';
-import { type SendHandlers, wireSending } from './composer-send.ts';
-import { byTestId } from './dom.ts';
-import { type DraftStore, keepDraft } from './draft.ts';
-import { createEditCompose, type EditTarget, EMPTY_EDIT } from './edit-compose.ts';
-import { createMentionBox } from './mention-box.ts';
+import { type ComposerHandlers, createComposer } from './composer.ts';
+import type { EditTarget } from './edit-compose.ts';
 import { createNameForm, type NameProblem } from './name-form.ts';
 import { watchPeopleToggle } from './people-toggle.ts';
-import { createReplyCompose, type ReplyTarget } from './reply-compose.ts';
+import type { ReplyTarget } from './reply-compose.ts';
 import { roomParts } from './room-parts.ts';
 import { createShareView } from './share.ts';
 import { createStatusLine, type PageStatus } from './status-line.ts';
-import { thousands } from './text.ts';
 
 export type { NameProblem } from './name-form.ts';
 export type { PageStatus } from './status-line.ts';
 
-export interface PageHandlers extends SendHandlers {
+export interface PageHandlers extends ComposerHandlers {
   rename(name: string): void;
-  /** The names the message box offers after "@" (mention-box.ts). */
-  mentionable(): readonly string[];
-  /** Our latest line that can be edited (↑ in the empty message box), or null. */
-  lastOwnLine(): EditTarget | null;
-  /** The line the message box is editing: its id, or null once the edit is over. */
-  editing(id: string | null): void;
   /** "Try again", refused for now ('refused'): the join goes again now; false if it cannot. */
   retryJoin(): boolean;
-  /** Where the draft to the room is kept for the tab's next load (draft.ts). */
-  draft: DraftStore;
-  /** The box writes to the room, not privately to one member: only then is its draft kept. */
-  writingToRoom(): boolean;
 }
 
 export interface PageView {
@@ -76,77 +67,14 @@ export interface PageView {
 }
 
 export function createPageView(handlers: PageHandlers): PageView {
-  const composer = document.getElementById('composer') as HTMLFormElement;
-  const messageInput = byTestId<HTMLTextAreaElement>('message-input');
-  const fitMessageBox = fitToContent(messageInput);
-  const sendButton = byTestId<HTMLButtonElement>('send-button');
   const status = createStatusLine(() => handlers.retryJoin());
   const room = roomParts();
   const announcer = pageAnnouncer();
   const share = createShareView((message) => announcer.say(message));
   watchPeopleToggle();
 
-  // Nobody waits for a prompt: the message box works (and has focus) from the first moment.
-  messageInput.disabled = false;
-  sendButton.disabled = false;
-  messageInput.focus();
-
-  const notes = createComposerNotes(composer);
-  const replyCompose = createReplyCompose(composer, messageInput, (text) => announcer.say(text));
-  createMentionBox(composer, messageInput, handlers.mentionable, fitMessageBox, (text) => announcer.say(text));
-  const editCompose = createEditCompose(
-    composer,
-    messageInput,
-    sendButton,
-    fitMessageBox,
-    (text) => announcer.say(text),
-    (id) => {
-      // The edit is over (saved, cancelled): what the note said of it no longer holds.
-      if (id === null && notes.says(EMPTY_EDIT)) notes.under(null);
-      handlers.editing(id);
-    },
-  );
-  const draft = keepDraft(
-    messageInput,
-    handlers.draft,
-    () => editCompose.current() === null && handlers.writingToRoom(),
-    fitMessageBox,
-    (write) => window.addEventListener('pagehide', write),
-  );
-  messageInput.addEventListener('input', () => {
-    const full = messageInput.value.length >= messageInput.maxLength;
-    notes.under(
-      full
-        ? `${thousands(messageInput.maxLength)} characters at most in one message: anything past that was left out.`
-        : null,
-    );
-  });
+  const composer = createComposer(handlers, (text) => announcer.say(text));
   const nameForm = createNameForm((name) => handlers.rename(name));
-
-  // ↑ in the empty box edits our latest line, as in the chat apps people know.
-  messageInput.addEventListener('keydown', (event) => {
-    if (event.key !== 'ArrowUp' || messageInput.value !== '' || event.defaultPrevented) return;
-    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
-    const last = handlers.lastOwnLine();
-    if (last === null) return;
-    event.preventDefault();
-    startEdit(last);
-  });
-  function startEdit(target: EditTarget): void {
-    replyCompose.cancel();
-    editCompose.start(target);
-  }
-  wireSending({
-    composer,
-    box: messageInput,
-    sendButton,
-    fit: fitMessageBox,
-    notes,
-    replyCompose,
-    editCompose,
-    draft,
-    handlers,
-  });
 
   return {
     setShareLink: (url) => share.setLink(url),
@@ -154,10 +82,9 @@ export function createPageView(handlers: PageHandlers): PageView {
     setStatus: (state, detail) => status.set(state, detail),
     setOutside(outside) {
       const focused = document.activeElement;
-      const wasWriting = focused === messageInput || focused === sendButton;
+      const wasWriting = composer.holds(focused);
       room.set(outside);
-      messageInput.disabled = outside;
-      sendButton.disabled = outside;
+      composer.setDisabled(outside);
       if (outside) {
         // The keyboard was in the message box, now off: to the way in, "Try again".
         if (wasWriting) status.focusRetry();
@@ -165,24 +92,20 @@ export function createPageView(handlers: PageHandlers): PageView {
       }
       // Back from the status line (its button is gone) or from nowhere: to the message box.
       if (focused === null || focused === document.body || !focused.isConnected || status.contains(focused)) {
-        messageInput.focus();
+        composer.focus();
       }
     },
     nameHint: (message, problem) => nameForm.hint(message, problem ?? null),
     offerName: (message, variant) => nameForm.offer(message, variant),
-    reply(target) {
-      editCompose.end();
-      replyCompose.start(target);
-    },
-    edit: startEdit,
-    replyTarget: () => replyCompose.current(),
-    cancelReply: () => replyCompose.cancel(),
-    replyRevised: (from, id, text) => replyCompose.revised(from, id, text),
-    keyNote: (message) => notes.key(message),
+    reply: (target) => composer.reply(target),
+    edit: (target) => composer.edit(target),
+    replyTarget: () => composer.replyTarget(),
+    cancelReply: () => composer.cancelReply(),
+    replyRevised: (from, id, text) => composer.replyRevised(from, id, text),
+    keyNote: (message) => composer.keyNote(message),
     fatal(message) {
       const start = status.fatal(message);
-      messageInput.disabled = true;
-      sendButton.disabled = true;
+      composer.setDisabled(true);
       share.disable();
       room.set(true);
       // The keyboard to the way out (status-line.ts), once what needs a room is off.
