@@ -17,7 +17,7 @@ import { type KeptLine, lineKey, type Transcript } from './transcript.ts';
 /** A line its author edited or deleted since writing it. */
 export const isRevised = (line: HistoryLine): boolean => line.edited !== undefined || line.deleted !== undefined;
 
-/** How far a copy was revised, as edits.ts takes revisions: a deletion is final, a later edit wins. */
+/** How far a copy was revised, as edits-lines.ts takes revisions: a deletion is final, a later edit wins. */
 const revisedAt = (line: HistoryLine): number =>
   line.deleted !== undefined ? Number.POSITIVE_INFINITY : (line.edited ?? Number.NEGATIVE_INFINITY);
 

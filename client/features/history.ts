@@ -51,8 +51,8 @@ export interface HistoryOptions {
   showMissed?(line: ChatLine): void;
   /**
    * A copy of a line already shown, checked against its author's key, says its author edited
-   * or deleted it (an answer after an outage of ours, or a second member's answer): edits.ts
-   * takes it if it is newer than what we hold.
+   * or deleted it (an answer after an outage of ours, or a second member's answer):
+   * edits-lines.ts takes it if it is newer than what we hold.
    */
   revised?(line: HistoryLine): void;
   /** A line shown unmarked waits for its author's proof (history-show.ts): marked if none comes. */
