@@ -1,5 +1,5 @@
 // Edits and deletions of lines this page does not hold (yet), each checked against its
-// author's key before it comes here (edits.ts): kept for the line however late it comes (a
+// author's key before it comes here (edits-received.ts): kept for the line however late it comes (a
 // catch-up, history from another member), and for quotes of the line meanwhile, which show
 // what its author made of it rather than the excerpt a reply carries (view/replies.ts).
 //
@@ -117,3 +117,5 @@ export function createUnheld({ here }: UnheldOptions) {
     text: (): number => text,
   };
 }
+
+export type Unheld = ReturnType<typeof createUnheld>;

@@ -42,11 +42,12 @@ import {
 } from '../../protocol/index.ts';
 import { dropOldest } from '../bounded.ts';
 import { defineFeature, type MemberHandle } from '../feature.ts';
-import { type Identity, verifyDeletion, verifyLine } from '../identity.ts';
+import type { Identity } from '../identity.ts';
 import { ownEntries } from '../storage.ts';
 import type { ChatLine } from './chat.ts';
 import { createEditCounts, type EditCounts } from './edits-counts.ts';
-import { createEditLines, matches, names, newer } from './edits-lines.ts';
+import { createEditLines, newer } from './edits-lines.ts';
+import { createReceivedEdits } from './edits-received.ts';
 import { createUnheld } from './edits-unheld.ts';
 import { lineKey, type Revision, type Transcript } from './transcript.ts';
 
@@ -109,9 +110,9 @@ export function createEdits({
       return here;
     },
   });
+  const received = createReceivedEdits({ lines, unheld, counts, revised });
   /** Our latest edit of each line, oldest first: what goes again when a link opens. */
   const ours = new Map<string, EditMessage>();
-  const checking = new Set<Promise<void>>();
   /** Our edits' times strictly increase, so the latest of two quick edits wins everywhere. */
   let lastAt = 0;
   /** What the store held before this page made an edit: taken once our peer id is known. */
@@ -126,70 +127,6 @@ export function createEdits({
       lastAt = Math.max(lastAt, message.at);
     }
     stored = undefined;
-  }
-
-  /** Runs an edit's check, for idle() to wait on. */
-  function checkThen(member: MemberHandle, message: EditMessage, then: (ok: boolean) => void): void {
-    const work = authentic(member, message)
-      .catch(() => false)
-      .then((ok) => {
-        if (!ok) counts.forged++;
-        then(ok);
-      });
-    checking.add(work);
-    void work.finally(() => checking.delete(work));
-  }
-
-  /** An edit or deletion of a line not held: checked now, kept for the line, and told (quotes of it). */
-  function unheldRevision(member: MemberHandle, message: EditMessage): void {
-    checkThen(member, message, (ok) => {
-      if (!ok) return;
-      // The line came while this was checked: taken as any edit of it.
-      const line = lines.get(member.id, message.id);
-      if (line !== undefined && names(line, message)) {
-        lines.take(line, message);
-        return;
-      }
-      if (!unheld.keep(member.id, message)) {
-        counts.stale++;
-        return;
-      }
-      revised(member.id, message.id, { at: message.at, text: message.text ?? null, sig: message.sig });
-    });
-  }
-
-  async function authentic(member: MemberHandle, message: EditMessage): Promise<boolean> {
-    const key = member.key;
-    // Unsigned only from a member whose browser cannot sign, as its lines are (chat-receive.ts).
-    if (key === null) return message.sig === undefined;
-    if (message.sig === undefined) return false;
-    const { id, ts, at, text, to, re } = message;
-    if (text === undefined) return verifyDeletion(key, message.sig, { from: member.id, id, ts, to, at });
-    return verifyLine(key, message.sig, { from: member.id, id, ts, text, to, re, edited: at });
-  }
-
-  function receive(member: MemberHandle, message: EditMessage): void {
-    const line = lines.get(member.id, message.id);
-    if (line === undefined || !names(line, message)) {
-      unheldRevision(member, message);
-      return;
-    }
-    if (!matches(line, message)) {
-      counts.mismatched++;
-      return;
-    }
-    if (!newer(line, message.at)) {
-      counts.stale++;
-      return;
-    }
-    checkThen(member, message, (ok) => {
-      if (!ok) return;
-      // Another edit may have been taken while this one was checked (or the line shown
-      // again, as a better history copy: the same line).
-      const now = lines.get(member.id, message.id);
-      if (now === undefined) counts.stale++;
-      else lines.take(now, message);
-    });
   }
 
   /** Sends our edit to the members the line went to (a private line's other party only). */
@@ -241,7 +178,7 @@ export function createEdits({
     name: 'edits',
     types: ['chat:edit'],
     // However it came (its author's link, or sealed through a relay), it is checked the same.
-    receive: (member, message) => receive(member, message),
+    receive: received.receive,
     opened(member) {
       restore();
       if (!takesEdits(member)) return;
@@ -262,12 +199,7 @@ export function createEdits({
       if (line.kind !== 'chat') return;
       restore();
       const entry = lines.show(line);
-      // Edited or deleted before it came (checked then), however late the line.
-      const early = unheld.get(line.from, line.id);
-      if (early !== undefined && names(entry, early)) {
-        unheld.forget(line.from, line.id);
-        lines.take(entry, early);
-      }
+      received.shown(entry);
       // Ours, back in history after a reload as a member held it: as we last made it.
       const mine = ours.get(lineKey(line.from, line.id));
       if (mine !== undefined && line.from === selfId() && newer(entry, mine.at)) lines.take(entry, mine);
@@ -295,9 +227,7 @@ export function createEdits({
     ownText: lines.ownText,
     counts: (): EditCounts => ({ ...counts, unknown: unheld.pushedOut() }),
     /** Resolves once every edit received so far is checked (tests). */
-    async idle(): Promise<void> {
-      while (checking.size > 0) await Promise.all([...checking]);
-    },
+    idle: received.idle,
   };
 }
 
