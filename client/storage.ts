@@ -13,7 +13,7 @@
 import { normalizeName } from '../protocol/name.ts';
 import type { ResumeTicket } from '../protocol/signaling.ts';
 import type { MediaKind } from './calls/senders.ts';
-import type { EditStore } from './features/edits.ts';
+import type { EditStore } from './features/edits-kept.ts';
 import type { PrivateStore } from './features/private-kept.ts';
 import type { ReactionStore } from './features/reactions-kept.ts';
 import type { ReceiptStore } from './features/receipts-kept.ts';
@@ -206,7 +206,7 @@ export function ownEntries(saved: unknown, self: string, field: string, max: num
   return from === self && Array.isArray(entries) ? entries.slice(-max) : [];
 }
 
-/** The tab's latest edits in this room (edits.ts parses them). */
+/** The tab's latest edits in this room (edits-kept.ts parses them). */
 export const editStore = (roomId: string): EditStore => tabJson(editsKey(roomId));
 
 /** What reached whom of the tab's newest lines in this room (receipts-kept.ts parses it). */

@@ -33,47 +33,19 @@
 // History carries lines as revised (transcript.ts), and a copy that says a line we hold
 // was revised since comes here (fromHistory, edits-lines.ts) once checked against its
 // author's key.
-import {
-  EDIT_VERSION,
-  encodeChannelMessage,
-  MAX_EDIT_SYNC,
-  type MessageOf,
-  parseChannelMessage,
-} from '../../protocol/index.ts';
-import { dropOldest } from '../bounded.ts';
 import { defineFeature, type MemberHandle } from '../feature.ts';
 import type { Identity } from '../identity.ts';
-import { ownEntries } from '../storage.ts';
 import type { ChatLine } from './chat.ts';
 import { createEditCounts, type EditCounts } from './edits-counts.ts';
-import { createEditLines, newer } from './edits-lines.ts';
+import type { EditStore } from './edits-kept.ts';
+import { createEditLines } from './edits-lines.ts';
+import { createOwnEdits } from './edits-own.ts';
 import { createReceivedEdits } from './edits-received.ts';
 import { createUnheld } from './edits-unheld.ts';
-import { lineKey, type Revision, type Transcript } from './transcript.ts';
+import type { Revision, Transcript } from './transcript.ts';
 
+export { takesEdits } from './edits-own.ts';
 export type { EditCounts };
-
-type EditMessage = MessageOf<'chat:edit'>;
-
-/**
- * Whether a member takes `chat:edit` and edited lines in history: not one whose hello said an
- * older version (one that said none, reached only through a relay, is taken to be on ours).
- */
-export const takesEdits = (member: Pick<MemberHandle, 'version'>): boolean =>
-  member.version === null || member.version >= EDIT_VERSION;
-
-/** Where our latest edits are kept across a reload (storage.ts): what `save` was given, or anything. */
-export interface EditStore {
-  load(): unknown;
-  save(saved: { from: string; edits: string[] }): void;
-}
-
-/** Our edits as saved, if they are ours (`from`: a reload that got a new peer id cannot send them). */
-function savedEdits(saved: unknown, from: string): EditMessage[] {
-  return ownEntries(saved, from, 'edits', MAX_EDIT_SYNC)
-    .map(parseChannelMessage)
-    .filter((message): message is EditMessage => message?.t === 'chat:edit');
-}
 
 export interface EditsOptions {
   selfId(): string;
@@ -111,81 +83,14 @@ export function createEdits({
     },
   });
   const received = createReceivedEdits({ lines, unheld, counts, revised });
-  /** Our latest edit of each line, oldest first: what goes again when a link opens. */
-  const ours = new Map<string, EditMessage>();
-  /** Our edits' times strictly increase, so the latest of two quick edits wins everywhere. */
-  let lastAt = 0;
-  /** What the store held before this page made an edit: taken once our peer id is known. */
-  let stored = store?.load();
-
-  /** Our edits from before a reload, once we know our peer id (they are ours only under the same one). */
-  function restore(): void {
-    const from = selfId();
-    if (stored === undefined || from === '') return;
-    for (const message of savedEdits(stored, from)) {
-      ours.set(lineKey(from, message.id), message);
-      lastAt = Math.max(lastAt, message.at);
-    }
-    stored = undefined;
-  }
-
-  /** Sends our edit to the members the line went to (a private line's other party only). */
-  function sendOut(message: EditMessage): void {
-    for (const member of members()) {
-      if (member.disposed || member.shut || !takesEdits(member)) continue;
-      if (message.to !== undefined && member.id !== message.to) continue;
-      // Not sent now (a channel down or full): it goes when the link opens again (opened).
-      member.send(message);
-    }
-  }
-
-  async function editOwn(id: string, text: string | null): Promise<boolean> {
-    restore();
-    const from = selfId();
-    const key = lineKey(from, id);
-    const line = lines.get(from, id);
-    if (line?.text == null || line.revision?.text === null) return false;
-    if (text === line.text) return false;
-    const at = Math.max(wallClock(), lastAt + 1, line.ts + 1);
-    lastAt = at;
-    const { ts, to, re } = line;
-    const sig =
-      text === null
-        ? await identity.signDeletion({ from, id, ts, to, at }).catch(() => null)
-        : await identity.sign({ from, id, ts, text, to, re, edited: at }).catch(() => null);
-    // Another edit of ours may have been made while this one was signed.
-    if (!newer(line, at)) return false;
-    const message: EditMessage = {
-      t: 'chat:edit',
-      id,
-      ts,
-      at,
-      ...(text === null ? {} : { text }),
-      ...(to === undefined ? {} : { to }),
-      ...(re === undefined || text === null ? {} : { re }),
-      ...(sig === null ? {} : { sig }),
-    };
-    lines.apply(line, { at, text, sig: sig ?? undefined });
-    ours.delete(key);
-    ours.set(key, message);
-    dropOldest(ours, MAX_EDIT_SYNC);
-    store?.save({ from, edits: [...ours.values()].map(encodeChannelMessage) });
-    sendOut(message);
-    return true;
-  }
+  const own = createOwnEdits({ selfId, members, identity, store, wallClock, lines });
 
   const feature = defineFeature({
     name: 'edits',
     types: ['chat:edit'],
     // However it came (its author's link, or sealed through a relay), it is checked the same.
     receive: received.receive,
-    opened(member) {
-      restore();
-      if (!takesEdits(member)) return;
-      for (const message of ours.values()) {
-        if (message.to === undefined || message.to === member.id) member.send(message);
-      }
-    },
+    opened: own.resync,
   });
 
   return {
@@ -197,19 +102,17 @@ export function createEdits({
      */
     seen(line: ChatLine): void {
       if (line.kind !== 'chat') return;
-      restore();
-      const entry = lines.show(line);
-      received.shown(entry);
-      // Ours, back in history after a reload as a member held it: as we last made it.
-      const mine = ours.get(lineKey(line.from, line.id));
-      if (mine !== undefined && line.from === selfId() && newer(entry, mine.at)) lines.take(entry, mine);
+      own.restore();
+      const held = lines.show(line);
+      received.shown(held);
+      own.shown(held);
     },
     /** A checked history copy of a line we hold says its author revised it (history.ts; edits-lines.ts). */
     fromHistory: lines.fromHistory,
-    /** Edits our line to read `text`; false when it is not ours, is deleted, or would not change. */
-    edit: (id: string, text: string): Promise<boolean> => editOwn(id, text),
+    /** Edits our line to read `text`; false when it is not ours, is deleted, or would not change (edits-own.ts). */
+    edit: (id: string, text: string): Promise<boolean> => own.revise(id, text),
     /** Deletes our line everywhere; false when it is not ours or deleted already. */
-    delete: (id: string): Promise<boolean> => editOwn(id, null),
+    delete: (id: string): Promise<boolean> => own.revise(id, null),
     /** Our latest line that can be edited in the conversation being written in (edits-lines.ts). */
     lastOwn: lines.lastOwn,
     /**

@@ -8,7 +8,7 @@ import type { MemberHandle } from '../feature.ts';
 
 /**
  * Whether a member takes every offer at once and queues them itself (file:queued). Not one
- * whose hello said an older version, nor, unlike features that send newer fields (edits.ts),
+ * whose hello said an older version, nor, unlike features that send newer fields (edits-own.ts),
  * one that said none yet: files need a direct link, whose hello comes before the offers go on
  * any page that proves the room key, and the safe guess is the old one. Offered too many, an
  * older page refuses the rest ('busy'); offered too few, a newer one only gets the rest later.

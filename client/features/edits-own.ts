@@ -1,0 +1,113 @@
+// Our own edits and deletions: each signed by our key over the line as it will stand, taken
+// on our line at once (edits-lines.ts), and sent to the members the line went to that take
+// edits (a private line's other party only). Our latest edit of each line goes to a member
+// again whenever its link opens, and is kept across a reload of the tab (edits-kept.ts).
+import { EDIT_VERSION, MAX_EDIT_SYNC, type MessageOf } from '../../protocol/index.ts';
+import { dropOldest } from '../bounded.ts';
+import type { MemberHandle } from '../feature.ts';
+import type { Identity } from '../identity.ts';
+import { type EditStore, keepForm, savedEdits } from './edits-kept.ts';
+import { type EditLines, type Held, newer } from './edits-lines.ts';
+import { lineKey } from './transcript.ts';
+
+type EditMessage = MessageOf<'chat:edit'>;
+
+/**
+ * Whether a member takes `chat:edit` and edited lines in history: not one whose hello said an
+ * older version (one that said none, reached only through a relay, is taken to be on ours).
+ */
+export const takesEdits = (member: Pick<MemberHandle, 'version'>): boolean =>
+  member.version === null || member.version >= EDIT_VERSION;
+
+export interface OwnEditsOptions {
+  selfId(): string;
+  members(): Iterable<MemberHandle>;
+  identity: Pick<Identity, 'sign' | 'signDeletion'>;
+  /** Keeps our latest edits across a reload of the tab (none: not kept). */
+  store: EditStore | undefined;
+  wallClock: () => number;
+  lines: EditLines;
+}
+
+export function createOwnEdits({ selfId, members, identity, store, wallClock, lines }: OwnEditsOptions) {
+  /** Our latest edit of each line, oldest first: what goes again when a link opens. */
+  const ours = new Map<string, EditMessage>();
+  /** Our edits' times strictly increase, so the latest of two quick edits wins everywhere. */
+  let lastAt = 0;
+  /** What the store held before this page made an edit: taken once our peer id is known. */
+  let stored = store?.load();
+
+  /** Our edits from before a reload, once we know our peer id (they are ours only under the same one). */
+  function restore(): void {
+    const from = selfId();
+    if (stored === undefined || from === '') return;
+    for (const message of savedEdits(stored, from)) {
+      ours.set(lineKey(from, message.id), message);
+      lastAt = Math.max(lastAt, message.at);
+    }
+    stored = undefined;
+  }
+
+  /** Sends our edit to the members the line went to (a private line's other party only). */
+  function sendOut(message: EditMessage): void {
+    for (const member of members()) {
+      if (member.disposed || member.shut || !takesEdits(member)) continue;
+      if (message.to !== undefined && member.id !== message.to) continue;
+      // Not sent now (a channel down or full): it goes when the link opens again (resync).
+      member.send(message);
+    }
+  }
+
+  return {
+    restore,
+    /** Our line now reads `text` (null: deleted); false when it is not ours, is deleted, or would not change. */
+    async revise(id: string, text: string | null): Promise<boolean> {
+      restore();
+      const from = selfId();
+      const key = lineKey(from, id);
+      const line = lines.get(from, id);
+      if (line?.text == null || line.revision?.text === null) return false;
+      if (text === line.text) return false;
+      const at = Math.max(wallClock(), lastAt + 1, line.ts + 1);
+      lastAt = at;
+      const { ts, to, re } = line;
+      const sig =
+        text === null
+          ? await identity.signDeletion({ from, id, ts, to, at }).catch(() => null)
+          : await identity.sign({ from, id, ts, text, to, re, edited: at }).catch(() => null);
+      // Another edit of ours may have been made while this one was signed.
+      if (!newer(line, at)) return false;
+      const message: EditMessage = {
+        t: 'chat:edit',
+        id,
+        ts,
+        at,
+        ...(text === null ? {} : { text }),
+        ...(to === undefined ? {} : { to }),
+        ...(re === undefined || text === null ? {} : { re }),
+        ...(sig === null ? {} : { sig }),
+      };
+      lines.apply(line, { at, text, sig: sig ?? undefined });
+      ours.delete(key);
+      ours.set(key, message);
+      dropOldest(ours, MAX_EDIT_SYNC);
+      store?.save(keepForm(from, ours.values()));
+      sendOut(message);
+      return true;
+    },
+    /** A link opened: our latest edits (a private line's to its other party alone) go to the member again. */
+    resync(member: MemberHandle): void {
+      restore();
+      if (!takesEdits(member)) return;
+      for (const message of ours.values()) {
+        if (message.to === undefined || message.to === member.id) member.send(message);
+      }
+    },
+    /** A line is held from now on: if ours, as we last made it. */
+    shown(line: Held): void {
+      // Ours, back in history after a reload as a member held it: as we last made it.
+      const mine = ours.get(lineKey(line.from, line.id));
+      if (mine !== undefined && line.from === selfId() && newer(line, mine.at)) lines.take(line, mine);
+    },
+  };
+}
