@@ -1,14 +1,14 @@
-// Editing and deleting one's own lines (protocol/channel/edits.ts): every line's edit state
-// on this page: what the page shows of each line it holds (its time, its recipient, the line
-// it answers, and its latest revision: edits-lines.ts), our own edits, and edits that came
-// before their line.
+// Editing and deleting one's own lines (protocol/channel/edits.ts). This feature owns every
+// line's edit state on this page, in the parts below: what the page shows of each line it
+// holds (its time, its recipient, the line it answers, and its latest revision), our own
+// edits, and edits that came before their line.
 //
 // An edit names only a line id: its sender is the line's author (the link's room-key proof,
 // or the seal of a relayed message), so a member can only edit its own lines; one naming a
 // line of someone else's names a line of its own that does not exist, and is dropped with
-// the edits that wait for lines, or kept as a deletion of a line of its own (below). Each is signed by the author over the line as it
-// now stands and checked against the key that author's link proved, however it came; then
-// the latest `at` wins, and a deletion is final. An edit that does not match the line it
+// the edits that wait for lines, or kept as a deletion of a line of its own (below). Each is
+// signed by the author over the line as it now stands and checked against the key that
+// author's link proved, however it came; then the latest `at` wins, and a deletion is final. An edit that does not match the line it
 // names (another time, recipient or quoted line) is dropped: it is not that line's.
 //
 // An edit may come before its line: on a relayed route the line may still wait for its
@@ -33,6 +33,13 @@
 // History carries lines as revised (transcript.ts), and a copy that says a line we hold
 // was revised since comes here (fromHistory, edits-lines.ts) once checked against its
 // author's key.
+// This module is the feature and the handle the page uses; its parts, each in a module of its own:
+//   edits-lines.ts     the lines held, as edits see them, and each one's latest revision;
+//   edits-received.ts  members' edits, checked against the author's key, taken or kept;
+//   edits-unheld.ts    checked edits of lines not held (yet), kept for them, bounded;
+//   edits-own.ts       our edits: signed, taken, sent, and sent again when a link opens;
+//   edits-kept.ts      our latest edits kept across a reload of the tab;
+//   edits-counts.ts    edits taken, and why others were not, counted.
 import { defineFeature, type MemberHandle } from '../feature.ts';
 import type { Identity } from '../identity.ts';
 import type { ChatLine } from './chat.ts';

@@ -55,7 +55,7 @@ export function markLine(
 
 /**
  * A signed line, deleted: its text is gone, so its mark no longer vouches for it, but for the
- * deletion, which is checked as surely (edits.ts takes a deletion only with its author's
+ * deletion, which is checked as surely (edits-received.ts takes a deletion only with its author's
  * signature; authors.ts checks a deleted history copy's): no relaying member can delete a
  * line, and the mark says so instead of vanishing as if the line had never been checked.
  */
