@@ -28,11 +28,13 @@ export interface FilesOptions {
   kept?: Pick<KeptFiles, 'add' | 'forget' | 'has'>;
   /** Files we sent, as their lines ended, listed for this tab's next load (files/sent-kept.ts). */
   sent?: Pick<SentFiles, 'add'>;
+  /** How long a transfer's line waits without progress before it says stalled (STALL_MS; tests wait less). */
+  stallMs?: number;
 }
 
 export function createFiles(options: FilesOptions) {
   const concurrent = options.concurrent === undefined ? {} : { concurrent: options.concurrent };
-  const showLine = watchForStalls(options.showLine);
+  const showLine = watchForStalls(options.showLine, options.stallMs);
   const sending = createSending({
     selfId: options.selfId,
     selfName: options.selfName,

@@ -6,8 +6,8 @@
 import type { FileLine, ShowFileLine } from './line.ts';
 import { type ProgressSnapshot, STALL_MS } from './progress.ts';
 
-/** `show`, with each line it makes watched for stalls while it is transferring. */
-export function watchForStalls(show: ShowFileLine): ShowFileLine {
+/** `show`, with each line it makes watched for stalls (`stallMs` without progress) while it is transferring. */
+export function watchForStalls(show: ShowFileLine, stallMs = STALL_MS): ShowFileLine {
   return (info, actions) => {
     const line = show(info, actions);
     let timer: ReturnType<typeof setTimeout> | null = null;
@@ -24,7 +24,7 @@ export function watchForStalls(show: ShowFileLine): ShowFileLine {
       timer = setTimeout(() => {
         timer = null;
         if (transferring && last === shown) line.progress({ ...shown, speed: 0, secondsLeft: null, stalled: true });
-      }, STALL_MS);
+      }, stallMs);
     };
     const watched: FileLine = {
       state(state, status) {

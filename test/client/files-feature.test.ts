@@ -11,7 +11,19 @@ import { formatProgress, STALL_MS } from '../../client/files/progress.ts';
 import { AWAY_MS } from '../../client/files/sending-recipients.ts';
 import { labelText } from '../../client/files/sent-line.ts';
 import { type ChannelMessage, encodeChannelMessage, MAX_TRANSFER_RESUMES } from '../../protocol/index.ts';
-import { type ChannelEnd, fileOf, lineOf, type Page, reload, room, sha, stateOf, turns, until } from './files-pages.ts';
+import {
+  type ChannelEnd,
+  fileOf,
+  lineOf,
+  type Page,
+  reload,
+  room,
+  roomStalling,
+  sha,
+  stateOf,
+  turns,
+  until,
+} from './files-pages.ts';
 
 test('a file to the room arrives verified at every member, with the same bytes', async () => {
   const [alice, bob, carol] = room('alice-00001', 'bob-0000001', 'carol-00001') as [Page, Page, Page];
@@ -648,7 +660,9 @@ test('an offer that cannot go says why, not "waiting to accept": no link, or onl
 });
 
 test('a transfer whose bytes stop (a dead spot) says stalled on both lines, without the speed and time left it had', async () => {
-  const [alice, bob] = room('alice-00001', 'bob-0000001') as [Page, Page];
+  // A second without progress, not STALL_MS's five: the same watch, sooner.
+  const stallMs = 1_000;
+  const [alice, bob] = roomStalling(stallMs, 'alice-00001', 'bob-0000001') as [Page, Page];
   // Bob confirms nothing stored: the sender stops at its window, and no byte moves after that.
   holdAcksAfter(bob, alice, 0);
   const [id] = await alice.files.sendFiles([largeFileOf(20_000_000)]);
@@ -669,7 +683,7 @@ test('a transfer whose bytes stop (a dead spot) says stalled on both lines, with
     'each line shows a time left',
     says,
   );
-  // STALL_MS after the last byte moved.
+  // stallMs after the last byte moved.
   const stalled = (page: Page) => /^[\d.]+ MB of 20 MB · stalled$/.test(words(page));
   await untilWithin(() => stalled(alice) && stalled(bob), 'both lines say stalled', says, STALL_MS * 6);
   for (const page of [alice, bob]) {

@@ -100,7 +100,7 @@ export interface Page {
   mostRunning: number;
 }
 
-export function createPage(id: string): Page {
+export function createPage(id: string, stallMs?: number): Page {
   const page: Page = {
     id,
     lines: [],
@@ -120,6 +120,7 @@ export function createPage(id: string): Page {
     notice: (_member, text) => page.notices.push(text),
     acceptLimit: () => page.acceptLimit,
     sent: { add: (file) => page.sent.push(file) },
+    ...(stallMs === undefined ? {} : { stallMs }),
     showLine(info, actions): FileLine {
       const shown: ShownLine = {
         info,
@@ -277,7 +278,12 @@ export function hello(pages: readonly Page[], version: number | null): void {
 }
 
 export function room(...ids: string[]): Page[] {
-  const pages = ids.map(createPage);
+  return roomStalling(undefined, ...ids);
+}
+
+/** A room whose file lines say stalled after `stallMs` without progress (STALL_MS if undefined). */
+export function roomStalling(stallMs: number | undefined, ...ids: string[]): Page[] {
+  const pages = ids.map((id) => createPage(id, stallMs));
   for (let i = 0; i < pages.length; i++)
     for (let j = i + 1; j < pages.length; j++) link(pages[i] as Page, pages[j] as Page);
   return pages;
