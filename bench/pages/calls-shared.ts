@@ -39,5 +39,5 @@ export function watchFirstFrame(record: CallsRecord, video: HTMLVideoElement, pe
   });
 }
 
-/** What both pages ask the camera for: the same constraints as roomlink (client/calls/local-media.ts). */
+/** What both pages ask the camera for: the same constraints as roomlink (client/calls/local-media-ask.ts). */
 export const CAMERA: MediaTrackConstraints = { width: { ideal: 640 }, height: { ideal: 480 }, frameRate: { max: 30 } };

@@ -3,12 +3,15 @@
 // The members in the call receive the microphone, and as video the screen when one is
 // shared in place of the camera, else the camera; a screen shared alongside goes as a second
 // video (extra()).
-import { type MediaProblem, mediaProblem } from './media-errors.ts';
+import { ask, askPreferring, CAMERA, constraintsFor, type Preferred, SCREEN, tracksOf } from './local-media-ask.ts';
+import { listDevices } from './local-media-devices.ts';
+import type { MediaProblem } from './media-errors.ts';
 import { pictureSendable } from './sendable-picture.ts';
 import type { MediaKind } from './senders.ts';
 
-/** The microphone and camera to open rather than the default ones (the ones last picked), by deviceId. */
-export type Preferred = Partial<Record<MediaKind, string | null>>;
+export type { DeviceChoice } from './local-media-devices.ts';
+export { listDevices, mediaDevices } from './local-media-devices.ts';
+export type { Preferred };
 
 /**
  * Opened, perhaps with something to say: the camera asked for could not be sent, or (`gone`)
@@ -17,13 +20,6 @@ export type Preferred = Partial<Record<MediaKind, string | null>>;
 export type Opened =
   | { ok: true; problem?: MediaProblem; gone?: readonly MediaKind[] }
   | { ok: false; problem: MediaProblem };
-
-/** A microphone or camera the user can pick. */
-export interface DeviceChoice {
-  kind: MediaKind;
-  deviceId: string;
-  label: string;
-}
 
 export interface LocalMedia {
   readonly mic: MediaStreamTrack | null;
@@ -84,45 +80,6 @@ export interface LocalMedia {
    */
   deviceOf(kind: 'audio' | 'video'): string | null;
 }
-
-/** The microphones and cameras there are (labels only once a permission was given). */
-export async function listDevices(): Promise<DeviceChoice[]> {
-  const devices = mediaDevices();
-  if (!devices?.enumerateDevices) return [];
-  const found = await devices.enumerateDevices().catch(() => []);
-  const counts = { audio: 0, video: 0 };
-  const out: DeviceChoice[] = [];
-  for (const device of found) {
-    const kind = device.kind === 'audioinput' ? 'audio' : device.kind === 'videoinput' ? 'video' : null;
-    if (kind === null || device.deviceId === '') continue;
-    counts[kind]++;
-    const fallback = `${kind === 'audio' ? 'Microphone' : 'Camera'} ${counts[kind]}`;
-    out.push({ kind, deviceId: device.deviceId, label: device.label || fallback });
-  }
-  return out;
-}
-
-/** Media needs a secure context: over plain http on a LAN address this is undefined. */
-export function mediaDevices(): MediaDevices | null {
-  return typeof navigator !== 'undefined' && navigator.mediaDevices ? navigator.mediaDevices : null;
-}
-
-/**
- * What we ask for: a camera picture of ordinary call size (every other member decodes it,
- * one stream each), and a screen at a frame rate fit for text and slides, not for games.
- */
-const CAMERA: MediaTrackConstraints = { width: { ideal: 640 }, height: { ideal: 480 }, frameRate: { max: 30 } };
-const SCREEN: MediaTrackConstraints = { frameRate: { max: 15 } };
-
-/** What opens this microphone or camera. */
-function constraintsFor(kind: 'audio' | 'video', deviceId: string): MediaStreamConstraints {
-  return kind === 'audio'
-    ? { audio: { deviceId: { exact: deviceId } } }
-    : { video: { ...CAMERA, deviceId: { exact: deviceId } } };
-}
-
-const tracksOf = (stream: MediaStream, kind: 'audio' | 'video'): MediaStreamTrack[] =>
-  kind === 'audio' ? stream.getAudioTracks() : stream.getVideoTracks();
 
 /**
  * `lost` runs when the browser ends our microphone or camera (unplugged, its permission
@@ -195,42 +152,6 @@ export function createLocalMedia(lost: (kind: 'audio' | 'video') => void = () =>
     if (!track || (await pictureSendable(track))) return got;
     for (const t of got.getTracks()) t.stop();
     return 'unsendable';
-  }
-
-  /**
-   * What `wanted` asks for (a microphone, a camera, or both), each kind the `preferred` device
-   * by exact id, and only if that one is not there (unplugged, or its id forgotten with the
-   * site's data) the browser's default: the kinds that fell back are `gone`. One getUserMedia
-   * for all (one prompt); refused for a missing device, it does not say which, so it is asked
-   * again with fewer preferred, most kept first (both, the camera, the microphone, none).
-   * Exact, not ideal: asked for as ideal, the third of Chromium's fake cameras was passed
-   * over for its default one.
-   */
-  async function askPreferring(
-    wanted: Partial<Record<MediaKind, MediaTrackConstraints>>,
-    preferred: Preferred,
-  ): Promise<{ got: MediaStream | MediaProblem; gone: MediaKind[] }> {
-    const kinds = (['audio', 'video'] as const).filter((kind) => wanted[kind] && preferred[kind]);
-    // Which preferences a try keeps, one bit per kind: all of them first, none last.
-    for (let keep = 2 ** kinds.length - 1; ; keep--) {
-      const kept = kinds.filter((_, bit) => keep & (1 << bit));
-      const constraint = (kind: MediaKind) => {
-        const id = preferred[kind];
-        return kept.includes(kind) && id ? { ...wanted[kind], deviceId: { exact: id } } : (wanted[kind] ?? false);
-      };
-      const got = await ask((d) => d.getUserMedia({ audio: constraint('audio'), video: constraint('video') }));
-      if (got !== 'no-device' || keep === 0) return { got, gone: kinds.filter((kind) => !kept.includes(kind)) };
-    }
-  }
-
-  async function ask(get: (devices: MediaDevices) => Promise<MediaStream>): Promise<MediaStream | MediaProblem> {
-    const devices = mediaDevices();
-    if (!devices) return 'insecure';
-    try {
-      return await get(devices);
-    } catch (error) {
-      return mediaProblem(error);
-    }
   }
 
   return {
