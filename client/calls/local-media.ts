@@ -5,6 +5,7 @@
 // video (extra()).
 import { ask, askPreferring, CAMERA, constraintsFor, type Preferred, SCREEN, tracksOf } from './local-media-ask.ts';
 import { openDevice, sendableCamera } from './local-media-sendable.ts';
+import { createLocalTracks } from './local-media-tracks.ts';
 import type { MediaProblem } from './media-errors.ts';
 import type { MediaKind } from './senders.ts';
 
@@ -86,58 +87,26 @@ export interface LocalMedia {
  * stop() never fires it.
  */
 export function createLocalMedia(lost: (kind: 'audio' | 'video') => void = () => {}): LocalMedia {
-  let mic: MediaStreamTrack | null = null;
-  let camera: MediaStreamTrack | null = null;
-  let screen: MediaStreamTrack | null = null;
-  let screenAlongside = false;
-  let stream = new MediaStream();
-  /**
-   * The camera Camera on opens: the last one used, or the one picked in the list while the
-   * camera was off. Null until a camera was open, and after one was lost (unplugged: Camera on
-   * then opens whichever camera there is, as joining does).
-   */
-  let cameraChoice: string | null = null;
-  const video = () => (screenAlongside ? camera : (screen ?? camera));
-
-  /** Our microphone or camera from now on: watched for the browser ending it. */
-  function watched(track: MediaStreamTrack | null, kind: 'audio' | 'video'): MediaStreamTrack | null {
-    track?.addEventListener?.('ended', () => {
-      if (kind === 'audio' ? mic !== track : camera !== track) return; // replaced or closed already
-      if (kind === 'audio') mic = null;
-      else {
-        camera = null;
-        cameraChoice = null;
-      }
-      restream();
-      lost(kind);
-    });
-    return track;
-  }
-
-  /** Rebuilds the stream from the current tracks (a new object, so previews reload). */
-  function restream(): void {
-    const shown = video();
-    stream = new MediaStream([...(mic ? [mic] : []), ...(shown ? [shown] : [])]);
-  }
+  const tracks = createLocalTracks(lost);
 
   return {
     get mic() {
-      return mic;
+      return tracks.mic;
     },
     get camera() {
-      return camera;
+      return tracks.camera;
     },
     get screen() {
-      return screen;
+      return tracks.screen;
     },
     get stream() {
-      return stream;
+      return tracks.stream;
     },
     get screenAlongside() {
-      return screenAlongside;
+      return tracks.screenAlongside;
     },
-    video,
-    extra: () => (screenAlongside ? screen : null),
+    video: tracks.video,
+    extra: tracks.extra,
     async open(video, stillWanted = () => true, preferred = {}) {
       const { got, gone } = await askPreferring(video ? { audio: {}, video: CAMERA } : { audio: {} }, preferred);
       if (typeof got === 'string') return { ok: false, problem: got };
@@ -147,18 +116,18 @@ export function createLocalMedia(lost: (kind: 'audio' | 'video') => void = () =>
         return { ok: true };
       }
       const openedMic = got.getAudioTracks()[0] ?? null;
-      mic = watched(openedMic, 'audio');
-      camera = null;
+      tracks.use('audio', openedMic);
+      tracks.use('video', null);
       const asked = got.getVideoTracks()[0] ?? null;
       // Hung up (closeAll) while the camera is tried: that microphone is no longer ours.
-      const picked = asked && (await sendableCamera(asked, () => mic === openedMic && stillWanted()));
-      if (mic !== openedMic) {
+      const picked = asked && (await sendableCamera(asked, () => tracks.mic === openedMic && stillWanted()));
+      if (tracks.mic !== openedMic) {
         picked?.stop();
         return { ok: true };
       }
-      camera = watched(picked, 'video');
-      restream();
-      const fellBack = gone.filter((kind) => (kind === 'audio' ? mic : picked));
+      tracks.use('video', picked);
+      tracks.restream();
+      const fellBack = gone.filter((kind) => (kind === 'audio' ? tracks.mic : picked));
       return {
         ok: true,
         ...(asked && !picked ? { problem: 'unsendable' } : {}),
@@ -166,7 +135,7 @@ export function createLocalMedia(lost: (kind: 'audio' | 'video') => void = () =>
       };
     },
     async openCamera(stillWanted = () => true, preferred = null) {
-      const chosen = cameraChoice;
+      const chosen = tracks.cameraChoice;
       // The camera chosen and no other: the one the user turned off, or picked since. Gone
       // (unplugged while off) or now refused, it is said so and nothing else is opened.
       const { got, gone } =
@@ -184,9 +153,9 @@ export function createLocalMedia(lost: (kind: 'audio' | 'video') => void = () =>
         picked?.stop();
         return { ok: true };
       }
-      camera = watched(picked, 'video');
-      restream();
-      if (!camera) return { ok: false, problem: asked ? 'unsendable' : 'failed' };
+      tracks.use('video', picked);
+      tracks.restream();
+      if (!tracks.camera) return { ok: false, problem: asked ? 'unsendable' : 'failed' };
       return gone.length > 0 ? { ok: true, gone } : { ok: true };
     },
     async openMic(preferred = null) {
@@ -194,9 +163,9 @@ export function createLocalMedia(lost: (kind: 'audio' | 'video') => void = () =>
       if (typeof got === 'string') return { ok: false, problem: got };
       const opened = got.getAudioTracks()[0] ?? null;
       if (!opened) return { ok: false, problem: 'failed' };
-      mic?.stop();
-      mic = watched(opened, 'audio');
-      restream();
+      tracks.mic?.stop();
+      tracks.use('audio', opened);
+      tracks.restream();
       return gone.length > 0 ? { ok: true, gone } : { ok: true };
     },
     async openScreen(ended, alongside = false) {
@@ -204,38 +173,18 @@ export function createLocalMedia(lost: (kind: 'audio' | 'video') => void = () =>
       if (typeof got === 'string') return { ok: false, problem: got };
       const track = got.getVideoTracks()[0] ?? null;
       if (!track) return { ok: false, problem: 'failed' };
-      screen = track;
-      screenAlongside = alongside && camera !== null;
-      track.addEventListener('ended', () => {
-        if (screen === track) ended();
-      });
-      restream();
+      tracks.useScreen(track, alongside, ended);
+      tracks.restream();
       return { ok: true };
     },
-    closeScreen() {
-      screen?.stop();
-      screen = null;
-      screenAlongside = false;
-      restream();
-    },
-    closeCamera() {
-      if (!camera) return;
-      cameraChoice = camera.getSettings?.().deviceId || cameraChoice;
-      camera.stop();
-      camera = null;
-      restream();
-    },
-    closeAll() {
-      for (const track of [mic, camera, screen]) track?.stop();
-      mic = camera = screen = null;
-      screenAlongside = false;
-      restream();
-    },
+    closeScreen: tracks.closeScreen,
+    closeCamera: tracks.closeCamera,
+    closeAll: tracks.closeAll,
     async switchDevice(kind, deviceId) {
-      const current = kind === 'audio' ? mic : camera;
+      const current = tracks.of(kind);
       // Picked with the camera off: Camera on opens it, and nothing opens now.
-      if (!current && kind === 'video' && cameraChoice !== null) {
-        cameraChoice = deviceId;
+      if (!current && kind === 'video' && tracks.cameraChoice !== null) {
+        tracks.choose(deviceId);
         return { ok: true };
       }
       if (!current) return { ok: false, problem: 'no-device' };
@@ -251,35 +200,29 @@ export function createLocalMedia(lost: (kind: 'audio' | 'video') => void = () =>
             previous === undefined ? null : await ask((d) => d.getUserMedia(constraintsFor(kind, previous)));
           const back = again === null || typeof again === 'string' ? null : (tracksOf(again, kind)[0] ?? null);
           // Hung up (or switched again) meanwhile: keep nothing.
-          if (current !== (kind === 'audio' ? mic : camera)) {
+          if (current !== tracks.of(kind)) {
             back?.stop();
             return { ok: false, problem };
           }
           if (back) back.enabled = current.enabled;
-          if (kind === 'audio') mic = watched(back, kind);
-          else camera = watched(back, kind);
-          restream();
+          tracks.use(kind, back);
+          tracks.restream();
           return { ok: false, problem };
         }
       }
       if (typeof got === 'string') return { ok: false, problem: got };
       const track = tracksOf(got, kind)[0];
       // Hung up (or switched again) while the device was opening: keep nothing of this one.
-      if (!track || current !== (kind === 'audio' ? mic : camera)) {
+      if (!track || current !== tracks.of(kind)) {
         for (const t of got.getTracks()) t.stop();
         return track ? { ok: true } : { ok: false, problem: 'failed' };
       }
       track.enabled = current.enabled;
       current.stop();
-      if (kind === 'audio') mic = watched(track, kind);
-      else camera = watched(track, kind);
-      restream();
+      tracks.use(kind, track);
+      tracks.restream();
       return { ok: true };
     },
-    deviceOf(kind) {
-      const track = kind === 'audio' ? mic : camera;
-      const inUse = track?.getSettings?.().deviceId ?? null;
-      return kind === 'video' && !track ? cameraChoice : inUse;
-    },
+    deviceOf: tracks.deviceOf,
   };
 }
