@@ -3,8 +3,9 @@
 // The members in the call receive the microphone, and as video the screen when one is
 // shared in place of the camera, else the camera; a screen shared alongside goes as a second
 // video (extra()).
-import { ask, askPreferring, CAMERA, constraintsFor, type Preferred, SCREEN, tracksOf } from './local-media-ask.ts';
-import { openDevice, sendableCamera } from './local-media-sendable.ts';
+import { ask, constraintsFor, type Preferred, tracksOf } from './local-media-ask.ts';
+import { createMediaOpening } from './local-media-open.ts';
+import { openDevice } from './local-media-sendable.ts';
 import { createLocalTracks } from './local-media-tracks.ts';
 import type { MediaProblem } from './media-errors.ts';
 import type { MediaKind } from './senders.ts';
@@ -88,6 +89,7 @@ export interface LocalMedia {
  */
 export function createLocalMedia(lost: (kind: 'audio' | 'video') => void = () => {}): LocalMedia {
   const tracks = createLocalTracks(lost);
+  const opening = createMediaOpening(tracks);
 
   return {
     get mic() {
@@ -107,76 +109,10 @@ export function createLocalMedia(lost: (kind: 'audio' | 'video') => void = () =>
     },
     video: tracks.video,
     extra: tracks.extra,
-    async open(video, stillWanted = () => true, preferred = {}) {
-      const { got, gone } = await askPreferring(video ? { audio: {}, video: CAMERA } : { audio: {} }, preferred);
-      if (typeof got === 'string') return { ok: false, problem: got };
-      // Hung up while the prompt was open: no camera is checked (its light would come on).
-      if (!stillWanted()) {
-        for (const track of got.getTracks()) track.stop();
-        return { ok: true };
-      }
-      const openedMic = got.getAudioTracks()[0] ?? null;
-      tracks.use('audio', openedMic);
-      tracks.use('video', null);
-      const asked = got.getVideoTracks()[0] ?? null;
-      // Hung up (closeAll) while the camera is tried: that microphone is no longer ours.
-      const picked = asked && (await sendableCamera(asked, () => tracks.mic === openedMic && stillWanted()));
-      if (tracks.mic !== openedMic) {
-        picked?.stop();
-        return { ok: true };
-      }
-      tracks.use('video', picked);
-      tracks.restream();
-      const fellBack = gone.filter((kind) => (kind === 'audio' ? tracks.mic : picked));
-      return {
-        ok: true,
-        ...(asked && !picked ? { problem: 'unsendable' } : {}),
-        ...(fellBack.length > 0 ? { gone: fellBack } : {}),
-      };
-    },
-    async openCamera(stillWanted = () => true, preferred = null) {
-      const chosen = tracks.cameraChoice;
-      // The camera chosen and no other: the one the user turned off, or picked since. Gone
-      // (unplugged while off) or now refused, it is said so and nothing else is opened.
-      const { got, gone } =
-        chosen === null
-          ? await askPreferring({ video: CAMERA }, { video: preferred })
-          : { got: await openDevice('video', chosen), gone: [] };
-      if (typeof got === 'string') return { ok: false, problem: got };
-      const asked = got.getVideoTracks()[0] ?? null;
-      if (!stillWanted()) {
-        asked?.stop();
-        return { ok: true };
-      }
-      const picked = chosen === null ? asked && (await sendableCamera(asked, stillWanted)) : asked;
-      if (!stillWanted()) {
-        picked?.stop();
-        return { ok: true };
-      }
-      tracks.use('video', picked);
-      tracks.restream();
-      if (!tracks.camera) return { ok: false, problem: asked ? 'unsendable' : 'failed' };
-      return gone.length > 0 ? { ok: true, gone } : { ok: true };
-    },
-    async openMic(preferred = null) {
-      const { got, gone } = await askPreferring({ audio: {} }, { audio: preferred });
-      if (typeof got === 'string') return { ok: false, problem: got };
-      const opened = got.getAudioTracks()[0] ?? null;
-      if (!opened) return { ok: false, problem: 'failed' };
-      tracks.mic?.stop();
-      tracks.use('audio', opened);
-      tracks.restream();
-      return gone.length > 0 ? { ok: true, gone } : { ok: true };
-    },
-    async openScreen(ended, alongside = false) {
-      const got = await ask((d) => d.getDisplayMedia({ video: SCREEN }));
-      if (typeof got === 'string') return { ok: false, problem: got };
-      const track = got.getVideoTracks()[0] ?? null;
-      if (!track) return { ok: false, problem: 'failed' };
-      tracks.useScreen(track, alongside, ended);
-      tracks.restream();
-      return { ok: true };
-    },
+    open: opening.open,
+    openCamera: opening.openCamera,
+    openMic: opening.openMic,
+    openScreen: opening.openScreen,
     closeScreen: tracks.closeScreen,
     closeCamera: tracks.closeCamera,
     closeAll: tracks.closeAll,
