@@ -1,7 +1,7 @@
 // Our own tracks as they are now: the microphone, the camera, the screen (in place of the
 // camera or next to it), the camera Camera on opens, and the stream they are announced in.
 // This module alone holds them; what opens devices (local-media-open.ts) and what switches
-// them (local-media.ts) change them through its handle. A microphone or camera kept is
+// them (local-media-switch.ts) change them through its handle. A microphone or camera kept is
 // watched for the browser ending it; the stream is rebuilt when restream() is called, once
 // all that changes together has.
 

@@ -3,9 +3,9 @@
 // The members in the call receive the microphone, and as video the screen when one is
 // shared in place of the camera, else the camera; a screen shared alongside goes as a second
 // video (extra()).
-import { ask, constraintsFor, type Preferred, tracksOf } from './local-media-ask.ts';
+import type { Preferred } from './local-media-ask.ts';
 import { createMediaOpening } from './local-media-open.ts';
-import { openDevice } from './local-media-sendable.ts';
+import { createDeviceSwitch } from './local-media-switch.ts';
 import { createLocalTracks } from './local-media-tracks.ts';
 import type { MediaProblem } from './media-errors.ts';
 import type { MediaKind } from './senders.ts';
@@ -90,6 +90,7 @@ export interface LocalMedia {
 export function createLocalMedia(lost: (kind: 'audio' | 'video') => void = () => {}): LocalMedia {
   const tracks = createLocalTracks(lost);
   const opening = createMediaOpening(tracks);
+  const switchDevice = createDeviceSwitch(tracks);
 
   return {
     get mic() {
@@ -116,49 +117,7 @@ export function createLocalMedia(lost: (kind: 'audio' | 'video') => void = () =>
     closeScreen: tracks.closeScreen,
     closeCamera: tracks.closeCamera,
     closeAll: tracks.closeAll,
-    async switchDevice(kind, deviceId) {
-      const current = tracks.of(kind);
-      // Picked with the camera off: Camera on opens it, and nothing opens now.
-      if (!current && kind === 'video' && tracks.cameraChoice !== null) {
-        tracks.choose(deviceId);
-        return { ok: true };
-      }
-      if (!current) return { ok: false, problem: 'no-device' };
-      let got = await openDevice(kind, deviceId);
-      // Phones often open one camera at a time: free the current one and ask again.
-      if (got === 'in-use') {
-        const previous = current.getSettings?.().deviceId;
-        current.stop();
-        got = await openDevice(kind, deviceId);
-        if (typeof got === 'string') {
-          const problem = got;
-          const again =
-            previous === undefined ? null : await ask((d) => d.getUserMedia(constraintsFor(kind, previous)));
-          const back = again === null || typeof again === 'string' ? null : (tracksOf(again, kind)[0] ?? null);
-          // Hung up (or switched again) meanwhile: keep nothing.
-          if (current !== tracks.of(kind)) {
-            back?.stop();
-            return { ok: false, problem };
-          }
-          if (back) back.enabled = current.enabled;
-          tracks.use(kind, back);
-          tracks.restream();
-          return { ok: false, problem };
-        }
-      }
-      if (typeof got === 'string') return { ok: false, problem: got };
-      const track = tracksOf(got, kind)[0];
-      // Hung up (or switched again) while the device was opening: keep nothing of this one.
-      if (!track || current !== tracks.of(kind)) {
-        for (const t of got.getTracks()) t.stop();
-        return track ? { ok: true } : { ok: false, problem: 'failed' };
-      }
-      track.enabled = current.enabled;
-      current.stop();
-      tracks.use(kind, track);
-      tracks.restream();
-      return { ok: true };
-    },
+    switchDevice,
     deviceOf: tracks.deviceOf,
   };
 }

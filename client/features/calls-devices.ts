@@ -56,7 +56,7 @@ export function createCallDevices({ media, own, sending, clicks, deviceMemory, c
         if (!own.state.inCall) return media.closeAll();
         if (!switched.ok) {
           // The device in use may have been freed for it, then opened again or lost
-          // (local-media.ts): what we send, and what we say we send, follow it.
+          // (local-media-switch.ts): what we send, and what we say we send, follow it.
           if (kind === 'audio' && !media.mic) own.set({ ...own.state, audio: false });
           if (kind === 'video' && !media.camera) own.set({ ...own.state, video: false });
           sending.sendToAll();
