@@ -3,6 +3,13 @@
 // The members in the call receive the microphone, and as video the screen when one is
 // shared in place of the camera, else the camera; a screen shared alongside goes as a second
 // video (extra()).
+// This module is the handle the call uses; its parts, each in a module of its own:
+//   local-media-tracks.ts    our tracks as they are now, and the stream they are announced in;
+//   local-media-open.ts      opening them: joining, Camera on, Unmute after a loss, Share screen;
+//   local-media-switch.ts    another microphone or camera in place of the one in use;
+//   local-media-sendable.ts  a device opened by its id, and a camera whose picture can be sent;
+//   local-media-ask.ts       what we ask the browser for, and its answer or the problem;
+//   local-media-devices.ts   the microphones and cameras there are to pick from.
 import type { Preferred } from './local-media-ask.ts';
 import { createMediaOpening } from './local-media-open.ts';
 import { createDeviceSwitch } from './local-media-switch.ts';
