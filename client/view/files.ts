@@ -13,13 +13,13 @@ import {
   RECEIVED_WORDS,
   type ShowFileLine,
 } from '../files/line.ts';
-import { PREVIEW_MAX_HEIGHT, PREVIEW_MAX_WIDTH, previewDecoding } from '../files/preview.ts';
 import { formatBytes, formatProgress } from '../files/progress.ts';
 import type { SentFile } from '../files/sent-kept.ts';
 import type { RecipientLabel } from '../files/sent-line.ts';
 import { loadFileLimitMb, saveFileLimitMb } from '../storage.ts';
 import { pageAnnouncer } from './announcer.ts';
 import { byTestId, el } from './dom.ts';
+import { preview } from './file-preview.ts';
 import { type LinesView, timeElement } from './lines.ts';
 import { byName } from './members.ts';
 
@@ -365,37 +365,4 @@ function createRecipientList(changed: (text: string) => void) {
       }
     },
   };
-}
-
-/**
- * Previews are decoded one at a time: each may take up to PREVIEW_MAX_PIXELS × 4 bytes while
- * it decodes, and a member may send several images at once.
- */
-let decoding: Promise<void> = Promise.resolve();
-
-/** Decodes the image (a raster format only) and draws a thumbnail; a bad image gets none. */
-function preview(put: (canvas: HTMLElement) => void, file: File): Promise<void> {
-  decoding = decoding.then(() => drawPreview(put, file)).catch(() => {});
-  return decoding;
-}
-
-async function drawPreview(put: (canvas: HTMLElement) => void, file: File): Promise<void> {
-  let bitmap: ImageBitmap;
-  try {
-    const options = await previewDecoding(file);
-    if (options === null) return; // not previewed: it stays a download
-    bitmap = await createImageBitmap(file, options);
-  } catch {
-    return; // not an image after all: it stays a download
-  }
-  const scale = Math.min(1, PREVIEW_MAX_WIDTH / bitmap.width, PREVIEW_MAX_HEIGHT / bitmap.height);
-  const canvas = el('canvas', { className: 'file-preview', testId: 'file-preview' });
-  // A picture for screen readers too, named by the file (its name is on the page as text).
-  canvas.setAttribute('role', 'img');
-  canvas.setAttribute('aria-label', `Preview of ${file.name}`);
-  canvas.width = Math.max(1, Math.round(bitmap.width * scale));
-  canvas.height = Math.max(1, Math.round(bitmap.height * scale));
-  canvas.getContext('2d')?.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
-  bitmap.close();
-  put(canvas);
 }
