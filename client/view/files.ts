@@ -18,6 +18,7 @@ import type { SentFile } from '../files/sent-kept.ts';
 import { loadFileLimitMb, saveFileLimitMb } from '../storage.ts';
 import { pageAnnouncer } from './announcer.ts';
 import { byTestId, el } from './dom.ts';
+import { createFileButtons } from './file-buttons.ts';
 import { preview } from './file-preview.ts';
 import { createRecipientList } from './file-recipients.ts';
 import { type LinesView, timeElement } from './lines.ts';
@@ -170,48 +171,10 @@ function createFileLine(
   status.append(words, numbers);
   // Where each recipient stands, said as it changes ("data.bin: Carol received").
   const recipients = createRecipientList((label) => say(`${info.name}: ${label}`));
-  const buttons = el('span', { className: 'file-actions' });
-  // The line stays long after its transfer ends (among the last MAX_LINES), and the actions
-  // hold the transfer and the member it is with (its link, its channels, every feature's
-  // state of it): once the transfer is over the line lets them go, or every member that
-  // sent a file and left would stay in memory as long as its line is shown. No function
-  // here names `actions`: one that did would keep it in the scope they all share.
-  let live: FileLineActions | null = actions;
-  const button = (text: string, testId: string, run: 'accept' | 'decline' | 'cancel' | null) => {
-    const b = el('button', { text, testId });
-    b.type = 'button';
-    // Named with the file: a screen reader's list of buttons had "Accept" once per offer.
-    b.setAttribute('aria-label', `${text} ${info.name}`);
-    b.hidden = true;
-    if (run) b.addEventListener('click', () => live?.[run]?.());
-    buttons.append(b);
-    return b;
-  };
-  const accept = button('Accept', 'file-accept', actions.accept ? 'accept' : null);
-  const decline = button('Decline', 'file-decline', actions.decline ? 'decline' : null);
-  const cancel = button('Cancel', 'file-cancel', 'cancel');
-  cancel.hidden = false;
-  /** The keyboard was handed from a hidden button to the line (hide): the download, once made, takes it. */
-  let handedToLine = false;
-  /**
-   * Hides buttons of the line. One that had the keyboard (Accept, Decline or Cancel pressed,
-   * or the transfer ending under it) hands it on within the line, to a button still shown
-   * (Cancel, once Accept started the transfer) or to the line itself, read whole by a screen
-   * reader, rather than to <body>, where the keyboard would start the page over. (Every line
-   * takes focus: list-focus.ts.)
-   */
-  const hide = (...which: HTMLButtonElement[]) => {
-    const had = which.some((b) => b === document.activeElement);
-    for (const b of which) b.hidden = true;
-    if (!had) return;
-    const next = [...buttons.children].find((b): b is HTMLElement => b instanceof HTMLElement && !b.hidden);
-    if (next) next.focus();
-    else {
-      handedToLine = true;
-      item.focus();
-    }
-  };
-  item.append(sender, time, name, meta, progress, status, recipients.element, buttons);
+  // The buttons hold the actions until the transfer is over (file-buttons.ts): no function
+  // here names `actions` either, or it would keep them in the scope they all share.
+  const buttons = createFileButtons(item, info.name, actions);
+  item.append(sender, time, name, meta, progress, status, recipients.element, buttons.element);
   if (place) place.put(item);
   else lines.appendItem(item, info.own);
   /**
@@ -245,7 +208,7 @@ function createFileLine(
     // A file still coming for a line that is gone for good would have nowhere to go (no
     // download is made for it): the transfer decides what to stop (FileLineActions.gone).
     // A file we send goes on: the line is gone from our page only, and the others want it.
-    if (!info.own) live?.gone?.();
+    if (!info.own) buttons.gone();
   });
 
   return {
@@ -260,10 +223,7 @@ function createFileLine(
       // Nothing will move on the bar of a file declined, cancelled or discarded: an empty (or
       // stopped) bar there read as a transfer still to come. A received file keeps it, full.
       progress.hidden = isFinal(state) && state !== 'verified';
-      if (isFinal(state)) {
-        hide(cancel, accept, decline);
-        live = null;
-      }
+      if (isFinal(state)) buttons.end();
     },
     progress(snapshot) {
       progress.max = Math.max(1, snapshot.total);
@@ -274,17 +234,7 @@ function createFileLine(
       numbers.textContent = formatProgress(snapshot);
     },
     recipients: recipients.show,
-    ask(asking) {
-      if (asking) {
-        // Decline says no to an offer waiting for us; Cancel beside it said the same twice.
-        accept.hidden = decline.hidden = false;
-        cancel.hidden = true;
-        return;
-      }
-      // Accepted (the transfer starts): Cancel is back, and takes the keyboard from Accept.
-      if (!isFinal(item.dataset.state ?? '')) cancel.hidden = false;
-      hide(accept, decline);
-    },
+    ask: buttons.ask,
     preview(file) {
       if (!dropped) void preview(addAboveReactions, file);
     },
@@ -302,9 +252,10 @@ function createFileLine(
       link.download = info.name;
       link.rel = 'noopener';
       addAboveReactions(link);
-      // The keyboard was on Cancel when the file came whole (hide): the download is next. (Not
-      // for a reader who only moved to the line: the keyboard stays where they put it.)
-      if (handedToLine && document.activeElement === item) link.focus();
+      // The keyboard was on Cancel when the file came whole (file-buttons.ts hide): the
+      // download is next. (Not for a reader who only moved to the line: the keyboard stays
+      // where they put it.)
+      if (buttons.handedToLine() && document.activeElement === item) link.focus();
       void preview(addAboveReactions, file);
     },
   };
