@@ -19,6 +19,7 @@ import { loadFileLimitMb, saveFileLimitMb } from '../storage.ts';
 import { pageAnnouncer } from './announcer.ts';
 import { byTestId, el } from './dom.ts';
 import { createFileButtons } from './file-buttons.ts';
+import { createFileDownload } from './file-download.ts';
 import { preview } from './file-preview.ts';
 import { createRecipientList } from './file-recipients.ts';
 import { type LinesView, timeElement } from './lines.ts';
@@ -193,18 +194,13 @@ function createFileLine(
     if (bar) bar.before(node);
     else item.append(node);
   };
-  // A download's object URL keeps the whole file alive until revoked, link or no link (its
-  // bytes in memory, or its file in OPFS), and a file received to disk stays in OPFS until
-  // removed: when the line goes for good (past
-  // MAX_LINES) its URL is revoked and its file removed, and a file verified after that gets no
-  // URL and is removed at once. A line only off the page keeps both: it may come back.
-  let url: string | null = null;
-  let remove: (() => Promise<void>) | null = null;
+  const download = createFileDownload(info.name);
+  // A line gone for good lets go of its download (file-download.ts): a file verified after
+  // that gets none and is removed at once; nor is the line previewed, or moved to the newest.
   let dropped = false;
   lines.whenDropped(item, () => {
     dropped = true;
-    if (url !== null) URL.revokeObjectURL(url);
-    if (remove !== null) void remove();
+    download.drop();
     // A file still coming for a line that is gone for good would have nowhere to go (no
     // download is made for it): the transfer decides what to stop (FileLineActions.gone).
     // A file we send goes on: the line is gone from our page only, and the others want it.
@@ -244,13 +240,8 @@ function createFileLine(
     },
     ready(file, removeFile) {
       if (dropped) return void removeFile();
-      remove = removeFile;
       progress.value = progress.max;
-      const link = el('a', { className: 'file-download', text: `Download ${info.name}`, testId: 'file-download' });
-      url = URL.createObjectURL(file);
-      link.href = url;
-      link.download = info.name;
-      link.rel = 'noopener';
+      const link = download.link(file, removeFile);
       addAboveReactions(link);
       // The keyboard was on Cancel when the file came whole (file-buttons.ts hide): the
       // download is next. (Not for a reader who only moved to the line: the keyboard stays

@@ -1,7 +1,8 @@
 // Lines that go for good (client/view/lines.ts whenDropped): past MAX_LINES, whether never
 // shown, off the page or from it, what was registered for a line is undone; a line that only
 // waits off the page keeps it. A file line's download URL is what this is for: it holds the
-// whole file in memory until revoked (view/files.ts); so is its file on disk, kept until removed.
+// whole file in memory until revoked (view/file-download.ts); so is its file on disk, kept
+// until removed.
 // On a stand-in DOM (fake-dom.ts); Node's own object URLs say whether a URL still holds its file.
 import assert from 'node:assert/strict';
 import { resolveObjectURL } from 'node:buffer';
