@@ -1,5 +1,5 @@
 // What the files feature needs from the page for one transfer's chat line. The view
-// (view/files.ts) implements it; unit tests use a recording stand-in.
+// (view/file-line.ts) implements it; unit tests use a recording stand-in.
 import type { ProgressSnapshot } from './progress.ts';
 import type { RecipientLabel } from './sent-line.ts';
 

@@ -66,7 +66,7 @@ export interface LinesView {
    */
   build(line: ChatLine, senderName: string): HTMLLIElement;
   /** A line another view part built (a file transfer), shown in order with the rest; someone else's counts as new. */
-  /** A file's line (view/files.ts); one from someone else is announced with its first status. */
+  /** A file's line (view/file-line.ts); one from someone else is announced with its first status. */
   appendItem(item: HTMLLIElement, own: boolean): void;
   /**
    * A line of ours given to appendItem goes after every line shown or waiting now: a file we

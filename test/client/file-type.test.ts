@@ -2,7 +2,7 @@
 // type, so that it cannot pass for the line's own words.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { shownType } from '../../client/view/files.ts';
+import { shownType } from '../../client/view/file-line.ts';
 
 test('a media type is shown as it is; anything else as "unknown type"', () => {
   for (const type of ['application/pdf', 'image/svg+xml', 'application/vnd.ms-excel', 'text/x-c++src'])

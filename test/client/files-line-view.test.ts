@@ -1,4 +1,4 @@
-// A file line on the page (view/files.ts), on a stand-in DOM: a sender's recipients are text,
+// A file line on the page (view/file-line.ts), on a stand-in DOM: a sender's recipients are text,
 // each said whole when it changes and left alone when it does not; bytes, speed and time left
 // are in a part of the line that is not said at every update (the chat is a polite live region).
 import assert from 'node:assert/strict';

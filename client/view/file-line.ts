@@ -1,0 +1,141 @@
+// A file's line in the chat: who sent it and when, its name, size and type (as text only),
+// its progress bar and status, and the parts that are modules of their own: where each
+// recipient stands (file-recipients.ts), its buttons (file-buttons.ts), and once verified its
+// download (file-download.ts) and a preview (file-preview.ts), above its reactions.
+import { type FileLine, type FileLineActions, type FileLineInfo, isFinal } from '../files/line.ts';
+import { formatBytes, formatProgress } from '../files/progress.ts';
+import { el } from './dom.ts';
+import { createFileButtons } from './file-buttons.ts';
+import { createFileDownload } from './file-download.ts';
+import { preview } from './file-preview.ts';
+import { createRecipientList } from './file-recipients.ts';
+import { type LinesView, timeElement } from './lines.ts';
+
+/**
+ * A media type, as `type/subtype` names it (RFC 6838's characters): the sender chose the
+ * text, and anything else in it could pass for the line's own words ("· only to you").
+ */
+const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/i;
+export const shownType = (type: string): string => (MEDIA_TYPE.test(type) ? type : 'unknown type');
+
+/** Where a file's line goes and what time it shows: the newest, now, unless told. */
+export interface FileLinePlace {
+  at: Date;
+  put(item: HTMLLIElement): void;
+}
+
+export function createFileLine(
+  lines: LinesView,
+  info: FileLineInfo,
+  actions: FileLineActions,
+  say: (text: string) => void,
+  shown: ((item: HTMLLIElement, info: FileLineInfo) => void) | undefined,
+  place?: FileLinePlace,
+): FileLine {
+  const item = el('li', { className: `line line-file${info.own ? ' own' : ''}`, testId: 'message' });
+  item.dataset.id = info.id;
+  item.dataset.fileId = info.id;
+  item.dataset.from = info.from;
+  item.dataset.kind = 'file';
+  item.dataset.size = String(info.size);
+  item.dataset.state = 'offered';
+  const time = timeElement(place?.at ?? new Date());
+  const sender = el('span', { className: 'line-sender', text: info.own ? 'You' : info.senderName });
+  const name = el('span', { className: 'line-text file-name', text: info.name, testId: 'message-text' });
+  const details = [formatBytes(info.size), shownType(info.type)];
+  if (info.privateWith !== null) details.push(info.own ? `only to ${info.privateWith}` : 'only to you');
+  if (info.nameChanged) details.push('name made safe');
+  const meta = el('span', { className: 'file-meta', text: details.join(' · ') });
+  const progress = el('progress', { className: 'file-progress', testId: 'file-progress' });
+  progress.max = Math.max(1, info.size);
+  progress.value = 0;
+  progress.setAttribute('aria-label', `${info.name}: progress`);
+  // Screen readers hear the words of a line's status when they change (through the page's
+  // announcer: a received file's every change, ours when it ends), never its bytes, speed
+  // and time left (four times a second).
+  const status = el('span', { className: 'file-status', testId: 'file-status' });
+  const words = el('span', { className: 'file-status-words' });
+  const numbers = el('span', { className: 'file-numbers', testId: 'file-progress-text' });
+  numbers.setAttribute('aria-live', 'off');
+  status.append(words, numbers);
+  // Where each recipient stands, said as it changes ("data.bin: Carol received").
+  const recipients = createRecipientList((label) => say(`${info.name}: ${label}`));
+  // The buttons hold the actions until the transfer is over (file-buttons.ts): no function
+  // here names `actions` either, or it would keep them in the scope they all share.
+  const buttons = createFileButtons(item, info.name, actions);
+  item.append(sender, time, name, meta, progress, status, recipients.element, buttons.element);
+  if (place) place.put(item);
+  else lines.appendItem(item, info.own);
+  /**
+   * A status given in the task that made the line is said with the line's own announcement
+   * (lines.ts appendItem), not apart; from the next on, each change is said.
+   */
+  let firstTask = place === undefined && !info.own;
+  if (firstTask)
+    queueMicrotask(() => {
+      firstTask = false;
+    });
+  shown?.(item, info);
+  /** The download and the preview come later: above the reactions, which stay last, as on a message. */
+  const addAboveReactions = (node: HTMLElement): void => {
+    const bar = item.querySelector('.reactions');
+    if (bar) bar.before(node);
+    else item.append(node);
+  };
+  const download = createFileDownload(info.name);
+  // A line gone for good lets go of its download (file-download.ts): a file verified after
+  // that gets none and is removed at once; nor is the line previewed, or moved to the newest.
+  let dropped = false;
+  lines.whenDropped(item, () => {
+    dropped = true;
+    download.drop();
+    // A file still coming for a line that is gone for good would have nowhere to go (no
+    // download is made for it): the transfer decides what to stop (FileLineActions.gone).
+    // A file we send goes on: the line is gone from our page only, and the others want it.
+    if (!info.own) buttons.gone();
+  });
+
+  return {
+    state(state, text) {
+      item.dataset.state = state;
+      const changed = words.textContent !== text;
+      words.textContent = text;
+      if (changed && !firstTask && text !== '' && state !== 'transferring' && (!info.own || isFinal(state))) {
+        say(`${info.name}: ${text}`);
+      }
+      if (state !== 'transferring') numbers.textContent = '';
+      // Nothing will move on the bar of a file declined, cancelled or discarded: an empty (or
+      // stopped) bar there read as a transfer still to come. A received file keeps it, full.
+      progress.hidden = isFinal(state) && state !== 'verified';
+      if (isFinal(state)) buttons.end();
+    },
+    progress(snapshot) {
+      progress.max = Math.max(1, snapshot.total);
+      progress.value = snapshot.done;
+      if (item.dataset.state !== 'transferring') return;
+      // The numbers take the place of the words that stood until they came ("starting…").
+      words.textContent = '';
+      numbers.textContent = formatProgress(snapshot);
+    },
+    recipients: recipients.show,
+    ask: buttons.ask,
+    preview(file) {
+      if (!dropped) void preview(addAboveReactions, file);
+    },
+    offered() {
+      // A line a reload brought back is placed by its time already.
+      if (!dropped && place === undefined) lines.moveToNewest(item);
+    },
+    ready(file, removeFile) {
+      if (dropped) return void removeFile();
+      progress.value = progress.max;
+      const link = download.link(file, removeFile);
+      addAboveReactions(link);
+      // The keyboard was on Cancel when the file came whole (file-buttons.ts hide): the
+      // download is next. (Not for a reader who only moved to the line: the keyboard stays
+      // where they put it.)
+      if (buttons.handedToLine() && document.activeElement === item) link.focus();
+      void preview(addAboveReactions, file);
+    },
+  };
+}
