@@ -246,7 +246,7 @@ export function saveRelayRate(rate: number): void {
 
 const FILE_LIMIT_KEY = 'roomlink:file-accept-limit';
 
-/** "Ask before receiving files over", in MB, as last set in this browser (view/files.ts). */
+/** "Ask before receiving files over", in MB, as last set in this browser (view/file-accept-limit.ts). */
 export function loadFileLimitMb(): number | undefined {
   return safely(() => {
     const mb = Number(localStorage.getItem(FILE_LIMIT_KEY) ?? Number.NaN);

@@ -7,9 +7,9 @@
 import type { KeptFile } from '../files/kept.ts';
 import { type FileLine, type FileLineInfo, RECEIVED_WORDS, type ShowFileLine } from '../files/line.ts';
 import type { SentFile } from '../files/sent-kept.ts';
-import { loadFileLimitMb, saveFileLimitMb } from '../storage.ts';
 import { pageAnnouncer } from './announcer.ts';
 import { byTestId } from './dom.ts';
+import { createAcceptLimit } from './file-accept-limit.ts';
 import { createFileLine } from './file-line.ts';
 import type { LinesView } from './lines.ts';
 
@@ -20,9 +20,6 @@ export interface FilesViewHandlers {
   /** A file's line is on the page: it takes reactions, as a message does (wiring/files.ts). */
   shown?(item: HTMLLIElement, info: FileLineInfo): void;
 }
-
-/** Default of the "ask before receiving files over" field, in MB. */
-const DEFAULT_ACCEPT_LIMIT_MB = 100;
 
 export interface FilesView {
   showLine: ShowFileLine;
@@ -42,19 +39,7 @@ export interface FilesView {
 
 export function createFilesView(lines: LinesView, handlers: FilesViewHandlers): FilesView {
   const input = byTestId<HTMLInputElement>('file-input');
-  const limitInput = byTestId<HTMLInputElement>('file-accept-limit');
-  // A setting, kept as the relay's are: it went back to 100 MB with every reload.
-  const savedLimit = loadFileLimitMb();
-  if (savedLimit !== undefined) limitInput.value = String(savedLimit);
-  /** The field's MB, or null while it holds none (empty, or not a size). */
-  const limitMb = (): number | null => {
-    const mb = limitInput.valueAsNumber;
-    return Number.isFinite(mb) && mb >= 0 ? mb : null;
-  };
-  limitInput.addEventListener('input', () => {
-    const mb = limitMb();
-    if (mb !== null) saveFileLimitMb(mb);
-  });
+  const acceptLimit = createAcceptLimit();
   const chat = document.getElementById('chat') as HTMLElement;
   const messageInput = byTestId<HTMLTextAreaElement>('message-input');
 
@@ -108,6 +93,6 @@ export function createFilesView(lines: LinesView, handlers: FilesViewHandlers): 
       line.recipients(sent.recipients);
       if (sent.state === 'verified') line.progress({ done: sent.size, total: sent.size, speed: 0, secondsLeft: null });
     },
-    acceptLimit: () => (limitMb() ?? DEFAULT_ACCEPT_LIMIT_MB) * 1_000_000,
+    acceptLimit,
   };
 }
