@@ -8,9 +8,9 @@ import type { KeptFile } from '../files/kept.ts';
 import { type FileLine, type FileLineInfo, RECEIVED_WORDS, type ShowFileLine } from '../files/line.ts';
 import type { SentFile } from '../files/sent-kept.ts';
 import { pageAnnouncer } from './announcer.ts';
-import { byTestId } from './dom.ts';
 import { createAcceptLimit } from './file-accept-limit.ts';
 import { createFileLine } from './file-line.ts';
+import { wireFileSending } from './file-send.ts';
 import type { LinesView } from './lines.ts';
 
 export interface FilesViewHandlers {
@@ -38,39 +38,8 @@ export interface FilesView {
 }
 
 export function createFilesView(lines: LinesView, handlers: FilesViewHandlers): FilesView {
-  const input = byTestId<HTMLInputElement>('file-input');
+  wireFileSending((files) => handlers.send(files));
   const acceptLimit = createAcceptLimit();
-  const chat = document.getElementById('chat') as HTMLElement;
-  const messageInput = byTestId<HTMLTextAreaElement>('message-input');
-
-  // The Files control is a label around a visually hidden file input, which the keyboard
-  // reaches: Enter and Space open the chooser, the browser's own behaviour (e2e/files.spec.ts).
-  input.addEventListener('change', () => {
-    const files = [...(input.files ?? [])];
-    input.value = ''; // the same file can be picked again
-    if (files.length > 0) handlers.send(files);
-  });
-  chat.addEventListener('dragover', (event) => {
-    if (!event.dataTransfer?.types.includes('Files')) return;
-    event.preventDefault();
-    event.dataTransfer.dropEffect = 'copy';
-    chat.classList.add('dropping');
-  });
-  chat.addEventListener('dragleave', () => chat.classList.remove('dropping'));
-  chat.addEventListener('drop', (event) => {
-    chat.classList.remove('dropping');
-    const files = [...(event.dataTransfer?.files ?? [])];
-    if (files.length === 0) return;
-    event.preventDefault();
-    handlers.send(files);
-  });
-  messageInput.addEventListener('paste', (event) => {
-    const files = [...(event.clipboardData?.files ?? [])];
-    if (files.length === 0) return; // text: the input takes it as usual
-    event.preventDefault();
-    handlers.send(files);
-  });
-
   const say = handlers.say ?? ((text: string) => pageAnnouncer().say(text));
   /**
    * The line of a file a reload brought back, shown when it came (`at`) and put by `place`:

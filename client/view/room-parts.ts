@@ -14,8 +14,8 @@ export function roomParts(): { set(outside: boolean): void } {
   const renameButton = byTestId<HTMLButtonElement>('join-button');
   const nameHint = document.getElementById('name-hint') as HTMLElement;
   let outside = false;
-  // Caught on the way down, before the files view's listeners on the chat. A file dropped
-  // is refused (not opened by the browser in place of the page).
+  // Caught on the way down, before the listeners on the chat that take files (file-send.ts).
+  // A file dropped is refused (not opened by the browser in place of the page).
   const refuse = (event: DragEvent): void => {
     if (!outside) return;
     event.stopPropagation();

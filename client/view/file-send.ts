@@ -1,0 +1,38 @@
+// The ways to send files: the file button (the Files control), dropping them on the chat,
+// pasting them (an image copied, say) in the message box.
+import { byTestId } from './dom.ts';
+
+/** Each way to send, wired to `send`. */
+export function wireFileSending(send: (files: File[]) => void): void {
+  const input = byTestId<HTMLInputElement>('file-input');
+  const chat = document.getElementById('chat') as HTMLElement;
+  const messageInput = byTestId<HTMLTextAreaElement>('message-input');
+
+  // The Files control is a label around a visually hidden file input, which the keyboard
+  // reaches: Enter and Space open the chooser, the browser's own behaviour (e2e/files.spec.ts).
+  input.addEventListener('change', () => {
+    const files = [...(input.files ?? [])];
+    input.value = ''; // the same file can be picked again
+    if (files.length > 0) send(files);
+  });
+  chat.addEventListener('dragover', (event) => {
+    if (!event.dataTransfer?.types.includes('Files')) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+    chat.classList.add('dropping');
+  });
+  chat.addEventListener('dragleave', () => chat.classList.remove('dropping'));
+  chat.addEventListener('drop', (event) => {
+    chat.classList.remove('dropping');
+    const files = [...(event.dataTransfer?.files ?? [])];
+    if (files.length === 0) return;
+    event.preventDefault();
+    send(files);
+  });
+  messageInput.addEventListener('paste', (event) => {
+    const files = [...(event.clipboardData?.files ?? [])];
+    if (files.length === 0) return; // text: the input takes it as usual
+    event.preventDefault();
+    send(files);
+  });
+}
