@@ -1,8 +1,16 @@
 // File transfers in the chat: the ways to send (the file button, dropping on the chat,
 // pasting an image) and one line per transfer with its progress, buttons, and — once
 // verified — a download link. Nothing received is rendered inline except a raster image
-// preview, decoded by createImageBitmap (only when its header declares a sane size:
-// files/preview.ts) and drawn on a canvas; names and types go on the page as text only.
+// preview, drawn on a canvas; names and types go on the page as text only.
+// Each part is a module of its own; this one makes them, and shows a transfer's line, or the
+// line of one a reload brought back, as it ended:
+//   file-send.ts          the ways to send: the file button, dropping on the chat, pasting;
+//   file-accept-limit.ts  the "ask before receiving files over" field, kept in this browser;
+//   file-line.ts          one transfer's line: who, when, the file, its bar and its status;
+//   file-recipients.ts    on a file we send, where each recipient stands;
+//   file-buttons.ts       Accept, Decline and Cancel, and the keyboard handed on as they hide;
+//   file-download.ts      the verified file's download, let go when the line goes for good;
+//   file-preview.ts       a raster image's preview, decoded one at a time.
 
 import type { KeptFile } from '../files/kept.ts';
 import { type FileLine, type FileLineInfo, RECEIVED_WORDS, type ShowFileLine } from '../files/line.ts';
