@@ -1,7 +1,8 @@
 // A file's line in the chat: who sent it and when, its name, size and type (as text only),
 // its progress bar and status, and the parts that are modules of their own: where each
-// recipient stands (file-recipients.ts), its buttons (file-buttons.ts), and once verified its
-// download (file-download.ts) and a preview (file-preview.ts), above its reactions.
+// recipient stands (file-recipients.ts), its buttons (file-buttons.ts), once verified its
+// download (file-download.ts), and a raster image's preview (file-preview.ts; a file we send
+// is previewed at once), those two above its reactions.
 import { type FileLine, type FileLineActions, type FileLineInfo, isFinal } from '../files/line.ts';
 import { formatBytes, formatProgress } from '../files/progress.ts';
 import { el } from './dom.ts';
