@@ -12,7 +12,7 @@ import { expect, sharedTest as test } from './support/fixtures.ts';
 import { sendMany } from './support/history.ts';
 import { openMeshedPair } from './support/users.ts';
 
-/** Lines the page keeps (client/view/lines.ts MAX_LINES). */
+/** Lines the page keeps (client/view/lines-kept.ts MAX_LINES). */
 const MAX_LINES = 2_000;
 /** The folder received files go to (client/files/sink.ts). */
 const FOLDER = 'roomlink-files';

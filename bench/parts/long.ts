@@ -10,7 +10,7 @@ import type { Flavor } from '../browser/room.ts';
 import { fmt, row, verdict } from '../report/rows.ts';
 import type { PartResult } from './types.ts';
 
-/** The lines a page keeps on and off the page (client/view/lines.ts MAX_LINES). */
+/** The lines a page keeps on and off the page (client/view/lines-kept.ts MAX_LINES). */
 const KEPT_LINES = 2_000;
 /** Growth is judged from here: past every per-line bound of the page (the largest, 20,000). */
 const JUDGED_FROM = 22_000;

@@ -12,18 +12,19 @@ import { copyWholeLines } from './copy-lines.ts';
 import { el } from './dom.ts';
 import { createFollow } from './follow.ts';
 import { type Queued, takeTurns } from './line-turns.ts';
+import { createKeptLines, MAX_LINES } from './lines-kept.ts';
 import { createListFocus } from './list-focus.ts';
 import { foldLongText } from './long-text.ts';
 import { createNearOrder, type LineOrder } from './near-order.ts';
 import { createNewer } from './newer.ts';
 import { watchGoingUp } from './reader-intent.ts';
-import { createScrollback, MOVE_LINES, type ScrollbackCounts } from './scrollback.ts';
+import type { ScrollbackCounts } from './scrollback.ts';
 import { renderText, sentenceNodes } from './text.ts';
+
+export { MAX_LINES } from './lines-kept.ts';
 
 /** Within this many pixels of the bottom the chat counts as "at the newest message". */
 const STICK_TO_BOTTOM_PX = 48;
-/** Lines kept, on the page and off it; older ones are removed as new ones come. */
-export const MAX_LINES = 2_000;
 /**
  * The newest lines, whose size the chat watches: when one is first laid out, or grows (a
  * file's preview, a reaction, a narrower window), the chat scrolls to the bottom if it
@@ -140,28 +141,8 @@ export function createLinesView({
   const follow = createFollow(STICK_TO_BOTTOM_PX);
   /** A line of ours went on the page: the next scroll goes to it even if the view was elsewhere. */
   let toOwnLine = false;
-  // Keyboard and screen-reader users reach the earlier lines through a button, not a scroll.
-  const earlierButton = document.getElementById('earlier') as HTMLButtonElement;
-  /** What to undo when a line goes for good (whenDropped), weakly: an entry goes with its line. */
-  const undos = new WeakMap<Element, Array<() => void>>();
-  const dropped = (line: Element): void => {
-    for (const undo of undos.get(line) ?? []) {
-      try {
-        undo();
-      } catch (error) {
-        reportError(error); // to the console, as if uncaught: the other lines' undos still run
-      }
-    }
-  };
-  const scrollback = createScrollback(messages, MAX_LINES, {
-    changed({ earlier }) {
-      earlierButton.hidden = earlier === 0;
-      const coming = Math.min(earlier, MOVE_LINES);
-      earlierButton.textContent = `Show ${coming} earlier ${coming === 1 ? 'message' : 'messages'}`;
-    },
-    dropped,
-  });
-  earlierButton.addEventListener('click', () => scrollback.bringBack());
+  // The lines kept, off the page too, and what goes with one when it goes for good (lines-kept.ts).
+  const { scrollback, dropped, whenDropped } = createKeptLines(messages);
   /** Scrolls to the newest line and follows from there. */
   const toNewest = (): void => {
     messages.scrollTop = messages.scrollHeight;
@@ -347,11 +328,7 @@ export function createLinesView({
       if (follow.following) toNewest();
     },
     counts: () => scrollback.counts(),
-    whenDropped(item, undo) {
-      const registered = undos.get(item);
-      if (registered) registered.push(undo);
-      else undos.set(item, [undo]);
-    },
+    whenDropped,
     following: () => follow.following,
     kept: () => [...scrollback.offPage(), ...messages.children, ...waiting.map(({ item }) => item)],
     revised: (from, id, mentionsYou) => newer.revised(lineKey(from, id), mentionsYou),

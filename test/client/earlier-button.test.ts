@@ -1,5 +1,5 @@
 // The button that brings earlier lines back for keyboard and screen-reader users
-// (view/lines.ts, view/scrollback.ts) counts them in plain English: "1 earlier message".
+// (view/lines-kept.ts, view/scrollback.ts) counts them in plain English: "1 earlier message".
 
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, test } from 'node:test';
