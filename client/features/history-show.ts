@@ -147,7 +147,7 @@ export function createHistoryShow({
     }
     const shown: ChatLine = { ...chatLineOf(line, verified), history };
     // A time in our future was never when it was written: shown, and placed, as written when it
-    // reached us, saying so (view/lines.ts), as a live line from a clock that far off is. A past
+    // reached us, saying so (view/lines-time.ts), as a live line from a clock that far off is. A past
     // time is believed: history is from before we came.
     const now = Date.now();
     if (line.ts - now > MAX_CLOCK_SKEW_MS) shown.receivedAt = now;

@@ -10,7 +10,8 @@ import { createFileButtons } from './file-buttons.ts';
 import { createFileDownload } from './file-download.ts';
 import { preview } from './file-preview.ts';
 import { createRecipientList } from './file-recipients.ts';
-import { type LinesView, timeElement } from './lines.ts';
+import type { LinesView } from './lines.ts';
+import { timeElement } from './lines-time.ts';
 
 /**
  * A media type, as `type/subtype` names it (RFC 6838's characters): the sender chose the

@@ -10,7 +10,7 @@ export interface LineParts {
   readonly kind: 'chat' | 'file' | 'system';
   readonly sender: string;
   readonly time: string;
-  /** The time's title: set when the sender's clock is off (lines.ts). */
+  /** The time's title: set when the sender's clock is off (lines-time.ts). */
   readonly timeNote: string;
   /** The message, the file's name, or the system line's sentence. */
   readonly text: string;

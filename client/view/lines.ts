@@ -3,16 +3,15 @@
 // that memory is bounded whatever the room sends; of them, while the reader follows, only
 // the newest few hundred are on the page (scrollback.ts).
 
-import { MAX_CLOCK_SKEW_MS } from '../../protocol/limits.ts';
 import type { ChatLine } from '../features/chat.ts';
 import { lineKey } from '../features/transcript.ts';
 import { type ChatAnnouncer, pageAnnouncer } from './announcer.ts';
-import { createClock } from './clock.ts';
 import { copyWholeLines } from './copy-lines.ts';
 import { el } from './dom.ts';
 import { createFollow } from './follow.ts';
 import { type Queued, takeTurns } from './line-turns.ts';
 import { createKeptLines, MAX_LINES } from './lines-kept.ts';
+import { shownTime, timeOf } from './lines-time.ts';
 import { createListFocus } from './list-focus.ts';
 import { foldLongText } from './long-text.ts';
 import { createNearOrder, type LineOrder } from './near-order.ts';
@@ -32,8 +31,6 @@ const STICK_TO_BOTTOM_PX = 48;
  * it is no longer watched.
  */
 const WATCHED_LINES = 60;
-/** The page's line times (file lines too): wiring/deferred.ts warms it once the page has its links. */
-export const clock = createClock({ maxWaiting: MAX_LINES });
 /**
  * Characters put on the page per frame at most: laying out one line of 4,000 takes several
  * ms, so a flood of long lines goes on over many short frames instead of one long freeze.
@@ -368,39 +365,4 @@ export function createLinesView({
 /** The text of one part of a line another view part built (a file line: its sender, its file's name). */
 function partText(item: HTMLElement, selector: string): string {
   return item.querySelector(selector)?.textContent ?? '';
-}
-
-/** Only for a line whose sender's clock is off: made on the first such line. */
-let fullFormat: Intl.DateTimeFormat | undefined;
-function fullTime(date: Date): string {
-  fullFormat ??= new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-  return fullFormat.format(date);
-}
-
-/** A line's <time> element (file lines too), written by the page's clock; empty for no date. */
-export function timeElement(date: Date): HTMLTimeElement {
-  const time = el('time', { className: 'line-time', text: '' });
-  if (Number.isFinite(date.getTime())) clock.show(time, date);
-  return time;
-}
-
-/** The sender's clock is far off: the line is shown, and placed, as written when it arrived here. */
-const skewedClock = (line: ChatLine): boolean =>
-  line.receivedAt !== undefined && Math.abs(line.ts - line.receivedAt) > MAX_CLOCK_SKEW_MS;
-
-/** The line's time as shown: the sender's, or when it arrived here if the sender's clock is far off. */
-const shownTime = (line: ChatLine): number => (skewedClock(line) ? (line.receivedAt ?? line.ts) : line.ts);
-
-/** The line's time: the sender's, or when it arrived here if the sender's clock is far off. */
-function timeOf(line: ChatLine): HTMLTimeElement {
-  const skewed = skewedClock(line);
-  const time = timeElement(new Date(shownTime(line)));
-  if (skewed) {
-    time.dataset.clock = 'off';
-    const claimed = new Date(line.ts);
-    time.title = `Received at this time. The sender’s clock is off: it said ${
-      Number.isFinite(claimed.getTime()) ? fullTime(claimed) : 'an impossible time'
-    }.`;
-  }
-  return time;
 }

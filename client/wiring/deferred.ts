@@ -9,7 +9,7 @@ import { sweepStaleFiles } from '../files/sink.ts';
 import { whenIdle } from '../idle.ts';
 import type { MemberView } from '../member.ts';
 import { mark } from '../timeline.ts';
-import { clock } from '../view/lines.ts';
+import { clock } from '../view/lines-time.ts';
 
 /** Received files a closed tab left behind are swept this long after the page starts. */
 const SWEEP_AFTER_MS = 30_000;
