@@ -2,8 +2,9 @@
 // it, when and what ("Bob, 14:02: see you"), and a description with what it answers and its
 // state — private, signed or not, mentions you, how far it got, who reacted — in words,
 // instead of every button's label read in turn ("Add a reaction, button; party 2, toggle
-// button; …"). Read from the line's parts as the views that made them left them: lines.ts,
-// line-marks.ts, reply-quote.ts, file-line.ts, file-recipients.ts, receipts.ts, reactions.ts.
+// button; …"). Read from the line's parts as the views that made them left them:
+// lines-element.ts, line-marks.ts, reply-quote.ts, file-line.ts, file-recipients.ts,
+// receipts.ts, reactions.ts.
 
 /** A line's parts as the page shows them (their text, and what their titles say). */
 export interface LineParts {

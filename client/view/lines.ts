@@ -7,18 +7,16 @@ import type { ChatLine } from '../features/chat.ts';
 import { lineKey } from '../features/transcript.ts';
 import { type ChatAnnouncer, pageAnnouncer } from './announcer.ts';
 import { copyWholeLines } from './copy-lines.ts';
-import { el } from './dom.ts';
 import { createFollow } from './follow.ts';
 import { type Queued, takeTurns } from './line-turns.ts';
+import { lineElement } from './lines-element.ts';
 import { createKeptLines, MAX_LINES } from './lines-kept.ts';
-import { shownTime, timeOf } from './lines-time.ts';
+import { shownTime } from './lines-time.ts';
 import { createListFocus } from './list-focus.ts';
-import { foldLongText } from './long-text.ts';
 import { createNearOrder, type LineOrder } from './near-order.ts';
 import { createNewer } from './newer.ts';
 import { watchGoingUp } from './reader-intent.ts';
 import type { ScrollbackCounts } from './scrollback.ts';
-import { renderText, sentenceNodes } from './text.ts';
 
 export { MAX_LINES } from './lines-kept.ts';
 
@@ -231,36 +229,6 @@ export function createLinesView({
     else requestAnimationFrame(run);
   }
 
-  /** A line's element, not yet on the page. */
-  function build(line: ChatLine, senderName: string): HTMLLIElement {
-    const item = el('li', { className: `line line-${line.kind}${line.own ? ' own' : ''}`, testId: 'message' });
-    item.dataset.id = line.id;
-    item.dataset.from = line.from;
-    item.dataset.kind = line.kind;
-    const time = timeOf(line);
-    // Each part is isolated (dir=auto, unicode-bidi: isolate in the CSS): an override
-    // character in a text or a name reorders nothing outside it.
-    const text = el('span', { className: 'line-text', testId: 'message-text' });
-    if (line.kind === 'chat') {
-      renderText(text, line.text);
-      text.dir = 'auto';
-    } else {
-      // The page's own sentence, in its own direction, the names in it isolated (isolate.ts).
-      text.dir = 'ltr';
-      text.append(...sentenceNodes(line.text));
-    }
-    if (line.kind === 'chat') {
-      const sender = el('span', { className: 'line-sender', text: line.own ? 'You' : senderName });
-      sender.dir = 'auto';
-      item.append(sender, time, text);
-      const unfold = foldLongText(text, line.text);
-      if (unfold) item.append(unfold);
-    } else {
-      item.append(time, text);
-    }
-    return item;
-  }
-
   /** Lines went on the page above the newest this frame (history): the scroll to it is queued. */
   let aboveQueued = false;
   return {
@@ -276,10 +244,10 @@ export function createLinesView({
           if (follow.following) toNewest();
         });
       }
-      return build(line, senderName);
+      return lineElement(line, senderName);
     },
     append(line, senderName, mentionsYou = false, spokenName = senderName) {
-      const item = build(line, senderName);
+      const item = lineElement(line, senderName);
       const order = line.kind === 'chat' ? { ts: shownTime(line), from: line.from, id: line.id } : null;
       // System lines ("X joined") are not counted as new messages.
       appendItem(item, line.own, !line.own && line.kind === 'chat', line.text.length, mentionsYou, order);
