@@ -1,6 +1,6 @@
 // Which waiting lines go on the page this frame. Laying out text costs about its length, so
-// each frame has a budget in characters (lines.ts). When everything that waits fits, it all
-// goes, in the order it came. When it does not, senders take turns, in the order of each
+// each frame has a budget in characters (lines-waiting.ts). When everything that waits fits,
+// it all goes, in the order it came. When it does not, senders take turns, in the order of each
 // one's oldest waiting line: a member who floods the chat with long lines would otherwise
 // fill every frame with its own, and everyone else's lines would wait frames behind them.
 

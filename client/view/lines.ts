@@ -8,10 +8,10 @@ import { lineKey } from '../features/transcript.ts';
 import { type ChatAnnouncer, pageAnnouncer } from './announcer.ts';
 import { copyWholeLines } from './copy-lines.ts';
 import { createFollow } from './follow.ts';
-import { type Queued, takeTurns } from './line-turns.ts';
 import { lineElement } from './lines-element.ts';
 import { createKeptLines, MAX_LINES } from './lines-kept.ts';
 import { shownTime } from './lines-time.ts';
+import { createWaitingLines, type Waiting } from './lines-waiting.ts';
 import { createListFocus } from './list-focus.ts';
 import { createNearOrder, type LineOrder } from './near-order.ts';
 import { createNewer } from './newer.ts';
@@ -29,25 +29,6 @@ const STICK_TO_BOTTOM_PX = 48;
  * it is no longer watched.
  */
 const WATCHED_LINES = 60;
-/**
- * Characters put on the page per frame at most: laying out one line of 4,000 takes several
- * ms, so a flood of long lines goes on over many short frames instead of one long freeze.
- */
-const FRAME_BUDGET_CHARS = 16_000;
-const HIDDEN_FRAME_MS = 50;
-
-/** A line made and not on the page yet. */
-interface Waiting extends Queued {
-  item: HTMLLIElement;
-  own: boolean;
-  /** Counted by "N new messages" (newer.ts): a message or a file from someone else. */
-  news: boolean;
-  /** A message that mentions us (mentions.ts): counted apart by "N new messages". */
-  mention: boolean;
-  /** A chat line: placed among the near ones by when it was written (near-order.ts). */
-  order: LineOrder | null;
-}
-
 export interface LinesView {
   /**
    * Puts the line on the page (within this task) and returns its element; one that mentions
@@ -121,14 +102,8 @@ export function createLinesView({
 }: LinesViewOptions = {}): LinesView {
   const messages = document.getElementById('messages') as HTMLOListElement;
   copyWholeLines(messages);
-  /** Lines made and not yet on the page, oldest first (at most MAX_LINES of them). */
-  let waiting: Waiting[] = [];
   /** Where a chat line goes among the near ones on the page (near-order.ts). */
   const nearOrder = createNearOrder();
-  /** Characters put on the page since the last frame. */
-  let spent = 0;
-  let flushScheduled = false;
-  let frameScheduled = false;
   /** The newest lines on the page, oldest first: at most WATCHED_LINES, watched by `sized`. */
   const watched: HTMLLIElement[] = [];
   // Whether the view follows the newest line (follow.ts), judged on scroll events only,
@@ -138,6 +113,8 @@ export function createLinesView({
   let toOwnLine = false;
   // The lines kept, off the page too, and what goes with one when it goes for good (lines-kept.ts).
   const { scrollback, dropped, whenDropped } = createKeptLines(messages);
+  // Lines made wait to go on the page a frame's budget at a time (lines-waiting.ts).
+  const waiting = createWaitingLines({ put, dropped });
   /** Scrolls to the newest line and follows from there. */
   const toNewest = (): void => {
     messages.scrollTop = messages.scrollHeight;
@@ -186,17 +163,8 @@ export function createLinesView({
   // a following reader at the bottom.
   sized.observe(messages);
 
-  /** Puts waiting lines on the page, as many as this frame's budget allows (one at least). */
-  function flush(): void {
-    flushScheduled = false;
-    // More new lines than the page keeps: the oldest of them never reach it.
-    if (waiting.length > MAX_LINES) {
-      for (const gone of waiting.splice(0, waiting.length - MAX_LINES)) dropped(gone.item);
-    }
-    const turn = takeTurns(waiting, spent, FRAME_BUDGET_CHARS);
-    waiting = turn.rest;
-    spent = turn.spent;
-    const taken = turn.taken;
+  /** Puts this frame's lines on the page (lines-waiting.ts says which). */
+  function put(taken: readonly Waiting[]): void {
     // One by one (no layout is read in between, so this lays out once, as a fragment did).
     for (const next of taken) {
       watched.push(next.item);
@@ -204,29 +172,12 @@ export function createLinesView({
       if (passed.length > 0) placedAbove?.(next.item, passed);
       toOwnLine ||= next.own;
     }
-    if (taken.length > 0) {
-      if (!follow.following && !toOwnLine) {
-        newer.came(taken.filter((next) => next.news).map((next) => ({ key: keyOf(next.item), mention: next.mention })));
-      }
-      for (const next of taken) sized.observe(next.item);
-      for (const settled of watched.splice(0, Math.max(0, watched.length - WATCHED_LINES))) sized.unobserve(settled);
-      if (scrollback.trim(follow.following)) follow.shifted();
+    if (!follow.following && !toOwnLine) {
+      newer.came(taken.filter((next) => next.news).map((next) => ({ key: keyOf(next.item), mention: next.mention })));
     }
-    scheduleFrame();
-  }
-
-  /** At the next frame the budget starts again, and what still waits goes on. */
-  function scheduleFrame(): void {
-    if (frameScheduled || (spent === 0 && waiting.length === 0)) return;
-    frameScheduled = true;
-    const run = () => {
-      frameScheduled = false;
-      spent = 0;
-      if (waiting.length > 0) flush();
-    };
-    // A hidden tab gets no frames: lines still go on, a batch at a time.
-    if (document.hidden) setTimeout(run, HIDDEN_FRAME_MS);
-    else requestAnimationFrame(run);
+    for (const next of taken) sized.observe(next.item);
+    for (const settled of watched.splice(0, Math.max(0, watched.length - WATCHED_LINES))) sized.unobserve(settled);
+    if (scrollback.trim(follow.following)) follow.shifted();
   }
 
   /** Lines went on the page above the newest this frame (history): the scroll to it is queued. */
@@ -273,13 +224,9 @@ export function createLinesView({
       }
     },
     moveToNewest(item) {
-      const at = waiting.findIndex((next) => next.item === item);
-      if (at !== -1) {
-        waiting.push(...waiting.splice(at, 1));
-        return;
-      }
+      if (waiting.toLast(item)) return;
       if (item.parentNode !== messages || item === messages.lastElementChild) return;
-      if (waiting.length > 0) {
+      if (waiting.any()) {
         // Lines came after it that are not on the page yet: it goes after them, as they go.
         item.remove();
         appendItem(item, true, false);
@@ -295,7 +242,7 @@ export function createLinesView({
     counts: () => scrollback.counts(),
     whenDropped,
     following: () => follow.following,
-    kept: () => [...scrollback.offPage(), ...messages.children, ...waiting.map(({ item }) => item)],
+    kept: () => [...scrollback.offPage(), ...messages.children, ...waiting.items()],
     revised: (from, id, mentionsYou) => newer.revised(lineKey(from, id), mentionsYou),
     reveal(from, id) {
       const isIt = (child: Element): child is HTMLElement =>
@@ -321,12 +268,7 @@ export function createLinesView({
     mention = false,
     order: LineOrder | null = null,
   ): void {
-    waiting.push({ item, chars, own, news, mention, order, sender: own ? '' : (item.dataset.from ?? '') });
-    // Lines are put on the page together, once per task (or per frame, when many).
-    if (!flushScheduled) {
-      flushScheduled = true;
-      queueMicrotask(flush);
-    }
+    waiting.add({ item, chars, own, news, mention, order, sender: own ? '' : (item.dataset.from ?? '') });
   }
 }
 

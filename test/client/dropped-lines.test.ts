@@ -26,7 +26,7 @@ beforeEach(() => {
 });
 afterEach(() => dom.restore());
 
-/** Lines are put on the page once per task (lines.ts flush). */
+/** Lines are put on the page once per task (lines-waiting.ts flush). */
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 const messages = (): FakeElement => dom.byId('messages');
 const line = (): HTMLLIElement => new FakeElement('li') as unknown as HTMLLIElement;

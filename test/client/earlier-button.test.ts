@@ -15,7 +15,7 @@ beforeEach(() => {
 });
 afterEach(() => dom.restore());
 
-/** Lines are put on the page once per task (lines.ts flush). */
+/** Lines are put on the page once per task (lines-waiting.ts flush). */
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 const appendLines = (count: number): void => {
   for (let i = 0; i < count; i++) lines.appendItem(new FakeElement('li') as unknown as HTMLLIElement, false);
