@@ -7,28 +7,18 @@ import type { ChatLine } from '../features/chat.ts';
 import { lineKey } from '../features/transcript.ts';
 import { type ChatAnnouncer, pageAnnouncer } from './announcer.ts';
 import { copyWholeLines } from './copy-lines.ts';
-import { createFollow } from './follow.ts';
 import { lineElement } from './lines-element.ts';
+import { createLinesFollow } from './lines-follow.ts';
 import { createKeptLines, MAX_LINES } from './lines-kept.ts';
 import { shownTime } from './lines-time.ts';
 import { createWaitingLines, type Waiting } from './lines-waiting.ts';
 import { createListFocus } from './list-focus.ts';
 import { createNearOrder, type LineOrder } from './near-order.ts';
 import { createNewer } from './newer.ts';
-import { watchGoingUp } from './reader-intent.ts';
 import type { ScrollbackCounts } from './scrollback.ts';
 
 export { MAX_LINES } from './lines-kept.ts';
 
-/** Within this many pixels of the bottom the chat counts as "at the newest message". */
-const STICK_TO_BOTTOM_PX = 48;
-/**
- * The newest lines, whose size the chat watches: when one is first laid out, or grows (a
- * file's preview, a reaction, a narrower window), the chat scrolls to the bottom if it
- * follows. More lines than fit on a tall screen, so that a line has left the view by the time
- * it is no longer watched.
- */
-const WATCHED_LINES = 60;
 export interface LinesView {
   /**
    * Puts the line on the page (within this task) and returns its element; one that mentions
@@ -104,97 +94,42 @@ export function createLinesView({
   copyWholeLines(messages);
   /** Where a chat line goes among the near ones on the page (near-order.ts). */
   const nearOrder = createNearOrder();
-  /** The newest lines on the page, oldest first: at most WATCHED_LINES, watched by `sized`. */
-  const watched: HTMLLIElement[] = [];
-  // Whether the view follows the newest line (follow.ts), judged on scroll events only,
-  // never as lines arrive: a layout read per line made a 2,000-line burst take seconds.
-  const follow = createFollow(STICK_TO_BOTTOM_PX);
-  /** A line of ours went on the page: the next scroll goes to it even if the view was elsewhere. */
-  let toOwnLine = false;
   // The lines kept, off the page too, and what goes with one when it goes for good (lines-kept.ts).
   const { scrollback, dropped, whenDropped } = createKeptLines(messages);
   // Lines made wait to go on the page a frame's budget at a time (lines-waiting.ts).
   const waiting = createWaitingLines({ put, dropped });
-  /** Scrolls to the newest line and follows from there. */
-  const toNewest = (): void => {
-    messages.scrollTop = messages.scrollHeight;
-    follow.followed(messages.scrollTop);
-    atNewest();
-  };
-  const atNewest = (): void => {
-    newer.caughtUp();
-    caughtUp?.();
-  };
+  // The view follows the newest line while the reader does (lines-follow.ts).
+  const follow = createLinesFollow(messages, {
+    atNewest() {
+      newer.caughtUp();
+      caughtUp?.();
+    },
+    nearTop: () => scrollback.bringBack(),
+  });
   // One line is the keyboard's stop in the list; keys move it (list-focus.ts). Moving up is
   // the reader leaving the newest line, as a wheel turned up is; moving to it, coming back.
-  const listFocus = createListFocus(messages, { goingUp: () => readerUp(), atNewest: toNewest });
+  const listFocus = createListFocus(messages, { goingUp: follow.readerUp, atNewest: follow.toNewest });
   // A reader who scrolled up is told how many messages came in below, and can jump to them.
-  const newer = createNewer(document.getElementById('newer') as HTMLButtonElement, toNewest, MAX_LINES, () =>
+  const newer = createNewer(document.getElementById('newer') as HTMLButtonElement, follow.toNewest, MAX_LINES, () =>
     listFocus.focusNewest(),
   );
-  messages.addEventListener(
-    'scroll',
-    () => {
-      const top = messages.scrollTop;
-      follow.scrolled(top, () => messages.scrollHeight - top - messages.clientHeight);
-      if (follow.following) atNewest();
-      // Within a screen of the top: the earlier lines, if any, come back above.
-      if (top < messages.clientHeight) scrollback.bringBack();
-    },
-    { passive: true },
-  );
-  // The reader's wish to go up is known before the scroll it causes (follow.ts, leaving):
-  // a wheel, a finger (reader-intent.ts), or a key moving up from a line (list-focus.ts).
-  const canGoUp = (): boolean => messages.scrollTop > 0;
-  function readerUp(): void {
-    if (canGoUp()) follow.leaving();
-  }
-  watchGoingUp(messages, canGoUp, readerUp);
-  // The scroll to the newest line comes when a watched line changes size: when it is first laid
-  // out, and when it grows (its text wraps anew, a preview comes). The browser reports that
-  // after laying the page out, once a frame at most, so the scroll reads a layout that is
-  // already done, with the real heights.
-  const sized = new ResizeObserver(() => {
-    if (!follow.following && !toOwnLine) return;
-    toOwnLine = false;
-    toNewest();
-  });
-  // The list itself too: a smaller window, a phone's keyboard or a call's tiles above it leave
-  // a following reader at the bottom.
-  sized.observe(messages);
 
   /** Puts this frame's lines on the page (lines-waiting.ts says which). */
   function put(taken: readonly Waiting[]): void {
     // One by one (no layout is read in between, so this lays out once, as a fragment did).
     for (const next of taken) {
-      watched.push(next.item);
       const passed = nearOrder.place(messages, next.item, next.order);
       if (passed.length > 0) placedAbove?.(next.item, passed);
-      toOwnLine ||= next.own;
     }
-    if (!follow.following && !toOwnLine) {
+    if (!follow.placed(taken)) {
       newer.came(taken.filter((next) => next.news).map((next) => ({ key: keyOf(next.item), mention: next.mention })));
     }
-    for (const next of taken) sized.observe(next.item);
-    for (const settled of watched.splice(0, Math.max(0, watched.length - WATCHED_LINES))) sized.unobserve(settled);
-    if (scrollback.trim(follow.following)) follow.shifted();
+    if (scrollback.trim(follow.following())) follow.shifted();
   }
 
-  /** Lines went on the page above the newest this frame (history): the scroll to it is queued. */
-  let aboveQueued = false;
   return {
     build(line, senderName) {
-      // A history line goes in above the others (history.ts places it), where no watched line
-      // changes size: a following reader was left where the list began, the newest lines
-      // below the fold and nothing saying so (a late joiner on a phone, whose lines wrap to
-      // the width they had already). Once this frame's lines are in, it goes to the newest.
-      if (follow.following && !aboveQueued) {
-        aboveQueued = true;
-        requestAnimationFrame(() => {
-          aboveQueued = false;
-          if (follow.following) toNewest();
-        });
-      }
+      follow.lineAbove();
       return lineElement(line, senderName);
     },
     append(line, senderName, mentionsYou = false, spokenName = senderName) {
@@ -237,11 +172,11 @@ export function createLinesView({
       const had = focused instanceof HTMLElement && item.contains(focused) ? focused : null;
       messages.append(item);
       had?.focus({ preventScroll: true });
-      if (follow.following) toNewest();
+      if (follow.following()) follow.toNewest();
     },
     counts: () => scrollback.counts(),
     whenDropped,
-    following: () => follow.following,
+    following: follow.following,
     kept: () => [...scrollback.offPage(), ...messages.children, ...waiting.items()],
     revised: (from, id, mentionsYou) => newer.revised(lineKey(from, id), mentionsYou),
     reveal(from, id) {

@@ -1,0 +1,121 @@
+// Following the newest line: whether the reader does is judged by follow.ts on the list's
+// scroll events and the reader's wish to go up; this scrolls a following reader to the newest
+// line once what came is laid out, when it grows, when the list's own size changes, and once
+// history lines went in above the others.
+import { createFollow } from './follow.ts';
+import { watchGoingUp } from './reader-intent.ts';
+
+/** Within this many pixels of the bottom the chat counts as "at the newest message". */
+const STICK_TO_BOTTOM_PX = 48;
+/**
+ * The newest lines, whose size the chat watches: when one is first laid out, or grows (a
+ * file's preview, a reaction, a narrower window), the chat scrolls to the bottom if it
+ * follows. More lines than fit on a tall screen, so that a line has left the view by the time
+ * it is no longer watched.
+ */
+const WATCHED_LINES = 60;
+
+export interface LinesFollow {
+  /** Whether the view follows the newest line (the reader sees what comes). */
+  following(): boolean;
+  /** Scrolls to the newest line and follows from there. */
+  toNewest(): void;
+  /** The reader asks to go up (a key moving up from a line: list-focus.ts). */
+  readerUp(): void;
+  /**
+   * These lines went on the page, oldest first: the newest are watched, and one of ours is
+   * scrolled to even if the view was elsewhere. Returns whether the reader sees them come
+   * (the view follows, or goes to ours).
+   */
+  placed(lines: readonly { item: HTMLLIElement; own: boolean }[]): boolean;
+  /** Lines above the view went off the page (scrollback.ts trim): follow.ts `shifted`. */
+  shifted(): void;
+  /** A line is made that goes in above the newest (a history line, which history.ts places). */
+  lineAbove(): void;
+}
+
+export interface LinesFollowHooks {
+  /** The reader is at the newest line again (scrolled there, or taken there). */
+  atNewest(): void;
+  /** The reader scrolled within a screen of the top. */
+  nearTop(): void;
+}
+
+/** Follows the newest line of `messages`, the chat's list. */
+export function createLinesFollow(messages: HTMLElement, { atNewest, nearTop }: LinesFollowHooks): LinesFollow {
+  /** The newest lines on the page, oldest first: at most WATCHED_LINES, watched by `sized`. */
+  const watched: HTMLLIElement[] = [];
+  // Whether the view follows the newest line (follow.ts), judged on scroll events only,
+  // never as lines arrive: a layout read per line made a 2,000-line burst take seconds.
+  const follow = createFollow(STICK_TO_BOTTOM_PX);
+  /** A line of ours went on the page: the next scroll goes to it even if the view was elsewhere. */
+  let toOwnLine = false;
+  /** Scrolls to the newest line and follows from there. */
+  const toNewest = (): void => {
+    messages.scrollTop = messages.scrollHeight;
+    follow.followed(messages.scrollTop);
+    atNewest();
+  };
+  messages.addEventListener(
+    'scroll',
+    () => {
+      const top = messages.scrollTop;
+      follow.scrolled(top, () => messages.scrollHeight - top - messages.clientHeight);
+      if (follow.following) atNewest();
+      // Within a screen of the top: the earlier lines, if any, come back above.
+      if (top < messages.clientHeight) nearTop();
+    },
+    { passive: true },
+  );
+  // The reader's wish to go up is known before the scroll it causes (follow.ts, leaving):
+  // a wheel, a finger (reader-intent.ts), or a key moving up from a line (list-focus.ts).
+  const canGoUp = (): boolean => messages.scrollTop > 0;
+  function readerUp(): void {
+    if (canGoUp()) follow.leaving();
+  }
+  watchGoingUp(messages, canGoUp, readerUp);
+  // The scroll to the newest line comes when a watched line changes size: when it is first laid
+  // out, and when it grows (its text wraps anew, a preview comes). The browser reports that
+  // after laying the page out, once a frame at most, so the scroll reads a layout that is
+  // already done, with the real heights.
+  const sized = new ResizeObserver(() => {
+    if (!follow.following && !toOwnLine) return;
+    toOwnLine = false;
+    toNewest();
+  });
+  // The list itself too: a smaller window, a phone's keyboard or a call's tiles above it leave
+  // a following reader at the bottom.
+  sized.observe(messages);
+
+  /** Lines went on the page above the newest this frame (history): the scroll to it is queued. */
+  let aboveQueued = false;
+  return {
+    following: () => follow.following,
+    toNewest,
+    readerUp,
+    placed(lines) {
+      for (const { item, own } of lines) {
+        watched.push(item);
+        toOwnLine ||= own;
+      }
+      const seen = follow.following || toOwnLine;
+      for (const { item } of lines) sized.observe(item);
+      for (const settled of watched.splice(0, Math.max(0, watched.length - WATCHED_LINES))) sized.unobserve(settled);
+      return seen;
+    },
+    shifted: () => follow.shifted(),
+    lineAbove() {
+      // A history line goes in above the others (history.ts places it), where no watched line
+      // changes size: a following reader was left where the list began, the newest lines
+      // below the fold and nothing saying so (a late joiner on a phone, whose lines wrap to
+      // the width they had already). Once this frame's lines are in, it goes to the newest.
+      if (follow.following && !aboveQueued) {
+        aboveQueued = true;
+        requestAnimationFrame(() => {
+          aboveQueued = false;
+          if (follow.following) toNewest();
+        });
+      }
+    },
+  };
+}
