@@ -1,6 +1,7 @@
 // The lines the chat keeps: the newest MAX_LINES, on the page and off it above (scrollback.ts),
-// brought back by scrolling near the top or by the "Show N earlier messages" button; and what
-// the page keeps for a line beyond its element, let go when the line goes for good.
+// brought back by the reader scrolling near the top (lines-follow.ts sees it) or by the "Show
+// N earlier messages" button; and what the page keeps for a line beyond its element, let go
+// when the line goes for good.
 import { createScrollback, MOVE_LINES, type Scrollback } from './scrollback.ts';
 
 /** Lines kept, on the page and off it; older ones are removed as new ones come. */

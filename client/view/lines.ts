@@ -2,6 +2,16 @@
 // per frame, so a burst of thousands of lines stays fast. The newest MAX_LINES are kept, so
 // that memory is bounded whatever the room sends; of them, while the reader follows, only
 // the newest few hundred are on the page (scrollback.ts).
+// Each part is a module of its own; this one makes them and answers for the list as a whole
+// (a line appended and told to a screen reader, put on the page, found, moved, counted):
+//   lines-element.ts  a line's element: who wrote it, its time (lines-time.ts) and its words;
+//   lines-waiting.ts  the lines made and not on the page yet, a frame's budget going at a time;
+//   near-order.ts     where a chat line goes among those written at nearly the same moment;
+//   lines-kept.ts     the lines kept, off the page too, and what goes with a line for good;
+//   lines-follow.ts   following the newest line: the scroll to it, the reader going up;
+//   newer.ts          "N new messages" below a reader who scrolled up;
+//   list-focus.ts     the list as one stop for the keyboard, keys moving the current line;
+//   copy-lines.ts     a selection over several lines copied as the lines.
 
 import type { ChatLine } from '../features/chat.ts';
 import { lineKey } from '../features/transcript.ts';
