@@ -276,11 +276,16 @@ export function encodePeerKeys(keys: PeerKeys): string {
   return keys.held === undefined ? stored : `${stored}.${keys.held}`;
 }
 
-/** The stored form back; null for anything else (never throws). */
+/**
+ * The stored form back; null for anything else (never throws). Parts after the ones this
+ * version knows are a later version's (nodes of two versions share a store while a deploy
+ * rolls): left out, not a reason to lose the keys, as this version's `held` was to the one
+ * before, which listed such members without keys.
+ */
 export function decodePeerKeys(text: string | undefined): PeerKeys | null {
-  const [sign, ecdh, proof, held, ...rest] = (text ?? '').split('.');
+  const [sign, ecdh, proof, held] = (text ?? '').split('.');
   const parsed = peerKeysSchema.safeParse(held === undefined ? { sign, ecdh, proof } : { sign, ecdh, proof, held });
-  return rest.length === 0 && parsed.success ? parsed.data : null;
+  return parsed.success ? parsed.data : null;
 }
 
 const joinSchema = z.strictObject({
