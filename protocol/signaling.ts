@@ -4,7 +4,6 @@
 // zod/mini: the same parsers, tree-shaken; the classic API would add ~450 KB to the bundle.
 import * as z from 'zod/mini';
 import {
-  KEY_PROOF_PATTERN,
   MAX_CANDIDATE_LENGTH,
   MAX_M_LINE_INDEX,
   MAX_RESUME_TOKEN_LENGTH,
@@ -13,71 +12,14 @@ import {
   MAX_USERNAME_FRAGMENT_LENGTH,
   MIN_RESUME_TOKEN_LENGTH,
   PEER_ID_PATTERN,
-  PUBLIC_KEY_PATTERN,
   ROOM_ID_PATTERN,
-  SIGNATURE_PATTERN,
 } from './limits.ts';
 import { normalizeName } from './name.ts';
+import type { ErrorCode, ProtocolError } from './signaling-errors.ts';
+import { type PeerKeys, peerKeysSchema } from './signaling-keys.ts';
 
-/** Every rejection carries one of these codes; clients and tests rely on them. */
-export type ErrorCode =
-  | 'bad_request' // payload missing, of the wrong shape, or too large
-  | 'invalid_room' // room id does not match ROOM_ID_PATTERN
-  | 'invalid_name' // display name empty, too long or with control characters
-  | 'name_taken' // another member of the room already uses this name (see suggestion)
-  | 'room_full' // the room already holds its maximum of members
-  | 'not_in_room' // the event needs a joined room (signal before join)
-  | 'already_joined' // room:join on a socket that is already in a room
-  | 'rate_limited' // too many events of this kind; slow down
-  | 'shutting_down' // the server is going away; reconnect (to another node)
-  | 'internal'; // our fault; the client may retry
-
-export interface ProtocolError {
-  code: ErrorCode;
-  message: string;
-  /** With name_taken: a free variant of the name ("Alice 2") the client may offer instead. */
-  suggestion?: string;
-  /**
-   * With name_taken, when the name is held by the join's own ticket, on a connection that
-   * has not yet missed its heartbeat: the same join takes id and name back after this long.
-   * With `resuming`: the longest the other join's hold on the peer id can still stand (it
-   * usually ends much sooner, with that join); the same join may ask again meanwhile, and
-   * gets through by then at the latest.
-   */
-  retryAfterMs?: number;
-  /**
-   * With name_taken: not a name clash, but another join taking this peer id back with its
-   * ticket right now. A flag on name_taken rather than a code of its own: a page of an
-   * earlier build knows no such code and would stop at "Could not join"; as name_taken with
-   * retryAfterMs it waits, as it always did.
-   */
-  resuming?: true;
-  /**
-   * With room_full: the most members a room may have on this server (its MAX_ROOM_SIZE), for
-   * the page to say. The message says it too, in words.
-   */
-  maxRoomSize?: number;
-}
-
-/**
- * A member's per-join public keys, announced with its join (issue 14): its ECDSA P-256
- * signing key (its lines are signed with it), its ECDH P-256 key (messages relayed to it
- * through another member are sealed to it), and `proof`, an HMAC with the room key over
- * both. The server carries them as given: without the room key it cannot make a proof for
- * keys of its own, and a member that relays cannot change what the server delivers.
- *
- * `held`: the signing key's signature over the ECDH key (client/identity.ts, AnnouncedEcdh).
- * Any member could announce another's signing key with a proof of its own; only the key's
- * holder signs its ECDH key, and only the ECDH key's holder seals with it, so a member whose
- * sealed message opened holds the signing key too: what a member reached only through a
- * relay, never linked, proves it with (client/member-key-hold.ts). Absent from older pages.
- */
-export interface PeerKeys {
-  sign: string;
-  ecdh: string;
-  proof: string;
-  held?: string | undefined;
-}
+export * from './signaling-errors.ts';
+export * from './signaling-keys.ts';
 
 export interface PeerInfo {
   id: string;
@@ -262,31 +204,6 @@ const resumeSchema = z.strictObject({
   id: peerIdSchema,
   token: z.string().check(z.minLength(MIN_RESUME_TOKEN_LENGTH), z.maxLength(MAX_RESUME_TOKEN_LENGTH)),
 });
-
-export const peerKeysSchema = z.strictObject({
-  sign: z.string().check(z.regex(PUBLIC_KEY_PATTERN)),
-  ecdh: z.string().check(z.regex(PUBLIC_KEY_PATTERN)),
-  proof: z.string().check(z.regex(KEY_PROOF_PATTERN)),
-  held: z.optional(z.string().check(z.regex(SIGNATURE_PATTERN))),
-});
-
-/** A stored announcement, one string (membership stores keep it in a record field). */
-export function encodePeerKeys(keys: PeerKeys): string {
-  const stored = `${keys.sign}.${keys.ecdh}.${keys.proof}`;
-  return keys.held === undefined ? stored : `${stored}.${keys.held}`;
-}
-
-/**
- * The stored form back; null for anything else (never throws). Parts after the ones this
- * version knows are a later version's (nodes of two versions share a store while a deploy
- * rolls): left out, not a reason to lose the keys, as this version's `held` was to the one
- * before, which listed such members without keys.
- */
-export function decodePeerKeys(text: string | undefined): PeerKeys | null {
-  const [sign, ecdh, proof, held] = (text ?? '').split('.');
-  const parsed = peerKeysSchema.safeParse(held === undefined ? { sign, ecdh, proof } : { sign, ecdh, proof, held });
-  return parsed.success ? parsed.data : null;
-}
 
 const joinSchema = z.strictObject({
   roomId: z.unknown(),

@@ -2,7 +2,7 @@
 // channel messages to B travel A → C → B. One hop only: a relay forwards a `relay:fwd` it
 // received on a direct link, never a `relay:deliver`, and what it carries is sealed: A
 // encrypts each message to B's per-join ECDH key (announced with B's join, see
-// protocol/signaling.ts), AES-GCM with A's and B's peer ids as associated data. C sees
+// protocol/signaling-keys.ts), AES-GCM with A's and B's peer ids as associated data. C sees
 // only sizes; it cannot read, alter, forge or redirect what it carries, and B refuses a
 // replay (each sealed message carries its sender time and is opened at most once).
 import * as z from 'zod/mini';
