@@ -2,7 +2,7 @@
 // a hostile or broken server must not break it. Unchecked, a member name that was no string
 // could make the mention check throw on every line with an "@", and a throw in a socket
 // listener makes Socket.IO drop the connection ("parse error"). Malformed events are dropped. The same rules as the
-// server's own parsers (signaling.ts), written without zod: the page's entry parses these
+// server's own parsers (signaling-parsers.ts), written without zod: the page's entry parses these
 // before its join, and must not carry the schemas (scripts/build-client.ts). Extra fields
 // are let through unread: a newer server may add some.
 import * as limits from './limits.ts';

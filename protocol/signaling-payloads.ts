@@ -1,6 +1,6 @@
 // What the signaling events carry, both ways: the types both sides import. Types only: the
-// server parses what a client sends before using it, and the page what the server sends
-// (server-events.ts).
+// server parses what a client sends before using it (signaling-parsers.ts), and the page
+// what the server sends (server-events.ts).
 import type { ProtocolError } from './signaling-errors.ts';
 import type { PeerKeys } from './signaling-keys.ts';
 
