@@ -34,7 +34,7 @@ export function createSignalingRoom({ socket, heard, malformed }: SignalingRoomO
     else early.push(deliver);
   };
 
-  // What the server says is parsed as anything from outside is (protocol/signaling.ts).
+  // What the server says is parsed as anything from outside is (protocol/server-events.ts).
   socket.on('peer:joined', (raw) => {
     const peer = parsePeerJoined(raw);
     if (peer === null) return malformed('peer:joined');
