@@ -1,6 +1,6 @@
-// A member's path through another member while there is no direct link: relay.ts chooses the
-// route, and the member uses it only while it may (see RouteOptions.usable). The direct link
-// is preferred whenever it works: traffic moves back to it as soon as it does.
+// A member's path through another member while there is no direct link: relay-route.ts
+// chooses the route, and the member uses it only while it may (see RouteOptions.usable). The
+// direct link is preferred whenever it works: traffic moves back to it as soon as it does.
 import type { ChannelMessage } from '../protocol/index.ts';
 
 /** A path to a member through another member, while there is no direct one (relay.ts). */
@@ -30,7 +30,7 @@ export interface MemberRouteOptions {
 export interface MemberRoute {
   /** The route our messages take now, or null (none chosen, or it may not be used). */
   readonly inUse: RelayRoute | null;
-  /** The route relay.ts chose (null: none). */
+  /** The route relay-route.ts chose (null: none). */
   set(next: RelayRoute | null): void;
   /** Tells the features the member is open through the route, once per relay. */
   tellOpened(): void;

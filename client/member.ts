@@ -73,7 +73,7 @@ export interface Member extends MemberHandle {
   readonly announced: PeerKeys | null;
   /** A message it sealed with these announced keys opened: it may prove it holds its key (member-key-hold.ts). */
   sealedOpened(keys: PeerKeys): void;
-  /** The route relay.ts chose while there is no direct link (null: none). */
+  /** The route relay-route.ts chose while there is no direct link (null: none). */
   setRoute(route: RelayRoute | null): void;
   /** Our direct link's round-trip time when known (relays are picked by it). */
   readonly rttMs: number | null;

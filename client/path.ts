@@ -1,6 +1,6 @@
 // What kind of path a link takes (direct, through a STUN-found address, through TURN) and its
 // round trip, read from the connection's stats. The member list shows it and the relay
-// compares it (relay.ts); it is polled (path-polls.ts), so a reading that changes nothing
+// compares it (relay-route.ts); it is polled (path-polls.ts), so a reading that changes nothing
 // must say so (samePath) and a lone odd round trip must not show (round-trip.ts).
 import { createRoundTripFilter, sameRoundTrip } from './round-trip.ts';
 

@@ -1,4 +1,4 @@
-// What we send through a relay, as relay.ts routes it: for each member we reach through
+// What we send through a relay, as relay-route.ts routes it: for each member we reach through
 // another, a bounded queue (chat lines, history, and what does not wait for room: acks,
 // receipts, typing, a reaction resync) that goes out paced at the relay's rate and as its
 // channel has room, each message sealed to the member (announce.ts) only as it goes, so a
@@ -74,7 +74,7 @@ export interface OutboxOptions {
   direct(member: Member): boolean;
   /** Messages a second our messages go at through this relay (ours, or its own if lower). */
   paceThrough(relay: Member): number;
-  /** The pacing of `perSecond`, with its burst (relay.ts: a second less than the relay side's). */
+  /** The pacing of `perSecond`, with its burst (relay-rate.ts: a second less than the relay side's). */
   bucketRate(perSecond: number): { perSecond: number; burst: number };
   /** The pace a new member's bucket starts full at (our rate). */
   rate(): number;
@@ -304,3 +304,5 @@ export function createRelayOutbox(options: OutboxOptions) {
     },
   };
 }
+
+export type RelayOutbox = ReturnType<typeof createRelayOutbox>;

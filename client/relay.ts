@@ -6,80 +6,33 @@
 // back (member-route.ts: the direct link is preferred whenever it works).
 //
 // What travels is sealed end to end (announce.ts): a relay sees sizes, not contents, and
-// cannot alter, forge, redirect or replay what it carries. What we send through a relay
-// waits in a bounded queue per member, paced at the relay's rate and sealed only as it goes
-// (relay-outbox.ts, which also passes over a relay that does not deliver); what comes to us
-// through one is opened, checked, reported when refused and charged per (author, relay)
-// (relay-inbox.ts). This module chooses the routes and is the relay side: it forwards only
-// relay:fwd arriving on its own proven links, only to members it links to directly, at most
-// `rate` messages a second per pair (after a burst of BURST_SECONDS' worth), and nothing at
-// all when the user turned relaying off. Senders pace themselves at the same rate, so an
-// honest backlog is not dropped on the way.
+// cannot alter, forge, redirect or replay what it carries. A relay passes on at most `rate`
+// messages a second per pair, and nothing at all when the user turned relaying off. Senders
+// pace themselves at the same rate, so an honest backlog is not dropped on the way.
 //
 // Handing a message to a relay is no proof it arrives: the features repair what matters
 // (chat-resend.ts resends unacknowledged lines, receipts-relayed.ts read receipts).
-import type { ChannelMessage, MessageOf } from '../protocol/index.ts';
+//
+// This module is the feature and the handle the page uses; its parts, each in a module of its own:
+//   relay-rate.ts     the per-pair rate, and the bursts on top: the relay side's, a sender's;
+//   relay-links.ts    our links advertised (relay:links), and what each member advertised;
+//   relay-route.ts    the relay chosen for each member we cannot reach directly;
+//   relay-outbox.ts   what we send through a relay: queued, paced, sealed as it goes, relays judged;
+//   relay-inbox.ts    what comes to us through one: opened, checked, charged per (author, relay);
+//   relay-forward.ts  the relay side: what others hand us, passed on within the per-pair rate.
+import type { ChannelMessage } from '../protocol/index.ts';
 import type { Announcement } from './announce.ts';
-import { type Bucket, refill } from './budget.ts';
-import { createSlot, defineFeature } from './feature.ts';
+import { defineFeature } from './feature.ts';
 import type { Member } from './member.ts';
+import { createRelayForwarding } from './relay-forward.ts';
 import { createRelayInbox, type Refusal } from './relay-inbox.ts';
+import { createRelayLinks } from './relay-links.ts';
 import { createRelayOutbox } from './relay-outbox.ts';
-
-/** Messages a second a member relays for one pair of others, by default (a page setting). */
-export const RELAY_RATE = 50;
-/** A burst allowed on top (a resend after a reconnect), in seconds of the rate. */
-const BURST_SECONDS = 2;
-/**
- * A sender's own burst through a relay, in seconds of the rate: a second less than the
- * relay's, which leaves the relay's bucket a second of slack for what the network delivers
- * bunched (first messages held back, the next on time). With the same burst on both sides,
- * a sender that used its burst kept the relay's bucket empty, and any such bunching was
- * dropped there as over the rate (then resent by the chat, and shown out of order).
- */
-const SENDER_BURST_SECONDS = BURST_SECONDS - 1;
-/** Advertisements go out at most this often (and on every change of our direct links). */
-const ADVERTISE_MIN_INTERVAL_MS = 1_000;
-/** Round trips are compared in steps of this (ms): jitter alone does not re-advertise. */
-const RTT_STEP_MS = 10;
-/**
- * Another relay takes over a route only when it is faster by at least this much (ms), or by
- * this fraction of the current round trip if that is more: two relays about as fast would
- * otherwise swap on every path poll's jitter, and each swap can reorder what is in flight.
- */
-const SWITCH_MARGIN_MS = RTT_STEP_MS;
-const SWITCH_MARGIN_FRACTION = 0.2;
+import { bucketRate, RELAY_RATE, SENDER_BURST_SECONDS } from './relay-rate.ts';
+import { createRelayRoutes } from './relay-route.ts';
 
 export { type Refusal, refusalText } from './relay-inbox.ts';
-
-/** A relay that links to the member a route is for, with the round trip through it. */
-interface Candidate {
-  relay: Member;
-  /** The round trip, or the largest number when it is not known. */
-  cost: number;
-  rtt: number | null;
-  /** It did not deliver our lines to this member lately (DOUBT_MS). */
-  doubted: boolean;
-}
-
-/** Whether `next` beats the current relay by the switch margin; any known round trip beats an unknown one. */
-function clearlyFaster(next: Candidate, current: Candidate): boolean {
-  if (current.rtt === null) return next.rtt !== null;
-  return next.cost < current.cost - Math.max(SWITCH_MARGIN_MS, current.rtt * SWITCH_MARGIN_FRACTION);
-}
-
-/** A better relay than `than`: one not doubted first, then the smaller round trip. */
-function better(candidate: Candidate, than: Candidate): boolean {
-  if (candidate.doubted !== than.doubted) return !candidate.doubted;
-  return candidate.cost < than.cost;
-}
-
-interface Reach {
-  /** What this member last advertised: the members it links to, with its RTT to each. */
-  links: Map<string, number | null>;
-  /** The per-pair rate it said it relays at (null: it did not say; ours is assumed). */
-  rate: number | null;
-}
+export { RELAY_RATE } from './relay-rate.ts';
 
 export interface RelayStats {
   /** Messages we sent through a relay, and received through one. */
@@ -128,14 +81,6 @@ export function createRelay(options: RelayOptions) {
   const wallClock = options.wallClock ?? (() => Date.now());
   /** Ours, per pair, for others (the page's setting; setRate changes it). */
   let rate = options.rate ?? RELAY_RATE;
-  /** A bucket's rate at `perSecond`: its burst is `seconds` of it (BURST_SECONDS on the relay side). */
-  const bucketRate = (perSecond: number, seconds = BURST_SECONDS) => ({
-    perSecond,
-    burst: Math.max(1, perSecond * seconds),
-  });
-  const reachSlot = createSlot<Reach>('relay', () => ({ links: new Map(), rate: null }));
-  /** The relay side: one bucket per (from, to) pair we pass messages on for. */
-  const pairs = new Map<string, Bucket>();
   const stats: RelayStats = {
     sent: 0,
     received: 0,
@@ -146,12 +91,26 @@ export function createRelay(options: RelayOptions) {
     refused: 0,
     overBudget: 0,
   };
+  let stopped = false;
+
+  /** A direct link that proved the room key (and, with crypto, both sides can prove). */
+  const direct = (m: Member): boolean => !m.disposed && m.link.open && m.verification === 'verified';
+
+  /** Whom we link to, told and heard (relay-links.ts). */
+  const links = createRelayLinks({
+    members: options.members,
+    enabled: options.enabled,
+    direct,
+    rate: () => rate,
+    stopped: () => stopped,
+    now,
+  });
   /** What comes to us through relays (relay-inbox.ts), counted in our stats. */
   const inbox = createRelayInbox({
     selfId: options.selfId,
     member: options.member,
     announcement: options.announcement,
-    direct: (m) => direct(m),
+    direct,
     deliver: options.deliver,
     refused: options.refused,
     // Its acks say our lines arrived: the relay that carried them delivers.
@@ -160,16 +119,6 @@ export function createRelay(options: RelayOptions) {
     now,
     wallClock,
   });
-  let lastAdvertised = '';
-  let lastAdvertisedAt = Number.NEGATIVE_INFINITY;
-  let advertiseTimer: ReturnType<typeof setTimeout> | null = null;
-  /** Members whose links opened since our last advertisement: they get the next one. */
-  const owed = new Set<Member>();
-  let stopped = false;
-
-  /** A direct link that proved the room key (and, with crypto, both sides can prove). */
-  const direct = (m: Member): boolean => !m.disposed && m.link.open && m.verification === 'verified';
-
   /** What we send through relays (relay-outbox.ts), counted in our stats. */
   const outbox = createRelayOutbox({
     selfId: options.selfId,
@@ -177,7 +126,7 @@ export function createRelay(options: RelayOptions) {
     announcement: options.announcement,
     direct,
     // Ours, or the relay's own rate if that is lower.
-    paceThrough: (relay) => Math.min(rate, relay.slot(reachSlot).rate ?? rate),
+    paceThrough: (relay) => Math.min(rate, links.rateOf(relay) ?? rate),
     bucketRate: (perSecond) => bucketRate(perSecond, SENDER_BURST_SECONDS),
     rate: () => rate,
     drained: options.drained,
@@ -186,119 +135,24 @@ export function createRelay(options: RelayOptions) {
     counts: stats,
     now,
   });
-
-  function ourLinks(): MessageOf<'relay:links'>['peers'] {
-    if (!options.enabled()) return [];
-    return [...options.members()]
-      .filter((m) => direct(m) && m.announced !== null)
-      .map((m) => ({ id: m.id, rtt: m.rttMs === null ? null : Math.round(m.rttMs) }));
-  }
-
-  /** Sends our links to these members (those we link to directly). */
-  function sendLinks(to: Iterable<Member>): void {
-    const peers = ourLinks();
-    for (const member of to) if (direct(member)) member.send({ t: 'relay:links', peers, rate });
-  }
-
-  const summary = (): string =>
-    `${rate}|${ourLinks()
-      .map((p) => `${p.id}:${p.rtt === null ? '' : Math.round(p.rtt / RTT_STEP_MS)}`)
-      .sort()
-      .join(',')}`;
-
-  /**
-   * Our direct links changed, or a member's link opened: tell everyone, or that member, at
-   * most once per ADVERTISE_MIN_INTERVAL_MS. (A member whose link just opened was told at
-   * once and again with the advertisement its link caused: in a room of eight forming at
-   * once, 117 relay:links where 60 say the same.)
-   */
-  function advertise(): void {
-    if (stopped || advertiseTimer !== null || (summary() === lastAdvertised && owed.size === 0)) return;
-    const send = () => {
-      advertiseTimer = null;
-      const current = summary();
-      if (current !== lastAdvertised) {
-        lastAdvertised = current;
-        lastAdvertisedAt = now();
-        sendLinks(options.members());
-      } else sendLinks(owed);
-      owed.clear();
-    };
-    const wait = lastAdvertisedAt + ADVERTISE_MIN_INTERVAL_MS - now();
-    if (wait > 0) advertiseTimer = setTimeout(send, wait);
-    else send();
-  }
-
-  /**
-   * For every member we cannot reach directly: the relay with the smallest round trip (ours
-   * to it plus its own onward), kept while no other is clearly faster; a relay that did not
-   * deliver to the member lately only when no other links to it.
-   */
-  function reroute(): void {
-    const all = [...options.members()];
-    const at = now();
-    for (const target of all) {
-      if (target.disposed) continue;
-      // Not while the direct link is first forming: it will carry the traffic itself, and
-      // lines sent through a relay then would race the member's own proof. Once it failed,
-      // or dropped after working (ICE restart under way), a relay carries it meanwhile.
-      if (target.link.open || target.announced === null || target.state === 'connecting') {
-        outbox.setVia(target, null);
-        target.setRoute(null);
-        continue;
-      }
-      const via = outbox.via(target);
-      let best: Candidate | null = null;
-      let current: Candidate | null = null;
-      for (const relay of all) {
-        if (relay === target || !direct(relay)) continue;
-        const links = relay.slot(reachSlot).links;
-        if (!links.has(target.id)) continue;
-        const there = relay.rttMs;
-        const onward = links.get(target.id) ?? null;
-        const rtt = there !== null && onward !== null ? Math.round(there + onward) : null;
-        // Unknown round trips sort last but still count as a route.
-        const doubted = outbox.doubts(target, relay.id, at);
-        const candidate = { relay, cost: rtt ?? Number.MAX_SAFE_INTEGER, rtt, doubted };
-        if (relay.id === via) current = candidate;
-        if (!best || better(candidate, best)) best = candidate;
-      }
-      const keep = current && best && current.doubted === best.doubted && !clearlyFaster(best, current);
-      const chosen = keep ? current : best;
-      outbox.setVia(target, chosen?.relay.id ?? null);
-      target.setRoute(chosen ? outbox.route(chosen.relay, target, chosen.rtt) : null);
-    }
-  }
-
-  /** The relay side's fair share: false when this pair is over its rate. */
-  function take(pair: string): boolean {
-    const bucket = pairs.get(pair) ?? { tokens: bucketRate(rate).burst, at: now() };
-    refill(bucket, bucketRate(rate), now());
-    pairs.set(pair, bucket);
-    if (bucket.tokens < 1) return false;
-    bucket.tokens -= 1;
-    return true;
-  }
-
-  function forward(from: Member, message: MessageOf<'relay:fwd'>): void {
-    if (!options.enabled() || !direct(from)) return;
-    const target = options.member(message.to);
-    if (!target || target === from || !direct(target)) return;
-    if (!take(`${from.id}>${target.id}`)) {
-      stats.overRate++;
-      return;
-    }
-    if (target.send({ t: 'relay:deliver', from: from.id, sealed: message.sealed })) stats.forwarded++;
-  }
+  /** The relay for each member we cannot reach directly (relay-route.ts). */
+  const routes = createRelayRoutes({ members: options.members, direct, linksOf: links.of, outbox, now });
+  /** What we pass on for others (relay-forward.ts), counted in our stats. */
+  const forwarding = createRelayForwarding({
+    member: options.member,
+    enabled: options.enabled,
+    direct,
+    rate: () => rate,
+    counts: stats,
+    now,
+  });
 
   const feature = defineFeature({
     name: 'relay',
     types: ['relay:links', 'relay:fwd', 'relay:deliver'],
     opened(handle) {
-      // A member whose link just opened gets our links with our next advertisement, whatever
-      // the others heard (one that its own link may cause anyway).
       const member = options.member(handle.id);
-      if (member && direct(member)) owed.add(member);
+      if (member) links.opened(member);
       refresh();
     },
     verified: () => refresh(),
@@ -310,7 +164,7 @@ export function createRelay(options: RelayOptions) {
       outbox.drainedThrough(relay, options.members());
     },
     removed(member) {
-      for (const pair of [...pairs.keys()]) if (pair.split('>').includes(member.id)) pairs.delete(pair);
+      forwarding.removed(member);
       outbox.removed(member, options.members());
       inbox.forgetRelay(member.id, options.members());
       refresh();
@@ -319,17 +173,12 @@ export function createRelay(options: RelayOptions) {
       const member = options.member(handle.id);
       if (!member) return;
       switch (message.t) {
-        case 'relay:links': {
-          const reach = member.slot(reachSlot);
-          reach.rate = message.rate ?? null;
-          const links = reach.links;
-          links.clear();
-          for (const peer of message.peers) if (peer.id !== member.id) links.set(peer.id, peer.rtt);
+        case 'relay:links':
+          links.heard(member, message);
           refresh();
           return;
-        }
         case 'relay:fwd':
-          forward(member, message);
+          forwarding.forward(member, message);
           return;
         case 'relay:deliver':
           inbox.receive(member, message);
@@ -345,8 +194,8 @@ export function createRelay(options: RelayOptions) {
     if (refreshing) return;
     refreshing = true;
     try {
-      advertise();
-      reroute();
+      links.advertise();
+      routes.reroute();
     } finally {
       refreshing = false;
     }
@@ -363,9 +212,7 @@ export function createRelay(options: RelayOptions) {
     stats: (): RelayStats => ({ ...stats }),
     stop(): void {
       stopped = true;
-      owed.clear();
-      if (advertiseTimer !== null) clearTimeout(advertiseTimer);
-      advertiseTimer = null;
+      links.stop();
     },
   };
 }
