@@ -137,7 +137,7 @@ export function createChatReceiving({ selfId, display, transcript, acks }: ChatR
     }
     // Through a relay, or behind a relayed line still being checked: shown in the order they
     // came, a relayed one once its signature checks (the relay cannot sign for anyone). What
-    // arrived together comes from relay.ts in its author's order; a relay that holds one line
+    // arrived together comes from relay-inbox.ts in its author's order; a relay that holds one line
     // back and passes on a later one first still gets them shown in that order (we cannot
     // know an earlier line is on its way, and waiting for one would delay every relayed line).
     const direct = route === 'direct';

@@ -6,8 +6,8 @@
 // its rate, its own link to the member down, or on purpose) while our route through it stays
 // up. Nothing else would tell us of either. So a line not acknowledged after RESEND_FIRST_MS
 // through a relay, or DIRECT_RESEND_FIRST_MS on a direct channel (past a mute), goes again,
-// and again after twice as long each time nothing came back (relay.ts notices the same line
-// handed to the same relay twice, and prefers another relay from then on).
+// and again after twice as long each time nothing came back (relay-outbox.ts notices the same
+// line handed to the same relay twice, and relay-route.ts prefers another relay from then on).
 import { MUTE_MS } from '../budget.ts';
 import { createSlot, type MemberHandle } from '../feature.ts';
 
@@ -15,7 +15,7 @@ import { createSlot, type MemberHandle } from '../feature.ts';
  * Through a relay, our oldest line not acknowledged this long after the resend timer was set
  * goes again with everything after it (the receiver drops the copies it has); the wait
  * doubles each time it is still not acknowledged, up to RESEND_MAX_MS, and starts over once
- * a line is. A line counts as sent only once the relay's queue took it (relay.ts, at the
+ * a line is. A line counts as sent only once the relay's queue took it (relay-outbox.ts, at the
  * relay's pace), so this need only cover a round trip through the relay, the receiver's
  * signature check and the 40 ms its acks wait.
  */

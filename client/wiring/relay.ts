@@ -28,7 +28,7 @@ export function wireRelay({ ownId, announcement, say, later }: RelayWiringOption
     enabled: relaySettings.enabled,
     rate: relaySettings.rate(),
     announcement,
-    // Charged already, to its author's budget through that relay (relay.ts): never its own.
+    // Charged already, to its author's budget through that relay (relay-inbox.ts): never its own.
     deliver: (from, message) => later().router.dispatch(from, message, 'relayed'),
     drained: (member) => later().router.drained(member),
     refused: (from, via, why) => say(refusalText(isolate(from.name), isolate(via.name), why), from.id),
