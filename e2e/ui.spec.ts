@@ -230,8 +230,8 @@ function gapBelow(page: Page): Promise<number> {
   return page.locator('#messages').evaluate((list: ChatList) => list.scrollHeight - list.scrollTop - list.clientHeight);
 }
 
-/** The chat list's offset once two frames have passed (its scroll to the newest line, if any, ran). */
-function scrollTopAfterFrames(page: Page): Promise<number> {
+/** The chat list's scroll box once two frames have passed (its scroll to the newest line, if any, ran). */
+function listAfterFrames(page: Page): Promise<ChatList> {
   return page.locator('#messages').evaluate(async (list: ChatList) => {
     const frame = () =>
       new Promise<void>((resolve) =>
@@ -239,21 +239,19 @@ function scrollTopAfterFrames(page: Page): Promise<number> {
       );
     await frame();
     await frame();
-    return list.scrollTop;
+    return { scrollTop: list.scrollTop, scrollHeight: list.scrollHeight, clientHeight: list.clientHeight };
   });
 }
 
+/** The chat list's offset once two frames have passed. */
+async function scrollTopAfterFrames(page: Page): Promise<number> {
+  return (await listAfterFrames(page)).scrollTop;
+}
+
 /** gapBelow once two frames have passed: a scroll to the newest line, if the page made one, ran. */
-function gapBelowAfterFrames(page: Page): Promise<number> {
-  return page.locator('#messages').evaluate(async (list: ChatList) => {
-    const frame = () =>
-      new Promise<void>((resolve) =>
-        (globalThis as unknown as { requestAnimationFrame(callback: () => void): void }).requestAnimationFrame(resolve),
-      );
-    await frame();
-    await frame();
-    return list.scrollHeight - list.scrollTop - list.clientHeight;
-  });
+async function gapBelowAfterFrames(page: Page): Promise<number> {
+  const list = await listAfterFrames(page);
+  return list.scrollHeight - list.scrollTop - list.clientHeight;
 }
 
 /** Sends `count` lines (`prefix 0 …`, `prefix 1 …`), each a few rows tall by default, 4 ms apart. */
