@@ -5,7 +5,7 @@
 // DTLS fingerprints with its key (`key:held`, identity.ts KeyHold), which no other link has
 // and only the key's holder can sign. What rests on it is "a member here is this author": an
 // author's history line from before its tab lost its id is not marked as an earlier member's
-// while a member here holds its key (features/authors.ts authorHere), and a member's key code
+// while a member here holds its key (features/authors.ts authorUnder), and a member's key code
 // is shown only from a key it holds (heldKey). A member's own lines are checked with its
 // announced key whatever this says: a copied key signs nothing.
 //

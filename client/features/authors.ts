@@ -55,37 +55,44 @@ export interface Author {
   heard: boolean;
 }
 
-/**
- * A member here (`under` a name, if given) holds one of the author's keys (signed for its link
- * with it, or sealed with the key that key signed: keyHeld), so is the author, whatever its id
- * now: a tab that kept its key but not its id.
- */
-export function authorHere(
-  author: Author,
-  members: Iterable<MemberHandle>,
-  under: (member: MemberHandle) => boolean = () => true,
-): boolean {
-  for (const member of members)
-    if (!member.disposed && member.keyHeld && member.key !== null && author.keys.has(member.key) && under(member))
-      return true;
-  return false;
+/** Where an author stands among the members here under one name (authorUnder). */
+export interface AuthorUnder {
+  /**
+   * One of them holds one of the author's keys (signed for its link with it, or sealed with
+   * the key that key signed: keyHeld), so is the author, whatever its id now: a tab that kept
+   * its key but not its id.
+   */
+  held: boolean;
+  /**
+   * Those that carry one of its keys (announced it, or their link's hello did) without having
+   * proved they hold it yet: the author back under a new id, its proof on the way, or one that
+   * took its key to pass for it.
+   */
+  carriers: MemberHandle[];
 }
 
 /**
- * The members here (`under` a name, if given) that carry one of the author's keys (announced
- * it, or their link's hello did) without having proved they hold it yet (keyHeld): the author
- * back under a new id, its proof on the way, or one that took its key to pass for it.
+ * The author among the members here under `name` (compared by `nameKey`). Never under our own
+ * name (`selfName`): a line under it would pass for ours, whoever holds the key. Nor under
+ * another name than the line's: a holder named otherwise leaves it to pass for whoever has it.
  */
-export function authorCarriers(
-  author: Author,
+export function authorUnder(
+  author: Author | undefined,
   members: Iterable<MemberHandle>,
-  under: (member: MemberHandle) => boolean = () => true,
-): MemberHandle[] {
-  const carriers: MemberHandle[] = [];
-  for (const member of members)
-    if (!member.disposed && !member.keyHeld && member.key !== null && author.keys.has(member.key) && under(member))
-      carriers.push(member);
-  return carriers;
+  name: string,
+  selfName: string,
+  nameKey: (name: string) => string = nameKeyWithoutTable,
+): AuthorUnder {
+  const found: AuthorUnder = { held: false, carriers: [] };
+  const claimed = nameKey(name);
+  if (author === undefined || nameKey(selfName) === claimed) return found;
+  for (const member of members) {
+    if (member.disposed || member.key === null || !author.keys.has(member.key)) continue;
+    if (nameKey(member.name) !== claimed) continue;
+    if (member.keyHeld) found.held = true;
+    else found.carriers.push(member);
+  }
+  return found;
 }
 
 export interface Authors {

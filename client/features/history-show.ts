@@ -8,7 +8,7 @@
 // each line (shownAs), which the merge (history.ts) consults and the view makes it forget.
 import { type HistoryLine, MAX_CLOCK_SKEW_MS, normalizeName } from '../../protocol/index.ts';
 import type { MemberHandle } from '../feature.ts';
-import { type Author, authorCarriers, authorHere, nameIsHere, nameKeyWithoutTable } from './authors.ts';
+import { type Author, authorUnder, nameIsHere } from './authors.ts';
 import type { ChatLine, LineVerification } from './chat.ts';
 import type { Checked, Ready } from './history-checks.ts';
 import type { HistoryCounts } from './history-counts.ts';
@@ -92,22 +92,17 @@ export function createHistoryShow({
   const nameTaken = (line: HistoryLine, name: string): boolean =>
     line.from !== selfId() && present(line.from) === undefined && nameIsHere(name, selfName(), members(), nameKey);
 
-  /** Names compared as the server compares them (and as they look, once the table came). */
-  const sameName = (a: string, b: string): boolean =>
-    (nameKey ?? nameKeyWithoutTable)(a) === (nameKey ?? nameKeyWithoutTable)(b);
   /**
    * Whether the member here under the line's name is its author under a new id (a tab that kept
    * its key but not its id), whose lines are not an earlier member's: it holds a key the
    * author signed with ('held'), or carries one and has yet to prove it ('carried'). Holds it,
    * not only announced it: anyone may announce a key seen in a hello, and a member who took a
-   * gone author's name and key would pass for them (MemberHandle.keyHeld). Under the line's
-   * name, and not ours: a holder under another name leaves the line to pass for whoever has it.
+   * gone author's name and key would pass for them (MemberHandle.keyHeld; authors.ts
+   * authorUnder, which the page's earlier-lines.ts asks too).
    */
-  function authorUnder(author: Author | undefined, name: string): 'held' | 'carried' | null {
-    if (author === undefined || sameName(selfName(), name)) return null;
-    const under = (member: MemberHandle) => sameName(member.name, name);
-    if (authorHere(author, members(), under)) return 'held';
-    return authorCarriers(author, members(), under).length > 0 ? 'carried' : null;
+  function authorHereAs(author: Author | undefined, name: string): 'held' | 'carried' | null {
+    const here = authorUnder(author, members(), name, selfName(), nameKey);
+    return here.held ? 'held' : here.carriers.length > 0 ? 'carried' : null;
   }
 
   /** Shows a checked line (or counts it as a duplicate); synchronous, so a batch shows at once. */
@@ -140,7 +135,7 @@ export function createHistoryShow({
     if (verified === 'true') keepChecked(line, name);
     const history: NonNullable<ChatLine['history']> = { verified, relayedBy };
     if (verified !== 'false' && nameTaken(line, name)) {
-      const here = verified === 'true' ? authorUnder(author, name) : null;
+      const here = verified === 'true' ? authorHereAs(author, name) : null;
       // Its author's proof on the way: the page marks it if none comes in time.
       if (here === 'carried') earlierUnlessProved?.();
       else if (here === null) history.earlier = true;

@@ -50,10 +50,12 @@ export function markEarlierLines(
 
 /** What the page knows of a gone author's keys among the members here (features/authors.ts). */
 export interface AuthorsHere {
-  /** A member here under `name` proved it holds a key the author `from` signed with: it is the author. */
-  held(from: string, name: string): boolean;
-  /** The members here under `name` (peer ids) that carry a key the author `from` signed with, not proved held yet. */
-  carrying(from: string, name: string): readonly string[];
+  /**
+   * The author `from` among the members here under `name`: `held`, one proved it holds a key
+   * the author signed with (it is the author); `carrying`, those (peer ids) that carry one
+   * without having proved it yet.
+   */
+  under(from: string, name: string): { held: boolean; carrying: readonly string[] };
   /** Look again (the member list's next drawing calls update): a wait for a proof ran out. */
   lookAgain(): void;
 }
@@ -99,9 +101,10 @@ export function createEarlierLines(
       let due = Number.POSITIVE_INFINITY;
       const waits = (from: string, name: string): boolean => {
         if (!authors) return false;
-        if (authors.held(from, name)) return true;
+        const { held, carrying } = authors.under(from, name);
+        if (held) return true;
         let waiting = false;
-        for (const id of authors.carrying(from, name)) {
+        for (const id of carrying) {
           const until = (since.get(id) ?? at) + KEY_PROOF_WAIT_MS;
           if (until > at) {
             waiting = true;

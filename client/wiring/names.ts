@@ -3,7 +3,7 @@
 // list, our own entry, the lines, the private bar, what @ offers), and whether words name us.
 // Separate from main.ts because it owns the state of that (the twins, our own key once made,
 // which tags were last drawn) and everything else only asks it for a name, a tag or a redraw.
-import { type Author, authorCarriers, authorHere } from '../features/authors.ts';
+import { type Author, authorUnder } from '../features/authors.ts';
 import { keyCode } from '../fingerprint.ts';
 import type { Identity } from '../identity.ts';
 import type { MemberView } from '../member.ts';
@@ -65,20 +65,10 @@ export function wireNames({
   /** The twins' tags as last drawn in the lines, our entry and the private bar (twins.version). */
   let twinsDrawn = 0;
   /** The kept lines of members gone, marked "(earlier)" once their name is here (earlier-lines.ts). */
-  /** Members here under this name, compared as twins are (not ours: a line under it passes for ours). */
-  const under = (name: string) => {
-    const key = twins.keyOf(name);
-    const ours = twins.keyOf(selfName()) === key;
-    return (member: { name: string }) => !ours && twins.keyOf(member.name) === key;
-  };
   const earlierLines = createEarlierLines(keptLines, twins.keyOf, markedEarlier, {
-    held: (from, name) => {
-      const known = author(from);
-      return known !== undefined && authorHere(known, mesh.all(), under(name));
-    },
-    carrying: (from, name) => {
-      const known = author(from);
-      return known === undefined ? [] : authorCarriers(known, mesh.all(), under(name)).map((member) => member.id);
+    under(from, name) {
+      const { held, carriers } = authorUnder(author(from), mesh.all(), name, selfName(), twins.keyOf);
+      return { held, carrying: carriers.map((member) => member.id) };
     },
     lookAgain: redraw,
   });

@@ -97,8 +97,10 @@ test('the lines of an author back under a new id and its name, holding its key, 
       (name) => name.toLowerCase(),
       undefined,
       {
-        held: (from, name) => held.has(`${from}/${name}`),
-        carrying: (from, name) => carried.get(`${from}/${name}`) ?? [],
+        under: (from, name) => ({
+          held: held.has(`${from}/${name}`),
+          carrying: carried.get(`${from}/${name}`) ?? [],
+        }),
         lookAgain: () => lookedAgain++,
       },
       () => clock,
@@ -142,8 +144,7 @@ test('a proof that comes within the wait leaves the line unmarked for good', () 
       (name) => name.toLowerCase(),
       undefined,
       {
-        held: () => proved,
-        carrying: () => (proved ? [] : ['gus-new-001']),
+        under: () => ({ held: proved, carrying: proved ? [] : ['gus-new-001'] }),
         lookAgain: () => {},
       },
       () => clock,
