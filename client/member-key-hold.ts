@@ -59,6 +59,12 @@ export const heldKey = (member: Pick<MemberHandle, 'key' | 'keyHeld'> | undefine
 export function createKeyHold({ id, handshake, current, announcedNow, changed }: KeyHoldOptions): KeyHold {
   /** The last key it proved it holds: a member's key stays its own across its links. */
   let held: string | null = null;
+  /**
+   * Whether its announced signing key signed its announced ECDH key (PeerKeys.held), checked
+   * once per announcement: every relayed message that opens asks, and a burst of them came
+   * before the first check was done (one that never checks asked on each).
+   */
+  let vouched: { keys: PeerKeys; signed: Promise<boolean> } | null = null;
   const prove = (key: string): void => {
     held = key;
     mark('key-held', id);
@@ -83,7 +89,8 @@ export function createKeyHold({ id, handshake, current, announcedNow, changed }:
     },
     async sealedOpened(keys) {
       if (held === keys.sign || !handshake.vouchedEcdh) return;
-      if (!(await handshake.vouchedEcdh(keys)) || !announcedNow(keys) || held === keys.sign) return;
+      if (vouched?.keys !== keys) vouched = { keys, signed: handshake.vouchedEcdh(keys) };
+      if (!(await vouched.signed) || !announcedNow(keys) || held === keys.sign) return;
       prove(keys.sign);
     },
     holds: (key) => key !== null && key === held,
