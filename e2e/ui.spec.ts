@@ -528,6 +528,24 @@ test('a message of several lines: Shift+Enter starts a line, Enter sends; the bo
   // A short line has no button.
   await expect(bob.page.getByTestId('message').filter({ hasText: 'first line' }).getByTestId('unfold')).toHaveCount(0);
 
+  // A paragraph without a break folds where it wraps to many rows: on the phone, not on the
+  // laptop, where it takes a few.
+  const paragraph = `a long paragraph ${'of words that wrap '.repeat(50)}end`;
+  await sendMessage(alice.page, paragraph);
+  const onPhone = bob.page.getByTestId('message').filter({ hasText: 'a long paragraph' });
+  await expect(onPhone.getByTestId('unfold')).toHaveText(/^Show all \d+ lines$/);
+  const phoneRows = Number((await onPhone.getByTestId('unfold').textContent())?.match(/\d+/)?.[0]);
+  expect(phoneRows, 'more rows than a line folds past').toBeGreaterThan(15);
+  expect(await onPhone.getByTestId('message-text').evaluate((e) => e.scrollHeight > e.clientHeight + 1)).toBe(true);
+  await onPhone.getByTestId('unfold').tap();
+  await expect(onPhone.getByTestId('unfold')).toHaveText('Show less');
+  const onLaptop = alice.page.getByTestId('message').filter({ hasText: 'a long paragraph' });
+  await expect(onLaptop.getByTestId('message-text')).toBeVisible();
+  // Measured by the frame after next: its button, had it any, would be shown by then.
+  await listAfterFrames(alice.page);
+  await expect(onLaptop.getByTestId('unfold')).toBeHidden();
+  expect(await onLaptop.getByTestId('message-text').evaluate((e) => e.classList.contains('folded'))).toBe(false);
+
   // On the phone, whose keyboard has no Shift+Enter, Enter starts a line and Send sends.
   const phoneBox = bob.page.getByTestId('message-input');
   await expect(phoneBox).toHaveAttribute('enterkeyhint', 'enter');

@@ -182,3 +182,67 @@ test('a long line’s fold counts its rows as shown: a block of 20 rows says 20,
     dom.restore();
   }
 });
+
+// The first test here to measure a line: the measuring observer is made once, with the stand-in below.
+test('a long line of few breaks is measured once laid out and folded only if it wraps past the fold; lines never laid out are observed up to a bound', () => {
+  const dom = installFakeDom([]);
+  const observed = new Set<unknown>();
+  type Report = (entries: Array<{ target: unknown; contentRect: { height: number } }>) => void;
+  let report: Report = () => assert.fail('no observer made');
+  Object.assign(globalThis, {
+    ResizeObserver: class {
+      constructor(callback: Report) {
+        report = callback;
+      }
+      observe(target: unknown): void {
+        observed.add(target);
+      }
+      unobserve(target: unknown): void {
+        observed.delete(target);
+      }
+    },
+    getComputedStyle: () => ({ lineHeight: '20px' }),
+    requestAnimationFrame: (run: () => void) => run(),
+  });
+  try {
+    const paragraph = 'words that wrap '.repeat(20);
+    const line = (height: number) => {
+      const item = document.createElement('li');
+      const text = document.createElement('span');
+      const button = foldLongText(text, paragraph);
+      assert.ok(button, 'a button, hidden until measured');
+      assert.equal(button.hidden, true);
+      item.append(text, button);
+      Object.assign(text, { scrollHeight: height });
+      return { text, button };
+    };
+    const tall = line(20 * 26);
+    const short = line(20 * 9);
+    const away = line(20 * 30);
+    report([{ target: away.text, contentRect: { height: 0 } }]); // not on the page yet
+    report([
+      { target: tall.text, contentRect: { height: 520 } },
+      { target: short.text, contentRect: { height: 180 } },
+    ]);
+    assert.equal(tall.button.hidden, false);
+    assert.equal(tall.button.textContent, 'Show all 26 lines');
+    assert.equal(tall.text.classList.contains('folded'), true);
+    assert.equal(short.button.hidden, true, 'nine rows: not folded');
+    assert.equal(short.text.classList.contains('folded'), false);
+    assert.equal(away.button.hidden, true);
+    assert.ok(observed.has(away.text) && !observed.has(tall.text), 'measured once, then let go');
+    // Revised before it was laid out: the old text's button is gone, and nothing folds it.
+    const revised = line(20 * 40);
+    revised.button.remove();
+    report([{ target: revised.text, contentRect: { height: 800 } }]);
+    assert.equal(revised.text.classList.contains('folded'), false);
+    // Lines made and never put on the page are let go past the bound, oldest first.
+    for (let n = 0; n < 200; n++) line(0);
+    assert.equal(observed.has(away.text), false);
+    assert.equal(observed.size, 200);
+    assert.equal(foldLongText(document.createElement('span'), 'short'), null);
+  } finally {
+    Reflect.deleteProperty(globalThis, 'getComputedStyle');
+    dom.restore();
+  }
+});
