@@ -24,9 +24,11 @@ export const ROOM_KEY_LENGTH = 22;
  * is offered every file at once and says `file:queued` of one it took but holds back; one
  * that said less is offered 4 at a time, as before. 7: after its hello, a member proves it
  * holds the key it announced (`key:held`, channel/core.ts KEY_HOLD_VERSION), sent only to
- * members that said 7.
+ * members that said 7. 8: a file sent to the room is offered to members who join later, its
+ * offer saying when it was sent (`at`, channel/files.ts FILE_EARLIER_VERSION), only to members
+ * that said 8.
  */
-export const CHANNEL_PROTOCOL_VERSION = 7;
+export const CHANNEL_PROTOCOL_VERSION = 8;
 
 export const NAME_MIN_LENGTH = 1;
 export const NAME_MAX_LENGTH = 32;

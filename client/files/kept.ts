@@ -18,7 +18,10 @@ export interface KeptFile {
   privateWith: string | null;
   /** Where the file is in OPFS (sink.ts). */
   entry: string;
-  /** When it was offered to us (ms since the epoch): where its line goes among the others. */
+  /**
+   * When it was offered to us (ms since the epoch), or for one sent to the room before we
+   * joined, when it was sent (FileLineInfo.sharedAt): where its line goes among the others.
+   */
   at: number;
 }
 

@@ -25,6 +25,12 @@ export interface FileLineInfo {
   privateWith: string | null;
   /** … and its peer id: the line's reactions are that member's and ours alone (features/reactions.ts). */
   privateWithId: string | null;
+  /**
+   * A file sent to the room before we joined, offered to us after the fact (`at` on its offer):
+   * when it was sent (its sender's clock, never later than ours). Its line goes among the
+   * earlier lines by this time, not at the bottom as a new file. Absent for any other.
+   */
+  sharedAt?: number;
 }
 
 /** What the line's buttons do; the line lets go of them once its state is final. */

@@ -3,7 +3,9 @@
 // asked for and lost is asked for again. Up to MAX_PENDING_OFFERS from one member are offered
 // or running at once; any more are refused with a reason, and a notice in the chat now and
 // then. A new one gets its record and its line, and is taken without a click
-// (receiving-auto-accept.ts) or waits for accept, its line and its sender told so.
+// (receiving-auto-accept.ts) or waits for accept, its line and its sender told so. One sent to
+// the room before we joined (its offer says when: `at`) is taken by the same rules; only its
+// line goes elsewhere, among the earlier lines by that time.
 import { type FileOffer, MAX_PENDING_OFFERS, sanitizeFileName } from '../../protocol/index.ts';
 import type { MemberHandle } from '../feature.ts';
 import type { KeptFiles } from './kept.ts';
@@ -75,6 +77,12 @@ export function createOffers(options: OffersOptions) {
     }
     const { name, changed } = sanitizeFileName(message.name);
     const { size, sha256, type } = message;
+    const now = Date.now();
+    // Sent to the room before we joined (sending-shared.ts): its line goes among the earlier
+    // lines by that time, and so does the kept one after a reload. A time in our future was
+    // never when it was sent (a clock far off, or a lie): taken as now, the end of the earlier
+    // lines, where history places such a line. A past one is believed, as history's are.
+    const sharedAt = message.at === undefined ? null : Math.min(message.at, now);
     const record: Received = {
       id: message.id,
       offer: { size, sha256, type },
@@ -99,7 +107,7 @@ export function createOffers(options: OffersOptions) {
         size,
         type,
         privateWith: message.to === undefined ? null : member.name,
-        at: Date.now(),
+        at: sharedAt ?? now,
       },
       line: options.showLine(
         {
@@ -113,6 +121,7 @@ export function createOffers(options: OffersOptions) {
           nameChanged: changed,
           privateWith: message.to === undefined ? null : member.name,
           privateWithId: message.to === undefined ? null : member.id,
+          ...(sharedAt === null ? {} : { sharedAt }),
         },
         {
           accept: () => turns.accept(member, record),

@@ -70,9 +70,11 @@ export function createFileLine(
   else lines.appendItem(item, info.own);
   /**
    * A status given in the task that made the line is said with the line's own announcement
-   * (lines.ts appendItem), not apart; from the next on, each change is said.
+   * (lines.ts appendItem), not apart, or not at all for one placed among the earlier lines (a
+   * file sent before we joined: history's one sentence counts it); from the next on, each
+   * change is said.
    */
-  let firstTask = place === undefined && !info.own;
+  let firstTask = !info.own;
   if (firstTask)
     queueMicrotask(() => {
       firstTask = false;

@@ -2,8 +2,9 @@
 // pasting an image) and one line per transfer with its progress, buttons, and — once
 // verified — a download link. Nothing received is rendered inline except a raster image
 // preview, drawn on a canvas; names and types go on the page as text only.
-// Each part is a module of its own; this one makes them, and shows a transfer's line, or the
-// line of one a reload brought back, as it ended:
+// Each part is a module of its own; this one makes them, and shows a transfer's line (one sent
+// to the room before we joined among the earlier lines, by its time), or the line of one a
+// reload brought back, as it ended:
 //   file-send.ts          the ways to send: the file button, dropping on the chat, pasting;
 //   file-accept-limit.ts  the "ask before receiving files over" field, kept in this browser;
 //   file-line.ts          one transfer's line: who, when, the file, its bar and its status;
@@ -27,6 +28,11 @@ export interface FilesViewHandlers {
   say?(text: string): void;
   /** A file's line is on the page: it takes reactions, as a message does (wiring/files.ts). */
   shown?(item: HTMLLIElement, info: FileLineInfo): void;
+  /**
+   * Puts the line of a file sent before we joined among the earlier lines, by when it was sent
+   * (FileLineInfo.sharedAt; wiring/files.ts places it as a reload's are). Absent: at the bottom.
+   */
+  placeEarlier?(file: { at: number; from: string; id: string }, item: HTMLLIElement): void;
 }
 
 export interface FilesView {
@@ -55,8 +61,20 @@ export function createFilesView(lines: LinesView, handlers: FilesViewHandlers): 
    */
   const pastLine = (info: FileLineInfo, at: number, place: (item: HTMLLIElement) => void): FileLine =>
     createFileLine(lines, info, { cancel() {} }, () => {}, handlers.shown, { at: new Date(at), put: place });
+  const { placeEarlier = (_file, item) => lines.appendItem(item, false) } = handlers;
   return {
-    showLine: (info, actions) => createFileLine(lines, info, actions, say, handlers.shown),
+    showLine(info, actions) {
+      const { sharedAt } = info;
+      if (sharedAt === undefined) return createFileLine(lines, info, actions, say, handlers.shown);
+      // Sent to the room before we joined: among the earlier lines, by that time, not
+      // announced as a new line (history's one sentence counts it, view/history.ts).
+      const { from, id } = info;
+      const place = {
+        at: new Date(sharedAt),
+        put: (item: HTMLLIElement) => placeEarlier({ at: sharedAt, from, id }, item),
+      };
+      return createFileLine(lines, info, actions, say, handlers.shown, place);
+    },
     showKept(kept, file, remove, place) {
       // Came to us: a private one is between us and its sender.
       const privateWithId = kept.privateWith === null ? null : kept.from;

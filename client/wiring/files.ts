@@ -1,7 +1,7 @@
 // Files: the feature (features/files.ts) and its view (view/files.ts), sent to the member
 // chosen for private messages or to the room, taking reactions as a message does; and the
-// lines of files this tab received or sent before a reload, back among the history lines
-// (files/kept.ts, files/sent-kept.ts). Separate from main.ts because the files' lines are
+// lines of files this tab received or sent before a reload, and of those sent to the room
+// before we joined, among the history lines (files/kept.ts, files/sent-kept.ts). Separate from main.ts because the files' lines are
 // kept and shown again on their own terms; the rest of the page only routes the feature's
 // messages and keeps unfinished transfers when the page goes.
 import type { Conversation } from '../conversation.ts';
@@ -50,6 +50,8 @@ export function wireFiles(options: FilesWiringOptions) {
       reactionsView.attach(item, from, id);
       reactions.shown(from, id, privateWithId);
     },
+    // A file sent to the room before we joined: among the earlier lines, as a reload's are.
+    placeEarlier: (file, item) => placeFile(file, item),
   });
 
   /** Files this tab received to disk: a reload shows their lines again (files/kept.ts). */

@@ -2,12 +2,14 @@
 // `file:end` on the transfer's own channel, after its last chunk); the bytes travel as
 // binary chunks on a data channel of their own per transfer, labelled `file:<id>`, and the
 // receiver answers on that channel with arrival marks (how many bytes it has taken), which
-// keep what is on the way short, so a transfer never holds up chat. Everything here is as untrusted as any peer message: the
+// keep what is on the way short, so a transfer never holds up chat. A file sent to the room is
+// also offered to members who join later, that offer saying when it was sent (`at`, since
+// FILE_EARLIER_VERSION). Everything here is as untrusted as any peer message: the
 // schemas bound every field, and the receiver still checks what the bytes do against what
 // the offer said (size, range, SHA-256).
 import * as z from 'zod/mini';
 import { PEER_ID_PATTERN } from '../limits.ts';
-import { MESSAGE_ID_PATTERN } from './chat.ts';
+import { lineTimeSchema, MESSAGE_ID_PATTERN } from './chat.ts';
 import type { ChannelRate } from './rates.ts';
 
 /** Larger files are refused at the offer (a sanity bound, far above what anyone sends). */
@@ -44,6 +46,14 @@ export const MAX_FILE_END_LENGTH = 200;
  * rest waiting at the sender, since it refuses more than that at once ('busy').
  */
 export const FILE_QUEUE_VERSION = 6;
+/**
+ * From this version of the channel protocol on, a file sent to the room stays offered to members
+ * who join later, for as long as its sender's page holds it (client/files/sending-shared.ts):
+ * such an offer says when the file was sent (`at`), so the newcomer shows its line among the
+ * earlier lines by that time. Only members that said this version get those offers: an older
+ * page's strict schema refuses the whole offer with a field it does not know.
+ */
+export const FILE_EARLIER_VERSION = 8;
 /** Transfers from one member to another running at once, at most (both sides hold to it). */
 export const MAX_RUNNING_TRANSFERS = 4;
 /**
@@ -81,6 +91,11 @@ export const fileSchemas = [
     type: z.string().check(z.maxLength(MAX_FILE_TYPE_LENGTH)),
     sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
     to: z.optional(z.string().check(z.regex(PEER_ID_PATTERN))),
+    /**
+     * Offered to you after the fact: the file was sent to the room at this time (the sender's
+     * clock), before you joined. Sent only to members that said FILE_EARLIER_VERSION.
+     */
+    at: z.optional(lineTimeSchema),
   }),
   /** The receiver takes it: send from byte `from` on (0, or where an interrupted one stopped). */
   z.strictObject({ t: z.literal('file:accept'), id: transferId, from: byteCount }),

@@ -243,3 +243,31 @@ test('a file line takes reactions as a message does: handed to the page once sho
   assert.ok(classes.indexOf('file-download') >= 0, 'its download is on the line');
   assert.equal(classes.at(-1), 'reactions', 'the reactions stay last, under the download');
 });
+
+test('a file sent before we joined goes among the earlier lines by when it was sent, with that time, and is not announced as new', async () => {
+  const said: string[] = [];
+  const placed: Array<{ file: { at: number; from: string; id: string }; item: FakeElement }> = [];
+  const files = createFilesView(lines, {
+    send: () => {},
+    say: (text) => said.push(text),
+    placeEarlier: (file, item) => placed.push({ file, item: item as unknown as FakeElement }),
+  });
+  const sentAt = Date.UTC(2026, 0, 2, 9, 30);
+  const info = { id: 'f3', from: 'alice', own: false, senderName: 'Alice', name: 'plan.pdf', size: 5, type: '' };
+  const line = files.showLine(
+    { ...info, nameChanged: false, privateWith: null, privateWithId: null, sharedAt: sentAt },
+    { cancel: () => {} },
+  );
+  line.state('offered', 'waiting for you to accept');
+  await settle();
+  assert.deepEqual(
+    placed.map(({ file }) => file),
+    [{ at: sentAt, from: 'alice', id: 'f3' }],
+  );
+  assert.equal(dom.byId('messages').children.length, 0, 'not at the bottom as a new file');
+  const time = placed[0]?.item.children.find((child) => child.tagName === 'time') as { dateTime?: string } | undefined;
+  assert.equal(time?.dateTime, new Date(sentAt).toISOString(), 'its time is when it was sent');
+  assert.deepEqual(said, [], 'its first words are not said as a new file’s');
+  line.state('verified', 'received and checked');
+  assert.deepEqual(said, ['plan.pdf: received and checked'], 'how it ends is');
+});

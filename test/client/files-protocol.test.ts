@@ -11,6 +11,7 @@ import {
   fileChannelLabel,
   isPreviewableType,
   MAX_FILE_NAME_LENGTH,
+  MAX_TIMESTAMP_MS,
   parseChannelMessage,
   sanitizeFileName,
   transferIdOfLabel,
@@ -24,6 +25,11 @@ test('a well-formed offer and every answer parse', () => {
   assert.deepEqual(parseChannelMessage(JSON.stringify(offer)), offer);
   const privateOffer = { ...offer, to: 'peer-0000001' };
   assert.deepEqual(parseChannelMessage(JSON.stringify(privateOffer)), privateOffer);
+  // Offered after the fact (FILE_EARLIER_VERSION): when it was sent to the room, a line's time.
+  for (const at of [0, 1_700_000_000_000, MAX_TIMESTAMP_MS]) {
+    const earlier = { ...offer, at };
+    assert.deepEqual(parseChannelMessage(JSON.stringify(earlier)), earlier);
+  }
   for (const message of [
     { t: 'file:accept', id, from: 0 },
     { t: 'file:accept', id, from: 1_048_576 },
@@ -50,6 +56,10 @@ test('malformed file messages are null, never a throw', () => {
     { ...offer, type: 'x'.repeat(256) },
     { ...offer, name: 'n'.repeat(16_001) },
     { ...offer, to: 'not a peer id!' },
+    { ...offer, at: -1 },
+    { ...offer, at: MAX_TIMESTAMP_MS + 1 },
+    { ...offer, at: '1700000000000' },
+    { ...offer, at: null },
     { ...offer, extra: true },
     { t: 'file:accept', id },
     { t: 'file:accept', id, from: '0' },

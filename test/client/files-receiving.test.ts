@@ -422,6 +422,56 @@ test('a file received to disk is listed for the next load of the tab, and taken 
   receiving.removed(bob);
 });
 
+test('a file sent to the room before we joined (its offer says when) is taken by the same rules, its line and its kept entry by that time; a time in our future is now', async () => {
+  const listed: KeptFile[] = [];
+  const content = new TextEncoder().encode('the PDF I sent');
+  const { receiving, lines } = harness(content.byteLength, {
+    kept: { add: (file) => listed.push(file), forget: () => {}, has: () => false },
+    openStore: (id, size) =>
+      openStoreOnThisThread(id, size, async () => ({ ...createMemorySink(), kind: 'disk', entry: `${id}-abcdefgh` })),
+  });
+  const alice = openMember('alice-000001');
+  const sha256 = createHash('sha256').update(content).digest('hex');
+  const sent = 1_700_000_000_000;
+  const earlier = (n: number, at: number, size = content.byteLength): FileOffer => ({
+    ...offer(n, `${n}.pdf`),
+    size,
+    sha256,
+    at,
+  });
+  receiving.receive(alice, earlier(1, sent));
+  // One over the limit waits for a click, as any would; one stamped in our future is now.
+  receiving.receive(alice, earlier(2, sent, content.byteLength + 1));
+  const before = Date.now();
+  receiving.receive(alice, earlier(3, Date.now() + 365 * 86_400_000));
+  await turns(10);
+  assert.equal(lines[0]?.info.sharedAt, sent, 'its line goes by when it was sent');
+  assert.deepEqual(
+    acceptsOn(alice).map((m) => m.id),
+    [offerId(1), offerId(3)],
+    'taken without a click, as one sent now would be',
+  );
+  assert.equal(lines[1]?.asking, true);
+  assert.equal(lines[1]?.info.sharedAt, sent);
+  const future = lines[2]?.info.sharedAt ?? 0;
+  assert.ok(future >= before && future <= Date.now(), 'a time in our future is taken as now');
+  const channel = openChannel(offerId(1));
+  assert.ok(receiving.take(alice, channel as unknown as RTCDataChannel));
+  channel.emit('message', { data: encodeChunk(0, content) });
+  channel.emit('message', { data: JSON.stringify({ t: 'file:end', id: offerId(1), size: content.byteLength }) });
+  for (let i = 0; i < 50 && lines[0]?.state !== 'verified'; i++) await turns(5);
+  assert.equal(lines[0]?.state, 'verified');
+  assert.deepEqual(
+    listed.map((file) => [file.id, file.at]),
+    [[offerId(1), sent]],
+    'kept with when it was sent: a reload places it the same',
+  );
+  // One offered as any other has no such time.
+  receiving.receive(alice, offer(4, 'now.pdf'));
+  assert.equal(lines[3]?.info.sharedAt, undefined);
+  receiving.removed(alice);
+});
+
 test('a chunk still on its way on a channel that was replaced is dropped, not taken for the transfer', async () => {
   const content = Uint8Array.from({ length: 64 * 1024 }, (_, i) => i % 251);
   const { receiving, lines, alice, id } = await offeredAndTaken(content);
