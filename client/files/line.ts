@@ -33,15 +33,22 @@ export interface FileLineInfo {
   sharedAt?: number;
 }
 
-/** What the line's buttons do; the line lets go of them once its state is final. */
+/**
+ * What the line's buttons do; the line lets go of them once its state is final, unless the file
+ * is one we share (FileLine.sharing): then they are kept until it is not (a file we send holds
+ * them by its id alone, sending.ts lineActions).
+ */
 export interface FileLineActions {
   accept?(): void;
   decline?(): void;
   cancel(): void;
+  /** A file we sent to the room: offered no more to those who join (Stop sharing), and let go. */
+  unshare?(): void;
   /**
    * The line went for good (past the lines the page keeps): a received file that would now
    * have nowhere to go is stopped, so its sender stops sending it. One whose bytes have all
-   * come is left to finish (its stored copy is removed then: FileLine.ready).
+   * come is left to finish (its stored copy is removed then: FileLine.ready). A file we send
+   * is shared no more; what is under way goes on, since only our page lost the line.
    */
   gone?(): void;
 }
@@ -67,6 +74,11 @@ export interface FileLine {
    * the line when the offer comes, after lines we sent meanwhile. Ours goes there too.
    */
   offered(): void;
+  /**
+   * A file we send: whether it is still offered to those who join later (sending-shared.ts).
+   * While it is and nothing is under way, the line offers Stop sharing where Cancel was.
+   */
+  sharing(shared: boolean): void;
 }
 
 export type ShowFileLine = (info: FileLineInfo, actions: FileLineActions) => FileLine;

@@ -1,15 +1,26 @@
 // What the line of a file we send shows of its record: where it stands as a whole and for each
-// recipient (sent-line.ts words it), drawn at once when any of that changes and its progress
-// paced; and the line as kept for the tab's next load (sent-kept.ts), as it ended or as a
-// reload stopped it.
+// recipient (sent-line.ts words it), and whether it is still shared with those who join
+// (sending-shared.ts), drawn at once when any of that changes and its progress paced; and the
+// line as kept for the tab's next load (sent-kept.ts), as it ended or as a reload stopped it,
+// no longer shared either way (the file goes with the page).
 import { isFinal } from './line.ts';
 import { PROGRESS_INTERVAL_MS } from './progress.ts';
 import type { Recipient, Sent } from './sending-record.ts';
 import type { SentFile } from './sent-kept.ts';
-import { type RecipientLabel, type SentLine, type SentPhase, type SentRecipient, sentLine } from './sent-line.ts';
+import {
+  type RecipientLabel,
+  type SentLine,
+  type SentPhase,
+  type SentRecipient,
+  type Sharing,
+  sentLine,
+} from './sent-line.ts';
 
-/** What the record's line says now. */
-export function lineOf(record: Sent): SentLine {
+/**
+ * What the record's line says now, or (`kept`) as the tab's next load shows it: a file to the
+ * room shared no more.
+ */
+function lineOf(record: Sent, kept = false): SentLine {
   const phase: SentPhase = record.unreadable
     ? 'unreadable'
     : record.cancelled
@@ -18,7 +29,8 @@ export function lineOf(record: Sent): SentLine {
         ? 'preparing'
         : 'offered';
   const offered = record.sha256 === null ? [] : [...record.recipients.values()].map(entry);
-  return sentLine(record.file.size, phase, offered);
+  const sharing: Sharing = record.to !== null ? null : record.shared && !kept ? 'shared' : 'stopped';
+  return sentLine(record.file.size, phase, offered, sharing);
 }
 
 function entry({ member, state, note, unsent, waitsFor, held, acked, arrived, speed }: Recipient): SentRecipient {
@@ -35,7 +47,7 @@ function entry({ member, state, note, unsent, waitsFor, held, acked, arrived, sp
  */
 export function show(record: Sent, current: (record: Sent) => boolean): SentLine {
   const line = lineOf(record);
-  const shown = JSON.stringify([line.state, line.status, line.recipients]);
+  const shown = JSON.stringify([line.state, line.status, line.recipients, record.shared]);
   const changed = shown !== record.shown;
   const now = performance.now();
   // A change of state or of anyone's status shows at once; progress only as often as
@@ -51,6 +63,8 @@ export function show(record: Sent, current: (record: Sent) => boolean): SentLine
   record.shownAt = now;
   if (changed) {
     record.shown = shown;
+    // Before the state: a line that ends as its sharing does shows no Stop sharing meanwhile.
+    record.line.sharing(record.shared);
     record.line.state(line.state, line.status);
     record.line.recipients(line.recipients);
   }
@@ -58,9 +72,13 @@ export function show(record: Sent, current: (record: Sent) => boolean): SentLine
   return line;
 }
 
-/** The record's line as kept for the tab's next load (sent-kept.ts); `from`: our peer id. */
-export function keptFile(record: Sent, line: SentLine, from: string): SentFile {
+/**
+ * The record's line as kept for the tab's next load (sent-kept.ts), as it ended or as the page
+ * goes with it under way (`reloaded`: stoppedByReload); `from`: our peer id.
+ */
+export function keptFile(record: Sent, from: string, reloaded?: 'reloaded'): SentFile {
   const { file } = record;
+  const line = reloaded ? stoppedByReload(lineOf(record, true)) : lineOf(record, true);
   return {
     id: record.id,
     from,
@@ -80,7 +98,7 @@ export function keptFile(record: Sent, line: SentLine, from: string): SentFile {
  * The line of a file still under way as the page goes (pagehide): every recipient without the
  * file stopped by the reload (the file itself goes with the page).
  */
-export function stoppedByReload(line: SentLine): SentLine {
+function stoppedByReload(line: SentLine): SentLine {
   const recipients = line.recipients.map((label): RecipientLabel => {
     if (isFinal(label.state)) return label;
     const words = label.state === 'transferring' ? 'stopped partway' : 'not sent';

@@ -2,9 +2,11 @@
 // running at once (turns.ts: every file to a member whose hello said FILE_QUEUE_VERSION,
 // `concurrent` at a time to an older one, the rest waiting here); the accepts that came while
 // `concurrent` ran, started as those end; and the cancels, said again when the link is back.
+// An offer to a member that joined after the file was sent says when it was (sending-shared.ts).
 import type { CancelReason } from '../../protocol/index.ts';
 import { createSlot, type MemberHandle } from '../feature.ts';
 import type { Recipient, Sent } from './sending-record.ts';
+import { takesEarlierFiles } from './sending-shared.ts';
 import { due, offersAtOnce } from './turns.ts';
 
 /**
@@ -54,6 +56,8 @@ export function createOffers(options: OffersOptions) {
     if (record.sha256 === null) return;
     const to = record.to === null ? {} : { to: record.to };
     const recipient = record.recipients.get(member.id);
+    // It joined after the file was sent: when that was, for its page to place the line.
+    const at = recipient?.late && takesEarlierFiles(member) ? { at: record.at } : {};
     // If it cannot go now it goes when the channel opens (see opened); the line says so meanwhile.
     const sent = member.send({
       t: 'file:offer',
@@ -63,6 +67,7 @@ export function createOffers(options: OffersOptions) {
       type: file.type,
       sha256: record.sha256,
       ...to,
+      ...at,
     });
     if (recipient) {
       recipient.unsent = !sent;

@@ -1,7 +1,8 @@
 // Where each recipient of a file we send stands, and how it moves: started from the byte its
 // page accepted (a channel of its own, sending-channel.ts), ended (its place going to the next,
-// sending-offers.ts), stopped from this side with the reason its status gives, away while the
-// file is held for its return, and back under the same peer id.
+// sending-offers.ts), stopped from this side with the reason its status gives (one, or all that
+// do not have the file yet), away while the file is held for its return, and back under the
+// same peer id.
 import { MAX_TRANSFER_RESUMES } from '../../protocol/index.ts';
 import type { MemberHandle } from '../feature.ts';
 import { type FileState, isFinal } from './line.ts';
@@ -69,6 +70,16 @@ export function createRecipients(options: RecipientsOptions) {
     options.refresh(record);
   }
 
+  /**
+   * Stopped from this side, `note` saying why after its name: its page is told, unless
+   * nothing went to it yet ('waiting'), now or once the link is back.
+   */
+  function stop(record: Sent, recipient: Recipient, note: string): void {
+    if (recipient.state !== 'waiting') offers.tellCancel(recipient.member, record.id, 'cancelled');
+    recipient.note = note;
+    end(record, recipient, 'cancelled');
+  }
+
   /** It left before the file was over for it: held for its return (AWAY_MS), then over. */
   function goAway(record: Sent, recipient: Recipient): void {
     halt(recipient);
@@ -85,14 +96,17 @@ export function createRecipients(options: RecipientsOptions) {
     end,
     start,
     goAway,
+    stop,
     /**
-     * Stopped from this side, `note` saying why after its name: its page is told, unless
-     * nothing went to it yet ('waiting'), now or once the link is back.
+     * Stopped from this side, every recipient that does not have the file yet (Cancel, or Stop
+     * sharing while a newcomer's transfer runs): said of what became of the file for each, not
+     * "Bob cancelled": they did nothing.
      */
-    stop(record: Sent, recipient: Recipient, note: string): void {
-      if (recipient.state !== 'waiting') offers.tellCancel(recipient.member, record.id, 'cancelled');
-      recipient.note = note;
-      end(record, recipient, 'cancelled');
+    stopUnfinished(record: Sent): void {
+      for (const recipient of record.recipients.values()) {
+        if (isFinal(recipient.state)) continue;
+        stop(record, recipient, recipient.state === 'transferring' ? 'stopped partway' : 'not sent');
+      }
     },
     /** Its page put on the transfer's channel what no page does (pump.ts): it gets nothing more. */
     refused(record: Sent, recipient: Recipient): void {

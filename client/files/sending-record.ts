@@ -1,6 +1,7 @@
-// A file we send, as this page holds it while it is under way: one record per file, with one
-// entry per recipient (the room's members, or one member). The parts of sending.ts
-// (sending-*.ts) read and move these; the record is let go once it is over for every recipient.
+// A file we send, as this page holds it while it is under way, or shared with those who join
+// later (sending-shared.ts): one record per file, with one entry per recipient (the room's
+// members and those who joined since, or one member). The parts of sending.ts (sending-*.ts)
+// read and move these; the record is let go once it is over for every recipient and not shared.
 import type { MemberHandle } from '../feature.ts';
 import { type FileLine, isFinal } from './line.ts';
 import { createProgressMeter, type ProgressMeter } from './progress.ts';
@@ -47,6 +48,11 @@ export interface Recipient {
   pump: Pump | null;
   /** While away: when we stop holding the file for its return (AWAY_MS, sending-recipients.ts). */
   awayTimer: ReturnType<typeof setTimeout> | null;
+  /**
+   * It joined after the file was sent (sending-shared.ts): its offer says when the file was
+   * sent (`at`), and its page shows the line among the earlier ones.
+   */
+  late: boolean;
 }
 
 export interface Sent {
@@ -65,12 +71,17 @@ export interface Sent {
   cancelled: boolean;
   /** Hashing could not read the file: it was never offered. */
   unreadable: boolean;
+  /**
+   * A file to the room, offered to members who join later (sending-shared.ts): the record is
+   * held while this is true, over for everyone or not.
+   */
+  shared: boolean;
   /** When it was sent (ms since the epoch). */
   at: number;
 }
 
-/** A member the file is for, before anything went to it (a file of `size` bytes). */
-export function newRecipient(member: MemberHandle, size: number): Recipient {
+/** A member the file is for, before anything went to it (a file of `size` bytes; `late`: see Recipient). */
+export function newRecipient(member: MemberHandle, size: number, late = false): Recipient {
   return {
     member,
     state: 'waiting',
@@ -87,6 +98,7 @@ export function newRecipient(member: MemberHandle, size: number): Recipient {
     channel: null,
     pump: null,
     awayTimer: null,
+    late,
   };
 }
 

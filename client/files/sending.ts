@@ -3,11 +3,13 @@
 // a data channel of its own and a pump. At most `concurrent` transfers run to one member
 // (turns.ts): one whose hello said FILE_QUEUE_VERSION is offered every file at once and
 // accepts each in its turn; an older one is offered that many at a time, the rest waiting
-// their turn here rather than being refused there. A record is let go once it is over for
-// every recipient: its line keeps only its id (a pasted image is in memory). The records are
-// held here, where a file is hashed and sent; the rest is in modules of their own, one concept
-// each, wired together here (sending-*.ts: the record, its line, the offers to each member, a
-// recipient's channel, where each recipient stands, what its page answers).
+// their turn here rather than being refused there. A file to the room stays shared once it is
+// over for everyone: offered to each member who joins later, until sharing ends
+// (sending-shared.ts). A record is let go once it is over for every recipient and not shared:
+// its line keeps only its id (a pasted image is in memory). The records are held here, where
+// a file is hashed and sent; the rest is in modules of their own, one concept each, wired
+// together here (sending-*.ts: the record, its line, the offers to each member, a recipient's
+// channel, where each recipient stands, what its page answers, the sharing with newcomers).
 import { nanoid } from 'nanoid';
 import type { MemberHandle } from '../feature.ts';
 import { hashFile } from './hash.ts';
@@ -15,10 +17,11 @@ import { type FileLineActions, isFinal, type ShowFileLine } from './line.ts';
 import { DEFAULT_CONCURRENT_TRANSFERS } from './receiving.ts';
 import { createAnswers } from './sending-answers.ts';
 import { createChannels } from './sending-channel.ts';
-import { keptFile, lineOf, show, stoppedByReload } from './sending-line.ts';
+import { keptFile, show } from './sending-line.ts';
 import { createOffers } from './sending-offers.ts';
 import { createRecipients } from './sending-recipients.ts';
 import { newRecipient, over, type Sent } from './sending-record.ts';
+import { createSharing } from './sending-shared.ts';
 import type { SentFile } from './sent-kept.ts';
 
 /** A recipient this page shut out, as its status says it after its name. */
@@ -56,6 +59,8 @@ export function createSending(options: SendingOptions) {
   });
   /** Where each recipient stands: started, ended, stopped, away, back (sending-recipients.ts). */
   const recipients = createRecipients({ offers, channels, refresh });
+  /** Files to the room offered to those who join later, until sharing ends (sending-shared.ts). */
+  const sharing = createSharing({ records: () => sent.values(), offers, recipients, refresh });
   /** What a recipient's page answers to our offers (sending-answers.ts). */
   const receive = createAnswers({
     record: (id) => sent.get(id),
@@ -65,37 +70,44 @@ export function createSending(options: SendingOptions) {
     refresh,
   });
 
-  /** Shows where the record stands, and lets it go once it is over for everyone. */
+  /**
+   * Shows where the record stands; once it is over for everyone, keeps its line for the tab's
+   * next load (again, should a newcomer's transfer end it again: sent-kept.ts replaces it by
+   * id), and lets it go unless it is shared.
+   */
   function refresh(record: Sent): void {
-    const line = show(record, current);
+    show(record, current);
     if (!over(record)) return;
-    sent.delete(record.id);
-    options.keep?.(keptFile(record, line, options.selfId()));
     if (record.pending !== null) clearTimeout(record.pending);
     record.pending = null;
+    options.keep?.(keptFile(record, options.selfId()));
+    if (!record.shared) sent.delete(record.id);
   }
 
   function cancel(record: Sent): void {
     if (record.cancelled || over(record)) return;
     record.cancelled = true;
-    for (const recipient of record.recipients.values()) {
-      if (isFinal(recipient.state)) continue;
-      // Said of what became of the file for each, not "Bob cancelled": they did nothing.
-      recipients.stop(record, recipient, recipient.state === 'transferring' ? 'stopped partway' : 'not sent');
-    }
+    record.shared = false;
+    recipients.stopUnfinished(record);
     refresh(record);
   }
 
   /**
    * The line's buttons, by id: the line outlives the record, which holds the file. Made out
-   * of send(), whose closures keep the record (and a closure keeps its whole scope).
+   * of send(), whose closures keep the record (and a closure keeps its whole scope). Cancel
+   * stops everything, sharing with it; Stop sharing, only the sharing (and a newcomer's
+   * transfer under way); the line gone for good ends the sharing, and what is under way goes
+   * on, since only our page lost the line.
    */
   function lineActions(id: string): FileLineActions {
+    const held = (run: (record: Sent) => void) => () => {
+      const record = sent.get(id);
+      if (record) run(record);
+    };
     return {
-      cancel() {
-        const record = sent.get(id);
-        if (record) cancel(record);
-      },
+      cancel: held(cancel),
+      unshare: held((record) => sharing.end(record, 'unshare')),
+      gone: held((record) => sharing.end(record, 'let finish')),
     };
   }
 
@@ -115,6 +127,7 @@ export function createSending(options: SendingOptions) {
       pending: null,
       cancelled: false,
       unreadable: false,
+      shared: false,
       line: options.showLine(
         {
           id,
@@ -132,6 +145,7 @@ export function createSending(options: SendingOptions) {
       ),
     };
     sent.set(id, record);
+    if (to === null) sharing.started(record);
     show(record, current);
     // The sender sees the picture it sent, as its recipients will (an exploratory pass: only
     // theirs had one).
@@ -139,8 +153,10 @@ export function createSending(options: SendingOptions) {
     const sha256 = await hashFile(file, undefined, () => record.cancelled);
     if (record.cancelled) return id;
     // A folder dropped on the chat, a file deleted or moved since it was picked.
-    if (sha256 === null) record.unreadable = true;
-    else {
+    if (sha256 === null) {
+      record.unreadable = true;
+      record.shared = false;
+    } else {
       record.sha256 = sha256;
       // Sent now, as its recipients see it: after the lines we wrote while it was hashed
       // (theirs went at once). Kept for a reload with this time, placed by it among the lines.
@@ -176,12 +192,13 @@ export function createSending(options: SendingOptions) {
      */
     keepUnfinished(): void {
       for (const record of sent.values()) {
-        const line = stoppedByReload(lineOf(record));
+        // Over for everyone, only shared: kept as it ended already (refresh).
+        if (over(record)) continue;
         for (const recipient of record.recipients.values()) {
           if (!isFinal(recipient.state))
             recipient.member.send({ t: 'file:cancel', id: record.id, reason: 'unavailable' });
         }
-        options.keep?.(keptFile(record, line, options.selfId()));
+        options.keep?.(keptFile(record, options.selfId(), 'reloaded'));
       }
     },
     /** A recipient took a new name: the lines of our files to it say it (they were drawn with the old one until its status changed). */
@@ -192,6 +209,7 @@ export function createSending(options: SendingOptions) {
      * The chat channel is open (again): offers that may not have arrived go again, and so do
      * those of transfers under way, whose verdict (or cancel) may have been lost in the buffer
      * of the channel that closed: the receiver says again how one ended, or goes on with it.
+     * A member new to a shared file is offered it (sending-shared.ts).
      */
     opened(member: MemberHandle): void {
       offers.opened(member);
@@ -203,6 +221,7 @@ export function createSending(options: SendingOptions) {
         if (record.sha256 !== null) offers.queue(member, record.id);
         refresh(record);
       }
+      sharing.opened(member);
       offers.next(member);
     },
     /**

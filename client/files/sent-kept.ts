@@ -2,9 +2,10 @@
 // the lines of files received (kept.ts), but those we sent were gone, and with them what
 // reached whom. The file itself is not kept (it was read from the picked file, or a pasted
 // image in memory): the line comes back without a download, saying how it ended. Listed in
-// sessionStorage, per room, like the received ones: each once it is over for everyone, and
-// those still under way when the page goes as they stand then, every recipient without the
-// file "stopped" by the reload (sending.ts keepUnfinished, sending-line.ts stoppedByReload).
+// sessionStorage, per room, like the received ones: each once it is over for everyone (again,
+// in its place, each time a newcomer's transfer ends it again), and those still under way when
+// the page goes as they stand then, every recipient without the file "stopped" by the reload
+// (sending.ts keepUnfinished, sending-line.ts stoppedByReload).
 
 import { isCount, isString, type TabStorage, tabList } from './kept.ts';
 import { type FileState, isFinal } from './line.ts';
@@ -35,6 +36,11 @@ export interface SentFile {
 
 export interface SentFiles {
   list(): SentFile[];
+  /**
+   * Lists the file's line as it ended; one listed already (a file shared with those who join
+   * ends again as a newcomer's transfer does: sending-shared.ts) is replaced where it is, so the
+   * list stays in the order the files were sent, and the bound takes the oldest sent.
+   */
   add(file: SentFile): void;
   forget(id: string): void;
 }
@@ -44,7 +50,11 @@ export function sentFiles(roomId: string, storage: TabStorage): SentFiles {
   const stored = tabList(`roomlink:sent:${roomId}`, storage, isSentFile, (files) => files.slice(-MAX_SENT_KEPT));
   return {
     list: () => [...stored.entries()],
-    add: (file) => stored.save([...stored.entries().filter((kept) => kept.id !== file.id), file]),
+    add(file) {
+      const files = stored.entries();
+      const listed = files.some((kept) => kept.id === file.id);
+      stored.save(listed ? files.map((kept) => (kept.id === file.id ? file : kept)) : [...files, file]);
+    },
     forget(id) {
       const files = stored.entries();
       const left = files.filter((kept) => kept.id !== id);

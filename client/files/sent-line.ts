@@ -1,8 +1,9 @@
 // What the line of a file we send says, from where each recipient stands: one status per
 // recipient ("Carol ✓ received · Bob waiting to accept"), and a bar, bytes and time left of
 // the file's own size toward the recipients receiving it now. Recipients still deciding, or
-// done, add nothing to the bytes or the time left. Pure: sending-line.ts feeds it, the view shows it.
-import type { FileState } from './line.ts';
+// done, add nothing to the bytes or the time left. A file to the room still offered to those
+// who join says so once nothing is under way. Pure: sending-line.ts feeds it, the view shows it.
+import { type FileState, isFinal } from './line.ts';
 import type { ProgressSnapshot } from './progress.ts';
 
 /**
@@ -51,6 +52,13 @@ export interface RecipientLabel {
 
 /** Where the sending stands as a whole, apart from its recipients. */
 export type SentPhase = 'preparing' | 'unreadable' | 'cancelled' | 'offered';
+
+/**
+ * A file to the room: 'shared' while it is offered to those who join later (sending-shared.ts),
+ * 'stopped' once it is not (Stop sharing, its line gone, the page reloaded); null for a file to
+ * one member, which nobody else is ever offered.
+ */
+export type Sharing = 'shared' | 'stopped' | null;
 
 export interface SentLine {
   /** data-state of the line: running while any recipient is, then the best outcome. */
@@ -135,6 +143,7 @@ const FINAL_ORDER: readonly FileState[] = ['verified', 'corrupt', 'cancelled'];
 
 function lineState(phase: SentPhase, recipients: readonly SentRecipient[]): FileState {
   if (phase === 'preparing') return 'offered';
+  // Nothing went anywhere (a file to the room may still go to whoever joins: its words say so).
   if (phase !== 'offered' || recipients.length === 0) return 'cancelled';
   if (recipients.some((r) => r.state === 'transferring')) return 'transferring';
   if (recipients.some((r) => r.state === 'waiting' || r.state === 'offered' || r.state === 'away')) return 'offered';
@@ -161,16 +170,35 @@ const doneHere = (recipients: readonly SentRecipient[]): boolean =>
   recipients.some((r) => r.state === 'away') &&
   recipients.every((r) => r.state !== 'waiting' && r.state !== 'offered' && r.state !== 'transferring');
 
-/** `recipients`: those the file was offered to (none before its hash is known, or if it never is). */
-export function sentLine(size: number, phase: SentPhase, recipients: readonly SentRecipient[]): SentLine {
+/**
+ * A shared file with nothing under way (over for everyone, or sent to an empty room): it is
+ * not over, it goes to whoever joins, and the line says so in place of the outcome it shows.
+ */
+const SHARED_WORDS = 'shared: it goes to whoever joins';
+/** Nobody was offered the file: one member's left or was shut out; the room's was shared with nobody who came. */
+const NOBODY_WORDS = { private: 'nobody to send it to', room: 'nobody received it' };
+const settled = (recipients: readonly SentRecipient[]): boolean => recipients.every((r) => isFinal(r.state));
+
+/**
+ * `recipients`: those the file was offered to (none before its hash is known, or if it never
+ * is); `sharing`: whether it is still offered to those who join (a file to the room).
+ */
+export function sentLine(
+  size: number,
+  phase: SentPhase,
+  recipients: readonly SentRecipient[],
+  sharing: Sharing = null,
+): SentLine {
   const status =
     phase !== 'offered'
       ? PHASE_STATUS[phase]
-      : recipients.length === 0
-        ? 'nobody to send it to'
-        : doneHere(recipients)
-          ? DONE_HERE
-          : PHASE_STATUS.offered;
+      : sharing === 'shared' && settled(recipients)
+        ? SHARED_WORDS
+        : recipients.length === 0
+          ? NOBODY_WORDS[sharing === null ? 'private' : 'room']
+          : doneHere(recipients)
+            ? DONE_HERE
+            : PHASE_STATUS.offered;
   return {
     state: lineState(phase, recipients),
     status,

@@ -42,6 +42,7 @@ export function watchForStalls(show: ShowFileLine, stallMs = STALL_MS): ShowFile
       ready: (file, remove) => line.ready(file, remove),
       preview: (file) => line.preview(file),
       offered: () => line.offered(),
+      sharing: (shared) => line.sharing(shared),
     };
     return watched;
   };

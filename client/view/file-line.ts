@@ -1,8 +1,9 @@
 // A file's line in the chat: who sent it and when, its name, size and type (as text only),
 // its progress bar and status, and the parts that are modules of their own: where each
-// recipient stands (file-recipients.ts), its buttons (file-buttons.ts), once verified its
-// download (file-download.ts), and a raster image's preview (file-preview.ts; a file we send
-// is previewed at once), those two above its reactions.
+// recipient stands (file-recipients.ts), its buttons (file-buttons.ts: Stop sharing too, on a
+// file we share with those who join), once verified its download (file-download.ts), and a
+// raster image's preview (file-preview.ts; a file we send is previewed at once), those two
+// above its reactions.
 import { type FileLine, type FileLineActions, type FileLineInfo, isFinal } from '../files/line.ts';
 import { formatBytes, formatProgress } from '../files/progress.ts';
 import { el } from './dom.ts';
@@ -62,8 +63,9 @@ export function createFileLine(
   status.append(words, numbers);
   // Where each recipient stands, said as it changes ("data.bin: Carol received").
   const recipients = createRecipientList((label) => say(`${info.name}: ${label}`));
-  // The buttons hold the actions until the transfer is over (file-buttons.ts): no function
-  // here names `actions` either, or it would keep them in the scope they all share.
+  // The buttons hold the actions until the transfer is over, or a file we share is shared no
+  // more (file-buttons.ts): no function here names `actions` either, or it would keep them in
+  // the scope they all share.
   const buttons = createFileButtons(item, info.name, actions);
   item.append(sender, time, name, meta, progress, status, recipients.element, buttons.element);
   if (place) place.put(item);
@@ -95,8 +97,9 @@ export function createFileLine(
     download.drop();
     // A file still coming for a line that is gone for good would have nowhere to go (no
     // download is made for it): the transfer decides what to stop (FileLineActions.gone).
-    // A file we send goes on: the line is gone from our page only, and the others want it.
-    if (!info.own) buttons.gone();
+    // A file we send is shared no more, and what is under way goes on: the line is gone from
+    // our page only, and the others want it.
+    buttons.gone();
   });
 
   return {
@@ -112,6 +115,7 @@ export function createFileLine(
       // stopped) bar there read as a transfer still to come. A received file keeps it, full.
       progress.hidden = isFinal(state) && state !== 'verified';
       if (isFinal(state)) buttons.end();
+      else buttons.resume();
     },
     progress(snapshot) {
       progress.max = Math.max(1, snapshot.total);
@@ -123,6 +127,7 @@ export function createFileLine(
     },
     recipients: recipients.show,
     ask: buttons.ask,
+    sharing: buttons.sharing,
     preview(file) {
       if (!dropped) void preview(addAboveReactions, file);
     },

@@ -133,16 +133,20 @@ test('a file verified after its line went for good makes no object URL, and its 
   assert.equal(removed, 1);
 });
 
-test('a received file’s line gone for good tells its transfer (which stops what would be thrown away); a line of ours does not', async () => {
+test('a file’s line gone for good tells its transfer: a received one stops what would be thrown away, one of ours is shared no more', async () => {
   const gone: string[] = [];
   const received = showFile('r1', 'part.bin', 100, { gone: () => gone.push('r1') });
   received.state('transferring', '10 %');
-  showFile('o1', 'mine.bin', 100, { gone: () => gone.push('o1') }, true);
+  const ours = showFile('o1', 'mine.bin', 100, { gone: () => gone.push('o1'), unshare: () => {} }, true);
+  ours.sharing(true);
+  ours.state('verified', '');
+  // Ours over and shared no more: its actions let go, nothing to tell.
+  showFile('o2', 'private.bin', 100, { gone: () => gone.push('o2') }, true).state('verified', '');
   await settle();
   assert.deepEqual(gone, [], 'nothing while the lines are kept');
   appendLines(MAX_LINES);
   await settle();
-  assert.deepEqual(gone, ['r1']);
+  assert.deepEqual(gone, ['r1', 'o1']);
 });
 
 test('an undo that throws costs the other lines nothing', async () => {

@@ -96,7 +96,8 @@ test('a received file whose line went for good: waiting, it is declined; on its 
   const [waiting, coming] = await alice.files.sendFiles([fileOf(300, 'w'), fileOf(300, 'c')]);
   assert.ok(waiting && coming);
   await until(() => lineOf(bob, waiting)?.asking === true && lineOf(bob, coming)?.asking === true, 'bob is asked');
-  assert.equal(lineOf(alice, waiting)?.actions.gone, undefined, 'a file we send goes on whatever our page keeps');
+  // A file we send goes on whatever our page keeps: its line gone, only its sharing ends.
+  lineOf(alice, waiting)?.actions.gone?.();
   lineOf(bob, waiting)?.actions.gone?.();
   await until(() => stateOf(alice, waiting) === 'declined', 'alice hears the decline');
   lineOf(bob, coming)?.actions.accept?.();
@@ -476,7 +477,7 @@ test('a page that goes with files still under way lists them as they stand, thos
   assert.equal(stateOf(bob, id), 'verified');
 });
 
-test('a file sent is let go once it is over for everyone: its line keeps only its id', async () => {
+test('a file sent is let go once it is over for everyone and shared no more: its line keeps only its id', async () => {
   const [alice, bob, carol] = room('alice-00001', 'bob-0000001', 'carol-00001') as [Page, Page, Page];
   carol.acceptLimit = 0;
   let sentFile: WeakRef<File> | null = null;
@@ -499,7 +500,9 @@ test('a file sent is let go once it is over for everyone: its line keeps only it
   assert.equal(await collected(), false, 'kept while carol may still take it');
   lineOf(carol, id)?.actions.decline?.();
   await until(() => stateOf(alice, id) === 'verified', 'alice is told');
-  // Alice's line is still on her page (it holds its cancel): the file need not be.
+  assert.equal(await collected(), false, 'kept for whoever joins');
+  lineOf(alice, id)?.actions.unshare?.();
+  // Alice's line is still on her page (it holds its actions): the file need not be.
   assert.ok(lineOf(alice, id));
   assert.equal(await collected(), true, 'the file (and its record) is let go');
   lineOf(alice, id)?.actions.cancel(); // a cancel from a line whose transfer is over does nothing

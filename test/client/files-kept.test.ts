@@ -165,3 +165,23 @@ test(`the files a tab sent are listed as their lines ended, the newest ${MAX_SEN
   storage.items.set(key, 'not json');
   assert.deepEqual(sentFiles('room-a', storage).list(), []);
 });
+
+test('a sent file listed again (its sharing brought a newcomer, whose transfer ended it again) takes its own place: once, in the order sent', () => {
+  const storage = memoryStorage();
+  const sent = sentFiles('room-a', storage);
+  for (const n of [1, 2, 3]) sent.add(sentFile(n));
+  const again: SentFile = {
+    ...sentFile(1),
+    recipients: [
+      ...sentFile(1).recipients,
+      { id: 'carol-000001', name: 'Carol', state: 'verified', mark: '✓', words: 'received' },
+    ],
+  };
+  sent.add(again);
+  const listed = sentFiles('room-a', storage).list();
+  assert.deepEqual(
+    listed.map((one) => one.id),
+    [1, 2, 3].map(fileId),
+  );
+  assert.deepEqual(listed[0], again);
+});

@@ -271,3 +271,79 @@ test('a file sent before we joined goes among the earlier lines by when it was s
   line.state('verified', 'received and checked');
   assert.deepEqual(said, ['plan.pdf: received and checked'], 'how it ends is');
 });
+
+test('a file we share: Stop sharing in place of Cancel while nothing is under way, Cancel again for a newcomer’s transfer; the keyboard handed on as each hides; shared no more, the actions let go', async () => {
+  // The keyboard as a browser moves it: focus() makes the element the document's active one.
+  const page = globalThis.document as unknown as { activeElement: unknown };
+  const focus = FakeElement.prototype.focus;
+  FakeElement.prototype.focus = function (this: FakeElement) {
+    page.activeElement = this;
+  };
+  try {
+    const files = createFilesView(lines, { send: () => {}, say: () => {} });
+    const ran: string[] = [];
+    const show = (id: string, unshare: boolean) =>
+      files.showLine(
+        {
+          id,
+          from: 'me',
+          own: true,
+          senderName: 'Me',
+          name: `${id}.pdf`,
+          size: 5,
+          type: '',
+          nameChanged: false,
+          privateWith: null,
+          privateWithId: null,
+        },
+        { cancel: () => ran.push(`cancel ${id}`), ...(unshare ? { unshare: () => ran.push(`unshare ${id}`) } : {}) },
+      );
+    const line = show('shared', true);
+    await settle();
+    const item = dom.byId('messages').children.find((child) => child.dataset.fileId === 'shared');
+    assert.ok(item);
+    const [cancel] = byTestId(item, 'file-cancel');
+    const [unshare] = byTestId(item, 'file-unshare');
+    assert.ok(cancel && unshare);
+    assert.equal(unshare.getAttribute('aria-label'), 'Stop sharing shared.pdf');
+    const shown = () => [cancel.hidden ? '' : 'Cancel', unshare.hidden ? '' : 'Stop sharing'].filter(Boolean);
+
+    line.sharing(true);
+    line.state('transferring', '');
+    assert.deepEqual(shown(), ['Cancel'], 'under way: Cancel');
+    cancel.focus();
+    line.state('verified', 'shared: it goes to whoever joins');
+    assert.deepEqual(shown(), ['Stop sharing'], 'over for everyone, still shared');
+    assert.equal(page.activeElement, unshare, 'the keyboard on Cancel goes to Stop sharing');
+    // A newcomer's transfer: Cancel is back, and works.
+    line.state('transferring', '');
+    assert.deepEqual(shown(), ['Cancel']);
+    assert.equal(page.activeElement, cancel);
+    cancel.dispatch('click');
+    line.state('verified', 'shared: it goes to whoever joins');
+    unshare.dispatch('click');
+    assert.deepEqual(ran, ['cancel shared', 'unshare shared']);
+    // The sender lets it go (sending.ts): shared no more.
+    line.sharing(false);
+    line.state('verified', '');
+    assert.deepEqual(shown(), []);
+    assert.equal(page.activeElement, item, 'handed to the line, not to the page');
+    unshare.dispatch('click');
+    cancel.dispatch('click');
+    assert.deepEqual(ran, ['cancel shared', 'unshare shared'], 'its actions were let go');
+
+    // A file to one member, never shared: nothing once it is over.
+    const only = show('private', false);
+    only.sharing(false);
+    only.state('verified', '');
+    await settle();
+    const privateItem = dom.byId('messages').children.find((child) => child.dataset.fileId === 'private');
+    assert.ok(privateItem);
+    assert.deepEqual(
+      byTestId(privateItem, 'file-unshare').map((button) => button.hidden),
+      [true],
+    );
+  } finally {
+    FakeElement.prototype.focus = focus;
+  }
+});

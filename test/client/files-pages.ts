@@ -1,13 +1,15 @@
-// Pages for the files feature's tests (files-feature.test.ts, files-turns.test.ts): each runs
-// createFiles against stand-in members, with messages passed through the real parser and
-// chunks through stand-in data channels, and records what its file lines show.
+// Pages for the files feature's tests (files-feature.test.ts, files-turns.test.ts,
+// files-shared.test.ts): each runs createFiles against stand-in members, with messages passed
+// through the real parser and chunks through stand-in data channels, and records what its file
+// lines show; what it lists of the files it sent for its next load is files/sent-kept.ts's own
+// list, over a storage in memory.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import type { MemberHandle, SlotKey } from '../../client/feature.ts';
 import { createFiles } from '../../client/features/files.ts';
 import type { FileLine, FileLineActions, FileLineInfo, FileState } from '../../client/files/line.ts';
 import type { ProgressSnapshot } from '../../client/files/progress.ts';
-import type { SentFile } from '../../client/files/sent-kept.ts';
+import { type SentFile, sentFiles } from '../../client/files/sent-kept.ts';
 import { labelText } from '../../client/files/sent-line.ts';
 import { type ChannelMessage, encodeChannelMessage, parseChannelMessage } from '../../protocol/index.ts';
 
@@ -26,6 +28,8 @@ export interface ShownLine {
   recipients: string[];
   /** Every recipient's status each time the line showed them, in order. */
   said: string[];
+  /** A file we send: whether it is still shared with those who join (FileLine.sharing). */
+  shared: boolean;
 }
 
 type Listener = (event: { data?: unknown }) => void;
@@ -92,8 +96,8 @@ export interface Page {
   acceptLimit: number;
   /** Labels of the transfer channels this page opened, in order. */
   channelsMade: string[];
-  /** Files it sent, as their lines ended (what it lists for its next load). */
-  sent: SentFile[];
+  /** Files it sent, as their lines ended: what it lists for its next load (files/sent-kept.ts). */
+  readonly sent: SentFile[];
   /** Ids of the files whose lines went `transferring`, in the order they first did. */
   started: string[];
   /** The most lines `transferring` at once. */
@@ -101,6 +105,11 @@ export interface Page {
 }
 
 export function createPage(id: string, stallMs?: number): Page {
+  const stored = new Map<string, string>();
+  const sentList = sentFiles('room', {
+    getItem: (key) => stored.get(key) ?? null,
+    setItem: (key, value) => void stored.set(key, value),
+  });
   const page: Page = {
     id,
     lines: [],
@@ -108,7 +117,9 @@ export function createPage(id: string, stallMs?: number): Page {
     members: new Map(),
     acceptLimit: 100_000_000,
     channelsMade: [],
-    sent: [],
+    get sent() {
+      return sentList.list();
+    },
     started: [],
     mostRunning: 0,
     files: null as unknown as ReturnType<typeof createFiles>,
@@ -119,7 +130,7 @@ export function createPage(id: string, stallMs?: number): Page {
     members: () => page.members.values(),
     notice: (_member, text) => page.notices.push(text),
     acceptLimit: () => page.acceptLimit,
-    sent: { add: (file) => page.sent.push(file) },
+    sent: sentList,
     ...(stallMs === undefined ? {} : { stallMs }),
     showLine(info, actions): FileLine {
       const shown: ShownLine = {
@@ -133,6 +144,7 @@ export function createPage(id: string, stallMs?: number): Page {
         snapshot: null,
         recipients: [],
         said: [],
+        shared: false,
       };
       page.lines.push(shown);
       return {
@@ -161,6 +173,9 @@ export function createPage(id: string, stallMs?: number): Page {
           shown.previewed = file.name;
         },
         offered() {},
+        sharing(shared) {
+          shown.shared = shared;
+        },
       };
     },
   });
@@ -269,6 +284,25 @@ export function reload(other: Page, page: Page): Page {
   assert.ok(toAgain);
   other.files.feature.opened?.(toAgain);
   return again;
+}
+
+/**
+ * A member joins later: a new page `id`, linked to each of `pages`, its hello and theirs saying
+ * `version` (null: none heard); each side hears the other's chat channel open.
+ */
+export function joinLater(pages: readonly Page[], id: string, version: number | null): Page {
+  const page = createPage(id);
+  for (const other of pages) link(other, page);
+  hello([page], version);
+  for (const other of pages) {
+    const newcomer = other.members.get(id);
+    assert.ok(newcomer);
+    (newcomer as { version: number | null }).version = version;
+    other.files.feature.opened?.(newcomer);
+    const known = page.members.get(other.id);
+    if (known) page.files.feature.opened?.(known);
+  }
+  return page;
 }
 
 /** Every page's hello to every other said `version` (MemberHandle.version; null: none heard). */

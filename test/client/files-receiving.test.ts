@@ -79,6 +79,7 @@ function harness(acceptLimit = 0, more: Partial<ReceivingOptions> = {}) {
         },
         preview() {},
         offered() {},
+        sharing() {},
       };
     },
   });

@@ -170,3 +170,29 @@ test('the sending as a whole: preparing, unreadable, cancelled by us, nobody to 
     ['cancelled', 'cancelled by you', ['Carol ✓ received', 'Bob cancelled']],
   );
 });
+
+test('a file to the room still shared says it goes to whoever joins once nothing is under way; shared no more, what became of it', () => {
+  const status = (recipients: SentRecipient[], sharing: 'shared' | 'stopped' | null) =>
+    sentLine(MB, 'offered', recipients, sharing).status;
+  // Sent to an empty room: nobody yet, not "nobody to send it to".
+  assert.equal(status([], 'shared'), 'shared: it goes to whoever joins');
+  assert.equal(sentLine(MB, 'offered', [], 'shared').state, 'cancelled', 'nothing under way: no bar, no Cancel');
+  // Over for everyone here.
+  assert.equal(
+    status([recipient('Bob', 'verified', MB), recipient('Dana', 'declined')], 'shared'),
+    'shared: it goes to whoever joins',
+  );
+  // Under way (a newcomer's transfer, or one who left and may be back): the line says that instead.
+  assert.equal(status([recipient('Bob', 'verified', MB), recipient('Carol', 'transferring')], 'shared'), '');
+  assert.equal(
+    status([recipient('Bob', 'verified', MB), recipient('Carol', 'away', MB / 2)], 'shared'),
+    'everyone here has it',
+  );
+  // Shared no more (Stop sharing, its line gone, the page reloaded): as any file that ended.
+  assert.equal(status([recipient('Bob', 'verified', MB)], 'stopped'), '');
+  assert.equal(status([], 'stopped'), 'nobody received it');
+  // A file to one member is never shared: with that member shut out, it had nobody.
+  assert.equal(status([], null), 'nobody to send it to');
+  // Cancelled, or unreadable: said so, whatever the sharing was.
+  assert.equal(sentLine(MB, 'cancelled', [], 'stopped').status, 'cancelled by you');
+});
