@@ -467,9 +467,11 @@ test('a file sent to the room before we joined (its offer says when) is taken by
     [[offerId(1), sent]],
     'kept with when it was sent: a reload places it the same',
   );
-  // One offered as any other has no such time.
+  // One offered as any other has no such time; the earliest time there is, believed (history
+  // places a line of that time first among the earlier ones, and so the view places this one).
   receiving.receive(alice, offer(4, 'now.pdf'));
-  assert.equal(lines[3]?.info.sharedAt, undefined);
+  receiving.receive(alice, earlier(5, 0));
+  assert.deepEqual([lines[3]?.info.sharedAt, lines[4]?.info.sharedAt], [undefined, 0]);
   receiving.removed(alice);
 });
 

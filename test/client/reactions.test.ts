@@ -334,6 +334,35 @@ test('a react:sync about lines not shown yet is checked and taken when they show
   assert.deepEqual(reactions.of(alice.member.id, GONE), []);
 });
 
+test('a reaction to a file’s line made before we joined comes with its reactor’s react:sync as our link opens, and shows once the file is offered to us after the fact', async () => {
+  // Carol (this page) joins: Bob reacted to Alice's file before she came. Files are in no
+  // history, so only Bob's own page tells her, as it tells every member whose link opens.
+  const { reactions: carol, alice, bob } = await harness();
+  const FILE = 'file-shared0000000001';
+  const carolAtBob = openMember(SELF);
+  const bobs = createReactions({
+    selfId: () => bob.member.id,
+    selfName: () => 'Bob',
+    members: () => [carolAtBob],
+    identity: bob.identity,
+    known: () => undefined,
+    changed: () => {},
+  });
+  bobs.shown(alice.member.id, FILE);
+  bobs.toggle(alice.member.id, FILE, '👍');
+  await bobs.idle();
+  carolAtBob.wire.length = 0;
+  bobs.feature.opened?.(carolAtBob);
+  const [sync] = carolAtBob.wire;
+  assert.ok(sync?.t === 'react:sync');
+  carol.feature.receive(bob.member, sync);
+  await carol.idle();
+  // The offer comes after the link opened (sending-shared.ts): the line shows then.
+  carol.shown(alice.member.id, FILE);
+  await carol.idle();
+  assert.deepEqual(carol.of(alice.member.id, FILE), [{ emoji: '👍', count: 1, names: ['Bob'], mine: false }]);
+});
+
 test('a react:sync passes the cap no more than reactions do: its changes count, its repeats do not', async () => {
   const { reactions, bob, clock, receive } = await harness();
   const lines = Array.from({ length: 30 }, (_, n) => `line-sync${String(n).padStart(11, '0')}`);
