@@ -1,10 +1,11 @@
 // Files over the mesh (issue 12): transfers on channels of their own, verified by SHA-256 on
-// arrival, to the room or to one member, with decline and cancel from either side, and
-// hostile senders caught.
+// arrival, to the room or to one member, with decline and cancel from either side, shared with
+// those who join later until Stop sharing, and hostile senders caught.
 
 import { crc32, deflateSync } from 'node:zlib';
 import type { Page } from '@playwright/test';
 import {
+  amongEarlierLines,
   download,
   fileLine,
   fileWatch,
@@ -20,7 +21,17 @@ import {
   watchFileLines,
 } from './support/files.ts';
 import { expect, sharedTest as test } from './support/fixtures.ts';
-import { openMeshedPair, openRoom, selfId, sendMessage, waitForMesh, waitForMessages } from './support/users.ts';
+import { chatLine } from './support/history.ts';
+import {
+  openMeshedPair,
+  openRoom,
+  openUser,
+  selfId,
+  sendMessage,
+  shareLink,
+  waitForMesh,
+  waitForMessages,
+} from './support/users.ts';
 
 // Three browsers moving tens of megabytes on two shared cores: room for a slow machine.
 test.describe.configure({ timeout: 240_000 });
@@ -147,18 +158,7 @@ test('a private send reaches one member only', async ({ server, browsers }) => {
     'alice',
   );
   expect(await download(bob.page, id)).toEqual({ name: 'for-bob.bin', sha256: made.sha256 });
-  expect(
-    await bob.page.getByTestId('history-marker').evaluate((marker, fileId) => {
-      const line = (
-        globalThis as unknown as { document: { querySelector(s: string): object | null } }
-      ).document.querySelector(`[data-file-id="${fileId}"]`);
-      return (
-        line !== null &&
-        (marker as unknown as { compareDocumentPosition(o: object): number }).compareDocumentPosition(line) === 4
-      );
-    }, id),
-    'under "Before you joined"',
-  ).toBe(true);
+  expect(await amongEarlierLines(bob.page, id), 'under "Before you joined"').toBe(true);
   // A file to Carol, who asks before every file, waits for her when Alice reloads.
   await carol.page.getByTestId('file-accept-limit').fill('0');
   const waiting = await makeFile(alice.page, { name: 'for-carol.bin', size: 1024 });
@@ -194,6 +194,68 @@ test('a private send reaches one member only', async ({ server, browsers }) => {
   await carol.page.getByTestId('file-input').focus();
   await carol.page.keyboard.press('Enter');
   expect((await chooser).isMultiple()).toBe(true);
+});
+
+test('a file sent to the room is offered to whoever joins later, among the earlier lines, until Stop sharing', async ({
+  server,
+  browsers,
+}) => {
+  const [alice, bob] = await openMeshedPair(browsers, server.url);
+  const sentAfter = Date.now();
+  const made = await makeFile(alice.page, { name: 'plan.pdf', type: 'application/pdf', text: 'the PDF I sent' });
+  await makePng(alice.page, 'photo.png');
+  const [pdf, photo] = await sendFiles(alice.page, [made.name, 'photo.png']);
+  if (!pdf || !photo) throw new Error('no transfer id');
+  for (const id of [pdf, photo]) await waitForFileState(bob.page, id, 'verified');
+  // Bob reacts to it, and Alice writes after it: "see the PDF I sent".
+  const onBob = fileLine(bob.page, pdf);
+  await onBob.getByTestId('react-button').click();
+  await onBob.getByTestId('reaction-picker').getByRole('button', { name: 'React with thumbs up' }).click();
+  await sendMessage(alice.page, 'see the PDF I sent');
+  await waitForMessages(bob.page, [{ from: alice.id, text: 'see the PDF I sent' }]);
+  const sent = fileLine(alice.page, pdf);
+  await expect(sent.getByTestId('file-status')).toHaveText('shared: it goes to whoever joins');
+
+  // Carol joins: the file is offered to her as one from before she came.
+  const link = await shareLink(alice.page);
+  const carol = await openUser(await browsers.newContext({ label: 'carol' }), link, 'carol');
+  for (const id of [pdf, photo]) await waitForFileState(carol.page, id, 'verified');
+  await waitForMessages(carol.page, [{ from: alice.id, text: 'see the PDF I sent' }]);
+  expect(await shownOrder(carol.page, pdf, 'see the PDF I sent'), 'by time, among the earlier lines').toBe(
+    'file, line',
+  );
+  expect(await shownOrder(carol.page, photo, 'see the PDF I sent')).toBe('file, line');
+  const shownAt = async (line: ReturnType<typeof fileLine>) =>
+    Date.parse((await line.locator('time').getAttribute('datetime')) ?? '');
+  const fileAt = await shownAt(fileLine(carol.page, pdf));
+  expect(fileAt, 'its time is when it was sent').toBeGreaterThanOrEqual(sentAfter);
+  expect(fileAt).toBeLessThanOrEqual(await shownAt(chatLine(carol.page, alice.id, 'see the PDF I sent')));
+  expect(await amongEarlierLines(carol.page, pdf), 'under "Before you joined"').toBe(true);
+  expect(await download(carol.page, pdf)).toEqual({ name: 'plan.pdf', sha256: made.sha256 });
+  await expect(fileLine(carol.page, photo).getByTestId('file-preview')).toHaveCount(1);
+  // Bob's reaction from before she came, which his page tells hers as their link opens.
+  await expect(fileLine(carol.page, pdf).locator('[data-testid=reaction][data-emoji="👍"]')).toHaveAttribute(
+    'title',
+    'bob',
+  );
+  await expect(sent.getByTestId('file-recipients')).toContainText('carol ✓ received');
+
+  // Alice stops sharing both: Dave, who joins next, is offered neither.
+  for (const id of [pdf, photo]) {
+    const unshare = fileLine(alice.page, id).getByTestId('file-unshare');
+    await expect(unshare).toHaveAttribute('aria-label', `Stop sharing ${id === pdf ? 'plan.pdf' : 'photo.png'}`);
+    await unshare.click();
+    await expect(unshare).toBeHidden();
+  }
+  await expect(sent.getByTestId('file-status')).toHaveText('');
+  const dave = await openUser(await browsers.newContext({ label: 'dave' }), link, 'dave');
+  // Alice shows Dave's line only once her page hears his link open (files' offers go then);
+  // her line after that comes behind anything she offered him, on the same ordered channel.
+  await sendMessage(dave.page, 'hello from dave');
+  await waitForMessages(alice.page, [{ from: dave.id, text: 'hello from dave' }]);
+  await sendMessage(alice.page, 'welcome dave');
+  await waitForMessages(dave.page, [{ from: alice.id, text: 'welcome dave' }]);
+  await expect(dave.page.locator('[data-testid=message][data-kind=file]')).toHaveCount(0);
 });
 
 test('decline and cancel, from each side', async ({ server, browsers }) => {

@@ -118,6 +118,19 @@ export function fileLine(page: Page, id: string) {
   return page.locator(`[data-testid=message][data-kind=file][data-file-id="${id}"]`);
 }
 
+/** Whether the file's line is under the history marker ("Before you joined"), among the earlier lines. */
+export function amongEarlierLines(page: Page, id: string): Promise<boolean> {
+  return page.getByTestId('history-marker').evaluate((marker, fileId) => {
+    const line = (
+      globalThis as unknown as { document: { querySelector(s: string): object | null } }
+    ).document.querySelector(`[data-file-id="${fileId}"]`);
+    return (
+      line !== null &&
+      (marker as unknown as { compareDocumentPosition(o: object): number }).compareDocumentPosition(line) === 4
+    );
+  }, id);
+}
+
 export async function waitForFileState(page: Page, id: string, state: FileState, timeout = 60_000): Promise<void> {
   await expect(fileLine(page, id)).toHaveAttribute('data-state', state, { timeout });
 }
