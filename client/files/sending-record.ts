@@ -102,7 +102,10 @@ export function newRecipient(member: MemberHandle, size: number, late = false): 
   };
 }
 
-/** Over for every recipient, once hashed (or cancelled, or found unreadable): the record can go. */
+/**
+ * Over for every recipient, once hashed (or cancelled, or found unreadable): the record can go,
+ * unless it is shared with those who join later (Sent.shared).
+ */
 export function over(record: Sent): boolean {
   const settled = record.sha256 !== null || record.cancelled || record.unreadable;
   return settled && [...record.recipients.values()].every((r) => isFinal(r.state));

@@ -41,7 +41,7 @@ export interface SendingOptions {
 export function createSending(options: SendingOptions) {
   const concurrent = options.concurrent ?? DEFAULT_CONCURRENT_TRANSFERS;
   const sent = new Map<string, Sent>();
-  /** The record is still held here: not yet let go as over for everyone (refresh). */
+  /** The record is still held here: not yet let go as over for everyone and not shared (refresh). */
   const current = (record: Sent): boolean => sent.has(record.id);
   /** What goes to each member in turn: offers, held accepts, cancels (sending-offers.ts). */
   const offers = createOffers({
