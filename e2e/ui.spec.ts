@@ -469,6 +469,121 @@ test('a long chat keeps a few hundred lines on the page while following; scrolli
   await expect.poll(() => gapBelow(bob.page)).toBeLessThanOrEqual(1);
 });
 
+test('Search finds a word in any line kept, off the page too, without case or accents: Enter brings the match into view, marked and highlighted; new matches are counted in; Escape takes every mark off and gives the keyboard back; on a phone', async ({
+  server,
+  browsers,
+}) => {
+  const link = newRoomLink(server.url);
+  const alice = await openUser(await browsers.newContext({ label: 'alice' }), link, 'alice');
+  // Bob reads on a phone: the bar fits its width, and its field takes the keyboard at once.
+  const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
+  const bob = await openUser(await browsers.newContext({ label: 'bob', options: phone }), link, 'bob');
+  await waitForMesh([alice, bob]);
+  const page = bob.page;
+  const lines = page.locator(`[data-testid=message][data-from="${alice.id}"]`);
+  const line = (text: string) => lines.filter({ has: page.getByTestId('message-text').filter({ hasText: text }) });
+  const first = line('Lumière');
+  const count = page.getByTestId('search-count');
+  const input = page.getByTestId('search-input');
+  const marked = page.locator('#messages > .search-current');
+  /** The text each range of a highlight covers (CSS.highlights: search-marks.ts). */
+  const highlighted = (name: string) =>
+    page.evaluate((name) => {
+      const scope = globalThis as unknown as {
+        CSS: {
+          highlights: Map<
+            string,
+            Set<{ startContainer: unknown; startOffset: number; endContainer: unknown; endOffset: number }>
+          >;
+        };
+        document: {
+          createRange(): {
+            setStart(node: unknown, offset: number): void;
+            setEnd(node: unknown, offset: number): void;
+            toString(): string;
+          };
+        };
+      };
+      return [...(scope.CSS.highlights.get(name) ?? [])].map((part) => {
+        const range = scope.document.createRange();
+        range.setStart(part.startContainer, part.startOffset);
+        range.setEnd(part.endContainer, part.endOffset);
+        return range.toString();
+      });
+    }, name);
+
+  // The first line goes off Bob's page under 450 more (it keeps 300–400 while following).
+  await sendMessage(alice.page, 'meet me at the Café Lumière, 12 rue des Arts');
+  await sendRun(alice.page, 'filler', 450, 1);
+  await sendMessage(alice.page, 'the cafe again, CAFÉ this time');
+  await expect(line('CAFÉ this time')).toHaveCount(1);
+  await expect(first, 'off the page, which find-in-page would miss').toHaveCount(0);
+
+  await page.getByTestId('search-open').tap();
+  await expect(input).toBeFocused();
+  await input.fill('cafe');
+  // Two lines, the newest current, both its occurrences highlighted (the other line is off the page).
+  await expect(count).toHaveText('2 of 2');
+  await expect(marked).toHaveText(/CAFÉ this time/);
+  await expect.poll(() => highlighted('search-current')).toEqual(['cafe', 'CAFÉ']);
+  // Enter: the next older match, brought back on the page, into view and marked.
+  await input.press('Enter');
+  await expect(count).toHaveText('1 of 2');
+  await expect(first).toHaveClass(/search-current/);
+  await expect(first).toBeInViewport();
+  await expect(marked).toHaveCount(1);
+  await expect.poll(() => highlighted('search-current')).toEqual(['Café']);
+  await expect.poll(() => highlighted('search')).toEqual(['cafe', 'CAFÉ']);
+  // The bar fits the phone: nothing scrolls sideways, every control within its width.
+  for (const id of ['search-input', 'search-count', 'search-next', 'search-prev', 'search-close']) {
+    const box = await page.getByTestId(id).boundingBox();
+    if (!box) throw new Error(`no box for ${id}`);
+    expect(box.x, id).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width, id).toBeLessThanOrEqual(phone.viewport.width);
+  }
+  expect(
+    await page.evaluate(() => {
+      const root = (
+        globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }
+      ).document.documentElement;
+      return root.scrollWidth - root.clientWidth;
+    }),
+  ).toBe(0);
+
+  // A match that comes is counted in; the reader stays on the current one, told of the new line.
+  await sendMessage(alice.page, 'one more café');
+  await expect(count).toHaveText('1 of 3');
+  await expect(page.getByTestId('newer')).toHaveText('1 new message');
+  await expect(first).toBeInViewport();
+  // Round from the oldest to the newest, and back.
+  await input.press('Enter');
+  await expect(count).toHaveText('3 of 3');
+  await expect(line('one more café')).toHaveClass(/search-current/);
+  await expect(line('one more café')).toBeInViewport();
+  await input.press('Shift+Enter');
+  await expect(count).toHaveText('1 of 3');
+  await expect(first).toBeInViewport();
+
+  // The page's own lines ("You joined as bob") are not searched: nothing found, nothing marked.
+  await input.fill('joined');
+  await expect(count).toHaveText('no matches');
+  await expect(marked).toHaveCount(0);
+  await expect.poll(() => highlighted('search')).toEqual([]);
+
+  // Escape: the bar closes, every mark and highlight goes, the view stays, and the keyboard is
+  // back on Search.
+  await input.fill('lumiere');
+  await expect(count).toHaveText('1 of 1');
+  await input.press('Escape');
+  await expect(input).toBeHidden();
+  await expect(page.getByTestId('search-open')).toBeFocused();
+  await expect(marked).toHaveCount(0);
+  await expect
+    .poll(() => highlighted('search').then(async (all) => [...all, ...(await highlighted('search-current'))]))
+    .toEqual([]);
+  await expect(first).toBeInViewport();
+});
+
 test('a message of several lines: Shift+Enter starts a line, Enter sends; the box grows to eight rows, then scrolls; a long one is folded under Show all', async ({
   server,
   browsers,

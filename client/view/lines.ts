@@ -3,7 +3,7 @@
 // that memory is bounded whatever the room sends; of them, while the reader follows, only
 // the newest few hundred are on the page (scrollback.ts).
 // Each part is a module of its own; this one makes them and answers for the list as a whole
-// (a line appended and told to a screen reader, put on the page, found, moved, counted):
+// (a line appended and told to a screen reader, put on the page, found, shown, moved, counted):
 //   lines-element.ts  a line's element: who wrote it, its time (lines-time.ts) and its words;
 //   lines-waiting.ts  the lines made and not on the page yet, a frame's budget going at a time;
 //   near-order.ts     where a chat line goes among those written at nearly the same moment;
@@ -68,6 +68,15 @@ export interface LinesView {
    */
   reveal(from: string, id: string): boolean;
   /**
+   * Shows the line: brings it back on the page first if it waits off it (scrollback.ts), as
+   * scrolling up would, and scrolls the list to it. Above the newest line the reader leaves
+   * that line, as scrolling up does, before the scroll is told: a line that comes meanwhile
+   * neither takes the view back down nor cuts the page back to its newest lines, the one
+   * shown with them. The keyboard stays where it is (a search's field keeps it). False when
+   * the line is not on the page after all: gone for good, or made and not on it yet.
+   */
+  show(item: Element): boolean;
+  /**
    * A message from someone else was deleted (`mentionsYou` null) or edited: "N new messages"
    * counts it as it now is, if it counted it.
    */
@@ -75,7 +84,7 @@ export interface LinesView {
   /**
    * Every line kept, oldest first: off the page (scrollback.ts), on it, and made but not on it
    * yet. For what changes in lines already shown (a member's tag, twin-tag.ts), which the lines
-   * off the page must show too when they come back.
+   * off the page must show too when they come back, and for a search of them all (search.ts).
    */
   kept(): Element[];
 }
@@ -190,20 +199,37 @@ export function createLinesView({
     kept: () => [...scrollback.offPage(), ...messages.children, ...waiting.items()],
     revised: (from, id, mentionsYou) => newer.revised(lineKey(from, id), mentionsYou),
     reveal(from, id) {
-      const isIt = (child: Element): child is HTMLElement =>
-        child instanceof HTMLElement && child.dataset.from === from && child.dataset.id === id;
-      const onPage = (): HTMLElement | undefined => [...messages.children].find(isIt);
-      let line = onPage();
-      // Off the page, it comes back with the lines after it, a batch at a time, as scrolling up would bring them.
-      while (!line && scrollback.holds(isIt)) {
-        scrollback.bringBack();
-        line = onPage();
-      }
+      const line = onPage(
+        (child): child is HTMLElement =>
+          child instanceof HTMLElement && child.dataset.from === from && child.dataset.id === id,
+      );
       if (!line) return false;
       listFocus.focusLine(line);
       return true;
     },
+    show(item) {
+      const line = onPage((child): child is HTMLElement => child === item && child instanceof HTMLElement);
+      if (!line) return false;
+      if (line !== messages.lastElementChild) follow.readerUp();
+      scrollToShow(messages, line);
+      return true;
+    },
   };
+
+  /**
+   * The line `isIt` picks, on the page: off it, it comes back with the lines after it, a batch
+   * at a time, as scrolling up would bring them. Null when the page has it nowhere, or only
+   * waiting to go on.
+   */
+  function onPage(isIt: (child: Element) => child is HTMLElement): HTMLElement | null {
+    const find = (): HTMLElement | undefined => [...messages.children].find(isIt);
+    let line = find();
+    while (!line && scrollback.holds(isIt)) {
+      scrollback.bringBack();
+      line = find();
+    }
+    return line ?? null;
+  }
 
   function appendItem(
     item: HTMLLIElement,
@@ -215,6 +241,18 @@ export function createLinesView({
   ): void {
     waiting.add({ item, chars, own, news, mention, order, sender: own ? '' : (item.dataset.from ?? '') });
   }
+}
+
+/**
+ * Scrolls `list` so that `line` is in its view: in the middle, unless wholly in view already
+ * (the view moves no more than it must). A line taller than the view shows its top. Only the
+ * list scrolls: scrollIntoView scrolls every box around the line, the page's too.
+ */
+function scrollToShow(list: HTMLElement, line: HTMLElement): void {
+  const view = list.getBoundingClientRect();
+  const box = line.getBoundingClientRect();
+  if (box.top >= view.top && box.bottom <= view.bottom) return;
+  list.scrollTop += box.top - view.top - Math.max(0, (list.clientHeight - box.height) / 2);
 }
 
 /** The text of one part of a line another view part built (a file line: its sender, its file's name). */

@@ -1,9 +1,9 @@
 // The chat's lines as the page shows them: the list (view/lines.ts) with "New messages" above
 // the first line that came while the tab was hidden (unread-marker.ts), the quotes of replies
 // (replies.ts), the Edit and Delete of our own lines (line-edits.ts), the history lines placed
-// in order (view/history.ts), and the page's own words in the chat (say). Separate from
-// main.ts because these views are made together and reach each other; the features and the
-// rest of the page reach them through this handle.
+// in order (view/history.ts), a search over every line kept (view/search.ts), and the page's
+// own words in the chat (say). Separate from main.ts because these views are made together
+// and reach each other; the features and the rest of the page reach them through this handle.
 import type { Chat } from '../features/chat.ts';
 import type { Edits } from '../features/edits.ts';
 import type { History } from '../features/history.ts';
@@ -13,6 +13,7 @@ import { createLineEdits } from '../view/line-edits.ts';
 import { createLinesView } from '../view/lines.ts';
 import { createReplies } from '../view/replies.ts';
 import type { ReplyTarget } from '../view/reply-compose.ts';
+import { createSearch } from '../view/search.ts';
 import { createUnreadMarker } from '../view/unread-marker.ts';
 import type { OwnId } from './own-id.ts';
 
@@ -66,6 +67,9 @@ export function wireLineViews({ ownId, selfName, nameOf, startEdit, startReply, 
     whenDropped: lines.whenDropped,
     dropped: (from, id) => later().history.forget(from, id),
   });
+
+  // Every line kept, off the page too, which the browser's find-in-page does not see.
+  createSearch(document.getElementById('messages') as HTMLElement, lines);
 
   /** Says a line in the chat from the page itself, about a member (its id) or none. */
   function say(text: string, about = ''): void {

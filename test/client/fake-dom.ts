@@ -1,7 +1,8 @@
 // A stand-in DOM for the chat's lines (view/lines.ts, scrollback.ts, files.ts) in Node: elements
 // that keep their children in order, fragments and ranges that move them as the DOM does, and
 // the few globals the lines view reads (document, ResizeObserver, MutationObserver,
-// requestAnimationFrame). No layout: every size is 0, and nothing is ever observed to resize.
+// requestAnimationFrame, cancelAnimationFrame). No layout: every size is 0, and nothing is
+// ever observed to resize.
 
 type Listener = (event: Record<string, unknown>) => void;
 
@@ -121,8 +122,8 @@ export class FakeElement {
     }
     return null;
   }
-  getBoundingClientRect(): { top: number } {
-    return { top: 0 };
+  getBoundingClientRect(): { top: number; bottom: number; height: number } {
+    return { top: 0, bottom: 0, height: 0 };
   }
   focus(): void {}
   scrollIntoView(): void {}
@@ -197,7 +198,14 @@ export function installFakeDom(ids: readonly string[]): FakeDom {
     if (!found) throw new Error(`no element ${id} in the fake page`);
     return found;
   };
-  const names = ['document', 'ResizeObserver', 'MutationObserver', 'requestAnimationFrame', 'HTMLElement'] as const;
+  const names = [
+    'document',
+    'ResizeObserver',
+    'MutationObserver',
+    'requestAnimationFrame',
+    'cancelAnimationFrame',
+    'HTMLElement',
+  ] as const;
   Object.assign(globalThis, {
     document: {
       hidden: false,
@@ -215,11 +223,15 @@ export function installFakeDom(ids: readonly string[]): FakeDom {
       observe(): void {}
       unobserve(): void {}
     },
-    // The keyboard's current line (list-focus.ts) is followed in a real browser (e2e/keyboard.spec.ts).
+    // The keyboard's current line (list-focus.ts) and a search's lines coming and going
+    // (search.ts) are followed in a real browser (e2e/keyboard.spec.ts, ui.spec.ts).
     MutationObserver: class {
       observe(): void {}
+      disconnect(): void {}
     },
     requestAnimationFrame: (run: () => void) => setTimeout(run, 0),
+    // What waits for a frame once a frame at most (frame.ts: the search) cancels its frame.
+    cancelAnimationFrame: (frame: ReturnType<typeof setTimeout>) => clearTimeout(frame),
     // Every element here is one (`instanceof HTMLElement` in the views).
     HTMLElement: FakeElement,
   });
