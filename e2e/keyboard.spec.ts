@@ -153,23 +153,20 @@ test('the chat list is one tab stop: Tab crosses 150 lines in a few presses, arr
   // One line in the tab order, and only its own controls (the newest line: its ☺ and Reply).
   await expect(stopLine(page)).toHaveCount(1);
   expect(await tabbableInList(page)).toBe(3);
-  // Tab from Search, the stop above the list: the newest line (Bob has not been in the list),
-  // its ☺, its Reply, the message box. Each line's ☺, chips, receipts and download were a stop
-  // each before.
-  const search = page.getByTestId('search-open');
-  await search.focus();
+  // Tab from the call controls: the newest line (Bob has not been in the list), its ☺, its
+  // Reply, the message box. Each line's ☺, chips, receipts and download were a stop each before.
+  await page.getByTestId('call-join-video').focus();
   await page.keyboard.press('Tab');
   await expect(newest).toBeFocused();
-  await search.focus();
-  expect(await pressesTo(page, input, 'Tab'), 'Tab presses from Search to the message box').toBe(4);
-  expect(await pressesTo(page, search, 'Shift+Tab'), 'and back').toBe(4);
-  // From Alice's entry in the member list: the settings below it, the call controls, Search,
-  // the list.
+  await page.getByTestId('call-join-video').focus();
+  expect(await pressesTo(page, input, 'Tab'), 'Tab presses from the call controls to the message box').toBe(4);
+  expect(await pressesTo(page, page.getByTestId('call-join-video'), 'Shift+Tab'), 'and back').toBe(4);
+  // From Alice's entry in the member list: the settings below it, the call controls, the list.
   await page.locator(`[data-testid=peer][data-peer-id="${alice.id}"] button`).focus();
   expect(
     await pressesTo(page, input, 'Tab'),
     'Tab presses from the member list to the message box',
-  ).toBeLessThanOrEqual(11);
+  ).toBeLessThanOrEqual(10);
 
   // ↑ moves the current line up, and leaves the newest line as scrolling up does: a line that
   // comes moves neither the focus nor the view, and the count of new messages shows.
@@ -240,7 +237,7 @@ test('the chat list is one tab stop: Tab crosses 150 lines in a few presses, arr
   const bobsLine = chatLine(page, bob.id, 'bob one');
   await bobsLine.getByTestId('receipt').click();
   await expect(stopLine(page)).toHaveAttribute('data-id', (await bobsLine.getAttribute('data-id')) ?? '');
-  await page.getByTestId('search-open').focus();
+  await page.getByTestId('call-join-video').focus();
   await page.keyboard.press('Tab');
   await expect(bobsLine).toBeFocused();
   // Then the line's controls, in order: its chip, its ☺, its Reply, Edit and Delete (Bob's
@@ -288,7 +285,7 @@ test('a current line that goes hands the stop and the keyboard on to a neighbour
   await sendRun(alice.page, 'first', 20);
   await waitForMessage(page, { from: alice.id, text: 'first 19' });
   // Bob tabs into the list and stays on its newest line, which he follows.
-  await page.getByTestId('search-open').focus();
+  await page.getByTestId('call-join-video').focus();
   await page.keyboard.press('Tab');
   const his = chatLine(page, alice.id, 'first 19');
   await expect(his).toBeFocused();
@@ -362,7 +359,7 @@ test('a focused line is read as who, when, what and its state; a chip shows who 
   await sendMessage(alice.page, 'yes at noon');
   await waitForMessage(page, { from: alice.id, text: 'yes at noon' });
 
-  await page.getByTestId('search-open').focus();
+  await page.getByTestId('call-join-video').focus();
   await page.keyboard.press('Tab');
   await expect(chatLine(page, alice.id, 'yes at noon')).toBeFocused();
   const privately = await accessible(page, '#messages > li:focus');

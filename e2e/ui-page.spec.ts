@@ -115,11 +115,17 @@ test('Share… is offered only where the browser has a share sheet, and it share
     .toEqual([expect.objectContaining({ url: link })]);
 
   // On a 360px phone, as phones have a share sheet: the header still one row (with the words
-  // it took two), Share… and QR code by their icons, named as before, nothing sticking out.
+  // it took two), Search, Share… and QR code by their icons, named as before, nothing sticking out.
   await bob.page.setViewportSize(phone);
-  const header = ['.logo', '[data-testid=people-toggle]', '[data-testid=copy-button]', '[data-testid=share-button]'];
+  const header = [
+    '.logo',
+    '[data-testid=people-toggle]',
+    '[data-testid=search-open]',
+    '[data-testid=copy-button]',
+    '[data-testid=share-button]',
+  ];
   expect(await sameRow(bob.page, [...header, '[data-testid=qr-button]'])).toBe(true);
-  for (const name of ['Copy link', 'Share…', 'QR code'])
+  for (const name of ['Search messages', 'Copy link', 'Share…', 'QR code'])
     await expect(bob.page.getByRole('button', { name, exact: true })).toBeInViewport({ ratio: 1 });
   expect(await horizontalOverflow(bob.page)).toEqual([]);
 });

@@ -564,6 +564,15 @@ test('Search finds a word in any line kept, off the page too, without case or ac
   await expect(count).toHaveText('1 of 3');
   await expect(first).toBeInViewport();
 
+  // A long line folded under Show all is unfolded when it is the match: its word is past the fold.
+  await sendMessage(alice.page, `${Array.from({ length: 20 }, (_, n) => `row ${n}`).join('\n')}\nthe hidden word`);
+  const folded = line('the hidden word');
+  await expect(folded.getByTestId('unfold')).toHaveText('Show all 21 lines');
+  await input.fill('hidden word');
+  await expect(count).toHaveText('1 of 1');
+  await expect(folded.getByTestId('unfold')).toHaveText('Show less');
+  await expect(folded.getByTestId('message-text')).not.toHaveClass(/folded/);
+
   // The page's own lines ("You joined as bob") are not searched: nothing found, nothing marked.
   await input.fill('joined');
   await expect(count).toHaveText('no matches');

@@ -1,7 +1,8 @@
 // Searching the chat: every line the page keeps, off the page too, which the browser's
 // find-in-page does not see (only the newest few hundred lines are on the page: scrollback.ts).
-// The Search button, over the list's top corner, opens a bar above the list: a field, the
-// count ("3 of 12"), Next, Previous and Close. Typing searches the lines' words
+// The Search button, in the page's header (it takes no row from the chat), opens a bar above
+// the list: a field, the count ("3 of 12"), Next, Previous and Close; pressed while the bar is
+// open, it gives the field the keyboard again. Typing searches the lines' words
 // (search-match.ts), once a frame at most; the newest match is current, Enter or Next goes to
 // the next older one, Shift+Enter or Previous to the next newer (search-found.ts), and the
 // current one is brought on the page, scrolled to and marked, with the query highlighted
@@ -43,6 +44,15 @@ export function searchedText(line: Element): HTMLElement | null {
   const { kind, deleted } = line.dataset;
   if ((kind !== 'chat' && kind !== 'file') || deleted === 'true') return null;
   return line.querySelector<HTMLElement>(TEXT);
+}
+
+/**
+ * A line folded under "Show all" (long-text.ts) shows all its words once it is the current
+ * match: the words found may be past the fold. Unfolded by its button, which says so.
+ */
+function unfold(line: HTMLElement): void {
+  const button = line.querySelector<HTMLButtonElement>('.line-unfold');
+  if (button && !button.hidden && button.getAttribute('aria-expanded') === 'false') button.click();
 }
 
 /** What a line stands for: a copy drawn in its place (a history line's better copy) is the same line. */
@@ -106,6 +116,7 @@ export function createSearch(list: HTMLElement, lines: Pick<LinesView, 'kept' | 
   function draw(): void {
     const line = current();
     if (toShow !== line) toShow = null;
+    if (toShow) unfold(toShow);
     if (toShow && lines.show(toShow)) toShow = null;
     marks.draw(found, searched);
     setText(count, countWords(found, searched !== ''));
@@ -136,10 +147,15 @@ export function createSearch(list: HTMLElement, lines: Pick<LinesView, 'kept' | 
   });
 
   function open(): void {
-    if (isOpen) return;
+    if (isOpen) {
+      // Pressed again: back to the field, what it holds selected.
+      input.focus();
+      input.select();
+      return;
+    }
     isOpen = true;
     bar.hidden = false;
-    openButton.hidden = true;
+    openButton.setAttribute('aria-expanded', 'true');
     input.focus();
     changes.observe(list, { childList: true, subtree: true, characterData: true });
   }
@@ -156,7 +172,7 @@ export function createSearch(list: HTMLElement, lines: Pick<LinesView, 'kept' | 
     toShow = null;
     marks.clear();
     setText(count, '');
-    openButton.hidden = false;
+    openButton.setAttribute('aria-expanded', 'false');
     bar.hidden = true;
     openButton.focus();
   }
