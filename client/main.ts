@@ -8,12 +8,13 @@
 // page waits on longest. Its events are attached at the end, once everything they reach exists.
 import { createConversation } from './conversation.ts';
 import { createIce } from './ice.ts';
+import { createIgnored } from './ignored.ts';
 import { joined } from './joined.ts';
 import { createLink } from './link.ts';
 import { createMesh } from './mesh.ts';
 import { startPathPolls } from './path-polls.ts';
 import { createRouter } from './router.ts';
-import { callMemory, draftStore, saveTabName } from './storage.ts';
+import { callMemory, draftStore, ignoredStore, saveTabName } from './storage.ts';
 import { mark } from './timeline.ts';
 import { createHandshake } from './verify.ts';
 import { showBeforeJoin } from './wiring/before-join.ts';
@@ -65,6 +66,9 @@ const ownName = createOwnName({
 });
 const selfName = ownName.current;
 
+/** The members this page ignores, kept for the tab: the features and views ask it (ignored.ts). */
+const ignored = createIgnored(ignoredStore(roomId));
+
 /** The page status and our own outages: offline said, members kept listed, missed lines asked for. */
 const pageStatus = wireStatus({
   page: {
@@ -91,7 +95,7 @@ const { page, startEdit, startReply, sendLine } = wireMessageBox({
   later: () => ({ mesh, names, privateTarget, chat, edits, typing, receipts, lineEdits }),
 });
 /** The member list, drawn a few times a second at most (wiring/member-list.ts). */
-const memberList = wireMemberList({ outage, page, later: () => ({ mesh, names, deferred }) });
+const memberList = wireMemberList({ outage, page, ignored, later: () => ({ mesh, names, deferred }) });
 const { members } = memberList;
 /** Names as shown: members the server gave one name told apart by their key codes, and said once. */
 const names = wireNames({
@@ -116,11 +120,12 @@ const views = wireLineViews({
   nameOf: names.nameOf,
   startEdit,
   startReply,
+  ignored,
   later: () => ({ edits, chat, history, attention }),
 });
 const { lines, replies, lineEdits, say } = views;
 /** The member chosen for private messages, and the bar that says so (wiring/private-target.ts). */
-const privateTarget = wirePrivateTarget({ members, names, page, say, later: () => ({ mesh, typing }) });
+const privateTarget = wirePrivateTarget({ members, names, page, say, ignored, later: () => ({ mesh, typing }) });
 
 const ice = createIce({
   relayOnly: link.relayOnly,
@@ -157,11 +162,26 @@ const signals = wireChatSignals({
   conversation,
   memberList,
   lines,
+  ignored,
   later: () => ({ mesh, history }),
 });
 const { typing, receipts, reactions, attention } = signals;
 /** A line for the page, with what goes around it: marks, reactions, receipts, attention (wiring/show-line.ts). */
-const showLine = wireShowLine({ names, conversation, views, chat: chatWiring, signals, later: () => ({ mesh }) });
+const showLine = wireShowLine({
+  names,
+  conversation,
+  views,
+  chat: chatWiring,
+  signals,
+  ignored,
+  later: () => ({ mesh }),
+});
+// What already shows of a member we start or stop ignoring: its entry, its typing. (Its lines
+// and the private target follow on their own: line-views.ts, private-target.ts.)
+ignored.changed(() => {
+  memberList.redrawNow();
+  typing.ignoredChanged();
+});
 
 /** Files, and the lines of those this tab received or sent before a reload (wiring/files.ts). */
 const { files, showEarlier } = wireFiles({

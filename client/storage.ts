@@ -5,7 +5,7 @@
 // back instead of leaving a ghost behind; with it the tab's signing key, its latest edits and
 // reactions (sent again after the reload), its newest lines' receipts (shown again when
 // history brings the lines back), its private lines (shown again: no history has them) and
-// the line it was writing to the room (view/draft.ts).
+// the line it was writing to the room (view/draft.ts), and the members it ignores (ignored.ts).
 // The files it received and sent are listed there too (files/kept.ts, files/sent-kept.ts).
 // All of it is the tab's for one room, under `roomlink:<what>:<roomId>`: a duplicated tab,
 // which the browser gives a copy of it all, drops it (forgetTab; tab-claim.ts tells).
@@ -18,6 +18,7 @@ import type { PrivateStore } from './features/private-kept.ts';
 import type { ReactionStore } from './features/reactions-kept.ts';
 import type { ReceiptStore } from './features/receipts-kept.ts';
 import type { KeyStore, StoredKeyPair } from './identity.ts';
+import type { IgnoredStore } from './ignored.ts';
 import type { DraftStore } from './view/draft.ts';
 
 const NAME_KEY = 'roomlink:name';
@@ -31,6 +32,7 @@ const inCallKey = (roomId: string) => `roomlink:in-call:${roomId}`;
 const tabNameKey = (roomId: string) => `roomlink:tab-name:${roomId}`;
 const leftKey = (roomId: string) => `roomlink:left:${roomId}`;
 const draftKey = (roomId: string) => `roomlink:draft:${roomId}`;
+const ignoredKey = (roomId: string) => `roomlink:ignored:${roomId}`;
 
 function safely<T>(read: () => T, fallback: T): T {
   // Storage throws in some privacy modes and when full; the app works without it.
@@ -217,6 +219,9 @@ export const reactionStore = (roomId: string): ReactionStore => tabJson(reaction
 
 /** The private lines the tab showed in this room (private-kept.ts parses them). */
 export const privateStore = (roomId: string): PrivateStore => tabJson(privateKey(roomId));
+
+/** The members the tab ignores in this room, by id (ignored.ts parses them). */
+export const ignoredStore = (roomId: string): IgnoredStore => tabJson(ignoredKey(roomId));
 
 const RELAY_KEY = 'roomlink:relay';
 const RELAY_RATE_KEY = 'roomlink:relay-rate';

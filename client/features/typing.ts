@@ -34,20 +34,31 @@ export interface TypingOptions {
   audience?(): string | null;
   /** The members typing now, in the order they started (names as the server gave them). */
   changed(typing: readonly MemberHandle[]): void;
+  /** A member we ignore (ignored.ts): its typing is kept, and not shown. */
+  ignored?(peerId: string): boolean;
   now?: () => number;
 }
 
 export function createTyping({
   members,
   audience = () => null,
-  changed,
+  changed: showTyping,
+  ignored = () => false,
   now = () => performance.now(),
 }: TypingOptions) {
   const typingSlot = createSlot<TypingPeerState>('typing', () => ({
     cap: createRateCap(1, TYPING_CAP_PERIOD_MS, now),
   }));
-  /** Members shown as typing, each with the timer that drops it if no stop comes. */
+  /** Members typing, each with the timer that drops it if no stop comes. */
   const typing = new Map<MemberHandle, ReturnType<typeof setTimeout>>();
+  /**
+   * Those typing but the ignored are shown. The ignored are still followed: stopping ignoring
+   * shows one typing now at once (`ignoredChanged`).
+   */
+  const shown = (): MemberHandle[] => [...typing.keys()].filter((member) => !ignored(member.id));
+  function changed(): void {
+    showTyping(shown());
+  }
 
   // Our side.
   let announced = false;
@@ -106,7 +117,7 @@ export function createTyping({
       member,
       setTimeout(() => hide(member), TYPING_STALE_MS),
     );
-    if (previous === undefined) changed([...typing.keys()]);
+    if (previous === undefined && !ignored(member.id)) changed();
   }
 
   function hide(member: MemberHandle): void {
@@ -114,7 +125,7 @@ export function createTyping({
     if (timer === undefined) return;
     clearTimeout(timer);
     typing.delete(member);
-    changed([...typing.keys()]);
+    if (!ignored(member.id)) changed();
   }
 
   const feature = defineFeature({
@@ -134,7 +145,7 @@ export function createTyping({
       if (announced && addressed(member, audience())) start(member);
     },
     renamed(member) {
-      if (typing.has(member)) changed([...typing.keys()]);
+      if (typing.has(member) && !ignored(member.id)) changed();
     },
     removed: hide,
   });
@@ -169,8 +180,10 @@ export function createTyping({
     lineFrom(member: MemberHandle | undefined): void {
       if (member) hide(member);
     },
+    /** A member was ignored, or no longer is (ignored.ts): those typing are shown as they are now. */
+    ignoredChanged: changed,
     /** Members shown as typing now (tests). */
-    typing: (): readonly MemberHandle[] => [...typing.keys()],
+    typing: (): readonly MemberHandle[] => shown(),
     /** Whether any member is shown typing (read often: no list made). */
     anyoneTyping: (): boolean => typing.size > 0,
   };

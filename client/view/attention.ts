@@ -68,11 +68,13 @@ function saveChoice(choice: NotifyChoice): void {
 
 /**
  * `following`: whether the reader is at the newest line, and sees a line as it comes (lines.ts);
- * `now`: the clock of the per-author caps.
+ * `now`: the clock of the per-author caps; `ignored`: a member we ignore (ignored.ts), whose
+ * lines ask nothing of us (no unread count, no mention, no notification).
  */
 export function createAttention(
   following: () => boolean = () => true,
   now: () => number = () => performance.now(),
+  ignored: (from: string) => boolean = () => false,
 ): Attention {
   const baseTitle = document.title;
   const toggle = byTestId<HTMLInputElement>('notify-toggle');
@@ -201,6 +203,7 @@ export function createAttention(
 
   return {
     incoming({ from, id }, senderName, text, mentionsYou = false) {
+      if (ignored(from)) return;
       const away = hidden();
       const mention = mentionsYou && (away || !following());
       if (mention) mentions++;

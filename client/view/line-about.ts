@@ -4,7 +4,8 @@
 // instead of every button's label read in turn ("Add a reaction, button; party 2, toggle
 // button; …"). Read from the line's parts as the views that made them left them:
 // lines-element.ts, line-marks.ts, reply-quote.ts, file-line.ts, file-recipients.ts,
-// receipts.ts, reactions.ts.
+// receipts.ts, reactions.ts; an ignored member's line, collapsed, as ignored-lines.ts shows it.
+import { IGNORED_WORDS, isCollapsed } from './ignored-lines.ts';
 
 /** A line's parts as the page shows them (their text, and what their titles say). */
 export interface LineParts {
@@ -75,6 +76,22 @@ export function lineParts(line: HTMLElement): LineParts {
   const receipt = line.querySelector<HTMLElement>('[data-testid=receipt]');
   const kind = line.dataset.kind;
   const quoted = `${named('.reply-quote-name', quoteMark)}: ${text('.reply-quote-text')}`;
+  if (isCollapsed(line)) {
+    // An ignored member's line (ignored-lines.ts) is heard as it is seen: who, when, and no more.
+    const nothing = ['', ''] as const;
+    return {
+      kind: 'chat',
+      sender: named('.line-sender', ownMark),
+      time: time?.textContent?.trim() ?? '',
+      timeNote: time?.title ?? '',
+      text: IGNORED_WORDS,
+      reply: '',
+      marks: [],
+      file: ['', '', ''],
+      receipt: nothing,
+      reactions: [],
+    };
+  }
   return {
     kind: kind === 'chat' || kind === 'file' ? kind : 'system',
     sender: named('.line-sender', ownMark),

@@ -96,6 +96,8 @@ export interface LinesViewOptions {
   caughtUp?: () => void;
   /** A chat line went above these, written before them (near-order.ts): unread-marker.ts. */
   placedAbove?: (item: HTMLLIElement, passed: readonly Element[]) => void;
+  /** A member we ignore (ignored.ts): its lines are neither told nor counted as new. */
+  ignored?: (from: string) => boolean;
 }
 
 /** The (author, id) key of a line's element, as edits name it; null for one without them. */
@@ -108,6 +110,7 @@ export function createLinesView({
   announcer = pageAnnouncer(),
   caughtUp,
   placedAbove,
+  ignored = () => false,
 }: LinesViewOptions = {}): LinesView {
   const messages = document.getElementById('messages') as HTMLOListElement;
   copyWholeLines(messages);
@@ -154,13 +157,15 @@ export function createLinesView({
     append(line, senderName, mentionsYou = false, spokenName = senderName) {
       const item = lineElement(line, senderName);
       const order = line.kind === 'chat' ? { ts: shownTime(line), from: line.from, id: line.id } : null;
-      // System lines ("X joined") are not counted as new messages.
-      appendItem(item, line.own, !line.own && line.kind === 'chat', line.text.length, mentionsYou, order);
+      // System lines ("X joined") are not counted as new messages, nor an ignored member's.
+      const news = !line.own && line.kind === 'chat' && !ignored(line.from);
+      appendItem(item, line.own, news, line.text.length, mentionsYou, order);
       // Told to a screen reader once, as news: not our own lines (the page's answers to what
       // we did, such as "You are now Bob", are news to us all the same), not history (history.ts
-      // sums it up), never again when the line comes back on the page (scrollback.ts).
+      // sums it up), never again when the line comes back on the page (scrollback.ts), and
+      // not an ignored member's (its line is shown collapsed: ignored-lines.ts).
       if (line.kind === 'system') announcer.notice(line.text);
-      else if (!line.own) announcer.line(spokenName, line.text, line.privateFrom !== undefined, mentionsYou);
+      else if (news) announcer.line(spokenName, line.text, line.privateFrom !== undefined, mentionsYou);
       return item;
     },
     appendItem(item, own) {

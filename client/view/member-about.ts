@@ -20,6 +20,8 @@ export interface MemberParts {
   readonly reason: readonly [string, string];
   /** Our private lines go to this member. */
   readonly privately: boolean;
+  /** We ignore this member (ignored.ts); absent: not. */
+  readonly ignored?: boolean;
   /** Its key code (fingerprint.ts), to compare with what the member's own page shows; absent: none known. */
   readonly code?: string;
 }
@@ -33,11 +35,19 @@ export function memberAbout(parts: MemberParts): MemberAbout {
   const [reason, warning] = parts.reason;
   // "via Carol" as the state, then "via Carol · 12 ms" as the path: said once.
   const state = parts.path.startsWith(parts.state) ? '' : parts.state;
-  const words = [parts.verified === '' ? '' : 'verified', state, parts.path, ...parts.doing, reason, parts.note].filter(
-    (word) => word !== '',
-  );
+  const ignored = parts.ignored === true ? 'ignored' : '';
+  const words = [
+    parts.verified === '' ? '' : 'verified',
+    state,
+    parts.path,
+    ...parts.doing,
+    ignored,
+    reason,
+    parts.note,
+  ].filter((word) => word !== '');
   const description = [
     parts.privately ? 'Your messages go to this member alone' : '',
+    ignored === '' ? '' : 'Their messages are collapsed on this page; they are not told',
     warning,
     parts.verified === '' ? '' : `Verified: ${parts.verified}`,
     parts.code === undefined ? '' : `Key code ${parts.code}`,
@@ -65,6 +75,7 @@ export function memberParts(entry: HTMLElement): MemberParts {
     note: text('.member-note'),
     reason: [reason?.textContent?.replace(/^⚠\s*/, 'warning: ').trim() ?? '', reason?.title ?? ''],
     privately: entry.classList.contains('selected'),
+    ...(entry.querySelector('.member-ignored') ? { ignored: true } : {}),
     ...(entry.dataset.code ? { code: entry.dataset.code } : {}),
   };
 }

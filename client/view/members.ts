@@ -1,6 +1,7 @@
 // The member list: one entry per member with its link state, path and problems, one stop
 // for the keyboard.
 import { foldName } from '../../protocol/index.ts';
+import type { Ignored } from '../ignored.ts';
 import type { MemberView } from '../member.ts';
 import { byTestId, el, placeChildren, setText } from './dom.ts';
 import { memberAbout, memberParts } from './member-about.ts';
@@ -54,7 +55,12 @@ export interface MembersView {
   setDoing(doing: Doing, ids: readonly string[]): void;
 }
 
-export function createMembersView(): MembersView {
+export interface MembersViewOptions {
+  /** The members we ignore (ignored.ts): each other member's entry can ignore it, or stop. */
+  ignored?: Pick<Ignored, 'has' | 'set'>;
+}
+
+export function createMembersView({ ignored }: MembersViewOptions = {}): MembersView {
   const self = byTestId<HTMLElement>('self');
   const list = document.getElementById('members') as HTMLUListElement;
   const count = document.getElementById('member-count') as HTMLElement;
@@ -86,6 +92,8 @@ export function createMembersView(): MembersView {
     const state = el('span', { className: `member-state state-${member.state}`, text: label });
     entry.append(name, state);
     for (const what of ['call', 'typing'] as const) if (doing[what].has(member.id)) entry.append(doingMark(what));
+    // After what it does (setDoing puts those after the state): "in call, ignored".
+    if (ignored?.has(member.id)) entry.append(el('span', { className: 'member-ignored', text: 'ignored' }));
     // Clicking the entry chooses the member for private messages (view/private.ts); the
     // button is the same for keyboards.
     const privately = el('button', { className: 'member-private', text: '✉' });
@@ -140,7 +148,26 @@ export function createMembersView(): MembersView {
       }
       entry.append(reason);
     }
+    // Last, in its own place at the end of the entry, with nothing after it that moves it.
+    if (ignored) entry.append(ignoreButton(member, ignored));
     return entry;
+  }
+
+  /**
+   * Ignore, or Stop ignoring: after ✉, the next stop in the entry (roving-list.ts). Its click
+   * is not the entry's (view/private.ts): ignoring someone is not writing to them.
+   */
+  function ignoreButton(member: ListedMember, set: Pick<Ignored, 'has' | 'set'>): HTMLElement {
+    const on = set.has(member.id);
+    const words = on ? 'Stop ignoring' : 'Ignore';
+    const button = el('button', { className: 'member-ignore', text: words, testId: 'member-ignore' });
+    button.type = 'button';
+    button.setAttribute('aria-label', `${words} ${member.name}`);
+    button.title = on
+      ? `Show what ${member.name} says and does again`
+      : `Stop showing what ${member.name} says and does, on this page only: nobody is told`;
+    button.addEventListener('click', () => set.set(member.id, !set.has(member.id)));
+    return button;
   }
 
   function doingMark(what: Doing): HTMLElement {
@@ -159,7 +186,8 @@ export function createMembersView(): MembersView {
 
   function entryFor(member: ListedMember): HTMLLIElement {
     const { id, name, state, verification, via, path, reason, code, twin } = member;
-    const looks = JSON.stringify([name, state, verification, id === selected, via, path, reason, code, twin]);
+    const muted = ignored?.has(id) ?? false;
+    const looks = JSON.stringify([name, state, verification, id === selected, via, path, reason, code, twin, muted]);
     const last = drawn.get(id);
     if (last?.looks === looks) return last.entry;
     const entry = item(member);

@@ -8,6 +8,11 @@ import { el } from './dom.ts';
 export interface PrivateView {
   /** The chosen member (null: everyone), its name, and whether it is away, as the composer shows it. */
   show(recipient: Recipient | null): void;
+  /**
+   * Back to everyone, as Back to everyone does (what was typed stays with that member), with
+   * the keyboard left where it is: for a member we just ignored (ignored.ts).
+   */
+  backToEveryone(): void;
 }
 
 /** The Files button's title while writing to everyone (index.html). */
@@ -36,9 +41,9 @@ export function createPrivateView(handlers: { choose(peerId: string | null): voi
 
   /**
    * A choice made by the user: the message box takes the keyboard (a phone's People panel
-   * closes: people-toggle.ts).
+   * closes: people-toggle.ts), unless `focus` is false.
    */
-  function chosen(peerId: string | null): void {
+  function chosen(peerId: string | null, focus = true): void {
     const from = bar.dataset.peerId ?? '';
     handlers.choose(peerId);
     const to = bar.dataset.peerId ?? '';
@@ -48,12 +53,13 @@ export function createPrivateView(handlers: { choose(peerId: string | null): voi
       input.value = drafts.get(to) ?? '';
       drafts.delete(to);
     }
-    input?.focus();
+    if (focus) input?.focus();
   }
 
   list.addEventListener('click', (event) => {
     const target = event.target;
-    if (!(target instanceof Element)) return;
+    // Ignore (members.ts) is not a choice of whom to write to.
+    if (!(target instanceof Element) || target.closest('.member-ignore')) return;
     const entry = target.closest<HTMLElement>('[data-testid=peer]');
     const peerId = entry?.dataset.peerId;
     if (peerId) chosen(peerId);
@@ -61,6 +67,7 @@ export function createPrivateView(handlers: { choose(peerId: string | null): voi
   back.addEventListener('click', () => chosen(null));
 
   return {
+    backToEveryone: () => chosen(null, false),
     show(recipient) {
       bar.hidden = recipient === null;
       bar.dataset.peerId = recipient?.id ?? '';

@@ -10,6 +10,7 @@ import { createReactions } from '../features/reactions.ts';
 import { createReceipts } from '../features/receipts.ts';
 import { createTyping } from '../features/typing.ts';
 import type { Identity } from '../identity.ts';
+import type { Ignored } from '../ignored.ts';
 import type { Mesh } from '../mesh.ts';
 import type { PrivateTarget } from '../private-target.ts';
 import { reactionStore, receiptStore } from '../storage.ts';
@@ -35,6 +36,8 @@ export interface ChatSignalsOptions {
   /** The member list shows who is typing; receipts are drawn in its calm lane (member-list.ts). */
   memberList: Pick<MemberList, 'members' | 'calm'>;
   lines: Pick<LinesView, 'whenDropped' | 'following'>;
+  /** The members we ignore: their typing is not shown, their lines ask nothing of us (ignored.ts). */
+  ignored: Pick<Ignored, 'has'>;
   /** Parts made after these, reached only when called (once main.ts has run). */
   later(): {
     mesh: Pick<Mesh, 'all' | 'member'>;
@@ -43,12 +46,14 @@ export interface ChatSignalsOptions {
 }
 
 export function wireChatSignals(options: ChatSignalsOptions) {
-  const { roomId, ownId, selfName, identity, names, privateTarget, conversation, memberList, lines, later } = options;
+  const { roomId, ownId, selfName, identity, names, privateTarget, conversation, memberList, lines, ignored, later } =
+    options;
   const { members, calm } = memberList;
   const typing = createTyping({
     members: () => later().mesh.all(),
     // Writing privately: only that member hears we type.
     audience: () => privateTarget.current(),
+    ignored: ignored.has,
     changed(list) {
       if (list.length > 0) conversation.spoke();
       typingView.show(list.map((member) => member.name));
@@ -90,7 +95,11 @@ export function wireChatSignals(options: ChatSignalsOptions) {
   const reactionsView = createReactionsView((author, id, emoji) => reactions.toggle(author, id, emoji), {
     whenDropped: lines.whenDropped,
   });
-  const attention = createAttention(() => lines.following());
+  const attention = createAttention(
+    () => lines.following(),
+    undefined,
+    (from) => ignored.has(from),
+  );
 
   return { typing, receipts, receiptsView, readWatch, reactions, reactionsView, attention };
 }

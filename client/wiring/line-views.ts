@@ -7,8 +7,10 @@
 import type { Chat } from '../features/chat.ts';
 import type { Edits } from '../features/edits.ts';
 import type { History } from '../features/history.ts';
+import type { Ignored } from '../ignored.ts';
 import type { Attention } from '../view/attention.ts';
 import { createHistoryView } from '../view/history.ts';
+import { createIgnoredLines } from '../view/ignored-lines.ts';
 import { createLineEdits } from '../view/line-edits.ts';
 import { createLinesView } from '../view/lines.ts';
 import { createReplies } from '../view/replies.ts';
@@ -25,6 +27,8 @@ export interface LineViewsOptions {
   /** Our line goes to the message box to be edited; a reply starts there (message-box.ts). */
   startEdit(id: string): void;
   startReply(target: ReplyTarget): void;
+  /** The members we ignore: their lines are collapsed, not told, not counted as new (ignored.ts). */
+  ignored: Pick<Ignored, 'has' | 'changed'>;
   /** Parts made after these views, reached only when called (once main.ts has run). */
   later(): {
     edits: Pick<Edits, 'revision' | 'delete'>;
@@ -34,12 +38,15 @@ export interface LineViewsOptions {
   };
 }
 
-export function wireLineViews({ ownId, selfName, nameOf, startEdit, startReply, later }: LineViewsOptions) {
+export function wireLineViews({ ownId, selfName, nameOf, startEdit, startReply, ignored, later }: LineViewsOptions) {
   // What a reader scrolled up missed (mentions, attention.ts) is seen once back at the newest line.
   const lines = createLinesView({
     caughtUp: () => later().attention.caughtUp(),
     placedAbove: (item, passed) => unreadMarker.placedAbove(item, passed),
+    ignored: ignored.has,
   });
+  /** An ignored member's lines, collapsed: those kept, off the page too, and each as it is shown. */
+  const ignoredLines = createIgnoredLines({ ignored, kept: lines.kept });
   /** The first message that came while the tab was hidden starts with "New messages". */
   const unreadMarker = createUnreadMarker();
   const replies = createReplies(document.getElementById('messages') as HTMLElement, {
@@ -86,7 +93,7 @@ export function wireLineViews({ ownId, selfName, nameOf, startEdit, startReply, 
     );
   }
 
-  return { lines, unreadMarker, replies, lineEdits, historyView, say };
+  return { lines, unreadMarker, replies, lineEdits, historyView, ignoredLines, say };
 }
 
 export type LineViews = ReturnType<typeof wireLineViews>;

@@ -4,6 +4,7 @@
 // compared and tagged (names.ts); a doubt about the room key in our link is checked
 // (key-doubt.ts); line times wait for the links to settle (deferred.ts). Separate from
 // main.ts because it is one drawing with its own pace: the rest only asks for a redraw.
+import type { Ignored } from '../ignored.ts';
 import { createKeyDoubt } from '../key-doubt.ts';
 import type { Mesh } from '../mesh.ts';
 import type { OutageWatch } from '../outage.ts';
@@ -19,6 +20,8 @@ export interface MemberListOptions {
   outage: Pick<OutageWatch, 'offline'>;
   /** The message box's warning that what we write reaches no one (key-doubt.ts). */
   page: Pick<PageView, 'keyNote'>;
+  /** The members we ignore: each entry can ignore its member, or stop (ignored.ts). */
+  ignored: Pick<Ignored, 'has' | 'set'>;
   /** Parts made after the list, reached only when it is drawn (once main.ts has run). */
   later(): {
     /** The members as the mesh lists them now. */
@@ -28,8 +31,8 @@ export interface MemberListOptions {
   };
 }
 
-export function wireMemberList({ outage, page, later }: MemberListOptions) {
-  const members = createMembersView();
+export function wireMemberList({ outage, page, ignored, later }: MemberListOptions) {
+  const members = createMembersView({ ignored });
   /** The member list and our lines' receipts are drawn together, a few times a second at most. */
   const calm = createCalmLane();
   // Shown by the message box while no one here could confirm the room key in our link (key-doubt.ts).

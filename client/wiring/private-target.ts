@@ -4,6 +4,7 @@
 // is cancelled, and those told we type hear we stopped. Separate from main.ts because a
 // change of the choice reaches all of these at once; the rest only asks where a line goes.
 import type { Typing } from '../features/typing.ts';
+import type { Ignored } from '../ignored.ts';
 import type { Mesh } from '../mesh.ts';
 import { createPrivateTarget } from '../private-target.ts';
 import type { MembersView } from '../view/members.ts';
@@ -17,6 +18,8 @@ export interface PrivateTargetWiringOptions {
   page: Pick<PageView, 'replyTarget' | 'cancelReply'>;
   /** Says a line in the chat (the member written to is no longer here). */
   say(text: string): void;
+  /** A member we start ignoring, if written to, is written to no more: the composer goes back to the room. */
+  ignored: Pick<Ignored, 'changed'>;
   /** Parts made after the choice, reached only when called (once main.ts has run). */
   later(): {
     mesh: Pick<Mesh, 'member'>;
@@ -24,7 +27,7 @@ export interface PrivateTargetWiringOptions {
   };
 }
 
-export function wirePrivateTarget({ members, names, page, say, later }: PrivateTargetWiringOptions) {
+export function wirePrivateTarget({ members, names, page, say, ignored, later }: PrivateTargetWiringOptions) {
   const privateTarget = createPrivateTarget({
     member: (peerId) => later().mesh.member(peerId),
     shown(target) {
@@ -39,5 +42,8 @@ export function wirePrivateTarget({ members, names, page, say, later }: PrivateT
     say,
   });
   const privateView = createPrivateView({ choose: (peerId) => privateTarget.choose(peerId) });
+  ignored.changed((peerId, on) => {
+    if (on && privateTarget.current() === peerId) privateView.backToEveryone();
+  });
   return privateTarget;
 }

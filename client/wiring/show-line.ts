@@ -6,6 +6,7 @@
 // private lines all show theirs through it.
 import type { Conversation } from '../conversation.ts';
 import type { ChatLine } from '../features/chat.ts';
+import type { Ignored } from '../ignored.ts';
 import type { Mesh } from '../mesh.ts';
 import { markLine } from '../view/line-marks.ts';
 import { tagLine } from '../view/twin-tag.ts';
@@ -17,7 +18,9 @@ import type { Names } from './names.ts';
 export interface ShowLineParts {
   names: Pick<Names, 'taggedName' | 'othersTag' | 'nameOf' | 'namesUs'>;
   conversation: Pick<Conversation, 'spoke'>;
-  views: Pick<LineViews, 'lines' | 'unreadMarker' | 'replies' | 'lineEdits'>;
+  views: Pick<LineViews, 'lines' | 'unreadMarker' | 'replies' | 'lineEdits' | 'ignoredLines'>;
+  /** The members we ignore: a line of theirs is collapsed, and marks no mention of us (ignored.ts). */
+  ignored: Pick<Ignored, 'has'>;
   /** The private lines kept for a reload, and the edits a line may have had before it came. */
   chat: Pick<ChatWiring, 'privateLines' | 'edits'>;
   /** Typing, receipts, reactions and the reader's attention: each takes its part of a line (chat-signals.ts). */
@@ -28,14 +31,14 @@ export interface ShowLineParts {
 
 /** Makes showLine: a line for the page under its author's name, returned as placed (or built, for an earlier line). */
 export function wireShowLine(parts: ShowLineParts): (line: ChatLine, senderName: string) => HTMLLIElement {
-  const { names, conversation, views, chat, signals, later } = parts;
-  const { lines, unreadMarker, replies, lineEdits } = views;
+  const { names, conversation, views, chat, signals, ignored, later } = parts;
+  const { lines, unreadMarker, replies, lineEdits, ignoredLines } = views;
   const { privateLines, edits } = chat;
   const { reactions, reactionsView, receipts, receiptsView, readWatch, typing, attention } = signals;
   const { taggedName, othersTag, nameOf, namesUs } = names;
 
   return function showLine(line, senderName) {
-    const mention = line.kind === 'chat' && !line.own && namesUs(line.text);
+    const mention = line.kind === 'chat' && !line.own && !ignored.has(line.from) && namesUs(line.text);
     // History lines are placed by the history view; every other line goes after the newest.
     // A twin is heard with its tag, as it is seen (twins.ts).
     const spoken = taggedName(line.from, senderName);
@@ -76,6 +79,8 @@ export function wireShowLine(parts: ShowLineParts): (line: ChatLine, senderName:
     });
     // Ours gets its Edit and Delete (after Reply, in its row); edits of it are taken from now on.
     lineEdits.shown(item, line);
+    // Collapsed once every part is in it (the CSS hides them all but the note).
+    ignoredLines.mark(item);
     edits.seen(line);
     if (line.deleted !== undefined) replies.revised(line.from, line.id, null);
     // Ours, back after a reload (with history, or a private one this tab kept): with its

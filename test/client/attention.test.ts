@@ -146,3 +146,19 @@ test('a line deleted while its notification is on screen takes its text off the 
   attention.revised('hank-00000001', 'h1', null);
   assert.deepEqual(closed.slice(before), ['my card number is 4242'], 'closed once');
 });
+
+test('an ignored member’s lines raise no count, mark no mention and notify nothing; another member’s do', () => {
+  document.title = 'roomlink';
+  const attention = createAttention(
+    () => true,
+    () => Date.now(),
+    (from) => from === 'mallory-00002',
+  );
+  const before = notifications.length;
+  attention.incoming(lineOf('mallory-00002', 'x1'), 'Mallory', '@Alice look at me', true);
+  assert.equal(document.title, 'roomlink');
+  assert.equal(notifications.length, before);
+  attention.incoming(lineOf('jack-00000001', 'j1'), 'Jack', 'hi', false);
+  assert.equal(document.title, '(1) roomlink');
+  assert.equal(notifications.length, before + 1);
+});

@@ -34,6 +34,12 @@ test('in the call and typing, after its link', () => {
   assert.equal(about.name, 'Bob: connected, direct · 3 ms, in call, typing…');
 });
 
+test('an ignored member says so after what it does, and what that means', () => {
+  const about = memberAbout({ ...bob, state: 'connected', doing: ['in call'], ignored: true });
+  assert.equal(about.name, 'Bob: connected, in call, ignored');
+  assert.match(about.description, /collapsed on this page; they are not told/);
+});
+
 test('unreachable with its reason; a warning about the link says what it means', () => {
   assert.equal(
     memberAbout({ ...bob, state: 'unreachable', reason: ['no direct link and no relay', ''] }).name,

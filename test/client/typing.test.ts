@@ -1,6 +1,6 @@
 // The typing indicator on both sides: how often we announce, when we stop, how the text
 // reads, and a member over the cap (one start per second) being ignored. While we write
-// privately, only the member we write to hears we type.
+// privately, only the member we write to hears we type. An ignored member's typing is not shown.
 import assert from 'node:assert/strict';
 import { mock, test } from 'node:test';
 import { createTyping, TYPING_IDLE_MS, TYPING_STALE_MS } from '../../client/features/typing.ts';
@@ -16,17 +16,20 @@ function harness(t: { after(fn: () => void): void }) {
   const shown: string[][] = [];
   /** The member we write to privately (private-target.ts), or null. */
   const target: { current: string | null } = { current: null };
+  /** The members we ignore (ignored.ts). */
+  const ignored = new Set<string>();
   const typing = createTyping({
     members: () => peers,
     audience: () => target.current,
     changed: (list) => shown.push(list.map((m) => m.id)),
+    ignored: (peerId) => ignored.has(peerId),
     now: clock.now,
   });
   const advance = (ms: number) => {
     clock.advance(ms);
     mock.timers.tick(ms);
   };
-  return { typing, peers, shown, advance, target };
+  return { typing, peers, shown, advance, target, ignored };
 }
 
 const typingOf = (member: FakeMember): ChannelMessage[] => member.wire.filter((m) => m.t === 'typing');
@@ -113,6 +116,30 @@ test('a member that leaves stops typing', (t) => {
   assert.deepEqual(shown.at(-1), []);
   assert.deepEqual(typing.typing(), []);
   assert.equal(typing.anyoneTyping(), false);
+});
+
+test('an ignored member typing is not shown; stopping ignoring shows it at once, ignoring hides it', (t) => {
+  const { typing, peers, shown, ignored } = harness(t);
+  const [alice, bob] = peers;
+  assert.ok(alice && bob);
+  ignored.add(alice.id);
+  typing.feature.receive(alice, { t: 'typing', active: true });
+  assert.deepEqual(shown, [], 'her start changes nothing shown');
+  typing.feature.receive(bob, { t: 'typing', active: true });
+  assert.deepEqual(shown.at(-1), [bob.id]);
+  assert.deepEqual(
+    typing.typing(),
+    [bob.id].map((id) => peers.find((p) => p.id === id)),
+  );
+  ignored.delete(alice.id);
+  typing.ignoredChanged();
+  assert.deepEqual(shown.at(-1), [alice.id, bob.id]);
+  ignored.add(alice.id);
+  typing.ignoredChanged();
+  assert.deepEqual(shown.at(-1), [bob.id]);
+  const before = shown.length;
+  typing.feature.receive(alice, { t: 'typing', active: false });
+  assert.equal(shown.length, before, 'nor her stop');
 });
 
 const said = (member: FakeMember): boolean[] => typingOf(member).map((m) => m.t === 'typing' && m.active);
