@@ -193,6 +193,7 @@ const { files, showEarlier } = wireFiles({
   signals,
   say,
   conversation,
+  ignored,
   later: () => ({ mesh }),
 });
 /** The call: the feature and its view, drawn on the next frame from the members as they are then. */

@@ -161,12 +161,12 @@ test('the chat list is one tab stop: Tab crosses 150 lines in a few presses, arr
   await page.getByTestId('call-join-video').focus();
   expect(await pressesTo(page, input, 'Tab'), 'Tab presses from the call controls to the message box').toBe(4);
   expect(await pressesTo(page, page.getByTestId('call-join-video'), 'Shift+Tab'), 'and back').toBe(4);
-  // From Alice's entry in the member list: the settings below it, the call controls, the list.
-  await page.locator(`[data-testid=peer][data-peer-id="${alice.id}"] button`).focus();
+  // From Alice's ✉ in the member list: her Ignore, the settings below it, the call controls, the list.
+  await page.locator(`[data-testid=peer][data-peer-id="${alice.id}"] .member-private`).focus();
   expect(
     await pressesTo(page, input, 'Tab'),
     'Tab presses from the member list to the message box',
-  ).toBeLessThanOrEqual(10);
+  ).toBeLessThanOrEqual(11);
 
   // ↑ moves the current line up, and leaves the newest line as scrolling up does: a line that
   // comes moves neither the focus nor the view, and the count of new messages shows.
@@ -451,16 +451,16 @@ test('a focused line is read as who, when, what and its state; a chip shows who 
 
   // The member list is one stop too, whatever its size: with Carol in, Tab lands on the first
   // other member (Bob has not been in the list, and his own entry has nothing to act on), then
-  // her ✉, and then leaves the list (each member's ✉ was a stop).
+  // her ✉ and Ignore, and then leaves the list (each member's ✉ was a stop).
   const carol = await openUser(await browsers.newContext({ label: 'carol' }), await shareLink(page), 'carol');
   await waitForMesh([alice, bob, carol]);
   const entry = (id: string) => page.locator(`[data-testid=peer][data-peer-id="${id}"]`);
   await expect(entry(carol.id)).toHaveAttribute('data-verified', 'verified');
   await expect(entry(alice.id).locator('[data-path=direct]')).toBeVisible();
-  expect(await tabbableIn(page, '#members')).toBe(2);
+  expect(await tabbableIn(page, '#members')).toBe(3);
   await page.getByTestId('join-button').focus();
   expect(await pressesTo(page, entry(alice.id), 'Tab'), 'from Rename to the list').toBeLessThanOrEqual(3);
-  // Alice's entry, read as her name and state, in words; Tab reaches her ✉, and only hers.
+  // Alice's entry, read as her name and state, in words; Tab reaches her ✉ and Ignore, and only hers.
   const aliceRead = await accessible(page, `[data-testid=peer][data-peer-id="${alice.id}"]`);
   expect(aliceRead.role).toBe('listitem');
   expect(aliceRead.name).toMatch(/^alice: verified, connected, direct · (<1|\d+) ms$/);
@@ -471,7 +471,15 @@ test('a focused line is read as who, when, what and its state; a chip shows who 
   await page.keyboard.press('Tab');
   await expect(entry(alice.id).getByRole('button', { name: 'Private message to alice' })).toBeFocused();
   await page.keyboard.press('Tab');
+  await expect(entry(alice.id).getByRole('button', { name: 'Ignore alice' })).toBeFocused();
+  // Pressed, her entry is drawn anew: the keyboard stays on the button, which now stops it.
+  await page.keyboard.press('Enter');
+  await expect(entry(alice.id).getByRole('button', { name: 'Stop ignoring alice' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(entry(alice.id).getByRole('button', { name: 'Ignore alice' })).toBeFocused();
+  await page.keyboard.press('Tab');
   await expect(page.getByTestId('new-room')).toBeFocused();
+  await page.keyboard.press('Shift+Tab');
   await page.keyboard.press('Shift+Tab');
   await expect(entry(alice.id).getByRole('button', { name: 'Private message to alice' })).toBeFocused();
   // Her entry is drawn anew (she renames herself): the keyboard stays on her ✉.
@@ -518,5 +526,5 @@ test('a focused line is read as who, when, what and its state; a chip shows who 
   await carol.page.close();
   await expect(entry(carol.id)).toHaveCount(0);
   await expect(entry(alice.id)).toBeFocused();
-  expect(await tabbableIn(page, '#members')).toBe(2);
+  expect(await tabbableIn(page, '#members')).toBe(3);
 });

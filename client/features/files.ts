@@ -7,6 +7,7 @@ import type { KeptFiles } from '../files/kept.ts';
 import type { ShowFileLine } from '../files/line.ts';
 import { createReceiving } from '../files/receiving.ts';
 import { DEFAULT_ACCEPT_LIMIT } from '../files/receiving-auto-accept.ts';
+import { receiveSlot } from '../files/receiving-record.ts';
 import { createSending } from '../files/sending.ts';
 import type { SentFiles } from '../files/sent-kept.ts';
 import { watchForStalls } from '../files/stall-watch.ts';
@@ -30,6 +31,8 @@ export interface FilesOptions {
   sent?: Pick<SentFiles, 'add'>;
   /** How long a transfer's line waits without progress before it says stalled (STALL_MS; tests wait less). */
   stallMs?: number;
+  /** A member we ignore (ignored.ts): its new offers are declined, with no line. */
+  ignored?(peerId: string): boolean;
 }
 
 export function createFiles(options: FilesOptions) {
@@ -69,6 +72,16 @@ export function createFiles(options: FilesOptions) {
     receive(member, message) {
       switch (message.t) {
         case 'file:offer':
+          // A new offer from a member we ignore is declined as a click would decline it: the
+          // sender is not told more. One taken before (offered again after a reconnect) goes on.
+          if (
+            options.ignored?.(member.id) &&
+            (message.to === undefined || message.to === options.selfId()) &&
+            !member.slot(receiveSlot).transfers.has(message.id)
+          ) {
+            member.send({ t: 'file:decline', id: message.id, reason: 'declined' });
+            return;
+          }
           return receiving.receive(member, message);
         case 'file:cancel':
           // Either side may cancel; the id says which of our transfers it is.

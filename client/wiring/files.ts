@@ -9,6 +9,7 @@ import { createFiles } from '../features/files.ts';
 import { forgetting, keptFiles } from '../files/kept.ts';
 import { sentFiles } from '../files/sent-kept.ts';
 import { reopenStoredFile } from '../files/store.ts';
+import type { Ignored } from '../ignored.ts';
 import type { Mesh } from '../mesh.ts';
 import type { PrivateTarget } from '../private-target.ts';
 import { tabStorage } from '../storage.ts';
@@ -31,12 +32,14 @@ export interface FilesWiringOptions {
   say(text: string, about: string): void;
   /** Whether people are talking now: transfers step back while they do. */
   conversation: Pick<Conversation, 'talking'>;
+  /** The members we ignore: their offers are declined without a line (ignored.ts). */
+  ignored: Pick<Ignored, 'has'>;
   /** Parts made after the files, reached only when called (once main.ts has run). */
   later(): { mesh: Pick<Mesh, 'all'> };
 }
 
 export function wireFiles(options: FilesWiringOptions) {
-  const { roomId, ownId, selfName, views, privateTarget, signals, say, conversation, later } = options;
+  const { roomId, ownId, selfName, views, privateTarget, signals, say, conversation, ignored, later } = options;
   const { lines, historyView } = views;
   const { reactions, reactionsView, typing } = signals;
   const filesView = createFilesView(lines, {
@@ -69,6 +72,7 @@ export function wireFiles(options: FilesWiringOptions) {
     notice: (member, text) => say(text, member.id),
     // A member shown typing is talking for as long as it is shown (its starts refresh it).
     talking: () => conversation.talking() || typing.anyoneTyping(),
+    ignored: ignored.has,
   });
 
   // (Placed under an id no chat line can have: one with the file's id would replace it.)
