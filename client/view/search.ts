@@ -14,9 +14,11 @@
 // A line's words are its shown text: a message's, a file's name. Not its author's name (a
 // search for "bob" would find every line Bob wrote, not the ones that speak of him), not a
 // quote of another line (that line is found itself), not the page's own lines ("Bob joined")
-// nor a deleted line's "message deleted".
+// nor a deleted line's "message deleted", nor an ignored member's line while it is collapsed
+// (ignored-lines.ts: its words are hidden; one revealed with Show is searched).
 import { byTestId, icon, setText } from './dom.ts';
 import { perFrame } from './frame.ts';
+import { isCollapsed } from './ignored-lines.ts';
 import type { LinesView } from './lines.ts';
 import { countWords, type Found, foundAgain, foundAnew, NOTHING_FOUND, stepped } from './search-found.ts';
 import { createSearchMarks } from './search-marks.ts';
@@ -42,7 +44,7 @@ export interface Search {
 export function searchedText(line: Element): HTMLElement | null {
   if (!(line instanceof HTMLElement)) return null;
   const { kind, deleted } = line.dataset;
-  if ((kind !== 'chat' && kind !== 'file') || deleted === 'true') return null;
+  if ((kind !== 'chat' && kind !== 'file') || deleted === 'true' || isCollapsed(line)) return null;
   return line.querySelector<HTMLElement>(TEXT);
 }
 

@@ -6,6 +6,8 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, test } from 'node:test';
 import type { ChatLine } from '../../client/features/chat.ts';
+import { createIgnored } from '../../client/ignored.ts';
+import { createIgnoredLines } from '../../client/view/ignored-lines.ts';
 import { createLinesView, type LinesView } from '../../client/view/lines.ts';
 import { PAGE_LINES } from '../../client/view/scrollback.ts';
 import { createSearch } from '../../client/view/search.ts';
@@ -166,4 +168,38 @@ test('any query is plain text and never throws: regex characters, 10,000 charact
     await frame();
     assert.equal(count(), words, JSON.stringify(query.slice(0, 12)));
   }
+});
+
+test("an ignored member's collapsed line is no match (its words are hidden); one revealed with Show is, and all are once no longer ignored", async () => {
+  const ignored = createIgnored();
+  const ignoredLines = createIgnoredLines({ ignored, kept: () => lines.kept() });
+  const fromMallory = (text: string) => {
+    const item = lines.append({ ...line(text), from: 'mallory-id' }, 'Mallory');
+    ignoredLines.mark(item);
+    return item;
+  };
+  const earlier = fromMallory('cheap pills here');
+  ignored.set('mallory-id', true);
+  const later = fromMallory('more cheap pills');
+  lines.append(line('are pills cheap?'), 'Alice');
+  await frame();
+  dom.byId('search-open').dispatch('click');
+  type('pills');
+  await frame();
+  assert.equal(count(), '1 of 1', "Alice's line alone");
+  assert.ok(![earlier, later].some((item) => item.classList.contains(CURRENT_CLASS)));
+
+  // Show reveals one line: its words are searched again.
+  const show = later.querySelector('[data-testid=ignored-show]') as unknown as FakeElement | null;
+  assert.ok(show);
+  show.dispatch('click');
+  type('cheap pills');
+  await frame();
+  assert.equal(count(), '1 of 1');
+  assert.ok(later.classList.contains(CURRENT_CLASS), 'the line shown');
+
+  ignored.set('mallory-id', false);
+  type('pills');
+  await frame();
+  assert.equal(count(), '3 of 3');
 });
