@@ -94,6 +94,8 @@ export interface Page {
   /** This page's handle for each other page, by its id. */
   members: Map<string, MemberHandle & { dispose(): void }>;
   acceptLimit: number;
+  /** The members this page ignores (ignored.ts): their offers are declined. */
+  ignored: Set<string>;
   /** Labels of the transfer channels this page opened, in order. */
   channelsMade: string[];
   /** Files it sent, as their lines ended: what it lists for its next load (files/sent-kept.ts). */
@@ -116,6 +118,7 @@ export function createPage(id: string, stallMs?: number): Page {
     notices: [],
     members: new Map(),
     acceptLimit: 100_000_000,
+    ignored: new Set(),
     channelsMade: [],
     get sent() {
       return sentList.list();
@@ -130,6 +133,7 @@ export function createPage(id: string, stallMs?: number): Page {
     members: () => page.members.values(),
     notice: (_member, text) => page.notices.push(text),
     acceptLimit: () => page.acceptLimit,
+    ignored: (peerId) => page.ignored.has(peerId),
     sent: sentList,
     ...(stallMs === undefined ? {} : { stallMs }),
     showLine(info, actions): FileLine {
