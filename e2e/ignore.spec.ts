@@ -6,6 +6,7 @@
 
 import type { Page } from '@playwright/test';
 import { expect, sharedTest as test } from './support/fixtures.ts';
+import { react, reactionChip } from './support/history.ts';
 import { keepTyping } from './support/typing.ts';
 import { newRoomLink, openUser, selfId, sendMessage, waitForMesh, waitForMessage } from './support/users.ts';
 import { controlVisibility, setHidden } from './support/visibility.ts';
@@ -42,6 +43,14 @@ test('Carol ignores Mallory: collapsed lines, no typing, no unread count on her 
   await expect(malloryEntry).toContainText('ignored');
   // Not a choice of whom to write to.
   await expect(carol.page.getByTestId('private-recipient')).toBeHidden();
+  // Bob's line, reacted to by Bob and by Mallory (before her next line: checked after it).
+  await sendMessage(bob.page, 'lunch?');
+  await waitForMessage(mallory.page, { from: bob.id, text: 'lunch?' });
+  await react(bob.page, bob.id, 'lunch?', 'thumbs up');
+  await expect(reactionChip(mallory.page, bob.id, 'lunch?', '👍')).toHaveAttribute('data-count', '1');
+  await react(mallory.page, bob.id, 'lunch?', 'thumbs up');
+  await react(mallory.page, bob.id, 'lunch?', 'party');
+  await expect(reactionChip(mallory.page, bob.id, 'lunch?', '🎉')).toHaveAttribute('data-count', '1');
   // Her line from before is collapsed, in its place.
   const fromHer = linesFrom(carol.page, mallory.id);
   const before = fromHer.first();
@@ -64,6 +73,12 @@ test('Carol ignores Mallory: collapsed lines, no typing, no unread count on her 
   await spam.getByTestId('ignored-show').click();
   await expect(spam.getByTestId('message-text')).toHaveText('spam one');
   await expect(before.getByTestId('message-text')).toBeHidden();
+  // Her reactions, sent before 'spam one', count on Bob's page, not on Carol's: Bob's alone.
+  await expect(reactionChip(bob.page, bob.id, 'lunch?', '👍')).toHaveAttribute('data-count', '2');
+  const thumbs = reactionChip(carol.page, bob.id, 'lunch?', '👍');
+  await expect(thumbs).toHaveAttribute('data-count', '1');
+  await expect(thumbs).toHaveAttribute('title', 'bob');
+  await expect(reactionChip(carol.page, bob.id, 'lunch?', '🎉')).toHaveCount(0);
 
   // Mallory types: Bob sees it, Carol does not; Bob typing after her shows on Carol's page.
   await mallory.page.getByTestId('message-input').fill('more');
@@ -89,5 +104,9 @@ test('Carol ignores Mallory: collapsed lines, no typing, no unread count on her 
   await malloryEntry.getByRole('button', { name: 'Stop ignoring mallory' }).click();
   await expect(fromHer.getByTestId('ignored-note')).toHaveCount(0);
   await expect(fromHer.getByTestId('message-text')).toHaveText(['before the ignore', 'spam one']);
+  // Her reactions count again (those history brought back).
+  await expect(thumbs).toHaveAttribute('data-count', '2');
+  await expect(thumbs).toHaveAttribute('title', /^(bob, mallory|mallory, bob)$/);
+  await expect(reactionChip(carol.page, bob.id, 'lunch?', '🎉')).toHaveAttribute('data-count', '1');
   await expect(malloryEntry).not.toContainText('ignored');
 });

@@ -18,6 +18,11 @@ export type LineReactions = Map<ReactionEmoji, Map<string, ReactorState>>;
 const nameOfState = ({ name, relayedBy, earlier }: ReactorState): string =>
   relayedBy === undefined ? name : `${name} (${earlier ? 'earlier, ' : ''}relayed by ${relayedBy})`;
 
+/** Who reacted with `emoji`, by member id, in the order of its summary's names. */
+export function reactorsOf(reactions: LineReactions | undefined, emoji: ReactionEmoji): string[] {
+  return [...(reactions?.get(emoji) ?? [])].flatMap(([by, state]) => (state.on ? [by] : []));
+}
+
 /** The reactions on (`self`: our peer id, whose are `mine`), by emoji in REACTION_EMOJI's order. */
 export function summary(reactions: LineReactions | undefined, self: string): ReactionSummary[] {
   const result: ReactionSummary[] = [];

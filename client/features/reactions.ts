@@ -123,6 +123,8 @@ export function createReactions({
     toggle: own.toggle,
     /** The reactions a line shows now (tests). */
     of: lines.of,
+    /** Who reacted to a line with an emoji, by member id (a chip leaves out those we ignore: view/reactions.ts). */
+    reactors: lines.reactors,
     counts: (): ReactionCounts => ({ ...counts }),
     /** Resolves once every reaction received or made so far is checked (or signed) and taken (tests). */
     async idle(): Promise<void> {

@@ -30,6 +30,8 @@ export interface ReactionsView {
   /** A chat line that can take reactions. */
   attach(item: HTMLLIElement, author: string, id: string): void;
   update(author: string, id: string, summary: readonly ReactionSummary[]): void;
+  /** A member was ignored, or no longer is (ignored.ts): the chips it reacted on are drawn anew. */
+  ignoredChanged(peerId: string): void;
 }
 
 const keyOf = (author: string, id: string) => `${author}/${id}`;
@@ -43,6 +45,28 @@ export interface ReactionsViewOptions {
    * elements while the page keeps MAX_LINES.
    */
   whenDropped?(item: HTMLLIElement, undo: () => void): void;
+  /**
+   * Who reacted to a line with an emoji, by member id, in the order the summary names them
+   * (features/reactions.ts `reactors`), and whether we ignore a member (ignored.ts): a chip
+   * neither counts nor names those we ignore, and is not drawn when they are all it had.
+   */
+  reactors?(author: string, id: string, emoji: ReactionEmoji): readonly string[];
+  ignored?(peerId: string): boolean;
+}
+
+/** The reactions as shown: those of members we ignore left out (count and names). */
+export function shownReactions(
+  summary: readonly ReactionSummary[],
+  reactors: (emoji: ReactionEmoji) => readonly string[],
+  ignored: (peerId: string) => boolean,
+): ReactionSummary[] {
+  return summary.flatMap((reaction) => {
+    const by = reactors(reaction.emoji);
+    // Ids that do not match the names (never expected): drawn as they came.
+    if (by.length !== reaction.names.length || !by.some(ignored)) return [reaction];
+    const names = reaction.names.filter((_, at) => !ignored(by[at] ?? ''));
+    return names.length === 0 ? [] : [{ ...reaction, names, count: names.length }];
+  });
 }
 
 export function createReactionsView(
@@ -51,6 +75,8 @@ export function createReactionsView(
 ): ReactionsView {
   const messages = document.getElementById('messages') as HTMLElement;
   const bars = new Map<string, HTMLElement>();
+  /** What each bar was last given to show, to draw it again when whom we ignore changes. */
+  const given = new WeakMap<HTMLElement, readonly ReactionSummary[]>();
   const picker = el('div', { className: 'reaction-picker', testId: 'reaction-picker' });
   // A toolbar (WAI-ARIA APG): one stop for Tab, the arrow keys move between the emoji.
   picker.setAttribute('role', 'toolbar');
@@ -249,32 +275,51 @@ export function createReactionsView(
     update(author, id, summary) {
       const bar = bars.get(keyOf(author, id));
       if (!bar) return;
-      // The chips are drawn anew: one that had focus (Enter on it took our reaction back, or
-      // someone else's changed its count) hands it to its successor, or to ☺ when it is gone,
-      // rather than to <body>, where the keyboard would start the page over.
-      const focused = chipOf(document.activeElement);
-      const focusedEmoji = focused && bar.contains(focused) ? focused.dataset.emoji : undefined;
-      for (const chip of bar.querySelectorAll('[data-testid=reaction]')) chip.remove();
-      const open = bar.querySelector<HTMLElement>('[data-testid=react-button]');
-      for (const reaction of summary) {
-        const who = reaction.names.join(', ');
-        const chip = el('button', {
-          className: 'reaction',
-          text: `${reaction.emoji} ${reaction.count}`,
-          testId: 'reaction',
-        });
-        chip.type = 'button';
-        chip.dataset.emoji = reaction.emoji;
-        chip.dataset.count = String(reaction.count);
-        chip.title = who;
-        chip.setAttribute('aria-pressed', String(reaction.mine));
-        chip.setAttribute('aria-label', `${EMOJI_NAMES[reaction.emoji]} ${reaction.count}: ${who}`);
-        bar.insertBefore(chip, open);
-        if (reaction.emoji === focusedEmoji) chip.focus();
+      given.set(bar, summary);
+      draw(bar, author, id, summary);
+    },
+    ignoredChanged(peerId) {
+      const { reactors } = options;
+      if (!reactors) return;
+      for (const bar of bars.values()) {
+        const summary = given.get(bar);
+        const { author, id } = bar.dataset;
+        if (!summary || !author || !id) continue;
+        if (summary.some((reaction) => reactors(author, id, reaction.emoji).includes(peerId))) {
+          draw(bar, author, id, summary);
+        }
       }
-      if (focusedEmoji !== undefined && !bar.contains(document.activeElement)) open?.focus();
     },
   };
+
+  function draw(bar: HTMLElement, author: string, id: string, all: readonly ReactionSummary[]): void {
+    const { reactors, ignored } = options;
+    const summary = reactors && ignored ? shownReactions(all, (emoji) => reactors(author, id, emoji), ignored) : all;
+    // The chips are drawn anew: one that had focus (Enter on it took our reaction back, or
+    // someone else's changed its count) hands it to its successor, or to ☺ when it is gone,
+    // rather than to <body>, where the keyboard would start the page over.
+    const focused = chipOf(document.activeElement);
+    const focusedEmoji = focused && bar.contains(focused) ? focused.dataset.emoji : undefined;
+    for (const chip of bar.querySelectorAll('[data-testid=reaction]')) chip.remove();
+    const open = bar.querySelector<HTMLElement>('[data-testid=react-button]');
+    for (const reaction of summary) {
+      const who = reaction.names.join(', ');
+      const chip = el('button', {
+        className: 'reaction',
+        text: `${reaction.emoji} ${reaction.count}`,
+        testId: 'reaction',
+      });
+      chip.type = 'button';
+      chip.dataset.emoji = reaction.emoji;
+      chip.dataset.count = String(reaction.count);
+      chip.title = who;
+      chip.setAttribute('aria-pressed', String(reaction.mine));
+      chip.setAttribute('aria-label', `${EMOJI_NAMES[reaction.emoji]} ${reaction.count}: ${who}`);
+      bar.insertBefore(chip, open);
+      if (reaction.emoji === focusedEmoji) chip.focus();
+    }
+    if (focusedEmoji !== undefined && !bar.contains(document.activeElement)) open?.focus();
+  }
 }
 
 /** Where a key takes the picker's focus from emoji `at` (0..`last`), going round; null: not a picker key. */

@@ -36,8 +36,11 @@ export interface ChatSignalsOptions {
   /** The member list shows who is typing; receipts are drawn in its calm lane (member-list.ts). */
   memberList: Pick<MemberList, 'members' | 'calm'>;
   lines: Pick<LinesView, 'whenDropped' | 'following'>;
-  /** The members we ignore: their typing is not shown, their lines ask nothing of us (ignored.ts). */
-  ignored: Pick<Ignored, 'has'>;
+  /**
+   * The members we ignore: their typing is not shown, their lines ask nothing of us, their
+   * reactions are not counted in the chips (ignored.ts).
+   */
+  ignored: Pick<Ignored, 'has' | 'changed'>;
   /** Parts made after these, reached only when called (once main.ts has run). */
   later(): {
     mesh: Pick<Mesh, 'all' | 'member'>;
@@ -94,7 +97,10 @@ export function wireChatSignals(options: ChatSignalsOptions) {
   });
   const reactionsView = createReactionsView((author, id, emoji) => reactions.toggle(author, id, emoji), {
     whenDropped: lines.whenDropped,
+    reactors: (author, id, emoji) => reactions.reactors(author, id, emoji),
+    ignored: ignored.has,
   });
+  ignored.changed((peerId) => reactionsView.ignoredChanged(peerId));
   const attention = createAttention(
     () => lines.following(),
     undefined,

@@ -121,6 +121,22 @@ test('reactions of others are counted per emoji, with who reacted, in picker ord
   assert.deepEqual(reactions.of(SELF, LINE)[0], { emoji: '👍', count: 1, names: ['Bob'], mine: false });
 });
 
+test('who reacted is known by member id, in the order the chip names them (a member we ignore is left out of it: view/reactions.ts)', async () => {
+  const { reactions, alice, bob, receive } = await harness();
+  reactions.shown(SELF, LINE);
+  await receive(alice.member, await alice.change(SELF, LINE, '👍', true, 1));
+  await receive(bob.member, await bob.change(SELF, LINE, '👍', true, 1));
+  assert.deepEqual(reactions.reactors(SELF, LINE, '👍'), [alice.member.id, bob.member.id]);
+  // Off and on again: last, in both.
+  await receive(alice.member, await alice.change(SELF, LINE, '👍', false, 2));
+  assert.deepEqual(reactions.reactors(SELF, LINE, '👍'), [bob.member.id]);
+  await receive(alice.member, await alice.change(SELF, LINE, '👍', true, 3));
+  assert.deepEqual(reactions.of(SELF, LINE)[0]?.names, ['Bob', 'Alice']);
+  assert.deepEqual(reactions.reactors(SELF, LINE, '👍'), [bob.member.id, alice.member.id]);
+  assert.deepEqual(reactions.reactors(SELF, LINE, '🎉'), []);
+  assert.deepEqual(reactions.reactors(SELF, 'no-such-line', '👍'), []);
+});
+
 test('a reactor who renames is named anew on the lines it reacted to, in its place; nothing else changes', async () => {
   const { reactions, alice, bob, updates, receive } = await harness();
   reactions.shown(SELF, LINE);
