@@ -70,8 +70,11 @@ test('Carol ignores Mallory: collapsed lines, no typing, no unread count on her 
   await expect(linesFrom(bob.page, mallory.id).nth(1).getByTestId('message-text')).toHaveText('spam one');
   const spam = fromHer.nth(1);
   await expect(spam.getByTestId('message-text')).toBeHidden();
-  await spam.getByTestId('ignored-show').click();
+  // Show by the keyboard: the button goes, the keyboard stays on the line.
+  await spam.getByTestId('ignored-show').focus();
+  await carol.page.keyboard.press('Enter');
   await expect(spam.getByTestId('message-text')).toHaveText('spam one');
+  await expect(spam).toBeFocused();
   await expect(before.getByTestId('message-text')).toBeHidden();
   // Her reactions, sent before 'spam one', count on Bob's page, not on Carol's: Bob's alone.
   await expect(reactionChip(bob.page, bob.id, 'lunch?', '👍')).toHaveAttribute('data-count', '2');
