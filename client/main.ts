@@ -207,6 +207,7 @@ const callWiring = wireCalls({
   outage,
   silenceNotices,
   memory: callMemory(roomId),
+  ignored,
 });
 const { calls, renderCall, callQuality } = callWiring;
 

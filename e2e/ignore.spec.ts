@@ -1,14 +1,27 @@
 // Ignoring a member (client/ignored.ts): Carol ignores Mallory. On Carol's page Mallory's
-// lines are collapsed in place (Show reveals one), her typing is not shown and her lines
-// raise no unread count; Bob's page is unaffected. A reload keeps it (the tab's storage), with
-// the earlier lines that history brings back collapsed; Stop ignoring shows them all again.
+// lines are collapsed in place (Show reveals one, the keyboard kept on the line), her typing
+// is not shown, her lines raise no unread count and her reactions are not counted in the
+// chips; in a call, her tile is muted, without picture and never speaking. Bob's page is
+// unaffected. A reload keeps it (the tab's storage), with the earlier lines that history
+// brings back collapsed; Stop ignoring shows them all again, and her tile at once.
 // A negative is proved by a later positive: Bob's line after Mallory's.
 
 import type { Page } from '@playwright/test';
+import { fakeMediaArgs } from './support/browser.ts';
+import { joinCall, tileOf, waitForVideo } from './support/calls.ts';
 import { expect, sharedTest as test } from './support/fixtures.ts';
 import { react, reactionChip } from './support/history.ts';
 import { keepTyping } from './support/typing.ts';
-import { newRoomLink, openUser, selfId, sendMessage, waitForMesh, waitForMessage } from './support/users.ts';
+import {
+  newRoomLink,
+  openRoom,
+  openUser,
+  selfId,
+  sendMessage,
+  type User,
+  waitForMesh,
+  waitForMessage,
+} from './support/users.ts';
 import { controlVisibility, setHidden } from './support/visibility.ts';
 
 /** The chat lines (not the page's own lines about the member) from `from` on `page`. */
@@ -112,4 +125,85 @@ test('Carol ignores Mallory: collapsed lines, no typing, no unread count on her 
   await expect(thumbs).toHaveAttribute('title', /^(bob, mallory|mallory, bob)$/);
   await expect(reactionChip(carol.page, bob.id, 'lunch?', '🎉')).toHaveAttribute('data-count', '1');
   await expect(malloryEntry).not.toContainText('ignored');
+});
+
+/** Records each `data-speaking` the tile of `peerId` takes on `page` from now on, read back by `speakingSeen` (one tile a page). */
+async function recordSpeaking(page: Page, peerId: string): Promise<void> {
+  await tileOf(page, peerId).evaluate((tile: { dataset: Record<string, string> }) => {
+    const scope = globalThis as unknown as {
+      MutationObserver: new (
+        run: () => void,
+      ) => { observe(target: unknown, options: { attributes: boolean; attributeFilter: string[] }): void };
+      speakingSeen?: string[];
+    };
+    const seen: string[] = [];
+    scope.speakingSeen = seen;
+    new scope.MutationObserver(() => seen.push(tile.dataset['speaking'] ?? '')).observe(tile, {
+      attributes: true,
+      attributeFilter: ['data-speaking'],
+    });
+  });
+}
+const speakingSeen = (page: Page): Promise<string[]> =>
+  page.evaluate(() => (globalThis as unknown as { speakingSeen?: string[] }).speakingSeen ?? []);
+/** Whether the <audio> that plays a member's sound on its tile is muted. */
+const soundMuted = (page: Page, peerId: string): Promise<boolean> =>
+  tileOf(page, peerId)
+    .locator('audio')
+    .evaluate((audio: { muted: boolean }) => audio.muted);
+
+test.describe('in a call, with a fake camera and microphone', () => {
+  // Media on 2 shared cores: a page decoding video can take many seconds to take a click.
+  test.describe.configure({ timeout: 300_000 });
+  test.use({ browserArgs: fakeMediaArgs, actionTimeout: 60_000 });
+
+  test("Carol ignores Mallory in a call: on Carol's page her tile is muted, without picture, never speaking, saying ignored; Bob hears and sees her; Stop ignoring brings both back at once", async ({
+    server,
+    browsers,
+  }) => {
+    const [bob, carol, mallory] = (await openRoom(browsers, server.url, ['bob', 'carol', 'mallory'])) as [
+      User,
+      User,
+      User,
+    ];
+    await waitForMesh([bob, carol, mallory]);
+    await joinCall(mallory);
+    await joinCall(bob, false);
+    await joinCall(carol, false);
+    await waitForVideo(carol, [mallory]);
+    await waitForVideo(bob, [mallory]);
+    const tile = tileOf(carol.page, mallory.id);
+    await expect(tile).toHaveAttribute('data-camera', 'on');
+    expect(await soundMuted(carol.page, mallory.id)).toBe(false);
+    // Her fake microphone's beeps: shown speaking.
+    await expect(tile).toHaveAttribute('data-speaking', 'true', { timeout: 60_000 });
+
+    const entry = carol.page.locator(`[data-testid=peer][data-peer-id="${mallory.id}"]`);
+    await entry.getByRole('button', { name: 'Ignore mallory' }).click();
+    await expect(tile).toHaveAttribute('data-ignored', 'true');
+    await expect(tile).toHaveAttribute('data-camera', 'off');
+    await expect(tile.locator('video')).toBeHidden();
+    // (A tile without picture puts its name and state on two lines: no comma between them.)
+    await expect(tile).toHaveAccessibleName(/^mallory,? ignored$/);
+    expect(await soundMuted(carol.page, mallory.id)).toBe(true);
+    await expect(tile).toHaveAttribute('data-speaking', 'false');
+    // Her beeps go on (each page reads every 200 ms): Bob's page shows her speaking, Carol's
+    // never does meanwhile (every data-speaking her tile takes, recorded). Nothing changed on the link: Bob hears and sees her as before.
+    await recordSpeaking(carol.page, mallory.id);
+    await expect(tileOf(bob.page, mallory.id)).toHaveAttribute('data-speaking', 'true', { timeout: 60_000 });
+    await carol.page.waitForTimeout(2_000);
+    await expect(tileOf(bob.page, mallory.id)).toHaveAttribute('data-speaking', 'true');
+    expect(await speakingSeen(carol.page), 'speaking shown while ignored').not.toContain('true');
+    await expect(carol.page.getByTestId('call-speaking')).not.toContainText('mallory');
+    await expect(tileOf(bob.page, mallory.id)).toHaveAttribute('data-camera', 'on');
+    expect(await soundMuted(bob.page, mallory.id)).toBe(false);
+
+    // Stop ignoring: her sound and picture at once, and her speaking shown again.
+    await entry.getByRole('button', { name: 'Stop ignoring mallory' }).click();
+    await expect(tile).toHaveAttribute('data-ignored', 'false');
+    await expect(tile).toHaveAttribute('data-camera', 'on', { timeout: 3_000 });
+    await expect(tile.locator('video')).toBeVisible();
+    expect(await soundMuted(carol.page, mallory.id)).toBe(false);
+    await expect(tile).toHaveAttribute('data-speaking', 'true', { timeout: 60_000 });
+  });
 });

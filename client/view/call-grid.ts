@@ -58,18 +58,21 @@ export function createCallGrid(handlers: Pick<CallsViewHandlers, 'quality'>): Ca
       if (self.inCall) {
         for (const p of model.participants) {
           wanted.add(p.id);
+          const ignored = model.ignored(p.id);
           const tile = show(p.id, false, p.name, p.stream, {
             state: p.state,
             relayed: model.relayed(p.id),
             heard: p.heard,
             silence: model.silence(p.id),
+            ignored,
           });
           if (tile.audio !== p.audio) {
             hearFrom(tile, p.audio);
             sayState(tile);
           }
           order.push(tile.root);
-          if (p.screen) {
+          // The screen a member we ignore shares next to its camera is not shown either.
+          if (p.screen && !ignored) {
             wantedScreens.add(p.id);
             order.push(showScreen(p.id, false, p.name, p.screen).root);
           }

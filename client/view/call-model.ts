@@ -38,6 +38,8 @@ export interface CallsModel {
   relayed(peerId: string): boolean;
   /** Whose doing the silence of a member we do not hear is, by member id (silenceOf). */
   silence(peerId: string): Silence;
+  /** A member we ignore (ignored.ts): its tile is muted on this page, its picture hidden. */
+  ignored(peerId: string): boolean;
   /** Members reached only through another member (relay.ts), by name, with that member's: no call reaches them. */
   throughOthers: readonly OutOfReach[];
 }

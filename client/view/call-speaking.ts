@@ -15,6 +15,9 @@ const SPEAKING_LEVEL = 0.02;
 /** A member stays shown as speaking this long after their last loud interval: no flicker between words. */
 const SPEAKING_HOLD_MS = 600;
 
+/** A member muted, or one we ignore (call-tile.ts): never shown speaking, its level not read. */
+const unheard = (tile: Tile): boolean => tile.root.dataset.muted === 'true' || tile.look?.ignored === true;
+
 /** A loudspeaker sending sound: who is speaking. */
 const SPEAKER_ICON = ['M2 6h2.5L8 3v10L4.5 10H2z', 'M10.5 5.5a3.5 3.5 0 0 1 0 5', 'M12.5 3.5a6.5 6.5 0 0 1 0 9'];
 
@@ -48,8 +51,8 @@ export function createCallSpeaking(status: HTMLElement, tiles: () => Iterable<Ti
     const receiver = tile.audio;
     // Nothing to read while no audio arrives (a received track is muted until its first
     // packets: the join's negotiation, which getStats would slow down by competing for
-    // WebRTC's threads) or while the member has muted themselves.
-    if (!receiver || receiver.track.muted || tile.root.dataset.muted === 'true') {
+    // WebRTC's threads), while the member has muted themselves, or while we ignore it.
+    if (!receiver || receiver.track.muted || unheard(tile)) {
       tile.energy = null;
       return;
     }
@@ -69,7 +72,7 @@ export function createCallSpeaking(status: HTMLElement, tiles: () => Iterable<Ti
       const now = performance.now();
       const names: string[] = [];
       for (const tile of shown) {
-        const speaking = tile.root.dataset.muted !== 'true' && now - tile.loudAt < SPEAKING_HOLD_MS;
+        const speaking = !unheard(tile) && now - tile.loudAt < SPEAKING_HOLD_MS;
         // Written only on a change: a style recalculation on every read otherwise.
         setData(tile.root, 'speaking', String(speaking));
         if (speaking && tile.sound && tile.root.isConnected) names.push(tile.name.textContent ?? '');

@@ -1,6 +1,6 @@
 // The state line of a member's call tile: what it says of the member besides its name
-// (muted, camera off, not responding, relayed, …), from the member's word and what of its
-// media reaches us.
+// (muted, camera off, not responding, relayed, …, or ignored), from the member's word and
+// what of its media reaches us.
 import { type CallState, callPicture } from '../../protocol/index.ts';
 import { type Silence, unheardWords } from './call-silence.ts';
 
@@ -12,6 +12,8 @@ export interface TileLook {
   heard: boolean;
   /** Whose doing its silence is, if it is silent (CallsModel.silence). */
   silence: Silence;
+  /** We ignore this member (ignored.ts): its tile plays no sound and shows no picture. */
+  ignored?: boolean;
 }
 
 /** What reaches us of a member's media: a picture on its tile, its sound. */
@@ -28,9 +30,11 @@ export interface Arriving {
  * only the word had a tile that said nothing at all, as if all were well.
  */
 export function tileStateText(
-  { state, relayed, heard, silence }: TileLook,
+  { state, relayed, heard, silence, ignored }: TileLook,
   arriving: Arriving = { picture: true, sound: true },
 ): string {
+  // Neither heard nor seen here, whatever it sends: its name and this word, no more.
+  if (ignored === true) return 'ignored';
   const words = [];
   const unheard = heard ? null : unheardWords(silence);
   if (unheard) words.push(unheard);

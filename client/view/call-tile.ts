@@ -1,7 +1,9 @@
 // A member's tile in the call ('self': ours, mirrored): its picture once it has a frame to
 // show, else its name; its sound from an <audio> of its own; its caption, the name and what
 // it says of the member as its word and its media come (call-tile-state.ts); its buttons
-// (call-tile-tools.ts). A tile and its <video> persist across renders, so playback never
+// (call-tile-tools.ts). A member we ignore (ignored.ts) has its name tile and "ignored": its
+// <audio> muted and its picture not shown on this page alone, both back at once when we stop
+// (its media still comes: nothing changes on the link). A tile and its <video> persist across renders, so playback never
 // restarts because something else changed.
 import { callPicture } from '../../protocol/index.ts';
 import type { EnergySample } from '../calls/audio-level.ts';
@@ -124,7 +126,8 @@ export function hearFrom(tile: Tile, receiver: RTCRtpReceiver | null): void {
  */
 function showPicture(tile: Tile): void {
   const framed = tile.framed !== null && tile.framed === tile.video.srcObject;
-  setData(tile.root, 'camera', tile.picture && framed ? 'on' : 'off');
+  const seen = tile.picture && framed && tile.look?.ignored !== true;
+  setData(tile.root, 'camera', seen ? 'on' : 'off');
   sayState(tile);
 }
 
@@ -148,8 +151,16 @@ function watchFrames(tile: Tile): void {
 /** The tile as its member now is: its name, its stream and sound, what it says of the member. */
 export function drawTile(tile: Tile, name: string, stream: MediaStream, look: TileLook): void {
   const { state } = look;
+  const ignored = look.ignored === true;
   if (tile.video.srcObject !== stream) tile.video.srcObject = stream;
-  if (tile.sound) hear(tile.sound, stream.getAudioTracks()[0] ?? null);
+  if (tile.sound) {
+    hear(tile.sound, stream.getAudioTracks()[0] ?? null);
+    // Muted here, not stopped: its sound is back at once when we stop ignoring.
+    tile.sound.muted = ignored;
+  }
+  tile.root.dataset.ignored = String(ignored);
+  // Before showPicture, which reads whether it is ignored.
+  tile.look = look;
   const picture = callPicture(state);
   tile.root.dataset.muted = String(!state.audio);
   // Off: the name tile, from the member's word (call:state) at once, never a last frame.
@@ -159,11 +170,11 @@ export function drawTile(tile: Tile, name: string, stream: MediaStream, look: Ti
   tile.root.dataset.screen = String(state.screen);
   // What its <video> shows: a screen shared in place of the camera is laid out as a screen
   // (whole, first, across: styles.css), not cropped to a camera's 4:3 like a face.
-  tile.root.dataset.picture = picture === 'screen' ? 'screen' : 'camera';
+  // (Not while ignored: its name tile is laid out as any other's.)
+  tile.root.dataset.picture = picture === 'screen' && !ignored ? 'screen' : 'camera';
   tile.root.dataset.relayed = String(look.relayed);
   tile.root.dataset.heard = String(look.heard);
   setText(tile.name, name);
-  tile.look = look;
   sayState(tile);
 }
 

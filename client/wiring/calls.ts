@@ -7,6 +7,7 @@ import { MEDIA_PROBLEM_TEXT } from '../calls/media-errors.ts';
 import { describeQuality, incomingVideoQuality, type MediaQuality } from '../calls/stats.ts';
 import type { MemberHandle } from '../feature.ts';
 import { createCalls } from '../features/calls.ts';
+import type { Ignored } from '../ignored.ts';
 import type { MemberView } from '../member.ts';
 import type { OutageWatch, SilenceNotices } from '../outage.ts';
 import { type CallMemory, loadDevice, saveDevice } from '../storage.ts';
@@ -28,6 +29,8 @@ export interface CallWiringOptions {
   silenceNotices: SilenceNotices;
   /** Whether we are in the call, kept for the next page of this tab (storage.ts). */
   memory?: CallMemory;
+  /** The members we ignore: their tiles are muted and show no picture here (ignored.ts). */
+  ignored?: Pick<Ignored, 'has' | 'changed'>;
 }
 
 /** Said in the call area when the page before this one was in the call. */
@@ -43,6 +46,7 @@ export function wireCalls({
   outage,
   silenceNotices,
   memory,
+  ignored,
 }: CallWiringOptions) {
   const callsView = createCallsView({
     join: (video) => void calls.join(video),
@@ -70,6 +74,10 @@ export function wireCalls({
   let callDrawn = false;
   // A check of the server settled: the call's tiles say whose silence it was (view/calls.ts).
   outage.afterCheck(() => {
+    if (callDrawn) renderCall();
+  });
+  // A member ignored, or no longer: its tile is muted and hidden, or heard and seen, at once.
+  ignored?.changed(() => {
     if (callDrawn) renderCall();
   });
 
@@ -114,6 +122,7 @@ export function wireCalls({
       devices: calls.devices(),
       relayed: (peerId) => paths.get(peerId) ?? false,
       silence: silenceOf(outage, silenceNotices),
+      ignored: (peerId) => ignored?.has(peerId) ?? false,
       throughOthers: list.flatMap((m) => (m.visible && m.via ? [{ name: m.name, via: m.via.name }] : [])),
     });
   }

@@ -130,3 +130,12 @@ test('in a call of three or more, the first member to fall silent is "not respon
     mock.timers.reset();
   }
 });
+
+test('a member we ignore is said to be ignored, and nothing else: its tile is neither heard nor seen here, whatever it sends', () => {
+  const state = { inCall: true, audio: false, video: true, screen: true };
+  const look = { state, relayed: true, heard: false, silence: 'theirs', ignored: true } as const;
+  assert.equal(tileStateText(look), 'ignored');
+  assert.equal(tileStateText(look, { picture: false, sound: false }), 'ignored');
+  // No longer ignored: what it says of the member as before.
+  assert.equal(tileStateText({ ...look, ignored: false }), 'not responding · muted · sharing screen · relayed');
+});
