@@ -28,6 +28,10 @@ export function securityHeaders() {
         // a received file is offered as an <a download href="blob:…">, which no CSP directive
         // governs (e2e/files.spec.ts downloads one under this policy).
         'img-src': ["'self'"],
+        // An audio file's player (client/view/file-audio.ts) plays an object URL of the verified
+        // file: blob: URLs are our own origin's, made by our page, and nothing else is media
+        // here (a call's video and sound are streams, srcObject, which CSP does not govern).
+        'media-src': ['blob:'],
         'connect-src': ["'self'", ownWebSockets],
         'font-src': ["'self'"],
         'object-src': ["'none'"],

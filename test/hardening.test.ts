@@ -455,6 +455,8 @@ describe('HTTP', () => {
     assert.deepEqual(directives.get('script-src'), ["'self'"]);
     assert.deepEqual(directives.get('style-src'), ["'self'"]);
     assert.deepEqual(directives.get('img-src'), ["'self'"]);
+    // Only object URLs, which only our page makes: an audio file's player (file-audio.ts).
+    assert.deepEqual(directives.get('media-src'), ['blob:']);
     const host = new URL(server.url).host;
     assert.deepEqual(directives.get('connect-src'), ["'self'", `ws://${host}`, `wss://${host}`]);
     assert.deepEqual(directives.get('frame-ancestors'), ["'none'"]);

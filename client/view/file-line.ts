@@ -1,12 +1,13 @@
 // A file's line in the chat: who sent it and when, its name, size and type (as text only),
 // its progress bar and status, and the parts that are modules of their own: where each
 // recipient stands (file-recipients.ts), its buttons (file-buttons.ts: Stop sharing too, on a
-// file we share with those who join), once verified its download (file-download.ts), and a
-// raster image's preview (file-preview.ts; a file we send is previewed at once), those two
-// above its reactions.
+// file we share with those who join), once verified its download (file-download.ts), a
+// raster image's preview (file-preview.ts) and an audio file's player (file-audio.ts; a file
+// we send is previewed and played at once), those three above its reactions.
 import { type FileLine, type FileLineActions, type FileLineInfo, isFinal } from '../files/line.ts';
 import { formatBytes, formatProgress } from '../files/progress.ts';
 import { el } from './dom.ts';
+import { createFileAudio } from './file-audio.ts';
 import { createFileButtons } from './file-buttons.ts';
 import { createFileDownload } from './file-download.ts';
 import { preview } from './file-preview.ts';
@@ -89,12 +90,15 @@ export function createFileLine(
     else item.append(node);
   };
   const download = createFileDownload(info.name);
-  // A line gone for good lets go of its download (file-download.ts): a file verified after
-  // that gets none and is removed at once; nor is the line previewed, or moved to the newest.
+  const audio = createFileAudio(info, addAboveReactions, meta);
+  // A line gone for good lets go of its download (file-download.ts) and its player: a file
+  // verified after that gets neither and is removed at once; nor is the line previewed, or
+  // moved to the newest.
   let dropped = false;
   lines.whenDropped(item, () => {
     dropped = true;
     download.drop();
+    audio.drop();
     // A file still coming for a line that is gone for good would have nowhere to go (no
     // download is made for it): the transfer decides what to stop (FileLineActions.gone).
     // A file we send is shared no more, and what is under way goes on: the line is gone from
@@ -129,7 +133,9 @@ export function createFileLine(
     ask: buttons.ask,
     sharing: buttons.sharing,
     preview(file) {
-      if (!dropped) void preview(addAboveReactions, file);
+      if (dropped) return;
+      void preview(addAboveReactions, file);
+      audio.show(file);
     },
     offered() {
       // A line a reload brought back is placed by its time already.
@@ -145,6 +151,7 @@ export function createFileLine(
       // where they put it.)
       if (buttons.handedToLine() && document.activeElement === item) link.focus();
       void preview(addAboveReactions, file);
+      audio.show(file);
     },
   };
 }

@@ -1,7 +1,8 @@
 // File transfers in the chat: the ways to send (the file button, dropping on the chat,
 // pasting an image) and one line per transfer with its progress, buttons, and — once
 // verified — a download link. Nothing received is rendered inline except a raster image
-// preview, drawn on a canvas; names and types go on the page as text only.
+// preview, drawn on a canvas, and an allowlisted audio type's player; names and types go on
+// the page as text only.
 // Each part is a module of its own; this one makes them, and shows a transfer's line (one sent
 // to the room before we joined among the earlier lines, by its time), or the line of one a
 // reload brought back, as it ended:
@@ -11,7 +12,8 @@
 //   file-recipients.ts    on a file we send, where each recipient stands;
 //   file-buttons.ts       Accept, Decline and Cancel, and the keyboard handed on as they hide;
 //   file-download.ts      the verified file's download, let go when the line goes for good;
-//   file-preview.ts       a raster image's preview, decoded one at a time.
+//   file-preview.ts       a raster image's preview, decoded one at a time;
+//   file-audio.ts         an audio file's player, its length measured here, let go with the line.
 
 import type { KeptFile } from '../files/kept.ts';
 import { type FileLine, type FileLineInfo, RECEIVED_WORDS, type ShowFileLine } from '../files/line.ts';

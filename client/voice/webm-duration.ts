@@ -5,9 +5,10 @@
 // https://www.matroska.org/technical/elements.html). Only the shape a live recorder writes is
 // changed, the Segment of unknown size with nothing that points into it before its first
 // Cluster: growing the Info moves every byte after it, and a SeekHead, or a Segment's known
-// size, would then be wrong. Anything else is left as it came. Only the header is read,
-// whatever the clip's size: the bytes up to the Info's end are copied with the Duration in,
-// and the rest of the new clip is the same Blob.
+// size, would then be wrong. Anything else is left as it came (the receiver measures a clip's
+// length on its own page anyway: view/file-audio.ts). Only the header is read, whatever the
+// clip's size: the bytes up to the Info's end are copied with the Duration in, and the rest of
+// the new clip is the same Blob.
 
 const EBML_ID = 0x1a45dfa3;
 const SEGMENT_ID = 0x18538067;

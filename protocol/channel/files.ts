@@ -210,6 +210,24 @@ export function isPreviewableType(type: string): boolean {
   return PREVIEWABLE_TYPES.has(type.trim().toLowerCase());
 }
 
+// The only types played inline (view/file-audio.ts), as an <audio> of the verified file:
+// audio formats the browser decodes itself, never video (a frame a peer chose, full screen)
+// or anything a media element would hand to a plug-in.
+const PLAYABLE_AUDIO_TYPES = new Set([
+  'audio/webm',
+  'audio/ogg',
+  'audio/mp4',
+  'audio/mpeg',
+  'audio/wav',
+  'audio/x-wav',
+  'audio/aac',
+  'audio/flac',
+]);
+
+export function isPlayableAudioType(type: string): boolean {
+  return PLAYABLE_AUDIO_TYPES.has(type.trim().toLowerCase());
+}
+
 /**
  * Offers, and the answers, ends and cancels that go once per offer, come a whole set at once:
  * every file picked (up to MAX_PENDING_OFFERS), and each said again when a link comes back. A

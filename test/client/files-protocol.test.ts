@@ -9,6 +9,7 @@ import {
   encodeArrivalMark,
   encodeChunk,
   fileChannelLabel,
+  isPlayableAudioType,
   isPreviewableType,
   MAX_FILE_NAME_LENGTH,
   MAX_TIMESTAMP_MS,
@@ -154,4 +155,24 @@ test('only raster image types are previewable', () => {
   for (const type of ['image/png', 'image/jpeg', 'IMAGE/WEBP', 'image/gif']) assert.ok(isPreviewableType(type), type);
   for (const type of ['image/svg+xml', 'text/html', 'application/xhtml+xml', 'image/svg', '', 'image/png; x=1'])
     assert.ok(!isPreviewableType(type), type);
+});
+
+test('only audio types on the allowlist are played inline, normalised as previews are', () => {
+  const playable = ['audio/webm', 'audio/ogg', 'audio/mp4', 'audio/mpeg', 'audio/wav', 'audio/x-wav', 'audio/aac'];
+  for (const type of [...playable, 'audio/flac', ' AUDIO/WEBM ', 'Audio/Ogg'])
+    assert.ok(isPlayableAudioType(type), type);
+  // No video (a frame a peer chose), nothing with parameters, nothing that only looks like audio.
+  for (const type of [
+    'video/webm',
+    'video/mp4',
+    'audio/webm;codecs=opus',
+    'audio/x-mpegurl',
+    'audio/midi',
+    'application/ogg',
+    'image/png',
+    'text/html',
+    'audio',
+    '',
+  ])
+    assert.ok(!isPlayableAudioType(type), type);
 });

@@ -11,9 +11,11 @@ import {
   formatClipTime,
   MAX_CLIP_MS,
   MIN_CLIP_MS,
+  RECORDING_TYPES,
   recordingType,
 } from '../../client/voice/clip.ts';
 import { readWebmDuration } from '../../client/voice/webm-duration.ts';
+import { isPlayableAudioType } from '../../protocol/index.ts';
 
 test('the first type the recorder supports is recorded: Opus in WebM, else in Ogg, else MP4; none, no recording', () => {
   assert.equal(
@@ -32,6 +34,8 @@ test('the first type the recorder supports is recorded: Opus in WebM, else in Og
     recordingType(() => false),
     null,
   );
+  // Every type recorded is one a receiver plays (protocol/channel/files.ts).
+  for (const type of RECORDING_TYPES) assert.ok(isPlayableAudioType(baseType(type)), type);
 });
 
 test('a clip is sent as the recorder’s base type, or the type asked for when it says none we know', () => {
