@@ -192,6 +192,7 @@ const { files, showEarlier } = wireFiles({
   privateTarget,
   signals,
   say,
+  note: (text) => page.composerNote(text),
   conversation,
   ignored,
   later: () => ({ mesh }),

@@ -42,6 +42,8 @@ export interface Composer {
   replyRevised(from: string, id: string, text: string | null): void;
   /** The warning under the box that what we write reaches no one, or null. */
   keyNote(message: string | null): void;
+  /** The note under the box (a voice message not sent says why there), or null: none. */
+  note(text: string | null): void;
   /** Whether the keyboard is on the box or its Send button. */
   holds(focused: Element | null): boolean;
   /** The box and Send off (what is written in the box stays there), or on again. */
@@ -120,6 +122,7 @@ export function createComposer(handlers: ComposerHandlers, say: (text: string) =
     cancelReply: () => replyCompose.cancel(),
     replyRevised: (from, id, text) => replyCompose.revised(from, id, text),
     keyNote: (message) => notes.key(message),
+    note: (text) => notes.under(text),
     holds: (focused) => focused === messageInput || focused === sendButton,
     setDisabled(disabled) {
       messageInput.disabled = disabled;

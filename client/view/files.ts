@@ -2,7 +2,7 @@
 // pasting an image) and one line per transfer with its progress, buttons, and — once
 // verified — a download link. Nothing received is rendered inline except a raster image
 // preview, drawn on a canvas, and an allowlisted audio type's player; names and types go on
-// the page as text only.
+// the page as text only. (A voice message is recorded by voice-record.ts and sent as a file.)
 // Each part is a module of its own; this one makes them, and shows a transfer's line (one sent
 // to the room before we joined among the earlier lines, by its time), or the line of one a
 // reload brought back, as it ended:

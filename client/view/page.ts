@@ -55,6 +55,8 @@ export interface PageView {
   fatal(message: string): void;
   /** A warning by the message box that what we write reaches no one (key-doubt.ts), or null. */
   keyNote(message: string | null): void;
+  /** The note under the message box (a voice message not sent says why there), or null: none. */
+  composerNote(text: string | null): void;
   /** The next line answers this one (reply-compose.ts); the message box takes the keyboard. */
   reply(target: ReplyTarget): void;
   /** What the next line answers, if anything. */
@@ -103,6 +105,7 @@ export function createPageView(handlers: PageHandlers): PageView {
     cancelReply: () => composer.cancelReply(),
     replyRevised: (from, id, text) => composer.replyRevised(from, id, text),
     keyNote: (message) => composer.keyNote(message),
+    composerNote: (text) => composer.note(text),
     fatal(message) {
       const start = status.fatal(message);
       composer.setDisabled(true);

@@ -1,7 +1,7 @@
 // What needs a room, besides the message box: the call (its bar is redrawn on every change,
-// so it is hidden, not disabled), files, picked, dropped on the chat or pasted, renaming (and
-// the hint under the name), and the member list. Off while the page is in no room
-// (set(true)), on again with set(false).
+// so it is hidden, not disabled), files, picked, dropped on the chat or pasted, or recorded
+// (the Record button of voice messages), renaming (and the hint under the name), and the
+// member list. Off while the page is in no room (set(true)), on again with set(false).
 import { byTestId } from './dom.ts';
 
 export function roomParts(): { set(outside: boolean): void } {
@@ -10,6 +10,7 @@ export function roomParts(): { set(outside: boolean): void } {
   const heading = document.getElementById('member-count')?.parentElement;
   const toggleCount = document.getElementById('people-count') as HTMLElement;
   const fileInput = byTestId<HTMLInputElement>('file-input');
+  const recordButton = byTestId<HTMLButtonElement>('voice-record');
   const nameInput = byTestId<HTMLInputElement>('name-input');
   const renameButton = byTestId<HTMLButtonElement>('join-button');
   const nameHint = document.getElementById('name-hint') as HTMLElement;
@@ -34,6 +35,7 @@ export function roomParts(): { set(outside: boolean): void } {
       if (heading) heading.hidden = now;
       toggleCount.hidden = now; // its copy on a phone's People toggle
       fileInput.disabled = now;
+      recordButton.disabled = now;
       // A name is the room's to accept: a rename asked for here would go nowhere.
       nameInput.disabled = now;
       renameButton.disabled = now;

@@ -1,7 +1,7 @@
 // What a voice message is, apart from the recorder and the page: the type it is recorded in,
 // how long it may be, its name, how its length reads, and what the note under the message box
-// says when none is sent. A clip is a file, and goes as one, so these are the only rules of
-// its own.
+// says when none is sent. A clip goes as any file does (wiring/files.ts send), so these are
+// the only rules of its own.
 import type { MediaProblem } from '../calls/media-errors.ts';
 import { withWebmDuration } from './webm-duration.ts';
 

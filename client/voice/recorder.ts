@@ -2,7 +2,7 @@
 // a call's tracks are never touched), MediaRecorder in the first type it supports
 // (clip.ts), and one end for each way it stops: sent, cancelled, too short, refused or
 // failed. Whatever the end, the microphone's tracks are stopped, so the browser's indicator
-// goes off. No DOM: this is the recording alone.
+// goes off. No DOM: the button and the bar are view/voice-record.ts's.
 import { mediaProblem } from '../calls/media-errors.ts';
 import { type ClipProblem, clipFile, clipType, MAX_CLIP_MS, MIN_CLIP_MS, recordingType } from './clip.ts';
 

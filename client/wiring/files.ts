@@ -1,5 +1,6 @@
 // Files: the feature (features/files.ts) and its view (view/files.ts), sent to the member
-// chosen for private messages or to the room, taking reactions as a message does; and the
+// chosen for private messages or to the room, taking reactions as a message does (voice
+// messages too: view/voice-record.ts records them, and they go as files); and the
 // lines of files this tab received or sent before a reload, and of those sent to the room
 // before we joined, among the history lines (files/kept.ts, files/sent-kept.ts). Separate from main.ts because the files' lines are
 // kept and shown again on their own terms; the rest of the page only routes the feature's
@@ -14,6 +15,7 @@ import type { Mesh } from '../mesh.ts';
 import type { PrivateTarget } from '../private-target.ts';
 import { tabStorage } from '../storage.ts';
 import { createFilesView } from '../view/files.ts';
+import { wireVoiceRecording } from '../view/voice-record.ts';
 import type { ChatSignals } from './chat-signals.ts';
 import type { LineViews } from './line-views.ts';
 import type { OwnId } from './own-id.ts';
@@ -30,6 +32,8 @@ export interface FilesWiringOptions {
   signals: Pick<ChatSignals, 'reactions' | 'reactionsView' | 'typing'>;
   /** Says a line in the chat about a member. */
   say(text: string, about: string): void;
+  /** The note under the message box: a voice message not sent says why there. */
+  note(text: string | null): void;
   /** Whether people are talking now: transfers step back while they do. */
   conversation: Pick<Conversation, 'talking'>;
   /** The members we ignore: their offers are declined without a line (ignored.ts). */
@@ -39,15 +43,16 @@ export interface FilesWiringOptions {
 }
 
 export function wireFiles(options: FilesWiringOptions) {
-  const { roomId, ownId, selfName, views, privateTarget, signals, say, conversation, ignored, later } = options;
+  const { roomId, ownId, selfName, views, privateTarget, signals, say, note, conversation, ignored, later } = options;
   const { lines, historyView } = views;
   const { reactions, reactionsView, typing } = signals;
+  // To the member chosen for private messages, if there is one; else to the room.
+  const send = (picked: File[]): void => {
+    const destination = privateTarget.destination();
+    if (destination !== 'gone') void files.sendFiles(picked, destination.to);
+  };
   const filesView = createFilesView(lines, {
-    // To the member chosen for private messages, if there is one; else to the room.
-    send(picked) {
-      const destination = privateTarget.destination();
-      if (destination !== 'gone') void files.sendFiles(picked, destination.to);
-    },
+    send,
     // A file takes reactions as a message does (a private one's, its two parties' alone).
     shown(item, { from, id, privateWithId }) {
       reactionsView.attach(item, from, id);
@@ -56,6 +61,9 @@ export function wireFiles(options: FilesWiringOptions) {
     // A file sent to the room before we joined: among the earlier lines, as a reload's are.
     placeEarlier: (file, item) => placeFile(file, item),
   });
+
+  // A voice message is a file, sent as one picked is (view/voice-record.ts).
+  wireVoiceRecording({ send, note });
 
   /** Files this tab received to disk: a reload shows their lines again (files/kept.ts). */
   const keptList = keptFiles(roomId, tabStorage());
