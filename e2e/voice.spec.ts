@@ -262,6 +262,18 @@ test.describe('when the browser blocks the microphone', () => {
     const [send, own] = await Promise.all([alice.page.getByTestId('send-button').boundingBox(), record.boundingBox()]);
     expect(own?.height).toBeCloseTo(send?.height ?? 0, 0);
     expect(own?.y).toBeCloseTo(send?.y ?? 0, 0);
+    // On a 360 px phone Files shows its icon (its word for screen readers), as tall as Send, and
+    // the message box keeps the row's widest part.
+    await alice.page.setViewportSize({ width: 360, height: 740 });
+    const files = alice.page.locator('label.file-button');
+    await expect(alice.page.getByTestId('file-input')).toHaveAccessibleName('Files');
+    const [narrowSend, narrowFiles, box] = await Promise.all(
+      [alice.page.getByTestId('send-button'), files, alice.page.getByTestId('message-input')].map((part) =>
+        part.boundingBox(),
+      ),
+    );
+    expect(narrowFiles?.height).toBeCloseTo(narrowSend?.height ?? 0, 0);
+    expect(box?.width, 'the message box').toBeGreaterThan(140);
     await record.click();
     await expect(alice.page.getByTestId('composer-note')).toContainText('not allowed to use your microphone');
     await expect(alice.page.getByTestId('voice-bar')).toBeHidden();
