@@ -184,8 +184,14 @@ export function createTyping({
     ignoredChanged: changed,
     /** Members shown as typing now (tests). */
     typing: (): readonly MemberHandle[] => shown(),
-    /** Whether any member is shown typing (read often: no list made). */
-    anyoneTyping: (): boolean => typing.size > 0,
+    /**
+     * Whether any member is shown typing (read often: no list made). Not an ignored one: its
+     * typing would have our file transfers step back for a conversation we do not see.
+     */
+    anyoneTyping(): boolean {
+      for (const member of typing.keys()) if (!ignored(member.id)) return true;
+      return false;
+    },
   };
 }
 

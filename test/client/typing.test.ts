@@ -125,7 +125,9 @@ test('an ignored member typing is not shown; stopping ignoring shows it at once,
   ignored.add(alice.id);
   typing.feature.receive(alice, { t: 'typing', active: true });
   assert.deepEqual(shown, [], 'her start changes nothing shown');
+  assert.equal(typing.anyoneTyping(), false, 'nor has our transfers step back (files feature)');
   typing.feature.receive(bob, { t: 'typing', active: true });
+  assert.equal(typing.anyoneTyping(), true);
   assert.deepEqual(shown.at(-1), [bob.id]);
   assert.deepEqual(
     typing.typing(),
