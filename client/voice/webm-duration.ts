@@ -124,6 +124,12 @@ function infoChildren(head: Uint8Array, info: Info): ElementHeader[] | null {
   return children;
 }
 
+/** Nanoseconds per tick of the Info's times: its TimecodeScale, or Matroska's default. */
+function ticksOf(head: Uint8Array, children: readonly ElementHeader[]): number {
+  const scale = children.find((child) => child.id === TIMECODE_SCALE_ID);
+  return scale && scale.size !== null ? readUint(head, scale.data, scale.size) : DEFAULT_TIMECODE_SCALE;
+}
+
 /**
  * The WebM header `head` (its first bytes) with `durationMs` as its Duration: the bytes that
  * stand for head[0, end), or null to leave the file as it is (not a WebM, a Duration not
@@ -137,8 +143,7 @@ export function patchWebmDuration(
   const info = findInfo(head);
   const children = info && infoChildren(head, info);
   if (!info || !children) return null;
-  const scale = children.find((child) => child.id === TIMECODE_SCALE_ID);
-  const ticks = scale && scale.size !== null ? readUint(head, scale.data, scale.size) : DEFAULT_TIMECODE_SCALE;
+  const ticks = ticksOf(head, children);
   if (ticks <= 0) return null;
   const value = (durationMs * 1_000_000) / ticks;
   const duration = children.find((child) => child.id === DURATION_ID);
@@ -174,8 +179,7 @@ export function readWebmDuration(head: Uint8Array): number | null {
   const children = info && infoChildren(head, info);
   const duration = children?.find((child) => child.id === DURATION_ID);
   if (!children || !duration || (duration.size !== 4 && duration.size !== 8)) return null;
-  const scale = children.find((child) => child.id === TIMECODE_SCALE_ID);
-  const ticks = scale && scale.size !== null ? readUint(head, scale.data, scale.size) : DEFAULT_TIMECODE_SCALE;
+  const ticks = ticksOf(head, children);
   const view = new DataView(head.buffer, head.byteOffset + duration.data, duration.size);
   const value = duration.size === 4 ? view.getFloat32(0) : view.getFloat64(0);
   return (value * ticks) / 1_000_000;
