@@ -137,7 +137,7 @@ const ice = createIce({
 });
 
 /** Whether people are talking now; file transfers step back while they do. */
-const conversation = createConversation();
+const conversation = createConversation(ignored.has);
 
 /** The chat's lines and their edits, and the private lines kept for a reload (wiring/chat.ts). */
 const chatWiring = wireChat({

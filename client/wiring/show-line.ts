@@ -45,7 +45,7 @@ export function wireShowLine(parts: ShowLineParts): (line: ChatLine, senderName:
     // A private line back from before a reload is placed among the earlier lines, as history is.
     const earlier = line.history !== undefined || line.kept !== undefined;
     const item = earlier ? lines.build(line, senderName) : lines.append(line, senderName, mention, spoken);
-    if (!earlier) conversation.spoke();
+    if (!earlier) conversation.spoke(line.own ? undefined : line.from);
     const tag = othersTag(line.from);
     if (tag !== null) tagLine(item, tag);
     // A private line back from before a reload names a member gone since as it was named then.
