@@ -90,6 +90,15 @@ export interface MemberHandle {
   readonly pc: RTCPeerConnection;
 }
 
+/**
+ * Whether a member's hello said at least `needed` (a feature's `*_VERSION` in protocol/channel/):
+ * `unheard` is the answer for one whose hello we have not heard. A feature that only adds a
+ * field takes such a member to be on ours (reached only through a relay, it may never say);
+ * one whose new message an older page would refuse waits for the hello.
+ */
+export const speaks = (member: Pick<MemberHandle, 'version'>, needed: number, unheard: boolean): boolean =>
+  member.version === null ? unheard : member.version >= needed;
+
 /** How a message reached us: on the sender's own link, or through another member. */
 export type Route = 'direct' | 'relayed';
 

@@ -10,7 +10,7 @@
 // server).
 import { nanoid } from 'nanoid';
 import { MAX_CHAT_LENGTH, type MessageOf, REPLY_VERSION, type ReplyRef } from '../../protocol/index.ts';
-import type { MemberHandle } from '../feature.ts';
+import { type MemberHandle, speaks } from '../feature.ts';
 import type { Identity } from '../identity.ts';
 import { mark } from '../timeline.ts';
 import type { ChatLine, SentLine } from './chat-line.ts';
@@ -24,8 +24,7 @@ type ChatMessage = MessageOf<'chat'>;
  * Whether a member parses a line's `re`: not one whose hello said an older version (one that
  * said none, reached only through a relay, is taken to be on ours: see above).
  */
-export const takesReplies = (member: Pick<MemberHandle, 'version'>): boolean =>
-  member.version === null || member.version >= REPLY_VERSION;
+export const takesReplies = (member: Pick<MemberHandle, 'version'>): boolean => speaks(member, REPLY_VERSION, true);
 
 /**
  * A line as it is sent: without blank rows before it or white space after it; the first row's

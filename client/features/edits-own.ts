@@ -4,7 +4,7 @@
 // again whenever its link opens, and is kept across a reload of the tab (edits-kept.ts).
 import { EDIT_VERSION, MAX_EDIT_SYNC, type MessageOf } from '../../protocol/index.ts';
 import { dropOldest } from '../bounded.ts';
-import type { MemberHandle } from '../feature.ts';
+import { type MemberHandle, speaks } from '../feature.ts';
 import type { Identity } from '../identity.ts';
 import { type EditStore, keepForm, savedEdits } from './edits-kept.ts';
 import { type EditLines, type Held, newer } from './edits-lines.ts';
@@ -16,8 +16,7 @@ type EditMessage = MessageOf<'chat:edit'>;
  * Whether a member takes `chat:edit` and edited lines in history: not one whose hello said an
  * older version (one that said none, reached only through a relay, is taken to be on ours).
  */
-export const takesEdits = (member: Pick<MemberHandle, 'version'>): boolean =>
-  member.version === null || member.version >= EDIT_VERSION;
+export const takesEdits = (member: Pick<MemberHandle, 'version'>): boolean => speaks(member, EDIT_VERSION, true);
 
 export interface OwnEditsOptions {
   selfId(): string;

@@ -8,7 +8,7 @@
 // A member whose hello said an older protocol (or that we never heard a hello from: reached
 // only through a relay) gets requests without a number, and its answers are taken as before.
 import { HISTORY_REQUEST_NUMBER_VERSION, type MessageOf } from '../../protocol/index.ts';
-import type { MemberHandle } from '../feature.ts';
+import { type MemberHandle, speaks } from '../feature.ts';
 
 export type HistoryRequest = MessageOf<'history:req'>;
 
@@ -30,7 +30,7 @@ export function createHistoryRequests(start = Math.floor(Math.random() * 2 ** 32
     /** Our next request to this member: numbered only if its hello said it reads numbers. */
     next(member: Pick<MemberHandle, 'version'>): HistoryRequest {
       // An older page's strict schema would refuse a request with a field it does not know.
-      if ((member.version ?? 0) < HISTORY_REQUEST_NUMBER_VERSION) return { t: 'history:req' };
+      if (!speaks(member, HISTORY_REQUEST_NUMBER_VERSION, false)) return { t: 'history:req' };
       last += 1;
       return { t: 'history:req', n: last };
     },

@@ -9,7 +9,7 @@
 // files are shared, or with the page, which the file goes with; the record is then let go once
 // it is over, as a private file's is.
 import { FILE_EARLIER_VERSION, MAX_PENDING_OFFERS } from '../../protocol/index.ts';
-import type { MemberHandle } from '../feature.ts';
+import { type MemberHandle, speaks } from '../feature.ts';
 import type { Offers } from './sending-offers.ts';
 import type { Recipients } from './sending-recipients.ts';
 import { newRecipient, type Sent } from './sending-record.ts';
@@ -27,7 +27,7 @@ export const MAX_SHARED_FILES = MAX_PENDING_OFFERS;
  * one that said none yet (files need a direct link, whose hello comes first: turns.ts).
  */
 export const takesEarlierFiles = (member: Pick<MemberHandle, 'version'>): boolean =>
-  member.version !== null && member.version >= FILE_EARLIER_VERSION;
+  speaks(member, FILE_EARLIER_VERSION, false);
 
 export interface SharingOptions {
   /** The records held, oldest first (sending.ts). */

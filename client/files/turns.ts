@@ -4,7 +4,7 @@
 // order of offer among those it took; to an older member the sender offers that many at a time
 // and keeps the rest (sending-offers.ts), as before.
 import { FILE_QUEUE_VERSION, MAX_PENDING_OFFERS, MAX_RUNNING_TRANSFERS } from '../../protocol/index.ts';
-import type { MemberHandle } from '../feature.ts';
+import { type MemberHandle, speaks } from '../feature.ts';
 
 /**
  * Whether a member takes every offer at once and queues them itself (file:queued). Not one
@@ -14,7 +14,7 @@ import type { MemberHandle } from '../feature.ts';
  * older page refuses the rest ('busy'); offered too few, a newer one only gets the rest later.
  */
 export const queuesOffers = (member: Pick<MemberHandle, 'version'>): boolean =>
-  member.version !== null && member.version >= FILE_QUEUE_VERSION;
+  speaks(member, FILE_QUEUE_VERSION, false);
 
 /** Files offered to the member at once, at most, offered or running: the rest wait at the sender. */
 export const offersAtOnce = (member: Pick<MemberHandle, 'version'>, concurrent: number): number =>
