@@ -1,9 +1,11 @@
 // Recording one voice message: the microphone asked for (audio alone, a stream of its own, so
-// a call's tracks are never touched), MediaRecorder in the first type it supports
+// a call's tracks are never touched; the one last picked in a call if it is there, as a call
+// opens it), MediaRecorder in the first type it supports
 // (clip.ts), and one end for each way it stops: sent, cancelled, too short, refused or
 // failed. Whatever the end, the microphone's tracks are stopped, so the browser's indicator
 // goes off. No DOM: the button and the bar are view/voice-record.ts's.
 import { mediaProblem } from '../calls/media-errors.ts';
+import { loadDevice } from '../storage.ts';
 import { type ClipProblem, clipFile, clipType, MAX_CLIP_MS, MIN_CLIP_MS, recordingType } from './clip.ts';
 
 /**
@@ -38,6 +40,8 @@ export interface RecorderEnv {
   /** Absent where the page is not a secure context (plain http on a LAN address). */
   mediaDevices: Pick<MediaDevices, 'getUserMedia'> | undefined;
   MediaRecorder: RecorderClass | undefined;
+  /** The microphone last picked in a call (its deviceId), or null: the browser's default. */
+  preferredMic(): string | null;
   /** A clock for lengths, in milliseconds. */
   now(): number;
 }
@@ -61,8 +65,26 @@ export function browserRecorderEnv(): RecorderEnv {
   return {
     mediaDevices: globalThis.navigator?.mediaDevices,
     MediaRecorder: globalThis.MediaRecorder,
+    preferredMic: () => loadDevice('audio'),
     now: () => performance.now(),
   };
+}
+
+/**
+ * The microphone picked in a call by its id, exact, and the default only if that one is not
+ * there (unplugged, or its id forgotten with the site's data), as a call opens it
+ * (calls/local-media-ask.ts): a voice message in the headset the user talks into, not the
+ * laptop's own microphone. A refusal is not asked again: the default would be refused too.
+ */
+async function openMic(devices: Pick<MediaDevices, 'getUserMedia'>, preferred: string | null): Promise<MediaStream> {
+  if (preferred !== null) {
+    try {
+      return await devices.getUserMedia({ audio: { deviceId: { exact: preferred } }, video: false });
+    } catch (error) {
+      if (mediaProblem(error) !== 'no-device') throw error;
+    }
+  }
+  return devices.getUserMedia({ audio: true, video: false });
 }
 
 /** One recording, from the ask to its end. */
@@ -157,7 +179,7 @@ export function createVoiceRecorder(
       const asked = Recorder ? recordingType((type) => Recorder.isTypeSupported(type)) : null;
       if (!Recorder || asked === null) return finish(current, { kind: 'problem', problem: 'unsupported' });
       try {
-        current.stream = await mediaDevices.getUserMedia({ audio: true, video: false });
+        current.stream = await openMic(mediaDevices, env.preferredMic());
       } catch (error) {
         return finish(current, { kind: 'problem', problem: mediaProblem(error) });
       }

@@ -78,6 +78,7 @@ function recorderWith(
     {
       mediaDevices: { getUserMedia: ask as unknown as MediaDevices['getUserMedia'] },
       MediaRecorder: FakeRecorder as unknown as RecorderClass,
+      preferredMic: () => null,
       now: () => clock,
       ...env,
     },
@@ -207,6 +208,40 @@ test('a refused or missing microphone records nothing and says why', async () =>
     assert.equal(FakeRecorder.made.length, 0, 'nothing recorded');
     assert.equal(voice.state(), 'idle', 'Record works again');
   }
+});
+
+test('the microphone picked in a call is asked for by its id; not there, the default; refused, not asked again', async () => {
+  const picked = 'headset-0123';
+  const exact = { audio: { deviceId: { exact: picked } }, video: false };
+  const first = recorderWith({ preferredMic: () => picked });
+  await first.start();
+  assert.deepEqual(asked, [exact]);
+  first.cancel();
+  await settle();
+
+  // Unplugged since (or its id forgotten): the browser cannot satisfy the exact id.
+  asked = [];
+  const second = recorderWith({ preferredMic: () => picked }, async (constraints) => {
+    asked.push(constraints);
+    if (JSON.stringify(constraints).includes(picked))
+      throw Object.assign(new Error('gone'), { name: 'OverconstrainedError' });
+    const stream = [new FakeTrack()];
+    tracks.push(...stream);
+    return { getTracks: () => stream };
+  });
+  await second.start();
+  assert.deepEqual(asked, [exact, { audio: true, video: false }]);
+  assert.equal(second.state(), 'recording', 'recorded with the default');
+  second.cancel();
+  await settle();
+
+  // Refused: asking for the default would be refused too.
+  asked = [];
+  ends = [];
+  refuse = Object.assign(new Error('NotAllowedError'), { name: 'NotAllowedError' });
+  await recorderWith({ preferredMic: () => picked }).start();
+  assert.deepEqual(asked, [exact]);
+  assert.deepEqual(ends, [{ kind: 'problem', problem: 'denied' }]);
 });
 
 test('no microphone API (not a secure page) or no recorder type: nothing asked, and it says why', async () => {
