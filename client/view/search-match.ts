@@ -1,7 +1,9 @@
 // How a search compares text: as plain text (a query is never a pattern), without case and
 // without accents, so that "cafe" finds "Café" and "CAFÉ" however each was typed (é as one
-// character or as e and a combining mark). Each character is folded on its own: its canonical
-// decomposition (NFD) in lower case, for the reader's locale, with its combining marks dropped.
+// character or as e and a combining mark), and "strasse" finds "Straße". Each character is
+// folded on its own: its canonical decomposition (NFD) case-folded, for the reader's locale
+// (lower, upper and lower again: upper case spells ß, ẞ and ligatures such as ﬁ out in
+// letters), with its combining marks dropped.
 // Folding character by character gives the query and the line the same result whatever comes
 // around them, and says where in the line each folded character came from (`occurrences`),
 // for what is highlighted.
@@ -23,7 +25,13 @@ function foldChar(char: string): string {
   if (folded === undefined) {
     // Final sigma is a lower-case form of its own: "ΟΔΟΣ" in lower case ends in σ, and a
     // query typed "οδος" ends in ς.
-    folded = char.normalize('NFD').toLocaleLowerCase().replace(MARKS, '').replace('ς', 'σ');
+    folded = char
+      .normalize('NFD')
+      .toLocaleLowerCase()
+      .toLocaleUpperCase()
+      .toLocaleLowerCase()
+      .replace(MARKS, '')
+      .replace('ς', 'σ');
     if (folds.size >= MAX_FOLDS) folds.clear();
     folds.set(char, folded);
   }
@@ -68,8 +76,13 @@ export function occurrences(text: string, query: string, most = Number.POSITIVE_
     at += char.length;
   }
   const found: Array<[number, number]> = [];
-  for (let i = folded.indexOf(query); i !== -1 && found.length < most; i = folded.indexOf(query, i + query.length)) {
-    found.push([starts[i] ?? 0, ends[i + query.length - 1] ?? text.length]);
+  for (let i = folded.indexOf(query); i !== -1 && found.length < most; ) {
+    const end = ends[i + query.length - 1] ?? text.length;
+    found.push([starts[i] ?? 0, end]);
+    // The next starts past this one's last character: "s" in a ß (folded "ss") is one.
+    let next = i + query.length;
+    while (next < folded.length && (starts[next] ?? 0) < end) next++;
+    i = folded.indexOf(query, next);
   }
   return found;
 }

@@ -23,6 +23,9 @@ test('"cafe" finds "Café" and "CAFÉ", é typed as one character or as e and it
   // Upper-case Greek ends in σ; typed in lower case the same word ends in ς.
   assert.equal(foldText('ΟΔΟΣ'), foldText('οδος'));
   assert.ok(!foldText('Café Lumière').includes(foldText('cafés')), 'letters still count');
+  // Letters upper case spells out: ß and ẞ as ss, a ligature as its letters.
+  for (const text of ['Straße', 'STRASSE', 'STRAẞE', 'strasse']) assert.equal(foldText(text), 'strasse', text);
+  assert.equal(foldText('ﬁle'), 'file');
 });
 
 test("an occurrence covers the line's own characters, an accent typed apart with its letter", () => {
@@ -38,6 +41,10 @@ test("an occurrence covers the line's own characters, an accent typed apart with
   // Characters outside the BMP (two code units each) keep their place.
   assert.deepEqual(shown('🎉 party at the CAFÉ 🎉', 'cafe'), ['CAFÉ']);
   assert.deepEqual(shown('👩🏽‍💻 and 🎉🎉', '🎉'), ['🎉', '🎉']);
+  // One character folded to two: the highlight covers it whole.
+  assert.deepEqual(shown('Grüße aus der Straße', 'strasse'), ['Straße']);
+  assert.deepEqual(shown('Grüße', 'grusse'), ['Grüße']);
+  assert.deepEqual(shown('Straße', 's'), ['S', 'ß'], 'a query inside a folded ß covers the ß once');
 });
 
 test('a query is plain text: regex characters, emoji, right-to-left, 10,000 characters and nothing at all', () => {
