@@ -5,7 +5,10 @@ import { createConversation, TALKING_FOR_MS } from '../../client/conversation.ts
 
 test('the room is talking for TALKING_FOR_MS after each line or keystroke, and not before the first', () => {
   let now = 10_000;
-  const conversation = createConversation(() => false, () => now);
+  const conversation = createConversation(
+    () => false,
+    () => now,
+  );
   assert.equal(conversation.talking(), false, 'nobody has said anything yet');
   conversation.spoke();
   assert.equal(conversation.talking(), true);
@@ -23,7 +26,10 @@ test('the room is talking for TALKING_FOR_MS after each line or keystroke, and n
 test('a line from a member we ignore does not make the room talk; ours and the others do', () => {
   let now = 10_000;
   const ignoring = new Set(['mallory-id']);
-  const conversation = createConversation((peerId) => ignoring.has(peerId), () => now);
+  const conversation = createConversation(
+    (peerId) => ignoring.has(peerId),
+    () => now,
+  );
   conversation.spoke('mallory-id');
   assert.equal(conversation.talking(), false, 'we do not see its lines: nothing to make room for');
   conversation.spoke('bob-id');
