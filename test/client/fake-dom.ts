@@ -74,6 +74,11 @@ export class FakeElement {
   after(...nodes: Array<FakeElement | string>): void {
     this.parentNode?.insert(this.parentNode.children.indexOf(this) + 1, nodes);
   }
+  /** Puts `node` before `reference` (at the end when it is null), as a reaction bar's chips before ☺. */
+  insertBefore(node: FakeElement, reference: FakeElement | null): void {
+    const at = reference ? this.children.indexOf(reference) : -1;
+    this.insert(at < 0 ? this.children.length : at, [node]);
+  }
   replaceChildren(...nodes: Array<FakeElement | string>): void {
     for (const child of [...this.children]) child.remove();
     this.append(...nodes);
@@ -205,6 +210,7 @@ export function installFakeDom(ids: readonly string[]): FakeDom {
     'requestAnimationFrame',
     'cancelAnimationFrame',
     'HTMLElement',
+    'Element',
   ] as const;
   Object.assign(globalThis, {
     document: {
@@ -232,8 +238,9 @@ export function installFakeDom(ids: readonly string[]): FakeDom {
     requestAnimationFrame: (run: () => void) => setTimeout(run, 0),
     // What waits for a frame once a frame at most (frame.ts: the search) cancels its frame.
     cancelAnimationFrame: (frame: ReturnType<typeof setTimeout>) => clearTimeout(frame),
-    // Every element here is one (`instanceof HTMLElement` in the views).
+    // Every element here is one (`instanceof HTMLElement`, `instanceof Element` in the views).
     HTMLElement: FakeElement,
+    Element: FakeElement,
   });
   return {
     byId,
