@@ -6,7 +6,7 @@ import { dropOldest } from '../bounded.ts';
 import type { MemberHandle } from '../feature.ts';
 import { isNewer, type ReactorState } from './reactions-checks.ts';
 import { createPendingReactions } from './reactions-history.ts';
-import { type LineReactions, type ReactionSummary, reactorsOf, summary } from './reactions-summary.ts';
+import { type LineReactions, type ReactionSummary, summary } from './reactions-summary.ts';
 import { lineKey } from './transcript.ts';
 
 /** Reactions are kept for this many of the latest lines shown. */
@@ -122,9 +122,6 @@ export function createReactionLines({ selfId, changed }: ReactionLinesOptions) {
       const line = lines.get(lineKey(author, id));
       return line ? summary(line.reactions, selfId()) : [];
     },
-    /** Who reacted to a line with `emoji`, by member id, in the order its chip names them. */
-    reactors: (author: string, id: string, emoji: ReactionEmoji): string[] =>
-      reactorsOf(lines.get(lineKey(author, id))?.reactions, emoji),
   };
 }
 

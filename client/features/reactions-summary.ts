@@ -8,6 +8,8 @@ export interface ReactionSummary {
   count: number;
   /** Who reacted, in the order they did ("You" for us; "Dana (relayed by Bob)" on Bob's word). */
   names: string[];
+  /** Their member ids, in the order of `names` (the view leaves out those we ignore: view/reactions.ts). */
+  by: readonly string[];
   mine: boolean;
 }
 
@@ -18,23 +20,18 @@ export type LineReactions = Map<ReactionEmoji, Map<string, ReactorState>>;
 const nameOfState = ({ name, relayedBy, earlier }: ReactorState): string =>
   relayedBy === undefined ? name : `${name} (${earlier ? 'earlier, ' : ''}relayed by ${relayedBy})`;
 
-/** Who reacted with `emoji`, by member id, in the order of its summary's names. */
-export function reactorsOf(reactions: LineReactions | undefined, emoji: ReactionEmoji): string[] {
-  return [...(reactions?.get(emoji) ?? [])].flatMap(([by, state]) => (state.on ? [by] : []));
-}
-
 /** The reactions on (`self`: our peer id, whose are `mine`), by emoji in REACTION_EMOJI's order. */
 export function summary(reactions: LineReactions | undefined, self: string): ReactionSummary[] {
   const result: ReactionSummary[] = [];
   for (const emoji of REACTION_EMOJI) {
     const names: string[] = [];
-    let mine = false;
+    const ids: string[] = [];
     for (const [by, state] of reactions?.get(emoji) ?? []) {
       if (!state.on) continue;
       names.push(nameOfState(state));
-      mine ||= by === self;
+      ids.push(by);
     }
-    if (names.length > 0) result.push({ emoji, count: names.length, names, mine });
+    if (names.length > 0) result.push({ emoji, count: names.length, names, by: ids, mine: ids.includes(self) });
   }
   return result;
 }

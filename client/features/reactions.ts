@@ -24,7 +24,7 @@
 // else learning of one would learn that the private exchange exists, and when.
 // This module is the feature and the handle the page uses; its parts, each in a module of its own:
 //   reactions-lines.ts     the lines shown and who reacted on each (a live change waits for its line);
-//   reactions-summary.ts   what a line's bar shows;
+//   reactions-summary.ts   what a line's bar shows (who reacted, by name and by id);
 //   reactions-received.ts  what members tell us of their own reactions, checked and capped;
 //   reactions-synced.ts    what their syncs say of lines not shown yet, checked once they show;
 //   reactions-checks.ts    a reaction state checked against its reactor's key;
@@ -123,8 +123,6 @@ export function createReactions({
     toggle: own.toggle,
     /** The reactions a line shows now (tests). */
     of: lines.of,
-    /** Who reacted to a line with an emoji, by member id (a chip leaves out those we ignore: view/reactions.ts). */
-    reactors: lines.reactors,
     counts: (): ReactionCounts => ({ ...counts }),
     /** Resolves once every reaction received or made so far is checked (or signed) and taken (tests). */
     async idle(): Promise<void> {

@@ -46,26 +46,23 @@ export interface ReactionsViewOptions {
    */
   whenDropped?(item: HTMLLIElement, undo: () => void): void;
   /**
-   * Who reacted to a line with an emoji, by member id, in the order the summary names them
-   * (features/reactions.ts `reactors`), and whether we ignore a member (ignored.ts): a chip
-   * neither counts nor names those we ignore, and is not drawn when they are all it had.
+   * Whether we ignore a member (ignored.ts): a chip neither counts nor names those we ignore
+   * (by the ids its summary carries), and is not drawn when they are all it had.
    */
-  reactors?(author: string, id: string, emoji: ReactionEmoji): readonly string[];
   ignored?(peerId: string): boolean;
 }
 
-/** The reactions as shown: those of members we ignore left out (count and names). */
+/** The reactions as shown: those of members we ignore left out (count, names and ids). */
 export function shownReactions(
   summary: readonly ReactionSummary[],
-  reactors: (emoji: ReactionEmoji) => readonly string[],
   ignored: (peerId: string) => boolean,
 ): ReactionSummary[] {
   return summary.flatMap((reaction) => {
-    const by = reactors(reaction.emoji);
-    // Ids that do not match the names (never expected): drawn as they came.
-    if (by.length !== reaction.names.length || !by.some(ignored)) return [reaction];
-    const names = reaction.names.filter((_, at) => !ignored(by[at] ?? ''));
-    return names.length === 0 ? [] : [{ ...reaction, names, count: names.length }];
+    if (!reaction.by.some(ignored)) return [reaction];
+    // One test for both lists: `names[at]` is the name of `by[at]`.
+    const shown = (_: string, at: number) => !ignored(reaction.by[at] ?? '');
+    const by = reaction.by.filter(shown);
+    return by.length === 0 ? [] : [{ ...reaction, names: reaction.names.filter(shown), by, count: by.length }];
   });
 }
 
@@ -276,25 +273,20 @@ export function createReactionsView(
       const bar = bars.get(keyOf(author, id));
       if (!bar) return;
       given.set(bar, summary);
-      draw(bar, author, id, summary);
+      draw(bar, summary);
     },
     ignoredChanged(peerId) {
-      const { reactors } = options;
-      if (!reactors) return;
+      if (!options.ignored) return;
       for (const bar of bars.values()) {
         const summary = given.get(bar);
-        const { author, id } = bar.dataset;
-        if (!summary || !author || !id) continue;
-        if (summary.some((reaction) => reactors(author, id, reaction.emoji).includes(peerId))) {
-          draw(bar, author, id, summary);
-        }
+        if (summary?.some((reaction) => reaction.by.includes(peerId))) draw(bar, summary);
       }
     },
   };
 
-  function draw(bar: HTMLElement, author: string, id: string, all: readonly ReactionSummary[]): void {
-    const { reactors, ignored } = options;
-    const summary = reactors && ignored ? shownReactions(all, (emoji) => reactors(author, id, emoji), ignored) : all;
+  function draw(bar: HTMLElement, all: readonly ReactionSummary[]): void {
+    const { ignored } = options;
+    const summary = ignored ? shownReactions(all, ignored) : all;
     // The chips are drawn anew: one that had focus (Enter on it took our reaction back, or
     // someone else's changed its count) hands it to its successor, or to ☺ when it is gone,
     // rather than to <body>, where the keyboard would start the page over.

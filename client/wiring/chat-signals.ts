@@ -97,7 +97,6 @@ export function wireChatSignals(options: ChatSignalsOptions) {
   });
   const reactionsView = createReactionsView((author, id, emoji) => reactions.toggle(author, id, emoji), {
     whenDropped: lines.whenDropped,
-    reactors: (author, id, emoji) => reactions.reactors(author, id, emoji),
     ignored: ignored.has,
   });
   ignored.changed((peerId) => reactionsView.ignoredChanged(peerId));

@@ -86,7 +86,9 @@ test('our reaction is added at once, sent signed to everyone, and taken back by 
   const { reactions, alice, bob, self } = await harness();
   reactions.shown(alice.member.id, LINE);
   reactions.toggle(alice.member.id, LINE, '👍');
-  assert.deepEqual(reactions.of(alice.member.id, LINE), [{ emoji: '👍', count: 1, names: ['You'], mine: true }]);
+  assert.deepEqual(reactions.of(alice.member.id, LINE), [
+    { emoji: '👍', count: 1, names: ['You'], by: [SELF], mine: true },
+  ]);
   reactions.toggle(alice.member.id, LINE, '👍');
   assert.deepEqual(reactions.of(alice.member.id, LINE), []);
   await reactions.idle();
@@ -114,27 +116,37 @@ test('reactions of others are counted per emoji, with who reacted, in picker ord
   await receive(bob.member, await bob.change(SELF, LINE, '👍', true, 2));
   await receive(bob.member, await bob.change(SELF, LINE, '👍', true, 2)); // again: no change
   assert.deepEqual(reactions.of(SELF, LINE), [
-    { emoji: '👍', count: 2, names: ['Alice', 'Bob'], mine: false },
-    { emoji: '🎉', count: 1, names: ['Bob'], mine: false },
+    { emoji: '👍', count: 2, names: ['Alice', 'Bob'], by: [alice.member.id, bob.member.id], mine: false },
+    { emoji: '🎉', count: 1, names: ['Bob'], by: [bob.member.id], mine: false },
   ]);
   await receive(alice.member, await alice.change(SELF, LINE, '👍', false, 2));
-  assert.deepEqual(reactions.of(SELF, LINE)[0], { emoji: '👍', count: 1, names: ['Bob'], mine: false });
+  assert.deepEqual(reactions.of(SELF, LINE)[0], {
+    emoji: '👍',
+    count: 1,
+    names: ['Bob'],
+    by: [bob.member.id],
+    mine: false,
+  });
 });
 
-test('who reacted is known by member id, in the order the chip names them (a member we ignore is left out of it: view/reactions.ts)', async () => {
-  const { reactions, alice, bob, receive } = await harness();
+test('a summary says who reacted by member id too, in the order it names them; ours under our id (the view leaves out those we ignore by it: view/reactions.ts)', async () => {
+  const { reactions, alice, bob, updates, receive } = await harness();
   reactions.shown(SELF, LINE);
   await receive(alice.member, await alice.change(SELF, LINE, '👍', true, 1));
   await receive(bob.member, await bob.change(SELF, LINE, '👍', true, 1));
-  assert.deepEqual(reactions.reactors(SELF, LINE, '👍'), [alice.member.id, bob.member.id]);
+  assert.deepEqual(reactions.of(SELF, LINE), [
+    { emoji: '👍', count: 2, names: ['Alice', 'Bob'], by: [alice.member.id, bob.member.id], mine: false },
+  ]);
   // Off and on again: last, in both.
   await receive(alice.member, await alice.change(SELF, LINE, '👍', false, 2));
-  assert.deepEqual(reactions.reactors(SELF, LINE, '👍'), [bob.member.id]);
+  assert.deepEqual(reactions.of(SELF, LINE)[0]?.by, [bob.member.id]);
   await receive(alice.member, await alice.change(SELF, LINE, '👍', true, 3));
-  assert.deepEqual(reactions.of(SELF, LINE)[0]?.names, ['Bob', 'Alice']);
-  assert.deepEqual(reactions.reactors(SELF, LINE, '👍'), [bob.member.id, alice.member.id]);
-  assert.deepEqual(reactions.reactors(SELF, LINE, '🎉'), []);
-  assert.deepEqual(reactions.reactors(SELF, 'no-such-line', '👍'), []);
+  reactions.toggle(SELF, LINE, '👍');
+  // As the view is given it.
+  assert.deepEqual(updates.at(-1), [
+    { emoji: '👍', count: 3, names: ['Bob', 'Alice', 'You'], by: [bob.member.id, alice.member.id, SELF], mine: true },
+  ]);
+  assert.deepEqual(reactions.of(SELF, 'no-such-line'), []);
 });
 
 test('a reactor who renames is named anew on the lines it reacted to, in its place; nothing else changes', async () => {
@@ -147,7 +159,9 @@ test('a reactor who renames is named anew on the lines it reacted to, in its pla
   const before = updates.length;
   bob.member.name = 'Robert';
   reactions.feature.renamed?.(bob.member);
-  assert.deepEqual(reactions.of(SELF, LINE), [{ emoji: '👍', count: 2, names: ['Robert', 'Alice'], mine: false }]);
+  assert.deepEqual(reactions.of(SELF, LINE), [
+    { emoji: '👍', count: 2, names: ['Robert', 'Alice'], by: [bob.member.id, alice.member.id], mine: false },
+  ]);
   assert.equal(updates.length, before + 1, 'the one line Bob reacted to is drawn anew, once');
   assert.deepEqual(updates.at(-1), reactions.of(SELF, LINE));
   reactions.feature.renamed?.(bob.member); // the same name again: nothing to draw
@@ -201,7 +215,9 @@ test('a reaction heard before its line waits for the line, and shows with it; ou
   await receive(alice.member, await alice.change(alice.member.id, LINE, '😂', true, 2));
   await receive(alice.member, await alice.change(alice.member.id, LINE, '😂', false, 3));
   reactions.shown(alice.member.id, LINE);
-  assert.deepEqual(reactions.of(alice.member.id, LINE), [{ emoji: '👍', count: 1, names: ['Bob'], mine: false }]);
+  assert.deepEqual(reactions.of(alice.member.id, LINE), [
+    { emoji: '👍', count: 1, names: ['Bob'], by: [bob.member.id], mine: false },
+  ]);
   assert.equal(reactions.counts().forged, 0);
 });
 
@@ -210,7 +226,9 @@ test('a reaction heard before a private line shows is taken from its other party
   await receive(alice.member, await alice.change(alice.member.id, LINE, '❤️', true, 1));
   await receive(bob.member, await bob.change(alice.member.id, LINE, '👍', true, 2));
   reactions.shown(alice.member.id, LINE, alice.member.id); // Alice wrote it to us only
-  assert.deepEqual(reactions.of(alice.member.id, LINE), [{ emoji: '❤️', count: 1, names: ['Alice'], mine: false }]);
+  assert.deepEqual(reactions.of(alice.member.id, LINE), [
+    { emoji: '❤️', count: 1, names: ['Alice'], by: [alice.member.id], mine: false },
+  ]);
 });
 
 test('a member over 10 reactions a second is ignored until a second has passed', async () => {
@@ -300,7 +318,9 @@ test('a react:sync is applied like the reactions in it, and again changes nothin
   const sync = { t: 'react:sync' as const, reactions: [heart, unknown] };
   await receive(bob.member, sync);
   await receive(bob.member, sync);
-  assert.deepEqual(reactions.of(SELF, LINE), [{ emoji: '❤️', count: 1, names: ['Bob'], mine: false }]);
+  assert.deepEqual(reactions.of(SELF, LINE), [
+    { emoji: '❤️', count: 1, names: ['Bob'], by: [bob.member.id], mine: false },
+  ]);
   assert.equal(updates.length, 1);
   reactions.feature.opened?.(bob.member);
   assert.deepEqual(bob.member.wire, [], 'nothing of ours to sync');
@@ -324,7 +344,9 @@ test('a react:sync about lines not shown yet is checked and taken when they show
   await receive(alice.member, { t: 'react:sync', reactions: [{ ...forged, emoji: '😮' }] });
   reactions.shown(alice.member.id, FILE);
   await reactions.idle();
-  assert.deepEqual(reactions.of(alice.member.id, FILE), [{ emoji: '👍', count: 1, names: ['Bob'], mine: false }]);
+  assert.deepEqual(reactions.of(alice.member.id, FILE), [
+    { emoji: '👍', count: 1, names: ['Bob'], by: [bob.member.id], mine: false },
+  ]);
   assert.equal(reactions.counts().forged, 1, 'checked when the line showed');
   // His next sync (the link opened again) carries his latest: the 🎉 taken back.
   await receive(bob.member, {
@@ -376,7 +398,9 @@ test('a reaction to a file’s line made before we joined comes with its reactor
   // The offer comes after the link opened (sending-shared.ts): the line shows then.
   carol.shown(alice.member.id, FILE);
   await carol.idle();
-  assert.deepEqual(carol.of(alice.member.id, FILE), [{ emoji: '👍', count: 1, names: ['Bob'], mine: false }]);
+  assert.deepEqual(carol.of(alice.member.id, FILE), [
+    { emoji: '👍', count: 1, names: ['Bob'], by: [bob.member.id], mine: false },
+  ]);
 });
 
 test('a react:sync passes the cap no more than reactions do: its changes count, its repeats do not', async () => {
@@ -435,13 +459,25 @@ test('from history, each reaction is checked against its reactor’s key; only a
   await reactions.idle();
   assert.deepEqual(reactions.of(alice.member.id, LINE), [], 'the line is not shown yet: they wait for it');
   reactions.shown(alice.member.id, LINE);
-  // (Checks finish in any order: who reacted is compared as a set.)
+  // (Checks finish in any order: who reacted is compared as a set, each id with its name.)
   assert.deepEqual(
-    reactions.of(alice.member.id, LINE).map((r) => ({ ...r, names: r.names.toSorted() })),
+    reactions.of(alice.member.id, LINE).map(({ names, by, ...r }) => ({
+      ...r,
+      who: names.map((name, at) => [by[at], name]).toSorted(),
+    })),
     [
-      { emoji: '👍', count: 3, names: ['Alice', 'Dana (relayed by Alice)', 'Gwen'], mine: false },
-      { emoji: '😂', count: 1, names: ['You'], mine: true },
-      { emoji: '🎉', count: 1, names: ['Bob'], mine: false },
+      {
+        emoji: '👍',
+        count: 3,
+        who: [
+          [alice.member.id, 'Alice'],
+          ['dana-0000001', 'Dana (relayed by Alice)'],
+          [gone.member.id, 'Gwen'],
+        ],
+        mine: false,
+      },
+      { emoji: '😂', count: 1, who: [[SELF, 'You']], mine: true },
+      { emoji: '🎉', count: 1, who: [[bob.member.id, 'Bob']], mine: false },
     ],
   );
   assert.deepEqual(reactions.counts(), { forged: 2, relayed: 1 });
@@ -599,7 +635,9 @@ test('a third member’s reaction to a private line is not taken, live, in a syn
   assert.deepEqual(reactions.of(alice.member.id, LINE), []);
   // Its other party's is.
   await receive(alice.member, await alice.change(alice.member.id, LINE, '❤️', true, 1));
-  assert.deepEqual(reactions.of(alice.member.id, LINE), [{ emoji: '❤️', count: 1, names: ['Alice'], mine: false }]);
+  assert.deepEqual(reactions.of(alice.member.id, LINE), [
+    { emoji: '❤️', count: 1, names: ['Alice'], by: [alice.member.id], mine: false },
+  ]);
   assert.equal(reactions.counts().forged, 0, 'all were signed: refused, not forged');
 });
 
@@ -647,7 +685,7 @@ test('a line shown again (a better history copy, on a new element) has its react
   const before = updates.length;
   reactions.shown(alice.member.id, LINE);
   assert.equal(updates.length, before + 1);
-  assert.deepEqual(updates.at(-1), [{ emoji: '👍', count: 1, names: ['Bob'], mine: false }]);
+  assert.deepEqual(updates.at(-1), [{ emoji: '👍', count: 1, names: ['Bob'], by: [bob.member.id], mine: false }]);
 });
 
 /** The tab's sessionStorage for reactions, as storage.ts keeps it: JSON in, JSON out. */
@@ -704,9 +742,9 @@ test('our reactions outlive a reload: shown again on lines in no history (a file
   assert.deepEqual(updates, [], 'nothing is taken before the page knows it is us');
   joined = SELF;
   after.shown(alice.id, FILE);
-  assert.deepEqual(after.of(alice.id, FILE), [{ emoji: '👍', count: 1, names: ['You'], mine: true }]);
+  assert.deepEqual(after.of(alice.id, FILE), [{ emoji: '👍', count: 1, names: ['You'], by: [SELF], mine: true }]);
   after.shown(bob.id, PRIVATE, bob.id);
-  assert.deepEqual(after.of(bob.id, PRIVATE), [{ emoji: '❤️', count: 1, names: ['You'], mine: true }]);
+  assert.deepEqual(after.of(bob.id, PRIVATE), [{ emoji: '❤️', count: 1, names: ['You'], by: [SELF], mine: true }]);
 
   // Synced again when the links open, signed as before, the private one to its other party only.
   alice.wire.length = 0;
@@ -772,7 +810,9 @@ test('what the store holds is read as a member’s react would be: anything malf
   const { reactions } = reloadable(store, createIdentity(), []);
   reactions.shown('alice-000001', LINE_OK);
   reactions.shown('alice-000001', LINE);
-  assert.deepEqual(reactions.of('alice-000001', LINE_OK), [{ emoji: '👍', count: 1, names: ['You'], mine: true }]);
+  assert.deepEqual(reactions.of('alice-000001', LINE_OK), [
+    { emoji: '👍', count: 1, names: ['You'], by: [SELF], mine: true },
+  ]);
   assert.deepEqual(reactions.of('alice-000001', LINE), []);
   for (const saved of [
     null,
