@@ -3,6 +3,7 @@
 // says when none is sent. A clip goes as any file does (wiring/files.ts send), so these are
 // the only rules of its own.
 import type { MediaProblem } from '../calls/media-errors.ts';
+import { localDate, localTime, twoDigits } from '../local-stamp.ts';
 import { withWebmDuration } from './webm-duration.ts';
 
 /**
@@ -39,15 +40,12 @@ export function clipType(asked: string, reported: string): string {
   return said in EXTENSIONS ? said : baseType(asked);
 }
 
-const twoDigits = (value: number): string => String(value).padStart(2, '0');
-
 /**
- * "voice message 2026-12-08 14.05.33.webm": local date and time, the time with dots, since
- * the receiver makes ':' safe (Windows refuses it in names) and its line would say so.
+ * "voice message 2026-12-08 14.05.33.webm": local date and time, the time with dots (local-stamp.ts).
  */
 export function clipName(at: Date, type: string): string {
-  const date = `${at.getFullYear()}-${twoDigits(at.getMonth() + 1)}-${twoDigits(at.getDate())}`;
-  const time = `${twoDigits(at.getHours())}.${twoDigits(at.getMinutes())}.${twoDigits(at.getSeconds())}`;
+  const date = localDate(at);
+  const time = localTime(at, '.');
   return `voice message ${date} ${time}.${EXTENSIONS[baseType(type)] ?? 'webm'}`;
 }
 
