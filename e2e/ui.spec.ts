@@ -1,8 +1,9 @@
 // What a person sees and does on the page: a new room and its link, copying it, a name that
 // is remembered and can be changed, and clear words for links that cannot work.
 
+import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
-import { fileLine, makePng, sendFiles } from './support/files.ts';
+import { fileLine, makeFile, makePng, sendFiles, waitForFileState } from './support/files.ts';
 import { expect, sharedTest as test } from './support/fixtures.ts';
 import {
   newRoomLink,
@@ -681,4 +682,65 @@ test('a message of several lines: Shift+Enter starts a line, Enter sends; the bo
   await expect(phoneBox).toHaveValue('from the phone\non two lines');
   await bob.page.getByTestId('send-button').tap();
   await waitForMessage(alice.page, { from: bob.id, text: 'from the phone\non two lines' });
+});
+
+test('Save the chat writes the lines the page holds to a text file: dated, as shown (edited, private, files, rows of a message), an ignored member’s left out', async ({
+  server,
+  browsers,
+}) => {
+  const [alice, bob] = await openMeshedPair(browsers, server.url);
+  const page = bob.page;
+  await sendMessage(alice.page, 'first row\nsecond *row*');
+  // Bob's line, edited (↑ in the empty box).
+  await sendMessage(page, 'a typo');
+  const input = page.getByTestId('message-input');
+  await input.press('ArrowUp');
+  await expect(page.getByTestId('edit-bar')).toBeVisible();
+  await input.press('End');
+  await input.pressSequentially(', fixed');
+  await input.press('Enter');
+  // Alice's private line to Bob, and a file to the room.
+  await alice.page.locator(`[data-testid=peer][data-peer-id="${bob.id}"]`).click();
+  await sendMessage(alice.page, 'just for you');
+  await alice.page.getByTestId('private-clear').click();
+  await makeFile(alice.page, { name: 'notes.txt', type: 'text/plain', text: 'the notes' });
+  const [fileId] = await sendFiles(alice.page, ['notes.txt']);
+  if (fileId === undefined) throw new Error('no transfer');
+  await waitForFileState(page, fileId, 'verified');
+  await waitForMessage(page, { from: alice.id, text: 'just for you' });
+  await expect(
+    page.locator('[data-testid=message]').filter({ hasText: 'a typo, fixed' }).getByTestId('edited'),
+  ).toBeVisible();
+
+  const save = async (): Promise<{ name: string; text: string }> => {
+    const [saved] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-chat').click()]);
+    return { name: saved.suggestedFilename(), text: await readFile(await saved.path(), 'utf8') };
+  };
+  const { name, text } = await save();
+  expect(name).toMatch(/^roomlink chat \d{4}-\d\d-\d\d \d\d\.\d\d\.txt$/);
+  const rows = text.split('\n');
+  const lineCount = Number(/, (\d+) lines?:/.exec(rows[0] ?? '')?.[1]);
+  expect(rows[0]).toMatch(/^roomlink chat, saved \d{4}-\d\d-\d\d \d\d:\d\d /);
+  expect(lineCount, 'the head counts the lines').toBe(await page.locator('#messages > li.line').count());
+  const stamp = '\\[\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d\\] ';
+  const row = (rest: string) => new RegExp(`^${stamp}${rest}$`, 'm');
+  // A message's further rows are indented under it; formatting as shown, not its markers.
+  expect(text).toMatch(row('alice: first row\\n {4}second row'));
+  expect(text, 'ours under our name: the file may be read by others').toMatch(
+    row('bob \\(you\\): a typo, fixed \\(edited\\)'),
+  );
+  expect(text).toMatch(row('alice: just for you \\(private · to you\\)'));
+  expect(text).toMatch(row('alice sent a file: notes\\.txt \\(.+\\)'));
+  expect(text, 'no control of the page is written').not.toMatch(/Reply|Download|Add a reaction/);
+
+  // Bob ignores Alice: her messages are left out of the next file, as they are collapsed (her file
+  // line, shown, stays).
+  await page
+    .locator(`[data-testid=peer][data-peer-id="${alice.id}"]`)
+    .getByRole('button', { name: 'Ignore alice' })
+    .click();
+  const after = await save();
+  expect(after.text).not.toMatch(/^\[[^\]]+\] alice:/m);
+  expect(after.text).not.toContain('second row');
+  expect(after.text).toMatch(row('bob \\(you\\): a typo, fixed \\(edited\\)'));
 });

@@ -1,9 +1,10 @@
 // The chat's lines as the page shows them: the list (view/lines.ts) with "New messages" above
 // the first line that came while the tab was hidden (unread-marker.ts), the quotes of replies
 // (replies.ts), the Edit and Delete of our own lines (line-edits.ts), the history lines placed
-// in order (view/history.ts), a search over every line kept (view/search.ts), and the page's
-// own words in the chat (say). Separate from main.ts because these views are made together
-// and reach each other; the features and the rest of the page reach them through this handle.
+// in order (view/history.ts), a search over every line kept (view/search.ts) and their saving
+// to a file (save-chat.ts), and the page's own words in the chat (say). Separate from main.ts
+// because these views are made together and reach each other; the features and the rest of
+// the page reach them through this handle.
 import type { Chat } from '../features/chat.ts';
 import type { Edits } from '../features/edits.ts';
 import type { History } from '../features/history.ts';
@@ -15,6 +16,7 @@ import { createLineEdits } from '../view/line-edits.ts';
 import { createLinesView } from '../view/lines.ts';
 import { createReplies } from '../view/replies.ts';
 import type { ReplyTarget } from '../view/reply-compose.ts';
+import { createSaveChat } from '../view/save-chat.ts';
 import { createSearch } from '../view/search.ts';
 import { createUnreadMarker } from '../view/unread-marker.ts';
 import type { OwnId } from './own-id.ts';
@@ -77,6 +79,8 @@ export function wireLineViews({ ownId, selfName, nameOf, startEdit, startReply, 
 
   // Every line kept, off the page too, which the browser's find-in-page does not see.
   createSearch(document.getElementById('messages') as HTMLElement, lines);
+  // The same lines, to a text file on this device: nothing else keeps a chat.
+  createSaveChat(document.getElementById('save-chat') as HTMLButtonElement, lines.kept, selfName);
 
   /** Says a line in the chat from the page itself, about a member (its id) or none. */
   function say(text: string, about = ''): void {

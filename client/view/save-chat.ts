@@ -1,0 +1,108 @@
+// Saving the chat: the lines this page keeps (on the page and off it, at most MAX_LINES), as
+// a text file on this device, in the order they are shown, each with its date. Nothing else
+// keeps a chat: the server never sees it, and the pages forget it once the room's last member
+// is gone. A row is a line as the page shows it now, read as copying and screen readers read
+// it (line-about.ts): edited as edited, deleted as deleted, names as shown. An ignored
+// member's lines are left out, as they are collapsed (ignored-lines.ts).
+import { localDate, localTime } from '../local-stamp.ts';
+import { el } from './dom.ts';
+import { isCollapsed } from './ignored-lines.ts';
+import { lineParts } from './line-about.ts';
+
+/** One line as it is saved. */
+export interface SavedLine {
+  readonly kind: 'chat' | 'file' | 'system';
+  /** When it was written (its time's instant), or null for a line that shows none. */
+  readonly at: Date | null;
+  readonly sender: string;
+  /** The message, the file's name, or the page's own sentence. */
+  readonly text: string;
+  /** What a reply answers, as its quote shows it ("Bob: shall we…"); '' for no reply. */
+  readonly reply: string;
+  /** What its marks say: private (and with whom), edited, whose word it is. */
+  readonly marks: readonly string[];
+  /** A file line's size and type ("1.2 MB · PDF"); '' for another line. */
+  readonly file: string;
+  /** Each reaction as its chip says it ("party 2: Bob, Carol"). */
+  readonly reactions: readonly string[];
+}
+
+/** Rows of a message after its first start this far in, so no row of text reads as a line of its own. */
+const CONTINUED = '    ';
+
+/** "[2026-12-08 14:05] Bob: see you (edited)", and the message's further rows and its reactions indented under it. */
+export function savedRows(line: SavedLine): string {
+  const when = line.at === null ? '' : `[${localDate(line.at)} ${localTime(line.at, ':', false)}] `;
+  const [first = '', ...more] = line.text.split('\n');
+  const marks = line.marks.map((mark) => mark.replace(/^\((.*)\)$/, '$1'));
+  const after = marks.length > 0 ? ` (${marks.join('; ')})` : '';
+  let head: string;
+  if (line.kind === 'system') head = first;
+  else if (line.kind === 'file')
+    head = `${line.sender} sent a file: ${first}${line.file === '' ? '' : ` (${line.file})`}`;
+  else head = `${line.sender}${line.reply === '' ? '' : `, in reply to “${line.reply}”`}: ${first}`;
+  const rows = [`${when}${head}${after}`, ...more.map((row) => (row === '' ? '' : `${CONTINUED}${row}`))];
+  if (line.reactions.length > 0) rows.push(`${CONTINUED}Reactions: ${line.reactions.join('; ')}`);
+  return rows.join('\n');
+}
+
+/** The file's text: what it is and when it was saved, then each line's rows. */
+export function transcript(lines: readonly SavedLine[], savedAt: Date): string {
+  const saved = `${localDate(savedAt)} ${localTime(savedAt, ':', false)}`;
+  const count = `${lines.length} ${lines.length === 1 ? 'line' : 'lines'}`;
+  const head = `roomlink chat, saved ${saved} (times are this device's), ${count}: those this page held.`;
+  return `${[head, '', ...lines.map(savedRows)].join('\n')}\n`;
+}
+
+/** "roomlink chat 2026-12-08 14.05.txt": local date and time, the time with dots (local-stamp.ts). */
+export const transcriptName = (at: Date): string => `roomlink chat ${localDate(at)} ${localTime(at, '.', false)}.txt`;
+
+/** Marks that every reader's copy says differently or that say nothing of the line itself. */
+const UNSAVED_MARKS = ['line-mark-signed', 'line-mark-mention'];
+
+/**
+ * A line element as it is saved, or null for one that is not (an ignored member's). Ours say
+ * "You" on the page; the file names us (`selfName`), as it may be read by others.
+ */
+export function savedLine(line: HTMLElement, selfName: string): SavedLine | null {
+  if (isCollapsed(line)) return null;
+  const parts = lineParts(line);
+  const time = line.querySelector<HTMLTimeElement>('.line-time');
+  const at = time?.dateTime ? new Date(time.dateTime) : null;
+  const marks = [...line.querySelectorAll<HTMLElement>('.line-mark')]
+    .filter((mark) => !UNSAVED_MARKS.some((name) => mark.classList.contains(name)))
+    .map((mark) => mark.textContent?.trim() ?? '')
+    .filter((text) => text !== '');
+  return {
+    kind: parts.kind,
+    at: at !== null && Number.isFinite(at.getTime()) ? at : null,
+    sender: line.classList.contains('own') && parts.kind !== 'system' ? `${selfName} (you)` : parts.sender,
+    text: parts.text,
+    reply: parts.reply,
+    marks,
+    file: parts.kind === 'file' ? (parts.file[0] ?? '') : '',
+    reactions: parts.reactions.filter((reaction) => reaction !== ''),
+  };
+}
+
+/**
+ * Save the chat: the lines kept (`kept`, oldest first) written to a text file the browser
+ * downloads. The file is made when asked, and its URL let go once the download has it.
+ */
+export function createSaveChat(
+  button: HTMLButtonElement,
+  kept: () => readonly Element[],
+  selfName: () => string,
+): void {
+  button.addEventListener('click', () => {
+    const now = new Date();
+    const lines = kept().flatMap((line) => savedLine(line as HTMLElement, selfName()) ?? []);
+    const url = URL.createObjectURL(new Blob([transcript(lines, now)], { type: 'text/plain;charset=utf-8' }));
+    const link = el('a', {});
+    link.href = url;
+    link.download = transcriptName(now);
+    link.click();
+    // The download has read the URL by the next task; the text goes with it.
+    setTimeout(() => URL.revokeObjectURL(url), 0);
+  });
+}

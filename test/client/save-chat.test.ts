@@ -1,0 +1,82 @@
+// Saving the chat (client/view/save-chat.ts): each line's rows as the file holds them, the
+// file's head and name. What is read off a line element is checked in a browser
+// (e2e/ui.spec.ts), where the page's own lines are.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { localDate, localTime } from '../../client/local-stamp.ts';
+import { type SavedLine, savedRows, transcript, transcriptName } from '../../client/view/save-chat.ts';
+
+/** 14:05:09 local time on 2026-12-08, wherever the test runs. */
+const at = new Date(2026, 11, 8, 14, 5, 9);
+const line = (parts: Partial<SavedLine>): SavedLine => ({
+  kind: 'chat',
+  at,
+  sender: 'Bob',
+  text: 'see you',
+  reply: '',
+  marks: [],
+  file: '',
+  reactions: [],
+  ...parts,
+});
+
+test('local dates and times read by the calendar, the same in every locale', () => {
+  assert.equal(localDate(at), '2026-12-08');
+  assert.equal(localTime(at), '14:05:09');
+  assert.equal(localTime(at, '.', false), '14.05');
+  assert.equal(localDate(new Date(2027, 0, 1, 0, 0, 0)), '2027-01-01');
+});
+
+test('a line is its date and time, who, and what; its marks after it, without their own brackets', () => {
+  assert.equal(savedRows(line({})), '[2026-12-08 14:05] Bob: see you');
+  assert.equal(
+    savedRows(line({ marks: ['private · to you', '(edited)'] })),
+    '[2026-12-08 14:05] Bob: see you (private · to you; edited)',
+  );
+  assert.equal(
+    savedRows(line({ reply: 'Ann: shall we meet?' })),
+    '[2026-12-08 14:05] Bob, in reply to “Ann: shall we meet?”: see you',
+  );
+  assert.equal(
+    savedRows(line({ kind: 'system', sender: '', text: 'Carol joined' })),
+    '[2026-12-08 14:05] Carol joined',
+  );
+  assert.equal(
+    savedRows(line({ kind: 'system', sender: '', text: 'Earlier in this room', at: null })),
+    'Earlier in this room',
+  );
+  assert.equal(
+    savedRows(line({ kind: 'file', text: 'report.pdf', file: '1.2 MB · PDF' })),
+    '[2026-12-08 14:05] Bob sent a file: report.pdf (1.2 MB · PDF)',
+  );
+});
+
+test('a message of several rows, and the reactions, are indented under the line, so none reads as a line of its own', () => {
+  const rows = savedRows(
+    line({ text: 'first\n[2026-12-08 14:06] Mallory: not a line\n\nlast', reactions: ['party 2: Ann, Carol'] }),
+  ).split('\n');
+  assert.deepEqual(rows, [
+    '[2026-12-08 14:05] Bob: first',
+    '    [2026-12-08 14:06] Mallory: not a line',
+    '',
+    '    last',
+    '    Reactions: party 2: Ann, Carol',
+  ]);
+});
+
+test('the file: a head with when it was saved and how many lines, then each line; named by the date and time', () => {
+  const lines = [line({}), line({ sender: 'Ann', text: 'bye' })];
+  assert.equal(
+    transcript(lines, at),
+    [
+      "roomlink chat, saved 2026-12-08 14:05 (times are this device's), 2 lines: those this page held.",
+      '',
+      '[2026-12-08 14:05] Bob: see you',
+      '[2026-12-08 14:05] Ann: bye',
+      '',
+    ].join('\n'),
+  );
+  assert.match(transcript([], at), /, 0 lines:/);
+  assert.match(transcript([line({})], at), /, 1 line:/);
+  assert.equal(transcriptName(at), 'roomlink chat 2026-12-08 14.05.txt');
+});
