@@ -29,20 +29,24 @@ export interface SavedLine {
 
 /** Rows of a message after its first start this far in, so no row of text reads as a line of its own. */
 const CONTINUED = '    ';
+/** Whatever an editor or viewer may start a new row at: a member's text could carry any of them. */
+const ROW_BREAK = /\r\n?|[\n\u0085\u2028\u2029]/;
+/** A part that is one row in the file (a name, a quote, a mark): its breaks made spaces. */
+const oneRow = (text: string): string => text.replace(new RegExp(ROW_BREAK, 'g'), ' ');
 
 /** "[2026-12-08 14:05] Bob: see you (edited)", and the message's further rows and its reactions indented under it. */
 export function savedRows(line: SavedLine): string {
   const when = line.at === null ? '' : `[${localDate(line.at)} ${localTime(line.at, ':', false)}] `;
-  const [first = '', ...more] = line.text.split('\n');
-  const marks = line.marks.map((mark) => mark.replace(/^\((.*)\)$/, '$1'));
+  const [first = '', ...more] = line.text.split(ROW_BREAK);
+  const marks = line.marks.map((mark) => oneRow(mark).replace(/^\((.*)\)$/, '$1'));
   const after = marks.length > 0 ? ` (${marks.join('; ')})` : '';
   let head: string;
   if (line.kind === 'system') head = first;
   else if (line.kind === 'file')
-    head = `${line.sender} sent a file: ${first}${line.file === '' ? '' : ` (${line.file})`}`;
-  else head = `${line.sender}${line.reply === '' ? '' : `, in reply to “${line.reply}”`}: ${first}`;
+    head = `${oneRow(line.sender)} sent a file: ${first}${line.file === '' ? '' : ` (${oneRow(line.file)})`}`;
+  else head = `${oneRow(line.sender)}${line.reply === '' ? '' : `, in reply to “${oneRow(line.reply)}”`}: ${first}`;
   const rows = [`${when}${head}${after}`, ...more.map((row) => (row === '' ? '' : `${CONTINUED}${row}`))];
-  if (line.reactions.length > 0) rows.push(`${CONTINUED}Reactions: ${line.reactions.join('; ')}`);
+  if (line.reactions.length > 0) rows.push(`${CONTINUED}Reactions: ${oneRow(line.reactions.join('; '))}`);
   return rows.join('\n');
 }
 

@@ -62,6 +62,19 @@ test('a message of several rows, and the reactions, are indented under the line,
     '    last',
     '    Reactions: party 2: Ann, Carol',
   ]);
+  // Every other part is one row: a quote of a message of several rows, say.
+  assert.equal(
+    savedRows(line({ reply: 'Ann: one\n[x] Mallory: two', marks: ['relayed by\nEve'] })),
+    '[2026-12-08 14:05] Bob, in reply to “Ann: one [x] Mallory: two”: see you (relayed by Eve)',
+  );
+  // A row broken another way (a peer chooses its text) is indented as well.
+  for (const brk of ['\r', '\r\n', '\u2028', '\u2029', '\u0085']) {
+    assert.equal(
+      savedRows(line({ text: `a${brk}[x] Mallory: b` })),
+      '[2026-12-08 14:05] Bob: a\n    [x] Mallory: b',
+      JSON.stringify(brk),
+    );
+  }
 });
 
 test('the file: a head with when it was saved and how many lines, then each line; named by the date and time', () => {
