@@ -29,10 +29,20 @@ export interface SavedLine {
 
 /** Rows of a message after its first start this far in, so no row of text reads as a line of its own. */
 const CONTINUED = '    ';
-/** Whatever an editor or viewer may start a new row at: a member's text could carry any of them. */
-const ROW_BREAK = /\r\n?|[\n\u0085\u2028\u2029]/;
+/**
+ * Whatever an editor or viewer may start a new row at (Unicode's mandatory breaks, UAX #14: VT
+ * and FF too): a member's text could carry any of them.
+ */
+const ROW_BREAK = /\r\n?|[\n\v\f\u0085\u2028\u2029]/;
 /** A part that is one row in the file (a name, a quote, a mark): its breaks made spaces. */
 const oneRow = (text: string): string => text.replace(new RegExp(ROW_BREAK, 'g'), ' ');
+/**
+ * The other control characters, but tab: a terminal showing the file (cat) would act on them,
+ * a backspace writing over the row's name, an escape sequence rewriting a row above. The page
+ * draws none of them; the file shows each as U+FFFD.
+ */
+const CONTROL = /[^\P{Cc}\t]/gu;
+const inert = (row: string): string => row.replace(CONTROL, '\uFFFD');
 
 /** "[2026-12-08 14:05] Bob: see you (edited)", and the message's further rows and its reactions indented under it. */
 export function savedRows(line: SavedLine): string {
@@ -47,7 +57,7 @@ export function savedRows(line: SavedLine): string {
   else head = `${oneRow(line.sender)}${line.reply === '' ? '' : `, in reply to “${oneRow(line.reply)}”`}: ${first}`;
   const rows = [`${when}${head}${after}`, ...more.map((row) => (row === '' ? '' : `${CONTINUED}${row}`))];
   if (line.reactions.length > 0) rows.push(`${CONTINUED}Reactions: ${oneRow(line.reactions.join('; '))}`);
-  return rows.join('\n');
+  return rows.map(inert).join('\n');
 }
 
 /** The file's text: what it is and when it was saved, then each line's rows. */

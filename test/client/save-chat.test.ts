@@ -77,6 +77,33 @@ test('a message of several rows, and the reactions, are indented under the line,
   }
 });
 
+test("no character of a member's text moves what a viewer shows: vertical tab and form feed start an indented row, and other control characters (a terminal's backspace, escape, CSI) are shown as U+FFFD", () => {
+  // Unicode breaks a row at VT and FF too (UAX #14, class BK), as some viewers do.
+  for (const brk of ['\v', '\f']) {
+    assert.equal(
+      savedRows(line({ text: `a${brk}[x] Mallory: b` })),
+      '[2026-12-08 14:05] Bob: a\n    [x] Mallory: b',
+      JSON.stringify(brk),
+    );
+  }
+  // In a terminal (cat), backspaces would write "Alice" over the row's "Mallory", and an escape
+  // sequence move the cursor up to rewrite a row above; BEL rings; U+009B is CSI in 8 bits.
+  const back = '\b'.repeat(9);
+  const rows = savedRows(
+    line({
+      sender: 'Mallory',
+      text: `${back}Alice: pay him \u001b[1A\u001b[2K\u0007\u009b1A`,
+      reply: 'Ann: \u001b[31mred',
+      marks: ['relayed by \u001bEve'],
+      reactions: ['party 1: \bCarol'],
+    }),
+  );
+  assert.ok(!/[^\P{Cc}\n]/u.test(rows), JSON.stringify(rows));
+  assert.ok(rows.startsWith('[2026-12-08 14:05] Mallory, in reply to “Ann: \uFFFD[31mred”: \uFFFD'), rows);
+  // A tab is text, kept as it is.
+  assert.equal(savedRows(line({ text: 'a\tb' })), '[2026-12-08 14:05] Bob: a\tb');
+});
+
 test('the file: a head with when it was saved and how many lines, then each line; named by the date and time', () => {
   const lines = [line({}), line({ sender: 'Ann', text: 'bye' })];
   assert.equal(
