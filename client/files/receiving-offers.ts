@@ -5,7 +5,8 @@
 // then. A new one gets its record and its line, and is taken without a click
 // (receiving-auto-accept.ts) or waits for accept, its line and its sender told so. One sent to
 // the room before we joined (its offer says when: `at`) is taken by the same rules; only its
-// line goes elsewhere, among the earlier lines by that time.
+// line goes elsewhere, among the earlier lines by that time, if it comes as the link to its
+// sender opens, when such offers are made (EARLIER_OFFERS_MS).
 import { type FileOffer, MAX_PENDING_OFFERS, sanitizeFileName } from '../../protocol/index.ts';
 import type { MemberHandle } from '../feature.ts';
 import type { KeptFiles } from './kept.ts';
@@ -19,6 +20,15 @@ import type { Turns } from './receiving-turns.ts';
 
 /** One "refused" notice per member in this interval, however many offers it floods. */
 const REFUSED_NOTICE_MS = 10_000;
+/**
+ * A sender offers the files it shares to a newcomer as its chat channel to it opens
+ * (sending-shared.ts), all at once: an offer that says it was sent before we joined (`at`)
+ * later than this after that channel first opened on this page is taken as sent now, its line
+ * the newest and told as any. Believed at any time, a member could slip a file's line among
+ * the earlier lines whenever it liked, dated as it liked and told to nobody; or, once those
+ * lines went for good, put it nowhere, its file still taken.
+ */
+export const EARLIER_OFFERS_MS = 60_000;
 
 export interface OffersOptions {
   selfId(): string;
@@ -31,10 +41,12 @@ export interface OffersOptions {
   turns: Pick<Turns, 'accept' | 'sayWaiting'>;
   states: Pick<States, 'decline' | 'stop'>;
   channels: Pick<Channels, 'ask'>;
+  /** The clock of the notices' interval and of EARLIER_OFFERS_MS (tests); performance.now by default. */
+  now?: () => number;
 }
 
 export function createOffers(options: OffersOptions) {
-  const { autoAccept, turns, states, channels } = options;
+  const { autoAccept, turns, states, channels, now: clock = () => performance.now() } = options;
 
   function offer(member: MemberHandle, message: FileOffer): void {
     if (message.to !== undefined && message.to !== options.selfId()) return; // not ours
@@ -65,7 +77,7 @@ export function createOffers(options: OffersOptions) {
     }
     if (slot.transfers.size >= MAX_PENDING_OFFERS) {
       member.send({ t: 'file:decline', id: message.id, reason: 'busy' });
-      const now = performance.now();
+      const now = clock();
       if (now - slot.lastRefusedNotice >= REFUSED_NOTICE_MS) {
         slot.lastRefusedNotice = now;
         options.notice(
@@ -81,8 +93,11 @@ export function createOffers(options: OffersOptions) {
     // Sent to the room before we joined (sending-shared.ts): its line goes among the earlier
     // lines by that time, and so does the kept one after a reload. A time in our future was
     // never when it was sent (a clock far off, or a lie): taken as now, the end of the earlier
-    // lines, where history places such a line. A past one is believed, as history's are.
-    const sharedAt = message.at === undefined ? null : Math.min(message.at, now);
+    // lines, where history places such a line. A past one is believed, as history's are; but
+    // only as the link opens (EARLIER_OFFERS_MS).
+    slot.openedAt ??= clock();
+    const { at } = message;
+    const sharedAt = at !== undefined && clock() - slot.openedAt <= EARLIER_OFFERS_MS ? Math.min(at, now) : null;
     const record: Received = {
       id: message.id,
       offer: { size, sha256, type },

@@ -58,6 +58,11 @@ export const receiveSlot = createSlot('files:receive', () => ({
   /** Ended transfers whose answer found the link down: said again when it is back. */
   unanswered: new Set<string>(),
   lastRefusedNotice: Number.NEGATIVE_INFINITY,
+  /**
+   * When its chat channel first opened on this page (the offers' clock, receiving-offers.ts),
+   * or an offer came before that: files sent before we joined are offered then.
+   */
+  openedAt: null as number | null,
 }));
 
 /**

@@ -43,6 +43,8 @@ export interface ReceivingOptions extends AutoAcceptOptions {
   concurrent?: number;
   /** A line in the chat about a member (refused offers). */
   notice(member: MemberHandle, text: string): void;
+  /** The offers' clock (receiving-offers.ts; tests); performance.now by default. */
+  now?: () => number;
 }
 
 export function createReceiving(options: ReceivingOptions) {
@@ -71,7 +73,9 @@ export function createReceiving(options: ReceivingOptions) {
     turns,
     states,
     channels,
+    ...(options.now ? { now: options.now } : {}),
   });
+  const clock = options.now ?? (() => performance.now());
 
   return {
     receive(member: MemberHandle, message: MessageOf<'file:offer' | 'file:cancel'>): void {
@@ -89,10 +93,12 @@ export function createReceiving(options: ReceivingOptions) {
     },
     take: channels.take,
     /**
-     * The chat channel is open again: our answers that found it down go, and transfers cut
-     * with it continue where they stopped.
+     * The chat channel is open (the first time, or again): our answers that found it down go,
+     * and transfers cut with it continue where they stopped.
      */
     opened(member: MemberHandle): void {
+      // The first time: files sent to the room before we joined are offered now (receiving-offers.ts).
+      member.slot(receiveSlot).openedAt ??= clock();
       states.opened(member);
       channels.opened(member);
     },

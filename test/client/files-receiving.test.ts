@@ -15,6 +15,7 @@ import {
   AUTO_ACCEPT_FILES,
   PAGE_AUTO_ACCEPT_MEMBERS,
 } from '../../client/files/receiving-auto-accept.ts';
+import { EARLIER_OFFERS_MS } from '../../client/files/receiving-offers.ts';
 import { createMemorySink } from '../../client/files/sink.ts';
 import { openStoreOnThisThread } from '../../client/files/store.ts';
 import {
@@ -24,7 +25,7 @@ import {
   MAX_WIRE_FILE_NAME_LENGTH,
   MIN_CHUNK_BYTES,
 } from '../../protocol/index.ts';
-import { type FakeMember, openMember } from './fake-member.ts';
+import { type FakeMember, manualClock, openMember } from './fake-member.ts';
 
 interface Shown {
   info: FileLineInfo;
@@ -473,6 +474,29 @@ test('a file sent to the room before we joined (its offer says when) is taken by
   receiving.receive(alice, earlier(5, 0));
   assert.deepEqual([lines[3]?.info.sharedAt, lines[4]?.info.sharedAt], [undefined, 0]);
   receiving.removed(alice);
+});
+
+test('a file said to be sent before we joined is one only as the link to its sender opens: past EARLIER_OFFERS_MS, its `at` is not believed, and its line is a new one', () => {
+  const clock = manualClock(1_000);
+  const { receiving, lines } = harness(0, { now: clock.now });
+  const mallory = openMember('mallory-0001');
+  receiving.opened(mallory);
+  const backdated = (n: number): FileOffer => ({ ...offer(n, `${n}.pdf`), at: 1_700_000_000_000 });
+  receiving.receive(mallory, backdated(1));
+  clock.advance(EARLIER_OFFERS_MS);
+  receiving.receive(mallory, backdated(2));
+  // An hour on, the member would slip a file's line among the earlier lines, dated as it likes
+  // and told to nobody (or, once those lines went for good, nowhere, its file still taken).
+  clock.advance(3_600_000);
+  receiving.receive(mallory, backdated(3));
+  // Its link cut and open again is the same member's: no new window.
+  receiving.opened(mallory);
+  receiving.receive(mallory, backdated(4));
+  assert.deepEqual(
+    lines.map((line) => line.info.sharedAt),
+    [1_700_000_000_000, 1_700_000_000_000, undefined, undefined],
+  );
+  receiving.removed(mallory);
 });
 
 test('a chunk still on its way on a channel that was replaced is dropped, not taken for the transfer', async () => {
