@@ -222,6 +222,7 @@ const history = wireHistory({
   signals,
   views,
   showLine,
+  ignored,
   later: () => ({ mesh }),
 });
 showEarlier();

@@ -15,6 +15,8 @@ const AUTHOR_KEY_WAIT_MS = 15_000;
 /** A line to check and show, with the name of the member who relayed it. */
 export interface Ready {
   line: HistoryLine;
+  /** The id of the member who relayed it, and its name. */
+  relayer: string;
   relayedBy: string;
   /** It answers a catch-up: shown as a missed live line, or not at all. */
   missed: boolean;

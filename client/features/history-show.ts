@@ -45,6 +45,8 @@ export interface HistoryShowOptions {
    * (view/earlier-lines.ts).
    */
   earlierUnlessProved?: (() => void) | undefined;
+  /** A member we ignore (ignored.ts): a line on its word alone is not shown. */
+  ignored?: ((peerId: string) => boolean) | undefined;
 }
 
 export function createHistoryShow({
@@ -59,6 +61,7 @@ export function createHistoryShow({
   showMissed,
   revised,
   earlierUnlessProved,
+  ignored,
 }: HistoryShowOptions) {
   /**
    * Best verification shown so far per (author, id), and how far that copy was revised
@@ -106,9 +109,15 @@ export function createHistoryShow({
   }
 
   /** Shows a checked line (or counts it as a duplicate); synchronous, so a batch shows at once. */
-  function apply({ line, relayedBy, missed }: Ready, { author, verified }: Checked): void {
+  function apply({ line, relayer, relayedBy, missed }: Ready, { author, verified }: Checked): void {
     const key = lineKey(line.from, line.id);
     if (transcript.wasShown(line.from, line.id) && verified === 'true' && isRevised(line)) revised?.(line);
+    // A member we ignore vouches for nothing: its lines are collapsed, and a line of another
+    // author that only its word stands for (or that it altered) would be its words shown anyway.
+    if (verified !== 'true' && ignored?.(relayer)) {
+      counts.dropped++;
+      return;
+    }
     if (missed) {
       showOnceMissed(line, author, verified);
       return;

@@ -57,6 +57,8 @@ export interface HistoryOptions {
   revised?(line: HistoryLine): void;
   /** A line shown unmarked waits for its author's proof (history-show.ts): marked if none comes. */
   earlierUnlessProved?(): void;
+  /** A member we ignore (ignored.ts): a line on its word alone is not shown (history-show.ts). */
+  ignored?(peerId: string): boolean;
   /** Reactions travel with history lines: ours to send, theirs to take (features/reactions-answers.ts). */
   reactions?: {
     forHistory(author: string, id: string): HistoryReaction[];
@@ -96,7 +98,7 @@ export function createHistory(options: HistoryOptions) {
       counts.duplicate++;
       return;
     }
-    checks.take({ line, relayedBy: relayer.name, missed }, ready);
+    checks.take({ line, relayer: relayer.id, relayedBy: relayer.name, missed }, ready);
   }
 
   function receiveLines(member: MemberHandle, message: HistoryLinesMessage): void {

@@ -38,7 +38,14 @@ export interface ReactionAnswersOptions {
   track(work: Promise<void>): void;
 }
 
-export function createReactionAnswers(options: ReactionAnswersOptions) {
+/**
+ * `ignored`: a member we ignore (ignored.ts) vouches for no reaction. One on its word alone (a
+ * reactor we never knew) would be its words in a chip, under any name it gives.
+ */
+export function createReactionAnswers(
+  options: ReactionAnswersOptions,
+  ignored: (peerId: string) => boolean = () => false,
+) {
   const { selfId, selfName, members, nameKey, identity, known, lines, counts, track } = options;
   /** The signature checks each member's history answers cost us so far (mayCheck). */
   const checkSlot = createSlot('reactions:history-checks', () => ({ spent: 0 }));
@@ -85,6 +92,7 @@ export function createReactionAnswers(options: ReactionAnswersOptions) {
       counts.forged++;
       return;
     }
+    if (state.relayedBy !== undefined && ignored(relayer.id)) return;
     const line = lines.get(author, id);
     // Private lines are never in history: a reaction to one comes from its other party alone.
     if (line !== undefined && line.privateWith !== null) return;

@@ -64,6 +64,8 @@ export interface ReactionsOptions {
   store?: ReactionStore;
   now?: () => number;
   wallClock?: () => number;
+  /** A member we ignore (ignored.ts): a history reaction on its word alone is not taken (reactions-answers.ts). */
+  ignored?(peerId: string): boolean;
 }
 
 export function createReactions({
@@ -77,6 +79,7 @@ export function createReactions({
   store,
   now = () => performance.now(),
   wallClock = () => Date.now(),
+  ignored = () => false,
 }: ReactionsOptions) {
   const counts = createReactionCounts();
   /** Signature checks under way (tests wait for them). */
@@ -89,7 +92,10 @@ export function createReactions({
 
   const lines = createReactionLines({ selfId, changed });
   const received = createReceivedReactions({ lines, counts, track, now });
-  const answers = createReactionAnswers({ selfId, selfName, members, nameKey, identity, known, lines, counts, track });
+  const answers = createReactionAnswers(
+    { selfId, selfName, members, nameKey, identity, known, lines, counts, track },
+    ignored,
+  );
   const sending = createReactionSending({ members, now });
   const own = createOwnReactions({ selfId, identity, store, wallClock, lines, sending, track });
 

@@ -94,6 +94,7 @@ export function wireChatSignals(options: ChatSignalsOptions) {
     known: (peerId) => later().history.author(peerId),
     changed: (author, id, summary) => reactionsView.update(author, id, summary),
     store: reactionStore(roomId),
+    ignored: ignored.has,
   });
   const reactionsView = createReactionsView((author, id, emoji) => reactions.toggle(author, id, emoji), {
     whenDropped: lines.whenDropped,

@@ -7,6 +7,7 @@
 import type { ChatLine } from '../features/chat.ts';
 import { createHistory } from '../features/history.ts';
 import type { Identity } from '../identity.ts';
+import type { Ignored } from '../ignored.ts';
 import type { Mesh } from '../mesh.ts';
 import { showHistoryWaiting } from '../view/history-waiting.ts';
 import type { ChatWiring } from './chat.ts';
@@ -29,12 +30,14 @@ export interface HistoryWiringOptions {
   views: Pick<LineViews, 'historyView'>;
   /** Puts a line on the page with what goes around it (show-line.ts). */
   showLine(line: ChatLine, senderName: string): HTMLLIElement;
+  /** The members we ignore: none vouches for a line (ignored.ts). */
+  ignored: Pick<Ignored, 'has'>;
   /** Parts made after history, reached only when called (once main.ts has run). */
   later(): { mesh: Pick<Mesh, 'all'> };
 }
 
 export function wireHistory(options: HistoryWiringOptions) {
-  const { ownId, selfName, identity, names, chat, signals, views, showLine, later } = options;
+  const { ownId, selfName, identity, names, chat, signals, views, showLine, ignored, later } = options;
   const { historyView } = views;
   const history = createHistory({
     selfId: ownId.orEmpty,
@@ -48,6 +51,7 @@ export function wireHistory(options: HistoryWiringOptions) {
     revised: (line) => chat.edits.fromHistory(line),
     earlierUnlessProved: names.earlierUnlessProved,
     reactions: signals.reactions,
+    ignored: ignored.has,
   });
   showHistoryWaiting({
     waitingFor: () => history.waitingFor().map((member) => names.taggedName(member.id, member.name)),

@@ -49,6 +49,7 @@ function harness(
   revised?: HistoryOptions['revised'],
   ownKey: HistoryOptions['ownKey'] = async () => null,
   earlierUnlessProved?: HistoryOptions['earlierUnlessProved'],
+  ignored?: HistoryOptions['ignored'],
 ) {
   const shown: Array<{ line: ChatLine; name: string }> = [];
   /** Lines shown as missed while we were away (catch-ups), in the order shown. */
@@ -65,6 +66,7 @@ function harness(
     ...(now && { now }),
     ...(revised && { revised }),
     ...(earlierUnlessProved && { earlierUnlessProved }),
+    ...(ignored && { ignored }),
   });
   history.joined(present.map((m) => m.id));
   for (const member of present) history.feature.added?.(member);
@@ -212,6 +214,27 @@ test('a line whose author left before we learned its key is shown as relayed by 
   assert.deepEqual(h.marks(), ['said before leaving:relayed']);
   assert.equal(h.shown[0]?.name, 'gone', 'the relayed name, since the author is not here');
   assert.equal(h.shown[0]?.line.history?.relayedBy, 'alice');
+});
+
+test('a member we ignore relays nothing on its own word: a line of a gone author it alone vouches for is dropped, one checked against its author is shown', async () => {
+  const gone = await writer('gone-0000001');
+  const bob = await writer('bob-00000001');
+  const alice = await writer('alice-000001');
+  const mallory = await writer('mallory-0001');
+  const present = [alice.member, bob.member, mallory.member];
+  const h = harness(present, undefined, undefined, undefined, undefined, (id) => id === mallory.member.id);
+  for (const m of present) h.link(m);
+  // Collapsed as hers are not, these would be her words in front of the reader, under any name.
+  const invented = await gone.line('click this link');
+  const forged = { ...(await gone.line('placeholder')), text: 'altered', sig: 'S'.repeat(86) };
+  h.answer(mallory.member, [invented, forged, await bob.line('checked against bob')]);
+  await h.history.idle();
+  assert.deepEqual(h.marks(), ['checked against bob:true']);
+  assert.equal(h.history.counts().dropped, 2);
+  // The same line from a member we do not ignore is shown on its word, as any.
+  h.answer(alice.member, [invented]);
+  await h.history.idle();
+  assert.deepEqual(h.marks(), ['checked against bob:true', 'click this link:relayed']);
 });
 
 test('a line the page let go for good is forgotten: nothing is kept for it, a later copy is the view\u2019s to drop', async () => {

@@ -45,7 +45,11 @@ async function reactor(id: string, name: string) {
   return { member, identity, change, state };
 }
 
-async function harness(known: (id: string) => KnownReactor | undefined = () => undefined, others: FakeMember[] = []) {
+async function harness(
+  known: (id: string) => KnownReactor | undefined = () => undefined,
+  others: FakeMember[] = [],
+  ignored?: (peerId: string) => boolean,
+) {
   const clock = manualClock(0);
   let wall = 1_700_000_000_000;
   const alice = await reactor('alice-000001', 'Alice');
@@ -61,6 +65,7 @@ async function harness(known: (id: string) => KnownReactor | undefined = () => u
     changed: (_author, _id, summary) => updates.push([...summary]),
     now: clock.now,
     wallClock: () => wall++,
+    ...(ignored && { ignored }),
   });
   /** Delivers a message from `from` and waits until its signatures are checked. */
   async function receive(from: FakeMember, message: MessageOf<'react' | 'react:sync'>): Promise<void> {
@@ -434,6 +439,20 @@ test('a history answer carries each line’s signed reaction states, ours under 
     ],
   );
   assert.deepEqual(reactions.forHistory(bob.member.id, 'line-unknown00000001'), []);
+});
+
+test('from history, a member we ignore vouches for no reaction: one on its word alone is not taken, one checked against its reactor is', async () => {
+  const { reactions, alice, bob } = await harness(undefined, [], (id) => id === 'alice-000001');
+  reactions.fromHistory(alice.member, bob.member.id, LINE, [
+    { emoji: '👍', by: 'dana-0000001', name: 'Look here', on: true, ts: 1 }, // left before we came: Alice's word
+    await bob.state(bob.member.id, LINE, '🎉', true, 1), // Bob's own, checked
+  ] as HistoryReaction[]);
+  await reactions.idle();
+  reactions.shown(bob.member.id, LINE);
+  assert.deepEqual(
+    reactions.of(bob.member.id, LINE).map(({ emoji, names }) => [emoji, names]),
+    [['🎉', ['Bob']]],
+  );
 });
 
 test('from history, each reaction is checked against its reactor’s key; only a key never learned leaves the relayer’s word, marked', async () => {
