@@ -26,6 +26,14 @@ const JOINER_IN_CONTEXT =
 const LONE_SURROGATE = /\p{Cs}/u;
 // Something visible must be left: a letter, digit, symbol or punctuation mark.
 const VISIBLE = /[\p{L}\p{N}\p{S}\p{P}]/u;
+const BLANK_SYMBOL = new RegExp(`[${BLANK_SYMBOLS}]`, 'gu');
+
+/**
+ * Whether text shows anything: a letter, digit, symbol or punctuation mark that is not drawn
+ * as empty space. A message of zero-width spaces, bidi controls, soft hyphens and blanks
+ * alone would be an empty bubble, counted as new in everyone's title (an exploratory pass).
+ */
+export const showsSomething = (text: string): boolean => VISIBLE.test(text.replace(BLANK_SYMBOL, ''));
 
 // Scripts told apart for the mixed-script rule. Characters of other scripts count as one
 // "other" script; Common and Inherited ones (digits, punctuation, emoji, marks) as none.

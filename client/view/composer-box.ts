@@ -5,6 +5,7 @@
 // browser sizes the box itself (CSS field-sizing: Chromium), nothing is done here; elsewhere
 // the box is fitted to its content as it changes.
 
+import { showsSomething } from '../../protocol/index.ts';
 import { trimmedLine } from '../features/chat.ts';
 
 /** Control characters but tab and line feed (a pasted terminal's escapes, a stray NUL). */
@@ -18,11 +19,13 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
  * control characters (\r\n is \n), and with a half surrogate pair as U+FFFD. JSON writes each
  * of those as six bytes (\u0001): a line of them was over the size a relay can seal (the
  * relay's outbox refused it, and the lines behind it waited for good); without them the
- * longest line, with the longest reply, fits (composer-box.test.ts).
+ * longest line, with the longest reply, fits (composer-box.test.ts). Empty when nothing in it
+ * shows (protocol/name.ts showsSomething).
  */
 export function textToSend(written: string): string {
   const clean = written.replace(/\r\n?/g, '\n').replace(CONTROLS, '').replace(LONE_SURROGATE, '\ufffd');
-  return trimmedLine(clean);
+  // Nothing visible (zero-width spaces, a lone bidi control): nothing to send, as for blanks.
+  return showsSomething(clean) ? trimmedLine(clean) : '';
 }
 
 /** Whether this key press sends (Enter alone, not while an input method composes). */

@@ -32,6 +32,25 @@ test('what is sent keeps its line breaks and first-line indentation, without bla
   assert.equal(textToSend(' \n\t\n '), '');
 });
 
+test('a message of nothing visible (zero-width spaces, a bidi control, soft hyphens, blank symbols) is nothing to send', () => {
+  for (const invisible of [
+    '\u200b',
+    '\u2060\u2060',
+    '\u00ad',
+    '\u200b \n \u200b',
+    '\u202e',
+    '\u2800',
+    '\ufe0f',
+    '\u3000',
+    '\u0301',
+  ]) {
+    assert.equal(textToSend(invisible), '', JSON.stringify(invisible));
+  }
+  // Anything that shows is sent as written, its invisible characters too ("👩‍💻" holds a joiner).
+  for (const shown of ['\u200bhi', '👩\u200d💻', '❤️', '1', '.', '\u05e9\u05dc\u05d5\u05dd'])
+    assert.equal(textToSend(shown), shown);
+});
+
 test('a message’s lines are counted by its breaks, a trailing break adding none', () => {
   assert.equal(textLines('one'), 1);
   assert.equal(textLines('one\ntwo'), 2);
