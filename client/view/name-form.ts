@@ -1,6 +1,7 @@
 // Your name: the name form (submitting it asks for a rename), the name shown in its box, and
 // the hint under it — why a name was refused, a free variant to take in one click, or that
 // the box is full.
+import { NAME_MAX_LENGTH } from '../../protocol/index.ts';
 import { byTestId, el } from './dom.ts';
 import { sentenceNodes, thousands } from './text.ts';
 
@@ -22,11 +23,19 @@ export function createNameForm(rename: (name: string) => void): NameForm {
   const nameInput = byTestId<HTMLInputElement>('name-input');
   const nameHint = document.getElementById('name-hint') as HTMLElement;
 
-  // The name box stops at its maxlength, as the message box does (composer.ts): its hint says so.
-  const nameLimit = () => `${thousands(nameInput.maxLength)} characters at most.`;
-  nameInput.addEventListener('input', () => {
-    if (nameInput.value.length >= nameInput.maxLength) hint([nameLimit()], null);
-    else if (nameHint.textContent === nameLimit()) hint([], null);
+  // The name box stops at NAME_MAX_LENGTH characters, as the message box stops at its limit
+  // (composer.ts), and its hint says so. Characters as the server counts them, code points:
+  // the box's maxlength counts UTF-16 units, in which an emoji is two, so it cut a name of 32
+  // emoji to 16 without a word (an exploratory pass). Its maxlength is twice the limit, a
+  // bound for typing and pasting; the cut to the limit is made here.
+  const nameLimit = `${thousands(NAME_MAX_LENGTH)} characters at most.`;
+  nameInput.addEventListener('input', (event) => {
+    // Not while an input method composes: the cut would break the word being composed.
+    if ((event as InputEvent).isComposing) return;
+    const characters = [...nameInput.value];
+    if (characters.length > NAME_MAX_LENGTH) nameInput.value = characters.slice(0, NAME_MAX_LENGTH).join('');
+    if (characters.length >= NAME_MAX_LENGTH) hint([nameLimit], null);
+    else if (nameHint.textContent === nameLimit) hint([], null);
   });
 
   nameForm.addEventListener('submit', (event) => {
