@@ -63,11 +63,13 @@ test('a line goes among the near ones by its time: between two, past several', (
   assert.deepEqual(p.names(), ['e', 'a', 'd', 'b', 'c']);
 });
 
-test("an author's own lines keep their order; nothing moves past a system line, nor past a line settled for NEAR_MS", () => {
+test("nothing moves past a line of its author's written before it, a system line, or a line settled for NEAR_MS", () => {
   const own = page();
-  own.place('bob first', line('bob-0000001', 2_000, 'b1'));
-  own.place('bob second, his clock stepped back', line('bob-0000001', 1_500, 'b2'));
-  assert.deepEqual(own.names(), ['bob first', 'bob second, his clock stepped back']);
+  own.place('bob first', line('bob-0000001', 1_000, 'b1'));
+  own.place('alice', line('alice-00001', 1_500));
+  own.at(100);
+  own.place('bob second', line('bob-0000001', 1_200, 'b2'));
+  assert.deepEqual(own.names(), ['bob first', 'bob second', 'alice']);
 
   const system = page();
   system.place('alice', line('alice-00001', 2_000));
@@ -80,6 +82,26 @@ test("an author's own lines keep their order; nothing moves past a system line, 
   settled.at(NEAR_MS + 1);
   settled.place('bob, long after', line('bob-0000001', 1_900));
   assert.deepEqual(settled.names(), ['alice', 'bob, long after']);
+});
+
+test("an author's line that comes after a later one of its goes right before it, however long that one was shown: one person's lines read in the order written", () => {
+  // Bob's page was cut off; Alice wrote to him privately, then to the room. Carol's catch-up
+  // brought the room's line first; Alice's resend of the private one comes 20 s later.
+  const bob = page();
+  bob.place('carol before', line('carol-00001', 500));
+  bob.place('alice public', line('alice-00001', 10_000, 'a2'));
+  bob.place('carol after', line('carol-00001', 12_000, 'c2'));
+  bob.at(20_000);
+  bob.place('bob is back', null);
+  bob.at(40_000);
+  bob.place('alice private', line('alice-00001', 7_000, 'a1'));
+  assert.deepEqual(bob.names(), ['carol before', 'alice private', 'alice public', 'carol after', 'bob is back']);
+  // A line in order, however late, goes at the end as ever.
+  bob.place('alice next', line('alice-00001', 30_000, 'a3'));
+  assert.equal(bob.names().at(-1), 'alice next');
+  // Not past a line of hers written before it: right after that one.
+  bob.place('alice between', line('alice-00001', 8_000, 'a4'));
+  assert.deepEqual(bob.names().slice(1, 4), ['alice private', 'alice between', 'alice public']);
 });
 
 const view = linesViewEachTest();
