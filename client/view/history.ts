@@ -36,9 +36,10 @@ export interface HistoryView {
   /**
    * Places a history line (made by the lines view; or a file's line a reload brought back,
    * files/kept.ts) in order; a line with the same author and id (a better copy) takes the
-   * place its own time gives it, and the earlier copy goes.
+   * place its own time gives it, and the earlier copy goes. False when it is not placed: the
+   * earlier lines went for good (see below), and a line older still goes with them.
    */
-  place(line: Pick<ChatLine, 'ts' | 'from' | 'id' | 'receivedAt'>, element: HTMLLIElement): void;
+  place(line: Pick<ChatLine, 'ts' | 'from' | 'id' | 'receivedAt'>, element: HTMLLIElement): boolean;
   /**
    * Our join said whether this tab is back in the room (a reload that took its id back): the
    * marker says "Earlier in this room" then. Told when the join is answered, which may be
@@ -100,7 +101,7 @@ export function createHistoryView(options: HistoryViewOptions = {}): HistoryView
       const blockGone = marker !== null && marker.parentNode === null;
       if (blockGone && !known) {
         options.dropped?.(line.from, line.id);
-        return;
+        return false;
       }
       const top = header();
       // A line stamped in our future is placed when it reached us (features/history.ts).
@@ -129,6 +130,7 @@ export function createHistoryView(options: HistoryViewOptions = {}): HistoryView
         unplace(entry);
         options.dropped?.(line.from, line.id);
       });
+      return true;
     },
   };
 }

@@ -83,9 +83,13 @@ export function wireFiles(options: FilesWiringOptions) {
     ignored: ignored.has,
   });
 
-  // (Placed under an id no chat line can have: one with the file's id would replace it.)
-  const placeFile = (file: { at: number; from: string; id: string }, item: HTMLLIElement): void =>
-    historyView.place({ ts: file.at, from: file.from, id: `file:${file.id}` }, item);
+  // (Placed under an id no chat line can have: one with the file's id would replace it.) Once
+  // the earlier lines went for good (2,000 newer ones came), one older still is not placed
+  // there: a file's line goes at the bottom then, for its transfer and download to show.
+  const placeFile = (file: { at: number; from: string; id: string }, item: HTMLLIElement): void => {
+    if (!historyView.place({ ts: file.at, from: file.from, id: `file:${file.id}` }, item))
+      lines.appendItem(item, false);
+  };
 
   /**
    * The files' lines from before a reload. What this tab received, back among the history

@@ -117,6 +117,8 @@ test('once the block went for good, a late history line goes too: no new marker 
   place(view, 'late', 0);
   place(view, 'later', 5);
   assert.deepEqual(messages.names(), ['newer']);
+  // Said to the caller, whose line may have to show anyway (a file's: wiring/files.ts).
+  assert.equal(view.place(line('latest', 6), new Item('latest') as unknown as HTMLLIElement), false);
 });
 
 test('a history line stamped in our future is placed when it reached us, not after every other line', () => {
