@@ -10,7 +10,8 @@
 // again by its author, as it now stands, with the edit's time after a marker (so an edit's
 // signature never checks as the line's, nor the reverse); a deletion under a context of its
 // own (SignedDeletion), without the text, which is gone.
-// Reactions are signed the same way, under a context of their own (see SignedReaction).
+// Reactions are signed the same way, under a context of their own (see SignedReaction), and so
+// is the room's name a member sets (SignedRoomName).
 //
 // The tab keeps its pair for the room next to its resume ticket (sessionStorage): a reload
 // takes its peer id back, and with the same key its earlier lines, which other members
@@ -32,6 +33,8 @@ const DELETION_CONTEXT = 'roomlink/1 deletion';
 const KEY_HOLD_CONTEXT = 'roomlink/1 key-held';
 /** The same for the ECDH key a join announces beside our signing key (announce.ts). */
 const ANNOUNCED_ECDH_CONTEXT = 'roomlink/1 announced-ecdh';
+/** The same for the room's name. */
+const ROOM_NAME_CONTEXT = 'roomlink/1 room-name';
 /** Imported public keys kept for verifying (one per member per join; bounded anyway). */
 const KEY_CACHE_LIMIT = 256;
 
@@ -73,6 +76,18 @@ export interface SignedReaction {
 }
 
 /**
+ * The room's name as its setter `by` (going by `byName`) set it at its time `at`; `name` null:
+ * it took the name away. Signed with the time, so that the latest wins and an old one replayed
+ * changes nothing; with the setter's name, so that whoever passes it on cannot say another set it.
+ */
+export interface SignedRoomName {
+  by: string;
+  byName: string;
+  name: string | null;
+  at: number;
+}
+
+/**
  * The sender of a hello holds the private half of the key it announced: its signature over
  * the link's two DTLS fingerprints, its own first. The hello's room-key proof binds the key
  * to the link, but any member holds the room key and may announce another's public key (it
@@ -107,6 +122,8 @@ export interface Identity {
   sign(line: SignedLine): Promise<string | null>;
   /** Our signature over our reaction (`by` is us), or null where WebCrypto is missing. */
   signReaction(reaction: SignedReaction): Promise<string | null>;
+  /** Our signature over the room's name we set (`by` is us), or null where WebCrypto is missing. */
+  signRoomName(roomName: SignedRoomName): Promise<string | null>;
   /** Our signature over the deletion of our line, or null where WebCrypto is missing. */
   signDeletion(deletion: SignedDeletion): Promise<string | null>;
   /** Our signature saying we hold our key, for one link (KeyHold), or null where WebCrypto is missing. */
@@ -130,6 +147,10 @@ function signedBytes(line: SignedLine): Uint8Array<ArrayBuffer> {
 
 function deletionBytes(d: SignedDeletion): Uint8Array<ArrayBuffer> {
   return encoder.encode(JSON.stringify([DELETION_CONTEXT, d.from, d.id, d.ts, d.to ?? null, d.at]));
+}
+
+function roomNameBytes(r: SignedRoomName): Uint8Array<ArrayBuffer> {
+  return encoder.encode(JSON.stringify([ROOM_NAME_CONTEXT, r.by, r.byName, r.name, r.at]));
 }
 
 function keyHoldBytes(h: KeyHold): Uint8Array<ArrayBuffer> {
@@ -219,6 +240,7 @@ export function createIdentity(store?: KeyStore, ready: Promise<unknown> = Promi
     sign: (line) => signBytes(signedBytes(line)),
     signReaction: (reaction) => signBytes(reactionBytes(reaction)),
     signDeletion: (deletion) => signBytes(deletionBytes(deletion)),
+    signRoomName: (roomName) => signBytes(roomNameBytes(roomName)),
     signKeyHold: (hold) => signBytes(keyHoldBytes(hold)),
     signAnnouncedEcdh: (ecdh) => signBytes(announcedEcdhBytes(ecdh)),
   };
@@ -256,6 +278,11 @@ export function verifyReaction(publicKey: string, signature: string, reaction: S
 /** True only when `signature` is the holder of `publicKey` deleting exactly this line. */
 export function verifyDeletion(publicKey: string, signature: string, deletion: SignedDeletion): Promise<boolean> {
   return verifyBytes(publicKey, signature, deletionBytes(deletion));
+}
+
+/** True only when `signature` is the holder of `publicKey` naming the room exactly so. */
+export function verifyRoomName(publicKey: string, signature: string, roomName: SignedRoomName): Promise<boolean> {
+  return verifyBytes(publicKey, signature, roomNameBytes(roomName));
 }
 
 /** True only when `signature` is the holder of `publicKey` signing for exactly this link. */

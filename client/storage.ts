@@ -6,6 +6,7 @@
 // reactions (sent again after the reload), its newest lines' receipts (shown again when
 // history brings the lines back), its private lines (shown again: no history has them) and
 // the line it was writing to the room (view/draft.ts), and the members it ignores (ignored.ts).
+// The room's name as the tab last held it is kept there too (features/room-name-kept.ts).
 // The files it received and sent are listed there too (files/kept.ts, files/sent-kept.ts).
 // All of it is the tab's for one room, under `roomlink:<what>:<roomId>`: a duplicated tab,
 // which the browser gives a copy of it all, drops it (forgetTab; tab-claim.ts tells).
@@ -17,6 +18,7 @@ import type { EditStore } from './features/edits-kept.ts';
 import type { PrivateStore } from './features/private-kept.ts';
 import type { ReactionStore } from './features/reactions-kept.ts';
 import type { ReceiptStore } from './features/receipts-kept.ts';
+import type { RoomNameStore } from './features/room-name-kept.ts';
 import type { KeyStore, StoredKeyPair } from './identity.ts';
 import type { IgnoredStore } from './ignored.ts';
 import type { DraftStore } from './view/draft.ts';
@@ -33,6 +35,7 @@ const tabNameKey = (roomId: string) => `roomlink:tab-name:${roomId}`;
 const leftKey = (roomId: string) => `roomlink:left:${roomId}`;
 const draftKey = (roomId: string) => `roomlink:draft:${roomId}`;
 const ignoredKey = (roomId: string) => `roomlink:ignored:${roomId}`;
+const roomNameKey = (roomId: string) => `roomlink:room-name:${roomId}`;
 
 function safely<T>(read: () => T, fallback: T): T {
   // Storage throws in some privacy modes and when full; the app works without it.
@@ -219,6 +222,9 @@ export const reactionStore = (roomId: string): ReactionStore => tabJson(reaction
 
 /** The private lines the tab showed in this room (private-kept.ts parses them). */
 export const privateStore = (roomId: string): PrivateStore => tabJson(privateKey(roomId));
+
+/** The room's name as the tab last held it (room-name-kept.ts parses it). */
+export const roomNameStore = (roomId: string): RoomNameStore => tabJson(roomNameKey(roomId));
 
 /** The members the tab ignores in this room, by id (ignored.ts parses them). */
 export const ignoredStore = (roomId: string): IgnoredStore => tabJson(ignoredKey(roomId));

@@ -26,9 +26,10 @@ export const ROOM_KEY_LENGTH = 22;
  * holds the key it announced (`key:held`, channel/core.ts KEY_HOLD_VERSION), sent only to
  * members that said 7. 8: a file sent to the room is offered to members who join later, its
  * offer saying when it was sent (`at`, channel/files.ts FILE_EARLIER_VERSION), only to members
- * that said 8.
+ * that said 8. 9: the room's name, set by any member, signed by its setter (`room:name`,
+ * channel/room.ts ROOM_NAME_VERSION), sent only to members that said 9.
  */
-export const CHANNEL_PROTOCOL_VERSION = 8;
+export const CHANNEL_PROTOCOL_VERSION = 9;
 
 export const NAME_MIN_LENGTH = 1;
 export const NAME_MAX_LENGTH = 32;

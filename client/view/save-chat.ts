@@ -1,9 +1,10 @@
 // Saving the chat: the lines this page keeps (on the page and off it, at most MAX_LINES), as
 // a text file on this device, in the order they are shown, each with its date. Nothing else
 // keeps a chat: the server never sees it, and the pages forget it once the room's last member
-// is gone. A row is a line as the page shows it now, read as copying and screen readers read
-// it (line-about.ts): edited as edited, deleted as deleted, names as shown. An ignored
-// member's lines are left out, as they are collapsed (ignored-lines.ts).
+// is gone. Its head names the room, if it has a name. A row is a line as the page shows it
+// now, read as copying and screen readers read it (line-about.ts): edited as edited, deleted
+// as deleted, names as shown. An ignored member's lines are left out, as they are collapsed
+// (ignored-lines.ts).
 import { localDate, localTime } from '../local-stamp.ts';
 import { el } from './dom.ts';
 import { isCollapsed } from './ignored-lines.ts';
@@ -60,11 +61,12 @@ export function savedRows(line: SavedLine): string {
   return rows.map(inert).join('\n');
 }
 
-/** The file's text: what it is and when it was saved, then each line's rows. */
-export function transcript(lines: readonly SavedLine[], savedAt: Date): string {
+/** The file's text: what it is (the room's name, if it has one) and when it was saved, then each line's rows. */
+export function transcript(lines: readonly SavedLine[], savedAt: Date, roomName: string | null = null): string {
   const saved = `${localDate(savedAt)} ${localTime(savedAt, ':', false)}`;
   const count = `${lines.length} ${lines.length === 1 ? 'line' : 'lines'}`;
-  const head = `roomlink chat, saved ${saved} (times are this device's), ${count}: those this page held.`;
+  const room = roomName === null ? '' : ` “${oneRow(roomName)}”`;
+  const head = `roomlink chat${room}, saved ${saved} (times are this device's), ${count}: those this page held.`;
   return `${[head, '', ...lines.map(savedRows)].join('\n')}\n`;
 }
 
@@ -107,11 +109,13 @@ export function createSaveChat(
   button: HTMLButtonElement,
   kept: () => readonly Element[],
   selfName: () => string,
+  roomName: () => string | null = () => null,
 ): void {
   button.addEventListener('click', () => {
     const now = new Date();
     const lines = kept().flatMap((line) => savedLine(line as HTMLElement, selfName()) ?? []);
-    const url = URL.createObjectURL(new Blob([transcript(lines, now)], { type: 'text/plain;charset=utf-8' }));
+    const text = transcript(lines, now, roomName());
+    const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
     const link = el('a', {});
     link.href = url;
     link.download = transcriptName(now);

@@ -17,6 +17,7 @@ import type { ChannelRate } from './rates.ts';
 import { type ReactionMessage, reactionRates, reactionSchemas } from './reactions.ts';
 import { type ReceiptMessage, receiptRates, receiptSchemas } from './receipts.ts';
 import { type RelayMessage, relayRates, relaySchemas } from './relay.ts';
+import { type RoomMessage, roomRates, roomSchemas } from './room.ts';
 import { type TypingMessage, typingRates, typingSchemas } from './typing.ts';
 
 export * from './calls.ts';
@@ -29,6 +30,7 @@ export * from './rates.ts';
 export * from './reactions.ts';
 export * from './receipts.ts';
 export * from './relay.ts';
+export * from './room.ts';
 export * from './typing.ts';
 
 const channelMessageSchema = z.discriminatedUnion('t', [
@@ -42,6 +44,7 @@ const channelMessageSchema = z.discriminatedUnion('t', [
   ...fileSchemas,
   ...callSchemas,
   ...relaySchemas,
+  ...roomSchemas,
 ]);
 
 export type ChannelMessage =
@@ -54,7 +57,8 @@ export type ChannelMessage =
   | ReactionMessage
   | FileMessage
   | CallProtocolMessage
-  | RelayMessage;
+  | RelayMessage
+  | RoomMessage;
 export type ChannelMessageType = ChannelMessage['t'];
 /** One message type, by its tag: `MessageOf<'chat'>`. */
 export type MessageOf<T extends ChannelMessageType> = Extract<ChannelMessage, { t: T }>;
@@ -71,6 +75,7 @@ export const CHANNEL_RATES: Readonly<Record<ChannelMessageType, ChannelRate>> = 
   ...fileRates,
   ...callRates,
   ...relayRates,
+  ...roomRates,
 };
 
 export function parseChannelMessage(raw: unknown): ChannelMessage | null {

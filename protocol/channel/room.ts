@@ -1,0 +1,73 @@
+// The room's name: any member may set it, change it or clear it, and every page shows the
+// same one. A change goes to every member at once; a link that opens hears the name its
+// other end holds (`known`), which is how a member who joins later learns it, with no line
+// in the chat. Each name carries its setter (`by`, its peer id, and `byName`, the name it
+// went by) and the setter's signature over all of it with the time it was set (`at`, the
+// setter's clock): a member who passes a name on cannot alter it or put it in another's
+// mouth, and the latest `at` wins (ties: the greater setter id), so every page converges.
+//
+// Since channel protocol 9 (limits.ts): sent only to members whose hello said 9 or more; an
+// older page's strict schema would refuse the type, and it never gets it.
+import * as z from 'zod/mini';
+import { MAX_CLOCK_SKEW_MS, NAME_MAX_LENGTH } from '../limits.ts';
+import { lineTimeSchema, peerIdSchema, signatureSchema } from './chat.ts';
+import type { ChannelRate } from './rates.ts';
+
+/** The first channel protocol version (a member's hello says its own) that takes `room:name`. */
+export const ROOM_NAME_VERSION = 9;
+/** A room's name, in characters (code points) once trimmed. */
+export const ROOM_NAME_MAX_LENGTH = 64;
+/**
+ * A name set further ahead of the receiver's clock than this is refused: a member whose `at`
+ * lay far in the future would hold the name against every later change.
+ */
+export const ROOM_NAME_AHEAD_MS = MAX_CLOCK_SKEW_MS;
+
+/** Control characters, line and paragraph breaks, and bidi controls: none in a room's name. */
+const UNFIT = /[\p{Cc}\p{Zl}\p{Zp}\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
+
+/**
+ * What a person typed as the room's name, made one: trimmed, runs of spaces (line breaks
+ * among them) made one space. '' clears the name; null: it cannot be one (too long, or it
+ * holds a control character). Never throws.
+ */
+export function roomNameOf(raw: string): string | null {
+  const name = raw.normalize('NFC').replace(/\s+/gu, ' ').trim();
+  if ([...name].length > ROOM_NAME_MAX_LENGTH || UNFIT.test(name)) return null;
+  return name;
+}
+
+/** A name on the wire: one roomNameOf leaves as it is, and not empty. */
+const roomNameSchema = z.string().check(
+  z.minLength(1),
+  z.maxLength(2 * ROOM_NAME_MAX_LENGTH),
+  z.refine((name) => roomNameOf(name) === name),
+);
+
+export const roomSchemas = [
+  /**
+   * The room is called `name` (absent: it has no name) since `at`, set by the member `by`, who
+   * went by `byName`; `sig` is its signature over those four (client/identity.ts), absent only
+   * when its browser cannot sign. `known`: the name its sender holds, said as a link opens,
+   * not a change made now (no line in the chat).
+   */
+  z.strictObject({
+    t: z.literal('room:name'),
+    name: z.optional(roomNameSchema),
+    by: peerIdSchema,
+    byName: z.string().check(z.minLength(1), z.maxLength(NAME_MAX_LENGTH)),
+    at: lineTimeSchema,
+    sig: z.optional(signatureSchema),
+    known: z.optional(z.literal(true)),
+  }),
+] as const;
+
+export type RoomMessage = z.infer<(typeof roomSchemas)[number]>;
+
+/**
+ * One from each member as its link opens, and a change by hand now and then: each costs the
+ * receiver a signature check and, for a change, a line in the chat. A member past it is muted.
+ */
+export const roomRates = {
+  'room:name': { perSecond: 1, burst: 8 },
+} as const satisfies Record<RoomMessage['t'], ChannelRate>;
