@@ -36,6 +36,7 @@ import { watchPageLife } from './wiring/page-life.ts';
 import { wirePrivateTarget } from './wiring/private-target.ts';
 import { wireRelay } from './wiring/relay.ts';
 import { roomEvents } from './wiring/room-events.ts';
+import { wireRoomName } from './wiring/room-name.ts';
 import { wireShowLine } from './wiring/show-line.ts';
 import { wireStatus } from './wiring/status.ts';
 
@@ -121,7 +122,7 @@ const views = wireLineViews({
   startEdit,
   startReply,
   ignored,
-  later: () => ({ edits, chat, history, attention }),
+  later: () => ({ edits, chat, history, attention, roomName }),
 });
 const { lines, replies, lineEdits, say } = views;
 /** The member chosen for private messages, and the bar that says so (wiring/private-target.ts). */
@@ -166,6 +167,18 @@ const signals = wireChatSignals({
   later: () => ({ mesh, history }),
 });
 const { typing, receipts, reactions, attention } = signals;
+/** The room's name: in the header and the title, set by any member, signed (wiring/room-name.ts). */
+const roomName = wireRoomName({
+  roomId,
+  ownId,
+  selfName,
+  identity,
+  names,
+  ignored,
+  attention,
+  say,
+  later: () => ({ mesh }),
+});
 /** A line for the page, with what goes around it: marks, reactions, receipts, attention (wiring/show-line.ts). */
 const showLine = wireShowLine({
   names,
@@ -239,6 +252,7 @@ const router = createRouter([
   files.feature,
   calls.feature,
   relay.feature,
+  roomName.feature,
 ]);
 
 const mesh = createMesh({
@@ -276,6 +290,8 @@ const mesh = createMesh({
 });
 
 showBeforeJoin({ link, page, names, selfName, say });
+// The room's name as this tab last held it, before any member says it (a reload).
+roomName.restore();
 
 const pathPolls = startPathPolls({
   read: () => mesh.refreshPaths(),

@@ -14,6 +14,7 @@ import {
   shareLink,
   waitForMesh,
   waitForMessage,
+  waitForPeers,
 } from './support/users.ts';
 
 test('opening / makes a new room: an unguessable id and a key in the address, copied whole by Copy link', async ({
@@ -747,4 +748,99 @@ test('Save the chat writes the lines the page holds to a text file: dated, as sh
   expect(after.text).not.toMatch(/^\[[^\]]+\] alice:/m);
   expect(after.text).not.toContain('second row');
   expect(after.text).toMatch(row('bob \\(you\\): a typo, fixed \\(edited\\)'));
+});
+
+test('a room can have a name: any member sets it in the header, in place, and everyone sees it there, in the title and as a line; a member who joins later learns it, and a reload keeps it with no one else there', async ({
+  server,
+  browsers,
+}) => {
+  const [alice, bob] = await openMeshedPair(browsers, server.url);
+  const button = alice.page.getByTestId('room-name');
+  const input = alice.page.getByTestId('room-name-input');
+  await expect(button).toHaveText('Name this room');
+  await expect(alice.page).toHaveTitle('roomlink — peer-to-peer group chat');
+  // Escape cancels, and the keyboard is back on the button.
+  await button.focus();
+  await alice.page.keyboard.press('Enter');
+  await expect(input).toBeFocused();
+  await expect(alice.page.getByRole('textbox', { name: 'Room name' })).toBeVisible();
+  await input.fill('Not this');
+  await input.press('Escape');
+  await expect(button).toBeFocused();
+  await expect(button).toHaveText('Name this room');
+  await alice.page.keyboard.press('Enter');
+  await input.fill('  Family  ');
+  await input.press('Enter');
+  await expect(button).toBeFocused();
+
+  const line = (page: Page) =>
+    page
+      .locator('[data-testid=message][data-kind=system]')
+      .filter({ hasText: 'named the room' })
+      .getByTestId('message-text');
+  for (const page of [alice.page, bob.page]) {
+    await expect(page.getByTestId('room-name-text')).toHaveText('Family');
+    await expect(page).toHaveTitle('Family · roomlink');
+  }
+  await expect(line(bob.page)).toHaveText(['alice named the room “Family”']);
+  await expect(line(alice.page)).toHaveText(['You named the room “Family”']);
+  await expect(bob.page.getByTestId('room-name')).toHaveAttribute('title', 'Family\nnamed by alice');
+
+  // Carol opens the link later: she learns the name from those she links to, with no line.
+  const carol = await openUser(await browsers.newContext({ label: 'carol' }), await shareLink(alice.page), 'carol');
+  await waitForMesh([alice, bob, carol]);
+  await expect(carol.page.getByTestId('room-name-text')).toHaveText('Family');
+  await expect(carol.page).toHaveTitle('Family · roomlink');
+  await expect(carol.page.getByTestId('room-name')).toHaveAttribute('title', 'Family\nnamed by alice');
+  await expect(line(carol.page)).toHaveCount(0);
+
+  // On a 360px phone a long name is cut short and the header stays one row; the whole name on hover.
+  const long = 'The long-running family holiday planning group, summer edition';
+  await bob.page.setViewportSize({ width: 360, height: 740 });
+  await bob.page.getByTestId('room-name').click();
+  await bob.page.getByTestId('room-name-input').fill(long);
+  await bob.page.getByTestId('room-name-input').press('Enter');
+  await expect(alice.page.getByTestId('room-name-text')).toHaveText(long);
+  await expect(line(alice.page).last()).toHaveText(`bob named the room “${long}”`);
+  const boxes = await Promise.all(
+    ['.logo', '[data-testid=room-name]', '[data-testid=people-toggle]', '[data-testid=qr-button]'].map((selector) =>
+      bob.page.locator(selector).boundingBox(),
+    ),
+  );
+  const tops = boxes.map((box) => box?.y ?? Number.NaN);
+  const bottoms = boxes.map((box) => (box ? box.y + box.height : Number.NaN));
+  expect(Math.max(...tops), 'the header is one row').toBeLessThan(Math.min(...bottoms));
+  const pageWidth = await bob.page.evaluate(
+    () =>
+      (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement
+        .scrollWidth,
+  );
+  expect(pageWidth, 'nothing scrolls the page sideways').toBeLessThanOrEqual(360);
+  await expect(bob.page.getByTestId('room-name')).toHaveAttribute('title', `${long}\nnamed by you`);
+
+  // Emptied: the name is taken away on every page.
+  await carol.page.getByTestId('room-name').click();
+  await carol.page.getByTestId('room-name-input').fill('');
+  await carol.page.getByTestId('room-name-input').press('Enter');
+  for (const page of [alice.page, bob.page, carol.page]) {
+    await expect(page.getByTestId('room-name')).toHaveText('Name this room');
+    await expect(page).toHaveTitle('roomlink — peer-to-peer group chat');
+  }
+  await expect(
+    alice.page.locator('[data-kind=system]').filter({ hasText: 'carol removed the room’s name' }),
+  ).toHaveCount(1);
+
+  // Named again; then Alice and Carol go, and Bob reloads alone: no member is there to tell him
+  // the name, and his tab kept it.
+  await alice.page.getByTestId('room-name').click();
+  await input.fill('Picnic');
+  await input.press('Enter');
+  await expect(bob.page.getByTestId('room-name-text')).toHaveText('Picnic');
+  await Promise.all([alice.page.close(), carol.page.close()]);
+  await waitForPeers(bob.page, 0, null);
+  await bob.page.reload();
+  await selfId(bob.page);
+  await expect(bob.page.getByTestId('room-name-text')).toHaveText('Picnic');
+  await expect(bob.page).toHaveTitle('Picnic · roomlink');
+  await expect(bob.page.getByTestId('room-name')).toHaveAttribute('title', 'Picnic\nnamed by alice');
 });

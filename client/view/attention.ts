@@ -6,7 +6,8 @@
 // nothing happens while the tab is visible. A line deleted by its author before the reader
 // came back is not counted any more, and its notification, if still on screen, goes; nor is
 // one edited so that it no longer names us counted as a mention (an edit that adds a mention
-// is not news, and counts nothing).
+// is not news, and counts nothing). The title is this module's alone: the room's name, once
+// set, goes in it as "‹name› · roomlink", the counts before it (roomNamed).
 //
 // Notifications share a tag per kind, so each replaces the one before of its kind: a member
 // writing hundreds of lines a minute makes one notification, updated, not hundreds. Mentions
@@ -45,6 +46,8 @@ export interface Attention {
   revised(from: string, id: string, mentionsYou: boolean | null): void;
   /** The reader is at the newest line: the mentions below are seen. */
   caughtUp(): void;
+  /** The room's name (null: none): the title becomes "‹name› · roomlink", the counts before it. */
+  roomNamed(name: string | null): void;
   /** Notifications shown so far and the last one (debug handle, tests). */
   notified(): { count: number; last: { title: string; body: string } | null };
 }
@@ -76,7 +79,9 @@ export function createAttention(
   now: () => number = () => performance.now(),
   ignored: (from: string) => boolean = () => false,
 ): Attention {
-  const baseTitle = document.title;
+  /** The page's own title, and the title before the counts: the room's name in it once named. */
+  const pageTitle = document.title;
+  let baseTitle = pageTitle;
   const toggle = byTestId<HTMLInputElement>('notify-toggle');
   const withText = byTestId<HTMLInputElement>('notify-text');
   const hint = document.getElementById('notify-hint');
@@ -202,6 +207,10 @@ export function createAttention(
   }
 
   return {
+    roomNamed(name) {
+      baseTitle = name === null ? pageTitle : `${name} · roomlink`;
+      showCounts();
+    },
     incoming({ from, id }, senderName, text, mentionsYou = false) {
       if (ignored(from)) return;
       const away = hidden();

@@ -2,12 +2,13 @@
 // the first line that came while the tab was hidden (unread-marker.ts), the quotes of replies
 // (replies.ts), the Edit and Delete of our own lines (line-edits.ts), the history lines placed
 // in order (view/history.ts), a search over every line kept (view/search.ts) and their saving
-// to a file (save-chat.ts), and the page's own words in the chat (say). Separate from main.ts
+// to a file (save-chat.ts, its head naming the room), and the page's own words in the chat (say). Separate from main.ts
 // because these views are made together and reach each other; the features and the rest of
 // the page reach them through this handle.
 import type { Chat } from '../features/chat.ts';
 import type { Edits } from '../features/edits.ts';
 import type { History } from '../features/history.ts';
+import type { RoomNames } from '../features/room-name.ts';
 import type { Ignored } from '../ignored.ts';
 import type { Attention } from '../view/attention.ts';
 import { createHistoryView } from '../view/history.ts';
@@ -37,6 +38,7 @@ export interface LineViewsOptions {
     chat: Pick<Chat, 'withdraw'>;
     history: Pick<History, 'forget'>;
     attention: Pick<Attention, 'caughtUp'>;
+    roomName: Pick<RoomNames, 'current'>;
   };
 }
 
@@ -80,7 +82,12 @@ export function wireLineViews({ ownId, selfName, nameOf, startEdit, startReply, 
   // Every line kept, off the page too, which the browser's find-in-page does not see.
   createSearch(document.getElementById('messages') as HTMLElement, lines);
   // The same lines, to a text file on this device: nothing else keeps a chat.
-  createSaveChat(document.getElementById('save-chat') as HTMLButtonElement, lines.kept, selfName);
+  createSaveChat(
+    document.getElementById('save-chat') as HTMLButtonElement,
+    lines.kept,
+    selfName,
+    () => later().roomName.current()?.name ?? null,
+  );
 
   /** Says a line in the chat from the page itself, about a member (its id) or none. */
   function say(text: string, about = ''): void {

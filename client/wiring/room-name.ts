@@ -1,0 +1,82 @@
+// The room's name: the feature (features/room-name.ts) with the header that shows and edits it
+// (view/room-name.ts), the tab's title (attention.ts, its one owner), and the chat's line when
+// a member names the room or takes its name away. Separate from main.ts because the feature is
+// made with its view; Save the chat reads the name through this handle (line-views.ts).
+
+import { roomNameOf } from '../../protocol/index.ts';
+import { createRoomName, type RoomName } from '../features/room-name.ts';
+import type { Identity } from '../identity.ts';
+import type { Ignored } from '../ignored.ts';
+import { isolate } from '../isolate.ts';
+import type { Mesh } from '../mesh.ts';
+import { roomNameStore } from '../storage.ts';
+import type { Attention } from '../view/attention.ts';
+import { createRoomNameView } from '../view/room-name.ts';
+import type { Names } from './names.ts';
+import type { OwnId } from './own-id.ts';
+
+export interface RoomNameWiringOptions {
+  roomId: string;
+  ownId: Pick<OwnId, 'orEmpty'>;
+  selfName(): string;
+  identity: Identity;
+  /** A member's name as shown (names.ts). */
+  names: Pick<Names, 'nameOf'>;
+  /** A member we ignore does not rename the room here (ignored.ts). */
+  ignored: Pick<Ignored, 'has'>;
+  /** The tab's title names the room. */
+  attention: Pick<Attention, 'roomNamed'>;
+  /** A line in the chat from the page itself, about a member (its id). */
+  say(text: string, about?: string): void;
+  /** Parts made after these, reached only when called (once main.ts has run). */
+  later(): { mesh: Pick<Mesh, 'all' | 'member'> };
+}
+
+export function wireRoomName({
+  roomId,
+  ownId,
+  selfName,
+  identity,
+  names,
+  ignored,
+  attention,
+  say,
+  later,
+}: RoomNameWiringOptions) {
+  /** A member as shown now; one gone by the name it went by. */
+  const who = (peerId: string, wentBy: string, self: string): string =>
+    peerId === ownId.orEmpty() ? self : later().mesh.member(peerId) ? names.nameOf(peerId) : wentBy;
+
+  /** ", as Carol says" for a name that is its passer's word, not its setter's checked one. */
+  const passer = ({ says }: RoomName, mark = (name: string) => name): string =>
+    says === null ? '' : `, as ${mark(who(says.id, says.name, 'you'))} says`;
+
+  function shown(current: RoomName): void {
+    view.show({ name: current.name, about: `named by ${who(current.by, current.byName, 'you')}${passer(current)}` });
+    attention.roomNamed(current.name);
+  }
+
+  const roomName = createRoomName({
+    selfId: ownId.orEmpty,
+    selfName,
+    members: () => later().mesh.all(),
+    identity,
+    ignored: ignored.has,
+    changed(current, change) {
+      shown(current);
+      if (!change) return;
+      // Each name isolated in the sentence (isolate.ts): a right-to-left one does not reorder it.
+      const setter = current.by === ownId.orEmpty() ? 'You' : isolate(who(current.by, current.byName, 'You'));
+      const what = current.name === null ? 'removed the room’s name' : `named the room “${isolate(current.name)}”`;
+      say(`${setter} ${what}${passer(current, isolate)}`, current.by);
+    },
+    store: roomNameStore(roomId),
+  });
+  const view = createRoomNameView((typed) => {
+    if (roomNameOf(typed) === null) return false;
+    void roomName.set(typed);
+    return true;
+  });
+  // The name kept for the tab is shown by `restore`, once the members it may name exist (main.ts).
+  return roomName;
+}
