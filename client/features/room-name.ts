@@ -114,6 +114,18 @@ export function createRoomName({
     if (now) changed(now, change);
   }
 
+  /**
+   * Whether the chat says so: a change made now, or a name held by a link that opens which
+   * differs from one we already held (a change we missed: made while our link to its setter
+   * was down or our tab reloading). `known` alone would let a member rename the room without
+   * a line saying who did, its name shown only on hover. A first name heard as we join is no
+   * change to us.
+   */
+  function isChange(message: RoomNameMessage): boolean {
+    if (message.known !== true) return true;
+    return state !== null && (state.message.name ?? null) !== (message.name ?? null);
+  }
+
   /** Whether the member hears our names: it said it speaks them, and we talk to it. */
   const hears = (member: MemberHandle): boolean =>
     !member.disposed && !member.shut && speaks(member, ROOM_NAME_VERSION, false);
@@ -169,7 +181,7 @@ export function createRoomName({
           if (says === 'forged') counts.forged++;
           // Another name may have been taken while this one was checked.
           else if (member.disposed || !improves(message, says)) counts.stale++;
-          else take(message, says, message.known !== true);
+          else take(message, says, isChange(message));
         });
       checking.add(work);
       void work.finally(() => checking.delete(work));

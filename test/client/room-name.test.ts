@@ -212,6 +212,27 @@ test('a member we ignore does not rename the room here, on its own link nor pass
   assert.equal(roomName.current()?.name, 'Mallory’s room', 'taken once no longer ignored');
 });
 
+test('the chat says who renamed: a change now, or a name a link brings that differs from the one held; a first name heard as we join, or the same one again, says nothing', async () => {
+  const [alice, mallory] = [createIdentity(), createIdentity()];
+  const MALLORY = 'mallory-0001';
+  const a = await member(ALICE, alice);
+  const m = await member(MALLORY, mallory);
+  const { shown, receive } = page([a, m]);
+  await receive(a, await named(alice, ALICE, 'Family', NOW - 60_000, { known: true }));
+  assert.deepEqual(
+    shown.map(({ current, change }) => [current.name, change]),
+    [['Family', false]],
+    'learned as we join',
+  );
+  await receive(m, await named(alice, ALICE, 'Family', NOW - 60_000, { known: true }));
+  assert.equal(shown.length, 1, 'the same name again changes nothing');
+  // Mallory renames, claiming it is only the name she held as the link opened: still said.
+  await receive(m, await named(mallory, MALLORY, 'Mallory’s room', NOW - 1, { known: true }));
+  assert.deepEqual(shown.at(-1) && [shown.at(-1)?.current.name, shown.at(-1)?.change], ['Mallory’s room', true]);
+  await receive(a, await named(alice, ALICE, 'Family again', NOW));
+  assert.equal(shown.at(-1)?.change, true);
+});
+
 test('ours is signed and goes to every member that said ROOM_NAME_VERSION, never to one on version 8 or none yet; a link that opens hears the name held', async () => {
   const self = createIdentity();
   const newer = await member(ALICE, createIdentity());
