@@ -42,8 +42,12 @@ const AUTHORS_KEPT = 1_024;
 export function createNearOrder(now: () => number = () => performance.now()): NearOrder {
   /** The chat lines placed by order, with when each was: an entry goes with its element. */
   const placed = new WeakMap<Element, LineOrder & { at: number }>();
-  /** Each author's latest line placed (by compareLines): a line before it came late. */
-  const latest = new Map<string, LineOrder>();
+  /**
+   * Each author's latest time placed: a line written before it came late. By time alone: an
+   * author's page gives each of its lines a later time than the one before (chat-send.ts), and
+   * lines that tie (a test's, a forger's) keep the order they came in, not their ids'.
+   */
+  const latest = new Map<string, number>();
 
   /** The near chat lines `order` goes above, newest first (see above). */
   function nearAbove(list: Element, order: LineOrder, at: number): Element[] {
@@ -62,7 +66,7 @@ export function createNearOrder(now: () => number = () => performance.now()): Ne
    */
   function authorAbove(list: Element, order: LineOrder): Element[] {
     const last = latest.get(order.from);
-    if (last === undefined || compareLines(last, order) <= 0) return [];
+    if (last === undefined || last <= order.ts) return [];
     const passed: Element[] = [];
     let first = -1;
     let other = list.lastElementChild;
@@ -70,7 +74,7 @@ export function createNearOrder(now: () => number = () => performance.now()): Ne
       passed.push(other);
       const known = placed.get(other);
       if (known?.from !== order.from) continue;
-      if (compareLines(known, order) <= 0) break;
+      if (known.ts <= order.ts) break;
       first = passed.length;
     }
     return passed.slice(0, first === -1 ? 0 : first);
@@ -85,9 +89,9 @@ export function createNearOrder(now: () => number = () => performance.now()): Ne
         if (passed.length === 0) passed = nearAbove(list, order, at);
         placed.set(item, { ts: order.ts, from: order.from, id: order.id, at });
         const last = latest.get(order.from);
-        if (last === undefined || compareLines(last, order) < 0) {
+        if (last === undefined || last < order.ts) {
           if (last === undefined && latest.size >= AUTHORS_KEPT) latest.clear();
-          latest.set(order.from, { ts: order.ts, from: order.from, id: order.id });
+          latest.set(order.from, order.ts);
         }
       }
       const before = passed.at(-1);

@@ -102,6 +102,10 @@ test("an author's line that comes after a later one of its goes right before it,
   // Not past a line of hers written before it: right after that one.
   bob.place('alice between', line('alice-00001', 8_000, 'a4'));
   assert.deepEqual(bob.names().slice(1, 4), ['alice private', 'alice between', 'alice public']);
+  // Lines of one time keep the order they came in, whatever their ids.
+  const tie = page();
+  for (const id of ['l9', 'l10', 'l2']) tie.place(id, line('alice-00001', 5_000, id));
+  assert.deepEqual(tie.names(), ['l9', 'l10', 'l2']);
 });
 
 const view = linesViewEachTest();
