@@ -23,7 +23,7 @@ export interface MemberView {
   reason: MemberProblem | null;
   verification: Verification;
   path: PathInfo | null;
-  /** False while the member is silent (no heartbeat): hidden until heard again. */
+  /** False while the member is silent (no heartbeat) and not reached through a relay: hidden until heard again. */
   visible: boolean;
 }
 
@@ -59,6 +59,10 @@ export function memberView(parts: MemberViewParts): MemberView {
     // Reached only through a relay: proven by its announced keys, if they are.
     verification: via ? announced.check : proof.verification,
     path: direct.path,
-    visible: parts.presence.visible,
+    // Silent on its own link but reached through another member (relay.ts): it is here, and
+    // the chat with it goes on that way. Hidden, it could not be picked for a private line,
+    // and the room's count was one short (an exploratory pass: a link cut between two members
+    // who both still reach a third hid each from the other for good).
+    visible: parts.presence.visible || via !== null,
   };
 }

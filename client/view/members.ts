@@ -13,7 +13,8 @@ const STATE_LABEL: Record<MemberView['state'], string> = {
   connected: 'connected',
   reconnecting: 'reconnecting…',
   unreachable: 'unreachable',
-  relayed: 'via another member',
+  // Which member carries it is the path's to say ("via Carol · 2 ms"): said once, not twice.
+  relayed: 'no direct link',
 };
 
 const PROOF_FAILED = 'The room-key proof failed on this link: someone may be relaying it. Nothing is sent to it.';
@@ -88,8 +89,7 @@ export function createMembersView({ ignored }: MembersViewOptions = {}): Members
       entry.dataset.code = member.code;
       name.title = `Key code ${member.code}: the same as the one their page shows as theirs, if this is them`;
     }
-    const label = member.via ? `via ${member.via.name}` : STATE_LABEL[member.state];
-    const state = el('span', { className: `member-state state-${member.state}`, text: label });
+    const state = el('span', { className: `member-state state-${member.state}`, text: STATE_LABEL[member.state] });
     entry.append(name, state);
     for (const what of ['call', 'typing'] as const) if (doing[what].has(member.id)) entry.append(doingMark(what));
     // After what it does (setDoing puts those after the state): "in call, ignored".

@@ -57,11 +57,13 @@ test('unreachable with its reason; a warning about the link says what it means',
 test('reached through another member: "via Carol" said once, with what does not go that way', () => {
   const about = memberAbout({
     ...bob,
-    state: 'via Carol',
+    state: 'no direct link',
     path: 'via Carol · 12 ms',
     note: 'files and calls need a direct link or TURN',
   });
-  assert.equal(about.name, 'Bob: via Carol · 12 ms, files and calls need a direct link or TURN');
+  assert.equal(about.name, 'Bob: no direct link, via Carol · 12 ms, files and calls need a direct link or TURN');
+  // A state that the path starts with is said once.
+  assert.equal(memberAbout({ ...bob, state: 'via Carol', path: 'via Carol · 12 ms' }).name, 'Bob: via Carol · 12 ms');
 });
 
 test('the member our private lines go to is described so', () => {
