@@ -47,6 +47,7 @@ test('a fourth member is kept out of a room of three with the room turned off, a
   await expect(dave.getByTestId('send-button')).toBeDisabled();
   await expect(dave.getByTestId('file-input')).toBeDisabled();
   await expect(dave.getByTestId('name-input')).toBeDisabled();
+  await expect(dave.getByTestId('room-name')).toBeDisabled();
   await expect(dave.getByTestId('call-join-audio')).toBeHidden();
   await expect(dave.getByTestId('call-join-video')).toBeHidden();
   await expect(dave.getByTestId('self')).toBeHidden();

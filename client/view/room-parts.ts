@@ -1,7 +1,8 @@
 // What needs a room, besides the message box: the call (its bar is redrawn on every change,
 // so it is hidden, not disabled), files, picked, dropped on the chat or pasted, or recorded
-// (the Record button of voice messages), renaming (and the hint under the name), and the
-// member list. Off while the page is in no room (set(true)), on again with set(false).
+// (the Record button of voice messages), renaming (and the hint under the name), naming the
+// room, and the member list. Off while the page is in no room (set(true)), on again with
+// set(false). Save the chat stays: lines from before a seat was lost are still worth keeping.
 import { byTestId } from './dom.ts';
 
 export function roomParts(): { set(outside: boolean): void } {
@@ -14,6 +15,8 @@ export function roomParts(): { set(outside: boolean): void } {
   const nameInput = byTestId<HTMLInputElement>('name-input');
   const renameButton = byTestId<HTMLButtonElement>('join-button');
   const nameHint = document.getElementById('name-hint') as HTMLElement;
+  const roomNameButton = byTestId<HTMLButtonElement>('room-name');
+  const roomNameInput = byTestId<HTMLInputElement>('room-name-input');
   let outside = false;
   // Caught on the way down, before the listeners on the chat that take files (file-send.ts).
   // A file dropped is refused (not opened by the browser in place of the page).
@@ -42,6 +45,11 @@ export function roomParts(): { set(outside: boolean): void } {
       // And what was said of the name in the room ("Change it any time", a free variant to
       // take in one click): it invites what is off, and it was the room's word.
       nameHint.hidden = now;
+      // Nor the room's name: one set here reached nobody, and was gone once in (an
+      // exploratory pass). A field left open is closed without saving (view/room-name.ts).
+      if (now && !roomNameInput.hidden) roomNameInput.blur();
+      roomNameButton.disabled = now;
+      roomNameInput.disabled = now;
     },
   };
 }
