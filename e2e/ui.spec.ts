@@ -734,7 +734,7 @@ test('Save the chat writes the lines the page holds to a text file: dated, as sh
   expect(text, 'ours under our name: the file may be read by others').toMatch(
     row('bob \\(you\\): a typo, fixed \\(edited\\)'),
   );
-  expect(text).toMatch(row('alice: just for you \\(private · to you\\)'));
+  expect(text).toMatch(row('alice: just for you \\(private · to bob \\(you\\)\\)'));
   expect(text).toMatch(row('alice sent a file: notes\\.txt \\(.+\\)'));
   expect(text, 'no control of the page is written').not.toMatch(/Reply|Download|Add a reaction/);
 

@@ -76,10 +76,32 @@ export const transcriptName = (at: Date): string => `roomlink chat ${localDate(a
 /** Marks that every reader's copy says differently or that say nothing of the line itself. */
 const UNSAVED_MARKS = ['line-mark-signed', 'line-mark-mention'];
 
+/** What the page calls us, in the parts of a line it says it in. */
+const YOU = 'You';
+const TO_YOU = 'private · to you';
+
 /**
- * A line element as it is saved, or null for one that is not (an ignored member's). Ours say
- * "You" on the page; the file names us (`selfName`), as it may be read by others.
+ * The line with us named (`selfName`) where the page says "You": its sender, a private line's
+ * mark, and among the reactors. The file may be read by others, for whom "You" is nobody. No
+ * member can be called "You" (protocol/name.ts), so the word is ours wherever it stands alone.
  */
+export function namingUs(line: SavedLine, selfName: string): SavedLine {
+  const us = `${selfName} (you)`;
+  const reactors = (label: string): string => {
+    const at = label.indexOf(': ');
+    if (at === -1) return label;
+    const names = label.slice(at + 2).split(', ');
+    return `${label.slice(0, at + 2)}${names.map((name) => (name === YOU ? us : name)).join(', ')}`;
+  };
+  return {
+    ...line,
+    sender: line.kind !== 'system' && line.sender === YOU ? us : line.sender,
+    marks: line.marks.map((mark) => (mark === TO_YOU ? `private · to ${us}` : mark)),
+    reactions: line.reactions.map(reactors),
+  };
+}
+
+/** A line element as it is saved (see namingUs), or null for one that is not (an ignored member's). */
 export function savedLine(line: HTMLElement, selfName: string): SavedLine | null {
   if (isCollapsed(line)) return null;
   const parts = lineParts(line);
@@ -89,16 +111,17 @@ export function savedLine(line: HTMLElement, selfName: string): SavedLine | null
     .filter((mark) => !UNSAVED_MARKS.some((name) => mark.classList.contains(name)))
     .map((mark) => mark.textContent?.trim() ?? '')
     .filter((text) => text !== '');
-  return {
+  const saved: SavedLine = {
     kind: parts.kind,
     at: at !== null && Number.isFinite(at.getTime()) ? at : null,
-    sender: line.classList.contains('own') && parts.kind !== 'system' ? `${selfName} (you)` : parts.sender,
+    sender: parts.sender,
     text: parts.text,
     reply: parts.reply,
     marks,
     file: parts.kind === 'file' ? (parts.file[0] ?? '') : '',
     reactions: parts.reactions.filter((reaction) => reaction !== ''),
   };
+  return namingUs(saved, selfName);
 }
 
 /**

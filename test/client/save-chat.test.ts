@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { localDate, localTime } from '../../client/local-stamp.ts';
-import { type SavedLine, savedRows, transcript, transcriptName } from '../../client/view/save-chat.ts';
+import { namingUs, type SavedLine, savedRows, transcript, transcriptName } from '../../client/view/save-chat.ts';
 
 /** 14:05:09 local time on 2026-12-08, wherever the test runs. */
 const at = new Date(2026, 11, 8, 14, 5, 9);
@@ -119,4 +119,16 @@ test('the file: a head with when it was saved and how many lines, then each line
   assert.match(transcript([], at), /, 0 lines:/);
   assert.match(transcript([line({})], at), /, 1 line:/);
   assert.equal(transcriptName(at), 'roomlink chat 2026-12-08 14.05.txt');
+});
+
+test('where the page says "You", the file names us: sender, a private line to us, among the reactors', () => {
+  const ours = namingUs(line({ sender: 'You', reactions: ['thumbs up 2: You, Rapid Lemur', 'heart 1: You'] }), 'Ann');
+  assert.equal(ours.sender, 'Ann (you)');
+  assert.deepEqual(ours.reactions, ['thumbs up 2: Ann (you), Rapid Lemur', 'heart 1: Ann (you)']);
+  const toUs = namingUs(line({ marks: ['private · to you', '(edited)'], reactions: ['party 1: Youssef'] }), 'Ann');
+  assert.deepEqual(toUs.marks, ['private · to Ann (you)', '(edited)']);
+  assert.equal(toUs.sender, 'Bob');
+  assert.deepEqual(toUs.reactions, ['party 1: Youssef'], 'only the word alone');
+  // The page's own sentences are left as they are ("You joined as Ann").
+  assert.equal(namingUs(line({ kind: 'system', sender: 'You', text: 'You joined' }), 'Ann').sender, 'You');
 });
