@@ -114,10 +114,12 @@ export function createFiles(options: FilesOptions) {
     feature,
     /** The page goes: files we send that are still under way are listed as they stand (sending.ts). */
     keepUnfinished: (): void => sending.keepUnfinished(),
-    /** Sends each file to the room, or to one member only. */
+    /** Sends each file to the room, or to one member only: offered in the order given (sending.ts send). */
     sendFiles(files: Iterable<File>, to: MemberHandle | null = null): Promise<string[]> {
       const members = [...options.members()].filter((member) => !member.disposed);
-      return Promise.all([...files].map((file) => sending.send(file, members, to)));
+      const sends: Promise<string>[] = [];
+      for (const file of files) sends.push(sending.send(file, members, to, sends.at(-1)));
+      return Promise.all(sends);
     },
   };
 }

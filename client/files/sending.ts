@@ -1,6 +1,7 @@
 // Files we send: one record per file with one entry per recipient (the room, or one member).
-// The file is hashed (read in slices) before it is offered; each recipient that accepts gets
-// a data channel of its own and a pump. At most `concurrent` transfers run to one member
+// The file is hashed (read in slices) before it is offered, and offered after the file picked
+// before it (whichever hash ends first); each recipient that accepts gets a data channel of its
+// own and a pump. At most `concurrent` transfers run to one member
 // (turns.ts): one whose hello said FILE_QUEUE_VERSION is offered every file at once and
 // accepts each in its turn; an older one is offered that many at a time, the rest waiting
 // their turn here rather than being refused there. A file to the room stays shared once it is
@@ -111,7 +112,19 @@ export function createSending(options: SendingOptions) {
     };
   }
 
-  async function send(file: File, members: readonly MemberHandle[], to: MemberHandle | null): Promise<string> {
+  /**
+   * Sends one file: its line at once, its offers once it is hashed and `earlier` (the sending
+   * of the file picked before it, files.ts sendFiles) is done: the files of one pick are
+   * offered in the order picked, not as their hashes end (2 at once, hash.ts), and so are
+   * their lines on every page, and the transfers each member takes (an exploratory pass: one,
+   * three, two).
+   */
+  async function send(
+    file: File,
+    members: readonly MemberHandle[],
+    to: MemberHandle | null,
+    earlier: Promise<unknown> = Promise.resolve(),
+  ): Promise<string> {
     const id = nanoid();
     // Not to a member this page shut out (held, or without the room key): nothing goes to it.
     const targets = (to ? [to] : members).filter((member) => !member.shut);
@@ -151,6 +164,8 @@ export function createSending(options: SendingOptions) {
     // theirs had one).
     record.line.preview(file);
     const sha256 = await hashFile(file, undefined, () => record.cancelled);
+    // Its failure is its own (said by its promise): this file goes all the same.
+    await earlier.catch(() => {});
     if (record.cancelled) return id;
     // A folder dropped on the chat, a file deleted or moved since it was picked.
     if (sha256 === null) {

@@ -104,6 +104,8 @@ export interface Page {
   started: string[];
   /** The most lines `transferring` at once. */
   mostRunning: number;
+  /** Ids of the lines of files it sent, in the order each was offered (moved to the newest: FileLine.offered). */
+  offered: string[];
 }
 
 export function createPage(id: string, stallMs?: number): Page {
@@ -125,6 +127,7 @@ export function createPage(id: string, stallMs?: number): Page {
     },
     started: [],
     mostRunning: 0,
+    offered: [],
     files: null as unknown as ReturnType<typeof createFiles>,
   };
   page.files = createFiles({
@@ -176,7 +179,9 @@ export function createPage(id: string, stallMs?: number): Page {
         preview(file) {
           shown.previewed = file.name;
         },
-        offered() {},
+        offered() {
+          page.offered.push(info.id);
+        },
         sharing(shared) {
           shown.shared = shared;
         },
