@@ -388,8 +388,14 @@ test.describe('with a fake camera and microphone', () => {
     browsers,
   }, testInfo) => {
     const { alice, viewer: bob } = await cameraAndViewer(browsers, server.url, 'Bob', {});
+    const ownCameraVideo = alice.page.locator('[data-testid=call-tile][data-self=true] video');
+    const mirrored = 'matrix(-1, 0, 0, 1, 0, 0)';
+    await expect(ownCameraVideo).toHaveCSS('transform', mirrored);
     await clickControl(alice, 'call-screen-add');
     await expect(tileOf(bob.page, alice.id)).toHaveAttribute('data-screen', 'true');
+    // Alice's own tile still shows her camera: still mirrored, as before she shared.
+    await expect(alice.page.locator('[data-testid=call-tile][data-self=true]')).toHaveAttribute('data-screen', 'true');
+    await expect(ownCameraVideo).toHaveCSS('transform', mirrored);
     const screen = '[data-testid=call-screen-video]';
     await waitForScreenPicture(bob, screen);
     await bob.page.screenshot({ path: testInfo.outputPath('desktop-screen-too.png') });
@@ -407,6 +413,7 @@ test.describe('with a fake camera and microphone', () => {
     await expect(preview).toContainText('Your screen');
     await waitForScreenPicture(alice, `[data-testid=call-screen-tile][data-self=true] video`);
     await expect.poll(() => unseenBecause(alice.page, screen), { message: 'alice sees her screen' }).toBe('');
+    await expect(preview.locator('video')).toHaveCSS('transform', 'none');
     const ownCamera = await alice.page.locator('[data-testid=call-tile][data-self=true]').boundingBox();
     expect((await preview.boundingBox())?.width ?? 0).toBeLessThanOrEqual((ownCamera?.width ?? 0) + 1);
 
@@ -439,12 +446,16 @@ test.describe('with a fake camera and microphone', () => {
         (await transceiversOf(bob.page, alice.id)).map((t) => t.split(' ').slice(0, 2).join(' '));
       const before = await mLines();
 
+      const ownVideo = alice.page.locator('[data-testid=call-tile][data-self=true] video');
       await clickControl(alice, 'call-screen');
       await expect(tileOf(bob.page, alice.id)).toHaveAttribute('data-screen', 'true');
       // The same <video> now shows the screen (16:9; the fake camera is 4:3).
       await waitForVideo(bob, [alice], 'screen');
+      // Alice's own tile shows her screen in place of the camera: not mirrored; her camera again, mirrored.
+      await expect(ownVideo).toHaveCSS('transform', 'none');
       await clickControl(alice, 'call-screen');
       await expect(tileOf(bob.page, alice.id)).toHaveAttribute('data-screen', 'false');
+      await expect(ownVideo).toHaveCSS('transform', 'matrix(-1, 0, 0, 1, 0, 0)');
       await waitForVideo(bob, [alice], 'camera');
       // Replaced, not added: the same transceivers, no new m-line for the screen.
       expect(await mLines()).toEqual(before);
