@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import type { BrowserContext, Page } from '@playwright/test';
 import { type BrowserPool, fakeMediaArgs } from './support/browser.ts';
 import { privatePeerRanges } from './support/coturn.ts';
-import { createNatLab, type NatLab, setNat } from './support/natlab.ts';
+import { createNatLab, cutBetweenHomes, type NatLab, setNat } from './support/natlab.ts';
 import { closeAllLinks, memberPath, memberReason } from './support/rooms.ts';
 import { expect, type Services, test } from './support/services.ts';
 import {
@@ -373,4 +373,20 @@ test('members who cannot link chat through one who reaches both, sealed; the rou
     alice.page.locator('[data-testid=message]').filter({ hasText: 'for-bob.txt' }).getByTestId('file-recipient'),
   ).not.toContainText('not offered');
   await expect(entry(dave.page, alice.id)).toHaveAttribute('data-state', 'connected');
+
+  // Then the path between their homes dies while dave still reaches both: each keeps the other
+  // listed, via dave, and the chat goes on through him (until 2026-12-07 each hid the other as
+  // a member gone silent, for as long as the path stayed down: an exploratory pass).
+  await cutBetweenHomes(lab);
+  for (const [one, other] of [
+    [alice, bob],
+    [bob, alice],
+  ] as const) {
+    await expect(entry(one.page, other.id)).toHaveAttribute('data-via', dave.id, { timeout: routeWithinMs });
+    await expect(entry(one.page, other.id)).toBeVisible();
+    await expect(entry(one.page, other.id).locator('.member-state')).toHaveText('no direct link');
+  }
+  const afterCut = { from: bob.id, text: `after the cut ${tag()}` };
+  await sendMessage(bob.page, afterCut.text);
+  await waitForMessages(alice.page, [afterCut]);
 });

@@ -87,6 +87,25 @@ export async function setNat(home: Home, kind: NatKind): Promise<void> {
   await loadRuleset(home.router, kind);
 }
 
+/**
+ * The path between the two homes dies (a firewall, a route gone): what one sends the other is
+ * dropped at the first home's router, each way, while both still reach the public side.
+ */
+export async function cutBetweenHomes(lab: NatLab): Promise<void> {
+  const [one, other] = lab.homes;
+  await loadNftRuleset(
+    one.router,
+    `table ip roomlink_cut {
+  chain forward {
+    type filter hook forward priority filter - 10; policy accept;
+    ip daddr ${other.wanIp} drop
+    ip saddr ${other.wanIp} drop
+  }
+}
+`,
+  );
+}
+
 export async function createNatLab(kind: NatKind): Promise<NatLab> {
   const created: BareNetns[] = [];
   const make = async () => {
