@@ -65,6 +65,11 @@ export interface MemberHandle {
    * relay, say). What it can parse: features send newer fields only to members that say so.
    */
   readonly version: number | null;
+  /**
+   * It joined the room after we did (announced to us as joining, or come while we were away):
+   * it was not here for what it may say happened in the room before we joined.
+   */
+  readonly cameAfterUs: boolean;
   /** True once disposed: every handler must then do nothing. */
   readonly disposed: boolean;
   /**

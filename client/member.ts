@@ -29,6 +29,8 @@ export interface MemberOptions {
   selfId: string;
   id: string;
   name: string;
+  /** It joined after us (feature.ts MemberHandle). */
+  cameAfterUs: boolean;
   links: LinkConfig;
   handshake: Handshake;
   router: Router;
@@ -227,6 +229,7 @@ export function createMember(options: MemberOptions): Member {
     get version() {
       return proof.version;
     },
+    cameAfterUs: options.cameAfterUs,
     get announced() {
       return signingKey.announced;
     },

@@ -122,11 +122,13 @@ export function createMesh(options: MeshOptions): Mesh {
   const members = (): MemberView[] => [...entries.values()].map((e) => e.member.view());
   const changed = (now = false) => options.changed(now);
 
-  function add(id: string, name: string, awaitingJoin: boolean): Entry {
+  /** `cameAfterUs`: announced to us as joining (or signalling before that), not listed at our join. */
+  function add(id: string, name: string, awaitingJoin: boolean, cameAfterUs: boolean): Entry {
     const member: Member = createMember({
       selfId,
       id,
       name,
+      cameAfterUs,
       links: options.links,
       handshake: options.handshake,
       router: options.router,
@@ -176,7 +178,7 @@ export function createMesh(options: MeshOptions): Mesh {
     const entry = entries.get(peer.id);
     if (!entry) {
       if (news) dropNameTaken(peer);
-      const added = add(peer.id, peer.name, false);
+      const added = add(peer.id, peer.name, false, news);
       // Said before anything the member's keys may make it say.
       if (news) options.notice({ kind: 'joined', id: peer.id, name: peer.name });
       added.member.announce(peer.keys);
@@ -312,7 +314,7 @@ export function createMesh(options: MeshOptions): Mesh {
       // peer:joined we have not processed yet (or missed while reconnecting).
       const listed = roster.get(from);
       if (!entries.has(from) && listed) known(listed, true);
-      const entry = entries.get(from) ?? add(from, UNANNOUNCED_NAME, true);
+      const entry = entries.get(from) ?? add(from, UNANNOUNCED_NAME, true, true);
       if (entry.member.link.isFromNewSession(body)) {
         // A fresh link, and a fresh proof for its fingerprints.
         entry.member.newSession();

@@ -94,10 +94,12 @@ export function createOffers(options: OffersOptions) {
     // lines by that time, and so does the kept one after a reload. A time in our future was
     // never when it was sent (a clock far off, or a lie): taken as now, the end of the earlier
     // lines, where history places such a line. A past one is believed, as history's are; but
-    // only as the link opens (EARLIER_OFFERS_MS).
+    // only as the link opens (EARLIER_OFFERS_MS), and only from a member that was here before
+    // us: one that joined after us shared nothing with the room before we were in it.
     slot.openedAt ??= clock();
     const { at } = message;
-    const sharedAt = at !== undefined && clock() - slot.openedAt <= EARLIER_OFFERS_MS ? Math.min(at, now) : null;
+    const earlier = at !== undefined && !member.cameAfterUs && clock() - slot.openedAt <= EARLIER_OFFERS_MS;
+    const sharedAt = earlier ? Math.min(at, now) : null;
     const record: Received = {
       id: message.id,
       offer: { size, sha256, type },

@@ -238,6 +238,7 @@ function fakeMember(id: string): FakeMember {
     key: null,
     keyHeld: false,
     version: null,
+    cameAfterUs: false,
     disposed: false,
     shut: false,
     open: true,

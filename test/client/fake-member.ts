@@ -30,6 +30,7 @@ export function fakeMember(id: string, key: string | null = null, open = false):
     key,
     keyHeld: key !== null,
     version: null,
+    cameAfterUs: false,
     room: Number.POSITIVE_INFINITY,
     disposed: false,
     shut: false,

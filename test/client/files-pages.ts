@@ -204,6 +204,7 @@ export function link(a: Page, b: Page): void {
       key: null,
       keyHeld: false,
       version: null,
+      cameAfterUs: false,
       get disposed() {
         return disposed;
       },
@@ -307,6 +308,7 @@ export function joinLater(pages: readonly Page[], id: string, version: number | 
     const newcomer = other.members.get(id);
     assert.ok(newcomer);
     (newcomer as { version: number | null }).version = version;
+    (newcomer as { cameAfterUs: boolean }).cameAfterUs = true;
     other.files.feature.opened?.(newcomer);
     const known = page.members.get(other.id);
     if (known) page.files.feature.opened?.(known);

@@ -499,6 +499,23 @@ test('a file said to be sent before we joined is one only as the link to its sen
   receiving.removed(mallory);
 });
 
+test('a member that joined after us shared nothing before we joined: its `at` is not believed, however soon it comes', () => {
+  const { receiving, lines } = harness(0);
+  const newcomer = openMember('newcomer-001') as ReturnType<typeof openMember> & { cameAfterUs: boolean };
+  newcomer.cameAfterUs = true;
+  receiving.opened(newcomer);
+  receiving.receive(newcomer, { ...offer(1, 'backdated.pdf'), at: 1_700_000_000_000 });
+  const here = openMember('here-0000001');
+  receiving.opened(here);
+  receiving.receive(here, { ...offer(2, 'shared.pdf'), at: 1_700_000_000_000 });
+  assert.deepEqual(
+    lines.map((line) => line.info.sharedAt),
+    [undefined, 1_700_000_000_000],
+  );
+  receiving.removed(newcomer);
+  receiving.removed(here);
+});
+
 test('a chunk still on its way on a channel that was replaced is dropped, not taken for the transfer', async () => {
   const content = Uint8Array.from({ length: 64 * 1024 }, (_, i) => i % 251);
   const { receiving, lines, alice, id } = await offeredAndTaken(content);

@@ -670,3 +670,13 @@ test('a newcomer given the name of a member silent and off the server: that one 
     mock.timers.reset();
   }
 });
+
+test('a member listed at our join was here before us; one announced as joining, or signalling first, came after us', () => {
+  const { mesh } = harness(B);
+  mesh.sync([{ id: A, name: 'Alice' }], false);
+  mesh.peerJoined({ id: C, name: 'Carol' });
+  mesh.signal(offer(D, 'before-its-announcement'));
+  assert.equal(mesh.member(A)?.cameAfterUs, false);
+  assert.equal(mesh.member(C)?.cameAfterUs, true);
+  assert.equal(mesh.member(D)?.cameAfterUs, true);
+});
