@@ -389,4 +389,13 @@ test('members who cannot link chat through one who reaches both, sealed; the rou
   const afterCut = { from: bob.id, text: `after the cut ${tag()}` };
   await sendMessage(bob.page, afterCut.text);
   await waitForMessages(alice.page, [afterCut]);
+  // A rename reaches him through dave too, and his chat says who made it (it waited for the
+  // direct link, and came with no line: an exploratory pass).
+  await alice.page.getByTestId('room-name').click();
+  await alice.page.getByTestId('room-name-input').fill('Through dave');
+  await alice.page.getByTestId('room-name-input').press('Enter');
+  await expect(bob.page.getByTestId('room-name-text')).toHaveText('Through dave', { timeout: routeWithinMs });
+  await expect(
+    bob.page.locator('[data-kind=system]').filter({ hasText: 'alice named the room “Through dave”' }),
+  ).toHaveCount(1);
 });

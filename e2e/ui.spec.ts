@@ -794,10 +794,25 @@ test('a room can have a name: any member sets it in the header, in place, and ev
   await expect(carol.page.getByTestId('room-name')).toHaveAttribute('title', 'Family\nnamed by alice');
   await expect(line(carol.page)).toHaveCount(0);
 
+  // Bob opens the field; Alice renames meanwhile; Enter on the field untouched puts nothing
+  // back over her name (it put "Family" back: an exploratory pass).
+  await bob.page.getByTestId('room-name').click();
+  await button.click();
+  await input.fill('Trip');
+  await input.press('Enter');
+  await expect(bob.page.getByTestId('room-name-text')).toBeHidden(); // the field is open in its place
+  await expect(line(bob.page).last()).toHaveText('alice named the room “Trip”');
+  await bob.page.getByTestId('room-name-input').press('Enter');
+  for (const page of [alice.page, bob.page]) await expect(page.getByTestId('room-name-text')).toHaveText('Trip');
+  await expect(line(alice.page)).toHaveCount(2);
+
   // On a 360px phone a long name is cut short and the header stays one row; the whole name on hover.
   const long = 'The long-running family holiday planning group, summer edition';
   await bob.page.setViewportSize({ width: 360, height: 740 });
   await bob.page.getByTestId('room-name').click();
+  // The field in the button's place, wide enough to edit in (it was 52 px beside the button).
+  await expect(bob.page.getByTestId('room-name')).toBeHidden();
+  expect((await bob.page.getByTestId('room-name-input').boundingBox())?.width ?? 0).toBeGreaterThan(140);
   await bob.page.getByTestId('room-name-input').fill(long);
   await bob.page.getByTestId('room-name-input').press('Enter');
   await expect(alice.page.getByTestId('room-name-text')).toHaveText(long);

@@ -26,14 +26,15 @@ const JOINER_IN_CONTEXT =
 const LONE_SURROGATE = /\p{Cs}/u;
 // Something visible must be left: a letter, digit, symbol or punctuation mark.
 const VISIBLE = /[\p{L}\p{N}\p{S}\p{P}]/u;
-const BLANK_SYMBOL = new RegExp(`[${BLANK_SYMBOLS}]`, 'gu');
+/** Drawn as nothing: the default-ignorable characters (a Hangul filler is a "letter") and the blanks. */
+const DRAWN_AS_NOTHING = new RegExp(`[\\p{Default_Ignorable_Code_Point}${BLANK_SYMBOLS}]`, 'gu');
 
 /**
  * Whether text shows anything: a letter, digit, symbol or punctuation mark that is not drawn
- * as empty space. A message of zero-width spaces, bidi controls, soft hyphens and blanks
+ * as nothing. A message of zero-width spaces, bidi controls, soft hyphens, fillers and blanks
  * alone would be an empty bubble, counted as new in everyone's title (an exploratory pass).
  */
-export const showsSomething = (text: string): boolean => VISIBLE.test(text.replace(BLANK_SYMBOL, ''));
+export const showsSomething = (text: string): boolean => VISIBLE.test(text.replace(DRAWN_AS_NOTHING, ''));
 
 // Scripts told apart for the mixed-script rule. Characters of other scripts count as one
 // "other" script; Common and Inherited ones (digits, punctuation, emoji, marks) as none.

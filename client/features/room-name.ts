@@ -87,6 +87,8 @@ export function createRoomName({
   store,
   wallClock = () => Date.now(),
 }: RoomNameOptions) {
+  /** When this page opened (the wall clock, as names' `at`): a name set since is news to us. */
+  const since = wallClock();
   const kept = savedRoomName(store?.load());
   let state: { message: RoomNameMessage; says: Passer | null } | null = kept;
   const counts: RoomNameCounts = { taken: 0, stale: 0, forged: 0, future: 0, ignored: 0 };
@@ -116,14 +118,15 @@ export function createRoomName({
 
   /**
    * Whether the chat says so: a change made now, or a name held by a link that opens which
-   * differs from one we already held (a change we missed: made while our link to its setter
-   * was down or our tab reloading). `known` alone would let a member rename the room without
-   * a line saying who did, its name shown only on hover. A first name heard as we join is no
-   * change to us.
+   * differs from one we already held, or is the first we hear but was set after this page
+   * opened (a change we missed: made while our link to its setter was down or our tab
+   * reloading). `known` alone would let a member rename the room without a line saying who
+   * did, its name shown only on hover. A name set before we came is no change to us.
    */
   function isChange(message: RoomNameMessage): boolean {
     if (message.known !== true) return true;
-    return state !== null && (state.message.name ?? null) !== (message.name ?? null);
+    if (state === null) return message.at > since;
+    return (state.message.name ?? null) !== (message.name ?? null);
   }
 
   /** Whether the member hears our names: it said it speaks them, and we talk to it. */

@@ -33,19 +33,24 @@ export function createRoomNameView(rename: (typed: string) => boolean): RoomName
   const label = button.querySelector<HTMLElement>('.room-name-label') as HTMLElement;
   const ask = button.querySelector<HTMLElement>('.room-name-ask') as HTMLElement;
   let current: string | null = null;
+  /** What the field held when it opened: Enter on it unchanged names nothing (see below). */
+  let opened = '';
 
   function close(refocus: boolean): void {
     if (input.hidden) return;
     input.setCustomValidity('');
     setHidden(input, true);
     setHidden(button, false);
+    button.parentElement?.classList.remove('editing');
     if (refocus) button.focus();
   }
 
   button.addEventListener('click', () => {
-    input.value = current ?? '';
+    opened = current ?? '';
+    input.value = opened;
     setHidden(button, true);
     setHidden(input, false);
+    button.parentElement?.classList.add('editing');
     input.focus();
     input.select();
   });
@@ -58,6 +63,12 @@ export function createRoomNameView(rename: (typed: string) => boolean): RoomName
     }
     if (event.key !== 'Enter' || event.isComposing) return;
     event.preventDefault();
+    // Not typed in: nothing to name. Someone may have renamed the room since the field opened,
+    // and Enter on what it showed then put the older name back over theirs (an exploratory pass).
+    if (input.value === opened) {
+      close(true);
+      return;
+    }
     if (!rename(input.value)) {
       input.setCustomValidity(TOO_LONG);
       input.reportValidity();

@@ -65,6 +65,9 @@ export const RELAYABLE_TYPES: ReadonlySet<string> = new Set([
   'react:sync',
   'history:req',
   'history:lines',
+  // Sent only to a member whose hello said ROOM_NAME_VERSION (features/room-name.ts), which
+  // takes it through a relay too: a member cut off from the setter's link learns a rename.
+  'room:name',
 ]);
 
 /**

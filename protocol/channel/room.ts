@@ -10,6 +10,7 @@
 // older page's strict schema would refuse the type, and it never gets it.
 import * as z from 'zod/mini';
 import { MAX_CLOCK_SKEW_MS, NAME_MAX_LENGTH } from '../limits.ts';
+import { showsSomething } from '../name.ts';
 import { lineTimeSchema, peerIdSchema, signatureSchema } from './chat.ts';
 import type { ChannelRate } from './rates.ts';
 
@@ -34,6 +35,9 @@ const UNFIT = /[\p{Cc}\p{Zl}\p{Zp}\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
 export function roomNameOf(raw: string): string | null {
   const name = raw.normalize('NFC').replace(/\s+/gu, ' ').trim();
   if ([...name].length > ROOM_NAME_MAX_LENGTH || UNFIT.test(name)) return null;
+  // A name of nothing visible (zero-width spaces, fillers, blank symbols) is no name: the
+  // header showed an empty box, the chat "named the room “”" (an exploratory pass).
+  if (name !== '' && !showsSomething(name)) return null;
   return name;
 }
 

@@ -43,6 +43,8 @@ test('a message of nothing visible (zero-width spaces, a bidi control, soft hyph
     '\ufe0f',
     '\u3000',
     '\u0301',
+    '\u3164', // a Hangul filler: a "letter" drawn as nothing
+    '\u{E0041}\u{E0042}', // tag characters
   ]) {
     assert.equal(textToSend(invisible), '', JSON.stringify(invisible));
   }

@@ -87,6 +87,12 @@ test('room:name parses within its bounds; a malformed one is refused whole, neve
     { ...ok, name: 'Two  spaces' },
     { ...ok, name: 'a\nb' },
     { ...ok, name: 'right\u202Eto left' },
+    // Nothing visible: a zero-width space, a soft hyphen, a Hangul filler, a braille blank, tags.
+    { ...ok, name: '\u200B' },
+    { ...ok, name: '\u00AD' },
+    { ...ok, name: '\u3164' },
+    { ...ok, name: '\u2800' },
+    { ...ok, name: '\u{E0041}\u{E0042}' },
     { ...ok, name: 'x'.repeat(ROOM_NAME_MAX_LENGTH + 1) },
     { ...ok, name: 42 },
     { ...ok, by: 'not a peer id!' },
@@ -231,6 +237,13 @@ test('the chat says who renamed: a change now, or a name a link brings that diff
   assert.deepEqual(shown.at(-1) && [shown.at(-1)?.current.name, shown.at(-1)?.change], ['Mallory’s room', true]);
   await receive(a, await named(alice, ALICE, 'Family again', NOW));
   assert.equal(shown.at(-1)?.change, true);
+  // The first name a page hears, set after it opened (its link to the setter was down): news.
+  const late = page([a]);
+  await late.receive(a, await named(alice, ALICE, 'Set while cut off', NOW + 1, { known: true }));
+  assert.deepEqual(
+    late.shown.map(({ change }) => change),
+    [true],
+  );
 });
 
 test('ours is signed and goes to every member that said ROOM_NAME_VERSION, never to one on version 8 or none yet; a link that opens hears the name held', async () => {
