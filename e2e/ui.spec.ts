@@ -785,6 +785,9 @@ test('a room can have a name: any member sets it in the header, in place, and ev
   await expect(line(bob.page)).toHaveText(['alice named the room “Family”']);
   await expect(line(alice.page)).toHaveText(['You named the room “Family”']);
   await expect(bob.page.getByTestId('room-name')).toHaveAttribute('title', 'Family\nnamed by alice');
+  // A screen reader: the name once, then who named it (the title said the name again).
+  await expect(bob.page.getByTestId('room-name')).toHaveAccessibleName('Room name: Family');
+  await expect(bob.page.getByTestId('room-name')).toHaveAccessibleDescription('named by alice');
 
   // Carol opens the link later: she learns the name from those she links to, with no line.
   const carol = await openUser(await browsers.newContext({ label: 'carol' }), await shareLink(alice.page), 'carol');

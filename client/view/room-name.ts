@@ -32,6 +32,8 @@ export function createRoomNameView(rename: (typed: string) => boolean): RoomName
   const text = button.querySelector<HTMLElement>('.room-name-text') as HTMLElement;
   const label = button.querySelector<HTMLElement>('.room-name-label') as HTMLElement;
   const ask = button.querySelector<HTMLElement>('.room-name-ask') as HTMLElement;
+  /** Who named it, the button's description (its title would repeat the name to a screen reader). */
+  const aboutText = document.getElementById('room-name-about') as HTMLElement;
   let current: string | null = null;
   /** What the field held when it opened: Enter on it unchanged names nothing (see below). */
   let opened = '';
@@ -91,8 +93,10 @@ export function createRoomNameView(rename: (typed: string) => boolean): RoomName
       setText(label, named ? 'Room name: ' : '');
       setText(ask, named ? '' : ASK);
       setText(text, name ?? '');
-      // On hover, and read after the name as the button's description.
+      // On hover the whole name (cut short on the button) and who named it; a screen reader
+      // hears the name as the button's name and who named it as its description.
       button.title = named ? `${name}\n${about}` : '';
+      setText(aboutText, named ? about : '');
     },
   };
 }
