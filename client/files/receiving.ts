@@ -63,6 +63,8 @@ export function createReceiving(options: ReceivingOptions) {
   });
   /** When each taken file starts, in order of offer, `concurrent` at a time (receiving-turns.ts). */
   const turns = createTurns({ concurrent, openStore: options.openStore, states, channels });
+  /** The offers' clock, and when a member's chat channel first opened by it. */
+  const clock = options.now ?? (() => performance.now());
   /** An offer from a member: known already, refused, or a new transfer's record and line (receiving-offers.ts). */
   const offer = createOffers({
     selfId: options.selfId,
@@ -73,9 +75,8 @@ export function createReceiving(options: ReceivingOptions) {
     turns,
     states,
     channels,
-    ...(options.now ? { now: options.now } : {}),
+    now: clock,
   });
-  const clock = options.now ?? (() => performance.now());
 
   return {
     receive(member: MemberHandle, message: MessageOf<'file:offer' | 'file:cancel'>): void {

@@ -2,6 +2,7 @@
 // it), or a quiet "Name this room" when it has none. A click (or Enter, Space) edits it in
 // place: Enter saves, Escape cancels, and either gives the keyboard back to the button; leaving
 // the field cancels too. Everything a member set goes on the page as text only.
+import { ROOM_NAME_MAX_LENGTH } from '../../protocol/index.ts';
 import { byTestId, setHidden, setText } from './dom.ts';
 
 /** What the header shows of the room's name. */
@@ -19,8 +20,8 @@ export interface RoomNameView {
 /** The button's words while the room has no name. */
 const ASK = 'Name this room';
 
-/** What the field says of a name it cannot take. */
-export const TOO_LONG = 'A room’s name is at most 64 characters, with no control characters.';
+/** What the field says of a name it cannot take (protocol/channel/room.ts roomNameOf). */
+export const TOO_LONG = `A room’s name is at most ${ROOM_NAME_MAX_LENGTH} characters, with something visible and no control characters.`;
 
 /**
  * `rename` is given what was typed when Enter is pressed: false when it cannot be a name (the

@@ -35,8 +35,9 @@ const CONTINUED = '    ';
  * and FF too): a member's text could carry any of them.
  */
 const ROW_BREAK = /\r\n?|[\n\v\f\u0085\u2028\u2029]/;
+const ROW_BREAKS = new RegExp(ROW_BREAK, 'g');
 /** A part that is one row in the file (a name, a quote, a mark): its breaks made spaces. */
-const oneRow = (text: string): string => text.replace(new RegExp(ROW_BREAK, 'g'), ' ');
+const oneRow = (text: string): string => text.replace(ROW_BREAKS, ' ');
 /**
  * The other control characters, but tab: a terminal showing the file (cat) would act on them,
  * a backspace writing over the row's name, an escape sequence rewriting a row above. The page
@@ -136,7 +137,8 @@ export function createSaveChat(
 ): void {
   button.addEventListener('click', () => {
     const now = new Date();
-    const lines = kept().flatMap((line) => savedLine(line as HTMLElement, selfName()) ?? []);
+    const self = selfName();
+    const lines = kept().flatMap((line) => savedLine(line as HTMLElement, self) ?? []);
     const text = transcript(lines, now, roomName());
     const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
     const link = el('a', {});

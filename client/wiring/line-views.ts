@@ -2,9 +2,9 @@
 // the first line that came while the tab was hidden (unread-marker.ts), the quotes of replies
 // (replies.ts), the Edit and Delete of our own lines (line-edits.ts), the history lines placed
 // in order (view/history.ts), a search over every line kept (view/search.ts) and their saving
-// to a file (save-chat.ts, its head naming the room), and the page's own words in the chat (say). Separate from main.ts
-// because these views are made together and reach each other; the features and the rest of
-// the page reach them through this handle.
+// to a file (save-chat.ts, its head naming the room), and the page's own words in the chat
+// (say). Separate from main.ts because these views are made together and reach each other; the
+// features and the rest of the page reach them through this handle.
 import type { Chat } from '../features/chat.ts';
 import type { Edits } from '../features/edits.ts';
 import type { History } from '../features/history.ts';

@@ -29,8 +29,8 @@ const UNFIT = /[\p{Cc}\p{Zl}\p{Zp}\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
 
 /**
  * What a person typed as the room's name, made one: trimmed, runs of spaces (line breaks
- * among them) made one space. '' clears the name; null: it cannot be one (too long, or it
- * holds a control character). Never throws.
+ * among them) made one space. '' clears the name; null: it cannot be one (too long, it holds a
+ * control character, or nothing in it shows). Never throws.
  */
 export function roomNameOf(raw: string): string | null {
   const name = raw.normalize('NFC').replace(/\s+/gu, ' ').trim();
