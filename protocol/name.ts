@@ -136,10 +136,16 @@ export function normalizeName(raw: unknown): NameResult {
 }
 
 /**
- * Names the page itself shows in place of a member's (folded): "You" labels our own lines,
- * files and reactions, so a member called that would pass for whoever reads them.
+ * What the page shows in place of our own name: our lines' and files' sender, our reactions,
+ * the room's name we set. Save the chat (view/save-chat.ts) writes our name where it stands.
  */
-const RESERVED_NAMES: ReadonlySet<string> = new Set(['you']);
+export const SELF_LABEL = 'You';
+
+/**
+ * Names the page itself shows in place of a member's (folded): SELF_LABEL, so a member called
+ * that would pass for whoever reads them.
+ */
+const RESERVED_NAMES: ReadonlySet<string> = new Set([SELF_LABEL.toLowerCase()]);
 
 // Characters that render as nothing, or change nothing but how a neighbour is drawn: every
 // default-ignorable one (zero-width spaces and joiners, bidi controls, soft hyphen, BOM,

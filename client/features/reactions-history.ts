@@ -6,7 +6,7 @@
 // such a reaction is kept, marked as relayed by that member (and, under a name someone here
 // has now, as a member gone's: "earlier"). A member here whose key we
 // do not know yet tells its own reactions when its link opens (react:sync).
-import { type HistoryReaction, MAX_HISTORY_LINE_REACTIONS } from '../../protocol/index.ts';
+import { type HistoryReaction, MAX_HISTORY_LINE_REACTIONS, SELF_LABEL } from '../../protocol/index.ts';
 import { dropOldest } from '../bounded.ts';
 import type { MemberHandle } from '../feature.ts';
 
@@ -43,7 +43,7 @@ export type HistoryTrust =
 
 export function historyTrust(reaction: HistoryReaction, relayer: MemberHandle, lookup: ReactorLookup): HistoryTrust {
   const { by } = reaction;
-  if (by === lookup.selfId) return lookup.ownKey ? { kind: 'check', keys: [lookup.ownKey], name: 'You' } : null;
+  if (by === lookup.selfId) return lookup.ownKey ? { kind: 'check', keys: [lookup.ownKey], name: SELF_LABEL } : null;
   if (by === relayer.id) {
     // Its own reaction, over its own link: without a key (no WebCrypto) the link is the proof.
     return relayer.key

@@ -3,7 +3,7 @@
 // MAX_REACTION_SYNC) and sent again whenever a link opens (react:sync), so a reaction lost
 // with a dropped link arrives after the repair; they outlive a reload of the tab too
 // (reactions-kept.ts), and show again on the lines they are on.
-import { MAX_REACTION_SYNC, type ReactionEmoji } from '../../protocol/index.ts';
+import { MAX_REACTION_SYNC, type ReactionEmoji, SELF_LABEL } from '../../protocol/index.ts';
 import { dropOldest } from '../bounded.ts';
 import type { MemberHandle } from '../feature.ts';
 import type { Identity } from '../identity.ts';
@@ -65,7 +65,7 @@ export function createOwnReactions({ selfId, identity, store, wallClock, lines, 
       const key = changeKey(change);
       // One made on this page already is newer.
       if (!ours.has(key)) ours.set(key, { change, privateWith });
-      const state: ReactorState = { name: 'You', on: change.on, ts: change.ts };
+      const state: ReactorState = { name: SELF_LABEL, on: change.on, ts: change.ts };
       if (change.sig !== undefined) state.sig = change.sig;
       lines.applyWhenShown(change.author, change.id, change.emoji, self, state);
     }
@@ -98,7 +98,7 @@ export function createOwnReactions({ selfId, identity, store, wallClock, lines, 
         // Strictly later than our last state here, whatever the clock did.
         ts: Math.max(Math.round(wallClock()), (before?.ts ?? 0) + 1),
       };
-      const state: ReactorState = { name: 'You', on: change.on, ts: change.ts };
+      const state: ReactorState = { name: SELF_LABEL, on: change.on, ts: change.ts };
       if (!lines.apply(author, id, emoji, self, state)) return;
       const signature = identity.signReaction(signedReaction(self, change)).catch(() => null);
       outgoing = outgoing.then(async () => {

@@ -4,6 +4,7 @@
 // file we share with those who join), once verified its download (file-download.ts), a
 // raster image's preview (file-preview.ts) and an audio file's player (file-audio.ts; a file
 // we send is previewed and played at once), those three above its reactions.
+import { SELF_LABEL } from '../../protocol/name.ts';
 import { type FileLine, type FileLineActions, type FileLineInfo, isFinal } from '../files/line.ts';
 import { formatBytes, formatProgress } from '../files/progress.ts';
 import { el } from './dom.ts';
@@ -44,7 +45,7 @@ export function createFileLine(
   item.dataset.size = String(info.size);
   item.dataset.state = 'offered';
   const time = timeElement(place?.at ?? new Date());
-  const sender = el('span', { className: 'line-sender', text: info.own ? 'You' : info.senderName });
+  const sender = el('span', { className: 'line-sender', text: info.own ? SELF_LABEL : info.senderName });
   const name = el('span', { className: 'line-text file-name', text: info.name, testId: 'message-text' });
   const details = [formatBytes(info.size), shownType(info.type)];
   if (info.privateWith !== null) details.push(info.own ? `only to ${info.privateWith}` : 'only to you');

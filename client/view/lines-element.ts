@@ -1,6 +1,7 @@
 // A line's element (a message, or the page's own sentence), made and not yet on the page: who
 // wrote it (a message), its time (lines-time.ts) and its words, a long message folded
 // (long-text.ts). The lines view puts it on the page, or another view part does (history).
+import { SELF_LABEL } from '../../protocol/name.ts';
 import type { ChatLine } from '../features/chat.ts';
 import { el } from './dom.ts';
 import { timeOf } from './lines-time.ts';
@@ -26,7 +27,7 @@ export function lineElement(line: ChatLine, senderName: string): HTMLLIElement {
     text.append(...sentenceNodes(line.text));
   }
   if (line.kind === 'chat') {
-    const sender = el('span', { className: 'line-sender', text: line.own ? 'You' : senderName });
+    const sender = el('span', { className: 'line-sender', text: line.own ? SELF_LABEL : senderName });
     sender.dir = 'auto';
     item.append(sender, time, text);
     const unfold = foldLongText(text, line.text);

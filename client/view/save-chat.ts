@@ -5,6 +5,7 @@
 // now, read as copying and screen readers read it (line-about.ts): edited as edited, deleted
 // as deleted, names as shown. An ignored member's lines are left out, as they are collapsed
 // (ignored-lines.ts).
+import { SELF_LABEL } from '../../protocol/name.ts';
 import { localDate, localTime } from '../local-stamp.ts';
 import { el } from './dom.ts';
 import { isCollapsed } from './ignored-lines.ts';
@@ -77,8 +78,7 @@ export const transcriptName = (at: Date): string => `roomlink chat ${localDate(a
 /** Marks that every reader's copy says differently or that say nothing of the line itself. */
 const UNSAVED_MARKS = ['line-mark-signed', 'line-mark-mention'];
 
-/** What the page calls us, in the parts of a line it says it in. */
-const YOU = 'You';
+/** What a private line to us says of it (line-marks.ts). */
 const TO_YOU = 'private · to you';
 
 /**
@@ -92,11 +92,11 @@ export function namingUs(line: SavedLine, selfName: string): SavedLine {
     const at = label.indexOf(': ');
     if (at === -1) return label;
     const names = label.slice(at + 2).split(', ');
-    return `${label.slice(0, at + 2)}${names.map((name) => (name === YOU ? us : name)).join(', ')}`;
+    return `${label.slice(0, at + 2)}${names.map((name) => (name === SELF_LABEL ? us : name)).join(', ')}`;
   };
   return {
     ...line,
-    sender: line.kind !== 'system' && line.sender === YOU ? us : line.sender,
+    sender: line.kind !== 'system' && line.sender === SELF_LABEL ? us : line.sender,
     marks: line.marks.map((mark) => (mark === TO_YOU ? `private · to ${us}` : mark)),
     reactions: line.reactions.map(reactors),
   };

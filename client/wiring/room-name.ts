@@ -3,7 +3,7 @@
 // a member names the room or takes its name away. Separate from main.ts because the feature is
 // made with its view; Save the chat reads the name through this handle (line-views.ts).
 
-import { roomNameOf } from '../../protocol/index.ts';
+import { roomNameOf, SELF_LABEL } from '../../protocol/index.ts';
 import { createRoomName, type RoomName } from '../features/room-name.ts';
 import type { Identity } from '../identity.ts';
 import type { Ignored } from '../ignored.ts';
@@ -66,7 +66,7 @@ export function wireRoomName({
       shown(current);
       if (!change) return;
       // Each name isolated in the sentence (isolate.ts): a right-to-left one does not reorder it.
-      const setter = current.by === ownId.orEmpty() ? 'You' : isolate(who(current.by, current.byName, 'You'));
+      const setter = current.by === ownId.orEmpty() ? SELF_LABEL : isolate(who(current.by, current.byName, SELF_LABEL));
       const what = current.name === null ? 'removed the room’s name' : `named the room “${isolate(current.name)}”`;
       say(`${setter} ${what}${passer(current, isolate)}`, current.by);
     },
