@@ -23,7 +23,11 @@ import type { Router } from './router.ts';
 export type { MemberProblem } from './member-problems.ts';
 export type { Handshake, LinkConfig, MemberView, RelayRoute };
 
-export type MemberNoticeKind = 'silent' | 'back' | 'intercepted';
+/**
+ * Worth a line in the chat: silent on its link, back, its link intercepted, or reached through
+ * another member while silent on its own link (relayed).
+ */
+export type MemberNoticeKind = 'silent' | 'back' | 'intercepted' | 'relayed';
 
 export interface MemberOptions {
   selfId: string;
@@ -172,7 +176,11 @@ export function createMember(options: MemberOptions): Member {
       message: (on, message, size) => messages.receive(on, message, size),
       drain: () => router.drained(handle),
       closed: (on) => proof.closed(on),
-      silent: () => presence.silent(),
+      silent() {
+        presence.silent();
+        // Silent on its link while a relay already carries it: reached all the same.
+        if (route.inUse) options.notice('relayed');
+      },
       heard(on) {
         presence.heard();
         // Back after a silence on the same channel: what went out meanwhile may have gone
@@ -192,7 +200,12 @@ export function createMember(options: MemberOptions): Member {
   /** Its route through a relay while there is no direct link (member-route.ts). */
   const route = createMemberRoute({
     usable: () => announced.proven && !hold.why && !directReady(),
-    opened,
+    opened() {
+      opened();
+      // Its lines come again, through another member: the chat's "not responding" was not
+      // its last word (outage.ts, reached).
+      if (!presence.visible) options.notice('relayed');
+    },
     changed,
   });
   /** Where its channel messages go, in and out (member-messages.ts). */

@@ -25,7 +25,9 @@ export const RETURN_GRACE_MS = 30_000;
 
 /** What happened to a member, for the chat's system lines. */
 export type MeshNotice =
-  | { kind: 'joined' | MemberNoticeKind; id: string; name: string }
+  | { kind: 'joined' | Exclude<MemberNoticeKind, 'relayed'>; id: string; name: string }
+  /** Silent on its own link, reached through `via` (member.ts). */
+  | { kind: 'relayed'; id: string; name: string; via: string }
   | { kind: 'left'; id: string; name: string; reason: DisposeReason }
   | { kind: 'renamed'; id: string; name: string; previous: string };
 
@@ -137,6 +139,11 @@ export function createMesh(options: MeshOptions): Mesh {
       notice: (kind) => {
         const entry = entries.get(id);
         if (entry?.member !== member) return;
+        if (kind === 'relayed') {
+          const via = member.view().via;
+          if (via) options.notice({ kind, id, name: member.name, via: via.name });
+          return;
+        }
         options.notice({ kind, id, name: member.name });
         if (kind === 'silent' && entry.offServer) awaitReturn(entry);
       },

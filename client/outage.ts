@@ -287,6 +287,27 @@ export function createSilenceNotices(
       if (unsaid.delete(id)) return;
       say();
     },
+    /**
+     * A member silent on its own link is reached through another member (relay.ts): its lines
+     * arrive, so "not responding" is not the chat's last word of it. Held back still, it is
+     * not said at all; said, `say` tells how it is reached. Either way the direct link's
+     * return later says nothing (the member list shows it): the chat had "not responding"
+     * standing while the member's lines came in through the relay.
+     */
+    reached(id: string, say: () => void): void {
+      const entry = held.get(id);
+      if (entry) {
+        entry.stop();
+        held.delete(id);
+        unsaid.add(id);
+        return;
+      }
+      if (unsaid.has(id)) return;
+      clearTimeout(deferred.get(id));
+      deferred.delete(id);
+      unsaid.add(id);
+      if (saidAt.has(id)) say();
+    },
     /** Its "not responding" is held back still: whose silence it is is not known yet. */
     holding: (id: string): boolean => held.has(id),
     /** The member went for good: nothing more is said of its silence. */

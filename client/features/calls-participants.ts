@@ -22,6 +22,11 @@ export interface CallParticipant {
    * again or dropped.
    */
   heard: boolean;
+  /**
+   * Silent on its own link but reached through another member (relay.ts): its words come,
+   * its media cannot (calls need a direct link or TURN), so it is not "not responding".
+   */
+  throughOthers: boolean;
 }
 
 export interface CallParticipantsOptions {
@@ -63,6 +68,7 @@ export function createCallParticipants({ members, slots, own, media, joining }: 
           screen,
           audio,
           heard: member.open,
+          throughOthers: member.relayed,
         });
       }
       return out;

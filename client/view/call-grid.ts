@@ -63,6 +63,7 @@ export function createCallGrid(handlers: Pick<CallsViewHandlers, 'quality'>): Ca
             state: p.state,
             relayed: model.relayed(p.id),
             heard: p.heard,
+            throughOthers: p.throughOthers,
             silence: model.silence(p.id),
             ignored,
           });

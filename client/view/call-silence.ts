@@ -2,6 +2,7 @@
 // and status give it (outage.ts watches our own network and the server's check).
 import { WHILE_OFFLINE } from '../member-problems.ts';
 import type { OutageWatch, SilenceNotices } from '../outage.ts';
+import { NO_DIRECT_LINK } from './members.ts';
 
 /**
  * Whose doing it is that a member is not heard: its own, ours (we seem offline), or not known
@@ -30,6 +31,9 @@ export function silenceOf(
  * known yet (said at once, "not responding" blamed each member for our outage, the status
  * read out to screen readers, until the check of the server said it was ours).
  */
-export function unheardWords(silence: Silence): string | null {
-  return silence === 'ours' ? WHILE_OFFLINE.text : silence === 'theirs' ? 'not responding' : null;
+export function unheardWords(silence: Silence, throughOthers = false): string | null {
+  if (silence === 'ours') return WHILE_OFFLINE.text;
+  // Reached through another member: here, its media cannot come (the member list's word).
+  if (throughOthers) return NO_DIRECT_LINK;
+  return silence === 'theirs' ? 'not responding' : null;
 }

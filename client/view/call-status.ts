@@ -45,7 +45,7 @@ export function createCallStatus(): CallStatus {
       const { self } = model;
       // A member we do not hear is said so here too: its tile shows only its last picture.
       const names = model.participants.map((p) => {
-        const unheard = p.heard ? null : unheardWords(model.silence(p.id));
+        const unheard = p.heard ? null : unheardWords(model.silence(p.id), p.throughOthers);
         return unheard ? `${p.name} (${unheard})` : p.name;
       });
       setData(status, 'count', String(names.length + (self.inCall ? 1 : 0)));

@@ -12,6 +12,8 @@ export interface TileLook {
   heard: boolean;
   /** Whose doing its silence is, if it is silent (CallsModel.silence). */
   silence: Silence;
+  /** Silent on its link but reached through another member (CallParticipant.throughOthers). */
+  throughOthers?: boolean;
   /** We ignore this member (ignored.ts): its tile plays no sound and shows no picture. */
   ignored?: boolean;
 }
@@ -30,13 +32,13 @@ export interface Arriving {
  * only the word had a tile that said nothing at all, as if all were well.
  */
 export function tileStateText(
-  { state, relayed, heard, silence, ignored }: TileLook,
+  { state, relayed, heard, silence, throughOthers, ignored }: TileLook,
   arriving: Arriving = { picture: true, sound: true },
 ): string {
   // Neither heard nor seen here, whatever it sends: its name and this word, no more.
   if (ignored === true) return 'ignored';
   const words = [];
-  const unheard = heard ? null : unheardWords(silence);
+  const unheard = heard ? null : unheardWords(silence, throughOthers);
   if (unheard) words.push(unheard);
   if (!state.audio) words.push('muted');
   else if (!arriving.sound) words.push('no sound');

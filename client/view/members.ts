@@ -8,13 +8,16 @@ import { memberAbout, memberParts } from './member-about.ts';
 import { createRovingList } from './roving-list.ts';
 import { twinTag } from './twin-tag.ts';
 
+/** A member reached only through another member: what its entry, call tile and chat line say. */
+export const NO_DIRECT_LINK = 'no direct link';
+
 const STATE_LABEL: Record<MemberView['state'], string> = {
   connecting: 'connecting…',
   connected: 'connected',
   reconnecting: 'reconnecting…',
   unreachable: 'unreachable',
   // Which member carries it is the path's to say ("via Carol · 2 ms"): said once, not twice.
-  relayed: 'no direct link',
+  relayed: NO_DIRECT_LINK,
 };
 
 const PROOF_FAILED = 'The room-key proof failed on this link: someone may be relaying it. Nothing is sent to it.';

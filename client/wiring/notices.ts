@@ -1,14 +1,15 @@
-// What the chat says about the room itself: who joined, left, is back, went silent or
-// renamed (the mesh's notices), our own join, and what this page cannot do about the room
-// key. Separate from main.ts because the routing of a notice is its own small policy: a
-// "left" waits for a reload's return (departures.ts), and "not responding" and "back" wait
-// for our own outage's verdict (outage.ts), as the call's tiles do.
+// What the chat says about the room itself: who joined, left, is back (on its link or through
+// another member), went silent or renamed (the mesh's notices), our own join, and what this
+// page cannot do about the room key. Separate from main.ts because the routing of a notice
+// is its own small policy: a "left" waits for a reload's return (departures.ts), and "not
+// responding" and "back" wait for our own outage's verdict (outage.ts), as the call's tiles do.
 import type { PeerInfo } from '../../protocol/index.ts';
 import { createDepartures } from '../departures.ts';
 import { isolate } from '../isolate.ts';
 import type { MeshNotice } from '../mesh.ts';
 import type { SilenceNotices } from '../outage.ts';
 import type { PrivateTarget } from '../private-target.ts';
+import { NO_DIRECT_LINK } from '../view/members.ts';
 
 export interface NoticesOptions {
   /** Says a line in the chat, about a member (its id) or none. */
@@ -37,6 +38,7 @@ export function wireNotices({ say: system, silenceNotices, privateTarget, silenc
         silenceSaid();
       });
     } else if (notice.kind === 'back') silenceNotices.back(notice.id, () => system(text, notice.id));
+    else if (notice.kind === 'relayed') silenceNotices.reached(notice.id, () => system(text, notice.id));
     else if (notice.kind === 'left') {
       silenceNotices.gone(notice.id);
       // Its name went to a newcomer (mesh.ts): gone for sure, and said before that one joins.
@@ -58,6 +60,8 @@ function noticeText(notice: MeshNotice): string | null {
       return `${isolate(notice.name)} is not responding`;
     case 'back':
       return `${isolate(notice.name)} is back`;
+    case 'relayed':
+      return `${isolate(notice.name)} is back, through ${isolate(notice.via)} (${NO_DIRECT_LINK})`;
     case 'renamed':
       return `${isolate(notice.previous)} is now ${isolate(notice.name)}`;
     case 'intercepted':

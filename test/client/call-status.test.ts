@@ -54,6 +54,16 @@ test('a member we do not hear is "not responding"; while we seem offline, out of
   assert.equal(unheardWords('unknown'), null);
 });
 
+test('a member silent on its link but reached through another is "no direct link" on its tile and in the status, not "not responding"', () => {
+  const state = { inCall: true, audio: true, video: true, screen: false };
+  const through = { state, relayed: false, heard: false, silence: 'theirs', throughOthers: true } as const;
+  assert.equal(tileStateText(through), 'no direct link');
+  assert.equal(tileStateText({ ...through, silence: 'unknown' }), 'no direct link');
+  assert.equal(tileStateText({ ...through, silence: 'ours' }), WHILE_OFFLINE.text, 'our outage first');
+  assert.equal(tileStateText({ ...through, heard: true }), '', 'heard on its link: nothing to say');
+  assert.equal(unheardWords('theirs', true), 'no direct link');
+});
+
 test('a tile says what comes of a member’s media: a microphone or camera said on that sends nothing is "no sound", "no picture"; one said off stays muted, camera off', () => {
   const state = { inCall: true, audio: true, video: true, screen: false };
   const look = { state, relayed: false, heard: true, silence: 'theirs' } as const;

@@ -266,3 +266,22 @@ test('just back from an outage of ours, a member silent is given until its link 
   mock.timers.tick(SILENT_NOTICE_HOLD_MS);
   assert.deepEqual(said, ['bob silent', 'carol silent']);
 });
+
+test('a silent member reached through another: said "back, through" once "not responding" was said, nothing while it was held, and its link’s return is not said again', () => {
+  const h = harness();
+  const notices = createSilenceNotices(h.watch, () => 0);
+  const said: string[] = [];
+  h.watch.update(h.facts({ bob: true, carol: true }));
+  // Said silent, then a relay carries bob: the chat's last word of him is that he is back.
+  notices.silent('bob', () => said.push('bob silent'));
+  mock.timers.tick(SILENT_NOTICE_HOLD_MS);
+  notices.reached('bob', () => said.push('bob through dave'));
+  notices.reached('bob', () => said.push('bob through erin')); // another relay: said once is enough
+  notices.back('bob', () => said.push('bob back'));
+  // Carol is reached through a relay before her silence was said: nothing at all.
+  notices.silent('carol', () => said.push('carol silent'));
+  notices.reached('carol', () => said.push('carol through dave'));
+  mock.timers.tick(SILENT_NOTICE_HOLD_MS);
+  notices.back('carol', () => said.push('carol back'));
+  assert.deepEqual(said, ['bob silent', 'bob through dave']);
+});

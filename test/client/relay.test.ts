@@ -13,7 +13,7 @@ import { createReceipts } from '../../client/features/receipts.ts';
 import { createTranscript } from '../../client/features/transcript.ts';
 import { createIdentity, type Identity, verifyLine } from '../../client/identity.ts';
 import type { Handshake } from '../../client/member.ts';
-import { createMesh, type Mesh } from '../../client/mesh.ts';
+import { createMesh, type Mesh, type MeshNotice } from '../../client/mesh.ts';
 import { createRelay, RELAY_RATE } from '../../client/relay.ts';
 import { REFUSED_NOTICE_MS, REPLAY_WINDOW_MS, type Refusal, refusalText } from '../../client/relay-inbox.ts';
 import { createRouter, type Router } from '../../client/router.ts';
@@ -92,6 +92,7 @@ async function room(
   const dave = await party();
   const { factory, made } = fakeLinks();
   const shown: ChatLine[] = [];
+  const notices: MeshNotice[] = [];
   const refused: Array<[string, string, Refusal]> = [];
   let router: Router | null = null;
   let mesh: Mesh | null = null;
@@ -143,7 +144,7 @@ async function room(
     router,
     sendSignal: () => {},
     changed: () => relay.refresh(),
-    notice: () => {},
+    notice: (notice) => notices.push(notice),
   });
   mesh.setSelf(ME);
   mesh.sync(
@@ -221,6 +222,7 @@ async function room(
     reactions,
     relay,
     shown,
+    notices,
     refused,
     toBob,
     toCarol,
@@ -793,6 +795,41 @@ test('a line sent through a relay while a member was silent goes again on the di
   r.toBob.hearAgain({ t: 'ping', n: 1 });
   await until(() => r.view(BOB)?.state === 'connected', 'bob is direct again');
   await until(() => direct().length === 1, 'the unacknowledged line went again, directly');
+});
+
+test('a member silent on its link and reached through a relay is news for the chat, whichever came first; one never silent is not', async () => {
+  const r = await room({ withDave: true });
+  const about = (id: string) =>
+    r.notices.flatMap((n) => (n.id !== id ? [] : n.kind === 'relayed' ? [`relayed via ${n.via}`] : [n.kind]));
+  await until(() => [BOB, CAROL, DAVE].every((id) => r.mesh.object(id)?.announced !== null), 'keys checked');
+  await r.link(r.toCarol, r.carol);
+  await r.link(r.toBob, r.bob);
+  await r.link(r.toDave as FakeLink, r.dave);
+  // Carol says she links to bob: his silence finds the route there at once.
+  r.toCarol.deliver({ t: 'relay:links', peers: [{ id: BOB, rtt: 7 }] });
+  r.toBob.goSilent();
+  await until(() => r.view(BOB)?.state === 'relayed', 'bob is relayed through carol');
+  assert.deepEqual(about(BOB), ['silent', 'relayed via Carol']);
+  // Dave falls silent with no route; carol finds him later: then.
+  r.toDave?.goSilent();
+  assert.deepEqual(about(DAVE), ['silent']);
+  r.toCarol.deliver({
+    t: 'relay:links',
+    peers: [
+      { id: BOB, rtt: 7 },
+      { id: DAVE, rtt: 7 },
+    ],
+  });
+  await until(() => r.view(DAVE)?.state === 'relayed', 'dave is relayed through carol');
+  assert.deepEqual(about(DAVE), ['silent', 'relayed via Carol']);
+
+  // A link that never worked (no path between the two): relayed from the start, nothing said.
+  const never = await room();
+  await never.viaCarol();
+  assert.deepEqual(
+    never.notices.filter((n) => n.id === BOB),
+    [],
+  );
 });
 
 /** Bob's message, sealed by Bob to us, as a relay hands it over. */
