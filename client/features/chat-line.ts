@@ -25,7 +25,13 @@ export interface ChatLine {
    * (relayed) under a name that looks like ours or a present member's, written by a member
    * who has since left: shown under that name marked, never as the member here now.
    */
-  history?: { verified: LineVerification; relayedBy: string; earlier?: true };
+  history?: {
+    verified: LineVerification;
+    relayedBy: string;
+    /** The id of the member whose word it is, where it is one's (not checked: relayed, forged). */
+    relayer?: string;
+    earlier?: true;
+  };
   /**
    * A private line this tab showed before a reload, shown again from its storage
    * (private-kept.ts), with the other party's name as it was then (it may be gone now).

@@ -143,6 +143,7 @@ export function createHistoryShow({
     const name = author?.name ?? line.name;
     if (verified === 'true') keepChecked(line, name);
     const history: NonNullable<ChatLine['history']> = { verified, relayedBy };
+    if (verified !== 'true') history.relayer = relayer;
     if (verified !== 'false' && nameTaken(line, name)) {
       const here = verified === 'true' ? authorHereAs(author, name) : null;
       // Its author's proof on the way: the page marks it if none comes in time.

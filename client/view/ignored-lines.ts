@@ -21,6 +21,17 @@ export interface IgnoredLinesOptions {
   kept(): Iterable<Element>;
 }
 
+/**
+ * The members whose words a chat line is: its author, and the member that relayed it where only
+ * that member's word stands for it (line-marks.ts, data-vouched-by). Ignoring that member
+ * collapses the line too: shown "relayed by Mallory" before, it stayed open after.
+ */
+function wordsOf(item: HTMLElement): string[] {
+  if (item.dataset.kind !== 'chat') return [];
+  const { from, vouchedBy } = item.dataset;
+  return [from, vouchedBy].filter((id): id is string => id !== undefined);
+}
+
 /** Whether the line is shown collapsed now (line-about.ts says it so). */
 export const isCollapsed = (item: Element): boolean => item.classList.contains('ignored');
 
@@ -45,15 +56,15 @@ export function createIgnoredLines({ ignored, kept }: IgnoredLinesOptions): Igno
 
   ignored.changed((peerId, on) => {
     for (const item of kept()) {
-      if (!(item instanceof HTMLElement) || item.dataset.from !== peerId || item.dataset.kind !== 'chat') continue;
+      if (!(item instanceof HTMLElement) || !wordsOf(item).includes(peerId)) continue;
       if (on) collapse(item);
-      else expand(item);
+      else if (!wordsOf(item).some((id) => ignored.has(id))) expand(item);
     }
   });
 
   return {
     mark(item) {
-      if (item.dataset.kind === 'chat' && ignored.has(item.dataset.from ?? '')) collapse(item);
+      if (wordsOf(item).some((id) => ignored.has(id))) collapse(item);
     },
   };
 }

@@ -1,7 +1,7 @@
 // What a chat line says about where it came from: private (and with whom), and for lines
 // from before we joined, whether its author's signature was checked. Attributes are the
 // stable test hooks (data-private-to / data-private-from, data-history, data-verified,
-// data-earlier).
+// data-vouched-by, data-earlier).
 import type { ChatLine } from '../features/chat.ts';
 import { el } from './dom.ts';
 
@@ -27,6 +27,8 @@ export function markLine(
   if (history === undefined) return;
   item.dataset.history = 'true';
   item.dataset.verified = history.verified;
+  // Whose word it is, for ignoring that member later (ignored-lines.ts).
+  if (history.relayer !== undefined) item.dataset.vouchedBy = history.relayer;
   item.classList.add('line-history', `verified-${history.verified}`);
   if (history.earlier) {
     item.dataset.earlier = 'true';

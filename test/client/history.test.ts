@@ -214,6 +214,8 @@ test('a line whose author left before we learned its key is shown as relayed by 
   assert.deepEqual(h.marks(), ['said before leaving:relayed']);
   assert.equal(h.shown[0]?.name, 'gone', 'the relayed name, since the author is not here');
   assert.equal(h.shown[0]?.line.history?.relayedBy, 'alice');
+  // Her id too: ignoring her later collapses the line with hers (view/ignored-lines.ts).
+  assert.equal(h.shown[0]?.line.history?.relayer, 'alice-000001');
 });
 
 test('a member we ignore relays nothing on its own word: a line of a gone author it alone vouches for is dropped, one checked against its author is shown', async () => {

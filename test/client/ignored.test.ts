@@ -8,6 +8,7 @@ import type { ChatLine } from '../../client/features/chat.ts';
 import { createIgnored, type Ignored, MAX_IGNORED } from '../../client/ignored.ts';
 import { createIgnoredLines, IGNORED_WORDS } from '../../client/view/ignored-lines.ts';
 import { lineAbout, lineParts } from '../../client/view/line-about.ts';
+import { markLine } from '../../client/view/line-marks.ts';
 import { createLinesView, type LinesView } from '../../client/view/lines.ts';
 import { type FakeDom, type FakeElement, installFakeDom } from './fake-dom.ts';
 
@@ -113,6 +114,32 @@ test('an ignored member’s lines are collapsed in place, off the page too, and 
     lines.kept().every((item) => !item.classList.contains('ignored') && !item.querySelector('.ignored-note')),
     'all shown again as they were',
   );
+});
+
+test('a line of another author shown on an ignored member’s word (relayed, altered) collapses with hers, and opens with hers', () => {
+  const relayedBy = (verified: 'relayed' | 'false', id: string) => {
+    const relayedLine: ChatLine = {
+      ...line('alice-id', id),
+      history: { verified, relayedBy: 'Mallory', relayer: 'mallory-id' },
+    };
+    const item = lines.append(relayedLine, 'Alice');
+    markLine(item, relayedLine, () => '');
+    mark(item);
+    return item;
+  };
+  const relayed = relayedBy('relayed', 'r1');
+  const altered = relayedBy('false', 'f1');
+  const own = shown('alice-id', 'a1');
+  ignored.set('mallory-id', true);
+  assert.ok(collapsed(relayed) && collapsed(altered), 'her word collapses with her');
+  assert.ok(!collapsed(own), 'alice’s own line stays');
+  assert.ok(collapsed(relayedBy('relayed', 'r2')), 'and one shown later');
+  // Alice ignored too, then Mallory no longer: still Alice's line, still collapsed.
+  ignored.set('alice-id', true);
+  ignored.set('mallory-id', false);
+  assert.ok(collapsed(relayed));
+  ignored.set('alice-id', false);
+  assert.ok(!collapsed(relayed) && !collapsed(altered) && !collapsed(own), 'all shown again as they were');
 });
 
 test('Show reveals that one line; the others stay collapsed', () => {
