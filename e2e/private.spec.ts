@@ -98,6 +98,29 @@ test('a private message reaches only its recipient, marked on both sides, and st
   await sendMessage(alice.page, 'public after bob came back');
   await waitForMessage(carol.page, { from: alice.id, text: 'public after bob came back' });
   expect((await shownLines(carol.page)).map((line) => line.text)).not.toContain('for bob while he was away');
+
+  // An edit goes where its line went. ↑ edits her public line; choosing Carol to write to ends
+  // the edit, so what she types then goes to Carol alone as a new line (it was saved as an edit
+  // of the public line, to everyone, under "Private to carol"). Edit on a public line while
+  // writing to Carol brings the box back to everyone.
+  await input.press('ArrowUp');
+  await expect(alice.page.getByTestId('edit-bar')).toBeVisible();
+  await expect(input).toHaveValue('public after bob came back');
+  await alice.page.locator(`[data-testid=peer][data-peer-id="${carol.id}"]`).click();
+  await expect(alice.page.getByTestId('edit-bar')).toBeHidden();
+  await expect(alice.page.getByTestId('send-button')).toHaveText('Send');
+  await expect(input).toHaveValue('');
+  await sendMessage(alice.page, 'only for carol, not an edit');
+  await waitForMessage(carol.page, { from: alice.id, text: 'only for carol, not an edit' });
+  const publicLine = (page: typeof alice.page) =>
+    page.locator(`#messages > li[data-from="${alice.id}"]`).filter({ hasText: 'public after bob came back' });
+  await expect(publicLine(bob.page).getByTestId('edited')).toHaveCount(0);
+  expect((await shownLines(bob.page)).map((line) => line.text)).not.toContain('only for carol, not an edit');
+  await publicLine(alice.page).getByTestId('edit').click();
+  await expect(alice.page.getByTestId('private-recipient')).toBeHidden();
+  await expect(alice.page.getByTestId('edit-bar')).toBeVisible();
+  await input.press('Escape');
+  await expect(alice.page.getByTestId('edit-bar')).toBeHidden();
   await waitForMesh([alice, bob, carol], meshTimeoutMs);
 
   // A fourth member's history holds the public line and neither private one.

@@ -155,20 +155,28 @@ export function createEditLines({ selfId, transcript, revised, counts }: EditLin
      * Our latest line that can be edited (↑ in an empty message box) in the conversation being
      * written in: the room's (`to` null) or the private one with `to`. Its id and text.
      */
-    lastOwn(to: string | null = null): { id: string; text: string } | null {
+    lastOwn(to: string | null = null): OwnLine | null {
       let last: Held | undefined;
       for (const line of held.values()) {
         if (line.text === null || line.revision?.text === null || (line.to ?? null) !== to) continue;
         if (last === undefined || line.ts >= last.ts) last = line;
       }
-      return last?.text == null ? null : { id: last.id, text: last.text };
+      return last?.text == null ? null : { id: last.id, text: last.text, privateWith: to };
     },
-    /** Our line's text as it now reads, or null when it is not ours or is deleted. */
-    ownText(id: string): string | null {
+    /** Our line as it now reads, or null when it is not ours or is deleted. */
+    ownLine(id: string): OwnLine | null {
       const line = held.get(lineKey(selfId(), id));
-      return line?.revision?.text === null ? null : (line?.text ?? null);
+      if (line === undefined || line.text === null || line.revision?.text === null) return null;
+      return { id, text: line.text, privateWith: line.to ?? null };
     },
   };
+}
+
+/** One of our lines that can be edited: its text as it now reads, and whom it went to privately (null: the room). */
+export interface OwnLine {
+  id: string;
+  text: string;
+  privateWith: string | null;
 }
 
 export type EditLines = ReturnType<typeof createEditLines>;

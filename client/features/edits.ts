@@ -133,8 +133,8 @@ export function createEdits({
       const kept = unheld.get(from, id);
       return kept === undefined ? null : { text: kept.text ?? null, to: kept.to };
     },
-    /** Our line's text as it now reads, or null when it is not ours or is deleted. */
-    ownText: lines.ownText,
+    /** Our line as it now reads and whom it went to, or null when it is not ours or is deleted. */
+    ownLine: lines.ownLine,
     counts: (): EditCounts => ({ ...counts, unknown: unheld.pushedOut() }),
     /** Resolves once every edit received so far is checked (tests). */
     idle: received.idle,

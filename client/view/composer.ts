@@ -38,6 +38,10 @@ export interface Composer {
   edit(target: EditTarget): void;
   replyTarget(): ReplyTarget | null;
   cancelReply(): void;
+  /** The line being edited, or null. */
+  editTarget(): EditTarget | null;
+  /** Ends the edit under way unsaved, saying so (the ✕'s "Edit cancelled"). */
+  cancelEdit(): void;
   /** The reply being written follows the line it answers, edited or deleted (PageView.replyRevised). */
   replyRevised(from: string, id: string, text: string | null): void;
   /** The warning under the box that what we write reaches no one, or null. */
@@ -120,6 +124,8 @@ export function createComposer(handlers: ComposerHandlers, say: (text: string) =
     edit: startEdit,
     replyTarget: () => replyCompose.current(),
     cancelReply: () => replyCompose.cancel(),
+    editTarget: () => editCompose.current(),
+    cancelEdit: () => editCompose.cancel(),
     replyRevised: (from, id, text) => replyCompose.revised(from, id, text),
     keyNote: (message) => notes.key(message),
     note: (text) => notes.under(text),

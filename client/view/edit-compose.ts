@@ -9,10 +9,17 @@ import { createComposerBar } from './composer-bar.ts';
 export const EMPTY_EDIT =
   'An empty message is not saved: to remove it, use Delete on the message; Escape keeps it as it was.';
 
-/** The line being edited: our own line's id and its text when the edit began. */
+const CANCELLED = 'Edit cancelled';
+
+/**
+ * The line being edited: our own line's id, its text when the edit began, and the conversation
+ * it is in: the member it went to privately, or null for the room (an edit goes where its line
+ * went, whatever the box writes to: wiring/private-target.ts ends it when that changes).
+ */
 export interface EditTarget {
   readonly id: string;
   readonly text: string;
+  readonly privateWith: string | null;
 }
 
 export interface EditCompose {
@@ -21,6 +28,8 @@ export interface EditCompose {
   current(): EditTarget | null;
   /** The edit is over (saved, or cancelled): the draft comes back into the box. */
   end(): void;
+  /** Ends an edit under way unsaved and tells a screen reader so, as Escape does. */
+  cancel(): void;
 }
 
 export function createEditCompose(
@@ -40,7 +49,7 @@ export function createEditCompose(
     id: 'edit-bar',
     className: 'reply-bar edit-bar',
     cancelLabel: 'Cancel editing',
-    cancelled: 'Edit cancelled',
+    cancelled: CANCELLED,
     end,
     say,
   });
@@ -71,5 +80,10 @@ export function createEditCompose(
     },
     current: () => target,
     end,
+    cancel() {
+      if (target === null) return;
+      end();
+      say(CANCELLED);
+    },
   };
 }

@@ -66,6 +66,10 @@ export interface PageView {
   replyRevised(from: string, id: string, text: string | null): void;
   /** The message box edits our line (edit-compose.ts): Enter saves, Escape cancels. */
   edit(target: EditTarget): void;
+  /** Our line the message box is editing, or null. */
+  editTarget(): EditTarget | null;
+  /** Ends the edit under way unsaved (its conversation is no longer the one written to). */
+  cancelEdit(): void;
 }
 
 export function createPageView(handlers: PageHandlers): PageView {
@@ -103,6 +107,8 @@ export function createPageView(handlers: PageHandlers): PageView {
     edit: (target) => composer.edit(target),
     replyTarget: () => composer.replyTarget(),
     cancelReply: () => composer.cancelReply(),
+    editTarget: () => composer.editTarget(),
+    cancelEdit: () => composer.cancelEdit(),
     replyRevised: (from, id, text) => composer.replyRevised(from, id, text),
     keyNote: (message) => composer.keyNote(message),
     composerNote: (text) => composer.note(text),

@@ -33,7 +33,7 @@ export interface MessageBoxOptions {
     names: Pick<Names, 'taggedName'>;
     privateTarget: Pick<PrivateTarget, 'destination' | 'current' | 'choose'>;
     chat: Pick<Chat, 'send'>;
-    edits: Pick<Edits, 'edit' | 'lastOwn' | 'ownText'>;
+    edits: Pick<Edits, 'edit' | 'lastOwn' | 'ownLine'>;
     typing: Pick<Typing, 'stop'>;
     receipts: Pick<Receipts, 'sent'>;
     lineEdits: Pick<LineEdits, 'editing'>;
@@ -76,10 +76,16 @@ export function wireMessageBox({ ownName, signaling, outage, draft, later }: Mes
     writingToRoom: () => later().privateTarget.current() === null,
   });
 
-  /** Our line goes to the message box to be edited (its Edit button, or E on it in the list). */
+  /**
+   * Our line goes to the message box to be edited (its Edit button, or E on it in the list),
+   * in its own conversation: the box writes to whom the line went, as a reply's does.
+   */
   function startEdit(id: string): void {
-    const text = later().edits.ownText(id);
-    if (text !== null) page.edit({ id, text });
+    const { edits, privateTarget } = later();
+    const line = edits.ownLine(id);
+    if (line === null) return;
+    if (privateTarget.current() !== line.privateWith) privateTarget.choose(line.privateWith);
+    page.edit(line);
   }
 
   /** Starts a reply: to a private line, privately to its other party. */

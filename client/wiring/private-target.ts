@@ -1,7 +1,8 @@
 // The member chosen for private messages (private-target.ts keeps the choice) and how the page
 // shows it: the bar above the message box with the member's name and tag (view/private.ts),
 // the member selected in the list; a reply being written to a line private with someone else
-// is cancelled, and those told we type hear we stopped. Separate from main.ts because a
+// is cancelled, and so is an edit of a line of another conversation; those told we type hear
+// we stopped. Separate from main.ts because a
 // change of the choice reaches all of these at once; the rest only asks where a line goes.
 import type { Typing } from '../features/typing.ts';
 import type { Ignored } from '../ignored.ts';
@@ -15,7 +16,7 @@ import type { Names } from './names.ts';
 export interface PrivateTargetWiringOptions {
   members: Pick<MembersView, 'setSelected'>;
   names: Pick<Names, 'taggedName'>;
-  page: Pick<PageView, 'replyTarget' | 'cancelReply'>;
+  page: Pick<PageView, 'replyTarget' | 'cancelReply' | 'editTarget' | 'cancelEdit'>;
   /** Says a line in the chat (the member written to is no longer here). */
   say(text: string): void;
   /** A member we start ignoring, if written to, is written to no more: the composer goes back to the room. */
@@ -36,6 +37,10 @@ export function wirePrivateTarget({ members, names, page, say, ignored, later }:
       // A reply to a private line is for its other party alone.
       const reply = page.replyTarget();
       if (reply && reply.privateWith !== null && reply.privateWith !== target?.id) page.cancelReply();
+      // An edit goes where its line went: writing to someone else ends it. Left open, the box
+      // said "Private to Carol" and Save put the words typed for her in a line to the room.
+      const editing = page.editTarget();
+      if (editing && editing.privateWith !== (target?.id ?? null)) page.cancelEdit();
       // Those told we type and no longer written to hear we stopped, now.
       later().typing.audienceChanged();
     },

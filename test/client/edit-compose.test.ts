@@ -34,7 +34,7 @@ function composer(editing: (id: string | null) => void = () => {}) {
 
 test('while a line is edited, Send says Save (as the bar says "Enter saves"), and Send again after', () => {
   const { box, send, edit } = composer();
-  edit.start({ id: 'line-1', text: 'helo' });
+  edit.start({ id: 'line-1', text: 'helo', privateWith: null });
   assert.equal(box.value, 'helo');
   assert.equal(send.textContent, 'Save', 'it saves the edit: "Send" read as sending a new line');
   edit.end();
@@ -44,7 +44,7 @@ test('while a line is edited, Send says Save (as the bar says "Enter saves"), an
 
 test('a cancelled edit (Escape in the box) gives Send its word back too', () => {
   const { box, send, edit } = composer();
-  edit.start({ id: 'line-1', text: 'helo' });
+  edit.start({ id: 'line-1', text: 'helo', privateWith: null });
   box.dispatch('keydown', { key: 'Escape', defaultPrevented: false, preventDefault() {} });
   assert.equal(edit.current(), null);
   assert.equal(send.textContent, 'Send');
@@ -72,10 +72,10 @@ test('the line being edited is marked in the list while the box holds it, and on
   const { edit } = composer((id) => lineEdits.editing(id));
   const marked = () => [first, second].map((item) => item.classList.contains('line-editing'));
 
-  edit.start({ id: 'line-1', text: 'line-1' });
+  edit.start({ id: 'line-1', text: 'line-1', privateWith: null });
   assert.deepEqual(marked(), [true, false]);
   // ↑ or E on another line while editing: that one is the line now.
-  edit.start({ id: 'line-2', text: 'line-2' });
+  edit.start({ id: 'line-2', text: 'line-2', privateWith: null });
   assert.deepEqual(marked(), [false, true]);
   edit.end();
   assert.deepEqual(marked(), [false, false], 'saved or cancelled: no line marked');

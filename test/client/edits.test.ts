@@ -239,13 +239,13 @@ test('our edit goes to members on EDIT_VERSION only, a private line’s to its o
   edits.seen(mine);
   transcript.keep({ from: SELF, name: 'Me', id: mine.id, ts: TS, text: 'my words' });
   assert.equal(await edits.edit(mine.id, 'my words'), false);
-  assert.deepEqual(edits.lastOwn(), { id: mine.id, text: 'my words' });
+  assert.deepEqual(edits.lastOwn(), { id: mine.id, text: 'my words', privateWith: null });
   assert.equal(await edits.edit(mine.id, 'my new words'), true);
   const sent = (member: FakeMember) => member.wire.filter((m) => m.t === 'chat:edit') as Edit[];
   assert.equal(sent(bob)[0]?.text, 'my new words');
   assert.equal(sent(relayed).length, 1);
   assert.equal(sent(old).length, 0);
-  assert.equal(edits.ownText(mine.id), 'my new words');
+  assert.deepEqual(edits.ownLine(mine.id), { id: mine.id, text: 'my new words', privateWith: null });
   assert.equal(transcript.recent()[0]?.text, 'my new words');
   // Someone else's line is not ours to edit.
   edits.seen(chatLine('bob-00000001', 'line-000000000009', 'his'));
@@ -254,14 +254,15 @@ test('our edit goes to members on EDIT_VERSION only, a private line’s to its o
   const secret = chatLine(SELF, 'line-000000000002', 'just for bob', { privateTo: bob.id });
   edits.seen(secret);
   // ↑ takes the latest line of the conversation being written in, not the latest of all.
-  assert.deepEqual(edits.lastOwn(), { id: mine.id, text: 'my new words' });
-  assert.deepEqual(edits.lastOwn(bob.id), { id: secret.id, text: 'just for bob' });
+  assert.deepEqual(edits.lastOwn(), { id: mine.id, text: 'my new words', privateWith: null });
+  assert.deepEqual(edits.lastOwn(bob.id), { id: secret.id, text: 'just for bob', privateWith: bob.id });
+  assert.deepEqual(edits.ownLine(secret.id), { id: secret.id, text: 'just for bob', privateWith: bob.id });
   assert.equal(edits.lastOwn(old.id), null);
   assert.equal(await edits.delete(secret.id), true);
   assert.equal(sent(bob).at(-1)?.to, bob.id);
   assert.equal(sent(relayed).length, 1);
   assert.equal(await edits.edit(secret.id, 'undeleted'), false);
-  assert.equal(edits.ownText(secret.id), null);
+  assert.equal(edits.ownLine(secret.id), null);
   // Bob's link opens again: both edits again; the relayed member only the public one.
   edits.feature.opened?.(bob);
   edits.feature.opened?.(relayed);
@@ -354,14 +355,14 @@ test('a history copy of a line of ours that does not check against our key is no
   });
   edits.seen(planted);
   assert.equal(edits.lastOwn(), null);
-  assert.equal(edits.ownText(planted.id), null);
+  assert.equal(edits.ownLine(planted.id), null);
   assert.equal(await edits.edit(planted.id, 'I owe Mallory 100 euros.'), false);
   assert.equal(await edits.delete(planted.id), false);
   assert.deepEqual(signed, []);
   assert.equal(bob.wire.length, 0);
   // Our genuine line (checked against our key) is ours.
   edits.seen({ ...chatLine(SELF, 'line-000000000008', 'mine'), history: { verified: 'true', relayedBy: 'Bob' } });
-  assert.deepEqual(edits.lastOwn(), { id: 'line-000000000008', text: 'mine' });
+  assert.deepEqual(edits.lastOwn(), { id: 'line-000000000008', text: 'mine', privateWith: null });
 });
 
 test('the longest edit a page sends, of the longest reply, seals whole for a relay', () => {
@@ -646,7 +647,7 @@ test('our latest edits outlive a reload of the tab: a member that had not got on
     { id: plan.id, text: 'meet at 6' },
     { id: secret.id, text: null },
   ]);
-  assert.equal(reloaded.ownText(plan.id), 'meet at 6');
+  assert.equal(reloaded.ownLine(plan.id)?.text, 'meet at 6');
   // Bob's link opens: both edits go to him, signed as they were.
   bob.isOpen = true;
   reloaded.feature.opened?.(bob);
