@@ -21,6 +21,8 @@ test('a private message reaches only its recipient, marked on both sides, and st
   // Alice clicks Bob's entry: the composer says so, and her next line goes to Bob alone.
   await alice.page.locator(`[data-testid=peer][data-peer-id="${bob.id}"]`).click();
   await expect(alice.page.getByTestId('private-recipient')).toHaveText(/Private to bob/);
+  // The name isolated, as in every sentence the page writes (a right-to-left one reordered the bar).
+  await expect(alice.page.getByTestId('private-recipient').locator('bdi')).toHaveText('bob');
   // Files picked now go to Bob alone too: the Files button says so.
   const filesButton = alice.page.locator('label.file-button');
   await expect(filesButton).toHaveAttribute('title', 'Send files to bob alone (or drop them on the chat)');

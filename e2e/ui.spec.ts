@@ -780,7 +780,7 @@ test('a room can have a name: any member sets it in the header, in place, and ev
       .getByTestId('message-text');
   for (const page of [alice.page, bob.page]) {
     await expect(page.getByTestId('room-name-text')).toHaveText('Family');
-    await expect(page).toHaveTitle('Family · roomlink');
+    await expect(page).toHaveTitle('\u2068Family\u2069 · roomlink');
   }
   await expect(line(bob.page)).toHaveText(['alice named the room “Family”']);
   await expect(line(alice.page)).toHaveText(['You named the room “Family”']);
@@ -793,7 +793,7 @@ test('a room can have a name: any member sets it in the header, in place, and ev
   const carol = await openUser(await browsers.newContext({ label: 'carol' }), await shareLink(alice.page), 'carol');
   await waitForMesh([alice, bob, carol]);
   await expect(carol.page.getByTestId('room-name-text')).toHaveText('Family');
-  await expect(carol.page).toHaveTitle('Family · roomlink');
+  await expect(carol.page).toHaveTitle('\u2068Family\u2069 · roomlink');
   await expect(carol.page.getByTestId('room-name')).toHaveAttribute('title', 'Family\nnamed by alice');
   await expect(line(carol.page)).toHaveCount(0);
 
@@ -859,6 +859,6 @@ test('a room can have a name: any member sets it in the header, in place, and ev
   await bob.page.reload();
   await selfId(bob.page);
   await expect(bob.page.getByTestId('room-name-text')).toHaveText('Picnic');
-  await expect(bob.page).toHaveTitle('Picnic · roomlink');
+  await expect(bob.page).toHaveTitle('\u2068Picnic\u2069 · roomlink');
   await expect(bob.page.getByTestId('room-name')).toHaveAttribute('title', 'Picnic\nnamed by alice');
 });

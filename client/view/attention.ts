@@ -18,6 +18,7 @@
 // every line.
 import { dropOldest } from '../bounded.ts';
 import { lineKey } from '../features/transcript.ts';
+import { isolate } from '../isolate.ts';
 import { createRateCap, type RateCap } from '../rate-cap.ts';
 import { byTestId } from './dom.ts';
 
@@ -187,7 +188,8 @@ export function createAttention(
   function notify(key: string, from: string, senderName: string, text: string, mentionsYou: boolean): void {
     if (!supported || choice === 'off' || Notification.permission !== 'granted') return;
     if (!allowed(from, mentionsYou)) return;
-    const title = `${senderName}${mentionsYou ? ' mentioned you' : ''} — roomlink`;
+    // Names isolated (U+2068 … U+2069): a right-to-left one turned the whole title around.
+    const title = `${isolate(senderName)}${mentionsYou ? ' mentioned you' : ''} — roomlink`;
     // Without the text: the room's count, not the sender's (the title names the latest sender).
     const body =
       choice === 'text' ? text.slice(0, BODY_MAX) : `${unread} new message${unread === 1 ? '' : 's'} in the room`;
@@ -208,7 +210,7 @@ export function createAttention(
 
   return {
     roomNamed(name) {
-      baseTitle = name === null ? pageTitle : `${name} · roomlink`;
+      baseTitle = name === null ? pageTitle : `${isolate(name)} · roomlink`;
       showCounts();
     },
     incoming({ from, id }, senderName, text, mentionsYou = false) {

@@ -2,8 +2,10 @@
 // entry; the composer then says "Private to <name>" with a button back to everyone, and
 // "… (not here)" while that member is away (private-target.ts keeps the choice: nothing goes).
 // Each conversation keeps its own draft in the message box.
+import { isolate } from '../isolate.ts';
 import type { Recipient } from '../private-target.ts';
 import { el } from './dom.ts';
+import { sentenceNodes } from './text.ts';
 
 export interface PrivateView {
   /** The chosen member (null: everyone), its name, and whether it is away, as the composer shows it. */
@@ -72,9 +74,15 @@ export function createPrivateView(handlers: { choose(peerId: string | null): voi
       bar.hidden = recipient === null;
       bar.dataset.peerId = recipient?.id ?? '';
       bar.dataset.away = String(recipient?.away ?? false);
-      label.textContent = recipient
-        ? `Private to ${recipient.name}${recipient.away ? ' (not here: nothing is sent until they are back)' : ''}`
-        : '';
+      // The name isolated (a <bdi>), as everywhere a sentence holds one: a right-to-left name
+      // and what follows it did not reorder the bar around it.
+      label.replaceChildren(
+        ...(recipient
+          ? sentenceNodes(
+              `Private to ${isolate(recipient.name)}${recipient.away ? ' (not here: nothing is sent until they are back)' : ''}`,
+            )
+          : []),
+      );
       // Files picked or dropped now go to that member alone too: said where they are picked
       // (a user sent two files privately by mistake, the bar above the box the only hint).
       fileButton?.setAttribute(

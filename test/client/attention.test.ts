@@ -52,7 +52,7 @@ test('a member flooding lines and mentions gets a few notifications a minute, no
   assert.ok(fromMallory <= 6, `${fromMallory} notifications for 1,000 lines`);
   assert.ok(fromMallory >= 2, 'her first line and her first mention are notified');
   attention.incoming(lineOf('bob-000000001', 'b1'), 'Bob', '@Alice lunch?', true);
-  assert.deepEqual(notifications.at(-1), { title: 'Bob mentioned you — roomlink', body: '@Alice lunch?' });
+  assert.deepEqual(notifications.at(-1), { title: '\u2068Bob\u2069 mentioned you — roomlink', body: '@Alice lunch?' });
   assert.equal(document.title, '(1001 · @501) roomlink', 'the title counts every line');
   mock.timers.tick(60_000);
   attention.incoming(lineOf('mallory-00001', 'again'), 'Mallory', '@Alice again', true);
