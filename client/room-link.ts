@@ -10,11 +10,16 @@ export interface RoomLink {
   roomId: string;
   /** null when the link was shared without its fragment: peers then cannot verify us. */
   key: string | null;
+  /**
+   * The link carried a key (#k=) that cannot be one (mistyped, cut short): said as such, not
+   * as a link without a key, and left in the address bar for the user to compare.
+   */
+  damagedKey: boolean;
   /** The full link to share, key included. */
   shareUrl: string;
   /** ?relay=1 forces every connection through TURN (privacy, and testing TURN). */
   relayOnly: boolean;
-  /** The room id in the URL was present but malformed. */
+  /** The room id in the URL was present but malformed (or given more than once: which one was meant?). */
   invalidRoomId: string | null;
 }
 
@@ -27,15 +32,18 @@ const makeKey = customAlphabet('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuv
  */
 export function resolveRoomLink(location: Location, history: History): RoomLink {
   const params = new URLSearchParams(location.search);
-  const requested = params.get('roomId');
+  const requested = params.getAll('roomId');
   const relayOnly = params.get('relay') === '1';
-  if (requested !== null && !ROOM_ID_PATTERN.test(requested)) {
-    return { roomId: '', key: null, shareUrl: location.href, relayOnly, invalidRoomId: requested };
-  }
   const fragment = new URLSearchParams(location.hash.slice(1));
   const fragmentKey = fragment.get('k');
-  let roomId = requested;
+  const [first] = requested;
+  if (first !== undefined && (requested.length > 1 || !ROOM_ID_PATTERN.test(first))) {
+    const invalid = { roomId: '', key: null, damagedKey: false, shareUrl: location.href, relayOnly };
+    return { ...invalid, invalidRoomId: requested.join(', ') };
+  }
+  let roomId = first ?? null;
   let key = fragmentKey !== null && ROOM_KEY_PATTERN.test(fragmentKey) ? fragmentKey : null;
+  const damagedKey = roomId !== null && fragmentKey !== null && key === null;
   if (roomId === null) {
     roomId = nanoid(ROOM_ID_LENGTH);
     key = makeKey();
@@ -44,10 +52,11 @@ export function resolveRoomLink(location: Location, history: History): RoomLink 
   url.search = '';
   url.searchParams.set('roomId', roomId);
   if (relayOnly) url.searchParams.set('relay', '1');
-  url.hash = key === null ? '' : `k=${key}`;
+  url.hash = key !== null ? `k=${key}` : damagedKey ? location.hash : '';
   if (url.href !== location.href) history.replaceState(null, '', url.href);
   // The share link never carries relay=1: that is this user's choice, not the room's.
   const share = new URL(url.href);
   share.searchParams.delete('relay');
-  return { roomId, key, shareUrl: share.href, relayOnly, invalidRoomId: null };
+  share.hash = key === null ? '' : `k=${key}`;
+  return { roomId, key, damagedKey, shareUrl: share.href, relayOnly, invalidRoomId: null };
 }

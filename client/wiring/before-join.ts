@@ -9,7 +9,7 @@ import type { Names } from './names.ts';
 import { roomKeyNotice } from './notices.ts';
 
 export interface BeforeJoinOptions {
-  link: Pick<RoomLink, 'shareUrl' | 'invalidRoomId' | 'key'>;
+  link: Pick<RoomLink, 'shareUrl' | 'invalidRoomId' | 'key' | 'damagedKey'>;
   page: Pick<PageView, 'setShareLink' | 'setName' | 'fatal' | 'setStatus'>;
   names: Pick<Names, 'showSelf'>;
   selfName(): string;
@@ -25,7 +25,7 @@ export function showBeforeJoin({ link, page, names, selfName, say }: BeforeJoinO
     page.fatal('This link’s room id is malformed. Check the link, or start a new room.');
   } else {
     page.setStatus('connecting');
-    const notice = roomKeyNotice(link.key !== null, globalThis.crypto?.subtle !== undefined);
+    const notice = roomKeyNotice(link.key !== null, globalThis.crypto?.subtle !== undefined, link.damagedKey);
     if (notice) say(notice);
   }
 }

@@ -90,8 +90,14 @@ export function joinedLine(peers: readonly PeerInfo[], selfId: string | null, na
   return `You joined as ${isolate(name)}. Here: ${here}.`;
 }
 
-/** What this page cannot do about the room key, in plain words (nothing when all is well). */
-export function roomKeyNotice(hasKey: boolean, canCrypto: boolean): string | null {
+/**
+ * What this page cannot do about the room key, in plain words (nothing when all is well).
+ * `damaged`: the link had a key that cannot be one (room-link.ts).
+ */
+export function roomKeyNotice(hasKey: boolean, canCrypto: boolean, damaged = false): string | null {
+  if (!hasKey && damaged) {
+    return 'The room key in your link (the part after “#k=”) is damaged: mistyped or cut short. Others can’t tell you from an eavesdropper, so they send you no messages and don’t show yours: ask for the full link again.';
+  }
   if (!hasKey) {
     return 'You opened this room without its key (the part of the link after “#k=”). Others can’t tell you from an eavesdropper, so they send you no messages and don’t show yours: ask for the full link.';
   }
