@@ -14,7 +14,11 @@ function open(href: string) {
   const replaced: string[] = [];
   const url = new URL(href);
   const location = { href: url.href, search: url.search, hash: url.hash } as Location;
-  const history = { replaceState: (_state: unknown, _unused: string, next: string) => replaced.push(next) } as History;
+  const history = {
+    replaceState(_state: unknown, _unused: string, next: string): void {
+      replaced.push(next);
+    },
+  } as History;
   return { link: resolveRoomLink(location, history), addressBar: replaced.at(-1) ?? url.href };
 }
 
