@@ -23,7 +23,7 @@ import { createKeptLines, MAX_LINES } from './lines-kept.ts';
 import { shownTime } from './lines-time.ts';
 import { createWaitingLines, type Waiting } from './lines-waiting.ts';
 import { createListFocus } from './list-focus.ts';
-import { createNearOrder, type LineOrder } from './near-order.ts';
+import { AUTHORS_KEPT, createNearOrder, type LineOrder } from './near-order.ts';
 import { createNewer } from './newer.ts';
 import type { ScrollbackCounts } from './scrollback.ts';
 
@@ -42,9 +42,18 @@ export interface LinesView {
    * in sender-time order under their marker): not queued behind the newest lines.
    */
   build(line: ChatLine, senderName: string): HTMLLIElement;
-  /** A line another view part built (a file transfer), shown in order with the rest; someone else's counts as new. */
   /** A file's line (view/file-line.ts); one from someone else is announced with its first status. */
   appendItem(item: HTMLLIElement, own: boolean): void;
+  /**
+   * Whether this page shows, as it came, a line of this author's written before `ts`: a line of
+   * theirs written after it is no "before you joined" line (wiring/history.ts, placeLate).
+   */
+  cameBefore(from: string, ts: number): boolean;
+  /**
+   * A line another part built (a history line written after one of its author's this page
+   * shows as it came) put among the lines as they came, by its time: not told, not counted.
+   */
+  placeLate(item: HTMLLIElement, order: LineOrder): void;
   /**
    * A line of ours given to appendItem goes after every line shown or waiting now: a file we
    * send, whose offer went out only once it was hashed, is where its recipients show it. One
@@ -116,6 +125,8 @@ export function createLinesView({
   copyWholeLines(messages);
   /** Where a chat line goes among the near ones on the page (near-order.ts). */
   const nearOrder = createNearOrder();
+  /** Each author's earliest line this page shows as it came (not as history): cameBefore. */
+  const firstCame = new Map<string, number>();
   // The lines kept, off the page too, and what goes with one when it goes for good (lines-kept.ts).
   const { scrollback, dropped, whenDropped } = createKeptLines(messages);
   // Lines made wait to go on the page a frame's budget at a time (lines-waiting.ts).
@@ -154,9 +165,18 @@ export function createLinesView({
       follow.lineAbove();
       return lineElement(line, senderName);
     },
+    cameBefore: (from, ts) => (firstCame.get(from) ?? Number.POSITIVE_INFINITY) < ts,
+    placeLate(item, order) {
+      appendItem(item, false, false, undefined, false, order);
+    },
     append(line, senderName, mentionsYou = false, spokenName = senderName) {
       const item = lineElement(line, senderName);
       const order = line.kind === 'chat' ? { ts: shownTime(line), from: line.from, id: line.id } : null;
+      const first = order === null ? undefined : firstCame.get(order.from);
+      if (order !== null && (first === undefined || order.ts < first)) {
+        if (first === undefined && firstCame.size >= AUTHORS_KEPT) firstCame.clear();
+        firstCame.set(order.from, order.ts);
+      }
       // System lines ("X joined") are not counted as new messages, nor an ignored member's.
       const news = !line.own && line.kind === 'chat' && !ignored(line.from);
       appendItem(item, line.own, news, line.text.length, mentionsYou, order);

@@ -37,7 +37,7 @@ export interface NearOrder {
 /** Lines looked back over, at most, for an author's later line a late line goes before. */
 export const AUTHOR_LOOK_BACK = 400;
 /** Authors whose latest line is remembered, at most (a room holds 256 members; history may name more). */
-const AUTHORS_KEPT = 1_024;
+export const AUTHORS_KEPT = 1_024;
 
 export function createNearOrder(now: () => number = () => performance.now()): NearOrder {
   /** The chat lines placed by order, with when each was: an entry goes with its element. */

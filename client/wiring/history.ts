@@ -26,8 +26,8 @@ export interface HistoryWiringOptions {
   chat: Pick<ChatWiring, 'transcript' | 'edits'>;
   /** Reactions travel with history lines (chat-signals.ts). */
   signals: Pick<ChatSignals, 'reactions'>;
-  /** History's order, where its lines are placed (line-views.ts). */
-  views: Pick<LineViews, 'historyView'>;
+  /** History's order, where its lines are placed, and the lines as they came (line-views.ts). */
+  views: Pick<LineViews, 'historyView' | 'lines'>;
   /** Puts a line on the page with what goes around it (show-line.ts). */
   showLine(line: ChatLine, senderName: string): HTMLLIElement;
   /** The members we ignore: none vouches for a line (ignored.ts). */
@@ -38,7 +38,7 @@ export interface HistoryWiringOptions {
 
 export function wireHistory(options: HistoryWiringOptions) {
   const { ownId, selfName, identity, names, chat, signals, views, showLine, ignored, later } = options;
-  const { historyView } = views;
+  const { historyView, lines } = views;
   const history = createHistory({
     selfId: ownId.orEmpty,
     selfName,
@@ -46,7 +46,8 @@ export function wireHistory(options: HistoryWiringOptions) {
     members: () => later().mesh.all(),
     nameKey: names.nameKey,
     transcript: chat.transcript,
-    show: (line, authorName) => historyView.place(line, showLine(line, line.own ? selfName() : authorName)),
+    show: (line, authorName) =>
+      placeHistoryLine({ historyView, lines }, line, showLine(line, line.own ? selfName() : authorName)),
     showMissed: (line) => void showLine(line, line.own ? selfName() : names.nameOf(line.from)),
     revised: (line) => chat.edits.fromHistory(line),
     earlierUnlessProved: names.earlierUnlessProved,
@@ -58,4 +59,23 @@ export function wireHistory(options: HistoryWiringOptions) {
     element: document.getElementById('history-waiting') as HTMLElement,
   });
   return history;
+}
+
+/**
+ * A checked history line goes under "Before you joined" in its author's order, unless this page
+ * shows a line of its author's written before it as it came: then it goes among those, by its
+ * time (near-order.ts keeps one author's lines in the order written). A tab reloaded during a
+ * burst had an author's resent line 10 come live, then another member's answer bring line 11,
+ * placed above it in the history block (an exploratory pass). Only a checked copy: one on a
+ * member's word may be replaced by a better copy, which the history view does in its place.
+ */
+export function placeHistoryLine(
+  { historyView, lines }: Pick<LineViews, 'historyView' | 'lines'>,
+  line: ChatLine,
+  item: HTMLLIElement,
+): boolean {
+  const ts = Math.min(line.ts, line.receivedAt ?? line.ts);
+  if (line.history?.verified !== 'true' || !lines.cameBefore(line.from, ts)) return historyView.place(line, item);
+  lines.placeLate(item, { ts, from: line.from, id: line.id });
+  return true;
 }

@@ -5,6 +5,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ChatLine } from '../../client/features/chat.ts';
+import { createHistoryView } from '../../client/view/history.ts';
+import { placeHistoryLine } from '../../client/wiring/history.ts';
 import { linesViewEachTest } from './lines-view-each-test.ts';
 
 const each = linesViewEachTest();
@@ -38,4 +40,31 @@ test('a reader who scrolled up is left where they are', async () => {
   messages.scrollHeight = 2_000;
   await frame();
   assert.equal(messages.scrollTop, 300);
+});
+
+test('a history line written after a line of its author’s this page shows as it came goes below that line, not up in the history block', async () => {
+  const views = { historyView: createHistoryView({ earlier() {} }), lines: each.lines() };
+  const at = (id: string, ts: number, history?: ChatLine['history']): ChatLine => ({
+    kind: 'chat',
+    id,
+    from: id.startsWith('bob') ? 'bob-id' : 'alice-id',
+    ts: 1_700_000_000_000 + ts,
+    text: id,
+    own: false,
+    ...(history ? { history } : {}),
+  });
+  const checked = { verified: 'true', relayedBy: 'Carol' } as const;
+  // A tab reloaded during a burst: bob's line 10 comes again on his link, as it came; then
+  // carol's answer brings his lines 9 and 11, and one of alice's.
+  views.lines.append(at('bob-10', 10), 'Bob');
+  await frame();
+  for (const line of [at('bob-9', 9, checked), at('bob-11', 11, checked), at('alice-8', 8, checked)]) {
+    placeHistoryLine(views, line, views.lines.build(line, 'Bob'));
+  }
+  await frame();
+  const ids = each
+    .dom()
+    .byId('messages')
+    .children.map((item) => (item as unknown as HTMLElement).dataset.id ?? 'marker');
+  assert.deepEqual(ids, ['marker', 'alice-8', 'bob-9', 'bob-10', 'bob-11']);
 });
