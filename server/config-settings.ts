@@ -92,7 +92,7 @@ export const SETTINGS: Setting[] = [
     flag: 'wire-log',
     type: 'string',
     help: 'debug: file to append every received Socket.IO packet to',
-    schema: z.string().min(1),
+    schema: z.string().min(1, 'must be a file path'),
   },
   ...ICE_SETTINGS,
   {

@@ -36,18 +36,24 @@ export const TURN_URL = new RegExp(String.raw`^turns?:${ICE_HOST}(?:\?transport=
  * A secret or credential: at least `min` characters, and not whitespace only (sixteen spaces
  * pass a length check, and a key anyone can guess is none).
  */
-export const secretText = (min: number, message?: string) =>
+export const secretText = (min: number, message = 'must not be empty') =>
   z
     .string()
     .min(min, message)
     .refine((value) => value.trim() !== '', 'must not be only whitespace');
 
+/**
+ * Digits only, so the number is whole; its range checked here rather than by z.number(),
+ * whose own bounds (a safe integer, a finite number) answer 99999999999999999999999 or 400
+ * digits in zod's words ("Too big: expected int to be <=9007199254740991") before ours.
+ */
 export const intIn = (min: number, max: number) =>
   z
     .string()
     .regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
     .transform(Number)
-    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+    .refine((n) => n >= min, `must be at least ${min}`)
+    .refine((n) => n <= max, `must be at most ${max}`);
 
 /** The items of a comma-separated list, trimmed, empty ones dropped. */
 const commaSeparated = (list: string): string[] =>
@@ -110,7 +116,8 @@ export const hostPortList = z
           .refine((node) => portInRange(HOST_PORT.exec(node)?.[1]), PORT_RANGE)
           .refine(hostOfNodeIsOne, 'the host of each node must be a host name, an IPv4 address or an [IPv6] address'),
       )
-      .min(1),
+      // Commas alone are a mistake, not "no Cluster" (which is the variable unset).
+      .min(1, 'must list at least one node (host:port)'),
   );
 export const originList = z
   .string()

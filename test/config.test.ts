@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { type Config, DEFAULT_STUN_URL, type Env, parseConfig } from '../server/config.ts';
+import { SETTINGS } from '../server/config-settings.ts';
 
 function ok(env: Env, argv: string[] = []): Config {
   const result = parseConfig(env, argv);
@@ -187,6 +188,48 @@ test('an ALLOWED_ORIGINS list with no origin in it is an error, not same origin 
   assert.match(errors({ ALLOWED_ORIGINS: ' , ' }).join('\n'), /^ALLOWED_ORIGINS: must list at least one origin/);
   assert.match(errors({}, ['--allowed-origins', ',']).join('\n'), /^--allowed-origins: must list at least one origin/);
   assert.deepEqual(ok({ ALLOWED_ORIGINS: '' }).allowedOrigins, [], 'an empty variable is unset');
+});
+
+test("a REDIS_CLUSTER_NODES list with no node in it is an error said plainly, not in zod's words", () => {
+  assert.match(
+    errors({ REDIS_CLUSTER_NODES: ',' }).join('\n'),
+    /^REDIS_CLUSTER_NODES: must list at least one node \(host:port\)/,
+  );
+  assert.match(
+    errors({}, ['--redis-cluster-nodes', ' , ']).join('\n'),
+    /^--redis-cluster-nodes: must list at least one node/,
+  );
+});
+
+test("a whole number past any range is refused with the setting's own range", () => {
+  const huge = ['99999999999999999999999', '9'.repeat(400)];
+  for (const [name, max] of [
+    ['PORT', 65535],
+    ['MAX_ROOM_SIZE', 256],
+    ['TURN_TTL', 604800],
+    ['CLUSTER_TIMEOUT_MS', 60000],
+  ] as const) {
+    for (const value of huge) {
+      assert.match(errors({ [name]: value }).join('\n'), new RegExp(`^${name}: must be at most ${max} \\(got`), name);
+    }
+  }
+});
+
+test("no setting answers a bad value in zod's own words", () => {
+  const odd = ['', ' ', ',', ' , ', 'x', '-1', '1.5', '0', '99999999999999999999999', '9'.repeat(400), ':', 'é'];
+  for (const setting of SETTINGS) {
+    for (const value of odd) {
+      for (const result of [
+        parseConfig({ [setting.env]: value }, []),
+        parseConfig({}, [`--${setting.flag}=${value}`]),
+      ]) {
+        if (result.kind !== 'invalid') continue;
+        for (const error of result.errors) {
+          assert.doesNotMatch(error, /Too (?:big|small)|Invalid input|expected \w+/, `${setting.env}=${value}`);
+        }
+      }
+    }
+  }
 });
 
 test('allowed origins are kept as browsers send them: lowercase, no default port, no slash', () => {
