@@ -3,28 +3,54 @@
 // another is said at start.
 import type { Config } from './config.ts';
 
-/** Rules that involve more than one setting. */
-export function crossChecks(c: Config): string[] {
-  const errors: string[] = [];
-  if (c.redisUrl !== undefined && c.redisClusterNodes !== undefined) {
-    errors.push(
+/** A rule about several settings: broken when `broken` holds of the config. */
+interface CrossRule {
+  /** The settings it reads: it is not checked when one of them failed its own check. */
+  keys: readonly (keyof Config)[];
+  broken(c: Config): boolean;
+  message: string;
+}
+
+const hasStatic = (c: Config) => c.turnUsername !== undefined || c.turnCredential !== undefined;
+
+const CROSS_RULES: readonly CrossRule[] = [
+  {
+    keys: ['redisUrl', 'redisClusterNodes'],
+    broken: (c) => c.redisUrl !== undefined && c.redisClusterNodes !== undefined,
+    message:
       'REDIS_URL (--redis-url) and REDIS_CLUSTER_NODES (--redis-cluster-nodes) are mutually exclusive: one Redis or a Cluster',
-    );
-  }
-  const hasStatic = c.turnUsername !== undefined || c.turnCredential !== undefined;
-  if (c.turnSecret !== undefined && hasStatic) {
-    errors.push('TURN_SECRET (--turn-secret) and TURN_USERNAME/TURN_CREDENTIAL are mutually exclusive: pick one');
-  }
-  if ((c.turnUsername === undefined) !== (c.turnCredential === undefined)) {
-    errors.push('TURN_USERNAME (--turn-username) and TURN_CREDENTIAL (--turn-credential) go together');
-  }
-  if (c.turnUrls.length > 0 && c.turnSecret === undefined && !hasStatic) {
-    errors.push('TURN_URLS (--turn-urls) needs TURN_SECRET or TURN_USERNAME + TURN_CREDENTIAL');
-  }
-  if (c.turnUrls.length === 0 && (c.turnSecret !== undefined || hasStatic)) {
-    errors.push('TURN_SECRET / TURN_USERNAME / TURN_CREDENTIAL are set but TURN_URLS (--turn-urls) is empty');
-  }
-  return errors;
+  },
+  {
+    keys: ['turnSecret', 'turnUsername', 'turnCredential'],
+    broken: (c) => c.turnSecret !== undefined && hasStatic(c),
+    message: 'TURN_SECRET (--turn-secret) and TURN_USERNAME/TURN_CREDENTIAL are mutually exclusive: pick one',
+  },
+  {
+    keys: ['turnUsername', 'turnCredential'],
+    broken: (c) => (c.turnUsername === undefined) !== (c.turnCredential === undefined),
+    message: 'TURN_USERNAME (--turn-username) and TURN_CREDENTIAL (--turn-credential) go together',
+  },
+  {
+    keys: ['turnUrls', 'turnSecret', 'turnUsername', 'turnCredential'],
+    broken: (c) => c.turnUrls.length > 0 && c.turnSecret === undefined && !hasStatic(c),
+    message: 'TURN_URLS (--turn-urls) needs TURN_SECRET or TURN_USERNAME + TURN_CREDENTIAL',
+  },
+  {
+    keys: ['turnUrls', 'turnSecret', 'turnUsername', 'turnCredential'],
+    broken: (c) => c.turnUrls.length === 0 && (c.turnSecret !== undefined || hasStatic(c)),
+    message: 'TURN_SECRET / TURN_USERNAME / TURN_CREDENTIAL are set but TURN_URLS (--turn-urls) is empty',
+  },
+];
+
+/**
+ * Rules that involve more than one setting, except those reading a setting in `failed`
+ * (its value refused by its own row): that setting is left at its default, so a rule about
+ * it would judge a value nobody gave — a TURN_URLS with a typo was also said to be empty.
+ */
+export function crossChecks(c: Config, failed: ReadonlySet<keyof Config>): string[] {
+  return CROSS_RULES.filter((rule) => !rule.keys.some((key) => failed.has(key)) && rule.broken(c)).map(
+    (rule) => rule.message,
+  );
 }
 
 /**

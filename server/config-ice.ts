@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { DEFAULTS } from './config-defaults.ts';
 import type { Setting } from './config-settings.ts';
-import { intIn, STUN_URL, secretText, TURN_URL, urlList } from './config-values.ts';
+import { intIn, STUN_URL, STUN_URL_SHAPE, secretText, TURN_URL, TURN_URL_SHAPE, urlList } from './config-values.ts';
 
 /** TURN credentials live from a minute to a week. */
 const TURN_TTL_S = { min: 60, max: 7 * 24 * 3600 };
@@ -20,7 +20,7 @@ export const ICE_SETTINGS: Setting[] = [
         .string()
         .regex(/^\s*none\s*$/i)
         .transform((): string[] => []),
-      urlList(STUN_URL, 'stun:', 'must list at least one stun: URL, or be none for no STUN'),
+      urlList(STUN_URL, STUN_URL_SHAPE, 'must list at least one stun: URL, or be none for no STUN'),
     ]),
   },
   {
@@ -29,7 +29,7 @@ export const ICE_SETTINGS: Setting[] = [
     flag: 'turn-urls',
     type: 'string',
     help: 'comma-separated turn:/turns: URLs handed to browsers (with TURN_SECRET, or TURN_USERNAME + TURN_CREDENTIAL)',
-    schema: urlList(TURN_URL, 'turn:', 'must list at least one turn: URL'),
+    schema: urlList(TURN_URL, TURN_URL_SHAPE, 'must list at least one turn: URL'),
   },
   {
     key: 'turnSecret',

@@ -31,6 +31,9 @@ const PORT_RANGE = 'each port must be from 1 to 65535';
 const ICE_HOST = '(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+\\])(?::(\\d{1,5}))?';
 export const STUN_URL = new RegExp(`^stuns?:${ICE_HOST}$`);
 export const TURN_URL = new RegExp(String.raw`^turns?:${ICE_HOST}(?:\?transport=(?:udp|tcp))?$`);
+/** What STUN_URL and TURN_URL accept, as their messages say it. */
+export const STUN_URL_SHAPE = 'stun:host[:port] or stuns:host[:port]';
+export const TURN_URL_SHAPE = 'turn:host[:port] or turns:host[:port], optionally with ?transport=udp or ?transport=tcp';
 
 /**
  * A secret or credential: at least `min` characters, and not whitespace only (sixteen spaces
@@ -62,8 +65,11 @@ const commaSeparated = (list: string): string[] =>
     .map((item) => item.trim())
     .filter((item) => item !== '');
 
-/** Comma-separated URLs, each matching `pattern` (whose first group is the port); at least one. */
-export const urlList = (pattern: RegExp, schemes: string, empty: string) =>
+/**
+ * Comma-separated URLs, each matching `pattern` (whose first group is the port); at least one.
+ * `shape` says what the pattern accepts, in the message for a URL it refuses.
+ */
+export const urlList = (pattern: RegExp, shape: string, empty: string) =>
   z
     .string()
     .transform(commaSeparated)
@@ -72,7 +78,7 @@ export const urlList = (pattern: RegExp, schemes: string, empty: string) =>
         .array(
           z
             .string()
-            .regex(pattern, `each URL must look like ${schemes}host[:port] (comma-separated)`)
+            .regex(pattern, `each URL must look like ${shape} (comma-separated)`)
             .refine((u) => portInRange(pattern.exec(u)?.[1]), PORT_RANGE),
         )
         .min(1, empty),

@@ -89,6 +89,7 @@ export function parseConfig(env: Env, argv: readonly string[]): ConfigResult {
   const config: Config = { ...DEFAULTS, stunUrls: [...DEFAULTS.stunUrls], turnUrls: [], allowedOrigins: [] };
   const errors: string[] = [];
   const given = new Set<keyof Config>();
+  const failed = new Set<keyof Config>();
   const values = config as unknown as Record<string, unknown>;
   for (const s of SETTINGS) {
     const fromFlag = flags[s.flag];
@@ -103,10 +104,11 @@ export function parseConfig(env: Env, argv: readonly string[]): ConfigResult {
       given.add(s.key);
       continue;
     }
+    failed.add(s.key);
     const got = s.secret ? '' : ` (got ${JSON.stringify(raw)})`;
     errors.push(`${source}: ${parsed.error.issues[0]?.message ?? 'invalid'}${got}`);
   }
-  errors.push(...crossChecks(config));
+  errors.push(...crossChecks(config, failed));
   return errors.length > 0
     ? { kind: 'invalid', errors }
     : { kind: 'config', config, warnings: withoutEffect(config, given) };

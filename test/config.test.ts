@@ -352,6 +352,26 @@ test('every bad value gives a message naming its variable', () => {
   }
 });
 
+test('a setting refused by its own check is not judged again with the others', () => {
+  // The refused TURN_URLS is left empty: "set but TURN_URLS is empty" was said too, falsely.
+  assert.deepEqual(errors({ TURN_URLS: 'turn:a:3478?transport=sctp', TURN_SECRET: 'x' }), [
+    'TURN_URLS: each URL must look like turn:host[:port] or turns:host[:port], optionally with ?transport=udp or ?transport=tcp (comma-separated) (got "turn:a:3478?transport=sctp")',
+  ]);
+  // A TURN_USERNAME of spaces is refused, and is not also "missing" beside its credential.
+  assert.deepEqual(
+    errors({ TURN_URLS: 'turn:a', TURN_USERNAME: '  ', TURN_CREDENTIAL: 'c' }).map((e) => e.split(':')[0]),
+    ['TURN_USERNAME'],
+  );
+  // What the TURN message offers is accepted.
+  assert.deepEqual(
+    ok({ TURN_URLS: 'turn:a,turns:a:5349,turn:a?transport=udp,turns:[::1]:5349?transport=tcp', TURN_SECRET: 'x' })
+      .turnUrls.length,
+    4,
+  );
+  // A rule whose settings all passed still holds.
+  assert.match(errors({ TURN_SECRET: 'x' }).join('\n'), /TURN_URLS \(--turn-urls\) is empty/);
+});
+
 test('a bad flag value names the flag', () => {
   assert.match(errors({}, ['--port', 'x']).join(), /--port/);
   assert.match(errors({ PORT: '1' }, ['--max-room-size', '999']).join(), /--max-room-size/);
