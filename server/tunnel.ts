@@ -4,35 +4,35 @@
 // forgets us and refuses our connections), a new one is opened with backoff and its link
 // printed again: the link may change then, since the old subdomain can be taken or gone.
 //
+// Where it is being opened is said at start, and why an opening failed as soon as it did
+// (tunnel-open.ts makes the opening request itself, for its error).
+//
 // The localtunnel client keeps up to max_conn TCP sockets to the tunnel server and pipes
 // each to a fresh connection to us. It reports trouble only as 'error' (a connection to the
 // tunnel server was refused) and never on its own gives up, so a drop is that first error.
 // We do not let it rewrite the Host header (its local_host option would): the server's
 // same-origin check compares the browser's Origin (the public link) with Host.
 import { randomBytes } from 'node:crypto';
-import type { EventEmitter } from 'node:events';
-import { createRequire } from 'node:module';
+import {
+  describeNetworkError,
+  type LocalTunnel,
+  type OpenLocalTunnel,
+  PUBLIC_TUNNEL_HOST,
+  packageOpener,
+} from './tunnel-open.ts';
+
+export type { LocalTunnel, LocalTunnelOptions, OpenLocalTunnel } from './tunnel-open.ts';
 
 /** Reopen delays after a drop: doubling from the first to the last. */
 const REOPEN_FIRST_MS = 1_000;
 const REOPEN_MAX_MS = 30_000;
 /** A tunnel that stayed up this long resets the backoff. */
 const STABLE_AFTER_MS = 60_000;
-/** localtunnel's opening request retries every second forever; we give up on one this late. */
+/**
+ * A tunnel server that took the connection but does not answer is given up on this late (a
+ * refusal or a name that does not resolve fails at once, and says so).
+ */
 const OPEN_TIMEOUT_MS = 30_000;
-
-/** The part of the localtunnel client (no type declarations ship with it) that we use. */
-export interface LocalTunnel extends EventEmitter {
-  url: string;
-  close(): void;
-}
-export interface LocalTunnelOptions {
-  port: number;
-  host?: string;
-  subdomain?: string;
-  local_host?: string;
-}
-export type OpenLocalTunnel = (options: LocalTunnelOptions) => Promise<LocalTunnel>;
 
 export interface TunnelOptions {
   /** The port this server listens on. */
@@ -46,6 +46,8 @@ export interface TunnelOptions {
   print?: (line: string) => void;
   /** For tests: replaces the localtunnel package. */
   open?: OpenLocalTunnel;
+  /** For tests: how long an opening may go unanswered (default OPEN_TIMEOUT_MS). */
+  openTimeoutMs?: number;
 }
 
 export interface Tunnel {
@@ -56,24 +58,22 @@ export interface Tunnel {
 }
 
 type TunnelEvent =
+  | { kind: 'opening'; through: string }
   | { kind: 'open'; url: string }
   | { kind: 'dropped'; why: string; retryInMs: number }
   | { kind: 'failed'; why: string; retryInMs: number };
 
 export function describeTunnelEvent(event: TunnelEvent): string {
   switch (event.kind) {
+    case 'opening':
+      return `roomlink tunnel opening through ${event.through}`;
     case 'open':
       return `roomlink tunnel open: share ${event.url}/ (anyone with the link can join a room)`;
     case 'dropped':
-      return `roomlink tunnel dropped (${event.why}); reopening in ${Math.round(event.retryInMs / 1000)} s`;
+      return `roomlink tunnel dropped: ${event.why}; reopening in ${Math.round(event.retryInMs / 1000)} s`;
     case 'failed':
-      return `roomlink tunnel could not open (${event.why}); retrying in ${Math.round(event.retryInMs / 1000)} s`;
+      return `roomlink tunnel could not open: ${event.why}; retrying in ${Math.round(event.retryInMs / 1000)} s`;
   }
-}
-
-function loadLocaltunnel(): OpenLocalTunnel {
-  const require = createRequire(import.meta.url);
-  return require('localtunnel') as OpenLocalTunnel;
 }
 
 /** An old localtunnel server needs a subdomain to be asked for; the public one picks one. */
@@ -86,13 +86,11 @@ function localHostFor(listenHost: string): string | undefined {
   return loopbackOrAny.includes(listenHost) ? undefined : listenHost;
 }
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 export function startTunnel(options: TunnelOptions): Tunnel {
   const print = options.print ?? ((line: string) => console.log(line));
-  const open = options.open ?? loadLocaltunnel();
+  const open = options.open ?? packageOpener();
+  const openTimeoutMs = options.openTimeoutMs ?? OPEN_TIMEOUT_MS;
+  const tunnelHost = options.tunnelHost?.replace(/\/$/, '');
   const subdomain = options.subdomain ?? defaultSubdomain(options.tunnelHost);
   const localHost = localHostFor(options.listenHost);
   let current: LocalTunnel | null = null;
@@ -101,6 +99,8 @@ export function startTunnel(options: TunnelOptions): Tunnel {
   let delay = REOPEN_FIRST_MS;
   let openedAt = 0;
   let timer: NodeJS.Timeout | null = null;
+  /** Aborts the opening request in flight, if any. */
+  let opening: AbortController | null = null;
 
   function schedule(event: 'dropped' | 'failed', why: string): void {
     if (closed || timer !== null) return;
@@ -126,26 +126,31 @@ export function startTunnel(options: TunnelOptions): Tunnel {
     if (closed) return;
     let timeout: NodeJS.Timeout | undefined;
     let gaveUp = false;
+    const abort = new AbortController();
+    opening = abort;
     try {
-      const opening = open({
-        port: options.port,
-        ...(options.tunnelHost === undefined ? {} : { host: options.tunnelHost.replace(/\/$/, '') }),
-        ...(subdomain === undefined ? {} : { subdomain }),
-        ...(localHost === undefined ? {} : { local_host: localHost }),
-      });
+      const pending = open(
+        {
+          port: options.port,
+          ...(tunnelHost === undefined ? {} : { host: tunnelHost }),
+          ...(subdomain === undefined ? {} : { subdomain }),
+          ...(localHost === undefined ? {} : { local_host: localHost }),
+        },
+        abort.signal,
+      );
       // If we give up on it, a tunnel that opens later must not linger.
-      opening.then(
+      pending.then(
         (late) => {
           if (gaveUp) late.close();
         },
         () => {},
       );
       const tunnel = await Promise.race([
-        opening,
+        pending,
         new Promise<never>((_, reject) => {
           timeout = setTimeout(
-            () => reject(new Error(`no answer from the tunnel server in ${OPEN_TIMEOUT_MS / 1000} s`)),
-            OPEN_TIMEOUT_MS,
+            () => reject(new Error(`no answer from the tunnel server in ${openTimeoutMs / 1000} s`)),
+            openTimeoutMs,
           );
         }),
       ]);
@@ -156,18 +161,21 @@ export function startTunnel(options: TunnelOptions): Tunnel {
       current = tunnel;
       url = tunnel.url;
       openedAt = Date.now();
-      tunnel.on('error', (error: unknown) => dropped(tunnel, errorText(error)));
+      tunnel.on('error', (error: unknown) => dropped(tunnel, describeNetworkError(error)));
       // 'close' comes from tunnel.close(): ours (ignored above) or, defensively, anyone's.
       tunnel.on('close', () => dropped(tunnel, 'closed'));
       print(describeTunnelEvent({ kind: 'open', url: tunnel.url }));
     } catch (error) {
       gaveUp = true;
-      schedule('failed', errorText(error));
+      abort.abort();
+      schedule('failed', describeNetworkError(error));
     } finally {
       clearTimeout(timeout);
+      if (opening === abort) opening = null;
     }
   }
 
+  print(describeTunnelEvent({ kind: 'opening', through: tunnelHost ?? PUBLIC_TUNNEL_HOST }));
   void attempt();
   return {
     get url() {
@@ -177,6 +185,7 @@ export function startTunnel(options: TunnelOptions): Tunnel {
       closed = true;
       if (timer !== null) clearTimeout(timer);
       timer = null;
+      opening?.abort();
       const tunnel = current;
       current = null;
       url = null;
