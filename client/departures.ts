@@ -8,6 +8,7 @@
 // of the ones the page keeps, and have a screen reader read each: each time it comes back, its
 // next "left" waits twice as long (up to MAX_WAIT_MS; the usual wait again once it has stayed
 // QUIET_MS), and its "is back" is said once per QUIET_MS at most.
+import { foldName } from '../protocol/name.ts';
 import { dropOldest } from './bounded.ts';
 
 /**
@@ -26,6 +27,10 @@ const MAX_REMEMBERED = 1_000;
 interface Comings {
   /** Its "left" line waiting to be said. */
   timer: ReturnType<typeof setTimeout> | undefined;
+  /** Says its waiting "left" line now (while `timer` runs). */
+  sayNow: (() => void) | undefined;
+  /** Its name when it left, folded as names are compared (foldName). */
+  name: string;
   /** Times it came back since it last stayed QUIET_MS: its next wait doubles with each. */
   returns: number;
   /** When it last came back, and when its "is back" was last said. */
@@ -40,19 +45,41 @@ export function createDepartures(
 ) {
   const members = new Map<string, Comings>();
   return {
-    /** A member left: `text` is said once it has not come back within the wait. */
-    left(id: string, text: string): void {
-      const comings = members.get(id) ?? { timer: undefined, returns: 0, returnedAt: 0, backSaidAt: -Infinity };
+    /** A member left under `name`: `text` is said once it has not come back within the wait. */
+    left(id: string, text: string, name: string): void {
+      const comings = members.get(id) ?? {
+        timer: undefined,
+        sayNow: undefined,
+        name: '',
+        returns: 0,
+        returnedAt: 0,
+        backSaidAt: -Infinity,
+      };
       members.delete(id);
       members.set(id, comings);
       dropOldest(members, MAX_REMEMBERED);
       clearTimeout(comings.timer);
+      comings.name = foldName(name);
       if (now() - comings.returnedAt >= QUIET_MS) comings.returns = 0;
       const wait = Math.min(waitMs * 2 ** Math.min(comings.returns, 16), MAX_WAIT_MS);
-      comings.timer = setTimeout(() => {
+      const sayLeft = (): void => {
+        clearTimeout(comings.timer);
         comings.timer = undefined;
+        comings.sayNow = undefined;
         say(text, id);
-      }, wait);
+      };
+      comings.sayNow = sayLeft;
+      comings.timer = setTimeout(sayLeft, wait);
+    },
+    /**
+     * A newcomer (another id) joined under `name`: a member of that name whose "left" waits is
+     * gone for sure (names are one member's at a time), and its "left" is said now, before the
+     * newcomer's "joined". A tab closed and opened again at once said "Dave joined", then "Dave
+     * left" ten seconds later, while Dave was there (an exploratory pass).
+     */
+    joinedAs(name: string): void {
+      const folded = foldName(name);
+      for (const comings of [...members.values()]) if (comings.name === folded) comings.sayNow?.();
     },
     /**
      * A member joined: true if it is one whose "left" still waits (and `backText` is said, unless
@@ -66,6 +93,7 @@ export function createDepartures(
       if (comings.timer === undefined) return false;
       clearTimeout(comings.timer);
       comings.timer = undefined;
+      comings.sayNow = undefined;
       if (comings.returnedAt - comings.backSaidAt >= QUIET_MS) {
         comings.backSaidAt = comings.returnedAt;
         say(backText, id);

@@ -43,8 +43,10 @@ export function wireNotices({ say: system, silenceNotices, privateTarget, silenc
       silenceNotices.gone(notice.id);
       // Its name went to a newcomer (mesh.ts): gone for sure, and said before that one joins.
       if (notice.reason === 'ERR_NAME_TAKEN') system(text, notice.id);
-      else departures.left(notice.id, text);
-    } else if (notice.kind !== 'joined' || !departures.returned(notice.id, `${isolate(notice.name)} is back`)) {
+      else departures.left(notice.id, text, notice.name);
+    } else if (notice.kind !== 'joined') system(text, notice.id);
+    else if (!departures.returned(notice.id, `${isolate(notice.name)} is back`)) {
+      departures.joinedAs(notice.name);
       system(text, notice.id);
     }
   };

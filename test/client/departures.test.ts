@@ -9,11 +9,11 @@ test('a member back within the wait is "back", once; one that stays away is said
   t.after(() => mock.timers.reset());
   const said: string[] = [];
   const departures = createDepartures((text, about) => said.push(`${about}: ${text}`));
-  departures.left('bob', 'Bob left');
+  departures.left('bob', 'Bob left', 'Bob');
   mock.timers.tick(RETURN_WITHIN_MS - 1);
   assert.deepEqual(said, [], 'not yet');
   assert.equal(departures.returned('bob', 'Bob is back'), true);
-  departures.left('carol', 'Carol left');
+  departures.left('carol', 'Carol left', 'Carol');
   mock.timers.tick(RETURN_WITHIN_MS);
   assert.equal(departures.returned('carol', 'Carol is back'), false, 'too late: her "joined" line is said as it is');
   assert.equal(departures.returned('dave', 'Dave is back'), false, 'a newcomer');
@@ -38,7 +38,7 @@ function recorded() {
 function flapping(cycleMs: number, awayMs: number, forMs: number): string[] {
   const { said, departures } = recorded();
   for (let at = 0; at < forMs; at += cycleMs) {
-    departures.left('bob', 'Bob left');
+    departures.left('bob', 'Bob left', 'Bob');
     mock.timers.tick(awayMs);
     if (!departures.returned('bob', 'Bob is back')) said.push('Bob joined');
     mock.timers.tick(cycleMs - awayMs);
@@ -67,16 +67,31 @@ test('a member that flapped and then stays away is still said to have left; one 
   t.after(() => mock.timers.reset());
   const { said, departures } = recorded();
   for (let i = 0; i < 20; i++) {
-    departures.left('bob', 'Bob left');
+    departures.left('bob', 'Bob left', 'Bob');
     mock.timers.tick(100);
     departures.returned('bob', 'Bob is back');
   }
-  departures.left('bob', 'Bob left');
+  departures.left('bob', 'Bob left', 'Bob');
   mock.timers.tick(10 * 60_000);
   assert.deepEqual(said, ['Bob is back', 'Bob left']);
   departures.returned('bob', 'Bob is back');
   mock.timers.tick(2 * 60_000);
-  departures.left('bob', 'Bob left');
+  departures.left('bob', 'Bob left', 'Bob');
   mock.timers.tick(RETURN_WITHIN_MS);
   assert.deepEqual(said, ['Bob is back', 'Bob left', 'Bob left'], 'after two quiet minutes, the usual wait');
+});
+
+test('a newcomer under the name of a member whose "left" waits: that "left" is said first, then its "joined"', (t) => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  t.after(() => mock.timers.reset());
+  const said: string[] = [];
+  const departures = createDepartures((text, about) => said.push(`${about}: ${text}`));
+  // Dave closes his tab and opens the link again at once: a new tab, a new id, his name.
+  departures.left('dave-1', 'Dave left', 'Dave');
+  departures.left('erin', 'Erin left', 'Erin');
+  assert.equal(departures.returned('dave-2', 'Dave is back'), false, 'another id: a newcomer');
+  departures.joinedAs('DAVE');
+  said.push('dave-2: Dave joined');
+  mock.timers.tick(RETURN_WITHIN_MS);
+  assert.deepEqual(said, ['dave-1: Dave left', 'dave-2: Dave joined', 'erin: Erin left'], 'once each, in order');
 });
