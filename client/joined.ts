@@ -12,6 +12,11 @@ export interface Joining {
   link: RoomLink;
   /** The name we join with: the one remembered, or a friendly one made now (and kept). */
   name: string;
+  /**
+   * Why the name this browser remembered is not the one we join with (the rules of names
+   * refuse it now), or null: said once joined (wiring/own-name.ts).
+   */
+  nameRefused: string | null;
   /** Null when the link's room id is malformed: then nothing is joined. */
   signaling: Signaling | null;
   /** Our key pair for this room (kept by the tab across a reload): our lines are signed with it. */

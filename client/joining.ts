@@ -46,13 +46,22 @@ export function startJoining(): Joining {
   // A reload takes back the name this tab had in the room; a first load, the browser's (a
   // first-time visitor gets a friendly name at once, and keeps it); nobody is prompted.
   const kept = valid ? loadTabName(link.roomId) : null;
-  const name = kept ?? loadName() ?? friendlyName();
+  const remembered = kept === null ? loadName() : null;
+  const name = kept ?? (remembered?.ok ? remembered.name : null) ?? friendlyName();
   if (kept === null) saveName(name);
   // Generated (or restored) while the socket connects: the join announces it (with a
   // per-join ECDH key, for what members relay to us) and the first hello needs it.
   const identity = createIdentity(valid ? signingKeyStore(link.roomId) : undefined, tab);
   const announcement = createAnnouncement(link.key, identity);
-  const joining = { link, name, signaling, identity, announcement, tab };
+  const joining = {
+    link,
+    name,
+    nameRefused: remembered?.ok === false ? remembered.reason : null,
+    signaling,
+    identity,
+    announcement,
+    tab,
+  };
   keepJoining(joining);
   return joining;
 }

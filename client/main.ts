@@ -49,6 +49,7 @@ const ownId = createOwnId(roomId);
 /** Our own name: the server's word once joined (wiring/own-name.ts). */
 const ownName = createOwnName({
   initial: joining.name,
+  initialRefused: joining.nameRefused,
   inRoom: () => ownId.current() !== null && signaling !== null,
   ask: (wanted) => signaling?.rename(wanted).catch(() => null) ?? Promise.resolve(null),
   page: {

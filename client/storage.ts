@@ -11,7 +11,7 @@
 // All of it is the tab's for one room, under `roomlink:<what>:<roomId>`: a duplicated tab,
 // which the browser gives a copy of it all, drops it (forgetTab; tab-claim.ts tells).
 // Not the protocol's index: this module is part of the small entry script (boot.ts).
-import { normalizeName } from '../protocol/name.ts';
+import { type NameResult, normalizeName } from '../protocol/name.ts';
 import type { ResumeTicket } from '../protocol/signaling.ts';
 import type { MediaKind } from './calls/senders.ts';
 import type { EditStore } from './features/edits-kept.ts';
@@ -46,11 +46,14 @@ function safely<T>(read: () => T, fallback: T): T {
   }
 }
 
-export function loadName(): string | null {
+/**
+ * The name this browser remembers, as the rules of names now judge it: null when none is kept.
+ * One kept under looser rules (an older version's) is refused now, and its page says why.
+ */
+export function loadName(): NameResult | null {
   return safely(() => {
     const stored = localStorage.getItem(NAME_KEY);
-    const result = normalizeName(stored);
-    return result.ok ? result.name : null;
+    return stored === null ? null : normalizeName(stored);
   }, null);
 }
 

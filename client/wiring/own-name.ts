@@ -13,6 +13,8 @@ import type { PageView } from '../view/page.ts';
 export interface OwnNameOptions {
   /** The name the page joins under (remembered, or generated: joining.ts). */
   initial: string;
+  /** Why the remembered name was not taken (joining.ts), or null: said once joined. */
+  initialRefused?: string | null;
   /** Joined: a rename goes to the server (before that, the join carries the name). */
   inRoom(): boolean;
   /** Asks the server for the name; null when it did not answer. */
@@ -45,6 +47,7 @@ export interface OwnName {
 
 export function createOwnName({
   initial,
+  initialRefused = null,
   inRoom,
   ask,
   page,
@@ -63,6 +66,8 @@ export function createOwnName({
    * and to "change it any time" with renaming off.
    */
   let takenName: string | null = null;
+  /** Why the remembered name was refused, until said (once joined). */
+  let refused = initialRefused;
 
   async function rename(raw: string): Promise<void> {
     const result = normalizeName(raw);
@@ -70,7 +75,12 @@ export function createOwnName({
       page.nameHint(`That name does not work: ${result.reason}.`, 'invalid');
       return;
     }
-    if (result.name === name) return;
+    if (result.name === name) {
+      // Nothing to ask; what the hint said of an earlier try (a refusal) no longer holds.
+      page.nameHint(null);
+      page.setName(name, true);
+      return;
+    }
     if (!inRoom()) {
       // Not in the room yet: the join carries it, or a rename right after the join does.
       name = result.name;
@@ -116,6 +126,13 @@ export function createOwnName({
     joined(accepted) {
       name = accepted;
       keepForTab(name);
+      if (refused !== null) {
+        // Replaced without a word, a name kept under older rules read as the page forgetting it.
+        const told = `The name this browser remembered no longer works (${refused}), so you are “${isolate(name)}”. Change it any time.`;
+        refused = null;
+        page.nameHint(told);
+        say(told);
+      }
       if (takenName === null) return;
       const told = `“${isolate(takenName)}” is taken in this room, so you are “${isolate(name)}”. Change it any time.`;
       takenName = null;

@@ -8,7 +8,7 @@ import { nameKeyWithoutTable } from '../../client/features/authors.ts';
 import { createOwnName } from '../../client/wiring/own-name.ts';
 import type { RenameAck } from '../../protocol/index.ts';
 
-function setUp(answer: (name: string) => RenameAck | null = (name) => ({ ok: true, name })) {
+function setUp(answer: (name: string) => RenameAck | null = (name) => ({ ok: true, name }), initialRefused?: string) {
   const said: string[] = [];
   const asked: string[] = [];
   const shown: string[] = [];
@@ -21,6 +21,7 @@ function setUp(answer: (name: string) => RenameAck | null = (name) => ({ ok: tru
   let renamed = 0;
   const own = createOwnName({
     initial: 'Brave Otter',
+    initialRefused: initialRefused ?? null,
     inRoom: () => inRoom,
     ask: async (name) => {
       asked.push(name);
@@ -159,4 +160,27 @@ test('a join whose name was taken and that the room then refuses (full) says not
     page.said.join(),
     /^“\u2068Brave Otter\u2069” is taken in this room, so you are “\u2068Brave Otter 3\u2069”/,
   );
+});
+
+test('a refusal under the name box goes when the name we have is asked for again: nothing to refuse', async () => {
+  const page = setUp((name) =>
+    name === 'BOB' ? { ok: false, error: { code: 'name_taken', message: 'taken' } } : { ok: true, name },
+  );
+  page.join('Brave Otter');
+  await page.own.rename('BOB');
+  assert.equal(page.messages.length, 1, 'refused, with a variant offered');
+  await page.own.rename('Brave Otter');
+  assert.equal(page.hints.at(-1), null, 'the refusal is gone');
+  assert.deepEqual(page.asked, ['BOB'], 'the name we have is not asked for');
+});
+
+test('a remembered name the rules now refuse is said once joined, with why, not replaced without a word', () => {
+  const page = setUp(undefined, 'it mixes letters of scripts that look alike');
+  page.join('Brave Otter');
+  const told =
+    'The name this browser remembered no longer works (it mixes letters of scripts that look alike), so you are “\u2068Brave Otter\u2069”. Change it any time.';
+  assert.deepEqual(page.said, [told]);
+  assert.equal(page.hints.at(-1), told);
+  page.join('Brave Otter');
+  assert.equal(page.said.length, 1, 'said once');
 });
