@@ -1,4 +1,5 @@
 export * from './channel/index.ts';
 export * from './limits.ts';
+export * from './marks.ts';
 export * from './name.ts';
 export * from './signaling.ts';

@@ -1,4 +1,5 @@
 import { NAME_MAX_LENGTH, NAME_MIN_LENGTH } from './limits.ts';
+import { MAX_STACKED_MARKS, stacksPastMax } from './marks.ts';
 
 // A name is shown to everyone in the room next to what its owner writes, so it must not be
 // able to render as nothing, pass for someone else's, or disturb the text around it.
@@ -107,7 +108,8 @@ export type NameResult = { ok: true; name: string } | { ok: false; reason: strin
 
 /**
  * Trims and checks a display name: 1–32 characters (code points), inner runs of spaces made
- * one space, nothing invisible or deceiving (see above). Never throws.
+ * one space, nothing invisible or deceiving (see above), no letter under a stack of marks
+ * (marks.ts). Never throws.
  */
 export function normalizeName(raw: unknown): NameResult {
   if (typeof raw !== 'string') return { ok: false, reason: 'name must be a string' };
@@ -126,6 +128,11 @@ export function normalizeName(raw: unknown): NameResult {
     return { ok: false, reason: 'name contains invisible or formatting characters' };
   }
   if (!VISIBLE.test(name)) return { ok: false, reason: 'name has nothing visible' };
+  // Every page would cut the stack anyway (marks.ts); refused, the name is shown as its
+  // member chose it, and the server, which parses it here too, never hands it on.
+  if (stacksPastMax(name)) {
+    return { ok: false, reason: `name has more than ${MAX_STACKED_MARKS} accents or marks on one letter` };
+  }
   if (!scriptsMixWell(scriptsOf(name))) {
     return { ok: false, reason: 'name mixes letters of scripts that look alike (like Latin and Cyrillic)' };
   }

@@ -27,6 +27,17 @@ test('names that render as nothing are refused', () => {
   }
 });
 
+test('a name with a letter under a stack of marks is refused; a few accents are a name', () => {
+  const marks = '\u0301\u0300\u0302\u0303\u0304\u0306\u0307\u030D';
+  // The exploratory pass's name: Z and 31 marks, a column painted over the people list.
+  assert.ok(refused(`Z${marks.repeat(4).slice(0, 31)}`));
+  assert.ok(refused(`Q${marks}\u0301`), 'nine marks on one letter (Q: no precomposed Q́ takes one in NFC)');
+  assert.ok(refused(`Bo${marks}b${marks}\u0301`), 'each letter is counted on its own');
+  for (const name of ['Tiếng Việt', 'Nguye\u0302\u0303n', 'שָׁלוֹם', `Z${marks}`, `Bo${marks}b${marks}`]) {
+    assert.equal(accepted(name), name.normalize('NFC'), JSON.stringify(name));
+  }
+});
+
 test('invisible and formatting characters inside a name are refused', () => {
   for (const name of [
     'al\u200Bice', // zero-width space

@@ -1,5 +1,9 @@
 // Small DOM helpers shared by the view parts. Everything a peer or the server sent goes on
-// the page through textContent or attributes, never as HTML.
+// the page through textContent or attributes, never as HTML; the text through el() and
+// setText() with each letter's marks cut to a few (protocol/marks.ts), so no name, file name
+// or quote set by them paints a stack of marks over its neighbours (an exploratory pass).
+import { capMarks } from '../../protocol/marks.ts';
+
 export function byTestId<T extends HTMLElement>(testId: string): T {
   const element = document.querySelector<T>(`[data-testid="${testId}"]`);
   if (!element) throw new Error(`page is missing [data-testid=${testId}]`);
@@ -12,7 +16,7 @@ export function el<K extends keyof HTMLElementTagNameMap>(
 ): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   if (props.className) element.className = props.className;
-  if (props.text !== undefined) element.textContent = props.text;
+  if (props.text !== undefined) element.textContent = capMarks(props.text);
   if (props.testId) element.dataset.testid = props.testId;
   return element;
 }
@@ -52,7 +56,8 @@ export function icon(paths: readonly string[]): SVGSVGElement {
 // was rewritten 13 times with nothing to show (a MutationObserver on the page).
 
 export function setText(node: Node, text: string): void {
-  if (node.textContent !== text) node.textContent = text;
+  const shown = capMarks(text);
+  if (node.textContent !== shown) node.textContent = shown;
 }
 
 export function setHidden(element: HTMLElement, hidden: boolean): void {

@@ -2,7 +2,7 @@
 // it), or a quiet "Name this room" when it has none. A click (or Enter, Space) edits it in
 // place: Enter saves, Escape cancels, and either gives the keyboard back to the button; leaving
 // the field cancels too. Everything a member set goes on the page as text only.
-import { ROOM_NAME_MAX_LENGTH } from '../../protocol/index.ts';
+import { MAX_STACKED_MARKS, ROOM_NAME_MAX_LENGTH } from '../../protocol/index.ts';
 import { byTestId, setHidden, setText } from './dom.ts';
 
 /** What the header shows of the room's name. */
@@ -21,7 +21,7 @@ export interface RoomNameView {
 const ASK = 'Name this room';
 
 /** What the field says of a name it cannot take (protocol/channel/room.ts roomNameOf). */
-export const TOO_LONG = `A room’s name is at most ${ROOM_NAME_MAX_LENGTH} characters, with something visible and no control characters.`;
+export const TOO_LONG = `A room’s name is at most ${ROOM_NAME_MAX_LENGTH} characters, with something visible, no control characters and at most ${MAX_STACKED_MARKS} accents on a letter.`;
 
 /**
  * `rename` is given what was typed when Enter is pressed: false when it cannot be a name (the

@@ -1,5 +1,6 @@
-// The line under the chat that says who is typing. Names are the server's, set as text.
-import { byTestId } from './dom.ts';
+// The line under the chat that says who is typing. Names are the server's, set as text
+// (setText: their marks cut as everywhere else).
+import { byTestId, setText } from './dom.ts';
 
 /** Up to this many names are spelled out; more become "Several people". */
 const MAX_NAMED = 2;
@@ -31,7 +32,7 @@ export function createTypingView(keys: ComposerKeys): TypingView {
   });
   return {
     show(names) {
-      indicator.textContent = typingText(names);
+      setText(indicator, typingText(names));
     },
   };
 }

@@ -10,6 +10,7 @@
 // older page's strict schema would refuse the type, and it never gets it.
 import * as z from 'zod/mini';
 import { MAX_CLOCK_SKEW_MS, NAME_MAX_LENGTH } from '../limits.ts';
+import { stacksPastMax } from '../marks.ts';
 import { showsSomething } from '../name.ts';
 import { lineTimeSchema, peerIdSchema, signatureSchema } from './chat.ts';
 import type { ChannelRate } from './rates.ts';
@@ -30,11 +31,14 @@ const UNFIT = /[\p{Cc}\p{Zl}\p{Zp}\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
 /**
  * What a person typed as the room's name, made one: trimmed, runs of spaces (line breaks
  * among them) made one space. '' clears the name; null: it cannot be one (too long, it holds a
- * control character, or nothing in it shows). Never throws.
+ * control character, a letter under a stack of marks (marks.ts), or nothing in it shows).
+ * Never throws.
  */
 export function roomNameOf(raw: string): string | null {
   const name = raw.normalize('NFC').replace(/\s+/gu, ' ').trim();
-  if ([...name].length > ROOM_NAME_MAX_LENGTH || UNFIT.test(name)) return null;
+  // A stack of marks on a letter of the header's name painted down over the page (an
+  // exploratory pass); every page would cut it, so a name is refused, as a member's is.
+  if ([...name].length > ROOM_NAME_MAX_LENGTH || UNFIT.test(name) || stacksPastMax(name)) return null;
   // A name of nothing visible (zero-width spaces, fillers, blank symbols) is no name: the
   // header showed an empty box, the chat "named the room “”" (an exploratory pass).
   if (name !== '' && !showsSomething(name)) return null;

@@ -347,3 +347,30 @@ test('a file we share: Stop sharing in place of Cancel while nothing is under wa
     FakeElement.prototype.focus = focus;
   }
 });
+
+test('a file’s name and its sender’s are shown with each letter’s marks cut, joiners between them or not; the file keeps its name', async () => {
+  const marks = '\u0301\u0300\u0302\u0303\u0304\u0306\u0307';
+  const stacked = `a${`${marks}\u200D`.repeat(60)} zwj.txt`;
+  const files = createFilesView(lines, { send: () => {}, say: () => {} });
+  const info = {
+    id: 'f1',
+    from: 'bob',
+    own: false,
+    senderName: `Z${marks.repeat(4)}`,
+    name: stacked,
+    size: 10,
+    type: '',
+  };
+  files.showLine({ ...info, nameChanged: false, privateWith: null, privateWithId: null }, { cancel: () => {} });
+  await settle();
+  const item = dom.byId('messages').children.find((child) => child.dataset.fileId === 'f1');
+  assert.ok(item);
+  const drawn = (text: string): number => text.match(/[^\P{M}\p{Default_Ignorable_Code_Point}]/gu)?.length ?? 0;
+  const [name] = byTestId(item, 'message-text');
+  assert.ok(name);
+  assert.equal(drawn(textOf(name)), 8, 'the file’s name');
+  assert.ok(textOf(name).endsWith(' zwj.txt'));
+  const sender = all(item).find((e) => e.className === 'line-sender');
+  assert.ok(sender);
+  assert.equal(drawn(textOf(sender)), 8, 'its sender’s name');
+});

@@ -17,6 +17,7 @@ import {
   ROOM_NAME_AHEAD_MS,
   ROOM_NAME_MAX_LENGTH,
   ROOM_NAME_VERSION,
+  roomNameOf,
 } from '../../protocol/index.ts';
 import { type FakeMember, fakeMember } from './fake-member.ts';
 
@@ -108,6 +109,18 @@ test('room:name parses within its bounds; a malformed one is refused whole, neve
   for (const bad of refused) assert.equal(parseChannelMessage(JSON.stringify(bad)), null, JSON.stringify(bad));
   assert.ok(CHANNEL_RATES['room:name'].burst > 0, 'rate-limited as every channel message is');
   assert.equal(CHANNEL_PROTOCOL_VERSION, ROOM_NAME_VERSION);
+});
+
+test('a room name with a letter under a stack of marks is refused, joiners between them or not; a few accents are a name', () => {
+  const marks = '\u0301\u0300\u0302\u0303\u0304\u0306\u0307\u030D';
+  // The exploratory pass's name: its marks painted down over the header and the chat.
+  assert.equal(roomNameOf(`Z${marks.repeat(7)}MMMMMMM`), null);
+  assert.equal(roomNameOf(`Z${[...marks.repeat(2)].join('\u200D')}`), null);
+  const ok = { t: 'room:name', name: 'Family', by: ALICE, byName: 'alice', at: NOW };
+  assert.equal(parseChannelMessage(JSON.stringify({ ...ok, name: `Q${marks}\u0301` })), null);
+  for (const name of ['Tiếng Việt', 'Tie\u0302\u0301ng', 'שָׁלוֹם', `Z${marks}`]) {
+    assert.equal(roomNameOf(name), name.normalize('NFC'), JSON.stringify(name));
+  }
 });
 
 test('the latest `at` wins, whatever order the names come in, and a tie goes to the greater setter id on every page', async () => {

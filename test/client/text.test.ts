@@ -2,8 +2,13 @@
 // and nothing else (other schemes, markup) is treated as anything but text.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { isolate } from '../../client/isolate.ts';
+import { el, setText } from '../../client/view/dom.ts';
 import { linkTarget, MAX_LINK_LENGTH, splitLinks } from '../../client/view/links.ts';
-import { MAX_MARKS_SHOWN, shownText } from '../../client/view/text.ts';
+import { renderText, sentenceNodes } from '../../client/view/text.ts';
+import { createTypingView } from '../../client/view/typing.ts';
+import { capMarks, MAX_STACKED_MARKS } from '../../protocol/marks.ts';
+import { installFakeDom } from './fake-dom.ts';
 
 test('http and https URLs are found, with the sentence punctuation left out', () => {
   assert.deepEqual(splitLinks('see https://example.org/a?b=1&c=2. and (http://x.test/path_(1)), ok'), [
@@ -115,13 +120,53 @@ test('hostile "links" cost their length, not its square: 100 times the text, not
 
 test('runs of combining marks are shown cut to a few per character; ordinary accents are untouched', () => {
   const zalgo = `Z${'\u0300\u0301\u0302\u0303'.repeat(250)}`;
-  const shown = shownText(zalgo);
-  assert.equal([...shown].length, 1 + MAX_MARKS_SHOWN);
+  const shown = capMarks(zalgo);
+  assert.equal([...shown].length, 1 + MAX_STACKED_MARKS);
   assert.ok(shown.startsWith('Z\u0300\u0301\u0302\u0303'));
   for (const ordinary of ['Tiếng Việt', 'שָׁלוֹם', 'क्षत्रिय', 'e\u0301 a\u0308', 'plain']) {
-    assert.equal(shownText(ordinary), ordinary);
+    assert.equal(capMarks(ordinary), ordinary);
   }
   // Each letter gets its own allowance.
   const two = `a${'\u0301'.repeat(20)}b${'\u0301'.repeat(20)}`;
-  assert.equal(shownText(two), `a${'\u0301'.repeat(MAX_MARKS_SHOWN)}b${'\u0301'.repeat(MAX_MARKS_SHOWN)}`);
+  assert.equal(capMarks(two), `a${'\u0301'.repeat(MAX_STACKED_MARKS)}b${'\u0301'.repeat(MAX_STACKED_MARKS)}`);
+});
+
+const MARKS = '\u0301\u0300\u0302\u0303\u0304\u0306\u0307';
+/** The marks on the page: what a stack is made of, joiners and variation selectors aside. */
+const marksIn = (text: string): number => text.match(/[^\P{M}\p{Default_Ignorable_Code_Point}]/gu)?.length ?? 0;
+
+test('marks with joiners or variation selectors between them are one stack, cut as one; other text keeps its joiners', () => {
+  // The exploratory pass's line: 420 marks over the sender's name, U+200D after every seventh.
+  const zwj = `a${`${MARKS}\u200D`.repeat(60)} zwj`;
+  const shown = capMarks(zwj);
+  assert.equal(marksIn(shown), MAX_STACKED_MARKS);
+  assert.ok(shown.startsWith(`a${MARKS}\u200D\u0301`) && shown.endsWith(' zwj'));
+  for (const between of ['\u200C', '\u034F', '\uFE0F', '\uFE00', '\u2060', '\u{E0100}', '\u{E0041}']) {
+    const stack = `b${[...MARKS.repeat(3)].join(between)}c`;
+    assert.equal(marksIn(capMarks(stack)), MAX_STACKED_MARKS, JSON.stringify(between));
+  }
+  for (const ordinary of ['👩‍💻 ❤️ 1️⃣ 🏳️‍🌈', 'می‌خواهم', `a${MARKS}\u200D\u0301b`]) {
+    assert.equal(capMarks(ordinary), ordinary);
+  }
+});
+
+test('every helper that puts text on the page cuts its stacks: names, call status, system lines, who is typing, message text', () => {
+  const dom = installFakeDom(['typing', 'message-input']);
+  try {
+    const name = `Z${MARKS.repeat(4)}\u0301\u0300\u0302`; // the exploratory pass's name, 31 marks
+    assert.equal(marksIn(el('span', { text: name }).textContent), MAX_STACKED_MARKS, 'el()');
+    const tile = el('span');
+    setText(tile as unknown as Node, `In the call with ${name}`);
+    assert.equal(marksIn(tile.textContent), MAX_STACKED_MARKS, 'setText()');
+    const sentence = sentenceNodes(`${isolate(name)} named the room “${name}”`);
+    const words = sentence.map((part) => (typeof part === 'string' ? part : part.textContent)).join('');
+    assert.equal(marksIn(words), 2 * MAX_STACKED_MARKS, 'a system line');
+    createTypingView({ keystroke() {}, emptied() {} }).show([name]);
+    assert.equal(marksIn(dom.byId('typing').textContent), MAX_STACKED_MARKS, 'who is typing');
+    const line = el('div');
+    renderText(line, `a${`${MARKS}\u200D`.repeat(60)} zwj`);
+    assert.equal(marksIn(line.textContent), MAX_STACKED_MARKS, 'a message');
+  } finally {
+    dom.restore();
+  }
 });
