@@ -3,10 +3,14 @@
 // screen, and a taken name answered with a free variant one click away (or, at the door,
 // given with a notice).
 
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { PNG } from 'pngjs';
 import decodeQR from 'qr/decode.js';
 import { ADJECTIVES, ANIMALS } from '../client/friendly-name.ts';
+import { MAX_STACKED_MARKS } from '../protocol/marks.ts';
+import { fakeMediaArgs } from './support/browser.ts';
+import { joinCall } from './support/calls.ts';
+import { fileLine, makeFile, sendFiles } from './support/files.ts';
 import { expect, sharedTest as test } from './support/fixtures.ts';
 import { openMeshedPair, openUser, selfId, sendMessage, shareLink, waitForMessage } from './support/users.ts';
 
@@ -133,10 +137,12 @@ test('Share… is offered only where the browser has a share sheet, and it share
 /**
  * What sticks out sideways: the page's own horizontal scroll, elements reaching past the
  * viewport, and content wider than its element (text that would be cut off or scroll
- * sideways inside its box; fields, which scroll their own text, aside).
+ * sideways inside its box; fields, which scroll their own text, aside). With `cutShort`, text
+ * cut short on purpose (text-overflow: ellipsis, as the reply bar's) and what lies inside it
+ * are not counted.
  */
-async function horizontalOverflow(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
+async function horizontalOverflow(page: Page, cutShort = false): Promise<string[]> {
+  return page.evaluate((cutShort) => {
     interface Box {
       left: number;
       right: number;
@@ -149,17 +155,28 @@ async function horizontalOverflow(page: Page): Promise<string[]> {
       scrollWidth: number;
       clientWidth: number;
       getBoundingClientRect(): Box;
+      contains(other: Node): boolean;
     }
     const scope = globalThis as unknown as {
       innerWidth: number;
       document: { documentElement: { scrollWidth: number }; querySelectorAll(selector: string): ArrayLike<Node> };
+      getComputedStyle(node: Node): { textOverflow: string };
     };
+    const cut = new Set(
+      cutShort
+        ? Array.from(scope.document.querySelectorAll('body *')).filter(
+            (node) => scope.getComputedStyle(node).textOverflow === 'ellipsis',
+          )
+        : [],
+    );
+    const isCut = (node: Node): boolean => [...cut].some((outer) => outer.contains(node));
     const width = scope.innerWidth;
     const found: string[] = [];
     if (scope.document.documentElement.scrollWidth > width) {
       found.push(`page scrolls sideways: ${scope.document.documentElement.scrollWidth} > ${width}`);
     }
     for (const node of Array.from(scope.document.querySelectorAll('body *'))) {
+      if (isCut(node)) continue;
       const box = node.getBoundingClientRect();
       const name = `${node.tagName.toLowerCase()}#${node.id}.${String(node.className)}`;
       if (box.width > 0 && (box.left < -0.5 || box.right > width + 0.5)) {
@@ -172,6 +189,25 @@ async function horizontalOverflow(page: Page): Promise<string[]> {
       }
     }
     return found;
+  }, cutShort);
+}
+
+/** How far the text's ink reaches above its baseline (a canvas measures it in the element's font). */
+function inkOf(text: Locator): Promise<{ ascent: number; em: number }> {
+  return text.evaluate((element: { textContent: string | null }) => {
+    interface Canvas {
+      font: string;
+      measureText(text: string): { actualBoundingBoxAscent: number };
+    }
+    const scope = globalThis as unknown as {
+      document: { createElement(tag: 'canvas'): { getContext(kind: '2d'): Canvas } };
+      getComputedStyle(element: unknown): { font: string; fontSize: string };
+    };
+    const style = scope.getComputedStyle(element);
+    const canvas = scope.document.createElement('canvas').getContext('2d');
+    canvas.font = style.font;
+    const ascent = canvas.measureText(element.textContent ?? '').actualBoundingBoxAscent;
+    return { ascent, em: Number.parseFloat(style.fontSize) };
   });
 }
 
@@ -299,6 +335,82 @@ test('on a 360 px phone, upright and sideways, the chat gets the screen under a 
   await page.setViewportSize({ width: 1280, height: 800 });
   await expect(toggle).toBeHidden();
   await expect(page.getByTestId('name-input')).toBeVisible();
+});
+
+test.describe('with a microphone', () => {
+  test.use({ browserArgs: fakeMediaArgs });
+
+  test('on a 360 px phone a long unbroken name wraps or is cut short wherever it is shown, and a stack of marks stays near its line: nothing runs off the screen', async ({
+    server,
+    browsers,
+  }) => {
+    const longName = 'W'.repeat(32);
+    const [alice, bob] = await openMeshedPair(browsers, server.url, ['Alice', longName]);
+    const page = alice.page;
+    await page.setViewportSize(phone);
+    // The quote and the reply bar are one row each, the rest cut short with an ellipsis.
+    const offScreen = async (what: string) => expect(await horizontalOverflow(page, true), what).toEqual([]);
+
+    // "WWW… is typing…" (it ran past the right edge).
+    await bob.page.getByTestId('message-input').fill('a thought');
+    await expect(page.getByTestId('typing')).toHaveText(`${longName} is typing…`);
+    await offScreen('who is typing');
+    await bob.page.getByTestId('message-input').fill('');
+
+    // A reply's quote of his line: the name is cut short within its bubble (white-space: pre
+    // ran it out of it), and the reply bar above the message box.
+    const line = { from: bob.id, text: 'the plan' };
+    await sendMessage(bob.page, line.text);
+    await waitForMessage(page, line);
+    await page.getByTestId('message').filter({ hasText: line.text }).getByTestId('reply').click();
+    await expect(page.getByTestId('reply-bar')).toBeVisible();
+    await offScreen('the reply bar');
+    await sendMessage(page, 'agreed');
+    const quote = page.getByTestId('message').filter({ hasText: 'agreed' }).getByTestId('reply-quote');
+    await expect(quote).toBeVisible();
+    await offScreen('a reply quote');
+    const bubble = await page.getByTestId('message').filter({ hasText: 'agreed' }).boundingBox();
+    const quoted = await quote.locator('.reply-quote-name').boundingBox();
+    expect((quoted?.x ?? 0) + (quoted?.width ?? 0), 'the quoted name ends inside its line').toBeLessThanOrEqual(
+      (bubble?.x ?? 0) + (bubble?.width ?? 0),
+    );
+
+    // "Private to WWW…" over the message box.
+    await page.getByTestId('people-toggle').click();
+    await page.getByTestId('peer').filter({ hasText: longName }).click();
+    await expect(page.getByTestId('private-recipient')).toBeVisible();
+    await offScreen('the private bar');
+    await page.getByTestId('private-clear').click();
+
+    // A file's name with a stack of marks (it painted over its line's sender, time and
+    // Download link): no taller on the page than MAX_STACKED_MARKS marks make it.
+    const stacked = `Z${'\u0301\u0300\u0302\u0303\u0304\u0306\u0307\u030D'.repeat(8)}.txt`;
+    await makeFile(bob.page, { name: stacked, text: 'the plan, in a file' });
+    const [offer] = await sendFiles(bob.page, [stacked]);
+    const fileName = fileLine(page, offer ?? '').getByTestId('message-text');
+    await expect(fileName).toContainText('.txt');
+    const ink = await inkOf(fileName);
+    expect(ink.ascent, `ink above the file name's baseline, in a ${ink.em} px font`).toBeLessThan(4 * ink.em);
+    // The room's name is refused with that stack (it painted down over the header and the chat).
+    await page.getByTestId('room-name').click();
+    await page
+      .getByTestId('room-name-input')
+      .fill(`Z${'\u0301\u0300\u0302\u0303\u0304\u0306\u0307\u030D'.repeat(7)}MMMMMMM`);
+    await page.getByTestId('room-name-input').press('Enter');
+    await expect
+      .poll(() =>
+        page.getByTestId('room-name-input').evaluate((input: { validationMessage: string }) => input.validationMessage),
+      )
+      .toContain(`at most ${MAX_STACKED_MARKS} accents on a letter`);
+    await page.getByTestId('room-name-input').press('Escape');
+
+    // In a call: "In the call with WWW…" and who speaks, "🔊 WWW…" (both ran off the screen).
+    await joinCall(bob, false);
+    await joinCall(alice, false);
+    await expect(page.getByTestId('call-status')).toHaveText(`In the call with ${longName}.`);
+    await expect(page.getByTestId('call-speaking')).toHaveText(longName, { timeout: 60_000 });
+    await offScreen('a call with him, speaking');
+  });
 });
 
 test('every generated name fits the name box whole, on a desktop and on a phone', async ({ server, browsers }) => {
