@@ -24,7 +24,7 @@ export type { MemberProblem } from './member-problems.ts';
 export type { Handshake, LinkConfig, MemberView, RelayRoute };
 
 /**
- * Worth a line in the chat: silent on its link, back, its link intercepted, or reached through
+ * Worth a line in the chat: silent on its link, back, its link intercepted, or heard through
  * another member while silent on its own link (relayed).
  */
 export type MemberNoticeKind = 'silent' | 'back' | 'intercepted' | 'relayed';
@@ -81,6 +81,12 @@ export interface Member extends MemberHandle {
   sealedOpened(keys: PeerKeys): void;
   /** The route relay-route.ts chose while there is no direct link (null: none). */
   setRoute(route: RelayRoute | null): void;
+  /**
+   * A message it sealed came through a relay (relay-inbox.ts): silent on its own link, it is
+   * heard all the same, and the chat says so once (outage.ts, reached). On its word, not on a
+   * relay's: a relay that says it links to a member gone would have had it "back".
+   */
+  heardThroughRelay(): void;
   /** Our direct link's round-trip time when known (relays are picked by it). */
   readonly rttMs: number | null;
   dispose(reason: DisposeReason): void;
@@ -99,6 +105,8 @@ export function createMember(options: MemberOptions): Member {
 
   /** What the current link's feature messages get while its hello is checked (member-gate.ts). */
   const gate = createGate();
+  /** Heard through a relay since its link last fell silent: said once (heardThroughRelay). */
+  let reachedSaid = false;
   /** Heard, silent, or awaited back (member-presence.ts). */
   const presence = createPresence({ disposed: isDisposed, notice: options.notice, changed });
   /** This page's verdicts on the member: muted, held for good, shut (member-hold.ts). */
@@ -177,9 +185,8 @@ export function createMember(options: MemberOptions): Member {
       drain: () => router.drained(handle),
       closed: (on) => proof.closed(on),
       silent() {
+        reachedSaid = false;
         presence.silent();
-        // Silent on its link while a relay already carries it: reached all the same.
-        if (route.inUse) options.notice('relayed');
       },
       heard(on) {
         presence.heard();
@@ -200,12 +207,7 @@ export function createMember(options: MemberOptions): Member {
   /** Its route through a relay while there is no direct link (member-route.ts). */
   const route = createMemberRoute({
     usable: () => announced.proven && !hold.why && !directReady(),
-    opened() {
-      opened();
-      // Its lines come again, through another member: the chat's "not responding" was not
-      // its last word (outage.ts, reached).
-      if (!presence.visible) options.notice('relayed');
-    },
+    opened,
     changed,
   });
   /** Where its channel messages go, in and out (member-messages.ts). */
@@ -285,6 +287,11 @@ export function createMember(options: MemberOptions): Member {
     },
     setRoute(next) {
       if (!disposed) route.set(next);
+    },
+    heardThroughRelay() {
+      if (disposed || presence.visible || reachedSaid || route.inUse === null) return;
+      reachedSaid = true;
+      options.notice('relayed');
     },
     rename(next) {
       if (disposed || next === name) return;

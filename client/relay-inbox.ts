@@ -128,6 +128,7 @@ export function createRelayInbox(options: InboxOptions) {
         continue;
       }
       counts.received++;
+      author.heardThroughRelay();
       options.deliver(author, message);
     }
   }
