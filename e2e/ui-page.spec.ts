@@ -391,6 +391,11 @@ test.describe('with a microphone', () => {
     await expect(fileName).toContainText('.txt');
     const ink = await inkOf(fileName);
     expect(ink.ascent, `ink above the file name's baseline, in a ${ink.em} px font`).toBeLessThan(4 * ink.em);
+    // Its time, beside the long sender's name, is one piece ("06:2" / "2 PM" on two rows before).
+    const rows = await fileLine(page, offer ?? '')
+      .locator('.line-time')
+      .evaluate((time) => new Set([...time.getClientRects()].map((box) => Math.round(box.top))).size);
+    expect(rows, 'rows the file line’s time takes').toBe(1);
     // The room's name is refused with that stack (it painted down over the header and the chat).
     await page.getByTestId('room-name').click();
     await page
