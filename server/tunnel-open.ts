@@ -91,12 +91,24 @@ async function askForTunnel(url: string, signal: AbortSignal): Promise<unknown> 
       `the tunnel server answered ${response.status}${typeof message === 'string' ? `: ${message}` : ''}`,
     );
   }
-  const { url: link, port } = (body ?? {}) as { url?: unknown; port?: unknown };
-  if (typeof link !== 'string' || typeof port !== 'number') {
-    throw new Error(`the tunnel server's answer is not a localtunnel one (no url and port in it)`);
+  const { url: link, port, ip, max_conn_count: connections } = (body ?? {}) as Record<string, unknown>;
+  if (typeof link !== 'string' || !/^https?:\/\//.test(link) || !isInteger(port, 1, 65_535)) {
+    throw new Error(`the tunnel server's answer is not a localtunnel one (no http(s) url and port 1–65535 in it)`);
+  }
+  // Checked here, since the package takes them as they come: a port out of range threw in
+  // its net.connect, and a server asking for a million connections would get them.
+  if (ip !== undefined && typeof ip !== 'string') throw new Error(`the tunnel server's answer has an odd ip`);
+  if (connections !== undefined && !isInteger(connections, 1, MAX_TUNNEL_CONNECTIONS)) {
+    throw new Error(`the tunnel server asks for ${String(connections)} connections (1–${MAX_TUNNEL_CONNECTIONS} here)`);
   }
   return body;
 }
+
+/** The most TCP connections to a tunnel server we keep (localtunnel's servers ask for 10). */
+const MAX_TUNNEL_CONNECTIONS = 50;
+
+const isInteger = (value: unknown, min: number, max: number): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
 
 /** The localtunnel package, with its opening request replaced by askForTunnel. */
 export function packageOpener(): OpenLocalTunnel {
@@ -105,10 +117,16 @@ export function packageOpener(): OpenLocalTunnel {
     const client = new Tunnel(options);
     const url = `${options.host ?? PUBLIC_TUNNEL_HOST}/${options.subdomain ?? '?new'}`;
     client._init = (cb) => {
-      askForTunnel(url, signal).then(
-        (body) => cb(null, client._getInfo(body)),
-        (error: unknown) => cb(error instanceof Error ? error : new Error(String(error))),
-      );
+      const fail = (error: unknown): void => cb(error instanceof Error ? error : new Error(String(error)));
+      askForTunnel(url, signal).then((body) => {
+        // Whatever the package does with the answer throws here, not out of a promise nobody
+        // handles: that took the whole server down (a port out of range, a hostile review).
+        try {
+          cb(null, client._getInfo(body));
+        } catch (error) {
+          fail(error);
+        }
+      }, fail);
     };
     return new Promise((resolve, reject) => client.open((error) => (error ? reject(error) : resolve(client))));
   };

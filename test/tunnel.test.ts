@@ -176,6 +176,32 @@ test("a tunnel server's refusal to open is said with its status and message", as
   }
 });
 
+test("a tunnel server's answer that is no localtunnel one (a port out of range, a million connections) is refused and retried: the server goes on", async () => {
+  for (const [answer, said] of [
+    [{ url: 'https://x.example', port: 70_000 }, 'port 1–65535'],
+    [{ url: 'https://x.example', port: 1.5 }, 'port 1–65535'],
+    [{ url: 'javascript:alert(1)', port: 1 }, 'http(s) url'],
+    [{ url: 'https://x.example', port: 1, max_conn_count: 1_000_000 }, 'asks for 1000000 connections'],
+  ] as const) {
+    const { server, port } = await listening(
+      createHttpServer((_, response) => {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify(answer));
+      }),
+    );
+    try {
+      const { lines, close } = await firstOutcome(`http://127.0.0.1:${port}`);
+      await close();
+      assert.match(
+        lines[1] ?? '',
+        new RegExp(`^roomlink tunnel could not open: .*${said.replace(/[()]/g, '\\$&')}.*; retrying in 1 s$`),
+      );
+    } finally {
+      server.close();
+    }
+  }
+});
+
 test('a tunnel server that takes the connection and never answers is given up on after the open timeout', async () => {
   const sockets: Socket[] = [];
   let askedHungUp = false;
