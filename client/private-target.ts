@@ -35,12 +35,19 @@ export function createPrivateTarget({ member, shown, say }: PrivateTargetOptions
   /** A look at the member list is queued (membersChanged). */
   let lookQueued = false;
 
+  /** The chosen member as a sentence names it (its name may not be known: one gone before we chose it). */
+  const who = (): string => (chosenName ? isolate(chosenName) : 'The member you wrote to');
   const show = (): void => shown(chosen === null ? null : { id: chosen, name: chosenName, away: !present });
 
-  function choose(peerId: string | null): void {
+  /**
+   * Writes to `peerId` from now on (null: everyone). A member not here (a reply to a private
+   * line of one gone since) is chosen all the same, away, under `name`: made "everyone" instead,
+   * the reply typed for it went to the room.
+   */
+  function choose(peerId: string | null, name = ''): void {
     const target = peerId === null ? undefined : member(peerId);
-    chosen = target ? target.id : null;
-    chosenName = target?.name ?? '';
+    chosen = target?.id ?? peerId;
+    chosenName = target?.name ?? name;
     present = target !== undefined;
     show();
   }
@@ -55,7 +62,7 @@ export function createPrivateTarget({ member, shown, say }: PrivateTargetOptions
     show();
     if (!present) {
       say(
-        `${chosenName ? isolate(chosenName) : 'The member you wrote to'} is no longer here. You are still writing privately to them: nothing you write goes to anyone until they are back, or you choose Back to everyone.`,
+        `${who()} is no longer here. You are still writing privately to them: nothing you write goes to anyone until they are back, or you choose Back to everyone.`,
       );
     }
     return present;
@@ -72,7 +79,7 @@ export function createPrivateTarget({ member, shown, say }: PrivateTargetOptions
      */
     destination(): Destination {
       if (!here()) {
-        say(`${isolate(chosenName)} is not here: nothing was sent, and your message is still in the box.`);
+        say(`${who()} is not here: nothing was sent, and your message is still in the box.`);
         return 'gone';
       }
       const to = chosen === null ? null : (member(chosen) ?? null);
@@ -80,7 +87,7 @@ export function createPrivateTarget({ member, shown, say }: PrivateTargetOptions
       // queue nothing for it, and Enter did nothing the user could see.
       if (to?.shut) {
         say(
-          `${isolate(chosenName)} can’t receive messages now (the member list says why): nothing was sent, and your message is still in the box.`,
+          `${who()} can’t receive messages now (the member list says why): nothing was sent, and your message is still in the box.`,
         );
         return 'gone';
       }

@@ -103,8 +103,7 @@ test('a private message reaches only its recipient, marked on both sides, and st
 
   // An edit goes where its line went. ↑ edits her public line; choosing Carol to write to ends
   // the edit, so what she types then goes to Carol alone as a new line (it was saved as an edit
-  // of the public line, to everyone, under "Private to carol"). Edit on a public line while
-  // writing to Carol brings the box back to everyone.
+  // of the public line, to everyone, under "Private to carol").
   await input.press('ArrowUp');
   await expect(alice.page.getByTestId('edit-bar')).toBeVisible();
   await expect(input).toHaveValue('public after bob came back');
@@ -118,11 +117,28 @@ test('a private message reaches only its recipient, marked on both sides, and st
     page.locator(`#messages > li[data-from="${alice.id}"]`).filter({ hasText: 'public after bob came back' });
   await expect(publicLine(bob.page).getByTestId('edited')).toHaveCount(0);
   expect((await shownLines(bob.page)).map((line) => line.text)).not.toContain('only for carol, not an edit');
+  // Edit on a public line while writing to Carol, with a draft for her: the box still writes
+  // to Carol, the bar says the edit goes to everyone, and her draft comes back after it.
+  await input.fill('a draft for carol alone');
   await publicLine(alice.page).getByTestId('edit').click();
-  await expect(alice.page.getByTestId('private-recipient')).toBeHidden();
-  await expect(alice.page.getByTestId('edit-bar')).toBeVisible();
+  await expect(alice.page.getByTestId('edit-bar')).toContainText('Editing your message to everyone');
+  await expect(alice.page.getByTestId('private-recipient')).toContainText('Private to carol');
   await input.press('Escape');
   await expect(alice.page.getByTestId('edit-bar')).toBeHidden();
+  await expect(input).toHaveValue('a draft for carol alone');
+  // A reply to Bob's private line takes the box to Bob; Carol's draft stays with her.
+  await alice.page
+    .locator(`#messages > li[data-private-from="${bob.id}"]`)
+    .filter({ hasText: 'reply for alice only' })
+    .getByTestId('reply')
+    .click();
+  await expect(alice.page.getByTestId('private-recipient')).toContainText('Private to bob');
+  await expect(input).toHaveValue('');
+  await input.press('Escape');
+  await alice.page.locator(`[data-testid=peer][data-peer-id="${carol.id}"]`).click();
+  await expect(input).toHaveValue('a draft for carol alone');
+  await input.fill('');
+  await alice.page.getByTestId('private-clear').click();
   await waitForMesh([alice, bob, carol], meshTimeoutMs);
 
   // A fourth member's history holds the public line and neither private one.

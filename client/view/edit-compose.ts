@@ -1,9 +1,12 @@
-// Editing one of our lines in the message box: "Editing your message" above the box, with a
+// Editing one of our lines in the message box: "Editing your message to everyone" (or
+// "privately to Dave": where the line went, whomever the box writes to) above the box, with a
 // ✕ that cancels (so does Escape in the box: composer-bar.ts), and Send saying Save. The box
 // takes the line's text and the keyboard; what was being written there waits and comes back
 // once the edit is saved or cancelled. The line being edited is marked in the list (told
 // through `editing`), so that it is plain which one the box holds.
+import { isolate } from '../isolate.ts';
 import { createComposerBar } from './composer-bar.ts';
+import { sentenceNodes } from './text.ts';
 
 /** Enter on an edit emptied to nothing: the note under the box (composer-notes.ts), said by its live region. */
 export const EMPTY_EDIT =
@@ -20,6 +23,8 @@ export interface EditTarget {
   readonly id: string;
   readonly text: string;
   readonly privateWith: string | null;
+  /** The name of the member it went to privately, as the edit bar says it; null for the room. */
+  readonly toName?: string | null;
 }
 
 export interface EditCompose {
@@ -53,7 +58,6 @@ export function createEditCompose(
     end,
     say,
   });
-  bar.words.textContent = 'Editing your message · Enter saves, Escape cancels';
 
   function end(): void {
     if (target === null) return;
@@ -71,6 +75,9 @@ export function createEditCompose(
       if (target === null) draft = box.value;
       target = next;
       editing(next.id);
+      // Where the edit goes, said: it goes where its line went, whomever the box writes to.
+      const to = next.privateWith === null ? 'to everyone' : `privately to ${isolate(next.toName ?? 'them')}`;
+      bar.words.replaceChildren(...sentenceNodes(`Editing your message ${to} · Enter saves, Escape cancels`));
       bar.show();
       sendButton.textContent = 'Save';
       box.value = next.text;

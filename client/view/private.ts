@@ -8,13 +8,18 @@ import { el } from './dom.ts';
 import { sentenceNodes } from './text.ts';
 
 export interface PrivateView {
-  /** The chosen member (null: everyone), its name, and whether it is away, as the composer shows it. */
+  /**
+   * The chosen member (null: everyone), its name, and whether it is away, as the composer shows
+   * it; another conversation than the one shown takes the box's draft with it (swapDrafts).
+   */
   show(recipient: Recipient | null): void;
   /**
    * Back to everyone, as Back to everyone does (what was typed stays with that member), with
    * the keyboard left where it is: for a member we just ignored (ignored.ts).
    */
   backToEveryone(): void;
+  /** The member the bar shows as written to, or null (everyone). */
+  shownId(): string | null;
 }
 
 /** The Files button's title while writing to everyone (index.html). */
@@ -46,16 +51,22 @@ export function createPrivateView(handlers: { choose(peerId: string | null): voi
    * closes: people-toggle.ts), unless `focus` is false.
    */
   function chosen(peerId: string | null, focus = true): void {
-    const from = bar.dataset.peerId ?? '';
     handlers.choose(peerId);
-    const to = bar.dataset.peerId ?? '';
-    if (input && to !== from) {
-      if (input.value !== '') drafts.set(from, input.value);
-      else drafts.delete(from);
-      input.value = drafts.get(to) ?? '';
-      drafts.delete(to);
-    }
     if (focus) input?.focus();
+  }
+
+  /**
+   * The box's draft stays with the conversation it was written in, and the new one's comes
+   * back: whoever changed the conversation (a click, a reply to a private line). Done by the
+   * user's click alone, a reply that chose another member left the words typed for Carol in
+   * the box, now writing to Dave.
+   */
+  function swapDrafts(from: string, to: string): void {
+    if (!input || to === from) return;
+    if (input.value !== '') drafts.set(from, input.value);
+    else drafts.delete(from);
+    input.value = drafts.get(to) ?? '';
+    drafts.delete(to);
   }
 
   list.addEventListener('click', (event) => {
@@ -70,7 +81,9 @@ export function createPrivateView(handlers: { choose(peerId: string | null): voi
 
   return {
     backToEveryone: () => chosen(null, false),
+    shownId: () => bar.dataset.peerId || null,
     show(recipient) {
+      swapDrafts(bar.dataset.peerId ?? '', recipient?.id ?? '');
       bar.hidden = recipient === null;
       bar.dataset.peerId = recipient?.id ?? '';
       bar.dataset.away = String(recipient?.away ?? false);

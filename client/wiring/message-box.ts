@@ -30,7 +30,7 @@ export interface MessageBoxOptions {
   /** Parts made after the page view, reached only when called (once main.ts has run). */
   later(): {
     mesh: Pick<Mesh, 'members'>;
-    names: Pick<Names, 'taggedName'>;
+    names: Pick<Names, 'taggedName' | 'nameOf'>;
     privateTarget: Pick<PrivateTarget, 'destination' | 'current' | 'choose'>;
     chat: Pick<Chat, 'send'>;
     edits: Pick<Edits, 'edit' | 'lastOwn' | 'ownLine'>;
@@ -77,22 +77,26 @@ export function wireMessageBox({ ownName, signaling, outage, draft, later }: Mes
   });
 
   /**
-   * Our line goes to the message box to be edited (its Edit button, or E on it in the list),
-   * in its own conversation: the box writes to whom the line went, as a reply's does.
+   * Our line goes to the message box to be edited (its Edit button, or E on it in the list).
+   * The box keeps writing to whom it was (an edit goes where its line went, and its bar says
+   * where): switching the conversation for it took the draft typed for Carol along to the room.
    */
   function startEdit(id: string): void {
-    const { edits, privateTarget } = later();
+    const { edits, names } = later();
     const line = edits.ownLine(id);
     if (line === null) return;
-    if (privateTarget.current() !== line.privateWith) privateTarget.choose(line.privateWith);
-    page.edit(line);
+    page.edit({
+      ...line,
+      toName: line.privateWith === null ? null : names.taggedName(line.privateWith, names.nameOf(line.privateWith)),
+    });
   }
 
   /** Starts a reply: to a private line, privately to its other party. */
   function startReply(target: ReplyTarget): void {
     const { privateTarget } = later();
     if (target.privateWith !== null && privateTarget.current() !== target.privateWith) {
-      privateTarget.choose(target.privateWith);
+      // Its other party's name, as the line says it: the member may have gone since.
+      privateTarget.choose(target.privateWith, target.own ? '' : target.re.name);
     }
     page.reply(target);
   }

@@ -32,15 +32,21 @@ export function wirePrivateTarget({ members, names, page, say, ignored, later }:
   const privateTarget = createPrivateTarget({
     member: (peerId) => later().mesh.member(peerId),
     shown(target) {
+      // Writing to someone else ends an edit under way: left open, the box said "Private to
+      // Carol" and Save put the words typed for her in a line to the room. First, so that the
+      // draft it gives back goes with its own conversation (view/private.ts swaps them).
+      const editing = page.editTarget();
+      if (editing && privateView.shownId() !== (target?.id ?? null)) page.cancelEdit();
       members.setSelected(target?.id ?? null);
-      privateView.show(target && { ...target, name: names.taggedName(target.id, target.name) });
+      privateView.show(
+        target && {
+          ...target,
+          name: target.name ? names.taggedName(target.id, target.name) : 'the member you wrote to',
+        },
+      );
       // A reply to a private line is for its other party alone.
       const reply = page.replyTarget();
       if (reply && reply.privateWith !== null && reply.privateWith !== target?.id) page.cancelReply();
-      // An edit goes where its line went: writing to someone else ends it. Left open, the box
-      // said "Private to Carol" and Save put the words typed for her in a line to the room.
-      const editing = page.editTarget();
-      if (editing && editing.privateWith !== (target?.id ?? null)) page.cancelEdit();
       // Those told we type and no longer written to hear we stopped, now.
       later().typing.audienceChanged();
     },

@@ -137,3 +137,18 @@ test('a member here that receives nothing (no room key, or held): nothing goes, 
   assert.ok(destination !== 'gone');
   assert.equal(destination.to?.id, 'eve');
 });
+
+test('a member chosen while not here (a reply to a private line of one gone since) is chosen away: nothing goes, not to everyone', () => {
+  const { add, target, said, names } = harness();
+  target.choose('dave', 'Dave');
+  assert.equal(target.current(), 'dave');
+  assert.equal(target.destination(), 'gone', 'the reply typed for him does not go to the room');
+  assert.match(said.at(-1) ?? '', /^Dave is not here: nothing was sent/);
+  target.choose('erin');
+  assert.equal(target.destination(), 'gone');
+  assert.match(said.at(-1) ?? '', /^The member you wrote to is not here/, 'no name known: said so');
+  add('dave', 'Dave');
+  target.choose('dave', 'Dave');
+  assert.notEqual(target.destination(), 'gone');
+  assert.deepEqual(names(), ['Dave (away)', ' (away)', 'Dave']);
+});
