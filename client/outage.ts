@@ -302,9 +302,10 @@ export function createSilenceNotices(
         unsaid.add(id);
         return;
       }
-      if (unsaid.has(id)) return;
+      // A "not responding" waiting out the minute (settle) is not said either: its member is heard.
       clearTimeout(deferred.get(id));
       deferred.delete(id);
+      if (unsaid.has(id)) return;
       unsaid.add(id);
       if (saidAt.has(id)) say();
     },

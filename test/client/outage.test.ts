@@ -285,3 +285,22 @@ test('a silent member reached through another: said "back, through" once "not re
   notices.back('carol', () => said.push('carol back'));
   assert.deepEqual(said, ['bob silent', 'bob through dave']);
 });
+
+test('a "not responding" waiting out the minute is not said once its member is heard through a relay', () => {
+  const h = harness();
+  const clock = { now: 0 };
+  const notices = createSilenceNotices(h.watch, () => clock.now);
+  const said: string[] = [];
+  h.watch.update(h.facts({ bob: true, carol: true }));
+  notices.silent('bob', () => said.push('bob silent'));
+  mock.timers.tick(SILENT_NOTICE_HOLD_MS);
+  clock.now = 5_000;
+  notices.back('bob', () => said.push('bob back'));
+  // Silent again within the minute: its "not responding" waits for the minute to be over.
+  clock.now = 10_000;
+  notices.silent('bob', () => said.push('bob silent'));
+  mock.timers.tick(SILENT_NOTICE_HOLD_MS);
+  notices.reached('bob', () => said.push('bob through carol'));
+  mock.timers.tick(SILENCE_SAID_EVERY_MS);
+  assert.deepEqual(said, ['bob silent', 'bob back'], 'his lines come: not "not responding" after them');
+});
