@@ -83,6 +83,12 @@ export interface MemberHandle {
   /** What we send it goes through another member (relay.ts), sealed, for now. */
   readonly relayed: boolean;
   /**
+   * Silent on its own link, but a message it sealed came since through this member (its
+   * name): it is here, reached only through others. Null otherwise. Its own word, unlike
+   * `relayed`, which rests on a relay's claim to link to it.
+   */
+  readonly heardThrough: string | null;
+  /**
    * The chat channel can take more now (backpressure), and our hello is on it (lines must
    * follow the hello that carries our signing key); control messages may ignore this.
    */

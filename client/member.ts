@@ -44,8 +44,8 @@ export interface MemberOptions {
    * cut off), not with the list's next calm redraw (view/calm.ts: up to a quarter second).
    */
   changed(now?: boolean): void;
-  /** Something worth a line in the chat happened to this member. */
-  notice(kind: MemberNoticeKind): void;
+  /** Something worth a line in the chat happened to this member; `via`: the relay that carried it ('relayed'). */
+  notice(kind: MemberNoticeKind, via?: string): void;
   /** The link says the member is gone (channel closed, goodbye): the mesh disposes it. */
   gone(reason: DisposeReason): void;
 }
@@ -82,11 +82,12 @@ export interface Member extends MemberHandle {
   /** The route relay-route.ts chose while there is no direct link (null: none). */
   setRoute(route: RelayRoute | null): void;
   /**
-   * A message it sealed came through a relay (relay-inbox.ts): silent on its own link, it is
-   * heard all the same, and the chat says so once (outage.ts, reached). On its word, not on a
-   * relay's: a relay that says it links to a member gone would have had it "back".
+   * A message it sealed came through `via` (relay-inbox.ts): silent on its own link, it is
+   * heard all the same, and the chat says so once (outage.ts, reached), naming the member that
+   * carried it. On its word, not on a relay's: a relay that says it links to a member gone
+   * would have had it "back".
    */
-  heardThroughRelay(): void;
+  heardThroughRelay(via: string): void;
   /** Our direct link's round-trip time when known (relays are picked by it). */
   readonly rttMs: number | null;
   dispose(reason: DisposeReason): void;
@@ -105,8 +106,8 @@ export function createMember(options: MemberOptions): Member {
 
   /** What the current link's feature messages get while its hello is checked (member-gate.ts). */
   const gate = createGate();
-  /** Heard through a relay since its link last fell silent: said once (heardThroughRelay). */
-  let reachedSaid = false;
+  /** The member that carried a message of its since its link last fell silent, or null (heardThroughRelay). */
+  let heardVia: string | null = null;
   /** Heard, silent, or awaited back (member-presence.ts). */
   const presence = createPresence({ disposed: isDisposed, notice: options.notice, changed });
   /** This page's verdicts on the member: muted, held for good, shut (member-hold.ts). */
@@ -185,7 +186,7 @@ export function createMember(options: MemberOptions): Member {
       drain: () => router.drained(handle),
       closed: (on) => proof.closed(on),
       silent() {
-        reachedSaid = false;
+        heardVia = null;
         presence.silent();
       },
       heard(on) {
@@ -266,6 +267,9 @@ export function createMember(options: MemberOptions): Member {
     get relayed() {
       return !disposed && route.inUse !== null;
     },
+    get heardThrough() {
+      return !disposed && !presence.visible ? heardVia : null;
+    },
     get writable() {
       return !disposed && messages.writable;
     },
@@ -288,10 +292,11 @@ export function createMember(options: MemberOptions): Member {
     setRoute(next) {
       if (!disposed) route.set(next);
     },
-    heardThroughRelay() {
-      if (disposed || presence.visible || reachedSaid || route.inUse === null) return;
-      reachedSaid = true;
-      options.notice('relayed');
+    heardThroughRelay(via) {
+      if (disposed || presence.visible || heardVia !== null) return;
+      heardVia = via;
+      options.notice('relayed', via);
+      changed();
     },
     rename(next) {
       if (disposed || next === name) return;

@@ -136,12 +136,11 @@ export function createMesh(options: MeshOptions): Mesh {
       router: options.router,
       sendSignal: options.sendSignal,
       changed: (now) => entries.get(id)?.member === member && changed(now),
-      notice: (kind) => {
+      notice: (kind, via) => {
         const entry = entries.get(id);
         if (entry?.member !== member) return;
         if (kind === 'relayed') {
-          const via = member.view().via;
-          if (via) options.notice({ kind, id, name: member.name, via: via.name });
+          if (via !== undefined) options.notice({ kind, id, name: member.name, via });
           return;
         }
         options.notice({ kind, id, name: member.name });

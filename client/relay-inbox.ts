@@ -128,7 +128,6 @@ export function createRelayInbox(options: InboxOptions) {
         continue;
       }
       counts.received++;
-      author.heardThroughRelay();
       options.deliver(author, message);
     }
   }
@@ -215,6 +214,8 @@ export function createRelayInbox(options: InboxOptions) {
             return;
           }
           if (inner.t === 'ack') options.acknowledged(author, inner.ids);
+          // Its own word, sealed, came through `via`: heard there, if silent on its own link.
+          author.heardThroughRelay(via.name);
           inbox.ready.push(inner);
         } finally {
           inbox.arriving--;

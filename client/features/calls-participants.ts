@@ -23,8 +23,8 @@ export interface CallParticipant {
    */
   heard: boolean;
   /**
-   * Silent on its own link but reached through another member (relay.ts): its words come,
-   * its media cannot (calls need a direct link or TURN), so it is not "not responding".
+   * Silent on its own link but heard through another member (MemberHandle.heardThrough): its
+   * words come, its media cannot (calls need a direct link or TURN): not "not responding".
    */
   throughOthers: boolean;
 }
@@ -68,7 +68,7 @@ export function createCallParticipants({ members, slots, own, media, joining }: 
           screen,
           audio,
           heard: member.open,
-          throughOthers: member.relayed,
+          throughOthers: member.heardThrough !== null,
         });
       }
       return out;

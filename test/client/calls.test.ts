@@ -243,6 +243,7 @@ function fakeMember(id: string): FakeMember {
     shut: false,
     open: true,
     relayed: false,
+    heardThrough: null,
     writable: true,
     wire: [],
     fakePc: pc,

@@ -17,6 +17,7 @@ export interface FakeMember extends MemberHandle {
   /** Writable here: a test shuts a member out (held, or without the room key). */
   shut: boolean;
   relayed: boolean;
+  heardThrough: string | null;
   verification: MemberHandle['verification'];
 }
 
@@ -35,6 +36,7 @@ export function fakeMember(id: string, key: string | null = null, open = false):
     disposed: false,
     shut: false,
     relayed: false,
+    heardThrough: null,
     isOpen: open,
     wire: [],
     get open() {

@@ -213,6 +213,7 @@ export function link(a: Page, b: Page): void {
         return !disposed;
       },
       relayed: false,
+      heardThrough: null,
       get writable() {
         return !disposed;
       },

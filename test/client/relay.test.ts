@@ -797,26 +797,35 @@ test('a line sent through a relay while a member was silent goes again on the di
   await until(() => direct().length === 1, 'the unacknowledged line went again, directly');
 });
 
-test('a member silent on its link is news for the chat once a message of its own comes through a relay, not on a relay’s word that it links to it', async () => {
-  const r = await room();
+test('a member silent on its link is news for the chat once a message of its own comes through a relay, not on a relay’s word that it links to it; the relay named is the one that carried it', async () => {
+  const r = await room({ withDave: true });
   const about = (id: string) =>
     r.notices.flatMap((n) => (n.id !== id ? [] : n.kind === 'relayed' ? [`relayed via ${n.via}`] : [n.kind]));
-  await until(() => [BOB, CAROL].every((id) => r.mesh.object(id)?.announced !== null), 'keys checked');
+  await until(() => [BOB, CAROL, DAVE].every((id) => r.mesh.object(id)?.announced !== null), 'keys checked');
   await r.link(r.toCarol, r.carol);
   await r.link(r.toBob, r.bob);
+  await r.link(r.toDave as FakeLink, r.dave);
   // Carol says she links to bob: his silence finds the route there at once, but only her word
   // says he is there (a member gone would be routed to the same way).
   r.toCarol.deliver({ t: 'relay:links', peers: [{ id: BOB, rtt: 7 }] });
   r.toBob.goSilent();
   await until(() => r.view(BOB)?.state === 'relayed', 'bob is relayed through carol');
   assert.deepEqual(about(BOB), ['silent']);
-  // A line he sealed comes through her: he is heard, once.
-  for (const n of [1, 2]) {
-    const sealed = await sealedByBob(r, await bobSays(r.bob, `through carol ${n}`, `bob-line-00${n}`));
-    r.toCarol.deliver({ t: 'relay:deliver', from: BOB, sealed });
-    await until(() => r.shown.some((line) => line.text === `through carol ${n}`), 'his line is shown');
+  assert.equal(r.mesh.object(BOB)?.heardThrough, null, 'routed through carol, not heard yet');
+  // A line he sealed comes through dave: he is heard there, once.
+  for (const [n, via] of [
+    [1, r.toDave],
+    [2, r.toCarol],
+  ] as const) {
+    const sealed = await sealedByBob(r, await bobSays(r.bob, `through a relay ${n}`, `bob-line-00${n}`));
+    via?.deliver({ t: 'relay:deliver', from: BOB, sealed });
+    await until(() => r.shown.some((line) => line.text === `through a relay ${n}`), 'his line is shown');
   }
-  assert.deepEqual(about(BOB), ['silent', 'relayed via Carol']);
+  assert.deepEqual(about(BOB), ['silent', 'relayed via Dave']);
+  assert.equal(r.mesh.object(BOB)?.heardThrough, 'Dave');
+  // Heard on his own link again: no longer "through" anyone.
+  r.toBob.hearAgain({ t: 'ping', n: 1 });
+  assert.equal(r.mesh.object(BOB)?.heardThrough, null);
 
   // A link that never worked (no path between the two): relayed from the start, nothing said.
   const never = await room();
