@@ -46,6 +46,8 @@ export interface HistoryView {
    * after lines were placed (the files a reload brings back are placed at once).
    */
   setBack(back: boolean): void;
+  /** Whether a copy of this line is placed here (a better one replaces it: place). */
+  holds(from: string, id: string): boolean;
 }
 
 export function createHistoryView(options: HistoryViewOptions = {}): HistoryView {
@@ -87,6 +89,7 @@ export function createHistoryView(options: HistoryViewOptions = {}): HistoryView
   }
 
   return {
+    holds: (from, id) => byKey.has(lineKey(from, id)),
     setBack(next) {
       back = next;
       if (marker) marker.textContent = noteText();

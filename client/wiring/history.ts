@@ -66,8 +66,9 @@ export function wireHistory(options: HistoryWiringOptions) {
  * shows a line of its author's written before it as it came: then it goes among those, by its
  * time (near-order.ts keeps one author's lines in the order written). A tab reloaded during a
  * burst had an author's resent line 10 come live, then another member's answer bring line 11,
- * placed above it in the history block (an exploratory pass). Only a checked copy: one on a
- * member's word may be replaced by a better copy, which the history view does in its place.
+ * placed above it in the history block (an exploratory pass). Only a checked copy, and only one
+ * the history view holds no copy of: one on a member's word may be replaced by a better copy,
+ * which the history view does in its place.
  */
 export function placeHistoryLine(
   { historyView, lines }: Pick<LineViews, 'historyView' | 'lines'>,
@@ -75,7 +76,9 @@ export function placeHistoryLine(
   item: HTMLLIElement,
 ): boolean {
   const ts = Math.min(line.ts, line.receivedAt ?? line.ts);
-  if (line.history?.verified !== 'true' || !lines.cameBefore(line.from, ts)) return historyView.place(line, item);
+  // A copy of it placed already (on a member's word) is replaced where it is, not left beside it.
+  const late = line.history?.verified === 'true' && !historyView.holds(line.from, line.id);
+  if (!late || !lines.cameBefore(line.from, ts)) return historyView.place(line, item);
   lines.placeLate(item, { ts, from: line.from, id: line.id });
   return true;
 }

@@ -67,4 +67,20 @@ test('a history line written after a line of its author’s this page shows as i
     .byId('messages')
     .children.map((item) => (item as unknown as HTMLElement).dataset.id ?? 'marker');
   assert.deepEqual(ids, ['marker', 'alice-8', 'bob-9', 'bob-10', 'bob-11']);
+
+  // A copy on a member's word placed in the block first (Mallory's, of bob's line 12): the
+  // checked copy that comes next replaces it there, rather than going below beside it.
+  const forged = at('bob-12', 12, { verified: 'false', relayedBy: 'Mallory' });
+  placeHistoryLine(views, forged, views.lines.build(forged, 'Bob'));
+  const checkedCopy = at('bob-12', 12, checked);
+  const checkedItem = views.lines.build(checkedCopy, 'Bob');
+  placeHistoryLine(views, checkedCopy, checkedItem);
+  await frame();
+  const children = each.dom().byId('messages').children as unknown as HTMLElement[];
+  assert.deepEqual(
+    children.map((item) => item.dataset.id ?? 'marker'),
+    ['marker', 'alice-8', 'bob-9', 'bob-12', 'bob-10', 'bob-11'],
+    'one copy of bob-12',
+  );
+  assert.ok(children.includes(checkedItem), 'the checked one');
 });
