@@ -43,7 +43,9 @@ export function resolveRoomLink(location: Location, history: History): RoomLink 
   }
   let roomId = first ?? null;
   let key = fragmentKey !== null && ROOM_KEY_PATTERN.test(fragmentKey) ? fragmentKey : null;
-  const damagedKey = roomId !== null && fragmentKey !== null && key === null;
+  // Anything after # that is no key is a damaged one: a link rewriter's "#k%3D…" too (no k=
+  // in it at all), which read as a link without a key and was erased.
+  const damagedKey = roomId !== null && key === null && location.hash.length > 1;
   if (roomId === null) {
     roomId = nanoid(ROOM_ID_LENGTH);
     key = makeKey();
