@@ -89,11 +89,13 @@ const pageStatus = wireStatus({
 const { outage, silenceNotices, watchOutage } = pageStatus;
 
 /** The page view, and what its message box sends: lines, edits, replies (wiring/message-box.ts). */
+/** The room's draft, kept for the tab's next load (view/draft.ts). */
+const roomDraft = draftStore(roomId);
 const { page, startEdit, startReply, sendLine } = wireMessageBox({
   ownName,
   signaling,
   outage,
-  draft: draftStore(roomId),
+  draft: roomDraft,
   later: () => ({ mesh, names, privateTarget, chat, edits, typing, receipts, lineEdits }),
 });
 /** The member list, drawn a few times a second at most (wiring/member-list.ts). */
@@ -127,7 +129,15 @@ const views = wireLineViews({
 });
 const { lines, replies, lineEdits, say } = views;
 /** The member chosen for private messages, and the bar that says so (wiring/private-target.ts). */
-const privateTarget = wirePrivateTarget({ members, names, page, say, ignored, later: () => ({ mesh, typing }) });
+const privateTarget = wirePrivateTarget({
+  members,
+  names,
+  page,
+  say,
+  ignored,
+  roomDraft,
+  later: () => ({ mesh, typing }),
+});
 
 const ice = createIce({
   relayOnly: link.relayOnly,
@@ -165,6 +175,7 @@ const signals = wireChatSignals({
   memberList,
   lines,
   ignored,
+  editTarget: () => page.editTarget(),
   later: () => ({ mesh, history }),
 });
 const { typing, receipts, reactions, attention } = signals;

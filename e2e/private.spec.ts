@@ -3,7 +3,8 @@
 // and never part of the history a newcomer receives.
 
 import { expect, sharedTest as test } from './support/fixtures.ts';
-import { sendPrivate, shownLines, waitForHistory } from './support/history.ts';
+import { react, reactionChip, sendPrivate, shownLines, waitForHistory } from './support/history.ts';
+import { keepTyping } from './support/typing.ts';
 import { openRoom, openUser, selfId, sendMessage, shareLink, waitForMesh, waitForMessage } from './support/users.ts';
 
 // Four browsers on two shared cores: room to breathe under load.
@@ -139,6 +140,27 @@ test('a private message reaches only its recipient, marked on both sides, and st
   await expect(input).toHaveValue('a draft for carol alone');
   await input.fill('');
   await alice.page.getByTestId('private-clear').click();
+  // Editing her line private to Bob, from the room: only Bob hears she types (everyone did).
+  // Carol's page is read once a reaction Alice makes after the typing has reached it, on the
+  // same ordered channel: a typing start sent to her would have come first.
+  await alice.page
+    .locator(`[data-private-to="${bob.id}"]`)
+    .filter({ hasText: 'secret for bob' })
+    .getByTestId('edit')
+    .click();
+  await expect(alice.page.getByTestId('edit-bar')).toContainText('Editing your message privately to bob');
+  await input.pressSequentially(' and more', { delay: 20 });
+  const typist = await keepTyping(alice.page);
+  await expect(bob.page.getByTestId('typing')).toContainText('alice');
+  await react(alice.page, alice.id, 'public after bob came back', 'thumbs up');
+  await expect(reactionChip(carol.page, alice.id, 'public after bob came back', '👍')).toHaveAttribute(
+    'data-count',
+    '1',
+  );
+  await expect(carol.page.getByTestId('typing')).not.toContainText('alice');
+  await typist.stop();
+  await input.press('Escape');
+  await expect(alice.page.getByTestId('edit-bar')).toBeHidden();
   await waitForMesh([alice, bob, carol], meshTimeoutMs);
 
   // A fourth member's history holds the public line and neither private one.
@@ -153,4 +175,14 @@ test('a private message reaches only its recipient, marked on both sides, and st
   expect(onDave.map((line) => line.text)).not.toContain('secret for bob');
   expect(onDave.map((line) => line.text)).not.toContain('reply for alice only');
   expect(onDave.map((line) => line.text)).not.toContain('for bob while he was away');
+
+  // The room's draft set aside at once for a private conversation, a line sent there, then a
+  // reload: the room's draft is back in the box (it was lost, written neither before the
+  // switch nor after, and forgotten by the private send).
+  await input.fill('a room draft set aside');
+  await alice.page.locator(`[data-testid=peer][data-peer-id="${carol.id}"]`).click();
+  await sendMessage(alice.page, 'one more for carol');
+  await waitForMessage(carol.page, { from: alice.id, text: 'one more for carol' });
+  await alice.page.reload();
+  await expect(alice.page.getByTestId('message-input')).toHaveValue('a room draft set aside');
 });

@@ -47,3 +47,9 @@ export function fitToContent(box: HTMLTextAreaElement): Fit {
   box.addEventListener('input', fit);
   return fit;
 }
+
+/**
+ * A touch screen without a mouse (a phone): Enter there is a new line, and Send sends
+ * (composer-send.ts); what the page says of keys follows it (edit-compose.ts).
+ */
+export const TOUCH_ONLY = '(hover: none) and (pointer: coarse)';

@@ -2,7 +2,7 @@
 // the form submitted some other way, each straight to sendWritten, which saves the edit under
 // way, or sends the line with the reply it answers and empties the box, or says in the note
 // under the box why it did not.
-import { type Fit, sendsOnEnter, textToSend } from './composer-box.ts';
+import { type Fit, sendsOnEnter, TOUCH_ONLY, textToSend } from './composer-box.ts';
 import type { ComposerNotes } from './composer-notes.ts';
 import type { Draft } from './draft.ts';
 import { type EditCompose, EMPTY_EDIT } from './edit-compose.ts';
@@ -76,7 +76,7 @@ export function wireSending(parts: SendingParts): void {
   // Shift+Enter is left to the box: a new line. So is Enter on a touch screen without a
   // mouse (a phone), whose keyboard has no Shift+Enter: there Send sends, as in the chat apps
   // of phones, and the keyboard's key says "return" rather than "send".
-  const touchOnly = matchMedia('(hover: none) and (pointer: coarse)');
+  const touchOnly = matchMedia(TOUCH_ONLY);
   const enterKeyHint = () => {
     box.enterKeyHint = touchOnly.matches ? 'enter' : 'send';
   };

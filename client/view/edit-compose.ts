@@ -6,6 +6,7 @@
 // through `editing`), so that it is plain which one the box holds.
 import { isolate } from '../isolate.ts';
 import { createComposerBar } from './composer-bar.ts';
+import { TOUCH_ONLY } from './composer-box.ts';
 import { sentenceNodes } from './text.ts';
 
 /** Enter on an edit emptied to nothing: the note under the box (composer-notes.ts), said by its live region. */
@@ -77,7 +78,11 @@ export function createEditCompose(
       editing(next.id);
       // Where the edit goes, said: it goes where its line went, whomever the box writes to.
       const to = next.privateWith === null ? 'to everyone' : `privately to ${isolate(next.toName ?? 'them')}`;
-      bar.words.replaceChildren(...sentenceNodes(`Editing your message ${to} · Enter saves, Escape cancels`));
+      // On a phone Enter is a new line, and Send (saying Save) saves.
+      const keys = globalThis.matchMedia?.(TOUCH_ONLY).matches
+        ? 'Save keeps the change, ✕ cancels'
+        : 'Enter saves, Escape cancels';
+      bar.words.replaceChildren(...sentenceNodes(`Editing your message ${to} · ${keys}`));
       bar.show();
       sendButton.textContent = 'Save';
       box.value = next.text;

@@ -25,7 +25,13 @@ export interface PrivateView {
 /** The Files button's title while writing to everyone (index.html). */
 const FILES_TITLE = 'Send files (or drop them on the chat)';
 
-export function createPrivateView(handlers: { choose(peerId: string | null): void }): PrivateView {
+export interface PrivateViewHandlers {
+  choose(peerId: string | null): void;
+  /** The room's draft was set aside for a private conversation: kept for a reload (draft.ts). */
+  roomDraftSetAside?(text: string): void;
+}
+
+export function createPrivateView(handlers: PrivateViewHandlers): PrivateView {
   const list = document.getElementById('members') as HTMLUListElement;
   const composer = document.getElementById('composer') as HTMLFormElement;
   const input = composer.querySelector<HTMLTextAreaElement>('[data-testid=message-input]');
@@ -65,6 +71,7 @@ export function createPrivateView(handlers: { choose(peerId: string | null): voi
     if (!input || to === from) return;
     if (input.value !== '') drafts.set(from, input.value);
     else drafts.delete(from);
+    if (from === '') handlers.roomDraftSetAside?.(input.value);
     input.value = drafts.get(to) ?? '';
     drafts.delete(to);
   }

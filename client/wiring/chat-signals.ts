@@ -41,6 +41,8 @@ export interface ChatSignalsOptions {
    * reactions are not counted in the chips (ignored.ts).
    */
   ignored: Pick<Ignored, 'has' | 'changed'>;
+  /** Our line the message box is editing, if any: typing is told to whom that line went. */
+  editTarget(): { privateWith: string | null } | null;
   /** Parts made after these, reached only when called (once main.ts has run). */
   later(): {
     mesh: Pick<Mesh, 'all' | 'member'>;
@@ -49,13 +51,29 @@ export interface ChatSignalsOptions {
 }
 
 export function wireChatSignals(options: ChatSignalsOptions) {
-  const { roomId, ownId, selfName, identity, names, privateTarget, conversation, memberList, lines, ignored, later } =
-    options;
+  const {
+    roomId,
+    ownId,
+    selfName,
+    identity,
+    names,
+    privateTarget,
+    conversation,
+    memberList,
+    lines,
+    ignored,
+    editTarget,
+    later,
+  } = options;
   const { members, calm } = memberList;
   const typing = createTyping({
     members: () => later().mesh.all(),
-    // Writing privately: only that member hears we type.
-    audience: () => privateTarget.current(),
+    // Writing privately: only that member hears we type. Editing a line: whom it went to
+    // (editing a line private to Dave, everyone saw "Alice is typing…": an exploratory pass).
+    audience() {
+      const editing = editTarget();
+      return editing ? editing.privateWith : privateTarget.current();
+    },
     ignored: ignored.has,
     changed(list) {
       if (list.length > 0) conversation.spoke();

@@ -6,6 +6,7 @@
 // with); the rest of the page only starts an edit or a reply, or sends a line.
 import type { Chat } from '../features/chat.ts';
 import type { Edits } from '../features/edits.ts';
+import type { OwnLine } from '../features/edits-lines.ts';
 import type { Receipts } from '../features/receipts.ts';
 import type { Typing } from '../features/typing.ts';
 import type { Mesh } from '../mesh.ts';
@@ -13,6 +14,7 @@ import type { OutageWatch } from '../outage.ts';
 import type { PrivateTarget } from '../private-target.ts';
 import type { Signaling } from '../signaling.ts';
 import type { DraftStore } from '../view/draft.ts';
+import type { EditTarget } from '../view/edit-compose.ts';
 import type { LineEdits } from '../view/line-edits.ts';
 import { createPageView } from '../view/page.ts';
 import type { ReplyTarget } from '../view/reply-compose.ts';
@@ -34,7 +36,7 @@ export interface MessageBoxOptions {
     privateTarget: Pick<PrivateTarget, 'destination' | 'current' | 'choose'>;
     chat: Pick<Chat, 'send'>;
     edits: Pick<Edits, 'edit' | 'lastOwn' | 'ownLine'>;
-    typing: Pick<Typing, 'stop'>;
+    typing: Pick<Typing, 'stop' | 'audienceChanged'>;
     receipts: Pick<Receipts, 'sent'>;
     lineEdits: Pick<LineEdits, 'editing'>;
   };
@@ -66,10 +68,16 @@ export function wireMessageBox({ ownName, signaling, outage, draft, later }: Mes
       return true;
     },
     // ↑ edits our latest line where we are writing: the room, or the private conversation open.
-    lastOwnLine: () => later().edits.lastOwn(later().privateTarget.current()),
+    lastOwnLine() {
+      const line = later().edits.lastOwn(later().privateTarget.current());
+      return line && editTarget(line);
+    },
     editing(id) {
       later().lineEdits.editing(id);
-      if (id === null) later().typing.stop(); // saved, or given up: nothing more is being typed
+      if (id === null)
+        later().typing.stop(); // saved, or given up: nothing more is being typed
+      // An edit's typing goes to whom its line went, not to whom the box was writing.
+      else later().typing.audienceChanged();
     },
     retryJoin: () => signaling?.retryNow() ?? false,
     draft,
@@ -82,13 +90,15 @@ export function wireMessageBox({ ownName, signaling, outage, draft, later }: Mes
    * where): switching the conversation for it took the draft typed for Carol along to the room.
    */
   function startEdit(id: string): void {
-    const { edits, names } = later();
-    const line = edits.ownLine(id);
-    if (line === null) return;
-    page.edit({
-      ...line,
-      toName: line.privateWith === null ? null : names.taggedName(line.privateWith, names.nameOf(line.privateWith)),
-    });
+    const line = later().edits.ownLine(id);
+    if (line !== null) page.edit(editTarget(line));
+  }
+
+  /** Our line as the edit bar shows it: with the name of whom it went to privately. */
+  function editTarget(line: OwnLine): EditTarget {
+    const { names } = later();
+    const to = line.privateWith;
+    return { ...line, toName: to === null ? null : names.taggedName(to, names.nameOf(to)) };
   }
 
   /** Starts a reply: to a private line, privately to its other party. */

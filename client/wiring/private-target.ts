@@ -8,6 +8,7 @@ import type { Typing } from '../features/typing.ts';
 import type { Ignored } from '../ignored.ts';
 import type { Mesh } from '../mesh.ts';
 import { createPrivateTarget } from '../private-target.ts';
+import type { DraftStore } from '../view/draft.ts';
 import type { MembersView } from '../view/members.ts';
 import type { PageView } from '../view/page.ts';
 import { createPrivateView } from '../view/private.ts';
@@ -21,6 +22,8 @@ export interface PrivateTargetWiringOptions {
   say(text: string): void;
   /** A member we start ignoring, if written to, is written to no more: the composer goes back to the room. */
   ignored: Pick<Ignored, 'changed'>;
+  /** Where the room's draft is kept for the tab's next load (view/draft.ts). */
+  roomDraft: Pick<DraftStore, 'save'>;
   /** Parts made after the choice, reached only when called (once main.ts has run). */
   later(): {
     mesh: Pick<Mesh, 'member'>;
@@ -28,7 +31,15 @@ export interface PrivateTargetWiringOptions {
   };
 }
 
-export function wirePrivateTarget({ members, names, page, say, ignored, later }: PrivateTargetWiringOptions) {
+export function wirePrivateTarget({
+  members,
+  names,
+  page,
+  say,
+  ignored,
+  roomDraft,
+  later,
+}: PrivateTargetWiringOptions) {
   const privateTarget = createPrivateTarget({
     member: (peerId) => later().mesh.member(peerId),
     shown(target) {
@@ -52,7 +63,10 @@ export function wirePrivateTarget({ members, names, page, say, ignored, later }:
     },
     say,
   });
-  const privateView = createPrivateView({ choose: (peerId) => privateTarget.choose(peerId) });
+  const privateView = createPrivateView({
+    choose: (peerId) => privateTarget.choose(peerId),
+    roomDraftSetAside: (text) => roomDraft.save(text),
+  });
   ignored.changed((peerId, on) => {
     if (on && privateTarget.current() === peerId) privateView.backToEveryone();
   });

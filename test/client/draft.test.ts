@@ -76,6 +76,9 @@ test('nothing written privately or in an edit is kept; a send forgets the draft'
   mock.timers.tick(400);
   pageGoes();
   assert.equal(stored.text, 'to the room', 'a private line never comes back in the room’s box');
+  box.value = ''; // sent to Bob: the page empties the box
+  draft.sent();
+  assert.equal(stored.text, 'to the room', 'a private line sent leaves the room’s draft kept');
   toRoom = true;
   type('hello all');
   box.value = ''; // sent: the page empties the box

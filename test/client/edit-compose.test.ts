@@ -29,7 +29,7 @@ function composer(editing: (id: string | null) => void = () => {}) {
     () => {},
     editing,
   );
-  return { box, send, edit };
+  return { form, box, send, edit };
 }
 
 test('while a line is edited, Send says Save (as the bar says "Enter saves"), and Send again after', () => {
@@ -79,4 +79,21 @@ test('the line being edited is marked in the list while the box holds it, and on
   assert.deepEqual(marked(), [false, true]);
   edit.end();
   assert.deepEqual(marked(), [false, false], 'saved or cancelled: no line marked');
+});
+
+test('the edit bar says where the edit goes, and the keys of this device: Enter on a keyboard, Save on a phone', (t) => {
+  const { form, edit } = composer();
+  // The bar's words: text and the <bdi> of a name, each a child in the stand-in page.
+  const words = () =>
+    (form.querySelector('.reply-bar-words')?.children ?? []).map((child) => child.textContent).join('');
+  edit.start({ id: 'line-1', text: 'helo', privateWith: null });
+  assert.equal(words(), 'Editing your message to everyone · Enter saves, Escape cancels');
+  edit.start({ id: 'line-2', text: 'psst', privateWith: 'dave-id', toName: 'Dave' });
+  assert.equal(words(), 'Editing your message privately to Dave · Enter saves, Escape cancels');
+  edit.end();
+  // A phone: Enter is a new line there (composer-send.ts).
+  Object.assign(globalThis, { matchMedia: (query: string) => ({ matches: query.includes('pointer: coarse') }) });
+  t.after(() => Reflect.deleteProperty(globalThis, 'matchMedia'));
+  edit.start({ id: 'line-1', text: 'helo', privateWith: null });
+  assert.equal(words(), 'Editing your message to everyone · Save keeps the change, ✕ cancels');
 });
