@@ -26,6 +26,29 @@ export interface PrivateTargetOptions {
 /** Where our next line or file goes. */
 export type Destination = { to: MemberHandle | null } | 'gone';
 
+/**
+ * What is being sent, for the sentence that says it did not go: a line stays in the box; a
+ * file was not sent (the user still has it); a voice message is refused before it is recorded,
+ * and one recorded already waits in the voice bar (view/voice-record.ts). "Your message is
+ * still in the box" was said for a file and for a clip thrown away.
+ */
+export type Sending = 'message' | 'files' | 'record' | 'voice';
+
+/** What is said after "Carol is not here: " for each. */
+const AWAY: Record<Sending, string> = {
+  message: 'nothing was sent, and your message is still in the box.',
+  files: 'files can’t go to them until they are back, so nothing was sent.',
+  record: 'voice messages can’t go to them until they are back, so nothing is recorded.',
+  voice: 'your voice message was not sent. It waits in the voice bar: Send it once they are back, or Cancel.',
+};
+/** What is said after "Carol can’t receive messages now (the member list says why): " for each. */
+const SHUT: Record<Sending, string> = {
+  message: 'nothing was sent, and your message is still in the box.',
+  files: 'nothing was sent.',
+  record: 'nothing is recorded.',
+  voice: 'your voice message was not sent. It waits in the voice bar: Send it later, or Cancel.',
+};
+
 export function createPrivateTarget({ member, shown, say }: PrivateTargetOptions) {
   let chosen: string | null = null;
   /** Its name when chosen, renamed or last seen, to say who went. */
@@ -75,20 +98,19 @@ export function createPrivateTarget({ member, shown, say }: PrivateTargetOptions
     /**
      * Where what we send now goes: the chosen member, or everyone (null). 'gone' when the
      * chosen member is not here, or is here but shut (MemberHandle.shut): nothing may go (the
-     * composer keeps the text, and the chat says why), and private mode stays.
+     * composer keeps the text, and the chat says why, in words for what was `sending`), and
+     * private mode stays.
      */
-    destination(): Destination {
+    destination(sending: Sending = 'message'): Destination {
       if (!here()) {
-        say(`${who()} is not here: nothing was sent, and your message is still in the box.`);
+        say(`${who()} is not here: ${AWAY[sending]}`);
         return 'gone';
       }
       const to = chosen === null ? null : (member(chosen) ?? null);
       // Here but shut (no room key, or held: the member list says which): the chat would
       // queue nothing for it, and Enter did nothing the user could see.
       if (to?.shut) {
-        say(
-          `${who()} can’t receive messages now (the member list says why): nothing was sent, and your message is still in the box.`,
-        );
+        say(`${who()} can’t receive messages now (the member list says why): ${SHUT[sending]}`);
         return 'gone';
       }
       return { to };

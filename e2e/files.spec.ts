@@ -521,16 +521,13 @@ test('a corrupted chunk from a hostile member is caught and the file discarded',
   await makePng(bob.page, 'pasted.png');
   await makeFile(bob.page, { name: 'dropped.txt', type: 'text/plain', text: 'dropped on the chat' });
   await pasteOrDrop(bob.page, 'paste', 'pasted.png');
-  // Held over the chat, the file is told what letting go does.
+  // Held over the chat, the file is told what letting go does, and to whom.
   await pasteOrDrop(bob.page, 'drag', 'dropped.txt');
-  const dropHint = () =>
-    bob.page.locator('#chat').evaluate((chat) => {
-      const g = globalThis as unknown as { getComputedStyle(e: unknown, pseudo: string): { content: string } };
-      return g.getComputedStyle(chat, '::after').content;
-    });
-  expect(await dropHint()).toBe('"Drop to send"');
+  const dropHint = bob.page.getByTestId('drop-hint');
+  await expect(dropHint).toBeVisible();
+  await expect(dropHint).toHaveText('Drop to send to everyone');
   await pasteOrDrop(bob.page, 'drop', 'dropped.txt');
-  expect(await dropHint()).toBe('none');
+  await expect(dropHint).toBeHidden();
   const arrived = mallory.page.locator('[data-testid=message][data-kind=file][data-state=verified]', {
     hasText: /pasted\.png|dropped\.txt/,
   });

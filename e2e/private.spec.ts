@@ -2,6 +2,7 @@
 // window.roomlink.sendPrivate), sent only on that member's channel, marked on both sides,
 // and never part of the history a newcomer receives.
 
+import { makeFile, pasteOrDrop } from './support/files.ts';
 import { expect, sharedTest as test } from './support/fixtures.ts';
 import { react, reactionChip, sendPrivate, shownLines, waitForHistory } from './support/history.ts';
 import { keepTyping } from './support/typing.ts';
@@ -27,6 +28,12 @@ test('a private message reaches only its recipient, marked on both sides, and st
   // Files picked now go to Bob alone too: the Files button says so.
   const filesButton = alice.page.locator('label.file-button');
   await expect(filesButton).toHaveAttribute('title', 'Send files to bob alone (or drop them on the chat)');
+  // And so do the hint over the chat as a file is held above it, and the voice bar: a user
+  // took a drop, and a clip recorded for Carol, to go elsewhere than they went.
+  const dropHint = alice.page.getByTestId('drop-hint');
+  await expect(dropHint).toHaveText('Drop to send to bob alone');
+  await expect(dropHint.locator('bdi')).toHaveText('bob');
+  await expect(alice.page.getByTestId('voice-to')).toHaveText('to bob');
   // A draft written privately stays with Bob when Alice goes back to everyone (left in the
   // box, Enter would send it to the room), and comes back with him.
   const input = alice.page.getByTestId('message-input');
@@ -35,6 +42,8 @@ test('a private message reaches only its recipient, marked on both sides, and st
   await expect(input).toHaveValue('');
   await expect(input).toBeFocused();
   await expect(filesButton).toHaveAttribute('title', 'Send files (or drop them on the chat)');
+  await expect(dropHint).toHaveText('Drop to send to everyone');
+  await expect(alice.page.getByTestId('voice-to')).toHaveText('to everyone');
   await alice.page.locator(`[data-testid=peer][data-peer-id="${bob.id}"]`).click();
   await expect(input).toHaveValue('a draft for bob');
   await input.fill('');
@@ -80,6 +89,26 @@ test('a private message reaches only its recipient, marked on both sides, and st
   await expect(bar).toContainText('Private to bob');
   await sendMessage(alice.page, 'for bob while he was away');
   await expect(alice.page.getByTestId('message-input')).toHaveValue('for bob while he was away');
+  // Nor a file or a voice message, and the chat says so for what was tried (a file was told
+  // "your message is still in the box", and thrown away): the Files chooser stays shut, Record
+  // asks for no microphone, and a file held over the chat is told before it is let go.
+  const said = (text: string) => alice.page.locator('[data-testid=message][data-kind=system]', { hasText: text });
+  let choosers = 0;
+  alice.page.on('filechooser', () => void choosers++);
+  await filesButton.click();
+  await expect(said('bob is not here: files can’t go to them until they are back')).toHaveCount(1);
+  await alice.page.getByTestId('voice-record').click();
+  await expect(said('bob is not here: voice messages can’t go to them until they are back')).toHaveCount(1);
+  await expect(alice.page.getByTestId('voice-bar')).toBeHidden();
+  await expect(alice.page.getByTestId('voice-to')).toHaveText('to bob (not here)');
+  await makeFile(alice.page, { name: 'for-bob.txt', text: 'for bob' });
+  await pasteOrDrop(alice.page, 'drag', 'for-bob.txt');
+  await expect(dropHint).toBeVisible();
+  await expect(dropHint).toHaveText('bob is not here: files can’t go to them until they are back');
+  await pasteOrDrop(alice.page, 'drop', 'for-bob.txt');
+  await expect(said('files can’t go to them until they are back')).toHaveCount(2);
+  await expect(alice.page.locator('[data-testid=message][data-kind=file]')).toHaveCount(0);
+  expect(choosers, 'the Files chooser never opened').toBe(0);
   await bob.page.goto(bobLink);
   expect(await selfId(bob.page)).toBe(bob.id);
   // Back under his id, his page shows the private exchange again, once each, still private

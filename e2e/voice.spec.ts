@@ -249,6 +249,46 @@ test.describe('with a fake microphone', () => {
     // Players, lengths and "cannot be played" as axe reads them.
     expect(await violationsInBothSchemes(bob.page)).toEqual([]);
   });
+
+  test('a clip recorded for Bob, who goes before Send, waits in the bar and goes to him once he is back', async ({
+    server,
+    browsers,
+  }) => {
+    const link = newRoomLink(server.url);
+    const alice = await openUser(await browsers.newContext({ label: 'alice' }), link, 'Alice');
+    const bob = await openUser(await browsers.newContext({ label: 'bob' }), link, 'Bob');
+    await waitForMesh([alice, bob]);
+    const page = alice.page;
+    const bar = page.getByTestId('voice-bar');
+    const voiceTo = page.getByTestId('voice-to');
+    await page.locator(`[data-testid=peer][data-peer-id="${bob.id}"]`).click();
+    await page.getByTestId('voice-record').click();
+    // The bar says where Send takes the clip, and follows the member as he goes.
+    await expect(voiceTo).toHaveText('to Bob');
+    await expect(page.getByTestId('voice-elapsed')).toHaveText('0:01', { timeout: 30_000 });
+    const bobLink = bob.page.url();
+    await bob.page.goto('about:blank');
+    await expect(voiceTo).toHaveText('to Bob (not here)');
+    // Send while he is away: the clip was thrown away, the chat saying "your message is still
+    // in the box". It waits in the bar now, and the note and the chat say why.
+    await page.getByTestId('voice-send').click();
+    await expect(page.getByTestId('composer-note')).toContainText('Your voice message was not sent');
+    await expect(bar).toBeVisible();
+    await expect(bar).toContainText('Not sent');
+    await expect(
+      page.locator('[data-testid=message][data-kind=system]', { hasText: 'It waits in the voice bar' }),
+    ).toHaveCount(1);
+    await expect(page.locator('[data-testid=message][data-kind=file]')).toHaveCount(0);
+    // Back under his peer id: Send sends that clip, to him.
+    await bob.page.goto(bobLink);
+    await expect(voiceTo).toHaveText('to Bob', { timeout: 60_000 });
+    await page.getByTestId('voice-send').click();
+    await expect(bar).toBeHidden();
+    await expect(page.getByTestId('composer-note')).toBeHidden();
+    const line = bob.page.locator(`[data-testid=message][data-kind=file][data-from="${alice.id}"]`);
+    await expect(line).toHaveCount(1, { timeout: 60_000 });
+    await expect(line).toContainText(/voice message .*\.webm/);
+  });
 });
 
 test.describe('when the browser blocks the microphone', () => {

@@ -26,6 +26,8 @@ import type { LinesView } from './lines.ts';
 
 export interface FilesViewHandlers {
   send(files: File[]): void;
+  /** Whether the Files chooser may open now (false: nothing can go, and the chat said why). */
+  mayPick?(): boolean;
   /** Tells screen readers (the page's announcer by default): the chat list is not a live region. */
   say?(text: string): void;
   /** A file's line is on the page: it takes reactions, as a message does (wiring/files.ts). */
@@ -54,7 +56,7 @@ export interface FilesView {
 }
 
 export function createFilesView(lines: LinesView, handlers: FilesViewHandlers): FilesView {
-  wireFileSending((files) => handlers.send(files));
+  wireFileSending({ send: (files) => handlers.send(files), mayPick: () => handlers.mayPick?.() ?? true });
   const acceptLimit = createAcceptLimit();
   const say = handlers.say ?? ((text: string) => pageAnnouncer().say(text));
   /**

@@ -5,6 +5,7 @@
 import { isolate } from '../isolate.ts';
 import type { Recipient } from '../private-target.ts';
 import { el } from './dom.ts';
+import { showSendWhere } from './send-where.ts';
 import { sentenceNodes } from './text.ts';
 
 export interface PrivateView {
@@ -22,9 +23,6 @@ export interface PrivateView {
   shownId(): string | null;
 }
 
-/** The Files button's title while writing to everyone (index.html). */
-const FILES_TITLE = 'Send files (or drop them on the chat)';
-
 export interface PrivateViewHandlers {
   choose(peerId: string | null): void;
   /** The room's draft was set aside for a private conversation: kept for a reload (draft.ts). */
@@ -35,7 +33,6 @@ export function createPrivateView(handlers: PrivateViewHandlers): PrivateView {
   const list = document.getElementById('members') as HTMLUListElement;
   const composer = document.getElementById('composer') as HTMLFormElement;
   const input = composer.querySelector<HTMLTextAreaElement>('[data-testid=message-input]');
-  const fileButton = composer.querySelector<HTMLElement>('.file-button');
   const bar = el('div', { className: 'recipient', testId: 'private-recipient' });
   bar.hidden = true;
   bar.setAttribute('role', 'status');
@@ -103,12 +100,10 @@ export function createPrivateView(handlers: PrivateViewHandlers): PrivateView {
             )
           : []),
       );
-      // Files picked or dropped now go to that member alone too: said where they are picked
-      // (a user sent two files privately by mistake, the bar above the box the only hint).
-      fileButton?.setAttribute(
-        'title',
-        recipient ? `Send files to ${recipient.name} alone (or drop them on the chat)` : FILES_TITLE,
-      );
+      // Files picked or dropped, and voice messages, now go to that member alone too: said
+      // where they are made (a user sent two files privately by mistake, the bar above the box
+      // the only hint).
+      showSendWhere(recipient);
       input?.setAttribute(
         'placeholder',
         recipient ? `Private message to ${recipient.name}${recipient.away ? ' (not here)' : ''}…` : 'Write a message…',

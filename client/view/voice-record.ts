@@ -1,10 +1,14 @@
 // Voice messages: the Record button beside Send and Files, and the bar that takes the message
-// box's place while one records: the time so far, Send and Cancel (Escape too). The keyboard
-// goes to the bar's Send as it shows and back to the message box as it goes. The recording is
-// voice/recorder.ts's; the clip goes as a picked file does (`send`), and a clip not sent says
-// why in the note under the message box.
-import { CLIP_PROBLEM_TEXT, formatClipTime, MIC_STOPPED_TEXT } from '../voice/clip.ts';
-import { createVoiceRecorder, type RecordingEnd } from '../voice/recorder.ts';
+// box's place while one records: the time so far, where it goes (send-where.ts fills that),
+// Send and Cancel (Escape too). The keyboard goes to the bar's Send as it shows and back to
+// the message box as it goes. The recording is voice/recorder.ts's; the clip goes as a picked
+// file does (`send`), and a clip not sent says why in the note under the message box.
+//
+// What the user recorded is never thrown away for want of somewhere to send it: Record does
+// nothing while the member written to is away, and a clip that could not go at Send (that
+// member went meanwhile) stays in the bar, "Not sent", for Send again or Cancel.
+import { CLIP_HELD_TEXT, CLIP_PROBLEM_TEXT, formatClipTime, MIC_STOPPED_TEXT } from '../voice/clip.ts';
+import { browserRecorderEnv, createVoiceRecorder, type RecorderEnv, type RecordingEnd } from '../voice/recorder.ts';
 import { pageAnnouncer } from './announcer.ts';
 import { byTestId } from './dom.ts';
 
@@ -12,60 +16,106 @@ import { byTestId } from './dom.ts';
 const TICK_MS = 250;
 
 export interface VoiceRecordOptions {
-  /** Sends the clip, as files picked are sent (wiring/files.ts). */
-  send(files: File[]): void;
+  /** Sends the clip where the box writes to (wiring/files.ts); false: it could not go, and the chat said why. */
+  send(clip: File): boolean;
+  /** Whether a recording may start; false: it could go nowhere (the member written to is away), and the chat said so. */
+  mayRecord(): boolean;
   /** The note under the message box (composer-notes.ts), or null: none. */
   note(text: string | null): void;
+  /** The microphone and recorder: the browser's, or stand-ins in a test. */
+  env?: RecorderEnv;
 }
 
-export function wireVoiceRecording({ send, note }: VoiceRecordOptions): void {
+export function wireVoiceRecording({ send, mayRecord, note, env = browserRecorderEnv() }: VoiceRecordOptions): void {
   const composer = document.getElementById('composer') as HTMLFormElement;
   const box = byTestId<HTMLTextAreaElement>('message-input');
   const record = byTestId<HTMLButtonElement>('voice-record');
   const bar = byTestId<HTMLElement>('voice-bar');
+  const words = bar.querySelector<HTMLElement>('.voice-words');
   const time = byTestId<HTMLElement>('voice-elapsed');
   const sendButton = byTestId<HTMLButtonElement>('voice-send');
   const cancelButton = byTestId<HTMLButtonElement>('voice-cancel');
   let ticking: ReturnType<typeof setInterval> | undefined;
+  /** A clip recorded that could not go: it waits in the bar for Send or Cancel. */
+  let held: File | null = null;
 
   const showTime = (): void => {
     time.textContent = formatClipTime(recorder.elapsed() / 1000) ?? '0:00';
   };
-  const ended = (end: RecordingEnd): void => {
-    clearInterval(ticking);
+  /** The bar goes, the message box back in its place. */
+  const hideBar = (): void => {
     // Asked before the bar hides: a hidden button loses the keyboard to the page.
     const keyboardOnBar = bar.contains(document.activeElement);
+    held = null;
     composer.classList.remove('recording');
+    bar.classList.remove('held');
     bar.hidden = true;
+    if (words) words.textContent = 'Recording';
     time.textContent = '0:00';
     if (keyboardOnBar) box.focus();
+  };
+  /** The clip stays in the bar, its length still shown, and Send keeps the keyboard. */
+  const hold = (clip: File): void => {
+    held = clip;
+    bar.classList.add('held');
+    if (words) words.textContent = 'Not sent';
+    note(CLIP_HELD_TEXT);
+  };
+  /** Send on a held clip: it goes now if it can, else it waits on (the chat says why again). */
+  const sendHeld = (clip: File): void => {
+    if (!send(clip)) return;
+    note(null);
+    hideBar();
+  };
+  const cancel = (): void => {
+    if (held === null) {
+      recorder.cancel();
+      return;
+    }
+    note(null);
+    hideBar();
+    pageAnnouncer().say('Voice message cancelled');
+  };
+  const ended = (end: RecordingEnd): void => {
+    clearInterval(ticking);
     if (end.kind === 'sent') {
       note(end.micStopped ? MIC_STOPPED_TEXT : null);
-      send([end.file]);
-    } else if (end.kind === 'problem') note(CLIP_PROBLEM_TEXT[end.problem]);
+      if (send(end.file)) hideBar();
+      else hold(end.file);
+      return;
+    }
+    hideBar();
+    if (end.kind === 'problem') note(CLIP_PROBLEM_TEXT[end.problem]);
     else pageAnnouncer().say('Voice message cancelled');
   };
-  const recorder = createVoiceRecorder({
-    started() {
-      // The bar in the message box's place (styles.css hides the rest of the form's row).
-      composer.classList.add('recording');
-      bar.hidden = false;
-      showTime();
-      ticking = setInterval(showTime, TICK_MS);
-      sendButton.focus();
+  const recorder = createVoiceRecorder(
+    {
+      started() {
+        // The bar in the message box's place (styles.css hides the rest of the form's row).
+        composer.classList.add('recording');
+        bar.hidden = false;
+        showTime();
+        ticking = setInterval(showTime, TICK_MS);
+        sendButton.focus();
+      },
+      ended,
     },
-    ended,
-  });
+    env,
+  );
 
   record.addEventListener('click', () => {
     note(null); // what the last one said no longer holds
-    void recorder.start();
+    // Asked before the microphone is: a clip that could go nowhere is not recorded at all.
+    if (mayRecord()) void recorder.start();
   });
-  sendButton.addEventListener('click', () => recorder.send());
-  cancelButton.addEventListener('click', () => recorder.cancel());
+  sendButton.addEventListener('click', () => {
+    if (held === null) recorder.send();
+    else sendHeld(held);
+  });
+  cancelButton.addEventListener('click', cancel);
   bar.addEventListener('keydown', (event) => {
     if (event.key !== 'Escape' || event.defaultPrevented) return;
     event.preventDefault();
-    recorder.cancel();
+    cancel();
   });
 }

@@ -93,3 +93,9 @@ export const CLIP_PROBLEM_TEXT: Record<ClipProblem, string> = {
 
 /** The note when the microphone stopped by itself (unplugged, its permission taken back). */
 export const MIC_STOPPED_TEXT = 'Your microphone stopped, so the recording ended there and was sent.';
+/**
+ * A clip recorded and not sent (the member written to went away meanwhile, or can't receive
+ * now): it waits in the voice bar. Said under the box, beside it; the chat says why.
+ */
+export const CLIP_HELD_TEXT =
+  'Your voice message was not sent (the chat says why). It waits here: press Send to try again, or Cancel.';

@@ -46,13 +46,20 @@ export function wireFiles(options: FilesWiringOptions) {
   const { roomId, ownId, selfName, views, privateTarget, signals, say, note, conversation, ignored, later } = options;
   const { lines, historyView } = views;
   const { reactions, reactionsView, typing } = signals;
-  // To the member chosen for private messages, if there is one; else to the room.
-  const send = (picked: File[]): void => {
-    const destination = privateTarget.destination();
-    if (destination !== 'gone') void files.sendFiles(picked, destination.to);
+  // To the member chosen for private messages, if there is one; else to the room. While that
+  // member is away nothing goes, and the chat says so in words for what was tried (a file was
+  // told "your message is still in the box"). True if it went.
+  const sendAs = (sending: 'files' | 'voice', picked: File[]): boolean => {
+    const destination = privateTarget.destination(sending);
+    if (destination === 'gone') return false;
+    void files.sendFiles(picked, destination.to);
+    return true;
   };
+  /** Whether anything can go now: asked before the work (choosing files, recording) is done. */
+  const canSend = (sending: 'files' | 'record'): boolean => privateTarget.destination(sending) !== 'gone';
   const filesView = createFilesView(lines, {
-    send,
+    send: (picked) => void sendAs('files', picked),
+    mayPick: () => canSend('files'),
     // A file takes reactions as a message does (a private one's, its two parties' alone).
     shown(item, { from, id, privateWithId }) {
       reactionsView.attach(item, from, id);
@@ -62,8 +69,9 @@ export function wireFiles(options: FilesWiringOptions) {
     placeEarlier: (file, item) => placeFile(file, item),
   });
 
-  // A voice message is a file, sent as one picked is (view/voice-record.ts).
-  wireVoiceRecording({ send, note });
+  // A voice message is a file, sent as one picked is (view/voice-record.ts); one that cannot
+  // go waits in the voice bar, never thrown away.
+  wireVoiceRecording({ send: (clip) => sendAs('voice', [clip]), mayRecord: () => canSend('record'), note });
 
   /** Files this tab received to disk: a reload shows their lines again (files/kept.ts). */
   const keptList = keptFiles(roomId, tabStorage());

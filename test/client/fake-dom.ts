@@ -127,6 +127,11 @@ export class FakeElement {
     }
     return null;
   }
+  /** This node or one inside it (the voice bar asks where the keyboard is: view/voice-record.ts). */
+  contains(node: unknown): boolean {
+    for (let at = node instanceof FakeElement ? node : null; at; at = at.parentNode) if (at === this) return true;
+    return false;
+  }
   getBoundingClientRect(): { top: number; bottom: number; height: number } {
     return { top: 0, bottom: 0, height: 0 };
   }

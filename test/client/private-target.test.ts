@@ -152,3 +152,23 @@ test('a member chosen while not here (a reply to a private line of one gone sinc
   assert.notEqual(target.destination(), 'gone');
   assert.deepEqual(names(), ['Dave (away)', ' (away)', 'Dave']);
 });
+
+test('a file or a voice message that cannot go is told so in its own words, never "still in the box"', () => {
+  const { here, add, target, said } = harness();
+  add('carol', 'Carol');
+  target.choose('carol');
+  here.delete('carol');
+  for (const sending of ['files', 'record', 'voice'] as const) assert.equal(target.destination(sending), 'gone');
+  // After "Carol is no longer here…": a file was told "your message is still in the box", and a
+  // clip thrown away was too.
+  assert.deepEqual(said.slice(1), [
+    'Carol is not here: files can’t go to them until they are back, so nothing was sent.',
+    'Carol is not here: voice messages can’t go to them until they are back, so nothing is recorded.',
+    'Carol is not here: your voice message was not sent. It waits in the voice bar: Send it once they are back, or Cancel.',
+  ]);
+  here.set('carol', { id: 'carol', name: 'Carol', shut: true } as MemberHandle);
+  said.length = 0;
+  for (const sending of ['files', 'record', 'voice'] as const) assert.equal(target.destination(sending), 'gone');
+  for (const line of said) assert.doesNotMatch(line, /still in the box/);
+  assert.equal(said[0], 'Carol can’t receive messages now (the member list says why): nothing was sent.');
+});

@@ -1,0 +1,37 @@
+// Where a file or a voice message goes, said where it is made: the Files button's title, the
+// hint over the chat while files are held above it, and the voice bar's "to Carol". The box
+// writes to the room or to the member chosen (private-target.ts), and a drop or a clip goes
+// there too; a drop said only "Drop to send" while an edit bar named Dave, and a clip recorded
+// for Carol went to Bob, clicked meanwhile, the bar never saying where. Shown as the private
+// bar is (view/private.ts calls this), so all of them change together.
+import { isolate } from '../isolate.ts';
+import type { Recipient } from '../private-target.ts';
+import { byTestId } from './dom.ts';
+import { sentenceNodes } from './text.ts';
+
+/** The Files button's title while writing to everyone (index.html). */
+export const FILES_TITLE = 'Send files (or drop them on the chat)';
+
+/** Fills the three with where things go now: `recipient` (its name as the page shows it), or everyone. */
+export function showSendWhere(recipient: Recipient | null): void {
+  const fileButton = document.querySelector<HTMLElement>('.file-button');
+  const name = recipient && isolate(recipient.name);
+  // (A title is plain text: no isolate marks there, as before.)
+  fileButton?.setAttribute(
+    'title',
+    recipient ? `Send files to ${recipient.name} alone (or drop them on the chat)` : FILES_TITLE,
+  );
+  // Away, a drop sends nothing (wiring/files.ts): the hint says so before the user lets go.
+  byTestId('drop-hint').replaceChildren(
+    ...sentenceNodes(
+      recipient === null
+        ? 'Drop to send to everyone'
+        : recipient.away
+          ? `${name} is not here: files can’t go to them until they are back`
+          : `Drop to send to ${name} alone`,
+    ),
+  );
+  byTestId('voice-to').replaceChildren(
+    ...sentenceNodes(recipient === null ? 'to everyone' : `to ${name}${recipient.away ? ' (not here)' : ''}`),
+  );
+}
