@@ -116,6 +116,20 @@ export function createPrivateTarget({ member, shown, say }: PrivateTargetOptions
       return { to };
     },
     /**
+     * Where something made for `peerId` (null: the room) goes now, whomever the box writes to
+     * since: a voice message is kept for whom it was recorded (view/voice-record.ts). 'gone'
+     * when that member is not here or shut, as destination() says it.
+     */
+    destinationOf(peerId: string | null, sending: Sending): Destination {
+      if (peerId === null) return { to: null };
+      const to = member(peerId);
+      const name = to?.name ?? (peerId === chosen ? chosenName : '');
+      const named = name ? isolate(name) : 'The member you wrote to';
+      if (!to) say(`${named} is not here: ${AWAY[sending]}`);
+      else if (to.shut) say(`${named} can’t receive messages now (the member list says why): ${SHUT[sending]}`);
+      return to && !to.shut ? { to } : 'gone';
+    },
+    /**
      * The member list changed: its member went or came back. Looked at once this task is
      * done: a join ack that gives us a new peer id drops every member, then lists them
      * again, in one task; the member we write to never left then.

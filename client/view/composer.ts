@@ -101,6 +101,8 @@ export function createComposer(handlers: ComposerHandlers, say: (text: string) =
     startEdit(last);
   });
   function startEdit(target: EditTarget): void {
+    // The draft the edit sets aside is written first: a reload meanwhile would lose it.
+    if (editCompose.current() === null) draft.keepNow();
     replyCompose.cancel();
     editCompose.start(target);
   }

@@ -27,6 +27,11 @@ export interface DraftBox {
 export interface Draft {
   /** The box was emptied by a send: nothing is kept, if it was the room's draft. */
   sent(): void;
+  /**
+   * Writes what the box holds now, if it is the room's draft: an edit is about to set it aside
+   * (typed a moment before, it was not written yet, and the box then held the line's words).
+   */
+  keepNow(): void;
 }
 
 /**
@@ -51,6 +56,7 @@ export function keepDraft(
   box.addEventListener('input', () => write.soon());
   pageGoes(() => write.now());
   return {
+    keepNow: () => write.now(),
     sent() {
       // A private line sent leaves the room's draft as it was kept (it was forgotten: an
       // exploratory pass lost it to a reload after a line to Carol).

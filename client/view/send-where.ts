@@ -31,7 +31,25 @@ export function showSendWhere(recipient: Recipient | null): void {
           : `Drop to send to ${name} alone`,
     ),
   );
+  // A clip recorded (or held) is for whom it was recorded for: its label follows only them.
+  if (voicePinned !== undefined && voicePinned !== (recipient?.id ?? null)) return;
   byTestId('voice-to').replaceChildren(
     ...sentenceNodes(recipient === null ? 'to everyone' : `to ${name}${recipient.away ? ' (not here)' : ''}`),
   );
+}
+
+/**
+ * The member a clip being recorded or held is for (null: the room), or undefined: none. Its
+ * label is left as it is while the box writes to someone else (voice-record.ts pins it): a
+ * clip recorded for Bob said "to everyone" after Back to everyone, and went to the room.
+ */
+let voicePinned: string | null | undefined;
+
+/** A clip is recorded for `peerId` (null: the room) until unpinned. */
+export function pinVoiceTo(peerId: string | null): void {
+  voicePinned = peerId;
+}
+
+export function unpinVoiceTo(): void {
+  voicePinned = undefined;
 }

@@ -11,15 +11,24 @@ import { CLIP_HELD_TEXT, CLIP_PROBLEM_TEXT, formatClipTime, MIC_STOPPED_TEXT } f
 import { browserRecorderEnv, createVoiceRecorder, type RecorderEnv, type RecordingEnd } from '../voice/recorder.ts';
 import { pageAnnouncer } from './announcer.ts';
 import { byTestId } from './dom.ts';
+import { pinVoiceTo, unpinVoiceTo } from './send-where.ts';
 
 /** The time shown is read this often: a new second shows within a quarter of one. */
 const TICK_MS = 250;
 
+/** Whom a clip is recorded for: a member's id, or null for the room. */
+export interface ClipFor {
+  readonly to: string | null;
+}
+
 export interface VoiceRecordOptions {
-  /** Sends the clip where the box writes to (wiring/files.ts); false: it could not go, and the chat said why. */
-  send(clip: File): boolean;
-  /** Whether a recording may start; false: it could go nowhere (the member written to is away), and the chat said so. */
-  mayRecord(): boolean;
+  /** Sends the clip to whom it was recorded for (wiring/files.ts); false: it could not go, and the chat said why. */
+  send(clip: File, recordedFor: ClipFor): boolean;
+  /**
+   * Whom a recording started now is for (where the box writes to); null: it could go nowhere
+   * (the member written to is away), and the chat said so.
+   */
+  mayRecord(): ClipFor | null;
   /** The note under the message box (composer-notes.ts), or null: none. */
   note(text: string | null): void;
   /** The microphone and recorder: the browser's, or stand-ins in a test. */
@@ -38,6 +47,11 @@ export function wireVoiceRecording({ send, mayRecord, note, env = browserRecorde
   let ticking: ReturnType<typeof setInterval> | undefined;
   /** A clip recorded that could not go: it waits in the bar for Send or Cancel. */
   let held: File | null = null;
+  /**
+   * Whom the clip being recorded or held is for, fixed at Record: never whoever the box writes
+   * to by Send (a clip held for Bob, gone, went to the room after Back to everyone).
+   */
+  let recordedFor: ClipFor = { to: null };
 
   const showTime = (): void => {
     time.textContent = formatClipTime(recorder.elapsed() / 1000) ?? '0:00';
@@ -47,6 +61,7 @@ export function wireVoiceRecording({ send, mayRecord, note, env = browserRecorde
     // Asked before the bar hides: a hidden button loses the keyboard to the page.
     const keyboardOnBar = bar.contains(document.activeElement);
     held = null;
+    unpinVoiceTo();
     composer.classList.remove('recording');
     bar.classList.remove('held');
     bar.hidden = true;
@@ -63,7 +78,7 @@ export function wireVoiceRecording({ send, mayRecord, note, env = browserRecorde
   };
   /** Send on a held clip: it goes now if it can, else it waits on (the chat says why again). */
   const sendHeld = (clip: File): void => {
-    if (!send(clip)) return;
+    if (!send(clip, recordedFor)) return;
     note(null);
     hideBar();
   };
@@ -80,7 +95,7 @@ export function wireVoiceRecording({ send, mayRecord, note, env = browserRecorde
     clearInterval(ticking);
     if (end.kind === 'sent') {
       note(end.micStopped ? MIC_STOPPED_TEXT : null);
-      if (send(end.file)) hideBar();
+      if (send(end.file, recordedFor)) hideBar();
       else hold(end.file);
       return;
     }
@@ -106,7 +121,11 @@ export function wireVoiceRecording({ send, mayRecord, note, env = browserRecorde
   record.addEventListener('click', () => {
     note(null); // what the last one said no longer holds
     // Asked before the microphone is: a clip that could go nowhere is not recorded at all.
-    if (mayRecord()) void recorder.start();
+    const clipFor = mayRecord();
+    if (clipFor === null) return;
+    recordedFor = clipFor;
+    pinVoiceTo(clipFor.to);
+    void recorder.start();
   });
   sendButton.addEventListener('click', () => {
     if (held === null) recorder.send();

@@ -15,7 +15,7 @@ import type { Mesh } from '../mesh.ts';
 import type { PrivateTarget } from '../private-target.ts';
 import { tabStorage } from '../storage.ts';
 import { createFilesView } from '../view/files.ts';
-import { wireVoiceRecording } from '../view/voice-record.ts';
+import { type ClipFor, wireVoiceRecording } from '../view/voice-record.ts';
 import type { ChatSignals } from './chat-signals.ts';
 import type { LineViews } from './line-views.ts';
 import type { OwnId } from './own-id.ts';
@@ -27,7 +27,7 @@ export interface FilesWiringOptions {
   /** The chat's lines, where files' lines go too, and history's order, where a reload's go (line-views.ts). */
   views: Pick<LineViews, 'lines' | 'historyView'>;
   /** Where a file goes: the member chosen for private messages, or the room. */
-  privateTarget: Pick<PrivateTarget, 'destination'>;
+  privateTarget: Pick<PrivateTarget, 'destination' | 'destinationOf'>;
   /** A file takes reactions; a member typing is talking (chat-signals.ts). */
   signals: Pick<ChatSignals, 'reactions' | 'reactionsView' | 'typing'>;
   /** Says a line in the chat about a member. */
@@ -49,16 +49,21 @@ export function wireFiles(options: FilesWiringOptions) {
   // To the member chosen for private messages, if there is one; else to the room. While that
   // member is away nothing goes, and the chat says so in words for what was tried (a file was
   // told "your message is still in the box"). True if it went.
-  const sendAs = (sending: 'files' | 'voice', picked: File[]): boolean => {
-    const destination = privateTarget.destination(sending);
+  const sendFiles = (picked: File[]): void => {
+    const destination = privateTarget.destination('files');
+    if (destination !== 'gone') void files.sendFiles(picked, destination.to);
+  };
+  /** A clip goes to whom it was recorded for, whomever the box writes to by now; true if it went. */
+  const sendClip = (clip: File, { to }: ClipFor): boolean => {
+    const destination = privateTarget.destinationOf(to, 'voice');
     if (destination === 'gone') return false;
-    void files.sendFiles(picked, destination.to);
+    void files.sendFiles([clip], destination.to);
     return true;
   };
-  /** Whether anything can go now: asked before the work (choosing files, recording) is done. */
-  const canSend = (sending: 'files' | 'record'): boolean => privateTarget.destination(sending) !== 'gone';
+  /** Whether files can go now: asked before the chooser opens. */
+  const canSend = (sending: 'files'): boolean => privateTarget.destination(sending) !== 'gone';
   const filesView = createFilesView(lines, {
-    send: (picked) => void sendAs('files', picked),
+    send: sendFiles,
     mayPick: () => canSend('files'),
     // A file takes reactions as a message does (a private one's, its two parties' alone).
     shown(item, { from, id, privateWithId }) {
@@ -71,7 +76,14 @@ export function wireFiles(options: FilesWiringOptions) {
 
   // A voice message is a file, sent as one picked is (view/voice-record.ts); one that cannot
   // go waits in the voice bar, never thrown away.
-  wireVoiceRecording({ send: (clip) => sendAs('voice', [clip]), mayRecord: () => canSend('record'), note });
+  wireVoiceRecording({
+    send: sendClip,
+    mayRecord() {
+      const destination = privateTarget.destination('record');
+      return destination === 'gone' ? null : { to: destination.to?.id ?? null };
+    },
+    note,
+  });
 
   /** Files this tab received to disk: a reload shows their lines again (files/kept.ts). */
   const keptList = keptFiles(roomId, tabStorage());

@@ -86,3 +86,23 @@ test('nothing written privately or in an edit is kept; a send forgets the draft'
   mock.timers.tick(400);
   assert.equal(stored.text, null, 'sent: nothing kept, the write after it included (the box is empty)');
 });
+
+test('the room’s draft is written as an edit sets it aside, typed a moment before or not', (t) => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  t.after(() => mock.timers.reset());
+  const { stored, store, box, type, goes } = bench(null);
+  let editing = false;
+  const draft = keepDraft(
+    box,
+    store,
+    () => !editing,
+    () => {},
+    (write) => goes.push(write),
+  );
+  type('room words');
+  draft.keepNow(); // ↑ or Edit, within the moment before the write
+  editing = true;
+  box.value = 'the line being edited';
+  mock.timers.tick(400);
+  assert.equal(stored.text, 'room words');
+});

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, test } from 'node:test';
 import { wireFileSending } from '../../client/view/file-send.ts';
-import { showSendWhere } from '../../client/view/send-where.ts';
+import { pinVoiceTo, showSendWhere, unpinVoiceTo } from '../../client/view/send-where.ts';
 import { type FakeDom, type FakeElement, installFakeDom } from './fake-dom.ts';
 
 let dom: FakeDom;
@@ -57,4 +57,17 @@ test('the Files chooser stays shut while nothing can go, and opens again once it
   canGo = true;
   assert.equal(click(), false);
   assert.deepEqual(sent, []);
+});
+
+test('while a clip is recorded for Bob, the voice bar names Bob whomever the box writes to, and follows only him', () => {
+  const voiceTo = dom.byId('voice-to');
+  showSendWhere({ id: 'bob', name: 'Bob', away: false });
+  pinVoiceTo('bob');
+  showSendWhere(null); // Back to everyone while the clip waits
+  assert.equal(read(voiceTo).text, 'to Bob');
+  showSendWhere({ id: 'bob', name: 'Bob', away: true });
+  assert.equal(read(voiceTo).text, 'to Bob (not here)');
+  unpinVoiceTo();
+  showSendWhere(null);
+  assert.equal(read(voiceTo).text, 'to everyone');
 });

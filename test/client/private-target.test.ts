@@ -172,3 +172,14 @@ test('a file or a voice message that cannot go is told so in its own words, neve
   for (const line of said) assert.doesNotMatch(line, /still in the box/);
   assert.equal(said[0], 'Carol can’t receive messages now (the member list says why): nothing was sent.');
 });
+
+test('where something made for a member goes, whomever the box writes to since: to it while it is here, else nowhere, said', () => {
+  const { add, target, said } = harness();
+  add('bob', 'Bob');
+  target.choose(null);
+  const toBob = target.destinationOf('bob', 'voice');
+  assert.ok(toBob !== 'gone' && toBob.to?.id === 'bob');
+  assert.deepEqual(target.destinationOf(null, 'voice'), { to: null });
+  assert.equal(target.destinationOf('dave', 'voice'), 'gone');
+  assert.match(said.at(-1) ?? '', /^The member you wrote to is not here: your voice message was not sent/);
+});

@@ -70,17 +70,22 @@ const env: RecorderEnv = {
   now: () => clock,
 };
 
-/** The bar wired with `canGo` saying whether a clip (or a recording) may go now. */
-function voiceBar(canGo: { now: boolean }) {
+/**
+ * The bar wired with `canGo` saying whether a clip (or a recording) may go now, and `writingTo`
+ * whom the box writes to (null: the room).
+ */
+function voiceBar(canGo: { now: boolean }, writingTo: { id: string | null } = { id: 'carol' }) {
   const sent: File[] = [];
+  const sentTo: Array<string | null> = [];
   const notes: Array<string | null> = [];
   wireVoiceRecording({
-    send(clip) {
+    send(clip, recordedFor) {
       if (!canGo.now) return false;
       sent.push(clip);
+      sentTo.push(recordedFor.to);
       return true;
     },
-    mayRecord: () => canGo.now,
+    mayRecord: () => (canGo.now ? { to: writingTo.id } : null),
     note: (text) => notes.push(text),
     env,
   });
@@ -97,7 +102,7 @@ function voiceBar(canGo: { now: boolean }) {
     await settle();
   };
   const words = () => bar.querySelector('.voice-words')?.textContent;
-  return { sent, notes, bar, click, recordAndSend, words };
+  return { sent, sentTo, notes, bar, click, recordAndSend, words };
 }
 
 test('Record does nothing while the clip could go nowhere: the microphone is not even asked for', async () => {
@@ -153,4 +158,17 @@ test('Escape on a clip waiting in the bar drops it, and nothing is sent', async 
   click('voice-send'); // nothing held, nothing recording: nothing
   await settle();
   assert.deepEqual(sent, []);
+});
+
+test('a clip goes to whom it was recorded for: held for Carol, it goes to Carol, not to the room the box writes to by then', async () => {
+  const canGo = { now: true };
+  const writingTo: { id: string | null } = { id: 'carol' };
+  const { recordAndSend, sentTo, click } = voiceBar(canGo, writingTo);
+  await recordAndSend(() => {
+    canGo.now = false; // Carol went while Alice recorded
+  });
+  writingTo.id = null; // Back to everyone, to tell the room something
+  canGo.now = true; // Carol is back
+  click('voice-send');
+  assert.deepEqual(sentTo, ['carol']);
 });
