@@ -83,9 +83,9 @@ export interface MemberHandle {
   /** What we send it goes through another member (relay.ts), sealed, for now. */
   readonly relayed: boolean;
   /**
-   * Silent on its own link, but a message it sealed came since through this member (its
-   * name): it is here, reached only through others. Null otherwise. Its own word, unlike
-   * `relayed`, which rests on a relay's claim to link to it.
+   * Its own link does not carry (silent, or never opened), but a message it sealed came since
+   * through this member (its name; the latest to carry one): it is here, reached only through others. Null otherwise.
+   * Its own word, unlike `relayed`, which rests on a relay's claim to link to it.
    */
   readonly heardThrough: string | null;
   /**

@@ -106,8 +106,12 @@ export function createMember(options: MemberOptions): Member {
 
   /** What the current link's feature messages get while its hello is checked (member-gate.ts). */
   const gate = createGate();
-  /** The member that carried a message of its since its link last fell silent, or null (heardThroughRelay). */
+  /**
+   * The member that carried a message of its while its direct link does not carry, since that
+   * link last fell silent (heardThroughRelay); null: none. `viaSaid`: the chat said so.
+   */
   let heardVia: string | null = null;
+  let viaSaid = false;
   /** Heard, silent, or awaited back (member-presence.ts). */
   const presence = createPresence({ disposed: isDisposed, notice: options.notice, changed });
   /** This page's verdicts on the member: muted, held for good, shut (member-hold.ts). */
@@ -187,6 +191,7 @@ export function createMember(options: MemberOptions): Member {
       closed: (on) => proof.closed(on),
       silent() {
         heardVia = null;
+        viaSaid = false;
         presence.silent();
       },
       heard(on) {
@@ -268,7 +273,7 @@ export function createMember(options: MemberOptions): Member {
       return !disposed && route.inUse !== null;
     },
     get heardThrough() {
-      return !disposed && !presence.visible ? heardVia : null;
+      return !disposed && !direct.link.open ? heardVia : null;
     },
     get writable() {
       return !disposed && messages.writable;
@@ -293,10 +298,13 @@ export function createMember(options: MemberOptions): Member {
       if (!disposed) route.set(next);
     },
     heardThroughRelay(via) {
-      if (disposed || presence.visible || heardVia !== null) return;
+      if (disposed || direct.link.open) return;
+      if (heardVia === null) changed();
       heardVia = via;
+      // Said only after a silence (its "not responding"); a link that never worked was news to no one.
+      if (viaSaid || presence.visible) return;
+      viaSaid = true;
       options.notice('relayed', via);
-      changed();
     },
     rename(next) {
       if (disposed || next === name) return;

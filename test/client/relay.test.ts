@@ -822,7 +822,7 @@ test('a member silent on its link is news for the chat once a message of its own
     await until(() => r.shown.some((line) => line.text === `through a relay ${n}`), 'his line is shown');
   }
   assert.deepEqual(about(BOB), ['silent', 'relayed via Dave']);
-  assert.equal(r.mesh.object(BOB)?.heardThrough, 'Dave');
+  assert.equal(r.mesh.object(BOB)?.heardThrough, 'Carol', 'the member that carried the latest');
   // Heard on his own link again: no longer "through" anyone.
   r.toBob.hearAgain({ t: 'ping', n: 1 });
   assert.equal(r.mesh.object(BOB)?.heardThrough, null);
@@ -831,8 +831,11 @@ test('a member silent on its link is news for the chat once a message of its own
   const never = await room();
   await never.viaCarol();
   const sealed = await sealedByBob(never, await bobSays(never.bob, 'hello', 'bob-line-101'));
+  assert.equal(never.mesh.object(BOB)?.heardThrough, null, 'routed, not heard yet');
   never.toCarol.deliver({ t: 'relay:deliver', from: BOB, sealed });
   await until(() => never.shown.some((line) => line.text === 'hello'), 'his line is shown');
+  // Heard through carol: his call tile says "no direct link", not "not responding".
+  assert.equal(never.mesh.object(BOB)?.heardThrough, 'Carol');
   assert.deepEqual(
     never.notices.filter((n) => n.id === BOB),
     [],
