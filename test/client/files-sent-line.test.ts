@@ -2,7 +2,7 @@
 // progress and time left toward the recipients receiving it, and each recipient's status.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatProgress } from '../../client/files/progress.ts';
+import { formatDuration, formatProgress } from '../../client/files/progress.ts';
 import { labelText, type SentRecipient, sentLine } from '../../client/files/sent-line.ts';
 
 const MB = 1_000_000;
@@ -97,6 +97,9 @@ test('everyone here has it, the rest left partway: the line says so, and stays o
   assert.equal(line.status, 'everyone here has it');
   assert.deepEqual(texts(line), ['Bob ✓ received', 'Carol left (it goes again if they are back)']);
   assert.equal(line.state, 'offered', 'Cancel stays: it stops the file going to Carol again');
+  // Its bar is full, as its words say (Carol, gone for good, held it at 34 % for minutes).
+  assert.equal(line.progress.done, 50 * MB);
+  assert.equal(formatProgress(line.progress), '50 MB of 50 MB');
   // Not while anyone here still may take it, nor when nobody got it.
   const open = (...states: SentRecipient['state'][]) =>
     sentLine(
@@ -195,4 +198,13 @@ test('a file to the room still shared says it goes to whoever joins once nothing
   assert.equal(status([], null), 'nobody to send it to');
   // Cancelled, or unreadable: said so, whatever the sharing was.
   assert.equal(sentLine(MB, 'cancelled', [], 'stopped').status, 'cancelled by you');
+});
+
+test('time left reads in whole units, rounded up first: never "4 min 60 s" nor "1 h 60 min"', () => {
+  assert.equal(formatDuration(299.4), '5 min 0 s');
+  assert.equal(formatDuration(59.2), '1 min 0 s');
+  assert.equal(formatDuration(125), '2 min 5 s');
+  assert.equal(formatDuration(7_199.5), '2 h 0 min');
+  assert.equal(formatDuration(3_700), '1 h 2 min');
+  assert.equal(formatDuration(12.1), '13 s');
 });
