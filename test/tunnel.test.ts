@@ -11,6 +11,7 @@ import { createServer as createTcpServer, type Server, type Socket } from 'node:
 import { test } from 'node:test';
 import { type LocalTunnel, type LocalTunnelOptions, startTunnel } from '../server/tunnel.ts';
 import { describeNetworkError } from '../server/tunnel-open.ts';
+import { freePort } from './redis-support.ts';
 
 class FakeTunnel extends EventEmitter implements LocalTunnel {
   closed = false;
@@ -106,17 +107,6 @@ test('a loopback or wildcard listener is reached as localhost, keeping the Host 
   }
 });
 
-/** A port on 127.0.0.1 with nothing listening: one just listened on, then closed. */
-async function closedPort(): Promise<number> {
-  const server = createTcpServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
 async function listening<T extends Server | HttpServer>(server: T): Promise<{ server: T; port: number }> {
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -146,7 +136,7 @@ async function firstOutcome(
 }
 
 test('a tunnel server that refuses the connection is said at once, by name and code, and retried', async () => {
-  const port = await closedPort();
+  const port = await freePort(); // listened on, then closed: nothing listens there
   const { lines, close } = await firstOutcome(`http://127.0.0.1:${port}`);
   await close();
   assert.equal(lines[0], `roomlink tunnel opening through http://127.0.0.1:${port}`);
