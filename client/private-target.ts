@@ -49,6 +49,16 @@ const SHUT: Record<Sending, string> = {
   voice: 'your voice message was not sent. It waits in the voice bar: Send it later, or Cancel.',
 };
 
+/** A member as a sentence names it (its name may not be known: one gone before it was chosen). */
+const whoIs = (name: string): string => (name ? isolate(name) : 'The member you wrote to');
+
+/** Why nothing went to the member of `name`: not here, or here but `shut`; in words for what was `sending`. */
+function unsent(name: string, shut: boolean, sending: Sending): string {
+  return shut
+    ? `${whoIs(name)} can’t receive messages now (the member list says why): ${SHUT[sending]}`
+    : `${whoIs(name)} is not here: ${AWAY[sending]}`;
+}
+
 export function createPrivateTarget({ member, shown, say }: PrivateTargetOptions) {
   let chosen: string | null = null;
   /** Its name when chosen, renamed or last seen, to say who went. */
@@ -58,8 +68,6 @@ export function createPrivateTarget({ member, shown, say }: PrivateTargetOptions
   /** A look at the member list is queued (membersChanged). */
   let lookQueued = false;
 
-  /** The chosen member as a sentence names it (its name may not be known: one gone before we chose it). */
-  const who = (): string => (chosenName ? isolate(chosenName) : 'The member you wrote to');
   const show = (): void => shown(chosen === null ? null : { id: chosen, name: chosenName, away: !present });
 
   /**
@@ -85,7 +93,7 @@ export function createPrivateTarget({ member, shown, say }: PrivateTargetOptions
     show();
     if (!present) {
       say(
-        `${who()} is no longer here. You are still writing privately to them: nothing you write goes to anyone until they are back, or you choose Back to everyone.`,
+        `${whoIs(chosenName)} is no longer here. You are still writing privately to them: nothing you write goes to anyone until they are back, or you choose Back to everyone.`,
       );
     }
     return present;
@@ -103,14 +111,14 @@ export function createPrivateTarget({ member, shown, say }: PrivateTargetOptions
      */
     destination(sending: Sending = 'message'): Destination {
       if (!here()) {
-        say(`${who()} is not here: ${AWAY[sending]}`);
+        say(unsent(chosenName, false, sending));
         return 'gone';
       }
       const to = chosen === null ? null : (member(chosen) ?? null);
       // Here but shut (no room key, or held: the member list says which): the chat would
       // queue nothing for it, and Enter did nothing the user could see.
       if (to?.shut) {
-        say(`${who()} can’t receive messages now (the member list says why): ${SHUT[sending]}`);
+        say(unsent(chosenName, true, sending));
         return 'gone';
       }
       return { to };
@@ -123,11 +131,9 @@ export function createPrivateTarget({ member, shown, say }: PrivateTargetOptions
     destinationOf(peerId: string | null, sending: Sending): Destination {
       if (peerId === null) return { to: null };
       const to = member(peerId);
-      const name = to?.name ?? (peerId === chosen ? chosenName : '');
-      const named = name ? isolate(name) : 'The member you wrote to';
-      if (!to) say(`${named} is not here: ${AWAY[sending]}`);
-      else if (to.shut) say(`${named} can’t receive messages now (the member list says why): ${SHUT[sending]}`);
-      return to && !to.shut ? { to } : 'gone';
+      if (to && !to.shut) return { to };
+      say(unsent(to?.name ?? (peerId === chosen ? chosenName : ''), to !== undefined, sending));
+      return 'gone';
     },
     /**
      * The member list changed: its member went or came back. Looked at once this task is
