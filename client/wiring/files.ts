@@ -48,7 +48,7 @@ export function wireFiles(options: FilesWiringOptions) {
   const { reactions, reactionsView, typing } = signals;
   // To the member chosen for private messages, if there is one; else to the room. While that
   // member is away nothing goes, and the chat says so in words for what was tried (a file was
-  // told "your message is still in the box"). True if it went.
+  // told "your message is still in the box").
   const sendFiles = (picked: File[]): void => {
     const destination = privateTarget.destination('files');
     if (destination !== 'gone') void files.sendFiles(picked, destination.to);
@@ -60,11 +60,10 @@ export function wireFiles(options: FilesWiringOptions) {
     void files.sendFiles([clip], destination.to);
     return true;
   };
-  /** Whether files can go now: asked before the chooser opens. */
-  const canSend = (sending: 'files'): boolean => privateTarget.destination(sending) !== 'gone';
   const filesView = createFilesView(lines, {
     send: sendFiles,
-    mayPick: () => canSend('files'),
+    // Asked before the chooser opens: files that could go nowhere are not picked at all.
+    mayPick: () => privateTarget.destination('files') !== 'gone',
     // A file takes reactions as a message does (a private one's, its two parties' alone).
     shown(item, { from, id, privateWithId }) {
       reactionsView.attach(item, from, id);
