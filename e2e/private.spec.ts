@@ -190,6 +190,26 @@ test('a private message reaches only its recipient, marked on both sides, and st
   await typist.stop();
   await input.press('Escape');
   await expect(alice.page.getByTestId('edit-bar')).toBeHidden();
+  // With a draft for the room, the same edit, then Bob's conversation opened: the edit's own,
+  // so it stays (it was cancelled), and the drafts swap under it: its end gives the box Bob's
+  // (none), and back in the room, the room's.
+  await input.fill('room words waiting');
+  await alice.page
+    .locator(`[data-private-to="${bob.id}"]`)
+    .filter({ hasText: 'secret for bob' })
+    .getByTestId('edit')
+    .click();
+  await alice.page.locator(`[data-testid=peer][data-peer-id="${bob.id}"]`).click();
+  await expect(alice.page.getByTestId('private-recipient')).toContainText('Private to bob');
+  await expect(alice.page.getByTestId('edit-bar')).toBeVisible();
+  await expect(alice.page.getByTestId('edit-bar')).toContainText('Editing your message privately to bob');
+  await expect(input).toHaveValue(/secret for bob/);
+  await input.press('Escape');
+  await expect(alice.page.getByTestId('edit-bar')).toBeHidden();
+  await expect(input).toHaveValue('');
+  await alice.page.getByTestId('private-clear').click();
+  await expect(input).toHaveValue('room words waiting');
+  await input.fill('');
   await waitForMesh([alice, bob, carol], meshTimeoutMs);
 
   // A fourth member's history holds the public line and neither private one.

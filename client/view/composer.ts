@@ -13,7 +13,7 @@ import { createComposerNotes } from './composer-notes.ts';
 import { type SendHandlers, wireSending } from './composer-send.ts';
 import { byTestId } from './dom.ts';
 import { type DraftStore, keepDraft } from './draft.ts';
-import { createEditCompose, type EditTarget, EMPTY_EDIT } from './edit-compose.ts';
+import { createEditCompose, type EditTarget, EMPTY_EDIT, type WaitingDraft } from './edit-compose.ts';
 import { createMentionBox } from './mention-box.ts';
 import { createReplyCompose, type ReplyTarget } from './reply-compose.ts';
 import { thousands } from './text.ts';
@@ -42,6 +42,8 @@ export interface Composer {
   editTarget(): EditTarget | null;
   /** Ends the edit under way unsaved, saying so (the ✕'s "Edit cancelled"). */
   cancelEdit(): void;
+  /** The draft waiting under the edit under way, or null when none is. */
+  draftUnderEdit(): WaitingDraft | null;
   /** The reply being written follows the line it answers, edited or deleted (PageView.replyRevised). */
   replyRevised(from: string, id: string, text: string | null): void;
   /** The warning under the box that what we write reaches no one, or null. */
@@ -128,6 +130,7 @@ export function createComposer(handlers: ComposerHandlers, say: (text: string) =
     cancelReply: () => replyCompose.cancel(),
     editTarget: () => editCompose.current(),
     cancelEdit: () => editCompose.cancel(),
+    draftUnderEdit: () => editCompose.waiting(),
     replyRevised: (from, id, text) => replyCompose.revised(from, id, text),
     keyNote: (message) => notes.key(message),
     note: (text) => notes.under(text),

@@ -36,6 +36,18 @@ export interface EditCompose {
   end(): void;
   /** Ends an edit under way unsaved and tells a screen reader so, as Escape does. */
   cancel(): void;
+  /** The draft waiting under the edit under way, or null when none is (WaitingDraft). */
+  waiting(): WaitingDraft | null;
+}
+
+/**
+ * What was written in the box before an edit took it, and comes back once the edit ends. The
+ * user may open the edited line's own conversation meanwhile: the edit stays, and the drafts
+ * swap under it (view/private.ts), so the one that comes back is that conversation's.
+ */
+export interface WaitingDraft {
+  read(): string;
+  write(text: string): void;
 }
 
 export function createEditCompose(
@@ -51,6 +63,12 @@ export function createEditCompose(
   let target: EditTarget | null = null;
   /** What the box held when the edit began. */
   let draft = '';
+  const waiting: WaitingDraft = {
+    read: () => draft,
+    write(text) {
+      draft = text;
+    },
+  };
   const bar = createComposerBar(composer, box, {
     id: 'edit-bar',
     className: 'reply-bar edit-bar',
@@ -97,5 +115,6 @@ export function createEditCompose(
       end();
       say(CANCELLED);
     },
+    waiting: () => (target === null ? null : waiting),
   };
 }

@@ -10,7 +10,7 @@
 //   name-form.ts      your name, and the hint under it.
 import { pageAnnouncer } from './announcer.ts';
 import { type ComposerHandlers, createComposer } from './composer.ts';
-import type { EditTarget } from './edit-compose.ts';
+import type { EditTarget, WaitingDraft } from './edit-compose.ts';
 import { createNameForm, type NameProblem } from './name-form.ts';
 import { watchPeopleToggle } from './people-toggle.ts';
 import type { ReplyTarget } from './reply-compose.ts';
@@ -70,6 +70,8 @@ export interface PageView {
   editTarget(): EditTarget | null;
   /** Ends the edit under way unsaved (its conversation is no longer the one written to). */
   cancelEdit(): void;
+  /** The draft waiting under the edit under way (edit-compose.ts), or null when none is. */
+  draftUnderEdit(): WaitingDraft | null;
 }
 
 export function createPageView(handlers: PageHandlers): PageView {
@@ -109,6 +111,7 @@ export function createPageView(handlers: PageHandlers): PageView {
     cancelReply: () => composer.cancelReply(),
     editTarget: () => composer.editTarget(),
     cancelEdit: () => composer.cancelEdit(),
+    draftUnderEdit: () => composer.draftUnderEdit(),
     replyRevised: (from, id, text) => composer.replyRevised(from, id, text),
     keyNote: (message) => composer.keyNote(message),
     composerNote: (text) => composer.note(text),

@@ -5,6 +5,7 @@
 import { isolate } from '../isolate.ts';
 import type { Recipient } from '../private-target.ts';
 import { el } from './dom.ts';
+import type { WaitingDraft } from './edit-compose.ts';
 import { showSendWhere } from './send-where.ts';
 import { sentenceNodes } from './text.ts';
 
@@ -27,6 +28,11 @@ export interface PrivateViewHandlers {
   choose(peerId: string | null): void;
   /** The room's draft was set aside for a private conversation: kept for a reload (draft.ts). */
   roomDraftSetAside?(text: string): void;
+  /**
+   * The draft waiting under an edit under way, or null: while the box holds an edit, it is
+   * that draft, not the box's text, that swaps with the conversation.
+   */
+  draftUnderEdit?(): WaitingDraft | null;
 }
 
 export function createPrivateView(handlers: PrivateViewHandlers): PrivateView {
@@ -62,14 +68,22 @@ export function createPrivateView(handlers: PrivateViewHandlers): PrivateView {
    * The box's draft stays with the conversation it was written in, and the new one's comes
    * back: whoever changed the conversation (a click, a reply to a private line). Done by the
    * user's click alone, a reply that chose another member left the words typed for Carol in
-   * the box, now writing to Dave.
+   * the box, now writing to Dave. An edit in the box stays there (the user opened its line's
+   * own conversation: wiring/private-target.ts ends any other) and the drafts swap under it.
    */
   function swapDrafts(from: string, to: string): void {
     if (!input || to === from) return;
-    if (input.value !== '') drafts.set(from, input.value);
+    const box: WaitingDraft = handlers.draftUnderEdit?.() ?? {
+      read: () => input.value,
+      write(text) {
+        input.value = text;
+      },
+    };
+    const leaving = box.read();
+    if (leaving !== '') drafts.set(from, leaving);
     else drafts.delete(from);
-    if (from === '') handlers.roomDraftSetAside?.(input.value);
-    input.value = drafts.get(to) ?? '';
+    if (from === '') handlers.roomDraftSetAside?.(leaving);
+    box.write(drafts.get(to) ?? '');
     drafts.delete(to);
   }
 

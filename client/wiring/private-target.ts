@@ -17,7 +17,7 @@ import type { Names } from './names.ts';
 export interface PrivateTargetWiringOptions {
   members: Pick<MembersView, 'setSelected'>;
   names: Pick<Names, 'taggedName'>;
-  page: Pick<PageView, 'replyTarget' | 'cancelReply' | 'editTarget' | 'cancelEdit'>;
+  page: Pick<PageView, 'replyTarget' | 'cancelReply' | 'editTarget' | 'cancelEdit' | 'draftUnderEdit'>;
   /** Says a line in the chat (the member written to is no longer here). */
   say(text: string): void;
   /** A member we start ignoring, if written to, is written to no more: the composer goes back to the room. */
@@ -45,9 +45,11 @@ export function wirePrivateTarget({
     shown(target) {
       // Writing to someone else ends an edit under way: left open, the box said "Private to
       // Carol" and Save put the words typed for her in a line to the room. First, so that the
-      // draft it gives back goes with its own conversation (view/private.ts swaps them).
+      // draft it gives back goes with its own conversation (view/private.ts swaps them). Opening
+      // the edited line's own conversation keeps the edit: the drafts swap under it.
       const editing = page.editTarget();
-      if (editing && privateView.shownId() !== (target?.id ?? null)) page.cancelEdit();
+      const to = target?.id ?? null;
+      if (editing && privateView.shownId() !== to && editing.privateWith !== to) page.cancelEdit();
       members.setSelected(target?.id ?? null);
       privateView.show(
         target && {
@@ -66,6 +68,7 @@ export function wirePrivateTarget({
   const privateView = createPrivateView({
     choose: (peerId) => privateTarget.choose(peerId),
     roomDraftSetAside: (text) => roomDraft.save(text),
+    draftUnderEdit: () => page.draftUnderEdit(),
   });
   ignored.changed((peerId, on) => {
     if (on && privateTarget.current() === peerId) privateView.backToEveryone();
