@@ -13,6 +13,11 @@ export interface Recipient {
   id: string;
   name: string;
   away: boolean;
+  /**
+   * Here but unable to receive (no room key, or held: MemberHandle.shut), when last looked at:
+   * the drop hint looks again as files are held over the chat (refresh).
+   */
+  shut?: boolean;
 }
 
 export interface PrivateTargetOptions {
@@ -68,7 +73,14 @@ export function createPrivateTarget({ member, shown, say }: PrivateTargetOptions
   /** A look at the member list is queued (membersChanged). */
   let lookQueued = false;
 
-  const show = (): void => shown(chosen === null ? null : { id: chosen, name: chosenName, away: !present });
+  /** The chosen member was shut when last shown. */
+  let shownShut = false;
+
+  const isShut = (): boolean => chosen !== null && present && member(chosen)?.shut === true;
+  const show = (): void => {
+    shownShut = isShut();
+    shown(chosen === null ? null : { id: chosen, name: chosenName, away: !present, shut: shownShut });
+  };
 
   /**
    * Writes to `peerId` from now on (null: everyone). A member not here (a reply to a private
@@ -134,6 +146,13 @@ export function createPrivateTarget({ member, shown, say }: PrivateTargetOptions
       if (to && !to.shut) return { to };
       say(unsent(to?.name ?? (peerId === chosen ? chosenName : ''), to !== undefined, sending));
       return 'gone';
+    },
+    /**
+     * Shows the choice again as it is now: its member may have gone, or been shut or opened,
+     * since (files held over the chat: the drop hint says where they would go).
+     */
+    refresh(): void {
+      if (here() && isShut() !== shownShut) show();
     },
     /**
      * The member list changed: its member went or came back. Looked at once this task is

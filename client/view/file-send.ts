@@ -10,10 +10,15 @@ export interface FileSending {
    * so): it stays shut, rather than the user choosing files that can go nowhere.
    */
   mayPick(): boolean;
+  /**
+   * Files are held over the chat: where they would go is looked at again for the hint
+   * (send-where.ts), which the member written to being shut since did not change.
+   */
+  held?(): void;
 }
 
 /** Each way to send, wired to `send`. */
-export function wireFileSending({ send, mayPick }: FileSending): void {
+export function wireFileSending({ send, mayPick, held }: FileSending): void {
   const input = byTestId<HTMLInputElement>('file-input');
   const chat = document.getElementById('chat') as HTMLElement;
   const messageInput = byTestId<HTMLTextAreaElement>('message-input');
@@ -33,6 +38,7 @@ export function wireFileSending({ send, mayPick }: FileSending): void {
     if (!event.dataTransfer?.types.includes('Files')) return;
     event.preventDefault();
     event.dataTransfer.dropEffect = 'copy';
+    if (!chat.classList.contains('dropping')) held?.();
     chat.classList.add('dropping');
   });
   chat.addEventListener('dragleave', () => chat.classList.remove('dropping'));

@@ -28,6 +28,8 @@ export interface FilesViewHandlers {
   send(files: File[]): void;
   /** Whether the Files chooser may open now (false: nothing can go, and the chat said why). */
   mayPick?(): boolean;
+  /** Files are held over the chat: where they would go is looked at again, for its hint (file-send.ts). */
+  held?(): void;
   /** Tells screen readers (the page's announcer by default): the chat list is not a live region. */
   say?(text: string): void;
   /** A file's line is on the page: it takes reactions, as a message does (wiring/files.ts). */
@@ -56,7 +58,11 @@ export interface FilesView {
 }
 
 export function createFilesView(lines: LinesView, handlers: FilesViewHandlers): FilesView {
-  wireFileSending({ send: (files) => handlers.send(files), mayPick: () => handlers.mayPick?.() ?? true });
+  wireFileSending({
+    send: (files) => handlers.send(files),
+    mayPick: () => handlers.mayPick?.() ?? true,
+    held: () => handlers.held?.(),
+  });
   const acceptLimit = createAcceptLimit();
   const say = handlers.say ?? ((text: string) => pageAnnouncer().say(text));
   /**

@@ -28,7 +28,9 @@ export function showSendWhere(recipient: Recipient | null): void {
         ? 'Drop to send to everyone'
         : recipient.away
           ? `${name} is not here: files can’t go to them until they are back`
-          : `Drop to send to ${name} alone`,
+          : recipient.shut
+            ? `${name} can’t receive files now (the member list says why)`
+            : `Drop to send to ${name} alone`,
     ),
   );
   // A clip recorded (or held) is for whom it was recorded for: its label follows only them.

@@ -27,7 +27,7 @@ export interface FilesWiringOptions {
   /** The chat's lines, where files' lines go too, and history's order, where a reload's go (line-views.ts). */
   views: Pick<LineViews, 'lines' | 'historyView'>;
   /** Where a file goes: the member chosen for private messages, or the room. */
-  privateTarget: Pick<PrivateTarget, 'destination' | 'destinationOf'>;
+  privateTarget: Pick<PrivateTarget, 'destination' | 'destinationOf' | 'refresh'>;
   /** A file takes reactions; a member typing is talking (chat-signals.ts). */
   signals: Pick<ChatSignals, 'reactions' | 'reactionsView' | 'typing'>;
   /** Says a line in the chat about a member. */
@@ -64,6 +64,7 @@ export function wireFiles(options: FilesWiringOptions) {
     send: sendFiles,
     // Asked before the chooser opens: files that could go nowhere are not picked at all.
     mayPick: () => privateTarget.destination('files') !== 'gone',
+    held: () => privateTarget.refresh(),
     // A file takes reactions as a message does (a private one's, its two parties' alone).
     shown(item, { from, id, privateWithId }) {
       reactionsView.attach(item, from, id);

@@ -37,6 +37,9 @@ test('the drop hint and the voice bar name where things go: everyone, the member
     names: ['Carol'],
   });
   assert.deepEqual(read(voiceTo), { text: 'to Carol (not here)', names: ['Carol'] });
+  // Here but shut (no room key, or held): the drop would be refused; the hint said "Drop to send to Carol alone".
+  showSendWhere({ id: 'carol', name: 'Carol', away: false, shut: true });
+  assert.deepEqual(read(hint), { text: 'Carol can’t receive files now (the member list says why)', names: ['Carol'] });
   showSendWhere(null);
   assert.equal(read(hint).text, 'Drop to send to everyone');
 });
@@ -57,6 +60,19 @@ test('the Files chooser stays shut while nothing can go, and opens again once it
   canGo = true;
   assert.equal(click(), false);
   assert.deepEqual(sent, []);
+});
+
+test('files held over the chat have where they go looked at again once per time they come over it', () => {
+  let looks = 0;
+  wireFileSending({ send: () => {}, mayPick: () => true, held: () => looks++ });
+  const chat = dom.byId('chat');
+  const dragover = { dataTransfer: { types: ['Files'], dropEffect: 'none' }, preventDefault: () => {} };
+  chat.dispatch('dragover', dragover);
+  chat.dispatch('dragover', dragover);
+  assert.equal(looks, 1);
+  chat.dispatch('dragleave', {});
+  chat.dispatch('dragover', dragover);
+  assert.equal(looks, 2);
 });
 
 test('while a clip is recorded for Bob, the voice bar names Bob whomever the box writes to, and follows only him', () => {

@@ -138,6 +138,25 @@ test('a member here that receives nothing (no room key, or held): nothing goes, 
   assert.equal(destination.to?.id, 'eve');
 });
 
+test('files held over the chat look again whether the member is shut, showing the choice only when that changed', () => {
+  const { here, add } = harness();
+  const shown: Array<boolean | undefined> = [];
+  const watched = createPrivateTarget({
+    member: (id) => here.get(id),
+    shown: (t) => shown.push(t?.shut),
+    say: () => {},
+  });
+  add('eve', 'Eve');
+  watched.choose('eve');
+  watched.refresh(); // nothing changed: not shown again (a drag's every dragover asks)
+  here.set('eve', { id: 'eve', name: 'Eve', shut: true } as MemberHandle); // held since
+  watched.refresh();
+  watched.refresh();
+  here.set('eve', { id: 'eve', name: 'Eve', shut: false } as MemberHandle);
+  watched.refresh();
+  assert.deepEqual(shown, [false, true, false]);
+});
+
 test('a member chosen while not here (a reply to a private line of one gone since) is chosen away: nothing goes, not to everyone', () => {
   const { add, target, said, names } = harness();
   target.choose('dave', 'Dave');
