@@ -145,6 +145,19 @@ test('on a phone a call of three (one camera, two microphones) leaves the chat a
   const messages = await page.locator('#messages').boundingBox();
   expect.soft(messages?.height ?? 0, 'height of the message list').toBeGreaterThanOrEqual(phone.viewport.height / 2);
 
+  // On a narrower phone the strip scrolls sideways: it takes a tab stop of its own, and the
+  // arrow keys scroll it (a tile with only a name past its edge had nothing the keyboard
+  // reaches). Back at full width, all in view on the wide screen below, it has none.
+  const strip = page.locator('#call-tiles');
+  await page.setViewportSize({ width: 280, height: phone.viewport.height });
+  await expect.poll(() => strip.evaluate((grid) => grid.scrollWidth > grid.clientWidth)).toBe(true);
+  await expect(strip).toHaveAttribute('tabindex', '0');
+  await expect(strip).toHaveAccessibleName('People in the call');
+  await strip.focus();
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(() => strip.evaluate((grid) => grid.scrollLeft)).toBeGreaterThan(0);
+  await page.setViewportSize(phone.viewport);
+
   // A new line and a file offer both show up where Carol can see and answer them.
   const line = { from: alice.id, text: 'can you see this during the call?' };
   await sendMessage(alice.page, line.text);
@@ -171,6 +184,7 @@ test('on a phone a call of three (one camera, two microphones) leaves the chat a
   await expect(page.getByTestId('call-screen')).toBeHidden();
   await expect(page.getByTestId('call-more-toggle')).toBeHidden();
   await expect(page.getByTestId('call-speaking')).toBeHidden();
+  await expect(strip).not.toHaveAttribute('tabindex', /./);
   await page.screenshot({ path: testInfo.outputPath('desktop-call.png') });
 });
 

@@ -23,6 +23,17 @@ export function createCallGrid(handlers: Pick<CallsViewHandlers, 'quality'>): Ca
   const grid = document.getElementById('call-tiles') as HTMLElement;
   const tiles = new Map<string, Tile>();
   const screens = new Map<string, ScreenTile>();
+  // A phone's strip scrolls sideways, and a tile with only a name past its edge has nothing
+  // the keyboard reaches: the strip takes a tab stop of its own while it overflows (the arrow
+  // keys scroll it), and none when all of it is in view. Looked at after layout, as the
+  // strip or any tile in it changes size.
+  const overflow = new ResizeObserver(() => {
+    const overflows = grid.scrollWidth > grid.clientWidth + 1 || grid.scrollHeight > grid.clientHeight + 1;
+    if (overflows === (grid.tabIndex === 0)) return;
+    if (overflows) grid.tabIndex = 0;
+    else grid.removeAttribute('tabindex');
+  });
+  overflow.observe(grid);
 
   /** The tile of the screen `id` shares next to its camera ('self': ours), made when first needed. */
   function showScreen(id: string, own: boolean, name: string, stream: MediaStream): ScreenTile {
@@ -84,12 +95,14 @@ export function createCallGrid(handlers: Pick<CallsViewHandlers, 'quality'>): Ca
         tile.video.srcObject = null;
         if (tile.sound) tile.sound.srcObject = null;
         tile.root.remove();
+        overflow.unobserve(tile.root);
         tiles.delete(id);
       }
       for (const [id, tile] of screens) {
         if (wantedScreens.has(id)) continue;
         tile.video.srcObject = null;
         tile.root.remove();
+        overflow.unobserve(tile.root);
         screens.delete(id);
       }
       // Only new tiles are inserted: taking a playing <video> out of the page pauses it. Ours
@@ -99,6 +112,7 @@ export function createCallGrid(handlers: Pick<CallsViewHandlers, 'quality'>): Ca
       const ownScreen = screens.get('self')?.root;
       for (const root of order) {
         if (root.parentElement === grid) continue;
+        overflow.observe(root);
         if (root === own) grid.prepend(root);
         else if (root === ownScreen && own?.parentElement === grid) own.after(root);
         else grid.append(root);
