@@ -34,6 +34,11 @@ test('a private message reaches only its recipient, marked on both sides, and st
   await expect(dropHint).toHaveText('Drop to send to bob alone');
   await expect(dropHint.locator('bdi')).toHaveText('bob');
   await expect(alice.page.getByTestId('voice-to')).toHaveText('to bob');
+  // A screen reader hears on the box whom it writes to (nothing said it once the bar's status
+  // was read), and is told as the conversation changes, back to everyone too.
+  const announced = alice.page.locator('#announcer');
+  await expect(alice.page.getByTestId('message-input')).toHaveAccessibleDescription(/^Private to bob Enter sends/);
+  await expect(announced).toContainText('Writing privately to bob');
   // A draft written privately stays with Bob when Alice goes back to everyone (left in the
   // box, Enter would send it to the room), and comes back with him.
   const input = alice.page.getByTestId('message-input');
@@ -41,6 +46,8 @@ test('a private message reaches only its recipient, marked on both sides, and st
   await alice.page.getByTestId('private-clear').click();
   await expect(input).toHaveValue('');
   await expect(input).toBeFocused();
+  await expect(input).toHaveAccessibleDescription(/^Enter sends/);
+  await expect(announced).toContainText('Writing to everyone');
   await expect(filesButton).toHaveAttribute('title', 'Send files (or drop them on the chat)');
   await expect(dropHint).toHaveText('Drop to send to everyone');
   await expect(alice.page.getByTestId('voice-to')).toHaveText('to everyone');

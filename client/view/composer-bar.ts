@@ -1,6 +1,8 @@
 // A bar over the message box saying what the box is for now (replying to a line, editing one
-// of ours), with a ✕ that ends it; Escape in the box ends it too. The box is described by the
-// bar while it shows, so a screen reader on the box hears it.
+// of ours), with a ✕ that ends it; Escape in the box ends it too, and either is said the same.
+// The box is described by the bar's words while it shows (box-description.ts), so a screen
+// reader on the box hears them (not the ✕'s label: "Cancel reply" was read as part of them).
+import { boxDescription } from './box-description.ts';
 import { el, icon } from './dom.ts';
 
 const CLOSE_ICON = ['M4 4l8 8', 'M12 4l-8 8'];
@@ -11,8 +13,13 @@ export interface ComposerBarOptions {
   className: string;
   /** The ✕'s label ("Cancel reply"). */
   cancelLabel: string;
-  /** What a screen reader is told when Escape ends it ("Reply cancelled"). */
+  /** What a screen reader is told when the user ends it, by Escape or the ✕ ("Reply cancelled"). */
   cancelled: string;
+  /**
+   * Its words say the keys too ("Enter saves, Escape cancels"): while it shows, the box's own
+   * ("Enter sends") are not read with them.
+   */
+  saysKeys?: boolean;
   /** What goes before the words (an icon), if anything. */
   lead?: Element;
   /** The bar ends (its ✕, or Escape): the owner lets go of what it held, then hides the bar. */
@@ -32,12 +39,13 @@ export interface ComposerBar {
 export function createComposerBar(
   composer: HTMLElement,
   box: HTMLTextAreaElement,
-  { id, className, cancelLabel, cancelled, lead, end, say }: ComposerBarOptions,
+  { id, className, cancelLabel, cancelled, saysKeys = false, lead, end, say }: ComposerBarOptions,
 ): ComposerBar {
   const bar = el('div', { className, testId: id });
   bar.id = id;
   bar.hidden = true;
   const words = el('span', { className: 'reply-bar-words' });
+  words.id = `${id}-words`;
   const cancelButton = el('button', { className: 'reply-cancel', testId: id.replace(/-bar$/, '-cancel') });
   cancelButton.type = 'button';
   cancelButton.setAttribute('aria-label', cancelLabel);
@@ -45,10 +53,11 @@ export function createComposerBar(
   cancelButton.append(icon(CLOSE_ICON));
   bar.append(...(lead ? [lead] : []), words, cancelButton);
   composer.prepend(bar);
-  const describedBy = box.getAttribute('aria-describedby') ?? '';
+  const description = boxDescription(box);
   cancelButton.addEventListener('click', () => {
     end();
     box.focus();
+    say(cancelled);
   });
   box.addEventListener('keydown', (event) => {
     if (event.key !== 'Escape' || bar.hidden || event.defaultPrevented) return;
@@ -61,11 +70,13 @@ export function createComposerBar(
     shown: () => !bar.hidden,
     show() {
       bar.hidden = false;
-      box.setAttribute('aria-describedby', `${id} ${describedBy}`.trim());
+      description.set('doing', words.id);
+      if (saysKeys) description.keysSaid(false);
     },
     hide() {
       bar.hidden = true;
-      box.setAttribute('aria-describedby', describedBy);
+      description.set('doing', null);
+      if (saysKeys) description.keysSaid(true);
     },
   };
 }

@@ -74,6 +74,7 @@ export function createEditCompose(
     className: 'reply-bar edit-bar',
     cancelLabel: 'Cancel editing',
     cancelled: CANCELLED,
+    saysKeys: true,
     end,
     say,
   });
@@ -91,6 +92,9 @@ export function createEditCompose(
 
   return {
     start(next) {
+      // Started from the box itself (↑), the keyboard stays there and nothing is read anew:
+      // said, as its end is.
+      const fromBox = document.activeElement === box;
       if (target === null) draft = box.value;
       target = next;
       editing(next.id);
@@ -100,7 +104,9 @@ export function createEditCompose(
       const keys = globalThis.matchMedia?.(TOUCH_ONLY).matches
         ? 'Save keeps the change, ✕ cancels'
         : 'Enter saves, Escape cancels';
-      bar.words.replaceChildren(...sentenceNodes(`Editing your message ${to} · ${keys}`));
+      const words = `Editing your message ${to} · ${keys}`;
+      bar.words.replaceChildren(...sentenceNodes(words));
+      if (fromBox) say(words);
       bar.show();
       sendButton.textContent = 'Save';
       box.value = next.text;

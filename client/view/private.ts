@@ -1,9 +1,15 @@
 // Choosing the one member a private line goes to: click (or press the ✉ button of) a member's
 // entry; the composer then says "Private to <name>" with a button back to everyone, and
 // "… (not here)" while that member is away (private-target.ts keeps the choice: nothing goes).
-// Each conversation keeps its own draft in the message box.
+// Each conversation keeps its own draft in the message box. A screen reader hears whom the box
+// writes to on the box itself (its description: box-description.ts), and is told as the
+// conversation changes ("Writing privately to Bob", "Writing to everyone"); the bar was a
+// status region that read its button's label with it, again at every redraw, and said
+// nothing on the way back to everyone.
 import { isolate } from '../isolate.ts';
 import type { Recipient } from '../private-target.ts';
+import { pageAnnouncer } from './announcer.ts';
+import { boxDescription } from './box-description.ts';
 import { el } from './dom.ts';
 import type { WaitingDraft } from './edit-compose.ts';
 import { showSendWhere } from './send-where.ts';
@@ -41,8 +47,8 @@ export function createPrivateView(handlers: PrivateViewHandlers): PrivateView {
   const input = composer.querySelector<HTMLTextAreaElement>('[data-testid=message-input]');
   const bar = el('div', { className: 'recipient', testId: 'private-recipient' });
   bar.hidden = true;
-  bar.setAttribute('role', 'status');
   const label = el('span', { className: 'recipient-name' });
+  label.id = 'private-recipient-words';
   const back = el('button', { className: 'recipient-clear', text: 'Back to everyone', testId: 'private-clear' });
   back.type = 'button';
   bar.append(label, back);
@@ -101,19 +107,27 @@ export function createPrivateView(handlers: PrivateViewHandlers): PrivateView {
     backToEveryone: () => chosen(null, false),
     shownId: () => bar.dataset.peerId || null,
     show(recipient) {
-      swapDrafts(bar.dataset.peerId ?? '', recipient?.id ?? '');
+      const from = bar.dataset.peerId ?? '';
+      const to = recipient?.id ?? '';
+      swapDrafts(from, to);
       bar.hidden = recipient === null;
       bar.dataset.peerId = recipient?.id ?? '';
       bar.dataset.away = String(recipient?.away ?? false);
       // The name isolated (a <bdi>), as everywhere a sentence holds one: a right-to-left name
       // and what follows it did not reorder the bar around it.
-      label.replaceChildren(
-        ...(recipient
-          ? sentenceNodes(
-              `Private to ${isolate(recipient.name)}${recipient.away ? ' (not here: nothing is sent until they are back)' : ''}`,
-            )
-          : []),
-      );
+      const words = recipient
+        ? `Private to ${isolate(recipient.name)}${recipient.away ? ' (not here: nothing is sent until they are back)' : ''}`
+        : '';
+      if (label.dataset.words !== words) {
+        label.dataset.words = words;
+        label.replaceChildren(...sentenceNodes(words));
+      }
+      if (input) boxDescription(input).set('to', recipient ? label.id : null);
+      // Its member going or coming back is said in the chat (private-target.ts); a new
+      // conversation is said here.
+      if (to !== from) {
+        pageAnnouncer().say(recipient ? `Writing privately to ${recipient.name}` : 'Writing to everyone');
+      }
       // Files picked or dropped, and voice messages, now go to that member alone too: said
       // where they are made (a user sent two files privately by mistake, the bar above the box
       // the only hint).

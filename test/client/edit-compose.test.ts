@@ -15,9 +15,10 @@ beforeEach(() => {
 });
 afterEach(() => dom.restore());
 
-function composer(editing: (id: string | null) => void = () => {}) {
+function composer(editing: (id: string | null) => void = () => {}, said: string[] = []) {
   const form = new FakeElement('form');
   const box = Object.assign(new FakeElement('textarea'), { value: 'a draft', setSelectionRange() {} });
+  box.setAttribute('aria-describedby', 'composer-keys');
   const send = new FakeElement('button');
   send.textContent = 'Send';
   form.append(box, send);
@@ -26,7 +27,7 @@ function composer(editing: (id: string | null) => void = () => {}) {
     box as unknown as HTMLTextAreaElement,
     send as unknown as HTMLElement,
     () => {},
-    () => {},
+    (text) => said.push(text.replace(/[\u2068\u2069]/g, '')),
     editing,
   );
   return { form, box, send, edit };
@@ -96,4 +97,22 @@ test('the edit bar says where the edit goes, and the keys of this device: Enter 
   t.after(() => Reflect.deleteProperty(globalThis, 'matchMedia'));
   edit.start({ id: 'line-1', text: 'helo', privateWith: null });
   assert.equal(words(), 'Editing your message to everyone · Save keeps the change, ✕ cancels');
+});
+
+test('a screen reader on the box hears the edit bar’s words and not the box’s own keys, nor the ✕’s label; ↑ and the ✕ are said', () => {
+  const said: string[] = [];
+  const { form, box, edit } = composer(() => {}, said);
+  edit.start({ id: 'line-1', text: 'helo', privateWith: null });
+  // Started from the Edit button, the keyboard moves to the box, and its description is read.
+  assert.deepEqual(said, []);
+  // The words alone ("Cancel editing" was read with them), and "Enter sends" contradicted "Enter saves".
+  assert.equal(box.getAttribute('aria-describedby'), 'edit-bar-words');
+  assert.equal(form.querySelector('.reply-bar-words')?.id, 'edit-bar-words');
+  form.querySelector('[data-testid=edit-cancel]')?.dispatch('click');
+  assert.equal(box.getAttribute('aria-describedby'), 'composer-keys');
+  assert.deepEqual(said, ['Edit cancelled'], 'the ✕ said nothing; Escape did');
+  // ↑ in the box: the keyboard stays there, and nothing was read.
+  Object.assign(globalThis.document, { activeElement: box });
+  edit.start({ id: 'line-1', text: 'helo', privateWith: 'dave-id', toName: 'Dave' });
+  assert.equal(said.at(-1), 'Editing your message privately to Dave · Enter saves, Escape cancels');
 });

@@ -38,6 +38,7 @@ export class FakeElement {
       return on;
     },
   };
+  id = '';
   className = '';
   textContent = '';
   hidden = false;
