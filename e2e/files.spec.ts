@@ -126,6 +126,10 @@ test('a private send reaches one member only', async ({ server, browsers }) => {
   await waitForMessages(carol.page, [{ from: alice.id, text: 'after the private file' }]);
   await expect(carol.page.locator('[data-testid=message][data-kind=file]')).toHaveCount(0);
   await expect(fileLine(bob.page, id)).toContainText('only to you');
+  // Marked private as a private line is, and so announced (view/lines.ts: it was read out as
+  // sent to the room).
+  await expect(fileLine(bob.page, id)).toHaveAttribute('data-private-from', alice.id);
+  await expect(fileLine(alice.page, id)).toHaveAttribute('data-private-to', bob.id);
   // A file takes reactions as a message does: Bob's 👍 reaches Alice, under the download.
   const onBob = fileLine(bob.page, id);
   await onBob.getByTestId('react-button').click();

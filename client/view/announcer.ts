@@ -34,8 +34,11 @@ const NAMES_SAID = 3;
 export interface ChatAnnouncer {
   /** A live chat line from someone else (never ours, never history); `mentionsYou`: it names us (mentions.ts). */
   line(name: string, text: string, privately: boolean, mentionsYou?: boolean): void;
-  /** A file someone else sends, with its line's first status if it has one ("waiting for you to accept"). */
-  file(name: string, fileName: string, status?: string): void;
+  /**
+   * A file someone else sends, with its line's first status if it has one ("waiting for you to
+   * accept"); `privately`: to us alone, said as a private line is.
+   */
+  file(name: string, fileName: string, status?: string, privately?: boolean): void;
   /** A line the page writes about the room ("Bob joined", "Bob is back"): said as written. */
   notice(text: string): void;
   /** `count` history lines were placed: said together, once they stop coming. */
@@ -117,9 +120,9 @@ export function createChatAnnouncer(say: (text: string) => void, clock: Announce
       const marks = `${privately ? ' (private)' : ''}${mentionsYou ? ', mentions you' : ''}`;
       heard({ spoken: `${name}${marks}: ${text}`, from: name, privately, mention: mentionsYou });
     },
-    file(name, fileName, status = '') {
-      const spoken = `${name} sent a file: ${fileName}${status === '' ? '' : `, ${status}`}`;
-      heard({ spoken, from: name, privately: false });
+    file(name, fileName, status = '', privately = false) {
+      const spoken = `${name}${privately ? ' (private)' : ''} sent a file: ${fileName}${status === '' ? '' : `, ${status}`}`;
+      heard({ spoken, from: name, privately });
     },
     notice(text) {
       heard({ spoken: plain(text), from: null, privately: false });

@@ -42,6 +42,9 @@ export function createFileLine(
   item.dataset.fileId = info.id;
   item.dataset.from = info.from;
   item.dataset.kind = 'file';
+  // Private, as a chat line's marks say it (line-marks.ts): its announcement says so too (a
+  // voice message to us alone was read out as one to the room).
+  if (info.privateWithId !== null) item.dataset[info.own ? 'privateTo' : 'privateFrom'] = info.privateWithId;
   item.dataset.size = String(info.size);
   item.dataset.state = 'offered';
   const time = timeElement(place?.at ?? new Date());

@@ -198,6 +198,7 @@ export function createLinesView({
             partText(item, '.line-sender'),
             partText(item, '[data-testid=message-text]'),
             partText(item, '.file-status-words'),
+            item.dataset.privateFrom !== undefined,
           ),
         );
       }

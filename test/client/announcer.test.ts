@@ -34,6 +34,10 @@ test('a line after a quiet second is said at once, with its author; a private on
   mock.timers.tick(BURST_MS + 1);
   chat.line('Bob', 'just us', true);
   assert.deepEqual(said, ['Bob: hello', 'Bob (private): just us']);
+  // A file or voice message to us alone too (one was read out as if to the room).
+  mock.timers.tick(BURST_MS + 1);
+  chat.file('Bob', 'voice message.webm', 'waiting for you to accept', true);
+  assert.deepEqual(said.at(-1), 'Bob (private) sent a file: voice message.webm, waiting for you to accept');
 });
 
 test('two more lines within the second are read each, once they stop coming', () => {
