@@ -269,6 +269,8 @@ test.describe('with a fake microphone', () => {
     const bobLink = bob.page.url();
     await bob.page.goto('about:blank');
     await expect(voiceTo).toHaveText('to Bob (not here)');
+    // A screen reader on Send hears it too (the keyboard is there, and heard only "Send").
+    await expect(page.getByTestId('voice-send')).toHaveAccessibleDescription('to Bob (not here)');
     // Send while he is away: the clip was thrown away, the chat saying "your message is still
     // in the box". It waits in the bar now, and the note and the chat say why.
     await page.getByTestId('voice-send').click();
