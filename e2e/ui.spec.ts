@@ -489,7 +489,8 @@ test('Search finds a word in any line kept, off the page too, without case or ac
   const lines = page.locator(`[data-testid=message][data-from="${alice.id}"]`);
   const line = (text: string) => lines.filter({ has: page.getByTestId('message-text').filter({ hasText: text }) });
   const first = line('Lumière');
-  const count = page.getByTestId('search-count');
+  const status = page.getByTestId('search-count');
+  const count = status.locator('.search-count-words');
   const input = page.getByTestId('search-input');
   const marked = page.locator('#messages > .search-current');
   /** The text each range of a highlight covers (CSS.highlights: search-marks.ts). */
@@ -535,6 +536,10 @@ test('Search finds a word in any line kept, off the page too, without case or ac
   // Enter: the next older match, brought back on the page, into view and marked.
   await input.press('Enter');
   await expect(count).toHaveText('1 of 2');
+  // A screen reader hears what was found, not the count alone; and the match is the list's
+  // current line, where Tab into the list lands (it landed on the newest line).
+  await expect(status).toHaveText(/^1 of 2: alice, \d.*: meet me at the Café Lumière/);
+  await expect(first).toHaveAttribute('tabindex', '0');
   await expect(first).toHaveClass(/search-current/);
   await expect(first).toBeInViewport();
   await expect(marked).toHaveCount(1);

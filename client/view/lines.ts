@@ -81,8 +81,10 @@ export interface LinesView {
    * scrolling up would, and scrolls the list to it. Above the newest line the reader leaves
    * that line, as scrolling up does, before the scroll is told: a line that comes meanwhile
    * neither takes the view back down nor cuts the page back to its newest lines, the one
-   * shown with them. The keyboard stays where it is (a search's field keeps it). False when
-   * the line is not on the page after all: gone for good, or made and not on it yet.
+   * shown with them. The keyboard stays where it is (a search's field keeps it), and the line
+   * is the list's current one: Tab into the list lands on it (it landed on the newest line,
+   * far from what was found). False when the line is not on the page after all: gone for
+   * good, or made and not on it yet.
    */
   show(item: Element): boolean;
   /**
@@ -238,6 +240,7 @@ export function createLinesView({
       if (!line) return false;
       if (line !== messages.lastElementChild) follow.readerUp();
       scrollToShow(messages, line);
+      listFocus.selectLine(line);
       return true;
     },
   };

@@ -45,6 +45,8 @@ export interface ListFocus {
   focusNewest(): void;
   /** Makes `line` current and gives it the keyboard, showing it (a reply's quote pressed). */
   focusLine(line: HTMLElement): void;
+  /** Makes `line` current, the keyboard left where it is (a search's match: Tab into the list reaches it). */
+  selectLine(line: HTMLElement): void;
 }
 
 export function createListFocus(list: HTMLElement, hooks: ListFocusHooks): ListFocus {
@@ -55,5 +57,5 @@ export function createListFocus(list: HTMLElement, hooks: ListFocusHooks): ListF
     goingUp: hooks.goingUp,
     atLast: hooks.atNewest,
   });
-  return { focusNewest: roving.focusLast, focusLine: roving.focusItem };
+  return { focusNewest: roving.focusLast, focusLine: roving.focusItem, selectLine: roving.select };
 }

@@ -94,6 +94,8 @@ export interface RovingList {
   focusLast(): void;
   /** Makes `item` current and gives it the keyboard, showing it; above the last, the reader went up. */
   focusItem(item: HTMLElement): void;
+  /** Makes `item` current, the keyboard left where it is: the next Tab into the list lands on it. */
+  select(item: HTMLElement): void;
 }
 
 export function createRovingList(list: HTMLElement, options: RovingListOptions): RovingList {
@@ -300,6 +302,11 @@ export function createRovingList(list: HTMLElement, options: RovingListOptions):
       const last = item === list.lastElementChild;
       if (!last) options.goingUp?.();
       moveTo(item, last);
+    },
+    select(item) {
+      if (item.parentNode !== list) return;
+      chosen = true;
+      makeCurrent(item);
     },
   };
 }

@@ -7,18 +7,21 @@
 // the next older one, Shift+Enter or Previous to the next newer (search-found.ts), and the
 // current one is brought on the page, scrolled to and marked, with the query highlighted
 // (search-marks.ts). Lines that come or go, or are edited, while the bar is open are searched
-// again: the current match stays where it is. Escape or Close takes every mark off, leaves the
-// view where it is, and gives the keyboard back to the Search button. Ctrl+F stays the
-// browser's.
+// again: the current match stays where it is, and is the list's current line (Tab into the
+// list lands on it). The count, a status, says the current match's author, time and start to
+// a screen reader ("4 of 5: Bob, 14:02: kiwi…"): the count alone told nothing of what was
+// found. Escape or Close takes every mark off, leaves the view where it is, and gives the
+// keyboard back to the Search button. Ctrl+F stays the browser's.
 //
 // A line's words are its shown text: a message's, a file's name. Not its author's name (a
 // search for "bob" would find every line Bob wrote, not the ones that speak of him), not a
 // quote of another line (that line is found itself), not the page's own lines ("Bob joined")
 // nor a deleted line's "message deleted", nor an ignored member's line while it is collapsed
 // (ignored-lines.ts: its words are hidden; one revealed with Show is searched).
-import { byTestId, icon, setText } from './dom.ts';
+import { byTestId, el, icon, setText } from './dom.ts';
 import { perFrame } from './frame.ts';
 import { isCollapsed } from './ignored-lines.ts';
+import { lineAbout, lineParts } from './line-about.ts';
 import type { LinesView } from './lines.ts';
 import { countWords, type Found, foundAgain, foundAnew, NOTHING_FOUND, stepped } from './search-found.ts';
 import { createSearchMarks } from './search-marks.ts';
@@ -32,6 +35,8 @@ const TEXT = '[data-testid=message-text]';
  * 1.0-1.1 s of the main thread; every 250 ms, 16 and 0.17 s.
  */
 const CHANGES_MS = 250;
+/** What the count says of the current match, at most (its author and time, then its words). */
+const MATCH_SAID_CHARS = 160;
 
 export interface Search {
   /** Opens the bar, the keyboard in its field. */
@@ -66,6 +71,9 @@ export function createSearch(list: HTMLElement, lines: Pick<LinesView, 'kept' | 
   const bar = document.getElementById('search-bar') as HTMLElement;
   const input = byTestId<HTMLInputElement>('search-input');
   const count = byTestId<HTMLElement>('search-count');
+  const countWordsShown = el('span', { className: 'search-count-words' });
+  const matchSaid = el('span', { className: 'visually-hidden' });
+  count.replaceChildren(countWordsShown, matchSaid);
   const marks = createSearchMarks(list, searchedText);
   /** Each line's words as last folded, with the text they were folded from: most never change. */
   const folded = new WeakMap<Element, { raw: string; folded: string }>();
@@ -121,7 +129,8 @@ export function createSearch(list: HTMLElement, lines: Pick<LinesView, 'kept' | 
     if (toShow) unfold(toShow);
     if (toShow && lines.show(toShow)) toShow = null;
     marks.draw(found, searched);
-    setText(count, countWords(found, searched !== ''));
+    setText(countWordsShown, countWords(found, searched !== ''));
+    setText(matchSaid, line ? `: ${cut(lineAbout(lineParts(line)).name)}` : '');
   }
 
   function step(to: 'older' | 'newer'): void {
@@ -173,7 +182,8 @@ export function createSearch(list: HTMLElement, lines: Pick<LinesView, 'kept' | 
     found = NOTHING_FOUND;
     toShow = null;
     marks.clear();
-    setText(count, '');
+    setText(countWordsShown, '');
+    setText(matchSaid, '');
     openButton.setAttribute('aria-expanded', 'false');
     bar.hidden = true;
     openButton.focus();
@@ -208,3 +218,6 @@ export function createSearch(list: HTMLElement, lines: Pick<LinesView, 'kept' | 
   });
   return { open, close };
 }
+
+const cut = (text: string): string =>
+  text.length <= MATCH_SAID_CHARS ? text : `${text.slice(0, MATCH_SAID_CHARS - 1).trimEnd()}…`;
