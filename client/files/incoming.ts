@@ -2,8 +2,9 @@
 // where the previous one ended and stay within the declared size) and passes its bytes on to
 // the store, which writes and hashes them off this thread (store.ts), and confirms what is
 // stored, so the sender can move its window and a cut transfer can resume from the last
-// confirmed byte. A member may lie: anything that does not fit the offer ends the transfer
-// with a reason.
+// confirmed byte. It starts where the store does: at the bytes a file gone on with after a
+// reload kept (Store.kept), 0 for any other. A member may lie: anything that does not fit the
+// offer ends the transfer with a reason.
 import { type CancelReason, decodeChunk, isPreviewableType, MIN_CHUNK_BYTES } from '../../protocol/index.ts';
 import type { Store } from './store.ts';
 import { STORED_REPORT_BYTES } from './store-service.ts';
@@ -68,9 +69,9 @@ export interface Incoming {
 
 export function createIncoming(options: IncomingOptions): Incoming {
   const { size, store } = options;
-  let received = 0;
-  let stored = 0;
-  let lastAck = 0;
+  let received = store.kept;
+  let stored = store.kept;
+  let lastAck = store.kept;
   let finished = false;
   /** The sender said it is done: nothing more may arrive. */
   let ended = false;

@@ -2,7 +2,9 @@
 // (OPFS), written at each chunk's offset through a sync access handle, so a large file never
 // sits in memory and no write waits on a promise; or, where there is no OPFS, memory, for
 // small files only. Sync access handles exist only in workers: store-service.ts, in the
-// store worker, is what writes here.
+// store worker, is what writes here. A transfer this tab's page was receiving when it was
+// reloaded goes on in its entry (unfinished.ts): the bytes already there are kept, to be
+// hashed again before any more are written.
 import { nanoid } from 'nanoid';
 
 /** Without OPFS, files up to this size are received into memory; larger ones are declined. */
@@ -17,6 +19,13 @@ export interface Sink {
    * (removeStoredFile); null in memory.
    */
   readonly entry: string | null;
+  /**
+   * Bytes [0, kept) were in the entry when it was opened to go on with (a reload), as the
+   * file on disk has them, never more than the file's size; 0 for a new one.
+   */
+  readonly kept: number;
+  /** Reads `length` bytes of those kept, from `offset`; throws when they cannot be read. */
+  read(offset: number, length: number): Uint8Array;
   /** Writes bytes at offset; throws when they cannot be stored (quota, a closed handle). */
   write(offset: number, bytes: Uint8Array): void;
   /** All bytes are written: its contents (backed by the file on disk, not read into memory). */
@@ -28,25 +37,82 @@ export interface Sink {
 /** The parts of FileSystemSyncAccessHandle we use (declared for workers only). */
 interface SyncAccessHandle {
   write(buffer: Uint8Array, options: { at: number }): number;
+  read(buffer: Uint8Array, options: { at: number }): number;
+  getSize(): number;
+  truncate(size: number): void;
   flush(): void;
   close(): void;
 }
 
-/** An OPFS file for transfer `id`, or null when there is no OPFS (or no sync access) here. Worker only. */
-export async function openDiskSink(id: string): Promise<Sink | null> {
+/**
+ * An entry to go on with that another access handle holds (the reloaded page's, not let go
+ * yet) is tried again this often, at most RESUME_TRIES times (5 s), before a new one is made.
+ */
+const RESUME_RETRY_MS = 250;
+const RESUME_TRIES = 20;
+
+/** The name of an entry made for one transfer: its id, then a suffix of its own (openDiskSink). */
+const ENTRY_PATTERN = /^[A-Za-z0-9_-]{10,32}-[A-Za-z0-9_-]{8}$/;
+
+/**
+ * Whether `entry` can be the one openDiskSink made for transfer `id`: a name in the folder,
+ * never a path, and never another transfer's. What a tab's storage lists is checked with it
+ * before anything is opened (it outlives versions of the page, and may have been tampered with).
+ */
+export const isEntryOf = (id: string, entry: string): boolean =>
+  ENTRY_PATTERN.test(entry) && entry.startsWith(`${id}-`);
+
+/**
+ * An OPFS file for transfer `id` of `size` bytes, or null when there is no OPFS (or no sync
+ * access) here. Worker only. `resume`: the entry this tab was receiving it into when its page
+ * was reloaded, to go on with (Sink.kept) if it is still there and no other page writes to it;
+ * one that holds more than `size` bytes starts over, and one that cannot be opened is left to
+ * the sweep for a new entry.
+ */
+export async function openDiskSink(id: string, size: number, resume?: string): Promise<Sink | null> {
   if (!navigator.storage?.getDirectory) return null;
   const root = await navigator.storage.getDirectory();
   const folder = await root.getDirectoryHandle(OPFS_FOLDER, { create: true });
+  if (resume !== undefined && isEntryOf(id, resume)) {
+    const resumed = await reopenEntry(folder, resume, size);
+    if (resumed !== null) return resumed;
+  }
   // Its own name even when two tabs of one browser receive the same transfer.
-  const entry = `${id}-${nanoid(8)}`;
-  const handle = await folder.getFileHandle(entry, { create: true });
+  return openEntry(folder, `${id}-${nanoid(8)}`, true, size);
+}
+
+/**
+ * The entry a reload left, opened again to go on with; null if it is gone, or still written
+ * to by another page after RESUME_TRIES tries. The reloaded page's worker lets its access
+ * handle go only after the page went: measured here, the new page's first tries came 1 s
+ * too early.
+ */
+async function reopenEntry(folder: FileSystemDirectoryHandle, entry: string, size: number): Promise<Sink | null> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await openEntry(folder, entry, false, size);
+    } catch (error) {
+      const busy = error instanceof DOMException && error.name === 'NoModificationAllowedError';
+      if (!busy || tries >= RESUME_TRIES) return null;
+    }
+    await new Promise((resolve) => setTimeout(resolve, RESUME_RETRY_MS));
+  }
+}
+
+async function openEntry(
+  folder: FileSystemDirectoryHandle,
+  entry: string,
+  create: boolean,
+  size: number,
+): Promise<Sink | null> {
+  const handle = await folder.getFileHandle(entry, { create });
   const open = (handle as unknown as { createSyncAccessHandle?(): Promise<SyncAccessHandle> }).createSyncAccessHandle;
   if (!open) {
-    await folder.removeEntry(entry).catch(() => {});
+    if (create) await folder.removeEntry(entry).catch(() => {});
     return null;
   }
   const access = await open.call(handle).catch(async (error: unknown) => {
-    await folder.removeEntry(entry).catch(() => {});
+    if (create) await folder.removeEntry(entry).catch(() => {});
     throw error;
   });
   let closed = false;
@@ -55,9 +121,26 @@ export async function openDiskSink(id: string): Promise<Sink | null> {
     closed = true;
     access.close();
   };
+  let kept = 0;
+  try {
+    kept = create ? 0 : access.getSize();
+    if (kept > size) {
+      access.truncate(0);
+      kept = 0;
+    }
+  } catch (error) {
+    close();
+    throw error;
+  }
   return {
     kind: 'disk',
     entry,
+    kept,
+    read(offset, length) {
+      const bytes = new Uint8Array(length);
+      if (offset + length > kept || access.read(bytes, { at: offset }) !== length) throw new Error('short read');
+      return bytes;
+    },
     write(offset, bytes) {
       if (access.write(bytes, { at: offset }) !== bytes.byteLength) throw new Error('short write');
     },
@@ -80,6 +163,10 @@ export function createMemorySink(): Sink {
   return {
     kind: 'memory',
     entry: null,
+    kept: 0,
+    read() {
+      throw new Error('nothing kept in memory');
+    },
     // The bytes are the sink's from here on (transferred to it): kept as they are.
     write: (offset, bytes) => void parts.push({ offset, bytes: bytes as Uint8Array<ArrayBuffer> }),
     async finish() {
@@ -162,9 +249,11 @@ export function holdStoredFile(entry: string): () => void {
 }
 
 /**
- * Received files stay in OPFS while their page may offer them for download; a tab that
- * closed left its files behind. Another tab may still be using recent ones, so only old
- * ones go, and none that a page still offers (holdStoredFile), however long it was open.
+ * Received files stay in OPFS while their page may offer them for download, or go on
+ * receiving one after a reload (unfinished.ts); a tab that closed left its files behind, and
+ * so did one whose reload never went on with a file (its sender gone meanwhile). Another tab
+ * may still be using recent ones, so only old ones go, and none that a page still offers or
+ * writes to (holdStoredFile), however long it was open.
  */
 export async function sweepStaleFiles(now = Date.now()): Promise<void> {
   if (!navigator.storage?.getDirectory) return;

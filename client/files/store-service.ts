@@ -1,9 +1,12 @@
 // What the store worker does (store-worker.ts wires it to the worker's messages; store.ts
 // runs it on the page where workers are unavailable), kept free of worker globals so a unit
 // test can drive it: one received file's bytes, written at their offsets as they arrive,
-// and its running SHA-256, updated in the same order. It confirms what is written in
-// batches and, at the end, checks the digest against the offer's before handing the file
-// back. Whatever fails, the file is discarded here, so the page only hears the verdict.
+// and its running SHA-256, updated in the same order. A file this tab went on receiving after
+// its page was reloaded starts with the bytes its entry kept (sink.ts), read back from the
+// disk and hashed before anything else: the digest at the end is of the whole file still. It
+// confirms what is written in batches and, at the end, checks the digest against the offer's
+// before handing the file back. Whatever fails, the file is discarded here, so the page only
+// hears the verdict.
 import { createHasher } from './hash.ts';
 import { createMemorySink, MEMORY_SINK_LIMIT, type Sink } from './sink.ts';
 
@@ -15,7 +18,8 @@ export const STORED_REPORT_BYTES = 1024 * 1024;
  * numbers a file among those one worker serves in turn (store-worker.ts tags its replies with it).
  */
 export type StoreRequest =
-  | { kind: 'open'; id: string; size: number; session?: number }
+  /** `resume`: the entry to go on with (unfinished.ts), if it is still there. */
+  | { kind: 'open'; id: string; size: number; resume?: string; session?: number }
   /** `parts` lie end to end from `offset`. */
   | { kind: 'write'; offset: number; parts: Uint8Array[] }
   | { kind: 'sync' }
@@ -24,8 +28,12 @@ export type StoreRequest =
 
 /** Store → page. */
 export type StoreReply =
-  /** Ready for writes; or nowhere to put a file this large (`where` null). */
-  | { kind: 'opened'; where: Sink['kind'] | null }
+  /**
+   * Ready for writes from byte `kept` (the bytes an entry gone on with had, hashed already);
+   * or nowhere to put a file this large (`where` null). `entry`: where it goes in OPFS (null:
+   * in memory), listed for the tab's next load to go on with (unfinished.ts).
+   */
+  | { kind: 'opened'; where: Sink['kind'] | null; entry: string | null; kept: number }
   /** Bytes [0, bytes) are written. */
   | { kind: 'stored'; bytes: number }
   /** Every write asked for before the sync is done. */
@@ -46,13 +54,16 @@ export type StoreReply =
  */
 export type TaggedReply = StoreReply & { readonly session: number };
 
-export type DiskOpener = (id: string) => Promise<Sink | null>;
+export type DiskOpener = (id: string, size: number, resume?: string) => Promise<Sink | null>;
+
+/** The bytes an entry kept are read back from the disk and hashed this many at a time. */
+const REHASH_BYTES = 1024 * 1024;
 
 export function createStoreService(
   reply: (message: StoreReply) => void,
   openDisk: DiskOpener,
 ): (request: StoreRequest) => void {
-  const hasher = createHasher();
+  let hasher = createHasher();
   let sink: Sink | null = null;
   let size = 0;
   let written = 0;
@@ -60,11 +71,30 @@ export function createStoreService(
   /** A verdict was given or the file discarded: nothing more is written. */
   let over = false;
 
-  async function open(id: string, declared: number): Promise<void> {
+  async function open(id: string, declared: number, resume?: string): Promise<void> {
     size = declared;
-    sink = await openDisk(id).catch(() => null);
+    sink = await openDisk(id, declared, resume).catch(() => null);
+    if (sink !== null && !hashKept(sink)) {
+      // What it kept cannot be read back: a new entry, from the first byte.
+      await sink.discard();
+      sink = await openDisk(id, declared).catch(() => null);
+    }
     if (sink === null && declared <= MEMORY_SINK_LIMIT) sink = createMemorySink();
-    reply({ kind: 'opened', where: sink?.kind ?? null });
+    reply({ kind: 'opened', where: sink?.kind ?? null, entry: sink?.entry ?? null, kept: written });
+  }
+
+  /** The bytes the sink kept go into the hash first, as read back from it; false if they cannot be read. */
+  function hashKept(opened: Sink): boolean {
+    const kept = createHasher();
+    try {
+      for (let at = 0; at < opened.kept; at += REHASH_BYTES)
+        kept.update(opened.read(at, Math.min(REHASH_BYTES, opened.kept - at)));
+    } catch {
+      return false;
+    }
+    hasher = kept;
+    written = reported = opened.kept;
+    return true;
   }
 
   /** The page stops this worker at the verdict: the file is removed first. */
@@ -109,7 +139,7 @@ export function createStoreService(
   return (request) => {
     switch (request.kind) {
       case 'open':
-        void open(request.id, request.size);
+        void open(request.id, request.size, request.resume);
         return;
       case 'write': {
         let offset = request.offset;

@@ -2,7 +2,9 @@
 // that file alone while it comes (handed on to the next file after: worker-pool.ts), in batches, transferred rather than copied; the worker writes them to disk
 // and hashes them (store-service.ts), so the page's main thread — chat, the UI, the other
 // transfers — only checks each chunk and passes it on. Where workers are unavailable, the same service runs
-// on this thread, in memory (small files only).
+// on this thread, in memory (small files only). A file on disk is held (a Web Lock: sink.ts)
+// from the moment its entry is opened, so no other tab's sweep takes it while it comes, and
+// none goes on with an entry this page writes to (a reload's, unfinished.ts).
 import { sanitizeFileName } from '../../protocol/index.ts';
 import { downloadable } from './incoming.ts';
 import { holdStoredFile, holdStoredFileIfFree, readStoredFile, removeStoredFile, type Sink } from './sink.ts';
@@ -44,12 +46,13 @@ export type StoreResult =
 
 const nothingToRemove = (): Promise<void> => Promise.resolve();
 
-function pageResult(result: ServiceResult): StoreResult {
+/** `release`: the hold on its entry, from the moment it was opened, kept while the file is offered. */
+function pageResult(result: ServiceResult, release: () => void): StoreResult {
   if (!result.ok) return result;
   const { file, entry } = result;
   if (entry === null) return { ok: true, file, entry, remove: nothingToRemove };
   // Held while offered, so that no other tab's sweep removes it (sink.ts).
-  return { ok: true, file, entry, remove: letGo(entry, holdStoredFile(entry)) };
+  return { ok: true, file, entry, remove: letGo(entry, release) };
 }
 
 /** The remove of an entry this page holds (`release`): the hold goes, then the file. */
@@ -92,6 +95,13 @@ export interface StoreEvents {
 
 export interface Store {
   readonly where: Sink['kind'];
+  /** Its entry in OPFS (null: in memory), for the tab's next load to go on with (unfinished.ts). */
+  readonly entry: string | null;
+  /**
+   * Bytes [0, kept) are on the store already, and hashed: those an entry gone on with had
+   * (a reload's). The first write is at `kept`.
+   */
+  readonly kept: number;
   /** Who hears what is stored and the verdict; set once, before the first write. */
   watch(events: StoreEvents): void;
   /** Bytes at offset, in order. Their buffer is the store's from now on: the caller must not touch it. */
@@ -104,13 +114,17 @@ export interface Store {
   discard(): void;
 }
 
-/** A store for a file of `size` bytes, or null when this browser has nowhere to put it. */
-export type StoreOpener = (id: string, size: number) => Promise<Store | null>;
+/**
+ * A store for a file of `size` bytes, or null when this browser has nowhere to put it.
+ * `resume`: the entry this tab was receiving it into before a reload (unfinished.ts), gone on
+ * with if it is still there and no other page holds it; else the file starts over.
+ */
+export type StoreOpener = (id: string, size: number, resume?: string) => Promise<Store | null>;
 
-export const openStore: StoreOpener = async (id, size) => {
-  const store = await connect(id, size, startWorker);
+export const openStore: StoreOpener = async (id, size, resume) => {
+  const store = await connect(id, size, resume, startWorker);
   if (store !== 'broken') return store;
-  return openStoreOnThisThread(id, size);
+  return openStoreOnThisThread(id, size, undefined, resume);
 };
 
 /**
@@ -121,8 +135,9 @@ export async function openStoreOnThisThread(
   id: string,
   size: number,
   openDisk: DiskOpener = async () => null,
+  resume?: string,
 ): Promise<Store | null> {
-  const store = await connect(id, size, (listen) => startOnThisThread(listen, openDisk));
+  const store = await connect(id, size, resume, (listen) => startOnThisThread(listen, openDisk));
   return store === 'broken' ? null : store;
 }
 
@@ -169,13 +184,20 @@ function startOnThisThread(listen: Listener, openDisk: DiskOpener): Port {
   };
 }
 
+type Opened = Extract<StoreReply, { kind: 'opened' }>;
+
 async function connect(
   id: string,
   size: number,
+  resume: string | undefined,
   start: (listen: Listener) => Port | null,
 ): Promise<Store | null | 'broken'> {
-  let opened: (where: Sink['kind'] | null | 'broken') => void = () => {};
-  const opening = new Promise<Sink['kind'] | null | 'broken'>((resolve) => (opened = resolve));
+  // An entry another page holds (a duplicated tab's, a file it offers) is not gone on with.
+  const resumeHold = resume === undefined ? null : await holdStoredFileIfFree(resume);
+  /** The hold on the entry opened, until the verdict hands it to the file's remove, or the store closes. */
+  let release: (() => void) | null = null;
+  let opened: (reply: Opened | 'broken') => void = () => {};
+  const opening = new Promise<Opened | 'broken'>((resolve) => (opened = resolve));
   let events: StoreEvents | null = null;
   const syncs: (() => void)[] = [];
   /** Chunks not yet posted: [batchOffset, batchOffset + batchBytes). */
@@ -205,13 +227,17 @@ async function connect(
     over = true;
     postBatch(); // drops it
     port?.close(done);
+    release?.();
+    release = null;
     for (const resolve of syncs.splice(0)) resolve();
   }
 
   /** While the file is being discarded, a verdict is dropped: the port closes once it is gone. */
   function verdict(result: ServiceResult, done = true): void {
     if (over) return;
-    events?.finished(pageResult(result));
+    const held = release ?? (() => {});
+    if (result.ok) release = null; // the file's remove lets it go
+    events?.finished(pageResult(result, held));
     close(done);
   }
 
@@ -223,7 +249,7 @@ async function connect(
     }
     switch (reply.kind) {
       case 'opened':
-        return opened(reply.where);
+        return opened(reply);
       case 'stored':
         if (!over) events?.stored(reply.bytes);
         return;
@@ -236,15 +262,25 @@ async function connect(
         return close(true);
     }
   });
-  if (port === null) return 'broken';
-  port.post({ kind: 'open', id, size });
-  const where = await opening;
-  if (where === null || where === 'broken') {
-    port.close(where === null);
-    return where;
+  if (port === null) {
+    resumeHold?.();
+    return 'broken';
   }
+  port.post({ kind: 'open', id, size, ...(resumeHold && resume !== undefined ? { resume } : {}) });
+  const reply = await opening;
+  const onDisk = reply === 'broken' ? null : reply.entry;
+  // The entry gone on with keeps the hold taken on it; a new one is held from now on.
+  release = onDisk === null ? null : onDisk === resume && resumeHold ? resumeHold : holdStoredFile(onDisk);
+  if (resumeHold && release !== resumeHold) resumeHold();
+  if (reply === 'broken' || reply.where === null) {
+    port.close(reply !== 'broken');
+    return reply === 'broken' ? reply : null;
+  }
+  const { where, entry, kept } = reply;
   return {
     where,
+    entry,
+    kept,
     watch(watcher) {
       events = watcher;
     },
