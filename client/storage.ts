@@ -7,7 +7,8 @@
 // history brings the lines back), its private lines (shown again: no history has them) and
 // the line it was writing to the room (view/draft.ts), and the members it ignores (ignored.ts).
 // The room's name as the tab last held it is kept there too (features/room-name-kept.ts).
-// The files it received and sent are listed there too (files/kept.ts, files/sent-kept.ts).
+// The files it received and sent are listed there too (files/kept.ts, files/sent-kept.ts), and
+// those it was still receiving (files/unfinished.ts).
 // All of it is the tab's for one room, under `roomlink:<what>:<roomId>`: a duplicated tab,
 // which the browser gives a copy of it all, drops it (forgetTab; tab-claim.ts tells).
 // Not the protocol's index: this module is part of the small entry script (boot.ts).

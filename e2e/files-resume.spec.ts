@@ -1,19 +1,23 @@
 // A transfer survives the receiver's network going away mid-file: once the link is repaired
 // it continues from the last byte received (the progress never goes back) and verifies. A
-// reaction made while cut off arrives too.
+// reaction made while cut off arrives too. It survives the receiver's reload as well: the
+// reloaded page goes on from the bytes it stored, without asking again.
 
 import {
+  countFileBytes,
   download,
   fileLine,
   makeFile,
   releaseAcks,
   sendFiles,
+  sentFileBytes,
+  storedFileBytes,
   tamperOutgoing,
   waitForFileState,
 } from './support/files.ts';
 import { expect, test } from './support/fixtures.ts';
 import { react, reactionChip } from './support/history.ts';
-import { openRoom, sendMessage, waitForMesh, waitForMessage, waitForPeers } from './support/users.ts';
+import { openRoom, selfId, sendMessage, waitForMesh, waitForMessage, waitForPeers } from './support/users.ts';
 
 const recoveryMs = 90_000;
 /**
@@ -99,4 +103,47 @@ test('a file cut off mid-transfer resumes where it stopped once the network retu
   const party = reactionChip(alice.page, alice.id, 'react to me while away', '🎉');
   await expect(party).toHaveAttribute('data-count', '1');
   await expect(party).toHaveAttribute('title', 'erin');
+});
+
+test('a receiver that reloads mid-file goes on from the bytes it stored, without asking again, and verifies', async ({
+  server,
+  browsers,
+}) => {
+  test.setTimeout(540_000);
+  const [alice, bob] = await openRoom(browsers, server.url, ['alice', 'bob']);
+  if (!alice || !bob) throw new Error('openRoom returned no user');
+  await waitForMesh([alice, bob]);
+  // Bob asks before every file (remembered in his browser, over the reload): he accepts this one once.
+  await bob.page.getByTestId('file-accept-limit').fill('0');
+  // As above: Bob's held acks stop Alice at her window (16 MiB) short of the file's end, so the
+  // reload comes mid-file however fast the bytes go here.
+  await tamperOutgoing(bob.page, { holdAcks: true });
+  const made = await makeFile(alice.page, { name: 'reloaded.bin', size: fileBytes });
+  const [id] = await sendFiles(alice.page, [made.name]);
+  if (!id) throw new Error('no transfer id');
+  await fileLine(bob.page, id).getByTestId('file-accept').click();
+  // Alice stopped at her window, and Bob's disk has what he took: what a reload may go on from.
+  const progress = fileLine(bob.page, id).getByTestId('file-progress');
+  const taken = () => progress.evaluate((p: { value: number }) => p.value);
+  await expect.poll(taken, { timeout: transferMs }).toBeGreaterThanOrEqual(fileBytes / 2);
+  await expect
+    .poll(async () => (await storedFileBytes(bob.page, id)) === (await taken()), { timeout: transferMs })
+    .toBe(true);
+  const atReload = await storedFileBytes(bob.page, id);
+
+  // What Alice sends from here on is what the reload cost.
+  await countFileBytes(alice.page);
+  await bob.page.reload();
+  await selfId(bob.page);
+  await expect(bob.page.getByTestId('file-accept-limit')).toHaveValue('0');
+  // Taken without a click (nobody clicks here: a file that asked again would wait for good).
+  await waitForFileState(bob.page, id, 'verified', transferMs);
+  await waitForFileState(alice.page, id, 'verified', recoveryMs);
+  const resent = await sentFileBytes(alice.page);
+  console.log(`reload at ${atReload} of ${fileBytes} bytes stored; ${resent} bytes sent after it`);
+  // The rest of the file, with each chunk's header (8 bytes in 16 KiB), and nothing more.
+  expect(resent).toBeGreaterThanOrEqual(fileBytes - atReload);
+  expect(resent).toBeLessThanOrEqual((fileBytes - atReload) * 1.001);
+  expect(resent).toBeLessThan(fileBytes / 2);
+  expect(await download(bob.page, id)).toEqual({ name: 'reloaded.bin', sha256: made.sha256 });
 });

@@ -12,6 +12,7 @@ import { createSending } from '../files/sending.ts';
 import type { SentFiles } from '../files/sent-kept.ts';
 import { watchForStalls } from '../files/stall-watch.ts';
 import { openStore, type StoreOpener } from '../files/store.ts';
+import type { UnfinishedFiles } from '../files/unfinished.ts';
 
 export interface FilesOptions {
   selfId(): string;
@@ -27,6 +28,8 @@ export interface FilesOptions {
   talking?(): boolean;
   /** Files received to disk, listed for this tab's next load (files/kept.ts). */
   kept?: Pick<KeptFiles, 'add' | 'forget' | 'has'>;
+  /** Files taken and not over, listed for this tab's next load to go on with (files/unfinished.ts). */
+  unfinished?: UnfinishedFiles;
   /** Files we sent, as their lines ended, listed for this tab's next load (files/sent-kept.ts). */
   sent?: Pick<SentFiles, 'add'>;
   /** How long a transfer's line waits without progress before it says stalled (STALL_MS; tests wait less). */
@@ -54,6 +57,7 @@ export function createFiles(options: FilesOptions) {
     acceptLimit: options.acceptLimit ?? (() => DEFAULT_ACCEPT_LIMIT),
     ...concurrent,
     ...(options.kept ? { kept: options.kept } : {}),
+    ...(options.unfinished ? { unfinished: options.unfinished } : {}),
   });
 
   const feature = defineFeature({
@@ -112,8 +116,14 @@ export function createFiles(options: FilesOptions) {
 
   return {
     feature,
-    /** The page goes: files we send that are still under way are listed as they stand (sending.ts). */
-    keepUnfinished: (): void => sending.keepUnfinished(),
+    /**
+     * The page goes: files we send that are still under way are listed as they stand
+     * (sending.ts); those we receive are left as they stand, for a reload to go on with (receiving.ts).
+     */
+    keepUnfinished(): void {
+      sending.keepUnfinished();
+      receiving.leave();
+    },
     /** Sends each file to the room, or to one member only: offered in the order given (sending.ts send). */
     sendFiles(files: Iterable<File>, to: MemberHandle | null = null): Promise<string[]> {
       const members = [...options.members()].filter((member) => !member.disposed);

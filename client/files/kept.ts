@@ -84,7 +84,7 @@ export function tabList<T>(
 
 /** The list for one room in this tab (tabList). */
 export function keptFiles(roomId: string, storage: TabStorage): KeptFiles {
-  const stored = tabList(`roomlink:files:${roomId}`, storage, isKeptFile, withinLimit);
+  const stored = tabList(`roomlink:files:${roomId}`, storage, isKeptFile, (files) => fairly(files, MAX_KEPT_FILES));
   return {
     list: () => [...stored.entries()],
     add: (file) => stored.save([...stored.entries().filter((kept) => !same(kept, file.from, file.id)), file]),
@@ -98,12 +98,13 @@ export function keptFiles(roomId: string, storage: TabStorage): KeptFiles {
 }
 
 /**
- * The list within MAX_KEPT_FILES: over it, the oldest file of whoever sent the most goes
- * first. By age alone, one member's hundred small files pushed everyone else's off.
+ * A list of files, oldest first, within `limit`: over it, the oldest file of whoever sent the
+ * most goes first. By age alone, one member's hundred small files pushed everyone else's off.
+ * Here, and for the files a reload goes on receiving (unfinished.ts).
  */
-function withinLimit(files: KeptFile[]): KeptFile[] {
+export function fairly<T extends { from: string }>(files: T[], limit: number): T[] {
   const kept = [...files];
-  while (kept.length > MAX_KEPT_FILES) {
+  while (kept.length > limit) {
     const counts = new Map<string, number>();
     for (const file of kept) counts.set(file.from, (counts.get(file.from) ?? 0) + 1);
     const most = Math.max(...counts.values());

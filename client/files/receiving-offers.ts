@@ -3,7 +3,9 @@
 // asked for and lost is asked for again. Up to MAX_PENDING_OFFERS from one member are offered
 // or running at once; any more are refused with a reason, and a notice in the chat now and
 // then. A new one gets its record and its line, and is taken without a click
-// (receiving-auto-accept.ts) or waits for accept, its line and its sender told so. One sent to
+// (receiving-auto-accept.ts) or waits for accept, its line and its sender told so; one this tab
+// took before it was reloaded, and was still receiving, is taken again without a click (its
+// bytes go on from those kept: unfinished.ts, receiving-turns.ts). One sent to
 // the room before we joined (its offer says when: `at`) is taken by the same rules; only its
 // line goes elsewhere, among the earlier lines by that time, if it comes as the link to its
 // sender opens, when such offers are made (EARLIER_OFFERS_MS).
@@ -16,7 +18,8 @@ import type { AutoAccept } from './receiving-auto-accept.ts';
 import type { Channels } from './receiving-channel.ts';
 import { type Received, receiveSlot } from './receiving-record.ts';
 import type { States } from './receiving-states.ts';
-import type { Turns } from './receiving-turns.ts';
+import { offered, type Turns } from './receiving-turns.ts';
+import type { UnfinishedFiles } from './unfinished.ts';
 
 /** One "refused" notice per member in this interval, however many offers it floods. */
 const REFUSED_NOTICE_MS = 10_000;
@@ -35,6 +38,8 @@ export interface OffersOptions {
   showLine: ShowFileLine;
   /** Files received before this tab was reloaded (kept.ts): an offer of one is answered, not taken. */
   kept?: Pick<KeptFiles, 'has'>;
+  /** Files taken before this tab was reloaded, and not over (unfinished.ts): an offer of one is taken again without asking. */
+  unfinished?: Pick<UnfinishedFiles, 'find'>;
   /** A line in the chat about a member (refused offers). */
   notice(member: MemberHandle, text: string): void;
   autoAccept: Pick<AutoAccept, 'take'>;
@@ -154,7 +159,9 @@ export function createOffers(options: OffersOptions) {
       ),
     };
     slot.transfers.set(message.id, record);
-    const why = autoAccept.take(member, message.size);
+    // Taken before the reload (with a click, or counted against the old page's budget then).
+    const before = options.unfinished?.find(offered(member, record)) ?? null;
+    const why = before === null ? autoAccept.take(member, message.size) : null;
     if (why === null) {
       turns.accept(member, record);
       return;

@@ -1,5 +1,6 @@
 // Where a transfer from a member stands, and how it ends: its state on its line (a final one
-// lets its channel and its record go, and the files waiting take their turn); declined,
+// lets its channel and its record go, takes it off the list a reload goes on with
+// (unfinished.ts), and the files waiting take their turn); declined,
 // finished (received and checked against the sender's SHA-256, or not), or stopped; and what
 // we told the sender of how it ended, said again when the link is back if it found it down.
 import type { CancelReason } from '../../protocol/index.ts';
@@ -9,6 +10,7 @@ import { forgetting, type KeptFiles } from './kept.ts';
 import { type FileState, isFinal, RECEIVED_WORDS } from './line.ts';
 import type { Channels } from './receiving-channel.ts';
 import { type FinalAnswer, forget, type Received, receiveSlot } from './receiving-record.ts';
+import type { UnfinishedFiles } from './unfinished.ts';
 
 const FAILURE_TEXT: Record<Exclude<IncomingResult, { ok: true }>['reason'], string> = {
   corrupt: 'corrupted, discarded: the file does not match its SHA-256',
@@ -20,6 +22,8 @@ const FAILURE_TEXT: Record<Exclude<IncomingResult, { ok: true }>['reason'], stri
 export interface StatesOptions {
   /** Files received to disk, listed for this tab's next load (kept.ts); none: not listed. */
   kept?: Pick<KeptFiles, 'add' | 'forget'>;
+  /** Files taken and not over, listed for this tab's next load to go on with (unfinished.ts). */
+  unfinished?: Pick<UnfinishedFiles, 'forget'>;
   channels: Pick<Channels, 'close'>;
   /** A transfer from the member is over: the files waiting take their turn (receiving-turns.ts). */
   ended(member: MemberHandle): void;
@@ -33,6 +37,7 @@ export function createStates(options: StatesOptions) {
     record.line.state(state, status);
     record.line.ask(false);
     if (isFinal(state)) {
+      options.unfinished?.forget(member.id, record.id);
       channels.close(record);
       if (forget(member, record)) options.ended(member);
     }

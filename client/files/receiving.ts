@@ -6,7 +6,8 @@
 // turn on this page, in order of offer, each accepted as one before it ends (turns.ts); up to
 // MAX_PENDING_OFFERS offered or running from one member, any more refused with a reason. The
 // bytes arrive on the channel the sender opens for the transfer; a cut channel is asked to
-// resume from the last byte received.
+// resume from the last byte received, and a reload of the tab goes on from the last byte
+// stored, once the sender offers the file again (unfinished.ts).
 // This module is the handle the files feature uses, its parts wired together; each part is in
 // a module of its own:
 //   receiving-record.ts       a file a member sends us, and the member's slot of them;
@@ -26,6 +27,7 @@ import { receiveSlot } from './receiving-record.ts';
 import { createStates } from './receiving-states.ts';
 import { createTurns } from './receiving-turns.ts';
 import type { StoreOpener } from './store.ts';
+import type { UnfinishedFiles } from './unfinished.ts';
 
 /** Transfers from one member running at a time, by default. */
 export const DEFAULT_CONCURRENT_TRANSFERS = MAX_RUNNING_TRANSFERS;
@@ -40,6 +42,8 @@ export interface ReceivingOptions extends AutoAcceptOptions {
   openStore: StoreOpener;
   /** Files received to disk, listed for this tab's next load (kept.ts); none: not listed. */
   kept?: Pick<KeptFiles, 'add' | 'forget' | 'has'>;
+  /** Files taken and not over, listed for this tab's next load to go on with (unfinished.ts); none: not listed. */
+  unfinished?: UnfinishedFiles;
   concurrent?: number;
   /** A line in the chat about a member (refused offers). */
   notice(member: MemberHandle, text: string): void;
@@ -49,6 +53,9 @@ export interface ReceivingOptions extends AutoAcceptOptions {
 
 export function createReceiving(options: ReceivingOptions) {
   const concurrent = options.concurrent ?? DEFAULT_CONCURRENT_TRANSFERS;
+  const unfinished = options.unfinished ? { unfinished: options.unfinished } : {};
+  /** The page is going (pagehide): what is under way stays as it stands, for the tab's next load. */
+  let leaving = false;
   /** Which offers are taken without a click, against each member's budget and the page's (receiving-auto-accept.ts). */
   const autoAccept = createAutoAccept(options);
   /** The channels that bring each transfer's bytes: asked for, taken, resumed (receiving-channel.ts). */
@@ -58,11 +65,12 @@ export function createReceiving(options: ReceivingOptions) {
   /** Where each transfer stands, how it ends, and what the sender was told of it (receiving-states.ts). */
   const states = createStates({
     ...(options.kept ? { kept: options.kept } : {}),
+    ...unfinished,
     channels,
     ended: (member) => turns.next(member),
   });
   /** When each taken file starts, in order of offer, `concurrent` at a time (receiving-turns.ts). */
-  const turns = createTurns({ concurrent, openStore: options.openStore, states, channels });
+  const turns = createTurns({ concurrent, openStore: options.openStore, states, channels, ...unfinished });
   /** The offers' clock, and when a member's chat channel first opened by it. */
   const clock = options.now ?? (() => performance.now());
   /** An offer from a member: known already, refused, or a new transfer's record and line (receiving-offers.ts). */
@@ -71,6 +79,7 @@ export function createReceiving(options: ReceivingOptions) {
     showLine: options.showLine,
     notice: options.notice,
     ...(options.kept ? { kept: options.kept } : {}),
+    ...unfinished,
     autoAccept,
     turns,
     states,
@@ -109,7 +118,16 @@ export function createReceiving(options: ReceivingOptions) {
         states.stop(member, record, `cancelled: this page hears nothing more from ${member.name}`, 'cancelled');
       }
     },
+    /**
+     * The page goes (pagehide), its links closing: transfers under way are not cancelled with
+     * them (their members removed), but left as they stand, their bytes on disk and listed
+     * (unfinished.ts), for the tab's next load to go on with if it is a reload.
+     */
+    leave(): void {
+      leaving = true;
+    },
     removed(member: MemberHandle): void {
+      if (leaving) return;
       for (const record of [...member.slot(receiveSlot).transfers.values()]) {
         states.stop(member, record, `cancelled: ${member.name} left`, null);
       }

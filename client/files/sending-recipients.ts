@@ -11,10 +11,11 @@ import type { Offers } from './sending-offers.ts';
 import type { Recipient, Sent } from './sending-record.ts';
 
 /**
- * A recipient that left before the file was over for it (a reload, a dropped link) gets it
- * again if it is back under the same peer id within this long: its reloaded page has no
- * record of it (a page whose link only dropped resumes where it stopped,
- * receiving-channel.ts). The file is held meanwhile; a cancel ends the wait.
+ * A recipient that left before the file was over for it (a reload, a dropped link) is offered
+ * it again if it is back under the same peer id within this long: its reloaded page takes it
+ * again without asking and accepts it from the bytes it stored before the reload
+ * (unfinished.ts), as a page whose link only dropped resumes where it stopped
+ * (receiving-channel.ts). The file is held meanwhile; a cancel ends the wait.
  */
 export const AWAY_MS = 10 * 60_000;
 
@@ -122,7 +123,8 @@ export function createRecipients(options: RecipientsOptions) {
     /**
      * The member opened a link under the peer id of one of the record's recipients, on another
      * handle: if that recipient left before it had the file (away, or gone while it waited),
-     * it starts over as this member, waiting. True when it did.
+     * it becomes this member, waiting to be offered the file again (its page accepts it from
+     * the byte it has). True when it did.
      */
     back(record: Sent, member: MemberHandle): boolean {
       const recipient = record.recipients.get(member.id);

@@ -10,6 +10,7 @@ import { createFiles } from '../features/files.ts';
 import { forgetting, keptFiles } from '../files/kept.ts';
 import { sentFiles } from '../files/sent-kept.ts';
 import { reopenStoredFile } from '../files/store.ts';
+import { unfinishedFiles } from '../files/unfinished.ts';
 import type { Ignored } from '../ignored.ts';
 import type { Mesh } from '../mesh.ts';
 import type { PrivateTarget } from '../private-target.ts';
@@ -96,6 +97,8 @@ export function wireFiles(options: FilesWiringOptions) {
     showLine: filesView.showLine,
     acceptLimit: filesView.acceptLimit,
     kept: keptList,
+    // Files this tab was receiving: a reload goes on with them (files/unfinished.ts).
+    unfinished: unfinishedFiles(roomId, tabStorage()),
     sent: sentList,
     notice: (member, text) => say(text, member.id),
     // A member shown typing is talking for as long as it is shown (its starts refresh it).

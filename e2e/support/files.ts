@@ -253,6 +253,63 @@ export async function releaseAcks(page: Page): Promise<void> {
 }
 
 /**
+ * Counts, from now on, the bytes this page puts on transfer channels (file:<id>): its chunks,
+ * as they go. sentFileBytes reads the count; calling this again starts it over.
+ */
+export async function countFileBytes(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const g = globalThis as unknown as {
+      RTCDataChannel: { prototype: { send(this: { label: string }, data: unknown): void } };
+      __fileBytes?: number;
+    };
+    if (g.__fileBytes === undefined) {
+      const original = g.RTCDataChannel.prototype.send;
+      g.RTCDataChannel.prototype.send = function (this: { label: string }, data: unknown) {
+        if (data instanceof ArrayBuffer && this.label.startsWith('file:'))
+          g.__fileBytes = (g.__fileBytes ?? 0) + data.byteLength;
+        return original.call(this, data);
+      };
+    }
+    g.__fileBytes = 0;
+  });
+}
+
+/** Bytes put on transfer channels since countFileBytes. */
+export function sentFileBytes(page: Page): Promise<number> {
+  return page.evaluate(() => (globalThis as unknown as { __fileBytes?: number }).__fileBytes ?? 0);
+}
+
+/**
+ * Bytes this page has stored of transfer `id` in its private file system (client/files/sink.ts:
+ * entries named `<id>-…`), the most any entry of it holds; 0 when there is none.
+ */
+export function storedFileBytes(page: Page, id: string): Promise<number> {
+  return page.evaluate(async (fileId) => {
+    interface Handle {
+      kind: string;
+      getFile(): Promise<{ size: number }>;
+    }
+    const storage = (
+      globalThis as unknown as {
+        navigator: {
+          storage: {
+            getDirectory(): Promise<{
+              getDirectoryHandle(name: string): Promise<{ entries(): AsyncIterable<[string, Handle]> }>;
+            }>;
+          };
+        };
+      }
+    ).navigator.storage;
+    const folder = await (await storage.getDirectory()).getDirectoryHandle('roomlink-files');
+    let most = 0;
+    for await (const [name, handle] of folder.entries()) {
+      if (name.startsWith(`${fileId}-`) && handle.kind === 'file') most = Math.max(most, (await handle.getFile()).size);
+    }
+    return most;
+  }, id);
+}
+
+/**
  * Pastes (into message-input) or drops (on the chat) a file made by makeFile/makePng; or only
  * drags it over the chat, not letting go.
  */

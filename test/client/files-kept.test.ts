@@ -1,10 +1,12 @@
 // The list of files a tab received to disk, kept in sessionStorage for the tab's next load
 // (client/files/kept.ts): added and forgotten by id, bounded, and whatever else is stored under
-// its key (an older page's, a hand's) read as nothing rather than thrown on.
+// its key (an older page's, a hand's) read as nothing rather than thrown on. So are the lists
+// of the files it sent (sent-kept.ts) and of those it was still receiving (unfinished.ts).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type KeptFile, keptFiles, MAX_KEPT_FILES } from '../../client/files/kept.ts';
 import { MAX_SENT_KEPT, type SentFile, sentFiles } from '../../client/files/sent-kept.ts';
+import { MAX_UNFINISHED_FILES, type OfferedFile, unfinishedFiles } from '../../client/files/unfinished.ts';
 
 function memoryStorage() {
   const items = new Map<string, string>();
@@ -184,4 +186,68 @@ test('a sent file listed again (its sharing brought a newcomer, whose transfer e
     [1, 2, 3].map(fileId),
   );
   assert.deepEqual(listed[0], again);
+});
+
+const offeredFile = (n: number, from = 'alice-000001'): OfferedFile => ({
+  id: fileId(n),
+  from,
+  size: 200_000_000 + n,
+  sha256: String(n % 10).repeat(64),
+});
+
+test('a file taken is listed until it is over, with the entry its bytes go to, and found only as the same file', () => {
+  const storage = memoryStorage();
+  const unfinished = unfinishedFiles('room-a', storage);
+  const taken = offeredFile(1);
+  unfinished.taken(taken);
+  assert.deepEqual(unfinished.find(taken), { ...taken, entry: null }, 'taken, not started: no entry yet');
+  unfinished.storedAt(taken.from, taken.id, `${taken.id}-abcdefgh`);
+  unfinished.storedAt(taken.from, taken.id, 'someone-elses-entry'); // not one made for it: ignored
+  const started = { ...taken, entry: `${taken.id}-abcdefgh` };
+  const next = unfinishedFiles('room-a', storage); // the tab's next load
+  assert.deepEqual(next.find(taken), started);
+  next.taken(taken); // taken again after the reload: its entry stays
+  assert.deepEqual(next.find(taken), started);
+  assert.equal(next.find({ ...taken, size: taken.size + 1 }), null, 'another size is another file');
+  assert.equal(next.find({ ...taken, sha256: 'f'.repeat(64) }), null, 'and so is another hash');
+  assert.equal(next.find({ ...taken, from: 'mallory-0001' }), null, 'and another sender’s under its id');
+  next.taken({ ...taken, sha256: 'f'.repeat(64) }); // the same id offered as another file: listed anew
+  assert.deepEqual(next.find({ ...taken, sha256: 'f'.repeat(64) }), { ...taken, sha256: 'f'.repeat(64), entry: null });
+  next.forget(taken.from, taken.id);
+  assert.equal(unfinishedFiles('room-a', storage).find(taken), null);
+  assert.equal(unfinishedFiles('room-b', storage).find(taken), null, 'rooms apart');
+});
+
+test(`at most ${MAX_UNFINISHED_FILES} files are listed as unfinished, fairly; what does not read as one is left out`, () => {
+  const storage = memoryStorage();
+  const unfinished = unfinishedFiles('room-a', storage);
+  unfinished.taken(offeredFile(0, 'bob-00000001'));
+  for (let n = 1; n <= MAX_UNFINISHED_FILES; n++) unfinished.taken(offeredFile(n, 'mallory-0001'));
+  assert.ok(unfinished.find(offeredFile(0, 'bob-00000001')), 'Bob’s one file stays');
+  assert.equal(unfinished.find(offeredFile(1, 'mallory-0001')), null, 'the oldest of whoever sent the most goes');
+
+  const key = 'roomlink:files-unfinished:room-a';
+  const good = { ...offeredFile(1), entry: `${fileId(1)}-abcdefgh` };
+  storage.items.set(
+    key,
+    JSON.stringify([
+      good,
+      { ...offeredFile(2), entry: `${fileId(3)}-abcdefgh` }, // another transfer's entry
+      { ...offeredFile(4), entry: `${fileId(4)}-../../x` },
+      { ...offeredFile(5), entry: '../roomlink-files' },
+      { ...offeredFile(6), entry: `${fileId(6)}-abcdefgh/x` },
+      { ...offeredFile(7), sha256: 'not a hash' },
+      { ...offeredFile(8), size: -1 },
+      { ...offeredFile(9), id: '../../etc' },
+      { ...offeredFile(10), from: 'x'.repeat(100) },
+      null,
+      'x',
+    ]),
+  );
+  assert.deepEqual(unfinishedFiles('room-a', storage).find(offeredFile(1)), good);
+  for (const n of [2, 4, 5, 6, 7, 8, 9, 10])
+    assert.equal(unfinishedFiles('room-a', storage).find(offeredFile(n)), null, `entry ${n} left out`);
+  storage.items.set(key, 'not json');
+  assert.equal(unfinishedFiles('room-a', storage).find(offeredFile(1)), null);
+  assert.equal(unfinishedFiles('room-a', null).find(offeredFile(1)), null, 'no storage at all');
 });

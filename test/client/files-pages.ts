@@ -1,8 +1,9 @@
 // Pages for the files feature's tests (files-feature.test.ts, files-turns.test.ts,
 // files-shared.test.ts): each runs createFiles against stand-in members, with messages passed
 // through the real parser and chunks through stand-in data channels, and records what its file
-// lines show; what it lists of the files it sent for its next load is files/sent-kept.ts's own
-// list, over a storage in memory.
+// lines show; what it lists of the files it sent, and of those it was receiving, for its next
+// load is files/sent-kept.ts's and files/unfinished.ts's own list, over its tab's storage in
+// memory (a Tab: carried over a reload by reload(…, 'keeping its tab')).
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import type { MemberHandle, SlotKey } from '../../client/feature.ts';
@@ -11,6 +12,8 @@ import type { FileLine, FileLineActions, FileLineInfo, FileState } from '../../c
 import type { ProgressSnapshot } from '../../client/files/progress.ts';
 import { type SentFile, sentFiles } from '../../client/files/sent-kept.ts';
 import { labelText } from '../../client/files/sent-line.ts';
+import type { StoreOpener } from '../../client/files/store.ts';
+import { unfinishedFiles } from '../../client/files/unfinished.ts';
 import { type ChannelMessage, encodeChannelMessage, parseChannelMessage } from '../../protocol/index.ts';
 
 export interface ShownLine {
@@ -106,14 +109,24 @@ export interface Page {
   mostRunning: number;
   /** Ids of the lines of files it sent, in the order each was offered (moved to the newest: FileLine.offered). */
   offered: string[];
+  /** Bytes of chunks it put on the transfer channels it opened. */
+  sentBytes: number;
+  tab: Tab;
 }
 
-export function createPage(id: string, stallMs?: number): Page {
-  const stored = new Map<string, string>();
-  const sentList = sentFiles('room', {
-    getItem: (key) => stored.get(key) ?? null,
-    setItem: (key, value) => void stored.set(key, value),
-  });
+/** What a page's tab keeps over a reload: its sessionStorage; and where it stores what it receives. */
+export interface Tab {
+  storage: Map<string, string>;
+  /** Where received files go (files/store.ts): by default, memory (no worker here). */
+  openStore?: StoreOpener;
+}
+
+export function createPage(id: string, stallMs?: number, tab: Tab = { storage: new Map() }): Page {
+  const storage = {
+    getItem: (key: string) => tab.storage.get(key) ?? null,
+    setItem: (key: string, value: string) => void tab.storage.set(key, value),
+  };
+  const sentList = sentFiles('room', storage);
   const page: Page = {
     id,
     lines: [],
@@ -128,6 +141,8 @@ export function createPage(id: string, stallMs?: number): Page {
     started: [],
     mostRunning: 0,
     offered: [],
+    sentBytes: 0,
+    tab,
     files: null as unknown as ReturnType<typeof createFiles>,
   };
   page.files = createFiles({
@@ -138,6 +153,8 @@ export function createPage(id: string, stallMs?: number): Page {
     acceptLimit: () => page.acceptLimit,
     ignored: (peerId) => page.ignored.has(peerId),
     sent: sentList,
+    unfinished: unfinishedFiles('room', storage),
+    ...(tab.openStore ? { openStore: tab.openStore } : {}),
     ...(stallMs === undefined ? {} : { stallMs }),
     showLine(info, actions): FileLine {
       const shown: ShownLine = {
@@ -236,6 +253,11 @@ export function link(a: Page, b: Page): void {
           self.channelsMade.push(label);
           const local = channelEnd(label);
           const remote = channelEnd(label);
+          const send = local.send;
+          local.send = (data) => {
+            if (data instanceof ArrayBuffer) self.sentBytes += data.byteLength;
+            send(data);
+          };
           local.peer = remote;
           remote.peer = local;
           setImmediate(() => {
@@ -285,11 +307,14 @@ export const sha = async (blob: Blob) =>
 /**
  * `page` reloads: gone from `other` (and `other` from it), then back as a new page with no
  * record of anything, under the same peer id (its resume ticket); `other` hears its link open.
+ * 'keeping its tab': as a browser's reload, the page going (pagehide: Files.keepUnfinished)
+ * before its links close, and the new page with the tab's storage.
  */
-export function reload(other: Page, page: Page): Page {
+export function reload(other: Page, page: Page, tab?: 'keeping its tab'): Page {
+  if (tab) page.files.keepUnfinished();
   page.members.get(other.id)?.dispose();
   other.members.get(page.id)?.dispose();
-  const again = createPage(page.id);
+  const again = createPage(page.id, undefined, tab ? page.tab : undefined);
   link(other, again);
   const toAgain = other.members.get(again.id);
   assert.ok(toAgain);

@@ -1,8 +1,9 @@
-// A received file's store can go on with an entry a reload left (client/files/sink.ts,
-// store-service.ts): the bytes it kept stay and count, hashed again from the disk before any
-// more are written, so the verdict is still of the whole file. Nothing is trusted: an entry
-// that is not one made for the transfer is never opened, and the bytes kept are what the disk
-// holds. On a stand-in OPFS (opfs-stand-in.ts) through the real sink.
+// A reload of the receiver's tab goes on where it stopped (client/files/unfinished.ts): the
+// bytes its OPFS entry kept stay and count, hashed again from the disk before any more are
+// written, so the verdict is still of the whole file; the file it accepted is not asked for
+// again, and its sender sends only the rest. Nothing a tab lists is trusted: an entry that is
+// not one made for the transfer is never opened, and the bytes kept are what the disk holds.
+// On a stand-in OPFS (opfs-stand-in.ts) through the real sink (files/sink.ts).
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { afterEach, test } from 'node:test';
@@ -10,6 +11,7 @@ import { createIncoming, type IncomingResult } from '../../client/files/incoming
 import { openDiskSink } from '../../client/files/sink.ts';
 import { openStoreOnThisThread } from '../../client/files/store.ts';
 import { encodeChunk, MIN_CHUNK_BYTES } from '../../protocol/index.ts';
+import { createPage, fileOf, lineOf, link, reload, sha, until } from './files-pages.ts';
 import { installOpfsStandIn } from './opfs-stand-in.ts';
 
 afterEach(() => Reflect.deleteProperty(globalThis, 'navigator'));
@@ -18,7 +20,6 @@ const ID = 'V1StGXR8_Z5jdHi6B-myT';
 const ENTRY = `${ID}-abcdefgh`;
 const bytesOf = (size: number) => Uint8Array.from({ length: size }, (_, i) => (i * 31 + 7) % 251);
 const digest = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-const sha = async (blob: Blob) => digest(new Uint8Array(await blob.arrayBuffer()));
 
 /** Opens a store for `content` going on with `resume`, feeds it what is not kept yet, and gives the verdict. */
 async function receiveRest(content: Uint8Array, resume?: string) {
@@ -102,4 +103,39 @@ test('an entry the reloaded page still holds is tried again until it lets go; on
   const gone = await receiveRest(content, `${ID}-gone0000`);
   assert.equal(gone.from, 0);
   assert.ok(gone.result.ok);
+});
+
+test('a receiver that reloads mid-file goes on from the bytes it stored: not asked again, and only the rest is sent', async () => {
+  const opfs = installOpfsStandIn();
+  const tab = {
+    storage: new Map<string, string>(),
+    openStore: (id: string, size: number, resume?: string) => openStoreOnThisThread(id, size, openDiskSink, resume),
+  };
+  const alice = createPage('alice-000001');
+  const bob = createPage('bob-00000001', undefined, tab);
+  link(alice, bob);
+  bob.acceptLimit = 0; // Bob asks before every file
+  const file = fileOf(4 * 1024 * 1024, 'big.bin');
+  const [id] = await alice.files.sendFiles([file]);
+  assert.ok(id);
+  await until(() => lineOf(bob, id)?.asking === true, 'Bob is asked');
+  lineOf(bob, id)?.actions.accept?.();
+  const stored = () => Math.max(0, ...[...opfs.files().values()].map((entry) => entry.bytes.byteLength));
+  await until(() => stored() >= 1024 * 1024, 'a megabyte on Bob’s disk');
+
+  const again = reload(alice, bob, 'keeping its tab');
+  opfs.pageGone();
+  const atReload = stored();
+  assert.ok(atReload < file.size, 'mid-file');
+  alice.sentBytes = 0;
+  await until(() => lineOf(again, id)?.state === 'verified', 'received after the reload');
+  const line = lineOf(again, id);
+  assert.equal(line?.asking, false, 'not asked again');
+  assert.ok(line?.file);
+  assert.equal(await sha(line.file), await sha(file));
+  // The rest only, each chunk with its 8-byte header.
+  const rest = file.size - atReload;
+  assert.ok(alice.sentBytes >= rest && alice.sentBytes <= rest * 1.001, `${alice.sentBytes} sent for ${rest} left`);
+  assert.equal(opfs.files().size, 1, 'one entry: the one gone on with');
+  assert.equal(again.tab.storage.get('roomlink:files-unfinished:room'), '[]', 'off the list once over');
 });
