@@ -92,13 +92,23 @@ test.describe('with a fake camera and microphone', () => {
 
     // The speaking indicator follows the fake microphone's beeps.
     await waitForSpeaking(alice.page, bob.id);
-    // The tile's buttons are icons with names a screen reader says.
-    await expect(tileOf(alice.page, carol.id).getByRole('button', { name: 'Full screen' })).toBeVisible();
-    // The quality line, on request: what getStats says of the incoming video.
-    await tileOf(alice.page, carol.id).getByTestId('call-quality-button').click({ force: true });
+    // The tile's buttons are icons with names a screen reader says, each described by whose
+    // tile it is (every tile's was "Full screen" alone).
+    const carolsFullScreen = tileOf(alice.page, carol.id).getByRole('button', { name: 'Full screen' });
+    await expect(carolsFullScreen).toBeVisible();
+    await expect(carolsFullScreen).toHaveAccessibleDescription('carol');
+    // The quality line, on request: what getStats says of the incoming video; the button says
+    // it is open, and closes it again.
+    const qualityButton = tileOf(alice.page, carol.id).getByTestId('call-quality-button');
+    await qualityButton.click({ force: true });
+    await expect(qualityButton).toHaveAttribute('aria-expanded', 'true');
     await expect(tileOf(alice.page, carol.id).getByTestId('call-quality')).toHaveText(
       /^[1-9]\d*×[1-9]\d* · \d+ fps( · \d+ kbit\/s)? · [\d.]+% lost$/,
     );
+    await qualityButton.focus();
+    await alice.page.keyboard.press('Enter');
+    await expect(qualityButton).toHaveAttribute('aria-expanded', 'false');
+    await expect(tileOf(alice.page, carol.id).getByTestId('call-quality')).toBeHidden();
 
     // Bob's page says he muted but goes on sending his microphone (a member that lies, or a
     // muted track that still carries sound): his track's `enabled` takes what is set without

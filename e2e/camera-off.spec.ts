@@ -196,6 +196,8 @@ async function cameraOffAndOn({ alice, bob }: Call): Promise<void> {
   await expect.poll(() => videoSent(alice.page, bob.id), { message: 'nothing on the video sender' }).toBe('none');
   await expect(tileOf(bob.page, alice.id)).toHaveAttribute('data-camera', 'off');
   await expect(tileOf(bob.page, alice.id)).toContainText('camera off');
+  // Read with a pause, the state on a line of its own ("alicecamera off" without it).
+  await expect(tileOf(bob.page, alice.id)).toHaveAccessibleName(/^alice\s*, camera off$/i);
   await expect(tileOf(bob.page, alice.id).locator('video')).toBeHidden();
   await expect(ownTile(alice.page)).toHaveAttribute('data-camera', 'off');
   await expect(ownTile(alice.page)).toContainText('camera off');

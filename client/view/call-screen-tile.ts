@@ -23,12 +23,11 @@ export function createScreenTile(id: string, own: boolean, name: string): Screen
   // Pictures only: the member's sound plays from their camera's tile.
   video.muted = true;
   const caption = el('figcaption', { className: 'call-caption' });
-  caption.append(
-    el('span', { className: 'call-name', text: own ? 'Your screen' : name }),
-    el('span', { className: 'call-state', text: own ? '' : 'screen' }),
-  );
+  const captionName = el('span', { className: 'call-name', text: own ? 'Your screen' : name });
+  captionName.id = `call-screen-name-${id}`;
+  caption.append(captionName, el('span', { className: 'call-state', text: own ? '' : 'screen' }));
   const tools = el('div', { className: 'call-tile-tools' });
-  tools.append(...fullScreenButton(root, video));
+  tools.append(...fullScreenButton(root, video, captionName.id));
   root.append(video, caption, tools);
   return { root, video };
 }

@@ -65,13 +65,14 @@ function makeTile(id: string, own: boolean, handlers: Pick<CallsViewHandlers, 'q
   // Name and state apart: a tile without video shows them on two lines (styles.css).
   const caption = el('figcaption', { className: 'call-caption' });
   const captionName = el('span', { className: 'call-name' });
+  captionName.id = `call-name-${id}`;
   const captionState = el('span', { className: 'call-state' });
   caption.append(captionName, captionState);
   const tools = el('div', { className: 'call-tile-tools' });
-  tools.append(...fullScreenButton(root, video));
+  tools.append(...fullScreenButton(root, video, captionName.id));
   let quality: HTMLElement | null = null;
   if (!own) {
-    const { info, line } = qualityButton(() => handlers.quality(id));
+    const { info, line } = qualityButton(() => handlers.quality(id), captionName.id);
     tools.append(info);
     quality = line;
   }
