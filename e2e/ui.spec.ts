@@ -122,10 +122,15 @@ test('a name can be changed any time, through the server, and the others see the
   await expect(bob.page.locator('#name-hint')).toContainText('empty');
   await nameInput.fill('x'.repeat(40));
   await expect(nameInput).toHaveValue('x'.repeat(32)); // the field itself stops at 32
-  await expect(bob.page.locator('#name-hint'), 'and says so').toHaveText('32 characters at most.');
+  await expect(bob.page.locator('#name-hint'), 'and says so').toHaveText(
+    '32 characters at most: the rest was left out.',
+  );
   // Characters as the server counts them: an emoji is one (two in the box's own count).
   await nameInput.fill('😀'.repeat(40));
   await expect(nameInput).toHaveValue('😀'.repeat(32));
+  await expect(bob.page.locator('#name-hint')).toHaveText('32 characters at most: the rest was left out.');
+  // At the limit, nothing cut: how long a name may be.
+  await nameInput.fill('z'.repeat(32));
   await expect(bob.page.locator('#name-hint')).toHaveText('32 characters at most.');
   // So does the message box, at 4,000 (a long paste loses its end, and the page says so).
   const messageInput = bob.page.getByTestId('message-input');

@@ -26,16 +26,27 @@ export function createNameForm(rename: (name: string) => void): NameForm {
   // The name box stops at NAME_MAX_LENGTH characters, as the message box stops at its limit
   // (composer.ts), and its hint says so. Characters as the server counts them, code points:
   // the box's maxlength counts UTF-16 units, in which an emoji is two, so it cut a name of 32
-  // emoji to 16 without a word (an exploratory pass). Its maxlength is twice the limit, a
-  // bound for typing and pasting; the cut to the limit is made here.
+  // emoji to 16 without a word (an exploratory pass). Its maxlength is four times the limit, a
+  // bound for typing and pasting past which the browser cuts without a word (at twice, a paste
+  // of 40 emoji was cut to 32 there, unsaid); the cut to the limit is made here, and said.
+  // A name cut says so: a pasted name of 40 became its first 32 and was taken at Enter, the
+  // hint at the limit saying only how long a name may be.
   const nameLimit = `${thousands(NAME_MAX_LENGTH)} characters at most.`;
+  const nameCut = `${thousands(NAME_MAX_LENGTH)} characters at most: the rest was left out.`;
+  /** What the last cut left in the box: told again as it is (a paste's input comes twice). */
+  let cutTo: string | null = null;
   nameInput.addEventListener('input', (event) => {
     // Not while an input method composes: the cut would break the word being composed.
     if ((event as InputEvent).isComposing) return;
     const characters = [...nameInput.value];
-    if (characters.length > NAME_MAX_LENGTH) nameInput.value = characters.slice(0, NAME_MAX_LENGTH).join('');
-    if (characters.length >= NAME_MAX_LENGTH) hint([nameLimit], null);
-    else if (nameHint.textContent === nameLimit) hint([], null);
+    if (characters.length > NAME_MAX_LENGTH) {
+      cutTo = characters.slice(0, NAME_MAX_LENGTH).join('');
+      nameInput.value = cutTo;
+      hint([nameCut], null);
+    } else if (characters.length === NAME_MAX_LENGTH && nameInput.value !== cutTo) hint([nameLimit], null);
+    else if (characters.length < NAME_MAX_LENGTH && [nameLimit, nameCut].includes(nameHint.textContent ?? '')) {
+      hint([], null);
+    }
   });
 
   nameForm.addEventListener('submit', (event) => {
