@@ -54,6 +54,8 @@ export interface AppOptions {
   ticketLifetimeMs?: number;
   /** How long after the start a member from before it gets its seat back over the cap (default returning.ts's RESTART_GRACE_MS). */
   restartGraceMs?: number;
+  /** How long a member gone without a goodbye keeps its seat and name (default departure.ts's SEAT_HOLD_MS). */
+  seatHoldMs?: number;
   /** How long a client has to send a request's headers, and all of it (default HTTP_TIMEOUTS, http-server.ts); tests shorten them. */
   httpTimeouts?: HttpTimeouts;
 }
@@ -133,6 +135,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     isShuttingDown,
     servingSince: listening.servingSince,
     restartGraceMs: options.restartGraceMs,
+    seatHoldMs: options.seatHoldMs,
   });
   io.on('connection', createSignaling(io, signalingDeps));
 
@@ -160,6 +163,7 @@ interface SignalingParts {
   /** When listen() began serving (listening.ts): what returning.ts compares tickets with. */
   servingSince: () => number | null;
   restartGraceMs: number | undefined;
+  seatHoldMs: number | undefined;
 }
 
 /** What the signaling handlers are given of the app's parts (signaling.ts SignalingDeps). */
@@ -173,6 +177,7 @@ function signalingDepsFor(parts: SignalingParts): SignalingDeps {
     ice: (peerId: string) => buildIceServers(config, peerId, Date.now()),
     isShuttingDown,
     membership: stores.membership,
+    ...(parts.seatHoldMs !== undefined && { seatHoldMs: parts.seatHoldMs }),
     returning: createReturning({
       issuedAt: resume.issuedAt,
       startedAt: parts.servingSince,

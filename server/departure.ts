@@ -1,6 +1,13 @@
 // How a member leaves: room:leave (a goodbye: its tickets are revoked first), or its socket's
 // disconnect. The room hears peer:left only while this socket still holds the peer id, and
 // not for a disconnect of our own shutdown unless the member had said goodbye.
+//
+// A goodbye frees the seat at once: the pages waiting outside a full room hear it
+// (waiting.ts). A disconnect is a reload as often as a closed tab, and the server cannot tell
+// them apart: the seat and name stay the member's for SEAT_HOLD_MS (membership.ts), for its
+// ticket to take back, and the waiting pages hear of the seat only when the hold ends.
+// Announced at once, a page that had waited long (its own last join long ago, so nothing
+// paced it) took the seat before the reloaded page was back, which was then refused as full.
 import type { PeerLeftReason } from '../protocol/signaling.ts';
 import { type Handler, idsOf, protocolError } from './connection.ts';
 import type { Refusals } from './refusals.ts';
@@ -11,22 +18,45 @@ import { seatFreed } from './waiting.ts';
 /** Socket.IO's reason when our own io.close() ends a socket (app.close(), SIGTERM). */
 const SHUTDOWN_REASON = 'server shutting down';
 
+/**
+ * How long a member gone without a goodbye keeps its seat and name for its ticket: the others'
+ * pages wait as long before they say it left (client/departures.ts RETURN_WITHIN_MS), and a
+ * reload is back well within it (its page joins again within a second or two).
+ */
+export const SEAT_HOLD_MS = 10_000;
+
 export type Departure = ReturnType<typeof createDeparture>;
 
 export function createDeparture(
   io: RoomServer,
-  deps: Pick<SignalingDeps, 'logger' | 'membership' | 'revocations' | 'isShuttingDown'>,
+  deps: Pick<SignalingDeps, 'logger' | 'membership' | 'revocations' | 'isShuttingDown' | 'seatHoldMs'>,
   { reject }: Refusals,
 ) {
   const { logger: log, membership } = deps;
+  const seatHoldMs = deps.seatHoldMs ?? SEAT_HOLD_MS;
 
-  /** Removes the entry if this socket still holds it, and tells the room the peer left. */
+  /** The waiting pages hear of the seat once its hold has ended (on whichever node they wait). */
+  const freedAfter = (roomId: string, holdMs: number): void => {
+    if (holdMs <= 0) {
+      seatFreed(io, roomId);
+      return;
+    }
+    setTimeout(() => {
+      if (!deps.isShuttingDown()) seatFreed(io, roomId);
+    }, holdMs).unref();
+  };
+
+  /**
+   * Removes the entry if this socket still holds it, and tells the room the peer left. Gone
+   * without a goodbye ('disconnect'), its seat and name are held for its ticket (see above).
+   */
   const departed = async (socket: RoomSocket, member: Member, reason: PeerLeftReason): Promise<void> => {
+    const holdMs = reason === 'leave' ? 0 : seatHoldMs;
     // false when another socket holds the peer id now (a resumed tab replaced this one):
     // saying it left would make the others tear down a live connection.
-    if (!(await membership.leave(member.roomId, member.peerId, socket.id))) return;
+    if (!(await membership.leave(member.roomId, member.peerId, socket.id, holdMs))) return;
     io.to(roomAddress(member.roomId)).emit('peer:left', { id: member.peerId, reason });
-    seatFreed(io, member.roomId);
+    freedAfter(member.roomId, holdMs);
     log.info({ socketId: socket.id, roomId: member.roomId, peerId: member.peerId, reason }, 'peer left');
   };
 

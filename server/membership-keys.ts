@@ -8,8 +8,10 @@
 // needs; rooms spread over the shards):
 //   roomlink:{R}:members   hash  peerId → "node \t socket \t nameKey \t name \t keys"
 //   roomlink:{R}:names     hash  nameKey → peerId
-//   roomlink:{R}:away      hash  peerId → "until(ms) \t nameKey": members swept with their node,
-//                                whose names stay theirs until then (expires with the last)
+//   roomlink:{R}:away      hash  peerId → "until(ms) \t nameKey [\t 1]": members swept with their
+//                                node, whose names stay theirs until then, and (with the 1)
+//                                members gone without a goodbye, whose seats stay theirs too
+//                                (LEAVE's hold; expires with the last)
 //   roomlink:{nodes}                   set of node ids that hold or held members
 //   roomlink:{nodes}:alive:N           set with an expiry, refreshed by node N every second
 //   roomlink:node:N:rooms              set of rooms where node N has (had) members
@@ -60,8 +62,8 @@ local function nowMs()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
--- Whether the holder of a name in the index still holds it: a member, or a member swept
--- with its node whose hold has not ended.
+-- Whether the holder of a name in the index still holds it: a member, or a member away
+-- (swept with its node, or gone without a goodbye: LEAVE) whose hold has not ended.
 local function holds(holder)
   if redis.call('HEXISTS', KEYS[1], holder) == 1 then return true end
   local away = redis.call('HGET', KEYS[3], holder)
@@ -73,15 +75,37 @@ local function back(peer, key)
   local away = redis.call('HGET', KEYS[3], peer)
   if not away then return end
   redis.call('HDEL', KEYS[3], peer)
-  local awayKey = string.match(away, '\t(.*)$')
+  local awayKey = string.match(away, '^[^\t]*\t([^\t]*)')
   if awayKey ~= key then release(awayKey, peer) end
+end
+-- Whether this away record holds its member's seat (LEAVE's hold), and has not ended.
+local function holdsSeat(away, now)
+  return string.match(away, '^[^\t]*\t[^\t]*\t1$') ~= nil and tonumber(string.match(away, '^([^\t]*)')) > now
+end
+-- The seats held by members gone without a goodbye, but the peer's own; the holds that ended
+-- go, with their names. Reads the away hash (a few entries: each was a member's seat).
+local function heldSeats(peer)
+  local now = nowMs()
+  local count = 0
+  local all = redis.call('HGETALL', KEYS[3])
+  for i = 1, #all, 2 do
+    local untilMs, key = string.match(all[i + 1], '^([^\t]*)\t([^\t]*)')
+    if tonumber(untilMs) <= now then
+      redis.call('HDEL', KEYS[3], all[i])
+      release(key, all[i])
+    elseif all[i] ~= peer and holdsSeat(all[i + 1], now) then
+      count = count + 1
+    end
+  end
+  return count
 end
 `;
 
 // KEYS: members, names, away. ARGV: peer, name, nameKey, node, socket, cap, force ('1': a
 // write-back, no cap or name check), keys (the announced keys, as stored; '' for none),
 // returning ('1': a member back after a node's restart, returning.ts: no cap check, names
-// checked as ever).
+// checked as ever). The cap counts the seats held for members gone without a goodbye (LEAVE),
+// but for the peer's own hold, which seats it.
 // Returns {'ok', HGETALL members} | {'room_full'} | {'name_taken', HKEYS names, holder} |
 // {'held'}: a write-back found the peer id held by another node's or socket's entry (a
 // resume there while this node was away from Redis): that entry stays, and this node's
@@ -102,8 +126,15 @@ end
 if old then
   local _, _, oldKey = string.match(old, '^([^\t]*)\t([^\t]*)\t([^\t]*)\t')
   if oldKey ~= ARGV[3] then release(oldKey, ARGV[1]) end
-elseif not force and ARGV[9] ~= '1' and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[6]) then
-  return {'room_full'}
+elseif not force and ARGV[9] ~= '1' then
+  local own = redis.call('HGET', KEYS[3], ARGV[1])
+  local cap = tonumber(ARGV[6])
+  local seated = redis.call('HLEN', KEYS[1])
+  -- The away hash read only when it could make the difference.
+  if not (own and holdsSeat(own, nowMs())) and seated + redis.call('HLEN', KEYS[3]) >= cap
+    and seated + heldSeats(ARGV[1]) >= cap then
+    return {'room_full'}
+  end
 end
 back(ARGV[1], ARGV[3])
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[4] .. '\t' .. ARGV[5] .. '\t' .. ARGV[3] .. '\t' .. ARGV[2] .. '\t' .. ARGV[8])
@@ -129,15 +160,22 @@ redis.call('HSET', KEYS[2], ARGV[4], ARGV[1])
 return {'ok'}
 `}`;
 
-// KEYS: members, names. ARGV: peer, socket. Returns 1 if removed (that socket held it), 0
-// if another socket holds the peer id, -1 if nobody does.
+// KEYS: members, names, away. ARGV: peer, socket, hold (ms; absent or '0': none). Returns 1
+// if removed (that socket held it), 0 if another socket holds the peer id, -1 if nobody
+// does. With a hold, the seat and name stay the peer's until it ends (away, with its 1).
 export const LEAVE = `${RELEASE}${String.raw`
 local rec = redis.call('HGET', KEYS[1], ARGV[1])
 if not rec then return -1 end
 local _, sock, key = string.match(rec, '^([^\t]*)\t([^\t]*)\t([^\t]*)\t')
 if sock ~= ARGV[2] then return 0 end
 redis.call('HDEL', KEYS[1], ARGV[1])
-release(key, ARGV[1])
+local hold = tonumber(ARGV[3] or '0') or 0
+if hold > 0 then
+  redis.call('HSET', KEYS[3], ARGV[1], string.format('%d', nowMs() + hold) .. '\t' .. key .. '\t1')
+  if redis.call('PTTL', KEYS[3]) < hold then redis.call('PEXPIRE', KEYS[3], hold) end
+else
+  release(key, ARGV[1])
+end
 return 1
 `}`;
 

@@ -154,10 +154,10 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
       own.renamed(roomId, claim);
       return { ok: true };
     },
-    async leave(roomId, peerId, socketId) {
-      const mine = own.leave(roomId, peerId, socketId);
+    async leave(roomId, peerId, socketId, holdMs = 0) {
+      const mine = own.leave(roomId, peerId, socketId, holdMs);
       if (mine && own.members(roomId).length === 0) void quietly('srem', roomId, redis.sRem(roomsKey(nodeId), roomId));
-      const reply = await inTurn(roomId, () => ask(LEAVE, roomId, [peerId, socketId]));
+      const reply = await inTurn(roomId, () => ask(LEAVE, roomId, [peerId, socketId, String(holdMs)]));
       if (typeof reply !== 'number') {
         fallback(roomId);
         return mine;

@@ -7,6 +7,13 @@
 // the entry over — your own ghost never holds your seat or your name — and a leave or
 // disconnect removes the entry only if that socket still holds it, so the ghost's late
 // disconnect does not remove the member who replaced it.
+//
+// A member whose connection went without a goodbye (a reload, a closed tab: the server cannot
+// tell them apart) keeps its seat and name for a short hold (departure.ts SEAT_HOLD_MS): its
+// ticket takes them back, and nobody else can meanwhile, not a page waiting outside a full
+// room nor a newcomer with its name. A hold is only ever made from a seat its member held,
+// ends by itself, and is not renewed but by being seated again: it holds a room no longer
+// than the member could by staying connected.
 import { freeVariant, nameKey } from '../protocol/name-key.ts';
 import { decodePeerKeys, encodePeerKeys, type PeerInfo, type PeerKeys } from '../protocol/signaling.ts';
 
@@ -62,8 +69,11 @@ export interface MembershipStore {
    */
   admit(roomId: string, claim: MemberClaim, cap: number): Promise<AdmitResult>;
   rename(roomId: string, claim: MemberClaim): Promise<RenameResult>;
-  /** Removes the entry if `socketId` still holds it; true if the peer is now gone from the room. */
-  leave(roomId: string, peerId: string, socketId: string): Promise<boolean>;
+  /**
+   * Removes the entry if `socketId` still holds it; true if the peer is now gone from the room.
+   * With `holdMs`, its seat and name stay its own for that long (its ticket takes them back).
+   */
+  leave(roomId: string, peerId: string, socketId: string, holdMs?: number): Promise<boolean>;
   members(roomId: string): Promise<PeerInfo[]>;
   /**
    * Who holds this peer id in the room (a resume asks before it takes the id back), or null
@@ -108,11 +118,19 @@ interface Entry {
   keys?: PeerKeys | undefined;
 }
 
+/** A seat and name held for a member who went without a goodbye, until `until` (Date.now()). */
+interface Hold {
+  key: string;
+  until: number;
+}
+
 interface Room {
   /** By peer id, in admission order (a Map keeps insertion order). */
   entries: Map<string, Entry>;
-  /** nameKey → peer id. */
+  /** nameKey → peer id (a member, or a hold). */
   names: Map<string, string>;
+  /** By peer id: seats and names held (see the header). */
+  held: Map<string, Hold>;
 }
 
 /**
@@ -122,7 +140,7 @@ interface Room {
 export interface RoomTable {
   admit(roomId: string, claim: MemberClaim, cap: number): AdmitResult;
   rename(roomId: string, claim: MemberClaim): RenameResult;
-  leave(roomId: string, peerId: string, socketId: string): boolean;
+  leave(roomId: string, peerId: string, socketId: string, holdMs?: number): boolean;
   members(roomId: string): PeerInfo[];
   /** The socket that holds this peer id's entry, if any. */
   socketOf(roomId: string, peerId: string): string | undefined;
@@ -147,8 +165,32 @@ const claimsOf = (room: Room): MemberClaim[] =>
     ...(e.keys ? { keys: e.keys } : {}),
   }));
 
+const newRoom = (): Room => ({ entries: new Map(), names: new Map(), held: new Map() });
+
 export function createRoomTable(): RoomTable {
   const rooms = new Map<string, Room>();
+  /** Ends the holds that are over, and forgets the room if nothing is left of it. */
+  const expire = (roomId: string, room: Room, now = Date.now()): void => {
+    for (const [peerId, hold] of room.held) {
+      if (hold.until > now) continue;
+      room.held.delete(peerId);
+      if (room.names.get(hold.key) === peerId) room.names.delete(hold.key);
+    }
+    if (room.entries.size === 0 && room.held.size === 0) rooms.delete(roomId);
+  };
+  /** The room, its ended holds gone (a new one if it has none). */
+  const roomOf = (roomId: string): Room => {
+    const room = rooms.get(roomId);
+    if (room) expire(roomId, room);
+    return rooms.get(roomId) ?? newRoom();
+  };
+  /** Back in the room: its hold ends, and the name it held, if it comes back under another, is given up. */
+  const back = (room: Room, peerId: string, key: string): void => {
+    const hold = room.held.get(peerId);
+    if (!hold) return;
+    room.held.delete(peerId);
+    if (hold.key !== key && room.names.get(hold.key) === peerId) room.names.delete(hold.key);
+  };
   const membersOf = (room: Room): PeerInfo[] => [...room.entries].map(([id, e]) => peerInfo(id, e.name, e.keys));
   /** Held by someone else: your own name (an earlier connection of yours) is never taken. */
   const takenByOther = (room: Room, key: string, peerId: string): boolean => {
@@ -170,26 +212,29 @@ export function createRoomTable(): RoomTable {
 
   /** Writes the entry as Redis decided it. */
   const mirror = (roomId: string, claim: MemberClaim): void => {
-    const room = rooms.get(roomId) ?? { entries: new Map(), names: new Map() };
+    const room = roomOf(roomId);
     // A mirrored rename carries no keys: the member keeps those of its join.
     const keys = claim.keys ?? room.entries.get(claim.peerId)?.keys;
     const entry = { name: claim.name, key: nameKey(claim.name), socketId: claim.socketId, keys };
+    back(room, claim.peerId, entry.key);
     put(room, claim.peerId, entry);
     rooms.set(roomId, room);
   };
   return {
     admit(roomId, claim, cap) {
-      const room = rooms.get(roomId) ?? { entries: new Map(), names: new Map() };
+      const room = roomOf(roomId);
       const key = nameKey(claim.name);
       if (takenByOther(room, key, claim.peerId)) return nameTaken(room, claim.name);
-      const seated = room.entries.has(claim.peerId) || claim.returning === true;
-      if (!seated && room.entries.size >= cap) return { ok: false, code: 'room_full' };
+      // Its own entry, or its own hold: the seat is its own.
+      const seated = room.entries.has(claim.peerId) || room.held.has(claim.peerId) || claim.returning === true;
+      if (!seated && room.entries.size + room.held.size >= cap) return { ok: false, code: 'room_full' };
+      back(room, claim.peerId, key);
       put(room, claim.peerId, { name: claim.name, key, socketId: claim.socketId, keys: claim.keys });
       rooms.set(roomId, room);
       return { ok: true, members: membersOf(room) };
     },
     rename(roomId, claim) {
-      const room = rooms.get(roomId);
+      const room = rooms.has(roomId) ? roomOf(roomId) : undefined;
       const entry = room?.entries.get(claim.peerId);
       if (!room || !entry || entry.socketId !== claim.socketId) return { ok: false, code: 'not_in_room' };
       const key = nameKey(claim.name);
@@ -198,13 +243,21 @@ export function createRoomTable(): RoomTable {
       put(room, claim.peerId, { name: claim.name, key, socketId: claim.socketId, keys: entry.keys });
       return { ok: true };
     },
-    leave(roomId, peerId, socketId) {
+    leave(roomId, peerId, socketId, holdMs = 0) {
       const room = rooms.get(roomId);
       const entry = room?.entries.get(peerId);
       if (!room || !entry || entry.socketId !== socketId) return false;
       room.entries.delete(peerId);
-      if (room.names.get(entry.key) === peerId) room.names.delete(entry.key);
-      if (room.entries.size === 0) rooms.delete(roomId);
+      if (holdMs > 0) {
+        // The name stays in the index, for the hold.
+        room.held.set(peerId, { key: entry.key, until: Date.now() + holdMs });
+        // Nothing else may come to this room: its holds end here, not only at its next change.
+        setTimeout(() => {
+          const now = rooms.get(roomId);
+          if (now) expire(roomId, now);
+        }, holdMs).unref();
+      } else if (room.names.get(entry.key) === peerId) room.names.delete(entry.key);
+      expire(roomId, room);
       return true;
     },
     put: mirror,
@@ -239,7 +292,7 @@ export function createMemoryMembership(): MembershipStore {
     endResume: (roomId, peerId, socketId) => resumes.end(roomId, peerId, socketId),
     admit: async (roomId, claim, cap) => table.admit(roomId, claim, cap),
     rename: async (roomId, claim) => table.rename(roomId, claim),
-    leave: async (roomId, peerId, socketId) => table.leave(roomId, peerId, socketId),
+    leave: async (roomId, peerId, socketId, holdMs) => table.leave(roomId, peerId, socketId, holdMs),
     members: async (roomId) => table.members(roomId),
     holder: async (roomId, peerId) => {
       const socketId = table.socketOf(roomId, peerId);

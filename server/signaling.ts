@@ -47,6 +47,11 @@ export interface SignalingDeps {
    * the cap (returning.ts). Default: never.
    */
   returning?: (ticket: ResumeTicket) => boolean;
+  /**
+   * How long a member gone without a goodbye keeps its seat and name for its ticket
+   * (departure.ts; default SEAT_HOLD_MS). Tests not about it make it 0.
+   */
+  seatHoldMs?: number;
   /** This socket's rate limiter (rate-limit.ts). Default: none. */
   limiterFor?: (socket: RoomSocket) => SocketLimiter;
   metrics?: Metrics;

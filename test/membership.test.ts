@@ -76,6 +76,34 @@ function rules(name: string, open: () => Promise<[MembershipStore, MembershipSto
       );
     });
 
+    test('a member gone without a goodbye keeps seat and name for its hold, its own join takes them back, and the hold ends', async () => {
+      const [a, b] = await open();
+      const room = newRoomId();
+      await a.admit(room, claim('p1', 'Alice', 'old'), 2);
+      await a.admit(room, claim('p2', 'Bob'), 2);
+      assert.equal(await a.leave(room, 'p1', 'old', 60_000), true);
+      assert.deepEqual(
+        (await b.members(room)).map((m) => m.name),
+        ['Bob'],
+      );
+      assert.deepEqual(await b.admit(room, claim('p3', 'Carol'), 2), { ok: false, code: 'room_full' });
+      assert.deepEqual(await b.admit(room, claim('p3', 'alice'), 3), {
+        ok: false,
+        code: 'name_taken',
+        suggestion: 'alice 2',
+        holder: 'p1',
+      });
+      // Back (its ticket): its own hold seats it; the hold is over.
+      assert.equal((await b.admit(room, claim('p1', 'Alice', 'new'), 2)).ok, true);
+      assert.equal(await b.leave(room, 'p1', 'new'), true);
+      assert.equal((await a.admit(room, claim('p3', 'Alice'), 2)).ok, true);
+      // A short hold ends by itself: seat and name are free again.
+      assert.equal(await a.leave(room, 'p3', 's-p3', 100), true);
+      const after = Date.now() + 100;
+      await until(() => Date.now() > after, 'the hold is over', 1_000);
+      assert.equal((await b.admit(room, claim('p4', 'alice'), 2)).ok, true);
+    });
+
     test('a rename is atomic with the names of the room, and frees the old name', async () => {
       const [a, b] = await open();
       const room = newRoomId();

@@ -60,7 +60,10 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 
 export async function startServer(overrides: Partial<Config> = {}, options: AppOptions = {}): Promise<TestServer> {
   const config = testConfig(overrides);
-  const app = createApp(config, options);
+  // No seat held for a member gone without a goodbye unless a test asks (seatHoldMs): tests
+  // that are not about it drop a connection and count on its seat and name being free at once
+  // (signaling-seat-hold.test.ts tests the default).
+  const app = createApp(config, { seatHoldMs: 0, ...options });
   const { port } = await app.listen();
   const server: TestServer = {
     url: `http://127.0.0.1:${port}`,
