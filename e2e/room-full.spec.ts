@@ -138,7 +138,8 @@ test.describe('a seat lost while away from the server', () => {
     await expect(dave.getByTestId('signaling-status')).toHaveAttribute('data-state', 'refused');
 
     // The server restarts while Bob cannot reach it again: Alice is back at once, with her
-    // seat; Dave, waiting, gets the other. Bob's link to Alice carries on meanwhile.
+    // seat; Dave, waiting, gets the other once a newcomer's wait after the restart is over.
+    // Bob's link to Alice carries on meanwhile.
     await cut.dropTraffic('new-tcp');
     await server.restart();
     const startedAt = Date.now();

@@ -22,7 +22,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { type AddressLimits, createSocketLimiter } from './rate-limit.ts';
 import { createResumeTokens, type ResumeTokens } from './resume.ts';
-import { createReturning } from './returning.ts';
+import { createNewcomersWait, createReturning } from './returning.ts';
 import type { RoomServer } from './rooms.ts';
 import { createShutdown } from './shutdown.ts';
 import { createSignaling, type SignalingDeps } from './signaling.ts';
@@ -52,7 +52,10 @@ export interface AppOptions {
   upgradeTimeoutMs?: number;
   /** How long a resume ticket works (default resume.ts's TICKET_LIFETIME_MS). */
   ticketLifetimeMs?: number;
-  /** How long after the start a member from before it gets its seat back over the cap (default returning.ts's RESTART_GRACE_MS). */
+  /**
+   * How long after the start a member from before it gets its seat back over the cap, and (one
+   * node with ROOMLINK_SECRET) a join without a ticket waits (default returning.ts's RESTART_GRACE_MS).
+   */
   restartGraceMs?: number;
   /** How long a member gone without a goodbye keeps its seat and name (default departure.ts's SEAT_HOLD_MS). */
   seatHoldMs?: number;
@@ -183,6 +186,14 @@ function signalingDepsFor(parts: SignalingParts): SignalingDeps {
       startedAt: parts.servingSince,
       ...(restartGraceMs !== undefined && { graceMs: restartGraceMs }),
     }),
+    // One node, whose members die with it, and tickets that outlive it (returning.ts).
+    ...(config.secret !== undefined &&
+      redis === undefined && {
+        newcomersWait: createNewcomersWait({
+          startedAt: parts.servingSince,
+          ...(restartGraceMs !== undefined && { graceMs: restartGraceMs }),
+        }),
+      }),
     limiterFor: (socket) => createSocketLimiter(config, guardOf(socket.conn)?.address ?? '', addressLimits),
     guardFor: (socket, hooks) => {
       const guard = guardOf(socket.conn);

@@ -1,5 +1,5 @@
 // How a join that is not admitted is answered (join.ts): another join is taking its peer id
-// back right now, the room is full (it then waits for a seat: waiting.ts), or its name is
+// back right now, a newcomer comes too soon after a restart, the room is full (it then waits for a seat: waiting.ts), or its name is
 // in use, by our own earlier connection or by someone else.
 import { type Ack, type Connection, protocolError } from './connection.ts';
 import type { AdmitResult } from './membership.ts';
@@ -28,6 +28,17 @@ export function createJoinRefusals(deps: Pick<SignalingDeps, 'config' | 'logger'
       message: 'another connection is taking this peer id back right now',
       retryAfterMs: endsWithinMs,
       resuming: true,
+    });
+
+  /**
+   * A join without a ticket in the moments after this node's start (returning.ts
+   * newcomersWait): the members from before come back first. rate_limited, which every page,
+   * of this build or an earlier one, asks again by itself.
+   */
+  const newcomerWaits = (conn: Connection, ack: Ack | undefined, waitMs: number): void =>
+    reject(conn, 'room:join', ack, {
+      code: 'rate_limited',
+      message: `the server has just started: the members it had come back first (${Math.ceil(waitMs / 1_000)} s)`,
     });
 
   /** Refused by the store: out of the room's Socket.IO rooms again, then answered. */
@@ -68,5 +79,5 @@ export function createJoinRefusals(deps: Pick<SignalingDeps, 'config' | 'logger'
     });
   };
 
-  return { resumeBusy, notAdmitted };
+  return { resumeBusy, newcomerWaits, notAdmitted };
 }

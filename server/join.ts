@@ -22,7 +22,16 @@ export function createJoin(
   io: RoomServer,
   deps: Pick<
     SignalingDeps,
-    'config' | 'logger' | 'membership' | 'metrics' | 'resume' | 'ice' | 'isShuttingDown' | 'returning' | 'subscribed'
+    | 'config'
+    | 'logger'
+    | 'membership'
+    | 'metrics'
+    | 'resume'
+    | 'ice'
+    | 'isShuttingDown'
+    | 'returning'
+    | 'newcomersWait'
+    | 'subscribed'
   >,
   refusals: Refusals,
   verdicts: ResumeVerdicts,
@@ -32,7 +41,7 @@ export function createJoin(
   const checkedJoin = createJoinChecks(deps, refusals);
   const resumptionOf = createResumptions(deps, verdicts);
   const admit = createAdmission(deps);
-  const { resumeBusy, notAdmitted } = createJoinRefusals(deps, refusals);
+  const { resumeBusy, newcomerWaits, notAdmitted } = createJoinRefusals(deps, refusals);
   const { gone, seated } = createSeating(io, deps, departure);
 
   const join: Handler = async (conn, args, ack) => {
@@ -50,6 +59,8 @@ export function createJoin(
       resumption = await resumptionOf(socket, roomId, resume);
       if (resumption.busy) return resumeBusy(conn, ack, resumption.endsWithinMs);
       const { resumed } = resumption;
+      const newcomerWaitMs = resumed === undefined ? (deps.newcomersWait?.() ?? 0) : 0;
+      if (newcomerWaitMs > 0) return newcomerWaits(conn, ack, newcomerWaitMs);
       const joiner: Joiner = { roomId, peerId: resumed?.id ?? nanoid(PEER_ID_LENGTH), name, keys, resumed, startedAt };
       const { admission, returning } = await admit(socket, joiner);
       // Awaited, not returned: the finally below (the flag, the claim) must run after them.

@@ -14,6 +14,14 @@
 //
 // Only with ROOMLINK_SECRET set: without it each start makes a random secret, and the
 // tickets of the node before do not verify here at all.
+//
+// Names, and seats under the cap, need more: a node that starts knows no member until its
+// ticket comes, so a newcomer seated first could take a returning member's name (it came back
+// as "Bob 2", and the others' pages warned of two Bobs) or seat. So, on one node, a join
+// without a ticket waits out the grace (newcomersWait): refused as rate_limited, which the
+// page asks again by itself, in a few seconds. With Redis the member list outlives a node:
+// its members are still there, then swept with their names held (membership-sweep.ts), so
+// newcomers need not wait.
 import { RECONNECT_DELAY_MAX_MS } from '../protocol/limits.ts';
 import type { ResumeTicket } from '../protocol/signaling.ts';
 
@@ -59,5 +67,21 @@ export function createReturning(options: ReturningOptions): (ticket: ResumeTicke
     // before the start may read as issued after it: that member is refused as anyone would
     // be. Never the other way: a ticket of this node's never reads as older than the start.
     return options.issuedAt(ticket) < startedAt;
+  };
+}
+
+export interface NewcomersWaitOptions {
+  /** When this node started serving (null before: nobody can join yet anyway). */
+  startedAt(): number | null;
+  /** Default RESTART_GRACE_MS; tests shorten it. */
+  graceMs?: number;
+}
+
+/** How much longer a join without a ticket waits after this node's start (0: it need not). */
+export function createNewcomersWait(options: NewcomersWaitOptions): (now?: number) => number {
+  const graceMs = options.graceMs ?? RESTART_GRACE_MS;
+  return (now = Date.now()) => {
+    const startedAt = options.startedAt();
+    return startedAt === null ? 0 : Math.max(0, startedAt + graceMs - now);
   };
 }

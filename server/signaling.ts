@@ -48,6 +48,11 @@ export interface SignalingDeps {
    */
   returning?: (ticket: ResumeTicket) => boolean;
   /**
+   * How much longer, after this node's start, a join without a ticket waits for the members
+   * from before to come back first (returning.ts, ms; 0: it need not). Default: never.
+   */
+  newcomersWait?: () => number;
+  /**
    * How long a member gone without a goodbye keeps its seat and name for its ticket
    * (departure.ts; default SEAT_HOLD_MS). Tests not about it make it 0.
    */

@@ -2,7 +2,9 @@
 // page that was waiting outside got in first (server/returning.ts): its ticket was issued
 // before this node started, and it comes within the grace after the start. A ticket this
 // node issued, or one that comes after the grace, finds a full room full. In memory (one
-// node) and in a real redis-server (the admission script).
+// node) and in a real redis-server (the admission script). On one node, a join without a
+// ticket waits out the grace, so a newcomer takes neither a returning member's name nor its
+// seat; with Redis it need not.
 //
 // "Before the start" is a ticket minted with the server's secret a minute ago, as the node
 // before this one issued it to a member who joined then: a real restart would issue it less
@@ -14,6 +16,7 @@ import { createResumeTokens } from '../server/resume.ts';
 import { DEADLINE_MS, page } from './page-signaling.ts';
 import { type RedisProcess, startRedis } from './redis-support.ts';
 import {
+  assertRefused,
   closeAll,
   collect,
   connectClient,
@@ -40,12 +43,13 @@ const fromBefore = (room: string, peerId: string) => tokens.issue(room, peerId, 
 type Start = (overrides: Partial<Config>, restartGraceMs: number) => ReturnType<typeof startServer>;
 
 function returningTests(start: Start): void {
-  test('a member from before the start is seated over a newcomer who took the room first', async () => {
+  test('a member from before the start is seated over one seated first', async () => {
     const server = await start({ maxRoomSize: 2 }, WITHIN_GRACE_MS);
     const room = newRoomId();
-    // Carl waited outside the full room; his page got back first and took a seat.
+    // Carl was out of the full room, his ticket from a visit before it filled; his page got
+    // back first and took a seat.
     const carl = await connectClient(server.url);
-    await joinOk(carl, room, 'Carl');
+    await joinOk(carl, room, 'Carl', fromBefore(room, 'carlPeer001'));
     const alice = await joinOk(await connectClient(server.url), room, 'Alice', fromBefore(room, 'alicePeer01'));
     assert.equal(alice.self.id, 'alicePeer01');
     const joined = collect(carl, 'peer:joined');
@@ -54,24 +58,25 @@ function returningTests(start: Start): void {
     assert.equal(bob.self.id, 'bobPeer0001');
     assert.deepEqual(bob.peers.map((p) => p.name).sort(), ['Alice', 'Carl']);
     await until(() => joined.some((p) => p.id === 'bobPeer0001'), 'Carl hears Bob is in');
-    // Over the cap now: a newcomer without a ticket is refused, as before the restart.
-    const dave = await join(await connectClient(server.url), room, 'Dave');
+    // Over the cap now: a newcomer with a ticket of this node's is refused, as before the restart.
+    const dave = await join(await connectClient(server.url), room, 'Dave', tokens.issue(room, 'davePeer001'));
     assert.ok(!dave.ok && dave.error.code === 'room_full', JSON.stringify(dave));
   });
 
   test('a ticket this node issued finds a full room full, within the grace too', async () => {
     const server = await start({ maxRoomSize: 2 }, WITHIN_GRACE_MS);
     const room = newRoomId();
+    // Both back from before the start (on one node, newcomers wait out the grace).
     const carl = await connectClient(server.url);
-    await joinOk(carl, room, 'Carl');
+    await joinOk(carl, room, 'Carl', fromBefore(room, 'carlPeer001'));
     const aliceClient = await connectClient(server.url);
-    const alice = await joinOk(aliceClient, room, 'Alice');
+    const alice = await joinOk(aliceClient, room, 'Alice', fromBefore(room, 'alicePeer01'));
     // Alice's connection drops (no goodbye: her ticket stays good); Dave takes her seat.
     const gone = waitForEvent(carl, 'peer:left');
     aliceClient.disconnect();
     await disconnected(aliceClient);
     assert.equal((await gone).id, alice.self.id);
-    await joinOk(await connectClient(server.url), room, 'Dave');
+    await joinOk(await connectClient(server.url), room, 'Dave', tokens.issue(room, 'davePeer001'));
     const back = await join(await connectClient(server.url), room, 'Alice', alice.resume);
     assert.ok(!back.ok && back.error.code === 'room_full', JSON.stringify(back));
   });
@@ -88,6 +93,25 @@ function returningTests(start: Start): void {
 
 describe('a returning member’s seat, in memory', () => {
   returningTests((overrides, restartGraceMs) => startServer(overrides, { restartGraceMs }));
+
+  test('a newcomer waits out the grace: it cannot take a returning member’s name, nor its seat', async () => {
+    const server = await startServer({ maxRoomSize: 2 }, { restartGraceMs: WITHIN_GRACE_MS });
+    const room = newRoomId();
+    // The page whose browser remembers the name "Bob" opens the link first; it is asked to
+    // come again, as a page does by itself.
+    const newcomer = await connectClient(server.url);
+    assertRefused(await join(newcomer, room, 'Bob'), 'rate_limited');
+    const alice = await joinOk(await connectClient(server.url), room, 'Alice', fromBefore(room, 'alicePeer01'));
+    const bob = await joinOk(await connectClient(server.url), room, 'Bob', fromBefore(room, 'bobPeer0001'));
+    assert.deepEqual([alice.self.name, bob.self.name], ['Alice', 'Bob']);
+    assertRefused(await join(newcomer, room, 'Bob'), 'rate_limited');
+  });
+
+  test('after the grace, a newcomer is seated at once', async () => {
+    const server = await startServer({ maxRoomSize: 2 }, { restartGraceMs: 0 });
+    const carl = await joinOk(await connectClient(server.url), newRoomId(), 'Carl');
+    assert.equal(carl.self.name, 'Carl');
+  });
 });
 
 describe('a returning member’s seat, in a real redis-server', () => {
@@ -102,10 +126,20 @@ describe('a returning member’s seat, in a real redis-server', () => {
       { heartbeat: HEARTBEAT, restartGraceMs },
     ),
   );
+
+  test('a newcomer need not wait out the grace: the member list outlives the node', async () => {
+    const server = await startServer(
+      { redisUrl: redis.url, clusterTimeoutMs: 1_000 },
+      { heartbeat: HEARTBEAT, restartGraceMs: WITHIN_GRACE_MS },
+    );
+    const carl = await joinOk(await connectClient(server.url), newRoomId(), 'Carl');
+    assert.equal(carl.self.name, 'Carl');
+  });
 });
 
 test('restarted, the server seats the pages of a full room that come back after a waiting one', async (t) => {
-  const first = await startServer({ maxRoomSize: 2 });
+  // Its pages joined long after its own start.
+  const first = await startServer({ maxRoomSize: 2 }, { restartGraceMs: 0 });
   const room = newRoomId();
   const alice = page(t, first.url, room, 'Alice', { keepTicket: true });
   const bob = page(t, first.url, room, 'Bob', { keepTicket: true });
@@ -119,12 +153,10 @@ test('restarted, the server seats the pages of a full room that come back after 
   await first.close();
   await until(() => Date.now() > ticketsOlderThan, 'a second past the tickets', 2_000);
   const port = Number(new URL(first.url).port);
-  const second = await startServer({ maxRoomSize: 2, port });
-  // Carl, who waited outside the full room, is back first and takes a seat (unless both
-  // pages' reconnections landed in the moment between the listen and his join: then the room
-  // is full for him, and the pages' seats are theirs anyway).
+  const second = await startServer({ maxRoomSize: 2, port }, { restartGraceMs: WITHIN_GRACE_MS });
+  // Carl, who waited outside the full room, is back first: he waits out the grace.
   const carl = await join(await connectClient(second.url), room, 'Carl');
-  assert.ok(carl.ok || carl.error.code === 'room_full', JSON.stringify(carl));
+  assert.ok(!carl.ok && carl.error.code === 'rate_limited', JSON.stringify(carl));
   // Both pages come back by themselves (Socket.IO's reconnection) with their tickets: in,
   // with the ids they had, the room over its cap by Carl.
   const pages = [alice, bob];

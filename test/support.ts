@@ -60,10 +60,12 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 
 export async function startServer(overrides: Partial<Config> = {}, options: AppOptions = {}): Promise<TestServer> {
   const config = testConfig(overrides);
-  // No seat held for a member gone without a goodbye unless a test asks (seatHoldMs): tests
-  // that are not about it drop a connection and count on its seat and name being free at once
-  // (signaling-seat-hold.test.ts tests the default).
-  const app = createApp(config, { seatHoldMs: 0, ...options });
+  // No seat held for a member gone without a goodbye, and no restart grace (in which newcomers
+  // wait, with the test secret), unless a test asks (seatHoldMs, restartGraceMs): tests that
+  // are not about them drop a connection and count on its seat and name being free at once,
+  // and join as newcomers as soon as the server listens (signaling-seat-hold.test.ts and
+  // signaling-returning.test.ts test them).
+  const app = createApp(config, { seatHoldMs: 0, restartGraceMs: 0, ...options });
   const { port } = await app.listen();
   const server: TestServer = {
     url: `http://127.0.0.1:${port}`,
