@@ -108,7 +108,14 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     ticketLifetimeMs: resume.lifetimeMs,
     membershipNode: options.membershipNode,
   });
-  const shutdown = createShutdown({ io, httpServer, stores, logger, graceMs: options.shutdownGraceMs });
+  const shutdown = createShutdown({
+    io,
+    httpServer,
+    stores,
+    logger,
+    graceMs: options.shutdownGraceMs,
+    drainMs: config.shutdownDrainMs,
+  });
   const { isShuttingDown } = shutdown;
   const refusalOf = createConnectionGate({ allowedOrigins, addressLimits, addressOf, isShuttingDown, metrics, logger });
   // Before anything else listens for upgrades: Engine.IO's listener is the one it wraps.

@@ -22,6 +22,7 @@ export const DEFAULTS: Config = {
   turnTtl: 3600,
   tunnel: false,
   clusterTimeoutMs: 2_000,
+  shutdownDrainMs: 0,
   allowedOrigins: [],
   trustProxy: false,
   // Sized so that a full room of 16 behind one NAT, meshing and ICE-restarting at once,

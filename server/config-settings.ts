@@ -22,6 +22,8 @@ import {
 
 const MIN_SECRET_LENGTH = 16;
 const MIN_METRICS_TOKEN_LENGTH = 8;
+/** Past this a process manager's own stop timeout (systemd's 90 s, Kubernetes' 30 s) is near. */
+const MAX_SHUTDOWN_DRAIN_MS = 60_000;
 
 // One row per setting: its variable, its flag, and how to check it. The usage text and the
 // error messages are generated from this table so they cannot drift apart.
@@ -68,6 +70,14 @@ export const SETTINGS: Setting[] = [
     type: 'string',
     help: `cameras on in a call above which joiners get audio only; each uploads N−1 streams (default ${DEFAULTS.maxVideoSenders}, 1..${MAX_VIDEO_SENDERS_LIMIT})`,
     schema: intIn(1, MAX_VIDEO_SENDERS_LIMIT),
+  },
+  {
+    key: 'shutdownDrainMs',
+    env: 'SHUTDOWN_DRAIN_MS',
+    flag: 'shutdown-drain-ms',
+    type: 'string',
+    help: `on SIGTERM, answer 503 on /healthz this long before closing, for a load balancer's health checks (default ${DEFAULTS.shutdownDrainMs}, 0..${MAX_SHUTDOWN_DRAIN_MS})`,
+    schema: intIn(0, MAX_SHUTDOWN_DRAIN_MS),
   },
   {
     key: 'logLevel',

@@ -37,6 +37,11 @@ export interface Config {
   /** Cameras (or screens) on in a room's call above which joiners get audio only. */
   maxVideoSenders: number;
   logLevel: LogLevel;
+  /**
+   * On SIGTERM, how long the node answers 503 on /healthz (and refuses new connections and
+   * joins, its members carrying on) before it tells its clients to go and closes (shutdown.ts).
+   */
+  shutdownDrainMs: number;
   /** HMAC key for resume tokens; undefined = a random key per process (see app.ts). */
   secret?: string;
   /** Debug: append every raw Socket.IO packet received to this file (JSON lines). */

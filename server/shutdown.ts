@@ -1,5 +1,8 @@
-// The server's graceful shutdown: tell every socket, refuse new connections and joins, close
-// within a few seconds. Owns whether the shutdown has begun (read by the connection gate,
+// The server's graceful shutdown: refuse new connections and joins and answer 503 on /healthz,
+// for the drain (SHUTDOWN_DRAIN_MS, none by default) while the members carry on; then tell
+// every socket and close within a few seconds. Without a drain the port closes at once, and a
+// proxy that retries a refused connection elsewhere (deploy/nginx.conf) moves on at once; a
+// load balancer that sends traffic until its health checks fail needs the drain to see the 503. Owns whether the shutdown has begun (read by the connection gate,
 // /healthz and signaling) and the one close in progress (close() is idempotent).
 import type { Server as HttpServer } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -21,6 +24,8 @@ export interface ShutdownParts {
   logger: Logger;
   /** On close(), connections still open after this are cut (default SHUTDOWN_GRACE_MS). */
   graceMs: number | undefined;
+  /** How long the node answers 503 on /healthz before it closes anything (config shutdownDrainMs). */
+  drainMs: number;
 }
 
 export interface Shutdown {
@@ -37,6 +42,10 @@ export function createShutdown(parts: ShutdownParts): Shutdown {
     close() {
       closing ??= (async () => {
         shuttingDown = true;
+        if (parts.drainMs > 0) {
+          parts.logger.info({ drainMs: parts.drainMs }, 'draining: /healthz answers 503');
+          await delay(parts.drainMs);
+        }
         await closeEverything(parts);
       })();
       return closing;
