@@ -1,5 +1,7 @@
 // The members we ask for history, and what each gave us: those here when we first joined
-// (later joiners are newer than us), or, after an outage of ours, every member here then
+// (later joiners are newer than us), those that join later under an id they held before we
+// came (returning: the server's word, after it restarted and lost its rooms), or, after an
+// outage of ours, every member here then
 // (catch-up.ts). Each is asked once per join or catch-up, again only after its link
 // reopened mid-answer, and only the answer to our latest request to it is taken
 // (history-request.ts). Kept by peer id, not in the member object's slot: a member that
@@ -154,6 +156,17 @@ export function createHistorySources({ selfId, members, counts, now }: HistorySo
     /** Our first join's member list: these members were here before us. */
     joined(peerIds: readonly string[]): void {
       askable = new Set(peerIds.filter((id) => id !== selfId()));
+    },
+    /**
+     * A member that joined after us took back an id it held before (its resume ticket, the
+     * server's word) that we never saw: it was in the room before us, and the server had lost
+     * it (a restart). Asked as if listed at our join. Returns whether it is asked now, not before.
+     */
+    returning(id: string): boolean {
+      if (id === selfId() || askable.has(id)) return false;
+      askable.add(id);
+      dropOldest(askable, SOURCES_LIMIT);
+      return true;
     },
   };
 }

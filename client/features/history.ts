@@ -1,5 +1,6 @@
 // History for late joiners, peer to peer: nothing is stored on or goes through the server.
-// On its first join a page asks each member that was already in the room (`history:req`);
+// On its first join a page asks each member that was already in the room (`history:req`),
+// and any that comes back later under an id from before our join (`returned`);
 // each answers with the public lines it holds, in chunks, the last one `done`. The newcomer
 // merges the answers by (author, id) and checks every line against its author's key — never
 // against the word of the member who relayed it:
@@ -193,6 +194,17 @@ export function createHistory(options: HistoryOptions) {
      * lines we have not seen. Later joiners are newer than us and are not asked.
      */
     joined: sources.joined,
+    /**
+     * A member joins after us under an id it took back (`resumed`, the server's word) that this
+     * page never saw: it was in the room before us, and the server had lost track of it (a
+     * restart before we came), so it may hold lines we have not seen: asked as if listed at our
+     * join (the newcomer that reached a restarted server first got no history at all). Call
+     * before the member is added. Returns whether it was asked for the first time.
+     */
+    returned(id: string): boolean {
+      if (authors.get(id) !== undefined) return false;
+      return sources.returning(id);
+    },
     /**
      * The members here whose answer to our join we still wait for (asked, not done, not given
      * up on): the page says it is getting earlier messages from them.

@@ -93,6 +93,13 @@ export function joinedLine(peers: readonly PeerInfo[], selfId: string | null, na
 }
 
 /**
+ * Said once, after FIRST_LINE, when a member comes back under an id it held before we joined:
+ * the server had lost the room (a restart), so it looked new to us, and it was not.
+ */
+export const notNewLine = (name: string): string =>
+  `You did not start this room after all: ${isolate(name)} was in it before you, and earlier messages come from those who were.`;
+
+/**
  * What this page cannot do about the room key, in plain words (nothing when all is well).
  * `damaged`: the link had a key that cannot be one (room-link.ts).
  */

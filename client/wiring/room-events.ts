@@ -14,7 +14,7 @@ import type { PageView } from '../view/page.ts';
 import type { ChatWiring } from './chat.ts';
 import type { LineViews } from './line-views.ts';
 import type { Names } from './names.ts';
-import { joinedLine } from './notices.ts';
+import { joinedLine, notNewLine } from './notices.ts';
 import type { OwnId } from './own-id.ts';
 import type { OwnName } from './own-name.ts';
 import type { wireStatus } from './status.ts';
@@ -28,7 +28,7 @@ export interface RoomEventsOptions {
   calls: Pick<Calls, 'setMaxVideoSenders' | 'leave'>;
   names: Pick<Names, 'showSelf'>;
   page: Pick<PageView, 'setName'>;
-  history: Pick<History, 'joined'>;
+  history: Pick<History, 'joined' | 'returned'>;
   /** The history marker, told whether we are back; the chat, to say things in (line-views.ts). */
   views: Pick<LineViews, 'historyView' | 'say'>;
   /** Our private lines from before a reload, shown again if we are back (chat.ts). */
@@ -40,6 +40,8 @@ export function roomEvents(options: RoomEventsOptions): SignalingHandlers {
   const { roomId, ownId, ownName, mesh, ice, calls, names, page, history, views, chat, pageStatus } = options;
   const { historyView, say } = views;
   const selfName = ownName.current;
+  /** Our join found nobody, and the chat said we started the room (joinedLine). */
+  let saidStarted = false;
 
   /**
    * The server keeps us out of a full room we were in (our seat was taken while we were away
@@ -70,6 +72,7 @@ export function roomEvents(options: RoomEventsOptions): SignalingHandlers {
         const back = ownId.returned();
         historyView.setBack(back);
         say(joinedLine(ack.peers, ownId.current(), selfName(), back));
+        saidStarted = !back && ack.peers.every((peer) => peer.id === ack.self.id);
         // Those here before us may hold lines we have not seen: ask them.
         history.joined(ack.peers.map((peer) => peer.id));
       }
@@ -82,7 +85,15 @@ export function roomEvents(options: RoomEventsOptions): SignalingHandlers {
       if (rejoin) pageStatus.cameBack();
       ownName.askChosen();
     },
-    onPeerJoined: (peer) => mesh.peerJoined(peer),
+    onPeerJoined(peer) {
+      // Back under an id from before our join: it was here first (the server restarted
+      // before we came), and holds what was said; asked before its link opens.
+      if (peer.resumed && peer.id !== ownId.current() && history.returned(peer.id) && saidStarted) {
+        saidStarted = false;
+        say(notNewLine(peer.name));
+      }
+      mesh.peerJoined(peer);
+    },
     onPeerLeft: (left) => mesh.peerLeft(left),
     onPeerRenamed: (peer) => mesh.peerRenamed(peer),
     onSignal: (signal) => mesh.signal(signal),

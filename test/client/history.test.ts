@@ -557,6 +557,30 @@ test('at most 200 history lines per sender per join; unsolicited history is igno
   assert.equal(counts.answered, 1);
 });
 
+test('a member that joins after us under an id it held before we came (the server restarted) is asked as if here first; a newcomer, or one we knew, is not', async () => {
+  const ann = await writer('ann-00000001');
+  const oli = await writer('oli-00000001');
+  const bob = await writer('bob-00000001');
+  // We reached the restarted server first: nobody was listed.
+  const h = harness([]);
+  // Bob joined after us and reloads: we knew him, his lines are ours already.
+  h.history.feature.added?.(bob.member);
+  assert.equal(h.history.returned(bob.member.id), false);
+  assert.equal(h.history.returned(ann.member.id), true);
+  assert.equal(h.history.returned(ann.member.id), false, 'said once');
+  for (const m of [ann.member, oli.member, bob.member]) {
+    h.history.feature.added?.(m);
+    h.link(m);
+  }
+  assert.ok(ann.member.wire.some((m) => m.t === 'history:req'));
+  assert.ok(!oli.member.wire.some((m) => m.t === 'history:req'));
+  assert.ok(!bob.member.wire.some((m) => m.t === 'history:req'));
+  h.answer(ann.member, [await ann.line('before the restart')]);
+  await h.history.idle();
+  assert.deepEqual(h.marks(), ['before the restart:true']);
+  assert.equal(h.missed.length, 0, 'under "Before you joined", not as live lines');
+});
+
 test('a member that says bye and offers again is the same sender: asked once, at most 200 lines in all', async () => {
   const present: FakeMember[] = [];
   const shown: ChatLine[] = [];

@@ -1,0 +1,62 @@
+// A server restart loses every room; the members' pages come back in their own time. A
+// newcomer who reaches the restarted server before any of them finds the room empty, and the
+// members then come back under the ids they held before (ROOMLINK_SECRET keeps tickets valid).
+
+import { randomBytes } from 'node:crypto';
+import type { BrowserContext } from '@playwright/test';
+import { expect, test } from './support/fixtures.ts';
+import { newRoomLink, openUser, sendMessage, shareLink, waitForMesh, waitForMessage } from './support/users.ts';
+
+/**
+ * Keeps a context's pages off the signaling server while `shut()` says so (polling and
+ * WebSocket); a WebSocket only in pages loaded after this.
+ */
+async function gateSignaling(context: BrowserContext, shut: () => boolean): Promise<void> {
+  await context.route(/\/socket\.io\//, (route) => (shut() ? route.abort() : route.fallback()));
+  await context.routeWebSocket(/\/socket\.io\//, (ws) => {
+    if (shut()) void ws.close();
+    else ws.connectToServer();
+  });
+}
+
+test.describe('after the signaling server restarted', () => {
+  test.use({ serverEnv: { ROOMLINK_SECRET: randomBytes(24).toString('base64url') } });
+
+  test('a newcomer who reaches it before the members are back gets the room’s history, and is told it did not start the room', async ({
+    server,
+    browsers,
+  }) => {
+    // Gated before their pages open: a WebSocket is routed only in a page loaded after.
+    let membersAway = false;
+    const room = newRoomLink(server.url);
+    const member = async (name: string) => {
+      const context = await browsers.newContext({ label: name });
+      await gateSignaling(context, () => membersAway);
+      return openUser(context, room, name);
+    };
+    const [alice, bob] = await Promise.all([member('alice'), member('bob')]);
+    await waitForMesh([alice, bob]);
+    const before = { from: alice.id, text: 'said before the restart' };
+    await sendMessage(alice.page, before.text);
+    await waitForMessage(bob.page, before);
+    const link = await shareLink(alice.page);
+
+    membersAway = true;
+    await server.kill();
+    for (const user of [alice, bob]) {
+      await expect
+        .poll(() => user.page.getByTestId('signaling-status').getAttribute('data-state'), {
+          message: `${user.name} notices the server is gone`,
+        })
+        .toBe('reconnecting');
+    }
+    await server.start();
+    const nia = await openUser(await browsers.newContext({ label: 'nia' }), link, 'nia');
+    membersAway = false;
+
+    await waitForMesh([alice, bob, nia]);
+    await waitForMessage(nia.page, before);
+    const notNew = nia.page.getByTestId('message').filter({ hasText: 'You did not start this room after all' });
+    await expect(notNew).toHaveCount(1);
+  });
+});
