@@ -157,8 +157,12 @@ export function createEditLines({ selfId, transcript, revised, counts }: EditLin
      */
     lastOwn(to: string | null = null): OwnLine | null {
       let last: Held | undefined;
+      const self = selfId();
       for (const line of held.values()) {
         if (line.text === null || line.revision?.text === null || (line.to ?? null) !== to) continue;
+        // Ours under an id the server gave us before (a restart without the secret): an edit
+        // names its line by its sender's id, so it could not be saved (ownLine).
+        if (line.from !== self) continue;
         if (last === undefined || line.ts >= last.ts) last = line;
       }
       return last?.text == null ? null : { id: last.id, text: last.text, privateWith: to };

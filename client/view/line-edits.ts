@@ -23,6 +23,8 @@ export interface LineEditsOptions {
   remove(id: string): Promise<unknown>;
   /** Runs `undo` when the line goes for good (lines.ts). */
   whenDropped(item: HTMLElement, undo: () => void): void;
+  /** Our peer id now: only our lines under it can be edited (edits-lines.ts, ownLine). */
+  selfId(): string;
 }
 
 export interface LineEdits {
@@ -32,6 +34,12 @@ export interface LineEdits {
   revised(from: string, id: string, revision: Revision, mentionsYou: boolean): void;
   /** The message box is editing this line of ours (marked in the list), or none (null). */
   editing(id: string | null): void;
+  /**
+   * The server gave us a new peer id (a restart without ROOMLINK_SECRET): our lines under the
+   * old one lose Edit and Delete, which could not be saved (an edit names its line by its
+   * sender's id: edits.ts) and did nothing.
+   */
+  selfChanged(): void;
 }
 
 let dateFormat: Intl.DateTimeFormat | undefined;
@@ -76,10 +84,10 @@ export function drawRevision(item: HTMLElement, revision: Revision, mentionsYou 
   if (unfold) text.after(unfold);
 }
 
-export function createLineEdits(list: HTMLElement, { edit, remove, whenDropped }: LineEditsOptions): LineEdits {
+export function createLineEdits(list: HTMLElement, { edit, remove, whenDropped, selfId }: LineEditsOptions): LineEdits {
   /** The lines shown, by (author, id): the newest MAX_LINES. */
   const items = new Map<string, HTMLElement>();
-  /** Our lines' ids, by their element. */
+  /** Our lines' ids, by their element (only those under our peer id now). */
   const ours = new WeakMap<Element, string>();
   const dialog = document.getElementById('delete-dialog') as HTMLDialogElement | null;
   /** Our line the message box is editing, marked (`line-editing`), and its id. */
@@ -149,7 +157,7 @@ export function createLineEdits(list: HTMLElement, { edit, remove, whenDropped }
       // Its mark of a mention is the page's, from the text it came with (wiring/show-line.ts, markLine).
       const mentioned = item.dataset.mentionsYou === 'true';
       if (line.edited !== undefined) drawRevision(item, { at: line.edited, text: line.text }, mentioned);
-      if (!line.own) return;
+      if (!line.own || line.from !== selfId()) return;
       ours.set(item, line.id);
       if (line.id === editingId) item.classList.add('line-editing');
       const row = item.querySelector('[data-testid=reactions]') ?? item;
@@ -166,6 +174,15 @@ export function createLineEdits(list: HTMLElement, { edit, remove, whenDropped }
       marked()?.classList.remove('line-editing');
       editingId = id;
       marked()?.classList.add('line-editing');
+    },
+    selfChanged() {
+      const self = selfId();
+      for (const [key, item] of items) {
+        if (!ours.has(item) || key === lineKey(self, ours.get(item) ?? '')) continue;
+        ours.delete(item);
+        item.querySelector('[data-testid=edit]')?.remove();
+        item.querySelector('[data-testid=delete]')?.remove();
+      }
     },
   };
 }

@@ -72,6 +72,7 @@ export function wireLineViews({ ownId, selfName, nameOf, startEdit, startReply, 
       if (await later().edits.delete(id)) later().chat.withdraw(id);
     },
     whenDropped: lines.whenDropped,
+    selfId: () => ownId.current() ?? '',
   });
   // A history line that goes for good is forgotten by the feature too (its shownAs).
   const historyView = createHistoryView({

@@ -91,7 +91,10 @@ export function wireMessageBox({ ownName, signaling, outage, draft, later }: Mes
    */
   function startEdit(id: string): void {
     const line = later().edits.ownLine(id);
-    if (line !== null) page.edit(editTarget(line));
+    // Never an Edit that does nothing, the box writing on to the room meanwhile (a line gone,
+    // or ours under an id from before a server restart, whose buttons went: line-edits.ts).
+    if (line === null) page.composerNote('This message can no longer be edited.');
+    else page.edit(editTarget(line));
   }
 
   /** Our line as the edit bar shows it: with the name of whom it went to privately. */

@@ -30,7 +30,7 @@ export interface RoomEventsOptions {
   page: Pick<PageView, 'setName'>;
   history: Pick<History, 'joined' | 'returned'>;
   /** The history marker, told whether we are back; the chat, to say things in (line-views.ts). */
-  views: Pick<LineViews, 'historyView' | 'say'>;
+  views: Pick<LineViews, 'historyView' | 'say' | 'lineEdits'>;
   /** Our private lines from before a reload, shown again if we are back (chat.ts). */
   chat: Pick<ChatWiring, 'restorePrivate'>;
   pageStatus: Pick<ReturnType<typeof wireStatus>, 'cameBack' | 'signalingChanged'>;
@@ -60,7 +60,10 @@ export function roomEvents(options: RoomEventsOptions): SignalingHandlers {
 
   return {
     onJoined(ack, rejoin) {
+      const before = ownId.current();
       ownId.joined(ack.self.id);
+      // A new id (our ticket died with the server): our lines under the old one can't be edited.
+      if (before !== null && before !== ack.self.id) views.lineEdits.selfChanged();
       ownName.joined(ack.self.name);
       saveResume(roomId, ack.resume);
       mesh.setSelf(ack.self.id);

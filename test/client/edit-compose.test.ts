@@ -51,23 +51,27 @@ test('a cancelled edit (Escape in the box) gives Send its word back too', () => 
   assert.equal(send.textContent, 'Send');
 });
 
+/** One of our lines, by `from`, shown in `list` with its edit buttons (line-edits.ts). */
+function ownItem(list: FakeElement, lineEdits: ReturnType<typeof createLineEdits>, id: string, from: string) {
+  const item = new FakeElement('li');
+  const text = new FakeElement('span');
+  text.dataset['testid'] = 'message-text';
+  item.append(text);
+  list.append(item);
+  const line: ChatLine = { kind: 'chat', id, from, ts: 0, text: id, own: true };
+  lineEdits.shown(item as unknown as HTMLElement, line);
+  return item;
+}
+
 test('the line being edited is marked in the list while the box holds it, and only that one', () => {
   const list = new FakeElement('ol');
   const lineEdits = createLineEdits(list as unknown as HTMLElement, {
     edit() {},
     remove: async () => {},
     whenDropped() {},
+    selfId: () => 'me',
   });
-  const ownLine = (id: string): FakeElement => {
-    const item = new FakeElement('li');
-    const text = new FakeElement('span');
-    text.dataset['testid'] = 'message-text';
-    item.append(text);
-    list.append(item);
-    const line: ChatLine = { kind: 'chat', id, from: 'me', ts: 0, text: id, own: true };
-    lineEdits.shown(item as unknown as HTMLElement, line);
-    return item;
-  };
+  const ownLine = (id: string): FakeElement => ownItem(list, lineEdits, id, 'me');
   const first = ownLine('line-1');
   const second = ownLine('line-2');
   const { edit } = composer((id) => lineEdits.editing(id));
@@ -115,4 +119,31 @@ test('a screen reader on the box hears the edit bar’s words and not the box’
   Object.assign(globalThis.document, { activeElement: box });
   edit.start({ id: 'line-1', text: 'helo', privateWith: 'dave-id', toName: 'Dave' });
   assert.equal(said.at(-1), 'Editing your message privately to Dave · Enter saves, Escape cancels');
+});
+
+test('our lines under the id the server gave us before a restart without its secret lose Edit and Delete (they could not be saved); those under our id now keep them', () => {
+  const list = new FakeElement('ol');
+  let self = 'me-before';
+  const edited: string[] = [];
+  const lineEdits = createLineEdits(list as unknown as HTMLElement, {
+    edit: (id) => edited.push(id),
+    remove: async () => {},
+    whenDropped() {},
+    selfId: () => self,
+  });
+  const ownLine = (id: string): FakeElement => ownItem(list, lineEdits, id, self);
+  const before = ownLine('line-1');
+  assert.ok(before.querySelector('[data-testid=edit]') && before.querySelector('[data-testid=delete]'));
+  self = 'me-after';
+  lineEdits.selfChanged();
+  assert.equal(before.querySelector('[data-testid=edit]'), null, 'no Edit that does nothing');
+  assert.equal(before.querySelector('[data-testid=delete]'), null, 'no Delete that does nothing');
+  const after = ownLine('line-2');
+  assert.ok(after.querySelector('[data-testid=edit]') && after.querySelector('[data-testid=delete]'));
+  // A line of ours shown now under the old id (a copy that came late) gets none either.
+  self = 'me-after';
+  const late = ownItem(list, lineEdits, 'line-3', 'me-before');
+  assert.equal(late.querySelector('[data-testid=edit]'), null);
+  after.querySelector('[data-testid=edit]')?.dispatch('click');
+  assert.deepEqual(edited, ['line-2']);
 });

@@ -228,6 +228,27 @@ test('an edit that came before its line is checked at once, kept, and applied wh
   assert.equal(edits.revision(ALICE, never(PER_AUTHOR).id)?.text, 'x');
 });
 
+test('↑ never opens an edit of our line under the id the server gave us before (a restart without its secret): it could not be saved', async () => {
+  let self = SELF;
+  const edits = createEdits({
+    selfId: () => self,
+    members: () => [],
+    identity: createIdentity(),
+    transcript: createTranscript(),
+    revised: () => {},
+  });
+  const mine = chatLine(SELF, 'line-000000000001', 'before the restart');
+  edits.seen(mine);
+  assert.deepEqual(edits.lastOwn(), { id: mine.id, text: 'before the restart', privateWith: null });
+  self = 'me-000000002';
+  assert.equal(edits.lastOwn(), null, 'the edit bar opened, and Enter saved nothing');
+  assert.equal(edits.ownLine(mine.id), null);
+  assert.equal(await edits.edit(mine.id, 'fixed'), false);
+  const now = chatLine(self, 'line-000000000002', 'after the restart', { own: true });
+  edits.seen(now);
+  assert.deepEqual(edits.lastOwn(), { id: now.id, text: 'after the restart', privateWith: null });
+});
+
 test('our edit goes to members on EDIT_VERSION only, a private line’s to its other party alone; no change sends nothing; a link that opens gets it again', async () => {
   const bob = fakeMember('bob-00000001', null, true);
   bob.version = EDIT_VERSION;

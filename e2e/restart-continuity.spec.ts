@@ -1,11 +1,22 @@
-// A server restart loses every room; the members' pages come back in their own time. A
-// newcomer who reaches the restarted server before any of them finds the room empty, and the
-// members then come back under the ids they held before (ROOMLINK_SECRET keeps tickets valid).
+// A server restart loses every room; the members' pages come back in their own time. With
+// ROOMLINK_SECRET they come back under the ids they held (their tickets stay valid), and a
+// newcomer who reaches the restarted server before any of them finds the room empty; without
+// it, each comes back under a new id.
 
 import { randomBytes } from 'node:crypto';
 import type { BrowserContext } from '@playwright/test';
 import { expect, test } from './support/fixtures.ts';
-import { newRoomLink, openUser, sendMessage, shareLink, waitForMesh, waitForMessage } from './support/users.ts';
+import { chatLine } from './support/history.ts';
+import {
+  newRoomLink,
+  openRoom,
+  openUser,
+  selfId,
+  sendMessage,
+  shareLink,
+  waitForMesh,
+  waitForMessage,
+} from './support/users.ts';
 
 /**
  * Keeps a context's pages off the signaling server while `shut()` says so (polling and
@@ -58,5 +69,30 @@ test.describe('after the signaling server restarted', () => {
     await waitForMessage(nia.page, before);
     const notNew = nia.page.getByTestId('message').filter({ hasText: 'You did not start this room after all' });
     await expect(notNew).toHaveCount(1);
+  });
+});
+
+test.describe('after a restart without ROOMLINK_SECRET', () => {
+  test('our lines from before it, under the id we had, show no Edit or Delete that would do nothing; lines written since do', async ({
+    server,
+    browsers,
+  }) => {
+    const [alice, bob] = await openRoom(browsers, server.url, ['alice', 'bob']);
+    if (!alice || !bob) throw new Error('openRoom returned fewer users');
+    await waitForMesh([alice, bob]);
+    await sendMessage(alice.page, 'written before the restart');
+    await waitForMessage(bob.page, { from: alice.id, text: 'written before the restart' });
+    const before = chatLine(alice.page, alice.id, 'written before the restart');
+    await expect(before.getByTestId('edit')).toHaveCount(1);
+
+    await server.kill();
+    await server.start();
+    await expect.poll(() => selfId(alice.page)).not.toBe(alice.id);
+    const now = { ...alice, id: await selfId(alice.page) };
+    await expect(before.getByTestId('edit')).toHaveCount(0);
+    await expect(before.getByTestId('delete')).toHaveCount(0);
+    await waitForMesh([now, { ...bob, id: await selfId(bob.page) }]);
+    await sendMessage(alice.page, 'written after the restart');
+    await expect(chatLine(alice.page, now.id, 'written after the restart').getByTestId('edit')).toHaveCount(1);
   });
 });
