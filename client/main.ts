@@ -298,6 +298,8 @@ const mesh = createMesh({
     silenceSaid() {
       if (callWiring.drawn()) renderCall();
     },
+    keptLines: () => lines.kept(),
+    taggedName: (peerId, name) => names.taggedName(peerId, name),
   }),
 });
 

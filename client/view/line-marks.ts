@@ -16,7 +16,7 @@ export function markLine(
   if (line.privateTo !== undefined) {
     item.dataset.privateTo = line.privateTo;
     item.classList.add('line-private');
-    item.append(el('span', { className: 'line-mark', text: `private · to ${nameOf(line.privateTo)}` }));
+    item.append(el('span', { className: 'line-mark line-mark-to', text: privateTo(nameOf(line.privateTo)) }));
   }
   if (line.privateFrom !== undefined) {
     item.dataset.privateFrom = line.privateFrom;
@@ -53,6 +53,27 @@ export function markLine(
       break;
   }
   item.append(mark);
+}
+
+const privateTo = (name: string): string => `private · to ${name}`;
+
+/**
+ * A member here is now called `name` (`tagged`: with its tag, where another member shares it):
+ * its lines say so, and so do our private lines to it, as a reaction's or a receipt's details
+ * do. They kept the name it had when they came: after Bob became Robert and Cid took "Bob",
+ * Ann's line to Robert said "private · to Bob", the name of the member Bob now.
+ */
+export function renameInLines(lines: Iterable<Element>, peerId: string, name: string, tagged: string): void {
+  for (const item of lines) {
+    if (!(item instanceof HTMLElement)) continue;
+    if (item.dataset.from === peerId) {
+      const sender = item.querySelector('.line-sender');
+      if (sender) sender.textContent = name;
+    }
+    if (item.dataset.privateTo !== peerId) continue;
+    const mark = item.querySelector('.line-mark-to');
+    if (mark) mark.textContent = privateTo(tagged);
+  }
 }
 
 /**

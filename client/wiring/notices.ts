@@ -9,6 +9,7 @@ import { isolate } from '../isolate.ts';
 import type { MeshNotice } from '../mesh.ts';
 import type { SilenceNotices } from '../outage.ts';
 import type { PrivateTarget } from '../private-target.ts';
+import { renameInLines } from '../view/line-marks.ts';
 import { NO_DIRECT_LINK } from '../view/members.ts';
 
 export interface NoticesOptions {
@@ -19,15 +20,23 @@ export interface NoticesOptions {
   privateTarget: Pick<PrivateTarget, 'left' | 'renamed'>;
   /** A member's silence was said: the call's tiles and status say it too, if a call is drawn. */
   silenceSaid(): void;
+  /** Every chat line kept (lines.ts): a member's rename is said in those that name it. */
+  keptLines(): Iterable<Element>;
+  /** A member's name with its tag, where another member has that name (names.ts). */
+  taggedName(peerId: string, name: string): string;
 }
 
 /** The mesh's notices (mesh.ts), said in the chat as they should be. */
-export function wireNotices({ say: system, silenceNotices, privateTarget, silenceSaid }: NoticesOptions) {
+export function wireNotices(options: NoticesOptions) {
+  const { say: system, silenceNotices, privateTarget, silenceSaid, keptLines, taggedName } = options;
   /** A reload's "left" and "joined" come out as one "is back" (departures.ts). */
   const departures = createDepartures(system);
   return (notice: MeshNotice): void => {
     if (notice.kind === 'left') privateTarget.left(notice.id, notice.name);
-    else if (notice.kind === 'renamed') privateTarget.renamed(notice.id);
+    else if (notice.kind === 'renamed') {
+      privateTarget.renamed(notice.id);
+      renameInLines(keptLines(), notice.id, notice.name, taggedName(notice.id, notice.name));
+    }
     const text = noticeText(notice);
     if (!text) return;
     // Silent and back again may be our own outage's doing, not the member's (outage.ts).

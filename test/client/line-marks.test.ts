@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ChatLine } from '../../client/features/chat.ts';
 import { drawRevision } from '../../client/view/line-edits.ts';
-import { markLine } from '../../client/view/line-marks.ts';
+import { markLine, renameInLines } from '../../client/view/line-marks.ts';
 import { type FakeElement, installFakeDom } from './fake-dom.ts';
 
 const line = (verified: 'true' | 'relayed'): ChatLine => ({
@@ -74,6 +74,41 @@ test('"(earlier)" on a history line says whose word it is: the relaying member鈥
       titleOf('true'),
       'Written under this name by a member who has since left: not the member of this name here now',
     );
+  } finally {
+    dom.restore();
+  }
+});
+
+test('after renames, a private line names its recipient as it is now, and a line its author: Bob became Robert and Cid took "Bob"', () => {
+  const dom = installFakeDom([]);
+  try {
+    const names = new Map([
+      ['bob-00000001', 'Bob'],
+      ['cid-00000001', 'Cid'],
+    ]);
+    const nameOf = (id: string) => names.get(id) ?? 'Someone';
+    const item = (from: string, privateTo?: string) => {
+      const li = document.createElement('li');
+      li.dataset.from = from;
+      const sender = document.createElement('span');
+      sender.className = 'line-sender';
+      sender.textContent = from === 'me' ? 'You' : nameOf(from);
+      li.append(sender);
+      const shown: ChatLine = { kind: 'chat', from, id: `${from}-line`, ts: 1, text: 'hi', own: from === 'me' };
+      markLine(li, privateTo === undefined ? shown : { ...shown, privateTo }, nameOf);
+      return li as unknown as FakeElement;
+    };
+    const toBob = item('me', 'bob-00000001');
+    const toCid = item('me', 'cid-00000001');
+    const byCid = item('cid-00000001');
+    const to = (li: FakeElement) => li.querySelector('.line-mark-to')?.textContent;
+    assert.deepEqual([to(toBob), to(toCid)], ['private 路 to Bob', 'private 路 to Cid']);
+    const kept = [toBob, toCid, byCid] as unknown as HTMLElement[];
+    renameInLines(kept, 'bob-00000001', 'Robert', 'Robert');
+    renameInLines(kept, 'cid-00000001', 'Bob', 'Bob');
+    assert.deepEqual([to(toBob), to(toCid)], ['private 路 to Robert', 'private 路 to Bob']);
+    assert.equal(byCid.querySelector('.line-sender')?.textContent, 'Bob');
+    assert.equal(toBob.querySelector('.line-sender')?.textContent, 'You', 'our own lines stay ours');
   } finally {
     dom.restore();
   }
