@@ -31,6 +31,8 @@ interface Comings {
   sayNow: (() => void) | undefined;
   /** Its name when it left, folded as names are compared (foldName). */
   name: string;
+  /** The signing key its link carried, if any: a tab keeps it when the server gives it a new id. */
+  key: string | undefined;
   /** Times it came back since it last stayed QUIET_MS: its next wait doubles with each. */
   returns: number;
   /** When it last came back, and when its "is back" was last said. */
@@ -44,13 +46,35 @@ export function createDepartures(
   now: () => number = () => performance.now(),
 ) {
   const members = new Map<string, Comings>();
+
+  /**
+   * A member joined: true if it is one whose "left" still waits (and `backText` is said, unless
+   * it was said for it within QUIET_MS); false for a newcomer, or one whose "left" was said.
+   */
+  function returned(id: string, backText: string): boolean {
+    const comings = members.get(id);
+    if (comings === undefined) return false;
+    comings.returns++;
+    comings.returnedAt = now();
+    if (comings.timer === undefined) return false;
+    clearTimeout(comings.timer);
+    comings.timer = undefined;
+    comings.sayNow = undefined;
+    if (comings.returnedAt - comings.backSaidAt >= QUIET_MS) {
+      comings.backSaidAt = comings.returnedAt;
+      say(backText, id);
+    }
+    return true;
+  }
+
   return {
     /** A member left under `name`: `text` is said once it has not come back within the wait. */
-    left(id: string, text: string, name: string): void {
+    left(id: string, text: string, name: string, key?: string): void {
       const comings = members.get(id) ?? {
         timer: undefined,
         sayNow: undefined,
         name: '',
+        key: undefined,
         returns: 0,
         returnedAt: 0,
         backSaidAt: -Infinity,
@@ -60,6 +84,7 @@ export function createDepartures(
       dropOldest(members, MAX_REMEMBERED);
       clearTimeout(comings.timer);
       comings.name = foldName(name);
+      comings.key = key;
       if (now() - comings.returnedAt >= QUIET_MS) comings.returns = 0;
       const wait = Math.min(waitMs * 2 ** Math.min(comings.returns, 16), MAX_WAIT_MS);
       const sayLeft = (): void => {
@@ -75,30 +100,20 @@ export function createDepartures(
      * A newcomer (another id) joined under `name`: a member of that name whose "left" waits is
      * gone for sure (names are one member's at a time), and its "left" is said now, before the
      * newcomer's "joined". A tab closed and opened again at once said "Dave joined", then "Dave
-     * left" ten seconds later, while Dave was there (an exploratory pass).
+     * left" ten seconds later, while Dave was there (an exploratory pass). True when it is that
+     * member, with the key it left with: `backText` was said (returned) instead of its "left".
      */
-    joinedAs(name: string): void {
+    joinedAs(name: string, key?: string, backText = ''): boolean {
       const folded = foldName(name);
-      for (const comings of [...members.values()]) if (comings.name === folded) comings.sayNow?.();
-    },
-    /**
-     * A member joined: true if it is one whose "left" still waits (and `backText` is said, unless
-     * it was said for it within QUIET_MS); false for a newcomer, or one whose "left" was said.
-     */
-    returned(id: string, backText: string): boolean {
-      const comings = members.get(id);
-      if (comings === undefined) return false;
-      comings.returns++;
-      comings.returnedAt = now();
-      if (comings.timer === undefined) return false;
-      clearTimeout(comings.timer);
-      comings.timer = undefined;
-      comings.sayNow = undefined;
-      if (comings.returnedAt - comings.backSaidAt >= QUIET_MS) {
-        comings.backSaidAt = comings.returnedAt;
-        say(backText, id);
+      for (const [id, comings] of [...members]) {
+        if (comings.name !== folded || comings.timer === undefined) continue;
+        // Its key too: the member itself, back under a new id (a server restart without its
+        // secret gives every member one): "is back", as for a reload.
+        if (key !== undefined && comings.key === key) return returned(id, backText);
+        comings.sayNow?.();
       }
-      return true;
+      return false;
     },
+    returned,
   };
 }

@@ -4,6 +4,7 @@
 // what to create, replace or drop. It knows no features and no DOM: links come from a
 // factory (fake ones in unit tests), features sit behind the router.
 import type { IncomingSignal, PeerInfo, PeerJoined, PeerLeft } from '../protocol/index.ts';
+import { foldName } from '../protocol/name.ts';
 import type { DisposeReason, MemberHandle } from './feature.ts';
 import {
   createMember,
@@ -25,10 +26,13 @@ export const RETURN_GRACE_MS = 30_000;
 
 /** What happened to a member, for the chat's system lines. */
 export type MeshNotice =
-  | { kind: 'joined' | Exclude<MemberNoticeKind, 'relayed'>; id: string; name: string }
+  | { kind: Exclude<MemberNoticeKind, 'relayed'>; id: string; name: string }
+  /** `key`: the signing key its join announced (the server's word), if any. */
+  | { kind: 'joined'; id: string; name: string; key?: string | undefined }
   /** Silent on its own link, reached through `via` (member.ts). */
   | { kind: 'relayed'; id: string; name: string; via: string }
-  | { kind: 'left'; id: string; name: string; reason: DisposeReason }
+  /** `key`: the signing key its link's hello carried, if any. */
+  | { kind: 'left'; id: string; name: string; reason: DisposeReason; key?: string | undefined }
   | { kind: 'renamed'; id: string; name: string; previous: string };
 
 export interface MeshOptions {
@@ -114,6 +118,23 @@ export function createMesh(options: MeshOptions): Mesh {
    */
   let beforeReset = new Set<string>();
   /**
+   * Their signing keys, with their names: a server restart without its secret gave them new
+   * ids too, and one back under a new id with its key (the tab keeps it) and its name was
+   * here all along, not news either. Each taken once; the next reset replaces them. (The key
+   * is as announced, the server's word: at most a "joined" left unsaid for a member of that
+   * name, which the list shows all the same.)
+   */
+  let resetKeys = new Map<string, string>();
+  /** Whether the chat is to say this member joined: not one back from before our reset. */
+  function news(peer: PeerInfo, rejoin: boolean): boolean {
+    const key = peer.keys?.sign;
+    if (key !== undefined && resetKeys.get(key) === foldName(peer.name)) {
+      resetKeys.delete(key);
+      return false;
+    }
+    return !rejoin || !beforeReset.has(peer.id);
+  }
+  /**
    * The server's word on the members it lists now (join ack, peer:joined and renames, less
    * peer:left): their names and announced keys. A member dropped on its link's word (its
    * channel closed, a goodbye) while still listed, that signals again, comes back under
@@ -161,7 +182,8 @@ export function createMesh(options: MeshOptions): Mesh {
     entries.delete(id);
     entry.member.dispose(reason);
     const quiet = QUIET.has(reason) || entry.awaitingJoin;
-    if (!quiet) options.notice({ kind: 'left', id, name: entry.member.name, reason });
+    if (!quiet)
+      options.notice({ kind: 'left', id, name: entry.member.name, reason, key: entry.member.key ?? undefined });
     changed();
   }
 
@@ -186,7 +208,7 @@ export function createMesh(options: MeshOptions): Mesh {
       if (news) dropNameTaken(peer);
       const added = add(peer.id, peer.name, false, news);
       // Said before anything the member's keys may make it say.
-      if (news) options.notice({ kind: 'joined', id: peer.id, name: peer.name });
+      if (news) options.notice({ kind: 'joined', id: peer.id, name: peer.name, key: peer.keys?.sign });
       added.member.announce(peer.keys);
       return undefined;
     }
@@ -196,7 +218,7 @@ export function createMesh(options: MeshOptions): Mesh {
     entry.member.rename(peer.name);
     if (entry.awaitingJoin) {
       entry.awaitingJoin = false;
-      if (news) options.notice({ kind: 'joined', id: peer.id, name: peer.name });
+      if (news) options.notice({ kind: 'joined', id: peer.id, name: peer.name, key: peer.keys?.sign });
       changed();
     }
     return entry;
@@ -238,6 +260,11 @@ export function createMesh(options: MeshOptions): Mesh {
   /** Every member goes, quietly (the change is ours, not theirs); the next join ack's are not news. */
   function dropAllQuietly(reason: DisposeReason): void {
     beforeReset = new Set([...beforeReset, ...entries.keys()]);
+    resetKeys = new Map(
+      [...entries.values()].flatMap(({ member }) =>
+        member.key === null ? [] : [[member.key, foldName(member.name)] as const],
+      ),
+    );
     for (const peerId of [...entries.keys()]) drop(peerId, reason);
     roster.clear();
   }
@@ -258,7 +285,7 @@ export function createMesh(options: MeshOptions): Mesh {
         listed.add(peer.id);
         // On our first join everyone listed was here before us; after a rejoin, those we do
         // not know yet came while we were away.
-        const entry = known(peer, rejoin && !beforeReset.has(peer.id));
+        const entry = known(peer, rejoin && news(peer, rejoin));
         // We are back on signaling: links that are down get repaired.
         if (entry && rejoin) repair(entry);
       }
@@ -273,7 +300,7 @@ export function createMesh(options: MeshOptions): Mesh {
     },
     peerJoined(peer) {
       if (peer.id === selfId) return;
-      const entry = known(peer, true);
+      const entry = known(peer, news(peer, false));
       // Known already and not resumed: we learned of it twice (our join ack and its
       // announcement, when two join at once): nothing to repair. Resumed: it came back
       // (reload, reconnect) and our link to it may be down.

@@ -92,6 +92,10 @@ test.describe('after a restart without ROOMLINK_SECRET', () => {
     await expect(before.getByTestId('edit')).toHaveCount(0);
     await expect(before.getByTestId('delete')).toHaveCount(0);
     await waitForMesh([now, { ...bob, id: await selfId(bob.page) }]);
+    // Nobody left: each is back under a new id with the key its tab kept.
+    for (const user of [alice, bob]) {
+      await expect(user.page.getByTestId('message').filter({ hasText: / left$/ })).toHaveCount(0);
+    }
     await sendMessage(alice.page, 'written after the restart');
     await expect(chatLine(alice.page, now.id, 'written after the restart').getByTestId('edit')).toHaveCount(1);
   });

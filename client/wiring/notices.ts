@@ -52,10 +52,12 @@ export function wireNotices(options: NoticesOptions) {
       silenceNotices.gone(notice.id);
       // Its name went to a newcomer (mesh.ts): gone for sure, and said before that one joins.
       if (notice.reason === 'ERR_NAME_TAKEN') system(text, notice.id);
-      else departures.left(notice.id, text, notice.name);
+      else departures.left(notice.id, text, notice.name, notice.key);
     } else if (notice.kind !== 'joined') system(text, notice.id);
-    else if (!departures.returned(notice.id, `${isolate(notice.name)} is back`)) {
-      departures.joinedAs(notice.name);
+    else {
+      const back = `${isolate(notice.name)} is back`;
+      // Under its id (a reload), or a new one with its key and name (a restart without the secret).
+      if (departures.returned(notice.id, back) || departures.joinedAs(notice.name, notice.key, back)) return;
       system(text, notice.id);
     }
   };

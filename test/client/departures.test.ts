@@ -95,3 +95,16 @@ test('a newcomer under the name of a member whose "left" waits: that "left" is s
   mock.timers.tick(RETURN_WITHIN_MS);
   assert.deepEqual(said, ['dave-1: Dave left', 'dave-2: Dave joined', 'erin: Erin left'], 'once each, in order');
 });
+
+test('a member back under a new id with the key and name it left with (a restart without the secret) is "back", not "left" and "joined"; another key under its name, a newcomer', (t) => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  t.after(() => mock.timers.reset());
+  const said: string[] = [];
+  const departures = createDepartures((text, about) => said.push(`${about}: ${text}`));
+  departures.left('bob-1', 'Bob left', 'Bob', 'key-bob');
+  departures.left('cid-1', 'Cid left', 'Cid', 'key-cid');
+  assert.equal(departures.joinedAs('Bob', 'key-bob', 'Bob is back'), true);
+  assert.equal(departures.joinedAs('Cid', 'key-other', 'Cid is back'), false, 'not the same member');
+  mock.timers.tick(RETURN_WITHIN_MS);
+  assert.deepEqual(said, ['bob-1: Bob is back', 'cid-1: Cid left']);
+});
