@@ -46,7 +46,7 @@ const line = (text: string, kind: ChatLine['kind'] = 'chat'): ChatLine => ({
 });
 const frame = () => new Promise((resolve) => setTimeout(resolve, 5));
 const input = () => dom.byId('search-input') as FakeElement & { value: string };
-const count = () => dom.byId('search-count').textContent;
+const count = () => dom.byId('search-count').querySelector('.search-count-words')?.textContent;
 const onPage = (item: HTMLElement) => dom.byId('messages').children.includes(item as unknown as FakeElement);
 const key = (target: string, key: string, shiftKey = false) =>
   dom.byId(target).dispatch('keydown', { key, shiftKey, isComposing: false, keyCode: 0, preventDefault() {} });
