@@ -5,7 +5,7 @@
 // budget again soon after the mute. What it sends while muted is still charged, so it comes
 // back only once its debt is paid; a member that merely had a burst (a resend after a long
 // reconnect) comes back, one that keeps flooding does not.
-import type { ChannelMessageType, ChannelRate } from '../protocol/index.ts';
+import type { ChannelMessageType, ChannelRate, ChargedKind } from '../protocol/index.ts';
 
 /** How long a member over budget is not listened to. */
 export const MUTE_MS = 5_000;
@@ -19,9 +19,9 @@ const OFFENCE_MEMORY_MS = 60_000;
  */
 export type Verdict = 'pass' | 'ignore' | 'mute' | 'cut';
 
-export interface Budget {
-  /** Charges one message of this type and size (characters, as received). */
-  admit(type: ChannelMessageType, size: number): Verdict;
+export interface Budget<K extends string = ChargedKind> {
+  /** Charges one message of this type and size (characters, as received), or one of what else it charges. */
+  admit(type: K, size: number): Verdict;
 }
 
 export interface Bucket {
@@ -43,7 +43,7 @@ interface TypeBuckets {
 }
 
 /** The type's buckets in `all`, made full on its first message. */
-function bucketsOf(all: Map<ChannelMessageType, TypeBuckets>, type: ChannelMessageType, rate: ChannelRate, at: number) {
+function bucketsOf<K extends string>(all: Map<K, TypeBuckets>, type: K, rate: ChannelRate, at: number) {
   let buckets = all.get(type);
   if (!buckets) {
     buckets = { count: { tokens: rate.burst, at }, chars: { tokens: rate.chars?.burst ?? 0, at } };
@@ -98,11 +98,11 @@ export function createQuota(
 /** A whole burst's worth in debt: the member went on flooding while over budget. */
 const sunk = (bucket: Bucket, rate: { burst: number }): boolean => bucket.tokens < -rate.burst;
 
-export function createBudget(
-  rates: Readonly<Record<ChannelMessageType, ChannelRate>>,
+export function createBudget<K extends string>(
+  rates: Readonly<Record<K, ChannelRate>>,
   now: () => number = () => performance.now(),
-): Budget {
-  const buckets = new Map<ChannelMessageType, TypeBuckets>();
+): Budget<K> {
+  const buckets = new Map<K, TypeBuckets>();
   let mutedUntil = Number.NEGATIVE_INFINITY;
   let lastOffence = Number.NEGATIVE_INFINITY;
   let cut = false;
@@ -111,7 +111,7 @@ export function createBudget(
    * Takes one message (and its characters, where they count) from the type's buckets.
    * 'ok' when they held enough, 'over' when not, 'sunk' when a burst's worth in debt.
    */
-  function charge(type: ChannelMessageType, size: number, at: number): 'ok' | 'over' | 'sunk' {
+  function charge(type: K, size: number, at: number): 'ok' | 'over' | 'sunk' {
     const rate = rates[type];
     const bucket = bucketsOf(buckets, type, rate, at);
     let enough = take(bucket.count, rate, 1, at);

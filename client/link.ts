@@ -45,8 +45,13 @@ export interface LinkEvents {
   state(state: LinkState, reason: UnreachableReason | null): void;
   /** The channel opened: queued messages can go now. */
   open(): void;
-  /** Every message that parsed (pings and pongs too, already answered), and its size as received. */
+  /** Every message that parsed (pings too), and its size as received. */
   message(message: ChannelMessage, size: number): void;
+  /**
+   * A message that did not parse (hostile, or from a newer version that should not have
+   * sent it), with its size as received: charged as the others are (protocol linkChargeRates).
+   */
+  malformed(size: number): void;
   /** The channel can take more after backpressure. */
   drain(): void;
   /** The other side closed the link (its tab closed or it left). */
@@ -100,6 +105,14 @@ export interface Link {
    */
   fingerprints(): Promise<{ local: string; remote: string }>;
   readonly pc: RTCPeerConnection;
+}
+
+/** A channel message's size as the budget counts it: characters, or bytes when binary. */
+function sizeAsReceived(data: unknown): number {
+  if (typeof data === 'string') return data.length;
+  if (data instanceof ArrayBuffer) return data.byteLength;
+  if (data instanceof Blob) return data.size;
+  return 0;
 }
 
 /** How long fingerprints() waits for the descriptions before giving up (empty result). */
@@ -282,6 +295,8 @@ export const createLink: LinkFactory = (options) => {
     if (!closed) events.track(event);
   });
   channel.addEventListener('message', ({ data }) => {
+    // What was on its way when the link was closed (a flooder cut) is not even read.
+    if (closed) return;
     const heardAt = performance.now();
     silence.heard(heardAt);
     if (silent) {
@@ -290,10 +305,12 @@ export const createLink: LinkFactory = (options) => {
       events.heard();
     }
     const message = parseChannelMessage(data);
-    if (message === null) return; // hostile or from a newer version: dropped unread
-    // Pings go on too: every message counts against the member's budget. They are not
-    // answered (the other side hears ours), so a flood of them never makes us send.
-    events.message(message, (data as string).length);
+    // Every message counts against the member's budget, one that does not parse too: else a
+    // flood of them is never muted nor cut, and each costs us its parse.
+    if (message === null) events.malformed(sizeAsReceived(data));
+    // Pings go on too. They are not answered (the other side hears ours), so a flood of them
+    // never makes us send.
+    else events.message(message, (data as string).length);
   });
 
   const stopHeartbeat = pageTicker.every(HEARTBEAT_INTERVAL_MS, () => {

@@ -23,6 +23,8 @@ export interface LinkConfig {
 export interface CurrentLinkEvents {
   open(on: Link): void;
   message(on: Link, message: ChannelMessage, size: number): void;
+  /** A message that did not parse, with its size as received (link.ts LinkEvents.malformed). */
+  malformed(size: number): void;
   drain(): void;
   closed(on: Link): void;
   silent(): void;
@@ -97,6 +99,7 @@ export function createMemberLink(options: MemberLinkOptions): MemberLink {
           events.open(made);
         },
         message: (message, size) => current(made) && events.message(made, message, size),
+        malformed: (size) => current(made) && events.malformed(size),
         drain: () => current(made) && events.drain(),
         closed: () => current(made) && events.closed(made),
         silent: () => current(made) && events.silent(),

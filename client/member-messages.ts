@@ -3,7 +3,13 @@
 // features' reach them only as the link's gate allows (member-gate.ts). Out: over the direct
 // link whenever it works, else through the relay route; nothing of the features' goes before
 // the member proved the room key, while the link's own always may.
-import { type ChannelMessage, type ChannelMessageType, coreRates } from '../protocol/index.ts';
+import {
+  type ChannelMessage,
+  type ChannelMessageType,
+  type ChargedKind,
+  coreRates,
+  type linkChargeRates,
+} from '../protocol/index.ts';
 import type { Verdict } from './budget.ts';
 import type { DisposeReason } from './feature.ts';
 import type { Link } from './link.ts';
@@ -27,8 +33,8 @@ export interface MemberMessagesOptions {
   route: MemberRoute;
   /** The member's current link. */
   link(): Link;
-  /** Charges a message to the member's budget (router.admit). */
-  admit(type: ChannelMessageType, size: number): Verdict;
+  /** Charges a message (or what else its link brings) to the member's budget (router.admit). */
+  admit(type: ChargedKind, size: number): Verdict;
   /** Hands a message to the feature that owns its type (router.dispatch). */
   dispatch(message: ChannelMessage): void;
   gone(reason: DisposeReason): void;
@@ -41,6 +47,11 @@ export interface MemberMessages {
    * link's event listener.
    */
   receive(on: Link, message: ChannelMessage, size: number): Promise<void>;
+  /**
+   * Charges what its link brought besides a message that parsed: a malformed message (then
+   * dropped whatever the verdict) or a data channel of its own (taken only on true).
+   */
+  charge(kind: keyof typeof linkChargeRates, size: number): boolean;
   /** Puts a message on its way to the member; false when it cannot go now (MemberHandle.send). */
   send(message: ChannelMessage): boolean;
   /** The way to the member can take more now (MemberHandle.writable). */
@@ -49,13 +60,16 @@ export interface MemberMessages {
 
 export function createMemberMessages(options: MemberMessagesOptions): MemberMessages {
   const { gate, hold, proof, keyHold, route } = options;
+  /** Charges it to the member's budget: true when it may be handled; else muted or cut as the verdict says. */
+  function admitted(kind: ChargedKind, size: number): boolean {
+    const verdict = options.admit(kind, size);
+    if (verdict === 'pass') return true;
+    hold.overBudget(verdict);
+    return false;
+  }
   return {
     async receive(on, message, size) {
-      const verdict = options.admit(message.t, size);
-      if (verdict !== 'pass') {
-        hold.overBudget(verdict);
-        return;
-      }
+      if (!admitted(message.t, size)) return;
       switch (message.t) {
         case 'hello':
           return proof.hello(on, message);
@@ -75,6 +89,7 @@ export function createMemberMessages(options: MemberMessagesOptions): MemberMess
           else if (gate.state === 'waiting' && !gate.keep(message, size)) hold.hold(FLOODING);
       }
     },
+    charge: admitted,
     send(message) {
       if (hold.why) return false;
       if (!LINK_TYPES.has(message.t)) {

@@ -187,6 +187,7 @@ export function createMember(options: MemberOptions): Member {
     events: {
       open: (on) => void proof.sayHello(on),
       message: (on, message, size) => messages.receive(on, message, size),
+      malformed: (size) => void messages.charge('malformed', size),
       drain: () => router.drained(handle),
       closed: (on) => proof.closed(on),
       silent() {
@@ -202,7 +203,9 @@ export function createMember(options: MemberOptions): Member {
         // unacknowledged, and the receiver drops the copies it already has.
         proof.reopen(on);
       },
-      dataChannel: (channel) => router.dataChannel(handle, channel),
+      // Charged before any feature looks at it, taken or not: a flood of them is cut.
+      dataChannel: (channel) =>
+        messages.charge('data-channel', channel.label.length) && router.dataChannel(handle, channel),
       track: (event) => router.track(handle, event),
     },
   });

@@ -2,16 +2,16 @@
 // every feature about member lifecycle events. One map from type to feature, built once.
 // Every message a member sends passes its budget here first (budget.ts), whichever
 // feature — or the link itself — handles it.
-import { CHANNEL_RATES, type ChannelMessage, type ChannelMessageType } from '../protocol/index.ts';
+import { BUDGET_RATES, type ChannelMessage, type ChannelMessageType, type ChargedKind } from '../protocol/index.ts';
 import { createBudget, type Verdict } from './budget.ts';
 import { createSlot, type DisposeReason, type Feature, type MemberHandle, type Route } from './feature.ts';
 
 export interface Router {
   /**
-   * Charges a message of this type and size (characters, as received) to the member's
-   * budget: handle it only on 'pass'.
+   * Charges a message of this type and size (characters, as received), or a malformed one,
+   * or a data channel, to the member's budget: handle it only on 'pass'.
    */
-  admit(member: MemberHandle, type: ChannelMessageType, size: number): Verdict;
+  admit(member: MemberHandle, type: ChargedKind, size: number): Verdict;
   dispatch(member: MemberHandle, message: ChannelMessage, route?: Route): void;
   added(member: MemberHandle): void;
   opened(member: MemberHandle): void;
@@ -35,7 +35,7 @@ export interface RouterOptions {
 }
 
 export function createRouter(features: readonly AnyFeature[], options: RouterOptions = {}): Router {
-  const budgetSlot = createSlot('budget', () => createBudget(CHANNEL_RATES, options.now));
+  const budgetSlot = createSlot('budget', () => createBudget(BUDGET_RATES, options.now));
   const owner = new Map<ChannelMessageType, AnyFeature>();
   for (const feature of features) {
     for (const type of feature.types) {

@@ -320,3 +320,17 @@ test('parseChannelMessage returns null for hostile input', () => {
   for (const raw of bad) assert.equal(parseChannelMessage(raw), null, String(raw).slice(0, 60));
   assert.equal(({} as Record<string, unknown>)['polluted'], undefined);
 });
+
+test('parseChannelMessage refuses what is no JSON object before JSON.parse reads it', (t) => {
+  // 32 KB of nested arrays, or of many small values, costs JSON.parse far more than a message
+  // of that size: every message is an object, and it starts with its brace.
+  const parse = t.mock.method(JSON, 'parse');
+  for (const raw of [
+    `${'['.repeat(16_000)}${']'.repeat(16_000)}`,
+    `[${Array.from({ length: 2_900 }, () => '{"a":1}').join(',')}]`,
+    ' {"t":"ping","n":1}',
+  ])
+    assert.equal(parseChannelMessage(raw), null);
+  assert.equal(parse.mock.callCount(), 0, 'not read at all');
+  assert.deepEqual(parseChannelMessage('{"t":"ping","n":1}'), { t: 'ping', n: 1 });
+});

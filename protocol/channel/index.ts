@@ -11,7 +11,7 @@ import { type CallProtocolMessage, callRates, callSchemas } from './calls.ts';
 import { type ChatProtocolMessage, chatRates, chatSchemas } from './chat.ts';
 import { type CoreMessage, coreRates, coreSchemas } from './core.ts';
 import { type EditMessage, editRates, editSchemas } from './edits.ts';
-import { type FileMessage, fileRates, fileSchemas } from './files.ts';
+import { type FileMessage, fileRates, fileSchemas, MAX_PENDING_OFFERS } from './files.ts';
 import { type HistoryMessage, historyRates, historySchemas } from './history.ts';
 import type { ChannelRate } from './rates.ts';
 import { type ReactionMessage, reactionRates, reactionSchemas } from './reactions.ts';
@@ -78,14 +78,42 @@ export const CHANNEL_RATES: Readonly<Record<ChannelMessageType, ChannelRate>> = 
   ...roomRates,
 };
 
+/**
+ * What a link brings besides messages that parse, charged to the member's budget as its
+ * messages are (client/budget.ts), so that a flood of it is muted, then cut, like any other:
+ * - `malformed`: a message parseChannelMessage refuses (not JSON, no known shape, too long,
+ *   binary). Reading it costs this page as much as a valid one, and JSON of many or deeply
+ *   nested values far more (16,000 nested arrays in 32 KB: several ms each); a page charged
+ *   nothing for them froze for 35-49 s. An honest page sends none: a type or field a newer
+ *   version adds goes only to members whose hello said that version.
+ * - `data-channel`: a data channel the member opens to us, taken by a feature or not: a
+ *   file's, one per transfer we accepted (and per resume). Each costs this page a task.
+ */
+export const linkChargeRates = {
+  malformed: { perSecond: 2, burst: 20, chars: { perSecond: 16_384, burst: 2 * MAX_CHANNEL_MESSAGE_LENGTH } },
+  'data-channel': { perSecond: 10, burst: 2 * MAX_PENDING_OFFERS },
+} as const satisfies Record<string, ChannelRate>;
+
+/** Whatever a member's budget charges: its messages by type, and what linkChargeRates names. */
+export type ChargedKind = ChannelMessageType | keyof typeof linkChargeRates;
+/** A member's whole budget (client/router.ts): CHANNEL_RATES and linkChargeRates. */
+export const BUDGET_RATES: Readonly<Record<ChargedKind, ChannelRate>> = { ...CHANNEL_RATES, ...linkChargeRates };
+
+const knownTypes: ReadonlySet<string> = new Set(Object.keys(CHANNEL_RATES));
+
 export function parseChannelMessage(raw: unknown): ChannelMessage | null {
-  if (typeof raw !== 'string' || raw.length > MAX_CHANNEL_MESSAGE_LENGTH) return null;
+  // Every message is a JSON object (encodeChannelMessage): anything else is refused before
+  // JSON.parse reads it, however many values it holds.
+  if (typeof raw !== 'string' || raw.length > MAX_CHANNEL_MESSAGE_LENGTH || !raw.startsWith('{')) return null;
   let data: unknown;
   try {
     data = JSON.parse(raw);
   } catch {
     return null;
   }
+  // An unknown type, or none, is refused before the schema looks for one that fits.
+  const type = (data as { t?: unknown }).t;
+  if (typeof type !== 'string' || !knownTypes.has(type)) return null;
   const parsed = channelMessageSchema.safeParse(data);
   return parsed.success ? (parsed.data as ChannelMessage) : null;
 }

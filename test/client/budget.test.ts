@@ -1,14 +1,21 @@
 // Per-member budgets, with a clock the test moves: a burst within budget passes; a member
 // over budget is muted, and cut if it floods on while muted or offends again soon after;
 // one that merely had a burst is heard again once the mute is over. Then the same through
-// the mesh: a flooding member's entry says muted, then its link is closed for good.
+// the mesh: a flooding member's entry says muted, then its link is closed for good; the same
+// for messages that do not parse and for data channels, which are charged as messages are.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createBudget, createQuota, MUTE_MS } from '../../client/budget.ts';
 import { defineFeature } from '../../client/feature.ts';
 import { createMesh } from '../../client/mesh.ts';
 import { createRouter } from '../../client/router.ts';
-import { CHANNEL_RATES, type ChannelMessageType, type ChannelRate, MAX_PENDING_OFFERS } from '../../protocol/index.ts';
+import {
+  BUDGET_RATES,
+  CHANNEL_RATES,
+  type ChannelMessageType,
+  type ChannelRate,
+  MAX_PENDING_OFFERS,
+} from '../../protocol/index.ts';
 import { fakeLinkConfig, fakeLinks, trustingHandshake } from './fakes.ts';
 
 const rates = {
@@ -103,18 +110,18 @@ test('what comes through a relay only has its excess dropped: nobody is muted or
   assert.equal(Array.from({ length: 20 }, () => quota.take('ack', 10)).filter(Boolean).length, 10, 'no debt to pay');
 });
 
-test('through the mesh: a flooding member is shown muted, then its link is closed and stays closed', () => {
-  const time = clock();
-  const heard: string[] = [];
-  const chat = defineFeature({ name: 'chat', types: ['chat', 'ack'], receive: (_m, msg) => heard.push(msg.t) });
+/**
+ * Alice's mesh, on the test's clock, with Mallory's link open; `reasons`: each reason Mallory's
+ * entry showed, `urgent`: those asked to be drawn at once.
+ */
+function aliceWithMallory(time: ReturnType<typeof clock>, features: Parameters<typeof createRouter>[0]) {
   const { factory, made } = fakeLinks();
   const reasons: Array<string | null> = [];
-  /** The reasons whose change asked to be drawn at once. */
   const urgent: Array<string | null> = [];
   const mesh = createMesh({
     links: fakeLinkConfig(factory),
     handshake: trustingHandshake,
-    router: createRouter([chat], { now: time.now }),
+    router: createRouter(features, { now: time.now }),
     sendSignal: () => {},
     changed: (now) => {
       const reason = mesh.members()[0]?.reason?.code ?? null;
@@ -128,16 +135,76 @@ test('through the mesh: a flooding member is shown muted, then its link is close
   const link = made[0];
   assert.ok(link);
   link.openChannel();
+  const shown = () => reasons.filter((r) => r !== null);
+  return { mesh, made, link, shown, urgent };
+}
+
+test('through the mesh: a flooding member is shown muted, then its link is closed and stays closed', () => {
+  const time = clock();
+  const heard: string[] = [];
+  const chat = defineFeature({ name: 'chat', types: ['chat', 'ack'], receive: (_m, msg) => heard.push(msg.t) });
+  const { mesh, made, link, shown, urgent } = aliceWithMallory(time, [chat]);
   for (let i = 0; i < 1_000 && !link.closed; i++) link.deliver({ t: 'ack', ids: ['aaaaaaaaaaaaaaaaaaaaa'] });
   assert.equal(heard.length, CHANNEL_RATES.ack.burst, 'a burst was heard, nothing after');
   assert.ok(link.closed, 'the link was cut');
-  assert.deepEqual(
-    reasons.filter((r) => r !== null),
-    ['muted', 'flooding'],
-  );
+  assert.deepEqual(shown(), ['muted', 'flooding']);
   assert.deepEqual(urgent, ['muted', 'flooding'], 'the mute and the cut are drawn as they happen');
   assert.equal(mesh.members()[0]?.state, 'unreachable');
   // It stays cut: a new session from it (a reload) makes no new link.
   mesh.signal({ from: 'bbbbbbbbbbbb', description: { type: 'offer', sdp: 'another session' } });
   assert.equal(made.length, 1);
+});
+
+test('through the mesh: messages that do not parse are charged too, by count and size; a flood of them is muted, then cut', () => {
+  const time = clock();
+  const heard: string[] = [];
+  const chat = defineFeature({ name: 'chat', types: ['chat'], receive: (_m, msg) => heard.push(msg.t) });
+  // A few now and then (a newer page's slip) cost nothing.
+  const honest = aliceWithMallory(time, [chat]);
+  for (let i = 0; i < 10; i++) honest.link.deliverMalformed(200);
+  honest.link.deliver({ t: 'chat', id: 'abcdefghijkl', ts: 1, text: 'still heard' });
+  assert.deepEqual(honest.shown(), []);
+  assert.deepEqual(heard, ['chat']);
+  // Mallory's 32 KB of nested arrays, each costing a parse: cut within a handful.
+  const big = aliceWithMallory(time, [chat]);
+  let sent = 0;
+  for (; sent < 1_000 && !big.link.closed; sent++) big.link.deliverMalformed(32_000);
+  assert.ok(big.link.closed, 'the link was cut');
+  assert.ok(sent <= 5, `cut after ${sent} of them`);
+  assert.deepEqual(big.shown(), ['muted', 'flooding']);
+  // Small ones: by their count.
+  const small = aliceWithMallory(time, [chat]);
+  sent = 0;
+  for (; sent < 1_000 && !small.link.closed; sent++) small.link.deliverMalformed(2);
+  assert.ok(small.link.closed, 'the link was cut');
+  assert.equal(sent, 2 * BUDGET_RATES.malformed.burst + 1, 'a burst, then a burst’s worth more while muted');
+  assert.deepEqual(small.shown(), ['muted', 'flooding']);
+});
+
+test('through the mesh: data channels a member opens are charged, taken or not; a flood of them is muted, then cut, each one closed', () => {
+  const time = clock();
+  const taken: string[] = [];
+  const files = defineFeature({
+    name: 'files',
+    types: ['file:offer'],
+    receive: () => {},
+    dataChannel: (_m, channel) => channel.label.startsWith('file:') && taken.push(channel.label) > 0,
+  });
+  const { link, shown } = aliceWithMallory(time, [files]);
+  const stillOpen: Array<() => boolean> = [];
+  for (let i = 0; i < 10; i++) stillOpen.push(link.openDataChannel(`file:${i}`));
+  assert.equal(taken.length, 10, 'a feature’s channels within the budget are taken');
+  assert.ok(stillOpen.every((open) => open()));
+  assert.equal(link.openDataChannel('junk')(), false, 'one no feature takes is closed');
+  let opened = 0;
+  for (; opened < 100_000 && !link.closed; opened++) stillOpen.push(link.openDataChannel(`junk${opened}`));
+  assert.ok(link.closed, 'the link was cut');
+  assert.ok(opened <= 2 * BUDGET_RATES['data-channel'].burst, `cut after ${opened} channels`);
+  assert.deepEqual(shown(), ['muted', 'flooding']);
+  assert.ok(
+    stillOpen.slice(10).every((open) => !open()),
+    'every channel no feature took was closed',
+  );
+  assert.equal(link.openDataChannel('file:late')(), false, 'nothing is taken from a member cut');
+  assert.equal(taken.length, 10);
 });

@@ -34,6 +34,10 @@ export interface FakeLink extends Link {
   hearAgain(message: ChannelMessage): void;
   /** Plays a message arriving from the other side. */
   deliver(message: ChannelMessage): void;
+  /** Plays a message arriving that does not parse, of this size as received. */
+  deliverMalformed(size: number): void;
+  /** Plays the other side opening a data channel of its own; returns whether it is still open. */
+  openDataChannel(label: string): () => boolean;
   /** Plays the link failing for good (no path between the two: no TURN). */
   fail(): void;
   /** Sets the round trip the next path poll reads (getStats' currentRoundTripTime; null: none yet). */
@@ -141,6 +145,20 @@ export function fakeLinks(): { factory: LinkFactory; made: FakeLink[] } {
       },
       deliver(message) {
         options.events.message(message, JSON.stringify(message).length);
+      },
+      deliverMalformed(size) {
+        options.events.malformed(size);
+      },
+      openDataChannel(label) {
+        let channelOpen = true;
+        const channel = {
+          label,
+          close: () => {
+            channelOpen = false;
+          },
+        };
+        options.events.dataChannel(channel as unknown as RTCDataChannel);
+        return () => channelOpen;
       },
       measure(rttMs) {
         path = rttMs === null ? null : { local: 'host', remote: 'host', relayed: false, rttMs };

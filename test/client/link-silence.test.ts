@@ -6,79 +6,17 @@
 import assert from 'node:assert/strict';
 import { mock, test } from 'node:test';
 import { HEARTBEAT_CHECK_MS, HEARTBEAT_TIMEOUT_MS } from '../../client/heartbeat.ts';
-import { createLink } from '../../client/link.ts';
 import { encodeChannelMessage } from '../../protocol/index.ts';
-
-class FakeChannel extends EventTarget {
-  readyState = 'connecting';
-  bufferedAmount = 0;
-  bufferedAmountLowThreshold = 0;
-  readonly sent: string[] = [];
-  send(data: string): void {
-    this.sent.push(data);
-  }
-  close(): void {
-    this.readyState = 'closed';
-  }
-}
-
-class FakePeerConnection extends EventTarget {
-  static made: FakePeerConnection[] = [];
-  readonly channel = new FakeChannel();
-  connectionState = 'new';
-  signalingState = 'stable';
-  iceGatheringState = 'new';
-  localDescription = null;
-  remoteDescription = null;
-  currentLocalDescription = null;
-  currentRemoteDescription = null;
-  pendingLocalDescription = null;
-  constructor() {
-    super();
-    FakePeerConnection.made.push(this);
-  }
-  createDataChannel(): FakeChannel {
-    return this.channel;
-  }
-  getConfiguration(): RTCConfiguration {
-    return {};
-  }
-  setConfiguration(): void {}
-  restartIce(): void {}
-  close(): void {}
-}
+import { fakeRtcLink } from './fake-rtc.ts';
 
 test('a member that sends no pings but keeps writing is heard; one quiet altogether is silent after the timeout', (t) => {
   mock.timers.enable({ apis: ['setInterval', 'setTimeout', 'Date'] });
   mock.method(performance, 'now', () => Date.now());
-  Object.assign(globalThis, { RTCPeerConnection: FakePeerConnection });
   t.after(() => {
     mock.timers.reset();
     mock.restoreAll();
-    Reflect.deleteProperty(globalThis, 'RTCPeerConnection');
   });
-  const said: string[] = [];
-  const link = createLink({
-    polite: true,
-    offersFirst: false,
-    rtcConfig: () => ({}),
-    beforeRestart: async () => {},
-    unreachableReason: () => ({ code: 'no-turn', text: 'no path' }),
-    events: {
-      signal: () => {},
-      state: () => {},
-      open: () => said.push('open'),
-      message: (message) => said.push(message.t),
-      drain: () => {},
-      closed: () => said.push('closed'),
-      silent: () => said.push('silent'),
-      heard: () => said.push('heard'),
-      dataChannel: () => {},
-      track: () => {},
-    },
-  });
-  t.after(() => link.close());
-  const { channel } = FakePeerConnection.made.at(-1) as FakePeerConnection;
+  const { link, channel, said } = fakeRtcLink(t);
   channel.readyState = 'open';
   channel.dispatchEvent(new Event('open'));
   const line = (n: number) =>
