@@ -4,6 +4,8 @@
 // made with its view; Save the chat reads the name through this handle (line-views.ts).
 
 import { roomNameOf, SELF_LABEL } from '../../protocol/index.ts';
+import type { MemberHandle } from '../feature.ts';
+import { nameIsHere } from '../features/authors.ts';
 import { createRoomName, type RoomName } from '../features/room-name.ts';
 import type { Identity } from '../identity.ts';
 import type { Ignored } from '../ignored.ts';
@@ -20,8 +22,8 @@ export interface RoomNameWiringOptions {
   ownId: Pick<OwnId, 'orEmpty'>;
   selfName(): string;
   identity: Identity;
-  /** A member's name as shown (names.ts). */
-  names: Pick<Names, 'nameOf'>;
+  /** A member's name as shown, and names compared as they look (names.ts). */
+  names: Pick<Names, 'nameOf' | 'nameKey'>;
   /** A member we ignore does not rename the room here (ignored.ts). */
   ignored: Pick<Ignored, 'has'>;
   /** The tab's title names the room. */
@@ -43,9 +45,12 @@ export function wireRoomName({
   say,
   later,
 }: RoomNameWiringOptions) {
-  /** A member as shown now; one gone by the name it went by. */
-  const who = (peerId: string, wentBy: string, self: string): string =>
-    peerId === ownId.orEmpty() ? self : later().mesh.member(peerId) ? names.nameOf(peerId) : wentBy;
+  /** A member as shown now; one gone by the name it went by (goneBy). */
+  function who(peerId: string, wentBy: string, self: string): string {
+    if (peerId === ownId.orEmpty()) return self;
+    if (later().mesh.member(peerId)) return names.nameOf(peerId);
+    return goneBy(wentBy, selfName(), later().mesh.all(), names.nameKey);
+  }
 
   /** ", as Carol says" for a name that is its passer's word, not its setter's checked one. */
   const passer = ({ says }: RoomName, mark = (name: string) => name): string =>
@@ -79,4 +84,19 @@ export function wireRoomName({
   });
   // The name kept for the tab is shown by `restore`, once the members it may name exist (main.ts).
   return roomName;
+}
+
+/**
+ * A member gone, by the name it went by when it set or passed on the room's name: marked
+ * "(earlier)" when that name looks like ours or a present member's, as history's lines are
+ * (view/line-marks.ts), so that it never passes for the member here now. A name set by a
+ * member gone is its passer's word, and a passer could write any name a member could have.
+ */
+export function goneBy(
+  wentBy: string,
+  selfName: string,
+  members: Iterable<MemberHandle>,
+  nameKey?: (name: string) => string,
+): string {
+  return nameIsHere(wentBy, selfName, members, nameKey) ? `${wentBy} (earlier)` : wentBy;
 }

@@ -11,7 +11,7 @@
 import * as z from 'zod/mini';
 import { MAX_CLOCK_SKEW_MS, NAME_MAX_LENGTH } from '../limits.ts';
 import { stacksPastMax } from '../marks.ts';
-import { showsSomething } from '../name.ts';
+import { normalizeName, showsSomething } from '../name.ts';
 import { lineTimeSchema, peerIdSchema, signatureSchema } from './chat.ts';
 import type { ChannelRate } from './rates.ts';
 
@@ -63,7 +63,16 @@ export const roomSchemas = [
     t: z.literal('room:name'),
     name: z.optional(roomNameSchema),
     by: peerIdSchema,
-    byName: z.string().check(z.minLength(1), z.maxLength(NAME_MAX_LENGTH)),
+    // A name a member could have (the server gave every setter one): none other is shown in
+    // its place, "You" no more than a line break or a stack of marks. (Up to two UTF-16 units
+    // a character: 32 emoji are a name.)
+    byName: z.string().check(
+      z.maxLength(2 * NAME_MAX_LENGTH),
+      z.refine((name) => {
+        const normal = normalizeName(name);
+        return normal.ok && normal.name === name;
+      }),
+    ),
     at: lineTimeSchema,
     sig: z.optional(signatureSchema),
     known: z.optional(z.literal(true)),

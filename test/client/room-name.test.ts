@@ -9,6 +9,7 @@ import { createRoomName, type RoomName, type RoomNameOptions } from '../../clien
 import type { RoomNameStore } from '../../client/features/room-name-kept.ts';
 import { createIdentity, type Identity } from '../../client/identity.ts';
 import { transcript } from '../../client/view/save-chat.ts';
+import { goneBy } from '../../client/wiring/room-name.ts';
 import {
   CHANNEL_PROTOCOL_VERSION,
   CHANNEL_RATES,
@@ -121,6 +122,24 @@ test('a room name with a letter under a stack of marks is refused, joiners betwe
   for (const name of ['Tiếng Việt', 'Tie\u0302\u0301ng', 'שָׁלוֹם', `Z${marks}`]) {
     assert.equal(roomNameOf(name), name.normalize('NFC'), JSON.stringify(name));
   }
+});
+
+test('a setter’s name is one a member could have: "You", a line break, an invisible character or a stack of marks is refused', () => {
+  const ok = { t: 'room:name', name: 'Family', by: ALICE, byName: 'alice', at: NOW };
+  for (const byName of ['You', 'you', 'Car\u200Bol ✓', 'Carol\nMallory', `x${'\u0301'.repeat(31)}`, ' alice', 'a  b'])
+    assert.equal(parseChannelMessage(JSON.stringify({ ...ok, byName })), null, JSON.stringify(byName));
+  for (const byName of ['Server notice', '🙂'.repeat(32), 'Tiếng Việt'])
+    assert.ok(parseChannelMessage(JSON.stringify({ ...ok, byName })), JSON.stringify(byName));
+});
+
+test('a setter or passer gone, by a name that is ours or a present member’s, is marked "(earlier)"', async () => {
+  const carol = await member(CAROL, null);
+  assert.equal(goneBy('Alice', 'Alice', [carol]), 'Alice (earlier)', 'our own name');
+  assert.equal(goneBy('carol', 'Alice', [carol]), 'carol (earlier)', 'a present member’s');
+  assert.equal(goneBy('CAROL', 'Alice', [carol]), 'CAROL (earlier)', 'one that looks like it');
+  assert.equal(goneBy('Server notice', 'Alice', [carol]), 'Server notice', 'no one’s here');
+  carol.disposed = true;
+  assert.equal(goneBy('carol', 'Alice', [carol]), 'carol', 'once she is gone too');
 });
 
 test('the latest `at` wins, whatever order the names come in, and a tie goes to the greater setter id on every page', async () => {
