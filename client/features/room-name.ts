@@ -9,13 +9,22 @@
 // checked. The latest `at` wins (ties: the greater setter id, then the greater name), so every
 // page converges on one; the same name checked replaces it as someone's word. A name set
 // further ahead of our clock than ROOM_NAME_AHEAD_MS is refused (it would hold against every
-// later change), and so is one set, or passed on, by a member we ignore.
+// later change), and so is one set, or passed on, by a member we ignore. A change that loses to
+// the name we hold is answered with ours, to every member (answerStale): else a name dated
+// ahead, told to us alone, held here against every later rename while the others showed it.
 import { type MessageOf, ROOM_NAME_AHEAD_MS, ROOM_NAME_VERSION, roomNameOf } from '../../protocol/index.ts';
 import { defineFeature, type MemberHandle, speaks } from '../feature.ts';
 import { type Identity, verifyRoomName } from '../identity.ts';
 import { keepForm, type RoomNameStore, savedRoomName } from './room-name-kept.ts';
 
 type RoomNameMessage = MessageOf<'room:name'>;
+
+/**
+ * How often at most every member is told the name we hold because a change lost to it: each
+ * member's budget holds us to one `room:name` a second, and a member sending stale changes
+ * would have us send one to every member each time.
+ */
+export const STALE_ANSWER_MS = 5_000;
 
 /** Whose word a name is when not its setter's own: the member who passed it on. */
 export interface Passer {
@@ -93,6 +102,11 @@ export function createRoomName({
   let state: { message: RoomNameMessage; says: Passer | null } | null = kept;
   const counts: RoomNameCounts = { taken: 0, stale: 0, forged: 0, future: 0, ignored: 0 };
   const checking = new Set<Promise<void>>();
+  /** When every member was last told the name we hold (answerStale), and the next telling due. */
+  const answering: { at: number; timer: ReturnType<typeof setTimeout> | null } = {
+    at: Number.NEGATIVE_INFINITY,
+    timer: null,
+  };
 
   const current = (): RoomName | null => {
     if (state === null) return null;
@@ -139,6 +153,33 @@ export function createRoomName({
   }
 
   /**
+   * A change lost to the name we hold: its setter, and every member that took it, hold another
+   * name than ours, and nothing would tell them. Every member is told ours, as a link that
+   * opens is: one whose name is older takes it (its chat says so; the setter learns its rename
+   * lost, and may rename again, after ours). Only a change: a name a link brings (`known`) is
+   * answered by the name we told as it opened. At once, then once per STALE_ANSWER_MS at most.
+   */
+  function answerStale(message: RoomNameMessage): void {
+    if (message.known === true || state === null || compare(state.message, message) <= 0) return;
+    if (answering.timer !== null) return; // everyone is told the name held then
+    // At most STALE_ANSWER_MS: the wall clock may have gone back since.
+    const wait = Math.min(STALE_ANSWER_MS, answering.at + STALE_ANSWER_MS - wallClock());
+    if (wait <= 0) {
+      tellEveryone();
+      return;
+    }
+    answering.timer = setTimeout(() => {
+      answering.timer = null;
+      tellEveryone();
+    }, wait);
+  }
+
+  function tellEveryone(): void {
+    answering.at = wallClock();
+    for (const member of members()) tell(member);
+  }
+
+  /**
    * Whose word the name is: its setter's (null), checked against its key when it is here or
    * ours; the passer's when the setter is not here (or its key is not known here); 'forged'
    * when a key says it did not set it.
@@ -176,15 +217,21 @@ export function createRoomName({
       }
       if (!improves(message, undefined)) {
         counts.stale++;
+        answerStale(message);
         return;
       }
       const work = word(member, message)
         .catch((): 'forged' => 'forged')
         .then((says) => {
-          if (says === 'forged') counts.forged++;
-          // Another name may have been taken while this one was checked.
-          else if (member.disposed || !improves(message, says)) counts.stale++;
-          else take(message, says, isChange(message));
+          if (says === 'forged') {
+            counts.forged++;
+          } else if (member.disposed || !improves(message, says)) {
+            // Another name may have been taken while this one was checked.
+            counts.stale++;
+            answerStale(message);
+          } else {
+            take(message, says, isChange(message));
+          }
         });
       checking.add(work);
       void work.finally(() => checking.delete(work));

@@ -5,7 +5,12 @@
 // version; kept across a reload of the tab and passed on from there.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createRoomName, type RoomName, type RoomNameOptions } from '../../client/features/room-name.ts';
+import {
+  createRoomName,
+  type RoomName,
+  type RoomNameOptions,
+  STALE_ANSWER_MS,
+} from '../../client/features/room-name.ts';
 import type { RoomNameStore } from '../../client/features/room-name-kept.ts';
 import { createIdentity, type Identity } from '../../client/identity.ts';
 import { transcript } from '../../client/view/save-chat.ts';
@@ -231,6 +236,39 @@ test('a name set far ahead of our clock is refused: it would hold against every 
   assert.equal(roomName.counts().future, 1);
   await receive(a, await named(alice, ALICE, 'A bit ahead', NOW + ROOM_NAME_AHEAD_MS));
   assert.equal(roomName.current()?.name, 'A bit ahead', 'a clock a little off is believed');
+});
+
+test('a change that loses to the name we hold is answered with ours, to every member, so that all pages show one name', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const [bob, carol] = [createIdentity(), createIdentity()];
+  const b = await member(BOB, bob);
+  const c = await member(CAROL, carol);
+  const mallory = await member('mallory-0001', null);
+  const { roomName, receive } = page([b, c, mallory]);
+  // Mallory tells us alone a name dated 270 s ahead, by a setter nobody has seen.
+  const ahead = {
+    t: 'room:name',
+    name: 'Mallory rules',
+    by: 'ghost-000001',
+    byName: 'carol',
+    at: NOW + 270_000,
+  } as const;
+  await receive(mallory, ahead);
+  assert.equal(roomName.current()?.name, 'Mallory rules');
+  // Carol renames the room: the others take it, we hold ours. Everyone is told ours at once.
+  await receive(c, await named(carol, CAROL, 'Planning', NOW));
+  assert.equal(roomName.current()?.name, 'Mallory rules');
+  for (const told of [b, c, mallory]) assert.deepEqual(told.wire, [{ ...ahead, known: true }], told.id);
+  // Another change that loses, right after: told again once STALE_ANSWER_MS has passed, not before.
+  await receive(b, await named(bob, BOB, 'Plans', NOW + 1));
+  assert.equal(b.wire.length, 1);
+  t.mock.timers.tick(STALE_ANSWER_MS);
+  assert.equal(b.wire.length, 2);
+  // A name a link brings is answered by what we told as it opened; the same name, by nothing.
+  await receive(c, await named(carol, CAROL, 'Planning', NOW, { known: true }));
+  await receive(mallory, ahead);
+  t.mock.timers.tick(STALE_ANSWER_MS);
+  assert.equal(b.wire.length, 2);
 });
 
 test('a member we ignore does not rename the room here, on its own link nor passed on by another', async () => {
