@@ -3,8 +3,10 @@
 // page, its lines and the other party's alike, while the files of the same conversation came
 // back (exploratory pass: "feels like data loss"). So the private lines this tab showed are
 // kept in its sessionStorage (storage.ts), beside its signing key, as they read now (edited,
-// or gone when deleted), the newest MAX_KEPT_PRIVATE, and shown again when the tab is back
-// in the room under the same peer id: the lines name us by it.
+// or gone when deleted), MAX_KEPT_PRIVATE at most, and shown again when the tab is back in the
+// room under the same peer id: the lines name us by it. Each conversation keeps its share: past
+// the bound, the longest loses its oldest line, so one member writing to us without end pushes
+// out its own lines, never our conversations with the others.
 import {
   MAX_CHAT_LENGTH,
   MESSAGE_ID_PATTERN,
@@ -17,7 +19,7 @@ import { ownEntries } from '../storage.ts';
 import { writeSoon } from '../write-soon.ts';
 import type { ChatLine } from './chat.ts';
 
-/** Private lines kept, the newest. */
+/** Private lines kept, at most: the newest of each conversation, the longest giving way first. */
 export const MAX_KEPT_PRIVATE = 100;
 /** Changes are written to the store this long after the first of them (and when the page goes). */
 const SAVE_DELAY_MS = 500;
@@ -102,6 +104,18 @@ export function restoredLine(kept: KeptPrivateLine, self: string): ChatLine {
 }
 
 /**
+ * The key of the line to give way when too many are kept: the oldest of the conversation with
+ * the most lines kept (of those, the one whose oldest line is oldest). `lines` is oldest first.
+ */
+function oldestOfLongest(lines: ReadonlyMap<string, KeptPrivateLine>): string {
+  const count = new Map<string, number>();
+  for (const line of lines.values()) count.set(line.with, (count.get(line.with) ?? 0) + 1);
+  const most = Math.max(...count.values());
+  for (const [key, line] of lines) if (count.get(line.with) === most) return key;
+  throw new Error('oldestOfLongest needs a line kept');
+}
+
+/**
  * Keeps this page's private lines in the store as they change; `restore` gives back what an
  * earlier page of this tab kept, once, when we are back under the same peer id.
  */
@@ -151,7 +165,7 @@ export function createPrivateKeeper(store: PrivateStore, selfId: () => string) {
       };
       if (line.re !== undefined) entry.re = line.re;
       lines.set(keyOf(line.from, line.id), entry);
-      while (lines.size > MAX_KEPT_PRIVATE) lines.delete(lines.keys().next().value as string);
+      while (lines.size > MAX_KEPT_PRIVATE) lines.delete(oldestOfLongest(lines));
       save();
     },
     /** Writes the store now, if a change waits (pagehide). */

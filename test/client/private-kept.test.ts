@@ -1,6 +1,6 @@
 // Private lines outlive a reload of the tab (features/private-kept.ts): kept as they read now
-// (edited, gone when deleted), the newest 100, and given back once under the same peer id;
-// what the store holds is read as untrusted.
+// (edited, gone when deleted), the newest 100, each conversation its share, and given back
+// once under the same peer id; what the store holds is read as untrusted.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ChatLine } from '../../client/features/chat.ts';
@@ -106,6 +106,41 @@ test('the newest 100 are kept', () => {
   const kept = createPrivateKeeper(store, () => ME).restore(true);
   assert.equal(kept.length, MAX_KEPT_PRIVATE);
   assert.equal(kept[0]?.id, `line-${String(5).padStart(14, '0')}`);
+});
+
+test('each conversation keeps its share: a member writing without end pushes out its own lines, not our conversations with the others', () => {
+  const store = tabStore();
+  const keeper = createPrivateKeeper(store, () => ME);
+  const MALLORY = 'mallory-0001';
+  keeper.keep(line('line-carol00000001', CAROL, { privateFrom: CAROL }), 'carol', 'carol');
+  keeper.keep(line('line-mine000000001', ME, { privateTo: CAROL }), 'me', 'carol');
+  for (let n = 0; n < 2 * MAX_KEPT_PRIVATE; n++) {
+    keeper.keep(line(`line-m${String(n).padStart(12, '0')}`, MALLORY, { privateFrom: MALLORY }), 'mallory', 'mallory');
+  }
+  keeper.flush();
+  const kept = createPrivateKeeper(store, () => ME).restore(true);
+  assert.equal(kept.length, MAX_KEPT_PRIVATE);
+  assert.deepEqual(
+    kept.slice(0, 2).map((l) => l.id),
+    ['line-carol00000001', 'line-mine000000001'],
+    'the exchange with Carol stays',
+  );
+  assert.equal(
+    kept[2]?.id,
+    `line-m${String(2 * MAX_KEPT_PRIVATE - (MAX_KEPT_PRIVATE - 2)).padStart(12, '0')}`,
+    'Mallory’s newest',
+  );
+  // Bob writes now: Mallory's conversation, the longest, gives way, not Carol's.
+  const again = createPrivateKeeper(store, () => ME);
+  again.restore(true);
+  again.keep(line('line-bob000000001', BOB, { privateFrom: BOB }), 'bob', 'bob');
+  again.flush();
+  const after = createPrivateKeeper(store, () => ME).restore(true);
+  assert.equal(after.length, MAX_KEPT_PRIVATE);
+  assert.deepEqual(
+    after.filter((l) => l.with !== MALLORY).map((l) => l.id),
+    ['line-carol00000001', 'line-mine000000001', 'line-bob000000001'],
+  );
 });
 
 test('what the store holds is read as untrusted: anything malformed, or not between us and another, is left out', () => {
