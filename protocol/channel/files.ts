@@ -88,7 +88,9 @@ export const fileSchemas = [
     id: transferId,
     name: z.string().check(z.maxLength(MAX_WIRE_FILE_NAME_LENGTH)),
     size: byteCount,
-    type: z.string().check(z.maxLength(MAX_FILE_TYPE_LENGTH)),
+    // Made one form as it comes (types are case-insensitive), so that what the line shows is
+    // what decides a preview or a player: "AUDIO/WAV " read "unknown type" and played inline.
+    type: z.string().check(z.maxLength(MAX_FILE_TYPE_LENGTH), z.trim(), z.toLowerCase()),
     sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
     to: z.optional(z.string().check(z.regex(PEER_ID_PATTERN))),
     /**
