@@ -292,12 +292,21 @@ test('on a phone held sideways a call with a camera leaves the chat room for its
 
   // The keyboard open (844x220): too low for pictures. The call keeps its bar, the chat its
   // lines and the message box, and nothing goes under the keyboard (the tiles had shrunk to
-  // ~40px, the list to no line, and the page overflowed by 8px). Alice is still heard.
+  // ~40px, the list to no line, and the page overflowed by 8px). Alice is still heard. The
+  // header, the call's bar and the message box's row thinner, the list shows the newest
+  // line's text whole: it had 41-50px, only the line's Reply row in view.
   await bob.page.setViewportSize({ width: phoneSideways.viewport.width, height: 220 });
   await expect(tileOf(bob.page, alice.id)).toBeHidden();
   await expect(bob.page.getByTestId('call-leave')).toBeInViewport({ ratio: 1 });
   await expect(bob.page.getByTestId('message-input')).toBeInViewport({ ratio: 1 });
-  await expect(bob.page.getByTestId('message').filter({ hasText: line.text })).toBeInViewport();
+  await expect(
+    bob.page.getByTestId('message').filter({ hasText: line.text }).getByTestId('message-text'),
+  ).toBeInViewport({ ratio: 1 });
+  await expect
+    .poll(async () => (await bob.page.locator('#messages').boundingBox())?.height ?? 0, {
+      message: 'height of the message list, keyboard open',
+    })
+    .toBeGreaterThanOrEqual(90);
   const pageHeight = () =>
     (globalThis as unknown as { document: { documentElement: { scrollHeight: number } } }).document.documentElement
       .scrollHeight;

@@ -330,6 +330,33 @@ test('on a 360 px phone, upright and sideways, the chat gets the screen under a 
   await page.setViewportSize({ width: 568, height: 320 });
   expect(await sameRow(page, PHONE_HEADER)).toBe(true);
   expect(await horizontalOverflow(page)).toEqual([]);
+  // Held sideways with the keyboard open (844x220, and 844x150 for a taller keyboard), writing,
+  // no call running: the header and the message box's row thinner, no call bar, no empty
+  // typing row. The list had 52px at 844x220, the newest line's text above it (only its Reply
+  // row showed), and at 844x150 the message box and Send were under the keyboard.
+  await page.getByTestId('message-input').fill('typing sideways');
+  await page
+    .locator('#messages')
+    .evaluate((list: { scrollTop: number; scrollHeight: number }) => (list.scrollTop = list.scrollHeight));
+  await page.setViewportSize({ width: 844, height: 220 });
+  await expect(page.locator('#call')).toBeHidden();
+  await expect
+    .poll(async () => (await page.locator('#messages').boundingBox())?.height ?? 0)
+    .toBeGreaterThanOrEqual(120);
+  const sideways = { from: bob.id, text: 'can you read this while typing sideways?' };
+  await sendMessage(bob.page, sideways.text);
+  await waitForMessage(page, sideways);
+  await expect(
+    page.getByTestId('message').filter({ hasText: sideways.text }).getByTestId('message-text'),
+  ).toBeInViewport({ ratio: 1 });
+  expect(await sameRow(page, [...PHONE_HEADER, '[data-testid=share-link]'])).toBe(true);
+  expect(await horizontalOverflow(page)).toEqual([]);
+  await page.setViewportSize({ width: 844, height: 150 });
+  for (const id of ['message-input', 'send-button']) {
+    await expect(page.getByTestId(id), id).toBeInViewport({ ratio: 1 });
+  }
+  expect(await page.evaluate(pageHeight)).toBeLessThanOrEqual(150);
+  await page.getByTestId('message-input').fill('');
 
   // Back on a wide screen the list is always there and the toggle is gone.
   await page.setViewportSize({ width: 1280, height: 800 });
