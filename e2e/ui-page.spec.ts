@@ -351,6 +351,14 @@ test('on a 360 px phone, upright and sideways, the chat gets the screen under a 
   ).toBeInViewport({ ratio: 1 });
   expect(await sameRow(page, [...PHONE_HEADER, '[data-testid=share-link]'])).toBe(true);
   expect(await horizontalOverflow(page)).toEqual([]);
+  // A draft of eight rows: the box stops at 30% of the screen's height and scrolls, Send (the
+  // only way to send on a touch screen) in view beside it. At three rows Send was at 189-229
+  // in the 220, and eight took 204px.
+  await page.getByTestId('message-input').fill(Array.from({ length: 8 }, (_, i) => `row ${i + 1}`).join('\n'));
+  await expect(page.getByTestId('send-button')).toBeInViewport({ ratio: 1 });
+  expect((await page.getByTestId('message-input').boundingBox())?.height ?? 0).toBeLessThanOrEqual(0.3 * 220 + 1);
+  expect(await page.evaluate(pageHeight)).toBeLessThanOrEqual(220);
+  await page.getByTestId('message-input').fill('typing sideways');
   await page.setViewportSize({ width: 844, height: 150 });
   for (const id of ['message-input', 'send-button']) {
     await expect(page.getByTestId(id), id).toBeInViewport({ ratio: 1 });

@@ -1,7 +1,7 @@
 // The message box: a textarea of one row that grows with what is written, up to eight rows
-// (the stylesheet's max-height), then scrolls. Enter sends and Shift+Enter starts a new
-// line, as in the chat apps people know (on a phone, Enter starts a line and Send sends:
-// composer-send.ts); a pasted text keeps its line breaks. Where the
+// and 30% of the screen's height (the stylesheet's max-height), then scrolls. Enter sends
+// and Shift+Enter starts a new line, as in the chat apps people know (on a phone, Enter
+// starts a line and Send sends: composer-send.ts); a pasted text keeps its line breaks. Where the
 // browser sizes the box itself (CSS field-sizing: Chromium), nothing is done here; elsewhere
 // the box is fitted to its content as it changes.
 
