@@ -163,6 +163,18 @@ test.describe('with a fake microphone', () => {
     // Recording for a second by its own clock, whatever the machine's load.
     await expect(page.getByTestId('voice-elapsed')).toHaveText('0:01', { timeout: 30_000 });
     expect(await fitsNarrowPhones(page, ['[data-testid=voice-bar]', '[data-testid=voice-bar] *'])).toEqual([]);
+    // Where the clip goes is read whole on a 360 px phone: the word "Recording" gives way (the
+    // dot and the clock say it), where "to everyone" was cut to a lone "t".
+    await page.setViewportSize({ width: 360, height: 740 });
+    await expect(page.getByTestId('voice-to')).toHaveText('to everyone');
+    await expect
+      .poll(() =>
+        page
+          .getByTestId('voice-to')
+          .evaluate((to: { scrollWidth: number; clientWidth: number }) => to.scrollWidth - to.clientWidth),
+      )
+      .toBeLessThanOrEqual(0);
+    await page.setViewportSize(phone.viewport);
     await page.getByTestId('voice-send').tap();
     await expect(bar).toBeHidden();
     await expect(page.getByTestId('message-input')).toBeFocused();
