@@ -508,6 +508,36 @@ test('on a phone, ✉ in the People panel closes the panel and puts the keyboard
   expect(scrolled).toBe(0);
 });
 
+test('on a phone, the People panel’s ✉, Ignore and notification settings and the reply bar’s ✕ are targets of 24 px at least', async ({
+  server,
+  browsers,
+}) => {
+  // WCAG 2.5.8: ✉ was 22x19 and Ignore 19 high inside an entry that is itself a target (a tap
+  // just beside them opened a private conversation), the two settings 20 high and touching,
+  // ✕ 21x21.
+  const [alice, bob] = await openMeshedPair(browsers, server.url, ['Alice', 'Bob']);
+  const page = alice.page;
+  await page.setViewportSize({ width: 360, height: 740 });
+  const line = { from: bob.id, text: 'answer me' };
+  await sendMessage(bob.page, line.text);
+  await waitForMessage(page, line);
+  const atLeast24 = async (target: Locator, name: string, width = true): Promise<void> => {
+    const box = await target.boundingBox();
+    expect.soft(box?.height ?? 0, `height of ${name}`).toBeGreaterThanOrEqual(24);
+    if (width) expect.soft(box?.width ?? 0, `width of ${name}`).toBeGreaterThanOrEqual(24);
+  };
+  await page.getByTestId('people-toggle').click();
+  const entry = page.locator(`[data-testid=peer][data-peer-id="${bob.id}"]`);
+  await atLeast24(entry.getByRole('button', { name: 'Private message to Bob' }), '✉');
+  await atLeast24(entry.getByTestId('member-ignore'), 'Ignore');
+  for (const id of ['notify-toggle', 'notify-text']) {
+    await atLeast24(page.locator('label').filter({ has: page.getByTestId(id) }), `the label of ${id}`, false);
+  }
+  await page.getByTestId('people-toggle').click();
+  await page.getByTestId('message').filter({ hasText: line.text }).getByTestId('reply').click();
+  await atLeast24(page.getByTestId('reply-cancel'), '✕ of the reply bar');
+});
+
 test('a name already used in the room is refused, and a free variant is offered and taken in one click; at join, given with a notice', async ({
   server,
   browsers,
