@@ -417,6 +417,34 @@ test('the chat follows its newest line and shows it whole: tall, in a quick run,
   expect(await gapBelowAfterFrames(bob.page)).toBeGreaterThan(1);
 });
 
+test('a reader who scrolled up keeps the line at the bottom of the view in place as a phone’s keyboard opens and closes', async ({
+  server,
+  browsers,
+}) => {
+  const [alice, bob] = await openMeshedPair(browsers, server.url);
+  // A phone held sideways, its keyboard closed (844x390) and open (844x220).
+  await bob.page.setViewportSize({ width: 844, height: 390 });
+  await sendRun(alice.page, 'line', 20, 3);
+  await expect(bob.page.getByTestId('message').filter({ hasText: 'line 19 ' })).toHaveCount(1);
+  await expect.poll(() => gapBelow(bob.page)).toBeLessThanOrEqual(1);
+  await bob.page.locator('#messages').hover();
+  await bob.page.mouse.wheel(0, -400);
+  await expect.poll(() => gapBelow(bob.page)).toBeGreaterThan(300);
+  const reading = await gapBelowAfterFrames(bob.page);
+  const moved = async () => Math.abs((await gapBelow(bob.page)) - reading);
+  // The list lower (222 to 140 px): the lines being read at its bottom went under the keyboard
+  // (the list kept its top); now the same line stays at the bottom, the distance below it the
+  // same (within a pixel's rounding), and back when the keyboard closes.
+  await bob.page.setViewportSize({ width: 844, height: 220 });
+  await expect.poll(moved, { message: 'px the bottom line moved, keyboard open' }).toBeLessThanOrEqual(1);
+  await bob.page.setViewportSize({ width: 844, height: 390 });
+  await expect.poll(moved, { message: 'px the bottom line moved, keyboard closed' }).toBeLessThanOrEqual(1);
+  // Still reading back: a line that comes does not take him down.
+  await sendMessage(alice.page, 'one more below');
+  await expect(bob.page.getByTestId('newer')).toHaveText('1 new message');
+  expect(await gapBelowAfterFrames(bob.page)).toBeGreaterThan(300);
+});
+
 test('a long chat keeps a few hundred lines on the page while following; scrolling up, or a button for the keyboard, brings the earlier ones back, in order, the view staying on its line', async ({
   server,
   browsers,

@@ -24,6 +24,12 @@ export interface Follow {
    */
   shifted(): void;
   /**
+   * The list's own height changed (a phone's keyboard, a window) and we moved its offset to
+   * keep the line at the bottom of the view in place: the next scroll event is that move, not
+   * the reader's (call it only when the offset did change, so that an event comes).
+   */
+  kept(): void;
+  /**
    * A scroll event, with the list's offset and a way to measure how far its bottom is below
    * the view (measured only when needed: it makes the browser lay the page out).
    */
@@ -43,6 +49,8 @@ export function createFollow(slackPx: number): Follow {
   let followedTop = 0;
   /** The next scroll event comes from lines going off the top (shifted). */
   let shiftPending = false;
+  /** The next scroll event is our move keeping the bottom line in place (kept). */
+  let keptPending = false;
   /** The offset at the last scroll event or our last scroll, to tell up from down. */
   let lastTop = 0;
   return {
@@ -57,9 +65,16 @@ export function createFollow(slackPx: number): Follow {
     shifted() {
       shiftPending = following;
     },
+    kept() {
+      keptPending = true;
+    },
     scrolled(top, gapBelow) {
       const up = top < lastTop;
       lastTop = top;
+      if (keptPending) {
+        keptPending = false;
+        return;
+      }
       if (shiftPending) {
         shiftPending = false;
         followedTop = Math.min(followedTop, top);

@@ -1,7 +1,8 @@
 // Following the newest line: whether the reader does is judged by follow.ts on the list's
 // scroll events and the reader's wish to go up; this scrolls a following reader to the newest
 // line once what came is laid out, when it grows, when the list's own size changes, and once
-// history lines went in above the others.
+// history lines went in above the others. A reader who scrolled up keeps the line at the
+// bottom of the view in place when the list's own size changes.
 import { createFollow } from './follow.ts';
 import { watchGoingUp } from './reader-intent.ts';
 
@@ -78,10 +79,24 @@ export function createLinesFollow(messages: HTMLElement, { atNewest, nearTop }: 
   // out, and when it grows (its text wraps anew, a preview comes). The browser reports that
   // after laying the page out, once a frame at most, so the scroll reads a layout that is
   // already done, with the real heights.
-  const sized = new ResizeObserver(() => {
-    if (!follow.following && !toOwnLine) return;
-    toOwnLine = false;
-    toNewest();
+  /** The list's own height when last observed (its content box), null before the first look. */
+  let listHeight: number | null = null;
+  const sized = new ResizeObserver((entries) => {
+    const previousHeight = listHeight;
+    for (const entry of entries) if (entry.target === messages) listHeight = entry.contentRect.height;
+    if (follow.following || toOwnLine) {
+      toOwnLine = false;
+      toNewest();
+      return;
+    }
+    // A reader who scrolled up and whose list got shorter or taller (a phone's keyboard
+    // opening or closing, a bar coming above or below it) keeps the line at the bottom of the
+    // view where it was, as its newest lines stay put for one who follows: the list kept its
+    // top, and the keyboard took the lines being read at the bottom (an exploratory pass).
+    if (previousHeight === null || listHeight === null || listHeight === previousHeight) return;
+    const before = messages.scrollTop;
+    messages.scrollTop = before + previousHeight - listHeight;
+    if (messages.scrollTop !== before) follow.kept();
   });
   // The list itself too: a smaller window, a phone's keyboard or a call's tiles above it leave
   // a following reader at the bottom.

@@ -97,3 +97,19 @@ test('a reader not following whose list grew taller, clamping the offset to the 
   follow.scrolled(900, () => 0);
   assert.equal(follow.following, true);
 });
+
+test('our move keeping the bottom line in place, as the list gets lower or taller, is not the reader coming back down', () => {
+  const follow = createFollow(SLACK);
+  follow.followed(1_000);
+  follow.leaving();
+  follow.scrolled(980, () => 20);
+  assert.equal(follow.following, false);
+  // The keyboard opened: the list is 170 px lower, and its offset went down as much to keep the
+  // line at the bottom of the view where it was: still 20 px from the bottom, within the slack.
+  follow.kept();
+  follow.scrolled(1_150, unmeasured);
+  assert.equal(follow.following, false);
+  // The reader's own scroll after it is judged as before.
+  follow.scrolled(1_170, () => 0);
+  assert.equal(follow.following, true);
+});
