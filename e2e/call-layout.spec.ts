@@ -158,6 +158,31 @@ test('on a phone a call of three (one camera, two microphones) leaves the chat a
   await expect.poll(() => strip.evaluate((grid) => grid.scrollLeft)).toBeGreaterThan(0);
   await page.setViewportSize(phone.viewport);
 
+  // With the keyboard open (390x420) and names too long for the status's row: the status
+  // keeps one row, cut short, and the bar and the strip fit the call's bound (two rows of
+  // names ran the tiles 8px past it, their bottoms cut off and the call scrolling inside).
+  const bobName = bob.page.getByTestId('name-input');
+  await bobName.fill('Bartholomew Featherstonehaugh');
+  await bobName.press('Enter');
+  await expect(page.getByTestId('call-status')).toContainText('Bartholomew Featherstonehaugh');
+  await page.setViewportSize({ width: phone.viewport.width, height: 420 });
+  // (The strip back at its start, scrolled sideways at 280px above.)
+  await strip.evaluate((grid: { scrollLeft: number }) => {
+    grid.scrollLeft = 0;
+  });
+  const callSection = page.locator('#call');
+  await expect
+    .poll(
+      () =>
+        callSection.evaluate(
+          (call: { scrollHeight: number; clientHeight: number }) => call.scrollHeight - call.clientHeight,
+        ),
+      { message: 'px of the call scrolling inside its bound' },
+    )
+    .toBeLessThanOrEqual(0);
+  await expect(tileOf(page, alice.id)).toBeInViewport({ ratio: 1 });
+  await page.setViewportSize(phone.viewport);
+
   // A new line and a file offer both show up where Carol can see and answer them.
   const line = { from: alice.id, text: 'can you see this during the call?' };
   await sendMessage(alice.page, line.text);
