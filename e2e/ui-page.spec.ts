@@ -330,6 +330,8 @@ test('on a 360 px phone, upright and sideways, the chat gets the screen under a 
   await page.setViewportSize({ width: 568, height: 320 });
   expect(await sameRow(page, PHONE_HEADER)).toBe(true);
   expect(await horizontalOverflow(page)).toEqual([]);
+  // Its keyboard closed, Join call is there.
+  await expect(page.getByTestId('call-join-audio')).toBeInViewport({ ratio: 1 });
   // The keyboard resizes the page, not only what is seen of it (Chrome on Android from 108
   // otherwise left the layout as it was under the keyboard, and none of what follows applied).
   await expect(page.locator('meta[name=viewport]')).toHaveAttribute(
@@ -370,6 +372,13 @@ test('on a 360 px phone, upright and sideways, the chat gets the screen under a 
     await expect(page.getByTestId(id), id).toBeInViewport({ ratio: 1 });
   }
   expect(await page.evaluate(pageHeight)).toBeLessThanOrEqual(150);
+  // Upright with the keyboard open (360x340): no call bar either while no call runs, and the
+  // typing row takes no room while nobody types (with a private conversation and an edit
+  // open, the list had 45px there).
+  await page.setViewportSize({ width: 360, height: 340 });
+  await expect(page.locator('#call')).toBeHidden();
+  await expect(page.getByTestId('typing')).toHaveText('');
+  expect((await page.getByTestId('typing').boundingBox())?.height, 'height of the empty typing row').toBe(0);
   await page.getByTestId('message-input').fill('');
 
   // Back on a wide screen the list is always there and the toggle is gone.
