@@ -81,13 +81,24 @@ const UNSAVED_MARKS = ['line-mark-signed', 'line-mark-mention'];
 /** What a private line to us says of it (line-marks.ts). */
 const TO_YOU = 'private · to you';
 
+/** The page's sentences about us, said of us by name: "You are now Ann" is "Ann (you) is now Ann". */
+const THIRD_PERSON: Record<string, string> = { are: 'is', stay: 'stays', seem: 'seems', have: 'has', were: 'was' };
+const YOU_STARTS = /(^|[.!?:]\s+)You(?:('re)\b|\s+(are|stay|seem|have|were)\b|\b(?!'))/g;
+
 /**
  * The line with us named (`selfName`) where the page says "You": its sender, a private line's
- * mark, and among the reactors. The file may be read by others, for whom "You" is nobody. No
- * member can be called "You" (protocol/name.ts), so the word is ours wherever it stands alone.
+ * mark, among the reactors, and the page's own sentences about us ("You started this room",
+ * "You are now Ann", which were left as they were). The file may be read by others, for whom
+ * "You" is nobody. No member can be called "You" (protocol/name.ts), so the word is ours
+ * wherever it stands alone.
  */
 export function namingUs(line: SavedLine, selfName: string): SavedLine {
   const us = `${selfName} (you)`;
+  const sentence = (text: string): string =>
+    text.replace(YOU_STARTS, (_all, start: string, are: string | undefined, verb: string | undefined) => {
+      if (are !== undefined) return `${start}${us} is`;
+      return verb === undefined ? `${start}${us}` : `${start}${us} ${THIRD_PERSON[verb] ?? verb}`;
+    });
   const reactors = (label: string): string => {
     const at = label.indexOf(': ');
     if (at === -1) return label;
@@ -97,6 +108,7 @@ export function namingUs(line: SavedLine, selfName: string): SavedLine {
   return {
     ...line,
     sender: line.kind !== 'system' && line.sender === SELF_LABEL ? us : line.sender,
+    text: line.kind === 'system' ? sentence(line.text) : line.text,
     marks: line.marks.map((mark) => (mark === TO_YOU ? `private · to ${us}` : mark)),
     reactions: line.reactions.map(reactors),
   };

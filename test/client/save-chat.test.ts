@@ -129,6 +129,13 @@ test('where the page says "You", the file names us: sender, a private line to us
   assert.deepEqual(toUs.marks, ['private · to Ann (you)', '(edited)']);
   assert.equal(toUs.sender, 'Bob');
   assert.deepEqual(toUs.reactions, ['party 1: Youssef'], 'only the word alone');
-  // The page's own sentences are left as they are ("You joined as Ann").
-  assert.equal(namingUs(line({ kind: 'system', sender: 'You', text: 'You joined' }), 'Ann').sender, 'You');
+  // The page's own sentences about us name us too (they said "You", nobody to another reader),
+  // their verbs agreeing; a member's own words are left as written.
+  const said = (text: string) => namingUs(line({ kind: 'system', sender: '', text }), 'Ann').text;
+  assert.equal(said('You started this room. Share the link'), 'Ann (you) started this room. Share the link');
+  assert.equal(said('You are now Ann'), 'Ann (you) is now Ann');
+  assert.equal(said("You're back as Ann. Here: Bob."), 'Ann (you) is back as Ann. Here: Bob.');
+  assert.equal(said('Bob joined. You stay muted.'), 'Bob joined. Ann (you) stays muted.');
+  assert.equal(said('Youssef named the room “Your place”'), 'Youssef named the room “Your place”');
+  assert.equal(namingUs(line({ text: 'You are great' }), 'Ann').text, 'You are great', 'a line someone wrote');
 });
