@@ -39,8 +39,16 @@ const stop = (signal: string) => {
     () => process.exit(1),
   );
 };
-process.once('SIGTERM', () => stop('SIGTERM'));
-process.once('SIGINT', () => stop('SIGINT'));
+// A second signal, of either kind (SIGTERM, then Ctrl-C), ends the process at once: the
+// drain and the close may take a while, and once-handlers let only the same signal through.
+let stopping = false;
+const onSignal = (signal: string) => {
+  if (stopping) process.exit(1);
+  stopping = true;
+  stop(signal);
+};
+process.on('SIGTERM', () => onSignal('SIGTERM'));
+process.on('SIGINT', () => onSignal('SIGINT'));
 // A wildcard address is not something to open in a browser; localhost reaches it.
 const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
 console.log(`roomlink listening on http://${shown}:${port}`);

@@ -143,9 +143,10 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     addressLimits,
     redis,
     isShuttingDown,
+    isClosing: shutdown.isClosing,
     servingSince: listening.servingSince,
     restartGraceMs: options.restartGraceMs,
-    seatHoldMs: options.seatHoldMs,
+    seatHoldMs: options.seatHoldMs ?? config.seatHoldMs,
   });
   io.on('connection', createSignaling(io, signalingDeps));
 
@@ -170,6 +171,7 @@ interface SignalingParts {
   addressLimits: AddressLimits;
   redis: RedisLink | undefined;
   isShuttingDown: () => boolean;
+  isClosing: () => boolean;
   /** When listen() began serving (listening.ts): what returning.ts compares tickets with. */
   servingSince: () => number | null;
   restartGraceMs: number | undefined;
@@ -186,6 +188,7 @@ function signalingDepsFor(parts: SignalingParts): SignalingDeps {
     revocations: stores.revocations,
     ice: (peerId: string) => buildIceServers(config, peerId, Date.now()),
     isShuttingDown,
+    isClosing: parts.isClosing,
     membership: stores.membership,
     ...(parts.seatHoldMs !== undefined && { seatHoldMs: parts.seatHoldMs }),
     returning: createReturning({

@@ -23,6 +23,8 @@ export const DEFAULTS: Config = {
   tunnel: false,
   clusterTimeoutMs: 2_000,
   shutdownDrainMs: 0,
+  // The others' pages wait as long before they say a member left (client/departures.ts).
+  seatHoldMs: 10_000,
   allowedOrigins: [],
   trustProxy: false,
   // Sized so that a full room of 16 behind one NAT, meshing and ICE-restarting at once,

@@ -24,6 +24,8 @@ const MIN_SECRET_LENGTH = 16;
 const MIN_METRICS_TOKEN_LENGTH = 8;
 /** Past this a process manager's own stop timeout (systemd's 90 s, Kubernetes' 30 s) is near. */
 const MAX_SHUTDOWN_DRAIN_MS = 60_000;
+/** Past this a seat is held longer than anyone waits for a reload (the others' pages say "left" at 10 s). */
+const MAX_SEAT_HOLD_MS = 60_000;
 
 // One row per setting: its variable, its flag, and how to check it. The usage text and the
 // error messages are generated from this table so they cannot drift apart.
@@ -78,6 +80,14 @@ export const SETTINGS: Setting[] = [
     type: 'string',
     help: `on SIGTERM, answer 503 on /healthz this long before closing, for a load balancer's health checks (default ${DEFAULTS.shutdownDrainMs}, 0..${MAX_SHUTDOWN_DRAIN_MS})`,
     schema: intIn(0, MAX_SHUTDOWN_DRAIN_MS),
+  },
+  {
+    key: 'seatHoldMs',
+    env: 'SEAT_HOLD_MS',
+    flag: 'seat-hold-ms',
+    type: 'string',
+    help: `a member whose connection closed without a goodbye (a reload, a closed tab) keeps its seat and name this long for its ticket; 0: none (default ${DEFAULTS.seatHoldMs}, 0..${MAX_SEAT_HOLD_MS})`,
+    schema: intIn(0, MAX_SEAT_HOLD_MS),
   },
   {
     key: 'logLevel',

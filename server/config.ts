@@ -42,6 +42,11 @@ export interface Config {
    * joins, its members carrying on) before it tells its clients to go and closes (shutdown.ts).
    */
   shutdownDrainMs: number;
+  /**
+   * How long a member whose connection closed without a goodbye (a reload, a closed tab) keeps
+   * its seat and name for its ticket (departure.ts); 0: none.
+   */
+  seatHoldMs: number;
   /** HMAC key for resume tokens; undefined = a random key per process (see app.ts). */
   secret?: string;
   /** Debug: append every raw Socket.IO packet received to this file (JSON lines). */

@@ -29,7 +29,7 @@ export type Departure = ReturnType<typeof createDeparture>;
 
 export function createDeparture(
   io: RoomServer,
-  deps: Pick<SignalingDeps, 'logger' | 'membership' | 'revocations' | 'isShuttingDown' | 'seatHoldMs'>,
+  deps: Pick<SignalingDeps, 'logger' | 'membership' | 'revocations' | 'isShuttingDown' | 'isClosing' | 'seatHoldMs'>,
   { reject }: Refusals,
 ) {
   const { logger: log, membership } = deps;
@@ -46,12 +46,16 @@ export function createDeparture(
     }, holdMs).unref();
   };
 
+  const closing = deps.isClosing ?? deps.isShuttingDown;
+
   /**
-   * Removes the entry if this socket still holds it, and tells the room the peer left. Gone
-   * without a goodbye ('disconnect'), its seat and name are held for its ticket (see above).
+   * Removes the entry if this socket still holds it, and tells the room the peer left. Its
+   * connection closed without a goodbye (`held`: a reload, or a closed tab), its seat and name
+   * are held for its ticket (see above). Not for a member the server stopped hearing (a ping
+   * timeout: a frozen page, a network gone), which is back, if at all, well after the hold.
    */
-  const departed = async (socket: RoomSocket, member: Member, reason: PeerLeftReason): Promise<void> => {
-    const holdMs = reason === 'leave' ? 0 : seatHoldMs;
+  const departed = async (socket: RoomSocket, member: Member, reason: PeerLeftReason, held = false): Promise<void> => {
+    const holdMs = held ? seatHoldMs : 0;
     // false when another socket holds the peer id now (a resumed tab replaced this one):
     // saying it left would make the others tear down a live connection.
     if (!(await membership.leave(member.roomId, member.peerId, socket.id, holdMs))) return;
@@ -95,8 +99,11 @@ export function createDeparture(
     }
     // Our own shutdown: the client reconnects (to another node) and resumes its id, and its
     // data channels live on meanwhile; a peer:left would make the others tear them down.
-    if (reason === SHUTDOWN_REASON || deps.isShuttingDown()) return;
-    departed(this, member, 'disconnect').catch((error: unknown) => {
+    // Not the drain before it: members carry on then, and one that goes has gone.
+    if (reason === SHUTDOWN_REASON || closing()) return;
+    // Held unless the server stopped hearing it: a reload's page says goodbye to its socket
+    // ('client namespace disconnect'), a closed tab's connection closes ('transport close').
+    departed(this, member, 'disconnect', reason !== 'ping timeout').catch((error: unknown) => {
       log.error(
         { socketId: this.id, roomId: member.roomId, peerId: member.peerId, err: error },
         'peer:left after disconnect failed',

@@ -30,15 +30,23 @@ export interface ShutdownParts {
 
 export interface Shutdown {
   isShuttingDown(): boolean;
+  /**
+   * Whether the sockets are being told to go (the drain, if any, is over): a disconnect from
+   * now on is our own shutdown's, its member to come back on another node. During the drain
+   * members carry on, and one that goes has gone.
+   */
+  isClosing(): boolean;
   /** Graceful: tell every socket, refuse new joins, close within a few seconds. Idempotent. */
   close(): Promise<void>;
 }
 
 export function createShutdown(parts: ShutdownParts): Shutdown {
   let shuttingDown = false;
+  let sendingAway = false;
   let closing: Promise<void> | undefined;
   return {
     isShuttingDown: () => shuttingDown,
+    isClosing: () => sendingAway,
     close() {
       closing ??= (async () => {
         shuttingDown = true;
@@ -46,6 +54,7 @@ export function createShutdown(parts: ShutdownParts): Shutdown {
           parts.logger.info({ drainMs: parts.drainMs }, 'draining: /healthz answers 503');
           await delay(parts.drainMs);
         }
+        sendingAway = true;
         await closeEverything(parts);
       })();
       return closing;

@@ -32,6 +32,7 @@ test('defaults with an empty environment', () => {
     tunnel: false,
     clusterTimeoutMs: 2000,
     shutdownDrainMs: 0,
+    seatHoldMs: 10000,
     allowedOrigins: [],
     trustProxy: false,
     rateJoinSocket: { perSecond: 1, burst: 10 },
@@ -62,6 +63,7 @@ test('every setting is read from the environment', () => {
     REDIS_URL: 'redis://127.0.0.1:6380/0',
     CLUSTER_TIMEOUT_MS: '750',
     SHUTDOWN_DRAIN_MS: '15000',
+    SEAT_HOLD_MS: '0',
     ALLOWED_ORIGINS: 'https://Chat.Example.org/, http://localhost:5173',
     TRUST_PROXY: 'loopback, 10.0.0.0/8',
     METRICS_TOKEN: 'scrape-token-123',
@@ -93,6 +95,7 @@ test('every setting is read from the environment', () => {
     redisUrl: 'redis://127.0.0.1:6380/0',
     clusterTimeoutMs: 750,
     shutdownDrainMs: 15000,
+    seatHoldMs: 0,
     allowedOrigins: ['https://chat.example.org', 'http://localhost:5173'],
     trustProxy: ['loopback', '10.0.0.0/8'],
     metricsToken: 'scrape-token-123',
@@ -212,6 +215,7 @@ test("a whole number past any range is refused with the setting's own range", ()
     ['TURN_TTL', 604800],
     ['CLUSTER_TIMEOUT_MS', 60000],
     ['SHUTDOWN_DRAIN_MS', 60000],
+    ['SEAT_HOLD_MS', 60000],
   ] as const) {
     for (const value of huge) {
       assert.match(errors({ [name]: value }).join('\n'), new RegExp(`^${name}: must be at most ${max} \\(got`), name);

@@ -32,3 +32,17 @@ test('during the drain /healthz answers 503 and a new connection is refused, the
   await told;
   await closed;
 });
+
+test('a member who goes during the drain has gone: the others hear it left (it stayed listed, its seat taken, until the node died)', async () => {
+  const server = await startServer({ shutdownDrainMs: DRAIN_MS });
+  const roomId = newRoomId();
+  const alice = await connectClient(server.url);
+  const bob = await connectClient(server.url);
+  await joinOk(alice, roomId, 'Alice');
+  const bobId = (await joinOk(bob, roomId, 'Bob')).self.id;
+  const closed = server.close();
+  const left = waitForEvent(alice, 'peer:left', DRAIN_MS - 500);
+  bob.disconnect();
+  assert.equal((await left).id, bobId);
+  await closed;
+});

@@ -16,6 +16,7 @@ import {
   join,
   joinOk,
   newRoomId,
+  silence,
   startServer,
   waitForEvent,
 } from './support.ts';
@@ -110,6 +111,22 @@ describe('a seat held for a member gone without a goodbye, one node in memory', 
   holdTests(async (overrides, seatHoldMs) => {
     const { url } = await startServer(overrides, { seatHoldMs });
     return [url, url];
+  });
+
+  test('a member the server stopped hearing (a ping timeout: a frozen page) keeps nothing: its name is free at once', async () => {
+    // A frozen browser, then a new tab under its name (leave.spec): it was "bob 2".
+    const heartbeat = { pingIntervalMs: 200, pingTimeoutMs: 300 };
+    const { url } = await startServer({ maxRoomSize: 3 }, { seatHoldMs: LONG_HOLD_MS, heartbeat });
+    const room = newRoomId();
+    const alice = await connectClient(url);
+    await joinOk(alice, room, 'Alice');
+    const bob = await connectClient(url);
+    const bobAck = await joinOk(bob, room, 'bob');
+    const left = waitForEvent(alice, 'peer:left', 10_000);
+    silence(bob);
+    assert.equal((await left).id, bobAck.self.id);
+    const again = await joinOk(await connectClient(url), room, 'bob');
+    assert.equal(again.self.name, 'bob');
   });
 });
 
