@@ -381,6 +381,11 @@ test('on a 360 px phone, upright and sideways, the chat gets the screen under a 
   expect((await page.getByTestId('typing').boundingBox())?.height, 'height of the empty typing row').toBe(0);
   await page.getByTestId('message-input').fill('');
 
+  // As small a window with no field being written in (a desktop's, or one zoomed to 400 %): no
+  // keyboard to close, and Join call is there (it was gone for as long as the size held).
+  await page.getByTestId('people-toggle').focus();
+  await expect(page.getByTestId('call-join-audio')).toBeVisible();
+
   // Back on a wide screen the list is always there and the toggle is gone.
   await page.setViewportSize({ width: 1280, height: 800 });
   await expect(toggle).toBeHidden();

@@ -215,6 +215,10 @@ test('a malformed room id in a link is reported, not swapped for another room; w
   await expect(page.getByTestId('call-join-audio')).toBeHidden();
   await expect(page.getByTestId('call-join-video')).toBeHidden();
   await expect(page.getByTestId('file-input')).toBeDisabled();
+  // No room to stay in while another opens, nothing to save or search.
+  await expect(page.locator('#new-room-hint')).toHaveText('in a new tab');
+  await expect(page.getByTestId('save-chat')).toBeDisabled();
+  await expect(page.getByTestId('search-open')).toBeDisabled();
   // Nor is there a room to be listed in ("In this room 1", oneself in it).
   await expect(page.locator('#members')).toBeHidden();
   await expect(page.getByRole('heading', { name: /In this room/ })).toBeHidden();

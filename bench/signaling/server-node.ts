@@ -25,7 +25,14 @@ if (parsed.kind !== 'config') {
 // Which Redis adapter to measure (the orchestrator compares them); the default otherwise.
 const wanted = process.env['BENCH_ADAPTER'];
 const adapterEngine = ADAPTER_ENGINES.find((engine) => engine === wanted);
-const app = createApp(parsed.config, adapterEngine ? { adapterEngine: adapterEngine as AdapterEngine } : {});
+// No restart grace (server/returning.ts newcomersWait): the bench's nodes are fresh, with no
+// member to come back, and its bots join at once. With ROOMLINK_SECRET and no Redis, a node
+// refuses joins without a ticket for its first 5 s, and every bot's join was refused
+// (bench-smoke.test caught it).
+const app = createApp(parsed.config, {
+  restartGraceMs: 0,
+  ...(adapterEngine ? { adapterEngine: adapterEngine as AdapterEngine } : {}),
+});
 const { port } = await app.listen();
 reply({ type: 'listening', port });
 

@@ -10,6 +10,7 @@
 //   name-form.ts      your name, and the hint under it.
 import { pageAnnouncer } from './announcer.ts';
 import { type ComposerHandlers, createComposer } from './composer.ts';
+import { byTestId, setText } from './dom.ts';
 import type { EditTarget, WaitingDraft } from './edit-compose.ts';
 import { createNameForm, type NameProblem } from './name-form.ts';
 import { watchPeopleToggle } from './people-toggle.ts';
@@ -120,6 +121,10 @@ export function createPageView(handlers: PageHandlers): PageView {
       composer.setDisabled(true);
       share.disable();
       room.set(true);
+      // This page never had a room: none to stay in while another opens, no line to save or
+      // search (they said "you stay in this one" and were on).
+      setText(document.getElementById('new-room-hint') as HTMLElement, 'in a new tab');
+      for (const id of ['save-chat', 'search-open']) byTestId<HTMLButtonElement>(id).disabled = true;
       // The keyboard to the way out (status-line.ts), once what needs a room is off.
       start.focus();
     },
