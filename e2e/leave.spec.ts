@@ -2,7 +2,7 @@
 // "left" is said when he opens the room again after a crash, before his "joined". One room
 // for both: opening a room is most of a test's time on two shared cores.
 
-import { expect, test } from './support/fixtures.ts';
+import { expect, sharedTest as test } from './support/fixtures.ts';
 import {
   openRoom,
   openUser,
@@ -13,12 +13,6 @@ import {
   waitForMessage,
   waitForPeers,
 } from './support/users.ts';
-
-// A server of its own that holds no seat or name for a connection gone without a goodbye
-// (SEAT_HOLD_MS=0): what this is about is the others' pages, which keep the old dave hidden
-// for 30 s. With the default hold, a new tab opened within 10 s of a crash is "dave 2" to the
-// server (signaling-seat-hold.test).
-test.use({ serverEnv: { SEAT_HOLD_MS: '0' } });
 
 /** The heartbeat's target is 5 s; this is a behaviour test, not a benchmark. */
 const heartbeatBudgetMs = 15_000;

@@ -57,7 +57,7 @@ export interface AppOptions {
    * node with ROOMLINK_SECRET) a join without a ticket waits (default returning.ts's RESTART_GRACE_MS).
    */
   restartGraceMs?: number;
-  /** How long a member gone without a goodbye keeps its seat and name (default departure.ts's SEAT_HOLD_MS). */
+  /** How long a member gone without a goodbye keeps its seat (default departure.ts's SEAT_HOLD_MS). */
   seatHoldMs?: number;
   /** How long a client has to send a request's headers, and all of it (default HTTP_TIMEOUTS, http-server.ts); tests shorten them. */
   httpTimeouts?: HttpTimeouts;

@@ -86,7 +86,7 @@ export const SETTINGS: Setting[] = [
     env: 'SEAT_HOLD_MS',
     flag: 'seat-hold-ms',
     type: 'string',
-    help: `a member whose connection closed without a goodbye (a reload, a closed tab) keeps its seat and name this long for its ticket; 0: none (default ${DEFAULTS.seatHoldMs}, 0..${MAX_SEAT_HOLD_MS})`,
+    help: `a member whose connection closed without a goodbye (a reload, a closed tab) keeps its seat this long for its ticket; 0: none (default ${DEFAULTS.seatHoldMs}, 0..${MAX_SEAT_HOLD_MS})`,
     schema: intIn(0, MAX_SEAT_HOLD_MS),
   },
   {

@@ -44,7 +44,7 @@ export interface Config {
   shutdownDrainMs: number;
   /**
    * How long a member whose connection closed without a goodbye (a reload, a closed tab) keeps
-   * its seat and name for its ticket (departure.ts); 0: none.
+   * its seat for its ticket (departure.ts); 0: none.
    */
   seatHoldMs: number;
   /** HMAC key for resume tokens; undefined = a random key per process (see app.ts). */

@@ -4,8 +4,8 @@
 //
 // A goodbye frees the seat at once: the pages waiting outside a full room hear it
 // (waiting.ts). A disconnect is a reload as often as a closed tab, and the server cannot tell
-// them apart: the seat and name stay the member's for SEAT_HOLD_MS (membership.ts), for its
-// ticket to take back, and the waiting pages hear of the seat only when the hold ends.
+// them apart: the seat stays the member's for SEAT_HOLD_MS (membership.ts), for its ticket to
+// take back, and the waiting pages hear of the seat only when the hold ends.
 // Announced at once, a page that had waited long (its own last join long ago, so nothing
 // paced it) took the seat before the reloaded page was back, which was then refused as full.
 import type { PeerLeftReason } from '../protocol/signaling.ts';
@@ -19,7 +19,7 @@ import { seatFreed } from './waiting.ts';
 const SHUTDOWN_REASON = 'server shutting down';
 
 /**
- * How long a member gone without a goodbye keeps its seat and name for its ticket: the others'
+ * How long a member gone without a goodbye keeps its seat for its ticket: the others'
  * pages wait as long before they say it left (client/departures.ts RETURN_WITHIN_MS), and a
  * reload is back well within it (its page joins again within a second or two).
  */
@@ -50,8 +50,8 @@ export function createDeparture(
 
   /**
    * Removes the entry if this socket still holds it, and tells the room the peer left. Its
-   * connection closed without a goodbye (`held`: a reload, or a closed tab), its seat and name
-   * are held for its ticket (see above). Not for a member the server stopped hearing (a ping
+   * connection closed without a goodbye (`held`: a reload, or a closed tab), its seat is held
+   * for its ticket (see above). Not for a member the server stopped hearing (a ping
    * timeout: a frozen page, a network gone), which is back, if at all, well after the hold.
    */
   const departed = async (socket: RoomSocket, member: Member, reason: PeerLeftReason, held = false): Promise<void> => {

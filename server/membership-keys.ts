@@ -162,7 +162,8 @@ return {'ok'}
 
 // KEYS: members, names, away. ARGV: peer, socket, hold (ms; absent or '0': none). Returns 1
 // if removed (that socket held it), 0 if another socket holds the peer id, -1 if nobody
-// does. With a hold, the seat and name stay the peer's until it ends (away, with its 1).
+// does. With a hold, the seat stays the peer's until it ends (away, with its 1); its name is
+// free at once, as without one (the same person in a new tab asks for it, most often).
 export const LEAVE = `${RELEASE}${String.raw`
 local rec = redis.call('HGET', KEYS[1], ARGV[1])
 if not rec then return -1 end
@@ -170,11 +171,10 @@ local _, sock, key = string.match(rec, '^([^\t]*)\t([^\t]*)\t([^\t]*)\t')
 if sock ~= ARGV[2] then return 0 end
 redis.call('HDEL', KEYS[1], ARGV[1])
 local hold = tonumber(ARGV[3] or '0') or 0
+release(key, ARGV[1])
 if hold > 0 then
   redis.call('HSET', KEYS[3], ARGV[1], string.format('%d', nowMs() + hold) .. '\t' .. key .. '\t1')
   if redis.call('PTTL', KEYS[3]) < hold then redis.call('PEXPIRE', KEYS[3], hold) end
-else
-  release(key, ARGV[1])
 end
 return 1
 `}`;

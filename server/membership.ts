@@ -9,9 +9,9 @@
 // disconnect does not remove the member who replaced it.
 //
 // A member whose connection went without a goodbye (a reload, a closed tab: the server cannot
-// tell them apart) keeps its seat and name for a short hold (departure.ts SEAT_HOLD_MS): its
-// ticket takes them back, and nobody else can meanwhile, not a page waiting outside a full
-// room nor a newcomer with its name. A hold is only ever made from a seat its member held,
+// tell them apart) keeps its seat for a short hold (departure.ts SEAT_HOLD_MS): its ticket
+// takes it back, and no page waiting outside a full room can meanwhile. Its name is free at
+// once (the same person in a new tab asks for it, most often). A hold is only ever made from a seat its member held,
 // ends by itself, and is not renewed but by being seated again: it holds a room no longer
 // than the member could by staying connected.
 import { freeVariant, nameKey } from '../protocol/name-key.ts';
@@ -71,7 +71,7 @@ export interface MembershipStore {
   rename(roomId: string, claim: MemberClaim): Promise<RenameResult>;
   /**
    * Removes the entry if `socketId` still holds it; true if the peer is now gone from the room.
-   * With `holdMs`, its seat and name stay its own for that long (its ticket takes them back).
+   * With `holdMs`, its seat stays its own for that long (its ticket takes it back).
    */
   leave(roomId: string, peerId: string, socketId: string, holdMs?: number): Promise<boolean>;
   members(roomId: string): Promise<PeerInfo[]>;
@@ -118,7 +118,7 @@ interface Entry {
   keys?: PeerKeys | undefined;
 }
 
-/** A seat and name held for a member who went without a goodbye, until `until` (Date.now()). */
+/** A seat held for a member who went without a goodbye, until `until` (Date.now()), and the name it had. */
 interface Hold {
   key: string;
   until: number;
@@ -248,15 +248,18 @@ export function createRoomTable(): RoomTable {
       const entry = room?.entries.get(peerId);
       if (!room || !entry || entry.socketId !== socketId) return false;
       room.entries.delete(peerId);
+      // Its name is free at once, hold or not: the seat is what a reload needs kept (a page
+      // waiting outside a full room took it); a name held too made the same person, back in a
+      // new tab, "Bob 2".
+      if (room.names.get(entry.key) === peerId) room.names.delete(entry.key);
       if (holdMs > 0) {
-        // The name stays in the index, for the hold.
         room.held.set(peerId, { key: entry.key, until: Date.now() + holdMs });
         // Nothing else may come to this room: its holds end here, not only at its next change.
         setTimeout(() => {
           const now = rooms.get(roomId);
           if (now) expire(roomId, now);
         }, holdMs).unref();
-      } else if (room.names.get(entry.key) === peerId) room.names.delete(entry.key);
+      }
       expire(roomId, room);
       return true;
     },

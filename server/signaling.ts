@@ -55,7 +55,7 @@ export interface SignalingDeps {
    */
   newcomersWait?: () => number;
   /**
-   * How long a member gone without a goodbye keeps its seat and name for its ticket
+   * How long a member gone without a goodbye keeps its seat for its ticket
    * (departure.ts; default SEAT_HOLD_MS). Tests not about it make it 0.
    */
   seatHoldMs?: number;
