@@ -23,6 +23,23 @@ const MAX_WAIT_MS = 5 * 60_000;
 export const QUIET_MS = 60_000;
 /** Members whose comings and goings are remembered, at most (the oldest forgotten). */
 const MAX_REMEMBERED = 1_000;
+/**
+ * How long a member back under a new id with the key and name it left with has to prove, on
+ * its link, that it holds that key, before it is said to be back: anyone may announce a key
+ * seen in a hello. Past it (or gone meanwhile), its "left" and the newcomer's "joined" are said.
+ */
+export const PROOF_WITHIN_MS = 10_000;
+/** How often the proof is looked for meanwhile. */
+const PROOF_LOOK_MS = 250;
+
+/** A member that joined under a name whose "left" waits, with that member's key. */
+export interface Newcomer {
+  id: string;
+  /** Said if it is not the member back after all ("Bob joined"). */
+  joinedText: string;
+  /** Whether it proved it holds the key; null: it is gone. */
+  proved(): boolean | null;
+}
 
 interface Comings {
   /** Its "left" line waiting to be said. */
@@ -67,6 +84,25 @@ export function createDepartures(
     return true;
   }
 
+  /** `backText` once the newcomer proves the key; else the old member's "left", then its "joined". */
+  function waitForProof(oldId: string, backText: string, newcomer: Newcomer): void {
+    let looks = 0;
+    const look = (): void => {
+      const proved = newcomer.proved();
+      if (proved === true) {
+        if (!returned(oldId, backText)) say(newcomer.joinedText, newcomer.id);
+        return;
+      }
+      if (proved === null || ++looks > PROOF_WITHIN_MS / PROOF_LOOK_MS) {
+        members.get(oldId)?.sayNow?.();
+        say(newcomer.joinedText, newcomer.id);
+        return;
+      }
+      setTimeout(look, PROOF_LOOK_MS);
+    };
+    look();
+  }
+
   return {
     /** A member left under `name`: `text` is said once it has not come back within the wait. */
     left(id: string, text: string, name: string, key?: string): void {
@@ -100,16 +136,22 @@ export function createDepartures(
      * A newcomer (another id) joined under `name`: a member of that name whose "left" waits is
      * gone for sure (names are one member's at a time), and its "left" is said now, before the
      * newcomer's "joined". A tab closed and opened again at once said "Dave joined", then "Dave
-     * left" ten seconds later, while Dave was there (an exploratory pass). True when it is that
-     * member, with the key it left with: `backText` was said (returned) instead of its "left".
+     * left" ten seconds later, while Dave was there (an exploratory pass). True when it may be
+     * that member, with the key it left with: what is said waits for the newcomer's proof
+     * (`backText`, or that "left" and the newcomer's "joined"), and the caller says nothing.
      */
-    joinedAs(name: string, key?: string, backText = ''): boolean {
+    joinedAs(name: string, key: string | undefined, backText: string, newcomer: Newcomer): boolean {
       const folded = foldName(name);
       for (const [id, comings] of [...members]) {
         if (comings.name !== folded || comings.timer === undefined) continue;
         // Its key too: the member itself, back under a new id (a server restart without its
-        // secret gives every member one): "is back", as for a reload.
-        if (key !== undefined && comings.key === key) return returned(id, backText);
+        // secret gives every member one), once its link proves it holds that key. Said "back" on
+        // the key the server announced, a member who joined under Bob's name with Bob's public
+        // key, copied from his hello, was "Bob is back".
+        if (key !== undefined && comings.key === key) {
+          waitForProof(id, backText, newcomer);
+          return true;
+        }
         comings.sayNow?.();
       }
       return false;

@@ -300,6 +300,7 @@ const mesh = createMesh({
     },
     keptLines: () => lines.kept(),
     taggedName: (peerId, name) => names.taggedName(peerId, name),
+    member: (peerId) => mesh.member(peerId),
   }),
 });
 

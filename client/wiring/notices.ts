@@ -5,6 +5,7 @@
 // responding" and "back" wait for our own outage's verdict (outage.ts), as the call's tiles do.
 import type { PeerInfo } from '../../protocol/index.ts';
 import { createDepartures } from '../departures.ts';
+import type { MemberHandle } from '../feature.ts';
 import { isolate } from '../isolate.ts';
 import type { MeshNotice } from '../mesh.ts';
 import type { SilenceNotices } from '../outage.ts';
@@ -24,6 +25,8 @@ export interface NoticesOptions {
   keptLines(): Iterable<Element>;
   /** A member's name with its tag, where another member has that name (names.ts). */
   taggedName(peerId: string, name: string): string;
+  /** A member here, for whether its link proved the key it announced (bound lazily). */
+  member(peerId: string): Pick<MemberHandle, 'keyHeld'> | undefined;
 }
 
 /** The mesh's notices (mesh.ts), said in the chat as they should be. */
@@ -56,8 +59,16 @@ export function wireNotices(options: NoticesOptions) {
     } else if (notice.kind !== 'joined') system(text, notice.id);
     else {
       const back = `${isolate(notice.name)} is back`;
-      // Under its id (a reload), or a new one with its key and name (a restart without the secret).
-      if (departures.returned(notice.id, back) || departures.joinedAs(notice.name, notice.key, back)) return;
+      // Under its id (a reload), or a new one with its key and name (a restart without the
+      // secret), once proved.
+      const newcomer = {
+        id: notice.id,
+        joinedText: text,
+        proved: () => options.member(notice.id)?.keyHeld ?? null,
+      };
+      if (departures.returned(notice.id, back) || departures.joinedAs(notice.name, notice.key, back, newcomer)) {
+        return;
+      }
       system(text, notice.id);
     }
   };

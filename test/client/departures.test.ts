@@ -2,7 +2,14 @@
 // departure is still said, a moment later.
 import assert from 'node:assert/strict';
 import { mock, test } from 'node:test';
-import { createDepartures, RETURN_WITHIN_MS } from '../../client/departures.ts';
+import { createDepartures, type Newcomer, PROOF_WITHIN_MS, RETURN_WITHIN_MS } from '../../client/departures.ts';
+
+/** A newcomer whose proof of the key is `proof` when looked at. */
+const newcomer = (id: string, joinedText: string, proof: () => boolean | null = () => false): Newcomer => ({
+  id,
+  joinedText,
+  proved: proof,
+});
 
 test('a member back within the wait is "back", once; one that stays away is said to have left', (t) => {
   mock.timers.enable({ apis: ['setTimeout'] });
@@ -90,21 +97,62 @@ test('a newcomer under the name of a member whose "left" waits: that "left" is s
   departures.left('dave-1', 'Dave left', 'Dave');
   departures.left('erin', 'Erin left', 'Erin');
   assert.equal(departures.returned('dave-2', 'Dave is back'), false, 'another id: a newcomer');
-  departures.joinedAs('DAVE');
+  assert.equal(departures.joinedAs('DAVE', undefined, 'Dave is back', newcomer('dave-2', 'Dave joined')), false);
   said.push('dave-2: Dave joined');
   mock.timers.tick(RETURN_WITHIN_MS);
   assert.deepEqual(said, ['dave-1: Dave left', 'dave-2: Dave joined', 'erin: Erin left'], 'once each, in order');
 });
 
-test('a member back under a new id with the key and name it left with (a restart without the secret) is "back", not "left" and "joined"; another key under its name, a newcomer', (t) => {
+test('a member back under a new id with the key and name it left with (a restart without the secret) is "back", not "left" and "joined", once it proves the key; another key under its name, a newcomer', (t) => {
   mock.timers.enable({ apis: ['setTimeout'] });
   t.after(() => mock.timers.reset());
   const said: string[] = [];
   const departures = createDepartures((text, about) => said.push(`${about}: ${text}`));
   departures.left('bob-1', 'Bob left', 'Bob', 'key-bob');
   departures.left('cid-1', 'Cid left', 'Cid', 'key-cid');
-  assert.equal(departures.joinedAs('Bob', 'key-bob', 'Bob is back'), true);
-  assert.equal(departures.joinedAs('Cid', 'key-other', 'Cid is back'), false, 'not the same member');
+  let proved = false;
+  assert.equal(
+    departures.joinedAs(
+      'Bob',
+      'key-bob',
+      'Bob is back',
+      newcomer('bob-2', 'Bob joined', () => proved),
+    ),
+    true,
+  );
+  assert.deepEqual(said, [], 'nothing until its link proves the key');
+  proved = true;
+  mock.timers.tick(1_000);
+  assert.equal(
+    departures.joinedAs('Cid', 'key-other', 'Cid is back', newcomer('cid-2', 'Cid joined')),
+    false,
+    'not the same member',
+  );
   mock.timers.tick(RETURN_WITHIN_MS);
   assert.deepEqual(said, ['bob-1: Bob is back', 'cid-1: Cid left']);
+});
+
+test('one that announces the key of a member whose "left" waits, and never proves it, is no "back": that "left", then its "joined"', (t) => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  t.after(() => mock.timers.reset());
+  const said: string[] = [];
+  const departures = createDepartures((text, about) => said.push(`${about}: ${text}`));
+  // Bob's public key, copied from his hello, under his name while his "left" waits.
+  departures.left('bob-1', 'Bob left', 'Bob', 'key-bob');
+  assert.equal(departures.joinedAs('Bob', 'key-bob', 'Bob is back', newcomer('mallory', 'Bob joined')), true);
+  // (Stepped: each look is a timer set by the one before.)
+  for (let ms = 0; ms <= PROOF_WITHIN_MS + 1_000; ms += 250) mock.timers.tick(250);
+  assert.deepEqual(said, ['bob-1: Bob left', 'mallory: Bob joined']);
+  // Gone before any proof: the same, at once.
+  departures.left('cid-1', 'Cid left', 'Cid', 'key-cid');
+  assert.equal(
+    departures.joinedAs(
+      'Cid',
+      'key-cid',
+      'Cid is back',
+      newcomer('eve', 'Cid joined', () => null),
+    ),
+    true,
+  );
+  assert.deepEqual(said.slice(2), ['cid-1: Cid left', 'eve: Cid joined']);
 });
