@@ -54,10 +54,12 @@ function keptLine(value: unknown): KeptPrivateLine | null {
   if (typeof id !== 'string' || !MESSAGE_ID_PATTERN.test(id)) return null;
   if (typeof from !== 'string' || !PEER_ID_PATTERN.test(from)) return null;
   if (typeof other !== 'string' || !PEER_ID_PATTERN.test(other)) return null;
+  // Lengths in characters (code points), as names and lines are counted everywhere: in UTF-16
+  // units, a member named with 17 or more emoji had its private lines dropped at the reload.
   const isName = (value: unknown): value is string =>
-    typeof value === 'string' && value.length > 0 && value.length <= NAME_MAX_LENGTH;
+    typeof value === 'string' && value.length > 0 && [...value].length <= NAME_MAX_LENGTH;
   if (!isName(name) || (withName !== undefined && !isName(withName))) return null;
-  if (typeof text !== 'string' || text.length === 0 || text.length > MAX_CHAT_LENGTH) return null;
+  if (typeof text !== 'string' || text.length === 0 || [...text].length > MAX_CHAT_LENGTH) return null;
   if (!isTime(ts) || (edited !== undefined && !isTime(edited))) return null;
   const reply = re === undefined ? undefined : replySchema.safeParse(re);
   if (reply !== undefined && !reply.success) return null;

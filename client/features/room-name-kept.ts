@@ -21,7 +21,8 @@ export const keepForm = (message: RoomNameMessage, says: Passer | null): { messa
 const isPasser = (value: unknown): value is Passer => {
   if (typeof value !== 'object' || value === null) return false;
   const { id, name } = value as Record<string, unknown>;
-  return typeof id === 'string' && id !== '' && typeof name === 'string' && name.length <= NAME_MAX_LENGTH;
+  // In characters (code points), as names are counted: a passer named with 17 or more emoji was refused.
+  return typeof id === 'string' && id !== '' && typeof name === 'string' && [...name].length <= NAME_MAX_LENGTH;
 };
 
 /** The name as kept, if it reads as one. */

@@ -96,6 +96,19 @@ test('private lines shown are kept as they read now, and given back after a relo
   );
 });
 
+test('a member named with emoji, writing emoji, has its lines kept: names and lines are counted in characters', () => {
+  const store = tabStore();
+  const emoji = '😀'.repeat(32); // 32 characters, 64 UTF-16 units
+  const keeper = createPrivateKeeper(store, () => ME);
+  keeper.keep(line('line-emoji00000001', BOB, { privateFrom: BOB, text: '🎉'.repeat(4_000) }), emoji, emoji);
+  keeper.flush();
+  const kept = createPrivateKeeper(store, () => ME).restore(true);
+  assert.deepEqual(
+    kept.map((one) => one.id),
+    ['line-emoji00000001'],
+  );
+});
+
 test('the newest 100 are kept', () => {
   const store = tabStore();
   const keeper = createPrivateKeeper(store, () => ME);
