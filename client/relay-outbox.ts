@@ -7,11 +7,18 @@
 // chat's resend) DOUBT_AFTER_MS after it went, with no ack since, means the relay does not
 // deliver to that member. One owner for this per-member state: a slot of its own on the
 // member object.
-import { type ChannelMessage, encodeChannelMessage, MAX_SEALED_LENGTH, RELAYABLE_TYPES } from '../protocol/index.ts';
+import {
+  type ChannelMessage,
+  editAckId,
+  encodeChannelMessage,
+  MAX_SEALED_LENGTH,
+  RELAYABLE_TYPES,
+} from '../protocol/index.ts';
 import { type Announcement, sealedLength } from './announce.ts';
 import { dropOldest } from './bounded.ts';
 import { type Bucket, refill } from './budget.ts';
 import { createSlot, type MemberHandle } from './feature.ts';
+import { acksEdits } from './features/edits-own.ts';
 import type { Member, RelayRoute } from './member.ts';
 
 /**
@@ -46,7 +53,7 @@ interface Ends {
   generation: number;
   /** The queue is being worked on (one piece sealed at a time, in order). */
   pumping: boolean;
-  /** Our chat lines handed to the current relay and not acknowledged: when each first went. */
+  /** Our chat lines and edits handed to the current relay and not acknowledged (by the id acks name them by): when each first went. */
   carried: Map<string, number>;
   /** Relays that did not deliver to this member, by id, until when they are passed over. */
   doubted: Map<string, number>;
@@ -152,13 +159,21 @@ export function createRelayOutbox(options: OutboxOptions) {
     return ends.bucket.tokens - ends.queue.length;
   }
 
-  /** Our line went through this relay again, unacknowledged: doubted if it had its chance. */
+  /** The id the member's ack names this by, if we await one: our line's, or our edit's (if it acknowledges edits). */
+  function ackedAs(target: Member, piece: ChannelMessage): string | null {
+    if (piece.t === 'chat') return piece.id;
+    if (piece.t === 'chat:edit' && acksEdits(target)) return editAckId(piece);
+    return null;
+  }
+
+  /** Our line or edit went through this relay again, unacknowledged: doubted if it had its chance. */
   function judge(target: Member, ends: Ends, relay: Member, piece: ChannelMessage): void {
-    if (piece.t !== 'chat') return;
+    const id = ackedAs(target, piece);
+    if (id === null) return;
     const at = now();
-    const first = ends.carried.get(piece.id);
+    const first = ends.carried.get(id);
     if (first === undefined) {
-      ends.carried.set(piece.id, at);
+      ends.carried.set(id, at);
       dropOldest(ends.carried, CARRIED_LIMIT);
       return;
     }
@@ -283,7 +298,7 @@ export function createRelayOutbox(options: OutboxOptions) {
       };
     },
 
-    /** Its acks say our lines arrived: the relay that carried them delivers. */
+    /** Its acks say our lines (or edits) arrived: the relay that carried them delivers. */
     acknowledged(author: Member, ids: readonly string[]): void {
       const { carried } = author.slot(endsSlot);
       for (const id of ids) carried.delete(id);

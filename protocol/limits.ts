@@ -27,9 +27,12 @@ export const ROOM_KEY_LENGTH = 22;
  * members that said 7. 8: a file sent to the room is offered to members who join later, its
  * offer saying when it was sent (`at`, channel/files.ts FILE_EARLIER_VERSION), only to members
  * that said 8. 9: the room's name, set by any member, signed by its setter (`room:name`,
- * channel/room.ts ROOM_NAME_VERSION), sent only to members that said 9.
+ * channel/room.ts ROOM_NAME_VERSION), sent only to members that said 9. 10: the receiver of an
+ * edit or deletion acknowledges it (`ack`, under channel/edits.ts editAckId, which an older page
+ * takes and ignores), and its author sends it again until it does (channel/edits.ts
+ * EDIT_ACK_VERSION): from members that said 9 or less no ack is awaited.
  */
-export const CHANNEL_PROTOCOL_VERSION = 9;
+export const CHANNEL_PROTOCOL_VERSION = 10;
 
 export const NAME_MIN_LENGTH = 1;
 export const NAME_MAX_LENGTH = 32;

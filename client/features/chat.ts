@@ -23,7 +23,7 @@
 //   chat-awaiting-signature.ts  direct lines shown before their signature came;
 //   chat-acks.ts                our acks, batched;
 //   chat-next-task.ts           the task after this one, where the WebCrypto work waits.
-import { defineFeature } from '../feature.ts';
+import { defineFeature, type MemberHandle } from '../feature.ts';
 import { createChatAcks } from './chat-acks.ts';
 import { createChatOrphans } from './chat-orphans.ts';
 import { type ChatOutboxOptions, createChatOutbox } from './chat-outbox.ts';
@@ -39,9 +39,23 @@ export { takesReplies, trimmedLine } from './chat-send.ts';
  * name, the members, the page, our signing identity, the transcript), the hook that hears of
  * their delivery and the pacing clock (chat-outbox.ts).
  */
-export type ChatOptions = Omit<ChatSendOptions, 'outbox'> & Pick<ChatOutboxOptions, 'delivered' | 'now'>;
+export type ChatOptions = Omit<ChatSendOptions, 'outbox'> &
+  Pick<ChatOutboxOptions, 'delivered' | 'now'> & {
+    /** A member's ack came: all its ids, some of which may name our edits (edits.ts). */
+    acknowledged?: ((member: MemberHandle, ids: readonly string[]) => void) | undefined;
+  };
 
-export function createChat({ selfId, selfName, members, display, identity, transcript, delivered, now }: ChatOptions) {
+export function createChat({
+  selfId,
+  selfName,
+  members,
+  display,
+  identity,
+  transcript,
+  delivered,
+  now,
+  acknowledged,
+}: ChatOptions) {
   const outbox = createChatOutbox({ signing: (id) => sending.signing(id), delivered, now });
   const sending = createChatSend({ selfId, selfName, members, display, identity, transcript, outbox });
   const orphans = createChatOrphans(now ?? (() => performance.now()));
@@ -61,8 +75,10 @@ export function createChat({ selfId, selfName, members, display, identity, trans
     opened: outbox.opened,
     drained: outbox.flush,
     receive(member, message, route = 'direct') {
-      if (message.t === 'ack') outbox.acknowledge(member, message.ids);
-      else if (message.t === 'chat:sig') receiving.signature(member, message.id, message.sig);
+      if (message.t === 'ack') {
+        outbox.acknowledge(member, message.ids);
+        acknowledged?.(member, message.ids);
+      } else if (message.t === 'chat:sig') receiving.signature(member, message.id, message.sig);
       else receiving.line(member, message, route);
     },
     removed(member, reason) {

@@ -1,13 +1,15 @@
 // Our own edits and deletions: each signed by our key over the line as it will stand, taken
 // on our line at once (edits-lines.ts), and sent to the members the line went to that take
 // edits (a private line's other party only). Our latest edit of each line goes to a member
-// again whenever its link opens, and is kept across a reload of the tab (edits-kept.ts).
-import { EDIT_VERSION, MAX_EDIT_SYNC, type MessageOf } from '../../protocol/index.ts';
+// again whenever its link opens, and is kept across a reload of the tab (edits-kept.ts). What
+// goes to a member that acknowledges edits waits for its ack, and goes again (edits-resend.ts).
+import { EDIT_ACK_VERSION, EDIT_VERSION, MAX_EDIT_SYNC, type MessageOf } from '../../protocol/index.ts';
 import { dropOldest } from '../bounded.ts';
 import { type MemberHandle, speaks } from '../feature.ts';
 import type { Identity } from '../identity.ts';
 import { type EditStore, keepForm, savedEdits } from './edits-kept.ts';
 import { type EditLines, type Held, newer } from './edits-lines.ts';
+import type { EditResend } from './edits-resend.ts';
 import { lineKey } from './transcript.ts';
 
 type EditMessage = MessageOf<'chat:edit'>;
@@ -18,6 +20,13 @@ type EditMessage = MessageOf<'chat:edit'>;
  */
 export const takesEdits = (member: Pick<MemberHandle, 'version'>): boolean => speaks(member, EDIT_VERSION, true);
 
+/**
+ * Whether a member acknowledges our edits: not one whose hello said an older version. One that
+ * said none (reached only through a relay) is taken to be on ours: an older one costs us a few
+ * sends (edits-resend.ts RESEND_ROUNDS), and a relay passed over a while for it.
+ */
+export const acksEdits = (member: Pick<MemberHandle, 'version'>): boolean => speaks(member, EDIT_ACK_VERSION, true);
+
 export interface OwnEditsOptions {
   selfId(): string;
   members(): Iterable<MemberHandle>;
@@ -26,9 +35,11 @@ export interface OwnEditsOptions {
   store: EditStore | undefined;
   wallClock: () => number;
   lines: EditLines;
+  /** What went to a member that acknowledges edits waits for its ack. */
+  resend: Pick<EditResend, 'sent'>;
 }
 
-export function createOwnEdits({ selfId, members, identity, store, wallClock, lines }: OwnEditsOptions) {
+export function createOwnEdits({ selfId, members, identity, store, wallClock, lines, resend }: OwnEditsOptions) {
   /** Our latest edit of each line, oldest first: what goes again when a link opens. */
   const ours = new Map<string, EditMessage>();
   /** Our edits' times strictly increase, so the latest of two quick edits wins everywhere. */
@@ -47,13 +58,18 @@ export function createOwnEdits({ selfId, members, identity, store, wallClock, li
     stored = undefined;
   }
 
+  /** Sends our edit to one member; once out, it waits for the member's ack, if it gives one. */
+  function sendTo(member: MemberHandle, message: EditMessage): void {
+    // Not sent now (a channel down or full): it goes when the link opens again (resync).
+    if (member.send(message) && acksEdits(member)) resend.sent(member, message);
+  }
+
   /** Sends our edit to the members the line went to (a private line's other party only). */
   function sendOut(message: EditMessage): void {
     for (const member of members()) {
       if (member.disposed || member.shut || !takesEdits(member)) continue;
       if (message.to !== undefined && member.id !== message.to) continue;
-      // Not sent now (a channel down or full): it goes when the link opens again (resync).
-      member.send(message);
+      sendTo(member, message);
     }
   }
 
@@ -99,7 +115,7 @@ export function createOwnEdits({ selfId, members, identity, store, wallClock, li
       restore();
       if (!takesEdits(member)) return;
       for (const message of ours.values()) {
-        if (message.to === undefined || message.to === member.id) member.send(message);
+        if (message.to === undefined || message.to === member.id) sendTo(member, message);
       }
     },
     /** A line is held from now on: if ours, as we last made it. */

@@ -2,6 +2,8 @@
 // through a relay): each checked the same, against the key its author's link proved, then
 // taken on the line held if it names it (edits-lines.ts), else kept for the line however late
 // it comes (edits-unheld.ts) and told the page, for quotes of it. Owns the checks under way.
+// An edit taken or kept, or one we already hold as new (checked), is acknowledged (`known`):
+// never one that did not check, or that is not its line's.
 import type { MessageOf } from '../../protocol/index.ts';
 import type { MemberHandle } from '../feature.ts';
 import { verifyDeletion, verifyLine } from '../identity.ts';
@@ -19,7 +21,13 @@ export interface ReceivedEditsOptions {
   counts: TakenCounts;
   /** A revision of a line not held (yet) is told too (its quotes show it). */
   revised(from: string, id: string, revision: Revision): void;
+  /** The member's edit is taken here, or we held it (or newer) already, checked: it may be acknowledged. */
+  known(member: MemberHandle, message: EditMessage): void;
 }
+
+/** We hold, checked against the author's key, the edit or a newer revision of its line (or its deletion). */
+const holds = (line: Held | undefined, message: EditMessage): boolean =>
+  line?.checked === true && matches(line, message) && !newer(line, message.at);
 
 async function authentic(member: MemberHandle, message: EditMessage): Promise<boolean> {
   const key = member.key;
@@ -31,7 +39,7 @@ async function authentic(member: MemberHandle, message: EditMessage): Promise<bo
   return verifyLine(key, message.sig, { from: member.id, id, ts, text, to, re, edited: at });
 }
 
-export function createReceivedEdits({ lines, unheld, counts, revised }: ReceivedEditsOptions) {
+export function createReceivedEdits({ lines, unheld, counts, revised, known }: ReceivedEditsOptions) {
   const checking = new Set<Promise<void>>();
 
   /** Runs an edit's check, for idle() to wait on. */
@@ -54,9 +62,13 @@ export function createReceivedEdits({ lines, unheld, counts, revised }: Received
       const line = lines.get(member.id, message.id);
       if (line !== undefined && names(line, message)) {
         lines.take(line, message);
+        if (holds(line, message)) known(member, message);
         return;
       }
-      if (!unheld.keep(member.id, message)) {
+      // Kept, or one as new (or the deletion) kept already: either way it is known here.
+      const kept = unheld.keep(member.id, message);
+      known(member, message);
+      if (!kept) {
         counts.stale++;
         return;
       }
@@ -77,6 +89,9 @@ export function createReceivedEdits({ lines, unheld, counts, revised }: Received
       }
       if (!newer(line, message.at)) {
         counts.stale++;
+        // Sent again (its ack lost, or a resync): we have it, unless what we hold is only a
+        // relaying member's word.
+        if (holds(line, message)) known(member, message);
         return;
       }
       checkThen(member, message, (ok) => {
@@ -86,6 +101,7 @@ export function createReceivedEdits({ lines, unheld, counts, revised }: Received
         const now = lines.get(member.id, message.id);
         if (now === undefined) counts.stale++;
         else lines.take(now, message);
+        if (holds(now, message)) known(member, message);
       });
     },
     /** A line is held from now on: an edit of it that came first is taken. */

@@ -30,6 +30,10 @@
 // line still on its way) gets it once its link to the reloaded page opens, and the page shows
 // our lines as we left them when history brings them back as first written.
 //
+// Edits are acknowledged as lines are (protocol/channel/edits.ts editAckId): ours go again to a
+// member until it acknowledges them, through another relay if ours does not pass them on
+// (edits-resend.ts); we acknowledge a member's edit once taken, or held already.
+//
 // History carries lines as revised (transcript.ts), and a copy that says a line we hold
 // was revised since comes here (fromHistory, edits-lines.ts) once checked against its
 // author's key.
@@ -38,20 +42,24 @@
 //   edits-received.ts  members' edits, checked against the author's key, taken or kept;
 //   edits-unheld.ts    checked edits of lines not held (yet), kept for them, bounded;
 //   edits-own.ts       our edits: signed, taken, sent, and sent again when a link opens;
+//   edits-resend.ts    our edits not acknowledged, sent again (bounded);
 //   edits-kept.ts      our latest edits kept across a reload of the tab;
 //   edits-counts.ts    edits taken, and why others were not, counted.
+import { editAckId } from '../../protocol/index.ts';
 import { defineFeature, type MemberHandle } from '../feature.ts';
 import type { Identity } from '../identity.ts';
 import type { ChatLine } from './chat.ts';
+import { createChatAcks } from './chat-acks.ts';
 import { createEditCounts, type EditCounts } from './edits-counts.ts';
 import type { EditStore } from './edits-kept.ts';
 import { createEditLines } from './edits-lines.ts';
 import { createOwnEdits } from './edits-own.ts';
 import { createReceivedEdits } from './edits-received.ts';
+import { createEditResend } from './edits-resend.ts';
 import { createUnheld } from './edits-unheld.ts';
 import type { Revision, Transcript } from './transcript.ts';
 
-export { takesEdits } from './edits-own.ts';
+export { acksEdits, takesEdits } from './edits-own.ts';
 export type { EditCounts };
 
 export interface EditsOptions {
@@ -89,8 +97,20 @@ export function createEdits({
       return here;
     },
   });
-  const received = createReceivedEdits({ lines, unheld, counts, revised });
-  const own = createOwnEdits({ selfId, members, identity, store, wallClock, lines });
+  /** Our acks of members' edits, batched as the chat's are (an older author ignores them). */
+  const acks = createChatAcks();
+  const received = createReceivedEdits({
+    lines,
+    unheld,
+    counts,
+    revised,
+    known(member, message) {
+      const id = editAckId(message);
+      if (id !== null) acks.soon(member, id);
+    },
+  });
+  const resend = createEditResend();
+  const own = createOwnEdits({ selfId, members, identity, store, wallClock, lines, resend });
 
   const feature = defineFeature({
     name: 'edits',
@@ -98,6 +118,11 @@ export function createEdits({
     // However it came (its author's link, or sealed through a relay), it is checked the same.
     receive: received.receive,
     opened: own.resync,
+    shut: resend.stop,
+    removed(member) {
+      acks.removed(member);
+      resend.stop(member);
+    },
   });
 
   return {
@@ -136,6 +161,10 @@ export function createEdits({
     /** Our line as it now reads and whom it went to, or null when it is not ours or is deleted. */
     ownLine: lines.ownLine,
     counts: (): EditCounts => ({ ...counts, unknown: unheld.pushedOut() }),
+    /** A member's ack came (chat.ts: edits' ride with lines'): those of our edits go no more. */
+    acknowledged: resend.acknowledged,
+    /** Our edits this member has not acknowledged (debug handle, tests). */
+    pending: resend.pending,
     /** Resolves once every edit received so far is checked (tests). */
     idle: received.idle,
   };

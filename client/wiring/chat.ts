@@ -52,6 +52,8 @@ export function wireChat(options: ChatWiringOptions) {
     identity,
     transcript,
     delivered: (lineId, member) => later().receipts.delivered(lineId, member),
+    // Edits are acknowledged with `ack` too (protocol/channel/edits.ts editAckId).
+    acknowledged: (member, ids) => edits.acknowledged(member, ids),
   });
   const edits = createEdits({
     selfId: ownId.orEmpty,

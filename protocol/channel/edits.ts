@@ -10,14 +10,43 @@
 //
 // Since channel protocol 5 (limits.ts): sent only to members whose hello said 5 or more. A
 // member on an older version keeps the line as it was written.
+//
+// Since channel protocol 10 the receiver acknowledges an edit it took or already holds (one as
+// new, or the deletion), checked against the author's key, with an `ack` (chat.ts) naming
+// editAckId below: no new message or field, so an older page parses it, and finds none of its
+// lines under that id (its own line ids are 21 characters, an edit's ack id more). The author
+// sends an edit again until it is acknowledged, through another relay if the one it went
+// through does not deliver, as for lines; but only to members that said 10, or said nothing
+// (reached only through a relay, they never say): one that said less never acks.
 import * as z from 'zod/mini';
-import { chatTextSchema, lineTimeSchema, messageIdSchema, peerIdSchema, replySchema, signatureSchema } from './chat.ts';
+import {
+  chatTextSchema,
+  lineTimeSchema,
+  MESSAGE_ID_PATTERN,
+  messageIdSchema,
+  peerIdSchema,
+  replySchema,
+  signatureSchema,
+} from './chat.ts';
 import type { ChannelRate } from './rates.ts';
 
 /** The first channel protocol version (a member's hello says its own) that takes `chat:edit`. */
 export const EDIT_VERSION = 5;
 /** Our latest edits sent again when a link opens (a lost one arrives after the repair), at most. */
 export const MAX_EDIT_SYNC = 50;
+/** The first channel protocol version whose pages acknowledge edits (editAckId). */
+export const EDIT_ACK_VERSION = 10;
+
+/**
+ * The id an `ack` names an edit by: the line's id and the edit's time (base 36), so a later
+ * edit of the line is acknowledged apart. Null when that is no message id (a line id or time
+ * no page of ours makes: such an edit is not acknowledged, and its author's page sends none).
+ */
+export function editAckId(edit: { id: string; at: number }): string | null {
+  if (!Number.isSafeInteger(edit.at)) return null;
+  const id = `${edit.id}${edit.at.toString(36)}`;
+  return MESSAGE_ID_PATTERN.test(id) ? id : null;
+}
 
 export const editSchemas = [
   /**

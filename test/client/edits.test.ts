@@ -10,12 +10,14 @@
 // hides nothing. Our latest edits outlive a reload of the tab, and go to a member that had
 // not got them once its link opens.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { sealedLength } from '../../client/announce.ts';
 import { createBudget } from '../../client/budget.ts';
 import { checkLine } from '../../client/features/authors.ts';
 import type { ChatLine } from '../../client/features/chat.ts';
+import { DIRECT_RESEND_FIRST_MS, RESEND_MAX_MS } from '../../client/features/chat-resend.ts';
 import { createEdits, type EditsOptions } from '../../client/features/edits.ts';
+import { RESEND_ROUNDS } from '../../client/features/edits-resend.ts';
 import { PER_AUTHOR } from '../../client/features/edits-unheld.ts';
 import { historyChunks } from '../../client/features/history-answer.ts';
 import { createTranscript, type Revision } from '../../client/features/transcript.ts';
@@ -25,7 +27,9 @@ import { textToSend } from '../../client/view/composer-box.ts';
 import { createReplies } from '../../client/view/replies.ts';
 import {
   CHANNEL_RATES,
+  EDIT_ACK_VERSION,
   EDIT_VERSION,
+  editAckId,
   encodeChannelMessage,
   MAX_CHAT_LENGTH,
   MAX_REPLY_EXCERPT_LENGTH,
@@ -121,6 +125,12 @@ async function author(id: string) {
   return { member, identity, edit };
 }
 
+/** Every harness's members, gone once the file's tests are: the timers of edits awaiting their acks with them. */
+const harnessed: Array<() => void> = [];
+after(() => {
+  for (const gone of harnessed.splice(0)) gone();
+});
+
 function harness(peers: FakeMember[]) {
   const transcript = createTranscript();
   const revised: Array<{ from: string; id: string; revision: Revision }> = [];
@@ -133,6 +143,9 @@ function harness(peers: FakeMember[]) {
     transcript,
     revised: (from, id, revision) => revised.push({ from, id, revision }),
     wallClock: () => wall++,
+  });
+  harnessed.push(() => {
+    for (const peer of peers) edits.feature.removed?.(peer, 'ERR_PAGE_CLOSED');
   });
   return { edits, transcript, revised, identity };
 }
@@ -289,6 +302,87 @@ test('our edit goes to members on EDIT_VERSION only, a private line’s to its o
   edits.feature.opened?.(relayed);
   assert.equal(sent(bob).length, 4);
   assert.equal(sent(relayed).length, 2);
+});
+
+test('a member’s edit is acknowledged once taken, kept for its line or held already; a forged one, or one not of its line, is not', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const alice = await author(ALICE);
+  const mallory = await author('mallory-0001');
+  const { edits } = harness([alice.member]);
+  const line = chatLine(ALICE, 'line-000000000001', 'helo');
+  edits.seen(line);
+  /** The ids our acks to Alice named, once the acks' batching wait is over. */
+  const acked = () => {
+    t.mock.timers.tick(1_000);
+    return alice.member.wire.flatMap((m) => (m.t === 'ack' ? m.ids : []));
+  };
+  const edit = await alice.edit(line, 'hello', TS + 10);
+  const older = await alice.edit(line, 'hel', TS + 5);
+  const early = await alice.edit(chatLine(ALICE, 'line-000000000002', 'not here yet'), null, TS + 11);
+  // Taken; the same again (its ack lost); an older one (newer held); one of a line not held yet (kept for it).
+  for (const message of [edit, edit, older, early]) edits.feature.receive(alice.member, message);
+  await edits.idle();
+  // (What is held already is acknowledged at once, what is taken once checked: in any order.)
+  assert.deepEqual(acked().sort(), [edit, edit, older, early].map((m) => editAckId(m)).sort());
+  // Forged (Mallory's signature), another time than the line's, unsigned: none acknowledged.
+  edits.feature.receive(alice.member, await mallory.edit(line, 'pay Mallory', TS + 20));
+  edits.feature.receive(alice.member, { ...(await alice.edit(line, 'x', TS + 21)), ts: TS + 1 });
+  const { sig: _sig, ...unsigned } = await alice.edit(line, 'unsigned', TS + 22);
+  edits.feature.receive(alice.member, unsigned);
+  await edits.idle();
+  assert.equal(acked().length, 4);
+  // An ack names no line of ours: a line id is 21 characters (nanoid), an edit's ack id more.
+  assert.ok((editAckId(edit) ?? '').length > 21);
+  assert.equal(editAckId({ id: 'x'.repeat(32), at: TS }), null);
+  assert.equal(editAckId({ id: line.id, at: TS + 0.5 }), null);
+});
+
+test('our edit goes again to a member until it acknowledges it, RESEND_ROUNDS times at most; a member whose hello said an older version is not waited on', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const bob = fakeMember('bob-00000001', null, true);
+  bob.version = EDIT_ACK_VERSION;
+  const old = fakeMember('old-00000001', null, true);
+  old.version = EDIT_ACK_VERSION - 1;
+  // Reached only through a relay: its hello never comes, and it is taken to be on our version.
+  const far = fakeMember('far-00000001', null, true);
+  far.relayed = true;
+  const { edits } = harness([bob, old, far]);
+  const sent = (member: FakeMember) => member.wire.filter((m) => m.t === 'chat:edit') as Edit[];
+  const wait = () => {
+    for (let i = 0; i < 2 * RESEND_ROUNDS + 2; i++) t.mock.timers.tick(RESEND_MAX_MS);
+  };
+  const first = chatLine(SELF, 'line-000000000001', 'my card number is 1234 oops');
+  edits.seen(first);
+  assert.equal(await edits.delete(first.id), true);
+  // Nobody acknowledges: it goes again RESEND_ROUNDS times, then waits for the next link to open.
+  wait();
+  assert.equal(sent(bob).length, 1 + RESEND_ROUNDS);
+  assert.equal(sent(far).length, 1 + RESEND_ROUNDS);
+  assert.equal(sent(old).length, 1);
+  assert.equal(edits.pending(bob), 0);
+  edits.feature.opened?.(bob);
+  assert.equal(sent(bob).length, 2 + RESEND_ROUNDS);
+  assert.equal(edits.pending(bob), 1);
+
+  // Bob acknowledges the resync's copy, and a later edit once it went again: nothing more goes.
+  const ack = (member: FakeMember, message: Edit | undefined) => {
+    const id = message === undefined ? null : editAckId(message);
+    assert.ok(id);
+    edits.acknowledged(member, [id]);
+  };
+  ack(bob, sent(bob).at(-1));
+  const second = chatLine(SELF, 'line-000000000002', 'second line');
+  edits.seen(second);
+  assert.equal(await edits.edit(second.id, 'second line EDITED'), true);
+  const before = sent(bob).length;
+  t.mock.timers.tick(DIRECT_RESEND_FIRST_MS);
+  assert.equal(sent(bob).length, before + 1, 'not acknowledged on time: once again');
+  ack(bob, sent(bob).at(-1));
+  // An ack naming anything else changes nothing.
+  edits.acknowledged(far, ['line-000000000002', 'nothing-of-ours-at-all']);
+  wait();
+  assert.equal(sent(bob).length, before + 1);
+  assert.equal(edits.pending(bob), 0);
 });
 
 test('history carries lines as revised, checked against the author’s key; a relayer cannot forge an edit; older pages get none of them', async () => {

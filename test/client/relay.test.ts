@@ -19,6 +19,7 @@ import { REFUSED_NOTICE_MS, REPLAY_WINDOW_MS, type Refusal, refusalText } from '
 import { createRouter, type Router } from '../../client/router.ts';
 import {
   type ChannelMessage,
+  editAckId,
   encodeChannelMessage,
   type MessageOf,
   type PeerKeys,
@@ -108,6 +109,8 @@ async function room(
     identity: me.identity,
     transcript: createTranscript(),
     delivered: (lineId, member) => receipts.delivered(lineId, member),
+    // As the page wires it (wiring/chat.ts): edits are acknowledged with `ack` too.
+    acknowledged: (member, ids) => edits.acknowledged(member, ids),
   });
   const revised: Array<{ from: string; id: string; text: string | null }> = [];
   const edits = createEdits({
@@ -922,15 +925,21 @@ test('a line a relay drops goes again while the route stays', async () => {
   assert.equal(r.chat.pending(r.mesh.object(BOB)), 1, 'still unacknowledged: it goes again later');
 });
 
-test('a relay that does not deliver loses the route to one that does, whatever round trip it claims', async () => {
+/** Carol and Dave both link to Bob, Dave claiming he is 0 ms away: our route goes through him, and our line `text` with it. */
+async function lineThroughDave(text: string) {
   const r = await room({ withDave: true });
-  const toDave = await r.viaCarolOrDave(0); // dave claims bob is 0 ms away from him
+  const toDave = await r.viaCarolOrDave(0);
   r.toCarol.deliver({ t: 'relay:links', peers: [{ id: BOB, rtt: 50 }] });
   await r.measured(10, 10); // carol 60, dave 10
   await until(() => r.view(BOB)?.via?.id === DAVE, 'through dave');
-  r.chat.send('through whoever delivers');
+  r.chat.send(text);
   await r.chat.idle();
   await eventually(async () => chatTexts(await r.openedByBob(toDave)).length === 1, 'handed to dave');
+  return { r, toDave };
+}
+
+test('a relay that does not deliver loses the route to one that does, whatever round trip it claims', async () => {
+  const { r } = await lineThroughDave('through whoever delivers');
   // Dave passes nothing on. The line goes again, and with it the route moves to carol.
   await until(() => r.view(BOB)?.via?.id === CAROL, 'carol takes the route');
   await eventually(
@@ -943,6 +952,27 @@ test('a relay that does not deliver loses the route to one that does, whatever r
   await until(() => r.chat.pending(r.mesh.object(BOB)) === 0, 'acknowledged');
   await r.measured(10, 1);
   assert.equal(r.view(BOB)?.via?.id, CAROL);
+});
+
+test('a deletion a relay drops goes again, and the route moves to a relay that passes it on, as for lines', async () => {
+  const { r, toDave } = await lineThroughDave('my card number is 1234 oops');
+  const id = r.shown[0]?.id ?? '';
+  // Dave passes the line on, and Bob's ack comes back through him...
+  toDave.deliver({ t: 'relay:deliver', from: BOB, sealed: await sealedByBob(r, { t: 'ack', ids: [id] }) });
+  await until(() => r.chat.pending(r.mesh.object(BOB)) === 0, 'the line acknowledged');
+  // ...then he passes nothing on. The deletion goes again, and with it the route moves to carol.
+  assert.equal(await r.edits.delete(id), true);
+  await until(() => r.view(BOB)?.via?.id === CAROL, 'carol takes the route');
+  const deletions = async () =>
+    (await r.openedByBob(r.toCarol)).flatMap((m) => (m.t === 'chat:edit' && m.id === id && !m.text ? [m] : []));
+  await eventually(async () => (await deletions()).length > 0, 'the deletion goes through carol');
+  // Bob acknowledges it (through carol): it is sent no more.
+  const [deletion] = await deletions();
+  assert.ok(deletion);
+  const ack = editAckId(deletion);
+  assert.ok(ack);
+  r.toCarol.deliver({ t: 'relay:deliver', from: BOB, sealed: await sealedByBob(r, { t: 'ack', ids: [ack] }) });
+  await until(() => r.edits.pending(r.mesh.object(BOB)) === 0, 'the deletion acknowledged');
 });
 
 test('a message the relay’s channel refuses is not lost: it goes again, in its place', async () => {
