@@ -403,6 +403,8 @@ test.describe('with a fake camera and microphone', () => {
     await expect(ownCameraVideo).toHaveCSS('transform', mirrored);
     await clickControl(alice, 'call-screen-add');
     await expect(tileOf(bob.page, alice.id)).toHaveAttribute('data-screen', 'true');
+    // Said by the call's status, a polite live region (a screen reader heard nothing of it).
+    await expect(bob.page.getByTestId('call-status')).toContainText('Alice (sharing a screen)');
     // Alice's own tile still shows her camera: still mirrored, as before she shared.
     await expect(alice.page.locator('[data-testid=call-tile][data-self=true]')).toHaveAttribute('data-screen', 'true');
     await expect(ownCameraVideo).toHaveCSS('transform', mirrored);
@@ -439,6 +441,7 @@ test.describe('with a fake camera and microphone', () => {
     await clickControl(alice, 'call-screen');
     for (const user of [alice, bob, carol]) await expect(user.page.getByTestId('call-screen-tile')).toHaveCount(0);
     await expect(tileOf(bob.page, alice.id)).toHaveAttribute('data-screen', 'false');
+    await expect(bob.page.getByTestId('call-status')).not.toContainText('sharing a screen');
   });
 
   test.describe('with several cameras', () => {

@@ -43,10 +43,12 @@ export function createCallStatus(): CallStatus {
     element: status,
     render(model) {
       const { self } = model;
-      // A member we do not hear is said so here too: its tile shows only its last picture.
+      // A member we do not hear is said so here too: its tile shows only its last picture. And
+      // one sharing a screen: a screen reader heard nothing of a share starting or stopping.
       const names = model.participants.map((p) => {
         const unheard = p.heard ? null : unheardWords(model.silence(p.id), p.throughOthers);
-        return unheard ? `${p.name} (${unheard})` : p.name;
+        const marks = [unheard, p.state.screen ? 'sharing a screen' : null].filter((mark) => mark !== null);
+        return marks.length > 0 ? `${p.name} (${marks.join(', ')})` : p.name;
       });
       setData(status, 'count', String(names.length + (self.inCall ? 1 : 0)));
       setData(status, 'inCall', String(self.inCall));
