@@ -118,10 +118,7 @@ export function createPrivateView(handlers: PrivateViewHandlers): PrivateView {
       const words = recipient
         ? `Private to ${isolate(recipient.name)}${recipient.away ? ' (not here: nothing is sent until they are back)' : ''}`
         : '';
-      if (label.dataset.words !== words) {
-        label.dataset.words = words;
-        label.replaceChildren(...sentenceNodes(words));
-      }
+      label.replaceChildren(...sentenceNodes(words));
       if (input) boxDescription(input).set('to', recipient ? label.id : null);
       // Its member going or coming back is said in the chat (private-target.ts); a new
       // conversation is said here.

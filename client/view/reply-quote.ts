@@ -27,13 +27,13 @@ export interface Original {
 }
 
 /**
- * The start of a line to quote: white space run together, at most REPLY_EXCERPT_LENGTH
- * characters (UTF-16 units, never half a pair), "…" where it was cut.
+ * The start of a line to quote (or to say: search.ts): white space run together, at most
+ * `length` characters (UTF-16 units, never half a pair), "…" where it was cut.
  */
-export function excerptOf(text: string): string {
+export function excerptOf(text: string, length = REPLY_EXCERPT_LENGTH): string {
   const flat = text.replace(/\s+/g, ' ').trim();
-  if (flat.length <= REPLY_EXCERPT_LENGTH) return flat;
-  let cut = flat.slice(0, REPLY_EXCERPT_LENGTH - 1);
+  if (flat.length <= length) return flat;
+  let cut = flat.slice(0, length - 1);
   // A high surrogate left alone at the end is half a character.
   if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
   return `${cut.trimEnd()}…`;

@@ -23,6 +23,7 @@ import { perFrame } from './frame.ts';
 import { isCollapsed } from './ignored-lines.ts';
 import { lineAbout, lineParts } from './line-about.ts';
 import type { LinesView } from './lines.ts';
+import { excerptOf } from './reply-quote.ts';
 import { countWords, type Found, foundAgain, foundAnew, NOTHING_FOUND, stepped } from './search-found.ts';
 import { createSearchMarks } from './search-marks.ts';
 import { foldText } from './search-match.ts';
@@ -130,7 +131,7 @@ export function createSearch(list: HTMLElement, lines: Pick<LinesView, 'kept' | 
     if (toShow && lines.show(toShow)) toShow = null;
     marks.draw(found, searched);
     setText(countWordsShown, countWords(found, searched !== ''));
-    setText(matchSaid, line ? `: ${cut(lineAbout(lineParts(line)).name)}` : '');
+    setText(matchSaid, line ? `: ${excerptOf(lineAbout(lineParts(line)).name, MATCH_SAID_CHARS)}` : '');
   }
 
   function step(to: 'older' | 'newer'): void {
@@ -218,6 +219,3 @@ export function createSearch(list: HTMLElement, lines: Pick<LinesView, 'kept' | 
   });
   return { open, close };
 }
-
-const cut = (text: string): string =>
-  text.length <= MATCH_SAID_CHARS ? text : `${text.slice(0, MATCH_SAID_CHARS - 1).trimEnd()}…`;
