@@ -46,8 +46,6 @@ export function createDeparture(
     }, holdMs).unref();
   };
 
-  const closing = deps.isClosing ?? deps.isShuttingDown;
-
   /**
    * Removes the entry if this socket still holds it, and tells the room the peer left. Its
    * connection closed without a goodbye (`held`: a reload, or a closed tab), its seat is held
@@ -100,7 +98,7 @@ export function createDeparture(
     // Our own shutdown: the client reconnects (to another node) and resumes its id, and its
     // data channels live on meanwhile; a peer:left would make the others tear them down.
     // Not the drain before it: members carry on then, and one that goes has gone.
-    if (reason === SHUTDOWN_REASON || closing()) return;
+    if (reason === SHUTDOWN_REASON || deps.isClosing()) return;
     // Held unless the server stopped hearing it: a reload's page says goodbye to its socket
     // ('client namespace disconnect'), a closed tab's connection closes ('transport close').
     departed(this, member, 'disconnect', reason !== 'ping timeout').catch((error: unknown) => {

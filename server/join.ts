@@ -29,6 +29,7 @@ export function createJoin(
     | 'resume'
     | 'ice'
     | 'isShuttingDown'
+    | 'isClosing'
     | 'returning'
     | 'newcomersWait'
     | 'subscribed'

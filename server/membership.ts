@@ -118,19 +118,13 @@ interface Entry {
   keys?: PeerKeys | undefined;
 }
 
-/** A seat held for a member who went without a goodbye, until `until` (Date.now()), and the name it had. */
-interface Hold {
-  key: string;
-  until: number;
-}
-
 interface Room {
   /** By peer id, in admission order (a Map keeps insertion order). */
   entries: Map<string, Entry>;
-  /** nameKey → peer id (a member, or a hold). */
+  /** nameKey → peer id. */
   names: Map<string, string>;
-  /** By peer id: seats and names held (see the header). */
-  held: Map<string, Hold>;
+  /** By peer id: seats held, until when (Date.now()) (see the header). */
+  held: Map<string, number>;
 }
 
 /**
@@ -171,11 +165,7 @@ export function createRoomTable(): RoomTable {
   const rooms = new Map<string, Room>();
   /** Ends the holds that are over, and forgets the room if nothing is left of it. */
   const expire = (roomId: string, room: Room, now = Date.now()): void => {
-    for (const [peerId, hold] of room.held) {
-      if (hold.until > now) continue;
-      room.held.delete(peerId);
-      if (room.names.get(hold.key) === peerId) room.names.delete(hold.key);
-    }
+    for (const [peerId, until] of room.held) if (until <= now) room.held.delete(peerId);
     if (room.entries.size === 0 && room.held.size === 0) rooms.delete(roomId);
   };
   /** The room, its ended holds gone (a new one if it has none). */
@@ -183,13 +173,6 @@ export function createRoomTable(): RoomTable {
     const room = rooms.get(roomId);
     if (room) expire(roomId, room);
     return rooms.get(roomId) ?? newRoom();
-  };
-  /** Back in the room: its hold ends, and the name it held, if it comes back under another, is given up. */
-  const back = (room: Room, peerId: string, key: string): void => {
-    const hold = room.held.get(peerId);
-    if (!hold) return;
-    room.held.delete(peerId);
-    if (hold.key !== key && room.names.get(hold.key) === peerId) room.names.delete(hold.key);
   };
   const membersOf = (room: Room): PeerInfo[] => [...room.entries].map(([id, e]) => peerInfo(id, e.name, e.keys));
   /** Held by someone else: your own name (an earlier connection of yours) is never taken. */
@@ -216,7 +199,8 @@ export function createRoomTable(): RoomTable {
     // A mirrored rename carries no keys: the member keeps those of its join.
     const keys = claim.keys ?? room.entries.get(claim.peerId)?.keys;
     const entry = { name: claim.name, key: nameKey(claim.name), socketId: claim.socketId, keys };
-    back(room, claim.peerId, entry.key);
+    // Back in the room: its hold ends.
+    room.held.delete(claim.peerId);
     put(room, claim.peerId, entry);
     rooms.set(roomId, room);
   };
@@ -228,7 +212,7 @@ export function createRoomTable(): RoomTable {
       // Its own entry, or its own hold: the seat is its own.
       const seated = room.entries.has(claim.peerId) || room.held.has(claim.peerId) || claim.returning === true;
       if (!seated && room.entries.size + room.held.size >= cap) return { ok: false, code: 'room_full' };
-      back(room, claim.peerId, key);
+      room.held.delete(claim.peerId);
       put(room, claim.peerId, { name: claim.name, key, socketId: claim.socketId, keys: claim.keys });
       rooms.set(roomId, room);
       return { ok: true, members: membersOf(room) };
@@ -253,7 +237,7 @@ export function createRoomTable(): RoomTable {
       // new tab, "Bob 2".
       if (room.names.get(entry.key) === peerId) room.names.delete(entry.key);
       if (holdMs > 0) {
-        room.held.set(peerId, { key: entry.key, until: Date.now() + holdMs });
+        room.held.set(peerId, Date.now() + holdMs);
         // Nothing else may come to this room: its holds end here, not only at its next change.
         setTimeout(() => {
           const now = rooms.get(roomId);

@@ -24,10 +24,7 @@ export interface Admitted {
 
 export function createSeating(
   io: RoomServer,
-  deps: Pick<
-    SignalingDeps,
-    'config' | 'logger' | 'membership' | 'metrics' | 'resume' | 'ice' | 'isShuttingDown' | 'isClosing'
-  >,
+  deps: Pick<SignalingDeps, 'config' | 'logger' | 'membership' | 'metrics' | 'resume' | 'ice' | 'isClosing'>,
   { departed }: Departure,
 ) {
   const { logger: log, membership, metrics } = deps;
@@ -45,7 +42,7 @@ export function createSeating(
     // taken from the connection before the reload, whose own disconnect finds it gone and
     // stays quiet). Not in our own shutdown, as in onDisconnect: the client comes back
     // with its ticket.
-    if ((deps.isClosing ?? deps.isShuttingDown)()) await membership.leave(roomId, peerId, socket.id);
+    if (deps.isClosing()) await membership.leave(roomId, peerId, socket.id);
     else await departed(socket, { roomId, peerId, name }, 'disconnect');
   };
 

@@ -40,8 +40,8 @@ export interface SignalingDeps {
   revocations: TicketRevocations;
   ice: (peerId: string) => IceGrant;
   isShuttingDown: () => boolean;
-  /** Whether our shutdown sends the sockets away now (shutdown.ts isClosing); default isShuttingDown. */
-  isClosing?: () => boolean;
+  /** Whether our shutdown sends the sockets away now (shutdown.ts isClosing). */
+  isClosing: () => boolean;
   /** Who is in which room: the cap, names and member lists (membership.ts). */
   membership: MembershipStore;
   /**

@@ -142,6 +142,7 @@ describe('malformed input', () => {
           throw new Error('ice exploded');
         },
         isShuttingDown: () => false,
+        isClosing: () => false,
         membership: createMemoryMembership(),
         guardFor: () => undefined,
       }),

@@ -76,6 +76,7 @@ async function startRacingServer(
       revocations,
       ice: () => ({ iceServers: [], iceExpiresAt: 0 }),
       isShuttingDown: () => false,
+      isClosing: () => false,
       membership,
       // As app.ts: the guard reports each packet (heardAt, read before a resume).
       guardFor: (socket, hooks) => {
