@@ -740,6 +740,9 @@ test('Save the chat writes the lines the page holds to a text file: dated, as sh
   await sendMessage(alice.page, 'first row\nsecond *row*');
   // Bob's line, edited (↑ in the empty box).
   await sendMessage(page, 'a typo');
+  // Shown first: our page draws its line in the task after the send's (chat-send.ts), and ↑ edits
+  // only a line drawn; under load the key came between.
+  await waitForMessage(page, { from: bob.id, text: 'a typo' });
   const input = page.getByTestId('message-input');
   await input.press('ArrowUp');
   await expect(page.getByTestId('edit-bar')).toBeVisible();
