@@ -136,8 +136,15 @@ export function normalizeName(raw: unknown): NameResult {
   if (!scriptsMixWell(scriptsOf(name))) {
     return { ok: false, reason: 'name mixes letters of scripts that look alike (like Latin and Cyrillic)' };
   }
-  if (RESERVED_NAMES.has(foldName(name))) {
+  const folded = foldName(name);
+  if (RESERVED_NAMES.has(folded)) {
     return { ok: false, reason: 'that name is how the page labels each person’s own lines and reactions' };
+  }
+  if (PAGE_MARK_AT_END.test(folded)) {
+    return {
+      ok: false,
+      reason: 'that name ends as the page marks a name (“(you)”, “(earlier)”, a key code like “#3f2a”, “✓”)',
+    };
   }
   return { ok: true, name };
 }
@@ -153,6 +160,16 @@ export const SELF_LABEL = 'You';
  * that would pass for whoever reads them.
  */
 const RESERVED_NAMES: ReadonlySet<string> = new Set([SELF_LABEL.toLowerCase()]);
+
+/**
+ * What the page writes after a member's name, at the end of a folded name: "(you)" (Save the
+ * chat, the list's own row), "(earlier)" (a gone author's line), a twin's key code ("#3f2a",
+ * "#3f2a 91c0") or "(no key yet, 2)" / "(same key as another)" (client/twins.ts), the list's ✓
+ * (a member proved the room key). A member called "Alice (you)" was written as Alice in the
+ * saved chat, and "Alice ✓" read as a proved Alice in the list.
+ */
+const PAGE_MARK_AT_END =
+  /(?:\((?:you|earlier|no key yet(?:, \d+)?|same key as another)\)|#\s?\p{AHex}{4}(?: \p{AHex}{4})*|[\u2713\u2714\u2611\u2705\u{1F5F8}])$/u;
 
 // Characters that render as nothing, or change nothing but how a neighbour is drawn: every
 // default-ignorable one (zero-width spaces and joiners, bidi controls, soft hyphen, BOM,

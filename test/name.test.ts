@@ -190,3 +190,34 @@ test('"You", the label of our own lines and reactions, is no member’s name; na
   assert.match((normalizeName('You') as { reason: string }).reason, /own lines/);
   for (const name of ['Youssef', 'You 2', 'Not you']) assert.equal(accepted(name), name);
 });
+
+test('a name may not end as the page marks a name: "(you)", "(earlier)", a key code, "(no key yet, 2)", ✓', () => {
+  const marked = [
+    'Alice (you)',
+    'Alice (YOU)',
+    'Alice （you）',
+    'Alice(earlier)',
+    'Alice #3f2a',
+    'Alice #3F2A 91c0',
+    'Alice #３f2a',
+    'Alice (no key yet, 2)',
+    'Alice (same key as another)',
+    'Alice ✓',
+    'Alice✔',
+    'Alice ✅',
+  ];
+  for (const name of marked) assert.ok(refused(name), JSON.stringify(name));
+  assert.match((normalizeName('Alice (you)') as { reason: string }).reason, /ends as the page marks a name/);
+  // Marks only at the end, and only the page's own: a name may hold them otherwise.
+  for (const name of [
+    '(you) and me',
+    'Alice (work)',
+    'Team #42',
+    'Room #12345',
+    '✓ Alice',
+    'Earlier',
+    'Alice #cafe bar',
+  ]) {
+    assert.equal(accepted(name), name, JSON.stringify(name));
+  }
+});
