@@ -41,8 +41,16 @@ type NotifyChoice = 'off' | 'on' | 'text';
 type AlertOptions = NotificationOptions & { renotify?: boolean };
 
 export interface Attention {
-  /** A chat line from someone else (`from`: its author's peer id) arrived; `mentionsYou`: it names us. */
-  incoming(line: { from: string; id: string }, senderName: string, text: string, mentionsYou?: boolean): void;
+  /**
+   * A chat line from someone else (`from`: its author's peer id) arrived; `mentionsYou`: it names
+   * us; `privateFrom` set: written to us alone.
+   */
+  incoming(
+    line: { from: string; id: string; privateFrom?: string },
+    senderName: string,
+    text: string,
+    mentionsYou?: boolean,
+  ): void;
   /** A line from someone else was deleted (`mentionsYou` null) or edited: counted as it now is. */
   revised(from: string, id: string, mentionsYou: boolean | null): void;
   /** The reader is at the newest line: the mentions below are seen. */
@@ -185,11 +193,19 @@ export function createAttention(
    */
   const onScreen = new Map<string, { key: string; shown: Notification }>();
 
-  function notify(key: string, from: string, senderName: string, text: string, mentionsYou: boolean): void {
+  function notify(
+    key: string,
+    from: string,
+    senderName: string,
+    text: string,
+    mentionsYou: boolean,
+    privately: boolean,
+  ): void {
     if (!supported || choice === 'off' || Notification.permission !== 'granted') return;
     if (!allowed(from, mentionsYou)) return;
-    // Names isolated (U+2068 … U+2069): a right-to-left one turned the whole title around.
-    const title = `${isolate(senderName)}${mentionsYou ? ' mentioned you' : ''} — roomlink`;
+    // Names isolated (U+2068 … U+2069): a right-to-left one turned the whole title around. A
+    // private line says so, as the page marks it: its words read as said to the room.
+    const title = `${isolate(senderName)}${mentionsYou ? ' mentioned you' : ''}${privately ? ' (privately)' : ''} — roomlink`;
     // Without the text: the room's count, not the sender's (the title names the latest sender).
     const body =
       choice === 'text' ? text.slice(0, BODY_MAX) : `${unread} new message${unread === 1 ? '' : 's'} in the room`;
@@ -213,7 +229,7 @@ export function createAttention(
       baseTitle = name === null ? pageTitle : `${isolate(name)} · roomlink`;
       showCounts();
     },
-    incoming({ from, id }, senderName, text, mentionsYou = false) {
+    incoming({ from, id, privateFrom }, senderName, text, mentionsYou = false) {
       if (ignored(from)) return;
       const away = hidden();
       const mention = mentionsYou && (away || !following());
@@ -226,7 +242,7 @@ export function createAttention(
         dropOldest(counted, MAX_COUNTED_LINES);
       }
       showCounts();
-      if (away) notify(key, from, senderName, text, mentionsYou);
+      if (away) notify(key, from, senderName, text, mentionsYou, privateFrom !== undefined);
     },
     revised(from, id, mentionsYou) {
       const key = lineKey(from, id);

@@ -162,3 +162,21 @@ test('an ignored member’s lines raise no count, mark no mention and notify not
   assert.equal(document.title, '(1) roomlink');
   assert.equal(notifications.length, before + 1);
 });
+
+test('a private line’s notification says it is private, a room line’s does not', () => {
+  const attention = createAttention(
+    () => true,
+    () => Date.now(),
+  );
+  attention.incoming({ from: 'dora-00000001', id: 'p1', privateFrom: 'dora-00000001' }, 'Dora', 'just you', false);
+  assert.match(attention.notified().last?.title ?? '', /^\u2068Dora\u2069 \(privately\) — roomlink$/);
+  attention.incoming(
+    { from: 'dora-00000001', id: 'p2', privateFrom: 'dora-00000001' },
+    'Dora',
+    '@Alice just you',
+    true,
+  );
+  assert.match(attention.notified().last?.title ?? '', /^\u2068Dora\u2069 mentioned you \(privately\) — roomlink$/);
+  attention.incoming(lineOf('dora-00000001', 'r1'), 'Dora', 'to all', false);
+  assert.match(attention.notified().last?.title ?? '', /^\u2068Dora\u2069 — roomlink$/);
+});
