@@ -239,6 +239,8 @@ test('a reply shows its quote on the other side and in a late joiner’s history
   await carol.page.keyboard.type('thanks @');
   const options = carol.page.getByTestId('mention-list').getByRole('option');
   await expect(options).toHaveText(['@alice', '@bob', '@mallory']);
+  // Only the name isolated: "@" inside it went to the end of a right-to-left name ("שרה@").
+  await expect(options.locator('bdi')).toHaveText(['alice', 'bob', 'mallory']);
   // A screen reader is told the list opened, and what Enter does now (a textarea cannot say
   // it is an expanded combobox).
   await expect(carol.page.locator('#announcer')).toContainText(

@@ -56,7 +56,8 @@ export function createMentionBox(
         option.dataset.index = String(index);
         option.setAttribute('role', 'option');
         option.setAttribute('aria-selected', String(index === active));
-        option.append(el('bdi', { text: `@${name}` }));
+        // "@" outside the name's isolate: inside, a right-to-left name put it at its end.
+        option.append('@', el('bdi', { text: name }));
         return option;
       }),
     );
