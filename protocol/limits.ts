@@ -30,9 +30,11 @@ export const ROOM_KEY_LENGTH = 22;
  * channel/room.ts ROOM_NAME_VERSION), sent only to members that said 9. 10: the receiver of an
  * edit or deletion acknowledges it (`ack`, under channel/edits.ts editAckId, which an older page
  * takes and ignores), and its author sends it again until it does (channel/edits.ts
- * EDIT_ACK_VERSION): from members that said 9 or less no ack is awaited.
+ * EDIT_ACK_VERSION): from members that said 9 or less no ack is awaited. 11: a file offer may
+ * carry the line the file answers (`re`, channel/files.ts FILE_REPLY_VERSION), only to members
+ * that said 11.
  */
-export const CHANNEL_PROTOCOL_VERSION = 10;
+export const CHANNEL_PROTOCOL_VERSION = 11;
 
 export const NAME_MIN_LENGTH = 1;
 export const NAME_MAX_LENGTH = 32;

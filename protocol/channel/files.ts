@@ -7,9 +7,15 @@
 // FILE_EARLIER_VERSION). Everything here is as untrusted as any peer message: the
 // schemas bound every field, and the receiver still checks what the bytes do against what
 // the offer said (size, range, SHA-256).
+//
+// An offer may answer a line, as a chat line does (`re`, since FILE_REPLY_VERSION). A chat
+// line's `re` is covered by its author's signature because members pass lines on (history,
+// relays); offers are not signed, and need not be: they go only on the sender's own link (a
+// relay passes no file message: relay.ts RELAYABLE_TYPES), which speaks for the sender as far
+// as its hello proved the room key, and no member passes them on, so none can alter them.
 import * as z from 'zod/mini';
 import { PEER_ID_PATTERN } from '../limits.ts';
-import { lineTimeSchema, MESSAGE_ID_PATTERN } from './chat.ts';
+import { lineTimeSchema, MESSAGE_ID_PATTERN, replySchema } from './chat.ts';
 import type { ChannelRate } from './rates.ts';
 
 /** Larger files are refused at the offer (a sanity bound, far above what anyone sends). */
@@ -54,6 +60,12 @@ export const FILE_QUEUE_VERSION = 6;
  * page's strict schema refuses the whole offer with a field it does not know.
  */
 export const FILE_EARLIER_VERSION = 8;
+/**
+ * From this version of the channel protocol on, an offer may carry the line the file answers
+ * (`re`, chat.ts replySchema): a file or voice message sent as a reply. A member that said an
+ * older version gets the offer without it (its strict schema would refuse the whole offer).
+ */
+export const FILE_REPLY_VERSION = 11;
 /** Transfers from one member to another running at once, at most (both sides hold to it). */
 export const MAX_RUNNING_TRANSFERS = 4;
 /**
@@ -98,6 +110,11 @@ export const fileSchemas = [
      * clock), before you joined. Sent only to members that said FILE_EARLIER_VERSION.
      */
     at: z.optional(lineTimeSchema),
+    /**
+     * The line the file answers, as a chat line's `re` names it (its quote goes above the
+     * file's line). Sent only to members that said FILE_REPLY_VERSION.
+     */
+    re: z.optional(replySchema),
   }),
   /** The receiver takes it: send from byte `from` on (0, or where an interrupted one stopped). */
   z.strictObject({ t: z.literal('file:accept'), id: transferId, from: byteCount }),

@@ -1,6 +1,6 @@
-// The files wire format: offers and answers parse only when well formed (and never throw),
-// chunk frames and arrival marks round-trip and reject garbage, and hostile names come out
-// safe.
+// The files wire format: offers (a reply's `re` as a chat line's) and answers parse only when
+// well formed (and never throw), chunk frames and arrival marks round-trip and reject garbage,
+// and hostile names come out safe.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
@@ -12,7 +12,9 @@ import {
   isPlayableAudioType,
   isPreviewableType,
   MAX_FILE_NAME_LENGTH,
+  MAX_REPLY_EXCERPT_LENGTH,
   MAX_TIMESTAMP_MS,
+  NAME_MAX_LENGTH,
   parseChannelMessage,
   sanitizeFileName,
   transferIdOfLabel,
@@ -21,6 +23,7 @@ import {
 const id = 'V1StGXR8_Z5jdHi6B-myT';
 const sha256 = 'a'.repeat(64);
 const offer = { t: 'file:offer', id, name: 'notes.txt', size: 12, type: 'text/plain', sha256 };
+const re = { from: 'alice-00001', id: 'lineId-00000000001', name: 'alice', text: 'send me the notes' };
 
 test('a well-formed offer and every answer parse', () => {
   assert.deepEqual(parseChannelMessage(JSON.stringify(offer)), offer);
@@ -30,6 +33,15 @@ test('a well-formed offer and every answer parse', () => {
   for (const at of [0, 1_700_000_000_000, MAX_TIMESTAMP_MS]) {
     const earlier = { ...offer, at };
     assert.deepEqual(parseChannelMessage(JSON.stringify(earlier)), earlier);
+  }
+  // Sent as a reply (FILE_REPLY_VERSION): the line it answers, as a chat line's `re` names it;
+  // private, and to a newcomer, too.
+  for (const reply of [
+    { ...offer, re },
+    { ...offer, re: { ...re, name: 'n'.repeat(NAME_MAX_LENGTH), text: 'y'.repeat(MAX_REPLY_EXCERPT_LENGTH) } },
+    { ...offer, to: 'peer-0000001', at: 1_700_000_000_000, re },
+  ]) {
+    assert.deepEqual(parseChannelMessage(JSON.stringify(reply)), reply);
   }
   for (const message of [
     { t: 'file:accept', id, from: 0 },
@@ -62,6 +74,19 @@ test('malformed file messages are null, never a throw', () => {
     { ...offer, at: '1700000000000' },
     { ...offer, at: null },
     { ...offer, extra: true },
+    // A reply reference as a chat line's would be refused: the whole offer is, as that line is.
+    { ...offer, re: null },
+    { ...offer, re: 'V1StGXR8_Z5jdHi6B-myT' },
+    { ...offer, re: {} },
+    { ...offer, re: { ...re, from: 'not a peer id!' } },
+    { ...offer, re: { ...re, id: '../../etc' } },
+    { ...offer, re: { ...re, name: '' } },
+    { ...offer, re: { ...re, name: 'n'.repeat(NAME_MAX_LENGTH + 1) } },
+    { ...offer, re: { ...re, text: '' } },
+    { ...offer, re: { ...re, text: 'y'.repeat(MAX_REPLY_EXCERPT_LENGTH + 1) } },
+    { ...offer, re: { ...re, text: 42 } },
+    { ...offer, re: { ...re, sig: 'x' } },
+    { ...offer, re: { from: re.from, id: re.id, name: re.name } },
     { t: 'file:accept', id },
     { t: 'file:accept', id, from: '0' },
     { t: 'file:decline', id, reason: 'because' },
