@@ -2,6 +2,7 @@
 // it concerns — offers and the sender's cancels to receiving.ts, answers to our offers to
 // sending.ts — and hands incoming transfer channels to the receiving side.
 
+import type { ReplyRef } from '../../protocol/index.ts';
 import { defineFeature, type MemberHandle } from '../feature.ts';
 import type { KeptFiles } from '../files/kept.ts';
 import type { ShowFileLine } from '../files/line.ts';
@@ -124,11 +125,14 @@ export function createFiles(options: FilesOptions) {
       sending.keepUnfinished();
       receiving.leave();
     },
-    /** Sends each file to the room, or to one member only: offered in the order given (sending.ts send). */
-    sendFiles(files: Iterable<File>, to: MemberHandle | null = null): Promise<string[]> {
+    /**
+     * Sends each file to the room, or to one member only: offered in the order given (sending.ts
+     * send); with `re`, each as an answer to that line.
+     */
+    sendFiles(files: Iterable<File>, to: MemberHandle | null = null, re: ReplyRef | null = null): Promise<string[]> {
       const members = [...options.members()].filter((member) => !member.disposed);
       const sends: Promise<string>[] = [];
-      for (const file of files) sends.push(sending.send(file, members, to, sends.at(-1)));
+      for (const file of files) sends.push(sending.send(file, members, to, sends.at(-1), re));
       return Promise.all(sends);
     },
   };

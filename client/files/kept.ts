@@ -4,6 +4,7 @@
 // disk until the sweep (sink.ts). A file's line that goes for good (past the lines the page
 // keeps) removes the file and takes it off the list; so does the tab's end (sessionStorage
 // goes with it, and the sweep takes the file a day later).
+import { type ReplyRef, replySchema } from '../../protocol/index.ts';
 
 /** What a kept file's line is drawn from again. Names were made safe when it was received. */
 export interface KeptFile {
@@ -23,6 +24,8 @@ export interface KeptFile {
    * joined, when it was sent (FileLineInfo.sharedAt): where its line goes among the others.
    */
   at: number;
+  /** The line it answers, if it came as a reply (FileLineInfo.re). */
+  re?: ReplyRef;
 }
 
 /**
@@ -132,6 +135,9 @@ export function forgetting(
 export const isString = (value: unknown, max: number): value is string =>
   typeof value === 'string' && value.length <= max;
 export const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+/** No reply, or one as a chat line's `re` would be. */
+export const isReplyOrNone = (value: unknown): value is ReplyRef | undefined =>
+  value === undefined || replySchema.safeParse(value).success;
 
 /** The stored list is this page's own writing, but storage outlives versions of the page. */
 function isKeptFile(value: unknown): value is KeptFile {
@@ -149,6 +155,7 @@ function isKeptFile(value: unknown): value is KeptFile {
     // The entry sink.ts made for this transfer: `${id}-` and its own suffix, nothing else.
     v['entry'].startsWith(`${v['id']}-`) &&
     !/[/\\]/.test(v['entry']) &&
-    isCount(v['at'])
+    isCount(v['at']) &&
+    isReplyOrNone(v['re'])
   );
 }

@@ -1,5 +1,6 @@
 // What the files feature needs from the page for one transfer's chat line. The view
 // (view/file-line.ts) implements it; unit tests use a recording stand-in.
+import type { ReplyRef } from '../../protocol/index.ts';
 import type { ProgressSnapshot } from './progress.ts';
 import type { RecipientLabel } from './sent-line.ts';
 
@@ -31,6 +32,11 @@ export interface FileLineInfo {
    * earlier lines by this time, not at the bottom as a new file. Absent for any other.
    */
   sharedAt?: number;
+  /**
+   * The line the file answers (sent as a reply: its offer's `re`, or ours as we sent it): its
+   * quote goes above the file's line, as above a chat line's text. Absent for any other.
+   */
+  re?: ReplyRef;
 }
 
 /**

@@ -8,7 +8,9 @@
 // bytes go on from those kept: unfinished.ts, receiving-turns.ts). One sent to
 // the room before we joined (its offer says when: `at`) is taken by the same rules; only its
 // line goes elsewhere, among the earlier lines by that time, if it comes as the link to its
-// sender opens, when such offers are made (EARLIER_OFFERS_MS).
+// sender opens, when such offers are made (EARLIER_OFFERS_MS). One sent as a reply (`re`,
+// checked by the parser as a chat line's is) shows its quote as a chat line does, and keeps it
+// for a reload.
 import { type FileOffer, MAX_PENDING_OFFERS, sanitizeFileName } from '../../protocol/index.ts';
 import type { MemberHandle } from '../feature.ts';
 import type { KeptFiles } from './kept.ts';
@@ -105,6 +107,7 @@ export function createOffers(options: OffersOptions) {
     const { at } = message;
     const earlier = at !== undefined && !member.cameAfterUs && clock() - slot.openedAt <= EARLIER_OFFERS_MS;
     const sharedAt = earlier ? Math.min(at, now) : null;
+    const re = message.re === undefined ? {} : { re: message.re };
     const record: Received = {
       id: message.id,
       offer: { size, sha256, type },
@@ -130,6 +133,7 @@ export function createOffers(options: OffersOptions) {
         type,
         privateWith: message.to === undefined ? null : member.name,
         at: sharedAt ?? now,
+        ...re,
       },
       line: options.showLine(
         {
@@ -144,6 +148,7 @@ export function createOffers(options: OffersOptions) {
           privateWith: message.to === undefined ? null : member.name,
           privateWithId: message.to === undefined ? null : member.id,
           ...(sharedAt === null ? {} : { sharedAt }),
+          ...re,
         },
         {
           accept: () => turns.accept(member, record),

@@ -88,6 +88,7 @@ export function keptFile(record: Sent, from: string, reloaded?: 'reloaded'): Sen
     privateWith: record.to === null ? null : (record.recipients.get(record.to)?.member.name ?? null),
     privateWithId: record.to,
     at: record.at,
+    ...(record.re === null ? {} : { re: record.re }),
     state: line.state,
     status: line.status,
     recipients: line.recipients,

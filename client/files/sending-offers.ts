@@ -2,9 +2,10 @@
 // running at once (turns.ts: every file to a member whose hello said FILE_QUEUE_VERSION,
 // `concurrent` at a time to an older one, the rest waiting here); the accepts that came while
 // `concurrent` ran, started as those end; and the cancels, said again when the link is back.
-// An offer to a member that joined after the file was sent says when it was (sending-shared.ts).
-import type { CancelReason } from '../../protocol/index.ts';
-import { createSlot, type MemberHandle } from '../feature.ts';
+// An offer to a member that joined after the file was sent says when it was (sending-shared.ts);
+// one of a file sent as a reply, the line it answers, to a member that takes it.
+import { type CancelReason, FILE_REPLY_VERSION } from '../../protocol/index.ts';
+import { createSlot, type MemberHandle, speaks } from '../feature.ts';
 import type { Recipient, Sent } from './sending-record.ts';
 import { takesEarlierFiles } from './sending-shared.ts';
 import { due, offersAtOnce } from './turns.ts';
@@ -19,6 +20,15 @@ const sendSlot = createSlot('files:send', () => ({
   queue: [] as string[],
   untold: new Map<string, CancelReason>(),
 }));
+
+/**
+ * Whether the member takes an offer's `re` (FILE_REPLY_VERSION): not one whose hello said an
+ * older version, whose strict schema would refuse the whole offer, nor one that said none yet
+ * (files go on a direct link, whose hello comes first: turns.ts). It gets the file without
+ * the quote.
+ */
+export const takesFileReplies = (member: Pick<MemberHandle, 'version'>): boolean =>
+  speaks(member, FILE_REPLY_VERSION, false);
 
 export interface OffersOptions {
   concurrent: number;
@@ -58,6 +68,7 @@ export function createOffers(options: OffersOptions) {
     const recipient = record.recipients.get(member.id);
     // It joined after the file was sent: when that was, for its page to place the line.
     const at = recipient?.late && takesEarlierFiles(member) ? { at: record.at } : {};
+    const re = record.re !== null && takesFileReplies(member) ? { re: record.re } : {};
     // If it cannot go now it goes when the channel opens (see opened); the line says so meanwhile.
     const sent = member.send({
       t: 'file:offer',
@@ -68,6 +79,7 @@ export function createOffers(options: OffersOptions) {
       sha256: record.sha256,
       ...to,
       ...at,
+      ...re,
     });
     if (recipient) {
       recipient.unsent = !sent;

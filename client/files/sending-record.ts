@@ -2,6 +2,7 @@
 // later (sending-shared.ts): one record per file, with one entry per recipient (the room's
 // members and those who joined since, or one member). The parts of sending.ts (sending-*.ts)
 // read and move these; the record is let go once it is over for every recipient and not shared.
+import type { ReplyRef } from '../../protocol/index.ts';
 import type { MemberHandle } from '../feature.ts';
 import { type FileLine, isFinal } from './line.ts';
 import { createProgressMeter, type ProgressMeter } from './progress.ts';
@@ -78,6 +79,8 @@ export interface Sent {
   shared: boolean;
   /** When it was sent (ms since the epoch). */
   at: number;
+  /** The line it answers (sent as a reply), or null. */
+  re: ReplyRef | null;
 }
 
 /** A member the file is for, before anything went to it (a file of `size` bytes; `late`: see Recipient). */

@@ -12,6 +12,7 @@
 // together here (sending-*.ts: the record, its line, the offers to each member, a recipient's
 // channel, where each recipient stands, what its page answers, the sharing with newcomers).
 import { nanoid } from 'nanoid';
+import type { ReplyRef } from '../../protocol/index.ts';
 import type { MemberHandle } from '../feature.ts';
 import { hashFile } from './hash.ts';
 import { type FileLineActions, isFinal, type ShowFileLine } from './line.ts';
@@ -117,13 +118,14 @@ export function createSending(options: SendingOptions) {
    * of the file picked before it, files.ts sendFiles) is done: the files of one pick are
    * offered in the order picked, not as their hashes end (2 at once, hash.ts), and so are
    * their lines on every page, and the transfers each member takes (an exploratory pass: one,
-   * three, two).
+   * three, two). With `re`, the file answers that line: its line and its offers say so.
    */
   async function send(
     file: File,
     members: readonly MemberHandle[],
     to: MemberHandle | null,
     earlier: Promise<unknown> = Promise.resolve(),
+    re: ReplyRef | null = null,
   ): Promise<string> {
     const id = nanoid();
     // Not to a member this page shut out (held, or without the room key): nothing goes to it.
@@ -141,6 +143,7 @@ export function createSending(options: SendingOptions) {
       cancelled: false,
       unreadable: false,
       shared: false,
+      re,
       line: options.showLine(
         {
           id,
@@ -153,6 +156,7 @@ export function createSending(options: SendingOptions) {
           nameChanged: false,
           privateWith: to?.name ?? null,
           privateWithId: to?.id ?? null,
+          ...(re === null ? {} : { re }),
         },
         lineActions(id),
       ),

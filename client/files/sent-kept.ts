@@ -7,7 +7,8 @@
 // the page goes as they stand then, every recipient without the file "stopped" by the reload
 // (sending.ts keepUnfinished, sending-line.ts stoppedByReload).
 
-import { isCount, isString, type TabStorage, tabList } from './kept.ts';
+import type { ReplyRef } from '../../protocol/index.ts';
+import { isCount, isReplyOrNone, isString, type TabStorage, tabList } from './kept.ts';
 import { type FileState, isFinal } from './line.ts';
 import type { RecipientLabel } from './sent-line.ts';
 
@@ -28,6 +29,8 @@ export interface SentFile {
   privateWithId: string | null;
   /** When it was sent (ms since the epoch): where its line goes among the others. */
   at: number;
+  /** The line it answers, if it went as a reply (FileLineInfo.re). */
+  re?: ReplyRef;
   /** How the line ended: its state, its words, and where each recipient stood. */
   state: FileState;
   status: string;
@@ -100,6 +103,7 @@ function isSentFile(value: unknown): value is SentFile {
     (v['privateWith'] === null || isString(v['privateWith'], 64)) &&
     (v['privateWithId'] === null || isString(v['privateWithId'], 64)) &&
     isCount(v['at']) &&
+    isReplyOrNone(v['re']) &&
     typeof v['state'] === 'string' &&
     isFinal(v['state']) &&
     isString(v['status'], 200) &&

@@ -1,20 +1,27 @@
 // Pages for the files feature's tests (files-feature.test.ts, files-turns.test.ts,
-// files-shared.test.ts): each runs createFiles against stand-in members, with messages passed
-// through the real parser and chunks through stand-in data channels, and records what its file
-// lines show; what it lists of the files it sent, and of those it was receiving, for its next
-// load is files/sent-kept.ts's and files/unfinished.ts's own list, over its tab's storage in
-// memory (a Tab: carried over a reload by reload(…, 'keeping its tab')).
+// files-shared.test.ts, files-replies.test.ts): each runs createFiles against stand-in members,
+// with messages passed through the real parser and chunks through stand-in data channels, and
+// records what its file lines show; what it lists of the files it sent, and of those it was
+// receiving (and, if its Tab says so, of those it received to disk), for its next load is
+// files/sent-kept.ts's and files/unfinished.ts's (files/kept.ts's) own list, over its tab's
+// storage in memory (a Tab: carried over a reload by reload(…, 'keeping its tab')).
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import type { MemberHandle, SlotKey } from '../../client/feature.ts';
 import { createFiles } from '../../client/features/files.ts';
+import { keptFiles } from '../../client/files/kept.ts';
 import type { FileLine, FileLineActions, FileLineInfo, FileState } from '../../client/files/line.ts';
 import type { ProgressSnapshot } from '../../client/files/progress.ts';
 import { type SentFile, sentFiles } from '../../client/files/sent-kept.ts';
 import { labelText } from '../../client/files/sent-line.ts';
 import type { StoreOpener } from '../../client/files/store.ts';
 import { unfinishedFiles } from '../../client/files/unfinished.ts';
-import { type ChannelMessage, encodeChannelMessage, parseChannelMessage } from '../../protocol/index.ts';
+import {
+  type ChannelMessage,
+  encodeChannelMessage,
+  type FileOffer,
+  parseChannelMessage,
+} from '../../protocol/index.ts';
 
 export interface ShownLine {
   info: FileLineInfo;
@@ -119,6 +126,8 @@ export interface Tab {
   storage: Map<string, string>;
   /** Where received files go (files/store.ts): by default, memory (no worker here). */
   openStore?: StoreOpener;
+  /** Lists the files it received to disk for its next load (files/kept.ts; needs a disk openStore). */
+  keepsReceived?: boolean;
 }
 
 export function createPage(id: string, stallMs?: number, tab: Tab = { storage: new Map() }): Page {
@@ -153,6 +162,7 @@ export function createPage(id: string, stallMs?: number, tab: Tab = { storage: n
     acceptLimit: () => page.acceptLimit,
     ignored: (peerId) => page.ignored.has(peerId),
     sent: sentList,
+    ...(tab.keepsReceived ? { kept: keptFiles('room', storage) } : {}),
     unfinished: unfinishedFiles('room', storage),
     ...(tab.openStore ? { openStore: tab.openStore } : {}),
     ...(stallMs === undefined ? {} : { stallMs }),
@@ -358,6 +368,19 @@ export function roomStalling(stallMs: number | undefined, ...ids: string[]): Pag
   for (let i = 0; i < pages.length; i++)
     for (let j = i + 1; j < pages.length; j++) link(pages[i] as Page, pages[j] as Page);
   return pages;
+}
+
+/** The offers `page` sends the member `id` from now on (its handle's send, watched). */
+export function offersTo(page: Page, id: string): FileOffer[] {
+  const member = page.members.get(id);
+  assert.ok(member);
+  const offers: FileOffer[] = [];
+  const send = member.send;
+  member.send = (message) => {
+    if (message.t === 'file:offer') offers.push(message);
+    return send(message);
+  };
+  return offers;
 }
 
 export const turns = async (n: number) => {

@@ -8,24 +8,22 @@ import { mock, test } from 'node:test';
 import { AWAY_MS } from '../../client/files/sending-recipients.ts';
 import { MAX_SHARED_FILES } from '../../client/files/sending-shared.ts';
 import { labelText } from '../../client/files/sent-line.ts';
-import type { FileOffer } from '../../protocol/index.ts';
 import { FILE_EARLIER_VERSION } from '../../protocol/index.ts';
-import { fileOf, hello, joinLater, lineOf, type Page, room, sha, stateOf, turns, until } from './files-pages.ts';
+import {
+  fileOf,
+  hello,
+  joinLater,
+  lineOf,
+  offersTo,
+  type Page,
+  room,
+  sha,
+  stateOf,
+  turns,
+  until,
+} from './files-pages.ts';
 
 const SHARED = 'shared: it goes to whoever joins';
-
-/** The offers `page` sends the member `id` from now on (its handle's send, watched). */
-function offersTo(page: Page, id: string): FileOffer[] {
-  const member = page.members.get(id);
-  assert.ok(member);
-  const offers: FileOffer[] = [];
-  const send = member.send;
-  member.send = (message) => {
-    if (message.t === 'file:offer') offers.push(message);
-    return send(message);
-  };
-  return offers;
-}
 
 /** A room whose pages all said FILE_EARLIER_VERSION. */
 function sharingRoom(...ids: string[]): Page[] {
