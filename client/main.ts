@@ -214,6 +214,7 @@ const { files, showEarlier } = wireFiles({
   ownId,
   selfName,
   views,
+  composer: page,
   privateTarget,
   signals,
   say,

@@ -1,16 +1,18 @@
-// Replies on the chat's lines: each message gets a Reply button (and R on the current line
-// of the list, list-focus.ts, never while typing: the keys of fields are their own), and a
-// reply gets its quote above its text (reply-quote.ts). This module holds what the quotes
-// check against: the author name and text of the messages shown as their authors', by
-// (author, id), as many as the page keeps lines, and apart those shown as relayed (history of an
-// author who left before we learned its key), which a quote shows as the relaying member's
-// word; and the quotes of lines not shown (yet): history may place a reply before the line it
-// answers (each waits for its own author's key), whose quote is then drawn again once the
-// original is here. A quote of a line its author edited shows the new text, of one deleted
-// "message deleted", also where the page does not hold the line: the excerpt inside the reply
-// is only the replier's word of what the line said, and the author's signed edit (edits.ts)
-// outweighs it. So does the line as history relays it (edited, or deleted), when its author left:
-// shown above the reply as it now reads, it is not quoted below it as it once read.
+// Replies on the chat's lines: each message gets a Reply button (and R on the current line of
+// the list, list-focus.ts, never while typing: the keys of fields are their own), and so does
+// each file's line (quoted by its name, a voice message as one: wiring/files.ts); a reply, and
+// a file or voice message sent as one, gets its quote above its text or name (reply-quote.ts).
+// This module holds what the quotes check against: the author name and text of the messages
+// shown as their authors', by (author, id), as many as the page keeps lines, and apart those
+// shown as relayed (history of an author who left before we learned its key), which a quote
+// shows as the relaying member's word; and the quotes of lines not shown (yet): history may
+// place a reply before the line it answers (each waits for its own author's key), whose quote
+// is then drawn again once the original is here. A quote of a line its author edited shows the
+// new text, of one deleted "message deleted", also where the page does not hold the line: the
+// excerpt inside the reply is only the replier's word of what the line said, and the author's
+// signed edit (edits.ts) outweighs it. So does the line as history relays it (edited, or
+// deleted), when its author left: shown above the reply as it now reads, it is not quoted
+// below it as it once read.
 import type { ReplyRef } from '../../protocol/index.ts';
 import { dropOldest } from '../bounded.ts';
 import { lineKey } from '../features/transcript.ts';
@@ -44,6 +46,8 @@ export interface Repliable {
   readonly relayedBy?: string | undefined;
   /** Under a name someone here has now, by a member gone: quotes mark it as the line does ("(earlier)"). */
   readonly earlier?: boolean | undefined;
+  /** A file's line, whose `text` is its name (or "Voice message"): quoted as written (Original.literal). */
+  readonly literal?: boolean | undefined;
 }
 
 /**
@@ -172,6 +176,7 @@ export function createReplies(list: HTMLElement, { start, reveal, revision = () 
           text: line.text,
           privateWith: line.privateWith,
           earlier: line.earlier === true,
+          literal: line.literal === true,
         };
         originals.delete(key);
         originals.set(key, held);
@@ -189,7 +194,14 @@ export function createReplies(list: HTMLElement, { start, reveal, revision = () 
         fillWaiting(key, held);
       }
       const re: ReplyRef = { from: line.from, id: line.id, name: line.name, text: excerptOf(line.text) };
-      targets.set(item, { re, privateWith: line.privateWith, own: line.own === true, relayedBy: line.relayedBy });
+      const literal = line.literal === true ? { literal: true } : {};
+      targets.set(item, {
+        re,
+        privateWith: line.privateWith,
+        own: line.own === true,
+        relayedBy: line.relayedBy,
+        ...literal,
+      });
       const button = el('button', { className: 'line-reply', testId: 'reply', text: 'Reply' });
       button.type = 'button';
       button.setAttribute('aria-keyshortcuts', 'R');

@@ -1,15 +1,16 @@
-// The reply being written: "Replying to Bob: shall we…" above the message box, with a ✕
-// that cancels it (so does Escape in the box: composer-bar.ts). It holds what the next line
-// answers until that line is sent, cancelled, or another reply is started. A reply to a
-// private line stays private to the same member: starting one chooses that member (wiring/message-box.ts), and choosing
-// anyone else cancels it, so an excerpt of a private line never goes to others. The line it
-// answers edited meanwhile, the bar reads (and the reply carries) its new words; deleted,
-// the reply is cancelled and said so, as a deleted line cannot be answered.
+// The reply being written: "Replying to Bob: shall we…" above the message box, with a ✕ that
+// cancels it (so does Escape in the box: composer-bar.ts). It holds what the next line answers
+// until that line is sent (or a file or voice message, as the reply: wiring/files.ts),
+// cancelled, or another reply is started. A reply to a private line stays private to the same
+// member: starting one chooses that member (wiring/message-box.ts), and choosing anyone else
+// cancels it, so an excerpt of a private line never goes to others. The line it answers edited
+// meanwhile, the bar reads (and the reply carries) its new words; deleted, the reply is
+// cancelled and said so, as a deleted line cannot be answered.
 import type { ReplyRef } from '../../protocol/index.ts';
 import { createComposerBar } from './composer-bar.ts';
 import { el, icon } from './dom.ts';
 import { earlierTag } from './line-marks.ts';
-import { asRead, excerptOf, REPLY_ICON } from './reply-quote.ts';
+import { excerptOf, quoteWords, REPLY_ICON } from './reply-quote.ts';
 
 /** What the next line answers: the reference it carries, and the member it is private with. */
 export interface ReplyTarget {
@@ -24,6 +25,17 @@ export interface ReplyTarget {
    * it if it came on a member's word.
    */
   readonly earlier?: { readonly relayedBy?: string | undefined };
+  /** A file's line: the bar says its name as written (reply-quote.ts Original.literal). */
+  readonly literal?: boolean;
+}
+
+/**
+ * What a line, file or voice message sent now to `to` (a member's id; null: the room) answers:
+ * the reply being written, unless it is to a private line of another member's, whose excerpt
+ * goes to nobody else (undefined: it answers nothing).
+ */
+export function answering(target: ReplyTarget | null, to: string | null): ReplyRef | undefined {
+  return target !== null && (target.privateWith === null || target.privateWith === to) ? target.re : undefined;
 }
 
 export interface ReplyCompose {
@@ -63,7 +75,7 @@ export function createReplyCompose(
     target = next;
     // Our own line is shown as "You": the bar named us as the others see us.
     const name = el('bdi', { className: 'reply-bar-name', text: next.own === true ? 'yourself' : next.re.name });
-    const text = el('span', { className: 'reply-bar-text', text: asRead(next.re.text) });
+    const text = el('span', { className: 'reply-bar-text', text: quoteWords(next.re.text, next.literal) });
     text.dir = 'auto';
     const mark = next.earlier === undefined ? [] : [' ', earlierTag(next.earlier.relayedBy)];
     bar.words.replaceChildren('Replying to ', name, ...mark, ': ', text);

@@ -24,6 +24,8 @@ export interface Original {
   readonly relayedBy?: string | undefined;
   /** Under a name someone here has now, by a member gone: marked so (line-marks.ts earlierTag), as the line is. */
   readonly earlier?: boolean | undefined;
+  /** A file's name (or "Voice message"): quoted as written, not read as formatting ("_notes_.txt"). */
+  readonly literal?: boolean | undefined;
 }
 
 /**
@@ -42,10 +44,14 @@ export function excerptOf(text: string, length = REPLY_EXCERPT_LENGTH): string {
 /** A quote's words as the line reads: its formatting's markers gone ("who wants cake?", not "*cake*"). */
 export const asRead = (text: string): string => excerptOf(shownRows(formatText(text)));
 
+/** A quote's words: as the line reads, or (a file's name: Original.literal) as written. */
+export const quoteWords = (text: string, literal: boolean | undefined): string =>
+  literal === true ? excerptOf(text) : asRead(text);
+
 /** Who and what a quote shows: the original as held here, else what the reply says of it. */
 export function quoted(re: ReplyRef, original: Original | null): { name: string; text: string; known: boolean } {
   return original
-    ? { name: original.name, text: asRead(original.text), known: true }
+    ? { name: original.name, text: quoteWords(original.text, original.literal), known: true }
     : // A claimed name is drawn on one line (.reply-quote-name keeps its spaces).
       { name: re.name.replace(/\s+/g, ' ').trim(), text: asRead(re.text), known: false };
 }

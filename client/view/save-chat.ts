@@ -47,17 +47,21 @@ const oneRow = (text: string): string => text.replace(ROW_BREAKS, ' ');
 const CONTROL = /[^\P{Cc}\t]/gu;
 const inert = (row: string): string => row.replace(CONTROL, '\uFFFD');
 
-/** "[2026-12-08 14:05] Bob: see you (edited)", and the message's further rows and its reactions indented under it. */
+/**
+ * "[2026-12-08 14:05] Bob: see you (edited)", "Bob, in reply to “Ann: lunch?”: …", "Bob sent a
+ * file: plan.pdf (…)", and the message's further rows and its reactions indented under it.
+ */
 export function savedRows(line: SavedLine): string {
   const when = line.at === null ? '' : `[${localDate(line.at)} ${localTime(line.at, ':', false)}] `;
   const [first = '', ...more] = line.text.split(ROW_BREAK);
   const marks = line.marks.map((mark) => oneRow(mark).replace(/^\((.*)\)$/, '$1'));
   const after = marks.length > 0 ? ` (${marks.join('; ')})` : '';
+  const reply = line.reply === '' ? '' : `, in reply to “${oneRow(line.reply)}”`;
   let head: string;
   if (line.kind === 'system') head = first;
   else if (line.kind === 'file')
-    head = `${oneRow(line.sender)} sent a file: ${first}${line.file === '' ? '' : ` (${oneRow(line.file)})`}`;
-  else head = `${oneRow(line.sender)}${line.reply === '' ? '' : `, in reply to “${oneRow(line.reply)}”`}: ${first}`;
+    head = `${oneRow(line.sender)} sent a file${reply}: ${first}${line.file === '' ? '' : ` (${oneRow(line.file)})`}`;
+  else head = `${oneRow(line.sender)}${reply}: ${first}`;
   const rows = [`${when}${head}${after}`, ...more.map((row) => (row === '' ? '' : `${CONTINUED}${row}`))];
   if (line.reactions.length > 0) rows.push(`${CONTINUED}Reactions: ${oneRow(line.reactions.join('; '))}`);
   return rows.map(inert).join('\n');

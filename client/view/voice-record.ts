@@ -2,7 +2,9 @@
 // box's place while one records: the time so far, where it goes (send-where.ts fills that),
 // Send and Cancel (Escape too). The keyboard goes to the bar's Send as it shows and back to
 // the message box as it goes. The recording is voice/recorder.ts's; the clip goes as a picked
-// file does (`send`), and a clip not sent says why in the note under the message box.
+// file does (`send`: as the reply being written, if any, whose bar stays over this one while it
+// records, and whose words its Send is described by too: index.html), and a clip not sent says
+// why in the note under the message box.
 //
 // What the user recorded is never thrown away for want of somewhere to send it: Record does
 // nothing while the member written to is away, and a clip that could not go at Send (that

@@ -49,6 +49,22 @@ export function clipName(at: Date, type: string): string {
   return `voice message ${date} ${time}.${EXTENSIONS[baseType(type)] ?? 'webm'}`;
 }
 
+/** What a reply's quote says of a voice message, in place of its file's name. */
+export const VOICE_MESSAGE_WORDS = 'Voice message';
+
+/** A name as clipName makes it, whatever the date. */
+const CLIP_NAME = /^voice message \d{4}-\d\d-\d\d \d\d\.\d\d\.\d\d\.(\w+)$/;
+
+/**
+ * Whether a file is a voice message, as far as its line can tell: named as clipName names one,
+ * in a type a clip is recorded in, the name's extension that type's. (A member may name any
+ * audio file so: a quote of it then says what its name claims, as its line does.)
+ */
+export function isVoiceMessage(name: string, type: string): boolean {
+  const extension = CLIP_NAME.exec(name)?.[1];
+  return extension !== undefined && EXTENSIONS[baseType(type)] === extension;
+}
+
 /**
  * A length as a player shows it: "0:07", "4:59", "1:02:03" past an hour (a peer's file may
  * declare any length, and it is shown as declared); null for none (NaN, Infinity, negative).

@@ -1,22 +1,28 @@
 // Files: the feature (features/files.ts) and its view (view/files.ts), sent to the member
-// chosen for private messages or to the room, taking reactions as a message does (voice
-// messages too: view/voice-record.ts records them, and they go as files); and the
-// lines of files this tab received or sent before a reload, and of those sent to the room
-// before we joined, among the history lines (files/kept.ts, files/sent-kept.ts). Separate from main.ts because the files' lines are
+// chosen for private messages or to the room, taking reactions and replies as a message does,
+// and sent as the reply being written, if any (voice messages too: view/voice-record.ts
+// records them, and they go as files); and the lines of files this tab received or sent before
+// a reload, and of those sent to the room before we joined, among the history lines
+// (files/kept.ts, files/sent-kept.ts). Separate from main.ts because the files' lines are
 // kept and shown again on their own terms; the rest of the page only routes the feature's
 // messages and keeps unfinished transfers when the page goes.
+import { sanitizeFileName } from '../../protocol/index.ts';
 import type { Conversation } from '../conversation.ts';
 import { createFiles } from '../features/files.ts';
 import { forgetting, keptFiles } from '../files/kept.ts';
+import type { FileLineInfo } from '../files/line.ts';
 import { sentFiles } from '../files/sent-kept.ts';
 import { reopenStoredFile } from '../files/store.ts';
 import { unfinishedFiles } from '../files/unfinished.ts';
 import type { Ignored } from '../ignored.ts';
 import type { Mesh } from '../mesh.ts';
-import type { PrivateTarget } from '../private-target.ts';
+import type { Destination, PrivateTarget } from '../private-target.ts';
 import { tabStorage } from '../storage.ts';
 import { createFilesView } from '../view/files.ts';
+import type { PageView } from '../view/page.ts';
+import { answering } from '../view/reply-compose.ts';
 import { type ClipFor, wireVoiceRecording } from '../view/voice-record.ts';
+import { isVoiceMessage, VOICE_MESSAGE_WORDS } from '../voice/clip.ts';
 import type { ChatSignals } from './chat-signals.ts';
 import type { LineViews } from './line-views.ts';
 import type { OwnId } from './own-id.ts';
@@ -25,8 +31,13 @@ export interface FilesWiringOptions {
   roomId: string;
   ownId: Pick<OwnId, 'orEmpty'>;
   selfName(): string;
-  /** The chat's lines, where files' lines go too, and history's order, where a reload's go (line-views.ts). */
-  views: Pick<LineViews, 'lines' | 'historyView'>;
+  /**
+   * The chat's lines, where files' lines go too, history's order, where a reload's go, and the
+   * replies, which a file's line takes and shows as a message's do (line-views.ts).
+   */
+  views: Pick<LineViews, 'lines' | 'historyView' | 'replies'>;
+  /** The reply being written in the message box: files and voice messages go as it, and end it. */
+  composer: Pick<PageView, 'replyTarget' | 'cancelReply'>;
   /** Where a file goes: the member chosen for private messages, or the room. */
   privateTarget: Pick<PrivateTarget, 'destination' | 'destinationOf' | 'refresh'>;
   /** A file takes reactions; a member typing is talking (chat-signals.ts). */
@@ -44,33 +55,64 @@ export interface FilesWiringOptions {
 }
 
 export function wireFiles(options: FilesWiringOptions) {
-  const { roomId, ownId, selfName, views, privateTarget, signals, say, note, conversation, ignored, later } = options;
-  const { lines, historyView } = views;
+  const { roomId, ownId, selfName, views, composer, privateTarget, signals, say, note, conversation, ignored, later } =
+    options;
+  const { lines, historyView, replies } = views;
   const { reactions, reactionsView, typing } = signals;
+  /**
+   * Sends files (picked, dropped, pasted, or a clip) where `destination` says, as the reply being
+   * written if there is one that may go there (reply-compose.ts answering), which then ends, as
+   * a line sent ends it. Each file of one pick answers it.
+   */
+  const sendAs = (picked: File[], destination: Exclude<Destination, 'gone'>): void => {
+    const re = answering(composer.replyTarget(), destination.to?.id ?? null);
+    void files.sendFiles(picked, destination.to, re ?? null);
+    if (re !== undefined) composer.cancelReply();
+  };
   // To the member chosen for private messages, if there is one; else to the room. While that
-  // member is away nothing goes, and the chat says so in words for what was tried (a file was
-  // told "your message is still in the box").
+  // member is away nothing goes (the reply being written stays), and the chat says so in words
+  // for what was tried (a file was told "your message is still in the box").
   const sendFiles = (picked: File[]): void => {
     const destination = privateTarget.destination('files');
-    if (destination !== 'gone') void files.sendFiles(picked, destination.to);
+    if (destination !== 'gone') sendAs(picked, destination);
   };
   /** A clip goes to whom it was recorded for, whomever the box writes to by now; true if it went. */
   const sendClip = (clip: File, { to }: ClipFor): boolean => {
     const destination = privateTarget.destinationOf(to, 'voice');
     if (destination === 'gone') return false;
-    void files.sendFiles([clip], destination.to);
+    sendAs([clip], destination);
     return true;
   };
+  /**
+   * A file's line takes reactions and replies as a message does (a private one's, its two
+   * parties' alone): its Reply quotes it by its name, a voice message's as one; and one sent as
+   * a reply shows its quote first, above its name, as a reply's shows above its text.
+   */
+  function shown(item: HTMLLIElement, info: FileLineInfo): void {
+    const { from, id, own, senderName, privateWithId } = info;
+    if (info.re) item.prepend(replies.quote(info.re, { by: senderName, privateWith: privateWithId }));
+    reactionsView.attach(item, from, id);
+    reactions.shown(from, id, privateWithId);
+    // Its name as its recipients show it (never empty: a reply's quote must say something).
+    const text = isVoiceMessage(info.name, info.type) ? VOICE_MESSAGE_WORDS : sanitizeFileName(info.name).name;
+    // A file's line is its sender's: it came on the sender's own link (never relayed), or is ours.
+    replies.shown(item, {
+      from,
+      id,
+      name: senderName,
+      text,
+      privateWith: privateWithId,
+      own,
+      checked: true,
+      literal: true,
+    });
+  }
   const filesView = createFilesView(lines, {
     send: sendFiles,
     // Asked before the chooser opens: files that could go nowhere are not picked at all.
     mayPick: () => privateTarget.destination('files') !== 'gone',
     held: () => privateTarget.refresh(),
-    // A file takes reactions as a message does (a private one's, its two parties' alone).
-    shown(item, { from, id, privateWithId }) {
-      reactionsView.attach(item, from, id);
-      reactions.shown(from, id, privateWithId);
-    },
+    shown,
     // A file sent to the room before we joined: among the earlier lines, as a reload's are.
     placeEarlier: (file, item) => placeFile(file, item),
   });

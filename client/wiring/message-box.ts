@@ -17,7 +17,7 @@ import type { DraftStore } from '../view/draft.ts';
 import type { EditTarget } from '../view/edit-compose.ts';
 import type { LineEdits } from '../view/line-edits.ts';
 import { createPageView } from '../view/page.ts';
-import type { ReplyTarget } from '../view/reply-compose.ts';
+import { answering, type ReplyTarget } from '../view/reply-compose.ts';
 import type { Names } from './names.ts';
 import type { OwnName } from './own-name.ts';
 
@@ -51,8 +51,7 @@ export function wireMessageBox({ ownName, signaling, outage, draft, later }: Mes
       const to = destination.to?.id;
       // A reply to a private line goes to its other party alone (startReply chose it, and
       // choosing anyone else cancelled the reply): never its excerpt to anyone else.
-      const re = reply !== null && (reply.privateWith === null || reply.privateWith === to) ? reply.re : undefined;
-      return sendLine(text, to, re) !== null;
+      return sendLine(text, to, answering(reply, to ?? null)) !== null;
     },
     // Members who share a name are offered each with its tag, which the mention then carries.
     mentionable() {

@@ -1,7 +1,8 @@
 // The lines' side of replies (client/view/replies.ts), on a stand-in page: a quote shows the
 // original as this page holds it, is drawn again when the original comes after the reply
 // (history), and what waits for originals that never come stays bounded: a member may send
-// any number of replies to ids nobody wrote, and a waiting quote holds its line's element.
+// any number of replies to ids nobody wrote, and a waiting quote holds its line's element. A
+// file's line is quoted by its name, as written.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { createReplies } from '../../client/view/replies.ts';
@@ -104,6 +105,25 @@ test('a shown message gets a Reply button that starts a reply to it, with its ex
       own: false,
     },
   ]);
+});
+
+test('a file’s line takes replies too: its Reply names it as written, and its quotes show its name as written', () => {
+  const { started, quote, shows, replies } = setUp();
+  const item = document.createElement('li');
+  replies.shown(item, {
+    ...{ from: 'alice-000001', id: 'file-reply-000001', name: 'alice', text: '_draft_.txt' },
+    ...{ privateWith: null, checked: true, literal: true },
+  });
+  (item as unknown as FakeElement).children.find((child) => child.dataset.testid === 'reply')?.dispatch('click');
+  assert.deepEqual(started, [
+    {
+      re: { from: 'alice-000001', id: 'file-reply-000001', name: 'alice', text: '_draft_.txt' },
+      privateWith: null,
+      own: false,
+      literal: true,
+    },
+  ]);
+  assert.equal(shows(quote(claim('file-reply-000001'))), 'alice: _draft_.txt');
 });
 
 test('quotes waiting for originals that never come are bounded: the oldest lines’ are forgotten, and a few per line', () => {

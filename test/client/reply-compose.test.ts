@@ -1,10 +1,12 @@
 // The reply being written (client/view/reply-compose.ts), on a stand-in DOM (fake-dom.ts),
 // while the line it answers changes: edited, the bar reads its new words and the reply
 // carries them; deleted, the reply is cancelled and a screen reader is told why (a deleted
-// line cannot be answered: its Reply is gone). Another line's edit changes nothing.
+// line cannot be answered: its Reply is gone). Another line's edit changes nothing. A file's
+// line is named as written. What a line, file or clip sent somewhere answers: the reply, unless
+// it is to another member's private line.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, test } from 'node:test';
-import { createReplyCompose } from '../../client/view/reply-compose.ts';
+import { answering, createReplyCompose } from '../../client/view/reply-compose.ts';
 import { type FakeDom, FakeElement, installFakeDom } from './fake-dom.ts';
 
 let dom: FakeDom;
@@ -59,4 +61,24 @@ test('the line answered is deleted: the reply is cancelled, and said so', () => 
   assert.deepEqual(said.at(-1), 'Reply cancelled: your message was deleted');
   reply.revised('bob-000000001', 'l1', null);
   assert.equal(said.length, 2, 'nothing more once no reply is being written');
+});
+
+test('a reply to a file’s line names it as written in the bar', () => {
+  const { reply, bar } = composer();
+  reply.start({
+    re: { from: 'bob-000000001', id: 'f1', name: 'Bob', text: '_draft_.txt' },
+    privateWith: null,
+    literal: true,
+  });
+  assert.match(words(bar), /Replying to Bob: _draft_\.txt/);
+});
+
+test('what a line, file or voice message sent somewhere answers: the reply, but a private line’s only with its member', () => {
+  assert.equal(answering(null, null), undefined);
+  assert.equal(answering(bobsLine, null), bobsLine.re, 'a public line: to the room');
+  assert.equal(answering(bobsLine, 'carol-000001'), bobsLine.re, 'and privately to anyone');
+  const bobsPrivate = { ...bobsLine, privateWith: 'bob-000000001' };
+  assert.equal(answering(bobsPrivate, 'bob-000000001'), bobsLine.re);
+  assert.equal(answering(bobsPrivate, null), undefined, 'never its excerpt to the room');
+  assert.equal(answering(bobsPrivate, 'carol-000001'), undefined, 'nor to another member');
 });

@@ -42,3 +42,13 @@ test('a claimed name is drawn on one line: its white space run together', () => 
   const re = { from: 'alice-000001', id: 'line-0000000001', name: 'mal\n\n\n\n\tlory ', text: 'hi' };
   assert.equal(quoted(re, null).name, 'mal lory');
 });
+
+test('a file’s line is quoted by its name as written, markers and all: a name is no formatting', () => {
+  const re = { from: 'alice-000001', id: 'file-0000000001', name: 'alice', text: '_draft_ *v2*.txt' };
+  assert.equal(quoted(re, { name: 'alice', text: '_draft_ *v2*.txt', literal: true }).text, '_draft_ *v2*.txt');
+  assert.equal(
+    quoted(re, { name: 'alice', text: '_draft_ *v2*.txt' }).text,
+    'draft v2.txt',
+    'a message’s would be read',
+  );
+});

@@ -51,6 +51,17 @@ test('a line is its date and time, who, and what; its marks after it, without th
   );
 });
 
+test('a file or voice message sent as a reply says what it answers, as a message does', () => {
+  assert.equal(
+    savedRows(line({ kind: 'file', text: 'plan.pdf', file: '2 KB · application/pdf', reply: 'Ann: send me the plan' })),
+    '[2026-12-08 14:05] Bob sent a file, in reply to “Ann: send me the plan”: plan.pdf (2 KB · application/pdf)',
+  );
+  assert.equal(
+    savedRows(line({ kind: 'file', text: 'voice message 2026-12-08 14.05.09.webm', reply: 'Ann: call me?' })),
+    '[2026-12-08 14:05] Bob sent a file, in reply to “Ann: call me?”: voice message 2026-12-08 14.05.09.webm',
+  );
+});
+
 test('a message of several rows, and the reactions, are indented under the line, so none reads as a line of its own', () => {
   const rows = savedRows(
     line({ text: 'first\n[2026-12-08 14:06] Mallory: not a line\n\nlast', reactions: ['party 2: Ann, Carol'] }),

@@ -9,6 +9,7 @@ import {
   clipName,
   clipType,
   formatClipTime,
+  isVoiceMessage,
   MAX_CLIP_MS,
   MIN_CLIP_MS,
   RECORDING_TYPES,
@@ -56,6 +57,18 @@ test('a clip is named "voice message", the local date and time (no colon), and i
   assert.equal(clipName(at, 'audio/mp4'), 'voice message 2026-12-08 09.05.03.m4a');
   // The receiver makes ':' safe and would say "name made safe" on every clip.
   assert.doesNotMatch(clipName(new Date(2026, 0, 1, 23, 59, 59), 'audio/webm'), /:/);
+});
+
+test('a voice message is told by its name as a clip is named and a clip’s type, its extension that type’s', () => {
+  const at = new Date(2026, 11, 8, 9, 5, 3);
+  for (const type of ['audio/webm', 'audio/ogg', 'audio/mp4'])
+    assert.equal(isVoiceMessage(clipName(at, type), type), true, type);
+  assert.equal(isVoiceMessage(clipName(at, 'audio/webm'), 'audio/ogg'), false, 'another type’s extension');
+  assert.equal(isVoiceMessage(clipName(at, 'audio/webm'), 'application/octet-stream'), false);
+  assert.equal(isVoiceMessage('voice message.webm', 'audio/webm'), false);
+  assert.equal(isVoiceMessage('my voice message 2026-12-08 09.05.03.webm', 'audio/webm'), false);
+  assert.equal(isVoiceMessage('plan.pdf', 'application/pdf'), false);
+  assert.equal(isVoiceMessage('voice message 2026-12-08 09.05.03.constructor', 'constructor'), false);
 });
 
 test('a length reads m:ss, h:mm:ss past an hour, whatever a file declares; none for no length', () => {
