@@ -17,6 +17,7 @@
 // leaves the region after a while; removals are not read.
 
 import { isolatedParts } from '../isolate.ts';
+import { nameList } from './text.ts';
 
 /** Lines that come within this long of the one before are one burst. */
 export const BURST_MS = 1_000;
@@ -153,7 +154,7 @@ function summary(burst: readonly Heard[]): string {
     const privately = messages.filter((one) => one.privately).length;
     const mentions = messages.filter((one) => one.mention).length;
     parts.push(
-      `${messages.length} more ${messages.length === 1 ? 'message' : 'messages'} from ${nameList(names)}` +
+      `${messages.length} more ${messages.length === 1 ? 'message' : 'messages'} from ${nameList(names, NAMES_SAID)}` +
         (privately > 0 ? `, ${privately} of them private` : '') +
         (mentions > 0 ? `, ${mentions} ${mentions === 1 ? 'mentions' : 'mention'} you` : ''),
     );
@@ -161,13 +162,6 @@ function summary(burst: readonly Heard[]): string {
   if (notices.length > 0 && notices.length < BURST_READ) parts.push(...notices.map((one) => one.spoken));
   else if (notices.length > 0) parts.push(`${notices.length} room notices`);
   return parts.join('; ');
-}
-
-function nameList(names: readonly string[]): string {
-  if (names.length === 1) return names[0] ?? '';
-  const shown = names.length > NAMES_SAID ? names.slice(0, NAMES_SAID - 1) : names.slice(0, -1);
-  const last = names.length > NAMES_SAID ? `${names.length - shown.length} others` : (names.at(-1) ?? '');
-  return `${shown.join(', ')} and ${last}`;
 }
 
 /** A page-written sentence without its names' bidi marks (isolate.ts): said, not drawn. */

@@ -17,6 +17,17 @@ export function sentenceNodes(text: string): (string | HTMLElement)[] {
   return isolatedParts(text).map((part) => (part.name ? el('bdi', { text: part.text }) : capMarks(part.text)));
 }
 
+/**
+ * Names in a sentence: "Bob", "Bob and Carol", "Bob, Carol and Dave"; past `most`, the rest
+ * counted: "Bob, Carol and 2 others".
+ */
+export function nameList(names: readonly string[], most = 3): string {
+  if (names.length <= 1) return names[0] ?? '';
+  const shown = names.length > most ? names.slice(0, most - 1) : names.slice(0, -1);
+  const last = names.length > most ? `${names.length - shown.length} others` : (names.at(-1) ?? '');
+  return `${shown.join(', ')} and ${last}`;
+}
+
 /** 4000 as "4,000", without Intl (its first use loads locale data; see clock.ts). */
 export function thousands(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+$)/g, ',');
