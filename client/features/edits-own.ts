@@ -2,11 +2,14 @@
 // on our line at once (edits-lines.ts), and sent to the members the line went to that take
 // edits (a private line's other party only). Our latest edit of each line goes to a member
 // again whenever its link opens, and is kept across a reload of the tab (edits-kept.ts). What
-// goes to a member that acknowledges edits waits for its ack, and goes again (edits-resend.ts).
+// goes to a member that acknowledges edits waits for its ack, and goes again (edits-resend.ts);
+// the line says whom it is waiting for (edits-delivery.ts), and Retry sends it again to those
+// the resend gave up on.
 import { EDIT_ACK_VERSION, EDIT_VERSION, MAX_EDIT_SYNC, type MessageOf } from '../../protocol/index.ts';
 import { dropOldest } from '../bounded.ts';
 import { type MemberHandle, speaks } from '../feature.ts';
 import type { Identity } from '../identity.ts';
+import type { EditDeliveries } from './edits-delivery.ts';
 import { type EditStore, keepForm, savedEdits } from './edits-kept.ts';
 import { type EditLines, type Held, newer } from './edits-lines.ts';
 import type { EditResend } from './edits-resend.ts';
@@ -37,9 +40,12 @@ export interface OwnEditsOptions {
   lines: EditLines;
   /** What went to a member that acknowledges edits waits for its ack. */
   resend: Pick<EditResend, 'sent'>;
+  /** Whom each of our latest edits waits for, as its line shows. */
+  deliveries: Pick<EditDeliveries, 'started' | 'trying' | 'unconfirmed'>;
 }
 
-export function createOwnEdits({ selfId, members, identity, store, wallClock, lines, resend }: OwnEditsOptions) {
+export function createOwnEdits(options: OwnEditsOptions) {
+  const { selfId, members, identity, store, wallClock, lines, resend, deliveries } = options;
   /** Our latest edit of each line, oldest first: what goes again when a link opens. */
   const ours = new Map<string, EditMessage>();
   /** Our edits' times strictly increase, so the latest of two quick edits wins everywhere. */
@@ -58,19 +64,33 @@ export function createOwnEdits({ selfId, members, identity, store, wallClock, li
     stored = undefined;
   }
 
-  /** Sends our edit to one member; once out, it waits for the member's ack, if it gives one. */
-  function sendTo(member: MemberHandle, message: EditMessage): void {
+  /**
+   * Sends our edit to one member; once out, it waits for the member's ack, if it gives one
+   * (`afresh`: with all its goes again, on Retry). One the resend gave up on is on its way again.
+   */
+  function sendTo(member: MemberHandle, message: EditMessage, afresh = false): void {
     // Not sent now (a channel down or full): it goes when the link opens again (resync).
-    if (member.send(message) && acksEdits(member)) resend.sent(member, message);
+    if (!member.send(message) || !acksEdits(member)) return;
+    resend.sent(member, message, afresh);
+    deliveries.trying(member.id, message);
   }
 
-  /** Sends our edit to the members the line went to (a private line's other party only). */
-  function sendOut(message: EditMessage): void {
+  /** The members our edit goes to (a private line's other party only). */
+  function* recipients(message: EditMessage): Generator<MemberHandle> {
     for (const member of members()) {
       if (member.disposed || member.shut || !takesEdits(member)) continue;
-      if (message.to !== undefined && member.id !== message.to) continue;
-      sendTo(member, message);
+      if (message.to === undefined || member.id === message.to) yield member;
     }
+  }
+
+  /** Sends our edit to the members the line went to; those that acknowledge edits are waited for. */
+  function sendOut(message: EditMessage): void {
+    const to = [...recipients(message)];
+    deliveries.started(
+      message,
+      to.filter(acksEdits).map((member) => member.id),
+    );
+    for (const member of to) sendTo(member, message);
   }
 
   return {
@@ -117,6 +137,17 @@ export function createOwnEdits({ selfId, members, identity, store, wallClock, li
       for (const message of ours.values()) {
         if (message.to === undefined || message.to === member.id) sendTo(member, message);
       }
+    },
+    /**
+     * Sends our latest edit of this line again to the members that did not confirm it after
+     * the resend's rounds, each with all its goes again (Retry); false when none waits.
+     */
+    retry(id: string): boolean {
+      const message = ours.get(lineKey(selfId(), id));
+      const again = new Set(deliveries.unconfirmed(id));
+      if (message === undefined || again.size === 0) return false;
+      for (const member of recipients(message)) if (again.has(member.id)) sendTo(member, message, true);
+      return true;
     },
     /** A line is held from now on: if ours, as we last made it. */
     shown(line: Held): void {

@@ -6,9 +6,10 @@
 //
 // Bounded both ways: a member keeps at most MAX_EDIT_SYNC edits of ours waiting (the latest
 // of each line), and after RESEND_ROUNDS goes with none acknowledged it is sent none again
-// until its link or route opens anew, so a member that never acknowledges (a hostile one, or
-// an older page reached only through a relay, whose version we cannot know) costs a few
-// dozen sends, not a stream. Acknowledging makes us send nothing more.
+// until its link or route opens anew, or its author presses Retry on the line, so a member that
+// never acknowledges (a hostile one, or an older page reached only through a relay, whose
+// version we cannot know) costs a few dozen sends, not a stream. Acknowledging makes us send
+// nothing more. The page is told whom it gave up on (edits-delivery.ts): the line says so.
 import { editAckId, MAX_EDIT_SYNC, type MessageOf } from '../../protocol/index.ts';
 import { dropOldest } from '../bounded.ts';
 import { createSlot, type MemberHandle } from '../feature.ts';
@@ -29,7 +30,12 @@ interface Waiting {
   rounds: number;
 }
 
-export function createEditResend() {
+export interface EditResendOptions {
+  /** After RESEND_ROUNDS goes with no ack, the member is sent this edit of ours no more (for now). */
+  gaveUp?(member: MemberHandle, message: EditMessage): void;
+}
+
+export function createEditResend({ gaveUp }: EditResendOptions = {}) {
   const waitingSlot = createSlot<Waiting>('edits:resend', () => ({
     out: new Map(),
     timer: null,
@@ -54,8 +60,10 @@ export function createEditResend() {
     state.timer = null;
     if (member.disposed || member.shut || state.out.size === 0) return;
     if (state.rounds >= RESEND_ROUNDS) {
-      // It goes again when the member's link or route opens (edits-own.ts resync).
+      // It goes again when the member's link or route opens (edits-own.ts resync), or on Retry.
+      const given = [...state.out.values()];
       state.out.clear();
+      for (const message of given) gaveUp?.(member, message);
       return;
     }
     state.rounds++;
@@ -65,11 +73,18 @@ export function createEditResend() {
   }
 
   return {
-    /** Our edit went to the member (which acknowledges edits): it waits for its ack. */
-    sent(member: MemberHandle, message: EditMessage): void {
+    /**
+     * Our edit went to the member (which acknowledges edits): it waits for its ack. `afresh`
+     * (Retry): the member gets RESEND_ROUNDS goes again, however many it had without an ack.
+     */
+    sent(member: MemberHandle, message: EditMessage, afresh = false): void {
       const key = editAckId(message);
       if (key === null) return;
       const state = member.slot(waitingSlot);
+      if (afresh) {
+        state.rounds = 0;
+        state.wait = RESEND_FIRST_MS;
+      }
       // An earlier edit of the same line is made stale by this one: only the latest waits.
       for (const [other, waiting] of state.out) if (waiting.id === message.id) state.out.delete(other);
       state.out.set(key, message);

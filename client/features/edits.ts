@@ -32,7 +32,8 @@
 //
 // Edits are acknowledged as lines are (protocol/channel/edits.ts editAckId): ours go again to a
 // member until it acknowledges them, through another relay if ours does not pass them on
-// (edits-resend.ts); we acknowledge a member's edit once taken, or held already.
+// (edits-resend.ts), and our line says whom each is still on its way to, or not confirmed by
+// (edits-delivery.ts); we acknowledge a member's edit once taken, or held already.
 //
 // History carries lines as revised (transcript.ts), and a copy that says a line we hold
 // was revised since comes here (fromHistory, edits-lines.ts) once checked against its
@@ -43,6 +44,7 @@
 //   edits-unheld.ts    checked edits of lines not held (yet), kept for them, bounded;
 //   edits-own.ts       our edits: signed, taken, sent, and sent again when a link opens;
 //   edits-resend.ts    our edits not acknowledged, sent again (bounded);
+//   edits-delivery.ts  whom each of our latest edits waits for, and whom the resend gave up on;
 //   edits-kept.ts      our latest edits kept across a reload of the tab;
 //   edits-counts.ts    edits taken, and why others were not, counted.
 import { editAckId } from '../../protocol/index.ts';
@@ -51,6 +53,7 @@ import type { Identity } from '../identity.ts';
 import type { ChatLine } from './chat.ts';
 import { createChatAcks } from './chat-acks.ts';
 import { createEditCounts, type EditCounts } from './edits-counts.ts';
+import { createEditDeliveries, type EditDelivery } from './edits-delivery.ts';
 import type { EditStore } from './edits-kept.ts';
 import { createEditLines } from './edits-lines.ts';
 import { createOwnEdits } from './edits-own.ts';
@@ -60,7 +63,7 @@ import { createUnheld } from './edits-unheld.ts';
 import type { Revision, Transcript } from './transcript.ts';
 
 export { acksEdits, takesEdits } from './edits-own.ts';
-export type { EditCounts };
+export type { EditCounts, EditDelivery };
 
 export interface EditsOptions {
   selfId(): string;
@@ -72,6 +75,8 @@ export interface EditsOptions {
    * told also of a line not held (yet): `deleted` then says so.
    */
   revised(from: string, id: string, revision: Revision): void;
+  /** How far our latest edit of our line got is now this; null: every member it went to has it. */
+  delivery?(lineId: string, delivery: EditDelivery | null): void;
   /** Keeps our latest edits across a reload of the tab (none: not kept). */
   store?: EditStore;
   /** Wall clock for our edits' times (tests pass their own). */
@@ -84,6 +89,7 @@ export function createEdits({
   identity,
   transcript,
   revised,
+  delivery,
   store,
   wallClock = () => Date.now(),
 }: EditsOptions) {
@@ -109,8 +115,15 @@ export function createEdits({
       if (id !== null) acks.soon(member, id);
     },
   });
-  const resend = createEditResend();
-  const own = createOwnEdits({ selfId, members, identity, store, wallClock, lines, resend });
+  const deliveries = createEditDeliveries({ changed: (lineId, now) => delivery?.(lineId, now) });
+  const resend = createEditResend({ gaveUp: (member, message) => deliveries.gaveUp(member.id, message) });
+  const own = createOwnEdits({ selfId, members, identity, store, wallClock, lines, resend, deliveries });
+
+  /** The member hears nothing more from us: nothing goes to it again, and nothing of ours waits for it. */
+  function gone(member: MemberHandle): void {
+    resend.stop(member);
+    deliveries.left(member.id);
+  }
 
   const feature = defineFeature({
     name: 'edits',
@@ -118,10 +131,10 @@ export function createEdits({
     // However it came (its author's link, or sealed through a relay), it is checked the same.
     receive: received.receive,
     opened: own.resync,
-    shut: resend.stop,
+    shut: gone,
     removed(member) {
       acks.removed(member);
-      resend.stop(member);
+      gone(member);
     },
   });
 
@@ -162,7 +175,15 @@ export function createEdits({
     ownLine: lines.ownLine,
     counts: (): EditCounts => ({ ...counts, unknown: unheld.pushedOut() }),
     /** A member's ack came (chat.ts: edits' ride with lines'): those of our edits go no more. */
-    acknowledged: resend.acknowledged,
+    acknowledged(member: MemberHandle, ids: readonly string[]): void {
+      resend.acknowledged(member, ids);
+      // One given up on may still come back acknowledged (a slow page, a relay's late delivery).
+      deliveries.acknowledged(member.id, ids);
+    },
+    /** How far our latest edit of our line got (edits-delivery.ts); null: every member it went to has it. */
+    delivery: deliveries.of,
+    /** Sends our latest edit of our line again to those that did not confirm it; false when none waits. */
+    retry: own.retry,
     /** Our edits this member has not acknowledged (debug handle, tests). */
     pending: resend.pending,
     /** Resolves once every edit received so far is checked (tests). */

@@ -4,12 +4,15 @@
 // <dialog>: the keyboard stays in it, Escape cancels), and every line as its author revised
 // it: the new text with "(edited)" (its title says when; a screen reader hears it among the
 // line's marks, line-about.ts), or "message deleted" in place of the text, with nothing of
-// it left in the line (its quote, its reactions, its buttons).
+// it left in the line (its quote, its reactions, its buttons); and on our lines, how far our
+// latest edit or deletion got, with Retry once a member did not confirm it (edit-delivery.ts).
 
 import { dropOldest } from '../bounded.ts';
 import type { ChatLine } from '../features/chat.ts';
+import type { EditDelivery } from '../features/edits-delivery.ts';
 import { lineKey, type Revision } from '../features/transcript.ts';
 import { el } from './dom.ts';
+import { drawEditDelivery } from './edit-delivery.ts';
 import { markDeletionSigned, markMention } from './line-marks.ts';
 import { MAX_LINES } from './lines.ts';
 import { onLineKey } from './list-focus.ts';
@@ -25,6 +28,12 @@ export interface LineEditsOptions {
   whenDropped(item: HTMLElement, undo: () => void): void;
   /** Our peer id now: only our lines under it can be edited (edits-lines.ts, ownLine). */
   selfId(): string;
+  /** How far our latest edit of our line got (features/edits-delivery.ts); null: it reached everyone. */
+  delivery?(id: string): EditDelivery | null;
+  /** Sends our latest edit of our line again to the members that did not confirm it. */
+  retry?(id: string): void;
+  /** A member's name now (the mark says whom an edit waits for). */
+  nameOf?(peerId: string): string;
 }
 
 export interface LineEdits {
@@ -32,6 +41,8 @@ export interface LineEdits {
   shown(item: HTMLElement, line: ChatLine): void;
   /** The line now reads as revised (edits.ts), mentioning us or not. */
   revised(from: string, id: string, revision: Revision, mentionsYou: boolean): void;
+  /** How far our latest edit of our line got is now this (null: it reached everyone). */
+  delivered(id: string, delivery: EditDelivery | null): void;
   /** The message box is editing this line of ours (marked in the list), or none (null). */
   editing(id: string | null): void;
   /**
@@ -84,7 +95,8 @@ export function drawRevision(item: HTMLElement, revision: Revision, mentionsYou 
   if (unfold) text.after(unfold);
 }
 
-export function createLineEdits(list: HTMLElement, { edit, remove, whenDropped, selfId }: LineEditsOptions): LineEdits {
+export function createLineEdits(list: HTMLElement, options: LineEditsOptions): LineEdits {
+  const { edit, remove, whenDropped, selfId, nameOf = (peerId: string) => peerId } = options;
   /** The lines shown, by (author, id): the newest MAX_LINES. */
   const items = new Map<string, HTMLElement>();
   /** Our lines' ids, by their element (only those under our peer id now). */
@@ -132,6 +144,11 @@ export function createLineEdits(list: HTMLElement, { edit, remove, whenDropped, 
     return true;
   });
 
+  /** Our line shows how far our latest edit of it got. */
+  function drawDelivery(item: HTMLElement, id: string, delivery: EditDelivery | null): void {
+    drawEditDelivery(item, delivery, nameOf, () => options.retry?.(id));
+  }
+
   function button(text: string, testId: string, key: string, title: string, press: (b: HTMLElement) => void) {
     const made = el('button', { className: 'line-reply line-edit', testId, text });
     made.type = 'button';
@@ -150,14 +167,18 @@ export function createLineEdits(list: HTMLElement, { edit, remove, whenDropped, 
       whenDropped(item, () => {
         if (items.get(key) === item) items.delete(key);
       });
+      const mine = line.own && line.from === selfId();
+      // Shown again (a better history copy): what our edit of it still waits for, drawn on it.
+      const delivery = mine ? (options.delivery?.(line.id) ?? null) : null;
       if (line.deleted !== undefined) {
         drawRevision(item, { at: line.deleted, text: null });
+        if (delivery !== null) drawDelivery(item, line.id, delivery);
         return;
       }
       // Its mark of a mention is the page's, from the text it came with (wiring/show-line.ts, markLine).
       const mentioned = item.dataset.mentionsYou === 'true';
       if (line.edited !== undefined) drawRevision(item, { at: line.edited, text: line.text }, mentioned);
-      if (!line.own || line.from !== selfId()) return;
+      if (!mine) return;
       ours.set(item, line.id);
       if (line.id === editingId) item.classList.add('line-editing');
       const row = item.querySelector('[data-testid=reactions]') ?? item;
@@ -165,10 +186,15 @@ export function createLineEdits(list: HTMLElement, { edit, remove, whenDropped, 
         button('Edit', 'edit', 'E', 'Edit (E)', () => edit(line.id)),
         button('Delete', 'delete', 'Delete', 'Delete (Delete)', (from) => confirmDelete(line.id, from)),
       );
+      if (delivery !== null) drawDelivery(item, line.id, delivery);
     },
     revised(from, id, revision, mentionsYou) {
       const item = items.get(lineKey(from, id));
       if (item) drawRevision(item, revision, mentionsYou);
+    },
+    delivered(id, delivery) {
+      const item = items.get(lineKey(selfId(), id));
+      if (item) drawDelivery(item, id, delivery);
     },
     editing(id) {
       marked()?.classList.remove('line-editing');

@@ -79,8 +79,11 @@ export function transcript(lines: readonly SavedLine[], savedAt: Date, roomName:
 /** "roomlink chat 2026-12-08 14.05.txt": local date and time, the time with dots (local-stamp.ts). */
 export const transcriptName = (at: Date): string => `roomlink chat ${localDate(at)} ${localTime(at, '.', false)}.txt`;
 
-/** Marks that every reader's copy says differently or that say nothing of the line itself. */
-const UNSAVED_MARKS = ['line-mark-signed', 'line-mark-mention'];
+/**
+ * Marks that every reader's copy says differently or that say nothing of the line itself
+ * (how far our edit of it got, as its receipt, which is not saved either: edit-delivery.ts).
+ */
+const UNSAVED_MARKS = ['line-mark-signed', 'line-mark-mention', 'line-mark-delivery'];
 
 /** What a private line to us says of it (line-marks.ts). */
 const TO_YOU = 'private · to you';

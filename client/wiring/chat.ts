@@ -80,6 +80,8 @@ export function wireChat(options: ChatWiringOptions) {
       // Ours deleted goes to no one more (chat.withdraw): its receipt would wait for good.
       if (revision.text === null && from === selfId) later().receipts.withdrawn(id);
     },
+    // Our line says whom our edit of it is still on its way to, or not confirmed by.
+    delivery: (lineId, delivery) => lineEdits.delivered(lineId, delivery),
   });
 
   /**

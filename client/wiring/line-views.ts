@@ -34,7 +34,7 @@ export interface LineViewsOptions {
   ignored: Pick<Ignored, 'has' | 'changed'>;
   /** Parts made after these views, reached only when called (once main.ts has run). */
   later(): {
-    edits: Pick<Edits, 'revision' | 'delete'>;
+    edits: Pick<Edits, 'revision' | 'delete' | 'delivery' | 'retry'>;
     chat: Pick<Chat, 'withdraw'>;
     history: Pick<History, 'forget'>;
     attention: Pick<Attention, 'caughtUp'>;
@@ -73,6 +73,9 @@ export function wireLineViews({ ownId, selfName, nameOf, startEdit, startReply, 
     },
     whenDropped: lines.whenDropped,
     selfId: () => ownId.current() ?? '',
+    delivery: (id) => later().edits.delivery(id),
+    retry: (id) => void later().edits.retry(id),
+    nameOf,
   });
   // A history line that goes for good is forgotten by the feature too (its shownAs).
   const historyView = createHistoryView({
