@@ -58,7 +58,7 @@ const ownName = createOwnName({
     offerName: (message, variant) => page.offerName(message, variant),
   },
   others: () => mesh.members().map((member) => member.name),
-  nameKey: (name) => names.nameKey(name),
+  nameKeys: (name) => names.nameKeys(name),
   keepForTab: (name) => saveTabName(roomId, name),
   say: (text) => say(text),
   renamed() {

@@ -5,9 +5,9 @@
 // word for it: members whose names meet as the server compares them (we among them) are told
 // apart by their key codes (fingerprint.ts), each shown after the name as far as it takes to
 // tell them apart ("#3f2a"), and the page says so once for each such name. Names are compared
-// as the server compares them (nameKey), with the confusables table once the page has it
-// (confusables.ts): until then, without it.
-import { keyWithSkeleton, NO_TABLE, type Skeleton } from '../protocol/name-skeleton.ts';
+// as the server compares them (nameKeys: one name when they share a key), with the
+// confusables table once the page has it (confusables.ts): until then, without it.
+import { keysWithSkeleton, type NameKeys, NO_TABLE, type Skeleton } from '../protocol/name-skeleton.ts';
 import { dropOldest } from './bounded.ts';
 import { CODE_GROUPS, keyCode } from './fingerprint.ts';
 import { isolate } from './isolate.ts';
@@ -57,8 +57,8 @@ export interface Twins {
   readonly version: number;
   /** The confusables table came: names are compared with it from the next update on. */
   useSkeleton(skeleton: Skeleton): void;
-  /** A name's key as the server compares names (nameKey), with the table once it came. */
-  keyOf(name: string): string;
+  /** A name's keys as the server compares names (nameKeys), with the table once it came. */
+  keysOf(name: string): NameKeys;
 }
 
 /** Name keys kept (the skeleton is costly: a name is compared on every redraw of the list). */
@@ -75,7 +75,7 @@ interface Arrival {
 }
 
 export function createTwins(): Twins {
-  const keys = new Map<string, string>();
+  const keys = new Map<string, NameKeys>();
   let skeleton: Skeleton = NO_TABLE;
   const said = new Set<string>();
   let tags = new Map<string, string>();
@@ -100,25 +100,19 @@ export function createTwins(): Twins {
     return number;
   }
 
-  function keyOf(name: string): string {
-    let key = keys.get(name);
-    if (key === undefined) {
-      key = keyWithSkeleton(name, skeleton);
-      keys.set(name, key);
+  function keysOf(name: string): NameKeys {
+    let found = keys.get(name);
+    if (found === undefined) {
+      found = keysWithSkeleton(name, skeleton);
+      keys.set(name, found);
       dropOldest(keys, KEYS_KEPT);
     }
-    return key;
+    return found;
   }
 
   return {
     update(people, selfId) {
-      const groups = new Map<string, Person[]>();
-      for (const person of people) {
-        const key = keyOf(person.name);
-        const group = groups.get(key);
-        if (group) group.push(person);
-        else groups.set(key, [person]);
-      }
+      const groups = groupsOf(people, keysOf);
       const next = new Map<string, string>();
       const met: Meeting[] = [];
       for (const [key, group] of groups) {
@@ -144,8 +138,44 @@ export function createTwins(): Twins {
       skeleton = next;
       keys.clear();
     },
-    keyOf,
+    keysOf,
   };
+}
+
+/**
+ * People whose names are one (share a key), each group under its first person's first key, in
+ * people's order: "BOB" and "ВОВ" meet on one key, "ВОВ" and "вов" on another, and the three
+ * are one group, since any of them may be taken for another.
+ */
+function groupsOf(people: readonly Person[], keysOf: (name: string) => NameKeys): Map<string, Person[]> {
+  /** Each person's index → the index of one before it in its group (itself: the group's first). */
+  const up = people.map((_, i) => i);
+  const first = (i: number): number => {
+    let at = i;
+    while ((up[at] ?? at) !== at) at = up[at] ?? at;
+    return at;
+  };
+  /** Each key → the first person whose name has it. */
+  const holder = new Map<string, number>();
+  people.forEach((person, i) => {
+    for (const key of keysOf(person.name)) {
+      const other = holder.get(key);
+      if (other === undefined) holder.set(key, i);
+      else {
+        const [a, b] = [first(i), first(other)];
+        up[Math.max(a, b)] = Math.min(a, b);
+      }
+    }
+  });
+  const groups = new Map<string, Person[]>();
+  people.forEach((person, i) => {
+    const lead = people[first(i)] ?? person;
+    const key = keysOf(lead.name)[0] ?? lead.name;
+    const group = groups.get(key);
+    if (group) group.push(person);
+    else groups.set(key, [person]);
+  });
+  return groups;
 }
 
 /**

@@ -180,7 +180,7 @@ const INVISIBLE_IN_KEY = new RegExp(`[\\p{Default_Ignorable_Code_Point}${BLANK_S
 
 /**
  * A name folded for comparison: NFKC (so "Ａlice" and "Alice" meet), invisible characters
- * removed, case folded, inner spaces collapsed. The server compares names by nameKey()
+ * removed, case folded, inner spaces collapsed. The server compares names by nameKeys()
  * (name-key.ts), which also folds look-alikes; this lighter form is what the page can do.
  */
 export function foldName(name: string): string {

@@ -1,15 +1,16 @@
 // A member's record as the Redis store (membership-redis.ts) hands it to the scripts and
 // reads it back from their replies; the layout is membership-keys.ts's. Plain functions:
 // ADMIT's arguments for a claim, a member list from the members hash, a refused name.
-import { freeVariant, nameKey } from '../protocol/name-key.ts';
+import { freeVariant, nameKeys } from '../protocol/name-key.ts';
 import type { PeerInfo } from '../protocol/signaling.ts';
 import { loadedKeys, type MemberClaim, type NameTaken, peerInfo, storedKeys } from './membership.ts';
+import { storedNameKeys } from './membership-keys.ts';
 
 /** ADMIT's ARGV for a claim held by `nodeId`; `force`: a write-back (no cap or name check). */
 export const admitArgs = (claim: MemberClaim, nodeId: string, cap: number, force: boolean): string[] => [
   claim.peerId,
   claim.name,
-  nameKey(claim.name),
+  storedNameKeys(nameKeys(claim.name)),
   nodeId,
   claim.socketId,
   String(cap),

@@ -22,7 +22,7 @@
 // which mirrors every entry this node holds): the cap and names then cover this node only,
 // until the write-back.
 import { randomBytes } from 'node:crypto';
-import { nameKey } from '../protocol/name-key.ts';
+import { nameKeys } from '../protocol/name-key.ts';
 import type { PeerInfo } from '../protocol/signaling.ts';
 import type { RedisTarget } from './cluster.ts';
 import type { Logger } from './logger.ts';
@@ -35,7 +35,7 @@ import {
   type RenameResult,
 } from './membership.ts';
 import { openMembershipConnection } from './membership-connection.ts';
-import { ADMIT, aliveKey, LEAVE, MEMBERS, membersKey, RENAME, roomsKey } from './membership-keys.ts';
+import { ADMIT, aliveKey, LEAVE, MEMBERS, membersKey, RENAME, roomsKey, storedNameKeys } from './membership-keys.ts';
 import { HEARTBEAT_INTERVAL_MS, startLiveness } from './membership-liveness.ts';
 import { admitArgs, nameTakenFrom, pairsToMembers } from './membership-records.ts';
 import { createSharedResumeClaims } from './membership-resume-claims.ts';
@@ -143,7 +143,7 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
     },
     async rename(roomId, claim): Promise<RenameResult> {
       const reply = await inTurn(roomId, () =>
-        ask(RENAME, roomId, [claim.peerId, claim.socketId, claim.name, nameKey(claim.name)]),
+        ask(RENAME, roomId, [claim.peerId, claim.socketId, claim.name, storedNameKeys(nameKeys(claim.name))]),
       );
       if (!Array.isArray(reply)) {
         fallback(roomId);

@@ -14,7 +14,8 @@
 // once (the same person in a new tab asks for it, most often). A hold is only ever made from a seat its member held,
 // ends by itself, and is not renewed but by being seated again: it holds a room no longer
 // than the member could by staying connected.
-import { freeVariant, nameKey } from '../protocol/name-key.ts';
+import { freeVariant, nameKeys } from '../protocol/name-key.ts';
+import type { NameKeys } from '../protocol/name-skeleton.ts';
 import { decodePeerKeys, encodePeerKeys, type PeerInfo, type PeerKeys } from '../protocol/signaling.ts';
 
 export interface MemberClaim {
@@ -113,7 +114,8 @@ export function createResumeClaims() {
 
 interface Entry {
   name: string;
-  key: string;
+  /** Its name's keys (nameKeys), each in the room's `names`. */
+  nameKeys: NameKeys;
   socketId: string;
   keys?: PeerKeys | undefined;
 }
@@ -121,7 +123,7 @@ interface Entry {
 interface Room {
   /** By peer id, in admission order (a Map keeps insertion order). */
   entries: Map<string, Entry>;
-  /** nameKey → peer id. */
+  /** Each name key (nameKeys: two per name at most) → peer id. */
   names: Map<string, string>;
   /** By peer id: seats held, until when (Date.now()) (see the header). */
   held: Map<string, number>;
@@ -175,22 +177,32 @@ export function createRoomTable(): RoomTable {
     return rooms.get(roomId) ?? newRoom();
   };
   const membersOf = (room: Room): PeerInfo[] => [...room.entries].map(([id, e]) => peerInfo(id, e.name, e.keys));
-  /** Held by someone else: your own name (an earlier connection of yours) is never taken. */
-  const takenByOther = (room: Room, key: string, peerId: string): boolean => {
-    const holder = room.names.get(key);
-    return holder !== undefined && holder !== peerId;
+  /**
+   * Who else holds one of these keys, if anyone: your own name (an earlier connection of
+   * yours) is never taken.
+   */
+  const takenBy = (room: Room, keys: NameKeys, peerId: string): string | undefined => {
+    for (const key of keys) {
+      const holder = room.names.get(key);
+      if (holder !== undefined && holder !== peerId) return holder;
+    }
+    return undefined;
   };
-  const nameTaken = (room: Room, name: string): NameTaken => ({
+  const nameTaken = (room: Room, name: string, holder: string): NameTaken => ({
     ok: false,
     code: 'name_taken',
     suggestion: freeVariant(name, new Set(room.names.keys())),
-    holder: room.names.get(nameKey(name)) ?? '',
+    holder,
   });
+  /** Gives up the keys of its name that the peer holds. */
+  const release = (room: Room, peerId: string, keys: NameKeys) => {
+    for (const key of keys) if (room.names.get(key) === peerId) room.names.delete(key);
+  };
   const put = (room: Room, peerId: string, entry: Entry) => {
     const old = room.entries.get(peerId);
-    if (old && room.names.get(old.key) === peerId) room.names.delete(old.key);
+    if (old) release(room, peerId, old.nameKeys);
     room.entries.set(peerId, entry);
-    room.names.set(entry.key, peerId);
+    for (const key of entry.nameKeys) room.names.set(key, peerId);
   };
 
   /** Writes the entry as Redis decided it. */
@@ -198,7 +210,7 @@ export function createRoomTable(): RoomTable {
     const room = roomOf(roomId);
     // A mirrored rename carries no keys: the member keeps those of its join.
     const keys = claim.keys ?? room.entries.get(claim.peerId)?.keys;
-    const entry = { name: claim.name, key: nameKey(claim.name), socketId: claim.socketId, keys };
+    const entry = { name: claim.name, nameKeys: nameKeys(claim.name), socketId: claim.socketId, keys };
     // Back in the room: its hold ends.
     room.held.delete(claim.peerId);
     put(room, claim.peerId, entry);
@@ -207,13 +219,14 @@ export function createRoomTable(): RoomTable {
   return {
     admit(roomId, claim, cap) {
       const room = roomOf(roomId);
-      const key = nameKey(claim.name);
-      if (takenByOther(room, key, claim.peerId)) return nameTaken(room, claim.name);
+      const keys = nameKeys(claim.name);
+      const holder = takenBy(room, keys, claim.peerId);
+      if (holder !== undefined) return nameTaken(room, claim.name, holder);
       // Its own entry, or its own hold: the seat is its own.
       const seated = room.entries.has(claim.peerId) || room.held.has(claim.peerId) || claim.returning === true;
       if (!seated && room.entries.size + room.held.size >= cap) return { ok: false, code: 'room_full' };
       room.held.delete(claim.peerId);
-      put(room, claim.peerId, { name: claim.name, key, socketId: claim.socketId, keys: claim.keys });
+      put(room, claim.peerId, { name: claim.name, nameKeys: keys, socketId: claim.socketId, keys: claim.keys });
       rooms.set(roomId, room);
       return { ok: true, members: membersOf(room) };
     },
@@ -221,10 +234,11 @@ export function createRoomTable(): RoomTable {
       const room = rooms.has(roomId) ? roomOf(roomId) : undefined;
       const entry = room?.entries.get(claim.peerId);
       if (!room || !entry || entry.socketId !== claim.socketId) return { ok: false, code: 'not_in_room' };
-      const key = nameKey(claim.name);
-      if (takenByOther(room, key, claim.peerId)) return nameTaken(room, claim.name);
+      const keys = nameKeys(claim.name);
+      const holder = takenBy(room, keys, claim.peerId);
+      if (holder !== undefined) return nameTaken(room, claim.name, holder);
       // A rename keeps the keys the member announced with its join.
-      put(room, claim.peerId, { name: claim.name, key, socketId: claim.socketId, keys: entry.keys });
+      put(room, claim.peerId, { name: claim.name, nameKeys: keys, socketId: claim.socketId, keys: entry.keys });
       return { ok: true };
     },
     leave(roomId, peerId, socketId, holdMs = 0) {
@@ -235,7 +249,7 @@ export function createRoomTable(): RoomTable {
       // Its name is free at once, hold or not: the seat is what a reload needs kept (a page
       // waiting outside a full room took it); a name held too made the same person, back in a
       // new tab, "Bob 2".
-      if (room.names.get(entry.key) === peerId) room.names.delete(entry.key);
+      release(room, peerId, entry.nameKeys);
       if (holdMs > 0) {
         room.held.set(peerId, Date.now() + holdMs);
         // Nothing else may come to this room: its holds end here, not only at its next change.

@@ -121,6 +121,54 @@ function rules(name: string, open: () => Promise<[MembershipStore, MembershipSto
       assert.deepEqual((await a.members(room)).map((m) => m.name).sort(), ['Alice', 'Robert', 'bob']);
     });
 
+    test('a name drawn as a member’s is taken, capitals of another script too: "ВОВ" beside "BOB", on a join and a rename', async () => {
+      const [a, b] = await open();
+      const room = newRoomId();
+      const [cyrillicBob, greekAnn, cyrillicTom, smallTom] = [
+        '\u0412\u041E\u0412',
+        '\u0391\u039D\u039D',
+        '\u0422\u041E\u041C',
+        '\u0442\u043E\u043C',
+      ];
+      assert.equal((await a.admit(room, claim('p1', 'BOB'), 6)).ok, true);
+      assert.deepEqual(await b.admit(room, claim('p2', cyrillicBob), 6), {
+        ok: false,
+        code: 'name_taken',
+        suggestion: `${cyrillicBob} 2`,
+        holder: 'p1',
+      });
+      // "Вова" is drawn otherwise: a name of its own.
+      assert.equal((await b.admit(room, claim('p2', '\u0412\u043E\u0432\u0430'), 6)).ok, true);
+      assert.deepEqual(await b.rename(room, claim('p2', cyrillicBob)), {
+        ok: false,
+        code: 'name_taken',
+        suggestion: `${cyrillicBob} 2`,
+        holder: 'p1',
+      });
+      assert.equal((await a.admit(room, claim('p3', 'Ann'), 6)).ok, true);
+      assert.equal((await b.rename(room, claim('p2', greekAnn))).ok, false);
+      // The other way round: the Cyrillic name first. Its Latin look-alike is taken, and so is
+      // its own small-letter form (one name in two cases).
+      assert.equal((await b.admit(room, claim('p4', cyrillicTom), 6)).ok, true);
+      for (const name of ['Tom', 'TOM', smallTom]) {
+        const refused = await a.rename(room, claim('p3', name));
+        assert.ok(
+          !refused.ok && refused.code === 'name_taken' && refused.holder === 'p4',
+          `${name}: ${JSON.stringify(refused)}`,
+        );
+      }
+      // A member's own name in another case is still its own.
+      assert.deepEqual(await a.rename(room, claim('p1', 'bob')), { ok: true });
+      // Gone, "ТОМ" frees both its keys: "Tom" (drawn alike) and "том" (its small letters).
+      assert.equal(await b.leave(room, 'p4', 's-p4'), true);
+      assert.deepEqual(await a.rename(room, claim('p3', 'Tom')), { ok: true });
+      assert.equal((await b.admit(room, claim('p5', smallTom), 6)).ok, true);
+      assert.deepEqual(
+        (await a.members(room)).map((m) => m.name).sort(),
+        ['Tom', 'bob', '\u0412\u043E\u0432\u0430', smallTom].sort(),
+      );
+    });
+
     test('of 12 concurrent joins for 4 seats and 2 names, exactly 4 get in with distinct names', async () => {
       const [a, b] = await open();
       const room = newRoomId();
@@ -199,12 +247,18 @@ describe('a node that dies', () => {
     await survivor.admit(room, claim('stays', 'Stays'), 6);
     await doomed.admit(room, claim('dave', 'Dave'), 6);
     await doomed.admit(room, claim('erin', 'Erin'), 6);
+    await doomed.admit(room, claim('vova', '\u0412\u041E\u0412'), 6); // "ВОВ"
     await sweptWith(doomed, gone, room, 'dave');
     assert.deepEqual((await survivor.members(room)).map((m) => m.id).sort(), ['stays']);
     // Someone new picks the name in the gap (a node stalled or dead for seconds).
     const newcomer = await survivor.admit(room, claim('new', 'dave'), 6);
     assert.ok(!newcomer.ok && newcomer.code === 'name_taken', JSON.stringify(newcomer));
     assert.equal(newcomer.suggestion, 'dave 2');
+    // Held by both its keys: "BOB", drawn as "ВОВ" is, and "вов", its small letters.
+    for (const name of ['BOB', '\u0432\u043E\u0432']) {
+      const refused = await survivor.admit(room, claim('new', name), 6);
+      assert.ok(!refused.ok && refused.code === 'name_taken' && refused.holder === 'vova', JSON.stringify(refused));
+    }
     const renamed = await survivor.admit(room, claim('new', 'Newcomer'), 6);
     assert.equal(renamed.ok, true);
     assert.equal((await survivor.rename(room, claim('new', 'DAVE', 's-new'))).ok, false);
@@ -213,6 +267,10 @@ describe('a node that dies', () => {
     // Erin comes back under another name: hers is given up.
     assert.equal((await survivor.admit(room, claim('erin', 'Erin B', 'reconnected'), 6)).ok, true);
     assert.equal((await survivor.rename(room, claim('new', 'Erin', 's-new'))).ok, true);
+    // "ВОВ" back under "Вова": both keys of the name it had are given up.
+    assert.equal((await survivor.admit(room, claim('vova', '\u0412\u043E\u0432\u0430', 'reconnected'), 6)).ok, true);
+    assert.equal((await survivor.rename(room, claim('new', 'BOB', 's-new'))).ok, true);
+    assert.equal((await survivor.admit(room, claim('small', '\u0432\u043E\u0432'), 6)).ok, true);
   });
 });
 
@@ -359,6 +417,49 @@ describe('names across two server nodes', () => {
   test('two joins with the same ticket at once on one node: one takes the id back, and the store keeps it', async () => {
     const a = await node();
     await twinTicketJoins(a.url, a.url, 'one node');
+  });
+});
+
+describe('records written before names had two keys (members in Redis across a deploy)', () => {
+  /** Writes members as the code before wrote them: one name key, the name folded then skeletoned. */
+  async function writeOld(room: string, members: Record<string, [key: string, name: string]>): Promise<void> {
+    const raw = createClient({ url: bed.redis.url });
+    await raw.connect();
+    try {
+      for (const [peer, [key, name]] of Object.entries(members)) {
+        await raw.hSet(`roomlink:{${room}}:members`, peer, `old-node\ts-${peer}\t${key}\t${name}\t`);
+        await raw.hSet(`roomlink:{${room}}:names`, key, peer);
+      }
+    } finally {
+      await raw.quit();
+    }
+  }
+
+  test('an old record holds its one key, gives it up when its member renames, and is written anew by its next join', async () => {
+    const store = await redisStore();
+    const room = newRoomId();
+    const cyrillicBob = '\u0412\u041E\u0412';
+    await writeOld(room, { old1: ['bob', 'BOB'], old2: ['\u0299o\u0299', cyrillicBob] });
+    // The old "BOB" holds "bob", which a new "ВОВ" is drawn as.
+    const refused = await store.admit(room, claim('p1', cyrillicBob), 6);
+    assert.ok(!refused.ok && refused.code === 'name_taken', JSON.stringify(refused));
+    // The old "ВОВ" holds only "ʙoʙ" until its next join (a page cut by the deploy joins
+    // again): then it holds "bob" too, found taken here by the old "BOB" beside it.
+    const back = await store.admit(room, { ...claim('old2', cyrillicBob, 's-old2-new'), returning: true }, 6);
+    assert.ok(!back.ok && back.code === 'name_taken' && back.holder === 'old1', JSON.stringify(back));
+    // The old "BOB" renames: its one key is given up, and "ВОВ" is free to the old member.
+    assert.deepEqual(await store.rename(room, claim('old1', 'Robert', 's-old1')), { ok: true });
+    assert.equal(
+      (await store.admit(room, { ...claim('old2', cyrillicBob, 's-old2-new'), returning: true }, 6)).ok,
+      true,
+    );
+    // Written anew, with both keys: "BOB" is taken now.
+    const taken = await store.rename(room, claim('old1', 'BOB', 's-old1'));
+    assert.ok(!taken.ok && taken.code === 'name_taken' && taken.holder === 'old2', JSON.stringify(taken));
+    // An old record's leave gives its one key up.
+    await writeOld(room, { old3: ['carol', 'Carol'] });
+    assert.equal(await store.leave(room, 'old3', 's-old3'), true);
+    assert.equal((await store.admit(room, claim('p3', 'CAROL'), 6)).ok, true);
   });
 });
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { normalizeName } from '../protocol/name.ts';
-import { nameKey, skeleton } from '../protocol/name-key.ts';
+import { nameKeys, sameName, skeleton } from '../protocol/name-key.ts';
 
 const refused = (name: string) => normalizeName(name).ok === false;
 const accepted = (name: string) => {
@@ -107,13 +107,13 @@ test('names that render the same share a key: nothing that renders as nothing co
     '\u200B',
     '\u2060',
   ]) {
-    assert.equal(nameKey(`Alice${blank}`), nameKey('Alice'), JSON.stringify(blank));
-    assert.equal(nameKey(`Ali${blank}ce`), nameKey('Alice'), JSON.stringify(blank));
+    assert.ok(sameName(`Alice${blank}`, 'Alice'), JSON.stringify(blank));
+    assert.ok(sameName(`Ali${blank}ce`, 'Alice'), JSON.stringify(blank));
   }
   // An emoji's text and emoji presentations are the same picture, and the same name.
-  assert.equal(nameKey('❤\uFE0F'), nameKey('❤'));
-  assert.equal(nameKey('❤\uFE0E Ana'), nameKey('❤\uFE0F Ana'));
-  assert.notEqual(nameKey('❤'), nameKey('♥'));
+  assert.ok(sameName('❤\uFE0F', '❤'));
+  assert.ok(sameName('❤\uFE0E Ana', '❤\uFE0F Ana'));
+  assert.ok(!sameName('❤', '♥'));
 });
 
 test('lone surrogates and control characters are refused', () => {
@@ -159,18 +159,18 @@ test('names are trimmed, and inner runs of spaces become one space', () => {
 
 test('look-alike names share a key: skeletons, case, width and invisibles', () => {
   assert.equal(skeleton('\u0440\u0430\u0443\u0440\u0430l'), skeleton('paypal')); // whole-script Cyrillic
-  assert.equal(nameKey('b0b'), nameKey('bob'));
-  assert.equal(nameKey('Bi11'), nameKey('bill'));
-  assert.equal(nameKey('rnary'), nameKey('mary'));
-  assert.equal(nameKey('ALICE'), nameKey('alice'));
+  assert.ok(sameName('b0b', 'bob'));
+  assert.ok(sameName('Bi11', 'bill'));
+  assert.ok(sameName('rnary', 'mary'));
+  assert.ok(sameName('ALICE', 'alice'));
   // Full case folding, not lower case: ß is ss, final sigma is sigma.
-  assert.equal(nameKey('Straße'), nameKey('STRASSE'));
-  assert.equal(nameKey('ΟΔΟΣ'), nameKey('οδος'));
-  assert.equal(nameKey('ΟΔΟΣ'), nameKey('οδοσ'));
-  assert.equal(nameKey('Ａlice'), nameKey('Alice'));
-  assert.equal(nameKey('Ali\u200Bce'), nameKey('Alice'));
-  assert.notEqual(nameKey('alice'), nameKey('alicia'));
-  assert.notEqual(nameKey('Zoë'), nameKey('Zoe'));
+  assert.ok(sameName('Straße', 'STRASSE'));
+  assert.ok(sameName('ΟΔΟΣ', 'οδος'));
+  assert.ok(sameName('ΟΔΟΣ', 'οδοσ'));
+  assert.ok(sameName('Ａlice', 'Alice'));
+  assert.ok(sameName('Ali\u200Bce', 'Alice'));
+  assert.ok(!sameName('alice', 'alicia'));
+  assert.ok(!sameName('Zoë', 'Zoe'));
 });
 
 test('an upper-case I passes for an l as a lower-case i does not: "AIice" cannot join a room with "Alice" (or take mentions of her)', () => {
@@ -180,9 +180,69 @@ test('an upper-case I passes for an l as a lower-case i does not: "AIice" cannot
     ['BILL', 'bill'],
     ['AIICE', 'alice'],
   ] as const) {
-    assert.equal(nameKey(a), nameKey(b), `${a} / ${b}`);
+    assert.ok(sameName(a, b), `${a} / ${b}`);
   }
-  assert.notEqual(nameKey('Alice'), nameKey('Alica'));
+  assert.ok(!sameName('Alice', 'Alica'));
+});
+
+test('a name all in Cyrillic or Greek capitals drawn as a Latin name is that name: "ВОВ" is Bob’s, "ΑΝΝ" Ann’s', () => {
+  // Each is accepted on its own (one script), and each is drawn letter for letter as the other.
+  for (const [lookalike, latin] of [
+    ['\u0412\u041E\u0412', 'BOB'], // ВОВ: its small letters "вов" are small capitals, so folding first missed it
+    ['\u0412\u041E\u0412', 'Bob'], // "BOB" is Bob's in capitals
+    ['\u0391\u039D\u039D', 'Ann'], // ΑΝΝ, Greek
+    ['\u0422\u041E\u041C', 'Tom'], // ТОМ
+    ['\u0415\u041C\u041C\u0410', 'Emma'], // ЕММА
+    ['\u0422\u0406\u041C', 'Tim'], // ТІМ, with a Ukrainian І
+    ['\u0420\u0410\u0420\u0410', 'PAPA'], // РАРА, which met before too
+    ['\u0412\u043E\u0412', 'BoB'], // ВоВ: drawn as written
+  ] as const) {
+    assert.equal(accepted(lookalike), lookalike);
+    assert.ok(sameName(lookalike, latin), `${lookalike} / ${latin}`);
+    assert.ok(sameName(latin, lookalike), `${latin} / ${lookalike}`);
+  }
+});
+
+test('one name in any case is still one name: "ВОВ" and "вов", "Вова" and "ВОВА", "ΝΙΚΟΣ" and "νικος"', () => {
+  for (const [a, b] of [
+    ['\u0412\u041E\u0412', '\u0432\u043E\u0432'],
+    ['\u0412\u043E\u0432\u0430', '\u0412\u041E\u0412\u0410'],
+    ['\u039D\u0399\u039A\u039F\u03A3', '\u03BD\u03B9\u03BA\u03BF\u03C2'],
+    ['\u0422\u041E\u041C', '\u0442\u043E\u043C'],
+  ] as const) {
+    assert.ok(sameName(a, b), `${a} / ${b}`);
+  }
+});
+
+test('names that do not look alike stay apart, in either case', () => {
+  for (const [a, b] of [
+    ['\u0412\u043E\u0432\u0430', 'Bob'], // Вова
+    ['\u0412\u043E\u0432\u0430', 'Boba'],
+    ['\u0432\u043E\u0432', 'bob'], // вов: drawn as small capitals, not as "bob"
+    ['Tom', 'Tim'],
+    ['\u0422\u0438\u043C', 'Tim'], // Тим
+    ['\u0422\u0438\u043C\u0443\u0440', 'Timur'], // Тимур
+    ['\u0410\u043D\u043D\u0430', 'Anna'], // Анна
+    ['\u041E\u043B\u044C\u0433\u0430', 'Olga'], // Ольга
+    ['\u0414\u043C\u0438\u0442\u0440\u0438\u0439', 'Dmitri'], // Дмитрий
+    ['\u039D\u03AF\u03BA\u03BF\u03C2', 'Nikos'], // Νίκος
+    ['\u039C\u03B1\u03C1\u03AF\u03B1', 'Maria'], // Μαρία
+    ['\u03A3\u03BF\u03C6\u03AF\u03B1', 'Sofia'], // Σοφία
+    ['\u0395\u03BB\u03AD\u03BD\u03B7', 'Elena'], // Ελένη
+    // Greek ν is drawn as "v" and its capital Ν as "N": "v" and "n" stay two letters.
+    ['vik', 'nik'],
+    ['Ivan', 'Inan'],
+  ] as const) {
+    assert.ok(!sameName(a, b), `${a} / ${b}`);
+  }
+  assert.ok(sameName('\u03BD\u03BF', 'vo'), 'νο is drawn as "vo"');
+  assert.ok(sameName('\u039D\u039F', 'NO'), 'ΝΟ, its capitals, as "NO"');
+});
+
+test('a name’s first key is the one names had before they had two (what records in Redis from before hold)', () => {
+  assert.deepEqual(nameKeys('BOB'), ['bob']);
+  assert.deepEqual(nameKeys('\u0412\u041E\u0412'), ['\u0299o\u0299', 'bob']); // ВОВ: "ʙoʙ" as before, and "bob"
+  assert.deepEqual(nameKeys('Alice'), ['allce']);
 });
 
 test('"You", the label of our own lines and reactions, is no member’s name; names that contain it are', () => {

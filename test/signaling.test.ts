@@ -146,6 +146,27 @@ describe('joining a room', () => {
     assertRefused(await mallory.timeout(2_000).emitWithAck('room:rename', { name: '❤\uFE0E Ana' }), 'name_taken');
   });
 
+  test('nobody joins or renames to a name drawn as a member’s in the capitals of another script: "ВОВ" beside "BOB"', async () => {
+    const server = await startServer();
+    const room = newRoomId();
+    const cyrillicBob = '\u0412\u041E\u0412'; // "ВОВ": Cyrillic Ve, O, Ve
+    await joinOk(await connectClient(server.url), room, 'BOB');
+    await joinOk(await connectClient(server.url), room, 'Ann');
+    const dee = await connectClient(server.url);
+    const taken = await join(dee, room, cyrillicBob);
+    assertRefused(taken, 'name_taken');
+    assert.equal(taken.ok ? '' : taken.error.suggestion, `${cyrillicBob} 2`);
+    await joinOk(dee, room, 'Dee');
+    for (const name of [cyrillicBob, '\u0391\u039D\u039D' /* "ΑΝΝ", Greek */]) {
+      assertRefused(await dee.timeout(2_000).emitWithAck('room:rename', { name }), 'name_taken');
+    }
+    // A name of Cyrillic letters drawn otherwise is a name of its own.
+    assert.deepEqual(await dee.timeout(2_000).emitWithAck('room:rename', { name: '\u0412\u043E\u0432\u0430' }), {
+      ok: true,
+      name: '\u0412\u043E\u0432\u0430',
+    });
+  });
+
   test('a second room:join on the same connection is refused with already_joined', async () => {
     const server = await startServer();
     const client = await connectClient(server.url);

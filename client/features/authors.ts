@@ -3,7 +3,7 @@
 // hello whose room-key proof checked, or its proven join announcement: member-key.ts). History
 // lines are checked against these keys, never against the member who relays them.
 import { type HistoryLine, normalizeName } from '../../protocol/index.ts';
-import { keyWithSkeleton, NO_TABLE } from '../../protocol/name-skeleton.ts';
+import { keysMeet, keysWithSkeleton, type NameKeys, NO_TABLE } from '../../protocol/name-skeleton.ts';
 import { dropOldest } from '../bounded.ts';
 import type { MemberHandle } from '../feature.ts';
 import { verifyDeletion, verifyLine } from '../identity.ts';
@@ -20,12 +20,12 @@ const DIRECTORY_LIMIT = 1_000;
 export const MAX_KEYS_PER_AUTHOR = 4;
 
 /** Names compared as the server compares them, before the confusables table came (twins.ts). */
-export const nameKeyWithoutTable = (name: string): string => keyWithSkeleton(name, NO_TABLE);
+export const nameKeysWithoutTable = (name: string): NameKeys => keysWithSkeleton(name, NO_TABLE);
 
 /**
  * Whether `name` looks like ours or that of a member here, compared as the server compares
- * names (`nameKey`: case, width, "I" for "l", and look-alike letters once the page has the
- * confusables table): something taken on a relaying member's word under it (a history line,
+ * names (`nameKeys`: case, width, "I" for "l", and look-alike letters once the page has the
+ * confusables table, in either case): something taken on a relaying member's word under it (a history line,
  * a history reaction) would pass for theirs. "AIice" with a capital I reads as "Alice". So is
  * a name no member could have (the server refuses it: mixed look-alike scripts, invisible
  * characters): "Bоb" with a Cyrillic о reads as "Bob", and only a relaying member's
@@ -35,12 +35,12 @@ export function nameIsHere(
   name: string,
   selfName: string,
   members: Iterable<MemberHandle>,
-  nameKey: (name: string) => string = nameKeyWithoutTable,
+  nameKeys: (name: string) => NameKeys = nameKeysWithoutTable,
 ): boolean {
   if (!normalizeName(name).ok) return true;
-  const claimed = nameKey(name);
-  if (nameKey(selfName) === claimed) return true;
-  for (const member of members) if (!member.disposed && nameKey(member.name) === claimed) return true;
+  const claimed = nameKeys(name);
+  if (keysMeet(nameKeys(selfName), claimed)) return true;
+  for (const member of members) if (!member.disposed && keysMeet(nameKeys(member.name), claimed)) return true;
   return false;
 }
 
@@ -72,7 +72,7 @@ export interface AuthorUnder {
 }
 
 /**
- * The author among the members here under `name` (compared by `nameKey`). Never under our own
+ * The author among the members here under `name` (compared by `nameKeys`). Never under our own
  * name (`selfName`): a line under it would pass for ours, whoever holds the key. Nor under
  * another name than the line's: a holder named otherwise leaves it to pass for whoever has it.
  */
@@ -81,14 +81,14 @@ export function authorUnder(
   members: Iterable<MemberHandle>,
   name: string,
   selfName: string,
-  nameKey: (name: string) => string = nameKeyWithoutTable,
+  nameKeys: (name: string) => NameKeys = nameKeysWithoutTable,
 ): AuthorUnder {
   const found: AuthorUnder = { held: false, carriers: [] };
-  const claimed = nameKey(name);
-  if (author === undefined || nameKey(selfName) === claimed) return found;
+  const claimed = nameKeys(name);
+  if (author === undefined || keysMeet(nameKeys(selfName), claimed)) return found;
   for (const member of members) {
     if (member.disposed || member.key === null || !author.keys.has(member.key)) continue;
-    if (nameKey(member.name) !== claimed) continue;
+    if (!keysMeet(nameKeys(member.name), claimed)) continue;
     if (member.keyHeld) found.held = true;
     else found.carriers.push(member);
   }

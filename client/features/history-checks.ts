@@ -5,8 +5,9 @@
 // checked in parallel and handed on together. What a checked line becomes is not decided
 // here: `apply` (history-show.ts) shows it, counts it or drops it.
 import type { HistoryLine } from '../../protocol/index.ts';
+import { keysMeet, type NameKeys } from '../../protocol/name-skeleton.ts';
 import type { MemberHandle } from '../feature.ts';
-import { type Author, type Authors, checkLine, nameKeyWithoutTable } from './authors.ts';
+import { type Author, type Authors, checkLine, nameKeysWithoutTable } from './authors.ts';
 import type { LineVerification } from './chat.ts';
 
 /** A line whose author is in the room waits this long for the author's key, then counts as relayed. */
@@ -42,7 +43,7 @@ export interface HistoryChecksOptions {
   /** The live member objects: a member under a gone author's name may carry its key. */
   members(): Iterable<MemberHandle>;
   /** Names compared as they look (authors.ts, nameIsHere); without the confusables table if not given. */
-  nameKey?: ((name: string) => string) | undefined;
+  nameKeys?: ((name: string) => NameKeys) | undefined;
   /** Shows a checked line (or counts it as a duplicate); synchronous, so a batch shows at once. */
   apply(ready: Ready, checked: Checked): void;
 }
@@ -53,7 +54,7 @@ export function createHistoryChecks({
   authors,
   present,
   members,
-  nameKey,
+  nameKeys,
   apply,
 }: HistoryChecksOptions) {
   /** Lines whose author is here but whose key we do not know yet, by author id. */
@@ -76,10 +77,11 @@ export function createHistoryChecks({
     // line may be signed with it. Only the key's holder signs, so it is the author's key
     // whoever carries it now; whether the member here is the author is for the page to say
     // (it holds the key, or proves it in time: history-show.ts, view/earlier-lines.ts).
-    const key = nameKey ?? nameKeyWithoutTable;
+    const keysOf = nameKeys ?? nameKeysWithoutTable;
+    const named = keysOf(line.name);
     const carried = new Set<string>();
     for (const member of members())
-      if (!member.disposed && member.key !== null && key(member.name) === key(line.name)) carried.add(member.key);
+      if (!member.disposed && member.key !== null && keysMeet(keysOf(member.name), named)) carried.add(member.key);
     if (carried.size === 0) return { author, verified };
     for (const candidate of carried) {
       if ((await checkLine(line, { keys: new Set([candidate]), name: line.name, heard: false })) !== 'true') continue;

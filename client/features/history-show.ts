@@ -7,6 +7,7 @@
 // checked against their author's key are kept for later newcomers. Owns what was shown of
 // each line (shownAs), which the merge (history.ts) consults and the view makes it forget.
 import { type HistoryLine, MAX_CLOCK_SKEW_MS, normalizeName } from '../../protocol/index.ts';
+import type { NameKeys } from '../../protocol/name-skeleton.ts';
 import type { MemberHandle } from '../feature.ts';
 import { type Author, authorUnder, nameIsHere } from './authors.ts';
 import type { ChatLine, LineVerification } from './chat.ts';
@@ -28,7 +29,7 @@ export interface HistoryShowOptions {
   /** The live member objects (to know who is here). */
   members(): Iterable<MemberHandle>;
   /** Names compared as they look (authors.ts, nameIsHere); without the confusables table if not given. */
-  nameKey?: ((name: string) => string) | undefined;
+  nameKeys?: ((name: string) => NameKeys) | undefined;
   /** The live member object of this id, if it is here. */
   present(id: string): MemberHandle | undefined;
   transcript: Transcript;
@@ -53,7 +54,7 @@ export function createHistoryShow({
   selfId,
   selfName,
   members,
-  nameKey,
+  nameKeys,
   present,
   transcript,
   counts,
@@ -81,7 +82,7 @@ export function createHistoryShow({
       line.from === selfId() ||
       present(line.from) !== undefined ||
       !normalizeName(line.name).ok ||
-      (verified === 'false' && nameIsHere(line.name, selfName(), members(), nameKey))
+      (verified === 'false' && nameIsHere(line.name, selfName(), members(), nameKeys))
     );
   }
 
@@ -93,7 +94,7 @@ export function createHistoryShow({
    * the key its author had (a line of Dave's from before his crash, once Dave is back).
    */
   const nameTaken = (line: HistoryLine, name: string): boolean =>
-    line.from !== selfId() && present(line.from) === undefined && nameIsHere(name, selfName(), members(), nameKey);
+    line.from !== selfId() && present(line.from) === undefined && nameIsHere(name, selfName(), members(), nameKeys);
 
   /**
    * Whether the member here under the line's name is its author under a new id (a tab that kept
@@ -104,7 +105,7 @@ export function createHistoryShow({
    * authorUnder, which the page's earlier-lines.ts asks too).
    */
   function authorHereAs(author: Author | undefined, name: string): 'held' | 'carried' | null {
-    const here = authorUnder(author, members(), name, selfName(), nameKey);
+    const here = authorUnder(author, members(), name, selfName(), nameKeys);
     return here.held ? 'held' : here.carriers.length > 0 ? 'carried' : null;
   }
 

@@ -21,6 +21,7 @@
 //   history-outbox.ts   our own answers to those who ask us (history-answer.ts: their chunks);
 //   history-counts.ts   what all that did, counted.
 import { type HistoryLine, type HistoryReaction, MAX_HISTORY_LINES } from '../../protocol/index.ts';
+import type { NameKeys } from '../../protocol/name-skeleton.ts';
 import { defineFeature, type MemberHandle } from '../feature.ts';
 import { mark } from '../timeline.ts';
 import { type Author, createAuthors } from './authors.ts';
@@ -44,7 +45,7 @@ export interface HistoryOptions {
   /** The live member objects (to know who is here). */
   members(): Iterable<MemberHandle>;
   /** Names compared as they look (authors.ts, nameIsHere). */
-  nameKey?(name: string): string;
+  nameKeys?(name: string): NameKeys;
   transcript: Transcript;
   /** Shows (or replaces, same author and id) a history line. */
   show(line: ChatLine, authorName: string): void;
@@ -87,7 +88,7 @@ export function createHistory(options: HistoryOptions) {
     authors,
     present,
     members,
-    nameKey: options.nameKey,
+    nameKeys: options.nameKeys,
     apply: shown.apply,
   });
   const outbox = createHistoryOutbox({ transcript, reactionsOf: reactions?.forHistory, now });

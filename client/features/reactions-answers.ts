@@ -5,6 +5,7 @@
 // carry the states we did not take on another member's word. Private lines are never in
 // history, nor their reactions.
 import { type HistoryReaction, MAX_HISTORY_LINES, REACTION_EMOJI } from '../../protocol/index.ts';
+import type { NameKeys } from '../../protocol/name-skeleton.ts';
 import { createSlot, type MemberHandle } from '../feature.ts';
 import type { Identity } from '../identity.ts';
 import { nameIsHere } from './authors.ts';
@@ -27,7 +28,7 @@ export interface ReactionAnswersOptions {
   selfName(): string;
   members(): Iterable<MemberHandle>;
   /** Names compared as they look (authors.ts, nameIsHere). */
-  nameKey: ((name: string) => string) | undefined;
+  nameKeys: ((name: string) => NameKeys) | undefined;
   /** Its public key checks our own reactions coming back in history. */
   identity: Pick<Identity, 'publicKey'>;
   /** A member seen during this page's life, with the keys it announced (features/authors.ts). */
@@ -46,7 +47,7 @@ export function createReactionAnswers(
   options: ReactionAnswersOptions,
   ignored: (peerId: string) => boolean = () => false,
 ) {
-  const { selfId, selfName, members, nameKey, identity, known, lines, counts, track } = options;
+  const { selfId, selfName, members, nameKeys, identity, known, lines, counts, track } = options;
   /** The signature checks each member's history answers cost us so far (mayCheck). */
   const checkSlot = createSlot('reactions:history-checks', () => ({ spent: 0 }));
   /** Checked reaction states from history answers, for lines not shown yet. */
@@ -59,7 +60,7 @@ export function createReactionAnswers(
       ownKey,
       present: (peerId) => [...members()].find((m) => m.id === peerId && !m.disposed),
       known,
-      nameTaken: (name) => nameIsHere(name, selfName(), members(), nameKey),
+      nameTaken: (name) => nameIsHere(name, selfName(), members(), nameKeys),
     };
   }
 

@@ -34,6 +34,8 @@
 //   reactions-sending.ts   our changes sent, paced below what a member takes;
 //   reactions-kept.ts      our changes kept across a reload of the tab;
 //   reactions-counts.ts    states dropped as forged, or taken on a relayer's word, counted.
+
+import type { NameKeys } from '../../protocol/name-skeleton.ts';
 import { defineFeature, type MemberHandle } from '../feature.ts';
 import type { Identity } from '../identity.ts';
 import { createReactionAnswers } from './reactions-answers.ts';
@@ -54,7 +56,7 @@ export interface ReactionsOptions {
   selfName(): string;
   members(): Iterable<MemberHandle>;
   /** Names compared as they look (authors.ts, nameIsHere). */
-  nameKey?(name: string): string;
+  nameKeys?(name: string): NameKeys;
   /** Signs our reactions; its public key checks our own reactions coming back in history. */
   identity: Pick<Identity, 'signReaction' | 'publicKey'>;
   /** A member seen during this page's life, with the keys it announced (features/authors.ts). */
@@ -72,7 +74,7 @@ export function createReactions({
   selfId,
   selfName,
   members,
-  nameKey,
+  nameKeys,
   identity,
   known,
   changed,
@@ -93,7 +95,7 @@ export function createReactions({
   const lines = createReactionLines({ selfId, changed });
   const received = createReceivedReactions({ lines, counts, track, now });
   const answers = createReactionAnswers(
-    { selfId, selfName, members, nameKey, identity, known, lines, counts, track },
+    { selfId, selfName, members, nameKeys, identity, known, lines, counts, track },
     ignored,
   );
   const sending = createReactionSending({ members, now });

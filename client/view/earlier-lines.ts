@@ -15,6 +15,8 @@
 // from when the member was first here; then it is marked all the same (one that announced a
 // gone author's key to pass for them never proves it). Before, Dave's lines from before his
 // browser crashed were marked "(earlier)" the moment Dave was back, his key and all.
+
+import type { NameKeys } from '../../protocol/name-skeleton.ts';
 import { earlierTag } from './line-marks.ts';
 
 /**
@@ -71,12 +73,12 @@ export interface EarlierLines {
 }
 
 /**
- * `keptLines`: every chat line kept (lines.ts kept); `keyOf`: names compared as twins.ts
- * compares them; `marked`: told of each line marked (its author's peer id and the line's id).
+ * `keptLines`: every chat line kept (lines.ts kept); `keysOf`: names compared as twins.ts
+ * compares them (one name when they share a key); `marked`: told of each line marked (its author's peer id and the line's id).
  */
 export function createEarlierLines(
   keptLines: () => Iterable<Element>,
-  keyOf: (name: string) => string,
+  keysOf: (name: string) => NameKeys,
   marked?: (from: string, id: string) => void,
   authors?: AuthorsHere,
   now: () => number = () => performance.now(),
@@ -93,7 +95,7 @@ export function createEarlierLines(
       const here = new Set(ids);
       for (const id of since.keys()) if (!here.has(id)) since.delete(id);
       for (const id of here) if (!since.has(id)) since.set(id, at);
-      const keys = new Set(names.map(keyOf));
+      const keys = new Set(names.flatMap(keysOf));
       const seen = `${[...here].sort().join(' ')}\n${[...keys].sort().join('\n')}`;
       if (seen === looked) return;
       looked = seen;
@@ -116,7 +118,7 @@ export function createEarlierLines(
       markEarlierLines(
         keptLines(),
         (peerId) => here.has(peerId),
-        (name) => keys.has(keyOf(name)),
+        (name) => keysOf(name).some((key) => keys.has(key)),
         marked,
         waits,
       );

@@ -28,7 +28,7 @@ export interface ChatSignalsOptions {
   ownId: Pick<OwnId, 'orEmpty'>;
   selfName(): string;
   identity: Identity;
-  names: Pick<Names, 'nameKey'>;
+  names: Pick<Names, 'nameKeys'>;
   /** Whom our typing is for: the member written to privately, or everyone. */
   privateTarget: Pick<PrivateTarget, 'current'>;
   /** Someone is talking now (a member typing, or we): file transfers step back meanwhile. */
@@ -107,7 +107,7 @@ export function wireChatSignals(options: ChatSignalsOptions) {
     selfId: ownId.orEmpty,
     selfName,
     members: () => later().mesh.all(),
-    nameKey: names.nameKey,
+    nameKeys: names.nameKeys,
     identity,
     known: (peerId) => later().history.author(peerId),
     changed: (author, id, summary) => reactionsView.update(author, id, summary),

@@ -21,7 +21,7 @@ export interface HistoryWiringOptions {
   selfName(): string;
   /** Our signing key: after a reload, our earlier lines come back in history as ours. */
   identity: Pick<Identity, 'publicKey'>;
-  names: Pick<Names, 'nameKey' | 'nameOf' | 'taggedName' | 'earlierUnlessProved'>;
+  names: Pick<Names, 'nameKeys' | 'nameOf' | 'taggedName' | 'earlierUnlessProved'>;
   /** The lines kept (both features keep them) and the edits a history line may carry (chat.ts). */
   chat: Pick<ChatWiring, 'transcript' | 'edits'>;
   /** Reactions travel with history lines (chat-signals.ts). */
@@ -44,7 +44,7 @@ export function wireHistory(options: HistoryWiringOptions) {
     selfName,
     ownKey: () => identity.publicKey(),
     members: () => later().mesh.all(),
-    nameKey: names.nameKey,
+    nameKeys: names.nameKeys,
     transcript: chat.transcript,
     show: (line, authorName) =>
       placeHistoryLine({ historyView, lines }, line, showLine(line, line.own ? selfName() : authorName)),

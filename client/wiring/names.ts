@@ -65,9 +65,9 @@ export function wireNames({
   /** The twins' tags as last drawn in the lines, our entry and the private bar (twins.version). */
   let twinsDrawn = 0;
   /** The kept lines of members gone, marked "(earlier)" once their name is here (earlier-lines.ts). */
-  const earlierLines = createEarlierLines(keptLines, twins.keyOf, markedEarlier, {
+  const earlierLines = createEarlierLines(keptLines, twins.keysOf, markedEarlier, {
     under(from, name) {
-      const { held, carriers } = authorUnder(author(from), mesh.all(), name, selfName(), twins.keyOf);
+      const { held, carriers } = authorUnder(author(from), mesh.all(), name, selfName(), twins.keysOf);
       return { held, carrying: carriers.map((member) => member.id) };
     },
     lookAgain: redraw,
@@ -140,7 +140,7 @@ export function wireNames({
     /** The confusables table came (confusables.ts): look-alike names are twins too. */
     useSkeleton: twins.useSkeleton,
     /** Names compared as they look (twins.ts): a relayed line under a look-alike of a name here is dropped. */
-    nameKey: twins.keyOf,
+    nameKeys: twins.keysOf,
     /** A history line shown unmarked waits for its author's proof (earlier-lines.ts): looked at again. */
     earlierUnlessProved: () => earlierLines.waiting(),
   };

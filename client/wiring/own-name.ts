@@ -5,6 +5,7 @@
 // whose name was taken (the server's free variant, for this room only). Separate from main.ts
 // because everything else only reads the name (selfName) or asks for a change.
 import { normalizeName, type ProtocolError, type RenameAck } from '../../protocol/index.ts';
+import { keysMeet, type NameKeys } from '../../protocol/name-skeleton.ts';
 import { isolate } from '../isolate.ts';
 import { freeNameVariant } from '../name-variant.ts';
 import { saveName } from '../storage.ts';
@@ -22,8 +23,8 @@ export interface OwnNameOptions {
   page: Pick<PageView, 'setName' | 'nameHint' | 'offerName'>;
   /** The names of the members here (to offer a free variant of a taken one, and name its holder). */
   others(): string[];
-  /** Names compared as the server compares them (twins.ts keyOf). */
-  nameKey(name: string): string;
+  /** Names compared as the server compares them (twins.ts keysOf): one name when they share a key. */
+  nameKeys(name: string): NameKeys;
   /** Keeps the name this tab has in the room now, for its next load (storage.ts saveTabName). */
   keepForTab(name: string): void;
   /** Says a line in the chat. */
@@ -52,7 +53,7 @@ export function createOwnName({
   ask,
   page,
   others,
-  nameKey,
+  nameKeys,
   keepForTab,
   say,
   renamed,
@@ -98,8 +99,8 @@ export function createOwnName({
         const here = others();
         const known = [name, ...here];
         // The name as its holder has it ("Sam" when "Ｓam" was asked): the one to tell apart.
-        const wanted = nameKey(result.name);
-        const holder = here.find((other) => nameKey(other) === wanted) ?? result.name;
+        const wanted = nameKeys(result.name);
+        const holder = here.find((other) => keysMeet(nameKeys(other), wanted)) ?? result.name;
         page.offerName(
           `Someone here is already “${isolate(holder)}”; you are still “${isolate(name)}”.`,
           error.suggestion ?? freeNameVariant(result.name, known),

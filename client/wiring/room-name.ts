@@ -4,6 +4,7 @@
 // made with its view; Save the chat reads the name through this handle (line-views.ts).
 
 import { roomNameOf, SELF_LABEL } from '../../protocol/index.ts';
+import type { NameKeys } from '../../protocol/name-skeleton.ts';
 import type { MemberHandle } from '../feature.ts';
 import { nameIsHere } from '../features/authors.ts';
 import { createRoomName, type RoomName } from '../features/room-name.ts';
@@ -23,7 +24,7 @@ export interface RoomNameWiringOptions {
   selfName(): string;
   identity: Identity;
   /** A member's name as shown, and names compared as they look (names.ts). */
-  names: Pick<Names, 'nameOf' | 'nameKey'>;
+  names: Pick<Names, 'nameOf' | 'nameKeys'>;
   /** A member we ignore does not rename the room here (ignored.ts). */
   ignored: Pick<Ignored, 'has'>;
   /** The tab's title names the room. */
@@ -49,7 +50,7 @@ export function wireRoomName({
   function who(peerId: string, wentBy: string, self: string): string {
     if (peerId === ownId.orEmpty()) return self;
     if (later().mesh.member(peerId)) return names.nameOf(peerId);
-    return goneBy(wentBy, selfName(), later().mesh.all(), names.nameKey);
+    return goneBy(wentBy, selfName(), later().mesh.all(), names.nameKeys);
   }
 
   /** ", as Carol says" for a name that is its passer's word, not its setter's checked one. */
@@ -96,7 +97,7 @@ export function goneBy(
   wentBy: string,
   selfName: string,
   members: Iterable<MemberHandle>,
-  nameKey?: (name: string) => string,
+  nameKeys?: (name: string) => NameKeys,
 ): string {
-  return nameIsHere(wentBy, selfName, members, nameKey) ? `${wentBy} (earlier)` : wentBy;
+  return nameIsHere(wentBy, selfName, members, nameKeys) ? `${wentBy} (earlier)` : wentBy;
 }

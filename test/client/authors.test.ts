@@ -8,7 +8,8 @@ import { createHistory } from '../../client/features/history.ts';
 import { createTranscript } from '../../client/features/transcript.ts';
 import { createIdentity, type Identity } from '../../client/identity.ts';
 import type { HistoryLine } from '../../protocol/index.ts';
-import { keyWithSkeleton, skeletonWith } from '../../protocol/name-skeleton.ts';
+import { skeleton } from '../../protocol/name-key.ts';
+import { keysWithSkeleton, skeletonWith } from '../../protocol/name-skeleton.ts';
 import { fakeMember } from './fake-member.ts';
 
 test('a member saying hello with a fresh key every time: only its newest keys are kept', () => {
@@ -80,14 +81,20 @@ test('a name is taken for a present one when it looks like it, as the server com
   // A Cyrillic о: folds apart from "Bob", reads the same; the server refuses such a name.
   assert.equal(nameIsHere('B\u043Eb', 'Ann', [bob]), true);
   assert.equal(nameIsHere('Ca\u200Brol', 'Ann', [bob]), true, 'an invisible character');
-  // Compared as the server compares names (nameKey): "I" reads as "l", full width as narrow.
+  // Compared as the server compares names (nameKeys): "I" reads as "l", full width as narrow.
   const alice = { id: 'alice-000001', name: 'Alice', disposed: false } as MemberHandle;
   assert.equal(nameIsHere('AIice', 'Ann', [alice]), true, 'a capital I');
   assert.equal(nameIsHere('\uFF21lice', 'Ann', [alice]), true, 'a full-width A');
   // With the confusables table (the page's, once fetched): whole-script look-alikes too.
   const cyrillic = skeletonWith({ '\u0430': 'a', '\u0441': 'c', '\u0435': 'e', '\u0440': 'p' });
   const pace = { id: 'pace-0000001', name: 'pace', disposed: false } as MemberHandle;
-  const key = (name: string) => keyWithSkeleton(name, cyrillic);
+  const keys = (name: string) => keysWithSkeleton(name, cyrillic);
   assert.equal(nameIsHere('\u0440\u0430\u0441\u0435', 'Ann', [pace]), false, 'without the table');
-  assert.equal(nameIsHere('\u0440\u0430\u0441\u0435', 'Ann', [pace], key), true, 'with it');
+  assert.equal(nameIsHere('\u0440\u0430\u0441\u0435', 'Ann', [pace], keys), true, 'with it');
+  // In capitals too: Cyrillic "ВОВ" is drawn as "BOB" (its small letters are not: "вов").
+  const bobInCaps = { id: 'bob-00000002', name: 'BOB', disposed: false } as MemberHandle;
+  const table = (name: string) => keysWithSkeleton(name, skeleton);
+  assert.equal(nameIsHere('\u0412\u041E\u0412', 'Ann', [bobInCaps], table), true, 'ВОВ beside BOB');
+  assert.equal(nameIsHere('\u0412\u041E\u0412', 'Ann', [bob], table), true, 'ВОВ beside Bob');
+  assert.equal(nameIsHere('\u0412\u043E\u0432\u0430', 'Ann', [bob], table), false, 'Вова is not Bob');
 });

@@ -63,7 +63,7 @@ test('the lines are looked through when the members here change, not only their 
       looked++;
       return [old] as unknown as Element[];
     };
-    const earlier = createEarlierLines(kept, (name) => name.toLowerCase());
+    const earlier = createEarlierLines(kept, (name) => [name.toLowerCase()]);
     earlier.update(['me-00000001', 'carol-old-01', 'carol-new-01'], ['You', 'Carol', 'Carol']);
     assert.equal(old.dataset['earlier'], undefined);
     // Nothing changed: the lines are not looked through again.
@@ -94,7 +94,7 @@ test('the lines of an author back under a new id and its name, holding its key, 
     let lookedAgain = 0;
     const earlier = createEarlierLines(
       () => [dave, gus, hal] as unknown as Element[],
-      (name) => name.toLowerCase(),
+      (name) => [name.toLowerCase()],
       undefined,
       {
         under: (from, name) => ({
@@ -141,7 +141,7 @@ test('a proof that comes within the wait leaves the line unmarked for good', () 
     let proved = false;
     const earlier = createEarlierLines(
       () => [gus] as unknown as Element[],
-      (name) => name.toLowerCase(),
+      (name) => [name.toLowerCase()],
       undefined,
       {
         under: () => ({ held: proved, carrying: proved ? [] : ['gus-new-001'] }),

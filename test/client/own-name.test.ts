@@ -4,7 +4,7 @@
 // variant and says so; bad input never reaches the server.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { nameKeyWithoutTable } from '../../client/features/authors.ts';
+import { nameKeysWithoutTable } from '../../client/features/authors.ts';
 import { createOwnName } from '../../client/wiring/own-name.ts';
 import type { RenameAck } from '../../protocol/index.ts';
 
@@ -39,7 +39,7 @@ function setUp(answer: (name: string) => RenameAck | null = (name) => ({ ok: tru
       },
     },
     others: () => ['Alice', 'Sam'],
-    nameKey: nameKeyWithoutTable,
+    nameKeys: nameKeysWithoutTable,
     keepForTab: (name) => keptForTab.push(name),
     say: (text) => said.push(text),
     renamed: () => renamed++,

@@ -2,7 +2,7 @@
 // room only because the server says so, and a lying server can introduce Mallory as "Alice"
 // (or "AIice") beside Alice. The page tells them apart by their key codes (SHA-256 of each
 // member's per-join signing key), says so once, and a mention carrying one twin's tag is not
-// the other's. Real keys (WebCrypto P-256), the real nameKey.
+// the other's. Real keys (WebCrypto P-256), the real nameKeys.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -14,8 +14,8 @@ import { createTwins, isNoKeyTag, meetingText, noKeyTag, type Person, SAME_KEY, 
 import { type MemberParts, memberAbout } from '../../client/view/member-about.ts';
 import { offerAt } from '../../client/view/mention-suggest.ts';
 import { mentionsYou } from '../../client/view/mentions.ts';
-import { nameKey, skeleton } from '../../protocol/name-key.ts';
-import { keyWithSkeleton, skeletonWith } from '../../protocol/name-skeleton.ts';
+import { nameKeys, skeleton } from '../../protocol/name-key.ts';
+import { keysWithSkeleton, skeletonWith } from '../../protocol/name-skeleton.ts';
 
 /** The confusables table as the build hands it to the page (public/confusables.json). */
 const TABLE: Record<string, string> = createRequire(import.meta.url)('unhomoglyph/data.json');
@@ -79,8 +79,21 @@ test('a server that gives another member our name: both are tagged apart, and th
 test('the page compares names as the server does, with the table it fetches', () => {
   const pageSkeleton = skeletonWith(tableOf(TABLE));
   for (const key of Object.keys(TABLE)) assert.equal(pageSkeleton(key), skeleton(key), `U+${key.codePointAt(0)}`);
-  for (const name of ['Alice', 'Аlice', 'AIice', 'ＡLICE', 'rnary', 'Zoë', 'Ana María', '李雷', 'paypal', 'раураl']) {
-    assert.equal(keyWithSkeleton(name, pageSkeleton), nameKey(name), name);
+  for (const name of [
+    'Alice',
+    'Аlice',
+    'AIice',
+    'ＡLICE',
+    'rnary',
+    'Zoë',
+    'Ana María',
+    '李雷',
+    'paypal',
+    'раураl',
+    'ВОВ',
+    'ΑΝΝ',
+  ]) {
+    assert.deepEqual(keysWithSkeleton(name, pageSkeleton), nameKeys(name), name);
   }
 });
 
@@ -102,6 +115,50 @@ test('look-alikes ("rn" for "m", a name all in Cyrillic) are twins once the page
     { names: ['cope', '\u0441\u043e\u0440\u0435'], count: 2, withYou: false },
   ]);
   assert.ok(['a', 'b', 'c', 'd'].every((id) => twins.tag(id) !== null));
+});
+
+test('a name all in Cyrillic or Greek capitals drawn as a Latin name here is its twin, once the page has the table', async () => {
+  const pairs = [
+    ['BOB', '\u0412\u041E\u0412'], // "ВОВ"
+    ['Ann', '\u0391\u039D\u039D'], // "ΑΝΝ", Greek
+    ['Tom', '\u0422\u041E\u041C'], // "ТОМ"
+    ['Emma', '\u0415\u041C\u041C\u0410'], // "ЕММА"
+  ] as const;
+  for (const [latin, lookalike] of pairs) {
+    const twins = createTwins();
+    twins.useSkeleton(skeletonWith(tableOf(TABLE)));
+    const met = twins.update(await named(latin, lookalike), 'a');
+    assert.deepEqual(met, [{ names: [latin, lookalike], count: 2, withYou: true }], lookalike);
+    assert.ok(twins.tag('a') !== null && twins.tag('b') !== null, lookalike);
+  }
+});
+
+test('names alike in either case are one group: "BOB" and "ВОВ" (drawn alike), "ВОВ" and "вов" (one name in two cases)', async () => {
+  const twins = createTwins();
+  twins.useSkeleton(skeletonWith(tableOf(TABLE)));
+  // "вов" alone beside "BOB" is no twin: its small letters are drawn as small capitals.
+  assert.deepEqual(twins.update(await named('BOB', '\u0432\u043E\u0432', 'Carol'), 'c'), []);
+  const people = await named('BOB', '\u0432\u043E\u0432', 'Carol', '\u0412\u041E\u0412');
+  assert.deepEqual(twins.update(people, 'c'), [
+    { names: ['BOB', '\u0432\u043E\u0432', '\u0412\u041E\u0412'], count: 3, withYou: false },
+  ]);
+  assert.equal(new Set(['a', 'b', 'd'].map((id) => twins.tag(id))).size, 3);
+  assert.equal(twins.tag('c'), null);
+});
+
+test('names of other scripts that do not look alike stay apart, with the table', async () => {
+  const twins = createTwins();
+  twins.useSkeleton(skeletonWith(tableOf(TABLE)));
+  const names = ['Bob', '\u0412\u043E\u0432\u0430', 'Boba', 'Tom', 'Tim', '\u0422\u0438\u043C', 'Nikos'];
+  names.push(
+    '\u039D\u03AF\u03BA\u03BF\u03C2',
+    'Maria',
+    '\u039C\u03B1\u03C1\u03AF\u03B1',
+    '\u041E\u043B\u044C\u0433\u0430',
+  );
+  // Вова, Тим, Νίκος, Μαρία, Ольга beside Bob, Boba, Tim, Nikos, Maria.
+  const people = names.map((name, i) => ({ id: `p${i}`, name, key: null }));
+  assert.deepEqual(twins.update(people, 'p0'), []);
 });
 
 test('names that meet as the server compares them are twins too: case, width, a capital I for an l', async () => {
