@@ -2,7 +2,8 @@
 // server introduces Bob to her as "Ernma", which looks like hers ("rn" for "m") and which the
 // honest server would have refused beside her. Her page compares names with the confusables table it fetches once
 // joined (client/confusables.ts), says once that two members share her name, and shows each
-// with the start of its key code; Bob's page, told the truth, says nothing.
+// with the start of its key code; Bob's page, told the truth, says nothing. So with a name in
+// Cyrillic capitals drawn as a Latin one: "ВОВ" beside "BOB".
 
 import { expect, sharedTest as test } from './support/fixtures.ts';
 import { newRoomLink, openUser, selfId, waitForMesh } from './support/users.ts';
@@ -40,4 +41,33 @@ test('a member the server names like us is told apart by its key code, and the p
   // Bob's page, told the truth, sees no twins.
   await expect(bob.page.locator('.name-twin')).toHaveCount(0);
   await expect(bob.page.getByTestId('message').filter({ hasText: 'should never allow' })).toHaveCount(0);
+});
+
+test('a member the server names in Cyrillic capitals drawn as our name ("ВОВ" beside "BOB") is told apart too', async ({
+  server,
+  browsers,
+}) => {
+  const link = newRoomLink(server.url);
+  const bobPage = await (await browsers.newContext({ label: 'bob' })).newPage();
+  // Every "dee" the server tells Bob of is "ВОВ" (Cyrillic Ve, O, Ve).
+  await bobPage.routeWebSocket(/\/socket\.io\//, (page) => {
+    const real = page.connectToServer();
+    real.onMessage((message) =>
+      page.send(
+        typeof message === 'string' ? message.replaceAll('"name":"dee"', '"name":"\u0412\u041E\u0412"') : message,
+      ),
+    );
+  });
+  await bobPage.addInitScript(() => localStorage.setItem('roomlink:name', 'BOB'));
+  await bobPage.goto(link);
+  const bob = { name: 'BOB', id: await selfId(bobPage), page: bobPage, context: bobPage.context() };
+  const dee = await openUser(await browsers.newContext({ label: 'dee' }), link, 'dee');
+  await waitForMesh([bob, dee]);
+
+  const warning = bobPage.getByTestId('message').filter({ hasText: 'The server should never allow that' });
+  await expect(warning).toHaveCount(1, { timeout: 30_000 });
+  await expect(warning).toContainText('Someone else here has a name that looks like yours (BOB, \u0412\u041E\u0412).');
+  const entry = bobPage.locator(`[data-testid=peer][data-peer-id="${dee.id}"]`);
+  await expect(entry.locator('.name-twin')).toHaveText(/^#[0-9a-f]{4}$/);
+  await expect(bobPage.getByTestId('self').locator('.name-twin')).toHaveText(/^#[0-9a-f]{4}$/);
 });
