@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
 import { fileLine, makeFile, makePng, sendFiles, waitForFileState } from './support/files.ts';
 import { expect, sharedTest as test } from './support/fixtures.ts';
+import { react } from './support/history.ts';
 import {
   newRoomLink,
   openMeshedPair,
@@ -447,6 +448,69 @@ test('a reader who scrolled up keeps the line at the bottom of the view in place
   await sendMessage(alice.page, 'one more below');
   await expect(bob.page.getByTestId('newer')).toHaveText('1 new message');
   expect(await gapBelowAfterFrames(bob.page)).toBeGreaterThan(300);
+});
+
+test('on a phone with its keyboard up, a new line taller than the chat shows its top, its author and time, and the chat still follows the newest line', async ({
+  server,
+  browsers,
+}) => {
+  const link = newRoomLink(server.url);
+  const alice = await openUser(await browsers.newContext({ label: 'alice' }), link, 'Alice');
+  const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } as const;
+  const bob = await openUser(await browsers.newContext({ label: 'bob', options: phone }), link, 'Bob');
+  await waitForMesh([alice, bob]);
+  await sendRun(alice.page, 'line', 10, 3);
+  await expect(bob.page.getByTestId('message').filter({ hasText: 'line 9 ' })).toHaveCount(1);
+  // The keyboard up (the page as high as what it leaves, as Chrome on Android makes it).
+  await bob.page.getByTestId('message-input').focus();
+  await bob.page.setViewportSize({ width: phone.viewport.width, height: 420 });
+  await expect.poll(() => gapBelow(bob.page)).toBeLessThanOrEqual(1);
+  /** Where a line's first row (author and time) is, against the chat's view: 'in view' if whole in it. */
+  const firstRow = (text: string) =>
+    bob.page
+      .getByTestId('message')
+      .filter({ hasText: text })
+      .locator('.line-sender')
+      .evaluate((sender) => {
+        interface Box {
+          top: number;
+          bottom: number;
+        }
+        const element = sender as unknown as { getBoundingClientRect(): Box; closest(s: string): typeof element };
+        const name = element.getBoundingClientRect();
+        const view = element.closest('#messages').getBoundingClientRect();
+        if (name.top < view.top - 0.5) return `${Math.round(view.top - name.top)} px above the view`;
+        if (name.bottom > view.bottom + 0.5) return `${Math.round(name.bottom - view.bottom)} px below the view`;
+        return 'in view';
+      });
+  // Twelve rows shown (the rest folded under Show all), its Reply row under them: taller than
+  // the ~250 px the chat has. Its bottom was shown, the author and time above the view.
+  const tall = `tall ${Array.from({ length: 200 }, (_, i) => `word${i}`).join(' ')}`;
+  await sendMessage(alice.page, tall);
+  await waitForMessage(bob.page, { from: alice.id, text: tall });
+  const tallLine = bob.page.getByTestId('message').filter({ hasText: 'tall word0' });
+  const heights = await tallLine.evaluate((line) => {
+    const item = line as unknown as { offsetHeight: number; parentElement: { clientHeight: number } };
+    return { line: item.offsetHeight, list: item.parentElement.clientHeight };
+  });
+  expect(heights.line, 'the line is taller than the chat').toBeGreaterThan(heights.list);
+  await expect.poll(() => firstRow('tall word0'), { message: 'the tall line’s author and time' }).toBe('in view');
+  expect(await listAfterFrames(bob.page).then(() => firstRow('tall word0')), 'after the frames that lay it out').toBe(
+    'in view',
+  );
+  // Bob saw it come: nothing counted below.
+  await expect(bob.page.getByTestId('newer')).toBeHidden();
+  // The line grows (a reaction): its top stays in view.
+  await react(alice.page, alice.id, tall, 'thumbs up');
+  await expect(bob.page.getByTestId('message').filter({ hasText: 'tall word0' }).getByTestId('reaction')).toHaveCount(
+    1,
+  );
+  expect(await listAfterFrames(bob.page).then(() => firstRow('tall word0')), 'grown by a reaction').toBe('in view');
+  // Still following: the next line, a short one, is scrolled to whole.
+  await sendMessage(alice.page, 'a short one after it');
+  await waitForMessage(bob.page, { from: alice.id, text: 'a short one after it' });
+  await expect.poll(() => gapBelow(bob.page)).toBeLessThanOrEqual(1);
+  await expect(bob.page.getByTestId('newer')).toBeHidden();
 });
 
 test('a long chat keeps a few hundred lines on the page while following; scrolling up, or a button for the keyboard, brings the earlier ones back, in order, the view staying on its line', async ({

@@ -1,7 +1,8 @@
 // Following the newest line: whether the reader does is judged by follow.ts on the list's
 // scroll events and the reader's wish to go up; this scrolls a following reader to the newest
 // line once what came is laid out, when it grows, when the list's own size changes, and once
-// history lines went in above the others. A reader who scrolled up keeps the line at the
+// history lines went in above the others. A new line taller than the view is shown from its
+// top (its author and time), not its bottom. A reader who scrolled up keeps the line at the
 // bottom of the view in place when the list's own size changes.
 import { createFollow } from './follow.ts';
 import { watchGoingUp } from './reader-intent.ts';
@@ -51,16 +52,51 @@ export function createLinesFollow(messages: HTMLElement, { atNewest, nearTop }: 
   const follow = createFollow(STICK_TO_BOTTOM_PX);
   /** A line of ours went on the page: the next scroll goes to it even if the view was elsewhere. */
   let toOwnLine = false;
-  /** Scrolls to the newest line and follows from there. */
-  const toNewest = (): void => {
-    messages.scrollTop = messages.scrollHeight;
+  /** Lines placed whose first size the observer has not reported yet: new to the reader. */
+  const unsized = new WeakSet<Element>();
+  /**
+   * The newest line, new and taller than the view, and the offset that shows its top: the
+   * view stays there while the reader follows, until the reader scrolls or another line comes.
+   * Scrolled to its bottom, a phone with its keyboard up (a list of ~250 px) showed the end of
+   * a long line, its author and time above the view (an exploratory pass).
+   */
+  let tallNewest: { item: Element; top: number } | null = null;
+  /** Scrolls to `top` (the bottom by default) and follows from there. */
+  function followFrom(top = messages.scrollHeight): void {
+    messages.scrollTop = top;
     follow.followed(messages.scrollTop);
     atNewest();
+  }
+  /** Scrolls to the newest line and follows from there. */
+  const toNewest = (): void => {
+    tallNewest = null;
+    followFrom();
   };
+  /**
+   * The offset that shows `item`'s top as the list's first line is shown (below its padding),
+   * if the bottom would not: null when the line fits above the bottom of the view.
+   */
+  function topOf(item: Element): number | null {
+    const padding = Number.parseFloat(getComputedStyle(messages).paddingTop) || 0;
+    const top = messages.scrollTop + item.getBoundingClientRect().top - messages.getBoundingClientRect().top - padding;
+    return top < messages.scrollHeight - messages.clientHeight ? top : null;
+  }
+  /** Where a following reader is kept: the top of a tall new line, or the bottom. */
+  function keepNewest(): void {
+    const top = tallNewest?.item.isConnected ? topOf(tallNewest.item) : null;
+    if (tallNewest === null || top === null) {
+      toNewest();
+      return;
+    }
+    followFrom(top);
+    tallNewest.top = messages.scrollTop;
+  }
   messages.addEventListener(
     'scroll',
     () => {
       const top = messages.scrollTop;
+      // The reader moved from the top of a tall line: it is no longer held there.
+      if (tallNewest !== null && Math.abs(top - tallNewest.top) > 1) tallNewest = null;
       follow.scrolled(top, () => messages.scrollHeight - top - messages.clientHeight);
       if (follow.following) atNewest();
       // Within a screen of the top: the earlier lines, if any, come back above.
@@ -83,10 +119,19 @@ export function createLinesFollow(messages: HTMLElement, { atNewest, nearTop }: 
   let listHeight: number | null = null;
   const sized = new ResizeObserver((entries) => {
     const previousHeight = listHeight;
-    for (const entry of entries) if (entry.target === messages) listHeight = entry.contentRect.height;
+    /** The newest line, laid out for the first time in this frame. */
+    let newest: Element | null = null;
+    for (const entry of entries) {
+      if (entry.target === messages) listHeight = entry.contentRect.height;
+      else if (unsized.delete(entry.target) && entry.target === messages.lastElementChild) newest = entry.target;
+    }
     if (follow.following || toOwnLine) {
       toOwnLine = false;
-      toNewest();
+      if (newest !== null) {
+        const top = topOf(newest);
+        tallNewest = top === null ? null : { item: newest, top };
+      }
+      keepNewest();
       return;
     }
     // A reader who scrolled up and whose list got shorter or taller (a phone's keyboard
@@ -111,6 +156,7 @@ export function createLinesFollow(messages: HTMLElement, { atNewest, nearTop }: 
     placed(lines) {
       for (const { item, own } of lines) {
         watched.push(item);
+        unsized.add(item);
         toOwnLine ||= own;
       }
       const seen = follow.following || toOwnLine;
@@ -128,7 +174,7 @@ export function createLinesFollow(messages: HTMLElement, { atNewest, nearTop }: 
         aboveQueued = true;
         requestAnimationFrame(() => {
           aboveQueued = false;
-          if (follow.following) toNewest();
+          if (follow.following) keepNewest();
         });
       }
     },
