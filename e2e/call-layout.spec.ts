@@ -342,3 +342,68 @@ test('on a phone held sideways a call with a camera leaves the chat room for its
   await bob.page.setViewportSize(phoneSideways.viewport);
   await expect(tileOf(bob.page, alice.id)).toBeInViewport({ ratio: 1 });
 });
+
+test('on a phone our own camera’s preview shows our face, its Full screen a 24 px target in a corner, with the keyboard up or not', async ({
+  server,
+  browsers,
+}, testInfo) => {
+  const link = newRoomLink(server.url);
+  const alice = await openUser(await browsers.newContext({ label: 'alice' }), link, 'Alice');
+  const bob = await openUser(await browsers.newContext({ label: 'bob', options: phone }), link, 'Bob');
+  await waitForMesh([alice, bob]);
+  await joinCall(alice, false);
+  await joinCall(bob, true);
+  const page = bob.page;
+  const self = page.locator('[data-testid=call-tile][data-self=true]');
+  await expect(self).toHaveAttribute('data-camera', 'on', { timeout: 60_000 });
+
+  /**
+   * The share of our preview's picture seen (nothing over it), on a grid of points over the
+   * tile, and whether its centre is: where the <video> is the topmost thing.
+   */
+  const seen = () =>
+    self.evaluate((tile) => {
+      interface Box {
+        left: number;
+        top: number;
+        width: number;
+        height: number;
+      }
+      const doc = (globalThis as unknown as { document: { elementFromPoint(x: number, y: number): unknown } }).document;
+      const root = tile as unknown as { getBoundingClientRect(): Box; querySelector(s: string): unknown };
+      const video = root.querySelector('video');
+      const box = root.getBoundingClientRect();
+      const steps = 20;
+      let shown = 0;
+      for (let i = 0; i < steps; i++) {
+        for (let j = 0; j < steps; j++) {
+          const x = box.left + ((i + 0.5) * box.width) / steps;
+          const y = box.top + ((j + 0.5) * box.height) / steps;
+          if (doc.elementFromPoint(x, y) === video) shown += 1;
+        }
+      }
+      const centre = doc.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2) === video;
+      return { share: shown / steps ** 2, centre, size: `${Math.round(box.width)}x${Math.round(box.height)}` };
+    });
+  const full = self.getByRole('button', { name: 'Full screen' });
+  // Upright, and with the keyboard up (390x420), where the preview is ~62x46: its Full screen
+  // button and the caption with our own name hid 58% of it, and its centre.
+  for (const height of [phone.viewport.height, 420]) {
+    if (height !== phone.viewport.height) await page.getByTestId('message-input').focus();
+    await page.setViewportSize({ width: phone.viewport.width, height });
+    await expect(self).toBeInViewport({ ratio: 1 });
+    const view = await seen();
+    await page.screenshot({ path: testInfo.outputPath(`own-preview-${height}.png`) });
+    expect.soft(view.centre, `the centre of our ${view.size} preview is seen`).toBe(true);
+    expect.soft(view.share, `the share of our ${view.size} preview seen`).toBeGreaterThanOrEqual(0.75);
+    const button = await full.boundingBox();
+    expect.soft(button?.width ?? 0, 'width of its Full screen').toBeGreaterThanOrEqual(24);
+    expect.soft(button?.height ?? 0, 'height of its Full screen').toBeGreaterThanOrEqual(24);
+  }
+  // Our name is still the tile's, for a screen reader.
+  await expect(self).toHaveAccessibleName('Bob (you)');
+  // On a desktop the caption is as it was.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await expect(self.locator('.call-caption')).toBeVisible();
+  await expect(self.locator('.call-caption')).toHaveText('Bob (you)');
+});
