@@ -2,11 +2,21 @@
 // window.roomlink.sendPrivate), sent only on that member's channel, marked on both sides,
 // and never part of the history a newcomer receives.
 
+import type { Locator } from '@playwright/test';
 import { makeFile, pasteOrDrop } from './support/files.ts';
 import { expect, sharedTest as test } from './support/fixtures.ts';
 import { react, reactionChip, sendPrivate, shownLines, waitForHistory } from './support/history.ts';
 import { keepTyping } from './support/typing.ts';
-import { openRoom, openUser, selfId, sendMessage, shareLink, waitForMesh, waitForMessage } from './support/users.ts';
+import {
+  newRoomLink,
+  openRoom,
+  openUser,
+  selfId,
+  sendMessage,
+  shareLink,
+  waitForMesh,
+  waitForMessage,
+} from './support/users.ts';
 
 // Four browsers on two shared cores: room to breathe under load.
 test.setTimeout(240_000);
@@ -241,4 +251,114 @@ test('a private message reaches only its recipient, marked on both sides, and st
   await waitForMessage(carol.page, { from: alice.id, text: 'one more for carol' });
   await alice.page.reload();
   await expect(alice.page.getByTestId('message-input')).toHaveValue('a room draft set aside');
+});
+
+test('on a phone a long name of the member written to is cut short on one row, in the private bar and in the edit bar alike, and said whole to screen readers and on hover', async ({
+  server,
+  browsers,
+}, testInfo) => {
+  const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } as const;
+  const longName = 'W'.repeat(32);
+  const link = newRoomLink(server.url);
+  const alice = await openUser(await browsers.newContext({ label: 'alice' }), link, longName);
+  const bob = await openUser(await browsers.newContext({ label: 'bob', options: phone }), link, 'bob');
+  await waitForMesh([alice, bob], meshTimeoutMs);
+  const page = bob.page;
+  const input = page.getByTestId('message-input');
+  await page.getByTestId('people-toggle').tap();
+  await page
+    .locator(`[data-testid=peer][data-peer-id="${alice.id}"]`)
+    .getByRole('button', { name: `Private message to ${longName}` })
+    .tap();
+  const bar = page.getByTestId('private-recipient');
+  const back = page.getByTestId('private-clear');
+  await expect(bar).toBeVisible();
+  /** How many rows the words of `selector` take: its height in its own line heights. */
+  const rows = (selector: string) =>
+    page.locator(selector).evaluate((element) => {
+      const win = globalThis as unknown as { getComputedStyle(node: unknown): { lineHeight: string } };
+      const box = (element as unknown as { getBoundingClientRect(): { height: number } }).getBoundingClientRect();
+      return Math.round(box.height / Number.parseFloat(win.getComputedStyle(element).lineHeight));
+    });
+  /** How many px of the name (a <bdi> in the bar) are seen: from its start to where the bar's words are cut. */
+  const seenOfName = (bar: Locator) =>
+    bar.locator('bdi').evaluate((name) => {
+      interface Box {
+        left: number;
+        right: number;
+      }
+      interface Node {
+        getBoundingClientRect(): Box;
+        parentElement: Node | null;
+      }
+      const win = globalThis as unknown as { getComputedStyle(node: Node): { overflowX: string } };
+      const box = (name as unknown as Node).getBoundingClientRect();
+      let right = box.right;
+      for (let node = (name as unknown as Node).parentElement; node; node = node.parentElement) {
+        if (win.getComputedStyle(node).overflowX !== 'visible')
+          right = Math.min(right, node.getBoundingClientRect().right);
+      }
+      return Math.round(right - box.left);
+    });
+
+  // "Private to WWW…" on one row beside Back to everyone (it wrapped to four at 360 px, three at 390).
+  expect(await rows('#private-recipient-words'), 'rows of the private bar’s words').toBe(1);
+  const barBox = await bar.boundingBox();
+  const backBox = await back.boundingBox();
+  expect(barBox?.height ?? Number.POSITIVE_INFINITY, 'height of the private bar').toBeLessThanOrEqual(
+    (backBox?.height ?? 0) + 1,
+  );
+  expect((barBox?.x ?? 0) + (barBox?.width ?? 0), 'the bar ends on the screen').toBeLessThanOrEqual(
+    phone.viewport.width,
+  );
+  expect(await seenOfName(bar), 'px of the name seen in the private bar').toBeGreaterThanOrEqual(100);
+  // Whole on hover and to a screen reader on the message box.
+  await expect(bar.getByTitle(`Private to ${longName}`)).toBeVisible();
+  await expect(input).toHaveAccessibleDescription(new RegExp(`^Private to ${longName}`));
+
+  // The edit bar of a line private to him: the name cut short as in the private bar (it showed
+  // "Editing your message privately to WW…", two letters of it), the bar one row.
+  await input.fill('a private line');
+  await page.getByTestId('send-button').tap();
+  await page.getByTestId('message').filter({ hasText: 'a private line' }).getByTestId('edit').tap();
+  const editBar = page.getByTestId('edit-bar');
+  await expect(editBar).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath('phone-edit-bar.png') });
+  expect(await rows('#edit-bar-words'), 'rows of the edit bar’s words').toBe(1);
+  expect(await seenOfName(editBar), 'px of the name seen in the edit bar').toBeGreaterThanOrEqual(100);
+  const editWords = `Editing your message privately to ${longName} · Save keeps the change, ✕ cancels`;
+  await expect(editBar.getByTitle(editWords)).toBeVisible();
+  await expect(input).toHaveAccessibleDescription(new RegExp(`^${editWords} Private to ${longName}`));
+
+  // On a desktop's screen the edit bar says all of it, uncut; the private bar is one row.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const cut = (selector: string) =>
+    page.locator(selector).evaluate((words) => {
+      const box = words as unknown as { scrollWidth: number; clientWidth: number };
+      return box.scrollWidth > box.clientWidth;
+    });
+  expect(await cut('#edit-bar-words'), 'the edit bar’s words cut on a desktop').toBe(false);
+  await expect(editBar).toContainText(editWords);
+  await page.screenshot({ path: testInfo.outputPath('desktop-edit-bar.png') });
+  expect(await rows('#private-recipient-words'), 'rows of the private bar’s words, desktop').toBe(1);
+  await page.setViewportSize(phone.viewport);
+  await input.press('Escape');
+  await expect(editBar).toBeHidden();
+
+  // Away, the bar says so under the name, whole: nothing is sent until she is back.
+  await alice.page.goto('about:blank');
+  await expect(bar).toHaveAttribute('data-away', 'true');
+  await page.screenshot({ path: testInfo.outputPath('phone-private-bar-away.png') });
+  const away = bar.getByText('(not here: nothing is sent until they are back)');
+  await expect(away).toBeVisible();
+  expect(
+    await away.evaluate((words) => {
+      const box = words as unknown as { scrollWidth: number; clientWidth: number };
+      return box.scrollWidth <= box.clientWidth;
+    }),
+    'the words on her absence, whole',
+  ).toBe(true);
+  await expect(input).toHaveAccessibleDescription(
+    new RegExp(`^Private to ${longName} \\(not here: nothing is sent until they are back\\)`),
+  );
 });

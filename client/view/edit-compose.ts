@@ -4,9 +4,10 @@
 // takes the line's text and the keyboard; what was being written there waits and comes back
 // once the edit is saved or cancelled. The line being edited is marked in the list (told
 // through `editing`), so that it is plain which one the box holds.
-import { isolate } from '../isolate.ts';
+import { isolate, isolatedParts } from '../isolate.ts';
 import { createComposerBar } from './composer-bar.ts';
 import { TOUCH_ONLY } from './composer-box.ts';
+import { el } from './dom.ts';
 import { sentenceNodes } from './text.ts';
 
 /** Enter on an edit emptied to nothing: the note under the box (composer-notes.ts), said by its live region. */
@@ -105,7 +106,17 @@ export function createEditCompose(
         ? 'Save keeps the change, ✕ cancels'
         : 'Enter saves, Escape cancels';
       const words = `Editing your message ${to} · ${keys}`;
-      bar.words.replaceChildren(...sentenceNodes(words));
+      // One row, cut short where it is too long (styles.css), as the private bar's: whole in its
+      // title and to a screen reader. On a narrow phone "your message" is for screen readers
+      // only: "Editing your message privately to " left a long name two letters at 360px ("WW…").
+      bar.words.replaceChildren(
+        'Editing ',
+        el('span', { className: 'edit-bar-what', text: 'your message ' }),
+        ...sentenceNodes(`${to} · ${keys}`),
+      );
+      bar.words.title = isolatedParts(words)
+        .map((part) => part.text)
+        .join('');
       if (fromBox) say(words);
       bar.show();
       sendButton.textContent = 'Save';

@@ -114,11 +114,16 @@ export function createPrivateView(handlers: PrivateViewHandlers): PrivateView {
       bar.dataset.peerId = recipient?.id ?? '';
       bar.dataset.away = String(recipient?.away ?? false);
       // The name isolated (a <bdi>), as everywhere a sentence holds one: a right-to-left name
-      // and what follows it did not reorder the bar around it.
-      const words = recipient
-        ? `Private to ${isolate(recipient.name)}${recipient.away ? ' (not here: nothing is sent until they are back)' : ''}`
-        : '';
-      label.replaceChildren(...sentenceNodes(words));
+      // and what follows it did not reorder the bar around it. "Private to <name>" keeps one
+      // row, a long name cut short (styles.css), whole in its title and to a screen reader; the
+      // words on an absent member go under it, whole.
+      const who = el('span', { className: 'recipient-to' });
+      who.append(...sentenceNodes(recipient ? `Private to ${isolate(recipient.name)}` : ''));
+      who.title = recipient ? `Private to ${recipient.name}` : '';
+      const away = recipient?.away
+        ? [el('span', { className: 'recipient-away', text: ' (not here: nothing is sent until they are back)' })]
+        : [];
+      label.replaceChildren(who, ...away);
       if (input) boxDescription(input).set('to', recipient ? label.id : null);
       // Its member going or coming back is said in the chat (private-target.ts); a new
       // conversation is said here.

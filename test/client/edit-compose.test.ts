@@ -95,6 +95,11 @@ test('the edit bar says where the edit goes, and the keys of this device: Enter 
   assert.equal(words(), 'Editing your message to everyone · Enter saves, Escape cancels');
   edit.start({ id: 'line-2', text: 'psst', privateWith: 'dave-id', toName: 'Dave' });
   assert.equal(words(), 'Editing your message privately to Dave · Enter saves, Escape cancels');
+  // Whole on hover, where a narrow screen cuts it short: the name without its isolation marks.
+  assert.equal(
+    (form.querySelector('.reply-bar-words') as unknown as { title: string }).title,
+    'Editing your message privately to Dave · Enter saves, Escape cancels',
+  );
   edit.end();
   // A phone: Enter is a new line there (composer-send.ts).
   Object.assign(globalThis, { matchMedia: (query: string) => ({ matches: query.includes('pointer: coarse') }) });
