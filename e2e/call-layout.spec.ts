@@ -1,6 +1,7 @@
 // How a call sits on the page: on a phone the chat keeps most of the screen while a call
 // runs, and a member without a camera is a small tile (name and state), not a black box.
 
+import type { Page } from '@playwright/test';
 import { fakeMediaArgs } from './support/browser.ts';
 import {
   cameraAndViewer,
@@ -27,6 +28,53 @@ interface PageDocument {
 }
 /** A tile without video is about one line of text high. */
 const compactTileMaxPx = 56;
+
+/**
+ * Tab goes through the call bar's controls in the order they are seen, row by row and left to
+ * right: with More open on a phone, it went from More down through the row More opened, then
+ * back up to Hang up, beside More.
+ */
+async function expectTabInSightOrder(page: Page, where: string): Promise<void> {
+  const seen = await page.locator('#call .call-bar').evaluate((bar) => {
+    interface Control {
+      dataset: { testid?: string };
+      disabled?: boolean;
+      getClientRects(): { length: number };
+      getBoundingClientRect(): { left: number; top: number; height: number };
+    }
+    const all = (bar as unknown as { querySelectorAll(s: string): Iterable<Control> }).querySelectorAll(
+      'button, select',
+    );
+    const shown = [...all].filter((control) => control.getClientRects().length > 0 && control.disabled !== true);
+    const placed = shown.map((control) => ({
+      id: control.dataset.testid ?? '?',
+      box: control.getBoundingClientRect(),
+    }));
+    // One row: their middles closer than half the lower one's height.
+    placed.sort((a, b) => {
+      const middle = (one: typeof a) => one.box.top + one.box.height / 2;
+      const sameRow = Math.abs(middle(a) - middle(b)) < Math.min(a.box.height, b.box.height) / 2;
+      return sameRow ? a.box.left - b.box.left : middle(a) - middle(b);
+    });
+    return placed.map((one) => one.id);
+  });
+  await page.getByTestId(seen[0] ?? '').focus();
+  const tabbed: string[] = [];
+  for (const _ of seen) {
+    if (tabbed.length > 0) await page.keyboard.press('Tab');
+    tabbed.push(
+      await page.evaluate(
+        () =>
+          (
+            globalThis as unknown as {
+              document: { activeElement: { getAttribute(name: string): string | null } | null };
+            }
+          ).document.activeElement?.getAttribute('data-testid') ?? '(not a control)',
+      ),
+    );
+  }
+  expect(tabbed, `Tab order of the call bar on ${where}, against the order seen`).toEqual(seen);
+}
 
 // Media on 2 shared cores: three Chromium pages, one of them encoding video.
 test.describe.configure({ timeout: 240_000 });
@@ -77,7 +125,7 @@ test('on a phone a call of three (one camera, two microphones) leaves the chat a
   await expect(tileOf(page, bob.id)).toHaveAttribute('data-camera', 'off');
   await page.screenshot({ path: testInfo.outputPath('phone-call.png') });
 
-  // A compact bar: Mute, Camera, More and Hang up on one row under the status; the device
+  // A compact bar: Mute, Camera, Hang up and More on one row under the status; the device
   // lists (and sharing, where a browser can share a screen) behind More (in the bar they took
   // four of its six rows).
   const tops = await Promise.all(
@@ -89,12 +137,15 @@ test('on a phone a call of three (one camera, two microphones) leaves the chat a
   for (const id of ['call-screen', 'call-mic-select']) await expect(page.getByTestId(id)).toBeHidden();
   const more = page.getByRole('button', { name: 'More call controls' });
   await expect(more).toHaveAttribute('aria-expanded', 'false');
+  await expectTabInSightOrder(page, 'a phone');
   await more.tap();
   await expect(more).toHaveAttribute('aria-expanded', 'true');
   await expect(page.getByTestId('call-mic-select')).toBeVisible();
   // This browser cannot share a screen: it is not offered.
   await expect(page.getByTestId('call-screen')).toBeHidden();
   await page.screenshot({ path: testInfo.outputPath('phone-call-more.png') });
+  // More last in the row, what it opens on the row under it: Tab goes More, then into it.
+  await expectTabInSightOrder(page, 'a phone, More open');
   // Escape in the panel closes it, and the keyboard is back on More.
   await page.getByTestId('call-mic-select').focus();
   await page.keyboard.press('Escape');
@@ -210,6 +261,7 @@ test('on a phone a call of three (one camera, two microphones) leaves the chat a
   await expect(page.getByTestId('call-more-toggle')).toBeHidden();
   await expect(page.getByTestId('call-speaking')).toBeHidden();
   await expect(strip).not.toHaveAttribute('tabindex', /./);
+  await expectTabInSightOrder(page, 'a wide screen');
   await page.screenshot({ path: testInfo.outputPath('desktop-call.png') });
 });
 
@@ -313,6 +365,7 @@ test('on a phone held sideways a call with a camera leaves the chat room for its
   expect(statusOpen?.height ?? Number.POSITIVE_INFINITY, 'height of the status, More open').toBeLessThan(
     mute?.height ?? 0,
   );
+  await expectTabInSightOrder(bob.page, 'a phone held sideways, More open');
   await bob.page.getByRole('button', { name: 'More call controls' }).tap();
 
   // The keyboard open (844x220): too low for pictures. The call keeps its bar, the chat its

@@ -1,6 +1,6 @@
-// The call bar: Join (with or without video), Mute, Camera, Share screen and Share screen
-// too, the microphone and camera lists (call-devices.ts), More on a narrow screen
-// (call-more.ts) and Hang up, each shown, enabled and worded for the call as it stands.
+// The call bar: Join (with or without video), Mute, Camera, Hang up, then More on a narrow
+// screen (call-more.ts) with what it opens: Share screen, Share screen too and the microphone
+// and camera lists (call-devices.ts); each shown, enabled and worded for the call as it stands.
 import { devicePicker, showDevices } from './call-devices.ts';
 import { createCallFocus } from './call-focus.ts';
 import type { CallsModel, CallsViewHandlers } from './call-model.ts';
@@ -47,7 +47,8 @@ export function createCallControls(handlers: CallsViewHandlers): CallControls {
     audio: devicePicker('audio', 'Mic', 'Microphone', 'call-mic-select', handlers),
     video: devicePicker('video', 'Camera', 'Camera', 'call-camera-select', handlers),
   };
-  // Behind More on a narrow screen (call-more.ts): sharing a screen and the device lists.
+  // Behind More on a narrow screen (call-more.ts): sharing a screen and the device lists,
+  // after Hang up, on a wide screen too.
   const more = createCallMore(buttons.leave);
   more.hold(
     buttons.screen,

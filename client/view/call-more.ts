@@ -3,7 +3,10 @@
 // took four of the call bar's six rows and left the chat less of the screen. Mute, Camera and
 // Hang up stay at hand. On a wide screen the button is not shown and the controls stand in
 // the bar as before (the panel is `display: contents` there). The controls keep their names;
-// the panel follows its button in the tab order, and Escape in it or on the button closes it.
+// Escape in the panel or on the button closes it. The button is the last of the bar's row, after
+// Hang up, and its panel right after it, the row under it: the keyboard goes through them in
+// the order they are seen (with More before Hang up, Tab went from More through the panel's
+// row to Hang up, back up beside More), and from More straight into what it opened.
 import { el, icon, setAttr, setHidden } from './dom.ts';
 
 export interface CallMore {
@@ -17,8 +20,8 @@ export interface CallMore {
   render(inCall: boolean): void;
 }
 
-/** The More button and its panel, put in the bar before `before` (Hang up). */
-export function createCallMore(before: HTMLElement): CallMore {
+/** The More button and its panel, put in the bar after `after` (Hang up). */
+export function createCallMore(after: HTMLElement): CallMore {
   const panel = el('div', { className: 'call-more', testId: 'call-more' });
   panel.id = 'call-more';
   const toggle = el('button', { className: 'call-more-toggle', text: 'More', testId: 'call-more-toggle' });
@@ -29,7 +32,7 @@ export function createCallMore(before: HTMLElement): CallMore {
   toggle.setAttribute('aria-label', 'More call controls');
   toggle.setAttribute('aria-controls', panel.id);
   toggle.hidden = true;
-  before.before(toggle, panel);
+  after.after(toggle, panel);
   let open = false;
 
   function show(next: boolean): void {

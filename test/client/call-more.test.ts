@@ -1,6 +1,6 @@
 // The call's compact bar on a narrow screen (view/call-more.ts): sharing a screen and the
 // device lists behind one More button, shown only while there is something behind it. The
-// layout (one row of Mute, Camera, More and Hang up on a phone) is e2e/call-layout.spec.ts's.
+// layout (one row of Mute, Camera, Hang up and More on a phone) is e2e/call-layout.spec.ts's.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, test } from 'node:test';
 import { createCallMore } from '../../client/view/call-more.ts';
@@ -12,7 +12,7 @@ beforeEach(() => {
 });
 afterEach(() => dom.restore());
 
-/** A bar holding Hang up, with More made before it and holding sharing and a device list. */
+/** A bar holding Hang up, with More made after it and holding sharing and a device list. */
 function bar() {
   const controls = dom.byId('call-controls');
   const leave = document.createElement('button') as unknown as FakeElement;
@@ -21,14 +21,14 @@ function bar() {
   const [share, mic] = ['button', 'label'].map((tag) => document.createElement(tag));
   if (!share || !mic) throw new Error('no elements');
   more.hold(share, mic);
-  const [toggle, panel] = controls.children;
+  const [, toggle, panel] = controls.children;
   if (!toggle || !panel) throw new Error('More and its panel are not in the bar');
   return { more, toggle, panel, share, mic, leave };
 }
 
-test('More comes before Hang up, names what it opens, and opens and closes its panel', () => {
+test('More comes after Hang up, its panel right after it (the order they are seen in), names what it opens, and opens and closes its panel', () => {
   const { more, toggle, panel, leave } = bar();
-  assert.deepEqual(dom.byId('call-controls').children, [toggle, panel, leave]);
+  assert.deepEqual(dom.byId('call-controls').children, [leave, toggle, panel]);
   assert.equal(toggle.getAttribute('aria-label'), 'More call controls');
   assert.equal(toggle.getAttribute('aria-controls'), 'call-more');
   more.render(true);
