@@ -69,8 +69,15 @@ export interface ServerToClientEvents {
   'room:seat-freed': (notice: SeatFreed) => void;
 }
 
-/** Events between server nodes through an adapter (none yet; the adapter relays rooms). */
-export type InterServerEvents = Record<never, never>;
+/** Events between server nodes through an adapter (serverSideEmit); parsed like any other input. */
+export interface InterServerEvents {
+  /**
+   * The sender wrote its members of these rooms back to Redis after an outage (or a command
+   * that timed out), and announced them to the rooms: each node that has members there
+   * announces its own too, so that members who joined apart meet (room-mending.ts).
+   */
+  'rooms:written-back': (roomIds: string[]) => void;
+}
 
 /**
  * What the server keeps on a socket (socket.data): set once the join is admitted, empty

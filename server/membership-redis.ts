@@ -62,6 +62,11 @@ export interface RedisMembershipOptions {
    * disconnect then finds nothing of its own to remove, and nobody hears it left.
    */
   onReplaced?(roomId: string, peerId: string, socketId: string): void;
+  /**
+   * This node's members of these rooms were written back after Redis lost or missed them
+   * (membership-write-back.ts): the rooms are to be made whole (room-mending.ts).
+   */
+  onWrittenBack?(roomIds: string[]): void;
   /** A decision was taken from this node's members only (metrics). */
   onFallback?(): void;
   /** Default: random. Tests pin it to play a node that died. */
@@ -74,6 +79,8 @@ export interface RedisMembershipOptions {
 
 export interface RedisMembership extends MembershipStore {
   readonly nodeId: string;
+  /** This node's members of the room, as this node holds them (whatever Redis says). */
+  membersHere(roomId: string): PeerInfo[];
   /** Resolves once connected (or after timeoutMs); true if connected. */
   ready(timeoutMs: number): Promise<boolean>;
   /** Whether the heartbeat thread beats (before it does, and while it is restarted, this thread beats). */
@@ -107,7 +114,16 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
   });
   const { redis, ask, quietly } = connection;
   const resumeClaims = createSharedResumeClaims(connection, timeoutMs);
-  const reconcile = createWriteBack({ connection, nodeId, own, gate, stale, log, onReplaced: options.onReplaced });
+  const reconcile = createWriteBack({
+    connection,
+    nodeId,
+    own,
+    gate,
+    stale,
+    log,
+    onReplaced: options.onReplaced,
+    onWrittenBack: options.onWrittenBack,
+  });
   const sweeps = createSweeps({ connection, nodeId, nameHoldMs: options.nameHoldMs ?? NAME_HOLD_MS, onGone, log });
   const liveness = startLiveness({
     target: options.target,
@@ -127,6 +143,7 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
 
   return {
     nodeId,
+    membersHere: (roomId) => own.members(roomId),
     beatsOnItsThread: () => liveness.onItsThread(),
     longWindowSince: () => liveness.longWindowSince(),
     async admit(roomId, claim, cap): Promise<AdmitResult> {

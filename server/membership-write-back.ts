@@ -3,7 +3,9 @@
 // back (a restarted Redis is empty) and removes the entries it no longer holds; after a
 // single command timed out, only in that room (membership-stale.ts says which). An entry
 // another node or socket took over meanwhile (a resume elsewhere) is not overwritten: this
-// node's connection for it is cut instead. The upkeep (membership-upkeep.ts) runs it.
+// node's connection for it is cut instead. The upkeep (membership-upkeep.ts) runs it. The
+// rooms written back are then made whole (room-mending.ts): members who joined on different
+// nodes meanwhile never heard of each other.
 import type { Logger } from './logger.ts';
 import type { RoomTable } from './membership.ts';
 import type { MembershipConnection } from './membership-connection.ts';
@@ -23,11 +25,13 @@ export interface WriteBackDeps {
   log: Logger;
   /** A member taken over elsewhere meanwhile: its connection here is to be cut. */
   onReplaced: ((roomId: string, peerId: string, socketId: string) => void) | undefined;
+  /** These rooms were written back (those this node still has members in, and the others). */
+  onWrittenBack: ((roomIds: string[]) => void) | undefined;
 }
 
 /** Writes back what may be stale: every room this node holds or held, or the rooms marked. */
 export function createWriteBack(deps: WriteBackDeps): () => Promise<void> {
-  const { connection, nodeId, own, stale, log, onReplaced } = deps;
+  const { connection, nodeId, own, stale, log, onReplaced, onWrittenBack } = deps;
   const { redis, run } = connection;
   const writingBack = deps.gate.alone;
 
@@ -62,14 +66,20 @@ export function createWriteBack(deps: WriteBackDeps): () => Promise<void> {
 
   return async (): Promise<void> => {
     const { all, rooms: marked } = stale.take();
+    const written: string[] = [];
     try {
       const rooms = all ? new Set([...own.entries().keys(), ...(await redis.sMembers(roomsKey(nodeId)))]) : marked;
-      for (const roomId of rooms) await reconcileRoom(roomId);
+      for (const roomId of rooms) {
+        await reconcileRoom(roomId);
+        written.push(roomId);
+      }
     } catch (error) {
       // Whatever was not written back is written at the next heartbeat.
       if (all) stale.mark();
       for (const roomId of marked) stale.mark(roomId);
       throw error;
+    } finally {
+      if (written.length > 0) onWrittenBack?.(written);
     }
     if (all) log.info('membership: shared across nodes (this node’s members written to redis)');
   };

@@ -1,9 +1,10 @@
 // Where a node keeps what the other nodes must see: who is in which room (membership.ts, or
 // membership-redis.ts with Redis) and which resume tickets were revoked
 // (resume-revocations.ts); in memory without Redis. With Redis it also takes over the
-// adapter's link (adapter.ts), made before the Socket.IO server that needs it. Owns those
-// stores and connections: the node's Redis state (redisState), the wait for Redis at start
-// (ready) and their closing (close).
+// adapter's link (adapter.ts), made before the Socket.IO server that needs it, and makes the
+// rooms a Redis outage split whole again (room-mending.ts). Owns those stores and
+// connections: the node's Redis state (redisState), the wait for Redis at start (ready) and
+// their closing (close).
 import type { PeerInfo } from '../protocol/signaling.ts';
 import type { RedisLink } from './adapter.ts';
 import type { RedisTarget } from './cluster.ts';
@@ -12,6 +13,7 @@ import { createMemoryMembership, type MembershipStore } from './membership.ts';
 import { createRedisMembership, type RedisMembership } from './membership-redis.ts';
 import type { Metrics } from './metrics.ts';
 import { createMemoryRevocations, createRedisRevocations, type TicketRevocations } from './resume-revocations.ts';
+import { startRoomMending } from './room-mending.ts';
 import { disconnectReplaced, othersInRoom, type RoomServer, roomAddress } from './rooms.ts';
 import { seatFreed } from './waiting.ts';
 
@@ -47,6 +49,17 @@ export interface StoreDeps {
 
 export function createStores(deps: StoreDeps): Stores {
   const { target, redis, io, logger, metrics, timeoutMs, ticketLifetimeMs } = deps;
+  // Rooms split while Redis was away, made whole once written back (the store's own members
+  // are read when announced, after the store below exists).
+  const mending =
+    redis !== undefined
+      ? startRoomMending({
+          io,
+          link: redis,
+          membersHere: (roomId) => sharedMembership?.membersHere(roomId) ?? [],
+          log: logger.child({ component: 'membership' }),
+        })
+      : undefined;
   const sharedMembership: RedisMembership | undefined =
     target !== undefined
       ? createRedisMembership({
@@ -56,6 +69,7 @@ export function createStores(deps: StoreDeps): Stores {
           onGone: (roomId, peerIds) => announceGone(io, roomId, peerIds),
           onBack: (roomId, peers) => announceBack(io, roomId, peers),
           onReplaced: (roomId, peerId, socketId) => disconnectReplaced(io, roomId, peerId, socketId),
+          ...(mending && { onWrittenBack: (roomIds: string[]) => mending.writtenBack(roomIds) }),
           onFallback: metrics.membershipFallback,
           ...deps.membershipNode,
         })
@@ -82,6 +96,7 @@ export function createStores(deps: StoreDeps): Stores {
       return adapterUp !== false && membershipUp !== false;
     },
     async close() {
+      mending?.close();
       redis?.close();
       await membership.close();
       await revocations.close();

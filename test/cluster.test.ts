@@ -29,6 +29,7 @@ import {
   startServer,
   TEST_SECRET,
   type TestServer,
+  until,
   waitForEvent,
 } from './support.ts';
 
@@ -436,11 +437,83 @@ describe('Redis going away', () => {
     // The restarted Redis came back empty: node A wrote its members back, so a newcomer on
     // node B sees the room as it is, and its names are still taken.
     const newcomer = await connectClient(b.url);
-    const joined = waitForEvent(x2, 'peer:joined');
+    // (The room's own members may be announced to X again meanwhile: its write-back's.)
+    const joined = collect(x2, 'peer:joined');
     const ackNew = await joinOk(newcomer, room, 'Newcomer');
     assert.deepEqual(ackNew.peers.map((p) => p.name).sort(), ['X', 'Y', 'Z']);
-    assert.equal((await joined).id, ackNew.self.id);
+    await until(() => joined.some((peer) => peer.id === ackNew.self.id), 'X hears the newcomer join');
     assertRefused(await join(await connectClient(b.url), room, 'x'), 'name_taken');
+  });
+
+  test('a room split while Redis is away is one room again once it is back: every member hears of every other, other rooms of no one new', async (t) => {
+    const own = await startRedis();
+    t.after(() => own.stop());
+    const withHeartbeat = { heartbeat: HEARTBEAT };
+    const [a, b] = await Promise.all([node(own.url, {}, withHeartbeat), node(own.url, {}, withHeartbeat)]);
+    for (const server of [a, b]) {
+      await eventually('healthz reports redis up', async () => (await health(server)).redis === 'up');
+    }
+    /** Who each member was told is in the room: its join ack, then every peer:joined and peer:left. */
+    const views = new Map<string, Set<string>>();
+    const member = async (server: TestServer, roomId: string, name: string) => {
+      const client = await connectClient(server.url);
+      const joined = collect(client, 'peer:joined');
+      const ack = await joinOk(client, roomId, name);
+      const view = new Set(ack.peers.map((p) => p.id));
+      client.on('peer:joined', (peer) => view.add(peer.id));
+      client.on('peer:left', (left) => view.delete(left.id));
+      views.set(ack.self.id, view);
+      return { id: ack.self.id, name, ack, joined };
+    };
+
+    // Before the outage: Alice on A and Bob on B meet; in another room, Erin on A and Frank on B.
+    const room = newRoomId();
+    const alice = await member(a, room, 'Alice');
+    const bob = await member(b, room, 'Bob');
+    await until(() => views.get(alice.id)?.has(bob.id) === true, 'Alice hears Bob join');
+    const other = newRoomId();
+    const erin = await member(a, other, 'Erin');
+    const frank = await member(b, other, 'Frank');
+    await until(() => views.get(erin.id)?.has(frank.id) === true, 'Erin hears Frank join');
+
+    await own.stop();
+    for (const server of [a, b]) {
+      await eventually('healthz reports redis down', async () => (await health(server)).redis === 'down');
+    }
+    // Each node admits from its own members: Carol on B meets Bob only, Dave on A Alice only.
+    const carol = await member(b, room, 'Carol');
+    const dave = await member(a, room, 'Dave');
+    assert.deepEqual(
+      carol.ack.peers.map((p) => p.name),
+      ['Bob'],
+    );
+    assert.deepEqual(
+      dave.ack.peers.map((p) => p.name),
+      ['Alice'],
+    );
+
+    await own.start();
+    for (const server of [a, b]) {
+      await eventually('healthz reports redis up again', async () => (await health(server)).redis === 'up', 30_000);
+    }
+    // Written back, each node makes the halves meet: every member of the room is told of
+    // every other, as a join is announced.
+    const everyone = [alice, bob, carol, dave];
+    const missing = () =>
+      everyone.flatMap((m) =>
+        everyone.filter((o) => o !== m && views.get(m.id)?.has(o.id) !== true).map((o) => `${m.name} of ${o.name}`),
+      );
+    await eventually('every member hears of every other', async () => missing().length === 0, 30_000).catch(
+      (error: Error) => assert.fail(`${error.message}; not heard: ${missing().join(', ')}`),
+    );
+    const carolHeard = carol.joined.find((peer) => peer.id === dave.id);
+    assert.deepEqual(carolHeard, { id: dave.id, name: 'Dave' });
+    // Nobody is told of itself, and the other room hears of no one from this one.
+    for (const m of everyone) assert.ok(m.joined.every((peer) => peer.id !== m.id));
+    for (const m of [erin, frank]) {
+      assert.ok(m.joined.every((peer) => peer.id === erin.id || peer.id === frank.id));
+      assert.deepEqual(views.get(m.id)?.size, 1);
+    }
   });
 
   test('a node started while Redis is down serves its own rooms and joins the cluster when Redis comes', async (t) => {

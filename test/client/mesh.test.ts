@@ -145,6 +145,30 @@ test('a resumed peer:joined for a member whose link is down repairs or restarts 
   assert.equal(toDave?.offersResent, 1);
 });
 
+test('members announced again (a room made whole after a Redis outage) are not news: no second "joined", the same links', () => {
+  const { mesh, made, notices } = harness(A);
+  mesh.sync([{ id: B, name: 'Bob' }], false);
+  mesh.peerJoined({ id: C, name: 'Carol' });
+  made[0]?.openChannel();
+  // The server announces every member of the room, those we know with the one we never heard of.
+  for (const peer of [
+    { id: B, name: 'Bob' },
+    { id: C, name: 'Carol' },
+    { id: D, name: 'Dave' },
+  ]) {
+    mesh.peerJoined(peer);
+  }
+  assert.deepEqual(
+    notices.map((n) => [n.kind, n.name]),
+    [
+      ['joined', 'Carol'],
+      ['joined', 'Dave'],
+    ],
+  );
+  assert.equal(made.length, 3, 'one link per member');
+  assert.ok(made.every((link) => !link.closed && link.restarts === 0));
+});
+
 test('a signal before peer:joined makes a member that is announced once the server names it', () => {
   const { mesh, notices } = harness(B);
   mesh.signal(offer(C));
