@@ -3,7 +3,7 @@
 // (web.ts), so that they stay uncompressed. Owns no state: it reads the app's.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { Express } from 'express';
+import { type Express, Router } from 'express';
 import type { Config } from './config.ts';
 import type { Metrics } from './metrics.ts';
 import type { RoomServer } from './rooms.ts';
@@ -41,7 +41,12 @@ export function serveStatus(web: Express, sources: StatusSources): void {
         shuttingDown,
       });
   });
-  web.get('/metrics', async (req, res) => {
+  // /metrics answers its exact path only. Express routes ignore case and a trailing slash by
+  // default, and a proxy that hides it by its exact path (deploy/nginx.conf) passed
+  // /metrics/ and /METRICS on, where the node saw the proxy's loopback address and answered.
+  const exact = Router({ caseSensitive: true, strict: true });
+  web.use(exact);
+  exact.get('/metrics', async (req, res) => {
     const { config, metrics, addressOf } = sources;
     if (config.metricsToken !== undefined && !bearerMatches(req.headers.authorization, config.metricsToken)) {
       res.status(401).set('WWW-Authenticate', 'Bearer').type('text/plain').send('Unauthorized\n');

@@ -636,6 +636,17 @@ describe('HTTP', () => {
     assert.equal(remote.status, 200, 'with a token, from anywhere');
   });
 
+  test('/metrics answers its exact path only: a trailing slash or another case is a missing page', async () => {
+    // A proxy that hides /metrics by its exact path must not be passed by a variant of it.
+    const server = await startServer();
+    assert.equal((await fetch(`${server.url}/metrics`)).status, 200);
+    for (const path of ['/metrics/', '/METRICS', '/Metrics', '/METRICS/']) {
+      const res = await fetch(`${server.url}${path}`);
+      assert.equal(res.status, 404, path);
+      assert.doesNotMatch(await res.text(), /roomlink_/, path);
+    }
+  });
+
   test('METRICS_TOKEN protects /metrics with a bearer token', async () => {
     const server = await startServer({ metricsToken: 'scrape-secret-123' });
     assert.equal((await fetch(`${server.url}/metrics`)).status, 401);

@@ -1,8 +1,10 @@
 // deploy/nginx.conf.template in front of two real nodes on a real redis-server: what users
 // whose requests it routes meet when a node stalls (SIGSTOP: the kernel still accepts the
-// node's connections, so nginx sees no error, only silence).
+// node's connections, so nginx sees no error, only silence). And what it keeps to itself.
 import assert from 'node:assert/strict';
-import { get } from 'node:http';
+import { once } from 'node:events';
+import { createServer, get } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { startNginx } from './nginx-support.ts';
 import { startNodeProcess } from './node-process.ts';
@@ -62,4 +64,20 @@ test('a stalled node does not keep anyone from loading the page: nginx serves it
     addresses.map(() => 200),
     'every page loaded while the node was stalled',
   );
+});
+
+test('nginx keeps /metrics to itself however it is written: any case, with or without a trailing slash', async (t) => {
+  // A node that answers every path (as Express did /metrics/ and /METRICS): only nginx's
+  // refusal stands between it and the world.
+  const node = createServer((_req, res) => res.end('from the node'));
+  node.listen(0, '127.0.0.1');
+  await once(node, 'listening');
+  t.after(() => node.close());
+  const nginx = await startNginx([`127.0.0.1:${(node.address() as AddressInfo).port}`]);
+  t.after(() => nginx.stop());
+  const statusOf = (path: string) => statusFrom(`${nginx.url}${path}`, '127.0.0.1');
+  for (const path of ['/metrics', '/metrics/', '/METRICS', '/Metrics/', '/metrics?x=1', '//metrics', '/%6Detrics']) {
+    assert.equal(await statusOf(path), 404, path);
+  }
+  for (const path of ['/', '/healthz', '/metrics.js', '/metricsx']) assert.equal(await statusOf(path), 200, path);
 });
