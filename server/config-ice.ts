@@ -3,7 +3,16 @@
 import { z } from 'zod';
 import { DEFAULTS } from './config-defaults.ts';
 import type { Setting } from './config-settings.ts';
-import { intIn, STUN_URL, STUN_URL_SHAPE, secretText, TURN_URL, TURN_URL_SHAPE, urlList } from './config-values.ts';
+import {
+  intIn,
+  MIN_SECRET_LENGTH,
+  STUN_URL,
+  STUN_URL_SHAPE,
+  secretText,
+  TURN_URL,
+  TURN_URL_SHAPE,
+  urlList,
+} from './config-values.ts';
 
 /** TURN credentials live from a minute to a week. */
 const TURN_TTL_S = { min: 60, max: 7 * 24 * 3600 };
@@ -36,8 +45,12 @@ export const ICE_SETTINGS: Setting[] = [
     env: 'TURN_SECRET',
     flag: 'turn-secret',
     type: 'string',
-    help: "coturn's static-auth-secret (short-lived credentials)",
-    schema: secretText(1),
+    help: `coturn's static-auth-secret (short-lived credentials), at least ${MIN_SECRET_LENGTH} characters`,
+    // Every page is given a credential signed with it: a short one is found from that offline.
+    schema: secretText(
+      MIN_SECRET_LENGTH,
+      `must be at least ${MIN_SECRET_LENGTH} characters: every page gets a credential signed with it, and a shorter secret can be guessed from one`,
+    ),
     secret: true,
   },
   {

@@ -15,12 +15,12 @@ import {
   LOG_LEVELS,
   listenHost,
   MAX_PROXY_HOPS,
+  MIN_SECRET_LENGTH,
   originList,
   secretText,
   trustProxyValue,
 } from './config-values.ts';
 
-const MIN_SECRET_LENGTH = 16;
 const MIN_METRICS_TOKEN_LENGTH = 8;
 /** Past this a process manager's own stop timeout (systemd's 90 s, Kubernetes' 30 s) is near. */
 const MAX_SHUTDOWN_DRAIN_MS = 60_000;

@@ -36,6 +36,13 @@ export const STUN_URL_SHAPE = 'stun:host[:port] or stuns:host[:port]';
 export const TURN_URL_SHAPE = 'turn:host[:port] or turns:host[:port], optionally with ?transport=udp or ?transport=tcp';
 
 /**
+ * The shortest key roomlink accepts: ROOMLINK_SECRET's (resume tickets) and TURN_SECRET's
+ * (TURN credentials). Each signs what every page is given, and a shorter one can be found
+ * from a single signature offline (TURN_SECRET=abc in 31 ms: explorer R).
+ */
+export const MIN_SECRET_LENGTH = 16;
+
+/**
  * A secret or credential: at least `min` characters, and not whitespace only (sixteen spaces
  * pass a length check, and a key anyone can guess is none).
  */

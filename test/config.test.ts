@@ -7,6 +7,9 @@ import { test } from 'node:test';
 import { type Config, DEFAULT_STUN_URL, type Env, parseConfig } from '../server/config.ts';
 import { SETTINGS } from '../server/config-settings.ts';
 
+/** A TURN secret long enough to pass: the tests that are not about its length use it. */
+const TURN_KEY = 'coturn-secret-0123456789';
+
 function ok(env: Env, argv: string[] = []): Config {
   const result = parseConfig(env, argv);
   assert.equal(result.kind, 'config', result.kind === 'invalid' ? result.errors.join('; ') : result.kind);
@@ -55,7 +58,7 @@ test('every setting is read from the environment', () => {
     WIRE_LOG: '/tmp/wire.jsonl',
     STUN_URLS: 'stun:stun.example.org:3478, stun:[::1]',
     TURN_URLS: 'turn:turn.example.org:3478?transport=udp,turns:turn.example.org:5349',
-    TURN_SECRET: 'coturn-secret',
+    TURN_SECRET: TURN_KEY,
     TURN_TTL: '600',
     TUNNEL: '1',
     TUNNEL_HOST: 'http://127.0.0.1:3300',
@@ -87,7 +90,7 @@ test('every setting is read from the environment', () => {
     wireLog: '/tmp/wire.jsonl',
     stunUrls: ['stun:stun.example.org:3478', 'stun:[::1]'],
     turnUrls: ['turn:turn.example.org:3478?transport=udp', 'turns:turn.example.org:5349'],
-    turnSecret: 'coturn-secret',
+    turnSecret: TURN_KEY,
     turnTtl: 600,
     tunnel: true,
     tunnelHost: 'http://127.0.0.1:3300',
@@ -163,7 +166,7 @@ test('ports in STUN/TURN URLs, allowed origins and Redis Cluster nodes are from 
   const cases: Array<[Env, string]> = [
     [{ STUN_URLS: 'stun:stun.example.org:99999' }, 'STUN_URLS'],
     [{ STUN_URLS: 'stun:[::1]:0' }, 'STUN_URLS'],
-    [{ TURN_URLS: 'turn:turn.example.org:99999?transport=udp', TURN_SECRET: 's' }, 'TURN_URLS'],
+    [{ TURN_URLS: 'turn:turn.example.org:99999?transport=udp', TURN_SECRET: TURN_KEY }, 'TURN_URLS'],
     [{ ALLOWED_ORIGINS: 'https://x.example:99999' }, 'ALLOWED_ORIGINS'],
     [{ REDIS_CLUSTER_NODES: 'x:99999' }, 'REDIS_CLUSTER_NODES'],
   ];
@@ -187,7 +190,10 @@ test('ports in STUN/TURN URLs, allowed origins and Redis Cluster nodes are from 
 test('a STUN or TURN list with no URL in it is an error: only none turns STUN off', () => {
   assert.match(errors({ STUN_URLS: ' , ' }).join('\n'), /^STUN_URLS: must list at least one stun: URL, or be none/);
   assert.match(errors({}, ['--stun-urls', ',']).join('\n'), /^--stun-urls: /);
-  assert.match(errors({ TURN_URLS: ',', TURN_SECRET: 's' }).join('\n'), /^TURN_URLS: must list at least one turn: URL/);
+  assert.match(
+    errors({ TURN_URLS: ',', TURN_SECRET: TURN_KEY }).join('\n'),
+    /^TURN_URLS: must list at least one turn: URL/,
+  );
 });
 
 test('an ALLOWED_ORIGINS list with no origin in it is an error, not same origin only', () => {
@@ -283,7 +289,7 @@ test('a setting that does nothing without another starts the server with a warni
     warningsOf({}, ['--turn-ttl', '600']).join(),
     /^TURN_TTL \(--turn-ttl\) does nothing without TURN_SECRET/,
   );
-  assert.deepEqual(warningsOf({ TURN_TTL: '600', TURN_SECRET: 's', TURN_URLS: 'turn:a' }), []);
+  assert.deepEqual(warningsOf({ TURN_TTL: '600', TURN_SECRET: TURN_KEY, TURN_URLS: 'turn:a' }), []);
   assert.match(
     warningsOf({ CLUSTER_TIMEOUT_MS: '500' }).join(),
     /^CLUSTER_TIMEOUT_MS .* without REDIS_URL or REDIS_CLUSTER_NODES/,
@@ -312,13 +318,13 @@ test('every bad value gives a message naming its variable', () => {
     [{ STUN_URLS: 'http://stun.example.org' }, 'STUN_URLS'],
     [{ STUN_URLS: 'turn:example.org' }, 'STUN_URLS'],
     [{ STUN_URLS: 'stun:exa mple.org' }, 'STUN_URLS'],
-    [{ TURN_URLS: 'stun:example.org', TURN_SECRET: 's' }, 'TURN_URLS'],
-    [{ TURN_URLS: 'turn:example.org?transport=sctp', TURN_SECRET: 's' }, 'TURN_URLS'],
+    [{ TURN_URLS: 'stun:example.org', TURN_SECRET: TURN_KEY }, 'TURN_URLS'],
+    [{ TURN_URLS: 'turn:example.org?transport=sctp', TURN_SECRET: TURN_KEY }, 'TURN_URLS'],
     [{ TURN_URLS: 'turn:example.org' }, 'TURN_URLS'],
     [{ TURN_TTL: '0' }, 'TURN_TTL'],
     [{ TURN_TTL: 'forever' }, 'TURN_TTL'],
-    [{ TURN_SECRET: 's' }, 'TURN_SECRET'],
-    [{ TURN_URLS: 'turn:a', TURN_SECRET: 's', TURN_USERNAME: 'u', TURN_CREDENTIAL: 'c' }, 'TURN_SECRET'],
+    [{ TURN_SECRET: TURN_KEY }, 'TURN_SECRET'],
+    [{ TURN_URLS: 'turn:a', TURN_SECRET: TURN_KEY, TURN_USERNAME: 'u', TURN_CREDENTIAL: 'c' }, 'TURN_SECRET'],
     [{ TURN_URLS: 'turn:a', TURN_USERNAME: 'u' }, 'TURN_CREDENTIAL'],
     [{ TURN_URLS: 'turn:a', TURN_CREDENTIAL: 'c' }, 'TURN_USERNAME'],
     [{ TUNNEL: 'maybe' }, 'TUNNEL'],
@@ -362,7 +368,7 @@ test('every bad value gives a message naming its variable', () => {
 
 test('a setting refused by its own check is not judged again with the others', () => {
   // The refused TURN_URLS is left empty: "set but TURN_URLS is empty" was said too, falsely.
-  assert.deepEqual(errors({ TURN_URLS: 'turn:a:3478?transport=sctp', TURN_SECRET: 'x' }), [
+  assert.deepEqual(errors({ TURN_URLS: 'turn:a:3478?transport=sctp', TURN_SECRET: TURN_KEY }), [
     'TURN_URLS: each URL must look like turn:host[:port] or turns:host[:port], optionally with ?transport=udp or ?transport=tcp (comma-separated) (got "turn:a:3478?transport=sctp")',
   ]);
   // A TURN_USERNAME of spaces is refused, and is not also "missing" beside its credential.
@@ -372,12 +378,12 @@ test('a setting refused by its own check is not judged again with the others', (
   );
   // What the TURN message offers is accepted.
   assert.deepEqual(
-    ok({ TURN_URLS: 'turn:a,turns:a:5349,turn:a?transport=udp,turns:[::1]:5349?transport=tcp', TURN_SECRET: 'x' })
+    ok({ TURN_URLS: 'turn:a,turns:a:5349,turn:a?transport=udp,turns:[::1]:5349?transport=tcp', TURN_SECRET: TURN_KEY })
       .turnUrls.length,
     4,
   );
   // A rule whose settings all passed still holds.
-  assert.match(errors({ TURN_SECRET: 'x' }).join('\n'), /TURN_URLS \(--turn-urls\) is empty/);
+  assert.match(errors({ TURN_SECRET: TURN_KEY }).join('\n'), /TURN_URLS \(--turn-urls\) is empty/);
 });
 
 test('a bad flag value names the flag', () => {
@@ -400,6 +406,23 @@ test('secrets are never echoed in error messages', () => {
   assert.doesNotMatch(unusable, /hunter2/);
 });
 
+test('a TURN_SECRET shorter than 16 characters is an error naming it and saying why', () => {
+  // Every page gets a credential signed with it: "abc" was found from one in 31 ms.
+  for (const [env, argv, name] of [
+    [{ TURN_URLS: 'turn:a', TURN_SECRET: 'abc' }, [], 'TURN_SECRET'],
+    [{ TURN_URLS: 'turn:a', TURN_SECRET: 'x'.repeat(15) }, [], 'TURN_SECRET'],
+    [{ TURN_URLS: 'turn:a' }, ['--turn-secret', 'abc'], '--turn-secret'],
+  ] as const) {
+    const message = errors(env, [...argv]).join('\n');
+    assert.match(
+      message,
+      new RegExp(`^${name}: must be at least 16 characters: every page gets a credential signed with it`),
+    );
+    assert.doesNotMatch(message, /abc|x{15}/, 'the secret is not echoed');
+  }
+  assert.equal(ok({ TURN_URLS: 'turn:a', TURN_SECRET: 'x'.repeat(16) }).turnSecret, 'x'.repeat(16));
+});
+
 test('a secret or TURN credential of whitespace only is an error naming it', () => {
   const message = errors({
     ROOMLINK_SECRET: ' '.repeat(16),
@@ -410,7 +433,10 @@ test('a secret or TURN credential of whitespace only is an error naming it', () 
   for (const name of ['ROOMLINK_SECRET', 'TURN_USERNAME', 'TURN_CREDENTIAL']) {
     assert.match(message, new RegExp(`${name}.*must not be only whitespace`), name);
   }
-  assert.match(errors({}, ['--turn-secret', '    ', '--turn-urls', 'turn:t.example.com']).join(), /only whitespace/);
+  assert.match(
+    errors({}, ['--turn-secret', ' '.repeat(16), '--turn-urls', 'turn:t.example.com']).join(),
+    /only whitespace/,
+  );
   assert.equal(parseConfig({ ROOMLINK_SECRET: ' a secret with spaces ' }, []).kind, 'config');
 });
 
@@ -455,6 +481,7 @@ test('--help returns the usage text listing every flag and variable', () => {
   for (const [flag, range] of Object.entries({
     '--port': '0..65535',
     '--secret': 'at least 16 characters',
+    '--turn-secret': 'at least 16 characters',
     '--turn-ttl': '60..604800',
     '--tunnel-subdomain': '4–63 lowercase letters',
     '--cluster-timeout-ms': '50..60000',

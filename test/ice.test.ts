@@ -22,7 +22,7 @@ test('TURN REST credentials: expiry:peerId signed with HMAC-SHA1, base64', () =>
   const settings: IceSettings = {
     ...base,
     turnUrls: ['turn:127.0.0.1:3478?transport=udp'],
-    turnSecret: 's3cret',
+    turnSecret: 'coturn-secret-0123456789',
     turnTtl: 600,
   };
   const grant = buildIceServers(settings, 'peer12345678', NOW_MS);
@@ -31,14 +31,16 @@ test('TURN REST credentials: expiry:peerId signed with HMAC-SHA1, base64', () =>
   const [turn] = grant.iceServers;
   assert.ok(turn);
   assert.equal(turn.username, `${expiry}:peer12345678`);
-  const independent = createHmac('sha1', 's3cret').update(`${expiry}:peer12345678`, 'utf8').digest('base64');
+  const independent = createHmac('sha1', 'coturn-secret-0123456789')
+    .update(`${expiry}:peer12345678`, 'utf8')
+    .digest('base64');
   assert.equal(turn.credential, independent);
   assert.deepEqual(turn.urls, ['turn:127.0.0.1:3478?transport=udp']);
-  assert.ok(!JSON.stringify(grant).includes('s3cret'), 'the shared secret must not leave the server');
+  assert.ok(!JSON.stringify(grant).includes('coturn-secret-0123456789'), 'the shared secret must not leave the server');
 });
 
 test('each peer gets its own TURN username', () => {
-  const settings: IceSettings = { ...base, turnUrls: ['turn:h'], turnSecret: 's' };
+  const settings: IceSettings = { ...base, turnUrls: ['turn:h'], turnSecret: 'coturn-secret-0123456789' };
   const a = buildIceServers(settings, 'peerAAAAAAAA', NOW_MS).iceServers[0];
   const b = buildIceServers(settings, 'peerBBBBBBBB', NOW_MS).iceServers[0];
   assert.notEqual(a?.username, b?.username);

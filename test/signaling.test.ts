@@ -335,13 +335,17 @@ describe('leaving and coming back', () => {
 
 describe('ICE credentials', () => {
   test('the join ack carries TURN REST credentials and ice:refresh renews them', async () => {
-    const server = await startServer({ turnUrls: ['turn:127.0.0.1:3478'], turnSecret: 'coturn-secret', turnTtl: 120 });
+    const server = await startServer({
+      turnUrls: ['turn:127.0.0.1:3478'],
+      turnSecret: 'coturn-secret-0123456789',
+      turnTtl: 120,
+    });
     const client = await connectClient(server.url);
     const ack = await joinOk(client, newRoomId(), 'Alice');
     const [turn] = ack.iceServers;
     assert.equal(turn?.username, `${ack.iceExpiresAt}:${ack.self.id}`);
     assert.ok(Math.abs(ack.iceExpiresAt - (Date.now() / 1000 + 120)) < 5);
-    assert.ok(!JSON.stringify(ack).includes('coturn-secret'));
+    assert.ok(!JSON.stringify(ack).includes('coturn-secret-0123456789'));
     const refreshed = await client.timeout(2_000).emitWithAck('ice:refresh');
     assert.equal(refreshed.ok, true);
     if (refreshed.ok) assert.match(refreshed.iceServers[0]?.username ?? '', new RegExp(`:${ack.self.id}$`));
