@@ -3,7 +3,7 @@
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.ts';
-import type { Logger } from './logger.ts';
+import { type Logger, noticesOf } from './logger.ts';
 import type { Stores } from './stores.ts';
 
 /** listen() waits this long for Redis before serving anyway (degraded, reconnecting). */
@@ -39,12 +39,23 @@ export function createListening(parts: ListeningParts): Listening {
           httpServer.off('error', reject);
           servingSince = Date.now();
           const address = httpServer.address() as AddressInfo;
+          const url = `http://${shownHost(address.address)}:${address.port}`;
           // With Redis, the node's id too: the other nodes' logs name a node they took for dead
-          // by it ("dead"), and this line is where an operator finds which node that was.
-          logger.info({ host: address.address, port: address.port, node: stores.nodeId }, 'listening');
+          // by it ("dead"), and this line is where an operator finds which node that was. Its
+          // message is what a person reads, and what scripts that start a node wait for.
+          noticesOf(logger).info(
+            { host: address.address, port: address.port, url, node: stores.nodeId },
+            `roomlink listening on ${url}`,
+          );
           resolve({ port: address.port, host: address.address });
         });
       });
     },
   };
+}
+
+/** A wildcard address is not something to open in a browser; localhost reaches it. */
+function shownHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
 }

@@ -31,3 +31,13 @@ export function createLogger(level: LogLevel, destination?: pino.DestinationStre
   };
   return destination ? pino(options, destination) : pino(options);
 }
+
+/**
+ * The few lines someone starting the node waits for: where it listens, the STUN it hands
+ * out, the tunnel's link, that it is shutting down. Logged at info whatever LOG_LEVEL asks
+ * of the rest (a node run at warn still says where it is, and the scripts that start one at
+ * warn, the benchmarks among them, wait for that line), and not at all when it is silent.
+ */
+export function noticesOf(logger: Logger): Logger {
+  return logger.child({}, { level: logger.level === 'silent' ? 'silent' : 'info' });
+}

@@ -1,8 +1,8 @@
 // `--tunnel`: a public link to this server through localtunnel (the public service, or a
 // self-hosted localtunnel server named by --tunnel-host), for "try it across networks now".
-// The link is printed when the tunnel opens. If it drops (the tunnel server goes away, or
+// The link is logged when the tunnel opens. If it drops (the tunnel server goes away, or
 // forgets us and refuses our connections), a new one is opened with backoff and its link
-// printed again: the link may change then, since the old subdomain can be taken or gone.
+// logged again: the link may change then, since the old subdomain can be taken or gone.
 //
 // Where it is being opened is said at start, and why an opening failed as soon as it did
 // (tunnel-open.ts makes the opening request itself, for its error).
@@ -42,8 +42,8 @@ export interface TunnelOptions {
   /** A self-hosted localtunnel server (http(s) URL); default: the public service. */
   tunnelHost?: string;
   subdomain?: string;
-  /** Where the share link and tunnel trouble are printed. */
-  print?: (line: string) => void;
+  /** Where the share link and tunnel trouble are said: the line, and what it says. */
+  print: (line: string, event: TunnelEvent) => void;
   /** For tests: replaces the localtunnel package. */
   open?: OpenLocalTunnel;
   /** For tests: how long an opening may go unanswered (default OPEN_TIMEOUT_MS). */
@@ -57,7 +57,7 @@ export interface Tunnel {
   close(): Promise<void>;
 }
 
-type TunnelEvent =
+export type TunnelEvent =
   | { kind: 'opening'; through: string }
   | { kind: 'open'; url: string }
   | { kind: 'dropped'; why: string; retryInMs: number }
@@ -87,7 +87,7 @@ function localHostFor(listenHost: string): string | undefined {
 }
 
 export function startTunnel(options: TunnelOptions): Tunnel {
-  const print = options.print ?? ((line: string) => console.log(line));
+  const say = (event: TunnelEvent) => options.print(describeTunnelEvent(event), event);
   const open = options.open ?? packageOpener();
   const openTimeoutMs = options.openTimeoutMs ?? OPEN_TIMEOUT_MS;
   const tunnelHost = options.tunnelHost?.replace(/\/$/, '');
@@ -106,7 +106,7 @@ export function startTunnel(options: TunnelOptions): Tunnel {
     if (closed || timer !== null) return;
     const retryInMs = delay;
     delay = Math.min(delay * 2, REOPEN_MAX_MS);
-    print(describeTunnelEvent({ kind: event, why, retryInMs }));
+    say({ kind: event, why, retryInMs });
     timer = setTimeout(() => {
       timer = null;
       void attempt();
@@ -164,7 +164,7 @@ export function startTunnel(options: TunnelOptions): Tunnel {
       tunnel.on('error', (error: unknown) => dropped(tunnel, describeNetworkError(error)));
       // 'close' comes from tunnel.close(): ours (ignored above) or, defensively, anyone's.
       tunnel.on('close', () => dropped(tunnel, 'closed'));
-      print(describeTunnelEvent({ kind: 'open', url: tunnel.url }));
+      say({ kind: 'open', url: tunnel.url });
     } catch (error) {
       gaveUp = true;
       abort.abort();
@@ -175,7 +175,7 @@ export function startTunnel(options: TunnelOptions): Tunnel {
     }
   }
 
-  print(describeTunnelEvent({ kind: 'opening', through: tunnelHost ?? PUBLIC_TUNNEL_HOST }));
+  say({ kind: 'opening', through: tunnelHost ?? PUBLIC_TUNNEL_HOST });
   void attempt();
   return {
     get url() {

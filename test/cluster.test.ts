@@ -131,7 +131,7 @@ describe('two nodes on one Redis', () => {
     await Promise.all([node(redis.url, {}, { logger }), node(redis.url, {}, { logger })]);
     const ids = lines
       .map((line) => JSON.parse(line) as { msg?: string; node?: unknown })
-      .filter((entry) => entry.msg === 'listening')
+      .filter((entry) => entry.msg?.startsWith('roomlink listening on http://127.0.0.1:'))
       .map((entry) => entry.node);
     assert.equal(ids.length, 2);
     assert.ok(

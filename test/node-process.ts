@@ -22,7 +22,9 @@ export interface NodeProcess {
 export async function startNodeProcess(env: Record<string, string>): Promise<NodeProcess> {
   const child: ChildProcess = spawnTied(
     process.execPath,
-    [builtServer(), '--port', '0', '--host', '127.0.0.1', '--log-level', 'silent'],
+    // warn: quiet, but it still says where it listens (server/logger.ts noticesOf), which
+    // is read below; silent says nothing at all.
+    [builtServer(), '--port', '0', '--host', '127.0.0.1', '--log-level', 'warn'],
     { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const exited = once(child, 'exit');

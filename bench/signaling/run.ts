@@ -435,8 +435,15 @@ function createWarningCounter(): { onLine(line: string): void; lines(): string[]
       } catch {
         return;
       }
-      const { msg, maxMs, more } = (entry ?? {}) as { msg?: unknown; maxMs?: unknown; more?: unknown };
+      const { msg, maxMs, more, level } = (entry ?? {}) as {
+        msg?: unknown;
+        maxMs?: unknown;
+        more?: unknown;
+        level?: unknown;
+      };
       if (typeof msg !== 'string') return;
+      // Where the node listens is logged at info whatever LOG_LEVEL (server/logger.ts noticesOf).
+      if (typeof level === 'number' && level < 40) return;
       const was = seen.get(msg) ?? { count: 0, maxMs: null };
       const ms = typeof maxMs === 'number' ? Math.max(maxMs, was.maxMs ?? 0) : was.maxMs;
       // A line that stands for a burst (server/log-burst.ts) says how many it counted.
