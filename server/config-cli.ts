@@ -14,7 +14,13 @@ export function readFlags(
   try {
     const options: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' } };
     for (const s of SETTINGS) options[s.flag] = { type: s.type };
-    const parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false, tokens: true });
+    const parsed = parseArgs({
+      args: negativeValuesJoined(argv),
+      options,
+      strict: true,
+      allowPositionals: false,
+      tokens: true,
+    });
     // parseArgs keeps the last of a flag given twice; which one was meant is anyone's guess
     // (a script's default and the person's own, one overriding the other unseen).
     const given = new Map<string, number>();
@@ -34,6 +40,31 @@ export function readFlags(
     const message = error instanceof Error ? error.message : String(error);
     return { kind: 'invalid', errors: [`${message} (see --help)`] };
   }
+}
+
+/** Flags that take a value (`--port <value>`), by name with their dashes. */
+const VALUE_FLAGS = new Set(SETTINGS.filter((s) => s.type === 'string').map((s) => `--${s.flag}`));
+
+/**
+ * `--port -1` as `--port=-1`: parseArgs takes a value that starts with a dash for a flag, and
+ * refuses it as "ambiguous", which says nothing of the setting's range. No flag of ours is
+ * one dash and a digit, so a negative number after a flag that takes a value is that value,
+ * and its own check says what is wrong with it (`--port: must be a whole number from 0 to
+ * 65535`).
+ */
+function negativeValuesJoined(argv: readonly string[]): string[] {
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const next = argv[i + 1];
+    if (VALUE_FLAGS.has(arg) && next !== undefined && /^-[\d.]/.test(next)) {
+      args.push(`${arg}=${next}`);
+      i++;
+    } else {
+      args.push(arg);
+    }
+  }
+  return args;
 }
 
 export function usage(): string {

@@ -155,7 +155,7 @@ export const SETTINGS: Setting[] = [
     env: 'TRUST_PROXY',
     flag: 'trust-proxy',
     type: 'string',
-    help: `Express 'trust proxy' for X-Forwarded-For: true, a hop count 1..${MAX_PROXY_HOPS}, or addresses/subnets/loopback (default false; e.g. loopback, 1, 10.0.0.0/8)`,
+    help: `Express 'trust proxy' for X-Forwarded-For: false or 0 (ignore it), true (trust every hop), a hop count 1..${MAX_PROXY_HOPS}, or addresses/subnets/loopback (default false; e.g. loopback, 1, 10.0.0.0/8)`,
     schema: trustProxyValue,
   },
   {

@@ -102,6 +102,16 @@ export const rateValue = z.string().transform((v, ctx): Rate | null => {
     ctx.addIssue({ code: 'custom', message: 'must be PER_SECOND/BURST (e.g. 50/200, both > 0) or off' });
     return z.NEVER;
   }
+  // The bucket holds BURST: below PER_SECOND it never holds a second's worth, and what a
+  // page sends at once (an offer and its candidates, a join and its upgrade) is refused
+  // however low its rate. Most likely the two were swapped.
+  if (burst < perSecond) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `BURST (${burst}) must be at least PER_SECOND (${perSecond}): a bucket smaller than a second's worth refuses what a client sends at once, whatever its rate (the order is PER_SECOND/BURST${Number.isInteger(perSecond) ? `: did you mean ${burst}/${perSecond}?` : ''})`,
+    });
+    return z.NEVER;
+  }
   return { perSecond, burst };
 });
 
@@ -152,7 +162,12 @@ export const originList = z
           .transform((o) => (o === '*' ? o : new URL(o).origin)),
       )
       // Commas alone are a mistake, not "same origin only" (which is the variable unset).
-      .min(1, 'must list at least one origin (https://host[:port]), or *'),
+      .min(1, 'must list at least one origin (https://host[:port]), or *')
+      // With * the origins beside it mean nothing: someone meant a list, or meant any.
+      .refine(
+        (origins) => !origins.includes('*') || origins.length === 1,
+        '* allows every origin: give it alone, or list the origins without it',
+      ),
   );
 
 /**

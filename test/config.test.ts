@@ -129,6 +129,56 @@ test('TRUST_PROXY takes booleans and hop counts too; --redis-url and rate flags 
   assert.deepEqual(config.allowedOrigins, ['*']);
 });
 
+test('TRUST_PROXY 0 is false (off), as for every switch; README and --help both name 0 and true', () => {
+  assert.equal(ok({ TRUST_PROXY: '0' }).trustProxy, false);
+  assert.equal(ok({ TRUST_PROXY: 'true' }).trustProxy, true);
+  // The README said a hop count is 1–99 and named no `true`, while 0 and true were accepted.
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const row = readme.split('\n').find((line) => line.startsWith('| `--trust-proxy`')) ?? '';
+  for (const word of ['`false`', '`0`', '`true`', '1–99']) assert.ok(row.includes(word), `${word} in: ${row}`);
+  const help = helpRows().find((r) => r.flag === '--trust-proxy')?.meaning ?? '';
+  for (const word of ['false or 0', 'true (trust every hop)', '1..99'])
+    assert.ok(help.includes(word), `${word} in: ${help}`);
+});
+
+test('ALLOWED_ORIGINS * stands alone: beside origins it is an error saying so', () => {
+  // `*,https://a.com` allowed every origin, the list meaning nothing, silently.
+  for (const [env, argv, name] of [
+    [{ ALLOWED_ORIGINS: '*,https://a.com' }, [], 'ALLOWED_ORIGINS'],
+    [{ ALLOWED_ORIGINS: 'https://a.com, *' }, [], 'ALLOWED_ORIGINS'],
+    [{}, ['--allowed-origins', 'https://a.com,*'], '--allowed-origins'],
+  ] as const) {
+    assert.match(
+      errors(env, [...argv]).join('\n'),
+      new RegExp(`^${name}: \\* allows every origin: give it alone, or list the origins without it`),
+    );
+  }
+  assert.deepEqual(ok({ ALLOWED_ORIGINS: ' * ' }).allowedOrigins, ['*']);
+});
+
+test('a rate whose BURST is below its PER_SECOND is an error that says why, and which order they go in', () => {
+  // JOIN_RATE_SOCKET=10/1 was accepted: a bucket of one, refusing the second of two joins at once.
+  assert.deepEqual(errors({ JOIN_RATE_SOCKET: '10/1' }), [
+    'JOIN_RATE_SOCKET: BURST (1) must be at least PER_SECOND (10): a bucket smaller than a second\'s worth refuses what a client sends at once, whatever its rate (the order is PER_SECOND/BURST: did you mean 1/10?) (got "10/1")',
+  ]);
+  assert.match(
+    errors({}, ['--connect-rate-ip', '1.5/1']).join(),
+    /^--connect-rate-ip: BURST \(1\) must be at least PER_SECOND \(1\.5\)/,
+  );
+  assert.deepEqual(ok({ SIGNAL_RATE_SOCKET: '10/10' }).rateSignalSocket, { perSecond: 10, burst: 10 });
+  assert.deepEqual(ok({ ICE_REFRESH_RATE_SOCKET: '0.5/1' }).rateIceSocket, { perSecond: 0.5, burst: 1 });
+});
+
+test('a negative number after a flag gets its range message, not the parser\'s "ambiguous"', () => {
+  assert.deepEqual(errors({}, ['--port', '-1']), ['--port: must be a whole number from 0 to 65535 (got "-1")']);
+  assert.deepEqual(errors({}, ['--seat-hold-ms', '-5']), [
+    '--seat-hold-ms: must be a whole number from 0 to 60000 (got "-5")',
+  ]);
+  assert.deepEqual(errors({}, ['--port=-1']), errors({}, ['--port', '-1']));
+  // A flag with its value missing is still that.
+  assert.match(errors({}, ['--port', '--host', '127.0.0.1']).join(), /--port/);
+});
+
 test('TRUST_PROXY addresses and subnets that Express cannot compile are refused, naming TRUST_PROXY', () => {
   // Each passed the old pattern and then threw a proxy-addr stack trace at start.
   for (const bad of ['10.0.0.0/99', '10.0.0.0/0', '999.1.1.1', '1.2.3', ':', '::1.2.3.4', 'loopback, 1.2.3']) {
