@@ -486,6 +486,8 @@ test.describe('with a fake camera and microphone', () => {
       // The depth camera first: refused with the reason, and the camera in use goes on.
       await picker.selectOption(depth ?? '', { force: true });
       await expect(alice.page.getByTestId('call-message')).toContainText('cannot receive');
+      // In the words of someone whose call goes on, not the joining words ("Chat goes on.").
+      await expect(alice.page.getByTestId('call-message')).not.toContainText('Chat goes on');
       await expect(picker).toHaveValue(current);
       expect((await transceiversOf(alice.page, bob.id)).filter((t) => t.includes(` video `)).join()).toContain(
         `device=${current}`,
@@ -498,6 +500,8 @@ test.describe('with a fake camera and microphone', () => {
           timeout: 60_000,
         })
         .toContain(`device=${next}`);
+      // A camera that works: the refusal of the depth camera is no longer said.
+      await expect(alice.page.getByTestId('call-message')).toBeHidden();
       await waitForVideo(bob, [alice], 'camera');
       expect(await mLines()).toEqual(before);
 

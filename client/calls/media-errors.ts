@@ -92,6 +92,31 @@ export function pickedGoneText(kind: MediaKind): string {
 }
 
 /**
+ * Why a microphone or camera picked in the list mid-call was not taken. The call goes on, so
+ * these are not the joining words, which ended "Chat goes on." (said of a depth camera picked
+ * mid-call, explorer Q): each says what to do instead, and what became of the one in use: it
+ * goes on, or (`lost`: freed for the new one, it would not open again, local-media-switch.ts)
+ * it is off, and what opens one again.
+ */
+export function pickedProblemText(kind: MediaKind, problem: MediaProblem, lost = false): string {
+  if (problem === 'insecure') return MEDIA_PROBLEM_TEXT.insecure;
+  const { name, list } = DEVICE_WORDS[kind];
+  const why: Record<Exclude<MediaProblem, 'insecure'>, string> = {
+    'no-device': pickedGoneText(kind),
+    denied: `The browser is not allowed to use that ${name}. Allow it in the site settings (the icon by the address), or pick another in the ${list} list.`,
+    'in-use': `That ${name} is in use by another app or tab. Close it there, or pick another in the ${list} list.`,
+    unsendable: `That ${name} gives a picture the others cannot receive (an infrared or depth camera?), so it is not sent. Pick another in the ${list} list.`,
+    failed: `That ${name} could not be started. Pick another in the ${list} list.`,
+  };
+  if (!lost) return why[problem];
+  const off =
+    kind === 'audio'
+      ? 'Your microphone is off meanwhile: you are muted, and Unmute opens one again.'
+      : 'Your camera is off meanwhile: Camera on opens one again.';
+  return `${why[problem]} ${off} You are still in the call.`;
+}
+
+/**
  * The microphone or camera picked last time (remembered: storage.ts), or both, did not open,
  * and the default did: one message for all that fell back, so none hides another.
  */

@@ -2,7 +2,7 @@
 // come and go, watched only while we are in the call), another one picked in place of the
 // one in use, and one the browser ended.
 import { type DeviceChoice, listDevices, mediaDevices } from '../calls/local-media.ts';
-import { MEDIA_PROBLEM_TEXT, pickedGoneText } from '../calls/media-errors.ts';
+import { pickedProblemText } from '../calls/media-errors.ts';
 import type { MediaKind } from '../calls/senders.ts';
 import type { CallControlParts } from './calls-controls.ts';
 
@@ -50,6 +50,7 @@ export function createCallDevices({ media, own, sending, clicks, deviceMemory, c
     switchDevice(kind: MediaKind, deviceId: string): Promise<void> {
       return clicks.serve(async () => {
         if (!own.state.inCall || deviceId === media.deviceOf(kind)) return;
+        const had = kind === 'audio' ? media.mic : media.camera;
         const switched = await media.switchDevice(kind, deviceId);
         // Picked, and it works (or waits for Camera on): the next call opens it too.
         if (switched.ok) deviceMemory.save(kind, deviceId);
@@ -57,11 +58,14 @@ export function createCallDevices({ media, own, sending, clicks, deviceMemory, c
         if (!switched.ok) {
           // The device in use may have been freed for it, then opened again or lost
           // (local-media-switch.ts): what we send, and what we say we send, follow it.
+          const lost = had !== null && (kind === 'audio' ? media.mic : media.camera) === null;
           if (kind === 'audio' && !media.mic) own.set({ ...own.state, audio: false });
           if (kind === 'video' && !media.camera) own.set({ ...own.state, video: false });
           sending.sendToAll();
-          return notify(switched.problem === 'no-device' ? pickedGoneText(kind) : MEDIA_PROBLEM_TEXT[switched.problem]);
+          return notify(pickedProblemText(kind, switched.problem, lost));
         }
+        // A refusal said of an earlier pick no longer holds: this one works.
+        notify(null);
         sending.sendToAll();
       });
     },

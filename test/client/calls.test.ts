@@ -1056,10 +1056,46 @@ test('switching to a camera whose picture cannot be sent is refused: the camera 
   assert.equal(before?.stopped, false);
   assert.equal(calls.devices().video, 'cam-0', 'the picker shows the camera in use');
   assert.equal(calls.self().video, true);
-  assert.match(notes.at(-1) ?? '', /cannot receive/);
+  const refusal = notes.at(-1) ?? '';
+  assert.match(refusal, /cannot receive/);
+  // Said to someone whose call goes on: not the joining words.
+  assert.doesNotMatch(refusal, /Chat goes on/);
+  assert.match(refusal, /Pick another in the Camera list\.$/);
   const tried = opened.flatMap((stream) => stream.getTracks()).filter((track) => track.deviceId === 'cam-1');
   assert.ok(tried.length === 1 && tried[0]?.stopped, 'the refused camera is stopped');
+  // A later pick that works: the refusal of the earlier one is no longer said.
+  await calls.switchDevice('audio', 'mic-1');
+  await settled();
+  assert.equal(notes.at(-1), null, 'the refusal is gone');
   calls.leave();
+});
+
+test('a device picked mid-call that is refused, or in use elsewhere, is said so in the words of someone still in the call; one that then works clears it', async () => {
+  for (const [refusal, words] of [
+    ['NotAllowedError', /^The browser is not allowed to use that microphone\. .*pick another in the Mic list\.$/],
+    ['NotReadableError', /^That microphone is in use by another app or tab\. .*pick another in the Mic list\.$/],
+  ] as const) {
+    const { calls, peer, notes } = await inCallWithOne();
+    await settled();
+    const devices = navigator.mediaDevices as unknown as {
+      getUserMedia(c: { audio?: FakeConstraint }): Promise<unknown>;
+    };
+    const open = devices.getUserMedia.bind(devices);
+    devices.getUserMedia = async (constraints) => {
+      if (askedDevice(constraints.audio) === 'mic-1') throw Object.assign(new Error(refusal), { name: refusal });
+      return open(constraints);
+    };
+    await calls.switchDevice('audio', 'mic-1');
+    await settled();
+    const said = notes.at(-1) ?? '';
+    assert.match(said, words, refusal);
+    assert.doesNotMatch(said, /Chat goes on|camera or microphone/);
+    assert.equal(sentMic(peer)?.deviceId, 'mic-0', 'the microphone in use goes on');
+    await calls.switchDevice('video', 'cam-1');
+    await settled();
+    assert.equal(notes.at(-1), null, 'a camera picked since that works: nothing more to say');
+    calls.leave();
+  }
 });
 
 test('turning the camera on after joining with audio: a camera whose picture cannot be sent gives way, or the camera stays off with a reason', async (t) => {
