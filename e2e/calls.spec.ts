@@ -17,7 +17,15 @@ import {
   waitForVideo,
 } from './support/calls.ts';
 import { expect, sharedTest as test } from './support/fixtures.ts';
-import { everyoneHearsEveryone, openMeshedPair, openRoom, openUser, shareLink, waitForMesh } from './support/users.ts';
+import {
+  everyoneHearsEveryone,
+  newRoomLink,
+  openMeshedPair,
+  openRoom,
+  openUser,
+  shareLink,
+  waitForMesh,
+} from './support/users.ts';
 
 /**
  * The fake devices with more cameras: fake_device_0, _1 and _2 (the microphones are three
@@ -587,13 +595,62 @@ test.describe('with a fake camera and microphone', () => {
 test.describe('when the browser blocks the camera and microphone', () => {
   test.use({ browserArgs: deniedMediaArgs });
 
-  test('joining shows a plain message, and chat goes on', async ({ server, browsers }) => {
+  test('joining shows a plain message, and chat goes on; Join call is told of the microphone alone', async ({
+    server,
+    browsers,
+  }) => {
     const users = await openMeshedPair(browsers, server.url);
-    const [alice] = users;
+    const [alice, bob] = users;
     await alice.page.getByTestId('call-join-video').click();
     await expect(alice.page.getByTestId('call-message')).toContainText('not allowed');
     await expect(alice.page.locator('[data-testid=call-tile]')).toHaveCount(0);
     expect(await callTiles(alice.page)).toEqual([]);
+    // No camera was asked for: none is named.
+    await bob.page.getByTestId('call-join-audio').click();
+    await expect(bob.page.getByTestId('call-message')).toHaveText(
+      'The browser was not allowed to use your microphone. Allow it in the site settings (the icon by the address) and try again. Chat goes on.',
+    );
     await everyoneHearsEveryone(users, 'after the refusal');
+  });
+});
+
+test.describe('when the browser allows the microphone but not the camera', () => {
+  // Permissions as the site settings give them, with no prompt to answer: the context's.
+  test.use({ browserArgs: fakeMediaArgs.filter((arg) => arg !== '--use-fake-ui-for-media-stream') });
+
+  test('Join with video joins with audio and says the camera is not allowed; Camera on says it is not allowed, never "no longer"', async ({
+    server,
+    browsers,
+  }) => {
+    const link = newRoomLink(server.url);
+    // Alice may use both. (A page with no media permission gathers no ICE candidates here, so
+    // each page has at least the microphone.)
+    const alice = await openUser(
+      await browsers.newContext({ label: 'alice', options: { permissions: ['microphone', 'camera'] } }),
+      link,
+      'alice',
+    );
+    const erin = await openUser(
+      await browsers.newContext({ label: 'erin', options: { permissions: ['microphone'] } }),
+      link,
+      'erin',
+    );
+    await waitForMesh([alice, erin]);
+    await joinCall(alice);
+    await erin.page.getByTestId('call-join-video').click();
+    await expect(erin.page.getByTestId('call-message')).toHaveText(
+      'The browser is not allowed to use your camera, so you joined with audio only. Allow it in the site settings (the icon by the address) and press Camera on.',
+    );
+    // In the call, with audio: each sees the other's tile, and erin sees alice's camera.
+    await expect(erin.page.getByTestId('call-status')).toHaveAttribute('data-in-call', 'true');
+    await waitForTiles(alice, [erin.id]);
+    await expect(tileOf(alice.page, erin.id)).toHaveAttribute('data-camera', 'off');
+    await waitForVideo(erin, [alice]);
+    await clickControl(erin, 'call-camera');
+    await expect(erin.page.getByTestId('call-message')).toContainText(
+      'Your camera stays off: the browser is not allowed to use it.',
+    );
+    await expect(erin.page.getByTestId('call-message')).not.toContainText('no longer');
+    await expect(erin.page.getByTestId('call-status')).toHaveAttribute('data-in-call', 'true');
   });
 });

@@ -247,7 +247,7 @@ async function refusedAndQuickPresses({ alice, bob }: Call): Promise<void> {
   await expect(tileOf(bob.page, alice.id)).toHaveAttribute('data-camera', 'off');
 
   for (const [refusal, words] of [
-    ['NotAllowedError', 'no longer allowed'],
+    ['NotAllowedError', 'not allowed to use it'],
     ['NotFoundError', 'not there any more'],
   ] as const) {
     await setCameraAsks(alice.page, { refuse: refusal });

@@ -2,18 +2,28 @@
 // (openCamera), Unmute after the microphone was lost (openMic) and Share screen (openScreen).
 // What each promises is said on LocalMedia (local-media.ts); what opens is kept in our
 // tracks (local-media-tracks.ts), and what is no longer wanted once open is stopped.
-import type { LocalMedia } from './local-media.ts';
+import type { LocalMedia, Opened } from './local-media.ts';
 import { ask, askPreferring, CAMERA, SCREEN } from './local-media-ask.ts';
 import { openDevice, sendableCamera } from './local-media-sendable.ts';
 import type { LocalTracks } from './local-media-tracks.ts';
+import type { MediaProblem } from './media-errors.ts';
 
 export type MediaOpening = Pick<LocalMedia, 'open' | 'openCamera' | 'openMic' | 'openScreen'>;
+
+/** The microphone, asked for alone, would not open: the problem is its own. */
+const micProblem = (problem: MediaProblem): Opened => ({ ok: false, problem, kind: 'audio' });
 
 export function createMediaOpening(tracks: LocalTracks): MediaOpening {
   return {
     async open(video, stillWanted = () => true, preferred = {}) {
-      const { got, gone } = await askPreferring(video ? { audio: {}, video: CAMERA } : { audio: {} }, preferred);
-      if (typeof got === 'string') return { ok: false, problem: got };
+      let { got, gone } = await askPreferring(video ? { audio: {}, video: CAMERA } : { audio: {} }, preferred);
+      // Refused for both, perhaps for the camera alone (the microphone allowed, the camera
+      // blocked): the microphone is asked for alone, and the call is joined with it. The user
+      // was left out of the call, told the "camera or microphone" was not allowed, while
+      // Join call would have worked. What the microphone alone is refused is said of it.
+      const cameraRefused = video && got === 'denied' && stillWanted();
+      if (cameraRefused) ({ got, gone } = await askPreferring({ audio: {} }, preferred));
+      if (typeof got === 'string') return video && !cameraRefused ? { ok: false, problem: got } : micProblem(got);
       // Hung up while the prompt was open: no camera is checked (its light would come on).
       if (!stillWanted()) {
         for (const track of got.getTracks()) track.stop();
@@ -32,9 +42,10 @@ export function createMediaOpening(tracks: LocalTracks): MediaOpening {
       tracks.use('video', picked);
       tracks.restream();
       const fellBack = gone.filter((kind) => (kind === 'audio' ? tracks.mic : picked));
+      const cameraProblem = cameraRefused ? 'denied' : asked && !picked ? 'unsendable' : null;
       return {
         ok: true,
-        ...(asked && !picked ? { problem: 'unsendable' } : {}),
+        ...(cameraProblem ? { problem: cameraProblem } : {}),
         ...(fellBack.length > 0 ? { gone: fellBack } : {}),
       };
     },
@@ -64,9 +75,9 @@ export function createMediaOpening(tracks: LocalTracks): MediaOpening {
     },
     async openMic(preferred = null) {
       const { got, gone } = await askPreferring({ audio: {} }, { audio: preferred });
-      if (typeof got === 'string') return { ok: false, problem: got };
+      if (typeof got === 'string') return micProblem(got);
       const opened = got.getAudioTracks()[0] ?? null;
-      if (!opened) return { ok: false, problem: 'failed' };
+      if (!opened) return micProblem('failed');
       tracks.mic?.stop();
       tracks.use('audio', opened);
       tracks.restream();

@@ -22,12 +22,14 @@ export { listDevices, mediaDevices } from './local-media-devices.ts';
 export type { Preferred };
 
 /**
- * Opened, perhaps with something to say: the camera asked for could not be sent, or (`gone`)
- * the microphone or camera preferred is not there, and the default opened instead. Or not.
+ * Opened, perhaps with something to say: the camera asked for could not be used (`problem`:
+ * its picture cannot be sent, or the browser is not allowed to use it), or (`gone`) the
+ * microphone or camera preferred is not there, and the default opened instead. Or not, and
+ * why: of the microphone alone (`kind`), or of what was asked for.
  */
 export type Opened =
   | { ok: true; problem?: MediaProblem; gone?: readonly MediaKind[] }
-  | { ok: false; problem: MediaProblem };
+  | { ok: false; problem: MediaProblem; kind?: MediaKind };
 
 export interface LocalMedia {
   readonly mic: MediaStreamTrack | null;
@@ -46,7 +48,8 @@ export interface LocalMedia {
    * last picked, remembered by the page) if it is there, else the browser's default, and
    * then says so (`gone`). A camera whose picture cannot be
    * sent (sendable-picture.ts) gives way to the first other camera whose picture can; if
-   * there is none, the microphone alone is open, and the problem says why. Once `stillWanted`
+   * there is none, or the browser is not allowed to use a camera, the microphone alone is
+   * open, and the problem says why. Once `stillWanted`
    * says no (hung up while a prompt was open), what opened is stopped and nothing more is tried.
    */
   open(video: boolean, stillWanted?: () => boolean, preferred?: Preferred): Promise<Opened>;

@@ -16,6 +16,38 @@ export const MEDIA_PROBLEM_TEXT: Record<MediaProblem, string> = {
   failed: 'Could not start your camera or microphone. Chat goes on.',
 };
 
+/**
+ * Why Join left us out of the call (nothing opened), naming only what was asked for and
+ * refused: the microphone alone (`kind`: Join call, or Join with video whose camera was
+ * refused and the microphone then too), or the camera or microphone. Join call was answered
+ * "not allowed to use your camera or microphone" when no camera was asked for.
+ */
+export function joinProblemText(problem: MediaProblem, kind?: MediaKind): string {
+  if (kind !== 'audio') return MEDIA_PROBLEM_TEXT[problem];
+  switch (problem) {
+    case 'insecure':
+      return MEDIA_PROBLEM_TEXT.insecure;
+    case 'denied':
+      return 'The browser was not allowed to use your microphone. Allow it in the site settings (the icon by the address) and try again. Chat goes on.';
+    case 'no-device':
+      return 'No microphone was found. Plug one in and try again. Chat goes on.';
+    case 'in-use':
+      return 'Your microphone is in use by another app or tab. Close it there and try again. Chat goes on.';
+    default:
+      return 'Could not start your microphone. Chat goes on.';
+  }
+}
+
+/**
+ * Why Join with video joined with audio only: the camera asked for could not be used, the
+ * microphone could. The call goes on, so not the words of a join that failed ("Chat goes on.").
+ */
+export function joinedWithoutCameraText(problem: MediaProblem): string {
+  return problem === 'denied'
+    ? 'The browser is not allowed to use your camera, so you joined with audio only. Allow it in the site settings (the icon by the address) and press Camera on.'
+    : 'That camera gives a picture the others cannot receive (an infrared or depth camera?), so you joined with audio only. Pick another camera and press Camera on.';
+}
+
 /** Maps a getUserMedia / getDisplayMedia rejection to a problem code. */
 export function mediaProblem(error: unknown): MediaProblem {
   const name = typeof error === 'object' && error !== null && 'name' in error ? String(error.name) : '';
@@ -39,12 +71,13 @@ export function mediaProblem(error: unknown): MediaProblem {
 
 /**
  * Why Camera on left the camera off. The call goes on (only joining leaves it when nothing
- * opens), so each says the camera stays off and what would let it on again.
+ * opens), so each says the camera stays off and what would let it on again. Not allowed: not
+ * "no longer allowed", said also to one who joined with audio because the camera never was.
  */
 export const CAMERA_ON_PROBLEM_TEXT: Record<MediaProblem, string> = {
   insecure: MEDIA_PROBLEM_TEXT.insecure,
   denied:
-    'Your camera stays off: the browser is no longer allowed to use it. Allow it in the site settings (the icon by the address) and press Camera on again. You are still in the call.',
+    'Your camera stays off: the browser is not allowed to use it. Allow it in the site settings (the icon by the address) and press Camera on again. You are still in the call.',
   'no-device':
     'Your camera stays off: it is not there any more (unplugged?). Plug it in or pick another camera, and press Camera on again. You are still in the call.',
   'in-use':

@@ -2,7 +2,12 @@
 // (and camera) meanwhile; Leave closes all we opened and stops what we send.
 import { NOT_IN_CALL } from '../../protocol/index.ts';
 import { mediaDevices } from '../calls/local-media.ts';
-import { MEDIA_PROBLEM_TEXT, otherDeviceText } from '../calls/media-errors.ts';
+import {
+  joinedWithoutCameraText,
+  joinProblemText,
+  MEDIA_PROBLEM_TEXT,
+  otherDeviceText,
+} from '../calls/media-errors.ts';
 import type { MemberHandle } from '../feature.ts';
 import { mark } from '../timeline.ts';
 import type { CallControlParts } from './calls-controls.ts';
@@ -58,12 +63,13 @@ export function createCallJoin(options: CallJoinOptions) {
         if (!own.state.inCall) return media.closeAll();
         if (!opened.ok) {
           own.set({ ...NOT_IN_CALL });
-          return notify(MEDIA_PROBLEM_TEXT[opened.problem]);
+          return notify(joinProblemText(opened.problem, withVideo ? opened.kind : 'audio'));
         }
         mark('call-media-open');
-        // The camera asked for could not be sent (and no other could): joined with audio. And
-        // what opened in place of the devices picked last time, in the same message.
-        const said = opened.problem ? MEDIA_PROBLEM_TEXT[opened.problem] : note;
+        // The camera asked for could not be used (not allowed, or no camera's picture could be
+        // sent): joined with audio. And what opened in place of the devices picked last time,
+        // in the same message.
+        const said = opened.problem ? joinedWithoutCameraText(opened.problem) : note;
         const gone = opened.gone ? otherDeviceText(opened.gone) : null;
         notify(said && gone ? `${said} ${gone}` : (said ?? gone));
         own.set({ inCall: true, audio: media.mic !== null, video: media.camera !== null, screen: false });

@@ -702,6 +702,58 @@ test('a refused camera shows its message and leaves us out of the call', async (
   assert.deepEqual(states, [stateOf(true, { audio: false, video: false }), stateOf(false)]);
 });
 
+test('the camera blocked and the microphone allowed: Join with video joins with audio and says the camera was not allowed; Camera on then says it is not allowed, never "no longer"', async () => {
+  fakeDevices();
+  const devices = navigator.mediaDevices as unknown as {
+    getUserMedia(c: { video?: FakeConstraint }): Promise<unknown>;
+  };
+  const open = devices.getUserMedia.bind(devices);
+  devices.getUserMedia = async (constraints) => {
+    if (constraints.video) throw Object.assign(new Error('camera blocked'), { name: 'NotAllowedError' });
+    return open(constraints);
+  };
+  const { calls, peers, notes } = harness(1);
+  const [peer] = peers as [FakeMember];
+  calls.feature.opened?.(peer);
+  calls.feature.receive(peer, stateOf(true) as never);
+  await calls.join(true);
+  await settled();
+  assert.deepEqual(calls.self(), { inCall: true, audio: true, video: false, screen: false }, 'in the call with audio');
+  assert.deepEqual(sending(peer), ['audio']);
+  assert.equal(
+    notes.at(-1),
+    'The browser is not allowed to use your camera, so you joined with audio only. Allow it in the site settings (the icon by the address) and press Camera on.',
+  );
+  await calls.toggleCamera();
+  const said = notes.at(-1) ?? '';
+  assert.match(said, /^Your camera stays off: the browser is not allowed to use it\./);
+  assert.doesNotMatch(said, /no longer/, 'it never was allowed');
+  assert.equal(calls.self().inCall, true);
+  calls.leave();
+});
+
+test('a refusal names only what was asked for: Join call refused is about the microphone; Join with video refused for both, about the microphone it cannot join without', async () => {
+  for (const video of [false, true]) {
+    const opened = fakeDevices('NotAllowedError');
+    const { calls, notes } = harness(1);
+    await calls.join(video);
+    assert.equal(calls.self().inCall, false, 'left out of the call: no microphone');
+    assert.equal(
+      notes.at(-1),
+      'The browser was not allowed to use your microphone. Allow it in the site settings (the icon by the address) and try again. Chat goes on.',
+    );
+    assert.equal(opened.length, 0);
+  }
+  // Other problems of Join call are the microphone's too.
+  fakeDevices('NotReadableError');
+  const { calls, notes } = harness(1);
+  await calls.join(false);
+  assert.equal(
+    notes.at(-1),
+    'Your microphone is in use by another app or tab. Close it there and try again. Chat goes on.',
+  );
+});
+
 test('while our camera opens we are in the call, muted and camera off, and hear and see the members in it', async () => {
   let open: (() => void) | null = null;
   const opened = fakeDevices();
@@ -1506,7 +1558,7 @@ test('a camera picked in the list while the camera is off opens nothing then, an
 test('Camera on whose camera is gone or now refused says so, and we stay in the call with the camera off', async () => {
   for (const [refusal, words] of [
     ['OverconstrainedError', /stays off: it is not there any more/],
-    ['NotAllowedError', /stays off: the browser is no longer allowed/],
+    ['NotAllowedError', /stays off: the browser is not allowed/],
   ] as const) {
     const { calls, peer, notes } = await inCallWithOne();
     await calls.toggleCamera();
