@@ -31,8 +31,9 @@ export const ROOM_KEY_LENGTH = 22;
  * edit or deletion acknowledges it (`ack`, under channel/edits.ts editAckId, which an older page
  * takes and ignores), and its author sends it again until it does (channel/edits.ts
  * EDIT_ACK_VERSION): from members that said 9 or less no ack is awaited. 11: a file offer may
- * carry the line the file answers (`re`, channel/files.ts FILE_REPLY_VERSION), only to members
- * that said 11.
+ * carry the line the file answers (`re`, channel/files.ts FILE_REPLY_VERSION), and a call:state
+ * with video on says since when (`videoSince`, channel/calls.ts CALL_SINCE_VERSION), each sent
+ * only to members that said 11.
  */
 export const CHANNEL_PROTOCOL_VERSION = 11;
 

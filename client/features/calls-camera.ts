@@ -47,6 +47,8 @@ export function createCallCamera({
       return;
     }
     if (!media.camera) return;
+    // Cameras turned on while ours opened may have reached the cap: ours is not sent.
+    if (cap.reached()) return media.closeCamera();
     notify(opened.gone ? otherDeviceText(opened.gone) : null);
     own.set({ ...own.state, video: true });
     sending.sendToAll();

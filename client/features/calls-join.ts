@@ -34,11 +34,13 @@ export function createCallJoin(options: CallJoinOptions) {
       return clicks.serve(async () => {
         if (own.state.inCall) return;
         if (!mediaDevices()) return notify(MEDIA_PROBLEM_TEXT.insecure);
+        const atCap = () =>
+          `${cap.value()} cameras are already on, so you joined with audio only: in a mesh each camera is uploaded once per member. You can turn yours on when someone turns theirs off.`;
         let withVideo = video;
         let note: string | null = null;
         if (withVideo && cap.senders() >= cap.value()) {
           withVideo = false;
-          note = `${cap.value()} cameras are already on, so you joined with audio only: in a mesh each camera is uploaded once per member. You can turn yours on when someone turns theirs off.`;
+          note = atCap();
         }
         mark('call-join');
         // In the call at once, as muted and camera off, while our media opens: the members in
@@ -66,6 +68,12 @@ export function createCallJoin(options: CallJoinOptions) {
           return notify(joinProblemText(opened.problem, withVideo ? opened.kind : 'audio'));
         }
         mark('call-media-open');
+        // Cameras turned on while ours opened (seconds, a prompt perhaps) may have reached the
+        // cap: ours is not sent at all, rather than sent and taken back (calls-video-cap.ts).
+        if (media.camera && cap.senders() >= cap.value()) {
+          media.closeCamera();
+          note = atCap();
+        }
         // The camera asked for could not be used (not allowed, or no camera's picture could be
         // sent): joined with audio. And what opened in place of the devices picked last time,
         // in the same message.

@@ -1,8 +1,14 @@
 // What we say of ourselves in the call (call:state: in it or not, our microphone, camera and
 // screen), said to every member as it changes, and at once to a member whose link opens.
-import { type CallState, NOT_IN_CALL, normalizeCallState } from '../../protocol/index.ts';
+import {
+  CALL_SINCE_VERSION,
+  type CallState,
+  NOT_IN_CALL,
+  normalizeCallState,
+  sendsVideo,
+} from '../../protocol/index.ts';
 import { createWindowCounter, SENT_CALL_STATES_PER_WINDOW } from '../calls/state-rate.ts';
-import type { MemberHandle } from '../feature.ts';
+import { type MemberHandle, speaks } from '../feature.ts';
 
 export interface OwnCallStateOptions {
   members(): Iterable<MemberHandle>;
@@ -10,21 +16,38 @@ export interface OwnCallStateOptions {
   changed(): void;
   /** Our state changed, in the call or out of it (the device watch follows it); before it is said. */
   inCallSet(inCall: boolean): void;
-  /** Clock for the bound on what we send. */
+  /** Clock for the bound on what we send, and for when our video went on (videoOnAt). */
   now: () => number;
+  /** The wall clock our videoSince is said by (ms since 1970). */
+  wallNow?: () => number;
+  /** Our state was set and said (the cap on video checks it: calls-video-cap.ts). */
+  said?: () => void;
 }
 
 export interface OwnCallState {
-  /** What we last set (normalized). */
+  /** What we last set (normalized; with videoSince while we send video). */
   readonly state: CallState;
-  /** Sets our state and says it to every member, within the bound. */
+  /** When our video (a camera or a screen) went on, by `now`; null while we send none. */
+  readonly videoOnAt: number | null;
+  /**
+   * Sets our state and says it to every member, within the bound. Video going on is stamped
+   * with videoSince, kept while it stays on (whatever `next` says of it).
+   */
   set(next: CallState): void;
   /** A member's link opened: it learns our state at once, if there is anything to learn. */
   greet(member: MemberHandle): void;
 }
 
-export function createOwnCallState({ members, changed, inCallSet, now }: OwnCallStateOptions): OwnCallState {
+export function createOwnCallState({
+  members,
+  changed,
+  inCallSet,
+  now,
+  wallNow = Date.now,
+  said = () => {},
+}: OwnCallStateOptions): OwnCallState {
   let self: CallState = { ...NOT_IN_CALL };
+  let videoOnAt: number | null = null;
   /**
    * Our states go out at most SENT_CALL_STATES_PER_WINDOW a window, well inside what a
    * member takes (state-rate.ts): a held Enter on Mute clicks ~30 times a second, and over a
@@ -50,23 +73,41 @@ export function createOwnCallState({ members, changed, inCallSet, now }: OwnCall
       }, sentStates.untilNextWindow() + 1);
       return;
     }
-    for (const member of members()) member.send({ t: 'call:state', ...self });
+    for (const member of members()) member.send({ t: 'call:state', ...stateFor(member) });
+  }
+
+  /** Our state as this member can read it: an older page's strict schema refuses videoSince. */
+  function stateFor(member: MemberHandle): CallState {
+    if (self.videoSince === undefined || speaks(member, CALL_SINCE_VERSION, true)) return self;
+    const { videoSince: _since, ...older } = self;
+    return older;
   }
 
   return {
     get state() {
       return self;
     },
+    get videoOnAt() {
+      return videoOnAt;
+    },
     set(next) {
+      const wasSending = sendsVideo(self);
+      const since = self.videoSince;
       self = normalizeCallState(next);
+      if (!sendsVideo(self)) videoOnAt = null;
+      else if (!wasSending || since === undefined) {
+        videoOnAt = now();
+        self.videoSince = Math.round(wallNow());
+      } else self.videoSince = since;
       everInCall ||= self.inCall;
       inCallSet(self.inCall);
       broadcast();
+      said();
     },
     greet(member) {
       // A member that arrives (or comes back) learns at once whether we are in the call, or
       // that we left it while its link was down.
-      if (everInCall) member.send({ t: 'call:state', ...self });
+      if (everInCall) member.send({ t: 'call:state', ...stateFor(member) });
     },
   };
 }

@@ -1,7 +1,7 @@
 // What each member says of itself in the call (call:state), bounded per member (state-rate.ts):
 // a state over the bound is held back, only the latest, and applied when its window ends.
 // Applied, it starts or stops what we send that member.
-import { type CallState, callPicture, type MessageOf, normalizeCallState } from '../../protocol/index.ts';
+import { type CallState, callPicture, type MessageOf, normalizeCallState, sendsVideo } from '../../protocol/index.ts';
 import type { MemberHandle } from '../feature.ts';
 import { mark } from '../timeline.ts';
 import type { OwnCallState } from './calls-own-state.ts';
@@ -14,13 +14,19 @@ export interface RemoteStateOptions {
   sending: CallSending;
   /** Something the call view shows changed. */
   changed(): void;
+  /** A member's state was applied (the cap on video checks it: calls-video-cap.ts). */
+  applied(): void;
+  /** Our monotonic clock: when a member's video was heard going on. */
+  now(): number;
 }
 
-export function createRemoteState({ slots, own, sending, changed }: RemoteStateOptions) {
+export function createRemoteState({ slots, own, sending, changed, applied, now }: RemoteStateOptions) {
   function applyRemote(member: MemberHandle, next: CallState): void {
     const slot = slots.of(member);
     const before = slot.remote;
     slot.remote = normalizeCallState(next);
+    if (!sendsVideo(slot.remote)) slot.videoHeard = null;
+    else if (!sendsVideo(before)) slot.videoHeard = { at: now(), since: slot.remote.videoSince };
     const joined = slot.remote.inCall && !before.inCall;
     // Its camera (or a screen in its place) back on: a new stream object, so that its tile's
     // <video> drops the last frame it showed before the camera went off (shown again until a
@@ -32,6 +38,7 @@ export function createRemoteState({ slots, own, sending, changed }: RemoteStateO
     if (own.state.inCall && joined) sending.startSending(member);
     if (own.state.inCall && !slot.remote.inCall && before.inCall) sending.stopSendingTo(member);
     changed();
+    applied();
   }
 
   return {

@@ -28,6 +28,8 @@ export function createCallScreen({ media, own, sending, clicks, cap, notify }: C
         // Closing the picker is a choice, not a failure worth a message.
         if (!opened.ok) return opened.problem === 'denied' ? undefined : notify(MEDIA_PROBLEM_TEXT[opened.problem]);
         if (!own.state.inCall) return media.closeAll();
+        // Cameras turned on while the picker was open may have reached the cap: not shared.
+        if (cap.reached()) return media.closeScreen();
         own.set({ ...own.state, screen: true, screenAlongside: media.screenAlongside });
         sending.sendToAll();
       });

@@ -12,6 +12,12 @@ export interface CallPeerState {
   senders: Senders | null;
   /** What the member last said (out of the call until it says otherwise). */
   remote: CallState;
+  /**
+   * While it sends video: when we heard its video go on (our monotonic clock), and when it
+   * said then that it went on (its videoSince, kept: a claim changed later is not taken).
+   * For the cap's order (calls/video-order.ts).
+   */
+  videoHeard: { at: number; since: number | undefined } | null;
   /** Its received tracks, in a stream of our own (never the one the member announced). */
   stream: MediaStream;
   /** A screen it shares next to its camera: video on a second video transceiver. */
@@ -45,6 +51,7 @@ export function createCallSlots(now: () => number): CallSlots {
     pc: null,
     senders: null,
     remote: { ...NOT_IN_CALL },
+    videoHeard: null,
     stream: new MediaStream(),
     screenStream: null,
     seenTracks: new Set(),
@@ -61,6 +68,7 @@ export function createCallSlots(now: () => number): CallSlots {
       slot.pc = member.pc;
       slot.senders = createSenders(member.pc);
       slot.remote = { ...NOT_IN_CALL };
+      slot.videoHeard = null;
       slot.stream = new MediaStream();
       slot.screenStream = null;
       slot.seenTracks.clear();

@@ -1,7 +1,9 @@
 // The cap on video senders in the call (the server's, from the join ack): in a mesh each
 // camera is uploaded once per member, so we start sending video only while fewer members
-// than the cap send theirs.
-import { parseVideoSenderCap } from '../../protocol/index.ts';
+// than the cap send theirs; and when members turned theirs on at the same moment, past the
+// cap, the ones that came last turn theirs off (calls/video-order.ts).
+import { parseVideoSenderCap, sendsVideo } from '../../protocol/index.ts';
+import { type VideoClaim, yieldTo } from '../calls/video-order.ts';
 import type { MemberHandle } from '../feature.ts';
 import type { OwnCallState } from './calls-own-state.ts';
 import type { CallSlots } from './calls-slots.ts';
@@ -9,11 +11,15 @@ import type { CallSlots } from './calls-slots.ts';
 export interface VideoCapOptions {
   /** Until the server's join ack says otherwise (set). */
   initial: number;
+  /** Our peer id: ties between claims of the same moment go by peer id. */
+  selfId(): string;
   members(): Iterable<MemberHandle>;
   slots: CallSlots;
   own: OwnCallState;
   /** A plain message for the user. */
   notify(text: string): void;
+  /** Turns our video off, camera and screen: the cap says it must yield. */
+  yieldVideo(): void;
 }
 
 export interface VideoCap {
@@ -27,20 +33,40 @@ export interface VideoCap {
    * send none yet (our camera off, no screen). Says so when it refuses.
    */
   reached(): boolean;
+  /**
+   * Checks that our video keeps within the cap now that a state changed (ours, or a member's):
+   * past it, ours yields if video-order.ts says so, and the page says why.
+   */
+  check(): void;
 }
 
-export function createVideoCap({ initial, members, slots, own, notify }: VideoCapOptions): VideoCap {
+/** "2 cameras", "1 camera". */
+const cameras = (count: number): string => `${count} camera${count === 1 ? '' : 's'}`;
+
+export function createVideoCap({
+  initial,
+  selfId,
+  members,
+  slots,
+  own,
+  notify,
+  yieldVideo,
+}: VideoCapOptions): VideoCap {
   let maxVideoSenders = initial;
 
-  function senders(): number {
-    let count = 0;
+  /** Members in the call that send video, each with what we heard of its going on. */
+  function videoSenders(): VideoClaim[] {
+    const out: VideoClaim[] = [];
     for (const member of members()) {
       if (!slots.inCall(member)) continue;
-      const remote = slots.of(member).remote;
-      if (remote.video || remote.screen) count++;
+      const { remote, videoHeard } = slots.of(member);
+      if (!sendsVideo(remote) || videoHeard === null) continue;
+      out.push({ id: member.id, name: member.name, since: videoHeard.since, heardAt: videoHeard.at });
     }
-    return count;
+    return out;
   }
+
+  const senders = (): number => videoSenders().length;
 
   return {
     value: () => maxVideoSenders,
@@ -49,9 +75,20 @@ export function createVideoCap({ initial, members, slots, own, notify }: VideoCa
     },
     senders,
     reached() {
-      if (own.state.video || own.state.screen || senders() < maxVideoSenders) return false;
+      if (sendsVideo(own.state) || senders() < maxVideoSenders) return false;
       notify(`${maxVideoSenders} cameras are already on: wait until someone turns theirs off.`);
       return true;
+    },
+    check() {
+      const since = own.state.videoSince;
+      const onAt = own.videoOnAt;
+      if (!sendsVideo(own.state) || since === undefined || onAt === null) return;
+      const to = yieldTo({ id: selfId(), since, onAt }, videoSenders(), maxVideoSenders);
+      if (to === null) return;
+      yieldVideo();
+      notify(
+        `The call has ${cameras(maxVideoSenders)} on at most: yours went off, as ${to.name} turned theirs on at the same moment. Chat and audio go on.`,
+      );
     },
   };
 }

@@ -45,8 +45,10 @@ export interface CallsOptions {
   notify(text: string | null): void;
   /** Until the server's join ack says otherwise (setMaxVideoSenders). */
   maxVideoSenders?: number;
-  /** Clock for the call-state bound (tests pass their own). */
+  /** Clock for the call-state bound and for when video went on (tests pass their own). */
   now?: () => number;
+  /** The wall clock our videoSince is said by (tests pass their own). */
+  wallNow?: () => number;
   /** The microphone and camera the user picked last (deviceIds), kept across calls and visits (storage.ts). */
   deviceMemory?: DeviceMemory;
 }
@@ -58,16 +60,24 @@ export function createCalls({
   notify,
   maxVideoSenders: initialCap = DEFAULT_MAX_VIDEO_SENDERS,
   now = () => performance.now(),
+  wallNow = Date.now,
   deviceMemory = { load: () => null, save: () => {} },
 }: CallsOptions) {
   const slots = createCallSlots(now);
   const media = createLocalMedia((kind) => devices.lost(kind));
-  const own = createOwnCallState({ members, changed, inCallSet: (inCall) => devices.watch(inCall), now });
+  const own = createOwnCallState({
+    members,
+    changed,
+    inCallSet: (inCall) => devices.watch(inCall),
+    now,
+    wallNow,
+    said: () => cap.check(),
+  });
   const sending = createCallSending({ selfId, members, slots, own, media, callOn });
-  const remoteState = createRemoteState({ slots, own, sending, changed });
+  const remoteState = createRemoteState({ slots, own, sending, changed, applied: () => cap.check(), now });
   const remoteTracks = createRemoteTracks({ slots, sending, changed });
   const clicks = createCallClicks(changed);
-  const cap = createVideoCap({ initial: initialCap, members, slots, own, notify });
+  const cap = createVideoCap({ initial: initialCap, selfId, members, slots, own, notify, yieldVideo });
   const controls: CallControlParts = { media, own, sending, clicks, cap, deviceMemory, notify, changed };
   const devices = createCallDevices(controls);
   const joinLeave = createCallJoin({ ...controls, members, devices });
@@ -75,6 +85,14 @@ export function createCalls({
   const camera = createCallCamera(controls);
   const screen = createCallScreen(controls);
   const shown = createCallParticipants({ members, slots, own, media, joining: joinLeave.joining });
+
+  /** Past the cap (calls-video-cap.ts): our camera and screen go off, and we say so. */
+  function yieldVideo(): void {
+    media.closeCamera();
+    media.closeScreen();
+    own.set({ ...own.state, video: false, screen: false });
+    sending.sendToAll();
+  }
 
   /** Someone in the room is in the call, as far as this page knows: we, or a member. */
   function callOn(): boolean {

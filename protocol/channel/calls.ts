@@ -2,7 +2,17 @@
 // as RTP tracks on the same RTCPeerConnection; this message only says what to show (a tile,
 // muted, camera off, sharing a screen) and lets members outside the call see who is in it.
 import * as z from 'zod/mini';
+import { lineTimeSchema } from './chat.ts';
 import type { ChannelRate } from './rates.ts';
+
+/**
+ * From this version of the channel protocol (limits.ts CHANNEL_PROTOCOL_VERSION) on, a
+ * call:state that says the sender sends video says since when (`videoSince`): the members
+ * whose video went on at the same moment, past the cap, agree on who keeps it
+ * (client/calls/video-order.ts). Only members that said this version get it: an older page's
+ * strict schema refuses the whole state with a field it does not know.
+ */
+export const CALL_SINCE_VERSION = 11;
 
 export const callSchemas = [
   /**
@@ -12,6 +22,8 @@ export const callSchemas = [
    * audio: its microphone is on (not muted); video: its camera is on; screen: it shares a
    * screen. All three are false when inCall is false. screenAlongside: the screen goes as a
    * second video next to the camera (on its own transceiver) rather than in its place.
+   * videoSince: while it sends video (a camera or a screen), when that began, by its own clock
+   * (ms since 1970): its claim, which receivers weigh against what they saw (CALL_SINCE_VERSION).
    */
   z.strictObject({
     t: z.literal('call:state'),
@@ -20,6 +32,7 @@ export const callSchemas = [
     video: z.boolean(),
     screen: z.boolean(),
     screenAlongside: z.optional(z.boolean()),
+    videoSince: z.optional(lineTimeSchema),
   }),
 ] as const;
 
@@ -43,11 +56,15 @@ export function parseVideoSenderCap(value: unknown): number | null {
 
 export const NOT_IN_CALL: CallState = Object.freeze({ inCall: false, audio: false, video: false, screen: false });
 
-/** A state as the sender means it: out of the call, nothing is on. */
+/** The member sends video, a camera or a screen: one of the cap's (MAX_VIDEO_SENDERS). */
+export const sendsVideo = (state: CallState): boolean => state.inCall && (state.video || state.screen);
+
+/** A state as the sender means it: out of the call, nothing is on; sending no video, no videoSince. */
 export function normalizeCallState(state: CallState): CallState {
   if (!state.inCall) return { ...NOT_IN_CALL };
   const normal: CallState = { inCall: true, audio: state.audio, video: state.video, screen: state.screen };
   if (state.screen && state.screenAlongside === true) normal.screenAlongside = true;
+  if (sendsVideo(state) && state.videoSince !== undefined) normal.videoSince = state.videoSince;
   return normal;
 }
 

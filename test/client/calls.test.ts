@@ -14,6 +14,7 @@ import { createCalls, type DeviceMemory } from '../../client/features/calls.ts';
 import { MAX_REMOTE_TRACKS } from '../../client/features/calls-remote-tracks.ts';
 import {
   type CallState,
+  CHANNEL_PROTOCOL_VERSION,
   type ChannelMessage,
   callPicture,
   normalizeCallState,
@@ -314,7 +315,7 @@ function fakeDevices(refuse: string | null = null) {
 /** The calls feature for these members, with what a test sets (a clock, the video bound, notes). */
 function callsWith(
   members: FakeMember[],
-  options: Partial<Pick<Parameters<typeof createCalls>[0], 'now' | 'maxVideoSenders' | 'notify'>> = {},
+  options: Partial<Pick<Parameters<typeof createCalls>[0], 'now' | 'wallNow' | 'maxVideoSenders' | 'notify'>> = {},
 ) {
   return createCalls({
     selfId: () => SELF_ID,
@@ -347,7 +348,13 @@ const stateOf = (inCall: boolean, more: Partial<CallState> = {}): ChannelMessage
   screen: false,
   ...more,
 });
-const lastState = (member: FakeMember) => member.wire.filter((m) => m.t === 'call:state').at(-1);
+/** The last call state sent to the member, as the tests before videoSince compare it (that one is tested apart). */
+const lastState = (member: FakeMember) => {
+  const last = member.wire.filter((m) => m.t === 'call:state').at(-1);
+  if (last?.t !== 'call:state') return last;
+  const { videoSince: _since, ...state } = last;
+  return state;
+};
 const sending = (member: FakeMember) =>
   member.fakePc
     .getTransceivers()
@@ -357,12 +364,17 @@ const sending = (member: FakeMember) =>
 
 // --- protocol --------------------------------------------------------------------------------
 
-test('call:state parses only the exact shape with four booleans (and an optional fifth)', () => {
+test('call:state parses only the exact shape with four booleans (and an optional screenAlongside and videoSince)', () => {
   const good = { t: 'call:state', inCall: true, audio: false, video: true, screen: false };
   assert.deepEqual(parseChannelMessage(JSON.stringify(good)), good);
   const alongside = { ...good, screen: true, screenAlongside: true };
   assert.deepEqual(parseChannelMessage(JSON.stringify(alongside)), alongside);
+  const since = { ...good, videoSince: 1_700_000_000_000 };
+  assert.deepEqual(parseChannelMessage(JSON.stringify(since)), since);
   for (const bad of [
+    { ...good, videoSince: -1 },
+    { ...good, videoSince: '1700000000000' },
+    { ...good, videoSince: 1e300 },
     { ...good, screenAlongside: 'yes' },
     { ...good, inCall: 'yes' },
     { ...good, extra: 1 },
@@ -831,6 +843,138 @@ test('a camera turned on again, or a screen shared, counts against the bound as 
   calls.feature.receive(second, stateOf(true, { video: false }) as never);
   await calls.toggleCamera();
   assert.equal(calls.self().video, true);
+});
+
+/**
+ * We and two members in a room whose cap is `cap` cameras, on clocks the test sets: `clock`
+ * (monotonic, when things are heard) and `wall` (what our videoSince says).
+ */
+function capRoom(cap: number) {
+  const opened = fakeDevices();
+  const peers = Array.from({ length: 2 }, (_, i) => fakeMember(`peer-${i}-000000`));
+  const notes: (string | null)[] = [];
+  const clocks = { clock: 0, wall: 10_000 };
+  const calls = callsWith(peers, {
+    notify: (t) => notes.push(t),
+    maxVideoSenders: cap,
+    now: () => clocks.clock,
+    wallNow: () => clocks.wall,
+  });
+  for (const peer of peers) {
+    calls.feature.added?.(peer);
+    calls.feature.opened?.(peer);
+  }
+  return { calls, peers: peers as [FakeMember, FakeMember], notes, clocks, opened };
+}
+
+const rawState = (member: FakeMember) => member.wire.filter((m) => m.t === 'call:state').at(-1);
+
+test('cameras turned on at the same moment past the cap: ours, the latest by its claimed time, goes off and we are told why; the call goes on', async () => {
+  const { calls, peers, notes, clocks } = capRoom(2);
+  const [first, second] = peers;
+  await calls.join(true);
+  await settled();
+  assert.equal(calls.self().video, true);
+  assert.equal((rawState(first) as CallState).videoSince, 10_000, 'our state says since when our camera is on');
+  // Their states come within the same moment: both went on before ours, by their claims.
+  clocks.clock = 400;
+  calls.feature.receive(first, stateOf(true, { videoSince: 9_000 }) as never);
+  assert.equal(calls.self().video, true, 'one other camera: within the cap');
+  calls.feature.receive(second, stateOf(true, { videoSince: 9_990 }) as never);
+  await settled();
+  assert.equal(calls.self().video, false, 'ours went off');
+  assert.equal(calls.self().inCall, true);
+  assert.equal(calls.cameraOn(), false);
+  assert.deepEqual(sending(first), ['audio'], 'our microphone still goes');
+  assert.deepEqual(lastState(first), stateOf(true, { video: false }));
+  assert.equal((rawState(first) as CallState).videoSince, undefined);
+  assert.equal(
+    notes.at(-1),
+    'The call has 2 cameras on at most: yours went off, as peer-1-000000 turned theirs on at the same moment. Chat and audio go on.',
+  );
+  calls.leave();
+});
+
+test('past the cap, ours keeps on when it went on first by the claims, or when a claim of an earlier time comes too long after ours went on', async () => {
+  for (const [since, heardAfter] of [
+    [10_500, 400], // went on after ours, by its claim: that member's page turns its own off
+    [0, 60_000], // the dawn of time, claimed a minute after ours went on: not believed
+  ] as const) {
+    const { calls, peers, notes, clocks } = capRoom(2);
+    const [first, second] = peers;
+    await calls.join(true);
+    calls.feature.receive(first, stateOf(true, { videoSince: 9_000 }) as never);
+    clocks.clock = heardAfter;
+    calls.feature.receive(second, stateOf(true, { videoSince: since }) as never);
+    await settled();
+    assert.equal(calls.self().video, true, `claim ${since} heard ${heardAfter} ms after ours`);
+    assert.deepEqual(sending(first), ['audio', 'video']);
+    assert.ok(!notes.some((note) => note?.includes('at most')));
+    // A claim changed later is not taken either: the one that came with its camera counts.
+    calls.feature.receive(second, stateOf(true, { videoSince: 1 }) as never);
+    assert.equal(calls.self().video, true);
+    calls.leave();
+  }
+});
+
+test('Camera on at the same moment as another member past the cap: ours goes off again, by the same order', async () => {
+  const { calls, peers, notes, clocks } = capRoom(2);
+  const [first, second] = peers;
+  await calls.join(false);
+  calls.feature.receive(first, stateOf(true, { videoSince: 5_000 }) as never);
+  clocks.wall = 20_000;
+  await calls.toggleCamera();
+  await settled();
+  assert.equal(calls.self().video, true, 'one slot was free');
+  clocks.clock = 300;
+  calls.feature.receive(second, stateOf(true, { videoSince: 19_999 }) as never);
+  await settled();
+  assert.equal(calls.self().video, false);
+  assert.deepEqual(sending(first), ['audio']);
+  assert.match(notes.at(-1) ?? '', /^The call has 2 cameras on at most: yours went off, as peer-1-000000/);
+  // A screen shared counts as a camera, and goes off as one.
+  calls.feature.receive(second, stateOf(true, { video: false }) as never);
+  clocks.wall = 30_000;
+  clocks.clock = 10_000;
+  await calls.toggleScreen();
+  assert.equal(calls.self().screen, true);
+  calls.feature.receive(second, stateOf(true, { videoSince: 29_000 }) as never);
+  assert.equal(calls.self().screen, false);
+  assert.match(notes.at(-1) ?? '', /yours went off/);
+  calls.leave();
+});
+
+test('the cap reached while our camera opened: it is not sent at all, and we joined with audio', async () => {
+  const { calls, peers, notes } = capRoom(1);
+  const [first] = peers;
+  const held = holdCameraOpens();
+  const joined = calls.join(true);
+  await new Promise((resolve) => setTimeout(resolve, 1));
+  calls.feature.receive(first, stateOf(true, { videoSince: 9_000 }) as never);
+  await held.release();
+  await joined;
+  await settled();
+  assert.equal(calls.self().video, false);
+  assert.ok(
+    first.wire.every((m) => m.t !== 'call:state' || !m.video),
+    'never said to be on',
+  );
+  assert.match(notes.at(-1) ?? '', /^1 cameras are already on, so you joined with audio only/);
+  calls.leave();
+});
+
+test('our videoSince goes only to members whose hello says they read it: an older page refuses a field it does not know', async () => {
+  const { calls, peers } = capRoom(6);
+  const [older, newer] = peers;
+  (older as { version: number | null }).version = 10;
+  (newer as { version: number | null }).version = CHANNEL_PROTOCOL_VERSION;
+  await calls.join(true);
+  assert.deepEqual(rawState(older), stateOf(true));
+  assert.deepEqual(rawState(newer), { ...stateOf(true), videoSince: 10_000 });
+  for (const sent of [rawState(older), rawState(newer)]) {
+    assert.deepEqual(parseChannelMessage(JSON.stringify(sent)), sent);
+  }
+  calls.leave();
 });
 
 /** We and one member, both in the call with microphone and (unless not `video`) camera, on a prepared link. */
