@@ -1,15 +1,17 @@
 // Calls on links that real networks get in the way of: one member's network goes away and
-// comes back (the link is repaired by ICE restart, the call goes on), and members forced to
+// comes back (the link is repaired by ICE restart, the call goes on); a link between two
+// members goes silent while a third reaches both (while it is repaired the call says the
+// member is not reached directly right now, never that it cannot join); and members forced to
 // relay through TURN (coturn) see and hear each other, with "relayed" on their tiles.
 
 import { randomBytes } from 'node:crypto';
-import type { Page } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import { fakeMediaArgs } from './support/browser.ts';
 import { joinCall, tileOf, waitForTiles, waitForVideo } from './support/calls.ts';
 import { expect, test } from './support/fixtures.ts';
 import { closeAllLinks, openRoomAcross, withRelay } from './support/rooms.ts';
 import { test as servicesTest } from './support/services.ts';
-import { openMeshedPair, openRoom, waitForMesh } from './support/users.ts';
+import { newRoomLink, openMeshedPair, openRoom, openUser, waitForMesh } from './support/users.ts';
 
 const recoveryMs = 90_000;
 
@@ -91,6 +93,113 @@ test.describe("when a member's network goes away during a call", () => {
     await waitForVideo(alice, [erin]);
     await expect(tileOf(alice.page, erin.id)).toHaveAttribute('data-camera', 'on');
     expect((await counters()).created).toBe(before.created);
+  });
+});
+
+/**
+ * Every page of `context` can stop hearing one member's chat channel, as a link whose packets
+ * one way are lost would (window.__deafTo(peerId, on)): that link goes silent, is repaired by
+ * ICE restart after ICE restart, and stays silent while the test says so; everything else on
+ * the page, and the link's media, go on. Which connection is the member's: the one the debug
+ * handle reads for it (roomlink.transceivers); its chat channel: the first made on it (link.ts).
+ */
+async function deafenable(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    type Listener = (this: unknown, event: unknown) => void;
+    interface Proto {
+      createDataChannel(this: object, ...args: unknown[]): object;
+      getTransceivers(this: object): unknown[];
+      addEventListener(this: object, type: string, listener: Listener, options?: unknown): void;
+    }
+    const scope = globalThis as unknown as {
+      RTCPeerConnection: { prototype: Proto };
+      RTCDataChannel: { prototype: Proto };
+      roomlink: { transceivers(id: string): string[] };
+      __deafTo(peerId: string, on: boolean): boolean;
+    };
+    const chatChannel = new WeakMap<object, object>();
+    const deaf = new WeakSet<object>();
+    let asked: object | null = null;
+    const pc = scope.RTCPeerConnection.prototype;
+    const createDataChannel = pc.createDataChannel;
+    pc.createDataChannel = function (this: object, ...args: unknown[]) {
+      const channel = createDataChannel.apply(this, args);
+      if (!chatChannel.has(this)) chatChannel.set(this, channel);
+      return channel;
+    };
+    const getTransceivers = pc.getTransceivers;
+    pc.getTransceivers = function (this: object) {
+      asked = this;
+      return getTransceivers.call(this);
+    };
+    const channel = scope.RTCDataChannel.prototype;
+    const addEventListener = channel.addEventListener;
+    channel.addEventListener = function (this: object, type: string, listener: Listener, options?: unknown) {
+      const on = this;
+      const heard: Listener =
+        type === 'message'
+          ? function (this: unknown, event: unknown) {
+              if (!deaf.has(on)) listener.call(this, event);
+            }
+          : listener;
+      addEventListener.call(this, type, heard, options);
+    };
+    scope.__deafTo = (peerId, on) => {
+      asked = null;
+      scope.roomlink.transceivers(peerId);
+      const chat = asked === null ? undefined : chatChannel.get(asked);
+      if (!chat) return false;
+      if (on) deaf.add(chat);
+      else deaf.delete(chat);
+      return true;
+    };
+  });
+}
+
+/** Makes `page` deaf to the chat channel of `peerId`'s link, or hear it again (deafenable). */
+const deafTo = (page: Page, peerId: string, on: boolean): Promise<boolean> =>
+  page.evaluate(
+    ([id, deaf]) => (globalThis as unknown as { __deafTo(id: string, on: boolean): boolean }).__deafTo(id, deaf),
+    [peerId, on] as const,
+  );
+
+test.describe('when the direct link between two members of a call is being repaired', () => {
+  test.describe.configure({ timeout: 300_000 });
+  test.use({ browserArgs: fakeMediaArgs, actionTimeout: 60_000 });
+
+  test('a member reached through another meanwhile is "not reached directly right now", never "cannot join you", and its tile says it is reconnecting; heard again, neither', async ({
+    server,
+    browsers,
+  }) => {
+    const link = newRoomLink(server.url);
+    const alice = await openUser(await browsers.newContext({ label: 'alice' }), link, 'alice');
+    const bob = await openUser(await browsers.newContext({ label: 'bob' }), link, 'bob');
+    const carolContext = await browsers.newContext({ label: 'carol' });
+    await deafenable(carolContext);
+    const carol = await openUser(carolContext, link, 'carol');
+    await waitForMesh([alice, bob, carol]);
+    await Promise.all([joinCall(alice), joinCall(bob, false), joinCall(carol)]);
+    await waitForTiles(carol, [alice.id, bob.id]);
+    await waitForVideo(carol, [alice]);
+    await recordCallStatus(carol.page);
+
+    // Carol's page stops hearing alice's link: it goes silent, is repaired by ICE restarts, and
+    // meanwhile carol's messages reach alice through bob, as the member list says.
+    expect(await deafTo(carol.page, alice.id, true)).toBe(true);
+    await expect(carol.page.getByTestId('call-status')).toContainText(
+      'alice is not reached directly right now (only through bob): trying again.',
+      { timeout: recoveryMs },
+    );
+    await expect(tileOf(carol.page, alice.id)).toHaveAttribute('data-heard', 'false');
+    await expect(tileOf(carol.page, alice.id).locator('.call-state')).toHaveText('reconnecting…');
+    // Never read out as if alice could not be in the call (the status is a live region).
+    expect((await callStatuses(carol.page)).filter((text) => text.includes('cannot join you'))).toEqual([]);
+
+    await deafTo(carol.page, alice.id, false);
+    await expect(tileOf(carol.page, alice.id)).toHaveAttribute('data-heard', 'true', { timeout: recoveryMs });
+    await expect(carol.page.getByTestId('call-status')).not.toContainText('not reached directly');
+    await expect(tileOf(carol.page, alice.id).locator('.call-state')).not.toContainText('reconnecting');
+    expect((await callStatuses(carol.page)).filter((text) => text.includes('cannot join you'))).toEqual([]);
   });
 });
 

@@ -23,10 +23,16 @@ export interface CallParticipant {
    */
   heard: boolean;
   /**
-   * Silent on its own link but heard through another member (MemberHandle.heardThrough): its
+   * Silent on its own link but heard through another member (MemberHandle.heardThrough), or
+   * our messages go to it through one (MemberHandle.relayed, as the call's status says): its
    * words come, its media cannot (calls need a direct link or TURN): not "not responding".
    */
   throughOthers: boolean;
+  /**
+   * Its own link worked and is being repaired (ICE restarts, link.ts: 'reconnecting'): while
+   * it is reached through others, its media may come back any moment, and its tile says so.
+   */
+  repairing: boolean;
 }
 
 export interface CallParticipantsOptions {
@@ -68,7 +74,8 @@ export function createCallParticipants({ members, slots, own, media, joining }: 
           screen,
           audio,
           heard: member.open,
-          throughOthers: member.heardThrough !== null,
+          throughOthers: member.heardThrough !== null || member.relayed,
+          repairing: member.state === 'reconnecting',
         });
       }
       return out;

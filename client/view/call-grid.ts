@@ -75,6 +75,7 @@ export function createCallGrid(handlers: Pick<CallsViewHandlers, 'quality'>): Ca
             relayed: model.relayed(p.id),
             heard: p.heard,
             throughOthers: p.throughOthers,
+            repairing: p.repairing,
             silence: model.silence(p.id),
             ignored,
           });

@@ -47,4 +47,9 @@ export interface CallsModel {
 export interface OutOfReach {
   name: string;
   via: string;
+  /**
+   * Its direct link worked and is being repaired (link.ts: 'reconnecting'): not reached
+   * directly right now, rather than out of the call's reach.
+   */
+  repairing: boolean;
 }

@@ -25,15 +25,21 @@ export function silenceOf(
   return (peerId) => (outage.offline() ? 'ours' : outage.checking() || notices.holding(peerId) ? 'unknown' : 'theirs');
 }
 
+/** A member reached through others while its own link is being repaired (an ICE restart). */
+export const LINK_REPAIRING = 'reconnecting…';
+
 /**
  * A member we do not hear, in the tile and the call's status: "not responding"; while our own
  * network seems gone, what the member list says of everyone then; nothing while that is not
  * known yet (said at once, "not responding" blamed each member for our outage, the status
- * read out to screen readers, until the check of the server said it was ours).
+ * read out to screen readers, until the check of the server said it was ours). Reached
+ * through another member, "no direct link"; and while its own link, which worked, is being
+ * repaired, "reconnecting…": the tile said nothing while the status said it could not join.
  */
-export function unheardWords(silence: Silence, throughOthers = false): string | null {
+export function unheardWords(silence: Silence, throughOthers = false, repairing = false): string | null {
   if (silence === 'ours') return WHILE_OFFLINE.text;
-  // Reached through another member: here, its media cannot come (the member list's word).
-  if (throughOthers) return NO_DIRECT_LINK;
+  // Reached through another member: here, its media cannot come (the member list's word),
+  // until its link is repaired.
+  if (throughOthers) return repairing ? LINK_REPAIRING : NO_DIRECT_LINK;
   return silence === 'theirs' ? 'not responding' : null;
 }

@@ -14,6 +14,8 @@ export interface TileLook {
   silence: Silence;
   /** Silent on its link but reached through another member (CallParticipant.throughOthers). */
   throughOthers?: boolean;
+  /** Its link worked and is being repaired (CallParticipant.repairing). */
+  repairing?: boolean;
   /** We ignore this member (ignored.ts): its tile plays no sound and shows no picture. */
   ignored?: boolean;
 }
@@ -32,13 +34,13 @@ export interface Arriving {
  * only the word had a tile that said nothing at all, as if all were well.
  */
 export function tileStateText(
-  { state, relayed, heard, silence, throughOthers, ignored }: TileLook,
+  { state, relayed, heard, silence, throughOthers, repairing, ignored }: TileLook,
   arriving: Arriving = { picture: true, sound: true },
 ): string {
   // Neither heard nor seen here, whatever it sends: its name and this word, no more.
   if (ignored === true) return 'ignored';
   const words = [];
-  const unheard = heard ? null : unheardWords(silence, throughOthers);
+  const unheard = heard ? null : unheardWords(silence, throughOthers, repairing);
   if (unheard) words.push(unheard);
   if (!state.audio) words.push('muted');
   else if (!arriving.sound) words.push('no sound');

@@ -98,6 +98,8 @@ export function wireCalls({
     }
     const list = listed();
     const paths = new Map(list.map((m) => [m.id, m.path?.relayed ?? false]));
+    // The direct link's state (the member list says 'relayed' while a relay is in use).
+    const links = new Map([...all()].map((m) => [m.id, m.state]));
     const participants = calls.participants();
     if (endedSaid && participants.length > 0) callSeen = true;
     else if (endedSaid && callSeen) {
@@ -123,7 +125,9 @@ export function wireCalls({
       relayed: (peerId) => paths.get(peerId) ?? false,
       silence: silenceOf(outage, silenceNotices),
       ignored: (peerId) => ignored?.has(peerId) ?? false,
-      throughOthers: list.flatMap((m) => (m.visible && m.via ? [{ name: m.name, via: m.via.name }] : [])),
+      throughOthers: list.flatMap((m) =>
+        m.visible && m.via ? [{ name: m.name, via: m.via.name, repairing: links.get(m.id) === 'reconnecting' }] : [],
+      ),
     });
   }
 

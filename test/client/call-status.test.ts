@@ -19,7 +19,7 @@ test('out of a call: whether one runs, and with whom', () => {
 test('in a call, a member reached only through another member is said to be out of its reach, not left unsaid', () => {
   assert.equal(callStatusText(true, false, [], []), 'You are in the call. Nobody else yet.');
   assert.equal(
-    callStatusText(true, false, [], [{ name: 'bob', via: 'carol' }]),
+    callStatusText(true, false, [], [{ name: 'bob', via: 'carol', repairing: false }]),
     'You are in the call. Nobody else yet. bob cannot join you: reached only through carol, and calls need a direct link or TURN.',
   );
   assert.equal(
@@ -28,12 +28,41 @@ test('in a call, a member reached only through another member is said to be out 
       false,
       ['carol'],
       [
-        { name: 'bob', via: 'carol' },
-        { name: 'dana', via: 'erin' },
+        { name: 'bob', via: 'carol', repairing: false },
+        { name: 'dana', via: 'erin', repairing: false },
       ],
     ),
     'In the call with carol. bob, dana cannot join you: reached only through other members, and calls need a direct link or TURN.',
   );
+});
+
+test('in a call, a member whose direct link worked and is being repaired is not reached directly right now, not out of the call’s reach; its tile says it is reconnecting', () => {
+  assert.equal(
+    callStatusText(true, false, ['alice', 'bob'], [{ name: 'alice', via: 'bob', repairing: true }]),
+    'In the call with alice, bob. alice is not reached directly right now (only through bob): trying again.',
+  );
+  assert.equal(
+    callStatusText(
+      true,
+      false,
+      ['carol'],
+      [
+        { name: 'alice', via: 'carol', repairing: true },
+        { name: 'dave', via: 'erin', repairing: true },
+        { name: 'bob', via: 'carol', repairing: false },
+      ],
+    ),
+    'In the call with carol. alice, dave are not reached directly right now (only through other members): trying again. bob cannot join you: reached only through carol, and calls need a direct link or TURN.',
+  );
+  const state = { inCall: true, audio: true, video: true, screen: false };
+  const through = { state, relayed: false, heard: false, throughOthers: true, repairing: true } as const;
+  for (const silence of ['theirs', 'unknown'] as const) {
+    assert.equal(tileStateText({ ...through, silence }), 'reconnecting…', silence);
+  }
+  assert.equal(tileStateText({ ...through, silence: 'ours' }), WHILE_OFFLINE.text, 'our outage first');
+  // Not reached through others, a silent member is "not responding", its link repaired or not.
+  assert.equal(tileStateText({ ...through, throughOthers: false, silence: 'theirs' }), 'not responding');
+  assert.equal(unheardWords('unknown', true, true), 'reconnecting…');
 });
 
 test('a member we do not hear is "not responding"; while we seem offline, out of our reach in the member list’s words; while that is being found out, neither', () => {

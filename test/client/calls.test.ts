@@ -1449,6 +1449,24 @@ test('a member gone silent (its network lost, its tab frozen) stays in the call,
   calls.leave();
 });
 
+test('a member our messages reach through another while its own link is repaired is shown reached through others, its link being repaired', async () => {
+  const { peer, calls } = await inCallWithOne();
+  const shown = () => calls.participants().map((p) => [p.heard, p.throughOthers, p.repairing]);
+  assert.deepEqual(shown(), [[true, false, false]]);
+  // Silent on its link (link.ts: reconnecting, an ICE restart on its way); a relay carries our
+  // messages to it (member.relayed, the route the call's status names), none came from it yet.
+  const writable = peer as { open: boolean; state: string; relayed: boolean };
+  writable.open = false;
+  writable.state = 'reconnecting';
+  writable.relayed = true;
+  assert.deepEqual(shown(), [[false, true, true]], 'as the status says: reached through another, being repaired');
+  writable.open = true;
+  writable.state = 'connected';
+  writable.relayed = false;
+  assert.deepEqual(shown(), [[true, false, false]]);
+  calls.leave();
+});
+
 test('hanging up while the camera prompt is open: no camera is checked or kept (its light stays off)', async (t) => {
   // The camera the prompt gives cannot be sent: checking it would go on to open the others.
   t.after(fakeFrameReading(new Set(['cam-0'])));
