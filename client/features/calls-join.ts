@@ -12,6 +12,7 @@ import type { MemberHandle } from '../feature.ts';
 import { mark } from '../timeline.ts';
 import type { CallControlParts } from './calls-controls.ts';
 import type { CallDevices } from './calls-devices.ts';
+import { alreadyOn } from './calls-video-cap.ts';
 
 export interface CallJoinOptions
   extends Pick<CallControlParts, 'media' | 'own' | 'sending' | 'clicks' | 'cap' | 'deviceMemory' | 'notify'> {
@@ -35,7 +36,7 @@ export function createCallJoin(options: CallJoinOptions) {
         if (own.state.inCall) return;
         if (!mediaDevices()) return notify(MEDIA_PROBLEM_TEXT.insecure);
         const atCap = () =>
-          `${cap.value()} cameras are already on, so you joined with audio only: in a mesh each camera is uploaded once per member. You can turn yours on when someone turns theirs off.`;
+          `${alreadyOn(cap.value())}, so you joined with audio only: in a mesh each camera is uploaded once per member. You can turn yours on when someone turns theirs off.`;
         let withVideo = video;
         let note: string | null = null;
         if (withVideo && cap.senders() >= cap.value()) {

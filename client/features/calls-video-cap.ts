@@ -42,6 +42,8 @@ export interface VideoCap {
 
 /** "2 cameras", "1 camera". */
 const cameras = (count: number): string => `${count} camera${count === 1 ? '' : 's'}`;
+/** "2 cameras are already on", "1 camera is already on" (a cap of one read "1 cameras are"). */
+export const alreadyOn = (count: number): string => `${cameras(count)} ${count === 1 ? 'is' : 'are'} already on`;
 
 export function createVideoCap({
   initial,
@@ -76,7 +78,7 @@ export function createVideoCap({
     senders,
     reached() {
       if (sendsVideo(own.state) || senders() < maxVideoSenders) return false;
-      notify(`${maxVideoSenders} cameras are already on: wait until someone turns theirs off.`);
+      notify(`${alreadyOn(maxVideoSenders)}: wait until someone turns theirs off.`);
       return true;
     },
     check() {

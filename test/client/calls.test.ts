@@ -959,7 +959,7 @@ test('the cap reached while our camera opened: it is not sent at all, and we joi
     first.wire.every((m) => m.t !== 'call:state' || !m.video),
     'never said to be on',
   );
-  assert.match(notes.at(-1) ?? '', /^1 cameras are already on, so you joined with audio only/);
+  assert.match(notes.at(-1) ?? '', /^1 camera is already on, so you joined with audio only/);
   calls.leave();
 });
 
