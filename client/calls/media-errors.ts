@@ -48,6 +48,21 @@ export function joinedWithoutCameraText(problem: MediaProblem): string {
     : 'That camera gives a picture the others cannot receive (an infrared or depth camera?), so you joined with audio only. Pick another camera and press Camera on.';
 }
 
+/**
+ * Why Share screen shared nothing. Not "camera or microphone" (the words of a join): nothing
+ * of those was asked for, and the call goes on. Not allowed is a closed picker, said nothing
+ * of (calls-screen.ts); a camera's "unsendable" cannot come of a screen.
+ */
+export const SCREEN_PROBLEM_TEXT: Record<MediaProblem, string> = {
+  insecure: MEDIA_PROBLEM_TEXT.insecure,
+  denied:
+    'The browser was not allowed to share your screen. Allow it in the site settings (the icon by the address) and try again. You are still in the call.',
+  'no-device': 'The browser offered no screen or window to share. You are still in the call.',
+  'in-use': 'Your screen could not be captured: another app may be holding it. You are still in the call.',
+  unsendable: 'That screen could not be shared. You are still in the call.',
+  failed: 'Could not share your screen. You are still in the call.',
+};
+
 /** Maps a getUserMedia / getDisplayMedia rejection to a problem code. */
 export function mediaProblem(error: unknown): MediaProblem {
   const name = typeof error === 'object' && error !== null && 'name' in error ? String(error.name) : '';

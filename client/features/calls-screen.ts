@@ -1,7 +1,7 @@
 // The Share screen button while in the call: a screen in place of the camera (or as the video,
 // joined with audio), or next to the camera as a second video; and back, from the button or
 // the browser's own "stop sharing".
-import { MEDIA_PROBLEM_TEXT } from '../calls/media-errors.ts';
+import { SCREEN_PROBLEM_TEXT } from '../calls/media-errors.ts';
 import type { CallControlParts } from './calls-controls.ts';
 
 export type CallScreenOptions = Pick<CallControlParts, 'media' | 'own' | 'sending' | 'clicks' | 'cap' | 'notify'>;
@@ -26,7 +26,7 @@ export function createCallScreen({ media, own, sending, clicks, cap, notify }: C
         if (cap.reached()) return;
         const opened = await media.openScreen(stopScreen, alongside);
         // Closing the picker is a choice, not a failure worth a message.
-        if (!opened.ok) return opened.problem === 'denied' ? undefined : notify(MEDIA_PROBLEM_TEXT[opened.problem]);
+        if (!opened.ok) return opened.problem === 'denied' ? undefined : notify(SCREEN_PROBLEM_TEXT[opened.problem]);
         if (!own.state.inCall) return media.closeAll();
         // Cameras turned on while the picker was open may have reached the cap: not shared.
         if (cap.reached()) return media.closeScreen();

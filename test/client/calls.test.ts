@@ -272,7 +272,7 @@ const GONE_MIC = 'mic-unplugged';
 const deviceListeners = new Set<() => void>();
 
 /** navigator.mediaDevices with fake cameras and microphones (or a refusal). */
-function fakeDevices(refuse: string | null = null) {
+function fakeDevices(refuse: string | null = null, refuseScreen: string | null = null) {
   const opened: FakeStream[] = [];
   deviceListeners.clear();
   const devices = {
@@ -295,6 +295,7 @@ function fakeDevices(refuse: string | null = null) {
       return stream;
     },
     async getDisplayMedia() {
+      if (refuseScreen) throw Object.assign(new Error(refuseScreen), { name: refuseScreen });
       return new FakeStream([new FakeTrack('video', undefined, 'screen')]);
     },
     async enumerateDevices() {
@@ -1801,5 +1802,23 @@ test('Camera on is drawn at once: the button says Camera off while the camera op
   assert.equal(calls.cameraOpening(), true);
   await held.release();
   await opening;
+  calls.leave();
+});
+
+test('a screen that cannot be shared is said in a screen’s words, not a camera’s or microphone’s; a closed picker says nothing', async () => {
+  const { calls, notes } = await inCallWithOne(false);
+  fakeDevices(null, 'NotReadableError');
+  await calls.toggleScreen();
+  await settled();
+  assert.equal(
+    notes.at(-1),
+    'Your screen could not be captured: another app may be holding it. You are still in the call.',
+  );
+  const said = notes.length;
+  fakeDevices(null, 'NotAllowedError');
+  await calls.toggleScreen();
+  await settled();
+  assert.equal(notes.length, said, 'the picker closed: nothing said');
+  assert.equal(calls.self().screen, false);
   calls.leave();
 });
