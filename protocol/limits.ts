@@ -33,9 +33,11 @@ export const ROOM_KEY_LENGTH = 22;
  * EDIT_ACK_VERSION): from members that said 9 or less no ack is awaited. 11: a file offer may
  * carry the line the file answers (`re`, channel/files.ts FILE_REPLY_VERSION), and a call:state
  * with video on says since when (`videoSince`, channel/calls.ts CALL_SINCE_VERSION), each sent
- * only to members that said 11.
+ * only to members that said 11. 12: a sender that can no longer read a file it sends says so
+ * (file:cancel `unreadable`, channel/files.ts FILE_UNREADABLE_VERSION), only to members that
+ * said 12.
  */
-export const CHANNEL_PROTOCOL_VERSION = 11;
+export const CHANNEL_PROTOCOL_VERSION = 12;
 
 export const NAME_MIN_LENGTH = 1;
 export const NAME_MAX_LENGTH = 32;

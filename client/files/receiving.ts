@@ -16,7 +16,7 @@
 //   receiving-turns.ts        when each taken file starts, `concurrent` at a time, in order of offer;
 //   receiving-channel.ts      the channel that brings its bytes: asked for, taken, resumed;
 //   receiving-states.ts       where it stands, how it ends, and what its sender was told.
-import { MAX_RUNNING_TRANSFERS, type MessageOf } from '../../protocol/index.ts';
+import { type CancelReason, MAX_RUNNING_TRANSFERS, type MessageOf } from '../../protocol/index.ts';
 import type { MemberHandle } from '../feature.ts';
 import type { KeptFiles } from './kept.ts';
 import type { ShowFileLine } from './line.ts';
@@ -31,6 +31,17 @@ import type { UnfinishedFiles } from './unfinished.ts';
 
 /** Transfers from one member running at a time, by default. */
 export const DEFAULT_CONCURRENT_TRANSFERS = MAX_RUNNING_TRANSFERS;
+
+/**
+ * What a received file's line says when its sender stopped it for want of the file, by the
+ * sender's name; for any other reason, "cancelled by Bob".
+ */
+const SENDER_STOPPED: Partial<Record<CancelReason, (name: string) => string>> = {
+  // Its page was reloaded (the file went with it), or, on a page older than
+  // FILE_UNREADABLE_VERSION, could no longer read it.
+  unavailable: (name) => `cancelled: ${name} no longer has the file`,
+  unreadable: (name) => `cancelled: ${name} could no longer read the file`,
+};
 
 /**
  * Besides these, acceptLimit and autoAcceptBudget: which offers are taken without a click
@@ -94,11 +105,7 @@ export function createReceiving(options: ReceivingOptions) {
         return;
       }
       const record = member.slot(receiveSlot).transfers.get(message.id);
-      // 'unavailable': its page was reloaded (the file went with it), or can no longer read it.
-      const why =
-        message.reason === 'unavailable'
-          ? `cancelled: ${member.name} no longer has the file`
-          : `cancelled by ${member.name}`;
+      const why = SENDER_STOPPED[message.reason]?.(member.name) ?? `cancelled by ${member.name}`;
       if (record) states.stop(member, record, why, null);
     },
     take: channels.take,

@@ -21,6 +21,7 @@ const CANCEL_TEXT: Record<CancelReason, string> = {
   'out-of-range': 'stopped: a chunk went astray',
   'storage-failed': 'could not save it',
   unavailable: 'stopped: the file could not be read',
+  unreadable: 'stopped: the file could not be read',
 };
 
 /** A transfer channel opening or open: bytes go, or are about to, from the byte it was asked for. */

@@ -16,7 +16,7 @@ export interface ChannelsOptions {
   /** The recipient's page put on the transfer's channel what no page does (pump.ts). */
   refused(record: Sent, recipient: Recipient): void;
   /** The file could not be read (deleted or moved since it was picked). */
-  unreadable(record: Sent, recipient: Recipient): void;
+  unreadable(record: Sent): void;
 }
 
 export function createChannels(options: ChannelsOptions) {
@@ -68,7 +68,7 @@ export function createChannels(options: ChannelsOptions) {
       recipient.pump = pump;
       void pump.done.then((outcome) => {
         if (outcome !== 'unreadable' || recipient.pump !== pump) return;
-        options.unreadable(record, recipient);
+        options.unreadable(record);
       });
     });
   }

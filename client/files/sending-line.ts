@@ -22,7 +22,9 @@ import {
  */
 function lineOf(record: Sent, kept = false): SentLine {
   const phase: SentPhase = record.unreadable
-    ? 'unreadable'
+    ? record.sha256 === null
+      ? 'unreadable'
+      : 'unreadable-later'
     : record.cancelled
       ? 'cancelled'
       : record.sha256 === null

@@ -4,7 +4,7 @@
 // `concurrent` ran, started as those end; and the cancels, said again when the link is back.
 // An offer to a member that joined after the file was sent says when it was (sending-shared.ts);
 // one of a file sent as a reply, the line it answers, to a member that takes it.
-import { type CancelReason, FILE_REPLY_VERSION } from '../../protocol/index.ts';
+import { type CancelReason, FILE_REPLY_VERSION, FILE_UNREADABLE_VERSION } from '../../protocol/index.ts';
 import { createSlot, type MemberHandle, speaks } from '../feature.ts';
 import type { Recipient, Sent } from './sending-record.ts';
 import { takesEarlierFiles } from './sending-shared.ts';
@@ -29,6 +29,14 @@ const sendSlot = createSlot('files:send', () => ({
  */
 export const takesFileReplies = (member: Pick<MemberHandle, 'version'>): boolean =>
   speaks(member, FILE_REPLY_VERSION, false);
+
+/**
+ * A cancel as the member's page takes it: `unreadable` only to one whose hello said
+ * FILE_UNREADABLE_VERSION (an older page's strict schema would drop the whole cancel, and its
+ * line wait for bytes that never come); `unavailable` to any other, which is true too.
+ */
+const cancelFor = (member: MemberHandle, reason: CancelReason): CancelReason =>
+  reason === 'unreadable' && !speaks(member, FILE_UNREADABLE_VERSION, false) ? 'unavailable' : reason;
 
 export interface OffersOptions {
   concurrent: number;
@@ -128,7 +136,7 @@ export function createOffers(options: OffersOptions) {
     },
     /** Tells the member the transfer is off, now or once the link is back. */
     tellCancel(member: MemberHandle, id: string, reason: CancelReason): void {
-      if (!member.send({ t: 'file:cancel', id, reason }) && !member.disposed)
+      if (!member.send({ t: 'file:cancel', id, reason: cancelFor(member, reason) }) && !member.disposed)
         member.slot(sendSlot).untold.set(id, reason);
     },
     /**
@@ -137,7 +145,8 @@ export function createOffers(options: OffersOptions) {
      */
     opened(member: MemberHandle): void {
       const { untold } = member.slot(sendSlot);
-      for (const [id, reason] of [...untold]) if (member.send({ t: 'file:cancel', id, reason })) untold.delete(id);
+      for (const [id, reason] of [...untold])
+        if (member.send({ t: 'file:cancel', id, reason: cancelFor(member, reason) })) untold.delete(id);
       for (const id of member.slot(sendSlot).active) {
         const record = options.record(id);
         const state = record?.recipients.get(member.id)?.state;

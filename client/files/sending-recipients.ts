@@ -3,7 +3,7 @@
 // sending-offers.ts), stopped from this side with the reason its status gives (one, or all that
 // do not have the file yet), away while the file is held for its return, and back under the
 // same peer id.
-import { MAX_TRANSFER_RESUMES } from '../../protocol/index.ts';
+import { type CancelReason, MAX_TRANSFER_RESUMES } from '../../protocol/index.ts';
 import type { MemberHandle } from '../feature.ts';
 import { type FileState, isFinal } from './line.ts';
 import type { Channels } from './sending-channel.ts';
@@ -72,13 +72,25 @@ export function createRecipients(options: RecipientsOptions) {
   }
 
   /**
-   * Stopped from this side, `note` saying why after its name: its page is told, unless
-   * nothing went to it yet ('waiting'), now or once the link is back.
+   * Stopped from this side, `note` saying why after its name: its page is told (`reason`),
+   * unless nothing went to it yet ('waiting'), now or once the link is back.
    */
-  function stop(record: Sent, recipient: Recipient, note: string): void {
-    if (recipient.state !== 'waiting') offers.tellCancel(recipient.member, record.id, 'cancelled');
+  function stop(record: Sent, recipient: Recipient, note: string, reason: CancelReason = 'cancelled'): void {
+    if (recipient.state !== 'waiting') offers.tellCancel(recipient.member, record.id, reason);
     recipient.note = note;
     end(record, recipient, 'cancelled');
+  }
+
+  /**
+   * Stopped from this side, every recipient that does not have the file yet (Cancel, Stop
+   * sharing while a newcomer's transfer runs, or the file unreadable): said of what became of
+   * the file for each, not "Bob cancelled": they did nothing. Their pages are told `reason`.
+   */
+  function stopUnfinished(record: Sent, reason: CancelReason = 'cancelled'): void {
+    for (const recipient of record.recipients.values()) {
+      if (isFinal(recipient.state)) continue;
+      stop(record, recipient, recipient.state === 'transferring' ? 'stopped partway' : 'not sent', reason);
+    }
   }
 
   /** It left before the file was over for it: held for its return (AWAY_MS), then over. */
@@ -98,27 +110,25 @@ export function createRecipients(options: RecipientsOptions) {
     start,
     goAway,
     stop,
-    /**
-     * Stopped from this side, every recipient that does not have the file yet (Cancel, or Stop
-     * sharing while a newcomer's transfer runs): said of what became of the file for each, not
-     * "Bob cancelled": they did nothing.
-     */
-    stopUnfinished(record: Sent): void {
-      for (const recipient of record.recipients.values()) {
-        if (isFinal(recipient.state)) continue;
-        stop(record, recipient, recipient.state === 'transferring' ? 'stopped partway' : 'not sent');
-      }
-    },
+    stopUnfinished,
     /** Its page put on the transfer's channel what no page does (pump.ts): it gets nothing more. */
     refused(record: Sent, recipient: Recipient): void {
       recipient.note = REFUSED_TEXT;
       offers.tellCancel(recipient.member, record.id, 'cancelled');
       end(record, recipient, 'cancelled');
     },
-    /** The file could not be read while it went: over for this recipient, its page told why. */
-    unreadable(record: Sent, recipient: Recipient): void {
-      offers.tellCancel(recipient.member, record.id, 'unavailable');
-      end(record, recipient, 'cancelled');
+    /**
+     * The file could not be read while it went (moved, deleted or changed on its disk since it
+     * was hashed): it goes to nobody more. Every recipient without it is stopped, its page told
+     * why, and it is shared no more; the line says so (sending-line.ts). Each recipient said
+     * "cancelled" before, as if they had, and newcomers went on being offered it.
+     */
+    unreadable(record: Sent): void {
+      if (record.unreadable) return;
+      record.unreadable = true;
+      record.shared = false;
+      stopUnfinished(record, 'unreadable');
+      options.refresh(record);
     },
     /**
      * The member opened a link under the peer id of one of the record's recipients, on another

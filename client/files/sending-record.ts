@@ -70,7 +70,10 @@ export interface Sent {
   /** Shows the progress held back as too recent, should nothing come after it (a stall). */
   pending: ReturnType<typeof setTimeout> | null;
   cancelled: boolean;
-  /** Hashing could not read the file: it was never offered. */
+  /**
+   * The file could not be read: to hash it (it was never offered), or while it went (sha256
+   * set: sending-recipients.ts unreadable), when it goes to nobody more.
+   */
   unreadable: boolean;
   /**
    * A file to the room, offered to members who join later (sending-shared.ts): the record is

@@ -57,7 +57,7 @@ export function createSending(options: SendingOptions) {
     ...(options.talking ? { talking: options.talking } : {}),
     refresh,
     refused: (record, recipient) => recipients.refused(record, recipient),
-    unreadable: (record, recipient) => recipients.unreadable(record, recipient),
+    unreadable: (record) => recipients.unreadable(record),
   });
   /** Where each recipient stands: started, ended, stopped, away, back (sending-recipients.ts). */
   const recipients = createRecipients({ offers, channels, refresh });

@@ -50,8 +50,12 @@ export interface RecipientLabel {
   words: string;
 }
 
-/** Where the sending stands as a whole, apart from its recipients. */
-export type SentPhase = 'preparing' | 'unreadable' | 'cancelled' | 'offered';
+/**
+ * Where the sending stands as a whole, apart from its recipients. 'unreadable': the file could
+ * not be read to hash it, and went to nobody; 'unreadable-later': it could not be read any
+ * more while it went (moved, deleted or changed since), and went to nobody more.
+ */
+export type SentPhase = 'preparing' | 'unreadable' | 'unreadable-later' | 'cancelled' | 'offered';
 
 /**
  * A file to the room: 'shared' while it is offered to those who join later (sending-shared.ts),
@@ -147,7 +151,8 @@ const FINAL_ORDER: readonly FileState[] = ['verified', 'corrupt', 'cancelled'];
 function lineState(phase: SentPhase, recipients: readonly SentRecipient[]): FileState {
   if (phase === 'preparing') return 'offered';
   // Nothing went anywhere (a file to the room may still go to whoever joins: its words say so).
-  if (phase !== 'offered' || recipients.length === 0) return 'cancelled';
+  // One that could not be read any more ends as it did for its recipients: some had it.
+  if ((phase !== 'offered' && phase !== 'unreadable-later') || recipients.length === 0) return 'cancelled';
   if (recipients.some((r) => r.state === 'transferring')) return 'transferring';
   if (recipients.some((r) => r.state === 'waiting' || r.state === 'offered' || r.state === 'away')) return 'offered';
   if (recipients.every((r) => r.state === 'declined')) return 'declined';
@@ -157,6 +162,7 @@ function lineState(phase: SentPhase, recipients: readonly SentRecipient[]): File
 const PHASE_STATUS: Record<SentPhase, string> = {
   preparing: 'preparing…',
   unreadable: 'the file could not be read',
+  'unreadable-later': 'stopped: the file could no longer be read from your device',
   cancelled: 'cancelled by you',
   offered: '',
 };

@@ -87,8 +87,15 @@ export const CANCEL_REASONS = [
   'out-of-range', // a chunk that does not start where the last one ended
   'storage-failed', // the receiver could not write what it got
   'unavailable', // the sender no longer has the file
+  'unreadable', // the sender's page can no longer read the file (moved, deleted or changed on its disk)
 ] as const;
 export type CancelReason = (typeof CANCEL_REASONS)[number];
+/**
+ * From this version of the channel protocol on, a sender whose file could no longer be read
+ * while it went says so (`unreadable`), and the receiver's line says why it stopped. A member
+ * that said an older version is told `unavailable`, which its strict schema takes.
+ */
+export const FILE_UNREADABLE_VERSION = 12;
 
 const transferId = z.string().check(z.regex(MESSAGE_ID_PATTERN));
 const byteCount = z.int().check(z.gte(0), z.lte(MAX_FILE_SIZE));

@@ -10,10 +10,17 @@ import { isFinal } from '../../client/files/line.ts';
 import { formatProgress, STALL_MS } from '../../client/files/progress.ts';
 import { AWAY_MS } from '../../client/files/sending-recipients.ts';
 import { labelText } from '../../client/files/sent-line.ts';
-import { type ChannelMessage, encodeChannelMessage, MAX_TRANSFER_RESUMES } from '../../protocol/index.ts';
+import {
+  type ChannelMessage,
+  encodeChannelMessage,
+  FILE_UNREADABLE_VERSION,
+  MAX_TRANSFER_RESUMES,
+} from '../../protocol/index.ts';
 import {
   type ChannelEnd,
   fileOf,
+  hello,
+  joinLater,
   lineOf,
   type Page,
   reload,
@@ -300,6 +307,69 @@ test('a file that cannot be read says so on the sender’s line, is offered to n
   assert.equal(lineOf(bob, id), undefined, 'never offered');
   alice.members.get(bob.id)?.dispose();
   assert.equal(lineOf(alice, id)?.status, 'the file could not be read');
+});
+
+/** A picked file read well until it is `gone` from its disk (deleted, moved, a USB stick pulled): its reads then fail. */
+class VanishingFile extends File {
+  gone = false;
+  override slice(start?: number, end?: number, type?: string): Blob {
+    const part = super.slice(start, end, type);
+    if (!this.gone) return part;
+    return Object.assign(part, {
+      arrayBuffer: () => Promise.reject(new DOMException('The file could not be read', 'NotReadableError')),
+    });
+  }
+}
+
+test('a file that can no longer be read while it goes: stopped for everyone without it, their pages told why, shared no more', async () => {
+  const [alice, bob, carol] = room('alice-00001', 'bob-0000001', 'carol-00001') as [Page, Page, Page];
+  hello([alice, bob, carol], FILE_UNREADABLE_VERSION);
+  carol.acceptLimit = 0;
+  const file = new VanishingFile([new Uint8Array(3000)], 'gone.bin');
+  const [id] = await alice.files.sendFiles([file]);
+  assert.ok(id);
+  await until(
+    () => stateOf(bob, id) === 'verified' && lineOf(carol, id)?.asking === true,
+    'bob has it, carol is asked',
+  );
+  file.gone = true;
+  lineOf(carol, id)?.actions.accept?.();
+  await until(() => stateOf(carol, id) === 'cancelled', 'carol hears it stopped');
+  assert.equal(lineOf(carol, id)?.status, 'cancelled: alice-00001 could no longer read the file');
+  // Nobody is said to have cancelled: the line says what became of the file, and why.
+  assert.equal(lineOf(alice, id)?.status, 'stopped: the file could no longer be read from your device');
+  assert.equal(stateOf(alice, id), 'verified', 'bob has it');
+  assert.deepEqual(lineOf(alice, id)?.recipients, ['bob-0000001 ✓ received', 'carol-00001 stopped partway']);
+  assert.equal(lineOf(alice, id)?.shared, false);
+  assert.deepEqual(
+    alice.sent.map((kept) => [kept.id, kept.status]),
+    [[id, 'stopped: the file could no longer be read from your device']],
+    'kept for a reload as it ended',
+  );
+  // A member who joins now is not offered it (nor listed on the line as cancelling it).
+  const dave = joinLater([alice, bob, carol], 'dave-000001', FILE_UNREADABLE_VERSION);
+  await turns(20);
+  assert.equal(lineOf(dave, id), undefined);
+  assert.deepEqual(lineOf(alice, id)?.recipients, ['bob-0000001 ✓ received', 'carol-00001 stopped partway']);
+});
+
+test('a file found unreadable stops a recipient still to answer too; a page older than the words for it is told the sender no longer has it', async () => {
+  const [alice, bob, carol] = room('alice-00001', 'bob-0000001', 'carol-00001') as [Page, Page, Page];
+  hello([alice, bob, carol], FILE_UNREADABLE_VERSION);
+  (alice.members.get(bob.id) as { version: number | null }).version = FILE_UNREADABLE_VERSION - 1;
+  bob.acceptLimit = 0;
+  const file = new VanishingFile([new Uint8Array(3000)], 'gone.bin');
+  const [id] = await alice.files.sendFiles([file]);
+  assert.ok(id);
+  // Gone before carol's page takes it without a click: her transfer is the one that finds out.
+  file.gone = true;
+  await until(() => stateOf(carol, id) === 'cancelled', 'carol hears it stopped');
+  await until(() => stateOf(bob, id) === 'cancelled', 'bob, asked to accept, hears it too');
+  assert.equal(lineOf(carol, id)?.status, 'cancelled: alice-00001 could no longer read the file');
+  assert.equal(lineOf(bob, id)?.status, 'cancelled: alice-00001 no longer has the file');
+  assert.equal(lineOf(bob, id)?.asking, false, 'nothing left to accept');
+  assert.equal(stateOf(alice, id), 'cancelled');
+  assert.deepEqual(lineOf(alice, id)?.recipients, ['bob-0000001 not sent', 'carol-00001 stopped partway']);
 });
 
 test('the receiver hearing the link again while the channel it asked for is coming: the transfer goes on, once', async () => {
