@@ -206,12 +206,19 @@ export function transferIdOfLabel(label: string): string | null {
 const UNSAFE_NAME_CHARACTERS = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}/\\<>:"|?*]/gu;
 
 /**
- * A name that is safe to show and to save under: no path, no control or bidi characters,
- * not empty, not only dots, at most MAX_FILE_NAME_LENGTH characters with its extension
- * kept. `changed` says whether the sender's name had to be altered.
+ * Runs of white space, which a page shows as one space: "report.pdf" and 80 spaces before
+ * ".exe" showed as "report.pdf .exe", and downloaded with all of them, pushing ".exe" out of
+ * sight in a download bar.
+ */
+const WHITE_SPACE_RUN = /\s{2,}/gu;
+
+/**
+ * A name that is safe to show and to save under: no path, no control or bidi characters, no
+ * run of white space, not empty, not only dots, at most MAX_FILE_NAME_LENGTH characters with
+ * its extension kept. `changed` says whether the sender's name had to be altered.
  */
 export function sanitizeFileName(raw: string): { name: string; changed: boolean } {
-  let name = raw.replace(UNSAFE_NAME_CHARACTERS, '_').trim();
+  let name = raw.replace(UNSAFE_NAME_CHARACTERS, '_').replace(WHITE_SPACE_RUN, ' ').trim();
   // A leading dot hides a file on most systems; "." and ".." mean directories.
   name = name.replace(/^\.+/, (dots) => '_'.repeat(dots.length));
   if (name === '') name = 'file';

@@ -174,6 +174,10 @@ test('hostile names come out without paths, control or bidi characters, and shor
   assert.ok([...long.name].length <= MAX_FILE_NAME_LENGTH, `${[...long.name].length}`);
   assert.ok(long.name.endsWith('.gz'));
   assert.ok(sanitizeFileName('<img src=x onerror=alert(1)>.png').name.indexOf('<') === -1);
+  // A run of white space is one space, as the page shows it: ".exe" is not pushed out of sight.
+  assert.deepEqual(sanitizeFileName(`report.pdf${' '.repeat(80)}.exe`), { name: 'report.pdf .exe', changed: true });
+  assert.equal(sanitizeFileName('a\u00a0\u2003 \u3000b.txt').name, 'a b.txt');
+  assert.deepEqual(sanitizeFileName('two words.txt'), { name: 'two words.txt', changed: false });
 });
 
 test('only raster image types are previewable', () => {
