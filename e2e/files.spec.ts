@@ -573,6 +573,22 @@ test('a hostile file name and an SVG are inert; only a raster image is previewed
   expect([...shownName].length).toBeLessThanOrEqual(200);
   expect(shownName.endsWith('.html')).toBe(true);
   await expect(fileLine(bob.page, namedId).getByTestId('file-download')).toHaveAttribute('download', shownName);
+  // A hostile name picked by its sender (Bob, whose offers go as made): his own line shows it as
+  // Mallory's does, made safe (it showed the bidi override, so "invoice‮gpj.exe" read
+  // "invoiceexe.jpg" there), its run of spaces one space, as her download is named.
+  const picked = `report.pdf${' '.repeat(80)}invoice\u202Egpj.exe`;
+  await makeFile(bob.page, { name: picked, text: 'y' });
+  const [pickedId] = await sendFiles(bob.page, [picked]);
+  if (!pickedId) throw new Error('no transfer id');
+  await waitForFileState(mallory.page, pickedId, 'verified');
+  for (const page of [bob.page, mallory.page]) {
+    await expect(fileLine(page, pickedId).getByTestId('message-text')).toHaveText('report.pdf invoice_gpj.exe');
+    await expect(fileLine(page, pickedId).locator('.file-meta')).toContainText('name made safe');
+  }
+  await expect(fileLine(mallory.page, pickedId).getByTestId('file-download')).toHaveAttribute(
+    'download',
+    'report.pdf invoice_gpj.exe',
+  );
   expect(await bob.page.evaluate(() => (globalThis as { __pwned?: unknown }).__pwned)).toBeUndefined();
   const saved = await download(bob.page, svgId);
   expect(saved.name).toBe('pic.svg');

@@ -3,6 +3,7 @@
 // (sending-shared.ts), drawn at once when any of that changes and its progress paced; and the
 // line as kept for the tab's next load (sent-kept.ts), as it ended or as a reload stopped it,
 // no longer shared either way (the file goes with the page).
+import { sanitizeFileName } from '../../protocol/index.ts';
 import { isFinal } from './line.ts';
 import { PROGRESS_INTERVAL_MS } from './progress.ts';
 import type { Recipient, Sent } from './sending-record.ts';
@@ -81,10 +82,13 @@ export function show(record: Sent, current: (record: Sent) => boolean): SentLine
 export function keptFile(record: Sent, from: string, reloaded?: 'reloaded'): SentFile {
   const { file } = record;
   const line = reloaded ? stoppedByReload(lineOf(record, true)) : lineOf(record, true);
+  // As its line shows it (sending.ts send), and as the list reads it back (sent-kept.ts).
+  const { name, changed } = sanitizeFileName(file.name);
   return {
     id: record.id,
     from,
-    name: file.name,
+    name,
+    nameChanged: changed,
     size: file.size,
     type: file.type,
     privateWith: record.to === null ? null : (record.recipients.get(record.to)?.member.name ?? null),

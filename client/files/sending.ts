@@ -12,7 +12,7 @@
 // together here (sending-*.ts: the record, its line, the offers to each member, a recipient's
 // channel, where each recipient stands, what its page answers, the sharing with newcomers).
 import { nanoid } from 'nanoid';
-import type { ReplyRef } from '../../protocol/index.ts';
+import { type ReplyRef, sanitizeFileName } from '../../protocol/index.ts';
 import type { MemberHandle } from '../feature.ts';
 import { hashFile } from './hash.ts';
 import { type FileLineActions, isFinal, type ShowFileLine } from './line.ts';
@@ -130,6 +130,10 @@ export function createSending(options: SendingOptions) {
     const id = nanoid();
     // Not to a member this page shut out (held, or without the room key): nothing goes to it.
     const targets = (to ? [to] : members).filter((member) => !member.shut);
+    // Our line shows the name as its recipients' do, made safe (the offer carries the file's
+    // own): a bidi override read "invoice‮gpj.exe" as "invoiceexe.jpg" on ours alone, and a name
+    // of 1,000 characters made it 524 px tall.
+    const safe = sanitizeFileName(file.name);
     const record: Sent = {
       id,
       file,
@@ -150,10 +154,10 @@ export function createSending(options: SendingOptions) {
           from: options.selfId(),
           own: true,
           senderName: options.selfName(),
-          name: file.name,
+          name: safe.name,
           size: file.size,
           type: file.type,
-          nameChanged: false,
+          nameChanged: safe.changed,
           privateWith: to?.name ?? null,
           privateWithId: to?.id ?? null,
           ...(re === null ? {} : { re }),

@@ -16,12 +16,22 @@ import type { RecipientLabel } from './sent-line.ts';
 export const MAX_SENT_KEPT = 100;
 /** Recipients a line lists, at most: a room holds 256 members at most (server/config-settings.ts). */
 const MAX_RECIPIENTS = 256;
+/**
+ * A name's UTF-16 length, at most, as read back: a name is kept made safe, as its line shows it
+ * (sending-line.ts keptFile), so at most MAX_FILE_NAME_LENGTH characters of up to two units
+ * each; an older page kept one raw up to this. The picked file's own name was kept (up to
+ * 16,000 characters on the wire), and one past this dropped its whole line here.
+ */
+const MAX_NAME_UNITS = 512;
 
 export interface SentFile {
   id: string;
   /** Our peer id when we sent it (a reload keeps it). */
   from: string;
+  /** Made safe, as its recipients and its line show it (protocol sanitizeFileName). */
   name: string;
+  /** Making it safe changed it; absent in lists an older page kept. */
+  nameChanged?: boolean;
   size: number;
   type: string;
   /** The one member it went to privately (its name then, and its peer id); null for the room. */
@@ -97,7 +107,8 @@ function isSentFile(value: unknown): value is SentFile {
   return (
     isString(v['id'], 64) &&
     isString(v['from'], 64) &&
-    isString(v['name'], 512) &&
+    isString(v['name'], MAX_NAME_UNITS) &&
+    (v['nameChanged'] === undefined || typeof v['nameChanged'] === 'boolean') &&
     isCount(v['size']) &&
     isString(v['type'], 256) &&
     (v['privateWith'] === null || isString(v['privateWith'], 64)) &&

@@ -93,7 +93,7 @@ export function createFilesView(lines: LinesView, handlers: FilesViewHandlers): 
       line.ready(file, remove);
     },
     showSent(sent, senderName, place) {
-      const line = pastLine({ ...sent, own: true, senderName, nameChanged: false }, sent.at, place);
+      const line = pastLine({ ...sent, own: true, senderName, nameChanged: sent.nameChanged ?? false }, sent.at, place);
       line.state(sent.state, sent.status);
       line.recipients(sent.recipients);
       if (sent.state === 'verified') line.progress({ done: sent.size, total: sent.size, speed: 0, secondsLeft: null });

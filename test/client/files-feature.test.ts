@@ -59,6 +59,28 @@ test('a private file goes to one member only', async () => {
   assert.equal(lineOf(bob, id)?.info.privateWith, 'alice-00001');
 });
 
+test('the sender’s line shows the name as its recipients do, made safe, and keeps that name for a reload, however long the file’s own', async () => {
+  const [alice, bob] = room('alice-00001', 'bob-0000001') as [Page, Page];
+  const hostile = new File(['x'], 'invoice\u202Egpj.exe', { type: 'application/octet-stream' });
+  const long = new File(['y'], `${'L'.repeat(600)}.txt`, { type: 'text/plain' });
+  const plain = fileOf(10, 'short.txt');
+  const ids = await alice.files.sendFiles([hostile, long, plain]);
+  await until(() => ids.every((id) => stateOf(alice, id) === 'verified'), 'all verified');
+  for (const id of ids) {
+    assert.equal(lineOf(alice, id)?.info.name, lineOf(bob, id)?.info.name, 'as bob’s line shows it');
+    assert.equal(lineOf(alice, id)?.info.nameChanged, lineOf(bob, id)?.info.nameChanged);
+  }
+  assert.equal(lineOf(alice, ids[0] ?? '')?.info.name, 'invoice_gpj.exe');
+  assert.equal(lineOf(alice, ids[0] ?? '')?.info.nameChanged, true);
+  assert.equal(lineOf(alice, ids[2] ?? '')?.info.nameChanged, false);
+  // Listed for the next load under the name its line shows, and read back: the 604-character
+  // name's line was dropped from the list whole.
+  assert.deepEqual(
+    alice.sent.map((kept) => [kept.id, kept.name, kept.nameChanged]),
+    ids.map((id) => [id, lineOf(bob, id)?.info.name, lineOf(bob, id)?.info.nameChanged]),
+  );
+});
+
 test('a file over the receiver limit waits; a decline reaches the sender', async () => {
   const [alice, bob] = room('alice-00001', 'bob-0000001') as [Page, Page];
   bob.acceptLimit = 500;
@@ -506,6 +528,7 @@ test('a file sent is listed for the next load once it is over for everyone, as i
       id,
       from: 'alice-00001',
       name: 'notes.txt',
+      nameChanged: false,
       size: 2_000,
       type: 'text/plain',
       privateWith: null,
