@@ -79,6 +79,15 @@ export function formatClipTime(seconds: number): string | null {
 }
 
 /**
+ * A whole clip's length, as a line's details give it: to the nearest second (a clip of 1.97 s
+ * read "0:01", as if it were half its length). The running time while one records counts
+ * whole seconds, as a clock does (formatClipTime). Null as formatClipTime says it.
+ */
+export function clipLength(seconds: number): string | null {
+  return Number.isFinite(seconds) && seconds >= 0 ? formatClipTime(Math.round(seconds)) : null;
+}
+
+/**
  * The clip as a file, recorded `durationMs` long from `at`. A WebM from MediaRecorder declares
  * no duration (it is written as it is recorded), so players showed no length and could not
  * seek: the duration is written into its header (webm-duration.ts) before it goes.

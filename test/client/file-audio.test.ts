@@ -63,6 +63,10 @@ test('its length is the one the player reads on this page, in the meta', () => {
   element.dispatch('durationchange');
   element.dispatch('loadedmetadata');
   assert.equal(length(), '0:07');
+  // To the nearest second: a clip of 1.97 s is not "0:01".
+  element.duration = 1.967;
+  element.dispatch('durationchange');
+  assert.equal(length(), '0:02');
   // A peer's file may declare any length: shown as declared.
   element.duration = 1e9;
   element.dispatch('durationchange');
