@@ -1,14 +1,15 @@
 // Ignoring a member (client/ignored.ts): Carol ignores Mallory. On Carol's page Mallory's
 // lines are collapsed in place (Show reveals one, the keyboard kept on the line), her typing
-// is not shown, her lines raise no unread count and her reactions are not counted in the
-// chips; in a call, her tile is muted, without picture and never speaking. Bob's page is
-// unaffected. A reload keeps it (the tab's storage), with the earlier lines that history
+// is not shown, her lines raise no unread count, her reactions are not counted in the chips,
+// and her files go unanswered, with no line; in a call, her tile is muted, without picture
+// and never speaking. Bob's page is unaffected. A reload keeps it (the tab's storage), with the earlier lines that history
 // brings back collapsed; Stop ignoring shows them all again, and her tile at once.
 // A negative is proved by a later positive: Bob's line after Mallory's.
 
 import type { Page } from '@playwright/test';
 import { fakeMediaArgs } from './support/browser.ts';
 import { joinCall, tileOf, waitForVideo } from './support/calls.ts';
+import { fileLine, makeFile, sendFiles, waitForFileState } from './support/files.ts';
 import { expect, sharedTest as test } from './support/fixtures.ts';
 import { react, reactionChip } from './support/history.ts';
 import { keepTyping } from './support/typing.ts';
@@ -106,6 +107,20 @@ test('Carol ignores Mallory: collapsed lines, no typing, no unread count on her 
   await expect(malloryEntry.locator('.member-doing')).toHaveCount(0);
   await malloryTypes.stop();
   await bobTypes.stop();
+
+  // Mallory sends a small file to the room: Bob takes it; Carol's page leaves it unanswered,
+  // with no line, so Mallory's line says no answer from Carol, as from anyone who has not
+  // accepted yet (it said "carol declined" at once, which no person does for 7 bytes).
+  await makeFile(mallory.page, { name: 'spam.txt', type: 'text/plain', text: 'spam!!!' });
+  const [spamFile] = await sendFiles(mallory.page, ['spam.txt']);
+  if (spamFile === undefined) throw new Error('no transfer');
+  await waitForFileState(bob.page, spamFile, 'verified');
+  await expect(fileLine(mallory.page, spamFile).getByTestId('file-recipients')).toHaveText(
+    /^(bob ✓ received · carol no answer yet|carol no answer yet · bob ✓ received)$/,
+  );
+  await sendMessage(bob.page, 'after the file');
+  await waitForMessage(carol.page, { from: bob.id, text: 'after the file' });
+  await expect(fileLine(carol.page, spamFile)).toHaveCount(0);
 
   // A reload: the same id, Mallory still ignored; her lines from history collapsed.
   await carol.page.reload();

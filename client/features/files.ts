@@ -35,7 +35,7 @@ export interface FilesOptions {
   sent?: Pick<SentFiles, 'add'>;
   /** How long a transfer's line waits without progress before it says stalled (STALL_MS; tests wait less). */
   stallMs?: number;
-  /** A member we ignore (ignored.ts): its new offers are declined, with no line. */
+  /** A member we ignore (ignored.ts): its new offers are left unanswered, with no line. */
   ignored?(peerId: string): boolean;
 }
 
@@ -77,16 +77,16 @@ export function createFiles(options: FilesOptions) {
     receive(member, message) {
       switch (message.t) {
         case 'file:offer':
-          // A new offer from a member we ignore is declined as a click would decline it: the
-          // sender is not told more. One taken before (offered again after a reconnect) goes on.
+          // A new offer from a member we ignore is left unanswered, and nothing of it kept: its
+          // sender sees no answer from us, as from a page whose person has not accepted yet,
+          // never a decline (a decline of a 10-byte file that nobody is asked about, at once,
+          // told it was ignored). One taken before (offered again after a reconnect) goes on.
           if (
             options.ignored?.(member.id) &&
             (message.to === undefined || message.to === options.selfId()) &&
             !member.slot(receiveSlot).transfers.has(message.id)
-          ) {
-            member.send({ t: 'file:decline', id: message.id, reason: 'declined' });
+          )
             return;
-          }
           return receiving.receive(member, message);
         case 'file:cancel':
           // Either side may cancel; the id says which of our transfers it is.
