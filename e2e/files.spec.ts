@@ -200,7 +200,7 @@ test('a private send reaches one member only', async ({ server, browsers }) => {
   expect((await chooser).isMultiple()).toBe(true);
 });
 
-test('a file sent to the room is offered to whoever joins later, among the earlier lines, until Stop sharing', async ({
+test('a file sent to the room is offered to whoever joins later, among the earlier lines, until Stop sharing; one who left is told apart from a newcomer of the same name', async ({
   server,
   browsers,
 }) => {
@@ -243,6 +243,18 @@ test('a file sent to the room is offered to whoever joins later, among the earli
     'bob',
   );
   await expect(sent.getByTestId('file-recipients')).toContainText('carol ✓ received');
+
+  // Bob closes his tab and opens the link again in a new one: a newcomer under his name, offered
+  // the file as one. Alice's line tells the two apart, the one gone "(earlier)" as his lines are
+  // (it read "bob ✓ received · bob ✓ received").
+  const oldBob = bob.id;
+  await bob.page.close();
+  await expect(alice.page.locator(`[data-testid=peer][data-peer-id="${oldBob}"]`)).toHaveCount(0);
+  const bobAgain = await openUser(await browsers.newContext({ label: 'bob again' }), link, 'bob');
+  await waitForFileState(bobAgain.page, pdf, 'verified');
+  const entry = (id: string) => sent.locator(`[data-testid=file-recipient][data-member="${id}"]`);
+  await expect(entry(bobAgain.id)).toHaveText('bob ✓ received');
+  await expect(entry(oldBob)).toHaveText('bob (earlier) ✓ received');
 
   // Alice stops sharing both: Dave, who joins next, is offered neither.
   for (const id of [pdf, photo]) {

@@ -4,7 +4,8 @@
 // before the name came (one its author wrote live, before a crash and a new tab; one relayed
 // before the newcomer joined), or before its author left while a namesake was here, is marked
 // here, when the members here or their names change. A line marked stays marked, and so do
-// its quotes (replies.ts), which would otherwise still give it to the member here.
+// its quotes (replies.ts), which would otherwise still give it to the member here. So are the
+// recipients listed on the line of a file we sent (file-recipients.ts), each by its peer id.
 //
 // Not a line whose author is the member here under its name: one that proved it holds a key
 // the author signed with (a tab that kept its key but lost its id, back under a new one). Only
@@ -17,6 +18,7 @@
 // browser crashed were marked "(earlier)" the moment Dave was back, his key and all.
 
 import type { NameKeys } from '../../protocol/name-skeleton.ts';
+import { markEarlierRecipients } from './file-recipients.ts';
 import { earlierTag } from './line-marks.ts';
 
 /**
@@ -29,7 +31,9 @@ export const KEY_PROOF_WAIT_MS = 15_000;
 
 /**
  * Marks the kept lines of members not `here` whose sender name is one here (`nameHere`), and
- * tells `marked` of each; not those whose author `waits` says may be here under that name.
+ * tells `marked` of each; not those whose author `waits` says may be here under that name. On
+ * the lines of files we sent, the recipients so (markEarlierRecipients: each entry is its own
+ * member, another tab's, so none waits for a proof).
  */
 export function markEarlierLines(
   lines: Iterable<Element>,
@@ -39,7 +43,9 @@ export function markEarlierLines(
   waits: (from: string, name: string) => boolean = () => false,
 ): void {
   for (const item of lines) {
-    if (!(item instanceof HTMLElement) || item.dataset.kind !== 'chat' || item.dataset.earlier === 'true') continue;
+    if (!(item instanceof HTMLElement)) continue;
+    if (item.dataset.kind === 'file' && item.classList.contains('own')) markEarlierRecipients(item, here, nameHere);
+    if (item.dataset.kind !== 'chat' || item.dataset.earlier === 'true') continue;
     const from = item.dataset.from;
     const sender = item.querySelector('.line-sender');
     if (from === undefined || here(from) || item.classList.contains('own') || !sender?.textContent) continue;

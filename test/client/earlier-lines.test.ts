@@ -5,7 +5,9 @@
 // is marked once. On a stand-in DOM (fake-dom.ts).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { RecipientLabel } from '../../client/files/sent-line.ts';
 import { createEarlierLines, KEY_PROOF_WAIT_MS, markEarlierLines } from '../../client/view/earlier-lines.ts';
+import { createRecipientList } from '../../client/view/file-recipients.ts';
 import { lineParts } from '../../client/view/line-about.ts';
 import { FakeElement, installFakeDom } from './fake-dom.ts';
 
@@ -48,6 +50,54 @@ test('a line of a member gone, under a name here now, is marked "(earlier)"; oth
     markEarlierLines(lines as unknown as Element[], here, nameHere, (from, id) => told.push(`${from}/${id}`));
     assert.equal(gone.children.filter((child) => child.className === 'name-earlier').length, 1, 'marked once');
     assert.equal(told.length, 1, 'told once');
+  } finally {
+    dom.restore();
+  }
+});
+
+test('on the line of a file we sent, a recipient gone under a name a member has now is marked "(earlier)", and stays marked as the list is drawn again', () => {
+  const dom = installFakeDom([]);
+  try {
+    const said: string[] = [];
+    const list = createRecipientList((text) => said.push(text));
+    const item = line('me-00000001', 'You', 'file', true);
+    const element = list.element as unknown as FakeElement;
+    item.append(element);
+    const entry = (id: string): RecipientLabel => ({
+      id,
+      state: 'verified',
+      name: 'bob',
+      mark: '✓',
+      words: 'received',
+    });
+    list.show([entry('bob-old-0001'), { ...entry('carol-00001'), name: 'carol' }]);
+    // Bob closed his tab and opened the link again: a new member under his name.
+    const here = (id: string) => id !== 'bob-old-0001';
+    const nameHere = (name: string) => name === 'bob' || name === 'carol';
+    markEarlierLines([item] as unknown as Element[], here, nameHere);
+    const entries = () => element.children.filter((child) => child.dataset['testid'] === 'file-recipient');
+    const text = (node: FakeElement): string =>
+      node.children.length === 0 ? node.textContent : node.children.map(text).join('');
+    assert.deepEqual(entries().map(text), ['bob (earlier) ✓ received', 'carol ✓ received']);
+    // The new Bob takes the file too: the list is drawn again with him (the members here the
+    // same, nothing looks through the lines again), the gone one still marked.
+    list.show([
+      entry('bob-old-0001'),
+      { ...entry('carol-00001'), name: 'carol' },
+      { ...entry('bob-new-0001'), state: 'transferring', mark: '', words: 'receiving' },
+    ]);
+    assert.deepEqual(
+      entries()
+        .map((node) => [node.dataset['member'], text(node)])
+        .sort(),
+      [
+        ['bob-new-0001', 'bob receiving'],
+        ['bob-old-0001', 'bob (earlier) ✓ received'],
+        ['carol-00001', 'carol ✓ received'],
+      ],
+    );
+    list.show([entry('bob-old-0001'), { ...entry('carol-00001'), name: 'carol' }, entry('bob-new-0001')]);
+    assert.deepEqual(said, ['bob received'], 'the new one, said as it changed');
   } finally {
     dom.restore();
   }
