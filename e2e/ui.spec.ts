@@ -816,11 +816,15 @@ test('Save the chat writes the lines the page holds to a text file: dated, as sh
   // Alice's private line to Bob, and a file to the room.
   await alice.page.locator(`[data-testid=peer][data-peer-id="${bob.id}"]`).click();
   await sendMessage(alice.page, 'just for you');
+  await makeFile(alice.page, { name: 'secret.txt', type: 'text/plain', text: 'for bob' });
+  const [secretId] = await sendFiles(alice.page, ['secret.txt'], bob.id);
   await alice.page.getByTestId('private-clear').click();
   await makeFile(alice.page, { name: 'notes.txt', type: 'text/plain', text: 'the notes' });
   const [fileId] = await sendFiles(alice.page, ['notes.txt']);
-  if (fileId === undefined) throw new Error('no transfer');
+  if (fileId === undefined || secretId === undefined) throw new Error('no transfer');
   await waitForFileState(page, fileId, 'verified');
+  await waitForFileState(page, secretId, 'verified');
+  await waitForFileState(alice.page, secretId, 'verified');
   await waitForMessage(page, { from: alice.id, text: 'just for you' });
   await expect(
     page.locator('[data-testid=message]').filter({ hasText: 'a typo, fixed' }).getByTestId('edited'),
@@ -844,7 +848,13 @@ test('Save the chat writes the lines the page holds to a text file: dated, as sh
     row('bob \\(you\\): a typo, fixed \\(edited\\)'),
   );
   expect(text).toMatch(row('alice: just for you \\(private · to bob \\(you\\)\\)'));
-  expect(text).toMatch(row('alice sent a file: notes\\.txt \\(.+\\)'));
+  // A file says how it ended, as its line does; a private one to us is marked as a private
+  // line is (it said "only to you").
+  expect(text).toMatch(row('alice sent a file: notes\\.txt \\([^()]+\\) — received and checked'));
+  expect(text).toMatch(
+    row('alice sent a file: secret\\.txt \\([^()]+\\) — received and checked \\(private · to bob \\(you\\)\\)'),
+  );
+  expect(text).not.toContain('only to');
   expect(text, 'no control of the page is written').not.toMatch(/Reply|Download|Add a reaction/);
 
   // Bob ignores Alice: her messages are left out of the next file, as they are collapsed (her file
@@ -853,6 +863,19 @@ test('Save the chat writes the lines the page holds to a text file: dated, as sh
     .locator(`[data-testid=peer][data-peer-id="${alice.id}"]`)
     .getByRole('button', { name: 'Ignore alice' })
     .click();
+  // Alice's file: where each recipient stands, to whom it went a mark.
+  const [fromAlice] = await Promise.all([
+    alice.page.waitForEvent('download'),
+    alice.page.getByTestId('save-chat').click(),
+  ]);
+  const aliceText = await readFile(await fromAlice.path(), 'utf8');
+  expect(aliceText).toMatch(
+    row('alice \\(you\\) sent a file: secret\\.txt \\([^()]+\\) — bob ✓ received \\(private · to bob\\)'),
+  );
+  // Whichever of the two joined second: its join, its name said once ("bob (you) joined as bob").
+  expect(`${text}${aliceText}`).toMatch(row('(alice|bob) \\(you\\) joined\\. Here: (alice|bob)\\.'));
+  expect(`${text}${aliceText}`).not.toContain('joined as');
+
   const after = await save();
   expect(after.text).not.toMatch(/^\[[^\]]+\] alice:/m);
   expect(after.text).not.toContain('second row');

@@ -23,6 +23,9 @@ import { timeElement } from './lines-time.ts';
 const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/i;
 export const shownType = (type: string): string => (MEDIA_TYPE.test(type) ? type : 'unknown type');
 
+/** How a private file's details say to whom it goes ("only to Bob", "only to you"). */
+export const ONLY_TO = 'only to ';
+
 /** Where a file's line goes and what time it shows: the newest, now, unless told. */
 export interface FileLinePlace {
   at: Date;
@@ -50,10 +53,14 @@ export function createFileLine(
   const time = timeElement(place?.at ?? new Date());
   const sender = el('span', { className: 'line-sender', text: info.own ? SELF_LABEL : info.senderName });
   const name = el('span', { className: 'line-text file-name', text: info.name, testId: 'message-text' });
-  const details = [formatBytes(info.size), shownType(info.type)];
-  if (info.privateWith !== null) details.push(info.own ? `only to ${info.privateWith}` : 'only to you');
-  if (info.nameChanged) details.push('name made safe');
-  const meta = el('span', { className: 'file-meta', text: details.join(' · ') });
+  const meta = el('span', { className: 'file-meta', text: [formatBytes(info.size), shownType(info.type)].join(' · ') });
+  // To whom a private one goes, a part of its own: Save the chat writes it as a private
+  // line's mark (save-chat.ts).
+  if (info.privateWith !== null) {
+    const onlyTo = `${ONLY_TO}${info.own ? info.privateWith : 'you'}`;
+    meta.append(' · ', el('span', { className: 'file-private', text: onlyTo }));
+  }
+  if (info.nameChanged) meta.append(' · name made safe');
   const progress = el('progress', { className: 'file-progress', testId: 'file-progress' });
   progress.max = Math.max(1, info.size);
   progress.value = 0;

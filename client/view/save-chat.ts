@@ -8,6 +8,7 @@
 import { SELF_LABEL } from '../../protocol/name.ts';
 import { localDate, localTime } from '../local-stamp.ts';
 import { el } from './dom.ts';
+import { ONLY_TO } from './file-line.ts';
 import { isCollapsed } from './ignored-lines.ts';
 import { lineParts } from './line-about.ts';
 
@@ -25,6 +26,12 @@ export interface SavedLine {
   readonly marks: readonly string[];
   /** A file line's size and type ("1.2 MB · PDF"); '' for another line. */
   readonly file: string;
+  /**
+   * How a file's line says it stands or ended: its status ("received and checked", "cancelled
+   * by Bob"), and on one we sent where each recipient stands ("Bob declined · Carol ✓
+   * received"); '' for another line, or for none.
+   */
+  readonly outcome: string;
   /** Each reaction as its chip says it ("party 2: Bob, Carol"). */
   readonly reactions: readonly string[];
 }
@@ -49,7 +56,8 @@ const inert = (row: string): string => row.replace(CONTROL, '\uFFFD');
 
 /**
  * "[2026-12-08 14:05] Bob: see you (edited)", "Bob, in reply to “Ann: lunch?”: …", "Bob sent a
- * file: plan.pdf (…)", and the message's further rows and its reactions indented under it.
+ * file: plan.pdf (…) — received and checked", and the message's further rows and its reactions
+ * indented under it.
  */
 export function savedRows(line: SavedLine): string {
   const when = line.at === null ? '' : `[${localDate(line.at)} ${localTime(line.at, ':', false)}] `;
@@ -60,7 +68,7 @@ export function savedRows(line: SavedLine): string {
   let head: string;
   if (line.kind === 'system') head = first;
   else if (line.kind === 'file')
-    head = `${oneRow(line.sender)} sent a file${reply}: ${first}${line.file === '' ? '' : ` (${oneRow(line.file)})`}`;
+    head = `${oneRow(line.sender)} sent a file${reply}: ${first}${line.file === '' ? '' : ` (${oneRow(line.file)})`}${line.outcome === '' ? '' : ` — ${oneRow(line.outcome)}`}`;
   else head = `${oneRow(line.sender)}${reply}: ${first}`;
   const rows = [`${when}${head}${after}`, ...more.map((row) => (row === '' ? '' : `${CONTINUED}${row}`))];
   if (line.reactions.length > 0) rows.push(`${CONTINUED}Reactions: ${oneRow(line.reactions.join('; '))}`);
@@ -87,10 +95,28 @@ const UNSAVED_MARKS = ['line-mark-signed', 'line-mark-mention', 'line-mark-deliv
 
 /** What a private line to us says of it (line-marks.ts). */
 const TO_YOU = 'private · to you';
+/** What a private line of ours to `name` says of it (line-marks.ts). */
+const privateTo = (name: string): string => `private · to ${name}`;
 
 /** The page's sentences about us, said of us by name: "You are now Ann" is "Ann (you) is now Ann". */
 const THIRD_PERSON: Record<string, string> = { are: 'is', stay: 'stays', seem: 'seems', have: 'has', were: 'was' };
 const YOU_STARTS = /(^|[.!?:]\s+)You(?:('re)\b|\s+(are|stay|seem|have|were)\b|\b(?!'))/g;
+/**
+ * "Bob (you) joined as Bob." said the name twice: the name we joined under, when it is ours
+ * still, is not said again (one we have changed since is: "Robert (you) joined as Bob.").
+ */
+function joinedOnce(text: string, us: string, selfName: string): string {
+  for (const came of ['joined', 'is back']) {
+    const said = `${us} ${came} as ${selfName}.`;
+    if (text.startsWith(said)) return `${us} ${came}.${text.slice(said.length)}`;
+  }
+  return text;
+}
+/**
+ * The page's words about us on a file's line (file-line.ts, files/): "cancelled by you",
+ * "waiting for you to accept", "you reloaded the page", "from your device".
+ */
+const FILE_YOU = /\b(cancelled by|waiting for) you\b|\byou (reloaded the page)\b|\bfrom your (device)\b/g;
 
 /**
  * The line with us named (`selfName`) where the page says "You": its sender, a private line's
@@ -112,13 +138,29 @@ export function namingUs(line: SavedLine, selfName: string): SavedLine {
     const names = label.slice(at + 2).split(', ');
     return `${label.slice(0, at + 2)}${names.map((name) => (name === SELF_LABEL ? us : name)).join(', ')}`;
   };
+  const outcome = line.outcome.replace(FILE_YOU, (_all, before?: string, did?: string, device?: string) =>
+    before !== undefined ? `${before} ${us}` : did !== undefined ? `${us} ${did}` : `from ${us}’s ${device}`,
+  );
   return {
     ...line,
     sender: line.kind !== 'system' && line.sender === SELF_LABEL ? us : line.sender,
-    text: line.kind === 'system' ? sentence(line.text) : line.text,
-    marks: line.marks.map((mark) => (mark === TO_YOU ? `private · to ${us}` : mark)),
+    text: line.kind === 'system' ? joinedOnce(sentence(line.text), us, selfName) : line.text,
+    marks: line.marks.map((mark) => (mark === TO_YOU ? privateTo(us) : mark)),
+    outcome,
     reactions: line.reactions.map(reactors),
   };
+}
+
+/**
+ * A file line's details and marks as saved: to whom a private one went is a mark, as a private
+ * line's is (file-line.ts draws it as a detail, "only to you": it was saved so, where a
+ * private line to us was "private · to Ann (you)").
+ */
+function fileParts(line: HTMLElement, details: string): { file: string; marks: string[] } {
+  const onlyTo = line.querySelector('.file-private')?.textContent ?? '';
+  if (onlyTo === '') return { file: details, marks: [] };
+  const mark = line.dataset.privateFrom !== undefined ? TO_YOU : privateTo(onlyTo.slice(ONLY_TO.length));
+  return { file: details.replace(` · ${onlyTo}`, ''), marks: [mark] };
 }
 
 /** A line element as it is saved (see namingUs), or null for one that is not (an ignored member's). */
@@ -131,14 +173,17 @@ export function savedLine(line: HTMLElement, selfName: string): SavedLine | null
     .filter((mark) => !UNSAVED_MARKS.some((name) => mark.classList.contains(name)))
     .map((mark) => mark.textContent?.trim() ?? '')
     .filter((text) => text !== '');
+  const [details = '', status = '', recipients = ''] = parts.kind === 'file' ? parts.file : [];
+  const file = parts.kind === 'file' ? fileParts(line, details) : { file: '', marks: [] };
   const saved: SavedLine = {
     kind: parts.kind,
     at: at !== null && Number.isFinite(at.getTime()) ? at : null,
     sender: parts.sender,
     text: parts.text,
     reply: parts.reply,
-    marks,
-    file: parts.kind === 'file' ? (parts.file[0] ?? '') : '',
+    marks: [...file.marks, ...marks],
+    file: file.file,
+    outcome: [status, recipients].filter((part) => part !== '').join('; '),
     reactions: parts.reactions.filter((reaction) => reaction !== ''),
   };
   return namingUs(saved, selfName);

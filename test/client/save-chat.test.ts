@@ -16,6 +16,7 @@ const line = (parts: Partial<SavedLine>): SavedLine => ({
   reply: '',
   marks: [],
   file: '',
+  outcome: '',
   reactions: [],
   ...parts,
 });
@@ -59,6 +60,42 @@ test('a file or voice message sent as a reply says what it answers, as a message
   assert.equal(
     savedRows(line({ kind: 'file', text: 'voice message 2026-12-08 14.05.09.webm', reply: 'Ann: call me?' })),
     '[2026-12-08 14:05] Bob sent a file, in reply to “Ann: call me?”: voice message 2026-12-08 14.05.09.webm',
+  );
+});
+
+test('a file says how it stands or ended, as its line does; ours names us where its line says "you"', () => {
+  assert.equal(
+    savedRows(line({ kind: 'file', text: 'hi.txt', file: '11 B · text/plain', outcome: 'received and checked' })),
+    '[2026-12-08 14:05] Bob sent a file: hi.txt (11 B · text/plain) — received and checked',
+  );
+  const ours = (outcome: string) =>
+    namingUs(line({ kind: 'file', sender: 'You', text: 'big.bin', file: '63 MB', outcome }), 'Ann');
+  assert.equal(
+    savedRows(ours('Bob declined · Carol ✓ received')),
+    '[2026-12-08 14:05] Ann (you) sent a file: big.bin (63 MB) — Bob declined · Carol ✓ received',
+  );
+  assert.equal(ours('cancelled by you; Bob stopped partway').outcome, 'cancelled by Ann (you); Bob stopped partway');
+  assert.equal(
+    ours('stopped: you reloaded the page; Bob not sent: you reloaded the page').outcome,
+    'stopped: Ann (you) reloaded the page; Bob not sent: Ann (you) reloaded the page',
+  );
+  assert.equal(
+    ours('stopped: the file could no longer be read from your device').outcome,
+    'stopped: the file could no longer be read from Ann (you)’s device',
+  );
+  const toUs = namingUs(
+    line({
+      kind: 'file',
+      text: 'hi.txt',
+      file: '11 B',
+      marks: ['private · to you'],
+      outcome: 'waiting for you to accept',
+    }),
+    'Ann',
+  );
+  assert.equal(
+    savedRows(toUs),
+    '[2026-12-08 14:05] Bob sent a file: hi.txt (11 B) — waiting for Ann (you) to accept (private · to Ann (you))',
   );
 });
 
@@ -145,7 +182,10 @@ test('where the page says "You", the file names us: sender, a private line to us
   const said = (text: string) => namingUs(line({ kind: 'system', sender: '', text }), 'Ann').text;
   assert.equal(said('You started this room. Share the link'), 'Ann (you) started this room. Share the link');
   assert.equal(said('You are now Ann'), 'Ann (you) is now Ann');
-  assert.equal(said("You're back as Ann. Here: Bob."), 'Ann (you) is back as Ann. Here: Bob.');
+  // Our name, said once: "Ann (you) joined as Ann." said it twice; a name since changed is said.
+  assert.equal(said("You're back as Ann. Here: Bob."), 'Ann (you) is back. Here: Bob.');
+  assert.equal(said('You joined as Ann. Here: Bob, Carol.'), 'Ann (you) joined. Here: Bob, Carol.');
+  assert.equal(said('You joined as Annie. Here: Bob.'), 'Ann (you) joined as Annie. Here: Bob.');
   assert.equal(said('Bob joined. You stay muted.'), 'Bob joined. Ann (you) stays muted.');
   assert.equal(said('Youssef named the room “Your place”'), 'Youssef named the room “Your place”');
   assert.equal(namingUs(line({ text: 'You are great' }), 'Ann').text, 'You are great', 'a line someone wrote');
