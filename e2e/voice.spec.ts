@@ -11,7 +11,7 @@ import { deniedMediaArgs, fakeMediaArgs } from './support/browser.ts';
 import { joinCall } from './support/calls.ts';
 import { fileLine, waitForFileState } from './support/files.ts';
 import { expect, sharedTest as test } from './support/fixtures.ts';
-import { newRoomLink, openUser, waitForMesh, waitForMessages } from './support/users.ts';
+import { newRoomLink, openUser, sendMessage, waitForMesh, waitForMessage, waitForMessages } from './support/users.ts';
 
 // Media on two shared cores: a call and a recording beside the other tests' browsers.
 test.describe.configure({ timeout: 180_000 });
@@ -262,7 +262,7 @@ test.describe('with a fake microphone', () => {
     expect(await violationsInBothSchemes(bob.page)).toEqual([]);
   });
 
-  test('a clip recorded for Bob, who goes before Send, waits in the bar and goes to him once he is back', async ({
+  test('a clip recorded for Bob, who goes before Send, waits in the bar, the message box usable meanwhile, and goes to him once he is back', async ({
     server,
     browsers,
   }) => {
@@ -293,15 +293,25 @@ test.describe('with a fake microphone', () => {
       page.locator('[data-testid=message][data-kind=system]', { hasText: 'It waits in the voice bar' }),
     ).toHaveCount(1);
     await expect(page.locator('[data-testid=message][data-kind=file]')).toHaveCount(0);
-    // Back under his peer id: Send sends that clip, to him.
+    // The message box is back beside it (it stayed hidden, and only Cancel, which threw the
+    // clip away, gave it back): Alice writes to the room meanwhile, the clip still Bob's.
+    await expect(page.getByTestId('voice-record')).toBeDisabled();
+    await page.getByTestId('private-clear').click();
+    await sendMessage(page, 'meanwhile, to everyone');
+    await waitForMessage(page, { from: alice.id, text: 'meanwhile, to everyone' });
+    await expect(bar).toContainText('Not sent');
+    await expect(voiceTo).toHaveText('to Bob');
+    // Back under his peer id: Send sends that clip, to him alone.
     await bob.page.goto(bobLink);
-    await expect(voiceTo).toHaveText('to Bob', { timeout: 60_000 });
+    await expect(page.locator(`[data-testid=peer][data-peer-id="${bob.id}"]`)).toHaveCount(1, { timeout: 60_000 });
     await page.getByTestId('voice-send').click();
     await expect(bar).toBeHidden();
     await expect(page.getByTestId('composer-note')).toBeHidden();
+    await expect(page.getByTestId('voice-record')).toBeEnabled();
     const line = bob.page.locator(`[data-testid=message][data-kind=file][data-from="${alice.id}"]`);
     await expect(line).toHaveCount(1, { timeout: 60_000 });
     await expect(line).toContainText(/voice message .*\.webm/);
+    await expect(line).toHaveAttribute('data-private-from', alice.id);
   });
 });
 

@@ -34,22 +34,43 @@ export function showSendWhere(recipient: Recipient | null): void {
     ),
   );
   // A clip recorded (or held) is for whom it was recorded for: its label follows only them.
-  if (voicePinned !== undefined && voicePinned !== (recipient?.id ?? null)) return;
+  const to = recipient?.id ?? null;
+  if (voicePinned !== undefined && (voicePinned?.id ?? null) !== to) {
+    // The box writes to someone else: whether that member is here is not followed meanwhile
+    // (a held clip's label said "(not here)" after they came back), so it is not said; Send
+    // looks, and the chat says why if it cannot go.
+    if (voicePinned?.away) {
+      voicePinned = { ...voicePinned, away: false };
+      showVoiceTo(voicePinned);
+    }
+    return;
+  }
+  if (voicePinned !== undefined) voicePinned = recipient;
+  drawn = recipient;
+  showVoiceTo(recipient);
+}
+
+function showVoiceTo(recipient: Recipient | null): void {
+  const name = recipient && isolate(recipient.name);
   byTestId('voice-to').replaceChildren(
     ...sentenceNodes(recipient === null ? 'to everyone' : `to ${name}${recipient.away ? ' (not here)' : ''}`),
   );
 }
 
-/**
- * The member a clip being recorded or held is for (null: the room), or undefined: none. Its
- * label is left as it is while the box writes to someone else (voice-record.ts pins it): a
- * clip recorded for Bob said "to everyone" after Back to everyone, and went to the room.
- */
-let voicePinned: string | null | undefined;
+/** Whom the voice bar's label was last drawn for (null: the room). */
+let drawn: Recipient | null = null;
 
-/** A clip is recorded for `peerId` (null: the room) until unpinned. */
+/**
+ * The member a clip being recorded or held is for (null: the room), as its label last named
+ * them, or undefined: none. Its label names them while the box writes to someone else
+ * (voice-record.ts pins it): a clip recorded for Bob said "to everyone" after Back to everyone,
+ * and went to the room.
+ */
+let voicePinned: Recipient | null | undefined;
+
+/** A clip is recorded for `peerId` (null: the room), whom the box writes to now, until unpinned. */
 export function pinVoiceTo(peerId: string | null): void {
-  voicePinned = peerId;
+  voicePinned = (drawn?.id ?? null) === peerId ? drawn : peerId === null ? null : { id: peerId, name: '', away: false };
 }
 
 export function unpinVoiceTo(): void {

@@ -8,7 +8,11 @@
 //
 // What the user recorded is never thrown away for want of somewhere to send it: Record does
 // nothing while the member written to is away, and a clip that could not go at Send (that
-// member went meanwhile) stays in the bar, "Not sent", for Send again or Cancel.
+// member went meanwhile) stays in the bar, "Not sent", for Send again or Cancel. The bar then
+// gives the message box back and waits on a row of its own under it: the room's box stayed
+// hidden, Back to everyone did nothing to be seen, and only Cancel, which threw the clip away,
+// let the user write again (a member who never came back). Record waits for it to go or be
+// cancelled (one clip waits at a time).
 import { CLIP_HELD_TEXT, CLIP_PROBLEM_TEXT, formatClipTime, MIC_STOPPED_TEXT } from '../voice/clip.ts';
 import { browserRecorderEnv, createVoiceRecorder, type RecorderEnv, type RecordingEnd } from '../voice/recorder.ts';
 import { pageAnnouncer } from './announcer.ts';
@@ -17,6 +21,10 @@ import { pinVoiceTo, unpinVoiceTo } from './send-where.ts';
 
 /** The time shown is read this often: a new second shows within a quarter of one. */
 const TICK_MS = 250;
+/** The bar's name while a clip waits in it (index.html names it for recording). */
+const HELD_LABEL = 'Voice message not sent';
+/** Record's title while a clip waits: one clip at a time. */
+const RECORD_HELD_TITLE = 'A voice message waits to be sent: Send or Cancel it first';
 
 /** Whom a clip is recorded for: a member's id, or null for the room. */
 export interface ClipFor {
@@ -46,6 +54,8 @@ export function wireVoiceRecording({ send, mayRecord, note, env = browserRecorde
   const time = byTestId<HTMLElement>('voice-elapsed');
   const sendButton = byTestId<HTMLButtonElement>('voice-send');
   const cancelButton = byTestId<HTMLButtonElement>('voice-cancel');
+  const recordTitle = record.title;
+  const barLabel = bar.getAttribute('aria-label') ?? '';
   let ticking: ReturnType<typeof setInterval> | undefined;
   /** A clip recorded that could not go: it waits in the bar for Send or Cancel. */
   let held: File | null = null;
@@ -66,15 +76,25 @@ export function wireVoiceRecording({ send, mayRecord, note, env = browserRecorde
     unpinVoiceTo();
     composer.classList.remove('recording');
     bar.classList.remove('held');
+    bar.setAttribute('aria-label', barLabel);
+    record.disabled = false;
+    record.title = recordTitle;
     bar.hidden = true;
     if (words) words.textContent = 'Recording';
     time.textContent = '0:00';
     if (keyboardOnBar) box.focus();
   };
-  /** The clip stays in the bar, its length still shown, and Send keeps the keyboard. */
+  /**
+   * The clip stays in the bar, its length still shown, and Send keeps the keyboard; the message
+   * box is back beside it (styles.css puts the held bar on a row of its own).
+   */
   const hold = (clip: File): void => {
     held = clip;
+    composer.classList.remove('recording');
     bar.classList.add('held');
+    bar.setAttribute('aria-label', HELD_LABEL);
+    record.disabled = true;
+    record.title = RECORD_HELD_TITLE;
     if (words) words.textContent = 'Not sent';
     note(CLIP_HELD_TEXT);
   };

@@ -123,4 +123,4 @@ export const MIC_STOPPED_TEXT = 'Your microphone stopped, so the recording ended
  * now): it waits in the voice bar. Said under the box, beside it; the chat says why.
  */
 export const CLIP_HELD_TEXT =
-  'Your voice message was not sent (the chat says why). It waits here: press Send to try again, or Cancel.';
+  'Your voice message was not sent (the chat says why). It waits under the message box, which you can use meanwhile: press its Send to try again, or Cancel.';

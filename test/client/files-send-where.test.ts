@@ -83,6 +83,12 @@ test('while a clip is recorded for Bob, the voice bar names Bob whomever the box
   assert.equal(read(voiceTo).text, 'to Bob');
   showSendWhere({ id: 'bob', name: 'Bob', away: true });
   assert.equal(read(voiceTo).text, 'to Bob (not here)');
+  // Back to everyone while he is away: whether he is here is no longer followed, so not said
+  // (it said "(not here)" after he was back).
+  showSendWhere(null);
+  assert.deepEqual(read(voiceTo), { text: 'to Bob', names: ['Bob'] });
+  showSendWhere({ id: 'carol', name: 'Carol', away: false });
+  assert.equal(read(voiceTo).text, 'to Bob');
   unpinVoiceTo();
   showSendWhere(null);
   assert.equal(read(voiceTo).text, 'to everyone');

@@ -1,7 +1,8 @@
 // The voice bar (client/view/voice-record.ts) when the clip has nowhere to go: Record does
 // nothing while the member written to is away, and a clip whose member went while it was
 // recorded stays in the bar, "Not sent", until Send gets it through or Cancel drops it. It was
-// thrown away, the chat saying "your message is still in the box".
+// thrown away, the chat saying "your message is still in the box". While it waits, the message
+// box is back beside it (it stayed hidden, the user unable to write until Cancel threw it away).
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, mock, test } from 'node:test';
 import { wireVoiceRecording } from '../../client/view/voice-record.ts';
@@ -52,11 +53,15 @@ beforeEach(() => {
   words.textContent = 'Recording';
   dom.byId('voice-bar').append(words);
   dom.byId('voice-bar').hidden = true;
+  dom.byId('voice-bar').setAttribute('aria-label', 'Recording a voice message');
 });
 afterEach(() => {
   dom.restore();
   mock.timers.reset();
 });
+
+/** Whether Record is disabled (the stand-in element has no such field of its own). */
+const recordDisabled = (): unknown => (dom.byId('voice-record') as unknown as { disabled?: boolean }).disabled;
 
 const env: RecorderEnv = {
   mediaDevices: {
@@ -131,7 +136,11 @@ test('a clip that cannot go at Send waits in the bar, and Send sends that same c
   assert.ok(bar.classList.contains('held'));
   assert.equal(words(), 'Not sent');
   assert.equal(notes.at(-1), CLIP_HELD_TEXT);
-  assert.ok(dom.byId('composer').classList.contains('recording'), 'in the message box’s place still');
+  // The message box is back beside it, to write anything meanwhile (it stayed hidden, and only
+  // Cancel, which threw the clip away, gave it back); one clip at a time.
+  assert.ok(!dom.byId('composer').classList.contains('recording'), 'the message box is back');
+  assert.equal(recordDisabled(), true, 'Record waits for this clip to go or be cancelled');
+  assert.equal(bar.getAttribute('aria-label'), 'Voice message not sent');
   click('voice-send'); // still away: it waits on
   assert.equal(bar.hidden, false);
   assert.equal(sent.length, 0);
@@ -143,6 +152,8 @@ test('a clip that cannot go at Send waits in the bar, and Send sends that same c
   assert.equal(notes.at(-1), null, 'the note goes with it');
   assert.equal(words(), 'Recording', 'the next recording says so again');
   assert.ok(!dom.byId('composer').classList.contains('recording'));
+  assert.equal(recordDisabled(), false);
+  assert.equal(bar.getAttribute('aria-label'), 'Recording a voice message');
 });
 
 test('Escape on a clip waiting in the bar drops it, and nothing is sent', async () => {
