@@ -91,7 +91,11 @@ const floodScript = `async ({ author, ids, floodMs, syncs, historyChunks, chunkL
     if (channel.readyState !== 'open') break;
     channel.send('x'.repeat(40000));
     count += 1;
-    while (channel.bufferedAmount > 1000000) await new Promise((resolve) => setTimeout(resolve, 5));
+    // Not past a close: a closed channel keeps its bufferedAmount, and the wait never ended
+    // when Alice cut Mallory off with more than 1 MB queued (a clean clone under load, 4.5 min).
+    while (channel.bufferedAmount > 1000000 && channel.readyState === 'open') {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
     await new Promise((resolve) => setTimeout(resolve, 0));
   }
   return count;
