@@ -222,11 +222,24 @@ export async function createNetns(): Promise<Netns> {
   };
 }
 
-/** Sets both ends of the namespace's veth pair up or down (up restores the default route). */
+/** How long links just set up may take to have no tentative address (DAD's ~1.2 s, under load more). */
+const TENTATIVE_WAIT_MS = 10_000;
+
+/**
+ * Sets both ends of the namespace's veth pair up or down (up restores the default route). Up
+ * returns once no address is tentative: DAD is off (createBareNetns), yet a clean clone under
+ * load had veth0's link-local address tentative after restoreNetwork all the same, and its
+ * turning valid aborts a page load under way (see there). Why it ran is not known: this waits it out.
+ */
 export async function setLinks(name: string, state: LinkState): Promise<void> {
   await ipCommand(['-n', name, 'link', 'set', 'veth0', state]);
   await ipCommand(['-n', name, 'link', 'set', 'veth1', state]);
-  if (state === 'up') await ipCommand(['-n', name, 'route', 'replace', 'default', 'dev', 'veth0']);
+  if (state !== 'up') return;
+  await ipCommand(['-n', name, 'route', 'replace', 'default', 'dev', 'veth0']);
+  const deadline = Date.now() + TENTATIVE_WAIT_MS;
+  while ((await ipCommand(['-n', name, '-6', 'addr', 'show', 'tentative'])).trim() !== '' && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** nftables, as Debian installs it. */
