@@ -6,7 +6,7 @@ import { MAX_STACKED_MARKS, stacksPastMax } from './marks.ts';
 
 // Symbols drawn as empty space, though not default-ignorable: the braille blank (U+2800, a
 // pattern with no dots), the musical null notehead (U+1D159) and the Khitan filler (U+16FE4).
-const BLANK_SYMBOLS = '\\u2800\\u{1D159}\\u{16FE4}';
+export const BLANK_SYMBOLS = '\\u2800\\u{1D159}\\u{16FE4}';
 
 // Control characters would let a name break the layout of other people's screens or logs.
 const CONTROL = /\p{Cc}/u;

@@ -176,6 +176,11 @@ test('hostile names come out without paths, control or bidi characters, and shor
   assert.ok(sanitizeFileName('<img src=x onerror=alert(1)>.png').name.indexOf('<') === -1);
   // A run of white space is one space, as the page shows it: ".exe" is not pushed out of sight.
   assert.deepEqual(sanitizeFileName(`report.pdf${' '.repeat(80)}.exe`), { name: 'report.pdf .exe', changed: true });
+  // And of what is drawn blank without being white space: braille blanks, Hangul fillers.
+  for (const blank of ['\u2800', ' \u3164', '\u115f', '\uffa0']) {
+    assert.deepEqual(sanitizeFileName(`report.pdf${blank.repeat(40)}.exe`), { name: 'report.pdf .exe', changed: true });
+  }
+  assert.deepEqual(sanitizeFileName('a\u2800b.txt'), { name: 'a\u2800b.txt', changed: false }, 'one alone is left');
   assert.equal(sanitizeFileName('a\u00a0\u2003 \u3000b.txt').name, 'a b.txt');
   assert.deepEqual(sanitizeFileName('two words.txt'), { name: 'two words.txt', changed: false });
 });
