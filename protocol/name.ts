@@ -169,7 +169,7 @@ const RESERVED_NAMES: ReadonlySet<string> = new Set([SELF_LABEL.toLowerCase()]);
  * saved chat, and "Alice ✓" read as a proved Alice in the list.
  */
 const PAGE_MARK_AT_END =
-  /(?:\((?:you|earlier|no key yet(?:, \d+)?|same key as another)\)|#\s?\p{AHex}{4}(?: \p{AHex}{4})*|[\u2713\u2714\u2611\u2705\u{1F5F8}])$/u;
+  /(?:\((?:you|earlier|no key yet(?:, \d+)?|same key as another)\)|#\s?\p{AHex}{4}(?: \p{AHex}{4})*|[\u2713\u2714\u2611\u2705\u221A\u{1F5F8}\u{1F5F9}])$/u;
 
 // Characters that render as nothing, or change nothing but how a neighbour is drawn: every
 // default-ignorable one (zero-width spaces and joiners, bidi controls, soft hyphen, BOM,

@@ -265,6 +265,8 @@ test('a name may not end as the page marks a name: "(you)", "(earlier)", a key c
     'Alice ✓',
     'Alice✔',
     'Alice ✅',
+    'Alice √',
+    'Alice 🗹',
   ];
   for (const name of marked) assert.ok(refused(name), JSON.stringify(name));
   assert.match((normalizeName('Alice (you)') as { reason: string }).reason, /ends as the page marks a name/);
