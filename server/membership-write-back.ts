@@ -25,7 +25,12 @@ export interface WriteBackDeps {
   log: Logger;
   /** A member taken over elsewhere meanwhile: its connection here is to be cut. */
   onReplaced: ((roomId: string, peerId: string, socketId: string) => void) | undefined;
-  /** These rooms were written back (those this node still has members in, and the others). */
+  /**
+   * These rooms were written back after Redis was away (those this node still has members in,
+   * and the others): their halves are to meet (room-mending.ts). Not after one room's command
+   * timed out: then the adapter still carried its joins to the other nodes, and mending there
+   * announced every member of the room on every node again, each time Redis was slow.
+   */
   onWrittenBack: ((roomIds: string[]) => void) | undefined;
 }
 
@@ -79,7 +84,7 @@ export function createWriteBack(deps: WriteBackDeps): () => Promise<void> {
       for (const roomId of marked) stale.mark(roomId);
       throw error;
     } finally {
-      if (written.length > 0) onWrittenBack?.(written);
+      if (all && written.length > 0) onWrittenBack?.(written);
     }
     if (all) log.info('membership: shared across nodes (this node’s members written to redis)');
   };
