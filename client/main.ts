@@ -62,7 +62,7 @@ const ownName = createOwnName({
   keepForTab: (name) => saveTabName(roomId, name),
   say: (text) => say(text),
   renamed() {
-    names.showSelf();
+    names.selfRenamed();
     renderCall(); // our own tile's caption
   },
 });
@@ -114,6 +114,11 @@ const names = wireNames({
   keptLines: () => lines.kept(),
   markedEarlier: (from, id) => replies.earlier(from, id),
   privateBar: { current: () => privateTarget.current(), renamed: (peerId) => privateTarget.renamed(peerId) },
+  renamed(peerId, name) {
+    replies.renamed(peerId);
+    page.replyRenamed(peerId, name);
+    privateLines.renamed(peerId, name);
+  },
 });
 /** What waits until the join is done with: line times, look-alike names, stale files. */
 const deferred = createDeferred();
@@ -122,6 +127,7 @@ const views = wireLineViews({
   ownId,
   selfName,
   nameOf: names.nameOf,
+  nameNow: names.nameNow,
   startEdit,
   startReply,
   ignored,
@@ -299,8 +305,7 @@ const mesh = createMesh({
     silenceSaid() {
       if (callWiring.drawn()) renderCall();
     },
-    keptLines: () => lines.kept(),
-    taggedName: (peerId, name) => names.taggedName(peerId, name),
+    names,
     member: (peerId) => mesh.member(peerId),
   }),
 });

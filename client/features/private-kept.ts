@@ -4,9 +4,11 @@
 // back (exploratory pass: "feels like data loss"). So the private lines this tab showed are
 // kept in its sessionStorage (storage.ts), beside its signing key, as they read now (edited,
 // or gone when deleted), MAX_KEPT_PRIVATE at most, and shown again when the tab is back in the
-// room under the same peer id: the lines name us by it. Each conversation keeps its share: past
-// the bound, the longest loses its oldest line, so one member writing to us without end pushes
-// out its own lines, never our conversations with the others.
+// room under the same peer id: the lines name us by it. They name the other party as it was
+// last named (renamed), so that one gone by then keeps the name it had when it left. Each
+// conversation keeps its share: past the bound, the longest loses its oldest line, so one
+// member writing to us without end pushes out its own lines, never our conversations with the
+// others.
 import {
   MAX_CHAT_LENGTH,
   MESSAGE_ID_PATTERN,
@@ -169,6 +171,22 @@ export function createPrivateKeeper(store: PrivateStore, selfId: () => string) {
       lines.set(keyOf(line.from, line.id), entry);
       while (lines.size > MAX_KEPT_PRIVATE) lines.delete(oldestOfLongest(lines));
       save();
+    },
+    /**
+     * A member here is called `name` now (renamed, or back): the lines of our conversation
+     * with it name it so, for a reload after it left.
+     */
+    renamed(peerId: string, name: string): void {
+      const lines = all();
+      let changed = false;
+      for (const [key, line] of lines) {
+        if (line.with !== peerId) continue;
+        const next = { ...line, withName: name, ...(line.from === peerId ? { name } : {}) };
+        if (next.name === line.name && next.withName === line.withName) continue;
+        lines.set(key, next);
+        changed = true;
+      }
+      if (changed) save();
     },
     /** Writes the store now, if a change waits (pagehide). */
     flush: saving.now,

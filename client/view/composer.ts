@@ -46,6 +46,8 @@ export interface Composer {
   draftUnderEdit(): WaitingDraft | null;
   /** The reply being written follows the line it answers, edited or deleted (PageView.replyRevised). */
   replyRevised(from: string, id: string, text: string | null): void;
+  /** The reply being written names the line's author as it is now (PageView.replyRenamed). */
+  replyRenamed(peerId: string, name: string): void;
   /** The warning under the box that what we write reaches no one, or null. */
   keyNote(message: string | null): void;
   /** The note under the box (a voice message not sent says why there), or null: none. */
@@ -132,6 +134,7 @@ export function createComposer(handlers: ComposerHandlers, say: (text: string) =
     cancelEdit: () => editCompose.cancel(),
     draftUnderEdit: () => editCompose.waiting(),
     replyRevised: (from, id, text) => replyCompose.revised(from, id, text),
+    replyRenamed: (peerId, name) => replyCompose.renamed(peerId, name),
     keyNote: (message) => notes.key(message),
     note: (text) => notes.under(text),
     holds: (focused) => focused === messageInput || focused === sendButton,

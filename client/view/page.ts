@@ -65,6 +65,8 @@ export interface PageView {
   cancelReply(): void;
   /** A line was edited (`text`) or deleted (null): the reply being written follows it. */
   replyRevised(from: string, id: string, text: string | null): void;
+  /** A member is named anew, or is here again under its id: the reply being written to its line says so. */
+  replyRenamed(peerId: string, name: string): void;
   /** The message box edits our line (edit-compose.ts): Enter saves, Escape cancels. */
   edit(target: EditTarget): void;
   /** Our line the message box is editing, or null. */
@@ -114,6 +116,7 @@ export function createPageView(handlers: PageHandlers): PageView {
     cancelEdit: () => composer.cancelEdit(),
     draftUnderEdit: () => composer.draftUnderEdit(),
     replyRevised: (from, id, text) => composer.replyRevised(from, id, text),
+    replyRenamed: (peerId, name) => composer.replyRenamed(peerId, name),
     keyNote: (message) => composer.keyNote(message),
     composerNote: (text) => composer.note(text),
     fatal(message) {

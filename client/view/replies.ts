@@ -12,7 +12,10 @@
 // excerpt inside the reply is only the replier's word of what the line said, and the author's
 // signed edit (edits.ts) outweighs it. So does the line as history relays it (edited, or
 // deleted), when its author left: shown above the reply as it now reads, it is not quoted
-// below it as it once read.
+// below it as it once read. A quote names the line's author, and a reply being written to it,
+// as the author is named now (wiring/names.ts), drawn again as it is renamed: under the name it
+// had when the line came, after Bob became Robert and Cid took "Bob", Robert's line was quoted
+// as Cid's.
 import type { ReplyRef } from '../../protocol/index.ts';
 import { dropOldest } from '../bounded.ts';
 import { lineKey } from '../features/transcript.ts';
@@ -75,12 +78,19 @@ export interface Replies {
    * name someone's here now): its quotes, drawn and to come, are marked so too.
    */
   earlier(from: string, id: string): void;
+  /**
+   * A member is named anew (wiring/names.ts): the quotes of its lines, and of its replies, say
+   * its name as it is now.
+   */
+  renamed(peerId: string): void;
 }
 
 /** A reply, as its quote needs it. */
 export interface Quoting {
   /** Its author's name as the page shows it. */
   readonly by: string;
+  /** Its author's peer id: `by` is said as that member is named now (RepliesOptions.nameOf). */
+  readonly from?: string;
   /** The other party of a private reply; null for a public one. */
   readonly privateWith: string | null;
 }
@@ -109,9 +119,14 @@ export interface RepliesOptions {
    * (null: deleted); else null.
    */
   revision?(from: string, id: string): (Omit<Held, 'text'> & { text: string | null }) | null;
+  /** A member's name now (wiring/names.ts: one gone, as it left), or null for one this page never had. */
+  nameOf?(peerId: string): string | null;
 }
 
-export function createReplies(list: HTMLElement, { start, reveal, revision = () => null }: RepliesOptions): Replies {
+export function createReplies(
+  list: HTMLElement,
+  { start, reveal, revision = () => null, nameOf = () => null }: RepliesOptions,
+): Replies {
   const originals = new Map<string, Held>();
   /** Lines shown as relayed (Repliable.relayedBy), apart: a quote says whose word they are. */
   const relayed = new Map<string, Held>();
@@ -120,7 +135,12 @@ export function createReplies(list: HTMLElement, { start, reveal, revision = () 
   /** What a reply to each line shown answers, and who relayed the line if it came on a member's word. */
   const targets = new WeakMap<Element, ReplyTarget & { readonly relayedBy: string | undefined }>();
   /** Quotes drawn of each line (a few per line, as many lines as the page keeps), to draw again when it is revised. */
-  const drawn = new Map<string, { ref: WeakRef<HTMLElement>; reply: Quoting }[]>();
+  const drawn = new Map<string, { ref: WeakRef<HTMLElement>; re: ReplyRef; reply: Quoting }[]>();
+
+  /** `held`, a line of `from`'s, with its author named as it is now; as it came, for one never here. */
+  const named = (from: string, held: Held): Held => ({ ...held, name: nameOf(from) ?? held.name });
+  /** The author of a reply as it is named now. */
+  const byNow = (reply: Quoting): string => (reply.from === undefined ? reply.by : (nameOf(reply.from) ?? reply.by));
 
   /**
    * The original as this page holds it; or, revised by its author, as it now reads (or that it
@@ -137,7 +157,7 @@ export function createReplies(list: HTMLElement, { start, reveal, revision = () 
   /** Draws the quotes waiting for this line with `held`. */
   function fillWaiting(key: string, held: Held): void {
     for (const { quote, re, reply } of unresolved.get(key) ?? []) {
-      if (quotable(held, reply)) fillQuote(quote, re, held, reply.by);
+      if (quotable(held, reply)) fillQuote(quote, re, named(re.from, held), byNow(reply));
     }
   }
 
@@ -147,9 +167,11 @@ export function createReplies(list: HTMLElement, { start, reveal, revision = () 
     const { relayedBy, ...target } = shownAs;
     // Marked "(earlier)" as it came, or since (earlier-lines.ts): the bar says so too.
     const earlier = item.getAttribute('data-earlier') === 'true' ? { earlier: { relayedBy } } : {};
-    // The message as it reads now: edited since it was shown, the excerpt is of the new text.
+    // The message as it reads now: edited since it was shown, the excerpt is of the new text;
+    // its author as named now.
     const original = originals.get(lineKey(target.re.from, target.re.id));
-    start({ ...target, ...earlier, ...(original ? { re: { ...target.re, text: excerptOf(original.text) } } : {}) });
+    const text = original ? excerptOf(original.text) : target.re.text;
+    start({ ...target, ...earlier, re: { ...target.re, name: nameOf(target.re.from) ?? target.re.name, text } });
     return true;
   }
 
@@ -160,7 +182,7 @@ export function createReplies(list: HTMLElement, { start, reveal, revision = () 
       const from = quote?.dataset.reFrom;
       const id = quote?.dataset.reId;
       if (!quote || from === undefined || id === undefined || !quotable(held, reply)) continue;
-      fillQuote(quote, { from, id, name: held.name, text: held.text }, held, reply.by);
+      fillQuote(quote, { from, id, name: held.name, text: held.text }, named(from, held), byNow(reply));
       if (deleted) quote.dataset.deleted = 'true';
     }
   }
@@ -213,11 +235,11 @@ export function createReplies(list: HTMLElement, { start, reveal, revision = () 
     quote(re, reply) {
       const key = lineKey(re.from, re.id);
       const held = originalOf(re.from, re.id);
-      const original = held && quotable(held, reply) ? held : null;
-      const quote = quoteElement(re, original, reply.by, () => reveal(re.from, re.id));
+      const original = held && quotable(held, reply) ? named(re.from, held) : null;
+      const quote = quoteElement(re, original, byNow(reply), () => reveal(re.from, re.id));
       const quotes = drawn.get(key) ?? [];
       drawn.delete(key);
-      drawn.set(key, [...quotes, { ref: new WeakRef(quote), reply }].slice(-MAX_WAITING_QUOTES));
+      drawn.set(key, [...quotes, { ref: new WeakRef(quote), re, reply }].slice(-MAX_WAITING_QUOTES));
       dropOldest(drawn, MAX_LINES);
       if (held === undefined || held.relayedBy !== undefined) {
         const waiting = unresolved.get(key) ?? [];
@@ -244,6 +266,16 @@ export function createReplies(list: HTMLElement, { start, reveal, revision = () 
       if (originals.has(key)) originals.set(key, held);
       else relayed.set(key, held);
       redraw(key, held, false);
+    },
+    renamed(peerId) {
+      for (const quotes of drawn.values()) {
+        for (const { ref, re, reply } of quotes) {
+          const quote = ref.deref();
+          if (!quote || (re.from !== peerId && reply.from !== peerId)) continue;
+          const held = originalOf(re.from, re.id);
+          fillQuote(quote, re, held && quotable(held, reply) ? named(re.from, held) : null, byNow(reply));
+        }
+      }
     },
   };
 }

@@ -45,6 +45,11 @@ export interface ReplyCompose {
   cancel(): void;
   /** The author of this line edited it (`text`) or deleted it (null). */
   revised(from: string, id: string, text: string | null): void;
+  /**
+   * The author of the line answered is called `name` now (named anew: wiring/names.ts): the bar
+   * names it so, and the reply carries that name.
+   */
+  renamed(peerId: string, name: string): void;
 }
 
 export function createReplyCompose(
@@ -98,6 +103,10 @@ export function createReplyCompose(
       const whose = target.own === true ? 'your' : `${target.re.name}’s`;
       cancel();
       say(`Reply cancelled: ${whose} message was deleted`);
+    },
+    renamed(peerId, name) {
+      if (target === null || target.re.from !== peerId) return;
+      show({ ...target, re: { ...target.re, name } });
     },
   };
 }

@@ -23,7 +23,7 @@ export interface ChatWiringOptions {
   ownId: Pick<OwnId, 'current' | 'orEmpty'>;
   selfName(): string;
   identity: Identity;
-  names: Pick<Names, 'nameOf' | 'namesUs'>;
+  names: Pick<Names, 'nameOf' | 'nameNow' | 'left' | 'namesUs'>;
   /** Where a revision is drawn, and where a reload's private lines are placed (line-views.ts). */
   views: Pick<LineViews, 'lines' | 'replies' | 'lineEdits' | 'historyView'>;
   page: Pick<PageView, 'replyRevised'>;
@@ -87,12 +87,19 @@ export function wireChat(options: ChatWiringOptions) {
   /**
    * Our private lines from before the reload (no history brings them back), placed among the
    * earlier lines; `back`: we took back the tab's id, else they are dropped (private-kept.ts).
+   * Each names its other party as it is now (names.ts), as a live line does: drawn under the
+   * name it came under, Bob's line read "Bob" after Bob became Robert and Cid took "Bob". Here,
+   * it may have renamed while we were away: the lines kept say its name now, for a reload after
+   * it left. Gone, it is named as they name it, the name it had when it left.
    */
   function restorePrivate(back: boolean): void {
     for (const kept of privateLines.restore(back)) {
       const line = restoredLine(kept, ownId.orEmpty());
+      const here = names.nameNow(kept.with);
+      if (here === null) names.left(kept.with, kept.withName ?? kept.name);
+      else privateLines.renamed(kept.with, here);
       transcript.markShown(line.from, line.id);
-      historyView.place(line, later().showLine(line, line.own ? selfName() : kept.name));
+      historyView.place(line, later().showLine(line, line.own ? selfName() : names.nameOf(line.from)));
     }
   }
 

@@ -90,7 +90,7 @@ export function wireFiles(options: FilesWiringOptions) {
    */
   function shown(item: HTMLLIElement, info: FileLineInfo): void {
     const { from, id, own, senderName, privateWithId } = info;
-    if (info.re) item.prepend(replies.quote(info.re, { by: senderName, privateWith: privateWithId }));
+    if (info.re) item.prepend(replies.quote(info.re, { by: senderName, from, privateWith: privateWithId }));
     reactionsView.attach(item, from, id);
     reactions.shown(from, id, privateWithId);
     // Its name as its recipients show it (never empty: a reply's quote must say something).

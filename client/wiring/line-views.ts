@@ -27,6 +27,8 @@ export interface LineViewsOptions {
   selfName(): string;
   /** A member's name now (names.ts), for the quote of a line not held here. */
   nameOf(peerId: string): string;
+  /** A member's name now, or null for one this page never had (names.ts): quotes name a line's author so. */
+  nameNow(peerId: string): string | null;
   /** Our line goes to the message box to be edited; a reply starts there (message-box.ts). */
   startEdit(id: string): void;
   startReply(target: ReplyTarget): void;
@@ -42,7 +44,16 @@ export interface LineViewsOptions {
   };
 }
 
-export function wireLineViews({ ownId, selfName, nameOf, startEdit, startReply, ignored, later }: LineViewsOptions) {
+export function wireLineViews({
+  ownId,
+  selfName,
+  nameOf,
+  nameNow,
+  startEdit,
+  startReply,
+  ignored,
+  later,
+}: LineViewsOptions) {
   // What a reader scrolled up missed (mentions, attention.ts) is seen once back at the newest line.
   const lines = createLinesView({
     caughtUp: () => later().attention.caughtUp(),
@@ -64,6 +75,7 @@ export function wireLineViews({ ownId, selfName, nameOf, startEdit, startReply, 
       const privateWith = revised.to === undefined ? null : from === selfId ? revised.to : from;
       return { name: from === selfId ? selfName() : nameOf(from), privateWith, text: revised.text };
     },
+    nameOf: nameNow,
   });
   const lineEdits = createLineEdits(document.getElementById('messages') as HTMLElement, {
     edit: startEdit,

@@ -1,8 +1,13 @@
-// Names as the page shows them: members the server gave one name told apart by their key
-// codes (twins.ts), said once in the chat, and tagged wherever a name is drawn (the member
-// list, our own entry, the lines, the private bar, what @ offers), and whether words name us.
-// Separate from main.ts because it owns the state of that (the twins, our own key once made,
-// which tags were last drawn) and everything else only asks it for a name, a tag or a redraw.
+// Names as the page shows them: each member's by its peer id (as it is now; one gone, as it
+// left), drawn again wherever the page names it when it changes (its lines, our private lines to
+// it, the quotes of its lines, a reply to one being written); members the server gave one name
+// told apart by their key codes (twins.ts), said once in the chat, and tagged wherever a name
+// is drawn (the member list, our own entry, the lines, the private bar, what @ offers); and
+// whether words name us.
+// Separate from main.ts because it owns the state of that (the names of members gone, the
+// twins, our own key once made, which tags were last drawn) and everything else only asks it
+// for a name, a tag or a redraw.
+import { dropOldest } from '../bounded.ts';
 import { type Author, authorUnder } from '../features/authors.ts';
 import { keyCode } from '../fingerprint.ts';
 import type { Identity } from '../identity.ts';
@@ -11,6 +16,8 @@ import { heldKey } from '../member-key-hold.ts';
 import type { Mesh } from '../mesh.ts';
 import { createTwins, meetingText, tagText } from '../twins.ts';
 import { createEarlierLines } from '../view/earlier-lines.ts';
+import { renameInLines } from '../view/line-marks.ts';
+import { MAX_LINES } from '../view/lines-kept.ts';
 import type { ListedMember, MembersView } from '../view/members.ts';
 import { mentionsYou } from '../view/mentions.ts';
 import { tagLines } from '../view/twin-tag.ts';
@@ -34,6 +41,12 @@ export interface NamesOptions {
   markedEarlier(from: string, id: string): void;
   /** The member chosen for private messages, whose bar says its name with its tag. */
   privateBar: { current(): string | null; renamed(peerId: string): void };
+  /**
+   * A member's name changed (ours too): what names it apart from the lines (the quotes of its
+   * lines, a reply to one being written, the private lines kept for a reload) draws it again
+   * (`name`, as nameOf says).
+   */
+  renamed(peerId: string, name: string): void;
 }
 
 export function wireNames({
@@ -48,7 +61,14 @@ export function wireNames({
   markedEarlier,
   privateBar,
   author,
+  renamed,
 }: NamesOptions) {
+  /**
+   * The name each member gone had when it left (or, for a reload, as the private lines kept
+   * name it: wiring/chat.ts): the name its lines and their quotes keep. Asked for by peer id
+   * where the page names a member, as those here are (nameOf).
+   */
+  const gone = new Map<string, string>();
   /** Members the server gave one name (twins.ts): told apart by their key codes, and said once. */
   const twins = createTwins();
   /** Our public signing key, once made (for our own key code). */
@@ -111,8 +131,32 @@ export function wireNames({
   function listed(member: MemberView): ListedMember {
     return { ...member, code: codeOf(heldKey(mesh.member(member.id))), twin: twins.tag(member.id) };
   }
-  /** A member's name now; 'Someone' for one the mesh no longer has. */
-  const nameOf = (peerId: string): string => mesh.member(peerId)?.name ?? 'Someone';
+  /** A member's name now: ours, one here, or one gone as it left; null for one this page never had. */
+  function nameNow(peerId: string): string | null {
+    if (peerId === selfId()) return selfName();
+    return mesh.member(peerId)?.name ?? gone.get(peerId) ?? null;
+  }
+  /** A member's name now (nameNow); 'Someone' for one this page never had. */
+  const nameOf = (peerId: string): string => nameNow(peerId) ?? 'Someone';
+  /** A member here is called `name` now: it renamed (the mesh's notices). */
+  function named(peerId: string, name: string): void {
+    gone.delete(peerId);
+    renameInLines(keptLines(), peerId, name, taggedName(peerId, name));
+    renamed(peerId, name);
+  }
+  /** A member left under `name`, or (a reload) is gone and its kept private lines name it so. */
+  function left(peerId: string, name: string): void {
+    gone.delete(peerId);
+    gone.set(peerId, name);
+    // As many as the page keeps lines (each may be a member's gone since), the newest.
+    dropOldest(gone, MAX_LINES);
+  }
+  /** We renamed: our entry says so, and what names us apart from our lines ("You"). */
+  function selfRenamed(): void {
+    showSelf();
+    const self = selfId();
+    if (self !== null) renamed(self, selfName());
+  }
   /** Whether these words name us, as the room's names are now (mentions.ts): with our key code, once made. */
   const namesUs = (text: string): boolean =>
     mentionsYou(
@@ -135,6 +179,10 @@ export function wireNames({
     taggedName,
     listed,
     nameOf,
+    nameNow,
+    named,
+    left,
+    selfRenamed,
     namesUs,
     showSelf,
     /** The confusables table came (confusables.ts): look-alike names are twins too. */

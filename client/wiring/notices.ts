@@ -10,8 +10,8 @@ import { isolate } from '../isolate.ts';
 import type { MeshNotice } from '../mesh.ts';
 import type { SilenceNotices } from '../outage.ts';
 import type { PrivateTarget } from '../private-target.ts';
-import { renameInLines } from '../view/line-marks.ts';
 import { NO_DIRECT_LINK } from '../view/members.ts';
+import type { Names } from './names.ts';
 
 export interface NoticesOptions {
   /** Says a line in the chat, about a member (its id) or none. */
@@ -21,24 +21,24 @@ export interface NoticesOptions {
   privateTarget: Pick<PrivateTarget, 'left' | 'renamed'>;
   /** A member's silence was said: the call's tiles and status say it too, if a call is drawn. */
   silenceSaid(): void;
-  /** Every chat line kept (lines.ts): a member's rename is said in those that name it. */
-  keptLines(): Iterable<Element>;
-  /** A member's name with its tag, where another member has that name (names.ts). */
-  taggedName(peerId: string, name: string): string;
+  /** A member's name wherever the page names it: as it is renamed, or left (names.ts). */
+  names: Pick<Names, 'named' | 'left'>;
   /** A member here, for whether its link proved the key it announced (bound lazily). */
   member(peerId: string): Pick<MemberHandle, 'keyHeld'> | undefined;
 }
 
 /** The mesh's notices (mesh.ts), said in the chat as they should be. */
 export function wireNotices(options: NoticesOptions) {
-  const { say: system, silenceNotices, privateTarget, silenceSaid, keptLines, taggedName } = options;
+  const { say: system, silenceNotices, privateTarget, silenceSaid, names } = options;
   /** A reload's "left" and "joined" come out as one "is back" (departures.ts). */
   const departures = createDepartures(system);
   return (notice: MeshNotice): void => {
-    if (notice.kind === 'left') privateTarget.left(notice.id, notice.name);
-    else if (notice.kind === 'renamed') {
+    if (notice.kind === 'left') {
+      names.left(notice.id, notice.name);
+      privateTarget.left(notice.id, notice.name);
+    } else if (notice.kind === 'renamed') {
       privateTarget.renamed(notice.id);
-      renameInLines(keptLines(), notice.id, notice.name, taggedName(notice.id, notice.name));
+      names.named(notice.id, notice.name);
     }
     const text = noticeText(notice);
     if (!text) return;

@@ -55,7 +55,7 @@ export function wireShowLine(parts: ShowLineParts): (line: ChatLine, senderName:
     if (line.kind !== 'chat') return item;
     const privateWith = line.privateTo ?? line.privateFrom ?? null;
     if (privateWith !== null) privateLines.keep(line, senderName, nameOf(privateWith));
-    if (line.re) item.prepend(replies.quote(line.re, { by: senderName, privateWith }));
+    if (line.re) item.prepend(replies.quote(line.re, { by: senderName, from: line.from, privateWith }));
     // The bar first: shown() may apply reactions that came with the line (history) at once.
     reactionsView.attach(item, line.from, line.id);
     // A private line's reactions are only for its other party (our recipient, or its author).

@@ -96,6 +96,33 @@ test('private lines shown are kept as they read now, and given back after a relo
   );
 });
 
+test('the lines of a conversation name its other party as it was last named: one gone by the reload keeps the name it had when it left', () => {
+  const store = tabStore();
+  const keeper = createPrivateKeeper(store, () => ME);
+  keeper.keep(line('line-mine000000001', ME, { privateTo: BOB }), 'me', 'bob');
+  keeper.keep(line('line-bobs000000001', BOB, { privateFrom: BOB }), 'bob', 'bob');
+  keeper.keep(line('line-carols00000001', CAROL, { privateFrom: CAROL }), 'carol', 'carol');
+  // Bob becomes Robert, and Carol takes "bob".
+  keeper.renamed(BOB, 'robert');
+  keeper.renamed(CAROL, 'bob');
+  keeper.flush();
+  const after = createPrivateKeeper(store, () => ME).restore(true);
+  assert.deepEqual(
+    after.map((kept) => [kept.id, kept.name, kept.withName]),
+    [
+      ['line-mine000000001', 'me', 'robert'],
+      ['line-bobs000000001', 'robert', 'robert'],
+      ['line-carols00000001', 'bob', 'bob'],
+    ],
+  );
+  // A member with no conversation here writes nothing.
+  const quiet = tabStore();
+  const none = createPrivateKeeper(quiet, () => ME);
+  none.renamed(BOB, 'robert');
+  none.flush();
+  assert.equal(quiet.raw(), null);
+});
+
 test('a member named with emoji, writing emoji, has its lines kept: names and lines are counted in characters', () => {
   const store = tabStore();
   const emoji = '😀'.repeat(32); // 32 characters, 64 UTF-16 units

@@ -16,13 +16,16 @@ after(() => dom.restore());
 function setUp() {
   const list = dom.byId('messages');
   const started: ReplyTarget[] = [];
+  /** Members' names now, by peer id, as wiring/names.ts has them (none: as their lines came). */
+  const names = new Map<string, string>();
   const replies = createReplies(list as unknown as HTMLElement, {
     start: (target) => started.push(target),
     reveal: () => false,
+    nameOf: (peerId) => names.get(peerId) ?? null,
   });
-  /** The quote of a reply by `by` (its author's name), private with `privateWith` or public. */
-  const quote = (re: ReplyRef, by = 'mallory', privateWith: string | null = null) =>
-    replies.quote(re, { by, privateWith }) as unknown as FakeElement;
+  /** The quote of a reply by `by` (its author's name; `from`, its peer id), private with `privateWith` or public. */
+  const quote = (re: ReplyRef, by = 'mallory', privateWith: string | null = null, from?: string) =>
+    replies.quote(re, { by, privateWith, ...(from === undefined ? {} : { from }) }) as unknown as FakeElement;
   /** What a quote shows: "name: text". */
   const shows = (element: FakeElement) => element.children.map((part) => part.textContent).join('');
   /**
@@ -45,7 +48,7 @@ function setUp() {
     });
     return item as unknown as FakeElement;
   };
-  return { replies, started, quote, shows, original, relayed };
+  return { replies, started, quote, shows, original, relayed, names };
 }
 
 const claim = (id: string): ReplyRef => ({ from: 'alice-000001', id, name: 'carol', text: 'made up' });
@@ -249,4 +252,29 @@ test('a line marked "(earlier)" after it was shown (its author gone, a namesake 
   assert.deepEqual(started.at(-1)?.earlier, { relayedBy: undefined });
   // One not marked is not: a line of another id is untouched.
   assert.equal(shows(quote({ ...ref, id: 'line-live-000003', text: 'x' }, 'dana')), 'alice: x (as dana quotes it)');
+});
+
+test('a quote names the line’s author as it is now, drawn again as it is renamed, and so does a reply to the line; a quote’s claim names its replier so (Bob became Robert, and Cid took "bob")', () => {
+  const { replies, quote, shows, original, started, names } = setUp();
+  const item = original('line-lunch-000001', 'lunch at noon?');
+  const ref: ReplyRef = { from: 'alice-000001', id: 'line-lunch-000001', name: 'alice', text: 'lunch at noon?' };
+  const drawnBefore = quote(ref, 'carol');
+  names.set('alice-000001', 'alicia');
+  replies.renamed('alice-000001');
+  assert.equal(shows(drawnBefore), 'alicia: lunch at noon?');
+  assert.equal(drawnBefore.attributes.get('aria-label'), 'alicia: lunch at noon?');
+  assert.equal(shows(quote(ref, 'dana')), 'alicia: lunch at noon?', 'a quote drawn after');
+  // A reply to it names her so in the bar, and carries that name, for pages without her line.
+  item.children.find((child) => child.dataset.testid === 'reply')?.dispatch('click');
+  assert.equal(started.at(-1)?.re.name, 'alicia');
+  // A reply claiming a line not held here says whose word it is: its author as named now.
+  const claimed = quote({ ...ref, id: 'never-written-01', text: 'made up' }, 'mallory', null, 'mallory-0001');
+  assert.equal(shows(claimed), 'alice: made up (as mallory quotes it)');
+  names.set('mallory-0001', 'mal');
+  replies.renamed('mallory-0001');
+  assert.equal(shows(claimed), 'alice: made up (as mal quotes it)');
+  // Another member's rename leaves the quotes of her lines as they are.
+  names.set('alice-000001', 'ally');
+  replies.renamed('carol-000001');
+  assert.equal(shows(drawnBefore), 'alicia: lunch at noon?');
 });

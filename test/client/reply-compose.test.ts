@@ -82,3 +82,14 @@ test('what a line, file or voice message sent somewhere answers: the reply, but 
   assert.equal(answering(bobsPrivate, null), undefined, 'never its excerpt to the room');
   assert.equal(answering(bobsPrivate, 'carol-000001'), undefined, 'nor to another member');
 });
+
+test('the author of the line answered is renamed: the bar names it as it is now, and the reply carries that name', () => {
+  const { reply, bar } = composer();
+  reply.start(bobsLine);
+  reply.renamed('cid-000000001', 'Bob');
+  assert.match(words(bar), /Replying to Bob: lunch at noon\?/, "another member's rename changes nothing");
+  reply.renamed('bob-000000001', 'Robert');
+  assert.match(words(bar), /Replying to Robert: lunch at noon\?/);
+  assert.equal(reply.current()?.re.name, 'Robert');
+  assert.equal(reply.current()?.re.text, 'lunch at noon?');
+});

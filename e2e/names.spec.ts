@@ -1,0 +1,111 @@
+// Names as a member has them now, wherever the page names it: a member here is named by its
+// name now (its lines, the quotes of them, a reply to them being written, our private lines to
+// it, and the same after a reload of ours); a member gone keeps the name it had when it left.
+// The renames swap names (Bob becomes Robert, then Carol takes "bob"), so a name left behind
+// anywhere puts a line in the wrong member's mouth.
+
+import { readFile } from 'node:fs/promises';
+import type { Locator, Page } from '@playwright/test';
+import { expect, sharedTest as test } from './support/fixtures.ts';
+import { chatLine, sendPrivate } from './support/history.ts';
+import { openRoom, selfId, sendMessage, type User, waitForMesh, waitForMessage } from './support/users.ts';
+
+// Three browsers on two shared cores, some of them loaded again.
+test.setTimeout(240_000);
+const meshTimeoutMs = 120_000;
+
+/** Three members, linked. */
+async function threeMembers(browsers: Parameters<typeof openRoom>[0], url: string): Promise<[User, User, User]> {
+  const [alice, bob, carol] = await openRoom(browsers, url, ['alice', 'bob', 'carol']);
+  if (!alice || !bob || !carol) throw new Error('openRoom returned too few users');
+  await waitForMesh([alice, bob, carol], meshTimeoutMs);
+  return [alice, bob, carol];
+}
+
+/** `user` renames to `name`, and `seenBy` lists it under that name. */
+async function rename(user: User, name: string, seenBy: readonly User[]): Promise<void> {
+  const input = user.page.getByTestId('name-input');
+  await input.fill(name);
+  await input.press('Enter');
+  await expect(user.page.getByTestId('self')).toContainText(name);
+  for (const other of seenBy) {
+    await expect(other.page.locator(`[data-testid=peer][data-peer-id="${user.id}"]`)).toContainText(name);
+  }
+}
+
+/** A line's sender as drawn, without its marks (a twin's tag, "(earlier)"). */
+const sender = (line: Locator): Locator => line.locator('.line-sender');
+/** The quote in the reply by `from` whose text is `text`. */
+const quoteIn = (page: Page, from: string, text: string): Locator =>
+  chatLine(page, from, text).getByTestId('reply-quote');
+
+test('a private line back after a reload names its author as it is now; one gone since, as it left', async ({
+  server,
+  browsers,
+}) => {
+  const [alice, bob, carol] = await threeMembers(browsers, server.url);
+  expect(await sendPrivate(bob.page, alice.id, 'meet me at 5, just you')).toMatch(/\S/);
+  await waitForMessage(alice.page, { from: bob.id, text: 'meet me at 5, just you' });
+  const secret = chatLine(alice.page, bob.id, 'meet me at 5, just you');
+
+  // Alice's tab goes (a closed laptop); meanwhile Bob becomes Robert, and Carol takes "bob".
+  // Back under her id, Alice has the line from Robert, not from the "bob" it came under.
+  const link = alice.page.url();
+  await alice.page.goto('about:blank');
+  await expect(bob.page.locator(`[data-testid=peer][data-peer-id="${alice.id}"]`)).toHaveCount(0);
+  await rename(bob, 'robert', [carol]);
+  await rename(carol, 'bob', [bob]);
+  await alice.page.goto(link);
+  expect(await selfId(alice.page)).toBe(alice.id);
+  await expect(secret).toHaveAttribute('data-private-from', bob.id);
+  await expect(sender(secret), 'not "bob": the name it came under, Carol’s now').toHaveText('robert');
+
+  // Robert leaves: the line keeps the name he had when he left, after a reload too (it came
+  // back as "bob", and was marked as the earlier Bob's, whose name Carol has).
+  await bob.page.goto('about:blank');
+  await expect(alice.page.locator(`[data-testid=peer][data-peer-id="${bob.id}"]`)).toHaveCount(0);
+  await alice.page.reload();
+  expect(await selfId(alice.page)).toBe(alice.id);
+  await expect(secret).toHaveAttribute('data-private-from', bob.id);
+  await expect(sender(secret)).toHaveText('robert');
+  await expect(secret).not.toHaveAttribute('data-earlier', 'true');
+});
+
+test('a reply’s quote, a reply being written and the saved chat name the quoted member as it is now', async ({
+  server,
+  browsers,
+}) => {
+  const [alice, bob, carol] = await threeMembers(browsers, server.url);
+  await sendMessage(bob.page, 'lunch at noon?');
+  await waitForMessage(carol.page, { from: bob.id, text: 'lunch at noon?' });
+  await chatLine(carol.page, bob.id, 'lunch at noon?').getByTestId('reply').click();
+  await sendMessage(carol.page, 'yes, noon works');
+  await waitForMessage(alice.page, { from: carol.id, text: 'yes, noon works' });
+  await expect(quoteIn(alice.page, carol.id, 'yes, noon works')).toHaveText('bob: lunch at noon?');
+
+  // Bob becomes Robert, and Carol takes "bob": the quote named Carol as quoting herself.
+  await rename(bob, 'robert', [alice, carol]);
+  await rename(carol, 'bob', [alice, bob]);
+  for (const page of [alice.page, bob.page, carol.page]) {
+    await expect(quoteIn(page, carol.id, 'yes, noon works')).toHaveText('robert: lunch at noon?');
+  }
+
+  // Alice replies to Robert's line: the bar names him, and follows his next rename.
+  await chatLine(alice.page, bob.id, 'lunch at noon?').getByTestId('reply').click();
+  const bar = alice.page.getByTestId('reply-bar');
+  await expect(bar).toContainText('Replying to robert: lunch at noon?');
+  await rename(bob, 'rob', [alice, carol]);
+  await expect(bar).toContainText('Replying to rob: lunch at noon?');
+  await sendMessage(alice.page, 'alice answering');
+  for (const page of [alice.page, bob.page, carol.page]) {
+    await waitForMessage(page, { from: alice.id, text: 'alice answering' });
+    await expect(quoteIn(page, alice.id, 'alice answering')).toHaveText('rob: lunch at noon?');
+    await expect(quoteIn(page, carol.id, 'yes, noon works')).toHaveText('rob: lunch at noon?');
+  }
+
+  // Save the chat writes the quotes as they are shown.
+  const [saved] = await Promise.all([alice.page.waitForEvent('download'), alice.page.getByTestId('save-chat').click()]);
+  const text = await readFile(await saved.path(), 'utf8');
+  expect(text).toMatch(/\] bob, in reply to “rob: lunch at noon\?”: yes, noon works$/m);
+  expect(text).toMatch(/\] alice \(you\), in reply to “rob: lunch at noon\?”: alice answering$/m);
+});
