@@ -18,7 +18,17 @@ export interface Recipient {
    * the drop hint looks again as files are held over the chat (refresh).
    */
   shut?: boolean;
+  /**
+   * Away, under a name someone here has now: said "(earlier)", as the lines of a member gone
+   * are (view/earlier-lines.ts), or the bar's "Private to Dee (not here…)" reads as the Dee here.
+   * The page's wiring marks it (wiring/private-target.ts), which knows the names here.
+   */
+  earlier?: boolean;
 }
+
+/** A recipient's name as a sentence or a title says it: "Dee (earlier)" for one marked so. */
+export const recipientName = (recipient: Recipient): string =>
+  recipient.earlier === true ? `${recipient.name} (earlier)` : recipient.name;
 
 export interface PrivateTargetOptions {
   member(peerId: string): MemberHandle | undefined;

@@ -1,8 +1,9 @@
 // Names as a member has them now, wherever the page names it: a member here is named by its
 // name now (its lines, the quotes of them, a reply to them being written, our private lines to
-// it, and the same after a reload of ours); a member gone keeps the name it had when it left.
-// The renames swap names (Bob becomes Robert, then Carol takes "bob"), so a name left behind
-// anywhere puts a line in the wrong member's mouth.
+// it, and the same after a reload of ours); a member gone keeps the name it had when it left,
+// marked "(earlier)" once someone here has that name; back under its id, it is named as it is
+// again, unmarked. The renames swap names (Bob becomes Robert, then Carol takes "bob"), so a
+// name left behind anywhere puts a line in the wrong member's mouth.
 
 import { readFile } from 'node:fs/promises';
 import type { Locator, Page } from '@playwright/test';
@@ -108,4 +109,58 @@ test('a reply’s quote, a reply being written and the saved chat name the quote
   const text = await readFile(await saved.path(), 'utf8');
   expect(text).toMatch(/\] bob, in reply to “rob: lunch at noon\?”: yes, noon works$/m);
   expect(text).toMatch(/\] alice \(you\), in reply to “rob: lunch at noon\?”: alice answering$/m);
+});
+
+test('a member gone, once its name is someone else’s, is marked "(earlier)" wherever it is named; back under its id, it is named as it is now, unmarked', async ({
+  server,
+  browsers,
+}) => {
+  const [alice, bob, carol] = await threeMembers(browsers, server.url);
+  await sendMessage(carol.page, 'carol was here');
+  await waitForMessage(alice.page, { from: carol.id, text: 'carol was here' });
+  const carolsLine = chatLine(alice.page, carol.id, 'carol was here');
+  await carolsLine.getByTestId('reply').click();
+  await sendMessage(alice.page, 'noted');
+  const quote = quoteIn(alice.page, alice.id, 'noted');
+  await expect(quote).toHaveText('carol: carol was here');
+  // Alice writes to Carol privately, and is still writing to her when she goes.
+  await alice.page.locator(`[data-testid=peer][data-peer-id="${carol.id}"]`).click();
+  await sendMessage(alice.page, 'just for carol');
+  await waitForMessage(carol.page, { from: alice.id, text: 'just for carol' });
+  const toCarol = chatLine(alice.page, alice.id, 'just for carol').locator('.line-mark-to');
+  await expect(toCarol).toHaveText('private · to carol');
+
+  const carolLink = carol.page.url();
+  await carol.page.goto('about:blank');
+  const privateBar = alice.page.getByTestId('private-recipient');
+  await expect(privateBar).toHaveAttribute('data-away', 'true');
+  await expect(privateBar).toContainText('Private to carol (not here');
+
+  // Bob takes her name: every place Alice's page names the Carol who left says it is her.
+  await rename(bob, 'carol', [alice]);
+  await expect(carolsLine).toHaveAttribute('data-earlier', 'true');
+  await expect(quote).toHaveText('carol (earlier): carol was here');
+  await expect(toCarol).toHaveText('private · to carol (earlier)');
+  await expect(toCarol.locator('.name-earlier')).toHaveText('(earlier)');
+  await expect(privateBar).toContainText('Private to carol (earlier) (not here');
+  await expect(privateBar.locator('.name-earlier')).toHaveText('(earlier)');
+  await expect(alice.page.getByTestId('message-input')).toHaveAttribute(
+    'placeholder',
+    'Private message to carol (earlier) (not here)…',
+  );
+
+  // Carol is back, under her id and (hers taken) another name: her line, its quote, the
+  // private line to her and the bar name her as she is now, with no "(earlier)".
+  await carol.page.goto(carolLink);
+  expect(await selfId(carol.page)).toBe(carol.id);
+  const entry = alice.page.locator(`[data-testid=peer][data-peer-id="${carol.id}"]`);
+  await expect(entry).toContainText('carol 2');
+  await expect(sender(carolsLine)).toHaveText('carol 2');
+  await expect(carolsLine).not.toHaveAttribute('data-earlier', 'true');
+  await expect(carolsLine.locator('.name-earlier')).toHaveCount(0);
+  await expect(quote).toHaveText('carol 2: carol was here');
+  await expect(toCarol).toHaveText('private · to carol 2');
+  await expect(privateBar).toHaveAttribute('data-away', 'false');
+  await expect(privateBar).toContainText('Private to carol 2');
+  await expect(privateBar.locator('.name-earlier')).toHaveCount(0);
 });

@@ -3,9 +3,12 @@
 // member's. The mark is decided as a line comes (features/history-show.ts), but a line shown
 // before the name came (one its author wrote live, before a crash and a new tab; one relayed
 // before the newcomer joined), or before its author left while a namesake was here, is marked
-// here, when the members here or their names change. A line marked stays marked, and so do
-// its quotes (replies.ts), which would otherwise still give it to the member here. So are the
-// recipients listed on the line of a file we sent (file-recipients.ts), each by its peer id.
+// here, when the members here or their names change. So are the recipients listed on the line
+// of a file we sent (file-recipients.ts), each by its peer id, and the recipient named by our
+// private lines ("private · to Dee (earlier)"): they read as written to the new Dee. A line
+// marked stays marked, and so do its quotes (replies.ts), which would otherwise still give it
+// to the member here, until its member is here again under its id (wiring/names.ts:
+// line-marks.ts renameInLines, replies.ts renamed take the marks off).
 //
 // Not a line whose author is the member here under its name: one that proved it holds a key
 // the author signed with (a tab that kept its key but lost its id, back under a new one). Only
@@ -19,7 +22,7 @@
 
 import type { NameKeys } from '../../protocol/name-skeleton.ts';
 import { markEarlierRecipients } from './file-recipients.ts';
-import { earlierTag } from './line-marks.ts';
+import { earlierTag, markPrivateToEarlier, privateToName } from './line-marks.ts';
 
 /**
  * How long a member here that carries a gone author's key (announced it, or its link's hello
@@ -33,7 +36,8 @@ export const KEY_PROOF_WAIT_MS = 15_000;
  * Marks the kept lines of members not `here` whose sender name is one here (`nameHere`), and
  * tells `marked` of each; not those whose author `waits` says may be here under that name. On
  * the lines of files we sent, the recipients so (markEarlierRecipients: each entry is its own
- * member, another tab's, so none waits for a proof).
+ * member, another tab's, so none waits for a proof), and on our private lines their recipient
+ * (the line went to that member, not to another tab of the same key: none waits either).
  */
 export function markEarlierLines(
   lines: Iterable<Element>,
@@ -45,7 +49,11 @@ export function markEarlierLines(
   for (const item of lines) {
     if (!(item instanceof HTMLElement)) continue;
     if (item.dataset.kind === 'file' && item.classList.contains('own')) markEarlierRecipients(item, here, nameHere);
-    if (item.dataset.kind !== 'chat' || item.dataset.earlier === 'true') continue;
+    if (item.dataset.kind !== 'chat') continue;
+    const to = item.dataset.privateTo;
+    const toName = to === undefined || here(to) ? null : privateToName(item);
+    if (toName !== null && nameHere(toName)) markPrivateToEarlier(item);
+    if (item.dataset.earlier === 'true') continue;
     const from = item.dataset.from;
     const sender = item.querySelector('.line-sender');
     if (from === undefined || here(from) || item.classList.contains('own') || !sender?.textContent) continue;

@@ -55,13 +55,33 @@ export function markLine(
   item.append(mark);
 }
 
-const privateTo = (name: string): string => `private · to ${name}`;
+const PRIVATE_TO = 'private · to ';
+const privateTo = (name: string): string => `${PRIVATE_TO}${name}`;
 
 /**
- * A member here is now called `name` (`tagged`: with its tag, where another member shares it):
- * its lines say so, and so do our private lines to it, as a reaction's or a receipt's details
- * do. They kept the name it had when they came: after Bob became Robert and Cid took "Bob",
- * Ann's line to Robert said "private · to Bob", the name of the member Bob now.
+ * The name a private line of ours names its recipient by, as drawn (with its tag, if it had
+ * one then), unless marked "(earlier)" already (earlier-lines.ts reads it); else null.
+ */
+export function privateToName(item: Element): string | null {
+  const mark = item.querySelector('.line-mark-to');
+  if (!mark || mark.querySelector('.name-earlier')) return null;
+  const text = mark.textContent ?? '';
+  return text.startsWith(PRIVATE_TO) ? text.slice(PRIVATE_TO.length) : null;
+}
+
+/** The "(earlier)" after the name of the recipient of a private line of ours (earlier-lines.ts). */
+export function markPrivateToEarlier(item: Element): void {
+  item.querySelector('.line-mark-to')?.append(' ', earlierMemberTag());
+}
+
+/**
+ * A member here is now called `name` (`tagged`: with its tag, where another member shares it),
+ * renamed, or back under its id: its lines say so, and so do our private lines to it, as a
+ * reaction's or a receipt's details do. They kept the name it had when they came: after Bob
+ * became Robert and Cid took "Bob", Ann's line to Robert said "private · to Bob", the name of
+ * the member Bob now. Here, it is no earlier member of its name: a mark "(earlier)" they got
+ * while it was gone (earlier-lines.ts) goes; Cid, back under his id as "Cid 2" after Dee had
+ * taken "Cid", read "Cid (earlier)", "a member who has since left".
  */
 export function renameInLines(lines: Iterable<Element>, peerId: string, name: string, tagged: string): void {
   for (const item of lines) {
@@ -69,11 +89,26 @@ export function renameInLines(lines: Iterable<Element>, peerId: string, name: st
     if (item.dataset.from === peerId) {
       const sender = item.querySelector('.line-sender');
       if (sender) sender.textContent = name;
+      unmarkEarlier(item);
     }
     if (item.dataset.privateTo !== peerId) continue;
     const mark = item.querySelector('.line-mark-to');
-    if (mark) mark.textContent = privateTo(tagged);
+    if (!mark) continue;
+    mark.querySelector('.name-earlier')?.remove();
+    mark.textContent = privateTo(tagged);
   }
+}
+
+/** Takes a line's "(earlier)" off (its author is here): the tag after its sender, and what says it. */
+function unmarkEarlier(item: HTMLElement): void {
+  if (item.dataset.earlier !== 'true') return;
+  delete item.dataset.earlier;
+  // The line's own tag, a child of the line (a quote in it has its own: replies.ts).
+  const tag = [...item.children].find((child) => child.classList.contains('name-earlier'));
+  // With the space put before it (sender.after(' ', tag)): a text node (3, Node.TEXT_NODE).
+  const space = tag?.previousSibling;
+  if (space?.nodeType === 3 && space.textContent === ' ') space.remove();
+  tag?.remove();
 }
 
 /**
@@ -101,6 +136,16 @@ export function earlierTag(relayedBy?: string): HTMLElement {
     relayedBy === undefined
       ? 'Written under this name by a member who has since left: not the member of this name here now'
       : `Written under this name by a member who has since left, as ${relayedBy} relays it: not the member of this name here now`;
+  return tag;
+}
+
+/**
+ * The same "(earlier)" after the name of a member gone, not a line's author: the recipient of
+ * our private lines to it, the one the private bar writes to (view/private.ts).
+ */
+export function earlierMemberTag(): HTMLElement {
+  const tag = el('span', { className: 'name-earlier', text: '(earlier)' });
+  tag.title = 'A member of this name who has since left: not the member of this name here now';
   return tag;
 }
 

@@ -1,17 +1,19 @@
 // Choosing the one member a private line goes to: click (or press the ✉ button of) a member's
 // entry; the composer then says "Private to <name>" with a button back to everyone, and
-// "… (not here)" while that member is away (private-target.ts keeps the choice: nothing goes).
+// "… (not here)" while that member is away (private-target.ts keeps the choice: nothing goes),
+// marked "(earlier)" once someone here has its name.
 // Each conversation keeps its own draft in the message box. A screen reader hears whom the box
 // writes to on the box itself (its description: box-description.ts), and is told as the
 // conversation changes ("Writing privately to Bob", "Writing to everyone"); the bar was a
 // status region that read its button's label with it, again at every redraw, and said
 // nothing on the way back to everyone.
 import { isolate } from '../isolate.ts';
-import type { Recipient } from '../private-target.ts';
+import { type Recipient, recipientName } from '../private-target.ts';
 import { pageAnnouncer } from './announcer.ts';
 import { boxDescription } from './box-description.ts';
 import { el } from './dom.ts';
 import type { WaitingDraft } from './edit-compose.ts';
+import { earlierMemberTag } from './line-marks.ts';
 import { showSendWhere } from './send-where.ts';
 import { sentenceNodes } from './text.ts';
 
@@ -116,19 +118,23 @@ export function createPrivateView(handlers: PrivateViewHandlers): PrivateView {
       // The name isolated (a <bdi>), as everywhere a sentence holds one: a right-to-left name
       // and what follows it did not reorder the bar around it. "Private to <name>" keeps one
       // row, a long name cut short (styles.css), whole in its title and to a screen reader; the
-      // words on an absent member go under it, whole.
+      // words on an absent member go under it, whole: "(earlier)" first among them for one
+      // whose name someone here has now, marked as a line's author is (line-marks.ts), never
+      // cut short with a long name.
       const who = el('span', { className: 'recipient-to' });
       who.append(...sentenceNodes(recipient ? `Private to ${isolate(recipient.name)}` : ''));
-      who.title = recipient ? `Private to ${recipient.name}` : '';
-      const away = recipient?.away
-        ? [el('span', { className: 'recipient-away', text: ' (not here: nothing is sent until they are back)' })]
-        : [];
-      label.replaceChildren(who, ...away);
+      who.title = recipient ? `Private to ${recipientName(recipient)}` : '';
+      const away = el('span', { className: 'recipient-away' });
+      away.append(
+        ...(recipient?.earlier === true ? [' ', earlierMemberTag()] : []),
+        ' (not here: nothing is sent until they are back)',
+      );
+      label.replaceChildren(who, ...(recipient?.away ? [away] : []));
       if (input) boxDescription(input).set('to', recipient ? label.id : null);
       // Its member going or coming back is said in the chat (private-target.ts); a new
       // conversation is said here.
       if (to !== from) {
-        pageAnnouncer().say(recipient ? `Writing privately to ${recipient.name}` : 'Writing to everyone');
+        pageAnnouncer().say(recipient ? `Writing privately to ${recipientName(recipient)}` : 'Writing to everyone');
       }
       // Files picked or dropped, and voice messages, now go to that member alone too: said
       // where they are made (a user sent two files privately by mistake, the bar above the box
@@ -136,7 +142,9 @@ export function createPrivateView(handlers: PrivateViewHandlers): PrivateView {
       showSendWhere(recipient);
       input?.setAttribute(
         'placeholder',
-        recipient ? `Private message to ${recipient.name}${recipient.away ? ' (not here)' : ''}…` : 'Write a message…',
+        recipient
+          ? `Private message to ${recipientName(recipient)}${recipient.away ? ' (not here)' : ''}…`
+          : 'Write a message…',
       );
     },
   };

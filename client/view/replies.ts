@@ -79,8 +79,9 @@ export interface Replies {
    */
   earlier(from: string, id: string): void;
   /**
-   * A member is named anew (wiring/names.ts): the quotes of its lines, and of its replies, say
-   * its name as it is now.
+   * A member is named anew, or is here again under its id (wiring/names.ts): the quotes of its
+   * lines, and of its replies, say its name as it is now; none of its lines is an earlier
+   * member's of its name any more (earlier-lines.ts).
    */
   renamed(peerId: string): void;
 }
@@ -268,6 +269,11 @@ export function createReplies(
       redraw(key, held, false);
     },
     renamed(peerId) {
+      for (const lines of [originals, relayed]) {
+        for (const [key, line] of lines) {
+          if (line.earlier === true && key.startsWith(lineKey(peerId, ''))) lines.set(key, { ...line, earlier: false });
+        }
+      }
       for (const quotes of drawn.values()) {
         for (const { ref, re, reply } of quotes) {
           const quote = ref.deref();

@@ -46,8 +46,8 @@ export interface ReplyCompose {
   /** The author of this line edited it (`text`) or deleted it (null). */
   revised(from: string, id: string, text: string | null): void;
   /**
-   * The author of the line answered is called `name` now (named anew: wiring/names.ts): the bar
-   * names it so, and the reply carries that name.
+   * The author of the line answered is called `name` now, here (named anew, or back under its
+   * id: wiring/names.ts): the bar names it so, unmarked, and the reply carries that name.
    */
   renamed(peerId: string, name: string): void;
 }
@@ -106,7 +106,9 @@ export function createReplyCompose(
     },
     renamed(peerId, name) {
       if (target === null || target.re.from !== peerId) return;
-      show({ ...target, re: { ...target.re, name } });
+      // Here, it is no earlier member of its name (earlier-lines.ts).
+      const { earlier: _gone, ...here } = target;
+      show({ ...here, re: { ...target.re, name } });
     },
   };
 }

@@ -5,21 +5,25 @@
 // for Carol went to Bob, clicked meanwhile, the bar never saying where. Shown as the private
 // bar is (view/private.ts calls this), so all of them change together.
 import { isolate } from '../isolate.ts';
-import type { Recipient } from '../private-target.ts';
+import { type Recipient, recipientName } from '../private-target.ts';
 import { byTestId } from './dom.ts';
 import { sentenceNodes } from './text.ts';
 
 /** The Files button's title while writing to everyone (index.html). */
 export const FILES_TITLE = 'Send files (or drop them on the chat)';
 
+/** A recipient's name in a sentence: isolated, with its "(earlier)" if marked so (view/private.ts). */
+const inSentence = (recipient: Recipient): string =>
+  `${isolate(recipient.name)}${recipient.earlier === true ? ' (earlier)' : ''}`;
+
 /** Fills the three with where things go now: `recipient` (its name as the page shows it), or everyone. */
 export function showSendWhere(recipient: Recipient | null): void {
   const fileButton = document.querySelector<HTMLElement>('.file-button');
-  const name = recipient && isolate(recipient.name);
+  const name = recipient && inSentence(recipient);
   // (A title is plain text: no isolate marks there, as before.)
   fileButton?.setAttribute(
     'title',
-    recipient ? `Send files to ${recipient.name} alone (or drop them on the chat)` : FILES_TITLE,
+    recipient ? `Send files to ${recipientName(recipient)} alone (or drop them on the chat)` : FILES_TITLE,
   );
   // Away, a drop sends nothing (wiring/files.ts): the hint says so before the user lets go.
   byTestId('drop-hint').replaceChildren(
@@ -40,7 +44,7 @@ export function showSendWhere(recipient: Recipient | null): void {
     // (a held clip's label said "(not here)" after they came back), so it is not said; Send
     // looks, and the chat says why if it cannot go.
     if (voicePinned?.away) {
-      voicePinned = { ...voicePinned, away: false };
+      voicePinned = { ...voicePinned, away: false, earlier: false };
       showVoiceTo(voicePinned);
     }
     return;
@@ -51,7 +55,7 @@ export function showSendWhere(recipient: Recipient | null): void {
 }
 
 function showVoiceTo(recipient: Recipient | null): void {
-  const name = recipient && isolate(recipient.name);
+  const name = recipient && inSentence(recipient);
   byTestId('voice-to').replaceChildren(
     ...sentenceNodes(recipient === null ? 'to everyone' : `to ${name}${recipient.away ? ' (not here)' : ''}`),
   );

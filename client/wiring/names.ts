@@ -2,11 +2,12 @@
 // left), drawn again wherever the page names it when it changes (its lines, our private lines to
 // it, the quotes of its lines, a reply to one being written); members the server gave one name
 // told apart by their key codes (twins.ts), said once in the chat, and tagged wherever a name
-// is drawn (the member list, our own entry, the lines, the private bar, what @ offers); and
-// whether words name us.
+// is drawn (the member list, our own entry, the lines, the private bar, what @ offers); a member
+// gone marked "(earlier)" once its name is someone's here; and whether words name us.
 // Separate from main.ts because it owns the state of that (the names of members gone, the
 // twins, our own key once made, which tags were last drawn) and everything else only asks it
 // for a name, a tag or a redraw.
+import { keysMeet } from '../../protocol/name-skeleton.ts';
 import { dropOldest } from '../bounded.ts';
 import { type Author, authorUnder } from '../features/authors.ts';
 import { keyCode } from '../fingerprint.ts';
@@ -39,12 +40,12 @@ export interface NamesOptions {
   keptLines(): Iterable<Element>;
   /** A kept line was marked "(earlier)" (earlier-lines.ts): its quotes are to be marked too. */
   markedEarlier(from: string, id: string): void;
-  /** The member chosen for private messages, whose bar says its name with its tag. */
+  /** The member chosen for private messages, whose bar says its name with its tag, or "(earlier)". */
   privateBar: { current(): string | null; renamed(peerId: string): void };
   /**
-   * A member's name changed (ours too): what names it apart from the lines (the quotes of its
-   * lines, a reply to one being written, the private lines kept for a reload) draws it again
-   * (`name`, as nameOf says).
+   * A member's name changed, or it is here again under its id (ourselves too): what names it
+   * apart from the lines (the quotes of its lines, a reply to one being written, the private
+   * lines kept for a reload) draws it again (`name`, as nameOf says).
    */
   renamed(peerId: string, name: string): void;
 }
@@ -84,6 +85,8 @@ export function wireNames({
   const codeOf = (key: string | null): string | null => (key === null ? null : keyCode(key));
   /** The twins' tags as last drawn in the lines, our entry and the private bar (twins.version). */
   let twinsDrawn = 0;
+  /** The names here as last compared (their keys, twins.keysOf, in order): the private bar marks a name taken since. */
+  let namesCompared = '';
   /** The kept lines of members gone, marked "(earlier)" once their name is here (earlier-lines.ts). */
   const earlierLines = createEarlierLines(keptLines, twins.keysOf, markedEarlier, {
     under(from, name) {
@@ -112,12 +115,22 @@ export function wireNames({
       people.map((person) => person.name),
     );
     for (const meeting of twins.update(people, self)) say(meetingText(meeting));
-    if (twins.version === twinsDrawn) return;
-    twinsDrawn = twins.version;
-    showSelf();
-    // Lines off the page too: scrolled back to, they must show the tag the page shows.
-    tagLines(keptLines(), othersTag);
-    // The private bar says the chosen member's name again, with its tag.
+    const names = people
+      .flatMap((person) => twins.keysOf(person.name))
+      .sort()
+      .join('\n');
+    const namesChanged = names !== namesCompared;
+    namesCompared = names;
+    const twinsChanged = twins.version !== twinsDrawn;
+    if (twinsChanged) {
+      twinsDrawn = twins.version;
+      showSelf();
+      // Lines off the page too: scrolled back to, they must show the tag the page shows.
+      tagLines(keptLines(), othersTag);
+    }
+    if (!twinsChanged && !namesChanged) return;
+    // The private bar says the chosen member's name again, with its tag, or "(earlier)" for
+    // one gone whose name is someone's here now (earlierName).
     const chosen = privateBar.current();
     if (chosen !== null) privateBar.renamed(chosen);
   }
@@ -138,7 +151,18 @@ export function wireNames({
   }
   /** A member's name now (nameNow); 'Someone' for one this page never had. */
   const nameOf = (peerId: string): string => nameNow(peerId) ?? 'Someone';
-  /** A member here is called `name` now: it renamed (the mesh's notices). */
+  /**
+   * Whether `name`, of the member `peerId`, is to be marked "(earlier)": it is gone, and we or a
+   * member here have that name now (the private bar: view/private.ts).
+   */
+  function earlierName(peerId: string, name: string): boolean {
+    if (peerId === selfId() || mesh.member(peerId) !== undefined) return false;
+    const keys = twins.keysOf(name);
+    return [selfName(), ...mesh.members().map((member) => member.name)].some((here) =>
+      keysMeet(twins.keysOf(here), keys),
+    );
+  }
+  /** A member here is called `name` now: it joined, is back under its id, or renamed (the mesh's notices). */
   function named(peerId: string, name: string): void {
     gone.delete(peerId);
     renameInLines(keptLines(), peerId, name, taggedName(peerId, name));
@@ -180,6 +204,7 @@ export function wireNames({
     listed,
     nameOf,
     nameNow,
+    earlierName,
     named,
     left,
     selfRenamed,

@@ -21,7 +21,7 @@ export interface NoticesOptions {
   privateTarget: Pick<PrivateTarget, 'left' | 'renamed'>;
   /** A member's silence was said: the call's tiles and status say it too, if a call is drawn. */
   silenceSaid(): void;
-  /** A member's name wherever the page names it: as it is renamed, or left (names.ts). */
+  /** A member's name wherever the page names it: as it joined, is back, renamed, or left (names.ts). */
   names: Pick<Names, 'named' | 'left'>;
   /** A member here, for whether its link proved the key it announced (bound lazily). */
   member(peerId: string): Pick<MemberHandle, 'keyHeld'> | undefined;
@@ -38,6 +38,10 @@ export function wireNotices(options: NoticesOptions) {
       privateTarget.left(notice.id, notice.name);
     } else if (notice.kind === 'renamed') {
       privateTarget.renamed(notice.id);
+      names.named(notice.id, notice.name);
+    } else if (notice.kind === 'joined') {
+      // Back under its id perhaps, under another name (its own taken meanwhile): its lines are
+      // its own again, under the name it has now.
       names.named(notice.id, notice.name);
     }
     const text = noticeText(notice);

@@ -16,7 +16,7 @@ import type { Names } from './names.ts';
 
 export interface PrivateTargetWiringOptions {
   members: Pick<MembersView, 'setSelected'>;
-  names: Pick<Names, 'taggedName'>;
+  names: Pick<Names, 'taggedName' | 'earlierName'>;
   page: Pick<PageView, 'replyTarget' | 'cancelReply' | 'editTarget' | 'cancelEdit' | 'draftUnderEdit'>;
   /** Says a line in the chat (the member written to is no longer here). */
   say(text: string): void;
@@ -55,6 +55,7 @@ export function wirePrivateTarget({
         target && {
           ...target,
           name: target.name ? names.taggedName(target.id, target.name) : 'the member you wrote to',
+          earlier: target.away && target.name !== '' && names.earlierName(target.id, target.name),
         },
       );
       // A reply to a private line is for its other party alone.

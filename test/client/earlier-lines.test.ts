@@ -9,6 +9,7 @@ import type { RecipientLabel } from '../../client/files/sent-line.ts';
 import { createEarlierLines, KEY_PROOF_WAIT_MS, markEarlierLines } from '../../client/view/earlier-lines.ts';
 import { createRecipientList } from '../../client/view/file-recipients.ts';
 import { lineParts } from '../../client/view/line-about.ts';
+import { markLine, renameInLines } from '../../client/view/line-marks.ts';
 import { FakeElement, installFakeDom } from './fake-dom.ts';
 
 let lineCount = 0;
@@ -206,6 +207,55 @@ test('a proof that comes within the wait leaves the line unmarked for good', () 
     earlier.update(ids, ['You', 'Gus']);
     earlier.update(ids, ['You', 'Gus']);
     assert.equal(gus.dataset['earlier'], undefined);
+  } finally {
+    dom.restore();
+  }
+});
+
+test('our private line to a member gone, under a name here now, names it "(earlier)"; not while it is here, nor under a name nobody has, nor twice; back under its id, it is named as it is now, unmarked', () => {
+  const dom = installFakeDom([]);
+  try {
+    /** Our private line to `to`, named `name` as it was drawn. */
+    const toward = (to: string, name: string) => {
+      const item = line('me-00000001', 'You', 'chat', true);
+      markLine(
+        item as unknown as HTMLElement,
+        { kind: 'chat', id: 'l', from: 'me', ts: 1, text: 'hi', own: true, privateTo: to },
+        () => name,
+      );
+      return item;
+    };
+    const mark = (item: FakeElement) => item.querySelector('.line-mark-to');
+    const tags = (item: FakeElement) =>
+      mark(item)?.children.filter((child) => child.className === 'name-earlier').length;
+    const toDee = toward('dee-old-0001', 'Dee');
+    const toEve = toward('eve-old-0001', 'Eve');
+    const toFay = toward('fay-here-001', 'Fay');
+    const lines = [toDee, toEve, toFay] as unknown as Element[];
+    const here = (id: string) => id === 'fay-here-001' || id === 'dee-new-0001';
+    const nameHere = (name: string) => ['dee', 'fay'].includes(name.toLowerCase());
+    const told: string[] = [];
+    markEarlierLines(lines, here, nameHere, (from, id) => told.push(`${from}/${id}`));
+    assert.deepEqual([tags(toDee), tags(toEve), tags(toFay)], [1, 0, 0]);
+    assert.equal(toDee.dataset['earlier'], undefined, 'our line is ours: only its recipient is marked');
+    assert.deepEqual(told, [], 'no quote to mark');
+    markEarlierLines(lines, here, nameHere);
+    assert.equal(tags(toDee), 1, 'marked once');
+    // It went to that member: another here with its key (its tab back under a new id) does
+    // not keep the mark off, as it does an author's line (the private bar marks it alike).
+    const toGus = toward('gus-old-0001', 'Gus');
+    markEarlierLines(
+      [toGus] as unknown as Element[],
+      here,
+      () => true,
+      undefined,
+      (from) => from === 'gus-old-0001',
+    );
+    assert.equal(tags(toGus), 1);
+    // Dee is back under her id as "Dee 2": the line names her so, unmarked.
+    renameInLines(lines, 'dee-old-0001', 'Dee 2', 'Dee 2');
+    assert.equal(mark(toDee)?.textContent, 'private · to Dee 2');
+    assert.equal(tags(toDee), 0);
   } finally {
     dom.restore();
   }

@@ -40,6 +40,13 @@ test('the drop hint and the voice bar name where things go: everyone, the member
   // Here but shut (no room key, or held): the drop would be refused; the hint said "Drop to send to Carol alone".
   showSendWhere({ id: 'carol', name: 'Carol', away: false, shut: true });
   assert.deepEqual(read(hint), { text: 'Carol can’t receive files now (the member list says why)', names: ['Carol'] });
+  // Away under a name someone here has now: said as the lines say a member gone ("(earlier)").
+  showSendWhere({ id: 'carol', name: 'Carol', away: true, earlier: true });
+  assert.deepEqual(read(hint), {
+    text: 'Carol (earlier) is not here: files can’t go to them until they are back',
+    names: ['Carol'],
+  });
+  assert.deepEqual(read(voiceTo), { text: 'to Carol (earlier) (not here)', names: ['Carol'] });
   showSendWhere(null);
   assert.equal(read(hint).text, 'Drop to send to everyone');
 });

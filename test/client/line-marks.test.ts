@@ -4,6 +4,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ChatLine } from '../../client/features/chat.ts';
+import { markEarlierLines } from '../../client/view/earlier-lines.ts';
+import { lineParts } from '../../client/view/line-about.ts';
 import { drawRevision } from '../../client/view/line-edits.ts';
 import { markLine, renameInLines } from '../../client/view/line-marks.ts';
 import { type FakeElement, installFakeDom } from './fake-dom.ts';
@@ -109,6 +111,43 @@ test('after renames, a private line names its recipient as it is now, and a line
     assert.deepEqual([to(toBob), to(toCid)], ['private · to Robert', 'private · to Bob']);
     assert.equal(byCid.querySelector('.line-sender')?.textContent, 'Bob');
     assert.equal(toBob.querySelector('.line-sender')?.textContent, 'You', 'our own lines stay ours');
+  } finally {
+    dom.restore();
+  }
+});
+
+test('a member back under its id is no earlier member of its name: its lines, marked "(earlier)" while it was gone, name it as it is now, unmarked (Cid, back as "Cid 2" after Dee took "Cid")', () => {
+  const dom = installFakeDom([]);
+  try {
+    const item = document.createElement('li');
+    item.dataset.from = 'cid-00000001';
+    item.dataset.kind = 'chat';
+    const sender = document.createElement('span');
+    sender.className = 'line-sender';
+    sender.textContent = 'Cid';
+    item.append(sender);
+    const shown = item as unknown as FakeElement;
+    const tags = () => shown.children.filter((child) => child.className === 'name-earlier').length;
+    // Cid left; Dee is "Cid" now.
+    markEarlierLines(
+      [item],
+      (id) => id === 'dee-00000001',
+      (name) => name === 'Cid',
+    );
+    assert.equal(item.dataset.earlier, 'true');
+    assert.equal(tags(), 1);
+    assert.equal(lineParts(item).sender, 'Cid (earlier)');
+    renameInLines([item], 'cid-00000001', 'Cid 2', 'Cid 2');
+    assert.equal(item.dataset.earlier, undefined);
+    assert.equal(tags(), 0);
+    assert.equal(lineParts(item).sender, 'Cid 2');
+    // Gone again, under a name nobody here has: nothing to mark.
+    markEarlierLines(
+      [item],
+      (id) => id === 'dee-00000001',
+      (name) => name === 'Cid',
+    );
+    assert.equal(tags(), 0);
   } finally {
     dom.restore();
   }

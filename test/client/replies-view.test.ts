@@ -278,3 +278,22 @@ test('a quote names the line’s author as it is now, drawn again as it is renam
   replies.renamed('carol-000001');
   assert.equal(shows(drawnBefore), 'alicia: lunch at noon?');
 });
+
+test('an author back under its id, whatever its name, is no earlier member of it: the quotes of its lines lose "(earlier)", and so does a reply to them', () => {
+  const { replies, quote, shows, original, started, names } = setUp();
+  const item = original('line-back-000001', 'see you at noon');
+  const ref: ReplyRef = { from: 'alice-000001', id: 'line-back-000001', name: 'alice', text: 'see you at noon' };
+  const drawnBefore = quote(ref, 'carol');
+  // Gone, and another alice here: marked (earlier-lines.ts).
+  item.dataset.earlier = 'true';
+  replies.earlier('alice-000001', 'line-back-000001');
+  assert.equal(shows(drawnBefore), 'alice (earlier): see you at noon');
+  // Back as "alice 2" (hers taken): the line marks are gone (line-marks.ts renameInLines), and the quotes'.
+  delete item.dataset.earlier;
+  names.set('alice-000001', 'alice 2');
+  replies.renamed('alice-000001');
+  assert.equal(shows(drawnBefore), 'alice 2: see you at noon');
+  assert.equal(shows(quote(ref, 'dana')), 'alice 2: see you at noon', 'a quote drawn after');
+  item.children.find((child) => child.dataset.testid === 'reply')?.dispatch('click');
+  assert.equal(started.at(-1)?.earlier, undefined);
+});

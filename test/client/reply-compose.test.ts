@@ -83,13 +83,16 @@ test('what a line, file or voice message sent somewhere answers: the reply, but 
   assert.equal(answering(bobsPrivate, 'carol-000001'), undefined, 'nor to another member');
 });
 
-test('the author of the line answered is renamed: the bar names it as it is now, and the reply carries that name', () => {
+test('the author of the line answered is renamed, or back under its id: the bar names it as it is now, unmarked, and the reply carries that name', () => {
   const { reply, bar } = composer();
-  reply.start(bobsLine);
+  reply.start({ ...bobsLine, earlier: {} });
+  assert.match(words(bar), /Replying to Bob \(earlier\): lunch at noon\?/);
   reply.renamed('cid-000000001', 'Bob');
-  assert.match(words(bar), /Replying to Bob: lunch at noon\?/, "another member's rename changes nothing");
+  assert.match(words(bar), /Replying to Bob \(earlier\)/, "another member's rename changes nothing");
   reply.renamed('bob-000000001', 'Robert');
   assert.match(words(bar), /Replying to Robert: lunch at noon\?/);
+  assert.doesNotMatch(words(bar), /earlier/);
   assert.equal(reply.current()?.re.name, 'Robert');
+  assert.equal(reply.current()?.earlier, undefined);
   assert.equal(reply.current()?.re.text, 'lunch at noon?');
 });
