@@ -116,7 +116,10 @@ function joinedOnce(text: string, us: string, selfName: string): string {
  * The page's words about us on a file's line (file-line.ts, files/): "cancelled by you",
  * "waiting for you to accept", "you reloaded the page", "from your device".
  */
-const FILE_YOU = /\b(cancelled by|waiting for) you\b|\byou (reloaded the page)\b|\bfrom your (device)\b/g;
+// Only where the page's own words put "you", never inside a member's name: "cancelled by you
+// know who" (a member of that name) became "cancelled by Ann (you) know who".
+const FILE_YOU =
+  /\b(cancelled by|waiting for) you(?=$|[;,)]|\s·| to accept)|(?<=^|: )you (reloaded the page)\b|\bfrom your (device)\b/g;
 
 /**
  * The line with us named (`selfName`) where the page says "You": its sender, a private line's

@@ -75,6 +75,9 @@ test('a file says how it stands or ended, as its line does; ours names us where 
     '[2026-12-08 14:05] Ann (you) sent a file: big.bin (63 MB) — Bob declined · Carol ✓ received',
   );
   assert.equal(ours('cancelled by you; Bob stopped partway').outcome, 'cancelled by Ann (you); Bob stopped partway');
+  // Not a member's name that starts with "you": theirs is theirs.
+  assert.equal(ours('cancelled by you know who').outcome, 'cancelled by you know who');
+  assert.equal(ours('Bob stopped: Dee you reloaded the page').outcome, 'Bob stopped: Dee you reloaded the page');
   assert.equal(
     ours('stopped: you reloaded the page; Bob not sent: you reloaded the page').outcome,
     'stopped: Ann (you) reloaded the page; Bob not sent: Ann (you) reloaded the page',
