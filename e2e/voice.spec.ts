@@ -301,6 +301,13 @@ test.describe('with a fake microphone', () => {
     await waitForMessage(page, { from: alice.id, text: 'meanwhile, to everyone' });
     await expect(bar).toContainText('Not sent');
     await expect(voiceTo).toHaveText('to Bob');
+    // A reply started meanwhile is no reply of the clip's: it answered nothing at its first
+    // Send, and goes so; the reply stays open for the line it was started for.
+    await page
+      .locator(`[data-testid=message][data-from="${alice.id}"]`, { hasText: 'meanwhile, to everyone' })
+      .getByTestId('reply')
+      .click();
+    await expect(page.getByTestId('reply-bar')).toContainText('Replying to yourself: meanwhile, to everyone');
     // Back under his peer id: Send sends that clip, to him alone.
     await bob.page.goto(bobLink);
     await expect(page.locator(`[data-testid=peer][data-peer-id="${bob.id}"]`)).toHaveCount(1, { timeout: 60_000 });
@@ -312,6 +319,8 @@ test.describe('with a fake microphone', () => {
     await expect(line).toHaveCount(1, { timeout: 60_000 });
     await expect(line).toContainText(/voice message .*\.webm/);
     await expect(line).toHaveAttribute('data-private-from', alice.id);
+    await expect(line.getByTestId('reply-quote')).toHaveCount(0);
+    await expect(page.getByTestId('reply-bar')).toContainText('Replying to yourself: meanwhile, to everyone');
   });
 });
 

@@ -17,6 +17,7 @@ import { CLIP_HELD_TEXT, CLIP_PROBLEM_TEXT, formatClipTime, MIC_STOPPED_TEXT } f
 import { browserRecorderEnv, createVoiceRecorder, type RecorderEnv, type RecordingEnd } from '../voice/recorder.ts';
 import { pageAnnouncer } from './announcer.ts';
 import { byTestId } from './dom.ts';
+import type { ReplyTarget } from './reply-compose.ts';
 import { pinVoiceTo, unpinVoiceTo } from './send-where.ts';
 
 /** The time shown is read this often: a new second shows within a quarter of one. */
@@ -29,6 +30,11 @@ const RECORD_HELD_TITLE = 'A voice message waits to be sent: Send or Cancel it f
 /** Whom a clip is recorded for: a member's id, or null for the room. */
 export interface ClipFor {
   readonly to: string | null;
+  /**
+   * The reply it answers, taken at its first Send (wiring/files.ts): a clip held since goes
+   * with it, not with whatever reply is being written when it goes at last. Unset: not tried yet.
+   */
+  answers?: ReplyTarget | null;
 }
 
 export interface VoiceRecordOptions {

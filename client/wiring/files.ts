@@ -64,10 +64,16 @@ export function wireFiles(options: FilesWiringOptions) {
    * written if there is one that may go there (reply-compose.ts answering), which then ends, as
    * a line sent ends it. Each file of one pick answers it.
    */
-  const sendAs = (picked: File[], destination: Exclude<Destination, 'gone'>): void => {
-    const re = answering(composer.replyTarget(), destination.to?.id ?? null);
+  const sendAs = (
+    picked: File[],
+    destination: Exclude<Destination, 'gone'>,
+    answers = composer.replyTarget(),
+  ): void => {
+    const re = answering(answers, destination.to?.id ?? null);
     void files.sendFiles(picked, destination.to, re ?? null);
-    if (re !== undefined) composer.cancelReply();
+    // The bar ends if it is the reply that went (a held clip's may have been closed since).
+    const open = composer.replyTarget();
+    if (re !== undefined && open?.re.from === re.from && open.re.id === re.id) composer.cancelReply();
   };
   // To the member chosen for private messages, if there is one; else to the room. While that
   // member is away nothing goes (the reply being written stays), and the chat says so in words
@@ -77,10 +83,12 @@ export function wireFiles(options: FilesWiringOptions) {
     if (destination !== 'gone') sendAs(picked, destination);
   };
   /** A clip goes to whom it was recorded for, whomever the box writes to by now; true if it went. */
-  const sendClip = (clip: File, { to }: ClipFor): boolean => {
-    const destination = privateTarget.destinationOf(to, 'voice');
+  const sendClip = (clip: File, recordedFor: ClipFor): boolean => {
+    // The reply open at its first Send is the one it answers, held or not (voice-record.ts).
+    if (recordedFor.answers === undefined) recordedFor.answers = composer.replyTarget();
+    const destination = privateTarget.destinationOf(recordedFor.to, 'voice');
     if (destination === 'gone') return false;
-    sendAs([clip], destination);
+    sendAs([clip], destination, recordedFor.answers);
     return true;
   };
   /**
