@@ -6,7 +6,13 @@ import { MAX_STACKED_MARKS, stacksPastMax } from './marks.ts';
 
 // Symbols drawn as empty space, though not default-ignorable: the braille blank (U+2800, a
 // pattern with no dots), the musical null notehead (U+1D159) and the Khitan filler (U+16FE4).
-export const BLANK_SYMBOLS = '\\u2800\\u{1D159}\\u{16FE4}';
+const BLANK_SYMBOLS = '\\u2800\\u{1D159}\\u{16FE4}';
+/**
+ * What is drawn as nothing, as the inside of a regular expression's character class: the
+ * default-ignorable characters (a Hangul filler is a "letter") and the blank symbols. Names,
+ * messages (showsSomething) and file names (channel/files.ts) go by this one set.
+ */
+export const DRAWN_BLANK_CLASS = `\\p{Default_Ignorable_Code_Point}${BLANK_SYMBOLS}`;
 
 // Control characters would let a name break the layout of other people's screens or logs.
 const CONTROL = /\p{Cc}/u;
@@ -14,7 +20,7 @@ const CONTROL = /\p{Cc}/u;
 // BOM, tag characters, …), line and paragraph separators, the rest of the default-ignorable
 // characters (Hangul fillers, variation selectors, combining grapheme joiner, …), and the
 // blank symbols: invisible, or they reorder or break what surrounds them.
-const INVISIBLE_OR_FORMAT = new RegExp(`[\\p{Cf}\\p{Zl}\\p{Zp}\\p{Default_Ignorable_Code_Point}${BLANK_SYMBOLS}]`, 'u');
+const INVISIBLE_OR_FORMAT = new RegExp(`[\\p{Cf}\\p{Zl}\\p{Zp}${DRAWN_BLANK_CLASS}]`, 'u');
 // Allowed after all: an emoji presentation selector right after a character that has an
 // emoji and a text form ("❤️"; a digit, '#' or '*' only as a keycap, "1️⃣"), never after
 // a letter, where it selects nothing; a zero-width joiner inside an emoji sequence ("👩‍💻");
@@ -28,7 +34,7 @@ const LONE_SURROGATE = /\p{Cs}/u;
 // Something visible must be left: a letter, digit, symbol or punctuation mark.
 const VISIBLE = /[\p{L}\p{N}\p{S}\p{P}]/u;
 /** Drawn as nothing: the default-ignorable characters (a Hangul filler is a "letter") and the blanks. */
-const DRAWN_AS_NOTHING = new RegExp(`[\\p{Default_Ignorable_Code_Point}${BLANK_SYMBOLS}]`, 'gu');
+const DRAWN_AS_NOTHING = new RegExp(`[${DRAWN_BLANK_CLASS}]`, 'gu');
 
 /**
  * Whether text shows anything: a letter, digit, symbol or punctuation mark that is not drawn
@@ -171,13 +177,6 @@ const RESERVED_NAMES: ReadonlySet<string> = new Set([SELF_LABEL.toLowerCase()]);
 const PAGE_MARK_AT_END =
   /(?:\((?:you|earlier|no key yet(?:, \d+)?|same key as another)\)|#\s?\p{AHex}{4}(?: \p{AHex}{4})*|[\u2713\u2714\u2611\u2705\u221A\u{1F5F8}\u{1F5F9}])$/u;
 
-// Characters that render as nothing, or change nothing but how a neighbour is drawn: every
-// default-ignorable one (zero-width spaces and joiners, bidi controls, soft hyphen, BOM,
-// variation selectors — the emoji ones too: "❤️" and "❤" are the same heart —, Hangul
-// fillers, tag characters, combining grapheme joiner, …) and the blank symbols. Two names
-// that differ only by these look the same on screen, so they compare equal.
-const INVISIBLE_IN_KEY = new RegExp(`[\\p{Default_Ignorable_Code_Point}${BLANK_SYMBOLS}]`, 'gu');
-
 /**
  * A name folded for comparison: NFKC (so "Ａlice" and "Alice" meet), invisible characters
  * removed, case folded, inner spaces collapsed. The server compares names by nameKeys()
@@ -199,7 +198,14 @@ export function caseFold(text: string): string {
   return text.toUpperCase().toLowerCase().normalize('NFKC');
 }
 
-/** The name without the characters that change nothing visible. */
+/**
+ * The name without the characters that render as nothing, or change nothing but how a
+ * neighbour is drawn (DRAWN_AS_NOTHING): every default-ignorable one (zero-width spaces and
+ * joiners, bidi controls, soft hyphen, BOM, variation selectors — the emoji ones too: "❤️" and
+ * "❤" are the same heart —, Hangul fillers, tag characters, combining grapheme joiner, …) and
+ * the blank symbols. Two names that differ only by these look the same on screen, so they
+ * compare equal.
+ */
 export function stripInvisible(name: string): string {
-  return name.replace(INVISIBLE_IN_KEY, '');
+  return name.replace(DRAWN_AS_NOTHING, '');
 }

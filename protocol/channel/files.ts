@@ -15,7 +15,7 @@
 // as its hello proved the room key, and no member passes them on, so none can alter them.
 import * as z from 'zod/mini';
 import { PEER_ID_PATTERN } from '../limits.ts';
-import { BLANK_SYMBOLS } from '../name.ts';
+import { DRAWN_BLANK_CLASS } from '../name.ts';
 import { lineTimeSchema, MESSAGE_ID_PATTERN, replySchema } from './chat.ts';
 import type { ChannelRate } from './rates.ts';
 
@@ -212,7 +212,7 @@ const UNSAFE_NAME_CHARACTERS = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}/\\<>:"|?*]/gu;
  * sight in a download bar. Also of what is drawn blank without being white space (braille
  * blank, Hangul fillers, every default-ignorable character: name.ts), which did the same.
  */
-const WHITE_SPACE_RUN = new RegExp(`[\\s\\p{Default_Ignorable_Code_Point}${BLANK_SYMBOLS}]{2,}`, 'gu');
+const WHITE_SPACE_RUN = new RegExp(`[\\s${DRAWN_BLANK_CLASS}]{2,}`, 'gu');
 
 /**
  * A name that is safe to show and to save under: no path, no control or bidi characters, no
