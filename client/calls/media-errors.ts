@@ -51,12 +51,10 @@ export function joinedWithoutCameraText(problem: MediaProblem): string {
 /**
  * Why Share screen shared nothing. Not "camera or microphone" (the words of a join): nothing
  * of those was asked for, and the call goes on. Not allowed is a closed picker, said nothing
- * of (calls-screen.ts); a camera's "unsendable" cannot come of a screen.
+ * of (calls-screen.ts), so it has no words here.
  */
-export const SCREEN_PROBLEM_TEXT: Record<MediaProblem, string> = {
+export const SCREEN_PROBLEM_TEXT: Record<Exclude<MediaProblem, 'denied'>, string> = {
   insecure: MEDIA_PROBLEM_TEXT.insecure,
-  denied:
-    'The browser was not allowed to share your screen. Allow it in the site settings (the icon by the address) and try again. You are still in the call.',
   'no-device': 'The browser offered no screen or window to share. You are still in the call.',
   'in-use': 'Your screen could not be captured: another app may be holding it. You are still in the call.',
   unsendable: 'That screen could not be shared. You are still in the call.',
