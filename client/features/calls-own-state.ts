@@ -1,5 +1,10 @@
 // What we say of ourselves in the call (call:state: in it or not, our microphone, camera and
 // screen), said to every member as it changes, and at once to a member whose link opens.
+// Our videoSince goes only to a member whose hello said it reads it (CALL_SINCE_VERSION): an
+// older page's strict schema drops the whole state with it. One whose hello we have not heard
+// yet (a link that opens before its hello is checked, a member reached only through a relay)
+// gets our state without it, and again with it once its hello says it reads it: else it would
+// never learn our claim, and rank our video after its own (calls/video-order.ts).
 import {
   CALL_SINCE_VERSION,
   type CallState,
@@ -8,7 +13,7 @@ import {
   sendsVideo,
 } from '../../protocol/index.ts';
 import { createWindowCounter, SENT_CALL_STATES_PER_WINDOW } from '../calls/state-rate.ts';
-import { type MemberHandle, speaks } from '../feature.ts';
+import { createSlot, type MemberHandle, speaks } from '../feature.ts';
 
 export interface OwnCallStateOptions {
   members(): Iterable<MemberHandle>;
@@ -36,7 +41,15 @@ export interface OwnCallState {
   set(next: CallState): void;
   /** A member's link opened: it learns our state at once, if there is anything to learn. */
   greet(member: MemberHandle): void;
+  /**
+   * A member's hello was heard (its version may be new): if our videoSince was held back from
+   * it for want of one and it reads it, it learns our state again, with it.
+   */
+  helloHeard(member: MemberHandle): void;
 }
+
+/** Per member: the last state we sent it lacked our videoSince only because we had not heard its hello. */
+const sinceSlot = createSlot('calls:since-held-back', () => ({ awaitingHello: false }));
 
 export function createOwnCallState({
   members,
@@ -73,15 +86,22 @@ export function createOwnCallState({
       }, sentStates.untilNextWindow() + 1);
       return;
     }
-    for (const member of members()) member.send({ t: 'call:state', ...stateFor(member) });
+    for (const member of members()) tell(member);
   }
 
-  /** Our state as this member can read it: an older page's strict schema refuses videoSince. */
+  /**
+   * Our state as this member can read it: an older page's strict schema refuses videoSince,
+   * and one whose hello we have not heard may be such a page (noted, to tell it once it says).
+   */
   function stateFor(member: MemberHandle): CallState {
-    if (self.videoSince === undefined || speaks(member, CALL_SINCE_VERSION, true)) return self;
+    const heldBack = self.videoSince !== undefined && !speaks(member, CALL_SINCE_VERSION, false);
+    member.slot(sinceSlot).awaitingHello = heldBack && member.version === null;
+    if (!heldBack) return self;
     const { videoSince: _since, ...older } = self;
     return older;
   }
+
+  const tell = (member: MemberHandle): void => void member.send({ t: 'call:state', ...stateFor(member) });
 
   return {
     get state() {
@@ -107,7 +127,10 @@ export function createOwnCallState({
     greet(member) {
       // A member that arrives (or comes back) learns at once whether we are in the call, or
       // that we left it while its link was down.
-      if (everInCall) member.send({ t: 'call:state', ...stateFor(member) });
+      if (everInCall) tell(member);
+    },
+    helloHeard(member) {
+      if (member.slot(sinceSlot).awaitingHello && speaks(member, CALL_SINCE_VERSION, false)) tell(member);
     },
   };
 }

@@ -27,6 +27,11 @@ export function createRemoteState({ slots, own, sending, changed, applied, now }
     slot.remote = normalizeCallState(next);
     if (!sendsVideo(slot.remote)) slot.videoHeard = null;
     else if (!sendsVideo(before)) slot.videoHeard = { at: now(), since: slot.remote.videoSince };
+    // A claim its page held back until our hello said we read it (calls-own-state.ts) comes
+    // with the state it sends then: taken as said when we heard its video go on. It gains
+    // nothing over having said it then; a claim once said is kept.
+    else if (slot.videoHeard !== null && slot.videoHeard.since === undefined)
+      slot.videoHeard.since = slot.remote.videoSince;
     const joined = slot.remote.inCall && !before.inCall;
     // Its camera (or a screen in its place) back on: a new stream object, so that its tile's
     // <video> drops the last frame it showed before the camera went off (shown again until a

@@ -14,7 +14,8 @@ export interface CallPeerState {
   remote: CallState;
   /**
    * While it sends video: when we heard its video go on (our monotonic clock), and when it
-   * said then that it went on (its videoSince, kept: a claim changed later is not taken).
+   * said then that it went on (its videoSince, kept: a claim changed later is not taken; one
+   * its page held back until our hello came is taken when it comes, calls-remote-state.ts).
    * For the cap's order (calls/video-order.ts).
    */
   videoHeard: { at: number; since: number | undefined } | null;

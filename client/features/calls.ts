@@ -113,6 +113,9 @@ export function createCalls({
       sending.prepareWhenCallOn(member);
       own.greet(member);
     },
+    // A hello checked: what it said of its version may be new (a link can open before, and a
+    // member reached through a relay says none), and with it whether it reads our videoSince.
+    verified: own.helloHeard,
     receive: remoteState.receive,
     track: remoteTracks.receive,
     shut(member) {

@@ -848,11 +848,12 @@ test('a camera turned on again, or a screen shared, counts against the bound as 
 
 /**
  * We and two members in a room whose cap is `cap` cameras, on clocks the test sets: `clock`
- * (monotonic, when things are heard) and `wall` (what our videoSince says).
+ * (monotonic, when things are heard) and `wall` (what our videoSince says). Their hellos were
+ * heard, saying our version, unless `version` says otherwise.
  */
-function capRoom(cap: number) {
+function capRoom(cap: number, version: number | null = CHANNEL_PROTOCOL_VERSION) {
   const opened = fakeDevices();
-  const peers = Array.from({ length: 2 }, (_, i) => fakeMember(`peer-${i}-000000`));
+  const peers = Array.from({ length: 2 }, (_, i) => ({ ...fakeMember(`peer-${i}-000000`), version }));
   const notes: (string | null)[] = [];
   const clocks = { clock: 0, wall: 10_000 };
   const calls = callsWith(peers, {
@@ -975,6 +976,47 @@ test('our videoSince goes only to members whose hello says they read it: an olde
   for (const sent of [rawState(older), rawState(newer)]) {
     assert.deepEqual(parseChannelMessage(JSON.stringify(sent)), sent);
   }
+  calls.leave();
+});
+
+test('a member whose hello has not come gets no videoSince (it may be an older page); once its hello says it reads it, it gets our state again with it', async () => {
+  const { calls, peers } = capRoom(6, null);
+  const [silent, older] = peers;
+  const withVersion = (member: FakeMember, version: number) =>
+    ((member as { version: number | null }).version = version);
+  await calls.join(true);
+  for (const member of peers) {
+    assert.deepEqual(rawState(member), stateOf(true), 'no videoSince before a hello');
+    assert.deepEqual(parseChannelMessage(JSON.stringify(rawState(member))), rawState(member));
+  }
+  const sentBefore = older.wire.length;
+  withVersion(older, 10);
+  calls.feature.verified?.(older);
+  assert.equal(older.wire.length, sentBefore, 'an older page is told nothing more');
+  withVersion(silent, CHANNEL_PROTOCOL_VERSION);
+  calls.feature.verified?.(silent);
+  assert.deepEqual(rawState(silent), { ...stateOf(true), videoSince: 10_000 });
+  // Told once: another hello (a new link) brings nothing more; its link opening greets it as ever.
+  const told = silent.wire.length;
+  calls.feature.verified?.(silent);
+  assert.equal(silent.wire.length, told);
+  calls.leave();
+});
+
+test('a member whose videoSince came after its video went on (held back until our hello): its claim is taken as said then', async () => {
+  const { calls, peers, notes, clocks } = capRoom(2);
+  const [first, second] = peers;
+  await calls.join(true);
+  calls.feature.receive(first, stateOf(true, { videoSince: 9_000 }) as never);
+  clocks.clock = 400;
+  calls.feature.receive(second, stateOf(true) as never);
+  await settled();
+  assert.equal(calls.self().video, true, 'a claim not said is in doubt: ours keeps on');
+  clocks.clock = 30_000; // our hello reached it late: its claim comes long after
+  calls.feature.receive(second, stateOf(true, { videoSince: 9_990 }) as never);
+  await settled();
+  assert.equal(calls.self().video, false, 'it went on at our moment, before ours by its claim');
+  assert.match(notes.at(-1) ?? '', /as peer-1-000000 turned theirs on at the same moment/);
   calls.leave();
 });
 
