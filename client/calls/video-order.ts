@@ -19,6 +19,18 @@
 // member's camera yields only to members whose video went on at its own moment (an honest
 // racer's, or a liar's that raced it), never to one turned on later. A claim missing (a page
 // older than CALL_SINCE_VERSION) is in doubt too.
+//
+// Within that moment a liar could still veto every camera: each time an honest member's went
+// on, turn its own on at once with an early claim, and once the honest one yielded, turn it
+// off again and wait for the next. So our video yields to a member at most once a while:
+// once ours yielded to it, a video of its heard going on anew (turned off and on again, or on
+// a new link) after ours went on, within YIELD_AGAIN_MS of that yield, is never one ours
+// yields to, whatever it claims. A video of its heard on before ours went on is a slot it
+// holds, counted as ever; a veto needs one turned on as ours is. A member keeps its veto only
+// while it keeps its video on, in the slot it took, which it may do anyway. The price: an
+// honest member that made ours yield, then turned its video off and on again at our moment
+// within those minutes, keeps it as we keep ours (its page cannot know ours does not yield to
+// it), one camera past the cap until one of us turns theirs off.
 
 /**
  * How long after our video went on a member's may be heard and still be taken to have gone on
@@ -26,6 +38,12 @@
  * stalls for seconds.
  */
 export const SAME_MOMENT_MS = 5_000;
+
+/** How long after our video yielded to a member a video of its turned on anew is not yielded to. */
+export const YIELD_AGAIN_MS = 5 * 60_000;
+
+/** The members our video yielded to: when it last did (this page's monotonic clock), by peer id. */
+export type Yields = ReadonlyMap<string, number>;
 
 /** A member that sends video, as this page knows it. */
 export interface VideoClaim {
@@ -47,22 +65,30 @@ export interface OwnVideo {
 const ranksBefore = (a: { since: number; id: string }, b: { since: number; id: string }): boolean =>
   a.since < b.since || (a.since === b.since && a.id < b.id);
 
+/** Its video went on anew, as ours did, soon after ours yielded to it: not one ours yields to (see above). */
+function yieldedToLately(own: OwnVideo, other: VideoClaim, yields: Yields): boolean {
+  const at = yields.get(other.id);
+  return at !== undefined && other.heardAt > Math.max(at, own.onAt) && other.heardAt < at + YIELD_AGAIN_MS;
+}
+
 /**
  * Whether our video must yield to the cap: `cap` members or more ranked before us (their
- * claims taken only as the comment above says). Null when we keep it; else the member whose
- * video went on last among those before us (the one heard last: the one that came at our
- * moment), named in what we say.
+ * claims taken only as the comment above says, and not from one ours yielded to lately as
+ * `yields` says). Null when we keep it; else the member whose video went on last among those
+ * before us (the one heard last: the one that came at our moment), named in what we say.
  */
 export function yieldTo(
   own: OwnVideo,
   others: readonly VideoClaim[],
   cap: number,
+  yields: Yields = new Map(),
   sameMomentMs = SAME_MOMENT_MS,
 ): VideoClaim | null {
   const before = others.filter(
     (other) =>
       other.since !== undefined &&
       other.heardAt <= own.onAt + sameMomentMs &&
+      !yieldedToLately(own, other, yields) &&
       ranksBefore({ since: other.since, id: other.id }, own),
   );
   if (before.length < cap) return null;

@@ -1,9 +1,10 @@
 // The cap on video senders in the call (the server's, from the join ack): in a mesh each
 // camera is uploaded once per member, so we start sending video only while fewer members
 // than the cap send theirs; and when members turned theirs on at the same moment, past the
-// cap, the ones that came last turn theirs off (calls/video-order.ts).
+// cap, the ones that came last turn theirs off (calls/video-order.ts), but ours not again
+// for a member it went off for lately, at that member's next camera (the bound on vetoes there).
 import { parseVideoSenderCap, sendsVideo } from '../../protocol/index.ts';
-import { type VideoClaim, yieldTo } from '../calls/video-order.ts';
+import { type VideoClaim, YIELD_AGAIN_MS, yieldTo } from '../calls/video-order.ts';
 import type { MemberHandle } from '../feature.ts';
 import type { OwnCallState } from './calls-own-state.ts';
 import type { CallSlots } from './calls-slots.ts';
@@ -20,6 +21,8 @@ export interface VideoCapOptions {
   notify(text: string): void;
   /** Turns our video off, camera and screen: the cap says it must yield. */
   yieldVideo(): void;
+  /** The monotonic clock members' video is heard going on by (calls-remote-state.ts). */
+  now(): number;
 }
 
 export interface VideoCap {
@@ -53,8 +56,17 @@ export function createVideoCap({
   own,
   notify,
   yieldVideo,
+  now,
 }: VideoCapOptions): VideoCap {
   let maxVideoSenders = initial;
+  /** Whom our video yielded to lately, and when (video-order.ts bounds how often one may make it). */
+  const yields = new Map<string, number>();
+
+  function yielded(to: VideoClaim): void {
+    const at = now();
+    for (const [id, when] of yields) if (when + YIELD_AGAIN_MS <= at) yields.delete(id);
+    yields.set(to.id, at);
+  }
 
   /** Members in the call that send video, each with what we heard of its going on. */
   function videoSenders(): VideoClaim[] {
@@ -85,8 +97,9 @@ export function createVideoCap({
       const since = own.state.videoSince;
       const onAt = own.videoOnAt;
       if (!sendsVideo(own.state) || since === undefined || onAt === null) return;
-      const to = yieldTo({ id: selfId(), since, onAt }, videoSenders(), maxVideoSenders);
+      const to = yieldTo({ id: selfId(), since, onAt }, videoSenders(), maxVideoSenders, yields);
       if (to === null) return;
+      yielded(to);
       yieldVideo();
       notify(
         `The call has ${cameras(maxVideoSenders)} on at most: yours went off, as ${to.name} turned theirs on at the same moment. Chat and audio go on.`,

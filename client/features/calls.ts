@@ -77,7 +77,7 @@ export function createCalls({
   const remoteState = createRemoteState({ slots, own, sending, changed, applied: () => cap.check(), now });
   const remoteTracks = createRemoteTracks({ slots, sending, changed });
   const clicks = createCallClicks(changed);
-  const cap = createVideoCap({ initial: initialCap, selfId, members, slots, own, notify, yieldVideo });
+  const cap = createVideoCap({ initial: initialCap, selfId, members, slots, own, notify, yieldVideo, now });
   const controls: CallControlParts = { media, own, sending, clicks, cap, deviceMemory, notify, changed };
   const devices = createCallDevices(controls);
   const joinLeave = createCallJoin({ ...controls, members, devices });

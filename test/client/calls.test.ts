@@ -934,15 +934,49 @@ test('Camera on at the same moment as another member past the cap: ours goes off
   assert.equal(calls.self().video, false);
   assert.deepEqual(sending(first), ['audio']);
   assert.match(notes.at(-1) ?? '', /^The call has 2 cameras on at most: yours went off, as peer-1-000000/);
-  // A screen shared counts as a camera, and goes off as one.
+  // A screen shared counts as a camera, and goes off as one. The member ours went off for
+  // turned its own off and on again before ours went on: a slot it holds, counted as ever
+  // (one ours yielded to lately is not yielded to again at our moment: video-order.ts).
   calls.feature.receive(second, stateOf(true, { video: false }) as never);
+  calls.feature.receive(first, stateOf(true, { video: false }) as never);
+  clocks.clock = 5_000;
+  calls.feature.receive(second, stateOf(true, { videoSince: 25_000 }) as never);
   clocks.wall = 30_000;
   clocks.clock = 10_000;
   await calls.toggleScreen();
   assert.equal(calls.self().screen, true);
-  calls.feature.receive(second, stateOf(true, { videoSince: 29_000 }) as never);
+  clocks.clock = 10_100;
+  calls.feature.receive(first, stateOf(true, { videoSince: 29_000 }) as never);
   assert.equal(calls.self().screen, false);
   assert.match(notes.at(-1) ?? '', /yours went off/);
+  calls.leave();
+});
+
+test('a member that makes our camera yield and turns its own off again cannot do it again for minutes: each camera we turn on after stays on', async () => {
+  const { calls, peers, notes, clocks } = capRoom(2);
+  const [first, mallory] = peers;
+  await calls.join(false);
+  calls.feature.receive(first, stateOf(true, { videoSince: 5_000 }) as never);
+  // Each time our camera goes on, Mallory turns hers on at once claiming the dawn of time,
+  // and off again once ours went off.
+  for (const [at, yields] of [
+    [1_000, true],
+    [60_000, false],
+    [120_000, false],
+  ] as const) {
+    clocks.clock = at;
+    clocks.wall = 20_000 + at;
+    await calls.toggleCamera();
+    await settled();
+    assert.equal(calls.self().video, true, 'one slot was free');
+    clocks.clock = at + 200;
+    calls.feature.receive(mallory, stateOf(true, { videoSince: 1 }) as never);
+    await settled();
+    assert.equal(calls.self().video, !yields, `camera on at ${at}`);
+    calls.feature.receive(mallory, stateOf(true, { video: false }) as never);
+    if (!yields) await calls.toggleCamera(); // off, to turn it on again
+  }
+  assert.equal(notes.filter((note) => note?.includes('yours went off')).length, 1);
   calls.leave();
 });
 

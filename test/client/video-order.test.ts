@@ -1,10 +1,11 @@
 // Who keeps sending video when more members than the cap turned theirs on at the same moment
 // (client/calls/video-order.ts): every page orders the same claims alike, so exactly the
 // latest yield; a claim heard too long after our own video went on, or none, is never one our
-// video yields to, so a member lying about its time cannot push an honest member's camera off.
+// video yields to, so a member lying about its time cannot push an honest member's camera off;
+// nor can it veto one again and again, turning its own on and off at each honest one's moment.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SAME_MOMENT_MS, type VideoClaim, yieldTo } from '../../client/calls/video-order.ts';
+import { SAME_MOMENT_MS, type VideoClaim, YIELD_AGAIN_MS, yieldTo } from '../../client/calls/video-order.ts';
 
 /** A member whose video went on at `since` (its clock), as a page heard it at `heardAt` (its own). */
 const claim = (id: string, since: number | undefined, heardAt: number): VideoClaim => ({
@@ -69,4 +70,26 @@ test('a member heard on before our video went on is taken at its word; one that 
   assert.equal(yieldTo(own, [claim('alice', undefined, 9_000)], 1), null);
   // One whose claim is later than ours ranks after us, however early we heard it.
   assert.equal(yieldTo(own, [claim('alice', 3_000, 9_000)], 1), null);
+});
+
+test('a member that made our video yield and turned its own on anew within YIELD_AGAIN_MS is not yielded to again, whatever it claims', () => {
+  // Bob's camera is on; Mallory watches for cameras going on past a cap of two, turns hers on
+  // at once claiming an early time, and off again once ours yielded.
+  const bob = claim('bob', 500, 0);
+  const first = { id: 'alice', since: 1_000_000, onAt: 10_000 };
+  const mallory = claim('mallory', 1, 10_200);
+  assert.equal(yieldTo(first, [bob, mallory], 2)?.id, 'mallory', 'the first time, as a claim of our moment');
+  const yields = new Map([['mallory', 10_200]]);
+  // Alice turns hers on again a minute later; Mallory does the same at once.
+  const again = { id: 'alice', since: 1_060_000, onAt: 70_000 };
+  assert.equal(yieldTo(again, [bob, claim('mallory', 1, 70_200)], 2, yields), null, 'ours keeps on');
+  // Her video that made ours yield still counts, had she kept it on (it is the slot she took).
+  assert.equal(yieldTo(again, [bob, mallory], 2, yields)?.id, 'mallory');
+  // One of hers turned on anew but heard before ours went on is a slot she holds, counted as ever.
+  assert.equal(yieldTo(again, [claim('mallory', 1, 69_000), claim('carol', 2, 70_300)], 2, yields)?.id, 'carol');
+  // Another member at our moment is yielded to as ever.
+  assert.equal(yieldTo(again, [bob, mallory, claim('carol', 2, 70_300)], 2, yields)?.id, 'carol');
+  // Once YIELD_AGAIN_MS have passed since ours yielded, she may make it yield once more.
+  const later = { id: 'alice', since: 2_000_000, onAt: 10_200 + YIELD_AGAIN_MS };
+  assert.equal(yieldTo(later, [bob, claim('mallory', 1, later.onAt + 100)], 2, yields)?.id, 'mallory');
 });
