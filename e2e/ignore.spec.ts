@@ -1,17 +1,18 @@
 // Ignoring a member (client/ignored.ts): Carol ignores Mallory. On Carol's page Mallory's
 // lines are collapsed in place (Show reveals one, the keyboard kept on the line), her typing
 // is not shown, her lines raise no unread count, her reactions are not counted in the chips,
-// and her files go unanswered, with no line; in a call, her tile is muted, without picture
+// and her files go unanswered, with no line; her page tells no one it read a line of hers it
+// showed collapsed (Mallory's receipts), until Show or Stop ignoring; in a call, her tile is muted, without picture
 // and never speaking. Bob's page is unaffected. A reload keeps it (the tab's storage), with the earlier lines that history
 // brings back collapsed; Stop ignoring shows them all again, and her tile at once.
 // A negative is proved by a later positive: Bob's line after Mallory's.
 
 import type { Page } from '@playwright/test';
-import { fakeMediaArgs } from './support/browser.ts';
+import { type BrowserPool, fakeMediaArgs } from './support/browser.ts';
 import { joinCall, tileOf, waitForVideo } from './support/calls.ts';
 import { fileLine, makeFile, sendFiles, waitForFileState } from './support/files.ts';
 import { expect, sharedTest as test } from './support/fixtures.ts';
-import { react, reactionChip } from './support/history.ts';
+import { chatLine, react, reactionChip } from './support/history.ts';
 import { keepTyping } from './support/typing.ts';
 import {
   newRoomLink,
@@ -142,6 +143,47 @@ test('Carol ignores Mallory: collapsed lines, no typing, no unread count on her 
   await expect(malloryEntry).not.toContainText('ignored');
 });
 
+/** Bob, Carol and Mallory in a new room, each linked to the others. */
+async function threeMeshed(browsers: BrowserPool, url: string): Promise<[User, User, User]> {
+  const users = (await openRoom(browsers, url, ['bob', 'carol', 'mallory'])) as [User, User, User];
+  await waitForMesh(users);
+  return users;
+}
+
+test("Carol's page reads none of Mallory's collapsed lines: Mallory sees them read by Bob alone, until Carol shows one, or stops ignoring her", async ({
+  server,
+  browsers,
+}) => {
+  const [, carol, mallory] = await threeMeshed(browsers, server.url);
+  const malloryEntry = carol.page.locator(`[data-testid=peer][data-peer-id="${mallory.id}"]`);
+  await malloryEntry.getByRole('button', { name: 'Ignore mallory' }).click();
+  await expect(malloryEntry.getByRole('button', { name: 'Stop ignoring mallory' })).toBeVisible();
+  const receiptOf = (text: string) => chatLine(mallory.page, mallory.id, text).getByTestId('receipt');
+  const fromHer = linesFrom(carol.page, mallory.id);
+
+  // Bob reads each as it comes; on Carol's page each is on screen, collapsed.
+  await sendMessage(mallory.page, 'unseen one');
+  await expect(receiptOf('unseen one')).toHaveText('read by 1');
+  await expect(fromHer.first().getByTestId('ignored-note')).toBeInViewport();
+  await sendMessage(mallory.page, 'shown two');
+  await expect(receiptOf('shown two')).toHaveText('read by 1');
+  const two = fromHer.nth(1);
+  await expect(two.getByTestId('ignored-note')).toBeInViewport();
+
+  // Carol shows one: that one she read. A read of the first, had her page sent one, came before
+  // it (on screen first, and one channel keeps its order): the first is still read by Bob alone.
+  await two.getByTestId('ignored-show').click();
+  await expect(receiptOf('shown two')).toHaveText('read by 2');
+  await expect(receiptOf('shown two')).toHaveAttribute('title', /^Read by (bob, carol|carol, bob)$/);
+  await expect(receiptOf('unseen one')).toHaveAttribute('title', 'Read by bob');
+
+  // Stop ignoring: the first shows, on screen, and is read as any line.
+  await malloryEntry.getByRole('button', { name: 'Stop ignoring mallory' }).click();
+  await expect(fromHer.first().getByTestId('message-text')).toBeInViewport();
+  await expect(receiptOf('unseen one')).toHaveText('read by 2');
+  await expect(receiptOf('unseen one')).toHaveAttribute('title', /^Read by (bob, carol|carol, bob)$/);
+});
+
 /** Records each `data-speaking` the tile of `peerId` takes on `page` from now on, read back by `speakingSeen` (one tile a page). */
 async function recordSpeaking(page: Page, peerId: string): Promise<void> {
   await tileOf(page, peerId).evaluate((tile: { dataset: Record<string, string> }) => {
@@ -176,12 +218,7 @@ test.describe('in a call, with a fake camera and microphone', () => {
     server,
     browsers,
   }) => {
-    const [bob, carol, mallory] = (await openRoom(browsers, server.url, ['bob', 'carol', 'mallory'])) as [
-      User,
-      User,
-      User,
-    ];
-    await waitForMesh([bob, carol, mallory]);
+    const [bob, carol, mallory] = await threeMeshed(browsers, server.url);
     await joinCall(mallory);
     await joinCall(bob, false);
     await joinCall(carol, false);

@@ -5,6 +5,7 @@
 // inside it): nothing is dropped, so stopping shows every line as it was, edits made
 // meanwhile included. It covers every line kept, off the page too (lines.ts kept()), which
 // come back as they were left; a line made later is collapsed as it is shown (show-line.ts).
+// A line shown again is told to those who wait for it to be seen (show-line.ts: its read receipt).
 import type { Ignored } from '../ignored.ts';
 import { el } from './dom.ts';
 
@@ -13,6 +14,8 @@ export const IGNORED_WORDS = 'Message from an ignored member';
 export interface IgnoredLines {
   /** Collapses the line if its author is ignored: for each chat line as it is made. */
   mark(item: HTMLElement): void;
+  /** Calls `listener` with each collapsed line shown again (Show, or its member no longer ignored). */
+  opened(listener: (item: HTMLElement) => void): void;
 }
 
 export interface IgnoredLinesOptions {
@@ -36,6 +39,8 @@ function wordsOf(item: HTMLElement): string[] {
 export const isCollapsed = (item: Element): boolean => item.classList.contains('ignored');
 
 export function createIgnoredLines({ ignored, kept }: IgnoredLinesOptions): IgnoredLines {
+  const listeners: Array<(item: HTMLElement) => void> = [];
+
   function collapse(item: HTMLElement): void {
     if (isCollapsed(item)) return;
     item.classList.add('ignored');
@@ -52,6 +57,7 @@ export function createIgnoredLines({ ignored, kept }: IgnoredLinesOptions): Igno
   function expand(item: HTMLElement): void {
     item.classList.remove('ignored');
     item.querySelector('.ignored-note')?.remove();
+    for (const listener of listeners) listener(item);
   }
 
   ignored.changed((peerId, on) => {
@@ -65,6 +71,9 @@ export function createIgnoredLines({ ignored, kept }: IgnoredLinesOptions): Igno
   return {
     mark(item) {
       if (wordsOf(item).some((id) => ignored.has(id))) collapse(item);
+    },
+    opened(listener) {
+      listeners.push(listener);
     },
   };
 }

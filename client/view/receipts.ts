@@ -1,6 +1,6 @@
 // Receipts on the page: the "sent / delivered to k of n / read by k" note on our own lines,
 // and the watch that decides when we have read a line of someone else — it was at least half
-// on screen while the tab was visible.
+// on screen while the tab was visible, and showed itself, not the note of a collapsed line.
 import { dropOldest } from '../bounded.ts';
 import { type Receipt, receiptText } from '../features/receipts.ts';
 import type { CalmLane } from './calm.ts';
@@ -127,9 +127,21 @@ export interface ReadWatch {
   watch(item: Element, read: () => void): void;
   /** Stops watching it (its line went for good, never seen): nothing holds it any more. */
   unwatch(item: Element): void;
+  /** The element shows its line now (a collapsed line shown): read if it is on screen, or once it is. */
+  again(item: Element): void;
 }
 
-export function createReadWatch(): ReadWatch {
+export interface ReadWatchOptions {
+  /**
+   * Whether the element shows something else than its line: a line of a member we ignore,
+   * collapsed to its note (ignored-lines.ts). On screen so, it is not seen: told "read", its
+   * author would count us for a line we never saw, and learn that we have it on screen and do
+   * not show it. Shown, it is looked at `again`.
+   */
+  unseen?(item: Element): boolean;
+}
+
+export function createReadWatch({ unseen = () => false }: ReadWatchOptions = {}): ReadWatch {
   const waiting = new Map<Element, () => void>();
   /** Watched elements on screen while the tab is hidden: read when it shows again. */
   const onScreen = new Set<Element>();
@@ -146,15 +158,18 @@ export function createReadWatch(): ReadWatch {
   const observer = new IntersectionObserver(
     (entries) => {
       for (const entry of entries) {
-        if (!entry.isIntersecting || entry.intersectionRatio < SEEN_RATIO) onScreen.delete(entry.target);
-        else if (visible()) seen(entry.target);
-        else onScreen.add(entry.target);
+        const { target } = entry;
+        // Collapsed: still watched, and looked at again once shown (again).
+        if (!entry.isIntersecting || entry.intersectionRatio < SEEN_RATIO || unseen(target)) onScreen.delete(target);
+        else if (visible()) seen(target);
+        else onScreen.add(target);
       }
     },
     { threshold: [0, SEEN_RATIO] },
   );
   document.addEventListener('visibilitychange', () => {
-    if (visible()) for (const item of [...onScreen]) seen(item);
+    if (!visible()) return;
+    for (const item of [...onScreen]) if (!unseen(item)) seen(item);
   });
 
   return {
@@ -166,6 +181,14 @@ export function createReadWatch(): ReadWatch {
       waiting.delete(item);
       onScreen.delete(item);
       observer.unobserve(item);
+    },
+    again(item) {
+      if (!waiting.has(item)) return;
+      onScreen.delete(item);
+      // Observed anew, it is reported where it is now: a line as much on screen shown as it was
+      // collapsed crosses no threshold, and would never be reported again.
+      observer.unobserve(item);
+      observer.observe(item);
     },
   };
 }

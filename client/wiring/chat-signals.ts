@@ -15,6 +15,7 @@ import type { Mesh } from '../mesh.ts';
 import type { PrivateTarget } from '../private-target.ts';
 import { reactionStore, receiptStore } from '../storage.ts';
 import { createAttention } from '../view/attention.ts';
+import { isCollapsed } from '../view/ignored-lines.ts';
 import type { LinesView } from '../view/lines.ts';
 import { createReactionsView } from '../view/reactions.ts';
 import { createReadWatch, createReceiptsView } from '../view/receipts.ts';
@@ -102,7 +103,8 @@ export function wireChatSignals(options: ChatSignalsOptions) {
     nameOf: (peerId) => later().mesh.member(peerId)?.name ?? receipts.nameOf(peerId) ?? 'someone who left',
     whenDropped: lines.whenDropped,
   });
-  const readWatch = createReadWatch();
+  // A collapsed line of a member we ignore is not read: we never saw it (ignored-lines.ts).
+  const readWatch = createReadWatch({ unseen: isCollapsed });
   const reactions = createReactions({
     selfId: ownId.orEmpty,
     selfName,

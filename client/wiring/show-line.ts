@@ -36,6 +36,8 @@ export function wireShowLine(parts: ShowLineParts): (line: ChatLine, senderName:
   const { privateLines, edits } = chat;
   const { reactions, reactionsView, receipts, receiptsView, readWatch, typing, attention } = signals;
   const { taggedName, othersTag, nameOf, namesUs } = names;
+  // A collapsed line shown (Show, or its author no longer ignored) is read once it is on screen.
+  ignoredLines.opened((item) => readWatch.again(item));
 
   return function showLine(line, senderName) {
     const mention = line.kind === 'chat' && !line.own && !ignored.has(line.from) && namesUs(line.text);
