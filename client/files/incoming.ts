@@ -5,7 +5,7 @@
 // confirmed byte. It starts where the store does: at the bytes a file gone on with after a
 // reload kept (Store.kept), 0 for any other. A member may lie: anything that does not fit the
 // offer ends the transfer with a reason.
-import { type CancelReason, decodeChunk, isPreviewableType, MIN_CHUNK_BYTES } from '../../protocol/index.ts';
+import { decodeChunk, isPreviewableType, MIN_CHUNK_BYTES, type ReceiverCancelReason } from '../../protocol/index.ts';
 import type { Store } from './store.ts';
 import { STORED_REPORT_BYTES } from './store-service.ts';
 
@@ -33,7 +33,7 @@ export function downloadable(bytes: Blob, name: string, declaredType: string): F
 export type IncomingResult =
   /** `remove`: takes the file off the device once it is no longer offered (store.ts StoreResult). */
   | { ok: true; file: File; entry: string | null; remove(): Promise<void> }
-  | { ok: false; reason: Extract<CancelReason, 'size-mismatch' | 'out-of-range' | 'storage-failed'> | 'corrupt' };
+  | { ok: false; reason: Exclude<ReceiverCancelReason, 'cancelled'> | 'corrupt' };
 
 export interface IncomingOptions {
   size: number;

@@ -4,11 +4,11 @@
 // marks sent back for the sender's pump; a cut channel asked to resume from the last byte
 // received, at most MAX_TRANSFER_RESUMES times.
 import {
-  type CancelReason,
   encodeArrivalMark,
   MAX_FILE_END_LENGTH,
   MAX_TRANSFER_RESUMES,
   parseChannelMessage,
+  type ReceiverCancelReason,
   transferIdOfLabel,
 } from '../../protocol/index.ts';
 import type { MemberHandle } from '../feature.ts';
@@ -37,7 +37,7 @@ function channelCame(record: Received): void {
 
 export interface ChannelsOptions {
   /** Stops the transfer, `status` on its line, the sender told `tell` if anything (receiving-states.ts). */
-  stop(member: MemberHandle, record: Received, status: string, tell: CancelReason | null): void;
+  stop(member: MemberHandle, record: Received, status: string, tell: ReceiverCancelReason | null): void;
 }
 
 export function createChannels(options: ChannelsOptions) {

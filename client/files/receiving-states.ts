@@ -3,7 +3,7 @@
 // (unfinished.ts), and the files waiting take their turn); declined,
 // finished (received and checked against the sender's SHA-256, or not), or stopped; and what
 // we told the sender of how it ended, said again when the link is back if it found it down.
-import type { CancelReason } from '../../protocol/index.ts';
+import type { ReceiverCancelReason } from '../../protocol/index.ts';
 import type { MemberHandle } from '../feature.ts';
 import type { IncomingResult } from './incoming.ts';
 import { forgetting, type KeptFiles } from './kept.ts';
@@ -88,7 +88,7 @@ export function createStates(options: StatesOptions) {
       );
     },
     /** Stopped, `status` on its line; the sender is told `tell`, if anything. */
-    stop(member: MemberHandle, record: Received, status: string, tell: CancelReason | null): void {
+    stop(member: MemberHandle, record: Received, status: string, tell: ReceiverCancelReason | null): void {
       if (isFinal(record.state)) return;
       record.incoming?.abort();
       if (tell) answer(member, record, { t: 'file:cancel', id: record.id, reason: tell });

@@ -16,7 +16,12 @@
 //   receiving-turns.ts        when each taken file starts, `concurrent` at a time, in order of offer;
 //   receiving-channel.ts      the channel that brings its bytes: asked for, taken, resumed;
 //   receiving-states.ts       where it stands, how it ends, and what its sender was told.
-import { type CancelReason, MAX_RUNNING_TRANSFERS, type MessageOf } from '../../protocol/index.ts';
+import {
+  MAX_RUNNING_TRANSFERS,
+  type MessageOf,
+  reasonFromSender,
+  type SenderCancelReason,
+} from '../../protocol/index.ts';
 import type { MemberHandle } from '../feature.ts';
 import type { KeptFiles } from './kept.ts';
 import type { ShowFileLine } from './line.ts';
@@ -33,10 +38,12 @@ import type { UnfinishedFiles } from './unfinished.ts';
 export const DEFAULT_CONCURRENT_TRANSFERS = MAX_RUNNING_TRANSFERS;
 
 /**
- * What a received file's line says when its sender stopped it for want of the file, by the
- * sender's name; for any other reason, "cancelled by Bob".
+ * What a received file's line says when its sender stopped it, by the sender's name: for want
+ * of the file, or "cancelled by Bob". Only a sender's reasons: one only a receiver gives (our
+ * storage failed) is the sender cancelling.
  */
-const SENDER_STOPPED: Partial<Record<CancelReason, (name: string) => string>> = {
+const SENDER_STOPPED: Record<SenderCancelReason, (name: string) => string> = {
+  cancelled: (name) => `cancelled by ${name}`,
   // Its page was reloaded (the file went with it), or, on a page older than
   // FILE_UNREADABLE_VERSION, could no longer read it.
   unavailable: (name) => `cancelled: ${name} no longer has the file`,
@@ -105,7 +112,7 @@ export function createReceiving(options: ReceivingOptions) {
         return;
       }
       const record = member.slot(receiveSlot).transfers.get(message.id);
-      const why = SENDER_STOPPED[message.reason]?.(member.name) ?? `cancelled by ${member.name}`;
+      const why = SENDER_STOPPED[reasonFromSender(message.reason)](member.name);
       if (record) states.stop(member, record, why, null);
     },
     take: channels.take,

@@ -2,7 +2,7 @@
 // of its own goes, in its turn), a decline, that it waits for a click or its turn, a cancel, the
 // bytes it stored, and how the transfer ended there. An answer for a file this page no longer
 // holds, or that is over for that recipient, changes nothing: an accept is told why not.
-import type { CancelReason, MessageOf } from '../../protocol/index.ts';
+import { type MessageOf, type ReceiverCancelReason, reasonFromReceiver } from '../../protocol/index.ts';
 import type { MemberHandle } from '../feature.ts';
 import { isFinal } from './line.ts';
 import type { Channels } from './sending-channel.ts';
@@ -14,14 +14,15 @@ export type Answer = MessageOf<
   'file:accept' | 'file:decline' | 'file:asking' | 'file:queued' | 'file:cancel' | 'file:ack' | 'file:done'
 >;
 
-/** A recipient's reason to stop, as its status says it after its name ("Bob could not save it"). */
-const CANCEL_TEXT: Record<CancelReason, string> = {
+/**
+ * A recipient's reason to stop, as its status says it after its name ("Bob could not save it").
+ * Only a receiver's reasons: one only a sender gives is that recipient cancelling.
+ */
+const CANCEL_TEXT: Record<ReceiverCancelReason, string> = {
   cancelled: 'cancelled',
   'size-mismatch': 'stopped: sizes did not match',
   'out-of-range': 'stopped: a chunk went astray',
   'storage-failed': 'could not save it',
-  unavailable: 'stopped: the file could not be read',
-  unreadable: 'stopped: the file could not be read',
 };
 
 /** A transfer channel opening or open: bytes go, or are about to, from the byte it was asked for. */
@@ -88,7 +89,7 @@ export function createAnswers(options: AnswersOptions) {
         return;
       }
       case 'file:cancel':
-        recipient.note = CANCEL_TEXT[message.reason];
+        recipient.note = CANCEL_TEXT[reasonFromReceiver(message.reason)];
         recipients.end(record, recipient, 'cancelled');
         return;
       case 'file:done':

@@ -4,7 +4,7 @@
 // `concurrent` ran, started as those end; and the cancels, said again when the link is back.
 // An offer to a member that joined after the file was sent says when it was (sending-shared.ts);
 // one of a file sent as a reply, the line it answers, to a member that takes it.
-import { type CancelReason, FILE_REPLY_VERSION, FILE_UNREADABLE_VERSION } from '../../protocol/index.ts';
+import { FILE_REPLY_VERSION, FILE_UNREADABLE_VERSION, type SenderCancelReason } from '../../protocol/index.ts';
 import { createSlot, type MemberHandle, speaks } from '../feature.ts';
 import type { Recipient, Sent } from './sending-record.ts';
 import { takesEarlierFiles } from './sending-shared.ts';
@@ -18,7 +18,7 @@ import { due, offersAtOnce } from './turns.ts';
 const sendSlot = createSlot('files:send', () => ({
   active: new Set<string>(),
   queue: [] as string[],
-  untold: new Map<string, CancelReason>(),
+  untold: new Map<string, SenderCancelReason>(),
 }));
 
 /**
@@ -35,7 +35,7 @@ export const takesFileReplies = (member: Pick<MemberHandle, 'version'>): boolean
  * FILE_UNREADABLE_VERSION (an older page's strict schema would drop the whole cancel, and its
  * line wait for bytes that never come); `unavailable` to any other, which is true too.
  */
-const cancelFor = (member: MemberHandle, reason: CancelReason): CancelReason =>
+const cancelFor = (member: MemberHandle, reason: SenderCancelReason): SenderCancelReason =>
   reason === 'unreadable' && !speaks(member, FILE_UNREADABLE_VERSION, false) ? 'unavailable' : reason;
 
 export interface OffersOptions {
@@ -135,7 +135,7 @@ export function createOffers(options: OffersOptions) {
       offerNext(member);
     },
     /** Tells the member the transfer is off, now or once the link is back. */
-    tellCancel(member: MemberHandle, id: string, reason: CancelReason): void {
+    tellCancel(member: MemberHandle, id: string, reason: SenderCancelReason): void {
       if (!member.send({ t: 'file:cancel', id, reason: cancelFor(member, reason) }) && !member.disposed)
         member.slot(sendSlot).untold.set(id, reason);
     },

@@ -3,7 +3,7 @@
 // sending-offers.ts), stopped from this side with the reason its status gives (one, or all that
 // do not have the file yet), away while the file is held for its return, and back under the
 // same peer id.
-import { type CancelReason, MAX_TRANSFER_RESUMES } from '../../protocol/index.ts';
+import { MAX_TRANSFER_RESUMES, type SenderCancelReason } from '../../protocol/index.ts';
 import type { MemberHandle } from '../feature.ts';
 import { type FileState, isFinal } from './line.ts';
 import type { Channels } from './sending-channel.ts';
@@ -75,7 +75,7 @@ export function createRecipients(options: RecipientsOptions) {
    * Stopped from this side, `note` saying why after its name: its page is told (`reason`),
    * unless nothing went to it yet ('waiting'), now or once the link is back.
    */
-  function stop(record: Sent, recipient: Recipient, note: string, reason: CancelReason = 'cancelled'): void {
+  function stop(record: Sent, recipient: Recipient, note: string, reason: SenderCancelReason = 'cancelled'): void {
     if (recipient.state !== 'waiting') offers.tellCancel(recipient.member, record.id, reason);
     recipient.note = note;
     end(record, recipient, 'cancelled');
@@ -86,7 +86,7 @@ export function createRecipients(options: RecipientsOptions) {
    * sharing while a newcomer's transfer runs, or the file unreadable): said of what became of
    * the file for each, not "Bob cancelled": they did nothing. Their pages are told `reason`.
    */
-  function stopUnfinished(record: Sent, reason: CancelReason = 'cancelled'): void {
+  function stopUnfinished(record: Sent, reason: SenderCancelReason = 'cancelled'): void {
     for (const recipient of record.recipients.values()) {
       if (isFinal(recipient.state)) continue;
       stop(record, recipient, recipient.state === 'transferring' ? 'stopped partway' : 'not sent', reason);

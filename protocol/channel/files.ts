@@ -81,16 +81,51 @@ export const MAX_PENDING_OFFERS = 64;
 export const DECLINE_REASONS = ['declined', 'busy', 'too-large', 'no-storage', 'invalid'] as const;
 export type DeclineReason = (typeof DECLINE_REASONS)[number];
 
-/** Why a transfer stopped before it was complete. */
-export const CANCEL_REASONS = [
-  'cancelled', // the person on that side pressed cancel
-  'size-mismatch', // more bytes than declared, or fewer before file:end
-  'out-of-range', // a chunk that does not start where the last one ended
-  'storage-failed', // the receiver could not write what it got
+/** Why a transfer stopped before it was complete, as its sender says it. */
+export const SENDER_CANCEL_REASONS = [
+  'cancelled', // its person pressed cancel, or its page stopped sending to that recipient
   'unavailable', // the sender no longer has the file
   'unreadable', // the sender's page can no longer read the file (moved, deleted or changed on its disk)
 ] as const;
+export type SenderCancelReason = (typeof SENDER_CANCEL_REASONS)[number];
+
+/** Why a transfer stopped before it was complete, as its receiver says it. */
+export const RECEIVER_CANCEL_REASONS = [
+  'cancelled', // its person pressed cancel, the file's line went, or the link kept dropping
+  'size-mismatch', // more bytes than declared, or fewer before file:end
+  'out-of-range', // a chunk that does not start where the last one ended
+  'storage-failed', // the receiver could not write what it got
+] as const;
+export type ReceiverCancelReason = (typeof RECEIVER_CANCEL_REASONS)[number];
+
+/**
+ * Every reason a file:cancel may carry, from either side. The message is the same both ways
+ * (the id says which transfer), so the parser cannot tell which side sent it: the side that
+ * takes it reads the reason with reasonFromSender or reasonFromReceiver, which make one that
+ * only the other side gives a plain cancel.
+ */
+export const CANCEL_REASONS = [...new Set([...SENDER_CANCEL_REASONS, ...RECEIVER_CANCEL_REASONS])];
 export type CancelReason = (typeof CANCEL_REASONS)[number];
+
+const isOneOf = <T extends string>(reasons: readonly T[], reason: string): reason is T =>
+  (reasons as readonly string[]).includes(reason);
+
+/**
+ * A cancel's reason as a sender can give it: a receiver's reason from a sender (its page
+ * claiming our storage failed) is a plain 'cancelled'. The transfer stopped there all the same;
+ * only words that side cannot say are not taken.
+ */
+export const reasonFromSender = (reason: CancelReason): SenderCancelReason =>
+  isOneOf(SENDER_CANCEL_REASONS, reason) ? reason : 'cancelled';
+
+/**
+ * A cancel's reason as a receiver can give it: a sender's reason from a receiver (Mallory
+ * answering Alice's offer with `unreadable`, which read "Mallory stopped: the file could not be
+ * read" on Alice's own line beside Bob's "received") is a plain 'cancelled'.
+ */
+export const reasonFromReceiver = (reason: CancelReason): ReceiverCancelReason =>
+  isOneOf(RECEIVER_CANCEL_REASONS, reason) ? reason : 'cancelled';
+
 /**
  * From this version of the channel protocol on, a sender whose file could no longer be read
  * while it went says so (`unreadable`), and the receiver's line says why it stopped. A member
@@ -139,7 +174,7 @@ export const fileSchemas = [
    * that said FILE_QUEUE_VERSION.
    */
   z.strictObject({ t: z.literal('file:queued'), id: transferId }),
-  /** Either side stops the transfer. */
+  /** Either side stops the transfer (its reason read as that side's: reasonFromSender, reasonFromReceiver). */
   z.strictObject({ t: z.literal('file:cancel'), id: transferId, reason: z.enum(CANCEL_REASONS) }),
   /** The receiver has stored bytes [0, bytes): the sender's window moves, and a resume starts there. */
   z.strictObject({ t: z.literal('file:ack'), id: transferId, bytes: byteCount }),

@@ -119,6 +119,52 @@ test('the sender cancels an offer, and the receiver cancels one: both sides say 
   assert.deepEqual(lineOf(alice, second)?.recipients, ['bob-0000001 cancelled']);
 });
 
+test('a recipient’s cancel with a reason only a sender gives reads as that recipient cancelling, not as the file unreadable', async () => {
+  const [alice, bob, mallory, oscar] = room('alice-00001', 'bob-0000001', 'mallory-001', 'oscar-00001') as [
+    Page,
+    Page,
+    Page,
+    Page,
+  ];
+  hello([alice, bob, mallory, oscar], FILE_UNREADABLE_VERSION);
+  mallory.acceptLimit = 0;
+  oscar.acceptLimit = 0;
+  const [id] = await alice.files.sendFiles([fileOf(3000, 'holiday.zip')]);
+  assert.ok(id);
+  await until(() => lineOf(mallory, id)?.asking === true && lineOf(oscar, id)?.asking === true, 'both are asked');
+  // Each answers the offer with the words of a sender whose file went: theirs to say of their own files only.
+  mallory.members.get(alice.id)?.send({ t: 'file:cancel', id, reason: 'unreadable' });
+  oscar.members.get(alice.id)?.send({ t: 'file:cancel', id, reason: 'unavailable' });
+  await until(
+    () =>
+      stateOf(alice, id) === 'verified' &&
+      lineOf(alice, id)?.recipients.every((r) => !r.includes('no answer')) === true,
+    'alice hears every recipient',
+  );
+  assert.deepEqual(lineOf(alice, id)?.recipients, [
+    'bob-0000001 ✓ received',
+    'mallory-001 cancelled',
+    'oscar-00001 cancelled',
+  ]);
+  assert.equal(lineOf(alice, id)?.status, 'shared: it goes to whoever joins', 'nothing said of alice’s own file');
+});
+
+test('a sender’s cancel with a reason only a receiver gives reads as the sender cancelling', async () => {
+  const [alice, bob] = room('alice-00001', 'bob-0000001') as [Page, Page];
+  bob.acceptLimit = 0;
+  const ids = await alice.files.sendFiles([fileOf(100, 'a'), fileOf(100, 'b'), fileOf(100, 'c')]);
+  await until(() => ids.every((id) => lineOf(bob, id)?.asking === true), 'bob is asked');
+  const reasons = ['storage-failed', 'size-mismatch', 'out-of-range'] as const;
+  for (const [i, id] of ids.entries()) {
+    alice.members.get(bob.id)?.send({ t: 'file:cancel', id, reason: reasons[i] ?? 'cancelled' });
+  }
+  await until(() => ids.every((id) => stateOf(bob, id) === 'cancelled'), 'bob hears each');
+  assert.deepEqual(
+    ids.map((id) => lineOf(bob, id)?.status),
+    ids.map(() => 'cancelled by alice-00001'),
+  );
+});
+
 test('a received file whose line went for good: waiting, it is declined; on its way, cancelled; verified, left alone', async () => {
   const [alice, bob] = room('alice-00001', 'bob-0000001') as [Page, Page];
   bob.acceptLimit = 0;

@@ -16,6 +16,10 @@ import {
   MAX_TIMESTAMP_MS,
   NAME_MAX_LENGTH,
   parseChannelMessage,
+  RECEIVER_CANCEL_REASONS,
+  reasonFromReceiver,
+  reasonFromSender,
+  SENDER_CANCEL_REASONS,
   sanitizeFileName,
   transferIdOfLabel,
 } from '../../protocol/index.ts';
@@ -56,6 +60,23 @@ test('a well-formed offer and every answer parse', () => {
   ]) {
     assert.deepEqual(parseChannelMessage(JSON.stringify(message)), message, message.t);
   }
+});
+
+test('a cancel parses with either side’s reason; read by the side it came to, one only the other side gives is a plain cancel', () => {
+  for (const reason of [...SENDER_CANCEL_REASONS, ...RECEIVER_CANCEL_REASONS]) {
+    assert.deepEqual(parseChannelMessage(JSON.stringify({ t: 'file:cancel', id, reason })), {
+      t: 'file:cancel',
+      id,
+      reason,
+    });
+  }
+  for (const reason of SENDER_CANCEL_REASONS) assert.equal(reasonFromSender(reason), reason);
+  for (const reason of RECEIVER_CANCEL_REASONS) assert.equal(reasonFromReceiver(reason), reason);
+  assert.deepEqual(
+    ['size-mismatch', 'out-of-range', 'storage-failed'].map((reason) => reasonFromSender(reason as never)),
+    ['cancelled', 'cancelled', 'cancelled'],
+  );
+  assert.deepEqual((['unavailable', 'unreadable'] as const).map(reasonFromReceiver), ['cancelled', 'cancelled']);
 });
 
 test('malformed file messages are null, never a throw', () => {
