@@ -42,3 +42,17 @@ test('a Set at or under its limit is left as it is; one over loses one', () => {
   dropOldest(set, 0);
   assert.equal(set.size, 0);
 });
+
+test('what is dropped is given back, oldest first: a Map’s values, a Set’s members; nothing under the limit', () => {
+  const map = new Map([
+    ['a', 1],
+    ['b', 2],
+    ['c', 3],
+  ]);
+  assert.deepEqual(dropOldest(map, 3), []);
+  map.set('d', 4);
+  map.set('e', 5);
+  assert.deepEqual(dropOldest(map, 3), [1, 2]);
+  assert.deepEqual([...map.keys()], ['c', 'd', 'e']);
+  assert.deepEqual(dropOldest(new Set(['x', 'y', 'z']), 1), ['x', 'y']);
+});
