@@ -12,7 +12,7 @@ import { lineKey, type Revision, type Transcript } from './transcript.ts';
 type EditMessage = MessageOf<'chat:edit'>;
 
 /** Lines whose edit state is kept: as many as the page keeps lines (view/lines-kept.ts MAX_LINES). */
-const LINES_LIMIT = 2_000;
+export const LINES_LIMIT = 2_000;
 
 /** What an edit must match of its line: the parts the author's signature covers. */
 export interface Held {

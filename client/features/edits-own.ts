@@ -4,7 +4,8 @@
 // again whenever its link opens, and is kept across a reload of the tab (edits-kept.ts). What
 // goes to a member that acknowledges edits waits for its ack, and goes again (edits-resend.ts);
 // the line says whom it is waiting for (edits-delivery.ts), and Retry sends it again to those
-// the resend gave up on.
+// the resend gave up on. Only our latest MAX_EDIT_SYNC edits go again as links open: an older
+// one goes on Retry alone, made again from our line as held (its revision keeps the signature).
 import { EDIT_ACK_VERSION, EDIT_VERSION, MAX_EDIT_SYNC, type MessageOf } from '../../protocol/index.ts';
 import { dropOldest } from '../bounded.ts';
 import { type MemberHandle, speaks } from '../feature.ts';
@@ -39,9 +40,24 @@ export interface OwnEditsOptions {
   wallClock: () => number;
   lines: EditLines;
   /** What went to a member that acknowledges edits waits for its ack. */
-  resend: Pick<EditResend, 'sent'>;
+  resend: Pick<EditResend, 'sent' | 'sending'>;
   /** Whom each of our latest edits waits for, as its line shows. */
-  deliveries: Pick<EditDeliveries, 'started' | 'trying' | 'unconfirmed'>;
+  deliveries: Pick<EditDeliveries, 'started' | 'unsynced' | 'trying' | 'unconfirmed'>;
+}
+
+/** Our edit of the line as it goes to members: it reads `text` (null: deleted) since `at`, signed `sig`. */
+function editMessage(line: Held, at: number, text: string | null, sig: string | undefined): EditMessage {
+  const { id, ts, to, re } = line;
+  return {
+    t: 'chat:edit',
+    id,
+    ts,
+    at,
+    ...(text === null ? {} : { text }),
+    ...(to === undefined ? {} : { to }),
+    ...(re === undefined || text === null ? {} : { re }),
+    ...(sig === undefined ? {} : { sig }),
+  };
 }
 
 export function createOwnEdits(options: OwnEditsOptions) {
@@ -83,6 +99,28 @@ export function createOwnEdits(options: OwnEditsOptions) {
     }
   }
 
+  /**
+   * Our edit pushed out of `ours` goes no more as links open: a member waiting for its link to
+   * open is not waited on any more; one the resend still sends it to is, until it gives up.
+   */
+  function unsynced(message: EditMessage): void {
+    const resending = new Set<string>();
+    for (const member of members()) if (resend.sending(member, message)) resending.add(member.id);
+    deliveries.unsynced(message, resending);
+  }
+
+  /**
+   * Our latest edit of our line, made again from the line as held (one pushed out of `ours`):
+   * the same edit, its signature kept with the revision. None when not held, or not by our key.
+   */
+  function heldEdit(id: string): EditMessage | undefined {
+    const line = lines.get(selfId(), id);
+    const revision = line?.checked ? line.revision : undefined;
+    return line === undefined || revision === undefined
+      ? undefined
+      : editMessage(line, revision.at, revision.text, revision.sig);
+  }
+
   /** Sends our edit to the members the line went to; those that acknowledge edits are waited for. */
   function sendOut(message: EditMessage): void {
     const to = [...recipients(message)];
@@ -112,20 +150,11 @@ export function createOwnEdits(options: OwnEditsOptions) {
           : await identity.sign({ from, id, ts, text, to, re, edited: at }).catch(() => null);
       // Another edit of ours may have been made while this one was signed.
       if (!newer(line, at)) return false;
-      const message: EditMessage = {
-        t: 'chat:edit',
-        id,
-        ts,
-        at,
-        ...(text === null ? {} : { text }),
-        ...(to === undefined ? {} : { to }),
-        ...(re === undefined || text === null ? {} : { re }),
-        ...(sig === null ? {} : { sig }),
-      };
+      const message = editMessage(line, at, text, sig ?? undefined);
       lines.apply(line, { at, text, sig: sig ?? undefined });
       ours.delete(key);
       ours.set(key, message);
-      dropOldest(ours, MAX_EDIT_SYNC);
+      for (const older of dropOldest(ours, MAX_EDIT_SYNC)) unsynced(older);
       store?.save(keepForm(from, ours.values()));
       sendOut(message);
       return true;
@@ -139,11 +168,12 @@ export function createOwnEdits(options: OwnEditsOptions) {
       }
     },
     /**
-     * Sends our latest edit of this line again to the members that did not confirm it after
-     * the resend's rounds, each with all its goes again (Retry); false when none waits.
+     * Sends our latest edit of this line again to the members that did not confirm it (the
+     * resend gave up, or it no longer goes as their link opens), each with all the resend's
+     * goes again (Retry); false when none waits.
      */
     retry(id: string): boolean {
-      const message = ours.get(lineKey(selfId(), id));
+      const message = ours.get(lineKey(selfId(), id)) ?? heldEdit(id);
       const again = new Set(deliveries.unconfirmed(id));
       if (message === undefined || again.size === 0) return false;
       for (const member of recipients(message)) if (again.has(member.id)) sendTo(member, message, true);

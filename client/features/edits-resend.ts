@@ -5,11 +5,12 @@
 // move to another relay, whose opening sends our latest edits again (edits-own.ts resync).
 //
 // Bounded both ways: a member keeps at most MAX_EDIT_SYNC edits of ours waiting (the latest
-// of each line), and after RESEND_ROUNDS goes with none acknowledged it is sent none again
-// until its link or route opens anew, or its author presses Retry on the line, so a member that
-// never acknowledges (a hostile one, or an older page reached only through a relay, whose
-// version we cannot know) costs a few dozen sends, not a stream. Acknowledging makes us send
-// nothing more. The page is told whom it gave up on (edits-delivery.ts): the line says so.
+// of each line; the oldest, pushed out, is given up on), and after RESEND_ROUNDS goes with none
+// acknowledged it is sent none again until its link or route opens anew, or its author presses
+// Retry on the line, so a member that never acknowledges (a hostile one, or an older page
+// reached only through a relay, whose version we cannot know) costs a few dozen sends, not a
+// stream. Acknowledging makes us send nothing more. The page is told whom it gave up on
+// (edits-delivery.ts): the line says so.
 import { editAckId, MAX_EDIT_SYNC, type MessageOf } from '../../protocol/index.ts';
 import { dropOldest } from '../bounded.ts';
 import { createSlot, type MemberHandle } from '../feature.ts';
@@ -88,9 +89,13 @@ export function createEditResend({ gaveUp }: EditResendOptions = {}) {
       // An earlier edit of the same line is made stale by this one: only the latest waits.
       for (const [other, waiting] of state.out) if (waiting.id === message.id) state.out.delete(other);
       state.out.set(key, message);
-      dropOldest(state.out, MAX_EDIT_SYNC);
+      // The oldest goes no more (newer edits took its place): given up on, as after its rounds.
+      for (const dropped of dropOldest(state.out, MAX_EDIT_SYNC)) gaveUp?.(member, dropped);
       arm(member, state);
     },
+    /** Whether our edit is still sent again to the member until it acknowledges it. */
+    sending: (member: MemberHandle, message: EditMessage): boolean =>
+      member.slot(waitingSlot).out.has(editAckId(message) ?? ''),
     /** The member acknowledged these ids (most are lines': chat.ts). */
     acknowledged(member: MemberHandle, ids: readonly string[]): void {
       const state = member.slot(waitingSlot);

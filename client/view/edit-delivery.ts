@@ -1,7 +1,8 @@
 // How far our edit or deletion of a line got, on the line (features/edits-delivery.ts), as chat
 // apps show a message's delivery: "deletion on its way" until every member it went to has
 // acknowledged it, then nothing; "⚠ deletion not confirmed by Bob" (an edit: "⚠ edit not yet
-// seen by Bob") once the resend gave up on Bob, with Retry. The mark is one of the line's marks,
+// seen by Bob") once it is not on its way to Bob any more (the resend gave up on him), with
+// Retry, until his ack comes. The mark is one of the line's marks,
 // so a screen reader hears it, and its title, with the line (line-about.ts); Save the chat
 // leaves it out, as it does receipts (save-chat.ts). The line's data-edit-delivery says which
 // ('waiting', 'unconfirmed'): a test hook and the warning's colour.
@@ -30,13 +31,12 @@ export function editDeliveryWords(
     : `⚠ edit not yet seen by ${nameList(unconfirmed.map(isolate))}`;
   const who = nameList(unconfirmed);
   const shows = delivery.deletion ? 'may still show the message' : 'may still show the message as it was';
-  const again = delivery.retry
-    ? 'It goes again when the way to them changes or opens again, or on Retry.'
-    : 'It is not sent again: newer edits took its place.';
   const still = waiting.length === 0 ? '' : ` Still on its way to ${nameList(waiting)}.`;
+  // Said of every edit not confirmed: only our latest MAX_EDIT_SYNC go again by themselves as a
+  // link opens, and the words cannot tell which those are.
   return {
     text,
-    title: `${who} did not confirm the ${what}, sent again and again, and ${shows}. ${again}${still}`,
+    title: `${who} did not confirm the ${what} and ${shows}. Retry sends it to them again.${still}`,
   };
 }
 
@@ -64,7 +64,7 @@ export function drawEditDelivery(
   if (mark.textContent !== text.replace(/[\u2068\u2069]/g, '')) mark.replaceChildren(...sentenceNodes(text));
   setAttr(mark, 'title', title);
   item.dataset.editDelivery = delivery.unconfirmed.length > 0 ? 'unconfirmed' : 'waiting';
-  if (!delivery.retry || delivery.unconfirmed.length === 0) {
+  if (delivery.unconfirmed.length === 0) {
     button?.remove();
     return;
   }
