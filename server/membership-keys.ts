@@ -17,6 +17,8 @@
 //   roomlink:node:N:rooms              set of rooms where node N has (had) members
 //   roomlink:node:N:sweeping           a sweep of node N is under way (lock, with an expiry)
 //   roomlink:node:N:swept              node N was swept (kept until N comes back, or a day)
+//   roomlink:node:N:shut-down          node N stops on purpose (a SIGTERM): its sweep says so
+//                                      (kept until it is swept, or a day)
 // (Names cannot contain a tab: normalizeName refuses control characters.) A name has one or
 // two keys (protocol/name-skeleton.ts keysWithSkeleton), joined by a line break in "nameKeys"
 // (storedNameKeys; no key holds one: white space in a key is made a space). A record written
@@ -48,6 +50,7 @@ export const END_RESUME =
   "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 export const sweepLockKey = (node: string) => `${PREFIX}:node:${node}:sweeping`;
 export const sweptKey = (node: string) => `${PREFIX}:node:${node}:swept`;
+export const shutDownKey = (node: string) => `${PREFIX}:node:${node}:shut-down`;
 
 // Lua shared by the scripts below (KEYS: members, names, away). A member gives up the name it
 // holds in the index, key by key: the index passes to another member here whose name has that

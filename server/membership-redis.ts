@@ -13,7 +13,8 @@
 //   membership-thread-reports.ts reads the thread's results), and when a missing key of
 //   another node's means that node is dead.
 // - membership-sweep.ts: a dead node's members removed and announced as left (onGone), and
-//   a node swept while alive finding out; its members are announced as back (onBack).
+//   a node swept while alive finding out; its members are announced as back (onBack). A
+//   node that shuts down says so there first (markShutDown), for the sweeper's log.
 // - membership-stale.ts and membership-write-back.ts: what Redis may have lost, and its
 //   write-back.
 // - membership-upkeep.ts: each heartbeat interval, the write-back and the sweeps.
@@ -90,6 +91,12 @@ export interface RedisMembership extends MembershipStore {
    * before taking another node for dead (null outside it): what a test counts from.
    */
   longWindowSince(): number | null;
+  /**
+   * This node stops on purpose (shutdown.ts): the node that sweeps it logs a shutdown, at info,
+   * not a lapse, at warn (membership-sweep.ts). Call before close(), while its key is alive.
+   * Resolves within timeoutMs, whatever Redis does; unsaid, the sweep logs a lapse.
+   */
+  markShutDown(): Promise<void>;
 }
 
 export function createRedisMembership(options: RedisMembershipOptions): RedisMembership {
@@ -200,6 +207,17 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
         return { at: 'node', alive: (await deadline(redis.exists(aliveKey(node)), timeoutMs)) === 1 };
       } catch {
         return null;
+      }
+    },
+    async markShutDown() {
+      if (!connection.up()) return;
+      try {
+        await deadline(sweeps.markShutDown(), timeoutMs);
+      } catch (error) {
+        log.debug(
+          { err: error instanceof Error ? { message: error.message } : undefined },
+          'membership: shutdown unsaid',
+        );
       }
     },
     mode: (): MembershipMode => (redis.isReady && !stale.any() ? 'shared' : 'degraded'),

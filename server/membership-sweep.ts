@@ -10,15 +10,26 @@
 // peer:joined, resumed, to the rooms that were told they left). The sweeper checks the
 // node's key again once it holds the lock, so a node back before that is not swept, and one
 // back after waits for the sweep to finish.
+//
+// A node that stops on purpose (SIGTERM or SIGINT: shutdown.ts) is swept the same way, as late
+// (its members' pages resume their ids on other nodes meanwhile; what is left of it goes with
+// the sweep), but says so first (markShutDown): the sweeper then logs a shutdown at info, and
+// keeps warn for a node whose heartbeat lapsed without notice (it crashed, was killed or
+// stalled), which an operator could not tell from a rolling restart before.
 import type { Logger } from './logger.ts';
 import type { MembershipConnection } from './membership-connection.ts';
-import { aliveKey, NODES_KEY, roomsKey, SWEEP, sweepLockKey, sweptKey } from './membership-keys.ts';
+import { aliveKey, NODES_KEY, roomsKey, SWEEP, shutDownKey, sweepLockKey, sweptKey } from './membership-keys.ts';
 import { stringSet } from './membership-records.ts';
 
 /** One node sweeps a dead one; the lock outlives a sweep's worst case. */
 const SWEEP_LOCK_MS = 10_000;
 /** A node frozen longer than this comes back to rooms that forgot it anyway: its clients have reconnected. */
 const SWEPT_MARK_MS = 24 * 60 * 60 * 1_000;
+/**
+ * A node that shut down is swept within seconds while another node runs; with none left, by
+ * the first to start, when it has beaten for a node TTL. A day covers any such gap.
+ */
+const SHUT_DOWN_MARK_MS = 24 * 60 * 60 * 1_000;
 /**
  * How long a member swept with its node (it died, or stalled past its TTL) keeps its name
  * from others: past Socket.IO's ping interval and timeout (25 s + 20 s), by which its page
@@ -36,6 +47,8 @@ export interface Sweeps {
   sweep(dead: string): Promise<void>;
   /** After this node's key lapsed: was it swept? The mark is taken when it was. */
   ofThisNode(): Promise<SweepOfThisNode>;
+  /** This node stops on purpose: whoever sweeps it logs a shutdown, not a lapse. */
+  markShutDown(): Promise<void>;
 }
 
 export interface SweepDeps {
@@ -71,13 +84,20 @@ export function createSweeps(deps: SweepDeps): Sweeps {
       }
       await redis.del(roomsKey(dead));
       await redis.sRem(NODES_KEY, dead);
+      // Taken once the sweep is done: one cut short leaves it to the one that finishes.
+      const shutDown = (await redis.getDel(shutDownKey(dead))) !== null;
       await redis.del(sweepLockKey(dead));
-      log.warn({ dead, rooms: rooms.length }, 'membership: removed the members of a node that stopped');
+      const said = { dead, rooms: rooms.length };
+      if (shutDown) log.info(said, 'membership: removed the members of a node that shut down');
+      else log.warn(said, 'membership: removed the members of a node that stopped without notice');
     },
     async ofThisNode() {
       // A sweep of this node under way would remove what it writes back: wait for its end.
       if ((await redis.exists(sweepLockKey(nodeId))) === 1) return 'under way';
       return (await redis.getDel(sweptKey(nodeId))) !== null ? 'swept' : 'not swept';
+    },
+    async markShutDown() {
+      await redis.set(shutDownKey(nodeId), '1', { PX: SHUT_DOWN_MARK_MS });
     },
   };
 }

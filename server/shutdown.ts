@@ -20,7 +20,7 @@ const SHUTDOWN_MAX_MS = 5_000;
 export interface ShutdownParts {
   io: RoomServer;
   httpServer: HttpServer;
-  stores: Pick<Stores, 'close'>;
+  stores: Pick<Stores, 'markShutDown' | 'close'>;
   logger: Logger;
   /** On close(), connections still open after this are cut (default SHUTDOWN_GRACE_MS). */
   graceMs: number | undefined;
@@ -50,19 +50,26 @@ export function createShutdown(parts: ShutdownParts): Shutdown {
     close() {
       closing ??= (async () => {
         shuttingDown = true;
+        // Said first, and waited for only before the stores close: the node that removes what
+        // is left of our members then logs a shutdown, not a crash, even when a second signal
+        // ends the process during the drain.
+        const said = parts.stores.markShutDown();
         if (parts.drainMs > 0) {
           parts.logger.info({ drainMs: parts.drainMs }, 'draining: /healthz answers 503');
           await delay(parts.drainMs);
         }
         sendingAway = true;
-        await closeEverything(parts);
+        await closeEverything(parts, said);
       })();
       return closing;
     },
   };
 }
 
-async function closeEverything({ io, httpServer, stores, logger, graceMs }: ShutdownParts): Promise<void> {
+async function closeEverything(
+  { io, httpServer, stores, logger, graceMs }: ShutdownParts,
+  shutDownSaid: Promise<void>,
+): Promise<void> {
   if (io.engine.clientsCount > 0) {
     // .local: with Redis, a plain emit would send every node's clients away.
     io.local.emit('server:shutdown');
@@ -80,6 +87,8 @@ async function closeEverything({ io, httpServer, stores, logger, graceMs }: Shut
     httpServer.closeAllConnections();
     logger.warn('shutdown took too long; connections cut');
   }
+  // Said before the heartbeat stops: our key outlives it by a node TTL, so no sweep misses it.
+  await shutDownSaid;
   await stores.close();
   logger.info('closed');
 }

@@ -28,6 +28,12 @@ export interface Stores {
   redisState(): RedisHealth;
   /** Waits for Redis at most waitMs (at once without it); false if it is not up by then. */
   ready(waitMs: number): Promise<boolean>;
+  /**
+   * With Redis: tells the other nodes this one stops on purpose, so the one that removes what
+   * is left of its members logs a shutdown, not a crash (membership-sweep.ts). Call before
+   * close(); resolves within the command timeout, said or not.
+   */
+  markShutDown(): Promise<void>;
   /** Closes every Redis connection. Call after io.close() (which stops the adapter). */
   close(): Promise<void>;
 }
@@ -95,6 +101,7 @@ export function createStores(deps: StoreDeps): Stores {
       const [adapterUp, membershipUp] = await Promise.all([redis?.ready(waitMs), sharedMembership?.ready(waitMs)]);
       return adapterUp !== false && membershipUp !== false;
     },
+    markShutDown: async () => sharedMembership?.markShutDown(),
     async close() {
       mending?.close();
       redis?.close();
