@@ -1,7 +1,7 @@
 // How a call sits on the page: on a phone the chat keeps most of the screen while a call
 // runs, and a member without a camera is a small tile (name and state), not a black box.
 
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { fakeMediaArgs } from './support/browser.ts';
 import {
   cameraAndViewer,
@@ -74,6 +74,68 @@ async function expectTabInSightOrder(page: Page, where: string): Promise<void> {
     );
   }
   expect(tabbed, `Tab order of the call bar on ${where}, against the order seen`).toEqual(seen);
+}
+
+/**
+ * Held sideways (844x390, and a Pixel 7's 839x412), and upright with the keyboard up
+ * (390x420): the strip of tiles with a shared screen, `screen` first in it and larger than
+ * `other`, and every tile and its caption whole within the call's height, the call not
+ * scrolling inside (sideways the strip also fits the call's width; upright it scrolls
+ * sideways, as it should).
+ */
+async function expectStripWithinCall(page: Page, screen: Locator, other: Locator, what: string): Promise<void> {
+  for (const viewport of [phoneSideways.viewport, { width: 839, height: 412 }, { width: 390, height: 420 }]) {
+    await page.setViewportSize(viewport);
+    const where = `${what}, ${viewport.width}x${viewport.height}`;
+    const sideways = viewport.width > viewport.height;
+    const outside = () =>
+      page.locator('#call').evaluate((call, sideways) => {
+        interface Box {
+          left: number;
+          top: number;
+          right: number;
+          bottom: number;
+        }
+        interface Node {
+          className: string;
+          textContent: string | null;
+          scrollHeight: number;
+          clientHeight: number;
+          getBoundingClientRect(): Box;
+          querySelectorAll(selector: string): Iterable<Node>;
+        }
+        const root = call as unknown as Node;
+        const bound = root.getBoundingClientRect();
+        const within = (box: Box) =>
+          box.top >= bound.top - 1 &&
+          box.bottom <= bound.bottom + 1 &&
+          (!sideways || (box.left >= bound.left - 1 && box.right <= bound.right + 1));
+        const parts = [...root.querySelectorAll('.call-tile, .call-tile .call-caption')];
+        const out = parts
+          .filter((part) => !within(part.getBoundingClientRect()))
+          .map((part) => {
+            const box = part.getBoundingClientRect();
+            return `${part.className} "${part.textContent}" at ${Math.round(box.left)},${Math.round(box.top)}-${Math.round(box.right)},${Math.round(box.bottom)}`;
+          });
+        // (Whole pixels both: 137 and 136 for a call of 136.5px that does not scroll.)
+        const scrolls = root.scrollHeight - root.clientHeight;
+        return scrolls > 1 ? [...out, `the call scrolling ${scrolls}px inside`] : out;
+      }, sideways);
+    await expect.poll(outside, { message: `tiles and captions outside the call, ${where}` }).toEqual([]);
+    const lefts = await page
+      .locator('#call-tiles > .call-tile')
+      .evaluateAll((tiles: { getBoundingClientRect(): { left: number } }[]) =>
+        tiles.map((tile) => tile.getBoundingClientRect().left),
+      );
+    const screenBox = await screen.boundingBox();
+    expect(screenBox?.x, `the screen first in the strip, ${where}`).toBe(Math.min(...lefts));
+    const otherBox = await other.boundingBox();
+    expect(
+      (screenBox?.width ?? 0) * (screenBox?.height ?? 0),
+      `the screen's tile larger than the next one, ${where}`,
+    ).toBeGreaterThan((otherBox?.width ?? Number.POSITIVE_INFINITY) * (otherBox?.height ?? Number.POSITIVE_INFINITY));
+  }
+  await page.setViewportSize(phoneSideways.viewport);
 }
 
 // Media on 2 shared cores: three Chromium pages, one of them encoding video.
@@ -394,6 +456,27 @@ test('on a phone held sideways a call with a camera leaves the chat room for its
   // The keyboard closed: the pictures are back.
   await bob.page.setViewportSize(phoneSideways.viewport);
   await expect(tileOf(bob.page, alice.id)).toBeInViewport({ ratio: 1 });
+
+  // A screen shared, next to Alice's camera and then in its place: first in the strip and
+  // larger than a camera's tile, and every tile whole within the call's bound, its caption too,
+  // on this phone and on a Pixel 7's 839x412 (the screen's tile stayed 144px high in a call
+  // of ~140, its lower 46-54px below the call's fold, "Alice · sharing screen" with it, and
+  // the tiles beside it cut too: an exploratory pass).
+  const screenTile = bob.page.getByTestId('call-screen-tile');
+  await clickControl(alice, 'call-screen-add');
+  await waitForScreenPicture(bob, '[data-testid=call-screen-video]');
+  await expectStripWithinCall(bob.page, screenTile, tileOf(bob.page, alice.id), 'a screen shared next to a camera');
+  await clickControl(alice, 'call-screen');
+  await expect(screenTile).toHaveCount(0);
+  await clickControl(alice, 'call-screen');
+  await waitForVideo(bob, [alice], 'screen');
+  await expectStripWithinCall(
+    bob.page,
+    tileOf(bob.page, alice.id),
+    bob.page.locator('[data-testid=call-tile][data-self=true]'),
+    'a screen shared in place of a camera',
+  );
+  await bob.page.screenshot({ path: testInfo.outputPath('phone-sideways-screen.png') });
 });
 
 test('on a phone our own camera’s preview shows our face, its Full screen a 24 px target in a corner, with the keyboard up or not', async ({
