@@ -203,6 +203,10 @@ test.describe('with a fake microphone', () => {
     await expect(player).toHaveAttribute('aria-label', `Play ${name}`);
     await expect(player).toHaveAttribute('preload', 'metadata');
     await expect(fileLine(bob.page, id).getByTestId('file-audio-length')).toHaveText(/^0:0[12]$/);
+    // The same whole seconds as the player under it counts (it said "0:02" of a 2.57 s clip
+    // whose details said "0:03").
+    const seconds = await player.evaluate((audio: { duration: number }) => Math.floor(audio.duration));
+    await expect(fileLine(bob.page, id).getByTestId('file-audio-length')).toHaveText(`0:0${seconds}`);
     // It plays (muted: no page may start sound without a click).
     await player.evaluate((audio: { muted: boolean; play(): Promise<void> }) => {
       audio.muted = true;

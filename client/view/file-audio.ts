@@ -6,7 +6,7 @@
 // and its download stays. The player's object URL holds the file as the download's does, and
 // is revoked as that one is: when the line goes for good (drop), or at once when it fails.
 import { isPlayableAudioType } from '../../protocol/index.ts';
-import { clipLength } from '../voice/clip.ts';
+import { formatClipTime } from '../voice/clip.ts';
 import { el } from './dom.ts';
 
 /**
@@ -83,7 +83,7 @@ export function createFileAudio(
 function measureLength(audio: HTMLAudioElement, size: number, show: (text: string) => void): void {
   let seeking = false;
   const read = (): void => {
-    const text = clipLength(audio.duration);
+    const text = formatClipTime(audio.duration);
     if (text === null) return;
     if (seeking) {
       seeking = false;

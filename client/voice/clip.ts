@@ -68,6 +68,9 @@ export function isVoiceMessage(name: string, type: string): boolean {
 /**
  * A length as a player shows it: "0:07", "4:59", "1:02:03" past an hour (a peer's file may
  * declare any length, and it is shown as declared); null for none (NaN, Infinity, negative).
+ * Whole seconds, as a clock and a browser's player count them: the running time while one
+ * records, and a whole clip's length among its line's details, which then agrees with the
+ * player under it (rounded, a clip of 2.57 s read "0:03" there beside the player's "0:02").
  */
 export function formatClipTime(seconds: number): string | null {
   if (!Number.isFinite(seconds) || seconds < 0) return null;
@@ -76,15 +79,6 @@ export function formatClipTime(seconds: number): string | null {
   const minutes = Math.floor((whole % 3600) / 60);
   const rest = twoDigits(whole % 60);
   return hours > 0 ? `${hours}:${twoDigits(minutes)}:${rest}` : `${minutes}:${rest}`;
-}
-
-/**
- * A whole clip's length, as a line's details give it: to the nearest second (a clip of 1.97 s
- * read "0:01", as if it were half its length). The running time while one records counts
- * whole seconds, as a clock does (formatClipTime). Null as formatClipTime says it.
- */
-export function clipLength(seconds: number): string | null {
-  return Number.isFinite(seconds) && seconds >= 0 ? formatClipTime(Math.round(seconds)) : null;
 }
 
 /**

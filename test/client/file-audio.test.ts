@@ -63,8 +63,9 @@ test('its length is the one the player reads on this page, in the meta', () => {
   element.dispatch('durationchange');
   element.dispatch('loadedmetadata');
   assert.equal(length(), '0:07');
-  // To the nearest second: a clip of 1.97 s is not "0:01".
-  element.duration = 1.967;
+  // In whole seconds, as the player under it counts them: a clip of 2.57 s read "0:03" beside
+  // the player's "0:00 / 0:02".
+  element.duration = 2.57;
   element.dispatch('durationchange');
   assert.equal(length(), '0:02');
   // A peer's file may declare any length: shown as declared.

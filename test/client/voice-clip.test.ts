@@ -6,7 +6,6 @@ import {
   baseType,
   CLIP_PROBLEM_TEXT,
   clipFile,
-  clipLength,
   clipName,
   clipType,
   formatClipTime,
@@ -76,19 +75,11 @@ test('a length reads m:ss, h:mm:ss past an hour, whatever a file declares; none 
   assert.equal(formatClipTime(0), '0:00');
   assert.equal(formatClipTime(1.5), '0:01');
   assert.equal(formatClipTime(7.99), '0:07');
+  assert.equal(formatClipTime(2.57), '0:02', 'whole seconds, as a browser’s player shows a clip of 2.57 s');
   assert.equal(formatClipTime(MAX_CLIP_MS / 1000), '5:00');
   assert.equal(formatClipTime(3_723), '1:02:03');
   assert.equal(formatClipTime(1e9), '277777:46:40', 'a huge declared duration is shown as it is');
   for (const none of [Number.NaN, Number.POSITIVE_INFINITY, -1]) assert.equal(formatClipTime(none), null);
-});
-
-test('a whole clip’s length is to the nearest second: a clip of 1.97 s reads 0:02, not 0:01', () => {
-  assert.equal(clipLength(1.967), '0:02');
-  assert.equal(clipLength(0.5), '0:01', 'the shortest clip sent is not "0:00"');
-  assert.equal(clipLength(7.49), '0:07');
-  assert.equal(clipLength(59.6), '1:00');
-  assert.equal(clipLength(3_722.5), '1:02:03');
-  for (const none of [Number.NaN, Number.POSITIVE_INFINITY, -0.4, -1]) assert.equal(clipLength(none), null);
 });
 
 test('the rules: at most five minutes, at least half a second, and the note for a clip too short says so', () => {
