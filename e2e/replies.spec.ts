@@ -179,6 +179,14 @@ test('a reply shows its quote on the other side and in a late joiner’s history
   // on the edit bar), and the keyboard goes back to the line.
   await line(alice.page, alice.id, 'meet at the gate').getByTestId('delete').click();
   await expect(alice.page.getByTestId('delete-dialog')).toBeVisible();
+  // Delete in the danger colour, as Hang up is; Cancel plain, not a second filled button (they
+  // were the same primary blue, one choice twice).
+  const fill = (button: object) =>
+    (globalThis as unknown as { getComputedStyle(node: object): { backgroundColor: string } }).getComputedStyle(button)
+      .backgroundColor;
+  const hangUp = await alice.page.getByTestId('call-leave').evaluate(fill);
+  expect(await alice.page.getByTestId('delete-confirm').evaluate(fill), 'Delete filled as Hang up').toBe(hangUp);
+  expect(await alice.page.getByTestId('delete-cancel').evaluate(fill), 'Cancel not filled').toBe('rgba(0, 0, 0, 0)');
   expect(await violationsInBothSchemes(alice.page)).toEqual([]);
   await alice.page.getByTestId('delete-confirm').click();
   await expect(alice.page.locator(`#messages > li[data-id="${gateId}"]`)).toBeFocused();
