@@ -1,6 +1,6 @@
 // Ignoring a member (client/ignored.ts): Carol ignores Mallory. On Carol's page Mallory's
-// lines are collapsed in place (Show reveals one, the keyboard kept on the line), her typing
-// is not shown, her lines raise no unread count, her reactions are not counted in the chips,
+// lines are collapsed in place (Show reveals one, the keyboard kept on the line; R shows one
+// before it answers it), her typing is not shown, her lines raise no unread count, her reactions are not counted in the chips,
 // and her files go unanswered, with no line; her page tells no one it read a line of hers it
 // showed collapsed (Mallory's receipts), until Show or Stop ignoring; in a call, her tile is muted, without picture
 // and never speaking. Bob's page is unaffected. A reload keeps it (the tab's storage), with the earlier lines that history
@@ -91,6 +91,16 @@ test('Carol ignores Mallory: collapsed lines, no typing, no unread count on her 
   await expect(spam.getByTestId('message-text')).toHaveText('spam one');
   await expect(spam).toBeFocused();
   await expect(before.getByTestId('message-text')).toBeHidden();
+  // R on her other line, still collapsed: it is shown first, as by its Show, then answered (the
+  // reply's bar quoted the words the line still hid).
+  await before.focus();
+  await carol.page.keyboard.press('r');
+  await expect(before.getByTestId('message-text')).toBeVisible();
+  await expect(before.getByTestId('message-text')).toHaveText('before the ignore');
+  await expect(before.getByTestId('ignored-note')).toHaveCount(0);
+  await expect(carol.page.getByTestId('reply-bar')).toContainText('Replying to mallory: before the ignore');
+  await carol.page.getByTestId('message-input').press('Escape');
+  await expect(carol.page.getByTestId('reply-bar')).toBeHidden();
   // Her reactions, sent before 'spam one', count on Bob's page, not on Carol's: Bob's alone.
   await expect(reactionChip(bob.page, bob.id, 'lunch?', '👍')).toHaveAttribute('data-count', '2');
   const thumbs = reactionChip(carol.page, bob.id, 'lunch?', '👍');

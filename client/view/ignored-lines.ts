@@ -6,6 +6,7 @@
 // meanwhile included. It covers every line kept, off the page too (lines.ts kept()), which
 // come back as they were left; a line made later is collapsed as it is shown (show-line.ts).
 // A line shown again is told to those who wait for it to be seen (show-line.ts: its read receipt).
+// R on a collapsed line shows it too, before the reply starts (wiring/line-views.ts).
 import type { Ignored } from '../ignored.ts';
 import { el } from './dom.ts';
 
@@ -16,6 +17,8 @@ export interface IgnoredLines {
   mark(item: HTMLElement): void;
   /** Calls `listener` with each collapsed line shown again (Show, or its member no longer ignored). */
   opened(listener: (item: HTMLElement) => void): void;
+  /** Shows the line if it is collapsed, as its Show does; else nothing. */
+  show(item: HTMLElement): void;
 }
 
 export interface IgnoredLinesOptions {
@@ -74,6 +77,9 @@ export function createIgnoredLines({ ignored, kept }: IgnoredLinesOptions): Igno
     },
     opened(listener) {
       listeners.push(listener);
+    },
+    show(item) {
+      if (isCollapsed(item)) expand(item);
     },
   };
 }

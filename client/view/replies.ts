@@ -122,11 +122,17 @@ export interface RepliesOptions {
   revision?(from: string, id: string): (Omit<Held, 'text'> & { text: string | null }) | null;
   /** A member's name now (wiring/names.ts: one gone, as it left), or null for one this page never had. */
   nameOf?(peerId: string): string | null;
+  /**
+   * Called with the line before a reply to it starts: one collapsed because its author is
+   * ignored is shown first (ignored-lines.ts), as its Show would. R reaches such a line (its
+   * Reply button is hidden with its words), and the reply's bar quoted the words it hid.
+   */
+  beforeReply?(item: HTMLElement): void;
 }
 
 export function createReplies(
   list: HTMLElement,
-  { start, reveal, revision = () => null, nameOf = () => null }: RepliesOptions,
+  { start, reveal, revision = () => null, nameOf = () => null, beforeReply = () => {} }: RepliesOptions,
 ): Replies {
   const originals = new Map<string, Held>();
   /** Lines shown as relayed (Repliable.relayedBy), apart: a quote says whose word they are. */
@@ -162,9 +168,10 @@ export function createReplies(
     }
   }
 
-  function reply(item: Element): boolean {
+  function reply(item: HTMLElement): boolean {
     const shownAs = targets.get(item);
     if (!shownAs || item.getAttribute('data-deleted') === 'true') return false;
+    beforeReply(item);
     const { relayedBy, ...target } = shownAs;
     // Marked "(earlier)" as it came, or since (earlier-lines.ts): the bar says so too.
     const earlier = item.getAttribute('data-earlier') === 'true' ? { earlier: { relayedBy } } : {};

@@ -76,6 +76,8 @@ export function wireLineViews({
       return { name: from === selfId ? selfName() : nameOf(from), privateWith, text: revised.text };
     },
     nameOf: nameNow,
+    // A reply answers words its writer can see, and carries an excerpt of them to everyone.
+    beforeReply: ignoredLines.show,
   });
   const lineEdits = createLineEdits(document.getElementById('messages') as HTMLElement, {
     edit: startEdit,

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, test } from 'node:test';
 import type { ChatLine } from '../../client/features/chat.ts';
 import { createIgnored, type Ignored, MAX_IGNORED } from '../../client/ignored.ts';
-import { createIgnoredLines, IGNORED_WORDS } from '../../client/view/ignored-lines.ts';
+import { createIgnoredLines, IGNORED_WORDS, type IgnoredLines } from '../../client/view/ignored-lines.ts';
 import { lineAbout, lineParts } from '../../client/view/line-about.ts';
 import { markLine } from '../../client/view/line-marks.ts';
 import { createLinesView, type LinesView } from '../../client/view/lines.ts';
@@ -55,6 +55,7 @@ let lines: LinesView;
 let ignored: Ignored;
 let told: string[];
 let mark: (item: HTMLElement) => void;
+let ignoredLines: IgnoredLines;
 beforeEach(() => {
   dom = installFakeDom(['messages', 'earlier', 'newer']);
   told = [];
@@ -69,7 +70,8 @@ beforeEach(() => {
     },
     ignored: ignored.has,
   });
-  ({ mark } = createIgnoredLines({ ignored, kept: lines.kept }));
+  ignoredLines = createIgnoredLines({ ignored, kept: lines.kept });
+  ({ mark } = ignoredLines);
 });
 afterEach(() => dom.restore());
 
@@ -150,6 +152,20 @@ test('Show reveals that one line; the others stay collapsed', () => {
   show.dispatch('click');
   assert.ok(!collapsed(one));
   assert.ok(collapsed(two));
+});
+
+test('show() reveals a collapsed line as Show does (R replying to it), telling those who wait for it; a line shown already is left, nobody told', () => {
+  const opened: string[] = [];
+  ignoredLines.opened((item) => opened.push(item.dataset.id ?? ''));
+  ignored.set('mallory-id', true);
+  const hers = shown('mallory-id', 'hers');
+  const his = shown('bob-id', 'his');
+  ignoredLines.show(hers);
+  assert.ok(!collapsed(hers));
+  ignoredLines.show(hers);
+  ignoredLines.show(his);
+  assert.ok(!collapsed(his));
+  assert.deepEqual(opened, ['hers'], 'once, for the line that was collapsed');
 });
 
 test('an ignored member’s lines are not told to a screen reader, nor counted in “N new messages”', async () => {

@@ -18,8 +18,14 @@ function setUp() {
   const started: ReplyTarget[] = [];
   /** Members' names now, by peer id, as wiring/names.ts has them (none: as their lines came). */
   const names = new Map<string, string>();
+  /** What happened, in order: the line readied for a reply (beforeReply), then the reply started. */
+  const steps: string[] = [];
   const replies = createReplies(list as unknown as HTMLElement, {
-    start: (target) => started.push(target),
+    start: (target) => {
+      started.push(target);
+      steps.push(`start ${target.re.id}`);
+    },
+    beforeReply: (item) => steps.push(`before ${item.dataset.id}`),
     reveal: () => false,
     nameOf: (peerId) => names.get(peerId) ?? null,
   });
@@ -48,7 +54,7 @@ function setUp() {
     });
     return item as unknown as FakeElement;
   };
-  return { replies, started, quote, shows, original, relayed, names };
+  return { replies, started, steps, quote, shows, original, relayed, names };
 }
 
 const claim = (id: string): ReplyRef => ({ from: 'alice-000001', id, name: 'carol', text: 'made up' });
@@ -108,6 +114,14 @@ test('a shown message gets a Reply button that starts a reply to it, with its ex
       own: false,
     },
   ]);
+});
+
+test('a line is readied before a reply to it starts (shown, if collapsed for an ignored author: wiring/line-views.ts)', () => {
+  const { steps, original } = setUp();
+  const item = original('line-first-000001', 'hidden words');
+  item.dataset.id = 'line-first-000001';
+  item.children.find((child) => child.dataset.testid === 'reply')?.dispatch('click');
+  assert.deepEqual(steps, ['before line-first-000001', 'start line-first-000001']);
 });
 
 test('a file’s line takes replies too: its Reply names it as written, and its quotes show its name as written', () => {
