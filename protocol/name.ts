@@ -1,5 +1,6 @@
 import { NAME_MAX_LENGTH, NAME_MIN_LENGTH } from './limits.ts';
 import { MAX_STACKED_MARKS, stacksPastMax } from './marks.ts';
+import type { Skeleton } from './name-skeleton.ts';
 
 // A name is shown to everyone in the room next to what its owner writes, so it must not be
 // able to render as nothing, pass for someone else's, or disturb the text around it.
@@ -115,9 +116,11 @@ export type NameResult = { ok: true; name: string } | { ok: false; reason: strin
 /**
  * Trims and checks a display name: 1–32 characters (code points), inner runs of spaces made
  * one space, nothing invisible or deceiving (see above), no letter under a stack of marks
- * (marks.ts). Never throws.
+ * (marks.ts), no ending drawn as the page's marks. `lookAlike` is the TR39 skeleton by
+ * Unicode's confusables (the server's, name-key.ts): without it, as on the page, whose bundle
+ * does not carry the table, an ending is judged as typed only (endsAsPageMark). Never throws.
  */
-export function normalizeName(raw: unknown): NameResult {
+export function normalizeName(raw: unknown, lookAlike?: Skeleton): NameResult {
   if (typeof raw !== 'string') return { ok: false, reason: 'name must be a string' };
   if (LONE_SURROGATE.test(raw)) return { ok: false, reason: 'name contains a broken character' };
   if (CONTROL.test(raw)) return { ok: false, reason: 'name contains control characters' };
@@ -146,7 +149,7 @@ export function normalizeName(raw: unknown): NameResult {
   if (RESERVED_NAMES.has(folded)) {
     return { ok: false, reason: 'that name is how the page labels each person’s own lines and reactions' };
   }
-  if (PAGE_MARK_AT_END.test(folded)) {
+  if (endsAsPageMark(folded, lookAlike)) {
     return {
       ok: false,
       reason: 'that name ends as the page marks a name (“(you)”, “(earlier)”, a key code like “#3f2a”, “✓”)',
@@ -176,6 +179,25 @@ const RESERVED_NAMES: ReadonlySet<string> = new Set([SELF_LABEL.toLowerCase()]);
  */
 const PAGE_MARK_AT_END =
   /(?:\((?:you|earlier|no key yet(?:, \d+)?|same key as another)\)|#\s?\p{AHex}{4}(?: \p{AHex}{4})*|[\u2713\u2714\u2611\u2705\u221A\u{1F5F8}\u{1F5F9}])$/u;
+
+/**
+ * Whether a folded name ends as the page marks a name (PAGE_MARK_AT_END), as typed or, by
+ * `lookAlike`, as drawn: each character drawn as one other character (its TR39 prototype) read
+ * as that one, so that a key code in Cyrillic "е" and "а" ("Вова #3е2а") or a Greek "(γου)"
+ * reads as the "#3e2a" and "(you)" it is drawn as. The mixed-script rule does not catch those:
+ * each is one script beside digits and punctuation. ASCII is read as typed: the skeleton draws
+ * "0" as "O" and "1" as "l", so the page's own key codes would no longer read as hex.
+ */
+function endsAsPageMark(folded: string, lookAlike: Skeleton | undefined): boolean {
+  if (PAGE_MARK_AT_END.test(folded)) return true;
+  if (lookAlike === undefined) return false;
+  const drawn = [...folded].map((char) => {
+    if (char <= '\u007F') return char;
+    const prototype = caseFold(lookAlike(char));
+    return [...prototype].length === 1 ? prototype : char;
+  });
+  return PAGE_MARK_AT_END.test(drawn.join(''));
+}
 
 /**
  * A name folded for comparison: NFKC (so "Ａlice" and "Alice" meet), invisible characters

@@ -15,6 +15,7 @@ import {
   ROOM_ID_PATTERN,
 } from './limits.ts';
 import { normalizeName } from './name.ts';
+import type { Skeleton } from './name-skeleton.ts';
 import type { ErrorCode, ProtocolError } from './signaling-errors.ts';
 import { peerKeysSchema } from './signaling-keys.ts';
 import type { IceCandidate, JoinRequest, OutgoingSignal, RenameRequest } from './signaling-payloads.ts';
@@ -64,13 +65,16 @@ function fail<T>(code: ErrorCode, message: string): Parsed<T> {
   return { ok: false, error: { code, message } };
 }
 
-/** Checks a room:join payload; the name comes back trimmed. */
-export function parseJoinRequest(raw: unknown): Parsed<JoinRequest> {
+/**
+ * Checks a room:join payload; the name comes back trimmed. `lookAlike`: the skeleton the name's
+ * ending is also judged by (normalizeName).
+ */
+export function parseJoinRequest(raw: unknown, lookAlike?: Skeleton): Parsed<JoinRequest> {
   const shape = joinSchema.safeParse(raw);
   if (!shape.success) return fail('bad_request', 'room:join expects { roomId, name, resume?, keys? }');
   const room = roomIdSchema.safeParse(shape.data.roomId);
   if (!room.success) return fail('invalid_room', 'room id must be 16–64 characters of A–Z a–z 0–9 _ -');
-  const name = normalizeName(shape.data.name);
+  const name = normalizeName(shape.data.name, lookAlike);
   if (!name.ok) return fail('invalid_name', name.reason);
   const request: JoinRequest = { roomId: room.data, name: name.name };
   if (shape.data.resume) request.resume = shape.data.resume;
@@ -78,12 +82,12 @@ export function parseJoinRequest(raw: unknown): Parsed<JoinRequest> {
   return { ok: true, value: request };
 }
 
-/** Checks a room:rename payload; the name comes back trimmed. */
-export function parseRenameRequest(raw: unknown): Parsed<RenameRequest> {
+/** Checks a room:rename payload; the name comes back trimmed, judged as parseJoinRequest's. */
+export function parseRenameRequest(raw: unknown, lookAlike?: Skeleton): Parsed<RenameRequest> {
   if (typeof raw !== 'object' || raw === null || Object.keys(raw).length !== 1 || !Object.hasOwn(raw, 'name')) {
     return fail('bad_request', 'room:rename expects { name }');
   }
-  const name = normalizeName((raw as { name: unknown }).name);
+  const name = normalizeName((raw as { name: unknown }).name, lookAlike);
   if (!name.ok) return fail('invalid_name', name.reason);
   return { ok: true, value: { name: name.name } };
 }

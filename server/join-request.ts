@@ -1,6 +1,7 @@
 // What a room:join must be before it is decided (join.ts): called as (request, ack), on a
 // server that is not shutting down, with a payload that parses, from a connection that is
 // neither in a room nor joining one. Anything else is refused here, in that order.
+import { skeleton } from '../protocol/name-key.ts';
 import { type JoinAck, type JoinRequest, type ProtocolError, parseJoinRequest } from '../protocol/signaling.ts';
 import { type Ack, type Connection, protocolError } from './connection.ts';
 import type { Refusals } from './refusals.ts';
@@ -35,14 +36,15 @@ export function createJoinChecks(deps: Pick<SignalingDeps, 'isShuttingDown'>, { 
 }
 
 /**
- * parseJoinRequest, except that a malformed resume ticket (a corrupted sessionStorage, an
- * old client) is dropped rather than refused: a bad ticket costs the old id, never entry.
+ * parseJoinRequest with the server's confusables (a name's ending judged as drawn too:
+ * normalizeName), except that a malformed resume ticket (a corrupted sessionStorage, an old
+ * client) is dropped rather than refused: a bad ticket costs the old id, never entry.
  */
 function parseJoinWithoutBadTicket(payload: unknown): ReturnType<typeof parseJoinRequest> {
-  const parsed = parseJoinRequest(payload);
+  const parsed = parseJoinRequest(payload, skeleton);
   if (parsed.ok || parsed.error.code !== 'bad_request') return parsed;
   if (typeof payload !== 'object' || payload === null || !Object.hasOwn(payload, 'resume')) return parsed;
   const { resume: _dropped, ...rest } = payload as Record<string, unknown>;
-  const retried = parseJoinRequest(rest);
+  const retried = parseJoinRequest(rest, skeleton);
   return retried.ok ? retried : parsed;
 }

@@ -1,5 +1,6 @@
 // What a member in a room may ask besides leaving: relay a signal to another member of the
 // room, rename itself, refresh its ICE credentials.
+import { skeleton } from '../protocol/name-key.ts';
 import { type IncomingSignal, parseOutgoingSignal, parseRenameRequest, type RenameAck } from '../protocol/signaling.ts';
 import { type Handler, protocolError } from './connection.ts';
 import type { Refusals } from './refusals.ts';
@@ -42,7 +43,8 @@ export function createMemberEvents(
     if (args.length !== 2 || !ack) {
       return reject(conn, 'room:rename', ack, protocolError('bad_request', 'room:rename expects (request, ack)'));
     }
-    const parsed = parseRenameRequest(args[0]);
+    // With the confusables, as a join's (join-request.ts).
+    const parsed = parseRenameRequest(args[0], skeleton);
     if (!parsed.ok) return reject(conn, 'room:rename', ack, parsed.error);
     const { socket } = conn;
     const member = memberOf(socket.data);

@@ -283,3 +283,20 @@ test('a name may not end as the page marks a name: "(you)", "(earlier)", a key c
     assert.equal(accepted(name), name, JSON.stringify(name));
   }
 });
+
+test('a name may not end as drawn like the page’s marks, in look-alikes of one script: "Вова #3е2а", "Νικος (γου)"', () => {
+  // One script beside digits and punctuation: the mixed-script rule lets each pass.
+  const drawnAsMarks = ['Вова #3е2а', 'ВОВА #3Е2А', 'Вова #3е2а 91с0', 'Νικος (γου)', 'Νικος (ΓΟΥ)'];
+  for (const name of drawnAsMarks) {
+    const result = normalizeName(name, skeleton);
+    assert.equal(result.ok, false, JSON.stringify(name));
+    if (!result.ok) assert.match(result.reason, /ends as the page marks a name/);
+  }
+  // Without the confusables (the page's bundle does not carry them), judged as typed only.
+  assert.equal(accepted('Вова #3е2а'), 'Вова #3е2а');
+  // ASCII is read as typed: "0" is not drawn as "O" nor "1" as "l" here, so words stay names;
+  // and a look-alike that is no mark's letter ("в", drawn "ʙ") changes nothing.
+  for (const name of ['Bob #cool', 'Bob #lead', 'Team #42', 'Вова #вово', 'Вова (вы)', 'Νικος (φως)', 'Вова ✗']) {
+    assert.deepEqual(normalizeName(name, skeleton), { ok: true, name }, JSON.stringify(name));
+  }
+});

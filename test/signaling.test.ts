@@ -167,6 +167,19 @@ describe('joining a room', () => {
     });
   });
 
+  test('nobody joins or renames to a name ending in look-alikes of the page’s marks: "Вова #3е2а", "Νικος (γου)"', async () => {
+    const server = await startServer();
+    const room = newRoomId();
+    const keyCode = '\u0412\u043E\u0432\u0430 #3\u04352\u0430'; // "Вова #3е2а": Cyrillic е and а
+    const you = '\u039D\u03B9\u03BA\u03BF\u03C2 (\u03B3\u03BF\u03C5)'; // "Νικος (γου)", all Greek
+    const client = await connectClient(server.url);
+    for (const name of [keyCode, you]) assertRefused(await join(client, room, name), 'invalid_name');
+    await joinOk(client, room, '\u0412\u043E\u0432\u0430');
+    for (const name of [keyCode, you]) {
+      assertRefused(await client.timeout(2_000).emitWithAck('room:rename', { name }), 'invalid_name');
+    }
+  });
+
   test('a second room:join on the same connection is refused with already_joined', async () => {
     const server = await startServer();
     const client = await connectClient(server.url);
