@@ -118,6 +118,8 @@ const names = wireNames({
     replies.renamed(peerId);
     page.replyRenamed(peerId, name);
     privateLines.renamed(peerId, name);
+    signals.receiptsView.renamed(peerId);
+    reactions.renamed(peerId, name);
   },
 });
 /** What waits until the join is done with: line times, look-alike names, stale files. */

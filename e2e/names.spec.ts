@@ -1,6 +1,6 @@
 // Names as a member has them now, wherever the page names it: a member here is named by its
 // name now (its lines, the quotes of them, a reply to them being written, our private lines to
-// it, and the same after a reload of ours); a member gone keeps the name it had when it left,
+// it and the private bar, who read our lines and who reacted, and the same after a reload of ours); a member gone keeps the name it had when it left,
 // marked "(earlier)" once someone here has that name; back under its id, it is named as it is
 // again, unmarked. The renames swap names (Bob becomes Robert, then Carol takes "bob"), so a
 // name left behind anywhere puts a line in the wrong member's mouth.
@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Locator, Page } from '@playwright/test';
 import { expect, sharedTest as test } from './support/fixtures.ts';
-import { chatLine, sendPrivate } from './support/history.ts';
+import { chatLine, react, reactionChip, sendPrivate } from './support/history.ts';
 import { openRoom, selfId, sendMessage, type User, waitForMesh, waitForMessage } from './support/users.ts';
 
 // Three browsers on two shared cores, some of them loaded again.
@@ -163,4 +163,53 @@ test('a member gone, once its name is someone else’s, is marked "(earlier)" wh
   await expect(privateBar).toHaveAttribute('data-away', 'false');
   await expect(privateBar).toContainText('Private to carol 2');
   await expect(privateBar.locator('.name-earlier')).toHaveCount(0);
+});
+
+test('who read our line, who reacted to it and the member we write to privately are named as they are now: after a rename, and back under their id', async ({
+  server,
+  browsers,
+}) => {
+  const [alice, bob, carol] = await threeMembers(browsers, server.url);
+  await sendMessage(alice.page, 'who is coming?');
+  for (const user of [bob, carol]) await waitForMessage(user.page, { from: alice.id, text: 'who is coming?' });
+  const receipt = chatLine(alice.page, alice.id, 'who is coming?').getByTestId('receipt');
+  await expect(receipt).toHaveText(/read by 2/);
+  // Who read it first is the network's order: the detail names them in that order.
+  const readers = (await receipt.getAttribute('title'))?.replace('Read by ', '').split(', ');
+  expect(readers?.toSorted()).toEqual(['bob', 'carol']);
+  const readBy = (names: Record<string, string>) => `Read by ${readers?.map((name) => names[name]).join(', ')}`;
+  await react(bob.page, alice.id, 'who is coming?', 'thumbs up');
+  const thumbs = reactionChip(alice.page, alice.id, 'who is coming?', '👍');
+  await expect(thumbs).toHaveAttribute('title', 'bob');
+  await react(carol.page, alice.id, 'who is coming?', 'thumbs up');
+  await expect(thumbs).toHaveAttribute('title', 'bob, carol');
+  // Alice writes to Bob privately, and is still writing to him.
+  await alice.page.locator(`[data-testid=peer][data-peer-id="${bob.id}"]`).click();
+  await sendMessage(alice.page, 'just for bob');
+  await waitForMessage(bob.page, { from: alice.id, text: 'just for bob' });
+  const toBob = chatLine(alice.page, alice.id, 'just for bob').locator('.line-mark-to');
+  await expect(toBob).toHaveText('private · to bob');
+  const privateBar = alice.page.getByTestId('private-recipient');
+  await expect(privateBar).toContainText('Private to bob');
+
+  // Bob becomes Robert, and Carol takes "bob": "bob" anywhere it was left names Carol now.
+  await rename(bob, 'robert', [alice, carol]);
+  await rename(carol, 'bob', [alice, bob]);
+  await expect(receipt).toHaveAttribute('title', readBy({ bob: 'robert', carol: 'bob' }));
+  await expect(thumbs).toHaveAttribute('title', 'robert, bob');
+  await expect(privateBar).toContainText('Private to robert');
+  await expect(toBob).toHaveText('private · to robert');
+
+  // Carol goes; Robert takes "bob" back; Carol is back under her id as "bob 2".
+  const carolLink = carol.page.url();
+  await carol.page.goto('about:blank');
+  await expect(alice.page.locator(`[data-testid=peer][data-peer-id="${carol.id}"]`)).toHaveCount(0);
+  await rename(bob, 'bob', [alice]);
+  await carol.page.goto(carolLink);
+  expect(await selfId(carol.page)).toBe(carol.id);
+  await expect(alice.page.locator(`[data-testid=peer][data-peer-id="${carol.id}"]`)).toContainText('bob 2');
+  await expect(receipt).toHaveAttribute('title', readBy({ bob: 'bob', carol: 'bob 2' }));
+  await expect(thumbs).toHaveAttribute('title', 'bob, bob 2');
+  await expect(privateBar).toContainText('Private to bob');
+  await expect(toBob).toHaveText('private · to bob');
 });

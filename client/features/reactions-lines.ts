@@ -3,7 +3,6 @@
 // may react to it. A live change to a line not shown yet waits for the line (`early`).
 import type { ReactionEmoji } from '../../protocol/index.ts';
 import { dropOldest } from '../bounded.ts';
-import type { MemberHandle } from '../feature.ts';
 import { isNewer, type ReactorState } from './reactions-checks.ts';
 import { createPendingReactions } from './reactions-history.ts';
 import { type LineReactions, type ReactionSummary, summary } from './reactions-summary.ts';
@@ -100,17 +99,19 @@ export function createReactionLines({ selfId, changed }: ReactionLinesOptions) {
       return true;
     },
     /**
-     * Who reacted is said as they are known now: a member's reactions take its new name, as
-     * the member list does (a reaction is a state, not a line written under a name then).
-     * Not one taken on a relaying member's word: its name is that member's claim.
+     * Who reacted is said as they are known now: the member `peerId` is called `name` (renamed,
+     * or back under its id under another name), and its reactions take that name, as the
+     * member list does (a reaction is a state, not a line written under a name then). Not one
+     * taken on a relaying member's word: its name is that member's claim.
      */
-    renamed(member: MemberHandle): void {
+    renamed(peerId: string, name: string): void {
+      if (peerId === selfId()) return; // ours are "You" whatever we are called
       for (const [key, line] of lines) {
         let shownAnew = false;
         for (const who of line.reactions?.values() ?? []) {
-          const state = who.get(member.id);
-          if (!state || state.relayedBy !== undefined || state.name === member.name) continue;
-          who.set(member.id, { ...state, name: member.name }); // keeps its place: reaction order
+          const state = who.get(peerId);
+          if (!state || state.relayedBy !== undefined || state.name === name) continue;
+          who.set(peerId, { ...state, name }); // keeps its place: reaction order
           shownAnew ||= state.on;
         }
         const [author, id] = key.split(' ');

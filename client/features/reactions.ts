@@ -106,7 +106,7 @@ export function createReactions({
     types: ['react', 'react:sync'],
     receive: received.receive,
     removed: received.removed,
-    renamed: lines.renamed,
+    renamed: (member) => lines.renamed(member.id, member.name),
     opened: own.resync,
   });
 
@@ -124,6 +124,12 @@ export function createReactions({
       received.shown(author, id);
       answers.shown(author, id, privateWith);
     },
+    /**
+     * A member is named `name` now (wiring/names.ts): renamed, or back under its id, a new
+     * member object under another name, which the feature's own renamed never hears of (a
+     * reaction of Carol's, back as "Carol 2" once Bob had taken "Carol", still said "Carol").
+     */
+    renamed: lines.renamed,
     // What history answers carry (reactions-answers.ts).
     fromHistory: answers.fromHistory,
     forHistory: answers.forHistory,

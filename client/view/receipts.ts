@@ -16,6 +16,12 @@ export interface ReceiptsView {
   own(item: HTMLLIElement, lineId: string): void;
   /** Its receipt is now this; null: it has none any more (deleted), and its note goes. */
   update(lineId: string, receipt: Receipt | null): void;
+  /**
+   * A member is named otherwise now (renamed, or back under its id: wiring/names.ts): the
+   * details that name it say it again, as nameOf says it now. They named it as it was when
+   * its receipt came: after Bob became Robert and Carol took "bob", "Read by bob" was Carol.
+   */
+  renamed(peerId: string): void;
 }
 
 /**
@@ -31,8 +37,16 @@ export function receiptDetail(receipt: Receipt, nameOf: (peerId: string) => stri
   return `Read by ${receipt.readBy.map(nameOf).join(', ')}${got}`;
 }
 
+/** A line's note: the line, the note (a button once it has a detail), the detail shown under it, if open. */
+interface Note {
+  item: HTMLElement;
+  note: HTMLElement;
+  shown: HTMLElement | null;
+  receipt: Receipt | null;
+}
+
 export interface ReceiptsViewOptions {
-  /** The name shown for a reader (its peer id). */
+  /** The name shown for a reader (its peer id), as it is when the detail is drawn. */
   nameOf?(peerId: string): string;
   /**
    * Runs `undo` once a line goes for good (lines.ts whenDropped). A note kept past its line
@@ -50,7 +64,8 @@ export interface ReceiptsViewOptions {
  */
 export function createReceiptsView(calm: CalmLane, options: ReceiptsViewOptions = {}): ReceiptsView {
   const nameOf = options.nameOf ?? (() => 'someone');
-  const notes = new Map<string, { item: HTMLElement; note: HTMLElement; shown: HTMLElement | null }>();
+  /** Each note, with the receipt it shows (none before the first: "sent"). */
+  const notes = new Map<string, Note>();
   const pending = new Map<string, Receipt | null>();
 
   /**
@@ -59,7 +74,7 @@ export function createReceiptsView(calm: CalmLane, options: ReceiptsViewOptions 
    * learn who read a line. The note is made a button only then: a line nobody read yet adds
    * no stop to the keyboard's way through the chat.
    */
-  function pressable(entry: { item: HTMLElement; note: HTMLElement; shown: HTMLElement | null }): void {
+  function pressable(entry: Note): void {
     if (entry.note instanceof HTMLButtonElement) return;
     const button = el('button', { className: 'line-receipt', text: entry.note.textContent ?? '', testId: 'receipt' });
     button.type = 'button';
@@ -89,6 +104,7 @@ export function createReceiptsView(calm: CalmLane, options: ReceiptsViewOptions 
         delete shown.item.dataset.receipt;
         continue;
       }
+      shown.receipt = receipt;
       const detail = receiptDetail(receipt, nameOf);
       if (detail !== '') pressable(shown);
       // Only what changed is written: the same text written again is still a change to lay out.
@@ -105,7 +121,7 @@ export function createReceiptsView(calm: CalmLane, options: ReceiptsViewOptions 
       const note = el('span', { className: 'line-receipt', text: 'sent', testId: 'receipt' });
       item.dataset.receipt = 'sent';
       item.append(note);
-      const entry = { item, note, shown: null };
+      const entry: Note = { item, note, shown: null, receipt: null };
       notes.set(lineId, entry);
       dropOldest(notes, MAX_NOTES);
       options.whenDropped?.(item, () => {
@@ -118,6 +134,13 @@ export function createReceiptsView(calm: CalmLane, options: ReceiptsViewOptions 
       // "delivered" and "read" that follow within it are drawn together, not each in a frame.
       pending.set(lineId, receipt);
       calm(flush);
+    },
+    renamed(peerId) {
+      for (const [lineId, { receipt }] of notes) {
+        if (receipt === null || pending.has(lineId)) continue;
+        if (receipt.readBy.includes(peerId) || receipt.missed.includes(peerId)) pending.set(lineId, receipt);
+      }
+      if (pending.size > 0) calm(flush);
     },
   };
 }

@@ -29,7 +29,8 @@ export interface ChatSignalsOptions {
   ownId: Pick<OwnId, 'orEmpty'>;
   selfName(): string;
   identity: Identity;
-  names: Pick<Names, 'nameKeys'>;
+  /** Names compared as they look; and a member's name now, for who read our lines and who reacted (names.ts). */
+  names: Pick<Names, 'nameKeys' | 'nameNow'>;
   /** Whom our typing is for: the member written to privately, or everyone. */
   privateTarget: Pick<PrivateTarget, 'current'>;
   /** Someone is talking now (a member typing, or we): file transfers step back meanwhile. */
@@ -99,8 +100,9 @@ export function wireChatSignals(options: ChatSignalsOptions) {
     selfId: ownId.orEmpty,
   });
   const receiptsView = createReceiptsView(calm, {
-    // Here: the name it goes by now; gone: the one it had when we last knew it.
-    nameOf: (peerId) => later().mesh.member(peerId)?.name ?? receipts.nameOf(peerId) ?? 'someone who left',
+    // Here: the name it goes by now; gone: the one it left under (names.ts), or, one gone
+    // before this page (a reload), the one the receipts kept.
+    nameOf: (peerId) => names.nameNow(peerId) ?? receipts.nameOf(peerId) ?? 'someone who left',
     whenDropped: lines.whenDropped,
   });
   // A collapsed line of a member we ignore is not read: we never saw it (ignored-lines.ts).

@@ -1,6 +1,7 @@
 // Names as the page shows them: each member's by its peer id (as it is now; one gone, as it
 // left), drawn again wherever the page names it when it changes (its lines, our private lines to
-// it, the quotes of its lines, a reply to one being written); members the server gave one name
+// it, the quotes of its lines, a reply to one being written, who read our lines and who
+// reacted); members the server gave one name
 // told apart by their key codes (twins.ts), said once in the chat, and tagged wherever a name
 // is drawn (the member list, our own entry, the lines, the private bar, what @ offers); a member
 // gone marked "(earlier)" once its name is someone's here; and whether words name us.
@@ -45,7 +46,8 @@ export interface NamesOptions {
   /**
    * A member's name changed, or it is here again under its id (ourselves too): what names it
    * apart from the lines (the quotes of its lines, a reply to one being written, the private
-   * lines kept for a reload) draws it again (`name`, as nameOf says).
+   * lines kept for a reload, who read our lines, who reacted) draws it again (`name`, as
+   * nameOf says).
    */
   renamed(peerId: string, name: string): void;
 }

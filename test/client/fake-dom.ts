@@ -84,6 +84,11 @@ export class FakeElement {
     for (const child of [...this.children]) child.remove();
     this.append(...nodes);
   }
+  /** Puts `node` in this one's place (a receipt's note made a button: view/receipts.ts). */
+  replaceWith(node: FakeElement): void {
+    this.before(node);
+    this.remove();
+  }
   remove(): void {
     const parent = this.parentNode;
     if (!parent) return;
@@ -167,6 +172,9 @@ export class FakeElement {
   }
 }
 
+/** An element made as a button: one, as the DOM's (a receipt's note made a button: view/receipts.ts). */
+class FakeButton extends FakeElement {}
+
 /** A string appended: a node of its own, as the DOM's text node. */
 function textNode(text: string): FakeElement {
   const node = new FakeElement('#text');
@@ -216,6 +224,7 @@ export function installFakeDom(ids: readonly string[]): FakeDom {
     'requestAnimationFrame',
     'cancelAnimationFrame',
     'HTMLElement',
+    'HTMLButtonElement',
     'Element',
   ] as const;
   Object.assign(globalThis, {
@@ -224,7 +233,7 @@ export function installFakeDom(ids: readonly string[]): FakeDom {
       activeElement: null,
       getElementById: (id: string) => elements.get(id) ?? null,
       querySelector: (selector: string) => elements.get(/^\[data-testid="(.+)"\]$/.exec(selector)?.[1] ?? '') ?? null,
-      createElement: (tag: string) => new FakeElement(tag),
+      createElement: (tag: string) => (tag === 'button' ? new FakeButton(tag) : new FakeElement(tag)),
       // The composer's bars draw their ✕ as an SVG icon (view/dom.ts icon).
       createElementNS: (_namespace: string, tag: string) => new FakeElement(tag),
       createDocumentFragment: () => new FakeElement('#fragment'),
@@ -246,6 +255,7 @@ export function installFakeDom(ids: readonly string[]): FakeDom {
     cancelAnimationFrame: (frame: ReturnType<typeof setTimeout>) => clearTimeout(frame),
     // Every element here is one (`instanceof HTMLElement`, `instanceof Element` in the views).
     HTMLElement: FakeElement,
+    HTMLButtonElement: FakeButton,
     Element: FakeElement,
   });
   return {

@@ -173,6 +173,21 @@ test('a reactor who renames is named anew on the lines it reacted to, in its pla
   assert.equal(updates.length, before + 1);
 });
 
+test('a reactor back under its id under another name is named so, as the page names it (names.ts); ours stay "You"', async () => {
+  const { reactions, bob, receive } = await harness();
+  reactions.shown(SELF, LINE);
+  await receive(bob.member, await bob.change(SELF, LINE, '👍', true, 1));
+  reactions.toggle(SELF, LINE, '👍');
+  await reactions.idle();
+  // A new member object under Bob's id (back after a reload, his name taken meanwhile): the
+  // feature's own renamed never hears of it; the page's names say it.
+  reactions.renamed(bob.member.id, 'Bob 2');
+  reactions.renamed(SELF, 'Me');
+  assert.deepEqual(reactions.of(SELF, LINE), [
+    { emoji: '👍', count: 2, names: ['Bob 2', 'You'], by: [bob.member.id, SELF], mine: true },
+  ]);
+});
+
 test('a tampered emoji, another reactor’s key, or a missing signature is dropped and counted', async () => {
   const { reactions, alice, bob, receive } = await harness();
   reactions.shown(SELF, LINE);

@@ -275,6 +275,41 @@ test('a line we deleted carries no receipt: it stops counting, its note goes, an
   }
 });
 
+test('a reader renamed, or back under its id under another name, is named in the detail as it is now; other notes are left alone', () => {
+  const dom = installFakeDom([]);
+  try {
+    const calm: CalmLane = Object.assign((draw: () => void) => draw(), { cancel: () => {} });
+    const names = new Map([
+      ['bob-00000001', 'bob'],
+      ['carol-000001', 'carol'],
+    ]);
+    const view = createReceiptsView(calm, { nameOf: (peerId) => names.get(peerId) ?? 'someone who left' });
+    const { receipts, bob, carol } = harness((lineId, receipt) => view.update(lineId, receipt));
+    const [read, unread] = [LINE, 'line-bbbbbbbbbbbbbbbb'].map((id) => {
+      const item = document.createElement('li');
+      view.own(item, id);
+      receipts.sent(id, [bob.id, carol.id]);
+      return item;
+    });
+    /** The detail of a line's note (its title: the note is made a button once it has one). */
+    const detail = (item: HTMLElement | undefined) =>
+      item?.querySelector('[data-testid=receipt]')?.getAttribute('title');
+    receipts.feature.receive(bob, { t: 'receipt:read', ids: [LINE] });
+    receipts.feature.receive(carol, { t: 'receipt:read', ids: [LINE] });
+    assert.equal(detail(read), 'Read by bob, carol');
+    // Bob becomes Robert, and Carol takes "bob": the detail named Carol as the first reader.
+    names.set(bob.id, 'robert');
+    names.set(carol.id, 'bob');
+    view.renamed(bob.id);
+    view.renamed(carol.id);
+    assert.equal(detail(read), 'Read by robert, bob');
+    // A note that names neither has nothing to say again.
+    assert.equal(detail(unread), '');
+  } finally {
+    dom.restore();
+  }
+});
+
 /** A tab's sessionStorage for receipts (storage.ts receiptStore), as JSON, as it keeps them. */
 function tabStore(initial: unknown = null) {
   let raw = JSON.stringify(initial);
