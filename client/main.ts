@@ -120,6 +120,7 @@ const names = wireNames({
     privateLines.renamed(peerId, name);
     signals.receiptsView.renamed(peerId);
     reactions.renamed(peerId, name);
+    files.renamed(peerId);
   },
 });
 /** What waits until the join is done with: line times, look-alike names, stale files. */
@@ -229,6 +230,7 @@ const { files, showEarlier } = wireFiles({
   note: (text) => page.composerNote(text),
   conversation,
   ignored,
+  names,
   later: () => ({ mesh }),
 });
 /** The call: the feature and its view, drawn on the next frame from the members as they are then. */

@@ -7,6 +7,7 @@
 
 import { readFile } from 'node:fs/promises';
 import type { Locator, Page } from '@playwright/test';
+import { fileLine, makeFile, sendFiles, waitForFileState } from './support/files.ts';
 import { expect, sharedTest as test } from './support/fixtures.ts';
 import { chatLine, react, reactionChip, sendPrivate } from './support/history.ts';
 import { openRoom, selfId, sendMessage, type User, waitForMesh, waitForMessage } from './support/users.ts';
@@ -123,6 +124,13 @@ test('a member gone, once its name is someone else’s, is marked "(earlier)" wh
   await sendMessage(alice.page, 'noted');
   const quote = quoteIn(alice.page, alice.id, 'noted');
   await expect(quote).toHaveText('carol: carol was here');
+  // Alice sends the room a file, which Carol has.
+  const made = await makeFile(alice.page, { name: 'notes.txt', text: 'for the room' });
+  const [file] = await sendFiles(alice.page, [made.name]);
+  if (!file) throw new Error('no transfer id');
+  await waitForFileState(carol.page, file, 'verified');
+  const carolsCopy = fileLine(alice.page, file).locator(`[data-testid=file-recipient][data-member="${carol.id}"]`);
+  await expect(carolsCopy).toHaveText('carol ✓ received');
   // Alice writes to Carol privately, and is still writing to her when she goes.
   await alice.page.locator(`[data-testid=peer][data-peer-id="${carol.id}"]`).click();
   await sendMessage(alice.page, 'just for carol');
@@ -142,6 +150,7 @@ test('a member gone, once its name is someone else’s, is marked "(earlier)" wh
   await expect(quote).toHaveText('carol (earlier): carol was here');
   await expect(toCarol).toHaveText('private · to carol (earlier)');
   await expect(toCarol.locator('.name-earlier')).toHaveText('(earlier)');
+  await expect(carolsCopy).toHaveText('carol (earlier) ✓ received');
   await expect(privateBar).toContainText('Private to carol (earlier) (not here');
   await expect(privateBar.locator('.name-earlier')).toHaveText('(earlier)');
   await expect(alice.page.getByTestId('message-input')).toHaveAttribute(
@@ -160,6 +169,8 @@ test('a member gone, once its name is someone else’s, is marked "(earlier)" wh
   await expect(carolsLine.locator('.name-earlier')).toHaveCount(0);
   await expect(quote).toHaveText('carol 2: carol was here');
   await expect(toCarol).toHaveText('private · to carol 2');
+  await expect(carolsCopy).toHaveText('carol 2 ✓ received');
+  await expect(carolsCopy.locator('.name-earlier')).toHaveCount(0);
   await expect(privateBar).toHaveAttribute('data-away', 'false');
   await expect(privateBar).toContainText('Private to carol 2');
   await expect(privateBar.locator('.name-earlier')).toHaveCount(0);

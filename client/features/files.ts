@@ -10,6 +10,7 @@ import { createReceiving } from '../files/receiving.ts';
 import { DEFAULT_ACCEPT_LIMIT } from '../files/receiving-auto-accept.ts';
 import { receiveSlot } from '../files/receiving-record.ts';
 import { createSending } from '../files/sending.ts';
+import type { NameNow } from '../files/sending-line.ts';
 import type { SentFiles } from '../files/sent-kept.ts';
 import { watchForStalls } from '../files/stall-watch.ts';
 import { openStore, type StoreOpener } from '../files/store.ts';
@@ -37,6 +38,8 @@ export interface FilesOptions {
   stallMs?: number;
   /** A member we ignore (ignored.ts): its new offers are left unanswered, with no line. */
   ignored?(peerId: string): boolean;
+  /** A member's name now (wiring/names.ts): our files' lines name each recipient so. */
+  nameNow?: NameNow;
 }
 
 export function createFiles(options: FilesOptions) {
@@ -48,6 +51,7 @@ export function createFiles(options: FilesOptions) {
     showLine,
     ...(options.talking ? { talking: options.talking } : {}),
     ...(options.sent ? { keep: options.sent.add } : {}),
+    ...(options.nameNow ? { nameNow: options.nameNow } : {}),
     ...concurrent,
   });
   const receiving = createReceiving({
@@ -104,7 +108,7 @@ export function createFiles(options: FilesOptions) {
     },
     dataChannel: (member, channel) => receiving.take(member, channel),
     // Our lines name each recipient where it stands: by the name it has now.
-    renamed: (member) => sending.renamed(member),
+    renamed: (member) => sending.renamed(member.id),
     shut(member) {
       sending.shut(member);
       receiving.shut(member);
@@ -117,6 +121,11 @@ export function createFiles(options: FilesOptions) {
 
   return {
     feature,
+    /**
+     * A member is named otherwise now (wiring/names.ts): renamed, or back under its id on a new
+     * handle, which the feature's renamed never hears of; our files' lines name it anew.
+     */
+    renamed: sending.renamed,
     /**
      * The page goes: files we send that are still under way are listed as they stand
      * (sending.ts); those we receive are left as they stand, for a reload to go on with (receiving.ts).

@@ -18,10 +18,16 @@ import {
 } from './sent-line.ts';
 
 /**
- * What the record's line says now, or (`kept`) as the tab's next load shows it: a file to the
- * room shared no more.
+ * A member's name now (wiring/names.ts: one back under its id on another handle under another
+ * name too), or null for one the page does not know, named as its handle was.
  */
-function lineOf(record: Sent, kept = false): SentLine {
+export type NameNow = (peerId: string) => string | null;
+
+/**
+ * What the record's line says now, or (`kept`) as the tab's next load shows it: a file to the
+ * room shared no more. Each recipient is named as `nameNow` says.
+ */
+function lineOf(record: Sent, nameNow: NameNow, kept = false): SentLine {
   const phase: SentPhase = record.unreadable
     ? record.sha256 === null
       ? 'unreadable'
@@ -31,25 +37,31 @@ function lineOf(record: Sent, kept = false): SentLine {
       : record.sha256 === null
         ? 'preparing'
         : 'offered';
-  const offered = record.sha256 === null ? [] : [...record.recipients.values()].map(entry);
+  const offered = record.sha256 === null ? [] : [...record.recipients.values()].map((one) => entry(one, nameNow));
   const sharing: Sharing = record.to !== null ? null : record.shared && !kept ? 'shared' : 'stopped';
   return sentLine(record.file.size, phase, offered, sharing);
 }
 
-function entry({ member, state, note, unsent, waitsFor, held, acked, arrived, speed }: Recipient): SentRecipient {
+function entry(
+  { member, state, note, unsent, waitsFor, held, acked, arrived, speed }: Recipient,
+  nameNow: NameNow,
+): SentRecipient {
   const unreached = state === 'offered' && unsent ? (member.relayed ? 'relayed' : 'no-link') : null;
   const done = Math.max(acked, arrived);
   // An accept held here waits its turn as one queued there does.
   const waits = held === null ? waitsFor : 'turn';
-  return { id: member.id, name: member.name, state, note, unreached, waitsFor: waits, done, speed };
+  // Not the handle's own name: a recipient that had the file and left keeps its old handle, and
+  // back under its id under another name, its entry said the old one, now another member's.
+  const name = nameNow(member.id) ?? member.name;
+  return { id: member.id, name, state, note, unreached, waitsFor: waits, done, speed };
 }
 
 /**
  * Draws the record's line as it stands now, and returns it. `current`: the record is still
  * ours (progress held back is drawn later only if it is).
  */
-export function show(record: Sent, current: (record: Sent) => boolean): SentLine {
-  const line = lineOf(record);
+export function show(record: Sent, current: (record: Sent) => boolean, nameNow: NameNow): SentLine {
+  const line = lineOf(record, nameNow);
   const shown = JSON.stringify([line.state, line.status, line.recipients, record.shared]);
   const changed = shown !== record.shown;
   const now = performance.now();
@@ -59,7 +71,7 @@ export function show(record: Sent, current: (record: Sent) => boolean): SentLine
   if (!changed && line.state === 'transferring' && wait > 0) {
     record.pending ??= setTimeout(() => {
       record.pending = null;
-      if (current(record)) show(record, current);
+      if (current(record)) show(record, current, nameNow);
     }, wait);
     return line;
   }
@@ -79,9 +91,9 @@ export function show(record: Sent, current: (record: Sent) => boolean): SentLine
  * The record's line as kept for the tab's next load (sent-kept.ts), as it ended or as the page
  * goes with it under way (`reloaded`: stoppedByReload); `from`: our peer id.
  */
-export function keptFile(record: Sent, from: string, reloaded?: 'reloaded'): SentFile {
+export function keptFile(record: Sent, from: string, nameNow: NameNow, reloaded?: 'reloaded'): SentFile {
   const { file } = record;
-  const line = reloaded ? stoppedByReload(lineOf(record, true)) : lineOf(record, true);
+  const line = reloaded ? stoppedByReload(lineOf(record, nameNow, true)) : lineOf(record, nameNow, true);
   // As its line shows it (sending.ts send), and as the list reads it back (sent-kept.ts).
   const { name, changed } = sanitizeFileName(file.name);
   return {
@@ -91,7 +103,8 @@ export function keptFile(record: Sent, from: string, reloaded?: 'reloaded'): Sen
     nameChanged: changed,
     size: file.size,
     type: file.type,
-    privateWith: record.to === null ? null : (record.recipients.get(record.to)?.member.name ?? null),
+    privateWith:
+      record.to === null ? null : (nameNow(record.to) ?? record.recipients.get(record.to)?.member.name ?? null),
     privateWithId: record.to,
     at: record.at,
     ...(record.re === null ? {} : { re: record.re }),

@@ -19,7 +19,7 @@ import { type FileLineActions, isFinal, type ShowFileLine } from './line.ts';
 import { DEFAULT_CONCURRENT_TRANSFERS } from './receiving.ts';
 import { createAnswers } from './sending-answers.ts';
 import { createChannels } from './sending-channel.ts';
-import { keptFile, show } from './sending-line.ts';
+import { keptFile, type NameNow, show } from './sending-line.ts';
 import { createOffers } from './sending-offers.ts';
 import { createRecipients } from './sending-recipients.ts';
 import { newRecipient, over, type Sent } from './sending-record.ts';
@@ -38,6 +38,8 @@ export interface SendingOptions {
   concurrent?: number;
   /** A file we sent is over for everyone: its line as it ended, for this tab's next load (sent-kept.ts). */
   keep?(file: SentFile): void;
+  /** A member's name now (wiring/names.ts): our files' lines name each recipient so. */
+  nameNow?: NameNow;
 }
 
 export function createSending(options: SendingOptions) {
@@ -45,6 +47,7 @@ export function createSending(options: SendingOptions) {
   const sent = new Map<string, Sent>();
   /** The record is still held here: not yet let go as over for everyone and not shared (refresh). */
   const current = (record: Sent): boolean => sent.has(record.id);
+  const nameNow: NameNow = options.nameNow ?? (() => null);
   /** What goes to each member in turn: offers, held accepts, cancels (sending-offers.ts). */
   const offers = createOffers({
     concurrent,
@@ -78,11 +81,11 @@ export function createSending(options: SendingOptions) {
    * id), and lets it go unless it is shared.
    */
   function refresh(record: Sent): void {
-    show(record, current);
+    show(record, current, nameNow);
     if (!over(record)) return;
     if (record.pending !== null) clearTimeout(record.pending);
     record.pending = null;
-    options.keep?.(keptFile(record, options.selfId()));
+    options.keep?.(keptFile(record, options.selfId(), nameNow));
     if (!record.shared) sent.delete(record.id);
   }
 
@@ -167,7 +170,7 @@ export function createSending(options: SendingOptions) {
     };
     sent.set(id, record);
     if (to === null) sharing.started(record);
-    show(record, current);
+    show(record, current, nameNow);
     // The sender sees the picture it sent, as its recipients will (an exploratory pass: only
     // theirs had one).
     record.line.preview(file);
@@ -221,12 +224,15 @@ export function createSending(options: SendingOptions) {
           if (!isFinal(recipient.state))
             recipient.member.send({ t: 'file:cancel', id: record.id, reason: 'unavailable' });
         }
-        options.keep?.(keptFile(record, options.selfId(), 'reloaded'));
+        options.keep?.(keptFile(record, options.selfId(), nameNow, 'reloaded'));
       }
     },
-    /** A recipient took a new name: the lines of our files to it say it (they were drawn with the old one until its status changed). */
-    renamed(member: MemberHandle): void {
-      for (const record of sent.values()) if (record.recipients.has(member.id)) show(record, current);
+    /**
+     * A recipient is named otherwise now (renamed, or back under its id: nameNow): the lines of
+     * our files to it say it (they were drawn with the old name until its status changed).
+     */
+    renamed(peerId: string): void {
+      for (const record of sent.values()) if (record.recipients.has(peerId)) show(record, current, nameNow);
     },
     /**
      * The chat channel is open (again): offers that may not have arrived go again, and so do

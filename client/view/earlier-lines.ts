@@ -8,7 +8,8 @@
 // private lines ("private · to Dee (earlier)"): they read as written to the new Dee. A line
 // marked stays marked, and so do its quotes (replies.ts), which would otherwise still give it
 // to the member here, until its member is here again under its id (wiring/names.ts:
-// line-marks.ts renameInLines, replies.ts renamed take the marks off).
+// line-marks.ts renameInLines, replies.ts renamed, file-recipients.ts unmarkEarlierRecipients
+// take the marks off).
 //
 // Not a line whose author is the member here under its name: one that proved it holds a key
 // the author signed with (a tab that kept its key but lost its id, back under a new one). Only

@@ -4,7 +4,9 @@
 // not touched, so it is not said again. An entry of a member who has left, under a name a
 // member here has now, is marked "(earlier)" as a line of theirs is (earlier-lines.ts calls
 // markEarlierRecipients): "bob2 ✓ received · bob2 ✓ received" told nothing of which was the
-// one here, after a Bob closed his tab and came back in a new one.
+// one here, after a Bob closed his tab and came back in a new one. The mark goes when that
+// member is here again under its id, as a line's does (wiring/names.ts calls
+// unmarkEarlierRecipients).
 import type { RecipientLabel } from '../files/sent-line.ts';
 import { el } from './dom.ts';
 import { earlierTag } from './line-marks.ts';
@@ -32,7 +34,8 @@ function markEarlier(item: HTMLElement, name: Element): void {
 /**
  * Marks "(earlier)" the entries on the line of a file we sent (`item`) of members not `here`
  * whose name is one here now (`nameHere`), as earlier-lines.ts marks a gone author's line. An
- * entry marked stays marked, as a line does (the list keeps it when it is drawn again).
+ * entry marked stays marked, as a line does (the list keeps it when it is drawn again), until
+ * its member is back (unmarkEarlierRecipients).
  */
 export function markEarlierRecipients(
   item: Element,
@@ -46,6 +49,41 @@ export function markEarlierRecipients(
     const name = entry.querySelector('.file-recipient-name');
     if (id === undefined || here(id) || !name?.textContent || !nameHere(name.textContent)) continue;
     markEarlier(entry, name);
+  }
+}
+
+/** The entries on the lines of files we sent (`lines`, every line kept) that name member `peerId`. */
+function* entriesOf(lines: Iterable<Element>, peerId: string): Generator<HTMLElement> {
+  for (const item of lines) {
+    if (!(item instanceof HTMLElement) || item.dataset.kind !== 'file' || !item.classList.contains('own')) continue;
+    const list = item.querySelector('[data-testid=file-recipients]');
+    for (const entry of list?.children ?? []) {
+      if (
+        entry instanceof HTMLElement &&
+        entry.dataset.testid === 'file-recipient' &&
+        entry.dataset.member === peerId
+      ) {
+        yield entry;
+      }
+    }
+  }
+}
+
+/**
+ * Takes "(earlier)" off the entries of member `peerId` on the lines of files we sent: it is here
+ * again under its id (wiring/names.ts), no earlier member of its name, as line-marks.ts
+ * renameInLines takes it off its lines. Carol, back as "Carol 2" after Bob took "Carol", read
+ * "Carol (earlier) ✓ received" on the file she had.
+ */
+export function unmarkEarlierRecipients(lines: Iterable<Element>, peerId: string): void {
+  for (const entry of entriesOf(lines, peerId)) {
+    if (entry.dataset.earlier !== 'true') continue;
+    delete entry.dataset.earlier;
+    const tag = entry.querySelector('.name-earlier');
+    // With the space put before it (name.after(' ', tag)): a text node (3, Node.TEXT_NODE).
+    const space = tag?.previousSibling;
+    if (space?.nodeType === 3 && space.textContent === ' ') space.remove();
+    tag?.remove();
   }
 }
 

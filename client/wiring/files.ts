@@ -25,6 +25,7 @@ import { type ClipFor, wireVoiceRecording } from '../view/voice-record.ts';
 import { isVoiceMessage, VOICE_MESSAGE_WORDS } from '../voice/clip.ts';
 import type { ChatSignals } from './chat-signals.ts';
 import type { LineViews } from './line-views.ts';
+import type { Names } from './names.ts';
 import type { OwnId } from './own-id.ts';
 
 export interface FilesWiringOptions {
@@ -50,13 +51,28 @@ export interface FilesWiringOptions {
   conversation: Pick<Conversation, 'talking'>;
   /** The members we ignore: their offers are declined without a line (ignored.ts). */
   ignored: Pick<Ignored, 'has'>;
+  /** A member's name now: our files' lines name each recipient so (names.ts). */
+  names: Pick<Names, 'nameNow'>;
   /** Parts made after the files, reached only when called (once main.ts has run). */
   later(): { mesh: Pick<Mesh, 'all'> };
 }
 
 export function wireFiles(options: FilesWiringOptions) {
-  const { roomId, ownId, selfName, views, composer, privateTarget, signals, say, note, conversation, ignored, later } =
-    options;
+  const {
+    roomId,
+    ownId,
+    selfName,
+    views,
+    composer,
+    privateTarget,
+    signals,
+    say,
+    note,
+    conversation,
+    ignored,
+    names,
+    later,
+  } = options;
   const { lines, historyView, replies } = views;
   const { reactions, reactionsView, typing } = signals;
   /**
@@ -154,6 +170,7 @@ export function wireFiles(options: FilesWiringOptions) {
     // A member shown typing is talking for as long as it is shown (its starts refresh it).
     talking: () => conversation.talking() || typing.anyoneTyping(),
     ignored: ignored.has,
+    nameNow: names.nameNow,
   });
 
   // (Placed under an id no chat line can have: one with the file's id would replace it.) Once

@@ -18,6 +18,7 @@ import { heldKey } from '../member-key-hold.ts';
 import type { Mesh } from '../mesh.ts';
 import { createTwins, meetingText, tagText } from '../twins.ts';
 import { createEarlierLines } from '../view/earlier-lines.ts';
+import { unmarkEarlierRecipients } from '../view/file-recipients.ts';
 import { renameInLines } from '../view/line-marks.ts';
 import { MAX_LINES } from '../view/lines-kept.ts';
 import type { ListedMember, MembersView } from '../view/members.ts';
@@ -168,6 +169,8 @@ export function wireNames({
   function named(peerId: string, name: string): void {
     gone.delete(peerId);
     renameInLines(keptLines(), peerId, name, taggedName(peerId, name));
+    // Before the files' lines are drawn again under its name (renamed): they keep a mark they have.
+    unmarkEarlierRecipients(keptLines(), peerId);
     renamed(peerId, name);
   }
   /** A member left under `name`, or (a reload) is gone and its kept private lines name it so. */

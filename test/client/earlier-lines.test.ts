@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RecipientLabel } from '../../client/files/sent-line.ts';
 import { createEarlierLines, KEY_PROOF_WAIT_MS, markEarlierLines } from '../../client/view/earlier-lines.ts';
-import { createRecipientList } from '../../client/view/file-recipients.ts';
+import { createRecipientList, unmarkEarlierRecipients } from '../../client/view/file-recipients.ts';
 import { lineParts } from '../../client/view/line-about.ts';
 import { markLine, renameInLines } from '../../client/view/line-marks.ts';
 import { FakeElement, installFakeDom } from './fake-dom.ts';
@@ -99,6 +99,38 @@ test('on the line of a file we sent, a recipient gone under a name a member has 
     );
     list.show([entry('bob-old-0001'), { ...entry('carol-00001'), name: 'carol' }, entry('bob-new-0001')]);
     assert.deepEqual(said, ['bob received'], 'the new one, said as it changed');
+  } finally {
+    dom.restore();
+  }
+});
+
+test('a file’s recipient marked "(earlier)" is unmarked once it is back under its id, and stays so as the list is drawn again under its name now', () => {
+  const dom = installFakeDom([]);
+  try {
+    const list = createRecipientList(() => {});
+    const item = line('me-00000001', 'You', 'file', true);
+    const element = list.element as unknown as FakeElement;
+    item.append(element);
+    const carol: RecipientLabel = { id: 'carol-00001', state: 'verified', name: 'carol', mark: '✓', words: 'received' };
+    const bob: RecipientLabel = { ...carol, id: 'bob-0000001', name: 'carol' };
+    list.show([carol, bob]);
+    // Carol left, and Bob took her name.
+    markEarlierLines(
+      [item] as unknown as Element[],
+      (id) => id !== carol.id,
+      (name) => name === 'carol',
+    );
+    const text = (node: FakeElement): string =>
+      node.children.length === 0 ? node.textContent : node.children.map(text).join('');
+    const entryOf = (id: string) => element.children.find((child) => child.dataset['member'] === id);
+    assert.equal(text(entryOf(carol.id) as FakeElement), 'carol (earlier) ✓ received');
+    // Back under her id as "carol 2": the mark goes, then the list is drawn under her name now.
+    unmarkEarlierRecipients([item] as unknown as Element[], carol.id);
+    assert.equal(text(entryOf(carol.id) as FakeElement), 'carol ✓ received');
+    list.show([{ ...carol, name: 'carol 2' }, bob]);
+    assert.equal(text(entryOf(carol.id) as FakeElement), 'carol 2 ✓ received');
+    assert.equal(entryOf(carol.id)?.dataset['earlier'], undefined);
+    assert.equal(text(entryOf(bob.id) as FakeElement), 'carol ✓ received');
   } finally {
     dom.restore();
   }

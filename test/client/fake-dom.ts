@@ -57,6 +57,14 @@ export class FakeElement {
     const siblings = this.parentNode?.children ?? [];
     return siblings[siblings.indexOf(this) - 1] ?? null;
   }
+  /** The node before this one, a text node too (unmarking "(earlier)" takes the space before it). */
+  get previousSibling(): FakeElement | null {
+    return this.previousElementSibling;
+  }
+  /** 3 for a text node (Node.TEXT_NODE), 1 for an element. */
+  get nodeType(): number {
+    return this.tagName === '#text' ? 3 : 1;
+  }
   get childElementCount(): number {
     return this.children.length;
   }

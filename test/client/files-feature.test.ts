@@ -556,6 +556,19 @@ test('a recipient who renames is named anew on the sender’s line at once, not 
   assert.equal(seen(alice, id), 'Caz waiting to accept');
 });
 
+test('a recipient back under its id under another name, the file received on its old handle, is named as the page names it now', async () => {
+  const [alice, carol] = room('alice-00001', 'carol-00001') as [Page, Page];
+  const [id] = await alice.files.sendFiles([fileOf(2_000)]);
+  assert.ok(id);
+  const recipients = () => lineOf(alice, id)?.recipients.join(' · ');
+  await until(() => recipients() === 'carol-00001 ✓ received', 'carol has it');
+  // Carol left and is back under her id as "carol 2" (a new handle, which this record never
+  // takes: she has the file): the page's names say so (wiring/names.ts), not her old handle.
+  alice.names.set(carol.id, 'carol 2');
+  alice.files.renamed(carol.id);
+  assert.equal(recipients(), 'carol 2 ✓ received');
+});
+
 test('a file sent is listed for the next load once it is over for everyone, as its line ended; not before', async () => {
   const [alice, bob, carol] = room('alice-00001', 'bob-0000001', 'carol-00001') as [Page, Page, Page];
   carol.acceptLimit = 0;

@@ -106,6 +106,8 @@ export interface Page {
   acceptLimit: number;
   /** The members this page ignores (ignored.ts): their offers are declined. */
   ignored: Set<string>;
+  /** A member's name now, as the page's names.ts would say it, by id (none: its handle's). */
+  names: Map<string, string>;
   /** Labels of the transfer channels this page opened, in order. */
   channelsMade: string[];
   /** Files it sent, as their lines ended: what it lists for its next load (files/sent-kept.ts). */
@@ -143,6 +145,7 @@ export function createPage(id: string, stallMs?: number, tab: Tab = { storage: n
     members: new Map(),
     acceptLimit: 100_000_000,
     ignored: new Set(),
+    names: new Map(),
     channelsMade: [],
     get sent() {
       return sentList.list();
@@ -161,6 +164,7 @@ export function createPage(id: string, stallMs?: number, tab: Tab = { storage: n
     notice: (_member, text) => page.notices.push(text),
     acceptLimit: () => page.acceptLimit,
     ignored: (peerId) => page.ignored.has(peerId),
+    nameNow: (peerId) => page.names.get(peerId) ?? null,
     sent: sentList,
     ...(tab.keepsReceived ? { kept: keptFiles('room', storage) } : {}),
     unfinished: unfinishedFiles('room', storage),
