@@ -1,26 +1,25 @@
-// Names as the page shows them: each member's by its peer id (as it is now; one gone, as it
-// left), drawn again wherever the page names it when it changes (its lines, our private lines to
+// Names as the page shows them: each member's by its peer id (member-names.ts: as it is now; one
+// gone, as it left), drawn again wherever the page names it when it changes (its lines, our private lines to
 // it, the quotes of its lines, a reply to one being written, who read our lines and who
 // reacted); members the server gave one name
 // told apart by their key codes (twins.ts), said once in the chat, and tagged wherever a name
 // is drawn (the member list, our own entry, the lines, the private bar, what @ offers); a member
 // gone marked "(earlier)" once its name is someone's here; and whether words name us.
-// Separate from main.ts because it owns the state of that (the names of members gone, the
-// twins, our own key once made, which tags were last drawn) and everything else only asks it
-// for a name, a tag or a redraw.
+// Separate from main.ts because it owns the state of that (the twins, our own key once made,
+// which tags were last drawn, and the names by id) and everything else only asks it for a name,
+// a tag or a redraw.
 import { keysMeet } from '../../protocol/name-skeleton.ts';
-import { dropOldest } from '../bounded.ts';
 import { type Author, authorUnder } from '../features/authors.ts';
 import { keyCode } from '../fingerprint.ts';
 import type { Identity } from '../identity.ts';
 import type { MemberView } from '../member.ts';
 import { heldKey } from '../member-key-hold.ts';
+import { createMemberNames } from '../member-names.ts';
 import type { Mesh } from '../mesh.ts';
 import { createTwins, meetingText, tagText } from '../twins.ts';
 import { createEarlierLines } from '../view/earlier-lines.ts';
 import { unmarkEarlierRecipients } from '../view/file-recipients.ts';
 import { renameInLines } from '../view/line-marks.ts';
-import { MAX_LINES } from '../view/lines-kept.ts';
 import type { ListedMember, MembersView } from '../view/members.ts';
 import { mentionsYou } from '../view/mentions.ts';
 import { tagLines } from '../view/twin-tag.ts';
@@ -67,12 +66,8 @@ export function wireNames({
   author,
   renamed,
 }: NamesOptions) {
-  /**
-   * The name each member gone had when it left (or, for a reload, as the private lines kept
-   * name it: wiring/chat.ts): the name its lines and their quotes keep. Asked for by peer id
-   * where the page names a member, as those here are (nameOf).
-   */
-  const gone = new Map<string, string>();
+  /** Each member's name by its peer id, as it is now (member-names.ts). */
+  const memberNames = createMemberNames({ selfId, selfName, mesh });
   /** Members the server gave one name (twins.ts): told apart by their key codes, and said once. */
   const twins = createTwins();
   /** Our public signing key, once made (for our own key code). */
@@ -147,13 +142,6 @@ export function wireNames({
   function listed(member: MemberView): ListedMember {
     return { ...member, code: codeOf(heldKey(mesh.member(member.id))), twin: twins.tag(member.id) };
   }
-  /** A member's name now: ours, one here, or one gone as it left; null for one this page never had. */
-  function nameNow(peerId: string): string | null {
-    if (peerId === selfId()) return selfName();
-    return mesh.member(peerId)?.name ?? gone.get(peerId) ?? null;
-  }
-  /** A member's name now (nameNow); 'Someone' for one this page never had. */
-  const nameOf = (peerId: string): string => nameNow(peerId) ?? 'Someone';
   /**
    * Whether `name`, of the member `peerId`, is to be marked "(earlier)": it is gone, and we or a
    * member here have that name now (the private bar: view/private.ts).
@@ -167,18 +155,11 @@ export function wireNames({
   }
   /** A member here is called `name` now: it joined, is back under its id, or renamed (the mesh's notices). */
   function named(peerId: string, name: string): void {
-    gone.delete(peerId);
+    memberNames.here(peerId);
     renameInLines(keptLines(), peerId, name, taggedName(peerId, name));
     // Before the files' lines are drawn again under its name (renamed): they keep a mark they have.
     unmarkEarlierRecipients(keptLines(), peerId);
     renamed(peerId, name);
-  }
-  /** A member left under `name`, or (a reload) is gone and its kept private lines name it so. */
-  function left(peerId: string, name: string): void {
-    gone.delete(peerId);
-    gone.set(peerId, name);
-    // As many as the page keeps lines (each may be a member's gone since), the newest.
-    dropOldest(gone, MAX_LINES);
   }
   /** We renamed: our entry says so, and what names us apart from our lines ("You"). */
   function selfRenamed(): void {
@@ -207,11 +188,13 @@ export function wireNames({
     othersTag,
     taggedName,
     listed,
-    nameOf,
-    nameNow,
+    /** A member's name now, by its peer id (member-names.ts); nameOf: 'Someone' for one never had. */
+    nameOf: memberNames.nameOf,
+    nameNow: memberNames.nameNow,
     earlierName,
     named,
-    left,
+    /** A member left under `name`, or (a reload) is gone and our kept private lines name it so. */
+    left: memberNames.left,
     selfRenamed,
     namesUs,
     showSelf,
