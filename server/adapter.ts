@@ -19,15 +19,16 @@
 // - the publishing connection does not queue while disconnected (disableOfflineQueue): a
 //   publish fails at once, and local delivery (which some adapters do only after the
 //   publish settles) goes on instead of waiting for Redis to come back;
-// - the commands an adapter sends without awaiting them (PUBLISH, SUBSCRIBE, …) get a catch
-//   through a view of the client, so a command cut off by a dying connection is not an
-//   unhandled rejection. The adapters themselves are used as published: no private method
-//   is replaced.
+// - the adapters get a view of each client (adapter-guard.ts) through which the commands
+//   they send without awaiting them cannot reject unhandled, and the subscriptions they ask
+//   for are kept in place (adapter-subscriptions.ts). The adapters themselves are used as
+//   published: no private method is replaced.
 
-import { ClientClosedError, ClientOfflineError } from '@redis/client';
 import { createAdapter as createPubSubAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
 import { createAdapter as createStreamsAdapter } from '@socket.io/redis-streams-adapter';
 import type { Namespace } from 'socket.io';
+import { guardConnection } from './adapter-guard.ts';
+import { type KeptSubscriptions, neededFor } from './adapter-subscriptions.ts';
 import {
   connectUntilUp,
   createRedisConnection,
@@ -61,28 +62,10 @@ export function defaultAdapterEngine(target: RedisTarget): AdapterEngine {
 const STREAM_MAX_LEN = 100_000;
 const STREAM_READ_COUNT = 1_000;
 const READY_POLL_MS = 10;
+/** How often the subscriptions asked for are looked at. */
+const LOOK_INTERVAL_MS = 1_000;
 /** Channel and key names: ours, so roomlink can share a Redis with other apps. */
 const NAME_PREFIX = 'roomlink';
-/** The fire-and-forget commands that start a subscription (RedisLink.subscribed waits on them). */
-const SUBSCRIBING = new Set(['subscribe', 'sSubscribe', 'pSubscribe']);
-const UNSUBSCRIBING = new Set(['unsubscribe', 'sUnsubscribe', 'pUnsubscribe']);
-
-/** The channel names a (un)subscribe call names: one, or a list. */
-const channelsOf = (args: readonly unknown[]): string[] =>
-  [args[0]].flat().filter((channel): channel is string => typeof channel === 'string');
-/** Commands the adapters send without awaiting them. */
-const FIRE_AND_FORGET = new Set([
-  'publish',
-  'sPublish',
-  'subscribe',
-  'sSubscribe',
-  'pSubscribe',
-  'pUnsubscribe',
-  'unsubscribe',
-  'sUnsubscribe',
-  'set',
-]);
-
 export type RedisState = 'up' | 'down';
 
 export interface RedisLink {
@@ -91,12 +74,13 @@ export interface RedisLink {
   adapter: (nsp: Namespace) => unknown;
   state(): RedisState;
   /**
-   * Up, and on a Cluster every shard's connections too (cluster.ts, everyShardUp): what this
-   * node publishes reaches the others and what they publish reaches it. Not so for a while
-   * after a shard fails over, with state() 'up' all along. /healthz reads this; the resume
-   * check keeps reading state(): a shard away must not make a node ask only its own sockets.
+   * Up, on a Cluster every shard's connections too (cluster.ts, everyShardUp), and Redis holds
+   * every subscription this node asked for (adapter-subscriptions.ts): what this node
+   * publishes reaches the others and what they publish reaches it. Not so for a while after a
+   * shard fails over, with state() 'up' all along. /healthz reads this; the resume check
+   * keeps reading state(): a shard away must not make a node ask only its own sockets.
    */
-  everyShardUp(): boolean;
+  whole(): boolean;
   /** Waits until connected, at most timeoutMs; true if it got there. */
   ready(timeoutMs: number): Promise<boolean>;
   /**
@@ -113,28 +97,6 @@ export interface RedisLink {
   close(): void;
 }
 
-/**
- * Whether a join into these Socket.IO rooms waits for a subscription to this channel: yes
- * for the rooms' own channels (the sharded adapter names them `<prefix>#/#<room>#`) and for
- * channels that are no room's (the adapter's shared ones, subscribed at start), not for
- * other rooms' (rooms.ts names every room `room:…` or `peer:…`, waiting.ts a waiting list
- * `waiting:…`, which a join never waits for: a refused connection enters one after its
- * refusal, and taken for a shared channel it would hold every join on the node until
- * subscribed).
- */
-export function neededFor(channel: string, rooms: readonly string[]): boolean {
-  if (!/#(room|peer|waiting):/.test(channel)) return true;
-  return rooms.some((room) => channel.endsWith(`#${room}#`));
-}
-
-type AnyFn = (...args: unknown[]) => unknown;
-/** A promise that never settles: what a closed link's connect gives whoever awaits it. */
-const noSettle = () => {};
-
-/** node-redis refusing a command because the client is closed or not connected yet. */
-const notConnectedYet = (error: unknown): boolean =>
-  error instanceof ClientClosedError || error instanceof ClientOfflineError;
-
 export function createRedisLink(
   target: RedisTarget,
   logger: Logger,
@@ -148,6 +110,8 @@ export function createRedisLink(
   let closed = false;
   let everUp = false;
   const connections: RedisConnection[] = [];
+  /** The subscriptions asked for on each connection, kept in place. */
+  const kept: KeptSubscriptions[] = [];
 
   const connected = () => connections.length > 0 && connections.every((c) => c.isReady);
   let lastError: unknown;
@@ -164,15 +128,46 @@ export function createRedisLink(
       log.warn({ err }, "redis unreachable: serving this node's rooms only, reconnecting");
     }
   };
+  /** The link was whole at a look: from then on, a subscription asked for again was lost. */
+  let everWhole = false;
+  const missing = (): number => kept.reduce((sum, subscriptions) => sum + subscriptions.missing().length, 0);
+  /** Asks again for what Redis does not hold, on every connection; says so once the link was whole. */
+  const lookAtSubscriptions = (): void => {
+    if (closed) return;
+    const asked = kept.reduce((sum, subscriptions) => sum + subscriptions.look(), 0);
+    if (asked > 0 && everWhole) {
+      log.warn(
+        { subscriptions: asked },
+        'redis: subscriptions Redis did not hold (lost with a connection) asked for again',
+      );
+    }
+  };
+  let lookSoon: NodeJS.Immediate | undefined;
+  /** A connection came up: its subscriptions are looked at once this turn's events are in. */
+  const lookOnceUp = (): void => {
+    lookSoon ??= setImmediate(() => {
+      lookSoon = undefined;
+      lookAtSubscriptions();
+    });
+  };
   const track = (connection: RedisConnection): RedisConnection => {
     connections.push(connection);
-    connection.on('ready', () => update());
+    connection.on('ready', () => {
+      update();
+      lookOnceUp();
+    });
     connection.on('error', (error) => update(error));
     connection.on('end', () => update());
     connection.on('reconnecting', () => update());
     // A Cluster client reports 'connect' and its nodes' transitions, not 'ready'.
-    connection.on('connect', () => update());
-    connection.on('node-ready', () => update());
+    connection.on('connect', () => {
+      update();
+      lookOnceUp();
+    });
+    connection.on('node-ready', () => {
+      update();
+      lookOnceUp();
+    });
     connection.on('node-disconnect', () => update());
     return connection;
   };
@@ -183,81 +178,12 @@ export function createRedisLink(
     return connection;
   };
 
-  /**
-   * Subscriptions asked for and not yet confirmed by Redis, by channel (see subscribed()).
-   * Per channel: a join waits for its own rooms' channels, not for every other join's
-   * subscription in flight, which has nothing to do with it. (On this 2-core machine the
-   * difference drowned in the noise: two sharded nodes at 10k, three alternating runs each,
-   * join-ack p99 7,090 / 3,361 / 419 ms waiting for all, 3,004 / 2,519 / 2,062 per channel.)
-   */
-  const subscribing = new Map<string, Promise<unknown>>();
-  // A view of a client whose fire-and-forget commands cannot reject unhandled, and whose
-  // duplicates (the streams adapter makes its own readers) are tracked like the others.
-  //
-  // A subscription refused because the client is not connected yet is asked for again once
-  // it is. The adapters subscribe to their shared channels as they are made, when the app
-  // starts: a single client queues those until it connects, but a Cluster client refuses
-  // every command until it knows the slots. Without this, on a Cluster the sharded adapter
-  // never had its node-wide and response channels: a fetchSockets across nodes (is this
-  // ticket's owner alive elsewhere?) went unanswered and counted no one. node-redis itself
-  // subscribes again after a reconnect to what it had; these it never had.
-  const guard = (client: RedisConnection): RedisConnection => {
-    /** Subscriptions refused, by channel: asked again when the client is up. */
-    const refused = new Map<string, { prop: string; args: unknown[] }>();
-    const askAgain = (): void => {
-      // One call for a list of channels is kept under each of them: asked once again.
-      const calls = new Set(refused.values());
-      refused.clear();
-      for (const { prop, args } of calls) {
-        const fn = Reflect.get(view, prop, view) as AnyFn;
-        fn(...args);
-      }
-    };
-    client.on('ready', askAgain);
-    client.on('connect', askAgain);
-    const view: RedisConnection = new Proxy(client, {
-      get(target, prop) {
-        const value: unknown = Reflect.get(target, prop, target);
-        if (typeof value !== 'function') return value;
-        const fn = value as AnyFn;
-        if (prop === 'duplicate') {
-          return (...args: unknown[]) => guard(track(fn.apply(target, args) as RedisConnection));
-        }
-        if (prop === 'connect') {
-          // The streams adapter connects its duplicates without a catch: one still
-          // connecting when we close (Redis never reached) would reject unhandled.
-          return (...args: unknown[]) =>
-            (fn.apply(target, args) as Promise<unknown>).catch((error: unknown) => {
-              if (closed) return new Promise(noSettle);
-              throw error;
-            });
-        }
-        if (typeof prop === 'string' && FIRE_AND_FORGET.has(prop)) {
-          return (...args: unknown[]) => {
-            if (UNSUBSCRIBING.has(prop)) for (const channel of channelsOf(args)) refused.delete(channel);
-            const result = fn.apply(target, args);
-            if (result instanceof Promise) {
-              const settled = result.catch((error: unknown) => {
-                if (!SUBSCRIBING.has(prop) || closed || !notConnectedYet(error)) return;
-                for (const channel of channelsOf(args)) refused.set(channel, { prop, args });
-              });
-              if (SUBSCRIBING.has(prop)) {
-                for (const channel of channelsOf(args)) {
-                  subscribing.set(channel, settled);
-                  void settled.then(() => {
-                    if (subscribing.get(channel) === settled) subscribing.delete(channel);
-                  });
-                }
-              }
-            }
-            return result;
-          };
-        }
-        return fn.bind(target);
-      },
+  const guard = (client: RedisConnection): RedisConnection =>
+    guardConnection(client, {
+      closed: () => closed,
+      track,
+      keep: (subscriptions) => kept.push(subscriptions),
     });
-    return view;
-  };
 
   // The streams adapter's read loop retries at once on an error: with a fail-fast client it
   // would spin while Redis is away, so its client queues instead (and its local delivery,
@@ -267,6 +193,16 @@ export function createRedisLink(
   // configured one by one; the README says what to set there.)
   if (target.kind === 'single') void watchPubSubLimit(pub, (advice) => log.warn(advice));
   const adapter = buildAdapter(engine, pub, () => guard(open(false)));
+  // Not every transition comes with an event (a topology refresh that moved a shard's
+  // subscriptions, one that dropped a subscription still unanswered).
+  const looking = setInterval(() => {
+    update();
+    lookAtSubscriptions();
+    everWhole ||= whole();
+  }, LOOK_INTERVAL_MS);
+  looking.unref();
+
+  const whole = (): boolean => !closed && connections.length > 0 && connections.every(everyShardUp) && missing() === 0;
 
   return {
     engine,
@@ -276,7 +212,7 @@ export function createRedisLink(
       update();
       return state;
     },
-    everyShardUp: () => !closed && connections.length > 0 && connections.every(everyShardUp),
+    whole,
     async ready(timeoutMs) {
       const deadline = Date.now() + timeoutMs;
       update();
@@ -287,12 +223,18 @@ export function createRedisLink(
       return state === 'up';
     },
     async subscribed(rooms, timeoutMs) {
-      const needed = [...subscribing].filter(([channel]) => neededFor(channel, rooms)).map(([, settled]) => settled);
+      // Per channel: a join waits for its own rooms' channels, not for every other join's
+      // subscription in flight, which has nothing to do with it. (On this 2-core machine the
+      // difference drowned in the noise: two sharded nodes at 10k, three alternating runs each,
+      // join-ack p99 7,090 / 3,361 / 419 ms waiting for all, 3,004 / 2,519 / 2,062 per channel.)
+      const needed = kept.flatMap((subscriptions) => subscriptions.underWay((channel) => neededFor(channel, rooms)));
       if (needed.length > 0) await withTimeout(Promise.all(needed), timeoutMs);
     },
     close() {
       if (closed) return;
       closed = true;
+      clearInterval(looking);
+      if (lookSoon !== undefined) clearImmediate(lookSoon);
       for (const connection of connections) {
         try {
           connection.destroy();

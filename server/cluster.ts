@@ -118,16 +118,26 @@ export async function connectUntilUp(
   }
 }
 
+/** node-redis's kinds of subscription (its PUBSUB_TYPE), by the command that makes one. */
+export type SubscriptionKind = 'CHANNELS' | 'PATTERNS' | 'SHARDED';
+
+/** A connection that subscribes: the subscriptions Redis confirmed to it, by kind and channel. */
+interface Subscriber {
+  readonly isReady: boolean;
+  getPubSubListeners(kind: SubscriptionKind): ReadonlyMap<string, unknown>;
+}
+
 /**
- * What a Cluster client shows of its shards (node-redis's public `masters`): each master's
- * connection, and its sharded pub/sub connection once something subscribed to a channel
- * whose slot it serves.
+ * What a Cluster client shows of its shards (node-redis's public `masters` and `pubSubNode`):
+ * each master's connection, and its sharded pub/sub connection once something subscribed to
+ * a channel whose slot it serves; the one connection for other subscriptions.
  */
 interface ClusterShards {
   readonly masters?: ReadonlyArray<{
     readonly client?: { readonly isReady: boolean };
-    readonly pubSub?: { readonly client: { readonly isReady: boolean } };
+    readonly pubSub?: { readonly client: Subscriber };
   }>;
+  readonly pubSubNode?: { readonly client: Subscriber };
 }
 
 /**
@@ -142,6 +152,25 @@ export function everyShardUp(connection: RedisConnection): boolean {
   if (!connection.isReady) return false;
   const { masters = [] } = connection as ClusterShards;
   return masters.every((master) => master.client?.isReady === true && (master.pubSub?.client.isReady ?? true));
+}
+
+/**
+ * Whether Redis holds this subscription of the connection's now, as far as node-redis knows:
+ * the connection that carries it is up and lists it. node-redis lists a subscription once
+ * Redis has confirmed it, and asks for every one it lists again when that connection comes
+ * back; one still waiting for its answer is not listed (and is lost if its connection is
+ * dropped: adapter-subscriptions.ts). On a Cluster a sharded channel lives on the connection
+ * to the master of its slot; a master that died stays in the client's map, its connection
+ * down, until a topology refresh replaces it, and then its confirmed channels move to the
+ * new master's connection.
+ */
+export function holdsSubscription(connection: RedisConnection, kind: SubscriptionKind, channel: string): boolean {
+  const { masters, pubSubNode } = connection as ClusterShards;
+  const holds = (subscriber: Subscriber | undefined): boolean =>
+    subscriber?.isReady === true && subscriber.getPubSubListeners(kind).has(channel);
+  if (masters === undefined) return holds(connection as unknown as Subscriber);
+  if (kind !== 'SHARDED') return holds(pubSubNode?.client);
+  return masters.some((master) => holds(master.pubSub?.client));
 }
 
 /**

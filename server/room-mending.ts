@@ -27,7 +27,7 @@ const ROOMS_PER_ASK = 1_000;
 
 export interface RoomMendingDeps {
   io: RoomServer;
-  link: Pick<RedisLink, 'state' | 'everyShardUp'>;
+  link: Pick<RedisLink, 'state' | 'whole'>;
   /** This node's members of a room (the membership store's own view). */
   membersHere(roomId: string): PeerInfo[];
   log: Logger;
@@ -59,7 +59,7 @@ export function startRoomMending(deps: RoomMendingDeps): RoomMending {
   const flush = (): void => {
     timer = undefined;
     if (closed || toAsk.size + toAnswer.size === 0) return;
-    if (link.state() !== 'up' || !link.everyShardUp()) {
+    if (link.state() !== 'up' || !link.whole()) {
       timer = setTimeout(flush, LINK_POLL_MS);
       timer.unref();
       return;

@@ -95,7 +95,7 @@ export function createStores(deps: StoreDeps): Stores {
      */
     redisState() {
       if (!redis) return 'disabled';
-      return redis.state() === 'up' && redis.everyShardUp() && membership.mode() === 'shared' ? 'up' : 'down';
+      return redis.state() === 'up' && redis.whole() && membership.mode() === 'shared' ? 'up' : 'down';
     },
     async ready(waitMs) {
       const [adapterUp, membershipUp] = await Promise.all([redis?.ready(waitMs), sharedMembership?.ready(waitMs)]);

@@ -1,8 +1,15 @@
-// server/adapter.ts: a join waits for its own rooms' channels and the adapter's shared ones,
-// never for another room's subscription still in flight.
+// server/adapter-subscriptions.ts: a join waits for its own rooms' channels and the adapter's
+// shared ones, never for another room's subscription still in flight; every subscription
+// asked for is asked for again while Redis does not hold it, and counted missing meanwhile.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { neededFor } from '../server/adapter.ts';
+import {
+  ASK_GRACE_MS,
+  type KeptSubscriptions,
+  keepSubscriptions,
+  neededFor,
+  type SubscribeCall,
+} from '../server/adapter-subscriptions.ts';
 import { addressesOf } from '../server/rooms.ts';
 import { waitingAddress } from '../server/waiting.ts';
 import { freePort } from './redis-support.ts';
@@ -44,4 +51,114 @@ test('closing a link that never reached Redis leaves no rejection unhandled, wha
   } finally {
     process.off('unhandledRejection', onUnhandled);
   }
+});
+
+/**
+ * A connection as keepSubscriptions sees it: the channels Redis holds, whether asking can
+ * work, and every call made; `settle` answers the asks under way as Redis would.
+ */
+function fakeConnection() {
+  let now = 0;
+  const held = new Set<string>();
+  const calls: SubscribeCall[] = [];
+  const pending: Array<() => void> = [];
+  let up = true;
+  const kept: KeptSubscriptions = keepSubscriptions({
+    holds: (_kind, channel) => held.has(channel),
+    canAsk: () => up,
+    call: (call) => {
+      calls.push(call);
+      // Through the guarded view, a subscribe call is reported back as asked.
+      if (call.method === 'sSubscribe') kept.asked(call, new Promise<void>((resolve) => pending.push(resolve)));
+    },
+    now: () => now,
+  });
+  return {
+    kept,
+    held,
+    calls,
+    setUp: (value: boolean) => {
+      up = value;
+    },
+    advance: (ms: number) => {
+      now += ms;
+    },
+    /** Every ask under way answered (held or not, as the test set `held`), and its callbacks run. */
+    async settle() {
+      for (const resolve of pending.splice(0)) resolve();
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+    /** The adapter's own call, as its view reports it. */
+    adapterAsks(channel: string) {
+      kept.asked({ method: 'sSubscribe', args: [channel, 'handler', true] }, new Promise<void>((r) => pending.push(r)));
+    },
+  };
+}
+
+test('a subscription whose ask was lost is asked for again, with the adapter’s own arguments, until Redis holds it', async () => {
+  const c = fakeConnection();
+  c.adapterAsks('roomlink#/#peer:R1:gina#');
+  assert.deepEqual(c.kept.missing(), [], 'its ask is under way');
+  assert.equal(c.kept.look(), 0);
+  // The ask's connection was dropped (the shard failed over): answered, not held.
+  await c.settle();
+  assert.deepEqual(c.kept.missing(), ['roomlink#/#peer:R1:gina#']);
+  assert.equal(c.kept.look(), 1);
+  assert.deepEqual(c.calls, [{ method: 'sSubscribe', args: ['roomlink#/#peer:R1:gina#', 'handler', true] }]);
+  // Asked again and under way: not asked a third time, nor missing.
+  assert.equal(c.kept.look(), 0);
+  assert.deepEqual(c.kept.missing(), []);
+  c.held.add('roomlink#/#peer:R1:gina#');
+  await c.settle();
+  assert.equal(c.kept.look(), 0);
+  assert.deepEqual(c.kept.missing(), []);
+  assert.equal(c.calls.length, 1);
+});
+
+test('while asking cannot work nothing is asked, and what Redis does not hold still counts as missing', async () => {
+  const c = fakeConnection();
+  c.adapterAsks('roomlink#/#');
+  await c.settle();
+  c.setUp(false);
+  assert.equal(c.kept.look(), 0);
+  assert.deepEqual(c.kept.missing(), ['roomlink#/#']);
+  c.setUp(true);
+  assert.equal(c.kept.look(), 1);
+});
+
+test('an ask under way for ASK_GRACE_MS without Redis holding its channel counts as missing and is made again', () => {
+  const c = fakeConnection();
+  c.adapterAsks('roomlink#/#room:R1#');
+  c.advance(ASK_GRACE_MS - 1);
+  assert.deepEqual(c.kept.missing(), []);
+  assert.equal(c.kept.look(), 0);
+  c.advance(1);
+  assert.deepEqual(c.kept.missing(), ['roomlink#/#room:R1#']);
+  assert.equal(c.kept.look(), 1);
+  assert.deepEqual(c.kept.missing(), [], 'the new ask is young');
+});
+
+test('an unsubscribed channel is no longer kept; one whose ask is answered after it is unsubscribed is undone', async () => {
+  const c = fakeConnection();
+  c.adapterAsks('roomlink#/#room:R1#');
+  c.adapterAsks('roomlink#/#room:R2#');
+  c.kept.dropped(['roomlink#/#room:R1#']);
+  await c.settle();
+  assert.deepEqual(c.kept.missing(), ['roomlink#/#room:R2#']);
+  // R2's second ask is answered after R2 is unsubscribed, and Redis holds it: undone.
+  assert.equal(c.kept.look(), 1);
+  c.kept.dropped(['roomlink#/#room:R2#']);
+  c.held.add('roomlink#/#room:R2#');
+  await c.settle();
+  assert.deepEqual(c.calls.at(-1), { method: 'sUnsubscribe', args: ['roomlink#/#room:R2#'] });
+  assert.deepEqual(c.kept.missing(), []);
+});
+
+test('a call for a list of channels is asked for again channel by channel', async () => {
+  const c = fakeConnection();
+  c.kept.asked({ method: 'sSubscribe', args: [['a#', 'b#'], 'handler'] }, Promise.resolve());
+  c.kept.dropped(['a#']);
+  await c.settle();
+  c.kept.look();
+  assert.deepEqual(c.calls, [{ method: 'sSubscribe', args: ['b#', 'handler'] }]);
 });

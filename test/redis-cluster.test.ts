@@ -5,6 +5,7 @@
 // shard failing over (its master killed, its replica promoted): the rooms go on.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
+import { createResumeTokens } from '../server/resume.ts';
 import { peerAddress } from '../server/rooms.ts';
 import { cuttablePath, type RedisClusterProcess, startRedisCluster } from './redis-support.ts';
 import {
@@ -18,6 +19,7 @@ import {
   newRoomId,
   OFFER,
   startServer,
+  TEST_SECRET,
   type TestServer,
   until,
   waitForEvent,
@@ -128,8 +130,18 @@ describe('two nodes on a Redis Cluster of 3 masters', () => {
 const HEARTBEATS_KEY = 'roomlink:{nodes}';
 const membersKey = (roomId: string) => `roomlink:{${roomId}}:members`;
 const roomChannel = (roomId: string) => `roomlink#/#room:${roomId}#`;
+/** A member's own channel, which signals to it go through (server/rooms.ts peerAddress). */
+const peerChannel = (roomId: string, peerId: string) => `roomlink#/#${peerAddress(roomId, peerId)}#`;
 /** A node's /healthz answer after a failover: Redis Cluster failure detection, election, and the client's topology refresh. */
 const RECOVERY_TIMEOUT_MS = 30_000;
+
+async function untilOk(server: TestServer): Promise<void> {
+  const deadline = Date.now() + RECOVERY_TIMEOUT_MS;
+  while ((await health(server)).status !== 'ok') {
+    assert.ok(Date.now() < deadline, `${server.url} not ok within ${RECOVERY_TIMEOUT_MS} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 describe('a Redis Cluster shard failing over (3 masters, a replica each)', () => {
   let cluster: RedisClusterProcess;
@@ -160,13 +172,7 @@ describe('a Redis Cluster shard failing over (3 masters, a replica each)', () =>
     // nodes have had a heartbeat fail by now: 'ok' again means each found the new master,
     // wrote its members back, and has its connections to every shard up, the sharded
     // subscriptions moved to the new master among them (server/cluster.ts, everyShardUp).
-    for (const server of [a, b]) {
-      const deadline = Date.now() + RECOVERY_TIMEOUT_MS;
-      while ((await health(server)).status !== 'ok') {
-        assert.ok(Date.now() < deadline, `${server.url} not ok ${RECOVERY_TIMEOUT_MS} ms after the failover`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    }
+    for (const server of [a, b]) await untilOk(server);
 
     const carol = await connectClient(a.url);
     // Bob may hear Alice announced again first: a node that wrote its members back announces
@@ -194,5 +200,41 @@ describe('a Redis Cluster shard failing over (3 masters, a replica each)', () =>
     // The only departure anyone heard of is Carol's: no member who stayed was said to leave.
     assert.deepEqual(leftForAlice, [{ id: ackC.self.id, reason: 'leave' }]);
     assert.deepEqual(leftForBob, [{ id: ackC.self.id, reason: 'leave' }]);
+  });
+
+  test('a member who joins while the shard of its own channel fails over is subscribed again: signals from another node reach it', async () => {
+    const [a, b] = await Promise.all([nodeOn(cluster), nodeOn(cluster)]);
+    for (const server of [a, b]) await untilOk(server);
+    // The room's members and channel on the heartbeats' shard, which stays up (the test above
+    // failed it over, leaving it no replica); Gina's own channel on another, failed over while
+    // she joins: Redis decides her join as usual, and only what is sent to her alone goes
+    // through the shard that fails. A ticket fixes her peer id, and so her channel's shard.
+    const heartbeats = cluster.masterOf(HEARTBEATS_KEY);
+    let room = newRoomId();
+    while (cluster.masterOf(membersKey(room)) !== heartbeats || cluster.masterOf(roomChannel(room)) !== heartbeats) {
+      room = newRoomId();
+    }
+    let ginaId = 'ginaPeer0';
+    for (let n = 1; cluster.masterOf(peerChannel(room, ginaId)) === heartbeats; n += 1) ginaId = `ginaPeer${n}`;
+    const alice = await connectClient(a.url);
+    const ackA = await joinOk(alice, room, 'Alice');
+    const aliceHeard = collect(alice, 'peer:joined');
+    const gina = await connectClient(b.url);
+    const ticket = createResumeTokens(TEST_SECRET).issue(room, ginaId);
+    let ackG: Awaited<ReturnType<typeof joinOk>> | undefined;
+    await cluster.failOver(peerChannel(room, ginaId), async () => {
+      ackG = await joinOk(gina, room, 'Gina', ticket);
+    });
+    assert.equal(ackG?.self.id, ginaId);
+    assert.deepEqual(
+      ackG.peers.map((p) => p.id),
+      [ackA.self.id],
+    );
+    await until(() => aliceHeard.some((peer) => peer.id === ginaId), 'Alice hears Gina join');
+    // 'ok' again only once every subscription asked for is in place, Gina's among them.
+    for (const server of [a, b]) await untilOk(server);
+    const toGina = waitForEvent(gina, 'signal');
+    alice.emit('signal', { to: ginaId, description: OFFER });
+    assert.deepEqual(await toGina, { from: ackA.self.id, description: OFFER });
   });
 });

@@ -152,8 +152,10 @@ export interface RedisClusterProcess {
    * Kills (SIGKILL) the master that serves this key's slot, once its replica holds every
    * write it acknowledged, and resolves when the replica has been promoted and every
    * surviving node sees the cluster as ok. Needs a cluster started with a replica per master.
+   * `whileDown` runs once the master is dead, before its replica is promoted (what a test does
+   * during the failover); the promotion is waited for once it has.
    */
-  failOver(key: string): Promise<void>;
+  failOver(key: string, whileDown?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -318,7 +320,7 @@ export async function startRedisCluster(
       stop,
       kill: (index) => killPort(ordered[index] ?? -1),
       masterOf: (key) => `127.0.0.1:${masterPortOf(key)}`,
-      async failOver(key) {
+      async failOver(key, whileDown) {
         // On a busy machine the cluster may already have failed over by itself (a node
         // timeout of a few seconds): then the key has a new master, whose replica is the old
         // one once it rejoins. Wait for the key's master to have a linked replica.
@@ -349,6 +351,7 @@ export async function startRedisCluster(
           FAILOVER_TIMEOUT_MS,
         );
         await killPort(master);
+        await whileDown?.();
         await pollUntil(
           () =>
             clusterNodes(replica.port).some((n) => n.port === replica.port && n.role === 'master') &&
