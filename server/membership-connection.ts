@@ -2,14 +2,16 @@
 // through it: `run` (EVALSHA, the script loaded again where Redis lacks it), `ask` (within
 // the command timeout, or null: the store then serves from this node's members) and
 // `quietly` (a write whose failure only marks its room for the write-back). Every error,
-// and every connection made again, marks Redis stale (membership-stale.ts).
+// and every connection made again, marks Redis stale (membership-stale.ts); a room's failed
+// command marks its room, saying why (staleCause).
 import { createHash } from 'node:crypto';
+import { TimeoutError } from '@redis/client';
 import { connectUntilUp, createRedisConnection, firstFailure, type RedisTarget } from './cluster.ts';
 import { burstLog } from './log-burst.ts';
 import type { Logger } from './logger.ts';
 import { awayKey, membersKey, namesKey } from './membership-keys.ts';
-import type { StaleRooms } from './membership-stale.ts';
-import { deadline } from './timeout.ts';
+import type { StaleCause, StaleRooms } from './membership-stale.ts';
+import { DeadlineError, deadline } from './timeout.ts';
 
 /** "Served locally" warnings after the first of a burst are counted and logged this often. */
 const SERVED_LOCALLY_LOG_WINDOW_MS = 5_000;
@@ -65,6 +67,19 @@ export interface MembershipConnection {
 
 const sha1 = (script: string): string => createHash('sha1').update(script).digest('hex');
 
+/**
+ * Why a room's command failed, as its stale mark says it (membership-stale.ts). No answer
+ * in time is 'late': our deadline, node-redis's own command timeout, a Redis busy running a
+ * script (BUSY). Anything else is 'unreachable': the connection to the room's shard down
+ * ('The client is offline'), dropped mid-command, a Cluster refusing while a shard fails
+ * over (CLUSTERDOWN, TRYAGAIN), the client closed.
+ */
+export function staleCause(error: unknown): StaleCause {
+  if (error instanceof DeadlineError || error instanceof TimeoutError) return 'late';
+  if (error instanceof Error && error.message.startsWith('BUSY')) return 'late';
+  return 'unreachable';
+}
+
 export function openMembershipConnection(options: MembershipConnectionOptions): MembershipConnection {
   const { log, timeoutMs, stale, closed } = options;
   const redis = createRedisConnection(options.target, { failFastWhenDown: true }) as unknown as Commands;
@@ -106,19 +121,23 @@ export function openMembershipConnection(options: MembershipConnectionOptions): 
     up: () => !closed() && redis.isReady,
     run,
     async ask(script, roomId, args) {
-      if (closed() || !redis.isReady) return null;
+      if (closed()) return null;
+      if (!redis.isReady) {
+        stale.mark(roomId, 'unreachable');
+        return null;
+      }
       try {
         const reply = await deadline(run(script, roomId, args), timeoutMs);
         return Array.isArray(reply) || typeof reply === 'number' ? reply : null;
       } catch (error) {
-        stale.mark(roomId);
+        stale.mark(roomId, staleCause(error));
         servedLocally.warn({ roomId, err: error instanceof Error ? { message: error.message } : undefined });
         return null;
       }
     },
     quietly: (what, roomId, promise) =>
       promise.catch((error: unknown) => {
-        stale.mark(roomId);
+        stale.mark(roomId, staleCause(error));
         log.debug({ what, err: error instanceof Error ? { message: error.message } : undefined }, 'membership: failed');
       }),
     close() {

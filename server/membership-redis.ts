@@ -64,7 +64,7 @@ export interface RedisMembershipOptions {
    */
   onReplaced?(roomId: string, peerId: string, socketId: string): void;
   /**
-   * This node's members of these rooms were written back after Redis lost or missed them
+   * This node's members of these rooms were written back after Redis was unreachable for them
    * (membership-write-back.ts): the rooms are to be made whole (room-mending.ts).
    */
   onWrittenBack?(roomIds: string[]): void;
@@ -144,7 +144,9 @@ export function createRedisMembership(options: RedisMembershipOptions): RedisMem
   const upkeep = startUpkeep({ connection, nodeId, heartbeatMs, liveness, sweeps, reconcile, stale, own, onBack, log });
 
   const fallback = (roomId: string) => {
-    stale.mark(roomId);
+    // A failed ask marked the room already, saying why; a wait for the room's turn (its
+    // write-back under way) that ran out is only late.
+    stale.mark(roomId, 'late');
     options.onFallback?.();
   };
 

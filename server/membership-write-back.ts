@@ -1,11 +1,11 @@
 // The Redis store's write-back (membership-redis.ts). While Redis is away (or too slow) the
 // node serves from its own members; when Redis answers again, the node writes its members
 // back (a restarted Redis is empty) and removes the entries it no longer holds; after a
-// single command timed out, only in that room (membership-stale.ts says which). An entry
+// single command failed, only in that room (membership-stale.ts says which). An entry
 // another node or socket took over meanwhile (a resume elsewhere) is not overwritten: this
 // node's connection for it is cut instead. The upkeep (membership-upkeep.ts) runs it. The
-// rooms written back are then made whole (room-mending.ts): members who joined on different
-// nodes meanwhile never heard of each other.
+// rooms written back after Redis was unreachable for them are then made whole
+// (room-mending.ts): members who joined on different nodes meanwhile never heard of each other.
 import type { Logger } from './logger.ts';
 import type { RoomTable } from './membership.ts';
 import type { MembershipConnection } from './membership-connection.ts';
@@ -26,10 +26,12 @@ export interface WriteBackDeps {
   /** A member taken over elsewhere meanwhile: its connection here is to be cut. */
   onReplaced: ((roomId: string, peerId: string, socketId: string) => void) | undefined;
   /**
-   * These rooms were written back after Redis was away (those this node still has members in,
-   * and the others): their halves are to meet (room-mending.ts). Not after one room's command
-   * timed out: then the adapter still carried its joins to the other nodes, and mending there
-   * announced every member of the room on every node again, each time Redis was slow.
+   * These rooms were written back after Redis was unreachable for them (those this node
+   * still has members in, and the others): every room after an outage, a room whose command
+   * failed outright (on a Cluster, its shard was down or failing over). Their halves are to
+   * meet (room-mending.ts). Not after one room's command only timed out: then the adapter
+   * still carried its joins to the other nodes, and mending there announced every member of
+   * the room on every node again, each time Redis was slow (membership-stale.ts).
    */
   onWrittenBack: ((roomIds: string[]) => void) | undefined;
 }
@@ -70,7 +72,8 @@ export function createWriteBack(deps: WriteBackDeps): () => Promise<void> {
     });
 
   return async (): Promise<void> => {
-    const { all, rooms: marked } = stale.take();
+    const { all, rooms: marked, unreachable } = stale.take();
+    const cut = new Set(unreachable);
     const written: string[] = [];
     try {
       const rooms = all ? new Set([...own.entries().keys(), ...(await redis.sMembers(roomsKey(nodeId)))]) : marked;
@@ -79,12 +82,13 @@ export function createWriteBack(deps: WriteBackDeps): () => Promise<void> {
         written.push(roomId);
       }
     } catch (error) {
-      // Whatever was not written back is written at the next heartbeat.
+      // Whatever was not written back is written at the next heartbeat, for the same reason.
       if (all) stale.mark();
-      for (const roomId of marked) stale.mark(roomId);
+      for (const roomId of marked) stale.mark(roomId, cut.has(roomId) ? 'unreachable' : 'late');
       throw error;
     } finally {
-      if (all && written.length > 0) onWrittenBack?.(written);
+      const toMend = all ? written : written.filter((roomId) => cut.has(roomId));
+      if (toMend.length > 0) onWrittenBack?.(toMend);
     }
     if (all) log.info('membership: shared across nodes (this node’s members written to redis)');
   };
