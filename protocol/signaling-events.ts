@@ -72,11 +72,12 @@ export interface ServerToClientEvents {
 /** Events between server nodes through an adapter (serverSideEmit); parsed like any other input. */
 export interface InterServerEvents {
   /**
-   * The sender wrote its members of these rooms back to Redis after an outage (or a command
-   * that timed out), and announced them to the rooms: each node that has members there
-   * announces its own too, so that members who joined apart meet (room-mending.ts).
+   * The sender wrote its members of these rooms back to Redis after Redis was unreachable for
+   * them (an outage, a Cluster shard down), and announced them to the rooms: each node that
+   * has members there announces its own too, so that members who joined apart meet, and then
+   * answers (the sender asks again until every node has; room-mending.ts).
    */
-  'rooms:written-back': (roomIds: string[]) => void;
+  'rooms:written-back': (roomIds: string[], answer: (announced: boolean) => void) => void;
 }
 
 /**
