@@ -22,7 +22,8 @@
 // - the adapters get a view of each client (adapter-guard.ts) through which the commands
 //   they send without awaiting them cannot reject unhandled, and the subscriptions they ask
 //   for are kept in place (adapter-subscriptions.ts). The adapters themselves are used as
-//   published: no private method is replaced.
+//   published: no private method is replaced;
+// - a Cluster's shards going down and coming back are logged (shard-watch.ts).
 
 import { createAdapter as createPubSubAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
 import { createAdapter as createStreamsAdapter } from '@socket.io/redis-streams-adapter';
@@ -36,9 +37,13 @@ import {
   firstFailure,
   type RedisConnection,
   type RedisTarget,
+  type ShardState,
+  shardStates,
+  worseState,
 } from './cluster.ts';
 import type { Logger } from './logger.ts';
 import { watchPubSubLimit } from './redis-limits.ts';
+import { watchShards } from './shard-watch.ts';
 import { withTimeout } from './timeout.ts';
 
 export type AdapterEngine = 'sharded' | 'pubsub' | 'streams';
@@ -62,7 +67,7 @@ export function defaultAdapterEngine(target: RedisTarget): AdapterEngine {
 const STREAM_MAX_LEN = 100_000;
 const STREAM_READ_COUNT = 1_000;
 const READY_POLL_MS = 10;
-/** How often the subscriptions asked for are looked at. */
+/** How often the subscriptions asked for and the Cluster's shards are looked at. */
 const LOOK_INTERVAL_MS = 1_000;
 /** Channel and key names: ours, so roomlink can share a Redis with other apps. */
 const NAME_PREFIX = 'roomlink';
@@ -112,13 +117,16 @@ export function createRedisLink(
   const connections: RedisConnection[] = [];
   /** The subscriptions asked for on each connection, kept in place. */
   const kept: KeptSubscriptions[] = [];
+  const shards = watchShards(log);
 
   const connected = () => connections.length > 0 && connections.every((c) => c.isReady);
   let lastError: unknown;
   const update = (error?: unknown) => {
     if (error !== undefined) lastError = error;
+    if (closed) return;
+    shards.look(shardsOfAll(connections));
     const next: RedisState = connected() ? 'up' : 'down';
-    if (next === state || closed) return;
+    if (next === state) return;
     state = next;
     if (next === 'up') {
       log.info(everUp ? 'redis is back: rooms are shared across nodes again' : 'redis connected');
@@ -168,6 +176,7 @@ export function createRedisLink(
       update();
       lookOnceUp();
     });
+    connection.on('node-reconnecting', () => update());
     connection.on('node-disconnect', () => update());
     return connection;
   };
@@ -244,6 +253,18 @@ export function createRedisLink(
       }
     },
   };
+}
+
+/**
+ * A Cluster's shards as every connection reaches them: a master is up only where each
+ * connection that knows it reaches it. Empty for one Redis.
+ */
+function shardsOfAll(connections: readonly RedisConnection[]): Map<string, ShardState> {
+  const all = new Map<string, ShardState>();
+  for (const connection of connections) {
+    for (const [shard, state] of shardStates(connection)) all.set(shard, worseState(state, all.get(shard) ?? 'up'));
+  }
+  return all;
 }
 
 function buildAdapter(

@@ -127,17 +127,49 @@ interface Subscriber {
   getPubSubListeners(kind: SubscriptionKind): ReadonlyMap<string, unknown>;
 }
 
+/** A connection as a Cluster client holds it, and its first connect while under way. */
+interface NodeConnection<Client> {
+  readonly client?: Client;
+  readonly connectPromise?: Promise<unknown>;
+}
+
 /**
- * What a Cluster client shows of its shards (node-redis's public `masters` and `pubSubNode`):
- * each master's connection, and its sharded pub/sub connection once something subscribed to
- * a channel whose slot it serves; the one connection for other subscriptions.
+ * What a Cluster client shows of its shards (node-redis's public `masters` and `pubSub`):
+ * each master's address and connection, and its sharded pub/sub connection once something
+ * subscribed to a channel whose slot it serves; the one connection for other subscriptions.
  */
 interface ClusterShards {
-  readonly masters?: ReadonlyArray<{
-    readonly client?: { readonly isReady: boolean };
-    readonly pubSub?: { readonly client: Subscriber };
-  }>;
+  readonly masters?: ReadonlyArray<
+    NodeConnection<{ readonly isReady: boolean }> & {
+      readonly address: string;
+      readonly pubSub?: NodeConnection<Subscriber>;
+    }
+  >;
   readonly pubSubNode?: { readonly client: Subscriber };
+}
+
+/**
+ * How a connection reaches a shard: up; connecting for the first time (a master just found,
+ * a shard's first subscription); or down: it was connected, and lost it.
+ */
+export type ShardState = 'up' | 'connecting' | 'down';
+const WORST: readonly ShardState[] = ['down', 'connecting', 'up'];
+/** The worse of two states: a shard is up only where every connection to it is. */
+export const worseState = (a: ShardState, b: ShardState): ShardState => (WORST.indexOf(a) < WORST.indexOf(b) ? a : b);
+
+function nodeState(node: NodeConnection<{ readonly isReady: boolean }> | undefined): ShardState {
+  if (node === undefined) return 'up'; // nothing to reach (no subscription on that shard)
+  if (node.client?.isReady === true) return 'up';
+  return node.connectPromise !== undefined ? 'connecting' : 'down';
+}
+
+/**
+ * A Cluster's masters, by address, and how this connection reaches each: its master's
+ * connection and, if it has one, its sharded pub/sub one. Empty for one Redis.
+ */
+export function shardStates(connection: RedisConnection): Map<string, ShardState> {
+  const { masters = [] } = connection as ClusterShards;
+  return new Map(masters.map((master) => [master.address, worseState(nodeState(master), nodeState(master.pubSub))]));
 }
 
 /**
@@ -149,9 +181,7 @@ interface ClusterShards {
  * there never reaches it (seen: a peer:joined never heard after a failover, /healthz 'ok').
  */
 export function everyShardUp(connection: RedisConnection): boolean {
-  if (!connection.isReady) return false;
-  const { masters = [] } = connection as ClusterShards;
-  return masters.every((master) => master.client?.isReady === true && (master.pubSub?.client.isReady ?? true));
+  return connection.isReady && [...shardStates(connection).values()].every((state) => state === 'up');
 }
 
 /**
