@@ -132,8 +132,7 @@ export function createRedisLink(
       log.info(everUp ? 'redis is back: rooms are shared across nodes again' : 'redis connected');
       everUp = true;
     } else {
-      const err = lastError instanceof Error ? { message: lastError.message } : undefined;
-      log.warn({ err }, "redis unreachable: serving this node's rooms only, reconnecting");
+      log.warn({ err: lastError }, "redis unreachable: serving this node's rooms only, reconnecting");
     }
   };
   /** The link was whole at a look: from then on, a subscription asked for again was lost. */

@@ -212,7 +212,6 @@ export function firstFailure(log: Pick<Logger, 'warn'>, what: string): (error: u
   return (error) => {
     if (said) return;
     said = true;
-    const message = error instanceof Error ? error.message : String(error);
-    log.warn({ err: { message } }, `${what}: redis not reachable yet; trying again until it is`);
+    log.warn({ err: error }, `${what}: redis not reachable yet; trying again until it is`);
   };
 }

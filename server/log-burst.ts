@@ -48,3 +48,37 @@ export function burstLog(log: Logger, message: string, windowMs: number): BurstL
     },
   };
 }
+
+/** After the first, a Redis connection's errors are counted and logged this often. */
+const CONNECTION_ERRORS_WINDOW_MS = 60_000;
+
+export interface ConnectionErrors {
+  /** A connection's 'error' event. */
+  error(error: unknown): void;
+  /** The connection is up: its next error is logged, like the last one or not. */
+  ready(): void;
+  close(): void;
+}
+
+/**
+ * A Redis connection's 'error' events, logged. One like the last is not logged again (a
+ * Redis away fails the same way each second it is tried again), and the others are a burst
+ * (burstLog, a line a minute): a Cluster client looking for its Cluster names each node it
+ * tried, so no error is like the one before, and with every node down each connection logged
+ * seven lines a second.
+ */
+export function connectionErrors(log: Logger, message: string): ConnectionErrors {
+  const burst = burstLog(log, message, CONNECTION_ERRORS_WINDOW_MS);
+  let last = '';
+  return {
+    error(error) {
+      const text = error instanceof Error ? error.message : String(error);
+      if (text !== last) burst.warn({ err: error });
+      last = text;
+    },
+    ready() {
+      last = '';
+    },
+    close: () => burst.close(),
+  };
+}

@@ -23,11 +23,24 @@ const REDACTED_PATHS = [
   '*.payload',
 ];
 
+/**
+ * An error under `err`, as a line shows it: an Error with its class (ClientOfflineError,
+ * DeadlineError, …), message, stack and own fields (a code: ECONNREFUSED), as pino has it;
+ * anything else as it is (a heartbeat thread's report carries only a message). pino's own
+ * serializer took anything with a message for an error named after its constructor: the
+ * `{ message }` objects the Redis code logged came out as {"type":"Object",…,"stack":""},
+ * and the error's class, which says what failed, was lost.
+ */
+export function serializeErr(value: unknown): unknown {
+  return value instanceof Error ? pino.stdSerializers.err(value) : value;
+}
+
 export function createLogger(level: LogLevel, destination?: pino.DestinationStream): Logger {
   const options: pino.LoggerOptions = {
     level,
     base: { service: 'roomlink' },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    serializers: { err: serializeErr },
   };
   return destination ? pino(options, destination) : pino(options);
 }

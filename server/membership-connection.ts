@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { TimeoutError } from '@redis/client';
 import { connectUntilUp, createRedisConnection, firstFailure, type RedisTarget } from './cluster.ts';
-import { burstLog } from './log-burst.ts';
+import { burstLog, connectionErrors } from './log-burst.ts';
 import type { Logger } from './logger.ts';
 import { awayKey, membersKey, namesKey } from './membership-keys.ts';
 import type { StaleCause, StaleRooms } from './membership-stale.ts';
@@ -86,16 +86,14 @@ export function openMembershipConnection(options: MembershipConnectionOptions): 
   const shas = new Map<string, string>();
   /** Many at once when a node loses many clients together: one line, then a count per window. */
   const servedLocally = burstLog(log, 'membership: served locally', SERVED_LOCALLY_LOG_WINDOW_MS);
-  let lastError = '';
+  const errors = connectionErrors(log, 'membership: redis error');
 
   redis.on('error', (error) => {
-    const message = error instanceof Error ? error.message : String(error);
-    if (message !== lastError) log.warn({ err: { message } }, 'membership: redis error');
-    lastError = message;
+    errors.error(error);
     stale.mark();
   });
   redis.on('ready', () => {
-    lastError = '';
+    errors.ready();
     stale.mark();
   });
   void connectUntilUp(redis, closed, firstFailure(log, 'membership'));
@@ -131,17 +129,18 @@ export function openMembershipConnection(options: MembershipConnectionOptions): 
         return Array.isArray(reply) || typeof reply === 'number' ? reply : null;
       } catch (error) {
         stale.mark(roomId, staleCause(error));
-        servedLocally.warn({ roomId, err: error instanceof Error ? { message: error.message } : undefined });
+        servedLocally.warn({ roomId, err: error });
         return null;
       }
     },
     quietly: (what, roomId, promise) =>
       promise.catch((error: unknown) => {
         stale.mark(roomId, staleCause(error));
-        log.debug({ what, err: error instanceof Error ? { message: error.message } : undefined }, 'membership: failed');
+        log.debug({ what, err: error }, 'membership: failed');
       }),
     close() {
       servedLocally.close();
+      errors.close();
       try {
         redis.destroy();
       } catch {

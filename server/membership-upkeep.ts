@@ -85,7 +85,7 @@ export function startUpkeep(deps: UpkeepDeps): Upkeep {
         if (theirs[index] === null) await sweeps.sweep(other);
       }
     } catch (error) {
-      log.debug({ err: error instanceof Error ? { message: error.message } : undefined }, 'membership: upkeep failed');
+      log.debug({ err: error }, 'membership: upkeep failed');
     } finally {
       maintaining = false;
     }

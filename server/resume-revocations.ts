@@ -11,6 +11,7 @@
 // members, the node writes them back when Redis is back (a restarted Redis is empty) and
 // writes again the ones Redis did not confirm.
 import { connectUntilUp, createRedisConnection, firstFailure, type RedisTarget } from './cluster.ts';
+import { connectionErrors } from './log-burst.ts';
 import type { Logger } from './logger.ts';
 import { DeadlineError, deadline } from './timeout.ts';
 
@@ -93,12 +94,8 @@ export function createRedisRevocations(options: RedisRevocationOptions): TicketR
   const redis = createRedisConnection(options.target, { failFastWhenDown: true }) as unknown as Commands;
   const keyOf = (roomId: string, peerId: string) => `${PREFIX}:{${roomId}}:left:${peerId}`;
   let closed = false;
-  let lastError = '';
-  redis.on('error', (error) => {
-    const message = error instanceof Error ? error.message : String(error);
-    if (message !== lastError) log.warn({ err: { message } }, 'resume revocations: redis error');
-    lastError = message;
-  });
+  const errors = connectionErrors(log, 'resume revocations: redis error');
+  redis.on('error', (error) => errors.error(error));
   void connectUntilUp(redis, () => closed, firstFailure(log, 'resume revocations'));
   /** Revocations whose write Redis did not confirm: written again at the next upkeep. */
   let unconfirmed = false;
@@ -114,6 +111,7 @@ export function createRedisRevocations(options: RedisRevocationOptions): TicketR
   };
   // Back after an outage (or first up): Redis may have lost or never had them.
   redis.on('ready', () => {
+    errors.ready();
     if (!closed) void writeBack();
   });
   const upkeep = setInterval(() => {
@@ -128,10 +126,7 @@ export function createRedisRevocations(options: RedisRevocationOptions): TicketR
       return await deadline(command(), timeoutMs);
     } catch (error) {
       if (error instanceof DeadlineError) return undefined;
-      log.warn(
-        { what, err: error instanceof Error ? { message: error.message } : undefined },
-        'resume revocations: redis failed',
-      );
+      log.warn({ what, err: error }, 'resume revocations: redis failed');
       return undefined;
     }
   };
@@ -149,6 +144,7 @@ export function createRedisRevocations(options: RedisRevocationOptions): TicketR
     async close() {
       closed = true;
       clearInterval(upkeep);
+      errors.close();
       try {
         redis.destroy();
       } catch {

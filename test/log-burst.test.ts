@@ -1,7 +1,8 @@
-// A burst of like warnings is one line now and one per window after, with the count.
+// A burst of like warnings is one line now and one per window after, with the count; a
+// connection's errors are logged once while they repeat, and as a burst while they differ.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, mock, test } from 'node:test';
-import { burstLog } from '../server/log-burst.ts';
+import { burstLog, connectionErrors } from '../server/log-burst.ts';
 import { createLogger } from '../server/logger.ts';
 
 const WINDOW_MS = 5_000;
@@ -57,4 +58,34 @@ test('close() logs what is still counted and stops the timer', () => {
   assert.equal(lines.at(-1)?.['more'], 1);
   mock.timers.tick(WINDOW_MS * 3);
   assert.equal(lines.length, 2);
+});
+
+test('a connection failing the same way is logged once; a Cluster’s errors naming node after node, once a minute', () => {
+  const errors = connectionErrors(logger(), 'membership: redis error');
+  for (let n = 0; n < 10; n++) errors.error(new Error('connect ECONNREFUSED 127.0.0.1:6379'));
+  assert.equal(lines.length, 1);
+  assert.deepEqual(
+    (lines[0]?.['err'] as { message?: string } | undefined)?.message,
+    'connect ECONNREFUSED 127.0.0.1:6379',
+  );
+  mock.timers.tick(60_000);
+  // Every node of a Cluster down: its client names each one it tries, every second.
+  for (let second = 0; second < 60; second++) {
+    for (const port of [7001, 7002, 7003]) errors.error(new Error(`connect ECONNREFUSED 127.0.0.1:${port}`));
+  }
+  assert.equal(lines.length, 2);
+  mock.timers.tick(60_000);
+  assert.equal(lines.length, 3);
+  assert.equal(lines[2]?.['more'], 179);
+  errors.close();
+});
+
+test('once the connection is up again, its next error is logged even if it is the last one again', () => {
+  const errors = connectionErrors(logger(), 'membership: redis error');
+  errors.error(new Error('connect ECONNREFUSED 127.0.0.1:6379'));
+  mock.timers.tick(60_000);
+  errors.ready();
+  errors.error(new Error('connect ECONNREFUSED 127.0.0.1:6379'));
+  assert.equal(lines.length, 2);
+  errors.close();
 });
