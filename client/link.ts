@@ -93,6 +93,12 @@ export interface Link {
   readonly open: boolean;
   /** The channel has been open at least once: this link is worth repairing, not replacing. */
   readonly established: boolean;
+  /**
+   * When the member was last heard on it (performance.now(), or when the link was made),
+   * moved on by the time this page itself stalled (silence-watch.ts): compared across links,
+   * it tells a member gone quiet alone from several gone quiet together (heartbeat.ts).
+   */
+  readonly heardAt: number;
   restart(): void;
   /** Our offer still unanswered goes again (see Negotiator.resendOffer). */
   resendOffer(): void;
@@ -368,6 +374,9 @@ export const createLink: LinkFactory = (options) => {
     },
     get established() {
       return everOpen;
+    },
+    get heardAt() {
+      return silence.lastHeard;
     },
     restart() {
       if (state !== 'connected') void restartIce();

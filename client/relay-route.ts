@@ -2,7 +2,9 @@
 // trip (ours to it plus its own onward, as it advertised: relay-links.ts), kept while no
 // other is clearly faster, and given up when the direct link comes back (member-route.ts:
 // the direct link is preferred whenever it works). A relay that did not deliver to the
-// member lately (relay-outbox.ts doubts it) is taken only when no other links to it.
+// member lately (relay-outbox.ts doubts it) is taken only when no other links to it; one
+// that went quiet together with the member, not at all (heardSince).
+import { heardWellAfter } from './heartbeat.ts';
 import type { Member } from './member.ts';
 import { RTT_STEP_MS } from './relay-links.ts';
 import type { RelayOutbox } from './relay-outbox.ts';
@@ -37,6 +39,17 @@ function better(candidate: Candidate, than: Candidate): boolean {
   return candidate.cost < than.cost;
 }
 
+/**
+ * The relay was heard well after the member, silent on a link that worked, was last heard
+ * (heartbeat.ts). Else both may have gone quiet at once, for one cause (our own network
+ * going), the relay's silence only not noticed yet: the member was shown reached through a
+ * member that reached nobody ("not reached directly right now (only through Bob)", said in a
+ * call, while our own network was gone).
+ */
+function heardSince(relay: Member, target: Member): boolean {
+  return !target.link.established || heardWellAfter(relay.link.heardAt, target.link.heardAt);
+}
+
 export interface RoutesOptions {
   members(): Iterable<Member>;
   /** A direct link that proved the room key (relay.ts). */
@@ -54,7 +67,7 @@ export function createRelayRoutes(options: RoutesOptions) {
     /**
      * For every member we cannot reach directly: the relay with the smallest round trip (ours
      * to it plus its own onward), kept while no other is clearly faster; a relay that did not
-     * deliver to the member lately only when no other links to it.
+     * deliver to the member lately only when no other links to it; none that went quiet with it.
      */
     reroute(): void {
       const all = [...options.members()];
@@ -73,7 +86,7 @@ export function createRelayRoutes(options: RoutesOptions) {
         let best: Candidate | null = null;
         let current: Candidate | null = null;
         for (const relay of all) {
-          if (relay === target || !direct(relay)) continue;
+          if (relay === target || !direct(relay) || !heardSince(relay, target)) continue;
           const links = options.linksOf(relay);
           if (!links.has(target.id)) continue;
           const there = relay.rttMs;

@@ -12,6 +12,8 @@ export const STALL_SLACK_MS = 1_000;
 export interface SilenceWatch {
   /** Something arrived from the member. */
   heard(now: number): void;
+  /** When the member was last heard (or the watch started), moved on by each stall of our page. */
+  readonly lastHeard: number;
   /** The periodic check: true when the member has been silent past the timeout. */
   silent(now: number): boolean;
 }
@@ -30,6 +32,9 @@ export function createSilenceWatch(start: number, options: SilenceWatchOptions):
   return {
     heard(now) {
       lastHeard = now;
+    },
+    get lastHeard() {
+      return lastHeard;
     },
     silent(now) {
       const late = now - lastCheck - options.checkMs;

@@ -2,6 +2,7 @@
 // room-key handshake. They record what the mesh and the features do with them, and let a
 // test play the other side (open the channel, close it, deliver a message).
 
+import { HEARTBEAT_TIMEOUT_MS } from '../../client/heartbeat.ts';
 import type { Link, LinkFactory, LinkOptions, LinkState } from '../../client/link.ts';
 import type { Handshake, LinkConfig } from '../../client/member.ts';
 import type { SignalBody } from '../../client/negotiation.ts';
@@ -24,11 +25,22 @@ export interface FakeLink extends Link {
    * description it sent): a description with another is from another session, never applied.
    */
   remoteSession: string | null;
+  /**
+   * When the member was last heard (performance.now()): set by what it plays (the channel
+   * opening, a message, its silence 3.5 s after it was last heard), or by a test.
+   */
+  heardAt: number;
   /** Plays the channel opening (the link then counts as established). */
   openChannel(): void;
-  /** Plays the channel going down without the member leaving (network blip). */
+  /**
+   * Plays the channel going down without the member leaving (network blip): as a real link
+   * only notices that by its silence, its member was last heard HEARTBEAT_TIMEOUT_MS before.
+   */
   dropChannel(): void;
-  /** Plays the member's heartbeat stopping while the channel stays open (its network cut). */
+  /**
+   * Plays the member's heartbeat stopping while the channel stays open (its network cut):
+   * noticed, as a link notices it, HEARTBEAT_TIMEOUT_MS after it was last heard.
+   */
   goSilent(): void;
   /** Plays a message arriving after a silence: the member is heard again, same channel. */
   hearAgain(message: ChannelMessage): void;
@@ -65,6 +77,7 @@ export function fakeLinks(): { factory: LinkFactory; made: FakeLink[] } {
       configured: [],
       remoteSession: null,
       offersResent: 0,
+      heardAt: performance.now(),
       get restarts() {
         return restarts;
       },
@@ -121,20 +134,24 @@ export function fakeLinks(): { factory: LinkFactory; made: FakeLink[] } {
       openChannel() {
         open = true;
         established = true;
+        link.heardAt = performance.now();
         report('connected');
         options.events.open();
       },
       dropChannel() {
         open = false;
+        link.heardAt = performance.now() - HEARTBEAT_TIMEOUT_MS;
         report('reconnecting');
       },
       goSilent() {
         silent = true;
+        link.heardAt = performance.now() - HEARTBEAT_TIMEOUT_MS;
         report('reconnecting');
         options.events.silent();
       },
       hearAgain(message) {
         silent = false;
+        link.heardAt = performance.now();
         report('connected');
         options.events.heard();
         link.deliver(message);
@@ -144,6 +161,7 @@ export function fakeLinks(): { factory: LinkFactory; made: FakeLink[] } {
         report('unreachable', { code: 'no-turn', text: 'no direct path and no TURN' });
       },
       deliver(message) {
+        link.heardAt = performance.now();
         options.events.message(message, JSON.stringify(message).length);
       },
       deliverMalformed(size) {

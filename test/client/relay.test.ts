@@ -189,6 +189,14 @@ async function room(
     toBob.fail();
     await until(() => view(BOB)?.state === 'relayed', 'bob is relayed');
   }
+  /** Bob links to us directly, and so does Carol, who says she links to him (a relay for when he falls silent). */
+  async function bobDirectCarolToo(): Promise<void> {
+    await until(() => m.object(BOB)?.announced !== null && m.object(CAROL)?.announced !== null, 'keys checked');
+    await link(toCarol, carol);
+    toCarol.deliver({ t: 'relay:links', peers: [{ id: BOB, rtt: 7 }] });
+    await link(toBob, bob);
+    await until(() => view(BOB)?.state === 'connected', 'bob is direct');
+  }
   /** Dave links to us and to Bob (`rtt` ms away), then Bob is relayed (viaCarol): two relays. */
   async function viaCarolOrDave(rtt: number): Promise<FakeLink> {
     if (!toDave) throw new Error('room({ withDave: true }) expected');
@@ -237,6 +245,7 @@ async function room(
     view,
     link,
     viaCarol,
+    bobDirectCarolToo,
     viaCarolOrDave,
     measured,
     openedByBob,
@@ -775,11 +784,7 @@ test('when the direct link opens, traffic goes straight to it; when the relay go
 
 test('a line sent through a relay while a member was silent goes again on the direct link once it is heard', async () => {
   const r = await room();
-  await until(() => r.mesh.object(BOB)?.announced !== null && r.mesh.object(CAROL)?.announced !== null, 'keys checked');
-  await r.link(r.toCarol, r.carol);
-  r.toCarol.deliver({ t: 'relay:links', peers: [{ id: BOB, rtt: 7 }] });
-  await r.link(r.toBob, r.bob);
-  await until(() => r.view(BOB)?.state === 'connected', 'bob is direct');
+  await r.bobDirectCarolToo();
 
   // Bob's network is cut: his channel stays open but silent, and carol still says she links to him.
   r.toBob.goSilent();
@@ -798,6 +803,21 @@ test('a line sent through a relay while a member was silent goes again on the di
   r.toBob.hearAgain({ t: 'ping', n: 1 });
   await until(() => r.view(BOB)?.state === 'connected', 'bob is direct again');
   await until(() => direct().length === 1, 'the unacknowledged line went again, directly');
+});
+
+test('a member silent on its link is not routed through one that went quiet with it (our own network going, her silence not noticed yet); once she is heard after, it is', async () => {
+  const r = await room();
+  await r.bobDirectCarolToo();
+  // Our network goes: Carol was last heard half a second after Bob, so her silence is
+  // noticed half a second after his. Meanwhile she "links to him": she reaches nobody.
+  r.toCarol.heardAt = performance.now() - 3_000;
+  r.toBob.goSilent();
+  assert.equal(r.view(BOB)?.via, null, 'not "only through Carol"');
+  assert.equal(r.view(BOB)?.state, 'reconnecting');
+  // Carol heard well after Bob went quiet (her next advertisement): our network carries, she reaches him.
+  r.toCarol.deliver({ t: 'relay:links', peers: [{ id: BOB, rtt: 7 }] });
+  await until(() => r.view(BOB)?.state === 'relayed', 'bob is relayed through carol');
+  assert.equal(r.view(BOB)?.via?.name, 'Carol');
 });
 
 test('a member silent on its link is news for the chat once a message of its own comes through a relay, not on a relay’s word that it links to it; the relay named is the one that carried it', async () => {
