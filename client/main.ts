@@ -80,13 +80,13 @@ const pageStatus = wireStatus({
   listed: () => mesh.members(),
   redraw() {
     memberList.redrawNow();
-    // The call's tiles and status word a member we do not hear by our outage too.
+    // The call's tiles and status word a member we do not hear by whose silence it is too.
     if (callWiring.drawn()) renderCall();
   },
   back: () => receipts.back(),
   catchUp: (since) => history.catchUp(since),
 });
-const { outage, silenceNotices, watchOutage } = pageStatus;
+const { outage, silenceNotices, silence, watchOutage } = pageStatus;
 
 /** The page view, and what its message box sends: lines, edits, replies (wiring/message-box.ts). */
 /** The room's draft, kept for the tab's next load (view/draft.ts). */
@@ -99,7 +99,7 @@ const { page, startEdit, startReply, sendLine } = wireMessageBox({
   later: () => ({ mesh, names, privateTarget, chat, edits, typing, receipts, lineEdits }),
 });
 /** The member list, drawn a few times a second at most (wiring/member-list.ts). */
-const memberList = wireMemberList({ outage, page, ignored, later: () => ({ mesh, names, deferred }) });
+const memberList = wireMemberList({ silence, page, ignored, later: () => ({ mesh, names, deferred }) });
 const { members } = memberList;
 /** Names as shown: members the server gave one name told apart by their key codes, and said once. */
 const names = wireNames({
@@ -241,8 +241,7 @@ const callWiring = wireCalls({
   listed: () => mesh.members(),
   pc: (peerId) => mesh.member(peerId)?.pc,
   members,
-  outage,
-  silenceNotices,
+  silence,
   memory: callMemory(roomId),
   ignored,
 });
@@ -306,9 +305,6 @@ const mesh = createMesh({
     say,
     silenceNotices,
     privateTarget,
-    silenceSaid() {
-      if (callWiring.drawn()) renderCall();
-    },
     names,
     member: (peerId) => mesh.member(peerId),
   }),

@@ -1,6 +1,7 @@
 // Is the member here? Heard on its link, or silent (no heartbeat: hidden from the list until
-// heard again); and, while its signaling and its link are both down, kept for a grace in
-// case it comes back (the mesh decides when to wait, and what ends it).
+// heard again, once that silence is known to be its own and not our network's: wiring/status.ts
+// listedAs); and, while its signaling and its link are both down, kept for a grace in case
+// it comes back (the mesh decides when to wait, and what ends it).
 
 export interface PresenceOptions {
   disposed(): boolean;
@@ -9,7 +10,7 @@ export interface PresenceOptions {
 }
 
 export interface Presence {
-  /** False while the member is silent (no heartbeat): hidden until heard again. */
+  /** False while the member is silent (no heartbeat), until heard again. */
   readonly visible: boolean;
   /** Its link went silent. */
   silent(): void;

@@ -23,7 +23,11 @@ export interface MemberView {
   reason: MemberProblem | null;
   verification: Verification;
   path: PathInfo | null;
-  /** False while the member is silent (no heartbeat) and not reached through a relay: hidden until heard again. */
+  /**
+   * False while the member is silent (no heartbeat) and not reached through a relay: hidden
+   * until heard again, once that silence is known to be its own (wiring/status.ts listedAs
+   * shows it meanwhile, as it does everyone while we seem offline).
+   */
   visible: boolean;
 }
 

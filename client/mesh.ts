@@ -6,6 +6,7 @@
 import type { IncomingSignal, PeerInfo, PeerJoined, PeerLeft } from '../protocol/index.ts';
 import { foldName } from '../protocol/name.ts';
 import type { DisposeReason, MemberHandle } from './feature.ts';
+import { heardWellAfter } from './heartbeat.ts';
 import {
   createMember,
   type Handshake,
@@ -26,7 +27,12 @@ export const RETURN_GRACE_MS = 30_000;
 
 /** What happened to a member, for the chat's system lines. */
 export type MeshNotice =
-  | { kind: Exclude<MemberNoticeKind, 'relayed'>; id: string; name: string }
+  | { kind: Exclude<MemberNoticeKind, 'relayed' | 'silent'>; id: string; name: string }
+  /**
+   * Silent on its link. `alone`: another member was heard well after it was last heard, so
+   * our network carried then and the silence is its own (outage.ts says so without waiting).
+   */
+  | { kind: 'silent'; id: string; name: string; alone: boolean }
   /** `key`: the signing key its join announced (the server's word), if any. */
   | { kind: 'joined'; id: string; name: string; key?: string | undefined }
   /** Silent on its own link, reached through `via` (member.ts). */
@@ -164,8 +170,12 @@ export function createMesh(options: MeshOptions): Mesh {
           if (via !== undefined) options.notice({ kind, id, name: member.name, via });
           return;
         }
-        options.notice({ kind, id, name: member.name });
-        if (kind === 'silent' && entry.offServer) awaitReturn(entry);
+        if (kind !== 'silent') {
+          options.notice({ kind, id, name: member.name });
+          return;
+        }
+        options.notice({ kind, id, name: member.name, alone: heardAfter(member) });
+        if (entry.offServer) awaitReturn(entry);
       },
       gone: (reason) => entries.get(id)?.member === member && drop(id, reason),
     });
@@ -173,6 +183,18 @@ export function createMesh(options: MeshOptions): Mesh {
     entries.set(id, entry);
     changed();
     return entry;
+  }
+
+  /**
+   * Another member was heard on its link well after this one was last heard on its own
+   * (heartbeat.ts): not both gone quiet at once, as when our own network goes.
+   */
+  function heardAfter(silent: Member): boolean {
+    for (const { member } of entries.values()) {
+      if (member !== silent && member.link.established && heardWellAfter(member.link.heardAt, silent.link.heardAt))
+        return true;
+    }
+    return false;
   }
 
   /** The one way a member goes: dispose (links, timers, feature state), list, line. */

@@ -107,8 +107,10 @@ export function createOutageWatch(options: OutageWatchOptions) {
     if (allSilent() && facts.socketUp && server === 'unknown') check();
     if (now === offline) return;
     offline = now;
-    options.changed(offline);
+    // Back: those told first (the notices hold the members still silent), so that what the
+    // change redraws is drawn as they left it.
     if (!offline) for (const tell of [...backs]) tell();
+    options.changed(offline);
   }
 
   function check(): void {
@@ -190,9 +192,12 @@ const SAID_REMEMBERED = 1_000;
 /**
  * The chat's "not responding" and "is back" for members, while our own outage may be why:
  * "not responding" waits SILENT_NOTICE_HOLD_MS (LINKS_RECOVER_MS from our return, just back
- * from an outage), and a check of the server under way, and is not said at all if by then we
- * seem offline (nor its "is back"); a member back before it was said is said neither; nor
- * one whose silence was said within SILENCE_SAID_EVERY_MS.
+ * from an outage, and so does that of a member silent since the outage), and a check of the
+ * server under way, and is not said at all if by then we seem offline (nor its "is back"); a
+ * member back before it was said is said neither; nor one whose silence was said within
+ * SILENCE_SAID_EVERY_MS. A member that fell silent alone (others heard well after it: mesh.ts)
+ * does not wait for the hold: it is not our network. The call's tiles and status, and the
+ * member list, go by the same hold (view/call-silence.ts, silenceOf).
  */
 export function createSilenceNotices(
   watch: Pick<OutageWatch, 'offline' | 'checking' | 'afterCheck' | 'whenBack'>,
@@ -200,13 +205,16 @@ export function createSilenceNotices(
 ) {
   /** When we were last back from an outage of ours. */
   let backAt = Number.NEGATIVE_INFINITY;
-  watch.whenBack(() => {
-    backAt = now();
-  });
   /** "Not responding" held back, by member id: how to say it. */
   const held = new Map<string, { say: () => void; stop: () => void }>();
   /** Members whose silence was ours, or said a moment ago: their "is back" is not said. */
   const unsaid = new Set<string>();
+  /**
+   * Members silent while we seemed offline, and how to say it: back from the outage, each
+   * still silent is held as one silent just then (its link carries again only after a while),
+   * instead of being called "not responding" at once, and hidden from the list.
+   */
+  const ours = new Map<string, () => void>();
   /** When each member's "not responding" was last said. */
   const saidAt = new Map<string, number>();
   /**
@@ -214,6 +222,17 @@ export function createSilenceNotices(
    * over if the member is silent still, or the chat's last word of it would be "is back".
    */
   const deferred = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Told each time a held "not responding" is decided (said or not): whose silence it is is known. */
+  const decided = new Set<() => void>();
+
+  watch.whenBack(() => {
+    backAt = now();
+    for (const [id, say] of [...ours]) {
+      ours.delete(id);
+      unsaid.delete(id);
+      hold(id, say, LINKS_RECOVER_MS);
+    }
+  });
 
   function sayNow(id: string, say: () => void): void {
     saidAt.delete(id);
@@ -222,19 +241,47 @@ export function createSilenceNotices(
     say();
   }
 
+  /** Holds its "not responding" back `ms` and, after a check of the server under way, settles it. */
+  function hold(id: string, say: () => void, ms: number): void {
+    held.get(id)?.stop();
+    let stopCheck = (): void => {};
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    held.set(id, {
+      say,
+      stop: () => {
+        clearTimeout(timer);
+        stopCheck();
+      },
+    });
+    const over = (): void => {
+      // A check of the server under way: its verdict settles it.
+      if (watch.checking()) stopCheck = watch.afterCheck(() => settle(id));
+      else settle(id);
+    };
+    if (ms > 0) timer = setTimeout(over, ms);
+    else over();
+  }
+
   function settle(id: string): void {
     const entry = held.get(id);
     if (!entry) return;
     held.delete(id);
     entry.stop();
+    decide(id, entry.say);
+    for (const tell of [...decided]) tell();
+  }
+
+  /** Its hold is over: said now, once the minute since the last is over, or not at all (ours). */
+  function decide(id: string, say: () => void): void {
     if (watch.offline()) {
       unsaid.add(id);
+      ours.set(id, say);
       return;
     }
     const last = saidAt.get(id);
     const wait = last === undefined ? 0 : last + SILENCE_SAID_EVERY_MS - now();
     if (wait <= 0) {
-      sayNow(id, entry.say);
+      sayNow(id, say);
       return;
     }
     unsaid.add(id);
@@ -246,36 +293,28 @@ export function createSilenceNotices(
         // Back meanwhile (its "is back" went unsaid with it), or our own outage now: nothing.
         if (!unsaid.has(id) || watch.offline()) return;
         unsaid.delete(id);
-        sayNow(id, entry.say);
+        sayNow(id, say);
       }, wait),
     );
   }
 
   return {
-    silent(id: string, say: () => void): void {
+    /**
+     * The member fell silent on its link. `alone`: others were heard well after it was last
+     * heard (mesh.ts), so it is not our network: no hold, unless we are just back from an
+     * outage (its link may take that long to carry again, as everyone's).
+     */
+    silent(id: string, say: () => void, alone = false): void {
       if (watch.offline()) {
         unsaid.add(id);
+        ours.set(id, say);
         return;
       }
-      held.get(id)?.stop();
-      let stopCheck = (): void => {};
-      const timer = setTimeout(
-        () => {
-          // A check of the server under way: its verdict settles it.
-          if (watch.checking()) stopCheck = watch.afterCheck(() => settle(id));
-          else settle(id);
-        },
-        Math.max(SILENT_NOTICE_HOLD_MS, backAt + LINKS_RECOVER_MS - now()),
-      );
-      held.set(id, {
-        say,
-        stop: () => {
-          clearTimeout(timer);
-          stopCheck();
-        },
-      });
+      const recovering = backAt + LINKS_RECOVER_MS - now();
+      hold(id, say, alone ? recovering : Math.max(SILENT_NOTICE_HOLD_MS, recovering));
     },
     back(id: string, say: () => void): void {
+      ours.delete(id);
       const entry = held.get(id);
       if (entry) {
         entry.stop();
@@ -295,6 +334,8 @@ export function createSilenceNotices(
      * standing while the member's lines came in through the relay.
      */
     reached(id: string, say: () => void): void {
+      // Heard: not to be held again once we are back from our outage.
+      ours.delete(id);
       const entry = held.get(id);
       if (entry) {
         entry.stop();
@@ -311,10 +352,15 @@ export function createSilenceNotices(
     },
     /** Its "not responding" is held back still: whose silence it is is not known yet. */
     holding: (id: string): boolean => held.has(id),
+    /** Runs `tell` each time a held "not responding" is decided, said or not (its hold is over). */
+    afterHold(tell: () => void): void {
+      decided.add(tell);
+    },
     /** The member went for good: nothing more is said of its silence. */
     gone(id: string): void {
       held.get(id)?.stop();
       held.delete(id);
+      ours.delete(id);
       clearTimeout(deferred.get(id));
       deferred.delete(id);
       unsaid.delete(id);

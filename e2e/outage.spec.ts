@@ -55,6 +55,29 @@ async function recordStatus(page: Page): Promise<void> {
 const statuses = (page: Page): Promise<string[]> =>
   page.evaluate(() => (globalThis as unknown as { __statuses: string[] }).__statuses);
 
+/**
+ * Records, from now on, each time the member list starts or stops listing `peerId`
+ * (window.__listed: true listed, false not), as the page draws it.
+ */
+async function recordListed(page: Page, peerId: string): Promise<void> {
+  await page.getByTestId('self').evaluate((self, id) => {
+    const g = globalThis as unknown as {
+      __listed: boolean[];
+      MutationObserver: new (f: () => void) => { observe(t: unknown, o: object): void };
+    };
+    const list = self.parentElement;
+    const read = () => list?.querySelector(`[data-testid=peer][data-peer-id="${id}"]`) != null;
+    g.__listed = [read()];
+    new g.MutationObserver(() => {
+      const now = read();
+      if (g.__listed.at(-1) !== now) g.__listed.push(now);
+    }).observe(list, { childList: true, subtree: true });
+  }, peerId);
+}
+
+const listedMeanwhile = (page: Page): Promise<boolean[]> =>
+  page.evaluate(() => (globalThis as unknown as { __listed: boolean[] }).__listed);
+
 interface ElementText {
   readonly textContent: string | null;
 }
@@ -114,6 +137,7 @@ test('a member cut off for 20 s and the member it talks to both get every line, 
     const tag = randomBytes(3).toString('hex');
     const fromAlice = Array.from({ length: LINES }, (_, i) => `alice ${tag} ${i + 1}`);
     const fromErin = Array.from({ length: LINES }, (_, i) => `erin ${tag} ${i + 1}`);
+    await recordListed(erin.page, alice.id);
     await cut.dropTraffic();
     // Both write through the dead spot, a line each every CUT_MS / LINES: the scenario's own
     // pace, not a wait for anything.
@@ -167,6 +191,9 @@ test('a member cut off for 20 s and the member it talks to both get every line, 
     // (a line said as it came back, after the look, would have gone unseen).
     const said = (await chatMessages(erin.page)).filter((line) => line.kind === 'system').map((line) => line.text);
     expect(said.filter((text) => /not responding|is back/.test(text))).toEqual([]);
+    // Nor did alice leave her member list, as if she had left: not before her page knew it was
+    // offline (the server being checked), nor as the network came back.
+    expect(await listedMeanwhile(erin.page)).toEqual([true]);
   });
 });
 

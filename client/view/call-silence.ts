@@ -1,5 +1,7 @@
-// Whose doing it is that a member of the call is not heard, and the words the call's tiles
-// and status give it (outage.ts watches our own network and the server's check).
+// Whose doing it is that a member is not heard, and the words the call's tiles and status
+// give it (outage.ts watches our own network and the server's check). The member list goes
+// by the same (wiring/status.ts listedAs): it hides a silent member only when the call says
+// "not responding" of it.
 import { WHILE_OFFLINE } from '../member-problems.ts';
 import type { OutageWatch, SilenceNotices } from '../outage.ts';
 import { NO_DIRECT_LINK } from './members.ts';
@@ -14,9 +16,9 @@ export type Silence = 'theirs' | 'ours' | 'unknown';
  * Whose a member's silence is: ours while we seem offline; not known while the check of the
  * server that decides it is under way (it starts as every member we heard falls silent, and
  * takes up to PROBE_TIMEOUT_MS), nor while the chat still holds back its "not responding"
- * (outage.ts, SILENT_NOTICE_HOLD_MS): in a call of three or more, the first member to fall
- * silent as our network goes was called "not responding" at once, while the others were
- * still heard and nothing was being checked.
+ * (outage.ts, SILENT_NOTICE_HOLD_MS, and LINKS_RECOVER_MS just back from an outage): in a
+ * call of three or more, the first member to fall silent as our network goes was called "not
+ * responding" at once, while the others were still heard and nothing was being checked.
  */
 export function silenceOf(
   outage: Pick<OutageWatch, 'offline' | 'checking'>,

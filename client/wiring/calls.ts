@@ -9,9 +9,8 @@ import type { MemberHandle } from '../feature.ts';
 import { createCalls } from '../features/calls.ts';
 import type { Ignored } from '../ignored.ts';
 import type { MemberView } from '../member.ts';
-import type { OutageWatch, SilenceNotices } from '../outage.ts';
 import { type CallMemory, loadDevice, saveDevice } from '../storage.ts';
-import { silenceOf } from '../view/call-silence.ts';
+import type { Silence } from '../view/call-silence.ts';
 import { createCallsView } from '../view/calls.ts';
 import { perFrame } from '../view/frame.ts';
 import type { MembersView } from '../view/members.ts';
@@ -25,8 +24,8 @@ export interface CallWiringOptions {
   /** The link to a member, for the quality of the video it sends us. */
   pc(peerId: string): RTCPeerConnection | undefined;
   members: MembersView;
-  outage: OutageWatch;
-  silenceNotices: SilenceNotices;
+  /** Whose a member's silence is (view/call-silence.ts silenceOf, as the member list's). */
+  silence(peerId: string): Silence;
   /** Whether we are in the call, kept for the next page of this tab (storage.ts). */
   memory?: CallMemory;
   /** The members we ignore: their tiles are muted and show no picture here (ignored.ts). */
@@ -43,8 +42,7 @@ export function wireCalls({
   listed,
   pc: pcOf,
   members,
-  outage,
-  silenceNotices,
+  silence,
   memory,
   ignored,
 }: CallWiringOptions) {
@@ -70,12 +68,12 @@ export function wireCalls({
 
   /** Redraws the call (tiles, controls) on the next frame, with whatever has changed by then. */
   const renderCall = perFrame(drawCall);
-  /** The call area last drew a running call (members in it, or us). */
+  /**
+   * The call area last drew a running call (members in it, or us). (A check of the server
+   * settled, a "not responding" decided: the page draws the call again, as the member list:
+   * wiring/status.ts.)
+   */
   let callDrawn = false;
-  // A check of the server settled: the call's tiles say whose silence it was (view/calls.ts).
-  outage.afterCheck(() => {
-    if (callDrawn) renderCall();
-  });
   // A member ignored, or no longer: its tile is muted and hidden, or heard and seen, at once.
   ignored?.changed(() => {
     if (callDrawn) renderCall();
@@ -123,7 +121,7 @@ export function wireCalls({
       participants,
       devices: calls.devices(),
       relayed: (peerId) => paths.get(peerId) ?? false,
-      silence: silenceOf(outage, silenceNotices),
+      silence,
       ignored: (peerId) => ignored?.has(peerId) ?? false,
       throughOthers: list.flatMap((m) =>
         m.visible && m.via ? [{ name: m.name, via: m.via.name, repairing: links.get(m.id) === 'reconnecting' }] : [],

@@ -95,11 +95,12 @@ export function wireNames({
   });
   /**
    * Compares the names of the members the list shows (`list` as drawn: a member silent for a
-   * while is hidden, unless we seem offline). A tab that crashed stays in the mesh, silent and
-   * hidden, for its return grace; its user back in a new tab within it (a new id, the same
-   * name: the server had let the old one go) was taken for a second member of that name, with
-   * "the server should never allow that" and key codes on her lines (an exploratory pass: 4
-   * of 5 rejoins 3-25 s after a crash). Heard again, the old one is shown and compared.
+   * while is hidden, unless that silence may be our network's: status.ts listedAs). A tab that
+   * crashed stays in the mesh, silent and hidden, for its return grace; its user back in a
+   * new tab within it (a new id, the same name: the server had let the old one go) was taken
+   * for a second member of that name, with "the server should never allow that" and key codes
+   * on her lines (an exploratory pass: 4 of 5 rejoins 3-25 s after a crash). Heard again, the
+   * old one is shown and compared.
    */
   function checkTwins(list: readonly Pick<MemberView, 'id' | 'name' | 'visible'>[]): void {
     const people = list.flatMap(({ id, name, visible }) =>

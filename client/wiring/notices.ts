@@ -19,8 +19,6 @@ export interface NoticesOptions {
   silenceNotices: SilenceNotices;
   /** The private bar follows its member's leaving and renaming (bound lazily). */
   privateTarget: Pick<PrivateTarget, 'left' | 'renamed'>;
-  /** A member's silence was said: the call's tiles and status say it too, if a call is drawn. */
-  silenceSaid(): void;
   /** A member's name wherever the page names it: as it joined, is back, renamed, or left (names.ts). */
   names: Pick<Names, 'named' | 'left'>;
   /** A member here, for whether its link proved the key it announced (bound lazily). */
@@ -29,7 +27,7 @@ export interface NoticesOptions {
 
 /** The mesh's notices (mesh.ts), said in the chat as they should be. */
 export function wireNotices(options: NoticesOptions) {
-  const { say: system, silenceNotices, privateTarget, silenceSaid, names } = options;
+  const { say: system, silenceNotices, privateTarget, names } = options;
   /** A reload's "left" and "joined" come out as one "is back" (departures.ts). */
   const departures = createDepartures(system);
   return (notice: MeshNotice): void => {
@@ -47,13 +45,10 @@ export function wireNotices(options: NoticesOptions) {
     const text = noticeText(notice);
     if (!text) return;
     // Silent and back again may be our own outage's doing, not the member's (outage.ts).
-    // The call's tiles and status hold the word as long (view/call-silence.ts, silenceOf).
-    if (notice.kind === 'silent') {
-      silenceNotices.silent(notice.id, () => {
-        system(text, notice.id);
-        silenceSaid();
-      });
-    } else if (notice.kind === 'back') silenceNotices.back(notice.id, () => system(text, notice.id));
+    // The call's tiles and status, and the member list, hold the word as long
+    // (view/call-silence.ts, silenceOf), and are drawn again once it is decided (status.ts).
+    if (notice.kind === 'silent') silenceNotices.silent(notice.id, () => system(text, notice.id), notice.alone);
+    else if (notice.kind === 'back') silenceNotices.back(notice.id, () => system(text, notice.id));
     else if (notice.kind === 'relayed') silenceNotices.reached(notice.id, () => system(text, notice.id));
     else if (notice.kind === 'left') {
       silenceNotices.gone(notice.id);

@@ -1,7 +1,8 @@
 // The page's status and our own outages: what the socket says (connecting, joined,
 // reconnecting, a refusal's reason), overridden by "you seem offline" while our own
-// network is gone (outage.ts); the member list keeping everyone listed meanwhile; the
-// chat's "not responding" held back while a silence may be ours (silence notices); and,
+// network is gone (outage.ts); the member list keeping everyone listed meanwhile, and
+// while a silence may be ours; the chat's "not responding" held back as long (silence
+// notices), and the call's with it; and,
 // back from an outage, the lines missed meanwhile asked for (catch-up.ts). Separate from
 // main.ts because it owns that state (the socket's status, the outage watch, the
 // catch-up decision); the page only tells it what changed.
@@ -11,6 +12,7 @@ import type { MemberView } from '../member.ts';
 import { WHILE_OFFLINE } from '../member-problems.ts';
 import { createOutageWatch, createSilenceNotices, PROBE_TIMEOUT_MS } from '../outage.ts';
 import type { SignalingStatus } from '../signaling.ts';
+import { type Silence, silenceOf } from '../view/call-silence.ts';
 import type { PageView } from '../view/page.ts';
 
 export interface StatusOptions {
@@ -18,7 +20,11 @@ export interface StatusOptions {
   page: Pick<PageView, 'setStatus' | 'setOutside'>;
   /** The members as listed now, and whether each is heard. */
   listed(): MemberView[];
-  /** Our outage began or ended: the member list and the call are drawn again at once. */
+  /**
+   * Our outage began or ended, or whose a member's silence is came to be known (a check of
+   * the server settled, a "not responding" held back is decided): the member list and the
+   * call are drawn again at once.
+   */
   redraw(): void;
   /** Back from an outage: our lines' receipts go on. */
   back(): void;
@@ -56,6 +62,8 @@ export function wireStatus({ page, listed, redraw, back, catchUp: askSince }: St
     },
   });
   const silenceNotices = createSilenceNotices(outage);
+  outage.afterCheck(redraw);
+  silenceNotices.afterHold(redraw);
   function watchOutage(): void {
     outage.update({
       browserOnline: navigator.onLine,
@@ -78,6 +86,8 @@ export function wireStatus({ page, listed, redraw, back, catchUp: askSince }: St
   return {
     outage,
     silenceNotices,
+    /** Whose a member's silence is: the member list and the call's tiles and status go by it. */
+    silence: silenceOf(outage, silenceNotices),
     watchOutage,
     cameBack,
     /** The socket's status changed (signaling.ts), with the error of a refusal. */
@@ -121,8 +131,22 @@ export function statusWords(status: SignalingStatus, error?: ProtocolError): str
   return undefined;
 }
 
+/**
+ * How the member list shows a member, by whose its silence is (silenceOf, as the call's tiles
+ * and status): while we seem offline, one we cannot hear as out of our reach, not as gone;
+ * while that is not known yet (its "not responding" held back, a check of the server under
+ * way), a member silent on its link as it is (reconnecting), not hidden as if it had left; its
+ * own silence, hidden until it is heard again (member-view.ts). Hidden at once, the list
+ * emptied in the first seconds of our own outage, while the call still named everyone.
+ */
+export function listedAs(member: MemberView, silence: Silence): MemberView {
+  if (silence === 'ours') return whileOffline(member);
+  if (silence === 'unknown' && !member.visible) return { ...member, visible: true };
+  return member;
+}
+
 /** A member we cannot hear while we seem offline: listed as out of our reach, not as gone. */
-export function whileOffline(member: MemberView): MemberView {
+function whileOffline(member: MemberView): MemberView {
   if (member.state === 'connected' || member.state === 'relayed') return member;
   return { ...member, visible: true, state: 'unreachable', via: null, path: null, reason: WHILE_OFFLINE };
 }

@@ -353,6 +353,38 @@ test('a member hidden while silent is shown again when it comes back on a new li
   );
 });
 
+test('a member silent while others are still heard well after it went quiet is silent alone; members gone quiet together (our own network going) are not', () => {
+  const silences = (notices: MeshNotice[]) =>
+    notices.flatMap((n) => (n.kind === 'silent' ? [`${n.name}${n.alone ? ' alone' : ''}`] : []));
+  /** Alice's page, linked to Bob and Carol. */
+  function linked() {
+    const { mesh, made, notices } = harness(A);
+    mesh.sync(
+      [
+        { id: B, name: 'Bob' },
+        { id: C, name: 'Carol' },
+      ],
+      false,
+    );
+    for (const link of made) link.openChannel();
+    const [toBob, toCarol] = made;
+    if (!toBob || !toCarol) throw new Error('two links expected');
+    return { toBob, toCarol, notices };
+  }
+  // Carol pings on while Bob's silence is noticed, 3.5 s after he was last heard.
+  const one = linked();
+  one.toCarol.deliver({ t: 'ping', n: 1 });
+  one.toBob.goSilent();
+  assert.deepEqual(silences(one.notices), ['Bob alone'], 'our network carried Carol’s ping: his silence is his');
+
+  // Our network goes: Carol was last heard half a second after Bob, and each falls silent in turn.
+  const both = linked();
+  both.toCarol.heardAt = performance.now() - 3_000;
+  both.toBob.goSilent();
+  both.toCarol.goSilent();
+  assert.deepEqual(silences(both.notices), ['Bob', 'Carol'], 'nobody heard since: it may be us');
+});
+
 test('a reload (an offer from a new session) replaces the link but keeps the member and its feature state', () => {
   const counter = createSlot('count', () => ({ n: 0 }));
   const features = createRouter([

@@ -14,6 +14,7 @@ import {
   SILENCE_SAID_EVERY_MS,
   SILENT_NOTICE_HOLD_MS,
 } from '../../client/outage.ts';
+import { silenceOf } from '../../client/view/call-silence.ts';
 
 beforeEach(() => mock.timers.enable({ apis: ['setTimeout'] }));
 afterEach(() => mock.timers.reset());
@@ -265,6 +266,97 @@ test('just back from an outage of ours, a member silent is given until its link 
   notices.silent('carol', () => said.push('carol silent'));
   mock.timers.tick(SILENT_NOTICE_HOLD_MS);
   assert.deepEqual(said, ['bob silent', 'carol silent']);
+});
+
+test('back from an outage of ours, a member silent since is given until its link could carry again: not "not responding" at once; said if it does not carry by then', async () => {
+  const h = harness();
+  const clock = { now: 0 };
+  const notices = createSilenceNotices(h.watch, () => clock.now);
+  let decided = 0;
+  notices.afterHold(() => decided++);
+  const said: string[] = [];
+  h.watch.update(h.facts({ bob: true, carol: true, dave: true }));
+  for (const id of ['bob', 'carol', 'dave']) notices.silent(id, () => said.push(`${id} silent`));
+  h.watch.update(h.facts({ bob: false, carol: false, dave: false }));
+  mock.timers.tick(SILENT_NOTICE_HOLD_MS);
+  h.probes.at(-1)?.(false);
+  await settle();
+  assert.equal(h.watch.offline(), true);
+  assert.equal(decided, 3, 'each hold decided (ours): the page draws them as out of its reach');
+  // The network is back at 30 s: Carol's link carries first (her "is back" unsaid, as the
+  // silence was ours); Bob's and Dave's take a while.
+  clock.now = 30_000;
+  notices.back('carol', () => said.push('carol back'));
+  h.watch.update(h.facts({ bob: false, carol: true, dave: false }));
+  assert.equal(h.watch.offline(), false);
+  assert.equal(notices.holding('bob'), true, 'not known yet whose silence it is: not "not responding", not hidden');
+  assert.equal(silenceOf(h.watch, notices)('bob'), 'unknown');
+  mock.timers.tick(LINKS_RECOVER_MS - 1);
+  clock.now += LINKS_RECOVER_MS - 1;
+  // Dave's link carries again within the time: nothing said of him, ever.
+  notices.back('dave', () => said.push('dave back'));
+  assert.deepEqual(said, []);
+  mock.timers.tick(1);
+  clock.now += 1;
+  assert.deepEqual(said, ['bob silent'], 'Bob’s does not: his own silence now');
+  assert.equal(silenceOf(h.watch, notices)('bob'), 'theirs');
+  assert.equal(decided, 4);
+});
+
+test('when our outage ends, the members still silent are held before the page is told: what it draws then does not call them "not responding"', async () => {
+  const probes: Array<(answered: boolean) => void> = [];
+  const told: string[] = [];
+  const watch = createOutageWatch({
+    probe: () => new Promise<boolean>((resolve) => probes.push(resolve)),
+    changed: (offline) => told.push(`${offline ? 'offline' : 'back'}: bob ${silence('bob')}`),
+  });
+  const notices = createSilenceNotices(watch, () => 0);
+  const silence = silenceOf(watch, notices);
+  const facts = (bob: boolean, carol: boolean) => ({
+    browserOnline: true,
+    socketUp: true,
+    members: [
+      { id: 'bob', heard: bob },
+      { id: 'carol', heard: carol },
+    ],
+  });
+  watch.update(facts(true, true));
+  notices.silent('bob', () => {});
+  notices.silent('carol', () => {});
+  watch.update(facts(false, false));
+  mock.timers.tick(SILENT_NOTICE_HOLD_MS);
+  probes[0]?.(false);
+  await settle();
+  assert.equal(notices.holding('bob'), false, 'decided: ours');
+  notices.back('carol', () => {});
+  watch.update(facts(false, true));
+  assert.deepEqual(told, ['offline: bob ours', 'back: bob unknown']);
+});
+
+test('a member silent alone (others heard well after it went quiet) is said "not responding" without the hold; just back from an outage of ours, it waits all the same', async () => {
+  const h = harness();
+  const clock = { now: 100_000 };
+  const notices = createSilenceNotices(h.watch, () => clock.now);
+  const said: string[] = [];
+  h.watch.update(h.facts({ bob: true, carol: true }));
+  notices.silent('bob', () => said.push('bob silent'), true);
+  assert.deepEqual(said, ['bob silent'], 'not our network: said at once');
+  assert.equal(notices.holding('bob'), false);
+  assert.equal(silenceOf(h.watch, notices)('bob'), 'theirs');
+  notices.back('bob', () => said.push('bob back'));
+  // Our outage, and the network back at 200 s.
+  await outageOfOurs(h, notices, said, () => {
+    clock.now = 200_000;
+  });
+  clock.now = 201_000;
+  notices.silent('carol', () => said.push('carol silent'), true);
+  assert.equal(
+    notices.holding('carol'),
+    true,
+    'links carry again only after a while: the others heard say nothing yet',
+  );
+  mock.timers.tick(LINKS_RECOVER_MS - 1_000);
+  assert.deepEqual(said, ['bob silent', 'bob back', 'carol silent']);
 });
 
 test('a silent member reached through another: said "back, through" once "not responding" was said, nothing while it was held, and its link’s return is not said again', () => {
