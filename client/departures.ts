@@ -8,7 +8,7 @@
 // of the ones the page keeps, and have a screen reader read each: each time it comes back, its
 // next "left" waits twice as long (up to MAX_WAIT_MS; the usual wait again once it has stayed
 // QUIET_MS), and its "is back" is said once per QUIET_MS at most.
-import { foldName } from '../protocol/name.ts';
+import { foldName } from '../protocol/name-fold.ts';
 import { dropOldest } from './bounded.ts';
 
 /**

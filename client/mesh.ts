@@ -4,7 +4,7 @@
 // what to create, replace or drop. It knows no features and no DOM: links come from a
 // factory (fake ones in unit tests), features sit behind the router.
 import type { IncomingSignal, PeerInfo, PeerJoined, PeerLeft } from '../protocol/index.ts';
-import { foldName } from '../protocol/name.ts';
+import { foldName } from '../protocol/name-fold.ts';
 import type { DisposeReason, MemberHandle } from './feature.ts';
 import { heardWellAfter } from './heartbeat.ts';
 import {

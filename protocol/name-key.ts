@@ -2,7 +2,7 @@
 // protocol/index.ts: the confusables table it needs is 100 KB the page does not need).
 import unhomoglyph from 'unhomoglyph';
 import { NAME_MAX_LENGTH } from './limits.ts';
-import { stripInvisible } from './name.ts';
+import { stripInvisible } from './name-fold.ts';
 import { keysMeet, keysWithSkeleton, type NameKeys } from './name-skeleton.ts';
 
 /**

@@ -2,7 +2,7 @@
 // hand (name-key.ts, unhomoglyph's copy of Unicode's confusables.txt); the page fetches the
 // same table late (client/confusables.ts), since carried in its bundle it cost every page
 // 50–90 ms of evaluation while it joins. One definition of the comparison for both.
-import { foldName, stripInvisible } from './name.ts';
+import { foldName, stripInvisible } from './name-fold.ts';
 
 /** A skeleton function: a text with each look-alike replaced by its prototype (TR39). */
 export type Skeleton = (text: string) => string;

@@ -1,19 +1,10 @@
 import { NAME_MAX_LENGTH, NAME_MIN_LENGTH } from './limits.ts';
 import { MAX_STACKED_MARKS, stacksPastMax } from './marks.ts';
+import { caseFold, DRAWN_BLANK_CLASS, foldName, stripInvisible } from './name-fold.ts';
 import type { Skeleton } from './name-skeleton.ts';
 
 // A name is shown to everyone in the room next to what its owner writes, so it must not be
 // able to render as nothing, pass for someone else's, or disturb the text around it.
-
-// Symbols drawn as empty space, though not default-ignorable: the braille blank (U+2800, a
-// pattern with no dots), the musical null notehead (U+1D159) and the Khitan filler (U+16FE4).
-const BLANK_SYMBOLS = '\\u2800\\u{1D159}\\u{16FE4}';
-/**
- * What is drawn as nothing, as the inside of a regular expression's character class: the
- * default-ignorable characters (a Hangul filler is a "letter") and the blank symbols. Names,
- * messages (showsSomething) and file names (channel/files.ts) go by this one set.
- */
-export const DRAWN_BLANK_CLASS = `\\p{Default_Ignorable_Code_Point}${BLANK_SYMBOLS}`;
 
 // Control characters would let a name break the layout of other people's screens or logs.
 const CONTROL = /\p{Cc}/u;
@@ -34,15 +25,13 @@ const JOINER_IN_CONTEXT =
 const LONE_SURROGATE = /\p{Cs}/u;
 // Something visible must be left: a letter, digit, symbol or punctuation mark.
 const VISIBLE = /[\p{L}\p{N}\p{S}\p{P}]/u;
-/** Drawn as nothing: the default-ignorable characters (a Hangul filler is a "letter") and the blanks. */
-const DRAWN_AS_NOTHING = new RegExp(`[${DRAWN_BLANK_CLASS}]`, 'gu');
 
 /**
  * Whether text shows anything: a letter, digit, symbol or punctuation mark that is not drawn
  * as nothing. A message of zero-width spaces, bidi controls, soft hyphens, fillers and blanks
  * alone would be an empty bubble, counted as new in everyone's title (an exploratory pass).
  */
-export const showsSomething = (text: string): boolean => VISIBLE.test(text.replace(DRAWN_AS_NOTHING, ''));
+export const showsSomething = (text: string): boolean => VISIBLE.test(stripInvisible(text));
 
 // Scripts told apart for the mixed-script rule. Characters of other scripts count as one
 // "other" script; Common and Inherited ones (digits, punctuation, emoji, marks) as none.
@@ -197,37 +186,4 @@ function endsAsPageMark(folded: string, lookAlike: Skeleton | undefined): boolea
     return [...prototype].length === 1 ? prototype : char;
   });
   return PAGE_MARK_AT_END.test(drawn.join(''));
-}
-
-/**
- * A name folded for comparison: NFKC (so "Ａlice" and "Alice" meet), invisible characters
- * removed, case folded, inner spaces collapsed. The server compares names by nameKeys()
- * (name-key.ts), which also folds look-alikes; this lighter form is what the page can do.
- */
-export function foldName(name: string): string {
-  return caseFold(stripInvisible(name.normalize('NFKC')))
-    .replace(/\s+/gu, ' ')
-    .trim();
-}
-
-/**
- * Unicode full case folding, as near as JavaScript has it: lower case alone keeps "ß" apart
- * from "SS" and final "ς" apart from "σ", so "Straße" and "STRASSE" could share a room.
- * Upper case first expands and merges those (ß → SS, ς → Σ); NFKC again after, since the
- * case maps may leave text unnormalized.
- */
-export function caseFold(text: string): string {
-  return text.toUpperCase().toLowerCase().normalize('NFKC');
-}
-
-/**
- * The name without the characters that render as nothing, or change nothing but how a
- * neighbour is drawn (DRAWN_AS_NOTHING): every default-ignorable one (zero-width spaces and
- * joiners, bidi controls, soft hyphen, BOM, variation selectors — the emoji ones too: "❤️" and
- * "❤" are the same heart —, Hangul fillers, tag characters, combining grapheme joiner, …) and
- * the blank symbols. Two names that differ only by these look the same on screen, so they
- * compare equal.
- */
-export function stripInvisible(name: string): string {
-  return name.replace(DRAWN_AS_NOTHING, '');
 }

@@ -15,7 +15,7 @@
 // as its hello proved the room key, and no member passes them on, so none can alter them.
 import * as z from 'zod/mini';
 import { PEER_ID_PATTERN } from '../limits.ts';
-import { DRAWN_BLANK_CLASS } from '../name.ts';
+import { DRAWN_BLANK_CLASS } from '../name-fold.ts';
 import { lineTimeSchema, MESSAGE_ID_PATTERN, replySchema } from './chat.ts';
 import type { ChannelRate } from './rates.ts';
 
@@ -245,7 +245,7 @@ const UNSAFE_NAME_CHARACTERS = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}/\\<>:"|?*]/gu;
  * Runs of white space, which a page shows as one space: "report.pdf" and 80 spaces before
  * ".exe" showed as "report.pdf .exe", and downloaded with all of them, pushing ".exe" out of
  * sight in a download bar. Also of what is drawn blank without being white space (braille
- * blank, Hangul fillers, every default-ignorable character: name.ts), which did the same.
+ * blank, Hangul fillers, every default-ignorable character: name-fold.ts), which did the same.
  */
 const WHITE_SPACE_RUN = new RegExp(`[\\s${DRAWN_BLANK_CLASS}]{2,}`, 'gu');
 
