@@ -1,7 +1,7 @@
 import { NAME_MAX_LENGTH, NAME_MIN_LENGTH } from './limits.ts';
 import { MAX_STACKED_MARKS, stacksPastMax } from './marks.ts';
 import { caseFold, DRAWN_BLANK_CLASS, foldName, stripInvisible } from './name-fold.ts';
-import type { Skeleton } from './name-skeleton.ts';
+import { keysMeet, keysWithSkeleton, type Skeleton } from './name-skeleton.ts';
 
 // A name is shown to everyone in the room next to what its owner writes, so it must not be
 // able to render as nothing, pass for someone else's, or disturb the text around it.
@@ -105,9 +105,10 @@ export type NameResult = { ok: true; name: string } | { ok: false; reason: strin
 /**
  * Trims and checks a display name: 1–32 characters (code points), inner runs of spaces made
  * one space, nothing invisible or deceiving (see above), no letter under a stack of marks
- * (marks.ts), no ending drawn as the page's marks. `lookAlike` is the TR39 skeleton by
- * Unicode's confusables (the server's, name-key.ts): without it, as on the page, whose bundle
- * does not carry the table, an ending is judged as typed only (endsAsPageMark). Never throws.
+ * (marks.ts), not drawn as the page's label for our own lines, no ending drawn as the page's
+ * marks. `lookAlike` is the TR39 skeleton by Unicode's confusables (the server's, name-key.ts):
+ * without it, as on the page, whose bundle does not carry the table, a name and its ending are
+ * judged as typed only (isReserved, endsAsPageMark). Never throws.
  */
 export function normalizeName(raw: unknown, lookAlike?: Skeleton): NameResult {
   if (typeof raw !== 'string') return { ok: false, reason: 'name must be a string' };
@@ -134,11 +135,10 @@ export function normalizeName(raw: unknown, lookAlike?: Skeleton): NameResult {
   if (!scriptsMixWell(scriptsOf(name))) {
     return { ok: false, reason: 'name mixes letters of scripts that look alike (like Latin and Cyrillic)' };
   }
-  const folded = foldName(name);
-  if (RESERVED_NAMES.has(folded)) {
+  if (isReserved(name, lookAlike)) {
     return { ok: false, reason: 'that name is how the page labels each person’s own lines and reactions' };
   }
-  if (endsAsPageMark(folded, lookAlike)) {
+  if (endsAsPageMark(foldName(name), lookAlike)) {
     return {
       ok: false,
       reason: 'that name ends as the page marks a name (“(you)”, “(earlier)”, a key code like “#3f2a”, “✓”)',
@@ -154,10 +154,26 @@ export function normalizeName(raw: unknown, lookAlike?: Skeleton): NameResult {
 export const SELF_LABEL = 'You';
 
 /**
- * Names the page itself shows in place of a member's (folded): SELF_LABEL, so a member called
- * that would pass for whoever reads them.
+ * Names the page itself shows in place of a member's: SELF_LABEL, so a member called that
+ * would pass for whoever reads them.
  */
-const RESERVED_NAMES: ReadonlySet<string> = new Set([SELF_LABEL.toLowerCase()]);
+const RESERVED_NAMES: readonly string[] = [SELF_LABEL];
+
+/**
+ * Whether a name is one the page shows in place of a member's (RESERVED_NAMES), folded or, by
+ * `lookAlike`, as drawn: its look-alike keys meet the reserved name's (name-skeleton.ts, the
+ * keys by which names meet in a room), so "Yoս" (an Armenian ս), "ʏou" (a small capital Y) and
+ * "Yoᴜ" (a small capital U), drawn as "You", are refused as "YOU" is. Let by, such a member's
+ * lines were headed "You" on everyone else's page, and it listed as "You ✓ connected".
+ */
+function isReserved(name: string, lookAlike: Skeleton | undefined): boolean {
+  const folded = foldName(name);
+  return RESERVED_NAMES.some(
+    (reserved) =>
+      folded === foldName(reserved) ||
+      (lookAlike !== undefined && keysMeet(keysWithSkeleton(name, lookAlike), keysWithSkeleton(reserved, lookAlike))),
+  );
+}
 
 /**
  * What the page writes after a member's name, at the end of a folded name: "(you)" (Save the

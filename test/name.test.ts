@@ -300,3 +300,16 @@ test('a name may not end as drawn like the page’s marks, in look-alikes of one
     assert.deepEqual(normalizeName(name, skeleton), { ok: true, name }, JSON.stringify(name));
   }
 });
+
+test('"You" drawn in look-alikes is no member’s name either: "Yoս", "ʏou", "Yoᴜ"', () => {
+  // Armenian ս, a small capital Y, a small capital U: each drawn as "You", the page's label
+  // for our own lines, so a victim's page headed such a member's lines "You".
+  for (const name of ['Yo\u057D', '\u028Fou', 'Yo\u1D1C', 'YO\u057D', 'Y0u']) {
+    const result = normalizeName(name, skeleton);
+    assert.equal(result.ok, false, JSON.stringify(name));
+    if (!result.ok) assert.match(result.reason, /own lines/);
+  }
+  for (const name of ['Youssef', 'You 2', 'Not you', 'Yours', 'Yoko']) {
+    assert.deepEqual(normalizeName(name, skeleton), { ok: true, name }, JSON.stringify(name));
+  }
+});
