@@ -138,7 +138,7 @@ export function normalizeName(raw: unknown, lookAlike?: Skeleton): NameResult {
   if (isReserved(name, lookAlike)) {
     return { ok: false, reason: 'that name is how the page labels each person’s own lines and reactions' };
   }
-  if (endsAsPageMark(foldName(name), lookAlike)) {
+  if (endsAsPageMark(name, lookAlike)) {
     return {
       ok: false,
       reason: 'that name ends as the page marks a name (“(you)”, “(earlier)”, a key code like “#3f2a”, “✓”)',
@@ -186,14 +186,24 @@ const PAGE_MARK_AT_END =
   /(?:\((?:you|earlier|no key yet(?:, \d+)?|same key as another)\)|#\s?\p{AHex}{4}(?: \p{AHex}{4})*|[\u2713\u2714\u2611\u2705\u221A\u{1F5F8}\u{1F5F9}])$/u;
 
 /**
- * Whether a folded name ends as the page marks a name (PAGE_MARK_AT_END), as typed or, by
- * `lookAlike`, as drawn: each character drawn as one other character (its TR39 prototype) read
- * as that one, so that a key code in Cyrillic "е" and "а" ("Вова #3е2а") or a Greek "(γου)"
- * reads as the "#3e2a" and "(you)" it is drawn as. The mixed-script rule does not catch those:
- * each is one script beside digits and punctuation. ASCII is read as typed: the skeleton draws
- * "0" as "O" and "1" as "l", so the page's own key codes would no longer read as hex.
+ * Marks at the end of a name on something that is no letter: a check mark, a parenthesis or a
+ * key code's digit with a dot under it ("Bob ✓̣") is still drawn as that check mark,
+ * parenthesis or digit. On a letter a mark makes another letter ("é" is not "e"), so those stay.
  */
-function endsAsPageMark(folded: string, lookAlike: Skeleton | undefined): boolean {
+const MARKS_ON_A_NON_LETTER_AT_END = /(?<=[^\p{L}\p{M}])\p{M}+$/u;
+
+/**
+ * Whether a name ends as the page marks a name (PAGE_MARK_AT_END), past what is drawn as
+ * nothing and any marks on a check mark or parenthesis (MARKS_ON_A_NON_LETTER_AT_END), folded
+ * or, by `lookAlike`, as drawn: each character drawn as one other character (its TR39
+ * prototype) read as that one, so that a key code in Cyrillic "е" and "а" ("Вова #3е2а") or a
+ * Greek "(γου)" reads as the "#3e2a" and "(you)" it is drawn as. The mixed-script rule does not
+ * catch those: each is one script beside digits and punctuation. ASCII is read as typed: the
+ * skeleton draws "0" as "O" and "1" as "l", so the page's own key codes would no longer read as
+ * hex.
+ */
+function endsAsPageMark(name: string, lookAlike: Skeleton | undefined): boolean {
+  const folded = foldName(stripInvisible(name).replace(MARKS_ON_A_NON_LETTER_AT_END, ''));
   if (PAGE_MARK_AT_END.test(folded)) return true;
   if (lookAlike === undefined) return false;
   const drawn = [...folded].map((char) => {

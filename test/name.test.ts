@@ -313,3 +313,23 @@ test('"You" drawn in look-alikes is no member’s name either: "Yoս", "ʏou", "
     assert.deepEqual(normalizeName(name, skeleton), { ok: true, name }, JSON.stringify(name));
   }
 });
+
+test('a mark on the page’s ✓ or closing parenthesis does not hide it: "Bob ✓̣" is "Bob ✓"', () => {
+  const marked = [
+    'Bob \u2713\u0323', // a combining dot below the check mark
+    'Bob \u2714\uFE0F\u0323',
+    'Bob \u2705\u0301\u0323',
+    'Alice (you)\u0323',
+    'Alice (earlier)\u0307',
+    'Alice #3f21\u0323',
+  ];
+  for (const name of marked) {
+    assert.ok(refused(name), JSON.stringify(name));
+    assert.equal(normalizeName(name, skeleton).ok, false, JSON.stringify(name));
+  }
+  // On a letter a mark makes another letter ("ú" is not "u"); on what is no page mark it is a name.
+  for (const name of ['Alice (work)\u0323', 'Bob \u2717\u0323', 'Zoë', 'Nguye\u0302\u0303n', 'Alice (yo\u00FA)']) {
+    assert.equal(accepted(name), name.normalize('NFC'), JSON.stringify(name));
+    assert.equal(normalizeName(name, skeleton).ok, true, JSON.stringify(name));
+  }
+});
