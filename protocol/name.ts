@@ -176,14 +176,25 @@ function isReserved(name: string, lookAlike: Skeleton | undefined): boolean {
 }
 
 /**
- * What the page writes after a member's name, at the end of a folded name: "(you)" (Save the
- * chat, the list's own row), "(earlier)" (a gone author's line), a twin's key code ("#3f2a",
- * "#3f2a 91c0") or "(no key yet, 2)" / "(same key as another)" (client/twins.ts), the list's ✓
- * (a member proved the room key). A member called "Alice (you)" was written as Alice in the
- * saved chat, and "Alice ✓" read as a proved Alice in the list.
+ * The words the page writes in parentheses after a member's name, as a pattern: "(you)" (Save
+ * the chat, the list's own row), "(earlier)" (a gone author's line), "(no key yet, 2)" and
+ * "(same key as another)" (a twin's, client/twins.ts). `word` makes each word's pattern,
+ * `digit` is the pattern of a digit of the count.
  */
-const PAGE_MARK_AT_END =
-  /(?:\((?:you|earlier|no key yet(?:, \d+)?|same key as another)\)|#\s?\p{AHex}{4}(?: \p{AHex}{4})*|[\u2713\u2714\u2611\u2705\u221A\u{1F5F8}\u{1F5F9}])$/u;
+function wordMarks(word: (text: string) => string, digit: string): string {
+  return `\\((?:${word('you')}|${word('earlier')}|${word('no key yet')}(?:, ${digit}+)?|${word('same key as another')})\\)`;
+}
+
+/**
+ * What the page writes after a member's name, at the end of a folded name: its words
+ * (wordMarks), a twin's key code ("#3f2a", "#3f2a 91c0", client/twins.ts), the list's ✓ (a
+ * member proved the room key). A member called "Alice (you)" was written as Alice in the saved
+ * chat, and "Alice ✓" read as a proved Alice in the list.
+ */
+const PAGE_MARK_AT_END = new RegExp(
+  `(?:${wordMarks((text) => text, '\\d')}|#\\s?\\p{AHex}{4}(?: \\p{AHex}{4})*|[\\u2713\\u2714\\u2611\\u2705\\u221A\\u{1F5F8}\\u{1F5F9}])$`,
+  'u',
+);
 
 /**
  * Marks at the end of a name on something that is no letter: a check mark, a parenthesis or a
@@ -193,17 +204,36 @@ const PAGE_MARK_AT_END =
 const MARKS_ON_A_NON_LETTER_AT_END = /(?<=[^\p{L}\p{M}])\p{M}+$/u;
 
 /**
+ * The page's words after a name (wordMarks) as drawn, ASCII look-alikes too: a name's ending
+ * is tested by its look-alike keys (keysWithSkeleton), so "(earIier)" with a capital I and
+ * "(ear1ier)" with a digit 1 read as the "(earlier)" they are drawn as, "(n0 key yet, I2)" as
+ * "(no key yet, 12)", "(sarne key as another)" as "(same key as another)".
+ */
+function drawnWordMarksAtEnd(lookAlike: Skeleton): RegExp {
+  const digits = [...'0123456789'].flatMap((digit) => keysWithSkeleton(digit, lookAlike));
+  return new RegExp(`${wordMarks((text) => anyOf(keysWithSkeleton(text, lookAlike)), anyOf(digits))}$`, 'u');
+}
+
+const SPECIAL_IN_PATTERN = /[.*+?^$\\{}()|[\]/]/g;
+/** A pattern that matches any one of `texts`, each as written. */
+function anyOf(texts: readonly string[]): string {
+  return `(?:${texts.map((text) => text.replace(SPECIAL_IN_PATTERN, '\\$&')).join('|')})`;
+}
+
+/**
  * Whether a name ends as the page marks a name (PAGE_MARK_AT_END), past what is drawn as
  * nothing and any marks on a check mark or parenthesis (MARKS_ON_A_NON_LETTER_AT_END), folded
  * or, by `lookAlike`, as drawn: each character drawn as one other character (its TR39
  * prototype) read as that one, so that a key code in Cyrillic "е" and "а" ("Вова #3е2а") or a
  * Greek "(γου)" reads as the "#3e2a" and "(you)" it is drawn as. The mixed-script rule does not
- * catch those: each is one script beside digits and punctuation. ASCII is read as typed: the
- * skeleton draws "0" as "O" and "1" as "l", so the page's own key codes would no longer read as
- * hex.
+ * catch those: each is one script beside digits and punctuation. ASCII is read as typed there:
+ * the skeleton draws "0" as "O" and "1" as "l", so the page's own key codes would no longer read
+ * as hex. The page's words hold no hex, so they are also read wholly as drawn, ASCII too
+ * (drawnWordMarksAtEnd).
  */
 function endsAsPageMark(name: string, lookAlike: Skeleton | undefined): boolean {
-  const folded = foldName(stripInvisible(name).replace(MARKS_ON_A_NON_LETTER_AT_END, ''));
+  const shown = stripInvisible(name).replace(MARKS_ON_A_NON_LETTER_AT_END, '');
+  const folded = foldName(shown);
   if (PAGE_MARK_AT_END.test(folded)) return true;
   if (lookAlike === undefined) return false;
   const drawn = [...folded].map((char) => {
@@ -211,5 +241,7 @@ function endsAsPageMark(name: string, lookAlike: Skeleton | undefined): boolean 
     const prototype = caseFold(lookAlike(char));
     return [...prototype].length === 1 ? prototype : char;
   });
-  return PAGE_MARK_AT_END.test(drawn.join(''));
+  if (PAGE_MARK_AT_END.test(drawn.join(''))) return true;
+  const drawnWords = drawnWordMarksAtEnd(lookAlike);
+  return keysWithSkeleton(shown, lookAlike).some((key) => drawnWords.test(key));
 }

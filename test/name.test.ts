@@ -150,6 +150,7 @@ test('ordinary names of every script, and scripts written together, are accepted
     '😀'.repeat(32),
   ]) {
     assert.equal(accepted(name), name.normalize('NFC'), JSON.stringify(name));
+    assert.deepEqual(normalizeName(name, skeleton), { ok: true, name: name.normalize('NFC') }, JSON.stringify(name));
   }
 });
 
@@ -310,6 +311,38 @@ test('"You" drawn in look-alikes is no member’s name either: "Yoս", "ʏou", "
     if (!result.ok) assert.match(result.reason, /own lines/);
   }
   for (const name of ['Youssef', 'You 2', 'Not you', 'Yours', 'Yoko']) {
+    assert.deepEqual(normalizeName(name, skeleton), { ok: true, name }, JSON.stringify(name));
+  }
+});
+
+test('the page’s words after a name are compared as drawn, ASCII look-alikes too: "Carol (earIier)", "Bob (ear1ier)"', () => {
+  const drawnAsWords = [
+    'Carol (earIier)', // a capital I for the l
+    'Bob (ear1ier)', // a digit 1 for the l
+    'Bob (EARLlER)',
+    'Bob (y0u)',
+    'Bob (n0 key yet, 2)',
+    'Bob (no key yet, I2)', // drawn as "12"
+    'Bob (no key yet, l0)',
+    'Bob (no key yet, O)',
+    'Bob (NO KEY YET, l)',
+    'Bob (sarne key as another)', // "rn" drawn as "m"
+  ];
+  for (const name of drawnAsWords) {
+    const result = normalizeName(name, skeleton);
+    assert.equal(result.ok, false, JSON.stringify(name));
+    if (!result.ok) assert.match(result.reason, /ends as the page marks a name/);
+  }
+  // Key codes are still read as typed, so words of hex-looking letters stay names.
+  for (const name of [
+    'Bob #cool',
+    'Bob #lead',
+    'Alice 2',
+    'Team #42',
+    'Bob (early)',
+    'Bob (no key, 2)',
+    'Alice (work)',
+  ]) {
     assert.deepEqual(normalizeName(name, skeleton), { ok: true, name }, JSON.stringify(name));
   }
 });
