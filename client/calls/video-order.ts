@@ -18,7 +18,8 @@
 // may then keep its camera past the cap (as it could by changing its page), but an honest
 // member's camera yields only to members whose video went on at its own moment (an honest
 // racer's, or a liar's that raced it), never to one turned on later. A claim missing (a page
-// older than CALL_SINCE_VERSION) is in doubt too.
+// older than CALL_SINCE_VERSION, or one held back and said over SAME_MOMENT_MS after its video
+// was heard going on: features/calls-remote-state.ts) is in doubt too.
 //
 // Within that moment a liar could still veto every camera: each time an honest member's went
 // on, turn its own on at once with an early claim, and once the honest one yielded, turn it

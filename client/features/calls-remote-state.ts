@@ -2,6 +2,7 @@
 // a state over the bound is held back, only the latest, and applied when its window ends.
 // Applied, it starts or stops what we send that member.
 import { type CallState, callPicture, type MessageOf, normalizeCallState, sendsVideo } from '../../protocol/index.ts';
+import { SAME_MOMENT_MS } from '../calls/video-order.ts';
 import type { MemberHandle } from '../feature.ts';
 import { mark } from '../timeline.ts';
 import type { OwnCallState } from './calls-own-state.ts';
@@ -28,9 +29,15 @@ export function createRemoteState({ slots, own, sending, changed, applied, now }
     if (!sendsVideo(slot.remote)) slot.videoHeard = null;
     else if (!sendsVideo(before)) slot.videoHeard = { at: now(), since: slot.remote.videoSince };
     // A claim its page held back until our hello said we read it (calls-own-state.ts) comes
-    // with the state it sends then: taken as said when we heard its video go on. It gains
-    // nothing over having said it then; a claim once said is kept.
-    else if (slot.videoHeard !== null && slot.videoHeard.since === undefined)
+    // with the state it sends then: taken as said when we heard its video go on, if it comes
+    // within SAME_MOMENT_MS of that (the hello it waited for is sent as the link opens).
+    // Later, the video stays in doubt for good: a claim taken whenever it came would let a
+    // member keep one back and push our camera off when it chose. A claim once said is kept.
+    else if (
+      slot.videoHeard !== null &&
+      slot.videoHeard.since === undefined &&
+      now() - slot.videoHeard.at <= SAME_MOMENT_MS
+    )
       slot.videoHeard.since = slot.remote.videoSince;
     const joined = slot.remote.inCall && !before.inCall;
     // Its camera (or a screen in its place) back on: a new stream object, so that its tile's

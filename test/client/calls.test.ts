@@ -9,6 +9,7 @@ import { mock, test } from 'node:test';
 import { mediaProblem, otherDeviceText } from '../../client/calls/media-errors.ts';
 import { acceptMedia, createSenders, prepareMedia, sendTrack, stopSending } from '../../client/calls/senders.ts';
 import { createWindowCounter } from '../../client/calls/state-rate.ts';
+import { SAME_MOMENT_MS } from '../../client/calls/video-order.ts';
 import type { MemberHandle, SlotKey } from '../../client/feature.ts';
 import { createCalls, type DeviceMemory } from '../../client/features/calls.ts';
 import { MAX_REMOTE_TRACKS } from '../../client/features/calls-remote-tracks.ts';
@@ -1037,7 +1038,7 @@ test('a member whose hello has not come gets no videoSince (it may be an older p
   calls.leave();
 });
 
-test('a member whose videoSince came after its video went on (held back until our hello): its claim is taken as said then', async () => {
+test('a member whose videoSince came after its video went on (held back until our hello): its claim is taken as said then, if it came within the same moment', async () => {
   const { calls, peers, notes, clocks } = capRoom(2);
   const [first, second] = peers;
   await calls.join(true);
@@ -1046,12 +1047,36 @@ test('a member whose videoSince came after its video went on (held back until ou
   calls.feature.receive(second, stateOf(true) as never);
   await settled();
   assert.equal(calls.self().video, true, 'a claim not said is in doubt: ours keeps on');
-  clocks.clock = 30_000; // our hello reached it late: its claim comes long after
+  clocks.clock = 400 + SAME_MOMENT_MS; // our hello reached it as late as still counts
   calls.feature.receive(second, stateOf(true, { videoSince: 9_990 }) as never);
   await settled();
   assert.equal(calls.self().video, false, 'it went on at our moment, before ours by its claim');
   assert.match(notes.at(-1) ?? '', /as peer-1-000000 turned theirs on at the same moment/);
   calls.leave();
+});
+
+test('a claim that comes long after the video went on without one is not taken: ours keeps on (a member cannot hold one back to push ours off when it chooses)', async () => {
+  for (const late of [SAME_MOMENT_MS + 1, 30_000, 10 * 60_000]) {
+    const { calls, peers, notes, clocks } = capRoom(2);
+    const [bob, mallory] = peers;
+    await calls.join(false);
+    calls.feature.receive(bob, stateOf(true, { videoSince: 5_000 }) as never);
+    clocks.wall = 20_000;
+    await calls.toggleCamera();
+    await settled();
+    assert.equal(calls.self().video, true, 'one slot was free');
+    // Mallory (her hello said she reads claims) turns hers on at our moment, saying none.
+    clocks.clock = 200;
+    calls.feature.receive(mallory, stateOf(true) as never);
+    await settled();
+    assert.equal(calls.self().video, true, 'a claim not said is in doubt: ours keeps on');
+    clocks.clock = 200 + late;
+    calls.feature.receive(mallory, stateOf(true, { videoSince: 1 }) as never);
+    await settled();
+    assert.equal(calls.self().video, true, `a claim ${late} ms late`);
+    assert.ok(!notes.some((note) => note?.includes('at most')), 'nothing says ours went off');
+    calls.leave();
+  }
 });
 
 /** We and one member, both in the call with microphone and (unless not `video`) camera, on a prepared link. */
