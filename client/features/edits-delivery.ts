@@ -5,8 +5,9 @@
 // newer edits took its place among those it sends again), or it waited for a link to open and
 // will not go when it does. Until every member it went to has acknowledged it, the line says it
 // is on its way; once some are not waited on, it says by whom it is not confirmed, and Retry
-// sends it to them again (edits-own.ts retry), as their link or route opening does for our
-// latest MAX_EDIT_SYNC edits (edits-own.ts resync). Until 2026-12-08 the page showed an edit
+// sends it to them again (edits-own.ts retry; to one whose link is down, as it opens:
+// edits-again.ts), as their link or route opening does for our latest MAX_EDIT_SYNC edits
+// (edits-own.ts resync). Until 2026-12-08 the page showed an edit
 // or a deletion as done at once, and a relay that dropped a deletion left the line on Bob's
 // page for good, Alice's page saying nothing (explorer S, defect 1).
 //

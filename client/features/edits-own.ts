@@ -5,11 +5,13 @@
 // goes to a member that acknowledges edits waits for its ack, and goes again (edits-resend.ts);
 // the line says whom it is waiting for (edits-delivery.ts), and Retry sends it again to those
 // the resend gave up on. Only our latest MAX_EDIT_SYNC edits go again as links open: an older
-// one goes on Retry alone, made again from our line as held (its revision keeps the signature).
+// one goes on Retry alone, made again from our line as held (its revision keeps the signature);
+// pressed while a member's link is down, it goes to that member as the link opens (edits-again.ts).
 import { EDIT_ACK_VERSION, EDIT_VERSION, MAX_EDIT_SYNC, type MessageOf } from '../../protocol/index.ts';
 import { dropOldest } from '../bounded.ts';
 import { type MemberHandle, speaks } from '../feature.ts';
 import type { Identity } from '../identity.ts';
+import { againOnOpen, takeAgain } from './edits-again.ts';
 import type { EditDeliveries } from './edits-delivery.ts';
 import { type EditStore, keepForm, savedEdits } from './edits-kept.ts';
 import { type EditLines, type Held, newer } from './edits-lines.ts';
@@ -83,12 +85,15 @@ export function createOwnEdits(options: OwnEditsOptions) {
   /**
    * Sends our edit to one member; once out, it waits for the member's ack, if it gives one
    * (`afresh`: with all its goes again, on Retry). One the resend gave up on is on its way again.
+   * False when it could not go now (no channel or route open): one of our latest MAX_EDIT_SYNC
+   * goes as the link opens (resync); an older one only if Retry kept it for then.
    */
-  function sendTo(member: MemberHandle, message: EditMessage, afresh = false): void {
-    // Not sent now (a channel down or full): it goes when the link opens again (resync).
-    if (!member.send(message) || !acksEdits(member)) return;
+  function sendTo(member: MemberHandle, message: EditMessage, afresh = false): boolean {
+    if (!member.send(message)) return false;
+    if (!acksEdits(member)) return true;
     resend.sent(member, message, afresh);
     deliveries.trying(member.id, message);
+    return true;
   }
 
   /** The members our edit goes to (a private line's other party only). */
@@ -166,18 +171,30 @@ export function createOwnEdits(options: OwnEditsOptions) {
       for (const message of ours.values()) {
         if (message.to === undefined || message.to === member.id) sendTo(member, message);
       }
+      // Older ones Retry asked for while its link was down, if the member still has not confirmed them.
+      for (const id of takeAgain(member)) {
+        if (ours.has(lineKey(selfId(), id)) || !deliveries.unconfirmed(id).includes(member.id)) continue;
+        const message = heldEdit(id);
+        if (message !== undefined && !sendTo(member, message, true)) againOnOpen(member, id);
+      }
     },
     /**
      * Sends our latest edit of this line again to the members that did not confirm it (the
      * resend gave up, or it no longer goes as their link opens), each with all the resend's
-     * goes again (Retry); false when none waits.
+     * goes again (Retry): on its way to them. One whose link is down gets it as the link
+     * opens, and is named as not confirming it until then. False when it went to none now.
      */
     retry(id: string): boolean {
       const message = ours.get(lineKey(selfId(), id)) ?? heldEdit(id);
       const again = new Set(deliveries.unconfirmed(id));
       if (message === undefined || again.size === 0) return false;
-      for (const member of recipients(message)) if (again.has(member.id)) sendTo(member, message, true);
-      return true;
+      let went = false;
+      for (const member of recipients(message)) {
+        if (!again.has(member.id)) continue;
+        if (sendTo(member, message, true)) went = true;
+        else againOnOpen(member, id);
+      }
+      return went;
     },
     /** A line is held from now on: if ours, as we last made it. */
     shown(line: Held): void {

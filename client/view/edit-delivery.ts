@@ -36,7 +36,7 @@ export function editDeliveryWords(
   // link opens, and the words cannot tell which those are.
   return {
     text,
-    title: `${who} did not confirm the ${what} and ${shows}. Retry sends it to them again.${still}`,
+    title: `${who} did not confirm the ${what} and ${shows}. Retry sends it to them again, as soon as their link is open.${still}`,
   };
 }
 

@@ -289,6 +289,66 @@ test('an edit older than our latest MAX_EDIT_SYNC, more lines waiting: on its wa
   assert.equal(r.edits.delivery(first.id), null);
 });
 
+test('Retry of an edit older than our latest MAX_EDIT_SYNC while the member’s link is down: nothing goes and the line still says not confirmed; it goes as the link opens, on its way then', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const bob = member(BOB);
+  const carol = member(CAROL);
+  carol.isOpen = false;
+  const r = room([bob, carol]);
+  const first = r.ours();
+  assert.equal(await r.edits.delete(first.id), true);
+  const deletion = edits(bob)[0];
+  assert.ok(deletion);
+  r.ack(bob);
+  await r.editOthers(MAX_EDIT_SYNC, bob);
+  const notConfirmed: EditDelivery = { deletion: true, waiting: [], unconfirmed: [CAROL] };
+  assert.deepEqual(r.edits.delivery(first.id), notConfirmed);
+  // Retry while her link is down: nothing can go, and nothing says it did.
+  assert.equal(r.edits.retry(first.id), false, 'it went to nobody now');
+  assert.equal(edits(carol).length, 0);
+  assert.deepEqual(r.told.get(first.id), notConfirmed);
+  assert.deepEqual(r.edits.delivery(first.id), notConfirmed);
+  // Her link opens: our latest edits go, and the deletion Retry asked for with them.
+  carol.isOpen = true;
+  r.edits.feature.opened?.(carol);
+  assert.equal(edits(carol).length, MAX_EDIT_SYNC + 1);
+  assert.deepEqual(edits(carol).at(-1), deletion, 'the same deletion, signed as it was');
+  assert.deepEqual(r.edits.delivery(first.id), { deletion: true, waiting: [CAROL], unconfirmed: [] });
+  // Once: another opening sends our latest again, not it (the resend has it now).
+  r.edits.feature.opened?.(carol);
+  assert.equal(edits(carol).filter((m) => m.id === first.id).length, 1);
+  r.edits.acknowledged(carol, [editAckId(deletion) ?? '']);
+  assert.equal(r.told.get(first.id), null);
+});
+
+test('what Retry keeps for a member whose link is down is bounded: past MAX_EDIT_SYNC lines the oldest is forgotten, and its line still says not confirmed, with Retry', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const carol = member(CAROL);
+  carol.isOpen = false;
+  const r = room([carol]);
+  const older: ChatLine[] = [];
+  for (let i = 0; i <= MAX_EDIT_SYNC; i++) {
+    const line = r.ours();
+    assert.equal(await r.edits.delete(line.id), true);
+    older.push(line);
+  }
+  await r.editOthers(MAX_EDIT_SYNC);
+  for (const line of older) assert.equal(r.edits.retry(line.id), false);
+  carol.isOpen = true;
+  r.edits.feature.opened?.(carol);
+  const [forgotten, ...kept] = older;
+  assert.ok(forgotten);
+  assert.equal(edits(carol).length, 2 * MAX_EDIT_SYNC, 'our latest, and the lines Retry kept');
+  assert.equal(
+    edits(carol).some((m) => m.id === forgotten.id),
+    false,
+  );
+  for (const line of kept) assert.deepEqual(r.edits.delivery(line.id)?.waiting, [CAROL]);
+  assert.deepEqual(r.edits.delivery(forgotten.id), { deletion: true, waiting: [], unconfirmed: [CAROL] });
+  assert.equal(r.edits.retry(forgotten.id), true, 'her link is open: it goes now');
+  assert.deepEqual(r.edits.delivery(forgotten.id)?.waiting, [CAROL]);
+});
+
 test('a member that acknowledges none of our next MAX_EDIT_SYNC edits is given up on for the oldest: the resend sends it no more, Retry does', async (t) => {
   t.mock.timers.enable({ apis: ['setTimeout'] });
   const bob = member(BOB);
@@ -344,13 +404,13 @@ test('the mark says by name whom the deletion was not confirmed by, or whom the 
   assert.match(deletion.text, /by \u2068Bob\u2069$/);
   assert.equal(
     deletion.title,
-    'Bob did not confirm the deletion and may still show the message. Retry sends it to them again. Still on its way to Carol.',
+    'Bob did not confirm the deletion and may still show the message. Retry sends it to them again, as soon as their link is open. Still on its way to Carol.',
   );
   const edit = editDeliveryWords({ deletion: false, waiting: [], unconfirmed: [BOB, CAROL] }, nameOf);
   assert.equal(plain(edit.text), '⚠ edit not yet seen by Bob and Carol');
   assert.equal(
     edit.title,
-    'Bob and Carol did not confirm the edit and may still show the message as it was. Retry sends it to them again.',
+    'Bob and Carol did not confirm the edit and may still show the message as it was. Retry sends it to them again, as soon as their link is open.',
   );
   assert.equal(nameList(['Bob', 'Carol', 'Dave']), 'Bob, Carol and Dave');
   assert.equal(nameList(['Bob', 'Carol', 'Dave', 'Erin']), 'Bob, Carol and 2 others');
