@@ -1,6 +1,8 @@
 // The members this page ignores: the one owner of that choice. Ignoring is local and silent:
-// nothing is sent, the member is not told, the others are unaffected. The features and views
-// ask `has` (the chat's lines collapsed, no attention, no typing, muted in a call, its file
+// nothing is sent, the member is not told, the others are unaffected. It may guess, though:
+// our page sends no read receipt for a line of the member's it shows only collapsed
+// (view/receipts.ts), so its lines go unread by us while we answer others. The features and
+// views ask `has` (the chat's lines collapsed, no attention, no typing, muted in a call, its file
 // offers left unanswered) and hear `changed` to show again, or hide, what they already show.
 // Kept for the tab (storage.ts), by member id: a reload that gets its id back keeps ignoring
 // the same members; a member back in a new tab has a new id (and key), and is not ignored.

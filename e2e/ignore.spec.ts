@@ -53,7 +53,10 @@ test('Carol ignores Mallory: collapsed lines, no typing, no unread count on her 
   // Carol's list: Ignore on the others' entries, none on her own.
   const malloryEntry = carol.page.locator(`[data-testid=peer][data-peer-id="${mallory.id}"]`);
   await expect(carol.page.getByTestId('self').getByTestId('member-ignore')).toHaveCount(0);
-  await malloryEntry.getByRole('button', { name: 'Ignore mallory' }).click();
+  const ignore = malloryEntry.getByRole('button', { name: 'Ignore mallory' });
+  // Its title says what Mallory may guess from: no read receipts for what it hides.
+  await expect(ignore).toHaveAttribute('title', /nobody is told, though your page sends no read receipts/);
+  await ignore.click();
   await expect(malloryEntry.getByRole('button', { name: 'Stop ignoring mallory' })).toBeVisible();
   await expect(malloryEntry).toContainText('ignored');
   // Not a choice of whom to write to.
@@ -166,7 +169,10 @@ test("Carol's page reads none of Mallory's collapsed lines: Mallory sees them re
 }) => {
   const [, carol, mallory] = await threeMeshed(browsers, server.url);
   const malloryEntry = carol.page.locator(`[data-testid=peer][data-peer-id="${mallory.id}"]`);
-  await malloryEntry.getByRole('button', { name: 'Ignore mallory' }).click();
+  const ignore = malloryEntry.getByRole('button', { name: 'Ignore mallory' });
+  // Its title says what Mallory may guess from: no read receipts for what it hides.
+  await expect(ignore).toHaveAttribute('title', /nobody is told, though your page sends no read receipts/);
+  await ignore.click();
   await expect(malloryEntry.getByRole('button', { name: 'Stop ignoring mallory' })).toBeVisible();
   const receiptOf = (text: string) => chatLine(mallory.page, mallory.id, text).getByTestId('receipt');
   const fromHer = linesFrom(carol.page, mallory.id);

@@ -168,7 +168,7 @@ export function createMembersView({ ignored }: MembersViewOptions = {}): Members
     button.setAttribute('aria-label', `${words} ${member.name}`);
     button.title = on
       ? `Show what ${member.name} says and does again`
-      : `Stop showing what ${member.name} says and does, on this page only: nobody is told`;
+      : `Stop showing what ${member.name} says and does, on this page only: nobody is told, though your page sends no read receipts for what it hides`;
     button.addEventListener('click', () => set.set(member.id, !set.has(member.id)));
     return button;
   }
