@@ -32,6 +32,11 @@
 // honest member that made ours yield, then turned its video off and on again at our moment
 // within those minutes, keeps it as we keep ours (its page cannot know ours does not yield to
 // it), one camera past the cap until one of us turns theirs off.
+//
+// A member here is a peer id (calls-video-cap.ts keys its yields by member.id), and every tab
+// has its own: one person holding k tabs in the call, or back in a new tab, is k members with
+// a veto each a while. A page cannot tell two tabs of one person from two people, so the
+// bound is per id, not per person.
 
 /**
  * How long after our video went on a member's may be heard and still be taken to have gone on
