@@ -5,6 +5,11 @@
 // yet (a link that opens before its hello is checked, a member reached only through a relay)
 // gets our state without it, and again with it once its hello says it reads it: else it would
 // never learn our claim, and rank our video after its own (calls/video-order.ts).
+// A member reached only through a relay never says hello to us, so it never gets our claim,
+// nor we its: turning video on at the same moment as ours past the cap, both keep it, one
+// past the cap (as with a member in doubt). Left so: nothing else tells a relayed member's
+// version (the server's announcement has none), a v10 page would drop our whole state with the
+// field, and no media goes between us and it (media needs a direct link).
 import {
   CALL_SINCE_VERSION,
   type CallState,
