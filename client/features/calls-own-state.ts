@@ -97,16 +97,16 @@ export function createOwnCallState({
   /**
    * Our state as this member can read it: an older page's strict schema refuses videoSince,
    * and one whose hello we have not heard may be such a page (noted, to tell it once it says).
+   * Noted only when the state went: one that did not (its link not open yet) goes as the link
+   * opens (greet), and told again on its hello as well, it would arrive twice within
+   * milliseconds, both counted against the member's bound on our states (state-rate.ts).
    */
-  function stateFor(member: MemberHandle): CallState {
+  function tell(member: MemberHandle): void {
     const heldBack = self.videoSince !== undefined && !speaks(member, CALL_SINCE_VERSION, false);
-    member.slot(sinceSlot).awaitingHello = heldBack && member.version === null;
-    if (!heldBack) return self;
     const { videoSince: _since, ...older } = self;
-    return older;
+    if (!member.send({ t: 'call:state', ...(heldBack ? older : self) })) return;
+    member.slot(sinceSlot).awaitingHello = heldBack && member.version === null;
   }
-
-  const tell = (member: MemberHandle): void => void member.send({ t: 'call:state', ...stateFor(member) });
 
   return {
     get state() {

@@ -1038,6 +1038,24 @@ test('a member whose hello has not come gets no videoSince (it may be an older p
   calls.leave();
 });
 
+test('a state that could not go to a member whose hello has not come (its link not open yet) is not told again on its hello: it goes once, as the link opens', async () => {
+  const { calls, peers } = capRoom(6, null);
+  const [settingUp] = peers;
+  const send = settingUp.send;
+  settingUp.send = () => false;
+  await calls.join(true);
+  settingUp.send = send;
+  const states = () => settingUp.wire.filter((m) => m.t === 'call:state').length;
+  const before = states();
+  // Its hello is checked, then its link opens (the order a link set up goes in).
+  (settingUp as { version: number | null }).version = CHANNEL_PROTOCOL_VERSION;
+  calls.feature.verified?.(settingUp);
+  calls.feature.opened?.(settingUp);
+  assert.equal(states(), before + 1, 'our state went once');
+  assert.deepEqual(rawState(settingUp), { ...stateOf(true), videoSince: 10_000 });
+  calls.leave();
+});
+
 test('a member whose videoSince came after its video went on (held back until our hello): its claim is taken as said then, if it came within the same moment', async () => {
   const { calls, peers, notes, clocks } = capRoom(2);
   const [first, second] = peers;
