@@ -1,6 +1,6 @@
 import { NAME_MAX_LENGTH, NAME_MIN_LENGTH } from './limits.ts';
 import { MAX_STACKED_MARKS, stacksPastMax } from './marks.ts';
-import { caseFold, DRAWN_BLANK_CLASS, foldName, stripInvisible } from './name-fold.ts';
+import { DRAWN_BLANK_CLASS, foldName, stripInvisible } from './name-fold.ts';
 import { keysMeet, keysWithSkeleton, type Skeleton } from './name-skeleton.ts';
 
 // A name is shown to everyone in the room next to what its owner writes, so it must not be
@@ -221,27 +221,41 @@ function anyOf(texts: readonly string[]): string {
 }
 
 /**
+ * The text with each character that is drawn as one other character (its prototype by
+ * `lookAlike`) made that one; ASCII is kept as typed (see endsAsPageMark).
+ */
+function eachAsDrawn(text: string, lookAlike: Skeleton): string {
+  return [...text]
+    .map((char) => {
+      if (char <= '\u007F') return char;
+      const prototype = lookAlike(char);
+      return [...prototype].length === 1 ? prototype : char;
+    })
+    .join('');
+}
+
+/**
  * Whether a name ends as the page marks a name (PAGE_MARK_AT_END), past what is drawn as
  * nothing and any marks on a check mark or parenthesis (MARKS_ON_A_NON_LETTER_AT_END), folded
  * or, by `lookAlike`, as drawn: each character drawn as one other character (its TR39
  * prototype) read as that one, so that a key code in Cyrillic "е" and "а" ("Вова #3е2а") or a
  * Greek "(γου)" reads as the "#3e2a" and "(you)" it is drawn as. The mixed-script rule does not
- * catch those: each is one script beside digits and punctuation. ASCII is read as typed there:
- * the skeleton draws "0" as "O" and "1" as "l", so the page's own key codes would no longer read
+ * catch those: each is one script beside digits and punctuation. The prototypes are
+ * case-sensitive (keysWithSkeleton in name-skeleton.ts), so each character is read both in the
+ * case typed and folded: a capital Cyrillic "З" is drawn as the digit "3", its small "з" as
+ * "ɜ", so "#Зе2а" is a key code only as typed; a small "γ" is drawn as "y", its capital "Γ" as
+ * nothing in the table, so "(ΓΟΥ)" is "(you)" only folded. ASCII is read as typed there: the
+ * skeleton draws "0" as "O" and "1" as "l", so the page's own key codes would no longer read
  * as hex. The page's words hold no hex, so they are also read wholly as drawn, ASCII too
  * (drawnWordMarksAtEnd).
  */
 function endsAsPageMark(name: string, lookAlike: Skeleton | undefined): boolean {
   const shown = stripInvisible(name).replace(MARKS_ON_A_NON_LETTER_AT_END, '');
-  const folded = foldName(shown);
-  if (PAGE_MARK_AT_END.test(folded)) return true;
+  if (PAGE_MARK_AT_END.test(foldName(shown))) return true;
   if (lookAlike === undefined) return false;
-  const drawn = [...folded].map((char) => {
-    if (char <= '\u007F') return char;
-    const prototype = caseFold(lookAlike(char));
-    return [...prototype].length === 1 ? prototype : char;
-  });
-  if (PAGE_MARK_AT_END.test(drawn.join(''))) return true;
+  const typed = shown.normalize('NFKC');
+  const drawings = [foldName(eachAsDrawn(typed, lookAlike)), foldName(eachAsDrawn(foldName(typed), lookAlike))];
+  if (drawings.some((drawing) => PAGE_MARK_AT_END.test(drawing))) return true;
   const drawnWords = drawnWordMarksAtEnd(lookAlike);
-  return keysWithSkeleton(shown, lookAlike).some((key) => drawnWords.test(key));
+  return keysWithSkeleton(typed, lookAlike).some((key) => drawnWords.test(key));
 }

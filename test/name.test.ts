@@ -366,3 +366,15 @@ test('a mark on the page’s ✓ or closing parenthesis does not hide it: "Bob �
     assert.equal(normalizeName(name, skeleton).ok, true, JSON.stringify(name));
   }
 });
+
+test('a look-alike is read in the case typed too: "Вова #Зе2а", whose capital Cyrillic З is drawn as the digit 3', () => {
+  // Capital З is drawn as "3", its small з as "ɜ": folded first, "#Зе2а" read as "#ɜe2a".
+  for (const name of ['Вова #Зе2а', 'Вова #ЗЕ2А', 'Вова #Зе2а 91с0']) {
+    const result = normalizeName(name, skeleton);
+    assert.equal(result.ok, false, JSON.stringify(name));
+    if (!result.ok) assert.match(result.reason, /ends as the page marks a name/);
+  }
+  for (const name of ['ЗЕВС', 'Зоя #1', 'Вова #Зеро', 'Вова #Зина']) {
+    assert.deepEqual(normalizeName(name, skeleton), { ok: true, name }, JSON.stringify(name));
+  }
+});
