@@ -221,6 +221,35 @@ function anyOf(texts: readonly string[]): string {
 }
 
 /**
+ * Signs drawn as the "#" or a parenthesis of the page's marks that Unicode's confusables table
+ * leaves as they are (or, for the double parentheses, makes two): a name that ends in "♯3e2a"
+ * or "⦅you⦆" reads as the key code or "(you)" it is drawn as. Only the obvious ones; the
+ * fullwidth, small, superscript and subscript forms ("＃", "﹟", "（", "﹙", "⁽", "₍") are no
+ * entry here, since NFKC already makes them the ASCII sign, nor the ornaments "❨" and "❩", which
+ * the table has.
+ */
+const DRAWN_AS_MARK_SIGN: Readonly<Record<string, string>> = {
+  '\u266F': '#', // ♯ music sharp sign
+  '\u2317': '#', // ⌗ viewdata square
+  '\u22D5': '#', // ⋕ equal and parallel to
+  '\u29E3': '#', // ⧣ equals sign and slanted parallel
+  '#\u20E3': '#', // #⃣ the keycap emoji "#️⃣" past its selector (drawn as nothing, stripped before)
+  '\u2985': '(', // ⦅ white parentheses
+  '\u2986': ')',
+  '\u27EE': '(', // ⟮ mathematical flattened parentheses
+  '\u27EF': ')',
+  '\u2E28': '(', // ⸨ double parentheses (the confusables' "((")
+  '\u2E29': ')',
+  '\u276A': '(', // ❪ medium flattened parenthesis ornaments
+  '\u276B': ')',
+};
+const MARK_SIGN_LOOK_ALIKE = new RegExp(Object.keys(DRAWN_AS_MARK_SIGN).join('|'), 'gu');
+
+/** The text with each sign of DRAWN_AS_MARK_SIGN made the page's sign it is drawn as. */
+const withMarkSignsDrawn = (text: string): string =>
+  text.replace(MARK_SIGN_LOOK_ALIKE, (sign) => DRAWN_AS_MARK_SIGN[sign] ?? sign);
+
+/**
  * The text with each character that is drawn as one other character (its prototype by
  * `lookAlike`) made that one; ASCII is kept as typed (see endsAsPageMark).
  */
@@ -238,24 +267,27 @@ function eachAsDrawn(text: string, lookAlike: Skeleton): string {
  * Whether a name ends as the page marks a name (PAGE_MARK_AT_END), past what is drawn as
  * nothing and any marks on a check mark or parenthesis (MARKS_ON_A_NON_LETTER_AT_END), folded
  * or, by `lookAlike`, as drawn: each character drawn as one other character (its TR39
- * prototype) read as that one, so that a key code in Cyrillic "е" and "а" ("Вова #3е2а") or a
- * Greek "(γου)" reads as the "#3e2a" and "(you)" it is drawn as. The mixed-script rule does not
- * catch those: each is one script beside digits and punctuation. The prototypes are
- * case-sensitive (keysWithSkeleton in name-skeleton.ts), so each character is read both in the
- * case typed and folded: a capital Cyrillic "З" is drawn as the digit "3", its small "з" as
- * "ɜ", so "#Зе2а" is a key code only as typed; a small "γ" is drawn as "y", its capital "Γ" as
- * nothing in the table, so "(ΓΟΥ)" is "(you)" only folded. ASCII is read as typed there: the
- * skeleton draws "0" as "O" and "1" as "l", so the page's own key codes would no longer read
- * as hex. The page's words hold no hex, so they are also read wholly as drawn, ASCII too
- * (drawnWordMarksAtEnd).
+ * prototype, or a sign's in DRAWN_AS_MARK_SIGN) read as that one, so that a key code in
+ * Cyrillic "е" and "а" ("Вова #3е2а"), a Greek "(γου)" or a sharp sign's "♯3e2a" reads as the
+ * "#3e2a" and "(you)" it is drawn as. The mixed-script rule does not catch those: each is one
+ * script beside digits and punctuation. The prototypes are case-sensitive (keysWithSkeleton in
+ * name-skeleton.ts), so each character is read both in the case typed and folded: a capital
+ * Cyrillic "З" is drawn as the digit "3", its small "з" as "ɜ", so "#Зе2а" is a key code only
+ * as typed; a small "γ" is drawn as "y", its capital "Γ" as nothing in the table, so "(ΓΟΥ)"
+ * is "(you)" only folded. ASCII is read as typed there: the skeleton draws "0" as "O" and "1"
+ * as "l", so the page's own key codes would no longer read as hex. The page's words hold no
+ * hex, so they are also read wholly as drawn, ASCII too (drawnWordMarksAtEnd).
  */
 function endsAsPageMark(name: string, lookAlike: Skeleton | undefined): boolean {
   const shown = stripInvisible(name).replace(MARKS_ON_A_NON_LETTER_AT_END, '');
   if (PAGE_MARK_AT_END.test(foldName(shown))) return true;
   if (lookAlike === undefined) return false;
-  const typed = shown.normalize('NFKC');
-  const drawings = [foldName(eachAsDrawn(typed, lookAlike)), foldName(eachAsDrawn(foldName(typed), lookAlike))];
+  const signsDrawn = withMarkSignsDrawn(shown.normalize('NFKC'));
+  const drawings = [
+    foldName(eachAsDrawn(signsDrawn, lookAlike)),
+    foldName(eachAsDrawn(foldName(signsDrawn), lookAlike)),
+  ];
   if (drawings.some((drawing) => PAGE_MARK_AT_END.test(drawing))) return true;
   const drawnWords = drawnWordMarksAtEnd(lookAlike);
-  return keysWithSkeleton(typed, lookAlike).some((key) => drawnWords.test(key));
+  return keysWithSkeleton(signsDrawn, lookAlike).some((key) => drawnWords.test(key));
 }

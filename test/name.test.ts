@@ -10,6 +10,15 @@ const accepted = (name: string) => {
   const result = normalizeName(name);
   return result.ok ? result.name : null;
 };
+/** Asserts that the server (which judges names by their skeleton) keeps `name` as it is. */
+const keptByServer = (name: string) =>
+  assert.deepEqual(normalizeName(name, skeleton), { ok: true, name }, JSON.stringify(name));
+/** Asserts that the server (which judges names by their skeleton) refuses `name` as ending in a page mark. */
+const refusedAsDrawnMark = (name: string) => {
+  const result = normalizeName(name, skeleton);
+  assert.equal(result.ok, false, JSON.stringify(name));
+  if (!result.ok) assert.match(result.reason, /ends as the page marks a name/);
+};
 
 test('names that render as nothing are refused', () => {
   for (const name of [
@@ -288,17 +297,13 @@ test('a name may not end as the page marks a name: "(you)", "(earlier)", a key c
 test('a name may not end as drawn like the page’s marks, in look-alikes of one script: "Вова #3е2а", "Νικος (γου)"', () => {
   // One script beside digits and punctuation: the mixed-script rule lets each pass.
   const drawnAsMarks = ['Вова #3е2а', 'ВОВА #3Е2А', 'Вова #3е2а 91с0', 'Νικος (γου)', 'Νικος (ΓΟΥ)'];
-  for (const name of drawnAsMarks) {
-    const result = normalizeName(name, skeleton);
-    assert.equal(result.ok, false, JSON.stringify(name));
-    if (!result.ok) assert.match(result.reason, /ends as the page marks a name/);
-  }
+  for (const name of drawnAsMarks) refusedAsDrawnMark(name);
   // Without the confusables (the page's bundle does not carry them), judged as typed only.
   assert.equal(accepted('Вова #3е2а'), 'Вова #3е2а');
   // ASCII is read as typed: "0" is not drawn as "O" nor "1" as "l" here, so words stay names;
   // and a look-alike that is no mark's letter ("в", drawn "ʙ") changes nothing.
   for (const name of ['Bob #cool', 'Bob #lead', 'Team #42', 'Вова #вово', 'Вова (вы)', 'Νικος (φως)', 'Вова ✗']) {
-    assert.deepEqual(normalizeName(name, skeleton), { ok: true, name }, JSON.stringify(name));
+    keptByServer(name);
   }
 });
 
@@ -310,9 +315,7 @@ test('"You" drawn in look-alikes is no member’s name either: "Yoս", "ʏou", "
     assert.equal(result.ok, false, JSON.stringify(name));
     if (!result.ok) assert.match(result.reason, /own lines/);
   }
-  for (const name of ['Youssef', 'You 2', 'Not you', 'Yours', 'Yoko']) {
-    assert.deepEqual(normalizeName(name, skeleton), { ok: true, name }, JSON.stringify(name));
-  }
+  for (const name of ['Youssef', 'You 2', 'Not you', 'Yours', 'Yoko']) keptByServer(name);
 });
 
 test('the page’s words after a name are compared as drawn, ASCII look-alikes too: "Carol (earIier)", "Bob (ear1ier)"', () => {
@@ -328,11 +331,7 @@ test('the page’s words after a name are compared as drawn, ASCII look-alikes t
     'Bob (NO KEY YET, l)',
     'Bob (sarne key as another)', // "rn" drawn as "m"
   ];
-  for (const name of drawnAsWords) {
-    const result = normalizeName(name, skeleton);
-    assert.equal(result.ok, false, JSON.stringify(name));
-    if (!result.ok) assert.match(result.reason, /ends as the page marks a name/);
-  }
+  for (const name of drawnAsWords) refusedAsDrawnMark(name);
   // Key codes are still read as typed, so words of hex-looking letters stay names.
   for (const name of [
     'Bob #cool',
@@ -343,7 +342,7 @@ test('the page’s words after a name are compared as drawn, ASCII look-alikes t
     'Bob (no key, 2)',
     'Alice (work)',
   ]) {
-    assert.deepEqual(normalizeName(name, skeleton), { ok: true, name }, JSON.stringify(name));
+    keptByServer(name);
   }
 });
 
@@ -369,12 +368,33 @@ test('a mark on the page’s ✓ or closing parenthesis does not hide it: "Bob �
 
 test('a look-alike is read in the case typed too: "Вова #Зе2а", whose capital Cyrillic З is drawn as the digit 3', () => {
   // Capital З is drawn as "3", its small з as "ɜ": folded first, "#Зе2а" read as "#ɜe2a".
-  for (const name of ['Вова #Зе2а', 'Вова #ЗЕ2А', 'Вова #Зе2а 91с0']) {
-    const result = normalizeName(name, skeleton);
-    assert.equal(result.ok, false, JSON.stringify(name));
-    if (!result.ok) assert.match(result.reason, /ends as the page marks a name/);
-  }
-  for (const name of ['ЗЕВС', 'Зоя #1', 'Вова #Зеро', 'Вова #Зина']) {
-    assert.deepEqual(normalizeName(name, skeleton), { ok: true, name }, JSON.stringify(name));
+  for (const name of ['Вова #Зе2а', 'Вова #ЗЕ2А', 'Вова #Зе2а 91с0']) refusedAsDrawnMark(name);
+  for (const name of ['ЗЕВС', 'Зоя #1', 'Вова #Зеро', 'Вова #Зина']) keptByServer(name);
+});
+
+test('signs drawn as the page’s "#" and parentheses are read so, though Unicode’s confusables lack them: "Bob ♯3e2a", "Bob ⦅you⦆"', () => {
+  const drawnAsMarks = [
+    'Bob \u266F3e2a', // ♯ music sharp sign
+    'Bob \u23173e2a', // ⌗ viewdata square
+    'Вова \u22D53е2а', // ⋕ equal and parallel to, Cyrillic е and а
+    'Bob \u29E33e2a', // ⧣
+    'Bob #\uFE0F\u20E33e2a', // the keycap emoji #️⃣
+    'Bob #\u20E33E2A 91c0',
+    'Bob \u2985you\u2986', // ⦅ ⦆ white parentheses
+    'Bob \u27EEyou\u27EF', // ⟮ ⟯ flattened parentheses
+    'Bob \u2E28you\u2E29', // ⸨ ⸩ double parentheses
+    'Bob \u276Aearlier\u276B', // ❪ ❫ flattened parenthesis ornaments
+    'Bob \u2985no key yet, 2\u2986',
+  ];
+  for (const name of drawnAsMarks) refusedAsDrawnMark(name);
+  // Only at the end and only around the page's words: such signs are a name's otherwise.
+  for (const name of [
+    'Bob \u266Fcool',
+    'C\u266F minor',
+    '\u266F3e2a Bob',
+    'Bob \u2985work\u2986',
+    '#\uFE0F\u20E3 one',
+  ]) {
+    keptByServer(name);
   }
 });
