@@ -2,15 +2,18 @@
 // give it (outage.ts watches our own network and the server's check). The member list goes
 // by the same (wiring/status.ts listedAs): it hides a silent member only when the call says
 // "not responding" of it.
-import { WHILE_OFFLINE } from '../member-problems.ts';
+import { LINKS_BLOCKED, WHILE_OFFLINE } from '../member-problems.ts';
 import type { OutageWatch, SilenceNotices } from '../outage.ts';
 import { NO_DIRECT_LINK } from './members.ts';
 
 /**
  * Whose doing it is that a member is not heard: its own, ours (we seem offline), or not known
- * yet (every member fell silent and the server is being checked: outage.ts).
+ * yet (every member fell silent and the server is being checked: outage.ts); 'blocked', ours
+ * too but only our peer-to-peer path (every member we had a link with went quiet together
+ * while the server answers us); 'either', that of the only member we had a link with, gone
+ * quiet while the server answers (its side or ours: there is no other link to tell by).
  */
-export type Silence = 'theirs' | 'ours' | 'unknown';
+export type Silence = 'theirs' | 'ours' | 'unknown' | 'blocked' | 'either';
 
 /**
  * Whose a member's silence is: ours while we seem offline; not known while the check of the
@@ -21,10 +24,14 @@ export type Silence = 'theirs' | 'ours' | 'unknown';
  * responding" at once, while the others were still heard and nothing was being checked.
  */
 export function silenceOf(
-  outage: Pick<OutageWatch, 'offline' | 'checking'>,
-  notices: Pick<SilenceNotices, 'holding'>,
+  outage: Pick<OutageWatch, 'offline' | 'linksDown' | 'checking'>,
+  notices: Pick<SilenceNotices, 'holding' | 'linksDownFor'>,
 ): (peerId: string) => Silence {
-  return (peerId) => (outage.offline() ? 'ours' : outage.checking() || notices.holding(peerId) ? 'unknown' : 'theirs');
+  return (peerId) => {
+    if (outage.offline()) return 'ours';
+    if (outage.checking() || notices.holding(peerId)) return 'unknown';
+    return outage.linksDown() ? notices.linksDownFor(peerId) : 'theirs';
+  };
 }
 
 /** A member reached through others while its own link is being repaired (an ICE restart). */
@@ -40,8 +47,11 @@ export const LINK_REPAIRING = 'reconnecting…';
  */
 export function unheardWords(silence: Silence, throughOthers = false, repairing = false): string | null {
   if (silence === 'ours') return WHILE_OFFLINE.text;
+  // Our peer-to-peer path blocked: no member is to blame (the member list says why).
+  if (silence === 'blocked') return LINKS_BLOCKED.short;
   // Reached through another member: here, its media cannot come (the member list's word),
   // until its link is repaired.
   if (throughOthers) return repairing ? LINK_REPAIRING : NO_DIRECT_LINK;
-  return silence === 'theirs' ? 'not responding' : null;
+  // The only member we had a link with: it does not respond, whichever side it is.
+  return silence === 'theirs' || silence === 'either' ? 'not responding' : null;
 }
