@@ -12,7 +12,7 @@ import {
   keepSubscriptions,
   SUBSCRIBING,
 } from './adapter-subscriptions.ts';
-import { everyShardUp, holdsSubscription, type RedisConnection } from './cluster.ts';
+import { everyShardUp, holdsSubscription, type RedisConnection, subscriptionsShape } from './cluster.ts';
 
 /** Commands the adapters send without awaiting them. */
 const FIRE_AND_FORGET = new Set([
@@ -44,6 +44,7 @@ export function guardConnection(client: RedisConnection, deps: GuardDeps): Redis
   const { closed } = deps;
   const subscriptions = keepSubscriptions({
     holds: (kind, channel) => holdsSubscription(client, kind, channel),
+    shape: () => subscriptionsShape(client),
     // Not through a shard that is down: the ask would wait on its dead connection.
     canAsk: () => !closed() && everyShardUp(client),
     call: ({ method, args }) => (Reflect.get(view, method, view) as AnyFn)(...args),

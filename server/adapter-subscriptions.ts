@@ -16,7 +16,19 @@
 // it and no ask for it is under way (or only one older than ASK_GRACE_MS). What look()
 // would ask for counts as missing (/healthz 'degraded'): a young ask is not, as every join
 // asks for its channels.
+//
+// Asking node-redis whether it holds a channel costs ~3 µs, and the sharded adapter has a
+// channel per room and per member: asking about each of 20k channels took ~43 ms, and
+// /healthz (anyone's to call), /metrics, room-mending's poll and the look each did so. So
+// what is missing is kept as it changes: an ask answered or failed is looked at alone; every
+// channel is looked at again only when the connections' shape (cluster.ts
+// subscriptionsShape: which connections, to which masters, up or not) changed since the
+// last look; and besides, each look goes on through LOOK_SLICE more of them, for what no
+// shape shows. missing() only reads what was found.
 import type { SubscriptionKind } from './cluster.ts';
+
+/** Channels each look goes through beyond what changed: ~3 ms a second, all of 20k in 20 s. */
+export const LOOK_SLICE = 1_000;
 
 /**
  * An ask under way longer than this, its channel still not held, counts as missing and is
@@ -70,6 +82,11 @@ export interface SubscribeCall {
 export interface KeptSubscriptionsDeps {
   /** Whether Redis holds this subscription of the connection's now (cluster.ts holdsSubscription). */
   holds(kind: SubscriptionKind, channel: string): boolean;
+  /**
+   * What holds() reads, but the channels (cluster.ts subscriptionsShape): while it stays the
+   * same, only asks change what is held. Without it, every look goes through every channel.
+   */
+  shape?(): string;
   /** Whether an ask can work now (the client is connected); if not, a later look asks. */
   canAsk(): boolean;
   /** Makes the call (through the guarded view: it is reported back here as asked). */
@@ -82,9 +99,13 @@ export interface KeptSubscriptions {
   asked(call: SubscribeCall, settled: Promise<unknown>): void;
   /** An unsubscribe call for these channels was made: no longer kept. */
   dropped(channels: readonly string[]): void;
-  /** Asks again for each channel missing(); how many it asked for. */
+  /** Finds what is missing (see the file's head for how much it looks at), and asks again for it; how many it asked for. */
   look(): number;
-  /** Channels wanted and not held, but those whose ask is under way and younger than ASK_GRACE_MS. */
+  /**
+   * Channels wanted and not held, but those whose ask is under way and younger than
+   * ASK_GRACE_MS: as found by the last look, and since then by asks answered, made or
+   * dropped. Asks node-redis nothing.
+   */
   missing(): string[];
   /** The asks under way for the channels `wanted` picks (a join waits for its own). */
   underWay(wanted: (channel: string) => boolean): Promise<unknown>[];
@@ -94,10 +115,26 @@ export function keepSubscriptions(deps: KeptSubscriptionsDeps): KeptSubscription
   const now = deps.now ?? Date.now;
   /** Channels kept, each with the call that asks for it alone. */
   const wanted = new Map<string, SubscribeCall>();
-  /** The latest ask per channel still unanswered, and since when. */
+  /** The latest ask per channel still unanswered, and since when; the oldest first. */
   const asking = new Map<string, { since: number; settled: Promise<unknown> }>();
+  /** Wanted, found not held, and no young ask for it: what missing() says and look() asks for. */
+  const unheld = new Set<string>();
+  /** The shape the last look saw; undefined: every channel is to be looked at. */
+  let lastShape: string | undefined;
+  /** Where the slices have got to in `wanted` (a Map's iterator sees what is added later). */
+  let sweep = wanted.entries();
   const kindOf = (call: SubscribeCall): SubscriptionKind => SUBSCRIBING.get(call.method) ?? 'CHANNELS';
   const held = (channel: string, call: SubscribeCall): boolean => deps.holds(kindOf(call), channel);
+  /** Whether the channel's ask is under way and younger than ASK_GRACE_MS. */
+  const young = (channel: string, at: number): boolean => {
+    const ask = asking.get(channel);
+    return ask !== undefined && at - ask.since < ASK_GRACE_MS;
+  };
+  /** Looks at one channel: missing unless held or its ask is young. */
+  const lookAt = (channel: string, call: SubscribeCall, at: number): void => {
+    if (young(channel, at) || held(channel, call)) unheld.delete(channel);
+    else unheld.add(channel);
+  };
 
   const asked = (call: SubscribeCall, settled: Promise<unknown>): void => {
     const since = now();
@@ -105,43 +142,70 @@ export function keepSubscriptions(deps: KeptSubscriptionsDeps): KeptSubscription
       // One call per channel: asked again, a list would bring back a channel dropped since.
       wanted.set(channel, { method: call.method, args: [channel, ...call.args.slice(1)] });
       const ask = { since, settled };
+      // Last in the map: the oldest asks stay first.
+      asking.delete(channel);
       asking.set(channel, ask);
+      unheld.delete(channel);
       void settled.then(() => {
         if (asking.get(channel) !== ask) return;
         asking.delete(channel);
+        const kept = wanted.get(channel);
+        if (kept !== undefined) {
+          lookAt(channel, kept, now());
+          return;
+        }
         // Dropped while this ask was under way, and held all the same (its answer came after
         // the unsubscribe): undone, or the node would hear that channel for nothing.
         const undo = undoing(call.method);
-        if (!wanted.has(channel) && undo !== undefined && held(channel, call)) {
-          deps.call({ method: undo, args: [channel] });
-        }
+        if (undo !== undefined && held(channel, call)) deps.call({ method: undo, args: [channel] });
       });
     }
   };
 
-  /** Wanted, not held, and no ask for it under way but an old one: to be asked for (again). */
-  const unheld = (): Array<[string, SubscribeCall]> => {
+  /** Every channel when the shape changed, else the asks grown old and the next slice: LOOK_SLICE in all. */
+  const find = (): void => {
     const at = now();
-    const found: Array<[string, SubscribeCall]> = [];
-    for (const [channel, call] of wanted) {
-      const ask = asking.get(channel);
-      if ((ask === undefined || at - ask.since >= ASK_GRACE_MS) && !held(channel, call)) found.push([channel, call]);
+    const shape = deps.shape?.();
+    if (shape === undefined || shape !== lastShape) {
+      lastShape = shape;
+      for (const [channel, call] of wanted) lookAt(channel, call, at);
+      return;
     }
-    return found;
+    let looked = 0;
+    for (const [channel, ask] of asking) {
+      if (at - ask.since < ASK_GRACE_MS || looked >= LOOK_SLICE) break;
+      const call = wanted.get(channel);
+      if (call !== undefined) lookAt(channel, call, at);
+      looked++;
+    }
+    for (let slice = 0; slice < wanted.size && looked < LOOK_SLICE; slice++, looked++) {
+      let next = sweep.next();
+      if (next.done === true) {
+        sweep = wanted.entries();
+        next = sweep.next();
+        if (next.done === true) return;
+      }
+      const [channel, call] = next.value;
+      lookAt(channel, call, at);
+    }
   };
 
   return {
     asked,
     dropped(channels) {
-      for (const channel of channels) wanted.delete(channel);
+      for (const channel of channels) {
+        wanted.delete(channel);
+        unheld.delete(channel);
+      }
     },
     look() {
+      find();
       if (!deps.canAsk()) return 0;
-      const found = unheld();
-      for (const [, call] of found) deps.call(call);
-      return found.length;
+      const calls = [...unheld].map((channel) => wanted.get(channel)).filter((call) => call !== undefined);
+      for (const call of calls) deps.call(call);
+      return calls.length;
     },
-    missing: () => unheld().map(([channel]) => channel),
+    missing: () => [...unheld],
     underWay: (pick) => [...asking].filter(([channel]) => pick(channel)).map(([, ask]) => ask.settled),
   };
 }

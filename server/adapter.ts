@@ -84,6 +84,8 @@ export interface RedisLink {
    * publishes reaches the others and what they publish reaches it. Not so for a while after a
    * shard fails over, with state() 'up' all along. /healthz reads this; the resume check
    * keeps reading state(): a shard away must not make a node ask only its own sockets.
+   * Asks node-redis nothing per channel (the missing ones are kept as found, each look:
+   * adapter-subscriptions.ts): anyone may call /healthz, as often as they like.
    */
   whole(): boolean;
   /** Waits until connected, at most timeoutMs; true if it got there. */

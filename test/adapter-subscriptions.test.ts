@@ -7,9 +7,11 @@ import {
   ASK_GRACE_MS,
   type KeptSubscriptions,
   keepSubscriptions,
+  LOOK_SLICE,
   neededFor,
   type SubscribeCall,
 } from '../server/adapter-subscriptions.ts';
+import { type RedisConnection, subscriptionsShape } from '../server/cluster.ts';
 import { addressesOf } from '../server/rooms.ts';
 import { waitingAddress } from '../server/waiting.ts';
 import { freePort } from './redis-support.ts';
@@ -130,10 +132,13 @@ test('an ask under way for ASK_GRACE_MS without Redis holding its channel counts
   const c = fakeConnection();
   c.adapterAsks('roomlink#/#room:R1#');
   c.advance(ASK_GRACE_MS - 1);
-  assert.deepEqual(c.kept.missing(), []);
   assert.equal(c.kept.look(), 0);
+  assert.deepEqual(c.kept.missing(), []);
   c.advance(1);
-  assert.deepEqual(c.kept.missing(), ['roomlink#/#room:R1#']);
+  c.setUp(false);
+  assert.equal(c.kept.look(), 0);
+  assert.deepEqual(c.kept.missing(), ['roomlink#/#room:R1#'], 'as the look found it');
+  c.setUp(true);
   assert.equal(c.kept.look(), 1);
   assert.deepEqual(c.kept.missing(), [], 'the new ask is young');
 });
@@ -161,4 +166,74 @@ test('a call for a list of channels is asked for again channel by channel', asyn
   await c.settle();
   c.kept.look();
   assert.deepEqual(c.calls, [{ method: 'sSubscribe', args: ['b#', 'handler'] }]);
+});
+
+test('/healthz-style reads ask node-redis nothing; a look asks about every channel only when the connections’ shape changed, else a slice', async () => {
+  let asksAboutChannels = 0;
+  const held = new Set<string>();
+  let shape = 'master A up';
+  const calls: SubscribeCall[] = [];
+  const kept = keepSubscriptions({
+    holds: (_kind, channel) => {
+      asksAboutChannels++;
+      return held.has(channel);
+    },
+    shape: () => shape,
+    canAsk: () => true,
+    call: (call) => {
+      calls.push(call);
+      kept.asked(call, new Promise(() => {}));
+    },
+  });
+  const channels = Array.from({ length: 3 * LOOK_SLICE }, (_, i) => `roomlink#/#peer:R${i}:p#`);
+  for (const channel of channels) {
+    held.add(channel);
+    kept.asked({ method: 'sSubscribe', args: [channel, 'handler', true] }, Promise.resolve());
+  }
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(asksAboutChannels, channels.length, 'each answer looked at once');
+  asksAboutChannels = 0;
+  for (let i = 0; i < 100; i++) assert.deepEqual(kept.missing(), []);
+  assert.equal(asksAboutChannels, 0, 'missing() reads what was found');
+  kept.look();
+  assert.equal(asksAboutChannels, channels.length, 'the first look goes through every channel');
+  asksAboutChannels = 0;
+  kept.look();
+  assert.equal(asksAboutChannels, LOOK_SLICE, 'the shape unchanged: one slice');
+  // Lost with no event and no change of shape: found by the slices within a round.
+  const lost = channels[2 * LOOK_SLICE + 7] as string;
+  held.delete(lost);
+  kept.look();
+  kept.look();
+  assert.deepEqual(calls, [{ method: 'sSubscribe', args: [lost, 'handler', true] }]);
+  // A connection replaced: every channel looked at again in the next look.
+  for (const channel of channels.slice(0, 5)) held.delete(channel);
+  shape = 'master B up';
+  asksAboutChannels = 0;
+  assert.equal(kept.look(), 5);
+  assert.equal(asksAboutChannels, channels.length - 1, 'every channel but the one whose ask is young');
+});
+
+test('a Cluster’s subscription shape changes with a connection going down or replaced, not with a subscription confirmed', () => {
+  const subscriber = () => ({
+    isReady: true,
+    listeners: new Map<string, unknown>(),
+    getPubSubListeners() {
+      return this.listeners;
+    },
+  });
+  const first = subscriber();
+  const cluster = { masters: [{ address: 'h:1', pubSub: { client: first } }], pubSubNode: undefined };
+  const shape = () => subscriptionsShape(cluster as unknown as RedisConnection);
+  const before = shape();
+  first.listeners.set('roomlink#/#room:R1#', {});
+  assert.equal(shape(), before, 'a subscription confirmed');
+  first.isReady = false;
+  assert.notEqual(shape(), before, 'its connection down');
+  first.isReady = true;
+  assert.equal(shape(), before);
+  cluster.masters[0] = { address: 'h:1', pubSub: { client: subscriber() } };
+  assert.notEqual(shape(), before, 'its connection replaced');
+  cluster.masters[0] = { address: 'h:2', pubSub: { client: first } };
+  assert.notEqual(shape(), before, 'another master');
 });
