@@ -89,3 +89,27 @@ test('once the connection is up again, its next error is logged even if it is th
   assert.equal(lines.length, 2);
   errors.close();
 });
+
+test('an error of another kind is logged in full at once, within a burst too; the count line names the last one', () => {
+  const errors = connectionErrors(logger(), 'membership: redis error');
+  const messageOf = (line: Record<string, unknown> | undefined) => (line?.['err'] as { message?: string })?.message;
+  errors.error(new Error('connect ECONNREFUSED 10.0.0.1:6379'));
+  // The password changed while Redis was away: every try now fails for that, for 10 minutes.
+  for (let second = 0; second < 600; second++) {
+    errors.error(new Error('WRONGPASS invalid username-password pair'));
+    mock.timers.tick(1_000);
+  }
+  assert.deepEqual(lines.map(messageOf), [
+    'connect ECONNREFUSED 10.0.0.1:6379',
+    'WRONGPASS invalid username-password pair',
+  ]);
+  // Many kinds, each again and again: a bounded number in full, the rest counted, the last named.
+  lines = [];
+  mock.timers.tick(60_000);
+  for (let kind = 0; kind < 30; kind++) errors.error(new Error(`ERR kind ${kind}`));
+  assert.equal(lines.length, 10);
+  errors.close();
+  assert.equal(lines.length, 11);
+  assert.equal(lines[10]?.['more'], 20);
+  assert.equal(lines[10]?.['last'], 'ERR kind 29');
+});
