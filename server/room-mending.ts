@@ -22,6 +22,15 @@
 // failover right after the first, or a node whose link is not whole yet), it is made again,
 // with this node's own announcement, once the link is whole, up to ASKS_PER_ROOM times in
 // all: until 2026-12-08 it went once, and a lost ask left the halves apart for good.
+//
+// A node answers with a name of its own (one per process), so the asker knows who answered.
+// In a rolling upgrade the nodes from before answers were asked for never answer, and each
+// ask waited its 5 s and was made again, ASKS_PER_ROOM announcement storms for every room,
+// and ended in a warning that halves may stay apart, though those nodes had announced. So
+// an ask that every node that answered the one before answered too is not made again: the
+// nodes that did not answer did not answer that one either (an older version, likely, which
+// announces all the same). The first ask a node makes has no ask before it: made again once.
+import { randomUUID } from 'node:crypto';
 import { isRoomId, type PeerInfo } from '../protocol/signaling.ts';
 import type { RedisLink } from './adapter.ts';
 import type { Logger } from './logger.ts';
@@ -66,6 +75,10 @@ export function startRoomMending(deps: RoomMendingDeps): RoomMending {
   const answers: Array<() => void> = [];
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
+  /** This node's name in its answers. */
+  const self = randomUUID();
+  /** The nodes that answered the last ask whose answers came (by name); undefined before the first. */
+  let lastAnswerers: ReadonlySet<string> | undefined;
 
   /** This node's members of the room, to everyone else in it on every node; false if it has none. */
   const announceHere = (roomId: string): boolean => {
@@ -83,8 +96,19 @@ export function startRoomMending(deps: RoomMendingDeps): RoomMending {
     askOtherNodes(
       io,
       rooms.map(([roomId]) => roomId),
-      (answered) => {
-        if (answered || closed) return;
+      (answered, responses) => {
+        if (closed) return;
+        const answerers = responses === undefined ? undefined : namesIn(responses);
+        const before = lastAnswerers;
+        if (answerers !== undefined) lastAnswerers = answerers;
+        if (answered) return;
+        if (answerers !== undefined && before !== undefined && [...before].every((node) => answerers.has(node))) {
+          log.info(
+            { rooms: rooms.length, answered: answerers.size },
+            'membership: rooms written back and announced; the nodes that did not answer did not answer the ask before either (an older version?): not asked again',
+          );
+          return;
+        }
         const again = rooms.filter(([, asks]) => asks + 1 < ASKS_PER_ROOM);
         if (again.length < rooms.length) {
           log.warn(
@@ -121,7 +145,7 @@ export function startRoomMending(deps: RoomMendingDeps): RoomMending {
     if (!Array.isArray(roomIds)) return;
     for (const roomId of roomIds) if (isRoomId(roomId)) toAnswer.add(roomId);
     // A node from before answers were asked for sends none.
-    if (typeof answer === 'function') answers.push(() => answer(true));
+    if (typeof answer === 'function') answers.push(() => answer(self));
     if (!waiting()) flush();
   });
 
@@ -137,19 +161,30 @@ export function startRoomMending(deps: RoomMendingDeps): RoomMending {
   };
 }
 
+/** The nodes' names among their answers (a node of 2026-12-08 answered `true`: not named). */
+function namesIn(responses: readonly unknown[]): Set<string> {
+  return new Set(responses.filter((response): response is string => typeof response === 'string'));
+}
+
 /**
  * Asks every other node to announce its members of these rooms; `done(true)` once each node
  * alive answered, `done(false)` if one did not in time or the ask could not go out (the count
- * of nodes fails while a shard is down). Through the adapter itself: the namespace's
- * serverSideEmit drops the promise that fails then, and it would reject unhandled.
+ * of nodes fails while a shard is down), with the answers that came when the adapter gave
+ * them (not when the ask failed, nor past ANSWER_TIMEOUT_MS). Through the adapter itself:
+ * the namespace's serverSideEmit drops the promise that fails then, and it would reject
+ * unhandled.
  */
-function askOtherNodes(io: RoomServer, roomIds: string[], done: (answered: boolean) => void): void {
+function askOtherNodes(
+  io: RoomServer,
+  roomIds: string[],
+  done: (answered: boolean, responses: readonly unknown[] | undefined) => void,
+): void {
   let said = false;
-  const say = (answered: boolean): void => {
+  const say = (answered: boolean, responses?: readonly unknown[]): void => {
     if (said) return;
     said = true;
     clearTimeout(timeout);
-    done(answered);
+    done(answered, responses);
   };
   const timeout = setTimeout(() => say(false), ANSWER_TIMEOUT_MS);
   timeout.unref();
@@ -158,7 +193,8 @@ function askOtherNodes(io: RoomServer, roomIds: string[], done: (answered: boole
     .adapter.serverSideEmit([
       'rooms:written-back',
       roomIds,
-      (error: unknown) => say(error === null || error === undefined),
+      (error: unknown, responses: unknown) =>
+        say(error === null || error === undefined, Array.isArray(responses) ? responses : undefined),
     ]);
   if (asked instanceof Promise) asked.catch(() => say(false));
 }

@@ -19,7 +19,7 @@ const A_WHILE_MS = 10_000;
 /** What the mending did through the server: announcements, asks (their acks to call), and the handler of other nodes' asks. */
 function serverBed() {
   const announced: string[] = [];
-  const asks: Array<(error: Error | null) => void> = [];
+  const asks: Array<(error: Error | null, responses?: unknown[]) => void> = [];
   let onAsked: ((roomIds: unknown, answer?: unknown) => void) | undefined;
   const io = {
     to: (room: string) => ({
@@ -28,7 +28,7 @@ function serverBed() {
     of: () => ({
       adapter: {
         serverSideEmit: (packet: unknown[]) => {
-          asks.push(packet.at(-1) as (error: Error | null) => void);
+          asks.push(packet.at(-1) as (error: Error | null, responses?: unknown[]) => void);
         },
       },
     }),
@@ -93,7 +93,8 @@ test('a node asked answers once it has announced its own members, when its link 
   const bed = serverBed();
   bed.setWhole(false);
   let answered = 0;
-  bed.asked([ROOM, 'not a room id'], () => {
+  bed.asked([ROOM, 'not a room id'], (name: unknown) => {
+    assert.equal(typeof name, 'string', 'a node answers with its name');
     answered += 1;
   });
   assert.deepEqual([bed.announced.length, answered], [0, 0]);
@@ -105,5 +106,27 @@ test('a node asked answers once it has announced its own members, when its link 
   // A node from before answers were asked for sends none: announced all the same.
   bed.asked([ROOM]);
   assert.equal(bed.announced.length, 2);
+  bed.mending.close();
+});
+
+test('in a rolling upgrade, nodes that never answer (an older version) do not make every ask go again; a node that answered before and did not now does', () => {
+  const bed = serverBed();
+  const timedOut = new Error('timeout reached: only 1 responses received out of 2');
+  bed.mending.writtenBack([ROOM]);
+  // Node B answers, an older node never does.
+  bed.asks[0]?.(timedOut, ['node-b']);
+  mock.timers.tick(A_WHILE_MS);
+  assert.equal(bed.asks.length, 2, 'the first ask has none before it: made again once');
+  bed.asks[1]?.(timedOut, ['node-b']);
+  for (let n = 0; n < ASKS_PER_ROOM * 3; n += 1) mock.timers.tick(A_WHILE_MS);
+  assert.equal(bed.asks.length, 2);
+  assert.equal(bed.announced.length, 2);
+  assert.equal(bed.lines.filter((line) => line['level'] === 40).length, 0, 'no warning');
+  assert.ok(bed.lines.some((line) => String(line['msg']).includes('an older version?')));
+  // Later, node B misses an ask (lost in a failover): made again.
+  bed.mending.writtenBack(['room-to-mend-000002']);
+  bed.asks[2]?.(timedOut, []);
+  mock.timers.tick(A_WHILE_MS);
+  assert.equal(bed.asks.length, 4);
   bed.mending.close();
 });
