@@ -13,7 +13,8 @@
 //
 // So every channel asked for is kept until it is unsubscribed, looked at (look()) every
 // second and whenever a connection comes up, and asked for again while Redis does not hold
-// it and no ask for it is under way (or only one older than ASK_GRACE_MS). What look()
+// it and no ask for it is under way (or only one older than ASK_GRACE_MS, and fewer than
+// ASKS_UNDER_WAY in all). What look()
 // would ask for counts as missing (/healthz 'degraded'): a young ask is not, as every join
 // asks for its channels.
 //
@@ -32,11 +33,19 @@ export const LOOK_SLICE = 1_000;
 
 /**
  * An ask under way longer than this, its channel still not held, counts as missing and is
- * made again: its connection may be stuck (a master stopped, not dead), or its answer lost.
+ * made again (once: ASKS_UNDER_WAY): its connection may be stuck (a master stopped, not
+ * dead), or its answer lost.
  * Long, against a join's own wait for its channels: a storm's subscriptions took seconds on
  * a loaded node (README, "Choosing the adapter"), and a node is not degraded for being busy.
  */
 export const ASK_GRACE_MS = 10_000;
+/**
+ * Asks for one channel under way at once, at most: one old ask is made again once, not
+ * every ASK_GRACE_MS. On a master stopped (not dead) its connection stays up and an ask
+ * waits for good, in node-redis's queue; asked again each time, a channel's asks piled up
+ * for as long as it stayed stopped. The one ask again is for an answer lost some other way.
+ */
+export const ASKS_UNDER_WAY = 2;
 
 /** The commands that start a subscription, and the kind each makes. */
 export const SUBSCRIBING: ReadonlyMap<string, SubscriptionKind> = new Map([
@@ -117,6 +126,8 @@ export function keepSubscriptions(deps: KeptSubscriptionsDeps): KeptSubscription
   const wanted = new Map<string, SubscribeCall>();
   /** The latest ask per channel still unanswered, and since when; the oldest first. */
   const asking = new Map<string, { since: number; settled: Promise<unknown> }>();
+  /** How many asks per channel are unanswered, the latest and older ones. */
+  const unanswered = new Map<string, number>();
   /** Wanted, found not held, and no young ask for it: what missing() says and look() asks for. */
   const unheld = new Set<string>();
   /** The shape the last look saw; undefined: every channel is to be looked at. */
@@ -145,8 +156,12 @@ export function keepSubscriptions(deps: KeptSubscriptionsDeps): KeptSubscription
       // Last in the map: the oldest asks stay first.
       asking.delete(channel);
       asking.set(channel, ask);
+      unanswered.set(channel, (unanswered.get(channel) ?? 0) + 1);
       unheld.delete(channel);
       void settled.then(() => {
+        const left = (unanswered.get(channel) ?? 1) - 1;
+        if (left > 0) unanswered.set(channel, left);
+        else unanswered.delete(channel);
         if (asking.get(channel) !== ask) return;
         asking.delete(channel);
         const kept = wanted.get(channel);
@@ -201,7 +216,10 @@ export function keepSubscriptions(deps: KeptSubscriptionsDeps): KeptSubscription
     look() {
       find();
       if (!deps.canAsk()) return 0;
-      const calls = [...unheld].map((channel) => wanted.get(channel)).filter((call) => call !== undefined);
+      const calls = [...unheld]
+        .filter((channel) => (unanswered.get(channel) ?? 0) < ASKS_UNDER_WAY)
+        .map((channel) => wanted.get(channel))
+        .filter((call) => call !== undefined);
       for (const call of calls) deps.call(call);
       return calls.length;
     },

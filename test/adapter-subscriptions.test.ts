@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   ASK_GRACE_MS,
+  ASKS_UNDER_WAY,
   type KeptSubscriptions,
   keepSubscriptions,
   LOOK_SLICE,
@@ -141,6 +142,20 @@ test('an ask under way for ASK_GRACE_MS without Redis holding its channel counts
   c.setUp(true);
   assert.equal(c.kept.look(), 1);
   assert.deepEqual(c.kept.missing(), [], 'the new ask is young');
+});
+
+test('a channel whose asks wait for good (its master stopped) is asked again once, not every ASK_GRACE_MS, and stays missing', async () => {
+  const c = fakeConnection();
+  c.adapterAsks('roomlink#/#room:R1#');
+  for (let n = 0; n < 10; n++) {
+    c.advance(ASK_GRACE_MS);
+    c.kept.look();
+  }
+  assert.equal(c.calls.length, ASKS_UNDER_WAY - 1);
+  assert.deepEqual(c.kept.missing(), ['roomlink#/#room:R1#']);
+  // The master back (or its connection dropped): the asks are answered, and it is asked again if still not held.
+  await c.settle();
+  assert.equal(c.kept.look(), 1);
 });
 
 test('an unsubscribed channel is no longer kept; one whose ask is answered after it is unsubscribed is undone', async () => {
