@@ -5,13 +5,23 @@
 // and every connection made again, marks Redis stale (membership-stale.ts); a room's failed
 // command marks its room, saying why (staleCause).
 import { createHash } from 'node:crypto';
-import { TimeoutError } from '@redis/client';
+import {
+  ClientClosedError,
+  ClientOfflineError,
+  ConnectionTimeoutError,
+  DisconnectsClientError,
+  MaxCommandRedirectionsError,
+  ReconnectStrategyError,
+  RootNodesUnavailableError,
+  SocketClosedUnexpectedlyError,
+  SocketTimeoutError,
+} from '@redis/client';
 import { connectUntilUp, createRedisConnection, firstFailure, type RedisTarget } from './cluster.ts';
 import { burstLog, connectionErrors } from './log-burst.ts';
 import type { Logger } from './logger.ts';
 import { awayKey, membersKey, namesKey } from './membership-keys.ts';
 import type { StaleCause, StaleRooms } from './membership-stale.ts';
-import { DeadlineError, deadline } from './timeout.ts';
+import { deadline } from './timeout.ts';
 
 /** "Served locally" warnings after the first of a burst are counted and logged this often. */
 const SERVED_LOCALLY_LOG_WINDOW_MS = 5_000;
@@ -67,17 +77,50 @@ export interface MembershipConnection {
 
 const sha1 = (script: string): string => createHash('sha1').update(script).digest('hex');
 
+/** node-redis's errors for a connection down, dropped or not to be had, by their messages (a few cross as plain Errors). */
+const CONNECTION_LOST = new Set(
+  [
+    new ClientClosedError(),
+    new ClientOfflineError(),
+    new SocketClosedUnexpectedlyError(),
+    new DisconnectsClientError(),
+    new ConnectionTimeoutError(),
+    new SocketTimeoutError(0),
+    new RootNodesUnavailableError(),
+    new MaxCommandRedirectionsError(),
+  ].map((error) => error.message.replace(/\d+/g, '')),
+);
+/** Redis's replies for a shard that cannot serve the key now: a Cluster failing over, a node loading or a replica. */
+const SHARD_UNAVAILABLE = /^(?:CLUSTERDOWN|TRYAGAIN|MOVED|ASK|READONLY|LOADING|MASTERDOWN)\b/;
+/** A socket's own errors (Node's codes) for a node not reached. */
+const UNREACHED = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
 /**
- * Why a room's command failed, as its stale mark says it (membership-stale.ts). No answer
- * in time is 'late': our deadline, node-redis's own command timeout, a Redis busy running a
- * script (BUSY). Anything else is 'unreachable': the connection to the room's shard down
- * ('The client is offline'), dropped mid-command, a Cluster refusing while a shard fails
- * over (CLUSTERDOWN, TRYAGAIN), the client closed.
+ * Why a room's command failed, as its stale mark says it (membership-stale.ts). 'unreachable'
+ * only when the room's shard could not be reached: the connection down ('The client is
+ * offline'), dropped mid-command, not to be had (node-redis's reconnect strategy gave up),
+ * a Cluster refusing while a shard fails over (CLUSTERDOWN, TRYAGAIN, MOVED/ASK past its
+ * redirections), a socket refused or reset. Anything else is 'late': no answer in time (our
+ * deadline, node-redis's command timeout, BUSY), and an error of the command itself (a
+ * script's, an OOM): 'unreachable' mends the room, announcing every member to every node,
+ * and until 2026-12-08 a script failing again in one room did so on every heartbeat.
  */
 export function staleCause(error: unknown): StaleCause {
-  if (error instanceof DeadlineError || error instanceof TimeoutError) return 'late';
-  if (error instanceof Error && error.message.startsWith('BUSY')) return 'late';
-  return 'unreachable';
+  if (!(error instanceof Error)) return 'late';
+  if (error instanceof ReconnectStrategyError) return 'unreachable';
+  if (CONNECTION_LOST.has(error.message.replace(/\d+/g, ''))) return 'unreachable';
+  if (SHARD_UNAVAILABLE.test(error.message)) return 'unreachable';
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && UNREACHED.has(code) ? 'unreachable' : 'late';
 }
 
 export function openMembershipConnection(options: MembershipConnectionOptions): MembershipConnection {

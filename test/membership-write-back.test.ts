@@ -4,7 +4,7 @@
 // its joins. And which failures count as which (membership-connection.ts staleCause).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ClientOfflineError, ErrorReply, TimeoutError } from '@redis/client';
+import { ClientClosedError, ClientOfflineError, ErrorReply, TimeoutError } from '@redis/client';
 import { createLogger } from '../server/logger.ts';
 import { createRoomTable } from '../server/membership.ts';
 import { type MembershipConnection, staleCause } from '../server/membership-connection.ts';
@@ -84,4 +84,17 @@ test('no answer in time is late; a connection down, cut or a Cluster failing ove
   assert.equal(staleCause(new ClientOfflineError()), 'unreachable');
   assert.equal(staleCause(new ErrorReply('CLUSTERDOWN The cluster is down')), 'unreachable');
   assert.equal(staleCause(new Error('Socket closed unexpectedly')), 'unreachable');
+  assert.equal(staleCause(new ClientClosedError()), 'unreachable');
+  assert.equal(staleCause(new ErrorReply('TRYAGAIN Multiple keys request during rehashing of slot')), 'unreachable');
+  assert.equal(
+    staleCause(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:7001'), { code: 'ECONNREFUSED' })),
+    'unreachable',
+  );
+});
+
+test('a command failing on its own (a script’s error, an OOM) is late, not unreachable: the room is not mended for it', () => {
+  assert.equal(staleCause(new ErrorReply('ERR user_script:12: attempt to compare nil with number')), 'late');
+  assert.equal(staleCause(new ErrorReply('OOM command not allowed when used memory > maxmemory')), 'late');
+  assert.equal(staleCause(new ErrorReply('NOSCRIPT No matching script')), 'late');
+  assert.equal(staleCause('not an Error'), 'late');
 });
