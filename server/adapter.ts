@@ -147,7 +147,7 @@ export function createRedisLink(
     if (asked > 0 && everWhole) {
       log.warn(
         { subscriptions: asked },
-        'redis: subscriptions Redis did not hold (lost with a connection) asked for again',
+        'redis: subscriptions Redis did not hold asked for again (lost with a connection, or an ask unanswered for 10 s)',
       );
     }
   };

@@ -3,7 +3,9 @@
 // client stays connected while one shard's master is dead, or all of them, and until
 // 2026-12-08 a node said nothing when a shard failed over or the whole Cluster was down.
 // A shard is named by its master's address (cluster.ts shardStates). Down: a connection to
-// it was lost. Back: up again at the same address. Failed over: its address left the
+// it was lost. These are the adapter's connections only (adapter.ts): the membership store
+// has its own, not watched here, so the line says what crosses nodes through the adapter,
+// not whether the shard's rooms are served from this node's members. Back: up again at the same address. Failed over: its address left the
 // client's map while down (a replica promoted elsewhere serves its slots now). A master
 // connecting for the first time (a node starting, a promoted replica just found) is neither.
 import type { ShardState } from './cluster.ts';
@@ -40,7 +42,7 @@ export function watchShards(log: Pick<Logger, 'info' | 'warn'>): ShardWatch {
           down.add(shard);
           log.warn(
             { shard },
-            "redis shard unreachable: rooms whose keys it holds are served from this node's members, and what crosses nodes through it is lost, until it is back or failed over",
+            "redis shard unreachable: the adapter's connection to it is down, and signals and room messages between nodes that go through it are lost until it is back or failed over",
           );
         } else if (change.kind === 'back') {
           down.delete(shard);

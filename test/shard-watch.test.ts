@@ -38,4 +38,10 @@ test('the log says each change once, at warn for a shard down, with the shard’
     '30 127.0.0.1:7002 redis shard failed over',
   ]);
   assert.deepEqual(lines.at(-1)?.['masters'], ['127.0.0.1:7001', '127.0.0.1:7003']);
+  // It watches the adapter's connections, not the membership store's: it says what it knows.
+  assert.match(
+    String(lines[0]?.['msg']),
+    /the adapter's connection to it is down, and signals .* between nodes .* are lost/,
+  );
+  assert.doesNotMatch(String(lines[0]?.['msg']), /served from/);
 });
