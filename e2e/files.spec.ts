@@ -13,6 +13,7 @@ import {
   makePng,
   pasteOrDrop,
   releaseAcks,
+  removeStoredFile,
   sendFiles,
   sendFileThenLine,
   shownOrder,
@@ -477,6 +478,40 @@ test('the sender’s line says where each of three stands: one received, one dec
   await waitForFileState(alice.page, cut, 'verified');
   await expect(fileLine(alice.page, cut).getByTestId('file-recipients')).toHaveText('bob cancelled · carol ✓ received');
   await expect(fileLine(alice.page, cut).getByTestId('file-progress-text')).toHaveText('');
+});
+
+test('a received file whose stored copy went from the device says so on its line, at a click and after a reload, instead of a Download the browser cancels', async ({
+  server,
+  browsers,
+}) => {
+  const [alice, bob] = await openMeshedPair(browsers, server.url);
+  const lost = await makeFile(alice.page, { name: 'lost.bin', size: 200 * 1024 });
+  const kept = await makeFile(alice.page, { name: 'kept.bin', size: 100 * 1024 });
+  const [lostId, keptId] = await sendFiles(alice.page, [lost.name, kept.name]);
+  if (!lostId || !keptId) throw new Error('no transfer id');
+  for (const id of [lostId, keptId]) await waitForFileState(bob.page, id, 'verified');
+  const downloads: string[] = [];
+  bob.page.on('download', (started) => downloads.push(started.suggestedFilename()));
+  // Something takes the stored copy away (the browser's storage cleared, say): the line still
+  // offered its Download, and a click gave a download the browser reported as "canceled".
+  expect(await removeStoredFile(bob.page, lostId)).toBe(1);
+  const line = fileLine(bob.page, lostId);
+  await line.getByTestId('file-download').click();
+  const gone = 'received, but the file is no longer on this device';
+  await expect(line.getByTestId('file-status')).toHaveText(gone);
+  await expect(line).toHaveAttribute('data-stored', 'gone');
+  await expect(line.getByTestId('file-download')).toHaveCount(0);
+  // The other file, still there, downloads as ever after the same check.
+  expect(await download(bob.page, keptId)).toEqual({ name: 'kept.bin', sha256: kept.sha256 });
+  expect(downloads).toEqual(['kept.bin']);
+  // A reload brings the line back saying so, not a line that vanished as if nothing came.
+  await bob.page.reload();
+  await selfId(bob.page);
+  await waitForFileState(bob.page, keptId, 'verified');
+  await expect(fileLine(bob.page, keptId).getByTestId('file-download')).toHaveCount(1);
+  await expect(fileLine(bob.page, lostId).getByTestId('file-status')).toHaveText(gone);
+  await expect(fileLine(bob.page, lostId)).toHaveAttribute('data-state', 'verified');
+  await expect(fileLine(bob.page, lostId).getByTestId('file-download')).toHaveCount(0);
 });
 
 test('a corrupted chunk from a hostile member is caught and the file discarded', async ({ server, browsers }) => {

@@ -6,6 +6,8 @@ import type { RecipientLabel } from './sent-line.ts';
 
 /** What a received file's line says once its bytes checked against the sender's SHA-256. */
 export const RECEIVED_WORDS = 'received and checked';
+/** … and once its stored copy is gone from the device: there is nothing left to download. */
+export const GONE_WORDS = 'received, but the file is no longer on this device';
 
 /** data-state of a file line: a stable test hook. */
 export type FileState = 'offered' | 'transferring' | 'verified' | 'corrupt' | 'declined' | 'cancelled';
@@ -73,6 +75,12 @@ export interface FileLine {
    * takes it off the device (its OPFS entry) for when the line goes for good; it never rejects.
    */
   ready(file: File, remove: () => Promise<void>): void;
+  /**
+   * The verified file's stored copy is gone from the device (a reload found it so): the line
+   * says so, with no download; `remove` as ready's. A line whose download finds it gone on a
+   * click says so the same way.
+   */
+  gone(remove: () => Promise<void>): void;
   /** A file we send: previewed at once as its recipients will see it (we have it), if a raster image. */
   preview(file: File): void;
   /**

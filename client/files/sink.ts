@@ -231,6 +231,20 @@ export async function readStoredFile(entry: string): Promise<File | null> {
   }
 }
 
+/**
+ * Whether a received file's bytes can still be read where they are kept: false once its OPFS
+ * entry is gone (removed, or the browser's storage cleared), when the browser refuses its
+ * download too ("canceled", not a word why). Reads one byte; a file in memory always can.
+ */
+export async function stillReadable(file: Blob): Promise<boolean> {
+  try {
+    await file.slice(0, 1).arrayBuffer();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Received files older than this are removed from OPFS when a page starts. */
 const STALE_AFTER_MS = 24 * 60 * 60 * 1000;
 /** The Web Lock a page holds for each stored file it offers: this prefix, then the entry. */

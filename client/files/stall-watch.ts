@@ -40,6 +40,7 @@ export function watchForStalls(show: ShowFileLine, stallMs = STALL_MS): ShowFile
       recipients: (labels) => line.recipients(labels),
       ask: (asking) => line.ask(asking),
       ready: (file, remove) => line.ready(file, remove),
+      gone: (remove) => line.gone(remove),
       preview: (file) => line.preview(file),
       offered: () => line.offered(),
       sharing: (shared) => line.sharing(shared),

@@ -64,23 +64,27 @@ function letGo(entry: string, release: () => void): () => Promise<void> {
 }
 
 /**
- * A file this tab received before it was reloaded, still in OPFS (kept.ts): the file, named
- * and typed for download as when it came (the entry has neither), and its remove, held as a
- * file just received is. Null if it is gone (removed, swept) or another page offers it.
+ * What a reload finds of a file this tab received before (kept.ts): `kept`, still in OPFS, the
+ * file named and typed for download as when it came (the entry has neither) and its remove,
+ * held as a file just received is; `gone` from the device (removed, swept, the browser's
+ * storage cleared), its remove taking away whatever is left of its entry; or offered by
+ * another page (`elsewhere`: a duplicated tab's copy of the list), which this one leaves it to.
  */
-export async function reopenStoredFile(kept: {
-  entry: string;
-  name: string;
-  type: string;
-}): Promise<{ file: File; remove(): Promise<void> } | null> {
+export type ReopenedFile =
+  | { kind: 'kept'; file: File; remove(): Promise<void> }
+  | { kind: 'gone'; remove(): Promise<void> }
+  | { kind: 'elsewhere' };
+
+export async function reopenStoredFile(kept: { entry: string; name: string; type: string }): Promise<ReopenedFile> {
   const release = await holdStoredFileIfFree(kept.entry);
-  if (release === null) return null;
+  if (release === null) return { kind: 'elsewhere' };
   const stored = await readStoredFile(kept.entry);
   if (stored === null) {
     release();
-    return null;
+    return { kind: 'gone', remove: () => removeStoredFile(kept.entry) };
   }
   return {
+    kind: 'kept',
     file: downloadable(stored, sanitizeFileName(kept.name).name, kept.type),
     remove: letGo(kept.entry, release),
   };

@@ -6,6 +6,7 @@
 // and its download stays. The player's object URL holds the file as the download's does, and
 // is revoked as that one is: when the line goes for good (drop), or at once when it fails.
 import { isPlayableAudioType } from '../../protocol/index.ts';
+import { stillReadable } from '../files/sink.ts';
 import { formatClipTime } from '../voice/clip.ts';
 import { el } from './dom.ts';
 
@@ -27,20 +28,26 @@ export interface FileAudio {
   show(file: Blob): void;
   /** The line went for good: the player's URL revoked. */
   drop(): void;
+  /** The file is gone from the device: its player goes from the line too, its URL revoked. */
+  gone(): void;
 }
 
 /**
  * The player of a file `name` typed `type` (the sender's word: only the allowlist is played),
- * put on its line by `put`; its length goes at the end of `meta`.
+ * put on its line by `put`; its length goes at the end of `meta`. `whenGone`, if given, is told
+ * instead of "cannot be played" when the player fails because the file's stored copy went
+ * from the device (it cannot be read any more): the line says that (file-line.ts).
  */
 export function createFileAudio(
   { name, type }: { name: string; type: string },
   put: (node: HTMLElement) => void,
   meta: HTMLElement,
+  whenGone?: () => void,
 ): FileAudio {
-  if (!isPlayableAudioType(type)) return { show() {}, drop() {} };
+  if (!isPlayableAudioType(type)) return { show() {}, drop() {}, gone() {} };
   let url: string | null = null;
   let shown = false;
+  let player: HTMLAudioElement | null = null;
   const revoke = (): void => {
     if (url !== null) URL.revokeObjectURL(url);
     url = null;
@@ -50,6 +57,7 @@ export function createFileAudio(
       if (shown) return;
       shown = true;
       const audio = el('audio', { className: 'file-audio', testId: 'file-audio' });
+      player = audio;
       audio.controls = true;
       audio.preload = 'metadata';
       audio.setAttribute('aria-label', `Play ${name}`);
@@ -59,12 +67,17 @@ export function createFileAudio(
         length.textContent = text;
       });
       // Bytes the browser cannot decode (a peer's file typed audio that is not): the line
-      // says so once, and nothing of the player is left to fail again.
+      // says so once, and nothing of the player is left to fail again. Bytes no longer there
+      // (their stored copy gone) are told to `whenGone`, which says that instead.
+      const cannotPlay = () =>
+        put(el('span', { className: 'file-audio-error', testId: 'file-audio-error', text: 'cannot be played' }));
       audio.addEventListener('error', () => {
         if (url === null) return; // let go already (the line went for good)
         revoke();
         audio.remove();
-        put(el('span', { className: 'file-audio-error', testId: 'file-audio-error', text: 'cannot be played' }));
+        player = null;
+        if (whenGone === undefined) return cannotPlay();
+        void stillReadable(file).then((readable) => (readable ? cannotPlay() : whenGone()));
       });
       // A received file is stored typed as bytes (files/incoming.ts receivedType): the
       // player's copy says what it is, by its allowlisted type.
@@ -73,6 +86,11 @@ export function createFileAudio(
       put(audio);
     },
     drop: revoke,
+    gone() {
+      revoke();
+      player?.remove();
+      player = null;
+    },
   };
 }
 

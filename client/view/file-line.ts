@@ -5,7 +5,7 @@
 // raster image's preview (file-preview.ts) and an audio file's player (file-audio.ts; a file
 // we send is previewed and played at once), those three above its reactions.
 import { SELF_LABEL } from '../../protocol/name.ts';
-import { type FileLine, type FileLineActions, type FileLineInfo, isFinal } from '../files/line.ts';
+import { type FileLine, type FileLineActions, type FileLineInfo, GONE_WORDS, isFinal } from '../files/line.ts';
 import { formatBytes, formatProgress } from '../files/progress.ts';
 import { el } from './dom.ts';
 import { createFileAudio } from './file-audio.ts';
@@ -101,11 +101,29 @@ export function createFileLine(
     else item.append(node);
   };
   const download = createFileDownload(info.name);
-  const audio = createFileAudio(info, addAboveReactions, meta);
+  // A received file's player that fails on bytes no longer stored says so (showGone); ours
+  // plays the file as it was picked, and says only that it cannot be played.
+  const audio = createFileAudio(info, addAboveReactions, meta, info.own ? undefined : () => showGone());
   // A line gone for good lets go of its download (file-download.ts) and its player: a file
   // verified after that gets neither and is removed at once; nor is the line previewed, or
   // moved to the newest.
   let dropped = false;
+  /** The download on the line, once the file came. */
+  let downloadLink: HTMLAnchorElement | null = null;
+  /**
+   * The file's stored copy went from the device: the line says so, and its download and
+   * player go. Its remove still runs when the line goes for good (it takes the file off the
+   * tab's list: files/kept.ts). Said to screen readers as any change of its status.
+   */
+  const showGone = (): void => {
+    if (dropped || item.dataset.stored === 'gone') return;
+    item.dataset.stored = 'gone';
+    downloadLink?.remove();
+    downloadLink = null;
+    audio.gone();
+    words.textContent = GONE_WORDS;
+    if (!firstTask) say(`${info.name}: ${GONE_WORDS}`);
+  };
   lines.whenDropped(item, () => {
     dropped = true;
     download.drop();
@@ -155,7 +173,8 @@ export function createFileLine(
     ready(file, removeFile) {
       if (dropped) return void removeFile();
       progress.value = progress.max;
-      const link = download.link(file, removeFile);
+      const link = download.link(file, removeFile, showGone);
+      downloadLink = link;
       addAboveReactions(link);
       // The keyboard was on Cancel when the file came whole (file-buttons.ts hide): the
       // download is next. (Not for a reader who only moved to the line: the keyboard stays
@@ -163,6 +182,13 @@ export function createFileLine(
       if (buttons.handedToLine() && document.activeElement === item) link.focus();
       void preview(addAboveReactions, file);
       audio.show(file);
+    },
+    gone(removeFile) {
+      if (dropped) return void removeFile();
+      progress.value = progress.max;
+      // Nothing to download: the line still takes its file off the tab's list when it goes.
+      lines.whenDropped(item, () => void removeFile());
+      showGone();
     },
   };
 }

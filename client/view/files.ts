@@ -45,9 +45,10 @@ export interface FilesView {
   showLine: ShowFileLine;
   /**
    * The line of a file this tab received before it was reloaded (files/kept.ts), with its
-   * download, put on the page by `place` (among the history lines, by its time).
+   * download, put on the page by `place` (among the history lines, by its time); `file` null:
+   * its stored copy is gone from the device, and the line says so instead.
    */
-  showKept(kept: KeptFile, file: File, remove: () => Promise<void>, place: (item: HTMLLIElement) => void): void;
+  showKept(kept: KeptFile, file: File | null, remove: () => Promise<void>, place: (item: HTMLLIElement) => void): void;
   /**
    * The line of a file this tab sent before it was reloaded (files/sent-kept.ts), as it ended:
    * no download (the file was not kept), put on the page by `place`.
@@ -90,7 +91,8 @@ export function createFilesView(lines: LinesView, handlers: FilesViewHandlers): 
       const privateWithId = kept.privateWith === null ? null : kept.from;
       const line = pastLine({ ...kept, own: false, nameChanged: false, privateWithId }, kept.at, place);
       line.state('verified', RECEIVED_WORDS);
-      line.ready(file, remove);
+      if (file === null) line.gone(remove);
+      else line.ready(file, remove);
     },
     showSent(sent, senderName, place) {
       const line = pastLine({ ...sent, own: true, senderName, nameChanged: sent.nameChanged ?? false }, sent.at, place);

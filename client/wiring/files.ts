@@ -183,16 +183,19 @@ export function wireFiles(options: FilesWiringOptions) {
 
   /**
    * The files' lines from before a reload. What this tab received, back among the history
-   * lines by when it was offered, each with its download; one no longer on disk, or shown by
-   * another tab (a duplicated one), drops off this tab's list. And what it sent, as each line
-   * ended (no download: the file was not kept); a line that goes for good goes from the list too.
+   * lines by when it was offered, each with its download, or saying the file is no longer on
+   * this device if its stored copy went meanwhile (a line that vanished read as never sent);
+   * one shown by another tab (a duplicated one) drops off this tab's list. And what it sent,
+   * as each line ended (no download: the file was not kept); a line that goes for good goes
+   * from the list too.
    */
   function showEarlier(): void {
     for (const kept of keptList.list()) {
       void reopenStoredFile(kept).then((stored) => {
-        if (stored === null) return keptList.forget(kept.from, kept.id);
+        if (stored.kind === 'elsewhere') return keptList.forget(kept.from, kept.id);
         const remove = forgetting(keptList, kept.from, kept.id, stored.remove);
-        filesView.showKept(kept, stored.file, remove, (item) => placeFile(kept, item));
+        const file = stored.kind === 'kept' ? stored.file : null;
+        filesView.showKept(kept, file, remove, (item) => placeFile(kept, item));
       });
     }
     for (const sent of sentList.list()) {

@@ -310,6 +310,30 @@ export function storedFileBytes(page: Page, id: string): Promise<number> {
 }
 
 /**
+ * Removes every entry of transfer `id` from this page's private file system, as the browser
+ * clearing its storage would (or anything else that takes the stored copy away); the number
+ * removed.
+ */
+export function removeStoredFile(page: Page, id: string): Promise<number> {
+  return page.evaluate(async (fileId) => {
+    interface Folder {
+      keys(): AsyncIterable<string>;
+      removeEntry(name: string): Promise<void>;
+    }
+    const storage = (
+      globalThis as unknown as {
+        navigator: { storage: { getDirectory(): Promise<{ getDirectoryHandle(name: string): Promise<Folder> }> } };
+      }
+    ).navigator.storage;
+    const folder = await (await storage.getDirectory()).getDirectoryHandle('roomlink-files');
+    const names: string[] = [];
+    for await (const name of folder.keys()) if (name.startsWith(`${fileId}-`)) names.push(name);
+    for (const name of names) await folder.removeEntry(name);
+    return names.length;
+  }, id);
+}
+
+/**
  * Pastes (into message-input) or drops (on the chat) a file made by makeFile/makePng; or only
  * drags it over the chat, not letting go.
  */

@@ -169,3 +169,43 @@ test('a received clip’s player URL is kept while its line is, and revoked when
   await settle();
   assert.equal(resolveObjectURL(audio.src), undefined, 'revoked with the line');
 });
+
+/** A file whose bytes can no longer be read, as one whose stored copy went from the device. */
+class GoneFile extends File {
+  override slice(): Blob {
+    return new (class extends Blob {
+      override async arrayBuffer(): Promise<ArrayBuffer> {
+        throw new DOMException('A requested file or directory could not be found', 'NotFoundError');
+      }
+    })();
+  }
+}
+const playerOf = (id: string): Player | undefined =>
+  itemOf(id).children.find((child) => child.dataset.testid === 'file-audio') as Player | undefined;
+const wordsOf = (id: string): string | undefined => {
+  const status = itemOf(id).children.find((child) => child.dataset.testid === 'file-status');
+  return status?.children.find((child) => child.className === 'file-status-words')?.textContent;
+};
+
+test('a received clip whose stored copy went: its player fails, and the line says the file is gone, with no download; not "cannot be played"', async () => {
+  const gone = showFile('r3', 'audio/webm', false);
+  const undecodable = showFile('r4', 'audio/webm', false);
+  const ours = showFile('o3', 'audio/webm', true);
+  await settle();
+  gone.state('verified', 'received and checked');
+  gone.ready(new GoneFile(['clip'], 'r3.webm'), async () => {});
+  undecodable.ready(new File(['not audio'], 'r4.webm'), async () => {});
+  ours.preview(new GoneFile(['clip'], 'o3.webm', { type: 'audio/webm' }));
+  for (const id of ['r3', 'r4', 'o3']) playerOf(id)?.dispatch('error');
+  await settle();
+  assert.equal(itemOf('r3').dataset.stored, 'gone');
+  assert.equal(wordsOf('r3'), 'received, but the file is no longer on this device');
+  const left = testIds(itemOf('r3')).filter((id) => id.startsWith('file-audio') || id === 'file-download');
+  assert.deepEqual(left, [], 'no player, no "cannot be played", no download');
+  // Bytes that are there but not audio, and ours (the file as it was picked): as before.
+  for (const id of ['r4', 'o3']) {
+    assert.ok(testIds(itemOf(id)).includes('file-audio-error'), id);
+    assert.equal(itemOf(id).dataset.stored, undefined, id);
+  }
+  assert.ok(testIds(itemOf('r4')).includes('file-download'), 'its download stays');
+});

@@ -207,6 +207,7 @@ export function createPage(id: string, stallMs?: number, tab: Tab = { storage: n
         ready(file) {
           shown.file = file;
         },
+        gone() {},
         preview(file) {
           shown.previewed = file.name;
         },

@@ -78,6 +78,7 @@ function harness(acceptLimit = 0, more: Partial<ReceivingOptions> = {}) {
         ready(_file, remove) {
           shown.remove = remove;
         },
+        gone() {},
         preview() {},
         offered() {},
         sharing() {},
