@@ -16,34 +16,12 @@ export interface MemberProblem {
     | 'no-room-key'
     | 'muted'
     | 'flooding'
-    | 'offline'
-    | 'links-blocked'
-    | 'link-unheard';
+    | 'offline';
   text: string;
 }
 
 /** Any member we cannot hear while our own network seems gone (outage.ts): not its doing. */
 export const WHILE_OFFLINE: MemberProblem = { code: 'offline', text: 'out of reach while you’re offline' };
-
-/**
- * Every member we had a link with went quiet together while the server answers us: our side
- * of the links (a firewall dropping UDP), not theirs (outage.ts linksDown). `short`: the
- * call's tiles and status.
- */
-export const LINKS_BLOCKED = {
-  code: 'links-blocked',
-  text: 'no direct link right now: your network may be blocking peer-to-peer',
-  short: 'no direct link right now',
-} as const satisfies MemberProblem & { short: string };
-/**
- * The only member we had a link with went quiet while the server answers us and still counts
- * it here: its browser stopped, or its network or ours blocks peer-to-peer; nothing tells
- * which. It leaves the list when it leaves the mesh (the server let it go, its return grace over).
- */
-export const LINK_UNHEARD: MemberProblem = {
-  code: 'link-unheard',
-  text: 'not heard on its link: its browser may have stopped, or its network or yours may be blocking peer-to-peer',
-};
 
 const MUTED: MemberProblem = { code: 'muted', text: 'muted for a while: it sends too much, too fast' };
 export const FLOODING: MemberProblem = { code: 'flooding', text: 'link dropped: it kept sending too much, too fast' };

@@ -5,10 +5,8 @@
 // (navigator.onLine) and the server is not reachable, or when no member we heard is heard any
 // more and the server cannot be reached either: the socket is down, or, while it still looks
 // up (it notices a dead network only after up to 45 s of the server's heartbeat), a request to
-// the server fails. One member alone going quiet is about that member, not us. All of them
-// going quiet together while the server answers is not an outage either, but neither is it each
-// member's doing: our peer-to-peer path is blocked (a firewall dropping UDP), and the links
-// are down (linksDown), until anyone is heard again. We are back as soon as anything is heard again: on the browser's word, as
+// the server fails. One member alone going quiet, or all of them while the server answers, is
+// about them, not us. We are back as soon as anything is heard again: on the browser's word, as
 // soon as a member is heard past the time its link would have fallen silent.
 //
 // The browser's word alone is not enough: it says offline whenever no network but loopback is
@@ -58,8 +56,6 @@ export interface OutageWatchOptions {
   probe(): Promise<boolean>;
   /** We seem offline, or not any more. */
   changed(offline: boolean): void;
-  /** Every link we had went silent while the server answers (linksDown), or not any more. */
-  linksChanged?(down: boolean): void;
 }
 
 export function createOutageWatch(options: OutageWatchOptions) {
@@ -84,8 +80,6 @@ export function createOutageWatch(options: OutageWatchOptions) {
   let browserWordOutlived = false;
   let browserWordTimer: ReturnType<typeof setTimeout> | undefined;
   let offline = false;
-  /** Every member we heard is silent while the server answers us: see linksDown. */
-  let linksDown = false;
   /** Told with each verdict the probe settles (the notices waiting on it). */
   const settled = new Set<() => void>();
   /** Told each time we are back from an outage (the notices, which give links time then). */
@@ -111,19 +105,12 @@ export function createOutageWatch(options: OutageWatchOptions) {
     const now = browserOffline || (allSilent() && (!facts.socketUp || server === 'unreachable'));
     if (!facts.browserOnline && reachedWhileBrowserOffline === 'none') checkBrowserWord();
     if (allSilent() && facts.socketUp && server === 'unknown') check();
-    const down = !now && allSilent() && facts.socketUp && server === 'answered';
-    const linksChanged = down !== linksDown;
-    const offlineChanged = now !== offline;
-    // Links back, or offline now: no longer down (an outage says more than the links do).
-    const linksBack = linksDown && !down && !now;
-    linksDown = down;
+    if (now === offline) return;
     offline = now;
     // Back: those told first (the notices hold the members still silent), so that what the
-    // change redraws is drawn as they left it. Back from links down as from an outage: a
-    // member still silent is given as long before its silence is taken as its own.
-    if ((offlineChanged && !offline) || linksBack) for (const tell of [...backs]) tell();
-    if (offlineChanged) options.changed(offline);
-    if (linksChanged) options.linksChanged?.(linksDown);
+    // change redraws is drawn as they left it.
+    if (!offline) for (const tell of [...backs]) tell();
+    options.changed(offline);
   }
 
   function check(): void {
@@ -175,12 +162,6 @@ export function createOutageWatch(options: OutageWatchOptions) {
       decide();
     },
     offline: (): boolean => offline,
-    /**
-     * Every member we heard is silent while our socket is up and the server answered a check:
-     * it is not our network that is gone, but every link of ours at once. Whose silence that
-     * is the notices tell, by who went quiet together (createSilenceNotices, linkedTogether).
-     */
-    linksDown: (): boolean => linksDown,
     /** A check of the server is under way: its verdict is still to come. */
     checking: (): boolean => probing,
     /** Runs `tell` after each check of the server settles, until the returned function is called. */
@@ -212,16 +193,14 @@ const SAID_REMEMBERED = 1_000;
  * The chat's "not responding" and "is back" for members, while our own outage may be why:
  * "not responding" waits SILENT_NOTICE_HOLD_MS (LINKS_RECOVER_MS from our return, just back
  * from an outage, and so does that of a member silent since the outage), and a check of the
- * server under way, and is not said at all if by then we seem offline (nor its "is back"),
- * nor if two or more members went quiet together with every link we had while the server
- * answers (our peer-to-peer path blocked: linksDown; back from that, as from an outage); a
+ * server under way, and is not said at all if by then we seem offline (nor its "is back"); a
  * member back before it was said is said neither; nor one whose silence was said within
  * SILENCE_SAID_EVERY_MS. A member that fell silent alone (others heard well after it: mesh.ts)
  * does not wait for the hold: it is not our network. The call's tiles and status, and the
  * member list, go by the same hold (view/call-silence.ts, silenceOf).
  */
 export function createSilenceNotices(
-  watch: Pick<OutageWatch, 'offline' | 'linksDown' | 'checking' | 'afterCheck' | 'whenBack'>,
+  watch: Pick<OutageWatch, 'offline' | 'checking' | 'afterCheck' | 'whenBack'>,
   now: () => number = () => performance.now(),
 ) {
   /** When we were last back from an outage of ours. */
@@ -236,11 +215,6 @@ export function createSilenceNotices(
    * instead of being called "not responding" at once, and hidden from the list.
    */
   const ours = new Map<string, () => void>();
-  /**
-   * Members silent on their links now, and whether each went quiet alone (others heard well
-   * after it: mesh.ts): one that did is silent for its own reasons, whatever comes after.
-   */
-  const quiet = new Map<string, boolean>();
   /** When each member's "not responding" was last said. */
   const saidAt = new Map<string, number>();
   /**
@@ -297,22 +271,9 @@ export function createSilenceNotices(
     for (const tell of [...decided]) tell();
   }
 
-  /**
-   * Members that went quiet together (none of them alone), while every link we had is down
-   * and the server answers us: with two or more, the one thing they share is our side of
-   * their links, and the silence is ours (our peer-to-peer path blocked), not theirs. With
-   * one, there is nothing to tell its side from ours.
-   */
-  function linkedTogether(): number {
-    let together = 0;
-    for (const alone of quiet.values()) if (!alone) together++;
-    return together;
-  }
-  const linksBlocked = (): boolean => watch.linksDown() && linkedTogether() > 1;
-
   /** Its hold is over: said now, once the minute since the last is over, or not at all (ours). */
   function decide(id: string, say: () => void): void {
-    if (watch.offline() || linksBlocked()) {
+    if (watch.offline()) {
       unsaid.add(id);
       ours.set(id, say);
       return;
@@ -330,7 +291,7 @@ export function createSilenceNotices(
       setTimeout(() => {
         deferred.delete(id);
         // Back meanwhile (its "is back" went unsaid with it), or our own outage now: nothing.
-        if (!unsaid.has(id) || watch.offline() || linksBlocked()) return;
+        if (!unsaid.has(id) || watch.offline()) return;
         unsaid.delete(id);
         sayNow(id, say);
       }, wait),
@@ -344,7 +305,6 @@ export function createSilenceNotices(
      * outage (its link may take that long to carry again, as everyone's).
      */
     silent(id: string, say: () => void, alone = false): void {
-      quiet.set(id, alone);
       if (watch.offline()) {
         unsaid.add(id);
         ours.set(id, say);
@@ -354,7 +314,6 @@ export function createSilenceNotices(
       hold(id, say, alone ? recovering : Math.max(SILENT_NOTICE_HOLD_MS, recovering));
     },
     back(id: string, say: () => void): void {
-      quiet.delete(id);
       ours.delete(id);
       const entry = held.get(id);
       if (entry) {
@@ -376,7 +335,6 @@ export function createSilenceNotices(
      */
     reached(id: string, say: () => void): void {
       // Heard: not to be held again once we are back from our outage.
-      quiet.delete(id);
       ours.delete(id);
       const entry = held.get(id);
       if (entry) {
@@ -394,23 +352,12 @@ export function createSilenceNotices(
     },
     /** Its "not responding" is held back still: whose silence it is is not known yet. */
     holding: (id: string): boolean => held.has(id),
-    /**
-     * Whose the silence of a member is, with every link we had down while the server answers
-     * (watch.linksDown): 'theirs' if it went quiet alone (a frozen browser before the rest);
-     * else 'blocked' if others went quiet with it (our peer-to-peer path); else 'either',
-     * the only one we had a link with (nothing to compare: its side or ours).
-     */
-    linksDownFor(id: string): 'theirs' | 'blocked' | 'either' {
-      if (quiet.get(id) !== false) return 'theirs';
-      return linkedTogether() > 1 ? 'blocked' : 'either';
-    },
     /** Runs `tell` each time a held "not responding" is decided, said or not (its hold is over). */
     afterHold(tell: () => void): void {
       decided.add(tell);
     },
     /** The member went for good: nothing more is said of its silence. */
     gone(id: string): void {
-      quiet.delete(id);
       held.get(id)?.stop();
       held.delete(id);
       ours.delete(id);

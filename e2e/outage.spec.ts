@@ -6,8 +6,7 @@
 // told so any more. Cut off past the server's grace, when the other page let it go and wrote
 // on without it, the member back asks again for what it missed, and gets it. Its peer link
 // alone silent for over a minute (the server still reached), nobody is muted for the
-// backlog when the link comes back, and nobody seems offline. A member whose peer-to-peer
-// path alone is blocked (UDP dropped, the socket up) keeps everyone listed, unreachable and why.
+// backlog when the link comes back, and nobody seems offline.
 
 import { randomBytes } from 'node:crypto';
 import type { Page } from '@playwright/test';
@@ -245,47 +244,6 @@ async function recordMuted(page: Page): Promise<void> {
   });
 }
 
-/** The reason a member's entry gives for not reaching it. */
-const reasonOn = (page: Page, peerId: string) =>
-  page.locator(`[data-testid=peer][data-peer-id="${peerId}"] .member-reason`);
-
-test('peer-to-peer blocked on one page (UDP dropped, its socket up): it keeps everyone listed, unreachable and why, and says chat waits for the links; the others let it go as frozen; all back after', async ({
-  server,
-  browsers,
-  openAway,
-}) => {
-  test.setTimeout(180_000);
-  const [alice, bob] = await openRoom(browsers, server.url, ['alice', 'bob']);
-  if (!alice || !bob) throw new Error('openRoom returned fewer users');
-  const { user: erin, cut } = await openAway(alice.page, 'erin');
-  await waitForMesh([alice, bob, erin]);
-  await recordStatus(erin.page);
-  await cut.dropTraffic('udp');
-  // Erin hears nobody, the server answering her: her peer-to-peer path is blocked, not
-  // everyone gone. Each stays listed, unreachable, and the status says why.
-  await waitForPeers(erin.page, [alice.id, bob.id], 'unreachable', recoveryMs);
-  for (const other of [alice, bob]) {
-    await expect(reasonOn(erin.page, other.id)).toHaveAttribute('data-reason', 'links-blocked');
-  }
-  await expect(erin.page.getByTestId('signaling-status')).toHaveAttribute('data-state', 'links-blocked');
-  // Alice and Bob, who hear each other, see erin silent alone: gone from their lists, as a
-  // frozen browser would be.
-  await Promise.all([
-    waitForPeers(alice.page, [bob.id], 'connected', recoveryMs),
-    waitForPeers(bob.page, [alice.id], 'connected', recoveryMs),
-  ]);
-  const line = `erin ${randomBytes(3).toString('hex')} while blocked`;
-  await sendMessage(erin.page, line);
-  await cut.allowTraffic();
-  await waitForMesh([alice, bob, erin], recoveryMs);
-  await expect(erin.page.getByTestId('signaling-status')).toBeHidden();
-  await expect.poll(async () => (await chatTexts(alice.page)).includes(line), { timeout: recoveryMs }).toBe(true);
-  // Never did erin's page say alice or bob were not responding, nor that she was offline.
-  const said = (await chatMessages(erin.page)).filter((entry) => entry.kind === 'system').map((entry) => entry.text);
-  expect(said.filter((text) => /not responding|is back/.test(text))).toEqual([]);
-  expect((await statuses(erin.page)).filter((entry) => entry.startsWith('offline|'))).toEqual([]);
-});
-
 test('a link silent for over a minute while the server answers: nobody is muted when it comes back, nobody seemed offline', {
   tag: '@waits',
 }, async ({ server, browsers, openAway }) => {
@@ -300,19 +258,8 @@ test('a link silent for over a minute while the server answers: nobody is muted 
     const fromAlice = [`alice ${tag} through the silence`];
     const fromErin = [`erin ${tag} through the silence`];
     await cut.dropTraffic('udp');
-    // Each page stops hearing the other, the only member it has a link with, while the server
-    // still counts it here: whose side it is nothing tells, and each lists the other as
-    // unreachable, naming both (not hidden, as if the room were empty).
-    await Promise.all([
-      waitForPeers(alice.page, [erin.id], 'unreachable', recoveryMs),
-      waitForPeers(erin.page, [alice.id], 'unreachable', recoveryMs),
-    ]);
-    for (const [viewer, other] of [
-      [alice, erin],
-      [erin, alice],
-    ] as const) {
-      await expect(reasonOn(viewer.page, other.id)).toHaveAttribute('data-reason', 'link-unheard');
-    }
+    // Each page stops hearing the other (the entry is hidden while silent).
+    await Promise.all([waitForPeers(alice.page, 0, null, recoveryMs), waitForPeers(erin.page, 0, null, recoveryMs)]);
     await sendMessage(alice.page, fromAlice[0] ?? '');
     await sendMessage(erin.page, fromErin[0] ?? '');
     // The silence lasts past a minute of pings: the scenario's length, not a wait for anything.

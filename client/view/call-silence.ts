@@ -2,18 +2,15 @@
 // give it (outage.ts watches our own network and the server's check). The member list goes
 // by the same (wiring/status.ts listedAs): it hides a silent member only when the call says
 // "not responding" of it.
-import { LINKS_BLOCKED, WHILE_OFFLINE } from '../member-problems.ts';
+import { WHILE_OFFLINE } from '../member-problems.ts';
 import type { OutageWatch, SilenceNotices } from '../outage.ts';
 import { NO_DIRECT_LINK } from './members.ts';
 
 /**
  * Whose doing it is that a member is not heard: its own, ours (we seem offline), or not known
- * yet (every member fell silent and the server is being checked: outage.ts); 'blocked', ours
- * too but only our peer-to-peer path (every member we had a link with went quiet together
- * while the server answers us); 'either', that of the only member we had a link with, gone
- * quiet while the server answers (its side or ours: there is no other link to tell by).
+ * yet (every member fell silent and the server is being checked: outage.ts).
  */
-export type Silence = 'theirs' | 'ours' | 'unknown' | 'blocked' | 'either';
+export type Silence = 'theirs' | 'ours' | 'unknown';
 
 /**
  * Whose a member's silence is: ours while we seem offline; not known while the check of the
@@ -24,14 +21,10 @@ export type Silence = 'theirs' | 'ours' | 'unknown' | 'blocked' | 'either';
  * responding" at once, while the others were still heard and nothing was being checked.
  */
 export function silenceOf(
-  outage: Pick<OutageWatch, 'offline' | 'linksDown' | 'checking'>,
-  notices: Pick<SilenceNotices, 'holding' | 'linksDownFor'>,
+  outage: Pick<OutageWatch, 'offline' | 'checking'>,
+  notices: Pick<SilenceNotices, 'holding'>,
 ): (peerId: string) => Silence {
-  return (peerId) => {
-    if (outage.offline()) return 'ours';
-    if (outage.checking() || notices.holding(peerId)) return 'unknown';
-    return outage.linksDown() ? notices.linksDownFor(peerId) : 'theirs';
-  };
+  return (peerId) => (outage.offline() ? 'ours' : outage.checking() || notices.holding(peerId) ? 'unknown' : 'theirs');
 }
 
 /** A member reached through others while its own link is being repaired (an ICE restart). */
@@ -47,11 +40,8 @@ export const LINK_REPAIRING = 'reconnecting…';
  */
 export function unheardWords(silence: Silence, throughOthers = false, repairing = false): string | null {
   if (silence === 'ours') return WHILE_OFFLINE.text;
-  // Our peer-to-peer path blocked: no member is to blame (the member list says why).
-  if (silence === 'blocked') return LINKS_BLOCKED.short;
   // Reached through another member: here, its media cannot come (the member list's word),
   // until its link is repaired.
   if (throughOthers) return repairing ? LINK_REPAIRING : NO_DIRECT_LINK;
-  // The only member we had a link with: it does not respond, whichever side it is.
-  return silence === 'theirs' || silence === 'either' ? 'not responding' : null;
+  return silence === 'theirs' ? 'not responding' : null;
 }

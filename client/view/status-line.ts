@@ -4,11 +4,8 @@
 import type { SignalingStatus } from '../signaling.ts';
 import { byTestId, el } from './dom.ts';
 
-/**
- * What the page status says: the socket's state, or that our own network seems gone, or
- * only our peer-to-peer path (outage.ts, linksDown).
- */
-export type PageStatus = SignalingStatus | 'offline' | 'links-blocked';
+/** What the page status says: the socket's state, or that our own network seems gone (outage.ts). */
+export type PageStatus = SignalingStatus | 'offline';
 
 const STATUS_TEXT: Record<PageStatus, string> = {
   connecting: 'Connecting to the server…',
@@ -22,8 +19,6 @@ const STATUS_TEXT: Record<PageStatus, string> = {
   refused: 'You are not in this room: the server keeps you out for now. Trying again by itself…',
   rejected: 'The server refused to let you in.',
   offline: 'You seem to be offline — messages you write will be sent when you’re back.',
-  'links-blocked':
-    'No direct link to anyone right now: your network may be blocking peer-to-peer. The server still reaches you; messages you write will be sent when the links come back.',
 };
 
 export interface StatusLine {

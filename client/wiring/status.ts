@@ -1,7 +1,6 @@
 // The page's status and our own outages: what the socket says (connecting, joined,
 // reconnecting, a refusal's reason), overridden by "you seem offline" while our own
-// network is gone (outage.ts), or by "no direct link to anyone" while only our peer-to-peer
-// path is (linksDown); the member list keeping everyone listed meanwhile, and
+// network is gone (outage.ts); the member list keeping everyone listed meanwhile, and
 // while a silence may be ours; the chat's "not responding" held back as long (silence
 // notices), and the call's with it; and,
 // back from an outage, the lines missed meanwhile asked for (catch-up.ts). Separate from
@@ -10,7 +9,7 @@
 import type { ProtocolError } from '../../protocol/index.ts';
 import { createCatchUpDecision } from '../features/catch-up.ts';
 import type { MemberView } from '../member.ts';
-import { LINK_UNHEARD, LINKS_BLOCKED, type MemberProblem, WHILE_OFFLINE } from '../member-problems.ts';
+import { WHILE_OFFLINE } from '../member-problems.ts';
 import { createOutageWatch, createSilenceNotices, PROBE_TIMEOUT_MS } from '../outage.ts';
 import type { SignalingStatus } from '../signaling.ts';
 import { type Silence, silenceOf } from '../view/call-silence.ts';
@@ -37,19 +36,10 @@ export function wireStatus({ page, listed, redraw, back, catchUp: askSince }: St
   /** The socket's state, and its words when they are not the usual ones (a refusal's reason). */
   let signalingStatus: SignalingStatus = 'connecting';
   let statusDetail: string | undefined;
-  /**
-   * The page status: that we seem offline, or that our peer-to-peer path is blocked (a member
-   * listed so: silence), before anything the socket says (it is up then).
-   */
+  /** The page status: that we seem offline, before anything the socket says. */
   function showStatus(): void {
     if (outage.offline()) page.setStatus('offline');
-    else if (outage.linksDown() && listed().some((m) => silence(m.id) === 'blocked')) page.setStatus('links-blocked');
     else page.setStatus(signalingStatus, statusDetail);
-  }
-  /** Whose a member's silence may be came to be known, or changed: status, list and call again. */
-  function whoseChanged(): void {
-    showStatus();
-    redraw();
   }
 
   /** Our own outage (outage.ts): said in the page status, members kept listed, lines queued. */
@@ -70,12 +60,10 @@ export function wireStatus({ page, listed, redraw, back, catchUp: askSince }: St
       back();
       cameBack();
     },
-    linksChanged: whoseChanged,
   });
   const silenceNotices = createSilenceNotices(outage);
-  const silence = silenceOf(outage, silenceNotices);
-  outage.afterCheck(whoseChanged);
-  silenceNotices.afterHold(whoseChanged);
+  outage.afterCheck(redraw);
+  silenceNotices.afterHold(redraw);
   function watchOutage(): void {
     outage.update({
       browserOnline: navigator.onLine,
@@ -99,7 +87,7 @@ export function wireStatus({ page, listed, redraw, back, catchUp: askSince }: St
     outage,
     silenceNotices,
     /** Whose a member's silence is: the member list and the call's tiles and status go by it. */
-    silence,
+    silence: silenceOf(outage, silenceNotices),
     watchOutage,
     cameBack,
     /** The socket's status changed (signaling.ts), with the error of a refusal. */
@@ -150,22 +138,15 @@ export function statusWords(status: SignalingStatus, error?: ProtocolError): str
  * way), a member silent on its link as it is (reconnecting), not hidden as if it had left; its
  * own silence, hidden until it is heard again (member-view.ts). Hidden at once, the list
  * emptied in the first seconds of our own outage, while the call still named everyone.
- * Every link we had silent together while the server answers (outage.ts linksDown): each is
- * unreachable, our peer-to-peer path being blocked, not gone (hidden, a firewall dropping UDP
- * left an empty list for as long as it did, the server listing everyone); the only member we
- * had a link with, unreachable with both sides named, until it is heard again or leaves.
  */
 export function listedAs(member: MemberView, silence: Silence): MemberView {
-  if (silence === 'ours') return unreachable(member, WHILE_OFFLINE);
-  if (silence === 'blocked') return unreachable(member, LINKS_BLOCKED);
-  if (silence === 'either') return unreachable(member, LINK_UNHEARD);
+  if (silence === 'ours') return whileOffline(member);
   if (silence === 'unknown' && !member.visible) return { ...member, visible: true };
   return member;
 }
 
-/** A member we cannot hear, for a reason not its own: listed as out of our reach, not as gone. */
-function unreachable(member: MemberView, reason: MemberProblem): MemberView {
+/** A member we cannot hear while we seem offline: listed as out of our reach, not as gone. */
+function whileOffline(member: MemberView): MemberView {
   if (member.state === 'connected' || member.state === 'relayed') return member;
-  const { code, text } = reason;
-  return { ...member, visible: true, state: 'unreachable', via: null, path: null, reason: { code, text } };
+  return { ...member, visible: true, state: 'unreachable', via: null, path: null, reason: WHILE_OFFLINE };
 }

@@ -2,12 +2,9 @@
 // view/call-silence.ts silenceOf, as the call's tiles and status): a member silent on its
 // link is hidden only once its silence is known to be its own; while it may be our own
 // network going (its "not responding" held back, the server being checked, just back from an
-// outage) it stays listed, and while we seem offline everyone does, out of our reach. Every
-// link we had gone quiet together while the server answers us is our peer-to-peer path
-// blocked: everyone stays listed, unreachable, and why.
+// outage) it stays listed, and while we seem offline everyone does, out of our reach.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, mock, test } from 'node:test';
-import { LINK_UNHEARD, LINKS_BLOCKED } from '../../client/member-problems.ts';
 import type { MemberView } from '../../client/member-view.ts';
 import {
   createOutageWatch,
@@ -56,8 +53,6 @@ function room(members: readonly string[]) {
       const shown = listedAs(member(id, heard.get(id) ?? false), silence(id));
       return shown.visible ? [`${id} ${shown.state}`] : [];
     });
-  /** Why the list says a member is not reached, as its entry's words, if it says. */
-  const reason = (id: string) => listedAs(member(id, heard.get(id) ?? false), silence(id)).reason?.text;
   const update = () =>
     watch.update({
       browserOnline: true,
@@ -71,7 +66,6 @@ function room(members: readonly string[]) {
     clock,
     said,
     listed,
-    reason,
     silence,
     /** Its link falls silent (`alone`: others heard well after it went quiet: mesh.ts). */
     silent(id: string, alone = false): void {
@@ -149,68 +143,4 @@ test('just back from our outage, a member still silent when its link could carry
   mock.timers.tick(1);
   assert.deepEqual(r.listed(), ['bob connected']);
   assert.deepEqual(r.said, ['alice is not responding']);
-});
-
-test('peer-to-peer blocked on our side (every link silent together, the server answering): everyone stays listed, unreachable and why, nobody "not responding"; the links back, everyone is as before', async () => {
-  const r = room(['alice', 'bob', 'carol']);
-  r.silent('alice');
-  r.clock.now = 400;
-  r.silent('bob');
-  r.clock.now = 800;
-  r.silent('carol');
-  // The server answers our check: it is not our network that went, only our links.
-  assert.equal(r.watch.checking(), true);
-  r.probes[0]?.(true);
-  await settle();
-  assert.equal(r.watch.offline(), false);
-  assert.equal(r.watch.linksDown(), true);
-  mock.timers.tick(SILENT_NOTICE_HOLD_MS);
-  assert.deepEqual(r.listed(), ['alice unreachable', 'bob unreachable', 'carol unreachable'], 'not an empty room');
-  for (const id of ['alice', 'bob', 'carol']) {
-    assert.equal(r.reason(id), LINKS_BLOCKED.text);
-    assert.equal(r.silence(id), 'blocked');
-  }
-  // Long after (70 s), still so: not hidden once a hold is over.
-  r.clock.now = 70_000;
-  mock.timers.tick(70_000);
-  assert.deepEqual(r.listed(), ['alice unreachable', 'bob unreachable', 'carol unreachable']);
-  // The path is back: Bob is heard first; the others are given the time links take to carry again.
-  r.heardAgain('bob');
-  assert.equal(r.watch.linksDown(), false);
-  assert.deepEqual(r.listed(), ['alice reconnecting', 'bob connected', 'carol reconnecting']);
-  r.clock.now += 2_000;
-  mock.timers.tick(2_000);
-  r.heardAgain('alice');
-  r.heardAgain('carol');
-  assert.deepEqual(r.listed(), ['alice connected', 'bob connected', 'carol connected']);
-  assert.deepEqual(r.said, [], 'nobody was "not responding" or "back": it was our path');
-});
-
-test('with our peer-to-peer path blocked, a member that went quiet alone before it (a frozen browser) stays gone', async () => {
-  const r = room(['alice', 'bob', 'carol']);
-  r.silent('carol', true);
-  assert.deepEqual(r.listed(), ['alice connected', 'bob connected']);
-  r.clock.now = 20_000;
-  r.silent('alice');
-  r.silent('bob');
-  r.probes[0]?.(true);
-  await settle();
-  mock.timers.tick(SILENT_NOTICE_HOLD_MS);
-  assert.deepEqual(r.listed(), ['alice unreachable', 'bob unreachable']);
-  assert.equal(r.silence('carol'), 'theirs');
-  assert.deepEqual(r.said, ['carol is not responding']);
-});
-
-test('the only member we had a link with gone quiet while the server answers: its side or ours, nothing tells which; listed, unreachable, with both named, and "not responding" as it is', async () => {
-  const r = room(['bob']);
-  r.silent('bob');
-  r.probes[0]?.(true);
-  await settle();
-  mock.timers.tick(SILENT_NOTICE_HOLD_MS);
-  assert.deepEqual(r.listed(), ['bob unreachable']);
-  assert.equal(r.reason('bob'), LINK_UNHEARD.text);
-  assert.equal(r.silence('bob'), 'either');
-  assert.deepEqual(r.said, ['bob is not responding']);
-  r.heardAgain('bob');
-  assert.deepEqual(r.listed(), ['bob connected']);
 });
