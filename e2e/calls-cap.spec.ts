@@ -73,8 +73,10 @@ test('three members pressing Join with video at the same moment past a cap of tw
   // Not the one the third's went off for: turned off and on again at its moment within minutes,
   // that one's camera is one the third's no longer yields to (client/calls/video-order.ts).
   const said = (await off.page.getByTestId('call-message').textContent()) ?? '';
+  // The third may instead have heard both cameras before its own went on, joined with audio
+  // only ("2 cameras are already on…") and named nobody: then either of the two will do.
   const named = users.filter((user) => said.includes(`as ${user.name} turned`));
-  expect(named, `the message names the one its camera went off for: ${said}`).toHaveLength(1);
+  expect(named.length, `the message names at most the one its camera went off for: ${said}`).toBeLessThan(2);
   const on = users.find((user) => user !== off && !named.includes(user));
   if (!on) throw new Error(`a camera on that the message does not name: ${said}`);
   await clickControl(on, 'call-camera');
